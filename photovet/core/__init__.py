@@ -1,0 +1,1 @@
+"""PhotoVet's core: every decision is made here. No Qt, no CLI, never prints."""

@@ -1,0 +1,134 @@
+"""Typed errors. The core never prints: it raises one of these, and the CLI or GUI shows it.
+
+Every error carries a message a school office worker can act on. When an error is about one
+file, ``path`` names it and ``str(error)`` starts with the file name, so a batch can report it
+on one line and go on with the next file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PhotoVetError(Exception):
+    """Base class of every error PhotoVet raises on purpose."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, hint: str | None = None):
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.hint = hint
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        text = f"{self.path.name}: {self.message}" if self.path is not None else self.message
+        return text
+
+    def full(self) -> str:
+        """Message plus what to do about it (for dialogs)."""
+        return f"{self}\n{self.hint}" if self.hint else str(self)
+
+
+# --- reading photos -------------------------------------------------------------------------
+
+class ImageError(PhotoVetError):
+    """A photo could not be read."""
+
+
+class NotAFileError(ImageError):
+    """A folder, device or something else where a photo file was expected."""
+
+
+class EmptyFileError(ImageError):
+    """The file has zero bytes."""
+
+
+class UnsupportedImageError(ImageError):
+    """The file is not an image format PhotoVet can read (judged by content, not extension)."""
+
+
+class TruncatedImageError(ImageError):
+    """The image data ends early or is damaged."""
+
+
+class ImageTooLargeError(ImageError):
+    """Over the pixel limit (decompression-bomb guard); refused before decoding."""
+
+
+class FileVanishedError(ImageError):
+    """The file disappeared while PhotoVet was working on it."""
+
+
+class UnreadableFileError(ImageError):
+    """Permission denied or an I/O error while reading."""
+
+
+# --- writing exports ------------------------------------------------------------------------
+
+class ExportError(PhotoVetError):
+    """A safe copy could not be written."""
+
+
+class OutputFolderError(ExportError):
+    """The destination folder is missing or not writable."""
+
+
+class DiskFullError(ExportError):
+    """No space left on the destination."""
+
+
+class OutputExistsError(ExportError):
+    """The output file already exists; PhotoVet never overwrites."""
+
+
+class VerificationError(ExportError):
+    """The written export failed its read-back check; the file was removed."""
+
+
+# --- the register ---------------------------------------------------------------------------
+
+class RegisterError(PhotoVetError):
+    """Problems with the consent register database."""
+
+
+class CorruptRegisterError(RegisterError):
+    """The register file is damaged or is not a PhotoVet register; it is never overwritten."""
+
+
+class RegisterLockedError(RegisterError):
+    """Another PhotoVet window or command is writing; try again."""
+
+
+class RegisterImportError(RegisterError):
+    """A register CSV import was refused; ``problems`` lists every row error."""
+
+    def __init__(self, message: str, problems: list | None = None, **kw):
+        super().__init__(message, **kw)
+        self.problems = list(problems or [])
+
+
+class EnrolmentError(RegisterError):
+    """An enrolment photo could not be used (no face, several faces, unknown id...)."""
+
+
+class UnknownPersonError(RegisterError):
+    """No person with that id in the register."""
+
+
+class ApprovalError(PhotoVetError):
+    """An approval step was refused (for example the preparer tried to approve their own photo)."""
+
+
+class AuditError(PhotoVetError):
+    """The audit log is damaged or could not be written."""
+
+
+class SettingsError(PhotoVetError):
+    """The settings file is unreadable or has an invalid value."""
+
+
+class ModelError(PhotoVetError):
+    """A bundled model file is missing or could not be loaded (reinstall PhotoVet)."""
+
+
+class DeletionError(PhotoVetError):
+    """An original was not deleted because it was not safe to do so."""

@@ -1,0 +1,482 @@
+"""Plain data shared by every part of PhotoVet. No Qt, no I/O, no heavy imports.
+
+Coordinates are always in *display orientation* pixels (after EXIF rotation), origin top left.
+Boxes are ``(x, y, w, h)``. Every class has ``to_dict()`` giving JSON-ready values (the CLI's
+``--json`` output and the analysis cache use them) and, where it is read back, ``from_dict()``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+# The channels a school posts to. A school can add its own (settings + register columns).
+CHANNELS: tuple[str, ...] = ("website", "facebook", "x", "instagram", "newsletter", "press")
+
+CHANNEL_LABELS: dict[str, str] = {
+    "website": "School website",
+    "facebook": "Facebook",
+    "x": "X (Twitter)",
+    "instagram": "Instagram",
+    "newsletter": "Newsletter",
+    "press": "Local press",
+}
+
+
+def channel_label(channel: str) -> str:
+    return CHANNEL_LABELS.get(channel, channel.replace("_", " ").capitalize())
+
+
+class Mode(str, Enum):
+    """How faces are decided.
+
+    CONSENT: pupils and staff are shown where they consented for the channel.
+    NO_IDENTIFIABLE_CHILDREN: every pupil is blurred whatever the consent; staff by their consent.
+    """
+
+    CONSENT = "consent"
+    NO_IDENTIFIABLE_CHILDREN = "no-identifiable-children"
+
+
+# --------------------------------------------------------------------------------------------
+# Metadata findings
+# --------------------------------------------------------------------------------------------
+
+# Finding categories, most serious first. ``location`` and ``people`` are the ones a school
+# must never leak; the rest identify the device or owner.
+FINDING_CATEGORIES = (
+    "location",     # GPS, XMP/IPTC city/sublocation/country
+    "people",       # XMP face regions with names, person-in-image tags
+    "embedded",     # EXIF thumbnail, MPF previews, trailer data, motion-photo video
+    "device",       # make/model, body and lens serial numbers
+    "owner",        # owner, artist, copyright, author
+    "date",         # capture/modify dates
+    "text",         # comments, descriptions, PNG text chunks, keywords, captions
+    "software",
+    "makernote",
+    "colour",       # ICC profile (converted to sRGB and dropped)
+    "other",
+)
+
+
+@dataclass
+class Finding:
+    """One thing in a photo's file that would leak if the file were posted as it is."""
+
+    category: str          # one of FINDING_CATEGORIES
+    label: str             # for people: "GPS position", "Camera serial number"
+    value: str             # for people: "52.9500 N, 1.1500 W"; "" when there is nothing to show
+    source: str = ""       # where it lives: "EXIF", "XMP", "IPTC", "PNG text", "JPEG trailer"...
+    action: str = "removed"  # what an export does with it: "removed" (always, today)
+    data: dict[str, Any] = field(default_factory=dict)  # machine-readable, e.g. {"lat":..,"lon":..}
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+        return cls(**d)
+
+    def sentence(self) -> str:
+        """'GPS position 52.9500 N, 1.1500 W: removed'."""
+        core = f"{self.label} {self.value}".strip()
+        return f"{core}: {self.action}"
+
+
+@dataclass
+class MetadataReport:
+    """What a photo file carries besides its pixels."""
+
+    format: str = ""                 # "JPEG", "PNG", "HEIF", "WEBP", "TIFF", "AVIF", ...
+    extension_mismatch: bool = False  # the name says one format, the content another
+    orientation: int = 1             # EXIF orientation as stored (1..8; invalid shown as 1)
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def gps(self) -> tuple[float, float] | None:
+        for f in self.findings:
+            if "lat" in f.data and "lon" in f.data:
+                return (f.data["lat"], f.data["lon"])
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "extension_mismatch": self.extension_mismatch,
+            "orientation": self.orientation,
+            "gps": list(self.gps) if self.gps else None,
+            "findings": [f.to_dict() for f in self.findings],
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "MetadataReport":
+        return cls(
+            format=d.get("format", ""),
+            extension_mismatch=d.get("extension_mismatch", False),
+            orientation=d.get("orientation", 1),
+            findings=[Finding.from_dict(f) for f in d.get("findings", [])],
+            warnings=list(d.get("warnings", [])),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# People and consent (the register's view that policy needs)
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Person:
+    """One row of the consent register, as policy and the GUI see it."""
+
+    id: str                                  # UPN for pupils, staff code for staff
+    legal_forename: str = ""
+    legal_surname: str = ""
+    preferred_forename: str = ""
+    preferred_surname: str = ""
+    role: str = "pupil"                      # "pupil" | "staff"
+    year_group: str = ""
+    reg_group: str = ""
+    date_of_birth: _dt.date | None = None
+    leaving_date: _dt.date | None = None
+    notes: str = ""
+    consents: dict[str, bool] = field(default_factory=dict)   # channel -> consented
+    name_with_photo: bool = False            # consent to publish the name beside a photo
+    do_not_photograph: bool = False          # safeguarding: overrides everything
+    valid: bool = True                       # False when the register row was rejected
+    enrolled: bool = False                   # has at least one face encoding
+
+    @property
+    def first_name(self) -> str:
+        return self.preferred_forename or self.legal_forename
+
+    @property
+    def surname(self) -> str:
+        return self.preferred_surname or self.legal_surname
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.surname}".strip() or self.id
+
+    @property
+    def initials(self) -> str:
+        return "".join(p[0].upper() for p in (self.first_name, self.surname) if p)
+
+    def has_left(self, on: _dt.date) -> bool:
+        return self.leaving_date is not None and self.leaving_date <= on
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("date_of_birth", "leaving_date"):
+            d[k] = d[k].isoformat() if d[k] else None
+        return d
+
+
+# --------------------------------------------------------------------------------------------
+# Faces
+# --------------------------------------------------------------------------------------------
+
+class MatchStatus(str, Enum):
+    RECOGNISED = "recognised"   # distance under threshold AND margin large enough
+    UNCERTAIN = "uncertain"     # near someone, but not certain enough: blurred, shown for review
+    UNKNOWN = "unknown"         # nobody near
+    NO_REGISTER = "no-register"  # nobody enrolled / face too small or poor to encode
+
+
+@dataclass
+class Match:
+    """Result of comparing one face encoding with the enrolled people."""
+
+    status: MatchStatus
+    person: str | None = None        # register id of the nearest person (set for RECOGNISED and UNCERTAIN)
+    distance: float | None = None    # to that person's nearest encoding
+    margin: float | None = None      # distance to the nearest *different* person minus distance
+
+    @property
+    def recognised(self) -> bool:
+        return self.status is MatchStatus.RECOGNISED and self.person is not None
+
+
+@dataclass
+class Decision:
+    """Show or blur (faces) / keep, redact or review (texts), with a reason a person understands."""
+
+    action: str     # faces: "show" | "blur"; texts: "keep" | "redact" | "review"
+    reason: str     # "No consent for Facebook", "On the do-not-photograph list", ...
+    needs_review: bool = False  # uncertain: a human should look (the safe action is still taken)
+
+
+@dataclass
+class Face:
+    """A detected face with its recognition result and the policy decision."""
+
+    box: tuple[int, int, int, int]     # x, y, w, h in display pixels
+    score: float                       # detector confidence 0..1
+    landmarks: list[tuple[float, float]] | None = None  # 5 points when the detector gives them
+    person: str | None = None          # register id when recognised (or uncertain nearest)
+    distance: float | None = None
+    margin: float | None = None
+    match_status: str = MatchStatus.UNKNOWN.value
+    decision: str = "blur"             # "show" | "blur"  (fail closed: blur by default)
+    reason: str = "Not recognised"
+    needs_review: bool = False
+    override: str | None = None        # set by a person in the GUI: "show" | "blur" (audited)
+    override_person: str | None = None  # a person assigned by hand
+    encoding: Any = None               # numpy (128,) or None; never serialised to JSON
+
+    @property
+    def final_decision(self) -> str:
+        return self.override or self.decision
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "box": [int(v) for v in self.box],
+            "score": round(float(self.score), 4),
+            "landmarks": [[round(float(x), 1), round(float(y), 1)] for x, y in self.landmarks]
+            if self.landmarks else None,
+            "person": self.person,
+            "distance": None if self.distance is None else round(float(self.distance), 4),
+            "margin": None if self.margin is None else round(float(self.margin), 4),
+            "match_status": self.match_status,
+            "decision": self.final_decision,
+            "reason": self.reason,
+            "needs_review": self.needs_review,
+            "override": self.override,
+            "override_person": self.override_person,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Face":
+        return cls(
+            box=tuple(d["box"]),
+            score=d["score"],
+            landmarks=[tuple(p) for p in d["landmarks"]] if d.get("landmarks") else None,
+            person=d.get("person"),
+            distance=d.get("distance"),
+            margin=d.get("margin"),
+            match_status=d.get("match_status", MatchStatus.UNKNOWN.value),
+            decision=d.get("decision", "blur"),
+            reason=d.get("reason", ""),
+            needs_review=d.get("needs_review", False),
+            override=d.get("override"),
+            override_person=d.get("override_person"),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Text in the picture
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class TextItem:
+    """A line of text read in the photo, and what to do with it."""
+
+    polygon: list[tuple[float, float]]  # 4 points, display pixels, TL, TR, BR, BL
+    text: str
+    score: float = 0.0                  # OCR confidence
+    person: str | None = None           # register id when the text names a pupil
+    decision: str = "keep"              # "redact" | "keep" | "review"
+    reason: str = ""
+    override: str | None = None         # "redact" | "keep", set by a person (audited)
+
+    @property
+    def final_decision(self) -> str:
+        return self.override or self.decision
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "polygon": [[round(float(x), 1), round(float(y), 1)] for x, y in self.polygon],
+            "text": self.text,
+            "score": round(float(self.score), 4),
+            "person": self.person,
+            "decision": self.final_decision,
+            "reason": self.reason,
+            "override": self.override,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TextItem":
+        return cls(
+            polygon=[tuple(p) for p in d["polygon"]],
+            text=d["text"],
+            score=d.get("score", 0.0),
+            person=d.get("person"),
+            decision=d.get("decision", "keep"),
+            reason=d.get("reason", ""),
+            override=d.get("override"),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Redactions (what export paints over)
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Redaction:
+    """An area to cover in the export.
+
+    ``shape``: "ellipse" (faces; ``box`` is the area to fill, already grown), "rect" or
+    "polygon" (texts; ``points``). ``source`` says why: "face", "text" or "manual".
+    """
+
+    shape: str
+    box: tuple[int, int, int, int] | None = None
+    points: list[tuple[float, float]] | None = None
+    source: str = "manual"
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "shape": self.shape,
+            "box": list(self.box) if self.box else None,
+            "points": [list(p) for p in self.points] if self.points else None,
+            "source": self.source,
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Redaction":
+        return cls(
+            shape=d["shape"],
+            box=tuple(d["box"]) if d.get("box") else None,
+            points=[tuple(p) for p in d["points"]] if d.get("points") else None,
+            source=d.get("source", "manual"),
+            label=d.get("label", ""),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# A photo's analysis and its export
+# --------------------------------------------------------------------------------------------
+
+class PhotoStatus(str, Enum):
+    READY = "ready"             # nothing to blur, nothing to review
+    WILL_BLUR = "will-blur"     # faces/text will be covered; nothing uncertain
+    NEEDS_REVIEW = "needs-review"  # uncertain faces, names flagged, do-not-photograph present
+    FAILED = "failed"
+
+
+STATUS_LABELS = {
+    PhotoStatus.READY: "Ready",
+    PhotoStatus.WILL_BLUR: "Will blur",
+    PhotoStatus.NEEDS_REVIEW: "Needs review",
+    PhotoStatus.FAILED: "Failed",
+}
+
+
+@dataclass
+class PhotoAnalysis:
+    """Everything PhotoVet found in one photo for one channel and mode."""
+
+    path: str
+    sha256: str = ""
+    width: int = 0                      # display orientation
+    height: int = 0
+    channel: str = "website"
+    mode: str = Mode.CONSENT.value
+    error: str | None = None            # one line, names the cause; set => status FAILED
+    warnings: list[str] = field(default_factory=list)
+    faces: list[Face] = field(default_factory=list)
+    texts: list[TextItem] = field(default_factory=list)
+    manual: list[Redaction] = field(default_factory=list)  # added by a person in the GUI
+    metadata: MetadataReport | None = None
+
+    @property
+    def blur_count(self) -> int:
+        return sum(1 for f in self.faces if f.final_decision == "blur")
+
+    @property
+    def redact_text_count(self) -> int:
+        return sum(1 for t in self.texts if t.final_decision == "redact")
+
+    @property
+    def needs_review(self) -> bool:
+        return any(f.needs_review and f.override is None for f in self.faces) or any(
+            t.final_decision == "review" for t in self.texts
+        )
+
+    @property
+    def status(self) -> PhotoStatus:
+        if self.error:
+            return PhotoStatus.FAILED
+        if self.needs_review:
+            return PhotoStatus.NEEDS_REVIEW
+        if self.blur_count or self.redact_text_count or self.manual:
+            return PhotoStatus.WILL_BLUR
+        return PhotoStatus.READY
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "width": self.width,
+            "height": self.height,
+            "channel": self.channel,
+            "mode": self.mode,
+            "status": self.status.value,
+            "error": self.error,
+            "warnings": list(self.warnings),
+            "faces": [f.to_dict() for f in self.faces],
+            "texts": [t.to_dict() for t in self.texts],
+            "manual": [r.to_dict() for r in self.manual],
+            "metadata": self.metadata.to_dict() if self.metadata else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "PhotoAnalysis":
+        return cls(
+            path=d["path"],
+            sha256=d.get("sha256", ""),
+            width=d.get("width", 0),
+            height=d.get("height", 0),
+            channel=d.get("channel", "website"),
+            mode=d.get("mode", Mode.CONSENT.value),
+            error=d.get("error"),
+            warnings=list(d.get("warnings", [])),
+            faces=[Face.from_dict(f) for f in d.get("faces", [])],
+            texts=[TextItem.from_dict(t) for t in d.get("texts", [])],
+            manual=[Redaction.from_dict(r) for r in d.get("manual", [])],
+            metadata=MetadataReport.from_dict(d["metadata"]) if d.get("metadata") else None,
+        )
+
+
+@dataclass
+class ExportResult:
+    """One exported file (or the reason it was not exported)."""
+
+    source: str
+    output: str | None = None
+    error: str | None = None
+    source_sha256: str = ""
+    output_sha256: str = ""
+    width: int = 0
+    height: int = 0
+    faces_blurred: int = 0
+    texts_covered: int = 0
+    manual_redactions: int = 0
+    metadata_removed: list[str] = field(default_factory=list)   # Finding.sentence() of each
+    people_shown: list[str] = field(default_factory=list)       # register ids
+    people_blurred: list[str] = field(default_factory=list)     # register ids (recognised but blurred)
+    names_covered: list[str] = field(default_factory=list)      # register ids whose names were covered
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.output is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+
+@dataclass
+class Progress:
+    """Yielded by pipeline generators, one per photo (and one at the start with total)."""
+
+    done: int
+    total: int
+    path: str | None = None
+    result: Any = None          # PhotoAnalysis or ExportResult for this photo
+    message: str = ""
