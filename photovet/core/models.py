@@ -277,6 +277,7 @@ class TextItem:
     text: str
     score: float = 0.0                  # OCR confidence
     person: str | None = None           # register id when the text names a pupil
+    kind: str = ""                      # "pupil-name" | "staff-name" | "name-like" | "" (ordinary text)
     decision: str = "keep"              # "redact" | "keep" | "review"
     reason: str = ""
     override: str | None = None         # "redact" | "keep", set by a person (audited)
@@ -291,6 +292,7 @@ class TextItem:
             "text": self.text,
             "score": round(float(self.score), 4),
             "person": self.person,
+            "kind": self.kind,
             "decision": self.final_decision,
             "reason": self.reason,
             "override": self.override,
@@ -303,6 +305,7 @@ class TextItem:
             text=d["text"],
             score=d.get("score", 0.0),
             person=d.get("person"),
+            kind=d.get("kind", ""),
             decision=d.get("decision", "keep"),
             reason=d.get("reason", ""),
             override=d.get("override"),
