@@ -1,0 +1,50 @@
+"""The architecture rules, checked: the core makes every decision and never depends on the
+GUI or the CLI; it never prints (mat2's libmat2 rule: the library raises, callers report)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+CORE = Path(__file__).resolve().parents[2] / "photovet" / "core"
+FORBIDDEN = ("PySide6", "click", "photovet.gui", "photovet.cli", "tqdm")
+
+
+def _core_files():
+    return sorted(CORE.glob("*.py"))
+
+
+@pytest.mark.parametrize("path", _core_files(), ids=lambda p: p.name)
+def test_core_imports_no_gui_or_cli(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
+
+
+@pytest.mark.parametrize("path", _core_files(), ids=lambda p: p.name)
+def test_core_never_prints(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree)
+             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"]
+    assert not calls, f"{path.name} calls print() on line {calls[0].lineno}"
+
+
+def test_cv2_only_through_the_qt_safe_import():
+    """opencv-python rewrites Qt's plugin path on import; only core/cv.py may import it."""
+    for path in CORE.parent.rglob("*.py"):
+        if path.name == "cv.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                assert all(a.name != "cv2" for a in node.names), f"{path} imports cv2 directly"
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "cv2", f"{path} imports from cv2 directly"
