@@ -385,6 +385,7 @@ class PhotoAnalysis:
     texts: list[TextItem] = field(default_factory=list)
     manual: list[Redaction] = field(default_factory=list)  # added by a person in the GUI
     metadata: MetadataReport | None = None
+    faces_checked: bool = False         # False: detection did not run; such a photo is never exported
 
     @property
     def blur_count(self) -> int:
@@ -425,6 +426,7 @@ class PhotoAnalysis:
             "texts": [t.to_dict() for t in self.texts],
             "manual": [r.to_dict() for r in self.manual],
             "metadata": self.metadata.to_dict() if self.metadata else None,
+            "faces_checked": self.faces_checked,
         }
 
     @classmethod
@@ -442,6 +444,7 @@ class PhotoAnalysis:
             texts=[TextItem.from_dict(t) for t in d.get("texts", [])],
             manual=[Redaction.from_dict(r) for r in d.get("manual", [])],
             metadata=MetadataReport.from_dict(d["metadata"]) if d.get("metadata") else None,
+            faces_checked=d.get("faces_checked", False),
         )
 
 

@@ -76,8 +76,8 @@ class Engine:
     ) -> "Engine":
         """Load the models (a few seconds) and the register. ``register`` may be a Register, or
         None to open the default one. ``faces=False``/``text=False`` are for tests and tools that
-        only need part of the analysis; an engine without faces refuses to analyse for export
-        (see ``analyse``)."""
+        only need part of the analysis; photos analysed without faces are never exported
+        (``PhotoAnalysis.faces_checked`` stays False and ``export_batch`` refuses them)."""
         settings = settings or Settings.load()
         if register is None:
             from .register import Register  # noqa: PLC0415
@@ -155,6 +155,7 @@ class Engine:
                 analysis.warnings.append("Faces were not checked (face detection is off).")
             else:
                 analysis.faces = self._faces(image)
+                analysis.faces_checked = True
             if self.text_engine is not None:
                 analysis.texts = self._texts(image)
             del image, loaded
@@ -300,6 +301,8 @@ def export_batch(
     for a in analyses:
         if a.error:
             refused.append((a, f"not exported: {a.error}"))
+        elif not a.faces_checked:
+            refused.append((a, "not exported: faces in this photo were not checked"))
         elif approvals is not None and approvals.status(a.sha256) != "approved":
             refused.append((a, "not exported: not approved yet"))
     refused_paths = {str(Path(a.path)) for a, _ in refused}
