@@ -1,0 +1,531 @@
+"""The register screen: a searchable table of everyone in the consent register.
+
+Consent is shown with a tick or a cross AND the words "Yes"/"No" (never colour alone).
+Rows that must never be published (do not photograph), people who have left and rows the
+import rejected are marked in a "Status" column in words, and tinted.
+
+The view reads the register on the GUI thread (a few thousand rows read in well under
+100 ms); imports and enrolment run in worker threads inside their own dialogs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Callable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.models import CHANNELS, Person, channel_label
+
+YES = "\u2713 Yes"   # ✓ Yes
+NO = "\u2717 No"     # ✗ No
+
+# Row tints (the Status column says the same thing in words).
+TINT_DNP = QColor("#fde2e1")      # do not photograph
+TINT_INVALID = QColor("#fff1cc")  # rejected at import
+TINT_LEFT = QColor("#ececec")     # has left
+
+
+def default_opener():
+    from photovet.core.register import Register
+
+    return Register.open()
+
+
+def close_register(reg: Any) -> None:
+    close = getattr(reg, "close", None)
+    if callable(close):
+        try:
+            close()
+        except Exception:  # closing is best effort
+            pass
+
+
+def consent_text(value: bool | None) -> str:
+    return YES if value else NO
+
+
+def person_status(p: Person, today: _dt.date | None = None) -> str:
+    """What stops a person being published, in words ("" when nothing does)."""
+    today = today or _dt.date.today()
+    parts = []
+    if p.do_not_photograph:
+        parts.append("Do not photograph")
+    if not p.valid:
+        parts.append("Row rejected at import: always blurred")
+    if p.has_left(today):
+        parts.append(f"Left on {p.leaving_date.isoformat()}")
+    elif p.leaving_date:
+        parts.append(f"Leaving on {p.leaving_date.isoformat()}")
+    return "; ".join(parts)
+
+
+def role_label(role: str) -> str:
+    return {"pupil": "Pupil", "staff": "Staff"}.get(role, role.capitalize())
+
+
+class PeopleModel(QAbstractTableModel):
+    """People and their consent, one row each."""
+
+    SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+    PERSON_ROLE = Qt.ItemDataRole.UserRole + 2
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+    FIXED = ("Name", "ID (UPN)", "Role", "Year", "Class", "Status", "Face photo")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._people: list[Person] = []
+        self._channels: list[str] = list(CHANNELS)
+        self.today = _dt.date.today()
+
+    # -- data -------------------------------------------------------------------------
+    def set_people(self, people: list[Person], channels: list[str]) -> None:
+        self.beginResetModel()
+        self._people = list(people)
+        self._channels = list(channels)
+        self.endResetModel()
+
+    def person_at(self, row: int) -> Person:
+        return self._people[row]
+
+    @property
+    def people(self) -> list[Person]:
+        return list(self._people)
+
+    @property
+    def channels(self) -> list[str]:
+        return list(self._channels)
+
+    def column_of_channel(self, channel: str) -> int:
+        return len(self.FIXED) + self._channels.index(channel)
+
+    # -- Qt model ---------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._people)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.FIXED) + len(self._channels) + 1
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section < len(self.FIXED):
+                return self.FIXED[section]
+            k = section - len(self.FIXED)
+            if k < len(self._channels):
+                return channel_label(self._channels[k])
+            return "Name with photo"
+        if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED):
+            k = section - len(self.FIXED)
+            if k < len(self._channels):
+                return f"Consent to show this person's face on: {channel_label(self._channels[k])}"
+            return "Consent to print the person's name beside a photo"
+        return None
+
+    def _text(self, p: Person, col: int) -> str:
+        if col == 0:
+            name = p.display_name
+            if p.preferred_forename and p.legal_forename and p.preferred_forename != p.legal_forename:
+                name += f" ({p.legal_forename})"
+            return name
+        if col == 1:
+            return p.id
+        if col == 2:
+            return role_label(p.role)
+        if col == 3:
+            return p.year_group
+        if col == 4:
+            return p.reg_group
+        if col == 5:
+            return person_status(p, self.today)
+        if col == 6:
+            return "Enrolled" if p.enrolled else "None"
+        k = col - len(self.FIXED)
+        if k < len(self._channels):
+            return consent_text(p.consents.get(self._channels[k], False))
+        return consent_text(p.name_with_photo)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        p = self._people[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(p, col)
+        if role == self.SORT_ROLE:
+            if col == 0:
+                return (p.surname.lower(), p.first_name.lower())
+            if col == 3:
+                digits = "".join(ch for ch in p.year_group if ch.isdigit())
+                return (0 if digits else 1, int(digits) if digits else 0, p.year_group)
+            return self._text(p, col)
+        if role == self.SEARCH_ROLE:
+            return " ".join(
+                [p.id, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname,
+                 p.year_group, p.reg_group, role_label(p.role)]
+            ).lower()
+        if role == self.PERSON_ROLE:
+            return p
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if p.do_not_photograph:
+                return QBrush(TINT_DNP)
+            if not p.valid:
+                return QBrush(TINT_INVALID)
+            if p.has_left(self.today):
+                return QBrush(TINT_LEFT)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and col >= len(self.FIXED):
+            # Colour is a second cue only: the text already says Yes/No.
+            value = self._text(p, col)
+            return QBrush(QColor("#1b6e20") if value == YES else QColor("#8a1c1c"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 5 and p.do_not_photograph:
+                return "On the do-not-photograph list: this person's face is always blurred, on every channel."
+            if col == 5 and not p.valid:
+                return ("The register row for this person had a problem and was not imported. "
+                        "They are always blurred until the register is fixed and imported again.")
+            if col == 6 and not p.enrolled:
+                return "No face photo enrolled: PhotoVet cannot recognise this person, so they are always blurred."
+            if col >= len(self.FIXED) and (p.do_not_photograph or not p.valid or p.has_left(self.today)):
+                return "Blurred on every channel whatever this says: see Status."
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(self.FIXED):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and col >= len(self.FIXED):
+            return f"{self.headerData(col, Qt.Orientation.Horizontal)}: {self._text(p, col)}"
+        return None
+
+
+FILTERS = (
+    ("everyone", "Everyone"),
+    ("pupils", "Pupils"),
+    ("staff", "Staff"),
+    ("dnp", "Do not photograph"),
+    ("left", "Left school"),
+    ("invalid", "Rows with problems"),
+    ("not_enrolled", "No face photo"),
+)
+
+
+class PeopleFilter(QSortFilterProxyModel):
+    """Search text (name, id, year, class) plus a category filter."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._text = ""
+        self._category = "everyone"
+        self.setSortRole(PeopleModel.SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_text(self, text: str) -> None:
+        self._text = text.strip().lower()
+        self.invalidateFilter()
+
+    def set_category(self, category: str) -> None:
+        self._category = category
+        self.invalidateFilter()
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
+        a = left.data(PeopleModel.SORT_ROLE)
+        b = right.data(PeopleModel.SORT_ROLE)
+        try:
+            return a < b
+        except TypeError:
+            return str(a) < str(b)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        model: PeopleModel = self.sourceModel()
+        p = model.person_at(source_row)
+        c = self._category
+        if c == "pupils" and p.role != "pupil":
+            return False
+        if c == "staff" and p.role != "staff":
+            return False
+        if c == "dnp" and not p.do_not_photograph:
+            return False
+        if c == "left" and not p.has_left(model.today):
+            return False
+        if c == "invalid" and p.valid:
+            return False
+        if c == "not_enrolled" and p.enrolled:
+            return False
+        if self._text:
+            hay = model.index(source_row, 0).data(PeopleModel.SEARCH_ROLE)
+            return all(word in hay for word in self._text.split())
+        return True
+
+
+class RegisterView(QWidget):
+    """The register: search, filter, import, enrol, and open a person's page."""
+
+    register_changed = Signal()
+
+    EMPTY_TEXT = "No one in the register yet. Import your MIS export to start."
+
+    def __init__(self, register_opener: Callable[[], Any] | None = None, parent=None):
+        super().__init__(parent)
+        self.register_opener = register_opener or default_opener
+        self.setObjectName("RegisterView")
+        self.model = PeopleModel(self)
+        self.proxy = PeopleFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        # -- top bar --------------------------------------------------------------------
+        self.title = QLabel("<b>Consent register</b>")
+        self.summary = QLabel("")
+        self.summary.setObjectName("registerSummary")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, UPN, year or class")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the register")
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.textChanged.connect(self._update_count)
+        self.filter = QComboBox()
+        self.filter.setAccessibleName("Show")
+        for key, label in FILTERS:
+            self.filter.addItem(label, key)
+        self.filter.currentIndexChanged.connect(self._filter_changed)
+        show_label = QLabel("&Show:")
+        show_label.setBuddy(self.filter)
+        self.import_button = QPushButton("&Import register…")
+        self.import_button.setToolTip("Import or update the register from your MIS export (a CSV file)")
+        self.import_button.clicked.connect(self.import_register)
+        self.enrol_button = QPushButton("&Enrol photos…")
+        self.enrol_button.setToolTip("Add face photos so PhotoVet can recognise people")
+        self.enrol_button.clicked.connect(self.enrol_photos)
+        self.open_button = QPushButton("&Open person…")
+        self.open_button.setToolTip("Open the selected person's page (or double-click a row)")
+        self.open_button.clicked.connect(self.open_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(12)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.enrol_button)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(show_label)
+        bar.addWidget(self.filter)
+        bar.addWidget(self.open_button)
+
+        # -- table ------------------------------------------------------------------------
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setAccessibleName("People in the register")
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)  # Enter / Return
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("registerCount")
+        self.legend = QLabel(
+            "\u2713 Yes = consent given for that channel.  \u2717 No = no consent (or not recorded): "
+            "the face is blurred there.  Do not photograph, left school and rejected rows are "
+            "always blurred."
+        )
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color: palette(mid);")
+
+        table_page = QWidget()
+        tl = QVBoxLayout(table_page)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(bar)
+        tl.addWidget(self.table, 1)
+        foot = QHBoxLayout()
+        foot.addWidget(self.count_label)
+        foot.addWidget(self.legend, 1)
+        tl.addLayout(foot)
+
+        # -- empty state / error state ------------------------------------------------------
+        empty_page = QWidget()
+        el = QVBoxLayout(empty_page)
+        el.addStretch(1)
+        self.empty_label = QLabel(self.EMPTY_TEXT)
+        self.empty_label.setObjectName("registerEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        f = self.empty_label.font()
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        self.empty_label.setFont(f)
+        self.empty_hint = QLabel(
+            "Export your pupils and staff with their photo consent from SIMS, Arbor, Bromcom or "
+            "another MIS as a CSV file, then choose Import register…\n"
+            "Until then every face in every photo is blurred."
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.empty_import = QPushButton("Import register…")
+        self.empty_import.clicked.connect(self.import_register)
+        eb = QHBoxLayout()
+        eb.addStretch(1)
+        eb.addWidget(self.empty_import)
+        eb.addStretch(1)
+        el.addWidget(self.empty_label)
+        el.addWidget(self.empty_hint)
+        el.addLayout(eb)
+        el.addStretch(2)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(table_page)
+        self.stack.addWidget(empty_page)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        self.setTabOrder(self.search, self.filter)
+        self.setTabOrder(self.filter, self.open_button)
+        self.setTabOrder(self.open_button, self.table)
+
+        self.error: str | None = None
+        self.refresh()
+
+    # -- public ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the register (after an import, enrolment or consent change)."""
+        self.error = None
+        try:
+            reg = self.register_opener()
+        except Exception as exc:  # show it in the view, do not crash the window
+            self.error = getattr(exc, "full", lambda: str(exc))()
+            self.model.set_people([], list(CHANNELS))
+            self.empty_label.setText("The register could not be opened.")
+            self.empty_hint.setText(self.error)
+            self.stack.setCurrentIndex(1)
+            self.summary.setText("")
+            return
+        try:
+            people = list(reg.people())
+            channels = list(reg.channels()) if hasattr(reg, "channels") else list(CHANNELS)
+        finally:
+            close_register(reg)
+        self.model.today = _dt.date.today()
+        self.model.set_people(people, channels)
+        self._resize_columns()
+        self.empty_label.setText(self.EMPTY_TEXT)
+        self.empty_hint.setText(
+            "Export your pupils and staff with their photo consent from SIMS, Arbor, Bromcom or "
+            "another MIS as a CSV file, then choose Import register…\n"
+            "Until then every face in every photo is blurred."
+        )
+        self.stack.setCurrentIndex(1 if not people else 0)
+        self.enrol_button.setEnabled(bool(people))
+        self.summary.setText(self._summary_text(people))
+        self._update_count()
+
+    def people_shown(self) -> list[Person]:
+        """The people currently visible (after search and filter), in display order."""
+        return [self.proxy.index(r, 0).data(PeopleModel.PERSON_ROLE) for r in range(self.proxy.rowCount())]
+
+    def import_register(self) -> None:
+        from .import_wizard import ImportWizard
+
+        wiz = ImportWizard(register_opener=self.register_opener, parent=self)
+        wiz.imported.connect(self._changed)
+        wiz.exec()
+
+    def enrol_photos(self) -> None:
+        from .enrol_dialog import EnrolDialog
+
+        dlg = EnrolDialog(register_opener=self.register_opener, parent=self)
+        dlg.enrolled.connect(self._changed)
+        dlg.exec()
+
+    def open_person(self, person_id: str) -> None:
+        from .person_dialog import PersonDialog
+
+        dlg = PersonDialog(person_id, register_opener=self.register_opener, parent=self)
+        dlg.consent_changed.connect(self._changed)
+        dlg.exec()
+
+    def open_selected(self) -> None:
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            QMessageBox.information(self, "Open person", "Select a person in the table first.")
+            return
+        self._open_index(idx)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _changed(self) -> None:
+        self.refresh()
+        self.register_changed.emit()
+
+    def _open_index(self, idx: QModelIndex) -> None:
+        p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE)
+        if p is not None:
+            self.open_person(p.id)
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_category(self.filter.currentData())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        if total and not shown:
+            self.count_label.setText("No one matches.")
+        elif shown == total:
+            self.count_label.setText(f"{total} {'person' if total == 1 else 'people'}")
+        else:
+            self.count_label.setText(f"Showing {shown} of {total}")
+
+    def _summary_text(self, people: list[Person]) -> str:
+        if not people:
+            return ""
+        pupils = sum(1 for p in people if p.role == "pupil")
+        staff = sum(1 for p in people if p.role == "staff")
+        enrolled = sum(1 for p in people if p.enrolled)
+        dnp = sum(1 for p in people if p.do_not_photograph)
+        bad = sum(1 for p in people if not p.valid)
+        parts = [f"{pupils} pupils", f"{staff} staff", f"{enrolled} with a face photo"]
+        if dnp:
+            parts.append(f"{dnp} do not photograph")
+        if bad:
+            parts.append(f"{bad} with problems")
+        return " · ".join(parts)
+
+    def _resize_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        fm = self.table.fontMetrics()
+        for col in range(len(PeopleModel.FIXED), self.model.columnCount()):
+            # channel headers can be wider than the ✓ Yes cells: keep them readable.
+            w = max(fm.horizontalAdvance(str(self.model.headerData(col, Qt.Orientation.Horizontal))) + 24,
+                    fm.horizontalAdvance(YES) + 24)
+            self.table.setColumnWidth(col, w)
+        status_w = self.table.columnWidth(5)
+        self.table.setColumnWidth(5, min(max(status_w, 120), 320))
