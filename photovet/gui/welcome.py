@@ -87,8 +87,8 @@ class WelcomePanel(QWidget):
         step2 = _Choice(
             "2",
             "Enrol photos",
-            "Add one clear portrait per person (for example your MIS photo export, named by UPN), "
-            "so PhotoVet can recognise who has consent.",
+            "Then add one clear portrait per person (for example your MIS photo export, named by "
+            "UPN), so PhotoVet can recognise who has consent.",
             self.enrol_button,
         )
         step3 = _Choice(
