@@ -1,0 +1,561 @@
+"""Loading photos safely: by content, upright, 8-bit sRGB, with a pixel limit checked before decoding.
+
+Everything that can go wrong with a file becomes one of the typed errors in
+:mod:`photovet.core.errors`, whose text names the file and the cause. Pillow's own
+``UnidentifiedImageError`` and ``DecompressionBombError`` never escape from here.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import os
+import stat as _stat
+import struct
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
+
+from .errors import (
+    EmptyFileError,
+    FileVanishedError,
+    ImageError,
+    ImageTooLargeError,
+    NotAFileError,
+    TruncatedImageError,
+    UnreadableFileError,
+    UnsupportedImageError,
+)
+
+try:  # HEIC/HEIF from phones. pillow-heif is a hard dependency, but fail soft if it is missing.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_AVAILABLE = True
+except Exception:  # pragma: no cover - only on a broken install
+    HEIF_AVAILABLE = False
+
+# Our own guard (``max_pixels``) replaces Pillow's warning; Pillow's hard error is still caught.
+warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+DEFAULT_MAX_PIXELS = 100_000_000
+
+# Formats PhotoVet accepts (Pillow's names). MPO is a JPEG with extra pictures (MPF).
+SUPPORTED_FORMATS = {"JPEG", "MPO", "PNG", "HEIF", "AVIF", "WEBP", "TIFF", "GIF", "BMP"}
+
+FORMAT_EXTENSIONS: dict[str, set[str]] = {
+    "JPEG": {".jpg", ".jpeg", ".jpe", ".jfif"},
+    "MPO": {".jpg", ".jpeg", ".mpo"},
+    "PNG": {".png"},
+    "HEIF": {".heic", ".heif", ".hif"},
+    "AVIF": {".avif"},
+    "WEBP": {".webp"},
+    "TIFF": {".tif", ".tiff"},
+    "GIF": {".gif"},
+    "BMP": {".bmp"},
+}
+IMAGE_EXTENSIONS = set().union(*FORMAT_EXTENSIONS.values())
+
+_SRGB_PROFILE = None
+
+
+def _srgb():
+    global _SRGB_PROFILE
+    if _SRGB_PROFILE is None:
+        _SRGB_PROFILE = ImageCms.createProfile("sRGB")
+    return _SRGB_PROFILE
+
+
+@dataclass
+class LoadedImage:
+    """A decoded photo: RGB, 8-bit, display orientation, sRGB."""
+
+    image: Image.Image
+    format: str
+    orientation: int = 1                    # the stored EXIF value (invalid values shown as 1)
+    warnings: list[str] = field(default_factory=list)
+    stored_size: tuple[int, int] = (0, 0)   # width, height as stored (before orientation)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.image.size
+
+
+# --------------------------------------------------------------------------------------------
+# Sniffing by content
+# --------------------------------------------------------------------------------------------
+
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"mif2"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+_VIDEO_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"qt  ", b"M4V ", b"3gp4", b"3gp5", b"avc1", b"dash"}
+
+
+def sniff(head: bytes) -> str | None:
+    """The kind of file from its first bytes: an image format name, or a description of
+    something that is not a photo ("text", "video", "pdf", ...); None when unknown."""
+    if not head:
+        return None
+    if head[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if head[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "TIFF"
+    if head[:2] == b"BM":
+        return "BMP"
+    if head[4:8] == b"ftyp":
+        brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(len(head), 64), 4)}
+        if brands & _AVIF_BRANDS and head[8:12] in _AVIF_BRANDS:
+            return "AVIF"
+        if brands & _HEIF_BRANDS:
+            return "HEIF"
+        if brands & _AVIF_BRANDS:
+            return "AVIF"
+        return "video"
+    if head[:5] == b"%PDF-":
+        return "pdf"
+    if head[:4] == b"PK\x03\x04":
+        return "zip"
+    if head[:4] in (b"\x1aE\xdf\xa3",) or head[:4] == b"RIFF":
+        return "video"
+    if _looks_like_text(head):
+        return "text"
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    sample = head[:4096]
+    if not sample or b"\x00" in sample.lstrip(b"\xff\xfe\xef\xbb\xbf")[:2048]:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still text
+        if exc.start < len(sample) - 4:
+            return False
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control <= len(sample) // 100
+
+
+_NOT_IMAGE_MESSAGES = {
+    "text": "not an image: it looks like a text file",
+    "video": "not a photo: it looks like a video file",
+    "pdf": "not an image: it is a PDF document",
+    "zip": "not an image: it looks like a zip archive or office document",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Opening
+# --------------------------------------------------------------------------------------------
+
+def _check_file(path: Path) -> int:
+    """Stat the path: the size in bytes, or a typed error."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError as exc:
+        raise FileVanishedError("the file does not exist (was it moved or deleted?)", path=path) from exc
+    except PermissionError as exc:
+        raise UnreadableFileError("permission denied: PhotoVet is not allowed to read this file",
+                                  path=path) from exc
+    except OSError as exc:
+        raise UnreadableFileError(f"the file could not be read ({exc.strerror or exc})", path=path) from exc
+    if _stat.S_ISDIR(st.st_mode):
+        raise NotAFileError("this is a folder, not a photo file", path=path)
+    if not _stat.S_ISREG(st.st_mode):
+        raise NotAFileError("this is not a regular file (device, socket or pipe)", path=path)
+    if st.st_size == 0:
+        raise EmptyFileError("the file is empty (0 bytes); it was probably not copied completely",
+                             path=path)
+    return st.st_size
+
+
+def _read_error(path: Path, exc: OSError) -> ImageError:
+    if isinstance(exc, FileNotFoundError):
+        return FileVanishedError("the file disappeared while PhotoVet was reading it", path=path)
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return UnreadableFileError("permission denied: PhotoVet is not allowed to read this file",
+                                   path=path)
+    if isinstance(exc, IsADirectoryError):
+        return NotAFileError("this is a folder, not a photo file", path=path)
+    return UnreadableFileError(f"the file could not be read ({exc.strerror or exc})", path=path)
+
+
+class _Opened:
+    """An open file handle plus the Pillow image (header read only, nothing decoded yet)."""
+
+    def __init__(self, path: Path, max_pixels: int | None):
+        self.path = path
+        _check_file(path)
+        try:
+            self.fh = open(path, "rb")
+        except OSError as exc:
+            raise _read_error(path, exc) from exc
+        try:
+            self.head = self.fh.read(4096)
+            self.fh.seek(0)
+            self.kind = sniff(self.head)
+            self.im = self._open_image()
+            self.format = "JPEG" if self.im.format == "MPO" else (self.im.format or "")
+            if self.im.format not in SUPPORTED_FORMATS:
+                raise UnsupportedImageError(
+                    f"{self.im.format or 'this'} images are not supported "
+                    "(use JPEG, PNG, HEIC, WebP, TIFF or AVIF)", path=path)
+            w, h = self.im.size
+            limit = DEFAULT_MAX_PIXELS if max_pixels is None else int(max_pixels)
+            if w <= 0 or h <= 0:
+                raise TruncatedImageError("the image header is damaged (zero size)", path=path)
+            if w * h > limit:
+                raise ImageTooLargeError(
+                    f"the image is too large to open safely ({w} x {h} = {w * h / 1e6:.0f} megapixels; "
+                    f"the limit is {limit / 1e6:.0f} megapixels)", path=path,
+                    hint="Resize it in a photo editor, or raise max_pixels in the settings.")
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_image(self) -> Image.Image:
+        path = self.path
+        try:
+            return Image.open(self.fh)
+        except Image.DecompressionBombError as exc:
+            raise ImageTooLargeError(
+                f"the image is too large to open safely ({exc})", path=path) from exc
+        except UnidentifiedImageError as exc:
+            if self.kind in _NOT_IMAGE_MESSAGES:
+                raise UnsupportedImageError(_NOT_IMAGE_MESSAGES[self.kind], path=path) from exc
+            if self.kind in ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP"):
+                raise TruncatedImageError(
+                    f"the {self.kind} data is damaged or ends early (the file may be incompletely copied)",
+                    path=path) from exc
+            if self.kind in ("HEIF", "AVIF"):
+                if not HEIF_AVAILABLE and self.kind == "HEIF":
+                    raise UnsupportedImageError("HEIC support (pillow-heif) is not installed",
+                                                path=path) from exc
+                raise TruncatedImageError(f"the {self.kind} data is damaged or cannot be decoded",
+                                          path=path) from exc
+            raise UnsupportedImageError("not an image format PhotoVet can read", path=path) from exc
+        except OSError as exc:
+            raise _read_error(path, exc) from exc
+        except (SyntaxError, ValueError, EOFError, struct.error, RuntimeError) as exc:
+            raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
+
+    def decode(self) -> Image.Image:
+        path = self.path
+        try:
+            if getattr(self.im, "n_frames", 1) > 1:
+                self.im.seek(0)
+            self.im.load()
+            return self.im
+        except Image.DecompressionBombError as exc:
+            raise ImageTooLargeError(f"the image is too large to open safely ({exc})", path=path) from exc
+        except FileNotFoundError as exc:
+            raise _read_error(path, exc) from exc
+        except PermissionError as exc:
+            raise _read_error(path, exc) from exc
+        except MemoryError as exc:
+            raise ImageTooLargeError("not enough memory to decode this image", path=path) from exc
+        except OSError as exc:
+            text = str(exc)
+            if "truncated" in text or "broken data stream" in text or "ended prematurely" in text:
+                raise TruncatedImageError(
+                    "the image data ends early (the file was probably not copied completely)",
+                    path=path) from exc
+            if exc.errno is not None:
+                raise _read_error(path, exc) from exc
+            raise TruncatedImageError(f"the image data is damaged ({text})", path=path) from exc
+        except (SyntaxError, ValueError, EOFError, IndexError, struct.error, RuntimeError) as exc:
+            raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
+
+    def close(self) -> None:
+        try:
+            im = getattr(self, "im", None)
+            if im is not None:
+                im.close()
+        finally:
+            self.fh.close()
+
+    def __enter__(self) -> "_Opened":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Orientation and colour
+# --------------------------------------------------------------------------------------------
+
+_TRANSPOSE = {
+    2: [Image.Transpose.FLIP_LEFT_RIGHT],
+    3: [Image.Transpose.ROTATE_180],
+    4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE],
+    6: [Image.Transpose.ROTATE_270],
+    7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_90],
+}
+
+
+def read_orientation(im: Image.Image) -> tuple[int, list[str]]:
+    """(orientation to apply 1..8, warnings). HEIF images come back already rotated by the
+    decoder, so for them the stored value is reported elsewhere and 1 is returned here."""
+    if im.format in ("HEIF",):
+        return 1, []
+    warns: list[str] = []
+    try:
+        value = im.getexif().get(0x0112)
+    except Exception as exc:  # damaged EXIF must not stop the photo
+        return 1, [f"the EXIF block is damaged and was ignored ({type(exc).__name__})"]
+    if value is None:
+        return 1, []
+    try:
+        value = int(value if not isinstance(value, (tuple, list)) else value[0])
+    except (TypeError, ValueError):
+        return 1, [f"invalid orientation value {value!r} treated as normal (1)"]
+    if value not in range(1, 9):
+        warns.append(f"invalid orientation value {value} treated as normal (1)")
+        return 1, warns
+    return value, warns
+
+
+def stored_orientation(im: Image.Image) -> int:
+    """The orientation value as stored in the file (HEIF: the value before the decoder rotated)."""
+    if im.format == "HEIF":
+        value = im.info.get("original_orientation") or 1
+        return value if value in range(1, 9) else 1
+    return read_orientation(im)[0]
+
+
+def apply_orientation(image: Image.Image, orientation: int) -> Image.Image:
+    for op in _TRANSPOSE.get(orientation, []):
+        image = image.transpose(op)
+    return image
+
+
+def _to_8bit(im: Image.Image) -> Image.Image:
+    """I;16 / I / F greyscale to 8-bit L without clipping the top of the range."""
+    arr = np.asarray(im)
+    if im.mode.startswith("I;16"):
+        out = (arr.astype(np.uint32) + 128) // 257
+    elif im.mode == "F":
+        a = arr.astype(np.float64)
+        scale = 255.0 if np.nanmax(a) <= 1.0 else 1.0
+        out = np.clip(np.nan_to_num(a) * scale, 0, 255)
+    else:  # "I": 32-bit int; PNG/TIFF 16-bit data lands here as 0..65535
+        a = arr.astype(np.int64)
+        out = (a + 128) // 257 if a.max(initial=0) > 255 else a
+        out = np.clip(out, 0, 255)
+    return Image.fromarray(out.astype(np.uint8), "L")
+
+
+def to_srgb(im: Image.Image, icc: bytes | None, warns: list[str]) -> Image.Image:
+    """Any mode to 8-bit RGB in sRGB; alpha composited on white."""
+    mode = im.mode
+    alpha = None
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        im = _to_8bit(im)
+    elif mode == "1":
+        im = im.convert("L")
+    elif mode in ("P", "PA"):
+        im = im.convert("RGBA") if (mode == "PA" or "transparency" in im.info) else im.convert("RGB")
+    elif mode in ("LA", "La"):
+        im = im.convert("LA")
+    elif mode in ("RGBa",):
+        im = im.convert("RGBA")
+    elif mode == "LAB":
+        im = _lab_to_rgb(im)
+        icc = None
+    mode = im.mode
+    if mode in ("RGBA", "LA"):
+        alpha = im.getchannel("A")
+        im = im.convert("RGB" if mode == "RGBA" else "L")
+    if mode in ("YCbCr", "HSV"):
+        im = im.convert("RGB")
+    if im.mode not in ("RGB", "L", "CMYK"):
+        im = im.convert("RGB")
+
+    converted = False
+    if icc:
+        try:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            desc = (ImageCms.getProfileDescription(src) or "").strip()
+            if im.mode == "RGB" and "srgb" in desc.lower().replace(" ", ""):
+                converted = True  # already sRGB: nothing to do
+            else:
+                im = ImageCms.profileToProfile(
+                    im, src, _srgb(), outputMode="RGB",
+                    renderingIntent=ImageCms.Intent.PERCEPTUAL)
+                converted = True
+        except Exception as exc:  # a broken or mismatched profile: plain conversion
+            warns.append(f"the colour profile could not be used and was ignored ({type(exc).__name__})")
+    if not converted or im.mode != "RGB":
+        im = im.convert("RGB")
+    if alpha is not None and alpha.getextrema() != (255, 255):
+        white = Image.new("RGB", im.size, (255, 255, 255))
+        im = Image.composite(im, white, alpha)
+    return im
+
+
+def _lab_to_rgb(im: Image.Image) -> Image.Image:
+    lab = ImageCms.createProfile("LAB")
+    return ImageCms.profileToProfile(im, lab, _srgb(), outputMode="RGB")
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+def _max_pixels_setting() -> int:
+    try:
+        from .settings import Settings
+
+        return int(Settings.load().get("max_pixels", DEFAULT_MAX_PIXELS))
+    except Exception:
+        return DEFAULT_MAX_PIXELS
+
+
+def load_image(path: str | Path, *, max_pixels: int | None = None) -> LoadedImage:
+    """Open a photo by its content and return it upright, RGB, 8-bit, sRGB.
+
+    Raises a typed :class:`~photovet.core.errors.ImageError` for every kind of bad file.
+    """
+    path = Path(path)
+    if max_pixels is None:
+        max_pixels = _max_pixels_setting()
+    with _Opened(path, max_pixels) as op:
+        im = op.im
+        stored = im.size
+        fmt = op.format
+        orientation, warns = read_orientation(im)
+        stored_value = stored_orientation(im)
+        icc = im.info.get("icc_profile")
+        decoded = op.decode()
+        try:
+            image = to_srgb(decoded, icc, warns)
+            image = apply_orientation(image, orientation)
+            if image is decoded:  # keep nothing tied to the file about to be closed
+                image = image.copy()
+        except MemoryError as exc:
+            raise ImageTooLargeError("not enough memory to convert this image", path=path) from exc
+        except ImageError:
+            raise
+        except Exception as exc:
+            raise UnsupportedImageError(
+                f"the image could not be converted ({type(exc).__name__}: {exc})", path=path) from exc
+    image.info = {}
+    return LoadedImage(image=image, format=fmt, orientation=stored_value, warnings=warns,
+                       stored_size=stored)
+
+
+def thumbnail(path: str | Path, size: int = 256) -> Image.Image:
+    """A small upright RGB preview, fast: JPEGs are decoded at reduced scale (draft mode)."""
+    path = Path(path)
+    with _Opened(path, _max_pixels_setting()) as op:
+        im = op.im
+        orientation, warns = read_orientation(im)
+        icc = im.info.get("icc_profile")
+        if im.format in ("JPEG", "MPO"):
+            # draft works in stored orientation; ask for enough pixels on both sides
+            im.draft("RGB", (size, size))
+        decoded = op.decode()
+        small = decoded.copy()
+    if max(small.size) > size * 2:
+        small.thumbnail((size * 2, size * 2), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    small = to_srgb(small, icc, warns)
+    small = apply_orientation(small, orientation)
+    small.thumbnail((size, size), Image.Resampling.LANCZOS)
+    small.info = {}
+    return small
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of the file's bytes (typed errors when it cannot be read)."""
+    path = Path(path)
+    _check_file(path)
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise _read_error(path, exc) from exc
+    return h.hexdigest()
+
+
+def extension_mismatch(path: str | Path, fmt: str) -> bool:
+    ext = Path(path).suffix.lower()
+    known = FORMAT_EXTENSIONS.get(fmt)
+    return bool(known) and ext not in known
+
+
+def _is_hidden(p: Path) -> bool:
+    return p.name.startswith(".") or p.name in ("Thumbs.db", "desktop.ini")
+
+
+def _classify_in_folder(p: Path) -> str | None:
+    """None when the file should be processed; otherwise why it is skipped."""
+    if p.suffix.lower() in IMAGE_EXTENSIONS:
+        return None  # named like a photo: load reports any problem with it
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None  # let load report the real cause
+    if not head:
+        return "not a photo (empty file)"
+    kind = sniff(head)
+    if kind in SUPPORTED_FORMATS:
+        return None  # a photo with an odd or missing extension
+    if kind in _NOT_IMAGE_MESSAGES:
+        return _NOT_IMAGE_MESSAGES[kind].replace("not an image: it", "not a photo: it")
+    return "not a photo (not an image format PhotoVet reads)"
+
+
+def collect_photos(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand folders (recursively, sorted, hidden files skipped).
+
+    Returns (files to process, [(file, why it was skipped)]). Files named explicitly are always
+    returned (loading reports what is wrong with them). Inside folders, files that are clearly
+    not photos by their content (text, video, documents) are skipped with a reason.
+    """
+    photos: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    seen: set[str] = set()
+
+    def add(p: Path) -> None:
+        key = os.path.normcase(os.path.abspath(p))
+        if key not in seen:
+            seen.add(key)
+            photos.append(p)
+
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    f = Path(root) / name
+                    if _is_hidden(f):
+                        continue
+                    if not f.is_file():
+                        skipped.append((f, "not a regular file"))
+                        continue
+                    reason = _classify_in_folder(f)
+                    if reason:
+                        skipped.append((f, reason))
+                    else:
+                        add(f)
+        else:
+            add(p)
+    return photos, skipped
