@@ -1,0 +1,99 @@
+"""Small fixtures shared by the after-posting tests (records, take-down, SAR, identify, purge).
+Everything is made here with Pillow/numpy: no shared data needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from photovet.core.errors import UnknownPersonError
+from photovet.core.models import CHANNELS, ExportResult, Person
+
+
+def photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A photo-like picture: smooth random colour fields plus a few shapes, unique per seed."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    low = (rng.random((6, 8, 3)) * 255).astype(np.uint8)
+    im = Image.fromarray(low).resize((w, h), Image.Resampling.BICUBIC)
+    d = ImageDraw.Draw(im)
+    for _ in range(6):
+        x0, y0 = int(rng.integers(0, w - 60)), int(rng.integers(0, h - 60))
+        x1, y1 = x0 + int(rng.integers(30, w // 2)), y0 + int(rng.integers(30, h // 2))
+        col = tuple(int(c) for c in rng.integers(0, 255, 3))
+        (d.ellipse if rng.random() < 0.5 else d.rectangle)((x0, y0, x1, y1), fill=col)
+    noise = rng.normal(0, 6, (h, w, 3))
+    return Image.fromarray(np.clip(np.asarray(im, dtype=np.float64) + noise, 0, 255).astype(np.uint8))
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def make_export(tmp: Path, seed: int, *, shown=(), blurred=(), named=(), name: str | None = None,
+                size=(640, 480)) -> ExportResult:
+    """An original (PNG, as a camera file stand-in) and its 'export' (a fresh JPEG)."""
+    src_dir, out_dir = tmp / "originals", tmp / "exports"
+    src_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    name = name or f"photo{seed:03d}"
+    src = src_dir / f"{name}.png"
+    im = photo(seed, size)
+    im.save(src)
+    out = out_dir / f"{name}.jpg"
+    im.save(out, "JPEG", quality=88)
+    return ExportResult(source=str(src), output=str(out), source_sha256=sha(src),
+                        output_sha256=sha(out), width=im.width, height=im.height,
+                        people_shown=list(shown), people_blurred=list(blurred),
+                        names_covered=list(named))
+
+
+def downloaded_copy(src: Path, dest: Path, crop=(0.03, 0.02, 0.02, 0.03), scale=0.5,
+                    quality=70) -> Path:
+    """What a social network gives back: cropped a little, half size, recompressed."""
+    im = Image.open(src).convert("RGB")
+    w, h = im.size
+    l, t, r, b = crop
+    im = im.crop((round(w * l), round(h * t), round(w * (1 - r)), round(h * (1 - b))))
+    im = im.resize((max(1, int(im.width * scale)), max(1, int(im.height * scale))),
+                   Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=quality)
+    dest.write_bytes(buf.getvalue())
+    return dest
+
+
+def person(pid: str, first: str = "Ann", last: str = "Pupil", consents=None, **kw) -> Person:
+    cons = {c: True for c in CHANNELS} if consents is None else consents
+    return Person(id=pid, legal_forename=first, legal_surname=last, consents=dict(cons), **kw)
+
+
+class FakeRegister:
+    """The part of Register that records/sar use: person(id) and history(id)."""
+
+    def __init__(self, people: list[Person]):
+        self.people_by_id = {p.id: p for p in people}
+        self.changes: dict[str, list[dict]] = {}
+
+    def person(self, pid: str) -> Person:
+        try:
+            return self.people_by_id[pid]
+        except KeyError:
+            raise UnknownPersonError(f"no person with id {pid}") from None
+
+    def people(self) -> list[Person]:
+        return list(self.people_by_id.values())
+
+    def history(self, pid: str) -> list[dict]:
+        return self.changes.get(pid, [])
+
+    def withdraw(self, pid: str, channel: str) -> None:
+        self.people_by_id[pid].consents[channel] = False
+        self.changes.setdefault(pid, []).append(
+            {"time": dt.datetime.now().isoformat(), "field": f"consent_{channel}", "old": "Yes",
+             "new": "No", "source": "test"})
