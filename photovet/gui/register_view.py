@@ -73,12 +73,22 @@ def person_status(p: Person, today: _dt.date | None = None) -> str:
     if p.do_not_photograph:
         parts.append("Do not photograph")
     if not p.valid:
-        parts.append("Row rejected at import: always blurred")
+        parts.append("Row rejected at import")
     if p.has_left(today):
         parts.append(f"Left on {p.leaving_date.isoformat()}")
     elif p.leaving_date:
         parts.append(f"Leaving on {p.leaving_date.isoformat()}")
     return "; ".join(parts)
+
+
+def two_lines(label: str) -> str:
+    """'School website' -> 'School\\nwebsite' so channel columns stay narrow."""
+    if len(label) <= 10 or " " not in label:
+        return label
+    mid = len(label) // 2
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - mid))
+    return label[:cut] + "\n" + label[cut + 1:]
 
 
 def role_label(role: str) -> str:
@@ -136,8 +146,8 @@ class PeopleModel(QAbstractTableModel):
                 return self.FIXED[section]
             k = section - len(self.FIXED)
             if k < len(self._channels):
-                return channel_label(self._channels[k])
-            return "Name with photo"
+                return two_lines(channel_label(self._channels[k]))
+            return "Name with\nphoto"
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED):
             k = section - len(self.FIXED)
             if k < len(self._channels):
@@ -162,7 +172,7 @@ class PeopleModel(QAbstractTableModel):
         if col == 5:
             return person_status(p, self.today)
         if col == 6:
-            return "Enrolled" if p.enrolled else "None"
+            return "Enrolled" if p.enrolled else "Not enrolled"
         k = col - len(self.FIXED)
         if k < len(self._channels):
             return consent_text(p.consents.get(self._channels[k], False))
@@ -215,7 +225,8 @@ class PeopleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(self.FIXED):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole and col >= len(self.FIXED):
-            return f"{self.headerData(col, Qt.Orientation.Horizontal)}: {self._text(p, col)}"
+            head = str(self.headerData(col, Qt.Orientation.Horizontal)).replace("\n", " ")
+            return f"{head}: {self._text(p, col)}"
         return None
 
 
@@ -343,6 +354,7 @@ class RegisterView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(False)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setStretchLastSection(False)
@@ -357,7 +369,7 @@ class RegisterView(QWidget):
             "always blurred."
         )
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet("color: palette(mid);")
+        self.legend.setStyleSheet("color: #555555;")
 
         table_page = QWidget()
         tl = QVBoxLayout(table_page)
@@ -524,8 +536,9 @@ class RegisterView(QWidget):
         fm = self.table.fontMetrics()
         for col in range(len(PeopleModel.FIXED), self.model.columnCount()):
             # channel headers can be wider than the ✓ Yes cells: keep them readable.
-            w = max(fm.horizontalAdvance(str(self.model.headerData(col, Qt.Orientation.Horizontal))) + 24,
-                    fm.horizontalAdvance(YES) + 24)
+            head = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            w = max(max(fm.horizontalAdvance(line) for line in head.split("\n")) + 20,
+                    fm.horizontalAdvance(YES) + 20)
             self.table.setColumnWidth(col, w)
         status_w = self.table.columnWidth(5)
         self.table.setColumnWidth(5, min(max(status_w, 120), 320))
