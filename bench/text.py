@@ -1,0 +1,294 @@
+"""Benchmark: names in the picture.
+
+    python bench/text.py [--data ../shared/data] [--limit N] [--no-12mp] [--no-2mp] [--no-icdar]
+
+On ../shared/data/badges (its register.csv is the register; every pupil is treated as having NO
+name-with-photo consent, so every pupil's name must be redacted):
+  * redaction recall of pupil-name items by text height band (a name counts as redacted when
+    the tool's "redact" polygons cover >= 90% of its ground-truth polygon), person id accuracy;
+  * decoys by kind: redacted / flagged for review / left alone;
+  * time per photo: as stored (<= 2 MP), upscaled to 2 MP, and 12 MP mosaics (4 x 3 badge photos
+    tiled at their own resolution, so names keep their real pixel height on a 12 MP photo).
+On ../shared/data/text: word recall (for information) and that nothing crashes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
+from shapely.geometry import Polygon  # noqa: E402
+from shapely.ops import unary_union  # noqa: E402
+
+from photovet.core.models import Person  # noqa: E402
+
+BANDS = [(0, 14, "<14"), (14, 16, "14-16"), (16, 24, "16-24"), (24, 40, "24-40"), (40, 1e9, ">=40")]
+
+
+def load_register(path: Path) -> list[Person]:
+    people = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            people.append(Person(
+                id=row["person_id"], role=row["role"], legal_forename=row["legal_forename"],
+                preferred_forename=row.get("preferred_forename", ""), legal_surname=row["surname"],
+                year_group=row.get("year_group", ""), reg_group=row.get("reg_group", ""),
+                consents={c: True for c in ("website", "facebook", "x", "instagram", "newsletter",
+                                            "press")},
+                name_with_photo=False,
+            ))
+    return people
+
+
+def band_of(h: float) -> str:
+    for lo, hi, name in BANDS:
+        if lo <= h < hi:
+            return name
+    return BANDS[-1][2]
+
+
+def _poly(points) -> Polygon:
+    p = Polygon([(float(x), float(y)) for x, y in points])
+    return p if p.is_valid else p.buffer(0)
+
+
+def coverage(target_points, polys: list[Polygon]) -> float:
+    target = _poly(target_points)
+    if target.area <= 0 or not polys:
+        return 0.0
+    return float(target.intersection(unary_union(polys)).area / target.area)
+
+
+def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel="website"):
+    from photovet.core.text import classify_texts, decide_texts, text_redactions
+
+    t0 = time.perf_counter()
+    reads = engine.read(image)
+    items = classify_texts(reads, matcher)
+    decide_texts(items, people_by_id, channel, _dt.date(2026, 6, 1), "consent")
+    elapsed = time.perf_counter() - t0
+    redact = [_poly(r.points) for r in text_redactions([t for t in items if t.final_decision == "redact"])]
+    review = [_poly(r.points) for r in text_redactions([t for t in items if t.final_decision == "review"])]
+    return items, redact, review, elapsed
+
+
+def score_items(gt_items, items, redact, review, scale=(1.0, 1.0)):
+    """One row per ground-truth item."""
+    sx, sy = scale
+    rows = []
+    for it in gt_items:
+        pts = [(x * sx, y * sy) for x, y in it["polygon"]]
+        cov = coverage(pts, redact)
+        cov_rev = coverage(pts, review)
+        tgt = _poly(pts)
+        ids = {t.person for t, r in zip([t for t in items if t.final_decision == "redact"], redact)
+               if r.intersects(tgt)}
+        rows.append({
+            "kind": it["kind"], "pupil": it["is_pupil_name"], "text": it["text"],
+            "height": it["text_height_px"] * (sx + sy) / 2, "cov": cov, "cov_review": cov_rev,
+            "person_ok": it.get("person_id") in ids, "person_id": it.get("person_id"),
+        })
+    return rows
+
+
+def report(rows, title: str) -> None:
+    print(f"\n== {title}")
+    pupils = [r for r in rows if r["pupil"]]
+    print("pupil names by text height: redacted (>=90% covered) / items   [also: review-covered]")
+    for _, _, name in BANDS:
+        b = [r for r in pupils if band_of(r["height"]) == name]
+        if not b:
+            continue
+        red = sum(r["cov"] >= 0.9 for r in b)
+        rev = sum(r["cov"] < 0.9 and max(r["cov"], r["cov_review"]) >= 0.9 for r in b)
+        print(f"  {name:>6}: {red}/{len(b)} = {red / len(b):.2f}   [+{rev} review]")
+    ge14 = [r for r in pupils if r["height"] >= 14]
+    lt14 = [r for r in pupils if r["height"] < 14]
+    for label, group in (("height >= 14 px", ge14), ("height 10-14 px", lt14), ("all", pupils)):
+        if group:
+            red = sum(r["cov"] >= 0.9 for r in group)
+            print(f"  recall {label}: {red}/{len(group)} = {red / len(group):.3f}")
+    red_rows = [r for r in pupils if r["cov"] >= 0.9]
+    if red_rows:
+        ok = sum(r["person_ok"] for r in red_rows)
+        print(f"  right person id on redacted names: {ok}/{len(red_rows)}")
+    missed = [f"{r['text']} ({r['height']:.1f}px, cov {r['cov']:.2f})" for r in pupils if r["cov"] < 0.9]
+    if missed:
+        print("  missed: " + "; ".join(missed))
+    decoys = [r for r in rows if not r["pupil"]]
+    print("decoys by kind: redacted (>=50% covered by a redaction) / review / items")
+    kinds = sorted({r["kind"] for r in decoys})
+    for k in kinds:
+        d = [r for r in decoys if r["kind"] == k]
+        red = sum(r["cov"] >= 0.5 for r in d)
+        rev = sum(r["cov"] < 0.5 and r["cov_review"] >= 0.5 for r in d)
+        print(f"  {k:>20}: redacted {red}/{len(d)}, review {rev}/{len(d)}")
+    if decoys:
+        red = [r["text"] for r in decoys if r["cov"] >= 0.5]
+        print(f"  decoys redacted: {len(red)}/{len(decoys)} = {len(red) / len(decoys):.3f} {red}")
+
+
+def times_line(label: str, times: list[float]) -> None:
+    if times:
+        print(f"  {label}: median {statistics.median(times):.2f} s, mean {statistics.mean(times):.2f} s,"
+              f" max {max(times):.2f} s over {len(times)} photos")
+
+
+def mosaics(files, size=(4000, 3000), grid=(4, 3)):
+    """12 MP photos made of badge photos tiled at (up to) their own resolution."""
+    cw, ch = size[0] // grid[0], size[1] // grid[1]
+    per = grid[0] * grid[1]
+    for start in range(0, len(files), per):
+        chunk = files[start:start + per]
+        if len(chunk) < per:
+            chunk = chunk + files[: per - len(chunk)]
+        canvas = Image.new("RGB", size, (128, 128, 128))
+        placed = []
+        for k, (path, entry) in enumerate(chunk):
+            im = Image.open(path).convert("RGB")
+            s = min(1.0, cw / im.width, ch / im.height)
+            if s < 1.0:
+                im = im.resize((round(im.width * s), round(im.height * s)), Image.LANCZOS)
+            ox, oy = (k % grid[0]) * cw, (k // grid[0]) * ch
+            canvas.paste(im, (ox, oy))
+            sx, sy = im.width / entry["width"], im.height / entry["height"]
+            items = []
+            for it in entry["items"]:
+                it2 = dict(it)
+                it2["polygon"] = [(x * sx + ox, y * sy + oy) for x, y in it["polygon"]]
+                it2["text_height_px"] = it["text_height_px"] * (sx + sy) / 2
+                items.append(it2)
+            placed.extend(items)
+        yield canvas, placed
+
+
+def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: bool) -> None:
+    from photovet.core.text import NameMatcher
+
+    folder = data / "badges"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    people = load_register(folder / "register.csv")
+    by_id = {p.id: p for p in people}
+    matcher = NameMatcher(people, threshold=85)
+    files = manifest["files"][:limit] if limit else manifest["files"]
+    rows, times = [], []
+    for entry in files:
+        im = Image.open(folder / entry["file"])
+        im.load()
+        items, red, rev, el = analyse_image(engine, matcher, by_id, im)
+        times.append(el)
+        rows.extend(score_items(entry["items"], items, red, rev))
+    report(rows, f"badges as stored ({len(files)} photos, up to 2 MP)")
+    print("time per photo (read + classify + decide):")
+    times_line("as stored", times)
+
+    if do_2mp:
+        rows2, t2 = [], []
+        for entry in files:
+            im = Image.open(folder / entry["file"]).convert("RGB")
+            s = (2_000_000 / (im.width * im.height)) ** 0.5
+            im = im.resize((round(im.width * s), round(im.height * s)), Image.LANCZOS)
+            sx, sy = im.width / entry["width"], im.height / entry["height"]
+            items, red, rev, el = analyse_image(engine, matcher, by_id, im)
+            t2.append(el)
+            rows2.extend(score_items(entry["items"], items, red, rev, scale=(sx, sy)))
+        report(rows2, "badges resized to 2 MP")
+        times_line("2 MP", t2)
+
+    if do_12mp:
+        rows12, t12 = [], []
+        pairs = [(folder / e["file"], e) for e in files]
+        with tempfile.TemporaryDirectory() as tmp:
+            for n, (canvas, placed) in enumerate(mosaics(pairs)):
+                path = Path(tmp) / f"mosaic_{n}.jpg"
+                canvas.save(path, quality=90)
+                im = Image.open(path)
+                im.load()
+                items, red, rev, el = analyse_image(engine, matcher, by_id, im)
+                t12.append(el)
+                rows12.extend(score_items(placed, items, red, rev))
+        report(rows12, f"12 MP mosaics (4000x3000, {len(t12)} photos, names at their own size)")
+        times_line("12 MP", t12)
+
+
+def run_text(engine, data: Path) -> None:
+    import re
+
+    from photovet.core.text import canon
+
+    folder = data / "text"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    found = total = 0
+    crashes = []
+    print("\n== ../shared/data/text: word recall (a ground-truth word counts when a read line contains it)")
+    for entry in manifest["files"]:
+        gt = entry.get("ground_truth", {})
+        words = []
+        for r in gt.get("text_regions", []) or []:
+            if r.get("text"):
+                words.extend(r["text"].split())
+        for line in gt.get("visible_text_by_eye", []) or []:
+            words.extend(str(line if isinstance(line, str) else line.get("text", "")).split())
+        try:
+            im = Image.open(folder / entry["file"])
+            im.load()
+            t0 = time.perf_counter()
+            reads = engine.read(im)
+            el = time.perf_counter() - t0
+        except Exception as exc:  # noqa: BLE001
+            crashes.append(f"{entry['file']}: {exc!r}")
+            continue
+        joined = " ".join(t for _, t, _ in reads)
+        keys_read = canon(joined.replace(" ", ""))
+        raw_read = re.sub(r"\s+", "", joined).lower()
+        hit = 0
+        for w in words:
+            k = canon(w)
+            if (k and k in keys_read) or (not k and re.sub(r"\s+", "", w).lower() in raw_read):
+                hit += 1
+        found += hit
+        total += len(words)
+        print(f"  {entry['file']:<40} {hit:>3}/{len(words):<3} words  {len(reads):>3} lines  {el:.2f} s")
+    if total:
+        print(f"  word recall: {found}/{total} = {found / total:.2f}")
+    print(f"  crashes: {len(crashes)}" + ("".join("\n    " + c for c in crashes)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--no-2mp", action="store_true")
+    ap.add_argument("--no-12mp", action="store_true")
+    ap.add_argument("--no-icdar", action="store_true")
+    args = ap.parse_args()
+    data = Path(args.data)
+    if not (data / "badges" / "manifest.json").exists():
+        sys.exit(f"error: {data / 'badges'}: not found (the evaluation data lives beside the repo)")
+    from photovet.core.settings import Settings
+    from photovet.core.text import TextEngine
+
+    t0 = time.perf_counter()
+    engine = TextEngine.load(Settings.load())
+    print(f"models loaded in {time.perf_counter() - t0:.2f} s; cpu cores: {os.cpu_count()}; "
+          f"load average {os.getloadavg()[0]:.2f} (cores are shared with other work)")
+    print(f"options: {engine.options}")
+    run_badges(engine, data, args.limit, not args.no_2mp, not args.no_12mp)
+    if not args.no_icdar:
+        run_text(engine, data)
+
+
+if __name__ == "__main__":
+    main()

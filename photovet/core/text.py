@@ -1,0 +1,922 @@
+"""Names in the picture: read text offline, decide which of it names a pupil, and check captions.
+
+Three layers, each usable alone:
+
+* ``TextEngine`` reads text with the PP-OCR models that ship inside the ``rapidocr_onnxruntime``
+  wheel. Detection runs on the photo scaled so its long side is at most ``text.det_max_side``
+  (in overlapping tiles when that is large, skipping flat tiles); recognition runs only on the
+  found boxes, cropped and deskewed from the FULL-resolution photo, after the angle classifier
+  has turned upside-down lines the right way up. So small text on a large photo is read from
+  its real pixels without recognising the whole photo.
+* ``NameMatcher`` / ``looks_like_name`` / ``classify_texts`` say what a line of text is
+  (a pupil's name, a staff name, something that looks like a name, ordinary text). They do not
+  depend on the channel, so the result can be cached with the analysis.
+* ``decide_texts`` applies the consent policy for a channel; ``text_redactions`` gives the areas
+  to cover; ``check_caption`` checks a caption typed by a person.
+
+Fail closed: a pupil's first name alone counts; an ambiguous first name is still redacted;
+something that looks like a name but is not in the register is flagged for review (and covered
+until a person keeps it).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .errors import ModelError
+from .models import Person, Redaction, TextItem
+
+Polygon = list[tuple[float, float]]
+Read = tuple[Polygon, str, float]
+
+# --------------------------------------------------------------------------------------------
+# Reading text
+# --------------------------------------------------------------------------------------------
+
+_DEFAULTS: dict[str, Any] = {
+    "det_max_side": 2048,     # detection resolution cap (long side, px): 12 px text on 12 MP ~ 6 px
+    "det_min_side": 960,      # small photos are enlarged to this long side for detection
+    "det_tile": 1600,         # detection tiles (at detection scale) when the image is larger
+    "det_overlap": 128,       # tile overlap at detection scale
+    "det_thresh": 0.3,        # DB binarisation threshold
+    "det_box_thresh": 0.5,    # DB mean box score to keep a box
+    "det_unclip_ratio": 1.6,  # DB box growth
+    "min_score": 0.5,         # recognition confidence to keep a line
+    "threads": 0,             # onnxruntime intra-op threads (0 = library default)
+}
+
+
+def _text_setting(settings: Any, key: str) -> Any:
+    if settings is None:
+        return _DEFAULTS[key]
+    getter = getattr(settings, "get", None)
+    if getter is None:
+        return _DEFAULTS[key]
+    value = getter(f"text.{key}", None)
+    return _DEFAULTS[key] if value is None else value
+
+
+def _order_points(pts: np.ndarray) -> np.ndarray:
+    """TL, TR, BR, BL for a 4-point box (image coordinates, y down)."""
+    pts = np.asarray(pts, dtype=np.float32).reshape(4, 2)
+    xs = pts[np.argsort(pts[:, 0]), :]
+    left, right = xs[:2], xs[2:]
+    tl, bl = left[np.argsort(left[:, 1])]
+    tr, br = right[np.argsort(right[:, 1])]
+    return np.array([tl, tr, br, bl], dtype=np.float32)
+
+
+def _quad_area(q: np.ndarray) -> float:
+    x, y = q[:, 0], q[:, 1]
+    return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2.0)
+
+
+class TextEngine:
+    """The OCR models, loaded once. ``read(image)`` gives ``[(polygon, text, score), ...]``."""
+
+    def __init__(self, detector: Any, classifier: Any, recognizer: Any, cv2: Any,
+                 options: dict[str, Any]):
+        self._det = detector
+        self._cls = classifier
+        self._rec = recognizer
+        self._cv2 = cv2
+        self.options = dict(options)
+        self._lock = threading.Lock()   # onnxruntime sessions are shared; keep calls serial
+
+    @classmethod
+    def load(cls, settings: Any = None) -> "TextEngine":
+        from .cv import import_cv2  # noqa: PLC0415
+
+        cv2 = import_cv2()   # before rapidocr, so OpenCV cannot break Qt
+        try:
+            import rapidocr_onnxruntime  # noqa: PLC0415
+            from rapidocr_onnxruntime.ch_ppocr_cls import TextClassifier  # noqa: PLC0415
+            from rapidocr_onnxruntime.ch_ppocr_det import TextDetector  # noqa: PLC0415
+            from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer  # noqa: PLC0415
+            from rapidocr_onnxruntime.utils import read_yaml  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover - installation problem
+            raise ModelError(
+                f"the text reader is not installed ({exc})",
+                hint="Reinstall PhotoVet (it needs rapidocr-onnxruntime).",
+            ) from exc
+        from pathlib import Path  # noqa: PLC0415
+
+        options = {k: _text_setting(settings, k) for k in _DEFAULTS}
+        root = Path(rapidocr_onnxruntime.__file__).resolve().parent
+        try:
+            config = read_yaml(str(root / "config.yaml"))
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"the text reader's configuration could not be read ({exc})") from exc
+        threads = int(options["threads"] or -1)
+        sections = {}
+        for name in ("Det", "Cls", "Rec"):
+            sec = dict(config[name])
+            model = root / sec["model_path"]
+            if not model.is_file():
+                raise ModelError(
+                    f"the text model {model.name} is missing",
+                    hint="Reinstall PhotoVet (rapidocr-onnxruntime ships its models).",
+                )
+            sec["model_path"] = str(model)
+            sec["intra_op_num_threads"] = threads
+            sec["inter_op_num_threads"] = -1
+            sec["use_cuda"] = False
+            sec["use_dml"] = False
+            sections[name] = sec
+        det = sections["Det"]
+        det.update({
+            "limit_type": "max", "limit_side_len": 100000,   # we scale ourselves
+            "thresh": float(options["det_thresh"]),
+            "box_thresh": float(options["det_box_thresh"]),
+            "unclip_ratio": float(options["det_unclip_ratio"]),
+        })
+        try:
+            detector = TextDetector(det)
+            classifier = TextClassifier(sections["Cls"])
+            recognizer = TextRecognizer(sections["Rec"])
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"the text models could not be loaded ({exc})",
+                             hint="Reinstall PhotoVet.") from exc
+        return cls(detector, classifier, recognizer, cv2, options)
+
+    # -- public ------------------------------------------------------------------------------
+
+    def read(self, image: Any) -> list[Read]:
+        """Every line of text in ``image`` (a PIL image), in the image's pixels.
+
+        Returns ``[(polygon, text, score)]``; polygon is 4 points TL, TR, BR, BL as read.
+        """
+        arr = self._to_bgr(image)
+        if arr is None:
+            return []
+        with self._lock:
+            boxes = self._detect(arr)
+            if not boxes:
+                return []
+            return self._recognise(arr, boxes)
+
+    # -- steps -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _to_bgr(image: Any) -> np.ndarray | None:
+        if isinstance(image, np.ndarray):
+            arr = image
+            if arr.ndim == 2:
+                arr = np.stack([arr] * 3, axis=-1)
+            arr = arr[..., :3]
+            rgb = np.ascontiguousarray(arr.astype(np.uint8))
+        else:
+            img = image
+            if img.mode not in ("RGB",):
+                if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                    from PIL import Image  # noqa: PLC0415
+
+                    rgba = img.convert("RGBA")
+                    bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+                    img = Image.alpha_composite(bg, rgba).convert("RGB")
+                else:
+                    img = img.convert("RGB")
+            rgb = np.asarray(img, dtype=np.uint8)
+        if rgb.ndim != 3 or min(rgb.shape[:2]) < 8:
+            return None
+        return np.ascontiguousarray(rgb[:, :, ::-1])
+
+    def _tiles(self, length: int) -> list[tuple[int, int]]:
+        tile, overlap = int(self.options["det_tile"]), int(self.options["det_overlap"])
+        if length <= tile:
+            return [(0, length)]
+        n = math.ceil((length - overlap) / (tile - overlap))
+        size = math.ceil((length + (n - 1) * overlap) / n)
+        starts = [round(i * (length - size) / (n - 1)) for i in range(n)]
+        return [(s, min(length, s + size)) for s in starts]
+
+    def _detect(self, arr: np.ndarray) -> list[np.ndarray]:
+        """Text boxes (4x2 float32, full-resolution pixels)."""
+        cv2 = self._cv2
+        h, w = arr.shape[:2]
+        long_side = max(h, w)
+        scale = min(1.0, float(self.options["det_max_side"]) / long_side)
+        if long_side < int(self.options["det_min_side"]):
+            scale = min(3.0, float(self.options["det_min_side"]) / long_side)
+        if abs(scale - 1.0) > 1e-3:
+            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+            small = cv2.resize(arr, (max(32, round(w * scale)), max(32, round(h * scale))),
+                               interpolation=interp)
+        else:
+            small = arr
+        sh, sw = small.shape[:2]
+        sx, sy = w / sw, h / sh
+        xs, ys = self._tiles(sw), self._tiles(sh)
+        tiled = len(xs) * len(ys) > 1
+        edges = None
+        if tiled:
+            grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+            edges = cv2.Canny(grey, 60, 160)
+        found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
+        for y0, y1 in ys:
+            for x0, x1 in xs:
+                if edges is not None and float(edges[y0:y1, x0:x1].mean()) < 255 * 0.002:
+                    continue   # flat tile (sky, wall, blur): no text to find
+                tile = small[y0:y1, x0:x1]
+                th, tw = tile.shape[:2]
+                # DB needs sides that are multiples of 32: pad (not stretch) the tile.
+                ph, pw = max(32, math.ceil(th / 32) * 32), max(32, math.ceil(tw / 32) * 32)
+                if (ph, pw) != (th, tw):
+                    tile = cv2.copyMakeBorder(tile, 0, ph - th, 0, pw - tw, cv2.BORDER_CONSTANT,
+                                              value=(127, 127, 127))
+                try:
+                    boxes, _ = self._det(np.ascontiguousarray(tile))
+                except Exception as exc:  # noqa: BLE001
+                    raise ModelError(f"text detection failed ({exc})") from exc
+                if boxes is None or len(boxes) == 0:
+                    continue
+                for b in boxes:
+                    b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
+                    b[:, 0] = np.clip(b[:, 0], 0, tw)
+                    b[:, 1] = np.clip(b[:, 1], 0, th)
+                    if _quad_area(b) < 4:
+                        continue
+                    b[:, 0] += x0
+                    b[:, 1] += y0
+                    found.append((b, (x0, y0, x1, y1)))
+        boxes = _merge_tile_boxes(found, (sw, sh), cv2) if tiled else [b for b, _ in found]
+        out = []
+        for b in boxes:
+            b = b.copy()
+            b[:, 0] = np.clip(b[:, 0] * sx, 0, w)
+            b[:, 1] = np.clip(b[:, 1] * sy, 0, h)
+            out.append(_order_points(b))
+        return out
+
+    def _crop(self, arr: np.ndarray, box: np.ndarray) -> np.ndarray:
+        cv2 = self._cv2
+        wid = max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3]))
+        hei = max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2]))
+        wid, hei = max(2.0, float(wid)), max(2.0, float(hei))
+        # Recognition works at 48 px line height: do not warp more pixels than it can use.
+        f = min(1.0, 96.0 / min(wid, hei))
+        ow, oh = max(2, round(wid * f)), max(2, round(hei * f))
+        dst = np.array([[0, 0], [ow, 0], [ow, oh], [0, oh]], dtype=np.float32)
+        m = cv2.getPerspectiveTransform(box.astype(np.float32), dst)
+        crop = cv2.warpPerspective(arr, m, (ow, oh), flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)
+        if oh / ow >= 1.5:
+            crop = np.ascontiguousarray(np.rot90(crop))
+        return crop
+
+    def _recognise(self, arr: np.ndarray, boxes: list[np.ndarray]) -> list[Read]:
+        crops = [self._crop(arr, b) for b in boxes]
+        try:
+            crops, cls_res, _ = self._cls(crops)
+            rec_res, _ = self._rec(crops)
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"text recognition failed ({exc})") from exc
+        min_score = float(self.options["min_score"])
+        out: list[Read] = []
+        for box, cls_r, rec in zip(boxes, cls_res, rec_res):
+            text, score = str(rec[0]).strip(), float(rec[1])
+            if not text or score < min_score:
+                continue
+            pts = box
+            if "180" in str(cls_r[0]) and float(cls_r[1]) > self._cls.cls_thresh:
+                pts = np.array([box[2], box[3], box[0], box[1]], dtype=np.float32)
+            poly = [(float(x), float(y)) for x, y in pts]
+            out.append((poly, text, score))
+        return out
+
+
+def _merge_tile_boxes(found: list[tuple[np.ndarray, tuple[int, int, int, int]]],
+                      size: tuple[int, int], cv2: Any) -> list[np.ndarray]:
+    """Join boxes that tiles found twice (overlap) or cut in two (a line across a tile edge)."""
+    if not found:
+        return []
+    polys = [b for b, _ in found]
+    tiles = [t for _, t in found]
+    n = len(polys)
+    rects = [cv2.boundingRect(p.astype(np.float32)) for p in polys]
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def height(p: np.ndarray) -> float:
+        return float(min(np.linalg.norm(p[0] - p[3]) + np.linalg.norm(p[1] - p[2]),
+                         np.linalg.norm(p[0] - p[1]) + np.linalg.norm(p[2] - p[3])) / 2)
+
+    heights = [height(_order_points(p)) for p in polys]
+    for i in range(n):
+        xi, yi, wi, hi = rects[i]
+        for j in range(i + 1, n):
+            if tiles[i] == tiles[j]:
+                continue
+            xj, yj, wj, hj = rects[j]
+            ix = min(xi + wi, xj + wj) - max(xi, xj)
+            iy = min(yi + hi, yj + hj) - max(yi, yj)
+            if ix <= 0 or iy <= 0:
+                continue
+            inter = ix * iy
+            small = min(wi * hi, wj * hj)
+            same_line = abs(heights[i] - heights[j]) <= 0.5 * max(heights[i], heights[j]) and \
+                iy >= 0.5 * min(hi, hj)
+            if inter >= 0.5 * small or same_line:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(polys[members[0]])
+            continue
+        pts = np.concatenate([polys[m] for m in members]).astype(np.float32)
+        rect = cv2.minAreaRect(pts)
+        out.append(cv2.boxPoints(rect).astype(np.float32))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Names: normalisation and matching
+# --------------------------------------------------------------------------------------------
+
+TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "mme", "mlle", "rev"}
+
+# Generic words that are not people's names: signs, school life, calendars. A line made only of
+# capitalised words is "name-like" unless one of them is one of these. (Generic English, not
+# taken from any test set.)
+NON_NAME_WORDS = set("""
+a an the and or of to in on at by for with from is it we you our your my me us all
+welcome back well done good great happy merry new year years class school primary secondary
+academy college nursery infant infants junior juniors high grammar academy trust university
+day days week weeks month term half sports sport fun fete fair party disco assembly concert
+show play club team house hall room office reception toilet toilets exit entrance way fire
+door gate car park carpark staff only no not please keep clear push pull open closed quiet
+library kitchen canteen dining lunch break playground field gym garden music art science
+maths math english history geography computing reading writing spelling phonics topic
+subject name names certificate achievement award awarded star stars student pupil pupils
+teacher teachers headteacher head deputy assistant teaching support coordinator governor
+governors parent parents visitor visitors guest volunteer council captain prefect monitor
+book books exercise work homework project trip farm bus visit world national international
+christmas easter summer autumn winter spring holiday holidays birthday celebration
+monday tuesday wednesday thursday friday saturday sunday january february march april june
+july august september october november december hello hi bye thank thanks you congratulations
+mum dad family families friends friend road street lane avenue drive close way church centre
+center community city town village station north south east west upper lower main first
+second third fourth fifth sixth last best winner winners champion champions proud
+red orange yellow green blue purple pink black white brown grey gold silver bronze
+oak ash elm beech birch willow maple pine cedar rowan
+""".split())
+
+# First names or surnames that are also everyday words: matched alone only when the line is
+# just the name (a badge), not inside ordinary text ("May 2026", "Green Class").
+COMMON_WORD_NAMES = set("""
+may june april august summer autumn winter spring day will bill mark art hope joy faith
+grace rose lily daisy ivy holly hazel poppy violet iris ruby pearl amber crystal star sky
+river rain storm sunny dawn eve honey rich sandy rusty dusty ray page king bell rice hill
+wood woods hall green brown white black gray grey young price long short little small
+love may rose cook baker fisher hunter mason turner walker taylor carter shepherd
+day north south west east lord knight bishop parsons chase cash golden silver stone brook
+field fields lane mills miles rivers banks bush church flower rush wells wise best
+""".split())
+
+_CONFUSIONS = [
+    ("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("|", "l"), ("!", "l"), ("i", "l"),
+    ("5", "s"), ("$", "s"), ("8", "b"), ("2", "z"), ("6", "g"), ("@", "a"),
+]
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def canon(text: str) -> str:
+    """A comparison key robust to case, accents and common OCR confusions ("Olivia" ~ "0LlVIA")."""
+    s = strip_accents(text).lower()
+    s = s.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+    for a, b in _CONFUSIONS:
+        s = s.replace(a, b)
+    return re.sub(r"[^a-z]", "", s)
+
+
+_NON_NAME_KEYS = {canon(w) for w in NON_NAME_WORDS}
+_COMMON_KEYS = {canon(w) for w in COMMON_WORD_NAMES} | _NON_NAME_KEYS
+_TITLE_KEYS = {canon(t) for t in TITLES}
+
+_TOKEN_RE = re.compile(r"[^\s,;:·•/()\[\]{}<>\"“”]+")
+
+
+@dataclass
+class _Token:
+    raw: str          # as read (punctuation trimmed)
+    key: str          # canon()
+    start: int
+    end: int
+    glued: bool = False   # split from the previous token without a space ("LilyWright")
+
+    @property
+    def capitalised(self) -> bool:
+        letters = [c for c in self.raw if c.isalpha()]
+        return bool(letters) and letters[0].isupper()
+
+    @property
+    def is_initial(self) -> bool:
+        r = self.raw.rstrip(".")
+        return len(r) == 1 and r.isalpha()
+
+    @property
+    def alpha(self) -> bool:
+        r = self.raw.replace("'", "").replace("’", "").replace("-", "").rstrip(".!?")
+        return bool(r) and r.isalpha()
+
+
+def _split_points(chunk: str) -> list[int]:
+    """Where OCR glued words together: "LilyWright", "Year5", "A.CLASS"."""
+    cuts = []
+    for k in range(1, len(chunk)):
+        a, b = chunk[k - 1], chunk[k]
+        if a.islower() and b.isupper():
+            # keep "McDonald"/"MacLeod" whole; "O'Connor" has an apostrophe, not a case change
+            head = chunk[:k]
+            if head.endswith(("Mc", "Mac")) and (len(head) in (2, 3) or not head[-4:-2].isalpha()):
+                continue
+            cuts.append(k)
+        elif (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha() and k + 1 < len(chunk)
+                                               and chunk[k + 1].isalpha()):
+            cuts.append(k)
+        elif a == "." and b.isalpha():
+            cuts.append(k)
+    return cuts
+
+
+def _tokens(text: str) -> list[_Token]:
+    toks = []
+    for m in _TOKEN_RE.finditer(text):
+        chunk = m.group(0)
+        bounds = [0, *_split_points(chunk), len(chunk)]
+        for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            raw = chunk[a:b]
+            stripped = raw.strip(".!?'’-_*★☆")
+            if not stripped:
+                continue
+            off = raw.find(stripped)
+            start = m.start() + a + off
+            raw_keep = stripped + "." if (len(stripped) == 1 and raw.endswith(".")) else stripped
+            toks.append(_Token(raw_keep, canon(stripped), start, start + len(stripped),
+                               glued=n > 0))
+    return toks
+
+
+@dataclass
+class NameHit:
+    """A register person's name found in a line of text."""
+
+    person: str | None          # register id; None when the name fits several pupils
+    role: str                   # "pupil" | "staff"
+    form: str                   # "full", "surname_forename", "initial", "forename", "surname",
+                                # "title_surname"
+    score: float                # 0..100 fuzzy similarity
+    span: tuple[int, int]       # character span in the text
+    candidates: list[str] = field(default_factory=list)   # every id the name fits
+
+
+_FORM_RANK = {"full": 6, "surname_forename": 6, "title_surname": 5, "initial": 5,
+              "forename": 3, "surname": 2}
+
+
+@dataclass
+class _Variant:
+    key: str
+    person: str
+    role: str
+    form: str
+    ntok: int
+
+
+class NameMatcher:
+    """Finds register names in OCR text (any case, accents removed, OCR confusions tolerated)."""
+
+    def __init__(self, people: Sequence[Person], *, threshold: int | None = None):
+        if threshold is None:
+            try:
+                from .settings import Settings  # noqa: PLC0415
+
+                threshold = int(Settings.load().get("text.fuzzy_threshold", 85))
+            except Exception:  # noqa: BLE001
+                threshold = 85
+        self.threshold = int(threshold)
+        self.people = [p for p in people if p.valid]
+        self.by_id = {p.id: p for p in self.people}
+        self._variants: list[_Variant] = []
+        self.first_keys: dict[str, set[str]] = {}
+        self.surname_keys: dict[str, set[str]] = {}
+        for p in self.people:
+            role = "staff" if p.role == "staff" else "pupil"
+            firsts = {f for f in (p.legal_forename, p.preferred_forename) if f}
+            surnames = {s for s in (p.legal_surname, p.preferred_surname) if s}
+            for f in firsts:
+                fk = canon(f)
+                if not fk:
+                    continue
+                self.first_keys.setdefault(fk, set()).add(p.id)
+                self._add(fk, p.id, role, "forename", len(f.split()))
+                for s in surnames:
+                    sk = canon(s)
+                    if not sk:
+                        continue
+                    self._add(fk + sk, p.id, role, "full", len(f.split()) + len(s.split()))
+                    self._add(sk + fk, p.id, role, "surname_forename",
+                              len(f.split()) + len(s.split()))
+                    self._add(fk + sk[0], p.id, role, "initial", len(f.split()) + 1)
+            for s in surnames:
+                sk = canon(s)
+                if not sk:
+                    continue
+                self.surname_keys.setdefault(sk, set()).add(p.id)
+                self._add(sk, p.id, role, "surname", len(s.split()))
+                # hyphenated and double surnames: each part counts too
+                for part in re.split(r"[-\s]+", s):
+                    pk = canon(part)
+                    if pk and pk != sk and len(pk) >= 3:
+                        self._add(pk, p.id, role, "surname", 1)
+                        self.surname_keys.setdefault(pk, set()).add(p.id)
+        self._by_key: dict[str, list[_Variant]] = {}
+        for v in self._variants:
+            self._by_key.setdefault(v.key, []).append(v)
+
+    def _add(self, key: str, pid: str, role: str, form: str, ntok: int) -> None:
+        self._variants.append(_Variant(key, pid, role, form, ntok))
+
+    # -- fuzzy core ---------------------------------------------------------------------------
+
+    def _similar(self, key: str, threshold: int | None = None) -> list[tuple[_Variant, float]]:
+        """Variants whose key is close to ``key``. Short keys must match exactly."""
+        from rapidfuzz import fuzz  # noqa: PLC0415
+
+        threshold = self.threshold if threshold is None else threshold
+        if not key:
+            return []
+        exact = self._by_key.get(key)
+        if exact:
+            return [(v, 100.0) for v in exact]
+        if len(key) <= 4:
+            return []
+        out = []
+        for k, variants in self._by_key.items():
+            if len(k) <= 4 or abs(len(k) - len(key)) > max(2, len(k) // 4):
+                continue
+            score = fuzz.ratio(key, k)
+            if score >= threshold:
+                out.extend((v, float(score)) for v in variants)
+        return out
+
+    # -- public -------------------------------------------------------------------------------
+
+    def match(self, text: str) -> NameHit | None:
+        """The best register name in ``text`` (pupils before staff), or None."""
+        hits = self.find_all(text)
+        return hits[0] if hits else None
+
+    def find_all(self, text: str) -> list[NameHit]:
+        toks = _tokens(text)
+        if not toks:
+            return []
+        candidates: list[tuple[_Variant, float, int, int]] = []   # variant, score, i, j (tokens)
+        for i in range(len(toks)):
+            key = ""
+            for j in range(i, min(len(toks), i + 4)):
+                key += toks[j].key
+                if j > i and toks[j].is_initial and j != i + 1:
+                    break
+                for v, score in self._similar(key):
+                    if v.form == "initial" and not (j == i + 1 and toks[j].is_initial):
+                        continue
+                    if j != i and v.ntok < j - i + 1:
+                        # one name word made of several tokens: only when OCR split one word
+                        # ("Mc Donald" glued, or short pieces "Oli via")
+                        pieces = toks[i:j + 1]
+                        if not (all(t.glued for t in pieces[1:])
+                                or all(len(t.key) <= 3 for t in pieces)):
+                            continue
+                    candidates.append((v, score, i, j))
+        hits: list[NameHit] = []
+        for v, score, i, j in candidates:
+            hit = self._judge(text, toks, v, score, i, j)
+            if hit is not None:
+                hits.append(hit)
+        if not hits:
+            return []
+        # group by person and form, pick the best; sort pupils first, then by form rank and score
+        best: dict[tuple[str | None, str, tuple[int, int]], NameHit] = {}
+        for h in hits:
+            k = (h.person, h.role, h.span)
+            if k not in best or (_FORM_RANK[h.form], h.score) > (_FORM_RANK[best[k].form], best[k].score):
+                best[k] = h
+        ordered = sorted(best.values(), key=lambda h: (h.role != "pupil", -_FORM_RANK[h.form],
+                                                        -h.score, h.span[0]))
+        return ordered
+
+    def _judge(self, text: str, toks: list[_Token], v: _Variant, score: float,
+               i: int, j: int) -> NameHit | None:
+        """Accept or refuse one candidate in its context."""
+        span = (toks[i].start, toks[j].end)
+        prev_tok = toks[i - 1] if i > 0 else None
+        next_tok = toks[j + 1] if j + 1 < len(toks) else None
+        person = self.by_id[v.person]
+        others = [t for k, t in enumerate(toks) if k < i or k > j]
+        if v.form in ("forename", "surname"):
+            word = toks[i].key if i == j else "".join(t.key for t in toks[i:j + 1])
+            is_common = word in _COMMON_KEYS
+            title_before = prev_tok is not None and prev_tok.key in _TITLE_KEYS
+            if v.form == "surname":
+                if title_before:
+                    # "Mrs Hughes": a staff member, or (for a pupil's surname) a relative of the
+                    # pupil: both identify the family, but the staff case is kept.
+                    form = "title_surname"
+                    span = (prev_tok.start, span[1])
+                    return NameHit(v.person, v.role, form, score, span, [v.person])
+                if is_common and self._has_ordinary_words(others):
+                    return None
+                if not toks[i].capitalised and not toks[i].raw.isupper():
+                    # lower-case ordinary word ("a walk in the wood")
+                    if is_common or self._has_ordinary_words(others):
+                        return None
+                return NameHit(v.person, v.role, "surname", score, span, [v.person])
+            # forename
+            if v.role == "staff":
+                # a staff member's first name alone says little: not a match
+                return None
+            if is_common and self._has_ordinary_words(others):
+                return None
+            if is_common and not (toks[i].capitalised or toks[i].raw.isupper()):
+                return None
+            # "Grace Thornbury": the forename of a pupil followed by a surname that is not
+            # theirs is somebody else; it is left to looks_like_name (review), unless the
+            # surname is close to the pupil's surname (OCR damage).
+            if next_tok is not None and next_tok.alpha and (next_tok.capitalised or next_tok.raw.isupper()) \
+                    and next_tok.key not in _NON_NAME_KEYS \
+                    and not next_tok.is_initial and len(next_tok.key) >= 2:
+                from rapidfuzz import fuzz  # noqa: PLC0415
+
+                sur = [canon(s) for s in (person.legal_surname, person.preferred_surname) if s]
+                if sur and max(fuzz.ratio(next_tok.key, s) for s in sur) >= 70:
+                    return NameHit(v.person, v.role, "full", score, (span[0], next_tok.end),
+                                   [v.person])
+                if not title_before:
+                    return None
+            if next_tok is not None and next_tok.is_initial:
+                sur = [canon(s) for s in (person.legal_surname, person.preferred_surname) if s]
+                if sur and next_tok.key[:1] not in {s[:1] for s in sur}:
+                    return None   # "Reuben B." is not Reuben Adeyemi
+            ids = sorted(self.first_keys.get(v.key, {v.person}))
+            pupil_ids = [p for p in ids if self.by_id[p].role != "staff"]
+            if len(pupil_ids) > 1:
+                return NameHit(None, "pupil", "forename", score, span, pupil_ids)
+            return NameHit(v.person, v.role, "forename", score, span, [v.person])
+        return NameHit(v.person, v.role, v.form, score, span, [v.person])
+
+    @staticmethod
+    def _has_ordinary_words(others: list[_Token]) -> bool:
+        """Other words around the name that make the line ordinary text (dates, sentences)."""
+        for t in others:
+            if any(c.isdigit() for c in t.raw):
+                return True
+            if t.alpha and not (t.capitalised or t.raw.isupper()):
+                return True
+            if t.key in _NON_NAME_KEYS:
+                return True
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Name-like text that is not in the register
+# --------------------------------------------------------------------------------------------
+
+_LABEL_RE = re.compile(r"\b(?:name|nom|nombre|naam|imię|imie|pupil|student)\s*[:=\-]\s*(\S.*)$",
+                       re.IGNORECASE)
+_MYNAME_RE = re.compile(r"\b(?:my\s+name\s+is|my\s+name's|i\s+am|i'm|call\s+me)\s+(\S.*)$",
+                        re.IGNORECASE)
+
+
+def _non_name(tok: _Token) -> bool:
+    return tok.key in _NON_NAME_KEYS
+
+
+def _name_shaped(tok: _Token) -> bool:
+    raw = tok.raw.rstrip(".")
+    if not tok.alpha or len(tok.key) < 2:
+        return False
+    letters = [c for c in raw if c.isalpha()]
+    if not letters[0].isupper():
+        return False
+    rest = letters[1:]
+    # "Olivia", "OLIVIA", "McDonald", "O'Connor"
+    return raw.isupper() or sum(c.isupper() for c in rest) <= 2
+
+
+def looks_like_name(text: str) -> str | None:
+    """Why ``text`` looks like a person's name that the register does not know, or None.
+
+    "staff-title" (a title and a surname: "Mrs Hughes"), "name-label" ("Name: Sam Reed"),
+    "my-name-is", "capitalised-words" (two or three capitalised words: "Matilda Crowther").
+    """
+    text = text.strip()
+    if not text:
+        return None
+    m = _LABEL_RE.search(text) or _MYNAME_RE.search(text)
+    if m:
+        value = [t for t in _tokens(m.group(1)) if t.alpha and len(t.key) >= 2]
+        if value and not all(_non_name(t) for t in value):
+            return "name-label" if _LABEL_RE.search(text) else "my-name-is"
+    toks = _tokens(text)
+    if not toks:
+        return None
+    for k, t in enumerate(toks[:-1]):
+        if t.key in _TITLE_KEYS and t.raw.rstrip(".").lower() in TITLES:
+            nxt = toks[k + 1]
+            if _name_shaped(nxt) and not _non_name(nxt):
+                return "staff-title"
+    words = [t for t in toks if t.alpha]
+    if 2 <= len(toks) <= 3 and len(words) == len(toks):
+        if all(_name_shaped(t) or t.is_initial for t in toks) and sum(not t.is_initial for t in toks) >= 2:
+            if not any(_non_name(t) for t in toks):
+                return "capitalised-words"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Classify and decide
+# --------------------------------------------------------------------------------------------
+
+def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None) -> list[TextItem]:
+    """TextItems with ``kind`` and ``person`` set; the decision is provisional (see decide_texts)."""
+    items: list[TextItem] = []
+    for poly, text, score in reads:
+        item = TextItem(polygon=[(float(x), float(y)) for x, y in poly], text=str(text),
+                        score=float(score))
+        hit = matcher.match(item.text) if matcher is not None else None
+        like = looks_like_name(item.text)
+        if hit is not None and hit.role == "pupil":
+            item.kind, item.person = "pupil-name", hit.person
+            item.decision, item.reason = "redact", "Pupil's name"
+        elif hit is not None and hit.role == "staff":
+            item.kind, item.person = "staff-name", hit.person
+            item.decision, item.reason = "keep", "Staff name"
+        elif like == "staff-title":
+            item.kind = "staff-name"
+            item.decision, item.reason = "keep", "Staff name"
+        elif like is not None:
+            item.kind = "name-like"
+            item.decision, item.reason = "review", "Looks like a name not in the register"
+        else:
+            item.kind = ""
+            item.decision, item.reason = "keep", ""
+        items.append(item)
+    return items
+
+
+def decide_texts(texts: list[TextItem], people_by_id: dict[str, Person], channel: str,
+                 on: _dt.date, mode: str) -> list[TextItem]:
+    """Set each item's decision and reason for ``channel`` (in place; also returned)."""
+    from .policy import decide_name  # noqa: PLC0415
+
+    for t in texts:
+        if t.kind == "pupil-name":
+            person = people_by_id.get(t.person) if t.person else None
+            d = decide_name(person, channel, on, mode)
+            t.decision, t.reason = d.action, d.reason
+        elif t.kind == "name-like":
+            t.decision, t.reason = "review", "Looks like a name not in the register"
+        elif t.kind == "staff-name":
+            t.decision, t.reason = "keep", "Staff name"
+        else:
+            t.decision, t.reason = "keep", ""
+    return texts
+
+
+def _grow_polygon(poly: Sequence[tuple[float, float]], pad_frac: float = 0.25,
+                  min_pad: float = 3.0) -> list[tuple[float, float]]:
+    """Grow a 4-point text box outwards along its own axes (by a share of its line height)."""
+    p = np.asarray(poly, dtype=np.float64).reshape(4, 2)
+    across = ((p[3] - p[0]) + (p[2] - p[1])) / 2.0       # top -> bottom
+    along = ((p[1] - p[0]) + (p[2] - p[3])) / 2.0        # left -> right
+    h, w = np.linalg.norm(across), np.linalg.norm(along)
+    if h < 1e-6 or w < 1e-6:
+        c = p.mean(axis=0)
+        r = max(min_pad, 2.0)
+        return [(c[0] - r, c[1] - r), (c[0] + r, c[1] - r), (c[0] + r, c[1] + r), (c[0] - r, c[1] + r)]
+    line_h = min(h, w)
+    pad = max(min_pad, pad_frac * line_h)
+    u, v = along / w, across / h
+    grown = [p[0] - u * pad - v * pad, p[1] + u * pad - v * pad,
+             p[2] + u * pad + v * pad, p[3] - u * pad + v * pad]
+    return [(float(x), float(y)) for x, y in grown]
+
+
+def text_redactions(texts: Iterable[TextItem]) -> list[Redaction]:
+    """Areas to cover: every text to redact, and (fail closed) every text still under review.
+
+    The whole line's box is covered, grown by a quarter of the line height (at least 3 px) so
+    tight OCR boxes still cover the glyphs.
+    """
+    out = []
+    for t in texts:
+        if t.final_decision not in ("redact", "review"):
+            continue
+        label = t.person or ("Name to review" if t.final_decision == "review" else "Name")
+        out.append(Redaction(shape="polygon", points=_grow_polygon(t.polygon), source="text",
+                             label=label))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Captions
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class CaptionFinding:
+    span: tuple[int, int]
+    person: str | None
+    found: str
+    replacement: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"span": list(self.span), "person": self.person, "found": self.found,
+                "replacement": self.replacement, "reason": self.reason}
+
+
+@dataclass
+class CaptionCheck:
+    ok: bool
+    findings: list[CaptionFinding] = field(default_factory=list)
+    suggestion: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "findings": [f.to_dict() for f in self.findings],
+                "suggestion": self.suggestion}
+
+
+def check_caption(caption: str, people: Sequence[Person], channel: str, on: _dt.date,
+                  mode: str, *, threshold: int | None = None) -> CaptionCheck:
+    """Find pupils' names in a caption and suggest the form the policy allows.
+
+    Pupils whose names may not be shown become initials ("John Smith" -> "JS"); where the
+    policy allows only first names, the surname is dropped. Staff names are left alone.
+    """
+    from .policy import caption_name_form  # noqa: PLC0415
+
+    matcher = NameMatcher(people, threshold=threshold if threshold is not None else 90)
+    findings: list[CaptionFinding] = []
+    taken: list[tuple[int, int]] = []
+    for hit in matcher.find_all(caption):
+        if hit.role != "pupil":
+            continue
+        s, e = hit.span
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        person = matcher.by_id.get(hit.person) if hit.person else None
+        found = caption[s:e]
+        form = caption_name_form(person, channel, on, mode)
+        if person is None:
+            # the same first name fits several pupils: initials of the name as written
+            repl = "".join(w[0].upper() for w in found.split() if w[:1].isalpha()) or found[:1]
+            reason = "Name fits several pupils: use initials"
+        elif form == "full":
+            continue
+        elif form == "first":
+            if hit.form in ("forename",):
+                continue
+            repl = person.first_name
+            reason = "First name only on this channel"
+        else:
+            if hit.form == "forename" or hit.form == "surname":
+                repl = (person.first_name or found)[0].upper() if hit.form == "forename" \
+                    else (person.surname or found)[0].upper()
+            else:
+                repl = person.initials
+            reason = "No consent to name this pupil with a photo: use initials"
+        findings.append(CaptionFinding((s, e), hit.person, found, repl, reason))
+        taken.append((s, e))
+    suggestion = caption
+    for f in sorted(findings, key=lambda f: f.span[0], reverse=True):
+        s, e = f.span
+        suggestion = suggestion[:s] + f.replacement + suggestion[e:]
+    return CaptionCheck(ok=not findings, findings=sorted(findings, key=lambda f: f.span[0]),
+                        suggestion=suggestion)
+
+
+__all__ = [
+    "TextEngine", "NameMatcher", "NameHit", "looks_like_name", "classify_texts", "decide_texts",
+    "text_redactions", "check_caption", "CaptionCheck", "CaptionFinding", "canon",
+]
