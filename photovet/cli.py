@@ -114,6 +114,154 @@ def app_cmd() -> None:
 
 # ==== commands: photos (inspect, export, scan) ==============================================
 
+def _cause(text: str, path: Path) -> str:
+    """'IMG_1.jpg: the file is empty' -> 'the file is empty' (the CLI prints the full path)."""
+    prefix = f"{path.name}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def _report_skipped(skipped: list) -> None:
+    for p, why in skipped:
+        click.echo(f"skipped: {p}: {why}", err=True)
+
+
+@cli.command("inspect")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per file per line: {"path", "error", "metadata"}.')
+def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
+    """List what each photo file would leak besides its picture: GPS position, place names,
+    dates, camera and serial numbers, owner, comments, names of tagged people, hidden
+    previews and motion-photo videos. Folders are searched recursively. Nothing is changed."""
+    from photovet.core.imaging import collect_photos
+    from photovet.core.metadata import inspect_file
+
+    files, skipped = collect_photos(paths)
+    _report_skipped(skipped)
+    if not files:
+        fail_line(None, "no photos found in " + ", ".join(str(p) for p in paths))
+        sys.exit(EXIT_SOME_FAILED)
+    progress = StderrProgress(len(files), "Inspecting")
+    failed = 0
+    for i, path in enumerate(files, 1):
+        report, error = None, None
+        try:
+            report = inspect_file(path)
+        except PhotoVetError as exc:
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+            error = f"{path.name}: unexpected problem ({type(exc).__name__}: {exc})"
+        progress.close()
+        if error:
+            failed += 1
+            fail_line(path, _cause(error, path))
+        if as_json:
+            emit_json({"path": str(path), "error": error,
+                       "metadata": report.to_dict() if report else None})
+        elif report is not None:
+            head = f"{path}  ({report.format}"
+            if report.orientation != 1:
+                head += f", orientation {report.orientation}"
+            if report.extension_mismatch:
+                head += ", wrong file extension"
+            click.echo(head + ")")
+            if not report.findings:
+                click.echo("  nothing found besides the picture")
+            for f in report.findings:
+                core = f"{f.label}: {f.value}" if f.value else f.label
+                click.echo(f"  {core}" + (f"  [{f.source}]" if f.source else ""))
+            for w in report.warnings:
+                click.echo(f"  warning: {w}")
+        progress.update(i, path.name)
+    progress.close()
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+# The lead wires face/text redactions in here (pipeline); None exports without redactions.
+EXPORT_REDACTIONS_FOR = None  # Callable[[Settings, str], Callable[[Path], list[Redaction]]] | None
+
+
+@cli.command("export")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the safe copies (must exist; not the folder of the originals).")
+@click.option("--channel", default="website", show_default=True,
+              help="Where the photos will be posted; sets the size and quality "
+                   "(website, facebook, x, instagram, newsletter, press, or a school's own).")
+@click.option("--label", default=None,
+              help="Batch name used for the new file names, e.g. 'Sports day 2026' gives "
+                   "sports-day-2026-001.jpg. Default: photos-<today's date>.")
+@click.option("--beside-originals", is_flag=True,
+              help="Allow writing into the folder that holds the original photos.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
+def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
+               beside_originals: bool, as_json: bool) -> None:
+    """Make safe copies: each photo is decoded, turned upright, resized for the channel and
+    saved as a fresh JPEG with no hidden data (no GPS, camera details, names or previews),
+    under a neutral name. Originals are never changed; existing files are never overwritten.
+    Every copy is checked by reading it back."""
+    import datetime as _dt
+
+    from photovet.core.errors import ExportError, SettingsError
+    from photovet.core.export import export_batch
+    from photovet.core.imaging import collect_photos
+    from photovet.core.settings import Settings
+
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        abort(exc)
+    if channel not in settings.channels:
+        raise click.BadParameter(
+            f"unknown channel '{channel}' (choose from: {', '.join(settings.channels)})",
+            param_hint="--channel")
+    label = label or f"photos-{_dt.date.today().isoformat()}"
+    files, skipped = collect_photos(paths)
+    _report_skipped(skipped)
+    if not files:
+        fail_line(None, "no photos found in " + ", ".join(str(p) for p in paths))
+        sys.exit(EXIT_SOME_FAILED)
+    redactions_for = EXPORT_REDACTIONS_FOR(settings, channel) if EXPORT_REDACTIONS_FOR else None
+    progress: StderrProgress | None = None
+    ok = failed = 0
+    try:
+        for step in export_batch(files, out_dir, label=label, settings=settings, channel=channel,
+                                 redactions_for=redactions_for,
+                                 allow_beside_originals=beside_originals):
+            if step.result is None:
+                progress = StderrProgress(step.total, "Exporting")
+                continue
+            res = step.result
+            src = Path(res.source)
+            if progress:
+                progress.close()
+            if res.ok:
+                ok += 1
+            else:
+                failed += 1
+                fail_line(src, _cause(res.error or "failed", src))
+            if as_json:
+                emit_json(res.to_dict())
+            elif res.ok:
+                removed = len(res.metadata_removed)
+                click.echo(f"{src} -> {res.output}  ({res.width} x {res.height}; "
+                           f"{removed} hidden item{'s' if removed != 1 else ''} removed)")
+            if progress:
+                progress.update(step.done, src.name)
+    except ExportError as exc:  # the output folder itself is unusable: nothing was done
+        if progress:
+            progress.close()
+        where = exc.path if exc.path is not None else out_dir
+        fail_line(where, exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        sys.exit(EXIT_USAGE)
+    if progress:
+        progress.close()
+    if not as_json:
+        click.echo(f"Exported {ok} of {ok + failed} photo(s) to {out_dir}"
+                   + (f"; {failed} failed (see the errors above)" if failed else ""))
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
 # ==== commands: register and audit ==========================================================
 
 # ==== commands: names and captions ==========================================================
