@@ -1,0 +1,437 @@
+"""Importing the MIS export: header variants, encodings, values, errors, dry run, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from photovet.core.errors import RegisterImportError
+from photovet.core.models import CHANNELS, Match, MatchStatus
+from photovet.core.policy import decide_face
+from photovet.core.register import (
+    Register,
+    detect_mapping,
+    parse_date,
+    parse_yes_no,
+    upn_check_ok,
+)
+from tests.conftest import shared_data
+
+TODAY = dt.date(2026, 11, 21)
+
+# Two valid UPNs (check letters computed by the DfE rule) and a staff code
+UPN1, UPN2, UPN3 = "A919241717737", "G919241714767", "N919241709236"
+
+
+def write(tmp_path: Path, text: str, name="reg.csv", encoding="utf-8") -> Path:
+    p = tmp_path / name
+    p.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    return p
+
+
+HEADER = ("UPN,Legal Surname,Legal Forename,Preferred Forename,Year Group,Reg Group,Date of Birth,"
+          "Leaving Date,Consent: School Website,Consent: Facebook,Consent: X (Twitter),"
+          "Consent: Instagram,Consent: Newsletter,Consent: Local Press,Consent: Name with Photo,"
+          "Do Not Photograph,Notes\n")
+
+
+def row(upn, sur="Stone", fore="Amelia", year="Year 3", consents=("Yes",) * 6, name="No",
+        dnp="", leaving="", notes=""):
+    return ",".join([upn, sur, fore, "", year, "3R", "01/02/2018", leaving, *consents, name, dnp,
+                     notes]) + "\n"
+
+
+@pytest.fixture
+def reg():
+    r = Register.open()
+    yield r
+    r.close()
+
+
+# --- values ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,state,how", [
+    ("Yes", "yes", "exact"), ("No", "no", "exact"), (" yes ", "yes", "variant"),
+    ("Y", "yes", "variant"), ("TRUE", "yes", "variant"), ("1", "yes", "variant"),
+    ("n", "no", "variant"), ("False", "no", "variant"), ("0", "no", "variant"),
+    ("", "not recorded", "blank"), ("   ", "not recorded", "blank"),
+    ("N/A", "not recorded", "word"), ("na", "not recorded", "word"), ("-", "not recorded", "word"),
+    ("Not  Recorded", "not recorded", "word"), ("unknown", "not recorded", "word"),
+    ("Maybe", None, "invalid"), ("tbc", None, "invalid"), ("yes please", None, "invalid"),
+])
+def test_parse_yes_no(value, state, how):
+    assert parse_yes_no(value) == (state, how)
+
+
+@pytest.mark.parametrize("text,date", [
+    ("18/07/2025", dt.date(2025, 7, 18)), ("2025-07-18", dt.date(2025, 7, 18)),
+    ("8/7/2025", dt.date(2025, 7, 8)), ("18-07-2025", dt.date(2025, 7, 18)),
+    ("18.07.2025", dt.date(2025, 7, 18)), ("18/07/2025 00:00", dt.date(2025, 7, 18)),
+    ("18/07/25", dt.date(2025, 7, 18)), ("", None),
+])
+def test_parse_date(text, date):
+    assert parse_date(text) == date
+
+
+@pytest.mark.parametrize("bad", ["31/02/2025", "07/18/2025", "soon", "2025"])
+def test_parse_date_rejects(bad):
+    with pytest.raises(ValueError):
+        parse_date(bad)
+
+
+def test_upn_check_letter():
+    assert upn_check_ok(UPN1) and upn_check_ok(UPN2)
+    assert not upn_check_ok("B919241717737")
+    assert not upn_check_ok("A91924171773")
+
+
+# --- header detection ------------------------------------------------------------------------
+
+def test_detects_scenario_layout():
+    m = detect_mapping(HEADER.strip().split(","))
+    assert m.fields["id"] == "UPN" and m.fields["legal_surname"] == "Legal Surname"
+    assert m.fields["consent:website"] == "Consent: School Website"
+    assert m.fields["consent:x"] == "Consent: X (Twitter)"
+    assert m.fields["consent:press"] == "Consent: Local Press"
+    assert m.fields["name_with_photo"] == "Consent: Name with Photo"
+    assert m.fields["do_not_photograph"] == "Do Not Photograph"
+    assert m.fields["preferred_forename"] == "Preferred Forename"
+    assert not m.unmapped_required and not m.problems
+
+
+@pytest.mark.parametrize("headers,expect", [
+    (["Pupil UPN", "Surname", "Forename", "Known As", "NC Year", "Form", "DOB", "Date of Leaving",
+      "Photo consent - website", "Photo consent - social media (Facebook)", "Twitter",
+      "Instagram", "Newsletter", "Local Press", "Name with Photo", "Photo Restricted"],
+     {"id": "Pupil UPN", "legal_surname": "Surname", "legal_forename": "Forename",
+      "preferred_forename": "Known As", "year_group": "NC Year", "reg_group": "Form",
+      "date_of_birth": "DOB", "leaving_date": "Date of Leaving",
+      "consent:website": "Photo consent - website",
+      "consent:facebook": "Photo consent - social media (Facebook)", "consent:x": "Twitter",
+      "consent:instagram": "Instagram", "consent:newsletter": "Newsletter",
+      "consent:press": "Local Press", "name_with_photo": "Name with Photo",
+      "do_not_photograph": "Photo Restricted"}),
+    (["Admission No", "Last Name", "First Name", "Year", "Class", "Date of Birth",
+      "Web site consent", "FB", "X", "Insta", "Newsletters", "Newspaper",
+      "Publish name with photo", "DNP"],
+     {"id": "Admission No", "legal_surname": "Last Name", "legal_forename": "First Name",
+      "year_group": "Year", "reg_group": "Class", "consent:website": "Web site consent",
+      "consent:facebook": "FB", "consent:x": "X", "consent:instagram": "Insta",
+      "consent:newsletter": "Newsletters", "consent:press": "Newspaper",
+      "name_with_photo": "Publish name with photo", "do_not_photograph": "DNP"}),
+    (["Staff Code", "Legal Surname", "Legal Forename", "Consent: X (Twitter)"],
+     {"id": "Staff Code", "consent:x": "Consent: X (Twitter)"}),
+    (["\ufeffUPN", "Admission No", "Surname", "Forename", "Reg", "Website"],
+     {"id": "\ufeffUPN", "reg_group": "Reg", "consent:website": "Website"}),
+])
+def test_detects_vendor_variants(headers, expect):
+    m = detect_mapping(headers)
+    for k, v in expect.items():
+        assert m.fields[k] == v, k
+
+
+def test_staff_code_id_kind():
+    assert detect_mapping(["Staff Code", "Surname", "Forename", "Website"]).id_kind == "staff"
+    assert detect_mapping(["UPN", "Surname", "Forename", "Website"]).id_kind == "upn"
+
+
+def test_ambiguous_and_unknown_columns_reported():
+    m = detect_mapping(["UPN", "Surname", "Forename", "Website", "Consent: School Website",
+                        "Social media (Facebook, Twitter)", "Consent: Prospectus"])
+    assert any("2 columns could be consent for School website" in p for p in m.problems)
+    assert any("several channels" in n for n in m.notes)
+    assert any("Prospectus" in n and "does not know" in n for n in m.notes)
+
+
+def test_detect_columns_on_class_and_instance(tmp_path, reg):
+    p = write(tmp_path, HEADER + row(UPN1))
+    a = Register.detect_columns(p)
+    b = reg.detect_columns(p)
+    assert a.fields == b.fields and a.headers[0] == "UPN"
+
+
+def test_mapping_file_round_trip_and_use(tmp_path, reg):
+    p = write(tmp_path, "Ident,Nom,Prenom,Web,Journal\n" + f"{UPN1},Stone,Amelia,Oui?,Yes\n")
+    with pytest.raises(RegisterImportError) as ei:
+        reg.import_csv(p)
+    assert any("no column for the UPN" in x.message for x in ei.value.problems)
+    mp = reg.save_mapping({"id": "Ident", "legal_surname": "Nom", "legal_forename": "Prenom",
+                           "consent.website": "Web", "consent:press": "Journal"},
+                          tmp_path / "m.json")
+    m = reg.load_mapping(mp)
+    assert m.fields["consent:website"] == "Web"
+    rep = reg.import_csv(p, mapping=mp)
+    assert not rep.applied
+    assert [(e.line, e.column, e.value) for e in rep.errors] == [(2, "Web", "Oui?")]
+    p.write_text("Ident,Nom,Prenom,Web,Journal\n" + f"{UPN1},Stone,Amelia,Y,Yes\n")
+    rep = reg.import_csv(p, mapping=m)
+    assert rep.applied and reg.person(UPN1).consents["press"] is True
+
+
+def test_mapping_naming_a_missing_column_is_refused(tmp_path, reg):
+    p = write(tmp_path, HEADER + row(UPN1))
+    with pytest.raises(RegisterImportError) as ei:
+        reg.import_csv(p, mapping={"consent:website": "Web consent"})
+    assert "Web consent" in str(ei.value.problems[0])
+
+
+# --- encodings and file problems -------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_encodings(tmp_path, reg, encoding):
+    p = write(tmp_path, HEADER + row(UPN1, sur="Laurent", fore="Anaïs"), encoding=encoding)
+    rep = reg.import_csv(p, today=TODAY)
+    assert rep.applied, rep.summary_lines()
+    assert reg.person(UPN1).legal_forename == "Anaïs"
+
+
+def test_semicolon_delimited(tmp_path, reg):
+    p = write(tmp_path, (HEADER + row(UPN1)).replace(",", ";"))
+    assert reg.import_csv(p).applied
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"), (b"\x00\x01\x02PK\x03\x04" * 20, "not a CSV"),
+    (b"UPN,Surname,Forename,Website\n\x81\x8d\x90,x,y,z\n", "not UTF-8 or Windows-1252"),
+])
+def test_file_problems_raise_clear_errors(tmp_path, reg, content, message):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(content)
+    with pytest.raises(RegisterImportError) as ei:
+        reg.import_csv(p)
+    assert message in str(ei.value) and str(ei.value).startswith("bad.csv: ")
+
+
+def test_missing_file_and_folder(tmp_path, reg):
+    with pytest.raises(RegisterImportError, match="not found"):
+        reg.import_csv(tmp_path / "nope.csv")
+    with pytest.raises(RegisterImportError, match="folder"):
+        reg.import_csv(tmp_path)
+
+
+def test_missing_required_columns_listed_together(tmp_path, reg):
+    p = write(tmp_path, "Surname,Website\nStone,Yes\n")
+    with pytest.raises(RegisterImportError) as ei:
+        reg.import_csv(p)
+    msgs = " | ".join(x.message for x in ei.value.problems)
+    assert "the UPN" in msgs and "the forename" in msgs
+    assert reg.is_empty()
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+def test_errors_by_default_change_nothing_and_are_all_listed(tmp_path, reg):
+    reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2)), today=TODAY)
+    before = (reg.people(), reg.history(UPN1), reg.audit.count())
+    bad = (HEADER + row(UPN1, consents=("No",) * 6) + row(UPN2, consents=("Yes", "tbc", "Yes",
+           "Yes", "Yes", "Yes")) + row(UPN3, leaving="next week", dnp="Perhaps"))
+    rep = reg.import_csv(write(tmp_path, bad, "bad.csv"), today=TODAY)
+    assert not rep.applied
+    assert [(e.line, e.column, e.value) for e in rep.errors] == [
+        (3, "Consent: Facebook", "tbc"), (4, "Leaving Date", "next week"),
+        (4, "Do Not Photograph", "Perhaps")]
+    assert "'tbc' is not Yes or No" in rep.errors[0].message
+    assert (reg.people(), reg.history(UPN1), reg.audit.count()) == before
+    assert any("NOT IMPORTED" in line for line in rep.summary_lines())
+
+
+def test_duplicate_ids_rejected_everywhere(tmp_path, reg):
+    text = HEADER + row(UPN1, fore="Sophie") + row(UPN2) + row(UPN1.lower(), fore="Martin")
+    rep = reg.import_csv(write(tmp_path, text), today=TODAY)
+    dup = [e for e in rep.errors if e.kind == "duplicate_id"]
+    assert [(e.line, e.value) for e in dup] == [(2, UPN1), (4, UPN1)]
+    assert "lines 2 and 4" in dup[0].message and UPN1 in dup[0].message
+    rep = reg.import_csv(write(tmp_path, text), today=TODAY, skip_invalid=True)
+    assert rep.applied and rep.skipped_rows == [2, 4]
+    p = reg.person(UPN1)
+    assert not p.valid and p.consents == {c: False for c in CHANNELS}
+    assert reg.person(UPN2).valid
+
+
+def test_role_from_year_group_role_column_and_staff_code(tmp_path, reg):
+    text = HEADER + row(UPN1) + row(UPN3, year="Staff")
+    reg.import_csv(write(tmp_path, text), today=TODAY)
+    assert reg.person(UPN1).role == "pupil"
+    staff = reg.person(UPN3)
+    assert staff.role == "staff" and staff.year_group == ""
+    p = write(tmp_path, "Staff Code,Surname,Forename,Website\nTJS,Smith,Jo,Yes\n", "staff.csv")
+    reg.import_csv(p, today=TODAY)
+    assert reg.person("TJS").role == "staff"
+    p = write(tmp_path, "ID,Surname,Forename,Role,Website\nX1,Smith,Al,Teacher,Yes\n"
+              "X2,Smith,Bo,Pupil,Yes\nX3,Smith,Cy,Alien,Yes\n", "roles.csv")
+    rep = reg.import_csv(p, today=TODAY)
+    assert [(e.line, e.value) for e in rep.errors] == [(4, "Alien")]
+
+
+def test_upn_format_warnings(tmp_path, reg):
+    text = HEADER + row("B919241717737") + row("12345")
+    rep = reg.import_csv(write(tmp_path, text), today=TODAY)
+    assert rep.applied
+    msgs = [w.message for w in rep.warnings if w.kind == "id_format"]
+    assert any("check letter" in m for m in msgs) and any("does not look like a UPN" in m for m in msgs)
+
+
+def test_row_with_extra_cells_is_an_error(tmp_path, reg):
+    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1).rstrip("\n") + ",Yes,extra\n"))
+    assert rep.errors and rep.errors[0].kind == "row_shape" and not rep.applied
+
+
+def test_blank_lines_and_empty_rows_skipped(tmp_path, reg):
+    text = HEADER + "\n" + row(UPN1) + ",,,,,,,,,,,,,,,,\n\n" + row(UPN2)
+    rep = reg.import_csv(write(tmp_path, text), today=TODAY)
+    assert rep.applied and rep.rows == 2 and len(rep.new_people) == 2
+
+
+def test_quoted_multiline_notes_keep_line_numbers(tmp_path, reg):
+    text = HEADER + row(UPN1, notes='"line one\nline two"') + row(UPN2, consents=("Maybe",) * 6)
+    rep = reg.import_csv(write(tmp_path, text), today=TODAY)
+    assert rep.errors[0].line == 4  # row 1 spans lines 2-3
+
+
+# --- changes, history, dry run ---------------------------------------------------------------
+
+def test_reimport_reports_withdrawals_first_and_keeps_history(tmp_path, reg):
+    reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2, consents=("No",) * 6)),
+                   today=TODAY, user="office")
+    first_import = reg.imports()[0]["id"]
+    text2 = HEADER + row(UPN1, consents=("Yes", "No", "", "Yes", "Yes", "Yes"), dnp="Yes") + \
+        row(UPN2, consents=("Yes", "No", "No", "No", "No", "No"), leaving="20/07/2026") + \
+        row(UPN3, year="Staff")
+    p2 = write(tmp_path, text2, "second.csv")
+    dry = reg.import_csv(p2, dry_run=True, today=TODAY)
+    assert not dry.applied and reg.person(UPN1).consents["facebook"] is True
+    rep = reg.import_csv(p2, today=TODAY, user="office")
+    assert rep.applied
+    for r in (dry, rep):
+        assert {(c.person_id, c.channel, c.old_state, c.new_state) for c in r.withdrawals} == {
+            (UPN1, "facebook", "yes", "no"), (UPN1, "x", "yes", "not recorded"),
+            (UPN1, "do_not_photograph", "no", "yes")}
+        assert [(c.person_id, c.channel) for c in r.consent_changes] == [(UPN2, "website")]
+        assert [p.id for p in r.new_people] == [UPN3]
+        assert [p.id for p in r.leavers] == [UPN2]
+    lines = rep.summary_lines()
+    w = next(i for i, x in enumerate(lines) if x.startswith("WITHDRAWALS"))
+    n = next(i for i, x in enumerate(lines) if x.startswith("New people"))
+    assert w < n
+    assert rep.withdrawals[0].old is True and rep.withdrawals[0].new in (False, None)
+    hist = reg.history(UPN1)
+    fb = [h for h in hist if h.channel == "facebook"]
+    assert [(h.old_state, h.new_state) for h in fb] == [(None, "yes"), ("yes", "no")]
+    assert fb[0].source == f"import:{first_import}" and fb[1].source == f"import:{rep.import_id}"
+    assert reg.person(UPN1).do_not_photograph
+    # same file again: nothing changes
+    again = reg.import_csv(p2, today=TODAY)
+    assert not (again.withdrawals or again.consent_changes or again.new_people)
+    assert any("Nothing changed" in x for x in again.summary_lines())
+    actions = [r["action"] for r in reg.audit.rows()]
+    assert actions.count("register.import") == 3 and reg.audit.verify().ok
+
+
+def test_valid_person_whose_row_is_rejected_fails_closed(tmp_path, reg):
+    reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2)), today=TODAY)
+    assert reg.person(UPN1).valid
+    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1, consents=("Maybe",) * 6) + row(UPN2),
+                               "b.csv"), today=TODAY, skip_invalid=True)
+    assert [n.person_id for n in rep.invalidated] == [UPN1]
+    assert "was valid, now blurred" in rep.invalidated[0].message
+    p = reg.person(UPN1)
+    assert not p.valid
+    d = decide_face(Match(MatchStatus.RECOGNISED, person=UPN1), p, "website", TODAY, "consent")
+    assert d.action == "blur" and "Register row rejected" in d.reason
+    # fixed file: valid again
+    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2), "c.csv"), today=TODAY)
+    assert [n.person_id for n in rep.revalidated] == [UPN1] and reg.person(UPN1).valid
+
+
+def test_people_missing_from_file_are_blurred(tmp_path, reg):
+    reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2) + row(UPN3, year="Staff")),
+                   today=TODAY)
+    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1), "b.csv"), today=TODAY)
+    assert [n.person_id for n in rep.missing] == [UPN2]  # the staff member is not touched
+    assert not reg.person(UPN2).valid and reg.person(UPN3).valid
+
+
+def test_not_recorded_warnings_and_accepted_variants(tmp_path, reg):
+    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1, consents=(" yes ", "Y", "N/A", "",
+                                                                     "true", "no"))), today=TODAY)
+    assert rep.applied
+    assert [(w.column, w.value) for w in rep.warnings if w.kind == "not_recorded"] == [
+        ("Consent: X (Twitter)", "N/A")]
+    assert [(v.column, v.value) for v in rep.accepted_variants] == [
+        ("Consent: School Website", " yes "), ("Consent: Facebook", "Y"),
+        ("Consent: Newsletter", "true"), ("Consent: Local Press", "no")]
+    assert len(rep.blank_consents) == 1
+    p = reg.person(UPN1)
+    assert p.consents == {"website": True, "facebook": True, "x": False, "instagram": False,
+                          "newsletter": True, "press": False}
+
+
+def test_school_channel_added_and_imported(tmp_path, reg):
+    key = reg.add_channel("Prospectus", "School prospectus", user="office")
+    assert key == "prospectus" and reg.channels()[-1] == "prospectus"
+    text = "UPN,Surname,Forename,Website,Consent: Prospectus\n" + f"{UPN1},Stone,Amelia,No,Yes\n"
+    rep = reg.import_csv(write(tmp_path, text), today=TODAY)
+    assert rep.mapping["consent:prospectus"] == "Consent: Prospectus"
+    assert reg.person(UPN1).consents["prospectus"] is True
+
+
+# --- the scenario ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def scenario():
+    d = shared_data("scenario")
+    return d, json.loads((d / "expected.json").read_text(encoding="utf-8"))
+
+
+def test_scenario_default_import_refuses_and_reports_everything(reg, scenario):
+    d, exp = scenario
+    rep = reg.import_csv(d / "register.csv", today=dt.date.fromisoformat(exp["reference_date"]))
+    assert not rep.applied and reg.is_empty()
+    got_dup = {(e.line, e.column, e.value) for e in rep.errors if e.kind == "duplicate_id"}
+    got_val = {(e.line, e.column, e.value) for e in rep.errors if e.kind == "invalid_value"}
+    want_dup, want_val = set(), set()
+    for e in exp["validation"]["errors"]:
+        if e["type"] == "duplicate_upn":
+            want_dup |= {(ln, exp["register_format"]["column_for"]["upn"], e["upn"])
+                         for ln in e["csv_lines"]}
+        else:
+            want_val.add((e["csv_line"], e["column"], e["value"]))
+    assert got_dup == want_dup and got_val == want_val
+    assert len(rep.errors) == len(want_dup) + len(want_val)
+    assert {(w.line, w.column, w.value) for w in rep.warnings if w.kind == "not_recorded"} == {
+        (w["csv_line"], w["column"], w["value"]) for w in exp["validation"]["warnings"]}
+    assert {(v.line, v.column, v.value) for v in rep.accepted_variants} == {
+        (v["csv_line"], v["column"], v["value"]) for v in exp["validation"]["accepted_variants"]}
+
+
+def test_scenario_skip_invalid_and_decisions(reg, scenario):
+    d, exp = scenario
+    on = dt.date.fromisoformat(exp["reference_date"])
+    rep = reg.import_csv(d / "register.csv", skip_invalid=True, today=on)
+    assert rep.applied and rep.skipped_rows == [2, 7, 10]
+    assert len(reg.people()) == exp["summary"]["register_rows"] - 1  # one UPN on two rows
+    assert len(reg.people(include_invalid=False)) == exp["summary"]["register_rows"] - 3
+    shows = 0
+    for entry in exp["people"]:
+        for ch in exp["channels"]:
+            want = entry["decisions"][ch]
+            if entry.get("upn") and entry["enrolled"]:
+                p = reg.person(entry["upn"])
+                m = Match(MatchStatus.RECOGNISED, person=p.id, distance=0.3, margin=0.2)
+            else:
+                p, m = None, Match(MatchStatus.UNKNOWN)
+            got = decide_face(m, p, ch, on, "consent")
+            assert got.action == want, (entry["identity"], ch, got.reason)
+            shows += got.action == "show"
+    assert shows > 0
+    # the people's statuses map onto the reasons
+    reasons = {e["status"]: decide_face(Match(MatchStatus.RECOGNISED, person=e["upn"]),
+                                        reg.person(e["upn"]), "website", on, "consent").reason
+               for e in exp["people"] if e.get("upn") and e["enrolled"]}
+    assert reasons["do_not_photograph"] == "On the do-not-photograph list"
+    assert reasons["left"] == "Left school on 2025-07-18"
+    assert reasons["duplicate_upn"] == reasons["invalid_row"] == \
+        "Register row rejected (fix the register)"
