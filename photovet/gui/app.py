@@ -5,14 +5,35 @@ from __future__ import annotations
 import sys
 
 
-def run(argv: list[str] | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+def make_app(argv: list[str] | None = None):
+    """The QApplication (created once), named and styled for PhotoVet."""
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
-    app.setApplicationName("PhotoVet")
-    win = QMainWindow()
-    win.setWindowTitle("PhotoVet")
-    win.setCentralWidget(QLabel("PhotoVet"))
-    win.resize(1200, 800)
+    app = QApplication.instance()
+    if app is None:
+        # Qt 6 scales for high-DPI screens itself; keep fractional scale factors (125%, 150%)
+        # exact instead of rounding, so text and icons stay sharp.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv)
+    QCoreApplication.setOrganizationName("PhotoVet")
+    QCoreApplication.setApplicationName("PhotoVet")
+    from .style import icon
+
+    app.setWindowIcon(icon("app"))
+    return app
+
+
+def run(argv: list[str] | None = None) -> int:
+    app = make_app(argv)
+    from .main_window import MainWindow
+
+    win = MainWindow()
     win.show()
     return app.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())
