@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -160,6 +161,17 @@ FIELD_LABELS = {
 }
 
 
+def order_fields(mapping: dict[str, str | None]) -> dict[str, str | None]:
+    """Who first, then consent per channel, then the rest (the order a person checks them)."""
+    first = ["id", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
+             "role", "year_group", "reg_group", "date_of_birth", "leaving_date"]
+    consent = [f for f in mapping if f.startswith(("consent:", "consent.", "consent_"))]
+    last = ["name_with_photo", "do_not_photograph", "notes"]
+    order = [f for f in first if f in mapping] + consent + [f for f in last if f in mapping]
+    order += [f for f in mapping if f not in order]
+    return {f: mapping[f] for f in order}
+
+
 def field_label(field: str) -> str:
     if field in FIELD_LABELS:
         return FIELD_LABELS[field]
@@ -283,6 +295,14 @@ class MappingPage(QWizardPage):
             self.headers, detected = [], {}
             self.error.setText(f"{path.name}: could not read the columns ({error_text(exc)}).")
         self._build(detected)
+        d = getattr(self.wiz, "detected", None)
+        notes = list(getattr(d, "problems", []) or []) + list(getattr(d, "notes", []) or [])
+        if notes and not self.error.text():
+            self.error.setText("Please check: " + "; ".join(notes) + ".")
+        for fld, hs in (getattr(d, "ambiguous", {}) or {}).items():
+            combo = self.combos.get(fld)
+            if combo is not None:
+                combo.setToolTip("Several columns could be this one: " + ", ".join(hs))
 
     def _build(self, mapping: dict[str, str | None]) -> None:
         while self.form.rowCount():
@@ -454,8 +474,9 @@ class PreviewPage(QWizardPage):
         problems = getattr(exc, "problems", None)
         if problems:  # the core refused the file and listed the rows
             self.report = None
-            self.failure = None
-            self.status.setText(f"The file has problems: {error_text(exc)}")
+            self.failure = error_text(exc)
+            self.status.setText(f"The file cannot be imported as it is: {error_text(exc)}.\n"
+                                "Go Back to change the columns, or fix the file and start again.")
             self._show_errors(problems, can_skip=False)
         else:
             self.failure = error_text(exc)
@@ -489,20 +510,37 @@ class PreviewPage(QWizardPage):
 
     def _fill(self, r: Any) -> None:
         withdrawals = [self.wiz.describe_change(c) for c in getattr(r, "withdrawals", [])]
+        invalidated = [self.wiz.describe_note(n) for n in getattr(r, "invalidated", [])]
+        missing = [self.wiz.describe_note(n) for n in getattr(r, "missing", [])]
         new_people = [self.wiz.describe_person(p) for p in getattr(r, "new_people", [])]
         changes = [self.wiz.describe_change(c) for c in getattr(r, "consent_changes", [])]
         leavers = [self.wiz.describe_person(p) for p in getattr(r, "leavers", [])]
+        fixed = [self.wiz.describe_note(n) for n in getattr(r, "revalidated", [])]
+        details = [(str(x), "") for x in getattr(r, "details_changed", [])]
         warnings = [self.wiz.describe_problem(w) for w in getattr(r, "warnings", [])]
+        blanks = [self.wiz.describe_note(n) for n in getattr(r, "blank_consents", [])]
         errors = list(getattr(r, "errors", []))
 
         w = self._section("Consent withdrawn: check photos already posted", withdrawals,
                           tint=self.WITHDRAWN_TINT)
         w.setToolTip(0, "These people had consent and now do not. Photos already published "
                         "that show them may need taking down.")
-        self._section("New people", new_people, expanded=len(new_people) <= 50)
+        if invalidated:
+            self._section("Rows with problems: these people will be blurred", invalidated,
+                          tint=self.WITHDRAWN_TINT)
+        if missing:
+            self._section("Not in this file: these people will be blurred", missing,
+                          tint=self.WITHDRAWN_TINT)
+        self._section("New people", new_people, expanded=len(new_people) <= 40)
         self._section("Other consent changes", changes)
         self._section("Leavers", leavers)
-        self._section("Warnings (imported, counted as No)", warnings, expanded=False)
+        if fixed:
+            self._section("Rows fixed since the last import", fixed)
+        if details:
+            self._section("Names, year or class updated", details, expanded=False)
+        if blanks:
+            self._section("Consent not recorded (counted as No)", blanks, expanded=False)
+        self._section("Warnings", warnings, expanded=False)
         self.tree.resizeColumnToContents(0)
 
         parts = []
@@ -514,7 +552,8 @@ class PreviewPage(QWizardPage):
         if leavers:
             parts.append(f"{len(leavers)} leaver{'s' if len(leavers) != 1 else ''}")
         text = "This import would make: " + ", ".join(parts) + "."
-        if not (withdrawals or new_people or changes or leavers) and not errors:
+        if not (withdrawals or new_people or changes or leavers or invalidated or missing
+                or details) and not errors:
             text = "The register is already up to date with this file: nothing would change."
         self.status.setText(text)
         if errors:
@@ -536,7 +575,7 @@ class PreviewPage(QWizardPage):
             for j, v in enumerate(vals):
                 item = QTableWidgetItem(v)
                 if j == 0:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.errors.setItem(i, j, item)
         self.errors.resizeColumnsToContents()
         self.errors.horizontalHeader().setStretchLastSection(True)
@@ -575,10 +614,14 @@ class ResultPage(QWizardPage):
         self.summary = QLabel("Importing the register…")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("Import details")
+        self.details.hide()
         lay = QVBoxLayout(self)
         lay.addWidget(self.busy)
-        lay.addWidget(self.summary, 1)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.details, 1)
 
     def initializePage(self) -> None:
         self.report, self.failure = None, None
@@ -600,11 +643,14 @@ class ResultPage(QWizardPage):
     def _done(self, report: Any) -> None:
         self.busy.hide()
         self.report = report
-        self.setTitle("Register imported")
-        lines = self.wiz.summary_lines(report)
-        self.summary.setText("\n".join(lines) + "\n\nThe register screen now shows the new consent.")
+        applied = bool(getattr(report, "applied", True))
+        self.setTitle("Register imported" if applied else "Nothing was imported")
+        self.summary.setText(self.wiz.headline(report))
+        self.details.setPlainText("\n".join(self.wiz.summary_lines(report)))
+        self.details.show()
         self.completeChanged.emit()
-        self.wiz.imported.emit()
+        if applied:
+            self.wiz.imported.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.busy.hide()
@@ -664,8 +710,9 @@ class ImportWizard(QWizard):
         return list(v) if isinstance(v, (list, tuple, set, frozenset)) else ["id"]
 
     def detect_columns(self, path: Path) -> dict[str, str | None]:
-        R = register_class()
-        return mapping_as_dict(R.detect_columns(path))
+        """Field -> detected header; keeps the core's notes on ``self.detected``."""
+        self.detected = with_register(self.register_opener, lambda reg: reg.detect_columns(path))
+        return order_fields(mapping_as_dict(self.detected))
 
     def save_mapping(self, mapping: dict[str, str | None], path: Path) -> None:
         register_class().save_mapping(mapping, path)
@@ -679,15 +726,36 @@ class ImportWizard(QWizard):
     def run_import(self, reg: Any, csv_path: Path, mapping: dict, skip_invalid: bool) -> Any:
         return reg.import_csv(csv_path, mapping=mapping, dry_run=False, skip_invalid=skip_invalid, user=self.user)
 
+    def headline(self, r: Any) -> str:
+        if not getattr(r, "applied", True):
+            return ("Nothing was imported because some rows have problems. Fix them in the file "
+                    "(or in your MIS) and import again.")
+        n = lambda k: len(getattr(r, k, []) or [])  # noqa: E731
+        parts = [f"{n('new_people')} new {'person' if n('new_people') == 1 else 'people'}",
+                 f"{n('consent_changes') + n('withdrawals')} consent change"
+                 f"{'s' if n('consent_changes') + n('withdrawals') != 1 else ''}"]
+        text = "The register was updated: " + ", ".join(parts) + "."
+        if n("withdrawals"):
+            text += (f"\n{n('withdrawals')} consent withdrawal{'s' if n('withdrawals') != 1 else ''}: "
+                     "check the photos already posted that show them (the take-down list).")
+        if n("skipped_rows"):
+            text += (f"\n{n('skipped_rows')} row{'s' if n('skipped_rows') != 1 else ''} with problems "
+                     "were not imported: those people are blurred until the file is fixed and "
+                     "imported again.")
+        if n("purged"):
+            text += f"\nFace data was deleted for {n('purged')} leaver{'s' if n('purged') != 1 else ''}."
+        return text + "\nThe full report is below."
+
     def summary_lines(self, report: Any) -> list[str]:
         fn = getattr(report, "summary_lines", None)
         return list(fn()) if callable(fn) else [str(report)]
 
     def describe_change(self, c: Any) -> tuple[str, str]:
         who = getattr(c, "name", "") or getattr(c, "person_name", "") or ""
-        pid = getattr(c, "person", None) or getattr(c, "id", None) or getattr(c, "person_id", "")
+        pid = getattr(c, "person_id", None) or getattr(c, "person", None) or getattr(c, "id", "")
         ch = getattr(c, "channel", "")
-        old, new = getattr(c, "old", None), getattr(c, "new", None)
+        old = getattr(c, "old_state", getattr(c, "old", None))
+        new = getattr(c, "new_state", getattr(c, "new", None))
         label = f"{who} ({pid})" if who else str(pid)
         what = channel_label(ch) if ch and ch not in ("name_with_photo", "do_not_photograph") else {
             "name_with_photo": "Name with photo", "do_not_photograph": "Do not photograph"}.get(ch, ch)
@@ -709,13 +777,17 @@ class ImportWizard(QWizard):
             extra.append("do not photograph")
         return f"{name} ({pid})" if name else str(pid), ", ".join(extra)
 
+    def describe_note(self, n: Any) -> tuple[str, str]:
+        name, pid = getattr(n, "name", ""), getattr(n, "person_id", "")
+        return (f"{name} ({pid})" if name else str(pid)), str(getattr(n, "message", ""))
+
     def describe_problem(self, w: Any) -> tuple[str, str]:
         if isinstance(w, str):
             return w, ""
         line = getattr(w, "line", "")
         col = getattr(w, "column", "")
         val = getattr(w, "value", "")
-        where = f"Line {line}" + (f", {col}" if col else "")
+        where = (f"Line {line}" if line and line != 1 else "Columns") + (f", {col}" if col else "")
         msg = getattr(w, "message", str(w))
         return where, (f"{val!r}: " if val not in (None, "") else "") + msg
 
@@ -741,7 +813,9 @@ class ImportWizard(QWizard):
 
 def _yn(v: Any) -> str:
     if v is None:
-        return "not set"
+        return "none"
+    if isinstance(v, str):
+        return {"yes": "Yes", "no": "No", "not recorded": "not recorded"}.get(v, v)
     return "Yes" if v else "No"
 
 

@@ -111,9 +111,9 @@ class PersonDialog(QDialog):
         hl.addWidget(self.history_empty)
         hl.addWidget(self.history)
 
-        self.exports_box = QGroupBox("Published photos that show this person")
-        self.exports = QTableWidget(0, 4)
-        self.exports.setHorizontalHeaderLabels(["Exported", "Channel", "Photo", "Shown or blurred"])
+        self.exports_box = QGroupBox("Exported photos this person appears in")
+        self.exports = QTableWidget(0, 5)
+        self.exports.setHorizontalHeaderLabels(["Exported", "Channel", "Photo", "In the photo", "Posted"])
         self.exports.verticalHeader().setVisible(False)
         self.exports.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.exports.horizontalHeader().setStretchLastSection(True)
@@ -276,13 +276,20 @@ class PersonDialog(QDialog):
             self.exports_box.show()
             self.exports.setRowCount(len(exports))
             for r, e in enumerate(exports):
-                shown = _get(e, "shown", default=None)
-                vals = [_when(_get(e, "at", "exported_at", "time", default="")),
+                roles = e.roles(self.person_id) if hasattr(e, "roles") else []
+                posts = getattr(e, "posts", []) or []
+                posted = ", ".join(sorted({getattr(x, "posted_on", "") for x in posts} - {""}))
+                out = str(_get(e, "output_path", "output", "path", default=""))
+                vals = [_when(_get(e, "created_at", "at", default="")),
                         channel_label(str(_get(e, "channel", default=""))),
-                        str(_get(e, "output", "path", "source", default="")),
-                        "" if shown is None else ("Shown" if shown else "Blurred")]
+                        out.replace("\\", "/").rsplit("/", 1)[-1],
+                        ", ".join(roles).capitalize() if roles else "",
+                        f"Posted {posted}" if posted else "Not marked as posted"]
                 for c, v in enumerate(vals):
-                    self.exports.setItem(r, c, QTableWidgetItem(v))
+                    item = QTableWidgetItem(v)
+                    if c == 2:
+                        item.setToolTip(out)
+                    self.exports.setItem(r, c, item)
             self.exports.resizeColumnsToContents()
             self.exports.horizontalHeader().setStretchLastSection(True)
             self.exports_empty.setText("No exported photo shows this person." if not exports else "")
