@@ -397,8 +397,11 @@ class PhotoAnalysis:
 
     @property
     def needs_review(self) -> bool:
+        """A person should look: unknown or uncertain faces, a do-not-photograph pupil, names
+        found in the picture. Cleared item by item when a person decides (an override)."""
         return any(f.needs_review and f.override is None for f in self.faces) or any(
-            t.final_decision == "review" for t in self.texts
+            t.override is None and (t.final_decision == "review" or t.kind in ("pupil-name", "name-like"))
+            for t in self.texts
         )
 
     @property

@@ -210,9 +210,16 @@ class Engine:
                 match = Match(MatchStatus.RECOGNISED, face.override_person, face.distance, face.margin)
             else:
                 match = Match(MatchStatus(face.match_status), face.person, face.distance, face.margin)
-            decision = decide_face(match, self.people_by_id.get(pid) if pid else None, channel, on, mode)
-            face.decision, face.reason, face.needs_review = (
-                decision.action, decision.reason, decision.needs_review)
+            person = self.people_by_id.get(pid) if pid else None
+            decision = decide_face(match, person, channel, on, mode)
+            face.decision, face.reason = decision.action, decision.reason
+            # A person looks at every face PhotoVet could not put a name to, and at anyone on
+            # the do-not-photograph list (the mask is already on; they confirm it).
+            face.needs_review = bool(
+                decision.needs_review
+                or (match.status is not MatchStatus.RECOGNISED)
+                or (person is not None and person.do_not_photograph)
+            )
         if analysis.texts:
             from .text import decide_texts  # noqa: PLC0415
 

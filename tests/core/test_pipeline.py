@@ -95,6 +95,9 @@ def test_decisions_follow_consent_per_channel(engine, tmp_path):
     assert (tori.decision, stranger.decision) == ("show", "blur")
     assert "website" in tori.reason.lower()
     assert stranger.reason == "Not recognised"
+    # An unknown face is masked AND put in front of a person; confirming the mask clears it.
+    assert stranger.needs_review and a.status is PhotoStatus.NEEDS_REVIEW
+    stranger.override = "blur"
     assert a.status is PhotoStatus.WILL_BLUR
 
     engine.decide(a, "facebook", on=TODAY)
