@@ -262,6 +262,98 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
+# ==== commands: scan (faces, names, decisions) ==============================================
+
+def _load_engine(*, text: bool = True):
+    """Settings + register + models, loaded once for a whole batch."""
+    from photovet.core.pipeline import Engine
+    from photovet.core.settings import Settings
+
+    try:
+        settings = Settings.load()
+        return Engine.load(settings, text=text)
+    except PhotoVetError as exc:
+        abort(exc)
+
+
+def _check_channel(engine, channel: str) -> None:
+    if channel not in engine.settings.channels:
+        raise click.BadParameter(
+            f"unknown channel '{channel}' (choose from: {', '.join(engine.settings.channels)})",
+            param_hint="--channel")
+
+
+MODE_OPTION = click.option(
+    "--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,
+    help="consent: show people who consented for the channel (default, or the settings' mode); "
+         "no-identifiable-children: blur every pupil whatever the consent; staff by their consent.")
+
+
+def _face_line(face, people_by_id) -> str:
+    x, y, w, h = face.box
+    who = people_by_id.get(face.override_person or face.person) if (face.override_person or face.person) else None
+    name = who.first_name if who else ("unknown" if face.match_status != "uncertain" else "uncertain")
+    flag = "  [review]" if face.needs_review and face.override is None else ""
+    return f"  face {w}x{h} at ({x},{y}) {name}: {face.final_decision.upper()} - {face.reason}{flag}"
+
+
+@cli.command("scan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--channel", default="website", show_default=True,
+              help="Where the photos would be posted: website, facebook, x, instagram, newsletter, "
+                   "press, or a school's own channel.")
+@MODE_OPTION
+@click.option("--no-text", is_flag=True, help="Do not look for names written in the photos (faster).")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per photo per line: path, width, height, error, faces '
+                   '(box [x, y, w, h], score, person, distance, margin, decision, reason), texts, metadata.')
+def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: bool, as_json: bool) -> None:
+    """Check photos without changing anything: find every face, recognise enrolled people,
+    decide show or blur for the channel from the consent register, find pupils' names written
+    in the picture, and list the hidden data each file carries. Anything PhotoVet is not sure
+    of is blurred and marked for review."""
+    from photovet.core.imaging import collect_photos
+    from photovet.core.pipeline import analyse_batch
+
+    files, skipped = collect_photos(paths)
+    _report_skipped(skipped)
+    if not files:
+        fail_line(None, "no photos found in " + ", ".join(str(p) for p in paths))
+        sys.exit(EXIT_SOME_FAILED)
+    engine = _load_engine(text=not no_text)
+    _check_channel(engine, channel)
+    mode = mode or engine.settings.get("mode", "consent")
+    progress = StderrProgress(len(files), "Scanning")
+    failed = 0
+    for step in analyse_batch(files, engine, channel, mode):
+        a = step.result
+        if a is None:
+            continue
+        progress.close()
+        if a.error:
+            failed += 1
+            fail_line(a.path, a.error)
+        if as_json:
+            d = a.to_dict()
+            emit_json({k: d[k] for k in ("path", "width", "height", "error", "status", "channel",
+                                         "mode", "faces", "texts", "metadata", "warnings")})
+        elif not a.error:
+            shown = sum(1 for f in a.faces if f.final_decision == "show")
+            click.echo(f"{a.path}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} shown, "
+                       f"{a.blur_count} blurred; {a.redact_text_count} name(s) covered"
+                       f" - {a.status.value.replace('-', ' ')}")
+            for f in a.faces:
+                click.echo(_face_line(f, engine.people_by_id))
+            for t in a.texts:
+                if t.kind or t.final_decision != "keep":
+                    click.echo(f"  text '{t.text}': {t.final_decision.upper()} - {t.reason}")
+            for finding in (a.metadata.findings if a.metadata else []):
+                click.echo(f"  {finding.sentence()}")
+        progress.update(step.done, Path(a.path).name)
+    progress.close()
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
 # ==== commands: register and audit ==========================================================
 
 # ==== commands: names and captions ==========================================================
