@@ -1,0 +1,171 @@
+"""Take-down lists: what must come down when consent is withdrawn (fixture register)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html.parser
+
+import pytest
+
+from afterpost_util import FakeRegister, make_export, person
+from photovet.core.db import open_db
+from photovet.core.records import Records, RecordsError, consent_missing
+
+TODAY = dt.date(2025, 6, 1)
+
+
+@pytest.fixture
+def setup(tmp_path):
+    db = open_db()
+    rec = Records(db)
+    reg = FakeRegister([person("AMY", "Amy", "Able"), person("BEN", "Ben", "Brook"),
+                        person("CAL", "Cal", "Cole")])
+    ids = {}
+    # batch "trip" for facebook: Amy shown in 1 and 2, Ben shown in 2, Amy blurred in 3, named in 4
+    ids[1] = rec.add_export(make_export(tmp_path, 1, shown=["AMY"]), batch="trip",
+                            channel="facebook", preparer="p", approver="a")
+    ids[2] = rec.add_export(make_export(tmp_path, 2, shown=["AMY", "BEN"]), batch="trip",
+                            channel="facebook", preparer="p", approver="a")
+    ids[3] = rec.add_export(make_export(tmp_path, 3, shown=["BEN"], blurred=["AMY"]), batch="trip",
+                            channel="facebook", preparer="p", approver="a")
+    ids[4] = rec.add_export(make_export(tmp_path, 4, shown=["CAL"], named=["AMY"]), batch="trip",
+                            channel="facebook", preparer="p", approver="a")
+    # Amy on the website too, exported but never posted
+    ids[5] = rec.add_export(make_export(tmp_path, 5, shown=["AMY"]), batch="web",
+                            channel="website", preparer="p", approver="a")
+    rec.mark_posted(batch="trip", channel="facebook", date=dt.date(2025, 5, 1),
+                    url="https://facebook.example/school/1")
+    return rec, reg, ids
+
+
+def test_nothing_to_take_down_while_consent_holds(setup):
+    rec, reg, _ = setup
+    assert rec.takedown(register=reg, on=TODAY) == []
+
+
+def test_withdrawn_consent_lists_exactly_the_posted_photos_showing_that_pupil(setup):
+    rec, reg, ids = setup
+    reg.withdraw("AMY", "facebook")
+    items = rec.takedown(register=reg, on=TODAY)
+    assert sorted(i.export_id for i in items) == [ids[1], ids[2]]      # not 3 (blurred), 4 (named)
+    assert all(i.status == "posted" and i.channel == "facebook" for i in items)
+    assert all(i.people == ["AMY"] for i in items)                     # Ben still consents
+    assert items[0].reasons["AMY"] == "No consent for Facebook"
+    assert items[0].names["AMY"] == "Amy Able"
+    assert items[0].posts[0].url == "https://facebook.example/school/1"
+    assert "Take this photo down from Facebook" in items[0].action
+    # the website export is not affected by a Facebook withdrawal
+    assert rec.takedown(person="BEN", register=reg, on=TODAY) == []
+
+
+def test_do_not_photograph_covers_every_channel_and_exported_only_files(setup):
+    rec, reg, ids = setup
+    reg.people_by_id["AMY"].do_not_photograph = True
+    items = rec.takedown(register=reg, on=TODAY)
+    got = {(i.export_id, i.channel, i.status) for i in items}
+    assert got == {(ids[1], "facebook", "posted"), (ids[2], "facebook", "posted"),
+                   (ids[5], "website", "exported")}
+    assert {i.reasons["AMY"] for i in items} == {"On the do-not-photograph list"}
+    exported = [i for i in items if i.status == "exported"][0]
+    assert "Do not post" in exported.action
+    assert items[0].status == "posted"           # posted items first
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda p: setattr(p, "leaving_date", dt.date(2025, 1, 1)), "Left school on 2025-01-01"),
+    (lambda p: setattr(p, "valid", False), "Register row rejected"),
+])
+def test_left_and_invalid_rows_count_as_missing_consent(setup, change, reason):
+    rec, reg, ids = setup
+    change(reg.people_by_id["BEN"])
+    items = rec.takedown(register=reg, on=TODAY)
+    assert sorted(i.export_id for i in items) == [ids[2], ids[3]]
+    assert all(i.reasons["BEN"].startswith(reason) for i in items)
+
+
+def test_person_removed_from_register_fails_closed(setup):
+    rec, reg, ids = setup
+    del reg.people_by_id["CAL"]
+    [item] = rec.takedown(register=reg, on=TODAY)
+    assert item.export_id == ids[4] and item.reasons["CAL"] == "No longer in the register"
+
+
+def test_consent_missing_for_unrecorded_channel():
+    reg = FakeRegister([person("X", consents={"website": True})])
+    assert consent_missing(reg, "X", "website", TODAY) is None
+    assert consent_missing(reg, "X", "instagram", TODAY) == "No consent for Instagram"
+
+
+def test_items_have_stable_numbers_and_can_be_marked_done(setup):
+    rec, reg, ids = setup
+    reg.withdraw("AMY", "facebook")
+    first = rec.takedown(register=reg, on=TODAY)
+    assert all(i.new for i in first)
+    again = rec.takedown(register=reg, on=TODAY)
+    assert [i.id for i in again] == [i.id for i in first] and not any(i.new for i in again)
+    assert rec.open_takedown_count() == 2
+    done = rec.mark_taken_down(first[0].id, "office", "removed from Facebook page")
+    assert done.done and done.note == "removed from Facebook page"
+    left = rec.takedown(register=reg, on=TODAY)
+    assert [i.id for i in left] == [first[1].id]
+    assert len(rec.takedown(register=reg, on=TODAY, include_done=True)) == 2
+    rows = rec.audit.rows(action="takedown-done")
+    assert rows[-1]["details"]["item"] == first[0].id and rows[-1]["user"] == "office"
+    with pytest.raises(RecordsError, match="already"):
+        rec.mark_taken_down(first[0].id, "office", "")
+    with pytest.raises(RecordsError, match="no take-down item"):
+        rec.mark_taken_down(999, "office", "")
+
+
+def test_after_import_returns_new_list_and_audits(setup):
+    rec, reg, ids = setup
+
+    class Report:
+        withdrawals = [{"person": "BEN", "channel": "facebook"}]
+
+    reg.withdraw("BEN", "facebook")
+    items = rec.after_import(Report(), reg)
+    assert sorted(i.export_id for i in items) == [ids[2], ids[3]]
+    row = rec.audit.rows(action="takedown-list-updated")[-1]
+    assert row["details"]["open_items"] == 2 and row["details"]["withdrawals"][0]["person"] == "BEN"
+
+
+class _Cells(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.cells: list[str] = []
+        self.tags: set[str] = set()
+        self._in = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self._in = tag == "td"
+        if self._in:
+            self.cells.append("")
+
+    def handle_endtag(self, tag):
+        self._in = False if tag == "td" else self._in
+
+    def handle_data(self, data):
+        if self._in:
+            self.cells[-1] += data
+
+
+def test_csv_and_html_reports(setup, tmp_path):
+    rec, reg, ids = setup
+    reg.people_by_id["AMY"].legal_forename = "=HYPERLINK(\"x\")<script>"
+    reg.withdraw("AMY", "facebook")
+    items = rec.takedown(register=reg, on=TODAY)
+    out = rec.takedown_csv(items, tmp_path / "td.csv")
+    rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
+    assert [int(r["item"]) for r in rows] == [i.id for i in items]
+    assert rows[0]["channel"] == "facebook" and rows[0]["urls"] == "https://facebook.example/school/1"
+    assert rows[0]["names"].startswith("'=")          # a formula stays text in Excel
+    page = rec.takedown_html(items, tmp_path / "td.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    p = _Cells()
+    p.feed(page)
+    assert "script" not in p.tags and "link" not in p.tags
+    assert sum("Take this photo down" in c for c in p.cells) == 2
+    assert "@media print" in page
