@@ -48,11 +48,19 @@ def _get(obj: Any, *names: str, default: Any = "") -> Any:
     return default
 
 
+def _source_text(source: str) -> str:
+    if source.startswith("import:"):
+        return "Register import"
+    if source.startswith("user:"):
+        return f"{source[5:]} (changed by hand)"
+    return source
+
+
 def _yn(v: Any) -> str:
     if v is None or v == "":
-        return "not set"
+        return "none"
     if isinstance(v, str):
-        return v
+        return {"yes": "Yes", "no": "No"}.get(v, v)
     return "Yes" if v else "No"
 
 
@@ -75,6 +83,8 @@ class PersonDialog(QDialog):
         self.register_opener = register_opener or default_opener
         self.user = user or _os_user()
         self.person: Person | None = None
+        self.states: dict[str, str] = {}
+        self.invalid_reason = ""
         self.checks: dict[str, QCheckBox] = {}
         self.setWindowTitle("Person")
 
@@ -93,7 +103,7 @@ class PersonDialog(QDialog):
         self.consent_box = QGroupBox("Consent")
         self.consent_grid = QGridLayout(self.consent_box)
         self.consent_note = QLabel(
-            "Tick or untick to change consent. Each change asks you to confirm and is recorded "
+            "Tick or untick to change consent or do not photograph. Each change asks you to confirm and is recorded "
             "in the audit log with your name. The next register import from your MIS will "
             "replace it again, so change it in the MIS too.")
         self.consent_note.setWordWrap(True)
@@ -152,9 +162,12 @@ class PersonDialog(QDialog):
             channels = list(reg.channels()) if hasattr(reg, "channels") else []
             history = list(reg.history(self.person_id)) if hasattr(reg, "history") else []
             enrol_count = self._enrolment_count(reg)
+            states = reg.consent_states(self.person_id) if hasattr(reg, "consent_states") else {}
+            reason = reg.invalid_reason(self.person_id) if hasattr(reg, "invalid_reason") else ""
             exports = self._exports(reg)
         finally:
             close_register(reg)
+        self.states, self.invalid_reason = states, reason
         self._show(self.person, channels, history, enrol_count, exports)
 
     def _enrolment_count(self, reg: Any) -> int | None:
@@ -190,8 +203,8 @@ class PersonDialog(QDialog):
                            "channel, whatever the consent below says.")
         if not p.valid:
             banners.append("<b>Register row rejected.</b> The last import found a problem with this "
-                           "person's row, so they are always blurred until it is fixed in the MIS "
-                           "and imported again.")
+                           "person's row" + (f" ({self.invalid_reason})" if self.invalid_reason else "")
+                           + ", so they are always blurred until it is fixed in the MIS and imported again.")
         if p.has_left(today):
             banners.append(f"<b>Left school on {p.leaving_date.isoformat()}.</b> Always blurred.")
         if not p.enrolled:
@@ -225,7 +238,6 @@ class PersonDialog(QDialog):
         if p.date_of_birth:
             add("Date of birth", p.date_of_birth.isoformat())
         add("Leaving date", p.leaving_date.isoformat() if p.leaving_date else "")
-        add("Do not photograph", "YES - never publish" if p.do_not_photograph else "No")
         if enrol_count is not None:
             add("Face photos enrolled", str(enrol_count))
         else:
@@ -239,16 +251,20 @@ class PersonDialog(QDialog):
             if item.widget():
                 item.widget().deleteLater()
         self.checks.clear()
-        keys = list(channels or p.consents.keys()) + ["name_with_photo"]
+        keys = list(channels or p.consents.keys()) + ["name_with_photo", "do_not_photograph"]
         for i, ch in enumerate(keys):
-            value = p.name_with_photo if ch == "name_with_photo" else bool(p.consents.get(ch, False))
+            if ch == "do_not_photograph":
+                value = p.do_not_photograph
+            else:
+                value = p.name_with_photo if ch == "name_with_photo" else bool(p.consents.get(ch, False))
             box = QCheckBox(label_for(ch))
             box.setChecked(value)
             box.setAccessibleName(f"Consent for {label_for(ch)}")
             box.toggled.connect(lambda on, ch=ch, box=box: self._toggled(ch, on, box))
             state = QLabel()
             state.setObjectName(f"state_{ch}")
-            self._set_state(state, value)
+            self._set_state(state, value, self.states.get(ch) == "not recorded",
+                            dnp=ch == "do_not_photograph")
             box.setProperty("state_label", state)
             self.consent_grid.addWidget(box, i, 0)
             self.consent_grid.addWidget(state, i, 1)
@@ -258,8 +274,9 @@ class PersonDialog(QDialog):
         self.history.setRowCount(len(history))
         for r, h in enumerate(history):
             ch = str(_get(h, "channel", "field", default=""))
-            old, new = _get(h, "old", "old_value", default=None), _get(h, "new", "new_value", default=None)
-            by = _get(h, "source", "by", "user", default="")
+            old = _get(h, "old_state", "old", default=None)
+            new = _get(h, "new_state", "new", default=None)
+            by = _source_text(str(_get(h, "source", "by", "user", default="") or ""))
             vals = [_when(_get(h, "at", "time", "when", "timestamp", default="")), label_for(ch) if ch else "",
                     f"{_yn(old)} \u2192 {_yn(new)}", str(by or "")]
             for c, v in enumerate(vals):
@@ -297,8 +314,12 @@ class PersonDialog(QDialog):
             self.exports.setVisible(bool(exports))
 
     @staticmethod
-    def _set_state(label: QLabel, value: bool) -> None:
-        label.setText("\u2713 Yes" if value else "\u2717 No")
+    def _set_state(label: QLabel, value: bool, not_recorded: bool = False, dnp: bool = False) -> None:
+        if dnp:
+            label.setText("YES: never publish" if value else "No")
+            label.setStyleSheet("color: #8a1c1c; font-weight: bold;" if value else "")
+            return
+        label.setText("\u2713 Yes" if value else ("\u2717 No (not recorded)" if not_recorded else "\u2717 No"))
         label.setStyleSheet("color: #1b6e20;" if value else "color: #8a1c1c;")
 
     # -- editing ---------------------------------------------------------------------------
@@ -307,14 +328,24 @@ class PersonDialog(QDialog):
         p = self.person
         old = "Yes" if not value else "No"
         extra = ""
-        if not value:
+        if channel == "do_not_photograph":
+            if value:
+                extra = ("\n\nTheir face will be blurred on every channel, whatever their consent.")
+            else:
+                extra = ("\n\nOnly do this if the school's safeguarding lead has agreed: their face "
+                         "may then be shown where they have consent.")
+        elif not value:
             extra = ("\n\nPhotos already posted that show them on this channel may need taking "
                      "down: check their published photos.")
+        if channel == "do_not_photograph":
+            question = (f"{'Put' if value else 'Take'} {p.display_name} ({p.id}) "
+                        f"{'on' if value else 'off'} the do-not-photograph list?")
+        else:
+            question = (f"Change consent for {label_for(channel)} for {p.display_name} ({p.id}) "
+                        f"from {old} to {'Yes' if value else 'No'}?")
         answer = QMessageBox.question(
             self, "Change consent?",
-            f"Change consent for {label_for(channel)} for {p.display_name} ({p.id}) from {old} to "
-            f"{'Yes' if value else 'No'}?\n\nThis is recorded in the audit log as changed by "
-            f"{self.user}.{extra}",
+            f"{question}\n\nThis is recorded in the audit log as changed by {self.user}.{extra}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -328,7 +359,10 @@ class PersonDialog(QDialog):
             return
         reg = self.register_opener()
         try:
-            reg.set_consent(self.person_id, channel, value, user=self.user)
+            if channel == "do_not_photograph":
+                reg.set_do_not_photograph(self.person_id, value, user=self.user)
+            else:
+                reg.set_consent(self.person_id, channel, value, user=self.user)
         except Exception as exc:
             box.blockSignals(True)
             box.setChecked(not value)

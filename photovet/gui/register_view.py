@@ -251,13 +251,20 @@ class PeopleFilter(QSortFilterProxyModel):
         self.setSortRole(PeopleModel.SORT_ROLE)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
+    def _refilter(self, apply) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            apply()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            apply()
+            self.invalidateFilter()
+
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_text", text.strip().lower()))
 
     def set_category(self, category: str) -> None:
-        self._category = category
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_category", category))
 
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
         a = left.data(PeopleModel.SORT_ROLE)
