@@ -11,6 +11,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 import stat as _stat
 import struct
 import warnings
@@ -191,11 +192,24 @@ def _read_error(path: Path, exc: OSError) -> ImageError:
     return UnreadableFileError(f"the file could not be read ({exc.strerror or exc})", path=path)
 
 
+def _too_large(path: Path, exc: Exception | None, limit: int,
+               size: tuple[int, int] | None = None) -> ImageTooLargeError:
+    if size is not None:
+        what = f"{size[0]} x {size[1]} = {size[0] * size[1] / 1e6:.0f} megapixels"
+    else:
+        m = re.search(r"\((\d+) pixels\)", str(exc))
+        what = f"{int(m[1]) / 1e6:.0f} megapixels" if m else "too many pixels"
+    return ImageTooLargeError(
+        f"the image is too large to open safely ({what}; the limit is {limit / 1e6:.0f} megapixels)",
+        path=path, hint="Resize it in a photo editor, or raise max_pixels in the settings.")
+
+
 class _Opened:
     """An open file handle plus the Pillow image (header read only, nothing decoded yet)."""
 
     def __init__(self, path: Path, max_pixels: int | None):
         self.path = path
+        self.limit = DEFAULT_MAX_PIXELS if max_pixels is None else int(max_pixels)
         _check_file(path)
         try:
             self.fh = open(path, "rb")
@@ -212,14 +226,11 @@ class _Opened:
                     f"{self.im.format or 'this'} images are not supported "
                     "(use JPEG, PNG, HEIC, WebP, TIFF or AVIF)", path=path)
             w, h = self.im.size
-            limit = DEFAULT_MAX_PIXELS if max_pixels is None else int(max_pixels)
+            limit = self.limit
             if w <= 0 or h <= 0:
                 raise TruncatedImageError("the image header is damaged (zero size)", path=path)
             if w * h > limit:
-                raise ImageTooLargeError(
-                    f"the image is too large to open safely ({w} x {h} = {w * h / 1e6:.0f} megapixels; "
-                    f"the limit is {limit / 1e6:.0f} megapixels)", path=path,
-                    hint="Resize it in a photo editor, or raise max_pixels in the settings.")
+                raise _too_large(path, None, limit, (w, h))
         except BaseException:
             self.close()
             raise
@@ -229,8 +240,7 @@ class _Opened:
         try:
             return Image.open(self.fh)
         except Image.DecompressionBombError as exc:
-            raise ImageTooLargeError(
-                f"the image is too large to open safely ({exc})", path=path) from exc
+            raise _too_large(path, exc, self.limit) from exc
         except UnidentifiedImageError as exc:
             if self.kind in _NOT_IMAGE_MESSAGES:
                 raise UnsupportedImageError(_NOT_IMAGE_MESSAGES[self.kind], path=path) from exc
@@ -246,6 +256,10 @@ class _Opened:
                                           path=path) from exc
             raise UnsupportedImageError("not an image format PhotoVet can read", path=path) from exc
         except OSError as exc:
+            if exc.errno is None:  # Pillow's own "Truncated File Read" and the like
+                raise TruncatedImageError(
+                    "the image data is damaged or ends early (the file may be incompletely copied)",
+                    path=path) from exc
             raise _read_error(path, exc) from exc
         except (SyntaxError, ValueError, EOFError, struct.error, RuntimeError) as exc:
             raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
@@ -258,7 +272,7 @@ class _Opened:
             self.im.load()
             return self.im
         except Image.DecompressionBombError as exc:
-            raise ImageTooLargeError(f"the image is too large to open safely ({exc})", path=path) from exc
+            raise _too_large(path, exc, self.limit) from exc
         except FileNotFoundError as exc:
             raise _read_error(path, exc) from exc
         except PermissionError as exc:
@@ -335,6 +349,19 @@ def stored_orientation(im: Image.Image) -> int:
         value = im.info.get("original_orientation") or 1
         return value if value in range(1, 9) else 1
     return read_orientation(im)[0]
+
+
+def _decoder_applied(im: Image.Image, orientation: int) -> bool:
+    """True when the decoder itself already turned the picture upright (Pillow does this for
+    TIFF in ``load_end`` and removes the tag; pillow-heif does it for HEIF): never rotate twice."""
+    if orientation == 1:
+        return False
+    if im.format in ("TIFF", "HEIF"):
+        return True
+    try:
+        return im.getexif().get(0x0112) in (None, 1)
+    except Exception:
+        return False
 
 
 def apply_orientation(image: Image.Image, orientation: int) -> Image.Image:
@@ -435,12 +462,14 @@ def load_image(path: str | Path, *, max_pixels: int | None = None) -> LoadedImag
         max_pixels = _max_pixels_setting()
     with _Opened(path, max_pixels) as op:
         im = op.im
-        stored = im.size
+        stored = tuple(getattr(im, "_tile_size", None) or im.size) if im.format == "TIFF" else im.size
         fmt = op.format
         orientation, warns = read_orientation(im)
         stored_value = stored_orientation(im)
         icc = im.info.get("icc_profile")
         decoded = op.decode()
+        if _decoder_applied(im, orientation):
+            orientation = 1
         try:
             image = to_srgb(decoded, icc, warns)
             image = apply_orientation(image, orientation)
@@ -469,6 +498,8 @@ def thumbnail(path: str | Path, size: int = 256) -> Image.Image:
             # draft works in stored orientation; ask for enough pixels on both sides
             im.draft("RGB", (size, size))
         decoded = op.decode()
+        if _decoder_applied(im, orientation):
+            orientation = 1
         small = decoded.copy()
     if max(small.size) > size * 2:
         small.thumbnail((size * 2, size * 2), Image.Resampling.BILINEAR, reducing_gap=2.0)

@@ -1,0 +1,390 @@
+"""Loading photos: by content, upright, 8-bit sRGB RGB, pixel guard before decoding, typed errors."""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import io
+import struct
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageCms
+
+from photovet.core import imaging
+from photovet.core.errors import (
+    EmptyFileError,
+    FileVanishedError,
+    ImageError,
+    ImageTooLargeError,
+    NotAFileError,
+    TruncatedImageError,
+    UnreadableFileError,
+    UnsupportedImageError,
+)
+from photovet.core.imaging import collect_photos, load_image, sha256_file, thumbnail
+
+
+def pattern(w: int = 96, h: int = 64) -> Image.Image:
+    """An asymmetric picture: any flip or rotation changes it a lot."""
+    y, x = np.mgrid[0:h, 0:w]
+    arr = np.zeros((h, w, 3), np.uint8)
+    arr[..., 0] = (x * 255 // (w - 1)).astype(np.uint8)
+    arr[..., 1] = (y * 255 // (h - 1)).astype(np.uint8)
+    arr[: h // 3, : w // 4, 2] = 255          # a blue block at the top left only
+    return Image.fromarray(arr, "RGB")
+
+
+# stored = INVERSE[o](display): what a camera writes for orientation o
+INVERSE = {
+    1: [],
+    2: [Image.Transpose.FLIP_LEFT_RIGHT],
+    3: [Image.Transpose.ROTATE_180],
+    4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE],
+    6: [Image.Transpose.ROTATE_90],
+    7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_270],
+}
+
+
+def stored_for(display: Image.Image, orientation: int) -> Image.Image:
+    im = display
+    for op in INVERSE[orientation]:
+        im = im.transpose(op)
+    return im
+
+
+def save_with_orientation(path: Path, display: Image.Image, orientation: int, fmt: str = "JPEG") -> None:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    kw = {"quality": 95} if fmt == "JPEG" else {}
+    stored_for(display, orientation).save(path, fmt, exif=exif.tobytes(), **kw)
+
+
+def diff(a: Image.Image, b: Image.Image) -> float:
+    assert a.size == b.size, (a.size, b.size)
+    return float(np.abs(np.asarray(a, np.int16) - np.asarray(b, np.int16)).mean())
+
+
+@pytest.mark.parametrize("fmt,ext", [("JPEG", ".jpg"), ("PNG", ".png"), ("WEBP", ".webp"), ("TIFF", ".tif")])
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_orientation_comes_out_upright(tmp_path, orientation, fmt, ext):
+    display = pattern()
+    path = tmp_path / f"o{orientation}{ext}"
+    save_with_orientation(path, display, orientation, fmt)
+    loaded = load_image(path)
+    assert loaded.orientation == orientation
+    assert loaded.image.mode == "RGB"
+    assert loaded.image.size == display.size
+    assert loaded.stored_size == stored_for(display, orientation).size
+    tol = 4.0 if fmt in ("JPEG", "WEBP") else 0.5
+    assert diff(loaded.image, display) < tol
+    # the check can fail: the mirrored picture is far away
+    assert diff(loaded.image, display.transpose(Image.Transpose.FLIP_LEFT_RIGHT)) > 20
+
+
+@pytest.mark.parametrize("bad", [0, 9, 65535])
+def test_invalid_orientation_is_normal_with_a_warning(tmp_path, bad):
+    display = pattern()
+    path = tmp_path / "bad.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = bad
+    display.save(path, "JPEG", quality=95, exif=exif.tobytes())
+    loaded = load_image(path)
+    assert loaded.orientation == 1
+    assert any("orientation" in w and str(bad) in w for w in loaded.warnings)
+    assert diff(loaded.image, display) < 4
+
+
+def test_heif_is_not_rotated_twice(tmp_path):
+    pytest.importorskip("pillow_heif")
+    display = pattern()
+    path = tmp_path / "phone.heic"
+    # pillow-heif writes the rotation as 'irot' and applies it on reading; the EXIF value is
+    # kept only as information. Whatever it writes, the result must be the display picture.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored_for(display, 6).save(path, "HEIF", exif=exif.tobytes(), quality=95)
+    loaded = load_image(path)
+    assert loaded.format == "HEIF"
+    assert loaded.image.size == display.size
+    assert diff(loaded.image, display) < 8
+
+
+def _png_bytes(mode_image: Image.Image, **kw) -> bytes:
+    buf = io.BytesIO()
+    mode_image.save(buf, "PNG", **kw)
+    return buf.getvalue()
+
+
+def test_modes_convert_to_8bit_rgb(tmp_path):
+    cases: dict[str, tuple[Image.Image, str, tuple[int, int, int]]] = {}
+    grey16 = Image.fromarray(np.full((8, 8), 32768, np.uint16))  # I;16 mid-grey
+    cases["grey16.png"] = (grey16, "PNG", (128, 128, 128))
+    cases["grey.png"] = (Image.new("L", (8, 8), 200), "PNG", (200, 200, 200))
+    cases["bw.png"] = (Image.new("1", (8, 8), 1), "PNG", (255, 255, 255))
+    pal = Image.new("P", (8, 8), 1)
+    pal.putpalette([0, 0, 0, 10, 200, 30] + [0] * 762)
+    cases["palette.png"] = (pal, "PNG", (10, 200, 30))
+    cases["la.png"] = (Image.new("LA", (8, 8), (0, 0)), "PNG", (255, 255, 255))  # transparent -> white
+    cases["rgba.png"] = (Image.new("RGBA", (8, 8), (255, 0, 0, 255)), "PNG", (255, 0, 0))
+    cases["rgba-clear.webp"] = (Image.new("RGBA", (8, 8), (0, 0, 0, 0)), "WEBP", (255, 255, 255))
+    cases["cmyk.jpg"] = (Image.new("CMYK", (8, 8), (0, 255, 255, 0)), "JPEG", (255, 0, 0))
+    cases["cmyk.tif"] = (Image.new("CMYK", (8, 8), (0, 0, 0, 0)), "TIFF", (255, 255, 255))
+    cases["int32.tif"] = (Image.fromarray(np.full((8, 8), 65535, np.int32), "I"), "TIFF", (255, 255, 255))
+    for name, (im, fmt, expected) in cases.items():
+        path = tmp_path / name
+        kw = {"lossless": True} if fmt == "WEBP" else {}
+        im.save(path, fmt, **kw)
+        loaded = load_image(path)
+        assert loaded.image.mode == "RGB", name
+        px = loaded.image.getpixel((4, 4))
+        assert all(abs(a - b) <= 3 for a, b in zip(px, expected)), (name, px, expected)
+
+
+def test_palette_transparency_composites_on_white(tmp_path):
+    pal = Image.new("P", (8, 8), 0)
+    pal.putpalette([0, 0, 0] * 256)
+    path = tmp_path / "gif.gif"
+    pal.save(path, "GIF", transparency=0)
+    assert load_image(path).image.getpixel((1, 1)) == (255, 255, 255)
+
+
+def test_icc_profile_is_converted_to_srgb_and_dropped(tmp_path):
+    # an image tagged with a LAB-to-sRGB round trip is hard to build; use the sRGB profile and
+    # check the output carries no profile and keeps its colours
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    path = tmp_path / "icc.jpg"
+    Image.new("RGB", (8, 8), (30, 120, 220)).save(path, "JPEG", quality=95, icc_profile=srgb)
+    loaded = load_image(path)
+    assert "icc_profile" not in loaded.image.info
+    assert all(abs(a - b) <= 3 for a, b in zip(loaded.image.getpixel((4, 4)), (30, 120, 220)))
+
+
+def test_wide_gamut_photo_is_converted(tmp_path):
+    from tests.conftest import shared_data
+
+    src = shared_data("metadata") / "pillow__xmp_test.jpg"  # Adobe RGB (1998)
+    with Image.open(src) as raw:
+        naive = raw.convert("RGB")
+        naive.load()
+    loaded = load_image(src)
+    assert loaded.image.size == naive.size
+    # Adobe RGB values differ from sRGB; a real conversion changes the numbers
+    assert diff(loaded.image, naive) > 1.0
+
+
+def test_avif_and_heic_open_by_content(tmp_path):
+    display = pattern()
+    for fmt, name in (("AVIF", "a.jpg"), ("HEIF", "h.png")):  # deliberately wrong extensions
+        path = tmp_path / name
+        display.save(path, fmt, quality=95)
+        loaded = load_image(path)
+        assert loaded.format == fmt
+        assert diff(loaded.image, display) < 10
+
+
+# --------------------------------------------------------------------------------------------
+# Pixel guard
+# --------------------------------------------------------------------------------------------
+
+def _chunk(ctype: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(ctype + body))
+
+
+def huge_png_header(w: int = 20000, h: int = 20000) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+
+
+def huge_jpeg(tmp_path: Path) -> Path:
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), (1, 2, 3)).save(buf, "JPEG")
+    data = bytearray(buf.getvalue())
+    sof = data.find(b"\xff\xc0")
+    struct.pack_into(">HH", data, sof + 5, 20000, 20000)
+    path = tmp_path / "huge.jpg"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_20000_square_is_refused_before_decoding(tmp_path, monkeypatch):
+    png = tmp_path / "huge.png"
+    png.write_bytes(huge_png_header())
+    jpg = huge_jpeg(tmp_path)
+    decoded = []
+    real_load = Image.Image.load
+
+    def spy(self, *a, **k):
+        decoded.append(self.size)
+        return real_load(self, *a, **k)
+
+    monkeypatch.setattr(Image.Image, "load", spy)
+    for path in (png, jpg):
+        t = time.perf_counter()
+        with pytest.raises(ImageTooLargeError) as ei:
+            load_image(path)
+        assert time.perf_counter() - t < 1.0
+        assert str(ei.value).startswith(path.name + ": ")
+        assert "400 megapixels" in str(ei.value) and "limit is 100" in str(ei.value)
+    assert (20000, 20000) not in [tuple(s) for s in decoded]
+
+
+def test_pixel_limit_is_configurable(tmp_path):
+    path = tmp_path / "p.png"
+    pattern(100, 100).save(path)
+    with pytest.raises(ImageTooLargeError):
+        load_image(path, max_pixels=5_000)
+    assert load_image(path, max_pixels=10_000).image.size == (100, 100)
+
+
+def test_pixel_limit_comes_from_settings(tmp_path, photovet_home):
+    (photovet_home / "settings.json").write_text('{"max_pixels": 5000}')
+    path = tmp_path / "p.png"
+    pattern(100, 100).save(path)
+    with pytest.raises(ImageTooLargeError):
+        load_image(path)
+
+
+# --------------------------------------------------------------------------------------------
+# Bad files: a typed error, naming the file, never a Pillow exception
+# --------------------------------------------------------------------------------------------
+
+def _good_jpeg() -> bytes:
+    buf = io.BytesIO()
+    pattern(400, 300).save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+BAD_FILES = [
+    ("empty.jpg", lambda: b"", EmptyFileError, "empty"),
+    ("truncated.jpg", lambda: _good_jpeg()[: len(_good_jpeg()) // 2], TruncatedImageError, "ends early"),
+    ("header-only.jpg", lambda: _good_jpeg()[:300], TruncatedImageError, "damaged"),
+    ("notes.jpg", lambda: b"Dear parents,\nthe trip is on Friday.\n" * 20, UnsupportedImageError, "text file"),
+    ("random.jpg", lambda: bytes(range(256)) * 8, UnsupportedImageError, "not an image"),
+    ("doc.png", lambda: b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", UnsupportedImageError, "PDF"),
+    ("clip.jpg", lambda: b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64,
+     UnsupportedImageError, "video"),
+    ("broken-png.png", lambda: huge_png_header()[:20], TruncatedImageError, "damaged"),
+]
+
+
+@pytest.mark.parametrize("name,make,error,words", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_files_give_one_line_typed_errors(tmp_path, name, make, error, words):
+    path = tmp_path / name
+    path.write_bytes(make())
+    for fn in (load_image, thumbnail):
+        with pytest.raises(error) as ei:
+            fn(path)
+        text = str(ei.value)
+        assert text.startswith(f"{name}: ")
+        assert words.lower() in text.lower()
+        assert "\n" not in text
+
+
+def test_folder_instead_of_a_file(tmp_path):
+    folder = tmp_path / "IMG_0001.jpg"
+    folder.mkdir()
+    with pytest.raises(NotAFileError, match="folder"):
+        load_image(folder)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileVanishedError) as ei:
+        load_image(tmp_path / "gone.jpg")
+    assert str(ei.value).startswith("gone.jpg: ")
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    path = tmp_path / "locked.jpg"
+    path.write_bytes(_good_jpeg())
+    real_open = builtins.open
+
+    def deny(file, *a, **k):
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", deny)
+    with pytest.raises(UnreadableFileError, match="permission denied"):
+        load_image(path)
+    with pytest.raises(UnreadableFileError):
+        sha256_file(path)
+
+
+def test_file_vanishing_between_open_and_decode(tmp_path, monkeypatch):
+    path = tmp_path / "v.jpg"
+    path.write_bytes(_good_jpeg())
+    real = imaging._Opened.decode
+
+    def vanish(self):
+        raise FileNotFoundError(2, "No such file")
+
+    monkeypatch.setattr(imaging._Opened, "decode", lambda self: (_ for _ in ()).throw(
+        imaging._read_error(self.path, FileNotFoundError(2, "gone"))))
+    with pytest.raises(FileVanishedError, match="disappeared"):
+        load_image(path)
+    monkeypatch.setattr(imaging._Opened, "decode", real)
+    assert load_image(path).image.size == (400, 300)
+
+
+def test_all_errors_are_image_errors():
+    for _name, _make, error, _w in BAD_FILES:
+        assert issubclass(error, ImageError)
+
+
+# --------------------------------------------------------------------------------------------
+# Thumbnails, hashes, collecting
+# --------------------------------------------------------------------------------------------
+
+def test_thumbnail_is_small_upright_and_uses_draft(tmp_path):
+    display = pattern(1600, 1200)
+    path = tmp_path / "big.jpg"
+    save_with_orientation(path, display, 6)
+    th = thumbnail(path, 200)
+    assert th.mode == "RGB" and max(th.size) == 200
+    assert th.size == (200, 150)  # landscape after applying orientation 6
+    assert diff(th, display.resize(th.size, Image.Resampling.LANCZOS)) < 8
+
+
+def test_sha256_file(tmp_path):
+    path = tmp_path / "x.bin"
+    path.write_bytes(b"abc" * 100000)
+    assert sha256_file(path) == hashlib.sha256(b"abc" * 100000).hexdigest()
+
+
+def test_collect_photos(tmp_path):
+    root = tmp_path / "trip"
+    (root / "day 1").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    pattern().save(root / "b.jpg")
+    pattern().save(root / "day 1" / "a.png")
+    pattern().save(root / "day 1" / "no-extension", "PNG")    # image by content
+    (root / "day 1" / "notes.txt").write_text("list of names")
+    (root / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64)
+    (root / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    pattern().save(root / ".hidden" / "c.jpg")
+    (root / "broken.jpg").write_bytes(b"")                   # named like a photo: reported by load
+    explicit_text = tmp_path / "named.txt"
+    explicit_text.write_text("hello")
+
+    photos, skipped = collect_photos([root, explicit_text, root / "b.jpg"])
+    rel = [p.relative_to(tmp_path).as_posix() for p in photos]
+    assert rel == ["trip/b.jpg", "trip/broken.jpg", "trip/day 1/a.png", "trip/day 1/no-extension",
+                   "named.txt"]
+    reasons = {p.name: why for p, why in skipped}
+    assert set(reasons) == {"clip.mp4", "notes.txt"}
+    assert "video" in reasons["clip.mp4"] and "text" in reasons["notes.txt"]
+
+
+def test_sniff():
+    assert imaging.sniff(b"\xff\xd8\xff\xe0") == "JPEG"
+    assert imaging.sniff(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic") == "HEIF"
+    assert imaging.sniff(b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1") == "AVIF"
+    assert imaging.sniff(b"hello world\n") == "text"
+    assert imaging.sniff(b"\x00\x01\x02\x03" * 10) is None
