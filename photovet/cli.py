@@ -177,10 +177,6 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-# The lead wires face/text redactions in here (pipeline); None exports without redactions.
-EXPORT_REDACTIONS_FOR = None  # Callable[[Settings, str], Callable[[Path], list[Redaction]]] | None
-
-
 @cli.command("export")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
@@ -193,40 +189,58 @@ EXPORT_REDACTIONS_FOR = None  # Callable[[Settings, str], Callable[[Path], list[
                    "sports-day-2026-001.jpg. Default: photos-<today's date>.")
 @click.option("--beside-originals", is_flag=True,
               help="Allow writing into the folder that holds the original photos.")
+@click.option("--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,
+              help="consent (default): show people who consented for the channel; "
+                   "no-identifiable-children: blur every pupil whatever the consent.")
+@click.option("--no-text", is_flag=True,
+              help="Do not look for pupils' names written in the photos (faster; names stay visible).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
 def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
-               beside_originals: bool, as_json: bool) -> None:
-    """Make safe copies: each photo is decoded, turned upright, resized for the channel and
-    saved as a fresh JPEG with no hidden data (no GPS, camera details, names or previews),
-    under a neutral name. Originals are never changed; existing files are never overwritten.
-    Every copy is checked by reading it back."""
+               beside_originals: bool, mode: str | None, no_text: bool, as_json: bool) -> None:
+    """Make safe copies: each photo is checked (faces against the consent register for the
+    channel, pupils' names in the picture), then decoded, turned upright, masked where needed,
+    resized for the channel and saved as a fresh JPEG with no hidden data (no GPS, camera
+    details, names or previews), under a neutral name. Faces that are not recognised as a pupil
+    with consent for the channel are masked. Originals are never changed; existing files are
+    never overwritten. Every copy is checked by reading it back and recorded.
+
+    Approval by a senior leader happens in the app; a command-line export is recorded with no
+    approver."""
     import datetime as _dt
+    import getpass
 
-    from photovet.core.errors import ExportError, SettingsError
-    from photovet.core.export import export_batch
+    from photovet.core.errors import ExportError
+    from photovet.core.export import check_output_folder
     from photovet.core.imaging import collect_photos
-    from photovet.core.settings import Settings
+    from photovet.core.pipeline import analyse_batch, export_batch
 
-    try:
-        settings = Settings.load()
-    except SettingsError as exc:
-        abort(exc)
-    if channel not in settings.channels:
-        raise click.BadParameter(
-            f"unknown channel '{channel}' (choose from: {', '.join(settings.channels)})",
-            param_hint="--channel")
     label = label or f"photos-{_dt.date.today().isoformat()}"
     files, skipped = collect_photos(paths)
     _report_skipped(skipped)
     if not files:
         fail_line(None, "no photos found in " + ", ".join(str(p) for p in paths))
         sys.exit(EXIT_SOME_FAILED)
-    redactions_for = EXPORT_REDACTIONS_FOR(settings, channel) if EXPORT_REDACTIONS_FOR else None
+    try:  # an unusable destination is found before minutes of checking, not after
+        check_output_folder(out_dir, files, allow_beside_originals=beside_originals)
+    except ExportError as exc:
+        fail_line(exc.path if exc.path is not None else out_dir,
+                  exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        sys.exit(EXIT_USAGE)
+    engine = _load_engine(text=not no_text)
+    _check_channel(engine, channel)
+    mode = mode or engine.settings.get("mode", "consent")
+    checking = StderrProgress(len(files), "Checking")
+    analyses = []
+    for step in analyse_batch(files, engine, channel, mode):
+        if step.result is not None:
+            analyses.append(step.result)
+            checking.update(step.done, Path(step.result.path).name)
+    checking.close()
     progress: StderrProgress | None = None
     ok = failed = 0
     try:
-        for step in export_batch(files, out_dir, label=label, settings=settings, channel=channel,
-                                 redactions_for=redactions_for,
+        for step in export_batch(analyses, out_dir, label=label, engine=engine, channel=channel,
+                                 preparer=getpass.getuser(),
                                  allow_beside_originals=beside_originals):
             if step.result is None:
                 progress = StderrProgress(step.total, "Exporting")
@@ -245,6 +259,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
             elif res.ok:
                 removed = len(res.metadata_removed)
                 click.echo(f"{src} -> {res.output}  ({res.width} x {res.height}; "
+                           f"{res.faces_blurred} face(s) masked, {res.texts_covered} name(s) covered, "
                            f"{removed} hidden item{'s' if removed != 1 else ''} removed)")
             if progress:
                 progress.update(step.done, src.name)
@@ -357,6 +372,60 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
 # ==== commands: register and audit ==========================================================
 
 # ==== commands: names and captions ==========================================================
+
+@cli.command("caption")
+@click.argument("text")
+@click.option("--channel", "-c", default="website", show_default=True,
+              help="Where the photo and caption will be posted.")
+@click.option("--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,
+              help="consent (default, or the settings' mode): pupils with consent to show their "
+                   "name may be named; no-identifiable-children: no pupil is named.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+def caption_cmd(text: str, channel: str, mode: str | None, as_json: bool) -> None:
+    """Check a caption for pupils' names before it is posted with a photo.
+
+    Finds pupils' names from the register (full names, first names, "Surname, Forename",
+    any case, accents ignored) and suggests what the policy allows: initials (John Smith -> JS)
+    unless the parents consented to the name being shown with a photo on this channel (then
+    the full name, or the first name only on social media).
+
+    Exit status: 0 the caption is fine as it is; 1 it names a pupil who must not be named
+    (the findings and a suggested caption are printed); 2 usage error.
+    """
+    import datetime as _dt
+
+    from photovet.core.register import Register
+    from photovet.core.settings import Settings
+    from photovet.core.text import check_caption
+
+    try:
+        settings = Settings.load()
+        if channel not in settings.channels:
+            with Register.open() as reg:
+                known = reg.channels()
+            if channel not in known:
+                raise click.BadParameter(
+                    f"unknown channel '{channel}' (choose from: {', '.join(settings.channels)})",
+                    param_hint="--channel")
+        mode = mode or settings.get("mode", "consent")
+        with Register.open() as reg:
+            people = reg.people(include_invalid=False)
+        result = check_caption(text, people, channel, _dt.date.today(), mode,
+                               threshold=settings.get("text.caption_threshold", 90))
+    except PhotoVetError as exc:
+        abort(exc)
+        return
+    if as_json:
+        emit_json({"caption": text, "channel": channel, "mode": mode, **result.to_dict()})
+    elif result.ok:
+        click.echo("OK: the caption names no pupil who must not be named."
+                   if people else "OK: no pupils in the register to check against.")
+    else:
+        for f in result.findings:
+            click.echo(f'"{f.found}" -> "{f.replacement}": {f.reason}')
+        click.echo(f"Suggested: {result.suggestion}")
+    sys.exit(EXIT_OK if result.ok else EXIT_SOME_FAILED)
+
 
 # ==== commands: after posting (exports, posted, takedown, sar, identify, purge) =============
 

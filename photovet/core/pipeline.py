@@ -38,6 +38,22 @@ from .models import (
 from .settings import Settings
 
 
+_MODELS: dict[tuple, Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _shared_model(cls: Any, settings: Settings, sections: tuple[str, ...]) -> Any:
+    """Load a model engine once per process for the settings that shape it (the models take
+    seconds to load and hundreds of MB; a GUI session or a test run reuses them)."""
+    import json  # noqa: PLC0415
+
+    key = (cls.__qualname__,) + tuple(json.dumps(settings.get(s), sort_keys=True) for s in sections)
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            _MODELS[key] = cls.load(settings)
+        return _MODELS[key]
+
+
 class Engine:
     """Loaded models plus a snapshot of the register. Create once with ``Engine.load``."""
 
@@ -87,11 +103,11 @@ class Engine:
         if faces:
             from .faces import FaceEngine  # noqa: PLC0415
 
-            face_engine = FaceEngine.load(settings)
+            face_engine = _shared_model(FaceEngine, settings, ("detection", "recognition"))
         if text and settings.get("text.enabled", True):
             from .text import TextEngine  # noqa: PLC0415
 
-            text_engine = TextEngine.load(settings)
+            text_engine = _shared_model(TextEngine, settings, ("text",))
         return cls(settings, register=register, face_engine=face_engine, text_engine=text_engine)
 
     def reload_register(self) -> None:
