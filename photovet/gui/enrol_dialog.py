@@ -66,14 +66,27 @@ def report_lists(report: Any) -> tuple[list[str], list[str]]:
         ok = []
     problems = []
     for e in getattr(report, "errors", []) or []:
-        problems.append(e if isinstance(e, str) else (getattr(e, "message", None) and _problem_line(e)) or str(e))
+        problems.append(e if isinstance(e, str) else _problem_line(e))
     return [str(x) for x in ok], problems
 
 
 def _problem_line(e: Any) -> str:
-    who = getattr(e, "person", None) or getattr(e, "id", None) or ""
-    msg = getattr(e, "message", str(e))
-    return f"{who}: {msg}" if who and not str(msg).startswith(str(who)) else str(msg)
+    who = getattr(e, "person_id", None) or getattr(e, "person", None) or ""
+    msg = str(getattr(e, "message", str(e)))
+    line = f"{who}: {msg}" if who and not msg.startswith(str(who)) else msg
+    path = str(getattr(e, "path", "") or "")
+    if path:
+        line += f" ({Path(path).name})"
+    return line
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
 
 
 class EnrolDialog(QDialog):
@@ -88,7 +101,9 @@ class EnrolDialog(QDialog):
 
         self.register_opener = register_opener or default_opener
         self.engine_loader = engine_loader or default_engine_loader
+        self.user = _os_user()
         self.thread: TaskThread | None = None
+        self._running = False
         self.report: Any = None
         self.failure: str | None = None
         self.setWindowTitle("Enrol face photos")
@@ -177,20 +192,20 @@ class EnrolDialog(QDialog):
         return None if p.is_file() else ("That is a folder: choose the CSV file." if p.is_dir()
                                          else "No file with that name.")
 
-    def _changed(self) -> None:
+    def _changed(self, *, update_status: bool = True) -> None:
         problem = self._source_problem()
-        running = self.thread is not None and self.thread.isRunning()
+        running = self._running
         self.start_button.setEnabled(problem is None and not running)
-        if not running:
+        if not running and update_status:
             self.status.setText(problem or "")
 
     # -- running ---------------------------------------------------------------------------
     def start(self) -> None:
-        if self._source_problem() is not None or (self.thread and self.thread.isRunning()):
+        if self._source_problem() is not None or self._running:
             return
         source = Path(self.path_edit.text().strip())
         use_csv = self.from_csv.isChecked()
-        opener, loader = self.register_opener, self.engine_loader
+        opener, loader, user = self.register_opener, self.engine_loader, self.user
         self.report, self.failure = None, None
         self.problems.clear()
         self.problems.hide()
@@ -204,9 +219,12 @@ class EnrolDialog(QDialog):
 
             def run(reg):
                 fn = reg.enrol_csv if use_csv else reg.enrol_folder
+                kw = {}
+                if _accepts(fn, "user"):
+                    kw["user"] = user
                 if _accepts(fn, "progress"):
-                    return fn(source, engine, progress=lambda d, t, m="": progress(d, t, m))
-                return fn(source, engine)
+                    kw["progress"] = lambda d, t, m="": progress(d, t, f"Checked {m}" if m else "")
+                return fn(source, engine, **kw)
 
             return with_register(opener, run)
 
@@ -214,6 +232,7 @@ class EnrolDialog(QDialog):
         self.thread.progress.connect(self._progress)
         self.thread.succeeded.connect(self._done)
         self.thread.failed.connect(self._failed)
+        self._running = True
         self.start_button.setEnabled(False)
         self.path_edit.setEnabled(False)
         self.browse.setEnabled(False)
@@ -228,10 +247,11 @@ class EnrolDialog(QDialog):
             self.status.setText(message)
 
     def _finish(self) -> None:
+        self._running = False
         self.path_edit.setEnabled(True)
         self.browse.setEnabled(True)
         self.buttons.setEnabled(True)
-        self._changed()
+        self._changed(update_status=False)
 
     def _done(self, report: Any) -> None:
         self.report = report
@@ -263,7 +283,7 @@ class EnrolDialog(QDialog):
         self._finish()
 
     def busy(self) -> bool:
-        return self.thread is not None and self.thread.isRunning()
+        return self._running or (self.thread is not None and self.thread.isRunning())
 
     def reject(self) -> None:
         if self.busy():  # the register write finishes before the window closes
