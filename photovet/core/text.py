@@ -451,9 +451,17 @@ def _split_points(chunk: str) -> list[int]:
             if head.endswith(("Mc", "Mac")) and (len(head) in (2, 3) or not head[-4:-2].isalpha()):
                 continue
             cuts.append(k)
-        elif (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha() and k + 1 < len(chunk)
-                                               and chunk[k + 1].isalpha()):
-            cuts.append(k)
+        elif (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha()):
+            # a short digit run inside a word is an OCR confusion ("L1oyd", "0livia"): keep it
+            lo = k if b.isdigit() else k - 1
+            while lo > 0 and chunk[lo - 1].isdigit():
+                lo -= 1
+            hi = lo
+            while hi < len(chunk) and chunk[hi].isdigit():
+                hi += 1
+            inside = lo > 0 and hi < len(chunk) and chunk[lo - 1].isalpha() and chunk[hi].isalpha()
+            if not (inside and hi - lo <= 2):
+                cuts.append(k)
         elif a == "." and b.isalpha():
             cuts.append(k)
     return cuts
@@ -488,6 +496,7 @@ class NameHit:
     score: float                # 0..100 fuzzy similarity
     span: tuple[int, int]       # character span in the text
     candidates: list[str] = field(default_factory=list)   # every id the name fits
+    missing_chars: int = 0      # the line ends inside the name (box cut short): letters not read
 
 
 _FORM_RANK = {"full": 6, "surname_forename": 6, "title_surname": 5, "initial": 5,
@@ -614,6 +623,10 @@ class NameMatcher:
             hit = self._judge(text, toks, v, score, i, j)
             if hit is not None:
                 hits.append(hit)
+        if not any(h.role == "pupil" for h in hits):
+            loose = self._loose_full_name(toks)
+            if loose is not None:
+                hits.append(loose)
         if not hits:
             return []
         # group by person and form, pick the best; sort pupils first, then by form rank and score
@@ -625,6 +638,36 @@ class NameMatcher:
         ordered = sorted(best.values(), key=lambda h: (h.role != "pupil", -_FORM_RANK[h.form],
                                                         -h.score, h.span[0]))
         return ordered
+
+    def _loose_full_name(self, toks: list[_Token]) -> NameHit | None:
+        """A line that is shaped like a name (2-3 capitalised words, nothing else) is compared
+        as a whole with pupils' full names at a looser threshold: handwriting and script fonts
+        are often misread by a few letters ("MemLlevelly" for "Megan Llewellyn"). Without this
+        the line would still be flagged for review as an unknown name."""
+        from rapidfuzz import fuzz  # noqa: PLC0415
+
+        words = [t for t in toks if not _non_name(t)]
+        if not 2 <= len(words) <= 3 or len(words) != len(toks):
+            return None
+        if not all(_name_shaped(t) or t.is_initial for t in words):
+            return None
+        key = "".join(t.key for t in words)
+        if len(key) < 8:
+            return None
+        loose = max(65, self.threshold - 15)
+        best: tuple[float, _Variant] | None = None
+        for k, variants in self._by_key.items():
+            v0 = variants[0]
+            if v0.form not in ("full", "surname_forename") or v0.role != "pupil":
+                continue
+            score = fuzz.ratio(key, k)
+            if score >= loose and (best is None or score > best[0]):
+                best = (score, v0)
+        if best is None:
+            return None
+        score, v = best
+        return NameHit(v.person, v.role, "full", float(score), (words[0].start, words[-1].end),
+                       [v.person])
 
     def _judge(self, text: str, toks: list[_Token], v: _Variant, score: float,
                i: int, j: int) -> NameHit | None:
@@ -660,22 +703,25 @@ class NameMatcher:
                 return None
             if is_common and not (toks[i].capitalised or toks[i].raw.isupper()):
                 return None
-            # "Grace Thornbury": the forename of a pupil followed by a surname that is not
-            # theirs is somebody else; it is left to looks_like_name (review), unless the
-            # surname is close to the pupil's surname (OCR damage).
-            if next_tok is not None and next_tok.alpha and (next_tok.capitalised or next_tok.raw.isupper()) \
-                    and next_tok.key not in _NON_NAME_KEYS \
-                    and not next_tok.is_initial and len(next_tok.key) >= 2:
+            sur = [canon(x) for x in (person.legal_surname, person.preferred_surname) if x]
+            if next_tok is not None and next_tok.alpha and len(next_tok.key) >= 2 and sur:
                 from rapidfuzz import fuzz  # noqa: PLC0415
 
-                sur = [canon(s) for s in (person.legal_surname, person.preferred_surname) if s]
-                if sur and max(fuzz.ratio(next_tok.key, s) for s in sur) >= 70:
+                close = max(fuzz.ratio(next_tok.key, x) for x in sur) >= 70
+                prefix = len(next_tok.key) >= 3 and any(x.startswith(next_tok.key) for x in sur)
+                if close or prefix:
+                    missing = 0
+                    if j + 2 == len(toks):   # the surname ends the line: was it cut short?
+                        missing = max(0, min(len(x) for x in sur) - len(next_tok.key))
                     return NameHit(v.person, v.role, "full", score, (span[0], next_tok.end),
-                                   [v.person])
-                if not title_before:
-                    return None
+                                   [v.person], missing_chars=missing)
+            # "Grace Thornbury": the forename of a pupil followed by a surname that is not
+            # theirs is somebody else; it is left to looks_like_name (review).
+            if next_tok is not None and next_tok.alpha and (next_tok.capitalised or next_tok.raw.isupper()) \
+                    and next_tok.key not in _NON_NAME_KEYS \
+                    and not next_tok.is_initial and len(next_tok.key) >= 2 and not title_before:
+                return None
             if next_tok is not None and next_tok.is_initial:
-                sur = [canon(s) for s in (person.legal_surname, person.preferred_surname) if s]
                 if sur and next_tok.key[:1] not in {s[:1] for s in sur}:
                     return None   # "Reuben B." is not Reuben Adeyemi
             ids = sorted(self.first_keys.get(v.key, {v.person}))
@@ -768,6 +814,10 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None) -> list[T
         like = looks_like_name(item.text)
         if hit is not None and hit.role == "pupil":
             item.kind, item.person = "pupil-name", hit.person
+            if hit.missing_chars and len(item.text.strip()) > 0:
+                # the OCR box ends inside the name: stretch it over the letters not read
+                item.polygon = _extend_right(item.polygon,
+                                             hit.missing_chars / max(1, len(item.text.strip())))
             item.decision, item.reason = "redact", "Pupil's name"
         elif hit is not None and hit.role == "staff":
             item.kind, item.person = "staff-name", hit.person
@@ -802,6 +852,15 @@ def decide_texts(texts: list[TextItem], people_by_id: dict[str, Person], channel
         else:
             t.decision, t.reason = "keep", ""
     return texts
+
+
+def _extend_right(poly: Sequence[tuple[float, float]], frac: float) -> list[tuple[float, float]]:
+    """Lengthen a line's box at its end (reading direction) by ``frac`` of its length."""
+    p = np.asarray(poly, dtype=np.float64).reshape(4, 2)
+    frac = min(1.0, max(0.0, frac))
+    top, bottom = (p[1] - p[0]) * frac, (p[2] - p[3]) * frac
+    out = [p[0], p[1] + top, p[2] + bottom, p[3]]
+    return [(float(x), float(y)) for x, y in out]
 
 
 def _grow_polygon(poly: Sequence[tuple[float, float]], pad_frac: float = 0.25,
