@@ -244,15 +244,14 @@ class Engine:
 
     def redactions(self, analysis: PhotoAnalysis) -> list[Redaction]:
         """Everything the export will cover, in display pixels."""
-        from .redact import face_redaction  # noqa: PLC0415
-
         size = (analysis.width, analysis.height)
         grow = float(self.settings.get("redaction.grow", 1.4))
-        out = [
-            face_redaction(f.box, size, grow=grow)
-            for f in analysis.faces
-            if f.final_decision != "show"
-        ]
+        out: list[Redaction] = []
+        masked = [f for f in analysis.faces if f.final_decision != "show"]
+        if masked:
+            from .redact import face_redaction  # noqa: PLC0415
+
+            out = [face_redaction(f.box, size, grow=grow) for f in masked]
         if analysis.texts:
             from .text import text_redactions  # noqa: PLC0415
 

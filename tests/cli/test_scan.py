@@ -1,0 +1,83 @@
+"""`photovet scan` and the checking half of `photovet export`, with the real models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageDraw
+
+from photovet.cli import cli
+
+from tests.conftest import shared_data
+
+
+def _photo(path: Path) -> Path:
+    img = Image.new("RGB", (320, 200), (120, 160, 200))
+    ImageDraw.Draw(img).rectangle([20, 20, 120, 90], fill=(240, 240, 240))
+    exif = Image.Exif()
+    exif[0x0110] = "Pocket Phone 7"  # Model
+    img.save(path, "JPEG", exif=exif)
+    return path
+
+
+def _lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_scan_json_has_one_object_per_photo_with_the_documented_fields(tmp_path):
+    a, b = _photo(tmp_path / "a.jpg"), _photo(tmp_path / "b b é.jpg")
+    bad = tmp_path / "c.jpg"
+    bad.write_bytes(b"")
+    result = CliRunner().invoke(cli, ["scan", "--no-text", "--json", str(a), str(b), str(bad)])
+    assert result.exit_code == 1  # one file failed
+    rows = _lines(result.stdout)
+    assert [Path(r["path"]).name for r in rows] == ["a.jpg", "b b é.jpg", "c.jpg"]
+    for r in rows[:2]:
+        assert r["error"] is None
+        assert (r["width"], r["height"]) == (320, 200)
+        assert r["faces"] == [] and r["texts"] == []
+        labels = [f["label"] for f in r["metadata"]["findings"]]
+        assert any("model" in lab.lower() or "camera" in lab.lower() for lab in labels), labels
+    assert rows[2]["error"] and "empty" in rows[2]["error"]
+    assert "c.jpg" in result.stderr
+
+
+def test_scan_refuses_an_unknown_channel_as_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["scan", "--no-text", "--channel", "tiktok",
+                                      str(_photo(tmp_path / "a.jpg"))])
+    assert result.exit_code == 2
+    assert "tiktok" in result.output
+
+
+def test_export_checks_faces_and_records_the_export(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    _photo(src / "IMG_Amelia_Jones.jpg")
+    result = CliRunner().invoke(cli, ["export", "--no-text", "--json", "--label", "Trip",
+                                      "--out", str(out), str(src)])
+    assert result.exit_code == 0, result.output
+    row = _lines(result.stdout)[0]
+    assert row["ok"] and Path(row["output"]).name == "trip-001.jpg"
+    assert "Amelia" not in row["output"]
+    from photovet.core.records import Records
+    from photovet.core.register import Register
+
+    with Register.open() as reg:
+        assert len(Records(reg.db).exports()) == 1
+
+
+def test_scan_shared_photo_finds_and_blurs_unknown_faces():
+    folder = shared_data("identities")
+    photo = folder / "face_recognition__obama-240p.jpg"
+    result = CliRunner().invoke(cli, ["scan", "--no-text", "--json", str(photo)])
+    assert result.exit_code == 0, result.output
+    row = _lines(result.stdout)[0]
+    assert len(row["faces"]) == 1
+    face = row["faces"][0]
+    # Empty register: nobody can be recognised, so the face is blurred and flagged for review.
+    assert face["decision"] == "blur" and face["person"] is None and face["needs_review"]
