@@ -274,8 +274,13 @@ class StatusFilter(QSortFilterProxyModel):
         self.key = "all"
 
     def set_key(self, key: str) -> None:
-        self.key = key
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            self.key = key
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.key = key
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
         if self.key == "all":

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -62,8 +62,31 @@ def summary_lines(a: PhotoAnalysis, people_by_id: dict[str, Any]) -> list[tuple[
         shape = "oval" if m.shape == "ellipse" else "rectangle"
         rows.append(("manual", f"Area you covered ({shape}): covered", i, style.MANUAL))
     for s in metadata_sentences(a):
-        rows.append(("meta", s, -1, None))
+        rows.append(("meta", s, -1, QColor("#607d8b")))
     return rows
+
+
+def _dot(colour: QColor | None) -> QIcon:
+    key = colour.name() if colour is not None else "none"
+    ic = _DOTS.get(key)
+    if ic is None:
+        ic = QIcon()
+        for size in (12, 16, 24, 32):
+            pm = QPixmap(size, size)
+            pm.fill(Qt.transparent)
+            if colour is not None:
+                p = QPainter(pm)
+                p.setRenderHint(QPainter.Antialiasing)
+                p.setPen(Qt.NoPen)
+                p.setBrush(colour)
+                p.drawEllipse(QRectF(size * 0.2, size * 0.2, size * 0.6, size * 0.6))
+                p.end()
+            ic.addPixmap(pm)
+        _DOTS[key] = ic
+    return ic
+
+
+_DOTS: dict[str, QIcon] = {}
 
 
 class FindingsPanel(QWidget):
@@ -100,7 +123,8 @@ class FindingsPanel(QWidget):
         self.list.addItem(it)
 
     def _row(self, text: str, kind: str, index: int, colour: QColor | None) -> None:
-        it = QListWidgetItem("   " + text)
+        it = QListWidgetItem(text)
+        it.setIcon(_dot(colour))
         it.setData(KIND_ROLE, kind)
         it.setData(INDEX_ROLE, index)
         if colour is not None:

@@ -240,6 +240,8 @@ class MainWindow(QMainWindow):
         self._redecide_queue: list[int] = []
         self._closing = False
         self._batch_label = ""
+        self._skip_note = ""
+        self._skipped: list[str] = []
 
         self.thumbs = ThumbnailLoader(size=300, parent=self)
         self.thumbs.loaded.connect(self._thumbs_loaded)
@@ -690,10 +692,12 @@ class MainWindow(QMainWindow):
                 msg.append("Those photos are already in this batch.")
             else:
                 msg.append("No photos were found there.")
+            self._skip_note = ""
             if skipped:
-                msg.append(f"{len(skipped)} file{'s were' if len(skipped) != 1 else ' was'} left out because "
-                           f"{'they are' if len(skipped) != 1 else 'it is'} not "
-                           f"a photo (<a href='skipped'>which?</a>).")
+                self._skip_note = (f"{len(skipped)} file{'s were' if len(skipped) != 1 else ' was'} left out "
+                                   f"because {'they are' if len(skipped) != 1 else 'it is'} not "
+                                   f"a photo (<a href='skipped'>which?</a>).")
+                msg.append(self._skip_note)
             self.message_banner.say(" ".join(msg) + " <a href='hide'>Hide</a>")
         self._set_status("")
         self._maybe_start_analysis()
@@ -870,6 +874,8 @@ class MainWindow(QMainWindow):
                 bits.append(f"<a href='review'>{c['needs-review']} need your review</a>.")
             if c.get("failed"):
                 bits.append(f"{c['failed']} could not be read (filter by Failed to see why).")
+            if self._skip_note:
+                bits.append(self._skip_note)
             self.message_banner.say(" ".join(bits))
             self._set_status("")
         self._update_actions()
@@ -1107,22 +1113,10 @@ class MainWindow(QMainWindow):
                                 "is always blurred. Talk to the safeguarding lead if this is wrong.")
             return
         if not recognised:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Warning)
-            box.setWindowTitle("Show an unknown face?")
-            box.setText("PhotoVet does not know who this is, so it cannot check their consent.")
-            box.setInformativeText("Say who it is from the register, so their consent is checked. "
-                                   "Only show it anyway if you are sure this person may be published "
-                                   "(for example an adult visitor who agreed). Either way it is recorded.")
-            who = box.addButton("Choose who it is…", QMessageBox.AcceptRole)
-            anyway = box.addButton("Show anyway", QMessageBox.DestructiveRole)
-            keep = box.addButton("Keep it blurred", QMessageBox.RejectRole)
-            box.setDefaultButton(keep)
-            box.exec()
-            clicked = box.clickedButton()
-            if clicked is who:
+            choice = self.confirm_unknown_face(index)
+            if choice == "who":
                 self.assign_person(index)
-            elif clicked is anyway:
+            elif choice == "anyway":
                 f.override = "show"
                 self._changed_current("unknown face shown after confirmation",
                                       {"face": index, "box": list(f.box), "channel": self.channel})
@@ -1130,16 +1124,45 @@ class MainWindow(QMainWindow):
         # recognised but blurred: no consent for this channel, or the mode blurs pupils
         name = person.display_name if person is not None else "This person"
         reason = f.reason or f"No consent for {channel_label(self.channel)}"
+        if self.confirm_show_against_policy(name, reason):
+            f.override = "show"
+            self._changed_current("face shown against the policy after confirmation",
+                                  {"face": index, "person": f.override_person or f.person,
+                                   "reason": reason, "channel": self.channel})
+
+    # the two questions (separate methods so tests can answer them)
+    def confirm_unknown_face(self, index: int) -> str:
+        """'who' (choose from the register), 'anyway' (explicit confirmation) or 'keep'."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Warning)
+        box.setWindowTitle("Show an unknown face?")
+        box.setText("PhotoVet does not know who this is, so it cannot check their consent.")
+        box.setInformativeText("Say who it is from the register, so their consent is checked. "
+                               "Only show it anyway if you are sure this person may be published "
+                               "(for example an adult visitor who agreed). Either way it is recorded.")
+        who = box.addButton("Choose who it is…", QMessageBox.AcceptRole)
+        anyway = box.addButton("Show anyway", QMessageBox.DestructiveRole)
+        keep = box.addButton("Keep it blurred", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        return "who" if clicked is who else "anyway" if clicked is anyway else "keep"
+
+    def confirm_show_against_policy(self, name: str, reason: str) -> bool:
         ans = QMessageBox.warning(
             self, "Show this face anyway?",
             f"{name}: {reason}.\n\nOnly show the face if you have up-to-date consent that is not yet "
             "in the register. This is recorded in the audit log.",
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        if ans == QMessageBox.Yes:
-            f.override = "show"
-            self._changed_current("face shown against the policy after confirmation",
-                                  {"face": index, "person": f.override_person or f.person,
-                                   "reason": reason, "channel": self.channel})
+        return ans == QMessageBox.Yes
+
+    def choose_person(self, index: int) -> str | None:
+        people = sorted(getattr(self.engine, "people", None) or list(self.people_by_id.values()),
+                        key=lambda p: (p.surname.lower(), p.first_name.lower()))
+        dlg = PersonPicker(people, self.channel, self)
+        if not dlg.exec():
+            return None
+        return dlg.chosen()
 
     def assign_person(self, index: int | None = None) -> None:
         item = self.current()
@@ -1151,12 +1174,7 @@ class MainWindow(QMainWindow):
         if not (0 <= index < len(a.faces)):
             self._set_status("Click a face first, then choose Who is this?")
             return
-        people = sorted(getattr(self.engine, "people", None) or list(self.people_by_id.values()),
-                        key=lambda p: (p.surname.lower(), p.first_name.lower()))
-        dlg = PersonPicker(people, self.channel, self)
-        if not dlg.exec():
-            return
-        pid = dlg.chosen()
+        pid = self.choose_person(index)
         if not pid:
             return
         self.set_face_person(index, pid)

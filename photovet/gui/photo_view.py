@@ -388,8 +388,6 @@ class PhotoCanvas(QWidget):
         elif ev.key() == Qt.Key_Escape and self._drag_start is not None:
             self._drag_start = self._drag_now = None
             self.update()
-        elif ev.key() == Qt.Key_Tab and self.analysis and self.analysis.faces and False:
-            pass
         else:
             super().keyPressEvent(ev)
 
@@ -411,7 +409,6 @@ class PhotoView(QWidget):
 
     after_toggled = Signal(bool)
     assign_requested = Signal()
-    next_face_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -429,7 +426,7 @@ class PhotoView(QWidget):
         self.act_select = QAction(style.icon("pointer"), "Faces", self, checkable=True)
         self.act_select.setToolTip("Click a face to blur or show it (S)")
         self.act_select.setShortcut(QKeySequence("S"))
-        self.act_rect = QAction(style.icon("rect"), "Cover a rectangle", self, checkable=True)
+        self.act_rect = QAction(style.icon("rect"), "Cover an area", self, checkable=True)
         self.act_rect.setToolTip("Drag over the photo to cover an area with a rectangle")
         self.act_ellipse = QAction(style.icon("ellipse"), "Cover an oval", self, checkable=True)
         self.act_ellipse.setToolTip("Drag over the photo to cover an area with an oval")
@@ -447,7 +444,6 @@ class PhotoView(QWidget):
         self.act_assign.setToolTip("Say who the selected face is, from the register")
         self.act_assign.triggered.connect(self.assign_requested)
         self.tools.addAction(self.act_assign)
-        self.tools.addSeparator()
         self.after_button = QToolButton()
         self.after_button.setCheckable(True)
         self.after_button.setIcon(style.icon("eye"))
@@ -456,11 +452,14 @@ class PhotoView(QWidget):
         self.after_button.setToolTip("Switch between the original and exactly what the export will contain (V)")
         self.after_button.setShortcut(QKeySequence("V"))
         self.after_button.toggled.connect(self._after_toggled)
-        self.tools.addWidget(self.after_button)
+        self.after_button.setStyleSheet(
+            "QToolButton { padding: 4px 10px; border: 1px solid #9fb3c8; border-radius: 4px; }"
+            "QToolButton:checked { background: #1565c0; color: white; border-color: #1565c0; }")
 
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
         head.addWidget(self.title, 1)
+        head.addWidget(self.after_button)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
