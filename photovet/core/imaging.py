@@ -240,7 +240,8 @@ class _Opened:
         try:
             return Image.open(self.fh)
         except Image.DecompressionBombError as exc:
-            raise _too_large(path, exc, self.limit) from exc
+            hard = 2 * (Image.MAX_IMAGE_PIXELS or 0) or self.limit
+            raise _too_large(path, exc, min(self.limit, hard)) from exc
         except UnidentifiedImageError as exc:
             if self.kind in _NOT_IMAGE_MESSAGES:
                 raise UnsupportedImageError(_NOT_IMAGE_MESSAGES[self.kind], path=path) from exc
@@ -272,7 +273,8 @@ class _Opened:
             self.im.load()
             return self.im
         except Image.DecompressionBombError as exc:
-            raise _too_large(path, exc, self.limit) from exc
+            hard = 2 * (Image.MAX_IMAGE_PIXELS or 0) or self.limit
+            raise _too_large(path, exc, min(self.limit, hard)) from exc
         except FileNotFoundError as exc:
             raise _read_error(path, exc) from exc
         except PermissionError as exc:

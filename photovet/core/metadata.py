@@ -983,6 +983,10 @@ def _inspect(rep: _Report, im: Image.Image, fmt: str, data: bytes) -> None:
         xmp = im.info.get("xmp")
         if xmp:
             _xmp_findings(rep, xmp if isinstance(xmp, bytes) else str(xmp).encode())
+        elif fmt in ("HEIF", "AVIF"):
+            # XMP stored as an item the decoder does not attach to the primary picture
+            for m in re.finditer(rb"<x:xmpmeta.*?</x:xmpmeta>", data, re.S):
+                _xmp_findings(rep, m.group(0), "XMP (extra item)")
     if fmt == "GIF" and im.info.get("comment"):
         rep.add("text", "Comment", im.info["comment"], "GIF comment")
     icc = im.info.get("icc_profile")
