@@ -1098,6 +1098,11 @@ class MainWindow(QMainWindow):
             f.override = "blur"
             self._changed_current("face blurred", {"face": index, "box": list(f.box)})
             return
+        if f.override == "blur" and f.decision == "show":
+            # blurred by hand, and the policy allows it: undo the hand blur, nothing to ask
+            f.override = None
+            self._changed_current("face shown again (consent allows it)", {"face": index, "box": list(f.box)})
+            return
         self.show_face(index)
 
     def show_face(self, index: int) -> None:
