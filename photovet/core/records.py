@@ -14,7 +14,8 @@ Items are kept in a table so they have stable numbers, remember when they were f
 can be marked as taken down (audited); a done item stays done.
 
 Tables (migration ``records-0001-exports``): ``exports``, ``export_people`` (export, person,
-role: shown/blurred/named), ``posts``, ``takedown_items``.
+role: shown/blurred/named), ``posts``, ``takedown_items``; (``records-0002-purges``) ``purges``,
+written by photovet.core.transfer.purge_batch.
 """
 
 from __future__ import annotations
@@ -111,6 +112,26 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             UNIQUE (export_id, channel)
         )"""
     )
+
+
+@migration("records-0002-purges")
+def _create_purges(db: sqlite_utils.Database) -> None:
+    """Deletions of originals (photovet.core.transfer.purge_batch): a row is written as
+    'pending' BEFORE the file is touched and set to 'deleted' (or 'failed') after."""
+    db.execute(
+        """CREATE TABLE purges (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source_path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            export_id INTEGER,
+            method TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'deleted', 'failed')),
+            pending_at TEXT NOT NULL,
+            deleted_at TEXT,
+            user TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX purges_source ON purges(source_path)")
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,12 +23,13 @@ def photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
     im = Image.fromarray(low).resize((w, h), Image.Resampling.BICUBIC)
     d = ImageDraw.Draw(im)
     for _ in range(6):
-        x0, y0 = int(rng.integers(0, w - 60)), int(rng.integers(0, h - 60))
-        x1, y1 = x0 + int(rng.integers(30, w // 2)), y0 + int(rng.integers(30, h // 2))
+        x0, y0 = int(rng.integers(0, max(2, w * 3 // 4))), int(rng.integers(0, max(2, h * 3 // 4)))
+        x1 = x0 + int(rng.integers(max(2, w // 16), max(3, w // 2)))
+        y1 = y0 + int(rng.integers(max(2, h // 16), max(3, h // 2)))
         col = tuple(int(c) for c in rng.integers(0, 255, 3))
         (d.ellipse if rng.random() < 0.5 else d.rectangle)((x0, y0, x1, y1), fill=col)
-    noise = rng.normal(0, 6, (h, w, 3))
-    return Image.fromarray(np.clip(np.asarray(im, dtype=np.float64) + noise, 0, 255).astype(np.uint8))
+    noise = rng.integers(-10, 11, (h, w, 3), dtype=np.int16)
+    return Image.fromarray(np.clip(np.asarray(im, dtype=np.int16) + noise, 0, 255).astype(np.uint8))
 
 
 def sha(path: Path) -> str:
@@ -37,14 +38,14 @@ def sha(path: Path) -> str:
 
 def make_export(tmp: Path, seed: int, *, shown=(), blurred=(), named=(), name: str | None = None,
                 size=(640, 480)) -> ExportResult:
-    """An original (PNG, as a camera file stand-in) and its 'export' (a fresh JPEG)."""
+    """An original (a camera-like JPEG) and its 'export' (a fresh JPEG re-encoded from it)."""
     src_dir, out_dir = tmp / "originals", tmp / "exports"
     src_dir.mkdir(parents=True, exist_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     name = name or f"photo{seed:03d}"
-    src = src_dir / f"{name}.png"
+    src = src_dir / f"{name}.JPG"
     im = photo(seed, size)
-    im.save(src)
+    im.save(src, "JPEG", quality=95)
     out = out_dir / f"{name}.jpg"
     im.save(out, "JPEG", quality=88)
     return ExportResult(source=str(src), output=str(out), source_sha256=sha(src),

@@ -1,0 +1,566 @@
+"""Moving photos safely: importing from a device (with clearing), and deleting originals once
+their export has been posted.
+
+Rules (principle 2: nothing is deleted without a verified copy and an audit record; a crash
+leaves no half-written file):
+
+Import from a device (``import_from_device``)
+    Each photo is copied into a temporary file in the destination folder, named
+    ``.photovet-tmp-<pid>-<random>-<name>`` (hidden, recognisable), fsynced, then given its final
+    name with ``os.link`` (which never overwrites: an existing different file makes us try
+    ``name (1).jpg``, ``name (2).jpg``...), the folder is fsynced, and the final file is read back
+    and its sha256 compared with the source's. Only then, with ``clear=True``, is the source
+    hashed once more (so what we delete is exactly what we verified) and deleted.
+
+    Deletion on the device is ``unlink``, not the trash: a camera card or phone has no usable
+    recycle bin (send2trash would create a ``.Trash-1000`` folder ON the card, so the photos
+    would stay on the device, which is what clearing is meant to stop). The verified copy on the
+    PC is the safety net. Every copy and every deletion is audited ("about to delete" before,
+    "deleted" after).
+
+    A crash at any moment leaves each photo at the source, or as a complete verified copy, or
+    both; never a partial file under a final name. Temporary files of dead processes are removed
+    by the next run; a photo already copied (identical content under its name or a suffixed
+    name) is not copied twice.
+
+Purge (``purge_batch``)
+    A batch's ORIGINAL files are deleted only when the original is unchanged since export
+    (sha256) and at least one of its exports still exists unchanged (sha256) and is marked
+    posted (or merely exported, when allowed). Anything else is refused with the reason.
+    Default: the operating system's trash (send2trash), so a mistake can be undone.
+    ``permanent``: the file is renamed to ``.photovet-purge-<name>`` (atomic), overwritten with
+    random bytes, fsynced and unlinked; a run interrupted mid-way is finished by the next run.
+    On flash storage (SSD, memory cards, USB sticks) the drive may keep old copies of the data
+    in blocks that overwriting cannot reach: the report says so.
+    Each deletion writes an audit row and a ``purges`` row marked "pending" BEFORE it happens
+    and "deleted" after it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import errno
+import hashlib
+import os
+import secrets
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .errors import DeletionError, NotAFileError, PhotoVetError
+from .models import Progress
+
+TMP_PREFIX = ".photovet-tmp-"
+PURGE_PREFIX = ".photovet-purge-"
+STALE_TMP_SECONDS = 600  # where we cannot ask whether the writing process is alive (Windows)
+
+FLASH_NOTE = ("Files were overwritten with random data and then deleted. On SSDs, memory cards "
+              "and USB sticks the drive may still keep old copies of the data in spare blocks "
+              "that overwriting cannot reach; only full-disk encryption protects against that.")
+TRASH_NOTE = ("Originals were moved to the Recycle Bin / Trash; empty it to delete them for good.")
+
+_FALLBACK_EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".png", ".heic", ".heif", ".hif", ".webp",
+                        ".tif", ".tiff", ".avif", ".bmp", ".gif", ".dng"}
+
+
+# --------------------------------------------------------------------------------------------
+# Small file helpers
+# --------------------------------------------------------------------------------------------
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename/link/unlink in ``path`` durable (no-op where directories cannot be opened)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # POSIX only: signal 0 checks existence
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def is_temp_name(name: str) -> bool:
+    return name.startswith(TMP_PREFIX)
+
+
+def clean_temp_files(folder: Path) -> list[Path]:
+    """Remove our temporary files left by processes that died (crash, kill, power cut).
+    Only files named ``.photovet-tmp-*``; returns what was removed."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            if not is_temp_name(name):
+                continue
+            p = Path(root) / name
+            parts = name[len(TMP_PREFIX):].split("-", 2)
+            stale = True
+            if os.name != "nt" and parts and parts[0].isdigit():
+                stale = not _pid_alive(int(parts[0]))
+            else:
+                try:
+                    stale = time.time() - p.stat().st_mtime > STALE_TMP_SECONDS
+                except OSError:
+                    stale = False
+            if stale:
+                try:
+                    p.unlink()
+                    removed.append(p)
+                except OSError:
+                    pass
+    return removed
+
+
+def _candidates(target: Path) -> Iterator[Path]:
+    yield target
+    n = 1
+    while True:
+        yield target.with_name(f"{target.stem} ({n}){target.suffix}")
+        n += 1
+
+
+def _link_no_overwrite(tmp: Path, final: Path) -> None:
+    """Give ``tmp`` the name ``final`` without ever replacing an existing file."""
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        # file systems without hard links (FAT/exFAT, some network shares)
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
+                             errno.EMLINK, errno.EACCES, getattr(errno, "ENOSYS", -1)):
+            raise
+        if final.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(final)) from exc
+        os.rename(tmp, final)  # Windows: fails if final appeared meanwhile; POSIX: tiny window
+        return
+    os.unlink(tmp)
+
+
+def _stop_requested(stop: Any) -> bool:
+    if stop is None:
+        return False
+    if hasattr(stop, "is_set"):
+        return bool(stop.is_set())
+    return bool(stop())
+
+
+def _default_audit() -> Any:
+    from .audit import AuditLog  # noqa: PLC0415
+    from .db import open_db  # noqa: PLC0415
+
+    return AuditLog(open_db())
+
+
+def _list_photos(src: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    try:
+        from .imaging import collect_photos  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - imaging ships with PhotoVet
+        collect_photos = None
+    if collect_photos is not None:
+        photos, skipped = collect_photos([src])
+    else:  # pragma: no cover
+        photos, skipped = [], []
+        for root, dirs, files in os.walk(src):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                p = Path(root) / name
+                if not name.startswith(".") and p.suffix.lower() in _FALLBACK_EXTENSIONS:
+                    photos.append(p)
+    photos = [p for p in photos if not p.name.startswith((TMP_PREFIX, PURGE_PREFIX))]
+    return photos, skipped
+
+
+# --------------------------------------------------------------------------------------------
+# Import from a device
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class TransferResult:
+    source: str
+    dest: str | None = None
+    sha256: str = ""
+    copied: bool = False        # a new copy was written (False: an identical copy was already there)
+    verified: bool = False      # the copy was read back and its sha256 matches the source
+    deleted: bool = False       # the source was deleted from the device (clear=True)
+    error: str | None = None    # one line; the source is kept whenever this is set
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+
+def _copy_verified(src: Path, src_sha: str, target: Path) -> tuple[Path, bool]:
+    """Put a verified copy of ``src`` at ``target`` or a suffixed name. Returns (path, copied).
+    An identical file already there (an earlier interrupted run) is reused."""
+    size = src.stat().st_size
+    for cand in _candidates(target):
+        if cand.exists():
+            try:
+                if cand.is_file() and cand.stat().st_size == size and sha256_of(cand) == src_sha:
+                    return cand, False
+            except OSError:
+                pass
+            continue
+        tmp = cand.with_name(f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{cand.name}")
+        h = hashlib.sha256()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out, open(src, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if h.hexdigest() != src_sha:
+                raise PhotoVetError("the file changed on the device while it was being copied; "
+                                    "it was kept there", path=src)
+            try:
+                _link_no_overwrite(tmp, cand)
+            except FileExistsError:
+                tmp.unlink()
+                continue  # someone created that name meanwhile: try the next one
+        except BaseException:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            raise
+        fsync_dir(cand.parent)
+        return cand, True
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False, stop: Any = None,
+                       audit: Any = None, user: str | None = None) -> Iterator[Progress]:
+    """Copy every photo under ``src`` into ``dest`` (same sub-folders), verified; with ``clear``,
+    delete each source file once its copy is verified. Yields ``Progress`` (first with the total,
+    then one per photo with ``result`` = ``TransferResult``). ``stop``: an Event or a callable;
+    the photo in hand is finished first."""
+    src, dest = Path(src), Path(dest)
+    if not src.is_dir():
+        raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from .errors import OutputFolderError  # noqa: PLC0415
+
+        raise OutputFolderError(f"the destination folder could not be created ({exc.strerror})",
+                                path=dest) from exc
+    if audit is None:
+        audit = _default_audit()
+    clean_temp_files(dest)
+    photos, skipped = _list_photos(src)
+    total = len(photos)
+    yield Progress(0, total, message=f"{total} photo(s) to import"
+                   + (f", {len(skipped)} other file(s) left alone" if skipped else ""))
+    audit.record("device-import-started", {"source": str(src), "dest": str(dest), "clear": clear,
+                                           "photos": total}, user=user)
+    done = 0
+    for path in photos:
+        if _stop_requested(stop):
+            break
+        res = TransferResult(source=str(path))
+        try:
+            rel = path.relative_to(src)
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            res.sha256 = sha256_of(path)
+            final, res.copied = _copy_verified(path, res.sha256, target)
+            res.dest = str(final)
+            if sha256_of(final) != res.sha256:
+                if res.copied:
+                    final.unlink()
+                    fsync_dir(final.parent)
+                raise PhotoVetError("the copy did not read back identical (disk problem?); "
+                                    "the original was kept", path=path)
+            res.verified = True
+            audit.record("device-import-copied", {"source": str(path), "dest": str(final),
+                                                  "sha256": res.sha256, "new_copy": res.copied},
+                         user=user)
+            if clear:
+                if sha256_of(path) != res.sha256:
+                    raise PhotoVetError("the file changed on the device after it was copied; "
+                                        "it was kept there", path=path)
+                audit.record("device-delete-pending", {"source": str(path), "sha256": res.sha256,
+                                                       "verified_copy": str(final)}, user=user)
+                try:
+                    path.unlink()
+                except OSError as exc:
+                    raise DeletionError(f"copied and verified, but could not be deleted from the "
+                                        f"device ({exc.strerror or exc})", path=path) from exc
+                fsync_dir(path.parent)
+                res.deleted = True
+                audit.record("device-deleted", {"source": str(path), "sha256": res.sha256,
+                                                "verified_copy": str(final)}, user=user)
+        except PhotoVetError as exc:
+            res.error = str(exc)
+        except OSError as exc:
+            res.error = f"{path.name}: {exc.strerror or exc}; the original was kept"
+        done += 1
+        yield Progress(done, total, path=str(path), result=res,
+                       message=res.error or ("copied and cleared" if res.deleted else "copied"))
+
+
+# --------------------------------------------------------------------------------------------
+# Purge originals
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class PurgeItem:
+    source: str
+    status: str            # "deleted" | "would-delete" | "already-deleted" | "refused" | "error"
+    reason: str = ""
+    sha256: str = ""
+    export_ids: list[int] = field(default_factory=list)
+    method: str = ""       # "trash" | "overwrite"
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("deleted", "would-delete", "already-deleted")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+
+@dataclass
+class PurgeReport:
+    batch: str
+    dry_run: bool
+    permanent: bool
+    items: list[PurgeItem] = field(default_factory=list)
+    note: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(1 for i in self.items if i.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return all(i.ok for i in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"batch": self.batch, "dry_run": self.dry_run, "permanent": self.permanent,
+                "note": self.note, "ok": self.ok, "items": [i.to_dict() for i in self.items],
+                "counts": {s: self.count(s) for s in ("deleted", "would-delete", "already-deleted",
+                                                       "refused", "error")}}
+
+
+def overwrite_and_unlink(path: Path) -> None:
+    """Overwrite the file's bytes with random data, fsync, unlink, fsync the folder."""
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:
+        left = size
+        while left > 0:
+            n = min(left, 1 << 20)
+            fh.write(os.urandom(n))
+            left -= n
+        fh.flush()
+        os.fsync(fh.fileno())
+    path.unlink()
+    fsync_dir(path.parent)
+
+
+def _trash(path: Path) -> None:
+    from send2trash import send2trash  # noqa: PLC0415
+
+    send2trash(str(path))
+
+
+def _finish_interrupted(records: Any, source: Path, user: str | None) -> bool:
+    """A ``.photovet-purge-<name>`` beside ``source`` is a permanent deletion that was cut
+    short (its "about to delete" row exists): finish it. Returns True if one was finished."""
+    left = source.with_name(PURGE_PREFIX + source.name)
+    if not left.exists():
+        return False
+    overwrite_and_unlink(left)
+    _mark_deleted(records, source, "overwrite", user, resumed=True)
+    return True
+
+
+def _purge_state(records: Any, source: Path) -> str | None:
+    row = records.db.execute(
+        "SELECT state FROM purges WHERE source_path = ? ORDER BY id DESC LIMIT 1",
+        [str(source)]).fetchone()
+    return row[0] if row else None
+
+
+def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: str,
+                  user: str | None) -> None:
+    from .db import atomic  # noqa: PLC0415
+
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    with atomic(records.db):
+        records.db.execute(
+            "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, user)"
+            " VALUES (?, ?, ?, ?, 'pending', ?, ?)", [str(source), sha, export_id, method, now, user])
+        records.audit.record("original-delete-pending", {
+            "source": str(source), "sha256": sha, "verified_export": export_id, "method": method},
+            user=user)
+
+
+def _mark_deleted(records: Any, source: Path, method: str, user: str | None,
+                  resumed: bool = False) -> None:
+    from .db import atomic  # noqa: PLC0415
+
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    with atomic(records.db):
+        records.db.execute(
+            "UPDATE purges SET state = 'deleted', deleted_at = ? WHERE source_path = ? AND "
+            "state = 'pending'", [now, str(source)])
+        records.audit.record("original-deleted", {"source": str(source), "method": method,
+                                                  "finished_after_interruption": resumed},
+                             user=user)
+
+
+def _mark_failed(records: Any, source: Path, reason: str, user: str | None) -> None:
+    from .db import atomic  # noqa: PLC0415
+
+    with atomic(records.db):
+        records.db.execute("UPDATE purges SET state = 'failed' WHERE source_path = ? AND "
+                           "state = 'pending'", [str(source)])
+        records.audit.record("original-delete-failed", {"source": str(source), "reason": reason},
+                             user=user)
+
+
+def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: bool = False,
+                allow_exported: bool = False, user: str | None = None,
+                settings: Any = None) -> PurgeReport:
+    """Delete the ORIGINAL files of ``batch`` that are safe to delete (see the module notes).
+    ``allow_exported`` (or the setting ``retention.delete_originals_when = "exported"``) accepts
+    a verified export that is not marked posted yet."""
+    recs = records.exports(batch=batch)
+    if not recs:
+        raise DeletionError(f"no exports are recorded for batch '{batch}'; nothing was deleted",
+                            hint="photovet exports lists the recorded batches.")
+    if not allow_exported:
+        if settings is None:
+            try:
+                from .settings import Settings  # noqa: PLC0415
+
+                settings = Settings.load()
+            except PhotoVetError:
+                settings = None
+        if settings is not None and settings.get("retention.delete_originals_when") == "exported":
+            allow_exported = True
+    method = "overwrite" if permanent else "trash"
+    report = PurgeReport(batch=batch, dry_run=dry_run, permanent=permanent,
+                         note=(FLASH_NOTE if permanent else TRASH_NOTE) if not dry_run else "")
+    by_source: dict[str, list[Any]] = {}
+    for r in recs:
+        by_source.setdefault(r.source_path, []).append(r)
+    for source_s, group in by_source.items():
+        source = Path(source_s)
+        item = PurgeItem(source=source_s, status="refused", export_ids=[r.id for r in group],
+                         sha256=group[0].source_sha256, method=method)
+        report.items.append(item)
+        pending = False
+        try:
+            if not dry_run and _finish_interrupted(records, source, user):
+                item.status, item.reason = "deleted", "deletion finished (it had been interrupted)"
+                item.method = "overwrite"
+                continue
+            if not source.exists():
+                state = _purge_state(records, source)
+                if state == "pending" and not dry_run:
+                    _mark_deleted(records, source, method, user, resumed=True)
+                    state = "deleted"
+                if state in ("deleted", "pending"):
+                    item.status, item.reason = "already-deleted", "deleted by an earlier purge"
+                else:
+                    item.reason = "the original is missing (moved or deleted outside PhotoVet)"
+                continue
+            if not source.is_file():
+                item.reason = "not a regular file"
+                continue
+            sha = sha256_of(source)
+            wanted = {r.source_sha256 for r in group}
+            if sha not in wanted or "" in wanted:
+                item.reason = "the original changed since it was exported (sha256 differs); kept"
+                continue
+            verified, why_not = None, []
+            for r in group:
+                out = Path(r.output_path)
+                if not out.is_file():
+                    why_not.append(f"export {r.id} file is missing")
+                    continue
+                if sha256_of(out) != r.output_sha256:
+                    why_not.append(f"export {r.id} file changed since export")
+                    continue
+                if not r.posted and not allow_exported:
+                    why_not.append(f"export {r.id} is not marked posted")
+                    continue
+                verified = r
+                break
+            if verified is None:
+                item.reason = "no verified export that is marked posted: " + "; ".join(why_not)
+                continue
+            item.export_ids = [verified.id]
+            if dry_run:
+                item.status = "would-delete"
+                item.reason = f"export {verified.id} verified" + (
+                    " and posted" if verified.posted else " (exported, not posted)")
+                continue
+            _mark_pending(records, source, sha, verified.id, method, user)
+            pending = True
+            if permanent:
+                hidden = source.with_name(PURGE_PREFIX + source.name)
+                os.rename(source, hidden)
+                fsync_dir(source.parent)
+                overwrite_and_unlink(hidden)
+            else:
+                _trash(source)
+            _mark_deleted(records, source, method, user)
+            item.status = "deleted"
+            item.reason = f"export {verified.id} verified" + (
+                " and posted" if verified.posted else " (exported, not posted)")
+        except PhotoVetError as exc:
+            item.status, item.reason = "error", exc.message
+        except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError/TrashPermissionError
+            item.status = "error"
+            item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
+        if item.status == "error" and pending:
+            _mark_failed(records, source, item.reason, user)
+    if not dry_run:  # a dry run changes nothing, not even the audit log
+        records.audit.record("purge-batch", {"batch": batch, "method": method,
+                                             "counts": report.to_dict()["counts"]}, user=user)
+    return report
+
+
+__all__ = ["import_from_device", "purge_batch", "TransferResult", "PurgeItem", "PurgeReport",
+           "clean_temp_files", "TMP_PREFIX", "PURGE_PREFIX", "FLASH_NOTE", "TRASH_NOTE"]

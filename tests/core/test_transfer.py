@@ -1,0 +1,300 @@
+"""Device import with clearing, and purging originals only when it is safe."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from afterpost_util import make_export, photo, sha
+from photovet.core import transfer
+from photovet.core.audit import AuditLog
+from photovet.core.db import open_db
+from photovet.core.records import Records
+from photovet.core.transfer import (FLASH_NOTE, PURGE_PREFIX, TMP_PREFIX, import_from_device,
+                                    overwrite_and_unlink, purge_batch)
+
+
+# --------------------------------------------------------------------------------------------
+# import from a device
+# --------------------------------------------------------------------------------------------
+
+def make_device(root: Path, n: int = 4, start: int = 0) -> dict[str, bytes]:
+    """A camera card: DCIM/100CANON/IMG_xxxx.JPG and a sub-folder; returns rel path -> bytes."""
+    files = {}
+    for i in range(start, start + n):
+        rel = Path("DCIM") / ("100CANON" if i % 2 else "101CANON") / f"IMG_{i:04d}.JPG"
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        photo(i, (64, 48)).save(p, "JPEG", quality=90)
+        files[str(rel)] = p.read_bytes()
+    (root / "DCIM" / "notes.txt").write_text("not a photo")
+    return files
+
+
+def run(gen):
+    out = list(gen)
+    return out[0], [p.result for p in out[1:]]
+
+
+@pytest.fixture
+def audit():
+    return AuditLog(open_db())
+
+
+def test_import_copies_verified_keeps_folders_and_clears(tmp_path, audit):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    files = make_device(dev)
+    first, results = run(import_from_device(dev, pc, clear=True, audit=audit, user="office"))
+    assert first.total == 4 and "left alone" in first.message
+    assert all(r.ok and r.verified and r.copied and r.deleted for r in results)
+    for rel, data in files.items():
+        assert (pc / rel).read_bytes() == data
+        assert not (dev / rel).exists()
+    assert (dev / "DCIM" / "notes.txt").exists()            # not a photo: left alone
+    assert not list(pc.rglob(TMP_PREFIX + "*"))
+    actions = [r["action"] for r in audit.rows()]
+    assert actions.count("device-import-copied") == 4 and actions.count("device-deleted") == 4
+    # "about to delete" comes before "deleted" for each file
+    for i, a in enumerate(actions):
+        if a == "device-deleted":
+            assert actions[i - 1] == "device-delete-pending"
+    assert audit.verify().ok
+
+
+def test_import_without_clear_keeps_the_device_and_never_duplicates(tmp_path, audit):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    files = make_device(dev)
+    _, results = run(import_from_device(dev, pc, audit=audit))
+    assert all(r.ok and not r.deleted for r in results)
+    assert all((dev / rel).exists() for rel in files)
+    _, again = run(import_from_device(dev, pc, audit=audit))   # same files again
+    assert all(r.ok and not r.copied for r in again)
+    assert len([p for p in pc.rglob("*") if p.is_file()]) == 4
+
+
+def test_import_never_overwrites_a_different_file(tmp_path, audit):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    files = make_device(dev, 1)
+    rel = next(iter(files))
+    (pc / rel).parent.mkdir(parents=True)
+    (pc / rel).write_bytes(b"someone else's photo")
+    _, [res] = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert res.ok and res.dest.endswith("IMG_0000 (1).JPG")
+    assert (pc / rel).read_bytes() == b"someone else's photo"
+    assert Path(res.dest).read_bytes() == files[rel]
+
+
+def test_failed_verification_keeps_the_source(tmp_path, audit, monkeypatch):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    files = make_device(dev, 2)
+    real = transfer.sha256_of
+
+    def corrupt_read_back(p):
+        return "0" * 64 if Path(p).is_relative_to(pc) else real(p)
+
+    monkeypatch.setattr(transfer, "sha256_of", corrupt_read_back)
+    _, results = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert all(not r.ok and "read back" in r.error for r in results)
+    assert all((dev / rel).read_bytes() == data for rel, data in files.items())
+    assert not [p for p in pc.rglob("*") if p.is_file()]        # the bad copies were removed
+    assert "device-deleted" not in [r["action"] for r in audit.rows()]
+
+
+def test_one_bad_file_does_not_stop_the_batch(tmp_path, audit):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    files = make_device(dev, 4)
+    (pc / "DCIM").mkdir(parents=True)
+    (pc / "DCIM" / "100CANON").write_text("a file where a folder should be")
+    _, results = run(import_from_device(dev, pc, clear=True, audit=audit))
+    bad = [r for r in results if not r.ok]
+    assert len(bad) == 2 and all("IMG_" in r.error for r in bad)
+    for r in bad:
+        assert Path(r.source).exists()
+    assert sum(r.deleted for r in results) == 2
+
+
+def test_stale_temp_files_are_removed_live_ones_kept(tmp_path, audit):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    make_device(dev, 1)
+    pc.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = pc / f"{TMP_PREFIX}{dead}-abcd-IMG_9.JPG"
+    live = pc / f"{TMP_PREFIX}{os.getpid()}-abcd-IMG_8.JPG"
+    stale.write_bytes(b"half")
+    live.write_bytes(b"half")
+    run(import_from_device(dev, pc, audit=audit))
+    assert not stale.exists() and live.exists()
+
+
+def test_stop_event_stops_between_files(tmp_path, audit):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    make_device(dev, 4)
+    stop = threading.Event()
+    gen = import_from_device(dev, pc, clear=True, stop=stop, audit=audit)
+    next(gen)
+    next(gen)
+    stop.set()
+    assert list(gen) == []
+    assert len(list(dev.rglob("*.JPG"))) == 3
+
+
+def test_missing_device_is_a_clear_error(tmp_path, audit):
+    with pytest.raises(Exception, match="device folder was not found"):
+        list(import_from_device(tmp_path / "nope", tmp_path / "pc", audit=audit))
+
+
+# --------------------------------------------------------------------------------------------
+# purge
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def trash(tmp_path, monkeypatch):
+    bin_ = tmp_path / "Trash"
+    bin_.mkdir()
+    monkeypatch.setattr(transfer, "_trash", lambda p: shutil.move(str(p), bin_ / Path(p).name))
+    return bin_
+
+
+@pytest.fixture
+def batch(tmp_path):
+    """Six originals in batch 'trip', each in a different state."""
+    rec = Records(open_db())
+    res = {}
+    for i, name in enumerate(["ok", "changed", "unposted", "export_gone", "export_changed",
+                              "original_gone"]):
+        r = make_export(tmp_path, i, name=name, size=(96, 64))
+        rec.add_export(r, batch="trip", channel="website", preparer=None, approver=None)
+        res[name] = r
+    rec.mark_posted(files=[Path(res[n].output) for n in res if n != "unposted"], channel="website")
+    Path(res["changed"].source).write_bytes(b"edited in a photo editor")
+    os.unlink(res["export_gone"].output)
+    with open(res["export_changed"].output, "ab") as fh:
+        fh.write(b"x")
+    os.unlink(res["original_gone"].source)
+    return rec, res
+
+
+def statuses(report):
+    return {Path(i.source).stem: (i.status, i.reason) for i in report.items}
+
+
+def test_dry_run_changes_nothing(batch, trash):
+    rec, res = batch
+    before = rec.audit.count()
+    report = purge_batch(rec, "trip", dry_run=True)
+    st = statuses(report)
+    assert st["ok"][0] == "would-delete"
+    assert all(Path(r.source).exists() for n, r in res.items() if n != "original_gone")
+    assert rec.audit.count() == before and not list(trash.iterdir())
+
+
+def test_purge_removes_only_what_is_safe(batch, trash):
+    rec, res = batch
+    data_ok = Path(res["ok"].source).read_bytes()
+    report = purge_batch(rec, "trip", user="office")
+    st = statuses(report)
+    assert st["ok"][0] == "deleted"
+    assert st["changed"] == ("refused", st["changed"][1]) and "changed since" in st["changed"][1]
+    assert st["unposted"][0] == "refused" and "not marked posted" in st["unposted"][1]
+    assert st["export_gone"][0] == "refused" and "missing" in st["export_gone"][1]
+    assert st["export_changed"][0] == "refused" and "changed" in st["export_changed"][1]
+    assert st["original_gone"][0] == "refused" and "missing" in st["original_gone"][1]
+    assert not Path(res["ok"].source).exists() and (trash / "ok.JPG").read_bytes() == data_ok
+    for n in ("changed", "unposted", "export_gone", "export_changed"):
+        assert Path(res[n].source).exists()
+    assert "Trash" in report.note and not report.ok
+    acts = [(r["action"], r["details"].get("source")) for r in rec.audit.rows()]
+    i = acts.index(("original-delete-pending", res["ok"].source))
+    assert acts[i + 1] == ("original-deleted", res["ok"].source)
+    # a second run knows it was already deleted
+    again = statuses(purge_batch(rec, "trip"))
+    assert again["ok"][0] == "already-deleted"
+
+
+def test_once_exported_allows_unposted(batch, trash):
+    rec, res = batch
+    st = statuses(purge_batch(rec, "trip", allow_exported=True))
+    assert st["unposted"][0] == "deleted" and "not posted" in st["unposted"][1]
+    assert st["changed"][0] == "refused"
+
+
+def test_setting_delete_when_exported(batch, trash):
+    from photovet.core.settings import Settings
+
+    rec, res = batch
+    s = Settings({"retention": {"delete_originals_when": "exported"}})
+    assert statuses(purge_batch(rec, "trip", settings=s))["unposted"][0] == "deleted"
+
+
+def test_permanent_overwrites_and_warns_about_flash(batch, trash, tmp_path):
+    rec, res = batch
+    src = Path(res["ok"].source)
+    spy = tmp_path / "spy-link"
+    os.link(src, spy)                 # a second name for the same data: we can see the overwrite
+    original = spy.read_bytes()
+    report = purge_batch(rec, "trip", permanent=True)
+    assert statuses(report)["ok"][0] == "deleted"
+    assert not src.exists() and not list(trash.iterdir())
+    assert spy.read_bytes() != original and len(spy.read_bytes()) == len(original)
+    assert report.note == FLASH_NOTE and "SSD" in report.note and "flash" in report.note.lower()
+    assert not list(src.parent.glob(PURGE_PREFIX + "*"))
+
+
+def test_interrupted_permanent_purge_is_finished_next_time(batch, trash):
+    rec, res = batch
+    src = Path(res["ok"].source)
+    transfer._mark_pending(rec, src, sha(src), 1, "overwrite", None)
+    os.rename(src, src.with_name(PURGE_PREFIX + src.name))   # killed right after the rename
+    st = statuses(purge_batch(rec, "trip"))
+    assert st["ok"] == ("deleted", "deletion finished (it had been interrupted)")
+    assert not list(src.parent.glob(PURGE_PREFIX + "*"))
+
+
+def test_unknown_batch(batch):
+    rec, _ = batch
+    with pytest.raises(Exception, match="no exports are recorded"):
+        purge_batch(rec, "nope")
+
+
+def test_overwrite_and_unlink(tmp_path):
+    f = tmp_path / "f.bin"
+    f.write_bytes(b"A" * 3000)
+    twin = tmp_path / "twin"
+    os.link(f, twin)
+    overwrite_and_unlink(f)
+    assert not f.exists() and b"AAAA" not in twin.read_bytes()
+
+
+def test_real_send2trash_in_a_private_trash(tmp_path):
+    """The default path really uses send2trash (in a subprocess with its own XDG trash)."""
+    home = tmp_path / "home"
+    code = f"""
+import json, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from pathlib import Path
+from afterpost_util import make_export
+from photovet.core.db import open_db
+from photovet.core.records import Records
+from photovet.core.transfer import purge_batch
+rec = Records(open_db())
+r = make_export(Path({str(tmp_path)!r}), 1, name="keepme", size=(64, 48))
+rec.add_export(r, batch="b", channel="x", preparer=None, approver=None)
+rec.mark_posted(batch="b", channel="x")
+print(json.dumps(purge_batch(rec, "b").to_dict()))
+"""
+    env = dict(os.environ, XDG_DATA_HOME=str(home), PHOTOVET_HOME=str(tmp_path / "pv"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["items"][0]["status"] == "deleted"
+    assert (home / "Trash" / "files" / "keepme.JPG").exists()
+    assert not (tmp_path / "originals" / "keepme.JPG").exists()
