@@ -56,9 +56,10 @@ TMP_PREFIX = ".photovet-tmp-"
 PURGE_PREFIX = ".photovet-purge-"
 STALE_TMP_SECONDS = 600  # where we cannot ask whether the writing process is alive (Windows)
 
-FLASH_NOTE = ("Files were overwritten with random data and then deleted. On SSDs, memory cards "
-              "and USB sticks the drive may still keep old copies of the data in spare blocks "
-              "that overwriting cannot reach; only full-disk encryption protects against that.")
+FLASH_NOTE = ("Files were overwritten with random data and then deleted. On flash storage (SSDs, "
+              "memory cards, USB sticks) the drive may still keep old copies of the data in spare "
+              "blocks that overwriting cannot reach; only full-disk encryption protects against "
+              "that.")
 TRASH_NOTE = ("Originals were moved to the Recycle Bin / Trash; empty it to delete them for good.")
 
 _FALLBACK_EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".png", ".heic", ".heif", ".hif", ".webp",
