@@ -121,7 +121,8 @@ class Job(QObject):
 
     @property
     def running(self) -> bool:
-        return self._running and not self._finished
+        """True while the worker thread is still working."""
+        return self._running and not self._finished and not self._thread.isFinished()
 
     @property
     def cancelled(self) -> bool:
