@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.only in ("register", "all"):
         view = RegisterView()
-        view.resize(1280, 760)
+        view.resize(1360, 760)
         view.show()
         grab(view, out / "register.png")
         # a person's page: a do-not-photograph pupil
@@ -185,31 +185,25 @@ def main_window_shots(app, data: Path, out: Path) -> None:
     win = MainWindow()
     win.resize(1440, 900)
     win.show()
-    app.processEvents()
+    done = {"analysed": False}
+    win.analysis_finished.connect(lambda: done.update(analysed=True))
+    wait(app, lambda: getattr(win, "engine", None) is not None, timeout=300)
     paths = pick_batch(data)
-    opener = getattr(win, "open_paths", None)
-    if opener is None:
-        print("MainWindow has no open_paths(); skipping its screenshots", file=sys.stderr)
-        return
-    opener([str(p) for p in paths])
-    done = wait(app, lambda: _batch_idle(win), timeout=600)
-    if not done:
-        print("the batch did not finish analysing in time; screenshot shows it in progress", file=sys.stderr)
+    win.add_paths([str(p) for p in paths])
+    if not wait(app, lambda: done["analysed"], timeout=900):
+        print("the batch did not finish analysing in time; the screenshot shows it in progress",
+              file=sys.stderr)
+    wait(app, lambda: False, timeout=2.0)  # thumbnails and preview settle
     grab(win, out / "main-window-batch.png")
-    show = getattr(win, "show_photo", None)
-    if show is not None:
-        show(str(paths[0]))
-        wait(app, lambda: False, timeout=1.0)
-        grab(win, out / "photo-view.png")
+    # the photo view: the first photo with faces, with its overlays
+    model = win.batch.model
+    row = next((i for i, it in enumerate(model.items)
+                if it.analysis is not None and len(it.analysis.faces) >= 2), 0)
+    win.batch.select_row(row)
+    wait(app, lambda: False, timeout=3.0)
+    grab(win, out / "photo-view.png")
+    win.shutdown() if hasattr(win, "shutdown") else None
     win.close()
-
-
-def _batch_idle(win) -> bool:
-    for name in ("is_busy", "busy", "analysing"):
-        attr = getattr(win, name, None)
-        if attr is not None:
-            return not (attr() if callable(attr) else attr)
-    return True
 
 
 if __name__ == "__main__":

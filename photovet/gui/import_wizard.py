@@ -521,8 +521,12 @@ class PreviewPage(QWizardPage):
         blanks = [self.wiz.describe_note(n) for n in getattr(r, "blank_consents", [])]
         errors = list(getattr(r, "errors", []))
 
-        w = self._section("Consent withdrawn: check photos already posted", withdrawals,
-                          tint=self.WITHDRAWN_TINT)
+        if withdrawals:
+            w = self._section("Consent withdrawn: check photos already posted", withdrawals,
+                              tint=self.WITHDRAWN_TINT)
+        else:
+            w = QTreeWidgetItem(["No consent withdrawn", ""])
+            self.tree.addTopLevelItem(w)
         w.setToolTip(0, "These people had consent and now do not. Photos already published "
                         "that show them may need taking down.")
         if invalidated:
@@ -578,7 +582,11 @@ class PreviewPage(QWizardPage):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.errors.setItem(i, j, item)
         self.errors.resizeColumnsToContents()
+        self.errors.setColumnWidth(1, min(self.errors.columnWidth(1), 200))
+        self.errors.setColumnWidth(2, min(self.errors.columnWidth(2), 160))
         self.errors.horizontalHeader().setStretchLastSection(True)
+        self.errors.setWordWrap(True)
+        self.errors.resizeRowsToContents()
         self.skip.setVisible(can_skip)
         self.skip_note.setVisible(can_skip)
         if not can_skip:
