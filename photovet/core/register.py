@@ -921,6 +921,23 @@ def _load_image(path: Path):
     return load_image(path).image
 
 
+# Enrolment photos are portraits: the face is large, so detecting on a copy at most this many
+# pixels on the long edge is several times faster and gives the encoder (a 150 px face chip)
+# plenty of detail. When nothing is found on the small copy, the full image is tried.
+ENROL_MAX_SIDE = 800
+
+
+def _portrait_faces(engine: Any, image: Any) -> list:
+    w, h = image.size
+    if max(w, h) > ENROL_MAX_SIDE:
+        small = image.copy()
+        small.thumbnail((ENROL_MAX_SIDE, ENROL_MAX_SIDE))
+        faces = engine.portrait_encodings(small)
+        if faces:
+            return faces
+    return engine.portrait_encodings(image)
+
+
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff", ".bmp",
                   ".gif", ".avif"}
 
@@ -1427,7 +1444,7 @@ class Register:
         except (OSError, ValueError) as exc:
             raise EnrolmentError(f"{person.id}: the photo could not be read ({exc})",
                                  path=path) from exc
-        faces = engine.portrait_encodings(image)
+        faces = _portrait_faces(engine, image)
         if not faces:
             raise EnrolmentError(f"{person.id}: no face found in the enrolment photo; use a clear, "
                                  "front-facing portrait", path=path)
@@ -1498,8 +1515,8 @@ class Register:
             for path in paths:
                 report.photos += 1
                 try:
-                    result.setdefault(pid, []).append((self._encode_one(person, path, engine),
-                                                       path.name))
+                    enc = self._encode_one(person, path, engine)
+                    result.setdefault(pid, []).append((enc, path.name))
                 except EnrolmentError as exc:
                     report.errors.append(EnrolProblem(pid, str(path), exc.message))
                 done += 1

@@ -1,0 +1,197 @@
+"""Enrolment: one face per photo, several photos per person, replace on re-enrol, encodings only,
+leavers refused and purged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photovet.core.errors import EnrolmentError, UnknownPersonError
+from photovet.core.register import Register
+from tests.conftest import shared_data
+
+UPN1, UPN2, UPN3 = "A919241717737", "G919241714767", "N919241709236"
+CSV = ("UPN,Surname,Forename,Year,Website,Leaving Date\n"
+       f"{UPN1},Ashby,Victoria,Year 6,Yes,\n"
+       f"{UPN2},Abrahams,Joel,Year 5,Yes,\n"
+       f"{UPN3},Whitcombe,Graham,Staff,Yes,\n"
+       "X919241717845,Quinlan,Patrick,Year 6,Yes,18/07/2025\n")
+
+
+class FakeEngine:
+    """Stands in for FaceEngine: the red value of the top-left pixel / 50 is the face count,
+    the green value seeds the encoding."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def portrait_encodings(self, image):
+        assert isinstance(image, Image.Image) and image.mode == "RGB"
+        self.calls += 1
+        r, g, _b = image.getpixel((0, 0))
+        n = r // 50
+        rng = np.random.default_rng(g)
+        return [((10 * i, 10, 40, 40), rng.normal(size=128) * 0.1) for i in range(n)]
+
+
+def photo(path: Path, faces: int = 1, seed: int = 7) -> Path:
+    Image.new("RGB", (64, 64), (faces * 50 + 10, seed, 0)).save(path, "JPEG", quality=95)
+    return path
+
+
+@pytest.fixture
+def reg(tmp_path):
+    (tmp_path / "reg.csv").write_text(CSV, encoding="utf-8")
+    r = Register.open()
+    assert r.import_csv(tmp_path / "reg.csv", today=dt.date(2026, 11, 21)).applied
+    yield r
+    r.close()
+
+
+def test_enrol_folder(tmp_path, reg):
+    d = tmp_path / "photos"
+    d.mkdir()
+    photo(d / f"{UPN1}.jpg", seed=1)
+    photo(d / f"{UPN1}_2.jpg", seed=2)
+    photo(d / f"{UPN2.lower()}.JPG", faces=2)
+    photo(d / f"{UPN3} (1).jpeg", faces=0)
+    photo(d / "Z000000000000.jpg")
+    (d / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    (d / "readme.txt").write_text("hello")
+    (d / ".DS_Store").write_bytes(b"\0")
+    eng = FakeEngine()
+    rep = reg.enrol_folder(d, eng, user="office")
+    assert rep.enrolled == {UPN1: 2}
+    assert rep.photos == 6 and rep.ignored == ["readme.txt"]
+    msgs = sorted(str(e) for e in rep.errors)
+    assert f"{UPN2.lower()}.JPG: {UPN2}: 2 faces in the enrolment photo; use a single portrait" in msgs
+    assert any(m.startswith(f"{UPN3} (1).jpeg: {UPN3}: no face found") for m in msgs)
+    assert any(m.startswith("Z000000000000.jpg: Z000000000000: no one with this id") for m in msgs)
+    assert any(m.startswith("broken.jpg: BROKEN") for m in msgs)
+    assert reg.enrolment_count(UPN1) == 2 and reg.enrolment_count(UPN2) == 0
+    assert reg.person(UPN1).enrolled and not reg.person(UPN2).enrolled
+    encs = reg.encodings()
+    assert [pid for pid, _ in encs] == [UPN1, UPN1]
+    assert all(e.shape == (128,) and e.dtype == np.float64 for _, e in encs)
+    rows = reg.audit.rows(action="register.enrol")
+    assert rows[-1]["details"]["people"] == {UPN1: 2} and rows[-1]["details"]["errors"] == 4
+
+
+def test_re_enrolling_replaces_earlier_encodings(tmp_path, reg):
+    eng = FakeEngine()
+    a, b = photo(tmp_path / "a.jpg", seed=1), photo(tmp_path / "b.jpg", seed=2)
+    assert reg.enrol_photo(UPN1, a, eng) == 1
+    assert reg.enrol_photo(UPN1, b, eng, replace=False) == 2
+    first = [e for _, e in reg.encodings()]
+    assert reg.enrol_photo(UPN1, b, eng) == 1
+    (_, only), = reg.encodings()
+    assert np.allclose(only, first[1])
+
+
+def test_enrol_photo_errors(tmp_path, reg):
+    eng = FakeEngine()
+    with pytest.raises(EnrolmentError, match=f"{UPN1}: 3 faces in the enrolment photo; use a single portrait"):
+        reg.enrol_photo(UPN1, photo(tmp_path / "group.jpg", faces=3), eng)
+    with pytest.raises(UnknownPersonError):
+        reg.enrol_photo("Z000000000000", photo(tmp_path / "z.jpg"), eng)
+    with pytest.raises(EnrolmentError, match="left school on 2025-07-18"):
+        reg.enrol_photo("X919241717845", photo(tmp_path / "x.jpg"), eng)
+    with pytest.raises(EnrolmentError) as ei:
+        reg.enrol_photo(UPN1, tmp_path / "missing.jpg", eng)
+    assert str(ei.value).startswith("missing.jpg: ")
+    assert reg.encodings() == []
+
+
+def test_enrol_csv_relative_paths_and_problems(tmp_path, reg):
+    d = tmp_path / "export"
+    (d / "pics").mkdir(parents=True)
+    photo(d / "pics" / "one.jpg", seed=3)
+    photo(d / "pics" / "two.jpg", seed=4)
+    (d / "enrol.csv").write_text(
+        f"UPN,Photo\n{UPN1},pics/one.jpg\n{UPN1},pics/two.jpg\n{UPN2},pics/nope.jpg\n,pics/one.jpg\n",
+        encoding="utf-8")
+    rep = reg.enrol_csv(d / "enrol.csv", FakeEngine())
+    assert rep.enrolled == {UPN1: 2}
+    assert len(rep.errors) == 2
+    assert any("nope.jpg" in str(e) for e in rep.errors)
+    assert any("line 5" in str(e) for e in rep.errors)
+    (d / "bad.csv").write_text("Name,Picture\nx,y\n", encoding="utf-8")
+    with pytest.raises(EnrolmentError, match="needs an id column"):
+        reg.enrol_csv(d / "bad.csv", FakeEngine())
+
+
+def test_only_encodings_are_stored_never_photos(tmp_path, reg, photovet_home):
+    p = photo(tmp_path / "a.jpg", seed=9)
+    reg.enrol_photo(UPN1, p, FakeEngine())
+    reg.close()
+    blob = (photovet_home / "register.db").read_bytes()
+    for side in ("register.db-wal",):
+        if (photovet_home / side).exists():
+            blob += (photovet_home / side).read_bytes()
+    assert p.read_bytes()[:200] not in blob and b"JFIF" not in blob
+    with Register.open() as r:
+        sizes = [row[0] for row in r.db.execute("SELECT LENGTH(encoding) FROM encodings")]
+        assert sizes == [128 * 8]
+        cols = [row[1] for row in r.db.execute("PRAGMA table_info(encodings)")]
+        assert "photo" not in cols and "image" not in cols
+
+
+def test_purge_leavers(tmp_path, reg):
+    eng = FakeEngine()
+    reg.enrol_photo(UPN1, photo(tmp_path / "a.jpg"), eng)
+    reg.enrol_photo(UPN2, photo(tmp_path / "b.jpg"), eng)
+    text = CSV.replace(f"{UPN1},Ashby,Victoria,Year 6,Yes,", f"{UPN1},Ashby,Victoria,Year 6,Yes,20/07/2026")
+    (tmp_path / "r2.csv").write_text(text, encoding="utf-8")
+    # before the leaving date: kept
+    rep = reg.import_csv(tmp_path / "r2.csv", today=dt.date(2026, 7, 1))
+    assert rep.purged == [] and reg.enrolment_count(UPN1) == 1
+    # N days after: purge_leavers with days honours them
+    assert reg.purge_leavers(today=dt.date(2026, 7, 25), days=30) == []
+    assert reg.purge_leavers(today=dt.date(2026, 8, 19), days=30) == [UPN1]
+    assert reg.enrolment_count(UPN1) == 0 and reg.enrolment_count(UPN2) == 1
+    purge = reg.audit.rows(action="register.purge-encodings")
+    assert purge[-1]["details"]["people"] == [UPN1]
+    # default: at the next import on or after the leaving date
+    reg.enrol_photo(UPN2, photo(tmp_path / "b.jpg"), eng)
+    text = CSV.replace(f"{UPN2},Abrahams,Joel,Year 5,Yes,", f"{UPN2},Abrahams,Joel,Year 5,Yes,20/07/2026")
+    (tmp_path / "r3.csv").write_text(text, encoding="utf-8")
+    rep = reg.import_csv(tmp_path / "r3.csv", today=dt.date(2026, 7, 20))
+    assert rep.purged == [UPN2] and reg.enrolment_count(UPN2) == 0
+    assert reg.audit.verify().ok
+
+
+# --- with the real face engine over the scenario ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def face_engine():
+    try:
+        from photovet.core.faces import FaceEngine
+    except ImportError as exc:
+        pytest.skip(f"photovet.core.faces is not importable yet ({exc})")
+    from photovet.core.settings import Settings
+
+    return FaceEngine.load(Settings())
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_scenario_enrolment_with_real_engine(face_engine):
+    d = shared_data("scenario")
+    exp = json.loads((d / "expected.json").read_text(encoding="utf-8"))
+    with Register.open() as reg:
+        reg.import_csv(d / "register.csv", skip_invalid=True,
+                       today=dt.date.fromisoformat(exp["reference_date"]))
+        rep = reg.enrol_csv(d / "enrol.csv", face_engine)
+        enrolled = {e["upn"] for e in exp["people"] if e.get("enrolled")}
+        leavers = {e["upn"] for e in exp["people"] if e["status"] == "left"}
+        assert rep.photos == exp["summary"]["enrolment_photos"]
+        # every enrolled person except the leaver (face data is not kept for leavers)
+        assert set(rep.enrolled) == enrolled - leavers, [str(e) for e in rep.errors]
+        assert [e.person_id for e in rep.errors] == sorted(leavers)
+        assert reg.enrolment_count("A919241717737") == 2
+        assert all(v.shape == (128,) for _, v in reg.encodings())
