@@ -423,6 +423,8 @@ class PreviewPage(QWizardPage):
         self.errors.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.errors.horizontalHeader().setStretchLastSection(True)
         self.errors.setAccessibleName("Rows with problems")
+        self.errors.setWordWrap(True)
+        self.errors.horizontalHeader().sectionResized.connect(lambda *_: self.errors.resizeRowsToContents())
         self.skip = QCheckBox("&Skip the rows with problems and import the rest")
         self.skip.toggled.connect(self.completeChanged)
         self.skip_note = QLabel(
@@ -578,6 +580,8 @@ class PreviewPage(QWizardPage):
                     str(getattr(p, "message", p))]
             for j, v in enumerate(vals):
                 item = QTableWidgetItem(v)
+                if j == 3:
+                    item.setToolTip(v)
                 if j == 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.errors.setItem(i, j, item)

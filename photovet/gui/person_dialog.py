@@ -58,7 +58,7 @@ def _source_text(source: str) -> str:
 
 def _yn(v: Any) -> str:
     if v is None or v == "":
-        return "none"
+        return "\u2014"
     if isinstance(v, str):
         return {"yes": "Yes", "no": "No"}.get(v, v)
     return "Yes" if v else "No"
@@ -68,7 +68,15 @@ def _when(v: Any) -> str:
     if isinstance(v, (_dt.datetime, _dt.date)):
         return v.isoformat(sep=" ", timespec="minutes") if isinstance(v, _dt.datetime) else v.isoformat()
     s = str(v or "")
-    return s.replace("T", " ")[:16] if len(s) >= 16 and s[10] == "T" else s
+    if len(s) >= 16 and s[10] == "T":
+        try:  # stored in UTC: show the PC's local time
+            t = _dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+            if t.tzinfo is not None:
+                t = t.astimezone()
+            return t.strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return s.replace("T", " ")[:16]
+    return s
 
 
 class PersonDialog(QDialog):
@@ -151,7 +159,7 @@ class PersonDialog(QDialog):
         lay.addWidget(self.banner)
         lay.addLayout(body, 1)
         lay.addWidget(buttons)
-        self.resize(900, 600)
+        self.resize(920, 680)
         self.reload()
 
     # -- loading ---------------------------------------------------------------------------
