@@ -50,7 +50,8 @@ _DEFAULTS: dict[str, Any] = {
     "det_box_thresh": 0.5,    # DB mean box score to keep a box
     "det_unclip_ratio": 1.6,  # DB box growth
     "min_score": 0.5,         # recognition confidence to keep a line
-    "threads": 0,             # onnxruntime intra-op threads (0 = library default)
+    "threads": 0,             # onnxruntime intra-op threads (0 = one per core, up to 4)
+    "rec_margin": 0.0,        # grow boxes by this share of the line height before reading
 }
 
 
@@ -62,6 +63,20 @@ def _text_setting(settings: Any, key: str) -> Any:
         return _DEFAULTS[key]
     value = getter(f"text.{key}", None)
     return _DEFAULTS[key] if value is None else value
+
+
+def _session(model_path: str, threads: int) -> Any:
+    import os  # noqa: PLC0415
+
+    import onnxruntime as ort  # noqa: PLC0415
+
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 4
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads if threads > 0 else max(1, min(4, os.cpu_count() or 1))
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(model_path, sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 def _order_points(pts: np.ndarray) -> np.ndarray:
@@ -142,6 +157,11 @@ class TextEngine:
             detector = TextDetector(det)
             classifier = TextClassifier(sections["Cls"])
             recognizer = TextRecognizer(sections["Rec"])
+            # Our own sessions: a fixed thread count and no busy-waiting between calls, so a
+            # batch shares the PC politely with the face models and the GUI.
+            for holder, name in ((detector.infer, "Det"), (classifier.infer, "Cls"),
+                                 (recognizer.session, "Rec")):
+                holder.session = _session(sections[name]["model_path"], int(options["threads"]))
         except Exception as exc:  # noqa: BLE001
             raise ModelError(f"the text models could not be loaded ({exc})",
                              hint="Reinstall PhotoVet.") from exc
@@ -223,8 +243,8 @@ class TextEngine:
         found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
         for y0, y1 in ys:
             for x0, x1 in xs:
-                if edges is not None and float(edges[y0:y1, x0:x1].mean()) < 255 * 0.002:
-                    continue   # flat tile (sky, wall, blur): no text to find
+                if edges is not None and int(np.count_nonzero(edges[y0:y1, x0:x1])) < 40:
+                    continue   # flat tile (sky, wall, blur): not even one short word's edges
                 tile = small[y0:y1, x0:x1]
                 th, tw = tile.shape[:2]
                 # DB needs sides that are multiples of 32: pad (not stretch) the tile.
@@ -233,7 +253,7 @@ class TextEngine:
                     tile = cv2.copyMakeBorder(tile, 0, ph - th, 0, pw - tw, cv2.BORDER_CONSTANT,
                                               value=(127, 127, 127))
                 try:
-                    boxes, _ = self._det(np.ascontiguousarray(tile))
+                    boxes = self._det_tile(tile)
                 except Exception as exc:  # noqa: BLE001
                     raise ModelError(f"text detection failed ({exc})") from exc
                 if boxes is None or len(boxes) == 0:
@@ -256,8 +276,26 @@ class TextEngine:
             out.append(_order_points(b))
         return out
 
-    def _crop(self, arr: np.ndarray, box: np.ndarray) -> np.ndarray:
+    def _det_tile(self, tile: np.ndarray) -> np.ndarray:
+        """DB text detection on one BGR tile whose sides are multiples of 32."""
+        x = tile.astype(np.float32)
+        x *= 1.0 / 127.5          # (x / 255 - 0.5) / 0.5
+        x -= 1.0
+        inp = np.ascontiguousarray(x.transpose(2, 0, 1))[None]
+        preds = self._det.infer(inp)[0]
+        shape = tile.shape[:2]
+        boxes, _ = self._det.postprocess_op(preds, shape)
+        if boxes is None or len(boxes) == 0:
+            return np.zeros((0, 4, 2), dtype=np.float32)
+        return self._det.filter_tag_det_res(boxes, shape)
+
+    def _crop(self, arr: np.ndarray, box: np.ndarray, margin: float = 0.0) -> np.ndarray:
         cv2 = self._cv2
+        if margin > 0:
+            box = np.asarray(_grow_polygon(box, pad_frac=margin, min_pad=0.0), dtype=np.float32)
+            h, w = arr.shape[:2]
+            box[:, 0] = np.clip(box[:, 0], 0, w)
+            box[:, 1] = np.clip(box[:, 1], 0, h)
         wid = max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3]))
         hei = max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2]))
         wid, hei = max(2.0, float(wid)), max(2.0, float(hei))
@@ -273,7 +311,8 @@ class TextEngine:
         return crop
 
     def _recognise(self, arr: np.ndarray, boxes: list[np.ndarray]) -> list[Read]:
-        crops = [self._crop(arr, b) for b in boxes]
+        margin = float(self.options.get("rec_margin", 0.0))
+        crops = [self._crop(arr, b, margin) for b in boxes]
         try:
             crops, cls_res, _ = self._cls(crops)
             rec_res, _ = self._rec(crops)
@@ -793,6 +832,9 @@ def looks_like_name(text: str) -> str | None:
             if _name_shaped(nxt) and not _non_name(nxt):
                 return "staff-title"
     words = [t for t in toks if t.alpha]
+    if len(toks) == 2 and len(words) == 2 and toks[1].is_initial and toks[1].raw.endswith(".") \
+            and _name_shaped(toks[0]) and not _non_name(toks[0]):
+        return "capitalised-words"   # "Reuben B."
     if 2 <= len(toks) <= 3 and len(words) == len(toks):
         if all(_name_shaped(t) or t.is_initial for t in toks) and sum(not t.is_initial for t in toks) >= 2:
             if not any(_non_name(t) for t in toks):

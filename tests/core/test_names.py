@@ -162,6 +162,8 @@ def test_canon_handles_confusions():
     ("", None),
     ("東京タワー", None),
     ("Well done Year 5!", None),
+    ("Reuben B.", "capitalised-words"),
+    ("Plan B", None),
 ])
 def test_looks_like_name(text, expected):
     assert looks_like_name(text) == expected

@@ -1,0 +1,217 @@
+"""TextEngine on text rendered with Pillow's bundled scalable font (works on a fresh machine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from photovet.core.models import Person
+from photovet.core.text import (
+    NameMatcher,
+    TextEngine,
+    classify_texts,
+    decide_texts,
+    text_redactions,
+)
+
+ON = dt.date(2026, 6, 1)
+PEOPLE = [
+    Person(id="P1", legal_forename="Olivia", legal_surname="Bennett"),
+    Person(id="P2", legal_forename="Harriet", legal_surname="Lloyd"),
+    Person(id="P3", legal_forename="Thomas", legal_surname="Baxter", preferred_forename="Tom"),
+    Person(id="S1", legal_forename="Karen", legal_surname="Hughes", role="staff"),
+]
+BY_ID = {p.id: p for p in PEOPLE}
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return TextEngine.load()
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return NameMatcher(PEOPLE, threshold=85)
+
+
+def background(size, noisy: bool, seed: int = 0) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    w, h = size
+    if noisy:
+        base = np.zeros((h, w, 3), dtype=np.float32)
+        base += np.linspace(60, 180, w, dtype=np.float32)[None, :, None]
+        base += rng.normal(0, 18, (h, w, 3))
+        # some blobs and stripes so it is not a clean page
+        yy, xx = np.mgrid[0:h, 0:w]
+        base[..., 1] += 30 * np.sin(xx / 37.0) * np.cos(yy / 23.0)
+        arr = np.clip(base, 0, 255).astype(np.uint8)
+    else:
+        arr = np.full((h, w, 3), 235, dtype=np.uint8)
+    return Image.fromarray(arr)
+
+
+def paste_text(img: Image.Image, text: str, height_px: int, angle: float, center,
+               card=(250, 250, 245), ink=(20, 20, 30)) -> np.ndarray:
+    """Draw ``text`` on a card, rotate it, paste it; returns the ink mask in image pixels."""
+    font = ImageFont.load_default(size=height_px * 1.3)
+    l, t, r, b = font.getbbox(text)
+    pad = height_px
+    w, h = r - l + 2 * pad, b - t + 2 * pad
+    card_img = Image.new("RGBA", (w, h), card + (255,))
+    ink_layer = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(card_img).text((pad - l, pad - t), text, font=font, fill=ink + (255,))
+    ImageDraw.Draw(ink_layer).text((pad - l, pad - t), text, font=font, fill=255)
+    card_img = card_img.rotate(angle, expand=True, resample=Image.BICUBIC)
+    ink_layer = ink_layer.rotate(angle, expand=True, resample=Image.BICUBIC)
+    x0, y0 = int(center[0] - card_img.width / 2), int(center[1] - card_img.height / 2)
+    img.paste(card_img, (x0, y0), card_img)
+    mask = np.zeros((img.height, img.width), dtype=bool)
+    ink = np.asarray(ink_layer) > 128
+    mask[y0:y0 + ink.shape[0], x0:x0 + ink.shape[1]] = ink
+    return mask
+
+
+def covered_fraction(mask: np.ndarray, redactions) -> float:
+    layer = Image.new("L", (mask.shape[1], mask.shape[0]), 0)
+    d = ImageDraw.Draw(layer)
+    for r in redactions:
+        d.polygon([(float(x), float(y)) for x, y in r.points], fill=255)
+    red = np.asarray(layer) > 0
+    return float((red & mask).sum() / max(1, mask.sum()))
+
+
+def redact(engine, matcher, img, channel="website"):
+    items = classify_texts(engine.read(img), matcher)
+    decide_texts(items, BY_ID, channel, ON, "consent")
+    return items, text_redactions(items)
+
+
+@pytest.mark.parametrize("height, angle, noisy", [
+    (16, 0, False), (16, 12, True), (24, -20, True), (40, 25, False), (20, 8, True),
+])
+def test_rendered_names_are_read_matched_and_covered(engine, matcher, height, angle, noisy):
+    img = background((900, 600), noisy, seed=height)
+    mask = paste_text(img, "Olivia Bennett", height, angle, (420, 300))
+    items, reds = redact(engine, matcher, img)
+    names = [i for i in items if i.kind == "pupil-name"]
+    assert names, [i.text for i in items]
+    assert names[0].person == "P1" and names[0].decision == "redact"
+    assert covered_fraction(mask, reds) >= 0.95
+
+
+def test_upside_down_text_is_read_the_right_way_up(engine, matcher):
+    img = background((800, 500), True, seed=3)
+    mask = paste_text(img, "Harriet Lloyd", 28, 180, (400, 250))
+    items, reds = redact(engine, matcher, img)
+    texts = [i.text for i in items]
+    assert any("Harriet" in t for t in texts), texts
+    hit = [i for i in items if i.person == "P2"]
+    assert hit and hit[0].decision == "redact"
+    assert covered_fraction(mask, reds) >= 0.95
+    # the polygon is given as read: its first point (top-left of the text) is at the bottom right
+    poly = np.array(hit[0].polygon)
+    assert poly[0][1] > poly[2][1]
+
+
+def test_staff_and_ordinary_text_are_kept(engine, matcher):
+    img = background((1000, 700), False)
+    paste_text(img, "Mrs Hughes", 30, 0, (300, 150))
+    paste_text(img, "Sports Day 2026", 30, 0, (600, 450))
+    items, reds = redact(engine, matcher, img)
+    assert {i.text.replace(" ", "").lower() for i in items} >= {"mrshughes", "sportsday2026"}
+    assert all(i.decision == "keep" for i in items), [(i.text, i.decision) for i in items]
+    assert reds == []
+
+
+def test_unknown_name_is_flagged_for_review_and_covered(engine, matcher):
+    img = background((900, 500), True, seed=5)
+    mask = paste_text(img, "Matilda Crowther", 26, -6, (450, 250))
+    items, reds = redact(engine, matcher, img)
+    flagged = [i for i in items if i.kind == "name-like"]
+    assert flagged and flagged[0].decision == "review"
+    assert covered_fraction(mask, reds) >= 0.95
+
+
+def test_small_name_on_a_12_megapixel_photo(engine, matcher):
+    """About 12 px high text on a 4000 x 3000 photo is found (recognised from full-res pixels)."""
+    img = background((4000, 3000), True, seed=12)
+    mask = paste_text(img, "Olivia Bennett", 13, -8, (2500, 1900))
+    paste_text(img, "EXIT", 60, 0, (600, 400))
+    t0 = time.perf_counter()
+    items, reds = redact(engine, matcher, img)
+    elapsed = time.perf_counter() - t0
+    assert any(i.person == "P1" and i.decision == "redact" for i in items), \
+        [(i.text, i.kind) for i in items]
+    assert covered_fraction(mask, reds) >= 0.9
+    assert elapsed < 300   # pathological slowness only; bench/text.py measures speed
+
+
+def test_page_full_of_text(engine, matcher):
+    """A newsletter page: many lines are read, a pupil's name inside a sentence is caught."""
+    img = Image.new("RGB", (1400, 1900), (255, 255, 255))
+    d = ImageDraw.Draw(img)
+    title = ImageFont.load_default(size=48)
+    body = ImageFont.load_default(size=20)
+    d.text((80, 60), "Oakfield News - Summer Term", font=title, fill=(10, 40, 90))
+    lines = [
+        "This term our pupils visited the farm and learned about animals.",
+        "The choir sang at the town hall and raised money for charity.",
+        "Congratulations to Olivia Bennett for her poem about the sea.",
+        "Sports Day will be held on Friday; please bring a water bottle.",
+        "The library is open every lunchtime for reading and homework.",
+    ] * 9
+    y = 180
+    for k, line in enumerate(lines):
+        d.text((80, y), line, font=body, fill=(20, 20, 20))
+        y += 36
+    t0 = time.perf_counter()
+    items, reds = redact(engine, matcher, img)
+    elapsed = time.perf_counter() - t0
+    assert len(items) >= 30
+    named = [i for i in items if i.person == "P1"]
+    assert len(named) >= 5 and all(i.decision == "redact" for i in named)
+    # ordinary sentences are not redacted
+    assert sum(i.decision == "redact" for i in items) <= len(named) + 2
+    assert elapsed < 600   # pathological slowness only; bench/text.py measures speed
+
+
+def test_photo_without_text(engine, matcher):
+    img = background((1200, 900), True, seed=9)
+    items, reds = redact(engine, matcher, img)
+    assert [i for i in items if i.kind in ("pupil-name", "name-like")] == []
+    assert reds == []
+    blank = Image.new("RGB", (640, 480), (30, 120, 200))
+    assert engine.read(blank) == []
+
+
+@pytest.mark.parametrize("size", [(1, 1), (5, 3), (7, 200), (16, 16)])
+def test_tiny_images(engine, size):
+    assert engine.read(Image.new("RGB", size, (255, 255, 255))) == []
+
+
+@pytest.mark.parametrize("mode", ["L", "RGBA", "P", "1", "I;16", "CMYK"])
+def test_image_modes(engine, matcher, mode):
+    img = background((700, 400), False)
+    paste_text(img, "Olivia Bennett", 30, 0, (350, 200))
+    if mode == "I;16":
+        conv = img.convert("L").convert("I;16")
+    else:
+        conv = img.convert(mode)
+    items = classify_texts(engine.read(conv), matcher)
+    assert any(i.person == "P1" for i in items), (mode, [i.text for i in items])
+
+
+def test_read_returns_plain_python_values(engine):
+    img = background((700, 400), False)
+    paste_text(img, "Tom Baxter", 30, 5, (350, 200))
+    reads = engine.read(img)
+    assert reads
+    for poly, text, score in reads:
+        assert len(poly) == 4 and all(isinstance(v, float) for p in poly for v in p)
+        assert isinstance(text, str) and isinstance(score, float) and 0 <= score <= 1
+        for x, y in poly:
+            assert 0 <= x <= img.width and 0 <= y <= img.height
