@@ -15,6 +15,7 @@ from typing import Iterable
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QPoint,
     QPersistentModelIndex,
     QRect,
     QRectF,
@@ -317,10 +318,16 @@ class BatchDelegate(QStyledItemDelegate):
         thumb_rect = QRect(r.left() + self.PAD, r.top() + self.PAD, r.width() - 2 * self.PAD, self.THUMB)
         if item.thumb is not None and not item.thumb.isNull():
             img = item.thumb
-            s = min(thumb_rect.width() / img.width(), thumb_rect.height() / img.height())
-            w, h = img.width() * s, img.height() * s
-            target = QRectF(thumb_rect.center().x() - w / 2 + 0.5, thumb_rect.center().y() - h / 2 + 0.5, w, h)
-            p.drawImage(target, img)
+            dpr = img.devicePixelRatio() or 1.0
+            iw, ih = img.width() / dpr, img.height() / dpr   # logical size
+            s = min(1.0, thumb_rect.width() / iw, thumb_rect.height() / ih)
+            w, h = iw * s, ih * s
+            x = round(thumb_rect.center().x() - w / 2 + 0.5)
+            y = round(thumb_rect.center().y() - h / 2 + 0.5)
+            if s >= 0.999:
+                p.drawImage(QPoint(x, y), img)       # a plain copy (no rescale on the GUI thread)
+            else:
+                p.drawImage(QRectF(x, y, w, h), img)
         else:
             p.setPen(Qt.NoPen)
             p.setBrush(QColor("#eceff1"))

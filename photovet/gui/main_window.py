@@ -45,7 +45,7 @@ from photovet.core.models import CHANNELS, Mode, Redaction, channel_label
 
 from . import style
 from .approval import ApprovalController, ApprovalPanel, NameDialog
-from .batch_view import BatchView, PhotoItem
+from .batch_view import BatchDelegate, BatchView, PhotoItem
 from .export_dialog import ExportDialog
 from .findings_panel import FindingsPanel
 from .photo_view import PhotoView, face_label, face_person
@@ -243,7 +243,10 @@ class MainWindow(QMainWindow):
         self._skip_note = ""
         self._skipped: list[str] = []
 
-        self.thumbs = ThumbnailLoader(size=300, parent=self)
+        # thumbnails are made at the size the grid paints them (times the screen's pixel ratio),
+        # so painting is a plain copy, never a rescale on the GUI thread
+        dpr = max(1.0, float(self.devicePixelRatioF() or 1.0))
+        self.thumbs = ThumbnailLoader(size=int(BatchDelegate.THUMB * dpr), dpr=dpr, parent=self)
         self.thumbs.loaded.connect(self._thumbs_loaded)
 
         self._build_actions()

@@ -407,7 +407,7 @@ class PhotoCanvas(QWidget):
 class PhotoView(QWidget):
     """Tools (select faces / draw a rectangle / draw an ellipse / before-after) over the canvas."""
 
-    after_toggled = Signal(bool)
+    after_toggled = Signal(int)   # 1 = showing the export (int: PySide6 6.12 Signal(bool) bug)
     assign_requested = Signal()
 
     def __init__(self, parent=None):
@@ -485,7 +485,7 @@ class PhotoView(QWidget):
         self.after_button.setText("Show the original" if on else "Show what will be published")
         self.canvas.update()
         self._update_hint()
-        self.after_toggled.emit(on)
+        self.after_toggled.emit(1 if on else 0)
 
     def set_after_mode(self, on: bool) -> None:
         self.after_button.setChecked(on)

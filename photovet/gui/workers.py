@@ -25,6 +25,30 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 
+def _guard_bool_refcounts() -> bool:
+    """Work around a PySide6 6.12 bug: ``SignalInstance.emit()`` returns ``True`` without
+    taking a reference, so every ``emit`` of a Python-declared signal (with a receiver) drops
+    one reference to ``True``; after enough emits CPython aborts with "Fatal Python error:
+    bool_dealloc". On CPython < 3.12 (where True/False are not immortal) give True and False a
+    huge reference count once, so they can never reach zero. Harmless when the bug is fixed.
+    Returns True when the guard was applied."""
+    import ctypes  # noqa: PLC0415
+    import platform  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+        return False
+    if getattr(_guard_bool_refcounts, "done", False):
+        return True
+    for obj in (True, False):
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+    _guard_bool_refcounts.done = True
+    return True
+
+
+_guard_bool_refcounts()
+
+
 def error_text(exc: BaseException) -> str:
     """Plain-English text for an exception (PhotoVetError carries its own hint)."""
     full = getattr(exc, "full", None)
@@ -40,7 +64,9 @@ def error_text(exc: BaseException) -> str:
 class _GeneratorWorker(QObject):
     item = Signal(object)
     failed = Signal(str)
-    done = Signal(bool)  # cancelled?
+    # NB: int, not bool: PySide6 6.12 on Python 3.11 loses a reference to True/False on every
+    # emission of a Python-declared Signal(bool), and the interpreter aborts later.
+    done = Signal(int)  # 1 when cancelled
 
     def __init__(self, factory: Callable[[threading.Event], Iterable[Any]], stop: threading.Event):
         super().__init__()
@@ -66,7 +92,7 @@ class _GeneratorWorker(QObject):
                     close()
                 except Exception as exc:  # pragma: no cover - defensive
                     self.failed.emit(error_text(exc))
-            self.done.emit(self._stop.is_set())
+            self.done.emit(1 if self._stop.is_set() else 0)
             # End the thread's event loop from inside, so Job.wait() works even while the GUI
             # thread is blocked in closeEvent.
             thread = QThread.currentThread()
@@ -80,12 +106,12 @@ class Job(QObject):
     Signals (all delivered on the GUI thread):
       ``items(list)``   - values yielded since the last batch, in order
       ``failed(str)``   - the generator raised; the text is for a person
-      ``finished(bool)``- the work is over (True when it was cancelled); the thread has stopped
+      ``finished(int)`` - the work is over (1 when it was cancelled); the thread has stopped
     """
 
     items = Signal(list)
     failed = Signal(str)
-    finished = Signal(bool)
+    finished = Signal(int)  # 1 when cancelled (int: see _GeneratorWorker.done)
 
     def __init__(self, factory: Callable[[threading.Event], Iterable[Any]], *, batch_ms: int = 30,
                  name: str = "job", parent: QObject | None = None):
@@ -148,14 +174,14 @@ class Job(QObject):
             batch, self._pending = self._pending, []
             self.items.emit(batch)
 
-    @Slot(bool)
-    def _on_done(self, cancelled: bool) -> None:
+    @Slot(int)
+    def _on_done(self, cancelled: int) -> None:
         self._flush_timer.stop()
         self._flush()
         self._thread.quit()
         self._thread.wait(5000)
         self._finished = True
-        self.finished.emit(cancelled or self._cancelled)
+        self.finished.emit(1 if (cancelled or self._cancelled) else 0)
 
 
 def call_in_thread(fn: Callable[[], Any], *, name: str = "call", parent: QObject | None = None) -> Job:
@@ -210,9 +236,11 @@ class ThumbnailLoader(QObject):
 
     loaded = Signal(list)
 
-    def __init__(self, size: int = 192, *, batch_ms: int = 40, parent: QObject | None = None):
+    def __init__(self, size: int = 192, *, dpr: float = 1.0, batch_ms: int = 40,
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.size = size
+        self.dpr = dpr
         self._queue: collections.deque[str] = collections.deque()
         self._queued: set[str] = set()
         self._done: set[str] = set()
@@ -287,6 +315,9 @@ class ThumbnailLoader(QObject):
             if path is not None:
                 try:
                     qimg = pil_to_qimage(load_thumbnail(path, self.size))
+                    # RGB32 is the raster engine's native format: painting it is a plain copy
+                    qimg = qimg.convertToFormat(QImage.Format_RGB32)
+                    qimg.setDevicePixelRatio(self.dpr)
                 except Exception:
                     qimg = None
                 batch.append((path, qimg))

@@ -1,0 +1,178 @@
+"""Is the window still responsive while a 300-photo batch is analysed and exported?
+
+A QTimer fires every 10 ms on the GUI thread and records the gap between firings; any gap much
+over 10 ms is time the GUI thread could not answer (a frozen window). The batch goes through the
+real app: MainWindow.add_paths (folder listing in a worker, lazy thumbnails in a worker, the real
+Engine's analyse_batch in a worker), then the Export dialog (the real export_batch in a worker).
+
+    python bench/gui_responsiveness.py            # 300 synthetic photos, real Engine (faces; no OCR)
+    python bench/gui_responsiveness.py --text     # with the OCR model too (much slower)
+    python bench/gui_responsiveness.py --n 100 --size 640
+
+Target: max gap <= 100 ms. Photos are made in a temporary folder (synthetic; no shared data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def make_photos(folder: Path, n: int, size: int) -> None:
+    from PIL import Image, ImageDraw
+
+    folder.mkdir(parents=True, exist_ok=True)
+    w, h = size, size * 3 // 4
+    for i in range(n):
+        im = Image.new("RGB", (w, h), (60 + (i * 7) % 150, 90 + (i * 13) % 120, 120 + (i * 5) % 100))
+        d = ImageDraw.Draw(im)
+        for k in range(3):
+            x = (i * 37 + k * 97) % (w - 60)
+            y = (i * 53 + k * 61) % (h - 60)
+            d.ellipse([x, y, x + 40 + k * 10, y + 50 + k * 10], fill=(230, 200, 180))
+        d.text((10, h - 20), f"Photo {i}", fill=(255, 255, 255))
+        exif = Image.Exif()
+        exif[0x010F] = "BenchCam"
+        exif[0x8825] = {1: "N", 2: (52.0, 57.0, 0.0), 3: "W", 4: (1.0, 9.0, 0.0)}
+        im.save(folder / f"bench_{i:04d}.jpg", "JPEG", quality=85, exif=exif)
+
+
+class Probe:
+    def __init__(self, interval_ms: int = 10):
+        from PySide6.QtCore import QTimer
+
+        self.interval = interval_ms
+        self.gaps: list[float] = []
+        self.last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.tick)
+
+    def start(self) -> None:
+        self.gaps = []
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self.last) * 1000)
+        self.last = now
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return list(self.gaps)
+
+
+def report(name: str, gaps: list[float], seconds: float, n: int) -> bool:
+    if not gaps:
+        print(f"{name}: no samples")
+        return False
+    s = sorted(gaps)
+    p99 = s[min(len(s) - 1, int(len(s) * 0.99))]
+    over = sum(1 for g in gaps if g > 100)
+    print(f"{name}: {n} photos in {seconds:.1f} s | probe samples {len(gaps)} | "
+          f"gap median {statistics.median(gaps):.1f} ms, p99 {p99:.1f} ms, max {max(gaps):.1f} ms, "
+          f"gaps > 100 ms: {over}")
+    return max(gaps) <= 100
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--size", type=int, default=320, help="long edge of the synthetic photos")
+    ap.add_argument("--text", action="store_true", help="load the OCR model too")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="pv-gui-bench-"))
+    os.environ["PHOTOVET_HOME"] = str(tmp / "home")
+    from photovet.core.settings import Settings
+
+    s = Settings.load()
+    s.set("approval.required", False)   # one-person office: export takes every checked photo
+    s.save()
+    folder = tmp / "batch"
+    t0 = time.perf_counter()
+    make_photos(folder, args.n, args.size)
+    print(f"made {args.n} photos of {args.size}x{args.size * 3 // 4} in {time.perf_counter() - t0:.1f} s "
+          f"(cores: {os.cpu_count()}, load average now: {os.getloadavg()[0]:.1f})")
+
+    from photovet.gui.app import make_app
+    from photovet.gui.main_window import MainWindow
+    from photovet.core.pipeline import Engine
+
+    app = make_app([])
+    probe = Probe()
+
+    def loader(settings, register):
+        return Engine.load(settings, register, faces=True, text=args.text)
+
+    # 1. start-up: window shows at once, models load in a worker
+    probe.start()
+    t0 = time.perf_counter()
+    w = MainWindow(engine_loader=loader)
+    w.show()
+    while w.engine is None and time.perf_counter() - t0 < 120:
+        app.processEvents()
+        time.sleep(0.002)
+    ok = report("load models", probe.stop(), time.perf_counter() - t0, 0)
+
+    # 2. analyse: add the folder, thumbnails and analysis in workers
+    first_thumb = []
+    w.batch.model.dataChanged.connect(
+        lambda *a: first_thumb or (any(it.thumb is not None for it in w.batch.model.items)
+                                   and first_thumb.append(time.perf_counter())))
+    probe.start()
+    t0 = time.perf_counter()
+    w.add_paths([str(folder)])
+    while (len(w.batch.model.analysed()) < args.n or w.analysis_job is not None) \
+            and time.perf_counter() - t0 < 1800:
+        app.processEvents()
+        time.sleep(0.002)
+        if w.batch.model.items and w.current() is None:
+            w.batch.select_row(0)
+    secs = time.perf_counter() - t0
+    ok &= report("analyse (+ thumbnails, photo view)", probe.stop(), secs, len(w.batch.model.analysed()))
+    if first_thumb:
+        print(f"first thumbnail shown {1000 * (first_thumb[0] - t0):.0f} ms after the folder was added")
+    counts = w.batch.model.counts()
+    print("statuses:", {k: v for k, v in counts.items() if not k.startswith("approval:")})
+
+    # 3. channel change re-decides every photo on the GUI thread (chunked)
+    probe.start()
+    t0 = time.perf_counter()
+    w.channel_combo.setCurrentIndex(w.channel_combo.findData("facebook"))
+    while w._redecide_queue:
+        app.processEvents()
+        time.sleep(0.001)
+    app.processEvents()
+    ok &= report("channel change (re-decide all)", probe.stop(), time.perf_counter() - t0, args.n)
+
+    # 4. export through the dialog
+    w.open_export()
+    dlg = w.export_dialog
+    dlg.dest.setText(str(tmp / "out"))
+    dlg.label.setText("Bench")
+    probe.start()
+    t0 = time.perf_counter()
+    dlg.start()
+    while dlg.job is not None and time.perf_counter() - t0 < 1800:
+        app.processEvents()
+        time.sleep(0.002)
+    secs = time.perf_counter() - t0
+    exported = sum(1 for r in dlg.results if r.ok)
+    ok &= report("export", probe.stop(), secs, exported)
+    dlg.close()
+    w.close()
+    print("target max gap <= 100 ms:", "MET" if ok else "MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
