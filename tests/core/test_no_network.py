@@ -1,0 +1,154 @@
+"""No network, ever: import, enrolment (with the real face engine when present) and decisions
+open no socket. The conftest ``no_network`` fixture is tested first, so a guard that cannot
+fail does not pass for one that works; an audit hook adds a second, lower-level guard that also
+sees sockets created before the fixture patched the socket module."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import sys
+import urllib.request
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photovet.core.models import CHANNELS, Match, MatchStatus
+from photovet.core.policy import caption_name_form, decide_face, decide_name
+from photovet.core.register import Register
+
+
+class NetworkUsed(AssertionError):
+    """Raised by the audit hook. (The conftest guard raises its own NetworkUsed, an
+    AssertionError whose message names the network: ``blocked()`` accepts either.)"""
+
+
+def blocked():
+    return pytest.raises(AssertionError, match="network")
+
+_EVENTS = {"socket.connect", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
+           "socket.gethostbyname", "socket.gethostbyaddr", "socket.bind"}
+_state = {"armed": False, "seen": []}
+
+
+def _hook(event, args):
+    if _state["armed"] and event in _EVENTS:
+        _state["seen"].append((event, repr(args)[:200]))
+        raise NetworkUsed(f"network use during a no-network test: {event} {args!r}")
+
+
+sys.addaudithook(_hook)  # audit hooks cannot be removed; it is inert unless armed
+
+
+@pytest.fixture
+def strict_no_network(no_network):
+    _state["armed"], _state["seen"] = True, []
+    try:
+        yield _state["seen"]
+    finally:
+        _state["armed"] = False
+
+
+# --- the guards catch real attempts ----------------------------------------------------------
+
+def test_fixture_blocks_create_connection(no_network):
+    with blocked():
+        socket.create_connection(("127.0.0.1", 9), timeout=0.5)
+
+
+def test_fixture_blocks_socket_connect(no_network):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        with blocked():
+            s.connect(("127.0.0.1", 9))
+    finally:
+        s.close()
+
+
+def test_fixture_blocks_urllib_and_dns(no_network):
+    with blocked():
+        urllib.request.urlopen("http://example.invalid/", timeout=0.5)
+    with blocked():
+        socket.getaddrinfo("localhost", 80)
+
+
+def test_fixture_blocks_udp_sendto(no_network):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        with blocked():
+            s.sendto(b"x", ("127.0.0.1", 9))
+    finally:
+        s.close()
+
+
+def test_audit_hook_catches_a_socket_made_before_patching():
+    early = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # a plain socket, not the guard's
+    try:
+        _state["armed"], _state["seen"] = True, []
+        with blocked():
+            early.connect(("127.0.0.1", 9))
+        assert _state["seen"] and _state["seen"][0][0] == "socket.connect"
+    finally:
+        _state["armed"] = False
+        early.close()
+
+
+def test_a_real_local_connection_is_caught(no_network):
+    """A listening server exists, so an unguarded connect would succeed: the guard must stop it."""
+    import _socket
+
+    server = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    try:
+        with blocked():
+            socket.create_connection(("127.0.0.1", port), timeout=1)
+        with blocked():
+            socket.socket().connect(("127.0.0.1", port))
+    finally:
+        server.close()
+
+
+# --- the register does not touch the network -------------------------------------------------
+
+class FakeEngine:
+    def portrait_encodings(self, image):
+        rng = np.random.default_rng(image.getpixel((0, 0))[1])
+        return [((5, 5, 40, 40), rng.normal(size=128) * 0.1)]
+
+
+def test_import_enrol_decide_offline(tmp_path, strict_no_network):
+    csv_path = tmp_path / "reg.csv"
+    csv_path.write_text(
+        "UPN,Surname,Forename,Year,Website,Facebook,Name with Photo,Do Not Photograph\n"
+        "A919241717737,Ashby,Victoria,Year 6,Yes,No,Yes,\n"
+        "G919241714767,Abrahams,Joel,Year 5,Yes,Yes,No,Yes\n", encoding="utf-8")
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for i, upn in enumerate(("A919241717737", "G919241714767")):
+        Image.new("RGB", (80, 80), (60, i + 1, 0)).save(photos / f"{upn}.jpg")
+    with Register.open() as reg:
+        reg.import_csv(csv_path, dry_run=True)
+        assert reg.import_csv(csv_path).applied
+        rep = reg.enrol_folder(photos, FakeEngine())
+        assert rep.enrolled == {"A919241717737": 1, "G919241714767": 1}
+        try:
+            from photovet.core.faces import FaceEngine
+            from photovet.core.settings import Settings
+        except ImportError:
+            FaceEngine = None
+        if FaceEngine is not None:  # the real detector + encoder, on a photo with no face
+            real = FaceEngine.load(Settings())
+            Image.new("RGB", (120, 120), (200, 180, 160)).save(tmp_path / "blank.jpg")
+            with pytest.raises(Exception, match="no face found"):
+                reg.enrol_photo("A919241717737", tmp_path / "blank.jpg", real)
+        on = dt.date(2026, 11, 21)
+        for p in reg.people():
+            for ch in CHANNELS:
+                decide_face(Match(MatchStatus.RECOGNISED, person=p.id), p, ch, on, "consent")
+                decide_name(p, ch, on, "consent")
+                caption_name_form(p, ch, on, "consent")
+        assert reg.audit.verify().ok
+    assert strict_no_network == []
