@@ -578,10 +578,7 @@ class Records:
     def _default_register(self) -> Any:
         from .register import Register  # noqa: PLC0415
 
-        try:
-            return Register(self.db, audit=self.audit)  # type: ignore[call-arg]
-        except TypeError:
-            return Register.open()
+        return Register(self.db)
 
     def takedown(self, person: str | None = None, register: Any = None,
                  on: _dt.date | None = None, *, include_done: bool = False) -> list[TakedownItem]:

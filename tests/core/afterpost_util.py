@@ -98,3 +98,25 @@ class FakeRegister:
         self.changes.setdefault(pid, []).append(
             {"time": dt.datetime.now().isoformat(), "field": f"consent_{channel}", "old": "Yes",
              "new": "No", "source": "test"})
+
+
+REGISTER_HEADER = ("UPN,Legal Surname,Legal Forename,Preferred Forename,Year Group,Reg Group,"
+                   "Date of Birth,Leaving Date,Consent: School Website,Consent: Facebook,"
+                   "Consent: X (Twitter),Consent: Instagram,Consent: Newsletter,Consent: Local Press,"
+                   "Consent: Name with Photo,Do Not Photograph,Notes")
+# valid DfE UPNs (check letters verified by the register's own rule)
+UPNS = ["J919241718564", "K919241714412", "U919241715621", "D919241714655"]
+
+
+def register_csv(path: Path, rows: list[dict]) -> Path:
+    """A small MIS export. rows: {upn, surname, forename, consent: {channel: 'Yes'/'No'}, dnp}."""
+    order = ["website", "facebook", "x", "instagram", "newsletter", "press"]
+    lines = [REGISTER_HEADER]
+    for r in rows:
+        cons = r.get("consent", {})
+        vals = [cons.get(c, "Yes") for c in order]
+        lines.append(",".join([r["upn"], r["surname"], r["forename"], "", "Year 2", "2A",
+                               "04/03/2019", "", *vals, "Yes", "Yes" if r.get("dnp") else "",
+                               ""]))
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path

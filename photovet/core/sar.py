@@ -1,0 +1,215 @@
+"""Subject access report: everything PhotoVet holds about what was published of one person.
+
+One self-contained HTML file: every export where the person appears (face shown, face blurred,
+or name covered), each with a thumbnail of the EXPORTED file (so blurred exactly as exported,
+embedded as base64 JPEG), channel, batch, dates, who prepared and approved it, every post
+(channel, date, URL), and the person's consent history from the register. No external CSS,
+scripts, fonts or images: it opens offline and prints cleanly (print CSS, one export per block,
+no block split across pages). All text is HTML-escaped.
+
+Only photos in which PhotoVet recognised the person (or a person assigned them by hand) can be
+listed; the report says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import io
+from pathlib import Path
+from typing import Any
+
+from .errors import PhotoVetError, UnknownPersonError
+from .models import channel_label
+
+THUMB_SIZE = 360
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; margin: 2em;
+       color: #111; line-height: 1.4; }
+h1 { font-size: 1.6em; margin-bottom: .2em; }
+h2 { font-size: 1.25em; border-bottom: 2px solid #333; padding-bottom: .2em; margin-top: 1.6em; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical-align: top; }
+.meta td:first-child { font-weight: bold; white-space: nowrap; }
+.export { display: flex; gap: 1.2em; border: 1px solid #bbb; padding: .8em; margin: .8em 0;
+          page-break-inside: avoid; break-inside: avoid; }
+.export img { max-width: 360px; max-height: 360px; border: 1px solid #666; }
+.nothumb { width: 240px; min-height: 120px; border: 1px dashed #999; padding: .5em;
+           font-size: .9em; color: #444; }
+.role { font-weight: bold; }
+.small { font-size: .85em; color: #333; word-break: break-all; }
+.note { background: #f3f3f3; border-left: 4px solid #666; padding: .5em .8em; }
+@media print {
+  body { margin: 0; font-size: 10.5pt; }
+  h2 { page-break-after: avoid; break-after: avoid; }
+  .export { page-break-inside: avoid; break-inside: avoid; }
+  .pagebreak { page-break-before: always; break-before: page; }
+  @page { margin: 15mm; }
+}
+"""
+
+
+def _thumb_data_uri(path: Path) -> str:
+    try:
+        from .imaging import thumbnail  # noqa: PLC0415
+
+        im = thumbnail(path, THUMB_SIZE)
+    except ImportError:  # pragma: no cover - imaging ships with PhotoVet
+        from PIL import Image, ImageOps  # noqa: PLC0415
+
+        with Image.open(path) as src:
+            im = ImageOps.exif_transpose(src).convert("RGB")
+        im.thumbnail((THUMB_SIZE, THUMB_SIZE))
+    buf = io.BytesIO()
+    im.convert("RGB").save(buf, "JPEG", quality=80)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, str, str]]:
+    """(when, what, from, to, source) for every consent change the register holds."""
+    try:
+        changes = register.history(person_id)
+    except (UnknownPersonError, AttributeError):
+        return []
+    rows = []
+    for c in changes or []:
+        d = c.to_dict() if hasattr(c, "to_dict") else dict(c)
+        what = d.get("channel") or d.get("field") or ""
+        if what in ("name_with_photo",):
+            label = "Name with photo"
+        elif what in ("do_not_photograph",):
+            label = "Do not photograph"
+        else:
+            label = channel_label(str(what).replace("consent_", ""))
+        rows.append((str(d.get("when") or d.get("time") or ""), label,
+                     str(d.get("old") if d.get("old") is not None else "(none)"),
+                     str(d.get("new") if d.get("new") is not None else "(none)"),
+                     str(d.get("source") or "")))
+    return rows
+
+
+def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path, *,
+                          user: str | None = None) -> Path:
+    """Write the report for ``person_id`` to ``out`` (atomically) and audit it."""
+    from .imaging import sha256_file  # noqa: PLC0415
+    from .records import _atomic_write_text  # noqa: PLC0415
+
+    e = html.escape
+    out = Path(out)
+    try:
+        person = register.person(person_id)
+    except UnknownPersonError:
+        person = None
+    exports = records.exports(person=person_id)
+    if person is None and not exports:
+        raise UnknownPersonError(f"no one with id '{person_id}' in the register, and no export "
+                                 "records mention that id")
+    pid = person.id if person is not None else person_id
+    if person is not None and person.id != person_id and not exports:
+        exports = records.exports(person=person.id)
+    name = person.display_name if person is not None else "(no longer in the register)"
+    now = _dt.datetime.now()
+    posts_total = sum(len(r.posts) for r in exports)
+
+    parts: list[str] = []
+    parts.append(f"<h1>Subject access report: photos</h1>")
+    parts.append('<table class="meta">')
+    meta = [("Name", name), ("Register id", pid),
+            ("Report made", now.strftime("%d/%m/%Y %H:%M")),
+            ("Exports listing this person", str(len(exports))),
+            ("Posts of those exports", str(posts_total))]
+    if person is not None:
+        meta += [("Role", person.role), ("Year / class", " ".join(
+            x for x in (person.year_group, person.reg_group) if x)),
+            ("Leaving date", person.leaving_date.strftime("%d/%m/%Y") if person.leaving_date else "")]
+    for k, v in meta:
+        parts.append(f"<tr><td>{e(k)}</td><td>{e(v)}</td></tr>")
+    parts.append("</table>")
+    parts.append(
+        '<p class="note">This report lists every photo exported with PhotoVet in which this '
+        "person was recognised (or identified by a member of staff), whether their face was shown "
+        "or blurred, and every photo where their name was covered. Pictures are small copies of "
+        "the files exactly as exported: faces and names that were blurred are blurred here too. "
+        "PhotoVet cannot list photos in which it did not recognise the person.</p>")
+
+    # current consent
+    if person is not None:
+        parts.append("<h2>Current consent</h2><table><tr><th>Channel</th><th>Consent</th></tr>")
+        chans = list(dict.fromkeys(list(person.consents)))
+        for ch in chans:
+            v = person.consents.get(ch)
+            parts.append(f"<tr><td>{e(channel_label(ch))}</td><td>{'Yes' if v else 'No'}</td></tr>")
+        parts.append(f"<tr><td>Name with photo</td><td>{'Yes' if person.name_with_photo else 'No'}"
+                     "</td></tr>")
+        parts.append(f"<tr><td>Do not photograph</td><td>"
+                     f"{'YES' if person.do_not_photograph else 'No'}</td></tr></table>")
+
+    # exports
+    parts.append(f"<h2>Photos exported ({len(exports)})</h2>")
+    if not exports:
+        parts.append("<p>No exported photo lists this person.</p>")
+    for r in exports:
+        out_path = Path(r.output_path)
+        if not out_path.is_file():
+            pic = (f'<div class="nothumb">The exported file is no longer on this PC '
+                   f"({e(out_path.name)}), so no picture can be shown.</div>")
+        else:
+            try:
+                same = sha256_file(out_path) == r.output_sha256
+            except PhotoVetError:
+                same = False
+            if not same:
+                pic = ('<div class="nothumb">The file at the export\'s location has changed since '
+                       "it was exported, so it is not shown (it may not be what was published)."
+                       "</div>")
+            else:
+                try:
+                    pic = (f'<img alt="Exported photo {e(out_path.name)}" '
+                           f'src="{_thumb_data_uri(out_path)}">')
+                except Exception as exc:  # noqa: BLE001 - the report goes on without it
+                    pic = f'<div class="nothumb">The picture could not be read ({e(str(exc))}).</div>'
+        roles = r.roles(pid)
+        role_txt = {"shown": "Face shown", "blurred": "Face blurred",
+                    "named (name covered)": "Name covered"}
+        posts = "".join(
+            f"<li>{e(channel_label(p.channel))}, {e(p.posted_on)}"
+            + (f", {e(p.url)}" if p.url else "") + "</li>" for p in r.posts)
+        posts_html = f"<ul>{posts}</ul>" if posts else "<p>Not marked as posted.</p>"
+        parts.append(
+            f'<div class="export">{pic}<div>'
+            f'<p class="role">{e(", ".join(role_txt.get(x, x) for x in roles))}</p>'
+            f"<table class=\"meta\">"
+            f"<tr><td>Exported</td><td>{e(r.created_at)}</td></tr>"
+            f"<tr><td>For</td><td>{e(channel_label(r.channel))}</td></tr>"
+            f"<tr><td>Batch</td><td>{e(r.batch)}</td></tr>"
+            f"<tr><td>Prepared by</td><td>{e(r.preparer or '')}</td></tr>"
+            f"<tr><td>Approved by</td><td>{e(r.approver or '')}</td></tr>"
+            f"<tr><td>Export record</td><td>{r.id}</td></tr>"
+            f"</table><p><b>Posted:</b></p>{posts_html}"
+            f'<p class="small">{e(str(out_path))}<br>sha256 {e(r.output_sha256)}</p>'
+            f"</div></div>")
+
+    # consent history
+    hist = _history_rows(register, pid)
+    parts.append(f'<h2 class="pagebreak">Consent history ({len(hist)} change(s))</h2>')
+    if hist:
+        parts.append("<table><tr><th>When</th><th>What</th><th>From</th><th>To</th>"
+                     "<th>Source</th></tr>")
+        for row in hist:
+            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p>No consent changes are recorded for this person.</p>")
+
+    doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+           f"<title>Subject access report: {e(name)} ({e(pid)})</title>"
+           f"<style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
+    path = _atomic_write_text(out, doc)
+    records.audit.record("sar-created", {"person": pid, "file": str(path.resolve()),
+                                         "exports": [r.id for r in exports]}, user=user)
+    return path
+
+
+__all__ = ["subject_access_report"]

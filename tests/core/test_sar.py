@@ -1,0 +1,149 @@
+"""Subject access report: one self-contained, printable, escaped HTML file."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html.parser
+import io
+import os
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
+from photovet.core.db import open_db
+from photovet.core.errors import UnknownPersonError
+from photovet.core.records import Records
+from photovet.core.sar import subject_access_report
+
+
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str, str]] = []
+        self.imgs: list[str] = []
+        self.exports = 0
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for k, v in attrs:
+            self.attrs.append((tag, k, v or ""))
+            if tag == "img" and k == "src":
+                self.imgs.append(v)
+            if k == "class" and v == "export":
+                self.exports += 1
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def parse(path) -> tuple[Page, str]:
+    doc = path.read_text(encoding="utf-8")
+    p = Page()
+    p.feed(doc)
+    return p, doc
+
+
+@pytest.fixture
+def world(tmp_path):
+    rec = Records(open_db())
+    reg = FakeRegister([person("AMY", "Amy", "<b>Able</b>"), person("BEN", "Ben", "Brook")])
+    # export 1: Amy shown; the picture has a black box where "a face was blurred"
+    r1 = make_export(tmp_path, 1, shown=["AMY"])
+    im = Image.open(r1.output).convert("RGB")
+    im.paste((0, 0, 0), (0, 0, im.width // 2, im.height))
+    im.save(r1.output, "JPEG", quality=90)
+    r1.output_sha256 = ""
+    rec.add_export(r1, batch="trip", channel="facebook", preparer="jo", approver="head")
+    rec.add_export(make_export(tmp_path, 2, blurred=["AMY"], shown=["BEN"]), batch="trip",
+                   channel="facebook", preparer="jo", approver="head")
+    r3 = make_export(tmp_path, 3, named=["AMY"])
+    rec.add_export(r3, batch="news", channel="newsletter", preparer="jo", approver="head")
+    rec.add_export(make_export(tmp_path, 4, shown=["BEN"]), batch="trip", channel="facebook",
+                   preparer="jo", approver="head")
+    rec.mark_posted(batch="trip", channel="facebook", date=dt.date(2025, 5, 2),
+                    url="https://facebook.example/p/1?a=1&b=<2>")
+    os.unlink(r3.output)                       # the newsletter export was deleted since
+    reg.withdraw("AMY", "facebook")
+    return rec, reg
+
+
+def test_report_lists_every_export_of_the_person(world, tmp_path):
+    rec, reg = world
+    out = subject_access_report(reg, rec, "AMY", tmp_path / "sar.html", user="dpo")
+    page, doc = parse(out)
+    assert page.exports == 3 == len(rec.exports(person="AMY"))
+    assert "Face shown" in page.text and "Face blurred" in page.text and "Name covered" in page.text
+    assert page.text.count("2025-05-02") == 2           # both facebook exports were posted
+    assert "https://facebook.example/p/1?a=1&b=<2>" in page.text   # shown as text, escaped in source
+    assert "&amp;b=&lt;2&gt;" in doc
+    assert "no longer on this PC" in page.text
+    assert "Facebook" in page.text and "Newsletter" in page.text
+    row = rec.audit.rows(action="sar-created")[-1]
+    assert row["details"]["person"] == "AMY" and row["user"] == "dpo"
+    assert len(row["details"]["exports"]) == 3
+
+
+def test_report_is_self_contained_escaped_and_printable(world, tmp_path):
+    rec, reg = world
+    page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
+    for tag, k, v in page.attrs:
+        if k in ("src", "href"):
+            assert v.startswith("data:"), (tag, k, v[:40])
+    assert not re.search(r"url\(|@import|https?://[^\s\"<]*\.(css|js|woff)", doc)
+    assert "<b>Able</b>" not in doc and "&lt;b&gt;Able&lt;/b&gt;" in doc
+    assert "@media print" in doc and "page-break-inside: avoid" in doc
+    assert len(page.imgs) == 2                           # the third export file is gone
+
+
+def test_thumbnails_show_the_export_as_exported(world, tmp_path):
+    rec, reg = world
+    page, _ = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    first = page.imgs[0]
+    assert first.startswith("data:image/jpeg;base64,")
+    im = Image.open(io.BytesIO(base64.b64decode(first.split(",", 1)[1])))
+    assert im.format == "JPEG" and max(im.size) <= 360
+    a = np.asarray(im.convert("L"), dtype=float)
+    assert a[:, : a.shape[1] // 2 - 4].mean() < 8          # the blacked-out half stays black
+    assert a[:, a.shape[1] // 2 + 4:].mean() > 30
+
+
+def test_consent_history_and_unknown_person(world, tmp_path):
+    rec, reg = world
+    page, _ = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert "Consent history (1 change(s))" in page.text
+    with pytest.raises(UnknownPersonError):
+        subject_access_report(reg, rec, "NOBODY", tmp_path / "x.html")
+
+
+def test_changed_export_file_is_not_shown(world, tmp_path):
+    rec, reg = world
+    first = rec.exports(person="AMY")[0]
+    Image.new("RGB", (50, 50), "red").save(first.output_path, "JPEG")
+    page, _ = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert len(page.imgs) == 1 and "changed since it was exported" in page.text
+
+
+def test_with_the_real_register(tmp_path):
+    from photovet.core.register import Register
+
+    reg = Register(open_db())
+    rows = [{"upn": UPNS[0], "surname": "Able", "forename": "Amy"},
+            {"upn": UPNS[1], "surname": "Brook", "forename": "Ben"}]
+    reg.import_csv(register_csv(tmp_path / "r1.csv", rows))
+    rec = Records(reg.db)
+    rec.add_export(make_export(tmp_path, 1, shown=[UPNS[0]]), batch="b", channel="website",
+                   preparer="a", approver="b")
+    rows[0]["consent"] = {"website": "No"}
+    reg.import_csv(register_csv(tmp_path / "r2.csv", rows))
+    page, doc = parse(subject_access_report(reg, rec, UPNS[0], tmp_path / "sar.html"))
+    assert page.exports == 1 and "Amy Able" in page.text
+    assert "School website" in page.text
+    hist = doc[doc.index("Consent history"):]
+    assert "yes" in hist and "no" in hist and "import:" in hist
