@@ -169,3 +169,93 @@ def test_csv_and_html_reports(setup, tmp_path):
     assert "script" not in p.tags and "link" not in p.tags
     assert sum("Take this photo down" in c for c in p.cells) == 2
     assert "@media print" in page
+
+
+# --------------------------------------------------------------------------------------------
+# With the real register: export, post, re-import with a consent withdrawn
+# --------------------------------------------------------------------------------------------
+
+def _real_world(tmp_path):
+    from photovet.core.register import Register
+
+    from afterpost_util import UPNS, register_csv
+
+    reg = Register(open_db())
+    rows = [{"upn": u, "surname": f"S{i}", "forename": f"F{i}"} for i, u in enumerate(UPNS)]
+    assert reg.import_csv(register_csv(tmp_path / "r1.csv", rows)).applied
+    return reg, rows, register_csv
+
+
+def test_reimport_with_withdrawal_lists_exactly_the_posted_photos(tmp_path):
+    from afterpost_util import UPNS
+
+    reg, rows, register_csv = _real_world(tmp_path)
+    rec = Records(reg.db, reg.audit)
+    a, b, c, d = UPNS
+    plan = [([a], "facebook"), ([a, b], "facebook"), ([b], "facebook"), ([a], "website"),
+            ([c], "facebook")]
+    ids = []
+    for i, (shown, ch) in enumerate(plan):
+        ids.append(rec.add_export(make_export(tmp_path, i, shown=shown, blurred=[d]),
+                                  batch=f"batch-{ch}", channel=ch, preparer="p", approver="a"))
+    rec.mark_posted(batch="batch-facebook", channel="facebook", date=dt.date(2025, 5, 1))
+    rec.mark_posted(batch="batch-website", channel="website", date=dt.date(2025, 5, 1))
+    assert rec.takedown(register=reg) == []
+    rows[0]["consent"] = {"facebook": "No"}           # a withdraws Facebook consent
+    rows[3]["dnp"] = True                             # d (only ever blurred) becomes DNP
+    report = reg.import_csv(register_csv(tmp_path / "r2.csv", rows))
+    assert {(w.person_id, w.channel) for w in report.withdrawals} == {
+        (a, "facebook"), (d, "do_not_photograph")}
+    items = rec.after_import(report, reg)
+    assert sorted(i.export_id for i in items) == [ids[0], ids[1]]
+    assert all(i.channel == "facebook" and i.status == "posted" and i.people == [a] for i in items)
+    # the default register (same database) gives the same answer
+    assert [i.id for i in rec.takedown()] == [i.id for i in items]
+    assert [i.id for i in rec.takedown(person=a, register=reg)] == [i.id for i in items]
+    assert rec.takedown(person=b, register=reg) == []
+
+
+@pytest.mark.shared
+def test_scenario_withdrawal(tmp_path):
+    """The shared school scenario: its 41 trip photos 'exported and posted' on Facebook (small
+    synthetic pictures stand for them) with exactly the people expected.json allows shown; then
+    one pupil withdraws Facebook consent in the MIS and the register is imported again."""
+    import csv as _csv
+    import json
+
+    from photovet.core.register import Register
+    from tests.conftest import shared_data
+
+    scen = shared_data("scenario")
+    expected = json.loads((scen / "expected.json").read_text(encoding="utf-8"))
+    reg = Register(open_db())
+    reg.import_csv(scen / "register.csv", skip_invalid=True)
+    rec = Records(reg.db, reg.audit)
+    ids_by_upn: dict[str, list[int]] = {}
+    for i, p in enumerate(expected["photos"]):
+        shown = p["by_channel"]["facebook"]["show"]
+        blurred = [x["upn"] for x in p["people"] if x.get("upn") and x["upn"] not in shown]
+        rid = rec.add_export(make_export(tmp_path, i, shown=shown, blurred=blurred, size=(160, 120)),
+                             batch="scenario-trip", channel="facebook", preparer="p", approver="a")
+        for u in shown:
+            ids_by_upn.setdefault(u, []).append(rid)
+    rec.mark_posted(batch="scenario-trip", channel="facebook", date=dt.date(2026, 11, 1))
+    assert rec.takedown(register=reg) == []          # everyone shown has Facebook consent
+    who = max(ids_by_upn, key=lambda u: (len(ids_by_upn[u]) if len(ids_by_upn[u]) < 6 else 0, u))
+    # the school's MIS now says No for that pupil on Facebook
+    raw = (scen / "register.csv").read_text(encoding="utf-8")
+    rows = list(_csv.reader(raw.splitlines()))
+    col = rows[0].index("Consent: Facebook")
+    for r in rows[1:]:
+        if r and r[0] == who:
+            assert r[col].strip().lower() in ("yes", "y")
+            r[col] = "No"
+    changed = tmp_path / "register-after.csv"
+    with open(changed, "w", encoding="utf-8", newline="") as fh:
+        _csv.writer(fh, lineterminator="\r\n").writerows(rows)
+    report = reg.import_csv(changed, skip_invalid=True)
+    assert [(w.person_id, w.channel) for w in report.withdrawals] == [(who, "facebook")]
+    items = rec.after_import(report, reg)
+    assert sorted(i.export_id for i in items) == sorted(ids_by_upn[who])
+    assert all(i.people == [who] and i.channel == "facebook" and i.status == "posted"
+               for i in items)
