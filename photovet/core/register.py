@@ -758,6 +758,8 @@ def parse_yes_no(value: str) -> tuple[str | None, str]:
     return None, "invalid"
 
 
+_FAST_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_FAST_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%d %b %Y",
                  "%d %B %Y", "%d-%b-%Y", "%d-%b-%y", "%Y/%m/%d")
 
@@ -767,6 +769,14 @@ def parse_date(value: str) -> _dt.date | None:
     v = (value or "").strip()
     if not v:
         return None
+    dmy, iso = _FAST_DMY.match(v), _FAST_ISO.match(v)
+    if dmy or iso:  # DD/MM/YYYY or YYYY-MM-DD, the common cases, without strptime
+        try:
+            if iso:
+                return _dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+            return _dt.date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
+        except ValueError:
+            raise ValueError(v) from None
     v = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", v)
     for fmt in _DATE_FORMATS:
         try:
@@ -796,17 +806,29 @@ def _now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _parse_row(line: int, cells: list[str], headers: list[str], mapping: ColumnMapping,
-               channels: list[str]) -> _Row:
-    idx = {h: i for i, h in enumerate(headers)}
+class _Layout:
+    """Where each field is in a row (worked out once per import)."""
+
+    def __init__(self, headers: list[str], mapping: ColumnMapping):
+        idx = {h: i for i, h in enumerate(headers)}
+        self.headers = headers
+        self.cols: dict[str, tuple[int, str]] = {
+            f: (idx[c], c) for f, c in mapping.fields.items() if c and c in idx}
+        self.id_kind = mapping.id_kind
+
+
+def _parse_row(line: int, cells: list[str], layout: _Layout, channels: list[str]) -> _Row:
+    headers = layout.headers
+    cols = layout.cols
+    n_cells = len(cells)
     errors: list[RowProblem] = []
 
     def cell(fld: str) -> tuple[str, str]:
-        col = mapping.fields.get(fld)
-        if not col or col not in idx:
+        hit = cols.get(fld)
+        if hit is None:
             return "", ""
-        i = idx[col]
-        return (cells[i] if i < len(cells) else ""), col
+        i, col = hit
+        return (cells[i] if i < n_cells else ""), col
 
     raw_id, id_col = cell("id")
     pid = re.sub(r"\s+", "", raw_id).upper()
@@ -847,11 +869,11 @@ def _parse_row(line: int, cells: list[str], headers: list[str], mapping: ColumnM
         else:
             errors.append(RowProblem(line, role_col, role_value, f"'{role_value.strip()}' is not "
                                      "a role (use Pupil or Staff)", pid, "invalid_value"))
-    elif p.year_group.strip().lower() in _STAFF_WORDS or mapping.id_kind == "staff":
+    elif p.year_group.strip().lower() in _STAFF_WORDS or layout.id_kind == "staff":
         p.role = "staff"
     if p.role == "staff" and p.year_group.strip().lower() in _STAFF_WORDS:
         p.year_group = ""
-    if pid and mapping.id_kind == "upn" and p.role == "pupil":
+    if pid and layout.id_kind == "upn" and p.role == "pupil":
         if TEMP_UPN_RE.match(pid):
             pass
         elif not UPN_RE.match(pid):
@@ -1179,7 +1201,8 @@ class Register:
         headers, raw_rows, encoding, sha = read_table(path)
         m = self._resolve_mapping(headers, mapping, path)
         channels = self.channels()
-        parsed = [_parse_row(line, cells, headers, m, channels) for line, cells in raw_rows]
+        layout = _Layout(headers, m)
+        parsed = [_parse_row(line, cells, layout, channels) for line, cells in raw_rows]
         report = ImportReport(file=str(path), encoding=encoding, rows=len(parsed),
                               dry_run=dry_run, mapping=dict(m.fields))
         for note in m.notes:
