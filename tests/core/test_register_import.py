@@ -435,3 +435,15 @@ def test_scenario_skip_invalid_and_decisions(reg, scenario):
     assert reasons["left"] == "Left school on 2025-07-18"
     assert reasons["duplicate_upn"] == reasons["invalid_row"] == \
         "Register row rejected (fix the register)"
+
+
+def test_shipped_template_imports_cleanly(reg):
+    from photovet.core.paths import asset_path
+
+    rep = reg.import_csv(asset_path("register_template.csv"), today=TODAY)
+    assert rep.applied and not rep.errors and rep.rows == 7
+    assert not [w for w in rep.warnings if w.kind == "id_format"]  # valid check letters
+    roles = {p.role for p in reg.people()}
+    assert roles == {"pupil", "staff"}
+    assert any(p.do_not_photograph for p in reg.people())
+    assert any(p.has_left(TODAY) for p in reg.people())
