@@ -422,7 +422,7 @@ class Records:
             elif f.override_person or f.match_status == MatchStatus.RECOGNISED.value:
                 blurred.append(pid)
         shown = list(dict.fromkeys(shown))
-        blurred = [p for p in dict.fromkeys(blurred)]
+        blurred = [p for p in dict.fromkeys(blurred) if p not in shown]
         named = list(dict.fromkeys(result.names_covered))
         faces_json = json.dumps([f.to_dict() for f in faces]) if faces else None
         row = {

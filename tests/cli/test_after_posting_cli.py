@@ -1,0 +1,170 @@
+"""photovet posted / exports / takedown / sar / identify / purge / import-device."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from photovet.cli import cli
+from photovet.core.db import open_db
+from photovet.core.records import Records
+from photovet.core.register import Register
+from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
+
+A, B, C, D = UPNS
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def lines(out: str) -> list[dict]:
+    return [json.loads(x) for x in out.splitlines() if x.startswith("{")]
+
+
+@pytest.fixture
+def school(tmp_path):
+    rows = [{"upn": u, "surname": s, "forename": f} for u, s, f in
+            [(A, "Able", "Amy"), (B, "Brook", "Ben"), (C, "Cole", "Cal"), (D, "Dean", "Dot")]]
+    reg = Register(open_db())
+    reg.import_csv(register_csv(tmp_path / "r1.csv", rows))
+    rec = Records(reg.db, reg.audit)
+    res = {}
+    for i, (shown, blurred) in enumerate([([A], [D]), ([A, B], []), ([C], [A])]):
+        r = make_export(tmp_path, i, shown=shown, blurred=blurred, name=f"trip{i}")
+        rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")
+        res[i] = r
+    reg.close()
+    return tmp_path, rows, res
+
+
+def test_posted_exports_and_json(school):
+    tmp, _, res = school
+    r = run("posted", "--batch", "trip", "--channel", "facebook", "--date", "02/05/2025",
+            "--url", "https://fb.example/1")
+    assert r.exit_code == 0, r.output
+    assert "Marked 3 export(s) as posted on facebook" in r.stdout
+    r = run("exports", "--person", A, "--json")
+    rows = lines(r.stdout)
+    assert r.exit_code == 0 and len(rows) == 3          # shown in two, blurred in one
+    assert [A in x["people_shown"] for x in rows] == [True, True, False]
+    assert lines(run("exports", "--person", D, "--json").stdout)[0]["people_blurred"] == [D]
+    assert rows[0]["posts"][0]["posted_on"] == "2025-05-02"
+    assert rows[0]["posts"][0]["url"] == "https://fb.example/1"
+    r = run("exports")
+    assert "Amy Able" in r.stdout and "trip2.jpg" in r.stdout
+
+
+def test_posted_usage_and_unknown_file(school):
+    tmp, _, res = school
+    assert run("posted", "--channel", "facebook").exit_code == 2
+    assert run("posted", "--batch", "trip", "--channel", "myspace").exit_code == 2
+    assert run("posted", "--batch", "trip", "--channel", "x", "--date", "yesterday").exit_code == 2
+    stranger = tmp / "stranger.jpg"
+    photo(77, (64, 48)).save(stranger)
+    r = run("posted", res[0].output, stranger, "--channel", "website")
+    assert r.exit_code == 1
+    assert "stranger.jpg" in r.stderr and "no export record" in r.stderr
+    assert "Marked 1 export(s)" in r.stdout
+    assert run("posted", "--batch", "nope", "--channel", "x").exit_code == 1
+
+
+def test_takedown_after_withdrawal_csv_html_and_done(school):
+    tmp, rows, res = school
+    run("posted", "--batch", "trip", "--channel", "facebook")
+    assert "Nothing to take down" in run("takedown").stdout
+    rows[0]["consent"] = {"facebook": "No"}
+    r = run("register", "import", register_csv(tmp / "r2.csv", rows))
+    assert r.exit_code == 0, r.output
+    r = run("takedown", "--csv", tmp / "td.csv", "--html", tmp / "td.html")
+    assert r.exit_code == 0
+    assert r.stdout.count("Take this photo down from Facebook") == 2
+    assert "Amy Able" in r.stdout and "No consent for Facebook" in r.stdout
+    got = list(csv.DictReader(open(tmp / "td.csv", encoding="utf-8-sig")))
+    assert sorted(Path(g["file"]).name for g in got) == ["trip0.jpg", "trip1.jpg"]
+    assert "Take this photo down" in (tmp / "td.html").read_text(encoding="utf-8")
+    items = lines(run("takedown", "--json").stdout)
+    assert len(items) == 2
+    r = run("takedown", "done", items[0]["id"], "--note", "deleted the post")
+    assert r.exit_code == 0 and "marked as taken down" in r.stdout
+    assert len(lines(run("takedown", "--json").stdout)) == 1
+    assert len(lines(run("takedown", "--all", "--json").stdout)) == 2
+    assert run("takedown", "done", items[0]["id"]).exit_code == 1     # already done
+    assert run("takedown", "done", "abc").exit_code == 2
+    assert lines(run("takedown", "--person", B, "--json").stdout) == []
+
+
+def test_sar_writes_one_file(school):
+    tmp, _, _ = school
+    out = tmp / "sar" / "amy.html"
+    r = run("sar", A, "--out", out)
+    assert r.exit_code == 0, r.output
+    assert "3 export(s)" in r.stdout
+    doc = out.read_text(encoding="utf-8")
+    assert doc.count('class="export"') == 3 and "Amy Able" in doc
+    r = run("sar", "NOBODY", "--out", tmp / "x.html")
+    assert r.exit_code == 1 and "NOBODY" in r.stderr
+
+
+def test_identify(school):
+    tmp, _, res = school
+    copy = downloaded_copy(Path(res[1].output), tmp / "fb-copy.jpg")
+    r = run("identify", copy)
+    assert r.exit_code == 0, r.output
+    assert "trip1.jpg" in r.stdout and "Amy Able" in r.stdout and "Ben Brook" in r.stdout
+    [row] = lines(run("identify", "--json", copy).stdout)
+    assert row["hits"][0]["record"]["output_path"].endswith("trip1.jpg")
+    other = tmp / "other.jpg"
+    photo(555, (320, 240)).save(other, "JPEG")
+    r = run("identify", other, copy)
+    assert r.exit_code == 1 and "other.jpg" in r.stderr and "no export record" in r.stderr
+    assert "trip1.jpg" in r.stdout
+
+
+def test_purge(school, monkeypatch):
+    from photovet.core import transfer
+
+    tmp, _, res = school
+    trash = tmp / "trash"
+    trash.mkdir()
+    monkeypatch.setattr(transfer, "_trash", lambda p: Path(p).rename(trash / Path(p).name))
+    run("posted", res[0].output, res[1].output, "--channel", "facebook")
+    Path(res[1].source).write_bytes(b"edited")
+    r = run("purge", "trip", "--dry-run")
+    assert r.exit_code == 1 and "would-delete" in r.stdout
+    assert all(Path(x.source).exists() for x in res.values())
+    r = run("purge", "trip")
+    assert r.exit_code == 1                                  # two originals were kept
+    assert "changed since it was exported" in r.stderr and "not marked posted" in r.stderr
+    assert not Path(res[0].source).exists() and (trash / Path(res[0].source).name).exists()
+    r = run("purge", "trip", "--once-exported", "--json")
+    rep = json.loads(r.stdout)
+    assert rep["counts"]["deleted"] == 1 and rep["counts"]["already-deleted"] == 1
+    assert run("purge", "nope").exit_code == 1
+
+
+def test_purge_permanent_says_flash_may_keep_copies(school):
+    tmp, _, res = school
+    run("posted", "--batch", "trip", "--channel", "facebook")
+    r = run("purge", "trip", "--permanent")
+    assert r.exit_code == 0, r.output
+    assert "flash storage" in r.stdout
+    assert not any(Path(x.source).exists() for x in res.values())
+
+
+def test_import_device(tmp_path):
+    dev, pc = tmp_path / "card" / "DCIM", tmp_path / "pc"
+    dev.mkdir(parents=True)
+    for i in range(3):
+        photo(i, (64, 48)).save(dev / f"IMG_{i}.JPG", "JPEG")
+    r = run("import-device", dev, "--into", pc, "--clear")
+    assert r.exit_code == 0, r.output
+    assert "Copied and verified 3 photo(s)" in r.stdout and "3 deleted from the device" in r.stdout
+    assert sorted(p.name for p in pc.iterdir()) == ["IMG_0.JPG", "IMG_1.JPG", "IMG_2.JPG"]
+    assert not list(dev.iterdir())
+    r = run("import-device", tmp_path / "nope", "--into", pc)
+    assert r.exit_code == 2 and "device folder was not found" in r.stderr
