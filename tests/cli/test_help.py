@@ -1,0 +1,39 @@
+"""Every command and subcommand (including ones other parts add later) has help and --help works."""
+
+from __future__ import annotations
+
+import click
+from click.testing import CliRunner
+
+from photovet.cli import cli
+
+
+def walk(group: click.Group, prefix: tuple[str, ...] = ()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from walk(cmd, prefix + (name,))
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    commands = list(walk(cli))
+    names = {" ".join(path) for path, _ in commands}
+    assert {"inspect", "export"} <= names
+    for path, cmd in [((), cli)] + commands:
+        assert (cmd.help or cmd.short_help or "").strip(), f"'photovet {' '.join(path)}' has no help text"
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage:" in result.output
+        for param in cmd.params:
+            if isinstance(param, click.Option) and not param.hidden and param.name not in ("help", "version"):
+                assert param.help, f"option {param.opts} of 'photovet {' '.join(path)}' has no help"
+
+
+def test_top_level_help_lists_every_command():
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in cli.list_commands(click.Context(cli)):
+        assert name in result.output

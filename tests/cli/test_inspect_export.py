@@ -1,0 +1,119 @@
+"""photovet inspect / export: output, --json, exit codes 0/1/2, one error line per bad file."""
+
+from __future__ import annotations
+
+import io
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from photovet.cli import cli
+
+
+def gps_jpeg(path: Path, size=(800, 600)) -> Path:
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Canon", "EOS"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (Fraction(52), Fraction(57), Fraction(0)), "W", (Fraction(1), Fraction(9), Fraction(0))
+    Image.new("RGB", size, (100, 150, 200)).save(path, "JPEG", exif=exif.tobytes(), comment=b"Tom Year 3")
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def photos(tmp_path) -> Path:
+    src = tmp_path / "Class 3 trip"
+    (src / "day two").mkdir(parents=True)
+    gps_jpeg(src / "Tom Smith.jpg")
+    gps_jpeg(src / "day two" / "Zoë.jpg", size=(1600, 1200))
+    (src / "readme.txt").write_text("not a photo")
+    return src
+
+
+def test_inspect_human(runner, photos):
+    res = runner.invoke(cli, ["inspect", str(photos)])
+    assert res.exit_code == 0, res.output
+    assert "GPS position: 52.9500 N, 1.1500 W" in res.stdout
+    assert "Comment: Tom Year 3" in res.stdout
+    assert "Zoë.jpg" in res.stdout and "Tom Smith.jpg" in res.stdout
+    assert "skipped:" in res.stderr and "readme.txt" in res.stderr
+
+
+def test_inspect_json_one_object_per_file(runner, photos, tmp_path):
+    bad = tmp_path / "empty.jpg"
+    bad.write_bytes(b"")
+    res = runner.invoke(cli, ["inspect", "--json", str(photos), str(bad)])
+    assert res.exit_code == 1
+    lines = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(lines) == 3
+    ok = [r for r in lines if r["error"] is None]
+    assert len(ok) == 2 and all(r["metadata"]["gps"] == pytest.approx([52.95, -1.15]) for r in ok)
+    failed = [r for r in lines if r["error"]]
+    assert failed[0]["path"] == str(bad) and failed[0]["metadata"] is None
+    err_lines = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
+    assert err_lines == [f"error: {bad}: the file is empty (0 bytes); it was probably not copied completely"]
+
+
+def test_export_all_ok(runner, photos, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--label", "Trip 2026", "--channel", "instagram"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["trip-2026-001.jpg", "trip-2026-002.jpg"]
+    assert "Exported 2 of 2" in res.stdout
+    assert "Exporting [" not in res.stderr and "Checking [" not in res.stderr  # not a TTY: no bar
+    with Image.open(out / "trip-2026-002.jpg") as im:   # the 1600 x 1200 one, resized for instagram
+        assert im.size == (1440, 1080)
+    for p in out.iterdir():
+        data = p.read_bytes()
+        assert b"Exif" not in data and b"Tom Year 3" not in data
+
+
+def test_export_json_and_partial_failure(runner, photos, tmp_path):
+    (photos / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    out = tmp_path / "out"
+    out.mkdir()
+    res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--json"])
+    assert res.exit_code == 1
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(rows) == 3 and sum(r["ok"] for r in rows) == 2
+    bad = next(r for r in rows if not r["ok"])
+    assert bad["source"].endswith("broken.jpg") and bad["output"] is None
+    assert any("GPS position" in m for r in rows if r["ok"] for m in r["metadata_removed"])
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and "broken.jpg" in errors[0] and ("damaged" in errors[0] or "ends early" in errors[0])
+    assert len(list(out.iterdir())) == 2
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--out", "{tmp}/missing"], "does not exist"),
+    (["--out", "{src}"], "original photos"),
+    (["--out", "{tmp}/out", "--channel", "tiktok"], "unknown channel"),
+])
+def test_export_usage_errors_exit_2(runner, photos, tmp_path, args, words):
+    (tmp_path / "out").mkdir()
+    args = [a.format(tmp=tmp_path, src=photos) for a in args]
+    res = runner.invoke(cli, ["export", str(photos), *args])
+    assert res.exit_code == 2, res.output
+    assert words in res.stderr
+    assert not list((tmp_path / "out").iterdir())
+
+
+def test_missing_arguments_are_usage_errors(runner):
+    assert runner.invoke(cli, ["export", "x.jpg"]).exit_code == 2      # no --out
+    assert runner.invoke(cli, ["inspect"]).exit_code == 2
+
+
+def test_nothing_to_do_is_an_error(runner, tmp_path):
+    empty = tmp_path / "empty folder"
+    empty.mkdir()
+    res = runner.invoke(cli, ["inspect", str(empty)])
+    assert res.exit_code == 1 and "no photos found" in res.stderr
