@@ -27,7 +27,7 @@ def test_add_export_stores_everything_and_audits(records, tmp_path):
     [rec] = records.exports()
     assert rec.id == rid
     assert rec.output_sha256 == sha(res.output) and rec.source_sha256 == sha(res.source)
-    assert rec.output_path.endswith("photo001.jpg") and rec.source_path.endswith("photo001.png")
+    assert rec.output_path.endswith("photo001.jpg") and rec.source_path.endswith("photo001.JPG")
     assert len(rec.phash) == 16 and rec.phash != "0" * 16
     assert (rec.batch, rec.channel, rec.preparer, rec.approver) == ("sports-day", "facebook", "jo", "head")
     assert (rec.people_shown, rec.people_blurred, rec.names_covered) == (["A1"], ["B2"], ["C3"])
@@ -131,3 +131,29 @@ def test_records_survive_reopening(tmp_path):
     again = Records(open_db())
     [rec] = again.exports()
     assert rec.people_shown == ["P"] and json.dumps(rec.to_dict())
+
+
+def test_real_export_batch_results_are_recorded_and_identified(records, tmp_path):
+    """ExportResults from photovet.core.export (the real writer) go straight into the records,
+    and a downloaded copy of the written file is identified."""
+    from afterpost_util import downloaded_copy, photo
+    from photovet.core.export import export_batch
+    from photovet.core.settings import Settings
+
+    src = tmp_path / "camera"
+    src.mkdir()
+    for i in range(3):
+        photo(40 + i, (800, 600)).save(src / f"IMG_{i}.JPG", "JPEG", quality=92)
+    (tmp_path / "out").mkdir()
+    results = [p.result for p in export_batch([src], tmp_path / "out", label="real",
+                                              settings=Settings(), channel="website", workers=1)
+               if p.result is not None]
+    assert len(results) == 3 and all(r.ok for r in results)
+    ids = [records.add_export(r, batch="real", channel="website", preparer="jo", approver="head")
+           for r in results]
+    recs = records.exports(batch="real")
+    assert [r.id for r in recs] == ids
+    assert all(r.output_sha256 == sha(r.output_path) and r.source_sha256 == sha(r.source_path)
+               for r in recs)
+    copy = downloaded_copy(recs[1].output_path, tmp_path / "dl.jpg")
+    assert records.identify(copy)[0].record.id == ids[1]
