@@ -275,10 +275,15 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     src, dest = Path(src), Path(dest)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
+    from .errors import OutputFolderError  # noqa: PLC0415
+
+    s_abs, d_abs = Path(os.path.abspath(src)), Path(os.path.abspath(dest))
+    if d_abs == s_abs or s_abs in d_abs.parents:
+        raise OutputFolderError("the destination is inside the device folder; choose a folder "
+                                "on this PC", path=dest)
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        from .errors import OutputFolderError  # noqa: PLC0415
 
         raise OutputFolderError(f"the destination folder could not be created ({exc.strerror})",
                                 path=dest) from exc

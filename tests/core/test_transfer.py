@@ -146,6 +146,13 @@ def test_stop_event_stops_between_files(tmp_path, audit):
     assert len(list(dev.rglob("*.JPG"))) == 3
 
 
+def test_destination_inside_the_device_is_refused(tmp_path, audit):
+    dev = tmp_path / "card"
+    make_device(dev, 1)
+    with pytest.raises(Exception, match="inside the device folder"):
+        list(import_from_device(dev, dev / "copies", audit=audit))
+
+
 def test_missing_device_is_a_clear_error(tmp_path, audit):
     with pytest.raises(Exception, match="device folder was not found"):
         list(import_from_device(tmp_path / "nope", tmp_path / "pc", audit=audit))
