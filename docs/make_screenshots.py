@@ -207,4 +207,9 @@ def main_window_shots(app, data: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leave without tearing Qt down: worker threads still winding down inside the main window
+    # can crash PySide's interpreter-exit cleanup (seen as exit 139 after every PNG was written).
+    os._exit(code)
