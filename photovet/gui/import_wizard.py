@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import QThread, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -591,6 +591,7 @@ class PreviewPage(QWizardPage):
         self.errors.horizontalHeader().setStretchLastSection(True)
         self.errors.setWordWrap(True)
         self.errors.resizeRowsToContents()
+        QTimer.singleShot(0, self.errors.resizeRowsToContents)  # after the layout gives the width
         self.skip.setVisible(can_skip)
         self.skip_note.setVisible(can_skip)
         if not can_skip:
