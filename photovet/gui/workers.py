@@ -25,26 +25,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 
-def _guard_bool_refcounts() -> bool:
-    """Work around a PySide6 6.12 bug: ``SignalInstance.emit()`` returns ``True`` without
-    taking a reference, so every ``emit`` of a Python-declared signal (with a receiver) drops
-    one reference to ``True``; after enough emits CPython aborts with "Fatal Python error:
-    bool_dealloc". On CPython < 3.12 (where True/False are not immortal) give True and False a
-    huge reference count once, so they can never reach zero. Harmless when the bug is fixed.
-    Returns True when the guard was applied."""
-    import ctypes  # noqa: PLC0415
-    import platform  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
-    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
-        return False
-    if getattr(_guard_bool_refcounts, "done", False):
-        return True
-    for obj in (True, False):
-        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
-    _guard_bool_refcounts.done = True
-    return True
-
+from . import _guard_singleton_refcounts as _guard_bool_refcounts  # noqa: E402  (PySide6 6.12 bug)
 
 _guard_bool_refcounts()
 
