@@ -184,9 +184,10 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
         containment: float = 0.75) -> np.ndarray:
     """Indices of boxes kept, best score first.
 
-    ``boxes`` (N, 4) as x1, y1, x2, y2. A box is suppressed by a better one when their IoU is at
-    least ``iou_threshold`` or when at least ``containment`` of the smaller box lies inside the
-    better one (a partial face cut by a tile border, or a mouth found as a small "face").
+    ``boxes`` (N, 4) as x1, y1, x2, y2. A box is suppressed by a better-scoring one when their
+    IoU is at least ``iou_threshold`` or when at least ``containment`` of it lies inside the
+    better one (a partial face cut by a tile border, or a mouth found as a small "face"). A
+    better box inside a bigger one does not remove the bigger one: coverage first.
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     scores = np.asarray(scores, dtype=np.float64).reshape(-1)
@@ -209,22 +210,25 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
         inter = np.maximum(0.0, xx2 - xx1) * np.maximum(0.0, yy2 - yy1)
         union = areas[i] + areas[rest] - inter
         iou = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
-        smaller = np.minimum(areas[i], areas[rest])
-        iom = np.where(smaller > 0, inter / np.maximum(smaller, 1e-9), 0.0)
-        order = rest[(iou < iou_threshold) & (iom < containment)]
+        # only a box lying inside the better one goes; a better box lying inside a bigger one
+        # never removes the bigger one (the bigger one may be the whole face)
+        inside = np.where(areas[rest] > 0, inter / np.maximum(areas[rest], 1e-9), 0.0)
+        order = rest[(iou < iou_threshold) & (inside < containment)]
     return np.asarray(keep, dtype=np.int64)
 
 
-def tile_origins(length: int, tile: int, overlap: int) -> list[int]:
-    """Start offsets of tiles of size ``tile`` covering [0, length) with at least ``overlap``."""
+def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
+    """(start, end) spans covering [0, length) with tiles of at most ``tile`` px that overlap by at
+    least ``overlap`` px. The fewest tiles are used and they are shrunk to share the length
+    evenly (less padding and overlap wasted than fixed-size tiles)."""
     if length <= tile:
-        return [0]
-    step = max(1, tile - overlap)
-    n = int(math.ceil((length - tile) / step)) + 1
-    if n <= 1:
-        return [0]
-    # spread evenly so the last tile ends exactly at the edge
-    return [int(round(k * (length - tile) / (n - 1))) for k in range(n)]
+        return [(0, length)]
+    overlap = min(overlap, tile // 2)
+    n = int(math.ceil((length - overlap) / (tile - overlap)))
+    size = int(math.ceil((length + (n - 1) * overlap) / n))
+    size = min(tile, int(math.ceil(size / 32) * 32))
+    starts = [int(round(k * (length - size) / (n - 1))) for k in range(n)] if n > 1 else [0]
+    return [(st, min(length, st + size)) for st in starts]
 
 
 def decode_centerface(heatmap: np.ndarray, scale: np.ndarray, offset: np.ndarray,
@@ -285,10 +289,37 @@ def plan_passes(width: int, height: int, *, scales: Sequence[float], coarse_side
     passes = []
     for s in levels:
         sw, sh = max(1, int(round(width * s))), max(1, int(round(height * s)))
-        tiles = [(x0, y0, min(sw, x0 + tile), min(sh, y0 + tile))
-                 for y0 in tile_origins(sh, tile, overlap) for x0 in tile_origins(sw, tile, overlap)]
+        tiles = [(x0, y0, x1, y1)
+                 for y0, y1 in tile_spans(sh, tile, overlap) for x0, x1 in tile_spans(sw, tile, overlap)]
         passes.append(Pass(s, tiles))
     return passes
+
+
+def refine_cells(candidates: Sequence[tuple[float, float, float, float]], width: int, height: int,
+                 *, cell: int, margin: int, max_face: int) -> list[tuple[int, int, int, int]]:
+    """Windows (x0, y0, x1, y1, photo pixels) to search again, upsampled, for weak candidates.
+
+    The photo is divided into a grid of ``cell`` px; every cell holding the centre of a small
+    candidate (long side <= ``max_face``) is searched with ``margin`` px around it, so a face on
+    a cell border is whole in at least one window. Pure; unit-tested.
+    """
+    marked: set[tuple[int, int]] = set()
+    for x1, y1, x2, y2 in candidates:
+        if max(x2 - x1, y2 - y1) > max_face:
+            continue
+        cx, cy = (x1 + x2) / 2.0, (y1 + y2) / 2.0
+        if not (0 <= cx < width and 0 <= cy < height):
+            continue
+        marked.add((int(cx // cell), int(cy // cell)))
+    out = []
+    for gx, gy in sorted(marked, key=lambda t: (t[1], t[0])):
+        x0 = max(0, gx * cell - margin)
+        y0 = max(0, gy * cell - margin)
+        x1 = min(width, (gx + 1) * cell + margin)
+        y1 = min(height, (gy + 1) * cell + margin)
+        if x1 > x0 and y1 > y0:
+            out.append((x0, y0, x1, y1))
+    return out
 
 
 def clip_box(x1: float, y1: float, x2: float, y2: float, width: int, height: int) -> tuple[int, int, int, int] | None:
@@ -339,11 +370,16 @@ class FaceEngine:
         self.threshold = float(det("threshold", 0.4))
         self.scales = [float(s) for s in det("scales", [1.0, 2.0])]
         self.coarse_side = int(det("coarse_side", 640))
-        self.tile = int(det("tile", 1024))
-        self.overlap = int(det("tile_overlap", 160))
-        self.max_pass_pixels = float(det("max_pass_pixels", 24_000_000))
+        self.tile = int(det("tile", 1536))
+        self.overlap = int(det("tile_overlap", 128))
+        self.max_pass_pixels = float(det("max_pass_pixels", 4_000_000))
         self.flip = bool(det("flip", False))
         self.nms_iou = float(det("nms_iou", 0.3))
+        self.candidate_threshold = float(det("candidate_threshold", 0.1))
+        self.refine_scale = float(det("refine_scale", 2.0))
+        self.refine_cell = int(det("refine_cell", 192))
+        self.refine_margin = int(det("refine_margin", 32))
+        self.refine_max_face = int(det("refine_max_face", 64))
         self.min_face_px = int(settings.get("recognition.min_face_px", 40))
         self.num_jitters = int(settings.get("recognition.num_jitters", 1))
 
@@ -367,6 +403,8 @@ class FaceEngine:
             opts.intra_op_num_threads = max(1, threads)
             opts.inter_op_num_threads = 1
             opts.log_severity_level = 3
+            # Do not busy-wait between operators: the GUI, OCR and other programs share the CPU.
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             session = ort.InferenceSession(_dynamic_model(raw), opts, providers=["CPUExecutionProvider"])
         except ModelError:
             raise
@@ -414,19 +452,55 @@ class FaceEngine:
             boxes, marks = boxes[keep], marks[keep]
         return boxes, marks
 
+    def _search(self, arr: np.ndarray, scale: float, tiles, threshold: float, flip: bool,
+                offset: tuple[int, int] = (0, 0)) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Run the network on ``tiles`` of ``arr`` (the photo resized by ``scale``, or a crop of
+        it starting at ``offset`` in resized pixels); detections in photo pixels."""
+        out_b, out_m = [], []
+        variants = [False, True] if flip else [False]
+        for (x0, y0, x1, y1) in tiles:
+            crop = arr[y0:y1, x0:x1]
+            for flipped in variants:
+                src = crop[:, ::-1] if flipped else crop
+                b, m = self._run(np.ascontiguousarray(src), threshold)
+                if not len(b):
+                    continue
+                if flipped:
+                    cw = x1 - x0
+                    b[:, [0, 2]] = cw - b[:, [2, 0]]
+                    m[:, 0::2] = cw - m[:, 0::2]
+                    # left/right eye and mouth corners swap under a mirror
+                    m = m[:, [2, 3, 0, 1, 4, 5, 8, 9, 6, 7]]
+                ox, oy = x0 + offset[0], y0 + offset[1]
+                b[:, [0, 2]] = (b[:, [0, 2]] + ox) / scale
+                b[:, [1, 3]] = (b[:, [1, 3]] + oy) / scale
+                m[:, 0::2] = (m[:, 0::2] + ox) / scale
+                m[:, 1::2] = (m[:, 1::2] + oy) / scale
+                out_b.append(b)
+                out_m.append(m)
+        return out_b, out_m
+
     def detect_raw(self, image: Image.Image, *, threshold: float | None = None,
-                   scales: Sequence[float] | None = None, flip: bool | None = None
-                   ) -> tuple[np.ndarray, np.ndarray]:
+                   scales: Sequence[float] | None = None, flip: bool | None = None,
+                   refine_scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """All detections above ``threshold`` in photo pixels, merged across passes:
-        boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10)."""
+        boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10).
+
+        After the pyramid passes, weak candidates (score between ``candidate_threshold`` and
+        ``threshold``) that no confident face explains are looked at again, upsampled by
+        ``refine_scale``, in small windows around them: tiny faces are confirmed there at a
+        fraction of the cost of upsampling the whole photo.
+        """
         rgb = to_rgb(image)
         width, height = rgb.size
         thr = self.threshold if threshold is None else float(threshold)
+        cand_thr = min(thr, self.candidate_threshold)
         flip = self.flip if flip is None else flip
+        refine = self.refine_scale if refine_scale is None else float(refine_scale)
         plan = plan_passes(width, height, scales=self.scales if scales is None else scales,
                            coarse_side=self.coarse_side, tile=self.tile, overlap=self.overlap,
                            max_pass_pixels=self.max_pass_pixels)
-        all_boxes, all_lms = [], []
+        all_b, all_m = [], []
         for p in plan:
             sw, sh = p.tiles[-1][2], p.tiles[-1][3]
             if abs(p.scale - 1.0) < 1e-6:
@@ -434,31 +508,40 @@ class FaceEngine:
             else:
                 resample = Image.Resampling.BILINEAR if p.scale > 1 else Image.Resampling.BOX
                 scaled = rgb.resize((sw, sh), resample)
-            arr = np.asarray(scaled)
-            variants = [False, True] if flip else [False]
-            for (x0, y0, x1, y1) in p.tiles:
-                crop = arr[y0:y1, x0:x1]
-                for flipped in variants:
-                    src = crop[:, ::-1] if flipped else crop
-                    b, m = self._run(np.ascontiguousarray(src), thr)
-                    if not len(b):
-                        continue
-                    if flipped:
-                        cw = x1 - x0
-                        b[:, [0, 2]] = cw - b[:, [2, 0]]
-                        m[:, 0::2] = cw - m[:, 0::2]
-                        # left/right eye and mouth corners swap under a mirror
-                        m = m[:, [2, 3, 0, 1, 4, 5, 8, 9, 6, 7]]
-                    b[:, [0, 2]] = (b[:, [0, 2]] + x0) / p.scale
-                    b[:, [1, 3]] = (b[:, [1, 3]] + y0) / p.scale
-                    m[:, 0::2] = (m[:, 0::2] + x0) / p.scale
-                    m[:, 1::2] = (m[:, 1::2] + y0) / p.scale
-                    all_boxes.append(b)
-                    all_lms.append(m)
-        if not all_boxes:
+            b, m = self._search(np.asarray(scaled), p.scale, p.tiles, cand_thr, flip)
+            all_b += b
+            all_m += m
+        if not all_b:
             return np.zeros((0, 5), np.float32), np.zeros((0, 10), np.float32)
-        boxes = np.concatenate(all_boxes)
-        lms = np.concatenate(all_lms)
+        boxes, lms = np.concatenate(all_b), np.concatenate(all_m)
+        strong = boxes[:, 4] >= thr
+        finest = max(p.scale for p in plan)
+        if refine > finest * 1.15 and (~strong).any():
+            cands = boxes[~strong]
+            sb = boxes[strong]
+            # a candidate mostly inside a confident face is that face, not a new one
+            unexplained = []
+            for c in cands:
+                if len(sb):
+                    ix = np.maximum(0, np.minimum(c[2], sb[:, 2]) - np.maximum(c[0], sb[:, 0]))
+                    iy = np.maximum(0, np.minimum(c[3], sb[:, 3]) - np.maximum(c[1], sb[:, 1]))
+                    if ((ix * iy) / max(1e-6, (c[2] - c[0]) * (c[3] - c[1])) > 0.5).any():
+                        continue
+                unexplained.append(c)
+            cells = refine_cells([(float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in unexplained],
+                                 width, height, cell=self.refine_cell, margin=self.refine_margin,
+                                 max_face=self.refine_max_face)
+            for (x0, y0, x1, y1) in cells:
+                crop = rgb.crop((x0, y0, x1, y1))
+                cw, ch = max(1, int(round((x1 - x0) * refine))), max(1, int(round((y1 - y0) * refine)))
+                up = np.asarray(crop.resize((cw, ch), Image.Resampling.BILINEAR))
+                ox, oy = x0 * refine, y0 * refine
+                b, m = self._search(up, refine, [(0, 0, cw, ch)], thr, flip, offset=(ox, oy))
+                all_b += b
+                all_m += m
+            boxes, lms = np.concatenate(all_b), np.concatenate(all_m)
+        keep_thr = boxes[:, 4] >= thr
+        boxes, lms = boxes[keep_thr], lms[keep_thr]
         keep = nms(boxes[:, :4], boxes[:, 4], self.nms_iou)
         return boxes[keep], lms[keep]
 
