@@ -276,6 +276,7 @@ class ImportReport:
     skipped_rows: list[int] = field(default_factory=list)
     purged: list[str] = field(default_factory=list)
     mapping: dict[str, str | None] = field(default_factory=dict)
+    takedown: list[Any] = field(default_factory=list)  # records.TakedownItem, open after this import
 
     @property
     def ok(self) -> bool:
@@ -330,6 +331,10 @@ class ImportReport:
             out.append(f"Details updated (names, year, class...): {len(self.details_changed)} people")
         if self.purged:
             out.append(f"Face data purged for {len(self.purged)} leaver(s): {', '.join(self.purged)}")
+        if self.takedown:
+            new = sum(1 for t in self.takedown if getattr(t, "new", False))
+            out.append(f"TAKE-DOWN LIST: {len(self.takedown)} published or exported photo(s) show "
+                       f"someone without consent now ({new} new); see 'photovet takedown'.")
         section("Warnings (counted as No)", self.warnings)
         if self.blank_consents:
             out.append(f"{len(self.blank_consents)} people have blank consent cells (not "
@@ -360,6 +365,7 @@ class ImportReport:
             "skipped_rows": list(self.skipped_rows),
             "purged": list(self.purged),
             "mapping": dict(self.mapping),
+            "takedown": [t.id for t in self.takedown],
         }
 
 
@@ -1250,6 +1256,11 @@ class Register:
                        sha=sha)
             report.applied = True
             report.purged = self.purge_leavers(today=today, user=user, _reason=import_id)
+        if report.withdrawals or report.invalidated or report.missing or report.leavers:
+            # Consent was lost for someone: re-check everything already exported or posted.
+            from .records import Records  # noqa: PLC0415
+
+            report.takedown = Records(self.db, self.audit).after_import(report, self)
         return report
 
     def _current_state(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:

@@ -206,6 +206,9 @@ def test_reimport_with_withdrawal_lists_exactly_the_posted_photos(tmp_path):
     report = reg.import_csv(register_csv(tmp_path / "r2.csv", rows))
     assert {(w.person_id, w.channel) for w in report.withdrawals} == {
         (a, "facebook"), (d, "do_not_photograph")}
+    # The import itself produced the take-down list (nobody has to remember to ask for it).
+    assert sorted(i.export_id for i in report.takedown) == [ids[0], ids[1]]
+    assert any("TAKE-DOWN LIST: 2" in line for line in report.summary_lines())
     items = rec.after_import(report, reg)
     assert sorted(i.export_id for i in items) == [ids[0], ids[1]]
     assert all(i.channel == "facebook" and i.status == "posted" and i.people == [a] for i in items)
