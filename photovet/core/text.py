@@ -44,7 +44,7 @@ Read = tuple[Polygon, str, float]
 _DEFAULTS: dict[str, Any] = {
     "det_max_side": 2048,     # detection resolution cap (long side, px): 12 px text on 12 MP ~ 6 px
     "det_min_side": 960,      # small photos are enlarged to this long side for detection
-    "det_tile": 1600,         # detection tiles (at detection scale) when the image is larger
+    "det_tile": 2048,         # detection tiles (at detection scale) when the image is larger
     "det_overlap": 128,       # tile overlap at detection scale
     "det_thresh": 0.3,        # DB binarisation threshold
     "det_box_thresh": 0.5,    # DB mean box score to keep a box
@@ -52,6 +52,9 @@ _DEFAULTS: dict[str, Any] = {
     "min_score": 0.5,         # recognition confidence to keep a line
     "threads": 0,             # onnxruntime intra-op threads (0 = one per core, up to 4)
     "rec_margin": 0.0,        # grow boxes by this share of the line height before reading
+    "coarse_box_thresh": 0.3,  # box score for candidates when detection runs scaled down
+    "refine_below": 32,       # re-detect at full resolution lines lower than this (detection px)
+    "overview_side": 1024,    # also detect at this long side (large lines); 0 = off
 }
 
 
@@ -174,7 +177,7 @@ class TextEngine:
 
         Returns ``[(polygon, text, score)]``; polygon is 4 points TL, TR, BR, BL as read.
         """
-        arr = self._to_bgr(image)
+        arr = self._to_rgb(image)
         if arr is None:
             return []
         with self._lock:
@@ -186,7 +189,7 @@ class TextEngine:
     # -- steps -------------------------------------------------------------------------------
 
     @staticmethod
-    def _to_bgr(image: Any) -> np.ndarray | None:
+    def _to_rgb(image: Any) -> np.ndarray | None:
         if isinstance(image, np.ndarray):
             arr = image
             if arr.ndim == 2:
@@ -207,7 +210,7 @@ class TextEngine:
             rgb = np.asarray(img, dtype=np.uint8)
         if rgb.ndim != 3 or min(rgb.shape[:2]) < 8:
             return None
-        return np.ascontiguousarray(rgb[:, :, ::-1])
+        return rgb   # RGB; the models want BGR, flipped on the small copies they get
 
     def _tiles(self, length: int) -> list[tuple[int, int]]:
         tile, overlap = int(self.options["det_tile"]), int(self.options["det_overlap"])
@@ -238,9 +241,14 @@ class TextEngine:
         tiled = len(xs) * len(ys) > 1
         edges = None
         if tiled:
-            grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+            grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
             edges = cv2.Canny(grey, 60, 160)
         found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
+        pp = self._det.postprocess_op
+        pp.box_thresh = float(self.options["det_box_thresh"])
+        if scale < 0.9:
+            # scaled down: small text scores low; take it as a candidate, _refine checks it
+            pp.box_thresh = float(self.options.get("coarse_box_thresh", 0.3))
         for y0, y1 in ys:
             for x0, x1 in xs:
                 if edges is not None and int(np.count_nonzero(edges[y0:y1, x0:x1])) < 40:
@@ -274,11 +282,122 @@ class TextEngine:
             b[:, 0] = np.clip(b[:, 0] * sx, 0, w)
             b[:, 1] = np.clip(b[:, 1] * sy, 0, h)
             out.append(_order_points(b))
+        if scale < 0.9 and out:
+            out = self._refine(arr, out, scale)
+        overview = int(self.options.get("overview_side", 1024))
+        if overview and long_side * scale > 1.4 * overview:
+            out = self._with_overview(arr, out, overview)
         return out
 
+    def _with_overview(self, arr: np.ndarray, boxes: list[np.ndarray], side: int) -> list[np.ndarray]:
+        """Large lines from a low-resolution pass replace their fragments from the fine pass.
+
+        The detector is trained on lines roughly 10-60 px high: at high resolution a big
+        certificate name or handwriting breaks into pieces that read as nonsense, while a
+        1024 px overview sees it whole. Lines the overview sees well (>= 14 px there) come from
+        the overview; everything else (small text) from the fine pass.
+        """
+        cv2 = self._cv2
+        h, w = arr.shape[:2]
+        s = side / max(h, w)
+        small = cv2.resize(arr, (max(32, round(w * s)), max(32, round(h * s))),
+                           interpolation=cv2.INTER_AREA)
+        sh, sw = small.shape[:2]
+        ph, pw = math.ceil(sh / 32) * 32, math.ceil(sw / 32) * 32
+        small = cv2.copyMakeBorder(small, 0, ph - sh, 0, pw - sw, cv2.BORDER_REPLICATE)
+        pp = self._det.postprocess_op
+        pp.box_thresh = float(self.options["det_box_thresh"])
+        big = []
+        for b in self._det_tile(np.ascontiguousarray(small)):
+            b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
+            line_h = min(np.linalg.norm(b[0] - b[3]), np.linalg.norm(b[0] - b[1]))
+            if line_h < 14:
+                continue
+            b[:, 0] = np.clip(b[:, 0], 0, sw) * (w / sw)
+            b[:, 1] = np.clip(b[:, 1], 0, sh) * (h / sh)
+            big.append(_order_points(b))
+        if not big:
+            return boxes
+        kept = [b for b in boxes if not _covered_by(b, big, 0.5)]
+        return kept + big
+
+    def _refine(self, arr: np.ndarray, boxes: list[np.ndarray], scale: float) -> list[np.ndarray]:
+        """Detect small lines again at full resolution, around where the coarse pass saw them.
+
+        On a large photo detection runs scaled down, so a 12 px name is about 6 px there: it is
+        found (often only roughly, or with a low score), but its box is too coarse to read it.
+        A few small full-resolution crops around those boxes give exact boxes, cheaply.
+        """
+        cv2 = self._cv2
+        h, w = arr.shape[:2]
+        limit = float(self.options.get("refine_below", 32))
+        small_idx, rects = [], []
+        for k, b in enumerate(boxes):
+            line_h = min(np.linalg.norm(b[0] - b[3]), np.linalg.norm(b[0] - b[1]))
+            if line_h * scale >= limit:
+                continue
+            pad = max(32.0, 1.0 * line_h)
+            x0, y0 = b[:, 0].min() - pad, b[:, 1].min() - pad
+            x1, y1 = b[:, 0].max() + pad, b[:, 1].max() + pad
+            small_idx.append(k)
+            rects.append([max(0, int(x0)), max(0, int(y0)), min(w, int(x1) + 1), min(h, int(y1) + 1)])
+        if not rects:
+            return boxes
+        # merge overlapping crops so each area is detected once
+        merged = True
+        groups = [[r, [k]] for r, k in zip(rects, small_idx)]
+        while merged:
+            merged = False
+            for a in range(len(groups)):
+                for c in range(a + 1, len(groups)):
+                    ra, rc = groups[a][0], groups[c][0]
+                    if ra[0] < rc[2] and rc[0] < ra[2] and ra[1] < rc[3] and rc[1] < ra[3]:
+                        groups[a][0] = [min(ra[0], rc[0]), min(ra[1], rc[1]),
+                                        max(ra[2], rc[2]), max(ra[3], rc[3])]
+                        groups[a][1] += groups[c][1]
+                        del groups[c]
+                        merged = True
+                        break
+                if merged:
+                    break
+        keep = [b for k, b in enumerate(boxes) if k not in set(small_idx)]
+        large = list(keep)
+        pp = self._det.postprocess_op
+        saved = pp.box_thresh
+        pp.box_thresh = float(self.options["det_box_thresh"])
+        try:
+            for (x0, y0, x1, y1), members in groups:
+                if (x1 - x0) * (y1 - y0) > 4_000_000:   # not "small" any more: keep coarse boxes
+                    keep.extend(boxes[k] for k in members)
+                    continue
+                crop = arr[y0:y1, x0:x1]
+                ch, cw = crop.shape[:2]
+                ph, pw = max(64, math.ceil(ch / 32) * 32), max(64, math.ceil(cw / 32) * 32)
+                crop = cv2.copyMakeBorder(crop, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
+                fine = self._det_tile(np.ascontiguousarray(crop))
+                got = []
+                for b in fine:
+                    b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
+                    b[:, 0] = np.clip(b[:, 0], 0, cw) + x0
+                    b[:, 1] = np.clip(b[:, 1], 0, ch) + y0
+                    if _quad_area(b) < 4 or _covered_by(b, large):
+                        continue
+                    got.append(_order_points(b))
+                if got:
+                    keep.extend(got)
+                    # a coarse box the fine pass did not explain is kept (fail closed)
+                    for k in members:
+                        if not _covered_by(boxes[k], got, 0.3):
+                            keep.append(boxes[k])
+                else:
+                    keep.extend(boxes[k] for k in members)
+        finally:
+            pp.box_thresh = saved
+        return keep
+
     def _det_tile(self, tile: np.ndarray) -> np.ndarray:
-        """DB text detection on one BGR tile whose sides are multiples of 32."""
-        x = tile.astype(np.float32)
+        """DB text detection on one RGB tile whose sides are multiples of 32."""
+        x = tile[:, :, ::-1].astype(np.float32)   # the model wants BGR
         x *= 1.0 / 127.5          # (x / 255 - 0.5) / 0.5
         x -= 1.0
         inp = np.ascontiguousarray(x.transpose(2, 0, 1))[None]
@@ -306,9 +425,10 @@ class TextEngine:
         m = cv2.getPerspectiveTransform(box.astype(np.float32), dst)
         crop = cv2.warpPerspective(arr, m, (ow, oh), flags=cv2.INTER_LINEAR,
                                    borderMode=cv2.BORDER_REPLICATE)
+        crop = crop[:, :, ::-1]   # BGR for the models
         if oh / ow >= 1.5:
-            crop = np.ascontiguousarray(np.rot90(crop))
-        return crop
+            crop = np.rot90(crop)
+        return np.ascontiguousarray(crop)
 
     def _recognise(self, arr: np.ndarray, boxes: list[np.ndarray]) -> list[Read]:
         margin = float(self.options.get("rec_margin", 0.0))
@@ -330,6 +450,21 @@ class TextEngine:
             poly = [(float(x), float(y)) for x, y in pts]
             out.append((poly, text, score))
         return out
+
+
+def _covered_by(box: np.ndarray, others: list[np.ndarray], frac: float = 0.6) -> bool:
+    """True when ``frac`` of ``box``'s bounding rectangle lies inside one of ``others``'."""
+    bx0, by0 = box[:, 0].min(), box[:, 1].min()
+    bx1, by1 = box[:, 0].max(), box[:, 1].max()
+    area = max(1e-6, (bx1 - bx0) * (by1 - by0))
+    for o in others:
+        ox0, oy0 = o[:, 0].min(), o[:, 1].min()
+        ox1, oy1 = o[:, 0].max(), o[:, 1].max()
+        ix = min(bx1, ox1) - max(bx0, ox0)
+        iy = min(by1, oy1) - max(by0, oy0)
+        if ix > 0 and iy > 0 and ix * iy >= frac * area:
+            return True
+    return False
 
 
 def _merge_tile_boxes(found: list[tuple[np.ndarray, tuple[int, int, int, int]]],
@@ -668,6 +803,11 @@ class NameMatcher:
                 hits.append(loose)
         if not hits:
             return []
+        # "Mrs Hughes" when a staff member is called Hughes: the title says it is the adult,
+        # even if a pupil shares the surname
+        staff_titled = {h.span for h in hits if h.role == "staff" and h.form == "title_surname"}
+        hits = [h for h in hits if not (h.role == "pupil" and h.form == "title_surname"
+                                        and h.span in staff_titled)]
         # group by person and form, pick the best; sort pupils first, then by form rank and score
         best: dict[tuple[str | None, str, tuple[int, int]], NameHit] = {}
         for h in hits:
@@ -686,18 +826,26 @@ class NameMatcher:
         from rapidfuzz import fuzz  # noqa: PLC0415
 
         words = [t for t in toks if not _non_name(t)]
-        if not 2 <= len(words) <= 3 or len(words) != len(toks):
+        if not 1 <= len(words) <= 3 or len(words) != len(toks):
             return None
         if not all(_name_shaped(t) or t.is_initial for t in words):
             return None
         key = "".join(t.key for t in words)
-        if len(key) < 8:
-            return None
-        loose = max(65, self.threshold - 15)
+        if len(words) == 1:
+            # one capitalised word alone on its line, close to a pupil's forename or surname
+            # ("Llevelly"; "Piya" for "Priya")
+            if len(key) < 4:
+                return None
+            loose = max(70, self.threshold - 10) if len(key) >= 7 else self.threshold
+            forms = ("forename", "surname")
+        else:
+            if len(key) < 8:
+                return None
+            loose, forms = max(65, self.threshold - 15), ("full", "surname_forename")
         best: tuple[float, _Variant] | None = None
         for k, variants in self._by_key.items():
             v0 = variants[0]
-            if v0.form not in ("full", "surname_forename") or v0.role != "pupil":
+            if v0.form not in forms or v0.role != "pupil" or len(k) < 5:
                 continue
             score = fuzz.ratio(key, k)
             if score >= loose and (best is None or score > best[0]):
@@ -705,8 +853,9 @@ class NameMatcher:
         if best is None:
             return None
         score, v = best
-        return NameHit(v.person, v.role, "full", float(score), (words[0].start, words[-1].end),
-                       [v.person])
+        ids = sorted({x.person for x in self._by_key[v.key] if x.role == "pupil"})
+        return NameHit(v.person if len(ids) == 1 else None, v.role, v.form, float(score),
+                       (words[0].start, words[-1].end), ids)
 
     def _judge(self, text: str, toks: list[_Token], v: _Variant, score: float,
                i: int, j: int) -> NameHit | None:

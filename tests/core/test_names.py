@@ -78,6 +78,8 @@ def matcher():
     ("5ophie", None, None),
     ("Olivla Bennelt", "P1", "full"),
     ("Finley McDona", "P9", "full"),                  # cut short by the box
+    ("Olivla", "P1", "forename"),                    # one misread letter, alone on the line
+    ("Ashwarth", "P3", "surname"),
 ])
 def test_register_names_are_found(matcher, text, person, form):
     hit = matcher.match(text)
@@ -120,6 +122,14 @@ def test_staff_names(matcher):
 def test_title_with_a_pupils_surname_is_treated_as_the_pupils_name(matcher):
     hit = matcher.match("Mr Bennett")
     assert hit is not None and hit.role == "pupil" and hit.form == "title_surname"
+
+
+def test_title_and_surname_shared_by_staff_and_pupil_is_the_staff_member():
+    people = [pupil("A", "Ruby", "Hughes"),
+              Person(id="S1", legal_forename="Karen", legal_surname="Hughes", role="staff")]
+    m = NameMatcher(people, threshold=85)
+    assert m.match("Mrs Hughes").role == "staff"
+    assert m.match("Ruby Hughes").person == "A"
 
 
 def test_ambiguous_first_name_fails_closed():
