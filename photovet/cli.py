@@ -661,7 +661,7 @@ def caption_cmd(text: str, channel: str, mode: str | None, as_json: bool) -> Non
                     param_hint="--channel")
         mode = mode or settings.get("mode", "consent")
         with Register.open() as reg:
-            people = reg.people(include_invalid=False)
+            people = reg.people()   # rejected rows too: the policy then suggests initials
         result = check_caption(text, people, channel, _dt.date.today(), mode,
                                threshold=settings.get("text.caption_threshold", 90))
     except PhotoVetError as exc:

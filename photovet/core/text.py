@@ -698,7 +698,8 @@ class NameMatcher:
             except Exception:  # noqa: BLE001
                 threshold = 85
         self.threshold = int(threshold)
-        self.people = [p for p in people if p.valid]
+        # rejected register rows are matched too: policy redacts them (fail closed)
+        self.people = list(people)
         self.by_id = {p.id: p for p in self.people}
         self._variants: list[_Variant] = []
         self.first_keys: dict[str, set[str]] = {}

@@ -86,3 +86,10 @@ def test_to_dict_is_json_ready():
     d = json.loads(json.dumps(r.to_dict()))
     assert d["ok"] is False and d["findings"][0]["replacement"] == "JS"
     assert d["findings"][0]["span"] == [0, 10]
+
+
+def test_a_pupil_whose_register_row_was_rejected_is_still_found():
+    bad = Person(id="P9", legal_forename="Ruby", legal_surname="Sutcliffe", consents=dict(ALL),
+                 name_with_photo=True, valid=False)
+    r = check_caption("Ruby Sutcliffe wins", [bad], "website", ON, "consent")
+    assert not r.ok and r.suggestion == "RS wins"
