@@ -181,7 +181,7 @@ def _dynamic_model(raw: bytes) -> bytes:
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
-        containment: float = 0.75) -> np.ndarray:
+        containment: float = 0.6) -> np.ndarray:
     """Indices of boxes kept, best score first.
 
     ``boxes`` (N, 4) as x1, y1, x2, y2. A box is suppressed by a better-scoring one when their

@@ -1,0 +1,248 @@
+"""Faces on real photos (../shared/data; every test skips when it is absent).
+
+- detection recall on the 8 annotated photos (199 boxes, IoU >= 0.3) and counts on photos whose
+  face count the sources give;
+- recognition distances on identities/ (no false accept at the default threshold);
+- the school scenario: nobody shown who should be blurred, consenting people recognised.
+
+The figures and the reasoning behind the default settings are in bench/faces.py's output.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photovet.core.faces import FaceEngine, FaceMatcher
+from photovet.core.models import MatchStatus, Person
+from photovet.core.settings import Settings
+from tests.conftest import shared_data
+
+
+def _open(path: Path) -> Image.Image:
+    img = Image.open(path)
+    img.load()
+    return img.convert("RGB")
+
+
+def _iou(a, b) -> float:
+    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
+    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
+    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
+    inter = iw * ih
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+def match_boxes(gt: list, dets: list, thr: float = 0.3) -> list[int | None]:
+    """Greedy one-to-one matching, each ground-truth box to its best free detection."""
+    used: set[int] = set()
+    out: list[int | None] = []
+    for g in gt:
+        best, bj = thr, None
+        for j, d in enumerate(dets):
+            if j in used:
+                continue
+            v = _iou(g, d)
+            if v >= best:
+                best, bj = v, j
+        if bj is not None:
+            used.add(bj)
+        out.append(bj)
+    return out
+
+
+@pytest.fixture(scope="module")
+def engine() -> FaceEngine:
+    return FaceEngine.load(Settings())
+
+
+# ------------------------------------------------------------------------------------------
+# detection
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def detection_results(engine):
+    folder = shared_data("faces")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    results = []
+    for f in manifest["files"]:
+        faces = engine.detect(_open(folder / f["file"]))
+        results.append((f, [fc.box for fc in faces]))
+    return results
+
+
+def test_detection_recall_on_annotated_photos(detection_results):
+    found = {"10": [0, 0], "32": [0, 0]}
+    missed_32 = []
+    for f, dets in detection_results:
+        gt_all = f["ground_truth"].get("face_boxes")
+        if not gt_all:
+            continue
+        invalid = set(f["ground_truth"].get("invalid_face_indices") or [])
+        attrs = f["ground_truth"].get("wider_attributes") or [{}] * len(gt_all)
+        idx = [i for i in range(len(gt_all)) if i not in invalid]
+        gt = [gt_all[i] for i in idx]
+        matched = match_boxes(gt, dets)
+        for i, g, m in zip(idx, gt, matched):
+            size = max(g[2], g[3])
+            for band, lo in (("10", 10), ("32", 32)):
+                if size >= lo:
+                    found[band][1] += 1
+                    found[band][0] += m is not None
+            if size >= 32 and m is None:
+                missed_32.append((f["file"], g, attrs[i]))
+    r10 = found["10"][0] / found["10"][1]
+    r32 = found["32"][0] / found["32"][1]
+    assert found["10"][1] >= 190
+    assert r10 >= 0.95, f"recall of faces >= 10 px {r10:.3f}"
+    # The one face >= 32 px the detector misses is the back of a head hidden behind a camera
+    # (WIDER occlusion 2 = heavy). Every face >= 32 px that is not heavily occluded is found.
+    assert all(a.get("occlusion") == 2 for _, _, a in missed_32), missed_32
+    assert r32 >= 0.96, f"recall of faces >= 32 px {r32:.3f}"
+
+
+def test_detection_counts_where_the_source_gives_them(detection_results):
+    """dogs: 0 faces; attribute_7242: 2 (insightface's own test); creche: 2 (by eye)."""
+    checked = 0
+    for f, dets in detection_results:
+        count = f["ground_truth"].get("face_count")
+        if count is None or f["ground_truth"].get("face_boxes"):
+            continue
+        assert count <= len(dets) <= count + 1, (f["file"], count, dets)
+        checked += 1
+    assert checked >= 3
+
+
+def test_detection_boxes_inside_images(detection_results):
+    for f, dets in detection_results:
+        for x, y, w, h in dets:
+            assert x >= 0 and y >= 0 and w > 0 and h > 0
+            assert x + w <= f["width"] and y + h <= f["height"]
+
+
+# ------------------------------------------------------------------------------------------
+# recognition
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def identity_encodings(engine):
+    """file -> list of (box, encoding) for every encodable face."""
+    folder = shared_data("identities")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    out = {}
+    for f in manifest["files"]:
+        out[f["file"]] = (f["ground_truth"], engine.portrait_encodings(_open(folder / f["file"])))
+    return out
+
+
+def test_every_identity_photo_has_an_encodable_face(identity_encodings):
+    for name, (_, encs) in identity_encodings.items():
+        assert encs, f"{name}: no encodable face"
+
+
+def test_distances_same_and_different_people(identity_encodings):
+    s = Settings()
+    max_d = s.get("recognition.max_distance")
+    band = s.get("recognition.uncertain_band", 0.1)
+    items = []
+    for name, (gt, encs) in identity_encodings.items():
+        if len(gt["identities_present"]) != 1:
+            continue
+        box, enc = max(encs, key=lambda t: t[0][2] * t[0][3])
+        items.append((gt["identities_present"][0], gt.get("photo_group"), enc))
+    same, diff = [], []
+    for (ia, ga, ea), (ib, gb, eb) in itertools.combinations(items, 2):
+        d = float(np.linalg.norm(ea - eb))
+        if ia == ib:
+            if ga != gb:          # copies of one photograph would flatter the figures
+                same.append(d)
+        else:
+            diff.append(d)
+    same, diff = np.array(same), np.array(diff)
+    assert len(diff) > 1000 and len(same) > 50
+    assert int((diff < max_d).sum()) == 0, "a different person within max_distance"
+    # the uncertain band does not reach the nearest different person either
+    assert diff.min() >= max_d + band - 0.02
+    assert np.mean(same < max_d) >= 0.8
+    assert np.mean(same < max_d + band) >= 0.95
+
+
+# ------------------------------------------------------------------------------------------
+# the school scenario
+# ------------------------------------------------------------------------------------------
+
+_YES = {"yes", "y", "true", "1"}
+
+
+def _person(p: dict) -> Person:
+    raw = p.get("consent_raw") or {}
+    leaving = None
+    if p.get("leaving_date_raw"):
+        leaving = _dt.datetime.strptime(p["leaving_date_raw"].strip(), "%d/%m/%Y").date()
+    return Person(
+        id=p["upn"],
+        role=p.get("role") or "pupil",
+        consents={ch: str(v).strip().lower() in _YES for ch, v in raw.items()},
+        do_not_photograph=str(p.get("do_not_photograph_raw") or "").strip().lower() in _YES,
+        leaving_date=leaving,
+        valid=p["status"] not in ("duplicate_upn", "invalid_row"),
+        enrolled=bool(p.get("enrolled")),
+    )
+
+
+def test_scenario_nobody_shown_who_should_be_blurred(engine, identity_encodings):
+    policy = pytest.importorskip("photovet.core.policy")
+    folder = shared_data("scenario")
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    on = _dt.date.fromisoformat(expected["reference_date"])
+    people = {p["upn"]: _person(p) for p in expected["people"] if p.get("upn")}
+    enrolled = []
+    with open(folder / "enrol.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            _, encs = identity_encodings[Path(row["Photo"]).name]
+            assert len(encs) == 1, f"enrolment photo {row['Photo']} must have exactly one face"
+            enrolled.append((row["UPN"], encs[0][1]))
+    matcher = FaceMatcher.from_settings(enrolled, Settings())
+
+    privacy_failures, needed, shown_ok, reviewable = [], 0, 0, 0
+    for photo in expected["photos"]:
+        _, encs = identity_encodings[photo["file"]]
+        matches = [matcher.match(e) for _, e in encs]
+        for ch in expected["channels"]:
+            allowed = set(photo["by_channel"][ch]["show"])
+            shown: list[str] = []
+            review: set[str] = set()
+            for m in matches:
+                pid = m.person
+                decision = policy.decide_face(m, people.get(pid) if pid else None, ch, on)
+                if decision.action == "show":
+                    shown.append(pid)
+                if m.status is MatchStatus.UNCERTAIN:
+                    review.add(pid)
+            for pid in shown:
+                if pid not in allowed:
+                    privacy_failures.append((photo["file"], ch, pid))
+            if len(shown) != len(set(shown)):
+                privacy_failures.append((photo["file"], ch, "two faces shown as one person"))
+            needed += len(allowed)
+            shown_ok += len(allowed & set(shown))
+            reviewable += len(allowed & (set(shown) | review))
+    assert needed == 88
+    assert privacy_failures == []
+    # Measured with the defaults (max_distance 0.45): 78/88 shown automatically and 82/88 shown
+    # or offered for review (uncertain, distance 0.45-0.55). The issue's target (0.95 shown) is
+    # NOT met at this conservative threshold: the misses are one person photographed 0.53-0.55
+    # from their enrolment photo, while two different adults here are already 0.58 apart and
+    # the model's authors warn that children are closer still.
+    assert shown_ok / needed >= 0.85, f"{shown_ok}/{needed} shown automatically"
+    assert reviewable / needed >= 0.9, f"{reviewable}/{needed} shown or offered for review"
