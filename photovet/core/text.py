@@ -282,10 +282,13 @@ class TextEngine:
             b[:, 0] = np.clip(b[:, 0] * sx, 0, w)
             b[:, 1] = np.clip(b[:, 1] * sy, 0, h)
             out.append(_order_points(b))
+        tallest = max((min(np.linalg.norm(b[0] - b[3]), np.linalg.norm(b[0] - b[1])) * scale
+                       for b in out), default=0.0)
         if scale < 0.9 and out:
             out = self._refine(arr, out, scale)
         overview = int(self.options.get("overview_side", 1024))
-        if overview and long_side * scale > 1.4 * overview:
+        # only when there is large text (>= 28 px where the detector saw it) to see whole
+        if overview and long_side * scale > 1.4 * overview and tallest >= 28:
             out = self._with_overview(arr, out, overview)
         return out
 
@@ -1024,7 +1027,52 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None) -> list[T
             item.kind = ""
             item.decision, item.reason = "keep", ""
         items.append(item)
+    _absorb_name_fragments(items)
     return items
+
+
+def _line_geometry(poly: Sequence[tuple[float, float]]):
+    p = np.asarray(poly, dtype=np.float64).reshape(4, 2)
+    along = ((p[1] - p[0]) + (p[2] - p[3])) / 2.0
+    across = ((p[3] - p[0]) + (p[2] - p[1])) / 2.0
+    length, height = np.linalg.norm(along), np.linalg.norm(across)
+    if length < 1e-6 or height < 1e-6:
+        return None
+    return p.mean(axis=0), along / length, length, height
+
+
+def _absorb_name_fragments(items: list[TextItem]) -> None:
+    """A name split into several boxes ("Megn" + "Llewellyn"): the other pieces of the same
+    line next to a pupil's name are covered with it, if they are words without digits or
+    ordinary words (a "Class: 4B" beside the name stays)."""
+    names = [t for t in items if t.kind == "pupil-name"]
+    if not names:
+        return
+    for t in items:
+        if t.kind not in ("", "name-like"):
+            continue
+        toks = _tokens(t.text)
+        if not toks or len(toks) > 2 or NameMatcher._has_ordinary_words(toks):
+            continue
+        g = _line_geometry(t.polygon)
+        if g is None:
+            continue
+        c, u, length, height = g
+        for n in names:
+            gn = _line_geometry(n.polygon)
+            if gn is None:
+                continue
+            cn, un, ln, hn = gn
+            if not (0.6 <= height / hn <= 1.6) or abs(float(np.dot(u, un))) < 0.95:
+                continue
+            d = c - cn
+            off_line = abs(float(d[0] * -un[1] + d[1] * un[0]))     # distance across the line
+            along = abs(float(np.dot(d, un)))
+            gap = along - (length + ln) / 2.0
+            if off_line <= 0.5 * hn and gap <= 1.5 * hn:
+                t.kind, t.person = "pupil-name", n.person
+                t.decision, t.reason = "redact", "Pupil's name"
+                break
 
 
 def decide_texts(texts: list[TextItem], people_by_id: dict[str, Person], channel: str,

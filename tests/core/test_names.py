@@ -179,8 +179,12 @@ def test_looks_like_name(text, expected):
     assert looks_like_name(text) == expected
 
 
+_ROW = iter(range(10**6))
+
+
 def _read(text):
-    return ([(10.0, 10.0), (110.0, 10.0), (110.0, 30.0), (10.0, 30.0)], text, 0.9)
+    y = 10.0 + 60.0 * next(_ROW)    # each line well below the previous one
+    return ([(10.0, y), (110.0, y), (110.0, y + 20), (10.0, y + 20)], text, 0.9)
 
 
 def test_classify_decide_and_redact(matcher):
@@ -234,3 +238,15 @@ def test_redaction_covers_a_tight_box():
 def test_classify_without_a_register():
     items = classify_texts([_read("Olivia Bennett"), _read("EXIT")], None)
     assert [i.kind for i in items] == ["name-like", ""]
+
+
+def test_pieces_of_a_name_on_the_same_line_are_covered_with_it(matcher):
+    reads = [
+        ([(100.0, 100.0), (160.0, 100.0), (160.0, 120.0), (100.0, 120.0)], "Olvla", 0.6),
+        ([(168.0, 100.0), (250.0, 100.0), (250.0, 120.0), (168.0, 120.0)], "Bennett", 0.9),
+        ([(258.0, 100.0), (330.0, 100.0), (330.0, 120.0), (258.0, 120.0)], "Class: 4B", 0.9),
+        ([(100.0, 60.0), (200.0, 60.0), (200.0, 80.0), (100.0, 80.0)], "Xyzzy", 0.9),
+    ]
+    items = classify_texts(reads, matcher)
+    assert [i.kind for i in items] == ["pupil-name", "pupil-name", "", ""]
+    assert items[0].person == "P1"
