@@ -292,6 +292,8 @@ def main() -> None:
     ap.add_argument("--no-2mp", action="store_true")
     ap.add_argument("--no-12mp", action="store_true")
     ap.add_argument("--no-icdar", action="store_true")
+    ap.add_argument("--det-max-side", type=int, default=None,
+                    help="override text.det_max_side (detection resolution cap)")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "badges" / "manifest.json").exists():
@@ -300,7 +302,10 @@ def main() -> None:
     from photovet.core.text import TextEngine
 
     t0 = time.perf_counter()
-    engine = TextEngine.load(Settings.load())
+    settings = Settings.load()
+    if args.det_max_side:
+        settings.set("text.det_max_side", args.det_max_side)
+    engine = TextEngine.load(settings)
     print(f"models loaded in {time.perf_counter() - t0:.2f} s; cpu cores: {os.cpu_count()}; "
           f"load average {os.getloadavg()[0]:.2f} (cores are shared with other work)")
     print(f"onnxruntime threads: {engine._det.infer.session.get_session_options().intra_op_num_threads}")
