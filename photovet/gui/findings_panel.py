@@ -27,7 +27,7 @@ INDEX_ROLE = Qt.UserRole + 2
 def text_sentence(t, people_by_id: dict[str, Any]) -> str:
     """"Name 'Amelia' on a badge: covered"."""
     d = t.final_decision
-    outcome = {"redact": "covered", "keep": "stays", "review": "check it (covered until you decide)"}.get(d, d)
+    outcome = {"redact": "covered", "keep": "stays", "review": "covered until you check it"}.get(d, d)
     if t.person or t.kind in ("pupil-name", "staff-name"):
         what = f"Name ‘{t.text}’"
     elif t.kind == "name-like":
@@ -51,8 +51,11 @@ def summary_lines(a: PhotoAnalysis, people_by_id: dict[str, Any]) -> list[tuple[
     for i, f in enumerate(a.faces):
         verb = "shown" if f.final_decision == "show" else "blurred"
         label = face_label(f, people_by_id, a.channel)
-        extra = " — please check" if f.needs_review and f.override is None else ""
-        rows.append(("face", f"Face {i + 1}: {verb} — {label}{extra}", i, face_colour(f)))
+        if f.needs_review and f.override is None:
+            text = f"Face {i + 1}: {label} — blurred until you check it"
+        else:
+            text = f"Face {i + 1}: {verb} — {label}"
+        rows.append(("face", text, i, face_colour(f)))
     for i, t in enumerate(a.texts):
         if t.final_decision == "keep" and not t.person and t.kind not in ("pupil-name", "staff-name", "name-like"):
             continue

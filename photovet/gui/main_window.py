@@ -369,6 +369,8 @@ class MainWindow(QMainWindow):
         self.photo.canvas.navigate.connect(self.batch.move)
         self.photo.after_toggled.connect(self._after_toggled)
         self.photo.assign_requested.connect(self.assign_person)
+        self.photo.keep_rest_requested.connect(self.keep_rest_covered)
+        self.photo.canvas.text_clicked.connect(self._text_menu)
         self.findings = FindingsPanel()
         self.findings.face_selected.connect(self._select_face)
         self.approval_panel = ApprovalPanel()
@@ -1124,6 +1126,9 @@ class MainWindow(QMainWindow):
             choice = self.confirm_unknown_face(index)
             if choice == "who":
                 self.assign_person(index)
+            elif choice == "keep" and f.override is None:
+                f.override = "blur"
+                self._changed_current("face checked and kept blurred", {"face": index, "box": list(f.box)})
             elif choice == "anyway":
                 f.override = "show"
                 self._changed_current("unknown face shown after confirmation",
@@ -1222,6 +1227,60 @@ class MainWindow(QMainWindow):
         f.override_person = None
         self.engine.decide(a, self.channel, self.mode)
         self._changed_current("face change undone", {"face": index})
+
+    def keep_rest_covered(self) -> None:
+        """Every face or name still waiting for a decision stays covered, and counts as checked."""
+        item = self.current()
+        if item is None or item.analysis is None or item.analysis.error:
+            return
+        a = item.analysis
+        faces = [i for i, f in enumerate(a.faces) if f.needs_review and f.override is None]
+        texts = [i for i, t in enumerate(a.texts) if t.final_decision == "review"]
+        for i in faces:
+            a.faces[i].override = "blur"
+        for i in texts:
+            a.texts[i].override = "redact"
+        if faces or texts:
+            self._changed_current("unchecked faces and names kept covered", {"faces": faces, "texts": texts})
+            self._set_status(f"Kept {len(faces)} face(s) blurred and {len(texts)} name(s) covered.")
+        else:
+            self._set_status("Nothing in this photo was waiting for a decision.")
+
+    # -- text in the picture ---------------------------------------------------------------
+    def _text_menu(self, index: int, gpos) -> None:
+        a = self.photo.canvas.analysis
+        if a is None or not (0 <= index < len(a.texts)):
+            return
+        t = a.texts[index]
+        m = QMenu(self)
+        head = m.addAction(f"“{t.text}”" + (f" — {t.reason}" if t.reason else ""))
+        head.setEnabled(False)
+        m.addSeparator()
+        if t.final_decision != "redact" or t.override is None:
+            m.addAction("Cover this text", lambda: self.set_text_decision(index, "redact"))
+        if t.final_decision != "keep":
+            m.addAction("Leave this text visible…", lambda: self.set_text_decision(index, "keep"))
+        m.exec(gpos)
+
+    def set_text_decision(self, index: int, decision: str) -> None:
+        item = self.current()
+        if item is None or item.analysis is None:
+            return
+        t = item.analysis.texts[index]
+        if decision == "keep" and (t.person or t.kind in ("pupil-name", "name-like")):
+            if not self.confirm_keep_text(t.text):
+                return
+        t.override = decision
+        self._changed_current("text covered" if decision == "redact" else "text left visible",
+                              {"text": t.text, "person": t.person})
+
+    def confirm_keep_text(self, text: str) -> bool:
+        ans = QMessageBox.warning(
+            self, "Leave this name visible?",
+            f"“{text}” may be a pupil's name. Leave it readable only if it is not a pupil's name, or "
+            "the family agreed to the name being published. This is recorded in the audit log.",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return ans == QMessageBox.Yes
 
     # -- manual redactions -------------------------------------------------------------------
     def add_redaction(self, shape: str, box: tuple) -> None:

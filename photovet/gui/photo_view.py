@@ -93,6 +93,7 @@ TOOL_SELECT, TOOL_RECT, TOOL_ELLIPSE = "select", "rect", "ellipse"
 
 class PhotoCanvas(QWidget):
     face_clicked = Signal(int)                  # index into analysis.faces
+    text_clicked = Signal(int, object)          # index into analysis.texts, global QPoint
     face_menu_requested = Signal(int, object)   # index, global QPoint
     manual_menu_requested = Signal(int, object)  # index into analysis.manual, global QPoint
     redaction_drawn = Signal(str, tuple)        # shape, (x, y, w, h) in photo pixels
@@ -186,6 +187,18 @@ class PhotoCanvas(QWidget):
                 if best_area is None or area < best_area:  # smallest box wins (nested faces)
                     best, best_area = i, area
         return best
+
+    def text_at(self, pt: QPointF) -> int:
+        if self.analysis is None:
+            return -1
+        s, r = self._scale(), self.image_rect()
+        for i, t in enumerate(self.analysis.texts):
+            if not t.polygon:
+                continue
+            poly = QPolygonF([QPointF(r.left() + x * s, r.top() + y * s) for x, y in t.polygon])
+            if poly.boundingRect().adjusted(-3, -3, 3, 3).contains(pt):
+                return i
+        return -1
 
     def manual_at(self, pt: QPointF) -> int:
         if self.analysis is None:
@@ -334,6 +347,10 @@ class PhotoCanvas(QWidget):
                 self.selected_face = i
                 self.update()
                 self.face_clicked.emit(i)
+                return
+            t = self.text_at(pos)
+            if t >= 0:
+                self.text_clicked.emit(t, ev.globalPosition().toPoint())
         elif self.image_rect().contains(pos):
             self._drag_start = pos
             self._drag_now = pos
@@ -409,6 +426,7 @@ class PhotoView(QWidget):
 
     after_toggled = Signal(int)   # 1 = showing the export (int: PySide6 6.12 Signal(bool) bug)
     assign_requested = Signal()
+    keep_rest_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -444,6 +462,14 @@ class PhotoView(QWidget):
         self.act_assign.setToolTip("Say who the selected face is, from the register")
         self.act_assign.triggered.connect(self.assign_requested)
         self.tools.addAction(self.act_assign)
+        self.act_keep = QAction(style.icon("approve"), "Keep the rest covered", self)
+        self.act_keep.setToolTip("Every face and name still marked ‘check’ (amber) stays blurred or "
+                                 "covered, and counts as checked (K)")
+        self.act_keep.setShortcut(QKeySequence("K"))
+        self.act_keep.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.act_keep.triggered.connect(self.keep_rest_requested)
+        self.addAction(self.act_keep)
+        self.tools.addAction(self.act_keep)
         self.after_button = QToolButton()
         self.after_button.setCheckable(True)
         self.after_button.setIcon(style.icon("eye"))
@@ -470,7 +496,7 @@ class PhotoView(QWidget):
         self.set_enabled_tools(False)
 
     def set_enabled_tools(self, on: bool) -> None:
-        for a in (self.act_select, self.act_rect, self.act_ellipse, self.act_assign):
+        for a in (self.act_select, self.act_rect, self.act_ellipse, self.act_assign, self.act_keep):
             a.setEnabled(on)
         self.after_button.setEnabled(on)
 
@@ -503,8 +529,13 @@ class PhotoView(QWidget):
             self.hint.setText("Grey and covered areas are painted over in the export, and every hidden "
                               "detail (location, camera, dates) is removed.")
         elif self.canvas.tool == TOOL_SELECT:
-            self.hint.setText("Click a face to blur or show it (B). Right-click a face to say who it "
-                              "is. ←/→ move between photos.")
+            if a.needs_review:
+                self.hint.setText("Amber boxes need a decision: click a face to say who it is or to show "
+                                  "it; click a name to cover or leave it; or press K to keep them all "
+                                  "covered. ←/→ move between photos.")
+            else:
+                self.hint.setText("Click a face to blur or show it (B). Right-click a face to say who it "
+                                  "is. ←/→ move between photos.")
         else:
             self.hint.setText("Drag over the photo to cover that area. Right-click a cover to remove it.")
 

@@ -115,6 +115,7 @@ def test_export_contains_the_redactions(qtbot, tmp_path):
     a = item.analysis
     # cover an area by hand too
     w.add_redaction("rect", (20, 380, 120, 80))
+    w.keep_rest_covered()          # the unknown face stays blurred: checked
     w.mark_ready()
     w.approver = "Mrs J Patel"
     w.decide_current(True)
@@ -134,9 +135,11 @@ def test_export_contains_the_redactions(qtbot, tmp_path):
         ax, ay, aw, ah = FACE_A
         assert min(px(bx + bw / 2, by + bh / 2)) < 235     # the unknown face's white oval is covered
         assert min(px(ax + aw / 2, ay + ah / 2)) > 235     # Tori (consent for the website) shows
-        original = Image.open(paths[0]).convert("RGB").getpixel((80, 420))
-        covered = px(80, 420)
-        assert sum(abs(c - o) for c, o in zip(covered, original)) > 30
+        # the area covered by hand is painted like the blurred face (the same solid cover)
+        covered, face_cover = px(80, 420), px(bx + bw / 2, by + bh / 2)
+        assert sum(abs(c - f) for c, f in zip(covered, face_cover)) < 20
+        outside = px(300, 300)      # untouched background keeps the photo's colour
+        assert sum(abs(c - o) for c, o in zip(outside, (180, 160, 140))) < 20
     assert "Faces blurred: 1" in dlg.summary.toPlainText()
     dlg.close()
 

@@ -80,10 +80,12 @@ def test_click_a_shown_face_blurs_it_and_is_audited(win, qtbot):
 def test_unknown_face_needs_a_person_or_a_confirmation(win, qtbot):
     a = win.current().analysis
     unknown = a.faces[1]
-    # 1. the user keeps it blurred: nothing changes
+    # 1. the user keeps it blurred: it stays blurred and counts as checked (audited)
     win.confirm_unknown_face = lambda i: "keep"
     qtbot.mouseClick(win.photo.canvas, Qt.LeftButton, pos=centre_of(win, FACE_B))
-    assert unknown.final_decision == "blur" and unknown.override is None
+    assert unknown.final_decision == "blur" and unknown.override == "blur"
+    assert any(act == "review: face checked and kept blurred" for act, _ in audit_actions(win))
+    unknown.override = None
     # 2. the user says who it is: Sam has no consent -> still blurred, now labelled
     win.confirm_unknown_face = lambda i: "who"
     win.choose_person = lambda i: "B2"
@@ -180,3 +182,42 @@ def test_before_after_shows_what_the_export_contains(win, qtbot):
     assert abs(ca2.red() - oa.red()) > 12
     win.photo.set_after_mode(False)
     assert not win.photo.canvas.show_after
+
+
+def test_keep_the_rest_covered_resolves_review_and_allows_mark_ready(win, qtbot):
+    from photovet.core.models import TextItem
+
+    item = win.current()
+    a = item.analysis
+    a.texts.append(TextItem(polygon=[(300, 400), (420, 400), (420, 430), (300, 430)], text="Amelia",
+                            kind="name-like", decision="review", reason="Looks like a name"))
+    unknown = a.faces[1]
+    assert unknown.needs_review or a.needs_review
+    win.preparer = "Sam Smith"
+    win.mark_ready()                                      # refused: still needs checking
+    assert win.approval.status(a.sha256) == "draft"
+    assert "still need checking" in win.approval_panel.error_label.text()
+    win.photo.canvas.setFocus()
+    qtbot.keyClick(win.photo.canvas, Qt.Key_K)
+    assert unknown.override == "blur" and a.texts[0].override == "redact"
+    assert not a.needs_review
+    assert any(act == "review: unchecked faces and names kept covered" for act, _ in audit_actions(win))
+    win.mark_ready()
+    assert win.approval.status(a.sha256) == "ready"
+
+
+def test_a_possible_name_can_be_left_visible_only_after_confirming(win):
+    from photovet.core.models import TextItem
+
+    a = win.current().analysis
+    a.texts.append(TextItem(polygon=[(300, 400), (420, 400), (420, 430), (300, 430)], text="Amelia",
+                            kind="name-like", decision="review"))
+    win.confirm_keep_text = lambda text: False
+    win.set_text_decision(0, "keep")
+    assert a.texts[0].final_decision == "review"
+    win.confirm_keep_text = lambda text: True
+    win.set_text_decision(0, "keep")
+    assert a.texts[0].final_decision == "keep"
+    assert any(act == "review: text left visible" for act, _ in audit_actions(win))
+    win.set_text_decision(0, "redact")
+    assert a.texts[0].final_decision == "redact"
