@@ -301,18 +301,19 @@ def refine_cells(candidates: Sequence[tuple[float, float, float, float]], width:
 
     The photo is divided into a grid of ``cell`` px; every cell holding the centre of a small
     candidate (long side <= ``max_face``) is searched with ``margin`` px around it, so a face on
-    a cell border is whole in at least one window. Pure; unit-tested.
+    a cell border is whole in at least one window. Windows come in the order of the candidates
+    (callers pass the strongest first). Pure; unit-tested.
     """
-    marked: set[tuple[int, int]] = set()
+    marked: dict[tuple[int, int], None] = {}      # insertion-ordered: first candidate first
     for x1, y1, x2, y2 in candidates:
         if max(x2 - x1, y2 - y1) > max_face:
             continue
         cx, cy = (x1 + x2) / 2.0, (y1 + y2) / 2.0
         if not (0 <= cx < width and 0 <= cy < height):
             continue
-        marked.add((int(cx // cell), int(cy // cell)))
+        marked.setdefault((int(cx // cell), int(cy // cell)), None)
     out = []
-    for gx, gy in sorted(marked, key=lambda t: (t[1], t[0])):
+    for gx, gy in marked:
         x0 = max(0, gx * cell - margin)
         y0 = max(0, gy * cell - margin)
         x1 = min(width, (gx + 1) * cell + margin)
@@ -354,6 +355,7 @@ def to_rgb(image: Image.Image) -> Image.Image:
 # The engine
 # ------------------------------------------------------------------------------------------
 
+_ENCODE_SIDE = 320   # large faces are scaled to about this many px before alignment
 _OUTPUTS = ("537", "538", "539", "540")   # heatmap, scale, offset, landmarks
 _INPUT = "input.1"
 
@@ -380,6 +382,7 @@ class FaceEngine:
         self.refine_cell = int(det("refine_cell", 192))
         self.refine_margin = int(det("refine_margin", 32))
         self.refine_max_face = int(det("refine_max_face", 64))
+        self.refine_max_pixels = float(det("refine_max_pixels", 48_000_000))
         self.min_face_px = int(settings.get("recognition.min_face_px", 40))
         self.num_jitters = int(settings.get("recognition.num_jitters", 1))
 
@@ -528,10 +531,16 @@ class FaceEngine:
                     if ((ix * iy) / max(1e-6, (c[2] - c[0]) * (c[3] - c[1])) > 0.5).any():
                         continue
                 unexplained.append(c)
+            # strongest candidates first, so a cap on the work drops the least likely faces
+            unexplained.sort(key=lambda c: -float(c[4]))
             cells = refine_cells([(float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in unexplained],
                                  width, height, cell=self.refine_cell, margin=self.refine_margin,
                                  max_face=self.refine_max_face)
+            budget = self.refine_max_pixels
             for (x0, y0, x1, y1) in cells:
+                budget -= (x1 - x0) * (y1 - y0) * refine * refine
+                if budget < 0:
+                    break
                 crop = rgb.crop((x0, y0, x1, y1))
                 cw, ch = max(1, int(round((x1 - x0) * refine))), max(1, int(round((y1 - y0) * refine)))
                 up = np.asarray(crop.resize((cw, ch), Image.Resampling.BILINEAR))
@@ -565,27 +574,39 @@ class FaceEngine:
         return min(face.box[2], face.box[3]) >= self.min_face_px
 
     def encode(self, image: Image.Image, faces: Sequence[Face]) -> list[np.ndarray | None]:
-        """128-d encodings, one per face; None for faces too small to encode reliably."""
+        """128-d encodings, one per face; None for faces too small to encode reliably.
+
+        Each face is cut out with a generous margin (the aligned chip needs context around the
+        box) and, when large, scaled so its box is about ``_ENCODE_SIDE`` px: dlib copies the
+        whole image it is given, so working on crops keeps a 12 MP photo with 30 faces fast.
+        """
         import dlib  # noqa: PLC0415
 
         if not faces:
             return []
-        arr = np.ascontiguousarray(np.asarray(to_rgb(image)))
+        rgb = to_rgb(image)
+        width, height = rgb.size
         out: list[np.ndarray | None] = [None] * len(faces)
-        shapes, idx = [], []
         for i, face in enumerate(faces):
             if not self.encodable(face):
                 continue
-            x, y, w, h = face.box
-            rect = dlib.rectangle(int(x), int(y), int(x + w - 1), int(y + h - 1))
-            shapes.append(self._sp(arr, rect))
-            idx.append(i)
-        if not shapes:
-            return out
-        descs = self._encoder.compute_face_descriptor(arr, dlib.full_object_detections(shapes),
-                                                      self.num_jitters)
-        for i, d in zip(idx, descs):
-            out[i] = np.asarray(d, dtype=np.float64)
+            x, y, w, h = (float(v) for v in face.box)
+            side = max(w, h)
+            m = 0.6 * side
+            cx1, cy1 = max(0, int(x - m)), max(0, int(y - m))
+            cx2, cy2 = min(width, int(math.ceil(x + w + m))), min(height, int(math.ceil(y + h + m)))
+            crop = rgb.crop((cx1, cy1, cx2, cy2))
+            k = min(1.0, _ENCODE_SIDE / side)
+            if k < 1.0:
+                crop = crop.resize((max(1, int(round(crop.width * k))), max(1, int(round(crop.height * k)))),
+                                   Image.Resampling.BOX)
+            arr = np.ascontiguousarray(np.asarray(crop))
+            rx1, ry1 = (x - cx1) * k, (y - cy1) * k
+            rect = dlib.rectangle(int(round(rx1)), int(round(ry1)),
+                                  int(round(rx1 + w * k)) - 1, int(round(ry1 + h * k)) - 1)
+            shape = self._sp(arr, rect)
+            desc = self._encoder.compute_face_descriptor(arr, shape, self.num_jitters)
+            out[i] = np.asarray(desc, dtype=np.float64)
         return out
 
     def portrait_encodings(self, image: Image.Image) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:

@@ -329,3 +329,26 @@ def test_detection_boxes_are_clipped_at_the_edge(engine):
     for f in engine.detect(img):
         x, y, w, h = f.box
         assert x >= 0 and y >= 0 and x + w <= 300 and y + h <= 300 and w > 0 and h > 0
+
+
+def test_refinement_work_is_capped(monkeypatch):
+    """A photo full of weak candidates cannot make the upsampled search unbounded."""
+    eng = FaceEngine(None, None, None, Settings({"detection": {"refine_max_pixels": 2_000_000}}))
+    calls = []
+
+    def fake_run(arr, threshold):
+        calls.append(arr.shape[:2])
+        h, w = arr.shape[:2]
+        # a weak 12 px candidate every 40 px: thousands of them
+        ys, xs = np.mgrid[10:h - 20:40, 10:w - 20:40]
+        n = ys.size
+        boxes = np.stack([xs.ravel(), ys.ravel(), xs.ravel() + 12, ys.ravel() + 12,
+                          np.full(n, 0.2)], axis=1).astype(np.float32)
+        return boxes, np.zeros((n, 10), np.float32)
+
+    monkeypatch.setattr(eng, "_run", fake_run)
+    boxes, _ = eng.detect_raw(Image.new("RGB", (4000, 3000)))
+    assert len(boxes) == 0                           # nothing reached the threshold
+    refined = [s for s in calls if s[0] <= 600 and s[1] <= 600]
+    pixels = sum(h * w for h, w in refined)
+    assert 0 < pixels <= 2_000_000 + 600 * 600
