@@ -191,3 +191,36 @@ def test_closing_the_window_during_an_export_stops_cleanly(qtbot, tmp_path):
         assert f.suffix.lower() == ".jpg", f"temporary file left behind: {f.name}"
         with Image.open(f) as im:
             im.load()
+
+
+@pytest.mark.slow
+def test_end_to_end_with_the_real_engine(qtbot, tmp_path):
+    """The real Engine (face models) in its worker: add photos, check them, export, no metadata."""
+    from photovet.core.pipeline import Engine
+    from photovet.core.settings import Settings
+
+    s = Settings.load()
+    s.set("approval.required", False)
+    s.save()
+    folder = tmp_path / "real"
+    for i in range(3):
+        make_photo(folder / f"r{i}.jpg", size=(480, 360), gps=True, serial="SN1")
+    (folder / "readme.txt").write_text("not a photo")
+    w = MainWindow(engine_loader=lambda st, reg: Engine.load(st, reg, faces=True, text=False))
+    qtbot.addWidget(w)
+    w.show()
+    w.add_paths([str(folder)])
+    qtbot.waitUntil(lambda: w.engine is not None, timeout=120000)
+    qtbot.waitUntil(lambda: len(w.batch.model.analysed()) == 3 and w.analysis_job is None, timeout=120000)
+    for it in w.batch.model.items:
+        assert it.analysis.error is None and it.analysis.faces_checked
+    dlg, results = run_export(qtbot, w, tmp_path / "out")
+    ok = [r for r in results if r.ok]
+    assert len(ok) == 3
+    for r in ok:
+        with Image.open(r.output) as im:
+            assert not im.getexif()
+            assert "exif" not in im.info and "icc_profile" not in im.info
+    assert "GPS position (3 photos)" in dlg.summary.toPlainText()
+    dlg.close()
+    w.close()
