@@ -68,6 +68,22 @@ def gui_settings() -> QSettings:
     return QSettings(str(data_dir() / "gui.ini"), QSettings.IniFormat)
 
 
+def _preimport() -> None:
+    """Import, before the window runs, the light modules the GUI thread would otherwise import
+    on first use in the middle of a batch (an import there holds the import lock and, with
+    PySide's import hook reading each module's source, can stall the window for 100+ ms).
+    The heavy model modules (onnxruntime, dlib, OCR) stay in the engine's worker."""
+    import importlib  # noqa: PLC0415
+
+    for name in ("photovet.core.pipeline", "photovet.core.imaging", "photovet.core.metadata",
+                 "photovet.core.approval", "photovet.core.export", "photovet.core.redact",
+                 "photovet.core.records", "photovet.core.register", "PIL.ImageDraw", "copy"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001  (a missing optional piece is reported where it is used)
+            pass
+
+
 def _open_register():
     from photovet.core.register import Register  # noqa: PLC0415
 
@@ -249,6 +265,7 @@ class MainWindow(QMainWindow):
         self.thumbs = ThumbnailLoader(size=int(BatchDelegate.THUMB * dpr), dpr=dpr, parent=self)
         self.thumbs.loaded.connect(self._thumbs_loaded)
 
+        _preimport()
         self._build_actions()
         self._build_ui()
         self._restore_state()
