@@ -289,10 +289,11 @@ class TextEngine:
         overview = int(self.options.get("overview_side", 1024))
         # only when there is large text (>= 28 px where the detector saw it) to see whole
         if overview and long_side * scale > 1.4 * overview and tallest >= 28:
-            out = self._with_overview(arr, out, overview)
+            out = self._with_overview(small, (w, h), out, overview)
         return out
 
-    def _with_overview(self, arr: np.ndarray, boxes: list[np.ndarray], side: int) -> list[np.ndarray]:
+    def _with_overview(self, small_in: np.ndarray, full: tuple[int, int], boxes: list[np.ndarray],
+                       side: int) -> list[np.ndarray]:
         """Large lines from a low-resolution pass replace their fragments from the fine pass.
 
         The detector is trained on lines roughly 10-60 px high: at high resolution a big
@@ -301,9 +302,10 @@ class TextEngine:
         the overview; everything else (small text) from the fine pass.
         """
         cv2 = self._cv2
-        h, w = arr.shape[:2]
-        s = side / max(h, w)
-        small = cv2.resize(arr, (max(32, round(w * s)), max(32, round(h * s))),
+        w, h = full
+        ih, iw = small_in.shape[:2]    # the detection image (already scaled down)
+        s = side / max(ih, iw)
+        small = cv2.resize(small_in, (max(32, round(iw * s)), max(32, round(ih * s))),
                            interpolation=cv2.INTER_AREA)
         sh, sw = small.shape[:2]
         ph, pw = math.ceil(sh / 32) * 32, math.ceil(sw / 32) * 32

@@ -215,3 +215,12 @@ def test_read_returns_plain_python_values(engine):
         assert isinstance(text, str) and isinstance(score, float) and 0 <= score <= 1
         for x, y in poly:
             assert 0 <= x <= img.width and 0 <= y <= img.height
+
+
+def test_large_name_on_a_large_photo(engine, matcher):
+    """Big text (a certificate held close) is seen whole by the overview pass."""
+    img = background((3000, 2000), True, seed=21)
+    mask = paste_text(img, "Tom Baxter", 150, -10, (1500, 1000))
+    items, reds = redact(engine, matcher, img)
+    assert any(i.person == "P3" and i.decision == "redact" for i in items), [i.text for i in items]
+    assert covered_fraction(mask, reds) >= 0.95
