@@ -157,7 +157,7 @@ def test_export_masks_blurred_faces_and_removes_metadata(engine, tmp_path):
     # The shown face is unchanged (JPEG noise only); the stranger's "eye" is gone under the mask.
     assert np.abs(region(src, LEFT) - region(dst, LEFT)).mean() < 12
     assert np.abs(region(src, RIGHT) - region(dst, RIGHT)).mean() > 30
-    assert region(dst, RIGHT).std() < 12
+    assert region(dst, RIGHT).std(axis=(0, 1)).max() < 12  # flat: no detail left
 
     # The export is recorded with who is in it.
     from photovet.core.records import Records
