@@ -53,6 +53,7 @@ _DEFAULTS: dict[str, Any] = {
     "threads": 0,             # onnxruntime intra-op threads (0 = one per core, up to 4)
     "rec_margin": 0.0,        # grow boxes by this share of the line height before reading
     "coarse_box_thresh": 0.3,  # box score for candidates when detection runs scaled down
+    "coarse_thresh": 0.3,     # and the binarisation threshold there
     "refine_below": 32,       # re-detect at full resolution lines lower than this (detection px)
     "overview_side": 1024,    # also detect at this long side (large lines); 0 = off
 }
@@ -246,9 +247,11 @@ class TextEngine:
         found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
         pp = self._det.postprocess_op
         pp.box_thresh = float(self.options["det_box_thresh"])
+        pp.thresh = float(self.options["det_thresh"])
         if scale < 0.9:
             # scaled down: small text scores low; take it as a candidate, _refine checks it
             pp.box_thresh = float(self.options.get("coarse_box_thresh", 0.3))
+            pp.thresh = float(self.options.get("coarse_thresh", self.options["det_thresh"]))
         for y0, y1 in ys:
             for x0, x1 in xs:
                 if edges is not None and int(np.count_nonzero(edges[y0:y1, x0:x1])) < 40:
@@ -312,6 +315,7 @@ class TextEngine:
         small = cv2.copyMakeBorder(small, 0, ph - sh, 0, pw - sw, cv2.BORDER_REPLICATE)
         pp = self._det.postprocess_op
         pp.box_thresh = float(self.options["det_box_thresh"])
+        pp.thresh = float(self.options["det_thresh"])
         big = []
         for b in self._det_tile(np.ascontiguousarray(small)):
             b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
@@ -370,6 +374,7 @@ class TextEngine:
         pp = self._det.postprocess_op
         saved = pp.box_thresh
         pp.box_thresh = float(self.options["det_box_thresh"])
+        pp.thresh = float(self.options["det_thresh"])
         try:
             for (x0, y0, x1, y1), members in groups:
                 if (x1 - x0) * (y1 - y0) > 4_000_000:   # not "small" any more: keep coarse boxes
