@@ -217,6 +217,43 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
     return np.asarray(keep, dtype=np.int64)
 
 
+def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
+              containment: float = 0.6) -> tuple[np.ndarray, np.ndarray]:
+    """NMS across pyramid levels that never shrinks the area covered.
+
+    Returns (kept indices, their boxes). A kept box is grown to the union with every *larger*
+    box it suppressed: at two scales the network may see the same big face once whole and once
+    as its inner part (eyes to mouth) with a higher score; the face must be covered whole.
+    """
+    keep = nms(boxes, scores, iou_threshold, containment)
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    if len(keep) == 0:
+        return keep, boxes[:0]
+    kept_set = set(keep.tolist())
+    merged = boxes[keep].copy()
+    areas = np.maximum(0.0, boxes[:, 2] - boxes[:, 0]) * np.maximum(0.0, boxes[:, 3] - boxes[:, 1])
+    order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
+    rank = {int(i): r for r, i in enumerate(order)}
+    for j in range(len(boxes)):
+        if j in kept_set:
+            continue
+        # the best-ranked kept box that suppressed j (overlaps it enough and scores higher)
+        for k, i in enumerate(keep):
+            if rank[int(i)] > rank[j]:
+                continue
+            bi, bj = boxes[i], boxes[j]
+            iw = max(0.0, min(bi[2], bj[2]) - max(bi[0], bj[0]))
+            ih = max(0.0, min(bi[3], bj[3]) - max(bi[1], bj[1]))
+            inter = iw * ih
+            union = areas[i] + areas[j] - inter
+            if (union > 0 and inter / union >= iou_threshold) or (areas[j] > 0 and inter / areas[j] >= containment):
+                if areas[j] > areas[i]:
+                    m = merged[k]
+                    merged[k] = [min(m[0], bj[0]), min(m[1], bj[1]), max(m[2], bj[2]), max(m[3], bj[3])]
+                break
+    return keep, merged
+
+
 def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
     """(start, end) spans covering [0, length) with tiles of at most ``tile`` px that overlap by at
     least ``overlap`` px. The fewest tiles are used and they are shrunk to share the length
@@ -551,8 +588,10 @@ class FaceEngine:
             boxes, lms = np.concatenate(all_b), np.concatenate(all_m)
         keep_thr = boxes[:, 4] >= thr
         boxes, lms = boxes[keep_thr], lms[keep_thr]
-        keep = nms(boxes[:, :4], boxes[:, 4], self.nms_iou)
-        return boxes[keep], lms[keep]
+        keep, merged = nms_merge(boxes[:, :4], boxes[:, 4], self.nms_iou)
+        out = boxes[keep].copy()
+        out[:, :4] = merged
+        return out, lms[keep]
 
     def detect(self, image: Image.Image) -> list[Face]:
         """Every face found, as ``Face`` (box clipped to the photo, score, 5 landmarks)."""

@@ -22,6 +22,7 @@ from photovet.core.faces import (
     clip_box,
     decode_centerface,
     nms,
+    nms_merge,
     plan_passes,
     refine_cells,
     tile_spans,
@@ -53,6 +54,22 @@ def test_nms_suppresses_partial_box_inside_a_face_but_not_neighbours():
     # the other way round: the whole face scores best, the strip inside it goes
     scores2 = np.array([0.95, 0.9, 0.8])
     assert set(nms(boxes, scores2, 0.3).tolist()) == {0, 2}
+
+
+def test_nms_merge_never_shrinks_coverage():
+    # one big face seen whole (0.84) at a coarse scale and as its inner part (0.9) at 1x
+    boxes = np.array([[254, 315, 927, 1283], [419, 428, 889, 967], [2000, 10, 2050, 70]], float)
+    scores = np.array([0.84, 0.9, 0.5])
+    keep, merged = nms_merge(boxes, scores, 0.3)
+    assert keep.tolist() == [1, 2]
+    np.testing.assert_allclose(merged[0], [254, 315, 927, 1283])   # grown to the whole face
+    np.testing.assert_allclose(merged[1], boxes[2])
+    # a smaller suppressed box never grows the kept one
+    keep, merged = nms_merge(boxes[[0, 1]], np.array([0.95, 0.9]), 0.3)
+    assert keep.tolist() == [0]
+    np.testing.assert_allclose(merged[0], boxes[0])
+    k, m = nms_merge(np.zeros((0, 4)), np.zeros((0,)))
+    assert k.size == 0 and m.shape == (0, 4)
 
 
 def test_nms_empty():
