@@ -444,9 +444,9 @@ class PhotoView(QWidget):
         self.act_select = QAction(style.icon("pointer"), "Faces", self, checkable=True)
         self.act_select.setToolTip("Click a face to blur or show it (S)")
         self.act_select.setShortcut(QKeySequence("S"))
-        self.act_rect = QAction(style.icon("rect"), "Cover an area", self, checkable=True)
+        self.act_rect = QAction(style.icon("rect"), "Cover area", self, checkable=True)
         self.act_rect.setToolTip("Drag over the photo to cover an area with a rectangle")
-        self.act_ellipse = QAction(style.icon("ellipse"), "Cover an oval", self, checkable=True)
+        self.act_ellipse = QAction(style.icon("ellipse"), "Cover oval", self, checkable=True)
         self.act_ellipse.setToolTip("Drag over the photo to cover an area with an oval")
         for a in (self.act_select, self.act_rect, self.act_ellipse):
             group.addAction(a)
@@ -462,7 +462,7 @@ class PhotoView(QWidget):
         self.act_assign.setToolTip("Say who the selected face is, from the register")
         self.act_assign.triggered.connect(self.assign_requested)
         self.tools.addAction(self.act_assign)
-        self.act_keep = QAction(style.icon("approve"), "Keep the rest covered", self)
+        self.act_keep = QAction(style.icon("approve"), "Keep rest covered", self)
         self.act_keep.setToolTip("Every face and name still marked ‘check’ (amber) stays blurred or "
                                  "covered, and counts as checked (K)")
         self.act_keep.setShortcut(QKeySequence("K"))
@@ -494,6 +494,12 @@ class PhotoView(QWidget):
         lay.addWidget(self.canvas, 1)
         lay.addWidget(self.hint)
         self.set_enabled_tools(False)
+
+    def resizeEvent(self, ev) -> None:
+        # narrow view: icons only (each has a tooltip) so no tool hides behind the » menu
+        narrow = self.width() < 640
+        self.tools.setToolButtonStyle(Qt.ToolButtonIconOnly if narrow else Qt.ToolButtonTextBesideIcon)
+        super().resizeEvent(ev)
 
     def set_enabled_tools(self, on: bool) -> None:
         for a in (self.act_select, self.act_rect, self.act_ellipse, self.act_assign, self.act_keep):
