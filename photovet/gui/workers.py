@@ -25,10 +25,6 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 
-from . import _guard_singleton_refcounts as _guard_bool_refcounts  # noqa: E402  (PySide6 6.12 bug)
-
-_guard_bool_refcounts()
-
 
 def error_text(exc: BaseException) -> str:
     """Plain-English text for an exception (PhotoVetError carries its own hint)."""
