@@ -11,9 +11,6 @@ def make_app(argv: list[str] | None = None):
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from .workers import _guard_bool_refcounts
-
-    _guard_bool_refcounts()  # PySide6 6.12 signal-emit refcount bug (see workers.py)
     # Hand the GIL to the GUI thread sooner when a worker runs Python code (default 5 ms).
     sys.setswitchinterval(0.001)
     app = QApplication.instance()

@@ -26,3 +26,17 @@ def test_emit_and_void_calls_keep_singleton_refcounts(qapp):
     after = [sys.getrefcount(x) for x in (None, True, False)]
     drift = [a - b for a, b in zip(after, before)]
     assert all(abs(d) < 100 for d in drift), f"reference counts drifted by {drift}"
+
+
+def test_the_app_entry_point_builds_the_application_and_window(qapp):
+    from photovet.gui.app import make_app
+    from photovet.gui.main_window import MainWindow
+
+    app = make_app([])
+    assert app is qapp and app.applicationName() == "PhotoVet"
+    win = MainWindow(load_engine=False)
+    try:
+        assert win.windowTitle().startswith("PhotoVet")
+    finally:
+        win.shutdown(2000)
+        win.deleteLater()
