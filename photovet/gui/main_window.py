@@ -371,6 +371,8 @@ class MainWindow(QMainWindow):
         self.message_banner = Banner(style.BANNER_INFO)
         self.message_banner.linkActivated.connect(self._banner_link)
         self.problem_banner = Banner(style.BANNER_ERROR)
+        self.takedown_banner = Banner(style.BANNER_ERROR)
+        self.takedown_banner.linkActivated.connect(self._banner_link)
 
         # photos page: grid | photo | findings + approval
         self.batch = BatchView()
@@ -436,6 +438,7 @@ class MainWindow(QMainWindow):
         cl = QVBoxLayout(central)
         cl.setContentsMargins(6, 4, 6, 4)
         cl.setSpacing(4)
+        cl.addWidget(self.takedown_banner)
         cl.addWidget(self.approval_banner)
         cl.addWidget(self.problem_banner)
         cl.addWidget(self.message_banner)
@@ -583,6 +586,33 @@ class MainWindow(QMainWindow):
         else:
             self.approval_banner.say("")
         self.problem_banner.say("<br>".join(_esc(p) for p in self._problems))
+        self._refresh_takedown()
+
+    def _refresh_takedown(self) -> None:
+        """Consent lost for someone already exported or posted: say so until it is dealt with."""
+        from .takedown_dialog import open_takedown_items  # noqa: PLC0415
+
+        try:
+            items = open_takedown_items(self.register)
+        except Exception:  # noqa: BLE001 - the records may not exist yet; never block the window
+            items = []
+        posted = sum(1 for i in items if i.status == "posted")
+        if not items:
+            self.takedown_banner.say("")
+            return
+        what = (f"{posted} posted photo{'s' if posted != 1 else ''} should be taken down"
+                if posted else f"{len(items)} exported photo{'s' if len(items) != 1 else ''} must not be posted")
+        self.takedown_banner.say(
+            f"<b>{what}</b>: someone in {'them' if len(items) != 1 else 'it'} no longer has consent "
+            "for that channel. <a href='takedown'>Show the take-down list</a>")
+
+    def show_takedown(self) -> None:
+        from .takedown_dialog import TakedownDialog  # noqa: PLC0415
+
+        dlg = TakedownDialog(self.register, user=self.preparer, parent=self)
+        dlg.changed.connect(self._refresh_takedown)
+        dlg.exec()
+        self._refresh_takedown()
 
     def _say_problem(self, text: str) -> None:
         self._problems.append(text)
@@ -597,6 +627,8 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Files that were left out", "\n".join(self._skipped[:200]))
         elif href == "hide":
             self.message_banner.say("")
+        elif href == "takedown":
+            self.show_takedown()
 
     def _set_status(self, text: str) -> None:
         self.status_label.setText(text)
@@ -1470,6 +1502,7 @@ class MainWindow(QMainWindow):
     # register changes
     # ------------------------------------------------------------------------------------
     def _register_changed(self) -> None:
+        self._refresh_takedown()
         if self.engine is not None and hasattr(self.engine, "reload_register"):
             try:
                 self.engine.reload_register()
