@@ -257,7 +257,7 @@ class PhotoCanvas(QWidget):
         p.drawText(box, Qt.AlignCenter, text)
 
     def _tag(self, p: QPainter, anchor: QRectF, text: str, colour: QColor, below: bool = False) -> None:
-        fm = QFontMetrics(self.font())
+        fm = QFontMetrics(p.font())  # the painter's font: measuring another one cut labels short
         w = min(fm.horizontalAdvance(text) + 10, max(80.0, self.width() * 0.45))
         h = fm.height() + 4
         x = max(2.0, min(anchor.left(), self.width() - w - 2))
