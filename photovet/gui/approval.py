@@ -177,12 +177,11 @@ class ApprovalPanel(QWidget):
             self.change_preparer_requested.emit()
 
     def set_people(self, preparer: str, approver: str) -> None:
-        p = preparer or "not set"
-        a = approver or "not set"
-        self.people_label.setText(
-            f"Preparing as <b>{_esc(p)}</b> (<a href='preparer'>change</a>) · "
-            f"Approving as <b>{_esc(a)}</b> (<a href='approver'>change</a>)"
-        )
+        prep = (f"Prepared by <b>{_esc(preparer)}</b> (<a href='preparer'>change</a>)" if preparer
+                else "Prepared by: <a href='preparer'>say who you are</a>")
+        appr = (f"Approver: <b>{_esc(approver)}</b> (<a href='approver'>change</a>)" if approver
+                else "Approver: <a href='approver'>a senior leader signs in here</a>")
+        self.people_label.setText(f"{prep}<br>{appr}")
 
     def show_state(self, analysis, state, required: bool) -> None:
         self.error_label.hide()
