@@ -30,6 +30,7 @@ from .errors import (
     PhotoVetError,
     VerificationError,
 )
+from .fsutil import fsync_dir
 from .imaging import LoadedImage, collect_photos, load_image, sha256_file
 from .models import ExportResult, Progress, Redaction
 from .settings import Settings
@@ -144,21 +145,6 @@ def _link_no_overwrite(tmp: str, dest: Path) -> None:
         os.rename(tmp, dest)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_jpeg(image: Image.Image, dest: Path, *, quality: int) -> str:
     """Encode ``image`` as a plain JPEG (no metadata) at ``dest`` atomically; returns its sha256.
 
@@ -191,7 +177,7 @@ def write_jpeg(image: Image.Image, dest: Path, *, quality: int) -> str:
         except FileExistsError as exc:
             raise OutputExistsError("a file with this name already exists; PhotoVet never overwrites",
                                     path=dest) from exc
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
     except OSError as exc:
         raise _write_error(exc, dest) from exc
     finally:

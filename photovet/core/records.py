@@ -25,7 +25,6 @@ import datetime as _dt
 import html
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -36,6 +35,7 @@ import sqlite_utils
 from . import phash as _ph
 from .db import atomic, migration
 from .errors import PhotoVetError, UnknownPersonError
+from .fsutil import atomic_write_text as _atomic_write_text
 from .models import ExportResult, Face, Match, MatchStatus, Mode, Person, channel_label
 
 
@@ -343,25 +343,6 @@ def _display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
         if p is not None:
             out[pid] = p.display_name
     return out
-
-
-def _atomic_write_text(path: Path, text: str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".photovet-tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
 
 
 def _csv_cell(v: Any) -> str:

@@ -42,10 +42,8 @@ import datetime as _dt
 import hashlib
 import io
 import json
-import os
 import re
 import secrets
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -57,6 +55,7 @@ import sqlite_utils
 
 from .audit import AuditLog
 from .db import atomic, migration, open_db
+from .fsutil import atomic_write_text
 from .errors import (
     EnrolmentError,
     PhotoVetError,
@@ -638,18 +637,7 @@ def save_mapping(mapping: ColumnMapping | dict[str, str | None], path: str | Pat
     path = Path(path)
     data = {"photovet_register_mapping": 1,
             "columns": {_normalise_field_name(k): v for k, v in fields.items()}}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mapping-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False), prefix=".mapping-")
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,12 +11,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
+from .fsutil import atomic_write_text
 from .paths import asset_path, settings_path
 
 
@@ -98,19 +97,6 @@ class Settings:
     def save(self, path: Path | None = None) -> Path:
         """Write atomically (temp file + rename)."""
         path = Path(path or self.path or settings_path())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.data, fh, indent=2, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write_text(path, json.dumps(self.data, indent=2, sort_keys=True), prefix=".settings-")
         self.path = path
         return path

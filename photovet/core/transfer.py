@@ -43,13 +43,13 @@ import errno
 import hashlib
 import os
 import secrets
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from .errors import DeletionError, NotAFileError, PhotoVetError
+from .fsutil import fsync_dir
 from .models import Progress
 
 TMP_PREFIX = ".photovet-tmp-"
@@ -76,22 +76,6 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename/link/unlink in ``path`` durable (no-op where directories cannot be opened)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _pid_alive(pid: int) -> bool:
