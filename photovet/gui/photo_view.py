@@ -257,8 +257,13 @@ class PhotoCanvas(QWidget):
         p.drawText(box, Qt.AlignCenter, text)
 
     def _tag(self, p: QPainter, anchor: QRectF, text: str, colour: QColor, below: bool = False) -> None:
-        fm = QFontMetrics(p.font())  # the painter's font: measuring another one cut labels short
-        w = min(fm.horizontalAdvance(text) + 10, max(80.0, self.width() * 0.45))
+        fm = QFontMetrics(p.font())
+        limit = max(80.0, self.width() * 0.45)
+        # Elide only a label longer than the limit; otherwise size the tag to the whole text with
+        # some slack (font hinting on some screens made an exact fit elide "Unknown" to "Unkno…").
+        shown = text if fm.horizontalAdvance(text) + 14 <= limit else \
+            fm.elidedText(text, Qt.ElideRight, int(limit) - 14)
+        w = fm.horizontalAdvance(shown) + 14
         h = fm.height() + 4
         x = max(2.0, min(anchor.left(), self.width() - w - 2))
         y = anchor.bottom() + 2 if below else anchor.top() - h - 2
@@ -272,8 +277,7 @@ class PhotoCanvas(QWidget):
         p.drawRoundedRect(box, 3, 3)
         dark = colour.lightness() > 150
         p.setPen(QColor("#1f1f1f") if dark else QColor("#ffffff"))
-        p.drawText(box.adjusted(5, 0, -5, 0), Qt.AlignVCenter | Qt.AlignLeft,
-                   fm.elidedText(text, Qt.ElideRight, int(w) - 10))
+        p.drawText(box.adjusted(6, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft | Qt.TextDontClip, shown)
 
     def _draw_overlays(self, p: QPainter) -> None:
         a = self.analysis
