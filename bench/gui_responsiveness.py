@@ -8,6 +8,8 @@ Engine's analyse_batch in a worker), then the Export dialog (the real export_bat
     python bench/gui_responsiveness.py            # 300 synthetic photos, real Engine (faces; no OCR)
     python bench/gui_responsiveness.py --text     # with the OCR model too (much slower)
     python bench/gui_responsiveness.py --n 100 --size 640
+    python bench/gui_responsiveness.py --faces ../shared/data/identities   # real faces: the encoder runs
+    python bench/gui_responsiveness.py --in-process   # models in the GUI process (the old way)
 
 Target: max gap <= 100 ms. Photos are made in a temporary folder (synthetic; no shared data).
 """
@@ -42,6 +44,20 @@ def make_photos(folder: Path, n: int, size: int) -> None:
         exif[0x010F] = "BenchCam"
         exif[0x8825] = {1: "N", 2: (52.0, 57.0, 0.0), 3: "W", 4: (1.0, 9.0, 0.0)}
         im.save(folder / f"bench_{i:04d}.jpg", "JPEG", quality=85, exif=exif)
+
+
+def copy_real_photos(folder: Path, source: Path, n: int) -> None:
+    """n distinct photos from the real ones in ``source`` (each copy gets a small mark in a
+    corner so its content hash differs: the analysis cache cannot skip the work)."""
+    from PIL import Image, ImageDraw
+
+    folder.mkdir(parents=True, exist_ok=True)
+    real = sorted(p for p in source.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    for i in range(n):
+        im = Image.open(real[i % len(real)]).convert("RGB")
+        im.thumbnail((1024, 1024))
+        ImageDraw.Draw(im).rectangle([0, 0, 3, 3], fill=(i % 256, (i // 256) % 256, 7))
+        im.save(folder / f"bench_{i:04d}.jpg", "JPEG", quality=88)
 
 
 class Probe:
@@ -88,6 +104,8 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--size", type=int, default=320, help="long edge of the synthetic photos")
     ap.add_argument("--text", action="store_true", help="load the OCR model too")
+    ap.add_argument("--faces", default=None, help="a folder of real photos to use instead of synthetic ones")
+    ap.add_argument("--in-process", action="store_true", help="load the models in the GUI process")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="pv-gui-bench-"))
@@ -99,9 +117,15 @@ def main() -> int:
     s.save()
     folder = tmp / "batch"
     t0 = time.perf_counter()
-    make_photos(folder, args.n, args.size)
-    print(f"made {args.n} photos of {args.size}x{args.size * 3 // 4} in {time.perf_counter() - t0:.1f} s "
-          f"(cores: {os.cpu_count()}, load average now: {os.getloadavg()[0]:.1f})")
+    if args.faces:
+        copy_real_photos(folder, Path(args.faces), args.n)
+        what = f"real photos (long edge <= 1024) from {args.faces}"
+    else:
+        make_photos(folder, args.n, args.size)
+        what = f"photos of {args.size}x{args.size * 3 // 4}"
+    print(f"made {args.n} {what} in {time.perf_counter() - t0:.1f} s "
+          f"(cores: {os.cpu_count()}, load average now: {os.getloadavg()[0]:.1f}); models "
+          f"{'in the GUI process' if args.in_process else 'in a helper process (as the app)'}")
 
     from photovet.gui.app import make_app
     from photovet.gui.main_window import MainWindow
@@ -111,7 +135,8 @@ def main() -> int:
     probe = Probe()
 
     def loader(settings, register):
-        return Engine.load(settings, register, faces=True, text=args.text)
+        return Engine.load(settings, register, faces=True, text=args.text,
+                           separate_process=not args.in_process)
 
     # 1. start-up: window shows at once, models load in a worker
     probe.start()

@@ -71,6 +71,7 @@ class Engine:
         self.face_engine = face_engine
         self.text_engine = text_engine
         self.cache = cache if cache is not None else AnalysisCache()
+        self.process: AnalysisProcess | None = None
         self._lock = threading.Lock()
         self.people: list[Person] = []
         self.people_by_id: dict[str, Person] = {}
@@ -89,16 +90,27 @@ class Engine:
         *,
         faces: bool = True,
         text: bool = True,
+        separate_process: bool = False,
     ) -> "Engine":
         """Load the models (a few seconds) and the register. ``register`` may be a Register, or
         None to open the default one. ``faces=False``/``text=False`` are for tests and tools that
         only need part of the analysis; photos analysed without faces are never exported
-        (``PhotoAnalysis.faces_checked`` stays False and ``export_batch`` refuses them)."""
+        (``PhotoAnalysis.faces_checked`` stays False and ``export_batch`` refuses them).
+
+        ``separate_process=True`` (the desktop app) loads the models in a helper process and
+        analyses there: dlib's face encoder holds Python's interpreter lock for about 0.1 s per
+        face, which would freeze a window in the same process. Decisions stay in this process.
+        """
         settings = settings or Settings.load()
         if register is None:
             from .register import Register  # noqa: PLC0415
 
             register = Register.open()
+        if separate_process:
+            engine = cls(settings, register=register)
+            engine.process = AnalysisProcess(settings, getattr(register, "path", None),
+                                             faces=faces, text=text)
+            return engine
         face_engine = text_engine = None
         if faces:
             from .faces import FaceEngine  # noqa: PLC0415
@@ -110,8 +122,16 @@ class Engine:
             text_engine = _shared_model(TextEngine, settings, ("text",))
         return cls(settings, register=register, face_engine=face_engine, text_engine=text_engine)
 
+    def close(self) -> None:
+        """Stop the helper process, if any (the app calls this when its window closes)."""
+        if self.process is not None:
+            self.process.close()
+            self.process = None
+
     def reload_register(self) -> None:
         """Re-read people and enrolled faces (after an import or enrolment)."""
+        if getattr(self, "process", None) is not None:
+            self.process.reload_register()
         enrolled: list[tuple[str, Any]] = []
         if self.register is not None:
             self.people = list(self.register.people())
@@ -153,6 +173,8 @@ class Engine:
         from .metadata import inspect_file  # noqa: PLC0415
 
         path = Path(path)
+        if self.process is not None:
+            return self.process.analyse(path, use_cache=use_cache)
         analysis = PhotoAnalysis(path=str(path))
         try:
             analysis.sha256 = sha256_file(path)
@@ -263,6 +285,86 @@ class Engine:
             out.extend(text_redactions(analysis.texts))
         out.extend(analysis.manual)
         return out
+
+
+# ------------------------------------------------------------------------------------------
+# Analysis in a helper process
+# ------------------------------------------------------------------------------------------
+
+_WORKER: Engine | None = None
+
+
+def _worker_start(settings_data: dict, register_path: str | None, faces: bool, text: bool,
+                  home: str | None) -> None:
+    global _WORKER
+    import os  # noqa: PLC0415
+
+    if home:
+        os.environ["PHOTOVET_HOME"] = home
+    from .register import Register  # noqa: PLC0415
+
+    register = Register.open(register_path) if register_path else None
+    _WORKER = Engine.load(Settings(settings_data), register, faces=faces, text=text)
+
+
+def _worker_ready() -> bool:
+    return _WORKER is not None
+
+
+def _worker_analyse(path: str, use_cache: bool) -> PhotoAnalysis:
+    assert _WORKER is not None
+    return _WORKER.analyse(path, use_cache=use_cache)
+
+
+def _worker_reload() -> None:
+    assert _WORKER is not None
+    _WORKER.reload_register()
+
+
+class AnalysisProcess:
+    """One helper process that holds the models and runs ``Engine.analyse``.
+
+    Results come back as ``PhotoAnalysis`` objects (no face encodings cross the boundary). The
+    process is started with "spawn", so it shares nothing with a Qt application. Creating it
+    returns once the models are loaded; a failure there raises the same typed error as loading
+    in-process would.
+    """
+
+    def __init__(self, settings: Settings, register_path: Any, *, faces: bool = True,
+                 text: bool = True):
+        import multiprocessing  # noqa: PLC0415
+        import os  # noqa: PLC0415
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+        self._pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_start,
+            initargs=(settings.data, str(register_path) if register_path else None, faces, text,
+                      os.environ.get("PHOTOVET_HOME")),
+        )
+        try:
+            self._pool.submit(_worker_ready).result()
+        except Exception:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+    def analyse(self, path: Path, *, use_cache: bool = True) -> PhotoAnalysis:
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        try:
+            return self._pool.submit(_worker_analyse, str(path), use_cache).result()
+        except BrokenProcessPool:
+            # The helper died (out of memory on a huge photo, killed): this photo fails,
+            # clearly; the caller may start a new engine.
+            return PhotoAnalysis(path=str(path), error="the checking process stopped unexpectedly "
+                                 "while reading this photo; restart PhotoVet and try again")
+
+    def reload_register(self) -> None:
+        self._pool.submit(_worker_reload).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 # ------------------------------------------------------------------------------------------

@@ -93,7 +93,9 @@ def _open_register():
 def _load_engine(settings, register):
     from photovet.core.pipeline import Engine  # noqa: PLC0415
 
-    return Engine.load(settings, register)
+    # Models live in a helper process: the face encoder holds Python's interpreter lock for
+    # about 0.1 s per face, which would freeze this window if it ran here (even in a thread).
+    return Engine.load(settings, register, separate_process=True)
 
 
 def render_after(pil_image, analysis, engine):
@@ -1564,6 +1566,9 @@ class MainWindow(QMainWindow):
             except RuntimeError:
                 pass
         self.thumbs.stop()
+        close = getattr(self.engine, "close", None)
+        if callable(close):
+            close()
 
     def closeEvent(self, ev: QCloseEvent) -> None:
         if self.export_dialog is not None and self.export_dialog.running:

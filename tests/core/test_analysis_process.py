@@ -1,0 +1,73 @@
+"""The desktop app analyses in a helper process (dlib's encoder holds the interpreter lock for
+about 0.1 s per face, which would freeze the window). The results must be the same as in-process,
+and a register change must reach the helper."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PIL import Image
+
+from photovet.core.pipeline import Engine
+from photovet.core.register import Register
+from photovet.core.settings import Settings
+from tests.conftest import shared_data
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory):
+    import os
+
+    home = tmp_path_factory.mktemp("home")
+    old = os.environ.get("PHOTOVET_HOME")
+    os.environ["PHOTOVET_HOME"] = str(home)
+    settings = Settings({"text": {"enabled": False}})
+    register = Register.open(home / "register.db")
+    remote = Engine.load(settings, register, text=False, separate_process=True)
+    local = Engine.load(settings, register, text=False)
+    yield remote, local, register, home
+    remote.close()
+    register.close()
+    if old is None:
+        os.environ.pop("PHOTOVET_HOME", None)
+    else:
+        os.environ["PHOTOVET_HOME"] = old
+
+
+def test_helper_process_gives_the_same_analysis(engines, tmp_path):
+    remote, local, _, _ = engines
+    assert remote.process is not None and remote.face_engine is None
+    photo = tmp_path / "plain.jpg"
+    Image.new("RGB", (200, 150), (10, 120, 200)).save(photo)
+    a = remote.analyse(photo, use_cache=False)
+    assert a.error is None and a.faces_checked and (a.width, a.height) == (200, 150)
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not a photo")
+    assert remote.analyse(bad).error
+
+
+def test_helper_process_on_real_faces_and_register_reload(engines, tmp_path):
+    folder = shared_data("identities")
+    remote, local, register, _ = engines
+    photo = folder / "face_recognition__obama-240p.jpg"
+    a, b = remote.analyse(photo, use_cache=False), local.analyse(photo, use_cache=False)
+    assert [f.box for f in a.faces] == [f.box for f in b.faces] and len(a.faces) == 1
+    assert a.faces[0].match_status == "no-register"
+
+    # Enrol him, tell the engine: the helper now recognises him.
+    rows = tmp_path / "reg.csv"
+    with open(rows, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["UPN", "Legal Surname", "Legal Forename", "Consent: School Website"])
+        w.writerow(["W919241719607", "Ellison", "Nathan", "Yes"])
+    assert register.import_csv(rows).applied
+    from photovet.core.faces import FaceEngine
+
+    register.enrol_photo("W919241719607", folder / "face_recognition__obama.jpg",
+                         FaceEngine.load(Settings()), user="test")
+    remote.reload_register()
+    again = remote.analyse(photo, use_cache=False)
+    assert again.faces[0].person == "W919241719607"
+    remote.decide(again, "website")
+    assert again.faces[0].decision == "show"
