@@ -124,7 +124,7 @@ class Engine:
 
     def close(self) -> None:
         """Stop the helper process, if any (the app calls this when its window closes)."""
-        if self.process is not None:
+        if getattr(self, "process", None) is not None:
             self.process.close()
             self.process = None
 
@@ -173,7 +173,7 @@ class Engine:
         from .metadata import inspect_file  # noqa: PLC0415
 
         path = Path(path)
-        if self.process is not None:
+        if getattr(self, "process", None) is not None:
             return self.process.analyse(path, use_cache=use_cache)
         analysis = PhotoAnalysis(path=str(path))
         try:
