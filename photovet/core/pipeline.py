@@ -483,10 +483,10 @@ def _fill_people(result, analysis: PhotoAnalysis) -> None:
     result.people_shown = sorted(set(shown))
     result.people_blurred = sorted(set(blurred) - set(shown))
     result.faces_blurred = sum(1 for f in analysis.faces if f.final_decision != "show")
-    result.texts_covered = sum(1 for t in analysis.texts if t.final_decision == "redact")
+    result.texts_covered = sum(1 for t in analysis.texts if t.final_decision in ("redact", "review"))
     result.manual_redactions = len(analysis.manual)
     result.names_covered = sorted({t.person for t in analysis.texts
-                                   if t.person and t.final_decision == "redact"})
+                                   if t.person and t.final_decision in ("redact", "review")})
 
 
 def _approvals(engine: Engine):
