@@ -67,6 +67,17 @@ def _thumb_data_uri(path: Path) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _local(when: str) -> str:
+    """'2026-11-21T09:24:11+00:00' -> '21/11/2026 09:24' in local time; other text unchanged."""
+    try:
+        t = _dt.datetime.fromisoformat(str(when))
+    except ValueError:
+        return str(when)
+    if t.tzinfo is not None:
+        t = t.astimezone()
+    return t.strftime("%d/%m/%Y %H:%M")
+
+
 def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, str, str]]:
     """(when, what, from, to, source) for every consent change the register holds."""
     try:
@@ -83,7 +94,7 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
             label = "Do not photograph"
         else:
             label = channel_label(str(what).replace("consent_", ""))
-        rows.append((str(d.get("when") or d.get("time") or ""), label,
+        rows.append((_local(d.get("when") or d.get("time") or ""), label,
                      str(d.get("old") if d.get("old") is not None else "(none)"),
                      str(d.get("new") if d.get("new") is not None else "(none)"),
                      str(d.get("source") or "")))
@@ -114,7 +125,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     posts_total = sum(len(r.posts) for r in exports)
 
     parts: list[str] = []
-    parts.append(f"<h1>Subject access report: photos</h1>")
+    parts.append("<h1>Subject access report: photos</h1>")
     parts.append('<table class="meta">')
     meta = [("Name", name), ("Register id", pid),
             ("Report made", now.strftime("%d/%m/%Y %H:%M")),
@@ -181,7 +192,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             f'<div class="export">{pic}<div>'
             f'<p class="role">{e(", ".join(role_txt.get(x, x) for x in roles))}</p>'
             f"<table class=\"meta\">"
-            f"<tr><td>Exported</td><td>{e(r.created_at)}</td></tr>"
+            f"<tr><td>Exported</td><td>{e(_local(r.created_at))}</td></tr>"
             f"<tr><td>For</td><td>{e(channel_label(r.channel))}</td></tr>"
             f"<tr><td>Batch</td><td>{e(r.batch)}</td></tr>"
             f"<tr><td>Prepared by</td><td>{e(r.preparer or '')}</td></tr>"
