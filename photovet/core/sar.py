@@ -78,6 +78,24 @@ def _local(when: str) -> str:
     return t.strftime("%d/%m/%Y %H:%M")
 
 
+def _state(value: Any) -> str:
+    if value is None or value == "":
+        return "Not recorded"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value).capitalize()
+
+
+def _source(source: str) -> str:
+    """'import:import-2026...-76bf1b' -> 'Register import (import-2026...)'; 'user:Jo' -> 'Changed by Jo'."""
+    kind, _, rest = source.partition(":")
+    if kind == "import":
+        return f"Register import ({rest})"
+    if kind == "user":
+        return f"Changed by {rest}"
+    return source
+
+
 def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, str, str]]:
     """(when, what, from, to, source) for every consent change the register holds."""
     try:
@@ -95,9 +113,7 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
         else:
             label = channel_label(str(what).replace("consent_", ""))
         rows.append((_local(d.get("when") or d.get("time") or ""), label,
-                     str(d.get("old") if d.get("old") is not None else "(none)"),
-                     str(d.get("new") if d.get("new") is not None else "(none)"),
-                     str(d.get("source") or "")))
+                     _state(d.get("old")), _state(d.get("new")), _source(str(d.get("source") or ""))))
     return rows
 
 

@@ -146,4 +146,4 @@ def test_with_the_real_register(tmp_path):
     assert page.exports == 1 and "Amy Able" in page.text
     assert "School website" in page.text
     hist = doc[doc.index("Consent history"):]
-    assert "yes" in hist and "no" in hist and "import:" in hist
+    assert "<td>Yes</td>" in hist and "<td>No</td>" in hist and "Register import (import-" in hist
