@@ -758,6 +758,17 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     sys.exit(EXIT_SOME_FAILED if problems else EXIT_OK)
 
 
+def _register_id(reg, person: str | None) -> str | None:
+    """The register's own spelling of an id typed by a person (ids match case-insensitively);
+    someone no longer in the register can still be searched for as typed."""
+    if person is None:
+        return None
+    try:
+        return reg.person(person).id
+    except PhotoVetError:
+        return person
+
+
 @cli.command("exports")
 @click.option("--person", default=None, help="Only exports where this person appears (shown, "
               "blurred or named).")
@@ -768,11 +779,7 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
     it was posted."""
     reg, rec = _open_records()
     with reg:
-        if person is not None:
-            try:
-                person = reg.person(person).id
-            except PhotoVetError:
-                pass  # someone no longer in the register can still be searched for
+        person = _register_id(reg, person)
         recs = rec.exports(person=person, batch=batch)
         if as_json:
             for r in recs:
@@ -811,11 +818,7 @@ def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None
         return
     reg, rec = _open_records()
     with reg:
-        if person is not None:
-            try:
-                person = reg.person(person).id
-            except PhotoVetError:
-                pass
+        person = _register_id(reg, person)
         items = rec.takedown(person=person, register=reg, include_done=include_done)
         if csv_path:
             rec.takedown_csv(items, csv_path)
