@@ -204,6 +204,9 @@ class Engine:
             analysis.error = "not enough memory to analyse this photo"
         except OSError as exc:
             analysis.error = f"could not be read ({exc.strerror or exc})"
+        except Exception as exc:  # noqa: BLE001 - one bad photo must not stop the batch
+            # Fail closed: the photo is marked failed (never exported) and the batch goes on.
+            analysis.error = f"unexpected problem while checking this photo ({type(exc).__name__}: {exc})"
         return analysis
 
     def _faces(self, image) -> list[Face]:

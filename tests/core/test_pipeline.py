@@ -212,3 +212,20 @@ def test_stop_flag_ends_the_batch_between_photos(engine, tmp_path):
             if len(seen) == 2:
                 stop.set()
     assert len(seen) == 2
+
+
+def test_an_unexpected_failure_fails_that_photo_and_the_batch_goes_on(engine, tmp_path):
+    photos = [make_photo(tmp_path / f"p{i}.jpg", colour=(90 + i, 50, 50)) for i in range(3)]
+    real_detect = engine.face_engine.detect
+    calls = []
+
+    def flaky(image):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ValueError("model output had the wrong shape")
+        return real_detect(image)
+
+    engine.face_engine.detect = flaky
+    results = [s.result for s in analyse_batch(photos, engine, "website") if s.result is not None]
+    assert [bool(r.error) for r in results] == [False, True, False]
+    assert "wrong shape" in results[1].error and results[1].status is PhotoStatus.FAILED
