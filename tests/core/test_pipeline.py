@@ -215,7 +215,7 @@ def test_stop_flag_ends_the_batch_between_photos(engine, tmp_path):
 
 
 def test_an_unexpected_failure_fails_that_photo_and_the_batch_goes_on(engine, tmp_path):
-    photos = [make_photo(tmp_path / f"p{i}.jpg", colour=(90 + i, 50, 50)) for i in range(3)]
+    photos = [make_photo(tmp_path / f"p{i}.jpg", colour=(60 + 60 * i, 50, 50)) for i in range(3)]
     real_detect = engine.face_engine.detect
     calls = []
 
