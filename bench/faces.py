@@ -34,20 +34,11 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from photovet.core.faces import FaceEngine  # noqa: E402
+from photovet.core.faces import FaceEngine, box_iou  # noqa: E402
 from photovet.core.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "faces"
 BANDS = (("<16", 0, 16), ("16-32", 16, 32), ("32-64", 32, 64), (">=64", 64, 10 ** 9))
-
-
-def iou(a, b) -> float:
-    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
-    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
-    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
-    inter = iw * ih
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
 
 
 def score(gt, dets):
@@ -58,8 +49,8 @@ def score(gt, dets):
     for g in gt:
         best, bj = 0.3, None
         for j, d in enumerate(dets):
-            if j not in used and iou(g, d) >= best:
-                best, bj = iou(g, d), j
+            if j not in used and box_iou(g, d) >= best:
+                best, bj = box_iou(g, d), j
         size = max(g[2], g[3])
         band = next(n for n, lo, hi in BANDS if lo <= size < hi)
         tots[band] += 1
@@ -176,7 +167,7 @@ def run(det, files, comps, upscaled, render: Path | None):
             # recall over faces >= 10 px and >= 32 px
             for g in gt:
                 size = max(g[2], g[3])
-                m = any(iou(g, d) >= 0.3 for d in dets)
+                m = any(box_iou(g, d) >= 0.3 for d in dets)
                 if size >= 10:
                     n10[0] += m
                     n10[1] += 1

@@ -180,6 +180,16 @@ def _dynamic_model(raw: bytes) -> bytes:
 # ------------------------------------------------------------------------------------------
 
 
+def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
+    """Intersection over union of two (x, y, w, h) boxes (used to score detections)."""
+    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
+    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
+    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
+    inter = iw * ih
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
 def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
         containment: float = 0.6) -> np.ndarray:
     """Indices of boxes kept, best score first.

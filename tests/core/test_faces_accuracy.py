@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photovet.core.faces import FaceEngine, FaceMatcher
+from photovet.core.faces import FaceEngine, FaceMatcher, box_iou
 from photovet.core.models import MatchStatus, Person
 from photovet.core.settings import Settings
 from tests.conftest import shared_data
@@ -32,15 +32,6 @@ def _open(path: Path) -> Image.Image:
     return img.convert("RGB")
 
 
-def _iou(a, b) -> float:
-    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
-    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
-    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
-    inter = iw * ih
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
-
-
 def match_boxes(gt: list, dets: list, thr: float = 0.3) -> list[int | None]:
     """Greedy one-to-one matching, each ground-truth box to its best free detection."""
     used: set[int] = set()
@@ -50,7 +41,7 @@ def match_boxes(gt: list, dets: list, thr: float = 0.3) -> list[int | None]:
         for j, d in enumerate(dets):
             if j in used:
                 continue
-            v = _iou(g, d)
+            v = box_iou(g, d)
             if v >= best:
                 best, bj = v, j
         if bj is not None:
