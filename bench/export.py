@@ -28,8 +28,8 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from photovet.core.export import export_batch, export_photo  # noqa: E402
-from photovet.core.metadata import inspect_file  # noqa: E402
+from photovet.core.media.export import export_batch, export_photo  # noqa: E402
+from photovet.core.media.metadata import inspect_file  # noqa: E402
 from photovet.core.settings import Settings  # noqa: E402
 
 FACES = REPO.parent / "shared" / "data" / "faces"

@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from photovet.core.faces import FaceEngine, box_iou  # noqa: E402
+from photovet.core.vision.faces import FaceEngine, box_iou  # noqa: E402
 from photovet.core.settings import Settings  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "faces"

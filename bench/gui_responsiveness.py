@@ -131,8 +131,8 @@ def main() -> int:
 
     if args.scenario:
         # A real register with enrolled faces, so the face encoder runs for every face.
-        from photovet.core.faces import FaceEngine
-        from photovet.core.register import Register
+        from photovet.core.vision.faces import FaceEngine
+        from photovet.core.register.store import Register
         from photovet.core.settings import Settings
 
         scen = Path(args.scenario)

@@ -61,10 +61,10 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="pv-bench-identify-"))
     os.environ["PHOTOVET_HOME"] = str(tmp / "home")
-    from photovet.core import phash as ph
+    from photovet.core.media import phash as ph
     from photovet.core.db import atomic, open_db
     from photovet.core.models import ExportResult
-    from photovet.core.records import Records
+    from photovet.core.records.store import Records
 
     rec = Records(open_db())
     exports_dir = tmp / "exports"

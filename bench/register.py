@@ -1,6 +1,6 @@
 """Benchmark the consent register: import of a generated 2,000-pupil CSV (target < 3 s),
 re-import of the same file, a re-import with 200 consent changes, and enrolment time per photo
-(real FaceEngine when photovet.core.faces is importable and shared scenario photos exist).
+(real FaceEngine when photovet.core.vision.faces is importable and shared scenario photos exist).
 
     python bench/register.py [--pupils 2000] [--photos 6]
 """
@@ -67,7 +67,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PHOTOVET_HOME"] = tmp
-        from photovet.core.register import Register
+        from photovet.core.register.store import Register
 
         csv1, csv2 = Path(tmp) / "roll.csv", Path(tmp) / "roll2.csv"
         generate(csv1, args.pupils)
@@ -92,10 +92,10 @@ def main() -> int:
             print(f"  audit verify:            {t:6.3f} s")
 
             try:
-                from photovet.core.faces import FaceEngine
+                from photovet.core.vision.faces import FaceEngine
                 from photovet.core.settings import Settings
             except ImportError as exc:
-                print(f"  enrolment: photovet.core.faces not importable ({exc}); not measured")
+                print(f"  enrolment: photovet.core.vision.faces not importable ({exc}); not measured")
                 return 0
             enrol = SHARED / "enrol.csv"
             if not enrol.exists():

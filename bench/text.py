@@ -72,7 +72,7 @@ def coverage(target_points, polys: list[Polygon]) -> float:
 
 
 def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel="website"):
-    from photovet.core.text import classify_texts, decide_texts, text_redactions
+    from photovet.core.vision.text import classify_texts, decide_texts, text_redactions
 
     t0, c0 = time.perf_counter(), time.process_time()
     reads = engine.read(image)
@@ -182,7 +182,7 @@ def mosaics(files, size=(4000, 3000), grid=(4, 3)):
 
 
 def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: bool) -> None:
-    from photovet.core.text import NameMatcher
+    from photovet.core.vision.text import NameMatcher
 
     folder = data / "badges"
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -245,7 +245,7 @@ def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: boo
 def run_text(engine, data: Path) -> None:
     import re
 
-    from photovet.core.text import canon
+    from photovet.core.vision.text import canon
 
     folder = data / "text"
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -299,7 +299,7 @@ def main() -> None:
     if not (data / "badges" / "manifest.json").exists():
         sys.exit(f"error: {data / 'badges'}: not found (the evaluation data lives beside the repo)")
     from photovet.core.settings import Settings
-    from photovet.core.text import TextEngine
+    from photovet.core.vision.text import TextEngine
 
     t0 = time.perf_counter()
     settings = Settings.load()

@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     font = QFont("DejaVu Sans", 10)
     app.setFont(font)
 
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
     from photovet.gui.import_wizard import ImportWizard
     from photovet.gui.register_view import RegisterView
     from photovet.gui.welcome import WelcomePanel

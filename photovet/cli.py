@@ -133,8 +133,8 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     """List what each photo file would leak besides its picture: GPS position, place names,
     dates, camera and serial numbers, owner, comments, names of tagged people, hidden
     previews and motion-photo videos. Folders are searched recursively. Nothing is changed."""
-    from photovet.core.imaging import collect_photos
-    from photovet.core.metadata import inspect_file
+    from photovet.core.media.imaging import collect_photos
+    from photovet.core.media.metadata import inspect_file
 
     files, skipped = collect_photos(paths)
     _report_skipped(skipped)
@@ -210,8 +210,8 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     import getpass
 
     from photovet.core.errors import ExportError
-    from photovet.core.export import check_output_folder
-    from photovet.core.imaging import collect_photos
+    from photovet.core.media.export import check_output_folder
+    from photovet.core.media.imaging import collect_photos
     from photovet.core.pipeline import analyse_batch, export_batch
 
     label = label or f"photos-{_dt.date.today().isoformat()}"
@@ -327,7 +327,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     decide show or blur for the channel from the consent register, find pupils' names written
     in the picture, and list the hidden data each file carries. Anything PhotoVet is not sure
     of is blurred and marked for review."""
-    from photovet.core.imaging import collect_photos
+    from photovet.core.media.imaging import collect_photos
     from photovet.core.pipeline import analyse_batch
 
     files, skipped = collect_photos(paths)
@@ -372,7 +372,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
 # ==== commands: register and audit ==========================================================
 
 def _open_register():
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
 
     return Register.open()
 
@@ -444,7 +444,7 @@ def register_enrol_cmd(folder: Path | None, csv_path: Path | None, user: str | N
     if bool(folder) == bool(csv_path):
         click.echo("error: give exactly one of --folder DIR or --csv FILE", err=True)
         sys.exit(EXIT_USAGE)
-    from photovet.core.faces import FaceEngine
+    from photovet.core.vision.faces import FaceEngine
     from photovet.core.settings import Settings
 
     try:
@@ -646,9 +646,9 @@ def caption_cmd(text: str, channel: str, mode: str | None, as_json: bool) -> Non
     """
     import datetime as _dt
 
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
     from photovet.core.settings import Settings
-    from photovet.core.text import check_caption
+    from photovet.core.vision.text import check_caption
 
     try:
         settings = Settings.load()
@@ -683,8 +683,8 @@ def caption_cmd(text: str, channel: str, mode: str | None, as_json: bool) -> Non
 
 def _open_records():
     """(register, records) on the one database."""
-    from photovet.core.records import Records
-    from photovet.core.register import Register
+    from photovet.core.records.store import Records
+    from photovet.core.register.store import Register
 
     reg = Register.open()
     return reg, Records(reg.db, reg.audit)
@@ -739,7 +739,7 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     if not batch and not files:
         raise click.UsageError("say what was posted: --batch LABEL or one or more FILES")
     date = _parse_day(day)
-    from photovet.core.records import RecordsError
+    from photovet.core.records.store import RecordsError
 
     reg, rec = _open_records()
     with reg:
@@ -868,7 +868,7 @@ def sar_cmd(person_id: str, out_path: Path, user: str | None) -> None:
     """Subject access report: every export and post where the person appears (shown, blurred or
     named), with pictures as exported, and their consent history, as one HTML file that opens
     offline and prints."""
-    from photovet.core.sar import subject_access_report
+    from photovet.core.records.sar import subject_access_report
 
     reg, rec = _open_records()
     with reg:
@@ -889,7 +889,7 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
     """Which export is this? Give a photo downloaded back from a website or social network
     (resized, recompressed, a little cropped): PhotoVet finds its export record and lists who
     is in it."""
-    from photovet.core.phash import DEFAULT_MAX_DISTANCE
+    from photovet.core.media.phash import DEFAULT_MAX_DISTANCE
 
     failed = 0
     reg, rec = _open_records()

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from .db import atomic, migration
-from .errors import ApprovalError
+from photovet.core.db import atomic, migration
+from photovet.core.errors import ApprovalError
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
@@ -56,7 +56,7 @@ def _now() -> str:
 
 
 def _audit(db: sqlite_utils.Database):
-    from .audit import AuditLog  # noqa: PLC0415
+    from photovet.core.audit import AuditLog  # noqa: PLC0415
 
     return AuditLog(db)
 

@@ -26,8 +26,8 @@ from typing import Any
 
 import sqlite_utils
 
-from .db import atomic, migration
-from .errors import AuditError
+from photovet.core.db import atomic, migration
+from photovet.core.errors import AuditError
 
 GENESIS = "0" * 64
 

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .paths import cache_dir
+from photovet.core.paths import cache_dir
 
 CACHE_VERSION = 1
 

@@ -24,8 +24,8 @@ from typing import Callable, Iterator
 
 import sqlite_utils
 
-from .errors import CorruptRegisterError, RegisterLockedError
-from .paths import register_path
+from photovet.core.errors import CorruptRegisterError, RegisterLockedError
+from photovet.core.paths import register_path
 
 APP_ID = 0x50564554  # "PVET" in PRAGMA application_id: marks the file as PhotoVet's
 BUSY_TIMEOUT_MS = 10_000
@@ -37,9 +37,9 @@ _MIGRATIONS: list[tuple[str, Migration]] = []
 # brings every table up to date, whichever feature asked for it first.
 MIGRATION_MODULES = (
     "photovet.core.audit",
-    "photovet.core.register",
+    "photovet.core.register.store",
     "photovet.core.approval",
-    "photovet.core.records",
+    "photovet.core.records.store",
 )
 
 

@@ -22,9 +22,9 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .cache import AnalysisCache
-from .errors import PhotoVetError
-from .models import (
+from photovet.core.cache import AnalysisCache
+from photovet.core.errors import PhotoVetError
+from photovet.core.models import (
     ExportResult,
     Face,
     Match,
@@ -35,7 +35,7 @@ from .models import (
     Progress,
     Redaction,
 )
-from .settings import Settings
+from photovet.core.settings import Settings
 
 
 _MODELS: dict[tuple, Any] = {}
@@ -103,7 +103,7 @@ class Engine:
         """
         settings = settings or Settings.load()
         if register is None:
-            from .register import Register  # noqa: PLC0415
+            from photovet.core.register.store import Register  # noqa: PLC0415
 
             register = Register.open()
         if separate_process:
@@ -113,11 +113,11 @@ class Engine:
             return engine
         face_engine = text_engine = None
         if faces:
-            from .faces import FaceEngine  # noqa: PLC0415
+            from photovet.core.vision.faces import FaceEngine  # noqa: PLC0415
 
             face_engine = _shared_model(FaceEngine, settings, ("detection", "recognition"))
         if text and settings.get("text.enabled", True):
-            from .text import TextEngine  # noqa: PLC0415
+            from photovet.core.vision.text import TextEngine  # noqa: PLC0415
 
             text_engine = _shared_model(TextEngine, settings, ("text",))
         return cls(settings, register=register, face_engine=face_engine, text_engine=text_engine)
@@ -149,12 +149,12 @@ class Engine:
         self._fingerprint = h.hexdigest()[:16]
         self.matcher = None
         if self.face_engine is not None:
-            from .faces import FaceMatcher  # noqa: PLC0415
+            from photovet.core.vision.faces import FaceMatcher  # noqa: PLC0415
 
             self.matcher = FaceMatcher.from_settings(enrolled, self.settings)
         self.name_matcher = None
         if self.text_engine is not None:
-            from .text import NameMatcher  # noqa: PLC0415
+            from photovet.core.vision.text import NameMatcher  # noqa: PLC0415
 
             self.name_matcher = NameMatcher(
                 self.people, threshold=self.settings.get("text.fuzzy_threshold", 85)
@@ -169,8 +169,8 @@ class Engine:
 
     def analyse(self, path: str | Path, *, use_cache: bool = True) -> PhotoAnalysis:
         """What is in one photo. Never raises for a problem with the file: sets ``error``."""
-        from .imaging import load_image, sha256_file  # noqa: PLC0415
-        from .metadata import inspect_file  # noqa: PLC0415
+        from photovet.core.media.imaging import load_image, sha256_file  # noqa: PLC0415
+        from photovet.core.media.metadata import inspect_file  # noqa: PLC0415
 
         path = Path(path)
         if getattr(self, "process", None) is not None:
@@ -230,7 +230,7 @@ class Engine:
         return faces
 
     def _texts(self, image):
-        from .text import classify_texts  # noqa: PLC0415
+        from photovet.core.vision.text import classify_texts  # noqa: PLC0415
 
         reads = self.text_engine.read(image)
         return classify_texts(reads, self.name_matcher)
@@ -245,7 +245,7 @@ class Engine:
         on: _dt.date | None = None,
     ) -> PhotoAnalysis:
         """Apply the consent policy for ``channel`` (in place; also returned). Keeps overrides."""
-        from .policy import decide_face  # noqa: PLC0415
+        from photovet.core.policy import decide_face  # noqa: PLC0415
 
         on = on or _dt.date.today()
         mode = Mode(mode).value
@@ -267,7 +267,7 @@ class Engine:
                 or (person is not None and person.do_not_photograph)
             )
         if analysis.texts:
-            from .text import decide_texts  # noqa: PLC0415
+            from photovet.core.vision.text import decide_texts  # noqa: PLC0415
 
             decide_texts(analysis.texts, self.people_by_id, channel, on, mode)
         return analysis
@@ -279,11 +279,11 @@ class Engine:
         out: list[Redaction] = []
         masked = [f for f in analysis.faces if f.final_decision != "show"]
         if masked:
-            from .redact import face_redaction  # noqa: PLC0415
+            from photovet.core.media.redact import face_redaction  # noqa: PLC0415
 
             out = [face_redaction(f.box, size, grow=grow) for f in masked]
         if analysis.texts:
-            from .text import text_redactions  # noqa: PLC0415
+            from photovet.core.vision.text import text_redactions  # noqa: PLC0415
 
             out.extend(text_redactions(analysis.texts))
         out.extend(analysis.manual)
@@ -304,7 +304,7 @@ def _worker_start(settings_data: dict, register_path: str | None, faces: bool, t
 
     if home:
         os.environ["PHOTOVET_HOME"] = home
-    from .register import Register  # noqa: PLC0415
+    from photovet.core.register.store import Register  # noqa: PLC0415
 
     register = Register.open(register_path) if register_path else None
     _WORKER = Engine.load(Settings(settings_data), register, faces=faces, text=text)
@@ -417,7 +417,7 @@ def export_batch(
     another channel. Photos that failed analysis, or (``require_approved``) are not approved,
     are reported as not exported; the rest of the batch goes on.
     """
-    from .export import export_batch as _export  # noqa: PLC0415
+    from photovet.core.media.export import export_batch as _export  # noqa: PLC0415
 
     analyses = list(analyses)
     by_path: dict[str, PhotoAnalysis] = {}
@@ -495,7 +495,7 @@ def _fill_people(result, analysis: PhotoAnalysis) -> None:
 def _approvals(engine: Engine):
     if engine.register is None:
         return None
-    from .approval import Approvals  # noqa: PLC0415
+    from photovet.core.approval import Approvals  # noqa: PLC0415
 
     return Approvals(engine.register.db)
 
@@ -504,7 +504,7 @@ def _records(engine: Engine):
     if engine.register is None:
         return None
     try:
-        from .records import Records  # noqa: PLC0415
+        from photovet.core.records.store import Records  # noqa: PLC0415
     except ImportError:
         return None
     return Records(engine.register.db, getattr(engine.register, "audit", None))

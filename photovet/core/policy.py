@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .models import CHANNELS, Decision, Match, MatchStatus, Mode, Person, channel_label
+from photovet.core.models import CHANNELS, Decision, Match, MatchStatus, Mode, Person, channel_label
 
 # Channels on which, even with consent to publish a name, a pupil's caption uses the first name
 # only (common safeguarding advice for social media). School-added channels count as social.

@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
-from .fsutil import atomic_write_text
-from .paths import asset_path, settings_path
+from photovet.core.errors import SettingsError
+from photovet.core.fsutil import atomic_write_text
+from photovet.core.paths import asset_path, settings_path
 
 
 def _merge(base: dict, over: dict) -> dict:

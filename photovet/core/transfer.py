@@ -48,9 +48,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import DeletionError, NotAFileError, PhotoVetError
-from .fsutil import fsync_dir
-from .models import Progress
+from photovet.core.errors import DeletionError, NotAFileError, PhotoVetError
+from photovet.core.fsutil import fsync_dir
+from photovet.core.models import Progress
 
 TMP_PREFIX = ".photovet-tmp-"
 PURGE_PREFIX = ".photovet-purge-"
@@ -160,15 +160,15 @@ def _stop_requested(stop: Any) -> bool:
 
 
 def _default_audit() -> Any:
-    from .audit import AuditLog  # noqa: PLC0415
-    from .db import open_db  # noqa: PLC0415
+    from photovet.core.audit import AuditLog  # noqa: PLC0415
+    from photovet.core.db import open_db  # noqa: PLC0415
 
     return AuditLog(open_db())
 
 
 def _list_photos(src: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     try:
-        from .imaging import collect_photos  # noqa: PLC0415
+        from photovet.core.media.imaging import collect_photos  # noqa: PLC0415
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
         collect_photos = None
     if collect_photos is not None:
@@ -259,7 +259,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     src, dest = Path(src), Path(dest)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
-    from .errors import OutputFolderError  # noqa: PLC0415
+    from photovet.core.errors import OutputFolderError  # noqa: PLC0415
 
     s_abs, d_abs = Path(os.path.abspath(src)), Path(os.path.abspath(dest))
     if d_abs == s_abs or s_abs in d_abs.parents:
@@ -412,7 +412,7 @@ def _purge_state(records: Any, source: Path) -> str | None:
 
 def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: str,
                   user: str | None) -> None:
-    from .db import atomic  # noqa: PLC0415
+    from photovet.core.db import atomic  # noqa: PLC0415
 
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     with atomic(records.db):
@@ -426,7 +426,7 @@ def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: 
 
 def _mark_deleted(records: Any, source: Path, method: str, user: str | None,
                   resumed: bool = False) -> None:
-    from .db import atomic  # noqa: PLC0415
+    from photovet.core.db import atomic  # noqa: PLC0415
 
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     with atomic(records.db):
@@ -439,7 +439,7 @@ def _mark_deleted(records: Any, source: Path, method: str, user: str | None,
 
 
 def _mark_failed(records: Any, source: Path, reason: str, user: str | None) -> None:
-    from .db import atomic  # noqa: PLC0415
+    from photovet.core.db import atomic  # noqa: PLC0415
 
     with atomic(records.db):
         records.db.execute("UPDATE purges SET state = 'failed' WHERE source_path = ? AND "
@@ -461,7 +461,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     if not allow_exported:
         if settings is None:
             try:
-                from .settings import Settings  # noqa: PLC0415
+                from photovet.core.settings import Settings  # noqa: PLC0415
 
                 settings = Settings.load()
             except PhotoVetError:

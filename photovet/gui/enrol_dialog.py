@@ -40,7 +40,7 @@ def default_engine_loader() -> Any:
     global _ENGINE
     with _ENGINE_LOCK:
         if _ENGINE is None:
-            from photovet.core.faces import FaceEngine
+            from photovet.core.vision.faces import FaceEngine
             from photovet.core.settings import Settings
 
             _ENGINE = FaceEngine.load(Settings.load())

@@ -109,7 +109,7 @@ def with_register(opener: Callable[[], Any], fn: Callable[[Any], Any]) -> Any:
 # ------------------------------------------------------------------------------------------
 
 def register_class():
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
 
     return Register
 

@@ -75,9 +75,9 @@ def _preimport() -> None:
     The heavy model modules (onnxruntime, dlib, OCR) stay in the engine's worker."""
     import importlib  # noqa: PLC0415
 
-    for name in ("photovet.core.pipeline", "photovet.core.imaging", "photovet.core.metadata",
-                 "photovet.core.approval", "photovet.core.export", "photovet.core.redact",
-                 "photovet.core.records", "photovet.core.register", "PIL.ImageDraw", "copy"):
+    for name in ("photovet.core.pipeline", "photovet.core.media.imaging", "photovet.core.media.metadata",
+                 "photovet.core.approval", "photovet.core.media.export", "photovet.core.media.redact",
+                 "photovet.core.records.store", "photovet.core.register.store", "PIL.ImageDraw", "copy"):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001  (a missing optional piece is reported where it is used)
@@ -85,7 +85,7 @@ def _preimport() -> None:
 
 
 def _open_register():
-    from photovet.core.register import Register  # noqa: PLC0415
+    from photovet.core.register.store import Register  # noqa: PLC0415
 
     return Register.open()
 
@@ -114,7 +114,7 @@ def render_after(pil_image, analysis, engine):
         scaled.append(Redaction(r.shape, box, pts, r.source, r.label))
     img = pil_image.convert("RGB").copy()
     try:
-        from photovet.core.redact import apply_redactions  # noqa: PLC0415
+        from photovet.core.media.redact import apply_redactions  # noqa: PLC0415
     except ImportError:
         apply_redactions = None
     if apply_redactions is not None:
@@ -717,7 +717,7 @@ class MainWindow(QMainWindow):
 
         def factory(stop):
             try:
-                from photovet.core.imaging import collect_photos  # noqa: PLC0415
+                from photovet.core.media.imaging import collect_photos  # noqa: PLC0415
             except ImportError:
                 collect_photos = None
             if collect_photos is None:

@@ -191,7 +191,7 @@ class PersonDialog(QDialog):
 
     def _exports(self, reg: Any) -> list | None:
         try:
-            from photovet.core.records import Records
+            from photovet.core.records.store import Records
         except ImportError:
             return None
         try:

@@ -48,7 +48,7 @@ TINT_LEFT = QColor("#ececec")     # has left
 
 
 def default_opener():
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
 
     return Register.open()
 

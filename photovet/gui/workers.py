@@ -190,7 +190,7 @@ def pil_to_qimage(im) -> QImage:
 def load_thumbnail(path: str, size: int):
     """A small display-oriented PIL image; the core's fast thumbnail when it is there."""
     try:
-        from photovet.core.imaging import thumbnail  # noqa: PLC0415
+        from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
     except ImportError:
         thumbnail = None
     if thumbnail is not None:

@@ -64,8 +64,8 @@ def test_export_checks_faces_and_records_the_export(tmp_path):
     row = _lines(result.stdout)[0]
     assert row["ok"] and Path(row["output"]).name == "trip-001.jpg"
     assert "Amelia" not in row["output"]
-    from photovet.core.records import Records
-    from photovet.core.register import Register
+    from photovet.core.records.store import Records
+    from photovet.core.register.store import Register
 
     with Register.open() as reg:
         assert len(Records(reg.db).exports()) == 1

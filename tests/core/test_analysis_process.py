@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from photovet.core.pipeline import Engine
-from photovet.core.register import Register
+from photovet.core.register.store import Register
 from photovet.core.settings import Settings
 from tests.conftest import shared_data
 
@@ -62,7 +62,7 @@ def test_helper_process_on_real_faces_and_register_reload(engines, tmp_path):
         w.writerow(["UPN", "Legal Surname", "Legal Forename", "Consent: School Website"])
         w.writerow(["W919241719607", "Ellison", "Nathan", "Yes"])
     assert register.import_csv(rows).applied
-    from photovet.core.faces import FaceEngine
+    from photovet.core.vision.faces import FaceEngine
 
     register.enrol_photo("W919241719607", folder / "face_recognition__obama.jpg",
                          FaceEngine.load(Settings()), user="test")

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from photovet.core.errors import EnrolmentError, UnknownPersonError
-from photovet.core.register import Register
+from photovet.core.register.store import Register
 from tests.conftest import shared_data
 
 UPN1, UPN2, UPN3 = "A919241717737", "G919241714767", "N919241709236"
@@ -170,9 +170,9 @@ def test_purge_leavers(tmp_path, reg):
 @pytest.fixture(scope="module")
 def face_engine():
     try:
-        from photovet.core.faces import FaceEngine
+        from photovet.core.vision.faces import FaceEngine
     except ImportError as exc:
-        pytest.skip(f"photovet.core.faces is not importable yet ({exc})")
+        pytest.skip(f"photovet.core.vision.faces is not importable yet ({exc})")
     from photovet.core.settings import Settings
 
     return FaceEngine.load(Settings())

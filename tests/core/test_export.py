@@ -21,14 +21,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photovet.core import export as export_mod
+from photovet.core.media import export as export_mod
 from photovet.core.errors import (
     DiskFullError,
     OutputExistsError,
     OutputFolderError,
     VerificationError,
 )
-from photovet.core.export import (
+from photovet.core.media.export import (
     export_batch,
     export_photo,
     neutral_names,
@@ -37,7 +37,7 @@ from photovet.core.export import (
     verify_export,
     write_jpeg,
 )
-from photovet.core.imaging import LoadedImage, load_image
+from photovet.core.media.imaging import LoadedImage, load_image
 from photovet.core.models import Redaction
 from photovet.core.settings import Settings
 
@@ -182,9 +182,9 @@ def test_render_redacts_at_full_resolution_before_resizing(monkeypatch):
         out.paste((0, 0, 0), (0, 0, image.width, image.height))
         return out
 
-    fake = types.ModuleType("photovet.core.redact")
+    fake = types.ModuleType("photovet.core.media.redact")
     fake.apply_redactions = apply_redactions
-    monkeypatch.setitem(sys.modules, "photovet.core.redact", fake)
+    monkeypatch.setitem(sys.modules, "photovet.core.media.redact", fake)
     red = [Redaction(shape="ellipse", box=(10, 10, 100, 100), source="face")]
     out = render(_loaded((4000, 3000)), red, long_edge=1000, style="pixelate")
     assert seen == {"size": (4000, 3000), "n": 1, "style": "pixelate"}
@@ -192,8 +192,8 @@ def test_render_redacts_at_full_resolution_before_resizing(monkeypatch):
 
 
 def test_render_without_redactions_does_not_need_redact(monkeypatch):
-    broken = types.ModuleType("photovet.core.redact")  # no apply_redactions at all
-    monkeypatch.setitem(sys.modules, "photovet.core.redact", broken)
+    broken = types.ModuleType("photovet.core.media.redact")  # no apply_redactions at all
+    monkeypatch.setitem(sys.modules, "photovet.core.media.redact", broken)
     assert render(_loaded(), [], long_edge=100).size == (100, 75)
 
 
@@ -339,9 +339,9 @@ def test_export_photo_existing_output(tmp_path, settings):
 
 
 def test_export_photo_counts_redactions(tmp_path, settings, monkeypatch):
-    fake = types.ModuleType("photovet.core.redact")
+    fake = types.ModuleType("photovet.core.media.redact")
     fake.apply_redactions = lambda image, reds, style="solid": image
-    monkeypatch.setitem(sys.modules, "photovet.core.redact", fake)
+    monkeypatch.setitem(sys.modules, "photovet.core.media.redact", fake)
     src = leaky_jpeg(tmp_path / "a.jpg")
     reds = [Redaction("ellipse", (1, 1, 5, 5), source="face"), Redaction("ellipse", (9, 9, 5, 5), source="face"),
             Redaction("polygon", points=[(0, 0), (5, 0), (5, 5)], source="text"), Redaction("rect", (0, 0, 2, 2))]

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from photovet.core import faces as faces_mod
+from photovet.core.vision import faces as faces_mod
 from photovet.core.errors import ModelError
-from photovet.core.faces import (
+from photovet.core.vision.faces import (
     FaceEngine,
     FaceMatcher,
     _dynamic_model,

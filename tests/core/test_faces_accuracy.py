@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photovet.core.faces import FaceEngine, FaceMatcher, box_iou
+from photovet.core.vision.faces import FaceEngine, FaceMatcher, box_iou
 from photovet.core.models import MatchStatus, Person
 from photovet.core.settings import Settings
 from tests.conftest import shared_data

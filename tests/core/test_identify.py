@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 
 from afterpost_util import FakeRegister, downloaded_copy, make_export, person, photo
-from photovet.core import phash as ph
+from photovet.core.media import phash as ph
 from photovet.core.db import atomic, open_db
-from photovet.core.records import Records
+from photovet.core.records.store import Records
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
-from photovet.core import imaging
+from photovet.core.media import imaging
 from photovet.core.errors import (
     EmptyFileError,
     FileVanishedError,
@@ -25,7 +25,7 @@ from photovet.core.errors import (
     UnreadableFileError,
     UnsupportedImageError,
 )
-from photovet.core.imaging import collect_photos, load_image, sha256_file, thumbnail
+from photovet.core.media.imaging import collect_photos, load_image, sha256_file, thumbnail
 
 
 def pattern(w: int = 96, h: int = 64) -> Image.Image:

@@ -13,10 +13,10 @@ FORBIDDEN = ("PySide6", "click", "photovet.gui", "photovet.cli", "tqdm")
 
 
 def _core_files():
-    return sorted(CORE.glob("*.py"))
+    return sorted(CORE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", _core_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _core_files(), ids=lambda p: str(p.relative_to(CORE)))
 def test_core_imports_no_gui_or_cli(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -29,7 +29,7 @@ def test_core_imports_no_gui_or_cli(path):
             assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
 
 
-@pytest.mark.parametrize("path", _core_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", _core_files(), ids=lambda p: str(p.relative_to(CORE)))
 def test_core_never_prints(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     calls = [n for n in ast.walk(tree)

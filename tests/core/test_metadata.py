@@ -14,7 +14,7 @@ from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
 from photovet.core.errors import ImageTooLargeError
-from photovet.core.metadata import inspect_file, parse_iptc, verify_clean
+from photovet.core.media.metadata import inspect_file, parse_iptc, verify_clean
 
 from tests.conftest import shared_data
 

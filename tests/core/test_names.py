@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from photovet.core.models import Person, TextItem
-from photovet.core.text import (
+from photovet.core.vision.text import (
     NameMatcher,
     canon,
     classify_texts,

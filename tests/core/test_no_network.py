@@ -16,7 +16,7 @@ from PIL import Image
 
 from photovet.core.models import CHANNELS, Match, MatchStatus
 from photovet.core.policy import caption_name_form, decide_face, decide_name
-from photovet.core.register import Register
+from photovet.core.register.store import Register
 
 
 class NetworkUsed(AssertionError):
@@ -135,7 +135,7 @@ def test_import_enrol_decide_offline(tmp_path, strict_no_network):
         rep = reg.enrol_folder(photos, FakeEngine())
         assert rep.enrolled == {"A919241717737": 1, "G919241714767": 1}
         try:
-            from photovet.core.faces import FaceEngine
+            from photovet.core.vision.faces import FaceEngine
             from photovet.core.settings import Settings
         except ImportError:
             FaceEngine = None

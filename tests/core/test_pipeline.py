@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from photovet.core.approval import Approvals
 from photovet.core.cache import AnalysisCache
 from photovet.core.db import open_db
-from photovet.core.metadata import verify_clean
+from photovet.core.media.metadata import verify_clean
 from photovet.core.models import Face, Person, PhotoStatus
 from photovet.core.pipeline import Engine, analyse_batch, export_batch
 from photovet.core.settings import Settings
@@ -160,7 +160,7 @@ def test_export_masks_blurred_faces_and_removes_metadata(engine, tmp_path):
     assert region(dst, RIGHT).std(axis=(0, 1)).max() < 12  # flat: no detail left
 
     # The export is recorded with who is in it.
-    from photovet.core.records import Records
+    from photovet.core.records.store import Records
 
     recs = Records(engine.register.db).exports(person="A1")
     assert len(recs) == 1

@@ -11,7 +11,7 @@ from afterpost_util import make_export, sha
 from photovet.core.audit import AuditLog
 from photovet.core.db import open_db
 from photovet.core.models import Face
-from photovet.core.records import Records, RecordsError
+from photovet.core.records.store import Records, RecordsError
 
 
 @pytest.fixture
@@ -134,10 +134,10 @@ def test_records_survive_reopening(tmp_path):
 
 
 def test_real_export_batch_results_are_recorded_and_identified(records, tmp_path):
-    """ExportResults from photovet.core.export (the real writer) go straight into the records,
+    """ExportResults from photovet.core.media.export (the real writer) go straight into the records,
     and a downloaded copy of the written file is identified."""
     from afterpost_util import downloaded_copy, photo
-    from photovet.core.export import export_batch
+    from photovet.core.media.export import export_batch
     from photovet.core.settings import Settings
 
     src = tmp_path / "camera"

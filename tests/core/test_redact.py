@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from photovet.core.models import Redaction
-from photovet.core.redact import apply_redactions, face_redaction
+from photovet.core.media.redact import apply_redactions, face_redaction
 
 from tests.conftest import shared_data
 
@@ -178,7 +178,7 @@ def test_many_redactions_on_a_large_image_are_fast():
 
 @pytest.fixture(scope="module")
 def engine():
-    from photovet.core.faces import FaceEngine
+    from photovet.core.vision.faces import FaceEngine
     from photovet.core.settings import Settings
 
     return FaceEngine.load(Settings())

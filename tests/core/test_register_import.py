@@ -11,7 +11,7 @@ import pytest
 from photovet.core.errors import RegisterImportError
 from photovet.core.models import CHANNELS, Match, MatchStatus
 from photovet.core.policy import decide_face
-from photovet.core.register import (
+from photovet.core.register.store import (
     Register,
     detect_mapping,
     parse_date,

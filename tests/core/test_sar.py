@@ -16,8 +16,8 @@ from PIL import Image
 from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
 from photovet.core.db import open_db
 from photovet.core.errors import UnknownPersonError
-from photovet.core.records import Records
-from photovet.core.sar import subject_access_report
+from photovet.core.records.store import Records
+from photovet.core.records.sar import subject_access_report
 
 
 class Page(html.parser.HTMLParser):
@@ -131,7 +131,7 @@ def test_changed_export_file_is_not_shown(world, tmp_path):
 
 
 def test_with_the_real_register(tmp_path):
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
 
     reg = Register(open_db())
     rows = [{"upn": UPNS[0], "surname": "Able", "forename": "Amy"},

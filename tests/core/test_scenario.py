@@ -20,9 +20,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     root = shared_data("scenario")
-    from photovet.core.faces import FaceEngine
+    from photovet.core.vision.faces import FaceEngine
     from photovet.core.pipeline import Engine
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
     from photovet.core.settings import Settings
     from photovet.core.cache import AnalysisCache
 

@@ -10,7 +10,7 @@ import pytest
 
 from afterpost_util import FakeRegister, make_export, person
 from photovet.core.db import open_db
-from photovet.core.records import Records, RecordsError, consent_missing
+from photovet.core.records.store import Records, RecordsError, consent_missing
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -176,7 +176,7 @@ def test_csv_and_html_reports(setup, tmp_path):
 # --------------------------------------------------------------------------------------------
 
 def _real_world(tmp_path):
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
 
     from afterpost_util import UPNS, register_csv
 
@@ -226,7 +226,7 @@ def test_scenario_withdrawal(tmp_path):
     import csv as _csv
     import json
 
-    from photovet.core.register import Register
+    from photovet.core.register.store import Register
     from tests.conftest import shared_data
 
     scen = shared_data("scenario")

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from photovet.core.models import Person
-from photovet.core.text import (
+from photovet.core.vision.text import (
     NameMatcher,
     TextEngine,
     classify_texts,

@@ -29,13 +29,13 @@ def _bench():
 
 @pytest.fixture(scope="module")
 def engine():
-    from photovet.core.text import TextEngine
+    from photovet.core.vision.text import TextEngine
 
     return TextEngine.load()
 
 
 def test_badges_pupil_names_redacted_and_decoys_left(engine):
-    from photovet.core.text import NameMatcher
+    from photovet.core.vision.text import NameMatcher
 
     folder = shared_data("badges")
     bench = _bench()
@@ -64,7 +64,7 @@ def test_badges_pupil_names_redacted_and_decoys_left(engine):
 
 
 def test_real_text_photos_and_non_latin_scripts_do_not_crash(engine):
-    from photovet.core.text import NameMatcher, classify_texts
+    from photovet.core.vision.text import NameMatcher, classify_texts
 
     folder = shared_data("text")
     matcher = NameMatcher([], threshold=85)

@@ -59,8 +59,8 @@ class FakeEngine(Engine):
 
     def analyse(self, path, *, use_cache: bool = True) -> PhotoAnalysis:
         from photovet.core.errors import PhotoVetError
-        from photovet.core.imaging import load_image, sha256_file
-        from photovet.core.metadata import inspect_file
+        from photovet.core.media.imaging import load_image, sha256_file
+        from photovet.core.media.metadata import inspect_file
 
         self.calls.append(str(path))
         if self.delay:

@@ -107,7 +107,7 @@ def test_approval_needs_a_different_person_and_export_takes_approved_only(qtbot,
 
 
 def test_export_contains_the_redactions(qtbot, tmp_path):
-    pytest.importorskip("photovet.core.redact")
+    pytest.importorskip("photovet.core.media.redact")
     paths, faces = make_batch(tmp_path / "b", 1)
     w = open_window(qtbot, tmp_path / "b", faces, 1)
     w.preparer = "Sam Smith"

@@ -158,7 +158,7 @@ def test_draw_a_rectangle_and_an_ellipse_to_cover(win, qtbot):
 
 
 def test_before_after_shows_what_the_export_contains(win, qtbot):
-    pytest.importorskip("photovet.core.redact")
+    pytest.importorskip("photovet.core.media.redact")
     a = win.current().analysis
     win.photo.set_after_mode(True)
     qtbot.waitUntil(lambda: win.photo.canvas.after is not None, timeout=5000)

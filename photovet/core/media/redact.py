@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from .models import Redaction
+from photovet.core.models import Redaction
 
 STYLES = ("solid", "pixelate")
 NEUTRAL = (128, 128, 128)

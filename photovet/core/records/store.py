@@ -32,11 +32,11 @@ from typing import Any, Iterable
 import numpy as np
 import sqlite_utils
 
-from . import phash as _ph
-from .db import atomic, migration
-from .errors import PhotoVetError, UnknownPersonError
-from .fsutil import atomic_write_text as _atomic_write_text
-from .models import ExportResult, Face, Match, MatchStatus, Mode, Person, channel_label
+from photovet.core.media import phash as _ph
+from photovet.core.db import atomic, migration
+from photovet.core.errors import PhotoVetError, UnknownPersonError
+from photovet.core.fsutil import atomic_write_text as _atomic_write_text
+from photovet.core.models import ExportResult, Face, Match, MatchStatus, Mode, Person, channel_label
 
 
 class RecordsError(PhotoVetError):
@@ -279,7 +279,7 @@ def _now() -> str:
 
 
 def _sha256(path: Path) -> str:
-    from .imaging import sha256_file  # noqa: PLC0415
+    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
     return sha256_file(path)
 
@@ -309,7 +309,7 @@ def consent_missing(register: Any, person_id: str, channel: str, on: _dt.date,
         reason = "No longer in the register"
     else:
         try:
-            from .policy import decide_face  # noqa: PLC0415
+            from photovet.core.policy import decide_face  # noqa: PLC0415
         except ImportError:  # pragma: no cover - policy ships with PhotoVet
             decide_face = None
         if decide_face is not None:
@@ -361,7 +361,7 @@ class Records:
     def __init__(self, db: sqlite_utils.Database, audit: Any = None):
         self.db = db
         if audit is None:
-            from .audit import AuditLog  # noqa: PLC0415
+            from photovet.core.audit import AuditLog  # noqa: PLC0415
 
             audit = AuditLog(db)
         self.audit = audit
@@ -557,7 +557,7 @@ class Records:
     # ---- take-down ----------------------------------------------------------------------
 
     def _default_register(self) -> Any:
-        from .register import Register  # noqa: PLC0415
+        from photovet.core.register.store import Register  # noqa: PLC0415
 
         return Register(self.db)
 

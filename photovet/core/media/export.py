@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from PIL import Image
 
-from .errors import (
+from photovet.core.errors import (
     DiskFullError,
     ExportError,
     OutputExistsError,
@@ -30,10 +30,10 @@ from .errors import (
     PhotoVetError,
     VerificationError,
 )
-from .fsutil import fsync_dir
-from .imaging import LoadedImage, collect_photos, load_image, sha256_file
-from .models import ExportResult, Progress, Redaction
-from .settings import Settings
+from photovet.core.fsutil import fsync_dir
+from photovet.core.media.imaging import LoadedImage, collect_photos, load_image, sha256_file
+from photovet.core.models import ExportResult, Progress, Redaction
+from photovet.core.settings import Settings
 
 # --------------------------------------------------------------------------------------------
 # Names
@@ -88,7 +88,7 @@ def render(loaded: LoadedImage, redactions: Sequence[Redaction], *, long_edge: i
     """Redact at full resolution first, then downscale (LANCZOS) so the long edge fits."""
     image = loaded.image
     if redactions:
-        from .redact import apply_redactions  # noqa: PLC0415  (another module; only when needed)
+        from photovet.core.media.redact import apply_redactions  # noqa: PLC0415  (another module; only when needed)
 
         image = apply_redactions(image, list(redactions), style=style)
     if image.mode != "RGB":
@@ -191,7 +191,7 @@ def write_jpeg(image: Image.Image, dest: Path, *, quality: int) -> str:
 def verify_export(dest: Path, expected_size: tuple[int, int]) -> None:
     """Read the written copy back: it must decode, have the expected size and carry nothing but
     the picture. On failure the file is deleted and VerificationError raised."""
-    from .metadata import verify_clean  # noqa: PLC0415
+    from photovet.core.media.metadata import verify_clean  # noqa: PLC0415
 
     dest = Path(dest)
     problem = None
@@ -264,7 +264,7 @@ def export_photo(source: Path, dest: Path, settings: Settings, channel: str,
         if loaded is None:
             loaded = load_image(source, max_pixels=int(settings.get("max_pixels", 100_000_000)))
         try:
-            from .metadata import inspect_file  # noqa: PLC0415
+            from photovet.core.media.metadata import inspect_file  # noqa: PLC0415
 
             report = inspect_file(source)
             result.metadata_removed = [f.sentence() for f in report.findings]

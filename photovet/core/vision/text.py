@@ -31,8 +31,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .errors import ModelError
-from .models import Person, Redaction, TextItem
+from photovet.core.errors import ModelError
+from photovet.core.models import Person, Redaction, TextItem
 
 Polygon = list[tuple[float, float]]
 Read = tuple[Polygon, str, float]
@@ -112,7 +112,7 @@ class TextEngine:
 
     @classmethod
     def load(cls, settings: Any = None) -> "TextEngine":
-        from .cv import import_cv2  # noqa: PLC0415
+        from photovet.core.vision.cv import import_cv2  # noqa: PLC0415
 
         cv2 = import_cv2()   # before rapidocr, so OpenCV cannot break Qt
         try:
@@ -702,7 +702,7 @@ class NameMatcher:
     def __init__(self, people: Sequence[Person], *, threshold: int | None = None):
         if threshold is None:
             try:
-                from .settings import Settings  # noqa: PLC0415
+                from photovet.core.settings import Settings  # noqa: PLC0415
 
                 threshold = int(Settings.load().get("text.fuzzy_threshold", 85))
             except Exception:  # noqa: BLE001
@@ -1085,7 +1085,7 @@ def _absorb_name_fragments(items: list[TextItem]) -> None:
 def decide_texts(texts: list[TextItem], people_by_id: dict[str, Person], channel: str,
                  on: _dt.date, mode: str) -> list[TextItem]:
     """Set each item's decision and reason for ``channel`` (in place; also returned)."""
-    from .policy import decide_name  # noqa: PLC0415
+    from photovet.core.policy import decide_name  # noqa: PLC0415
 
     for t in texts:
         if t.kind == "pupil-name":
@@ -1180,7 +1180,7 @@ def check_caption(caption: str, people: Sequence[Person], channel: str, on: _dt.
     Pupils whose names may not be shown become initials ("John Smith" -> "JS"); where the
     policy allows only first names, the surname is dropped. Staff names are left alone.
     """
-    from .policy import caption_name_form  # noqa: PLC0415
+    from photovet.core.policy import caption_name_form  # noqa: PLC0415
 
     matcher = NameMatcher(people, threshold=threshold if threshold is not None else 90)
     findings: list[CaptionFinding] = []

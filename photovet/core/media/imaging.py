@@ -22,7 +22,7 @@ from typing import Iterable
 import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
-from .errors import (
+from photovet.core.errors import (
     EmptyFileError,
     FileVanishedError,
     ImageError,
@@ -447,7 +447,7 @@ def _lab_to_rgb(im: Image.Image) -> Image.Image:
 
 def _max_pixels_setting() -> int:
     try:
-        from .settings import Settings
+        from photovet.core.settings import Settings
 
         return int(Settings.load().get("max_pixels", DEFAULT_MAX_PIXELS))
     except Exception:

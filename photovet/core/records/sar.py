@@ -20,8 +20,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from .errors import PhotoVetError, UnknownPersonError
-from .models import channel_label
+from photovet.core.errors import PhotoVetError, UnknownPersonError
+from photovet.core.models import channel_label
 
 THUMB_SIZE = 360
 
@@ -53,7 +53,7 @@ th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical
 
 def _thumb_data_uri(path: Path) -> str:
     try:
-        from .imaging import thumbnail  # noqa: PLC0415
+        from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
 
         im = thumbnail(path, THUMB_SIZE)
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
@@ -120,8 +120,8 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
 def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path, *,
                           user: str | None = None) -> Path:
     """Write the report for ``person_id`` to ``out`` (atomically) and audit it."""
-    from .imaging import sha256_file  # noqa: PLC0415
-    from .records import _atomic_write_text  # noqa: PLC0415
+    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
+    from photovet.core.records.store import _atomic_write_text  # noqa: PLC0415
 
     e = html.escape
     out = Path(out)

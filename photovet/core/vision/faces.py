@@ -33,10 +33,10 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from PIL import Image
 
-from .errors import ModelError
-from .models import Face, Match, MatchStatus
-from .paths import asset_path
-from .settings import Settings
+from photovet.core.errors import ModelError
+from photovet.core.models import Face, Match, MatchStatus
+from photovet.core.paths import asset_path
+from photovet.core.settings import Settings
 
 # ------------------------------------------------------------------------------------------
 # ONNX model: make the fixed-size CenterFace graph accept any input size

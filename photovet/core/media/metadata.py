@@ -18,9 +18,9 @@ from xml.etree import ElementTree
 
 from PIL import ExifTags, Image
 
-from .errors import ImageError, TruncatedImageError
-from .imaging import _Opened, extension_mismatch, read_orientation, stored_orientation
-from .models import Finding, MetadataReport
+from photovet.core.errors import ImageError, TruncatedImageError
+from photovet.core.media.imaging import _Opened, extension_mismatch, read_orientation, stored_orientation
+from photovet.core.models import Finding, MetadataReport
 
 _MAX_VALUE = 160  # characters of a value shown to the user
 
@@ -904,7 +904,7 @@ def _icc_description(icc: bytes) -> str:
 def inspect_file(path: str | Path) -> MetadataReport:
     """Everything in the file besides the picture that an export removes.
 
-    Raises the same typed errors as :func:`photovet.core.imaging.load_image` when the file is
+    Raises the same typed errors as :func:`photovet.core.media.imaging.load_image` when the file is
     not a readable image. Never decodes the pixels.
     """
     path = Path(path)
@@ -918,7 +918,7 @@ def inspect_file(path: str | Path) -> MetadataReport:
         try:
             data = _read_all(op)
         except OSError as exc:
-            from .imaging import _read_error
+            from photovet.core.media.imaging import _read_error
 
             raise _read_error(path, exc) from exc
         try:
@@ -940,7 +940,7 @@ def inspect_file(path: str | Path) -> MetadataReport:
 
 
 def _order(f: Finding) -> int:
-    from .models import FINDING_CATEGORIES
+    from photovet.core.models import FINDING_CATEGORIES
 
     return FINDING_CATEGORIES.index(f.category) if f.category in FINDING_CATEGORIES else 99
 

@@ -53,17 +53,17 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import sqlite_utils
 
-from .audit import AuditLog
-from .db import atomic, migration, open_db
-from .fsutil import atomic_write_text
-from .errors import (
+from photovet.core.audit import AuditLog
+from photovet.core.db import atomic, migration, open_db
+from photovet.core.fsutil import atomic_write_text
+from photovet.core.errors import (
     EnrolmentError,
     PhotoVetError,
     RegisterError,
     RegisterImportError,
     UnknownPersonError,
 )
-from .models import CHANNEL_LABELS, CHANNELS, Person, channel_label
+from photovet.core.models import CHANNEL_LABELS, CHANNELS, Person, channel_label
 
 # --------------------------------------------------------------------------------------------
 # Schema
@@ -928,7 +928,7 @@ class _hybrid:
 
 def _load_image(path: Path):
     try:
-        from .imaging import load_image  # noqa: PLC0415
+        from photovet.core.media.imaging import load_image  # noqa: PLC0415
     except ImportError:  # pragma: no cover - imaging lands in a sibling change
         from PIL import Image, ImageOps  # noqa: PLC0415
 
@@ -1246,7 +1246,7 @@ class Register:
             report.purged = self.purge_leavers(today=today, user=user, _reason=import_id)
         if report.withdrawals or report.invalidated or report.missing or report.leavers:
             # Consent was lost for someone: re-check everything already exported or posted.
-            from .records import Records  # noqa: PLC0415
+            from photovet.core.records.store import Records  # noqa: PLC0415
 
             report.takedown = Records(self.db, self.audit).after_import(report, self)
         return report
@@ -1616,7 +1616,7 @@ class Register:
         """Delete the face encodings of people ``days`` after their leaving date. Audited."""
         today = today or _dt.date.today()
         if days is None:
-            from .settings import Settings  # noqa: PLC0415
+            from photovet.core.settings import Settings  # noqa: PLC0415
 
             try:
                 days = int(Settings.load().get("retention.purge_encodings_days_after_leaving", 0))

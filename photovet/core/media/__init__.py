@@ -1,0 +1,1 @@
+"""Media files: reading photos by content, their hidden metadata, covers, and safe copies."""

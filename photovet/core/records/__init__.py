@@ -1,0 +1,1 @@
+"""What was exported and posted, take-down lists and subject access reports."""

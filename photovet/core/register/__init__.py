@@ -1,0 +1,1 @@
+"""The consent register: people, consent per channel, face signatures, MIS imports."""
