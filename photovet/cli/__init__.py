@@ -1,0 +1,83 @@
+"""The ``photovet`` command. Thin: parses arguments, calls photovet.core, prints.
+
+With no command it opens the desktop app. Exit codes: 0 every file succeeded, 1 some file
+failed (each failure is printed on its own line, the batch goes on), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Iterable
+
+import click
+
+from photovet import __version__
+from photovet.cli import after_posting, photos, register
+from photovet.cli.common import EXIT_SOME_FAILED, abort
+from photovet.core.errors import PhotoVetError
+
+
+def _display_problem() -> str | None:
+    """Why a window cannot be shown here, or None when it can."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return "no display is available (DISPLAY and WAYLAND_DISPLAY are not set)"
+    return None
+
+
+def open_app() -> None:
+    problem = _display_problem()
+    if problem:
+        click.echo(
+            f"PhotoVet cannot open its window: {problem}. "
+            "Run it on a desktop, or use the commands: photovet --help",
+            err=True,
+        )
+        sys.exit(EXIT_SOME_FAILED)
+    from photovet.gui.app import run  # noqa: PLC0415  (Qt only when the window is wanted)
+
+    sys.exit(run())
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="photovet")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """PhotoVet checks school photos before they are posted: it blurs children who have no
+    consent for the channel, covers pupils' names, and removes location and other hidden
+    data. Everything stays on this PC.
+
+    Run with no command to open the app.
+    """
+    if ctx.invoked_subcommand is None:
+        open_app()
+
+
+@cli.command("app")
+def app_cmd() -> None:
+    """Open the PhotoVet desktop app (the same as running photovet with no command)."""
+    open_app()
+
+
+
+
+for _cmd in (photos.inspect_cmd, photos.export_cmd, photos.scan_cmd, photos.caption_cmd,
+             register.register_group, register.audit_group, after_posting.posted_cmd,
+             after_posting.exports_cmd, after_posting.takedown_group, after_posting.sar_cmd,
+             after_posting.identify_cmd, after_posting.purge_cmd, after_posting.import_device_cmd):
+    cli.add_command(_cmd)
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="photovet")
+    except PhotoVetError as exc:  # anything a command did not catch itself
+        abort(exc)
+
+
+if __name__ == "__main__":
+    main()
