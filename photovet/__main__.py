@@ -1,4 +1,5 @@
-from photovet.cli import main
+"""``python -m photovet`` is the ``photovet`` command."""
 
-if __name__ == "__main__":
-    main()
+from photovet.launch import main
+
+main()

@@ -6,9 +6,8 @@ failed (each failure is printed on its own line, the batch goes on), 2 usage err
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Iterable
+from typing import Callable, Iterable
 
 import click
 
@@ -18,29 +17,16 @@ from photovet.cli.common import EXIT_SOME_FAILED, abort
 from photovet.core.errors import PhotoVetError
 
 
-def _display_problem() -> str | None:
-    """Why a window cannot be shown here, or None when it can."""
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return None
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        return "no display is available (DISPLAY and WAYLAND_DISPLAY are not set)"
-    return None
-
-
 def open_app() -> None:
-    problem = _display_problem()
-    if problem:
-        click.echo(
-            f"PhotoVet cannot open its window: {problem}. "
-            "Run it on a desktop, or use the commands: photovet --help",
-            err=True,
-        )
+    """Open the desktop app, through the opener the ``photovet`` launcher passed in (the command
+    line itself knows nothing of Qt: see photovet/launch.py)."""
+    ctx = click.get_current_context()
+    opener = (ctx.find_root().obj or {}).get("open_app")
+    if opener is None:
+        click.echo("PhotoVet's window cannot be opened from here; start it with the 'photovet' "
+                   "command, or use the commands: photovet --help", err=True)
         sys.exit(EXIT_SOME_FAILED)
-    from photovet.gui.app import run  # noqa: PLC0415  (Qt only when the window is wanted)
-
-    sys.exit(run())
+    sys.exit(opener())
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,9 +58,12 @@ for _cmd in (photos.inspect_cmd, photos.export_cmd, photos.scan_cmd, photos.capt
     cli.add_command(_cmd)
 
 
-def main(argv: Iterable[str] | None = None) -> None:
+def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | None = None) -> None:
+    """Run the command line. ``open_app`` opens the desktop app (no command, or ``photovet app``)
+    and returns its exit status."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="photovet")
+        cli.main(args=list(argv) if argv is not None else None, prog_name="photovet",
+                 obj={"open_app": open_app})
     except PhotoVetError as exc:  # anything a command did not catch itself
         abort(exc)
 

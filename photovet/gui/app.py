@@ -1,15 +1,101 @@
-"""Start the desktop app."""
+"""Start the desktop app, or say in PhotoVet's own words why the window cannot open."""
 
 from __future__ import annotations
 
+import ctypes
+import os
 import sys
+from pathlib import Path
+
+# What Qt's X11 ("xcb") platform plugin loads, and the Debian/Ubuntu package of each. A minimal
+# Linux install often lacks several of them; without this check Qt only prints "could not load
+# the Qt platform plugin" and aborts. The README lists the same packages.
+XCB_LIBRARIES: dict[str, str] = {
+    "libxcb.so.1": "libxcb1",
+    "libX11.so.6": "libx11-6",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render.so.0": "libxcb-render0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon.so.0": "libxkbcommon0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libfreetype.so.6": "libfreetype6",
+    "libdbus-1.so.3": "libdbus-1-3",
+    "libglib-2.0.so.0": "libglib2.0-0",
+}
+
+
+def _loads(name: str) -> bool:
+    try:
+        ctypes.CDLL(name)
+    except OSError:
+        return False
+    return True
+
+
+def _xcb_plugin() -> Path | None:
+    try:
+        import PySide6  # noqa: PLC0415
+    except ImportError:
+        return None
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    return plugin if plugin.is_file() else None
+
+
+def missing_xcb_libraries(loads=_loads) -> list[str]:
+    """The libraries of Qt's X11 platform plugin that this PC cannot load (Linux only)."""
+    return [lib for lib in XCB_LIBRARIES if not loads(lib)]
+
+
+def qt_start_problem(environ=os.environ, platform: str = sys.platform, loads=_loads) -> str | None:
+    """Why PhotoVet's window cannot open here, with the fix; None when it can."""
+    chosen = environ.get("QT_QPA_PLATFORM", "")
+    if chosen and not chosen.startswith("xcb"):
+        return None  # offscreen, wayland, vnc...: the person chose it
+    if not platform.startswith("linux"):
+        return None
+    if not chosen and environ.get("WAYLAND_DISPLAY") and not environ.get("DISPLAY"):
+        return None  # Qt uses its Wayland plugin
+    if not environ.get("DISPLAY"):
+        return ("PhotoVet cannot open its window: there is no display here (DISPLAY is not set). "
+                "Run it on the desktop, or use the commands instead: photovet --help")
+    missing = missing_xcb_libraries(loads)
+    if missing:
+        packages = " ".join(dict.fromkeys(XCB_LIBRARIES[m] for m in missing))
+        return ("PhotoVet cannot open its window: this computer is missing system libraries "
+                f"that Qt needs to draw windows ({', '.join(missing)}).\n"
+                f"Ask IT to install them, on Debian or Ubuntu with:\n"
+                f"    sudo apt-get install {packages}\n"
+                "Until then the commands still work: photovet --help")
+    plugin = _xcb_plugin()
+    if plugin is not None:
+        try:
+            ctypes.CDLL(str(plugin))
+        except OSError as exc:
+            return ("PhotoVet cannot open its window: Qt's display plugin does not load on this "
+                    f"computer ({exc}). Install the missing library named there, or use the "
+                    "commands instead: photovet --help")
+    return None
 
 
 def make_app(argv: list[str] | None = None):
     """The QApplication (created once), named and styled for PhotoVet."""
-    from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QCoreApplication, Qt  # noqa: PLC0415
+    from PySide6.QtGui import QGuiApplication  # noqa: PLC0415
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
     # Hand the GIL to the GUI thread sooner when a worker runs Python code (default 5 ms).
     sys.setswitchinterval(0.001)
@@ -22,15 +108,19 @@ def make_app(argv: list[str] | None = None):
         app = QApplication(argv if argv is not None else sys.argv)
     QCoreApplication.setOrganizationName("PhotoVet")
     QCoreApplication.setApplicationName("PhotoVet")
-    from .style import icon
+    from photovet.gui.style import icon  # noqa: PLC0415
 
     app.setWindowIcon(icon("app"))
     return app
 
 
 def run(argv: list[str] | None = None) -> int:
+    problem = qt_start_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     app = make_app(argv)
-    from .main_window import MainWindow
+    from photovet.gui.main_window import MainWindow  # noqa: PLC0415
 
     win = MainWindow()
     win.show()

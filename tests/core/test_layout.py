@@ -48,3 +48,17 @@ def test_cv2_only_through_the_qt_safe_import():
                 assert all(a.name != "cv2" for a in node.names), f"{path} imports cv2 directly"
             if isinstance(node, ast.ImportFrom):
                 assert node.module != "cv2", f"{path} imports from cv2 directly"
+
+
+def test_import_linter_contracts_are_kept():
+    """The layers in pyproject ([tool.importlinter]): launch > gui | cli > core; the core has no
+    Qt or click; policy decides from plain data only."""
+    import subprocess
+    import sys
+
+    root = CORE.parents[1]
+    run = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import "
+                          "lint_imports_command; sys.exit(lint_imports_command())"],
+                         cwd=root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "BROKEN" not in run.stdout and "KEPT" in run.stdout

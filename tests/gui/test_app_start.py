@@ -1,0 +1,45 @@
+"""Starting the app: when Qt cannot open a window, PhotoVet says why in its own words and how to
+fix it, instead of Qt's abort."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from photovet.gui.app import XCB_LIBRARIES, qt_start_problem
+
+
+def test_no_display_is_explained():
+    text = qt_start_problem(environ={}, platform="linux")
+    assert "no display" in text and "photovet --help" in text
+
+
+def test_missing_xcb_libraries_are_named_with_the_packages_to_install():
+    gone = {"libxcb-icccm.so.4", "libxcb-cursor.so.0"}
+    text = qt_start_problem(environ={"DISPLAY": ":0"}, platform="linux",
+                            loads=lambda name: name not in gone)
+    assert "libxcb-icccm.so.4" in text and "libxcb-cursor.so.0" in text
+    assert "sudo apt-get install libxcb-cursor0 libxcb-icccm4" in text
+
+
+def test_offscreen_wayland_and_other_systems_are_left_to_qt():
+    assert qt_start_problem(environ={"QT_QPA_PLATFORM": "offscreen"}, platform="linux") is None
+    assert qt_start_problem(environ={"WAYLAND_DISPLAY": "wayland-0"}, platform="linux") is None
+    assert qt_start_problem(environ={}, platform="win32") is None
+
+
+def test_readme_lists_every_library_qt_needs():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for package in set(XCB_LIBRARIES.values()):
+        assert package in readme, f"README does not list {package}"
+
+
+def test_the_photovet_command_without_a_display_says_so_and_exits_1():
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    run = subprocess.run([sys.executable, "-m", "photovet"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 1
+    assert "PhotoVet cannot open its window" in run.stderr
+    assert "Traceback" not in run.stderr
