@@ -62,7 +62,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="pv-bench-identify-"))
     os.environ["PHOTOVET_HOME"] = str(tmp / "home")
     from photovet.core.media import phash as ph
-    from photovet.core.db import atomic, open_db
+    from photovet.core.storage import atomic, open_db
     from photovet.core.models import ExportResult
     from photovet.core.records.store import Records
 
@@ -98,7 +98,7 @@ def main() -> None:
              ph.to_hex(int(hashes[i, 0])), ph.pack([int(h) for h in hashes[i]]), f"/src/{i}.jpg",
              "", "[]", "[]", "[]"] for i in range(n_syn)]
     with atomic(rec.db):
-        rec.db.conn.executemany(
+        rec.db.executemany(
             "INSERT INTO exports (created_at, batch, channel, output_path, output_sha256, phash,"
             " phash_variants, source_path, source_sha256, people_shown, people_blurred,"
             " names_covered) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
@@ -153,7 +153,7 @@ def main() -> None:
     print(f"unrelated photos matched: {false_hits}/{len(unrelated)}")
     print("target: < 200 ms per identify at 10,000 records:",
           "MET" if p95 < 200 else "MISSED")
-    rec.db.conn.close()
+    rec.db.close()
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -257,7 +257,7 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, user: str | None, as_j
     """Copy photos from a camera, card or phone folder into a folder on this PC, checking every
     copy; with --clear, each photo is deleted from the device only after its copy was verified."""
     from photovet.core.audit import AuditLog
-    from photovet.core.db import open_db
+    from photovet.core.storage import open_db
     from photovet.core.transfer import import_from_device
 
     audit = AuditLog(open_db())

@@ -14,30 +14,11 @@ import datetime as _dt
 import getpass
 from dataclasses import dataclass
 
-import sqlite_utils
 
-from photovet.core.db import atomic, migration
+from photovet.core.storage import Database, atomic
 from photovet.core.errors import ApprovalError
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
-
-
-@migration("approval-0001-approvals")
-def _create_approvals(db: sqlite_utils.Database) -> None:
-    db["approvals"].create(
-        {
-            "sha256": str,
-            "path": str,
-            "batch": str,
-            "status": str,
-            "preparer": str,
-            "prepared_at": str,
-            "approver": str,
-            "decided_at": str,
-            "comment": str,
-        },
-        pk="sha256",
-    )
 
 
 @dataclass
@@ -55,7 +36,7 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _audit(db: sqlite_utils.Database):
+def _audit(db: Database):
     from photovet.core.audit import AuditLog  # noqa: PLC0415
 
     return AuditLog(db)
@@ -66,18 +47,15 @@ def _same_person(a: str | None, b: str | None) -> bool:
 
 
 class Approvals:
-    def __init__(self, db: sqlite_utils.Database):
+    def __init__(self, db: Database):
         self.db = db
 
     def get(self, sha256: str) -> ApprovalState:
-        rows = list(self.db["approvals"].rows_where("sha256 = ?", [sha256]))
-        if not rows:
+        r = self.db.one("SELECT status, path, batch, preparer, approver, comment FROM approvals "
+                        "WHERE sha256 = ?", [sha256])
+        if r is None:
             return ApprovalState(sha256)
-        r = rows[0]
-        return ApprovalState(
-            sha256, r["status"], r["path"] or "", r["batch"] or "", r["preparer"], r["approver"],
-            r["comment"] or "",
-        )
+        return ApprovalState(sha256, r[0], r[1] or "", r[2] or "", r[3], r[4], r[5] or "")
 
     def status(self, sha256: str) -> str:
         return self.get(sha256).status
@@ -86,14 +64,13 @@ class Approvals:
         if not preparer or not preparer.strip():
             raise ApprovalError("say who prepared the photo before marking it ready")
         with atomic(self.db):
-            self.db["approvals"].upsert(
-                {
-                    "sha256": sha256, "path": str(path), "batch": batch, "status": READY,
-                    "preparer": preparer.strip(), "prepared_at": _now(), "approver": None,
-                    "decided_at": None, "comment": "",
-                },
-                pk="sha256",
-            )
+            self.db.execute(
+                "INSERT INTO approvals (sha256, path, batch, status, preparer, prepared_at, "
+                "approver, decided_at, comment) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, '') "
+                "ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, batch = excluded.batch, "
+                "status = excluded.status, preparer = excluded.preparer, "
+                "prepared_at = excluded.prepared_at, approver = NULL, decided_at = NULL, "
+                "comment = ''", [sha256, str(path), batch, READY, preparer.strip(), _now()])
             _audit(self.db).record(
                 "photo marked ready",
                 {"sha256": sha256, "path": str(path), "batch": batch},
@@ -116,11 +93,9 @@ class Approvals:
                      "for a one-person office).",
             )
         with atomic(self.db):
-            self.db["approvals"].update(
-                sha256,
-                {"status": status, "approver": approver.strip(), "decided_at": _now(),
-                 "comment": comment or ""},
-            )
+            self.db.execute("UPDATE approvals SET status = ?, approver = ?, decided_at = ?, "
+                            "comment = ? WHERE sha256 = ?",
+                            [status, approver.strip(), _now(), comment or "", sha256])
             _audit(self.db).record(
                 f"photo {status}",
                 {"sha256": sha256, "path": state.path, "batch": state.batch, "comment": comment or ""},
@@ -144,5 +119,5 @@ class Approvals:
             )
             state = self.get(sha256)
             if state.status == APPROVED:
-                self.db["approvals"].update(sha256, {"status": READY, "approver": None,
-                                                     "decided_at": None})
+                self.db.execute("UPDATE approvals SET status = ?, approver = NULL, "
+                                "decided_at = NULL WHERE sha256 = ?", [READY, sha256])

@@ -24,35 +24,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
 
-from photovet.core.db import atomic, migration
+from photovet.core.storage import Database, atomic
 from photovet.core.errors import AuditError
 
 GENESIS = "0" * 64
-
-
-@migration("audit-0001-log")
-def _create_audit(db: sqlite_utils.Database) -> None:
-    db.execute(
-        """CREATE TABLE audit_log (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            time TEXT NOT NULL,
-            os_user TEXT NOT NULL,
-            user TEXT NOT NULL,
-            action TEXT NOT NULL,
-            details TEXT NOT NULL,
-            prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX audit_log_action ON audit_log(action)")
-    db.execute(
-        "CREATE TABLE audit_meta (key TEXT PRIMARY KEY, count INTEGER NOT NULL, "
-        "last_id INTEGER NOT NULL, last_hash TEXT NOT NULL)"
-    )
-    db.execute("INSERT INTO audit_meta (key, count, last_id, last_hash) VALUES ('chain', 0, 0, ?)",
-               [GENESIS])
 
 
 def os_user() -> str:
@@ -83,7 +59,7 @@ class AuditVerification:
 
 
 class AuditLog:
-    def __init__(self, db: sqlite_utils.Database):
+    def __init__(self, db: Database):
         self.db = db
 
     def record(self, action: str, details: dict[str, Any] | None = None, *,
@@ -96,16 +72,16 @@ class AuditLog:
         text = canonical_details(details or {})
         now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
         with atomic(self.db):
-            last = self.db.execute(
-                "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+            self.db.lock("audit")
+            # The chain's head is kept in audit_meta: ids are never reused, even after the
+            # last row was deleted (that removal is then reported by verify()).
+            meta = self.db.one("SELECT last_id, last_hash FROM audit_meta WHERE key = 'chain'")
+            last = self.db.one("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
             prev = last[1] if last else GENESIS
-            # AUTOINCREMENT never reuses an id, even after the last row was deleted
-            seq = self.db.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
-            new_id = (seq[0] if seq else 0) + 1
+            new_id = max(meta[0] if meta else 0, last[0] if last else 0) + 1
             h = row_hash(new_id, now, osu, who, action, text, prev)
             self.db.execute(
-                "INSERT INTO audit_log (id, time, os_user, user, action, details, prev_hash, hash)"
+                "INSERT INTO audit_log (id, time, os_user, actor, action, details, prev_hash, hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [new_id, now, osu, who, action, text, prev, h],
             )
@@ -119,7 +95,7 @@ class AuditLog:
         where, params = "", []
         if action:
             where, params = "WHERE action = ?", [action]
-        sql = f"SELECT id, time, os_user, user, action, details, prev_hash, hash FROM audit_log {where} ORDER BY id DESC"
+        sql = f"SELECT id, time, os_user, actor, action, details, prev_hash, hash FROM audit_log {where} ORDER BY id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
@@ -141,7 +117,7 @@ class AuditLog:
         """Walk the chain. Reports the first row that was altered or removed."""
         prev_hash, prev_id, n = GENESIS, 0, 0
         cur = self.db.execute(
-            "SELECT id, time, os_user, user, action, details, prev_hash, hash FROM audit_log "
+            "SELECT id, time, os_user, actor, action, details, prev_hash, hash FROM audit_log "
             "ORDER BY id")
         for r in cur:
             row_id, time, osu, user, action, details, stored_prev, stored_hash = r

@@ -161,7 +161,7 @@ def _stop_requested(stop: Any) -> bool:
 
 def _default_audit() -> Any:
     from photovet.core.audit import AuditLog  # noqa: PLC0415
-    from photovet.core.db import open_db  # noqa: PLC0415
+    from photovet.core.storage import open_db  # noqa: PLC0415
 
     return AuditLog(open_db())
 
@@ -412,12 +412,12 @@ def _purge_state(records: Any, source: Path) -> str | None:
 
 def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: str,
                   user: str | None) -> None:
-    from photovet.core.db import atomic  # noqa: PLC0415
+    from photovet.core.storage import atomic  # noqa: PLC0415
 
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     with atomic(records.db):
         records.db.execute(
-            "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, user)"
+            "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, actor)"
             " VALUES (?, ?, ?, ?, 'pending', ?, ?)", [str(source), sha, export_id, method, now, user])
         records.audit.record("original-delete-pending", {
             "source": str(source), "sha256": sha, "verified_export": export_id, "method": method},
@@ -426,7 +426,7 @@ def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: 
 
 def _mark_deleted(records: Any, source: Path, method: str, user: str | None,
                   resumed: bool = False) -> None:
-    from photovet.core.db import atomic  # noqa: PLC0415
+    from photovet.core.storage import atomic  # noqa: PLC0415
 
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     with atomic(records.db):
@@ -439,7 +439,7 @@ def _mark_deleted(records: Any, source: Path, method: str, user: str | None,
 
 
 def _mark_failed(records: Any, source: Path, reason: str, user: str | None) -> None:
-    from photovet.core.db import atomic  # noqa: PLC0415
+    from photovet.core.storage import atomic  # noqa: PLC0415
 
     with atomic(records.db):
         records.db.execute("UPDATE purges SET state = 'failed' WHERE source_path = ? AND "

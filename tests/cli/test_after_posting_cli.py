@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from photovet.cli import cli
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.records.store import Records
 from photovet.core.register.store import Register
 from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from photovet.core.audit import AuditLog
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_altered_details_detected(log):
     assert not v.ok and v.first_bad_id == 3 and "altered" in v.message
 
 
-@pytest.mark.parametrize("column,value", [("action", "x"), ("user", "someone"),
+@pytest.mark.parametrize("column,value", [("action", "x"), ("actor", "someone"),
                                           ("time", "2020-01-01T00:00:00+00:00"),
                                           ("os_user", "mallory")])
 def test_altered_column_detected(log, column, value):
@@ -107,7 +107,7 @@ def test_appending_after_truncation_does_not_hide_it(log):
 
 
 def test_record_joins_outer_transaction_rollback(log):
-    from photovet.core.db import atomic
+    from photovet.core.storage import atomic
 
     fill(log, 2)
     with pytest.raises(RuntimeError):

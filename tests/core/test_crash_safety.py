@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from afterpost_util import make_export
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.records.store import Records
 from photovet.core.transfer import PURGE_PREFIX, TMP_PREFIX
 

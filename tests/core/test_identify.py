@@ -10,7 +10,7 @@ from PIL import Image
 
 from afterpost_util import FakeRegister, downloaded_copy, make_export, person, photo
 from photovet.core.media import phash as ph
-from photovet.core.db import atomic, open_db
+from photovet.core.storage import atomic, open_db
 from photovet.core.records.store import Records
 
 
@@ -111,7 +111,7 @@ def test_identify_is_fast_with_many_records(records, tmp_path):
         rows.append(["2025-01-01T00:00:00", "bulk", "website", f"/x/{i}.jpg", f"{i:064x}",
                      ph.to_hex(hs[0]), ph.pack(hs), f"/s/{i}.jpg", "", "[]", "[]", "[]"])
     with atomic(records.db):
-        records.db.conn.executemany(
+        records.db.executemany(
             "INSERT INTO exports (created_at, batch, channel, output_path, output_sha256, phash,"
             " phash_variants, source_path, source_sha256, people_shown, people_blurred,"
             " names_covered) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from photovet.core.approval import Approvals
 from photovet.core.cache import AnalysisCache
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.media.metadata import verify_clean
 from photovet.core.models import Face, Person, PhotoStatus
 from photovet.core.pipeline import Engine, analyse_batch, export_batch

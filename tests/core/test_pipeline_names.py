@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from photovet.core.cache import AnalysisCache
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.models import Person
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.settings import Settings

@@ -9,7 +9,7 @@ import pytest
 
 from afterpost_util import make_export, sha
 from photovet.core.audit import AuditLog
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.models import Face
 from photovet.core.records.store import Records, RecordsError
 
@@ -127,7 +127,7 @@ def test_records_survive_reopening(tmp_path):
     db = open_db()
     Records(db).add_export(make_export(tmp_path, 5, shown=["P"]), batch="b", channel="press",
                            preparer="a", approver="b")
-    db.conn.close()
+    db.close()
     again = Records(open_db())
     [rec] = again.exports()
     assert rec.people_shown == ["P"] and json.dumps(rec.to_dict())

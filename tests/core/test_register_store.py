@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.errors import CorruptRegisterError, RegisterError, UnknownPersonError
 from photovet.core.models import CHANNELS
 from photovet.core.paths import register_path

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.errors import UnknownPersonError
 from photovet.core.records.store import Records
 from photovet.core.records.sar import subject_access_report

@@ -9,7 +9,7 @@ import html.parser
 import pytest
 
 from afterpost_util import FakeRegister, make_export, person
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.records.store import Records, RecordsError, consent_missing
 
 TODAY = dt.date(2025, 6, 1)

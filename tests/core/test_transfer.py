@@ -15,7 +15,7 @@ import pytest
 from afterpost_util import make_export, photo, sha
 from photovet.core import transfer
 from photovet.core.audit import AuditLog
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.records.store import Records
 from photovet.core.transfer import (FLASH_NOTE, PURGE_PREFIX, TMP_PREFIX, import_from_device,
                                     overwrite_and_unlink, purge_batch)
@@ -288,7 +288,7 @@ import json, sys
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 from pathlib import Path
 from afterpost_util import make_export
-from photovet.core.db import open_db
+from photovet.core.storage import open_db
 from photovet.core.records.store import Records
 from photovet.core.transfer import purge_batch
 rec = Records(open_db())

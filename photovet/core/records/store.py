@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
-import sqlite_utils
 
 from photovet.core.media import phash as _ph
-from photovet.core.db import atomic, migration
+from photovet.core.storage import Database, atomic
 from photovet.core.errors import PhotoVetError, UnknownPersonError
 from photovet.core.fsutil import atomic_write_text as _atomic_write_text
 from photovet.core.models import ExportResult, Face, Match, MatchStatus, Mode, Person, channel_label
@@ -46,93 +45,6 @@ class RecordsError(PhotoVetError):
 # --------------------------------------------------------------------------------------------
 # Schema
 # --------------------------------------------------------------------------------------------
-
-@migration("records-0001-exports")
-def _create_tables(db: sqlite_utils.Database) -> None:
-    db.execute(
-        """CREATE TABLE exports (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            created_at TEXT NOT NULL,
-            batch TEXT NOT NULL,
-            channel TEXT NOT NULL,
-            output_path TEXT NOT NULL,
-            output_sha256 TEXT NOT NULL,
-            phash TEXT NOT NULL,
-            phash_variants BLOB NOT NULL,
-            source_path TEXT NOT NULL,
-            source_sha256 TEXT NOT NULL,
-            width INTEGER NOT NULL DEFAULT 0,
-            height INTEGER NOT NULL DEFAULT 0,
-            faces_blurred INTEGER NOT NULL DEFAULT 0,
-            texts_covered INTEGER NOT NULL DEFAULT 0,
-            people_shown TEXT NOT NULL DEFAULT '[]',
-            people_blurred TEXT NOT NULL DEFAULT '[]',
-            names_covered TEXT NOT NULL DEFAULT '[]',
-            faces TEXT,
-            preparer TEXT,
-            approver TEXT
-        )"""
-    )
-    db.execute("CREATE INDEX exports_batch ON exports(batch)")
-    db.execute("CREATE INDEX exports_output_sha ON exports(output_sha256)")
-    db.execute("CREATE INDEX exports_source_sha ON exports(source_sha256)")
-    db.execute(
-        """CREATE TABLE export_people (
-            export_id INTEGER NOT NULL REFERENCES exports(id),
-            person TEXT NOT NULL,
-            role TEXT NOT NULL CHECK (role IN ('shown', 'blurred', 'named')),
-            PRIMARY KEY (export_id, person, role)
-        )"""
-    )
-    db.execute("CREATE INDEX export_people_person ON export_people(person)")
-    db.execute(
-        """CREATE TABLE posts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            export_id INTEGER NOT NULL REFERENCES exports(id),
-            channel TEXT NOT NULL,
-            posted_on TEXT NOT NULL,
-            url TEXT NOT NULL DEFAULT '',
-            user TEXT,
-            created_at TEXT NOT NULL,
-            UNIQUE (export_id, channel, posted_on, url)
-        )"""
-    )
-    db.execute("CREATE INDEX posts_export ON posts(export_id)")
-    db.execute(
-        """CREATE TABLE takedown_items (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            export_id INTEGER NOT NULL REFERENCES exports(id),
-            channel TEXT NOT NULL,
-            people TEXT NOT NULL DEFAULT '[]',
-            reasons TEXT NOT NULL DEFAULT '{}',
-            first_listed_at TEXT NOT NULL,
-            done_at TEXT,
-            done_by TEXT,
-            note TEXT,
-            UNIQUE (export_id, channel)
-        )"""
-    )
-
-
-@migration("records-0002-purges")
-def _create_purges(db: sqlite_utils.Database) -> None:
-    """Deletions of originals (photovet.core.transfer.purge_batch): a row is written as
-    'pending' BEFORE the file is touched and set to 'deleted' (or 'failed') after."""
-    db.execute(
-        """CREATE TABLE purges (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            source_path TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            export_id INTEGER,
-            method TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('pending', 'deleted', 'failed')),
-            pending_at TEXT NOT NULL,
-            deleted_at TEXT,
-            user TEXT
-        )"""
-    )
-    db.execute("CREATE INDEX purges_source ON purges(source_path)")
-
 
 # --------------------------------------------------------------------------------------------
 # Plain records
@@ -358,7 +270,7 @@ def _csv_cell(v: Any) -> str:
 # --------------------------------------------------------------------------------------------
 
 class Records:
-    def __init__(self, db: sqlite_utils.Database, audit: Any = None):
+    def __init__(self, db: Database, audit: Any = None):
         self.db = db
         if audit is None:
             from photovet.core.audit import AuditLog  # noqa: PLC0415
@@ -418,14 +330,13 @@ class Records:
             "preparer": preparer, "approver": approver,
         }
         with atomic(self.db):
-            cur = self.db.execute(
+            rid = self.db.insert(
                 f"INSERT INTO exports ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                 list(row.values()))
-            rid = int(cur.lastrowid)
             for role, ids in (("shown", shown), ("blurred", blurred), ("named", named)):
                 for pid in ids:
-                    self.db.execute("INSERT OR IGNORE INTO export_people VALUES (?, ?, ?)",
-                                    [rid, pid, role])
+                    self.db.execute("INSERT INTO export_people (export_id, person, role) "
+                                    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [rid, pid, role])
             self.audit.record("export-recorded", {
                 "export_id": rid, "batch": batch, "channel": channel, "output": row["output_path"],
                 "output_sha256": out_sha, "source": row["source_path"], "source_sha256": src_sha,
@@ -491,8 +402,9 @@ class Records:
         with atomic(self.db):
             for rid in ids:
                 self.db.execute(
-                    "INSERT OR IGNORE INTO posts (export_id, channel, posted_on, url, user, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)", [rid, channel, day, url or "", user, now])
+                    "INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [rid, channel, day, url or "", user, now])
             if ids:
                 self.audit.record("posted", {"batch": batch, "files": [str(f) for f in files or []],
                                              "export_ids": ids, "channel": channel, "date": day,
@@ -519,7 +431,7 @@ class Records:
             by_id = {r.id: r for r in recs}
             qmarks = ",".join("?" for _ in by_id)
             for p in self.db.execute(
-                    f"SELECT id, export_id, channel, posted_on, url, user FROM posts "
+                    f"SELECT id, export_id, channel, posted_on, url, actor FROM posts "
                     f"WHERE export_id IN ({qmarks}) ORDER BY posted_on, id", list(by_id)):
                 by_id[p[1]].posts.append(PostRecord(*p))
         return recs
@@ -600,11 +512,11 @@ class Records:
                     "WHERE export_id = ? AND channel = ?", [rec.id, ch]).fetchone()
                 new = row is None
                 if new:
-                    cur = self.db.execute(
+                    new_id = self.db.insert(
                         "INSERT INTO takedown_items (export_id, channel, people, reasons, first_listed_at)"
                         " VALUES (?, ?, ?, ?, ?)",
                         [rec.id, ch, json.dumps(people), json.dumps(reasons), now])
-                    row = (int(cur.lastrowid), now, None, None, None)
+                    row = (new_id, now, None, None, None)
                 else:
                     self.db.execute("UPDATE takedown_items SET people = ?, reasons = ? WHERE id = ?",
                                     [json.dumps(people), json.dumps(reasons), row[0]])

@@ -51,10 +51,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
-import sqlite_utils
 
 from photovet.core.audit import AuditLog
-from photovet.core.db import atomic, migration, open_db
+from photovet.core.storage import Database, atomic, open_db
 from photovet.core.fsutil import atomic_write_text
 from photovet.core.errors import (
     EnrolmentError,
@@ -74,81 +73,6 @@ DO_NOT_PHOTOGRAPH = "do_not_photograph"
 SPECIAL_FIELDS = (NAME_WITH_PHOTO, DO_NOT_PHOTOGRAPH)
 YES, NO, NOT_RECORDED = "yes", "no", "not recorded"
 ENCODING_DIMS = 128
-
-
-@migration("register-0001-people")
-def _create_register(db: sqlite_utils.Database) -> None:
-    db.execute(
-        """CREATE TABLE people (
-            id TEXT PRIMARY KEY,
-            legal_forename TEXT NOT NULL DEFAULT '',
-            legal_surname TEXT NOT NULL DEFAULT '',
-            preferred_forename TEXT NOT NULL DEFAULT '',
-            preferred_surname TEXT NOT NULL DEFAULT '',
-            role TEXT NOT NULL DEFAULT 'pupil',
-            year_group TEXT NOT NULL DEFAULT '',
-            reg_group TEXT NOT NULL DEFAULT '',
-            date_of_birth TEXT,
-            leaving_date TEXT,
-            notes TEXT NOT NULL DEFAULT '',
-            valid INTEGER NOT NULL DEFAULT 1,
-            invalid_reason TEXT NOT NULL DEFAULT '',
-            source_line INTEGER,
-            last_import TEXT,
-            updated_at TEXT
-        )"""
-    )
-    db.execute(
-        "CREATE TABLE channels (name TEXT PRIMARY KEY, label TEXT NOT NULL, "
-        "builtin INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL)"
-    )
-    for i, ch in enumerate(CHANNELS):
-        db.execute("INSERT INTO channels (name, label, builtin, position) VALUES (?, ?, 1, ?)",
-                   [ch, CHANNEL_LABELS.get(ch, ch), i])
-    # consent per channel, plus the two special fields name_with_photo / do_not_photograph
-    db.execute(
-        """CREATE TABLE consents (
-            person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-            channel TEXT NOT NULL,
-            value TEXT NOT NULL CHECK (value IN ('yes', 'no', 'not recorded')),
-            PRIMARY KEY (person_id, channel)
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE consent_history (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            person_id TEXT NOT NULL,
-            channel TEXT NOT NULL,
-            old TEXT,
-            new TEXT,
-            time TEXT NOT NULL,
-            source TEXT NOT NULL,
-            import_id TEXT
-        )"""
-    )
-    db.execute("CREATE INDEX consent_history_person ON consent_history(person_id)")
-    db.execute(
-        """CREATE TABLE imports (
-            id TEXT PRIMARY KEY,
-            time TEXT NOT NULL,
-            file TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            user TEXT NOT NULL,
-            rows INTEGER NOT NULL,
-            summary TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE encodings (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-            encoding BLOB NOT NULL,
-            dims INTEGER NOT NULL,
-            photo_name TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL
-        )"""
-    )
-    db.execute("CREATE INDEX encodings_person ON encodings(person_id)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -964,7 +888,7 @@ class Register:
     FIELDS = FIELDS
     REQUIRED_FIELDS = REQUIRED_FIELDS
 
-    def __init__(self, db: sqlite_utils.Database, path: Path | None = None):
+    def __init__(self, db: Database, path: Path | None = None):
         self.db = db
         self.path = path
         self.audit = AuditLog(db)
@@ -1108,7 +1032,7 @@ class Register:
     def imports(self) -> list[dict[str, Any]]:
         return [dict(zip(("id", "time", "file", "sha256", "user", "rows", "summary"), r))
                 for r in self.db.execute(
-                    "SELECT id, time, file, sha256, user, rows, summary FROM imports ORDER BY time")]
+                    "SELECT id, time, file, sha256, actor, rows, summary FROM imports ORDER BY time")]
 
     # -- column mapping -----------------------------------------------------------------------
 
@@ -1364,28 +1288,28 @@ class Register:
         db = self.db
         if person_rows:
             cols = list(person_rows[0].keys())
-            db.conn.executemany(
+            db.executemany(
                 f"INSERT INTO people ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
                 f"ON CONFLICT(id) DO UPDATE SET "
                 + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id"),
                 [tuple(r[c] for c in cols) for r in person_rows])
         if invalid_updates:
-            db.conn.executemany(
+            db.executemany(
                 "UPDATE people SET valid = 0, invalid_reason = ?, source_line = ?, last_import = ?, "
                 "updated_at = ? WHERE id = ?",
                 [(reason, line, import_id, now, pid) for pid, reason, line in invalid_updates])
         if missing_updates:
-            db.conn.executemany(
+            db.executemany(
                 "UPDATE people SET valid = 0, invalid_reason = ?, updated_at = ? WHERE id = ?",
                 [(f"not in the register file imported on {now[:10]} ({import_id})", now, pid)
                  for pid in missing_updates])
         if consent_rows:
-            db.conn.executemany(
+            db.executemany(
                 "INSERT INTO consents (person_id, channel, value) VALUES (?, ?, ?) "
                 "ON CONFLICT(person_id, channel) DO UPDATE SET value = excluded.value",
                 consent_rows)
         if history_rows:
-            db.conn.executemany(
+            db.executemany(
                 "INSERT INTO consent_history (person_id, channel, old, new, time, source, import_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", history_rows)
         summary = {
@@ -1395,7 +1319,7 @@ class Register:
             "missing": len(report.missing), "errors": len(report.errors),
             "warnings": len(report.warnings), "skipped_rows": report.skipped_rows,
         }
-        db.execute("INSERT INTO imports (id, time, file, sha256, user, rows, summary) "
+        db.execute("INSERT INTO imports (id, time, file, sha256, actor, rows, summary) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [import_id, now, Path(report.file).name, sha, user or "", report.rows,
                     json.dumps(summary)])
@@ -1503,7 +1427,7 @@ class Register:
             for pid, items in encs.items():
                 if replace:
                     self.db.execute("DELETE FROM encodings WHERE person_id = ?", [pid])
-                self.db.conn.executemany(
+                self.db.executemany(
                     "INSERT INTO encodings (person_id, encoding, dims, photo_name, created_at) "
                     "VALUES (?, ?, ?, ?, ?)",
                     [(pid, e.astype(np.float64).tobytes(), int(e.size), name, now)

@@ -1,0 +1,146 @@
+"""The embedded register: one SQLite file (``register.db``) in the data folder.
+
+- WAL journal, a busy timeout, foreign keys on, ``synchronous = FULL``; the file (and its -wal
+  and -shm companions) are mode 0600 because they hold children's personal and biometric data.
+- A file that is not SQLite, is damaged, or is some other program's database raises
+  ``CorruptRegisterError`` and is never written to.
+- ``atomic()`` starts ``BEGIN IMMEDIATE``, so two processes serialise instead of corrupting each
+  other; a writer that waits longer than the busy timeout gets ``RegisterLockedError``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from photovet.core.errors import CorruptRegisterError, RegisterLockedError
+from photovet.core.storage.database import Cursor, Database
+
+APP_ID = 0x50564554  # "PVET" in PRAGMA application_id: marks the file as PhotoVet's
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite before SQLite touches it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if not head.startswith(b"SQLite format 3\x00"):
+        raise CorruptRegisterError(
+            "this file is not a PhotoVet register (it is not an SQLite database); it was left "
+            "untouched", path=path,
+            hint="Move it aside, or point PHOTOVET_HOME at the folder that holds your register.")
+
+
+def _locked(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _owner_only(path: Path) -> None:
+    for p in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
+        if p.exists():
+            try:
+                os.chmod(p, 0o600)
+            except OSError:
+                pass
+
+
+class SQLiteDatabase(Database):
+    engine = "sqlite"
+
+    def __init__(self, path: str | Path):
+        super().__init__()
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _check_header(self.path)
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+        _owner_only(self.path)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")]
+            if app_id != APP_ID and tables:
+                conn.close()
+                raise CorruptRegisterError(
+                    "this database belongs to another program, not PhotoVet; it was left "
+                    "untouched", path=self.path,
+                    hint="Choose a different data folder (PHOTOVET_HOME) for PhotoVet.")
+            if app_id != APP_ID:
+                conn.execute(f"PRAGMA application_id = {APP_ID}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            # Deleted rows are overwritten with zeros, not left in free pages (leavers' data).
+            conn.execute("PRAGMA secure_delete = ON")
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                conn.close()
+                raise CorruptRegisterError(
+                    f"the register database is damaged ({ok}); it was left untouched",
+                    path=self.path, hint="Restore register.db from a backup.")
+        except sqlite3.DatabaseError as exc:
+            if _locked(exc):
+                raise RegisterLockedError(
+                    "the register is busy (another PhotoVet window or command is writing)",
+                    path=self.path, hint="Wait a moment and try again.") from exc
+            raise CorruptRegisterError(
+                f"the register database could not be read ({exc}); it was left untouched",
+                path=self.path, hint="Restore register.db from a backup.") from exc
+        _owner_only(self.path)
+        self.conn = conn
+
+    # -- engine primitives ------------------------------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
+        try:
+            return self.conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if _locked(exc):
+                raise RegisterLockedError(
+                    "the register is busy (another PhotoVet window or command is writing)",
+                    hint="Wait a moment and try again.") from exc
+            raise
+
+    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise RegisterLockedError(
+                "the register is busy (another PhotoVet window or command is writing)",
+                hint="Wait a moment and try again.") from exc
+
+    def _commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cur = self._execute(sql, list(params))
+        return int(cur.lastrowid)  # type: ignore[attr-defined]
+
+    def tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
