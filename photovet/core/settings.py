@@ -1,102 +1,344 @@
-"""Settings: the shipped defaults (assets/default_settings.json) overlaid with the school's
-own ``settings.json`` in the data folder. The file is plain JSON so a school can edit it.
+"""Settings, typed, with every default written once (here) and every value checked on load.
 
-Only values that change analysis results go into ``analysis_key()``; the analysis cache
-uses it, so changing recognition strictness re-analyses photos, and changing JPEG quality
-does not.
+Two kinds, kept in two places:
+
+- **The school's settings** decide what may be published: whether approval is required, how
+  sure recognition must be, how faces and names are found and covered, how long data is kept.
+  They live in the register (``school_settings``), so every PC of an office sharing a register
+  decides the same way, and a change is made deliberately (audited) rather than by editing a
+  file on one PC. ``SCHOOL_SECTIONS`` lists them.
+- **This PC's settings** (``settings.json`` in the data folder): how many processor cores to
+  use, the largest picture to open, where the register is. Plain JSON a technician can edit.
+
+``Settings`` is the typed view of both. ``Settings.from_dict`` checks every key and value and
+raises ``SettingsError`` naming the key ("recognition.max_distance must be a number between
+0.1 and 1.5"). The core never reads settings from disk by itself: the Workspace loads them once
+and passes them in.
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import hashlib
 import json
+import os
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from photovet.core.errors import SettingsError
 from photovet.core.fsutil import atomic_write_text
-from photovet.core.paths import asset_path, settings_path
+
+# --------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------
 
 
-def _merge(base: dict, over: dict) -> dict:
-    out = copy.deepcopy(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = v
-    return out
+@dataclass
+class Recognition:
+    """When a face counts as recognised. Stricter = more faces covered and sent to review."""
+
+    max_distance: float = 0.45       # nearest enrolled signature must be closer than this
+    min_margin: float = 0.08         # ...and this much closer than anybody else's
+    uncertain_band: float = 0.1      # just outside: "not certain enough" (covered, for review)
+    min_face_px: int = 40            # smaller faces are not recognised (covered)
+    num_jitters: int = 1
+
+    def check(self) -> None:
+        _in_range("recognition.max_distance", self.max_distance, 0.1, 1.5)
+        _in_range("recognition.min_margin", self.min_margin, 0.0, 1.0)
+        _in_range("recognition.uncertain_band", self.uncertain_band, 0.0, 1.0)
+        _in_range("recognition.min_face_px", self.min_face_px, 8, 1000)
+        _in_range("recognition.num_jitters", self.num_jitters, 1, 100)
 
 
-def defaults() -> dict[str, Any]:
-    with open(asset_path("default_settings.json"), encoding="utf-8") as fh:
-        data = json.load(fh)
-    data.pop("_comment", None)
-    return data
+@dataclass
+class Detection:
+    """How hard PhotoVet looks for faces."""
+
+    threshold: float = 0.3
+    scales: list[float] = field(default_factory=lambda: [1.0])
+    refine_scale: float = 2.0
+    candidate_threshold: float = 0.1
+    coarse_side: int = 640
+    tile: int = 1536
+    tile_overlap: int = 128
+    max_pass_pixels: int = 4_000_000
+    refine_max_pixels: int = 48_000_000
+
+    def check(self) -> None:
+        _in_range("detection.threshold", self.threshold, 0.05, 0.95)
+        _in_range("detection.candidate_threshold", self.candidate_threshold, 0.01, 0.95)
+        _in_range("detection.refine_scale", self.refine_scale, 1.0, 4.0)
+        if not self.scales or any(not isinstance(s, (int, float)) or not 0.1 <= s <= 4
+                                  for s in self.scales):
+            raise SettingsError("detection.scales must be a list of numbers between 0.1 and 4")
+        _in_range("detection.coarse_side", self.coarse_side, 128, 4096)
+        _in_range("detection.tile", self.tile, 256, 8192)
+        _in_range("detection.tile_overlap", self.tile_overlap, 0, 1024)
+        _in_range("detection.max_pass_pixels", self.max_pass_pixels, 100_000, 400_000_000)
+        _in_range("detection.refine_max_pixels", self.refine_max_pixels, 0, 400_000_000)
 
 
+@dataclass
+class Text:
+    """Reading names in the picture."""
+
+    enabled: bool = True
+    fuzzy_threshold: int = 85        # 0..100 similarity for a name read with OCR errors
+    caption_threshold: int = 90
+    det_max_side: int = 2048
+    det_min_side: int = 960
+    min_score: float = 0.5
+
+    def check(self) -> None:
+        _in_range("text.fuzzy_threshold", self.fuzzy_threshold, 50, 100)
+        _in_range("text.caption_threshold", self.caption_threshold, 50, 100)
+        _in_range("text.det_max_side", self.det_max_side, 320, 8192)
+        _in_range("text.det_min_side", self.det_min_side, 320, 8192)
+        _in_range("text.min_score", self.min_score, 0.0, 1.0)
+
+
+@dataclass
+class Cover:
+    """How the export covers faces and names (always irreversible)."""
+
+    style: str = "solid"             # "solid" (a filled shape) or "pixelate" (coarse blocks)
+    grow: float = 1.4                # the covered oval is this much larger than the face box
+    pixel_blocks: int = 8
+
+    def check(self) -> None:
+        _one_of("cover.style", self.style, ("solid", "pixelate"))
+        _in_range("cover.grow", self.grow, 1.1, 3.0)
+        _in_range("cover.pixel_blocks", self.pixel_blocks, 2, 16)
+
+
+@dataclass
+class Approval:
+    required: bool = True            # a senior leader approves each photo before export
+
+    def check(self) -> None:
+        pass
+
+
+@dataclass
+class Retention:
+    purge_encodings_days_after_leaving: int = 0
+    #: face signatures of people no longer in the MIS file are deleted after this many days
+    purge_encodings_days_after_missing: int = 30
+    delete_originals_when: str = "posted"   # or "exported"
+
+    def check(self) -> None:
+        _in_range("retention.purge_encodings_days_after_leaving",
+                  self.purge_encodings_days_after_leaving, 0, 3650)
+        _in_range("retention.purge_encodings_days_after_missing",
+                  self.purge_encodings_days_after_missing, 0, 3650)
+        _one_of("retention.delete_originals_when", self.delete_originals_when,
+                ("posted", "exported"))
+
+
+@dataclass
+class Performance:
+    """This PC: how many processor cores the checks may use (0 = all but one for the window)."""
+
+    cores: int = 0
+    max_pixels: int = 100_000_000    # larger pictures are refused before decoding
+
+    def check(self) -> None:
+        _in_range("performance.cores", self.cores, 0, 256)
+        _in_range("performance.max_pixels", self.max_pixels, 1_000_000, 1_000_000_000)
+
+    def core_count(self) -> int:
+        if self.cores:
+            return self.cores
+        return max(1, (os.cpu_count() or 2) - 1) if (os.cpu_count() or 1) > 2 else (os.cpu_count() or 1)
+
+
+#: Sections stored in the register for the whole school (the rest belong to this PC).
+SCHOOL_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "approval", "retention")
+#: Sections whose values change what analysis finds (the analysis cache keys on them).
+ANALYSIS_SECTIONS = ("recognition", "detection", "text")
+MODES = ("consent", "no-identifiable-children")
+
+
+@dataclass
 class Settings:
-    """Dictionary-like settings with dotted access: ``settings.get("recognition.max_distance")``."""
+    mode: str = "consent"            # the school's default; a channel may fix its own
+    recognition: Recognition = field(default_factory=Recognition)
+    detection: Detection = field(default_factory=Detection)
+    text: Text = field(default_factory=Text)
+    cover: Cover = field(default_factory=Cover)
+    approval: Approval = field(default_factory=Approval)
+    retention: Retention = field(default_factory=Retention)
+    performance: Performance = field(default_factory=Performance)
+    #: where settings.json is, when loaded from one
+    path: Path | None = field(default=None, repr=False, compare=False)
 
-    def __init__(self, data: dict[str, Any] | None = None, path: Path | None = None):
-        self.path = path
-        self.data = _merge(defaults(), data or {})
+    # -- building -----------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Settings":
-        path = Path(path) if path else settings_path()
-        user: dict[str, Any] = {}
-        if path.exists():
-            try:
-                user = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise SettingsError(
-                    f"the settings file could not be read ({exc})",
-                    path=path,
-                    hint="Fix or delete the file; PhotoVet will use its defaults.",
-                ) from exc
-            if not isinstance(user, dict):
-                raise SettingsError("the settings file is not a JSON object", path=path)
-        return cls(user, path)
+    def from_dict(cls, data: dict[str, Any] | None, *, path: Path | None = None) -> "Settings":
+        """Defaults overlaid with ``data``; every key and value checked (SettingsError)."""
+        s = cls(path=path)
+        s.update(data or {})
+        return s
 
-    def get(self, dotted: str, default: Any = None) -> Any:
-        node: Any = self.data
+    def update(self, data: dict[str, Any], *, only: tuple[str, ...] | None = None) -> None:
+        """Overlay nested values (``{"recognition": {"max_distance": 0.4}}``), checked."""
+        if not isinstance(data, dict):
+            raise SettingsError("settings must be a JSON object")
+        for key, value in data.items():
+            if key.startswith("_"):
+                continue  # comments
+            if only is not None and key not in only:
+                continue
+            if key not in _SECTION_NAMES:
+                raise SettingsError(f"unknown setting '{key}'",
+                                    hint="Known: " + ", ".join(_SECTION_NAMES))
+            if key == "mode":
+                _one_of("mode", value, MODES)
+                self.mode = value
+                continue
+            section = getattr(self, key)
+            if not isinstance(value, dict):
+                raise SettingsError(f"'{key}' must be a group of settings, not {value!r}")
+            hints = get_type_hints(type(section))
+            for name, v in value.items():
+                if name not in hints:
+                    raise SettingsError(f"unknown setting '{key}.{name}'",
+                                        hint=f"Known in '{key}': " + ", ".join(hints))
+                setattr(section, name, _coerce(f"{key}.{name}", v, hints[name]))
+            section.check()
+
+    def copy(self) -> "Settings":
+        return Settings.from_dict(self.to_dict(), path=self.path)
+
+    def to_dict(self, sections: tuple[str, ...] | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in _SECTION_NAMES:
+            if sections is not None and name not in sections:
+                continue
+            value = getattr(self, name)
+            out[name] = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+        return out
+
+    # -- dotted access (the settings dialog edits values generically) -------------------------
+
+    def get(self, dotted: str) -> Any:
+        node: Any = self
         for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return default
-            node = node[part]
+            if not hasattr(node, part) or part.startswith("_") or part == "path":
+                raise SettingsError(f"unknown setting '{dotted}'")
+            node = getattr(node, part)
         return node
 
     def set(self, dotted: str, value: Any) -> None:
-        node = self.data
         parts = dotted.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
+        if len(parts) == 1:
+            self.update({parts[0]: value})
+        elif len(parts) == 2:
+            self.update({parts[0]: {parts[1]: value}})
+        else:
+            raise SettingsError(f"unknown setting '{dotted}'")
 
-    @property
-    def channels(self) -> list[str]:
-        return list(self.data.get("channels", {}).keys())
-
-    def channel(self, name: str) -> dict[str, Any]:
-        ch = self.data.get("channels", {}).get(name)
-        if ch is None:
-            raise SettingsError(
-                f"unknown channel '{name}'",
-                hint="Channels: " + ", ".join(self.channels),
-            )
-        return ch
+    # -- keys ---------------------------------------------------------------------------------
 
     def analysis_key(self) -> str:
-        """A short hash of every setting that changes analysis results."""
-        relevant = {k: self.data.get(k) for k in ("recognition", "detection", "text")}
-        blob = json.dumps(relevant, sort_keys=True).encode()
+        """A short hash of every setting that changes what analysis finds."""
+        blob = json.dumps(self.to_dict(ANALYSIS_SECTIONS), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
+    # -- this PC's file -----------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Settings":
+        """This PC's ``settings.json`` over the defaults (school sections in the file are read
+        too: a Workspace then moves them into the register and replaces them from there)."""
+        from photovet.core.paths import settings_path  # noqa: PLC0415
+
+        path = Path(path) if path else settings_path()
+        data, _channels = upgrade_settings_file(read_settings_file(path))
+        return cls.from_dict(data, path=path)
+
     def save(self, path: Path | None = None) -> Path:
-        """Write atomically (temp file + rename)."""
+        """Write this PC's sections to settings.json atomically (school sections are stored in
+        the register by the Workspace)."""
+        from photovet.core.paths import settings_path  # noqa: PLC0415
+
         path = Path(path or self.path or settings_path())
-        atomic_write_text(path, json.dumps(self.data, indent=2, sort_keys=True), prefix=".settings-")
+        local = self.to_dict(tuple(n for n in _SECTION_NAMES if n not in SCHOOL_SECTIONS))
+        atomic_write_text(path, json.dumps(local, indent=2, sort_keys=True), prefix=".settings-")
         self.path = path
         return path
+
+
+_SECTION_NAMES = tuple(f.name for f in fields(Settings) if f.name != "path")
+
+
+def read_settings_file(path: Path) -> dict[str, Any]:
+    """The JSON object in ``path`` ({} when there is no file); SettingsError when unreadable."""
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"the settings file could not be read ({exc})", path=path,
+                            hint="Fix or delete the file; PhotoVet will use its defaults.") from exc
+    if not isinstance(data, dict):
+        raise SettingsError("the settings file is not a JSON object", path=path)
+    return data
+
+
+def upgrade_settings_file(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A 0.1 settings.json in today's shape: (settings, per-channel size and quality that the
+    Workspace moves into the channel registry)."""
+    data = dict(data)
+    channels = data.pop("channels", None) or {}
+    data.pop("jpeg_quality", None)  # now each channel's quality
+    if "redaction" in data:
+        data["cover"] = data.pop("redaction")
+    if "max_pixels" in data:
+        data.setdefault("performance", {})
+        data["performance"] = dict(data["performance"], max_pixels=data.pop("max_pixels"))
+    if isinstance(data.get("detection"), dict):
+        data["detection"] = {k: v for k, v in data["detection"].items() if k != "threads"}
+    return data, channels if isinstance(channels, dict) else {}
+
+
+def _coerce(key: str, value: Any, hint: Any) -> Any:
+    """Check a value against its declared type (ints are accepted for floats)."""
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise SettingsError(f"{key} must be true or false, not {value!r}")
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise SettingsError(f"{key} must be a whole number, not {value!r}")
+    if hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise SettingsError(f"{key} must be a number, not {value!r}")
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise SettingsError(f"{key} must be text, not {value!r}")
+    if getattr(hint, "__origin__", None) is list:
+        if isinstance(value, list):
+            return list(value)
+        raise SettingsError(f"{key} must be a list, not {value!r}")
+    return value
+
+
+def _in_range(key: str, value: Any, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise SettingsError(f"{key} must be between {low:g} and {high:g}, not {value!r}")
+
+
+def _one_of(key: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise SettingsError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
+
+
+__all__ = ["ANALYSIS_SECTIONS", "MODES", "SCHOOL_SECTIONS", "Settings", "read_settings_file",
+           "upgrade_settings_file"]

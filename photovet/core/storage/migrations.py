@@ -210,6 +210,40 @@ def _rename_user_columns(db: Database) -> None:
         ddl(db, f'ALTER TABLE {table} RENAME COLUMN "user" TO actor')
 
 
+_CHANNEL_DEFAULTS_0_2 = {
+    # id: (long edge, JPEG quality, names rule)
+    "website": (2048, 88, "full"), "facebook": (2048, 88, "first"), "x": (1600, 85, "first"),
+    "instagram": (1440, 88, "first"), "newsletter": (1600, 85, "full"),
+    "press": (4000, 92, "full"), "youtube": (1920, 88, "first"),
+}
+
+
+def _channel_registry(db: Database) -> None:
+    """Channels are defined once, here: size, quality, names rule, fixed mode, sound rule."""
+    ddl(db, "ALTER TABLE channels ADD COLUMN long_edge INTEGER DEFAULT 2048")
+    ddl(db, "ALTER TABLE channels ADD COLUMN quality INTEGER NOT NULL DEFAULT 88")
+    ddl(db, "ALTER TABLE channels ADD COLUMN names TEXT NOT NULL DEFAULT 'initials'")
+    ddl(db, "ALTER TABLE channels ADD COLUMN fixed_mode TEXT")
+    ddl(db, "ALTER TABLE channels ADD COLUMN audio TEXT NOT NULL DEFAULT 'listen'")
+    if not db.one("SELECT 1 FROM channels WHERE name = 'youtube'"):
+        pos = db.scalar("SELECT COALESCE(MAX(position), -1) + 1 FROM channels")
+        db.execute("INSERT INTO channels (name, label, builtin, position) VALUES "
+                   "('youtube', 'YouTube', 1, ?)", [pos])
+    for name, (long_edge, quality, names) in _CHANNEL_DEFAULTS_0_2.items():
+        db.execute("UPDATE channels SET long_edge = ?, quality = ?, names = ? WHERE name = ? "
+                   "AND builtin = 1", [long_edge, quality, names, name])
+
+
+def _school_settings(db: Database) -> None:
+    """The school's settings (approval, recognition, covers, retention...), one row a section,
+    shared by every PC of the register."""
+    ddl(db, """CREATE TABLE school_settings (
+        section TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        actor TEXT)""")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -221,6 +255,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("records-0001-exports", _records_exports),
     Migration("records-0002-purges", _records_purges),
     Migration("storage-0001-actor-columns", _rename_user_columns),
+    Migration("register-0002-channel-registry", _channel_registry),
+    Migration("settings-0001-school-settings", _school_settings),
 )
 
 

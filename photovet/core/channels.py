@@ -1,0 +1,169 @@
+"""Where a school posts: one registry of channels, defined once, in the register.
+
+A channel has an id ("facebook"), a label ("Facebook"), the size and JPEG quality of its exports,
+its names rule (how much of a pupil's name may appear with a photo when the parents consented to
+names: full names, first names, initials only, or no names), an optional fixed mode (a school
+whose X account never shows children's faces fixes "no-identifiable-children" there), and what
+happens to the sound of a video. Adding a channel (``photovet register channels --add``, or the
+app) makes it work everywhere at once: consent columns, scan, export, captions, the app.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from photovet.core.errors import PhotoVetError, SettingsError
+from photovet.core.storage import Database
+
+NAMES_RULES = ("full", "first", "initials", "none")
+AUDIO_RULES = ("listen", "keep", "mute", "remove")
+FIXED_MODES = ("no-identifiable-children",)
+
+NAMES_RULE_LABELS = {
+    "full": "Full names",
+    "first": "First names only",
+    "initials": "Initials only",
+    "none": "No names",
+}
+AUDIO_RULE_LABELS = {
+    "listen": "Keep only after the approver has listened",
+    "keep": "Keep the sound",
+    "mute": "Silence the sound",
+    "remove": "Remove the sound track",
+}
+
+
+class UnknownChannelError(PhotoVetError):
+    """No channel with that id in the register."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    label: str
+    long_edge: int | None = 2048      # exports are scaled so the longest side fits
+    quality: int = 88                 # JPEG quality 50..95
+    names: str = "initials"           # see NAMES_RULES
+    fixed_mode: str | None = None     # a mode that always applies on this channel
+    audio: str = "listen"             # see AUDIO_RULES
+    builtin: bool = False
+    position: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_channel_values(long_edge: Any, quality: Any, names: Any, fixed_mode: Any,
+                         audio: Any) -> None:
+    if long_edge is not None and (not isinstance(long_edge, int) or not 320 <= long_edge <= 12000):
+        raise SettingsError(f"a channel's longest side must be 320 to 12000 pixels, not {long_edge!r}")
+    if not isinstance(quality, int) or not 50 <= quality <= 95:
+        raise SettingsError(f"a channel's JPEG quality must be 50 to 95, not {quality!r}")
+    if names not in NAMES_RULES:
+        raise SettingsError(f"a channel's names rule must be one of {', '.join(NAMES_RULES)}, "
+                            f"not {names!r}")
+    if fixed_mode is not None and fixed_mode not in FIXED_MODES:
+        raise SettingsError(f"a channel's fixed mode must be {' or '.join(FIXED_MODES)}, "
+                            f"not {fixed_mode!r}")
+    if audio not in AUDIO_RULES:
+        raise SettingsError(f"a channel's sound rule must be one of {', '.join(AUDIO_RULES)}, "
+                            f"not {audio!r}")
+
+
+def channel_key(name: str) -> str:
+    """'School prospectus' -> 'school_prospectus'."""
+    return re.sub(r"[^a-z0-9]+", "_", (name or "").strip().lower()).strip("_")
+
+
+RESERVED_KEYS = ("id", "name_with_photo", "do_not_photograph")
+
+_COLUMNS = "name, label, long_edge, quality, names, fixed_mode, audio, builtin, position"
+
+
+class ChannelRegistry:
+    """The channels of this register (read fresh each time: another PC may have added one)."""
+
+    def __init__(self, db: Database, audit: Any = None):
+        self.db = db
+        self.audit = audit
+
+    def all(self) -> list[Channel]:
+        return [Channel(id=r[0], label=r[1], long_edge=r[2], quality=int(r[3]), names=r[4],
+                        fixed_mode=r[5], audio=r[6], builtin=bool(r[7]), position=int(r[8]))
+                for r in self.db.all(f"SELECT {_COLUMNS} FROM channels ORDER BY position, name")]
+
+    def ids(self) -> list[str]:
+        return [c.id for c in self.all()]
+
+    def labels(self) -> dict[str, str]:
+        return {c.id: c.label for c in self.all()}
+
+    def get(self, channel_id: str) -> Channel:
+        for c in self.all():
+            if c.id == channel_id:
+                return c
+        raise UnknownChannelError(
+            f"unknown channel '{channel_id}'",
+            hint="Channels: " + ", ".join(self.ids()) + " (add one with: photovet register "
+                 "channels --add NAME)")
+
+    def label(self, channel_id: str) -> str:
+        try:
+            return self.get(channel_id).label
+        except UnknownChannelError:
+            return channel_id
+
+    def add(self, name: str, label: str | None = None, *, long_edge: int | None = 2048,
+            quality: int = 88, names: str = "initials", fixed_mode: str | None = None,
+            audio: str = "listen", user: str | None = None) -> Channel:
+        """Add a school's own channel. Nobody has consent for it until an import or an edit
+        says so; its names rule defaults to initials only."""
+        key = channel_key(name)
+        if not key or key in RESERVED_KEYS:
+            raise SettingsError(f"'{name}' cannot be used as a channel name")
+        label = (label or name).strip()
+        check_channel_values(long_edge, quality, names, fixed_mode, audio)
+        with self.db.atomic():
+            if self.db.one("SELECT 1 FROM channels WHERE name = ?", [key]):
+                raise SettingsError(f"there is already a channel called '{key}'")
+            pos = self.db.scalar("SELECT COALESCE(MAX(position), -1) + 1 FROM channels")
+            self.db.execute(f"INSERT INTO channels ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                            [key, label, long_edge, quality, names, fixed_mode, audio, pos])
+            if self.audit is not None:
+                self.audit.record("channel.add", {"channel": key, "label": label,
+                                                  "long_edge": long_edge, "quality": quality,
+                                                  "names": names, "fixed_mode": fixed_mode,
+                                                  "audio": audio}, user=user)
+        return self.get(key)
+
+    def update(self, channel_id: str, *, user: str | None = None, **changes: Any) -> Channel:
+        """Change a channel's label, size, quality, names rule, fixed mode or sound rule."""
+        old = self.get(channel_id)
+        allowed = {"label", "long_edge", "quality", "names", "fixed_mode", "audio"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise SettingsError(f"a channel has no setting {', '.join(sorted(unknown))}")
+        new = asdict(old)
+        new.update(changes)
+        check_channel_values(new["long_edge"], new["quality"], new["names"], new["fixed_mode"],
+                             new["audio"])
+        if not str(new["label"]).strip():
+            raise SettingsError("a channel needs a label")
+        diff = {k: [getattr(old, k), new[k]] for k in changes if getattr(old, k) != new[k]}
+        if not diff:
+            return old
+        with self.db.atomic():
+            self.db.execute("UPDATE channels SET label = ?, long_edge = ?, quality = ?, names = ?, "
+                            "fixed_mode = ?, audio = ? WHERE name = ?",
+                            [new["label"], new["long_edge"], new["quality"], new["names"],
+                             new["fixed_mode"], new["audio"], channel_id])
+            if self.audit is not None:
+                self.audit.record("channel.change", {"channel": channel_id, "changes": diff},
+                                  user=user)
+        return self.get(channel_id)
+
+
+__all__ = ["AUDIO_RULES", "AUDIO_RULE_LABELS", "Channel", "ChannelRegistry", "FIXED_MODES",
+           "NAMES_RULES", "NAMES_RULE_LABELS", "UnknownChannelError", "channel_key"]
