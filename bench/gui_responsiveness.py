@@ -132,7 +132,7 @@ def main() -> int:
     if args.scenario:
         # A real register with enrolled faces, so the face encoder runs for every face.
         from photovet.core.vision.faces import FaceEngine
-        from photovet.core.register.store import Register
+        from photovet.core.register.people import Register
         from photovet.core.settings import Settings
 
         scen = Path(args.scenario)

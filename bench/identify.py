@@ -64,7 +64,7 @@ def main() -> None:
     from photovet.core.media import phash as ph
     from photovet.core.storage import atomic, open_db
     from photovet.core.models import ExportResult
-    from photovet.core.records.store import Records
+    from photovet.core.records.exports import Records
 
     rec = Records(open_db())
     exports_dir = tmp / "exports"
@@ -100,7 +100,7 @@ def main() -> None:
     with atomic(rec.db):
         rec.db.executemany(
             "INSERT INTO exports (created_at, batch, channel, output_path, output_sha256, phash,"
-            " phash_variants, source_path, source_sha256, people_shown, people_blurred,"
+            " phash_variants, source_path, source_sha256, people_shown, people_covered,"
             " names_covered) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     total = rec.db.execute("SELECT COUNT(*) FROM exports").fetchone()[0]
 

@@ -67,7 +67,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PHOTOVET_HOME"] = tmp
-        from photovet.core.register.store import Register
+        from photovet.core.register.people import Register
 
         csv1, csv2 = Path(tmp) / "roll.csv", Path(tmp) / "roll2.csv"
         generate(csv1, args.pupils)

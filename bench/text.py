@@ -3,10 +3,10 @@
     python bench/text.py [--data ../shared/data] [--limit N] [--no-12mp] [--no-2mp] [--no-icdar]
 
 On ../shared/data/badges (its register.csv is the register; every pupil is treated as having NO
-name-with-photo consent, so every pupil's name must be redacted):
-  * redaction recall of pupil-name items by text height band (a name counts as redacted when
-    the tool's "redact" polygons cover >= 90% of its ground-truth polygon), person id accuracy;
-  * decoys by kind: redacted / flagged for review / left alone;
+name-with-photo consent, so every pupil's name must be covered):
+  * cover recall of pupil-name items by text height band (a name counts as covered when
+    the tool's "cover" polygons cover >= 90% of its ground-truth polygon), person id accuracy;
+  * decoys by kind: covered / flagged for review / left alone;
   * time per photo: as stored (<= 2 MP), upscaled to 2 MP, and 12 MP mosaics (4 x 3 badge photos
     tiled at their own resolution, so names keep their real pixel height on a 12 MP photo).
 On ../shared/data/text: word recall (for information) and that nothing crashes.
@@ -72,28 +72,29 @@ def coverage(target_points, polys: list[Polygon]) -> float:
 
 
 def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel="website"):
-    from photovet.core.vision.text import classify_texts, decide_texts, text_redactions
+    from photovet.core.vision.text.names import classify_texts
+    from photovet.core.vision.text import decide_texts, text_covers
 
     t0, c0 = time.perf_counter(), time.process_time()
     reads = engine.read(image)
     items = classify_texts(reads, matcher)
     decide_texts(items, people_by_id, channel, _dt.date(2026, 6, 1), "consent")
     elapsed = (time.perf_counter() - t0, time.process_time() - c0)
-    redact = [_poly(r.points) for r in text_redactions([t for t in items if t.final_decision == "redact"])]
-    review = [_poly(r.points) for r in text_redactions([t for t in items if t.final_decision == "review"])]
-    return items, redact, review, elapsed
+    cover = [_poly(r.points) for r in text_covers([t for t in items if t.final_decision == "cover"])]
+    review = [_poly(r.points) for r in text_covers([t for t in items if t.final_decision == "review"])]
+    return items, cover, review, elapsed
 
 
-def score_items(gt_items, items, redact, review, scale=(1.0, 1.0)):
+def score_items(gt_items, items, cover, review, scale=(1.0, 1.0)):
     """One row per ground-truth item."""
     sx, sy = scale
     rows = []
     for it in gt_items:
         pts = [(x * sx, y * sy) for x, y in it["polygon"]]
-        cov = coverage(pts, redact)
+        cov = coverage(pts, cover)
         cov_rev = coverage(pts, review)
         tgt = _poly(pts)
-        ids = {t.person for t, r in zip([t for t in items if t.final_decision == "redact"], redact)
+        ids = {t.person for t, r in zip([t for t in items if t.final_decision == "cover"], cover)
                if r.intersects(tgt)}
         rows.append({
             "kind": it["kind"], "pupil": it["is_pupil_name"], "text": it["text"],
@@ -106,7 +107,7 @@ def score_items(gt_items, items, redact, review, scale=(1.0, 1.0)):
 def report(rows, title: str) -> None:
     print(f"\n== {title}")
     pupils = [r for r in rows if r["pupil"]]
-    print("pupil names by text height: redacted (>=90% covered) / items   [also: review-covered]")
+    print("pupil names by text height: covered (>=90% covered) / items   [also: review-covered]")
     for _, _, name in BANDS:
         b = [r for r in pupils if band_of(r["height"]) == name]
         if not b:
@@ -123,21 +124,21 @@ def report(rows, title: str) -> None:
     red_rows = [r for r in pupils if r["cov"] >= 0.9]
     if red_rows:
         ok = sum(r["person_ok"] for r in red_rows)
-        print(f"  right person id on redacted names: {ok}/{len(red_rows)}")
+        print(f"  right person id on covered names: {ok}/{len(red_rows)}")
     missed = [f"{r['text']} ({r['height']:.1f}px, cov {r['cov']:.2f})" for r in pupils if r["cov"] < 0.9]
     if missed:
         print("  missed: " + "; ".join(missed))
     decoys = [r for r in rows if not r["pupil"]]
-    print("decoys by kind: redacted (>=50% covered by a redaction) / review / items")
+    print("decoys by kind: covered (>=50% covered by a cover) / review / items")
     kinds = sorted({r["kind"] for r in decoys})
     for k in kinds:
         d = [r for r in decoys if r["kind"] == k]
         red = sum(r["cov"] >= 0.5 for r in d)
         rev = sum(r["cov"] < 0.5 and r["cov_review"] >= 0.5 for r in d)
-        print(f"  {k:>20}: redacted {red}/{len(d)}, review {rev}/{len(d)}")
+        print(f"  {k:>20}: covered {red}/{len(d)}, review {rev}/{len(d)}")
     if decoys:
         red = [r["text"] for r in decoys if r["cov"] >= 0.5]
-        print(f"  decoys redacted: {len(red)}/{len(decoys)} = {len(red) / len(decoys):.3f} {red}")
+        print(f"  decoys covered: {len(red)}/{len(decoys)} = {len(red) / len(decoys):.3f} {red}")
 
 
 def times_line(label: str, times: list[tuple[float, float]]) -> None:
@@ -182,7 +183,7 @@ def mosaics(files, size=(4000, 3000), grid=(4, 3)):
 
 
 def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: bool) -> None:
-    from photovet.core.vision.text import NameMatcher
+    from photovet.core.vision.text.names import NameMatcher
 
     folder = data / "badges"
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -245,7 +246,7 @@ def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: boo
 def run_text(engine, data: Path) -> None:
     import re
 
-    from photovet.core.vision.text import canon
+    from photovet.core.vision.text.names import canon
 
     folder = data / "text"
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -299,7 +300,7 @@ def main() -> None:
     if not (data / "badges" / "manifest.json").exists():
         sys.exit(f"error: {data / 'badges'}: not found (the evaluation data lives beside the repo)")
     from photovet.core.settings import Settings
-    from photovet.core.vision.text import TextEngine
+    from photovet.core.vision.text.ocr import TextEngine
 
     t0 = time.perf_counter()
     settings = Settings.load()

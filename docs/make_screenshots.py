@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 
-# Trip photos (several identities) and a badge photo: they show recognised, blurred and
+# Trip photos (several identities) and a badge photo: they show recognised, covered and
 # unknown faces, and a name covered on a badge.
 BATCH = [
     "identities/deepface__couple.jpg",
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     font = QFont("DejaVu Sans", 10)
     app.setFont(font)
 
-    from photovet.core.register.store import Register
+    from photovet.core.register.people import Register
     from photovet.gui.import_wizard import ImportWizard
     from photovet.gui.register_view import RegisterView
     from photovet.gui.welcome import WelcomePanel

@@ -33,7 +33,7 @@ def open_app() -> None:
 @click.version_option(__version__, prog_name="photovet")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """PhotoVet checks school photos before they are posted: it blurs children who have no
+    """PhotoVet checks school photos before they are posted: it covers children who have no
     consent for the channel, covers pupils' names, and removes location and other hidden
     data. Everything stays on this PC.
 
@@ -51,7 +51,8 @@ def app_cmd() -> None:
 
 
 
-for _cmd in (photos.inspect_cmd, photos.export_cmd, photos.scan_cmd, photos.caption_cmd,
+for _cmd in (photos.inspect_cmd, photos.scan_cmd, photos.ready_cmd, photos.approve_cmd,
+             photos.export_cmd, photos.caption_cmd,
              register.register_group, register.audit_group, after_posting.posted_cmd,
              after_posting.exports_cmd, after_posting.takedown_group, after_posting.sar_cmd,
              after_posting.identify_cmd, after_posting.purge_cmd, after_posting.import_device_cmd):

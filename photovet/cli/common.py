@@ -71,58 +71,78 @@ def report_skipped(skipped: list) -> None:
 
 
 
-def load_engine(*, text: bool = True):
-    """Settings + register + models, loaded once for a whole batch."""
-    from photovet.core.pipeline import Engine
-    from photovet.core.settings import Settings
+def open_workspace():
+    """The data folder (PHOTOVET_HOME or the user's), opened once for the whole command."""
+    from photovet.core.workspace import Workspace
 
     try:
-        settings = Settings.load()
-        return Engine.load(settings, text=text)
+        return Workspace.open()
     except PhotoVetError as exc:
         abort(exc)
 
 
-def check_channel(engine, channel: str) -> None:
-    if channel not in engine.settings.channels:
-        raise click.BadParameter(
-            f"unknown channel '{channel}' (choose from: {', '.join(engine.settings.channels)})",
-            param_hint="--channel")
+def load_engine(ws, *, text: bool = True):
+    """The models, loaded once for a whole batch."""
+    try:
+        return ws.load_engine(text=text)
+    except PhotoVetError as exc:
+        abort(exc)
 
+
+def get_channel(ws, channel: str, param: str = "--channel"):
+    """The registered channel, or a usage error listing the channels."""
+    from photovet.core.channels import UnknownChannelError
+
+    try:
+        return ws.channels.get(channel)
+    except UnknownChannelError:
+        raise click.BadParameter(
+            f"unknown channel '{channel}' (channels: {', '.join(ws.channels.ids())}; a school "
+            "adds its own with: photovet register channels --add NAME)", param_hint=param) from None
+
+
+CHANNEL_HELP = ("Where the photos will be posted: a channel in the register (website, facebook, x, "
+                "instagram, newsletter, press, youtube, or the school's own; see 'photovet "
+                "register channels').")
 
 MODE_OPTION = click.option(
     "--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,
-    help="consent: show people who consented for the channel (default, or the settings' mode); "
-         "no-identifiable-children: blur every pupil whatever the consent; staff by their consent.")
+    help="consent: show people who consented for the channel (default, or the school's mode); "
+         "no-identifiable-children: cover every pupil whatever the consent; staff by their "
+         "consent. A channel with a fixed mode always uses it.")
+
+WHO_OPTION = click.option(
+    "--as", "--user", "who", default=None, metavar="NAME",
+    help="Who is doing this (recorded in the audit log). Default: your computer login.")
+
+
+def who_or_login(who: str | None) -> str:
+    from photovet.core.audit import os_user
+
+    return (who or "").strip() or os_user()
 
 
 def face_line(face, people_by_id) -> str:
     x, y, w, h = face.box
-    who = people_by_id.get(face.override_person or face.person) if (face.override_person or face.person) else None
-    name = who.first_name if who else ("unknown" if face.match_status != "uncertain" else "uncertain")
-    flag = "  [review]" if face.needs_review and face.override is None else ""
-    return f"  face {w}x{h} at ({x},{y}) {name}: {face.final_decision.upper()} - {face.reason}{flag}"
-
-
-
-def open_register():
-    from photovet.core.register.store import Register
-
-    return Register.open()
+    pid = face.who or (face.person if face.match_status == "uncertain" else None)
+    who = people_by_id.get(pid) if pid else None
+    if face.override == "not-a-face":
+        name = "not a face"
+    elif who is not None:
+        name = who.first_name + ("?" if face.match_status == "uncertain" and not face.override_person
+                                 else "")
+    else:
+        name = "unknown"
+    flag = "  [needs review]" if face.needs_review else ""
+    hand = f"  [by hand: {face.override}{', ' + face.override_person if face.override_person else ''}]" \
+        if face.override or face.override_person else ""
+    refused = f"  [not allowed: {face.refused}]" if face.refused else ""
+    return (f"  face {w}x{h} at ({x},{y}) {name}: {face.decision.upper()} - {face.reason}"
+            f"{hand}{refused}{flag}")
 
 
 def yn_state(state: str | None) -> str:
     return {"yes": "Yes", "no": "No", "not recorded": "not recorded", None: "-"}.get(state, str(state))
-
-
-
-def open_records():
-    """(register, records) on the one database."""
-    from photovet.core.records.store import Records
-    from photovet.core.register.store import Register
-
-    reg = Register.open()
-    return reg, Records(reg.db, reg.audit)
 
 
 def parse_day(value: str | None):
@@ -130,20 +150,26 @@ def parse_day(value: str | None):
 
     if value is None:
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
             return _dt.datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
-    raise click.BadParameter(f"'{value}' is not a date (use YYYY-MM-DD or DD/MM/YYYY)",
-                             param_hint="--date")
+    raise click.BadParameter(f"'{value}' is not a date (use DD/MM/YYYY)", param_hint="--date")
 
 
-def known_channel(reg, channel: str) -> None:
-    known = set(reg.channels())
-    if channel not in known:
-        raise click.BadParameter(f"unknown channel '{channel}' (channels: "
-                                 f"{', '.join(sorted(known))})", param_hint="--channel")
+def day_text(iso: str | None) -> str:
+    """An ISO date or time as DD/MM/YYYY (local time)."""
+    import datetime as _dt
+
+    if not iso:
+        return ""
+    try:
+        if "T" in iso:
+            return _dt.datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y %H:%M")
+        return _dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def people_text(ids: list[str], names: dict[str, str]) -> str:
@@ -153,12 +179,10 @@ def people_text(ids: list[str], names: dict[str, str]) -> str:
 def names_for(reg, ids) -> dict[str, str]:
     out = {}
     for i in ids:
-        try:
-            out[i] = reg.person(i).display_name
-        except PhotoVetError:
-            pass
+        p = reg.find(i)
+        if p is not None:
+            out[i] = p.display_name
     return out
-
 
 
 def register_id(reg, person: str | None) -> str | None:
@@ -166,8 +190,5 @@ def register_id(reg, person: str | None) -> str | None:
     someone no longer in the register can still be searched for as typed."""
     if person is None:
         return None
-    try:
-        return reg.person(person).id
-    except PhotoVetError:
-        return person
-
+    p = reg.find(person)
+    return p.id if p is not None else person

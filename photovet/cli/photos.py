@@ -1,4 +1,4 @@
-"""Commands about photos: inspect, scan, export, caption."""
+"""Commands about photos: inspect, scan, ready, approve, export, caption."""
 
 from __future__ import annotations
 
@@ -8,7 +8,23 @@ from pathlib import Path
 import click
 
 from photovet.cli.common import (
-    EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, MODE_OPTION, StderrProgress, abort, cause, check_channel, emit_json, face_line, fail_line, load_engine, report_skipped,
+    CHANNEL_HELP,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    MODE_OPTION,
+    WHO_OPTION,
+    StderrProgress,
+    abort,
+    cause,
+    emit_json,
+    face_line,
+    fail_line,
+    get_channel,
+    load_engine,
+    open_workspace,
+    report_skipped,
+    who_or_login,
 )
 from photovet.core.errors import PhotoVetError
 
@@ -66,72 +82,94 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-@click.command("export")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for the safe copies (must exist; not the folder of the originals).")
-@click.option("--channel", default="website", show_default=True,
-              help="Where the photos will be posted; sets the size and quality "
-                   "(website, facebook, x, instagram, newsletter, press, or a school's own).")
-@click.option("--label", default=None,
-              help="Batch name used for the new file names, e.g. 'Sports day 2026' gives "
-                   "sports-day-2026-001.jpg. Default: photos-<today's date>.")
-@click.option("--beside-originals", is_flag=True,
-              help="Allow writing into the folder that holds the original photos.")
-@click.option("--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,
-              help="consent (default): show people who consented for the channel; "
-                   "no-identifiable-children: blur every pupil whatever the consent.")
-@click.option("--no-text", is_flag=True,
-              help="Do not look for pupils' names written in the photos (faster; names stay visible).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
-def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
-               beside_originals: bool, mode: str | None, no_text: bool, as_json: bool) -> None:
-    """Make safe copies: each photo is checked (faces against the consent register for the
-    channel, pupils' names in the picture), then decoded, turned upright, masked where needed,
-    resized for the channel and saved as a fresh JPEG with no hidden data (no GPS, camera
-    details, names or previews), under a neutral name. Faces that are not recognised as a pupil
-    with consent for the channel are masked. Originals are never changed; existing files are
-    never overwritten. Every copy is checked by reading it back and recorded.
+def _analyse(ws, engine, files, channel, mode, label: str):
+    """Analyse and decide every file (one progress bar); the analyses, in order."""
+    from photovet.core.pipeline import analyse_batch
 
-    Approval by a senior leader happens in the app; a command-line export is recorded with no
-    approver."""
-    import datetime as _dt
-    import getpass
+    bar = StderrProgress(len(files), label)
+    out = []
+    for step in analyse_batch(files, engine, channel, mode):
+        if step.result is not None:
+            out.append(step.result)
+            bar.update(step.done, Path(step.result.path).name)
+    bar.close()
+    return out
 
-    from photovet.core.errors import ExportError
-    from photovet.core.media.export import check_output_folder
+
+def _files(paths) -> list[Path]:
     from photovet.core.media.imaging import collect_photos
-    from photovet.core.pipeline import analyse_batch, export_batch
 
-    label = label or f"photos-{_dt.date.today().isoformat()}"
     files, skipped = collect_photos(paths)
     report_skipped(skipped)
     if not files:
         fail_line(None, "no photos found in " + ", ".join(str(p) for p in paths))
         sys.exit(EXIT_SOME_FAILED)
+    return files
+
+
+@click.command("export")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the safe copies (must exist; not the folder of the originals).")
+@click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
+@click.option("--label", default=None,
+              help="Batch name used for the new file names, e.g. 'Sports day 2026' gives "
+                   "sports-day-2026-001.jpg. Default: photos-<today's date>.")
+@click.option("--beside-originals", is_flag=True,
+              help="Allow writing into the folder that holds the original photos.")
+@MODE_OPTION
+@click.option("--no-text", is_flag=True,
+              help="Do not look for names written in the photos (faster). Only allowed when the "
+                   "school has turned name checks off in its settings.")
+@WHO_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
+def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
+               beside_originals: bool, mode: str | None, no_text: bool, who: str | None,
+               as_json: bool) -> None:
+    """Make safe copies of approved photos: each photo is checked (faces against the consent
+    register for the channel, names in the picture), its review applied, then it is decoded,
+    turned upright, covered where needed, resized for the channel and saved as a fresh JPEG with
+    no hidden data, under a neutral name. Every copy is read back, checked and recorded before
+    it gets its name. Originals are never changed; existing files are never overwritten.
+
+    When the school requires approval (the default), only photos a senior leader approved for
+    this channel (photovet approve), exactly as they are now, are exported; the others are
+    listed with the reason and the exit status is 1."""
+    import datetime as _dt
+
+    from photovet.core.errors import ExportError
+    from photovet.core.media.export import check_output_folder
+    from photovet.core.pipeline import export_batch
+
+    label = label or f"photos-{_dt.date.today().isoformat()}"
+    files = _files(paths)
     try:  # an unusable destination is found before minutes of checking, not after
         check_output_folder(out_dir, files, allow_beside_originals=beside_originals)
     except ExportError as exc:
         fail_line(exc.path if exc.path is not None else out_dir,
                   exc.message + (f" ({exc.hint})" if exc.hint else ""))
         sys.exit(EXIT_USAGE)
-    engine = load_engine(text=not no_text)
-    check_channel(engine, channel)
-    mode = mode or engine.settings.get("mode", "consent")
-    checking = StderrProgress(len(files), "Checking")
-    analyses = []
-    for step in analyse_batch(files, engine, channel, mode):
-        if step.result is not None:
-            analyses.append(step.result)
-            checking.update(step.done, Path(step.result.path).name)
-    checking.close()
+    ws = open_workspace()
+    ch = get_channel(ws, channel)
+    if no_text and ws.settings.text.enabled:
+        abort("--no-text would leave pupils' names readable; the school's settings check names "
+              "in every export", EXIT_USAGE)
+    engine = load_engine(ws, text=not no_text)
+    analyses = _analyse(ws, engine, files, ch, mode, "Checking")
+    approvals = ws.approvals if ws.settings.approval.required else None
+    if approvals is None and not as_json:
+        click.echo("Note: approval is turned off in the school's settings; photos are exported "
+                   "without a senior leader's approval.", err=True)
     progress: StderrProgress | None = None
-    ok = failed = 0
+    ok = failed = held = 0
     try:
-        for step in export_batch(analyses, out_dir, label=label, engine=engine, channel=channel,
-                                 preparer=getpass.getuser(),
+        for step in export_batch(analyses, out_dir, label=label, engine=engine, channel=ch,
+                                 records=ws.records, approvals=approvals,
+                                 preparer=who_or_login(who), mode=mode,
                                  allow_beside_originals=beside_originals):
             if step.result is None:
+                if step.message and "removed" in step.message and not as_json:
+                    click.echo(step.message, err=True)
                 progress = StderrProgress(step.total, "Exporting")
                 continue
             res = step.result
@@ -142,142 +180,215 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                 ok += 1
             else:
                 failed += 1
+                held += (res.error or "").startswith("not exported:")
                 fail_line(src, cause(res.error or "failed", src))
             if as_json:
                 emit_json(res.to_dict())
             elif res.ok:
                 removed = len(res.metadata_removed)
                 click.echo(f"{src} -> {res.output}  ({res.width} x {res.height}; "
-                           f"{res.faces_blurred} face(s) masked, {res.texts_covered} name(s) covered, "
-                           f"{removed} hidden item{'s' if removed != 1 else ''} removed)")
+                           f"{res.faces_covered} face(s) covered, {res.texts_covered} name(s) "
+                           f"covered, {removed} hidden item{'s' if removed != 1 else ''} removed)")
             if progress:
                 progress.update(step.done, src.name)
     except ExportError as exc:  # the output folder itself is unusable: nothing was done
         if progress:
             progress.close()
-        where = exc.path if exc.path is not None else out_dir
-        fail_line(where, exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        fail_line(exc.path if exc.path is not None else out_dir,
+                  exc.message + (f" ({exc.hint})" if exc.hint else ""))
         sys.exit(EXIT_USAGE)
+    finally:
+        ws.close()
     if progress:
         progress.close()
     if not as_json:
-        click.echo(f"Exported {ok} of {ok + failed} photo(s) to {out_dir}"
-                   + (f"; {failed} failed (see the errors above)" if failed else ""))
+        extra = ""
+        if failed:
+            extra = f"; {failed} not exported (see above)"
+            if held:
+                extra += f", {held} of them held back (not approved, or changed since approval)"
+        click.echo(f"Exported {ok} of {ok + failed} photo(s) to {out_dir}{extra}")
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
-
-
 
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--channel", default="website", show_default=True,
-              help="Where the photos would be posted: website, facebook, x, instagram, newsletter, "
-                   "press, or a school's own channel.")
+@click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
 @MODE_OPTION
 @click.option("--no-text", is_flag=True, help="Do not look for names written in the photos (faster).")
 @click.option("--json", "as_json", is_flag=True,
-              help='One JSON object per photo per line: path, width, height, error, faces '
-                   '(box [x, y, w, h], score, person, distance, margin, decision, reason), texts, metadata.')
-def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: bool, as_json: bool) -> None:
+              help="One JSON object per photo per line: path, width, height, error, status, "
+                   "faces (box [x, y, w, h], score, person, distance, margin, decision, reason, "
+                   "override...), texts, metadata, review notes, approval.")
+def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: bool,
+             as_json: bool) -> None:
     """Check photos without changing anything: find every face, recognise enrolled people,
-    decide show or blur for the channel from the consent register, find pupils' names written
-    in the picture, and list the hidden data each file carries. Anything PhotoVet is not sure
-    of is blurred and marked for review."""
-    from photovet.core.media.imaging import collect_photos
-    from photovet.core.pipeline import analyse_batch
-
-    files, skipped = collect_photos(paths)
-    report_skipped(skipped)
-    if not files:
-        fail_line(None, "no photos found in " + ", ".join(str(p) for p in paths))
-        sys.exit(EXIT_SOME_FAILED)
-    engine = load_engine(text=not no_text)
-    check_channel(engine, channel)
-    mode = mode or engine.settings.get("mode", "consent")
-    progress = StderrProgress(len(files), "Scanning")
+    decide show or cover for the channel from the consent register and the photo's review (the
+    decisions made in the app or with 'photovet review'), find names written in the picture, and
+    list the hidden data each file carries. Anything PhotoVet is not sure of is covered."""
+    files = _files(paths)
+    ws = open_workspace()
+    ch = get_channel(ws, channel)
+    engine = load_engine(ws, text=not no_text)
     failed = 0
-    for step in analyse_batch(files, engine, channel, mode):
-        a = step.result
-        if a is None:
-            continue
-        progress.close()
-        if a.error:
-            failed += 1
-            fail_line(a.path, a.error)
-        if as_json:
-            d = a.to_dict()
-            emit_json({k: d[k] for k in ("path", "width", "height", "error", "status", "channel",
-                                         "mode", "faces", "texts", "metadata", "warnings")})
-        elif not a.error:
-            shown = sum(1 for f in a.faces if f.final_decision == "show")
-            click.echo(f"{a.path}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} shown, "
-                       f"{a.blur_count} blurred; {a.redact_text_count} name(s) covered"
+    try:
+        for a in _analyse(ws, engine, files, ch, mode, "Scanning"):
+            if a.error:
+                failed += 1
+                fail_line(a.path, a.error)
+                if as_json:
+                    emit_json({"path": a.path, "error": a.error, "status": a.status.value})
+                continue
+            approval = ws.approvals.get(a.sha256, ch.id)
+            verdict = ws.approvals.check(a, engine.approval_parts(a), name_of=engine.name_of) \
+                if approval.status == "approved" else None
+            if as_json:
+                d = a.to_dict()
+                out = {k: d[k] for k in ("path", "sha256", "width", "height", "error", "status",
+                                         "channel", "mode", "faces", "texts", "manual",
+                                         "metadata", "warnings", "review_notes")}
+                out["approval"] = {"status": approval.status, "preparer": approval.preparer,
+                                   "approver": approval.approver,
+                                   "valid": verdict.ok if verdict else None,
+                                   "why_not": verdict.why if verdict and not verdict.ok else ""}
+                emit_json(out)
+                continue
+            shown = sum(1 for f in a.faces if f.decision == "show")
+            click.echo(f"{a.path}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
+                       f"shown, {a.cover_count} covered; {a.covered_text_count} text(s) covered"
                        f" - {a.status.value.replace('-', ' ')}")
             for f in a.faces:
                 click.echo(face_line(f, engine.people_by_id))
             for t in a.texts:
-                if t.kind or t.final_decision != "keep":
-                    click.echo(f"  text '{t.text}': {t.final_decision.upper()} - {t.reason}")
+                if t.kind or t.decision != "keep" or t.override:
+                    hand = f"  [by hand: {t.override}]" if t.override else ""
+                    click.echo(f"  text '{t.text}': {t.decision.upper()} - {t.reason}{hand}")
+            for c in a.manual:
+                click.echo(f"  area covered by hand: {c.shape} {list(c.box or c.points or [])}")
+            for note in a.review_notes:
+                click.echo(f"  review: {note}")
             for finding in (a.metadata.findings if a.metadata else []):
                 click.echo(f"  {finding.sentence()}")
-        progress.update(step.done, Path(a.path).name)
-    progress.close()
+            status = {"draft": "not marked ready", "ready": "ready, waiting for approval",
+                      "approved": "approved", "rejected": "rejected"}[approval.status]
+            if verdict is not None and not verdict.ok:
+                status = verdict.why
+            click.echo(f"  approval for {ch.label}: {status}")
+    finally:
+        ws.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
+@click.command("ready")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--channel", required=True, help=CHANNEL_HELP)
+@click.option("--batch", default="", help="The batch name, for the approver's list.")
+@MODE_OPTION
+@WHO_OPTION
+def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None,
+              who: str | None) -> None:
+    """Mark photos as prepared for a channel (the preparer has reviewed them), so a senior
+    leader can approve them. The preparer cannot approve their own photos."""
+    files = _files(paths)
+    ws = open_workspace()
+    ch = get_channel(ws, channel)
+    engine = load_engine(ws)
+    failed = 0
+    try:
+        for a in _analyse(ws, engine, files, ch, mode, "Checking"):
+            try:
+                ws.approvals.mark_ready(a, preparer=who_or_login(who), batch=batch)
+                open_items = " (decisions still open: they stay covered)" if a.needs_review else ""
+                click.echo(f"{a.path}: ready for approval for {ch.label}{open_items}")
+            except PhotoVetError as exc:
+                failed += 1
+                fail_line(a.path, exc.message)
+    finally:
+        ws.close()
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+@click.command("approve")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--channel", required=True, help=CHANNEL_HELP)
+@click.option("--reject", is_flag=True, help="Reject the photos instead (they will not be exported).")
+@click.option("--comment", default="", help="A note kept with the decision.")
+@MODE_OPTION
+@WHO_OPTION
+def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
+                mode: str | None, who: str | None) -> None:
+    """Approve (or --reject) photos for a channel as a senior leader, exactly as they are now:
+    every cover, every face and name left visible. Any later change to the photo's review, to
+    the register decision of someone in it, or to its analysis voids the approval."""
+    files = _files(paths)
+    ws = open_workspace()
+    ch = get_channel(ws, channel)
+    engine = load_engine(ws)
+    failed = 0
+    try:
+        for a in _analyse(ws, engine, files, ch, mode, "Checking"):
+            try:
+                if a.error:
+                    raise PhotoVetError(a.error)
+                if reject:
+                    ws.approvals.reject(a, approver=who_or_login(who), comment=comment)
+                    click.echo(f"{a.path}: rejected for {ch.label}")
+                    continue
+                parts = engine.approval_parts(a)
+                ws.approvals.approve(a, parts, approver=who_or_login(who), comment=comment)
+                shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
+                click.echo(f"{a.path}: approved for {ch.label} (faces shown: {shown}; "
+                           f"{a.cover_count} face(s) and {a.covered_text_count} text(s) covered)")
+            except PhotoVetError as exc:
+                failed += 1
+                fail_line(a.path, exc.message)
+    finally:
+        ws.close()
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
 @click.command("caption")
 @click.argument("text")
-@click.option("--channel", "-c", default="website", show_default=True,
-              help="Where the photo and caption will be posted.")
-@click.option("--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,
-              help="consent (default, or the settings' mode): pupils with consent to show their "
-                   "name may be named; no-identifiable-children: no pupil is named.")
+@click.option("--channel", "-c", default="website", show_default=True, help=CHANNEL_HELP)
+@click.option("--video", is_flag=True, help="The caption goes with a video (video consent applies).")
+@MODE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def caption_cmd(text: str, channel: str, mode: str | None, as_json: bool) -> None:
-    """Check a caption for pupils' names before it is posted with a photo.
+def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json: bool) -> None:
+    """Check a caption for pupils' and staff names before it is posted with a photo.
 
-    Finds pupils' names from the register (full names, first names, "Surname, Forename",
-    any case, accents ignored) and suggests what the policy allows: initials (John Smith -> JS)
-    unless the parents consented to the name being shown with a photo on this channel (then
-    the full name, or the first name only on social media).
+    Finds names from the register (full names, first names, "Surname, Forename", any case,
+    accents ignored) and suggests what the policy allows: initials (John Smith -> JS) unless the
+    person consented to their name being shown with a photo on this channel (then what the
+    channel's names rule allows: full names, or first names only). Anyone on the
+    do-not-photograph list is named in a warning.
 
-    Exit status: 0 the caption is fine as it is; 1 it names a pupil who must not be named
+    Exit status: 0 the caption is fine as it is; 1 it names someone who must not be named
     (the findings and a suggested caption are printed); 2 usage error.
     """
     import datetime as _dt
 
-    from photovet.core.register.store import Register
-    from photovet.core.settings import Settings
-    from photovet.core.vision.text import check_caption
+    from photovet.core.vision.text.captions import check_caption
 
+    ws = open_workspace()
     try:
-        settings = Settings.load()
-        if channel not in settings.channels:
-            with Register.open() as reg:
-                known = reg.channels()
-            if channel not in known:
-                raise click.BadParameter(
-                    f"unknown channel '{channel}' (choose from: {', '.join(settings.channels)})",
-                    param_hint="--channel")
-        mode = mode or settings.get("mode", "consent")
-        with Register.open() as reg:
-            people = reg.people()   # rejected rows too: the policy then suggests initials
-        result = check_caption(text, people, channel, _dt.date.today(), mode,
-                               threshold=settings.get("text.caption_threshold", 90))
+        ch = get_channel(ws, channel)
+        mode = mode or ws.settings.mode
+        people = ws.register.people()   # rejected rows too: the policy then suggests initials
+        result = check_caption(text, people, ch, _dt.date.today(), mode,
+                               threshold=ws.settings.text.caption_threshold,
+                               media="video" if video else "photo")
     except PhotoVetError as exc:
         abort(exc)
         return
+    finally:
+        ws.close()
     if as_json:
-        emit_json({"caption": text, "channel": channel, "mode": mode, **result.to_dict()})
+        emit_json({"caption": text, "channel": ch.id, "mode": mode, **result.to_dict()})
     elif result.ok:
-        click.echo("OK: the caption names no pupil who must not be named."
-                   if people else "OK: no pupils in the register to check against.")
+        click.echo("OK: the caption names nobody who must not be named."
+                   if people else "OK: no one in the register to check against.")
     else:
         for f in result.findings:
             click.echo(f'"{f.found}" -> "{f.replacement}": {f.reason}')
         click.echo(f"Suggested: {result.suggestion}")
     sys.exit(EXIT_OK if result.ok else EXIT_SOME_FAILED)
-
-

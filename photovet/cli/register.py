@@ -1,7 +1,8 @@
-"""Commands about the consent register and the audit log."""
+"""Commands about the consent register, its channels, and the audit log."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import sys
 from pathlib import Path
@@ -9,15 +10,26 @@ from pathlib import Path
 import click
 
 from photovet.cli.common import (
-    EXIT_SOME_FAILED, EXIT_USAGE, StderrProgress, abort, emit_json, fail_line, open_register, yn_state,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    WHO_OPTION,
+    StderrProgress,
+    abort,
+    day_text,
+    emit_json,
+    fail_line,
+    get_channel,
+    open_workspace,
+    who_or_login,
+    yn_state,
 )
 from photovet.core.errors import PhotoVetError
 
 
-
 @click.group("register")
 def register_group() -> None:
-    """The consent register: import from the MIS, enrol face photos, list and show people."""
+    """The consent register: import from the MIS, enrol face photos, list and show people,
+    change a consent by hand, manage channels."""
 
 
 @register_group.command("import")
@@ -26,22 +38,23 @@ def register_group() -> None:
               help="A saved column mapping (JSON) for an MIS layout PhotoVet does not recognise.")
 @click.option("--dry-run", is_flag=True, help="Show what would change (withdrawals first); change nothing.")
 @click.option("--skip-invalid", is_flag=True,
-              help="Import the valid rows; the rejected people are blurred until the file is fixed.")
-@click.option("--user", default=None, help="Who is importing (recorded in the audit log).")
+              help="Import the valid rows; the rejected people are covered until the file is fixed.")
+@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool,
-                        skip_invalid: bool, user: str | None, as_json: bool) -> None:
+                        skip_invalid: bool, who: str | None, as_json: bool) -> None:
     """Import the register CSV exported from the school's MIS.
 
     Any row error: nothing is imported and every error is listed (exit 1), unless
-    --skip-invalid is given.
+    --skip-invalid is given. A consent changed by hand in PhotoVet is kept when the file says
+    something more permissive, and listed as a conflict.
     """
     from photovet.core.errors import RegisterImportError
 
+    ws = open_workspace()
     try:
-        with open_register() as reg:
-            report = reg.import_csv(csv_path, mapping=mapping_path, dry_run=dry_run,
-                                    skip_invalid=skip_invalid, user=user)
+        report = ws.import_register(csv_path, mapping=mapping_path, dry_run=dry_run,
+                                    skip_invalid=skip_invalid, user=who_or_login(who))
     except RegisterImportError as exc:
         if as_json:
             emit_json({"file": str(csv_path), "applied": False, "error": str(exc),
@@ -55,6 +68,8 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
         sys.exit(EXIT_SOME_FAILED)
     except PhotoVetError as exc:
         abort(exc)
+    finally:
+        ws.close()
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -69,34 +84,37 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
               help="A folder of <UPN>.jpg portraits (as MIS photo exports look).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="A CSV of UPN -> photo path (paths relative to the CSV).")
-@click.option("--user", default=None, help="Who is enrolling (recorded in the audit log).")
+@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def register_enrol_cmd(folder: Path | None, csv_path: Path | None, user: str | None,
+def register_enrol_cmd(folder: Path | None, csv_path: Path | None, who: str | None,
                        as_json: bool) -> None:
-    """Enrol reference photos (one face each). Stores face encodings, never the photos.
-    Re-enrolling a person replaces their earlier encodings."""
+    """Enrol reference photos (one face each). Stores face signatures, never the photos.
+    Re-enrolling a person replaces their earlier signatures."""
     if bool(folder) == bool(csv_path):
         click.echo("error: give exactly one of --folder DIR or --csv FILE", err=True)
         sys.exit(EXIT_USAGE)
     from photovet.core.vision.faces import FaceEngine
-    from photovet.core.settings import Settings
 
+    ws = open_workspace()
     try:
-        engine = FaceEngine.load(Settings.load())
-        with open_register() as reg:
-            bar = StderrProgress(0, "Enrolling")
+        engine = FaceEngine.load(ws.settings)
+        bar = StderrProgress(0, "Enrolling")
 
-            def progress(done: int, total: int, name: str) -> None:
-                bar.total, bar.enabled = total, sys.stderr.isatty() and total > 0
-                bar.update(done, name)
+        def progress(done: int, total: int, name: str) -> None:
+            bar.total, bar.enabled = total, sys.stderr.isatty() and total > 0
+            bar.update(done, name)
 
-            if folder:
-                report = reg.enrol_folder(folder, engine, user=user, progress=progress)
-            else:
-                report = reg.enrol_csv(csv_path, engine, user=user, progress=progress)
-            bar.close()
+        if folder:
+            report = ws.register.enrol_folder(folder, engine, user=who_or_login(who),
+                                              progress=progress)
+        else:
+            report = ws.register.enrol_csv(csv_path, engine, user=who_or_login(who),
+                                           progress=progress)
+        bar.close()
     except PhotoVetError as exc:
         abort(exc)
+    finally:
+        ws.close()
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -112,26 +130,24 @@ def register_enrol_cmd(folder: Path | None, csv_path: Path | None, user: str | N
 
 def _person_status(p, today) -> str:
     if not p.valid:
-        return "REJECTED ROW (blurred)"
+        return "REJECTED ROW (covered)"
     if p.do_not_photograph:
         return "DO NOT PHOTOGRAPH"
     if p.has_left(today):
-        return f"left {p.leaving_date.isoformat()}"
+        return f"left {p.leaving_date:%d/%m/%Y}"
     return "current"
 
 
 @register_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per person per line.")
 def register_list_cmd(as_json: bool) -> None:
-    """Everyone in the register, with consent per channel."""
-    import datetime as _dt
-
+    """Everyone in the register, with photo consent per channel (P) and video consent (V)."""
     today = _dt.date.today()
+    ws = open_workspace()
     try:
-        with open_register() as reg:
-            people, channels = reg.people(), reg.channels()
-    except PhotoVetError as exc:
-        abort(exc)
+        people, channels = ws.register.people(), ws.channels.all()
+    finally:
+        ws.close()
     if as_json:
         for p in people:
             emit_json(dict(p.to_dict(), status=_person_status(p, today)))
@@ -139,40 +155,46 @@ def register_list_cmd(as_json: bool) -> None:
     if not people:
         click.echo("The register is empty: import it with  photovet register import FILE.csv")
         return
-    short = {"website": "Web", "facebook": "FB", "x": "X", "instagram": "Insta",
-             "newsletter": "News", "press": "Press"}
-    heads = [short.get(c, c[:6]) for c in channels]
-    click.echo(f"{'ID':<14} {'Name':<26} {'Year':<8} " + " ".join(f"{h:<5}" for h in heads)
-               + "  Name  Faces Status")
+    heads = [c.label[:7] for c in channels]
+    click.echo(f"{'ID':<14} {'Name':<26} {'Year':<8} " + " ".join(f"{h:<7}" for h in heads)
+               + " Name  Faces Status")
+
+    def mark(state: str) -> str:
+        return {"yes": "Y", "no": "n", "not recorded": "-"}.get(state, "?")
+
     for p in people:
-        year = "Staff" if p.role == "staff" else p.year_group
-        cons = " ".join(f"{('Y' if p.consents.get(c) else '-'):<5}" for c in channels)
-        click.echo(f"{p.id:<14} {p.display_name[:26]:<26} {year[:8]:<8} {cons}  "
+        year = "Staff" if p.is_staff else p.year_group
+        cons = " ".join(f"{mark(p.consent_state(c.id)) + '/' + mark(p.consent_state(c.id, 'video')):<7}"
+                        for c in channels)
+        click.echo(f"{p.id:<14} {p.display_name[:26]:<26} {year[:8]:<8} {cons} "
                    f"{'Y' if p.name_with_photo else '-':<5} {'yes' if p.enrolled else 'no':<5} "
                    f"{_person_status(p, today)}")
     click.echo(f"{len(people)} people, {sum(p.enrolled for p in people)} enrolled, "
-               f"{sum(not p.valid for p in people)} rejected rows")
+               f"{sum(not p.valid for p in people)} rejected rows. Consent shown as photos/videos: "
+               "Y yes, n no, - not recorded.")
 
 
 @register_group.command("show")
 @click.argument("person_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
 def register_show_cmd(person_id: str, as_json: bool) -> None:
-    """One person: consent per channel, history of changes, enrolment."""
-    import datetime as _dt
-
-    from photovet.core.models import channel_label
-
+    """One person: consent per channel for photos and videos (and who set it), history of
+    changes, enrolment."""
+    ws = open_workspace()
     try:
-        with open_register() as reg:
-            p = reg.person(person_id)
-            states = reg.consent_states(p.id)
-            history = reg.history(p.id)
-            count = reg.enrolment_count(p.id)
-            reason = reg.invalid_reason(p.id)
-            channels = reg.channels()
+        reg = ws.register
+        p = reg.person(person_id)
+        states = reg.consent_states(p.id)
+        history = reg.history(p.id)
+        count = reg.enrolment_count(p.id)
+        reason = reg.invalid_reason(p.id)
+        channels = ws.channels.all()
+        sources = {(c.id, m): reg.consent_source(p.id, c.id, m) for c in channels
+                   for m in ("photo", "video")}
     except PhotoVetError as exc:
         abort(exc)
+    finally:
+        ws.close()
     today = _dt.date.today()
     if as_json:
         emit_json(dict(p.to_dict(), status=_person_status(p, today), invalid_reason=reason,
@@ -180,55 +202,153 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
                        history=[h.to_dict() for h in history]))
         return
     click.echo(f"{p.display_name} ({p.id})")
-    role = "Staff" if p.role == "staff" else f"Pupil, {p.year_group or 'no year'}" + \
+    role = "Staff" if p.is_staff else f"Pupil, {p.year_group or 'no year'}" + \
         (f", {p.reg_group}" if p.reg_group else "")
     click.echo(f"  {role}; status: {_person_status(p, today)}")
     if reason:
-        click.echo(f"  Why blurred: {reason}")
+        click.echo(f"  Why covered: {reason}")
     if p.leaving_date:
-        click.echo(f"  Leaving date: {p.leaving_date.isoformat()}")
+        click.echo(f"  Leaving date: {p.leaving_date:%d/%m/%Y}")
     click.echo(f"  Face photos enrolled: {count}")
-    click.echo("  Consent:")
+    click.echo(f"  {'Consent':<20} {'Photos':<14} Videos")
+
+    def by_hand(cid: str, media: str) -> str:
+        src, at = sources[(cid, media)]
+        return f" (set by {src[5:]} on {day_text(at)})" if src.startswith("user:") else ""
+
     for c in channels:
-        click.echo(f"    {channel_label(c):<18} {yn_state(states.get(c))}")
-    click.echo(f"    {'Name with photo':<18} {yn_state(states.get('name_with_photo'))}")
-    click.echo(f"    {'Do not photograph':<18} {yn_state(states.get('do_not_photograph'))}")
+        click.echo(f"    {c.label:<18} {yn_state(states['photo'][c.id]) + by_hand(c.id, 'photo'):<14}"
+                   f" {yn_state(states['video'][c.id])}{by_hand(c.id, 'video')}")
+    click.echo(f"    {'Name with photo':<18} {yn_state(states['name_with_photo'])}")
+    click.echo(f"    {'Do not photograph':<18} {yn_state(states['do_not_photograph'])}")
     click.echo(f"  History ({len(history)}):")
     for h in history:
-        click.echo(f"    {h.when}  {h.channel}: {yn_state(h.old_state)} -> "
-                   f"{yn_state(h.new_state)}  ({h.source})")
+        src = h.source.split(":", 1)
+        who = f"changed by {src[1]}" if src[0] == "user" else "register import"
+        click.echo(f"    {day_text(h.when)}  {h.label or h.channel}"
+                   f"{' (videos)' if h.media == 'video' else ''}: {yn_state(h.old_state)} -> "
+                   f"{yn_state(h.new_state)}  ({who})")
+
+
+@register_group.command("set")
+@click.argument("person_id", metavar="ID")
+@click.option("--channel", default=None, help="The channel (or use --name-with-photo / "
+              "--do-not-photograph).")
+@click.option("--consent", type=click.Choice(["yes", "no", "not-recorded"]), default=None,
+              help="The consent to record for the channel.")
+@click.option("--media", type=click.Choice(["photo", "video"]), default="photo", show_default=True,
+              help="Photo consent or video consent (they are separate).")
+@click.option("--name-with-photo", type=click.Choice(["yes", "no", "not-recorded"]), default=None,
+              help="Consent to show the person's name with a photo.")
+@click.option("--do-not-photograph", "dnp", type=click.Choice(["yes", "no"]), default=None,
+              help="Put the person on (yes) or take them off (no) the do-not-photograph list.")
+@WHO_OPTION
+def register_set_cmd(person_id: str, channel: str | None, consent: str | None, media: str,
+                     name_with_photo: str | None, dnp: str | None, who: str | None) -> None:
+    """Change one consent by hand, as the person page in the app does (audited, kept in the
+    history). A change made here is kept when a later MIS import says something more
+    permissive, until the MIS agrees."""
+    if not ((channel and consent) or name_with_photo or dnp):
+        raise click.UsageError("say what to change: --channel C --consent yes|no, "
+                               "--name-with-photo yes|no, or --do-not-photograph yes|no")
+    if bool(channel) != bool(consent):
+        raise click.UsageError("--channel and --consent go together")
+    value = {"yes": True, "no": False, "not-recorded": None}
+    ws = open_workspace()
+    changes = []
+    try:
+        user = who_or_login(who)
+        if channel:
+            get_channel(ws, channel)
+            changes.append(ws.register.set_consent(person_id, channel, value[consent], media=media,
+                                                   user=user))
+        if name_with_photo:
+            changes.append(ws.register.set_consent(person_id, "name_with_photo",
+                                                   value[name_with_photo], user=user))
+        if dnp:
+            changes.append(ws.register.set_do_not_photograph(person_id, dnp == "yes", user=user))
+        if any(c is not None and c.is_withdrawal for c in changes):
+            items = ws.takedown(record=True, withdrawals=[c for c in changes if c])
+            if items:
+                click.echo(f"Take-down list: {len(items)} exported or posted photo(s) now show "
+                           "someone without consent; see photovet takedown")
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    for c in changes:
+        click.echo(str(c) if c is not None else "No change (it was already so).")
+
+
+@register_group.command("remove")
+@click.argument("person_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the person is removed (kept in the audit log).")
+@WHO_OPTION
+def register_remove_cmd(person_id: str, reason: str, who: str | None) -> None:
+    """Remove a person from the register: their details, consent history and face signatures.
+    Export records keep their id, so take-down lists and subject access reports still work."""
+    ws = open_workspace()
+    try:
+        p = ws.register.person(person_id)
+        ws.register.delete_person(p.id, user=who_or_login(who), reason=reason)
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    click.echo(f"Removed {p.id} from the register (face signatures deleted).")
 
 
 @register_group.command("channels")
 @click.option("--add", "add_name", default=None, help="Add a school's own channel, e.g. prospectus.")
 @click.option("--label", default=None, help="Its label, e.g. 'School prospectus'.")
-def register_channels_cmd(add_name: str | None, label: str | None) -> None:
-    """The channels consent is recorded for (the six built in, plus the school's own)."""
+@click.option("--names", type=click.Choice(["full", "first", "initials", "none"]), default=None,
+              help="How names may appear with a photo there, when consented (new channel: initials).")
+@click.option("--long-edge", type=click.IntRange(320, 12000), default=None,
+              help="Longest side of its exports, in pixels (new channel: 2048).")
+@click.option("--quality", type=click.IntRange(50, 95), default=None,
+              help="JPEG quality of its exports (new channel: 88).")
+@click.option("--no-children", is_flag=True,
+              help="No identifiable children ever on this channel (every pupil covered).")
+def register_channels_cmd(add_name: str | None, label: str | None, names: str | None,
+                          long_edge: int | None, quality: int | None, no_children: bool) -> None:
+    """The channels consent is recorded for, and their rules. --add makes a new one work
+    everywhere at once (consent columns, scan, export, captions, the app)."""
+    ws = open_workspace()
     try:
-        with open_register() as reg:
-            if add_name:
-                key = reg.add_channel(add_name, label)
-                click.echo(f"Added channel '{key}'. Nobody has consent for it until a register "
-                           "import or an edit says so.")
-            for name, lab in reg.channel_labels().items():
-                click.echo(f"{name:<14} {lab}")
+        if add_name:
+            ch = ws.channels.add(add_name, label, names=names or "initials",
+                                 long_edge=long_edge or 2048, quality=quality or 88,
+                                 fixed_mode="no-identifiable-children" if no_children else None)
+            click.echo(f"Added channel '{ch.id}'. Nobody has consent for it until a register "
+                       "import or an edit says so.")
+        elif names or long_edge or quality or no_children or label:
+            raise click.UsageError("to change an existing channel use the app's Settings; "
+                                   "--names, --label and the others go with --add")
+        rules = {"full": "full names", "first": "first names", "initials": "initials only",
+                 "none": "no names"}
+        for c in ws.channels.all():
+            extra = "; no identifiable children" if c.fixed_mode else ""
+            click.echo(f"{c.id:<14} {c.label:<20} names: {rules[c.names]:<12} "
+                       f"exports {c.long_edge or 'full size'} px, quality {c.quality}{extra}")
     except PhotoVetError as exc:
         abort(exc)
+    finally:
+        ws.close()
 
 
 @click.group("audit")
 def audit_group() -> None:
-    """The audit log: every import, enrolment, override, approval, export and deletion."""
+    """The audit log: every import, enrolment, review decision, approval, export and deletion."""
 
 
 @audit_group.command("verify")
 def audit_verify_cmd() -> None:
-    """Check the audit log's hash chain; report the first row altered or removed."""
+    """Check the audit log's chain; report the first row altered or removed."""
+    ws = open_workspace()
     try:
-        with open_register() as reg:
-            v = reg.audit.verify()
-    except PhotoVetError as exc:
-        abort(exc)
+        v = ws.audit.verify()
+    finally:
+        ws.close()
     if v.ok:
         click.echo(v.message)
         return
@@ -242,11 +362,11 @@ def audit_verify_cmd() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row per line.")
 def audit_show_cmd(limit: int, action: str | None, as_json: bool) -> None:
     """The most recent audit rows, oldest first."""
+    ws = open_workspace()
     try:
-        with open_register() as reg:
-            rows = reg.audit.rows(limit=limit if limit and limit > 0 else None, action=action)
-    except PhotoVetError as exc:
-        abort(exc)
+        rows = ws.audit.rows(limit=limit if limit and limit > 0 else None, action=action)
+    finally:
+        ws.close()
     for r in rows:
         if as_json:
             emit_json(r)
@@ -254,6 +374,5 @@ def audit_show_cmd(limit: int, action: str | None, as_json: bool) -> None:
             details = json.dumps(r["details"], ensure_ascii=False, sort_keys=True)
             if len(details) > 160:
                 details = details[:157] + "..."
-            click.echo(f"{r['id']:>5} {r['time'][:19]} {r['user']:<12} {r['action']:<28} {details}")
-
-
+            click.echo(f"{r['id']:>5} {day_text(r['time'])} {r['user']:<12} {r['action']:<28} "
+                       f"{details}")

@@ -1,123 +1,226 @@
-"""Approval: a preparer marks a photo ready; an approver (a named senior leader who is not the
-preparer) approves or rejects it. Export takes approved photos only, unless the school's
+"""Approval: a preparer marks a photo ready for a channel; an approver (a senior leader who is not
+the preparer) approves or rejects it. Export takes approved photos only, unless the school's
 settings turn approval off (a one-person office), which the app shows as a warning.
 
-Photos are identified by the sha256 of the original's content, so renaming or moving a file
-does not lose its approval, and a changed file needs approving again. Every step is audited.
-Overrides made while reviewing (showing an unknown face, adding a redaction) are audited here
-too, through ``record_override``.
+An approval signs a fingerprint of exactly what was reviewed: the photo's content hash, the
+channel, the mode, the analysis (settings and enrolments it was made with), the review, and what
+will be published (every cover, every face and name left visible, and whose). Export computes
+the fingerprint again from the photo as it is now: any difference voids the approval, and
+``Approvals.check`` says why ("the review changed after approval (by ... at ...)", "Olivia
+Bennett would now be covered: consent refused for Facebook", "the photo was checked again with
+different settings or enrolments"). Every step is audited.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import getpass
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
 
-
-from photovet.core.storage import Database, atomic
 from photovet.core.errors import ApprovalError
+from photovet.core.models import PhotoAnalysis
+from photovet.core.policy import Publication
+from photovet.core.storage import Database
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
-
-
-@dataclass
-class ApprovalState:
-    sha256: str
-    status: str = DRAFT
-    path: str = ""
-    batch: str = ""
-    preparer: str | None = None
-    approver: str | None = None
-    comment: str = ""
 
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _audit(db: Database):
-    from photovet.core.audit import AuditLog  # noqa: PLC0415
+def approval_parts(analysis: PhotoAnalysis, review_digest: str, pub: Publication) -> dict[str, Any]:
+    """What an approval signs, JSON-ready."""
+    return {
+        "photo": analysis.sha256,
+        "channel": analysis.channel,
+        "media": analysis.media,
+        "mode": analysis.mode,
+        "analysis": analysis.analysis_key,
+        "review": review_digest,
+        "publication": pub.signature(),
+        "people_shown": list(pub.people_shown),
+        "names_shown": list(pub.names_shown),
+        "people_covered": list(pub.people_covered),
+    }
 
-    return AuditLog(db)
+
+def fingerprint(parts: dict[str, Any]) -> str:
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=list)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ApprovalState:
+    sha256: str
+    channel: str
+    status: str = DRAFT
+    path: str = ""
+    batch: str = ""
+    preparer: str | None = None
+    prepared_at: str | None = None
+    approver: str | None = None
+    decided_at: str | None = None
+    comment: str = ""
+    fingerprint: str = ""
+    parts: dict[str, Any] = field(default_factory=dict)
+    note: str = ""                    # e.g. why an old approval no longer counts
+
+
+@dataclass
+class Verdict:
+    """May this photo, as it is now, be exported for this channel?"""
+
+    ok: bool
+    why: str = ""                     # when not ok: for the person ("not approved yet", ...)
+    state: ApprovalState | None = None
 
 
 def _same_person(a: str | None, b: str | None) -> bool:
-    return bool(a and b and a.strip().casefold() == b.strip().casefold())
+    return bool(a and b and " ".join(a.split()).casefold() == " ".join(b.split()).casefold())
+
+
+def _names(ids: list[str], name_of) -> str:
+    return ", ".join(name_of(i) for i in ids)
+
+
+def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda i: i,
+                       review_by: str = "", review_at: str = "") -> str:
+    """Why an approval no longer fits the photo as it is now (the first difference that
+    matters to a person)."""
+    if old.get("photo") != new.get("photo"):
+        return "the photo file changed since it was approved"
+    if old.get("channel") != new.get("channel") or old.get("media") != new.get("media"):
+        return "it was approved for another channel"
+    if old.get("mode") != new.get("mode"):
+        return "the channel's mode changed since it was approved"
+    gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
+    added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))
+    if gone:
+        return (f"{_names(gone, name_of)} would now be covered (their consent or the register "
+                "changed since it was approved)")
+    if added:
+        return f"{_names(added, name_of)} would now be shown, which was not approved"
+    ngone = sorted(set(old.get("names_shown", [])) - set(new.get("names_shown", [])))
+    nadded = sorted(set(new.get("names_shown", [])) - set(old.get("names_shown", [])))
+    if ngone or nadded:
+        return "which names stay readable changed since it was approved"
+    if old.get("review") != new.get("review"):
+        who = f" (by {review_by}" + (f" at {review_at}" if review_at else "") + ")" if review_by else ""
+        return f"the review changed after it was approved{who}"
+    if old.get("analysis") != new.get("analysis"):
+        return ("the photo was checked again with different settings or enrolments since it was "
+                "approved")
+    return "what would be published is not what was approved"
 
 
 class Approvals:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, audit: Any = None):
         self.db = db
+        self.audit = audit
 
-    def get(self, sha256: str) -> ApprovalState:
-        r = self.db.one("SELECT status, path, batch, preparer, approver, comment FROM approvals "
-                        "WHERE sha256 = ?", [sha256])
-        if r is None:
-            return ApprovalState(sha256)
-        return ApprovalState(sha256, r[0], r[1] or "", r[2] or "", r[3], r[4], r[5] or "")
+    _COLS = ("sha256, channel, status, path, batch, preparer, prepared_at, approver, decided_at, "
+             "comment, fingerprint, parts, note")
 
-    def status(self, sha256: str) -> str:
-        return self.get(sha256).status
+    def _row(self, r: Any) -> ApprovalState:
+        return ApprovalState(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], r[8],
+                             r[9] or "", r[10] or "", json.loads(r[11]) if r[11] else {},
+                             r[12] or "")
 
-    def mark_ready(self, sha256: str, path: str, *, preparer: str, batch: str = "") -> None:
+    def get(self, sha256: str, channel: str) -> ApprovalState:
+        r = self.db.one(f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? AND channel = ?",
+                        [sha256, channel])
+        return self._row(r) if r else ApprovalState(sha256, channel)
+
+    def for_photo(self, sha256: str) -> list[ApprovalState]:
+        return [self._row(r) for r in self.db.all(
+            f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? ORDER BY channel", [sha256])]
+
+    def status(self, sha256: str, channel: str) -> str:
+        return self.get(sha256, channel).status
+
+    def _audit(self, action: str, details: dict[str, Any], user: str | None) -> None:
+        if self.audit is not None:
+            self.audit.record(action, details, user=user)
+
+    def mark_ready(self, analysis: PhotoAnalysis, *, preparer: str, batch: str = "") -> None:
+        """The preparer has reviewed the photo for ``analysis.channel``."""
         if not preparer or not preparer.strip():
             raise ApprovalError("say who prepared the photo before marking it ready")
-        with atomic(self.db):
+        if analysis.error:
+            raise ApprovalError(f"this photo could not be checked ({analysis.error})")
+        with self.db.atomic():
             self.db.execute(
-                "INSERT INTO approvals (sha256, path, batch, status, preparer, prepared_at, "
-                "approver, decided_at, comment) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, '') "
-                "ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, batch = excluded.batch, "
-                "status = excluded.status, preparer = excluded.preparer, "
+                "INSERT INTO approvals (sha256, channel, status, path, batch, preparer, prepared_at,"
+                " approver, decided_at, comment, fingerprint, parts, note) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', '', '', '') ON CONFLICT (sha256, channel) "
+                "DO UPDATE SET status = excluded.status, path = excluded.path, "
+                "batch = excluded.batch, preparer = excluded.preparer, "
                 "prepared_at = excluded.prepared_at, approver = NULL, decided_at = NULL, "
-                "comment = ''", [sha256, str(path), batch, READY, preparer.strip(), _now()])
-            _audit(self.db).record(
-                "photo marked ready",
-                {"sha256": sha256, "path": str(path), "batch": batch},
-                user=preparer.strip(),
-            )
+                "comment = '', fingerprint = '', parts = '', note = ''",
+                [analysis.sha256, analysis.channel, READY, analysis.path, batch, preparer.strip(),
+                 _now()])
+            self._audit("approval.ready", {"sha256": analysis.sha256, "channel": analysis.channel,
+                                           "path": analysis.path, "batch": batch},
+                        user=preparer.strip())
 
-    def _decide(self, sha256: str, status: str, approver: str, comment: str) -> None:
+    def _decide(self, analysis: PhotoAnalysis, status: str, approver: str, comment: str,
+                parts: dict[str, Any] | None) -> None:
         if not approver or not approver.strip():
             raise ApprovalError("say which senior leader is approving")
-        state = self.get(sha256)
+        state = self.get(analysis.sha256, analysis.channel)
         if state.status == DRAFT:
             raise ApprovalError(
                 "this photo has not been marked ready by a preparer yet",
-                hint="The person who prepared the photo marks it ready first.",
-            )
+                hint="The person who prepared the photo marks it ready first.")
         if _same_person(state.preparer, approver):
             raise ApprovalError(
                 f"{approver.strip()} prepared this photo, so cannot also approve it",
-                hint="A different senior leader must approve it (or turn off approval in Settings "
-                     "for a one-person office).",
-            )
-        with atomic(self.db):
-            self.db.execute("UPDATE approvals SET status = ?, approver = ?, decided_at = ?, "
-                            "comment = ? WHERE sha256 = ?",
-                            [status, approver.strip(), _now(), comment or "", sha256])
-            _audit(self.db).record(
-                f"photo {status}",
-                {"sha256": sha256, "path": state.path, "batch": state.batch, "comment": comment or ""},
-                user=approver.strip(),
-            )
+                hint="A different senior leader must approve it (or, in a one-person office, "
+                     "turn off approval in Settings).")
+        fp = fingerprint(parts) if parts is not None else ""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE approvals SET status = ?, approver = ?, decided_at = ?, comment = ?, "
+                "fingerprint = ?, parts = ?, note = '' WHERE sha256 = ? AND channel = ?",
+                [status, approver.strip(), _now(), comment or "", fp,
+                 json.dumps(parts, sort_keys=True) if parts is not None else "",
+                 analysis.sha256, analysis.channel])
+            self._audit(f"approval.{status}", {
+                "sha256": analysis.sha256, "channel": analysis.channel, "path": state.path,
+                "batch": state.batch, "comment": comment or "", "fingerprint": fp,
+                "people_shown": (parts or {}).get("people_shown", []),
+                "names_shown": (parts or {}).get("names_shown", [])}, user=approver.strip())
 
-    def approve(self, sha256: str, *, approver: str, comment: str = "") -> None:
-        self._decide(sha256, APPROVED, approver, comment)
+    def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, approver: str,
+                comment: str = "") -> None:
+        """Approve exactly ``parts`` (``approval_parts`` of the photo as the approver saw it)."""
+        if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
+            raise ApprovalError("what is being approved is not this photo for this channel")
+        self._decide(analysis, APPROVED, approver, comment, parts)
 
-    def reject(self, sha256: str, *, approver: str, comment: str = "") -> None:
-        self._decide(sha256, REJECTED, approver, comment)
+    def reject(self, analysis: PhotoAnalysis, *, approver: str, comment: str = "") -> None:
+        self._decide(analysis, REJECTED, approver, comment, None)
 
-    def record_override(self, sha256: str, path: str, what: str, details: dict, *,
-                        user: str | None = None) -> None:
-        """Audit a change a person made while reviewing (shown an unknown face, added a mask...).
-        A photo that was approved goes back to ready: the approver must see the change."""
-        with atomic(self.db):
-            _audit(self.db).record(
-                f"review: {what}", dict(details, sha256=sha256, path=str(path)),
-                user=user or getpass.getuser(),
-            )
-            state = self.get(sha256)
-            if state.status == APPROVED:
-                self.db.execute("UPDATE approvals SET status = ?, approver = NULL, "
-                                "decided_at = NULL WHERE sha256 = ?", [READY, sha256])
+    def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
+              review_by: str = "", review_at: str = "") -> Verdict:
+        """May the photo be exported as it is now (``parts``)? Says why not."""
+        state = self.get(analysis.sha256, analysis.channel)
+        if state.status == DRAFT:
+            return Verdict(False, "not marked ready and approved yet", state)
+        if state.status == READY:
+            return Verdict(False, "waiting for a senior leader's approval"
+                           + (f" ({state.note})" if state.note else ""), state)
+        if state.status == REJECTED:
+            return Verdict(False, f"rejected by {state.approver}"
+                           + (f": {state.comment}" if state.comment else ""), state)
+        if state.fingerprint != fingerprint(parts):
+            why = explain_difference(state.parts, parts, name_of, review_by, review_at)
+            return Verdict(False, f"the approval no longer counts: {why}; approve it again", state)
+        return Verdict(True, "", state)
+
+
+__all__ = ["APPROVED", "ApprovalState", "Approvals", "DRAFT", "READY", "REJECTED", "Verdict",
+           "approval_parts", "explain_difference", "fingerprint"]

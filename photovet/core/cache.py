@@ -3,9 +3,10 @@ content hash and by a fingerprint of everything that changes those results (anal
 enrolled faces, register names). Re-opening a batch is then instant, and changing recognition
 strictness or enrolling someone re-analyses.
 
-Only channel-independent results are cached (boxes, who a face is nearest to, text read);
-consent decisions are re-applied every time, so a consent change takes effect at once.
-No face encodings are written here. Files are JSON, written atomically, in the data folder.
+Only channel-independent results are cached (boxes, who a face is nearest to, text read, as
+register ids, never names); consent decisions and the review are applied again every time, so a
+consent change takes effect at once. No face signatures are written here. Files are JSON,
+written atomically, mode 0600, in the data folder.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from photovet.core.paths import cache_dir
-
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 class AnalysisCache:
-    def __init__(self, root: Path | None = None):
-        self.root = Path(root) if root else cache_dir()
+    def __init__(self, root: Path):
+        self.root = Path(root)
 
     def _file(self, sha256: str, key: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}-{key}.json"
@@ -40,9 +39,12 @@ class AnalysisCache:
 
     def put(self, sha256: str, key: str, data: dict[str, Any]) -> None:
         path = self._file(sha256, key)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         payload = dict(data, _version=CACHE_VERSION)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
+        except OSError:
+            return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(payload, fh)

@@ -11,10 +11,11 @@ app) makes it work everywhere at once: consent columns, scan, export, captions, 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from photovet.core.errors import PhotoVetError, SettingsError
+from photovet.core.models import Channel
 from photovet.core.storage import Database
 
 NAMES_RULES = ("full", "first", "initials", "none")
@@ -37,22 +38,6 @@ AUDIO_RULE_LABELS = {
 
 class UnknownChannelError(PhotoVetError):
     """No channel with that id in the register."""
-
-
-@dataclass(frozen=True)
-class Channel:
-    id: str
-    label: str
-    long_edge: int | None = 2048      # exports are scaled so the longest side fits
-    quality: int = 88                 # JPEG quality 50..95
-    names: str = "initials"           # see NAMES_RULES
-    fixed_mode: str | None = None     # a mode that always applies on this channel
-    audio: str = "listen"             # see AUDIO_RULES
-    builtin: bool = False
-    position: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def check_channel_values(long_edge: Any, quality: Any, names: Any, fixed_mode: Any,

@@ -12,28 +12,37 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
-# The channels a school posts to. A school can add its own (settings + register columns).
-CHANNELS: tuple[str, ...] = ("website", "facebook", "x", "instagram", "newsletter", "press")
+# What a consent is for: photos and videos are consented to separately.
+MEDIA: tuple[str, ...] = ("photo", "video")
 
-CHANNEL_LABELS: dict[str, str] = {
-    "website": "School website",
-    "facebook": "Facebook",
-    "x": "X (Twitter)",
-    "instagram": "Instagram",
-    "newsletter": "Newsletter",
-    "press": "Local press",
-}
+# A consent cell's three states. Only YES allows anything; NOT_RECORDED is treated as No, but
+# unlike NO (a parent said no) a person may show a face with a stated reason (see policy).
+YES, NO, NOT_RECORDED = "yes", "no", "not recorded"
 
 
-def channel_label(channel: str) -> str:
-    return CHANNEL_LABELS.get(channel, channel.replace("_", " ").capitalize())
+@dataclass(frozen=True)
+class Channel:
+    """Where a school posts (see channels.py for the registry and the rules' meanings)."""
+
+    id: str
+    label: str
+    long_edge: int | None = 2048      # exports are scaled so the longest side fits
+    quality: int = 88                 # JPEG quality 50..95
+    names: str = "initials"           # "full" | "first" | "initials" | "none"
+    fixed_mode: str | None = None     # a mode that always applies on this channel
+    audio: str = "listen"             # "listen" | "keep" | "mute" | "remove" (videos)
+    builtin: bool = False
+    position: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 class Mode(str, Enum):
     """How faces are decided.
 
     CONSENT: pupils and staff are shown where they consented for the channel.
-    NO_IDENTIFIABLE_CHILDREN: every pupil is blurred whatever the consent; staff by their consent.
+    NO_IDENTIFIABLE_CHILDREN: every pupil is covered whatever the consent; staff by their consent.
     """
 
     CONSENT = "consent"
@@ -129,7 +138,7 @@ class MetadataReport:
 
 @dataclass
 class Person:
-    """One row of the consent register, as policy and the GUI see it."""
+    """One row of the consent register, as policy and the app see it."""
 
     id: str                                  # UPN for pupils, staff code for staff
     legal_forename: str = ""
@@ -142,11 +151,12 @@ class Person:
     date_of_birth: _dt.date | None = None
     leaving_date: _dt.date | None = None
     notes: str = ""
-    consents: dict[str, bool] = field(default_factory=dict)   # channel -> consented
+    photo_consent: dict[str, str] = field(default_factory=dict)  # channel -> yes/no/not recorded
+    video_consent: dict[str, str] = field(default_factory=dict)
     name_with_photo: bool = False            # consent to publish the name beside a photo
     do_not_photograph: bool = False          # safeguarding: overrides everything
     valid: bool = True                       # False when the register row was rejected
-    enrolled: bool = False                   # has at least one face encoding
+    enrolled: bool = False                   # has at least one face signature
 
     @property
     def first_name(self) -> str:
@@ -164,6 +174,19 @@ class Person:
     def initials(self) -> str:
         return "".join(p[0].upper() for p in (self.first_name, self.surname) if p)
 
+    @property
+    def is_staff(self) -> bool:
+        return self.role == "staff"
+
+    def consent_state(self, channel: str, media: str = "photo") -> str:
+        """"yes", "no" or "not recorded" for this channel and media type."""
+        states = self.video_consent if media == "video" else self.photo_consent
+        return states.get(channel, NOT_RECORDED)
+
+    def consents_to(self, channel: str, media: str = "photo") -> bool:
+        """True only for an explicit Yes (photo consent is not video consent)."""
+        return self.consent_state(channel, media) == YES
+
     def has_left(self, on: _dt.date) -> bool:
         return self.leaving_date is not None and self.leaving_date <= on
 
@@ -180,7 +203,7 @@ class Person:
 
 class MatchStatus(str, Enum):
     RECOGNISED = "recognised"   # distance under threshold AND margin large enough
-    UNCERTAIN = "uncertain"     # near someone, but not certain enough: blurred, shown for review
+    UNCERTAIN = "uncertain"     # near someone, but not certain enough: covered, shown for review
     UNKNOWN = "unknown"         # nobody near
     NO_REGISTER = "no-register"  # nobody enrolled / face too small or poor to encode
 
@@ -201,16 +224,21 @@ class Match:
 
 @dataclass
 class Decision:
-    """Show or blur (faces) / keep, redact or review (texts), with a reason a person understands."""
+    """Show or cover (faces) / keep, cover or review (texts), with a reason a person understands."""
 
-    action: str     # faces: "show" | "blur"; texts: "keep" | "redact" | "review"
+    action: str     # faces: "show" | "cover"; texts: "keep" | "cover" | "review"
     reason: str     # "No consent for Facebook", "On the do-not-photograph list", ...
     needs_review: bool = False  # uncertain: a human should look (the safe action is still taken)
 
 
 @dataclass
 class Face:
-    """A detected face with its recognition result and the policy decision."""
+    """A detected face: what the detector and the matcher found, the human decision applied to
+    it (from the photo's review), and the decision policy took (``decision``, ``reason``).
+
+    ``decision`` is final: policy has already weighed any override, and refuses the ones it
+    must (a do-not-photograph pupil is never shown, whatever was clicked).
+    """
 
     box: tuple[int, int, int, int]     # x, y, w, h in display pixels
     score: float                       # detector confidence 0..1
@@ -219,16 +247,27 @@ class Face:
     distance: float | None = None
     margin: float | None = None
     match_status: str = MatchStatus.UNKNOWN.value
-    decision: str = "blur"             # "show" | "blur"  (fail closed: blur by default)
+    decision: str = "cover"            # "show" | "cover"  (fail closed: cover by default)
     reason: str = "Not recognised"
-    needs_review: bool = False
-    override: str | None = None        # set by a person in the GUI: "show" | "blur" (audited)
-    override_person: str | None = None  # a person assigned by hand
-    encoding: Any = None               # numpy (128,) or None; never serialised to JSON
+    needs_review: bool = False         # a decision is open that could change what is published
+    override: str | None = None        # the review's decision: "show" | "cover" | "not-a-face"
+    override_person: str | None = None  # the review says who this is
+    override_reason: str = ""          # why a person showed it (required for unknown faces)
+    refused: str = ""                  # why policy refused the override ("" when it did not)
+    encoding: Any = None               # the face signature, or None; never serialised to JSON
 
     @property
     def final_decision(self) -> str:
-        return self.override or self.decision
+        return self.decision
+
+    @property
+    def who(self) -> str | None:
+        """The register id this face is taken to be (assigned by hand, or recognised)."""
+        if self.override == "not-a-face":
+            return None
+        if self.override_person:
+            return self.override_person
+        return self.person if self.match_status == MatchStatus.RECOGNISED.value else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -240,11 +279,13 @@ class Face:
             "distance": None if self.distance is None else round(float(self.distance), 4),
             "margin": None if self.margin is None else round(float(self.margin), 4),
             "match_status": self.match_status,
-            "decision": self.final_decision,
+            "decision": self.decision,
             "reason": self.reason,
             "needs_review": self.needs_review,
             "override": self.override,
             "override_person": self.override_person,
+            "override_reason": self.override_reason,
+            "refused": self.refused,
         }
 
     @classmethod
@@ -257,12 +298,19 @@ class Face:
             distance=d.get("distance"),
             margin=d.get("margin"),
             match_status=d.get("match_status", MatchStatus.UNKNOWN.value),
-            decision=d.get("decision", "blur"),
+            decision=d.get("decision", "cover"),
             reason=d.get("reason", ""),
             needs_review=d.get("needs_review", False),
             override=d.get("override"),
             override_person=d.get("override_person"),
+            override_reason=d.get("override_reason", ""),
+            refused=d.get("refused", ""),
         )
+
+    def detected(self) -> "Face":
+        """Only what detection and recognition found (no decisions): what the cache keeps."""
+        return Face(box=self.box, score=self.score, landmarks=self.landmarks, person=self.person,
+                    distance=self.distance, margin=self.margin, match_status=self.match_status)
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,20 +319,25 @@ class Face:
 
 @dataclass
 class TextItem:
-    """A line of text read in the photo, and what to do with it."""
+    """A line of text read in the photo, and what to do with it (``decision`` is final, as for
+    faces)."""
 
     polygon: list[tuple[float, float]]  # 4 points, display pixels, TL, TR, BR, BL
     text: str
     score: float = 0.0                  # OCR confidence
-    person: str | None = None           # register id when the text names a pupil
-    kind: str = ""                      # "pupil-name" | "staff-name" | "name-like" | "" (ordinary text)
-    decision: str = "keep"              # "redact" | "keep" | "review"
+    person: str | None = None           # register id when the text names a person
+    kind: str = ""                      # "pupil-name" | "staff-name" | "name-like" | "" (ordinary)
+    form: str = ""                      # how the name is written: "full", "forename", "surname"...
+    decision: str = "keep"              # "cover" | "keep"
     reason: str = ""
-    override: str | None = None         # "redact" | "keep", set by a person (audited)
+    needs_review: bool = False
+    override: str | None = None         # the review's decision: "cover" | "keep"
+    override_reason: str = ""
+    refused: str = ""
 
     @property
     def final_decision(self) -> str:
-        return self.override or self.decision
+        return self.decision
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -293,9 +346,13 @@ class TextItem:
             "score": round(float(self.score), 4),
             "person": self.person,
             "kind": self.kind,
-            "decision": self.final_decision,
+            "form": self.form,
+            "decision": self.decision,
             "reason": self.reason,
+            "needs_review": self.needs_review,
             "override": self.override,
+            "override_reason": self.override_reason,
+            "refused": self.refused,
         }
 
     @classmethod
@@ -306,18 +363,26 @@ class TextItem:
             score=d.get("score", 0.0),
             person=d.get("person"),
             kind=d.get("kind", ""),
+            form=d.get("form", ""),
             decision=d.get("decision", "keep"),
             reason=d.get("reason", ""),
+            needs_review=d.get("needs_review", False),
             override=d.get("override"),
+            override_reason=d.get("override_reason", ""),
+            refused=d.get("refused", ""),
         )
+
+    def detected(self) -> "TextItem":
+        return TextItem(polygon=self.polygon, text=self.text, score=self.score,
+                        person=self.person, kind=self.kind, form=self.form)
 
 
 # --------------------------------------------------------------------------------------------
-# Redactions (what export paints over)
+# Covers (what export paints over)
 # --------------------------------------------------------------------------------------------
 
 @dataclass
-class Redaction:
+class Cover:
     """An area to cover in the export.
 
     ``shape``: "ellipse" (faces; ``box`` is the area to fill, already grown), "rect" or
@@ -340,7 +405,7 @@ class Redaction:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Redaction":
+    def from_dict(cls, d: dict[str, Any]) -> "Cover":
         return cls(
             shape=d["shape"],
             box=tuple(d["box"]) if d.get("box") else None,
@@ -355,15 +420,15 @@ class Redaction:
 # --------------------------------------------------------------------------------------------
 
 class PhotoStatus(str, Enum):
-    READY = "ready"             # nothing to blur, nothing to review
-    WILL_BLUR = "will-blur"     # faces/text will be covered; nothing uncertain
-    NEEDS_REVIEW = "needs-review"  # uncertain faces, names flagged, do-not-photograph present
+    READY = "ready"                # nothing to cover, nothing open
+    WILL_COVER = "will-cover"      # faces or text will be covered; nothing open
+    NEEDS_REVIEW = "needs-review"  # a decision is open that could change what is published
     FAILED = "failed"
 
 
 STATUS_LABELS = {
     PhotoStatus.READY: "Ready",
-    PhotoStatus.WILL_BLUR: "Will blur",
+    PhotoStatus.WILL_COVER: "Will cover",
     PhotoStatus.NEEDS_REVIEW: "Needs review",
     PhotoStatus.FAILED: "Failed",
 }
@@ -371,38 +436,39 @@ STATUS_LABELS = {
 
 @dataclass
 class PhotoAnalysis:
-    """Everything PhotoVet found in one photo for one channel and mode."""
+    """Everything PhotoVet found in one photo, and (after ``policy.decide_photo``) what it
+    decided for one channel."""
 
     path: str
     sha256: str = ""
     width: int = 0                      # display orientation
     height: int = 0
-    channel: str = "website"
+    media: str = "photo"
+    channel: str = ""
     mode: str = Mode.CONSENT.value
     error: str | None = None            # one line, names the cause; set => status FAILED
     warnings: list[str] = field(default_factory=list)
     faces: list[Face] = field(default_factory=list)
     texts: list[TextItem] = field(default_factory=list)
-    manual: list[Redaction] = field(default_factory=list)  # added by a person in the GUI
+    manual: list[Cover] = field(default_factory=list)  # areas covered by hand (from the review)
     metadata: MetadataReport | None = None
-    faces_checked: bool = False         # False: detection did not run; such a photo is never exported
+    faces_checked: bool = False         # False: detection did not run; never exported
+    analysis_key: str = ""              # settings and enrolments the analysis was made with
+    review_notes: list[str] = field(default_factory=list)  # review decisions that no longer fit
+    review_version: str = ""            # what review was applied (see review.py)
 
     @property
-    def blur_count(self) -> int:
-        return sum(1 for f in self.faces if f.final_decision == "blur")
+    def cover_count(self) -> int:
+        return sum(1 for f in self.faces if f.decision != "show")
 
     @property
-    def redact_text_count(self) -> int:
-        return sum(1 for t in self.texts if t.final_decision == "redact")
+    def covered_text_count(self) -> int:
+        return sum(1 for t in self.texts if t.decision == "cover")
 
     @property
     def needs_review(self) -> bool:
-        """A person should look: unknown or uncertain faces, a do-not-photograph pupil, names
-        found in the picture. Cleared item by item when a person decides (an override)."""
-        return any(f.needs_review and f.override is None for f in self.faces) or any(
-            t.override is None and (t.final_decision == "review" or t.kind in ("pupil-name", "name-like"))
-            for t in self.texts
-        )
+        """A decision is still open that could change what is published (set by policy)."""
+        return any(f.needs_review for f in self.faces) or any(t.needs_review for t in self.texts)
 
     @property
     def status(self) -> PhotoStatus:
@@ -410,8 +476,8 @@ class PhotoAnalysis:
             return PhotoStatus.FAILED
         if self.needs_review:
             return PhotoStatus.NEEDS_REVIEW
-        if self.blur_count or self.redact_text_count or self.manual:
-            return PhotoStatus.WILL_BLUR
+        if self.cover_count or self.covered_text_count or self.manual:
+            return PhotoStatus.WILL_COVER
         return PhotoStatus.READY
 
     def to_dict(self) -> dict[str, Any]:
@@ -420,6 +486,7 @@ class PhotoAnalysis:
             "sha256": self.sha256,
             "width": self.width,
             "height": self.height,
+            "media": self.media,
             "channel": self.channel,
             "mode": self.mode,
             "status": self.status.value,
@@ -430,6 +497,8 @@ class PhotoAnalysis:
             "manual": [r.to_dict() for r in self.manual],
             "metadata": self.metadata.to_dict() if self.metadata else None,
             "faces_checked": self.faces_checked,
+            "analysis_key": self.analysis_key,
+            "review_notes": list(self.review_notes),
         }
 
     @classmethod
@@ -439,16 +508,28 @@ class PhotoAnalysis:
             sha256=d.get("sha256", ""),
             width=d.get("width", 0),
             height=d.get("height", 0),
-            channel=d.get("channel", "website"),
+            media=d.get("media", "photo"),
+            channel=d.get("channel", ""),
             mode=d.get("mode", Mode.CONSENT.value),
             error=d.get("error"),
             warnings=list(d.get("warnings", [])),
             faces=[Face.from_dict(f) for f in d.get("faces", [])],
             texts=[TextItem.from_dict(t) for t in d.get("texts", [])],
-            manual=[Redaction.from_dict(r) for r in d.get("manual", [])],
+            manual=[Cover.from_dict(r) for r in d.get("manual", [])],
             metadata=MetadataReport.from_dict(d["metadata"]) if d.get("metadata") else None,
             faces_checked=d.get("faces_checked", False),
+            analysis_key=d.get("analysis_key", ""),
+            review_notes=list(d.get("review_notes", [])),
         )
+
+    def detected(self) -> "PhotoAnalysis":
+        """What analysis found, with no decisions and no review (what the cache keeps)."""
+        return PhotoAnalysis(
+            path=self.path, sha256=self.sha256, width=self.width, height=self.height,
+            media=self.media, error=self.error, warnings=list(self.warnings),
+            faces=[f.detected() for f in self.faces], texts=[t.detected() for t in self.texts],
+            metadata=self.metadata, faces_checked=self.faces_checked,
+            analysis_key=self.analysis_key)
 
 
 @dataclass
@@ -462,13 +543,17 @@ class ExportResult:
     output_sha256: str = ""
     width: int = 0
     height: int = 0
-    faces_blurred: int = 0
+    faces_covered: int = 0
     texts_covered: int = 0
-    manual_redactions: int = 0
+    manual_covers: int = 0
     metadata_removed: list[str] = field(default_factory=list)   # Finding.sentence() of each
-    people_shown: list[str] = field(default_factory=list)       # register ids
-    people_blurred: list[str] = field(default_factory=list)     # register ids (recognised but blurred)
-    names_covered: list[str] = field(default_factory=list)      # register ids whose names were covered
+    people_shown: list[str] = field(default_factory=list)    # register ids, face shown
+    people_covered: list[str] = field(default_factory=list)  # recognised, face covered
+    names_covered: list[str] = field(default_factory=list)   # their name in the picture covered
+    names_shown: list[str] = field(default_factory=list)     # their name in the picture readable
+    channel: str = ""
+    fingerprint: str = ""                                    # what was approved (approval.py)
+    approver: str | None = None
 
     @property
     def ok(self) -> bool:

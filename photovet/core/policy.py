@@ -1,51 +1,94 @@
-"""The decision policy: may this face be shown, may this name be read, on this channel?
+"""The policy: the one place PhotoVet decides what may be published.
 
-Pure functions, no I/O. Everything fails closed: a face is shown only when every one of these
-holds, otherwise it is blurred and the reason says which check failed first:
+Pure functions on plain data (models.py): no files, no database, no models, no settings file.
+The app, the command line, export, take-down and the subject access report all call these and
+never decide for themselves (import-linter keeps this module free of everything else).
 
-1. the face is RECOGNISED (not unknown, not uncertain) as a person in the register;
-2. that person's register row is valid (it was not rejected at import);
+Faces. A face is shown only when every one of these holds; otherwise it is covered and the
+reason says which check failed first:
+
+1. it is RECOGNISED as a person in the register (or a person said who it is);
+2. that person's register row is valid (not rejected at import);
 3. they are not on the do-not-photograph list (this overrides every consent);
-4. they have not left (no leaving date on or before the day of the check);
-5. in ``no-identifiable-children`` mode, they are staff (every pupil is blurred);
-6. they have consent "Yes" for the channel (a channel the register has no column for = no consent).
+4. they have not left (no leaving date on or before the day);
+5. on a channel or in a mode with no identifiable children, they are staff;
+6. they have consent "Yes" for the channel AND the media type (photo consent is not video
+   consent; a channel the register has no column for is no consent).
 
-The reasons are written for school office staff: "No consent for Facebook",
-"On the do-not-photograph list", "Left school on 2025-07-18", "Not recognised".
+What a person may change (an override, stored in the photo's review and audited):
+
+- Cover anything: always.
+- Say who a face is: always (the rules above then apply to that person).
+- Show a face the rules cover: refused for anyone on the do-not-photograph list, whose consent
+  for the channel and media is explicitly "No", who has left, whose register row is rejected,
+  or (for pupils) on a channel with no identifiable children. Allowed only with a stated reason
+  for a face nobody recognised (an adult visitor who agreed) or a person whose consent is "not
+  recorded" (a form that came in today).
+- "Not a face": refused for a face recognised as someone, or that looks like someone on the
+  do-not-photograph list.
+- Leave a name visible that the rules cover: refused for a do-not-photograph pupil; otherwise
+  only with a stated reason (the OCR misread a sign).
+
+Every override is checked again at every decision: an override the rules now refuse (consent
+withdrawn since) is not applied, and ``refused`` says why.
+
+What needs review: only a decision that is still open and could change what is published: an
+uncertain match to someone who would be shown, and text that looks like a name PhotoVet cannot
+place. Everything covered by a rule is simply covered.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import json
+from dataclasses import dataclass, field
 
-from photovet.core.models import CHANNELS, Decision, Match, MatchStatus, Mode, Person, channel_label
+from photovet.core.models import (
+    NO,
+    NOT_RECORDED,
+    Channel,
+    Cover,
+    Decision,
+    Face,
+    MatchStatus,
+    Mode,
+    Person,
+    PhotoAnalysis,
+    TextItem,
+)
 
-# Channels on which, even with consent to publish a name, a pupil's caption uses the first name
-# only (common safeguarding advice for social media). School-added channels count as social.
-FULL_NAME_CHANNELS = ("website", "newsletter", "press")
+NO_CHILDREN = Mode.NO_IDENTIFIABLE_CHILDREN.value
+CONSENT = Mode.CONSENT.value
 
 REASON_NOT_RECOGNISED = "Not recognised"
+REASON_NOBODY_ENROLLED = "Not recognised (nobody is enrolled yet)"
 REASON_NOT_IN_REGISTER = "Not in the register"
 REASON_INVALID_ROW = "Register row rejected (fix the register)"
 REASON_DNP = "On the do-not-photograph list"
 REASON_NO_CHILDREN = "No identifiable children on this channel"
-REASON_UNKNOWN_MODE = "Unknown mode (blurred to be safe)"
+REASON_UNKNOWN_MODE = "Unknown mode (covered to be safe)"
+REASON_COVERED_BY_HAND = "Covered by hand"
+REASON_NOT_A_FACE = "Not a face (checked by hand)"
+
+MEDIA_WORDS = {"photo": "photos", "video": "videos"}
 
 
-def _mode_value(mode: str | Mode) -> str:
+def _fmt_day(day: _dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def effective_mode(channel: Channel, mode: str | Mode) -> str:
+    """A channel's fixed mode wins over the school's chosen one."""
+    if channel.fixed_mode:
+        return channel.fixed_mode
     return mode.value if isinstance(mode, Mode) else str(mode)
 
 
-def _mode_known(mode: str) -> bool:
-    return mode in (Mode.CONSENT.value, Mode.NO_IDENTIFIABLE_CHILDREN.value)
+def _known_mode(mode: str) -> bool:
+    return mode in (CONSENT, NO_CHILDREN)
 
 
-def left_reason(person: Person) -> str:
-    assert person.leaving_date is not None
-    return f"Left school on {person.leaving_date.isoformat()}"
-
-
-def _person_block(person: Person | None, on: _dt.date) -> str | None:
+def person_block(person: Person | None, on: _dt.date) -> str | None:
     """The first reason this person may never be published, or None."""
     if person is None:
         return REASON_NOT_IN_REGISTER
@@ -54,93 +97,362 @@ def _person_block(person: Person | None, on: _dt.date) -> str | None:
     if person.do_not_photograph:
         return REASON_DNP
     if person.has_left(on):
-        return left_reason(person)
+        return f"Left school on {_fmt_day(person.leaving_date)}"  # type: ignore[arg-type]
     return None
 
 
-def _is_staff(person: Person) -> bool:
-    return person.role == "staff"
+def no_consent_reason(channel: Channel, media: str, state: str) -> str:
+    what = "" if media == "photo" else " videos on"
+    if state == NO:
+        return f"Consent refused for{what} {channel.label}"
+    return f"No consent for{what} {channel.label}"
 
 
-def has_channel_consent(person: Person, channel: str) -> bool:
-    """True only for an explicit Yes for that channel (missing = not recorded = No)."""
-    return person.consents.get(channel) is True
+# --------------------------------------------------------------------------------------------
+# Faces
+# --------------------------------------------------------------------------------------------
 
-
-def decide_face(match: Match, person: Person | None, channel: str, on: _dt.date,
-                mode: str | Mode = Mode.CONSENT) -> Decision:
-    """Show or blur one face. ``person`` is the register row for ``match.person`` (or None)."""
-    if match.status is MatchStatus.UNCERTAIN and match.person is not None:
-        who = person.first_name if person is not None and person.first_name else None
-        reason = (f"Recognised as {who}? Not certain enough" if who
-                  else "Recognised, but not certain enough")
-        return Decision("blur", reason, needs_review=True)
-    if not match.recognised:
-        return Decision("blur", REASON_NOT_RECOGNISED)
-    if person is not None and person.id != match.person:
-        # The caller passed the wrong row: never show on a mismatch.
-        return Decision("blur", REASON_NOT_IN_REGISTER)
-    block = _person_block(person, on)
+def decide_person(person: Person | None, channel: Channel, media: str, mode: str | Mode,
+                  on: _dt.date) -> Decision:
+    """May this (recognised) person's face be shown on ``channel``? The rules 2-6 above."""
+    block = person_block(person, on)
     if block:
-        return Decision("blur", block)
+        return Decision("cover", block)
     assert person is not None
-    mode_v = _mode_value(mode)
-    if not _mode_known(mode_v):
-        return Decision("blur", REASON_UNKNOWN_MODE)
-    if mode_v == Mode.NO_IDENTIFIABLE_CHILDREN.value and not _is_staff(person):
-        return Decision("blur", REASON_NO_CHILDREN)
-    label = channel_label(channel)
-    if not has_channel_consent(person, channel):
-        return Decision("blur", f"No consent for {label}")
-    return Decision("show", f"Consent for {label}")
+    mode_v = effective_mode(channel, mode)
+    if not _known_mode(mode_v):
+        return Decision("cover", REASON_UNKNOWN_MODE)
+    if mode_v == NO_CHILDREN and not person.is_staff:
+        return Decision("cover", REASON_NO_CHILDREN)
+    state = person.consent_state(channel.id, media)
+    if state != "yes":
+        return Decision("cover", no_consent_reason(channel, media, state))
+    what = "" if media == "photo" else " videos on"
+    return Decision("show", f"Consent for{what} {channel.label}")
 
 
-def _name_consented(person: Person, channel: str, mode: str) -> bool:
-    if _is_staff(person):
+def rule_for_face(face: Face, person: Person | None, channel: Channel, media: str,
+                  mode: str | Mode, on: _dt.date) -> Decision:
+    """What the rules alone say about a face (before any override). ``person`` is the register
+    row of ``face.who`` (or, for an uncertain match, of the nearest person)."""
+    if face.override_person:
+        if person is None or person.id != face.override_person:
+            return Decision("cover", REASON_NOT_IN_REGISTER)
+        return decide_person(person, channel, media, mode, on)
+    status = face.match_status
+    if status == MatchStatus.RECOGNISED.value and face.person:
+        if person is None or person.id != face.person:
+            return Decision("cover", REASON_NOT_IN_REGISTER)  # never show on a mismatch
+        return decide_person(person, channel, media, mode, on)
+    if status == MatchStatus.UNCERTAIN.value and face.person:
+        who = person.first_name if person is not None and person.first_name else None
+        reason = f"Is this {who}? Not certain enough" if who else "Recognised, but not certain enough"
+        # Open only when saying "yes" would show them; otherwise it stays covered either way.
+        would_show = decide_person(person, channel, media, mode, on).action == "show"
+        return Decision("cover", reason, needs_review=would_show)
+    if status == MatchStatus.NO_REGISTER.value:
+        return Decision("cover", REASON_NOBODY_ENROLLED)
+    return Decision("cover", REASON_NOT_RECOGNISED)
+
+
+def face_override_refusal(action: str, face: Face, person: Person | None, channel: Channel,
+                          media: str, mode: str | Mode, on: _dt.date, reason: str = "") -> str | None:
+    """Why a person may NOT make this change to a face, or None when they may. ``person``: the
+    register row the face is taken to be (or its nearest match when uncertain)."""
+    if action == "cover":
+        return None
+    if action == "assign":
+        return None
+    recognised = face.override_person is not None or (
+        face.match_status == MatchStatus.RECOGNISED.value and face.person is not None)
+    near_dnp = person is not None and person.do_not_photograph
+    if action == "not-a-face":
+        if recognised and person is not None:
+            return f"This face was recognised as {person.display_name}; say who it is instead"
+        if near_dnp:
+            return (f"This face looks like {person.display_name}, who is on the "  # type: ignore[union-attr]
+                    "do-not-photograph list")
+        return None
+    if action != "show":
+        return f"unknown review action '{action}'"
+    if recognised:
+        rule = decide_person(person, channel, media, mode, on)
+        if rule.action == "show":
+            return None
+        block = person_block(person, on)
+        if block:
+            return f"{person.display_name if person else 'This person'}: {block.lower()}; " \
+                   "their face is always covered"
+        assert person is not None
+        mode_v = effective_mode(channel, mode)
+        if mode_v == NO_CHILDREN and not person.is_staff:
+            return f"No pupil may be shown on {channel.label} (no identifiable children)"
+        if not _known_mode(mode_v):
+            return REASON_UNKNOWN_MODE
+        state = person.consent_state(channel.id, media)
+        if state == NO:
+            return f"{person.display_name}'s parents said No for {channel.label}" + (
+                "" if media == "photo" else " videos")
+        if state == NOT_RECORDED and not reason.strip():
+            return "Say why this face may be shown (for example: consent form received today)"
+        return None
+    if near_dnp:
+        return (f"This face looks like {person.display_name}, who is on the "  # type: ignore[union-attr]
+                "do-not-photograph list")
+    if not reason.strip():
+        return "Say why this face may be shown (for example: an adult visitor who agreed)"
+    return None
+
+
+def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
+                mode: str | Mode, on: _dt.date) -> Decision:
+    """The final decision for a face, its override (``face.override``) included. Sets
+    ``face.refused`` when the override is not allowed."""
+    rule = rule_for_face(face, person, channel, media, mode, on)
+    face.refused = ""
+    action = face.override
+    if action is None or (action == "show" and rule.action == "show"):
+        return rule
+    if action == "cover":
+        return Decision("cover", REASON_COVERED_BY_HAND)
+    refusal = face_override_refusal(action, face, person, channel, media, mode, on,
+                                    face.override_reason)
+    if refusal:
+        face.refused = refusal
+        return Decision("cover", rule.reason, needs_review=rule.needs_review)
+    if action == "not-a-face":
+        return Decision("show", REASON_NOT_A_FACE)
+    return Decision("show", f"Shown by hand: {face.override_reason.strip()}"
+                    if face.override_reason.strip() else "Shown by hand")
+
+
+# --------------------------------------------------------------------------------------------
+# Names in the picture and in captions
+# --------------------------------------------------------------------------------------------
+
+def name_rule_allows(channel: Channel, form: str) -> bool:
+    """Does the channel's names rule allow a name written this way? ``form``: "full",
+    "surname_forename", "forename", "surname", "initial", "title_surname"..."""
+    if channel.names == "full":
         return True
-    return (mode == Mode.CONSENT.value and person.name_with_photo
-            and has_channel_consent(person, channel))
+    if channel.names == "first":
+        return form == "forename"
+    return False
 
 
-def decide_name(person: Person | None, channel: str, on: _dt.date,
-                mode: str | Mode = Mode.CONSENT) -> Decision:
-    """Keep or redact a person's name READ IN THE PICTURE (a name badge, a certificate...)."""
+def decide_name(person: Person | None, channel: Channel, media: str, mode: str | Mode,
+                on: _dt.date, form: str = "full") -> Decision:
+    """Keep or cover a person's name READ IN THE PICTURE (a badge, a certificate, a door sign).
+    Staff follow their own name-with-photo consent, as pupils do."""
     if person is None:
-        return Decision("redact", "Name not matched to the register")
-    block = _person_block(person, on)
+        return Decision("cover", "Name not matched to the register")
+    block = person_block(person, on)
     if block:
-        return Decision("redact", f"Name: {block[0].lower()}{block[1:]}")
-    mode_v = _mode_value(mode)
-    if not _mode_known(mode_v):
-        return Decision("redact", REASON_UNKNOWN_MODE)
-    if _is_staff(person):
-        return Decision("keep", "Staff name")
-    label = channel_label(channel)
-    if mode_v == Mode.NO_IDENTIFIABLE_CHILDREN.value:
-        return Decision("redact", "Pupil's name (no identifiable children on this channel)")
+        return Decision("cover", f"Name: {block[0].lower()}{block[1:]}")
+    mode_v = effective_mode(channel, mode)
+    if not _known_mode(mode_v):
+        return Decision("cover", REASON_UNKNOWN_MODE)
+    who = "Staff name" if person.is_staff else "Pupil's name"
+    if mode_v == NO_CHILDREN and not person.is_staff:
+        return Decision("cover", f"{who} (no identifiable children on this channel)")
     if not person.name_with_photo:
-        return Decision("redact", "Pupil's name (no consent to show names)")
-    if not has_channel_consent(person, channel):
-        return Decision("redact", f"Pupil's name (no consent for {label})")
-    return Decision("keep", f"Pupil's name (consent to show names on {label})")
+        return Decision("cover", f"{who} (no consent to show names)")
+    if not person.consents_to(channel.id, media):
+        why = no_consent_reason(channel, media, person.consent_state(channel.id, media))
+        return Decision("cover", f"{who} ({why[0].lower()}{why[1:]})")
+    if not name_rule_allows(channel, form):
+        rule = {"first": "first names only", "initials": "initials only",
+                "none": "no names"}.get(channel.names, channel.names)
+        return Decision("cover", f"{who} ({channel.label}: {rule})")
+    return Decision("keep", f"{who} (consent to show names on {channel.label})")
 
 
-def caption_name_form(person: Person | None, channel: str, on: _dt.date,
-                      mode: str | Mode = Mode.CONSENT) -> str:
+def rule_for_text(item: TextItem, person: Person | None, channel: Channel, media: str,
+                  mode: str | Mode, on: _dt.date) -> Decision:
+    if item.kind in ("pupil-name", "staff-name") and item.person:
+        return decide_name(person, channel, media, mode, on, item.form or "full")
+    if item.kind == "pupil-name":
+        return Decision("cover", "A pupil's name (it fits several pupils)")
+    if item.kind == "staff-name":
+        return Decision("cover", "Looks like a staff member's name that is not in the register",
+                        needs_review=True)
+    if item.kind == "name-like":
+        return Decision("cover", "Looks like a name that is not in the register", needs_review=True)
+    return Decision("keep", "")
+
+
+def text_override_refusal(action: str, item: TextItem, person: Person | None,
+                          reason: str = "") -> str | None:
+    if action == "cover":
+        return None
+    if action != "keep":
+        return f"unknown review action '{action}'"
+    if person is not None and person.do_not_photograph:
+        return f"{person.display_name} is on the do-not-photograph list: their name is always covered"
+    if item.kind and not reason.strip():
+        return "Say why this text may stay readable (for example: it is a street name)"
+    return None
+
+
+def decide_text(item: TextItem, person: Person | None, channel: Channel, media: str,
+                mode: str | Mode, on: _dt.date) -> Decision:
+    rule = rule_for_text(item, person, channel, media, mode, on)
+    item.refused = ""
+    action = item.override
+    if action is None or action == rule.action:
+        return rule
+    if action == "cover":
+        return Decision("cover", REASON_COVERED_BY_HAND)
+    refusal = text_override_refusal(action, item, person, item.override_reason)
+    if refusal:
+        item.refused = refusal
+        return Decision("cover", rule.reason, needs_review=rule.needs_review)
+    return Decision("keep", f"Left readable by hand: {item.override_reason.strip()}"
+                    if item.override_reason.strip() else "Left readable by hand")
+
+
+def caption_name_form(person: Person | None, channel: Channel, mode: str | Mode,
+                      on: _dt.date, media: str = "photo") -> str:
     """What a caption may call this person: "full", "first" or "initials".
 
-    Initials unless the name may be shown (see ``decide_name``). Staff: full name. Pupils with
-    consent: full name on the website, newsletter and press; first name only on social media
-    and school-added channels.
+    Initials unless the name may be shown (``decide_name``); then what the channel's names rule
+    allows. Anyone who may never be published gets initials too (and ``caption_warning`` names
+    the reason).
     """
-    if person is None or decide_name(person, channel, on, mode).action != "keep":
+    if person is None or decide_name(person, channel, media, mode, on).action != "keep":
+        # decide_name with form "full" fails on a first-names channel: ask for the first name
+        if person is not None and channel.names == "first" and \
+                decide_name(person, channel, media, mode, on, "forename").action == "keep":
+            return "first"
         return "initials"
-    if _is_staff(person):
-        return "full"
-    return "full" if channel in FULL_NAME_CHANNELS else "first"
+    return "full" if channel.names == "full" else "first"
+
+
+def caption_warning(person: Person | None, on: _dt.date) -> str | None:
+    """A warning by name for someone who must not be in the post at all."""
+    if person is None:
+        return None
+    if person.do_not_photograph:
+        return (f"{person.display_name} is on the do-not-photograph list: they must not appear in "
+                "this post at all, not even by initials")
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# A whole photo
+# --------------------------------------------------------------------------------------------
+
+def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], channel: Channel,
+                 mode: str | Mode, on: _dt.date) -> PhotoAnalysis:
+    """Decide every face and text of an analysed photo for ``channel`` (in place; returned).
+    The review must already be applied (``review.apply_review``)."""
+    analysis.channel = channel.id
+    analysis.mode = effective_mode(channel, mode)
+    media = analysis.media
+    for face in analysis.faces:
+        pid = face.override_person or face.person
+        person = people_by_id.get(pid) if pid else None
+        d = decide_face(face, person, channel, media, mode, on)
+        face.decision, face.reason, face.needs_review = d.action, d.reason, d.needs_review
+    for item in analysis.texts:
+        person = people_by_id.get(item.person) if item.person else None
+        d = decide_text(item, person, channel, media, mode, on)
+        item.decision, item.reason, item.needs_review = d.action, d.reason, d.needs_review
+    return analysis
+
+
+@dataclass
+class Publication:
+    """What an export of a decided photo shows and covers: the substance of an approval."""
+
+    covers: list[Cover] = field(default_factory=list)
+    people_shown: list[str] = field(default_factory=list)
+    people_covered: list[str] = field(default_factory=list)
+    names_shown: list[str] = field(default_factory=list)
+    names_covered: list[str] = field(default_factory=list)
+    faces_shown: list[tuple[tuple[int, int, int, int], str | None, str]] = field(default_factory=list)
+    texts_kept: list[tuple[str, str | None, str]] = field(default_factory=list)
+
+    def signature(self) -> list:
+        """A canonical, JSON-ready form (for the approval fingerprint)."""
+        return [
+            sorted(json.dumps(c.to_dict(), sort_keys=True) for c in self.covers),
+            sorted(self.people_shown), sorted(self.people_covered),
+            sorted(self.names_shown), sorted(self.names_covered),
+            sorted([list(b), p or "", r] for b, p, r in self.faces_shown),
+            sorted([t, p or "", r] for t, p, r in self.texts_kept),
+        ]
+
+
+def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
+    """What will be published for a decided photo. ``face_cover(box)`` and ``text_cover(item)``
+    turn a face box and a text line into the Cover the export paints (media/cover.py)."""
+    pub = Publication()
+    for face in analysis.faces:
+        who = face.who
+        if face.decision == "show":
+            pub.faces_shown.append((tuple(int(v) for v in face.box), who, face.reason))
+            if who:
+                pub.people_shown.append(who)
+        else:
+            pub.covers.append(face_cover(face.box))
+            if who:
+                pub.people_covered.append(who)
+    for item in analysis.texts:
+        if item.decision == "keep":
+            if item.kind:
+                pub.texts_kept.append((item.text, item.person, item.reason))
+                if item.person:
+                    pub.names_shown.append(item.person)
+        else:
+            pub.covers.append(text_cover(item))
+            if item.person:
+                pub.names_covered.append(item.person)
+    pub.covers.extend(analysis.manual)
+    pub.people_shown = sorted(set(pub.people_shown))
+    pub.people_covered = sorted(set(pub.people_covered) - set(pub.people_shown))
+    pub.names_shown = sorted(set(pub.names_shown))
+    pub.names_covered = sorted(set(pub.names_covered) - set(pub.names_shown))
+    return pub
+
+
+def export_refusal(analysis: PhotoAnalysis) -> str | None:
+    """Why this analysed photo may not be exported at all (before approval), or None."""
+    if analysis.error:
+        return analysis.error
+    if not analysis.faces_checked:
+        return "faces in this photo were not checked"
+    if not analysis.channel:
+        return "no channel was decided for this photo"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# After publishing: take-down
+# --------------------------------------------------------------------------------------------
+
+def consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date) -> str | None:
+    """Why a person whose face was published on ``channel`` may NOT be shown there now, or
+    None while they still may (consent mode: once someone was shown, the school's posting mode
+    at the time no longer matters)."""
+    if person is None:
+        return "No longer in the register"
+    d = decide_person(person, channel, media, CONSENT, on)
+    return None if d.action == "show" else d.reason
+
+
+def name_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
+                         form: str = "full") -> str | None:
+    """Why a person whose NAME was left readable on ``channel`` may not be named there now."""
+    if person is None:
+        return "No longer in the register"
+    d = decide_name(person, channel, media, CONSENT, on, form)
+    return None if d.action == "keep" else d.reason
 
 
 __all__ = [
-    "CHANNELS", "FULL_NAME_CHANNELS", "decide_face", "decide_name", "caption_name_form",
-    "has_channel_consent", "left_reason",
+    "Publication", "caption_name_form", "caption_warning", "consent_missing", "decide_face",
+    "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
+    "export_refusal", "face_override_refusal", "name_consent_missing", "person_block",
+    "publication", "rule_for_face", "rule_for_text", "text_override_refusal",
 ]

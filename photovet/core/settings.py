@@ -100,7 +100,7 @@ class Text:
 
 
 @dataclass
-class Cover:
+class CoverSettings:
     """How the export covers faces and names (always irreversible)."""
 
     style: str = "solid"             # "solid" (a filled shape) or "pixelate" (coarse blocks)
@@ -167,7 +167,7 @@ class Settings:
     recognition: Recognition = field(default_factory=Recognition)
     detection: Detection = field(default_factory=Detection)
     text: Text = field(default_factory=Text)
-    cover: Cover = field(default_factory=Cover)
+    cover: CoverSettings = field(default_factory=CoverSettings)
     approval: Approval = field(default_factory=Approval)
     retention: Retention = field(default_factory=Retention)
     performance: Performance = field(default_factory=Performance)
@@ -295,8 +295,8 @@ def upgrade_settings_file(data: dict[str, Any]) -> tuple[dict[str, Any], dict[st
     data = dict(data)
     channels = data.pop("channels", None) or {}
     data.pop("jpeg_quality", None)  # now each channel's quality
-    if "redaction" in data:
-        data["cover"] = data.pop("redaction")
+    if "cover" in data:
+        data["cover"] = data.pop("cover")
     if "max_pixels" in data:
         data.setdefault("performance", {})
         data["performance"] = dict(data["performance"], max_pixels=data.pop("max_pixels"))

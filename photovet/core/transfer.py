@@ -12,16 +12,18 @@ Import from a device (``import_from_device``)
     and its sha256 compared with the source's. Only then, with ``clear=True``, is the source
     hashed once more (so what we delete is exactly what we verified) and deleted.
 
-    Deletion on the device is ``unlink``, not the trash: a camera card or phone has no usable
-    recycle bin (send2trash would create a ``.Trash-1000`` folder ON the card, so the photos
-    would stay on the device, which is what clearing is meant to stop). The verified copy on the
-    PC is the safety net. Every copy and every deletion is audited ("about to delete" before,
-    "deleted" after).
+    Every copy and every deletion is audited ("about to delete" before, "deleted" after).
 
     A crash at any moment leaves each photo at the source, or as a complete verified copy, or
     both; never a partial file under a final name. Temporary files of dead processes are removed
     by the next run; a photo already copied (identical content under its name or a suffixed
     name) is not copied twice.
+
+    Files, not paths, are compared: the destination must not be the device folder or inside it
+    reached another way (a symbolic link, a bind mount, a symlinked parent: compared by device
+    and inode, ``os.path.samefile``), and a source is deleted only when its verified copy is a
+    different file. Cleared photos go to the system's trash unless ``permanent`` is asked for
+    (a device without a usable trash then keeps the photo, with a message).
 
 Purge (``purge_batch``)
     A batch's ORIGINAL files are deleted only when the original is unchanged since export
@@ -39,7 +41,6 @@ Purge (``purge_batch``)
 from __future__ import annotations
 
 import datetime as _dt
-import errno
 import hashlib
 import os
 import secrets
@@ -49,7 +50,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from photovet.core.errors import DeletionError, NotAFileError, PhotoVetError
-from photovet.core.fsutil import fsync_dir
+from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
 
 TMP_PREFIX = ".photovet-tmp-"
@@ -78,20 +79,6 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)  # POSIX only: signal 0 checks existence
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def is_temp_name(name: str) -> bool:
     return name.startswith(TMP_PREFIX)
 
@@ -110,7 +97,7 @@ def clean_temp_files(folder: Path) -> list[Path]:
             parts = name[len(TMP_PREFIX):].split("-", 2)
             stale = True
             if os.name != "nt" and parts and parts[0].isdigit():
-                stale = not _pid_alive(int(parts[0]))
+                stale = not pid_alive(int(parts[0]))
             else:
                 try:
                     stale = time.time() - p.stat().st_mtime > STALE_TMP_SECONDS
@@ -134,21 +121,10 @@ def _candidates(target: Path) -> Iterator[Path]:
 
 
 def _link_no_overwrite(tmp: Path, final: Path) -> None:
-    """Give ``tmp`` the name ``final`` without ever replacing an existing file."""
-    try:
-        os.link(tmp, final)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        # file systems without hard links (FAT/exFAT, some network shares)
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
-                             errno.EMLINK, errno.EACCES, getattr(errno, "ENOSYS", -1)):
-            raise
-        if final.exists():
-            raise FileExistsError(errno.EEXIST, "exists", str(final)) from exc
-        os.rename(tmp, final)  # Windows: fails if final appeared meanwhile; POSIX: tiny window
-        return
-    os.unlink(tmp)
+    """Give ``tmp`` the name ``final`` (never replacing a file), then drop the temporary name."""
+    link_no_overwrite(tmp, final)
+    if tmp.exists():
+        tmp.unlink()
 
 
 def _stop_requested(stop: Any) -> bool:
@@ -157,13 +133,6 @@ def _stop_requested(stop: Any) -> bool:
     if hasattr(stop, "is_set"):
         return bool(stop.is_set())
     return bool(stop())
-
-
-def _default_audit() -> Any:
-    from photovet.core.audit import AuditLog  # noqa: PLC0415
-    from photovet.core.storage import open_db  # noqa: PLC0415
-
-    return AuditLog(open_db())
 
 
 def _list_photos(src: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -250,36 +219,72 @@ def _copy_verified(src: Path, src_sha: str, target: Path) -> tuple[Path, bool]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def destination_problem(src: Path, dest: Path) -> str | None:
+    """Why ``dest`` must not receive (and let us clear) the photos of ``src``, or None.
+
+    Compared as files, not text: ``dest`` is ``src``, or lies inside it, reached by any path
+    (symbolic links, a bind mount, a symlinked parent), when ``src`` is the same file as ``dest``
+    or as one of ``dest``'s parents."""
+    probe = Path(os.path.abspath(dest))
+    # the nearest part of dest that exists (dest may not be created yet)
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    for candidate in [probe, *probe.parents]:
+        if _same_file(candidate, src):
+            return ("the destination is the device folder itself, or inside it (reached by "
+                    "another path); choose a folder on this PC")
+    real_src, real_dest = Path(os.path.realpath(src)), Path(os.path.realpath(dest))
+    if real_dest == real_src or real_src in real_dest.parents:
+        return "the destination is inside the device folder; choose a folder on this PC"
+    return None
+
+
+def _remove_from_device(path: Path, permanent: bool) -> None:
+    if permanent:
+        path.unlink()
+        fsync_dir(path.parent)
+    else:
+        _trash(path)
+
+
 def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False, stop: Any = None,
-                       audit: Any = None, user: str | None = None) -> Iterator[Progress]:
-    """Copy every photo under ``src`` into ``dest`` (same sub-folders), verified; with ``clear``,
-    delete each source file once its copy is verified. Yields ``Progress`` (first with the total,
-    then one per photo with ``result`` = ``TransferResult``). ``stop``: an Event or a callable;
-    the photo in hand is finished first."""
+                       audit: Any, user: str | None = None, permanent: bool = False
+                       ) -> Iterator[Progress]:
+    """Copy every photo (and video) under ``src`` into ``dest`` (same sub-folders), verified;
+    with ``clear``, remove each source file once its copy is verified (to the trash, or for good
+    with ``permanent``). Yields ``Progress`` (first with the total, then one per file with
+    ``result`` = ``TransferResult``). ``stop``: an Event or a callable; the file in hand is
+    finished first."""
     src, dest = Path(src), Path(dest)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
     from photovet.core.errors import OutputFolderError  # noqa: PLC0415
 
-    s_abs, d_abs = Path(os.path.abspath(src)), Path(os.path.abspath(dest))
-    if d_abs == s_abs or s_abs in d_abs.parents:
-        raise OutputFolderError("the destination is inside the device folder; choose a folder "
-                                "on this PC", path=dest)
+    problem = destination_problem(src, dest)
+    if problem:
+        raise OutputFolderError(problem, path=dest)
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-
         raise OutputFolderError(f"the destination folder could not be created ({exc.strerror})",
                                 path=dest) from exc
-    if audit is None:
-        audit = _default_audit()
+    problem = destination_problem(src, dest)  # now that it exists, as a file
+    if problem:
+        raise OutputFolderError(problem, path=dest)
     clean_temp_files(dest)
     photos, skipped = _list_photos(src)
     total = len(photos)
-    yield Progress(0, total, message=f"{total} photo(s) to import"
+    yield Progress(0, total, message=f"{total} file(s) to import"
                    + (f", {len(skipped)} other file(s) left alone" if skipped else ""))
     audit.record("device-import-started", {"source": str(src), "dest": str(dest), "clear": clear,
-                                           "photos": total}, user=user)
+                                           "files": total, "permanent": permanent}, user=user)
     done = 0
     for path in photos:
         if _stop_requested(stop):
@@ -292,6 +297,9 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
             res.sha256 = sha256_of(path)
             final, res.copied = _copy_verified(path, res.sha256, target)
             res.dest = str(final)
+            if _same_file(final, path):
+                raise DeletionError("the copy is the original itself (the destination is on the "
+                                    "device); nothing was deleted", path=path)
             if sha256_of(final) != res.sha256:
                 if res.copied:
                     final.unlink()
@@ -306,17 +314,26 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 if sha256_of(path) != res.sha256:
                     raise PhotoVetError("the file changed on the device after it was copied; "
                                         "it was kept there", path=path)
+                if _same_file(final, path):
+                    raise DeletionError("the copy is the original itself; nothing was deleted",
+                                        path=path)
                 audit.record("device-delete-pending", {"source": str(path), "sha256": res.sha256,
-                                                       "verified_copy": str(final)}, user=user)
+                                                       "verified_copy": str(final),
+                                                       "method": "unlink" if permanent else "trash"},
+                             user=user)
                 try:
-                    path.unlink()
-                except OSError as exc:
-                    raise DeletionError(f"copied and verified, but could not be deleted from the "
-                                        f"device ({exc.strerror or exc})", path=path) from exc
-                fsync_dir(path.parent)
+                    _remove_from_device(path, permanent)
+                except Exception as exc:  # noqa: BLE001 - send2trash raises its own errors
+                    how = "deleted" if permanent else "moved to the trash"
+                    hint = "" if permanent else " (use --permanent to delete it for good)"
+                    raise DeletionError(f"copied and verified, but could not be {how} on the "
+                                        f"device ({getattr(exc, 'strerror', None) or exc}){hint}; "
+                                        "it was kept", path=path) from exc
                 res.deleted = True
                 audit.record("device-deleted", {"source": str(path), "sha256": res.sha256,
-                                                "verified_copy": str(final)}, user=user)
+                                                "verified_copy": str(final),
+                                                "method": "unlink" if permanent else "trash"},
+                             user=user)
         except PhotoVetError as exc:
             res.error = str(exc)
         except OSError as exc:
@@ -458,16 +475,9 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     if not recs:
         raise DeletionError(f"no exports are recorded for batch '{batch}'; nothing was deleted",
                             hint="photovet exports lists the recorded batches.")
-    if not allow_exported:
-        if settings is None:
-            try:
-                from photovet.core.settings import Settings  # noqa: PLC0415
-
-                settings = Settings.load()
-            except PhotoVetError:
-                settings = None
-        if settings is not None and settings.get("retention.delete_originals_when") == "exported":
-            allow_exported = True
+    if not allow_exported and settings is not None and \
+            settings.retention.delete_originals_when == "exported":
+        allow_exported = True
     method = "overwrite" if permanent else "trash"
     report = PurgeReport(batch=batch, dry_run=dry_run, permanent=permanent,
                          note=(FLASH_NOTE if permanent else TRASH_NOTE) if not dry_run else "")

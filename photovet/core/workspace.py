@@ -21,10 +21,11 @@ from photovet.core.audit import AuditLog
 from photovet.core.cache import AnalysisCache
 from photovet.core.channels import ChannelRegistry
 from photovet.core.errors import SettingsError
-from photovet.core.fsutil import atomic_write_text
 from photovet.core.paths import data_dir
-from photovet.core.records.store import Records
-from photovet.core.register.store import Register
+from photovet.core.records import takedown
+from photovet.core.records.exports import Records
+from photovet.core.register.people import Register
+from photovet.core.review import Reviewer, ReviewStore
 from photovet.core.settings import (
     SCHOOL_SECTIONS,
     Settings,
@@ -49,6 +50,7 @@ class Workspace:
         self.register = Register(db, audit=self.audit, channels=self.channels, settings=settings)
         self.records = Records(db, self.audit, channels=self.channels)
         self.approvals = Approvals(db, self.audit)
+        self.reviews = ReviewStore(db, self.audit)
         self.cache = AnalysisCache(self.home / "cache")
 
     # -- opening ------------------------------------------------------------------------------
@@ -136,6 +138,41 @@ class Workspace:
         self.settings = settings
         self.register.settings = settings
         return changed
+
+    # -- what several stores do together ------------------------------------------------------
+
+    def reviewer(self, person_of=None) -> Reviewer:
+        """Records a person's review decisions, refusing what policy refuses."""
+        return Reviewer(self.reviews, person_of or self.register.find)
+
+    def load_engine(self, *, faces: bool = True, text: bool = True,
+                    separate_process: bool = False):
+        """The models, loaded once, wired to this workspace's register, cache and reviews."""
+        from photovet.core.pipeline import Engine  # noqa: PLC0415
+
+        return Engine.load(self.settings, self.register, faces=faces, text=text,
+                           separate_process=separate_process, cache=self.cache,
+                           reviews=self.reviews, home=self.home)
+
+    def import_register(self, csv_path: str | Path, **kwargs: Any):
+        """Import the MIS register, then bring the take-down list up to date (consent lost for
+        someone already exported or posted)."""
+        report = self.register.import_csv(csv_path, **kwargs)
+        if report.applied and (report.withdrawals or report.invalidated or report.missing
+                               or report.leavers):
+            report.takedown = self.takedown(record=True, withdrawals=report.withdrawals)
+        return report
+
+    def takedown(self, *, person: str | None = None, include_done: bool = False,
+                 record: bool = False, withdrawals: Any = None) -> list:
+        """The take-down list, evaluated against the register as it is now."""
+        items = takedown.evaluate(self.records, self.register, person=person,
+                                  include_done=include_done)
+        if record:
+            self.audit.record("takedown.list-updated", {
+                "open_items": len(items), "new_items": [i.id for i in items if i.new],
+                "withdrawals": [w.to_dict() for w in (withdrawals or [])]})
+        return items
 
     # -- closing ------------------------------------------------------------------------------
 

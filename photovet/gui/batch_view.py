@@ -71,7 +71,7 @@ class PhotoItem:
         return self.analysis.status.value
 
     def status_text(self) -> str:
-        """Short words for the badge: 'Ready', 'Will blur 2', 'Needs review', 'Failed'."""
+        """Short words for the badge: 'Ready', 'Will cover 2', 'Needs review', 'Failed'."""
         a = self.analysis
         if a is None:
             return "Checking…"
@@ -80,9 +80,9 @@ class PhotoItem:
             return "Failed"
         if s == "needs-review":
             return "Needs review"
-        if s == "will-blur":
-            n = a.blur_count + a.redact_text_count + len(a.manual)
-            return f"Will blur {n}" if a.blur_count and not (a.redact_text_count or a.manual) \
+        if s == "will-cover":
+            n = a.cover_count + a.covered_text_count + len(a.manual)
+            return f"Will cover {n}" if a.cover_count and not (a.covered_text_count or a.manual) \
                 else f"Will cover {n}"
         return "Ready"
 
@@ -100,13 +100,13 @@ class PhotoItem:
         review_text = sum(1 for t in a.texts if t.final_decision == "review")
         if review_text:
             parts.append(f"{review_text} possible name{'s' if review_text != 1 else ''} to check")
-        if a.blur_count:
-            parts.append(f"{a.blur_count} face{'s' if a.blur_count != 1 else ''} blurred")
-        shown = len(a.faces) - a.blur_count
+        if a.cover_count:
+            parts.append(f"{a.cover_count} face{'s' if a.cover_count != 1 else ''} covered")
+        shown = len(a.faces) - a.cover_count
         if shown:
             parts.append(f"{shown} face{'s' if shown != 1 else ''} shown")
-        if a.redact_text_count:
-            parts.append(f"{a.redact_text_count} name{'s' if a.redact_text_count != 1 else ''} covered")
+        if a.covered_text_count:
+            parts.append(f"{a.covered_text_count} name{'s' if a.covered_text_count != 1 else ''} covered")
         if a.manual:
             parts.append(f"{len(a.manual)} area{'s' if len(a.manual) != 1 else ''} covered by hand")
         if not parts:
@@ -259,7 +259,7 @@ class BatchModel(QAbstractListModel):
 FILTERS: list[tuple[str, str]] = [
     ("all", "All photos"),
     ("needs-review", "Needs review"),
-    ("will-blur", "Will blur or cover"),
+    ("will-cover", "Will cover or cover"),
     ("ready", "Ready (nothing to cover)"),
     ("failed", "Failed"),
     (PENDING, "Still being checked"),

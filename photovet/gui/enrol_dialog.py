@@ -264,7 +264,7 @@ class EnrolDialog(QDialog):
         text = f"{people} {'person' if people == 1 else 'people'} enrolled."
         if problems:
             text += (f" {len(problems)} photo{'s' if len(problems) != 1 else ''} could not be used "
-                     "(listed below): those people are blurred until a good photo is enrolled.")
+                     "(listed below): those people are covered until a good photo is enrolled.")
         self.status.setText(text)
         if problems:
             self.problems.addItems(problems)

@@ -1,5 +1,5 @@
 """Export: choose where, for which channel, and a batch label; then progress with Cancel, a
-summary of what was blurred, covered and removed, and "Open folder".
+summary of what was covered, covered and removed, and "Open folder".
 
 The export itself is ``photovet.core.pipeline.export_batch`` running in a ``Job``. Closing the
 dialog (or the main window) while it runs cancels it and waits for the worker to stop; the core
@@ -83,9 +83,9 @@ def summarise(results: list[Any], analyses_by_path: dict[str, PhotoAnalysis]) ->
     return {
         "exported": len(ok),
         "failed": [f"{Path(r.source).name}: {r.error}" for r in failed],
-        "faces_blurred": sum(r.faces_blurred for r in ok),
+        "faces_covered": sum(r.faces_covered for r in ok),
         "texts_covered": sum(r.texts_covered for r in ok),
-        "manual": sum(r.manual_redactions for r in ok),
+        "manual": sum(r.manual_covers for r in ok),
         "metadata": meta,
         "outputs": [r.output for r in ok],
     }
@@ -99,7 +99,7 @@ def summary_text(s: dict[str, Any], folder: str, cancelled: bool) -> str:
                      "nothing half-written was left behind.")
     else:
         lines.append(f"{n} photo{'s' if n != 1 else ''} exported to {folder}.")
-    lines.append(f"Faces blurred: {s['faces_blurred']}. Names covered: {s['texts_covered']}. "
+    lines.append(f"Faces covered: {s['faces_covered']}. Names covered: {s['texts_covered']}. "
                  f"Areas covered by hand: {s['manual']}.")
     if s["metadata"]:
         parts = [f"{lab} ({c} photo{'s' if c != 1 else ''})" for lab, c in s["metadata"].most_common()]
@@ -138,7 +138,7 @@ class ExportDialog(QDialog):
         self._closing = False
         self._export_fn = export_fn
 
-        intro = QLabel("PhotoVet writes new copies with faces blurred, names covered and all hidden "
+        intro = QLabel("PhotoVet writes new copies with faces covered, names covered and all hidden "
                        "data removed. Your original photos are not changed.")
         intro.setWordWrap(True)
 
@@ -159,7 +159,7 @@ class ExportDialog(QDialog):
         self.label = QLineEdit(label or default_label())
         self.label.setAccessibleName("Batch label")
         self.label.setPlaceholderText("e.g. Sports day 2025")
-        self.include_review = QCheckBox("Include photos that still need checking (uncertain faces stay blurred)")
+        self.include_review = QCheckBox("Include photos that still need checking (uncertain faces stay covered)")
         self.include_review.setVisible(not approval_required)
         self.include_review.toggled.connect(self._update_counts)
 

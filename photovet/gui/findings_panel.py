@@ -1,4 +1,4 @@
-"""What leaves and what stays: faces (shown or blurred, and why), names found in the picture,
+"""What leaves and what stays: faces (shown or covered, and why), names found in the picture,
 areas covered by hand, and the hidden data in the file (all removed on export)."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ INDEX_ROLE = Qt.UserRole + 2
 def text_sentence(t, people_by_id: dict[str, Any]) -> str:
     """"Name 'Amelia' on a badge: covered"."""
     d = t.final_decision
-    outcome = {"redact": "covered", "keep": "stays", "review": "covered until you check it"}.get(d, d)
+    outcome = {"cover": "covered", "keep": "stays", "review": "covered until you check it"}.get(d, d)
     if t.person or t.kind in ("pupil-name", "staff-name"):
         what = f"Name ‘{t.text}’"
     elif t.kind == "name-like":
@@ -49,17 +49,17 @@ def summary_lines(a: PhotoAnalysis, people_by_id: dict[str, Any]) -> list[tuple[
     """(section, sentence, index, colour) rows, in the order the panel shows them."""
     rows: list[tuple[str, str, int, QColor | None]] = []
     for i, f in enumerate(a.faces):
-        verb = "shown" if f.final_decision == "show" else "blurred"
+        verb = "shown" if f.final_decision == "show" else "covered"
         label = face_label(f, people_by_id, a.channel)
         if f.needs_review and f.override is None:
-            text = f"Face {i + 1}: {label} — blurred until you check it"
+            text = f"Face {i + 1}: {label} — covered until you check it"
         else:
             text = f"Face {i + 1}: {verb} — {label}"
         rows.append(("face", text, i, face_colour(f)))
     for i, t in enumerate(a.texts):
         if t.final_decision == "keep" and not t.person and t.kind not in ("pupil-name", "staff-name", "name-like"):
             continue
-        col = style.BLUR if t.final_decision == "redact" else style.REVIEW if t.final_decision == "review" else style.TEXT_KEEP
+        col = style.COVER if t.final_decision == "cover" else style.REVIEW if t.final_decision == "review" else style.TEXT_KEEP
         rows.append(("text", text_sentence(t, people_by_id), i, col))
     for i, m in enumerate(a.manual):
         shape = "oval" if m.shape == "ellipse" else "rectangle"
@@ -146,12 +146,12 @@ class FindingsPanel(QWidget):
                                  "It will not be exported.")
             return
         rows = summary_lines(a, people_by_id)
-        blurred = a.blur_count
-        shown = len(a.faces) - blurred
+        covered = a.cover_count
+        shown = len(a.faces) - covered
         bits = [f"For {channel_label(a.channel)}:"]
-        bits.append(f"{blurred} face{'s' if blurred != 1 else ''} blurred, {shown} shown.")
-        if a.redact_text_count:
-            bits.append(f"{a.redact_text_count} name{'s' if a.redact_text_count != 1 else ''} covered.")
+        bits.append(f"{covered} face{'s' if covered != 1 else ''} covered, {shown} shown.")
+        if a.covered_text_count:
+            bits.append(f"{a.covered_text_count} name{'s' if a.covered_text_count != 1 else ''} covered.")
         meta = metadata_sentences(a)
         if meta:
             bits.append(f"{len(meta)} hidden detail{'s' if len(meta) != 1 else ''} removed.")

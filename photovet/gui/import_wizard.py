@@ -109,7 +109,7 @@ def with_register(opener: Callable[[], Any], fn: Callable[[Any], Any]) -> Any:
 # ------------------------------------------------------------------------------------------
 
 def register_class():
-    from photovet.core.register.store import Register
+    from photovet.core.register.people import Register
 
     return Register
 
@@ -429,7 +429,7 @@ class PreviewPage(QWizardPage):
         self.skip.toggled.connect(self.completeChanged)
         self.skip_note = QLabel(
             "The rows listed above will not be imported: those people stay as they were, or are "
-            "added as “rejected” and are ALWAYS BLURRED until you fix the file and import it "
+            "added as “rejected” and are ALWAYS COVERED until you fix the file and import it "
             "again. If you leave this unticked, nothing is imported."
         )
         self.skip_note.setWordWrap(True)
@@ -532,10 +532,10 @@ class PreviewPage(QWizardPage):
         w.setToolTip(0, "These people had consent and now do not. Photos already published "
                         "that show them may need taking down.")
         if invalidated:
-            self._section("Rows with problems: these people will be blurred", invalidated,
+            self._section("Rows with problems: these people will be covered", invalidated,
                           tint=self.WITHDRAWN_TINT)
         if missing:
-            self._section("Not in this file: these people will be blurred", missing,
+            self._section("Not in this file: these people will be covered", missing,
                           tint=self.WITHDRAWN_TINT)
         self._section("New people", new_people, expanded=len(new_people) <= 40)
         self._section("Other consent changes", changes)
@@ -753,7 +753,7 @@ class ImportWizard(QWizard):
                      "check the photos already posted that show them (the take-down list).")
         if n("skipped_rows"):
             text += (f"\n{n('skipped_rows')} row{'s' if n('skipped_rows') != 1 else ''} with problems "
-                     "were not imported: those people are blurred until the file is fixed and "
+                     "were not imported: those people are covered until the file is fixed and "
                      "imported again.")
         if n("purged"):
             text += f"\nFace data was deleted for {n('purged')} leaver{'s' if n('purged') != 1 else ''}."

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.models import CHANNELS, Mode, Redaction, channel_label
+from photovet.core.models import CHANNELS, Mode, Cover, channel_label
 
 from . import style
 from .approval import ApprovalController, ApprovalPanel, NameDialog
@@ -55,7 +55,7 @@ IMAGE_FILTER = ("Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.
                 "All files (*)")
 MODE_LABELS = {
     Mode.CONSENT.value: "Show pupils with consent",
-    Mode.NO_IDENTIFIABLE_CHILDREN.value: "Blur every pupil",
+    Mode.NO_IDENTIFIABLE_CHILDREN.value: "Cover every pupil",
 }
 PREVIEW_MAX = 2048
 DECIDE_CHUNK = 150
@@ -76,7 +76,7 @@ def _preimport() -> None:
     import importlib  # noqa: PLC0415
 
     for name in ("photovet.core.pipeline", "photovet.core.media.imaging", "photovet.core.media.metadata",
-                 "photovet.core.approval", "photovet.core.media.export", "photovet.core.media.redact",
+                 "photovet.core.approval", "photovet.core.media.export", "photovet.core.media.cover",
                  "photovet.core.records.store", "photovet.core.register.store", "PIL.ImageDraw", "copy"):
         try:
             importlib.import_module(name)
@@ -85,7 +85,7 @@ def _preimport() -> None:
 
 
 def _open_register():
-    from photovet.core.register.store import Register  # noqa: PLC0415
+    from photovet.core.register.people import Register  # noqa: PLC0415
 
     return Register.open()
 
@@ -99,31 +99,31 @@ def _load_engine(settings, register):
 
 
 def render_after(pil_image, analysis, engine):
-    """The preview as the export will look: the engine's redactions scaled onto the preview.
+    """The preview as the export will look: the engine's covers scaled onto the preview.
 
     Runs in a worker thread. Uses the core's own painter so what is shown is what is exported.
     """
     from PIL import ImageDraw  # noqa: PLC0415
 
     s = pil_image.width / float(analysis.width or pil_image.width)
-    reds = engine.redactions(analysis)
+    reds = engine.covers(analysis)
     scaled = []
     for r in reds:
         box = tuple(int(round(v * s)) for v in r.box) if r.box else None
         pts = [(x * s, y * s) for x, y in r.points] if r.points else None
-        scaled.append(Redaction(r.shape, box, pts, r.source, r.label))
+        scaled.append(Cover(r.shape, box, pts, r.source, r.label))
     img = pil_image.convert("RGB").copy()
     try:
-        from photovet.core.media.redact import apply_redactions  # noqa: PLC0415
+        from photovet.core.media.cover import apply_covers  # noqa: PLC0415
     except ImportError:
-        apply_redactions = None
-    if apply_redactions is not None:
+        apply_covers = None
+    if apply_covers is not None:
         settings = getattr(engine, "settings", None)
-        style_name = settings.get("redaction.style", "solid") if settings is not None else "solid"
+        style_name = settings.get("cover.style", "solid") if settings is not None else "solid"
         try:
-            out = apply_redactions(img, scaled, style=style_name)
+            out = apply_covers(img, scaled, style=style_name)
         except TypeError:
-            out = apply_redactions(img, scaled)
+            out = apply_covers(img, scaled)
         return out if out is not None else img
     d = ImageDraw.Draw(img)
     for r in scaled:
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
             return (self._register_opener or _open_register)()
         except Exception as exc:  # noqa: BLE001
             self._problems.append(f"The consent register could not be opened, so every face will be "
-                                  f"blurred. {error_text(exc)}")
+                                  f"covered. {error_text(exc)}")
             return None
 
     def _channels(self) -> list[str]:
@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         tb.addWidget(QLabel("  Faces: "))
         self.mode_combo = QComboBox()
         self.mode_combo.setAccessibleName("Mode")
-        self.mode_combo.setToolTip("Show pupils who have consent, or blur every pupil whatever the consent")
+        self.mode_combo.setToolTip("Show pupils who have consent, or cover every pupil whatever the consent")
         for m, label in MODE_LABELS.items():
             self.mode_combo.addItem(label, m)
         self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(self.mode)))
@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
         self.photo.canvas.face_clicked.connect(self.toggle_face)
         self.photo.canvas.face_menu_requested.connect(self._face_menu)
         self.photo.canvas.manual_menu_requested.connect(self._manual_menu)
-        self.photo.canvas.redaction_drawn.connect(self.add_redaction)
+        self.photo.canvas.cover_drawn.connect(self.add_cover)
         self.photo.canvas.navigate.connect(self.batch.move)
         self.photo.after_toggled.connect(self._after_toggled)
         self.photo.assign_requested.connect(self.assign_person)
@@ -469,7 +469,7 @@ class MainWindow(QMainWindow):
             sc.activated.connect(fn)
             return sc
 
-        self.sc_blur = key("B", self.toggle_selected_face)
+        self.sc_cover = key("B", self.toggle_selected_face)
         self.sc_approve = key("A", lambda: self.decide_current(True))
         self.sc_reject = key("R", lambda: self.decide_current(False))
         self.sc_next_face = key("F", lambda: self._select_face(-2))
@@ -523,7 +523,7 @@ class MainWindow(QMainWindow):
     def dismiss_welcome(self) -> None:
         self.photos_stack.setCurrentWidget(self.splitter)
         if self._register_is_empty():
-            self.message_banner.say("No register yet: <b>every face will be blurred</b>. You can import "
+            self.message_banner.say("No register yet: <b>every face will be covered</b>. You can import "
                                     "the register at any time from the Consent register tab.")
         self.batch.list.setFocus()
 
@@ -1138,7 +1138,7 @@ class MainWindow(QMainWindow):
         if c.selected_face < 0 or c.selected_face >= len(a.faces):
             c.selected_face = 0
             c.update()
-            self._set_status("Face 1 selected. Press B again to blur or show it; F selects the next face.")
+            self._set_status("Face 1 selected. Press B again to cover or show it; F selects the next face.")
             return
         self.toggle_face(c.selected_face)
 
@@ -1151,18 +1151,18 @@ class MainWindow(QMainWindow):
             return
         f = a.faces[index]
         if f.final_decision == "show":
-            f.override = "blur"
-            self._changed_current("face blurred", {"face": index, "box": list(f.box)})
+            f.override = "cover"
+            self._changed_current("face covered", {"face": index, "box": list(f.box)})
             return
-        if f.override == "blur" and f.decision == "show":
-            # blurred by hand, and the policy allows it: undo the hand blur, nothing to ask
+        if f.override == "cover" and f.decision == "show":
+            # covered by hand, and the policy allows it: undo the hand cover, nothing to ask
             f.override = None
             self._changed_current("face shown again (consent allows it)", {"face": index, "box": list(f.box)})
             return
         self.show_face(index)
 
     def show_face(self, index: int) -> None:
-        """Showing a blurred face always asks: who it is (unknown), or a clear confirmation."""
+        """Showing a covered face always asks: who it is (unknown), or a clear confirmation."""
         item = self.current()
         a = item.analysis
         f = a.faces[index]
@@ -1171,21 +1171,21 @@ class MainWindow(QMainWindow):
         if person is not None and recognised and getattr(person, "do_not_photograph", False):
             QMessageBox.warning(self, "This face cannot be shown",
                                 f"{person.display_name} is on the do-not-photograph list, so their face "
-                                "is always blurred. Talk to the safeguarding lead if this is wrong.")
+                                "is always covered. Talk to the safeguarding lead if this is wrong.")
             return
         if not recognised:
             choice = self.confirm_unknown_face(index)
             if choice == "who":
                 self.assign_person(index)
             elif choice == "keep" and f.override is None:
-                f.override = "blur"
-                self._changed_current("face checked and kept blurred", {"face": index, "box": list(f.box)})
+                f.override = "cover"
+                self._changed_current("face checked and kept covered", {"face": index, "box": list(f.box)})
             elif choice == "anyway":
                 f.override = "show"
                 self._changed_current("unknown face shown after confirmation",
                                       {"face": index, "box": list(f.box), "channel": self.channel})
             return
-        # recognised but blurred: no consent for this channel, or the mode blurs pupils
+        # recognised but covered: no consent for this channel, or the mode covers pupils
         name = person.display_name if person is not None else "This person"
         reason = f.reason or f"No consent for {channel_label(self.channel)}"
         if self.confirm_show_against_policy(name, reason):
@@ -1206,7 +1206,7 @@ class MainWindow(QMainWindow):
                                "(for example an adult visitor who agreed). Either way it is recorded.")
         who = box.addButton("Choose who it is…", QMessageBox.AcceptRole)
         anyway = box.addButton("Show anyway", QMessageBox.DestructiveRole)
-        keep = box.addButton("Keep it blurred", QMessageBox.RejectRole)
+        keep = box.addButton("Keep it covered", QMessageBox.RejectRole)
         box.setDefaultButton(keep)
         box.exec()
         clicked = box.clickedButton()
@@ -1263,7 +1263,7 @@ class MainWindow(QMainWindow):
         head.setEnabled(False)
         m.addSeparator()
         if f.final_decision == "show":
-            m.addAction("Blur this face", lambda: self.toggle_face(index))
+            m.addAction("Cover this face", lambda: self.toggle_face(index))
         else:
             m.addAction("Show this face…", lambda: self.toggle_face(index))
         m.addAction("Who is this?…", lambda: self.assign_person(index))
@@ -1288,12 +1288,12 @@ class MainWindow(QMainWindow):
         faces = [i for i, f in enumerate(a.faces) if f.needs_review and f.override is None]
         texts = [i for i, t in enumerate(a.texts) if t.final_decision == "review"]
         for i in faces:
-            a.faces[i].override = "blur"
+            a.faces[i].override = "cover"
         for i in texts:
-            a.texts[i].override = "redact"
+            a.texts[i].override = "cover"
         if faces or texts:
             self._changed_current("unchecked faces and names kept covered", {"faces": faces, "texts": texts})
-            self._set_status(f"Kept {len(faces)} face(s) blurred and {len(texts)} name(s) covered.")
+            self._set_status(f"Kept {len(faces)} face(s) covered and {len(texts)} name(s) covered.")
         else:
             self._set_status("Nothing in this photo was waiting for a decision.")
 
@@ -1307,8 +1307,8 @@ class MainWindow(QMainWindow):
         head = m.addAction(f"“{t.text}”" + (f" — {t.reason}" if t.reason else ""))
         head.setEnabled(False)
         m.addSeparator()
-        if t.final_decision != "redact" or t.override is None:
-            m.addAction("Cover this text", lambda: self.set_text_decision(index, "redact"))
+        if t.final_decision != "cover" or t.override is None:
+            m.addAction("Cover this text", lambda: self.set_text_decision(index, "cover"))
         if t.final_decision != "keep":
             m.addAction("Leave this text visible…", lambda: self.set_text_decision(index, "keep"))
         m.exec(gpos)
@@ -1322,7 +1322,7 @@ class MainWindow(QMainWindow):
             if not self.confirm_keep_text(t.text):
                 return
         t.override = decision
-        self._changed_current("text covered" if decision == "redact" else "text left visible",
+        self._changed_current("text covered" if decision == "cover" else "text left visible",
                               {"text": t.text, "person": t.person})
 
     def confirm_keep_text(self, text: str) -> bool:
@@ -1333,16 +1333,16 @@ class MainWindow(QMainWindow):
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return ans == QMessageBox.Yes
 
-    # -- manual redactions -------------------------------------------------------------------
-    def add_redaction(self, shape: str, box: tuple) -> None:
+    # -- manual covers -------------------------------------------------------------------
+    def add_cover(self, shape: str, box: tuple) -> None:
         item = self.current()
         if item is None or item.analysis is None:
             return
         shape = "ellipse" if shape == "ellipse" else "rect"
-        item.analysis.manual.append(Redaction(shape, tuple(int(v) for v in box), None, "manual", "covered by hand"))
+        item.analysis.manual.append(Cover(shape, tuple(int(v) for v in box), None, "manual", "covered by hand"))
         self._changed_current("area covered by hand", {"shape": shape, "box": list(box)})
 
-    def remove_redaction(self, index: int) -> None:
+    def remove_cover(self, index: int) -> None:
         item = self.current()
         if item is None or item.analysis is None or not (0 <= index < len(item.analysis.manual)):
             return
@@ -1351,7 +1351,7 @@ class MainWindow(QMainWindow):
 
     def _manual_menu(self, index: int, gpos) -> None:
         m = QMenu(self)
-        m.addAction("Remove this cover", lambda: self.remove_redaction(index))
+        m.addAction("Remove this cover", lambda: self.remove_cover(index))
         m.exec(gpos)
 
     # ------------------------------------------------------------------------------------

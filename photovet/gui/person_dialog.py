@@ -191,7 +191,7 @@ class PersonDialog(QDialog):
 
     def _exports(self, reg: Any) -> list | None:
         try:
-            from photovet.core.records.store import Records
+            from photovet.core.records.exports import Records
         except ImportError:
             return None
         try:
@@ -207,17 +207,17 @@ class PersonDialog(QDialog):
         today = _dt.date.today()
         banners = []
         if p.do_not_photograph:
-            banners.append("<b>Do not photograph.</b> This person's face is always blurred, on every "
+            banners.append("<b>Do not photograph.</b> This person's face is always covered, on every "
                            "channel, whatever the consent below says.")
         if not p.valid:
             banners.append("<b>Register row rejected.</b> The last import found a problem with this "
                            "person's row" + (f" ({self.invalid_reason})" if self.invalid_reason else "")
-                           + ", so they are always blurred until it is fixed in the MIS and imported again.")
+                           + ", so they are always covered until it is fixed in the MIS and imported again.")
         if p.has_left(today):
-            banners.append(f"<b>Left school on {p.leaving_date.isoformat()}.</b> Always blurred.")
+            banners.append(f"<b>Left school on {p.leaving_date.isoformat()}.</b> Always covered.")
         if not p.enrolled:
             banners.append("<b>No face photo enrolled.</b> PhotoVet cannot recognise this person, "
-                           "so their face is always blurred.")
+                           "so their face is always covered.")
         self.banner.setText("<br>".join(banners))
         self.banner.setVisible(bool(banners))
         serious = p.do_not_photograph or not p.valid
@@ -338,7 +338,7 @@ class PersonDialog(QDialog):
         extra = ""
         if channel == "do_not_photograph":
             if value:
-                extra = ("\n\nTheir face will be blurred on every channel, whatever their consent.")
+                extra = ("\n\nTheir face will be covered on every channel, whatever their consent.")
             else:
                 extra = ("\n\nOnly do this if the school's safeguarding lead has agreed: their face "
                          "may then be shown where they have consent.")

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.models import Face, PhotoAnalysis, Redaction, TextItem, channel_label
+from photovet.core.models import Face, PhotoAnalysis, Cover, TextItem, channel_label
 
 from . import style
 
@@ -59,9 +59,9 @@ def face_label(face: Face, people_by_id: dict[str, Any], channel: str) -> str:
         if face.override == "show" and face.decision != "show":
             return f"{name or 'Shown'} — shown by hand"
         return f"{name} — consent for {channel_label(channel)}" if name else "Shown"
-    # blurred
-    if face.override == "blur" and face.decision == "show":
-        return f"{name} — blurred by hand" if name else "Blurred by hand"
+    # covered
+    if face.override == "cover" and face.decision == "show":
+        return f"{name} — covered by hand" if name else "Covered by hand"
     if person is not None and getattr(person, "do_not_photograph", False):
         return f"{name} — Never publish" if name else "Never publish"
     if not recognised:
@@ -75,12 +75,12 @@ def face_label(face: Face, people_by_id: dict[str, Any], channel: str) -> str:
 def face_colour(face: Face) -> QColor:
     if face.needs_review and face.override is None:
         return style.REVIEW
-    return style.SHOW if face.final_decision == "show" else style.BLUR
+    return style.SHOW if face.final_decision == "show" else style.COVER
 
 
 def text_label(t: TextItem, people_by_id: dict[str, Any]) -> str:
     d = t.final_decision
-    word = {"redact": "covered", "keep": "stays", "review": "check"}.get(d, d)
+    word = {"cover": "covered", "keep": "stays", "review": "check"}.get(d, d)
     return f"“{t.text}”: {word}"
 
 
@@ -96,7 +96,7 @@ class PhotoCanvas(QWidget):
     text_clicked = Signal(int, object)          # index into analysis.texts, global QPoint
     face_menu_requested = Signal(int, object)   # index, global QPoint
     manual_menu_requested = Signal(int, object)  # index into analysis.manual, global QPoint
-    redaction_drawn = Signal(str, tuple)        # shape, (x, y, w, h) in photo pixels
+    cover_drawn = Signal(str, tuple)        # shape, (x, y, w, h) in photo pixels
     navigate = Signal(int)                      # -1 / +1 (arrow keys)
 
     MIN_DRAW = 6  # screen pixels
@@ -288,14 +288,14 @@ class PhotoCanvas(QWidget):
             s, r = self._scale(), self.image_rect()
             poly = QPolygonF([QPointF(r.left() + x * s, r.top() + y * s) for x, y in t.polygon])
             d = t.final_decision
-            colour = style.BLUR if d == "redact" else style.REVIEW if d == "review" else style.TEXT_KEEP
+            colour = style.COVER if d == "cover" else style.REVIEW if d == "review" else style.TEXT_KEEP
             if d == "keep" and not t.person and t.kind not in ("pupil-name", "staff-name", "name-like"):
                 p.setPen(QPen(colour, 1, Qt.DotLine))
                 p.setBrush(Qt.NoBrush)
                 p.drawPolygon(poly)
                 continue
             p.setPen(QPen(colour, 2))
-            p.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 60 if d == "redact" else 25))
+            p.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 60 if d == "cover" else 25))
             p.drawPolygon(poly)
             self._tag(p, poly.boundingRect(), text_label(t, self.people_by_id), colour, below=True)
         # areas drawn by hand
@@ -374,7 +374,7 @@ class PhotoCanvas(QWidget):
                 self.setCursor(Qt.PointingHandCursor if i >= 0 else Qt.ArrowCursor)
                 if i >= 0 and self.analysis is not None:
                     f = self.analysis.faces[i]
-                    verb = "show" if f.final_decision != "show" else "blur"
+                    verb = "show" if f.final_decision != "show" else "cover"
                     self.setToolTip(f"{face_label(f, self.people_by_id, self.channel)}\n"
                                     f"Click to {verb} this face; right-click for more.")
                 else:
@@ -399,7 +399,7 @@ class PhotoCanvas(QWidget):
         x1, y1 = min(W, int(round(x1))), min(H, int(round(y1)))
         if x1 - x0 < 2 or y1 - y0 < 2:
             return
-        self.redaction_drawn.emit(self.tool, (x0, y0, x1 - x0, y1 - y0))
+        self.cover_drawn.emit(self.tool, (x0, y0, x1 - x0, y1 - y0))
 
     def keyPressEvent(self, ev) -> None:
         if ev.key() in (Qt.Key_Left, Qt.Key_Up):
@@ -446,7 +446,7 @@ class PhotoView(QWidget):
         self.tools.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         group = QActionGroup(self)
         self.act_select = QAction(style.icon("pointer"), "Faces", self, checkable=True)
-        self.act_select.setToolTip("Click a face to blur or show it (S)")
+        self.act_select.setToolTip("Click a face to cover or show it (S)")
         self.act_select.setShortcut(QKeySequence("S"))
         self.act_rect = QAction(style.icon("rect"), "Cover area", self, checkable=True)
         self.act_rect.setToolTip("Drag over the photo to cover an area with a rectangle")
@@ -467,7 +467,7 @@ class PhotoView(QWidget):
         self.act_assign.triggered.connect(self.assign_requested)
         self.tools.addAction(self.act_assign)
         self.act_keep = QAction(style.icon("approve"), "Keep rest covered", self)
-        self.act_keep.setToolTip("Every face and name still marked ‘check’ (amber) stays blurred or "
+        self.act_keep.setToolTip("Every face and name still marked ‘check’ (amber) stays covered or "
                                  "covered, and counts as checked (K)")
         self.act_keep.setShortcut(QKeySequence("K"))
         self.act_keep.setShortcutContext(Qt.WidgetWithChildrenShortcut)
@@ -544,7 +544,7 @@ class PhotoView(QWidget):
                                   "it; click a name to cover or leave it; or press K to keep them all "
                                   "covered. ←/→ move between photos.")
             else:
-                self.hint.setText("Click a face to blur or show it (B). Right-click a face to say who it "
+                self.hint.setText("Click a face to cover or show it (B). Right-click a face to say who it "
                                   "is. ←/→ move between photos.")
         else:
             self.hint.setText("Drag over the photo to cover that area. Right-click a cover to remove it.")

@@ -48,7 +48,7 @@ TINT_LEFT = QColor("#ececec")     # has left
 
 
 def default_opener():
-    from photovet.core.register.store import Register
+    from photovet.core.register.people import Register
 
     return Register.open()
 
@@ -213,14 +213,14 @@ class PeopleModel(QAbstractTableModel):
             return QBrush(QColor("#1b6e20") if value == YES else QColor("#8a1c1c"))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 5 and p.do_not_photograph:
-                return "On the do-not-photograph list: this person's face is always blurred, on every channel."
+                return "On the do-not-photograph list: this person's face is always covered, on every channel."
             if col == 5 and not p.valid:
                 return ("The register row for this person had a problem and was not imported. "
-                        "They are always blurred until the register is fixed and imported again.")
+                        "They are always covered until the register is fixed and imported again.")
             if col == 6 and not p.enrolled:
-                return "No face photo enrolled: PhotoVet cannot recognise this person, so they are always blurred."
+                return "No face photo enrolled: PhotoVet cannot recognise this person, so they are always covered."
             if col >= len(self.FIXED) and (p.do_not_photograph or not p.valid or p.has_left(self.today)):
-                return "Blurred on every channel whatever this says: see Status."
+                return "Covered on every channel whatever this says: see Status."
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(self.FIXED):
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -372,8 +372,8 @@ class RegisterView(QWidget):
         self.count_label.setObjectName("registerCount")
         self.legend = QLabel(
             "\u2713 Yes = consent given for that channel.  \u2717 No = no consent (or not recorded): "
-            "the face is blurred there.  Do not photograph, left school and rejected rows are "
-            "always blurred."
+            "the face is covered there.  Do not photograph, left school and rejected rows are "
+            "always covered."
         )
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet("color: #555555;")
@@ -402,7 +402,7 @@ class RegisterView(QWidget):
         self.empty_hint = QLabel(
             "Export your pupils and staff with their photo consent from SIMS, Arbor, Bromcom or "
             "another MIS as a CSV file, then choose Import register…\n"
-            "Until then every face in every photo is blurred."
+            "Until then every face in every photo is covered."
         )
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_hint.setWordWrap(True)
@@ -459,7 +459,7 @@ class RegisterView(QWidget):
         self.empty_hint.setText(
             "Export your pupils and staff with their photo consent from SIMS, Arbor, Bromcom or "
             "another MIS as a CSV file, then choose Import register…\n"
-            "Until then every face in every photo is blurred."
+            "Until then every face in every photo is covered."
         )
         self.stack.setCurrentIndex(1 if not people else 0)
         self.enrol_button.setEnabled(bool(people))

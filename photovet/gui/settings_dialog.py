@@ -1,4 +1,4 @@
-"""Settings: recognition strictness, redaction style, channel presets, data folder, retention and
+"""Settings: recognition strictness, cover style, channel presets, data folder, retention and
 approval. Saved with ``Settings.save()`` (atomic) into the data folder's settings.json.
 
 Recognition can never be set looser than ``SAFE_MAX_DISTANCE`` / ``SAFE_MIN_MARGIN``: a
@@ -38,13 +38,13 @@ from photovet.core.settings import Settings
 # (label, max_distance, min_margin, explanation). Lower distance / larger margin = stricter.
 STRICTNESS = (
     ("Strict", 0.40, 0.10,
-     "Shows a face only on a very close match. More faces of pupils with consent are blurred "
+     "Shows a face only on a very close match. More faces of pupils with consent are covered "
      "and need a look; the safest choice."),
     ("Standard", 0.45, 0.08,
      "Recommended. A good balance: a pupil with consent is usually shown; anyone PhotoVet is "
-     "not sure about is blurred and flagged for review."),
+     "not sure about is covered and flagged for review."),
     ("Relaxed", 0.50, 0.06,
-     "Shows more pupils with consent automatically, for clear, well-lit photos. Still blurs "
+     "Shows more pupils with consent automatically, for clear, well-lit photos. Still covers "
      "anyone not clearly recognised."),
 )
 SAFE_MAX_DISTANCE = 0.50   # never looser than this
@@ -122,7 +122,7 @@ class SettingsDialog(QDialog):
         bl.addLayout(ticks)
         bl.addWidget(self.strictness_text)
         note = QLabel("Whatever you choose, faces PhotoVet does not recognise, pupils without "
-                      "consent and anyone on the do-not-photograph list are always blurred. "
+                      "consent and anyone on the do-not-photograph list are always covered. "
                       "Changing this re-checks your photos.")
         note.setWordWrap(True)
         bl.addWidget(note)
@@ -145,14 +145,14 @@ class SettingsDialog(QDialog):
 
         red = QGroupBox("How to cover faces and names")
         rl = QFormLayout(red)
-        self.redaction = QComboBox()
-        current = s.get("redaction.style", "solid")
+        self.cover = QComboBox()
+        current = s.get("cover.style", "solid")
         for key, label, tip in REDACTION_STYLES:
-            self.redaction.addItem(label, key)
-            self.redaction.setItemData(self.redaction.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        i = self.redaction.findData(current)
-        self.redaction.setCurrentIndex(max(i, 0))
-        rl.addRow("&Style:", self.redaction)
+            self.cover.addItem(label, key)
+            self.cover.setItemData(self.cover.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        i = self.cover.findData(current)
+        self.cover.setCurrentIndex(max(i, 0))
+        rl.addRow("&Style:", self.cover)
         lay.addWidget(box)
         lay.addWidget(red)
         lay.addStretch(1)
@@ -275,7 +275,7 @@ class SettingsDialog(QDialog):
         out: dict[str, Any] = {
             "recognition.max_distance": d,
             "recognition.min_margin": m,
-            "redaction.style": self.redaction.currentData(),
+            "cover.style": self.cover.currentData(),
             "retention.purge_encodings_days_after_leaving": self.purge_days.value(),
             "retention.delete_originals_when": self.delete_originals.currentData(),
             "approval.required": self.approval.isChecked(),

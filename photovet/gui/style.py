@@ -1,4 +1,4 @@
-"""Look and feel: a calm palette, the colours that mean show / blur / review, status badges, and
+"""Look and feel: a calm palette, the colours that mean show / cover / review, status badges, and
 small icons drawn with QPainter (sharp at any device pixel ratio, no image files needed).
 
 Colour is never the only signal: every box and badge also carries words.
@@ -13,16 +13,16 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QP
 
 # Decision colours (faces and texts)
 SHOW = QColor("#2e7d32")        # green: shown, allowed
-BLUR = QColor("#b23b3b")        # muted red: will be covered
+COVER = QColor("#b23b3b")        # muted red: will be covered
 REVIEW = QColor("#e0a000")      # amber: a person must look
-MANUAL = QColor("#6a4fb3")      # purple: a redaction a person drew
+MANUAL = QColor("#6a4fb3")      # purple: a cover a person drew
 TEXT_KEEP = QColor("#607d8b")   # grey-blue: ordinary text that stays
 SELECTED = QColor("#1565c0")    # blue outline of the selected face
 
 # Photo statuses (badge background, text colour)
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "ready": ("#2e7d32", "#ffffff"),
-    "will-blur": ("#455a64", "#ffffff"),
+    "will-cover": ("#455a64", "#ffffff"),
     "needs-review": ("#e0a000", "#1f1f1f"),
     "failed": ("#b23b3b", "#ffffff"),
     "pending": ("#9e9e9e", "#ffffff"),
@@ -60,8 +60,8 @@ QLabel#Banner { border-radius: 4px; }
 def decision_colour(decision: str, needs_review: bool = False) -> QColor:
     if needs_review:
         return REVIEW
-    return {"show": SHOW, "blur": BLUR, "keep": TEXT_KEEP, "redact": BLUR, "review": REVIEW}.get(
-        decision, BLUR
+    return {"show": SHOW, "cover": COVER, "keep": TEXT_KEEP, "cover": COVER, "review": REVIEW}.get(
+        decision, COVER
     )
 
 
@@ -133,7 +133,7 @@ def _draw(name: str, p: QPainter, s: float) -> None:
                         QPointF(r.left() + r.width() * 0.38, r.bottom() - r.height() * 0.1),
                         QPointF(r.right(), r.top() + r.height() * 0.1)])
     elif name == "reject":
-        p.setPen(QPen(BLUR, s / 8, Qt.SolidLine, Qt.RoundCap))
+        p.setPen(QPen(COVER, s / 8, Qt.SolidLine, Qt.RoundCap))
         p.drawLine(r.topLeft(), r.bottomRight())
         p.drawLine(r.topRight(), r.bottomLeft())
     elif name == "ready":

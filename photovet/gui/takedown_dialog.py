@@ -32,7 +32,7 @@ def open_takedown_items(register: Any) -> list[Any]:
     reading records (the banner then simply stays hidden)."""
     if register is None or getattr(register, "db", None) is None:
         return []
-    from photovet.core.records.store import Records  # noqa: PLC0415
+    from photovet.core.records.exports import Records  # noqa: PLC0415
 
     return Records(register.db, getattr(register, "audit", None)).takedown(register=register)
 
@@ -123,7 +123,7 @@ class TakedownDialog(QDialog):
                 f"{item.action}.\nA note for the record (optional, e.g. 'removed from Facebook'):")
             if not ok:
                 return False
-        from photovet.core.records.store import Records  # noqa: PLC0415
+        from photovet.core.records.exports import Records  # noqa: PLC0415
 
         try:
             Records(self.register.db, getattr(self.register, "audit", None)).mark_taken_down(
@@ -141,7 +141,7 @@ class TakedownDialog(QDialog):
                                                   "Web page (*.html)")
             if not path:
                 return None
-        from photovet.core.records.store import Records  # noqa: PLC0415
+        from photovet.core.records.exports import Records  # noqa: PLC0415
 
         try:
             return Records(self.register.db, getattr(self.register, "audit", None)).takedown_html(

@@ -43,7 +43,7 @@ class _Choice(QFrame):
 
 
 class WelcomePanel(QWidget):
-    """Import the register, enrol photos, or carry on with no register (everyone blurred)."""
+    """Import the register, enrol photos, or carry on with no register (everyone covered)."""
 
     import_register_requested = Signal()
     enrol_requested = Signal()
@@ -58,7 +58,7 @@ class WelcomePanel(QWidget):
         f.setBold(True)
         title.setFont(f)
         intro = QLabel(
-            "PhotoVet checks photos before they are posted: it blurs the faces of pupils who do "
+            "PhotoVet checks photos before they are posted: it covers the faces of pupils who do "
             "not have consent for the channel, covers names it can read, and removes hidden "
             "information such as the location. Nothing leaves this computer.\n\n"
             "Your consent register is empty. To show pupils who have consent, set it up first:"
@@ -71,7 +71,7 @@ class WelcomePanel(QWidget):
         self.enrol_button = QPushButton("Enrol photos…")
         self.enrol_button.setAccessibleDescription("Add a face photo for each person so PhotoVet can recognise them")
         self.continue_button = QPushButton("Carry on without a register")
-        self.continue_button.setAccessibleDescription("Every face in every photo will be blurred")
+        self.continue_button.setAccessibleDescription("Every face in every photo will be covered")
 
         self.import_button.clicked.connect(self.import_register_requested)
         self.enrol_button.clicked.connect(self.enrol_requested)
@@ -95,7 +95,7 @@ class WelcomePanel(QWidget):
             "",
             "Or carry on without a register",
             "You can still check photos now, but with no register PhotoVet cannot recognise "
-            "anyone, so EVERY face in every photo will be blurred. Names and hidden "
+            "anyone, so EVERY face in every photo will be covered. Names and hidden "
             "information are still removed.",
             self.continue_button,
         )

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from photovet.cli import cli
 from photovet.core.storage import open_db
-from photovet.core.records.store import Records
-from photovet.core.register.store import Register
+from photovet.core.records.exports import Records
+from photovet.core.register.people import Register
 from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
 
 A, B, C, D = UPNS
@@ -34,8 +34,8 @@ def school(tmp_path):
     reg.import_csv(register_csv(tmp_path / "r1.csv", rows))
     rec = Records(reg.db, reg.audit)
     res = {}
-    for i, (shown, blurred) in enumerate([([A], [D]), ([A, B], []), ([C], [A])]):
-        r = make_export(tmp_path, i, shown=shown, blurred=blurred, name=f"trip{i}")
+    for i, (shown, covered) in enumerate([([A], [D]), ([A, B], []), ([C], [A])]):
+        r = make_export(tmp_path, i, shown=shown, covered=covered, name=f"trip{i}")
         rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")
         res[i] = r
     reg.close()
@@ -50,9 +50,9 @@ def test_posted_exports_and_json(school):
     assert "Marked 3 export(s) as posted on facebook" in r.stdout
     r = run("exports", "--person", A, "--json")
     rows = lines(r.stdout)
-    assert r.exit_code == 0 and len(rows) == 3          # shown in two, blurred in one
+    assert r.exit_code == 0 and len(rows) == 3          # shown in two, covered in one
     assert [A in x["people_shown"] for x in rows] == [True, True, False]
-    assert lines(run("exports", "--person", D, "--json").stdout)[0]["people_blurred"] == [D]
+    assert lines(run("exports", "--person", D, "--json").stdout)[0]["people_covered"] == [D]
     assert rows[0]["posts"][0]["posted_on"] == "2025-05-02"
     assert rows[0]["posts"][0]["url"] == "https://fb.example/1"
     r = run("exports")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from photovet.cli import cli
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 
 CSV = (
     "UPN,Legal Surname,Legal Forename,Preferred Forename,Role,Consent: School Website,"

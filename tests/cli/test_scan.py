@@ -64,14 +64,14 @@ def test_export_checks_faces_and_records_the_export(tmp_path):
     row = _lines(result.stdout)[0]
     assert row["ok"] and Path(row["output"]).name == "trip-001.jpg"
     assert "Amelia" not in row["output"]
-    from photovet.core.records.store import Records
-    from photovet.core.register.store import Register
+    from photovet.core.records.exports import Records
+    from photovet.core.register.people import Register
 
     with Register.open() as reg:
         assert len(Records(reg.db).exports()) == 1
 
 
-def test_scan_shared_photo_finds_and_blurs_unknown_faces():
+def test_scan_shared_photo_finds_and_covers_unknown_faces():
     folder = shared_data("identities")
     photo = folder / "face_recognition__obama-240p.jpg"
     result = CliRunner().invoke(cli, ["scan", "--no-text", "--json", str(photo)])
@@ -79,5 +79,5 @@ def test_scan_shared_photo_finds_and_blurs_unknown_faces():
     row = _lines(result.stdout)[0]
     assert len(row["faces"]) == 1
     face = row["faces"][0]
-    # Empty register: nobody can be recognised, so the face is blurred and flagged for review.
-    assert face["decision"] == "blur" and face["person"] is None and face["needs_review"]
+    # Empty register: nobody can be recognised, so the face is covered and flagged for review.
+    assert face["decision"] == "cover" and face["person"] is None and face["needs_review"]

@@ -36,7 +36,7 @@ def sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def make_export(tmp: Path, seed: int, *, shown=(), blurred=(), named=(), name: str | None = None,
+def make_export(tmp: Path, seed: int, *, shown=(), covered=(), named=(), name: str | None = None,
                 size=(640, 480)) -> ExportResult:
     """An original (a camera-like JPEG) and its 'export' (a fresh JPEG re-encoded from it)."""
     src_dir, out_dir = tmp / "originals", tmp / "exports"
@@ -50,7 +50,7 @@ def make_export(tmp: Path, seed: int, *, shown=(), blurred=(), named=(), name: s
     im.save(out, "JPEG", quality=88)
     return ExportResult(source=str(src), output=str(out), source_sha256=sha(src),
                         output_sha256=sha(out), width=im.width, height=im.height,
-                        people_shown=list(shown), people_blurred=list(blurred),
+                        people_shown=list(shown), people_covered=list(covered),
                         names_covered=list(named))
 
 

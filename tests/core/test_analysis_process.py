@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from photovet.core.pipeline import Engine
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 from photovet.core.settings import Settings
 from tests.conftest import shared_data
 

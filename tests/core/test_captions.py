@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from photovet.core.models import Person
-from photovet.core.vision.text import check_caption
+from photovet.core.vision.text.captions import check_caption
 
 ON = dt.date(2026, 6, 1)
 ALL = {c: True for c in ("website", "facebook", "x", "instagram", "newsletter", "press")}

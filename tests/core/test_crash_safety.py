@@ -20,7 +20,7 @@ import pytest
 
 from afterpost_util import make_export
 from photovet.core.storage import open_db
-from photovet.core.records.store import Records
+from photovet.core.records.exports import Records
 from photovet.core.transfer import PURGE_PREFIX, TMP_PREFIX
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32",

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from photovet.core.errors import EnrolmentError, UnknownPersonError
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 from tests.conftest import shared_data
 
 UPN1, UPN2, UPN3 = "A919241717737", "G919241714767", "N919241709236"

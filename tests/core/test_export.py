@@ -38,7 +38,7 @@ from photovet.core.media.export import (
     write_jpeg,
 )
 from photovet.core.media.imaging import LoadedImage, load_image
-from photovet.core.models import Redaction
+from photovet.core.models import Cover
 from photovet.core.settings import Settings
 
 from tests.conftest import shared_data
@@ -173,27 +173,27 @@ def test_render_downscales_only_when_larger():
     assert render(_loaded((400, 300)), [], long_edge=None).size == (400, 300)
 
 
-def test_render_redacts_at_full_resolution_before_resizing(monkeypatch):
+def test_render_covers_at_full_resolution_before_resizing(monkeypatch):
     seen = {}
 
-    def apply_redactions(image, redactions, *, style="solid"):
-        seen["size"], seen["n"], seen["style"] = image.size, len(redactions), style
+    def apply_covers(image, covers, *, style="solid"):
+        seen["size"], seen["n"], seen["style"] = image.size, len(covers), style
         out = image.copy()
         out.paste((0, 0, 0), (0, 0, image.width, image.height))
         return out
 
-    fake = types.ModuleType("photovet.core.media.redact")
-    fake.apply_redactions = apply_redactions
-    monkeypatch.setitem(sys.modules, "photovet.core.media.redact", fake)
-    red = [Redaction(shape="ellipse", box=(10, 10, 100, 100), source="face")]
+    fake = types.ModuleType("photovet.core.media.cover")
+    fake.apply_covers = apply_covers
+    monkeypatch.setitem(sys.modules, "photovet.core.media.cover", fake)
+    red = [Cover(shape="ellipse", box=(10, 10, 100, 100), source="face")]
     out = render(_loaded((4000, 3000)), red, long_edge=1000, style="pixelate")
     assert seen == {"size": (4000, 3000), "n": 1, "style": "pixelate"}
     assert out.size == (1000, 750) and out.getpixel((500, 300)) == (0, 0, 0)
 
 
-def test_render_without_redactions_does_not_need_redact(monkeypatch):
-    broken = types.ModuleType("photovet.core.media.redact")  # no apply_redactions at all
-    monkeypatch.setitem(sys.modules, "photovet.core.media.redact", broken)
+def test_render_without_covers_does_not_need_cover(monkeypatch):
+    broken = types.ModuleType("photovet.core.media.cover")  # no apply_covers at all
+    monkeypatch.setitem(sys.modules, "photovet.core.media.cover", broken)
     assert render(_loaded(), [], long_edge=100).size == (100, 75)
 
 
@@ -338,15 +338,15 @@ def test_export_photo_existing_output(tmp_path, settings):
     assert dest.read_bytes() == b"keep me"
 
 
-def test_export_photo_counts_redactions(tmp_path, settings, monkeypatch):
-    fake = types.ModuleType("photovet.core.media.redact")
-    fake.apply_redactions = lambda image, reds, style="solid": image
-    monkeypatch.setitem(sys.modules, "photovet.core.media.redact", fake)
+def test_export_photo_counts_covers(tmp_path, settings, monkeypatch):
+    fake = types.ModuleType("photovet.core.media.cover")
+    fake.apply_covers = lambda image, reds, style="solid": image
+    monkeypatch.setitem(sys.modules, "photovet.core.media.cover", fake)
     src = leaky_jpeg(tmp_path / "a.jpg")
-    reds = [Redaction("ellipse", (1, 1, 5, 5), source="face"), Redaction("ellipse", (9, 9, 5, 5), source="face"),
-            Redaction("polygon", points=[(0, 0), (5, 0), (5, 5)], source="text"), Redaction("rect", (0, 0, 2, 2))]
+    reds = [Cover("ellipse", (1, 1, 5, 5), source="face"), Cover("ellipse", (9, 9, 5, 5), source="face"),
+            Cover("polygon", points=[(0, 0), (5, 0), (5, 5)], source="text"), Cover("rect", (0, 0, 2, 2))]
     res = export_photo(src, tmp_path / "o.jpg", settings, "website", reds)
-    assert res.ok and (res.faces_blurred, res.texts_covered, res.manual_redactions) == (2, 1, 1)
+    assert res.ok and (res.faces_covered, res.texts_covered, res.manual_covers) == (2, 1, 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,13 +387,13 @@ def test_batch_goes_on_past_every_bad_input(tmp_path, settings, workers):
     out = tmp_path / "out"
     out.mkdir()
 
-    def redactions_for(path: Path):
+    def covers_for(path: Path):
         if path == files["good1"]:
             files["vanish"].unlink()       # disappears while the batch runs
         return []
 
     steps = list(export_batch([tmp_path / "in"], out, label="Sports Day 2026", settings=settings,
-                              channel="website", redactions_for=redactions_for, workers=workers))
+                              channel="website", covers_for=covers_for, workers=workers))
     assert steps[0].done == 0 and steps[0].total == 8 and steps[0].result is None
     results = [s.result for s in steps[1:]]
     assert [Path(r.source).name for r in results] == sorted(p.name for p in files.values())
@@ -502,7 +502,7 @@ def test_batch_stop_event(tmp_path, settings):
     assert len(listing(out)) == len(got)
 
 
-def test_batch_redaction_plan_failure_fails_closed(tmp_path, settings):
+def test_batch_cover_plan_failure_fails_closed(tmp_path, settings):
     src = leaky_jpeg(tmp_path / "a.jpg")
     out = tmp_path / "out"
     out.mkdir()
@@ -510,7 +510,7 @@ def test_batch_redaction_plan_failure_fails_closed(tmp_path, settings):
     def boom(path):
         raise RuntimeError("face detector crashed")
 
-    res = list(export_batch([src], out, label="x", settings=settings, channel="website", redactions_for=boom))[-1].result
+    res = list(export_batch([src], out, label="x", settings=settings, channel="website", covers_for=boom))[-1].result
     assert not res.ok and "face detector crashed" in res.error and listing(out) == []
 
 

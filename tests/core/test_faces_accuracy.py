@@ -3,7 +3,7 @@
 - detection recall on the 8 annotated photos (199 boxes, IoU >= 0.3) and counts on photos whose
   face count the sources give;
 - recognition distances on identities/ (no false accept at the default threshold);
-- the school scenario: nobody shown who should be blurred, consenting people recognised.
+- the school scenario: nobody shown who should be covered, consenting people recognised.
 
 The figures and the reasoning behind the default settings are in bench/faces.py's output.
 """
@@ -191,7 +191,7 @@ def _person(p: dict) -> Person:
     )
 
 
-def test_scenario_nobody_shown_who_should_be_blurred(engine, identity_encodings):
+def test_scenario_nobody_shown_who_should_be_covered(engine, identity_encodings):
     policy = pytest.importorskip("photovet.core.policy")
     folder = shared_data("scenario")
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))

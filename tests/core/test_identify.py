@@ -11,7 +11,7 @@ from PIL import Image
 from afterpost_util import FakeRegister, downloaded_copy, make_export, person, photo
 from photovet.core.media import phash as ph
 from photovet.core.storage import atomic, open_db
-from photovet.core.records.store import Records
+from photovet.core.records.exports import Records
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_popcount_fallback_matches_numpy(monkeypatch):
 def records(tmp_path):
     rec = Records(open_db())
     for seed in range(8):
-        rec.add_export(make_export(tmp_path, seed, shown=[f"P{seed}"], blurred=["B0"],
+        rec.add_export(make_export(tmp_path, seed, shown=[f"P{seed}"], covered=["B0"],
                                    size=(1024, 768)),
                        batch="b", channel="facebook", preparer=None, approver=None)
     return rec
@@ -76,7 +76,7 @@ def test_identify_finds_downloaded_copy_and_who_is_in_it(records, tmp_path):
     reg = FakeRegister([person("P5", "Pia", "Five")])
     hits = records.identify(copy, register=reg)
     assert hits and hits[0].record.id == target.id and not hits[0].exact
-    assert hits[0].record.people_shown == ["P5"] and hits[0].record.people_blurred == ["B0"]
+    assert hits[0].record.people_shown == ["P5"] and hits[0].record.people_covered == ["B0"]
     assert hits[0].names == {"P5": "Pia Five"}
     assert len(hits) == 1  # no other record is near
 
@@ -113,7 +113,7 @@ def test_identify_is_fast_with_many_records(records, tmp_path):
     with atomic(records.db):
         records.db.executemany(
             "INSERT INTO exports (created_at, batch, channel, output_path, output_sha256, phash,"
-            " phash_variants, source_path, source_sha256, people_shown, people_blurred,"
+            " phash_variants, source_path, source_sha256, people_shown, people_covered,"
             " names_covered) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     target = records.exports(batch="b")[3]
     copy = downloaded_copy(target.output_path, tmp_path / "dl.jpg")

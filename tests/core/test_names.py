@@ -1,4 +1,4 @@
-"""NameMatcher, looks_like_name, classify/decide/redact: table tests (no models needed)."""
+"""NameMatcher, looks_like_name, classify/decide/cover: table tests (no models needed)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ import datetime as dt
 import pytest
 
 from photovet.core.models import Person, TextItem
-from photovet.core.vision.text import (
-    NameMatcher,
-    canon,
-    classify_texts,
-    decide_texts,
-    looks_like_name,
-    text_redactions,
-)
+from photovet.core.vision.text.names import NameMatcher, canon, classify_texts, looks_like_name
+from photovet.core.vision.text import decide_texts, text_covers
 
 ON = dt.date(2026, 6, 1)
 ALL = {c: True for c in ("website", "facebook", "x", "instagram", "newsletter", "press")}
@@ -187,7 +181,7 @@ def _read(text):
     return ([(10.0, y), (110.0, y), (110.0, y + 20), (10.0, y + 20)], text, 0.9)
 
 
-def test_classify_decide_and_redact(matcher):
+def test_classify_decide_and_cover(matcher):
     reads = [_read("Olivia Bennett"), _read("Mrs Hughes"), _read("Matilda Crowther"),
              _read("Sports Day 2026"), _read("Amelia Clarke"), _read("Mr Smith")]
     items = classify_texts(reads, matcher)
@@ -196,22 +190,22 @@ def test_classify_decide_and_redact(matcher):
     assert items[0].person == "P1" and items[4].person == "P11"
     people_by_id = {p.id: p for p in PEOPLE}
     decide_texts(items, people_by_id, "website", ON, "consent")
-    assert [i.decision for i in items] == ["redact", "keep", "review", "keep", "keep", "keep"]
+    assert [i.decision for i in items] == ["cover", "keep", "review", "keep", "keep", "keep"]
     assert items[2].reason == "Looks like a name not in the register"
     assert items[1].reason == "Staff name"
     # no identifiable children: even a consented pupil's name goes
     decide_texts(items, people_by_id, "website", ON, "no-identifiable-children")
-    assert items[4].decision == "redact"
+    assert items[4].decision == "cover"
     # a person's override is kept
     items[0].override = "keep"
     decide_texts(items, people_by_id, "website", ON, "consent")
     assert items[0].final_decision == "keep"
-    reds = text_redactions(items)
+    reds = text_covers(items)
     # pupil (override keep -> not covered), name-like review (covered, fail closed),
     # P11 kept again under consent mode
     assert [r.label for r in reds] == ["Name to review"]
     items[0].override = None
-    assert sorted(r.label for r in text_redactions(items)) == ["Name to review", "P1"]
+    assert sorted(r.label for r in text_covers(items)) == ["Name to review", "P1"]
     assert all(r.shape == "polygon" and r.source == "text" and len(r.points) == 4 for r in reds)
 
 
@@ -219,15 +213,15 @@ def test_unmatched_pupil_name_fails_closed():
     item = TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text="Sam", kind="pupil-name",
                     person=None)
     decide_texts([item], {}, "website", ON, "consent")
-    assert item.decision == "redact"
+    assert item.decision == "cover"
 
 
-def test_redaction_covers_a_tight_box():
+def test_cover_covers_a_tight_box():
     from shapely.geometry import Polygon
 
     glyphs = [(100.0, 50.0), (200.0, 60.0), (198.0, 75.0), (98.0, 65.0)]   # rotated line, 15 px
-    item = TextItem(polygon=glyphs, text="x", decision="redact")
-    (r,) = text_redactions([item])
+    item = TextItem(polygon=glyphs, text="x", decision="cover")
+    (r,) = text_covers([item])
     red, g = Polygon(r.points), Polygon(glyphs)
     assert red.contains(g)
     assert red.area > g.area * 1.2

@@ -16,7 +16,7 @@ from PIL import Image
 
 from photovet.core.models import CHANNELS, Match, MatchStatus
 from photovet.core.policy import caption_name_form, decide_face, decide_name
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 
 
 class NetworkUsed(AssertionError):

@@ -92,16 +92,16 @@ def test_decisions_follow_consent_per_channel(engine, tmp_path):
     assert stranger.person is None
 
     engine.decide(a, "website", on=TODAY)
-    assert (tori.decision, stranger.decision) == ("show", "blur")
+    assert (tori.decision, stranger.decision) == ("show", "cover")
     assert "website" in tori.reason.lower()
     assert stranger.reason == "Not recognised"
     # An unknown face is masked AND put in front of a person; confirming the mask clears it.
     assert stranger.needs_review and a.status is PhotoStatus.NEEDS_REVIEW
-    stranger.override = "blur"
-    assert a.status is PhotoStatus.WILL_BLUR
+    stranger.override = "cover"
+    assert a.status is PhotoStatus.WILL_COVER
 
     engine.decide(a, "facebook", on=TODAY)
-    assert tori.decision == "blur" and "Facebook" in tori.reason
+    assert tori.decision == "cover" and "Facebook" in tori.reason
 
 
 def test_assigning_a_person_by_hand_is_still_decided_by_their_consent(engine, tmp_path):
@@ -112,7 +112,7 @@ def test_assigning_a_person_by_hand_is_still_decided_by_their_consent(engine, tm
     assert stranger.decision == "show"
     stranger.override_person = "A1"   # Tori has no Facebook consent
     engine.decide(a, "facebook", on=TODAY)
-    assert stranger.decision == "blur"
+    assert stranger.decision == "cover"
 
 
 def test_analysis_is_cached_by_content_and_invalidated_by_settings(engine, tmp_path):
@@ -132,7 +132,7 @@ def test_bad_file_is_an_error_not_an_exception(engine, tmp_path):
     assert a.error and a.status is PhotoStatus.FAILED
 
 
-def test_export_masks_blurred_faces_and_removes_metadata(engine, tmp_path):
+def test_export_masks_covered_faces_and_removes_metadata(engine, tmp_path):
     (tmp_path / "src").mkdir()
     photo = make_photo(tmp_path / "src" / "trip.jpg")
     out = tmp_path / "out"
@@ -144,7 +144,7 @@ def test_export_masks_blurred_faces_and_removes_metadata(engine, tmp_path):
     assert len(results) == 1 and results[0].ok, results[0].error
     res = results[0]
     assert Path(res.output).name == "trip-2026-001.jpg"
-    assert res.people_shown == ["A1"] and res.faces_blurred == 1
+    assert res.people_shown == ["A1"] and res.faces_covered == 1
     assert verify_clean(Path(res.output)) == []
 
     src = np.asarray(Image.open(photo).convert("RGB"), dtype=float)
@@ -160,7 +160,7 @@ def test_export_masks_blurred_faces_and_removes_metadata(engine, tmp_path):
     assert region(dst, RIGHT).std(axis=(0, 1)).max() < 12  # flat: no detail left
 
     # The export is recorded with who is in it.
-    from photovet.core.records.store import Records
+    from photovet.core.records.exports import Records
 
     recs = Records(engine.register.db).exports(person="A1")
     assert len(recs) == 1

@@ -60,7 +60,7 @@ def test_pupil_name_is_covered_in_the_export_unless_consented(tmp_path, consent)
     engine.decide(a, "website", on=dt.date(2026, 11, 21))
     [name] = [t for t in a.texts if t.person == "P1"]
     assert name.kind == "pupil-name"
-    assert name.final_decision == ("keep" if consent else "redact")
+    assert name.final_decision == ("keep" if consent else "cover")
 
     [res] = [s.result for s in export_batch([a], out, label="badge", engine=engine, channel="website")
              if s.result is not None]

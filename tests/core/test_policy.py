@@ -1,4 +1,5 @@
-"""The decision policy: every branch, in order, plus the scenario's expected decisions."""
+"""The decision policy: every branch, in order; overrides policy refuses; media types; names
+rules; plus the scenario's expected decisions."""
 
 from __future__ import annotations
 
@@ -7,74 +8,105 @@ import json
 
 import pytest
 
-from photovet.core.models import CHANNELS, Match, MatchStatus, Mode, Person
-from photovet.core.policy import caption_name_form, decide_face, decide_name
+from photovet.core.models import NO, NOT_RECORDED, YES, Channel, Face, MatchStatus, Mode, Person, TextItem
+from photovet.core.policy import (
+    caption_name_form,
+    caption_warning,
+    consent_missing,
+    decide_face,
+    decide_name,
+    decide_text,
+    face_override_refusal,
+    name_consent_missing,
+)
 from tests.conftest import shared_data
 
 ON = dt.date(2026, 11, 21)
-ALL_YES = {c: True for c in CHANNELS}
+CH = {
+    "website": Channel("website", "School website", names="full"),
+    "facebook": Channel("facebook", "Facebook", names="first"),
+    "x": Channel("x", "X (Twitter)", names="first"),
+    "instagram": Channel("instagram", "Instagram", names="first"),
+    "newsletter": Channel("newsletter", "Newsletter", names="full"),
+    "press": Channel("press", "Local press", names="full"),
+    "youtube": Channel("youtube", "YouTube", names="first"),
+    "prospectus": Channel("prospectus", "Prospectus", names="initials"),
+    "tiktok": Channel("tiktok", "Tiktok"),
+    "x-no-faces": Channel("x", "X (Twitter)", names="first", fixed_mode="no-identifiable-children"),
+}
+ALL_YES = {c: YES for c in CH}
 
 
 def person(**kw) -> Person:
     base = dict(id="A123456789012", legal_forename="Amelia", legal_surname="Stone",
-                role="pupil", consents=dict(ALL_YES), name_with_photo=True, enrolled=True)
+                role="pupil", photo_consent=dict(ALL_YES), video_consent=dict(ALL_YES),
+                name_with_photo=True, enrolled=True)
     base.update(kw)
     return Person(**base)
 
 
-def rec(pid="A123456789012") -> Match:
-    return Match(MatchStatus.RECOGNISED, person=pid, distance=0.3, margin=0.2)
+def face(status: MatchStatus = MatchStatus.RECOGNISED, pid: str | None = "A123456789012",
+         **kw) -> Face:
+    return Face(box=(10, 10, 50, 50), score=0.9, person=pid, match_status=status.value, **kw)
+
+
+def rec(pid="A123456789012") -> Face:
+    return face(MatchStatus.RECOGNISED, pid)
 
 
 FACE_CASES = [
-    # (id, match, person, channel, mode, action, reason, needs_review)
-    ("unknown", Match(MatchStatus.UNKNOWN), person(), "website", "consent",
-     "blur", "Not recognised", False),
-    ("no-register", Match(MatchStatus.NO_REGISTER), None, "website", "consent",
-     "blur", "Not recognised", False),
-    ("recognised-without-id", Match(MatchStatus.RECOGNISED), None, "website", "consent",
-     "blur", "Not recognised", False),
-    ("uncertain", Match(MatchStatus.UNCERTAIN, person="A123456789012", distance=0.5, margin=0.01),
-     person(preferred_forename="Millie"), "website", "consent",
-     "blur", "Recognised as Millie? Not certain enough", True),
-    ("uncertain-no-row", Match(MatchStatus.UNCERTAIN, person="A123456789012"), None, "website",
-     "consent", "blur", "Recognised, but not certain enough", True),
-    ("uncertain-beats-dnp", Match(MatchStatus.UNCERTAIN, person="A123456789012"),
+    # (id, face, person, channel, mode, action, reason, needs_review)
+    ("unknown", face(MatchStatus.UNKNOWN, None), person(), "website", "consent",
+     "cover", "Not recognised", False),
+    ("no-register", face(MatchStatus.NO_REGISTER, None), None, "website", "consent",
+     "cover", "Not recognised (nobody is enrolled yet)", False),
+    ("recognised-without-id", face(MatchStatus.RECOGNISED, None), None, "website", "consent",
+     "cover", "Not recognised", False),
+    ("uncertain-would-show", face(MatchStatus.UNCERTAIN), person(preferred_forename="Millie"),
+     "website", "consent", "cover", "Is this Millie? Not certain enough", True),
+    ("uncertain-would-not-show", face(MatchStatus.UNCERTAIN),
+     person(photo_consent={"website": NO}), "website", "consent",
+     "cover", "Is this Amelia? Not certain enough", False),
+    ("uncertain-no-row", face(MatchStatus.UNCERTAIN), None, "website",
+     "consent", "cover", "Recognised, but not certain enough", False),
+    ("uncertain-dnp-is-just-covered", face(MatchStatus.UNCERTAIN),
      person(do_not_photograph=True), "website", "consent",
-     "blur", "Recognised as Amelia? Not certain enough", True),
-    ("not-in-register", rec(), None, "website", "consent", "blur", "Not in the register", False),
+     "cover", "Is this Amelia? Not certain enough", False),
+    ("not-in-register", rec(), None, "website", "consent", "cover", "Not in the register", False),
     ("row-mismatch", rec("B000000000000"), person(), "website", "consent",
-     "blur", "Not in the register", False),
+     "cover", "Not in the register", False),
     ("invalid-row", rec(), person(valid=False, do_not_photograph=True), "website", "consent",
-     "blur", "Register row rejected (fix the register)", False),
+     "cover", "Register row rejected (fix the register)", False),
     ("dnp-beats-consent", rec(), person(do_not_photograph=True, leaving_date=dt.date(2020, 1, 1)),
-     "website", "consent", "blur", "On the do-not-photograph list", False),
+     "website", "consent", "cover", "On the do-not-photograph list", False),
     ("left-today", rec(), person(leaving_date=ON), "website", "consent",
-     "blur", "Left school on 2026-11-21", False),
+     "cover", "Left school on 21/11/2026", False),
     ("left-before", rec(), person(leaving_date=dt.date(2025, 7, 18)), "facebook", "consent",
-     "blur", "Left school on 2025-07-18", False),
+     "cover", "Left school on 18/07/2025", False),
     ("leaving-later-still-shown", rec(), person(leaving_date=dt.date(2027, 7, 20)), "website",
      "consent", "show", "Consent for School website", False),
     ("no-children-pupil", rec(), person(), "x", "no-identifiable-children",
-     "blur", "No identifiable children on this channel", False),
+     "cover", "No identifiable children on this channel", False),
     ("no-children-pupil-enum", rec(), person(), "x", Mode.NO_IDENTIFIABLE_CHILDREN,
-     "blur", "No identifiable children on this channel", False),
+     "cover", "No identifiable children on this channel", False),
+    ("channel-fixed-mode-wins", rec(), person(), "x-no-faces", "consent",
+     "cover", "No identifiable children on this channel", False),
     ("no-children-staff-consent", rec(), person(role="staff"), "x", "no-identifiable-children",
      "show", "Consent for X (Twitter)", False),
-    ("no-children-staff-no-consent", rec(), person(role="staff", consents={"x": False}), "x",
-     "no-identifiable-children", "blur", "No consent for X (Twitter)", False),
+    ("no-children-staff-no-consent", rec(), person(role="staff", photo_consent={"x": NO}), "x",
+     "no-identifiable-children", "cover", "Consent refused for X (Twitter)", False),
     ("odd-role-is-pupil", rec(), person(role=""), "x", "no-identifiable-children",
-     "blur", "No identifiable children on this channel", False),
-    ("unknown-mode", rec(), person(), "website", "everyone", "blur",
-     "Unknown mode (blurred to be safe)", False),
-    ("no-consent", rec(), person(consents={**ALL_YES, "facebook": False}), "facebook", "consent",
-     "blur", "No consent for Facebook", False),
-    ("not-recorded", rec(), person(consents={}), "press", "consent",
-     "blur", "No consent for Local press", False),
-    ("unknown-channel", rec(), person(), "tiktok", "consent", "blur", "No consent for Tiktok",
-     False),
-    ("school-channel-yes", rec(), person(consents={"prospectus": True}), "prospectus", "consent",
-     "show", "Consent for Prospectus", False),
+     "cover", "No identifiable children on this channel", False),
+    ("unknown-mode", rec(), person(), "website", "everyone", "cover",
+     "Unknown mode (covered to be safe)", False),
+    ("refused", rec(), person(photo_consent={**ALL_YES, "facebook": NO}), "facebook", "consent",
+     "cover", "Consent refused for Facebook", False),
+    ("not-recorded", rec(), person(photo_consent={}), "press", "consent",
+     "cover", "No consent for Local press", False),
+    ("unknown-channel", rec(), person(photo_consent={}), "tiktok", "consent", "cover",
+     "No consent for Tiktok", False),
+    ("school-channel-yes", rec(), person(photo_consent={"prospectus": YES}), "prospectus",
+     "consent", "show", "Consent for Prospectus", False),
     ("consent", rec(), person(), "website", "consent", "show", "Consent for School website", False),
     ("staff-consent", rec(), person(role="staff"), "press", "consent", "show",
      "Consent for Local press", False),
@@ -85,42 +117,162 @@ FACE_CASES = [
 
 @pytest.mark.parametrize("case", FACE_CASES, ids=[c[0] for c in FACE_CASES])
 def test_decide_face(case):
-    _id, match, p, channel, mode, action, reason, review = case
-    d = decide_face(match, p, channel, ON, mode)
+    _id, f, p, channel, mode, action, reason, review = case
+    d = decide_face(f, p, CH[channel], "photo", mode, ON)
     assert (d.action, d.reason, d.needs_review) == (action, reason, review)
 
 
+# --- photo consent is not video consent ----------------------------------------------------
+
+def test_photo_consent_is_not_video_consent():
+    p = person(photo_consent={"youtube": YES}, video_consent={"youtube": NOT_RECORDED})
+    assert decide_face(rec(), p, CH["youtube"], "photo", "consent", ON).action == "show"
+    d = decide_face(rec(), p, CH["youtube"], "video", "consent", ON)
+    assert (d.action, d.reason) == ("cover", "No consent for videos on YouTube")
+    only_video = person(photo_consent={}, video_consent={"youtube": YES})
+    assert decide_face(rec(), only_video, CH["youtube"], "photo", "consent", ON).action == "cover"
+    assert decide_face(rec(), only_video, CH["youtube"], "video", "consent", ON).action == "show"
+
+
+# --- overrides: what a person may change ---------------------------------------------------
+
+def _show(f: Face, reason: str = "") -> Face:
+    f.override, f.override_reason = "show", reason
+    return f
+
+
+@pytest.mark.parametrize("case_id,f,p,channel,mode,allowed", [
+    ("dnp-never", _show(rec(), "parents agreed"), person(do_not_photograph=True), "website",
+     "consent", False),
+    ("refused-never", _show(rec(), "they agreed"), person(photo_consent={"website": NO}),
+     "website", "consent", False),
+    ("video-refused-never", _show(rec(), "ok"), person(video_consent={"website": NO}),
+     "website", "consent", True),  # the photo's own consent is Yes: shown by the rules
+    ("left-never", _show(rec(), "ok"), person(leaving_date=dt.date(2020, 1, 1)), "website",
+     "consent", False),
+    ("invalid-row-never", _show(rec(), "ok"), person(valid=False), "website", "consent", False),
+    ("no-children-pupil-never", _show(rec(), "ok"), person(), "x", "no-identifiable-children",
+     False),
+    ("not-recorded-needs-a-reason", _show(rec(), ""), person(photo_consent={}), "website",
+     "consent", False),
+    ("not-recorded-with-reason", _show(rec(), "form received today"), person(photo_consent={}),
+     "website", "consent", True),
+    ("unknown-needs-a-reason", _show(face(MatchStatus.UNKNOWN, None), ""), None, "website",
+     "consent", False),
+    ("unknown-with-reason", _show(face(MatchStatus.UNKNOWN, None), "adult visitor who agreed"),
+     None, "website", "consent", True),
+    ("uncertain-near-dnp-never", _show(face(MatchStatus.UNCERTAIN), "not her"),
+     person(do_not_photograph=True), "website", "consent", False),
+])
+def test_showing_by_hand(case_id, f, p, channel, mode, allowed):
+    d = decide_face(f, p, CH[channel], "photo", mode, ON)
+    assert (d.action == "show") is allowed, (d, f.refused)
+    assert bool(f.refused) is (not allowed and d.reason != "Consent for School website")
+
+
+def test_an_override_is_checked_again_after_consent_is_withdrawn():
+    f = _show(rec(), "form received today")
+    p = person(photo_consent={})
+    assert decide_face(f, p, CH["website"], "photo", "consent", ON).action == "show"
+    p.photo_consent = {"website": NO}  # the parents then said No
+    d = decide_face(f, p, CH["website"], "photo", "consent", ON)
+    assert d.action == "cover" and "said No" in f.refused
+
+
+def test_cover_by_hand_always_wins():
+    f = rec()
+    f.override = "cover"
+    d = decide_face(f, person(), CH["website"], "photo", "consent", ON)
+    assert (d.action, d.reason) == ("cover", "Covered by hand")
+
+
+def test_not_a_face_is_refused_for_a_recognised_face():
+    f = rec()
+    f.override = "not-a-face"
+    assert decide_face(f, person(photo_consent={}), CH["website"], "photo", "consent",
+                       ON).action == "cover"
+    assert "say who it is" in f.refused
+    g = face(MatchStatus.UNKNOWN, None)
+    g.override = "not-a-face"
+    assert decide_face(g, None, CH["website"], "photo", "consent", ON).action == "show"
+
+
+def test_assigning_a_person_applies_their_consent():
+    f = face(MatchStatus.UNKNOWN, None, override_person="A123456789012")
+    assert decide_face(f, person(), CH["website"], "photo", "consent", ON).action == "show"
+    assert decide_face(f, person(do_not_photograph=True), CH["website"], "photo", "consent",
+                       ON).action == "cover"
+
+
+def test_refusal_messages_name_the_reason():
+    assert "do-not-photograph" in face_override_refusal(
+        "show", rec(), person(do_not_photograph=True), CH["website"], "photo", "consent", ON, "x")
+    assert "said No" in face_override_refusal(
+        "show", rec(), person(photo_consent={"website": NO}), CH["website"], "photo", "consent",
+        ON, "x")
+
+
+# --- names in the picture ------------------------------------------------------------------
+
 NAME_CASES = [
-    ("none", None, "website", "consent", "redact", "Name not matched to the register"),
-    ("invalid", person(valid=False), "website", "consent", "redact",
+    ("none", None, "website", "consent", "full", "cover", "Name not matched to the register"),
+    ("invalid", person(valid=False), "website", "consent", "full", "cover",
      "Name: register row rejected (fix the register)"),
-    ("dnp", person(do_not_photograph=True), "website", "consent", "redact",
+    ("dnp", person(do_not_photograph=True), "website", "consent", "full", "cover",
      "Name: on the do-not-photograph list"),
-    ("left", person(leaving_date=dt.date(2025, 7, 18)), "website", "consent", "redact",
-     "Name: left school on 2025-07-18"),
-    ("staff", person(role="staff", name_with_photo=False, consents={}), "website", "consent",
-     "keep", "Staff name"),
-    ("staff-dnp", person(role="staff", do_not_photograph=True), "website", "consent", "redact",
-     "Name: on the do-not-photograph list"),
-    ("staff-no-children", person(role="staff"), "x", "no-identifiable-children", "keep",
-     "Staff name"),
-    ("pupil-no-children", person(), "x", "no-identifiable-children", "redact",
+    ("left", person(leaving_date=dt.date(2025, 7, 18)), "website", "consent", "full", "cover",
+     "Name: left school on 18/07/2025"),
+    ("staff-follows-consent", person(role="staff", name_with_photo=False), "website", "consent",
+     "full", "cover", "Staff name (no consent to show names)"),
+    ("staff-with-consent", person(role="staff"), "website", "consent", "full", "keep",
+     "Staff name (consent to show names on School website)"),
+    ("staff-dnp", person(role="staff", do_not_photograph=True), "website", "consent", "full",
+     "cover", "Name: on the do-not-photograph list"),
+    ("staff-no-children", person(role="staff"), "x", "no-identifiable-children", "forename",
+     "keep", "Staff name (consent to show names on X (Twitter))"),
+    ("pupil-no-children", person(), "x", "no-identifiable-children", "forename", "cover",
      "Pupil's name (no identifiable children on this channel)"),
-    ("pupil-no-name-consent", person(name_with_photo=False), "website", "consent", "redact",
-     "Pupil's name (no consent to show names)"),
-    ("pupil-no-channel", person(consents={"website": True}), "facebook", "consent", "redact",
-     "Pupil's name (no consent for Facebook)"),
-    ("pupil-ok", person(), "website", "consent", "keep",
+    ("pupil-no-name-consent", person(name_with_photo=False), "website", "consent", "full",
+     "cover", "Pupil's name (no consent to show names)"),
+    ("pupil-no-channel", person(photo_consent={"website": YES}), "facebook", "consent",
+     "forename", "cover", "Pupil's name (no consent for Facebook)"),
+    ("pupil-ok", person(), "website", "consent", "full", "keep",
      "Pupil's name (consent to show names on School website)"),
-    ("unknown-mode", person(), "website", "weird", "redact", "Unknown mode (blurred to be safe)"),
+    ("first-names-channel-full-name", person(), "facebook", "consent", "full", "cover",
+     "Pupil's name (Facebook: first names only)"),
+    ("first-names-channel-forename", person(), "facebook", "consent", "forename", "keep",
+     "Pupil's name (consent to show names on Facebook)"),
+    ("initials-channel", person(photo_consent={"prospectus": YES}), "prospectus", "consent",
+     "forename", "cover", "Pupil's name (Prospectus: initials only)"),
+    ("unknown-mode", person(), "website", "weird", "full", "cover",
+     "Unknown mode (covered to be safe)"),
 ]
 
 
 @pytest.mark.parametrize("case", NAME_CASES, ids=[c[0] for c in NAME_CASES])
 def test_decide_name(case):
-    _id, p, channel, mode, action, reason = case
-    d = decide_name(p, channel, ON, mode)
+    _id, p, channel, mode, form, action, reason = case
+    d = decide_name(p, CH[channel], "photo", mode, ON, form)
     assert (d.action, d.reason) == (action, reason)
+
+
+def test_text_kept_by_hand_needs_a_reason_and_never_for_dnp():
+    item = TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text="Amelia Stone",
+                    person="A123456789012", kind="pupil-name", form="full", override="keep")
+    p = person(name_with_photo=False)
+    assert decide_text(item, p, CH["website"], "photo", "consent", ON).action == "cover"
+    assert "Say why" in item.refused
+    item.override_reason = "it is a street sign, not the pupil"
+    assert decide_text(item, p, CH["website"], "photo", "consent", ON).action == "keep"
+    assert decide_text(item, person(do_not_photograph=True), CH["website"], "photo", "consent",
+                       ON).action == "cover"
+
+
+def test_unknown_names_are_covered_and_open_for_review():
+    item = TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text="Matilda Crowther",
+                    kind="name-like")
+    d = decide_text(item, None, CH["website"], "photo", "consent", ON)
+    assert (d.action, d.needs_review) == ("cover", True)
 
 
 @pytest.mark.parametrize("p,channel,mode,form", [
@@ -128,22 +280,39 @@ def test_decide_name(case):
     (person(), "website", "consent", "full"),
     (person(), "newsletter", "consent", "full"),
     (person(), "facebook", "consent", "first"),
-    (person(consents={"prospectus": True}), "prospectus", "consent", "first"),
+    (person(photo_consent={"prospectus": YES}), "prospectus", "consent", "initials"),
     (person(name_with_photo=False), "website", "consent", "initials"),
-    (person(consents={"website": False}), "website", "consent", "initials"),
+    (person(photo_consent={"website": NO}), "website", "consent", "initials"),
     (person(), "website", "no-identifiable-children", "initials"),
     (person(do_not_photograph=True), "website", "consent", "initials"),
     (person(valid=False), "website", "consent", "initials"),
     (person(leaving_date=dt.date(2020, 1, 1)), "website", "consent", "initials"),
-    (person(role="staff", name_with_photo=False), "facebook", "consent", "full"),
+    (person(role="staff", name_with_photo=False), "facebook", "consent", "initials"),
+    (person(role="staff"), "facebook", "consent", "first"),
+    (person(role="staff"), "press", "consent", "full"),
 ])
 def test_caption_name_form(p, channel, mode, form):
-    assert caption_name_form(p, channel, ON, mode) == form
+    assert caption_name_form(p, CH[channel], mode, ON) == form
+
+
+def test_caption_warning_names_a_do_not_photograph_pupil():
+    assert "Amelia Stone is on the do-not-photograph list" in caption_warning(
+        person(do_not_photograph=True), ON)
+    assert caption_warning(person(), ON) is None
+
+
+def test_takedown_rules():
+    assert consent_missing(person(), CH["website"], "photo", ON) is None
+    assert consent_missing(person(photo_consent={"website": NO}), CH["website"], "photo", ON) \
+        == "Consent refused for School website"
+    assert consent_missing(None, CH["website"], "photo", ON) == "No longer in the register"
+    assert name_consent_missing(person(name_with_photo=False), CH["website"], "photo", ON) \
+        == "Pupil's name (no consent to show names)"
 
 
 # --- the scenario ---------------------------------------------------------------------------
 
-YES = {"yes", "y", "true", "1"}
+YES_WORDS = {"yes", "y", "true", "1"}
 
 
 def _person_from_expected(entry: dict) -> Person:
@@ -152,8 +321,9 @@ def _person_from_expected(entry: dict) -> Person:
     return Person(
         id=entry["upn"],
         role=entry["role"],
-        consents={c: v.strip().lower() in YES for c, v in entry["consent_raw"].items()},
-        do_not_photograph=(entry.get("do_not_photograph_raw") or "").strip().lower() in YES,
+        photo_consent={c: YES if v.strip().lower() in YES_WORDS else NO
+                       for c, v in entry["consent_raw"].items()},
+        do_not_photograph=(entry.get("do_not_photograph_raw") or "").strip().lower() in YES_WORDS,
         leaving_date=dt.datetime.strptime(leaving, "%d/%m/%Y").date() if leaving else None,
         valid=entry["status"] not in ("duplicate_upn", "invalid_row"),
         enrolled=entry["enrolled"],
@@ -168,18 +338,20 @@ def test_scenario_decisions_from_expected_raw_values():
         for channel, want in entry["decisions"].items():
             if entry.get("upn") and entry["enrolled"]:
                 p = _person_from_expected(entry)
-                match = Match(MatchStatus.RECOGNISED, person=p.id, distance=0.3, margin=0.2)
+                f = face(MatchStatus.RECOGNISED, p.id)
             else:  # unknown: not in the register, or no enrolment photo => never recognised
-                p, match = None, Match(MatchStatus.UNKNOWN)
-            got = decide_face(match, p, channel, on, "consent")
-            assert got.action == want, (entry["identity"], channel, got.reason)
+                p, f = None, face(MatchStatus.UNKNOWN, None)
+            ch = CH.get(channel, Channel(channel, channel))
+            got = decide_face(f, p, ch, "photo", "consent", on)
+            assert got.action == want.replace("blur", "cover"), (entry["identity"], channel,
+                                                                 got.reason)
             checked += 1
             shows += got.action == "show"
             # the other mode never shows a pupil
-            strict = decide_face(match, p, channel, on, "no-identifiable-children")
+            strict = decide_face(f, p, ch, "photo", "no-identifiable-children", on)
             if p is None or p.role == "pupil":
-                assert strict.action == "blur"
+                assert strict.action == "cover"
             else:
-                assert strict.action == want
+                assert strict.action == got.action
     assert checked == len(expected["people"]) * len(expected["channels"])
     assert shows > 0

@@ -11,7 +11,7 @@ from afterpost_util import make_export, sha
 from photovet.core.audit import AuditLog
 from photovet.core.storage import open_db
 from photovet.core.models import Face
-from photovet.core.records.store import Records, RecordsError
+from photovet.core.records.exports import Records, RecordsError
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def records():
 
 
 def test_add_export_stores_everything_and_audits(records, tmp_path):
-    res = make_export(tmp_path, 1, shown=["A1"], blurred=["B2"], named=["C3"])
+    res = make_export(tmp_path, 1, shown=["A1"], covered=["B2"], named=["C3"])
     rid = records.add_export(res, batch="sports-day", channel="facebook", preparer="jo",
                              approver="head")
     [rec] = records.exports()
@@ -30,7 +30,7 @@ def test_add_export_stores_everything_and_audits(records, tmp_path):
     assert rec.output_path.endswith("photo001.jpg") and rec.source_path.endswith("photo001.JPG")
     assert len(rec.phash) == 16 and rec.phash != "0" * 16
     assert (rec.batch, rec.channel, rec.preparer, rec.approver) == ("sports-day", "facebook", "jo", "head")
-    assert (rec.people_shown, rec.people_blurred, rec.names_covered) == (["A1"], ["B2"], ["C3"])
+    assert (rec.people_shown, rec.people_covered, rec.names_covered) == (["A1"], ["B2"], ["C3"])
     assert rec.created_at and not rec.posted
     rows = records.audit.rows(action="export-recorded")
     assert len(rows) == 1 and rows[0]["details"]["export_id"] == rid
@@ -38,10 +38,10 @@ def test_add_export_stores_everything_and_audits(records, tmp_path):
     assert records.audit.verify().ok
 
 
-def test_person_filter_covers_shown_blurred_and_named(records, tmp_path):
+def test_person_filter_covers_shown_covered_and_named(records, tmp_path):
     records.add_export(make_export(tmp_path, 1, shown=["A1"]), batch="b", channel="website",
                        preparer=None, approver=None)
-    records.add_export(make_export(tmp_path, 2, blurred=["A1"]), batch="b", channel="website",
+    records.add_export(make_export(tmp_path, 2, covered=["A1"]), batch="b", channel="website",
                        preparer=None, approver=None)
     records.add_export(make_export(tmp_path, 3, named=["A1"]), batch="b", channel="website",
                        preparer=None, approver=None)
@@ -58,12 +58,12 @@ def test_faces_add_people_the_result_did_not_list(records, tmp_path):
     faces = [Face(box=(0, 0, 10, 10), score=.9, person="S1", match_status="recognised",
                   decision="show"),
              Face(box=(0, 0, 10, 10), score=.9, person="B1", match_status="recognised",
-                  decision="blur"),
+                  decision="cover"),
              Face(box=(0, 0, 10, 10), score=.9, person="U1", match_status="uncertain",
-                  decision="blur")]
+                  decision="cover")]
     records.add_export(res, batch="b", channel="x", preparer=None, approver=None, faces=faces)
     rec = records.exports()[0]
-    assert rec.people_shown == ["S1"] and rec.people_blurred == ["B1"]  # uncertain is not a person
+    assert rec.people_shown == ["S1"] and rec.people_covered == ["B1"]  # uncertain is not a person
 
 
 def test_failed_or_missing_or_changed_export_is_refused(records, tmp_path):

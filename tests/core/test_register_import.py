@@ -11,13 +11,9 @@ import pytest
 from photovet.core.errors import RegisterImportError
 from photovet.core.models import CHANNELS, Match, MatchStatus
 from photovet.core.policy import decide_face
-from photovet.core.register.store import (
-    Register,
-    detect_mapping,
-    parse_date,
-    parse_yes_no,
-    upn_check_ok,
-)
+from photovet.core.register.people import Register
+from photovet.core.register.mapping import detect_mapping
+from photovet.core.register.values import parse_date, parse_yes_no, upn_check_ok
 from tests.conftest import shared_data
 
 TODAY = dt.date(2026, 11, 21)
@@ -336,17 +332,17 @@ def test_valid_person_whose_row_is_rejected_fails_closed(tmp_path, reg):
     rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1, consents=("Maybe",) * 6) + row(UPN2),
                                "b.csv"), today=TODAY, skip_invalid=True)
     assert [n.person_id for n in rep.invalidated] == [UPN1]
-    assert "was valid, now blurred" in rep.invalidated[0].message
+    assert "was valid, now covered" in rep.invalidated[0].message
     p = reg.person(UPN1)
     assert not p.valid
     d = decide_face(Match(MatchStatus.RECOGNISED, person=UPN1), p, "website", TODAY, "consent")
-    assert d.action == "blur" and "Register row rejected" in d.reason
+    assert d.action == "cover" and "Register row rejected" in d.reason
     # fixed file: valid again
     rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2), "c.csv"), today=TODAY)
     assert [n.person_id for n in rep.revalidated] == [UPN1] and reg.person(UPN1).valid
 
 
-def test_people_missing_from_file_are_blurred(tmp_path, reg):
+def test_people_missing_from_file_are_covered(tmp_path, reg):
     reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2) + row(UPN3, year="Staff")),
                    today=TODAY)
     rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1), "b.csv"), today=TODAY)

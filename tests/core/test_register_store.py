@@ -15,7 +15,7 @@ from photovet.core.storage import open_db
 from photovet.core.errors import CorruptRegisterError, RegisterError, UnknownPersonError
 from photovet.core.models import CHANNELS
 from photovet.core.paths import register_path
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 
 UPN1, UPN2 = "A919241717737", "G919241714767"
 CSV = ("UPN,Surname,Forename,Known As,Year,Form,Website,Facebook,X,Instagram,Newsletter,Press,"

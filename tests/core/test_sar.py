@@ -16,7 +16,7 @@ from PIL import Image
 from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
 from photovet.core.storage import open_db
 from photovet.core.errors import UnknownPersonError
-from photovet.core.records.store import Records
+from photovet.core.records.exports import Records
 from photovet.core.records.sar import subject_access_report
 
 
@@ -53,14 +53,14 @@ def parse(path) -> tuple[Page, str]:
 def world(tmp_path):
     rec = Records(open_db())
     reg = FakeRegister([person("AMY", "Amy", "<b>Able</b>"), person("BEN", "Ben", "Brook")])
-    # export 1: Amy shown; the picture has a black box where "a face was blurred"
+    # export 1: Amy shown; the picture has a black box where "a face was covered"
     r1 = make_export(tmp_path, 1, shown=["AMY"])
     im = Image.open(r1.output).convert("RGB")
     im.paste((0, 0, 0), (0, 0, im.width // 2, im.height))
     im.save(r1.output, "JPEG", quality=90)
     r1.output_sha256 = ""
     rec.add_export(r1, batch="trip", channel="facebook", preparer="jo", approver="head")
-    rec.add_export(make_export(tmp_path, 2, blurred=["AMY"], shown=["BEN"]), batch="trip",
+    rec.add_export(make_export(tmp_path, 2, covered=["AMY"], shown=["BEN"]), batch="trip",
                    channel="facebook", preparer="jo", approver="head")
     r3 = make_export(tmp_path, 3, named=["AMY"])
     rec.add_export(r3, batch="news", channel="newsletter", preparer="jo", approver="head")
@@ -78,7 +78,7 @@ def test_report_lists_every_export_of_the_person(world, tmp_path):
     out = subject_access_report(reg, rec, "AMY", tmp_path / "sar.html", user="dpo")
     page, doc = parse(out)
     assert page.exports == 3 == len(rec.exports(person="AMY"))
-    assert "Face shown" in page.text and "Face blurred" in page.text and "Name covered" in page.text
+    assert "Face shown" in page.text and "Face covered" in page.text and "Name covered" in page.text
     assert page.text.count("2025-05-02") == 2           # both facebook exports were posted
     assert "https://facebook.example/p/1?a=1&b=<2>" in page.text   # shown as text, escaped in source
     assert "&amp;b=&lt;2&gt;" in doc
@@ -131,7 +131,7 @@ def test_changed_export_file_is_not_shown(world, tmp_path):
 
 
 def test_with_the_real_register(tmp_path):
-    from photovet.core.register.store import Register
+    from photovet.core.register.people import Register
 
     reg = Register(open_db())
     rows = [{"upn": UPNS[0], "surname": "Able", "forename": "Amy"},

@@ -1,7 +1,7 @@
 """The school scenario end to end (../shared/data/scenario): import the MIS register with
 --skip-invalid, enrol the reference photos, check all 41 trip photos on every channel.
 
-Targets (issue 4): nobody is shown who should be blurred (false accepts, unknown people,
+Targets (issue 4): nobody is shown who should be covered (false accepts, unknown people,
 do-not-photograph, leavers, rejected rows), and at least 95% of the people who may be shown are
 recognised and shown."""
 
@@ -22,7 +22,7 @@ def scenario(tmp_path_factory):
     root = shared_data("scenario")
     from photovet.core.vision.faces import FaceEngine
     from photovet.core.pipeline import Engine
-    from photovet.core.register.store import Register
+    from photovet.core.register.people import Register
     from photovet.core.settings import Settings
     from photovet.core.cache import AnalysisCache
 
@@ -50,7 +50,7 @@ def test_enrolment_of_the_scenario(scenario):
     assert len(engine.register.encodings()) >= 19  # 21 photos for 20 people; a few may be refused
 
 
-def test_nobody_is_shown_who_should_be_blurred_and_most_consenting_people_are(scenario):
+def test_nobody_is_shown_who_should_be_covered_and_most_consenting_people_are(scenario):
     expected, engine, analyses, on, _ = scenario
     channels = expected["channels"] if isinstance(expected["channels"], list) else list(expected["channels"])
     wrongly_shown, should_show, shown_ok = [], 0, 0
@@ -78,7 +78,7 @@ def test_nobody_is_shown_who_should_be_blurred_and_most_consenting_people_are(sc
     "issue 4 target (>= 0.95 of consenting appearances recognised) is NOT met: 0.886 measured. "
     "The missed faces sit 0.51-0.56 from their enrolment photo; accepting them would need a "
     "threshold near the closest different-adult pair (0.58), and the model confuses children. "
-    "They are blurred and offered for review instead. strict: this fails loudly once met."))
+    "They are covered and offered for review instead. strict: this fails loudly once met."))
 def test_issue_target_95_percent_of_consenting_people_recognised(scenario):
     expected, engine, analyses, on, _ = scenario
     should_show = shown_ok = 0
@@ -93,7 +93,7 @@ def test_issue_target_95_percent_of_consenting_people_recognised(scenario):
 
 
 def test_people_not_recognised_for_sure_are_offered_for_review(scenario):
-    """Every consenting person who is not shown automatically is blurred *and* flagged, so the
+    """Every consenting person who is not shown automatically is covered *and* flagged, so the
     office sees them; none is silently dropped."""
     expected, engine, analyses, on, _ = scenario
     for photo in expected["photos"]:

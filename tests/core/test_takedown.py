@@ -10,7 +10,8 @@ import pytest
 
 from afterpost_util import FakeRegister, make_export, person
 from photovet.core.storage import open_db
-from photovet.core.records.store import Records, RecordsError, consent_missing
+from photovet.core.records.exports import Records, RecordsError
+from photovet.core.policy import consent_missing
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -22,12 +23,12 @@ def setup(tmp_path):
     reg = FakeRegister([person("AMY", "Amy", "Able"), person("BEN", "Ben", "Brook"),
                         person("CAL", "Cal", "Cole")])
     ids = {}
-    # batch "trip" for facebook: Amy shown in 1 and 2, Ben shown in 2, Amy blurred in 3, named in 4
+    # batch "trip" for facebook: Amy shown in 1 and 2, Ben shown in 2, Amy covered in 3, named in 4
     ids[1] = rec.add_export(make_export(tmp_path, 1, shown=["AMY"]), batch="trip",
                             channel="facebook", preparer="p", approver="a")
     ids[2] = rec.add_export(make_export(tmp_path, 2, shown=["AMY", "BEN"]), batch="trip",
                             channel="facebook", preparer="p", approver="a")
-    ids[3] = rec.add_export(make_export(tmp_path, 3, shown=["BEN"], blurred=["AMY"]), batch="trip",
+    ids[3] = rec.add_export(make_export(tmp_path, 3, shown=["BEN"], covered=["AMY"]), batch="trip",
                             channel="facebook", preparer="p", approver="a")
     ids[4] = rec.add_export(make_export(tmp_path, 4, shown=["CAL"], named=["AMY"]), batch="trip",
                             channel="facebook", preparer="p", approver="a")
@@ -48,7 +49,7 @@ def test_withdrawn_consent_lists_exactly_the_posted_photos_showing_that_pupil(se
     rec, reg, ids = setup
     reg.withdraw("AMY", "facebook")
     items = rec.takedown(register=reg, on=TODAY)
-    assert sorted(i.export_id for i in items) == [ids[1], ids[2]]      # not 3 (blurred), 4 (named)
+    assert sorted(i.export_id for i in items) == [ids[1], ids[2]]      # not 3 (covered), 4 (named)
     assert all(i.status == "posted" and i.channel == "facebook" for i in items)
     assert all(i.people == ["AMY"] for i in items)                     # Ben still consents
     assert items[0].reasons["AMY"] == "No consent for Facebook"
@@ -176,7 +177,7 @@ def test_csv_and_html_reports(setup, tmp_path):
 # --------------------------------------------------------------------------------------------
 
 def _real_world(tmp_path):
-    from photovet.core.register.store import Register
+    from photovet.core.register.people import Register
 
     from afterpost_util import UPNS, register_csv
 
@@ -196,13 +197,13 @@ def test_reimport_with_withdrawal_lists_exactly_the_posted_photos(tmp_path):
             ([c], "facebook")]
     ids = []
     for i, (shown, ch) in enumerate(plan):
-        ids.append(rec.add_export(make_export(tmp_path, i, shown=shown, blurred=[d]),
+        ids.append(rec.add_export(make_export(tmp_path, i, shown=shown, covered=[d]),
                                   batch=f"batch-{ch}", channel=ch, preparer="p", approver="a"))
     rec.mark_posted(batch="batch-facebook", channel="facebook", date=dt.date(2025, 5, 1))
     rec.mark_posted(batch="batch-website", channel="website", date=dt.date(2025, 5, 1))
     assert rec.takedown(register=reg) == []
     rows[0]["consent"] = {"facebook": "No"}           # a withdraws Facebook consent
-    rows[3]["dnp"] = True                             # d (only ever blurred) becomes DNP
+    rows[3]["dnp"] = True                             # d (only ever covered) becomes DNP
     report = reg.import_csv(register_csv(tmp_path / "r2.csv", rows))
     assert {(w.person_id, w.channel) for w in report.withdrawals} == {
         (a, "facebook"), (d, "do_not_photograph")}
@@ -226,7 +227,7 @@ def test_scenario_withdrawal(tmp_path):
     import csv as _csv
     import json
 
-    from photovet.core.register.store import Register
+    from photovet.core.register.people import Register
     from tests.conftest import shared_data
 
     scen = shared_data("scenario")
@@ -237,8 +238,8 @@ def test_scenario_withdrawal(tmp_path):
     ids_by_upn: dict[str, list[int]] = {}
     for i, p in enumerate(expected["photos"]):
         shown = p["by_channel"]["facebook"]["show"]
-        blurred = [x["upn"] for x in p["people"] if x.get("upn") and x["upn"] not in shown]
-        rid = rec.add_export(make_export(tmp_path, i, shown=shown, blurred=blurred, size=(160, 120)),
+        covered = [x["upn"] for x in p["people"] if x.get("upn") and x["upn"] not in shown]
+        rid = rec.add_export(make_export(tmp_path, i, shown=shown, covered=covered, size=(160, 120)),
                              batch="scenario-trip", channel="facebook", preparer="p", approver="a")
         for u in shown:
             ids_by_upn.setdefault(u, []).append(rid)

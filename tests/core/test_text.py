@@ -10,13 +10,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from photovet.core.models import Person
-from photovet.core.vision.text import (
-    NameMatcher,
-    TextEngine,
-    classify_texts,
-    decide_texts,
-    text_redactions,
-)
+from photovet.core.vision.text.names import NameMatcher, classify_texts
+from photovet.core.vision.text.ocr import TextEngine
+from photovet.core.vision.text import decide_texts, text_covers
 
 ON = dt.date(2026, 6, 1)
 PEOPLE = [
@@ -75,19 +71,19 @@ def paste_text(img: Image.Image, text: str, height_px: int, angle: float, center
     return mask
 
 
-def covered_fraction(mask: np.ndarray, redactions) -> float:
+def covered_fraction(mask: np.ndarray, covers) -> float:
     layer = Image.new("L", (mask.shape[1], mask.shape[0]), 0)
     d = ImageDraw.Draw(layer)
-    for r in redactions:
+    for r in covers:
         d.polygon([(float(x), float(y)) for x, y in r.points], fill=255)
     red = np.asarray(layer) > 0
     return float((red & mask).sum() / max(1, mask.sum()))
 
 
-def redact(engine, matcher, img, channel="website"):
+def cover(engine, matcher, img, channel="website"):
     items = classify_texts(engine.read(img), matcher)
     decide_texts(items, BY_ID, channel, ON, "consent")
-    return items, text_redactions(items)
+    return items, text_covers(items)
 
 
 @pytest.mark.parametrize("height, angle, noisy", [
@@ -96,21 +92,21 @@ def redact(engine, matcher, img, channel="website"):
 def test_rendered_names_are_read_matched_and_covered(engine, matcher, height, angle, noisy):
     img = background((900, 600), noisy, seed=height)
     mask = paste_text(img, "Olivia Bennett", height, angle, (420, 300))
-    items, reds = redact(engine, matcher, img)
+    items, reds = cover(engine, matcher, img)
     names = [i for i in items if i.kind == "pupil-name"]
     assert names, [i.text for i in items]
-    assert names[0].person == "P1" and names[0].decision == "redact"
+    assert names[0].person == "P1" and names[0].decision == "cover"
     assert covered_fraction(mask, reds) >= 0.95
 
 
 def test_upside_down_text_is_read_the_right_way_up(engine, matcher):
     img = background((800, 500), True, seed=3)
     mask = paste_text(img, "Harriet Lloyd", 28, 180, (400, 250))
-    items, reds = redact(engine, matcher, img)
+    items, reds = cover(engine, matcher, img)
     texts = [i.text for i in items]
     assert any("Harriet" in t for t in texts), texts
     hit = [i for i in items if i.person == "P2"]
-    assert hit and hit[0].decision == "redact"
+    assert hit and hit[0].decision == "cover"
     assert covered_fraction(mask, reds) >= 0.95
     # the polygon is given as read: its first point (top-left of the text) is at the bottom right
     poly = np.array(hit[0].polygon)
@@ -121,7 +117,7 @@ def test_staff_and_ordinary_text_are_kept(engine, matcher):
     img = background((1000, 700), False)
     paste_text(img, "Mrs Hughes", 30, 0, (300, 150))
     paste_text(img, "Sports Day 2026", 30, 0, (600, 450))
-    items, reds = redact(engine, matcher, img)
+    items, reds = cover(engine, matcher, img)
     assert {i.text.replace(" ", "").lower() for i in items} >= {"mrshughes", "sportsday2026"}
     assert all(i.decision == "keep" for i in items), [(i.text, i.decision) for i in items]
     assert reds == []
@@ -130,7 +126,7 @@ def test_staff_and_ordinary_text_are_kept(engine, matcher):
 def test_unknown_name_is_flagged_for_review_and_covered(engine, matcher):
     img = background((900, 500), True, seed=5)
     mask = paste_text(img, "Matilda Crowther", 26, -6, (450, 250))
-    items, reds = redact(engine, matcher, img)
+    items, reds = cover(engine, matcher, img)
     flagged = [i for i in items if i.kind == "name-like"]
     assert flagged and flagged[0].decision == "review"
     assert covered_fraction(mask, reds) >= 0.95
@@ -142,9 +138,9 @@ def test_small_name_on_a_12_megapixel_photo(engine, matcher):
     mask = paste_text(img, "Olivia Bennett", 13, -8, (2500, 1900))
     paste_text(img, "EXIT", 60, 0, (600, 400))
     t0 = time.perf_counter()
-    items, reds = redact(engine, matcher, img)
+    items, reds = cover(engine, matcher, img)
     elapsed = time.perf_counter() - t0
-    assert any(i.person == "P1" and i.decision == "redact" for i in items), \
+    assert any(i.person == "P1" and i.decision == "cover" for i in items), \
         [(i.text, i.kind) for i in items]
     assert covered_fraction(mask, reds) >= 0.9
     assert elapsed < 300   # pathological slowness only; bench/text.py measures speed
@@ -169,19 +165,19 @@ def test_page_full_of_text(engine, matcher):
         d.text((80, y), line, font=body, fill=(20, 20, 20))
         y += 36
     t0 = time.perf_counter()
-    items, reds = redact(engine, matcher, img)
+    items, reds = cover(engine, matcher, img)
     elapsed = time.perf_counter() - t0
     assert len(items) >= 30
     named = [i for i in items if i.person == "P1"]
-    assert len(named) >= 5 and all(i.decision == "redact" for i in named)
-    # ordinary sentences are not redacted
-    assert sum(i.decision == "redact" for i in items) <= len(named) + 2
+    assert len(named) >= 5 and all(i.decision == "cover" for i in named)
+    # ordinary sentences are not covered
+    assert sum(i.decision == "cover" for i in items) <= len(named) + 2
     assert elapsed < 600   # pathological slowness only; bench/text.py measures speed
 
 
 def test_photo_without_text(engine, matcher):
     img = background((1200, 900), True, seed=9)
-    items, reds = redact(engine, matcher, img)
+    items, reds = cover(engine, matcher, img)
     assert [i for i in items if i.kind in ("pupil-name", "name-like")] == []
     assert reds == []
     blank = Image.new("RGB", (640, 480), (30, 120, 200))
@@ -221,6 +217,6 @@ def test_large_name_on_a_large_photo(engine, matcher):
     """Big text (a certificate held close) is seen whole by the overview pass."""
     img = background((3000, 2000), True, seed=21)
     mask = paste_text(img, "Tom Baxter", 150, -10, (1500, 1000))
-    items, reds = redact(engine, matcher, img)
-    assert any(i.person == "P3" and i.decision == "redact" for i in items), [i.text for i in items]
+    items, reds = cover(engine, matcher, img)
+    assert any(i.person == "P3" and i.decision == "cover" for i in items), [i.text for i in items]
     assert covered_fraction(mask, reds) >= 0.95

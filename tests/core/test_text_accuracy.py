@@ -2,7 +2,7 @@
 
 badges/: its register.csv is the register and no pupil has name-with-photo consent, so every
 pupil's name must be covered. Targets: >= 95% of names at least 14 px high covered (>= 90% of
-the name's polygon), decoys redacted <= 10% (review is allowed).
+the name's polygon), decoys covered <= 10% (review is allowed).
 text/: nothing crashes on real photos and non-Latin scripts.
 """
 
@@ -29,13 +29,13 @@ def _bench():
 
 @pytest.fixture(scope="module")
 def engine():
-    from photovet.core.vision.text import TextEngine
+    from photovet.core.vision.text.ocr import TextEngine
 
     return TextEngine.load()
 
 
-def test_badges_pupil_names_redacted_and_decoys_left(engine):
-    from photovet.core.vision.text import NameMatcher
+def test_badges_pupil_names_covered_and_decoys_left(engine):
+    from photovet.core.vision.text.names import NameMatcher
 
     folder = shared_data("badges")
     bench = _bench()
@@ -56,15 +56,15 @@ def test_badges_pupil_names_redacted_and_decoys_left(engine):
     missed = [r["text"] for r in big if r["cov"] < 0.9]
     assert recall >= 0.95, (recall, missed)
     decoys = [r for r in rows if not r["pupil"]]
-    redacted = [r["text"] for r in decoys if r["cov"] >= 0.5]
-    assert len(redacted) <= 0.10 * len(decoys), redacted
-    # redacted names carry the right register id
+    covered = [r["text"] for r in decoys if r["cov"] >= 0.5]
+    assert len(covered) <= 0.10 * len(decoys), covered
+    # covered names carry the right register id
     red = [r for r in pupils if r["cov"] >= 0.9]
     assert sum(r["person_ok"] for r in red) >= 0.95 * len(red)
 
 
 def test_real_text_photos_and_non_latin_scripts_do_not_crash(engine):
-    from photovet.core.vision.text import NameMatcher, classify_texts
+    from photovet.core.vision.text.names import NameMatcher, classify_texts
 
     folder = shared_data("text")
     matcher = NameMatcher([], threshold=85)

@@ -16,7 +16,7 @@ from afterpost_util import make_export, photo, sha
 from photovet.core import transfer
 from photovet.core.audit import AuditLog
 from photovet.core.storage import open_db
-from photovet.core.records.store import Records
+from photovet.core.records.exports import Records
 from photovet.core.transfer import (FLASH_NOTE, PURGE_PREFIX, TMP_PREFIX, import_from_device,
                                     overwrite_and_unlink, purge_batch)
 
@@ -289,7 +289,7 @@ sys.path.insert(0, {str(Path(__file__).parent)!r})
 from pathlib import Path
 from afterpost_util import make_export
 from photovet.core.storage import open_db
-from photovet.core.records.store import Records
+from photovet.core.records.exports import Records
 from photovet.core.transfer import purge_batch
 rec = Records(open_db())
 r = make_export(Path({str(tmp_path)!r}), 1, name="keepme", size=(64, 48))

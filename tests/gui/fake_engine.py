@@ -1,6 +1,6 @@
 """A fast stand-in for photovet.core.pipeline.Engine for the GUI tests, plus photo makers.
 
-``FakeEngine`` subclasses the real Engine so ``decide`` (the consent policy) and ``redactions``
+``FakeEngine`` subclasses the real Engine so ``decide`` (the consent policy) and ``covers``
 are the real ones; only ``analyse`` is replaced: it reads the real file (hash, size, metadata)
 and returns faces given by the test instead of running the detector.
 """

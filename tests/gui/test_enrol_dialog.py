@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 from photovet.gui.enrol_dialog import EnrolDialog
 
 HEADER = ("UPN,Legal Surname,Legal Forename,Year Group,Reg Group,Consent: School Website,"

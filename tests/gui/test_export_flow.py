@@ -1,6 +1,6 @@
 """Approval and export through the window: the preparer marks ready, a different person approves
 (the same person is refused), export takes approved photos only and writes files with the
-redactions and no metadata; closing the window during an export stops it cleanly."""
+covers and no metadata; closing the window during an export stops it cleanly."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def run_export(qtbot, w, dest: Path):
 
 def test_approval_needs_a_different_person_and_export_takes_approved_only(qtbot, tmp_path):
     paths, faces = make_batch(tmp_path / "b", 3)
-    w = open_window(qtbot, tmp_path / "b", {}, 3)   # no faces: nothing to redact here
+    w = open_window(qtbot, tmp_path / "b", {}, 3)   # no faces: nothing to cover here
     w.preparer = "Sam Smith"
 
     # the preparer marks two photos ready
@@ -106,16 +106,16 @@ def test_approval_needs_a_different_person_and_export_takes_approved_only(qtbot,
     dlg.close()
 
 
-def test_export_contains_the_redactions(qtbot, tmp_path):
-    pytest.importorskip("photovet.core.media.redact")
+def test_export_contains_the_covers(qtbot, tmp_path):
+    pytest.importorskip("photovet.core.media.cover")
     paths, faces = make_batch(tmp_path / "b", 1)
     w = open_window(qtbot, tmp_path / "b", faces, 1)
     w.preparer = "Sam Smith"
     item = select(w, "photo_000.jpg")
     a = item.analysis
     # cover an area by hand too
-    w.add_redaction("rect", (20, 380, 120, 80))
-    w.keep_rest_covered()          # the unknown face stays blurred: checked
+    w.add_cover("rect", (20, 380, 120, 80))
+    w.keep_rest_covered()          # the unknown face stays covered: checked
     w.mark_ready()
     w.approver = "Mrs J Patel"
     w.decide_current(True)
@@ -123,7 +123,7 @@ def test_export_contains_the_redactions(qtbot, tmp_path):
     dlg, results = run_export(qtbot, w, tmp_path / "out")
     ok = [r for r in results if r.ok]
     assert len(ok) == 1
-    assert ok[0].faces_blurred == 1 and ok[0].manual_redactions == 1
+    assert ok[0].faces_covered == 1 and ok[0].manual_covers == 1
     with Image.open(ok[0].output) as im:
         im = im.convert("RGB")
         s = im.width / a.width
@@ -135,12 +135,12 @@ def test_export_contains_the_redactions(qtbot, tmp_path):
         ax, ay, aw, ah = FACE_A
         assert min(px(bx + bw / 2, by + bh / 2)) < 235     # the unknown face's white oval is covered
         assert min(px(ax + aw / 2, ay + ah / 2)) > 235     # Tori (consent for the website) shows
-        # the area covered by hand is painted like the blurred face (the same solid cover)
+        # the area covered by hand is painted like the covered face (the same solid cover)
         covered, face_cover = px(80, 420), px(bx + bw / 2, by + bh / 2)
         assert sum(abs(c - f) for c, f in zip(covered, face_cover)) < 20
         outside = px(300, 300)      # untouched background keeps the photo's colour
         assert sum(abs(c - o) for c, o in zip(outside, (180, 160, 140))) < 20
-    assert "Faces blurred: 1" in dlg.summary.toPlainText()
+    assert "Faces covered: 1" in dlg.summary.toPlainText()
     dlg.close()
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 from photovet.gui.import_wizard import NOT_IN_FILE, ImportWizard
 
 HEADER = ("UPN,Legal Surname,Legal Forename,Preferred Forename,Year Group,Reg Group,Date of Birth,"

@@ -43,7 +43,7 @@ def test_first_run_shows_the_welcome_panel_when_the_register_is_empty(window, qt
     assert w.photos_stack.currentWidget() is w.welcome
     w.welcome.continue_requested.emit()
     assert w.photos_stack.currentWidget() is w.splitter
-    assert "every face will be blurred" in w.message_banner.text()
+    assert "every face will be covered" in w.message_banner.text()
 
 
 def test_import_folder_with_non_images_analyses_and_filters(window, qtbot, tmp_path):
@@ -57,10 +57,10 @@ def test_import_folder_with_non_images_analyses_and_filters(window, qtbot, tmp_p
     assert len(m.items) == 4                      # the text file was left out...
     assert "left out" in w.message_banner.text()  # ...and the user is told
     assert w._skipped and "notes.txt" in w._skipped[0]
-    # photo_000 has an unknown face (blurred) and Tori (shown)
+    # photo_000 has an unknown face (covered) and Tori (shown)
     first = m.item_for(str(paths[0].absolute()))
     assert first.analysis.faces[0].final_decision == "show"
-    assert first.analysis.faces[1].final_decision == "blur"
+    assert first.analysis.faces[1].final_decision == "cover"
     # thumbnails arrive from the worker
     qtbot.waitUntil(lambda: all(it.thumb is not None for it in m.items), timeout=5000)
     # the first photo is selected and shown
@@ -139,12 +139,12 @@ def test_channel_change_re_decides_at_once(window, qtbot, tmp_path):
     a = w.batch.model.items[0].analysis
     assert a.faces[0].final_decision == "show"           # Tori: consent for the website
     w.channel_combo.setCurrentIndex(w.channel_combo.findData("facebook"))
-    assert a.faces[0].final_decision == "blur"           # no consent for Facebook: at once
+    assert a.faces[0].final_decision == "cover"           # no consent for Facebook: at once
     assert "No consent for Facebook" in a.faces[0].reason
     w.channel_combo.setCurrentIndex(w.channel_combo.findData("website"))
     assert a.faces[0].final_decision == "show"
     w.mode_combo.setCurrentIndex(w.mode_combo.findData("no-identifiable-children"))
-    qtbot.waitUntil(lambda: a.faces[0].final_decision == "blur", timeout=2000)
+    qtbot.waitUntil(lambda: a.faces[0].final_decision == "cover", timeout=2000)
 
 
 def test_keyboard_arrows_move_between_photos(window, qtbot, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 from photovet.gui.person_dialog import PersonDialog
 
 HEADER = ("UPN,Legal Surname,Legal Forename,Preferred Forename,Year Group,Reg Group,Date of Birth,"

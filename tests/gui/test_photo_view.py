@@ -1,5 +1,5 @@
 """The photo view: faces boxed and labelled, click to toggle (showing an unknown face needs a
-person or a confirmation, both audited), assign a person, draw a redaction, before/after."""
+person or a confirmation, both audited), assign a person, draw a cover, before/after."""
 
 from __future__ import annotations
 
@@ -55,43 +55,43 @@ def test_faces_are_labelled_by_decision(win):
     assert any("serial number" in x.lower() for x in lines)
 
 
-def test_click_a_shown_face_blurs_it_and_is_audited(win, qtbot):
+def test_click_a_shown_face_covers_it_and_is_audited(win, qtbot):
     a = win.current().analysis
     qtbot.mouseClick(win.photo.canvas, Qt.LeftButton, pos=centre_of(win, FACE_A))
-    assert a.faces[0].override == "blur"
-    assert a.faces[0].final_decision == "blur"
-    assert win.current().status == "will-blur" or win.current().status == "needs-review"
-    assert any(act == "review: face blurred" for act, _ in audit_actions(win))
+    assert a.faces[0].override == "cover"
+    assert a.faces[0].final_decision == "cover"
+    assert win.current().status == "will-cover" or win.current().status == "needs-review"
+    assert any(act == "review: face covered" for act, _ in audit_actions(win))
     # B toggles the selected face back: Tori has consent, so no question is needed
     asked = []
     win.confirm_show_against_policy = lambda name, reason: asked.append(name) or True
     qtbot.keyClick(win.photo.canvas, Qt.Key_B)
     assert a.faces[0].final_decision == "show" and a.faces[0].override is None
     assert asked == []
-    # on Facebook Tori has no consent: showing her asks first, and "No" keeps her blurred
+    # on Facebook Tori has no consent: showing her asks first, and "No" keeps her covered
     win.channel_combo.setCurrentIndex(win.channel_combo.findData("facebook"))
-    assert a.faces[0].final_decision == "blur"
+    assert a.faces[0].final_decision == "cover"
     win.confirm_show_against_policy = lambda name, reason: asked.append(reason) or False
     qtbot.keyClick(win.photo.canvas, Qt.Key_B)
     assert asked == ["No consent for Facebook"]
-    assert a.faces[0].final_decision == "blur"
+    assert a.faces[0].final_decision == "cover"
 
 
 def test_unknown_face_needs_a_person_or_a_confirmation(win, qtbot):
     a = win.current().analysis
     unknown = a.faces[1]
-    # 1. the user keeps it blurred: it stays blurred and counts as checked (audited)
+    # 1. the user keeps it covered: it stays covered and counts as checked (audited)
     win.confirm_unknown_face = lambda i: "keep"
     qtbot.mouseClick(win.photo.canvas, Qt.LeftButton, pos=centre_of(win, FACE_B))
-    assert unknown.final_decision == "blur" and unknown.override == "blur"
-    assert any(act == "review: face checked and kept blurred" for act, _ in audit_actions(win))
+    assert unknown.final_decision == "cover" and unknown.override == "cover"
+    assert any(act == "review: face checked and kept covered" for act, _ in audit_actions(win))
     unknown.override = None
-    # 2. the user says who it is: Sam has no consent -> still blurred, now labelled
+    # 2. the user says who it is: Sam has no consent -> still covered, now labelled
     win.confirm_unknown_face = lambda i: "who"
     win.choose_person = lambda i: "B2"
     qtbot.mouseClick(win.photo.canvas, Qt.LeftButton, pos=centre_of(win, FACE_B))
     assert unknown.override_person == "B2"
-    assert unknown.final_decision == "blur"
+    assert unknown.final_decision == "cover"
     assert face_label(unknown, win.people_by_id, "website").startswith("Sam")
     actions = audit_actions(win)
     assert any(act == "review: face identified by hand" and d.get("person") == "B2" for act, d in actions)
@@ -120,11 +120,11 @@ def test_do_not_photograph_face_is_never_shown(win, monkeypatch):
     win.engine.people_by_id["A1"].do_not_photograph = True
     a = win.current().analysis
     win.engine.decide(a, win.channel, win.mode)
-    assert a.faces[0].final_decision == "blur"
+    assert a.faces[0].final_decision == "cover"
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kw: warned.append(args) or QMessageBox.Ok)
     win.toggle_face(0)
-    assert warned and a.faces[0].final_decision == "blur"
+    assert warned and a.faces[0].final_decision == "cover"
     assert "Never publish" in face_label(a.faces[0], win.people_by_id, win.channel)
 
 
@@ -153,19 +153,19 @@ def test_draw_a_rectangle_and_an_ellipse_to_cover(win, qtbot):
     qtbot.mousePress(c, Qt.LeftButton, pos=start)
     qtbot.mouseRelease(c, Qt.LeftButton, pos=start + QPoint(2, 2))
     assert len(a.manual) == 2
-    win.remove_redaction(0)
+    win.remove_cover(0)
     assert [m.shape for m in a.manual] == ["ellipse"]
 
 
 def test_before_after_shows_what_the_export_contains(win, qtbot):
-    pytest.importorskip("photovet.core.media.redact")
+    pytest.importorskip("photovet.core.media.cover")
     a = win.current().analysis
     win.photo.set_after_mode(True)
     qtbot.waitUntil(lambda: win.photo.canvas.after is not None, timeout=5000)
     after = win.photo.canvas.after
     before = win.photo.canvas.before
     s = after.width() / a.width
-    # the unknown face (blurred) changed; the shown face (Tori) did not
+    # the unknown face (covered) changed; the shown face (Tori) did not
     bx, by, bw, bh = FACE_B
     ax, ay, aw, ah = FACE_A
     cb = after.pixelColor(int((bx + bw / 2) * s), int((by + bh / 2) * s))
@@ -199,7 +199,7 @@ def test_keep_the_rest_covered_resolves_review_and_allows_mark_ready(win, qtbot)
     assert "still need checking" in win.approval_panel.error_label.text()
     win.photo.canvas.setFocus()
     qtbot.keyClick(win.photo.canvas, Qt.Key_K)
-    assert unknown.override == "blur" and a.texts[0].override == "redact"
+    assert unknown.override == "cover" and a.texts[0].override == "cover"
     assert not a.needs_review
     assert any(act == "review: unchecked faces and names kept covered" for act, _ in audit_actions(win))
     win.mark_ready()
@@ -219,5 +219,5 @@ def test_a_possible_name_can_be_left_visible_only_after_confirming(win):
     win.set_text_decision(0, "keep")
     assert a.texts[0].final_decision == "keep"
     assert any(act == "review: text left visible" for act, _ in audit_actions(win))
-    win.set_text_decision(0, "redact")
-    assert a.texts[0].final_decision == "redact"
+    win.set_text_decision(0, "cover")
+    assert a.texts[0].final_decision == "cover"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from photovet.core.register.store import Register
+from photovet.core.register.people import Register
 from photovet.gui import register_view as rv
 from photovet.gui.register_view import NO, YES, PeopleModel, RegisterView
 

@@ -27,7 +27,7 @@ def test_defaults_show_standard_and_save_round_trips(qtbot):
     assert STRICTNESS[dlg.strictness.value()][0] == "Standard"
     assert "Recommended" in dlg.strictness_text.text()
     dlg.strictness.setValue(0)  # Strict
-    dlg.redaction.setCurrentIndex(dlg.redaction.findData("pixelate"))
+    dlg.cover.setCurrentIndex(dlg.cover.findData("pixelate"))
     dlg.long_edge["facebook"].setValue(1200)
     dlg.quality["facebook"].setValue(80)
     dlg.purge_days.setValue(30)
@@ -36,7 +36,7 @@ def test_defaults_show_standard_and_save_round_trips(qtbot):
     data = saved()
     assert data["recognition"]["max_distance"] == STRICTNESS[0][1]
     assert data["recognition"]["min_margin"] == STRICTNESS[0][2]
-    assert data["redaction"]["style"] == "pixelate"
+    assert data["cover"]["style"] == "pixelate"
     assert data["channels"]["facebook"]["long_edge"] == 1200
     assert data["channels"]["facebook"]["quality"] == 80
     assert data["retention"]["purge_encodings_days_after_leaving"] == 30

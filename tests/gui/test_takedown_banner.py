@@ -10,8 +10,8 @@ from pathlib import Path
 from PIL import Image
 
 from photovet.core.models import ExportResult
-from photovet.core.records.store import Records
-from photovet.core.register.store import Register
+from photovet.core.records.exports import Records
+from photovet.core.register.people import Register
 from photovet.gui.main_window import MainWindow
 from photovet.gui.takedown_dialog import TakedownDialog
 

@@ -1,4 +1,4 @@
-"""The first-run panel: three choices, each a signal; the no-register choice says everyone is blurred."""
+"""The first-run panel: three choices, each a signal; the no-register choice says everyone is covered."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ def test_buttons_emit_their_signals(qtbot):
             qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def test_no_register_choice_says_everyone_is_blurred(qtbot):
+def test_no_register_choice_says_everyone_is_covered(qtbot):
     panel = WelcomePanel()
     qtbot.addWidget(panel)
     from PySide6.QtWidgets import QLabel
 
     words = " ".join(l.text() for l in panel.no_register_note.findChildren(QLabel))
-    assert "EVERY face" in words and "blurred" in words
+    assert "EVERY face" in words and "covered" in words
     assert panel.continue_button.text() == "Carry on without a register"
 
 

@@ -1,8 +1,28 @@
-"""Safe copies: re-render (decode, orient, redact, resize), encode a fresh JPEG with no metadata,
-write it atomically without ever overwriting, and verify it by reading it back.
+"""Safe copies: re-render (decode, orient, cover, resize), encode a fresh JPEG with no metadata,
+check it, record it, and only then give it its final name.
 
-Per-file problems never stop a batch: :func:`export_photo` puts the one-line reason in
-``ExportResult.error``. Only a problem with the batch itself (the output folder) raises.
+The order for every photo (issue: "no final-named file ever exists unchecked or unrecorded"):
+
+1. the original's bytes are read once and hashed; if they are not the bytes that were checked
+   and approved, nothing is written. The picture is decoded from those same bytes, so what is
+   rendered is exactly what was checked;
+2. covers are painted at full resolution, then the picture is scaled for the channel and
+   encoded as a plain JPEG (no EXIF, XMP, ICC, comments, thumbnails);
+3. it is written to a hidden temporary file in the output folder (``.photovet-export-...``),
+   flushed and fsynced;
+4. that file is read back: it must decode, have the expected size and carry nothing but the
+   picture;
+5. it is recorded (``recorder.record``: the export record, in the register, in one
+   transaction with its audit row);
+6. only then is it linked to its final neutral name (never overwriting; if another export took
+   the name meanwhile, the next free number is used and the record follows);
+7. the temporary name is removed and the folder fsynced.
+
+A crash at any step leaves no final-named file that was not checked and recorded: at worst a
+hidden temporary file, which the next export into that folder removes and reports.
+
+Per-file problems never stop a batch: the one-line reason is in ``ExportResult.error``. Only a
+problem with the batch itself (the output folder) raises.
 """
 
 from __future__ import annotations
@@ -12,28 +32,30 @@ import hashlib
 import io
 import os
 import re
+import secrets
 import tempfile
 import threading
 import unicodedata
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from PIL import Image
 
 from photovet.core.errors import (
     DiskFullError,
     ExportError,
-    OutputExistsError,
     OutputFolderError,
     PhotoVetError,
     VerificationError,
 )
-from photovet.core.fsutil import fsync_dir
-from photovet.core.media.imaging import LoadedImage, collect_photos, load_image, sha256_file
-from photovet.core.models import ExportResult, Progress, Redaction
-from photovet.core.settings import Settings
+from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
+from photovet.core.media.imaging import load_image, read_file
+from photovet.core.models import Channel, Cover, ExportResult, Progress
+
+TEMP_PREFIX = ".photovet-export-"
 
 # --------------------------------------------------------------------------------------------
 # Names
@@ -49,32 +71,40 @@ def slugify(label: str) -> str:
     return text or "photo"
 
 
-def neutral_names(sources: Sequence[Path], label: str, out_dir: Path, ext: str = ".jpg") -> dict[Path, str]:
-    """A neutral output name per source (``sports-day-2026-001.jpg``), in the given order.
+class NameAllocator:
+    """Neutral output names (``sports-day-2026-001.jpg``), never derived from the original's
+    name, never one that exists in the folder. Thread-safe; a name is handed out once."""
 
-    Never derived from the original file name; numbers whose file already exists in ``out_dir``
-    are skipped; every source gets its own name even when two sources have the same name.
-    The mapping is keyed by the source path as given (duplicates of one path share a name).
-    """
-    slug = slugify(label)
-    out_dir = Path(out_dir)
-    try:
-        existing = {p.name.lower() for p in out_dir.iterdir()} if out_dir.is_dir() else set()
-    except OSError:
-        existing = set()
-    width = max(3, len(str(len(sources))))
+    def __init__(self, out_dir: Path, label: str, total: int = 0, ext: str = ".jpg"):
+        self.out_dir = Path(out_dir)
+        self.slug = slugify(label)
+        self.ext = ext
+        self.width = max(3, len(str(max(1, total))))
+        self._n = 0
+        self._lock = threading.Lock()
+        try:
+            self._taken = {p.name.lower() for p in self.out_dir.iterdir()}
+        except OSError:
+            self._taken = set()
+
+    def next(self) -> Path:
+        with self._lock:
+            while True:
+                self._n += 1
+                name = f"{self.slug}-{self._n:0{self.width}d}{self.ext}"
+                if name.lower() not in self._taken and not os.path.lexists(self.out_dir / name):
+                    self._taken.add(name.lower())
+                    return self.out_dir / name
+
+
+def neutral_names(sources: Sequence[Path], label: str, out_dir: Path, ext: str = ".jpg"
+                  ) -> dict[Path, str]:
+    """A neutral output name per source, in the given order (see ``NameAllocator``)."""
+    alloc = NameAllocator(out_dir, label, len(sources), ext)
     names: dict[Path, str] = {}
-    n = 0
     for src in sources:
-        if src in names:
-            continue
-        while True:
-            n += 1
-            name = f"{slug}-{n:0{width}d}{ext}"
-            if name.lower() not in existing:
-                break
-        names[src] = name
-        existing.add(name.lower())
+        if src not in names:
+            names[src] = alloc.next().name
     return names
 
 
@@ -83,14 +113,13 @@ def neutral_names(sources: Sequence[Path], label: str, out_dir: Path, ext: str =
 # --------------------------------------------------------------------------------------------
 
 
-def render(loaded: LoadedImage, redactions: Sequence[Redaction], *, long_edge: int | None,
+def render(image: Image.Image, covers: Sequence[Cover], *, long_edge: int | None,
            style: str = "solid") -> Image.Image:
-    """Redact at full resolution first, then downscale (LANCZOS) so the long edge fits."""
-    image = loaded.image
-    if redactions:
-        from photovet.core.media.redact import apply_redactions  # noqa: PLC0415  (another module; only when needed)
+    """Cover at full resolution first, then downscale (LANCZOS) so the long edge fits."""
+    if covers:
+        from photovet.core.media.cover import apply_covers  # noqa: PLC0415
 
-        image = apply_redactions(image, list(redactions), style=style)
+        image = apply_covers(image, list(covers), style=style)
     if image.mode != "RGB":
         image = image.convert("RGB")
     w, h = image.size
@@ -101,7 +130,7 @@ def render(loaded: LoadedImage, redactions: Sequence[Redaction], *, long_edge: i
     return image
 
 
-def _encode_jpeg(image: Image.Image, quality: int) -> bytes:
+def encode_jpeg(image: Image.Image, quality: int) -> bytes:
     clean = image if image.mode == "RGB" else image.convert("RGB")
     if clean.info:
         clean = clean.copy()
@@ -115,107 +144,100 @@ def _encode_jpeg(image: Image.Image, quality: int) -> bytes:
 def _write_error(exc: OSError, dest: Path) -> ExportError:
     code = getattr(exc, "errno", None)
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return DiskFullError("no space left on the output disk; the copy was not written", path=dest,
-                             hint="Free some space or choose another output folder.")
+        return DiskFullError("no space left on the output disk; the copy was not written",
+                             path=dest, hint="Free some space or choose another output folder.")
     if isinstance(exc, FileNotFoundError) or code == errno.ENOENT:
         return OutputFolderError("the output folder does not exist (was it removed or unplugged?)",
                                  path=dest)
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputFolderError("PhotoVet is not allowed to write to the output folder", path=dest,
-                                 hint="Choose a folder you can write to.")
+        return OutputFolderError("PhotoVet is not allowed to write to the output folder",
+                                 path=dest, hint="Choose a folder you can write to.")
     return ExportError(f"the copy could not be written ({exc.strerror or exc})", path=dest)
 
 
-def _link_no_overwrite(tmp: str, dest: Path) -> None:
-    """Put tmp at dest without ever replacing an existing file."""
+def write_temp(data: bytes, out_dir: Path) -> Path:
+    """Write ``data`` to a new hidden temporary file in ``out_dir`` (fsynced); its name carries
+    this process's id so a later run can tell a leftover of a dead process."""
+    tmp = out_dir / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.part"
     try:
-        os.link(tmp, dest)
-    except FileExistsError:
-        raise
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     except OSError as exc:
-        # File systems without hard links (FAT/exFAT USB sticks, some network shares)
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV,
-                             errno.ENOSYS, errno.EACCES):
-            raise
-        if os.name == "nt":
-            os.rename(tmp, dest)  # raises FileExistsError when dest exists
-            return
-        if os.path.lexists(dest):
-            raise FileExistsError(errno.EEXIST, "exists", str(dest)) from exc
-        os.rename(tmp, dest)
-
-
-def write_jpeg(image: Image.Image, dest: Path, *, quality: int) -> str:
-    """Encode ``image`` as a plain JPEG (no metadata) at ``dest`` atomically; returns its sha256.
-
-    A temporary file is written in the destination folder, flushed and fsynced, then linked into
-    place; an existing file is never replaced (OutputExistsError). On any failure no temporary
-    or partial file is left behind.
-    """
-    dest = Path(dest)
-    data = _encode_jpeg(image, quality)
-    if os.path.lexists(dest):
-        raise OutputExistsError("a file with this name already exists; PhotoVet never overwrites",
-                                path=dest)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".photovet-", suffix=".part", dir=dest.parent)
-    except OSError as exc:
-        raise _write_error(exc, dest) from exc
+        raise _write_error(exc, out_dir) from exc
     try:
         try:
             if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o644)  # mkstemp makes 0600; a safe copy is meant to be shared
+                os.fchmod(fd, 0o644)  # a safe copy is meant to be shared
             view = memoryview(data)
             while view:
-                n = os.write(fd, view)
-                view = view[n:]
+                view = view[os.write(fd, view):]
             os.fsync(fd)
         finally:
             os.close(fd)
-        try:
-            _link_no_overwrite(tmp, dest)
-        except FileExistsError as exc:
-            raise OutputExistsError("a file with this name already exists; PhotoVet never overwrites",
-                                    path=dest) from exc
-        fsync_dir(dest.parent)
     except OSError as exc:
-        raise _write_error(exc, dest) from exc
-    finally:
-        try:  # after a link the temp name is a second name for dest; after a rename it is gone
-            os.unlink(tmp)
-        except OSError:
-            pass
-    return hashlib.sha256(data).hexdigest()
+        _unlink_quietly(tmp)
+        raise _write_error(exc, tmp) from exc
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    return tmp
 
 
-def verify_export(dest: Path, expected_size: tuple[int, int]) -> None:
-    """Read the written copy back: it must decode, have the expected size and carry nothing but
-    the picture. On failure the file is deleted and VerificationError raised."""
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def verify_export(path: Path, expected_size: tuple[int, int], *, shown_as: Path | None = None
+                  ) -> None:
+    """Read the written copy back: it must decode as a JPEG of the expected size and carry
+    nothing but the picture. Raises VerificationError (the caller removes the file)."""
     from photovet.core.media.metadata import verify_clean  # noqa: PLC0415
 
-    dest = Path(dest)
     problem = None
     try:
-        with Image.open(dest) as im:
+        with Image.open(path) as im:
             if im.format != "JPEG":
                 problem = f"it reads back as {im.format}, not JPEG"
             else:
                 im.load()
                 if im.size != tuple(expected_size):
-                    problem = f"it is {im.size[0]} x {im.size[1]} instead of {expected_size[0]} x {expected_size[1]}"
+                    problem = (f"it is {im.size[0]} x {im.size[1]} instead of "
+                               f"{expected_size[0]} x {expected_size[1]}")
         if problem is None:
-            leftovers = verify_clean(dest)
+            leftovers = verify_clean(path)
             if leftovers:
                 problem = "it still carries " + ", ".join(leftovers)
-    except Exception as exc:  # any read-back failure is a failed verification
+    except Exception as exc:  # noqa: BLE001 - any read-back failure is a failed check
         problem = f"it could not be read back ({type(exc).__name__}: {exc})"
     if problem:
+        raise VerificationError(f"the copy failed its check ({problem}); it was not kept",
+                                path=shown_as or path)
+
+
+def clean_leftovers(out_dir: Path) -> list[Path]:
+    """Remove hidden temporary exports left in ``out_dir`` by a process that died (crash, kill,
+    power cut). They were never given a final name. Returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(Path(out_dir).iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        if not p.name.startswith(TEMP_PREFIX):
+            continue
+        pid = p.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and pid_alive(int(pid)):
+            continue
         try:
-            os.unlink(dest)
+            p.unlink()
+            removed.append(p)
         except OSError:
             pass
-        raise VerificationError(f"the written copy failed its check ({problem}); it was removed",
-                                path=dest)
+    if removed:
+        fsync_dir(out_dir)
+    return removed
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,66 +245,111 @@ def verify_export(dest: Path, expected_size: tuple[int, int]) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _channel_params(settings: Settings, channel: str) -> tuple[int | None, int]:
-    ch = settings.channel(channel)
-    long_edge = ch.get("long_edge")
-    quality = int(ch.get("quality") or settings.get("jpeg_quality", 88))
-    return (int(long_edge) if long_edge else None), max(1, min(quality, 95))
+class Recorder(Protocol):
+    """Keeps the export records (records/store.py): called with a checked file that has no final
+    name yet."""
+
+    def record(self, result: ExportResult, written: Path) -> int: ...
+
+    def moved(self, record_id: int, final: Path) -> None: ...
+
+    def abandon(self, record_id: int, reason: str) -> None: ...
+
+
+@dataclass
+class ExportJob:
+    """One photo to export: what was checked (its content hash) and what to cover."""
+
+    source: Path
+    expected_sha256: str
+    covers: Sequence[Cover]
+    fill: Callable[[ExportResult], None] | None = None  # adds who is shown/covered, approver...
 
 
 def _error_text(err: Exception, source: Path) -> str:
     """One line that starts with the source file's name."""
     if isinstance(err, PhotoVetError):
         text = str(err)
-        if err.path is not None and err.path.name != source.name:
-            return f"{source.name}: {text}"
-        if err.path is None:
-            return f"{source.name}: {text}"
+        if err.path is None or err.path.name != source.name:
+            return f"{source.name}: {err.message}"
         return text
     if isinstance(err, MemoryError):
         return f"{source.name}: not enough memory to process this photo"
     return f"{source.name}: unexpected problem ({type(err).__name__}: {err})"
 
 
-def export_photo(source: Path, dest: Path, settings: Settings, channel: str,
-                 redactions: Sequence[Redaction] = (), *, loaded: LoadedImage | None = None,
-                 ) -> ExportResult:
-    """Make one safe copy. Never raises for a problem with this photo: see ``result.error``."""
-    source, dest = Path(source), Path(dest)
-    result = ExportResult(source=str(source))
+def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, style: str = "solid",
+                 max_pixels: int | None = None, recorder: Recorder | None = None) -> ExportResult:
+    """Make one safe copy (the steps in the module notes). Never raises for a problem with this
+    photo: see ``result.error``."""
+    source = Path(job.source)
+    result = ExportResult(source=str(source), channel=channel.id)
     counts = {"face": 0, "text": 0, "manual": 0}
-    for r in redactions:
-        counts[r.source if r.source in counts else "manual"] += 1
-    result.faces_blurred, result.texts_covered, result.manual_redactions = (
+    for c in job.covers:
+        counts[c.source if c.source in counts else "manual"] += 1
+    result.faces_covered, result.texts_covered, result.manual_covers = (
         counts["face"], counts["text"], counts["manual"])
+    tmp: Path | None = None
+    record_id: int | None = None
     try:
-        long_edge, quality = _channel_params(settings, channel)
-        if os.path.lexists(dest):
-            raise OutputExistsError("a file with this name already exists; PhotoVet never overwrites",
-                                    path=dest)
-        result.source_sha256 = sha256_file(source)
-        if loaded is None:
-            loaded = load_image(source, max_pixels=int(settings.get("max_pixels", 100_000_000)))
+        data = read_file(source)
+        result.source_sha256 = hashlib.sha256(data).hexdigest()
+        if not job.expected_sha256 or result.source_sha256 != job.expected_sha256:
+            raise ExportError("the file changed after it was checked; check it again before "
+                              "exporting (nothing was written)", path=source)
+        loaded = load_image(source, max_pixels=max_pixels, data=data)
         try:
-            from photovet.core.media.metadata import inspect_file  # noqa: PLC0415
+            from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
 
-            report = inspect_file(source)
+            report = inspect_bytes(data, source)
             result.metadata_removed = [f.sentence() for f in report.findings]
         except PhotoVetError:
             raise
-        except Exception as exc:  # listing failed; the export still removes everything
+        except Exception as exc:  # noqa: BLE001 - listing failed; the export removes all anyway
             result.metadata_removed = [
                 f"Metadata could not be listed ({type(exc).__name__}); all of it was removed anyway"]
-        style = str(settings.get("redaction.style", "solid"))
-        image = render(loaded, redactions, long_edge=long_edge, style=style)
-        result.output_sha256 = write_jpeg(image, dest, quality=quality)
-        verify_export(dest, image.size)
+        del data
+        image = render(loaded.image, job.covers, long_edge=channel.long_edge, style=style)
+        del loaded
+        encoded = encode_jpeg(image, channel.quality)
         result.width, result.height = image.size
-        result.output = str(dest)
+        del image
+        result.output_sha256 = hashlib.sha256(encoded).hexdigest()
+        out_dir = names.out_dir
+        tmp = write_temp(encoded, out_dir)
+        del encoded
+        final = names.next()
+        try:
+            verify_export(tmp, (result.width, result.height), shown_as=final)
+        except VerificationError:
+            raise
+        result.output = str(final)
+        if job.fill is not None:
+            job.fill(result)
+        if recorder is not None:
+            record_id = recorder.record(result, tmp)
+        while True:
+            try:
+                link_no_overwrite(tmp, final)
+                break
+            except FileExistsError:
+                final = names.next()  # another export took the name: the next free one
+                result.output = str(final)
+                if record_id is not None and recorder is not None:
+                    recorder.moved(record_id, final)
+        fsync_dir(out_dir)
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the reason is recorded
         result.error = _error_text(exc, source)
         result.output = None
         result.output_sha256 = ""
+        if record_id is not None and recorder is not None:
+            try:
+                recorder.abandon(record_id, result.error)
+            except Exception:  # noqa: BLE001 - the record says exported; the file is not there
+                pass
+    finally:
+        if tmp is not None:
+            _unlink_quietly(tmp)
     return result
 
 
@@ -312,70 +379,75 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
                                 f"({exc.strerror or exc})", path=out_dir,
                                 hint="Choose a folder you can write to.") from exc
     if not allow_beside_originals:
-        target = os.path.normcase(str(out_dir.resolve()))
         for src in sources:
             try:
-                parent = os.path.normcase(str(Path(src).resolve().parent))
+                parent = Path(src).resolve().parent
+                if parent.exists() and os.path.samefile(parent, out_dir):
+                    raise OutputFolderError(
+                        "this is the folder holding the original photos; choose a separate "
+                        "folder for the safe copies", path=out_dir)
             except OSError:
                 continue
-            if parent == target:
-                raise OutputFolderError(
-                    "this is the folder holding the original photos; choose a separate folder for "
-                    "the safe copies", path=out_dir)
 
 
 def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def export_batch(paths: Iterable[str | Path], out_dir: Path, *, label: str, settings: Settings,
-                 channel: str, redactions_for: Callable[[Path], list[Redaction]] | None = None,
-                 stop: threading.Event | None = None, allow_beside_originals: bool = False,
-                 workers: int | None = None) -> Iterator[Progress]:
-    """Export every photo in ``paths`` (folders recurse) into ``out_dir`` with neutral names.
+def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channel: Channel,
+                 style: str = "solid", max_pixels: int | None = None,
+                 recorder: Recorder | None = None, stop: threading.Event | None = None,
+                 allow_beside_originals: bool = False, workers: int | None = None,
+                 total: int | None = None) -> Iterator[Progress]:
+    """Export every job into ``out_dir`` with neutral names.
 
-    Yields Progress(0, total) first, then one Progress per photo in input order with
-    ``result`` an ExportResult. Raises OutputFolderError before doing any work when the output
-    folder is unusable. ``stop`` (a threading.Event) is checked between photos.
+    Yields Progress(0, total) first (its ``message`` reports leftovers removed), then one
+    Progress per photo in input order with ``result`` an ExportResult. Raises OutputFolderError
+    before doing any work when the output folder is unusable. ``stop`` is checked between photos.
     """
+    jobs = list(jobs)
     out_dir = Path(out_dir)
-    photos, _skipped = collect_photos(paths)
-    settings.channel(channel)  # unknown channel: SettingsError before any work
-    check_output_folder(out_dir, photos, allow_beside_originals=allow_beside_originals)
-    names = neutral_names(photos, label, out_dir)
-    total = len(photos)
-    yield Progress(0, total, message=f"{total} photo(s) to export")
-    if not total:
+    check_output_folder(out_dir, [j.source for j in jobs],
+                        allow_beside_originals=allow_beside_originals)
+    leftovers = clean_leftovers(out_dir)
+    names = NameAllocator(out_dir, label, len(jobs))
+    total = len(jobs) if total is None else total
+    note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
+            "left by an interrupted export") if leftovers else ""
+    yield Progress(0, total, message=f"{total} photo(s) to export{note}")
+    if not jobs:
         return
 
-    def job(src: Path) -> ExportResult:
-        try:
-            reds = list(redactions_for(src)) if redactions_for else []
-        except Exception as exc:  # noqa: BLE001 - fail closed: no redaction plan, no export
-            return ExportResult(source=str(src), error=_error_text(exc, src))
-        return export_photo(src, out_dir / names[src], settings, channel, reds)
+    def job(j: ExportJob) -> ExportResult:
+        return export_photo(j, names, channel, style=style, max_pixels=max_pixels,
+                            recorder=recorder)
 
     n_workers = workers or default_workers()
     done = 0
-    pending: deque[tuple[Path, Future]] = deque()
-    it = iter(photos)
+    pending: deque[tuple[ExportJob, Future]] = deque()
+    it = iter(jobs)
     with ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="photovet-export") as pool:
         def fill() -> None:
             # at most one photo waiting per worker: memory stays flat whatever the batch size
             while len(pending) < n_workers + 1 and not (stop is not None and stop.is_set()):
-                src = next(it, None)
-                if src is None:
+                j = next(it, None)
+                if j is None:
                     return
-                pending.append((src, pool.submit(job, src)))
+                pending.append((j, pool.submit(job, j)))
 
         fill()
         while pending:
-            src, fut = pending.popleft()
+            j, fut = pending.popleft()
             try:
                 result = fut.result()
             except Exception as exc:  # noqa: BLE001 - export_photo should not raise; be safe
-                result = ExportResult(source=str(src), error=_error_text(exc, src))
+                result = ExportResult(source=str(j.source), error=_error_text(exc, Path(j.source)))
             done += 1
-            yield Progress(done, total, path=str(src), result=result,
+            yield Progress(done, total, path=str(j.source), result=result,
                            message=result.error or f"saved {Path(result.output or '').name}")
             fill()
+
+
+__all__ = ["ExportJob", "NameAllocator", "Recorder", "TEMP_PREFIX", "check_output_folder",
+           "clean_leftovers", "encode_jpeg", "export_batch", "export_photo", "neutral_names",
+           "render", "slugify", "verify_export", "write_temp"]

@@ -207,14 +207,20 @@ def _too_large(path: Path, exc: Exception | None, limit: int,
 class _Opened:
     """An open file handle plus the Pillow image (header read only, nothing decoded yet)."""
 
-    def __init__(self, path: Path, max_pixels: int | None):
+    def __init__(self, path: Path, max_pixels: int | None, data: bytes | None = None):
         self.path = path
         self.limit = DEFAULT_MAX_PIXELS if max_pixels is None else int(max_pixels)
-        _check_file(path)
-        try:
-            self.fh = open(path, "rb")
-        except OSError as exc:
-            raise _read_error(path, exc) from exc
+        if data is not None:  # the bytes were read (and hashed) already: decode exactly those
+            if not data:
+                raise EmptyFileError("the file is empty (0 bytes); it was probably not copied "
+                                     "completely", path=path)
+            self.fh = io.BytesIO(data)
+        else:
+            _check_file(path)
+            try:
+                self.fh = open(path, "rb")
+            except OSError as exc:
+                raise _read_error(path, exc) from exc
         try:
             self.head = self.fh.read(4096)
             self.fh.seek(0)
@@ -445,24 +451,15 @@ def _lab_to_rgb(im: Image.Image) -> Image.Image:
 # Public API
 # --------------------------------------------------------------------------------------------
 
-def _max_pixels_setting() -> int:
-    try:
-        from photovet.core.settings import Settings
-
-        return int(Settings.load().get("max_pixels", DEFAULT_MAX_PIXELS))
-    except Exception:
-        return DEFAULT_MAX_PIXELS
-
-
-def load_image(path: str | Path, *, max_pixels: int | None = None) -> LoadedImage:
-    """Open a photo by its content and return it upright, RGB, 8-bit, sRGB.
+def load_image(path: str | Path, *, max_pixels: int | None = None,
+               data: bytes | None = None) -> LoadedImage:
+    """Open a photo by its content and return it upright, RGB, 8-bit, sRGB. With ``data``, the
+    file's bytes already read (``path`` then only names it in messages).
 
     Raises a typed :class:`~photovet.core.errors.ImageError` for every kind of bad file.
     """
     path = Path(path)
-    if max_pixels is None:
-        max_pixels = _max_pixels_setting()
-    with _Opened(path, max_pixels) as op:
+    with _Opened(path, max_pixels, data) as op:
         im = op.im
         stored = tuple(getattr(im, "_tile_size", None) or im.size) if im.format == "TIFF" else im.size
         fmt = op.format
@@ -489,10 +486,10 @@ def load_image(path: str | Path, *, max_pixels: int | None = None) -> LoadedImag
                        stored_size=stored)
 
 
-def thumbnail(path: str | Path, size: int = 256) -> Image.Image:
+def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = None) -> Image.Image:
     """A small upright RGB preview, fast: JPEGs are decoded at reduced scale (draft mode)."""
     path = Path(path)
-    with _Opened(path, _max_pixels_setting()) as op:
+    with _Opened(path, max_pixels) as op:
         im = op.im
         orientation, warns = read_orientation(im)
         icc = im.info.get("icc_profile")
@@ -510,6 +507,17 @@ def thumbnail(path: str | Path, size: int = 256) -> Image.Image:
     small.thumbnail((size, size), Image.Resampling.LANCZOS)
     small.info = {}
     return small
+
+
+def read_file(path: str | Path) -> bytes:
+    """The file's bytes (typed errors when it cannot be read)."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise _read_error(path, exc) from exc
 
 
 def sha256_file(path: str | Path) -> str:

@@ -907,9 +907,14 @@ def inspect_file(path: str | Path) -> MetadataReport:
     Raises the same typed errors as :func:`photovet.core.media.imaging.load_image` when the file is
     not a readable image. Never decodes the pixels.
     """
+    return inspect_bytes(None, path)
+
+
+def inspect_bytes(data: bytes | None, path: str | Path) -> MetadataReport:
+    """``inspect_file`` on bytes already read (``path`` names them); None reads the file."""
     path = Path(path)
     rep = _Report()
-    with _Opened(path, max_pixels=1 << 62) as op:
+    with _Opened(path, max_pixels=1 << 62, data=data) as op:
         im = op.im
         fmt = op.format
         report = MetadataReport(format=fmt, extension_mismatch=extension_mismatch(path, im.format or fmt))
@@ -1053,6 +1058,6 @@ def verify_clean(path: str | Path, *, allow_icc: bool = False) -> list[str]:
     return sorted(set(problems), key=problems.index)
 
 
-__all__ = ["inspect_file", "verify_clean", "parse_xmp", "parse_iptc", "jpeg_segments", "format_latlon",
+__all__ = ["inspect_bytes", "inspect_file", "verify_clean", "parse_xmp", "parse_iptc", "jpeg_segments", "format_latlon",
            "GPS_LABEL", "PEOPLE_LABEL"]
 

@@ -8,7 +8,7 @@ A downloaded copy differs from what we exported: resized (often to half or less)
 1. decode to grey, downscale (JPEG draft mode makes this cheap for large files);
 2. keep the centre ``CENTRE`` of the picture (5 % per side is trimmed: borders are where
    crops and overlays happen);
-3. blur lightly and resize to 32 x 32 (area averaging);
+3. cover lightly and resize to 32 x 32 (area averaging);
 4. 2-D DCT (an orthonormal DCT-II matrix, no scipy); keep the 8 x 8 lowest frequencies;
 5. one bit per coefficient: above the median of the AC terms or not -> a 64-bit integer
    (the DC bit, overall brightness, is always 0).

@@ -1,1 +1,2 @@
-"""What was exported and posted, take-down lists and subject access reports."""
+"""After export: the records of what was exported and posted (exports.py), what must now be
+taken down (takedown.py), and subject access reports (sar.py)."""

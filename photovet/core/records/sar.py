@@ -1,7 +1,7 @@
 """Subject access report: everything PhotoVet holds about what was published of one person.
 
-One self-contained HTML file: every export where the person appears (face shown, face blurred,
-or name covered), each with a thumbnail of the EXPORTED file (so blurred exactly as exported,
+One self-contained HTML file: every export where the person appears (face shown, face covered,
+name readable, name covered), each with a thumbnail of the EXPORTED file (so covered exactly as exported,
 embedded as base64 JPEG), channel, batch, dates, who prepared and approved it, every post
 (channel, date, URL), and the person's consent history from the register. No external CSS,
 scripts, fonts or images: it opens offline and prints cleanly (print CSS, one export per block,
@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from photovet.core.errors import PhotoVetError, UnknownPersonError
-from photovet.core.models import channel_label
 
 THUMB_SIZE = 360
 
@@ -49,6 +48,13 @@ th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical
   @page { margin: 15mm; }
 }
 """
+
+
+def _day(iso: str) -> str:
+    try:
+        return _dt.date.fromisoformat(iso[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def _thumb_data_uri(path: Path) -> str:
@@ -106,12 +112,15 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
     for c in changes or []:
         d = c.to_dict() if hasattr(c, "to_dict") else dict(c)
         what = d.get("channel") or d.get("field") or ""
+        labels = register.channel_labels()
         if what in ("name_with_photo",):
             label = "Name with photo"
         elif what in ("do_not_photograph",):
             label = "Do not photograph"
         else:
-            label = channel_label(str(what).replace("consent_", ""))
+            label = labels.get(str(what), str(what))
+            if d.get("media") == "video":
+                label += " (videos)"
         rows.append((_local(d.get("when") or d.get("time") or ""), label,
                      _state(d.get("old")), _state(d.get("new")), _source(str(d.get("source") or ""))))
     return rows
@@ -120,8 +129,8 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
 def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path, *,
                           user: str | None = None) -> Path:
     """Write the report for ``person_id`` to ``out`` (atomically) and audit it."""
+    from photovet.core.fsutil import atomic_write_text  # noqa: PLC0415
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
-    from photovet.core.records.store import _atomic_write_text  # noqa: PLC0415
 
     e = html.escape
     out = Path(out)
@@ -157,20 +166,23 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     parts.append(
         '<p class="note">This report lists every photo exported with PhotoVet in which this '
         "person was recognised (or identified by a member of staff), whether their face was shown "
-        "or blurred, and every photo where their name was covered. Pictures are small copies of "
-        "the files exactly as exported: faces and names that were blurred are blurred here too. "
+        "or covered, and every photo where their name could be read or was covered. Pictures are small copies of "
+        "the files exactly as exported: faces and names that were covered are covered here too. "
         "PhotoVet cannot list photos in which it did not recognise the person.</p>")
 
+    labels = register.channel_labels()
+    words = {"yes": "Yes", "no": "No", "not recorded": "Not recorded"}
     # current consent
     if person is not None:
-        parts.append("<h2>Current consent</h2><table><tr><th>Channel</th><th>Consent</th></tr>")
-        chans = list(dict.fromkeys(list(person.consents)))
-        for ch in chans:
-            v = person.consents.get(ch)
-            parts.append(f"<tr><td>{e(channel_label(ch))}</td><td>{'Yes' if v else 'No'}</td></tr>")
-        parts.append(f"<tr><td>Name with photo</td><td>{'Yes' if person.name_with_photo else 'No'}"
-                     "</td></tr>")
-        parts.append(f"<tr><td>Do not photograph</td><td>"
+        parts.append("<h2>Current consent</h2><table><tr><th>Channel</th><th>Photos</th>"
+                     "<th>Videos</th></tr>")
+        for ch, label in labels.items():
+            parts.append(f"<tr><td>{e(label)}</td>"
+                         f"<td>{words.get(person.consent_state(ch, 'photo'), '')}</td>"
+                         f"<td>{words.get(person.consent_state(ch, 'video'), '')}</td></tr>")
+        parts.append(f"<tr><td>Name with photo</td><td colspan=2>"
+                     f"{'Yes' if person.name_with_photo else 'No'}</td></tr>")
+        parts.append(f"<tr><td>Do not photograph</td><td colspan=2>"
                      f"{'YES' if person.do_not_photograph else 'No'}</td></tr></table>")
 
     # exports
@@ -198,10 +210,11 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                 except Exception as exc:  # noqa: BLE001 - the report goes on without it
                     pic = f'<div class="nothumb">The picture could not be read ({e(str(exc))}).</div>'
         roles = r.roles(pid)
-        role_txt = {"shown": "Face shown", "blurred": "Face blurred",
-                    "named (name covered)": "Name covered"}
+        role_txt = {"face shown": "Face shown", "face covered": "Face covered",
+                    "name readable": "Name readable in the photo",
+                    "name covered": "Name covered"}
         posts = "".join(
-            f"<li>{e(channel_label(p.channel))}, {e(p.posted_on)}"
+            f"<li>{e(labels.get(p.channel, p.channel))}, {e(_day(p.posted_on))}"
             + (f", {e(p.url)}" if p.url else "") + "</li>" for p in r.posts)
         posts_html = f"<ul>{posts}</ul>" if posts else "<p>Not marked as posted.</p>"
         parts.append(
@@ -209,7 +222,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             f'<p class="role">{e(", ".join(role_txt.get(x, x) for x in roles))}</p>'
             f"<table class=\"meta\">"
             f"<tr><td>Exported</td><td>{e(_local(r.created_at))}</td></tr>"
-            f"<tr><td>For</td><td>{e(channel_label(r.channel))}</td></tr>"
+            f"<tr><td>For</td><td>{e(labels.get(r.channel, r.channel))}"
+            f"{' (video)' if r.media == 'video' else ''}</td></tr>"
             f"<tr><td>Batch</td><td>{e(r.batch)}</td></tr>"
             f"<tr><td>Prepared by</td><td>{e(r.preparer or '')}</td></tr>"
             f"<tr><td>Approved by</td><td>{e(r.approver or '')}</td></tr>"
@@ -233,8 +247,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f"<title>Subject access report: {e(name)} ({e(pid)})</title>"
            f"<style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
-    path = _atomic_write_text(out, doc)
-    records.audit.record("sar-created", {"person": pid, "file": str(path.resolve()),
+    path = atomic_write_text(out, doc)
+    records.audit.record("sar.created", {"person": pid, "file": str(path.resolve()),
                                          "exports": [r.id for r in exports]}, user=user)
     return path
 

@@ -244,6 +244,104 @@ def _school_settings(db: Database) -> None:
         actor TEXT)""")
 
 
+def _consent_per_media(db: Database) -> None:
+    """Photo consent and video consent are separate; each value remembers who set it (an MIS
+    import or a person in PhotoVet), so a withdrawal made by hand survives the next import."""
+    ddl(db, """CREATE TABLE consents_v2 (
+        person_id TEXT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        media TEXT NOT NULL CHECK (media IN ('photo', 'video', 'any')),
+        value TEXT NOT NULL CHECK (value IN ('yes', 'no', 'not recorded')),
+        source TEXT NOT NULL DEFAULT '',
+        set_at TEXT,
+        PRIMARY KEY (person_id, channel, media))""")
+    db.execute("""INSERT INTO consents_v2 (person_id, channel, media, value, source, set_at)
+        SELECT c.person_id, c.channel,
+               CASE WHEN c.channel IN ('name_with_photo', 'do_not_photograph') THEN 'any'
+                    ELSE 'photo' END,
+               c.value,
+               COALESCE((SELECT h.source FROM consent_history h WHERE h.person_id = c.person_id
+                         AND h.channel = c.channel ORDER BY h.id DESC LIMIT 1), ''),
+               (SELECT h.time FROM consent_history h WHERE h.person_id = c.person_id
+                AND h.channel = c.channel ORDER BY h.id DESC LIMIT 1)
+        FROM consents c""")
+    ddl(db, "DROP TABLE consents")
+    ddl(db, "ALTER TABLE consents_v2 RENAME TO consents")
+    ddl(db, "ALTER TABLE consent_history ADD COLUMN media TEXT NOT NULL DEFAULT 'photo'")
+    db.execute("UPDATE consent_history SET media = 'any' WHERE channel IN "
+               "('name_with_photo', 'do_not_photograph')")
+    # when a person first went missing from the MIS file (their face signatures are deleted
+    # after the school's grace period)
+    ddl(db, "ALTER TABLE people ADD COLUMN missing_since TEXT")
+
+
+def _approvals_per_channel(db: Database) -> None:
+    """An approval is for one photo on one channel and signs what was reviewed. Approvals made
+    by 0.1 signed only the file: they go back to "ready" and must be given again."""
+    ddl(db, """CREATE TABLE approvals_v2 (
+        sha256 TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL,
+        path TEXT,
+        batch TEXT,
+        preparer TEXT,
+        prepared_at TEXT,
+        approver TEXT,
+        decided_at TEXT,
+        comment TEXT NOT NULL DEFAULT '',
+        fingerprint TEXT NOT NULL DEFAULT '',
+        parts TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (sha256, channel))""")
+    db.execute("""INSERT INTO approvals_v2 (sha256, channel, status, path, batch, preparer,
+        prepared_at, comment, note)
+        SELECT sha256, '*', CASE WHEN status = 'approved' THEN 'ready' ELSE COALESCE(status, 'draft') END,
+               path, batch, preparer, prepared_at, COALESCE(comment, ''),
+               CASE WHEN status = 'approved' THEN 'approved with PhotoVet 0.1, which did not sign '
+                    || 'what was reviewed' ELSE '' END
+        FROM approvals""")
+    ddl(db, "DROP TABLE approvals")
+    ddl(db, "ALTER TABLE approvals_v2 RENAME TO approvals")
+
+
+def _reviews(db: Database) -> None:
+    """Every human decision about a photo (review.py), per content hash and scope."""
+    ddl(db, """CREATE TABLE reviews (
+        sha256 TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        actor TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, channel))""")
+
+
+def _records_names_shown(db: Database) -> None:
+    """Export records say "covered" (not "blurred"), and list names left readable."""
+    ddl(db, "ALTER TABLE exports RENAME COLUMN faces_blurred TO faces_covered")
+    ddl(db, "ALTER TABLE exports RENAME COLUMN people_blurred TO people_covered")
+    ddl(db, "ALTER TABLE exports ADD COLUMN names_shown TEXT NOT NULL DEFAULT '[]'")
+    ddl(db, "ALTER TABLE exports ADD COLUMN media TEXT NOT NULL DEFAULT 'photo'")
+    ddl(db, "ALTER TABLE exports ADD COLUMN fingerprint TEXT NOT NULL DEFAULT ''")
+    ddl(db, """CREATE TABLE export_people_v2 (
+        export_id INTEGER NOT NULL REFERENCES exports(id),
+        person TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('shown', 'covered', 'name-covered', 'name-shown')),
+        PRIMARY KEY (export_id, person, role))""")
+    db.execute("""INSERT INTO export_people_v2 (export_id, person, role)
+        SELECT export_id, person, CASE role WHEN 'blurred' THEN 'covered'
+                                            WHEN 'named' THEN 'name-covered' ELSE role END
+        FROM export_people""")
+    ddl(db, "DROP TABLE export_people")
+    ddl(db, "ALTER TABLE export_people_v2 RENAME TO export_people")
+    ddl(db, "CREATE INDEX export_people_person ON export_people(person)")
+
+
+def _signature_model(db: Database) -> None:
+    """Which face model made each signature (signatures of different models cannot be compared)."""
+    ddl(db, "ALTER TABLE encodings ADD COLUMN model TEXT NOT NULL DEFAULT 'dlib-128'")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -257,6 +355,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("storage-0001-actor-columns", _rename_user_columns),
     Migration("register-0002-channel-registry", _channel_registry),
     Migration("settings-0001-school-settings", _school_settings),
+    Migration("register-0003-consent-per-media", _consent_per_media),
+    Migration("approval-0002-per-channel-fingerprint", _approvals_per_channel),
+    Migration("review-0001-reviews", _reviews),
+    Migration("records-0003-covered-and-names-shown", _records_names_shown),
+    Migration("register-0004-signature-model", _signature_model),
 )
 
 

@@ -21,7 +21,7 @@ Recognition
     dlib's 5-point shape predictor aligns each face and ``face_recognition_model_v1`` gives a
     128-d encoding (Euclidean distance; the model's authors use 0.6 for "same person").
     ``FaceMatcher`` accepts a match only when the nearest enrolled person is close AND clearly
-    nearer than anybody else; near misses are UNCERTAIN (blurred, shown for review).
+    nearer than anybody else; near misses are UNCERTAIN (covered, shown for review).
 """
 
 from __future__ import annotations
@@ -415,30 +415,30 @@ class FaceEngine:
         self._sp = shape_predictor
         self._encoder = encoder
         self.settings = settings
-        det = lambda k, d: settings.get(f"detection.{k}", d)  # noqa: E731
-        self.threshold = float(det("threshold", 0.4))
-        self.scales = [float(s) for s in det("scales", [1.0, 2.0])]
-        self.coarse_side = int(det("coarse_side", 640))
-        self.tile = int(det("tile", 1536))
-        self.overlap = int(det("tile_overlap", 128))
-        self.max_pass_pixels = float(det("max_pass_pixels", 4_000_000))
-        self.flip = bool(det("flip", False))
-        self.nms_iou = float(det("nms_iou", 0.3))
-        self.candidate_threshold = float(det("candidate_threshold", 0.1))
-        self.refine_scale = float(det("refine_scale", 2.0))
-        self.refine_cell = int(det("refine_cell", 192))
-        self.refine_margin = int(det("refine_margin", 32))
-        self.refine_max_face = int(det("refine_max_face", 64))
-        self.refine_max_pixels = float(det("refine_max_pixels", 48_000_000))
-        self.min_face_px = int(settings.get("recognition.min_face_px", 40))
-        self.num_jitters = int(settings.get("recognition.num_jitters", 1))
+        det = settings.detection
+        self.threshold = float(det.threshold)
+        self.scales = [float(s) for s in det.scales]
+        self.coarse_side = int(det.coarse_side)
+        self.tile = int(det.tile)
+        self.overlap = int(det.tile_overlap)
+        self.max_pass_pixels = float(det.max_pass_pixels)
+        self.flip = False
+        self.nms_iou = 0.3
+        self.candidate_threshold = float(det.candidate_threshold)
+        self.refine_scale = float(det.refine_scale)
+        self.refine_cell = 192
+        self.refine_margin = 32
+        self.refine_max_face = 64
+        self.refine_max_pixels = float(det.refine_max_pixels)
+        self.min_face_px = int(settings.recognition.min_face_px)
+        self.num_jitters = int(settings.recognition.num_jitters)
 
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, settings: Settings | None = None) -> "FaceEngine":
-        settings = settings or Settings.load()
-        threads = int(settings.get("detection.threads", 2))
+    def load(cls, settings: Settings | None = None, *, threads: int | None = None) -> "FaceEngine":
+        settings = settings or Settings()
+        threads = int(threads or settings.performance.core_count())
         model_path = asset_path("models", "centerface.onnx")
         if not model_path.is_file():
             raise ModelError(
@@ -676,7 +676,7 @@ class FaceMatcher:
     - RECOGNISED: nearest distance < ``max_distance`` and (distance to the nearest *different*
       person - distance) >= ``min_margin`` (no other person enrolled: the margin test passes).
     - UNCERTAIN: nearest distance < ``max_distance + uncertain_band``, or under ``max_distance``
-      with too small a margin; ``person`` is the nearest one, for a human to check. Blurred.
+      with too small a margin; ``person`` is the nearest one, for a human to check. Covered.
     - UNKNOWN: nobody near. NO_REGISTER: nobody enrolled.
     """
 
@@ -702,9 +702,9 @@ class FaceMatcher:
     def from_settings(cls, enrolled: list[tuple[str, np.ndarray]], settings: Settings) -> "FaceMatcher":
         return cls(
             enrolled,
-            max_distance=float(settings.get("recognition.max_distance", 0.45)),
-            min_margin=float(settings.get("recognition.min_margin", 0.08)),
-            uncertain_band=float(settings.get("recognition.uncertain_band", 0.1)),
+            max_distance=settings.recognition.max_distance,
+            min_margin=settings.recognition.min_margin,
+            uncertain_band=settings.recognition.uncertain_band,
         )
 
     def distances(self, encoding: np.ndarray) -> dict[str, float]:

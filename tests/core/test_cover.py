@@ -1,4 +1,4 @@
-"""Redaction: irreversible cover, soft edge outside the core, input untouched, both styles.
+"""Cover: irreversible cover, soft edge outside the core, input untouched, both styles.
 
 The proof on a real face (detector finds nothing there, encoding far from the person) needs
 ../shared/data/identities and skips without it.
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from photovet.core.models import Redaction
-from photovet.core.media.redact import apply_redactions, face_redaction
+from photovet.core.models import Cover
+from photovet.core.media.cover import apply_covers, face_cover
 
 from tests.conftest import shared_data
 
@@ -39,16 +39,16 @@ def _mask(shape: str, size, box=None, points=None) -> np.ndarray:
 def test_input_unchanged_and_new_image(style):
     img = _noise()
     before = np.asarray(img).copy()
-    out = apply_redactions(img, [Redaction("ellipse", box=(40, 30, 80, 90), source="face")],
+    out = apply_covers(img, [Cover("ellipse", box=(40, 30, 80, 90), source="face")],
                            style=style, seed=1)
     assert out is not img and out.size == img.size and out.mode == "RGB"
     assert np.array_equal(np.asarray(img), before)
     assert not np.array_equal(np.asarray(out), before)
 
 
-def test_no_redactions_returns_a_copy():
+def test_no_covers_returns_a_copy():
     img = _noise()
-    out = apply_redactions(img, [])
+    out = apply_covers(img, [])
     assert out is not img and np.array_equal(np.asarray(out), np.asarray(img))
 
 
@@ -59,8 +59,8 @@ def test_solid_core_is_one_colour_and_unrelated_to_the_covered_pixels():
     b = np.asarray(_noise(seed=1)).copy()
     b[core] = np.random.default_rng(99).integers(0, 256, size=(core.sum(), 3))   # different face
     b = Image.fromarray(b)
-    ra = np.asarray(apply_redactions(a, [Redaction("ellipse", box=box, source="face")]))
-    rb = np.asarray(apply_redactions(b, [Redaction("ellipse", box=box, source="face")]))
+    ra = np.asarray(apply_covers(a, [Cover("ellipse", box=box, source="face")]))
+    rb = np.asarray(apply_covers(b, [Cover("ellipse", box=box, source="face")]))
     # inside the core: a single colour...
     assert len(np.unique(ra[core].reshape(-1, 3), axis=0)) == 1
     # ...and the result does not depend on what was covered (only on the surroundings)
@@ -70,7 +70,7 @@ def test_solid_core_is_one_colour_and_unrelated_to_the_covered_pixels():
 def test_soft_edge_lies_outside_the_core_and_far_pixels_untouched():
     img = _noise(seed=2)
     box = (60, 40, 60, 60)
-    out = np.asarray(apply_redactions(img, [Redaction("rect", box=box)])).astype(int)
+    out = np.asarray(apply_covers(img, [Cover("rect", box=box)])).astype(int)
     src = np.asarray(img).astype(int)
     core = _mask("rect", (200, 150), box)
     assert len(np.unique(out[core].reshape(-1, 3), axis=0)) == 1
@@ -85,9 +85,9 @@ def test_soft_edge_lies_outside_the_core_and_far_pixels_untouched():
 def test_polygon_always_solid_and_covers_99_percent():
     img = _noise(seed=3)
     pts = [(20.3, 20.7), (150.2, 30.1), (140.8, 70.4), (25.5, 60.9)]
-    red = Redaction("polygon", points=pts, source="text")
+    red = Cover("polygon", points=pts, source="text")
     for style in ("solid", "pixelate"):
-        out = np.asarray(apply_redactions(img, [red], style=style, seed=1))
+        out = np.asarray(apply_covers(img, [red], style=style, seed=1))
         poly = _mask("polygon", (200, 150), points=pts)
         colours, counts = np.unique(out[poly].reshape(-1, 3), axis=0, return_counts=True)
         assert counts.max() / poly.sum() >= 0.99, style
@@ -101,15 +101,15 @@ def test_pixelate_at_most_8_blocks_across_with_noise():
     grad = np.tile(np.linspace(0, 255, 256, dtype=np.uint8)[None, :, None], (256, 1, 3))
     img = Image.fromarray(grad)
     box = (0, 0, 256, 256)
-    red = Redaction("ellipse", box=box, source="face")
-    out = np.asarray(apply_redactions(img, [red], style="pixelate", seed=5))
+    red = Cover("ellipse", box=box, source="face")
+    out = np.asarray(apply_covers(img, [red], style="pixelate", seed=5))
     row = out[128]
     inside = row[8:248]
     runs = 1 + int(np.any(np.diff(inside.astype(int), axis=0) != 0, axis=1).sum())
     assert runs <= 8
     # seeded noise is repeatable; another seed differs
-    again = np.asarray(apply_redactions(img, [red], style="pixelate", seed=5))
-    other = np.asarray(apply_redactions(img, [red], style="pixelate", seed=6))
+    again = np.asarray(apply_covers(img, [red], style="pixelate", seed=5))
+    other = np.asarray(apply_covers(img, [red], style="pixelate", seed=6))
     assert np.array_equal(out, again) and not np.array_equal(out, other)
     # blocks are not plain means of the gradient (noise added)
     mean_block = grad[:, 96:128].reshape(-1, 3).mean(axis=0)
@@ -118,25 +118,25 @@ def test_pixelate_at_most_8_blocks_across_with_noise():
 
 def test_modes_rgba_and_greyscale():
     rgba = _noise(mode="RGBA")
-    out = apply_redactions(rgba, [Redaction("ellipse", box=(10, 10, 50, 50))])
+    out = apply_covers(rgba, [Cover("ellipse", box=(10, 10, 50, 50))])
     assert out.mode == "RGBA"
     grey = _noise(mode="L")
-    assert apply_redactions(grey, [Redaction("rect", box=(0, 0, 10, 10))]).mode == "RGB"
+    assert apply_covers(grey, [Cover("rect", box=(0, 0, 10, 10))]).mode == "RGB"
 
 
 def test_bad_style_and_shape():
     with pytest.raises(ValueError):
-        apply_redactions(_noise(), [], style="blur")
+        apply_covers(_noise(), [], style="cover")
     with pytest.raises(ValueError):
-        apply_redactions(_noise(), [Redaction("circle", box=(0, 0, 5, 5))])
-    # degenerate redactions are ignored, not errors
-    out = apply_redactions(_noise(), [Redaction("ellipse", box=(0, 0, 0, 0)),
-                                      Redaction("polygon", points=[(0, 0), (1, 1)])])
+        apply_covers(_noise(), [Cover("circle", box=(0, 0, 5, 5))])
+    # degenerate covers are ignored, not errors
+    out = apply_covers(_noise(), [Cover("ellipse", box=(0, 0, 0, 0)),
+                                      Cover("polygon", points=[(0, 0), (1, 1)])])
     assert out.size == (200, 150)
 
 
-def test_face_redaction_grows_shifts_up_and_covers_the_face():
-    r = face_redaction((100, 100, 50, 60), (400, 400), grow=1.4)
+def test_face_cover_grows_shifts_up_and_covers_the_face():
+    r = face_cover((100, 100, 50, 60), (400, 400), grow=1.4)
     assert r.shape == "ellipse" and r.source == "face"
     x, y, w, h = r.box
     assert w >= 70 - 1 and h >= 84 - 1
@@ -150,24 +150,24 @@ def test_face_redaction_grows_shifts_up_and_covers_the_face():
                                  (380, 380, 60, 60), (-70, -70, 80, 80)])
 def test_face_at_the_edge_is_clipped_and_still_covered(box):
     size = (400, 400)
-    r = face_redaction(box, size)
+    r = face_cover(box, size)
     x, y, w, h = r.box
     assert x >= 0 and y >= 0 and x + w <= 400 and y + h <= 400
-    out = np.asarray(apply_redactions(_noise(400, 400, seed=4), [r]))
+    out = np.asarray(apply_covers(_noise(400, 400, seed=4), [r]))
     face_ell = _mask("ellipse", size, box)      # the part of the face inside the picture
     if face_ell.any():
         colours, counts = np.unique(out[face_ell].reshape(-1, 3), axis=0, return_counts=True)
         assert counts.max() == face_ell.sum()
 
 
-def test_many_redactions_on_a_large_image_are_fast():
+def test_many_covers_on_a_large_image_are_fast():
     import time
 
     img = Image.new("RGB", (4000, 3000), (90, 120, 150))
-    reds = [face_redaction((50 + (i % 30) * 130, 50 + (i // 30) * 130, 60, 70), img.size)
+    reds = [face_cover((50 + (i % 30) * 130, 50 + (i // 30) * 130, 60, 70), img.size)
             for i in range(300)]
     t0 = time.process_time()
-    apply_redactions(img, reds, style="pixelate", seed=0)
+    apply_covers(img, reds, style="pixelate", seed=0)
     assert time.process_time() - t0 < 20
 
 
@@ -187,7 +187,7 @@ def engine():
 @pytest.mark.parametrize("style", ["solid", "pixelate"])
 @pytest.mark.parametrize("name", ["face_recognition__obama.jpg", "deepface__img14.jpg",
                                   "insightface__Rob_Lowe_0001.jpg"])
-def test_redacted_face_is_gone_for_detector_and_encoder(engine, name, style):
+def test_covered_face_is_gone_for_detector_and_encoder(engine, name, style):
     path = shared_data("identities") / name
     img = Image.open(path)
     img.load()
@@ -197,8 +197,8 @@ def test_redacted_face_is_gone_for_detector_and_encoder(engine, name, style):
     face = max(faces, key=lambda f: f.box[2] * f.box[3])
     original = engine.encode(img, [face])[0]
     assert original is not None
-    red = face_redaction(face.box, img.size)
-    out = apply_redactions(img, [red], style=style, seed=3)
+    red = face_cover(face.box, img.size)
+    out = apply_covers(img, [red], style=style, seed=3)
     assert np.array_equal(np.asarray(img), np.asarray(Image.open(path).convert("RGB")))
     # 1. the detector (at its operating threshold) finds nothing where the face was. (A grey oval
     # on shoulders can still score ~0.27 as "head-shaped"; part 2 shows nothing identifying is left.)

@@ -1,4 +1,4 @@
-"""Redaction that cannot be undone. Pure: images in, new images out, no I/O.
+"""Covers that cannot be undone. Pure: images in, new images out, no I/O.
 
 Gaussian blur and fine mosaics have been reversed (deconvolution, "depixelation" models) and the
 faces recognised, so PhotoVet never blurs. The default covers each area with a solid fill in one
@@ -20,18 +20,18 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from photovet.core.models import Redaction
+from photovet.core.models import Cover
 
 STYLES = ("solid", "pixelate")
 NEUTRAL = (128, 128, 128)
 
 
-def face_redaction(face_box: Sequence[int], image_size: Sequence[int], grow: float = 1.4) -> Redaction:
+def face_cover(face_box: Sequence[int], image_size: Sequence[int], grow: float = 1.4) -> Cover:
     """An ellipse over a face box grown ``grow`` times, moved up a little for hair and forehead,
     clipped to the image.
 
     When clipping at a border would leave part of the face uncovered (the ellipse inscribed in a
-    clipped box is smaller), the redaction becomes a rectangle over the clipped grown box instead,
+    clipped box is smaller), the cover becomes a rectangle over the clipped grown box instead,
     so a face at the very edge is never partly shown.
     """
     x, y, w, h = (float(v) for v in face_box)
@@ -45,13 +45,13 @@ def face_redaction(face_box: Sequence[int], image_size: Sequence[int], grow: flo
     if cx2 <= cx1 or cy2 <= cy1:
         # Entirely outside the picture: an empty-area rectangle at the nearest edge.
         cx1, cy1 = min(max(0, cx1), max(0, iw - 1)), min(max(0, cy1), max(0, ih - 1))
-        return Redaction("rect", box=(cx1, cy1, 1, 1), source="face")
+        return Cover("rect", box=(cx1, cy1, 1, 1), source="face")
     box = (cx1, cy1, cx2 - cx1, cy2 - cy1)
     clipped = (cx1, cy1, cx2, cy2) != (
         int(math.floor(gx1)), int(math.floor(gy1)), int(math.ceil(gx2)), int(math.ceil(gy2)))
     if clipped and not _ellipse_covers_face(box, (x, y, w, h), iw, ih):
-        return Redaction("rect", box=box, source="face")
-    return Redaction("ellipse", box=box, source="face")
+        return Cover("rect", box=box, source="face")
+    return Cover("ellipse", box=box, source="face")
 
 
 def _ellipse_covers_face(box, face, iw, ih) -> bool:
@@ -73,7 +73,7 @@ def _ellipse_covers_face(box, face, iw, ih) -> bool:
 # ------------------------------------------------------------------------------------------
 
 
-def _shape_bounds(red: Redaction) -> tuple[float, float, float, float] | None:
+def _shape_bounds(red: Cover) -> tuple[float, float, float, float] | None:
     if red.shape == "polygon":
         pts = red.points or []
         if len(pts) < 3:
@@ -86,10 +86,10 @@ def _shape_bounds(red: Redaction) -> tuple[float, float, float, float] | None:
             return None
         x, y, w, h = (float(v) for v in red.box)
         return x, y, x + w, y + h
-    raise ValueError(f"unknown redaction shape {red.shape!r}")
+    raise ValueError(f"unknown cover shape {red.shape!r}")
 
 
-def _core_mask(red: Redaction, origin: tuple[int, int], size: tuple[int, int]) -> Image.Image | None:
+def _core_mask(red: Cover, origin: tuple[int, int], size: tuple[int, int]) -> Image.Image | None:
     """Hard mask (L, 0/255) of the area that must be covered completely, drawn in a window of
     ``size`` whose top-left is ``origin`` in image pixels."""
     ox, oy = origin
@@ -158,21 +158,21 @@ def _pixelate(arr: np.ndarray, bbox, max_blocks: int, rng: np.random.Generator) 
     return np.clip(out, 0, 255)
 
 
-def apply_redactions(image: Image.Image, redactions: list[Redaction], *, style: str = "solid",
+def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid",
                      seed: int | None = None, max_blocks: int = 8) -> Image.Image:
-    """A NEW image with every redaction painted over; ``image`` is never changed.
+    """A NEW image with every cover painted over; ``image`` is never changed.
 
     ``style``: "solid" (default) or "pixelate" (faces only; polygons and rectangles from text are
     always solid). ``seed`` makes the pixelation noise repeatable (tests); None uses fresh
     randomness. The result has the input's size and is RGB (RGBA keeps its alpha).
     """
     if style not in STYLES:
-        raise ValueError(f"unknown redaction style {style!r} (use one of {', '.join(STYLES)})")
+        raise ValueError(f"unknown cover style {style!r} (use one of {', '.join(STYLES)})")
     alpha = None
     if image.mode == "RGBA":
         alpha = image.getchannel("A").copy()
     base = image.convert("RGB") if image.mode != "RGB" else image.copy()
-    if not redactions:
+    if not covers:
         out = base
         if alpha is not None:
             out.putalpha(alpha)
@@ -181,7 +181,7 @@ def apply_redactions(image: Image.Image, redactions: list[Redaction], *, style: 
     arr = np.asarray(base, dtype=np.uint8).copy()
     rng = np.random.default_rng(seed)
     W, H = size
-    for red in redactions:
+    for red in covers:
         bounds = _shape_bounds(red)
         if bounds is None:
             continue
@@ -217,3 +217,28 @@ def apply_redactions(image: Image.Image, redactions: list[Redaction], *, style: 
     if alpha is not None:
         out.putalpha(alpha)
     return out
+
+
+def grow_polygon(poly: Sequence[tuple[float, float]], pad_frac: float = 0.25,
+                  min_pad: float = 3.0) -> list[tuple[float, float]]:
+    """Grow a 4-point text box outwards along its own axes (by a share of its line height)."""
+    p = np.asarray(poly, dtype=np.float64).reshape(4, 2)
+    across = ((p[3] - p[0]) + (p[2] - p[1])) / 2.0       # top -> bottom
+    along = ((p[1] - p[0]) + (p[2] - p[3])) / 2.0        # left -> right
+    h, w = np.linalg.norm(across), np.linalg.norm(along)
+    if h < 1e-6 or w < 1e-6:
+        c = p.mean(axis=0)
+        r = max(min_pad, 2.0)
+        return [(c[0] - r, c[1] - r), (c[0] + r, c[1] - r), (c[0] + r, c[1] + r), (c[0] - r, c[1] + r)]
+    line_h = min(h, w)
+    pad = max(min_pad, pad_frac * line_h)
+    u, v = along / w, across / h
+    grown = [p[0] - u * pad - v * pad, p[1] + u * pad - v * pad,
+             p[2] + u * pad + v * pad, p[3] - u * pad + v * pad]
+    return [(float(x), float(y)) for x, y in grown]
+
+
+def text_cover(polygon: Sequence[tuple[float, float]], label: str = "") -> Cover:
+    """The area covering a line of text: its box grown by a quarter of the line height (at
+    least 3 px) along its own axes, so tight OCR boxes still cover the glyphs."""
+    return Cover(shape="polygon", points=grow_polygon(polygon), source="text", label=label)

@@ -1,0 +1,486 @@
+"""What was exported and posted.
+
+Every exported file gets an export record: output path and sha256, perceptual hashes of the
+OUTPUT (so a copy downloaded back from a social network can be identified), source path and
+sha256, channel, media, batch label, whose face is shown or covered, whose name is readable or
+covered, the approval fingerprint, preparer, approver and time. A record is written after the
+file was checked and before it gets its final name (media/export.py): no named export exists
+without one. "Mark as posted" adds a post (channel, date, optional URL) to records found by
+batch, by the sha256 of a file's content, or by output path.
+
+takedown.py lists what must come down when consent is lost; sar.py answers a subject access
+request from these records.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from photovet.core.errors import PhotoVetError
+from photovet.core.media import phash as _ph
+from photovet.core.media.imaging import sha256_file
+from photovet.core.models import ExportResult
+from photovet.core.storage import Database
+
+
+class RecordsError(PhotoVetError):
+    """An export-record operation was refused (unknown batch, file not exported, ...)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Schema
+# --------------------------------------------------------------------------------------------
+
+# --------------------------------------------------------------------------------------------
+# Plain records
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class PostRecord:
+    id: int
+    export_id: int
+    channel: str
+    posted_on: str
+    url: str = ""
+    user: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ExportRecord:
+    id: int
+    created_at: str
+    batch: str
+    channel: str
+    output_path: str
+    output_sha256: str
+    phash: str
+    source_path: str
+    source_sha256: str
+    width: int = 0
+    height: int = 0
+    faces_covered: int = 0
+    texts_covered: int = 0
+    people_shown: list[str] = field(default_factory=list)
+    people_covered: list[str] = field(default_factory=list)
+    names_covered: list[str] = field(default_factory=list)
+    names_shown: list[str] = field(default_factory=list)
+    preparer: str | None = None
+    approver: str | None = None
+    media: str = "photo"
+    fingerprint: str = ""
+    posts: list[PostRecord] = field(default_factory=list)
+
+    @property
+    def posted(self) -> bool:
+        return bool(self.posts)
+
+    @property
+    def people(self) -> list[str]:
+        """Everyone who appears in any way (shown, covered, name readable or covered)."""
+        out: list[str] = []
+        for pid in self.people_shown + self.names_shown + self.people_covered + self.names_covered:
+            if pid not in out:
+                out.append(pid)
+        return out
+
+    def roles(self, person: str) -> list[str]:
+        r = []
+        if person in self.people_shown:
+            r.append("face shown")
+        if person in self.names_shown:
+            r.append("name readable")
+        if person in self.people_covered:
+            r.append("face covered")
+        if person in self.names_covered:
+            r.append("name covered")
+        return r
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["posts"] = [p.to_dict() for p in self.posts]
+        d["posted"] = self.posted
+        return d
+
+
+@dataclass
+class IdentifyHit:
+    """An export record that a given file is (a copy of), and who is in it."""
+
+    record: ExportRecord
+    distance: int                    # Hamming distance of the perceptual hashes (0..64)
+    exact: bool                      # byte-identical to the export (sha256 equal)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> str:
+        if self.exact:
+            return "exact copy"
+        if self.distance <= 4:
+            return "same photo"
+        return "very likely the same photo"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"record": self.record.to_dict(), "distance": self.distance, "exact": self.exact,
+                "confidence": self.confidence, "names": dict(self.names),
+                "people_shown": self.record.people_shown,
+                "people_covered": self.record.people_covered,
+                "names_shown": self.record.names_shown,
+                "names_covered": self.record.names_covered}
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _sha256(path: Path) -> str:
+    return sha256_file(path)
+
+
+def _norm(path: str | Path) -> str:
+    return os.path.normcase(os.path.abspath(str(path)))
+
+
+def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if register is None:
+        return out
+    for pid in ids:
+        try:
+            p = register.person(pid)
+        except Exception:  # noqa: BLE001 - a missing person simply has no name to show
+            continue
+        if p is not None:
+            out[pid] = p.display_name
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------------
+
+class Records:
+    """The export records on one database (made by the Workspace)."""
+
+    def __init__(self, db: Database, audit: Any = None, *, channels: Any = None):
+        self.db = db
+        if audit is None:
+            from photovet.core.audit import AuditLog  # noqa: PLC0415
+
+            audit = AuditLog(db)
+        self.audit = audit
+        if channels is None:
+            from photovet.core.channels import ChannelRegistry  # noqa: PLC0415
+
+            channels = ChannelRegistry(db, audit)
+        self.channels = channels
+        self._index: _ph.HashIndex | None = None
+        self._index_key: tuple[int, int] | None = None
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def record(self, result: ExportResult, written: Path, *, batch: str,
+               preparer: str | None) -> int:
+        """Record one checked export that is still under its temporary name ``written``;
+        ``result.output`` is the name it is about to get (media/export.py calls this)."""
+        if result.error or not result.output:
+            raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
+                               "record", path=result.source)
+        written = Path(written)
+        if not written.is_file():
+            raise RecordsError("the checked copy is missing; nothing recorded", path=written)
+        out_sha = _sha256(written)
+        if result.output_sha256 and result.output_sha256 != out_sha:
+            raise RecordsError("the checked copy changed before it was recorded; nothing recorded",
+                               path=written)
+        try:
+            variants = _ph.phash_variants_file(written)
+        except Exception as exc:  # noqa: BLE001 - any decoder problem: say which file
+            raise RecordsError("the exported file could not be read for its perceptual hash "
+                               f"({exc})", path=result.output) from exc
+        shown = list(dict.fromkeys(result.people_shown))
+        covered = [p for p in dict.fromkeys(result.people_covered) if p not in shown]
+        names_shown = list(dict.fromkeys(result.names_shown))
+        named = [p for p in dict.fromkeys(result.names_covered) if p not in names_shown]
+        row = {
+            "created_at": _now(), "batch": batch, "channel": result.channel,
+            "output_path": os.path.abspath(str(result.output)), "output_sha256": out_sha,
+            "phash": _ph.to_hex(variants[0]), "phash_variants": _ph.pack(variants),
+            "source_path": os.path.abspath(str(result.source)),
+            "source_sha256": result.source_sha256 or "",
+            "width": result.width, "height": result.height,
+            "faces_covered": result.faces_covered, "texts_covered": result.texts_covered,
+            "people_shown": json.dumps(shown), "people_covered": json.dumps(covered),
+            "names_covered": json.dumps(named), "names_shown": json.dumps(names_shown),
+            "faces": None, "preparer": preparer, "approver": result.approver,
+            "media": "photo", "fingerprint": result.fingerprint or "",
+        }
+        with self.db.atomic():
+            rid = self.db.insert(
+                f"INSERT INTO exports ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                list(row.values()))
+            for role, ids in (("shown", shown), ("covered", covered), ("name-covered", named),
+                              ("name-shown", names_shown)):
+                for pid in ids:
+                    self.db.execute("INSERT INTO export_people (export_id, person, role) "
+                                    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [rid, pid, role])
+            self.audit.record("export.recorded", {
+                "export_id": rid, "batch": batch, "channel": result.channel,
+                "output": row["output_path"], "output_sha256": out_sha,
+                "source": row["source_path"], "source_sha256": row["source_sha256"],
+                "people_shown": shown, "people_covered": covered, "names_covered": named,
+                "names_shown": names_shown, "fingerprint": row["fingerprint"],
+                "preparer": preparer, "approver": result.approver}, user=preparer)
+        if self._index is not None:
+            self._index.add(rid, variants)
+            self._index_key = self._current_key()
+        return rid
+
+    def add_export(self, result: ExportResult, *, batch: str, channel: str | None = None,
+                   preparer: str | None = None, approver: str | None = None) -> int:
+        """Record an export that already has its final name (tools and tests; the export
+        pipeline uses ``recorder``)."""
+        if channel:
+            result.channel = channel
+        if approver is not None:
+            result.approver = approver
+        if not result.output:
+            raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
+                               "record", path=result.source)
+        return self.record(result, Path(result.output), batch=batch, preparer=preparer)
+
+    def moved(self, record_id: int, final: Path) -> None:
+        """The export got another name than planned (another export took it first)."""
+        with self.db.atomic():
+            self.db.execute("UPDATE exports SET output_path = ? WHERE id = ?",
+                            [os.path.abspath(str(final)), record_id])
+            self.audit.record("export.renamed", {"export_id": record_id, "output": str(final)})
+
+    def abandon(self, record_id: int, reason: str) -> None:
+        """The export could not be given its name after it was recorded: forget the record."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM export_people WHERE export_id = ?", [record_id])
+            self.db.execute("DELETE FROM exports WHERE id = ?", [record_id])
+            self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason})
+        self._index = None
+
+    def recorder(self, *, batch: str, preparer: str | None) -> "_Recorder":
+        """What media/export.py calls for each checked file of one batch."""
+        return _Recorder(self, batch, preparer)
+
+    def _match_files(self, files: Iterable[Path], problems: list | None) -> list[int]:
+        ids: list[int] = []
+        errors: list[tuple[Path, str]] = []
+        for f in files:
+            f = Path(f)
+            found: list[int] = []
+            if f.is_file():
+                try:
+                    sha = _sha256(f)
+                except PhotoVetError as exc:
+                    errors.append((f, exc.message))
+                    continue
+                found = [r[0] for r in self.db.execute(
+                    "SELECT id FROM exports WHERE output_sha256 = ? ORDER BY id", [sha])]
+            if not found:
+                want = _norm(f)
+                found = [r[0] for r in self.db.execute(
+                    "SELECT id, output_path FROM exports ORDER BY id") if _norm(r[1]) == want]
+            if not found:
+                why = ("no export record has this file's content or path (is it a PhotoVet export?)"
+                       if f.exists() else "file not found, and no export record has this path")
+                errors.append((f, why))
+            ids.extend(i for i in found if i not in ids)
+        if errors:
+            if problems is None:
+                f, why = errors[0]
+                raise RecordsError(why, path=f)
+            problems.extend(errors)
+        return ids
+
+    def mark_posted(self, *, batch: str | None = None, files: list[Path] | None = None,
+                    channel: str, date: _dt.date | None = None, url: str | None = None,
+                    user: str | None = None, problems: list | None = None) -> int:
+        """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
+        records were marked. Files are matched by the sha256 of their content first, then by
+        output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
+        ``problems`` list is given, which then receives ``(file, reason)`` and the rest go on."""
+        if not channel:
+            raise RecordsError("a channel is needed to mark photos as posted")
+        if batch is None and not files:
+            raise RecordsError("say which batch or which files were posted")
+        ids: list[int] = []
+        if batch is not None:
+            ids = [r[0] for r in self.db.execute(
+                "SELECT id FROM exports WHERE batch = ? ORDER BY id", [batch])]
+            if not ids:
+                raise RecordsError(f"no exports are recorded for batch '{batch}'",
+                                   hint="photovet exports lists the recorded batches.")
+        if files:
+            ids += [i for i in self._match_files(files, problems) if i not in ids]
+        day = (date or _dt.date.today()).isoformat()
+        now = _now()
+        with self.db.atomic():
+            for rid in ids:
+                self.db.execute(
+                    "INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [rid, channel, day, url or "", user, now])
+            if ids:
+                self.audit.record("export.posted", {"batch": batch, "files": [str(f) for f in files or []],
+                                             "export_ids": ids, "channel": channel, "date": day,
+                                             "url": url or ""}, user=user)
+        return len(ids)
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def _rows_to_records(self, rows: list[tuple], cols: list[str]) -> list[ExportRecord]:
+        recs: list[ExportRecord] = []
+        for r in rows:
+            d = dict(zip(cols, r))
+            recs.append(ExportRecord(
+                id=d["id"], created_at=d["created_at"], batch=d["batch"], channel=d["channel"],
+                output_path=d["output_path"], output_sha256=d["output_sha256"], phash=d["phash"],
+                source_path=d["source_path"], source_sha256=d["source_sha256"],
+                width=d["width"], height=d["height"], faces_covered=d["faces_covered"],
+                texts_covered=d["texts_covered"],
+                people_shown=json.loads(d["people_shown"]),
+                people_covered=json.loads(d["people_covered"]),
+                names_covered=json.loads(d["names_covered"]),
+                names_shown=json.loads(d["names_shown"]),
+                preparer=d["preparer"], approver=d["approver"], media=d["media"],
+                fingerprint=d["fingerprint"]))
+        if recs:
+            by_id = {r.id: r for r in recs}
+            qmarks = ",".join("?" for _ in by_id)
+            for p in self.db.execute(
+                    f"SELECT id, export_id, channel, posted_on, url, actor FROM posts "
+                    f"WHERE export_id IN ({qmarks}) ORDER BY posted_on, id", list(by_id)):
+                by_id[p[1]].posts.append(PostRecord(*p))
+        return recs
+
+    _COLS = ["id", "created_at", "batch", "channel", "output_path", "output_sha256", "phash",
+             "source_path", "source_sha256", "width", "height", "faces_covered", "texts_covered",
+             "people_shown", "people_covered", "names_covered", "names_shown", "preparer",
+             "approver", "media", "fingerprint"]
+
+    def _select(self, where: str = "", params: list | None = None) -> list[ExportRecord]:
+        sql = f"SELECT {', '.join(self._COLS)} FROM exports {where} ORDER BY id"
+        return self._rows_to_records(self.db.execute(sql, params or []).fetchall(), self._COLS)
+
+    def exports(self, person: str | None = None, *, batch: str | None = None) -> list[ExportRecord]:
+        """Every export record (oldest first); with ``person``, those where they appear at all
+        (face shown or covered, name readable or covered)."""
+        clauses, params = [], []
+        if person is not None:
+            clauses.append("id IN (SELECT export_id FROM export_people WHERE person = ?)")
+            params.append(person)
+        if batch is not None:
+            clauses.append("batch = ?")
+            params.append(batch)
+        return self._select("WHERE " + " AND ".join(clauses) if clauses else "", params)
+
+    def get(self, export_id: int) -> ExportRecord:
+        recs = self._select("WHERE id = ?", [int(export_id)])
+        if not recs:
+            raise RecordsError(f"no export record {export_id}")
+        return recs[0]
+
+    def batches(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT batch FROM exports GROUP BY batch ORDER BY MIN(id)")]
+
+    # ---- identify -----------------------------------------------------------------------
+
+    def _current_key(self) -> tuple[int, int]:
+        r = self.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM exports").fetchone()
+        return (int(r[0]), int(r[1]))
+
+    def hash_index(self) -> _ph.HashIndex:
+        """Every record's hash variants, loaded once (reloaded when records were added by
+        another process)."""
+        key = self._current_key()
+        if self._index is None or self._index_key != key:
+            rows = self.db.execute("SELECT id, phash_variants FROM exports ORDER BY id").fetchall()
+            n = _ph.N_VARIANTS
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            blob = b"".join(bytes(r[1]) for r in rows)
+            hashes = np.frombuffer(blob, dtype="<u8").astype(np.uint64).reshape(len(rows), n)
+            self._index = _ph.HashIndex.from_arrays(ids, hashes)
+            self._index_key = key
+        return self._index
+
+    def identify(self, path: str | Path, *, max_distance: int = _ph.DEFAULT_MAX_DISTANCE,
+                 register: Any = None, limit: int = 5) -> list[IdentifyHit]:
+        """Which export record(s) is this file a copy of (nearest first), and who is in it.
+        A byte-identical copy is found by sha256; a resized / recompressed / slightly cropped
+        copy by perceptual hash."""
+        path = Path(path)
+        sha = _sha256(path)
+        exact_ids = [r[0] for r in self.db.execute(
+            "SELECT id FROM exports WHERE output_sha256 = ? ORDER BY id", [sha])]
+        try:
+            h = _ph.phash_file(path)
+        except Exception as exc:  # noqa: BLE001
+            if exact_ids:
+                h = None
+            else:
+                raise RecordsError(f"the photo could not be read ({exc})", path=path) from exc
+        found: list[tuple[int, int]] = [(i, 0) for i in exact_ids]
+        if h is not None:
+            found += [(i, d) for i, d in self.hash_index().query(h, max_distance, limit + len(exact_ids))
+                      if i not in exact_ids]
+        found = found[:limit]
+        if not found:
+            return []
+        recs = {r.id: r for r in self._select(
+            f"WHERE id IN ({','.join('?' for _ in found)})", [i for i, _ in found])}
+        hits = []
+        for rid, d in found:
+            rec = recs[rid]
+            hits.append(IdentifyHit(record=rec, distance=d, exact=rid in exact_ids,
+                                    names=display_names(register, rec.people)))
+        return hits
+
+
+class _Recorder:
+    def __init__(self, records: Records, batch: str, preparer: str | None):
+        self.records, self.batch, self.preparer = records, batch, preparer
+
+    def record(self, result: ExportResult, written: Path) -> int:
+        return self.records.record(result, written, batch=self.batch, preparer=self.preparer)
+
+    def add_export(self, result: ExportResult, *, batch: str, channel: str | None = None,
+                   preparer: str | None = None, approver: str | None = None) -> int:
+        """Record an export that already has its final name (tools and tests; the export
+        pipeline uses ``recorder``)."""
+        if channel:
+            result.channel = channel
+        if approver is not None:
+            result.approver = approver
+        if not result.output:
+            raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
+                               "record", path=result.source)
+        return self.record(result, Path(result.output), batch=batch, preparer=preparer)
+
+    def moved(self, record_id: int, final: Path) -> None:
+        self.records.moved(record_id, final)
+
+    def abandon(self, record_id: int, reason: str) -> None:
+        self.records.abandon(record_id, reason)
+
+
+__all__ = ["ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError", "display_names"]

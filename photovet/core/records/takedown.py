@@ -1,0 +1,311 @@
+"""What must now be taken down.
+
+A take-down item is one exported file on one channel that shows somebody, by face or by a
+readable name, whose consent for that channel is now missing: withdrawn, on the
+do-not-photograph list, left, register row rejected, no longer in the register, or (for a name)
+name-with-photo consent withdrawn. Consent is judged by policy.py with the register as it is
+now, for the channel and media type of the post.
+
+Items are kept in a table so they have stable numbers, remember when they were first listed, and
+can be marked as taken down (audited, one or many at once); a done item stays done. The list is
+printable (HTML with thumbnails of the exports, A4) and exportable as CSV.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as _dt
+import html
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from photovet.core.channels import UnknownChannelError
+from photovet.core.fsutil import atomic_write_text
+from photovet.core.models import Channel
+from photovet.core.policy import consent_missing, name_consent_missing
+from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
+
+
+@dataclass
+class TakedownItem:
+    """One exported file on one channel that shows someone whose consent is now missing."""
+
+    id: int
+    export_id: int
+    channel: str
+    status: str                      # "posted" | "exported" (exported for this channel, not posted)
+    people: list[str]                # register ids shown (face or name) without consent now
+    reasons: dict[str, str]          # id -> "No consent for Facebook", "Name readable: ..."
+    names: dict[str, str]            # id -> display name (from the register, when known)
+    output_path: str
+    output_sha256: str
+    source_path: str
+    batch: str
+    channel_label: str = ""
+    posts: list[PostRecord] = field(default_factory=list)
+    first_listed_at: str = ""
+    done_at: str | None = None
+    done_by: str | None = None
+    note: str | None = None
+    new: bool = False                # first listed by this call
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def action(self) -> str:
+        label = self.channel_label or self.channel
+        if self.status == "posted":
+            urls = ", ".join(p.url for p in self.posts if p.url)
+            return f"Take this photo down from {label}" + (f" ({urls})" if urls else "")
+        return f"Do not post this export on {label}; delete it"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["posts"] = [p.to_dict() for p in self.posts]
+        d["done"] = self.done
+        d["action"] = self.action
+        return d
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _channel(records: Records, channel_id: str) -> Channel:
+    try:
+        return records.channels.get(channel_id)
+    except UnknownChannelError:
+        # a channel since removed: nobody has consent for it (fail closed)
+        return Channel(id=channel_id, label=channel_id, names="none")
+
+
+def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
+             cache: dict) -> dict[str, str]:
+    reasons: dict[str, str] = {}
+
+    def person(pid: str):
+        if pid not in cache:
+            cache[pid] = register.find(pid)
+        return cache[pid]
+
+    for pid in rec.people_shown:
+        why = consent_missing(person(pid), channel, rec.media, on)
+        if why:
+            reasons[pid] = why
+    for pid in rec.names_shown:
+        if pid in reasons:
+            continue
+        why = name_consent_missing(person(pid), channel, rec.media, on)
+        if why:
+            reasons[pid] = f"Name readable: {why[0].lower()}{why[1:]}"
+    return reasons
+
+
+def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
+             person: str | None = None, include_done: bool = False) -> list[TakedownItem]:
+    """The files to take down (posted) or not to post (exported only), per channel, brought up
+    to date in the ``takedown_items`` table. With ``person``, only items involving them."""
+    on = on or _dt.date.today()
+    people_cache: dict = {}
+    if person is not None:
+        recs = records._select(
+            "WHERE id IN (SELECT export_id FROM export_people WHERE person = ? AND role IN "
+            "('shown', 'name-shown'))", [person])
+    else:
+        recs = records._select(
+            "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))")
+    wanted: list[tuple[ExportRecord, Channel, str, list[str], dict[str, str]]] = []
+    for rec in recs:
+        posted_channels = list(dict.fromkeys(p.channel for p in rec.posts))
+        chans = [(c, "posted") for c in posted_channels]
+        if rec.channel not in posted_channels:
+            chans.append((rec.channel, "exported"))
+        for ch, status in chans:
+            channel = _channel(records, ch)
+            reasons = _reasons(rec, channel, register, on, people_cache)
+            if reasons and (person is None or person in reasons):
+                wanted.append((rec, channel, status, list(reasons), reasons))
+    items: list[TakedownItem] = []
+    now = _now()
+    db = records.db
+    with db.atomic():
+        for rec, channel, status, people, reasons in wanted:
+            row = db.one("SELECT id, first_listed_at, done_at, done_by, note FROM takedown_items "
+                         "WHERE export_id = ? AND channel = ?", [rec.id, channel.id])
+            new = row is None
+            if new:
+                new_id = db.insert(
+                    "INSERT INTO takedown_items (export_id, channel, people, reasons, "
+                    "first_listed_at) VALUES (?, ?, ?, ?, ?)",
+                    [rec.id, channel.id, json.dumps(people), json.dumps(reasons), now])
+                row = (new_id, now, None, None, None)
+            else:
+                db.execute("UPDATE takedown_items SET people = ?, reasons = ? WHERE id = ?",
+                           [json.dumps(people), json.dumps(reasons), row[0]])
+            if row[2] is not None and not include_done:
+                continue
+            items.append(TakedownItem(
+                id=row[0], export_id=rec.id, channel=channel.id, status=status, people=people,
+                reasons=reasons, names=display_names(register, people),
+                output_path=rec.output_path, output_sha256=rec.output_sha256,
+                source_path=rec.source_path, batch=rec.batch, channel_label=channel.label,
+                posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
+                done_at=row[2], done_by=row[3], note=row[4], new=new))
+    items.sort(key=lambda i: (i.status != "posted", i.id))
+    return items
+
+
+def open_count(records: Records) -> int:
+    """Items listed and not yet done (as of the last evaluation)."""
+    return records.db.scalar("SELECT COUNT(*) FROM takedown_items WHERE done_at IS NULL", (), 0)
+
+
+def mark_done(records: Records, item_ids: Iterable[int], user: str | None,
+              note: str | None = None) -> list[int]:
+    """Record that items were taken down (or the exports deleted). Audited, all in one
+    transaction; an unknown or already-done item refuses the whole call."""
+    ids = [int(i) for i in item_ids]
+    if not ids:
+        return []
+    now = _now()
+    with records.db.atomic():
+        for item_id in ids:
+            row = records.db.one("SELECT id, export_id, channel, people, done_at FROM "
+                                 "takedown_items WHERE id = ?", [item_id])
+            if row is None:
+                raise RecordsError(f"no take-down item {item_id}",
+                                   hint="The take-down list shows the open items and their numbers.")
+            if row[4] is not None:
+                raise RecordsError(f"take-down item {item_id} was already marked done on "
+                                   f"{_dt.datetime.fromisoformat(row[4]).astimezone():%d/%m/%Y}")
+            records.db.execute("UPDATE takedown_items SET done_at = ?, done_by = ?, note = ? "
+                               "WHERE id = ?", [now, user, note or "", item_id])
+            rec = records.get(row[1])
+            records.audit.record("takedown.done", {
+                "item": row[0], "export_id": row[1], "channel": row[2],
+                "people": json.loads(row[3]), "output": rec.output_path, "note": note or ""},
+                user=user)
+    return ids
+
+
+# --------------------------------------------------------------------------------------------
+# Printable and spreadsheet forms
+# --------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["item", "status", "channel", "action", "people", "names", "reasons", "file",
+               "sha256", "batch", "posted_on", "urls", "first_listed", "done", "done_by", "note"]
+
+
+def _csv_cell(v: Any) -> str:
+    """Neutralise spreadsheet formulas (a name like '=HYPERLINK(...)' stays text)."""
+    s = "" if v is None else str(v)
+    if s and s[0] in "=+-@\t\r":
+        s = "'" + s
+    return s
+
+
+def _day(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        return _dt.datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y")
+    except ValueError:
+        try:
+            return _dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+        except ValueError:
+            return iso
+
+
+def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for it in items:
+        w.writerow([_csv_cell(v) for v in [
+            it.id, it.status, it.channel_label or it.channel, it.action, "; ".join(it.people),
+            "; ".join(it.names.get(p, "") for p in it.people),
+            "; ".join(f"{p}: {it.reasons[p]}" for p in it.people), it.output_path,
+            it.output_sha256, it.batch, "; ".join(_day(p.posted_on) for p in it.posts),
+            "; ".join(p.url for p in it.posts if p.url), _day(it.first_listed_at),
+            _day(it.done_at), it.done_by or "", it.note or ""]])
+    return atomic_write_text(Path(path), "\ufeff" + buf.getvalue())  # BOM: Excel reads UTF-8
+
+
+def _thumb(path: str) -> str:
+    """A small JPEG of the export as a data: URI ("" when the file is gone)."""
+    try:
+        from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
+
+        im = thumbnail(path, 220)
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=80)
+        return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    except Exception:  # noqa: BLE001 - a missing or unreadable export: no picture, say so
+        return ""
+
+
+def write_html(items: list[TakedownItem], path: str | Path, *, school: str = "") -> Path:
+    """A self-contained page that prints on A4: one block per item with a thumbnail."""
+    e = html.escape
+    blocks = []
+    for it in items:
+        people = "".join(
+            f"<li><b>{e(it.names.get(p, '') or p)}</b> ({e(p)}): {e(it.reasons.get(p, ''))}</li>"
+            for p in it.people)
+        posts = "; ".join(_day(p.posted_on) + (f" — {e(p.url)}" if p.url else "")
+                          for p in it.posts) or "not posted"
+        thumb = _thumb(it.output_path)
+        img = f'<img src="{thumb}" alt="">' if thumb else '<div class="nopic">file not found</div>'
+        done = (f"<p class=done>Done {_day(it.done_at)} by {e(it.done_by or '')}"
+                f"{': ' + e(it.note) if it.note else ''}</p>") if it.done else \
+            "<p class=tick>&#9744; Done on ____/____/________ by ______________________</p>"
+        blocks.append(f"""<section class=item>
+<div class=pic>{img}</div>
+<div class=text>
+<h2>{it.id}. {e(it.action)}</h2>
+<ul>{people}</ul>
+<p><span class=k>File</span> <span class=f>{e(Path(it.output_path).name)}</span><br>
+<span class=k>Folder</span> <span class=f>{e(str(Path(it.output_path).parent))}</span><br>
+<span class=k>Batch</span> {e(it.batch)} &nbsp; <span class=k>Posted</span> {posts}<br>
+<span class=k>Listed</span> {_day(it.first_listed_at)}</p>
+{done}
+</div></section>""")
+    body = "\n".join(blocks) or "<p>Nothing to take down.</p>"
+    title = "Take-down list" + (f" — {e(school)}" if school else "")
+    doc = f"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+@page {{ size: A4; margin: 15mm; }}
+body {{ font-family: "Segoe UI", system-ui, sans-serif; font-size: 11pt; margin: 1.5em; color: #111; }}
+h1 {{ font-size: 18pt; margin: 0 0 .2em; }}
+.item {{ display: flex; gap: 1em; border: 1px solid #999; border-radius: 4px; padding: .8em;
+         margin: 0 0 .8em; page-break-inside: avoid; break-inside: avoid; }}
+.pic img {{ width: 160px; height: auto; border: 1px solid #ccc; }}
+.nopic {{ width: 160px; height: 110px; border: 1px dashed #999; display: flex;
+          align-items: center; justify-content: center; color: #666; font-size: 9pt; }}
+.text {{ flex: 1; min-width: 0; }}
+h2 {{ font-size: 12pt; margin: 0 0 .3em; }}
+ul {{ margin: .2em 0 .4em 1.2em; padding: 0; }}
+.k {{ color: #555; font-size: 9pt; text-transform: uppercase; letter-spacing: .03em; }}
+.f {{ overflow-wrap: anywhere; }}
+.tick {{ margin: .4em 0 0; }}
+.done {{ color: #1b5e20; margin: .4em 0 0; }}
+@media print {{ body {{ margin: 0; }} }}
+</style></head><body>
+<h1>{title}</h1>
+<p>Made {e(_dt.datetime.now().strftime('%d/%m/%Y %H:%M'))}. {len(items)} item(s): photos that
+show someone whose consent for the channel is now missing. Take each one down, then mark it done
+in PhotoVet.</p>
+{body}
+</body></html>
+"""
+    return atomic_write_text(Path(path), doc)
+
+
+__all__ = ["TakedownItem", "evaluate", "mark_done", "open_count", "write_csv", "write_html"]

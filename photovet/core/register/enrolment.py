@@ -1,0 +1,167 @@
+"""Enrolment: a face signature per person from a reference photo (the MIS photo export: a folder
+of ``<UPN>.jpg``, or a CSV of id -> photo). Only the signature is kept, never the photo; a photo
+must show exactly one face. Re-enrolling a person replaces their signatures. Leavers cannot be
+enrolled. Every enrolment is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from photovet.core.errors import EnrolmentError, PhotoVetError, RegisterImportError, UnknownPersonError
+from photovet.core.media.imaging import load_image
+from photovet.core.models import Person
+from photovet.core.register.csv_io import read_table
+from photovet.core.register.mapping import ID_ALIASES, norm
+from photovet.core.register.reports import EnrolProblem, EnrolReport
+
+# Enrolment photos are portraits: the face is large, so detecting on a copy at most this many
+# pixels on the long edge is several times faster and gives the encoder plenty of detail. When
+# nothing is found on the small copy, the full image is tried.
+ENROL_MAX_SIDE = 800
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff", ".bmp",
+                  ".gif", ".avif"}
+PHOTO_COLUMNS = {"photo", "path", "file", "image", "photo path", "filename", "file name",
+                 "picture", "photo file", "image path", "photograph"}
+
+
+def _portrait_faces(engine: Any, image: Any) -> list:
+    w, h = image.size
+    if max(w, h) > ENROL_MAX_SIDE:
+        small = image.copy()
+        small.thumbnail((ENROL_MAX_SIDE, ENROL_MAX_SIDE))
+        faces = engine.portrait_encodings(small)
+        if faces:
+            return faces
+    return engine.portrait_encodings(image)
+
+
+def encode_portrait(person: Person, path: Path, engine: Any, *, max_pixels: int | None = None
+                    ) -> np.ndarray:
+    """The signature of the one face in ``path``; EnrolmentError naming the problem."""
+    try:
+        image = load_image(path, max_pixels=max_pixels).image
+    except PhotoVetError as exc:
+        raise EnrolmentError(f"{person.id}: {exc.message}", path=path) from exc
+    except (OSError, ValueError) as exc:
+        raise EnrolmentError(f"{person.id}: the photo could not be read ({exc})", path=path) from exc
+    faces = _portrait_faces(engine, image)
+    if not faces:
+        raise EnrolmentError(f"{person.id}: no face found in the enrolment photo; use a clear, "
+                             "front-facing portrait", path=path)
+    if len(faces) > 1:
+        raise EnrolmentError(f"{person.id}: {len(faces)} faces in the enrolment photo; use a "
+                             "single portrait", path=path)
+    enc = np.asarray(faces[0][1], dtype=np.float64).reshape(-1)
+    if enc.ndim != 1 or not enc.size or not np.all(np.isfinite(enc)):
+        raise EnrolmentError(f"{person.id}: the face encoder gave an unusable result", path=path)
+    return enc
+
+
+def enrollable(register: Any, person_id: str, today: _dt.date) -> Person:
+    p = register.person(person_id)
+    if p.has_left(today):
+        raise EnrolmentError(f"{p.id}: left school on {p.leaving_date:%d/%m/%Y}; face data is "
+                             "not kept for leavers")
+    return p
+
+
+def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, source: str, *,
+                user: str | None, progress: Callable[[int, int, str], None] | None,
+                report: EnrolReport, max_pixels: int | None = None) -> EnrolReport:
+    t0 = time.perf_counter()
+    today = _dt.date.today()
+    by_id: dict[str, list[Path]] = {}
+    for pid, path in items:
+        by_id.setdefault(pid, []).append(path)
+    done, total = 0, len(items)
+    result: dict[str, list[tuple[np.ndarray, str]]] = {}
+    for pid, paths in by_id.items():
+        try:
+            person = enrollable(register, pid, today)
+        except (UnknownPersonError, EnrolmentError) as exc:
+            msg = exc.message if isinstance(exc, EnrolmentError) else \
+                f"{pid}: no one with this id in the register"
+            for path in paths:
+                report.errors.append(EnrolProblem(pid, str(path), msg))
+            done += len(paths)
+            report.photos += len(paths)
+            continue
+        for path in paths:
+            report.photos += 1
+            try:
+                enc = encode_portrait(person, path, engine, max_pixels=max_pixels)
+                result.setdefault(pid, []).append((enc, path.name))
+            except EnrolmentError as exc:
+                report.errors.append(EnrolProblem(pid, str(path), exc.message))
+            done += 1
+            if progress:
+                progress(done, total, path.name)
+    if result:
+        register.store_signatures(result, replace=True, user=user, source=source,
+                                  errors=len(report.errors), model=getattr(engine, "signature_model", "dlib-128"))
+    report.enrolled = {pid: len(v) for pid, v in result.items()}
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple[str, Path]]:
+    """``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder -> (id, path)."""
+    if not folder.is_dir():
+        raise EnrolmentError("the enrolment folder was not found" if not folder.exists()
+                             else "that is a file, not a folder", path=folder)
+    ids = {r[0] for r in register.db.all("SELECT id FROM people")}
+    items: list[tuple[str, Path]] = []
+    for f in sorted(folder.iterdir()):
+        if f.name.startswith(".") or not f.is_file():
+            continue
+        if f.suffix.lower() not in IMAGE_SUFFIXES:
+            report.ignored.append(f.name)
+            continue
+        stem = f.stem.strip()
+        pid = stem.upper()
+        if pid not in ids:
+            mm = re.match(r"^(.+?)(?:[ _-]+\(?\d{1,2}\)?|\s*\(\d{1,2}\))$", stem)
+            if mm and mm.group(1).strip().upper() in ids:
+                pid = mm.group(1).strip().upper()
+        items.append((pid, f))
+    return items
+
+
+def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
+    """A CSV of id -> photo path (paths relative to the CSV's folder)."""
+    try:
+        headers, rows, _enc, _sha = read_table(csv_path, "enrolment CSV")
+    except RegisterImportError as exc:
+        raise EnrolmentError(exc.message, path=csv_path) from exc
+    normed = [norm(h) for h in headers]
+    id_i = next((i for i, n in enumerate(normed)
+                 if any(n in names for names in ID_ALIASES.values())), None)
+    ph_i = next((i for i, n in enumerate(normed) if n in PHOTO_COLUMNS), None)
+    if id_i is None or ph_i is None:
+        raise EnrolmentError("the enrolment CSV needs an id column (UPN) and a photo column "
+                             f"(Photo); its header has: {', '.join(headers)}", path=csv_path)
+    items: list[tuple[str, Path]] = []
+    for line, cells in rows:
+        pid = re.sub(r"\s+", "", cells[id_i] if id_i < len(cells) else "").upper()
+        ph = (cells[ph_i] if ph_i < len(cells) else "").strip()
+        if not pid or not ph:
+            report.errors.append(EnrolProblem(pid, "", f"line {line}: needs both an id and a "
+                                              "photo path"))
+            continue
+        photo = Path(ph)
+        if not photo.is_absolute():
+            photo = csv_path.parent / photo
+        items.append((pid, photo))
+    return items
+
+
+__all__ = ["ENROL_MAX_SIDE", "IMAGE_SUFFIXES", "csv_items", "encode_portrait", "enrol_items",
+           "enrollable", "folder_items"]

@@ -1,0 +1,440 @@
+"""Importing the register CSV exported from the MIS.
+
+- The file is read (csv_io), its columns matched to fields (mapping), every row parsed (rows).
+- A UPN on several rows is an error on every one of those rows.
+- **Errors: by default nothing is changed.** ``import_csv`` then RETURNS a report with
+  ``applied=False`` and every problem in ``report.errors`` (so the app can show the rows).
+  Problems with the file as a whole (unreadable, not text, no header, a required column
+  missing, two columns for one field) RAISE ``RegisterImportError`` with ``problems``. With
+  ``skip_invalid`` the valid rows are imported and every rejected row's person is kept (or
+  added) with ``valid=False``: policy covers them until the register is fixed.
+- People already in the register who are NOT in the file are marked not valid (covered) and
+  listed in ``report.missing``; the date they first went missing is kept, and their face
+  signatures are deleted after the school's grace period. Only people of a role present in the
+  file are affected, so importing a staff-only file leaves the pupils alone.
+- **Restrictive wins.** A consent value a person changed in PhotoVet is kept when the file says
+  something more permissive (the MIS still says Yes for a consent withdrawn by hand), and the
+  report lists it as a conflict, until the MIS agrees or a person sets the value again by hand.
+  The file always wins in the restrictive direction. A value set by hand for which the file has
+  no column at all is left alone; any other value without a column becomes "not recorded".
+- Every value written is kept in ``consent_history``. All writes of an import happen in one
+  transaction, with its audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from photovet.core.errors import RegisterImportError
+from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.register.csv_io import read_table
+from photovet.core.register.mapping import (
+    CONSENT_PREFIX,
+    DO_NOT_PHOTOGRAPH,
+    FIELDS,
+    REQUIRED_FIELDS,
+    VIDEO_PREFIX,
+    ColumnMapping,
+    detect_mapping,
+    field_title,
+    load_mapping,
+    normalise_field_name,
+    parse_consent_field,
+)
+from photovet.core.register.reports import (
+    ConsentChange,
+    ConsentConflict,
+    ImportReport,
+    PersonNote,
+    RowProblem,
+    field_label,
+)
+from photovet.core.register.rows import Key, Layout, Row, consent_keys, parse_row
+
+# How permissive a value is (higher = allows more).
+_RANK = {NO: 0, NOT_RECORDED: 1, YES: 2}
+_RANK_DNP = {YES: 0, NOT_RECORDED: 1, NO: 1}
+
+
+def permissiveness(key: Key, state: str) -> int:
+    return (_RANK_DNP if key[0] == DO_NOT_PHOTOGRAPH else _RANK).get(state, 0)
+
+
+def _now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def set_by_hand(source: str | None) -> bool:
+    return bool(source) and str(source).startswith("user:")
+
+
+# --------------------------------------------------------------------------------------------
+# Columns
+# --------------------------------------------------------------------------------------------
+
+def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[str, str]
+                    ) -> ColumnMapping:
+    """The mapping to use for this file (detected, or given and checked against the file)."""
+    channels = list(labels)
+    auto = detect_mapping(headers, labels)
+    if mapping is None:
+        m = auto
+    else:
+        if isinstance(mapping, (str, Path)):
+            given = load_mapping(mapping).fields
+        elif isinstance(mapping, ColumnMapping):
+            given = mapping.fields
+        elif isinstance(mapping, dict):
+            given = {normalise_field_name(k): v for k, v in mapping.items()}
+        else:
+            raise RegisterImportError("the column mapping is not a mapping", path=path)
+        known = set(FIELDS) | {CONSENT_PREFIX + c for c in channels} | \
+            {VIDEO_PREFIX + c for c in channels}
+        problems = []
+        for fld, col in given.items():
+            if fld not in known:
+                problems.append(RowProblem(None, col or "", "", f"the mapping names an unknown "
+                                           f"field '{fld}'", "", "mapping"))
+            elif col and col not in headers:
+                problems.append(RowProblem(None, col, "", f"the mapping uses column '{col}' for "
+                                           f"{field_title(fld, labels)}, but the file has no such "
+                                           "column", "", "mapping"))
+        if problems:
+            raise RegisterImportError(
+                f"the column mapping does not fit this file ({len(problems)} problem(s))",
+                problems, path=path)
+        fields = dict(auto.fields)
+        fields.update(given)
+        remaining = [f"{len(hs)} columns could be {field_title(f, labels)}: "
+                     f"{', '.join(repr(h) for h in hs)}; choose one with a column mapping"
+                     for f, hs in auto.ambiguous.items() if f not in given]
+        m = ColumnMapping(headers=list(headers), fields=fields, problems=remaining,
+                          notes=auto.notes)
+        used = {v for v in fields.values() if v}
+        m.ignored = [h for h in headers if h not in used]
+        m.unmapped_required = [f for f in REQUIRED_FIELDS if not fields.get(f)]
+    problems = [RowProblem(1, "", "", p, "", "ambiguous_column") for p in m.problems]
+    for f in m.unmapped_required:
+        problems.append(RowProblem(1, "", "", f"no column for {field_title(f, labels)} (required); "
+                                   f"the header has: {', '.join(headers)}", "", "missing_column"))
+    by_column: dict[str, list[str]] = {}
+    for fld, col in m.fields.items():
+        if col:
+            by_column.setdefault(col, []).append(fld)
+    for col, flds in sorted(by_column.items()):
+        if len(flds) < 2:
+            continue
+        cms = [parse_consent_field(f) for f in flds]
+        # one "photos and videos" column may give both consents of one channel
+        if len(flds) == 2 and all(cms) and cms[0][0] == cms[1][0]:  # type: ignore[index]
+            continue
+        problems.append(RowProblem(1, col, "", f"column '{col}' is used for "
+                                   f"{' and '.join(field_title(f, labels) for f in flds)}", "",
+                                   "ambiguous_column"))
+    if not any(m.fields.get(CONSENT_PREFIX + c) or m.fields.get(VIDEO_PREFIX + c) for c in channels):
+        problems.append(RowProblem(1, "", "", "no consent column was found for any channel; "
+                                   "map them with a column mapping", "", "missing_column"))
+    if problems:
+        raise RegisterImportError(
+            f"the register file's columns could not be used ({len(problems)} problem(s))",
+            problems, path=path)
+    return m
+
+
+# --------------------------------------------------------------------------------------------
+# The plan: what an import would change
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    person_rows: list[dict[str, Any]] = field(default_factory=list)
+    consent_rows: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    history_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    invalid_updates: list[tuple[str, str, int]] = field(default_factory=list)
+    missing_updates: list[str] = field(default_factory=list)
+    unmissing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Current:
+    """The register as it is, for planning."""
+
+    people: dict[str, dict[str, Any]]
+    states: dict[str, dict[Key, tuple[str, str, str | None]]]   # id -> key -> (value, source, at)
+
+
+def current_state(db: Any) -> Current:
+    cols = ("id", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
+            "role", "year_group", "reg_group", "date_of_birth", "leaving_date", "notes", "valid",
+            "invalid_reason", "missing_since")
+    people = {r[0]: dict(zip(cols, r)) for r in db.all(f"SELECT {', '.join(cols)} FROM people")}
+    states: dict[str, dict[Key, tuple[str, str, str | None]]] = {}
+    for pid, ch, media, v, src, at in db.all(
+            "SELECT person_id, channel, media, value, source, set_at FROM consents"):
+        states.setdefault(pid, {})[(ch, media)] = (v, src or "", at)
+    return Current(people, states)
+
+
+def _person_record(p: Person, line: int, valid: bool, reason: str, import_id: str, now: str,
+                   missing_since: str | None = None) -> dict[str, Any]:
+    return {
+        "id": p.id, "legal_forename": p.legal_forename, "legal_surname": p.legal_surname,
+        "preferred_forename": p.preferred_forename, "preferred_surname": p.preferred_surname,
+        "role": p.role, "year_group": p.year_group, "reg_group": p.reg_group,
+        "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
+        "leaving_date": p.leaving_date.isoformat() if p.leaving_date else None,
+        "notes": p.notes, "valid": 1 if valid else 0, "invalid_reason": reason,
+        "source_line": line, "last_import": import_id or None, "updated_at": now,
+        "missing_since": missing_since,
+    }
+
+
+_DETAIL_FIELDS = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
+                  "role", "year_group", "reg_group", "date_of_birth", "notes")
+
+
+def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels: list[str],
+                labels: dict[str, str], *, today: _dt.date, import_id: str = "") -> Plan:
+    """Work out every change of an import (pure: no database). Fills ``report``."""
+    now = _now_iso()
+    source = f"import:{import_id}" if import_id else "import:dry-run"
+    plan = Plan()
+    rejected: dict[str, list[Row]] = {}
+    seen: set[str] = set()
+    roles_in_file: set[str] = set()
+    keys = consent_keys(channels)
+    for r in parsed:
+        if not r.id:
+            continue
+        seen.add(r.id)
+        roles_in_file.add(r.person.role)
+        if r.errors:
+            rejected.setdefault(r.id, []).append(r)
+            continue
+        p = r.person
+        old = cur.people.get(r.id)
+        old_states = cur.states.get(r.id, {})
+        plan.person_rows.append(_person_record(p, r.line, True, "", import_id, now))
+        if old is None:
+            report.new_people.append(p)
+        else:
+            if not old["valid"]:
+                report.revalidated.append(PersonNote(r.id, p.display_name,
+                                                     "register row fixed: decided by consent again"))
+            new_leaving = p.leaving_date.isoformat() if p.leaving_date else None
+            if new_leaving != old["leaving_date"] and new_leaving:
+                report.leavers.append(p)
+            rec = plan.person_rows[-1]
+            if any(rec[k] != old[k] for k in _DETAIL_FIELDS):
+                report.details_changed.append(r.id)
+        if old is None and p.leaving_date:
+            report.leavers.append(p)
+        for key in keys:
+            _plan_value(plan, report, r, key, old is not None, old_states.get(key), source, now,
+                        import_id, labels)
+    for pid, rows in rejected.items():
+        first = rows[0]
+        kinds = {e.kind for rr in rows for e in rr.errors}
+        if "duplicate_id" in kinds:
+            reason = f"UPN on several rows (lines {', '.join(str(rr.line) for rr in rows)})"
+        else:
+            reason = f"row rejected (line {first.line}: " + "; ".join(
+                f"{e.column} {e.value.strip()!r}" if e.column else e.message
+                for e in first.errors) + ")"
+        old = cur.people.get(pid)
+        name = first.person.display_name
+        if old is None:
+            plan.person_rows.append(_person_record(first.person, first.line, False, reason,
+                                                   import_id, now))
+            report.invalidated.append(PersonNote(pid, name, f"new, {reason}: covered until fixed"))
+        else:
+            plan.invalid_updates.append((pid, reason, first.line))
+            if old["valid"]:
+                report.invalidated.append(PersonNote(
+                    pid, name, f"{reason}: was valid, now covered until fixed (earlier consent "
+                    "kept but not used)"))
+    for pid, old in cur.people.items():
+        if pid in seen or old["role"] not in roles_in_file:
+            continue
+        plan.missing_updates.append(pid)
+        if old["valid"]:
+            name = f"{old['preferred_forename'] or old['legal_forename']} " \
+                   f"{old['preferred_surname'] or old['legal_surname']}".strip()
+            report.missing.append(PersonNote(pid, name, "not in this register file: covered "
+                                             "until a later import lists them again"))
+    report.skipped_rows = sorted({r.line for rows in rejected.values() for r in rows} |
+                                 {r.line for r in parsed if r.errors})
+    return plan
+
+
+def _plan_value(plan: Plan, report: ImportReport, r: Row, key: Key, existing_person: bool,
+                old: tuple[str, str, str | None] | None, source: str, now: str, import_id: str,
+                labels: dict[str, str]) -> None:
+    channel, media = key
+    new_state = r.states[key]
+    old_state = old[0] if old else None
+    old_source = old[1] if old else ""
+    manual = set_by_hand(old_source)
+    if old is not None and manual:
+        if key not in r.present:
+            return  # the file says nothing about a value set by hand: it stays
+        if new_state == old_state:
+            # the MIS now agrees with what was set by hand: the file is the source again
+            plan.consent_rows.append((r.id, channel, media, new_state, source, now))
+            return
+        if permissiveness(key, new_state) > permissiveness(key, old_state or NOT_RECORDED):
+            report.conflicts.append(ConsentConflict(
+                r.id, channel, media, old_state or NOT_RECORDED, new_state, old_source,
+                old[2] or "", r.person.display_name, labels.get(channel, "")))
+            return
+    if old_state == new_state:
+        return
+    plan.consent_rows.append((r.id, channel, media, new_state, source, now))
+    plan.history_rows.append((r.id, channel, media, old_state, new_state, now, source,
+                              import_id or None))
+    if existing_person:
+        ch = ConsentChange(r.id, channel, old_state, new_state, now, source,
+                           r.person.display_name, media, labels.get(channel, ""))
+        (report.withdrawals if ch.is_withdrawal else report.consent_changes).append(ch)
+
+
+def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha: str,
+               user: str | None, audit: Any, today: _dt.date) -> None:
+    """Write a plan (call inside a transaction)."""
+    now = _now_iso()
+    if plan.person_rows:
+        cols = list(plan.person_rows[0].keys())
+        updates = [c for c in cols if c not in ("id", "missing_since")]
+        db.executemany(
+            f"INSERT INTO people ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT (id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in updates) + ", missing_since = NULL",
+            [tuple(r[c] for c in cols) for r in plan.person_rows])
+    if plan.invalid_updates:
+        db.executemany(
+            "UPDATE people SET valid = 0, invalid_reason = ?, source_line = ?, last_import = ?, "
+            "updated_at = ?, missing_since = NULL WHERE id = ?",
+            [(reason, line, import_id, now, pid) for pid, reason, line in plan.invalid_updates])
+    if plan.missing_updates:
+        day = now[:10]
+        db.executemany(
+            "UPDATE people SET valid = 0, invalid_reason = ?, updated_at = ?, "
+            "missing_since = COALESCE(missing_since, ?) WHERE id = ?",
+            [(f"not in the register file imported on {today.strftime('%d/%m/%Y')} ({import_id})",
+              now, day, pid) for pid in plan.missing_updates])
+    if plan.consent_rows:
+        db.executemany(
+            "INSERT INTO consents (person_id, channel, media, value, source, set_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, channel, media) DO UPDATE SET "
+            "value = excluded.value, source = excluded.source, set_at = excluded.set_at",
+            plan.consent_rows)
+    if plan.history_rows:
+        db.executemany(
+            "INSERT INTO consent_history (person_id, channel, media, old, new, time, source, "
+            "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", plan.history_rows)
+    summary = {
+        "rows": report.rows, "new": len(report.new_people),
+        "consent_changes": len(report.consent_changes), "withdrawals": len(report.withdrawals),
+        "conflicts": len(report.conflicts), "leavers": len(report.leavers),
+        "invalidated": len(report.invalidated), "missing": len(report.missing),
+        "errors": len(report.errors), "warnings": len(report.warnings),
+        "skipped_rows": report.skipped_rows,
+    }
+    db.execute("INSERT INTO imports (id, time, file, sha256, actor, rows, summary) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)",
+               [import_id, now, Path(report.file).name, sha, user or "", report.rows,
+                json.dumps(summary)])
+    audit.record("register.import", {
+        "import_id": import_id, "file": Path(report.file).name, "sha256": sha, **summary,
+        "withdrawn": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.withdrawals],
+        "kept_from_photovet": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.conflicts],
+        "rejected": [n.person_id for n in report.invalidated],
+    }, user=user)
+
+
+# --------------------------------------------------------------------------------------------
+# The whole import
+# --------------------------------------------------------------------------------------------
+
+def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_run: bool = False,
+               skip_invalid: bool = False, user: str | None = None,
+               today: _dt.date | None = None) -> ImportReport:
+    """Import an MIS export into ``register`` (see the module notes); returns a report."""
+    path = Path(csv_path)
+    today = today or _dt.date.today()
+    headers, raw_rows, encoding, sha = read_table(path)
+    labels = register.channel_labels()
+    channels = list(labels)
+    m = resolve_mapping(headers, mapping, path, labels)
+    layout = Layout(headers, m)
+    parsed = [parse_row(line, cells, layout, channels) for line, cells in raw_rows]
+    report = ImportReport(file=str(path), encoding=encoding, rows=len(parsed), dry_run=dry_run,
+                          mapping=dict(m.fields))
+    for note in m.notes:
+        report.warnings.append(RowProblem(1, "", "", note, "", "unknown_column"))
+    for ch in channels:
+        if not m.fields.get(CONSENT_PREFIX + ch):
+            report.warnings.append(RowProblem(
+                1, "", "", f"no column for {labels[ch]} photo consent: everyone counts as No for "
+                f"{labels[ch]} (except values set by hand in PhotoVet)", "", "missing_column"))
+    no_video = [labels[ch] for ch in channels if not m.fields.get(VIDEO_PREFIX + ch)]
+    if no_video and len(no_video) < len(channels):
+        report.warnings.append(RowProblem(
+            1, "", "", "no video consent column for " + ", ".join(no_video) + ": nobody has "
+            "video consent there (except values set by hand in PhotoVet)", "", "missing_column"))
+    by_id: dict[str, list[Row]] = {}
+    for r in parsed:
+        if r.id:
+            by_id.setdefault(r.id, []).append(r)
+    id_col = m.fields.get("id") or "id"
+    for pid, rows in by_id.items():
+        if len(rows) > 1:
+            lines = [r.line for r in rows]
+            names = "; ".join(r.person.display_name for r in rows)
+            text = (f"UPN {pid} is on {len(rows)} rows (lines "
+                    f"{', '.join(map(str, lines[:-1]))} and {lines[-1]}: {names}); every row "
+                    "with this UPN is rejected")
+            for r in rows:
+                r.errors.insert(0, RowProblem(r.line, id_col, pid, text, pid, "duplicate_id"))
+    for r in parsed:
+        report.errors.extend(r.errors)
+        report.warnings.extend(r.warnings)
+        report.accepted_variants.extend(r.variants)
+        if r.blanks and not r.errors:
+            report.blank_consents.append(PersonNote(
+                r.id, r.person.display_name, "no consent recorded for " +
+                ", ".join(field_label(*_field_key(b), labels) for b in r.blanks) + ": counted as No"))
+    report.skipped_rows = [r.line for r in parsed if r.errors]
+    report.skip_invalid = skip_invalid
+    if not dry_run and report.errors and not skip_invalid:
+        return report  # refused: nothing changes, every error is in the report
+    db = register.db
+    if dry_run:
+        plan_import(parsed, report, current_state(db), channels, labels, today=today)
+        return report
+    import_id = "import-" + _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + \
+        "-" + secrets.token_hex(3)
+    report.import_id = import_id
+    with db.atomic():
+        plan = plan_import(parsed, report, current_state(db), channels, labels, today=today,
+                           import_id=import_id)
+        apply_plan(db, plan, report, import_id=import_id, sha=sha, user=user,
+                   audit=register.audit, today=today)
+        report.applied = True
+        report.purged = register.purge_leavers(today=today, user=user, _reason=import_id)
+        report.purged += register.purge_missing(today=today, user=user, _reason=import_id)
+    return report
+
+
+def _field_key(fld: str) -> tuple[str, str]:
+    cm = parse_consent_field(fld)
+    return cm if cm is not None else (fld, "any")
+
+
+__all__ = ["Plan", "current_state", "import_csv", "permissiveness", "plan_import",
+           "resolve_mapping", "set_by_hand"]

@@ -1,0 +1,401 @@
+"""The consent register: who may appear where.
+
+The school's record of its pupils and staff, their consent per channel for photos and for
+videos, whether their name may appear with a photo, a do-not-photograph flag, and the face
+signatures used to recognise them. It lives in the register database (see storage/), one
+transaction per change, every change audited and kept in ``consent_history``.
+
+Importing from the MIS is in importer.py, enrolment in enrolment.py; ``Register`` gives both a
+short front door. Face signatures are deleted ``retention.purge_encodings_days_after_leaving``
+days after a leaving date, and ``retention.purge_encodings_days_after_missing`` days after a
+person stopped being in the MIS file; a person can be removed altogether (``delete_person``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from photovet.core.errors import RegisterError, UnknownPersonError
+from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.register import enrolment, importer
+from photovet.core.register.csv_io import read_table
+from photovet.core.register.mapping import (
+    DO_NOT_PHOTOGRAPH,
+    NAME_WITH_PHOTO,
+    ColumnMapping,
+    detect_mapping,
+    norm,
+)
+from photovet.core.register.reports import ConsentChange, EnrolReport, ImportReport
+from photovet.core.register.values import parse_yes_no
+from photovet.core.settings import Settings
+from photovet.core.storage import Database
+
+SPECIAL_FIELDS = (NAME_WITH_PHOTO, DO_NOT_PHOTOGRAPH)
+
+
+def _now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def to_state(value: Any) -> str:
+    """True/False/None/"Yes"/"no"/"not recorded" -> "yes" | "no" | "not recorded"."""
+    if value is None:
+        return NOT_RECORDED
+    if isinstance(value, bool):
+        return YES if value else NO
+    state, _how = parse_yes_no(str(value))
+    if state is None:
+        raise RegisterError(f"'{value}' is not Yes or No")
+    return state
+
+
+class Register:
+    """The consent register on one database. Made by the Workspace (``Register.open`` for a
+    register on its own, as tools and tests use it)."""
+
+    def __init__(self, db: Database, *, audit: Any = None, channels: Any = None,
+                 settings: Settings | None = None):
+        from photovet.core.audit import AuditLog  # noqa: PLC0415
+        from photovet.core.channels import ChannelRegistry  # noqa: PLC0415
+
+        self.db = db
+        self.audit = audit if audit is not None else AuditLog(db)
+        self.channel_registry = channels if channels is not None else ChannelRegistry(db, self.audit)
+        self.settings = settings or Settings()
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> "Register":
+        from photovet.core.storage import open_db  # noqa: PLC0415
+
+        return cls(open_db(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Register":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- channels -----------------------------------------------------------------------------
+
+    def channels(self) -> list[str]:
+        return self.channel_registry.ids()
+
+    def channel_labels(self) -> dict[str, str]:
+        return self.channel_registry.labels()
+
+    def channel(self, channel_id: str):
+        return self.channel_registry.get(channel_id)
+
+    def add_channel(self, name: str, label: str | None = None, *, user: str | None = None,
+                    **rules: Any) -> str:
+        """Add a school's own channel (e.g. "prospectus"). Everyone starts with no consent."""
+        return self.channel_registry.add(name, label, user=user, **rules).id
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return self.db.one("SELECT 1 FROM people LIMIT 1") is None
+
+    def _people_rows(self, where: str = "", params: Iterable[Any] = ()) -> list[Person]:
+        chans = self.channels()
+        rows = self.db.all(
+            "SELECT id, legal_forename, legal_surname, preferred_forename, preferred_surname, role, "
+            "year_group, reg_group, date_of_birth, leaving_date, notes, valid FROM people "
+            f"{where} ORDER BY LOWER(legal_surname), LOWER(legal_forename), id", list(params))
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        states: dict[str, dict[tuple[str, str], str]] = {}
+        enrolled: dict[str, int] = {}
+        if len(ids) > 500:
+            cons = self.db.all("SELECT person_id, channel, media, value FROM consents")
+            encs = self.db.all("SELECT person_id, COUNT(*) FROM encodings GROUP BY person_id")
+        else:
+            q = ",".join("?" * len(ids))
+            cons = self.db.all(f"SELECT person_id, channel, media, value FROM consents "
+                               f"WHERE person_id IN ({q})", ids)
+            encs = self.db.all(f"SELECT person_id, COUNT(*) FROM encodings WHERE person_id IN "
+                               f"({q}) GROUP BY person_id", ids)
+        for pid, ch, media, v in cons:
+            states.setdefault(pid, {})[(ch, media)] = v
+        for pid, n in encs:
+            enrolled[pid] = n
+        out = []
+        for r in rows:
+            st = states.get(r[0], {})
+            out.append(Person(
+                id=r[0], legal_forename=r[1], legal_surname=r[2], preferred_forename=r[3],
+                preferred_surname=r[4], role=r[5], year_group=r[6], reg_group=r[7],
+                date_of_birth=_dt.date.fromisoformat(r[8]) if r[8] else None,
+                leaving_date=_dt.date.fromisoformat(r[9]) if r[9] else None,
+                notes=r[10],
+                photo_consent={c: st.get((c, "photo"), NOT_RECORDED) for c in chans},
+                video_consent={c: st.get((c, "video"), NOT_RECORDED) for c in chans},
+                name_with_photo=st.get((NAME_WITH_PHOTO, "any")) == YES,
+                do_not_photograph=st.get((DO_NOT_PHOTOGRAPH, "any")) == YES,
+                valid=bool(r[11]), enrolled=enrolled.get(r[0], 0) > 0,
+            ))
+        return out
+
+    def people(self, include_invalid: bool = True) -> list[Person]:
+        return self._people_rows("" if include_invalid else "WHERE valid = 1")
+
+    def person(self, person_id: str) -> Person:
+        pid = (person_id or "").strip().upper()
+        rows = self._people_rows("WHERE id = ?", [pid]) or \
+            self._people_rows("WHERE id = ?", [person_id])
+        if not rows:
+            raise UnknownPersonError(f"no one with id '{person_id}' in the register")
+        return rows[0]
+
+    def find(self, person_id: str | None) -> Person | None:
+        """The person, or None (for callers that treat "not in the register" as a reason)."""
+        if not person_id:
+            return None
+        try:
+            return self.person(person_id)
+        except UnknownPersonError:
+            return None
+
+    def invalid_reason(self, person_id: str) -> str:
+        return self.db.scalar("SELECT invalid_reason FROM people WHERE id = ?", [person_id], "")
+
+    def consent_states(self, person_id: str) -> dict[str, Any]:
+        """{"photo": {channel: state}, "video": {channel: state}, "name_with_photo": state,
+        "do_not_photograph": state}; each state "yes" | "no" | "not recorded"."""
+        p = self.person(person_id)
+        st = {(r[0], r[1]): r[2] for r in self.db.all(
+            "SELECT channel, media, value FROM consents WHERE person_id = ?", [p.id])}
+        return {
+            "photo": {c: st.get((c, "photo"), NOT_RECORDED) for c in self.channels()},
+            "video": {c: st.get((c, "video"), NOT_RECORDED) for c in self.channels()},
+            NAME_WITH_PHOTO: st.get((NAME_WITH_PHOTO, "any"), NOT_RECORDED),
+            DO_NOT_PHOTOGRAPH: st.get((DO_NOT_PHOTOGRAPH, "any"), NO),
+        }
+
+    def consent_source(self, person_id: str, channel: str, media: str = "photo"
+                       ) -> tuple[str, str | None]:
+        """Who set a value last ("import:<id>" or "user:<name>") and when."""
+        media = "any" if channel in SPECIAL_FIELDS else media
+        r = self.db.one("SELECT source, set_at FROM consents WHERE person_id = ? AND channel = ? "
+                        "AND media = ?", [person_id, channel, media])
+        return (r[0] or "", r[1]) if r else ("", None)
+
+    def search(self, text: str) -> list[Person]:
+        words = norm(text).split()
+        people = self.people()
+        if not words:
+            return people
+
+        def hay(p: Person) -> str:
+            return norm(" ".join([p.id, p.legal_forename, p.legal_surname, p.preferred_forename,
+                                  p.preferred_surname, p.year_group, p.reg_group, p.role]))
+        return [p for p in people if all(w in hay(p) for w in words)]
+
+    def encodings(self, model: str | None = None) -> list[tuple[str, np.ndarray]]:
+        """Face signatures (of ``model``, or all), as (person id, vector)."""
+        where, params = ("WHERE model = ?", [model]) if model else ("", [])
+        return [(pid, np.frombuffer(bytes(blob), dtype=np.float64, count=dims).copy())
+                for pid, blob, dims in self.db.all(
+                    f"SELECT person_id, encoding, dims FROM encodings {where} "
+                    "ORDER BY person_id, id", params)]
+
+    def signature_models(self) -> dict[str, int]:
+        """How many people have signatures of each model."""
+        return {r[0]: r[1] for r in self.db.all(
+            "SELECT model, COUNT(DISTINCT person_id) FROM encodings GROUP BY model")}
+
+    def enrolment_count(self, person_id: str) -> int:
+        return self.db.scalar("SELECT COUNT(*) FROM encodings WHERE person_id = ?", [person_id], 0)
+
+    def history(self, person_id: str) -> list[ConsentChange]:
+        labels = self.channel_labels()
+        return [ConsentChange(r[0], r[1], r[2], r[3], r[4], r[5], "", r[6], labels.get(r[1], ""))
+                for r in self.db.all(
+                    "SELECT person_id, channel, old, new, time, source, media FROM consent_history "
+                    "WHERE person_id = ? ORDER BY id", [person_id])]
+
+    def imports(self) -> list[dict[str, Any]]:
+        return [dict(zip(("id", "time", "file", "sha256", "user", "rows", "summary"), r))
+                for r in self.db.all("SELECT id, time, file, sha256, actor, rows, summary "
+                                     "FROM imports ORDER BY time")]
+
+    # -- importing ----------------------------------------------------------------------------
+
+    def detect_columns(self, csv_path: str | Path) -> ColumnMapping:
+        """Headers of the CSV and the field each one holds (for the import wizard)."""
+        headers, _rows, _enc, _sha = read_table(csv_path)
+        return detect_mapping(headers, self.channel_labels())
+
+    def import_csv(self, csv_path: str | Path, **kwargs: Any) -> ImportReport:
+        """Import an MIS export (see importer.py). The take-down list is brought up to date by
+        the Workspace (``Workspace.import_register``)."""
+        return importer.import_csv(self, csv_path, **kwargs)
+
+    # -- changes by hand ----------------------------------------------------------------------
+
+    def _set_state(self, person_id: str, channel: str, media: str, state: str, *, user: str,
+                   action: str) -> ConsentChange | None:
+        if not user or not str(user).strip():
+            raise RegisterError("say who is making this change")
+        p = self.person(person_id)
+        who = str(user).strip()
+        with self.db.atomic():
+            row = self.db.one("SELECT value, source FROM consents WHERE person_id = ? AND "
+                              "channel = ? AND media = ?", [p.id, channel, media])
+            old = row[0] if row else None
+            src = f"user:{who}"
+            now = _now_iso()
+            if old == state and row is not None and (row[1] or "").startswith("user:"):
+                return None
+            self.db.execute(
+                "INSERT INTO consents (person_id, channel, media, value, source, set_at) VALUES "
+                "(?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, channel, media) DO UPDATE SET "
+                "value = excluded.value, source = excluded.source, set_at = excluded.set_at",
+                [p.id, channel, media, state, src, now])
+            self.db.execute(
+                "INSERT INTO consent_history (person_id, channel, media, old, new, time, source, "
+                "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                [p.id, channel, media, old, state, now, src])
+            self.audit.record(action, {"person_id": p.id, "field": channel, "media": media,
+                                       "old": old, "new": state}, user=who)
+        return ConsentChange(p.id, channel, old, state, now, src, p.display_name, media,
+                             self.channel_labels().get(channel, ""))
+
+    def set_consent(self, person_id: str, channel: str, value: bool | str | None, *, user: str,
+                    media: str = "photo") -> ConsentChange | None:
+        """Change one consent by hand (audited, kept in history; kept against a later import
+        that is more permissive). ``channel`` may also be "name_with_photo". Returns the change,
+        or None when nothing changed."""
+        if channel == NAME_WITH_PHOTO:
+            media = "any"
+        elif channel not in self.channels():
+            raise RegisterError(f"unknown channel '{channel}'",
+                                hint="Channels: " + ", ".join(self.channels()))
+        elif media not in ("photo", "video"):
+            raise RegisterError(f"'{media}' is not photo or video")
+        return self._set_state(person_id, channel, media, to_state(value), user=user,
+                               action="register.consent-edit")
+
+    def set_do_not_photograph(self, person_id: str, value: bool, *, user: str
+                              ) -> ConsentChange | None:
+        return self._set_state(person_id, DO_NOT_PHOTOGRAPH, "any", YES if value else NO,
+                               user=user, action="register.do-not-photograph")
+
+    def delete_person(self, person_id: str, *, user: str, reason: str) -> None:
+        """Remove a person from the register: their details, consent, consent history and face
+        signatures (export records keep the id only, so a take-down or subject access request
+        can still be answered). Audited with the reason."""
+        if not user or not str(user).strip():
+            raise RegisterError("say who is removing this person")
+        if not reason or not reason.strip():
+            raise RegisterError("say why this person is removed from the register")
+        p = self.person(person_id)
+        with self.db.atomic():
+            n_sig = self.db.execute("DELETE FROM encodings WHERE person_id = ?", [p.id]).rowcount
+            self.db.execute("DELETE FROM consents WHERE person_id = ?", [p.id])
+            self.db.execute("DELETE FROM consent_history WHERE person_id = ?", [p.id])
+            self.db.execute("DELETE FROM people WHERE id = ?", [p.id])
+            self.audit.record("register.person-removed", {"person_id": p.id, "reason": reason.strip(),
+                                                          "signatures_deleted": n_sig}, user=user)
+
+    # -- enrolment ----------------------------------------------------------------------------
+
+    def store_signatures(self, encs: dict[str, list[tuple[np.ndarray, str]]], *, replace: bool,
+                         user: str | None, source: str, errors: int = 0,
+                         model: str = "dlib-128") -> None:
+        now = _now_iso()
+        with self.db.atomic():
+            for pid, items in encs.items():
+                if replace:
+                    self.db.execute("DELETE FROM encodings WHERE person_id = ?", [pid])
+                self.db.executemany(
+                    "INSERT INTO encodings (person_id, encoding, dims, photo_name, created_at, "
+                    "model) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(pid, np.asarray(e, dtype=np.float64).tobytes(), int(np.asarray(e).size),
+                      name, now, model) for e, name in items])
+            self.audit.record("register.enrol", {
+                "source": source, "people": {pid: len(v) for pid, v in encs.items()},
+                "replaced": replace, "errors": errors, "model": model}, user=user)
+
+    def enrol_photo(self, person_id: str, photo_path: str | Path, engine: Any, *,
+                    replace: bool = True, user: str | None = None) -> int:
+        """Enrol one photo; returns how many signatures the person now has."""
+        path = Path(photo_path)
+        p = enrolment.enrollable(self, person_id, _dt.date.today())
+        enc = enrolment.encode_portrait(p, path, engine,
+                                        max_pixels=self.settings.performance.max_pixels)
+        self.store_signatures({p.id: [(enc, path.name)]}, replace=replace, user=user,
+                              source=str(path.name), model=getattr(engine, "signature_model", "dlib-128"))
+        return self.enrolment_count(p.id)
+
+    def enrol_folder(self, folder: str | Path, engine: Any, *, user: str | None = None,
+                     progress: Callable[[int, int, str], None] | None = None) -> EnrolReport:
+        """Enrol every ``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder."""
+        folder = Path(folder)
+        report = EnrolReport()
+        items = enrolment.folder_items(self, folder, report)
+        return enrolment.enrol_items(self, items, engine, f"folder:{folder.name}", user=user,
+                                     progress=progress, report=report,
+                                     max_pixels=self.settings.performance.max_pixels)
+
+    def enrol_csv(self, csv_path: str | Path, engine: Any, *, user: str | None = None,
+                  progress: Callable[[int, int, str], None] | None = None) -> EnrolReport:
+        """Enrol from a CSV of id -> photo path (paths relative to the CSV's folder)."""
+        path = Path(csv_path)
+        report = EnrolReport()
+        items = enrolment.csv_items(path, report)
+        return enrolment.enrol_items(self, items, engine, f"csv:{path.name}", user=user,
+                                     progress=progress, report=report,
+                                     max_pixels=self.settings.performance.max_pixels)
+
+    # -- retention ----------------------------------------------------------------------------
+
+    def _purge(self, ids: list[str], action: str, details: dict[str, Any],
+               user: str | None) -> list[str]:
+        if not ids:
+            return []
+        with self.db.atomic():
+            q = ",".join("?" * len(ids))
+            n = self.db.execute(f"DELETE FROM encodings WHERE person_id IN ({q})", ids).rowcount
+            self.audit.record(action, dict(details, people=ids, signatures=n), user=user)
+        return ids
+
+    def purge_leavers(self, today: _dt.date | None = None, days: int | None = None, *,
+                      user: str | None = None, _reason: str = "") -> list[str]:
+        """Delete the face signatures of people ``days`` after their leaving date. Audited."""
+        today = today or _dt.date.today()
+        if days is None:
+            days = self.settings.retention.purge_encodings_days_after_leaving
+        cutoff = (today - _dt.timedelta(days=max(0, days))).isoformat()
+        ids = [r[0] for r in self.db.all(
+            "SELECT DISTINCT p.id FROM people p JOIN encodings e ON e.person_id = p.id "
+            "WHERE p.leaving_date IS NOT NULL AND p.leaving_date <= ? ORDER BY p.id", [cutoff])]
+        return self._purge(ids, "register.purge-encodings", {
+            "why": "left school", "days_after_leaving": days, "import_id": _reason or None}, user)
+
+    def purge_missing(self, today: _dt.date | None = None, days: int | None = None, *,
+                      user: str | None = None, _reason: str = "") -> list[str]:
+        """Delete the face signatures of people no longer in the MIS file for ``days``
+        (a rejected row is not "missing": the school is fixing it). Audited."""
+        today = today or _dt.date.today()
+        if days is None:
+            days = self.settings.retention.purge_encodings_days_after_missing
+        cutoff = (today - _dt.timedelta(days=max(0, days))).isoformat()
+        ids = [r[0] for r in self.db.all(
+            "SELECT DISTINCT p.id FROM people p JOIN encodings e ON e.person_id = p.id "
+            "WHERE p.missing_since IS NOT NULL AND p.missing_since <= ? ORDER BY p.id", [cutoff])]
+        return self._purge(ids, "register.purge-encodings", {
+            "why": "no longer in the MIS file", "days_after_missing": days,
+            "import_id": _reason or None}, user)
+
+
+__all__ = ["Register", "SPECIAL_FIELDS", "to_state"]

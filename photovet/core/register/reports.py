@@ -1,0 +1,328 @@
+"""What an import or an enrolment did, in words for the office (withdrawals first)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.register.mapping import DO_NOT_PHOTOGRAPH, NAME_WITH_PHOTO
+
+@dataclass
+class RowProblem:
+    """One problem with one cell or row of a register CSV (the header is line 1)."""
+
+    line: int | None
+    column: str
+    value: str
+    message: str
+    person_id: str = ""
+    kind: str = ""  # duplicate_id, invalid_value, invalid_date, missing_value, not_recorded,
+    #                 accepted_variant, row_shape, id_format, unknown_column, ...
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "file"
+        if self.column:
+            where += f", {self.column}"
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "column": self.column, "value": self.value,
+                "message": self.message, "person_id": self.person_id, "kind": self.kind}
+
+
+def _state_bool(state: str | None) -> bool | None:
+    if state is None or state == NOT_RECORDED:
+        return None
+    return state == YES
+
+
+def field_label(fld: str, media: str = "photo", labels: dict[str, str] | None = None) -> str:
+    """'Facebook', 'Facebook (videos)', 'Name with photo', 'Do not photograph'."""
+    if fld == NAME_WITH_PHOTO:
+        return "Name with photo"
+    if fld == DO_NOT_PHOTOGRAPH:
+        return "Do not photograph"
+    label = (labels or {}).get(fld, fld)
+    return f"{label} (videos)" if media == "video" else label
+
+
+def state_word(state: str | None) -> str:
+    return {YES: "Yes", NO: "No", NOT_RECORDED: "not recorded", None: "nothing"}.get(state, str(state))
+
+
+def local_day(iso: str | None) -> str:
+    """'2026-03-12T10:00:00+00:00' -> '12/03/2026' (local time)."""
+    if not iso:
+        return ""
+    try:
+        return _dt.datetime.fromisoformat(iso).astimezone().strftime("%d/%m/%Y")
+    except ValueError:
+        return iso[:10]
+
+
+@dataclass
+class ConsentChange:
+    """One change of one consent value (or of name-with-photo / do-not-photograph)."""
+
+    person_id: str
+    channel: str            # a channel id, "name_with_photo" or "do_not_photograph"
+    old_state: str | None   # "yes" | "no" | "not recorded" | None (no earlier value)
+    new_state: str | None
+    when: str = ""          # UTC ISO time
+    source: str = ""        # "import:<id>" or "user:<name>"
+    name: str = ""          # the person's display name (reports only)
+    media: str = "photo"    # "photo" | "video" | "any" (the two special fields)
+    label: str = ""         # the channel's label (reports only)
+
+    @property
+    def old(self) -> bool | None:
+        return _state_bool(self.old_state)
+
+    @property
+    def new(self) -> bool | None:
+        return _state_bool(self.new_state)
+
+    @property
+    def person(self) -> str:
+        return self.person_id
+
+    @property
+    def is_withdrawal(self) -> bool:
+        if self.channel == DO_NOT_PHOTOGRAPH:
+            return self.new_state == YES and self.old_state is not None and self.old_state != YES
+        return self.old_state == YES and self.new_state != YES
+
+    def __str__(self) -> str:
+        who = f"{self.name} ({self.person_id})" if self.name else self.person_id
+        what = field_label(self.channel, self.media, {self.channel: self.label} if self.label else None)
+        return f"{who}: {what} {state_word(self.old_state)} -> {state_word(self.new_state)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "name": self.name, "channel": self.channel,
+                "media": self.media, "old": self.old_state, "new": self.new_state,
+                "when": self.when, "source": self.source, "withdrawal": self.is_withdrawal}
+
+
+@dataclass
+class ConsentConflict:
+    """The MIS file says something more permissive than a change a person made in PhotoVet:
+    the restrictive value is kept until the MIS agrees or a person sets it again by hand."""
+
+    person_id: str
+    channel: str
+    media: str
+    kept: str               # the value PhotoVet keeps
+    mis_says: str           # the value in the file
+    set_by: str             # "user:<name>"
+    set_at: str             # when it was set in PhotoVet (UTC ISO)
+    name: str = ""
+    label: str = ""
+
+    def __str__(self) -> str:
+        who = f"{self.name} ({self.person_id})" if self.name else self.person_id
+        what = field_label(self.channel, self.media, {self.channel: self.label} if self.label else None)
+        verb = {NO: "withdrawn", NOT_RECORDED: "cleared", YES: "added"}.get(self.kept, "changed")
+        if self.channel == DO_NOT_PHOTOGRAPH:
+            verb = "put on the do-not-photograph list" if self.kept == YES else "changed"
+        by = self.set_by.split(":", 1)[-1]
+        return (f"{who}: {what}: kept {state_word(self.kept)} ({verb} in PhotoVet on "
+                f"{local_day(self.set_at)} by {by}); the MIS still says {state_word(self.mis_says)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "name": self.name, "channel": self.channel,
+                "media": self.media, "kept": self.kept, "mis_says": self.mis_says,
+                "set_by": self.set_by, "set_at": self.set_at}
+
+
+@dataclass
+class PersonNote:
+    person_id: str
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        who = f"{self.name} ({self.person_id})" if self.name else self.person_id
+        return f"{who}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "name": self.name, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    file: str
+    import_id: str = ""
+    encoding: str = ""
+    rows: int = 0
+    dry_run: bool = False
+    skip_invalid: bool = False
+    applied: bool = False
+    new_people: list[Person] = field(default_factory=list)
+    consent_changes: list[ConsentChange] = field(default_factory=list)  # not withdrawals
+    withdrawals: list[ConsentChange] = field(default_factory=list)      # Yes -> No, newly DNP
+    conflicts: list[ConsentConflict] = field(default_factory=list)      # kept from PhotoVet
+    leavers: list[Person] = field(default_factory=list)
+    invalidated: list[PersonNote] = field(default_factory=list)  # rows rejected: now covered
+    revalidated: list[PersonNote] = field(default_factory=list)  # were rejected, now valid
+    missing: list[PersonNote] = field(default_factory=list)      # not in this file: now covered
+    details_changed: list[str] = field(default_factory=list)     # names, year, class... changed
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    accepted_variants: list[RowProblem] = field(default_factory=list)
+    blank_consents: list[PersonNote] = field(default_factory=list)
+    skipped_rows: list[int] = field(default_factory=list)
+    purged: list[str] = field(default_factory=list)
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    takedown: list[Any] = field(default_factory=list)  # records.TakedownItem, open after this import
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_lines(self, max_items: int | None = 50) -> list[str]:
+        """Human-readable summary: status, errors, WITHDRAWALS FIRST, then the rest."""
+        out: list[str] = []
+        name = Path(self.file).name
+        n_err = len(self.errors)
+        if self.dry_run:
+            state = "Dry run (nothing was changed)"
+        elif self.applied:
+            state = "Imported"
+        else:
+            state = "NOT IMPORTED: nothing was changed"
+        out.append(f"{state}: {name}, {self.rows} rows, {n_err} error{'s' * (n_err != 1)}, "
+                   f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}")
+        if n_err and not self.applied and not self.dry_run:
+            out.append("Fix the rows below and import again, or use --skip-invalid to import the "
+                       "other rows (the rejected people are covered until fixed).")
+        if self.errors:
+            out.append(f"Errors ({n_err}):")
+            out.extend(f"  {p}" for p in self.errors)
+        if self.dry_run and self.errors and not self.skip_invalid:
+            out.append("With these errors a real import would change nothing; with "
+                       "--skip-invalid it would make the changes below.")
+        if self.skipped_rows and (self.applied or self.dry_run):
+            lines = ", ".join(str(x) for x in self.skipped_rows)
+            verb = "would not be" if self.dry_run else "were not"
+            out.append(f"Rejected rows (lines {lines}) {verb} imported: those people are "
+                       "covered until the register is fixed.")
+
+        def section(title: str, items: list, always_all: bool = False) -> None:
+            if not items:
+                return
+            out.append(f"{title} ({len(items)}):")
+            shown = items if (always_all or max_items is None) else items[:max_items]
+            out.extend(f"  {_describe(x)}" for x in shown)
+            if len(shown) < len(items):
+                out.append(f"  ... and {len(items) - len(shown)} more")
+
+        section("WITHDRAWALS (consent removed: check photos already posted)", self.withdrawals,
+                always_all=True)
+        section("CONFLICTS (kept as changed in PhotoVet: the MIS file says otherwise; update the "
+                "MIS, or set the value again by hand to accept the file)", self.conflicts,
+                always_all=True)
+        section("Rows rejected: these people are now covered", self.invalidated, always_all=True)
+        section("Not in this file: these people are now covered", self.missing, always_all=True)
+        section("New people", self.new_people)
+        section("Consent changes", self.consent_changes)
+        section("Leavers", self.leavers)
+        section("Register rows fixed", self.revalidated)
+        if self.details_changed:
+            out.append(f"Details updated (names, year, class...): {len(self.details_changed)} people")
+        if self.purged:
+            out.append(f"Face data purged for {len(self.purged)} leaver(s): {', '.join(self.purged)}")
+        if self.takedown:
+            new = sum(1 for t in self.takedown if getattr(t, "new", False))
+            out.append(f"TAKE-DOWN LIST: {len(self.takedown)} published or exported photo(s) show "
+                       f"someone without consent now ({new} new): see the take-down list.")
+        section("Warnings (counted as No)", self.warnings)
+        if self.blank_consents:
+            out.append(f"{len(self.blank_consents)} people have blank consent cells (not "
+                       "recorded): counted as No")
+        if self.accepted_variants:
+            out.append(f"{len(self.accepted_variants)} values spelt differently were accepted "
+                       "(e.g. 'Y', ' yes ')")
+        if not (self.errors or self.withdrawals or self.conflicts or self.new_people
+                or self.consent_changes
+                or self.leavers or self.invalidated or self.missing or self.details_changed):
+            out.append("Nothing changed: the register already matches this file.")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "import_id": self.import_id, "encoding": self.encoding,
+            "rows": self.rows, "dry_run": self.dry_run, "applied": self.applied,
+            "new_people": [p.id for p in self.new_people],
+            "withdrawals": [c.to_dict() for c in self.withdrawals],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "consent_changes": [c.to_dict() for c in self.consent_changes],
+            "leavers": [p.id for p in self.leavers],
+            "invalidated": [n.to_dict() for n in self.invalidated],
+            "revalidated": [n.to_dict() for n in self.revalidated],
+            "missing": [n.to_dict() for n in self.missing],
+            "details_changed": list(self.details_changed),
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+            "accepted_variants": [p.to_dict() for p in self.accepted_variants],
+            "skipped_rows": list(self.skipped_rows),
+            "purged": list(self.purged),
+            "mapping": dict(self.mapping),
+            "takedown": [t.id for t in self.takedown],
+        }
+
+
+def _describe(x: Any) -> str:
+    if isinstance(x, Person):
+        extra = "Staff" if x.role == "staff" else (x.year_group or "")
+        if x.reg_group:
+            extra = f"{extra}, {x.reg_group}" if extra else x.reg_group
+        if x.leaving_date:
+            day = x.leaving_date.strftime("%d/%m/%Y")
+            extra = f"{extra}, leaving date {day}" if extra else f"leaving date {day}"
+        return f"{x.display_name} ({x.id})" + (f": {extra}" if extra else "")
+    return str(x)
+
+
+@dataclass
+class EnrolProblem:
+    person_id: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        name = Path(self.path).name if self.path else ""
+        return f"{name}: {self.message}" if name else self.message
+
+
+@dataclass
+class EnrolReport:
+    enrolled: dict[str, int] = field(default_factory=dict)  # person id -> photos used
+    errors: list[EnrolProblem] = field(default_factory=list)
+    photos: int = 0             # photos looked at
+    ignored: list[str] = field(default_factory=list)  # files that are not photos
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary_lines(self) -> list[str]:
+        n = len(self.enrolled)
+        out = [f"Enrolled {n} {'person' if n == 1 else 'people'} from "
+               f"{sum(self.enrolled.values())} of {self.photos} photos"
+               f" ({len(self.errors)} problem{'s' * (len(self.errors) != 1)})"]
+        out.extend(f"  error: {e}" for e in self.errors)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"enrolled": dict(self.enrolled), "photos": self.photos,
+                "errors": [{"person_id": e.person_id, "path": e.path, "message": e.message}
+                           for e in self.errors],
+                "ignored": list(self.ignored), "seconds": round(self.seconds, 3)}
+
+
+__all__ = ["ConsentChange", "ConsentConflict", "EnrolProblem", "EnrolReport", "ImportReport",
+           "PersonNote", "RowProblem", "field_label", "local_day", "state_word"]

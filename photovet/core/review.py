@@ -1,0 +1,479 @@
+"""Review: every human decision about a photo, stored in the register the moment it is made.
+
+A photo's review is kept per content hash in two parts ("scopes"):
+
+- ``*`` (every channel): decisions about what the photo *is* or that only ever cover more:
+  who a face is, "not a face", covering a face or a text, areas covered by hand. Covering is
+  never undone by switching channel (fail closed).
+- one per channel: decisions that show more on that channel only: showing a face the rules
+  cover (with the stated reason), leaving a name readable.
+
+Each part has a version. An edit names the versions it was made against; if someone else
+(another window, another PC sharing the register) changed the review meanwhile, the edit is
+refused with who and when ("changed by Mrs Dufour at 10:42: reload the photo"), never silently
+lost. Every edit is audited.
+
+``apply_review`` puts a review onto a fresh analysis (after a restart, or on another PC): each
+decision is matched to the face or text it was made about by position. A cover whose face or
+text is no longer found is kept as an area covered by hand (fail closed); any other decision
+that no longer fits is dropped and listed in ``analysis.review_notes``.
+
+Policy (policy.py) decides what an override may do; ``Reviewer`` refuses, before storing, what
+policy refuses (``ReviewRefused``), and policy checks every stored override again at every
+decision.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Sequence
+
+from photovet.core.errors import PhotoVetError
+from photovet.core.media.cover import face_cover, grow_polygon
+from photovet.core.models import Channel, Cover, Face, PhotoAnalysis, TextItem
+from photovet.core.policy import face_override_refusal, rule_for_face, text_override_refusal
+from photovet.core.storage import Database
+
+ALL = "*"
+FACE_ACTIONS = ("cover", "show", "assign", "not-a-face")
+TEXT_ACTIONS = ("cover", "keep")
+MATCH_IOU = 0.5
+
+
+class ReviewConflict(PhotoVetError):
+    """Somebody else changed this photo's review since it was loaded."""
+
+
+class ReviewRefused(PhotoVetError):
+    """Policy does not allow this change (the message says why)."""
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class FaceDecision:
+    box: tuple[int, int, int, int]
+    action: str                     # FACE_ACTIONS
+    person: str | None = None       # for "assign"
+    reason: str = ""                # why it may be shown
+    by: str = ""
+    at: str = ""
+
+
+@dataclass
+class TextDecision:
+    polygon: list[tuple[float, float]]
+    text: str
+    action: str                     # TEXT_ACTIONS
+    reason: str = ""
+    by: str = ""
+    at: str = ""
+
+
+@dataclass
+class HandCover:
+    cover: Cover
+    by: str = ""
+    at: str = ""
+
+
+@dataclass
+class Review:
+    """One scope of one photo's review (``channel`` is ``ALL`` or a channel id)."""
+
+    sha256: str
+    channel: str = ALL
+    faces: list[FaceDecision] = field(default_factory=list)
+    texts: list[TextDecision] = field(default_factory=list)
+    covers: list[HandCover] = field(default_factory=list)
+    version: int = 0
+    updated_by: str = ""
+    updated_at: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.faces or self.texts or self.covers)
+
+    def content(self) -> dict[str, Any]:
+        """The decisions only (no versions or times), JSON-ready."""
+        return {
+            "faces": [asdict(f) | {"box": list(f.box)} for f in self.faces],
+            "texts": [asdict(t) | {"polygon": [list(p) for p in t.polygon]} for t in self.texts],
+            "covers": [{"cover": c.cover.to_dict(), "by": c.by, "at": c.at} for c in self.covers],
+        }
+
+    @classmethod
+    def from_content(cls, sha256: str, channel: str, data: dict[str, Any], version: int,
+                     updated_by: str, updated_at: str) -> "Review":
+        return cls(
+            sha256, channel,
+            faces=[FaceDecision(tuple(d["box"]), d["action"], d.get("person"), d.get("reason", ""),
+                                d.get("by", ""), d.get("at", "")) for d in data.get("faces", [])],
+            texts=[TextDecision([tuple(p) for p in d["polygon"]], d.get("text", ""), d["action"],
+                                d.get("reason", ""), d.get("by", ""), d.get("at", ""))
+                   for d in data.get("texts", [])],
+            covers=[HandCover(Cover.from_dict(d["cover"]), d.get("by", ""), d.get("at", ""))
+                    for d in data.get("covers", [])],
+            version=version, updated_by=updated_by, updated_at=updated_at)
+
+
+def decision_scope(kind: str, action: str) -> str:
+    """Where a decision is stored: decisions that only cover, or say what something is, apply
+    on every channel; decisions that show more apply to one channel."""
+    if kind == "face" and action == "show":
+        return "channel"
+    if kind == "text" and action == "keep":
+        return "channel"
+    return ALL
+
+
+def review_hash(parts: Sequence[Review]) -> str:
+    blob = json.dumps([[r.channel, r.content()] for r in parts], sort_keys=True, default=list)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def versions(parts: Sequence[Review]) -> str:
+    return ":".join(str(r.version) for r in parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Matching decisions to what analysis found
+# --------------------------------------------------------------------------------------------
+
+def _iou(a: Sequence[float], b: Sequence[float]) -> float:
+    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
+    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
+    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
+    inter = iw * ih
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _poly_box(poly: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in poly], [p[1] for p in poly]
+    return (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def match_face(faces: Sequence[Face], box: Sequence[float]) -> int | None:
+    best, best_iou = None, MATCH_IOU
+    for i, f in enumerate(faces):
+        v = _iou(f.box, box)
+        if v >= best_iou:
+            best, best_iou = i, v
+    return best
+
+
+def match_text(texts: Sequence[TextItem], polygon: Sequence[Sequence[float]]) -> int | None:
+    box = _poly_box(polygon)
+    best, best_iou = None, MATCH_IOU
+    for i, t in enumerate(texts):
+        v = _iou(_poly_box(t.polygon), box)
+        if v >= best_iou:
+            best, best_iou = i, v
+    return best
+
+
+def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: float = 1.4
+                 ) -> PhotoAnalysis:
+    """Set the overrides of ``analysis`` from its review (both scopes), in place."""
+    for f in analysis.faces:
+        f.override = f.override_person = None
+        f.override_reason = f.refused = ""
+    for t in analysis.texts:
+        t.override = None
+        t.override_reason = t.refused = ""
+    analysis.manual = []
+    analysis.review_notes = []
+    size = (analysis.width, analysis.height)
+    # identity first ("who is this", "not a face"), then covers, then shows: cover beats show
+    order = {"assign": 0, "not-a-face": 0, "cover": 1, "show": 2}
+    face_decisions = sorted(((d, r.channel) for r in parts for d in r.faces),
+                            key=lambda x: order.get(x[0].action, 3))
+    for d, _scope in face_decisions:
+        i = match_face(analysis.faces, d.box)
+        if i is None:
+            if d.action == "cover":
+                analysis.manual.append(face_cover(d.box, size, grow=grow))
+                analysis.review_notes.append(
+                    "A face covered by hand is no longer found where it was; the area stays covered.")
+            else:
+                analysis.review_notes.append(
+                    f"A decision about a face ({d.action}) no longer fits this photo and was not used.")
+            continue
+        f = analysis.faces[i]
+        if d.action == "assign":
+            f.override_person = d.person
+        elif d.action == "not-a-face":
+            if f.override != "cover":
+                f.override = "not-a-face"
+        elif d.action == "cover":
+            f.override = "cover"
+        elif d.action == "show" and f.override not in ("cover",):
+            f.override, f.override_reason = "show", d.reason
+    text_decisions = sorted(((d, r.channel) for r in parts for d in r.texts),
+                            key=lambda x: 0 if x[0].action == "cover" else 1)
+    for d, _scope in text_decisions:
+        i = match_text(analysis.texts, d.polygon)
+        if i is None:
+            if d.action == "cover":
+                analysis.manual.append(Cover("polygon", None, grow_polygon(d.polygon), "manual",
+                                             "text covered by hand"))
+                analysis.review_notes.append(
+                    f"Text covered by hand (\u201c{d.text}\u201d) is no longer found; the area stays covered.")
+            else:
+                analysis.review_notes.append(
+                    f"A decision to leave \u201c{d.text}\u201d readable no longer fits and was not used.")
+            continue
+        t = analysis.texts[i]
+        if d.action == "cover":
+            t.override = "cover"
+        elif t.override != "cover":
+            t.override, t.override_reason = "keep", d.reason
+    for r in parts:
+        analysis.manual.extend(c.cover for c in r.covers)
+    analysis.review_version = versions(parts)
+    return analysis
+
+
+# --------------------------------------------------------------------------------------------
+# The store
+# --------------------------------------------------------------------------------------------
+
+class ReviewStore:
+    """Reviews in the register database (table ``reviews``), with optimistic versions."""
+
+    def __init__(self, db: Database, audit: Any = None):
+        self.db = db
+        self.audit = audit
+
+    def load(self, sha256: str, scope: str) -> Review:
+        row = self.db.one("SELECT doc, version, actor, updated_at FROM reviews "
+                          "WHERE sha256 = ? AND channel = ?", [sha256, scope])
+        if row is None:
+            return Review(sha256, scope)
+        return Review.from_content(sha256, scope, json.loads(row[0]), int(row[1]), row[2] or "",
+                                   row[3] or "")
+
+    def parts(self, sha256: str, channel: str) -> list[Review]:
+        """Both scopes of a photo's review for ``channel`` (every-channel part first)."""
+        return [self.load(sha256, ALL), self.load(sha256, channel)]
+
+    def _save(self, review: Review, *, user: str, expected: int | None) -> Review:
+        now = _now()
+        cur = self.db.one("SELECT version, actor, updated_at FROM reviews WHERE sha256 = ? AND "
+                          "channel = ?", [review.sha256, review.channel])
+        current = int(cur[0]) if cur else 0
+        if expected is not None and current != expected:
+            raise ReviewConflict(
+                f"this photo's review was changed by {cur[1] or 'someone'} at "
+                f"{_local_time(cur[2])} since you opened it; reload the photo and decide again",
+                hint="Nothing you did was lost: your change was not made.")
+        doc = json.dumps(review.content(), sort_keys=True)
+        if cur is None:
+            self.db.execute("INSERT INTO reviews (sha256, channel, version, doc, actor, updated_at)"
+                            " VALUES (?, ?, 1, ?, ?, ?)", [review.sha256, review.channel, doc, user, now])
+        else:
+            n = self.db.execute("UPDATE reviews SET version = version + 1, doc = ?, actor = ?, "
+                                "updated_at = ? WHERE sha256 = ? AND channel = ? AND version = ?",
+                                [doc, user, now, review.sha256, review.channel, current]).rowcount
+            if n != 1:
+                raise ReviewConflict("this photo's review was changed at the same moment by "
+                                     "someone else; reload the photo and decide again")
+        review.version, review.updated_by, review.updated_at = current + 1, user, now
+        return review
+
+    def edit(self, sha256: str, channel: str, change: Callable[[Review, Review], dict[str, Any]],
+             *, user: str, expected: str | None = None, action: str) -> list[Review]:
+        """Load both scopes, let ``change(all_part, channel_part)`` modify them and return the
+        audit details, store what changed (version-checked), audit. Returns the new parts."""
+        if not user or not str(user).strip():
+            raise PhotoVetError("say who is making this change")
+        with self.db.atomic():
+            self.db.lock("review")
+            parts = self.parts(sha256, channel)
+            before = [json.dumps(p.content(), sort_keys=True) for p in parts]
+            exp = [int(v) for v in expected.split(":")] if expected else [None, None]
+            for part, want in zip(parts, exp):
+                if want is not None and part.version != want:
+                    self._conflict(part)
+            details = change(parts[0], parts[1])
+            for part, old, want in zip(parts, before, exp):
+                if json.dumps(part.content(), sort_keys=True) != old:
+                    self._save(part, user=user, expected=part.version)
+            if self.audit is not None:
+                self.audit.record(action, dict(details, sha256=sha256, channel=channel), user=user)
+        return parts
+
+    def _conflict(self, part: Review) -> None:
+        raise ReviewConflict(
+            f"this photo's review was changed by {part.updated_by or 'someone'} at "
+            f"{_local_time(part.updated_at)} since you opened it; reload the photo and decide again",
+            hint="Your change was not made.")
+
+    def reviewed_photos(self) -> list[str]:
+        return [r[0] for r in self.db.all("SELECT DISTINCT sha256 FROM reviews")]
+
+
+def _local_time(iso: str | None) -> str:
+    if not iso:
+        return "an unknown time"
+    try:
+        return _dt.datetime.fromisoformat(iso).astimezone().strftime("%H:%M on %d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+# --------------------------------------------------------------------------------------------
+# Making decisions (what the app and the command line call)
+# --------------------------------------------------------------------------------------------
+
+class Reviewer:
+    """Records a person's decisions about a photo, refusing what policy refuses.
+
+    ``person_of(id)`` gives the register row (or None); the analysis passed in must be the
+    decided analysis the person was looking at (its ``review_version`` is the version checked).
+    """
+
+    def __init__(self, store: ReviewStore, person_of: Callable[[str], Any], *,
+                 today: Callable[[], _dt.date] = _dt.date.today):
+        self.store = store
+        self.person_of = person_of
+        self.today = today
+
+    def _face(self, analysis: PhotoAnalysis, index: int) -> Face:
+        if not 0 <= index < len(analysis.faces):
+            raise PhotoVetError(f"this photo has no face {index + 1}")
+        return analysis.faces[index]
+
+    def face(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
+             user: str, person: str | None = None, reason: str = "", mode: str = "consent"
+             ) -> list[Review]:
+        """Record ``action`` ("cover", "show", "assign", "not-a-face") for face ``index``."""
+        if action not in FACE_ACTIONS:
+            raise ReviewRefused(f"unknown decision '{action}' for a face")
+        face = self._face(analysis, index)
+        pid = person if action == "assign" else (face.override_person or face.person)
+        row = self.person_of(pid) if pid else None
+        if action == "assign" and row is None:
+            raise ReviewRefused(f"no one with id '{person}' in the register")
+        refusal = face_override_refusal(action, face, row, channel, analysis.media, mode,
+                                        self.today(), reason)
+        if refusal:
+            raise ReviewRefused(refusal)
+        box = tuple(int(v) for v in face.box)
+
+        # "show" where the rules already show it (only a hand cover was in the way): forget
+        # the cover, store nothing more
+        rules_show = action == "show" and rule_for_face(
+            face, row, channel, analysis.media, mode, self.today()).action == "show"
+
+        def change(every: Review, one: Review) -> dict[str, Any]:
+            identity = action in ("assign", "not-a-face")
+            for part in (every, one):
+                part.faces = [d for d in part.faces if _iou(d.box, box) < MATCH_IOU or (
+                    not identity and d.action in ("assign", "not-a-face"))]
+            target = every if decision_scope("face", action) == ALL else one
+            if not rules_show:
+                target.faces.append(FaceDecision(box, action, person if action == "assign" else None,
+                                                 reason.strip(), user, _now()))
+            return {"face": index, "box": list(box), "decision": action,
+                    "person": person if action == "assign" else None, "reason": reason.strip()}
+
+        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+                               expected=analysis.review_version or None,
+                               action=f"review.face-{action}")
+
+    def undo_face(self, analysis: PhotoAnalysis, index: int, channel: Channel, *, user: str
+                  ) -> list[Review]:
+        """Forget every decision about face ``index``: the rules decide it again."""
+        box = tuple(int(v) for v in self._face(analysis, index).box)
+
+        def change(every: Review, one: Review) -> dict[str, Any]:
+            for part in (every, one):
+                part.faces = [d for d in part.faces if _iou(d.box, box) < MATCH_IOU]
+            return {"face": index, "box": list(box)}
+
+        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+                               expected=analysis.review_version or None, action="review.face-undo")
+
+    def text(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
+             user: str, reason: str = "") -> list[Review]:
+        if action not in TEXT_ACTIONS:
+            raise ReviewRefused(f"unknown decision '{action}' for a text")
+        if not 0 <= index < len(analysis.texts):
+            raise PhotoVetError(f"this photo has no text {index + 1}")
+        item = analysis.texts[index]
+        row = self.person_of(item.person) if item.person else None
+        refusal = text_override_refusal(action, item, row, reason)
+        if refusal:
+            raise ReviewRefused(refusal)
+        poly = [(float(x), float(y)) for x, y in item.polygon]
+        box = _poly_box(poly)
+
+        def change(every: Review, one: Review) -> dict[str, Any]:
+            for part in (every, one):
+                part.texts = [d for d in part.texts if _iou(_poly_box(d.polygon), box) < MATCH_IOU]
+            target = every if decision_scope("text", action) == ALL else one
+            target.texts.append(TextDecision(poly, item.text, action, reason.strip(), user, _now()))
+            return {"text": index, "decision": action, "person": item.person,
+                    "reason": reason.strip()}
+
+        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+                               expected=analysis.review_version or None,
+                               action=f"review.text-{action}")
+
+    def keep_rest_covered(self, analysis: PhotoAnalysis, channel: Channel, *, user: str
+                          ) -> list[Review]:
+        """Every face and text still open stays covered, as a decision (so it is not open)."""
+        faces = [i for i, f in enumerate(analysis.faces) if f.needs_review]
+        texts = [i for i, t in enumerate(analysis.texts) if t.needs_review]
+
+        def change(every: Review, one: Review) -> dict[str, Any]:
+            for i in faces:
+                every.faces.append(FaceDecision(tuple(int(v) for v in analysis.faces[i].box),
+                                                "cover", None, "", user, _now()))
+            for i in texts:
+                t = analysis.texts[i]
+                every.texts.append(TextDecision([(float(x), float(y)) for x, y in t.polygon],
+                                                t.text, "cover", "", user, _now()))
+            return {"faces": faces, "texts": texts}
+
+        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+                               expected=analysis.review_version or None,
+                               action="review.keep-rest-covered")
+
+    def add_cover(self, analysis: PhotoAnalysis, cover: Cover, channel: Channel, *, user: str
+                  ) -> list[Review]:
+        if cover.shape not in ("rect", "ellipse", "polygon"):
+            raise ReviewRefused(f"unknown shape '{cover.shape}'")
+        cover = Cover(cover.shape, tuple(int(v) for v in cover.box) if cover.box else None,
+                      cover.points, "manual", cover.label or "covered by hand")
+
+        def change(every: Review, one: Review) -> dict[str, Any]:
+            every.covers.append(HandCover(cover, user, _now()))
+            return {"cover": cover.to_dict()}
+
+        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+                               expected=analysis.review_version or None, action="review.cover-add")
+
+    def remove_cover(self, analysis: PhotoAnalysis, index: int, channel: Channel, *, user: str
+                     ) -> list[Review]:
+        def change(every: Review, one: Review) -> dict[str, Any]:
+            if not 0 <= index < len(every.covers):
+                raise PhotoVetError("that covered area is no longer there; reload the photo")
+            gone = every.covers.pop(index)
+            return {"cover": gone.cover.to_dict()}
+
+        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+                               expected=analysis.review_version or None,
+                               action="review.cover-remove")
+
+
+__all__ = ["ALL", "FaceDecision", "HandCover", "Review", "ReviewConflict", "ReviewRefused",
+           "ReviewStore", "Reviewer", "TextDecision", "apply_review", "decision_scope",
+           "match_face", "match_text", "review_hash", "versions"]

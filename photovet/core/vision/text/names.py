@@ -1,0 +1,570 @@
+"""What a line of text is: a person's name from the register, something that looks like a
+name PhotoVet cannot place, or ordinary text. Independent of the channel, so the result is
+cached with the analysis; policy.py decides what to cover.
+
+Fail closed: a pupil's first name alone counts; an ambiguous first name is still covered;
+something that looks like a name but is not in the register is covered and flagged for review.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from photovet.core.models import Person, TextItem
+from photovet.core.vision.text.ocr import Read
+
+# --------------------------------------------------------------------------------------------
+# Names: normalisation and matching
+# --------------------------------------------------------------------------------------------
+
+TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "mme", "mlle", "rev"}
+
+# Generic words that are not people's names: signs, school life, calendars. A line made only of
+# capitalised words is "name-like" unless one of them is one of these. (Generic English, not
+# taken from any test set.)
+NON_NAME_WORDS = set("""
+a an the and or of to in on at by for with from is it we you our your my me us all
+welcome back well done good great happy merry new year years class school primary secondary
+academy college nursery infant infants junior juniors high grammar academy trust university
+day days week weeks month term half sports sport fun fete fair party disco assembly concert
+show play club team house hall room office reception toilet toilets exit entrance way fire
+door gate car park carpark staff only no not please keep clear push pull open closed quiet
+library kitchen canteen dining lunch break playground field gym garden music art science
+maths math english history geography computing reading writing spelling phonics topic
+subject name names certificate achievement award awarded star stars student pupil pupils
+teacher teachers headteacher head deputy assistant teaching support coordinator governor
+governors parent parents visitor visitors guest volunteer council captain prefect monitor
+book books exercise work homework project trip farm bus visit world national international
+christmas easter summer autumn winter spring holiday holidays birthday celebration
+monday tuesday wednesday thursday friday saturday sunday january february march april june
+july august september october november december hello hi bye thank thanks you congratulations
+mum dad family families friends friend road street lane avenue drive close way church centre
+center community city town village station north south east west upper lower main first
+second third fourth fifth sixth last best winner winners champion champions proud
+red orange yellow green blue purple pink black white brown grey gold silver bronze
+oak ash elm beech birch willow maple pine cedar rowan
+""".split())
+
+# First names or surnames that are also everyday words: matched alone only when the line is
+# just the name (a badge), not inside ordinary text ("May 2026", "Green Class").
+COMMON_WORD_NAMES = set("""
+may june april august summer autumn winter spring day will bill mark art hope joy faith
+grace rose lily daisy ivy holly hazel poppy violet iris ruby pearl amber crystal star sky
+river rain storm sunny dawn eve honey rich sandy rusty dusty ray page king bell rice hill
+wood woods hall green brown white black gray grey young price long short little small
+love may rose cook baker fisher hunter mason turner walker taylor carter shepherd
+day north south west east lord knight bishop parsons chase cash golden silver stone brook
+field fields lane mills miles rivers banks bush church flower rush wells wise best
+""".split())
+
+_CONFUSIONS = [
+    ("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("|", "l"), ("!", "l"), ("i", "l"),
+    ("5", "s"), ("$", "s"), ("8", "b"), ("2", "z"), ("6", "g"), ("@", "a"),
+]
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def canon(text: str) -> str:
+    """A comparison key robust to case, accents and common OCR confusions ("Olivia" ~ "0LlVIA")."""
+    s = strip_accents(text).lower()
+    s = s.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("ł", "l")
+    for a, b in _CONFUSIONS:
+        s = s.replace(a, b)
+    return re.sub(r"[^a-z]", "", s)
+
+
+_NON_NAME_KEYS = {canon(w) for w in NON_NAME_WORDS}
+_COMMON_KEYS = {canon(w) for w in COMMON_WORD_NAMES} | _NON_NAME_KEYS
+_TITLE_KEYS = {canon(t) for t in TITLES}
+
+_TOKEN_RE = re.compile(r"[^\s,;:·•/()\[\]{}<>\"“”]+")
+
+
+@dataclass
+class _Token:
+    raw: str          # as read (punctuation trimmed)
+    key: str          # canon()
+    start: int
+    end: int
+    glued: bool = False   # split from the previous token without a space ("LilyWright")
+
+    @property
+    def capitalised(self) -> bool:
+        letters = [c for c in self.raw if c.isalpha()]
+        return bool(letters) and letters[0].isupper()
+
+    @property
+    def is_initial(self) -> bool:
+        r = self.raw.rstrip(".")
+        return len(r) == 1 and r.isalpha()
+
+    @property
+    def alpha(self) -> bool:
+        r = self.raw.replace("'", "").replace("’", "").replace("-", "").rstrip(".!?")
+        return bool(r) and r.isalpha()
+
+
+def _split_points(chunk: str) -> list[int]:
+    """Where OCR glued words together: "LilyWright", "Year5", "A.CLASS"."""
+    cuts = []
+    for k in range(1, len(chunk)):
+        a, b = chunk[k - 1], chunk[k]
+        if a.islower() and b.isupper():
+            # keep "McDonald"/"MacLeod" whole; "O'Connor" has an apostrophe, not a case change
+            head = chunk[:k]
+            if head.endswith(("Mc", "Mac")) and (len(head) in (2, 3) or not head[-4:-2].isalpha()):
+                continue
+            cuts.append(k)
+        elif (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha()):
+            # a short digit run inside a word is an OCR confusion ("L1oyd", "0livia"): keep it
+            lo = k if b.isdigit() else k - 1
+            while lo > 0 and chunk[lo - 1].isdigit():
+                lo -= 1
+            hi = lo
+            while hi < len(chunk) and chunk[hi].isdigit():
+                hi += 1
+            inside = lo > 0 and hi < len(chunk) and chunk[lo - 1].isalpha() and chunk[hi].isalpha()
+            if not (inside and hi - lo <= 2):
+                cuts.append(k)
+        elif a == "." and b.isalpha():
+            cuts.append(k)
+    return cuts
+
+
+def _tokens(text: str) -> list[_Token]:
+    toks = []
+    for m in _TOKEN_RE.finditer(text):
+        chunk = m.group(0)
+        bounds = [0, *_split_points(chunk), len(chunk)]
+        for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            raw = chunk[a:b]
+            stripped = raw.strip(".!?'’-_*★☆")
+            if not stripped:
+                continue
+            off = raw.find(stripped)
+            start = m.start() + a + off
+            raw_keep = stripped + "." if (len(stripped) == 1 and raw.endswith(".")) else stripped
+            toks.append(_Token(raw_keep, canon(stripped), start, start + len(stripped),
+                               glued=n > 0))
+    return toks
+
+
+@dataclass
+class NameHit:
+    """A register person's name found in a line of text."""
+
+    person: str | None          # register id; None when the name fits several pupils
+    role: str                   # "pupil" | "staff"
+    form: str                   # "full", "surname_forename", "initial", "forename", "surname",
+                                # "title_surname"
+    score: float                # 0..100 fuzzy similarity
+    span: tuple[int, int]       # character span in the text
+    candidates: list[str] = field(default_factory=list)   # every id the name fits
+    missing_chars: int = 0      # the line ends inside the name (box cut short): letters not read
+
+
+_FORM_RANK = {"full": 6, "surname_forename": 6, "title_surname": 5, "initial": 5,
+              "forename": 3, "surname": 2}
+
+
+@dataclass
+class _Variant:
+    key: str
+    person: str
+    role: str
+    form: str
+    ntok: int
+
+
+class NameMatcher:
+    """Finds register names in OCR text (any case, accents removed, OCR confusions tolerated)."""
+
+    def __init__(self, people: Sequence[Person], *, threshold: int = 85):
+        self.threshold = int(threshold)
+        # rejected register rows are matched too: policy covers them (fail closed)
+        self.people = list(people)
+        self.by_id = {p.id: p for p in self.people}
+        self._variants: list[_Variant] = []
+        self.first_keys: dict[str, set[str]] = {}
+        self.surname_keys: dict[str, set[str]] = {}
+        for p in self.people:
+            role = "staff" if p.role == "staff" else "pupil"
+            firsts = {f for f in (p.legal_forename, p.preferred_forename) if f}
+            surnames = {s for s in (p.legal_surname, p.preferred_surname) if s}
+            for f in firsts:
+                fk = canon(f)
+                if not fk:
+                    continue
+                self.first_keys.setdefault(fk, set()).add(p.id)
+                self._add(fk, p.id, role, "forename", len(f.split()))
+                for s in surnames:
+                    sk = canon(s)
+                    if not sk:
+                        continue
+                    self._add(fk + sk, p.id, role, "full", len(f.split()) + len(s.split()))
+                    self._add(sk + fk, p.id, role, "surname_forename",
+                              len(f.split()) + len(s.split()))
+                    self._add(fk + sk[0], p.id, role, "initial", len(f.split()) + 1)
+            for s in surnames:
+                sk = canon(s)
+                if not sk:
+                    continue
+                self.surname_keys.setdefault(sk, set()).add(p.id)
+                self._add(sk, p.id, role, "surname", len(s.split()))
+                # hyphenated and double surnames: each part counts too
+                for part in re.split(r"[-\s]+", s):
+                    pk = canon(part)
+                    if pk and pk != sk and len(pk) >= 3:
+                        self._add(pk, p.id, role, "surname", 1)
+                        self.surname_keys.setdefault(pk, set()).add(p.id)
+        self._by_key: dict[str, list[_Variant]] = {}
+        for v in self._variants:
+            self._by_key.setdefault(v.key, []).append(v)
+
+    def _add(self, key: str, pid: str, role: str, form: str, ntok: int) -> None:
+        self._variants.append(_Variant(key, pid, role, form, ntok))
+
+    # -- fuzzy core ---------------------------------------------------------------------------
+
+    def _similar(self, key: str, threshold: int | None = None) -> list[tuple[_Variant, float]]:
+        """Variants whose key is close to ``key``. Short keys must match exactly."""
+        from rapidfuzz import fuzz  # noqa: PLC0415
+
+        threshold = self.threshold if threshold is None else threshold
+        if not key:
+            return []
+        exact = self._by_key.get(key)
+        if exact:
+            return [(v, 100.0) for v in exact]
+        if len(key) <= 4:
+            return []
+        out = []
+        for k, variants in self._by_key.items():
+            if len(k) <= 4 or abs(len(k) - len(key)) > max(2, len(k) // 4):
+                continue
+            score = fuzz.ratio(key, k)
+            if score >= threshold:
+                out.extend((v, float(score)) for v in variants)
+        return out
+
+    # -- public -------------------------------------------------------------------------------
+
+    def match(self, text: str) -> NameHit | None:
+        """The best register name in ``text`` (pupils before staff), or None."""
+        hits = self.find_all(text)
+        return hits[0] if hits else None
+
+    def find_all(self, text: str) -> list[NameHit]:
+        toks = _tokens(text)
+        if not toks:
+            return []
+        candidates: list[tuple[_Variant, float, int, int]] = []   # variant, score, i, j (tokens)
+        for i in range(len(toks)):
+            key = ""
+            for j in range(i, min(len(toks), i + 4)):
+                key += toks[j].key
+                if j > i and toks[j].is_initial and j != i + 1:
+                    break
+                for v, score in self._similar(key):
+                    if v.form == "initial" and not (j == i + 1 and toks[j].is_initial):
+                        continue
+                    if j != i and v.ntok < j - i + 1:
+                        # one name word made of several tokens: only when OCR split one word
+                        # ("Mc Donald" glued, or short pieces "Oli via")
+                        pieces = toks[i:j + 1]
+                        if not (all(t.glued for t in pieces[1:])
+                                or all(len(t.key) <= 3 for t in pieces)):
+                            continue
+                    candidates.append((v, score, i, j))
+        hits: list[NameHit] = []
+        for v, score, i, j in candidates:
+            hit = self._judge(text, toks, v, score, i, j)
+            if hit is not None:
+                hits.append(hit)
+        if not any(h.role == "pupil" for h in hits):
+            loose = self._loose_full_name(toks)
+            if loose is not None:
+                hits.append(loose)
+        if not hits:
+            return []
+        # "Mrs Hughes" when a staff member is called Hughes: the title says it is the adult,
+        # even if a pupil shares the surname
+        staff_titled = {h.span for h in hits if h.role == "staff" and h.form == "title_surname"}
+        hits = [h for h in hits if not (h.role == "pupil" and h.form == "title_surname"
+                                        and h.span in staff_titled)]
+        # group by person and form, pick the best; sort pupils first, then by form rank and score
+        best: dict[tuple[str | None, str, tuple[int, int]], NameHit] = {}
+        for h in hits:
+            k = (h.person, h.role, h.span)
+            if k not in best or (_FORM_RANK[h.form], h.score) > (_FORM_RANK[best[k].form], best[k].score):
+                best[k] = h
+        ordered = sorted(best.values(), key=lambda h: (h.role != "pupil", -_FORM_RANK[h.form],
+                                                        -h.score, h.span[0]))
+        return ordered
+
+    def _loose_full_name(self, toks: list[_Token]) -> NameHit | None:
+        """A line that is shaped like a name (2-3 capitalised words, nothing else) is compared
+        as a whole with pupils' full names at a looser threshold: handwriting and script fonts
+        are often misread by a few letters ("MemLlevelly" for "Megan Llewellyn"). Without this
+        the line would still be flagged for review as an unknown name."""
+        from rapidfuzz import fuzz  # noqa: PLC0415
+
+        words = [t for t in toks if not _non_name(t)]
+        if not 1 <= len(words) <= 3 or len(words) != len(toks):
+            return None
+        if not all(_name_shaped(t) or t.is_initial for t in words):
+            return None
+        key = "".join(t.key for t in words)
+        if len(words) == 1:
+            # one capitalised word alone on its line, close to a pupil's forename or surname
+            # ("Llevelly"; "Piya" for "Priya")
+            if len(key) < 4:
+                return None
+            loose = max(70, self.threshold - 10) if len(key) >= 7 else self.threshold
+            forms = ("forename", "surname")
+        else:
+            if len(key) < 8:
+                return None
+            loose, forms = max(65, self.threshold - 15), ("full", "surname_forename")
+        best: tuple[float, _Variant] | None = None
+        for k, variants in self._by_key.items():
+            v0 = variants[0]
+            if v0.form not in forms or v0.role != "pupil" or len(k) < 5:
+                continue
+            score = fuzz.ratio(key, k)
+            if score >= loose and (best is None or score > best[0]):
+                best = (score, v0)
+        if best is None:
+            return None
+        score, v = best
+        ids = sorted({x.person for x in self._by_key[v.key] if x.role == "pupil"})
+        return NameHit(v.person if len(ids) == 1 else None, v.role, v.form, float(score),
+                       (words[0].start, words[-1].end), ids)
+
+    def _judge(self, text: str, toks: list[_Token], v: _Variant, score: float,
+               i: int, j: int) -> NameHit | None:
+        """Accept or refuse one candidate in its context."""
+        span = (toks[i].start, toks[j].end)
+        prev_tok = toks[i - 1] if i > 0 else None
+        next_tok = toks[j + 1] if j + 1 < len(toks) else None
+        person = self.by_id[v.person]
+        others = [t for k, t in enumerate(toks) if k < i or k > j]
+        if v.form in ("forename", "surname"):
+            word = toks[i].key if i == j else "".join(t.key for t in toks[i:j + 1])
+            is_common = word in _COMMON_KEYS
+            title_before = prev_tok is not None and prev_tok.key in _TITLE_KEYS
+            if v.form == "surname":
+                if title_before:
+                    # "Mrs Hughes": a staff member, or (for a pupil's surname) a relative of the
+                    # pupil: both identify the family, but the staff case is kept.
+                    form = "title_surname"
+                    span = (prev_tok.start, span[1])
+                    return NameHit(v.person, v.role, form, score, span, [v.person])
+                if is_common and self._has_ordinary_words(others):
+                    return None
+                if not toks[i].capitalised and not toks[i].raw.isupper():
+                    # lower-case ordinary word ("a walk in the wood")
+                    if is_common or self._has_ordinary_words(others):
+                        return None
+                return NameHit(v.person, v.role, "surname", score, span, [v.person])
+            # forename
+            if v.role == "staff":
+                # a staff member's first name alone says little: not a match
+                return None
+            if is_common and self._has_ordinary_words(others):
+                return None
+            if is_common and not (toks[i].capitalised or toks[i].raw.isupper()):
+                return None
+            sur = [canon(x) for x in (person.legal_surname, person.preferred_surname) if x]
+            if next_tok is not None and next_tok.alpha and len(next_tok.key) >= 2 and sur:
+                from rapidfuzz import fuzz  # noqa: PLC0415
+
+                close = max(fuzz.ratio(next_tok.key, x) for x in sur) >= 70
+                prefix = len(next_tok.key) >= 3 and any(x.startswith(next_tok.key) for x in sur)
+                if close or prefix:
+                    missing = 0
+                    if j + 2 == len(toks):   # the surname ends the line: was it cut short?
+                        missing = max(0, min(len(x) for x in sur) - len(next_tok.key))
+                    return NameHit(v.person, v.role, "full", score, (span[0], next_tok.end),
+                                   [v.person], missing_chars=missing)
+            # "Grace Thornbury": the forename of a pupil followed by a surname that is not
+            # theirs is somebody else; it is left to looks_like_name (review).
+            if next_tok is not None and next_tok.alpha and (next_tok.capitalised or next_tok.raw.isupper()) \
+                    and next_tok.key not in _NON_NAME_KEYS \
+                    and not next_tok.is_initial and len(next_tok.key) >= 2 and not title_before:
+                return None
+            if next_tok is not None and next_tok.is_initial:
+                if sur and next_tok.key[:1] not in {s[:1] for s in sur}:
+                    return None   # "Reuben B." is not Reuben Adeyemi
+            ids = sorted(self.first_keys.get(v.key, {v.person}))
+            pupil_ids = [p for p in ids if self.by_id[p].role != "staff"]
+            if len(pupil_ids) > 1:
+                return NameHit(None, "pupil", "forename", score, span, pupil_ids)
+            return NameHit(v.person, v.role, "forename", score, span, [v.person])
+        return NameHit(v.person, v.role, v.form, score, span, [v.person])
+
+    @staticmethod
+    def _has_ordinary_words(others: list[_Token]) -> bool:
+        """Other words around the name that make the line ordinary text (dates, sentences)."""
+        for t in others:
+            if any(c.isdigit() for c in t.raw):
+                return True
+            if t.alpha and not (t.capitalised or t.raw.isupper()):
+                return True
+            if t.key in _NON_NAME_KEYS:
+                return True
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Name-like text that is not in the register
+# --------------------------------------------------------------------------------------------
+
+_LABEL_RE = re.compile(r"\b(?:name|nom|nombre|naam|imię|imie|pupil|student)\s*[:=\-]\s*(\S.*)$",
+                       re.IGNORECASE)
+_MYNAME_RE = re.compile(r"\b(?:my\s+name\s+is|my\s+name's|i\s+am|i'm|call\s+me)\s+(\S.*)$",
+                        re.IGNORECASE)
+
+
+def _non_name(tok: _Token) -> bool:
+    return tok.key in _NON_NAME_KEYS
+
+
+def _name_shaped(tok: _Token) -> bool:
+    raw = tok.raw.rstrip(".")
+    if not tok.alpha or len(tok.key) < 2:
+        return False
+    letters = [c for c in raw if c.isalpha()]
+    if not letters[0].isupper():
+        return False
+    rest = letters[1:]
+    # "Olivia", "OLIVIA", "McDonald", "O'Connor"
+    return raw.isupper() or sum(c.isupper() for c in rest) <= 2
+
+
+def looks_like_name(text: str) -> str | None:
+    """Why ``text`` looks like a person's name that the register does not know, or None.
+
+    "staff-title" (a title and a surname: "Mrs Hughes"), "name-label" ("Name: Sam Reed"),
+    "my-name-is", "capitalised-words" (two or three capitalised words: "Matilda Crowther").
+    """
+    text = text.strip()
+    if not text:
+        return None
+    m = _LABEL_RE.search(text) or _MYNAME_RE.search(text)
+    if m:
+        value = [t for t in _tokens(m.group(1)) if t.alpha and len(t.key) >= 2]
+        if value and not all(_non_name(t) for t in value):
+            return "name-label" if _LABEL_RE.search(text) else "my-name-is"
+    toks = _tokens(text)
+    if not toks:
+        return None
+    for k, t in enumerate(toks[:-1]):
+        if t.key in _TITLE_KEYS and t.raw.rstrip(".").lower() in TITLES:
+            nxt = toks[k + 1]
+            if _name_shaped(nxt) and not _non_name(nxt):
+                return "staff-title"
+    words = [t for t in toks if t.alpha]
+    if len(toks) == 2 and len(words) == 2 and toks[1].is_initial and toks[1].raw.endswith(".") \
+            and _name_shaped(toks[0]) and not _non_name(toks[0]):
+        return "capitalised-words"   # "Reuben B."
+    if 2 <= len(toks) <= 3 and len(words) == len(toks):
+        if all(_name_shaped(t) or t.is_initial for t in toks) and sum(not t.is_initial for t in toks) >= 2:
+            if not any(_non_name(t) for t in toks):
+                return "capitalised-words"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Classify
+# --------------------------------------------------------------------------------------------
+
+def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None) -> list[TextItem]:
+    """TextItems with ``kind``, ``person`` and ``form`` set (policy.decide_text decides)."""
+    items: list[TextItem] = []
+    for poly, text, score in reads:
+        item = TextItem(polygon=[(float(x), float(y)) for x, y in poly], text=str(text),
+                        score=float(score))
+        hit = matcher.match(item.text) if matcher is not None else None
+        like = looks_like_name(item.text)
+        if hit is not None:
+            item.form = hit.form
+        if hit is not None and hit.role == "pupil":
+            item.kind, item.person = "pupil-name", hit.person
+            if hit.missing_chars and len(item.text.strip()) > 0:
+                # the OCR box ends inside the name: stretch it over the letters not read
+                item.polygon = _extend_right(item.polygon,
+                                             hit.missing_chars / max(1, len(item.text.strip())))
+        elif hit is not None and hit.role == "staff":
+            item.kind, item.person = "staff-name", hit.person
+        elif like == "staff-title":
+            item.kind = "staff-name"
+        elif like is not None:
+            item.kind = "name-like"
+        items.append(item)
+    _absorb_name_fragments(items)
+    return items
+
+
+def _line_geometry(poly: Sequence[tuple[float, float]]):
+    p = np.asarray(poly, dtype=np.float64).reshape(4, 2)
+    along = ((p[1] - p[0]) + (p[2] - p[3])) / 2.0
+    across = ((p[3] - p[0]) + (p[2] - p[1])) / 2.0
+    length, height = np.linalg.norm(along), np.linalg.norm(across)
+    if length < 1e-6 or height < 1e-6:
+        return None
+    return p.mean(axis=0), along / length, length, height
+
+
+def _absorb_name_fragments(items: list[TextItem]) -> None:
+    """A name split into several boxes ("Megn" + "Llewellyn"): the other pieces of the same
+    line next to a pupil's name are covered with it, if they are words without digits or
+    ordinary words (a "Class: 4B" beside the name stays)."""
+    names = [t for t in items if t.kind == "pupil-name"]
+    if not names:
+        return
+    for t in items:
+        if t.kind not in ("", "name-like"):
+            continue
+        toks = _tokens(t.text)
+        if not toks or len(toks) > 2 or NameMatcher._has_ordinary_words(toks):
+            continue
+        g = _line_geometry(t.polygon)
+        if g is None:
+            continue
+        c, u, length, height = g
+        for n in names:
+            gn = _line_geometry(n.polygon)
+            if gn is None:
+                continue
+            cn, un, ln, hn = gn
+            if not (0.6 <= height / hn <= 1.6) or abs(float(np.dot(u, un))) < 0.95:
+                continue
+            d = c - cn
+            off_line = abs(float(d[0] * -un[1] + d[1] * un[0]))     # distance across the line
+            along = abs(float(np.dot(d, un)))
+            gap = along - (length + ln) / 2.0
+            if off_line <= 0.5 * hn and gap <= 1.5 * hn:
+                t.kind, t.person, t.form = "pupil-name", n.person, n.form
+                break
+
+
+def _extend_right(poly: Sequence[tuple[float, float]], frac: float) -> list[tuple[float, float]]:
+    """Lengthen a line's box at its end (reading direction) by ``frac`` of its length."""
+    p = np.asarray(poly, dtype=np.float64).reshape(4, 2)
+    frac = min(1.0, max(0.0, frac))
+    top, bottom = (p[1] - p[0]) * frac, (p[2] - p[3]) * frac
+    out = [p[0], p[1] + top, p[2] + bottom, p[3]]
+    return [(float(x), float(y)) for x, y in out]
+
+
+__all__ = ["NameHit", "NameMatcher", "canon", "classify_texts", "looks_like_name"]

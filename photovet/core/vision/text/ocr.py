@@ -1,0 +1,516 @@
+"""Reading text offline with the PP-OCR models inside the ``rapidocr_onnxruntime`` wheel.
+
+Detection runs on the photo scaled so its long side is at most ``text.det_max_side`` (in
+overlapping tiles when that is large, skipping flat tiles); recognition runs only on the found
+boxes, cropped and deskewed from the FULL-resolution photo, after the angle classifier has turned
+upside-down lines the right way up. So small text on a large photo is read from its real pixels
+without recognising the whole photo.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any
+
+import numpy as np
+
+from photovet.core.errors import ModelError
+from photovet.core.media.cover import grow_polygon
+
+Polygon = list[tuple[float, float]]
+Read = tuple[Polygon, str, float]
+
+# --------------------------------------------------------------------------------------------
+# Reading text
+# --------------------------------------------------------------------------------------------
+
+_DEFAULTS: dict[str, Any] = {
+    "det_max_side": 2048,     # detection resolution cap (long side, px): 12 px text on 12 MP ~ 6 px
+    "det_min_side": 960,      # small photos are enlarged to this long side for detection
+    "det_tile": 2048,         # detection tiles (at detection scale) when the image is larger
+    "det_overlap": 128,       # tile overlap at detection scale
+    "det_thresh": 0.3,        # DB binarisation threshold
+    "det_box_thresh": 0.5,    # DB mean box score to keep a box
+    "det_unclip_ratio": 1.6,  # DB box growth
+    "min_score": 0.5,         # recognition confidence to keep a line
+    "threads": 0,             # onnxruntime intra-op threads (0 = one per core, up to 4)
+    "rec_margin": 0.0,        # grow boxes by this share of the line height before reading
+    "coarse_box_thresh": 0.3,  # box score for candidates when detection runs scaled down
+    "coarse_thresh": 0.3,     # and the binarisation threshold there
+    "refine_below": 32,       # re-detect at full resolution lines lower than this (detection px)
+    "overview_side": 1024,    # also detect at this long side (large lines); 0 = off
+}
+
+
+def text_options(text: Any = None, threads: int = 0) -> dict[str, Any]:
+    """The reader's options: the school's text settings (``settings.text``) over the defaults."""
+    options = dict(_DEFAULTS, threads=threads)
+    if text is not None:
+        for key in ("det_max_side", "det_min_side", "min_score"):
+            options[key] = getattr(text, key)
+    return options
+
+
+def _session(model_path: str, threads: int) -> Any:
+    import os  # noqa: PLC0415
+
+    import onnxruntime as ort  # noqa: PLC0415
+
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 4
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads if threads > 0 else max(1, min(4, os.cpu_count() or 1))
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(model_path, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def _order_points(pts: np.ndarray) -> np.ndarray:
+    """TL, TR, BR, BL for a 4-point box (image coordinates, y down)."""
+    pts = np.asarray(pts, dtype=np.float32).reshape(4, 2)
+    xs = pts[np.argsort(pts[:, 0]), :]
+    left, right = xs[:2], xs[2:]
+    tl, bl = left[np.argsort(left[:, 1])]
+    tr, br = right[np.argsort(right[:, 1])]
+    return np.array([tl, tr, br, bl], dtype=np.float32)
+
+
+def _quad_area(q: np.ndarray) -> float:
+    x, y = q[:, 0], q[:, 1]
+    return float(abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) / 2.0)
+
+
+class TextEngine:
+    """The OCR models, loaded once. ``read(image)`` gives ``[(polygon, text, score), ...]``."""
+
+    def __init__(self, detector: Any, classifier: Any, recognizer: Any, cv2: Any,
+                 options: dict[str, Any]):
+        self._det = detector
+        self._cls = classifier
+        self._rec = recognizer
+        self._cv2 = cv2
+        self.options = dict(options)
+        self._lock = threading.Lock()   # onnxruntime sessions are shared; keep calls serial
+
+    @classmethod
+    def load(cls, options: dict[str, Any] | None = None) -> "TextEngine":
+        """Load the OCR models (``options``: see ``text_options``)."""
+        from photovet.core.vision.cv import import_cv2  # noqa: PLC0415
+
+        cv2 = import_cv2()   # before rapidocr, so OpenCV cannot break Qt
+        try:
+            import rapidocr_onnxruntime  # noqa: PLC0415
+            from rapidocr_onnxruntime.ch_ppocr_cls import TextClassifier  # noqa: PLC0415
+            from rapidocr_onnxruntime.ch_ppocr_det import TextDetector  # noqa: PLC0415
+            from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer  # noqa: PLC0415
+            from rapidocr_onnxruntime.utils import read_yaml  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover - installation problem
+            raise ModelError(
+                f"the text reader is not installed ({exc})",
+                hint="Reinstall PhotoVet (it needs rapidocr-onnxruntime).",
+            ) from exc
+        from pathlib import Path  # noqa: PLC0415
+
+        options = dict(_DEFAULTS, **(options or {}))
+        root = Path(rapidocr_onnxruntime.__file__).resolve().parent
+        try:
+            config = read_yaml(str(root / "config.yaml"))
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"the text reader's configuration could not be read ({exc})") from exc
+        threads = int(options["threads"] or -1)
+        sections = {}
+        for name in ("Det", "Cls", "Rec"):
+            sec = dict(config[name])
+            model = root / sec["model_path"]
+            if not model.is_file():
+                raise ModelError(
+                    f"the text model {model.name} is missing",
+                    hint="Reinstall PhotoVet (rapidocr-onnxruntime ships its models).",
+                )
+            sec["model_path"] = str(model)
+            sec["intra_op_num_threads"] = threads
+            sec["inter_op_num_threads"] = -1
+            sec["use_cuda"] = False
+            sec["use_dml"] = False
+            sections[name] = sec
+        det = sections["Det"]
+        det.update({
+            "limit_type": "max", "limit_side_len": 100000,   # we scale ourselves
+            "thresh": float(options["det_thresh"]),
+            "box_thresh": float(options["det_box_thresh"]),
+            "unclip_ratio": float(options["det_unclip_ratio"]),
+        })
+        try:
+            detector = TextDetector(det)
+            classifier = TextClassifier(sections["Cls"])
+            recognizer = TextRecognizer(sections["Rec"])
+            # Our own sessions: a fixed thread count and no busy-waiting between calls, so a
+            # batch shares the PC politely with the face models and the GUI.
+            for holder, name in ((detector.infer, "Det"), (classifier.infer, "Cls"),
+                                 (recognizer.session, "Rec")):
+                holder.session = _session(sections[name]["model_path"], int(options["threads"]))
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"the text models could not be loaded ({exc})",
+                             hint="Reinstall PhotoVet.") from exc
+        return cls(detector, classifier, recognizer, cv2, options)
+
+    # -- public ------------------------------------------------------------------------------
+
+    def read(self, image: Any) -> list[Read]:
+        """Every line of text in ``image`` (a PIL image), in the image's pixels.
+
+        Returns ``[(polygon, text, score)]``; polygon is 4 points TL, TR, BR, BL as read.
+        """
+        arr = self._to_rgb(image)
+        if arr is None:
+            return []
+        with self._lock:
+            boxes = self._detect(arr)
+            if not boxes:
+                return []
+            return self._recognise(arr, boxes)
+
+    # -- steps -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _to_rgb(image: Any) -> np.ndarray | None:
+        if isinstance(image, np.ndarray):
+            arr = image
+            if arr.ndim == 2:
+                arr = np.stack([arr] * 3, axis=-1)
+            arr = arr[..., :3]
+            rgb = np.ascontiguousarray(arr.astype(np.uint8))
+        else:
+            img = image
+            if img.mode not in ("RGB",):
+                if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+                    from PIL import Image  # noqa: PLC0415
+
+                    rgba = img.convert("RGBA")
+                    bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+                    img = Image.alpha_composite(bg, rgba).convert("RGB")
+                else:
+                    img = img.convert("RGB")
+            rgb = np.asarray(img, dtype=np.uint8)
+        if rgb.ndim != 3 or min(rgb.shape[:2]) < 8:
+            return None
+        return rgb   # RGB; the models want BGR, flipped on the small copies they get
+
+    def _tiles(self, length: int) -> list[tuple[int, int]]:
+        tile, overlap = int(self.options["det_tile"]), int(self.options["det_overlap"])
+        if length <= tile:
+            return [(0, length)]
+        n = math.ceil((length - overlap) / (tile - overlap))
+        size = math.ceil((length + (n - 1) * overlap) / n)
+        starts = [round(i * (length - size) / (n - 1)) for i in range(n)]
+        return [(s, min(length, s + size)) for s in starts]
+
+    def _detect(self, arr: np.ndarray) -> list[np.ndarray]:
+        """Text boxes (4x2 float32, full-resolution pixels)."""
+        cv2 = self._cv2
+        h, w = arr.shape[:2]
+        long_side = max(h, w)
+        scale = min(1.0, float(self.options["det_max_side"]) / long_side)
+        if long_side < int(self.options["det_min_side"]):
+            scale = min(3.0, float(self.options["det_min_side"]) / long_side)
+        if abs(scale - 1.0) > 1e-3:
+            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+            small = cv2.resize(arr, (max(32, round(w * scale)), max(32, round(h * scale))),
+                               interpolation=interp)
+        else:
+            small = arr
+        sh, sw = small.shape[:2]
+        sx, sy = w / sw, h / sh
+        xs, ys = self._tiles(sw), self._tiles(sh)
+        tiled = len(xs) * len(ys) > 1
+        edges = None
+        if tiled:
+            grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+            edges = cv2.Canny(grey, 60, 160)
+        found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
+        pp = self._det.postprocess_op
+        pp.box_thresh = float(self.options["det_box_thresh"])
+        pp.thresh = float(self.options["det_thresh"])
+        if scale < 0.9:
+            # scaled down: small text scores low; take it as a candidate, _refine checks it
+            pp.box_thresh = float(self.options.get("coarse_box_thresh", 0.3))
+            pp.thresh = float(self.options.get("coarse_thresh", self.options["det_thresh"]))
+        for y0, y1 in ys:
+            for x0, x1 in xs:
+                if edges is not None and int(np.count_nonzero(edges[y0:y1, x0:x1])) < 40:
+                    continue   # flat tile (sky, wall, cover): not even one short word's edges
+                tile = small[y0:y1, x0:x1]
+                th, tw = tile.shape[:2]
+                # DB needs sides that are multiples of 32: pad (not stretch) the tile.
+                ph, pw = max(32, math.ceil(th / 32) * 32), max(32, math.ceil(tw / 32) * 32)
+                if (ph, pw) != (th, tw):
+                    tile = cv2.copyMakeBorder(tile, 0, ph - th, 0, pw - tw, cv2.BORDER_CONSTANT,
+                                              value=(127, 127, 127))
+                try:
+                    boxes = self._det_tile(tile)
+                except Exception as exc:  # noqa: BLE001
+                    raise ModelError(f"text detection failed ({exc})") from exc
+                if boxes is None or len(boxes) == 0:
+                    continue
+                for b in boxes:
+                    b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
+                    b[:, 0] = np.clip(b[:, 0], 0, tw)
+                    b[:, 1] = np.clip(b[:, 1], 0, th)
+                    if _quad_area(b) < 4:
+                        continue
+                    b[:, 0] += x0
+                    b[:, 1] += y0
+                    found.append((b, (x0, y0, x1, y1)))
+        boxes = _merge_tile_boxes(found, (sw, sh), cv2) if tiled else [b for b, _ in found]
+        out = []
+        for b in boxes:
+            b = b.copy()
+            b[:, 0] = np.clip(b[:, 0] * sx, 0, w)
+            b[:, 1] = np.clip(b[:, 1] * sy, 0, h)
+            out.append(_order_points(b))
+        tallest = max((min(np.linalg.norm(b[0] - b[3]), np.linalg.norm(b[0] - b[1])) * scale
+                       for b in out), default=0.0)
+        if scale < 0.9 and out:
+            out = self._refine(arr, out, scale)
+        overview = int(self.options.get("overview_side", 1024))
+        # only when there is large text (>= 28 px where the detector saw it) to see whole
+        if overview and long_side * scale > 1.4 * overview and tallest >= 28:
+            out = self._with_overview(small, (w, h), out, overview)
+        return out
+
+    def _with_overview(self, small_in: np.ndarray, full: tuple[int, int], boxes: list[np.ndarray],
+                       side: int) -> list[np.ndarray]:
+        """Large lines from a low-resolution pass replace their fragments from the fine pass.
+
+        The detector is trained on lines roughly 10-60 px high: at high resolution a big
+        certificate name or handwriting breaks into pieces that read as nonsense, while a
+        1024 px overview sees it whole. Lines the overview sees well (>= 14 px there) come from
+        the overview; everything else (small text) from the fine pass.
+        """
+        cv2 = self._cv2
+        w, h = full
+        ih, iw = small_in.shape[:2]    # the detection image (already scaled down)
+        s = side / max(ih, iw)
+        small = cv2.resize(small_in, (max(32, round(iw * s)), max(32, round(ih * s))),
+                           interpolation=cv2.INTER_AREA)
+        sh, sw = small.shape[:2]
+        ph, pw = math.ceil(sh / 32) * 32, math.ceil(sw / 32) * 32
+        small = cv2.copyMakeBorder(small, 0, ph - sh, 0, pw - sw, cv2.BORDER_REPLICATE)
+        pp = self._det.postprocess_op
+        pp.box_thresh = float(self.options["det_box_thresh"])
+        pp.thresh = float(self.options["det_thresh"])
+        big = []
+        for b in self._det_tile(np.ascontiguousarray(small)):
+            b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
+            line_h = min(np.linalg.norm(b[0] - b[3]), np.linalg.norm(b[0] - b[1]))
+            if line_h < 14:
+                continue
+            b[:, 0] = np.clip(b[:, 0], 0, sw) * (w / sw)
+            b[:, 1] = np.clip(b[:, 1], 0, sh) * (h / sh)
+            big.append(_order_points(b))
+        if not big:
+            return boxes
+        kept = [b for b in boxes if not _covered_by(b, big, 0.5)]
+        return kept + big
+
+    def _refine(self, arr: np.ndarray, boxes: list[np.ndarray], scale: float) -> list[np.ndarray]:
+        """Detect small lines again at full resolution, around where the coarse pass saw them.
+
+        On a large photo detection runs scaled down, so a 12 px name is about 6 px there: it is
+        found (often only roughly, or with a low score), but its box is too coarse to read it.
+        A few small full-resolution crops around those boxes give exact boxes, cheaply.
+        """
+        cv2 = self._cv2
+        h, w = arr.shape[:2]
+        limit = float(self.options.get("refine_below", 32))
+        small_idx, rects = [], []
+        for k, b in enumerate(boxes):
+            line_h = min(np.linalg.norm(b[0] - b[3]), np.linalg.norm(b[0] - b[1]))
+            if line_h * scale >= limit:
+                continue
+            pad = max(32.0, 1.0 * line_h)
+            x0, y0 = b[:, 0].min() - pad, b[:, 1].min() - pad
+            x1, y1 = b[:, 0].max() + pad, b[:, 1].max() + pad
+            small_idx.append(k)
+            rects.append([max(0, int(x0)), max(0, int(y0)), min(w, int(x1) + 1), min(h, int(y1) + 1)])
+        if not rects:
+            return boxes
+        # merge overlapping crops so each area is detected once
+        merged = True
+        groups = [[r, [k]] for r, k in zip(rects, small_idx)]
+        while merged:
+            merged = False
+            for a in range(len(groups)):
+                for c in range(a + 1, len(groups)):
+                    ra, rc = groups[a][0], groups[c][0]
+                    if ra[0] < rc[2] and rc[0] < ra[2] and ra[1] < rc[3] and rc[1] < ra[3]:
+                        groups[a][0] = [min(ra[0], rc[0]), min(ra[1], rc[1]),
+                                        max(ra[2], rc[2]), max(ra[3], rc[3])]
+                        groups[a][1] += groups[c][1]
+                        del groups[c]
+                        merged = True
+                        break
+                if merged:
+                    break
+        keep = [b for k, b in enumerate(boxes) if k not in set(small_idx)]
+        large = list(keep)
+        pp = self._det.postprocess_op
+        saved = pp.box_thresh
+        pp.box_thresh = float(self.options["det_box_thresh"])
+        pp.thresh = float(self.options["det_thresh"])
+        try:
+            for (x0, y0, x1, y1), members in groups:
+                if (x1 - x0) * (y1 - y0) > 4_000_000:   # not "small" any more: keep coarse boxes
+                    keep.extend(boxes[k] for k in members)
+                    continue
+                crop = arr[y0:y1, x0:x1]
+                ch, cw = crop.shape[:2]
+                ph, pw = max(64, math.ceil(ch / 32) * 32), max(64, math.ceil(cw / 32) * 32)
+                crop = cv2.copyMakeBorder(crop, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
+                fine = self._det_tile(np.ascontiguousarray(crop))
+                got = []
+                for b in fine:
+                    b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
+                    b[:, 0] = np.clip(b[:, 0], 0, cw) + x0
+                    b[:, 1] = np.clip(b[:, 1], 0, ch) + y0
+                    if _quad_area(b) < 4 or _covered_by(b, large):
+                        continue
+                    got.append(_order_points(b))
+                if got:
+                    keep.extend(got)
+                    # a coarse box the fine pass did not explain is kept (fail closed)
+                    for k in members:
+                        if not _covered_by(boxes[k], got, 0.3):
+                            keep.append(boxes[k])
+                else:
+                    keep.extend(boxes[k] for k in members)
+        finally:
+            pp.box_thresh = saved
+        return keep
+
+    def _det_tile(self, tile: np.ndarray) -> np.ndarray:
+        """DB text detection on one RGB tile whose sides are multiples of 32."""
+        x = tile[:, :, ::-1].astype(np.float32)   # the model wants BGR
+        x *= 1.0 / 127.5          # (x / 255 - 0.5) / 0.5
+        x -= 1.0
+        inp = np.ascontiguousarray(x.transpose(2, 0, 1))[None]
+        preds = self._det.infer(inp)[0]
+        shape = tile.shape[:2]
+        boxes, _ = self._det.postprocess_op(preds, shape)
+        if boxes is None or len(boxes) == 0:
+            return np.zeros((0, 4, 2), dtype=np.float32)
+        return self._det.filter_tag_det_res(boxes, shape)
+
+    def _crop(self, arr: np.ndarray, box: np.ndarray, margin: float = 0.0) -> np.ndarray:
+        cv2 = self._cv2
+        if margin > 0:
+            box = np.asarray(grow_polygon(box, pad_frac=margin, min_pad=0.0), dtype=np.float32)
+            h, w = arr.shape[:2]
+            box[:, 0] = np.clip(box[:, 0], 0, w)
+            box[:, 1] = np.clip(box[:, 1], 0, h)
+        wid = max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3]))
+        hei = max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2]))
+        wid, hei = max(2.0, float(wid)), max(2.0, float(hei))
+        # Recognition works at 48 px line height: do not warp more pixels than it can use.
+        f = min(1.0, 96.0 / min(wid, hei))
+        ow, oh = max(2, round(wid * f)), max(2, round(hei * f))
+        dst = np.array([[0, 0], [ow, 0], [ow, oh], [0, oh]], dtype=np.float32)
+        m = cv2.getPerspectiveTransform(box.astype(np.float32), dst)
+        crop = cv2.warpPerspective(arr, m, (ow, oh), flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)
+        crop = crop[:, :, ::-1]   # BGR for the models
+        if oh / ow >= 1.5:
+            crop = np.rot90(crop)
+        return np.ascontiguousarray(crop)
+
+    def _recognise(self, arr: np.ndarray, boxes: list[np.ndarray]) -> list[Read]:
+        margin = float(self.options.get("rec_margin", 0.0))
+        crops = [self._crop(arr, b, margin) for b in boxes]
+        try:
+            crops, cls_res, _ = self._cls(crops)
+            rec_res, _ = self._rec(crops)
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"text recognition failed ({exc})") from exc
+        min_score = float(self.options["min_score"])
+        out: list[Read] = []
+        for box, cls_r, rec in zip(boxes, cls_res, rec_res):
+            text, score = str(rec[0]).strip(), float(rec[1])
+            if not text or score < min_score:
+                continue
+            pts = box
+            if "180" in str(cls_r[0]) and float(cls_r[1]) > self._cls.cls_thresh:
+                pts = np.array([box[2], box[3], box[0], box[1]], dtype=np.float32)
+            poly = [(float(x), float(y)) for x, y in pts]
+            out.append((poly, text, score))
+        return out
+
+
+def _covered_by(box: np.ndarray, others: list[np.ndarray], frac: float = 0.6) -> bool:
+    """True when ``frac`` of ``box``'s bounding rectangle lies inside one of ``others``'."""
+    bx0, by0 = box[:, 0].min(), box[:, 1].min()
+    bx1, by1 = box[:, 0].max(), box[:, 1].max()
+    area = max(1e-6, (bx1 - bx0) * (by1 - by0))
+    for o in others:
+        ox0, oy0 = o[:, 0].min(), o[:, 1].min()
+        ox1, oy1 = o[:, 0].max(), o[:, 1].max()
+        ix = min(bx1, ox1) - max(bx0, ox0)
+        iy = min(by1, oy1) - max(by0, oy0)
+        if ix > 0 and iy > 0 and ix * iy >= frac * area:
+            return True
+    return False
+
+
+def _merge_tile_boxes(found: list[tuple[np.ndarray, tuple[int, int, int, int]]],
+                      size: tuple[int, int], cv2: Any) -> list[np.ndarray]:
+    """Join boxes that tiles found twice (overlap) or cut in two (a line across a tile edge)."""
+    if not found:
+        return []
+    polys = [b for b, _ in found]
+    tiles = [t for _, t in found]
+    n = len(polys)
+    rects = [cv2.boundingRect(p.astype(np.float32)) for p in polys]
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def height(p: np.ndarray) -> float:
+        return float(min(np.linalg.norm(p[0] - p[3]) + np.linalg.norm(p[1] - p[2]),
+                         np.linalg.norm(p[0] - p[1]) + np.linalg.norm(p[2] - p[3])) / 2)
+
+    heights = [height(_order_points(p)) for p in polys]
+    for i in range(n):
+        xi, yi, wi, hi = rects[i]
+        for j in range(i + 1, n):
+            if tiles[i] == tiles[j]:
+                continue
+            xj, yj, wj, hj = rects[j]
+            ix = min(xi + wi, xj + wj) - max(xi, xj)
+            iy = min(yi + hi, yj + hj) - max(yi, yj)
+            if ix <= 0 or iy <= 0:
+                continue
+            inter = ix * iy
+            small = min(wi * hi, wj * hj)
+            same_line = abs(heights[i] - heights[j]) <= 0.5 * max(heights[i], heights[j]) and \
+                iy >= 0.5 * min(hi, hj)
+            if inter >= 0.5 * small or same_line:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(polys[members[0]])
+            continue
+        pts = np.concatenate([polys[m] for m in members]).astype(np.float32)
+        rect = cv2.minAreaRect(pts)
+        out.append(cv2.boxPoints(rect).astype(np.float32))
+    return out
+
+
+__all__ = ["Read", "TextEngine", "text_options"]
