@@ -96,20 +96,22 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         return "it was approved for another channel"
     if old.get("mode") != new.get("mode"):
         return "the channel's mode changed since it was approved"
+    effect = ""
     gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
     added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))
-    if gone:
-        return (f"{_names(gone, name_of)} would now be covered (their consent or the register "
-                "changed since it was approved)")
-    if added:
-        return f"{_names(added, name_of)} would now be shown, which was not approved"
     ngone = sorted(set(old.get("names_shown", [])) - set(new.get("names_shown", [])))
     nadded = sorted(set(new.get("names_shown", [])) - set(old.get("names_shown", [])))
-    if ngone or nadded:
-        return "which names stay readable changed since it was approved"
+    if gone:
+        effect = f"{_names(gone, name_of)} would now be covered"
+    elif added:
+        effect = f"{_names(added, name_of)} would now be shown, which was not approved"
+    elif ngone or nadded:
+        effect = "which names stay readable changed"
     if old.get("review") != new.get("review"):
         who = f" (by {review_by}" + (f" at {review_at}" if review_at else "") + ")" if review_by else ""
-        return f"the review changed after it was approved{who}"
+        return f"the review changed after it was approved{who}" + (f": {effect}" if effect else "")
+    if effect:
+        return f"{effect} (their consent or the register changed since it was approved)"
     if old.get("analysis") != new.get("analysis"):
         return ("the photo was checked again with different settings or enrolments since it was "
                 "approved")

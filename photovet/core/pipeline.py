@@ -379,6 +379,13 @@ def analyse_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Ch
         yield Progress(i, total, str(path), analysis)
 
 
+def _local_time(iso: str) -> str:
+    try:
+        return _dt.datetime.fromisoformat(iso).astimezone().strftime("%H:%M on %d/%m/%Y")
+    except ValueError:
+        return iso
+
+
 @dataclass
 class HeldBack:
     """A photo export_batch did not export, and why (for the person)."""
@@ -406,9 +413,11 @@ def plan_exports(analyses: Iterable[PhotoAnalysis], engine: Engine, channel: Cha
             from photovet.core.approval import fingerprint  # noqa: PLC0415
 
             parts = engine.approval_parts(a)
-            parts_review = engine.review_parts(a, channel)
-            by = parts_review[-1].updated_by if parts_review else ""
-            verdict = approvals.check(a, parts, name_of=engine.name_of, review_by=by)
+            latest = max(engine.review_parts(a, channel), key=lambda r: r.updated_at, default=None)
+            verdict = approvals.check(
+                a, parts, name_of=engine.name_of,
+                review_by=latest.updated_by if latest else "",
+                review_at=_local_time(latest.updated_at) if latest and latest.updated_at else "")
             if not verdict.ok:
                 held.append(HeldBack(a, f"not exported: {verdict.why}"))
                 continue

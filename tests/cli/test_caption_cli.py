@@ -12,9 +12,11 @@ from photovet.core.register.people import Register
 
 CSV = (
     "UPN,Legal Surname,Legal Forename,Preferred Forename,Role,Consent: School Website,"
-    "Consent: Facebook,Name with photo\n"
-    "A123456789012,Smith,John,,pupil,yes,yes,no\n"
-    "B123456789012,Clarke,Amy,,pupil,yes,yes,yes\n"
+    "Consent: Facebook,Consent: Videos on Facebook,Name with photo,Do Not Photograph\n"
+    "A123456789012,Smith,John,,pupil,yes,yes,yes,no,\n"
+    "B123456789012,Clarke,Amy,,pupil,yes,yes,no,yes,\n"
+    "C123456789012,Winterbottom,Tobias,,pupil,yes,yes,yes,yes,yes\n"
+    "D123456789012,Okafor,Grace,,staff,yes,yes,yes,no,\n"
 )
 
 
@@ -27,6 +29,8 @@ def register(tmp_path, photovet_home):
         assert report.applied, report.errors
         people = {p.legal_forename: p for p in reg.people()}
     assert people["Amy"].name_with_photo and not people["John"].name_with_photo
+    assert people["Tobias"].do_not_photograph and people["Grace"].is_staff
+    assert people["Amy"].consents_to("facebook") and not people["Amy"].consents_to("facebook", "video")
     return people
 
 
@@ -59,10 +63,40 @@ def test_caption_unknown_channel_is_a_usage_error(register):
     assert "unknown channel 'tiktok'" in result.output
 
 
+def test_caption_video_uses_video_consent(register):
+    # Amy's parents agreed to photos on Facebook but not to videos
+    result = CliRunner().invoke(cli, ["caption", "--channel", "facebook", "Amy scores!"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["caption", "--channel", "facebook", "--video", "--json",
+                                      "Amy scores!"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output.strip().splitlines()[-1])
+    assert data["suggestion"] == "A scores!"
+    assert [f["person"] for f in data["findings"]] == ["B123456789012"]
+    # John has video consent but no consent to be named
+    result = CliRunner().invoke(cli, ["caption", "--video", "John Smith scores!"])
+    assert result.exit_code == 1 and "Suggested: JS scores!" in result.output
+
+
+def test_caption_naming_a_do_not_photograph_pupil_warns_by_name(register):
+    result = CliRunner().invoke(cli, ["caption", "Tobias Winterbottom and Amy Clarke win"])
+    assert result.exit_code == 1, result.output
+    assert '"Tobias Winterbottom" -> "": Tobias Winterbottom is on the do-not-photograph list: ' \
+        "they must not appear in this post at all" in result.output
+    assert "Suggested: and Amy Clarke win" in result.output
+
+
+def test_caption_naming_staff_follows_their_name_consent(register):
+    result = CliRunner().invoke(cli, ["caption", "Mrs Okafor led the trip"])
+    assert result.exit_code == 1, result.output
+    assert '"Mrs Okafor" -> "GO"' in result.output and "member of staff" in result.output
+    assert "Suggested: GO led the trip" in result.output
+
+
 def test_caption_with_an_empty_register(photovet_home):
     result = CliRunner().invoke(cli, ["caption", "John Smith"])
     assert result.exit_code == 0
-    assert "no pupils in the register" in result.output
+    assert result.output.startswith("OK: no one in the register to check against.")
 
 
 def test_caption_help_documents_exit_status():

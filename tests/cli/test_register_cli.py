@@ -34,15 +34,22 @@ def test_import_list_show(csv_file):
     assert out.startswith("Imported: reg.csv, 2 rows, 0 errors") and "New people (2)" in out
     code, out, _ = run("register", "list")
     assert code == 0 and UPN1 in out and "2 people, 0 enrolled" in out
+    # consent as photos/videos: the file has photo consent columns only
+    line = next(x for x in out.splitlines() if x.startswith(UPN1))
+    assert "Y/-" in line and "current" in line
     code, out, _ = run("register", "list", "--json")
     rows = [json.loads(x) for x in out.splitlines()]
     assert {r["id"] for r in rows} == {UPN1, UPN2} and rows[0]["status"] == "current"
+    victoria = next(r for r in rows if r["id"] == UPN1)
+    assert victoria["photo_consent"]["facebook"] == "yes"
+    assert victoria["video_consent"]["facebook"] == "not recorded"
     code, out, _ = run("register", "show", UPN1.lower())
     assert code == 0 and "Victoria Ashby" in out and "Facebook           Yes" in out
-    assert "History (" in out and "import:" in out
+    assert "History (" in out and "(register import)" in out
     code, out, _ = run("register", "show", UPN1, "--json")
     d = json.loads(out)
-    assert d["consent_states"]["facebook"] == "yes" and d["enrolment_count"] == 0
+    assert d["consent_states"]["photo"]["facebook"] == "yes" and d["enrolment_count"] == 0
+    assert d["consent_states"]["video"]["facebook"] == "not recorded"
     assert d["history"] and d["history"][0]["source"].startswith("import:")
     code, out, err = run("register", "show", "NOBODY")
     assert code == 1 and "no one with id 'NOBODY'" in (out + err)
@@ -60,7 +67,7 @@ def test_import_errors_exit_1_and_list_everything(tmp_path, csv_file):
     assert "line 2, Facebook: 'Maybe' is not Yes or No" in out
     assert "line 3, Website: 'tbc'" in out and "lines 3 and 4" in out
     code, out, _ = run("register", "show", UPN1, "--json")
-    assert json.loads(out)["consent_states"]["facebook"] == "yes"  # unchanged
+    assert json.loads(out)["consent_states"]["photo"]["facebook"] == "yes"  # unchanged
     code, out, _ = run("register", "import", str(bad), "--skip-invalid")
     assert code == 1 and "Imported:" in out and "Rows rejected" in out
 
@@ -81,7 +88,7 @@ def test_dry_run_lists_withdrawals_first(tmp_path, csv_file):
     assert iw < inew < ich
     assert f"Victoria Ashby ({UPN1}): Facebook Yes -> No" in out
     code, out, _ = run("register", "show", UPN1, "--json")
-    assert json.loads(out)["consent_states"]["facebook"] == "yes"  # dry run changed nothing
+    assert json.loads(out)["consent_states"]["photo"]["facebook"] == "yes"  # dry run changed nothing
 
 
 def test_import_file_problems(tmp_path):
@@ -101,6 +108,8 @@ def test_import_with_mapping(tmp_path):
                                          "legal_forename": "Prenom", "consent:website": "Web"}}))
     code, out, _ = run("register", "import", str(p), "--mapping", str(m))
     assert code == 0, out
+    code, out, _ = run("register", "show", UPN1, "--json")
+    assert json.loads(out)["consent_states"]["photo"]["website"] == "yes"
 
 
 def test_enrol_usage():
@@ -109,8 +118,17 @@ def test_enrol_usage():
 
 
 def test_channels_add():
+    code, out, _ = run("register", "channels")
+    assert code == 0
+    assert [x.split()[0] for x in out.splitlines()] == [
+        "website", "facebook", "x", "instagram", "newsletter", "press", "youtube"]
+    assert "names: first names" in next(x for x in out.splitlines() if x.startswith("facebook"))
+    assert "names: full names" in next(x for x in out.splitlines() if x.startswith("website"))
     code, out, _ = run("register", "channels", "--add", "Prospectus", "--label", "School prospectus")
     assert code == 0 and "prospectus     School prospectus" in out
+    assert "names: initials only" in next(x for x in out.splitlines() if x.startswith("prospectus"))
+    code, out, err = run("register", "channels", "--add", "prospectus")
+    assert code == 1 and "already a channel called 'prospectus'" in (out + err)
 
 
 def test_audit_show_and_verify_detects_tampering(csv_file):
@@ -120,12 +138,137 @@ def test_audit_show_and_verify_detects_tampering(csv_file):
     assert code == 0 and "intact: 2 rows" in out
     code, out, _ = run("audit", "show", "--json")
     rows = [json.loads(x) for x in out.splitlines()]
-    assert [r["action"] for r in rows] == ["register.import", "register.channel-add"]
+    assert [r["action"] for r in rows] == ["register.import", "channel.add"]
     code, out, _ = run("audit", "show", "--limit", "1")
-    assert "register.channel-add" in out and "register.import" not in out
+    assert "channel.add" in out and "register.import" not in out
     con = sqlite3.connect(register_path())
     con.execute("UPDATE audit_log SET details = '{}' WHERE id = 1")
     con.commit()
     con.close()
     code, out, err = run("audit", "verify")
     assert code == 1 and "row 1" in (out + err)
+
+
+# --- changes by hand -------------------------------------------------------------------------
+
+def show_json(person_id: str) -> dict:
+    code, out, err = run("register", "show", person_id, "--json")
+    assert code == 0, out + err
+    return json.loads(out)
+
+
+def test_set_video_consent_only(csv_file):
+    run("register", "import", str(csv_file))
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                         "--media", "video", "--as", "Mrs Office")
+    assert code == 0, out + err
+    assert f"Victoria Ashby ({UPN1}): Facebook (videos) not recorded -> No" in out
+    d = show_json(UPN1)
+    assert d["consent_states"]["video"]["facebook"] == "no"
+    assert d["consent_states"]["photo"]["facebook"] == "yes"  # photo consent unchanged
+    last = d["history"][-1]
+    assert (last["channel"], last["media"], last["old"], last["new"], last["source"]) == (
+        "facebook", "video", "not recorded", "no", "user:Mrs Office")
+    code, out, _ = run("register", "show", UPN1)
+    assert "No (set by Mrs Office on " in out
+    code, out, _ = run("audit", "show", "--json", "--action", "register.consent-edit")
+    (row,) = [json.loads(x) for x in out.splitlines()]
+    assert row["user"] == "Mrs Office" and row["details"]["media"] == "video"
+    # photo consent is the default; --user says who as well as --as
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                         "--user", "Mr Deputy")
+    assert code == 0, out + err
+    assert f"Victoria Ashby ({UPN1}): Facebook Yes -> No" in out
+    d = show_json(UPN1)
+    assert d["consent_states"]["photo"]["facebook"] == "no"
+    assert d["history"][-1]["source"] == "user:Mr Deputy" and d["history"][-1]["withdrawal"]
+    # the same again: nothing changes
+    code, out, _ = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                       "--as", "Mr Deputy")
+    assert code == 0 and "No change" in out
+
+
+def test_set_do_not_photograph(csv_file):
+    run("register", "import", str(csv_file))
+    code, out, err = run("register", "set", UPN1, "--do-not-photograph", "yes", "--as",
+                         "Mrs Office")
+    assert code == 0, out + err
+    assert f"Victoria Ashby ({UPN1}): Do not photograph No -> Yes" in out
+    d = show_json(UPN1)
+    assert d["do_not_photograph"] is True and d["status"] == "DO NOT PHOTOGRAPH"
+    assert d["consent_states"]["do_not_photograph"] == "yes"
+    assert d["consent_states"]["photo"]["facebook"] == "yes"  # consent kept, but overridden
+    code, out, _ = run("audit", "show", "--json", "--action", "register.do-not-photograph")
+    (row,) = [json.loads(x) for x in out.splitlines()]
+    assert row["user"] == "Mrs Office" and row["details"]["new"] == "yes"
+    code, out, _ = run("register", "list")
+    assert "DO NOT PHOTOGRAPH" in next(x for x in out.splitlines() if x.startswith(UPN1))
+    code, out, err = run("register", "set", UPN1, "--do-not-photograph", "no", "--as", "Mrs Office")
+    assert code == 0 and show_json(UPN1)["do_not_photograph"] is False
+    # name with photo, by hand
+    code, out, err = run("register", "set", UPN1, "--name-with-photo", "yes", "--as", "Mrs Office")
+    assert code == 0 and "Name with photo No -> Yes" in out
+    assert show_json(UPN1)["name_with_photo"] is True
+
+
+def test_set_usage_errors(csv_file):
+    run("register", "import", str(csv_file))
+    code, out, err = run("register", "set", UPN1, "--as", "Mrs Office")
+    assert code == 2 and "say what to change" in (out + err)
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--as", "Mrs Office")
+    assert code == 2 and "say what to change" in (out + err)
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--name-with-photo",
+                         "yes", "--as", "Mrs Office")
+    assert code == 2 and "--channel and --consent go together" in (out + err)
+    assert show_json(UPN1)["name_with_photo"] is False  # nothing was changed
+    code, out, err = run("register", "set", UPN1, "--channel", "tiktok", "--consent", "yes",
+                         "--as", "Mrs Office")
+    assert code == 2 and "unknown channel 'tiktok'" in (out + err)
+    code, out, err = run("register", "set", "NOBODY", "--channel", "facebook", "--consent", "yes",
+                         "--as", "Mrs Office")
+    assert code == 1 and "no one with id 'NOBODY'" in (out + err)
+
+
+def test_withdrawal_made_with_set_survives_the_next_import(csv_file):
+    run("register", "import", str(csv_file))
+    code, out, _ = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                       "--as", "Mrs Office")
+    assert code == 0
+    code, out, _ = run("register", "import", str(csv_file))   # the MIS still says Yes
+    assert code == 0, out
+    assert "CONFLICTS" in out and "WITHDRAWALS" not in out
+    assert (f"Victoria Ashby ({UPN1}): Facebook: kept No (withdrawn in PhotoVet on " in out
+            and "by Mrs Office); the MIS still says Yes" in out)
+    assert show_json(UPN1)["consent_states"]["photo"]["facebook"] == "no"
+    code, out, _ = run("register", "import", str(csv_file), "--json")
+    report = json.loads(out)
+    assert [(c["person_id"], c["channel"], c["media"], c["kept"], c["mis_says"], c["set_by"])
+            for c in report["conflicts"]] == [(UPN1, "facebook", "photo", "no", "yes",
+                                               "user:Mrs Office")]
+
+
+def test_remove_a_person(csv_file):
+    run("register", "import", str(csv_file))
+    code, out, err = run("register", "remove", UPN2.lower(), "--reason",
+                         "Parent asked for erasure", "--as", "Mrs Office")
+    assert code == 0, out + err
+    assert f"Removed {UPN2} from the register" in out
+    code, out, err = run("register", "show", UPN2)
+    assert code == 1 and f"no one with id '{UPN2}'" in (out + err)
+    code, out, _ = run("register", "list", "--json")
+    assert [json.loads(x)["id"] for x in out.splitlines()] == [UPN1]
+    code, out, _ = run("audit", "show", "--json", "--action", "register.person-removed")
+    (row,) = [json.loads(x) for x in out.splitlines()]
+    assert row["user"] == "Mrs Office"
+    assert row["details"] == {"person_id": UPN2, "reason": "Parent asked for erasure",
+                              "signatures_deleted": 0}
+    code, out, _ = run("audit", "verify")
+    assert code == 0
+    # a reason is required; an unknown id is an error
+    code, out, err = run("register", "remove", UPN1, "--as", "Mrs Office")
+    assert code == 2 and "--reason" in (out + err)
+    code, out, err = run("register", "remove", UPN1, "--reason", "  ", "--as", "Mrs Office")
+    assert code == 1 and "say why" in (out + err)
+    code, out, err = run("register", "remove", UPN2, "--reason", "again", "--as", "Mrs Office")
+    assert code == 1 and f"no one with id '{UPN2}'" in (out + err)
+    assert show_json(UPN1)["id"] == UPN1

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from photovet.core.errors import UnknownPersonError
-from photovet.core.models import CHANNELS, ExportResult, Person
+from photovet.core.models import NO, YES, ExportResult, Person
 
 
 def photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
@@ -36,8 +36,14 @@ def sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def make_export(tmp: Path, seed: int, *, shown=(), covered=(), named=(), name: str | None = None,
-                size=(640, 480)) -> ExportResult:
+CHANNELS = ("website", "facebook", "x", "instagram", "newsletter", "press", "youtube")
+LABELS = {"website": "School website", "facebook": "Facebook", "x": "X (Twitter)",
+          "instagram": "Instagram", "newsletter": "Newsletter", "press": "Local press",
+          "youtube": "YouTube"}
+
+
+def make_export(tmp: Path, seed: int, *, shown=(), covered=(), named=(), names_shown=(),
+                name: str | None = None, size=(640, 480), channel: str = "") -> ExportResult:
     """An original (a camera-like JPEG) and its 'export' (a fresh JPEG re-encoded from it)."""
     src_dir, out_dir = tmp / "originals", tmp / "exports"
     src_dir.mkdir(parents=True, exist_ok=True)
@@ -51,7 +57,8 @@ def make_export(tmp: Path, seed: int, *, shown=(), covered=(), named=(), name: s
     return ExportResult(source=str(src), output=str(out), source_sha256=sha(src),
                         output_sha256=sha(out), width=im.width, height=im.height,
                         people_shown=list(shown), people_covered=list(covered),
-                        names_covered=list(named))
+                        names_covered=list(named), names_shown=list(names_shown),
+                        channel=channel)
 
 
 def downloaded_copy(src: Path, dest: Path, crop=(0.03, 0.02, 0.02, 0.03), scale=0.5,
@@ -70,8 +77,12 @@ def downloaded_copy(src: Path, dest: Path, crop=(0.03, 0.02, 0.02, 0.03), scale=
 
 
 def person(pid: str, first: str = "Ann", last: str = "Pupil", consents=None, **kw) -> Person:
+    """A person with photo (and video) consent Yes everywhere, or per ``consents``
+    ({channel: True/False})."""
     cons = {c: True for c in CHANNELS} if consents is None else consents
-    return Person(id=pid, legal_forename=first, legal_surname=last, consents=dict(cons), **kw)
+    states = {c: YES if v else NO for c, v in cons.items()}
+    return Person(id=pid, legal_forename=first, legal_surname=last, photo_consent=dict(states),
+                  video_consent=dict(states), **kw)
 
 
 class FakeRegister:
@@ -87,6 +98,12 @@ class FakeRegister:
         except KeyError:
             raise UnknownPersonError(f"no person with id {pid}") from None
 
+    def find(self, pid: str) -> Person | None:
+        return self.people_by_id.get(pid)
+
+    def channel_labels(self) -> dict[str, str]:
+        return dict(LABELS)
+
     def people(self) -> list[Person]:
         return list(self.people_by_id.values())
 
@@ -94,7 +111,7 @@ class FakeRegister:
         return self.changes.get(pid, [])
 
     def withdraw(self, pid: str, channel: str) -> None:
-        self.people_by_id[pid].consents[channel] = False
+        self.people_by_id[pid].photo_consent[channel] = NO
         self.changes.setdefault(pid, []).append(
             {"time": dt.datetime.now().isoformat(), "field": f"consent_{channel}", "old": "Yes",
              "new": "No", "source": "test"})

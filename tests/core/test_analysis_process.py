@@ -9,30 +9,21 @@ import csv
 import pytest
 from PIL import Image
 
-from photovet.core.pipeline import Engine
-from photovet.core.register.people import Register
 from photovet.core.settings import Settings
+from photovet.core.workspace import Workspace
 from tests.conftest import shared_data
 
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
-    import os
-
     home = tmp_path_factory.mktemp("home")
-    old = os.environ.get("PHOTOVET_HOME")
-    os.environ["PHOTOVET_HOME"] = str(home)
-    settings = Settings({"text": {"enabled": False}})
-    register = Register.open(home / "register.db")
-    remote = Engine.load(settings, register, text=False, separate_process=True)
-    local = Engine.load(settings, register, text=False)
-    yield remote, local, register, home
+    ws = Workspace.open(home)
+    ws.settings.text.enabled = False
+    remote = ws.load_engine(text=False, separate_process=True)
+    local = ws.load_engine(text=False)
+    yield remote, local, ws.register, home
     remote.close()
-    register.close()
-    if old is None:
-        os.environ.pop("PHOTOVET_HOME", None)
-    else:
-        os.environ["PHOTOVET_HOME"] = old
+    ws.close()
 
 
 def test_helper_process_gives_the_same_analysis(engines, tmp_path):

@@ -1,95 +1,210 @@
-"""check_caption: pupils' names in captions become initials (or first names) per the policy."""
+"""check_caption: names in captions become initials (or first names) per the policy, for pupils
+and staff alike; anyone on the do-not-photograph list is named in a warning."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from photovet.core.models import Person
+import pytest
+
+from photovet.core.models import NO, YES, Channel, Person
 from photovet.core.vision.text.captions import check_caption
 
 ON = dt.date(2026, 6, 1)
-ALL = {c: True for c in ("website", "facebook", "x", "instagram", "newsletter", "press")}
+# The builtin channels and their names rules (see channels.py)
+WEBSITE = Channel("website", "School website", names="full")
+FACEBOOK = Channel("facebook", "Facebook", names="first")
+NEWSLETTER = Channel("newsletter", "Newsletter", names="full")
+PROSPECTUS = Channel("prospectus", "Prospectus", names="initials")
+NO_NAMES = Channel("noticeboard", "Noticeboard", names="none")
+X_NO_FACES = Channel("x", "X (Twitter)", names="first", fixed_mode="no-identifiable-children")
+ALL = {c: YES for c in ("website", "facebook", "x", "instagram", "newsletter", "press", "youtube",
+                        "prospectus", "noticeboard")}
 
-JOHN = Person(id="P1", legal_forename="John", legal_surname="Smith", consents=dict(ALL))
-AMY = Person(id="P2", legal_forename="Amy", legal_surname="Clarke", consents=dict(ALL),
-             name_with_photo=True)
-ZOE = Person(id="P3", legal_forename="Zoë", legal_surname="Whitaker", consents=dict(ALL))
-BILLY = Person(id="P4", legal_forename="William", preferred_forename="Billy",
-               legal_surname="Fairbrother", consents=dict(ALL))
-LEFT = Person(id="P5", legal_forename="Kai", legal_surname="Osei", consents=dict(ALL),
-              name_with_photo=True, leaving_date=dt.date(2025, 7, 20))
-HUGHES = Person(id="S1", legal_forename="Karen", legal_surname="Hughes", role="staff",
-                consents=dict(ALL))
-PEOPLE = [JOHN, AMY, ZOE, BILLY, LEFT, HUGHES]
+
+def person(pid: str, first: str, last: str, **kw) -> Person:
+    kw.setdefault("photo_consent", dict(ALL))
+    kw.setdefault("video_consent", dict(ALL))
+    return Person(id=pid, legal_forename=first, legal_surname=last, **kw)
+
+
+JOHN = person("P1", "John", "Smith")
+AMY = person("P2", "Amy", "Clarke", name_with_photo=True)
+ZOE = person("P3", "Zoë", "Whitaker")
+BILLY = person("P4", "William", "Fairbrother", preferred_forename="Billy")
+LEFT = person("P5", "Kai", "Osei", name_with_photo=True, leaving_date=dt.date(2025, 7, 20))
+HUGHES = person("S1", "Karen", "Hughes", role="staff")                      # no name consent
+PATEL = person("S2", "Priya", "Patel", role="staff", name_with_photo=True)  # name consent
+TOBIAS = person("P6", "Tobias", "Winterbottom", name_with_photo=True, do_not_photograph=True)
+PEOPLE = [JOHN, AMY, ZOE, BILLY, LEFT, HUGHES, PATEL, TOBIAS]
 
 
 def test_full_name_without_consent_becomes_initials():
-    r = check_caption("Well done John Smith for winning the race!", PEOPLE, "website", ON, "consent")
+    r = check_caption("Well done John Smith for winning the race!", PEOPLE, WEBSITE, ON, "consent")
     assert not r.ok
     assert r.suggestion == "Well done JS for winning the race!"
     (f,) = r.findings
     assert (f.person, f.found, f.replacement) == ("P1", "John Smith", "JS")
-    assert "initials" in f.reason
+    assert "initials" in f.reason and "School website" in f.reason and "pupil" in f.reason
 
 
 def test_consented_pupil_full_name_on_website_is_fine():
-    r = check_caption("Amy Clarke collects her award.", PEOPLE, "website", ON, "consent")
+    r = check_caption("Amy Clarke collects her award.", PEOPLE, WEBSITE, ON, "consent")
     assert r.ok and r.findings == [] and r.suggestion == "Amy Clarke collects her award."
 
 
 def test_consented_pupil_first_name_only_on_social_media():
-    r = check_caption("Amy Clarke collects her award.", PEOPLE, "facebook", ON, "consent")
+    r = check_caption("Amy Clarke collects her award.", PEOPLE, FACEBOOK, ON, "consent")
     assert not r.ok
     assert r.suggestion == "Amy collects her award."
+    (f,) = r.findings
+    assert (f.person, f.found, f.replacement) == ("P2", "Amy Clarke", "Amy")
+    assert f.reason == "First name only on Facebook"
     # the first name alone is fine there
-    assert check_caption("Amy collects her award.", PEOPLE, "facebook", ON, "consent").ok
+    assert check_caption("Amy collects her award.", PEOPLE, FACEBOOK, ON, "consent").ok
+    # and a full-names channel other than the website keeps the full name
+    assert check_caption("Amy Clarke collects her award.", PEOPLE, NEWSLETTER, ON, "consent").ok
 
 
-def test_no_identifiable_children_mode_names_nobody():
-    r = check_caption("Amy Clarke collects her award.", PEOPLE, "website", ON,
-                      "no-identifiable-children")
+def test_channel_names_rule_initials_or_none():
+    for channel in (PROSPECTUS, NO_NAMES):
+        r = check_caption("Amy Clarke collects her award.", PEOPLE, channel, ON, "consent")
+        assert not r.ok and r.suggestion == "AC collects her award.", channel.names
+
+
+def test_no_consent_for_the_channel_means_no_name():
+    amy = person("P2", "Amy", "Clarke", name_with_photo=True,
+                 photo_consent=dict(ALL, website=NO))
+    r = check_caption("Amy Clarke collects her award.", [amy], WEBSITE, ON, "consent")
     assert not r.ok and r.suggestion == "AC collects her award."
 
 
+def test_video_captions_follow_video_consent():
+    amy = person("P2", "Amy", "Clarke", name_with_photo=True,
+                 video_consent=dict(ALL, website=NO))
+    text = "Amy Clarke collects her award."
+    assert check_caption(text, [amy], WEBSITE, ON, "consent").ok
+    r = check_caption(text, [amy], WEBSITE, ON, "consent", media="video")
+    assert not r.ok and r.suggestion == "AC collects her award."
+
+
+def test_no_identifiable_children_mode_names_nobody():
+    r = check_caption("Amy Clarke collects her award.", PEOPLE, WEBSITE, ON,
+                      "no-identifiable-children")
+    assert not r.ok and r.suggestion == "AC collects her award."
+    # a channel's fixed mode wins over the school's mode
+    r = check_caption("Amy collects her award.", PEOPLE, X_NO_FACES, ON, "consent")
+    assert not r.ok and r.suggestion == "A collects her award."
+
+
 def test_surname_first_caps_accents_and_preferred_names():
-    r = check_caption("SMITH, JOHN and Zoe Whitaker with Billy Fairbrother", PEOPLE, "website", ON,
+    r = check_caption("SMITH, JOHN and Zoe Whitaker with Billy Fairbrother", PEOPLE, WEBSITE, ON,
                       "consent")
     assert [f.person for f in r.findings] == ["P1", "P3", "P4"]
     assert r.suggestion == "JS and ZW with BF"
 
 
 def test_first_name_alone_becomes_an_initial():
-    r = check_caption("Congratulations John!", PEOPLE, "website", ON, "consent")
+    r = check_caption("Congratulations John!", PEOPLE, WEBSITE, ON, "consent")
     assert not r.ok and r.suggestion == "Congratulations J!"
 
 
 def test_a_pupil_who_has_left_is_not_named():
-    r = check_caption("Kai Osei returns to visit", PEOPLE, "website", ON, "consent")
+    r = check_caption("Kai Osei returns to visit", PEOPLE, WEBSITE, ON, "consent")
     assert not r.ok and r.suggestion == "KO returns to visit"
 
 
-def test_staff_and_ordinary_text_are_left_alone():
-    text = "Mrs Hughes led Sports Day 2026 in May."
-    r = check_caption(text, PEOPLE, "website", ON, "consent")
+def test_ordinary_text_is_left_alone():
+    text = "Sports Day 2026 in May: well done Year 5!"
+    r = check_caption(text, PEOPLE, WEBSITE, ON, "consent")
     assert r.ok and r.suggestion == text
 
 
+# --- staff follow their own name-with-photo consent ------------------------------------------
+
+def test_staff_with_name_consent_are_left_alone():
+    for text in ("Mrs Patel led Sports Day 2026 in May.", "Priya Patel led Sports Day 2026."):
+        r = check_caption(text, PEOPLE, WEBSITE, ON, "consent")
+        assert r.ok and r.suggestion == text, text
+    # staff are not children: named even where no identifiable children are shown
+    assert check_caption("Priya Patel led Sports Day.", PEOPLE, WEBSITE, ON,
+                         "no-identifiable-children").ok
+
+
+def test_staff_without_name_consent_become_initials():
+    r = check_caption("Mrs Hughes led Sports Day 2026 in May.", PEOPLE, WEBSITE, ON, "consent")
+    assert not r.ok
+    (f,) = r.findings
+    assert (f.person, f.found, f.replacement) == ("S1", "Mrs Hughes", "KH")
+    assert "member of staff" in f.reason and "initials" in f.reason
+    assert r.suggestion == "KH led Sports Day 2026 in May."
+    r = check_caption("Karen Hughes led Sports Day.", PEOPLE, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == "KH led Sports Day."
+
+
+def test_staff_first_name_alone_is_not_a_finding():
+    text = "Karen and the choir sang at the town hall."
+    assert check_caption(text, PEOPLE, WEBSITE, ON, "consent").ok
+
+
+def test_staff_full_name_on_a_first_names_channel_becomes_the_first_name():
+    r = check_caption("Priya Patel led Sports Day.", PEOPLE, FACEBOOK, ON, "consent")
+    assert not r.ok and r.suggestion == "Priya led Sports Day."
+    assert r.findings[0].reason == "First name only on Facebook"
+
+
+# --- do not photograph -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("channel", [WEBSITE, FACEBOOK, PROSPECTUS], ids=lambda c: c.id)
+def test_a_do_not_photograph_pupil_is_named_in_a_warning(channel):
+    r = check_caption("Tobias Winterbottom wins the cup!", PEOPLE, channel, ON, "consent")
+    assert not r.ok
+    (f,) = r.findings
+    assert (f.person, f.found, f.replacement) == ("P6", "Tobias Winterbottom", "")
+    assert "Tobias Winterbottom" in f.reason and "do-not-photograph" in f.reason
+    assert "must not appear" in f.reason and "not even by initials" in f.reason
+    assert r.suggestion == "wins the cup!"
+
+
+def test_a_do_not_photograph_pupil_named_by_first_name_only():
+    r = check_caption("Well done Tobias!", PEOPLE, FACEBOOK, ON, "consent")
+    assert not r.ok
+    (f,) = r.findings
+    assert f.person == "P6" and f.found == "Tobias" and "must not appear" in f.reason
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "core bug: NameMatcher._judge (vision/text/names.py) drops a forename that is also a common "
+    "word (Grace, Lily, Ruby, May...) whenever the line has other ordinary words, so in a caption "
+    "(always a sentence) such a pupil is never found, even on the do-not-photograph list"))
+def test_a_do_not_photograph_pupil_with_a_common_word_first_name_is_found():
+    grace = person("P7", "Grace", "Edwards", do_not_photograph=True)
+    r = check_caption("Well done Grace!", [grace], WEBSITE, ON, "consent")
+    assert not r.ok and r.findings[0].person == "P7"
+    assert "must not appear" in r.findings[0].reason
+
+
 def test_empty_caption_and_empty_register():
-    assert check_caption("", PEOPLE, "website", ON, "consent").ok
-    assert check_caption("John Smith", [], "website", ON, "consent").ok
+    assert check_caption("", PEOPLE, WEBSITE, ON, "consent").ok
+    assert check_caption("John Smith", [], WEBSITE, ON, "consent").ok
+
+
+def test_ambiguous_first_name_becomes_initials():
+    sams = [person("A", "Sam", "Reed", name_with_photo=True), person("B", "Sam", "Chen")]
+    r = check_caption("Sam scored twice.", sams, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == "S scored twice."
+    assert r.findings[0].person is None and "several pupils" in r.findings[0].reason
 
 
 def test_to_dict_is_json_ready():
-    import json
-
-    r = check_caption("John Smith", PEOPLE, "website", ON, "consent")
+    r = check_caption("John Smith", PEOPLE, WEBSITE, ON, "consent")
     d = json.loads(json.dumps(r.to_dict()))
     assert d["ok"] is False and d["findings"][0]["replacement"] == "JS"
     assert d["findings"][0]["span"] == [0, 10]
 
 
 def test_a_pupil_whose_register_row_was_rejected_is_still_found():
-    bad = Person(id="P9", legal_forename="Ruby", legal_surname="Sutcliffe", consents=dict(ALL),
-                 name_with_photo=True, valid=False)
-    r = check_caption("Ruby Sutcliffe wins", [bad], "website", ON, "consent")
+    bad = person("P9", "Ruby", "Sutcliffe", name_with_photo=True, valid=False)
+    r = check_caption("Ruby Sutcliffe wins", [bad], WEBSITE, ON, "consent")
     assert not r.ok and r.suggestion == "RS wins"

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import types
 from fractions import Fraction
@@ -24,22 +23,24 @@ from PIL import Image
 from photovet.core.media import export as export_mod
 from photovet.core.errors import (
     DiskFullError,
-    OutputExistsError,
     OutputFolderError,
     VerificationError,
 )
 from photovet.core.media.export import (
+    TEMP_PREFIX,
+    ExportJob,
+    NameAllocator,
+    clean_leftovers,
+    encode_jpeg,
     export_batch,
     export_photo,
     neutral_names,
     render,
     slugify,
     verify_export,
-    write_jpeg,
+    write_temp,
 )
-from photovet.core.media.imaging import LoadedImage, load_image
-from photovet.core.models import Cover
-from photovet.core.settings import Settings
+from photovet.core.models import Channel, Cover
 
 from tests.conftest import shared_data
 
@@ -116,13 +117,49 @@ def test_the_oracle_can_fail(tmp_path):
         assert word.lower() in found.lower(), (word, found)
 
 
-@pytest.fixture
-def settings() -> Settings:
-    return Settings.load()
+WEB = Channel("website", "School website", long_edge=2048, quality=88)
+X = Channel("x", "X (Twitter)", long_edge=1600, quality=85)
+PRESS = Channel("press", "Local press", long_edge=4000, quality=92)
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def job(path: Path, covers=()) -> ExportJob:
+    """Export ``path`` as checked now (its content hash), with ``covers``."""
+    try:
+        digest = sha(path)
+    except OSError:
+        digest = "0" * 64
+    return ExportJob(Path(path), digest, list(covers))
+
+
+def jobs(paths) -> list[ExportJob]:
+    return [job(p) for p in paths]
+
+
+class Recorder:
+    """Records like records/exports.py does, and remembers what it saw."""
+
+    def __init__(self, fail_on: int | None = None):
+        self.rows: dict[int, dict] = {}
+        self.fail_on = fail_on
+        self.seen: list[tuple[str, bool]] = []
+
+    def record(self, result, written):
+        n = len(self.rows) + 1
+        self.seen.append((Path(written).name, os.path.exists(result.output)))
+        if self.fail_on == n:
+            raise RuntimeError("the register is not reachable")
+        self.rows[n] = {"output": result.output, "sha": sha(Path(written))}
+        return n
+
+    def moved(self, rid, final):
+        self.rows[rid]["output"] = str(final)
+
+    def abandon(self, rid, reason):
+        self.rows.pop(rid, None)
 
 
 def listing(folder: Path) -> list[str]:
@@ -158,19 +195,35 @@ def test_neutral_names(tmp_path):
         assert "amelia" not in name.lower() and "img" not in name.lower()
 
 
+def test_names_are_handed_out_once_even_across_threads(tmp_path):
+    alloc = NameAllocator(tmp_path, "trip", 400)
+    got: list[str] = []
+
+    def take():
+        for _ in range(100):
+            got.append(alloc.next().name)
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == len(set(got)) == 400
+
+
 # --------------------------------------------------------------------------------------------
 # render
 # --------------------------------------------------------------------------------------------
 
-def _loaded(size=(400, 300)) -> LoadedImage:
-    return LoadedImage(image=Image.new("RGB", size, (10, 20, 30)), format="JPEG", stored_size=size)
+def _image(size=(400, 300)) -> Image.Image:
+    return Image.new("RGB", size, (10, 20, 30))
 
 
 def test_render_downscales_only_when_larger():
-    assert render(_loaded((4000, 3000)), [], long_edge=2048).size == (2048, 1536)
-    assert render(_loaded((3000, 4000)), [], long_edge=1600).size == (1200, 1600)
-    assert render(_loaded((400, 300)), [], long_edge=2048).size == (400, 300)
-    assert render(_loaded((400, 300)), [], long_edge=None).size == (400, 300)
+    assert render(_image((4000, 3000)), [], long_edge=2048).size == (2048, 1536)
+    assert render(_image((3000, 4000)), [], long_edge=1600).size == (1200, 1600)
+    assert render(_image((400, 300)), [], long_edge=2048).size == (400, 300)
+    assert render(_image((400, 300)), [], long_edge=None).size == (400, 300)
 
 
 def test_render_covers_at_full_resolution_before_resizing(monkeypatch):
@@ -186,7 +239,7 @@ def test_render_covers_at_full_resolution_before_resizing(monkeypatch):
     fake.apply_covers = apply_covers
     monkeypatch.setitem(sys.modules, "photovet.core.media.cover", fake)
     red = [Cover(shape="ellipse", box=(10, 10, 100, 100), source="face")]
-    out = render(_loaded((4000, 3000)), red, long_edge=1000, style="pixelate")
+    out = render(_image((4000, 3000)), red, long_edge=1000, style="pixelate")
     assert seen == {"size": (4000, 3000), "n": 1, "style": "pixelate"}
     assert out.size == (1000, 750) and out.getpixel((500, 300)) == (0, 0, 0)
 
@@ -194,47 +247,24 @@ def test_render_covers_at_full_resolution_before_resizing(monkeypatch):
 def test_render_without_covers_does_not_need_cover(monkeypatch):
     broken = types.ModuleType("photovet.core.media.cover")  # no apply_covers at all
     monkeypatch.setitem(sys.modules, "photovet.core.media.cover", broken)
-    assert render(_loaded(), [], long_edge=100).size == (100, 75)
+    assert render(_image(), [], long_edge=100).size == (100, 75)
 
 
 # --------------------------------------------------------------------------------------------
-# write_jpeg / verify_export
+# writing and checking one file
 # --------------------------------------------------------------------------------------------
 
-def test_write_jpeg_is_plain_and_returns_its_hash(tmp_path):
+def test_encoded_jpeg_is_plain():
     img = Image.new("RGB", (64, 48), (1, 2, 3))
     img.info["comment"] = b"must not be written"
     img.info["exif"] = b"Exif\x00\x00junk"
-    dest = tmp_path / "x.jpg"
-    digest = write_jpeg(img, dest, quality=85)
-    assert digest == sha(dest)
-    data = dest.read_bytes()
+    data = encode_jpeg(img, 85)
     assert data[:4] == b"\xff\xd8\xff\xe0" and b"must not" not in data and b"Exif" not in data
-    assert listing(tmp_path) == ["x.jpg"]
 
 
-def test_write_jpeg_never_overwrites(tmp_path):
-    dest = tmp_path / "x.jpg"
-    dest.write_bytes(b"the original")
-    with pytest.raises(OutputExistsError) as ei:
-        write_jpeg(Image.new("RGB", (8, 8)), dest, quality=85)
-    assert str(ei.value).startswith("x.jpg: ")
-    assert dest.read_bytes() == b"the original"
-    assert listing(tmp_path) == ["x.jpg"]
-
-
-def test_write_jpeg_race_with_another_writer(tmp_path, monkeypatch):
-    """Someone creates the file between our check and the link: still no overwrite."""
-    dest = tmp_path / "x.jpg"
-
-    def link(src, dst):
-        Path(dst).write_bytes(b"theirs")
-        raise FileExistsError(errno.EEXIST, "exists")
-
-    monkeypatch.setattr(export_mod.os, "link", link)
-    with pytest.raises(OutputExistsError):
-        write_jpeg(Image.new("RGB", (8, 8)), dest, quality=85)
-    assert dest.read_bytes() == b"theirs" and listing(tmp_path) == ["x.jpg"]
+def test_write_temp_is_hidden_and_carries_our_process_id(tmp_path):
+    tmp = write_temp(b"abc", tmp_path)
+    assert tmp.name.startswith(f"{TEMP_PREFIX}{os.getpid()}-") and tmp.read_bytes() == b"abc"
 
 
 @pytest.mark.parametrize("where", ["write", "fsync"])
@@ -244,17 +274,8 @@ def test_disk_full_leaves_nothing(tmp_path, monkeypatch, where):
 
     monkeypatch.setattr(export_mod.os, where, full)
     with pytest.raises(DiskFullError, match="no space left"):
-        write_jpeg(Image.new("RGB", (64, 64)), tmp_path / "x.jpg", quality=85)
+        write_temp(b"x" * 100, tmp_path)
     assert listing(tmp_path) == []
-
-
-def test_link_not_supported_falls_back_without_overwriting(tmp_path, monkeypatch):
-    def nolink(src, dst):
-        raise OSError(errno.EPERM, "Operation not permitted")  # FAT/exFAT USB stick
-
-    monkeypatch.setattr(export_mod.os, "link", nolink)
-    write_jpeg(Image.new("RGB", (8, 8)), tmp_path / "a.jpg", quality=85)
-    assert listing(tmp_path) == ["a.jpg"]
 
 
 @pytest.mark.parametrize("exc,error,words", [
@@ -264,89 +285,155 @@ def test_link_not_supported_falls_back_without_overwriting(tmp_path, monkeypatch
     (OSError(errno.ENOSPC, "No space"), DiskFullError, "no space"),
 ])
 def test_write_errors_are_typed(tmp_path, monkeypatch, exc, error, words):
-    def mkstemp(*a, **k):
+    def opener(*a, **k):
         raise exc
 
-    monkeypatch.setattr(export_mod.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(export_mod.os, "open", opener)
     with pytest.raises(error, match=words):
-        write_jpeg(Image.new("RGB", (8, 8)), tmp_path / "x.jpg", quality=85)
+        write_temp(b"x", tmp_path)
 
 
-def test_missing_output_folder(tmp_path):
-    with pytest.raises(OutputFolderError, match="does not exist"):
-        write_jpeg(Image.new("RGB", (8, 8)), tmp_path / "gone" / "x.jpg", quality=85)
-
-
-def test_verify_export_removes_bad_files(tmp_path):
+def test_verify_export_refuses_bad_files(tmp_path):
     good = tmp_path / "good.jpg"
     Image.new("RGB", (40, 30)).save(good, "JPEG")
     verify_export(good, (40, 30))
-    assert good.exists()
     with pytest.raises(VerificationError, match="instead of 41 x 30"):
         verify_export(good, (41, 30))
-    assert not good.exists()
     broken = tmp_path / "broken.jpg"
     Image.new("RGB", (40, 30)).save(broken, "JPEG")
     broken.write_bytes(broken.read_bytes()[:200])
-    with pytest.raises(VerificationError, match="removed"):
+    with pytest.raises(VerificationError, match="not kept"):
         verify_export(broken, (40, 30))
-    assert not broken.exists()
     leaky = tmp_path / "leaky.jpg"
     Image.new("RGB", (40, 30)).save(leaky, "JPEG", comment=b"hi")
     with pytest.raises(VerificationError, match="comment"):
         verify_export(leaky, (40, 30))
-    assert not leaky.exists()
 
 
 # --------------------------------------------------------------------------------------------
-# export_photo
+# export_photo: checked, recorded, then named
 # --------------------------------------------------------------------------------------------
 
-def test_export_photo_removes_everything_and_keeps_the_original(tmp_path, settings):
+def test_export_photo_removes_everything_and_keeps_the_original(tmp_path):
     src = leaky_jpeg(tmp_path / "Amelia Smith sports day.jpg", size=(3000, 2000), orientation=6)
     before = sha(src)
     out = tmp_path / "out"
     out.mkdir()
-    res = export_photo(src, out / "safe-001.jpg", settings, "x")
+    rec = Recorder()
+    res = export_photo(job(src), NameAllocator(out, "safe"), X, recorder=rec)
     assert res.ok, res.error
+    final = out / "safe-001.jpg"
+    assert res.output == str(final) and listing(out) == ["safe-001.jpg"]
     assert sha(src) == before                              # original untouched
-    assert res.source_sha256 == before and res.output_sha256 == sha(out / "safe-001.jpg")
+    assert res.source_sha256 == before and res.output_sha256 == sha(final)
     assert (res.width, res.height) == (1067, 1600)         # oriented (6) then x's long edge 1600
     removed = " | ".join(res.metadata_removed)
     for words in ("GPS position 52.9500 N, 1.1500 W", "Camera serial number SERIAL-123",
                   "Names of people tagged in the photo Amelia Pupil", "Motion-photo video", "Comment"):
         assert words in removed, (words, removed)
-    assert exiftool_problems([out / "safe-001.jpg"]) == {}
-    with Image.open(out / "safe-001.jpg") as im:
+    assert exiftool_problems([final]) == {}
+    with Image.open(final) as im:
         assert im.getpixel((1060, 5))[0] > 200            # the red block is now at the top right
+    # it was recorded while still hidden under a temporary name, before the final name existed
+    assert rec.seen == [(rec.seen[0][0], False)] and rec.seen[0][0].startswith(TEMP_PREFIX)
+    assert rec.rows[1] == {"output": str(final), "sha": sha(final)}
 
 
-def test_export_photo_never_raises(tmp_path, settings):
+def test_a_file_changed_after_it_was_checked_is_not_exported(tmp_path):
+    """What was checked (and approved) is exactly what is rendered: a swapped-in photo under
+    the same name is refused before anything is written."""
+    src = leaky_jpeg(tmp_path / "a.jpg")
+    checked = job(src)
+    leaky_jpeg(src, colour=(1, 2, 3))                     # another picture under the same name
+    out = tmp_path / "out"
+    out.mkdir()
+    rec = Recorder()
+    res = export_photo(checked, NameAllocator(out, "x"), WEB, recorder=rec)
+    assert not res.ok and "changed after it was checked" in res.error
+    assert listing(out) == [] and rec.rows == {}
+
+
+def test_nothing_is_named_when_recording_fails(tmp_path):
+    src = leaky_jpeg(tmp_path / "a.jpg")
+    out = tmp_path / "out"
+    out.mkdir()
+    res = export_photo(job(src), NameAllocator(out, "x"), WEB, recorder=Recorder(fail_on=1))
+    assert not res.ok and "register is not reachable" in res.error
+    assert listing(out) == []                              # no final name, no temporary file
+
+
+def test_a_name_taken_meanwhile_goes_to_the_next_free_number(tmp_path, monkeypatch):
+    """Two exports into one folder at once: the loser takes the next number (and its record
+    follows); nothing is overwritten and nobody reports a failure."""
+    src = leaky_jpeg(tmp_path / "a.jpg")
+    out = tmp_path / "out"
+    out.mkdir()
+    real_link = export_mod.link_no_overwrite
+    calls = {"n": 0}
+
+    def link(tmp, final):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            Path(final).write_bytes(b"another export got here first")
+        return real_link(tmp, final)
+
+    monkeypatch.setattr(export_mod, "link_no_overwrite", link)
+    rec = Recorder()
+    res = export_photo(job(src), NameAllocator(out, "x"), WEB, recorder=rec)
+    assert res.ok and res.output == str(out / "x-002.jpg")
+    assert (out / "x-001.jpg").read_bytes() == b"another export got here first"
+    assert rec.rows[1]["output"] == str(out / "x-002.jpg")
+    assert listing(out) == ["x-001.jpg", "x-002.jpg"]
+
+
+def test_link_not_supported_falls_back_without_overwriting(tmp_path, monkeypatch):
+    def nolink(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")  # FAT/exFAT USB stick
+
+    monkeypatch.setattr("photovet.core.fsutil.os.link", nolink)
+    src = leaky_jpeg(tmp_path / "a.jpg")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x-001.jpg").write_bytes(b"keep me")
+    res = export_photo(job(src), NameAllocator(out, "x"), WEB)
+    assert res.ok and listing(out) == ["x-001.jpg", "x-002.jpg"]
+    assert (out / "x-001.jpg").read_bytes() == b"keep me"
+
+
+def test_export_photo_never_raises(tmp_path):
     src = tmp_path / "empty.jpg"
     src.write_bytes(b"")
-    res = export_photo(src, tmp_path / "o.jpg", settings, "website")
+    res = export_photo(ExportJob(src, hashlib.sha256(b"").hexdigest(), []),
+                       NameAllocator(tmp_path, "o"), WEB)
     assert not res.ok and res.error.startswith("empty.jpg: ") and "empty" in res.error
-    assert not (tmp_path / "o.jpg").exists()
+    assert listing(tmp_path) == ["empty.jpg"]
 
 
-def test_export_photo_existing_output(tmp_path, settings):
-    src = leaky_jpeg(tmp_path / "a.jpg")
-    dest = tmp_path / "o.jpg"
-    dest.write_bytes(b"keep me")
-    res = export_photo(src, dest, settings, "website")
-    assert not res.ok and "never overwrites" in res.error and res.error.startswith("a.jpg: o.jpg: ")
-    assert dest.read_bytes() == b"keep me"
-
-
-def test_export_photo_counts_covers(tmp_path, settings, monkeypatch):
+def test_export_photo_counts_covers(tmp_path, monkeypatch):
     fake = types.ModuleType("photovet.core.media.cover")
-    fake.apply_covers = lambda image, reds, style="solid": image
+    fake.apply_covers = lambda image, covers, style="solid": image
     monkeypatch.setitem(sys.modules, "photovet.core.media.cover", fake)
     src = leaky_jpeg(tmp_path / "a.jpg")
-    reds = [Cover("ellipse", (1, 1, 5, 5), source="face"), Cover("ellipse", (9, 9, 5, 5), source="face"),
-            Cover("polygon", points=[(0, 0), (5, 0), (5, 5)], source="text"), Cover("rect", (0, 0, 2, 2))]
-    res = export_photo(src, tmp_path / "o.jpg", settings, "website", reds)
+    covers = [Cover("ellipse", (1, 1, 5, 5), source="face"), Cover("ellipse", (9, 9, 5, 5), source="face"),
+              Cover("polygon", points=[(0, 0), (5, 0), (5, 5)], source="text"), Cover("rect", (0, 0, 2, 2))]
+    res = export_photo(job(src, covers), NameAllocator(tmp_path, "o"), WEB)
     assert res.ok and (res.faces_covered, res.texts_covered, res.manual_covers) == (2, 1, 1)
+
+
+def test_leftovers_of_a_dead_export_are_removed_and_reported(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = out / f"{TEMP_PREFIX}{dead}-abcdef.part"
+    live = out / f"{TEMP_PREFIX}{os.getpid()}-abcdef.part"
+    stale.write_bytes(b"half")
+    live.write_bytes(b"half")
+    assert clean_leftovers(out) == [stale] and live.exists()
+    stale.write_bytes(b"half")
+    src = leaky_jpeg(tmp_path / "a.jpg")
+    first = next(export_batch(jobs([src]), out, label="x", channel=WEB))
+    assert "removed 1 unfinished copy" in first.message and not stale.exists()
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,18 +469,19 @@ def _make_batch(root: Path) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_batch_goes_on_past_every_bad_input(tmp_path, settings, workers):
+def test_batch_goes_on_past_every_bad_input(tmp_path, workers):
     files = _make_batch(tmp_path / "in")
     out = tmp_path / "out"
     out.mkdir()
+    ordered = [files[k] for k in sorted(files, key=lambda k: files[k].name)]
+    batch = jobs(ordered)
 
-    def covers_for(path: Path):
-        if path == files["good1"]:
+    def vanish(result):
+        if Path(result.source) == files["good1"]:
             files["vanish"].unlink()       # disappears while the batch runs
-        return []
 
-    steps = list(export_batch([tmp_path / "in"], out, label="Sports Day 2026", settings=settings,
-                              channel="website", covers_for=covers_for, workers=workers))
+    batch[0].fill = vanish
+    steps = list(export_batch(batch, out, label="Sports Day 2026", channel=WEB, workers=workers))
     assert steps[0].done == 0 and steps[0].total == 8 and steps[0].result is None
     results = [s.result for s in steps[1:]]
     assert [Path(r.source).name for r in results] == sorted(p.name for p in files.values())
@@ -401,11 +489,12 @@ def test_batch_goes_on_past_every_bad_input(tmp_path, settings, workers):
     by = {k: next(r for r in results if Path(r.source) == p) for k, p in files.items()}
     assert all(by[k].ok for k in ("good1", "good2", "good3")), [by[k].error for k in by]
     expected = {"empty": "empty (0 bytes)", "truncated": "ends early", "text": "looks like a text file",
-                "huge": "too large", "vanish": "does not exist"}
+                "huge": "too large"}
     for key, words in expected.items():
         err = by[key].error
         assert err and words in err and "\n" not in err, (key, err)
         assert err.startswith(files[key].name + ": "), err
+    assert not by["vanish"].ok and by["vanish"].error.startswith("07 vanishes.jpg: ")
     outputs = listing(out)
     assert outputs == sorted(Path(by[k].output).name for k in ("good1", "good2", "good3"))
     assert all(name.startswith("sports-day-2026-") for name in outputs)
@@ -413,26 +502,50 @@ def test_batch_goes_on_past_every_bad_input(tmp_path, settings, workers):
     assert exiftool_problems([out / n for n in outputs]) == {}
 
 
-def test_batch_two_sources_with_the_same_name(tmp_path, settings):
+def test_batch_two_sources_with_the_same_name(tmp_path):
     a = leaky_jpeg((tmp_path / "a").mkdir() or tmp_path / "a" / "same.jpg", colour=(200, 0, 0))
     b = leaky_jpeg((tmp_path / "b").mkdir() or tmp_path / "b" / "same.jpg", colour=(0, 0, 200))
     out = tmp_path / "out"
     out.mkdir()
-    results = [s.result for s in export_batch([a, b], out, label="trip", settings=settings, channel="website")][1:]
+    results = [s.result for s in export_batch(jobs([a, b]), out, label="trip", channel=WEB)][1:]
     assert all(r.ok for r in results)
     assert len({r.output for r in results}) == 2 and listing(out) == ["trip-001.jpg", "trip-002.jpg"]
 
 
-def test_batch_refuses_unusable_output_folders(tmp_path, settings, monkeypatch):
+def test_two_batches_into_one_folder_at_once_both_succeed(tmp_path):
+    srcs = [leaky_jpeg(tmp_path / f"{i}.jpg", colour=(i * 20, 90, 90)) for i in range(6)]
+    out = tmp_path / "out"
+    out.mkdir()
+    outcome: dict[str, list] = {}
+
+    def run(name):
+        outcome[name] = [s.result for s in export_batch(jobs(srcs), out, label="trip",
+                                                         channel=WEB, workers=2)][1:]
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results = outcome["a"] + outcome["b"]
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    assert len({r.output for r in results}) == 12 == len(listing(out))
+
+
+def test_batch_refuses_unusable_output_folders(tmp_path, monkeypatch):
     src = leaky_jpeg(tmp_path / "a.jpg")
     with pytest.raises(OutputFolderError, match="does not exist"):
-        next(export_batch([src], tmp_path / "nope", label="x", settings=settings, channel="website"))
+        next(export_batch(jobs([src]), tmp_path / "nope", label="x", channel=WEB))
     afile = tmp_path / "file.txt"
     afile.write_text("x")
     with pytest.raises(OutputFolderError, match="not a folder"):
-        next(export_batch([src], afile, label="x", settings=settings, channel="website"))
+        next(export_batch(jobs([src]), afile, label="x", channel=WEB))
     with pytest.raises(OutputFolderError, match="original photos"):
-        next(export_batch([src], tmp_path, label="x", settings=settings, channel="website"))
+        next(export_batch(jobs([src]), tmp_path, label="x", channel=WEB))
+    link = tmp_path.parent / f"{tmp_path.name}-link"
+    link.symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(OutputFolderError, match="original photos"):  # the same folder, another path
+        next(export_batch(jobs([src]), link, label="x", channel=WEB))
     # unwritable (tests run as root, so simulate what a read-only folder does)
     out = tmp_path / "ro"
     out.mkdir()
@@ -442,32 +555,32 @@ def test_batch_refuses_unusable_output_folders(tmp_path, settings, monkeypatch):
 
     monkeypatch.setattr(export_mod.tempfile, "mkstemp", mkstemp)
     with pytest.raises(OutputFolderError, match="cannot write"):
-        next(export_batch([src], out, label="x", settings=settings, channel="website"))
+        next(export_batch(jobs([src]), out, label="x", channel=WEB))
     assert listing(out) == []
 
 
-def test_batch_beside_originals_when_asked(tmp_path, settings):
+def test_batch_beside_originals_when_asked(tmp_path):
     src = leaky_jpeg(tmp_path / "a.jpg")
-    steps = list(export_batch([src], tmp_path, label="x", settings=settings, channel="website",
+    steps = list(export_batch(jobs([src]), tmp_path, label="x", channel=WEB,
                               allow_beside_originals=True))
     assert steps[-1].result.ok and (tmp_path / "x-001.jpg").exists()
 
 
 @pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
                     reason="running as root: file permissions do not stop root from writing")
-def test_batch_real_read_only_folder(tmp_path, settings):
+def test_batch_real_read_only_folder(tmp_path):
     src = leaky_jpeg(tmp_path / "a.jpg")
     out = tmp_path / "ro"
     out.mkdir()
     out.chmod(0o500)
     try:
         with pytest.raises(OutputFolderError):
-            next(export_batch([src], out, label="x", settings=settings, channel="website"))
+            next(export_batch(jobs([src]), out, label="x", channel=WEB))
     finally:
         out.chmod(0o700)
 
 
-def test_batch_disk_full_midway_leaves_no_partial_files(tmp_path, settings, monkeypatch):
+def test_batch_disk_full_midway_leaves_no_partial_files(tmp_path, monkeypatch):
     srcs = [leaky_jpeg(tmp_path / f"{i}.jpg") for i in range(4)]
     out = tmp_path / "out"
     out.mkdir()
@@ -476,25 +589,25 @@ def test_batch_disk_full_midway_leaves_no_partial_files(tmp_path, settings, monk
 
     def fsync(fd):
         calls["n"] += 1
-        if calls["n"] > 2:   # the first photo (file + folder fsync) fits, then the disk is full
+        if calls["n"] > 1:   # the first photo fits, then the disk is full
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_fsync(fd)
 
     monkeypatch.setattr(export_mod.os, "fsync", fsync)
-    results = [s.result for s in export_batch(srcs, out, label="x", settings=settings, channel="website",
+    results = [s.result for s in export_batch(jobs(srcs), out, label="x", channel=WEB,
                                               workers=1)][1:]
     assert results[0].ok
     assert all(not r.ok and "no space left" in r.error for r in results[1:])
     assert listing(out) == ["x-001.jpg"]                 # no temp files, no partial copies
 
 
-def test_batch_stop_event(tmp_path, settings):
+def test_batch_stop_event(tmp_path):
     srcs = [leaky_jpeg(tmp_path / f"{i}.jpg") for i in range(8)]
     out = tmp_path / "out"
     out.mkdir()
     stop = threading.Event()
     got = []
-    for step in export_batch(srcs, out, label="x", settings=settings, channel="website", stop=stop, workers=1):
+    for step in export_batch(jobs(srcs), out, label="x", channel=WEB, stop=stop, workers=1):
         if step.result is not None:
             got.append(step.result)
             stop.set()
@@ -502,29 +615,17 @@ def test_batch_stop_event(tmp_path, settings):
     assert len(listing(out)) == len(got)
 
 
-def test_batch_cover_plan_failure_fails_closed(tmp_path, settings):
-    src = leaky_jpeg(tmp_path / "a.jpg")
-    out = tmp_path / "out"
-    out.mkdir()
-
-    def boom(path):
-        raise RuntimeError("face detector crashed")
-
-    res = list(export_batch([src], out, label="x", settings=settings, channel="website", covers_for=boom))[-1].result
-    assert not res.ok and "face detector crashed" in res.error and listing(out) == []
-
-
 # --------------------------------------------------------------------------------------------
 # Every real file in ../shared/data/metadata
 # --------------------------------------------------------------------------------------------
 
-def test_shared_metadata_files_export_clean_and_upright(tmp_path, settings):
+def test_shared_metadata_files_export_clean_and_upright(tmp_path):
     root = shared_data("metadata")
     manifest = json.loads((root / "manifest.json").read_text())
     out = tmp_path / "out"
     out.mkdir()
     files = [root / item["file"] for item in manifest["files"]]
-    steps = list(export_batch(files, out, label="shared", settings=settings, channel="press"))
+    steps = list(export_batch(jobs(files), out, label="shared", channel=PRESS))
     results = {Path(s.result.source).name: s.result for s in steps[1:]}
     assert all(r.ok for r in results.values()), {k: r.error for k, r in results.items() if not r.ok}
     for item in manifest["files"]:

@@ -247,7 +247,7 @@ def test_matcher_rejects_bad_vectors():
 
 
 def test_matcher_from_settings_reads_values():
-    s = Settings({"recognition": {"max_distance": 0.3, "min_margin": 0.2, "uncertain_band": 0.05}})
+    s = Settings.from_dict({"recognition": {"max_distance": 0.3, "min_margin": 0.2, "uncertain_band": 0.05}})
     m = FaceMatcher.from_settings([("A", _unit(1))], s)
     assert (m.max_distance, m.min_margin, m.uncertain_band) == (0.3, 0.2, 0.05)
     d = Settings()
@@ -350,7 +350,7 @@ def test_detection_boxes_are_clipped_at_the_edge(engine):
 
 def test_refinement_work_is_capped(monkeypatch):
     """A photo full of weak candidates cannot make the upsampled search unbounded."""
-    eng = FaceEngine(None, None, None, Settings({"detection": {"refine_max_pixels": 2_000_000}}))
+    eng = FaceEngine(None, None, None, Settings.from_dict({"detection": {"refine_max_pixels": 2_000_000}}))
     calls = []
 
     def fake_run(arr, threshold):

@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 
 from photovet.core.vision.faces import FaceEngine, FaceMatcher, box_iou
-from photovet.core.models import MatchStatus, Person
+from photovet.core.models import Channel, Face, MatchStatus, Person
 from photovet.core.settings import Settings
 from tests.conftest import shared_data
 
@@ -143,8 +143,8 @@ def test_every_identity_photo_has_an_encodable_face(identity_encodings):
 
 def test_distances_same_and_different_people(identity_encodings):
     s = Settings()
-    max_d = s.get("recognition.max_distance")
-    band = s.get("recognition.uncertain_band", 0.1)
+    max_d = s.recognition.max_distance
+    band = s.recognition.uncertain_band
     items = []
     for name, (gt, encs) in identity_encodings.items():
         if len(gt["identities_present"]) != 1:
@@ -183,7 +183,8 @@ def _person(p: dict) -> Person:
     return Person(
         id=p["upn"],
         role=p.get("role") or "pupil",
-        consents={ch: str(v).strip().lower() in _YES for ch, v in raw.items()},
+        photo_consent={ch: "yes" if str(v).strip().lower() in _YES else "no"
+                       for ch, v in raw.items()},
         do_not_photograph=str(p.get("do_not_photograph_raw") or "").strip().lower() in _YES,
         leaving_date=leaving,
         valid=p["status"] not in ("duplicate_upn", "invalid_row"),
@@ -215,7 +216,9 @@ def test_scenario_nobody_shown_who_should_be_covered(engine, identity_encodings)
             review: set[str] = set()
             for m in matches:
                 pid = m.person
-                decision = policy.decide_face(m, people.get(pid) if pid else None, ch, on)
+                face = Face((0, 0, 50, 50), 1.0, person=pid, match_status=m.status.value)
+                decision = policy.decide_face(face, people.get(pid) if pid else None,
+                                              Channel(ch, ch), "photo", "consent", on)
                 if decision.action == "show":
                     shown.append(pid)
                 if m.status is MatchStatus.UNCERTAIN:

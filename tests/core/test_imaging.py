@@ -243,12 +243,19 @@ def test_pixel_limit_is_configurable(tmp_path):
     assert load_image(path, max_pixels=10_000).image.size == (100, 100)
 
 
-def test_pixel_limit_comes_from_settings(tmp_path, photovet_home):
-    (photovet_home / "settings.json").write_text('{"max_pixels": 5000}')
+def test_pixel_limit_comes_from_this_pcs_settings(tmp_path, photovet_home):
+    from photovet.core.workspace import Workspace
+
+    (photovet_home / "settings.json").write_text('{"performance": {"max_pixels": 1000000}}')
     path = tmp_path / "p.png"
-    pattern(100, 100).save(path)
-    with pytest.raises(ImageTooLargeError):
-        load_image(path)
+    pattern(1001, 1000).save(path)
+    with Workspace.open(photovet_home) as ws:
+        assert ws.settings.performance.max_pixels == 1_000_000
+        engine = ws.load_engine(faces=False, text=False)
+        a = engine.analyse(path)
+    assert "limit is 1 megapixels" in a.error
+    with pytest.raises(ImageTooLargeError, match="limit is 1 megapixels"):
+        load_image(path, max_pixels=1_000_000)
 
 
 # --------------------------------------------------------------------------------------------

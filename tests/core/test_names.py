@@ -1,4 +1,5 @@
-"""NameMatcher, looks_like_name, classify/decide/cover: table tests (no models needed)."""
+"""NameMatcher, looks_like_name, classify (names.py), then policy decides and media/cover.py
+covers: table tests (no models needed)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,28 @@ import datetime as dt
 
 import pytest
 
-from photovet.core.models import Person, TextItem
+from photovet.core.media.cover import face_cover, text_cover
+from photovet.core.models import NO, YES, Channel, Person, PhotoAnalysis, TextItem
+from photovet.core.policy import decide_photo, decide_text, publication
 from photovet.core.vision.text.names import NameMatcher, canon, classify_texts, looks_like_name
-from photovet.core.vision.text import decide_texts, text_covers
 
 ON = dt.date(2026, 6, 1)
-ALL = {c: True for c in ("website", "facebook", "x", "instagram", "newsletter", "press")}
+WEBSITE = Channel("website", "School website", names="full")
+FACEBOOK = Channel("facebook", "Facebook", names="first")
+ALL = {c: YES for c in ("website", "facebook", "x", "instagram", "newsletter", "press", "youtube")}
 
 
 def pupil(pid, first, last, preferred="", **kw):
+    kw.setdefault("photo_consent", dict(ALL))
+    kw.setdefault("video_consent", dict(ALL))
     return Person(id=pid, legal_forename=first, legal_surname=last, preferred_forename=preferred,
-                  role="pupil", consents=dict(ALL), **kw)
+                  role="pupil", **kw)
+
+
+def staff(pid, first, last, **kw):
+    kw.setdefault("photo_consent", dict(ALL))
+    kw.setdefault("video_consent", dict(ALL))
+    return Person(id=pid, legal_forename=first, legal_surname=last, role="staff", **kw)
 
 
 PEOPLE = [
@@ -31,8 +43,25 @@ PEOPLE = [
     pupil("P9", "Finley", "McDonald"),
     pupil("P10", "Leo", "Davies"),
     pupil("P11", "Amelia", "Clarke", name_with_photo=True),
-    Person(id="S1", legal_forename="Karen", legal_surname="Hughes", role="staff", consents=dict(ALL)),
+    staff("S1", "Karen", "Hughes"),                          # no consent to show her name
+    staff("S2", "Priya", "Patel", name_with_photo=True),     # consent to show her name
 ]
+BY_ID = {p.id: p for p in PEOPLE}
+
+
+def decide(items, channel=WEBSITE, mode="consent", people_by_id=None, media="photo"):
+    """Decide text items as Engine.decide does (policy.decide_photo on the photo's analysis)."""
+    analysis = PhotoAnalysis(path="photo.jpg", width=1000, height=2000, media=media,
+                             texts=items, faces_checked=True)
+    return decide_photo(analysis, BY_ID if people_by_id is None else people_by_id, channel,
+                        mode, ON)
+
+
+def covers(analysis):
+    """What the export covers, made as the Engine makes it (media/cover.py)."""
+    size = (analysis.width, analysis.height)
+    return publication(analysis, lambda box: face_cover(box, size),
+                       lambda item: text_cover(item.polygon, item.person or "Name")).covers
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +137,13 @@ def test_common_word_name_alone_on_a_badge_counts(matcher):
 
 def test_staff_names(matcher):
     hit = matcher.match("Mrs Hughes")
-    assert hit is not None and (hit.person, hit.role) == ("S1", "staff")
+    assert hit is not None and (hit.person, hit.role, hit.form) == ("S1", "staff", "title_surname")
     hit = matcher.match("MrsHughes")
     assert hit is not None and hit.role == "staff"
+    hit = matcher.match("Priya Patel")
+    assert hit is not None and (hit.person, hit.role, hit.form) == ("S2", "staff", "full")
+    # a staff member's first name alone says little: not a match
+    assert matcher.match("Priya") is None
 
 
 def test_title_with_a_pupils_surname_is_treated_as_the_pupils_name(matcher):
@@ -119,8 +152,7 @@ def test_title_with_a_pupils_surname_is_treated_as_the_pupils_name(matcher):
 
 
 def test_title_and_surname_shared_by_staff_and_pupil_is_the_staff_member():
-    people = [pupil("A", "Ruby", "Hughes"),
-              Person(id="S1", legal_forename="Karen", legal_surname="Hughes", role="staff")]
+    people = [pupil("A", "Ruby", "Hughes"), staff("S1", "Karen", "Hughes")]
     m = NameMatcher(people, threshold=85)
     assert m.match("Mrs Hughes").role == "staff"
     assert m.match("Ruby Hughes").person == "A"
@@ -187,32 +219,103 @@ def test_classify_decide_and_cover(matcher):
     items = classify_texts(reads, matcher)
     assert [i.kind for i in items] == ["pupil-name", "staff-name", "name-like", "", "pupil-name",
                                        "staff-name"]
-    assert items[0].person == "P1" and items[4].person == "P11"
-    people_by_id = {p.id: p for p in PEOPLE}
-    decide_texts(items, people_by_id, "website", ON, "consent")
-    assert [i.decision for i in items] == ["cover", "keep", "review", "keep", "keep", "keep"]
-    assert items[2].reason == "Looks like a name not in the register"
-    assert items[1].reason == "Staff name"
+    assert [i.person for i in items] == ["P1", "S1", None, None, "P11", None]
+    assert [i.form for i in items] == ["full", "title_surname", "", "", "full", ""]
+    # classifying decides nothing: policy does
+    assert all(i.decision == "keep" and i.reason == "" for i in items)
+    a = decide(items)
+    assert a.channel == "website" and a.mode == "consent"
+    assert [i.decision for i in items] == ["cover", "cover", "cover", "keep", "keep", "cover"]
+    assert [i.needs_review for i in items] == [False, False, True, False, False, True]
+    assert items[0].reason == "Pupil's name (no consent to show names)"
+    assert items[1].reason == "Staff name (no consent to show names)"
+    assert items[2].reason == "Looks like a name that is not in the register"
+    assert items[3].reason == ""
+    assert items[4].reason == "Pupil's name (consent to show names on School website)"
+    assert items[5].reason == "Looks like a staff member's name that is not in the register"
+    assert a.needs_review and a.covered_text_count == 4
     # no identifiable children: even a consented pupil's name goes
-    decide_texts(items, people_by_id, "website", ON, "no-identifiable-children")
+    decide(items, mode="no-identifiable-children")
     assert items[4].decision == "cover"
-    # a person's override is kept
+    assert items[4].reason == "Pupil's name (no identifiable children on this channel)"
+    # first names only (Facebook): a consented pupil's full name is covered there
+    decide(items, channel=FACEBOOK)
+    assert items[4].decision == "cover" and items[4].reason == "Pupil's name (Facebook: first names only)"
+    # a person's override needs a reason to leave a name readable...
     items[0].override = "keep"
-    decide_texts(items, people_by_id, "website", ON, "consent")
-    assert items[0].final_decision == "keep"
-    reds = text_covers(items)
-    # pupil (override keep -> not covered), name-like review (covered, fail closed),
-    # P11 kept again under consent mode
-    assert [r.label for r in reds] == ["Name to review"]
+    a = decide(items)
+    assert items[0].final_decision == "cover" and "Say why" in items[0].refused
+    # ...and is kept with one
+    items[0].override_reason = "the parents agreed today"
+    a = decide(items)
+    assert items[0].final_decision == "keep" and items[0].refused == ""
+    assert items[0].reason == "Left readable by hand: the parents agreed today"
+    reds = covers(a)
+    # pupil (override keep -> not covered), staff without name consent, the unknown names
+    # (covered, fail closed); P11 kept under consent mode
+    assert sorted(r.label for r in reds) == ["Name", "Name", "S1"]
     items[0].override = None
-    assert sorted(r.label for r in text_covers(items)) == ["Name to review", "P1"]
+    a = decide(items)
+    assert sorted(r.label for r in covers(a)) == ["Name", "Name", "P1", "S1"]
     assert all(r.shape == "polygon" and r.source == "text" and len(r.points) == 4 for r in reds)
+    # covering by hand is always allowed
+    items[3].override = "cover"
+    decide(items)
+    assert items[3].decision == "cover" and items[3].reason == "Covered by hand"
+
+
+def test_staff_names_follow_their_name_with_photo_consent(matcher):
+    reads = [_read("Mrs Patel"), _read("Priya Patel"), _read("Mrs Hughes"), _read("Karen Hughes")]
+    items = classify_texts(reads, matcher)
+    assert [(i.kind, i.person) for i in items] == [("staff-name", "S2"), ("staff-name", "S2"),
+                                                   ("staff-name", "S1"), ("staff-name", "S1")]
+    decide(items)
+    assert [i.decision for i in items] == ["keep", "keep", "cover", "cover"]
+    assert not any(i.needs_review for i in items)
+    assert items[0].reason == "Staff name (consent to show names on School website)"
+    assert items[2].reason == "Staff name (no consent to show names)"
+    # staff are not children: kept where no identifiable children are shown
+    decide(items, mode="no-identifiable-children")
+    assert [i.decision for i in items] == ["keep", "keep", "cover", "cover"]
+    # ...but they need consent for the channel, like a pupil
+    patel = staff("S2", "Priya", "Patel", name_with_photo=True,
+                  photo_consent=dict(ALL, website=NO))
+    decide(items, people_by_id=dict(BY_ID, S2=patel))
+    assert items[0].decision == "cover" and items[0].reason == \
+        "Staff name (consent refused for School website)"
+    # on the do-not-photograph list: covered whatever the consent
+    decide(items, people_by_id=dict(BY_ID, S2=staff("S2", "Priya", "Patel", name_with_photo=True,
+                                                       do_not_photograph=True)))
+    assert items[0].decision == "cover" and items[0].reason == "Name: on the do-not-photograph list"
+    # and leaving it readable by hand is refused
+    items[0].override, items[0].override_reason = "keep", "she asked"
+    decide(items, people_by_id=dict(BY_ID, S2=staff("S2", "Priya", "Patel", name_with_photo=True,
+                                                       do_not_photograph=True)))
+    assert items[0].decision == "cover" and "do-not-photograph" in items[0].refused
+
+
+def test_staff_title_not_in_the_register_is_covered_and_needs_review():
+    m = NameMatcher([pupil("P1", "Olivia", "Bennett")], threshold=85)
+    items = classify_texts([_read("Mrs Hughes"), _read("Mr Patterson"), _read("Exit")], m)
+    assert [(i.kind, i.person) for i in items] == [("staff-name", None), ("staff-name", None),
+                                                   ("", None)]
+    a = decide(items, people_by_id={})
+    assert [i.decision for i in items] == ["cover", "cover", "keep"]
+    assert [i.needs_review for i in items] == [True, True, False]
+    assert items[0].reason == "Looks like a staff member's name that is not in the register"
+    assert a.needs_review and sorted(r.label for r in covers(a)) == ["Name", "Name"]
+    # a person may leave it readable, with a reason
+    items[0].override, items[0].override_reason = "keep", "the head asked for her name on the sign"
+    decide(items, people_by_id={})
+    assert items[0].decision == "keep" and not items[0].needs_review
 
 
 def test_unmatched_pupil_name_fails_closed():
     item = TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text="Sam", kind="pupil-name",
                     person=None)
-    decide_texts([item], {}, "website", ON, "consent")
+    d = decide_text(item, None, WEBSITE, "photo", "consent", ON)
+    assert d.action == "cover" and d.reason == "A pupil's name (it fits several pupils)"
+    decide([item], people_by_id={})
     assert item.decision == "cover"
 
 
@@ -220,8 +323,8 @@ def test_cover_covers_a_tight_box():
     from shapely.geometry import Polygon
 
     glyphs = [(100.0, 50.0), (200.0, 60.0), (198.0, 75.0), (98.0, 65.0)]   # rotated line, 15 px
-    item = TextItem(polygon=glyphs, text="x", decision="cover")
-    (r,) = text_covers([item])
+    r = text_cover(glyphs, "P1")
+    assert r.shape == "polygon" and r.source == "text" and r.label == "P1"
     red, g = Polygon(r.points), Polygon(glyphs)
     assert red.contains(g)
     assert red.area > g.area * 1.2

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photovet.core.models import CHANNELS, Match, MatchStatus
+from photovet.core.models import Face, MatchStatus
 from photovet.core.policy import caption_name_form, decide_face, decide_name
-from photovet.core.register.people import Register
+from photovet.core.workspace import Workspace
 
 
 class NetworkUsed(AssertionError):
@@ -129,9 +129,10 @@ def test_import_enrol_decide_offline(tmp_path, strict_no_network):
     photos.mkdir()
     for i, upn in enumerate(("A919241717737", "G919241714767")):
         Image.new("RGB", (80, 80), (60, i + 1, 0)).save(photos / f"{upn}.jpg")
-    with Register.open() as reg:
+    with Workspace.open(tmp_path / "home") as ws:
+        reg = ws.register
         reg.import_csv(csv_path, dry_run=True)
-        assert reg.import_csv(csv_path).applied
+        assert ws.import_register(csv_path).applied
         rep = reg.enrol_folder(photos, FakeEngine())
         assert rep.enrolled == {"A919241717737": 1, "G919241714767": 1}
         try:
@@ -146,9 +147,11 @@ def test_import_enrol_decide_offline(tmp_path, strict_no_network):
                 reg.enrol_photo("A919241717737", tmp_path / "blank.jpg", real)
         on = dt.date(2026, 11, 21)
         for p in reg.people():
-            for ch in CHANNELS:
-                decide_face(Match(MatchStatus.RECOGNISED, person=p.id), p, ch, on, "consent")
-                decide_name(p, ch, on, "consent")
-                caption_name_form(p, ch, on, "consent")
-        assert reg.audit.verify().ok
+            for ch in ws.channels.all():
+                face = Face((0, 0, 10, 10), 0.9, person=p.id,
+                            match_status=MatchStatus.RECOGNISED.value)
+                decide_face(face, p, ch, "photo", "consent", on)
+                decide_name(p, ch, "photo", "consent", on)
+                caption_name_form(p, ch, "consent", on)
+        assert ws.audit.verify().ok
     assert strict_no_network == []

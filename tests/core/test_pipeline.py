@@ -1,5 +1,6 @@
-"""The pipeline end to end with a stand-in face detector (so the test knows exactly which face is
-where and whose it is) and the real matcher, policy, cache, export, approvals and records."""
+"""The pipeline end to end, on a real workspace (register, reviews, approvals, records), with a
+stand-in face detector (so the test knows exactly which face is where and whose it is) and the
+real matcher, policy, cache, export and records."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from photovet.core.approval import Approvals
-from photovet.core.cache import AnalysisCache
-from photovet.core.storage import open_db
 from photovet.core.media.metadata import verify_clean
-from photovet.core.models import Face, Person, PhotoStatus
+from photovet.core.models import Cover, Face, PhotoStatus
 from photovet.core.pipeline import Engine, analyse_batch, export_batch
+from photovet.core.review import ReviewConflict, ReviewRefused
 from photovet.core.settings import Settings
+from photovet.core.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 21)
 ENC_TORI = np.full(128, 0.05)
@@ -29,6 +29,12 @@ ENC_STRANGER[2] = 0.9
 
 # Two faces per photo: left one is Tori, right one a stranger.
 LEFT, RIGHT = (40, 60, 80, 100), (240, 60, 80, 100)
+
+REGISTER = """Admission No,Surname,Forename,Preferred Forename,Year,Consent: School Website,Consent: Facebook,Name with photo,Do not photograph
+A1,Ashby,Victoria,Tori,Year 4,Yes,No,No,
+B2,Hale,Sam,,Year 4,Yes,Yes,No,
+C3,Quinn,Rory,,Year 4,Yes,Yes,No,Yes
+"""
 
 
 class FakeFaceEngine:
@@ -45,23 +51,6 @@ class FakeFaceEngine:
         return [ENC_TORI + 0.01, ENC_STRANGER][: len(faces)]
 
 
-class FakeRegister:
-    def __init__(self, db):
-        self.db = db
-        self.audit = None
-        self._people = [
-            Person("A1", "Victoria", "Ashby", preferred_forename="Tori", enrolled=True,
-                   consents={"website": True, "facebook": False}),
-            Person("B2", "Sam", "Hale", enrolled=True, consents={"website": True, "facebook": True}),
-        ]
-
-    def people(self):
-        return list(self._people)
-
-    def encodings(self):
-        return [("A1", ENC_TORI), ("B2", ENC_SAM)]
-
-
 def make_photo(path: Path, colour=(200, 120, 90)) -> Path:
     img = Image.new("RGB", (360, 240), (30, 90, 160))
     d = ImageDraw.Draw(img)
@@ -74,13 +63,43 @@ def make_photo(path: Path, colour=(200, 120, 90)) -> Path:
     return path
 
 
+def open_workspace(home: Path) -> Workspace:
+    ws = Workspace.open(home)
+    ws.settings.text.enabled = False
+    return ws
+
+
+def new_engine(ws: Workspace) -> Engine:
+    """What the app or a command builds after a restart: fresh models, the workspace's register,
+    cache and reviews."""
+    return Engine(ws.settings, register=ws.register, face_engine=FakeFaceEngine(),
+                  cache=ws.cache, reviews=ws.reviews)
+
+
 @pytest.fixture
-def engine(tmp_path):
-    db = open_db(tmp_path / "register.db")
-    settings = Settings({"text": {"enabled": False}})
-    eng = Engine(settings, register=FakeRegister(db), face_engine=FakeFaceEngine(),
-                 cache=AnalysisCache(tmp_path / "cache"))
-    return eng
+def ws(tmp_path):
+    home = tmp_path / "home"
+    w = open_workspace(home)
+    csv = tmp_path / "register.csv"
+    csv.write_text(REGISTER, encoding="utf-8")
+    assert w.import_register(csv, user="office").applied
+    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")],
+                                 "C3": [(ENC_STRANGER + 0.3, "c3.jpg")]},
+                                replace=True, user="office", source="test")
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def engine(ws):
+    return new_engine(ws)
+
+
+def exported(engine, analyses, out, **kw):
+    out.mkdir(exist_ok=True)
+    kw.setdefault("records", engine.register and None)
+    return [s.result for s in export_batch(analyses, out, label="Trip 2026", engine=engine,
+                                           **kw) if s.result is not None]
 
 
 def test_decisions_follow_consent_per_channel(engine, tmp_path):
@@ -95,24 +114,156 @@ def test_decisions_follow_consent_per_channel(engine, tmp_path):
     assert (tori.decision, stranger.decision) == ("show", "cover")
     assert "website" in tori.reason.lower()
     assert stranger.reason == "Not recognised"
-    # An unknown face is masked AND put in front of a person; confirming the mask clears it.
-    assert stranger.needs_review and a.status is PhotoStatus.NEEDS_REVIEW
-    stranger.override = "cover"
-    assert a.status is PhotoStatus.WILL_COVER
+    # covered by rule is simply covered: nothing is open that would change what is published
+    assert not stranger.needs_review and a.status is PhotoStatus.WILL_COVER
 
     engine.decide(a, "facebook", on=TODAY)
-    assert tori.decision == "cover" and "Facebook" in tori.reason
+    assert tori.decision == "cover" and tori.reason == "Consent refused for Facebook"
 
 
-def test_assigning_a_person_by_hand_is_still_decided_by_their_consent(engine, tmp_path):
-    a = engine.analyse(make_photo(tmp_path / "trip.jpg"))
-    stranger = a.faces[1]
-    stranger.override_person = "B2"
-    engine.decide(a, "facebook", on=TODAY)
-    assert stranger.decision == "show"
-    stranger.override_person = "A1"   # Tori has no Facebook consent
-    engine.decide(a, "facebook", on=TODAY)
-    assert stranger.decision == "cover"
+def test_review_decisions_are_stored_at_once_and_survive_a_restart(ws, engine, tmp_path):
+    """A hand cover, a "who is this" and an unknown face shown with a reason, made in one
+    session, are there after a restart (new engine, no cache): nothing lives only in a window."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    reviewer = ws.reviewer()
+    reviewer.add_cover(a, Cover("rect", (150, 10, 60, 40), None, "manual"), web, user="Mrs Office")
+    engine.decide(a, web, on=TODAY)
+    reviewer.face(a, 1, "assign", web, user="Mrs Office", person="B2")
+    ws.cache.clear()
+
+    again = new_engine(ws)
+    b = again.decide(again.analyse(photo), web, on=TODAY)
+    assert again.face_engine.detect_calls == 1           # really analysed again
+    assert [c.box for c in b.manual] == [(150, 10, 60, 40)]
+    assert b.faces[1].override_person == "B2" and b.faces[1].decision == "show"
+    actions = [r["action"] for r in ws.audit.rows()]
+    assert "review.cover-add" in actions and "review.face-assign" in actions
+
+
+def test_a_hand_cover_is_in_the_export_after_a_restart(ws, engine, tmp_path):
+    """The break the issue found: approved with a hand cover, analysed again, exported with the
+    covered area visible. Now the cover is part of the review, the approval and the export."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.reviewer().add_cover(a, Cover("rect", (230, 50, 100, 120), None, "manual"), web,
+                            user="Mrs Office")
+    engine.decide(a, web, on=TODAY)
+    ws.approvals.mark_ready(a, preparer="Mrs Office")
+    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head")
+
+    ws.cache.clear()
+    again = new_engine(ws)
+    b = again.decide(again.analyse(photo), web, on=TODAY)
+    [res] = exported(again, [b], tmp_path / "out", channel=web, records=ws.records,
+                     approvals=ws.approvals)
+    assert res.ok, res.error
+    assert res.manual_covers == 1 and res.approver == "Mr Head"
+    dst = np.asarray(Image.open(res.output).convert("RGB"), dtype=float)
+    assert dst[70:150, 240:320].std(axis=(0, 1)).max() < 12   # covered: no detail left
+
+
+def test_do_not_photograph_is_never_shown_whatever_is_clicked(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    reviewer = ws.reviewer()
+    reviewer.face(a, 1, "assign", web, user="Mrs Office", person="C3")   # Rory: do not photograph
+    engine.decide(a, web, on=TODAY)
+    assert a.faces[1].decision == "cover" and a.faces[1].reason == "On the do-not-photograph list"
+    with pytest.raises(ReviewRefused, match="do-not-photograph"):
+        reviewer.face(a, 1, "show", web, user="Mrs Office", reason="his parents agreed")
+    # even a "show" written straight into the review (another version, a bug) is refused
+    from photovet.core.review import FaceDecision
+
+    def sneak(every, one):
+        one.faces.append(FaceDecision(tuple(RIGHT), "show", None, "sneaked in"))
+        return {}
+
+    ws.reviews.edit(a.sha256, "website", sneak, user="someone", action="test")
+    engine.decide(a, web, on=TODAY)
+    assert a.faces[1].decision == "cover" and "do-not-photograph" in a.faces[1].refused
+
+
+def test_explicit_no_cannot_be_overridden_but_not_recorded_can_with_a_reason(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    fb = ws.channels.get("facebook")
+    a = engine.decide(engine.analyse(photo), fb, on=TODAY)
+    reviewer = ws.reviewer()
+    with pytest.raises(ReviewRefused, match="said No"):
+        reviewer.face(a, 0, "show", fb, user="Mrs Office", reason="she asked to be in it")
+    with pytest.raises(ReviewRefused, match="Say why"):
+        reviewer.face(a, 1, "show", fb, user="Mrs Office")         # unknown: needs a reason
+    reviewer.face(a, 1, "show", fb, user="Mrs Office", reason="adult visitor who agreed")
+    engine.decide(a, fb, on=TODAY)
+    assert a.faces[1].decision == "show" and "adult visitor" in a.faces[1].reason
+    # a decision to show applies to the channel it was made for only
+    engine.decide(a, "website", on=TODAY)
+    assert a.faces[1].decision == "cover"
+
+
+def test_an_edit_from_a_stale_view_is_refused_with_who_and_when(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    mine = engine.decide(engine.analyse(photo), web, on=TODAY)
+    theirs = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.reviewer().face(theirs, 1, "cover", web, user="Mr Head")
+    with pytest.raises(ReviewConflict, match="changed by Mr Head at"):
+        ws.reviewer().face(mine, 0, "cover", web, user="Mrs Office")
+    engine.decide(mine, web, on=TODAY)                    # reload: now it works
+    ws.reviewer().face(mine, 0, "cover", web, user="Mrs Office")
+
+
+def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    out = tmp_path / "out"
+
+    def try_export():
+        b = engine.decide(engine.analyse(photo), web, on=TODAY)
+        return exported(engine, [b], out, channel=web, records=ws.records,
+                        approvals=ws.approvals)[0]
+
+    res = try_export()
+    assert not res.ok and "not marked ready" in res.error
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.approvals.mark_ready(a, preparer="Mrs Office")
+    assert "waiting for a senior leader" in try_export().error
+    from photovet.core.errors import ApprovalError
+
+    with pytest.raises(ApprovalError, match="cannot also approve"):
+        ws.approvals.approve(a, engine.approval_parts(a), approver="mrs  office")
+    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head")
+    first = try_export()
+    assert first.ok and first.approver == "Mr Head" and first.fingerprint
+
+    # the review changes: the approval no longer counts, and says who changed it
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.reviewer().face(a, 0, "cover", web, user="Mrs Office")
+    res = try_export()
+    assert not res.ok and "review changed after it was approved (by Mrs Office" in res.error
+
+    # approved again, then the register changes: Tori's website consent is withdrawn
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.reviewer().undo_face(a, 0, web, user="Mrs Office")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head")
+    assert try_export().ok
+    ws.register.set_consent("A1", "website", False, user="Mrs Office")
+    engine.reload_register()
+    res = try_export()
+    assert not res.ok and "Victoria Ashby would now be covered" in res.error.replace("Tori", "Victoria")
+
+    # the analysis changes (settings or enrolments): void too
+    ws.register.set_consent("A1", "website", True, user="Mrs Office")
+    engine.reload_register()
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head")
+    engine.settings.recognition.max_distance = 0.44
+    res = try_export()
+    assert not res.ok and "checked again with different settings" in res.error
 
 
 def test_analysis_is_cached_by_content_and_invalidated_by_settings(engine, tmp_path):
@@ -125,6 +276,12 @@ def test_analysis_is_cached_by_content_and_invalidated_by_settings(engine, tmp_p
     assert engine.face_engine.detect_calls == 2
 
 
+def test_the_cache_keeps_ids_and_boxes_never_names_or_decisions(ws, engine, tmp_path):
+    engine.decide(engine.analyse(make_photo(tmp_path / "trip.jpg")), "website", on=TODAY)
+    texts = [p.read_text() for p in (ws.home / "cache").rglob("*.json")]
+    assert texts and not any("Ashby" in t or "Victoria" in t or "Consent" in t for t in texts)
+
+
 def test_bad_file_is_an_error_not_an_exception(engine, tmp_path):
     bad = tmp_path / "notes.jpg"
     bad.write_text("this is not a photo")
@@ -132,17 +289,13 @@ def test_bad_file_is_an_error_not_an_exception(engine, tmp_path):
     assert a.error and a.status is PhotoStatus.FAILED
 
 
-def test_export_masks_covered_faces_and_removes_metadata(engine, tmp_path):
+def test_export_covers_faces_removes_metadata_and_records_who_is_in_it(ws, engine, tmp_path):
     (tmp_path / "src").mkdir()
     photo = make_photo(tmp_path / "src" / "trip.jpg")
-    out = tmp_path / "out"
-    out.mkdir()
     steps = list(analyse_batch([photo], engine, "website", on=TODAY))
     analyses = [s.result for s in steps if s.result is not None]
-    results = [s.result for s in export_batch(analyses, out, label="Trip 2026", engine=engine,
-                                              channel="website") if s.result is not None]
-    assert len(results) == 1 and results[0].ok, results[0].error
-    res = results[0]
+    [res] = exported(engine, analyses, tmp_path / "out", channel="website", records=ws.records)
+    assert res.ok, res.error
     assert Path(res.output).name == "trip-2026-001.jpg"
     assert res.people_shown == ["A1"] and res.faces_covered == 1
     assert verify_clean(Path(res.output)) == []
@@ -158,36 +311,16 @@ def test_export_masks_covered_faces_and_removes_metadata(engine, tmp_path):
     assert np.abs(region(src, LEFT) - region(dst, LEFT)).mean() < 12
     assert np.abs(region(src, RIGHT) - region(dst, RIGHT)).mean() > 30
     assert region(dst, RIGHT).std(axis=(0, 1)).max() < 12  # flat: no detail left
-
-    # The export is recorded with who is in it.
-    from photovet.core.records.exports import Records
-
-    recs = Records(engine.register.db).exports(person="A1")
-    assert len(recs) == 1
+    [rec] = ws.records.exports(person="A1")
+    assert rec.people_shown == ["A1"] and rec.output_path == res.output
 
 
-def test_export_refuses_photos_not_approved_or_not_checked(engine, tmp_path):
+def test_export_refuses_photos_not_checked(engine, tmp_path):
     photo = make_photo(tmp_path / "trip.jpg")
-    out = tmp_path / "out"
-    out.mkdir()
-    a = engine.analyse(photo)
-    engine.decide(a, "website", on=TODAY)
-
-    def run(analyses, **kw):
-        return [s.result for s in export_batch(analyses, out, label="t", engine=engine,
-                                               channel="website", **kw) if s.result is not None]
-
-    res = run([a], require_approved=True)
-    assert not res[0].ok and "not approved" in res[0].error
-    approvals = Approvals(engine.register.db)
-    approvals.mark_ready(a.sha256, str(photo), preparer="Mrs Office")
-    approvals.approve(a.sha256, approver="Mr Head")
-    assert run([a], require_approved=True)[0].ok
-
     unchecked = engine.analyse(photo)
     unchecked.faces_checked = False
-    res = run([unchecked])
-    assert not res[0].ok and "not checked" in res[0].error
+    [res] = exported(engine, [unchecked], tmp_path / "out", channel="website")
+    assert not res.ok and "not checked" in res.error
 
 
 def test_a_file_changed_after_checking_is_not_exported(engine, tmp_path):
@@ -195,10 +328,8 @@ def test_a_file_changed_after_checking_is_not_exported(engine, tmp_path):
     a = engine.analyse(photo)
     make_photo(photo, colour=(10, 200, 10))  # replaced with different content
     out = tmp_path / "out"
-    out.mkdir()
-    res = [s.result for s in export_batch([a], out, label="t", engine=engine, channel="website")
-           if s.result is not None]
-    assert not res[0].ok and "changed" in res[0].error
+    [res] = exported(engine, [a], out, channel="website")
+    assert not res.ok and "changed" in res.error
     assert list(out.iterdir()) == []
 
 
@@ -229,3 +360,8 @@ def test_an_unexpected_failure_fails_that_photo_and_the_batch_goes_on(engine, tm
     results = [s.result for s in analyse_batch(photos, engine, "website") if s.result is not None]
     assert [bool(r.error) for r in results] == [False, True, False]
     assert "wrong shape" in results[1].error and results[1].status is PhotoStatus.FAILED
+
+
+def test_settings_for_a_test_engine_need_no_workspace():
+    e = Engine(Settings(), face_engine=None)
+    assert e.people == [] and e.cache_key()

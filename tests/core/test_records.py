@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 
 import pytest
 
@@ -21,7 +22,7 @@ def records():
 
 
 def test_add_export_stores_everything_and_audits(records, tmp_path):
-    res = make_export(tmp_path, 1, shown=["A1"], covered=["B2"], named=["C3"])
+    res = make_export(tmp_path, 1, shown=["A1"], covered=["B2"], named=["C3"], names_shown=["D4"])
     rid = records.add_export(res, batch="sports-day", channel="facebook", preparer="jo",
                              approver="head")
     [rec] = records.exports()
@@ -30,15 +31,17 @@ def test_add_export_stores_everything_and_audits(records, tmp_path):
     assert rec.output_path.endswith("photo001.jpg") and rec.source_path.endswith("photo001.JPG")
     assert len(rec.phash) == 16 and rec.phash != "0" * 16
     assert (rec.batch, rec.channel, rec.preparer, rec.approver) == ("sports-day", "facebook", "jo", "head")
-    assert (rec.people_shown, rec.people_covered, rec.names_covered) == (["A1"], ["B2"], ["C3"])
+    assert (rec.people_shown, rec.people_covered, rec.names_covered, rec.names_shown) == (
+        ["A1"], ["B2"], ["C3"], ["D4"])
+    assert rec.roles("D4") == ["name readable"] and rec.roles("B2") == ["face covered"]
     assert rec.created_at and not rec.posted
-    rows = records.audit.rows(action="export-recorded")
+    rows = records.audit.rows(action="export.recorded")
     assert len(rows) == 1 and rows[0]["details"]["export_id"] == rid
     assert rows[0]["user"] == "jo"
     assert records.audit.verify().ok
 
 
-def test_person_filter_covers_shown_covered_and_named(records, tmp_path):
+def test_person_filter_finds_every_way_a_person_appears(records, tmp_path):
     records.add_export(make_export(tmp_path, 1, shown=["A1"]), batch="b", channel="website",
                        preparer=None, approver=None)
     records.add_export(make_export(tmp_path, 2, covered=["A1"]), batch="b", channel="website",
@@ -47,23 +50,12 @@ def test_person_filter_covers_shown_covered_and_named(records, tmp_path):
                        preparer=None, approver=None)
     records.add_export(make_export(tmp_path, 4, shown=["Z9"]), batch="b", channel="website",
                        preparer=None, approver=None)
+    records.add_export(make_export(tmp_path, 5, names_shown=["A1"]), batch="b",
+                       channel="website", preparer=None, approver=None)
     assert [r.output_path[-12:] for r in records.exports(person="A1")] == [
-        "photo001.jpg", "photo002.jpg", "photo003.jpg"]
-    assert len(records.exports()) == 4
+        "photo001.jpg", "photo002.jpg", "photo003.jpg", "photo005.jpg"]
+    assert len(records.exports()) == 5
     assert records.exports(person="nobody") == []
-
-
-def test_faces_add_people_the_result_did_not_list(records, tmp_path):
-    res = make_export(tmp_path, 1)
-    faces = [Face(box=(0, 0, 10, 10), score=.9, person="S1", match_status="recognised",
-                  decision="show"),
-             Face(box=(0, 0, 10, 10), score=.9, person="B1", match_status="recognised",
-                  decision="cover"),
-             Face(box=(0, 0, 10, 10), score=.9, person="U1", match_status="uncertain",
-                  decision="cover")]
-    records.add_export(res, batch="b", channel="x", preparer=None, approver=None, faces=faces)
-    rec = records.exports()[0]
-    assert rec.people_shown == ["S1"] and rec.people_covered == ["B1"]  # uncertain is not a person
 
 
 def test_failed_or_missing_or_changed_export_is_refused(records, tmp_path):
@@ -96,7 +88,6 @@ def test_mark_posted_by_batch_by_content_and_by_path(records, tmp_path):
     copy.write_bytes(open(c.output, "rb").read())
     assert records.mark_posted(files=[copy], channel="website") == 1
     # by output path, once the file itself is gone
-    import os
     os.unlink(b.output)
     assert records.mark_posted(files=[b.output], channel="newsletter") == 1
     rec_b = [r for r in records.exports() if r.output_path.endswith("photo002.jpg")][0]
@@ -106,7 +97,7 @@ def test_mark_posted_by_batch_by_content_and_by_path(records, tmp_path):
                         url="https://fb.example/p/1")
     rec_b = [r for r in records.exports() if r.output_path.endswith("photo002.jpg")][0]
     assert len([p for p in rec_b.posts if p.channel == "facebook"]) == 1
-    assert len(records.audit.rows(action="posted")) == 4
+    assert len(records.audit.rows(action="export.posted")) == 4
 
 
 def test_mark_posted_unknown_file_or_batch(records, tmp_path):
@@ -133,27 +124,48 @@ def test_records_survive_reopening(tmp_path):
     assert rec.people_shown == ["P"] and json.dumps(rec.to_dict())
 
 
-def test_real_export_batch_results_are_recorded_and_identified(records, tmp_path):
-    """ExportResults from photovet.core.media.export (the real writer) go straight into the records,
-    and a downloaded copy of the written file is identified."""
+def test_real_exports_are_recorded_before_they_get_their_name_and_identified(records, tmp_path):
+    """The real writer (media/export.py) records each checked copy while it still has its
+    temporary name, then names it; a downloaded copy of the written file is identified."""
     from afterpost_util import downloaded_copy, photo
-    from photovet.core.media.export import export_batch
-    from photovet.core.settings import Settings
+    from photovet.core.media.export import ExportJob, export_batch
+    from photovet.core.models import Channel
 
     src = tmp_path / "camera"
     src.mkdir()
+    jobs = []
     for i in range(3):
-        photo(40 + i, (800, 600)).save(src / f"IMG_{i}.JPG", "JPEG", quality=92)
+        path = src / f"IMG_{i}.JPG"
+        photo(40 + i, (800, 600)).save(path, "JPEG", quality=92)
+        jobs.append(ExportJob(path, sha(path), []))
     (tmp_path / "out").mkdir()
-    results = [p.result for p in export_batch([src], tmp_path / "out", label="real",
-                                              settings=Settings(), channel="website", workers=1)
+    seen_when_recorded = []
+
+    class Spy:
+        rec = records.recorder(batch="real", preparer="jo")
+
+        def record(self, result, written):
+            seen_when_recorded.append((written.name, os.path.exists(result.output)))
+            return self.rec.record(result, written)
+
+        def moved(self, rid, final):
+            self.rec.moved(rid, final)
+
+        def abandon(self, rid, reason):
+            self.rec.abandon(rid, reason)
+
+    results = [p.result for p in export_batch(jobs, tmp_path / "out", label="real",
+                                              channel=Channel("website", "School website"),
+                                              recorder=Spy(), workers=1)
                if p.result is not None]
     assert len(results) == 3 and all(r.ok for r in results)
-    ids = [records.add_export(r, batch="real", channel="website", preparer="jo", approver="head")
-           for r in results]
+    # recorded under a hidden temporary name, before the final name existed
+    assert all(name.startswith(".photovet-export-") and not final_exists
+               for name, final_exists in seen_when_recorded)
     recs = records.exports(batch="real")
-    assert [r.id for r in recs] == ids
+    assert [r.output_path for r in recs] == [r.output for r in results]
     assert all(r.output_sha256 == sha(r.output_path) and r.source_sha256 == sha(r.source_path)
                for r in recs)
+    assert not list((tmp_path / "out").glob(".photovet-*"))
     copy = downloaded_copy(recs[1].output_path, tmp_path / "dl.jpg")
-    assert records.identify(copy)[0].record.id == ids[1]
+    assert records.identify(copy)[0].record.id == recs[1].id

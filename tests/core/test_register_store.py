@@ -1,4 +1,5 @@
-"""The register store: file safety, manual edits with history, search, two writers at once."""
+"""The register store: file safety, manual edits with history (photo and video consent),
+search, removing a person, two writers at once."""
 
 from __future__ import annotations
 
@@ -9,13 +10,21 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from photovet.core.storage import open_db
-from photovet.core.errors import CorruptRegisterError, RegisterError, UnknownPersonError
-from photovet.core.models import CHANNELS
+from photovet.core.errors import (
+    CorruptRegisterError,
+    RegisterError,
+    SettingsError,
+    UnknownPersonError,
+)
+from photovet.core.models import NO, NOT_RECORDED, YES
 from photovet.core.paths import register_path
 from photovet.core.register.people import Register
+from photovet.core.storage import open_db
+
+CHANNELS = ("website", "facebook", "x", "instagram", "newsletter", "press", "youtube")
 
 UPN1, UPN2 = "A919241717737", "G919241714767"
 CSV = ("UPN,Surname,Forename,Known As,Year,Form,Website,Facebook,X,Instagram,Newsletter,Press,"
@@ -109,7 +118,9 @@ def test_people_person_search(reg):
     ids = [p.id for p in reg.people()]
     assert ids == [UPN2, UPN1]  # by surname
     p = reg.person(UPN1.lower())
-    assert p.display_name == "Tori Ashby" and p.consents["website"] and not p.consents["facebook"]
+    assert p.display_name == "Tori Ashby" and p.consents_to("website") and not p.consents_to("facebook")
+    assert p.consent_state("facebook") == NO and p.consent_state("youtube") == NOT_RECORDED
+    assert reg.find(UPN1) == p and reg.find("Z000000000000") is None and reg.find(None) is None
     assert [p.id for p in reg.search("tori")] == [UPN1]
     assert [p.id for p in reg.search("5t")] == [UPN2]
     assert [p.id for p in reg.search("year 6 ash")] == [UPN1]
@@ -117,18 +128,26 @@ def test_people_person_search(reg):
     with pytest.raises(UnknownPersonError):
         reg.person("Z000000000000")
     assert reg.channels() == list(CHANNELS)
+    assert reg.consent_states(UPN2) == {
+        "photo": {"website": YES, "facebook": YES, "x": NO, "instagram": YES, "newsletter": YES,
+                  "press": NO, "youtube": NOT_RECORDED},
+        "video": {c: NOT_RECORDED for c in CHANNELS},
+        "name_with_photo": NO, "do_not_photograph": NO}
 
 
 def test_set_consent_is_audited_and_kept_in_history(reg):
     change = reg.set_consent(UPN1, "facebook", True, user="Mrs Head")
     assert change is not None and change.old_state == "no" and change.new_state == "yes"
-    assert reg.person(UPN1).consents["facebook"] is True
+    assert change.media == "photo" and change.source == "user:Mrs Head" and not change.is_withdrawal
+    assert reg.person(UPN1).consent_state("facebook") == YES
+    assert reg.consent_source(UPN1, "facebook")[0] == "user:Mrs Head"
     assert reg.set_consent(UPN1, "facebook", True, user="Mrs Head") is None  # no-op
     reg.set_consent(UPN1, "facebook", None, user="Mrs Head")
     reg.set_consent(UPN1, "name_with_photo", "yes", user="Mrs Head")
     reg.set_do_not_photograph(UPN1, True, user="Mrs Head")
     p = reg.person(UPN1)
-    assert not p.consents["facebook"] and p.name_with_photo and p.do_not_photograph
+    assert p.consent_state("facebook") == NOT_RECORDED and not p.consents_to("facebook")
+    assert p.name_with_photo and p.do_not_photograph
     hist = [(h.channel, h.old_state, h.new_state, h.source) for h in reg.history(UPN1)]
     assert ("facebook", "no", "yes", "user:Mrs Head") in hist
     assert ("facebook", "yes", "not recorded", "user:Mrs Head") in hist
@@ -136,10 +155,14 @@ def test_set_consent_is_audited_and_kept_in_history(reg):
     assert hist[0][3].startswith("import:")
     edits = reg.audit.rows(action="register.consent-edit")
     assert len(edits) == 3 and edits[0]["user"] == "Mrs Head"
+    assert edits[0]["details"] == {"person_id": UPN1, "field": "facebook", "media": "photo",
+                                   "old": "no", "new": "yes"}
     assert reg.audit.rows(action="register.do-not-photograph")
     assert reg.audit.verify().ok
     with pytest.raises(RegisterError, match="unknown channel"):
         reg.set_consent(UPN1, "tiktok", True, user="x")
+    with pytest.raises(RegisterError, match="not photo or video"):
+        reg.set_consent(UPN1, "website", True, media="audio", user="x")
     with pytest.raises(RegisterError, match="not Yes or No"):
         reg.set_consent(UPN1, "website", "maybe", user="x")
     with pytest.raises(RegisterError, match="who"):
@@ -148,13 +171,80 @@ def test_set_consent_is_audited_and_kept_in_history(reg):
         reg.set_consent("nobody", "website", False, user="x")
 
 
+def test_photo_and_video_consent_are_set_separately(reg):
+    change = reg.set_consent(UPN1, "website", "no", media="video", user="Mrs Office")
+    assert (change.channel, change.media, change.old_state, change.new_state) == (
+        "website", "video", NOT_RECORDED, NO)
+    assert str(change) == f"Tori Ashby ({UPN1}): School website (videos) not recorded -> No"
+    yes = reg.set_consent(UPN1, "website", True, media="video", user="Mrs Office")
+    withdrawn = reg.set_consent(UPN1, "website", False, media="video", user="Mrs Office")
+    assert not yes.is_withdrawal and withdrawn.is_withdrawal
+    states = reg.consent_states(UPN1)
+    assert states["video"]["website"] == NO and states["photo"]["website"] == YES
+    p = reg.person(UPN1)
+    assert p.consents_to("website") and not p.consents_to("website", "video")
+    assert reg.consent_source(UPN1, "website", "video")[0] == "user:Mrs Office"
+    assert reg.consent_source(UPN1, "website", "photo")[0].startswith("import:")
+    video = [(h.old_state, h.new_state) for h in reg.history(UPN1)
+             if h.channel == "website" and h.media == "video"]
+    assert video == [(None, NOT_RECORDED), (NOT_RECORDED, NO), (NO, YES), (YES, NO)]
+    # name with photo is one value for photos and videos
+    c = reg.set_consent(UPN1, "name_with_photo", True, media="video", user="Mrs Office")
+    assert c.media == "any" and reg.consent_states(UPN1)["name_with_photo"] == YES
+
+
 def test_add_channel_rules(reg):
-    with pytest.raises(RegisterError):
+    with pytest.raises(SettingsError, match="cannot be used as a channel name"):
         reg.add_channel("Do not photograph")
     reg.add_channel("Prospectus")
-    with pytest.raises(RegisterError, match="already"):
+    with pytest.raises(SettingsError, match="already"):
         reg.add_channel("prospectus")
-    assert reg.person(UPN1).consents["prospectus"] is False
+    p = reg.person(UPN1)
+    assert p.consent_state("prospectus") == p.consent_state("prospectus", "video") == NOT_RECORDED
+    assert not p.consents_to("prospectus")
+    assert reg.channel("prospectus").names == "initials"
+
+
+# --- removing a person -----------------------------------------------------------------------
+
+def test_delete_person_removes_everything_about_them(reg):
+    reg.set_consent(UPN1, "facebook", True, user="Mrs Office")
+    reg.store_signatures({UPN1: [(np.full(128, 0.1), "a.jpg"), (np.full(128, 0.2), "b.jpg")],
+                          UPN2: [(np.full(128, 0.3), "c.jpg")]},
+                         replace=True, user="Mrs Office", source="test")
+    assert reg.enrolment_count(UPN1) == 2 and reg.history(UPN1)
+    reg.delete_person(UPN1.lower(), user="Mrs Office", reason="  Parent asked for erasure  ")
+    with pytest.raises(UnknownPersonError):
+        reg.person(UPN1)
+    assert [p.id for p in reg.people()] == [UPN2]
+    assert reg.history(UPN1) == [] and reg.enrolment_count(UPN1) == 0
+    for table in ("consents", "consent_history", "encodings"):
+        assert reg.db.scalar(f"SELECT COUNT(*) FROM {table} WHERE person_id = ?", [UPN1]) == 0
+    assert [pid for pid, _ in reg.encodings()] == [UPN2]
+    assert reg.history(UPN2) and reg.person(UPN2).enrolled  # nobody else is touched
+    (row,) = reg.audit.rows(action="register.person-removed")
+    assert row["user"] == "Mrs Office"
+    assert row["details"] == {"person_id": UPN1, "reason": "Parent asked for erasure",
+                              "signatures_deleted": 2}
+    assert reg.audit.verify().ok
+    with pytest.raises(UnknownPersonError):
+        reg.delete_person(UPN1, user="Mrs Office", reason="again")
+
+
+def test_delete_person_needs_who_and_why(reg):
+    with pytest.raises(RegisterError, match="who"):
+        reg.delete_person(UPN1, user=" ", reason="Left")
+    with pytest.raises(RegisterError, match="why"):
+        reg.delete_person(UPN1, user="Mrs Office", reason="  ")
+    assert reg.person(UPN1) and not reg.audit.rows(action="register.person-removed")
+
+
+def test_a_removed_person_comes_back_only_with_a_later_import(tmp_path, reg):
+    reg.delete_person(UPN1, user="Mrs Office", reason="Parent asked for erasure")
+    rep = reg.import_csv(make(tmp_path, name="again.csv"), user="office")
+    assert [p.id for p in rep.new_people] == [UPN1]
+    assert not rep.withdrawals and not rep.consent_changes
+    assert reg.person(UPN1).consent_state("website") == YES
 
 
 def test_reopen_keeps_everything(reg):
@@ -198,8 +288,8 @@ def test_two_processes_writing_at_once(tmp_path, photovet_home):
         assert v.ok, v.message
         assert len(r.audit.rows(action="register.import")) == 24
         edits = len(r.audit.rows(action="register.consent-edit"))
-        user_history = r.db.execute(
-            "SELECT COUNT(*) FROM consent_history WHERE source LIKE 'user:%'").fetchone()[0]
+        user_history = r.db.scalar(
+            "SELECT COUNT(*) FROM consent_history WHERE source LIKE 'user:%'")
         assert edits > 0 and edits == user_history  # every edit written with its audit row
         assert len(r.imports()) == 24
     db.close()

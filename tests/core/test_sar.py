@@ -79,12 +79,12 @@ def test_report_lists_every_export_of_the_person(world, tmp_path):
     page, doc = parse(out)
     assert page.exports == 3 == len(rec.exports(person="AMY"))
     assert "Face shown" in page.text and "Face covered" in page.text and "Name covered" in page.text
-    assert page.text.count("2025-05-02") == 2           # both facebook exports were posted
+    assert page.text.count("02/05/2025") == 2           # both facebook exports were posted
     assert "https://facebook.example/p/1?a=1&b=<2>" in page.text   # shown as text, escaped in source
     assert "&amp;b=&lt;2&gt;" in doc
     assert "no longer on this PC" in page.text
     assert "Facebook" in page.text and "Newsletter" in page.text
-    row = rec.audit.rows(action="sar-created")[-1]
+    row = rec.audit.rows(action="sar.created")[-1]
     assert row["details"]["person"] == "AMY" and row["user"] == "dpo"
     assert len(row["details"]["exports"]) == 3
 
@@ -120,6 +120,25 @@ def test_consent_history_and_unknown_person(world, tmp_path):
     assert "Consent history (1 change(s))" in page.text
     with pytest.raises(UnknownPersonError):
         subject_access_report(reg, rec, "NOBODY", tmp_path / "x.html")
+
+
+def test_a_readable_name_is_reported(world, tmp_path):
+    """A photo where the pupil's name was left readable (name-with-photo consent) is part of
+    what was published about them."""
+    rec, reg = world
+    rec.add_export(make_export(tmp_path, 7, names_shown=["AMY"]), batch="awards",
+                   channel="website", preparer="jo", approver="head")
+    page, _ = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert page.exports == 4
+    assert "Name readable in the photo" in page.text
+
+
+def test_current_consent_lists_photos_and_videos_apart(world, tmp_path):
+    rec, reg = world
+    reg.people_by_id["AMY"].video_consent["website"] = "no"
+    page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert "<th>Photos</th><th>Videos</th>" in doc
+    assert "<tr><td>School website</td><td>Yes</td><td>No</td></tr>" in doc
 
 
 def test_changed_export_file_is_not_shown(world, tmp_path):

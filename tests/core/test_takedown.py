@@ -9,9 +9,11 @@ import html.parser
 import pytest
 
 from afterpost_util import FakeRegister, make_export, person
-from photovet.core.storage import open_db
-from photovet.core.records.exports import Records, RecordsError
+from photovet.core.models import Channel
 from photovet.core.policy import consent_missing
+from photovet.core.records import takedown
+from photovet.core.records.exports import Records, RecordsError
+from photovet.core.storage import open_db
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -23,7 +25,8 @@ def setup(tmp_path):
     reg = FakeRegister([person("AMY", "Amy", "Able"), person("BEN", "Ben", "Brook"),
                         person("CAL", "Cal", "Cole")])
     ids = {}
-    # batch "trip" for facebook: Amy shown in 1 and 2, Ben shown in 2, Amy covered in 3, named in 4
+    # batch "trip" for facebook: Amy shown in 1 and 2, Ben shown in 2, Amy covered in 3, name
+    # covered in 4
     ids[1] = rec.add_export(make_export(tmp_path, 1, shown=["AMY"]), batch="trip",
                             channel="facebook", preparer="p", approver="a")
     ids[2] = rec.add_export(make_export(tmp_path, 2, shown=["AMY", "BEN"]), batch="trip",
@@ -42,28 +45,28 @@ def setup(tmp_path):
 
 def test_nothing_to_take_down_while_consent_holds(setup):
     rec, reg, _ = setup
-    assert rec.takedown(register=reg, on=TODAY) == []
+    assert takedown.evaluate(rec, reg, TODAY) == []
 
 
 def test_withdrawn_consent_lists_exactly_the_posted_photos_showing_that_pupil(setup):
     rec, reg, ids = setup
     reg.withdraw("AMY", "facebook")
-    items = rec.takedown(register=reg, on=TODAY)
+    items = takedown.evaluate(rec, reg, TODAY)
     assert sorted(i.export_id for i in items) == [ids[1], ids[2]]      # not 3 (covered), 4 (named)
     assert all(i.status == "posted" and i.channel == "facebook" for i in items)
     assert all(i.people == ["AMY"] for i in items)                     # Ben still consents
-    assert items[0].reasons["AMY"] == "No consent for Facebook"
+    assert items[0].reasons["AMY"] == "Consent refused for Facebook"
     assert items[0].names["AMY"] == "Amy Able"
     assert items[0].posts[0].url == "https://facebook.example/school/1"
     assert "Take this photo down from Facebook" in items[0].action
     # the website export is not affected by a Facebook withdrawal
-    assert rec.takedown(person="BEN", register=reg, on=TODAY) == []
+    assert takedown.evaluate(rec, reg, TODAY, person="BEN") == []
 
 
 def test_do_not_photograph_covers_every_channel_and_exported_only_files(setup):
     rec, reg, ids = setup
     reg.people_by_id["AMY"].do_not_photograph = True
-    items = rec.takedown(register=reg, on=TODAY)
+    items = takedown.evaluate(rec, reg, TODAY)
     got = {(i.export_id, i.channel, i.status) for i in items}
     assert got == {(ids[1], "facebook", "posted"), (ids[2], "facebook", "posted"),
                    (ids[5], "website", "exported")}
@@ -74,13 +77,13 @@ def test_do_not_photograph_covers_every_channel_and_exported_only_files(setup):
 
 
 @pytest.mark.parametrize("change, reason", [
-    (lambda p: setattr(p, "leaving_date", dt.date(2025, 1, 1)), "Left school on 2025-01-01"),
+    (lambda p: setattr(p, "leaving_date", dt.date(2025, 1, 1)), "Left school on 01/01/2025"),
     (lambda p: setattr(p, "valid", False), "Register row rejected"),
 ])
 def test_left_and_invalid_rows_count_as_missing_consent(setup, change, reason):
     rec, reg, ids = setup
     change(reg.people_by_id["BEN"])
-    items = rec.takedown(register=reg, on=TODAY)
+    items = takedown.evaluate(rec, reg, TODAY)
     assert sorted(i.export_id for i in items) == [ids[2], ids[3]]
     assert all(i.reasons["BEN"].startswith(reason) for i in items)
 
@@ -88,48 +91,73 @@ def test_left_and_invalid_rows_count_as_missing_consent(setup, change, reason):
 def test_person_removed_from_register_fails_closed(setup):
     rec, reg, ids = setup
     del reg.people_by_id["CAL"]
-    [item] = rec.takedown(register=reg, on=TODAY)
+    [item] = takedown.evaluate(rec, reg, TODAY)
     assert item.export_id == ids[4] and item.reasons["CAL"] == "No longer in the register"
 
 
 def test_consent_missing_for_unrecorded_channel():
-    reg = FakeRegister([person("X", consents={"website": True})])
-    assert consent_missing(reg, "X", "website", TODAY) is None
-    assert consent_missing(reg, "X", "instagram", TODAY) == "No consent for Instagram"
+    p = person("X", consents={"website": True})
+    assert consent_missing(p, Channel("website", "School website"), "photo", TODAY) is None
+    assert consent_missing(p, Channel("instagram", "Instagram"), "photo", TODAY) == \
+        "No consent for Instagram"
+
+
+def test_a_readable_name_comes_down_when_name_consent_is_withdrawn(setup, tmp_path):
+    rec, reg, ids = setup
+    reg.people_by_id["BEN"].name_with_photo = True
+    rid = rec.add_export(make_export(tmp_path, 9, names_shown=["BEN"]), batch="names",
+                         channel="website", preparer="p", approver="a")
+    assert takedown.evaluate(rec, reg, TODAY) == []
+    reg.people_by_id["BEN"].name_with_photo = False
+    [item] = takedown.evaluate(rec, reg, TODAY)
+    assert item.export_id == rid and item.people == ["BEN"]
+    assert item.reasons["BEN"] == "Name readable: pupil's name (no consent to show names)"
+
+
+def test_a_video_export_is_judged_by_video_consent(setup, tmp_path):
+    rec, reg, ids = setup
+    rid = rec.add_export(make_export(tmp_path, 8, shown=["CAL"]), batch="clip",
+                         channel="website", preparer="p", approver="a")
+    rec.db.execute("UPDATE exports SET media = 'video' WHERE id = ?", [rid])
+    reg.people_by_id["CAL"].video_consent["website"] = "no"
+    [item] = [i for i in takedown.evaluate(rec, reg, TODAY) if i.export_id == rid]
+    assert item.reasons["CAL"] == "Consent refused for videos on School website"
 
 
 def test_items_have_stable_numbers_and_can_be_marked_done(setup):
     rec, reg, ids = setup
     reg.withdraw("AMY", "facebook")
-    first = rec.takedown(register=reg, on=TODAY)
+    first = takedown.evaluate(rec, reg, TODAY)
     assert all(i.new for i in first)
-    again = rec.takedown(register=reg, on=TODAY)
+    again = takedown.evaluate(rec, reg, TODAY)
     assert [i.id for i in again] == [i.id for i in first] and not any(i.new for i in again)
-    assert rec.open_takedown_count() == 2
-    done = rec.mark_taken_down(first[0].id, "office", "removed from Facebook page")
+    assert takedown.open_count(rec) == 2
+    assert takedown.mark_done(rec, [first[0].id], "office", "removed from Facebook page") == \
+        [first[0].id]
+    [done] = [i for i in takedown.evaluate(rec, reg, TODAY, include_done=True)
+              if i.id == first[0].id]
     assert done.done and done.note == "removed from Facebook page"
-    left = rec.takedown(register=reg, on=TODAY)
+    left = takedown.evaluate(rec, reg, TODAY)
     assert [i.id for i in left] == [first[1].id]
-    assert len(rec.takedown(register=reg, on=TODAY, include_done=True)) == 2
-    rows = rec.audit.rows(action="takedown-done")
+    assert len(takedown.evaluate(rec, reg, TODAY, include_done=True)) == 2
+    rows = rec.audit.rows(action="takedown.done")
     assert rows[-1]["details"]["item"] == first[0].id and rows[-1]["user"] == "office"
     with pytest.raises(RecordsError, match="already"):
-        rec.mark_taken_down(first[0].id, "office", "")
+        takedown.mark_done(rec, [first[0].id], "office", "")
     with pytest.raises(RecordsError, match="no take-down item"):
-        rec.mark_taken_down(999, "office", "")
+        takedown.mark_done(rec, [999], "office", "")
 
 
-def test_after_import_returns_new_list_and_audits(setup):
+def test_many_items_are_marked_done_at_once_or_not_at_all(setup):
     rec, reg, ids = setup
-
-    class Report:
-        withdrawals = [{"person": "BEN", "channel": "facebook"}]
-
-    reg.withdraw("BEN", "facebook")
-    items = rec.after_import(Report(), reg)
-    assert sorted(i.export_id for i in items) == [ids[2], ids[3]]
-    row = rec.audit.rows(action="takedown-list-updated")[-1]
-    assert row["details"]["open_items"] == 2 and row["details"]["withdrawals"][0]["person"] == "BEN"
+    reg.people_by_id["AMY"].do_not_photograph = True
+    items = takedown.evaluate(rec, reg, TODAY)
+    assert len(items) == 3
+    with pytest.raises(RecordsError):
+        takedown.mark_done(rec, [items[0].id, 999], "office")
+    assert takedown.open_count(rec) == 3                 # nothing was marked
+    takedown.mark_done(rec, [i.id for i in items], "office", "removed")
+    assert takedown.evaluate(rec, reg, TODAY) == [] and takedown.open_count(rec) == 0
 
 
 class _Cells(html.parser.HTMLParser):
@@ -157,19 +185,23 @@ def test_csv_and_html_reports(setup, tmp_path):
     rec, reg, ids = setup
     reg.people_by_id["AMY"].legal_forename = "=HYPERLINK(\"x\")<script>"
     reg.withdraw("AMY", "facebook")
-    items = rec.takedown(register=reg, on=TODAY)
-    out = rec.takedown_csv(items, tmp_path / "td.csv")
+    items = takedown.evaluate(rec, reg, TODAY)
+    out = takedown.write_csv(items, tmp_path / "td.csv")
     rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
     assert [int(r["item"]) for r in rows] == [i.id for i in items]
-    assert rows[0]["channel"] == "facebook" and rows[0]["urls"] == "https://facebook.example/school/1"
+    assert rows[0]["channel"] == "Facebook" and rows[0]["urls"] == "https://facebook.example/school/1"
     assert rows[0]["names"].startswith("'=")          # a formula stays text in Excel
-    page = rec.takedown_html(items, tmp_path / "td.html").read_text(encoding="utf-8")
+    assert rows[0]["posted_on"] == "01/05/2025"          # dates as a UK office writes them
+    page = takedown.write_html(items, tmp_path / "td.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page
     p = _Cells()
     p.feed(page)
     assert "script" not in p.tags and "link" not in p.tags
-    assert sum("Take this photo down" in c for c in p.cells) == 2
-    assert "@media print" in page
+    assert page.count("Take this photo down") == 2
+    assert "@page" in page and "size: A4" in page
+    assert page.count('src="data:image/jpeg;base64,') == 2     # a thumbnail of each export
+    # the file name is one word that may break anywhere, not one character per line
+    assert "overflow-wrap: anywhere" in page and "word-break: break-all" not in page
 
 
 # --------------------------------------------------------------------------------------------
@@ -177,21 +209,20 @@ def test_csv_and_html_reports(setup, tmp_path):
 # --------------------------------------------------------------------------------------------
 
 def _real_world(tmp_path):
-    from photovet.core.register.people import Register
-
     from afterpost_util import UPNS, register_csv
+    from photovet.core.workspace import Workspace
 
-    reg = Register(open_db())
+    ws = Workspace.open(tmp_path / "home")
     rows = [{"upn": u, "surname": f"S{i}", "forename": f"F{i}"} for i, u in enumerate(UPNS)]
-    assert reg.import_csv(register_csv(tmp_path / "r1.csv", rows)).applied
-    return reg, rows, register_csv
+    assert ws.import_register(register_csv(tmp_path / "r1.csv", rows)).applied
+    return ws, rows, register_csv
 
 
 def test_reimport_with_withdrawal_lists_exactly_the_posted_photos(tmp_path):
     from afterpost_util import UPNS
 
-    reg, rows, register_csv = _real_world(tmp_path)
-    rec = Records(reg.db, reg.audit)
+    ws, rows, register_csv = _real_world(tmp_path)
+    rec, reg = ws.records, ws.register
     a, b, c, d = UPNS
     plan = [([a], "facebook"), ([a, b], "facebook"), ([b], "facebook"), ([a], "website"),
             ([c], "facebook")]
@@ -201,22 +232,22 @@ def test_reimport_with_withdrawal_lists_exactly_the_posted_photos(tmp_path):
                                   batch=f"batch-{ch}", channel=ch, preparer="p", approver="a"))
     rec.mark_posted(batch="batch-facebook", channel="facebook", date=dt.date(2025, 5, 1))
     rec.mark_posted(batch="batch-website", channel="website", date=dt.date(2025, 5, 1))
-    assert rec.takedown(register=reg) == []
+    assert ws.takedown() == []
     rows[0]["consent"] = {"facebook": "No"}           # a withdraws Facebook consent
     rows[3]["dnp"] = True                             # d (only ever covered) becomes DNP
-    report = reg.import_csv(register_csv(tmp_path / "r2.csv", rows))
+    report = ws.import_register(register_csv(tmp_path / "r2.csv", rows))
     assert {(w.person_id, w.channel) for w in report.withdrawals} == {
         (a, "facebook"), (d, "do_not_photograph")}
     # The import itself produced the take-down list (nobody has to remember to ask for it).
     assert sorted(i.export_id for i in report.takedown) == [ids[0], ids[1]]
     assert any("TAKE-DOWN LIST: 2" in line for line in report.summary_lines())
-    items = rec.after_import(report, reg)
-    assert sorted(i.export_id for i in items) == [ids[0], ids[1]]
+    items = report.takedown
     assert all(i.channel == "facebook" and i.status == "posted" and i.people == [a] for i in items)
-    # the default register (same database) gives the same answer
-    assert [i.id for i in rec.takedown()] == [i.id for i in items]
-    assert [i.id for i in rec.takedown(person=a, register=reg)] == [i.id for i in items]
-    assert rec.takedown(person=b, register=reg) == []
+    row = ws.audit.rows(action="takedown.list-updated")[-1]
+    assert row["details"]["open_items"] == 2
+    assert [i.id for i in ws.takedown()] == [i.id for i in items]
+    assert [i.id for i in ws.takedown(person=a)] == [i.id for i in items]
+    assert ws.takedown(person=b) == []
 
 
 @pytest.mark.shared
@@ -227,14 +258,15 @@ def test_scenario_withdrawal(tmp_path):
     import csv as _csv
     import json
 
-    from photovet.core.register.people import Register
     from tests.conftest import shared_data
 
     scen = shared_data("scenario")
     expected = json.loads((scen / "expected.json").read_text(encoding="utf-8"))
-    reg = Register(open_db())
-    reg.import_csv(scen / "register.csv", skip_invalid=True)
-    rec = Records(reg.db, reg.audit)
+    from photovet.core.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "home")
+    ws.import_register(scen / "register.csv", skip_invalid=True)
+    rec, reg = ws.records, ws.register
     ids_by_upn: dict[str, list[int]] = {}
     for i, p in enumerate(expected["photos"]):
         shown = p["by_channel"]["facebook"]["show"]
@@ -244,7 +276,7 @@ def test_scenario_withdrawal(tmp_path):
         for u in shown:
             ids_by_upn.setdefault(u, []).append(rid)
     rec.mark_posted(batch="scenario-trip", channel="facebook", date=dt.date(2026, 11, 1))
-    assert rec.takedown(register=reg) == []          # everyone shown has Facebook consent
+    assert ws.takedown() == []          # everyone shown has Facebook consent
     who = max(ids_by_upn, key=lambda u: (len(ids_by_upn[u]) if len(ids_by_upn[u]) < 6 else 0, u))
     # the school's MIS now says No for that pupil on Facebook
     raw = (scen / "register.csv").read_text(encoding="utf-8")
@@ -257,9 +289,9 @@ def test_scenario_withdrawal(tmp_path):
     changed = tmp_path / "register-after.csv"
     with open(changed, "w", encoding="utf-8", newline="") as fh:
         _csv.writer(fh, lineterminator="\r\n").writerows(rows)
-    report = reg.import_csv(changed, skip_invalid=True)
+    report = ws.import_register(changed, skip_invalid=True)
     assert [(w.person_id, w.channel) for w in report.withdrawals] == [(who, "facebook")]
-    items = rec.after_import(report, reg)
+    items = report.takedown
     assert sorted(i.export_id for i in items) == sorted(ids_by_upn[who])
     assert all(i.people == [who] and i.channel == "facebook" and i.status == "posted"
                for i in items)

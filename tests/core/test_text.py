@@ -9,12 +9,16 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from photovet.core.models import Person
+from photovet.core.media.cover import face_cover, text_cover
+from photovet.core.models import YES, Channel, Person, PhotoAnalysis
+from photovet.core.policy import decide_photo, publication
+from photovet.core.settings import Settings
 from photovet.core.vision.text.names import NameMatcher, classify_texts
-from photovet.core.vision.text.ocr import TextEngine
-from photovet.core.vision.text import decide_texts, text_covers
+from photovet.core.vision.text.ocr import TextEngine, text_options
 
 ON = dt.date(2026, 6, 1)
+CHANNELS = {"website": Channel("website", "School website", names="full"),
+            "facebook": Channel("facebook", "Facebook", names="first")}
 PEOPLE = [
     Person(id="P1", legal_forename="Olivia", legal_surname="Bennett"),
     Person(id="P2", legal_forename="Harriet", legal_surname="Lloyd"),
@@ -22,11 +26,14 @@ PEOPLE = [
     Person(id="S1", legal_forename="Karen", legal_surname="Hughes", role="staff"),
 ]
 BY_ID = {p.id: p for p in PEOPLE}
+# the same staff member, with consent to show her name with photos on the website
+HUGHES_NAMED = Person(id="S1", legal_forename="Karen", legal_surname="Hughes", role="staff",
+                      photo_consent={"website": YES}, name_with_photo=True)
 
 
 @pytest.fixture(scope="module")
 def engine():
-    return TextEngine.load()
+    return TextEngine.load(text_options(Settings().text))
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +87,17 @@ def covered_fraction(mask: np.ndarray, covers) -> float:
     return float((red & mask).sum() / max(1, mask.sum()))
 
 
-def cover(engine, matcher, img, channel="website"):
+def cover(engine, matcher, img, channel="website", people_by_id=None):
+    """Read, classify, decide (policy) and make the covers (media/cover.py) as the Engine does."""
     items = classify_texts(engine.read(img), matcher)
-    decide_texts(items, BY_ID, channel, ON, "consent")
-    return items, text_covers(items)
+    analysis = PhotoAnalysis(path="photo.jpg", width=img.width, height=img.height, texts=items,
+                             faces_checked=True)
+    decide_photo(analysis, BY_ID if people_by_id is None else people_by_id, CHANNELS[channel],
+                 "consent", ON)
+    size = (img.width, img.height)
+    covers = publication(analysis, lambda box: face_cover(box, size),
+                         lambda item: text_cover(item.polygon, item.person or "Name")).covers
+    return items, covers
 
 
 @pytest.mark.parametrize("height, angle, noisy", [
@@ -113,14 +127,28 @@ def test_upside_down_text_is_read_the_right_way_up(engine, matcher):
     assert poly[0][1] > poly[2][1]
 
 
-def test_staff_and_ordinary_text_are_kept(engine, matcher):
+def test_staff_name_with_consent_and_ordinary_text_are_kept(engine, matcher):
     img = background((1000, 700), False)
     paste_text(img, "Mrs Hughes", 30, 0, (300, 150))
     paste_text(img, "Sports Day 2026", 30, 0, (600, 450))
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(engine, matcher, img, people_by_id=dict(BY_ID, S1=HUGHES_NAMED))
     assert {i.text.replace(" ", "").lower() for i in items} >= {"mrshughes", "sportsday2026"}
+    assert [i.kind for i in items if i.person == "S1"] == ["staff-name"]
     assert all(i.decision == "keep" for i in items), [(i.text, i.decision) for i in items]
     assert reds == []
+
+
+def test_staff_name_without_consent_is_covered(engine, matcher):
+    img = background((1000, 700), False)
+    mask = paste_text(img, "Mrs Hughes", 30, 0, (300, 150))
+    paste_text(img, "Sports Day 2026", 30, 0, (600, 450))
+    items, reds = cover(engine, matcher, img)
+    [staff] = [i for i in items if i.person == "S1"]
+    assert staff.kind == "staff-name" and staff.decision == "cover" and not staff.needs_review
+    assert staff.reason == "Staff name (no consent to show names)"
+    assert [i.decision for i in items if i.person != "S1"] == ["keep"]   # "Sports Day 2026"
+    assert [r.label for r in reds] == ["S1"]
+    assert covered_fraction(mask, reds) >= 0.95
 
 
 def test_unknown_name_is_flagged_for_review_and_covered(engine, matcher):
@@ -128,7 +156,7 @@ def test_unknown_name_is_flagged_for_review_and_covered(engine, matcher):
     mask = paste_text(img, "Matilda Crowther", 26, -6, (450, 250))
     items, reds = cover(engine, matcher, img)
     flagged = [i for i in items if i.kind == "name-like"]
-    assert flagged and flagged[0].decision == "review"
+    assert flagged and flagged[0].decision == "cover" and flagged[0].needs_review
     assert covered_fraction(mask, reds) >= 0.95
 
 

@@ -48,10 +48,28 @@ def audit():
     return AuditLog(open_db())
 
 
-def test_import_copies_verified_keeps_folders_and_clears(tmp_path, audit):
+def _free_name(folder: Path, name: str) -> str:
+    n = 0
+    while (folder / (f"{n}-{name}" if n else name)).exists():
+        n += 1
+    return f"{n}-{name}" if n else name
+
+
+@pytest.fixture
+def trash(tmp_path, monkeypatch):
+    bin_ = tmp_path / "Trash"
+    bin_.mkdir()
+    monkeypatch.setattr(transfer, "_trash", lambda p: shutil.move(str(p), bin_ / _free_name(bin_, Path(p).name)))
+    return bin_
+
+
+
+
+def test_import_copies_verified_keeps_folders_and_clears_to_the_trash(tmp_path, audit, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     files = make_device(dev)
     first, results = run(import_from_device(dev, pc, clear=True, audit=audit, user="office"))
+    assert len(list(trash.iterdir())) == 4                  # cleared = moved to the trash
     assert first.total == 4 and "left alone" in first.message
     assert all(r.ok and r.verified and r.copied and r.deleted for r in results)
     for rel, data in files.items():
@@ -68,6 +86,89 @@ def test_import_copies_verified_keeps_folders_and_clears(tmp_path, audit):
     assert audit.verify().ok
 
 
+def test_permanent_clearing_deletes_without_the_trash(tmp_path, audit, trash):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    make_device(dev, 2)
+    _, results = run(import_from_device(dev, pc, clear=True, permanent=True, audit=audit))
+    assert all(r.ok and r.deleted for r in results)
+    assert not list(trash.iterdir()) and not list(dev.rglob("*.JPG"))
+    assert {r["details"]["method"] for r in audit.rows(action="device-deleted")} == {"unlink"}
+
+
+def test_a_device_without_a_trash_keeps_its_photos(tmp_path, audit, monkeypatch):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    files = make_device(dev, 2)
+
+    def no_trash(path):
+        raise OSError("no trash on this device")
+
+    monkeypatch.setattr(transfer, "_trash", no_trash)
+    _, results = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert all(r.verified and not r.deleted and "--permanent" in r.error for r in results)
+    assert all((dev / rel).read_bytes() == data for rel, data in files.items())
+
+
+# The destination reached by another path is the device itself: clearing would delete the only
+# copy. Files are compared, not path strings (issue 10, break 1).
+
+def _assert_refused_and_kept(dev, dest, files, audit):
+    with pytest.raises(Exception, match="device folder"):
+        list(import_from_device(dev, dest, clear=True, permanent=True, audit=audit))
+    assert all((dev / rel).read_bytes() == data for rel, data in files.items())
+    assert "device-deleted" not in [r["action"] for r in audit.rows()]
+
+
+def test_destination_that_is_a_symlink_to_the_device_is_refused(tmp_path, audit):
+    dev = tmp_path / "card"
+    files = make_device(dev, 3)
+    link = tmp_path / "pc_link"
+    link.symlink_to(dev, target_is_directory=True)
+    _assert_refused_and_kept(dev, link, files, audit)
+    _assert_refused_and_kept(dev, link / "DCIM" / "copies", files, audit)
+
+
+def test_destination_under_a_symlinked_parent_is_refused(tmp_path, audit):
+    dev = tmp_path / "media" / "card"
+    files = make_device(dev, 3)
+    parent_link = tmp_path / "elsewhere"
+    parent_link.symlink_to(tmp_path / "media", target_is_directory=True)
+    _assert_refused_and_kept(dev, parent_link / "card", files, audit)
+    _assert_refused_and_kept(dev, parent_link / "card" / "PC copies", files, audit)
+
+
+def test_destination_that_is_a_bind_mount_of_the_device_is_refused(tmp_path, audit):
+    if sys.platform != "linux":
+        pytest.skip("bind mounts are a Linux feature")
+    dev = tmp_path / "card"
+    files = make_device(dev, 3)
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(dev), str(mnt)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot make a bind mount here ({mounted.stderr.decode().strip()})")
+    try:
+        _assert_refused_and_kept(dev, mnt, files, audit)
+        _assert_refused_and_kept(dev, mnt / "sub", files, audit)
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_a_copy_that_is_the_source_itself_is_never_deleted(tmp_path, audit, monkeypatch):
+    """Belt and braces: even if the folder check were fooled, a source whose 'verified copy' is
+    the same file is kept."""
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    files = make_device(dev, 2)
+    monkeypatch.setattr(transfer, "destination_problem", lambda s, d: None)
+
+    def same_file_copy(src, sha, target):
+        return src, False
+
+    monkeypatch.setattr(transfer, "_copy_verified", same_file_copy)
+    _, results = run(import_from_device(dev, pc, clear=True, permanent=True, audit=audit))
+    assert all(not r.deleted and "the original itself" in r.error for r in results)
+    assert all((dev / rel).read_bytes() == data for rel, data in files.items())
+
+
 def test_import_without_clear_keeps_the_device_and_never_duplicates(tmp_path, audit):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     files = make_device(dev)
@@ -79,7 +180,7 @@ def test_import_without_clear_keeps_the_device_and_never_duplicates(tmp_path, au
     assert len([p for p in pc.rglob("*") if p.is_file()]) == 4
 
 
-def test_import_never_overwrites_a_different_file(tmp_path, audit):
+def test_import_never_overwrites_a_different_file(tmp_path, audit, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     files = make_device(dev, 1)
     rel = next(iter(files))
@@ -91,7 +192,7 @@ def test_import_never_overwrites_a_different_file(tmp_path, audit):
     assert Path(res.dest).read_bytes() == files[rel]
 
 
-def test_failed_verification_keeps_the_source(tmp_path, audit, monkeypatch):
+def test_failed_verification_keeps_the_source(tmp_path, audit, monkeypatch, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     files = make_device(dev, 2)
     real = transfer.sha256_of
@@ -107,7 +208,7 @@ def test_failed_verification_keeps_the_source(tmp_path, audit, monkeypatch):
     assert "device-deleted" not in [r["action"] for r in audit.rows()]
 
 
-def test_one_bad_file_does_not_stop_the_batch(tmp_path, audit):
+def test_one_bad_file_does_not_stop_the_batch(tmp_path, audit, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     files = make_device(dev, 4)
     (pc / "DCIM").mkdir(parents=True)
@@ -134,7 +235,7 @@ def test_stale_temp_files_are_removed_live_ones_kept(tmp_path, audit):
     assert not stale.exists() and live.exists()
 
 
-def test_stop_event_stops_between_files(tmp_path, audit):
+def test_stop_event_stops_between_files(tmp_path, audit, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     make_device(dev, 4)
     stop = threading.Event()
@@ -149,7 +250,7 @@ def test_stop_event_stops_between_files(tmp_path, audit):
 def test_destination_inside_the_device_is_refused(tmp_path, audit):
     dev = tmp_path / "card"
     make_device(dev, 1)
-    with pytest.raises(Exception, match="inside the device folder"):
+    with pytest.raises(Exception, match="inside it"):
         list(import_from_device(dev, dev / "copies", audit=audit))
 
 
@@ -161,14 +262,6 @@ def test_missing_device_is_a_clear_error(tmp_path, audit):
 # --------------------------------------------------------------------------------------------
 # purge
 # --------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def trash(tmp_path, monkeypatch):
-    bin_ = tmp_path / "Trash"
-    bin_.mkdir()
-    monkeypatch.setattr(transfer, "_trash", lambda p: shutil.move(str(p), bin_ / Path(p).name))
-    return bin_
-
 
 @pytest.fixture
 def batch(tmp_path):
@@ -237,7 +330,7 @@ def test_setting_delete_when_exported(batch, trash):
     from photovet.core.settings import Settings
 
     rec, res = batch
-    s = Settings({"retention": {"delete_originals_when": "exported"}})
+    s = Settings.from_dict({"retention": {"delete_originals_when": "exported"}})
     assert statuses(purge_batch(rec, "trip", settings=s))["unposted"][0] == "deleted"
 
 
