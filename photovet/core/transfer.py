@@ -229,9 +229,9 @@ def _same_file(a: Path, b: Path) -> bool:
 def destination_problem(src: Path, dest: Path) -> str | None:
     """Why ``dest`` must not receive (and let us clear) the photos of ``src``, or None.
 
-    Compared as files, not text: ``dest`` is ``src``, or lies inside it, reached by any path
-    (symbolic links, a bind mount, a symlinked parent), when ``src`` is the same file as ``dest``
-    or as one of ``dest``'s parents."""
+    Compared as files, not text, so any path counts (symbolic links, a bind mount, a symlinked
+    parent): ``dest`` is ``src`` or lies inside it (``src`` is the same file as ``dest`` or one
+    of its parents), or ``src`` lies inside ``dest``."""
     probe = Path(os.path.abspath(dest))
     # the nearest part of dest that exists (dest may not be created yet)
     while not probe.exists() and probe.parent != probe:
@@ -243,6 +243,12 @@ def destination_problem(src: Path, dest: Path) -> str | None:
     real_src, real_dest = Path(os.path.realpath(src)), Path(os.path.realpath(dest))
     if real_dest == real_src or real_src in real_dest.parents:
         return "the destination is inside the device folder; choose a folder on this PC"
+    # the device folder inside the destination: the copies would land on the device too
+    dest_now = Path(os.path.abspath(dest))
+    for candidate in [Path(os.path.abspath(src)), *Path(os.path.abspath(src)).parents]:
+        if dest_now.exists() and _same_file(candidate, dest_now):
+            return ("the device folder is inside the destination, so the copies would stay on "
+                    "the device; choose a folder on this PC")
     return None
 
 

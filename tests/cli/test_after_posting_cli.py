@@ -83,14 +83,14 @@ def test_takedown_after_withdrawal_csv_html_and_done(school):
     r = run("takedown", "--csv", tmp / "td.csv", "--html", tmp / "td.html")
     assert r.exit_code == 0
     assert r.stdout.count("Take this photo down from Facebook") == 2
-    assert "Amy Able" in r.stdout and "No consent for Facebook" in r.stdout
+    assert "Amy Able" in r.stdout and "Consent refused for Facebook" in r.stdout
     got = list(csv.DictReader(open(tmp / "td.csv", encoding="utf-8-sig")))
     assert sorted(Path(g["file"]).name for g in got) == ["trip0.jpg", "trip1.jpg"]
     assert "Take this photo down" in (tmp / "td.html").read_text(encoding="utf-8")
     items = lines(run("takedown", "--json").stdout)
     assert len(items) == 2
     r = run("takedown", "done", items[0]["id"], "--note", "deleted the post")
-    assert r.exit_code == 0 and "marked as taken down" in r.stdout
+    assert r.exit_code == 0 and "as taken down" in r.stdout
     assert len(lines(run("takedown", "--json").stdout)) == 1
     assert len(lines(run("takedown", "--all", "--json").stdout)) == 2
     assert run("takedown", "done", items[0]["id"]).exit_code == 1     # already done
@@ -156,15 +156,28 @@ def test_purge_permanent_says_flash_may_keep_copies(school):
     assert not any(Path(x.source).exists() for x in res.values())
 
 
-def test_import_device(tmp_path):
+def test_import_device(tmp_path, monkeypatch):
+    from photovet.core import transfer
+
+    trashed = []
+    monkeypatch.setattr(transfer, "_trash", lambda p: (trashed.append(p.name), p.unlink()))
     dev, pc = tmp_path / "card" / "DCIM", tmp_path / "pc"
     dev.mkdir(parents=True)
     for i in range(3):
         photo(i, (64, 48)).save(dev / f"IMG_{i}.JPG", "JPEG")
     r = run("import-device", dev, "--into", pc, "--clear")
     assert r.exit_code == 0, r.output
-    assert "Copied and verified 3 photo(s)" in r.stdout and "3 deleted from the device" in r.stdout
+    assert "Copied and verified 3 file(s)" in r.stdout and "3 moved to the device's trash" in r.stdout
+    assert sorted(trashed) == ["IMG_0.JPG", "IMG_1.JPG", "IMG_2.JPG"]
     assert sorted(p.name for p in pc.iterdir()) == ["IMG_0.JPG", "IMG_1.JPG", "IMG_2.JPG"]
     assert not list(dev.iterdir())
     r = run("import-device", tmp_path / "nope", "--into", pc)
     assert r.exit_code == 2 and "device folder was not found" in r.stderr
+    # a destination that is the card itself, reached through a link: refused, nothing deleted
+    photo(9, (64, 48)).save(dev / "IMG_9.JPG", "JPEG")
+    for target in (dev, dev.parent):       # the card itself, and the folder around it
+        link = tmp_path / f"pc_link_{target.name}"
+        link.symlink_to(target, target_is_directory=True)
+        r = run("import-device", dev, "--into", link, "--clear", "--permanent")
+        assert r.exit_code == 2 and "device folder" in r.stderr, r.output
+        assert (dev / "IMG_9.JPG").exists()

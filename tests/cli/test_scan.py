@@ -58,17 +58,22 @@ def test_export_checks_faces_and_records_the_export(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     _photo(src / "IMG_Amelia_Jones.jpg")
-    result = CliRunner().invoke(cli, ["export", "--no-text", "--json", "--label", "Trip",
-                                      "--out", str(out), str(src)])
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["export", "--no-text", "--out", str(out), str(src)])
+    assert refused.exit_code == 2 and "--no-text would leave pupils' names readable" in refused.stderr
+    for cmd, who in (("ready", "Mrs Office"), ("approve", "Mr Head")):
+        r = runner.invoke(cli, [cmd, str(src), "--channel", "website", "--as", who])
+        assert r.exit_code == 0, r.output
+    result = runner.invoke(cli, ["export", "--json", "--label", "Trip", "--out", str(out), str(src)])
     assert result.exit_code == 0, result.output
     row = _lines(result.stdout)[0]
     assert row["ok"] and Path(row["output"]).name == "trip-001.jpg"
-    assert "Amelia" not in row["output"]
-    from photovet.core.records.exports import Records
-    from photovet.core.register.people import Register
+    assert "Amelia" not in row["output"] and row["approver"] == "Mr Head"
+    from photovet.core.workspace import Workspace
 
-    with Register.open() as reg:
-        assert len(Records(reg.db).exports()) == 1
+    with Workspace.open() as ws:
+        [rec] = ws.records.exports()
+        assert rec.approver == "Mr Head" and rec.fingerprint == row["fingerprint"]
 
 
 def test_scan_shared_photo_finds_and_covers_unknown_faces():
@@ -79,5 +84,7 @@ def test_scan_shared_photo_finds_and_covers_unknown_faces():
     row = _lines(result.stdout)[0]
     assert len(row["faces"]) == 1
     face = row["faces"][0]
-    # Empty register: nobody can be recognised, so the face is covered and flagged for review.
-    assert face["decision"] == "cover" and face["person"] is None and face["needs_review"]
+    # Empty register: nobody can be recognised, so the face is covered (by rule: nothing to
+    # review, since nobody could be shown).
+    assert face["decision"] == "cover" and face["person"] is None and not face["needs_review"]
+    assert face["reason"] == "Not recognised (nobody is enrolled yet)"

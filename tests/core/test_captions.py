@@ -174,10 +174,6 @@ def test_a_do_not_photograph_pupil_named_by_first_name_only():
     assert f.person == "P6" and f.found == "Tobias" and "must not appear" in f.reason
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: NameMatcher._judge (vision/text/names.py) drops a forename that is also a common "
-    "word (Grace, Lily, Ruby, May...) whenever the line has other ordinary words, so in a caption "
-    "(always a sentence) such a pupil is never found, even on the do-not-photograph list"))
 def test_a_do_not_photograph_pupil_with_a_common_word_first_name_is_found():
     grace = person("P7", "Grace", "Edwards", do_not_photograph=True)
     r = check_caption("Well done Grace!", [grace], WEBSITE, ON, "consent")

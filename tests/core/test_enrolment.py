@@ -235,10 +235,6 @@ def test_purge_missing_with_days_and_people_listed_again(tmp_path, reg):
     assert reg.enrolment_count(UPN2) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: importer.apply_plan records missing_since from the clock (now[:10], the UTC day) "
-    "instead of the import's `today`, so an import made with today= cannot start the grace "
-    "period on that day"))
 def test_missing_since_is_the_day_of_the_import(tmp_path, reg):
     reg.enrol_photo(UPN2, photo(tmp_path / "b.jpg", seed=2), FakeEngine())
     without_joel = CSV.replace(f"{UPN2},Abrahams,Joel,Year 5,Yes,\n", "")

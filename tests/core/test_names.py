@@ -10,7 +10,12 @@ import pytest
 from photovet.core.media.cover import face_cover, text_cover
 from photovet.core.models import NO, YES, Channel, Person, PhotoAnalysis, TextItem
 from photovet.core.policy import decide_photo, decide_text, publication
-from photovet.core.vision.text.names import NameMatcher, canon, classify_texts, looks_like_name
+from photovet.core.vision.text.names import (
+    NameMatcher,
+    canon,
+    classify_texts,
+    looks_like_name,
+)
 
 ON = dt.date(2026, 6, 1)
 WEBSITE = Channel("website", "School website", names="full")

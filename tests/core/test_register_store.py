@@ -3,7 +3,6 @@ search, removing a person, two writers at once."""
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
 import sqlite3

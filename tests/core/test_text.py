@@ -200,6 +200,7 @@ def test_page_full_of_text(engine, matcher):
     assert len(named) >= 5 and all(i.decision == "cover" for i in named)
     # ordinary sentences are not covered
     assert sum(i.decision == "cover" for i in items) <= len(named) + 2
+    assert len(reds) == sum(i.decision == "cover" for i in items)
     assert elapsed < 600   # pathological slowness only; bench/text.py measures speed
 
 

@@ -127,6 +127,12 @@ def test_destination_that_is_a_symlink_to_the_device_is_refused(tmp_path, audit)
     _assert_refused_and_kept(dev, link / "DCIM" / "copies", files, audit)
 
 
+def test_a_destination_around_the_device_folder_is_refused(tmp_path, audit):
+    dev = tmp_path / "card" / "DCIM"
+    files = make_device(dev, 2)
+    _assert_refused_and_kept(dev, tmp_path / "card", files, audit)
+
+
 def test_destination_under_a_symlinked_parent_is_refused(tmp_path, audit):
     dev = tmp_path / "media" / "card"
     files = make_device(dev, 3)

@@ -321,7 +321,7 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
             "updated_at = ?, missing_since = NULL WHERE id = ?",
             [(reason, line, import_id, now, pid) for pid, reason, line in plan.invalid_updates])
     if plan.missing_updates:
-        day = now[:10]
+        day = today.isoformat()
         db.executemany(
             "UPDATE people SET valid = 0, invalid_reason = ?, updated_at = ?, "
             "missing_since = COALESCE(missing_since, ?) WHERE id = ?",

@@ -47,7 +47,7 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
     list is named in a warning: they must not be in the post at all. Staff names are checked
     against their own consent, like pupils'.
     """
-    matcher = NameMatcher(people, threshold=threshold)
+    matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
     findings: list[CaptionFinding] = []
     taken: list[tuple[int, int]] = []
     for hit in matcher.find_all(caption):

@@ -188,7 +188,11 @@ class _Variant:
 class NameMatcher:
     """Finds register names in OCR text (any case, accents removed, OCR confusions tolerated)."""
 
-    def __init__(self, people: Sequence[Person], *, threshold: int = 85):
+    def __init__(self, people: Sequence[Person], *, threshold: int = 85,
+                 in_sentences: bool = False):
+        """``in_sentences``: the text is written prose (a caption), where a capitalised name
+        that is also an everyday word ("Well done Grace!") is still a name."""
+        self.in_sentences = in_sentences
         self.threshold = int(threshold)
         # rejected register rows are matched too: policy covers them (fail closed)
         self.people = list(people)
@@ -380,7 +384,8 @@ class NameMatcher:
             if v.role == "staff":
                 # a staff member's first name alone says little: not a match
                 return None
-            if is_common and self._has_ordinary_words(others):
+            if is_common and self._has_ordinary_words(others) and not (
+                    self.in_sentences and (toks[i].capitalised or toks[i].raw.isupper())):
                 return None
             if is_common and not (toks[i].capitalised or toks[i].raw.isupper()):
                 return None
