@@ -25,20 +25,40 @@ from photovet.core.models import Finding, MetadataReport
 _MAX_VALUE = 160  # characters of a value shown to the user
 
 
-def _clean(value: Any) -> str:
+def decode_text(raw: bytes, charset: str | None = None) -> str:
+    """Text bytes from a file's metadata, decoded the way the writer most likely meant them:
+    UTF-8 first (what phones and modern software write), then the charset the file declares
+    (EXIF UserComment, IPTC 1:90), then Windows-1252 (older Windows software), then Latin-1
+    (every byte means something, so nothing is lost)."""
+    for enc in ("utf-8", charset, "cp1252"):
+        if not enc:
+            continue
+        try:
+            return raw.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return raw.decode("latin-1")
+
+
+def _redecode(text: str, charset: str | None = None) -> str:
+    """Undo a Latin-1 reading of text bytes. Pillow reads EXIF text one byte per character, so
+    UTF-8 "\u00a9" arrives as "\u00c2\u00a9" ("Copyright \u00c2\u00a9 News Ltd"); text with
+    characters beyond Latin-1 was decoded properly already and is kept."""
+    if all(ord(ch) < 0x80 for ch in text) or any(ord(ch) > 0xFF for ch in text):
+        return text
+    return decode_text(text.encode("latin-1"), charset)
+
+
+def _clean(value: Any, charset: str | None = None) -> str:
     """A short printable string, or "" when there is nothing meaningful in the value."""
     if value is None:
         return ""
     if isinstance(value, bytes):
-        raw = value
-        for enc in ("utf-8", "latin-1"):
-            try:
-                value = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
+        value = decode_text(value, charset)
+    elif isinstance(value, str):
+        value = _redecode(value, charset)
     if isinstance(value, (tuple, list)):
-        value = ", ".join(_clean(v) for v in value if _clean(v))
+        value = ", ".join(_clean(v, charset) for v in value if _clean(v, charset))
     text = str(value).replace("\x00", " ")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
@@ -168,6 +188,7 @@ def _gps_findings(rep: _Report, gps: dict[int, Any], source: str) -> None:
 
 
 def _user_comment(raw: Any) -> str:
+    """EXIF UserComment: an 8-byte header names the charset of the rest."""
     if isinstance(raw, bytes):
         head, body = raw[:8], raw[8:]
         if head.startswith(b"UNICODE"):
@@ -176,9 +197,11 @@ def _user_comment(raw: Any) -> str:
                     return body.decode(enc)
                 except UnicodeDecodeError:
                     pass
-        if head.startswith((b"ASCII", b"\x00\x00\x00\x00\x00\x00\x00\x00", b"JIS")):
-            return body.decode("latin-1")
-        return raw.decode("latin-1")
+        if head.startswith(b"JIS"):
+            return decode_text(body, "shift_jis")
+        if head.startswith((b"ASCII", b"\x00\x00\x00\x00\x00\x00\x00\x00")):
+            return decode_text(body)
+        return decode_text(raw)
     return _clean(raw)
 
 
@@ -540,14 +563,13 @@ def _iptc_findings(rep: _Report, data: bytes, source: str = "IPTC") -> None:
     if not records:
         return
     grouped: dict[tuple[str, str], list[str]] = {}
+    # 1:90 CodedCharacterSet: ESC % G is UTF-8; without it the text is most often Windows-1252
+    charset = "utf-8" if any(rec == 1 and ds == 90 and b"%G" in raw for rec, ds, raw in records) \
+        else None
     for rec, ds, raw in records:
         if rec != 2 or ds not in _IPTC_MAP:
             continue
-        try:
-            v = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            v = raw.decode("latin-1")
-        v = _clean(v)
+        v = _clean(decode_text(raw, charset))
         if v:
             vals = grouped.setdefault(_IPTC_MAP[ds], [])
             if v not in vals:
