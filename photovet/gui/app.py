@@ -114,17 +114,71 @@ def make_app(argv: list[str] | None = None):
     return app
 
 
+def end_on_signals(app, window) -> None:
+    """Close the window (and with it the helper process) on SIGTERM and SIGINT, as if the person
+    had closed it: Qt's event loop is in C++, so the signal wakes it through a socket."""
+    import signal  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+
+    from PySide6.QtCore import QSocketNotifier  # noqa: PLC0415
+
+    def close(*_):
+        window.close()
+        app.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, close)
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    app._photovet_signal_sockets = (reader, writer, notifier)  # kept alive with the app
+
+
+def open_workspace(app):
+    """The data folder, or None after telling the person in a dialog why it cannot be opened."""
+    from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
+    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
+    from photovet.core.workspace import Workspace  # noqa: PLC0415
+
+    try:
+        return Workspace.open()
+    except PhotoVetError as exc:
+        QMessageBox.critical(None, "PhotoVet cannot start", exc.full())
+        return None
+
+
 def run(argv: list[str] | None = None) -> int:
     problem = qt_start_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 1
     app = make_app(argv)
+    ws = open_workspace(app)
+    if ws is None:
+        return 1
+    from photovet.gui.context import AppContext  # noqa: PLC0415
     from photovet.gui.main_window import MainWindow  # noqa: PLC0415
 
-    win = MainWindow()
+    ctx = AppContext(ws)
+    win = MainWindow(ctx)
+    end_on_signals(app, win)
     win.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        ctx.shutdown()
+        ws.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,368 +1,236 @@
-"""Export: choose where, for which channel, and a batch label; then progress with Cancel, a
-summary of what was covered, covered and removed, and "Open folder".
-
-The export itself is ``photovet.core.pipeline.export_batch`` running in a ``Job``. Closing the
-dialog (or the main window) while it runs cancels it and waits for the worker to stop; the core
-writes each file under a temporary name and renames it only when it is complete and verified, so
-no partial file is left behind.
-"""
+"""The export dialog: where the safe copies go and under what batch name, which photos will be
+exported and which are held back (and why), the progress, and what was done."""
 
 from __future__ import annotations
 
-import collections
-import datetime as _dt
-import threading
 from pathlib import Path
-from typing import Any, Callable
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
+    QListWidget,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from photovet.core.models import CHANNELS, PhotoAnalysis, channel_label
-
-from . import style
-from .workers import Job
-
-
-def default_export_dir() -> str:
-    pics = QStandardPaths.writableLocation(QStandardPaths.PicturesLocation) or str(Path.home())
-    return str(Path(pics) / "PhotoVet exports")
-
-
-def default_label() -> str:
-    return f"Photos {_dt.date.today().isoformat()}"
-
-
-def choose_photos(analyses: list[PhotoAnalysis], status_of: Callable[[str], str], *,
-                  approval_required: bool, include_review: bool) -> tuple[list[PhotoAnalysis], list[str]]:
-    """Which photos the export takes, and one line for each that is left out (and why)."""
-    take, left = [], []
-    for a in analyses:
-        name = Path(a.path).name
-        if a.error:
-            left.append(f"{name}: could not be checked ({a.error})")
-        elif approval_required and status_of(a.sha256) != "approved":
-            st = status_of(a.sha256)
-            why = {"ready": "waiting for approval", "rejected": "rejected"}.get(st, "not approved yet")
-            left.append(f"{name}: {why}")
-        elif not approval_required and a.needs_review and not include_review:
-            left.append(f"{name}: still needs checking")
-        else:
-            take.append(a)
-    return take, left
-
-
-def summarise(results: list[Any], analyses_by_path: dict[str, PhotoAnalysis]) -> dict[str, Any]:
-    ok = [r for r in results if r.ok]
-    failed = [r for r in results if not r.ok]
-    meta = collections.Counter()
-    for r in ok:
-        a = analyses_by_path.get(str(r.source))
-        labels = set()
-        if a is not None and a.metadata is not None:
-            labels = {f.label for f in a.metadata.findings}
-        elif r.metadata_removed:
-            labels = {s.split(":")[0] for s in r.metadata_removed}
-        for lab in labels:
-            meta[lab] += 1
-    return {
-        "exported": len(ok),
-        "failed": [f"{Path(r.source).name}: {r.error}" for r in failed],
-        "faces_covered": sum(r.faces_covered for r in ok),
-        "texts_covered": sum(r.texts_covered for r in ok),
-        "manual": sum(r.manual_covers for r in ok),
-        "metadata": meta,
-        "outputs": [r.output for r in ok],
-    }
-
-
-def summary_text(s: dict[str, Any], folder: str, cancelled: bool) -> str:
-    lines = []
-    n = s["exported"]
-    if cancelled:
-        lines.append(f"Export stopped. {n} photo{'s' if n != 1 else ''} had been exported; "
-                     "nothing half-written was left behind.")
-    else:
-        lines.append(f"{n} photo{'s' if n != 1 else ''} exported to {folder}.")
-    lines.append(f"Faces covered: {s['faces_covered']}. Names covered: {s['texts_covered']}. "
-                 f"Areas covered by hand: {s['manual']}.")
-    if s["metadata"]:
-        parts = [f"{lab} ({c} photo{'s' if c != 1 else ''})" for lab, c in s["metadata"].most_common()]
-        lines.append("Hidden data removed: " + ", ".join(parts) + ".")
-    else:
-        lines.append("No hidden data was found; every file was written fresh anyway.")
-    if s["failed"]:
-        lines.append("")
-        lines.append(f"Not exported ({len(s['failed'])}):")
-        lines.extend("  • " + f for f in s["failed"])
-    return "\n".join(lines)
+from .. import style
+from ..words import esc, plural
 
 
 class ExportDialog(QDialog):
-    """Modal-ish dialog; emits ``exported(list[ExportResult])`` when a run ends."""
+    export_requested = Signal(str, str)     # folder, batch name
+    plan_requested = Signal()
+    stop_requested = Signal()
+    mark_posted_requested = Signal(str)     # batch name
+    delete_originals_requested = Signal(str)
 
-    exported = Signal(list)
-
-    def __init__(self, analyses: list[PhotoAnalysis], *, engine: Any, channel: str, mode: str,
-                 approval_required: bool, status_of: Callable[[str], str],
-                 preparer: str = "", approver: str = "", channels: list[str] | None = None,
-                 destination: str = "", label: str = "", export_fn: Callable | None = None,
-                 parent=None):
+    def __init__(self, channel_label: str, label: str, folder: str, *, approval_required: bool,
+                 parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Export safe copies")
-        self.setMinimumWidth(560)
-        self.analyses = analyses
-        self.engine = engine
-        self.mode = mode
-        self.approval_required = approval_required
-        self.status_of = status_of
-        self.preparer, self.approver = preparer, approver
-        self.job: Job | None = None
-        self.results: list[Any] = []
-        self.out_dir = ""
-        self._closing = False
-        self._export_fn = export_fn
+        self.setWindowTitle(f"Export for {channel_label}")
+        self.setObjectName("ExportDialog")
+        self.resize(720, 560)
+        self.running = False
+        self.stack = QStackedWidget()
 
-        intro = QLabel("PhotoVet writes new copies with faces covered, names covered and all hidden "
-                       "data removed. Your original photos are not changed.")
+        # -- page 1: where and what ----------------------------------------------------------
+        setup = QWidget()
+        sl = QVBoxLayout(setup)
+        intro = QLabel(
+            f"PhotoVet makes safe copies for <b>{esc(channel_label)}</b>: faces and names "
+            "covered as shown in the review, every hidden detail (location, camera, dates) "
+            f"removed, resized for {esc(channel_label)}, under neutral file names. Your original "
+            "photos are not changed." + (" Only photos a senior leader approved, exactly as "
+                                          "approved, are exported." if approval_required else ""))
         intro.setWordWrap(True)
-
-        self.dest = QLineEdit(destination or default_export_dir())
-        self.dest.setAccessibleName("Destination folder")
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
-        dest_row = QHBoxLayout()
-        dest_row.addWidget(self.dest, 1)
-        dest_row.addWidget(browse)
-
-        self.channel = QComboBox()
-        for ch in channels or list(CHANNELS):
-            self.channel.addItem(channel_label(ch), ch)
-        i = self.channel.findData(channel)
-        self.channel.setCurrentIndex(max(0, i))
-        self.channel.currentIndexChanged.connect(self._update_counts)
-        self.label = QLineEdit(label or default_label())
-        self.label.setAccessibleName("Batch label")
-        self.label.setPlaceholderText("e.g. Sports day 2025")
-        self.include_review = QCheckBox("Include photos that still need checking (uncertain faces stay covered)")
-        self.include_review.setVisible(not approval_required)
-        self.include_review.toggled.connect(self._update_counts)
-
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        sl.addWidget(intro)
+        if not approval_required:
+            warn = QLabel("Approval is turned off in the school's settings: these photos have not "
+                          "been approved by a senior leader.")
+            warn.setWordWrap(True)
+            warn.setObjectName("Banner")
+            warn.setStyleSheet(style.BANNER_WARNING)
+            sl.addWidget(warn)
         form = QFormLayout()
-        form.addRow("Save to:", dest_row)
-        form.addRow("Post to:", self.channel)
-        form.addRow("Batch label:", self.label)
-        form.addRow("", self.include_review)
-        self.form_widget = QWidget()
-        self.form_widget.setLayout(form)
+        self.folder = QLineEdit(folder)
+        self.folder.setAccessibleName("Folder for the safe copies")
+        browse = QPushButton("Choose\u2026")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        form.addRow("Save &into:", row)
+        self.label = QLineEdit(label)
+        self.label.setAccessibleName("Batch name")
+        self.label.setPlaceholderText("For example: Sports day 2026")
+        form.addRow("&Batch name:", self.label)
+        names = QLabel("Files are named after the batch (sports-day-2026-001.jpg\u2026); the batch "
+                       "name is also how you find these photos later to mark them posted.")
+        names.setWordWrap(True)
+        names.setObjectName("Hint")
+        form.addRow("", names)
+        sl.addLayout(form)
+        self.plan = QLabel("Working out which photos can be exported\u2026")
+        self.plan.setWordWrap(True)
+        self.plan.setTextFormat(Qt.TextFormat.RichText)
+        sl.addWidget(self.plan)
+        self.held = QListWidget()
+        self.held.setAccessibleName("Photos held back and why")
+        self.held.setWordWrap(True)
+        sl.addWidget(self.held, 1)
+        self.problem = QLabel("")
+        self.problem.setWordWrap(True)
+        self.problem.setObjectName("Problem")
+        sl.addWidget(self.problem)
+        self.stack.addWidget(setup)
 
-        self.warning = QLabel("")
-        self.warning.setWordWrap(True)
-        self.warning.setObjectName("Banner")
-        self.count_label = QLabel("")
-        self.count_label.setWordWrap(True)
+        # -- page 2: progress ------------------------------------------------------------------
+        prog = QWidget()
+        pl = QVBoxLayout(prog)
+        self.progress_label = QLabel("Exporting\u2026")
+        self.progress_label.setWordWrap(True)
         self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        self.progress_label = QLabel("")
-        self.summary = QPlainTextEdit()
-        self.summary.setReadOnly(True)
-        self.summary.setVisible(False)
-        self.summary.setMinimumHeight(140)
+        self.progress.setFormat("%v of %m")
+        pl.addWidget(self.progress_label)
+        pl.addWidget(self.progress)
+        pl.addStretch(1)
+        self.stack.addWidget(prog)
 
-        self.export_btn = QPushButton(style.icon("export"), "Export")
-        self.export_btn.setDefault(True)
-        self.export_btn.clicked.connect(self.start)
-        self.cancel_btn = QPushButton("Cancel")
-        self.cancel_btn.clicked.connect(self._cancel_clicked)
-        self.open_btn = QPushButton(style.icon("folder"), "Open folder")
-        self.open_btn.setVisible(False)
-        self.open_btn.clicked.connect(self.open_folder)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.open_btn)
-        buttons.addWidget(self.cancel_btn)
-        buttons.addWidget(self.export_btn)
+        # -- page 3: done ------------------------------------------------------------------------
+        done = QWidget()
+        dl = QVBoxLayout(done)
+        self.result = QLabel("")
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.RichText)
+        dl.addWidget(self.result)
+        self.failures = QListWidget()
+        self.failures.setWordWrap(True)
+        self.failures.setAccessibleName("Photos not exported and why")
+        dl.addWidget(self.failures, 1)
+        nxt = QLabel("Next: post the copies, then tell PhotoVet they were posted (so a take-down "
+                     "or a subject access request can find them).")
+        nxt.setWordWrap(True)
+        dl.addWidget(nxt)
+        self.stack.addWidget(done)
 
-        lay = QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addWidget(self.form_widget)
-        lay.addWidget(self.warning)
-        lay.addWidget(self.count_label)
-        lay.addWidget(self.progress)
-        lay.addWidget(self.progress_label)
-        lay.addWidget(self.summary, 1)
-        lay.addLayout(buttons)
-        self.setTabOrder(self.dest, browse)
-        self.setTabOrder(browse, self.channel)
-        self.setTabOrder(self.channel, self.label)
-        self.setTabOrder(self.label, self.export_btn)
-        self._update_counts()
-
-    # -- setup ----------------------------------------------------------------------------
-    def _browse(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Where should the safe copies go?", self.dest.text())
-        if d:
-            self.dest.setText(d)
-
-    def selected(self) -> tuple[list[PhotoAnalysis], list[str]]:
-        return choose_photos(self.analyses, self.status_of, approval_required=self.approval_required,
-                             include_review=self.include_review.isChecked())
-
-    def _update_counts(self) -> None:
-        take, left = self.selected()
-        ch = channel_label(self.channel.currentData())
-        text = f"{len(take)} photo{'s' if len(take) != 1 else ''} will be exported for {ch}."
-        if left:
-            text += f" {len(left)} will be left out"
-            text += " (not approved yet)." if self.approval_required else "."
-        self.count_label.setText(text)
-        if not self.approval_required:
-            self.warning.setText("Approval is turned off in Settings: these photos have not been "
-                                 "checked by a senior leader.")
-            self.warning.setStyleSheet(style.BANNER_WARNING)
-            self.warning.show()
-        else:
-            self.warning.hide()
-        self.export_btn.setEnabled(bool(take) and self.job is None)
-        if not take:
-            self.count_label.setText(
-                text + ("\nApprove photos first (A), or filter the batch by “Waiting for approval”."
-                        if self.approval_required else "")
-            )
-
-    # -- running --------------------------------------------------------------------------
-    def start(self) -> None:
-        take, _ = self.selected()
-        if not take or self.job is not None:
-            return
-        out = Path(self.dest.text().strip()).expanduser()
-        if not str(out).strip() or str(out) == ".":
-            self._problem("Choose a folder to save the safe copies in.")
-            return
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self._problem(f"The folder {out} could not be created ({exc.strerror or exc}). "
-                          "Choose another folder.")
-            return
-        label = self.label.text().strip() or default_label()
-        channel = self.channel.currentData()
-        self.out_dir = str(out)
-        self.results = []
-        by_path = {str(a.path): a for a in take}
-        self._by_path = by_path
-        engine, preparer, approver = self.engine, self.preparer, self.approver
-        require = self.approval_required
-        export_fn = self._export_fn
-        if export_fn is None:
-            from photovet.core.pipeline import export_batch as export_fn  # noqa: PLC0415
-
-        def factory(stop: threading.Event):
-            return export_fn(take, out, label=label, engine=engine, channel=channel, stop=stop,
-                             preparer=preparer or None, approver=approver or None,
-                             require_approved=require)
-
-        self.job = Job(factory, name="export", parent=self)
-        self.job.items.connect(self._on_items)
-        self.job.failed.connect(self._on_failed)
-        self.job.finished.connect(self._on_finished)
-        self.form_widget.setEnabled(False)
+        # -- buttons -------------------------------------------------------------------------------
+        self.export_btn = QPushButton("Export")
+        self.export_btn.setObjectName("Primary")
         self.export_btn.setEnabled(False)
-        self.cancel_btn.setText("Stop")
-        self.progress.setRange(0, len(take))
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.progress_label.setText("Exporting…")
-        self.summary.setVisible(False)
-        self.open_btn.setVisible(False)
-        self.job.start()
+        self.export_btn.clicked.connect(self._export)
+        self.stop_btn = QPushButton("Stop")
+        self.stop_btn.clicked.connect(self.stop_requested)
+        self.open_btn = QPushButton("Open the folder")
+        self.open_btn.clicked.connect(lambda *_: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(self.folder.text())))
+        self.posted_btn = QPushButton("Mark as posted\u2026")
+        self.posted_btn.clicked.connect(lambda *_: self.mark_posted_requested.emit(
+            self.label.text().strip()))
+        self.purge_btn = QPushButton("Delete the originals\u2026")
+        self.purge_btn.clicked.connect(lambda *_: self.delete_originals_requested.emit(
+            self.label.text().strip()))
+        self.purge_btn.hide()
+        self.close_btn = QPushButton("Close")
+        self.close_btn.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        for b in (self.open_btn, self.posted_btn, self.purge_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.stop_btn, self.export_btn, self.close_btn):
+            buttons.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.stack, 1)
+        lay.addLayout(buttons)
+        self._page(0)
 
-    def _problem(self, text: str) -> None:
-        self.warning.setText(text)
-        self.warning.setStyleSheet(style.BANNER_ERROR)
-        self.warning.show()
+    def _page(self, i: int) -> None:
+        self.stack.setCurrentIndex(i)
+        self.export_btn.setVisible(i == 0)
+        self.stop_btn.setVisible(i == 1)
+        self.open_btn.setVisible(i == 2)
+        self.posted_btn.setVisible(i == 2)
+        self.close_btn.setEnabled(i != 1)
 
-    def _on_items(self, items: list) -> None:
-        for pr in items:
-            if pr.total:
-                self.progress.setMaximum(pr.total)
-            self.progress.setValue(pr.done)
-            if pr.result is not None:
-                self.results.append(pr.result)
-                self.progress_label.setText(f"Exported {pr.done} of {pr.total}: {Path(pr.path or '').name}")
+    def _browse(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, "Choose the folder for the safe copies",
+                                             self.folder.text() or str(Path.home()))
+        if d:
+            self.folder.setText(d)
 
-    def _on_failed(self, text: str) -> None:
-        self._problem(f"The export stopped: {text}")
-
-    def _on_finished(self, cancelled: bool) -> None:
-        job, self.job = self.job, None
-        if job is not None:
-            job.deleteLater()
-        s = summarise(self.results, getattr(self, "_by_path", {}))
-        self.summary.setPlainText(summary_text(s, self.out_dir, cancelled))
-        self.summary.setVisible(True)
-        self.progress_label.setText("Stopped." if cancelled else "Done.")
-        self.open_btn.setVisible(bool(s["exported"]))
-        self.cancel_btn.setText("Close")
-        self.form_widget.setEnabled(True)
-        self.exported.emit(list(self.results))
-        if self._closing:
-            super().reject()
-
-    # -- closing --------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self.job is not None
-
-    def _cancel_clicked(self) -> None:
-        if self.job is not None:
-            self.progress_label.setText("Stopping after the current photo…")
-            self.cancel_btn.setEnabled(False)
-            self.job.cancel()
-            self.cancel_btn.setEnabled(True)
+    def _export(self) -> None:
+        if not self.folder.text().strip():
+            self.problem.setText("Choose a folder for the safe copies first.")
             return
-        self.reject()
+        if not self.label.text().strip():
+            self.problem.setText("Give the batch a name first (for example: Sports day 2026).")
+            return
+        self.problem.setText("")
+        self.export_requested.emit(self.folder.text().strip(), self.label.text().strip())
 
-    def shutdown(self, wait_ms: int = 60000) -> bool:
-        """Cancel a running export and wait for the worker to stop (window closing)."""
-        job = self.job
-        if job is None:
-            return True
-        job.cancel()
-        ok = job.wait(wait_ms)
-        return ok
+    # -- what the controller tells it -------------------------------------------------------
 
-    def reject(self) -> None:  # Esc / window close button
-        if self.job is not None:
-            self._closing = True
-            self.progress_label.setText("Stopping after the current photo…")
-            self.job.cancel()
+    def show_plan(self, ready: int, held: list[tuple[str, str]]) -> None:
+        if ready:
+            self.plan.setText(f"<b>{plural(ready, 'photo')} will be exported.</b>" + (
+                f" {plural(len(held), 'photo')} {'is' if len(held) == 1 else 'are'} held back:"
+                if held else ""))
+        else:
+            self.plan.setText("<b>No photo can be exported yet.</b>" + (
+                " Why each one is held back:" if held else " Add photos and check them first."))
+        self.held.clear()
+        for name, why in held:
+            self.held.addItem(f"{name}: {why}")
+        self.held.setVisible(bool(held))
+        self.export_btn.setEnabled(ready > 0)
+        self.export_btn.setText(f"Export {plural(ready, 'photo')}" if ready else "Export")
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+
+    def started(self, total: int) -> None:
+        self.running = True
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(0)
+        self._page(1)
+
+    def step(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress_label.setText(text)
+
+    def finished_with(self, ok: int, failed: list[tuple[str, str]], folder: str,
+                      stopped: bool, offer_delete: bool) -> None:
+        self.running = False
+        head = (f"<b>Exported {plural(ok, 'photo')}</b> to {esc(folder)}." if ok else
+                "<b>Nothing was exported.</b>")
+        if stopped:
+            head += " The export was stopped: the photos not listed as exported were not written."
+        if failed:
+            head += f" {plural(len(failed), 'photo')} not exported:"
+        self.result.setText(head)
+        self.failures.clear()
+        for name, why in failed:
+            self.failures.addItem(f"{name}: {why}")
+        self.failures.setVisible(bool(failed))
+        self._page(2)
+        self.posted_btn.setEnabled(ok > 0)
+        self.purge_btn.setVisible(offer_delete and ok > 0)
+
+    def reject(self) -> None:
+        if self.running:
+            self.stop_requested.emit()
             return
         super().reject()
 
-    def closeEvent(self, ev) -> None:
-        if self.job is not None:
-            self._closing = True
-            self.job.cancel()
-            ev.ignore()
-            return
-        super().closeEvent(ev)
 
-    def open_folder(self) -> None:
-        if self.out_dir:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(self.out_dir))
+__all__ = ["ExportDialog"]

@@ -1,21 +1,15 @@
-"""The register import wizard: choose the CSV, check the column mapping, preview every change
-(withdrawals of consent first), then import.
-
-Every step that reads the register or the CSV runs in a worker thread (``TaskThread``) that
-opens its own Register (SQLite connections belong to one thread) and reports back with
-signals; no widget is touched from the worker.
-"""
+"""The register import: choose the CSV exported from the MIS, check which column holds what,
+see every change before it is made (withdrawals of consent first, conflicts with changes made
+in PhotoVet, rows with problems), then import. The same core call as ``photovet register
+import`` (``Workspace.import_register``), run in a worker with its own workspace."""
 
 from __future__ import annotations
 
-import csv
-import getpass
-import io
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtCore import QThread, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -41,171 +34,63 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from photovet.core.models import channel_label
+from photovet.core.errors import PhotoVetError, RegisterImportError
+from photovet.core.register.mapping import (
+    CONSENT_PREFIX,
+    FIELDS,
+    REQUIRED_FIELDS,
+    VIDEO_PREFIX,
+    ColumnMapping,
+    field_title,
+    load_mapping,
+    save_mapping,
+)
+from photovet.core.register.reports import ImportReport
+
+from ..words import error_text, plural
 
 NOT_IN_FILE = "(not in this file)"
-
-
-# ------------------------------------------------------------------------------------------
-# Worker thread
-# ------------------------------------------------------------------------------------------
-
-class TaskThread(QThread):
-    """Run ``fn(progress)`` off the GUI thread; report with signals only.
-
-    ``progress(done, total, message)`` may be called by ``fn`` from the worker; it is relayed
-    to the GUI thread by the ``progress`` signal.
-    """
-
-    succeeded = Signal(object)
-    failed = Signal(object)          # the exception
-    progress = Signal(int, int, str)
-
-    def __init__(self, fn: Callable[[Callable[[int, int, str], None]], Any], parent=None):
-        super().__init__(parent)
-        self._fn = fn
-        self.cancelled = False
-        self.result: Any = None
-        self.error: BaseException | None = None
-
-    def report(self, done: int, total: int, message: str = "") -> None:
-        self.progress.emit(int(done), int(total), str(message))
-
-    def run(self) -> None:
-        try:
-            self.result = self._fn(self.report)
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
-            self.error = exc
-            self.failed.emit(exc)
-            return
-        self.succeeded.emit(self.result)
-
-
-def error_text(exc: BaseException) -> str:
-    full = getattr(exc, "full", None)
-    return full() if callable(full) else (str(exc) or exc.__class__.__name__)
-
-
-def _close(reg: Any) -> None:
-    close = getattr(reg, "close", None)
-    if callable(close):
-        try:
-            close()
-        except Exception:
-            pass
-
-
-def with_register(opener: Callable[[], Any], fn: Callable[[Any], Any]) -> Any:
-    """Open a register in the calling (worker) thread, run ``fn(reg)``, close it."""
-    reg = opener()
-    try:
-        return fn(reg)
-    finally:
-        _close(reg)
-
-
-# ------------------------------------------------------------------------------------------
-# Register adapters (what the core gives; kept here so the pages stay simple)
-# ------------------------------------------------------------------------------------------
-
-def register_class():
-    from photovet.core.register.people import Register
-
-    return Register
-
-
-def read_headers(path: str | Path) -> list[str]:
-    """The CSV's header row, for the mapping combo boxes (UTF-8, UTF-8 BOM or cp1252)."""
-    raw = Path(path).read_bytes()[:65536]
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    first = text.splitlines()[0] if text.splitlines() else ""
-    row = next(csv.reader(io.StringIO(first)), [])
-    return [h.strip() for h in row if h.strip()]
-
-
-def mapping_as_dict(mapping: Any) -> dict[str, str | None]:
-    """Field -> CSV header, whatever shape the core's mapping object has."""
-    if mapping is None:
-        return {}
-    for attr in ("columns", "fields", "mapping"):
-        inner = getattr(mapping, attr, None)
-        if isinstance(inner, dict):
-            return dict(inner)
-    if isinstance(mapping, dict):
-        return dict(mapping)
-    to_dict = getattr(mapping, "to_dict", None)
-    if callable(to_dict):
-        return dict(to_dict())
-    return {}
-
+WITHDRAWN_TINT = QColor("#fde2e1")
 
 FIELD_LABELS = {
-    "id": "UPN / staff code",
-    "legal_surname": "Legal surname",
-    "legal_forename": "Legal forename",
-    "preferred_forename": "Preferred forename",
-    "preferred_surname": "Preferred surname",
-    "role": "Role (pupil or staff)",
-    "year_group": "Year group",
-    "reg_group": "Registration group",
-    "date_of_birth": "Date of birth",
-    "leaving_date": "Leaving date",
-    "name_with_photo": "Consent: name with photo",
-    "do_not_photograph": "Do not photograph",
+    "id": "UPN / staff code", "legal_surname": "Legal surname", "legal_forename": "Legal forename",
+    "preferred_forename": "Preferred forename", "preferred_surname": "Preferred surname",
+    "role": "Role (pupil or staff)", "year_group": "Year group", "reg_group": "Class / form",
+    "date_of_birth": "Date of birth", "leaving_date": "Leaving date",
+    "name_with_photo": "Consent: name with photo", "do_not_photograph": "Do not photograph",
     "notes": "Notes",
 }
 
 
-def order_fields(mapping: dict[str, str | None]) -> dict[str, str | None]:
-    """Who first, then consent per channel, then the rest (the order a person checks them)."""
-    first = ["id", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
-             "role", "year_group", "reg_group", "date_of_birth", "leaving_date"]
-    consent = [f for f in mapping if f.startswith(("consent:", "consent.", "consent_"))]
-    last = ["name_with_photo", "do_not_photograph", "notes"]
-    order = [f for f in first if f in mapping] + consent + [f for f in last if f in mapping]
-    order += [f for f in mapping if f not in order]
-    return {f: mapping[f] for f in order}
+def field_label(fld: str, labels: dict[str, str]) -> str:
+    if fld in FIELD_LABELS:
+        return FIELD_LABELS[fld]
+    if fld.startswith(CONSENT_PREFIX):
+        return f"Photo consent: {labels.get(fld[len(CONSENT_PREFIX):], fld)}"
+    if fld.startswith(VIDEO_PREFIX):
+        return f"Video consent: {labels.get(fld[len(VIDEO_PREFIX):], fld)}"
+    return field_title(fld, labels).capitalize()
 
-
-def field_label(field: str) -> str:
-    if field in FIELD_LABELS:
-        return FIELD_LABELS[field]
-    for prefix in ("consent.", "consent:", "consent_"):
-        if field.startswith(prefix):
-            return f"Consent: {channel_label(field[len(prefix):])}"
-    return field.replace("_", " ").capitalize()
-
-
-# ------------------------------------------------------------------------------------------
-# Pages
-# ------------------------------------------------------------------------------------------
 
 class FilePage(QWizardPage):
-    def __init__(self, parent=None):
+    def __init__(self, path: str = "", parent=None):
         super().__init__(parent)
         self.setTitle("Choose the register file")
         self.setSubTitle("The CSV file exported from your MIS (SIMS, Arbor, Bromcom or another), "
                          "with one row per pupil or member of staff and their photo consent.")
-        self.path_edit = QLineEdit()
+        self.path_edit = QLineEdit(path)
         self.path_edit.setPlaceholderText("For example: Downloads/photo-consent.csv")
         self.path_edit.setAccessibleName("Register CSV file")
         self.path_edit.textChanged.connect(self._changed)
-        browse = QPushButton("&Browse…")
+        browse = QPushButton("&Browse\u2026")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        note = QLabel(
-            "Nothing is changed until the last step: first PhotoVet shows you exactly what "
-            "the file would change."
-        )
+        note = QLabel("Nothing changes until the last step: first PhotoVet shows you exactly "
+                      "what the file would change.")
         note.setWordWrap(True)
         lay = QVBoxLayout(self)
         label = QLabel("&File:")
@@ -217,71 +102,63 @@ class FilePage(QWizardPage):
         lay.addWidget(note)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose the register CSV", self.path_edit.text() or str(Path.home()),
-            "CSV files (*.csv *.txt);;All files (*)",
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the register CSV",
+                                              self.path_edit.text() or str(Path.home()),
+                                              "CSV files (*.csv *.txt);;All files (*)")
         if path:
             self.path_edit.setText(path)
 
     def _changed(self) -> None:
-        text = self.path_edit.text().strip()
-        p = Path(text) if text else None
-        if p is None:
-            self.message.setText("")
-        elif p.is_dir():
-            self.message.setText("That is a folder: choose the CSV file inside it.")
-        elif not p.exists():
-            self.message.setText("No file with that name.")
-        else:
-            self.message.setText("")
+        p = self.path()
+        self.message.setText("" if p is None or p.is_file() else
+                             "That is a folder: choose the CSV file inside it." if p.is_dir()
+                             else "No file with that name.")
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:
+    def path(self) -> Path | None:
         text = self.path_edit.text().strip()
-        return bool(text) and Path(text).is_file()
+        return Path(text) if text else None
 
-    def path(self) -> Path:
-        return Path(self.path_edit.text().strip())
+    def isComplete(self) -> bool:
+        p = self.path()
+        return p is not None and p.is_file()
 
 
 class MappingPage(QWizardPage):
-    """One combo box per register field, pre-filled with the detected CSV column."""
+    """One choice per register field, filled in with the column PhotoVet found."""
 
     def __init__(self, wizard: "ImportWizard"):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("Check the columns")
-        self.setSubTitle("PhotoVet matched the columns in your file to what it needs. Check each "
-                         "one and change any that are wrong. Consent columns left as "
-                         f"“{NOT_IN_FILE}” count as No.")
+        self.setSubTitle("PhotoVet matched the columns of your file to what it needs. Check each "
+                         f"one and change any that are wrong. Consent left as \u201c{NOT_IN_FILE}"
+                         "\u201d counts as not recorded, so those faces are covered.")
         self.combos: dict[str, QComboBox] = {}
-        self.headers: list[str] = []
         self.loaded_for: Path | None = None
         self.error = QLabel("")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #8a1c1c;")
-        self.form_host = QWidget()
-        self.form = QFormLayout(self.form_host)
+        self.error.setObjectName("Problem")
+        host = QWidget()
+        self.form = QFormLayout(host)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form_host)
-        self.save_button = QPushButton("&Save this mapping…")
-        self.save_button.setToolTip("Save the column choices to a file, to reuse with next term's export")
-        self.save_button.clicked.connect(self.save_mapping)
-        self.load_button = QPushButton("&Load a saved mapping…")
-        self.load_button.clicked.connect(self.load_mapping)
+        scroll.setWidget(host)
+        save = QPushButton("&Save these choices\u2026")
+        save.setToolTip("Save the column choices to reuse with next term's export")
+        save.clicked.connect(self._save)
+        load = QPushButton("&Use saved choices\u2026")
+        load.clicked.connect(self._load)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.load_button)
-        buttons.addWidget(self.save_button)
+        buttons.addWidget(load)
+        buttons.addWidget(save)
         buttons.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.error)
         lay.addWidget(scroll, 1)
         lay.addLayout(buttons)
 
-    # -- filling ------------------------------------------------------------------------
     def initializePage(self) -> None:
         path = self.wiz.file_page.path()
         if self.loaded_for == path and self.combos:
@@ -289,154 +166,115 @@ class MappingPage(QWizardPage):
         self.loaded_for = path
         self.error.setText("")
         try:
-            self.headers = read_headers(path)
-            detected = self.wiz.detect_columns(path)
-        except Exception as exc:  # shown, not raised
-            self.headers, detected = [], {}
-            self.error.setText(f"{path.name}: could not read the columns ({error_text(exc)}).")
+            detected = self.wiz.ctx.ws.register.detect_columns(path)
+        except PhotoVetError as exc:
+            detected = ColumnMapping()
+            self.error.setText(error_text(exc))
         self._build(detected)
-        d = getattr(self.wiz, "detected", None)
-        notes = list(getattr(d, "problems", []) or []) + list(getattr(d, "notes", []) or [])
+        notes = detected.problems + detected.notes
         if notes and not self.error.text():
             self.error.setText("Please check: " + "; ".join(notes) + ".")
-        for fld, hs in (getattr(d, "ambiguous", {}) or {}).items():
-            combo = self.combos.get(fld)
-            if combo is not None:
-                combo.setToolTip("Several columns could be this one: " + ", ".join(hs))
 
-    def _build(self, mapping: dict[str, str | None]) -> None:
+    def _build(self, detected: ColumnMapping) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos.clear()
-        fields = list(mapping.keys()) or list(self.wiz.fields())
-        for field in fields:
+        labels = self.wiz.ctx.ws.channels.labels()
+        fields = list(FIELDS) + [CONSENT_PREFIX + c for c in labels] + \
+            [VIDEO_PREFIX + c for c in labels]
+        for fld in fields:
             combo = QComboBox()
             combo.addItem(NOT_IN_FILE, None)
-            for h in self.headers:
+            for h in detected.headers:
                 combo.addItem(h, h)
-            combo.setAccessibleName(field_label(field))
-            self.combos[field] = combo
-            label = field_label(field)
-            if field in self.wiz.required_fields():
-                label += " (required)"
-            self.form.addRow(label + ":", combo)
+            name = field_label(fld, labels)
+            combo.setAccessibleName(name)
+            col = detected.fields.get(fld)
+            combo.setCurrentIndex(max(0, combo.findData(col)) if col else 0)
+            if fld in detected.ambiguous:
+                combo.setToolTip("Several columns could be this one: " +
+                                 ", ".join(detected.ambiguous[fld]))
             combo.currentIndexChanged.connect(self.completeChanged)
-        self.apply(mapping)
-        if not self.headers and not self.error.text():
-            self.error.setText("The file has no header row: PhotoVet needs the column names on the first line.")
-
-    def apply(self, mapping: dict[str, str | None]) -> None:
-        for field, combo in self.combos.items():
-            col = mapping.get(field)
-            i = combo.findData(col) if col else 0
-            combo.setCurrentIndex(i if i >= 0 else 0)
+            self.combos[fld] = combo
+            self.form.addRow(name + (" (required)" if fld in REQUIRED_FIELDS else "") + ":", combo)
 
     def mapping(self) -> dict[str, str | None]:
         return {f: c.currentData() for f, c in self.combos.items()}
 
-    def missing_required(self) -> list[str]:
-        m = self.mapping()
-        return [f for f in self.wiz.required_fields() if f in m and not m[f]]
-
     def isComplete(self) -> bool:
-        return bool(self.combos) and not self.missing_required()
+        m = self.mapping()
+        return bool(self.combos) and all(m.get(f) for f in REQUIRED_FIELDS)
 
-    def validatePage(self) -> bool:
-        missing = self.missing_required()
-        if missing:
-            QMessageBox.warning(self, "A column is missing",
-                                "Choose a column for: " + ", ".join(field_label(f) for f in missing))
-            return False
-        return True
-
-    # -- save/load ------------------------------------------------------------------------
-    def save_mapping(self) -> None:
-        start = str(self.wiz.file_page.path().with_suffix(".mapping.json"))
-        path, _ = QFileDialog.getSaveFileName(self, "Save column mapping", start, "Mapping files (*.json)")
+    def _save(self) -> None:
+        start = str(self.wiz.file_page.path().with_suffix(".columns.json"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save the column choices", start,
+                                              "Column choices (*.json)")
         if path:
-            self.save_to(Path(path))
+            try:
+                save_mapping(self.mapping(), path)
+            except PhotoVetError as exc:
+                QMessageBox.warning(self, "Not saved", error_text(exc))
 
-    def save_to(self, path: Path) -> None:
-        try:
-            self.wiz.save_mapping(self.mapping(), path)
-        except Exception as exc:
-            QMessageBox.warning(self, "Mapping not saved", f"{path.name}: {error_text(exc)}")
+    def _load(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Use saved column choices", "",
+                                              "Column choices (*.json);;All files (*)")
+        if not path:
             return
-        self.wiz.mapping_file = path
-        self.error.setText("")
-        self.save_button.setText(f"Saved as {path.name}")
-
-    def load_mapping(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load column mapping", "", "Mapping files (*.json);;All files (*)")
-        if path:
-            self.load_from(Path(path))
-
-    def load_from(self, path: Path) -> None:
         try:
-            mapping = self.wiz.load_mapping(path)
-        except Exception as exc:
-            QMessageBox.warning(self, "Mapping not loaded", f"{path.name}: {error_text(exc)}")
+            fields = load_mapping(path).fields
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Not used", error_text(exc))
             return
-        self.apply(mapping)
-        self.wiz.mapping_file = path
+        for fld, col in fields.items():
+            combo = self.combos.get(fld)
+            if combo is not None:
+                combo.setCurrentIndex(max(0, combo.findData(col)) if col else 0)
 
 
-def _bold(item: QTreeWidgetItem) -> None:
-    f = item.font(0)
-    f.setBold(True)
-    item.setFont(0, f)
+def _describe(x: Any) -> tuple[str, str]:
+    text = str(x)
+    who, _, rest = text.partition(": ")
+    return (who, rest) if rest else (text, "")
 
 
 class PreviewPage(QWizardPage):
-    """The dry run: what would change, withdrawals first, and every row error."""
-
-    WITHDRAWN_TINT = QColor("#fde2e1")
+    """The dry run: what the import would change, withdrawals first, and every row problem."""
 
     def __init__(self, wizard: "ImportWizard"):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("Check the changes")
-        self.setSubTitle("Nothing has been changed yet. This is what the import would do.")
+        self.setSubTitle("Nothing has changed yet. This is what the import would do.")
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
-        self.report: Any = None
-        self.thread: TaskThread | None = None
-        self.failure: str | None = None
-
+        self.report: ImportReport | None = None
+        self.failure = ""
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
-        self.status = QLabel("Checking the file…")
+        self.status = QLabel("Checking the file\u2026")
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Change", "Details"])
-        self.tree.setRootIsDecorated(True)
-        self.tree.setUniformRowHeights(True)
         self.tree.setAccessibleName("Changes the import would make")
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.errors_label = QLabel("")
-        self.errors_label.setWordWrap(True)
-        self.errors = QTableWidget(0, 4)
-        self.errors.setHorizontalHeaderLabels(["Line", "Column", "Value", "Problem"])
+        self.tree.setWordWrap(True)
+        self.errors = QTableWidget(0, 3)
+        self.errors.setHorizontalHeaderLabels(["Line", "Column", "Problem"])
         self.errors.verticalHeader().setVisible(False)
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.errors.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.errors.horizontalHeader().setStretchLastSection(True)
-        self.errors.setAccessibleName("Rows with problems")
         self.errors.setWordWrap(True)
-        self.errors.horizontalHeader().sectionResized.connect(lambda *_: self.errors.resizeRowsToContents())
-        self.skip = QCheckBox("&Skip the rows with problems and import the rest")
-        self.skip.toggled.connect(self.completeChanged)
-        self.skip_note = QLabel(
-            "The rows listed above will not be imported: those people stay as they were, or are "
-            "added as “rejected” and are ALWAYS COVERED until you fix the file and import it "
-            "again. If you leave this unticked, nothing is imported."
-        )
+        self.errors.setAccessibleName("Rows with problems")
+        self.skip = QCheckBox("Import the other rows, and leave out the rows with problems")
+        self.skip.toggled.connect(self._skip_toggled)
+        self.skip_note = QLabel("The rows listed above are left out: those people are ALWAYS "
+                                "COVERED until you fix the file and import it again. Leave this "
+                                "unticked and nothing is imported.")
         self.skip_note.setWordWrap(True)
         self.error_box = QWidget()
         eb = QVBoxLayout(self.error_box)
         eb.setContentsMargins(0, 0, 0, 0)
-        eb.addWidget(self.errors_label)
         eb.addWidget(self.errors, 1)
         eb.addWidget(self.skip)
         eb.addWidget(self.skip_note)
@@ -447,393 +285,201 @@ class PreviewPage(QWizardPage):
         lay.addWidget(self.error_box, 2)
 
     def initializePage(self) -> None:
-        self.report = None
-        self.failure = None
+        self.skip.blockSignals(True)
+        self.skip.setChecked(False)
+        self.skip.blockSignals(False)
+        self._dry_run()
+
+    def _dry_run(self) -> None:
+        self.report, self.failure = None, ""
         self.tree.clear()
         self.errors.setRowCount(0)
         self.error_box.hide()
-        self.skip.setChecked(False)
         self.busy.show()
-        self.status.setText("Checking the file…")
-        csv_path, mapping = self.wiz.file_page.path(), self.wiz.mapping_page.mapping()
-        opener = self.wiz.register_opener
+        self.status.setText("Checking the file\u2026")
+        path, mapping, skip = self.wiz.file_page.path(), self.wiz.mapping_page.mapping(), \
+            self.skip.isChecked()
+        ctx = self.wiz.ctx
 
-        def work(progress):
-            return with_register(opener, lambda reg: self.wiz.dry_run(reg, csv_path, mapping))
+        def run():
+            with ctx.thread_workspace() as wws:
+                return wws.register.import_csv(path, mapping=mapping, dry_run=True,
+                                               skip_invalid=skip)
 
-        self.thread = TaskThread(work, self)
-        self.thread.succeeded.connect(self._done)
-        self.thread.failed.connect(self._failed)
-        self.thread.start()
+        ctx.workers.start(run, name="import-check", on_return=self._done, on_error=self._failed)
         self.completeChanged.emit()
 
-    def cleanupPage(self) -> None:
-        self.wiz.wait_for(self.thread)
-        super().cleanupPage()
+    def _skip_toggled(self, _on: bool) -> None:
+        self.completeChanged.emit()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, text: str) -> None:
         self.busy.hide()
-        problems = getattr(exc, "problems", None)
-        if problems:  # the core refused the file and listed the rows
-            self.report = None
-            self.failure = error_text(exc)
-            self.status.setText(f"The file cannot be imported as it is: {error_text(exc)}.\n"
-                                "Go Back to change the columns, or fix the file and start again.")
-            self._show_errors(problems, can_skip=False)
-        else:
-            self.failure = error_text(exc)
-            self.status.setText(f"The file could not be checked.\n{self.failure}\n"
-                                "Go Back to choose another file or fix the columns.")
+        self.failure = text
+        self.status.setText(f"The file cannot be imported as it is.\n{text}\nGo back to change "
+                            "the columns, or fix the file and start again.")
         self.completeChanged.emit()
 
-    def _done(self, report: Any) -> None:
+    def _done(self, report: ImportReport) -> None:
         self.busy.hide()
         self.report = report
         self._fill(report)
         self.completeChanged.emit()
 
-    # -- showing the report --------------------------------------------------------------
-    def _section(self, title: str, items: list[tuple[str, str]], *, tint: QColor | None = None,
-                 expanded: bool = True) -> QTreeWidgetItem:
+    def _section(self, title: str, items: list, *, tint: QColor | None = None,
+                 expanded: bool = True) -> None:
+        if not items:
+            return
         head = QTreeWidgetItem([f"{title} ({len(items)})", ""])
-        _bold(head)
-        if tint is not None:
-            head.setBackground(0, QBrush(tint))
-            head.setBackground(1, QBrush(tint))
-        for a, b in items:
+        f = head.font(0)
+        f.setBold(True)
+        head.setFont(0, f)
+        for x in items:
+            a, b = _describe(x)
             child = QTreeWidgetItem([a, b])
-            if tint is not None:
-                child.setBackground(0, QBrush(tint))
-                child.setBackground(1, QBrush(tint))
+            child.setToolTip(1, b)
             head.addChild(child)
+            if tint is not None:
+                for c in (0, 1):
+                    child.setBackground(c, QBrush(tint))
+        if tint is not None:
+            for c in (0, 1):
+                head.setBackground(c, QBrush(tint))
         self.tree.addTopLevelItem(head)
-        head.setExpanded(expanded and bool(items))
-        return head
+        head.setExpanded(expanded)
 
-    def _fill(self, r: Any) -> None:
-        withdrawals = [self.wiz.describe_change(c) for c in getattr(r, "withdrawals", [])]
-        invalidated = [self.wiz.describe_note(n) for n in getattr(r, "invalidated", [])]
-        missing = [self.wiz.describe_note(n) for n in getattr(r, "missing", [])]
-        new_people = [self.wiz.describe_person(p) for p in getattr(r, "new_people", [])]
-        changes = [self.wiz.describe_change(c) for c in getattr(r, "consent_changes", [])]
-        leavers = [self.wiz.describe_person(p) for p in getattr(r, "leavers", [])]
-        fixed = [self.wiz.describe_note(n) for n in getattr(r, "revalidated", [])]
-        details = [(str(x), "") for x in getattr(r, "details_changed", [])]
-        warnings = [self.wiz.describe_problem(w) for w in getattr(r, "warnings", [])]
-        blanks = [self.wiz.describe_note(n) for n in getattr(r, "blank_consents", [])]
-        errors = list(getattr(r, "errors", []))
-
-        if withdrawals:
-            w = self._section("Consent withdrawn: check photos already posted", withdrawals,
-                              tint=self.WITHDRAWN_TINT)
-        else:
-            w = QTreeWidgetItem(["No consent withdrawn", ""])
-            self.tree.addTopLevelItem(w)
-        w.setToolTip(0, "These people had consent and now do not. Photos already published "
-                        "that show them may need taking down.")
-        if invalidated:
-            self._section("Rows with problems: these people will be covered", invalidated,
-                          tint=self.WITHDRAWN_TINT)
-        if missing:
-            self._section("Not in this file: these people will be covered", missing,
-                          tint=self.WITHDRAWN_TINT)
-        self._section("New people", new_people, expanded=len(new_people) <= 40)
-        self._section("Other consent changes", changes)
-        self._section("Leavers", leavers)
-        if fixed:
-            self._section("Rows fixed since the last import", fixed)
-        if details:
-            self._section("Names, year or class updated", details, expanded=False)
-        if blanks:
-            self._section("Consent not recorded (counted as No)", blanks, expanded=False)
-        self._section("Warnings", warnings, expanded=False)
+    def _fill(self, r: ImportReport) -> None:
+        n_err = len(r.errors)
+        self.status.setText(
+            f"{Path(r.file).name}: {plural(r.rows, 'row')} read ({r.encoding}). "
+            + (f"{plural(n_err, 'row problem')} found: see below. " if n_err else "No problems. ")
+            + ("Consent WITHDRAWN for someone: photos already posted may need taking down."
+               if r.withdrawals else ""))
+        self._section("Consent withdrawn: check photos already posted", r.withdrawals,
+                      tint=WITHDRAWN_TINT)
+        self._section("Kept as changed in PhotoVet (the file says otherwise)", r.conflicts,
+                      tint=WITHDRAWN_TINT)
+        self._section("Rows with problems: these people will be covered", r.invalidated,
+                      tint=WITHDRAWN_TINT)
+        self._section("Not in this file: these people will be covered", r.missing,
+                      tint=WITHDRAWN_TINT)
+        self._section("New people", r.new_people, expanded=len(r.new_people) <= 40)
+        self._section("Other consent changes", r.consent_changes)
+        self._section("Leavers", r.leavers)
+        self._section("Rows fixed since the last import", r.revalidated)
+        if r.details_changed:
+            self._section("Names, year or class updated", r.details_changed, expanded=False)
+        self._section("Consent not recorded (counted as No)", r.blank_consents, expanded=False)
+        self._section("Warnings", r.warnings, expanded=False)
+        if not self.tree.topLevelItemCount():
+            self.tree.addTopLevelItem(QTreeWidgetItem(
+                ["Nothing would change: the register already matches this file.", ""]))
         self.tree.resizeColumnToContents(0)
-
-        parts = []
-        if withdrawals:
-            parts.append(f"{len(withdrawals)} consent withdrawal{'s' if len(withdrawals) != 1 else ''} "
-                         "(listed first)")
-        parts.append(f"{len(new_people)} new")
-        parts.append(f"{len(changes)} other change{'s' if len(changes) != 1 else ''}")
-        if leavers:
-            parts.append(f"{len(leavers)} leaver{'s' if len(leavers) != 1 else ''}")
-        text = "This import would make: " + ", ".join(parts) + "."
-        if not (withdrawals or new_people or changes or leavers or invalidated or missing
-                or details) and not errors:
-            text = "The register is already up to date with this file: nothing would change."
-        self.status.setText(text)
-        if errors:
-            self._show_errors(errors, can_skip=True)
-
-    def _show_errors(self, problems: list, *, can_skip: bool) -> None:
-        self.error_box.show()
-        rows = {getattr(p, "line", None) for p in problems}
-        self.errors_label.setText(
-            f"<b>{len(problems)} problem{'s' if len(problems) != 1 else ''} in "
-            f"{len(rows)} row{'s' if len(rows) != 1 else ''}.</b> "
-            "Lines are numbered as in a spreadsheet (the header is line 1)."
-        )
-        self.errors.setRowCount(len(problems))
-        for i, p in enumerate(problems):
-            vals = [str(getattr(p, "line", "") or ""), str(getattr(p, "column", "") or ""),
-                    repr(getattr(p, "value", "")) if getattr(p, "value", None) not in (None, "") else "",
-                    str(getattr(p, "message", p))]
-            for j, v in enumerate(vals):
-                item = QTableWidgetItem(v)
-                if j == 3:
-                    item.setToolTip(v)
-                if j == 0:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.errors.setItem(i, j, item)
+        self.errors.setRowCount(n_err)
+        for i, e in enumerate(r.errors):
+            for c, v in enumerate((str(e.line or ""), e.column, e.message)):
+                cell = QTableWidgetItem(v)
+                cell.setToolTip(v)
+                self.errors.setItem(i, c, cell)
         self.errors.resizeColumnsToContents()
-        self.errors.setColumnWidth(1, min(self.errors.columnWidth(1), 200))
-        self.errors.setColumnWidth(2, min(self.errors.columnWidth(2), 160))
-        self.errors.horizontalHeader().setStretchLastSection(True)
-        self.errors.setWordWrap(True)
         self.errors.resizeRowsToContents()
-        QTimer.singleShot(0, self.errors.resizeRowsToContents)  # after the layout gives the width
-        self.skip.setVisible(can_skip)
-        self.skip_note.setVisible(can_skip)
-        if not can_skip:
-            self.skip_note.setText("Fix these rows in the file (or in your MIS) and import it again.")
-            self.skip_note.show()
-
-    @property
-    def has_errors(self) -> bool:
-        return self.error_box.isVisible() or self.errors.rowCount() > 0
+        self.error_box.setVisible(bool(n_err))
 
     def isComplete(self) -> bool:
         if self.report is None:
             return False
-        if self.errors.rowCount() and not self.skip.isChecked():
-            return False
-        return True
+        return not self.report.errors or self.skip.isChecked()
 
 
 class ResultPage(QWizardPage):
-    """Runs the import (worker thread) and shows the summary."""
-
     def __init__(self, wizard: "ImportWizard"):
         super().__init__(wizard)
         self.wiz = wizard
-        self.setTitle("Importing")
-        self.setFinalPage(True)
-        self.report: Any = None
-        self.failure: str | None = None
-        self.thread: TaskThread | None = None
+        self.setTitle("Import")
+        self.report: ImportReport | None = None
+        self.failure = ""
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
-        self.summary = QLabel("Importing the register…")
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details = QPlainTextEdit()
-        self.details.setReadOnly(True)
-        self.details.setAccessibleName("Import details")
-        self.details.hide()
+        self.text = QLabel("Importing\u2026")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.lines = QTreeWidget()
+        self.lines.setHeaderHidden(True)
+        self.lines.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.busy)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.details, 1)
+        lay.addWidget(self.text)
+        lay.addWidget(self.lines, 1)
 
     def initializePage(self) -> None:
-        self.report, self.failure = None, None
-        self.busy.show()
-        self.setTitle("Importing")
-        self.summary.setText("Importing the register…")
-        csv_path, mapping = self.wiz.file_page.path(), self.wiz.mapping_page.mapping()
-        skip = self.wiz.preview_page.skip.isChecked()
-        opener = self.wiz.register_opener
+        self.report, self.failure = None, ""
+        w = self.wiz
+        path, mapping = w.file_page.path(), w.mapping_page.mapping()
+        skip = w.preview_page.skip.isChecked()
+        user = w.user
+        ctx = w.ctx
 
-        def work(progress):
-            return with_register(opener, lambda reg: self.wiz.run_import(reg, csv_path, mapping, skip))
+        def run():
+            with ctx.thread_workspace() as wws:
+                return wws.import_register(path, mapping=mapping, skip_invalid=skip, user=user)
 
-        self.thread = TaskThread(work, self)
-        self.thread.succeeded.connect(self._done)
-        self.thread.failed.connect(self._failed)
-        self.thread.start()
+        ctx.workers.start(run, name="import", on_return=self._done, on_error=self._failed)
 
-    def _done(self, report: Any) -> None:
+    def _done(self, report: ImportReport) -> None:
         self.busy.hide()
         self.report = report
-        applied = bool(getattr(report, "applied", True))
-        self.setTitle("Register imported" if applied else "Nothing was imported")
-        self.summary.setText(self.wiz.headline(report))
-        self.details.setPlainText("\n".join(self.wiz.summary_lines(report)))
-        self.details.show()
-        self.completeChanged.emit()
-        if applied:
+        if report.applied:
+            self.text.setText(f"<b>The register was imported.</b> {plural(report.rows, 'row')}; "
+                              f"{plural(len(report.new_people), 'new person', 'new people')}; "
+                              f"{plural(len(report.withdrawals), 'withdrawal')}." + (
+                                  f" <b>{plural(len(report.takedown), 'photo')} already "
+                                  "exported or posted must now come down: see After posting > "
+                                  "Take-down list.</b>" if report.takedown else ""))
             self.wiz.imported.emit()
+        else:
+            self.text.setText("<b>Nothing was imported.</b> Fix the rows listed and import the "
+                              "file again.")
+        self.lines.clear()
+        for line in report.summary_lines(max_items=30)[1:]:
+            if "--skip-invalid" in line:
+                continue
+            self.lines.addTopLevelItem(QTreeWidgetItem([line.strip()]))
+        self.completeChanged.emit()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, text: str) -> None:
         self.busy.hide()
-        self.failure = error_text(exc)
-        self.setTitle("Nothing was imported")
-        self.summary.setText(f"{self.failure}\n\nThe register was not changed.")
+        self.failure = text
+        self.text.setText(f"<b>Nothing was imported.</b> {text}")
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.report is not None or self.failure is not None
+        return self.report is not None or bool(self.failure)
 
-
-# ------------------------------------------------------------------------------------------
-# The wizard
-# ------------------------------------------------------------------------------------------
 
 class ImportWizard(QWizard):
-    """Import (or update) the register from an MIS CSV export."""
-
     imported = Signal()
 
-    def __init__(self, register_opener: Callable[[], Any] | None = None, csv_path: str | Path | None = None,
-                 parent=None, user: str | None = None):
+    def __init__(self, ctx, *, user: str, csv_path: str | Path | None = None, parent=None):
         super().__init__(parent)
-        from .register_view import default_opener
-
-        self.register_opener = register_opener or default_opener
-        self.user = user or _os_user()
-        self.mapping_file: Path | None = None
+        self.ctx = ctx
+        self.user = user
+        self.setObjectName("ImportWizard")
         self.setWindowTitle("Import the register")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "&Done")
-        self.file_page = FilePage(self)
+        self.file_page = FilePage(str(csv_path or ""))
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
-        self.resize(820, 640)
-        if csv_path:
-            self.file_page.path_edit.setText(str(csv_path))
-
-    # -- core calls (run in the worker for the slow ones) ------------------------------------
-    def fields(self) -> list[str]:
-        R = register_class()
-        for attr in ("FIELDS", "fields"):
-            v = getattr(R, attr, None)
-            if isinstance(v, (list, tuple)):
-                return list(v)
-        return list(FIELD_LABELS)
-
-    def required_fields(self) -> list[str]:
-        R = register_class()
-        v = getattr(R, "REQUIRED_FIELDS", None)
-        return list(v) if isinstance(v, (list, tuple, set, frozenset)) else ["id"]
-
-    def detect_columns(self, path: Path) -> dict[str, str | None]:
-        """Field -> detected header; keeps the core's notes on ``self.detected``."""
-        self.detected = with_register(self.register_opener, lambda reg: reg.detect_columns(path))
-        return order_fields(mapping_as_dict(self.detected))
-
-    def save_mapping(self, mapping: dict[str, str | None], path: Path) -> None:
-        register_class().save_mapping(mapping, path)
-
-    def load_mapping(self, path: Path) -> dict[str, str | None]:
-        return mapping_as_dict(register_class().load_mapping(path))
-
-    def dry_run(self, reg: Any, csv_path: Path, mapping: dict) -> Any:
-        return reg.import_csv(csv_path, mapping=mapping, dry_run=True, skip_invalid=True, user=self.user)
-
-    def run_import(self, reg: Any, csv_path: Path, mapping: dict, skip_invalid: bool) -> Any:
-        return reg.import_csv(csv_path, mapping=mapping, dry_run=False, skip_invalid=skip_invalid, user=self.user)
-
-    def headline(self, r: Any) -> str:
-        if not getattr(r, "applied", True):
-            return ("Nothing was imported because some rows have problems. Fix them in the file "
-                    "(or in your MIS) and import again.")
-        n = lambda k: len(getattr(r, k, []) or [])  # noqa: E731
-        parts = [f"{n('new_people')} new {'person' if n('new_people') == 1 else 'people'}",
-                 f"{n('consent_changes') + n('withdrawals')} consent change"
-                 f"{'s' if n('consent_changes') + n('withdrawals') != 1 else ''}"]
-        text = "The register was updated: " + ", ".join(parts) + "."
-        if n("withdrawals"):
-            text += (f"\n{n('withdrawals')} consent withdrawal{'s' if n('withdrawals') != 1 else ''}: "
-                     "check the photos already posted that show them (the take-down list).")
-        if n("skipped_rows"):
-            text += (f"\n{n('skipped_rows')} row{'s' if n('skipped_rows') != 1 else ''} with problems "
-                     "were not imported: those people are covered until the file is fixed and "
-                     "imported again.")
-        if n("purged"):
-            text += f"\nFace data was deleted for {n('purged')} leaver{'s' if n('purged') != 1 else ''}."
-        return text + "\nThe full report is below."
-
-    def summary_lines(self, report: Any) -> list[str]:
-        fn = getattr(report, "summary_lines", None)
-        return list(fn()) if callable(fn) else [str(report)]
-
-    def describe_change(self, c: Any) -> tuple[str, str]:
-        who = getattr(c, "name", "") or getattr(c, "person_name", "") or ""
-        pid = getattr(c, "person_id", None) or getattr(c, "person", None) or getattr(c, "id", "")
-        ch = getattr(c, "channel", "")
-        old = getattr(c, "old_state", getattr(c, "old", None))
-        new = getattr(c, "new_state", getattr(c, "new", None))
-        label = f"{who} ({pid})" if who else str(pid)
-        what = channel_label(ch) if ch and ch not in ("name_with_photo", "do_not_photograph") else {
-            "name_with_photo": "Name with photo", "do_not_photograph": "Do not photograph"}.get(ch, ch)
-        return label, f"{what}: {_yn(old)} \u2192 {_yn(new)}"
-
-    def describe_person(self, p: Any) -> tuple[str, str]:
-        if isinstance(p, str):
-            return p, ""
-        name = getattr(p, "display_name", "") or ""
-        pid = getattr(p, "id", "")
-        extra = []
-        if getattr(p, "role", "") == "staff":
-            extra.append("Staff")
-        elif getattr(p, "year_group", ""):
-            extra.append(p.year_group)
-        if getattr(p, "leaving_date", None):
-            extra.append(f"leaving date {p.leaving_date.isoformat()}")
-        if getattr(p, "do_not_photograph", False):
-            extra.append("do not photograph")
-        return f"{name} ({pid})" if name else str(pid), ", ".join(extra)
-
-    def describe_note(self, n: Any) -> tuple[str, str]:
-        name, pid = getattr(n, "name", ""), getattr(n, "person_id", "")
-        return (f"{name} ({pid})" if name else str(pid)), str(getattr(n, "message", ""))
-
-    def describe_problem(self, w: Any) -> tuple[str, str]:
-        if isinstance(w, str):
-            return w, ""
-        line = getattr(w, "line", "")
-        col = getattr(w, "column", "")
-        val = getattr(w, "value", "")
-        where = (f"Line {line}" if line and line != 1 else "Columns") + (f", {col}" if col else "")
-        msg = getattr(w, "message", str(w))
-        return where, (f"{val!r}: " if val not in (None, "") else "") + msg
-
-    # -- threads ------------------------------------------------------------------------------
-    def wait_for(self, thread: QThread | None) -> None:
-        if thread is not None and thread.isRunning():
-            thread.wait()
-
-    def busy(self) -> bool:
-        return any(t is not None and t.isRunning() for t in (self.preview_page.thread, self.result_page.thread))
+        self.resize(900, 640)
 
     def reject(self) -> None:
-        if self.result_page.thread is not None and self.result_page.thread.isRunning():
-            return  # an import in progress finishes (it is one transaction) before closing
-        self.wait_for(self.preview_page.thread)
+        # an import in progress finishes (it is one transaction) before the window closes
+        if self.currentPage() is self.result_page and not self.result_page.isComplete():
+            return
         super().reject()
 
-    def done(self, result: int) -> None:
-        self.wait_for(self.preview_page.thread)
-        self.wait_for(self.result_page.thread)
-        super().done(result)
 
-
-def _yn(v: Any) -> str:
-    if v is None:
-        return "none"
-    if isinstance(v, str):
-        return {"yes": "Yes", "no": "No", "not recorded": "not recorded"}.get(v, v)
-    return "Yes" if v else "No"
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
+__all__ = ["ImportWizard", "RegisterImportError"]

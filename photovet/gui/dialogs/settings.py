@@ -1,17 +1,12 @@
-"""Settings: recognition strictness, cover style, channel presets, data folder, retention and
-approval. Saved with ``Settings.save()`` (atomic) into the data folder's settings.json.
-
-Recognition can never be set looser than ``SAFE_MAX_DISTANCE`` / ``SAFE_MIN_MARGIN``: a
-looser threshold would show children who only look like someone with consent.
-"""
+"""Settings: the school's (stored in the register, shared by every PC, audited: approval, how
+faces are decided and covered, names in photos, keeping data) and this PC's; and the channels
+the school posts to (adding one makes it work everywhere at once)."""
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -21,8 +16,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
-    QSlider,
+    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -31,282 +27,311 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.models import channel_label
-from photovet.core.paths import data_dir
+from photovet.core.channels import NAMES_RULE_LABELS
+from photovet.core.errors import PhotoVetError
+from photovet.core.models import Channel
 from photovet.core.settings import Settings
 
-# (label, max_distance, min_margin, explanation). Lower distance / larger margin = stricter.
+from ..words import error_text
+
+# (label, max_distance, min_margin, explanation): lower distance and larger margin are stricter
 STRICTNESS = (
-    ("Strict", 0.40, 0.10,
-     "Shows a face only on a very close match. More faces of pupils with consent are covered "
-     "and need a look; the safest choice."),
-    ("Standard", 0.45, 0.08,
-     "Recommended. A good balance: a pupil with consent is usually shown; anyone PhotoVet is "
-     "not sure about is covered and flagged for review."),
-    ("Relaxed", 0.50, 0.06,
-     "Shows more pupils with consent automatically, for clear, well-lit photos. Still covers "
-     "anyone not clearly recognised."),
+    ("Strict", 0.40, 0.10, "Shows a face only on a very close match: more faces are covered."),
+    ("Standard", 0.45, 0.08, "Recommended: anyone PhotoVet is not sure about is covered."),
+    ("Relaxed", 0.50, 0.06, "Shows more pupils with consent in clear, well-lit photos."),
 )
-SAFE_MAX_DISTANCE = 0.50   # never looser than this
-SAFE_MIN_MARGIN = 0.06     # never a smaller margin than this
-
-REDACTION_STYLES = (
-    ("solid", "Solid cover (recommended)", "Faces and names are covered with a plain filled shape."),
-    ("pixelate", "Coarse pixelation", "Large blocks (too coarse to recognise anyone); looks softer in a photo."),
-)
-
-DELETE_ORIGINALS = (
-    ("posted", "Once the photo has been posted (recommended)"),
-    ("exported", "Once a safe copy has been exported"),
-)
+COVER_STYLES = (("solid", "A solid shape (recommended)"),
+                ("pixelate", "Coarse blocks (too coarse to recognise anyone)"))
+DELETE_WHEN = (("posted", "Once the photo is marked posted (recommended)"),
+               ("exported", "Once a safe copy is exported"))
+MODES = (("consent", "Show pupils who have consent for the channel"),
+         ("no-identifiable-children", "Cover every pupil, whatever the consent (staff by their "
+                                      "consent)"))
 
 
-def strictness_index(max_distance: float, min_margin: float) -> int | None:
-    for i, (_, d, m, _) in enumerate(STRICTNESS):
-        if abs(d - max_distance) < 1e-6 and abs(m - min_margin) < 1e-6:
-            return i
-    return None
+def _form_label(text: str) -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setObjectName("Hint")
+    return lab
 
 
-def safe_recognition(max_distance: float, min_margin: float) -> tuple[float, float]:
-    """Clamp recognition values to the safe bound."""
-    return min(float(max_distance), SAFE_MAX_DISTANCE), max(float(min_margin), SAFE_MIN_MARGIN)
+class ChannelDialog(QDialog):
+    """Add or change a channel."""
+
+    def __init__(self, channel: Channel | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Change a channel" if channel else "Add a channel")
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.label = QLineEdit(channel.label if channel else "")
+        self.label.setPlaceholderText("For example: School prospectus")
+        form.addRow("&Name:", self.label)
+        self.names = QComboBox()
+        for key, text in NAMES_RULE_LABELS.items():
+            self.names.addItem(text, key)
+        self.names.setCurrentIndex(max(0, self.names.findData(channel.names if channel
+                                                              else "initials")))
+        form.addRow("Names with photos:", self.names)
+        form.addRow("", _form_label("How much of a name may appear with a photo when the "
+                                    "family consented to names."))
+        self.size = QSpinBox()
+        self.size.setRange(320, 12000)
+        self.size.setSingleStep(100)
+        self.size.setSuffix(" pixels")
+        self.size.setValue((channel.long_edge or 2048) if channel else 2048)
+        form.addRow("Longest side:", self.size)
+        self.quality = QSpinBox()
+        self.quality.setRange(50, 95)
+        self.quality.setValue(channel.quality if channel else 88)
+        form.addRow("JPEG quality:", self.quality)
+        self.no_children = QCheckBox("No identifiable children on this channel (every pupil is "
+                                     "covered)")
+        self.no_children.setChecked(bool(channel and channel.fixed_mode))
+        form.addRow("", self.no_children)
+        lay.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def values(self) -> dict:
+        return {"label": self.label.text().strip(), "names": self.names.currentData(),
+                "long_edge": self.size.value(), "quality": self.quality.value(),
+                "fixed_mode": "no-identifiable-children" if self.no_children.isChecked() else None}
 
 
 class SettingsDialog(QDialog):
-    """The school's settings. ``saved`` is emitted after a successful save."""
+    """``saved`` after the settings were stored; ``channels_changed`` after a channel changed."""
 
     saved = Signal()
+    channels_changed = Signal()
 
-    def __init__(self, settings: Settings | None = None, parent=None):
+    def __init__(self, ctx, *, tab: str = "school", parent=None):
         super().__init__(parent)
+        self.ctx = ctx
         self.setWindowTitle("Settings")
-        self.settings = settings if settings is not None else Settings.load()
-        s = self.settings
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self._recognition_tab(s), "&Recognition")
-        self.tabs.addTab(self._channels_tab(s), "&Channels")
-        self.tabs.addTab(self._data_tab(s), "&Data and retention")
-        self.tabs.addTab(self._approval_tab(s), "&Approval")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.tabs, 1)
-        lay.addWidget(buttons)
-        self.resize(640, 520)
+        self.setObjectName("SettingsDialog")
+        self.resize(860, 640)
+        s = ctx.ws.settings
+        tabs = QTabWidget()
 
-    # -- tabs -------------------------------------------------------------------------------
-    def _recognition_tab(self, s: Settings) -> QWidget:
-        w = QWidget()
-        lay = QVBoxLayout(w)
-        box = QGroupBox("How sure must PhotoVet be before it shows a face?")
-        bl = QVBoxLayout(box)
-        self.strictness = QSlider(Qt.Orientation.Horizontal)
-        self.strictness.setRange(0, len(STRICTNESS) - 1)
-        self.strictness.setPageStep(1)
-        self.strictness.setTickPosition(QSlider.TickPosition.TicksBelow)
-        self.strictness.setTickInterval(1)
-        self.strictness.setAccessibleName("Recognition strictness")
-        ticks = QHBoxLayout()
-        for i, (label, *_rest) in enumerate(STRICTNESS):
-            t = QLabel(label)
-            align = (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignHCenter, Qt.AlignmentFlag.AlignRight)[i]
-            t.setAlignment(align)
-            ticks.addWidget(t, 1)
-        self.strictness_text = QLabel("")
-        self.strictness_text.setWordWrap(True)
-        self.strictness_text.setMinimumHeight(self.strictness_text.fontMetrics().lineSpacing() * 3)
-        bl.addWidget(self.strictness)
-        bl.addLayout(ticks)
-        bl.addWidget(self.strictness_text)
-        note = QLabel("Whatever you choose, faces PhotoVet does not recognise, pupils without "
-                      "consent and anyone on the do-not-photograph list are always covered. "
-                      "Changing this re-checks your photos.")
-        note.setWordWrap(True)
-        bl.addWidget(note)
+        # -- the school's settings ---------------------------------------------------------------
+        school = QWidget()
+        sl = QVBoxLayout(school)
+        sl.addWidget(_form_label("These settings are the school's: they are kept in the register, "
+                                 "so every PC uses them, and each change is recorded with your "
+                                 "name."))
+        ap = QGroupBox("Approval")
+        al = QVBoxLayout(ap)
+        self.approval = QCheckBox("A senior leader approves every photo before it is exported "
+                                  "(recommended)")
+        self.approval.setChecked(s.approval.required)
+        al.addWidget(self.approval)
+        al.addWidget(_form_label("Turn this off only in a one-person office: photos are then "
+                                 "exported without anyone else looking at them."))
+        sl.addWidget(ap)
+        faces = QGroupBox("Faces")
+        fl = QFormLayout(faces)
+        self.mode = QComboBox()
+        for key, text in MODES:
+            self.mode.addItem(text, key)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(s.mode)))
+        fl.addRow("Usually:", self.mode)
+        self.strictness = QComboBox()
+        for label, dist, margin, text in STRICTNESS:
+            self.strictness.addItem(f"{label}: {text}", (dist, margin))
+        current = next((i for i, (_, d, m, _) in enumerate(STRICTNESS)
+                        if abs(d - s.recognition.max_distance) < 1e-6
+                        and abs(m - s.recognition.min_margin) < 1e-6), None)
+        if current is None:
+            self.strictness.addItem(f"Custom (distance {s.recognition.max_distance:g}, margin "
+                                    f"{s.recognition.min_margin:g})",
+                                    (s.recognition.max_distance, s.recognition.min_margin))
+            current = self.strictness.count() - 1
+        self.strictness.setCurrentIndex(current)
+        fl.addRow("Recognition:", self.strictness)
+        self.cover_style = QComboBox()
+        for key, text in COVER_STYLES:
+            self.cover_style.addItem(text, key)
+        self.cover_style.setCurrentIndex(max(0, self.cover_style.findData(s.cover.style)))
+        fl.addRow("Covered faces look like:", self.cover_style)
+        sl.addWidget(faces)
+        names = QGroupBox("Names in photos")
+        nl = QVBoxLayout(names)
+        self.text = QCheckBox("Read the text in every photo and cover pupils' and staff names "
+                              "(recommended)")
+        self.text.setChecked(s.text.enabled)
+        nl.addWidget(self.text)
+        sl.addWidget(names)
+        keep = QGroupBox("Keeping data")
+        kl = QFormLayout(keep)
+        self.delete_when = QComboBox()
+        for key, text in DELETE_WHEN:
+            self.delete_when.addItem(text, key)
+        self.delete_when.setCurrentIndex(max(0, self.delete_when.findData(
+            s.retention.delete_originals_when)))
+        kl.addRow("Offer to delete originals:", self.delete_when)
+        self.leavers = QSpinBox()
+        self.leavers.setRange(0, 3650)
+        self.leavers.setSuffix(" days")
+        self.leavers.setValue(s.retention.purge_encodings_days_after_leaving)
+        kl.addRow("Delete leavers' face data after:", self.leavers)
+        self.missing = QSpinBox()
+        self.missing.setRange(0, 3650)
+        self.missing.setSuffix(" days")
+        self.missing.setValue(s.retention.purge_encodings_days_after_missing)
+        kl.addRow("Delete face data of people no longer in the MIS after:", self.missing)
+        sl.addWidget(keep)
+        sl.addStretch(1)
+        tabs.addTab(school, "School")
 
-        d = float(s.get("recognition.max_distance", 0.45))
-        m = float(s.get("recognition.min_margin", 0.08))
-        idx = strictness_index(d, m)
-        self._custom = idx is None
-        self._custom_values = safe_recognition(d, m)
-        self.strictness.setValue(1 if idx is None else idx)
-        self.strictness.valueChanged.connect(self._strictness_moved)
-        if idx is None:
-            sd, sm = self._custom_values
-            self.strictness_text.setText(
-                f"Custom values from settings.json (distance {sd:.2f}, margin {sm:.2f}"
-                + (", tightened to the safe limit" if (sd, sm) != (d, m) else "")
-                + "). Move the slider to use a preset instead.")
-        else:
-            self._strictness_moved(idx)
-
-        red = QGroupBox("How to cover faces and names")
-        rl = QFormLayout(red)
-        self.cover = QComboBox()
-        current = s.get("cover.style", "solid")
-        for key, label, tip in REDACTION_STYLES:
-            self.cover.addItem(label, key)
-            self.cover.setItemData(self.cover.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        i = self.cover.findData(current)
-        self.cover.setCurrentIndex(max(i, 0))
-        rl.addRow("&Style:", self.cover)
-        lay.addWidget(box)
-        lay.addWidget(red)
-        lay.addStretch(1)
-        return w
-
-    def _strictness_moved(self, i: int) -> None:
-        self._custom = False
-        label, d, m, text = STRICTNESS[i]
-        self.strictness_text.setText(f"<b>{label}.</b> {text}")
-
-    def _channels_tab(self, s: Settings) -> QWidget:
-        w = QWidget()
-        lay = QVBoxLayout(w)
-        intro = QLabel("The size and JPEG quality of the safe copies made for each channel.")
-        intro.setWordWrap(True)
-        self.channels = s.channels
-        self.channel_table = QTableWidget(len(self.channels), 3)
-        self.channel_table.setHorizontalHeaderLabels(["Channel", "Longest side (pixels)", "Quality (1-100)"])
+        # -- channels --------------------------------------------------------------------------
+        chans = QWidget()
+        cl = QVBoxLayout(chans)
+        cl.addWidget(_form_label("Where the school posts. Consent is recorded per channel; a new "
+                                 "channel starts with nobody's consent until the register says "
+                                 "so."))
+        self.channel_table = QTableWidget(0, 5)
+        self.channel_table.setHorizontalHeaderLabels(["Channel", "Names with photos",
+                                                      "Longest side", "Quality", "Children"])
         self.channel_table.verticalHeader().setVisible(False)
-        self.channel_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.long_edge: dict[str, QSpinBox] = {}
-        self.quality: dict[str, QSpinBox] = {}
-        for row, ch in enumerate(self.channels):
-            conf = s.channel(ch)
-            item = QTableWidgetItem(conf.get("label") or channel_label(ch))
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            self.channel_table.setItem(row, 0, item)
-            le = QSpinBox()
-            le.setRange(320, 8000)
-            le.setSingleStep(100)
-            le.setValue(int(conf.get("long_edge", 2048)))
-            le.setAccessibleName(f"{channel_label(ch)} longest side in pixels")
-            q = QSpinBox()
-            q.setRange(50, 100)
-            q.setValue(int(conf.get("quality", s.get("jpeg_quality", 88))))
-            q.setAccessibleName(f"{channel_label(ch)} JPEG quality")
-            self.channel_table.setCellWidget(row, 1, le)
-            self.channel_table.setCellWidget(row, 2, q)
-            self.long_edge[ch], self.quality[ch] = le, q
-        self.channel_table.resizeColumnsToContents()
-        self.channel_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        lay.addWidget(intro)
-        lay.addWidget(self.channel_table, 1)
-        return w
+        self.channel_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.channel_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.channel_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.channel_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.channel_table.horizontalHeader().setStretchLastSection(True)
+        self.channel_table.doubleClicked.connect(lambda *_: self.edit_channel())
+        cl.addWidget(self.channel_table, 1)
+        row = QHBoxLayout()
+        add = QPushButton("&Add a channel\u2026")
+        add.clicked.connect(lambda *_: self.add_channel())
+        edit = QPushButton("&Change\u2026")
+        edit.clicked.connect(lambda *_: self.edit_channel())
+        row.addWidget(add)
+        row.addWidget(edit)
+        row.addStretch(1)
+        cl.addLayout(row)
+        tabs.addTab(chans, "Channels")
 
-    def _data_tab(self, s: Settings) -> QWidget:
-        w = QWidget()
-        lay = QVBoxLayout(w)
-        folder = QGroupBox("Data folder")
-        fl = QVBoxLayout(folder)
-        self.data_folder = QLabel(str(data_dir(create=False)))
-        self.data_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.data_folder.setWordWrap(True)
-        env = os.environ.get("PHOTOVET_HOME")
-        note = QLabel(
-            ("This folder is set by PHOTOVET_HOME. " if env else "")
-            + "The register, face data, settings and audit log live here, readable by your computer "
-            "account only. To keep them somewhere else (for example on an encrypted drive), set the "
-            "PHOTOVET_HOME environment variable to that folder; it overrides this one."
-        )
-        note.setWordWrap(True)
-        fl.addWidget(self.data_folder)
-        fl.addWidget(note)
+        # -- this PC ----------------------------------------------------------------------------
+        pc = QWidget()
+        pl = QFormLayout(pc)
+        self.cores = QSpinBox()
+        self.cores.setRange(0, 64)
+        self.cores.setSpecialValueText("All but one")
+        self.cores.setValue(s.performance.cores)
+        pl.addRow("Processor cores for checking:", self.cores)
+        pl.addRow("Data folder:", QLabel(str(ctx.ws.home)))
+        tabs.addTab(pc, "This PC")
 
-        ret = QGroupBox("Keeping and deleting data")
-        rl = QFormLayout(ret)
-        self.purge_days = QSpinBox()
-        self.purge_days.setRange(0, 3650)
-        self.purge_days.setSuffix(" days after leaving")
-        self.purge_days.setSpecialValueText("At the next import after they leave")
-        self.purge_days.setValue(int(s.get("retention.purge_encodings_days_after_leaving", 0) or 0))
-        self.purge_days.setAccessibleName("Delete face data of leavers, days after leaving")
-        rl.addRow("Delete a leaver's face data:", self.purge_days)
-        self.delete_originals = QComboBox()
-        for key, label in DELETE_ORIGINALS:
-            self.delete_originals.addItem(label, key)
-        i = self.delete_originals.findData(s.get("retention.delete_originals_when", "posted"))
-        self.delete_originals.setCurrentIndex(max(i, 0))
-        rl.addRow("Offer to delete originals:", self.delete_originals)
-        rnote = QLabel("Originals are only ever deleted after a verified safe copy exists, and every "
-                       "deletion is recorded in the audit log.")
-        rnote.setWordWrap(True)
-        rl.addRow(rnote)
-        lay.addWidget(folder)
-        lay.addWidget(ret)
-        lay.addStretch(1)
-        return w
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(tabs, 1)
+        lay.addWidget(buttons)
+        self.tabs = tabs
+        self.tabs.setCurrentIndex({"school": 0, "channels": 1, "pc": 2}.get(tab, 0))
+        self._fill_channels()
 
-    def _approval_tab(self, s: Settings) -> QWidget:
-        w = QWidget()
-        lay = QVBoxLayout(w)
-        self.approval = QCheckBox("A senior leader must &approve each photo before it is exported")
-        self.approval.setChecked(bool(s.get("approval.required", True)))
-        self.approval_warning = QLabel(
-            "<b>Warning:</b> with approval turned off, photos can be exported without a second "
-            "person checking them. Only do this in a one-person office. The app shows a warning "
-            "on every export while this is off."
-        )
-        self.approval_warning.setWordWrap(True)
-        self.approval_warning.setStyleSheet("background: #fff1cc; color: #5c4300; padding: 8px; border-radius: 4px;")
-        self.approval_warning.setVisible(not self.approval.isChecked())
-        self.approval.toggled.connect(lambda on: self.approval_warning.setVisible(not on))
-        explain = QLabel("The person who prepares a photo cannot approve it; approvals are recorded "
-                         "in the audit log with the approver's name.")
-        explain.setWordWrap(True)
-        lay.addWidget(self.approval)
-        lay.addWidget(explain)
-        lay.addWidget(self.approval_warning)
-        lay.addStretch(1)
-        return w
+    # -- channels -----------------------------------------------------------------------------
 
-    # -- saving ------------------------------------------------------------------------------
-    def values(self) -> dict[str, Any]:
-        """The dotted settings this dialog would write."""
-        if self._custom:
-            d, m = self._custom_values
-        else:
-            _, d, m, _ = STRICTNESS[self.strictness.value()]
-        d, m = safe_recognition(d, m)
-        out: dict[str, Any] = {
-            "recognition.max_distance": d,
-            "recognition.min_margin": m,
-            "cover.style": self.cover.currentData(),
-            "retention.purge_encodings_days_after_leaving": self.purge_days.value(),
-            "retention.delete_originals_when": self.delete_originals.currentData(),
-            "approval.required": self.approval.isChecked(),
-        }
-        for ch in self.channels:
-            out[f"channels.{ch}.long_edge"] = self.long_edge[ch].value()
-            out[f"channels.{ch}.quality"] = self.quality[ch].value()
-        return out
+    def _fill_channels(self) -> None:
+        chans = self.ctx.ws.channels.all()
+        self.channel_table.setRowCount(len(chans))
+        for r, c in enumerate(chans):
+            vals = (c.label, NAMES_RULE_LABELS.get(c.names, c.names),
+                    f"{c.long_edge} px" if c.long_edge else "Full size", str(c.quality),
+                    "Always covered" if c.fixed_mode else "By consent")
+            for col, v in enumerate(vals):
+                item = QTableWidgetItem(v)
+                item.setData(Qt.ItemDataRole.UserRole, c.id)
+                self.channel_table.setItem(r, col, item)
 
-    def save(self) -> bool:
-        for k, v in self.values().items():
-            self.settings.set(k, v)
-        try:
-            self.settings.save()
-        except Exception as exc:
-            msg = exc.full() if hasattr(exc, "full") else str(exc)
-            QMessageBox.critical(self, "Settings not saved", f"The settings could not be saved.\n{msg}")
+    def _who(self) -> str | None:
+        return self.ctx.session.anyone(self)
+
+    def add_channel(self, values: dict | None = None) -> bool:
+        if values is None:
+            dlg = ChannelDialog(parent=self)
+            if not dlg.exec():
+                return False
+            values = dlg.values()
+        user = self._who()
+        if not user:
             return False
-        self.saved.emit()
+        try:
+            self.ctx.ws.channels.add(values["label"], values["label"], long_edge=values["long_edge"],
+                                     quality=values["quality"], names=values["names"],
+                                     fixed_mode=values["fixed_mode"], user=user)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Channel not added", error_text(exc))
+            return False
+        self._fill_channels()
+        self.channels_changed.emit()
         return True
 
-    def accept(self) -> None:
-        if not self.approval.isChecked() and bool(self.settings.get("approval.required", True)):
-            answer = QMessageBox.warning(
-                self, "Turn off approval?",
-                "Photos will be exported without a senior leader approving them.\n\n"
-                "Only do this if you work alone in the office. Turn approval off?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+    def edit_channel(self) -> None:
+        row = self.channel_table.currentRow()
+        if row < 0:
+            return
+        cid = self.channel_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        dlg = ChannelDialog(self.ctx.ws.channels.get(cid), parent=self)
+        if not dlg.exec():
+            return
+        user = self._who()
+        if not user:
+            return
+        try:
+            self.ctx.ws.channels.update(cid, user=user, **dlg.values())
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Channel not changed", error_text(exc))
+            return
+        self._fill_channels()
+        self.channels_changed.emit()
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        new = self.ctx.ws.settings.copy()
+        dist, margin = self.strictness.currentData()
+        new.update({
+            "mode": self.mode.currentData(),
+            "approval": {"required": self.approval.isChecked()},
+            "recognition": {"max_distance": dist, "min_margin": margin},
+            "cover": {"style": self.cover_style.currentData()},
+            "text": {"enabled": self.text.isChecked()},
+            "retention": {"delete_originals_when": self.delete_when.currentData(),
+                          "purge_encodings_days_after_leaving": self.leavers.value(),
+                          "purge_encodings_days_after_missing": self.missing.value()},
+            "performance": {"cores": self.cores.value()},
+        })
+        return new
+
+    def save(self) -> None:
+        new = self.settings()
+        if not new.approval.required and self.ctx.ws.settings.approval.required:
+            if QMessageBox.warning(
+                    self, "Turn off approval?",
+                    "Photos will then be exported without a senior leader looking at them. Only "
+                    "do this in a one-person office.",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
                 return
-        if self.save():
-            super().accept()
+        user = self._who()
+        if not user:
+            return
+        try:
+            self.ctx.ws.save_settings(new, user=user)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Settings not saved", error_text(exc))
+            return
+        self.saved.emit()
+        self.accept()
+
+
+__all__ = ["ChannelDialog", "SettingsDialog"]

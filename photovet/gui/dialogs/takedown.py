@@ -1,151 +1,137 @@
-"""The take-down list: posted (or exported) photos that show someone whose consent is now
-missing. The office works through it and marks each item done; every step is audited by core."""
+"""The take-down list: exported (or posted) photos that show someone whose consent is now
+missing. Choose several and mark them done at once; save the list as a printable page (A4,
+with a picture of each photo) or a spreadsheet. The same core as ``photovet takedown``."""
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
-from .workers import error_text
+from photovet.core.records.takedown import TakedownItem
 
-
-def open_takedown_items(register: Any) -> list[Any]:
-    """Re-evaluate every export against the register now; the open items. Empty on any problem
-    reading records (the banner then simply stays hidden)."""
-    if register is None or getattr(register, "db", None) is None:
-        return []
-    from photovet.core.records.exports import Records  # noqa: PLC0415
-
-    return Records(register.db, getattr(register, "audit", None)).takedown(register=register)
+from .. import style
+from ..words import day, plural
 
 
 class TakedownDialog(QDialog):
-    changed = Signal()
+    refresh_requested = Signal(int)            # 1: include items already done
+    done_requested = Signal(list)              # item ids
+    save_page_requested = Signal()
+    save_csv_requested = Signal()
 
-    COLUMNS = ("What to do", "Who", "Why", "File", "Posted")
+    COLUMNS = ("No.", "What to do", "Who", "Why", "File", "Posted", "Listed")
 
-    def __init__(self, register: Any, *, user: str = "", parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.register = register
-        self.user = user or getpass.getuser()
-        self.setWindowTitle("Photos to take down")
-        self.resize(980, 460)
-        lay = QVBoxLayout(self)
-        intro = QLabel(
-            "Consent has been withdrawn (or a pupil has left, or is on the do-not-photograph list) "
-            "for someone who is shown in these photos. Take each post down where you can, then "
-            "mark it done. Everything you mark is recorded in the audit log.")
+        self.setWindowTitle("Take-down list")
+        self.setObjectName("TakedownDialog")
+        self.resize(1100, 560)
+        self.items: list[TakedownItem] = []
+        intro = QLabel("Consent is now missing for someone in these photos (withdrawn, on the "
+                       "do-not-photograph list, left school, or their register row has a "
+                       "problem). Take each post down, or delete the export if it was not "
+                       "posted, then mark it done. Everything you mark is recorded with your name.")
         intro.setWordWrap(True)
-        lay.addWidget(intro)
+        self.state = QLabel("Checking\u2026")
+        self.state.setWordWrap(True)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(True)
-        lay.addWidget(self.table, 1)
-        self.empty = QLabel("Nothing to take down: every exported photo still matches the consent "
-                            "register.")
-        self.empty.setAlignment(Qt.AlignCenter)
-        lay.addWidget(self.empty)
-        row = QHBoxLayout()
-        self.done_btn = QPushButton("Mark as taken down…")
-        self.done_btn.clicked.connect(self.mark_done)
-        self.save_btn = QPushButton("Save as a printable page…")
-        self.save_btn.clicked.connect(self.save_html)
-        row.addWidget(self.done_btn)
-        row.addWidget(self.save_btn)
-        row.addStretch(1)
-        lay.addLayout(row)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self.items: list[Any] = []
-        self.refresh()
+        self.table.setAccessibleName("Photos to take down")
+        self.table.itemSelectionChanged.connect(self._update)
+        self.show_done = QCheckBox("Show items already done")
+        self.show_done.toggled.connect(lambda on: self.refresh_requested.emit(1 if on else 0))
 
-    def refresh(self) -> None:
-        try:
-            self.items = open_takedown_items(self.register)
-        except Exception as exc:  # noqa: BLE001
-            QMessageBox.warning(self, "Take-down list", f"The list could not be made.\n{error_text(exc)}")
-            self.items = []
-        self.table.setRowCount(len(self.items))
-        for r, it in enumerate(self.items):
-            who = ", ".join(f"{it.names.get(p, p)}" for p in it.people)
+        self.done_btn = QPushButton("Mark chosen as taken down\u2026")
+        self.done_btn.setObjectName("Primary")
+        self.done_btn.clicked.connect(lambda *_: self.done_requested.emit(self.chosen()))
+        self.page_btn = QPushButton("Save as a printable page\u2026")
+        self.page_btn.clicked.connect(lambda *_: self.save_page_requested.emit())
+        self.csv_btn = QPushButton("Save as a spreadsheet\u2026")
+        self.csv_btn.clicked.connect(lambda *_: self.save_csv_requested.emit())
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.done_btn)
+        buttons.addWidget(self.page_btn)
+        buttons.addWidget(self.csv_btn)
+        buttons.addStretch(1)
+        buttons.addWidget(self.show_done)
+        buttons.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.state)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
+        self._update()
+
+    def show_items(self, items: list[TakedownItem]) -> None:
+        self.items = list(items)
+        open_items = [i for i in items if not i.done]
+        posted = sum(1 for i in open_items if i.status == "posted")
+        self.state.setStyleSheet("")
+        if not items:
+            self.state.setText("Nothing to take down: every exported photo still matches the "
+                               "consent register.")
+        else:
+            self.state.setText(f"{plural(len(open_items), 'item')} to do ({posted} posted, "
+                               f"{len(open_items) - posted} exported but not posted). Choose "
+                               "several with Ctrl or Shift to mark them done together.")
+        self.table.setRowCount(len(items))
+        for r, it in enumerate(items):
+            who = ", ".join(it.names.get(p, p) for p in it.people)
             why = "; ".join(it.reasons.get(p, "") for p in it.people)
-            posted = ", ".join(f"{p.posted_on}" + (f" {p.url}" if p.url else "") for p in it.posts) or "not posted"
-            for c, text in enumerate((it.action, who, why, Path(it.output_path).name, posted)):
+            posts = "; ".join(day(p.posted_on) + (f" {p.url}" if p.url else "")
+                              for p in it.posts) or "Not posted"
+            action = it.action + (f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
+            for c, text in enumerate((str(it.id), action, who, why, Path(it.output_path).name,
+                                      posts, day(it.first_listed_at))):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(text if c != 3 else it.output_path)
+                cell.setToolTip(it.output_path if c == 4 else text)
+                cell.setData(Qt.ItemDataRole.UserRole, it.id)
+                if it.done:
+                    cell.setForeground(style.TEXT_KEEP)
                 self.table.setItem(r, c, cell)
         self.table.resizeColumnsToContents()
+        for c, w in ((1, 320), (3, 260)):
+            if self.table.columnWidth(c) > w:
+                self.table.setColumnWidth(c, w)
         self.table.resizeRowsToContents()
+        self._update()
+
+    def show_error(self, text: str) -> None:
+        self.state.setText(f"Could not check take-downs: {text}")
+        self.state.setStyleSheet(style.PROBLEM_TEXT)
+
+    def chosen(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [self.items[r].id for r in rows if not self.items[r].done]
+
+    def _update(self) -> None:
+        self.done_btn.setEnabled(bool(self.chosen()))
         has = bool(self.items)
-        self.table.setVisible(has)
-        self.empty.setVisible(not has)
-        self.done_btn.setEnabled(has)
-        self.save_btn.setEnabled(has)
+        self.page_btn.setEnabled(has)
+        self.csv_btn.setEnabled(has)
 
-    def selected_item(self) -> Any | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return self.items[0] if len(self.items) == 1 else None
-        return self.items[rows[0].row()]
 
-    def mark_done(self, *, note: str | None = None) -> bool:
-        item = self.selected_item()
-        if item is None:
-            QMessageBox.information(self, "Take-down list", "Choose a photo in the list first.")
-            return False
-        if note is None:
-            note, ok = QInputDialog.getText(
-                self, "Mark as taken down",
-                f"{item.action}.\nA note for the record (optional, e.g. 'removed from Facebook'):")
-            if not ok:
-                return False
-        from photovet.core.records.exports import Records  # noqa: PLC0415
-
-        try:
-            Records(self.register.db, getattr(self.register, "audit", None)).mark_taken_down(
-                item.id, self.user, note or "")
-        except Exception as exc:  # noqa: BLE001
-            QMessageBox.warning(self, "Take-down list", error_text(exc))
-            return False
-        self.refresh()
-        self.changed.emit()
-        return True
-
-    def save_html(self, path: str | None = None) -> Path | None:
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the take-down list", "take-down-list.html",
-                                                  "Web page (*.html)")
-            if not path:
-                return None
-        from photovet.core.records.exports import Records  # noqa: PLC0415
-
-        try:
-            return Records(self.register.db, getattr(self.register, "audit", None)).takedown_html(
-                self.items, path)
-        except Exception as exc:  # noqa: BLE001
-            QMessageBox.warning(self, "Take-down list", error_text(exc))
-            return None
+__all__ = ["TakedownDialog"]

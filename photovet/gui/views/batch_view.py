@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPoint,
-    QPersistentModelIndex,
     QRect,
     QRectF,
     QSize,
@@ -42,7 +41,8 @@ from PySide6.QtWidgets import (
 
 from photovet.core.models import PhotoAnalysis
 
-from . import style
+from .. import style
+from ..words import plural
 
 ItemRole = Qt.UserRole + 1
 StatusRole = Qt.UserRole + 2
@@ -55,10 +55,11 @@ PENDING = "pending"
 @dataclass
 class PhotoItem:
     path: str
-    analysis: PhotoAnalysis | None = None
+    analysis: PhotoAnalysis | None = None      # decided for the window's channel
     thumb: QImage | None = None
     thumb_failed: bool = False
-    approval: str = "draft"
+    approval: str = "draft"                    # draft | ready | approved | rejected | void
+    approval_note: str = ""                    # why an approval no longer counts
 
     @property
     def name(self) -> str:
@@ -71,47 +72,46 @@ class PhotoItem:
         return self.analysis.status.value
 
     def status_text(self) -> str:
-        """Short words for the badge: 'Ready', 'Will cover 2', 'Needs review', 'Failed'."""
+        """Short words for the badge: 'Nothing to cover', 'Covers 2', 'Decide', 'Failed'."""
         a = self.analysis
         if a is None:
-            return "Checking…"
+            return "Checking\u2026"
         s = a.status.value
         if s == "failed":
             return "Failed"
         if s == "needs-review":
-            return "Needs review"
+            return "Yours to decide"
         if s == "will-cover":
-            n = a.cover_count + a.covered_text_count + len(a.manual)
-            return f"Will cover {n}" if a.cover_count and not (a.covered_text_count or a.manual) \
-                else f"Will cover {n}"
-        return "Ready"
+            return f"Covers {a.cover_count + a.covered_text_count + len(a.manual)}"
+        return "Nothing to cover"
 
     def status_detail(self) -> str:
-        """A sentence for tooltips and the status line."""
+        """A sentence for tooltips."""
         a = self.analysis
         if a is None:
             return "Not checked yet."
         if a.error:
-            return f"Failed: {a.error}"
+            return f"Could not be checked: {a.error}."
         parts = []
-        unsure = sum(1 for f in a.faces if f.needs_review and f.override is None)
-        if unsure:
-            parts.append(f"{unsure} face{'s' if unsure != 1 else ''} to check")
-        review_text = sum(1 for t in a.texts if t.final_decision == "review")
-        if review_text:
-            parts.append(f"{review_text} possible name{'s' if review_text != 1 else ''} to check")
+        open_faces = sum(1 for f in a.faces if f.needs_review)
+        open_texts = sum(1 for t in a.texts if t.needs_review)
+        if open_faces:
+            parts.append(plural(open_faces, "face") + " to decide")
+        if open_texts:
+            parts.append(plural(open_texts, "possible name") + " to decide")
         if a.cover_count:
-            parts.append(f"{a.cover_count} face{'s' if a.cover_count != 1 else ''} covered")
+            parts.append(plural(a.cover_count, "face") + " covered")
         shown = len(a.faces) - a.cover_count
         if shown:
-            parts.append(f"{shown} face{'s' if shown != 1 else ''} shown")
+            parts.append(plural(shown, "face") + " shown")
         if a.covered_text_count:
-            parts.append(f"{a.covered_text_count} name{'s' if a.covered_text_count != 1 else ''} covered")
+            parts.append(plural(a.covered_text_count, "text") + " covered")
         if a.manual:
-            parts.append(f"{len(a.manual)} area{'s' if len(a.manual) != 1 else ''} covered by hand")
+            parts.append(plural(len(a.manual), "area") + " covered by hand")
         if not parts:
             parts.append("no faces or names found")
-        return "; ".join(parts).capitalize() + "."
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
 
 
 class BatchModel(QAbstractListModel):
@@ -143,6 +143,8 @@ class BatchModel(QAbstractListModel):
             return item.approval
         if role == Qt.ToolTipRole:
             extra = style.APPROVAL_LABELS.get(item.approval, "")
+            if item.approval_note:
+                extra += f": {item.approval_note}"
             return f"{item.name}\n{item.status_detail()}\n{extra}"
         if role == Qt.AccessibleTextRole:
             return f"{item.name}: {item.status_text()}"
@@ -179,6 +181,15 @@ class BatchModel(QAbstractListModel):
             self._row[p] = first + i
         self.endInsertRows()
         return new
+
+    def remove_path(self, path: str) -> None:
+        r = self._row.get(str(path), -1)
+        if r < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), r, r)
+        del self.items[r]
+        self._row = {it.path: i for i, it in enumerate(self.items)}
+        self.endRemoveRows()
 
     def row_of(self, path: str) -> int:
         return self._row.get(str(path), -1)
@@ -218,13 +229,13 @@ class BatchModel(QAbstractListModel):
             rows.append(r)
         self._changed_rows(rows)
 
-    def set_approvals(self, states: dict[str, str]) -> None:
-        """``states``: path -> approval status."""
+    def set_approvals(self, states: dict[str, tuple[str, str]]) -> None:
+        """``states``: path -> (approval status, why it no longer counts)."""
         rows = []
-        for path, st in states.items():
+        for path, (st, note) in states.items():
             r = self._row.get(path, -1)
-            if r >= 0 and self.items[r].approval != st:
-                self.items[r].approval = st
+            if r >= 0 and (self.items[r].approval, self.items[r].approval_note) != (st, note):
+                self.items[r].approval, self.items[r].approval_note = st, note
                 rows.append(r)
         self._changed_rows(rows)
 
@@ -245,7 +256,8 @@ class BatchModel(QAbstractListModel):
         c: dict[str, int] = {"all": len(self.items)}
         for it in self.items:
             c[it.status] = c.get(it.status, 0) + 1
-            c["approval:" + it.approval] = c.get("approval:" + it.approval, 0) + 1
+            if it.analysis is not None and not it.analysis.error:
+                c["approval:" + it.approval] = c.get("approval:" + it.approval, 0) + 1
         return c
 
     def analysed(self) -> list[PhotoAnalysis]:
@@ -258,13 +270,15 @@ class BatchModel(QAbstractListModel):
 # Filter keys shown in the combo: (key, label)
 FILTERS: list[tuple[str, str]] = [
     ("all", "All photos"),
-    ("needs-review", "Needs review"),
-    ("will-cover", "Will cover or cover"),
-    ("ready", "Ready (nothing to cover)"),
-    ("failed", "Failed"),
+    ("needs-review", "Yours to decide"),
+    ("will-cover", "Covers something"),
+    ("ready", "Nothing to cover"),
+    ("failed", "Could not be checked"),
     (PENDING, "Still being checked"),
+    ("approval:draft", "Not marked ready"),
     ("approval:ready", "Waiting for approval"),
     ("approval:approved", "Approved"),
+    ("approval:void", "Approval no longer counts"),
     ("approval:rejected", "Rejected"),
 ]
 
@@ -288,7 +302,8 @@ class StatusFilter(QSortFilterProxyModel):
             return True
         item: PhotoItem = self.sourceModel().items[source_row]
         if self.key.startswith("approval:"):
-            return item.approval == self.key.split(":", 1)[1]
+            return item.analysis is not None and not item.analysis.error and \
+                item.approval == self.key.split(":", 1)[1]
         return item.status == self.key
 
 
@@ -368,7 +383,8 @@ class BatchDelegate(QStyledItemDelegate):
             p.setBrush(c)
             p.drawEllipse(mark)
             p.setPen(QColor("#ffffff"))
-            glyph = {"approved": "✓", "rejected": "✕", "ready": "…"}.get(item.approval, "")
+            glyph = {"approved": "\u2713", "rejected": "\u2715", "ready": "\u2026",
+                     "void": "!"}.get(item.approval, "")
             p.drawText(mark, Qt.AlignCenter, glyph)
         p.restore()
 
@@ -402,6 +418,7 @@ class BatchView(QWidget):
         bar.addWidget(self.filter_combo, 1)
 
         self.list = QListView()
+        self.list.setObjectName("BatchGrid")
         self.list.setAccessibleName("Photos in this batch")
         self.list.setViewMode(QListView.IconMode)
         self.list.setResizeMode(QListView.Adjust)
@@ -441,7 +458,8 @@ class BatchView(QWidget):
         el.addLayout(row)
         el.addStretch(2)
 
-        self.no_match = QLabel("No photos match this filter. Choose “All photos” to see the whole batch.")
+        self.no_match = QLabel("No photos match this choice. Choose \u201cAll photos\u201d to see "
+                               "the whole batch.")
         self.no_match.setObjectName("EmptyState")
         self.no_match.setAlignment(Qt.AlignCenter)
         self.no_match.setWordWrap(True)
@@ -457,7 +475,8 @@ class BatchView(QWidget):
         lay.addWidget(self.count_label)
         lay.addLayout(self.stack, 1)
 
-        for sig in (self.model.rowsInserted, self.model.modelReset, self.model.dataChanged):
+        for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
+                    self.model.dataChanged):
             sig.connect(self._update_state)
         self._update_state()
 
@@ -483,7 +502,7 @@ class BatchView(QWidget):
         else:
             self.stack.setCurrentWidget(self.list if self.proxy.rowCount() else self.no_match)
             bits = [f"{n} photo{'s' if n != 1 else ''}"]
-            for key, word in (("needs-review", "need review"), ("failed", "failed"),
+            for key, word in (("needs-review", "yours to decide"), ("failed", "could not be checked"),
                               (PENDING, "being checked"), ("approval:approved", "approved")):
                 if c.get(key):
                     bits.append(f"{c[key]} {word}")
@@ -526,6 +545,10 @@ class BatchView(QWidget):
         row = cur.row() + step if cur.isValid() else 0
         self.select_row(max(0, min(n - 1, row)))
 
+    def shown_items(self) -> list[PhotoItem]:
+        """The photos the current choice shows, in order (what "all shown" acts on)."""
+        return [self.proxy.index(r, 0).data(ItemRole) for r in range(self.proxy.rowCount())]
+
     def visible_paths(self) -> list[str]:
         out = []
         rect = self.list.viewport().rect()
@@ -542,5 +565,4 @@ class BatchView(QWidget):
             self.model.refresh_rows([src.row()])
 
 
-__all__ = ["BatchModel", "BatchView", "PhotoItem", "StatusFilter", "FILTERS", "PersistentIndex"]
-PersistentIndex = QPersistentModelIndex
+__all__ = ["BatchModel", "BatchView", "FILTERS", "PhotoItem", "StatusFilter"]

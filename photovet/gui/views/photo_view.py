@@ -1,16 +1,19 @@
-"""The photo: a large view with every face boxed and labelled, the names found, the areas drawn by
-hand, and a before/after switch that shows exactly what the export will contain.
+"""The photo: every face and every text found, boxed and labelled, the areas covered by hand,
+and a switch to what will be published.
 
-The canvas draws a *preview* of the photo (decoded off the GUI thread at screen size) and maps
-the analysis's display-pixel coordinates onto it. It never decides anything: clicking a face asks
-the main window (through ``face_toggle_requested``) which asks the core.
+The canvas draws a preview (decoded off the GUI thread at screen size) and maps the analysis's
+display-pixel coordinates onto it. Labels are laid out so that none covers a face, a text or
+another label (issue 15: overlapping labels left a 5 px strip to click); a label is part of its
+target, so clicking it selects the face or text it names. The canvas decides nothing: it says
+what was clicked, and the review controller asks the core.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -19,14 +22,12 @@ from PySide6.QtGui import (
     QImage,
     QKeySequence,
     QPainter,
-    QPainterPath,
     QPen,
     QPolygonF,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMenu,
     QSizePolicy,
     QToolBar,
     QToolButton,
@@ -34,9 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.models import Face, PhotoAnalysis, Cover, TextItem, channel_label
+from photovet.core.models import Face, PhotoAnalysis, TextItem
 
-from . import style
+from .. import style
+
+FACE, TEXT, COVER = "face", "text", "cover"
 
 # --------------------------------------------------------------------------------------------
 # Words for faces and texts (shared with the findings panel)
@@ -44,44 +47,110 @@ from . import style
 
 
 def face_person(face: Face, people_by_id: dict[str, Any]):
-    pid = face.override_person or face.person
+    """The register row this face is taken to be, or is nearest to when uncertain."""
+    pid = face.who or (face.person if face.match_status == "uncertain" else None)
     return people_by_id.get(pid) if pid else None
 
 
-def face_label(face: Face, people_by_id: dict[str, Any], channel: str) -> str:
-    """'Tori — consent for School website', 'Unknown', 'No consent for Facebook', 'Never publish'."""
+def face_name(face: Face, people_by_id: dict[str, Any]) -> str:
+    """'Joel Smith', 'Joel?' (uncertain), 'Not a face', 'Unknown'."""
+    if face.override == "not-a-face":
+        return "Not a face"
     person = face_person(face, people_by_id)
-    recognised = face.override_person is not None or face.match_status == "recognised"
-    name = person.first_name if person is not None else ""
-    if face.final_decision == "show":
-        if face.override == "show" and not recognised:
-            return "Shown by hand (not identified)"
-        if face.override == "show" and face.decision != "show":
-            return f"{name or 'Shown'} — shown by hand"
-        return f"{name} — consent for {channel_label(channel)}" if name else "Shown"
-    # covered
-    if face.override == "cover" and face.decision == "show":
-        return f"{name} — covered by hand" if name else "Covered by hand"
-    if person is not None and getattr(person, "do_not_photograph", False):
-        return f"{name} — Never publish" if name else "Never publish"
-    if not recognised:
-        if face.match_status == "uncertain" and name:
-            return f"Not sure — {name}?"
+    if person is None:
+        if face.who:
+            return f"Not in the register ({face.who})"
         return "Unknown"
-    reason = face.reason or f"No consent for {channel_label(channel)}"
-    return f"{name} — {reason}" if name else reason
+    if face.who is None:  # uncertain: nearest only
+        return f"{person.first_name}?"
+    return person.display_name
+
+
+def face_tag(index: int, face: Face, people_by_id: dict[str, Any]) -> str:
+    """The short label on the photo: '2 Joel? covered'."""
+    name = face_name(face, people_by_id)
+    if face.override == "not-a-face":
+        return f"{index + 1} Not a face"
+    short = name.split()[0] if face.who and " " in name and not name.startswith("Not in") else name
+    return f"{index + 1} {short} {'shown' if face.decision == 'show' else 'covered'}"
 
 
 def face_colour(face: Face) -> QColor:
-    if face.needs_review and face.override is None:
+    if face.needs_review:
         return style.REVIEW
-    return style.SHOW if face.final_decision == "show" else style.COVER
+    return style.SHOW if face.decision == "show" else style.COVER
 
 
-def text_label(t: TextItem, people_by_id: dict[str, Any]) -> str:
-    d = t.final_decision
-    word = {"cover": "covered", "keep": "stays", "review": "check"}.get(d, d)
-    return f"“{t.text}”: {word}"
+def text_tag(index: int, item: TextItem) -> str:
+    shown = item.text if len(item.text) <= 24 else item.text[:23] + "\u2026"
+    return f"\u201c{shown}\u201d {'covered' if item.decision == 'cover' else 'kept'}"
+
+
+def text_colour(item: TextItem) -> QColor:
+    if item.needs_review:
+        return style.REVIEW
+    return style.COVER if item.decision == "cover" else style.TEXT_KEEP
+
+
+def text_matters(item: TextItem) -> bool:
+    """Text worth a label on the photo: names, covered text, text decided by hand."""
+    return bool(item.kind or item.decision == "cover" or item.override or item.needs_review)
+
+
+# --------------------------------------------------------------------------------------------
+# Label layout: no label over a face, a text or another label
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Label:
+    kind: str
+    index: int
+    text: str
+    colour: QColor
+    target: QRectF
+    rect: QRectF = field(default_factory=QRectF)
+
+
+def _overlap(a: QRectF, b: QRectF) -> float:
+    r = a.intersected(b)
+    return 0.0 if r.isEmpty() else r.width() * r.height()
+
+
+def layout_labels(labels: list[Label], obstacles: list[QRectF], bounds: QRectF,
+                  fm: QFontMetrics) -> None:
+    """Place each label beside its target, where it covers no obstacle (every face and text box)
+    and no label placed before it; the least covering place when there is none."""
+    placed: list[QRectF] = []
+    h = fm.height() + 6
+    for lab in labels:
+        w = min(fm.horizontalAdvance(lab.text) + 16, bounds.width())
+        t = lab.target
+        candidates = []
+        for dy in range(0, 5):
+            above = t.top() - h - 2 - dy * (h + 2)
+            below = t.bottom() + 2 + dy * (h + 2)
+            for y in (above, below):
+                candidates.append(QRectF(t.left(), y, w, h))
+                candidates.append(QRectF(t.right() - w, y, w, h))
+                candidates.append(QRectF(t.center().x() - w / 2, y, w, h))
+            if dy == 0:
+                candidates.append(QRectF(t.right() + 3, t.top(), w, h))
+                candidates.append(QRectF(t.left() - w - 3, t.top(), w, h))
+        best, best_cost = None, None
+        for c in candidates:
+            # keep inside the canvas
+            c = QRectF(min(max(c.left(), bounds.left()), bounds.right() - c.width()),
+                       min(max(c.top(), bounds.top()), bounds.bottom() - c.height()),
+                       c.width(), c.height())
+            cost = sum(_overlap(c, o) for o in obstacles) * 4 + sum(_overlap(c, p) for p in placed)
+            cost += 3 * _overlap(c, t)   # never over its own face if avoidable
+            if cost == 0:
+                best = c
+                break
+            if best_cost is None or cost < best_cost:
+                best, best_cost = c, cost
+        lab.rect = best if best is not None else QRectF(t.left(), t.top(), w, h)
+        placed.append(lab.rect)
 
 
 # --------------------------------------------------------------------------------------------
@@ -92,48 +161,45 @@ TOOL_SELECT, TOOL_RECT, TOOL_ELLIPSE = "select", "rect", "ellipse"
 
 
 class PhotoCanvas(QWidget):
-    face_clicked = Signal(int)                  # index into analysis.faces
-    text_clicked = Signal(int, object)          # index into analysis.texts, global QPoint
-    face_menu_requested = Signal(int, object)   # index, global QPoint
-    manual_menu_requested = Signal(int, object)  # index into analysis.manual, global QPoint
-    cover_drawn = Signal(str, tuple)        # shape, (x, y, w, h) in photo pixels
+    selected = Signal(str, int)                 # kind ("face"/"text"/"cover"/""), index
+    context_requested = Signal(str, int, object)  # kind, index, global QPoint
+    cover_drawn = Signal(str, tuple)            # shape, (x, y, w, h) in photo pixels
     navigate = Signal(int)                      # -1 / +1 (arrow keys)
 
     MIN_DRAW = 6  # screen pixels
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setFocusPolicy(Qt.StrongFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 240)
         self.setAccessibleName("Photo")
         self.analysis: PhotoAnalysis | None = None
         self.people_by_id: dict[str, Any] = {}
-        self.channel = "website"
         self.before: QImage | None = None
         self.after: QImage | None = None
         self.show_after = False
         self.tool = TOOL_SELECT
-        self.selected_face = -1
-        self.hover_face = -1
+        self.selection: tuple[str, int] = ("", -1)
+        self.hover: tuple[str, int] = ("", -1)
         self.message = "Choose a photo from the batch."
+        self.labels: list[Label] = []
         self._drag_start: QPointF | None = None
         self._drag_now: QPointF | None = None
 
     # -- data ---------------------------------------------------------------------------
     def set_photo(self, analysis: PhotoAnalysis | None, image: QImage | None,
-                  people_by_id: dict[str, Any] | None = None, channel: str | None = None) -> None:
-        same = analysis is not None and self.analysis is not None and analysis.path == self.analysis.path
+                  people_by_id: dict[str, Any] | None = None) -> None:
+        same = analysis is not None and self.analysis is not None and \
+            analysis.path == self.analysis.path
         self.analysis = analysis
         self.before = image
         if not same:
             self.after = None
-            self.selected_face = -1
+            self.selection = ("", -1)
         if people_by_id is not None:
             self.people_by_id = people_by_id
-        if channel is not None:
-            self.channel = channel
         self.update()
 
     def set_after(self, image: QImage | None) -> None:
@@ -142,6 +208,10 @@ class PhotoCanvas(QWidget):
 
     def set_message(self, text: str) -> None:
         self.message = text
+        self.update()
+
+    def select(self, kind: str, index: int) -> None:
+        self.selection = (kind, index)
         self.update()
 
     # -- geometry -----------------------------------------------------------------------
@@ -172,42 +242,46 @@ class PhotoCanvas(QWidget):
         x, y, w, h = box
         return QRectF(r.left() + x * s, r.top() + y * s, w * s, h * s)
 
+    def poly_to_screen(self, poly) -> QPolygonF:
+        r, s = self.image_rect(), self._scale()
+        return QPolygonF([QPointF(r.left() + x * s, r.top() + y * s) for x, y in poly])
+
     def to_photo(self, pt: QPointF) -> tuple[float, float]:
         r, s = self.image_rect(), self._scale()
         return ((pt.x() - r.left()) / s, (pt.y() - r.top()) / s)
 
-    def face_at(self, pt: QPointF) -> int:
-        if self.analysis is None:
-            return -1
+    def _cover_rect(self, cover) -> QRectF | None:
+        if cover.box:
+            return self.to_screen(cover.box)
+        if cover.points:
+            return self.poly_to_screen(cover.points).boundingRect()
+        return None
+
+    def hit(self, pt: QPointF) -> tuple[str, int]:
+        """What is under the point: a label first, then the smallest face, a text, a cover."""
+        if self.analysis is None or self.show_after:
+            return ("", -1)
+        for lab in reversed(self.labels):
+            if lab.rect.contains(pt):
+                return (lab.kind, lab.index)
         best, best_area = -1, None
         for i, f in enumerate(self.analysis.faces):
             rr = self.to_screen(f.box).adjusted(-3, -3, 3, 3)
             if rr.contains(pt):
                 area = rr.width() * rr.height()
-                if best_area is None or area < best_area:  # smallest box wins (nested faces)
+                if best_area is None or area < best_area:  # the smallest box wins
                     best, best_area = i, area
-        return best
-
-    def text_at(self, pt: QPointF) -> int:
-        if self.analysis is None:
-            return -1
-        s, r = self._scale(), self.image_rect()
+        if best >= 0:
+            return (FACE, best)
         for i, t in enumerate(self.analysis.texts):
-            if not t.polygon:
-                continue
-            poly = QPolygonF([QPointF(r.left() + x * s, r.top() + y * s) for x, y in t.polygon])
-            if poly.boundingRect().adjusted(-3, -3, 3, 3).contains(pt):
-                return i
-        return -1
-
-    def manual_at(self, pt: QPointF) -> int:
-        if self.analysis is None:
-            return -1
+            if t.polygon and self.poly_to_screen(t.polygon).boundingRect().adjusted(
+                    -3, -3, 3, 3).contains(pt):
+                return (TEXT, i)
         for i in range(len(self.analysis.manual) - 1, -1, -1):
-            m = self.analysis.manual[i]
-            if m.box and self.to_screen(m.box).contains(pt):
-                return i
-        return -1
+            rr = self._cover_rect(self.analysis.manual[i])
+            if rr is not None and rr.contains(pt):
+                return (COVER, i)
+        return ("", -1)
 
     # -- painting -----------------------------------------------------------------------
     def sizeHint(self) -> QSize:
@@ -215,31 +289,33 @@ class PhotoCanvas(QWidget):
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
-        p.setRenderHint(QPainter.Antialiasing)
-        p.setRenderHint(QPainter.SmoothPixmapTransform)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         p.fillRect(self.rect(), QColor("#2b2f33"))
         img = self.after if self.show_after else self.before
         r = self.image_rect()
         if self.analysis is None or r.isEmpty() or (img is None and not self.show_after):
             p.setPen(QColor("#e0e0e0"))
-            p.drawText(self.rect().adjusted(20, 20, -20, -20), Qt.AlignCenter | Qt.TextWordWrap,
-                       self.message if self.analysis is None else "Loading the photo…")
+            p.drawText(self.rect().adjusted(20, 20, -20, -20),
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                       self.message if self.analysis is None else "Loading the photo\u2026")
             return
-        if img is None:  # after-view still rendering
+        if img is None:  # the published version is still being made
             if self.before is not None:
                 p.drawImage(r, self.before)
             p.fillRect(r, QColor(0, 0, 0, 150))
             p.setPen(QColor("#ffffff"))
-            p.drawText(r, Qt.AlignCenter, "Preparing the published version…")
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, "Preparing what will be published\u2026")
             return
         p.drawImage(r, img)
         if self.show_after:
-            self._caption(p, r, "This is what will be published (no hidden data)")
+            self._caption(p, r, "What will be published: covered areas painted over, hidden "
+                                "data removed")
             return
         self._draw_overlays(p)
         if self._drag_start is not None and self._drag_now is not None:
             rr = QRectF(self._drag_start, self._drag_now).normalized()
-            p.setPen(QPen(style.MANUAL, 2, Qt.DashLine))
+            p.setPen(QPen(style.MANUAL, 2, Qt.PenStyle.DashLine))
             p.setBrush(QColor(style.MANUAL.red(), style.MANUAL.green(), style.MANUAL.blue(), 70))
             if self.tool == TOOL_ELLIPSE:
                 p.drawEllipse(rr)
@@ -248,113 +324,129 @@ class PhotoCanvas(QWidget):
 
     def _caption(self, p: QPainter, r: QRectF, text: str) -> None:
         fm = QFontMetrics(self.font())
-        w = fm.horizontalAdvance(text) + 20
+        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(r.width()) - 24)
+        w = fm.horizontalAdvance(shown) + 20
         box = QRectF(r.center().x() - w / 2, r.top() + 8, w, fm.height() + 8)
-        p.setPen(Qt.NoPen)
+        p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(0, 0, 0, 170))
         p.drawRoundedRect(box, 5, 5)
         p.setPen(QColor("#ffffff"))
-        p.drawText(box, Qt.AlignCenter, text)
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, shown)
 
-    def _tag(self, p: QPainter, anchor: QRectF, text: str, colour: QColor, below: bool = False) -> None:
-        fm = QFontMetrics(p.font())
-        limit = max(80.0, self.width() * 0.45)
-        # Elide only a label longer than the limit; otherwise size the tag to the whole text with
-        # some slack (font hinting on some screens made an exact fit elide "Unknown" to "Unkno…").
-        shown = text if fm.horizontalAdvance(text) + 14 <= limit else \
-            fm.elidedText(text, Qt.ElideRight, int(limit) - 14)
-        w = fm.horizontalAdvance(shown) + 14
-        h = fm.height() + 4
-        x = max(2.0, min(anchor.left(), self.width() - w - 2))
-        y = anchor.bottom() + 2 if below else anchor.top() - h - 2
-        if y < 2:
-            y = anchor.bottom() + 2
-        if y + h > self.height() - 2:
-            y = anchor.top() - h - 2
-        box = QRectF(x, y, w, h)
-        p.setPen(Qt.NoPen)
-        p.setBrush(colour)
-        p.drawRoundedRect(box, 3, 3)
-        dark = colour.lightness() > 150
-        p.setPen(QColor("#1f1f1f") if dark else QColor("#ffffff"))
-        p.drawText(box.adjusted(6, 0, -2, 0), Qt.AlignVCenter | Qt.AlignLeft | Qt.TextDontClip, shown)
+    def _targets(self) -> tuple[list[Label], list[QRectF]]:
+        a = self.analysis
+        labels: list[Label] = []
+        obstacles: list[QRectF] = []
+        for i, f in enumerate(a.faces):
+            rr = self.to_screen(f.box)
+            obstacles.append(rr)
+            labels.append(Label(FACE, i, face_tag(i, f, self.people_by_id), face_colour(f), rr))
+        for i, t in enumerate(a.texts):
+            if not t.polygon:
+                continue
+            rr = self.poly_to_screen(t.polygon).boundingRect()
+            obstacles.append(rr)
+            if text_matters(t):
+                labels.append(Label(TEXT, i, text_tag(i, t), text_colour(t), rr))
+        # larger targets first: they have the most room around them
+        labels.sort(key=lambda lab: (lab.kind != FACE, -lab.target.width() * lab.target.height()))
+        return labels, obstacles
 
     def _draw_overlays(self, p: QPainter) -> None:
         a = self.analysis
+        kind, sel = self.selection
         # text lines
-        for t in a.texts:
+        for i, t in enumerate(a.texts):
             if not t.polygon:
                 continue
-            s, r = self._scale(), self.image_rect()
-            poly = QPolygonF([QPointF(r.left() + x * s, r.top() + y * s) for x, y in t.polygon])
-            d = t.final_decision
-            colour = style.COVER if d == "cover" else style.REVIEW if d == "review" else style.TEXT_KEEP
-            if d == "keep" and not t.person and t.kind not in ("pupil-name", "staff-name", "name-like"):
-                p.setPen(QPen(colour, 1, Qt.DotLine))
-                p.setBrush(Qt.NoBrush)
+            poly = self.poly_to_screen(t.polygon)
+            colour = text_colour(t)
+            chosen = kind == TEXT and sel == i
+            if not text_matters(t) and not chosen:
+                p.setPen(QPen(colour, 1, Qt.PenStyle.DotLine))
+                p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawPolygon(poly)
                 continue
-            p.setPen(QPen(colour, 2))
-            p.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 60 if d == "cover" else 25))
+            p.setPen(QPen(style.SELECTED if chosen else colour, 3 if chosen else 2))
+            p.setBrush(QColor(colour.red(), colour.green(), colour.blue(),
+                              60 if t.decision == "cover" else 25))
             p.drawPolygon(poly)
-            self._tag(p, poly.boundingRect(), text_label(t, self.people_by_id), colour, below=True)
-        # areas drawn by hand
-        for m in a.manual:
-            if not m.box:
+        # areas covered by hand
+        for i, m in enumerate(a.manual):
+            rr = self._cover_rect(m)
+            if rr is None:
                 continue
-            rr = self.to_screen(m.box)
-            p.setPen(QPen(style.MANUAL, 2, Qt.DashLine))
+            chosen = kind == COVER and sel == i
+            p.setPen(QPen(style.SELECTED if chosen else style.MANUAL, 3 if chosen else 2,
+                          Qt.PenStyle.DashLine))
             p.setBrush(QColor(style.MANUAL.red(), style.MANUAL.green(), style.MANUAL.blue(), 90))
             if m.shape == "ellipse":
                 p.drawEllipse(rr)
+            elif m.shape == "polygon" and m.points:
+                p.drawPolygon(self.poly_to_screen(m.points))
             else:
                 p.drawRect(rr)
         # faces
         for i, f in enumerate(a.faces):
             rr = self.to_screen(f.box)
             colour = face_colour(f)
-            width = 4 if i == self.selected_face else 3 if i == self.hover_face else 2
-            if f.final_decision != "show":
+            hovered = self.hover == (FACE, i)
+            if f.decision != "show":
                 p.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 55))
             else:
-                p.setBrush(Qt.NoBrush)
-            p.setPen(QPen(colour, width, Qt.SolidLine if not f.needs_review or f.override else Qt.DashLine))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(colour, 3 if hovered else 2,
+                          Qt.PenStyle.DashLine if f.needs_review else Qt.PenStyle.SolidLine))
             p.drawRect(rr)
-            if i == self.selected_face:
-                p.setPen(QPen(style.SELECTED, 2))
-                p.setBrush(Qt.NoBrush)
+            if kind == FACE and sel == i:
+                p.setPen(QPen(style.SELECTED, 3))
+                p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(rr.adjusted(-4, -4, 4, 4))
-            self._tag(p, rr, face_label(f, self.people_by_id, self.channel), colour)
+        # labels, laid out around everything above
+        fm = QFontMetrics(p.font())
+        self.labels, obstacles = self._targets()
+        layout_labels(self.labels, obstacles, QRectF(self.rect()).adjusted(2, 2, -2, -2), fm)
+        for lab in self.labels:
+            self._draw_label(p, lab, fm, chosen=(lab.kind, lab.index) == self.selection)
+
+    def _draw_label(self, p: QPainter, lab: Label, fm: QFontMetrics, chosen: bool) -> None:
+        box = lab.rect
+        t = lab.target
+        # a thin line to the target when the label is not right beside it
+        gap = max(t.top() - box.bottom(), box.top() - t.bottom(), t.left() - box.right(),
+                  box.left() - t.right())
+        if gap > 4:
+            p.setPen(QPen(lab.colour, 1))
+            p.drawLine(box.center(), QPointF(min(max(box.center().x(), t.left()), t.right()),
+                                             min(max(box.center().y(), t.top()), t.bottom())))
+        p.setPen(QPen(style.SELECTED, 2) if chosen else Qt.PenStyle.NoPen)
+        p.setBrush(lab.colour)
+        p.drawRoundedRect(box, 3, 3)
+        dark = lab.colour.lightness() > 150
+        p.setPen(QColor("#1f1f1f") if dark else QColor("#ffffff"))
+        shown = fm.elidedText(lab.text, Qt.TextElideMode.ElideRight, int(box.width()) - 10)
+        p.drawText(box.adjusted(7, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter
+                   | Qt.AlignmentFlag.AlignLeft, shown)
 
     # -- input --------------------------------------------------------------------------
     def mousePressEvent(self, ev) -> None:
-        self.setFocus(Qt.MouseFocusReason)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
         if self.analysis is None or self.show_after:
             return
         pos = ev.position()
-        if ev.button() == Qt.RightButton:
-            i = self.face_at(pos)
-            if i >= 0:
-                self.selected_face = i
-                self.update()
-                self.face_menu_requested.emit(i, ev.globalPosition().toPoint())
-                return
-            m = self.manual_at(pos)
-            if m >= 0:
-                self.manual_menu_requested.emit(m, ev.globalPosition().toPoint())
+        if ev.button() == Qt.MouseButton.RightButton:
+            kind, i = self.hit(pos)
+            if kind:
+                self.select(kind, i)
+                self.selected.emit(kind, i)
+                self.context_requested.emit(kind, i, ev.globalPosition().toPoint())
             return
-        if ev.button() != Qt.LeftButton:
+        if ev.button() != Qt.MouseButton.LeftButton:
             return
         if self.tool == TOOL_SELECT:
-            i = self.face_at(pos)
-            if i >= 0:
-                self.selected_face = i
-                self.update()
-                self.face_clicked.emit(i)
-                return
-            t = self.text_at(pos)
-            if t >= 0:
-                self.text_clicked.emit(t, ev.globalPosition().toPoint())
+            kind, i = self.hit(pos)
+            self.select(kind, i)
+            self.selected.emit(kind, i)
         elif self.image_rect().contains(pos):
             self._drag_start = pos
             self._drag_now = pos
@@ -368,20 +460,14 @@ class PhotoCanvas(QWidget):
             self.update()
             return
         if self.tool == TOOL_SELECT and not self.show_after:
-            i = self.face_at(pos)
-            if i != self.hover_face:
-                self.hover_face = i
-                self.setCursor(Qt.PointingHandCursor if i >= 0 else Qt.ArrowCursor)
-                if i >= 0 and self.analysis is not None:
-                    f = self.analysis.faces[i]
-                    verb = "show" if f.final_decision != "show" else "cover"
-                    self.setToolTip(f"{face_label(f, self.people_by_id, self.channel)}\n"
-                                    f"Click to {verb} this face; right-click for more.")
-                else:
-                    self.setToolTip("")
+            h = self.hit(pos)
+            if h != self.hover:
+                self.hover = h
+                self.setCursor(Qt.CursorShape.PointingHandCursor if h[0]
+                               else Qt.CursorShape.ArrowCursor)
                 self.update()
-        elif self.tool in (TOOL_RECT, TOOL_ELLIPSE):
-            self.setCursor(Qt.CrossCursor)
+        else:
+            self.setCursor(Qt.CursorShape.CrossCursor)
 
     def mouseReleaseEvent(self, ev) -> None:
         if self._drag_start is None:
@@ -394,41 +480,40 @@ class PhotoCanvas(QWidget):
             return
         x0, y0 = self.to_photo(rr.topLeft())
         x1, y1 = self.to_photo(rr.bottomRight())
-        W, H = self._photo_size()
+        pw, ph = self._photo_size()
         x0, y0 = max(0, int(round(x0))), max(0, int(round(y0)))
-        x1, y1 = min(W, int(round(x1))), min(H, int(round(y1)))
+        x1, y1 = min(pw, int(round(x1))), min(ph, int(round(y1)))
         if x1 - x0 < 2 or y1 - y0 < 2:
             return
         self.cover_drawn.emit(self.tool, (x0, y0, x1 - x0, y1 - y0))
 
     def keyPressEvent(self, ev) -> None:
-        if ev.key() in (Qt.Key_Left, Qt.Key_Up):
+        if ev.key() in (Qt.Key.Key_Left, Qt.Key.Key_Up):
             self.navigate.emit(-1)
-        elif ev.key() in (Qt.Key_Right, Qt.Key_Down):
+        elif ev.key() in (Qt.Key.Key_Right, Qt.Key.Key_Down):
             self.navigate.emit(1)
-        elif ev.key() == Qt.Key_Escape and self._drag_start is not None:
+        elif ev.key() == Qt.Key.Key_F and self.analysis is not None and self.analysis.faces:
+            n = len(self.analysis.faces)
+            kind, i = self.selection
+            nxt = (i + 1) % n if kind == FACE else 0
+            self.select(FACE, nxt)
+            self.selected.emit(FACE, nxt)
+        elif ev.key() == Qt.Key.Key_Escape and self._drag_start is not None:
             self._drag_start = self._drag_now = None
             self.update()
         else:
             super().keyPressEvent(ev)
 
-    def select_next_face(self, step: int = 1) -> None:
-        if self.analysis is None or not self.analysis.faces:
-            return
-        n = len(self.analysis.faces)
-        self.selected_face = (self.selected_face + step) % n if self.selected_face >= 0 else 0
-        self.update()
-
 
 # --------------------------------------------------------------------------------------------
-# The photo view: tools + canvas + a one-line status
+# The photo view: title, tools, canvas, hint
 # --------------------------------------------------------------------------------------------
 
 
 class PhotoView(QWidget):
-    """Tools (select faces / draw a rectangle / draw an ellipse / before-after) over the canvas."""
+    """One photo with its tools. (A video view will sit beside it as another page.)"""
 
-    after_toggled = Signal(int)   # 1 = showing the export (int: PySide6 6.12 Signal(bool) bug)
+    after_toggled = Signal(int)   # 1 = showing what will be published (int: see tasks._Runner)
     assign_requested = Signal()
     keep_rest_requested = Signal()
 
@@ -437,25 +522,25 @@ class PhotoView(QWidget):
         self.canvas = PhotoCanvas(self)
         self.title = QLabel("")
         self.title.setObjectName("SectionTitle")
-        self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint = QLabel("")
+        self.hint.setObjectName("Hint")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color:#55606b;")
 
         self.tools = QToolBar("Photo tools")
-        self.tools.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         group = QActionGroup(self)
-        self.act_select = QAction(style.icon("pointer"), "Faces", self, checkable=True)
-        self.act_select.setToolTip("Click a face to cover or show it (S)")
+        self.act_select = QAction(style.icon("pointer"), "Select", self, checkable=True)
+        self.act_select.setToolTip("Click a face or a text to see it and decide (S)")
         self.act_select.setShortcut(QKeySequence("S"))
-        self.act_rect = QAction(style.icon("rect"), "Cover area", self, checkable=True)
+        self.act_rect = QAction(style.icon("rect"), "Cover an area", self, checkable=True)
         self.act_rect.setToolTip("Drag over the photo to cover an area with a rectangle")
-        self.act_ellipse = QAction(style.icon("ellipse"), "Cover oval", self, checkable=True)
+        self.act_ellipse = QAction(style.icon("ellipse"), "Cover an oval", self, checkable=True)
         self.act_ellipse.setToolTip("Drag over the photo to cover an area with an oval")
         for a in (self.act_select, self.act_rect, self.act_ellipse):
             group.addAction(a)
             self.tools.addAction(a)
-            a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(a)
         self.act_select.setChecked(True)
         self.act_select.triggered.connect(lambda: self.set_tool(TOOL_SELECT))
@@ -463,23 +548,21 @@ class PhotoView(QWidget):
         self.act_ellipse.triggered.connect(lambda: self.set_tool(TOOL_ELLIPSE))
         self.tools.addSeparator()
         self.act_assign = QAction(style.icon("person"), "Who is this?", self)
-        self.act_assign.setToolTip("Say who the selected face is, from the register")
+        self.act_assign.setToolTip("Say who the selected face is, from the register (W)")
+        self.act_assign.setShortcut(QKeySequence("W"))
+        self.act_assign.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_assign.triggered.connect(self.assign_requested)
+        self.addAction(self.act_assign)
         self.tools.addAction(self.act_assign)
-        self.act_keep = QAction(style.icon("approve"), "Keep rest covered", self)
-        self.act_keep.setToolTip("Every face and name still marked ‘check’ (amber) stays covered or "
-                                 "covered, and counts as checked (K)")
-        self.act_keep.setShortcut(QKeySequence("K"))
-        self.act_keep.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-        self.act_keep.triggered.connect(self.keep_rest_requested)
-        self.addAction(self.act_keep)
-        self.tools.addAction(self.act_keep)
+
         self.after_button = QToolButton()
         self.after_button.setCheckable(True)
         self.after_button.setIcon(style.icon("eye"))
         self.after_button.setText("Show what will be published")
-        self.after_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-        self.after_button.setToolTip("Switch between the original and exactly what the export will contain (V)")
+        self.after_button.setAccessibleName("Show what will be published")
+        self.after_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.after_button.setToolTip("Switch between the photo with its boxes and exactly what "
+                                     "the export will contain (V)")
         self.after_button.setShortcut(QKeySequence("V"))
         self.after_button.toggled.connect(self._after_toggled)
         self.after_button.setStyleSheet(
@@ -500,63 +583,65 @@ class PhotoView(QWidget):
         self.set_enabled_tools(False)
 
     def resizeEvent(self, ev) -> None:
-        # narrow view: icons only (each has a tooltip) so no tool hides behind the » menu
-        narrow = self.width() < 640
-        self.tools.setToolButtonStyle(Qt.ToolButtonIconOnly if narrow else Qt.ToolButtonTextBesideIcon)
+        # a narrow view shows icons only (each has a tooltip) so no tool hides behind a » menu
+        narrow = self.width() < 560
+        self.tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if narrow
+                                      else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         super().resizeEvent(ev)
 
     def set_enabled_tools(self, on: bool) -> None:
-        for a in (self.act_select, self.act_rect, self.act_ellipse, self.act_assign, self.act_keep):
+        for a in (self.act_select, self.act_rect, self.act_ellipse, self.act_assign):
             a.setEnabled(on)
         self.after_button.setEnabled(on)
 
     def set_tool(self, tool: str) -> None:
         self.canvas.tool = tool
-        {TOOL_SELECT: self.act_select, TOOL_RECT: self.act_rect, TOOL_ELLIPSE: self.act_ellipse}[tool].setChecked(True)
-        self.canvas.setCursor(Qt.ArrowCursor if tool == TOOL_SELECT else Qt.CrossCursor)
+        {TOOL_SELECT: self.act_select, TOOL_RECT: self.act_rect,
+         TOOL_ELLIPSE: self.act_ellipse}[tool].setChecked(True)
+        self.canvas.setCursor(Qt.CursorShape.ArrowCursor if tool == TOOL_SELECT
+                              else Qt.CursorShape.CrossCursor)
         self._update_hint()
 
     def _after_toggled(self, on: bool) -> None:
         self.canvas.show_after = on
-        self.after_button.setText("Show the original" if on else "Show what will be published")
+        self.after_button.setText("Show the boxes" if on else "Show what will be published")
         self.canvas.update()
         self._update_hint()
         self.after_toggled.emit(1 if on else 0)
 
     def set_after_mode(self, on: bool) -> None:
-        self.after_button.setChecked(on)
+        if self.after_button.isChecked() != on:
+            self.after_button.setChecked(on)
 
     def _update_hint(self) -> None:
         a = self.canvas.analysis
         if a is None:
             self.hint.setText("")
-            return
-        if a.error:
-            self.hint.setText(f"This photo could not be checked: {a.error}. It will not be exported. "
-                              "Check the file opens on this computer, or leave it out.")
-            return
-        if self.canvas.show_after:
-            self.hint.setText("Grey and covered areas are painted over in the export, and every hidden "
-                              "detail (location, camera, dates) is removed.")
+        elif a.error:
+            self.hint.setText(f"This photo could not be checked: {a.error}. It will not be "
+                              "exported. Check the file opens on this computer, or leave it out.")
+        elif self.canvas.show_after:
+            self.hint.setText("This is the export: covered faces and names are painted over, and "
+                              "hidden details (location, camera, dates) are removed.")
         elif self.canvas.tool == TOOL_SELECT:
             if a.needs_review:
-                self.hint.setText("Amber boxes need a decision: click a face to say who it is or to show "
-                                  "it; click a name to cover or leave it; or press K to keep them all "
-                                  "covered. ←/→ move between photos.")
+                self.hint.setText("Amber means a decision is yours to make: answer it on the "
+                                  "right, or press K to keep the rest covered. \u2190/\u2192 move "
+                                  "between photos.")
             else:
-                self.hint.setText("Click a face to cover or show it (B). Right-click a face to say who it "
-                                  "is. ←/→ move between photos.")
+                self.hint.setText("Click a face or a text to see why it is shown or covered; "
+                                  "right-click to change it. F: next face; \u2190/\u2192: "
+                                  "next photo.")
         else:
-            self.hint.setText("Drag over the photo to cover that area. Right-click a cover to remove it.")
+            self.hint.setText("Drag over the photo to cover that area. Right-click a covered "
+                              "area to remove it.")
 
     def show_analysis(self, analysis: PhotoAnalysis | None, image: QImage | None,
-                      people_by_id: dict[str, Any], channel: str, title: str = "") -> None:
-        self.canvas.set_photo(analysis, image, people_by_id, channel)
+                      people_by_id: dict[str, Any], title: str = "") -> None:
+        self.canvas.set_photo(analysis, image, people_by_id)
         self.title.setText(title)
         ok = analysis is not None and not analysis.error
         self.set_enabled_tools(ok)
-        if not ok and self.after_button.isChecked():
-            self.after_button.setChecked(False)
         self._update_hint()
 
     def clear(self, message: str = "Choose a photo from the batch.") -> None:
@@ -565,3 +650,7 @@ class PhotoView(QWidget):
         self.title.setText("")
         self.set_enabled_tools(False)
         self._update_hint()
+
+
+__all__ = ["COVER", "FACE", "TEXT", "Label", "PhotoCanvas", "PhotoView", "face_colour",
+           "face_name", "face_person", "face_tag", "layout_labels", "text_colour", "text_tag"]

@@ -1,17 +1,14 @@
-"""The register screen: a searchable table of everyone in the consent register.
+"""The register tab: a searchable table of everyone in the consent register.
 
-Consent is shown with a tick or a cross AND the words "Yes"/"No" (never colour alone).
-Rows that must never be published (do not photograph), people who have left and rows the
-import rejected are marked in a "Status" column in words, and tinted.
-
-The view reads the register on the GUI thread (a few thousand rows read in well under
-100 ms); imports and enrolment run in worker threads inside their own dialogs.
+Consent is shown with a tick or a cross AND the words Yes / No / Not recorded (never colour
+alone), for photos or for videos. People who must never be published (do not photograph), who
+have left, or whose register row was rejected are marked in words in a Status column, and tinted.
+The tab re-reads the register whenever anything changes it (``AppContext.register_changed``).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Callable
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -36,10 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.models import CHANNELS, Person, channel_label
+from photovet.core.models import NO, YES as STATE_YES, Channel, Person
 
-YES = "\u2713 Yes"   # ✓ Yes
-NO = "\u2717 No"     # ✗ No
+from ..words import day
+
+YES = "\u2713 Yes"
+NO_WORDS = "\u2717 No"
+NOT_RECORDED = "\u2013 Not recorded"
 
 # Row tints (the Status column says the same thing in words).
 TINT_DNP = QColor("#fde2e1")      # do not photograph
@@ -47,23 +46,8 @@ TINT_INVALID = QColor("#fff1cc")  # rejected at import
 TINT_LEFT = QColor("#ececec")     # has left
 
 
-def default_opener():
-    from photovet.core.register.people import Register
-
-    return Register.open()
-
-
-def close_register(reg: Any) -> None:
-    close = getattr(reg, "close", None)
-    if callable(close):
-        try:
-            close()
-        except Exception:  # closing is best effort
-            pass
-
-
-def consent_text(value: bool | None) -> str:
-    return YES if value else NO
+def consent_text(state: str) -> str:
+    return YES if state == STATE_YES else NO_WORDS if state == NO else NOT_RECORDED
 
 
 def person_status(p: Person, today: _dt.date | None = None) -> str:
@@ -75,9 +59,9 @@ def person_status(p: Person, today: _dt.date | None = None) -> str:
     if not p.valid:
         parts.append("Row rejected at import")
     if p.has_left(today):
-        parts.append(f"Left on {p.leaving_date.isoformat()}")
+        parts.append(f"Left on {day(p.leaving_date)}")
     elif p.leaving_date:
-        parts.append(f"Leaving on {p.leaving_date.isoformat()}")
+        parts.append(f"Leaving on {day(p.leaving_date)}")
     return "; ".join(parts)
 
 
@@ -107,14 +91,20 @@ class PeopleModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._people: list[Person] = []
-        self._channels: list[str] = list(CHANNELS)
+        self._channels: list[Channel] = []
+        self.media = "photo"
         self.today = _dt.date.today()
 
     # -- data -------------------------------------------------------------------------
-    def set_people(self, people: list[Person], channels: list[str]) -> None:
+    def set_people(self, people: list[Person], channels: list[Channel]) -> None:
         self.beginResetModel()
         self._people = list(people)
         self._channels = list(channels)
+        self.endResetModel()
+
+    def set_media(self, media: str) -> None:
+        self.beginResetModel()
+        self.media = media
         self.endResetModel()
 
     def person_at(self, row: int) -> Person:
@@ -125,11 +115,11 @@ class PeopleModel(QAbstractTableModel):
         return list(self._people)
 
     @property
-    def channels(self) -> list[str]:
+    def channels(self) -> list[Channel]:
         return list(self._channels)
 
     def column_of_channel(self, channel: str) -> int:
-        return len(self.FIXED) + self._channels.index(channel)
+        return len(self.FIXED) + [c.id for c in self._channels].index(channel)
 
     # -- Qt model ---------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -146,13 +136,14 @@ class PeopleModel(QAbstractTableModel):
                 return self.FIXED[section]
             k = section - len(self.FIXED)
             if k < len(self._channels):
-                return two_lines(channel_label(self._channels[k]))
+                return two_lines(self._channels[k].label)
             return "Name with\nphoto"
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED):
             k = section - len(self.FIXED)
+            what = "face" if self.media == "photo" else "face in videos"
             if k < len(self._channels):
-                return f"Consent to show this person's face on: {channel_label(self._channels[k])}"
-            return "Consent to print the person's name beside a photo"
+                return f"Consent to show this person's {what} on {self._channels[k].label}"
+            return "Consent to publish the person's name with a photo"
         return None
 
     def _text(self, p: Person, col: int) -> str:
@@ -175,8 +166,8 @@ class PeopleModel(QAbstractTableModel):
             return "Enrolled" if p.enrolled else "Not enrolled"
         k = col - len(self.FIXED)
         if k < len(self._channels):
-            return consent_text(p.consents.get(self._channels[k], False))
-        return consent_text(p.name_with_photo)
+            return consent_text(p.consent_state(self._channels[k].id, self.media))
+        return consent_text(STATE_YES if p.name_with_photo else NO)
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -210,7 +201,8 @@ class PeopleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col >= len(self.FIXED):
             # Colour is a second cue only: the text already says Yes/No.
             value = self._text(p, col)
-            return QBrush(QColor("#1b6e20") if value == YES else QColor("#8a1c1c"))
+            return QBrush(QColor("#1b6e20") if value == YES else QColor("#8a1c1c")
+                          if value == NO_WORDS else QColor("#6d4c00"))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 5 and p.do_not_photograph:
                 return "On the do-not-photograph list: this person's face is always covered, on every channel."
@@ -297,15 +289,17 @@ class PeopleFilter(QSortFilterProxyModel):
 
 
 class RegisterView(QWidget):
-    """The register: search, filter, import, enrol, and open a person's page."""
+    """The register: search, filter, and the ways in to import, enrol and a person's page."""
 
-    register_changed = Signal()
+    import_requested = Signal()
+    enrol_requested = Signal()
+    person_requested = Signal(str)
 
     EMPTY_TEXT = "No one in the register yet. Import your MIS export to start."
 
-    def __init__(self, register_opener: Callable[[], Any] | None = None, parent=None):
+    def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        self.register_opener = register_opener or default_opener
+        self.ctx = ctx
         self.setObjectName("RegisterView")
         self.model = PeopleModel(self)
         self.proxy = PeopleFilter(self)
@@ -330,13 +324,20 @@ class RegisterView(QWidget):
         show_label.setBuddy(self.filter)
         self.import_button = QPushButton("&Import register…")
         self.import_button.setToolTip("Import or update the register from your MIS export (a CSV file)")
-        self.import_button.clicked.connect(self.import_register)
+        self.import_button.clicked.connect(lambda *_: self.import_requested.emit())
         self.enrol_button = QPushButton("&Enrol photos…")
         self.enrol_button.setToolTip("Add face photos so PhotoVet can recognise people")
-        self.enrol_button.clicked.connect(self.enrol_photos)
+        self.enrol_button.clicked.connect(lambda *_: self.enrol_requested.emit())
         self.open_button = QPushButton("&Open person…")
         self.open_button.setToolTip("Open the selected person's page (or double-click a row)")
-        self.open_button.clicked.connect(self.open_selected)
+        self.open_button.clicked.connect(lambda *_: self.open_selected())
+        self.media = QComboBox()
+        self.media.setAccessibleName("Consent for")
+        self.media.addItem("Photos", "photo")
+        self.media.addItem("Videos", "video")
+        self.media.currentIndexChanged.connect(self._media_changed)
+        media_label = QLabel("Consent &for:")
+        media_label.setBuddy(self.media)
 
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -349,6 +350,8 @@ class RegisterView(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(show_label)
         bar.addWidget(self.filter)
+        bar.addWidget(media_label)
+        bar.addWidget(self.media)
         bar.addWidget(self.open_button)
 
         # -- table ------------------------------------------------------------------------
@@ -371,9 +374,9 @@ class RegisterView(QWidget):
         self.count_label = QLabel("")
         self.count_label.setObjectName("registerCount")
         self.legend = QLabel(
-            "\u2713 Yes = consent given for that channel.  \u2717 No = no consent (or not recorded): "
-            "the face is covered there.  Do not photograph, left school and rejected rows are "
-            "always covered."
+            "\u2713 Yes: consent given for that channel. \u2717 No, or \u2013 not recorded: the "
+            "face is covered there. Do not photograph, left school and rejected rows are always "
+            "covered."
         )
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet("color: #555555;")
@@ -407,7 +410,7 @@ class RegisterView(QWidget):
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_hint.setWordWrap(True)
         self.empty_import = QPushButton("Import register…")
-        self.empty_import.clicked.connect(self.import_register)
+        self.empty_import.clicked.connect(lambda *_: self.import_requested.emit())
         eb = QHBoxLayout()
         eb.addStretch(1)
         eb.addWidget(self.empty_import)
@@ -430,37 +433,17 @@ class RegisterView(QWidget):
         self.setTabOrder(self.filter, self.open_button)
         self.setTabOrder(self.open_button, self.table)
 
-        self.error: str | None = None
+        ctx.register_changed.connect(self.refresh)
+        ctx.channels_changed.connect(self.refresh)
         self.refresh()
 
     # -- public ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read the register (after an import, enrolment or consent change)."""
-        self.error = None
-        try:
-            reg = self.register_opener()
-        except Exception as exc:  # show it in the view, do not crash the window
-            self.error = getattr(exc, "full", lambda: str(exc))()
-            self.model.set_people([], list(CHANNELS))
-            self.empty_label.setText("The register could not be opened.")
-            self.empty_hint.setText(self.error)
-            self.stack.setCurrentIndex(1)
-            self.summary.setText("")
-            return
-        try:
-            people = list(reg.people())
-            channels = list(reg.channels()) if hasattr(reg, "channels") else list(CHANNELS)
-        finally:
-            close_register(reg)
+        people = self.ctx.ws.register.people()
         self.model.today = _dt.date.today()
-        self.model.set_people(people, channels)
+        self.model.set_people(people, self.ctx.ws.channels.all())
         self._resize_columns()
-        self.empty_label.setText(self.EMPTY_TEXT)
-        self.empty_hint.setText(
-            "Export your pupils and staff with their photo consent from SIMS, Arbor, Bromcom or "
-            "another MIS as a CSV file, then choose Import register…\n"
-            "Until then every face in every photo is covered."
-        )
         self.stack.setCurrentIndex(1 if not people else 0)
         self.enrol_button.setEnabled(bool(people))
         self.summary.setText(self._summary_text(people))
@@ -470,43 +453,22 @@ class RegisterView(QWidget):
         """The people currently visible (after search and filter), in display order."""
         return [self.proxy.index(r, 0).data(PeopleModel.PERSON_ROLE) for r in range(self.proxy.rowCount())]
 
-    def import_register(self) -> None:
-        from .import_wizard import ImportWizard
-
-        wiz = ImportWizard(register_opener=self.register_opener, parent=self)
-        wiz.imported.connect(self._changed)
-        wiz.exec()
-
-    def enrol_photos(self) -> None:
-        from .enrol_dialog import EnrolDialog
-
-        dlg = EnrolDialog(register_opener=self.register_opener, parent=self)
-        dlg.enrolled.connect(self._changed)
-        dlg.exec()
-
-    def open_person(self, person_id: str) -> None:
-        from .person_dialog import PersonDialog
-
-        dlg = PersonDialog(person_id, register_opener=self.register_opener, parent=self)
-        dlg.consent_changed.connect(self._changed)
-        dlg.exec()
-
     def open_selected(self) -> None:
         idx = self.table.currentIndex()
         if not idx.isValid():
-            QMessageBox.information(self, "Open person", "Select a person in the table first.")
+            self.count_label.setText("Choose a person in the table first.")
             return
         self._open_index(idx)
 
     # -- internals ---------------------------------------------------------------------------
-    def _changed(self) -> None:
-        self.refresh()
-        self.register_changed.emit()
-
     def _open_index(self, idx: QModelIndex) -> None:
         p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE)
         if p is not None:
-            self.open_person(p.id)
+            self.person_requested.emit(p.id)
+
+    def _media_changed(self) -> None:
+        self.model.set_media(self.media.currentData())
+        self._resize_columns()
 
     def _filter_changed(self) -> None:
         self.proxy.set_category(self.filter.currentData())
@@ -529,7 +491,7 @@ class RegisterView(QWidget):
         enrolled = sum(1 for p in people if p.enrolled)
         dnp = sum(1 for p in people if p.do_not_photograph)
         bad = sum(1 for p in people if not p.valid)
-        parts = [f"{pupils} pupils", f"{staff} staff", f"{enrolled} with a face photo"]
+        parts = [f"{pupils} pupils", f"{staff} staff", f"{enrolled} enrolled (face photo)"]
         if dnp:
             parts.append(f"{dnp} do not photograph")
         if bad:
@@ -544,8 +506,8 @@ class RegisterView(QWidget):
         for col in range(len(PeopleModel.FIXED), self.model.columnCount()):
             # channel headers can be wider than the ✓ Yes cells: keep them readable.
             head = str(self.model.headerData(col, Qt.Orientation.Horizontal))
-            w = max(max(fm.horizontalAdvance(line) for line in head.split("\n")) + 20,
-                    fm.horizontalAdvance(YES) + 20)
+            w = max(max(fm.horizontalAdvance(line) for line in head.split("\n")),
+                    *(fm.horizontalAdvance(t) for t in (YES, NO_WORDS, NOT_RECORDED))) + 20
             self.table.setColumnWidth(col, w)
         status_w = self.table.columnWidth(5)
         self.table.setColumnWidth(5, min(max(status_w, 120), 320))
