@@ -108,49 +108,103 @@ class Label:
     text: str
     colour: QColor
     target: QRectF
+    short: str = ""                       # used when the full text finds no free place
     rect: QRectF = field(default_factory=QRectF)
 
 
-def _overlap(a: QRectF, b: QRectF) -> float:
-    r = a.intersected(b)
-    return 0.0 if r.isEmpty() else r.width() * r.height()
+Box = tuple[float, float, float, float]   # x1, y1, x2, y2
+
+
+def _box(r: QRectF) -> Box:
+    return (r.left(), r.top(), r.right(), r.bottom())
+
+
+def _hits(a: Box, boxes: list[Box], pad: float = 1.0) -> bool:
+    ax1, ay1, ax2, ay2 = a
+    for bx1, by1, bx2, by2 in boxes:
+        if ax1 < bx2 + pad and bx1 - pad < ax2 and ay1 < by2 + pad and by1 - pad < ay2:
+            return True
+    return False
+
+
+def _cost(a: Box, boxes: list[Box]) -> float:
+    ax1, ay1, ax2, ay2 = a
+    total = 0.0
+    for bx1, by1, bx2, by2 in boxes:
+        w, h = min(ax2, bx2) - max(ax1, bx1), min(ay2, by2) - max(ay1, by1)
+        if w > 0 and h > 0:
+            total += w * h
+    return total
+
+
+def _candidates(t: Box, w: float, h: float, bounds: Box, far: bool):
+    """Places for a w x h label near target ``t``: beside it first, then further away."""
+    x1, y1, x2, y2 = t
+    cx = (x1 + x2) / 2
+    xs = (x1, x2 - w, cx - w / 2)
+    if not far:
+        for k in range(3):
+            for y in (y1 - h - 2 - k * (h + 2), y2 + 2 + k * (h + 2)):
+                for x in xs:
+                    yield (x, y)
+        yield (x2 + 3, y1)
+        yield (x1 - w - 3, y1)
+        yield (x2 + 3, y2 - h)
+        yield (x1 - w - 3, y2 - h)
+        return
+    bx1, by1, bx2, by2 = bounds
+    cy = (y1 + y2) / 2
+    grid = [(x, y) for y in _steps(by1, by2 - h, h + 2) for x in _steps(bx1, bx2 - w, max(w / 3, 8))]
+    grid.sort(key=lambda p: (p[0] + w / 2 - cx) ** 2 + (p[1] + h / 2 - cy) ** 2)
+    yield from grid[:600]
+
+
+def _steps(lo: float, hi: float, step: float):
+    v = lo
+    while v <= hi:
+        yield v
+        v += step
 
 
 def layout_labels(labels: list[Label], obstacles: list[QRectF], bounds: QRectF,
                   fm: QFontMetrics) -> None:
-    """Place each label beside its target, where it covers no obstacle (every face and text box)
-    and no label placed before it; the least covering place when there is none."""
-    placed: list[QRectF] = []
+    """Place each label where it covers no face or text (``obstacles``) and no label placed
+    before it: beside its target when there is room, in its short form (the number) when only
+    that fits, further away (the painter draws a line to the target) when nothing fits beside
+    it. Only when the whole canvas is full does a label cover something, as little as it can."""
+    obs = [_box(o) for o in obstacles]
+    placed: list[Box] = []
+    B = _box(bounds)
     h = fm.height() + 6
+
+    def clamp(x: float, y: float, w: float) -> Box:
+        x = min(max(x, B[0]), B[2] - w)
+        y = min(max(y, B[1]), B[3] - h)
+        return (x, y, x + w, y + h)
+
     for lab in labels:
-        w = min(fm.horizontalAdvance(lab.text) + 16, bounds.width())
-        t = lab.target
-        candidates = []
-        for dy in range(0, 5):
-            above = t.top() - h - 2 - dy * (h + 2)
-            below = t.bottom() + 2 + dy * (h + 2)
-            for y in (above, below):
-                candidates.append(QRectF(t.left(), y, w, h))
-                candidates.append(QRectF(t.right() - w, y, w, h))
-                candidates.append(QRectF(t.center().x() - w / 2, y, w, h))
-            if dy == 0:
-                candidates.append(QRectF(t.right() + 3, t.top(), w, h))
-                candidates.append(QRectF(t.left() - w - 3, t.top(), w, h))
-        best, best_cost = None, None
-        for c in candidates:
-            # keep inside the canvas
-            c = QRectF(min(max(c.left(), bounds.left()), bounds.right() - c.width()),
-                       min(max(c.top(), bounds.top()), bounds.bottom() - c.height()),
-                       c.width(), c.height())
-            cost = sum(_overlap(c, o) for o in obstacles) * 4 + sum(_overlap(c, p) for p in placed)
-            cost += 3 * _overlap(c, t)   # never over its own face if avoidable
-            if cost == 0:
-                best = c
+        t = _box(lab.target)
+        texts = [lab.text] + ([lab.short] if lab.short and lab.short != lab.text else [])
+        chosen: Box | None = None
+        for far in (False, True):
+            for text in texts:
+                w = min(fm.horizontalAdvance(text) + 16, bounds.width())
+                for x, y in _candidates(t, w, h, B, far):
+                    c = clamp(x, y, w)
+                    if not _hits(c, obs) and not _hits(c, placed):
+                        chosen, lab.text = c, text
+                        break
+                if chosen:
+                    break
+            if chosen:
                 break
-            if best_cost is None or cost < best_cost:
-                best, best_cost = c, cost
-        lab.rect = best if best is not None else QRectF(t.left(), t.top(), w, h)
-        placed.append(lab.rect)
+        if chosen is None:   # nowhere free: the place that covers least, never its own face
+            w = min(fm.horizontalAdvance(texts[-1]) + 16, bounds.width())
+            lab.text = texts[-1]
+            chosen = min((clamp(x, y, w) for x, y in _candidates(t, w, h, B, False)),
+                         key=lambda c: _cost(c, obs) * 4 + _cost(c, placed) + _cost(c, [t]) * 8)
+        lab.rect = QRectF(chosen[0], chosen[1], chosen[2] - chosen[0], chosen[3] - chosen[1])
+        placed.append(chosen)
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,6 +239,7 @@ class PhotoCanvas(QWidget):
         self.hover: tuple[str, int] = ("", -1)
         self.message = "Choose a photo from the batch."
         self.labels: list[Label] = []
+        self._layout_key: tuple = ()
         self._drag_start: QPointF | None = None
         self._drag_now: QPointF | None = None
 
@@ -200,6 +255,7 @@ class PhotoCanvas(QWidget):
             self.selection = ("", -1)
         if people_by_id is not None:
             self.people_by_id = people_by_id
+        self._layout_key = ()
         self.update()
 
     def set_after(self, image: QImage | None) -> None:
@@ -340,14 +396,16 @@ class PhotoCanvas(QWidget):
         for i, f in enumerate(a.faces):
             rr = self.to_screen(f.box)
             obstacles.append(rr)
-            labels.append(Label(FACE, i, face_tag(i, f, self.people_by_id), face_colour(f), rr))
+            labels.append(Label(FACE, i, face_tag(i, f, self.people_by_id), face_colour(f), rr,
+                                short=str(i + 1)))
         for i, t in enumerate(a.texts):
             if not t.polygon:
                 continue
             rr = self.poly_to_screen(t.polygon).boundingRect()
             obstacles.append(rr)
             if text_matters(t):
-                labels.append(Label(TEXT, i, text_tag(i, t), text_colour(t), rr))
+                labels.append(Label(TEXT, i, text_tag(i, t), text_colour(t), rr,
+                                    short=f"\u201c{t.text[:6]}\u2026\u201d"))
         # larger targets first: they have the most room around them
         labels.sort(key=lambda lab: (lab.kind != FACE, -lab.target.width() * lab.target.height()))
         return labels, obstacles
@@ -402,10 +460,15 @@ class PhotoCanvas(QWidget):
                 p.setPen(QPen(style.SELECTED, 3))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(rr.adjusted(-4, -4, 4, 4))
-        # labels, laid out around everything above
+        # labels, laid out around everything above (again only when something moved)
         fm = QFontMetrics(p.font())
-        self.labels, obstacles = self._targets()
-        layout_labels(self.labels, obstacles, QRectF(self.rect()).adjusted(2, 2, -2, -2), fm)
+        key = (id(a), a.review_version, a.channel, tuple(f.decision for f in a.faces),
+               tuple(t.decision for t in a.texts), self.width(), self.height(),
+               id(self.people_by_id))
+        if key != self._layout_key:
+            self.labels, obstacles = self._targets()
+            layout_labels(self.labels, obstacles, QRectF(self.rect()).adjusted(2, 2, -2, -2), fm)
+            self._layout_key = key
         for lab in self.labels:
             self._draw_label(p, lab, fm, chosen=(lab.kind, lab.index) == self.selection)
 
