@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         dlg = self.export.open()
         if dlg is not None:
             dlg.mark_posted_requested.connect(lambda b: self.after.mark_posted(b, parent=dlg))
-            dlg.delete_originals_requested.connect(lambda b: self.after.delete_originals(b))
+            dlg.delete_originals_requested.connect(lambda b: self.after.delete_originals(b, dlg))
 
     def _toggle_approver(self) -> None:
         self.tabs.setCurrentIndex(0)

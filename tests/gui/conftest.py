@@ -25,6 +25,16 @@ from photovet.gui.session import PREPARER
 from tests.gui.fake_engine import FakeEngine
 
 PREPARER_NAME = "Mrs Jo Preparer"
+FAILURES: list[BaseException] = []
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_failures():
+    """An assertion raised while answering a dialog fails the test (Qt would swallow it)."""
+    FAILURES.clear()
+    yield
+    if FAILURES:
+        raise FAILURES[0]
 APPROVER_NAME = "Mr Sam Head"
 
 
@@ -93,23 +103,41 @@ def modal(timeout: float = 5.0, kind: type = QWidget) -> QWidget:
 
 def button(dialog: QWidget, text: str) -> QAbstractButton:
     """The button whose words start with ``text`` (ignoring the & of shortcuts)."""
+    want = text.replace("&", "")
     for b in dialog.findChildren(QAbstractButton):
-        if b.isVisible() and b.text().replace("&", "").startswith(text):
+        if b.isVisible() and b.text().replace("&", "").startswith(want):
             return b
     raise AssertionError(f"no button '{text}' in {dialog.windowTitle()!r}: "
                          f"{[b.text() for b in dialog.findChildren(QAbstractButton)]}")
 
 
-def answer(action: Callable[[QWidget], None], *, kind: type = QWidget, delay: int = 0) -> list:
-    """Run ``action`` on the next modal window that opens (from inside its event loop)."""
+def answer(action: Callable[[QWidget], None], *, kind: type = QWidget, delay: int = 0,
+           timeout: float = 10.0) -> list:
+    """Run ``action`` on the next modal window of ``kind`` that opens. It looks from timers, so
+    it works inside whatever event loop is running (a dialog's own, or a nested one)."""
     seen: list = []
+    deadline = time.monotonic() + timeout + delay / 1000
 
-    def go() -> None:
-        w = modal(kind=kind)
-        seen.append(w.windowTitle())
-        action(w)
+    def poll() -> None:
+        w = QApplication.activeModalWidget()
+        if isinstance(w, kind) and w.isVisible():
+            seen.append(w.windowTitle())
+            try:
+                action(w)
+            except BaseException as exc:   # never leave a test waiting on a dialog: fail it
+                seen.append(exc)
+                FAILURES.append(exc)
+                if isinstance(w, QDialog):
+                    w.reject()
+                else:
+                    w.close()
+            return
+        if time.monotonic() > deadline:
+            FAILURES.append(AssertionError(f"no {kind.__name__} appeared"))
+            return
+        QTimer.singleShot(20, poll)
 
-    QTimer.singleShot(delay, go)
+    QTimer.singleShot(delay, poll)
     return seen
 
 

@@ -229,7 +229,7 @@ class AfterPostingController(QObject):
     def open_exports(self, *, person: str | None = None, batch: str | None = None) -> ExportsDialog:
         dlg = ExportsDialog(self.ctx, person=person, batch=batch, parent=self.window)
         dlg.mark_posted_requested.connect(lambda b, recs: self.mark_posted(b, recs, parent=dlg))
-        dlg.delete_originals_requested.connect(lambda b: self.delete_originals(b))
+        dlg.delete_originals_requested.connect(lambda b: self.delete_originals(b, dlg))
         self.ctx.records_changed.connect(dlg.reload)
         dlg.finished.connect(lambda *_: self.ctx.records_changed.disconnect(dlg.reload))
         dlg.show()
@@ -286,25 +286,28 @@ class AfterPostingController(QObject):
             box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
             box.exec()
             if box.clickedButton() is yes:
-                self.delete_originals(batch)
+                self.delete_originals(batch, parent)
             return
         QMessageBox.information(parent, "Posted", text)
 
     # -- deleting originals -------------------------------------------------------------------------
 
-    def delete_originals(self, batch: str = "") -> PurgeDialog | None:
+    def delete_originals(self, batch: str = "", parent: QWidget | None = None
+                         ) -> PurgeDialog | None:
+        parent = parent or self.window
         batches = list(reversed(self.ctx.ws.records.batches()))
         if not batches:
-            QMessageBox.information(self.window, "Nothing exported yet",
+            QMessageBox.information(parent, "Nothing exported yet",
                                     "Originals are deleted after their safe copies are exported "
                                     "and posted. Nothing has been exported yet.")
             return None
         dlg = PurgeDialog(batches, batch or batches[0],
                           when=self.ctx.ws.settings.retention.delete_originals_when,
-                          parent=self.window)
+                          parent=parent)
         dlg.preview_requested.connect(lambda b: self._purge(dlg, b, dry_run=True))
         dlg.delete_requested.connect(lambda b, perm: self._confirm_purge(dlg, b, bool(perm)))
-        dlg.show()
+        dlg.finished.connect(lambda *_: dlg.deleteLater())
+        dlg.open()
         self._purge(dlg, dlg.batch.currentText(), dry_run=True)
         return dlg
 
