@@ -384,9 +384,10 @@ class AnalysisProcess:
     """
 
     def __init__(self, settings: Settings, home: Path | None, *, faces: bool = True,
-                 text: bool = True):
+                 text: bool = True, stop: threading.Event | None = None):
         import multiprocessing  # noqa: PLC0415
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+        from concurrent.futures import TimeoutError as FutureTimeout  # noqa: PLC0415
 
         self._pool = ProcessPoolExecutor(
             max_workers=1,
@@ -395,9 +396,17 @@ class AnalysisProcess:
             initargs=(settings.to_dict(), str(home) if home else None, faces, text),
         )
         try:
-            self._pool.submit(_worker_ready).result()
-        except Exception:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            ready = self._pool.submit(_worker_ready)
+            while True:   # loading the models takes seconds: ``stop`` ends the wait (app closing)
+                try:
+                    ready.result(timeout=0.2)
+                    break
+                except FutureTimeout:
+                    if stop is not None and stop.is_set():
+                        raise PhotoVetError("the checking process was stopped while it started") \
+                            from None
+        except BaseException:
+            self.close()
             raise
 
     def analyse(self, path: Path, *, use_cache: bool = True) -> PhotoAnalysis:

@@ -154,12 +154,13 @@ class Workspace:
                            separate_process=separate_process, cache=self.cache,
                            reviews=self.reviews, home=self.home)
 
-    def start_helper(self, *, faces: bool = True, text: bool = True):
+    def start_helper(self, *, faces: bool = True, text: bool = True, stop: Any = None):
         """Start the helper process that loads the models and analyses photos (seconds; reads
-        no register here, so the app calls it from a worker thread). Give it to ``engine``."""
+        no register here, so the app calls it from a worker thread; ``stop``, an Event, ends
+        the wait). Give it to ``engine``."""
         from photovet.core.pipeline import AnalysisProcess  # noqa: PLC0415
 
-        return AnalysisProcess(self.settings, self.home, faces=faces, text=text)
+        return AnalysisProcess(self.settings, self.home, faces=faces, text=text, stop=stop)
 
     def engine(self, helper: Any = None):
         """An engine wired to this workspace: analysing in ``helper`` (``start_helper``), or

@@ -97,7 +97,7 @@ class AppContext(QObject):
         ws = self.ws
 
         def start(stop):
-            helper = ws.start_helper()
+            helper = ws.start_helper(stop=stop)
             self._helper = helper          # so shutdown can stop it even before it is handed over
             if stop.is_set():
                 helper.close()

@@ -15,7 +15,7 @@ from photovet.core.transfer import import_from_device
 
 from ..context import AppContext
 from ..views.banners import Banner, Status
-from ..words import esc, plural
+from ..words import esc, plural, sentence
 from .batch import BatchController
 
 
@@ -65,8 +65,9 @@ class DeviceController(QObject):
         self.worker = ctx.workers.start(
             work, name="device", on_yield=lambda items: self._progress(items, verb),
             on_error=lambda t: self.banner.say(
-                f"{'Clearing' if clear else 'Copying from'} the device stopped: {esc(t)} "
-                "Nothing that was not copied and checked was deleted.", "error"),
+                f"{'Clearing' if clear else 'Copying from'} the device stopped: "
+                f"{esc(sentence(t))} Nothing that was not copied and checked was deleted.",
+                "error"),
             on_finish=lambda stopped: self._done(clear, permanent, user, stopped))
 
     def _progress(self, items: list, verb: str) -> None:
