@@ -85,6 +85,9 @@ class MainWindow(QMainWindow):
         self._restore()
         ctx.engine_failed.connect(lambda t: self.problem(
             f"PhotoVet could not start its checking process, so photos cannot be checked. {t}"))
+        ctx.engine_ready.connect(lambda: self.status.say("Ready."))
+        self.status.say("Getting ready: loading the face and name recognisers (a few "
+                        "seconds)\u2026")
         ctx.problem.connect(self.problem)
         ctx.settings_changed.connect(self._approval_banner)
         self._approval_banner()
@@ -308,10 +311,13 @@ class MainWindow(QMainWindow):
 
     def _restore(self) -> None:
         geo = self.ctx.qs.value("window/geometry")
+        avail = self.screen().availableGeometry()
+        # a school office screen (1366 x 768) gets the whole screen the first time
+        self.start_maximized = geo is None and (avail.width() <= 1440 or avail.height() <= 900)
         if geo is not None:
             self.restoreGeometry(geo)
         else:
-            self.resize(1360, 860)
+            self.resize(min(1360, avail.width()), min(860, avail.height()))
         split = self.ctx.qs.value("window/splitter")
         if split is not None:
             self.photos.splitter.restoreState(split)

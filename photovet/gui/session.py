@@ -45,7 +45,8 @@ class NameDialog(QDialog):
         self.name.addItems(suggestions or [])
         self.name.setCurrentText(current)
         self.name.lineEdit().setPlaceholderText("Your full name, for example Mrs J Patel")
-        self.name.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 24))
+        self.name.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            "Your full name, for example Mrs J Patel") + 60)
         form.addRow("Your &name:", self.name)
         lay.addLayout(form)
         self.problem = QLabel("")

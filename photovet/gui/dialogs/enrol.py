@@ -34,7 +34,7 @@ class EnrolDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Enrol face photos")
         self.setObjectName("EnrolDialog")
-        self.resize(760, 520)
+        self.resize(760, 300)
         self.running = False
         intro = QLabel("PhotoVet recognises people from one clear portrait of each (the school "
                        "photo is ideal). Each photo must show exactly one face. Only a face "
@@ -84,6 +84,7 @@ class EnrolDialog(QDialog):
         lay.addWidget(self.state)
         lay.addWidget(self.busy)
         lay.addWidget(self.problems, 1)
+        lay.addStretch(0)
         lay.addLayout(buttons)
         self.ready = False
         self._update()
@@ -136,6 +137,8 @@ class EnrolDialog(QDialog):
         for e in report.errors:
             self.problems.addItem(f"{Path(e.path).name if e.path else e.person_id}: {e.message}")
         self.problems.setVisible(bool(report.errors))
+        if report.errors:
+            self.resize(self.width(), max(self.height(), 520))
         self._update()
 
     def show_error(self, text: str) -> None:

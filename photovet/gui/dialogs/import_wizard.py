@@ -45,9 +45,10 @@ from photovet.core.register.mapping import (
     load_mapping,
     save_mapping,
 )
+from photovet.core.models import Person
 from photovet.core.register.reports import ImportReport
 
-from ..words import error_text, plural
+from ..words import day, error_text, plural
 
 NOT_IN_FILE = "(not in this file)"
 WITHDRAWN_TINT = QColor("#fde2e1")
@@ -232,6 +233,11 @@ class MappingPage(QWizardPage):
 
 
 def _describe(x: Any) -> tuple[str, str]:
+    """(who, what) for one line of the preview."""
+    if isinstance(x, Person):
+        bits = ["Staff" if x.is_staff else x.year_group, x.reg_group,
+                f"leaving date {day(x.leaving_date)}" if x.leaving_date else ""]
+        return f"{x.display_name} ({x.id})", ", ".join(b for b in bits if b)
     text = str(x)
     who, _, rest = text.partition(": ")
     return (who, rest) if rest else (text, "")
@@ -257,13 +263,16 @@ class PreviewPage(QWizardPage):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Change", "Details"])
         self.tree.setAccessibleName("Changes the import would make")
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setStretchLastSection(True)
         self.tree.setWordWrap(True)
         self.errors = QTableWidget(0, 3)
         self.errors.setHorizontalHeaderLabels(["Line", "Column", "Problem"])
         self.errors.verticalHeader().setVisible(False)
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.errors.horizontalHeader().setStretchLastSection(True)
+        self.errors.horizontalHeader().sectionResized.connect(
+            lambda *_: self.errors.resizeRowsToContents())
         self.errors.setWordWrap(True)
         self.errors.setAccessibleName("Rows with problems")
         self.skip = QCheckBox("Import the other rows, and leave out the rows with problems")
@@ -374,6 +383,7 @@ class PreviewPage(QWizardPage):
             self.tree.addTopLevelItem(QTreeWidgetItem(
                 ["Nothing would change: the register already matches this file.", ""]))
         self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 420))
         self.errors.setRowCount(n_err)
         for i, e in enumerate(r.errors):
             for c, v in enumerate((str(e.line or ""), e.column, e.message)):
@@ -467,6 +477,7 @@ class ImportWizard(QWizard):
         self.setWindowTitle("Import the register")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.file_page = FilePage(str(csv_path or ""))
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)

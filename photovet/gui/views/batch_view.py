@@ -310,7 +310,7 @@ class StatusFilter(QSortFilterProxyModel):
 class BatchDelegate(QStyledItemDelegate):
     """A card: thumbnail, file name, coloured status badge, approval mark."""
 
-    THUMB = 150
+    THUMB = 132
     PAD = 6
 
     def sizeHint(self, option, index) -> QSize:

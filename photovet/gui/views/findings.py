@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QFrame,
+    QHeaderView,
+    QScrollArea,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -87,6 +93,50 @@ def summary_sentence(a: PhotoAnalysis) -> str:
     return "; ".join(bits) + "."
 
 
+class WrapDelegate(QStyledItemDelegate):
+    """Rows that wrap to the width of the list, so no finding is ever cut off."""
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self.tree = tree
+
+    def _width(self, index) -> int:
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth += 1
+            parent = parent.parent()
+        return max(80, self.tree.viewport().width() - self.tree.indentation() * (depth + 1) - 8)
+
+    def sizeHint(self, option, index) -> QSize:
+        fm = option.fontMetrics
+        f = index.data(Qt.ItemDataRole.FontRole)
+        if f is not None:
+            fm = QFontMetrics(f)
+        w = self._width(index)
+        r = fm.boundingRect(QRect(0, 0, w, 100000), int(Qt.TextFlag.TextWordWrap),
+                            str(index.data() or ""))
+        return QSize(w, r.height() + 6)
+
+    def paint(self, painter, option, index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text = opt.text
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        colour = opt.palette.highlightedText().color() if selected else \
+            (opt.palette.text().color() if not index.data(Qt.ItemDataRole.ForegroundRole)
+             else index.data(Qt.ItemDataRole.ForegroundRole).color())
+        painter.setPen(colour)
+        painter.setFont(opt.font)
+        painter.drawText(opt.rect.adjusted(3, 3, -3, -3),
+                         int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignTop), text)
+        painter.restore()
+
+
 class DecisionCard(QFrame):
     """One open decision with its one-click answers."""
 
@@ -130,9 +180,14 @@ class FindingsPanel(QWidget):
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
 
-        self.decide_box = QFrame()
-        self.decide_lay = QVBoxLayout(self.decide_box)
+        self.decide_inner = QWidget()
+        self.decide_lay = QVBoxLayout(self.decide_inner)
         self.decide_lay.setContentsMargins(0, 0, 0, 0)
+        self.decide_box = QScrollArea()      # many open questions scroll; the list stays in view
+        self.decide_box.setWidgetResizable(True)
+        self.decide_box.setFrameShape(QFrame.Shape.NoFrame)
+        self.decide_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.decide_box.setWidget(self.decide_inner)
         self.decide_title = QLabel("")
         self.decide_title.setObjectName("SectionTitle")
         self.decide_lay.addWidget(self.decide_title)
@@ -143,11 +198,17 @@ class FindingsPanel(QWidget):
         self.keep_rest_button.clicked.connect(self.keep_rest)
 
         self.tree = QTreeWidget()
+        self.tree.setMinimumHeight(120)
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
+        # rows wrap to the panel's width (never cut off): one column, as wide as the panel
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tree.setItemDelegate(WrapDelegate(self.tree))
         self.tree.setAccessibleName("Faces, texts and hidden data found in this photo")
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -203,6 +264,8 @@ class FindingsPanel(QWidget):
         if len(opened) > 1:
             self.decide_lay.addWidget(self.keep_rest_button)
         self.keep_rest_button.setVisible(len(opened) > 1)
+        self.decide_inner.adjustSize()
+        self.decide_box.setMaximumHeight(min(self.decide_inner.sizeHint().height() + 4, 300))
 
     def _face_card(self, i: int) -> DecisionCard:
         f = self.analysis.faces[i]
@@ -291,6 +354,10 @@ class FindingsPanel(QWidget):
             self._row(hidden, w)
 
     # -- selection -------------------------------------------------------------------------------
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.tree.doItemsLayout()   # rows wrap again at the new width
 
     def select(self, kind: str, index: int) -> None:
         """Highlight the row of a face/text/cover (from a click on the photo)."""

@@ -4,7 +4,7 @@ approval on the right."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
@@ -23,22 +23,19 @@ class PhotosTab(QWidget):
         self.findings = FindingsPanel()
         self.approval = ApprovalPanel()
 
+        # what was found scrolls; the approval buttons below it are always in view
         side = QWidget()
+        side.setMinimumWidth(300)
         sl = QVBoxLayout(side)
         sl.setContentsMargins(0, 0, 0, 0)
         sl.addWidget(self.findings, 1)
         sl.addWidget(self.approval, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(side)
-        scroll.setMinimumWidth(300)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("PhotosSplitter")
         self.splitter.addWidget(self.batch)
         self.splitter.addWidget(self.media)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 3)
