@@ -46,6 +46,13 @@ def test_decode_order():
     assert decode_text(b"\x93hi\x94") == "“hi”"                   # cp1252 quotes
     assert decode_text("日本".encode("shift_jis"), "shift_jis") == "日本"
     assert decode_text(b"\x81") == "\x81"                         # nothing is lost
+    # Chinese software with no charset said (a real camera file in the shared data)
+    assert decode_text("ACD Systems 数码影像".encode("gbk")) == "ACD Systems 数码影像"
+    assert _clean("ACD Systems \u00ca\u00fd\u00c2\u00eb\u00d3\u00b0\u00cf\u00f1") == \
+        "ACD Systems 数码影像"
+    # ...but accented Latin text is never taken for Chinese
+    for latin in ("Crème brûlée", "Zoë Brontë", "Café", "Ångström", "naïve"):
+        assert decode_text(latin.encode("cp1252")) == latin
     # text read properly already is kept, whatever it holds
     assert _clean("日本 – ok") == "日本 – ok"
     assert _clean("Zoë") == "Zoë"

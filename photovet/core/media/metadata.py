@@ -28,16 +28,41 @@ _MAX_VALUE = 160  # characters of a value shown to the user
 def decode_text(raw: bytes, charset: str | None = None) -> str:
     """Text bytes from a file's metadata, decoded the way the writer most likely meant them:
     UTF-8 first (what phones and modern software write), then the charset the file declares
-    (EXIF UserComment, IPTC 1:90), then Windows-1252 (older Windows software), then Latin-1
-    (every byte means something, so nothing is lost)."""
-    for enc in ("utf-8", charset, "cp1252"):
+    (EXIF UserComment, IPTC 1:90), then Chinese GBK when the bytes can only be that, then
+    Windows-1252 (older Windows software), then Latin-1 (every byte means something)."""
+    for enc in ("utf-8", charset):
         if not enc:
             continue
         try:
             return raw.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    return raw.decode("latin-1")
+    cjk = _chinese(raw)
+    if cjk is not None:
+        return cjk
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _chinese(raw: bytes) -> str | None:
+    """Chinese written by older Chinese Windows software (GBK) with no charset said, as in
+    "ACD Systems 数码影像": taken as GBK only when every run of non-ASCII bytes pairs up and
+    reads as Chinese characters, so accented Latin text ("Crème", "Zoë") is never taken for
+    it."""
+    runs = re.findall(rb"[\x80-\xff]+", raw)
+    if not runs or any(len(r) % 2 for r in runs):
+        return None
+    try:
+        text = raw.decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if wide and all(0x4E00 <= ord(ch) <= 0x9FFF or 0x3000 <= ord(ch) <= 0x303F
+                    or 0xFF00 <= ord(ch) <= 0xFFEF for ch in wide):
+        return text
+    return None
 
 
 def _redecode(text: str, charset: str | None = None) -> str:
