@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
     def link(self, href: str) -> None:
         {"takedown": self.after.open_takedown, "takedown-retry": self.after.check_takedowns,
          "review": self.next_open, "recheck": self.batch.recheck,
-         "skipped": self.batch.show_skipped, "hide": lambda: self.message_banner.say(""),
+         "skipped": self.batch.show_skipped, "hide": self.batch.hide_summary,
          "hide-problem": lambda: self.problem_banner.say("")}.get(href, lambda: None)()
 
     def copy_diagnostics(self) -> str:

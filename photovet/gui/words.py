@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import re
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES
@@ -38,6 +39,21 @@ def when(value: str | _dt.datetime | None) -> str:
     if t.tzinfo is not None:
         t = t.astimezone()
     return t.strftime("%d/%m/%Y %H:%M")
+
+
+_STAMP = re.compile(r"\b(\d{4})[:\-](\d{2})[:\-](\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?"
+                    r"(?:Z|[+\-]\d{2}:?\d{2})?)?\b")
+
+
+def uk_dates(text: str) -> str:
+    """Dates as files write them ('2011:07:03 20:09:45', '2011-07-03T20:09') shown as
+    '03/07/2011 20:09'."""
+    def one(m: re.Match) -> str:
+        y, mo, d, hh, mm = m.groups()
+        if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+            return m.group(0)
+        return f"{d}/{mo}/{y}" + (f" {hh}:{mm}" if hh else "")
+    return _STAMP.sub(one, text)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -75,4 +91,4 @@ def sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
-__all__ = ["consent_word", "day", "error_text", "esc", "plural", "sentence", "when"]
+__all__ = ["consent_word", "day", "error_text", "esc", "plural", "sentence", "uk_dates", "when"]

@@ -56,6 +56,7 @@ class BatchController(QObject):
         self._redecide: list[int] = []
         self._skipped: list[str] = []
         self._generation = 0        # results of an older check (before a new batch) are dropped
+        self._summary = False       # the banner shows the batch's summary
         dpr = max(1.0, float(parent.devicePixelRatioF() or 1.0))
         self.thumbs = ThumbnailQueue()
         size, ratio = int(BatchDelegate.THUMB * dpr), dpr
@@ -99,6 +100,7 @@ class BatchController(QObject):
                 self.view.select_row(0)
             self._save()
         if not quiet:
+            self._summary = False
             msg = [f"Added {plural(len(new), 'photo')}." if new else
                    ("Those photos are already in this batch." if photos else
                     "No photos were found there.")]
@@ -166,21 +168,33 @@ class BatchController(QObject):
                             "they cannot be exported. <a href='recheck'>Check them now</a>",
                             "warning")
         elif self.model.items:
-            c = self.model.counts()
-            bits = [f"Checked {plural(c['all'] - c.get('pending', 0), 'photo')}."]
-            if c.get("needs-review"):
-                bits.append(f"<a href='review'>{c['needs-review']} "
-                            f"{'has' if c['needs-review'] == 1 else 'have'} a decision for "
-                            "you</a>.")
-            else:
-                bits.append("Nothing is waiting for your decision.")
-            if c.get("failed"):
-                bits.append(f"{c['failed']} could not be checked (choose \u201cCould not be "
-                            "checked\u201d to see why).")
-            self.banner.say(" ".join(bits) + " <a href='hide'>Hide</a>", "info")
+            self._summary = True
+            self.refresh_summary()
         self.finished_checking.emit()
         if self._pending:
             self._start_analysis()
+
+    def refresh_summary(self) -> None:
+        """The banner's summary follows the review (it never says "3 have a decision for you"
+        once they are answered)."""
+        if not self._summary or self._analysis is not None or not self.model.items:
+            return
+        c = self.model.counts()
+        bits = [f"Checked {plural(c['all'] - c.get('pending', 0), 'photo')}."]
+        if c.get("needs-review"):
+            bits.append(f"<a href='review'>{c['needs-review']} "
+                        f"{'has' if c['needs-review'] == 1 else 'have'} a decision for "
+                        "you</a>.")
+        else:
+            bits.append("Nothing is waiting for your decision.")
+        if c.get("failed"):
+            bits.append(f"{c['failed']} could not be checked (choose \u201cCould not be "
+                        "checked\u201d to see why).")
+        self.banner.say(" ".join(bits) + " <a href='hide'>Hide</a>", "info")
+
+    def hide_summary(self) -> None:
+        self._summary = False
+        self.banner.say("")
 
     def stop_checking(self) -> None:
         self._pending.clear()
@@ -229,6 +243,8 @@ class BatchController(QObject):
             self.analysed.emit(done)
         if self._redecide:
             QTimer.singleShot(0, self._redecide_step)
+        else:
+            self.refresh_summary()
 
     def redecide(self, item: PhotoItem) -> None:
         """One photo again (after a review change)."""
@@ -237,6 +253,7 @@ class BatchController(QObject):
         self.ctx.engine.decide(item.analysis, self.ctx.channel)
         self.model.set_analyses([item.analysis])
         self.refresh_approvals([item.analysis.sha256])
+        self.refresh_summary()
 
     def refresh_approvals(self, shas: list[str] | None = None) -> None:
         want = set(shas) if shas is not None else None
@@ -270,6 +287,7 @@ class BatchController(QObject):
         self.label = ""
         self._save()
         self.banner.say("")
+        self._summary = False
         self.cleared.emit()
         return True
 

@@ -458,11 +458,22 @@ class BatchView(QWidget):
         el.addLayout(row)
         el.addStretch(2)
 
-        self.no_match = QLabel("No photos match this choice. Choose \u201cAll photos\u201d to see "
-                               "the whole batch.")
-        self.no_match.setObjectName("EmptyState")
-        self.no_match.setAlignment(Qt.AlignCenter)
-        self.no_match.setWordWrap(True)
+        self.no_match_text = QLabel("")
+        self.no_match_text.setObjectName("EmptyState")
+        self.no_match_text.setAlignment(Qt.AlignCenter)
+        self.no_match_text.setWordWrap(True)
+        self.show_all = QPushButton("Show all photos")
+        self.show_all.clicked.connect(lambda *_: self.set_filter("all"))
+        self.no_match = QWidget()
+        nl = QVBoxLayout(self.no_match)
+        nl.addStretch(1)
+        nl.addWidget(self.no_match_text)
+        nrow = QHBoxLayout()
+        nrow.addStretch(1)
+        nrow.addWidget(self.show_all)
+        nrow.addStretch(1)
+        nl.addLayout(nrow)
+        nl.addStretch(2)
 
         self.stack = QStackedLayout()
         self.stack.addWidget(self.empty)
@@ -501,6 +512,11 @@ class BatchView(QWidget):
             self.count_label.setText("")
         else:
             self.stack.setCurrentWidget(self.list if self.proxy.rowCount() else self.no_match)
+            key = self.proxy.key
+            self.no_match_text.setText(
+                "Every decision in this batch is made." if key == "needs-review" else
+                "No photo is waiting for approval." if key == "approval:ready" else
+                "No photos match this choice.")
             bits = [f"{n} photo{'s' if n != 1 else ''}"]
             for key, word in (("needs-review", "yours to decide"), ("failed", "could not be checked"),
                               (PENDING, "being checked"), ("approval:approved", "approved")):

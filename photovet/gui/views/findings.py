@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QFrame,
     QHeaderView,
-    QScrollArea,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import PhotoAnalysis
 
 from .. import style
-from ..words import esc, plural
+from ..words import esc, plural, uk_dates
 from .photo_view import COVER, FACE, TEXT, face_name, face_person
 
 KindRole = Qt.ItemDataRole.UserRole + 1
@@ -165,6 +164,8 @@ class DecisionCard(QFrame):
 
 
 class FindingsPanel(QWidget):
+    MAX_CARDS = 3          # more questions wait below (the photo view stays in sight)
+
     row_selected = Signal(str, int)                 # kind, index
     face_action = Signal(int, str)                  # index, "yes" | "no" | ...
     text_action = Signal(int, str)                  # index, "cover" | "keep"
@@ -180,14 +181,11 @@ class FindingsPanel(QWidget):
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
 
-        self.decide_inner = QWidget()
-        self.decide_lay = QVBoxLayout(self.decide_inner)
+        self.decide_box = QWidget()
+        self.decide_lay = QVBoxLayout(self.decide_box)
         self.decide_lay.setContentsMargins(0, 0, 0, 0)
-        self.decide_box = QScrollArea()      # many open questions scroll; the list stays in view
-        self.decide_box.setWidgetResizable(True)
-        self.decide_box.setFrameShape(QFrame.Shape.NoFrame)
-        self.decide_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.decide_box.setWidget(self.decide_inner)
+        self.more = QLabel("")
+        self.more.setWordWrap(True)
         self.decide_title = QLabel("")
         self.decide_title.setObjectName("SectionTitle")
         self.decide_lay.addWidget(self.decide_title)
@@ -249,6 +247,7 @@ class FindingsPanel(QWidget):
             c.deleteLater()
         self.cards = []
         self.decide_lay.removeWidget(self.keep_rest_button)
+        self.decide_lay.removeWidget(self.more)
         opened = []
         if a is not None and not a.error:
             opened = [(FACE, i) for i, f in enumerate(a.faces) if f.needs_review] + \
@@ -257,15 +256,18 @@ class FindingsPanel(QWidget):
         if not opened:
             return
         self.decide_title.setText(f"Yours to decide ({len(opened)})")
-        for kind, i in opened:
+        for kind, i in opened[:self.MAX_CARDS]:
             card = self._face_card(i) if kind == FACE else self._text_card(i)
             self.decide_lay.addWidget(card)
             self.cards.append(card)
+        rest = len(opened) - self.MAX_CARDS
+        self.more.setText(f"\u2026and {plural(rest, 'more question')}: answer these first, "
+                          "or keep the rest covered." if rest > 0 else "")
+        self.decide_lay.addWidget(self.more)
+        self.more.setVisible(rest > 0)
         if len(opened) > 1:
             self.decide_lay.addWidget(self.keep_rest_button)
         self.keep_rest_button.setVisible(len(opened) > 1)
-        self.decide_inner.adjustSize()
-        self.decide_box.setMaximumHeight(min(self.decide_inner.sizeHint().height() + 4, 300))
 
     def _face_card(self, i: int) -> DecisionCard:
         f = self.analysis.faces[i]
@@ -348,7 +350,8 @@ class FindingsPanel(QWidget):
         if not meta:
             self._row(hidden, "Nothing besides the picture.")
         for fnd in meta:
-            core = f"{fnd.label}: {fnd.value}" if fnd.value else fnd.label
+            value = uk_dates(fnd.value) if fnd.category == "date" else fnd.value
+            core = f"{fnd.label}: {value}" if value else fnd.label
             self._row(hidden, f"{CATEGORY_WORDS.get(fnd.category, 'Other')} \u2014 {core}")
         for w in a.warnings:
             self._row(hidden, w)
