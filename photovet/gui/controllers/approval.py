@@ -206,7 +206,8 @@ class ApprovalController(QObject):
                           f"{self.ctx.current_channel().label} as {approver}?",
                           parent=self.window)
         box.setInformativeText(
-            f"Faces shown: {names}.\n{plural(covered, 'face or name')} covered.\n\n"
+            f"Faces shown: {names}.\n{plural(covered, 'face or name', 'faces or names')} "
+            "covered.\n\n"
             "Each photo is approved exactly as it is now; any later change to its review or to "
             "the consent of someone in it voids the approval.")
         box.setDetailedText("\n".join(it.name for it in items))

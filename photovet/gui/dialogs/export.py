@@ -69,7 +69,9 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        form.addRow("Save &into:", row)
+        into = QLabel("Save &into:")
+        into.setBuddy(self.folder)
+        form.addRow(into, row)
         self.label = QLineEdit(label)
         self.label.setAccessibleName("Batch name")
         self.label.setPlaceholderText("For example: Sports day 2026")
@@ -87,11 +89,13 @@ class ExportDialog(QDialog):
         self.held = QListWidget()
         self.held.setAccessibleName("Photos held back and why")
         self.held.setWordWrap(True)
+        self.held.hide()
         sl.addWidget(self.held, 1)
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
         self.problem.setObjectName("Problem")
         sl.addWidget(self.problem)
+        sl.addStretch(0)
         self.stack.addWidget(setup)
 
         # -- page 2: progress ------------------------------------------------------------------
@@ -116,11 +120,13 @@ class ExportDialog(QDialog):
         self.failures = QListWidget()
         self.failures.setWordWrap(True)
         self.failures.setAccessibleName("Photos not exported and why")
+        self.failures.hide()
         dl.addWidget(self.failures, 1)
         nxt = QLabel("Next: post the copies, then tell PhotoVet they were posted (so a take-down "
                      "or a subject access request can find them).")
         nxt.setWordWrap(True)
         dl.addWidget(nxt)
+        dl.addStretch(0)
         self.stack.addWidget(done)
 
         # -- buttons -------------------------------------------------------------------------------

@@ -76,6 +76,7 @@ class MarkPostedDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
         self.batch.currentIndexChanged.connect(lambda *_: self.by_batch.setChecked(True))
         if not batches:
             self.by_batch.setEnabled(False)

@@ -80,6 +80,8 @@ class PersonDialog(QDialog):
 
         self.history = QTableWidget(0, 4)
         self.history.setHorizontalHeaderLabels(["When", "What", "Change", "By"])
+        self.history.setWordWrap(False)
+        self.history.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.history.verticalHeader().setVisible(False)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setStretchLastSection(True)
@@ -261,6 +263,9 @@ class PersonDialog(QDialog):
         return c
 
     def _history(self, changes: list) -> None:
+        # "nothing -> not recorded" (a column the first import found empty) says nothing
+        changes = [c for c in changes if not (c.old_state is None
+                                              and c.new_state == NOT_RECORDED)]
         self.history.setRowCount(len(changes))
         labels = self.ctx.ws.channels.labels()
         for r, ch in enumerate(reversed(changes)):
@@ -276,6 +281,7 @@ class PersonDialog(QDialog):
             for c, v in enumerate(vals):
                 self.history.setItem(r, c, QTableWidgetItem(v))
         self.history.resizeColumnsToContents()
+        self.history.horizontalHeader().setStretchLastSection(True)
 
     # -- changing -------------------------------------------------------------------------------
 
@@ -294,8 +300,8 @@ class PersonDialog(QDialog):
                  if old == YES and new != YES else "")
         user = self.ctx.session.anyone(self) if p is not None else None
         if not user or not self.confirm(
-                f"Change {what} for {p.display_name} ({p.id}) from {consent_word(old)} to "
-                f"{consent_word(new)}?", extra):
+                f"Change consent for {what} for {p.display_name} ({p.id}) from "
+                f"{consent_word(old)} to {consent_word(new)}?", extra):
             combo.blockSignals(True)
             combo.setCurrentIndex(STATES.index(old) if old in STATES else 2)
             combo.blockSignals(False)

@@ -365,8 +365,7 @@ class PhotoCanvas(QWidget):
             return
         p.drawImage(r, img)
         if self.show_after:
-            self._caption(p, r, "What will be published: covered areas painted over, hidden "
-                                "data removed")
+            self._caption(p, r, "What will be published")
             return
         self._draw_overlays(p)
         if self._drag_start is not None and self._drag_now is not None:
