@@ -17,7 +17,6 @@ Issue 15 measured the old app: 17 of 41 photos "needed review" for Facebook.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -52,7 +51,7 @@ def main(argv=None) -> int:
     home = Path(tempfile.mkdtemp(prefix="photovet-review-"))
     os.environ["PHOTOVET_HOME"] = str(home)
 
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from photovet.core.workspace import Workspace
     from photovet.gui.context import AppContext

@@ -150,7 +150,7 @@ def measure(app, home: Path, repeat: int) -> dict:
         beats: list[float] = []
         last = [time.perf_counter()]
 
-        def beat():
+        def beat(beats=beats, last=last):
             now = time.perf_counter()
             beats.append((now - last[0]) * 1000)
             last[0] = now

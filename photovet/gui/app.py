@@ -50,7 +50,7 @@ def _loads(name: str) -> bool:
 
 def _xcb_plugin() -> Path | None:
     try:
-        import PySide6  # noqa: PLC0415
+        import PySide6
     except ImportError:
         return None
     plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
@@ -95,9 +95,9 @@ def qt_start_problem(environ=os.environ, platform: str = sys.platform, loads=_lo
 
 def make_app(argv: list[str] | None = None):
     """The QApplication (created once), named and styled for PhotoVet."""
-    from PySide6.QtCore import QCoreApplication, Qt  # noqa: PLC0415
-    from PySide6.QtGui import QGuiApplication  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     # Hand the GIL to the GUI thread sooner when a worker runs Python code (default 5 ms).
     sys.setswitchinterval(0.001)
@@ -110,7 +110,7 @@ def make_app(argv: list[str] | None = None):
         app = QApplication(argv if argv is not None else sys.argv)
     QCoreApplication.setOrganizationName("PhotoVet")
     QCoreApplication.setApplicationName("PhotoVet")
-    from photovet.gui.style import icon  # noqa: PLC0415
+    from photovet.gui.style import icon
 
     app.setWindowIcon(icon("app"))
     return app
@@ -119,10 +119,10 @@ def make_app(argv: list[str] | None = None):
 def end_on_signals(app, window) -> None:
     """Close the window (and with it the helper process) on SIGTERM and SIGINT, as if the person
     had closed it: Qt's event loop is in C++, so the signal wakes it through a socket."""
-    import signal  # noqa: PLC0415
-    import socket  # noqa: PLC0415
+    import signal
+    import socket
 
-    from PySide6.QtCore import QSocketNotifier  # noqa: PLC0415
+    from PySide6.QtCore import QSocketNotifier
 
     def close(*_):
         window.close()
@@ -148,10 +148,10 @@ def end_on_signals(app, window) -> None:
 
 def open_workspace(app):
     """The data folder, or None after telling the person in a dialog why it cannot be opened."""
-    from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+    from PySide6.QtWidgets import QMessageBox
 
-    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
-    from photovet.core.workspace import Workspace  # noqa: PLC0415
+    from photovet.core.errors import PhotoVetError
+    from photovet.core.workspace import Workspace
 
     try:
         return Workspace.open()
@@ -169,8 +169,8 @@ def run(argv: list[str] | None = None) -> int:
     ws = open_workspace(app)
     if ws is None:
         return 1
-    from photovet.gui.context import AppContext  # noqa: PLC0415
-    from photovet.gui.main_window import MainWindow  # noqa: PLC0415
+    from photovet.gui.context import AppContext
+    from photovet.gui.main_window import MainWindow
 
     ctx = AppContext(ws)
     win = MainWindow(ctx)
@@ -191,7 +191,7 @@ def _quit_after(app) -> None:
     value = os.environ.get(QUIT_AFTER_ENV, "").strip()
     if not value:
         return
-    from PySide6.QtCore import QTimer  # noqa: PLC0415
+    from PySide6.QtCore import QTimer
 
     try:
         seconds = float(value)

@@ -9,7 +9,7 @@ sign-in screen changes this module only.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -80,7 +80,7 @@ class Session(QObject):
                  parent: QObject | None = None):
         super().__init__(parent)
         self._qs = qs
-        self._staff_names = staff_names or (lambda: [])
+        self._staff_names = staff_names or (list)
         self._names: dict[str, str] = {}
         self.active = PREPARER          # the role of the view in front of the person
 
@@ -148,4 +148,4 @@ class Session(QObject):
         return self.preparer(parent)
 
 
-__all__ = ["APPROVER", "NameDialog", "PREPARER", "Session"]
+__all__ = ["APPROVER", "PREPARER", "NameDialog", "Session"]

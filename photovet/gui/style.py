@@ -6,7 +6,7 @@ Colour is never the only signal: every box and badge also carries words.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
@@ -201,7 +201,7 @@ def _draw(name: str, p: QPainter, s: float) -> None:
         p.drawEllipse(r.center(), r.width() * 0.2, r.width() * 0.2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str) -> QIcon:
     """A crisp icon at every common size (Qt picks the right one for the screen's DPR)."""
     ic = QIcon()

@@ -22,9 +22,18 @@ import collections.abc
 import inspect
 import threading
 import traceback
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QImage
 
 from photovet.core import logs
@@ -125,7 +134,7 @@ class Worker(QObject):
         self._flush_timer.setInterval(batch_ms)
         self._flush_timer.timeout.connect(self._flush)
 
-    def start(self) -> "Worker":
+    def start(self) -> Worker:
         self._started = True
         self._thread.start()
         return self
@@ -286,7 +295,7 @@ class ThumbnailQueue:
 
 def thumbnails(queue: ThumbnailQueue, size: int, dpr: float, stop: threading.Event):
     """Yield (path, QImage or None) for every path put in ``queue`` until ``stop``."""
-    from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
+    from photovet.core.media.imaging import thumbnail
 
     while not stop.is_set():
         path = queue.take(stop)

@@ -21,7 +21,7 @@ def test_inner_box_folds_into_the_whole_face():
 def test_overlapping_neighbours_are_not_merged():
     # two faces side by side that overlap a little: both stay
     boxes = np.array([[0, 0, 100, 100], [70, 10, 170, 110]], float)
-    keep, out = merge_nested(boxes, np.array([0.9, 0.9]))
+    keep, _ = merge_nested(boxes, np.array([0.9, 0.9]))
     assert keep.tolist() == [0, 1]
 
 

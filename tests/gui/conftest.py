@@ -4,8 +4,8 @@ engine, and a way to answer the dialogs a person would answer."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -124,7 +124,7 @@ def answer(action: Callable[[QWidget], None], *, kind: type = QWidget, delay: in
             seen.append(w.windowTitle())
             try:
                 action(w)
-            except BaseException as exc:   # never leave a test waiting on a dialog: fail it
+            except BaseException as exc:  # noqa: BLE001 - never leave a test waiting on a dialog
                 seen.append(exc)
                 FAILURES.append(exc)
                 if isinstance(w, QDialog):

@@ -14,16 +14,20 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from photovet.gui.controllers import after_posting
-from photovet.gui.dialogs.exports_history import ExportsDialog
 from photovet.gui.dialogs.mark_posted import MarkPostedDialog
 from photovet.gui.dialogs.person import PersonDialog
 from photovet.gui.dialogs.purge import PurgeDialog
 from photovet.gui.dialogs.reason import ReasonDialog
-from photovet.gui.dialogs.takedown import TakedownDialog
-from photovet.gui.session import APPROVER
-from tests.gui.conftest import APPROVER_NAME, answer, button, click, message_text, modal, \
-    wait_checked
-from tests.gui.fake_engine import JANE, TORI, FACE_A, make_photo, write_register
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    answer,
+    button,
+    click,
+    message_text,
+    modal,
+    wait_checked,
+)
+from tests.gui.fake_engine import FACE_A, JANE, TORI, make_photo, write_register
 
 
 @pytest.fixture
@@ -85,8 +89,7 @@ def test_export_then_mark_posted_then_delete_the_originals(window, qtbot, tmp_pa
         assert d.batch.currentText() == "Sports day" and d.by_batch.isChecked()
         assert d.date.displayFormat() == "dd/MM/yyyy"
         d.channel.setCurrentIndex(d.channel.findData("facebook"))
-        d.date.setDate(QDate(2026, 3, 12) if QDate.currentDate() >= QDate(2026, 3, 12)
-                       else QDate.currentDate())
+        d.date.setDate(min(QDate(2026, 3, 12), QDate.currentDate()))
         d.url.setText("https://facebook.example/posts/1")
         d.accept()
 

@@ -10,8 +10,16 @@ from PySide6.QtWidgets import QMessageBox
 
 from photovet.gui.dialogs.reason import ReasonDialog
 from photovet.gui.session import APPROVER, NameDialog
-from tests.gui.conftest import APPROVER_NAME, PREPARER_NAME, answer, button, click, \
-    message_text, select_photo, wait_checked
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    PREPARER_NAME,
+    answer,
+    button,
+    click,
+    message_text,
+    select_photo,
+    wait_checked,
+)
 from tests.gui.fake_engine import make_batch, write_register
 
 

@@ -33,7 +33,14 @@ from photovet.gui.dialogs.settings import SettingsDialog
 from photovet.gui.dialogs.takedown import TakedownDialog
 from photovet.gui.main_window import MainWindow
 from photovet.gui.session import NameDialog
-from tests.gui.conftest import APPROVER_NAME, PREPARER_NAME, answer, button, click, modal
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    PREPARER_NAME,
+    answer,
+    button,
+    click,
+    modal,
+)
 from tests.gui.fake_engine import (
     JANE,
     JOEL,

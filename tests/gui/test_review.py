@@ -5,20 +5,25 @@ every text found is listed with why; labels never cover a face, a text or each o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from photovet.core.models import Cover, Face, PhotoAnalysis
+from photovet.core.models import PhotoAnalysis
 from photovet.core.workspace import Workspace
 from photovet.gui.dialogs.reason import ReasonDialog
 from photovet.gui.dialogs.who import PersonPicker
 from photovet.gui.views.findings import DecisionCard
 from photovet.gui.views.photo_view import FACE, TEXT
-from tests.gui.conftest import PREPARER_NAME, answer, button, click, message_text, select_photo, \
-    wait_checked
+from tests.gui.conftest import (
+    PREPARER_NAME,
+    answer,
+    button,
+    click,
+    message_text,
+    select_photo,
+    wait_checked,
+)
 from tests.gui.fake_engine import (
     DAN,
     FACE_A,

@@ -31,8 +31,7 @@ def test_a_generator_runs_off_the_gui_thread_and_delivers_in_order(qtbot):
 
     def gen(stop):
         threads.append(QThread.currentThread())
-        for i in range(500):
-            yield i
+        yield from range(500)
         return "done"
 
     got, batches, returned, (stopped,) = run(qtbot, gen, batch_ms=20)
@@ -71,13 +70,13 @@ def test_a_failure_becomes_a_sentence(qtbot):
         yield 1
         raise PhotoVetError("the register is busy", hint="Wait a moment and try again.")
 
-    got, _, returned, (error, stopped) = run(qtbot, gen)
+    got, _, returned, (error, _stopped) = run(qtbot, gen)
     assert got == [1] and returned == []
     assert error == "the register is busy\nWait a moment and try again."
 
 
 def test_a_plain_function_returns_its_value(qtbot):
-    got, _, returned, (stopped,) = run(qtbot, lambda: 42)
+    got, _, returned, (_stopped,) = run(qtbot, lambda: 42)
     assert got == [] and returned == [42]
 
 

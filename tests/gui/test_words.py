@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime as _dt
 
 from photovet.core.errors import PhotoVetError
-from photovet.gui.words import consent_word, day, error_text, plural, sentence, uk_dates, when
+from photovet.gui.words import (
+    consent_word,
+    day,
+    error_text,
+    plural,
+    sentence,
+    uk_dates,
+    when,
+)
 
 
 def test_dates_are_day_month_year():

@@ -48,9 +48,9 @@ def takedown_summary(ws) -> TakedownSummary:
 def banner_text(summary: TakedownSummary | None, error: str = "") -> tuple[str, str]:
     """(html, kind) for the take-down banner."""
     if error:
-        return (f"<b>Could not check take-downs: {esc(error)}</b> Photos already posted may show "
-                "someone whose consent was withdrawn. <a href='takedown-retry'>Try again</a>",
-                "error")
+        return ((f"<b>Could not check take-downs: {esc(error)}</b> Photos already posted may "
+                 "show someone whose consent was withdrawn. <a href='takedown-retry'>Try "
+                 "again</a>"), "error")
     if summary is None or not summary.open:
         return "", "error"
     if summary.posted:
@@ -60,9 +60,9 @@ def banner_text(summary: TakedownSummary | None, error: str = "") -> tuple[str, 
             what += f" and {plural(rest, 'exported photo')} must not be posted"
     else:
         what = f"{plural(summary.open, 'exported photo')} must not be posted"
-    return (f"<b>{what}</b>: consent is now missing for someone in "
-            f"{'it' if summary.open == 1 else 'them'}. <a href='takedown'>Show the take-down "
-            "list</a>", "error")
+    return ((f"<b>{what}</b>: consent is now missing for someone in "
+             f"{'it' if summary.open == 1 else 'them'}. <a href='takedown'>Show the take-down "
+             "list</a>"), "error")
 
 
 class AfterPostingController(QObject):

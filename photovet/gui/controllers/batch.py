@@ -9,8 +9,9 @@ about a photo is in the core's review store, so a restart keeps the review.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -79,7 +80,7 @@ class BatchController(QObject):
         paths = [str(p) for p in paths]
 
         def collect():
-            from photovet.core.media.imaging import collect_photos  # noqa: PLC0415
+            from photovet.core.media.imaging import collect_photos
 
             return collect_photos(paths)
 

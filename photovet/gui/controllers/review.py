@@ -37,10 +37,10 @@ PREVIEWS_KEPT = 4
 def render_published(pil_image, covers: list[Cover], size: tuple[int, int], style: str):
     """The preview with the export's covers painted on (worker thread; the core's painter, so
     what is shown is what is exported)."""
-    from photovet.core.media.cover import apply_covers  # noqa: PLC0415
+    from photovet.core.media.cover import apply_covers
 
     s = pil_image.width / float(size[0] or pil_image.width)
-    scaled = [Cover(c.shape, tuple(int(round(v * s)) for v in c.box) if c.box else None,
+    scaled = [Cover(c.shape, tuple(round(v * s) for v in c.box) if c.box else None,
                     [(x * s, y * s) for x, y in c.points] if c.points else None, c.source, c.label)
               for c in covers]
     return pil_to_qimage(apply_covers(pil_image.convert("RGB").copy(), scaled, style=style))
@@ -126,7 +126,7 @@ class ReviewController(QObject):
         self._loading.add(path)
 
         def load():
-            from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
+            from photovet.core.media.imaging import thumbnail
 
             pil = thumbnail(path, PREVIEW_MAX)
             return path, pil, pil_to_qimage(pil)
@@ -249,7 +249,7 @@ class ReviewController(QObject):
         face = a.faces[index]
         channel = self.ctx.current_channel()
         person = face_person(face, self._people())
-        import datetime as _dt  # noqa: PLC0415
+        import datetime as _dt
 
         refusal = policy.face_override_refusal("show", face, person, channel, a.media, a.mode,
                                                _dt.date.today(), "")

@@ -25,6 +25,8 @@ from photovet.core.records.exports import ExportRecord
 
 from ..words import day, plural, when
 
+_ROOT = QModelIndex()   # the model's root: rows of a flat list or table
+
 
 class ExportsModel(QAbstractTableModel):
     COLUMNS = ("Exported", "Batch", "For", "File", "Faces shown", "Names readable",
@@ -41,10 +43,10 @@ class ExportsModel(QAbstractTableModel):
         self.records, self.names, self.labels = list(records), names, labels
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(self.records)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
+    def columnCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):

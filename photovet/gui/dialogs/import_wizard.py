@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.errors import PhotoVetError, RegisterImportError
+from photovet.core.models import Person
 from photovet.core.register.mapping import (
     CONSENT_PREFIX,
     FIELDS,
@@ -45,7 +46,6 @@ from photovet.core.register.mapping import (
     load_mapping,
     save_mapping,
 )
-from photovet.core.models import Person
 from photovet.core.register.reports import ImportReport
 
 from ..words import day, error_text, plural
@@ -128,7 +128,7 @@ class FilePage(QWizardPage):
 class MappingPage(QWizardPage):
     """One choice per register field, filled in with the column PhotoVet found."""
 
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("Check the columns")
@@ -246,7 +246,7 @@ def _describe(x: Any) -> tuple[str, str]:
 class PreviewPage(QWizardPage):
     """The dry run: what the import would change, withdrawals first, and every row problem."""
 
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("Check the changes")
@@ -274,6 +274,7 @@ class PreviewPage(QWizardPage):
         self.errors.horizontalHeader().sectionResized.connect(
             lambda *_: self.errors.resizeRowsToContents())
         self.errors.setWordWrap(True)
+        self.errors.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.errors.setAccessibleName("Rows with problems")
         self.skip = QCheckBox("Import the other rows, and leave out the rows with problems")
         self.skip.toggled.connect(self._skip_toggled)
@@ -391,8 +392,13 @@ class PreviewPage(QWizardPage):
                 cell.setToolTip(v)
                 self.errors.setItem(i, c, cell)
         self.errors.resizeColumnsToContents()
-        self.errors.resizeRowsToContents()
+        self.errors.horizontalHeader().setStretchLastSection(True)
         self.error_box.setVisible(bool(n_err))
+        QTimer.singleShot(0, self.errors.resizeRowsToContents)   # once the columns are laid out
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.errors.resizeRowsToContents()
 
     def isComplete(self) -> bool:
         if self.report is None:
@@ -401,7 +407,7 @@ class PreviewPage(QWizardPage):
 
 
 class ResultPage(QWizardPage):
-    def __init__(self, wizard: "ImportWizard"):
+    def __init__(self, wizard: ImportWizard):
         super().__init__(wizard)
         self.wiz = wizard
         self.setTitle("Import")

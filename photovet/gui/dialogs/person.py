@@ -178,7 +178,7 @@ class PersonDialog(QDialog):
         self.exports_btn.setEnabled(bool(exports))
 
     def _banner(self, p: Person, invalid_reason: str) -> None:
-        import datetime as _dt  # noqa: PLC0415
+        import datetime as _dt
 
         lines = []
         if p.do_not_photograph:
@@ -276,8 +276,9 @@ class PersonDialog(QDialog):
             else:
                 what = labels.get(ch.channel, ch.channel) + (" (videos)" if ch.media == "video"
                                                               else "")
-            vals = [when(ch.when), what, f"{consent_word(ch.old_state) if ch.old_state else 'Nothing'}"
-                    f" \u2192 {consent_word(ch.new_state)}", _source_text(ch.source)]
+            old = consent_word(ch.old_state) if ch.old_state else "Nothing"
+            vals = [when(ch.when), what, f"{old} \u2192 {consent_word(ch.new_state)}",
+                    _source_text(ch.source)]
             for c, v in enumerate(vals):
                 self.history.setItem(r, c, QTableWidgetItem(v))
         self.history.resizeColumnsToContents()
@@ -334,7 +335,7 @@ class PersonDialog(QDialog):
         self.ctx.register_changed.emit()
 
     def remove_person(self) -> None:
-        from .reason import ReasonDialog  # noqa: PLC0415
+        from .reason import ReasonDialog
 
         p = self.person
         if p is None:

@@ -45,8 +45,8 @@ COVER_STYLES = (("solid", "A solid shape (recommended)"),
 DELETE_WHEN = (("posted", "Once the photo is marked posted (recommended)"),
                ("exported", "Once a safe copy is exported"))
 MODES = (("consent", "Show pupils who have consent for the channel"),
-         ("no-identifiable-children", "Cover every pupil, whatever the consent (staff by their "
-                                      "consent)"))
+         ("no-identifiable-children",
+          "Cover every pupil, whatever the consent (staff by their consent)"))
 
 
 def _form_label(text: str) -> QLabel:
@@ -314,14 +314,14 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         new = self.settings()
-        if not new.approval.required and self.ctx.ws.settings.approval.required:
-            if QMessageBox.warning(
+        if not new.approval.required and self.ctx.ws.settings.approval.required and \
+                QMessageBox.warning(
                     self, "Turn off approval?",
                     "Photos will then be exported without a senior leader looking at them. Only "
                     "do this in a one-person office.",
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                     QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
-                return
+            return
         user = self._who()
         if not user:
             return

@@ -101,8 +101,7 @@ class TakedownDialog(QDialog):
         for r, it in enumerate(items):
             who = ", ".join(it.names.get(p, p) for p in it.people)
             why = "; ".join(it.reasons.get(p, "") for p in it.people)
-            posts = "; ".join(day(p.posted_on) + (f" {p.url}" if p.url else "")
-                              for p in it.posts) or "Not posted"
+            posts = "; ".join(day(p.posted_on) for p in it.posts) or "Not posted"
             action = it.action + (f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
             for c, text in enumerate((str(it.id), action, who, why, Path(it.output_path).name,
                                       posts, day(it.first_listed_at))):

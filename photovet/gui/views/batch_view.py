@@ -8,9 +8,9 @@ Rows are added and updated in batches (one insert for a dropped folder of 2,000 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -50,6 +50,9 @@ PathRole = Qt.UserRole + 3
 ApprovalRole = Qt.UserRole + 4
 
 PENDING = "pending"
+
+
+_ROOT = QModelIndex()   # the model's root: rows of a flat list or table
 
 
 @dataclass
@@ -124,7 +127,7 @@ class BatchModel(QAbstractListModel):
         self._asked: set[str] = set()
 
     # -- Qt model API --------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
@@ -581,4 +584,4 @@ class BatchView(QWidget):
             self.model.refresh_rows([src.row()])
 
 
-__all__ = ["BatchModel", "BatchView", "FILTERS", "PhotoItem", "StatusFilter"]
+__all__ = ["FILTERS", "BatchModel", "BatchView", "PhotoItem", "StatusFilter"]

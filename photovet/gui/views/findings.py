@@ -16,14 +16,14 @@ from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QFrame,
-    QHeaderView,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -244,6 +244,8 @@ class FindingsPanel(QWidget):
     def _cards(self, a: PhotoAnalysis | None) -> None:
         for c in self.cards:
             self.decide_lay.removeWidget(c)
+            c.hide()
+            c.setParent(None)
             c.deleteLater()
         self.cards = []
         self.decide_lay.removeWidget(self.keep_rest_button)

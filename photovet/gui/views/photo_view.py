@@ -543,8 +543,8 @@ class PhotoCanvas(QWidget):
         x0, y0 = self.to_photo(rr.topLeft())
         x1, y1 = self.to_photo(rr.bottomRight())
         pw, ph = self._photo_size()
-        x0, y0 = max(0, int(round(x0))), max(0, int(round(y0)))
-        x1, y1 = min(pw, int(round(x1))), min(ph, int(round(y1)))
+        x0, y0 = max(0, round(x0)), max(0, round(y0))
+        x1, y1 = min(pw, round(x1)), min(ph, round(y1))
         if x1 - x0 < 2 or y1 - y0 < 2:
             return
         self.cover_drawn.emit(self.tool, (x0, y0, x1 - x0, y1 - y0))

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.models import NO, YES as STATE_YES, Channel, Person
+from photovet.core.models import NO, Channel, Person
+from photovet.core.models import YES as STATE_YES
 
 from ..words import day
 
@@ -79,6 +80,9 @@ def role_label(role: str) -> str:
     return {"pupil": "Pupil", "staff": "Staff"}.get(role, role.capitalize())
 
 
+_ROOT = QModelIndex()   # the model's root: rows of a flat list or table
+
+
 class PeopleModel(QAbstractTableModel):
     """People and their consent, one row each."""
 
@@ -122,10 +126,10 @@ class PeopleModel(QAbstractTableModel):
         return len(self.FIXED) + [c.id for c in self._channels].index(channel)
 
     # -- Qt model ---------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(self._people)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
+    def columnCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(self.FIXED) + len(self._channels) + 1
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
