@@ -39,7 +39,8 @@ class DeviceController(QObject):
             self.start(Path(src))
 
     def default_destination(self) -> Path:
-        return self.ctx.ws.home / "batches" / _dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
+        return self.ctx.ws.home / "batches" / _dt.datetime.now().strftime(
+            "From the device %d-%m-%Y %H.%M.%S")
 
     def start(self, source: Path, dest: Path | None = None) -> None:
         """Copy (never clear yet) the device's photos into ``dest``."""
