@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from photovet.core.errors import DeletionError, ModelError, PhotoVetError
-from photovet.core.models import Channel, ExportResult, Person, PhotoAnalysis, TextItem
+from photovet.core.models import Channel, ExportResult, PhotoAnalysis, TextItem
 from photovet.core.policy import decide_text
 from photovet.core.transfer import delete_rejected_original
 from photovet.core.workspace import Workspace

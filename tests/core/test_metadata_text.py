@@ -15,8 +15,8 @@ def _values(path) -> dict[str, str]:
 def test_utf8_exif_text_is_not_mojibake(tmp_path):
     p = tmp_path / "press.jpg"
     ex = Image.Exif()
-    ex[0x8298] = "Copyright © News Ltd".encode("utf-8")      # Copyright
-    ex[0x013B] = "Zoë Brontë".encode("utf-8")                # Artist
+    ex[0x8298] = "Copyright © News Ltd".encode()      # Copyright
+    ex[0x013B] = "Zoë Brontë".encode()                # Artist
     Image.new("RGB", (16, 16)).save(p, exif=ex)
     values = _values(p)
     assert values["Copyright"] == "Copyright © News Ltd"
@@ -36,13 +36,13 @@ def test_user_comment_charsets(tmp_path):
     p = tmp_path / "comment.jpg"
     ex = Image.Exif()
     ifd = ex.get_ifd(0x8769)
-    ifd[0x9286] = b"ASCII\x00\x00\x00" + "Sports day – café".encode("utf-8")
+    ifd[0x9286] = b"ASCII\x00\x00\x00" + "Sports day – café".encode()
     Image.new("RGB", (16, 16)).save(p, exif=ex)
     assert _values(p)["User comment"] == "Sports day – café"
 
 
 def test_decode_order():
-    assert decode_text("é".encode("utf-8")) == "é"
+    assert decode_text("é".encode()) == "é"
     assert decode_text(b"\x93hi\x94") == "“hi”"                   # cp1252 quotes
     assert decode_text("日本".encode("shift_jis"), "shift_jis") == "日本"
     assert decode_text(b"\x81") == "\x81"                         # nothing is lost
