@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+QUIT_AFTER_ENV = "PHOTOVET_QUIT_AFTER"
+
 # What Qt's X11 ("xcb") platform plugin loads, and the Debian/Ubuntu package of each. A minimal
 # Linux install often lacks several of them; without this check Qt only prints "could not load
 # the Qt platform plugin" and aborts. The README lists the same packages.
@@ -124,7 +126,26 @@ def run(argv: list[str] | None = None) -> int:
 
     win = MainWindow()
     win.show()
+    _quit_after(app)
     return app.exec()
+
+
+def _quit_after(app) -> None:
+    """With PHOTOVET_QUIT_AFTER=<seconds> set, close the window that long after the start, as a
+    user would (the engine's helper process is shut down normally). Tests that run the real app
+    start in a subprocess use it (tests/core/test_no_network_process.py)."""
+    value = os.environ.get(QUIT_AFTER_ENV, "").strip()
+    if not value:
+        return
+    from PySide6.QtCore import QTimer  # noqa: PLC0415
+
+    try:
+        seconds = float(value)
+    except ValueError:
+        print(f"photovet: ignoring {QUIT_AFTER_ENV}={value!r} (not a number of seconds)",
+              file=sys.stderr)
+        return
+    QTimer.singleShot(max(0, int(seconds * 1000)), app.closeAllWindows)
 
 
 if __name__ == "__main__":  # pragma: no cover

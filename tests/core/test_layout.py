@@ -50,6 +50,21 @@ def test_cv2_only_through_the_qt_safe_import():
                 assert node.module != "cv2", f"{path} imports from cv2 directly"
 
 
+def test_onnxruntime_only_through_the_offline_switch():
+    """onnxruntime sends telemetry from native code unless switched off before it loads: only
+    core/offline.py may import it (it does so with the switch set, failing closed)."""
+    for path in CORE.parent.rglob("*.py"):
+        if path.name == "offline.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                assert all(not a.name.startswith("onnxruntime") for a in node.names), \
+                    f"{path} imports onnxruntime directly"
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("onnxruntime"), f"{path} imports onnxruntime"
+
+
 def test_import_linter_contracts_are_kept():
     """The layers in pyproject ([tool.importlinter]): launch > gui | cli > core; the core has no
     Qt or click; policy decides from plain data only."""

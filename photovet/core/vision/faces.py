@@ -446,8 +446,9 @@ class FaceEngine:
                 hint="Reinstall PhotoVet: the file ships inside the package.",
             )
         try:
-            import onnxruntime as ort  # noqa: PLC0415
+            from photovet.core.offline import import_onnxruntime  # noqa: PLC0415
 
+            ort = import_onnxruntime()
             raw = model_path.read_bytes()
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = max(1, threads)

@@ -55,7 +55,9 @@ def text_options(text: Any = None, threads: int = 0) -> dict[str, Any]:
 def _session(model_path: str, threads: int) -> Any:
     import os  # noqa: PLC0415
 
-    import onnxruntime as ort  # noqa: PLC0415
+    from photovet.core.offline import import_onnxruntime  # noqa: PLC0415
+
+    ort = import_onnxruntime()
 
     opts = ort.SessionOptions()
     opts.log_severity_level = 4
@@ -99,6 +101,9 @@ class TextEngine:
         from photovet.core.vision.cv import import_cv2  # noqa: PLC0415
 
         cv2 = import_cv2()   # before rapidocr, so OpenCV cannot break Qt
+        from photovet.core.offline import import_onnxruntime  # noqa: PLC0415
+
+        import_onnxruntime()  # before rapidocr, which imports onnxruntime: telemetry off first
         try:
             import rapidocr_onnxruntime  # noqa: PLC0415
             from rapidocr_onnxruntime.ch_ppocr_cls import TextClassifier  # noqa: PLC0415
