@@ -63,6 +63,15 @@ for _cmd in (photos.inspect_cmd, photos.scan_cmd, photos.ready_cmd, photos.appro
 def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | None = None) -> None:
     """Run the command line. ``open_app`` opens the desktop app (no command, or ``photovet app``)
     and returns its exit status."""
+    import logging  # noqa: PLC0415
+
+    # An odd file name never crashes the output; library warnings go to the log, not the screen
+    # (they name no file; the per-file error lines do).
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    logging.captureWarnings(True)
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="photovet",
                  obj={"open_app": open_app})

@@ -22,6 +22,7 @@ from photovet.cli.common import (
     get_channel,
     names_for,
     open_workspace,
+    printable,
     parse_day,
     people_text,
     register_id,
@@ -31,7 +32,7 @@ from photovet.core.errors import PhotoVetError
 
 
 @click.command("posted")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--batch", default=None, help="Mark every export of this batch (its label).")
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--date", "day", default=None, help="When (DD/MM/YYYY); default today.")
@@ -98,9 +99,9 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
 
 @click.group("takedown", invoke_without_command=True)
 @click.option("--person", default=None, help="Only items that involve this person.")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="Also write the list as a CSV file.")
-@click.option("--html", "html_path", type=click.Path(path_type=Path), default=None,
+@click.option("--html", "html_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="Also write the list as a printable page (A4, with pictures).")
 @click.option("--all", "include_done", is_flag=True, help="Include items already taken down.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per item per line.")
@@ -164,7 +165,7 @@ def takedown_done_cmd(items: tuple[int, ...], note: str, who: str | None) -> Non
 
 @click.command("sar")
 @click.argument("person_id", metavar="ID")
-@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path),
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path, readable=False),
               help="The HTML file to write (one self-contained file).")
 @WHO_OPTION
 def sar_cmd(person_id: str, out_path: Path, who: str | None) -> None:
@@ -186,7 +187,7 @@ def sar_cmd(person_id: str, out_path: Path, who: str | None) -> None:
 
 
 @click.command("identify")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--max-distance", type=click.IntRange(0, 32), default=None,
               help="How different (bits of 64) a copy may be; default 10.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
@@ -221,7 +222,7 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
                 posts = "; ".join(f"{p.channel} {day_text(p.posted_on)}"
                                   + (f" {p.url}" if p.url else "") for p in r.posts) \
                     or "not marked as posted"
-                click.echo(f"{f}: export #{r.id} ({h.confidence}, distance {h.distance}): "
+                click.echo(f"{printable(f)}: export #{r.id} ({h.confidence}, distance {h.distance}): "
                            f"{Path(r.output_path).name}, {r.channel}, batch '{r.batch}', "
                            f"{day_text(r.created_at)}")
                 click.echo(f"     faces shown: {people_text(r.people_shown, h.names)}")
@@ -266,7 +267,7 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, w
     else:
         for it in report.items:
             if it.ok:
-                click.echo(f"{it.status}: {it.source} ({it.reason})")
+                click.echo(f"{it.status}: {printable(it.source)} ({it.reason})")
             else:
                 fail_line(it.source, f"{it.status}: {it.reason}")
         c = report.to_dict()["counts"]
@@ -278,8 +279,8 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, w
 
 
 @click.command("import-device")
-@click.argument("src", type=click.Path(path_type=Path))
-@click.option("--into", "dest", required=True, type=click.Path(path_type=Path),
+@click.argument("src", type=click.Path(path_type=Path, readable=False))
+@click.option("--into", "dest", required=True, type=click.Path(path_type=Path, readable=False),
               help="The folder on this PC to copy the photos into.")
 @click.option("--clear", is_flag=True,
               help="Remove each photo from the device once its copy is verified (to the trash).")
@@ -316,7 +317,7 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool, who: 
                 cleared += res.deleted
                 if not as_json:
                     gone = " (deleted from the device)" if permanent else " (moved to the trash)"
-                    click.echo(f"{res.source} -> {res.dest}" + (gone if res.deleted else ""))
+                    click.echo(f"{printable(res.source)} -> {printable(res.dest)}" + (gone if res.deleted else ""))
             else:
                 failed += 1
                 fail_line(None, res.error or "failed")

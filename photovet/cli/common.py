@@ -23,10 +23,23 @@ def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, default=str))
 
 
+def printable(value: object) -> str:
+    """A file name (or any text) made safe for one line of output: line breaks and other
+    control characters as escapes, bytes that are not UTF-8 as \\xNN."""
+    text = str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        text = "".join(c if ord(c) >= 32 and ord(c) != 127 else repr(c)[1:-1] for c in text)
+    return text
+
+
 def fail_line(path: str | Path | None, message: str) -> None:
     """One clear line on stderr naming the file and the cause."""
-    name = str(path) if path is not None else ""
-    click.echo(f"error: {name}: {message}" if name else f"error: {message}", err=True)
+    name = printable(path) if path is not None else ""
+    click.echo(f"error: {name}: {printable(message)}" if name else f"error: {printable(message)}", err=True)
 
 
 class StderrProgress:
@@ -67,7 +80,7 @@ def cause(text: str, path: Path) -> str:
 
 def report_skipped(skipped: list) -> None:
     for p, why in skipped:
-        click.echo(f"skipped: {p}: {why}", err=True)
+        click.echo(f"skipped: {printable(p)}: {why}", err=True)
 
 
 

@@ -23,6 +23,7 @@ from photovet.cli.common import (
     get_channel,
     load_engine,
     open_workspace,
+    printable,
     report_skipped,
     who_or_login,
 )
@@ -31,7 +32,7 @@ from photovet.core.errors import PhotoVetError
 
 
 @click.command("inspect")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--json", "as_json", is_flag=True,
               help='One JSON object per file per line: {"path", "error", "metadata"}.')
 def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
@@ -64,7 +65,7 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
             emit_json({"path": str(path), "error": error,
                        "metadata": report.to_dict() if report else None})
         elif report is not None:
-            head = f"{path}  ({report.format}"
+            head = f"{printable(path)}  ({report.format}"
             if report.orientation != 1:
                 head += f", orientation {report.orientation}"
             if report.extension_mismatch:
@@ -108,8 +109,8 @@ def _files(paths) -> list[Path]:
 
 
 @click.command("export")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, readable=False),
               help="Folder for the safe copies (must exist; not the folder of the originals).")
 @click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
 @click.option("--label", default=None,
@@ -186,7 +187,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                 emit_json(res.to_dict())
             elif res.ok:
                 removed = len(res.metadata_removed)
-                click.echo(f"{src} -> {res.output}  ({res.width} x {res.height}; "
+                click.echo(f"{printable(src)} -> {printable(res.output)}  ({res.width} x {res.height}; "
                            f"{res.faces_covered} face(s) covered, {res.texts_covered} name(s) "
                            f"covered, {removed} hidden item{'s' if removed != 1 else ''} removed)")
             if progress:
@@ -212,7 +213,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
 
 
 @click.command("scan")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
 @MODE_OPTION
 @click.option("--no-text", is_flag=True, help="Do not look for names written in the photos (faster).")
@@ -254,7 +255,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 emit_json(out)
                 continue
             shown = sum(1 for f in a.faces if f.decision == "show")
-            click.echo(f"{a.path}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
+            click.echo(f"{printable(a.path)}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
                        f"shown, {a.cover_count} covered; {a.covered_text_count} text(s) covered"
                        f" - {a.status.value.replace('-', ' ')}")
             for f in a.faces:
@@ -280,7 +281,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
 
 
 @click.command("ready")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--batch", default="", help="The batch name, for the approver's list.")
 @MODE_OPTION
@@ -299,7 +300,7 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
             try:
                 ws.approvals.mark_ready(a, preparer=who_or_login(who), batch=batch)
                 open_items = " (decisions still open: they stay covered)" if a.needs_review else ""
-                click.echo(f"{a.path}: ready for approval for {ch.label}{open_items}")
+                click.echo(f"{printable(a.path)}: ready for approval for {ch.label}{open_items}")
             except PhotoVetError as exc:
                 failed += 1
                 fail_line(a.path, exc.message)
@@ -309,7 +310,7 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
 
 
 @click.command("approve")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--reject", is_flag=True, help="Reject the photos instead (they will not be exported).")
 @click.option("--comment", default="", help="A note kept with the decision.")
@@ -332,12 +333,12 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                     raise PhotoVetError(a.error)
                 if reject:
                     ws.approvals.reject(a, approver=who_or_login(who), comment=comment)
-                    click.echo(f"{a.path}: rejected for {ch.label}")
+                    click.echo(f"{printable(a.path)}: rejected for {ch.label}")
                     continue
                 parts = engine.approval_parts(a)
                 ws.approvals.approve(a, parts, approver=who_or_login(who), comment=comment)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
-                click.echo(f"{a.path}: approved for {ch.label} (faces shown: {shown}; "
+                click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: {shown}; "
                            f"{a.cover_count} face(s) and {a.covered_text_count} text(s) covered)")
             except PhotoVetError as exc:
                 failed += 1

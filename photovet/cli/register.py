@@ -33,8 +33,8 @@ def register_group() -> None:
 
 
 @register_group.command("import")
-@click.argument("csv_path", metavar="CSV", type=click.Path(path_type=Path))
-@click.option("--mapping", "mapping_path", type=click.Path(path_type=Path), default=None,
+@click.argument("csv_path", metavar="CSV", type=click.Path(path_type=Path, readable=False))
+@click.option("--mapping", "mapping_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="A saved column mapping (JSON) for an MIS layout PhotoVet does not recognise.")
 @click.option("--dry-run", is_flag=True, help="Show what would change (withdrawals first); change nothing.")
 @click.option("--skip-invalid", is_flag=True,
@@ -80,9 +80,9 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
 
 
 @register_group.command("enrol")
-@click.option("--folder", type=click.Path(path_type=Path), default=None,
+@click.option("--folder", type=click.Path(path_type=Path, readable=False), default=None,
               help="A folder of <UPN>.jpg portraits (as MIS photo exports look).")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="A CSV of UPN -> photo path (paths relative to the CSV).")
 @WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")

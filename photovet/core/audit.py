@@ -26,6 +26,7 @@ from typing import Any
 
 
 from photovet.core.storage import Database, atomic
+from photovet.core.storage.database import text_safe
 from photovet.core.errors import AuditError
 
 GENESIS = "0" * 64
@@ -69,7 +70,8 @@ class AuditLog:
             raise AuditError("an audit row needs an action")
         osu = os_user()
         who = (user or "").strip() or osu
-        text = canonical_details(details or {})
+        text = text_safe(canonical_details(details or {}))
+        who = text_safe(who)
         now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
         with atomic(self.db):
             self.db.lock("audit")

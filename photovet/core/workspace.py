@@ -37,6 +37,28 @@ from photovet.core.storage import Database, open_db
 log = logs.get("workspace")
 
 
+# Temporary files PhotoVet writes in the data folder (and its cache) while saving; a process
+# killed at that moment leaves one behind. Older than this, nobody is still writing it.
+LEFTOVER_PATTERNS = (".settings-*.tmp", ".photovet-tmp-*", ".mapping-*.tmp", "cache/*/.cache-*.tmp")
+LEFTOVER_AGE_SECONDS = 600
+
+
+def clean_leftovers(home: Path) -> int:
+    """Remove temporary files of interrupted saves in the data folder; returns how many."""
+    import time  # noqa: PLC0415
+
+    now, n = time.time(), 0
+    for pattern in LEFTOVER_PATTERNS:
+        for p in home.glob(pattern):
+            try:
+                if now - p.stat().st_mtime > LEFTOVER_AGE_SECONDS:
+                    p.unlink()
+                    n += 1
+            except OSError:
+                continue
+    return n
+
+
 class Workspace:
     """Everything PhotoVet keeps, for one data folder. Use ``Workspace.open()``; close it (or use
     it as a context manager) when done."""
@@ -60,6 +82,9 @@ class Workspace:
         home = Path(home) if home is not None else data_dir()
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         logs.setup(home)
+        removed = clean_leftovers(home)
+        if removed:
+            log.info("removed %d unfinished temporary file(s) left by an interrupted run", removed)
         settings_file = home / "settings.json"
         raw, legacy_channels = upgrade_settings_file(read_settings_file(settings_file))
         settings = Settings.from_dict(raw, path=settings_file)

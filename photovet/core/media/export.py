@@ -381,13 +381,14 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
     if not allow_beside_originals:
         for src in sources:
             try:
-                parent = Path(src).resolve().parent
-                if parent.exists() and os.path.samefile(parent, out_dir):
-                    raise OutputFolderError(
-                        "this is the folder holding the original photos; choose a separate "
-                        "folder for the safe copies", path=out_dir)
-            except OSError:
+                parent = Path(os.path.abspath(src)).parent
+                same = parent.exists() and os.path.samefile(parent, out_dir)
+            except (OSError, RuntimeError):   # unreadable, a link loop: that photo fails later
                 continue
+            if same:
+                raise OutputFolderError(
+                    "this is the folder holding the original photos; choose a separate "
+                    "folder for the safe copies", path=out_dir)
 
 
 def default_workers() -> int:

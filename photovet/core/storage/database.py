@@ -12,6 +12,17 @@ import contextlib
 from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 
+def text_safe(value: Any) -> Any:
+    """A file name that is not valid UTF-8 (Python keeps its bytes as "surrogates") cannot be
+    stored as text: its odd bytes are written as \\xNN instead. Other values pass unchanged."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return value
+
+
 class Cursor(Protocol):
     rowcount: int
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from photovet.core.errors import CorruptRegisterError, RegisterLockedError
-from photovet.core.storage.database import Cursor, Database
+from photovet.core.storage.database import Cursor, Database, text_safe
 
 APP_ID = 0x50564554  # "PVET" in PRAGMA application_id: marks the file as PhotoVet's
 BUSY_TIMEOUT_MS = 10_000
@@ -102,7 +102,7 @@ class SQLiteDatabase(Database):
 
     def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
         try:
-            return self.conn.execute(sql, params)
+            return self.conn.execute(sql, [text_safe(p) for p in params])
         except sqlite3.OperationalError as exc:
             if _locked(exc):
                 raise RegisterLockedError(
@@ -111,7 +111,7 @@ class SQLiteDatabase(Database):
             raise
 
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.conn.executemany(sql, rows)
+        self.conn.executemany(sql, ([text_safe(p) for p in row] for row in rows))
 
     def _begin(self) -> None:
         try:
