@@ -9,6 +9,7 @@ exception rolls the whole thing back.
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 
@@ -42,7 +43,16 @@ class Database:
     location: str = ""
 
     def __init__(self) -> None:
-        self._depth = 0
+        self._lock = threading.RLock()
+        self._local = threading.local()
+
+    @property
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    @_depth.setter
+    def _depth(self, value: int) -> None:
+        self._local.depth = value
 
     # -- what engines provide ----------------------------------------------------------------
 
@@ -77,17 +87,21 @@ class Database:
     # -- the interface -----------------------------------------------------------------------
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        return self._execute(sql, list(params))
+        with self._lock:
+            return self._execute(sql, list(params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self._executemany(sql, rows)
+        with self._lock:
+            self._executemany(sql, rows)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """The first row, or None."""
-        return self._execute(sql, list(params)).fetchone()
+        with self._lock:
+            return self._execute(sql, list(params)).fetchone()
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        return list(self._execute(sql, list(params)).fetchall())
+        with self._lock:
+            return list(self._execute(sql, list(params)).fetchall())
 
     def scalar(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
         row = self.one(sql, params)
@@ -107,17 +121,18 @@ class Database:
             finally:
                 self._depth -= 1
             return
-        self._begin()
-        self._depth = 1
-        try:
-            yield self
-        except BaseException:
-            self._depth = 0
-            self._rollback()
-            raise
-        else:
-            self._depth = 0
-            self._commit()
+        with self._lock:
+            self._begin()
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self._rollback()
+                raise
+            else:
+                self._depth = 0
+                self._commit()
 
     def lock(self, name: str) -> None:
         """Serialise writers on ``name`` until the current transaction ends (the audit chain's

@@ -129,15 +129,18 @@ class SQLiteDatabase(Database):
             self.conn.execute("ROLLBACK")
 
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
-        cur = self._execute(sql, list(params))
-        return int(cur.lastrowid)  # type: ignore[attr-defined]
+        with self._lock:
+            cur = self._execute(sql, list(params))
+            return int(cur.lastrowid)  # type: ignore[attr-defined]
 
     def tables(self) -> set[str]:
-        return {r[0] for r in self.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        with self._lock:
+            return {r[0] for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     def columns(self, table: str) -> list[str]:
-        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        with self._lock:
+            return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
     def close(self) -> None:
         try:
