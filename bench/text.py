@@ -308,18 +308,23 @@ def main() -> None:
     ap.add_argument("--no-icdar", action="store_true")
     ap.add_argument("--det-max-side", type=int, default=None,
                     help="override text.det_max_side (detection resolution cap)")
+    ap.add_argument("--det-tile", type=int, default=None,
+                    help="override the detection tile size (memory against speed)")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "badges" / "manifest.json").exists():
         sys.exit(f"error: {data / 'badges'}: not found (the evaluation data lives beside the repo)")
-    from photovet.core.settings import Settings
-    from photovet.core.vision.text.ocr import TextEngine
+    from photovet.core.settings import Text
+    from photovet.core.vision.text.ocr import TextEngine, text_options
 
     t0 = time.perf_counter()
-    settings = Settings.load()
+    text = Text()   # the shipped defaults, whatever this PC's settings say
     if args.det_max_side:
-        settings.set("text.det_max_side", args.det_max_side)
-    engine = TextEngine.load(settings)
+        text.det_max_side = args.det_max_side
+    options = text_options(text)
+    if args.det_tile:
+        options["det_tile"] = args.det_tile
+    engine = TextEngine.load(options)
     print(f"models loaded in {time.perf_counter() - t0:.2f} s; cpu cores: {os.cpu_count()}; "
           f"load average {os.getloadavg()[0]:.2f} (cores are shared with other work)")
     print(f"onnxruntime threads: {engine._det.infer.session.get_session_options().intra_op_num_threads}")

@@ -43,6 +43,7 @@ from photovet.core.models import (
     PhotoAnalysis,
     Progress,
 )
+from photovet.core.memory import release as release_memory
 from photovet.core.policy import Publication, decide_photo, export_refusal, publication
 from photovet.core.settings import Settings
 
@@ -61,8 +62,44 @@ def _shared_model(key: tuple, load: Callable[[], Any]) -> Any:
         return _MODELS[key]
 
 
+class LazyModel:
+    """A model loaded the first time it is used (then shared by the process, see
+    ``_shared_model``). Commands that find every photo already checked (ready, approve, export
+    after a scan) never load the models: seconds and a few hundred MB saved. A model that fails
+    to load raises the same error at every use, without retrying."""
+
+    def __init__(self, key: tuple, load: Callable[[], Any]):
+        self._key = key
+        self._load = load
+        self._model: Any = None
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                if self._error is not None:
+                    raise self._error
+                try:
+                    self._model = _shared_model(self._key, self._load)
+                except BaseException as exc:
+                    self._error = exc
+                    raise
+            return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.get(), name)
+
+
 class Engine:
-    """Loaded models plus a snapshot of the register. Create once with ``Engine.load``."""
+    """The models (loaded when first needed) plus a snapshot of the register. Create once with
+    ``Engine.load``."""
 
     def __init__(self, settings: Settings, *, register: Any = None, face_engine: Any = None,
                  text_engine: Any = None, cache: AnalysisCache | None = None, reviews: Any = None):
@@ -86,7 +123,7 @@ class Engine:
     def load(cls, settings: Settings, register: Any = None, *, faces: bool = True,
              text: bool = True, separate_process: bool = False, cache: AnalysisCache | None = None,
              reviews: Any = None, home: Path | None = None) -> "Engine":
-        """Load the models (a few seconds) and the register's people. ``faces=False`` /
+        """Prepare the models (loaded on first use) and load the register's people. ``faces=False`` /
         ``text=False`` are for tests and tools that only need part of the analysis; photos
         analysed without faces are never exported (``faces_checked`` stays False).
 
@@ -103,13 +140,13 @@ class Engine:
 
             key = ("faces", json.dumps(settings.to_dict(("detection", "recognition", "performance")),
                                        sort_keys=True))
-            face_engine = _shared_model(key, lambda: FaceEngine.load(settings))
+            face_engine = LazyModel(key, lambda: FaceEngine.load(settings))
         if text and settings.text.enabled:
             from photovet.core.vision.text.ocr import TextEngine, text_options  # noqa: PLC0415
 
             options = text_options(settings.text)
             key = ("text", json.dumps(options, sort_keys=True))
-            text_engine = _shared_model(key, lambda: TextEngine.load(options))
+            text_engine = LazyModel(key, lambda: TextEngine.load(options))
         return cls(settings, register=register, face_engine=face_engine, text_engine=text_engine,
                    cache=cache, reviews=reviews)
 
@@ -195,6 +232,7 @@ class Engine:
             else:
                 analysis.faces = self._faces(image)
                 analysis.faces_checked = True
+                release_memory()   # the face models' buffers, before the text models run
             if self.text_engine is not None:
                 analysis.texts = self._texts(image)
             del image, loaded
@@ -211,6 +249,8 @@ class Engine:
             log.exception("unexpected error analysing %s", path.name)
             analysis.error = (f"unexpected problem while checking this photo "
                               f"({type(exc).__name__}: {exc})")
+        finally:
+            release_memory()   # the photo's pixels and model buffers go back to the system
         return analysis
 
     def _faces(self, image) -> list[Face]:

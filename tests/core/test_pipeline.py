@@ -365,3 +365,38 @@ def test_an_unexpected_failure_fails_that_photo_and_the_batch_goes_on(engine, tm
 def test_settings_for_a_test_engine_need_no_workspace():
     e = Engine(Settings(), face_engine=None)
     assert e.people == [] and e.cache_key()
+
+
+def test_models_load_only_when_a_photo_needs_checking(ws, tmp_path, monkeypatch):
+    """ready / approve / export after a scan find every photo in the cache: no model is loaded
+    (seconds and hundreds of MB). A model that cannot load fails each photo clearly, once."""
+    import photovet.core.pipeline as pipeline
+    from photovet.core.errors import ModelError
+
+    loads: list[str] = []
+
+    photo = make_photo(tmp_path / "p.jpg")
+    monkeypatch.setattr(pipeline, "_MODELS", {})
+    engine = Engine.load(ws.settings, ws.register, text=False, cache=ws.cache, reviews=ws.reviews)
+    assert isinstance(engine.face_engine, pipeline.LazyModel) and not engine.face_engine.loaded
+    # a stand-in loader for the real detector (the test knows the faces)
+    engine.face_engine = pipeline.LazyModel(("faces", "test"), lambda: (loads.append("faces"),
+                                                                         FakeFaceEngine())[1])
+    assert engine.analyse(photo).faces_checked and loads == ["faces"]
+
+    again = Engine.load(ws.settings, ws.register, text=False, cache=ws.cache, reviews=ws.reviews)
+    assert again.analyse(photo).faces_checked           # from the cache
+    assert not again.face_engine.loaded                 # the real detector never loaded
+
+    calls = []
+
+    def broken():
+        calls.append(1)
+        raise ModelError("the face detector model is missing")
+
+    failing = Engine(ws.settings, register=ws.register,
+                     face_engine=pipeline.LazyModel(("faces", "broken"), broken))
+    first = failing.analyse(photo, use_cache=False)
+    second = failing.analyse(photo, use_cache=False)
+    assert "model is missing" in first.error and "model is missing" in second.error
+    assert not first.faces_checked and calls == [1]     # tried once, not per photo

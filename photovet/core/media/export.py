@@ -53,6 +53,7 @@ from photovet.core.errors import (
 )
 from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.media.imaging import load_image, read_file
+from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, Cover, ExportResult, Progress
 
 TEMP_PREFIX = ".photovet-export-"
@@ -350,6 +351,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
     finally:
         if tmp is not None:
             _unlink_quietly(tmp)
+        release_memory()
     return result
 
 

@@ -446,17 +446,9 @@ class FaceEngine:
                 hint="Reinstall PhotoVet: the file ships inside the package.",
             )
         try:
-            from photovet.core.offline import import_onnxruntime  # noqa: PLC0415
+            from photovet.core.offline import onnx_session  # noqa: PLC0415
 
-            ort = import_onnxruntime()
-            raw = model_path.read_bytes()
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = max(1, threads)
-            opts.inter_op_num_threads = 1
-            opts.log_severity_level = 3
-            # Do not busy-wait between operators: the GUI, OCR and other programs share the CPU.
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            session = ort.InferenceSession(_dynamic_model(raw), opts, providers=["CPUExecutionProvider"])
+            session = onnx_session(_dynamic_model(model_path.read_bytes()), threads)
         except ModelError:
             raise
         except Exception as exc:  # noqa: BLE001 - any loader failure is a broken install
