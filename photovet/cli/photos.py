@@ -225,8 +225,8 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
              as_json: bool) -> None:
     """Check photos without changing anything: find every face, recognise enrolled people,
     decide show or cover for the channel from the consent register and the photo's review (the
-    decisions made in the app or with 'photovet review'), find names written in the picture, and
-    list the hidden data each file carries. Anything PhotoVet is not sure of is covered."""
+    decisions made in the app's review screen), find names written in the picture, and list the
+    hidden data each file carries. Anything PhotoVet is not sure of is covered."""
     files = _files(paths)
     ws = open_workspace()
     ch = get_channel(ws, channel)
