@@ -210,7 +210,7 @@ def _check_file(path: Path) -> int:
     return st.st_size
 
 
-def _read_error(path: Path, exc: OSError) -> ImageError:
+def read_error(path: Path, exc: OSError) -> ImageError:
     if isinstance(exc, FileNotFoundError):
         return FileVanishedError("the file disappeared while PhotoVet was reading it", path=path)
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
@@ -233,7 +233,7 @@ def _too_large(path: Path, exc: Exception | None, limit: int,
         path=path, hint="Resize it in a photo editor, or raise this PC's limit: photovet settings set performance.max_pixels NUMBER")
 
 
-class _Opened:
+class OpenedImage:
     """An open file handle plus the Pillow image (header read only, nothing decoded yet)."""
 
     def __init__(self, path: Path, max_pixels: int | None, data: bytes | None = None):
@@ -249,7 +249,7 @@ class _Opened:
             try:
                 self.fh = open(path, "rb")
             except OSError as exc:
-                raise _read_error(path, exc) from exc
+                raise read_error(path, exc) from exc
         try:
             self.head = self.fh.read(4096)
             self.fh.seek(0)
@@ -319,7 +319,7 @@ class _Opened:
                 raise TruncatedImageError(
                     "the image data is damaged or ends early (the file may be incompletely copied)",
                     path=path) from exc
-            raise _read_error(path, exc) from exc
+            raise read_error(path, exc) from exc
         except (SyntaxError, ValueError, EOFError, struct.error, RuntimeError) as exc:
             raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
 
@@ -334,9 +334,9 @@ class _Opened:
             hard = 2 * (Image.MAX_IMAGE_PIXELS or 0) or self.limit
             raise _too_large(path, exc, min(self.limit, hard)) from exc
         except FileNotFoundError as exc:
-            raise _read_error(path, exc) from exc
+            raise read_error(path, exc) from exc
         except PermissionError as exc:
-            raise _read_error(path, exc) from exc
+            raise read_error(path, exc) from exc
         except MemoryError as exc:
             raise ImageTooLargeError("not enough memory to decode this image", path=path) from exc
         except OSError as exc:
@@ -346,7 +346,7 @@ class _Opened:
                     "the image data ends early (the file was probably not copied completely)",
                     path=path) from exc
             if exc.errno is not None:
-                raise _read_error(path, exc) from exc
+                raise read_error(path, exc) from exc
             raise TruncatedImageError(f"the image data is damaged ({text})", path=path) from exc
         except (SyntaxError, ValueError, EOFError, IndexError, struct.error, RuntimeError) as exc:
             raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
@@ -359,7 +359,7 @@ class _Opened:
         finally:
             self.fh.close()
 
-    def __enter__(self) -> "_Opened":
+    def __enter__(self) -> "OpenedImage":
         return self
 
     def __exit__(self, *exc) -> None:
@@ -511,7 +511,7 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
     Raises a typed :class:`~photovet.core.errors.ImageError` for every kind of bad file.
     """
     path = Path(path)
-    with _Opened(path, max_pixels, data) as op:
+    with OpenedImage(path, max_pixels, data) as op:
         im = op.im
         stored = tuple(getattr(im, "_tile_size", None) or im.size) if im.format == "TIFF" else im.size
         fmt = op.format
@@ -545,7 +545,7 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
 def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = None) -> Image.Image:
     """A small upright RGB preview, fast: JPEGs are decoded at reduced scale (draft mode)."""
     path = Path(path)
-    with _Opened(path, max_pixels) as op:
+    with OpenedImage(path, max_pixels) as op:
         im = op.im
         orientation, warns = read_orientation(im)
         icc = im.info.get("icc_profile")
@@ -573,7 +573,7 @@ def read_file(path: str | Path) -> bytes:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        raise _read_error(path, exc) from exc
+        raise read_error(path, exc) from exc
 
 
 def sha256_file(path: str | Path) -> str:
@@ -586,7 +586,7 @@ def sha256_file(path: str | Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except OSError as exc:
-        raise _read_error(path, exc) from exc
+        raise read_error(path, exc) from exc
     return h.hexdigest()
 
 
