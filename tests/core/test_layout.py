@@ -77,3 +77,16 @@ def test_import_linter_contracts_are_kept():
                          cwd=root, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "BROKEN" not in run.stdout and "KEPT" in run.stdout
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject lists the packages by hand (assets/ is mapped in): a new folder that is not
+    listed would work in a checkout and be missing after `pip install .`."""
+    import tomllib
+
+    root = CORE.parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {".".join(p.parent.relative_to(root).parts)
+             for p in (root / "photovet").rglob("__init__.py")}
+    assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
