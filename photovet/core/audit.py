@@ -25,9 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 
+from photovet.core import logs
 from photovet.core.storage import Database, atomic
 from photovet.core.storage.database import text_safe
 from photovet.core.errors import AuditError
+
+log = logs.get("audit")
 
 GENESIS = "0" * 64
 
@@ -90,6 +93,7 @@ class AuditLog:
             self.db.execute(
                 "UPDATE audit_meta SET count = count + 1, last_id = ?, last_hash = ? "
                 "WHERE key = 'chain'", [new_id, h])
+        log.info("audit #%d %s", new_id, action)
         return new_id
 
     def rows(self, limit: int | None = None, action: str | None = None) -> list[dict[str, Any]]:

@@ -246,11 +246,17 @@ class Engine:
             analysis.error = f"could not be read ({exc.strerror or exc})"
         except Exception as exc:  # noqa: BLE001 - one bad photo must not stop the batch
             # Fail closed: the photo is marked failed (never exported) and the batch goes on.
-            log.exception("unexpected error analysing %s", path.name)
+            log.exception("unexpected error checking %s", logs.ref(path))
             analysis.error = (f"unexpected problem while checking this photo "
                               f"({type(exc).__name__}: {exc})")
         finally:
             release_memory()   # the photo's pixels and model buffers go back to the system
+        if analysis.error:
+            log.warning("%s (%s) not checked: %s", logs.ref(path), logs.sha(analysis.sha256),
+                        analysis.error)
+        else:
+            log.info("checked %s (%s): %d face(s), %d text line(s)", logs.ref(path),
+                     logs.sha(analysis.sha256), len(analysis.faces), len(analysis.texts))
         return analysis
 
     def _faces(self, image) -> list[Face]:

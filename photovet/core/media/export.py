@@ -44,6 +44,7 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from PIL import Image
 
+from photovet.core import logs
 from photovet.core.errors import (
     DiskFullError,
     ExportError,
@@ -55,6 +56,8 @@ from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.media.imaging import load_image, read_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, Cover, ExportResult, Progress
+
+log = logs.get("export")
 
 TEMP_PREFIX = ".photovet-export-"
 
@@ -340,6 +343,8 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
                     recorder.moved(record_id, final)
         fsync_dir(out_dir)
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the reason is recorded
+        log.warning("export of %s (%s) failed: %s", logs.ref(source),
+                    logs.sha(result.source_sha256), type(exc).__name__)
         result.error = _error_text(exc, source)
         result.output = None
         result.output_sha256 = ""
@@ -352,6 +357,11 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         if tmp is not None:
             _unlink_quietly(tmp)
         release_memory()
+    if not result.error:
+        log.info("exported %s (%s) as %s (%s): %d face, %d text, %d hand cover(s)",
+                 logs.ref(source), logs.sha(result.source_sha256), logs.ref(result.output or ""),
+                 logs.sha(result.output_sha256), result.faces_covered, result.texts_covered,
+                 result.manual_covers)
     return result
 
 
