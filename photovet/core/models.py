@@ -157,6 +157,7 @@ class Person:
     do_not_photograph: bool = False          # safeguarding: overrides everything
     valid: bool = True                       # False when the register row was rejected
     enrolled: bool = False                   # has at least one face signature
+    family: str = ""                         # the MIS family / contact id: siblings share it
 
     @property
     def first_name(self) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from photovet.core.register.enrolment import portrait_face
 from photovet.core.vision.faces import FaceEngine, FaceMatcher, box_iou
 from photovet.core.models import Channel, Face, MatchStatus, Person
 from photovet.core.settings import Settings
@@ -142,8 +143,10 @@ def test_every_identity_photo_has_an_encodable_face(identity_encodings):
 
 
 def test_distances_same_and_different_people(identity_encodings):
+    """SFace signatures of the shared identities (adults): no two different people within the
+    staff threshold (the looser one), nor within its uncertain band."""
     s = Settings()
-    max_d = s.recognition.max_distance
+    max_d = s.recognition.staff_distance
     band = s.recognition.uncertain_band
     items = []
     for name, (gt, encs) in identity_encodings.items():
@@ -161,11 +164,12 @@ def test_distances_same_and_different_people(identity_encodings):
             diff.append(d)
     same, diff = np.array(same), np.array(diff)
     assert len(diff) > 1000 and len(same) > 50
-    assert int((diff < max_d).sum()) == 0, "a different person within max_distance"
+    assert int((diff < max_d).sum()) == 0, "a different person within the staff threshold"
     # the uncertain band does not reach the nearest different person either
-    assert diff.min() >= max_d + band - 0.02
-    assert np.mean(same < max_d) >= 0.8
-    assert np.mean(same < max_d + band) >= 0.95
+    assert diff.min() >= max_d + band - 0.02, diff.min()
+    # measured: 0.96 of same-person pairs under 0.93, every one under 1.03 (the band's end)
+    assert np.mean(same < max_d) >= 0.9, np.mean(same < max_d)
+    assert np.mean(same < max_d + band) >= 0.98
 
 
 # ------------------------------------------------------------------------------------------
@@ -202,14 +206,16 @@ def test_scenario_nobody_shown_who_should_be_covered(engine, identity_encodings)
     with open(folder / "enrol.csv", newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             _, encs = identity_encodings[Path(row["Photo"]).name]
-            assert len(encs) == 1, f"enrolment photo {row['Photo']} must have exactly one face"
-            enrolled.append((row["UPN"], encs[0][1]))
-    matcher = FaceMatcher.from_settings(enrolled, Settings())
+            main = portrait_face(encs)      # the rule enrolment uses
+            assert main is not None, f"enrolment photo {row['Photo']} must show one main face"
+            enrolled.append((row["UPN"], main[1]))
+    roles = {p.id: p for p in people.values()}
+    matcher = FaceMatcher.from_settings(enrolled, Settings(), people=list(roles.values()))
 
     privacy_failures, needed, shown_ok, reviewable = [], 0, 0, 0
     for photo in expected["photos"]:
         _, encs = identity_encodings[photo["file"]]
-        matches = [matcher.match(e) for _, e in encs]
+        matches = matcher.match_photo([e for _, e in encs])     # all faces of the photo at once
         for ch in expected["channels"]:
             allowed = set(photo["by_channel"][ch]["show"])
             shown: list[str] = []
