@@ -203,7 +203,7 @@ class Engine:
                 analysis.faces = self._faces(image)
                 analysis.faces_checked = True
             if self.text_engine is not None:
-                analysis.texts = self._texts(image)
+                analysis.texts = self._texts(image, [f.box for f in analysis.faces])
             del image, loaded
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"analysis": analysis.detected().to_dict()})
@@ -236,10 +236,13 @@ class Engine:
             face.person, face.distance, face.margin = m.person, m.distance, m.margin
         return faces
 
-    def _texts(self, image):
-        from photovet.core.vision.text.names import classify_texts  # noqa: PLC0415
+    def _texts(self, image, faces=()):
+        """Every line of text read, classified; ``faces`` (boxes) tell where badges are worn."""
+        from photovet.core.vision.text.names import badge_areas, classify_texts  # noqa: PLC0415
 
-        return classify_texts(self.text_engine.read(image), self.name_matcher)
+        reads = self.text_engine.read(image, focus=badge_areas(faces))
+        return classify_texts(reads, self.name_matcher, faces=faces,
+                              min_score=self.settings.text.min_score)
 
     # -- decisions --------------------------------------------------------------------------
 

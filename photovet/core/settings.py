@@ -141,7 +141,7 @@ class Text:
     caption_threshold: int = 90
     det_max_side: int = 2048
     det_min_side: int = 960
-    min_score: float = 0.5
+    min_score: float = 0.5           # lines read less surely are marked so (never dropped)
 
     def check(self) -> None:
         _in_range("text.fuzzy_threshold", self.fuzzy_threshold, 50, 100)
