@@ -279,7 +279,7 @@ def false_boxes(dets: list, samples: list[Sample]) -> None:
         for k, n in enumerate(counts):
             extra[k] += max(0, n - s.face_count)
         print(f"| {s.name} | {s.face_count} | " + " | ".join(str(n) for n in counts) + " |")
-    print(f"| **boxes beyond the count, per photo** | | " + " | ".join(
+    print("| **boxes beyond the count, per photo** | | " + " | ".join(
         f"{e / len(counted):.2f}" for e in extra) + " |")
     other = [s for s in samples if s.gt is None and s.face_count is None]
     if other:

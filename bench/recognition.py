@@ -12,9 +12,10 @@ On ../shared/data (or $PHOTOVET_SHARED_DATA), read only:
   at 0 false accepts and at a false accept rate of 1e-3 (with about 1,800 impostor pairs this
   is the 1-2 closest impostors: a coarse figure), and the share accepted at PhotoVet's
   thresholds;
-- time per face: CPU ms per face on one thread, and the speed-up when two Python threads encode
-  at once (dlib holds the GIL; onnxruntime does not). The machine's other work makes wall
-  times noisy: compare the two encoders in this run, as ratios;
+- time per face: CPU ms per face on one thread, the speed-up when two Python threads encode at
+  once, and how fast a pure-Python thread (a window's event loop) still runs meanwhile (dlib
+  holds the GIL; onnxruntime does not). The machine's other work makes wall times noisy:
+  compare the two encoders in this run, as ratios;
 - scenario/: the school scenario end to end through the pipeline (register import, enrolment
   from enrol.csv, the 41 trip photos on every channel): consenting appearances shown, and
   people shown who must not be (must be 0), for each encoder.
@@ -27,7 +28,6 @@ import datetime as dt
 import itertools
 import json
 import os
-import statistics
 import sys
 import tempfile
 import threading
@@ -116,7 +116,27 @@ def timing(engine: FaceEngine, items, model: str, n: int) -> dict:
     wall2 = time.perf_counter() - w0
     return {"CPU ms per face (1 thread)": f"{1000 * cpu / len(work):.1f}",
             "wall ms per face (1 thread)": f"{1000 * wall1 / len(work):.1f}",
-            "2 threads: speed-up of wall time": f"{wall1 / wall2:.2f}x"}
+            "2 threads: speed-up of wall time": f"{wall1 / wall2:.2f}x",
+            "a Python thread keeps ... of its speed meanwhile (GIL)": f"{gil_share(lambda: run(work)):.2f}"}
+
+
+def gil_share(fn) -> float:
+    """How fast a pure-Python counting thread runs while ``fn`` runs, as a share of its speed
+    alone (1.0: the encoder lets Python run, as a GUI needs; near 0: it holds the GIL)."""
+    def count(seconds: float, out: list) -> None:
+        n, end = 0, time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            n += 1
+        out.append(n / seconds)
+
+    alone: list = []
+    count(1.0, alone)
+    during: list = []
+    t = threading.Thread(target=count, args=(1.0, during))
+    t.start()
+    fn()
+    t.join()
+    return during[0] / alone[0]
 
 
 class _Dlib:

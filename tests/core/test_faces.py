@@ -30,7 +30,12 @@ from photovet.core.vision.faces import (
 )
 from photovet.core.vision.faces import engine as engine_mod
 from photovet.core.vision.faces.alignment import ARCFACE_112, align_112, umeyama
-from photovet.core.vision.faces.centerface import CenterFace, decode_centerface, plan_passes, refine_cells
+from photovet.core.vision.faces.centerface import (
+    CenterFace,
+    decode_centerface,
+    plan_passes,
+    refine_cells,
+)
 from photovet.core.vision.faces.fusion import CENTERFACE, YUNET, fuse
 from photovet.core.vision.faces.onnxfix import (
     centerface_dynamic,

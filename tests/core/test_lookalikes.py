@@ -16,7 +16,7 @@ from PIL import Image
 from photovet.core.models import Face, MatchStatus
 from photovet.core.pipeline import Engine
 from photovet.core.register.mapping import detect_mapping
-from photovet.core.vision.faces import DLIB, SFACE, FaceMatcher
+from photovet.core.vision.faces import DLIB, SFACE
 from photovet.core.workspace import Workspace
 
 ON = dt.date(2026, 11, 21)

@@ -30,7 +30,12 @@ from photovet.core.register.mapping import (
     detect_mapping,
     norm,
 )
-from photovet.core.register.reports import ConsentChange, EnrolReport, ImportReport, SignatureStatus
+from photovet.core.register.reports import (
+    ConsentChange,
+    EnrolReport,
+    ImportReport,
+    SignatureStatus,
+)
 from photovet.core.register.values import parse_yes_no
 from photovet.core.settings import Settings
 from photovet.core.storage import Database

@@ -17,9 +17,21 @@ The model files (``assets/models``): CenterFace (MIT), YuNet int8bq (MIT) and SF
 (Apache-2.0) from OpenCV Zoo; provenance and licences beside them.
 """
 
-from photovet.core.vision.faces.boxes import box_iou, clip_box, iou_matrix, nms, nms_merge, tile_spans
+from photovet.core.vision.faces.boxes import (
+           box_iou,
+           clip_box,
+           iou_matrix,
+           nms,
+           nms_merge,
+           tile_spans,
+)
 from photovet.core.vision.faces.engine import VERSION, FaceEngine
-from photovet.core.vision.faces.matching import FaceMatcher, Thresholds, assign, thresholds_from_settings
+from photovet.core.vision.faces.matching import (
+           FaceMatcher,
+           Thresholds,
+           assign,
+           thresholds_from_settings,
+)
 from photovet.core.vision.faces.pixels import to_rgb
 from photovet.core.vision.faces.signatures import CURRENT, DLIB, MODEL_NAMES, SFACE
 

@@ -5,8 +5,6 @@ level; signatures' cosine 0.9998)."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PIL import Image
 
@@ -53,27 +51,12 @@ def warp_affine(image: Image.Image, m: np.ndarray, size: tuple[int, int]) -> Ima
 
 
 def align_112(image: Image.Image, landmarks: np.ndarray) -> Image.Image:
-    """The 112 x 112 chip for 5 landmarks (image-left eye first, YuNet's order) of an RGB photo.
-    A face much larger than the chip is first shrunk around itself with a box filter, so the
-    bilinear warp does not alias."""
+    """The 112 x 112 chip for 5 landmarks (image-left eye first, YuNet's order) of an RGB photo:
+    one bilinear warp, as OpenCV's ``alignCrop`` does for SFace. (Shrinking large faces with a
+    box filter first, to avoid aliasing, separated same and different people less well on the
+    shared identities: d' 5.82 against 6.01, nearest different pair 1.017 against 1.033.)"""
     lm = np.asarray(landmarks, np.float64).reshape(5, 2)
-    m = umeyama(lm, ARCFACE_112)
-    scale = math.hypot(m[0, 0], m[0, 1])
-    if scale < 0.5:
-        x0, y0 = lm.min(0)
-        x1, y1 = lm.max(0)
-        side = max(x1 - x0, y1 - y0)
-        pad = 1.5 * side
-        bx0, by0 = max(0, int(x0 - pad)), max(0, int(y0 - pad))
-        bx1, by1 = min(image.width, int(x1 + pad) + 1), min(image.height, int(y1 + pad) + 1)
-        crop = image.crop((bx0, by0, bx1, by1))
-        k = min(1.0, 2.0 * scale)
-        cw, ch = max(1, int(round(crop.width * k))), max(1, int(round(crop.height * k)))
-        crop = crop.resize((cw, ch), Image.Resampling.BOX)
-        kx, ky = cw / max(1, bx1 - bx0), ch / max(1, by1 - by0)
-        lm2 = (lm - [bx0, by0]) * [kx, ky]
-        return warp_affine(crop, umeyama(lm2, ARCFACE_112), (112, 112))
-    return warp_affine(image, m, (112, 112))
+    return warp_affine(image, umeyama(lm, ARCFACE_112), (112, 112))
 
 
 __all__ = ["ARCFACE_112", "align_112", "umeyama", "warp_affine"]

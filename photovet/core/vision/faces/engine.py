@@ -26,7 +26,13 @@ from photovet.core.vision.faces.boxes import clip_box
 from photovet.core.vision.faces.centerface import CenterFace
 from photovet.core.vision.faces.fusion import Detections, fuse
 from photovet.core.vision.faces.pixels import to_rgb
-from photovet.core.vision.faces.signatures import CURRENT, DLIB, SFACE, DlibEncoder, SFaceEncoder
+from photovet.core.vision.faces.signatures import (
+    CURRENT,
+    DLIB,
+    SFACE,
+    DlibEncoder,
+    SFaceEncoder,
+)
 from photovet.core.vision.faces.yunet import INPUT as YUNET_INPUT
 from photovet.core.vision.faces.yunet import YuNet
 
