@@ -601,3 +601,27 @@ def test_refinement_work_is_capped(monkeypatch):
     refined = [s for s in calls if s[0] <= 600 and s[1] <= 600]
     pixels = sum(h * w for h, w in refined)
     assert 0 < pixels <= 2_000_000 + 600 * 600
+
+
+def test_recognition_settings_are_typed_checked_and_keyed():
+    from photovet.core.errors import SettingsError
+    from photovet.core.settings import RECOGNITION_PRESETS, recognition_preset
+
+    d = Settings()
+    assert recognition_preset(d.recognition) == "standard"
+    key = d.analysis_key()
+    for change in ({"recognition": {"pupil_distance": 0.8}}, {"recognition": {"margin": 0.12}},
+                   {"recognition": {"lookalike_distance": 1.1}}, {"detection": {"yunet": False}},
+                   {"detection": {"yunet_threshold": 0.7}}):
+        assert Settings.from_dict(change).analysis_key() != key, change
+    for name, values in RECOGNITION_PRESETS.items():
+        s = Settings.from_dict({"recognition": values})
+        assert recognition_preset(s.recognition) == name
+    assert recognition_preset(Settings.from_dict({"recognition": {"pupil_distance": 0.83}}).recognition) is None
+    # never looser than what was calibrated: pupils 0.93, staff 1.0, a margin of at least 0.05
+    for bad in ({"pupil_distance": 0.95}, {"staff_distance": 1.1}, {"margin": 0.01},
+                {"lookalike_margin": 0.05}, {"pupil_distance": "0.8"}):
+        with pytest.raises(SettingsError):
+            Settings.from_dict({"recognition": bad})
+    with pytest.raises(SettingsError):
+        Settings.from_dict({"detection": {"yunet_agree_threshold": 0.7, "yunet_threshold": 0.6}})
