@@ -10,7 +10,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# ../shared/data beside the checkout; PHOTOVET_SHARED_DATA points elsewhere (a git worktree
+# one level deeper than the main checkout, for example)
+SHARED = Path(os.environ.get("PHOTOVET_SHARED_DATA")
+              or Path(__file__).resolve().parents[1].parent / "shared" / "data")
 
 
 def shared_data(sub: str = "") -> Path:

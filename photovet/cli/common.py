@@ -95,11 +95,28 @@ def open_workspace():
 
 
 def load_engine(ws, *, text: bool = True):
-    """The models, loaded once for a whole batch."""
+    """The models, loaded once for a whole batch (and a note when people still need enrolling
+    again with the current face model)."""
     try:
-        return ws.load_engine(text=text)
+        engine = ws.load_engine(text=text)
     except PhotoVetError as exc:
         abort(exc)
+    note_old_signatures(ws)
+    return engine
+
+
+ENROL_AGAIN = "photovet register enrol --folder <MIS photo folder> [--only-old]"
+
+
+def note_old_signatures(ws) -> None:
+    """On stderr (so --json output stays clean): how many people still have face signatures
+    from the older face model, and the one command that enrols them again."""
+    try:
+        status = ws.signature_status()
+    except PhotoVetError:
+        return
+    if status.needs_enrolment:
+        click.echo(f"note: {status.message()} To do it: {ENROL_AGAIN}", err=True)
 
 
 def get_channel(ws, channel: str, param: str = "--channel"):

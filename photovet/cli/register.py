@@ -84,14 +84,21 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
               help="A folder of <UPN>.jpg portraits (as MIS photo exports look).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="A CSV of UPN -> photo path (paths relative to the CSV).")
+@click.option("--only-old", is_flag=True,
+              help="Only people whose face signatures are from the older face model "
+                   "(PhotoVet 0.1); with --folder.")
 @WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def register_enrol_cmd(folder: Path | None, csv_path: Path | None, who: str | None,
-                       as_json: bool) -> None:
+def register_enrol_cmd(folder: Path | None, csv_path: Path | None, only_old: bool,
+                       who: str | None, as_json: bool) -> None:
     """Enrol reference photos (one face each). Stores face signatures, never the photos.
-    Re-enrolling a person replaces their earlier signatures."""
+    Re-enrolling a person replaces their earlier signatures: enrolling again from the same MIS
+    photo folder brings everyone to the current face model."""
     if bool(folder) == bool(csv_path):
         click.echo("error: give exactly one of --folder DIR or --csv FILE", err=True)
+        sys.exit(EXIT_USAGE)
+    if only_old and not folder:
+        click.echo("error: --only-old works with --folder", err=True)
         sys.exit(EXIT_USAGE)
     from photovet.core.vision.faces import FaceEngine
 
@@ -106,22 +113,28 @@ def register_enrol_cmd(folder: Path | None, csv_path: Path | None, who: str | No
 
         if folder:
             report = ws.register.enrol_folder(folder, engine, user=who_or_login(who),
-                                              progress=progress)
+                                              progress=progress, only_old=only_old)
         else:
             report = ws.register.enrol_csv(csv_path, engine, user=who_or_login(who),
                                            progress=progress)
         bar.close()
+        status = ws.signature_status()
     except PhotoVetError as exc:
         abort(exc)
     finally:
         ws.close()
     if as_json:
-        emit_json(report.to_dict())
+        emit_json(dict(report.to_dict(), signatures=status.to_dict()))
     else:
         n = len(report.enrolled)
         click.echo(f"Enrolled {n} {'person' if n == 1 else 'people'} from "
                    f"{sum(report.enrolled.values())} of {report.photos} photos "
                    f"in {report.seconds:.1f} s")
+        if status.needs_enrolment:
+            click.echo(f"Still to enrol again: {status.old} "
+                       f"{'person' if status.old == 1 else 'people'} with face signatures from "
+                       "the older face model (not in this folder, or their photo had a problem "
+                       "listed below).")
     for e in report.errors:
         fail_line(e.path or None, e.message)
     if report.errors:

@@ -49,6 +49,10 @@ from photovet.core.settings import Settings
 
 log = logs.get("pipeline")
 
+#: what analysis finds besides settings and the register (detectors, signature model, how text
+#: is classified): part of the analysis cache key, so a new release never reuses old findings
+ANALYSIS_VERSION = "2"
+
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
 
@@ -160,26 +164,29 @@ class Engine:
         """Re-read people and face signatures (after an import or enrolment)."""
         if self.process is not None:
             self.process.reload_register()
-        enrolled: list[tuple[str, Any]] = []
+        enrolled: dict[str, list[tuple[str, Any]]] = {}
         if self.register is not None:
             self.people = list(self.register.people())
-            enrolled = list(self.register.encodings())
+            for model in sorted(self.register.signature_models()):
+                enrolled[model] = list(self.register.encodings(model))
         else:
             self.people = []
         self.people_by_id = {p.id: p for p in self.people}
         h = hashlib.sha256()
-        for pid, enc in enrolled:
-            h.update(pid.encode())
-            h.update(bytes(memoryview(enc.astype("float32"))))
+        for model, items in sorted(enrolled.items()):
+            h.update(f"|{model}|".encode())
+            for pid, enc in items:
+                h.update(pid.encode())
+                h.update(bytes(memoryview(enc.astype("float32"))))
         for p in self.people:
             h.update(f"|{p.id}|{p.legal_forename}|{p.preferred_forename}|{p.legal_surname}|"
-                     f"{p.preferred_surname}|{p.role}".encode())
+                     f"{p.preferred_surname}|{p.role}|{p.family}".encode())
         self._fingerprint = h.hexdigest()[:16]
         self.matcher = None
         if self.face_engine is not None:
             from photovet.core.vision.faces import FaceMatcher  # noqa: PLC0415
 
-            self.matcher = FaceMatcher.from_settings(enrolled, self.settings)
+            self.matcher = FaceMatcher.from_settings(enrolled, self.settings, people=self.people)
         self.name_matcher = None
         if self.text_engine is not None:
             from photovet.core.vision.text.names import NameMatcher  # noqa: PLC0415
@@ -187,7 +194,7 @@ class Engine:
             self.name_matcher = NameMatcher(self.people, threshold=self.settings.text.fuzzy_threshold)
 
     def cache_key(self) -> str:
-        parts = [self.settings.analysis_key(), self._fingerprint,
+        parts = [self.settings.analysis_key(), self._fingerprint, ANALYSIS_VERSION,
                  "f" if (self.face_engine or self.process) else "-",
                  "t" if (self.text_engine or (self.process and self.settings.text.enabled)) else "-"]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
@@ -234,7 +241,7 @@ class Engine:
                 analysis.faces_checked = True
                 release_memory()   # the face models' buffers, before the text models run
             if self.text_engine is not None:
-                analysis.texts = self._texts(image)
+                analysis.texts = self._texts(image, [f.box for f in analysis.faces])
             del image, loaded
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"analysis": analysis.detected().to_dict()})
@@ -268,20 +275,20 @@ class Engine:
             for face in faces:
                 face.match_status = MatchStatus.NO_REGISTER.value
             return faces
-        encodings = self.face_engine.encode(image, faces)
-        for face, enc in zip(faces, encodings):
-            if enc is None:
-                face.match_status = MatchStatus.UNKNOWN.value
-                continue
-            m = self.matcher.match(enc)
+        # every face of the photo is matched at once: one person at most once per photo
+        encodings = {m: self.face_engine.encode(image, faces, m) for m in self.matcher.models}
+        for face, m in zip(faces, self.matcher.match_photo(encodings)):
             face.match_status = m.status.value
             face.person, face.distance, face.margin = m.person, m.distance, m.margin
         return faces
 
-    def _texts(self, image):
-        from photovet.core.vision.text.names import classify_texts  # noqa: PLC0415
+    def _texts(self, image, faces=()):
+        """Every line of text read, classified; ``faces`` (boxes) tell where badges are worn."""
+        from photovet.core.vision.text.names import badge_areas, classify_texts  # noqa: PLC0415
 
-        return classify_texts(self.text_engine.read(image), self.name_matcher)
+        reads = self.text_engine.read(image, focus=badge_areas(faces))
+        return classify_texts(reads, self.name_matcher, faces=faces,
+                              min_score=self.settings.text.min_score)
 
     # -- decisions --------------------------------------------------------------------------
 

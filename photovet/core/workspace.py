@@ -170,6 +170,13 @@ class Workspace:
         """Records a person's review decisions, refusing what policy refuses."""
         return Reviewer(self.reviews, person_of or self.register.find)
 
+    def signature_status(self):
+        """Who still has face signatures from an older face model (``SignatureStatus``: the
+        count and sentence for the "enrol again" banner). Cheap: no model is loaded."""
+        from photovet.core.vision.faces.signatures import CURRENT  # noqa: PLC0415
+
+        return self.register.signature_status(CURRENT)
+
     def load_engine(self, *, faces: bool = True, text: bool = True,
                     separate_process: bool = False):
         """The models, loaded once, wired to this workspace's register, cache and reviews."""

@@ -272,3 +272,10 @@ def test_remove_a_person(csv_file):
     code, out, err = run("register", "remove", UPN2, "--reason", "again", "--as", "Mrs Office")
     assert code == 1 and f"no one with id '{UPN2}'" in (out + err)
     assert show_json(UPN1)["id"] == UPN1
+
+
+def test_enrol_only_old_needs_a_folder(tmp_path):
+    code, out, err = run("register", "enrol", "--csv", str(tmp_path / "x.csv"), "--only-old")
+    assert code != 0 and "--only-old works with --folder" in (out + err)
+    code, out, _ = run("register", "enrol", "--help")
+    assert "--only-old" in out and "older face model" in " ".join(out.split())

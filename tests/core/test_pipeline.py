@@ -47,7 +47,7 @@ class FakeFaceEngine:
         self.detect_calls += 1
         return [Face(box=LEFT, score=0.99), Face(box=RIGHT, score=0.97)]
 
-    def encode(self, image, faces):
+    def encode(self, image, faces, model=None):
         return [ENC_TORI + 0.01, ENC_STRANGER][: len(faces)]
 
 

@@ -23,7 +23,7 @@ class NoFaces:
     def detect(self, image):
         return []
 
-    def encode(self, image, faces):
+    def encode(self, image, faces, model=None):
         return []
 
 

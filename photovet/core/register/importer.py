@@ -171,7 +171,7 @@ class Current:
 def current_state(db: Any) -> Current:
     cols = ("id", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
             "role", "year_group", "reg_group", "date_of_birth", "leaving_date", "notes", "valid",
-            "invalid_reason", "missing_since")
+            "invalid_reason", "missing_since", "family")
     people = {r[0]: dict(zip(cols, r)) for r in db.all(f"SELECT {', '.join(cols)} FROM people")}
     states: dict[str, dict[Key, tuple[str, str, str | None]]] = {}
     for pid, ch, media, v, src, at in db.all(
@@ -188,14 +188,14 @@ def _person_record(p: Person, line: int, valid: bool, reason: str, import_id: st
         "role": p.role, "year_group": p.year_group, "reg_group": p.reg_group,
         "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
         "leaving_date": p.leaving_date.isoformat() if p.leaving_date else None,
-        "notes": p.notes, "valid": 1 if valid else 0, "invalid_reason": reason,
+        "notes": p.notes, "family": p.family, "valid": 1 if valid else 0, "invalid_reason": reason,
         "source_line": line, "last_import": import_id or None, "updated_at": now,
         "missing_since": missing_since,
     }
 
 
 _DETAIL_FIELDS = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
-                  "role", "year_group", "reg_group", "date_of_birth", "notes")
+                  "role", "year_group", "reg_group", "date_of_birth", "notes", "family")
 
 
 def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels: list[str],
@@ -219,6 +219,9 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         p = r.person
         old = cur.people.get(r.id)
         old_states = cur.states.get(r.id, {})
+        if not r.family_present and old is not None:
+            # a file without a family column says nothing about siblings: the link stays
+            p.family = old.get("family") or ""
         plan.person_rows.append(_person_record(p, r.line, True, "", import_id, now))
         if old is None:
             report.new_people.append(p)

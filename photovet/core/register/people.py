@@ -30,7 +30,12 @@ from photovet.core.register.mapping import (
     detect_mapping,
     norm,
 )
-from photovet.core.register.reports import ConsentChange, EnrolReport, ImportReport
+from photovet.core.register.reports import (
+    ConsentChange,
+    EnrolReport,
+    ImportReport,
+    SignatureStatus,
+)
 from photovet.core.register.values import parse_yes_no
 from photovet.core.settings import Settings
 from photovet.core.storage import Database
@@ -108,7 +113,7 @@ class Register:
         chans = self.channels()
         rows = self.db.all(
             "SELECT id, legal_forename, legal_surname, preferred_forename, preferred_surname, role, "
-            "year_group, reg_group, date_of_birth, leaving_date, notes, valid FROM people "
+            "year_group, reg_group, date_of_birth, leaving_date, notes, valid, family FROM people "
             f"{where} ORDER BY LOWER(legal_surname), LOWER(legal_forename), id", list(params))
         if not rows:
             return []
@@ -141,7 +146,7 @@ class Register:
                 video_consent={c: st.get((c, "video"), NOT_RECORDED) for c in chans},
                 name_with_photo=st.get((NAME_WITH_PHOTO, "any")) == YES,
                 do_not_photograph=st.get((DO_NOT_PHOTOGRAPH, "any")) == YES,
-                valid=bool(r[11]), enrolled=enrolled.get(r[0], 0) > 0,
+                valid=bool(r[11]), enrolled=enrolled.get(r[0], 0) > 0, family=r[12] or "",
             ))
         return out
 
@@ -212,6 +217,24 @@ class Register:
         """How many people have signatures of each model."""
         return {r[0]: r[1] for r in self.db.all(
             "SELECT model, COUNT(DISTINCT person_id) FROM encodings GROUP BY model")}
+
+    def signature_status(self, current_model: str) -> SignatureStatus:
+        """How many people are enrolled with ``current_model`` and how many only with an older
+        face model (they need enrolling again: the banner's count)."""
+        rows = self.db.all("SELECT person_id, model FROM encodings GROUP BY person_id, model")
+        models: dict[str, set[str]] = {}
+        for pid, model in rows:
+            models.setdefault(pid, set()).add(model)
+        st = SignatureStatus(current_model)
+        for pid in sorted(models):
+            if current_model in models[pid]:
+                st.current += 1
+                continue
+            st.old += 1
+            st.old_ids.append(pid)
+            for m in models[pid]:
+                st.old_models[m] = st.old_models.get(m, 0) + 1
+        return st
 
     def enrolment_count(self, person_id: str) -> int:
         return self.db.scalar("SELECT COUNT(*) FROM encodings WHERE person_id = ?", [person_id], 0)
@@ -338,11 +361,19 @@ class Register:
         return self.enrolment_count(p.id)
 
     def enrol_folder(self, folder: str | Path, engine: Any, *, user: str | None = None,
-                     progress: Callable[[int, int, str], None] | None = None) -> EnrolReport:
-        """Enrol every ``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder."""
+                     progress: Callable[[int, int, str], None] | None = None,
+                     only_old: bool = False) -> EnrolReport:
+        """Enrol every ``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder.
+        ``only_old``: only people whose signatures are all of an older face model than
+        ``engine``'s (enrolling everyone again from the MIS photo folder is one action either
+        way; this leaves people enrolled since from better photos alone)."""
         folder = Path(folder)
         report = EnrolReport()
         items = enrolment.folder_items(self, folder, report)
+        if only_old:
+            old = set(self.signature_status(getattr(engine, "signature_model", "")).old_ids)
+            report.ignored.extend(p.name for pid, p in items if pid not in old)
+            items = [(pid, p) for pid, p in items if pid in old]
         return enrolment.enrol_items(self, items, engine, f"folder:{folder.name}", user=user,
                                      progress=progress, report=report,
                                      max_pixels=self.settings.performance.max_pixels)

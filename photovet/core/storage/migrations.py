@@ -342,6 +342,12 @@ def _signature_model(db: Database) -> None:
     ddl(db, "ALTER TABLE encodings ADD COLUMN model TEXT NOT NULL DEFAULT 'dlib-128'")
 
 
+def _family(db: Database) -> None:
+    """The MIS export's family or contact id: siblings and twins share it (a face near one of
+    them needs a larger margin to be recognised)."""
+    ddl(db, "ALTER TABLE people ADD COLUMN family TEXT NOT NULL DEFAULT ''")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -360,6 +366,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("review-0001-reviews", _reviews),
     Migration("records-0003-covered-and-names-shown", _records_names_shown),
     Migration("register-0004-signature-model", _signature_model),
+    Migration("register-0005-family", _family),
 )
 
 
