@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from photovet.core import logs
 from photovet.core.cache import AnalysisCache
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import KeyUnavailableError, PhotoVetError
 from photovet.core.models import (
     Channel,
     Cover,
@@ -124,9 +124,15 @@ class Engine:
         if self.process is not None:
             self.process.reload_register()
         enrolled: list[tuple[str, Any]] = []
+        self.recognition_off = ""
         if self.register is not None:
             self.people = list(self.register.people())
-            enrolled = list(self.register.encodings())
+            try:
+                enrolled = list(self.register.encodings())
+            except KeyUnavailableError as exc:
+                # fail closed: nobody is recognised, so every face is covered; say why
+                self.recognition_off = exc.message
+                log.warning("face recognition off: the register's key is not on this PC")
         else:
             self.people = []
         self.people_by_id = {p.id: p for p in self.people}
