@@ -137,9 +137,11 @@ def users_reset_cmd(name: str) -> None:
 
 @users_group.command("grant")
 @click.argument("name")
-@click.option("--role", required=True, type=ROLE_CHOICE)
-@click.option("--from", "valid_from", default=None, metavar="DD/MM/YYYY")
-@click.option("--to", "valid_to", default=None, metavar="DD/MM/YYYY")
+@click.option("--role", required=True, type=ROLE_CHOICE, help="The role to give.")
+@click.option("--from", "valid_from", default=None, metavar="DD/MM/YYYY",
+              help="The first day it is held (default today).")
+@click.option("--to", "valid_to", default=None, metavar="DD/MM/YYYY",
+              help="The last day it is held (default: until changed).")
 def users_grant_cmd(name: str, role: str, valid_from: str | None, valid_to: str | None) -> None:
     """Give an account a role, from/to dates."""
     ws = open_workspace()
@@ -156,7 +158,7 @@ def users_grant_cmd(name: str, role: str, valid_from: str | None, valid_to: str 
 
 @users_group.command("end-role")
 @click.argument("name")
-@click.option("--role", required=True, type=ROLE_CHOICE)
+@click.option("--role", required=True, type=ROLE_CHOICE, help="The role to take away.")
 def users_end_role_cmd(name: str, role: str) -> None:
     """Take a role away from an account, from today."""
     ws = open_workspace()

@@ -102,10 +102,10 @@ class Workspace:
         self.db = db
         self.settings = settings
         self.target = target if target is not None else getattr(db, "path", None)
-        self.access = access if access is not None else Access()
         self.keys = keys if keys is not None else RegisterKeys(db)
         anchor: Any = True if db.engine == "sqlite" else self.home / "audit-anchor.json"
-        self.audit = AuditLog(db, access=self.access, keys=self.keys, anchor=anchor)
+        self.audit = AuditLog(db, access=access if access is not None else Access(),
+                              keys=self.keys, anchor=anchor)
         self.accounts = Accounts(db, self.audit,
                                  idle_minutes=lambda: self.settings.accounts.idle_lock_minutes)
         self.channels = ChannelRegistry(db, self.audit)
@@ -116,10 +116,21 @@ class Workspace:
         self.cache = AnalysisCache(self.home / "cache")
         self._feeds: list[ChangeFeed] = []
 
+    @property
+    def access(self) -> Access:
+        """Who is signed in (shared by every store through the audit log)."""
+        return self.audit.access
+
+    @access.setter
+    def access(self, value: Access) -> None:
+        self.audit.access = value
+
     # -- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, home: str | Path | None = None) -> "Workspace":
+    def open(cls, home: str | Path | None = None, *, access: Access | None = None) -> "Workspace":
+        """Open the data folder ``home`` (default: this user's). Nobody is signed in
+        (``access`` is for tests and tools: ``Access.system``)."""
         home = Path(home) if home is not None else data_dir()
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         logs.setup(home)
@@ -129,7 +140,7 @@ class Workspace:
         target = register_target(home, settings)
         db = open_register(target, certificate=settings.database.certificate or None)
         try:
-            ws = cls(home, db, settings, target=target)
+            ws = cls(home, db, settings, target=target, access=access)
             ws._load_school_settings(raw, legacy_channels)
             ws._after_open()
         except BaseException:

@@ -56,7 +56,7 @@ def test_helper_process_on_real_faces_and_register_reload(engines, tmp_path):
     from photovet.core.vision.faces import FaceEngine
 
     register.enrol_photo("W919241719607", folder / "face_recognition__obama.jpg",
-                         FaceEngine.load(Settings()), user="test")
+                         FaceEngine.load(Settings()))
     remote.reload_register()
     again = remote.analyse(photo, use_cache=False)
     assert again.faces[0].person == "W919241719607"

@@ -17,6 +17,7 @@ from PIL import Image
 from photovet.core.models import Face, MatchStatus
 from photovet.core.policy import caption_name_form, decide_face, decide_name
 from photovet.core.workspace import Workspace
+from tests.conftest import office_access
 
 
 class NetworkUsed(AssertionError):
@@ -129,7 +130,7 @@ def test_import_enrol_decide_offline(tmp_path, strict_no_network):
     photos.mkdir()
     for i, upn in enumerate(("A919241717737", "G919241714767")):
         Image.new("RGB", (80, 80), (60, i + 1, 0)).save(photos / f"{upn}.jpg")
-    with Workspace.open(tmp_path / "home") as ws:
+    with Workspace.open(tmp_path / "home", access=office_access()) as ws:
         reg = ws.register
         reg.import_csv(csv_path, dry_run=True)
         assert ws.import_register(csv_path).applied

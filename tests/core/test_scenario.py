@@ -27,10 +27,10 @@ def scenario(tmp_path_factory):
     expected = json.loads((root / "expected.json").read_text(encoding="utf-8"))
     ws = Workspace.open(tmp_path_factory.mktemp("scenario-home"))
     ws.settings.text.enabled = False
-    report = ws.import_register(root / "register.csv", skip_invalid=True, user="test")
+    report = ws.import_register(root / "register.csv", skip_invalid=True)
     assert report.applied
     faces = FaceEngine.load(ws.settings)
-    enrol = ws.register.enrol_csv(root / "enrol.csv", faces, user="test")
+    enrol = ws.register.enrol_csv(root / "enrol.csv", faces)
     engine = Engine(ws.settings, register=ws.register, face_engine=faces, cache=ws.cache,
                     reviews=ws.reviews)
     on = dt.date.fromisoformat(expected["reference_date"])
