@@ -16,6 +16,8 @@ from photovet.core.register.people import Register
 from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
 from tests.conftest import office_audit
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 A, B, C, D = UPNS
 
 

@@ -11,6 +11,8 @@ from photovet.cli import cli
 from photovet.core.register.people import Register
 from tests.conftest import office_access
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 CSV = (
     "UPN,Legal Surname,Legal Forename,Preferred Forename,Role,Consent: School Website,"
     "Consent: Facebook,Consent: Videos on Facebook,Name with photo,Do Not Photograph\n"

@@ -13,6 +13,8 @@ from PIL import Image
 
 from photovet.cli import cli
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 
 def gps_jpeg(path: Path, size=(800, 600)) -> Path:
     exif = Image.Exif()

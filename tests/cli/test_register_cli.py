@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from photovet.cli import cli
 from photovet.core.paths import register_path
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 UPN1, UPN2 = "A919241717737", "G919241714767"
 HEADER = "UPN,Surname,Forename,Year,Website,Facebook,Name with Photo,Do Not Photograph\n"
 
@@ -131,6 +133,7 @@ def test_channels_add():
     assert code == 1 and "already a channel called 'prospectus'" in (out + err)
 
 
+@pytest.mark.sqlite_only
 def test_audit_show_and_verify_detects_tampering(csv_file):
     run("register", "import", str(csv_file))
     run("register", "channels", "--add", "prospectus")

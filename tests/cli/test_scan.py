@@ -13,6 +13,8 @@ from photovet.cli import cli
 
 from tests.conftest import shared_data
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 
 def _photo(path: Path) -> Path:
     img = Image.new("RGB", (320, 200), (120, 160, 200))

@@ -16,6 +16,8 @@ from photovet.core.register.people import Register
 from tests.conftest import shared_data
 from tests.conftest import office_access
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 UPN1, UPN2, UPN3 = "A919241717737", "G919241714767", "N919241709236"
 CSV = ("UPN,Surname,Forename,Year,Website,Leaving Date\n"
        f"{UPN1},Ashby,Victoria,Year 6,Yes,\n"
@@ -126,6 +128,7 @@ def test_enrol_csv_relative_paths_and_problems(tmp_path, reg):
         reg.enrol_csv(d / "bad.csv", FakeEngine())
 
 
+@pytest.mark.sqlite_only
 def test_only_encodings_are_stored_never_photos(tmp_path, reg, photovet_home):
     p = photo(tmp_path / "a.jpg", seed=9)
     reg.enrol_photo(UPN1, p, FakeEngine())

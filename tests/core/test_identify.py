@@ -14,6 +14,8 @@ from photovet.core.storage import atomic, open_db
 from photovet.core.records.exports import Records
 from tests.conftest import office_records
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 
 @pytest.fixture(scope="module")
 def pictures():

@@ -20,6 +20,8 @@ from photovet.core.settings import Settings
 from photovet.core.workspace import Workspace
 from tests.conftest import act_as, office_access
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 TODAY = dt.date(2026, 11, 21)
 ENC_TORI = np.full(128, 0.05)
 ENC_TORI[0] = 0.6

@@ -16,6 +16,8 @@ from photovet.core.register.people import Register
 from photovet.core.settings import Settings
 from tests.conftest import office_access
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 NAME_BOX = (60, 150, 520, 230)  # where the name is drawn
 ON = dt.date(2026, 11, 21)
 

@@ -15,6 +15,8 @@ from photovet.core.models import Face
 from photovet.core.records.exports import Records, RecordsError
 from tests.conftest import office_records
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 
 @pytest.fixture
 def records():

@@ -17,6 +17,8 @@ from photovet.core.register.values import parse_date, parse_yes_no, upn_check_ok
 from tests.conftest import shared_data
 from tests.conftest import office_access
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 TODAY = dt.date(2026, 11, 21)
 
 # The builtin channels of a new register (id -> label), in order

@@ -20,6 +20,8 @@ from photovet.core.records.exports import Records
 from photovet.core.records.sar import subject_access_report
 from tests.conftest import act_as, office_audit, office_records
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 
 class Page(html.parser.HTMLParser):
     def __init__(self):

@@ -16,6 +16,8 @@ from photovet.core.records.exports import Records, RecordsError
 from photovet.core.storage import open_db
 from tests.conftest import office_access, office_records
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 TODAY = dt.date(2025, 6, 1)
 
 

@@ -21,6 +21,8 @@ from photovet.core.transfer import (FLASH_NOTE, PURGE_PREFIX, TMP_PREFIX, import
                                     overwrite_and_unlink, purge_batch)
 from tests.conftest import office_audit, office_records
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 
 # --------------------------------------------------------------------------------------------
 # import from a device
@@ -393,6 +395,7 @@ from photovet.core.records.exports import Records
 from photovet.core.transfer import purge_batch
 from photovet.core.accounts import Access
 from photovet.core.audit import AuditLog
+
 db = open_db()
 rec = Records(db, AuditLog(db, access=Access.system("office")))
 r = make_export(Path({str(tmp_path)!r}), 1, name="keepme", size=(64, 48))
