@@ -24,7 +24,7 @@ from photovet.cli.common import (
     open_workspace,
     report_skipped,
 )
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 
 
 
@@ -193,6 +193,14 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         fail_line(exc.path if exc.path is not None else out_dir,
                   exc.message + (f" ({exc.hint})" if exc.hint else ""))
         sys.exit(EXIT_USAGE)
+    except RegisterUnavailableError as exc:  # the register's server went away mid-batch
+        if progress:
+            progress.close()
+        fail_line(None, f"{exc.message}. The export stopped after {ok} photo(s); each photo is "
+                  "either exported and recorded or not exported at all. Run the same command "
+                  "again when the server is back: photos already exported in this batch are "
+                  "skipped.")
+        sys.exit(EXIT_SOME_FAILED)
     finally:
         ws.close()
     if progress:

@@ -355,14 +355,11 @@ class Workspace:
             raise AccountError("a register on a server needs an admin secret with its new key")
         if admin_secret:
             check_secret(admin_secret)
-        if admin_name is not None:
+        if admin_name is not None:   # no sign-in (it would need the key): password checked
             acc_id = self.accounts.check_password(admin_name, admin_password or "")
             info = self.accounts.get(admin_name)
-            if "admin" not in info.roles():
-                raise AccountError(f"{info.name} is not an admin")
-            actor = Actor(info.name, acc_id)
-            access = Access()
-            access.session = Session(acc_id, info.name, tuple(info.grants))
+            access = Access(Session(acc_id, info.name, tuple(info.grants)))
+            actor = access.require("keys")
         else:
             actor = self.access.require("keys")
             access = self.access

@@ -62,3 +62,28 @@ def test_import_linter_contracts_are_kept():
                          cwd=root, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "BROKEN" not in run.stdout and "KEPT" in run.stdout
+
+
+def test_the_front_ends_never_act_as_a_named_tool():
+    """``Access.system`` (every right, no account) is for tests and scripts; the app and the
+    command line always act as the signed-in member of staff."""
+    front = [p for sub in ("gui", "cli") for p in (CORE.parent / sub).rglob("*.py")]
+    front.append(CORE.parent / "launch.py")
+    for path in front:
+        text = path.read_text(encoding="utf-8")
+        assert "Access.system" not in text and "._system" not in text, path
+
+
+def test_permissions_are_checked_in_one_place():
+    """Roles are compared only in accounts.py: everything else asks ``Access.require`` /
+    ``allowed`` with a permission name from accounts.PERMISSIONS."""
+    import re
+
+    for path in CORE.parent.rglob("*.py"):
+        if path.name == "accounts.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"""\.(has|roles)\(\s*["'](admin|approver|poster|preparer)""",
+                             text), path
+        assert not re.search(r"""["'](admin|approver|poster|preparer)["']\s+in\s+\w*\.?roles\(""",
+                             text) or path.name == "users.py", path   # (a wording note only)
