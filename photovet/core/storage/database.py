@@ -125,7 +125,11 @@ class Database:
                     self._depth -= 1
                 return
             self._prepare()
-            self._begin()
+            try:
+                self._begin()
+            except BaseException:
+                self._rollback()   # e.g. BEGIN ran, then the writer lock was not granted
+                raise
             self._depth = 1
             try:
                 yield self

@@ -146,10 +146,10 @@ class PostgresDatabase(Database):
                      "carries on from where it stopped.")
         return exc
 
-    def _run(self, fn, *args):
+    def _run(self, fn):
         self._ensure()
         try:
-            return fn(*args)
+            return fn()
         except self._psycopg.Error as exc:
             new = self._translate(exc)
             if new is exc:
@@ -161,7 +161,8 @@ class PostgresDatabase(Database):
     def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
         p = _params(params)
         q = to_pyformat(sql) if p is not None else sql
-        return self._run(self.conn.execute, q, p)
+        # self.conn is looked up after _run has reconnected a lost connection
+        return self._run(lambda: self.conn.execute(q, p))
 
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         q = to_pyformat(sql)
