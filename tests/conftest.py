@@ -244,26 +244,68 @@ class NetworkUsed(AssertionError):
     pass
 
 
+def register_server_address() -> tuple[str, int] | None:
+    """The one remote address PhotoVet may talk to: the school's register server, when the
+    test's register is on one (``$PHOTOVET_REGISTER``)."""
+    target = os.environ.get("PHOTOVET_REGISTER", "")
+    if not target.startswith(("postgresql://", "postgres://")):
+        return None
+    from urllib.parse import urlsplit
+
+    u = urlsplit(target)
+    return (u.hostname or "localhost", u.port or 5432)
+
+
 @pytest.fixture
 def no_network(monkeypatch):
-    """Fail the test if anything opens an internet or unix socket connection."""
+    """Fail the test if anything opens an internet or unix socket connection, except to the
+    register's own server (the school's database: the only network PhotoVet may use).
+
+    The register's connections go through libpq (C), which this Python-level guard does not
+    see at all; the exemption matters for Python-level sockets to that server (fetching its
+    certificate at setup). Native sockets are caught by the process-level test (issue 10)."""
+    allowed = register_server_address()
+
+    def is_allowed(args) -> bool:
+        if allowed is None or not args:
+            return False
+        addr = args[0]
+        return isinstance(addr, tuple) and len(addr) >= 2 and \
+            (str(addr[0]), int(addr[1])) == allowed
 
     def guard(*args, **kwargs):
         raise NetworkUsed(f"a network socket was opened: {args!r}")
 
     real_socket = socket.socket
+    real_create = socket.create_connection
 
     class GuardedSocket(real_socket):
         def connect(self, *a, **k):
+            if is_allowed(a):
+                return super().connect(*a, **k)
             guard(*a)
 
         def connect_ex(self, *a, **k):
+            if is_allowed(a):
+                return super().connect_ex(*a, **k)
             guard(*a)
 
         def sendto(self, *a, **k):
             guard(*a)
 
+    def create_connection(address, *a, **k):
+        if is_allowed((address,)):
+            return real_create(address, *a, **k)
+        guard(address)
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *a, **k):
+        if allowed is not None and (str(host), int(port or 0)) == allowed:
+            return real_getaddrinfo(host, port, *a, **k)
+        guard(host, port)
+
     monkeypatch.setattr(socket, "socket", GuardedSocket)
-    monkeypatch.setattr(socket, "create_connection", guard)
-    monkeypatch.setattr(socket, "getaddrinfo", guard)
-    yield
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield allowed
