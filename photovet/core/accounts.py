@@ -611,8 +611,6 @@ class Accounts:
         if not session.roles(self.access.today()):
             raise AccountError(f"{acc[1]} holds no role today",
                                hint="An admin can give you one (photovet users grant).")
-        from argon2 import PasswordHasher  # noqa: F401,PLC0415
-
         new_hash = _hash(password) if _ph().check_needs_rehash(acc[2]) else None
         with self.db.atomic():
             if new_hash:
