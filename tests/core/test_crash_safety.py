@@ -20,7 +20,6 @@ import pytest
 
 from afterpost_util import make_export
 from photovet.core.storage import open_db
-from photovet.core.records.exports import Records
 from photovet.core.transfer import PURGE_PREFIX, TMP_PREFIX
 from tests.conftest import office_audit, office_records
 
@@ -95,7 +94,6 @@ def test_import_with_clearing_survives_sigkill(tmp_path):
     t0 = time.monotonic()
 
     def child(ready):
-        from photovet.core.audit import AuditLog
 
         audit = office_audit(open_db())
         ready()

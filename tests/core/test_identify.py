@@ -6,12 +6,10 @@ import time
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from afterpost_util import FakeRegister, downloaded_copy, make_export, person, photo
 from photovet.core.media import phash as ph
-from photovet.core.storage import atomic, open_db
-from photovet.core.records.exports import Records
+from photovet.core.storage import atomic
 from tests.conftest import office_records
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL

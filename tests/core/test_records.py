@@ -9,10 +9,8 @@ import os
 import pytest
 
 from afterpost_util import make_export, sha
-from photovet.core.audit import AuditLog
 from photovet.core.storage import open_db
-from photovet.core.models import Face
-from photovet.core.records.exports import Records, RecordsError
+from photovet.core.records.exports import RecordsError
 from tests.conftest import office_records
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL

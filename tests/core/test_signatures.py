@@ -5,7 +5,6 @@ version encrypted at the first open; a leaver's signatures cannot be recovered f
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ from photovet.core.pipeline import Engine
 from photovet.core.register.people import Register
 from photovet.core.storage import open_db
 from photovet.core.workspace import Workspace
-from tests.conftest import office_access, office_audit
+from tests.conftest import office_access
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 

@@ -12,7 +12,7 @@ from afterpost_util import FakeRegister, make_export, person
 from photovet.core.models import Channel
 from photovet.core.policy import consent_missing
 from photovet.core.records import takedown
-from photovet.core.records.exports import Records, RecordsError
+from photovet.core.records.exports import RecordsError
 from photovet.core.storage import open_db
 from tests.conftest import office_access, office_records
 

@@ -121,7 +121,7 @@ def test_preparer_and_approver_at_once(office_and_head, tmp_path):
 
 
 def test_two_people_editing_one_review_get_changed_by_reload(office_and_head):
-    office, head = office_and_head
+    office, _head = office_and_head
     code = office.accounts.add("Dan Deputy", ["preparer"])
     deputy = Workspace.open()                               # a third PC
     try:
