@@ -11,13 +11,13 @@ from PIL import Image
 
 from photovet.core.settings import Settings
 from photovet.core.workspace import Workspace
-from tests.conftest import shared_data
+from tests.conftest import office_access, shared_data
 
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
-    ws = Workspace.open(home)
+    ws = Workspace.open(home, access=office_access())
     ws.settings.text.enabled = False
     remote = ws.load_engine(text=False, separate_process=True)
     local = ws.load_engine(text=False)
