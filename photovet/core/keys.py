@@ -221,12 +221,39 @@ def register_id(db: Any) -> str:
     return str(rid)
 
 
+class _Guarded:
+    """A key store whose failures (a locked or broken OS keyring) are PhotoVet errors."""
+
+    def __init__(self, store: KeyStore):
+        self._s = store
+        self.kind = store.kind
+
+    def _call(self, fn, *args):
+        try:
+            return fn(*args)
+        except Exception as exc:  # noqa: BLE001 - keyring backends raise their own errors
+            raise KeyUnavailableError(
+                f"this PC's key store ({self.kind}) cannot be used ({type(exc).__name__}: {exc})",
+                hint="Unlock the desktop keyring, or set PHOTOVET_KEYSTORE=file to keep keys in "
+                     "a file only this user can read.") from exc
+
+    def get(self, name: str) -> str | None:
+        return self._call(self._s.get, name)
+
+    def put(self, name: str, value: str) -> None:
+        self._call(self._s.put, name, value)
+
+    def delete(self, name: str) -> None:
+        self._call(self._s.delete, name)
+
+
 class RegisterKeys:
     """The register key on this PC (see the module notes)."""
 
     def __init__(self, db: Any, store: KeyStore | None = None):
         self.db = db
-        self._store = store
+        self._store = _Guarded(store) if store is not None and not isinstance(store, _Guarded) \
+            else store
         self._master: bytes | None = None
         self._rid: str | None = None
         #: set when this object made the key (the register had none): the audit head was
@@ -236,7 +263,7 @@ class RegisterKeys:
     @property
     def store(self) -> KeyStore:
         if self._store is None:
-            self._store = default_key_store()
+            self._store = _Guarded(default_key_store())
         return self._store
 
     @property

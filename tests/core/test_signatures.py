@@ -205,3 +205,20 @@ def test_the_key_is_never_in_the_database(reg, photovet_home):
     if reg.db.engine == "sqlite":
         assert key not in _file_bytes(photovet_home)
     assert os.environ["PHOTOVET_KEYSTORE"] == "file"
+
+
+def test_a_key_store_that_cannot_be_used_is_a_clear_error(tmp_path):
+    class LockedKeyring:
+        kind = "keyring"
+
+        def get(self, name):
+            raise RuntimeError("the keyring is locked")
+
+        put = delete = get
+
+    db = open_db()
+    keys = RegisterKeys(db, LockedKeyring())
+    with pytest.raises(KeyUnavailableError, match="key store \\(keyring\\) cannot be used") as e:
+        keys.master()
+    assert "PHOTOVET_KEYSTORE=file" in e.value.hint
+    db.close()
