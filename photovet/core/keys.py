@@ -376,10 +376,11 @@ class RegisterKeys:
     def has_admin_secret(self) -> bool:
         return self.db.one("SELECT 1 FROM key_wraps LIMIT 1") is not None
 
-    def wrap_with_admin_secret(self, secret: str, *, actor: str | None) -> None:
-        """Store the key wrapped under the admin secret (replaces an earlier wrap)."""
+    def wrap(self, secret: str, key: bytes | None = None) -> tuple:
+        """The key (this register's, or ``key``) wrapped under the admin secret: the slow
+        argon2 work (1-2 s), done before any transaction. Stored with ``store_wrap``."""
         check_secret(secret)
-        key = self.master()
+        key = key if key is not None else self.master()
         salt = os.urandom(16)
         params = dict(KDF)
         kek = _kek(secret, salt, params)
@@ -387,13 +388,19 @@ class RegisterKeys:
 
         nonce = os.urandom(12)
         wrapped = nonce + AESGCM(kek).encrypt(nonce, key, self._wrap_aad())
+        return key_id(key), json.dumps({"argon2id": params}), salt, wrapped
+
+    def store_wrap(self, wrap: tuple, *, actor: str | None) -> None:
+        """Keep ``wrap`` as the register's only admin-secret wrap (joins a transaction)."""
         now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
         with self.db.atomic():
             self.db.execute("DELETE FROM key_wraps")
             self.db.execute("INSERT INTO key_wraps (key_id, kdf, salt, wrapped, created_at, "
-                            "created_by) VALUES (?, ?, ?, ?, ?, ?)",
-                            [key_id(key), json.dumps({"argon2id": params}), salt, wrapped, now,
-                             actor])
+                            "created_by) VALUES (?, ?, ?, ?, ?, ?)", [*wrap, now, actor])
+
+    def wrap_with_admin_secret(self, secret: str, *, actor: str | None) -> None:
+        """Store the key wrapped under the admin secret (replaces an earlier wrap)."""
+        self.store_wrap(self.wrap(secret), actor=actor)
 
     def _wrap_aad(self) -> bytes:
         return b"photovet-register-key-v1|" + self.register_id.encode()

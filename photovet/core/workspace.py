@@ -338,8 +338,9 @@ class Workspace:
     def set_admin_secret(self, secret: str) -> None:
         """Store the register key wrapped under a (new) admin secret (a signed-in admin)."""
         actor = self.access.require("keys")
+        wrap = self.keys.wrap(secret)               # the slow part, before the writer lock
         with self.db.atomic():
-            self.keys.wrap_with_admin_secret(secret, actor=actor.name)
+            self.keys.store_wrap(wrap, actor=actor.name)
             self.audit.record("register.admin-secret-set", {"key_id": self.keys.key_id_in_register()})
 
     def replace_key(self, *, admin_name: str | None = None, admin_password: str | None = None,
@@ -372,12 +373,13 @@ class Workspace:
         from photovet.core.keys import _derive  # noqa: PLC0415
 
         audit = AuditLog(self.db, access=access, keys=self.keys, anchor=self.audit.anchor)
+        wrap = self.keys.wrap(admin_secret, new) if admin_secret else None
         with self.db.atomic():
             moved, dropped = signatures.reencrypt(self.db, old or b"", _derive(new, b"signatures v1"),
                                                   key_id(new))
             self.keys.install(new)
-            if admin_secret:
-                self.keys.wrap_with_admin_secret(admin_secret, actor=actor.name)
+            if wrap is not None:
+                self.keys.store_wrap(wrap, actor=actor.name)
             audit.record("register.key-replaced", {"old_key_id": old_kid, "new_key_id": key_id(new),
                                                    "signatures_reencrypted": moved,
                                                    "signatures_deleted": dropped})
@@ -490,13 +492,17 @@ class Workspace:
                 if not admin_secret:
                     raise AccountError("moving the register to a server needs an admin secret "
                                        "(it allows the office's other PCs)")
-                check_secret(admin_secret)
-                moved = move_to_server(self.db, dst, src_audit=self.audit)
+                # the slow argon2 work first; the wrap is stored in the move's own transaction
+                wrap = self.keys.wrap(admin_secret)
+
+                def keep_wrap(dst_db: Any, dst_audit: Any) -> None:
+                    RegisterKeys(dst_db, self.keys.store).store_wrap(
+                        wrap, actor=self.audit.actor_name())
+                    dst_audit.record("register.admin-secret-set", {"key_id": wrap[0]})
+
+                moved = move_to_server(self.db, dst, src_audit=self.audit, also=keep_wrap)
                 report.update(action="move", rows=moved.rows, audit_rows=moved.audit_rows)
                 daudit = AuditLog(dst, access=self.access, keys=dkeys, anchor=False)
-                with dst.atomic():
-                    dkeys.wrap_with_admin_secret(admin_secret, actor=self.audit.actor_name())
-                    daudit.record("register.admin-secret-set", {"key_id": dkeys.key_id_in_register()})
                 report["audit"] = daudit.verify().message
             elif empty:
                 admin_secret = secret()
@@ -505,7 +511,7 @@ class Workspace:
                                        "allows the office's other PCs)")
                 check_secret(admin_secret)
                 dkeys.master()
-                dkeys.wrap_with_admin_secret(admin_secret, actor=None)
+                dkeys.store_wrap(dkeys.wrap(admin_secret), actor=None)
                 report.update(action="create")
             elif local_data:
                 raise SettingsError(

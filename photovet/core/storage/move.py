@@ -82,10 +82,11 @@ def server_is_empty(dst: Any) -> bool:
 
 
 def move_to_server(src: Any, dst: Any, *, src_audit: Any, actor: str | None = None,
-                   _fail_after: str | None = None) -> MoveReport:
+                   also: Any = None, _fail_after: str | None = None) -> MoveReport:
     """Copy the register ``src`` (SQLite, migrated) into ``dst`` (PostgreSQL, migrated, empty).
     ``src_audit``: the register file's AuditLog (its access says who moves it; its key store
-    holds the register key, which stays the same on the server)."""
+    holds the register key, which stays the same on the server). ``also(dst, dst_audit)`` runs
+    in the same transaction, after the copy is verified (the admin secret's wrap)."""
     from photovet.core.audit import AuditLog  # noqa: PLC0415
     from photovet.core.keys import RegisterKeys, register_id  # noqa: PLC0415
 
@@ -137,6 +138,8 @@ def move_to_server(src: Any, dst: Any, *, src_audit: Any, actor: str | None = No
         dst_audit.record("register.moved-to-server", {
             "from": str(getattr(src, "path", "")), "to": dst.location, "rows": report.rows,
             "audit_rows": v.rows}, user=actor)
+        if also is not None:
+            also(dst, dst_audit)
     return report
 
 
