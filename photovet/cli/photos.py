@@ -13,7 +13,6 @@ from photovet.cli.common import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     MODE_OPTION,
-    WHO_OPTION,
     StderrProgress,
     abort,
     cause,
@@ -25,9 +24,8 @@ from photovet.cli.common import (
     open_workspace,
     printable,
     report_skipped,
-    who_or_login,
 )
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 
 
 
@@ -122,10 +120,9 @@ def _files(paths) -> list[Path]:
 @click.option("--no-text", is_flag=True,
               help="Do not look for names written in the photos (faster). Only allowed when the "
                    "school has turned name checks off in its settings.")
-@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
 def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
-               beside_originals: bool, mode: str | None, no_text: bool, who: str | None,
+               beside_originals: bool, mode: str | None, no_text: bool,
                as_json: bool) -> None:
     """Make safe copies of approved photos: each photo is checked (faces against the consent
     register for the channel, names in the picture), its review applied, then it is decoded,
@@ -165,8 +162,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     ok = failed = held = 0
     try:
         for step in export_batch(analyses, out_dir, label=label, engine=engine, channel=ch,
-                                 records=ws.records, approvals=approvals,
-                                 preparer=who_or_login(who), mode=mode,
+                                 records=ws.records, approvals=approvals, mode=mode,
                                  allow_beside_originals=beside_originals):
             if step.result is None:
                 if step.message and "removed" in step.message and not as_json:
@@ -198,6 +194,14 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         fail_line(exc.path if exc.path is not None else out_dir,
                   exc.message + (f" ({exc.hint})" if exc.hint else ""))
         sys.exit(EXIT_USAGE)
+    except RegisterUnavailableError as exc:  # the register's server went away mid-batch
+        if progress:
+            progress.close()
+        fail_line(None, f"{exc.message}. The export stopped after {ok} photo(s); each photo is "
+                  "either exported and recorded or not exported at all. Run the same command "
+                  "again when the server is back: photos already exported in this batch are "
+                  "skipped.")
+        sys.exit(EXIT_SOME_FAILED)
     finally:
         ws.close()
     if progress:
@@ -285,9 +289,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--batch", default="", help="The batch name, for the approver's list.")
 @MODE_OPTION
-@WHO_OPTION
-def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None,
-              who: str | None) -> None:
+def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None) -> None:
     """Mark photos as prepared for a channel (the preparer has reviewed them), so a senior
     leader can approve them. The preparer cannot approve their own photos."""
     files = _files(paths)
@@ -298,7 +300,7 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
     try:
         for a in _analyse(ws, engine, files, ch, mode, "Checking"):
             try:
-                ws.approvals.mark_ready(a, preparer=who_or_login(who), batch=batch)
+                ws.approvals.mark_ready(a, batch=batch)
                 open_items = " (decisions still open: they stay covered)" if a.needs_review else ""
                 click.echo(f"{printable(a.path)}: ready for approval for {ch.label}{open_items}")
             except PhotoVetError as exc:
@@ -315,9 +317,8 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
 @click.option("--reject", is_flag=True, help="Reject the photos instead (they will not be exported).")
 @click.option("--comment", default="", help="A note kept with the decision.")
 @MODE_OPTION
-@WHO_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
-                mode: str | None, who: str | None) -> None:
+                mode: str | None) -> None:
     """Approve (or --reject) photos for a channel as a senior leader, exactly as they are now:
     every cover, every face and name left visible. Any later change to the photo's review, to
     the register decision of someone in it, or to its analysis voids the approval."""
@@ -332,11 +333,11 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 if a.error:
                     raise PhotoVetError(a.error)
                 if reject:
-                    ws.approvals.reject(a, approver=who_or_login(who), comment=comment)
+                    ws.approvals.reject(a, comment=comment)
                     click.echo(f"{printable(a.path)}: rejected for {ch.label}")
                     continue
                 parts = engine.approval_parts(a)
-                ws.approvals.approve(a, parts, approver=who_or_login(who), comment=comment)
+                ws.approvals.approve(a, parts, comment=comment)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: {shown}; "
                            f"{a.cover_count} face(s) and {a.covered_text_count} text(s) covered)")

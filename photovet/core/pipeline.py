@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from photovet.core import logs
 from photovet.core.cache import AnalysisCache
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import KeyUnavailableError, PhotoVetError
 from photovet.core.models import (
     Channel,
     Cover,
@@ -165,10 +165,17 @@ class Engine:
         if self.process is not None:
             self.process.reload_register()
         enrolled: dict[str, list[tuple[str, Any]]] = {}
+        self.recognition_off = ""
         if self.register is not None:
             self.people = list(self.register.people())
-            for model in sorted(self.register.signature_models()):
-                enrolled[model] = list(self.register.encodings(model))
+            try:
+                for model in sorted(self.register.signature_models()):
+                    enrolled[model] = list(self.register.encodings(model))
+            except KeyUnavailableError as exc:
+                # fail closed: nobody is recognised, so every face is covered; say why
+                enrolled = {}
+                self.recognition_off = exc.message
+                log.warning("face recognition off: the register's key is not on this PC")
         else:
             self.people = []
         self.people_by_id = {p.id: p for p in self.people}
@@ -498,6 +505,9 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
     ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode)
     total, done = len(analyses), 0
     jobs = []
+    already: list[ExportResult] = []
+    if records is not None:
+        ready, already = _already_exported(records, ready, label, ch.id)
     for a, pub, approver, fp in ready:
         def fill(result: ExportResult, pub: Publication = pub, approver: str | None = approver,
                  fp: str = fp) -> None:
@@ -523,9 +533,45 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
                     yield Progress(done, total, h.analysis.path,
                                    ExportResult(source=h.analysis.path, error=h.why,
                                                 channel=ch.id))
+                for res in already:
+                    done += 1
+                    yield Progress(done, total, res.source, res,
+                                   "already exported in this batch (the batch carried on)")
             continue
         done += 1
         yield Progress(done, total, progress.path, progress.result, progress.message)
+
+
+def _already_exported(records: Any, ready: list, label: str, channel: str
+                      ) -> tuple[list, list[ExportResult]]:
+    """Photos this batch already exported as they are now (same batch, photo, channel and
+    approval, the file still there unchanged): an export that stopped (the register's server
+    went away) carries on where it stopped instead of exporting them twice."""
+    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
+
+    done = {}
+    for rec in records.exports(batch=label):
+        done.setdefault((rec.source_sha256, rec.channel, rec.fingerprint), rec)
+    todo, skipped = [], []
+    for item in ready:
+        a, _pub, _approver, fp = item
+        rec = done.get((a.sha256, channel, fp))
+        out = Path(rec.output_path) if rec else None
+        try:
+            same = out is not None and out.is_file() and sha256_file(out) == rec.output_sha256
+        except Exception:  # noqa: BLE001 - unreadable: export it again
+            same = False
+        if not same:
+            todo.append(item)
+            continue
+        skipped.append(ExportResult(
+            source=a.path, output=str(out), source_sha256=rec.source_sha256,
+            output_sha256=rec.output_sha256, width=rec.width, height=rec.height,
+            faces_covered=rec.faces_covered, texts_covered=rec.texts_covered,
+            people_shown=list(rec.people_shown), people_covered=list(rec.people_covered),
+            names_covered=list(rec.names_covered), names_shown=list(rec.names_shown),
+            channel=channel, fingerprint=rec.fingerprint, approver=rec.approver))
+    return todo, skipped
 
 
 __all__ = ["AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "export_batch",

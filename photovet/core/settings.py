@@ -190,6 +190,38 @@ class Retention:
 
 
 @dataclass
+class AccountSettings:
+    """Staff sign-in: how long PhotoVet may sit unused before it locks itself."""
+
+    idle_lock_minutes: int = 10
+
+    def check(self) -> None:
+        _in_range("accounts.idle_lock_minutes", self.idle_lock_minutes, 1, 480)
+
+
+@dataclass
+class DatabaseSettings:
+    """This PC: where the register is. Empty: ``register.db`` in the data folder (one PC).
+    A ``postgresql://user@server:5432/photovet`` address (never with its password, which is
+    kept in this PC's key store): the school's server, shared by the office's PCs."""
+
+    url: str = ""
+    #: the server certificate pinned at setup (a file in the configuration folder), if any
+    certificate: str = ""
+
+    def check(self) -> None:
+        if self.url and not self.url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError("database.url must be empty (this PC's register.db) or a "
+                                f"postgresql:// address, not {self.url!r}")
+        if self.url:
+            from urllib.parse import urlsplit  # noqa: PLC0415
+
+            if urlsplit(self.url).password is not None:
+                raise SettingsError("database.url must not contain a password (it is kept in "
+                                    "this PC's key store: photovet setup database)")
+
+
+@dataclass
 class Performance:
     """This PC: how many processor cores the checks may use (0 = all but one for the window)."""
 
@@ -207,7 +239,8 @@ class Performance:
 
 
 #: Sections stored in the register for the whole school (the rest belong to this PC).
-SCHOOL_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "approval", "retention")
+SCHOOL_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "approval", "retention",
+                   "accounts")
 #: Sections whose values change what analysis finds (the analysis cache keys on them).
 ANALYSIS_SECTIONS = ("recognition", "detection", "text")
 MODES = ("consent", "no-identifiable-children")
@@ -222,7 +255,9 @@ class Settings:
     cover: CoverSettings = field(default_factory=CoverSettings)
     approval: Approval = field(default_factory=Approval)
     retention: Retention = field(default_factory=Retention)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
     performance: Performance = field(default_factory=Performance)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
     #: where settings.json is, when loaded from one
     path: Path | None = field(default=None, repr=False, compare=False)
 

@@ -18,6 +18,7 @@ from photovet.core.pipeline import Engine
 from photovet.core.register.mapping import detect_mapping
 from photovet.core.vision.faces import DLIB, SFACE
 from photovet.core.workspace import Workspace
+from tests.conftest import office_access
 
 ON = dt.date(2026, 11, 21)
 HEADER = "UPN,Surname,Forename,Year,Consent: School Website,{fam}\n"
@@ -54,11 +55,11 @@ def test_common_family_headers_are_recognised(header):
 
 
 def _workspace(tmp_path, fam_header="Family ID", a="F12", b="F12", c="F40") -> Workspace:
-    ws = Workspace.open(tmp_path / "home")
+    ws = Workspace.open(tmp_path / "home", access=office_access("office"))
     ws.settings.text.enabled = False
     csv = tmp_path / "mis.csv"
     csv.write_text(HEADER.format(fam=fam_header) + TWINS.format(a=a, b=b, c=c), encoding="utf-8")
-    assert ws.import_register(csv, user="office", today=ON).applied
+    assert ws.import_register(csv, today=ON).applied
     return ws
 
 
@@ -72,13 +73,13 @@ def test_the_family_column_is_stored_and_kept_when_a_later_file_has_none(tmp_pat
         csv2.write_text("UPN,Surname,Forename,Year,Consent: School Website\n"
                         + "\n".join(",".join(r.split(",")[:5]) for r in TWINS.strip().split("\n"))
                         + "\n", encoding="utf-8")
-        assert ws.import_register(csv2, user="office", today=ON).applied
+        assert ws.import_register(csv2, today=ON).applied
         assert {p.id: p.family for p in ws.register.people()}[AMARA] == "F12"
         # a file with the column changes it
         csv3 = tmp_path / "mis3.csv"
         csv3.write_text(HEADER.format(fam="Family ID") + TWINS.format(a="F12", b="F77", c=""),
                         encoding="utf-8")
-        assert ws.import_register(csv3, user="office", today=ON).applied
+        assert ws.import_register(csv3, today=ON).applied
         assert {p.id: p.family for p in ws.register.people()} == {AMARA: "F12", ADA: "F77", RORY: ""}
     finally:
         ws.close()
@@ -115,7 +116,7 @@ def test_a_sibling_link_from_the_mis_column_needs_the_larger_margin(tmp_path):
         ws = _workspace(tmp_path / header.replace(" ", ""), fam_header=header)
         try:
             ws.register.store_signatures({AMARA: [(amara, "a.jpg")], ADA: [(ada, "b.jpg")],
-                                          RORY: [(rory, "c.jpg")]}, replace=True, user="office",
+                                          RORY: [(rory, "c.jpg")]}, replace=True,
                                          source="test", model=SFACE)
             engine = Engine(ws.settings, register=ws.register,
                             face_engine=Faces([((40, 40, 80, 80), {SFACE: probe})]), cache=None)
@@ -134,7 +135,7 @@ def test_one_person_twice_in_a_photo_the_second_best_face_is_uncertain(tmp_path)
     try:
         rory = _unit(3)
         ws.register.store_signatures({RORY: [(rory, "c.jpg")], AMARA: [(_unit(1), "a.jpg")]},
-                                     replace=True, user="office", source="test", model=SFACE)
+                                     replace=True, source="test", model=SFACE)
         best = rory + 0.02 * _unit(8)
         best /= np.linalg.norm(best)
         second = _between(rory, _unit(1), 0.70, 1.3)
@@ -155,9 +156,8 @@ def test_people_with_old_signatures_are_still_recognised_and_counted(tmp_path):
     try:
         old_amara, rory = np.full(128, 0.05), _unit(3)
         old_amara[0] = 0.6
-        ws.register.store_signatures({AMARA: [(old_amara, "a.jpg")]}, replace=True,
-                                     user="office", source="0.1", model=DLIB)
-        ws.register.store_signatures({RORY: [(rory, "c.jpg")]}, replace=True, user="office",
+        ws.register.store_signatures({AMARA: [(old_amara, "a.jpg")]}, replace=True, source="0.1", model=DLIB)
+        ws.register.store_signatures({RORY: [(rory, "c.jpg")]}, replace=True,
                                      source="test", model=SFACE)
         st = ws.signature_status()
         assert (st.current_model, st.current, st.old, st.old_ids) == (SFACE, 1, 1, [AMARA])
@@ -171,8 +171,7 @@ def test_people_with_old_signatures_are_still_recognised_and_counted(tmp_path):
         assert [(f.match_status, f.person) for f in a.faces] == [("recognised", AMARA),
                                                                  ("recognised", RORY)]
         # enrolled again: SFace only, nobody left to count, dlib no longer needed
-        ws.register.store_signatures({AMARA: [(_unit(1), "a.jpg")]}, replace=True,
-                                     user="office", source="again", model=SFACE)
+        ws.register.store_signatures({AMARA: [(_unit(1), "a.jpg")]}, replace=True, source="again", model=SFACE)
         assert not ws.signature_status().needs_enrolment
         engine.reload_register()
         assert engine.matcher.models == [SFACE]
@@ -183,9 +182,9 @@ def test_people_with_old_signatures_are_still_recognised_and_counted(tmp_path):
 def test_enrol_only_old_leaves_people_enrolled_with_the_current_model_alone(tmp_path):
     ws = _workspace(tmp_path)
     try:
-        ws.register.store_signatures({AMARA: [(_unit(1), "a.jpg")]}, replace=True, user="o",
+        ws.register.store_signatures({AMARA: [(_unit(1), "a.jpg")]}, replace=True,
                                      source="0.1", model=DLIB)
-        ws.register.store_signatures({RORY: [(_unit(3), "c.jpg")]}, replace=True, user="o",
+        ws.register.store_signatures({RORY: [(_unit(3), "c.jpg")]}, replace=True,
                                      source="now", model=SFACE)
         folder = tmp_path / "mis-photos"
         folder.mkdir()
@@ -198,7 +197,7 @@ def test_enrol_only_old_leaves_people_enrolled_with_the_current_model_alone(tmp_
             def portrait_encodings(self, image):
                 return [((5, 5, 50, 50), _unit(11))]
 
-        rep = ws.register.enrol_folder(folder, Enc(), user="o", only_old=True)
+        rep = ws.register.enrol_folder(folder, Enc(), only_old=True)
         assert rep.enrolled == {AMARA: 1} and f"{RORY}.jpg" in rep.ignored
         assert not ws.signature_status().needs_enrolment
         rory_sig = dict(ws.register.encodings(SFACE))[RORY]
@@ -212,9 +211,12 @@ def test_commands_that_load_the_models_say_how_many_need_enrolling_again(tmp_pat
 
     ws = _workspace(tmp_path)
     ws.register.store_signatures({AMARA: [(np.full(128, 0.1), "a.jpg")], ADA: [(np.full(128, 0.2), "b.jpg")]},
-                                 replace=True, user="o", source="0.1", model=DLIB)
+                                 replace=True, source="0.1", model=DLIB)
+    ws.create_first_admin("Office Admin", "staple battery office horse")
     ws.close()
     monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PHOTOVET_USER", "Office Admin")
+    monkeypatch.setenv("PHOTOVET_PASSWORD", "staple battery office horse")
     photo = _photo(tmp_path)
     r = CliRunner().invoke(cli, ["scan", str(photo), "--channel", "website", "--no-text", "--json"])
     assert r.exit_code == 0, r.output

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import office_access, shared_data
 
 pytestmark = pytest.mark.slow
 
@@ -25,12 +25,12 @@ def scenario(tmp_path_factory):
     from photovet.core.workspace import Workspace
 
     expected = json.loads((root / "expected.json").read_text(encoding="utf-8"))
-    ws = Workspace.open(tmp_path_factory.mktemp("scenario-home"))
+    ws = Workspace.open(tmp_path_factory.mktemp("scenario-home"), access=office_access())
     ws.settings.text.enabled = False
-    report = ws.import_register(root / "register.csv", skip_invalid=True, user="test")
+    report = ws.import_register(root / "register.csv", skip_invalid=True)
     assert report.applied
     faces = FaceEngine.load(ws.settings)
-    enrol = ws.register.enrol_csv(root / "enrol.csv", faces, user="test")
+    enrol = ws.register.enrol_csv(root / "enrol.csv", faces)
     engine = Engine(ws.settings, register=ws.register, face_engine=faces, cache=ws.cache,
                     reviews=ws.reviews)
     on = dt.date.fromisoformat(expected["reference_date"])

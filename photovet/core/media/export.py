@@ -50,6 +50,7 @@ from photovet.core.errors import (
     ExportError,
     OutputFolderError,
     PhotoVetError,
+    RegisterUnavailableError,
     VerificationError,
 )
 from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
@@ -342,6 +343,15 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
                 if record_id is not None and recorder is not None:
                     recorder.moved(record_id, final)
         fsync_dir(out_dir)
+    except RegisterUnavailableError:
+        # the register's server went away: nothing was recorded, so nothing is named (the
+        # temporary file goes below); the batch stops (export_batch) and resumes later
+        if record_id is not None and recorder is not None:
+            try:
+                recorder.abandon(record_id, "the register server went away")
+            except Exception:  # noqa: BLE001 - it is away
+                pass
+        raise
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the reason is recorded
         log.warning("export of %s (%s) failed: %s", logs.ref(source),
                     logs.sha(result.source_sha256), type(exc).__name__)
@@ -449,16 +459,26 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
                 pending.append((j, pool.submit(job, j)))
 
         fill()
+        lost: RegisterUnavailableError | None = None
         while pending:
             j, fut = pending.popleft()
             try:
                 result = fut.result()
+            except RegisterUnavailableError as exc:
+                lost = lost or exc
+                result = ExportResult(source=str(j.source),
+                                      error=f"{Path(j.source).name}: not exported: {exc.message}")
             except Exception as exc:  # noqa: BLE001 - export_photo should not raise; be safe
                 result = ExportResult(source=str(j.source), error=_error_text(exc, Path(j.source)))
             done += 1
             yield Progress(done, total, path=str(j.source), result=result,
                            message=result.error or f"saved {Path(result.output or '').name}")
-            fill()
+            if lost is None:
+                fill()
+        if lost is not None:
+            # every photo is either exported and recorded, or not exported at all; running the
+            # same export again carries on (photos already exported in this batch are skipped)
+            raise lost
 
 
 __all__ = ["ExportJob", "NameAllocator", "Recorder", "TEMP_PREFIX", "check_output_folder",

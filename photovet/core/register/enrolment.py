@@ -91,7 +91,7 @@ def enrollable(register: Any, person_id: str, today: _dt.date) -> Person:
 
 
 def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, source: str, *,
-                user: str | None, progress: Callable[[int, int, str], None] | None,
+                progress: Callable[[int, int, str], None] | None,
                 report: EnrolReport, max_pixels: int | None = None) -> EnrolReport:
     t0 = time.perf_counter()
     today = _dt.date.today()
@@ -122,7 +122,7 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
             if progress:
                 progress(done, total, path.name)
     if result:
-        register.store_signatures(result, replace=True, user=user, source=source,
+        register.store_signatures(result, replace=True, source=source,
                                   errors=len(report.errors), model=getattr(engine, "signature_model", "dlib-128"))
     report.enrolled = {pid: len(v) for pid, v in result.items()}
     report.seconds = time.perf_counter() - t0

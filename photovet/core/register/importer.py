@@ -308,6 +308,7 @@ def _plan_value(plan: Plan, report: ImportReport, r: Row, key: Key, existing_per
 
 def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha: str,
                user: str | None, audit: Any, today: _dt.date) -> None:
+    """``user``: the signed-in account's name (recorded with the import)."""
     """Write a plan (call inside a transaction)."""
     now = _now_iso()
     if plan.person_rows:
@@ -357,7 +358,7 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         "withdrawn": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.withdrawals],
         "kept_from_photovet": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.conflicts],
         "rejected": [n.person_id for n in report.invalidated],
-    }, user=user)
+    })
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,9 +366,10 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
 # --------------------------------------------------------------------------------------------
 
 def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_run: bool = False,
-               skip_invalid: bool = False, user: str | None = None,
-               today: _dt.date | None = None) -> ImportReport:
-    """Import an MIS export into ``register`` (see the module notes); returns a report."""
+               skip_invalid: bool = False, today: _dt.date | None = None) -> ImportReport:
+    """Import an MIS export into ``register`` (see the module notes); returns a report.
+    Needs a signed-in admin (a dry run too: it shows the register's consents)."""
+    user = register.access.require("register.import").name
     path = Path(csv_path)
     today = today or _dt.date.today()
     headers, raw_rows, encoding, sha = read_table(path)
@@ -429,8 +431,8 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
         apply_plan(db, plan, report, import_id=import_id, sha=sha, user=user,
                    audit=register.audit, today=today)
         report.applied = True
-        report.purged = register.purge_leavers(today=today, user=user, _reason=import_id)
-        report.purged += register.purge_missing(today=today, user=user, _reason=import_id)
+        report.purged = register.purge_leavers(today=today, _reason=import_id)
+        report.purged += register.purge_missing(today=today, _reason=import_id)
     return report
 
 
