@@ -128,7 +128,7 @@ class CenterFace:
     """The CenterFace network and its search (pyramid, tiles, refinement windows)."""
 
     def __init__(self, session: Any, *, threshold: float = 0.3, scales: Sequence[float] = (1.0,),
-                 coarse_side: int = 640, tile: int = 1536, overlap: int = 128,
+                 coarse_side: int = 640, tile: int = 1024, overlap: int = 128,
                  max_pass_pixels: float = 4e6, candidate_threshold: float = 0.1,
                  refine_scale: float = 2.0, refine_max_pixels: float = 48e6):
         self._session = session
