@@ -470,19 +470,6 @@ class _Recorder:
     def record(self, result: ExportResult, written: Path) -> int:
         return self.records.record(result, written, batch=self.batch, preparer=self.preparer)
 
-    def add_export(self, result: ExportResult, *, batch: str, channel: str | None = None,
-                   preparer: str | None = None, approver: str | None = None) -> int:
-        """Record an export that already has its final name (tools and tests; the export
-        pipeline uses ``recorder``)."""
-        if channel:
-            result.channel = channel
-        if approver is not None:
-            result.approver = approver
-        if not result.output:
-            raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
-                               "record", path=result.source)
-        return self.record(result, Path(result.output), batch=batch, preparer=preparer)
-
     def moved(self, record_id: int, final: Path) -> None:
         self.records.moved(record_id, final)
 
