@@ -13,7 +13,6 @@ from photovet.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
-    WHO_OPTION,
     StderrProgress,
     abort,
     day_text,
@@ -22,23 +21,22 @@ from photovet.cli.common import (
     get_channel,
     names_for,
     open_workspace,
+    printable,
     parse_day,
     people_text,
     register_id,
-    who_or_login,
 )
 from photovet.core.errors import PhotoVetError
 
 
 @click.command("posted")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--batch", default=None, help="Mark every export of this batch (its label).")
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--date", "day", default=None, help="When (DD/MM/YYYY); default today.")
 @click.option("--url", default=None, help="The post's address, if it has one.")
-@WHO_OPTION
 def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: str | None,
-               url: str | None, who: str | None) -> None:
+               url: str | None) -> None:
     """Record that exported photos were posted: a whole batch (--batch LABEL) or FILES (found by
     their content, so renamed copies work, or by their export path)."""
     if not batch and not files:
@@ -49,7 +47,7 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     try:
         get_channel(ws, channel)
         n = ws.records.mark_posted(batch=batch, files=list(files) or None, channel=channel,
-                                   date=date, url=url, user=who_or_login(who), problems=problems)
+                                   date=date, url=url, problems=problems)
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -98,9 +96,9 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
 
 @click.group("takedown", invoke_without_command=True)
 @click.option("--person", default=None, help="Only items that involve this person.")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="Also write the list as a CSV file.")
-@click.option("--html", "html_path", type=click.Path(path_type=Path), default=None,
+@click.option("--html", "html_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="Also write the list as a printable page (A4, with pictures).")
 @click.option("--all", "include_done", is_flag=True, help="Include items already taken down.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per item per line.")
@@ -147,14 +145,13 @@ def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None
 @takedown_group.command("done")
 @click.argument("items", nargs=-1, required=True, type=int)
 @click.option("--note", default="", help="What was done, e.g. 'removed from the Facebook page'.")
-@WHO_OPTION
-def takedown_done_cmd(items: tuple[int, ...], note: str, who: str | None) -> None:
+def takedown_done_cmd(items: tuple[int, ...], note: str) -> None:
     """Record that take-down items ITEMS were taken down (audited)."""
     from photovet.core.records import takedown
 
     ws = open_workspace()
     try:
-        done = takedown.mark_done(ws.records, items, who_or_login(who), note)
+        done = takedown.mark_done(ws.records, items, note)
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -164,10 +161,9 @@ def takedown_done_cmd(items: tuple[int, ...], note: str, who: str | None) -> Non
 
 @click.command("sar")
 @click.argument("person_id", metavar="ID")
-@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path),
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path, readable=False),
               help="The HTML file to write (one self-contained file).")
-@WHO_OPTION
-def sar_cmd(person_id: str, out_path: Path, who: str | None) -> None:
+def sar_cmd(person_id: str, out_path: Path) -> None:
     """Subject access report: every export and post where the person appears (face shown or
     covered, name readable or covered), with pictures as exported, and their consent history,
     as one HTML file that opens offline and prints."""
@@ -175,8 +171,7 @@ def sar_cmd(person_id: str, out_path: Path, who: str | None) -> None:
 
     ws = open_workspace()
     try:
-        path = subject_access_report(ws.register, ws.records, person_id, out_path,
-                                     user=who_or_login(who))
+        path = subject_access_report(ws.register, ws.records, person_id, out_path)
         n = len(ws.records.exports(person=register_id(ws.register, person_id)))
     except PhotoVetError as exc:
         abort(exc)
@@ -186,7 +181,7 @@ def sar_cmd(person_id: str, out_path: Path, who: str | None) -> None:
 
 
 @click.command("identify")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--max-distance", type=click.IntRange(0, 32), default=None,
               help="How different (bits of 64) a copy may be; default 10.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
@@ -221,7 +216,7 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
                 posts = "; ".join(f"{p.channel} {day_text(p.posted_on)}"
                                   + (f" {p.url}" if p.url else "") for p in r.posts) \
                     or "not marked as posted"
-                click.echo(f"{f}: export #{r.id} ({h.confidence}, distance {h.distance}): "
+                click.echo(f"{printable(f)}: export #{r.id} ({h.confidence}, distance {h.distance}): "
                            f"{Path(r.output_path).name}, {r.channel}, batch '{r.batch}', "
                            f"{day_text(r.created_at)}")
                 click.echo(f"     faces shown: {people_text(r.people_shown, h.names)}")
@@ -243,9 +238,8 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
               help="Overwrite, then delete (not to the trash). Flash storage may keep copies.")
 @click.option("--once-exported", is_flag=True,
               help="Accept a verified export that is not marked posted yet.")
-@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, who: str | None,
+def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
               as_json: bool) -> None:
     """Delete a batch's ORIGINAL photos once each has a verified export that was posted. An
     original that changed since export, or has no verified posted export, is kept. Originals go
@@ -255,7 +249,7 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, w
     ws = open_workspace()
     try:
         report = purge_batch(ws.records, batch, dry_run=dry_run, permanent=permanent,
-                             allow_exported=once_exported, user=who_or_login(who),
+                             allow_exported=once_exported,
                              settings=ws.settings)
     except PhotoVetError as exc:
         abort(exc)
@@ -266,7 +260,7 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, w
     else:
         for it in report.items:
             if it.ok:
-                click.echo(f"{it.status}: {it.source} ({it.reason})")
+                click.echo(f"{it.status}: {printable(it.source)} ({it.reason})")
             else:
                 fail_line(it.source, f"{it.status}: {it.reason}")
         c = report.to_dict()["counts"]
@@ -278,17 +272,16 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, w
 
 
 @click.command("import-device")
-@click.argument("src", type=click.Path(path_type=Path))
-@click.option("--into", "dest", required=True, type=click.Path(path_type=Path),
+@click.argument("src", type=click.Path(path_type=Path, readable=False))
+@click.option("--into", "dest", required=True, type=click.Path(path_type=Path, readable=False),
               help="The folder on this PC to copy the photos into.")
 @click.option("--clear", is_flag=True,
               help="Remove each photo from the device once its copy is verified (to the trash).")
 @click.option("--permanent", is_flag=True,
               help="With --clear: delete for good instead of moving to the trash (for devices "
                    "without a trash).")
-@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line.")
-def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool, who: str | None,
+def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
                       as_json: bool) -> None:
     """Copy photos from a camera, card or phone folder into a folder on this PC, checking every
     copy; with --clear, each photo is removed from the device only after its copy was verified
@@ -301,8 +294,7 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool, who: 
     failed = copied = cleared = 0
     progress: StderrProgress | None = None
     try:
-        for step in import_from_device(src, dest, clear=clear, audit=ws.audit,
-                                       user=who_or_login(who), permanent=permanent):
+        for step in import_from_device(src, dest, clear=clear, audit=ws.audit, permanent=permanent):
             if step.result is None:
                 progress = StderrProgress(step.total, "Importing")
                 continue
@@ -316,7 +308,7 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool, who: 
                 cleared += res.deleted
                 if not as_json:
                     gone = " (deleted from the device)" if permanent else " (moved to the trash)"
-                    click.echo(f"{res.source} -> {res.dest}" + (gone if res.deleted else ""))
+                    click.echo(f"{printable(res.source)} -> {printable(res.dest)}" + (gone if res.deleted else ""))
             else:
                 failed += 1
                 fail_line(None, res.error or "failed")

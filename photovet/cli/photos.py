@@ -13,7 +13,6 @@ from photovet.cli.common import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     MODE_OPTION,
-    WHO_OPTION,
     StderrProgress,
     abort,
     cause,
@@ -23,15 +22,15 @@ from photovet.cli.common import (
     get_channel,
     load_engine,
     open_workspace,
+    printable,
     report_skipped,
-    who_or_login,
 )
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 
 
 
 @click.command("inspect")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--json", "as_json", is_flag=True,
               help='One JSON object per file per line: {"path", "error", "metadata"}.')
 def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
@@ -64,7 +63,7 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
             emit_json({"path": str(path), "error": error,
                        "metadata": report.to_dict() if report else None})
         elif report is not None:
-            head = f"{path}  ({report.format}"
+            head = f"{printable(path)}  ({report.format}"
             if report.orientation != 1:
                 head += f", orientation {report.orientation}"
             if report.extension_mismatch:
@@ -108,8 +107,8 @@ def _files(paths) -> list[Path]:
 
 
 @click.command("export")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, readable=False),
               help="Folder for the safe copies (must exist; not the folder of the originals).")
 @click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
 @click.option("--label", default=None,
@@ -121,10 +120,9 @@ def _files(paths) -> list[Path]:
 @click.option("--no-text", is_flag=True,
               help="Do not look for names written in the photos (faster). Only allowed when the "
                    "school has turned name checks off in its settings.")
-@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
 def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
-               beside_originals: bool, mode: str | None, no_text: bool, who: str | None,
+               beside_originals: bool, mode: str | None, no_text: bool,
                as_json: bool) -> None:
     """Make safe copies of approved photos: each photo is checked (faces against the consent
     register for the channel, names in the picture), its review applied, then it is decoded,
@@ -164,8 +162,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     ok = failed = held = 0
     try:
         for step in export_batch(analyses, out_dir, label=label, engine=engine, channel=ch,
-                                 records=ws.records, approvals=approvals,
-                                 preparer=who_or_login(who), mode=mode,
+                                 records=ws.records, approvals=approvals, mode=mode,
                                  allow_beside_originals=beside_originals):
             if step.result is None:
                 if step.message and "removed" in step.message and not as_json:
@@ -186,7 +183,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                 emit_json(res.to_dict())
             elif res.ok:
                 removed = len(res.metadata_removed)
-                click.echo(f"{src} -> {res.output}  ({res.width} x {res.height}; "
+                click.echo(f"{printable(src)} -> {printable(res.output)}  ({res.width} x {res.height}; "
                            f"{res.faces_covered} face(s) covered, {res.texts_covered} name(s) "
                            f"covered, {removed} hidden item{'s' if removed != 1 else ''} removed)")
             if progress:
@@ -197,6 +194,14 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         fail_line(exc.path if exc.path is not None else out_dir,
                   exc.message + (f" ({exc.hint})" if exc.hint else ""))
         sys.exit(EXIT_USAGE)
+    except RegisterUnavailableError as exc:  # the register's server went away mid-batch
+        if progress:
+            progress.close()
+        fail_line(None, f"{exc.message}. The export stopped after {ok} photo(s); each photo is "
+                  "either exported and recorded or not exported at all. Run the same command "
+                  "again when the server is back: photos already exported in this batch are "
+                  "skipped.")
+        sys.exit(EXIT_SOME_FAILED)
     finally:
         ws.close()
     if progress:
@@ -212,7 +217,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
 
 
 @click.command("scan")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
 @MODE_OPTION
 @click.option("--no-text", is_flag=True, help="Do not look for names written in the photos (faster).")
@@ -224,8 +229,8 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
              as_json: bool) -> None:
     """Check photos without changing anything: find every face, recognise enrolled people,
     decide show or cover for the channel from the consent register and the photo's review (the
-    decisions made in the app or with 'photovet review'), find names written in the picture, and
-    list the hidden data each file carries. Anything PhotoVet is not sure of is covered."""
+    decisions made in the app's review screen), find names written in the picture, and list the
+    hidden data each file carries. Anything PhotoVet is not sure of is covered."""
     files = _files(paths)
     ws = open_workspace()
     ch = get_channel(ws, channel)
@@ -254,7 +259,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 emit_json(out)
                 continue
             shown = sum(1 for f in a.faces if f.decision == "show")
-            click.echo(f"{a.path}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
+            click.echo(f"{printable(a.path)}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
                        f"shown, {a.cover_count} covered; {a.covered_text_count} text(s) covered"
                        f" - {a.status.value.replace('-', ' ')}")
             for f in a.faces:
@@ -280,13 +285,11 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
 
 
 @click.command("ready")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--batch", default="", help="The batch name, for the approver's list.")
 @MODE_OPTION
-@WHO_OPTION
-def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None,
-              who: str | None) -> None:
+def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None) -> None:
     """Mark photos as prepared for a channel (the preparer has reviewed them), so a senior
     leader can approve them. The preparer cannot approve their own photos."""
     files = _files(paths)
@@ -297,9 +300,9 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
     try:
         for a in _analyse(ws, engine, files, ch, mode, "Checking"):
             try:
-                ws.approvals.mark_ready(a, preparer=who_or_login(who), batch=batch)
+                ws.approvals.mark_ready(a, batch=batch)
                 open_items = " (decisions still open: they stay covered)" if a.needs_review else ""
-                click.echo(f"{a.path}: ready for approval for {ch.label}{open_items}")
+                click.echo(f"{printable(a.path)}: ready for approval for {ch.label}{open_items}")
             except PhotoVetError as exc:
                 failed += 1
                 fail_line(a.path, exc.message)
@@ -309,14 +312,13 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
 
 
 @click.command("approve")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--reject", is_flag=True, help="Reject the photos instead (they will not be exported).")
 @click.option("--comment", default="", help="A note kept with the decision.")
 @MODE_OPTION
-@WHO_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
-                mode: str | None, who: str | None) -> None:
+                mode: str | None) -> None:
     """Approve (or --reject) photos for a channel as a senior leader, exactly as they are now:
     every cover, every face and name left visible. Any later change to the photo's review, to
     the register decision of someone in it, or to its analysis voids the approval."""
@@ -331,13 +333,13 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 if a.error:
                     raise PhotoVetError(a.error)
                 if reject:
-                    ws.approvals.reject(a, approver=who_or_login(who), comment=comment)
-                    click.echo(f"{a.path}: rejected for {ch.label}")
+                    ws.approvals.reject(a, comment=comment)
+                    click.echo(f"{printable(a.path)}: rejected for {ch.label}")
                     continue
                 parts = engine.approval_parts(a)
-                ws.approvals.approve(a, parts, approver=who_or_login(who), comment=comment)
+                ws.approvals.approve(a, parts, comment=comment)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
-                click.echo(f"{a.path}: approved for {ch.label} (faces shown: {shown}; "
+                click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: {shown}; "
                            f"{a.cover_count} face(s) and {a.covered_text_count} text(s) covered)")
             except PhotoVetError as exc:
                 failed += 1

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from photovet.cli.common import WHO_OPTION, abort, open_workspace, who_or_login
+from photovet.cli.common import abort, open_workspace
 from photovet.core.errors import PhotoVetError
 from photovet.core.settings import SCHOOL_SECTIONS
 
@@ -35,8 +35,7 @@ def settings_group(ctx: click.Context) -> None:
 @settings_group.command("set")
 @click.argument("key")
 @click.argument("value")
-@WHO_OPTION
-def settings_set_cmd(key: str, value: str, who: str | None) -> None:
+def settings_set_cmd(key: str, value: str) -> None:
     """Change one setting, e.g. 'photovet settings set approval.required false'. VALUE is read
     as JSON (true, false, numbers, "text"), or as text when it is not JSON. School settings are
     stored in the register and the change is audited."""
@@ -48,7 +47,7 @@ def settings_set_cmd(key: str, value: str, who: str | None) -> None:
     try:
         new = ws.settings.copy()
         new.set(key, parsed)
-        changed = ws.save_settings(new, user=who_or_login(who))
+        changed = ws.save_settings(new)
     except PhotoVetError as exc:
         abort(exc)
     finally:

@@ -71,6 +71,10 @@ class ChannelRegistry:
     """The channels of this register (read fresh each time: another PC may have added one)."""
 
     def __init__(self, db: Database, audit: Any = None):
+        if audit is None:
+            from photovet.core.audit import AuditLog  # noqa: PLC0415
+
+            audit = AuditLog(db)
         self.db = db
         self.audit = audit
 
@@ -102,9 +106,10 @@ class ChannelRegistry:
 
     def add(self, name: str, label: str | None = None, *, long_edge: int | None = 2048,
             quality: int = 88, names: str = "initials", fixed_mode: str | None = None,
-            audio: str = "listen", user: str | None = None) -> Channel:
+            audio: str = "listen") -> Channel:
         """Add a school's own channel. Nobody has consent for it until an import or an edit
-        says so; its names rule defaults to initials only."""
+        says so; its names rule defaults to initials only. Needs a signed-in admin."""
+        self.audit.access.require("channels")
         key = channel_key(name)
         if not key or key in RESERVED_KEYS:
             raise SettingsError(f"'{name}' cannot be used as a channel name")
@@ -116,15 +121,16 @@ class ChannelRegistry:
             pos = self.db.scalar("SELECT COALESCE(MAX(position), -1) + 1 FROM channels")
             self.db.execute(f"INSERT INTO channels ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
                             [key, label, long_edge, quality, names, fixed_mode, audio, pos])
-            if self.audit is not None:
-                self.audit.record("channel.add", {"channel": key, "label": label,
-                                                  "long_edge": long_edge, "quality": quality,
-                                                  "names": names, "fixed_mode": fixed_mode,
-                                                  "audio": audio}, user=user)
+            self.audit.record("channel.add", {"channel": key, "label": label,
+                                              "long_edge": long_edge, "quality": quality,
+                                              "names": names, "fixed_mode": fixed_mode,
+                                              "audio": audio})
         return self.get(key)
 
-    def update(self, channel_id: str, *, user: str | None = None, **changes: Any) -> Channel:
-        """Change a channel's label, size, quality, names rule, fixed mode or sound rule."""
+    def update(self, channel_id: str, **changes: Any) -> Channel:
+        """Change a channel's label, size, quality, names rule, fixed mode or sound rule
+        (a signed-in admin)."""
+        self.audit.access.require("channels")
         old = self.get(channel_id)
         allowed = {"label", "long_edge", "quality", "names", "fixed_mode", "audio"}
         unknown = set(changes) - allowed
@@ -144,9 +150,7 @@ class ChannelRegistry:
                             "fixed_mode = ?, audio = ? WHERE name = ?",
                             [new["label"], new["long_edge"], new["quality"], new["names"],
                              new["fixed_mode"], new["audio"], channel_id])
-            if self.audit is not None:
-                self.audit.record("channel.change", {"channel": channel_id, "changes": diff},
-                                  user=user)
+            self.audit.record("channel.change", {"channel": channel_id, "changes": diff})
         return self.get(channel_id)
 
 

@@ -157,6 +157,7 @@ class Person:
     do_not_photograph: bool = False          # safeguarding: overrides everything
     valid: bool = True                       # False when the register row was rejected
     enrolled: bool = False                   # has at least one face signature
+    family: str = ""                         # the MIS family / contact id: siblings share it
 
     @property
     def first_name(self) -> str:
@@ -328,6 +329,9 @@ class TextItem:
     person: str | None = None           # register id when the text names a person
     kind: str = ""                      # "pupil-name" | "staff-name" | "name-like" | "" (ordinary)
     form: str = ""                      # how the name is written: "full", "forename", "surname"...
+    context: str = ""                   # "worn" (below a face: badge, lanyard, certificate),
+                                        # "label" (after "my name is", "Name:"), "" elsewhere
+    low_confidence: bool = False        # the reader was not sure of the letters
     decision: str = "keep"              # "cover" | "keep"
     reason: str = ""
     needs_review: bool = False
@@ -347,6 +351,8 @@ class TextItem:
             "person": self.person,
             "kind": self.kind,
             "form": self.form,
+            "context": self.context,
+            "low_confidence": self.low_confidence,
             "decision": self.decision,
             "reason": self.reason,
             "needs_review": self.needs_review,
@@ -364,6 +370,8 @@ class TextItem:
             person=d.get("person"),
             kind=d.get("kind", ""),
             form=d.get("form", ""),
+            context=d.get("context", ""),
+            low_confidence=d.get("low_confidence", False),
             decision=d.get("decision", "keep"),
             reason=d.get("reason", ""),
             needs_review=d.get("needs_review", False),
@@ -374,7 +382,8 @@ class TextItem:
 
     def detected(self) -> "TextItem":
         return TextItem(polygon=self.polygon, text=self.text, score=self.score,
-                        person=self.person, kind=self.kind, form=self.form)
+                        person=self.person, kind=self.kind, form=self.form, context=self.context,
+                        low_confidence=self.low_confidence)
 
 
 # --------------------------------------------------------------------------------------------

@@ -186,12 +186,12 @@ def run(argv: list[str] | None = None) -> int:
 
 def _quit_after(app) -> None:
     """With PHOTOVET_QUIT_AFTER=<seconds> set, close the window that long after the start, as a
-    user would (the helper process is shut down normally). Tests that run the real app in a
-    subprocess use it."""
+    user would (the engine's helper process is shut down normally). Tests that run the real app
+    start in a subprocess use it (tests/core/test_no_network_process.py)."""
     value = os.environ.get(QUIT_AFTER_ENV, "").strip()
     if not value:
         return
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QTimer  # noqa: PLC0415
 
     try:
         seconds = float(value)

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
-from photovet.core.media import imaging
 from photovet.core.errors import (
     EmptyFileError,
     FileVanishedError,
@@ -25,7 +24,13 @@ from photovet.core.errors import (
     UnreadableFileError,
     UnsupportedImageError,
 )
-from photovet.core.media.imaging import collect_photos, load_image, sha256_file, thumbnail
+from photovet.core.media import imaging
+from photovet.core.media.imaging import (
+    collect_photos,
+    load_image,
+    sha256_file,
+    thumbnail,
+)
 
 
 def pattern(w: int = 96, h: int = 64) -> Image.Image:
@@ -327,16 +332,16 @@ def test_unreadable_file(tmp_path, monkeypatch):
 def test_file_vanishing_between_open_and_decode(tmp_path, monkeypatch):
     path = tmp_path / "v.jpg"
     path.write_bytes(_good_jpeg())
-    real = imaging._Opened.decode
+    real = imaging.OpenedImage.decode
 
     def vanish(self):
         raise FileNotFoundError(2, "No such file")
 
-    monkeypatch.setattr(imaging._Opened, "decode", lambda self: (_ for _ in ()).throw(
-        imaging._read_error(self.path, FileNotFoundError(2, "gone"))))
+    monkeypatch.setattr(imaging.OpenedImage, "decode", lambda self: (_ for _ in ()).throw(
+        imaging.read_error(self.path, FileNotFoundError(2, "gone"))))
     with pytest.raises(FileVanishedError, match="disappeared"):
         load_image(path)
-    monkeypatch.setattr(imaging._Opened, "decode", real)
+    monkeypatch.setattr(imaging.OpenedImage, "decode", real)
     assert load_image(path).image.size == (400, 300)
 
 

@@ -301,9 +301,13 @@ def test_inspect_never_decodes_a_huge_image(tmp_path):
     assert report.format == "PNG"
     assert [f.value for f in report.findings] == ["hidden words"]
     path = tmp_path / "huge.png"
-    path.write_bytes(png(20000))  # 400 MP: even the header reader refuses, with a clear message
-    with pytest.raises(ImageTooLargeError, match="400 megapixels; the limit is 179 megapixels"):
-        inspect_file(path)
+    path.write_bytes(png(20000))  # 400 MP: the header is still read (nothing is decoded) ...
+    assert [f.value for f in inspect_file(path).findings] == ["hidden words"]
+    # ... and opening the pixels is refused naming the school's limit, not Pillow's
+    from photovet.core.media.imaging import load_image
+
+    with pytest.raises(ImageTooLargeError, match="400 megapixels; the limit is 100 megapixels"):
+        load_image(path, max_pixels=100_000_000)
 
 
 def test_parse_iptc():

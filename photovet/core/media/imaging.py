@@ -41,11 +41,24 @@ try:  # HEIC/HEIF from phones. pillow-heif is a hard dependency, but fail soft i
 except Exception:  # pragma: no cover - only on a broken install
     HEIF_AVAILABLE = False
 
-# Our own guard (``max_pixels``) replaces Pillow's warning; Pillow's hard error is still caught.
+# Our own guard (``max_pixels``, checked from the header before anything is decoded) replaces
+# Pillow's: its warning and its error would name a limit the school never set.
+Image.MAX_IMAGE_PIXELS = None
 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 DEFAULT_MAX_PIXELS = 100_000_000
+
+# Very large photos are decoded at a reduced scale: libjpeg scales by 1/2, 1/4 or 1/8 while it
+# decodes (no full-size copy ever exists), keeping at least this many pixels on the long side.
+# Every export is smaller than this, and faces of 10 px at full size stay at 5 px or more. All
+# coordinates (analysis, review, covers) are in the decoded picture, the same every time.
+DECODE_LONG_EDGE = 6000
+
+# A baseline JPEG holds at least this many bits per pixel: even a perfectly flat picture costs a
+# few bits per 8x8 block. Far less means the picture data is missing (a damaged or forged header
+# that claims a huge size): decoding would make a grey picture and use gigabytes.
+MIN_JPEG_BITS_PER_PIXEL = 0.004
 
 # Formats PhotoVet accepts (Pillow's names). MPO is a JPEG with extra pictures (MPF).
 SUPPORTED_FORMATS = {"JPEG", "MPO", "PNG", "HEIF", "AVIF", "WEBP", "TIFF", "GIF", "BMP"}
@@ -111,9 +124,13 @@ def sniff(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WEBP"
     if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return "TIFF"
+        return "raw" if head[8:10] == b"CR" else "TIFF"
+    if head[:15] == b"FUJIFILMCCD-RAW" or head[:4] in (b"IIRO", b"IIRS") or head[:4] == b"IIU\x00":
+        return "raw"
     if head[:2] == b"BM":
         return "BMP"
+    if head[4:8] == b"ftyp" and head[8:12] == b"crx ":
+        return "raw"
     if head[4:8] == b"ftyp":
         brands = {head[8:12]} | {head[i:i + 4] for i in range(16, min(len(head), 64), 4)}
         if brands & _AVIF_BRANDS and head[8:12] in _AVIF_BRANDS:
@@ -125,6 +142,12 @@ def sniff(head: bytes) -> str | None:
         return "video"
     if head[:5] == b"%PDF-":
         return "pdf"
+    if head[:9] == b"SIMPLE  =":
+        return "fits"
+    if head[:4] == b"RIFF" and head[8:12] in (b"WAVE", b"AVI "):
+        return "audio" if head[8:12] == b"WAVE" else "video"
+    if head[:4] in (b"fLaC", b"OggS") or head[:3] == b"ID3" or head[:2] in (b"\xff\xfb", b"\xff\xf3"):
+        return "audio"
     if head[:4] == b"PK\x03\x04":
         return "zip"
     if head[:4] in (b"\x1aE\xdf\xa3",) or head[:4] == b"RIFF":
@@ -151,9 +174,15 @@ def _looks_like_text(head: bytes) -> bool:
 _NOT_IMAGE_MESSAGES = {
     "text": "not an image: it looks like a text file",
     "video": "not a photo: it looks like a video file",
+    "audio": "not a photo: it looks like a sound recording",
     "pdf": "not an image: it is a PDF document",
     "zip": "not an image: it looks like a zip archive or office document",
+    "fits": "not a photo: it is a FITS astronomy image",
+    "raw": ("a camera RAW file, which PhotoVet does not read: use the JPEG or HEIC the camera "
+            "or its software makes"),
 }
+RAW_EXTENSIONS = {".cr2", ".cr3", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".dng", ".orf", ".rw2",
+                  ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".iiq"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,7 +210,7 @@ def _check_file(path: Path) -> int:
     return st.st_size
 
 
-def _read_error(path: Path, exc: OSError) -> ImageError:
+def read_error(path: Path, exc: OSError) -> ImageError:
     if isinstance(exc, FileNotFoundError):
         return FileVanishedError("the file disappeared while PhotoVet was reading it", path=path)
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
@@ -201,10 +230,10 @@ def _too_large(path: Path, exc: Exception | None, limit: int,
         what = f"{int(m[1]) / 1e6:.0f} megapixels" if m else "too many pixels"
     return ImageTooLargeError(
         f"the image is too large to open safely ({what}; the limit is {limit / 1e6:.0f} megapixels)",
-        path=path, hint="Resize it in a photo editor, or raise max_pixels in the settings.")
+        path=path, hint="Resize it in a photo editor, or raise this PC's limit: photovet settings set performance.max_pixels NUMBER")
 
 
-class _Opened:
+class OpenedImage:
     """An open file handle plus the Pillow image (header read only, nothing decoded yet)."""
 
     def __init__(self, path: Path, max_pixels: int | None, data: bytes | None = None):
@@ -220,11 +249,15 @@ class _Opened:
             try:
                 self.fh = open(path, "rb")
             except OSError as exc:
-                raise _read_error(path, exc) from exc
+                raise read_error(path, exc) from exc
         try:
             self.head = self.fh.read(4096)
             self.fh.seek(0)
             self.kind = sniff(self.head)
+            if self.kind == "TIFF" and path.suffix.lower() in RAW_EXTENSIONS:
+                self.kind = "raw"   # RAW files are TIFF-shaped; Pillow would misread them
+            if self.kind in ("raw", "fits", "audio"):
+                raise UnsupportedImageError(_NOT_IMAGE_MESSAGES[self.kind], path=path)
             self.im = self._open_image()
             self.format = "JPEG" if self.im.format == "MPO" else (self.im.format or "")
             if self.im.format not in SUPPORTED_FORMATS:
@@ -237,9 +270,28 @@ class _Opened:
                 raise TruncatedImageError("the image header is damaged (zero size)", path=path)
             if w * h > limit:
                 raise _too_large(path, None, limit, (w, h))
+            self._check_jpeg_payload(w, h)
         except BaseException:
             self.close()
             raise
+
+    def _check_jpeg_payload(self, w: int, h: int) -> None:
+        """Refuse a baseline JPEG whose data is far too small for the size its header claims."""
+        if self.im.format not in ("JPEG", "MPO") or w * h < 4_000_000:
+            return
+        if getattr(self.im, "layer", None) is None:
+            return
+        progressive = bool(self.im.info.get("progressive") or self.im.info.get("progression"))
+        if progressive:
+            return
+        here = self.fh.tell()
+        size = self.fh.seek(0, io.SEEK_END)
+        self.fh.seek(here)
+        if size * 8 / (w * h) < MIN_JPEG_BITS_PER_PIXEL:
+            raise TruncatedImageError(
+                f"the file is far too small for the {w} x {h} picture its header describes "
+                f"({size:,} bytes): the picture data is missing or the file is damaged",
+                path=self.path)
 
     def _open_image(self) -> Image.Image:
         path = self.path
@@ -267,7 +319,7 @@ class _Opened:
                 raise TruncatedImageError(
                     "the image data is damaged or ends early (the file may be incompletely copied)",
                     path=path) from exc
-            raise _read_error(path, exc) from exc
+            raise read_error(path, exc) from exc
         except (SyntaxError, ValueError, EOFError, struct.error, RuntimeError) as exc:
             raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
 
@@ -282,9 +334,9 @@ class _Opened:
             hard = 2 * (Image.MAX_IMAGE_PIXELS or 0) or self.limit
             raise _too_large(path, exc, min(self.limit, hard)) from exc
         except FileNotFoundError as exc:
-            raise _read_error(path, exc) from exc
+            raise read_error(path, exc) from exc
         except PermissionError as exc:
-            raise _read_error(path, exc) from exc
+            raise read_error(path, exc) from exc
         except MemoryError as exc:
             raise ImageTooLargeError("not enough memory to decode this image", path=path) from exc
         except OSError as exc:
@@ -294,7 +346,7 @@ class _Opened:
                     "the image data ends early (the file was probably not copied completely)",
                     path=path) from exc
             if exc.errno is not None:
-                raise _read_error(path, exc) from exc
+                raise read_error(path, exc) from exc
             raise TruncatedImageError(f"the image data is damaged ({text})", path=path) from exc
         except (SyntaxError, ValueError, EOFError, IndexError, struct.error, RuntimeError) as exc:
             raise TruncatedImageError(f"the image data is damaged ({exc})", path=path) from exc
@@ -307,7 +359,7 @@ class _Opened:
         finally:
             self.fh.close()
 
-    def __enter__(self) -> "_Opened":
+    def __enter__(self) -> "OpenedImage":
         return self
 
     def __exit__(self, *exc) -> None:
@@ -459,13 +511,17 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
     Raises a typed :class:`~photovet.core.errors.ImageError` for every kind of bad file.
     """
     path = Path(path)
-    with _Opened(path, max_pixels, data) as op:
+    with OpenedImage(path, max_pixels, data) as op:
         im = op.im
         stored = tuple(getattr(im, "_tile_size", None) or im.size) if im.format == "TIFF" else im.size
         fmt = op.format
         orientation, warns = read_orientation(im)
         stored_value = stored_orientation(im)
         icc = im.info.get("icc_profile")
+        if im.format in ("JPEG", "MPO") and max(im.size) >= 2 * DECODE_LONG_EDGE:
+            k = DECODE_LONG_EDGE / max(im.size)   # draft keeps at least this size on both sides
+            im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else "RGB",
+                     (max(1, int(im.size[0] * k)), max(1, int(im.size[1] * k))))
         decoded = op.decode()
         if _decoder_applied(im, orientation):
             orientation = 1
@@ -489,7 +545,7 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
 def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = None) -> Image.Image:
     """A small upright RGB preview, fast: JPEGs are decoded at reduced scale (draft mode)."""
     path = Path(path)
-    with _Opened(path, max_pixels) as op:
+    with OpenedImage(path, max_pixels) as op:
         im = op.im
         orientation, warns = read_orientation(im)
         icc = im.info.get("icc_profile")
@@ -517,7 +573,7 @@ def read_file(path: str | Path) -> bytes:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        raise _read_error(path, exc) from exc
+        raise read_error(path, exc) from exc
 
 
 def sha256_file(path: str | Path) -> str:
@@ -530,7 +586,7 @@ def sha256_file(path: str | Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except OSError as exc:
-        raise _read_error(path, exc) from exc
+        raise read_error(path, exc) from exc
     return h.hexdigest()
 
 
@@ -563,12 +619,20 @@ def _classify_in_folder(p: Path) -> str | None:
     return "not a photo (not an image format PhotoVet reads)"
 
 
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:   # permission denied on a parent, a loop...: load says what is wrong
+        return False
+
+
 def collect_photos(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Expand folders (recursively, sorted, hidden files skipped).
 
-    Returns (files to process, [(file, why it was skipped)]). Files named explicitly are always
-    returned (loading reports what is wrong with them). Inside folders, files that are clearly
-    not photos by their content (text, video, documents) are skipped with a reason.
+    Returns (files to process, [(file or folder, why it was skipped)]). Files named explicitly
+    are always returned (loading reports what is wrong with them: missing, unreadable, a link
+    loop...). Inside folders, files that are clearly not photos by their content (text, video,
+    documents) are skipped with a reason, and so are folders that cannot be read.
     """
     photos: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -580,16 +644,25 @@ def collect_photos(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[
             seen.add(key)
             photos.append(p)
 
+    def unreadable(err: OSError) -> None:
+        where = Path(err.filename) if err.filename else Path("?")
+        skipped.append((where, f"this folder could not be read ({err.strerror or err}); "
+                               "its photos were not checked"))
+
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
+        if _is_dir(p):
+            for root, dirs, files in os.walk(p, onerror=unreadable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     f = Path(root) / name
                     if _is_hidden(f):
                         continue
-                    if not f.is_file():
+                    try:
+                        regular = f.is_file()
+                    except OSError:
+                        regular = True   # let load report the real cause
+                    if not regular:
                         skipped.append((f, "not a regular file"))
                         continue
                     reason = _classify_in_folder(f)

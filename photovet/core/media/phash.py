@@ -73,8 +73,9 @@ def _prepare(img: Image.Image) -> Image.Image:
     """Grey, reduced so that the long edge is 256..511 px (one decode, many hashes)."""
     g = _grey(img)
     w, h = g.size
-    if w < 8 or h < 8:
-        raise ValueError("image too small to hash")
+    if w < 8 or h < 8:   # a tiny picture (an icon): enlarge it so it still has a hash
+        g = g.resize((max(8, w), max(8, h)), Image.Resampling.NEAREST)
+        w, h = g.size
     f = max(w, h) // 256
     if f >= 2:
         g = g.reduce(f)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from photovet.core.errors import CorruptRegisterError, RegisterLockedError
-from photovet.core.storage.database import Cursor, Database
+from photovet.core.storage.database import Cursor, Database, text_safe
 
 APP_ID = 0x50564554  # "PVET" in PRAGMA application_id: marks the file as PhotoVet's
 BUSY_TIMEOUT_MS = 10_000
@@ -102,7 +102,7 @@ class SQLiteDatabase(Database):
 
     def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
         try:
-            return self.conn.execute(sql, params)
+            return self.conn.execute(sql, [text_safe(p) for p in params])
         except sqlite3.OperationalError as exc:
             if _locked(exc):
                 raise RegisterLockedError(
@@ -111,7 +111,7 @@ class SQLiteDatabase(Database):
             raise
 
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.conn.executemany(sql, rows)
+        self.conn.executemany(sql, ([text_safe(p) for p in row] for row in rows))
 
     def _begin(self) -> None:
         try:
@@ -129,15 +129,36 @@ class SQLiteDatabase(Database):
             self.conn.execute("ROLLBACK")
 
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
-        cur = self._execute(sql, list(params))
-        return int(cur.lastrowid)  # type: ignore[attr-defined]
+        with self._mutex:
+            cur = self._execute(sql, list(params))
+            return int(cur.lastrowid)  # type: ignore[attr-defined]
 
     def tables(self) -> set[str]:
-        return {r[0] for r in self.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        with self._mutex:
+            return {r[0] for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
 
     def columns(self, table: str) -> list[str]:
-        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        with self._mutex:
+            return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (a cheap "has anything changed?")."""
+        with self._mutex:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def scrub(self, *, vacuum: bool = False) -> None:
+        """After deleting what must not be recoverable (leavers' face signatures, signatures
+        that were stored in clear): ``secure_delete`` has already zeroed the freed cells; this
+        copies the WAL into the file and truncates it (the WAL still holds old page images),
+        and with ``vacuum`` rebuilds the file so no free page keeps anything. Needs no other
+        connection in a read transaction to complete (it is retried at the next open)."""
+        if self.in_transaction:
+            raise RuntimeError("scrub() runs outside a transaction")
+        with self._mutex:
+            if vacuum:
+                self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         try:

@@ -1,0 +1,167 @@
+"""What a photo file would leak besides its pixels, and a check that an export leaks nothing.
+
+One module per kind of block or container (``exif``, ``xmp``, ``iptc``, ``jpeg``, ``png``,
+``webp``, ``bmff``, ``tiff``), each adding findings to a ``Report``; ``CONTAINER_READERS`` picks
+the container's reader by the format the file really is (not its name). ``verify`` is the
+read-back check of an export.
+
+``inspect_file`` reads EXIF (with Pillow), XMP, IPTC and the Photoshop block, PNG chunks,
+WebP/ISO-BMFF boxes and the raw JPEG segment list itself, so it also sees data hidden after the
+end of the picture (motion-photo videos, extra previews). It never decodes the pixels.
+
+``verify_clean`` is the strict read-back check run on every export.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image
+
+from photovet.core.errors import ImageError
+from photovet.core.media.imaging import (
+    OpenedImage,
+    extension_mismatch,
+    read_error,
+    read_orientation,
+    stored_orientation,
+)
+from photovet.core.media.metadata.bmff import bmff_findings
+from photovet.core.media.metadata.exif import GPS_LABEL, exif_findings, format_latlon
+from photovet.core.media.metadata.iptc import parse_iptc
+from photovet.core.media.metadata.jpeg import jpeg_findings, jpeg_segments
+from photovet.core.media.metadata.png import png_chunks, png_findings
+from photovet.core.media.metadata.report import Report
+from photovet.core.media.metadata.tiff import tiff_findings
+from photovet.core.media.metadata.verify import verify_clean
+from photovet.core.media.metadata.webp import webp_findings
+from photovet.core.media.metadata.xmp import PEOPLE_LABEL, parse_xmp, xmp_findings
+from photovet.core.models import Finding, MetadataReport
+
+_READ_LIMIT = 256 << 20
+
+
+def _read_all(op: OpenedImage) -> bytes:
+    op.fh.seek(0)
+    data = op.fh.read(_READ_LIMIT)
+    op.fh.seek(0)
+    return data
+
+
+def _icc_description(icc: bytes) -> str:
+    try:
+        import io
+
+        from PIL import ImageCms
+
+        return (ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))) or "").strip()
+    except Exception:
+        return ""
+
+
+#: The reader of each container's own blocks (EXIF, XMP, ICC and comments are read for all).
+CONTAINER_READERS: dict[str, Callable[[Report, bytes, Image.Image], None]] = {
+    "JPEG": lambda rep, data, im: jpeg_findings(rep, data),
+    "WEBP": lambda rep, data, im: webp_findings(rep, data),
+    "HEIF": bmff_findings,
+    "AVIF": bmff_findings,
+    "TIFF": lambda rep, data, im: tiff_findings(rep, im),
+}
+
+
+def inspect_file(path: str | Path) -> MetadataReport:
+    """Everything in the file besides the picture that an export removes.
+
+    Raises the same typed errors as :func:`photovet.core.media.imaging.load_image` when the file is
+    not a readable image. Never decodes the pixels.
+    """
+    return inspect_bytes(None, path)
+
+
+def inspect_bytes(data: bytes | None, path: str | Path) -> MetadataReport:
+    """``inspect_file`` on bytes already read (``path`` names them); None reads the file."""
+    path = Path(path)
+    rep = Report()
+    with OpenedImage(path, max_pixels=1 << 62, data=data) as op:
+        im = op.im
+        fmt = op.format
+        report = MetadataReport(format=fmt, extension_mismatch=extension_mismatch(path, im.format or fmt))
+        if report.extension_mismatch:
+            rep.warnings.append(f"the file name says {path.suffix or 'nothing'} but it is really a {fmt} image")
+        try:
+            data = _read_all(op)
+        except OSError as exc:
+            raise read_error(path, exc) from exc
+        try:
+            _inspect(rep, im, fmt, data)
+        except ImageError:
+            raise
+        except Exception as exc:  # a damaged block must not hide everything else
+            rep.warnings.append(f"part of the metadata could not be read ({type(exc).__name__}: {exc})")
+        try:
+            report.orientation = stored_orientation(im)
+            if fmt != "HEIF":
+                _o, warns = read_orientation(im)
+                rep.warnings.extend(warns)
+        except Exception:
+            report.orientation = 1
+    report.findings = sorted(rep.findings, key=_order)
+    report.warnings = rep.warnings
+    return report
+
+
+def _order(f: Finding) -> int:
+    from photovet.core.models import FINDING_CATEGORIES
+
+    return FINDING_CATEGORIES.index(f.category) if f.category in FINDING_CATEGORIES else 99
+
+
+def _inspect(rep: Report, im: Image.Image, fmt: str, data: bytes) -> None:
+    # EXIF (PNG: from the eXIf chunk we read ourselves, so Pillow never decodes the image)
+    exif_obj: Image.Exif | None = None
+    if fmt == "PNG":
+        raw = png_findings(rep, data)
+        if raw:
+            exif_obj = Image.Exif()
+            try:
+                exif_obj.load(raw)
+            except Exception:
+                rep.warnings.append("the EXIF block is damaged and could not be read in full")
+                rep.add("other", "EXIF camera data (damaged)", f"{len(raw)} bytes", "EXIF", allow_empty=True)
+                exif_obj = None
+    else:
+        try:
+            exif_obj = im.getexif()
+        except Exception as exc:
+            rep.warnings.append(f"the EXIF block is damaged and could not be read in full ({type(exc).__name__})")
+            rep.add("other", "EXIF camera data (damaged)", "present", "EXIF", allow_empty=True)
+    if exif_obj is not None:
+        if fmt != "TIFF":
+            exif_findings(rep, exif_obj)
+        else:
+            exif_findings(rep, exif_obj, "TIFF tags")
+
+    reader = CONTAINER_READERS.get(fmt)
+    if reader is not None:
+        reader(rep, data, im)
+
+    if fmt not in ("PNG", "WEBP", "TIFF"):
+        xmp = im.info.get("xmp")
+        if xmp:
+            xmp_findings(rep, xmp if isinstance(xmp, bytes) else str(xmp).encode())
+        elif fmt in ("HEIF", "AVIF"):
+            # XMP stored as an item the decoder does not attach to the primary picture
+            for m in re.finditer(rb"<x:xmpmeta.*?</x:xmpmeta>", data, re.S):
+                xmp_findings(rep, m.group(0), "XMP (extra item)")
+    if fmt == "GIF" and im.info.get("comment"):
+        rep.add("text", "Comment", im.info["comment"], "GIF comment")
+    icc = im.info.get("icc_profile")
+    if icc:
+        desc = _icc_description(icc) or "unnamed"
+        rep.add("colour", "Colour profile", f"{desc} (colours converted to sRGB)", "ICC", {"description": desc})
+
+
+__all__ = ["CONTAINER_READERS", "GPS_LABEL", "PEOPLE_LABEL", "format_latlon", "inspect_bytes",
+           "inspect_file", "jpeg_segments", "parse_iptc", "parse_xmp", "png_chunks", "verify_clean"]

@@ -1,0 +1,108 @@
+"""No network, ever: switch off what native libraries would send, before they load.
+
+onnxruntime's official wheels (Linux, macOS and Windows; 1.32 here) carry a telemetry uploader
+(Microsoft's 1DS SDK with its own HTTPS client, so Python's socket module never sees it). It starts
+when ``onnxruntime`` is *imported*, writes a device id and an event queue under
+``~/.cache/Microsoft/DeveloperTools/.onnxruntime``, and about 9 s later, then every few seconds,
+resolves ``mobile.events.data.microsoft.com`` and uploads. The events name the program and
+the model files. Its one complete opt-out is ``ORT_DISABLE_TELEMETRY=1`` in the environment
+before onnxruntime initialises (see the wheel's ``Privacy.md``); the decision is latched for the
+life of the process. ``onnxruntime.disable_telemetry_events()`` only suppresses *later* events:
+called right after the import, the queued start-up event was still uploaded.
+
+So:
+
+- ``apply()`` runs when the ``photovet`` package is imported (``photovet/__init__.py``), which
+  every entry point does before anything else: the CLI, the app, and the app's helper process
+  (started with multiprocessing "spawn", it imports ``photovet`` to unpickle its initializer;
+  it also inherits the variables from the parent's environment).
+- ``import_onnxruntime()`` is the only way PhotoVet imports onnxruntime (``faces.py``,
+  ``text.py`` before ``rapidocr_onnxruntime``, which imports it too). It fails closed: if
+  onnxruntime was loaded before the switch was set, or the switch-off call is missing or fails,
+  it raises ``ModelError`` instead of running a model. No network beats a working scan.
+
+The other native libraries were checked (see tests/core/test_no_network_process.py, which traces
+the real commands): dlib links no socket calls; OpenCV's FFmpeg and OpenSSL are only used to open
+video URLs, which PhotoVet never does; Qt's network module is not loaded and its D-Bus and X11
+connections are local sockets; Pillow and pillow-heif have no network code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+# Set before onnxruntime loads; later values are ignored by it.
+ENVIRONMENT = {
+    "ORT_DISABLE_TELEMETRY": "1",   # onnxruntime's 1DS telemetry (1.2x-1.32 wheels); exactly "1"
+    "ORT_TELEMETRY_DISABLED": "1",  # the same switch under the name some onnxruntime sources use
+}
+
+_state: dict[str, Any] = {"late": None}
+
+
+def apply() -> None:
+    """Set the environment switches in this process (and so in every child it starts).
+
+    Remembers whether onnxruntime was already imported without them: its telemetry decision is
+    then already made, and ``import_onnxruntime`` refuses to use it."""
+    if _state["late"] is None:
+        _state["late"] = ("onnxruntime" in sys.modules
+                          and os.environ.get("ORT_DISABLE_TELEMETRY") != "1")
+    os.environ.update(ENVIRONMENT)   # overrides a "0" inherited from the user's environment
+
+
+def import_onnxruntime() -> Any:
+    """``import onnxruntime``, with its telemetry off, or ``ModelError``."""
+    from photovet.core.errors import ModelError  # noqa: PLC0415
+
+    apply()
+    if _state["late"]:
+        raise ModelError(
+            "onnxruntime was loaded before PhotoVet could switch off its telemetry, so PhotoVet "
+            "will not run its models in this process",
+            hint="Start PhotoVet on its own (photovet or photovet-app), or set "
+                 "ORT_DISABLE_TELEMETRY=1 before starting the program that imports it.",
+        )
+    import onnxruntime as ort  # noqa: PLC0415
+
+    off = getattr(ort, "disable_telemetry_events", None)
+    if off is None:
+        raise ModelError(
+            f"this onnxruntime ({getattr(ort, '__version__', '?')}) has no way to switch off its "
+            "telemetry, so PhotoVet will not use it",
+            hint="Reinstall PhotoVet so that a supported onnxruntime (1.17 or later) is installed.",
+        )
+    try:
+        off()   # the API switch too: on Windows builds it also stops ETW trace events
+    except Exception as exc:  # noqa: BLE001
+        raise ModelError(f"onnxruntime's telemetry could not be switched off ({exc})",
+                         hint="Reinstall PhotoVet.") from exc
+    return ort
+
+
+def onnx_session(model: str | bytes, threads: int, *, optimise: bool = True,
+                 config: dict[str, str] | None = None) -> Any:
+    """An onnxruntime CPU session for a model file (path) or bytes, the one way PhotoVet makes one.
+
+    - Telemetry off (``import_onnxruntime``).
+    - No memory arena and no memory-pattern planning: with them, every new input size (every
+      photo's shape, every text line's width) grows a pool that is never given back, and a
+      12 MP batch climbed past 1.7 GB. Without them memory follows the photo being checked and
+      the cost is a few per cent of speed.
+    - No busy-waiting between operators (the GUI, other models and other programs share the CPU).
+    """
+    ort = import_onnxruntime()
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3
+    opts.intra_op_num_threads = max(1, int(threads))
+    opts.inter_op_num_threads = 1
+    opts.enable_cpu_mem_arena = False
+    opts.enable_mem_pattern = False
+    if optimise:
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    for key, value in (config or {}).items():
+        opts.add_session_config_entry(key, value)
+    return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
