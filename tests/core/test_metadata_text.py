@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PIL import Image
 
-from photovet.core.media.metadata import _clean, decode_text, inspect_file
+from photovet.core.media.metadata import inspect_file
+from photovet.core.media.metadata.report import clean_value as _clean, decode_text
 
 
 def _values(path) -> dict[str, str]:
