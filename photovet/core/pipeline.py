@@ -44,7 +44,13 @@ from photovet.core.models import (
     Progress,
 )
 from photovet.core.memory import release as release_memory
-from photovet.core.policy import Publication, decide_photo, export_refusal, publication
+from photovet.core.policy import (
+    PhotoRules,
+    Publication,
+    decide_photo,
+    export_refusal,
+    publication,
+)
 from photovet.core.settings import Settings
 
 log = logs.get("pipeline")
@@ -114,6 +120,8 @@ class Engine:
         self.people_by_id: dict[str, Person] = {}
         self.matcher: Any = None
         self.name_matcher: Any = None
+        self.devices: Any = None          # the school's approved devices (devices.DeviceList)
+        self.school: Any = None           # what identifies the school (school.SchoolIdentity)
         self._fingerprint = ""
         self.reload_register()
 
@@ -185,9 +193,22 @@ class Engine:
             from photovet.core.vision.text.names import NameMatcher  # noqa: PLC0415
 
             self.name_matcher = NameMatcher(self.people, threshold=self.settings.text.fuzzy_threshold)
+        self._load_school_rules()
+
+    def _load_school_rules(self) -> None:
+        """The approved devices and the school's identifiers (issue 18), from the register."""
+        from photovet.core.school import load_identity  # noqa: PLC0415
+
+        db = getattr(self.register, "db", None)
+        if db is not None:
+            from photovet.core.devices import DeviceList  # noqa: PLC0415
+
+            self.devices = DeviceList(db)
+        self.school = load_identity(self.settings, db)
 
     def cache_key(self) -> str:
-        parts = [self.settings.analysis_key(), self._fingerprint,
+        parts = [self.settings.analysis_key(), self._fingerprint + (
+                     self.school.fingerprint if self.school is not None else ""),
                  "f" if (self.face_engine or self.process) else "-",
                  "t" if (self.text_engine or (self.process and self.settings.text.enabled)) else "-"]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
@@ -235,6 +256,8 @@ class Engine:
                 release_memory()   # the face models' buffers, before the text models run
             if self.text_engine is not None:
                 analysis.texts = self._texts(image)
+            if self.school is not None and self.school.active:
+                analysis.texts.extend(self._school_marks(image, analysis.texts))
             del image, loaded
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"analysis": analysis.detected().to_dict()})
@@ -277,6 +300,21 @@ class Engine:
 
         return classify_texts(self.text_engine.read(image), self.name_matcher)
 
+    def _school_marks(self, image, texts) -> list:
+        """Mark the lines that name the school; the school's crest wherever it is found (as
+        items of their own: policy covers them on channels whose rule says so)."""
+        from photovet.core.models import TextItem  # noqa: PLC0415
+        from photovet.core.vision.text.school import mark_school_texts  # noqa: PLC0415
+
+        if self.text_engine is not None:
+            mark_school_texts(texts, self.school.text_matcher())
+        crest = self.school.crest_matcher()
+        if crest is None:
+            return []
+        return [TextItem(polygon=hit.quad, text="School crest", score=min(1.0, hit.inliers / 100),
+                         school="crest", school_unsure=not hit.certain)
+                for hit in crest.find(image)]
+
     # -- decisions --------------------------------------------------------------------------
 
     def review_parts(self, analysis: PhotoAnalysis, channel: Channel) -> list:
@@ -293,9 +331,23 @@ class Engine:
             return analysis
         from photovet.core.review import apply_review  # noqa: PLC0415
 
-        apply_review(analysis, self.review_parts(analysis, ch), grow=self.settings.cover.grow)
+        parts = self.review_parts(analysis, ch)
+        apply_review(analysis, parts, grow=self.settings.cover.grow)
         return decide_photo(analysis, self.people_by_id, ch, mode or self.settings.mode,
-                            on or _dt.date.today())
+                            on or _dt.date.today(), rules=self.photo_rules(analysis, parts))
+
+    def photo_rules(self, analysis: PhotoAnalysis, parts: list) -> PhotoRules:
+        """What the school set beyond consent, for one photo (policy.PhotoRules)."""
+        from photovet.core.media.metadata.device import camera_info  # noqa: PLC0415
+        from photovet.core.review import accepted_flags  # noqa: PLC0415
+
+        info = camera_info(analysis.metadata)
+        return PhotoRules(
+            group_min_faces=self.settings.group.min_faces,
+            group_max_share=self.settings.group.max_share,
+            approved_devices=self.devices.devices() if self.devices is not None else None,
+            camera=info.device, camera_serials=list(info.serials),
+            accepted=accepted_flags(parts))
 
     def publication(self, analysis: PhotoAnalysis) -> Publication:
         """What exporting the (decided) photo would show and cover."""
@@ -486,13 +538,19 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
     total, done = len(analyses), 0
     jobs = []
     for a, pub, approver, fp in ready:
+        device = next((dict(f.data, accepted=f.accepted) for f in a.flags if f.kind == "device"),
+                      {})
+        checks = list(approvals.get(a.sha256, ch.id).parts.get("checks", [])) \
+            if approvals is not None else []
+
         def fill(result: ExportResult, pub: Publication = pub, approver: str | None = approver,
-                 fp: str = fp) -> None:
+                 fp: str = fp, device: dict = device, checks: list = checks) -> None:
             result.people_shown = list(pub.people_shown)
             result.people_covered = list(pub.people_covered)
             result.names_shown = list(pub.names_shown)
             result.names_covered = list(pub.names_covered)
             result.approver, result.fingerprint = approver, fp
+            result.device, result.checks = device, checks
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers, fill))
     recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
     first = True
