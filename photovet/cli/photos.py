@@ -115,7 +115,9 @@ def _files(paths) -> list[Path]:
 @click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
 @click.option("--label", default=None,
               help="Batch name used for the new file names, e.g. 'Sports day 2026' gives "
-                   "sports-day-2026-001.jpg. Default: photos-<today's date>.")
+                   "sports-day-2026-001.jpg. Default: photos-<today's date>. Checked like a "
+                   "caption: a label naming a pupil the channel may not name is refused, with "
+                   "a suggested label.")
 @click.option("--beside-originals", is_flag=True,
               help="Allow writing into the folder that holds the original photos.")
 @MODE_OPTION
@@ -152,6 +154,15 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         sys.exit(EXIT_USAGE)
     ws = open_workspace()
     ch = get_channel(ws, channel)
+    from photovet.core.vision.text.captions import label_refusal
+
+    refusal = label_refusal(label, ws.register.people(), ch, _dt.date.today(),
+                            mode or ws.settings.mode, threshold=ws.settings.text.caption_threshold)
+    if refusal is not None:   # before minutes of checking: the label names a pupil
+        ws.close()
+        fail_line(None, refusal.message)
+        click.echo(f"Suggested label: --label \"{refusal.suggestion}\"", err=True)
+        sys.exit(EXIT_USAGE)
     if no_text and ws.settings.text.enabled:
         abort("--no-text would leave pupils' names readable; the school's settings check names "
               "in every export", EXIT_USAGE)
@@ -314,35 +325,67 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--reject", is_flag=True, help="Reject the photos instead (they will not be exported).")
 @click.option("--comment", default="", help="A note kept with the decision.")
+@click.option("--checked", "checked", multiple=True, metavar="CHECK",
+              help="A check of the school's checklist you made for these photos: its words, or "
+                   "its number (repeat for each check; see 'photovet settings show').")
+@click.option("--all-checks-done", is_flag=True,
+              help="You made every check of the school's checklist for these photos.")
+@click.option("--accept", "accept", multiple=True, type=click.Choice(["group-shot", "device"]),
+              help="Accept a flag the photos carry (a group shot where one pupil stands out, a "
+                   "camera not on the school's list); needs --reason.")
+@click.option("--reason", default="", help="Why the accepted flag is fine (kept in the review).")
 @MODE_OPTION
 @WHO_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
-                mode: str | None, who: str | None) -> None:
+                checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
+                reason: str, mode: str | None, who: str | None) -> None:
     """Approve (or --reject) photos for a channel as a senior leader, exactly as they are now:
-    every cover, every face and name left visible. Any later change to the photo's review, to
-    the register decision of someone in it, or to its analysis voids the approval."""
+    every cover, every face and name left visible. Every check of the school's checklist must
+    be ticked (--checked, or --all-checks-done); the ticks are kept with the approval and
+    printed in subject access reports. Any later change to the photo's review, to the register
+    decision of someone in it, to its analysis, or to the checklist voids the approval."""
     files = _files(paths)
+    if accept and not reason.strip():
+        raise click.BadParameter("say why with --reason", param_hint="--accept")
     ws = open_workspace()
     ch = get_channel(ws, channel)
+    required = ws.approvals.required_checks()
+    ticks = list(required) if all_checks_done else list(checked)
     engine = load_engine(ws)
     failed = 0
+    approver = who_or_login(who)
     try:
         for a in _analyse(ws, engine, files, ch, mode, "Checking"):
             try:
                 if a.error:
                     raise PhotoVetError(a.error)
                 if reject:
-                    ws.approvals.reject(a, approver=who_or_login(who), comment=comment)
+                    ws.approvals.reject(a, approver=approver, comment=comment)
                     click.echo(f"{printable(a.path)}: rejected for {ch.label}")
                     continue
+                for kind in accept:
+                    if any(f.kind == kind and f.open for f in a.flags):
+                        ws.reviewer().accept_flag(a, kind, ch, user=approver, reason=reason)
+                        engine.decide(a, ch, mode)
+                for f in a.flags:
+                    if f.needs_review:
+                        state = f"accepted: {f.accepted}" if f.accepted else "open"
+                        click.echo(f"{printable(a.path)}: {f.kind}: {f.message} ({state})")
                 parts = engine.approval_parts(a)
-                ws.approvals.approve(a, parts, approver=who_or_login(who), comment=comment)
+                ws.approvals.approve(a, parts, approver=approver, comment=comment, checks=ticks)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: {shown}; "
                            f"{a.cover_count} face(s) and {a.covered_text_count} text(s) covered)")
+                for c in ws.approvals.get(a.sha256, ch.id).parts.get("checks", []):
+                    click.echo(f"  [x] {c}")
             except PhotoVetError as exc:
                 failed += 1
                 fail_line(a.path, exc.message)
+                if "not every check is ticked" in exc.message or "no check on" in exc.message:
+                    click.echo("The school's checklist (tick with --checked TEXT or NUMBER, or "
+                               "--all-checks-done):", err=True)
+                    for i, c in enumerate(required, 1):
+                        click.echo(f"  {i}. {c}", err=True)
     finally:
         ws.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

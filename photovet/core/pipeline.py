@@ -371,6 +371,16 @@ class Engine:
         digest = review_hash(self.review_parts(analysis, ch))
         return approval_parts(analysis, digest, self.publication(analysis))
 
+    def label_refusal(self, label: str, channel: str | Channel, mode: str | None = None,
+                      on: _dt.date | None = None):
+        """The LabelError for a batch label that names someone the channel may not name (the
+        label becomes the published file names), or None."""
+        from photovet.core.vision.text.captions import label_refusal  # noqa: PLC0415
+
+        return label_refusal(label, self.people, self.channel(channel), on or _dt.date.today(),
+                             mode or self.settings.mode,
+                             threshold=self.settings.text.caption_threshold)
+
     def name_of(self, person_id: str) -> str:
         p = self.people_by_id.get(person_id)
         return p.display_name if p else person_id
@@ -533,6 +543,9 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
     from photovet.core.media.export import export_batch as _export  # noqa: PLC0415
 
     ch = engine.channel(channel)
+    refusal = engine.label_refusal(label, ch, mode)
+    if refusal is not None:
+        raise refusal
     analyses = list(analyses)
     ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode)
     total, done = len(analyses), 0

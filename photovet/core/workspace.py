@@ -20,12 +20,14 @@ from photovet.core.approval import Approvals
 from photovet.core.audit import AuditLog
 from photovet.core.cache import AnalysisCache
 from photovet.core.channels import ChannelRegistry
+from photovet.core.devices import DeviceList
 from photovet.core.errors import SettingsError
 from photovet.core.paths import data_dir
 from photovet.core.records import takedown
 from photovet.core.records.exports import Records
 from photovet.core.register.people import Register
 from photovet.core.review import Reviewer, ReviewStore
+from photovet.core.school import SchoolPictures
 from photovet.core.settings import (
     SCHOOL_SECTIONS,
     Settings,
@@ -71,9 +73,12 @@ class Workspace:
         self.channels = ChannelRegistry(db, self.audit)
         self.register = Register(db, audit=self.audit, channels=self.channels, settings=settings)
         self.records = Records(db, self.audit, channels=self.channels)
-        self.approvals = Approvals(db, self.audit)
+        self.approvals = Approvals(db, self.audit,
+                                   checklist=lambda: list(self.settings.checklist.checks))
         self.reviews = ReviewStore(db, self.audit)
         self.cache = AnalysisCache(self.home / "cache")
+        self.devices = DeviceList(db, self.audit)
+        self.school_pictures = SchoolPictures(db, self.audit)
 
     # -- opening ------------------------------------------------------------------------------
 

@@ -67,7 +67,8 @@ def approve(runner, paths, channel):
     paths = [str(p) for p in paths]
     res = runner.invoke(cli, ["ready", *paths, "--channel", channel, "--as", "Mrs Office"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["approve", *paths, "--channel", channel, "--as", "Mr Head"])
+    res = runner.invoke(cli, ["approve", *paths, "--channel", channel, "--as", "Mr Head",
+                              "--all-checks-done"])
     assert res.exit_code == 0, res.output
 
 

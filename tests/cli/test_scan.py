@@ -61,8 +61,8 @@ def test_export_checks_faces_and_records_the_export(tmp_path):
     runner = CliRunner()
     refused = runner.invoke(cli, ["export", "--no-text", "--out", str(out), str(src)])
     assert refused.exit_code == 2 and "--no-text would leave pupils' names readable" in refused.stderr
-    for cmd, who in (("ready", "Mrs Office"), ("approve", "Mr Head")):
-        r = runner.invoke(cli, [cmd, str(src), "--channel", "website", "--as", who])
+    for cmd, who, more in (("ready", "Mrs Office", []), ("approve", "Mr Head", ["--all-checks-done"])):
+        r = runner.invoke(cli, [cmd, str(src), "--channel", "website", "--as", who, *more])
         assert r.exit_code == 0, r.output
     result = runner.invoke(cli, ["export", "--json", "--label", "Trip", "--out", str(out), str(src)])
     assert result.exit_code == 0, result.output

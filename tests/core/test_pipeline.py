@@ -152,7 +152,8 @@ def test_a_hand_cover_is_in_the_export_after_a_restart(ws, engine, tmp_path):
                             user="Mrs Office")
     engine.decide(a, web, on=TODAY)
     ws.approvals.mark_ready(a, preparer="Mrs Office")
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
+                         checks=ws.approvals.required_checks())
 
     ws.cache.clear()
     again = new_engine(ws)
@@ -235,7 +236,8 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
 
     with pytest.raises(ApprovalError, match="cannot also approve"):
         ws.approvals.approve(a, engine.approval_parts(a), approver="mrs  office")
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
+                         checks=ws.approvals.required_checks())
     first = try_export()
     assert first.ok and first.approver == "Mr Head" and first.fingerprint
 
@@ -249,7 +251,8 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     ws.reviewer().undo_face(a, 0, web, user="Mrs Office")
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
+                         checks=ws.approvals.required_checks())
     assert try_export().ok
     ws.register.set_consent("A1", "website", False, user="Mrs Office")
     engine.reload_register()
@@ -260,7 +263,8 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     ws.register.set_consent("A1", "website", True, user="Mrs Office")
     engine.reload_register()
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
+                         checks=ws.approvals.required_checks())
     engine.settings.recognition.max_distance = 0.44
     res = try_export()
     assert not res.ok and "checked again with different settings" in res.error
