@@ -416,7 +416,10 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
     for item in analysis.texts:
         if item.decision == "keep":
             if item.kind or item.school:
-                pub.texts_kept.append((item.text, item.person, item.reason))
+                # a name's words are not signed (the analysis cache keeps ids, not names): the
+                # register id and the reason say whose name stays readable
+                words = "" if item.kind in ("pupil-name", "staff-name", "name-like") else item.text
+                pub.texts_kept.append((words, item.person, item.reason))
                 if item.person:
                     pub.names_shown.append(item.person)
         else:

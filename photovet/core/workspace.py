@@ -204,6 +204,14 @@ class Workspace:
                 "withdrawals": [w.to_dict() for w in (withdrawals or [])]})
         return items
 
+    def retention(self, clock=None):
+        """The retention schedule of this workspace (``clock``: a function giving the time
+        now, for tests)."""
+        from photovet.core.retention import RetentionSchedule  # noqa: PLC0415
+
+        return RetentionSchedule(self.db, self.audit, settings=self.settings, records=self.records,
+                                 register=self.register, cache=self.cache, clock=clock)
+
     # -- closing ------------------------------------------------------------------------------
 
     def close(self) -> None:
