@@ -11,6 +11,9 @@ be left readable):
   * decoys by kind: covered / flagged for review / left alone;
   * time per photo: as stored (<= 2 MP), upscaled to 2 MP, and 12 MP mosaics (4 x 3 badge photos
     tiled at their own resolution, so names keep their real pixel height on a 12 MP photo).
+On ../shared/data/badges again, the school's identifiers (issue 18): the school's name and
+initials printed on lanyards and badges covered when the channel covers school identifiers, and
+the decoys covered with the rule on and off (off must cover no more than the names rules do).
 On ../shared/data/text: word recall (for information) and that nothing crashes.
 """
 
@@ -76,17 +79,23 @@ def coverage(target_points, polys: list[Polygon]) -> float:
 WEBSITE = Channel("website", "School website", names="full")
 
 
-def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel=WEBSITE):
+def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel=WEBSITE,
+                  school=None, reads=None):
     """Read, classify and decide (policy) the text of one image. Returns the items, the
     polygons covered by rule, the polygons covered while waiting for a person (review), and
-    (wall, CPU) seconds."""
+    (wall, CPU) seconds. ``school``: a SchoolMatcher (the school's identifiers are then marked,
+    and covered when ``channel.cover_school``). ``reads``: OCR lines already read."""
     from photovet.core.media.cover import text_cover
     from photovet.core.policy import decide_text
     from photovet.core.vision.text.names import classify_texts
+    from photovet.core.vision.text.school import find_small_school_text, mark_school_texts
 
     t0, c0 = time.perf_counter(), time.process_time()
-    reads = engine.read(image)
+    reads = engine.read(image) if reads is None else reads
     items = classify_texts(reads, matcher)
+    mark_school_texts(items, school)
+    if school is not None:   # as the pipeline does (Engine._school_marks)
+        items += find_small_school_text(image, items, engine, school)
     on = _dt.date(2026, 6, 1)
     for t in items:
         d = decide_text(t, people_by_id.get(t.person) if t.person else None, channel, "photo",
@@ -256,6 +265,68 @@ def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: boo
         times_line("12 MP single photos", t_up)
 
 
+#: what the badges' school would set (its name is on the lanyards and badges; "OPS" is the
+#: initials in the badges' logo block)
+BADGES_SCHOOL = {"names": ["Oakfield Primary School"], "abbreviations": ["OPS"]}
+
+
+def school_items(entry: dict, names=("Oakfield Primary School", "OPS")) -> list[dict]:
+    """The school's name and initials printed on the cards of one image, wholly visible."""
+    return [o for it in entry["items"] for o in it.get("other_text_on_card", [])
+            if o["text"] in names and o.get("visible") == "full"]
+
+
+def school_rows(engine, data: Path, limit: int | None = None):
+    """Per badge photo, read once and decided three times: on a channel that covers the school's
+    identifiers ("on"), on one that does not ("off"), and with no school identifiers set at all
+    ("none", the names rules alone): rows for the decoys and for the school's name and
+    initials printed on the cards, for each."""
+    from dataclasses import replace
+
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.school import SchoolMatcher
+
+    folder = data / "badges"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    people = load_register(folder / "register.csv")
+    by_id = {p.id: p for p in people}
+    matcher = NameMatcher(people, threshold=85)
+    school = SchoolMatcher(**BADGES_SCHOOL, threshold=85)
+    files = manifest["files"][:limit] if limit else manifest["files"]
+    out = {"on": [], "off": [], "none": []}
+    for entry in files:
+        im = Image.open(folder / entry["file"])
+        im.load()
+        reads = engine.read(im)
+        for rule, ch, sch in (("on", replace(WEBSITE, cover_school=True), school),
+                              ("off", replace(WEBSITE, cover_school=False), school),
+                              ("none", WEBSITE, None)):
+            items, red, rev, _ = analyse_image(engine, matcher, by_id, im, channel=ch,
+                                               school=sch, reads=reads)
+            decoys = [it for it in entry["items"] if not it["is_pupil_name"]]
+            rows = score_items(decoys, items, red, rev)
+            for o in school_items(entry):
+                cov = coverage(o["polygon"], red + rev)
+                rows.append({"kind": "school", "pupil": False, "text": o["text"], "cov": cov,
+                             "cov_review": coverage(o["polygon"], rev), "file": entry["file"]})
+            out[rule].extend(rows)
+    return out
+
+
+def report_school(rows: dict) -> None:
+    print("\n== the school's name and initials on the badges (rule on / off / no identifiers set)")
+    for rule in ("on", "off", "none"):
+        school = [r for r in rows[rule] if r["kind"] == "school"]
+        decoys = [r for r in rows[rule] if r["kind"] != "school"]
+        cov = sum(r["cov"] >= 0.9 for r in school)
+        red = [r["text"] for r in decoys if r["cov"] >= 0.5]
+        print(f"  rule {rule:>3}: school name/initials covered {cov}/{len(school)}; "
+              f"decoys covered {len(red)}/{len(decoys)} {red}")
+        missed = [f"{r['text']} ({r['file']}, cov {r['cov']:.2f})" for r in school if r["cov"] < 0.9]
+        if rule == "on" and missed:
+            print("  not covered: " + "; ".join(missed))
+
+
 def run_text(engine, data: Path) -> None:
     import re
 
@@ -330,6 +401,7 @@ def main() -> None:
     print(f"onnxruntime threads: {engine._det.infer.session.get_session_options().intra_op_num_threads}")
     print(f"options: {engine.options}")
     run_badges(engine, data, args.limit, not args.no_2mp, not args.no_12mp)
+    report_school(school_rows(engine, data, args.limit))
     if not args.no_icdar:
         run_text(engine, data)
 

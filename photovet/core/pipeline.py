@@ -304,16 +304,22 @@ class Engine:
         """Mark the lines that name the school; the school's crest wherever it is found (as
         items of their own: policy covers them on channels whose rule says so)."""
         from photovet.core.models import TextItem  # noqa: PLC0415
-        from photovet.core.vision.text.school import mark_school_texts  # noqa: PLC0415
+        from photovet.core.vision.text.school import (  # noqa: PLC0415
+            find_small_school_text,
+            mark_school_texts,
+        )
 
+        found: list = []
         if self.text_engine is not None:
-            mark_school_texts(texts, self.school.text_matcher())
+            matcher = self.school.text_matcher()
+            mark_school_texts(texts, matcher)
+            found += find_small_school_text(image, texts, self.text_engine, matcher)
         crest = self.school.crest_matcher()
-        if crest is None:
-            return []
-        return [TextItem(polygon=hit.quad, text="School crest", score=min(1.0, hit.inliers / 100),
-                         school="crest", school_unsure=not hit.certain)
-                for hit in crest.find(image)]
+        if crest is not None:
+            found += [TextItem(polygon=hit.quad, text="School crest",
+                               score=min(1.0, hit.inliers / 100), school="crest",
+                               school_unsure=not hit.certain) for hit in crest.find(image)]
+        return found
 
     # -- decisions --------------------------------------------------------------------------
 
