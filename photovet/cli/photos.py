@@ -258,7 +258,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 d = a.to_dict()
                 out = {k: d[k] for k in ("path", "sha256", "width", "height", "error", "status",
                                          "channel", "mode", "faces", "texts", "manual",
-                                         "metadata", "warnings", "review_notes")}
+                                         "metadata", "warnings", "review_notes", "flags")}
                 out["approval"] = {"status": approval.status, "preparer": approval.preparer,
                                    "approver": approval.approver,
                                    "valid": verdict.ok if verdict else None,
@@ -272,9 +272,17 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
             for f in a.faces:
                 click.echo(face_line(f, engine.people_by_id))
             for t in a.texts:
-                if t.kind or t.decision != "keep" or t.override:
+                if t.kind or t.school or t.decision != "keep" or t.override:
                     hand = f"  [by hand: {t.override}]" if t.override else ""
-                    click.echo(f"  text '{t.text}': {t.decision.upper()} - {t.reason}{hand}")
+                    flag = "  [needs review]" if t.needs_review else ""
+                    words = t.text or (f"name of {engine.name_of(t.person)}" if t.person
+                                       else "a name")   # the cache keeps ids, not names
+                    what = "crest" if t.school == "crest" else f"text '{words}'"
+                    click.echo(f"  {what}: {t.decision.upper()} - {t.reason}{hand}{flag}")
+            for f in a.flags:
+                state = ("  [needs review]" if f.open else
+                         f"  [accepted: {f.accepted}]" if f.accepted else "")
+                click.echo(f"  {f.kind}: {f.message}{state}")
             for c in a.manual:
                 click.echo(f"  area covered by hand: {c.shape} {list(c.box or c.points or [])}")
             for note in a.review_notes:
