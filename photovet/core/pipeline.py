@@ -258,6 +258,10 @@ class Engine:
                 analysis.texts = self._texts(image)
             if self.school is not None and self.school.active:
                 analysis.texts.extend(self._school_marks(image, analysis.texts))
+            for t in analysis.texts:
+                # as the cache keeps them (0.1 px): an approval made on this analysis still
+                # matches the photo read back from the cache
+                t.polygon = [(round(float(x), 1), round(float(y), 1)) for x, y in t.polygon]
             del image, loaded
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"analysis": analysis.detected().to_dict()})

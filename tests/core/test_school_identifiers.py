@@ -191,7 +191,8 @@ class Reads:
     """A text engine that reads a lanyard's lines."""
 
     def read(self, image):
-        return [([(100, 100), (900, 100), (900, 160), (100, 160)], "Oakfield Primary School", 0.9),
+        return [([(100.37, 100.21), (900.44, 100.08), (900.5, 160.93), (100.16, 160.66)],
+                 "Oakfield Primary School", 0.9),
                 ([(100, 200), (500, 200), (500, 250), (100, 250)], "Sports Day 2026", 0.9)]
 
 
@@ -302,3 +303,18 @@ def test_cli_settings_crest_and_channel_rules(tmp_path, monkeypatch, crest):
     assert res.exit_code == 0, res.output
     line = next(ln for ln in res.output.splitlines() if ln.startswith("website"))
     assert "school identifiers covered" in line and "group shots only" in line
+
+
+def test_an_approval_made_on_a_fresh_analysis_matches_the_cached_one(ws, tmp_path, crest):
+    """Crest outlines and text lines are in fractions of a pixel; the cache keeps 0.1 px. What
+    an approval signs must not change when the photo is next read from the cache."""
+    photo, _ = scene(crest, 0.5, 20, seed=2, size=(1600, 1200), at=(900, 500))
+    path = tmp_path / "p.jpg"
+    photo.save(path, "JPEG", quality=92)
+    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(), text_engine=Reads(),
+                    cache=ws.cache, reviews=ws.reviews)
+    fb = ws.channels.get("facebook")
+    fresh = engine.decide(engine.analyse(path), fb, on=TODAY)
+    cached = engine.decide(engine.analyse(path), fb, on=TODAY)
+    assert any(t.school == "crest" for t in fresh.texts)
+    assert engine.approval_parts(fresh) == engine.approval_parts(cached)
