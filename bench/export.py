@@ -7,8 +7,8 @@ recognition, the name check and metadata removal all do real work. Then it runs,
 processes, exactly what an office would:
 
     photovet scan     --channel website     (faces and text on)
-    photovet ready    --as "Bench Preparer"
-    photovet approve  --as "Bench Leader"
+    photovet ready                          (signed in as the office: preparer)
+    photovet approve                        (signed in as a senior leader: approver)
     photovet export   --out ...
 
 and prints, for each process, its wall time and its peak resident memory (the kernel's
@@ -156,6 +156,29 @@ def run(label: str, args: list[str], env: dict[str, str], log: Path) -> dict:
     return {"label": label, "exit": proc.returncode, "wall": wall, "peak": peak}
 
 
+PASSWORD = "bench staple battery horse"
+
+
+def staff_accounts(env: dict[str, str]) -> None:
+    """The office (first admin: admin, preparer, poster) and a senior leader (approver)."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        sys.path.insert(0, str(REPO))
+        from photovet.core.workspace import Workspace
+
+        ws = Workspace.open(Path(env["PHOTOVET_HOME"]))
+        try:
+            ws.create_first_admin("Bench Office", PASSWORD)
+            code = ws.accounts.add("Bench Leader", ("approver",))
+            ws.first_sign_in("Bench Leader", code, PASSWORD)
+        finally:
+            ws.close()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -168,8 +191,11 @@ def main() -> None:
     home, src, out = tmp / "home", tmp / "trip", tmp / "out"
     for d in (home, src, out):
         d.mkdir()
-    env = dict(os.environ, PHOTOVET_HOME=str(home))
+    env = dict(os.environ, PHOTOVET_HOME=str(home), PHOTOVET_KEYSTORE="file",
+               PHOTOVET_CONFIG=str(tmp / "config"))
     env.pop("PHOTOVET_QUIT_AFTER", None)
+    office = dict(env, PHOTOVET_USER="Bench Office", PHOTOVET_PASSWORD=PASSWORD)
+    leader = dict(env, PHOTOVET_USER="Bench Leader", PHOTOVET_PASSWORD=PASSWORD)
     try:
         t = time.monotonic()
         # Built in a child process: a child forked from this one would otherwise inherit the
@@ -180,13 +206,13 @@ def main() -> None:
         print(f"built {len(photos)} distinct {SIZE[0]}x{SIZE[1]} JPEGs (~{size:.1f} MB each, "
               f"badge and GPS on each) in {time.monotonic() - t:.0f} s; "
               f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+        staff_accounts(env)
         ch = ["--channel", args.channel]
         results = [
-            run("scan", ["scan", *ch, str(src)], env, tmp / "scan.log"),
-            run("ready", ["ready", *ch, "--as", "Bench Preparer", str(src)], env, tmp / "ready.log"),
-            run("approve", ["approve", *ch, "--as", "Bench Leader", str(src)], env,
-                tmp / "approve.log"),
-            run("export", ["export", *ch, "--out", str(out), "--label", "bench", str(src)], env,
+            run("scan", ["scan", *ch, str(src)], office, tmp / "scan.log"),
+            run("ready", ["ready", *ch, str(src)], office, tmp / "ready.log"),
+            run("approve", ["approve", *ch, str(src)], leader, tmp / "approve.log"),
+            run("export", ["export", *ch, "--out", str(out), "--label", "bench", str(src)], office,
                 tmp / "export.log"),
         ]
         exported = len(list(out.glob("*.jpg")))

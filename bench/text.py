@@ -79,23 +79,36 @@ def coverage(target_points, polys: list[Polygon]) -> float:
 WEBSITE = Channel("website", "School website", names="full")
 
 
+FACES = None      # the face engine, when faces tell where badges are worn (--no-faces: off)
+MIN_SCORE = 0.5
+
+
+def face_boxes(image: Image.Image) -> list:
+    return [f.box for f in FACES.detect(image)] if FACES is not None else []
+
+
 def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel=WEBSITE,
-                  school=None, reads=None):
-    """Read, classify and decide (policy) the text of one image. Returns the items, the
-    polygons covered by rule, the polygons covered while waiting for a person (review), and
-    (wall, CPU) seconds. ``school``: a SchoolMatcher (the school's identifiers are then marked,
-    and covered when ``channel.cover_school``). ``reads``: OCR lines already read."""
+                  school=None, reads=None, boxes=None):
+    """Read, classify and decide (policy) the text of one image, as the pipeline does (faces
+    found first: a line below a face is on a badge). Returns the items, the polygons covered by
+    rule, the polygons covered while waiting for a person (review), and (wall, CPU) seconds of
+    the text part. ``school``: a SchoolMatcher (the school's identifiers are then marked, and
+    covered when ``channel.cover_school``). ``reads`` / ``boxes``: OCR lines and face boxes
+    already found."""
     from photovet.core.media.cover import text_cover
     from photovet.core.policy import decide_text
-    from photovet.core.vision.text.names import classify_texts
+    from photovet.core.vision.text.names import badge_areas, classify_texts
     from photovet.core.vision.text.school import find_small_school_text, mark_school_texts
 
+    boxes = face_boxes(image) if boxes is None else boxes
     t0, c0 = time.perf_counter(), time.process_time()
-    reads = engine.read(image) if reads is None else reads
-    items = classify_texts(reads, matcher)
+    reads = engine.read(image, focus=badge_areas(boxes)) if reads is None else reads
+    items = classify_texts(reads, matcher, faces=boxes, min_score=MIN_SCORE)
     mark_school_texts(items, school)
     if school is not None:   # as the pipeline does (Engine._school_marks)
-        items += find_small_school_text(image, items, engine, school)
+        items += find_small_school_text(
+            image, items, engine, school,
+            classify=lambda r: classify_texts(r, matcher, faces=boxes, min_score=MIN_SCORE))
     on = _dt.date(2026, 6, 1)
     for t in items:
         d = decide_text(t, people_by_id.get(t.person) if t.person else None, channel, "photo",
@@ -105,7 +118,22 @@ def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel=WEB
     covered = [t for t in items if t.decision == "cover" and not t.needs_review]
     cover = [_poly(text_cover(t.polygon).points) for t in covered]
     review = [_poly(text_cover(t.polygon).points) for t in items if t.needs_review]
+    LINES.append((len(items), len(covered), len(review),
+                  sum(t.context == "worn" for t in items), sum(t.low_confidence for t in items)))
     return covered, cover, review, elapsed
+
+
+LINES: list[tuple[int, int, int, int, int]] = []   # per photo: lines, covered, review, worn, unsure
+
+
+def lines_line() -> None:
+    """Every line read, what became of it (the findings list all of them)."""
+    if LINES:
+        n, c, r, w, u = (sum(x[k] for x in LINES) for k in range(5))
+        print(f"  lines read: {n} ({n / len(LINES):.1f} per photo): covered {c}, covered for review "
+              f"{r} ({r / len(LINES):.2f} per photo), on a badge (below a face) {w}, read with "
+              f"low confidence {u}; none dropped")
+    LINES.clear()
 
 
 def score_items(gt_items, items, cover, review, scale=(1.0, 1.0)):
@@ -221,6 +249,7 @@ def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: boo
         times.append(el)
         rows.extend(score_items(entry["items"], items, red, rev))
     report(rows, f"badges as stored ({len(files)} photos, up to 2 MP)")
+    lines_line()
     print("time per photo (read + classify + decide):")
     times_line("as stored", times)
 
@@ -235,6 +264,7 @@ def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: boo
             t2.append(el)
             rows2.extend(score_items(entry["items"], items, red, rev, scale=(sx, sy)))
         report(rows2, "badges resized to 2 MP")
+        lines_line()
         times_line("2 MP", t2)
 
     if do_12mp:
@@ -250,6 +280,7 @@ def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: boo
                 t12.append(el)
                 rows12.extend(score_items(placed, items, red, rev))
         report(rows12, f"12 MP mosaics (4000x3000, {len(t12)} photos, names at their own size)")
+        lines_line()
         times_line("12 MP mosaics (12 badge photos each: many text lines)", t12)
 
         rows_up, t_up = [], []
@@ -262,6 +293,7 @@ def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: boo
             t_up.append(el)
             rows_up.extend(score_items(entry["items"], items, red, rev, scale=(sx, sy)))
         report(rows_up, f"12 MP single photos (first {len(t_up)} badge photos upscaled)")
+        lines_line()
         times_line("12 MP single photos", t_up)
 
 
@@ -297,12 +329,15 @@ def school_rows(engine, data: Path, limit: int | None = None):
     for entry in files:
         im = Image.open(folder / entry["file"])
         im.load()
-        reads = engine.read(im)
+        from photovet.core.vision.text.names import badge_areas
+
+        boxes = face_boxes(im)
+        reads = engine.read(im, focus=badge_areas(boxes))
         for rule, ch, sch in (("on", replace(WEBSITE, cover_school=True), school),
                               ("off", replace(WEBSITE, cover_school=False), school),
                               ("none", WEBSITE, None)):
             items, red, rev, _ = analyse_image(engine, matcher, by_id, im, channel=ch,
-                                               school=sch, reads=reads)
+                                               school=sch, reads=reads, boxes=boxes)
             decoys = [it for it in entry["items"] if not it["is_pupil_name"]]
             rows = score_items(decoys, items, red, rev)
             for o in school_items(entry):
@@ -372,11 +407,14 @@ def run_text(engine, data: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    ap.add_argument("--data", default=os.environ.get("PHOTOVET_SHARED_DATA")
+                    or str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--no-2mp", action="store_true")
     ap.add_argument("--no-12mp", action="store_true")
     ap.add_argument("--no-icdar", action="store_true")
+    ap.add_argument("--no-faces", action="store_true",
+                    help="do not find faces first (then no line counts as worn on a badge)")
     ap.add_argument("--det-max-side", type=int, default=None,
                     help="override text.det_max_side (detection resolution cap)")
     ap.add_argument("--det-tile", type=int, default=None,
@@ -385,20 +423,27 @@ def main() -> None:
     data = Path(args.data)
     if not (data / "badges" / "manifest.json").exists():
         sys.exit(f"error: {data / 'badges'}: not found (the evaluation data lives beside the repo)")
-    from photovet.core.settings import Text
+    from photovet.core.settings import Settings
     from photovet.core.vision.text.ocr import TextEngine, text_options
 
+    global FACES, MIN_SCORE
     t0 = time.perf_counter()
-    text = Text()   # the shipped defaults, whatever this PC's settings say
+    settings = Settings()   # the shipped defaults, whatever this PC's settings say
     if args.det_max_side:
-        text.det_max_side = args.det_max_side
-    options = text_options(text)
+        settings.text.det_max_side = args.det_max_side
+    options = text_options(settings.text)
     if args.det_tile:
         options["det_tile"] = args.det_tile
     engine = TextEngine.load(options)
+    MIN_SCORE = settings.text.min_score
+    if not args.no_faces:
+        from photovet.core.vision.faces import FaceEngine
+
+        FACES = FaceEngine.load(settings)
     print(f"models loaded in {time.perf_counter() - t0:.2f} s; cpu cores: {os.cpu_count()}; "
           f"load average {os.getloadavg()[0]:.2f} (cores are shared with other work)")
-    print(f"onnxruntime threads: {engine._det.infer.session.get_session_options().intra_op_num_threads}")
+    print("faces: " + ("off (--no-faces): no line counts as worn on a badge" if FACES is None
+                       else "found first, as the pipeline does (not timed)"))
     print(f"options: {engine.options}")
     run_badges(engine, data, args.limit, not args.no_2mp, not args.no_12mp)
     report_school(school_rows(engine, data, args.limit))

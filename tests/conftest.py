@@ -10,7 +10,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# ../shared/data beside the checkout; PHOTOVET_SHARED_DATA points elsewhere (a git worktree
+# one level deeper than the main checkout, for example)
+SHARED = Path(os.environ.get("PHOTOVET_SHARED_DATA")
+              or Path(__file__).resolve().parents[1].parent / "shared" / "data")
 
 
 def shared_data(sub: str = "") -> Path:
@@ -25,33 +28,287 @@ def shared_data(sub: str = "") -> Path:
 def photovet_home(tmp_path_factory, monkeypatch) -> Path:
     home = tmp_path_factory.mktemp("photovet-home")
     monkeypatch.setenv("PHOTOVET_HOME", str(home))
+    # this PC's key store: a folder of 0600 files per test (never the real user's keyring)
+    monkeypatch.setenv("PHOTOVET_CONFIG", str(tmp_path_factory.mktemp("photovet-config")))
+    monkeypatch.setenv("PHOTOVET_KEYSTORE", "file")
+    for var in ("PHOTOVET_USER", "PHOTOVET_PASSWORD", "PHOTOVET_NEW_PASSWORD",
+                "PHOTOVET_ADMIN_SECRET", "PHOTOVET_DB_PASSWORD", "PHOTOVET_REGISTER"):
+        monkeypatch.delenv(var, raising=False)
     return home
+
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    """Tests in modules (or classes, or functions) marked ``engines`` run twice: with the
+    register in an SQLite file and on a real PostgreSQL server."""
+    if "register_engine" in metafunc.fixturenames and \
+            metafunc.definition.get_closest_marker("engines") is not None and \
+            metafunc.definition.get_closest_marker("sqlite_only") is None:
+        metafunc.parametrize("register_engine", ENGINES, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def register_engine(request, photovet_home, monkeypatch) -> str:
+    """Where the test's register is: "sqlite" (register.db in the test's data folder), or
+    "postgresql" (a fresh database on the test server, cloned from a migrated template):
+    ``$PHOTOVET_REGISTER`` points ``open_db()``, ``Register.open()``, ``Workspace.open()``, the
+    command line run in-process and any process the test starts at it."""
+    engine = getattr(request, "param", "sqlite")
+    if engine == "postgresql":
+        monkeypatch.setenv("PHOTOVET_REGISTER", request.getfixturevalue("pg_url"))
+    return engine
+
+
+# --------------------------------------------------------------------------------------------
+# A real PostgreSQL server (tests/pgserver.py): one per session, one template database
+# migrated once, a clone per test (CREATE DATABASE ... TEMPLATE: ~20 ms on tmpfs), dropped
+# afterwards. No server: the PostgreSQL half is skipped with the reason, unless
+# PHOTOVET_REQUIRE_PG=1 (CI), which makes it a failure.
+# --------------------------------------------------------------------------------------------
+
+def _pg_admin(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def pg_url_for(url: str, dbname: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url)._replace(path="/" + dbname).geturl()
+
+
+def _pg_skip_or_fail(reason: str) -> None:
+    if os.environ.get("PHOTOVET_REQUIRE_PG") == "1":
+        pytest.fail(f"PHOTOVET_REQUIRE_PG=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str | None:
+    from tests import pgserver
+
+    url = pgserver.server_url()
+    if url is None:
+        pg_server.reason = pgserver.SKIP_REASON  # type: ignore[attr-defined]
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    """A database with every migration applied, cloned by each test."""
+    if not pg_server:
+        yield None
+        return
+    from photovet.core.storage import open_db
+
+    name = f"pv_tpl_{os.getpid()}"
+    with _pg_admin(pg_server) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {name}")
+        c.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
+    open_db(pg_url_for(pg_server, name)).close()
+    yield name
+    with _pg_admin(pg_server) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class _ClonePool:
+    """Clones of the template made ahead by a background thread, dropped in the background."""
+
+    def __init__(self, server: str, template: str, ahead: int):
+        import itertools
+        import queue
+        import threading
+
+        self.server, self.template = server, template
+        self.counter = itertools.count()
+        self.ready: "queue.Queue[str]" = queue.Queue(maxsize=max(1, ahead))
+        self.todrop: "queue.Queue[str | None]" = queue.Queue()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._make, daemon=True),
+                        threading.Thread(target=self._drop, daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    def _make(self) -> None:
+        import queue
+
+        with _pg_admin(self.server) as c:
+            while not self.stop.is_set():
+                name = f"pv_t_{os.getpid()}_{next(self.counter)}"
+                c.execute(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+                while True:
+                    if self.stop.is_set():
+                        self.todrop.put(name)
+                        return
+                    try:
+                        self.ready.put(name, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+
+    def _drop(self) -> None:
+        with _pg_admin(self.server) as c:
+            while True:
+                name = self.todrop.get()
+                if name is None:
+                    return
+                c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def take(self) -> str:
+        return self.ready.get(timeout=120)
+
+    def give_back(self, name: str) -> None:
+        self.todrop.put(name)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.threads[0].join(10)
+        while not self.ready.empty():
+            self.todrop.put(self.ready.get())
+        self.todrop.put(None)
+        self.threads[1].join(60)
+
+
+@pytest.fixture(scope="session")
+def pg_pool(pg_server, pg_template):
+    if not pg_server:
+        yield None
+        return
+    pool = _ClonePool(pg_server, pg_template, int(os.environ.get("PHOTOVET_TEST_PG_AHEAD", "2")))
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def pg_url(pg_server, pg_pool) -> str:
+    """A fresh, migrated PostgreSQL register for this test (dropped afterwards)."""
+    if not pg_server:
+        _pg_skip_or_fail(getattr(pg_server, "reason", "") or _pg_reason())
+    name = pg_pool.take()
+    yield pg_url_for(pg_server, name)
+    pg_pool.give_back(name)
+
+
+def _pg_reason() -> str:
+    from tests import pgserver
+
+    return pgserver.SKIP_REASON or "no PostgreSQL server"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_key_work():
+    """argon2 at its cheapest for passwords and the admin secret (the real costs are measured
+    in bench/register.py); everything else is the real code."""
+    from argon2 import PasswordHasher, profiles
+
+    from photovet.core import accounts, keys
+
+    accounts.set_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+    old = dict(keys.KDF)
+    keys.KDF.update(time_cost=1, memory_cost=8192, parallelism=1)
+    yield
+    keys.KDF.update(old)
+    accounts.set_hasher(None)
+
+
+def office_access(name: str = "office"):
+    """A named identity with every right (tests that are not about accounts)."""
+    from photovet.core.accounts import Access
+
+    return Access.system(name)
+
+
+def act_as(target, name: str) -> None:
+    """From now on ``target`` (a Workspace, a Register, a store: anything with ``.audit``)
+    acts as the named identity ``name`` (tests that are not about accounts)."""
+    target.audit.access = office_access(name)
+
+
+def office_records(db=None, name: str = "office"):
+    """Export records on ``db`` (default: the test's register) acting as ``name``."""
+    from photovet.core.records.exports import Records
+    from photovet.core.storage import open_db
+
+    db = db if db is not None else open_db()
+    return Records(db, office_audit(db, name))
+
+
+def office_audit(db, name: str = "office"):
+    """An audit log on ``db`` acting as ``name``."""
+    from photovet.core.audit import AuditLog
+
+    return AuditLog(db, access=office_access(name))
 
 
 class NetworkUsed(AssertionError):
     pass
 
 
+def register_server_address() -> tuple[str, int] | None:
+    """The one remote address PhotoVet may talk to: the school's register server, when the
+    test's register is on one (``$PHOTOVET_REGISTER``)."""
+    target = os.environ.get("PHOTOVET_REGISTER", "")
+    if not target.startswith(("postgresql://", "postgres://")):
+        return None
+    from urllib.parse import urlsplit
+
+    u = urlsplit(target)
+    return (u.hostname or "localhost", u.port or 5432)
+
+
 @pytest.fixture
 def no_network(monkeypatch):
-    """Fail the test if anything opens an internet or unix socket connection."""
+    """Fail the test if anything opens an internet or unix socket connection, except to the
+    register's own server (the school's database: the only network PhotoVet may use).
+
+    The register's connections go through libpq (C), which this Python-level guard does not
+    see at all; the exemption matters for Python-level sockets to that server (fetching its
+    certificate at setup). Native sockets are caught by the process-level test (issue 10)."""
+    allowed = register_server_address()
+
+    def is_allowed(args) -> bool:
+        if allowed is None or not args:
+            return False
+        addr = args[0]
+        return isinstance(addr, tuple) and len(addr) >= 2 and \
+            (str(addr[0]), int(addr[1])) == allowed
 
     def guard(*args, **kwargs):
         raise NetworkUsed(f"a network socket was opened: {args!r}")
 
     real_socket = socket.socket
+    real_create = socket.create_connection
 
     class GuardedSocket(real_socket):
         def connect(self, *a, **k):
+            if is_allowed(a):
+                return super().connect(*a, **k)
             guard(*a)
 
         def connect_ex(self, *a, **k):
+            if is_allowed(a):
+                return super().connect_ex(*a, **k)
             guard(*a)
 
         def sendto(self, *a, **k):
             guard(*a)
 
+    def create_connection(address, *a, **k):
+        if is_allowed((address,)):
+            return real_create(address, *a, **k)
+        guard(address)
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *a, **k):
+        if allowed is not None and (str(host), int(port or 0)) == allowed:
+            return real_getaddrinfo(host, port, *a, **k)
+        guard(host, port)
+
     monkeypatch.setattr(socket, "socket", GuardedSocket)
-    monkeypatch.setattr(socket, "create_connection", guard)
-    monkeypatch.setattr(socket, "getaddrinfo", guard)
-    yield
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield allowed

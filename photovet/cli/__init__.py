@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 import click
 
 from photovet import __version__
-from photovet.cli import after_posting, photos, policies, register, settings
+from photovet.cli import after_posting, photos, policies, register, settings, setup, users
 from photovet.cli.common import EXIT_SOME_FAILED, abort
 from photovet.core.errors import PhotoVetError
 
@@ -56,8 +56,13 @@ for _cmd in (photos.inspect_cmd, photos.scan_cmd, photos.ready_cmd, photos.appro
              register.register_group, register.audit_group, after_posting.posted_cmd,
              after_posting.exports_cmd, after_posting.takedown_group, after_posting.sar_cmd,
              after_posting.identify_cmd, after_posting.purge_cmd, after_posting.import_device_cmd,
-             settings.settings_group, policies.devices_group, policies.retention_cmd):
+             settings.settings_group, setup.setup_group, users.users_group,
+             policies.devices_group, policies.retention_cmd):
     cli.add_command(_cmd)
+
+
+_SUBCOMMANDS = {name for group in cli.commands.values() if isinstance(group, click.Group)
+                for name in group.commands}
 
 
 def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | None = None) -> None:
@@ -71,12 +76,28 @@ def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | Non
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    import time  # noqa: PLC0415
+
+    from photovet.core import logs  # noqa: PLC0415
+
     logging.captureWarnings(True)
+    args = list(argv) if argv is not None else sys.argv[1:]
+    # The log names the command, never its arguments (file and people's names).
+    words = [a for a in args if not a.startswith("-")][:2]
+    name = " ".join(w for w in words if w in cli.commands or w in _SUBCOMMANDS) or "app"
+    log = logs.get("cli")
+    started = time.monotonic()
+    status: int | str | None = 0
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="photovet",
-                 obj={"open_app": open_app})
+        cli.main(args=args, prog_name="photovet", obj={"open_app": open_app})
+    except SystemExit as exc:
+        status = exc.code
+        raise
     except PhotoVetError as exc:  # anything a command did not catch itself
+        status = f"stopped ({type(exc).__name__})"
         abort(exc)
+    finally:
+        log.info("photovet %s: exit %s after %.1f s", name, status, time.monotonic() - started)
 
 
 if __name__ == "__main__":

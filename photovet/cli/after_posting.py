@@ -13,7 +13,6 @@ from photovet.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
-    WHO_OPTION,
     StderrProgress,
     abort,
     day_text,
@@ -26,7 +25,6 @@ from photovet.cli.common import (
     parse_day,
     people_text,
     register_id,
-    who_or_login,
 )
 from photovet.core.errors import PhotoVetError
 
@@ -37,9 +35,8 @@ from photovet.core.errors import PhotoVetError
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--date", "day", default=None, help="When (DD/MM/YYYY); default today.")
 @click.option("--url", default=None, help="The post's address, if it has one.")
-@WHO_OPTION
 def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: str | None,
-               url: str | None, who: str | None) -> None:
+               url: str | None) -> None:
     """Record that exported photos were posted: a whole batch (--batch LABEL) or FILES (found by
     their content, so renamed copies work, or by their export path)."""
     if not batch and not files:
@@ -50,7 +47,7 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     try:
         get_channel(ws, channel)
         n = ws.records.mark_posted(batch=batch, files=list(files) or None, channel=channel,
-                                   date=date, url=url, user=who_or_login(who), problems=problems)
+                                   date=date, url=url, problems=problems)
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -148,14 +145,13 @@ def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None
 @takedown_group.command("done")
 @click.argument("items", nargs=-1, required=True, type=int)
 @click.option("--note", default="", help="What was done, e.g. 'removed from the Facebook page'.")
-@WHO_OPTION
-def takedown_done_cmd(items: tuple[int, ...], note: str, who: str | None) -> None:
+def takedown_done_cmd(items: tuple[int, ...], note: str) -> None:
     """Record that take-down items ITEMS were taken down (audited)."""
     from photovet.core.records import takedown
 
     ws = open_workspace()
     try:
-        done = takedown.mark_done(ws.records, items, who_or_login(who), note)
+        done = takedown.mark_done(ws.records, items, note)
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -167,8 +163,7 @@ def takedown_done_cmd(items: tuple[int, ...], note: str, who: str | None) -> Non
 @click.argument("person_id", metavar="ID")
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path, readable=False),
               help="The HTML file to write (one self-contained file).")
-@WHO_OPTION
-def sar_cmd(person_id: str, out_path: Path, who: str | None) -> None:
+def sar_cmd(person_id: str, out_path: Path) -> None:
     """Subject access report: every export and post where the person appears (face shown or
     covered, name readable or covered), with pictures as exported, and their consent history,
     as one HTML file that opens offline and prints."""
@@ -176,8 +171,7 @@ def sar_cmd(person_id: str, out_path: Path, who: str | None) -> None:
 
     ws = open_workspace()
     try:
-        path = subject_access_report(ws.register, ws.records, person_id, out_path,
-                                     user=who_or_login(who))
+        path = subject_access_report(ws.register, ws.records, person_id, out_path)
         n = len(ws.records.exports(person=register_id(ws.register, person_id)))
     except PhotoVetError as exc:
         abort(exc)
@@ -244,9 +238,8 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
               help="Overwrite, then delete (not to the trash). Flash storage may keep copies.")
 @click.option("--once-exported", is_flag=True,
               help="Accept a verified export that is not marked posted yet.")
-@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, who: str | None,
+def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
               as_json: bool) -> None:
     """Delete a batch's ORIGINAL photos once each has a verified export that was posted. An
     original that changed since export, or has no verified posted export, is kept. Originals go
@@ -256,7 +249,7 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, w
     ws = open_workspace()
     try:
         report = purge_batch(ws.records, batch, dry_run=dry_run, permanent=permanent,
-                             allow_exported=once_exported, user=who_or_login(who),
+                             allow_exported=once_exported,
                              settings=ws.settings)
     except PhotoVetError as exc:
         abort(exc)
@@ -287,9 +280,8 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool, w
 @click.option("--permanent", is_flag=True,
               help="With --clear: delete for good instead of moving to the trash (for devices "
                    "without a trash).")
-@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line.")
-def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool, who: str | None,
+def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
                       as_json: bool) -> None:
     """Copy photos from a camera, card or phone folder into a folder on this PC, checking every
     copy; with --clear, each photo is removed from the device only after its copy was verified
@@ -302,8 +294,7 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool, who: 
     failed = copied = cleared = 0
     progress: StderrProgress | None = None
     try:
-        for step in import_from_device(src, dest, clear=clear, audit=ws.audit,
-                                       user=who_or_login(who), permanent=permanent):
+        for step in import_from_device(src, dest, clear=clear, audit=ws.audit, permanent=permanent):
             if step.result is None:
                 progress = StderrProgress(step.total, "Importing")
                 continue

@@ -84,22 +84,114 @@ def report_skipped(skipped: list) -> None:
 
 
 
-def open_workspace():
-    """The data folder (PHOTOVET_HOME or the user's), opened once for the whole command."""
+def open_workspace(*, sign_in: bool = True):
+    """The data folder (PHOTOVET_HOME or the user's), opened once for the whole command, with
+    the member of staff signed in (see ``sign_in_cli``)."""
     from photovet.core.workspace import Workspace
 
     try:
-        return Workspace.open()
+        ws = Workspace.open()
     except PhotoVetError as exc:
         abort(exc)
+    if sign_in:
+        try:
+            sign_in_cli(ws)
+        except PhotoVetError as exc:
+            ws.close()
+            abort(exc)
+        except BaseException:
+            ws.close()
+            raise
+    return ws
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def remembered_password_key(ws, name: str) -> str:
+    from photovet.core.accounts import name_key
+
+    return f"account-password:{ws.keys.register_id}:{name_key(name)}"
+
+
+def sign_in_cli(ws) -> None:
+    """Sign the command in, in this order:
+
+    1. ``PHOTOVET_USER`` + ``PHOTOVET_PASSWORD`` (scripts, tests);
+    2. ``PHOTOVET_USER`` + the password saved on this PC (``photovet users remember NAME``:
+       the OS keyring, or a 0600 key file where there is none) for unattended batch work;
+    3. a prompt, when the command runs in a terminal.
+
+    Otherwise a clear error (never a hang waiting for input)."""
+    import os
+
+    from photovet.core.errors import AccountError
+
+    if ws.key_status() == "not-allowed":
+        ws.keys.master(create=False)  # raises KeyUnavailableError saying how to allow this PC
+    if ws.needs_first_admin():
+        raise AccountError("PhotoVet has no staff accounts yet",
+                           hint="Create the first admin: photovet setup admin \"Your Name\" "
+                                "(the password is read from the terminal or stdin).")
+    name = os.environ.get("PHOTOVET_USER", "").strip()
+    password = os.environ.get("PHOTOVET_PASSWORD")
+    if name and not password:
+        password = ws.keys.store.get(remembered_password_key(ws, name))
+    if not name or not password:
+        if not stdin_is_terminal():
+            raise AccountError(
+                "sign in first: this command needs a member of staff's account",
+                hint="Set PHOTOVET_USER and PHOTOVET_PASSWORD, or save the password on this PC "
+                     "with 'photovet users remember NAME' and set PHOTOVET_USER, or run the "
+                     "command in a terminal.")
+        if not name:
+            name = click.prompt("PhotoVet account", err=True).strip()
+        password = click.prompt(f"Password for {name}", hide_input=True, err=True)
+    ws.sign_in(name, password)
+
+
+def read_secret(label: str, env: str | None = None, *, confirm: bool = False) -> str:
+    """A password or secret: from ``env`` when set, else a hidden prompt in a terminal, else
+    one line of stdin (scripts: ``printf '%s\\n' "$PW" | photovet ...``)."""
+    import os
+
+    if env and os.environ.get(env):
+        return os.environ[env]
+    if stdin_is_terminal():
+        return click.prompt(label, hide_input=True, confirmation_prompt=confirm, err=True)
+    line = sys.stdin.readline()
+    if not line:
+        abort(f"{label}: nothing on stdin" + (f" (or set {env})" if env else ""), EXIT_USAGE)
+    return line.rstrip("\r\n")
 
 
 def load_engine(ws, *, text: bool = True):
-    """The models, loaded once for a whole batch."""
+    """The models, loaded once for a whole batch (and a note when people still need enrolling
+    again with the current face model)."""
     try:
-        return ws.load_engine(text=text)
+        engine = ws.load_engine(text=text)
     except PhotoVetError as exc:
         abort(exc)
+    note_old_signatures(ws)
+    return engine
+
+
+ENROL_AGAIN = "photovet register enrol --folder <MIS photo folder> [--only-old]"
+
+
+def note_old_signatures(ws) -> None:
+    """On stderr (so --json output stays clean): how many people still have face signatures
+    from the older face model, and the one command that enrols them again."""
+    try:
+        status = ws.signature_status()
+    except PhotoVetError:
+        return
+    if status.needs_enrolment:
+        click.echo(f"note: {status.message()} To do it: {ENROL_AGAIN}", err=True)
 
 
 def get_channel(ws, channel: str, param: str = "--channel"):
@@ -123,17 +215,6 @@ MODE_OPTION = click.option(
     help="consent: show people who consented for the channel (default, or the school's mode); "
          "no-identifiable-children: cover every pupil whatever the consent; staff by their "
          "consent. A channel with a fixed mode always uses it.")
-
-WHO_OPTION = click.option(
-    "--as", "--user", "who", default=None, metavar="NAME",
-    help="Who is doing this (recorded in the audit log). Default: your computer login.")
-
-
-def who_or_login(who: str | None) -> str:
-    from photovet.core.audit import os_user
-
-    return (who or "").strip() or os_user()
-
 
 def face_line(face, people_by_id) -> str:
     x, y, w, h = face.box

@@ -13,7 +13,6 @@ from photovet.cli.common import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     MODE_OPTION,
-    WHO_OPTION,
     StderrProgress,
     abort,
     cause,
@@ -25,9 +24,8 @@ from photovet.cli.common import (
     open_workspace,
     printable,
     report_skipped,
-    who_or_login,
 )
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 
 
 
@@ -124,10 +122,9 @@ def _files(paths) -> list[Path]:
 @click.option("--no-text", is_flag=True,
               help="Do not look for names written in the photos (faster). Only allowed when the "
                    "school has turned name checks off in its settings.")
-@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
 def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
-               beside_originals: bool, mode: str | None, no_text: bool, who: str | None,
+               beside_originals: bool, mode: str | None, no_text: bool,
                as_json: bool) -> None:
     """Make safe copies of approved photos: each photo is checked (faces against the consent
     register for the channel, names in the picture), its review applied, then it is decoded,
@@ -176,8 +173,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     ok = failed = held = 0
     try:
         for step in export_batch(analyses, out_dir, label=label, engine=engine, channel=ch,
-                                 records=ws.records, approvals=approvals,
-                                 preparer=who_or_login(who), mode=mode,
+                                 records=ws.records, approvals=approvals, mode=mode,
                                  allow_beside_originals=beside_originals):
             if step.result is None:
                 if step.message and "removed" in step.message and not as_json:
@@ -209,6 +205,14 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         fail_line(exc.path if exc.path is not None else out_dir,
                   exc.message + (f" ({exc.hint})" if exc.hint else ""))
         sys.exit(EXIT_USAGE)
+    except RegisterUnavailableError as exc:  # the register's server went away mid-batch
+        if progress:
+            progress.close()
+        fail_line(None, f"{exc.message}. The export stopped after {ok} photo(s); each photo is "
+                  "either exported and recorded or not exported at all. Run the same command "
+                  "again when the server is back: photos already exported in this batch are "
+                  "skipped.")
+        sys.exit(EXIT_SOME_FAILED)
     finally:
         ws.close()
     if progress:
@@ -304,9 +308,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--batch", default="", help="The batch name, for the approver's list.")
 @MODE_OPTION
-@WHO_OPTION
-def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None,
-              who: str | None) -> None:
+def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None) -> None:
     """Mark photos as prepared for a channel (the preparer has reviewed them), so a senior
     leader can approve them. The preparer cannot approve their own photos."""
     files = _files(paths)
@@ -317,7 +319,7 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
     try:
         for a in _analyse(ws, engine, files, ch, mode, "Checking"):
             try:
-                ws.approvals.mark_ready(a, preparer=who_or_login(who), batch=batch)
+                ws.approvals.mark_ready(a, batch=batch)
                 open_items = " (decisions still open: they stay covered)" if a.needs_review else ""
                 click.echo(f"{printable(a.path)}: ready for approval for {ch.label}{open_items}")
             except PhotoVetError as exc:
@@ -335,7 +337,7 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
 @click.option("--comment", default="", help="A note kept with the decision.")
 @click.option("--checked", "checked", multiple=True, metavar="CHECK",
               help="A check of the school's checklist you made for these photos: its words, or "
-                   "its number (repeat for each check; see 'photovet settings show').")
+                   "its number (repeat for each check; the checks are listed by 'photovet settings').")
 @click.option("--all-checks-done", is_flag=True,
               help="You made every check of the school's checklist for these photos.")
 @click.option("--accept", "accept", multiple=True, type=click.Choice(["group-shot", "device"]),
@@ -343,10 +345,9 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
                    "camera not on the school's list); needs --reason.")
 @click.option("--reason", default="", help="Why the accepted flag is fine (kept in the review).")
 @MODE_OPTION
-@WHO_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
                 checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
-                reason: str, mode: str | None, who: str | None) -> None:
+                reason: str, mode: str | None) -> None:
     """Approve (or --reject) photos for a channel as a senior leader, exactly as they are now:
     every cover, every face and name left visible. Every check of the school's checklist must
     be ticked (--checked, or --all-checks-done); the ticks are kept with the approval and
@@ -361,26 +362,25 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     ticks = list(required) if all_checks_done else list(checked)
     engine = load_engine(ws)
     failed = 0
-    approver = who_or_login(who)
     try:
         for a in _analyse(ws, engine, files, ch, mode, "Checking"):
             try:
                 if a.error:
                     raise PhotoVetError(a.error)
                 if reject:
-                    ws.approvals.reject(a, approver=approver, comment=comment)
+                    ws.approvals.reject(a, comment=comment)
                     click.echo(f"{printable(a.path)}: rejected for {ch.label}")
                     continue
                 for kind in accept:
                     if any(f.kind == kind and f.open for f in a.flags):
-                        ws.reviewer().accept_flag(a, kind, ch, user=approver, reason=reason)
+                        ws.reviewer().accept_flag(a, kind, ch, reason=reason)
                         engine.decide(a, ch, mode)
                 for f in a.flags:
                     if f.needs_review:
                         state = f"accepted: {f.accepted}" if f.accepted else "open"
                         click.echo(f"{printable(a.path)}: {f.kind}: {f.message} ({state})")
                 parts = engine.approval_parts(a)
-                ws.approvals.approve(a, parts, approver=approver, comment=comment, checks=ticks)
+                ws.approvals.approve(a, parts, comment=comment, checks=ticks)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: {shown}; "
                            f"{a.cover_count} face(s) and {a.covered_text_count} text(s) covered)")

@@ -11,14 +11,12 @@ import click
 from photovet.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
-    WHO_OPTION,
     abort,
     day_text,
     emit_json,
     fail_line,
     open_workspace,
     printable,
-    who_or_login,
 )
 from photovet.core.errors import PhotoVetError
 
@@ -29,7 +27,7 @@ from photovet.core.errors import PhotoVetError
 def devices_group(ctx: click.Context, as_json: bool) -> None:
     """The school's approved cameras and phones. Photos taken with any other device are flagged
     in review and the device is written in the export record (they are not blocked: the school
-    decides). With no command, lists them."""
+    decides). With no command, lists them; adding and removing one needs the admin role."""
     if ctx.invoked_subcommand is not None:
         return
     ws = open_workspace()
@@ -55,8 +53,7 @@ def devices_group(ctx: click.Context, as_json: bool) -> None:
 @devices_group.command("add")
 @click.argument("photos", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--label", default="", help="A name for the device, e.g. 'Office camera'.")
-@WHO_OPTION
-def devices_add_cmd(photos: tuple[Path, ...], label: str, who: str | None) -> None:
+def devices_add_cmd(photos: tuple[Path, ...], label: str) -> None:
     """Approve the device each PHOTO was taken with (its make, model and serial number, read
     from the photo's metadata; the photo itself is not kept)."""
     ws = open_workspace()
@@ -64,7 +61,7 @@ def devices_add_cmd(photos: tuple[Path, ...], label: str, who: str | None) -> No
     try:
         for path in photos:
             try:
-                d = ws.devices.add_from_photo(path, label=label, user=who_or_login(who))
+                d = ws.devices.add_from_photo(path, label=label)
                 click.echo(f"{printable(path)}: added device {d.id}: {printable(d.device.label)}")
             except PhotoVetError as exc:
                 failed += 1
@@ -76,12 +73,11 @@ def devices_add_cmd(photos: tuple[Path, ...], label: str, who: str | None) -> No
 
 @devices_group.command("remove")
 @click.argument("device_id", type=int)
-@WHO_OPTION
-def devices_remove_cmd(device_id: int, who: str | None) -> None:
+def devices_remove_cmd(device_id: int) -> None:
     """Take a device off the school's list (by its number in 'photovet devices')."""
     ws = open_workspace()
     try:
-        d = ws.devices.remove(device_id, user=who_or_login(who))
+        d = ws.devices.remove(device_id)
     except PhotoVetError as exc:
         abort(exc)
         return
@@ -97,13 +93,13 @@ def devices_remove_cmd(device_id: int, who: str | None) -> None:
 @click.option("--permanent", is_flag=True,
               help="With --apply: overwrite files and delete them for good instead of the trash.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@WHO_OPTION
-def retention_cmd(apply_: bool, permanent: bool, as_json: bool, who: str | None) -> None:
+def retention_cmd(apply_: bool, permanent: bool, as_json: bool) -> None:
     """What the school's retention schedule says is due for deletion today: originals never
     exported, export copies, leavers in the export records, the analysis cache, leavers'
     register rows and face signatures (periods: 'photovet settings', retention.*). Anything
     still needed (a photo of a leaver not yet taken down, a file changed since) is kept and
-    the reason given. With --apply, deletes what is due, with the same safety as purge."""
+    the reason given. With --apply (an admin), deletes what is due, with the same safety as
+    purge."""
     from photovet.core.retention import KIND_LABELS, RetentionReport
 
     if permanent and not apply_:
@@ -112,7 +108,7 @@ def retention_cmd(apply_: bool, permanent: bool, as_json: bool, who: str | None)
     try:
         sched = ws.retention()
         if apply_:
-            report = sched.apply(permanent=permanent, user=who_or_login(who))
+            report = sched.apply(permanent=permanent)
         else:
             report = RetentionReport(sched.today(), applied=False, permanent=False,
                                      items=sched.due())

@@ -12,7 +12,6 @@ import click
 from photovet.cli.common import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
-    WHO_OPTION,
     StderrProgress,
     abort,
     day_text,
@@ -20,7 +19,6 @@ from photovet.cli.common import (
     fail_line,
     get_channel,
     open_workspace,
-    who_or_login,
     yn_state,
 )
 from photovet.core.errors import PhotoVetError
@@ -39,10 +37,9 @@ def register_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change (withdrawals first); change nothing.")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid rows; the rejected people are covered until the file is fixed.")
-@WHO_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool,
-                        skip_invalid: bool, who: str | None, as_json: bool) -> None:
+                        skip_invalid: bool, as_json: bool) -> None:
     """Import the register CSV exported from the school's MIS.
 
     Any row error: nothing is imported and every error is listed (exit 1), unless
@@ -54,7 +51,7 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
     ws = open_workspace()
     try:
         report = ws.import_register(csv_path, mapping=mapping_path, dry_run=dry_run,
-                                    skip_invalid=skip_invalid, user=who_or_login(who))
+                                    skip_invalid=skip_invalid)
     except RegisterImportError as exc:
         if as_json:
             emit_json({"file": str(csv_path), "applied": False, "error": str(exc),
@@ -84,14 +81,20 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
               help="A folder of <UPN>.jpg portraits (as MIS photo exports look).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="A CSV of UPN -> photo path (paths relative to the CSV).")
-@WHO_OPTION
+@click.option("--only-old", is_flag=True,
+              help="Only people whose face signatures are from the older face model "
+                   "(PhotoVet 0.1); with --folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def register_enrol_cmd(folder: Path | None, csv_path: Path | None, who: str | None,
+def register_enrol_cmd(folder: Path | None, csv_path: Path | None, only_old: bool,
                        as_json: bool) -> None:
     """Enrol reference photos (one face each). Stores face signatures, never the photos.
-    Re-enrolling a person replaces their earlier signatures."""
+    Re-enrolling a person replaces their earlier signatures: enrolling again from the same MIS
+    photo folder brings everyone to the current face model."""
     if bool(folder) == bool(csv_path):
         click.echo("error: give exactly one of --folder DIR or --csv FILE", err=True)
+        sys.exit(EXIT_USAGE)
+    if only_old and not folder:
+        click.echo("error: --only-old works with --folder", err=True)
         sys.exit(EXIT_USAGE)
     from photovet.core.vision.faces import FaceEngine
 
@@ -105,23 +108,29 @@ def register_enrol_cmd(folder: Path | None, csv_path: Path | None, who: str | No
             bar.update(done, name)
 
         if folder:
-            report = ws.register.enrol_folder(folder, engine, user=who_or_login(who),
-                                              progress=progress)
+            report = ws.register.enrol_folder(folder, engine, progress=progress,
+                                              only_old=only_old)
         else:
-            report = ws.register.enrol_csv(csv_path, engine, user=who_or_login(who),
+            report = ws.register.enrol_csv(csv_path, engine,
                                            progress=progress)
         bar.close()
+        status = ws.signature_status()
     except PhotoVetError as exc:
         abort(exc)
     finally:
         ws.close()
     if as_json:
-        emit_json(report.to_dict())
+        emit_json(dict(report.to_dict(), signatures=status.to_dict()))
     else:
         n = len(report.enrolled)
         click.echo(f"Enrolled {n} {'person' if n == 1 else 'people'} from "
                    f"{sum(report.enrolled.values())} of {report.photos} photos "
                    f"in {report.seconds:.1f} s")
+        if status.needs_enrolment:
+            click.echo(f"Still to enrol again: {status.old} "
+                       f"{'person' if status.old == 1 else 'people'} with face signatures from "
+                       "the older face model (not in this folder, or their photo had a problem "
+                       "listed below).")
     for e in report.errors:
         fail_line(e.path or None, e.message)
     if report.errors:
@@ -242,9 +251,8 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
               help="Consent to show the person's name with a photo.")
 @click.option("--do-not-photograph", "dnp", type=click.Choice(["yes", "no"]), default=None,
               help="Put the person on (yes) or take them off (no) the do-not-photograph list.")
-@WHO_OPTION
 def register_set_cmd(person_id: str, channel: str | None, consent: str | None, media: str,
-                     name_with_photo: str | None, dnp: str | None, who: str | None) -> None:
+                     name_with_photo: str | None, dnp: str | None) -> None:
     """Change one consent by hand, as the person page in the app does (audited, kept in the
     history). A change made here is kept when a later MIS import says something more
     permissive, until the MIS agrees."""
@@ -257,16 +265,15 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
     ws = open_workspace()
     changes = []
     try:
-        user = who_or_login(who)
         if channel:
             get_channel(ws, channel)
-            changes.append(ws.register.set_consent(person_id, channel, value[consent], media=media,
-                                                   user=user))
+            changes.append(ws.register.set_consent(person_id, channel, value[consent],
+                                                   media=media))
         if name_with_photo:
             changes.append(ws.register.set_consent(person_id, "name_with_photo",
-                                                   value[name_with_photo], user=user))
+                                                   value[name_with_photo]))
         if dnp:
-            changes.append(ws.register.set_do_not_photograph(person_id, dnp == "yes", user=user))
+            changes.append(ws.register.set_do_not_photograph(person_id, dnp == "yes"))
         if any(c is not None and c.is_withdrawal for c in changes):
             items = ws.takedown(record=True, withdrawals=[c for c in changes if c])
             if items:
@@ -283,14 +290,13 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
 @register_group.command("remove")
 @click.argument("person_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the person is removed (kept in the audit log).")
-@WHO_OPTION
-def register_remove_cmd(person_id: str, reason: str, who: str | None) -> None:
+def register_remove_cmd(person_id: str, reason: str) -> None:
     """Remove a person from the register: their details, consent history and face signatures.
     Export records keep their id, so take-down lists and subject access reports still work."""
     ws = open_workspace()
     try:
         p = ws.register.person(person_id)
-        ws.register.delete_person(p.id, user=who_or_login(who), reason=reason)
+        ws.register.delete_person(p.id, reason=reason)
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -317,11 +323,10 @@ def register_remove_cmd(person_id: str, reason: str, who: str | None) -> None:
                    "to look (new channel: off). With --channel, changes an existing channel.")
 @click.option("--channel", "channel_id", default=None,
               help="The existing channel whose --cover-school or --group-only rule to change.")
-@WHO_OPTION
 def register_channels_cmd(add_name: str | None, label: str | None, names: str | None,
                           long_edge: int | None, quality: int | None, no_children: bool,
                           cover_school: bool | None, group_only: bool | None,
-                          channel_id: str | None, who: str | None) -> None:
+                          channel_id: str | None) -> None:
     """The channels consent is recorded for, and their rules. --add makes a new one work
     everywhere at once (consent columns, scan, export, captions, the app)."""
     ws = open_workspace()
@@ -331,7 +336,7 @@ def register_channels_cmd(add_name: str | None, label: str | None, names: str | 
                                  long_edge=long_edge or 2048, quality=quality or 88,
                                  fixed_mode="no-identifiable-children" if no_children else None,
                                  cover_school=True if cover_school is None else cover_school,
-                                 group_only=bool(group_only), user=who_or_login(who))
+                                 group_only=bool(group_only))
             click.echo(f"Added channel '{ch.id}'. Nobody has consent for it until a register "
                        "import or an edit says so.")
         elif channel_id:
@@ -344,7 +349,7 @@ def register_channels_cmd(add_name: str | None, label: str | None, names: str | 
             if not changes:
                 raise click.UsageError("say what to change: --cover-school/--show-school or "
                                        "--group-only/--any-shot")
-            ws.channels.update(channel_id, user=who_or_login(who), **changes)
+            ws.channels.update(channel_id, **changes)
             click.echo(f"Channel '{channel_id}' changed (recorded in the audit log).")
         elif names or long_edge or quality or no_children or label or \
                 cover_school is not None or group_only is not None:
@@ -372,14 +377,21 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 def audit_verify_cmd() -> None:
-    """Check the audit log's chain; report the first row altered or removed."""
+    """Check the audit log: its hash chain, its signed head (truncation, emptying or a full
+    recompute without the register's key), and this PC's anchor (a log cut back or replaced by
+    an older copy). Reports the first row altered or removed."""
     ws = open_workspace()
     try:
+        ws.require("audit.verify")
         v = ws.audit.verify()
+    except PhotoVetError as exc:
+        abort(exc)
     finally:
         ws.close()
     if v.ok:
         click.echo(v.message)
+        for note in v.notes:
+            click.echo(f"note: {note}")
         return
     click.echo(f"error: {v.message}", err=True)
     sys.exit(EXIT_SOME_FAILED)
@@ -390,10 +402,13 @@ def audit_verify_cmd() -> None:
 @click.option("--action", default=None, help="Only rows with this action.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row per line.")
 def audit_show_cmd(limit: int, action: str | None, as_json: bool) -> None:
-    """The most recent audit rows, oldest first."""
+    """The most recent audit rows, oldest first (a signed-in admin)."""
     ws = open_workspace()
     try:
+        ws.require("audit.read")
         rows = ws.audit.rows(limit=limit if limit and limit > 0 else None, action=action)
+    except PhotoVetError as exc:
+        abort(exc)
     finally:
         ws.close()
     for r in rows:

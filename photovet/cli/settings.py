@@ -11,13 +11,11 @@ import click
 from photovet.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
-    WHO_OPTION,
     abort,
     day_text,
     fail_line,
     open_workspace,
     printable,
-    who_or_login,
 )
 from photovet.core.errors import PhotoVetError
 from photovet.core.settings import SCHOOL_SECTIONS
@@ -47,8 +45,7 @@ def settings_group(ctx: click.Context) -> None:
 @settings_group.command("set")
 @click.argument("key")
 @click.argument("value")
-@WHO_OPTION
-def settings_set_cmd(key: str, value: str, who: str | None) -> None:
+def settings_set_cmd(key: str, value: str) -> None:
     """Change one setting, e.g. 'photovet settings set approval.required false'. VALUE is read
     as JSON (true, false, numbers, "text"), or as text when it is not JSON. School settings are
     stored in the register and the change is audited."""
@@ -60,7 +57,7 @@ def settings_set_cmd(key: str, value: str, who: str | None) -> None:
     try:
         new = ws.settings.copy()
         new.set(key, parsed)
-        changed = ws.save_settings(new, user=who_or_login(who))
+        changed = ws.save_settings(new)
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -77,9 +74,7 @@ def settings_set_cmd(key: str, value: str, who: str | None) -> None:
 @click.option("--logo", is_flag=True, help="The pictures are a logo rather than the crest.")
 @click.option("--remove", "remove", default=None, metavar="ID",
               help="Remove a stored picture (the start of its id, as listed).")
-@WHO_OPTION
-def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | None,
-                       who: str | None) -> None:
+def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | None) -> None:
     """The school's crest and logo pictures, looked for in every photo and covered on channels
     that cover school identifiers. 'photovet settings crest PICTURE' adds a picture (a copy is
     kept in the register: the file may be moved afterwards); with no PICTURE, lists them. The
@@ -89,12 +84,11 @@ def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | Non
     failed = 0
     try:
         if remove:
-            gone = ws.school_pictures.remove(remove, user=who_or_login(who))
+            gone = ws.school_pictures.remove(remove)
             click.echo(f"Removed {gone.kind} picture {gone.sha256[:12]} ({printable(gone.name)}).")
         for path in pictures:
             try:
                 pic = ws.school_pictures.add(path, kind="logo" if logo else "crest",
-                                             user=who_or_login(who),
                                              max_pixels=ws.settings.performance.max_pixels)
                 click.echo(f"{printable(path)}: stored as the school's {pic.kind} "
                            f"({pic.width} x {pic.height}, id {pic.sha256[:12]}); photos are "

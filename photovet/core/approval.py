@@ -2,6 +2,11 @@
 the preparer) approves or rejects it. Export takes approved photos only, unless the school's
 settings turn approval off (a one-person office), which the app shows as a warning.
 
+Who prepared and who approved are signed-in staff accounts (accounts.py): only an account with
+the approver role approves, and never a photo its own account marked ready (the accounts are
+compared, not the names typed). A photo marked ready before staff accounts existed is marked
+ready again by its preparer before it can be approved.
+
 An approval signs a fingerprint of exactly what was reviewed: the photo's content hash, the
 channel, the mode, the analysis (settings and enrolments it was made with), the review, and what
 will be published (every cover, every face and name left visible, and whose). Export computes
@@ -72,6 +77,8 @@ class ApprovalState:
     fingerprint: str = ""
     parts: dict[str, Any] = field(default_factory=dict)
     note: str = ""                    # e.g. why an old approval no longer counts
+    preparer_id: int | None = None    # the preparer's account
+    approver_id: int | None = None    # the approver's account
 
 
 @dataclass
@@ -81,10 +88,6 @@ class Verdict:
     ok: bool
     why: str = ""                     # when not ok: for the person ("not approved yet", ...)
     state: ApprovalState | None = None
-
-
-def _same_person(a: str | None, b: str | None) -> bool:
-    return bool(a and b and " ".join(a.split()).casefold() == " ".join(b.split()).casefold())
 
 
 def _names(ids: list[str], name_of) -> str:
@@ -131,6 +134,10 @@ class Approvals:
 
     def __init__(self, db: Database, audit: Any = None, *,
                  checklist: Callable[[], list[str]] | None = None):
+        if audit is None:
+            from photovet.core.audit import AuditLog  # noqa: PLC0415
+
+            audit = AuditLog(db)
         self.db = db
         self.audit = audit
         self.checklist = checklist
@@ -139,12 +146,12 @@ class Approvals:
         return list(self.checklist()) if self.checklist is not None else []
 
     _COLS = ("sha256, channel, status, path, batch, preparer, prepared_at, approver, decided_at, "
-             "comment, fingerprint, parts, note")
+             "comment, fingerprint, parts, note, preparer_id, approver_id")
 
     def _row(self, r: Any) -> ApprovalState:
         return ApprovalState(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], r[8],
                              r[9] or "", r[10] or "", json.loads(r[11]) if r[11] else {},
-                             r[12] or "")
+                             r[12] or "", r[13], r[14])
 
     def get(self, sha256: str, channel: str) -> ApprovalState:
         r = self.db.one(f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? AND channel = ?",
@@ -158,63 +165,78 @@ class Approvals:
     def status(self, sha256: str, channel: str) -> str:
         return self.get(sha256, channel).status
 
-    def _audit(self, action: str, details: dict[str, Any], user: str | None) -> None:
-        if self.audit is not None:
-            self.audit.record(action, details, user=user)
-
-    def mark_ready(self, analysis: PhotoAnalysis, *, preparer: str, batch: str = "") -> None:
-        """The preparer has reviewed the photo for ``analysis.channel``."""
-        if not preparer or not preparer.strip():
-            raise ApprovalError("say who prepared the photo before marking it ready")
+    def mark_ready(self, analysis: PhotoAnalysis, *, batch: str = "") -> None:
+        """The signed-in preparer has reviewed the photo for ``analysis.channel``."""
+        preparer = self.audit.access.require("review")
         if analysis.error:
             raise ApprovalError(f"this photo could not be checked ({analysis.error})")
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO approvals (sha256, channel, status, path, batch, preparer, prepared_at,"
-                " approver, decided_at, comment, fingerprint, parts, note) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', '', '', '') ON CONFLICT (sha256, channel) "
-                "DO UPDATE SET status = excluded.status, path = excluded.path, "
-                "batch = excluded.batch, preparer = excluded.preparer, "
+                " approver, decided_at, comment, fingerprint, parts, note, preparer_id, "
+                "approver_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', '', '', '', ?, NULL) "
+                "ON CONFLICT (sha256, channel) DO UPDATE SET status = excluded.status, "
+                "path = excluded.path, batch = excluded.batch, preparer = excluded.preparer, "
                 "prepared_at = excluded.prepared_at, approver = NULL, decided_at = NULL, "
-                "comment = '', fingerprint = '', parts = '', note = ''",
-                [analysis.sha256, analysis.channel, READY, analysis.path, batch, preparer.strip(),
-                 _now()])
-            self._audit("approval.ready", {"sha256": analysis.sha256, "channel": analysis.channel,
-                                           "path": analysis.path, "batch": batch},
-                        user=preparer.strip())
+                "comment = '', fingerprint = '', parts = '', note = '', "
+                "preparer_id = excluded.preparer_id, approver_id = NULL",
+                [analysis.sha256, analysis.channel, READY, analysis.path, batch, preparer.name,
+                 _now(), preparer.account_id])
+            self.audit.record("approval.ready", {"sha256": analysis.sha256,
+                                                 "channel": analysis.channel,
+                                                 "path": analysis.path, "batch": batch})
 
-    def _precheck(self, analysis: PhotoAnalysis, approver: str) -> ApprovalState:
-        if not approver or not approver.strip():
-            raise ApprovalError("say which senior leader is approving")
+    def _precheck(self, analysis: PhotoAnalysis, approver: Any) -> ApprovalState:
+        """Refusals that come before anything else an approver is told: the photo is not
+        ready, or the approving account prepared it (checked again when the decision is
+        stored)."""
         state = self.get(analysis.sha256, analysis.channel)
         if state.status == DRAFT:
             raise ApprovalError(
                 "this photo has not been marked ready by a preparer yet",
                 hint="The person who prepared the photo marks it ready first.")
-        if _same_person(state.preparer, approver):
-            raise ApprovalError(
-                f"{approver.strip()} prepared this photo, so cannot also approve it",
-                hint="A different senior leader must approve it (or, in a one-person office, "
-                     "turn off approval in Settings).")
+        self._not_the_preparer(state, approver)
         return state
 
-    def _decide(self, analysis: PhotoAnalysis, status: str, approver: str, comment: str,
+    def _decide(self, analysis: PhotoAnalysis, status: str, comment: str,
                 parts: dict[str, Any] | None) -> None:
-        state = self._precheck(analysis, approver)
-        fp = fingerprint(parts) if parts is not None else ""
+        approver = self.audit.access.require("approve")
         with self.db.atomic():
+            state = self._precheck(analysis, approver)
+            fp = fingerprint(parts) if parts is not None else ""
             self.db.execute(
-                "UPDATE approvals SET status = ?, approver = ?, decided_at = ?, comment = ?, "
-                "fingerprint = ?, parts = ?, note = '' WHERE sha256 = ? AND channel = ?",
-                [status, approver.strip(), _now(), comment or "", fp,
+                "UPDATE approvals SET status = ?, approver = ?, approver_id = ?, decided_at = ?, "
+                "comment = ?, fingerprint = ?, parts = ?, note = '' WHERE sha256 = ? AND "
+                "channel = ?",
+                [status, approver.name, approver.account_id, _now(), comment or "", fp,
                  json.dumps(parts, sort_keys=True) if parts is not None else "",
                  analysis.sha256, analysis.channel])
-            self._audit(f"approval.{status}", {
+            self.audit.record(f"approval.{status}", {
                 "sha256": analysis.sha256, "channel": analysis.channel, "path": state.path,
                 "batch": state.batch, "comment": comment or "", "fingerprint": fp,
+                "preparer": state.preparer,
                 "people_shown": (parts or {}).get("people_shown", []),
                 "names_shown": (parts or {}).get("names_shown", []),
-                "checks": (parts or {}).get("checks", [])}, user=approver.strip())
+                "checks": (parts or {}).get("checks", [])})
+
+    @staticmethod
+    def _not_the_preparer(state: ApprovalState, approver: Any) -> None:
+        """Four eyes: the approving account is not the account that prepared the photo."""
+        if state.preparer_id is None and approver.account_id is not None:
+            raise ApprovalError(
+                "this photo was marked ready before staff sign-in existed, so who prepared it "
+                "is not known for certain",
+                hint="Its preparer marks it ready again (signed in); then it can be approved.")
+        if approver.account_id is None:   # a named tool (tests, scripts): by its name
+            same = " ".join((state.preparer or "").split()).casefold() == \
+                " ".join(approver.name.split()).casefold()
+        else:
+            same = state.preparer_id == approver.account_id
+        if same:
+            raise ApprovalError(
+                f"{approver.name} prepared this photo, so cannot also approve it",
+                hint="A different senior leader must approve it (or, in a one-person office, "
+                     "an admin turns off approval in Settings).")
 
     def signed_checks(self, checks: Sequence[str] | None) -> list[str]:
         """The approver's ticks in the checklist's own words; ApprovalError when a tick is no
@@ -232,25 +254,25 @@ class Approvals:
             raise ApprovalError(refusal)
         return ticked
 
-    def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, approver: str,
-                comment: str = "", checks: Sequence[str] | None = None) -> None:
-        """Approve exactly ``parts`` (``approval_parts`` of the photo as the approver saw it),
-        with the approver's ticks of the school's checklist (``checks``: each check's text or
-        number). Refused while a flag that needs a person's decision is open, or unless every
-        check is ticked; the ticks are kept with the approval and signed with it."""
+    def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, comment: str = "",
+                checks: Sequence[str] | None = None) -> None:
+        """The signed-in approver approves exactly ``parts`` (``approval_parts`` of the photo
+        as they saw it), with their ticks of the school's checklist (``checks``: each check's
+        text or number). Refused while a flag that needs a person's decision is open, or unless
+        every check is ticked; the ticks are kept with the approval and signed with it."""
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
-        self._precheck(analysis, approver)
+        self._precheck(analysis, self.audit.access.require("approve"))
         refusal = open_flag_refusal(analysis)
         if refusal:
             raise ApprovalError(refusal)
         ticked = self.signed_checks(checks)
         if self.checklist is not None:
             parts = dict(parts, checks=ticked)
-        self._decide(analysis, APPROVED, approver, comment, parts)
+        self._decide(analysis, APPROVED, comment, parts)
 
-    def reject(self, analysis: PhotoAnalysis, *, approver: str, comment: str = "") -> None:
-        self._decide(analysis, REJECTED, approver, comment, None)
+    def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
+        self._decide(analysis, REJECTED, comment, None)
 
     def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
               review_by: str = "", review_at: str = "") -> Verdict:

@@ -72,6 +72,10 @@ class ChannelRegistry:
     """The channels of this register (read fresh each time: another PC may have added one)."""
 
     def __init__(self, db: Database, audit: Any = None):
+        if audit is None:
+            from photovet.core.audit import AuditLog  # noqa: PLC0415
+
+            audit = AuditLog(db)
         self.db = db
         self.audit = audit
 
@@ -104,11 +108,12 @@ class ChannelRegistry:
 
     def add(self, name: str, label: str | None = None, *, long_edge: int | None = 2048,
             quality: int = 88, names: str = "initials", fixed_mode: str | None = None,
-            audio: str = "listen", cover_school: bool = True, group_only: bool = False,
-            user: str | None = None) -> Channel:
+            audio: str = "listen", cover_school: bool = True,
+            group_only: bool = False) -> Channel:
         """Add a school's own channel. Nobody has consent for it until an import or an edit
         says so; its names rule defaults to initials only, and the school's identifiers are
-        covered on it until the school says otherwise."""
+        covered on it until the school says otherwise. Needs a signed-in admin."""
+        self.audit.access.require("channels")
         key = channel_key(name)
         if not key or key in RESERVED_KEYS:
             raise SettingsError(f"'{name}' cannot be used as a channel name")
@@ -122,18 +127,18 @@ class ChannelRegistry:
                             "(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
                             [key, label, long_edge, quality, names, fixed_mode, audio, pos,
                              int(bool(cover_school)), int(bool(group_only))])
-            if self.audit is not None:
-                self.audit.record("channel.add", {"channel": key, "label": label,
-                                                  "long_edge": long_edge, "quality": quality,
-                                                  "names": names, "fixed_mode": fixed_mode,
-                                                  "audio": audio, "cover_school": bool(cover_school),
-                                                  "group_only": bool(group_only)}, user=user)
+            self.audit.record("channel.add", {"channel": key, "label": label,
+                                              "long_edge": long_edge, "quality": quality,
+                                              "names": names, "fixed_mode": fixed_mode,
+                                              "audio": audio, "cover_school": bool(cover_school),
+                                              "group_only": bool(group_only)})
         return self.get(key)
 
-    def update(self, channel_id: str, *, user: str | None = None, **changes: Any) -> Channel:
+    def update(self, channel_id: str, **changes: Any) -> Channel:
         """Change a channel's label, size, quality, names rule, fixed mode, sound rule, or its
         rules "cover school identifiers" (``cover_school``) and "group shots only"
-        (``group_only``)."""
+        (``group_only``) (a signed-in admin)."""
+        self.audit.access.require("channels")
         old = self.get(channel_id)
         allowed = {"label", "long_edge", "quality", "names", "fixed_mode", "audio",
                    "cover_school", "group_only"}
@@ -159,9 +164,7 @@ class ChannelRegistry:
                             [new["label"], new["long_edge"], new["quality"], new["names"],
                              new["fixed_mode"], new["audio"], int(new["cover_school"]),
                              int(new["group_only"]), channel_id])
-            if self.audit is not None:
-                self.audit.record("channel.change", {"channel": channel_id, "changes": diff},
-                                  user=user)
+            self.audit.record("channel.change", {"channel": channel_id, "changes": diff})
         return self.get(channel_id)
 
 

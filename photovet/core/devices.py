@@ -44,6 +44,10 @@ class DeviceList:
     """The ``devices`` table of one register (read fresh each time: another PC may add one)."""
 
     def __init__(self, db: Database, audit: Any = None):
+        if audit is None:
+            from photovet.core.audit import AuditLog  # noqa: PLC0415
+
+            audit = AuditLog(db)
         self.db = db
         self.audit = audit
 
@@ -62,8 +66,9 @@ class DeviceList:
         raise DeviceError(f"there is no approved device number {device_id}",
                           hint="photovet devices lists them with their numbers.")
 
-    def add(self, device: Device, *, label: str = "", user: str | None = None) -> ApprovedDevice:
-        """Approve a device. Refused when the photo names no camera at all."""
+    def add(self, device: Device, *, label: str = "") -> ApprovedDevice:
+        """Approve a device (a signed-in admin). Refused when the photo names no camera."""
+        user = self.audit.access.require("devices.approve").name
         if not (device.make or device.model):
             raise DeviceError("this photo does not say which camera or phone took it, so the "
                               "device cannot be added",
@@ -78,14 +83,13 @@ class DeviceList:
                 "INSERT INTO devices (make, model, serial, label, key, added_at, actor) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [device.make, device.model, device.serial, label.strip(), key, now, user])
-            if self.audit is not None:
-                self.audit.record("device.add", {"device_id": rid, **device.to_dict(),
-                                                 "label": label.strip()}, user=user)
+            self.audit.record("device.add", {"device_id": rid, **device.to_dict(),
+                                             "label": label.strip()})
         return self.get(rid)
 
-    def add_from_photo(self, path: str | Path, *, label: str = "", user: str | None = None
-                       ) -> ApprovedDevice:
+    def add_from_photo(self, path: str | Path, *, label: str = "") -> ApprovedDevice:
         """Approve the device a photo came from (its metadata is read; the photo is not kept)."""
+        self.audit.access.require("devices.approve")
         from photovet.core.media.metadata import inspect_file  # noqa: PLC0415
         from photovet.core.media.metadata.device import camera_info  # noqa: PLC0415
 
@@ -95,18 +99,19 @@ class DeviceList:
                               + ", ".join(info.serials) + "), so it cannot tell which device "
                               "took it", path=Path(path))
         try:
-            return self.add(info.device, label=label, user=user)
+            return self.add(info.device, label=label)
         except DeviceError as exc:
             exc.path = Path(path)
             raise
 
-    def remove(self, device_id: int, *, user: str | None = None) -> ApprovedDevice:
+    def remove(self, device_id: int) -> ApprovedDevice:
+        """Take a device off the school's list (a signed-in admin)."""
+        self.audit.access.require("devices.approve")
         gone = self.get(device_id)
         with self.db.atomic():
             self.db.execute("DELETE FROM devices WHERE id = ?", [gone.id])
-            if self.audit is not None:
-                self.audit.record("device.remove", {"device_id": gone.id, **gone.device.to_dict(),
-                                                    "label": gone.label}, user=user)
+            self.audit.record("device.remove", {"device_id": gone.id, **gone.device.to_dict(),
+                                                "label": gone.label})
         return gone
 
 

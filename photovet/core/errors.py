@@ -98,6 +98,21 @@ class RegisterLockedError(RegisterError):
     """Another PhotoVet window or command is writing; try again."""
 
 
+class RegisterUnavailableError(RegisterError):
+    """The register server cannot be reached, or went away during a change. Nothing of the
+    change in progress was saved (unless the message says it may have been); it can be done
+    again from the start when the server is back."""
+
+
+class InsecureConnectionError(RegisterError):
+    """A register server that is not on this PC, without an encrypted (TLS) connection."""
+
+
+class KeyUnavailableError(RegisterError):
+    """This PC does not hold the register's key (face signatures cannot be read, and the
+    register cannot be changed from this PC until an admin allows it)."""
+
+
 class RegisterImportError(RegisterError):
     """A register CSV import was refused; ``problems`` lists every row error."""
 
@@ -116,6 +131,23 @@ class UnknownPersonError(RegisterError):
 
 class ApprovalError(PhotoVetError):
     """An approval step was refused (for example the preparer tried to approve their own photo)."""
+
+
+class AccountError(PhotoVetError):
+    """Signing in or managing staff accounts was refused (wrong name or password, locked,
+    expired code, no role today...)."""
+
+
+class NotSignedIn(AccountError):
+    """Nobody is signed in (or the session was locked after the idle time)."""
+
+
+class SessionLocked(NotSignedIn):
+    """The session locked itself after the idle time the school set: sign in again."""
+
+
+class PermissionDenied(AccountError):
+    """The signed-in account's roles do not allow this action."""
 
 
 class AuditError(PhotoVetError):

@@ -1,13 +1,18 @@
 """PhotoVet's log: a rotating file in the data folder (``logs/photovet.log``) that support can
 read to see what happened on a school's PC.
 
-It holds ids (register ids, export ids, content hashes, file names of photos), never people's
-names or consent details: ``tests/core/test_logs.py`` runs a whole scenario and searches the
-log for every name in the register.
+It holds ids (register ids, export and audit ids, short content hashes, ``ref(path)`` for a
+file), never people's names, consent details or file names (a teacher's file name is often a
+pupil's name): ``tests/cli/test_logs.py`` runs a whole scenario as real commands and searches the
+log for every name in the register and every file name it used.
+
+Until a data folder is opened nothing is logged and nothing reaches the screen (a NullHandler);
+warnings from libraries (``logging.captureWarnings``) go to the same file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import logging.handlers
 import os
@@ -19,6 +24,27 @@ BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)-7s %(process)d %(name)s: %(message)s"
 
 _configured: dict[str, logging.Handler] = {}
+logging.getLogger(LOG_NAME).addHandler(logging.NullHandler())
+
+
+def ref(path: str | os.PathLike[str]) -> str:
+    """A file as the log names it: a short hash of its path and its extension
+    (``file#3fa2c19b.jpg``), the same in every run, never the name itself."""
+    text = os.fsencode(os.fspath(path))
+    return f"file#{hashlib.sha256(text).hexdigest()[:8]}{Path(os.fspath(path)).suffix.lower()[:6]}"
+
+
+def sha(digest: str) -> str:
+    """A content hash as the log shows it (its first 12 characters)."""
+    return (digest or "-")[:12]
+
+
+class _PrivateLog(logging.handlers.RotatingFileHandler):
+    """The log and its rotated copies are created readable by this user only (0600)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
 def log_path(home: Path) -> Path:
@@ -35,15 +61,16 @@ def setup(home: Path, level: int = logging.INFO) -> Path:
         return path
     for old_key, handler in list(_configured.items()):  # a different data folder (tests)
         root.removeHandler(handler)
+        logging.getLogger("py.warnings").removeHandler(handler)
         handler.close()
         del _configured[old_key]
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES,
-                                                   backupCount=BACKUPS, encoding="utf-8",
-                                                   delay=True)
+    handler = _PrivateLog(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8",
+                          delay=True)
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
     root.propagate = False
+    logging.getLogger("py.warnings").addHandler(handler)   # library warnings, with the rest
     _configured[key] = handler
     try:
         if path.exists():

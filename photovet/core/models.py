@@ -159,6 +159,7 @@ class Person:
     do_not_photograph: bool = False          # safeguarding: overrides everything
     valid: bool = True                       # False when the register row was rejected
     enrolled: bool = False                   # has at least one face signature
+    family: str = ""                         # the MIS family / contact id: siblings share it
 
     @property
     def first_name(self) -> str:
@@ -333,6 +334,9 @@ class TextItem:
     school: str = ""                    # a school identifier: "name" | "abbreviation" | "address"
                                         # | "crest" (the crest picture, not text) | "" (none)
     school_unsure: bool = False         # the school match is uncertain (covered, for review)
+    context: str = ""                   # "worn" (below a face: badge, lanyard, certificate),
+                                        # "label" (after "my name is", "Name:"), "" elsewhere
+    low_confidence: bool = False        # the reader was not sure of the letters
     decision: str = "keep"              # "cover" | "keep"
     reason: str = ""
     needs_review: bool = False
@@ -354,6 +358,8 @@ class TextItem:
             "form": self.form,
             "school": self.school,
             "school_unsure": self.school_unsure,
+            "context": self.context,
+            "low_confidence": self.low_confidence,
             "decision": self.decision,
             "reason": self.reason,
             "needs_review": self.needs_review,
@@ -373,6 +379,8 @@ class TextItem:
             form=d.get("form", ""),
             school=d.get("school", ""),
             school_unsure=d.get("school_unsure", False),
+            context=d.get("context", ""),
+            low_confidence=d.get("low_confidence", False),
             decision=d.get("decision", "keep"),
             reason=d.get("reason", ""),
             needs_review=d.get("needs_review", False),
@@ -384,7 +392,8 @@ class TextItem:
     def detected(self) -> "TextItem":
         return TextItem(polygon=self.polygon, text=self.text, score=self.score,
                         person=self.person, kind=self.kind, form=self.form, school=self.school,
-                        school_unsure=self.school_unsure)
+                        school_unsure=self.school_unsure, context=self.context,
+                        low_confidence=self.low_confidence)
 
 
 # --------------------------------------------------------------------------------------------

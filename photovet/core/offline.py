@@ -82,7 +82,8 @@ def import_onnxruntime() -> Any:
     return ort
 
 
-def onnx_session(model: str | bytes, threads: int, *, optimise: bool = True) -> Any:
+def onnx_session(model: str | bytes, threads: int, *, optimise: bool = True,
+                 config: dict[str, str] | None = None) -> Any:
     """An onnxruntime CPU session for a model file (path) or bytes, the one way PhotoVet makes one.
 
     - Telemetry off (``import_onnxruntime``).
@@ -102,4 +103,6 @@ def onnx_session(model: str | bytes, threads: int, *, optimise: bool = True) -> 
     if optimise:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    for key, value in (config or {}).items():
+        opts.add_session_config_entry(key, value)
     return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])

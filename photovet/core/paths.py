@@ -29,6 +29,21 @@ def data_dir(create: bool = True) -> Path:
     return path
 
 
+def config_dir(create: bool = True) -> Path:
+    """This PC user's PhotoVet configuration folder: where keys live when there is no OS
+    keyring (and pinned server certificates). ``$PHOTOVET_CONFIG`` when set (tests). It is
+    NOT the data folder, so a copy or backup of the data folder does not carry the keys."""
+    env = os.environ.get("PHOTOVET_CONFIG")
+    path = Path(env).expanduser() if env else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    if create:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            os.chmod(path, 0o700)
+        except OSError:
+            pass
+    return path
+
+
 def register_path() -> Path:
     return data_dir() / "register.db"
 

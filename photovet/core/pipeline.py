@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from photovet.core import logs
 from photovet.core.cache import AnalysisCache
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import KeyUnavailableError, PhotoVetError
 from photovet.core.models import (
     Channel,
     Cover,
@@ -54,6 +54,10 @@ from photovet.core.policy import (
 from photovet.core.settings import Settings
 
 log = logs.get("pipeline")
+
+#: what analysis finds besides settings and the register (detectors, signature model, how text
+#: is classified): part of the analysis cache key, so a new release never reuses old findings
+ANALYSIS_VERSION = "2"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
@@ -168,26 +172,36 @@ class Engine:
         """Re-read people and face signatures (after an import or enrolment)."""
         if self.process is not None:
             self.process.reload_register()
-        enrolled: list[tuple[str, Any]] = []
+        enrolled: dict[str, list[tuple[str, Any]]] = {}
+        self.recognition_off = ""
         if self.register is not None:
             self.people = list(self.register.people())
-            enrolled = list(self.register.encodings())
+            try:
+                for model in sorted(self.register.signature_models()):
+                    enrolled[model] = list(self.register.encodings(model))
+            except KeyUnavailableError as exc:
+                # fail closed: nobody is recognised, so every face is covered; say why
+                enrolled = {}
+                self.recognition_off = exc.message
+                log.warning("face recognition off: the register's key is not on this PC")
         else:
             self.people = []
         self.people_by_id = {p.id: p for p in self.people}
         h = hashlib.sha256()
-        for pid, enc in enrolled:
-            h.update(pid.encode())
-            h.update(bytes(memoryview(enc.astype("float32"))))
+        for model, items in sorted(enrolled.items()):
+            h.update(f"|{model}|".encode())
+            for pid, enc in items:
+                h.update(pid.encode())
+                h.update(bytes(memoryview(enc.astype("float32"))))
         for p in self.people:
             h.update(f"|{p.id}|{p.legal_forename}|{p.preferred_forename}|{p.legal_surname}|"
-                     f"{p.preferred_surname}|{p.role}".encode())
+                     f"{p.preferred_surname}|{p.role}|{p.family}".encode())
         self._fingerprint = h.hexdigest()[:16]
         self.matcher = None
         if self.face_engine is not None:
             from photovet.core.vision.faces import FaceMatcher  # noqa: PLC0415
 
-            self.matcher = FaceMatcher.from_settings(enrolled, self.settings)
+            self.matcher = FaceMatcher.from_settings(enrolled, self.settings, people=self.people)
         self.name_matcher = None
         if self.text_engine is not None:
             from photovet.core.vision.text.names import NameMatcher  # noqa: PLC0415
@@ -203,12 +217,13 @@ class Engine:
         if db is not None:
             from photovet.core.devices import DeviceList  # noqa: PLC0415
 
-            self.devices = DeviceList(db)
+            self.devices = DeviceList(db, getattr(self.register, "audit", None))
         self.school = load_identity(self.settings, db)
 
     def cache_key(self) -> str:
         parts = [self.settings.analysis_key(), self._fingerprint + (
                      self.school.fingerprint if self.school is not None else ""),
+                 ANALYSIS_VERSION,
                  "f" if (self.face_engine or self.process) else "-",
                  "t" if (self.text_engine or (self.process and self.settings.text.enabled)) else "-"]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
@@ -255,9 +270,10 @@ class Engine:
                 analysis.faces_checked = True
                 release_memory()   # the face models' buffers, before the text models run
             if self.text_engine is not None:
-                analysis.texts = self._texts(image)
+                analysis.texts = self._texts(image, [f.box for f in analysis.faces])
             if self.school is not None and self.school.active:
-                analysis.texts.extend(self._school_marks(image, analysis.texts))
+                analysis.texts.extend(self._school_marks(image, analysis.texts,
+                                                         [f.box for f in analysis.faces]))
             for t in analysis.texts:
                 # as the cache keeps them (0.1 px): an approval made on this analysis still
                 # matches the photo read back from the cache
@@ -273,11 +289,17 @@ class Engine:
             analysis.error = f"could not be read ({exc.strerror or exc})"
         except Exception as exc:  # noqa: BLE001 - one bad photo must not stop the batch
             # Fail closed: the photo is marked failed (never exported) and the batch goes on.
-            log.exception("unexpected error analysing %s", path.name)
+            log.exception("unexpected error checking %s", logs.ref(path))
             analysis.error = (f"unexpected problem while checking this photo "
                               f"({type(exc).__name__}: {exc})")
         finally:
             release_memory()   # the photo's pixels and model buffers go back to the system
+        if analysis.error:
+            log.warning("%s (%s) not checked: %s", logs.ref(path), logs.sha(analysis.sha256),
+                        analysis.error)
+        else:
+            log.info("checked %s (%s): %d face(s), %d text line(s)", logs.ref(path),
+                     logs.sha(analysis.sha256), len(analysis.faces), len(analysis.texts))
         return analysis
 
     def _faces(self, image) -> list[Face]:
@@ -289,25 +311,27 @@ class Engine:
             for face in faces:
                 face.match_status = MatchStatus.NO_REGISTER.value
             return faces
-        encodings = self.face_engine.encode(image, faces)
-        for face, enc in zip(faces, encodings):
-            if enc is None:
-                face.match_status = MatchStatus.UNKNOWN.value
-                continue
-            m = self.matcher.match(enc)
+        # every face of the photo is matched at once: one person at most once per photo
+        encodings = {m: self.face_engine.encode(image, faces, m) for m in self.matcher.models}
+        for face, m in zip(faces, self.matcher.match_photo(encodings)):
             face.match_status = m.status.value
             face.person, face.distance, face.margin = m.person, m.distance, m.margin
         return faces
 
-    def _texts(self, image):
-        from photovet.core.vision.text.names import classify_texts  # noqa: PLC0415
+    def _texts(self, image, faces=()):
+        """Every line of text read, classified; ``faces`` (boxes) tell where badges are worn."""
+        from photovet.core.vision.text.names import badge_areas, classify_texts  # noqa: PLC0415
 
-        return classify_texts(self.text_engine.read(image), self.name_matcher)
+        reads = self.text_engine.read(image, focus=badge_areas(faces))
+        return classify_texts(reads, self.name_matcher, faces=faces,
+                              min_score=self.settings.text.min_score)
 
-    def _school_marks(self, image, texts) -> list:
+    def _school_marks(self, image, texts, faces=()) -> list:
         """Mark the lines that name the school; the school's crest wherever it is found (as
-        items of their own: policy covers them on channels whose rule says so)."""
+        items of their own: policy covers them on channels whose rule says so). Lines found by
+        the zoomed second look are classified like every other line (names first)."""
         from photovet.core.models import TextItem  # noqa: PLC0415
+        from photovet.core.vision.text.names import classify_texts  # noqa: PLC0415
         from photovet.core.vision.text.school import (  # noqa: PLC0415
             find_small_school_text,
             mark_school_texts,
@@ -317,7 +341,10 @@ class Engine:
         if self.text_engine is not None:
             matcher = self.school.text_matcher()
             mark_school_texts(texts, matcher)
-            found += find_small_school_text(image, texts, self.text_engine, matcher)
+            found += find_small_school_text(
+                image, texts, self.text_engine, matcher,
+                classify=lambda reads: classify_texts(reads, self.name_matcher, faces=faces,
+                                                      min_score=self.settings.text.min_score))
         crest = self.school.crest_matcher()
         if crest is not None:
             found += [TextItem(polygon=hit.quad, text="School crest",
@@ -560,6 +587,9 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
     ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode)
     total, done = len(analyses), 0
     jobs = []
+    already: list[ExportResult] = []
+    if records is not None:
+        ready, already = _already_exported(records, ready, label, ch.id)
     for a, pub, approver, fp in ready:
         device = next((dict(f.data, accepted=f.accepted) for f in a.flags if f.kind == "device"),
                       {})
@@ -591,9 +621,45 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
                     yield Progress(done, total, h.analysis.path,
                                    ExportResult(source=h.analysis.path, error=h.why,
                                                 channel=ch.id))
+                for res in already:
+                    done += 1
+                    yield Progress(done, total, res.source, res,
+                                   "already exported in this batch (the batch carried on)")
             continue
         done += 1
         yield Progress(done, total, progress.path, progress.result, progress.message)
+
+
+def _already_exported(records: Any, ready: list, label: str, channel: str
+                      ) -> tuple[list, list[ExportResult]]:
+    """Photos this batch already exported as they are now (same batch, photo, channel and
+    approval, the file still there unchanged): an export that stopped (the register's server
+    went away) carries on where it stopped instead of exporting them twice."""
+    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
+
+    done = {}
+    for rec in records.exports(batch=label):
+        done.setdefault((rec.source_sha256, rec.channel, rec.fingerprint), rec)
+    todo, skipped = [], []
+    for item in ready:
+        a, _pub, _approver, fp = item
+        rec = done.get((a.sha256, channel, fp))
+        out = Path(rec.output_path) if rec else None
+        try:
+            same = out is not None and out.is_file() and sha256_file(out) == rec.output_sha256
+        except Exception:  # noqa: BLE001 - unreadable: export it again
+            same = False
+        if not same:
+            todo.append(item)
+            continue
+        skipped.append(ExportResult(
+            source=a.path, output=str(out), source_sha256=rec.source_sha256,
+            output_sha256=rec.output_sha256, width=rec.width, height=rec.height,
+            faces_covered=rec.faces_covered, texts_covered=rec.texts_covered,
+            people_shown=list(rec.people_shown), people_covered=list(rec.people_covered),
+            names_covered=list(rec.names_covered), names_shown=list(rec.names_shown),
+            channel=channel, fingerprint=rec.fingerprint, approver=rec.approver))
+    return todo, skipped
 
 
 __all__ = ["AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "export_batch",

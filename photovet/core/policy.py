@@ -35,6 +35,12 @@ withdrawn since) is not applied, and ``refused`` says why.
 What needs review: only a decision that is still open and could change what is published: an
 uncertain match to someone who would be shown, and text that looks like a name PhotoVet cannot
 place. Everything covered by a rule is simply covered.
+
+Text. A register name read in the picture follows that person's name-with-photo consent
+(``decide_name``). Text that may be a name but is not in the register is covered and offered
+for review; on a badge, a lanyard or a held certificate (a line below a face) or after "my name
+is" / "Name:", that is any line not made only of school words. Every other line stays readable,
+with a reason, so the findings account for every line read.
 """
 
 from __future__ import annotations
@@ -73,6 +79,11 @@ REASON_COVERED_BY_HAND = "Covered by hand"
 REASON_NOT_A_FACE = "Not a face (checked by hand)"
 
 MEDIA_WORDS = {"photo": "photos", "video": "videos"}
+
+REASON_NOT_A_NAME = "Not a name"
+#: where a line of text was found (TextItem.context), as words for a reason
+TEXT_CONTEXTS = {"worn": " on a badge, lanyard or certificate",
+                 "label": " after \"my name is\" or \"Name:\""}
 
 
 def _fmt_day(day: _dt.date) -> str:
@@ -287,8 +298,16 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
         return Decision("cover", "Looks like a staff member's name that is not in the register",
                         needs_review=True)
     if item.kind == "name-like":
-        return Decision("cover", "Looks like a name that is not in the register", needs_review=True)
-    return Decision("keep", "")
+        where = TEXT_CONTEXTS.get(item.context, "")
+        return Decision("cover", f"Looks like a name{where} that is not in the register",
+                        needs_review=True)
+    # Ordinary text stays readable; the reason says why, so every line read is accounted for.
+    if item.context:
+        return Decision("keep", f"Only school words{TEXT_CONTEXTS.get(item.context, '')} "
+                                "(not a name)")
+    if item.low_confidence:
+        return Decision("keep", "Not a name (read with low confidence)")
+    return Decision("keep", REASON_NOT_A_NAME)
 
 
 def text_override_refusal(action: str, item: TextItem, person: Person | None,

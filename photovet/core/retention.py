@@ -266,11 +266,13 @@ class RetentionSchedule:
 
     # -- deleting ----------------------------------------------------------------------------
 
-    def apply(self, items: list[DueItem] | None = None, *, permanent: bool = False,
-              user: str | None = None) -> RetentionReport:
-        """Delete what is due (``items``, or everything due now). Held items are kept."""
+    def apply(self, items: list[DueItem] | None = None, *,
+              permanent: bool = False) -> RetentionReport:
+        """Delete what is due (``items``, or everything due now), as the signed-in admin.
+        Held items are kept."""
+        user = self.audit.access.require("retention.apply").name
         today = self.today()
-        self.finish_interrupted(user=user)
+        self._finish_interrupted()
         items = self.due() if items is None else items
         report = RetentionReport(today, applied=True, permanent=permanent, items=items)
         for item in items:
@@ -281,16 +283,16 @@ class RetentionSchedule:
                 if item.kind in FILE_KINDS:
                     self._delete_file(item, permanent=permanent, user=user)
                 elif item.kind == "export-records":
-                    self._forget_in_records(item, user=user)
+                    self._forget_in_records(item)
                 elif item.kind == "cache":
-                    self._clear_cache(item, user=user)
+                    self._clear_cache(item)
                 elif item.kind == "leavers-rows":
                     self.register.delete_person(
-                        item.data["person"], user=user or "retention",
+                        item.data["person"],
                         reason=f"retention schedule: due on {_fmt(item.due_on)}")
                     item.status, item.reason = "deleted", "register row deleted"
                 elif item.kind == "signatures":
-                    self._delete_signatures(item, user=user)
+                    self._delete_signatures(item)
                 else:
                     raise PhotoVetError(f"unknown kind '{item.kind}'")
             except PhotoVetError as exc:
@@ -301,13 +303,13 @@ class RetentionSchedule:
         self.audit.record("retention.applied", {
             "today": today.isoformat(), "permanent": permanent,
             "counts": report.to_dict()["counts"],
-            "kinds": sorted({i.kind for i in items if i.status == "deleted"})}, user=user)
+            "kinds": sorted({i.kind for i in items if i.status == "deleted"})})
         return report
 
     def _now_iso(self) -> str:
         return _utc_now().isoformat(timespec="seconds")
 
-    def _delete_file(self, item: DueItem, *, permanent: bool, user: str | None) -> None:
+    def _delete_file(self, item: DueItem, *, permanent: bool, user: str) -> None:
         from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink, sha256_of  # noqa: PLC0415
 
         path = Path(item.path)
@@ -326,8 +328,7 @@ class RetentionSchedule:
                 [item.kind, item.ref, str(path), item.sha256, method, self._now_iso(), user])
             self.audit.record("retention.delete-pending", {"kind": item.kind, "path": str(path),
                                                            "sha256": item.sha256, "method": method,
-                                                           "due_on": item.due_on.isoformat()},
-                              user=user)
+                                                           "due_on": item.due_on.isoformat()})
         try:
             if permanent:
                 hidden = path.with_name(PURGE_PREFIX + path.name)
@@ -339,13 +340,13 @@ class RetentionSchedule:
 
                 send2trash(str(path))
         except Exception as exc:
-            self._mark(item, "failed", user, reason=f"{type(exc).__name__}: {exc}")
+            self._mark(item, "failed", reason=f"{type(exc).__name__}: {exc}")
             raise
-        self._mark(item, "deleted", user)
+        self._mark(item, "deleted")
         item.status = "deleted"
         item.reason = "deleted for good" if permanent else "moved to the trash"
 
-    def _mark(self, item: DueItem, state: str, user: str | None, *, reason: str = "",
+    def _mark(self, item: DueItem, state: str, *, reason: str = "",
               resumed: bool = False) -> None:
         with self.db.atomic():
             self.db.execute(
@@ -356,12 +357,16 @@ class RetentionSchedule:
             if reason:
                 details["reason"] = reason
             self.audit.record("retention.deleted" if state == "deleted" else
-                              "retention.delete-failed", details, user=user)
+                              "retention.delete-failed", details)
 
-    def finish_interrupted(self, *, user: str | None = None) -> int:
+    def finish_interrupted(self) -> int:
         """Finish deletions a crash cut short: a hidden ``.photovet-purge-`` file is overwritten
         and removed; a file already gone is marked deleted; one still in place is listed again
-        (its pending row is marked failed). Returns how many were finished."""
+        (its pending row is marked failed). Returns how many were finished. A signed-in admin."""
+        self.audit.access.require("retention.apply")
+        return self._finish_interrupted()
+
+    def _finish_interrupted(self) -> int:
         from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink  # noqa: PLC0415
 
         n = 0
@@ -372,16 +377,16 @@ class RetentionSchedule:
             item = DueItem(kind, ref, "", _dt.date.today(), path=path)
             if hidden.exists():
                 overwrite_and_unlink(hidden)
-                self._mark(item, "deleted", user, resumed=True)
+                self._mark(item, "deleted", resumed=True)
                 n += 1
             elif not p.exists():
-                self._mark(item, "deleted", user, resumed=True)
+                self._mark(item, "deleted", resumed=True)
                 n += 1
             else:
-                self._mark(item, "failed", user, reason="interrupted before the file was deleted")
+                self._mark(item, "failed", reason="interrupted before the file was deleted")
         return n
 
-    def _forget_in_records(self, item: DueItem, *, user: str | None) -> None:
+    def _forget_in_records(self, item: DueItem) -> None:
         pid = item.data["person"]
         with self.db.atomic():
             ids = [r[0] for r in self.db.all(
@@ -401,11 +406,11 @@ class RetentionSchedule:
                     self.db.execute("UPDATE takedown_items SET people = ? WHERE id = ?",
                                     [json.dumps([x for x in listed if x != pid]), tid])
             self.audit.record("retention.export-records", {
-                "person": pid, "export_ids": ids, "due_on": item.due_on.isoformat()}, user=user)
+                "person": pid, "export_ids": ids, "due_on": item.due_on.isoformat()})
         item.status = "deleted"
         item.reason = f"removed from {len(ids)} export record(s)"
 
-    def _clear_cache(self, item: DueItem, *, user: str | None) -> None:
+    def _clear_cache(self, item: DueItem) -> None:
         files = [Path(f) for f in item.data.get("files", [])]
         n = 0
         for f in files:
@@ -414,17 +419,17 @@ class RetentionSchedule:
                 n += 1
             except FileNotFoundError:
                 continue
-        self.audit.record("retention.cache", {"files_deleted": n, "due_on": item.due_on.isoformat()},
-                          user=user)
+        self.audit.record("retention.cache", {"files_deleted": n,
+                                              "due_on": item.due_on.isoformat()})
         item.status, item.reason = "deleted", f"{n} file(s) deleted"
 
-    def _delete_signatures(self, item: DueItem, *, user: str | None) -> None:
+    def _delete_signatures(self, item: DueItem) -> None:
         pid = item.data["person"]
         with self.db.atomic():
             n = self.db.execute("DELETE FROM encodings WHERE person_id = ?", [pid]).rowcount
             self.audit.record("register.purge-encodings", {
                 "why": "left school (retention schedule)", "people": [pid], "signatures": n,
-                "due_on": item.due_on.isoformat()}, user=user)
+                "due_on": item.due_on.isoformat()})
         item.status, item.reason = "deleted", f"{n} face signature(s) deleted"
 
 

@@ -283,6 +283,10 @@ class ReviewStore:
     """Reviews in the register database (table ``reviews``), with optimistic versions."""
 
     def __init__(self, db: Database, audit: Any = None):
+        if audit is None:
+            from photovet.core.audit import AuditLog  # noqa: PLC0415
+
+            audit = AuditLog(db)
         self.db = db
         self.audit = audit
 
@@ -323,11 +327,13 @@ class ReviewStore:
         return review
 
     def edit(self, sha256: str, channel: str, change: Callable[[Review, Review], dict[str, Any]],
-             *, user: str, expected: str | None = None, action: str) -> list[Review]:
+             *, expected: str | None = None, action: str,
+             permission: str = "review") -> list[Review]:
         """Load both scopes, let ``change(all_part, channel_part)`` modify them and return the
-        audit details, store what changed (version-checked), audit. Returns the new parts."""
-        if not user or not str(user).strip():
-            raise PhotoVetError("say who is making this change")
+        audit details, store what changed (version-checked), audit. Returns the new parts.
+        Made by the signed-in preparer (or whoever holds ``permission``: accepting a photo's
+        flag is also an approver's)."""
+        user = self.audit.access.require(permission).name
         with self.db.atomic():
             self.db.lock("review")
             parts = self.parts(sha256, channel)
@@ -340,8 +346,7 @@ class ReviewStore:
             for part, old, want in zip(parts, before, exp):
                 if json.dumps(part.content(), sort_keys=True) != old:
                     self._save(part, user=user, expected=part.version)
-            if self.audit is not None:
-                self.audit.record(action, dict(details, sha256=sha256, channel=channel), user=user)
+            self.audit.record(action, dict(details, sha256=sha256, channel=channel))
         return parts
 
     def _conflict(self, part: Review) -> None:
@@ -380,15 +385,20 @@ class Reviewer:
         self.person_of = person_of
         self.today = today
 
+    def _who(self) -> str:
+        """The signed-in preparer (refused at once for anyone else)."""
+        return self.store.audit.access.require("review").name
+
     def _face(self, analysis: PhotoAnalysis, index: int) -> Face:
         if not 0 <= index < len(analysis.faces):
             raise PhotoVetError(f"this photo has no face {index + 1}")
         return analysis.faces[index]
 
     def face(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
-             user: str, person: str | None = None, reason: str = "", mode: str = "consent"
+             person: str | None = None, reason: str = "", mode: str = "consent"
              ) -> list[Review]:
         """Record ``action`` ("cover", "show", "assign", "not-a-face") for face ``index``."""
+        user = self._who()
         if action not in FACE_ACTIONS:
             raise ReviewRefused(f"unknown decision '{action}' for a face")
         face = self._face(analysis, index)
@@ -419,12 +429,11 @@ class Reviewer:
             return {"face": index, "box": list(box), "decision": action,
                     "person": person if action == "assign" else None, "reason": reason.strip()}
 
-        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+        return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
                                action=f"review.face-{action}")
 
-    def undo_face(self, analysis: PhotoAnalysis, index: int, channel: Channel, *, user: str
-                  ) -> list[Review]:
+    def undo_face(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> list[Review]:
         """Forget every decision about face ``index``: the rules decide it again."""
         box = tuple(int(v) for v in self._face(analysis, index).box)
 
@@ -433,11 +442,12 @@ class Reviewer:
                 part.faces = [d for d in part.faces if _iou(d.box, box) < MATCH_IOU]
             return {"face": index, "box": list(box)}
 
-        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+        return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None, action="review.face-undo")
 
     def text(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
-             user: str, reason: str = "") -> list[Review]:
+             reason: str = "") -> list[Review]:
+        user = self._who()
         if action not in TEXT_ACTIONS:
             raise ReviewRefused(f"unknown decision '{action}' for a text")
         if not 0 <= index < len(analysis.texts):
@@ -458,13 +468,13 @@ class Reviewer:
             return {"text": index, "decision": action, "person": item.person,
                     "reason": reason.strip()}
 
-        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+        return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
                                action=f"review.text-{action}")
 
-    def keep_rest_covered(self, analysis: PhotoAnalysis, channel: Channel, *, user: str
-                          ) -> list[Review]:
+    def keep_rest_covered(self, analysis: PhotoAnalysis, channel: Channel) -> list[Review]:
         """Every face and text still open stays covered, as a decision (so it is not open)."""
+        user = self._who()
         faces = [i for i, f in enumerate(analysis.faces) if f.needs_review]
         texts = [i for i, t in enumerate(analysis.texts) if t.needs_review]
 
@@ -478,14 +488,16 @@ class Reviewer:
                                                 t.text, "cover", "", user, _now()))
             return {"faces": faces, "texts": texts}
 
-        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+        return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
                                action="review.keep-rest-covered")
 
-    def accept_flag(self, analysis: PhotoAnalysis, kind: str, channel: Channel, *, user: str,
+    def accept_flag(self, analysis: PhotoAnalysis, kind: str, channel: Channel, *,
                     reason: str) -> list[Review]:
-        """A person accepts a photo-level flag ("group-shot", "device") with a reason; the
-        analysis must be decided for ``channel`` (its flags are what the person saw)."""
+        """The signed-in preparer or approver accepts a photo-level flag ("group-shot",
+        "device") with a reason; the analysis must be decided for ``channel`` (its flags are
+        what the person saw)."""
+        user = self.store.audit.access.require("flag.accept").name
         refusal = flag_accept_refusal(analysis, kind, reason)
         if refusal:
             raise ReviewRefused(refusal)
@@ -496,24 +508,23 @@ class Reviewer:
             target.flags.append(FlagDecision(kind, reason.strip(), user, _now()))
             return {"flag": kind, "reason": reason.strip()}
 
-        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+        return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
-                               action="review.flag-accept")
+                               action="review.flag-accept", permission="flag.accept")
 
-    def undo_flag(self, analysis: PhotoAnalysis, kind: str, channel: Channel, *, user: str
-                  ) -> list[Review]:
+    def undo_flag(self, analysis: PhotoAnalysis, kind: str, channel: Channel) -> list[Review]:
         """Forget that a flag was accepted: it is open again."""
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):
                 part.flags = [f for f in part.flags if f.kind != kind]
             return {"flag": kind}
 
-        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+        return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
-                               action="review.flag-undo")
+                               action="review.flag-undo", permission="flag.accept")
 
-    def add_cover(self, analysis: PhotoAnalysis, cover: Cover, channel: Channel, *, user: str
-                  ) -> list[Review]:
+    def add_cover(self, analysis: PhotoAnalysis, cover: Cover, channel: Channel) -> list[Review]:
+        user = self._who()
         if cover.shape not in ("rect", "ellipse", "polygon"):
             raise ReviewRefused(f"unknown shape '{cover.shape}'")
         cover = Cover(cover.shape, tuple(int(v) for v in cover.box) if cover.box else None,
@@ -523,18 +534,17 @@ class Reviewer:
             every.covers.append(HandCover(cover, user, _now()))
             return {"cover": cover.to_dict()}
 
-        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+        return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None, action="review.cover-add")
 
-    def remove_cover(self, analysis: PhotoAnalysis, index: int, channel: Channel, *, user: str
-                     ) -> list[Review]:
+    def remove_cover(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> list[Review]:
         def change(every: Review, one: Review) -> dict[str, Any]:
             if not 0 <= index < len(every.covers):
                 raise PhotoVetError("that covered area is no longer there; reload the photo")
             gone = every.covers.pop(index)
             return {"cover": gone.cover.to_dict()}
 
-        return self.store.edit(analysis.sha256, channel.id, change, user=user,
+        return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
                                action="review.cover-remove")
 

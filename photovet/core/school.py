@@ -19,7 +19,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.storage import Database
@@ -52,6 +52,10 @@ class SchoolPictures:
     """The ``school_pictures`` table of one register."""
 
     def __init__(self, db: Database, audit: Any = None):
+        if audit is None:
+            from photovet.core.audit import AuditLog  # noqa: PLC0415
+
+            audit = AuditLog(db)
         self.db = db
         self.audit = audit
 
@@ -74,9 +78,11 @@ class SchoolPictures:
     def images(self) -> list[tuple[str, Any]]:
         return [(p.sha256, self.image(p.sha256)) for p in self.all()]
 
-    def add(self, path: str | Path, *, kind: str = "crest", user: str | None = None,
+    def add(self, path: str | Path, *, kind: str = "crest",
             max_pixels: int | None = None) -> SchoolPicture:
-        """Copy a crest or logo picture into the register (upright, at most PICTURE_SIDE px)."""
+        """Copy a crest or logo picture into the register (upright, at most PICTURE_SIDE px;
+        a signed-in admin)."""
+        user = self.audit.access.require("school.pictures").name
         from PIL import Image  # noqa: PLC0415
 
         from photovet.core.media.imaging import OpenedImage, apply_orientation, read_orientation  # noqa: PLC0415
@@ -118,13 +124,14 @@ class SchoolPictures:
             self.db.execute("INSERT INTO school_pictures (sha256, kind, name, width, height, data, "
                             "added_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             [sha, kind, path.name, im.width, im.height, data, now, user])
-            if self.audit is not None:
-                self.audit.record("school.picture-add", {"sha256": sha, "kind": kind,
-                                                         "file": path.name, "width": im.width,
-                                                         "height": im.height}, user=user)
+            self.audit.record("school.picture-add", {"sha256": sha, "kind": kind,
+                                                     "file": path.name, "width": im.width,
+                                                     "height": im.height})
         return SchoolPicture(sha, kind, path.name, im.width, im.height, now, user)
 
-    def remove(self, sha256: str, *, user: str | None = None) -> SchoolPicture:
+    def remove(self, sha256: str) -> SchoolPicture:
+        """Forget a crest or logo picture (a signed-in admin)."""
+        self.audit.access.require("school.pictures")
         matches = [p for p in self.all() if p.sha256.startswith(sha256.lower())] if sha256 else []
         if len(matches) != 1:
             raise SchoolPictureError(f"no single crest picture starts with '{sha256}'",
@@ -132,23 +139,32 @@ class SchoolPictures:
         gone = matches[0]
         with self.db.atomic():
             self.db.execute("DELETE FROM school_pictures WHERE sha256 = ?", [gone.sha256])
-            if self.audit is not None:
-                self.audit.record("school.picture-remove", {"sha256": gone.sha256,
-                                                            "file": gone.name}, user=user)
+            self.audit.record("school.picture-remove", {"sha256": gone.sha256,
+                                                        "file": gone.name})
         return gone
 
 
 @dataclass
 class SchoolIdentity:
-    """What the analysis looks for; matchers are built the first time they are needed."""
+    """What the analysis looks for; matchers are built the first time they are needed.
+
+    The crest pictures are decoded only then too (``load_pictures``): a command that finds
+    every photo already checked never reads them. ``picture_ids`` (the pictures' sha256) is
+    what the cache key needs."""
 
     names: list[str] = field(default_factory=list)
     abbreviations: list[str] = field(default_factory=list)
     address_words: list[str] = field(default_factory=list)
     pictures: list[tuple[str, Any]] = field(default_factory=list)   # (sha256, PIL image)
     threshold: int = 85
+    picture_ids: list[str] = field(default_factory=list)
+    load_pictures: Callable[[], list[tuple[str, Any]]] | None = field(default=None, repr=False)
     _text: Any = None
     _crest: Any = None
+
+    def __post_init__(self) -> None:
+        if self.pictures and not self.picture_ids:
+            self.picture_ids = [sha for sha, _ in self.pictures]
 
     @property
     def has_text(self) -> bool:
@@ -156,14 +172,14 @@ class SchoolIdentity:
 
     @property
     def active(self) -> bool:
-        return self.has_text or bool(self.pictures)
+        return self.has_text or bool(self.picture_ids)
 
     @property
     def fingerprint(self) -> str:
         """The crest pictures (the words are in the settings' analysis key)."""
-        if not self.pictures:
+        if not self.picture_ids:
             return ""
-        return "|crest:" + ",".join(sorted(sha[:16] for sha, _ in self.pictures))
+        return "|crest:" + ",".join(sorted(sha[:16] for sha in self.picture_ids))
 
     def text_matcher(self):
         if self._text is None and self.has_text:
@@ -174,22 +190,28 @@ class SchoolIdentity:
         return self._text
 
     def crest_matcher(self):
-        if self._crest is None and self.pictures:
-            from photovet.core.vision.crest import CrestMatcher  # noqa: PLC0415
+        if self._crest is None and self.picture_ids:
+            if not self.pictures and self.load_pictures is not None:
+                self.pictures = self.load_pictures()
+            if self.pictures:
+                from photovet.core.vision.crest import CrestMatcher  # noqa: PLC0415
 
-            self._crest = CrestMatcher(self.pictures)
+                self._crest = CrestMatcher(self.pictures)
         return self._crest
 
 
 def load_identity(settings: Any, db: Database | None) -> SchoolIdentity:
-    """The school's identifiers from its settings and the register's crest pictures."""
+    """The school's identifiers from its settings and the register's crest pictures (listed
+    now, decoded when a photo is first searched for the crest)."""
     school = settings.school
-    pictures: list[tuple[str, Any]] = []
+    ids: list[str] = []
+    loader = None
     if db is not None and "school_pictures" in db.tables():
-        pictures = SchoolPictures(db).images()
+        ids = [r[0] for r in db.all("SELECT sha256 FROM school_pictures ORDER BY added_at, sha256")]
+        loader = SchoolPictures(db).images if ids else None
     return SchoolIdentity(list(school.names), list(school.abbreviations),
-                          list(school.address_words), pictures,
-                          threshold=settings.text.fuzzy_threshold)
+                          list(school.address_words), threshold=settings.text.fuzzy_threshold,
+                          picture_ids=ids, load_pictures=loader)
 
 
 __all__ = ["SchoolIdentity", "SchoolPicture", "SchoolPictureError", "SchoolPictures",

@@ -36,20 +36,66 @@ from photovet.core.fsutil import atomic_write_text
 
 @dataclass
 class Recognition:
-    """When a face counts as recognised. Stricter = more faces covered and sent to review."""
+    """When a face counts as recognised. Stricter = more faces covered and sent to review.
 
-    max_distance: float = 0.45       # nearest enrolled signature must be closer than this
-    min_margin: float = 0.08         # ...and this much closer than anybody else's
+    Signatures of the current model (SFace, "sface-128"): the distance is the Euclidean distance
+    between unit-length signatures, sqrt(2 - 2 cos), 0 (same image) to 2. How each default was
+    measured is in photovet/core/vision/faces/matching.py; ``RECOGNITION_PRESETS`` below are
+    the three strictness levels a school chooses from.
+
+    ``max_distance`` and ``min_margin`` are PhotoVet 0.1's rule for the dlib signatures of
+    people not yet enrolled again (dlib's own Euclidean distance).
+    """
+
+    pupil_distance: float = 0.85     # a pupil's face must be closer than this to their signature
+    staff_distance: float = 0.93     # a staff member's (adults: 60x fewer false accepts)
+    margin: float = 0.10             # ...and this much closer than anybody else's
     uncertain_band: float = 0.1      # just outside: "not certain enough" (covered, for review)
+    lookalike_distance: float = 1.05  # enrolled people this close to each other are look-alikes
+    lookalike_margin: float = 0.20   # a look-alike (or a sibling in the MIS) needs this margin
+    lookalike_tighten: float = 0.05  # and a threshold this much stricter
     min_face_px: int = 40            # smaller faces are not recognised (covered)
-    num_jitters: int = 1
+    max_distance: float = 0.45       # dlib signatures (PhotoVet 0.1 enrolments)
+    min_margin: float = 0.08         # dlib signatures
+    num_jitters: int = 1             # dlib signatures
 
     def check(self) -> None:
+        # Never looser than the calibrated adult threshold for pupils, or than the first wrong
+        # accept seen between different adults (1.01) for staff.
+        _in_range("recognition.pupil_distance", self.pupil_distance, 0.5, 0.93)
+        _in_range("recognition.staff_distance", self.staff_distance, 0.5, 1.0)
+        _in_range("recognition.margin", self.margin, 0.05, 0.5)
+        _in_range("recognition.uncertain_band", self.uncertain_band, 0.0, 0.3)
+        _in_range("recognition.lookalike_distance", self.lookalike_distance, 0.8, 1.4)
+        _in_range("recognition.lookalike_margin", self.lookalike_margin, self.margin, 0.6)
+        _in_range("recognition.lookalike_tighten", self.lookalike_tighten, 0.0, 0.3)
+        _in_range("recognition.min_face_px", self.min_face_px, 8, 1000)
         _in_range("recognition.max_distance", self.max_distance, 0.1, 1.5)
         _in_range("recognition.min_margin", self.min_margin, 0.0, 1.0)
-        _in_range("recognition.uncertain_band", self.uncertain_band, 0.0, 1.0)
-        _in_range("recognition.min_face_px", self.min_face_px, 8, 1000)
         _in_range("recognition.num_jitters", self.num_jitters, 1, 100)
+
+
+#: The strictness levels a school chooses from (what the settings dialog offers). Each sets
+#: every recognition value; anything else is "custom". Per pair of different children (LAG
+#: research data) the pupil threshold accepts: strict 0.80 -> 6e-6, standard 0.85 -> 2.4e-5,
+#: relaxed 0.89 -> 1.0e-4; per pair of adults the staff threshold: 0.89 -> 5.5e-6,
+#: 0.93 -> 6.1e-6, 0.96 -> 6.6e-6.
+RECOGNITION_PRESETS: dict[str, dict[str, float]] = {
+    "strict": {"pupil_distance": 0.80, "staff_distance": 0.89, "margin": 0.12,
+               "max_distance": 0.40, "min_margin": 0.10},
+    "standard": {"pupil_distance": 0.85, "staff_distance": 0.93, "margin": 0.10,
+                 "max_distance": 0.45, "min_margin": 0.08},
+    "relaxed": {"pupil_distance": 0.89, "staff_distance": 0.96, "margin": 0.10,
+                "max_distance": 0.50, "min_margin": 0.06},
+}
+
+
+def recognition_preset(recognition: "Recognition") -> str | None:
+    """The preset the values match ("strict", "standard", "relaxed"), or None (custom)."""
+    for name, values in RECOGNITION_PRESETS.items():
+        if all(abs(float(getattr(recognition, k)) - v) < 1e-9 for k, v in values.items()):
+            return name
+    return None
 
 
 @dataclass
@@ -61,10 +107,13 @@ class Detection:
     refine_scale: float = 2.0
     candidate_threshold: float = 0.1
     coarse_side: int = 640
-    tile: int = 1536
+    tile: int = 1024                 # CenterFace tiles: 1536 px held ~270 MB a run, 1024 ~120 MB
     tile_overlap: int = 128
     max_pass_pixels: int = 4_000_000
     refine_max_pixels: int = 48_000_000
+    yunet: bool = True               # a second detector (profiles, partly hidden faces)
+    yunet_threshold: float = 0.6     # its faces kept on its own word
+    yunet_agree_threshold: float = 0.3  # weaker ones kept where CenterFace agrees
 
     def check(self) -> None:
         _in_range("detection.threshold", self.threshold, 0.05, 0.95)
@@ -78,6 +127,9 @@ class Detection:
         _in_range("detection.tile_overlap", self.tile_overlap, 0, 1024)
         _in_range("detection.max_pass_pixels", self.max_pass_pixels, 100_000, 400_000_000)
         _in_range("detection.refine_max_pixels", self.refine_max_pixels, 0, 400_000_000)
+        _in_range("detection.yunet_threshold", self.yunet_threshold, 0.1, 0.95)
+        _in_range("detection.yunet_agree_threshold", self.yunet_agree_threshold, 0.1,
+                  self.yunet_threshold)
 
 
 @dataclass
@@ -89,7 +141,7 @@ class Text:
     caption_threshold: int = 90
     det_max_side: int = 2048
     det_min_side: int = 960
-    min_score: float = 0.5
+    min_score: float = 0.5           # lines read less surely are marked so (never dropped)
 
     def check(self) -> None:
         _in_range("text.fuzzy_threshold", self.fuzzy_threshold, 50, 100)
@@ -219,6 +271,38 @@ class Checklist:
 
 
 @dataclass
+class AccountSettings:
+    """Staff sign-in: how long PhotoVet may sit unused before it locks itself."""
+
+    idle_lock_minutes: int = 10
+
+    def check(self) -> None:
+        _in_range("accounts.idle_lock_minutes", self.idle_lock_minutes, 1, 480)
+
+
+@dataclass
+class DatabaseSettings:
+    """This PC: where the register is. Empty: ``register.db`` in the data folder (one PC).
+    A ``postgresql://user@server:5432/photovet`` address (never with its password, which is
+    kept in this PC's key store): the school's server, shared by the office's PCs."""
+
+    url: str = ""
+    #: the server certificate pinned at setup (a file in the configuration folder), if any
+    certificate: str = ""
+
+    def check(self) -> None:
+        if self.url and not self.url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError("database.url must be empty (this PC's register.db) or a "
+                                f"postgresql:// address, not {self.url!r}")
+        if self.url:
+            from urllib.parse import urlsplit  # noqa: PLC0415
+
+            if urlsplit(self.url).password is not None:
+                raise SettingsError("database.url must not contain a password (it is kept in "
+                                    "this PC's key store: photovet setup database)")
+
+
+@dataclass
 class Performance:
     """This PC: how many processor cores the checks may use (0 = all but one for the window)."""
 
@@ -237,7 +321,7 @@ class Performance:
 
 #: Sections stored in the register for the whole school (the rest belong to this PC).
 SCHOOL_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "approval", "retention",
-                   "school", "group", "checklist")
+                   "school", "group", "checklist", "accounts")
 #: Sections whose values change what analysis finds (the analysis cache keys on them).
 ANALYSIS_SECTIONS = ("recognition", "detection", "text")
 MODES = ("consent", "no-identifiable-children")
@@ -255,7 +339,9 @@ class Settings:
     school: School = field(default_factory=School)
     group: GroupShots = field(default_factory=GroupShots)
     checklist: Checklist = field(default_factory=Checklist)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
     performance: Performance = field(default_factory=Performance)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
     #: where settings.json is, when loaded from one
     path: Path | None = field(default=None, repr=False, compare=False)
 
@@ -428,6 +514,6 @@ def _one_of(key: str, value: Any, allowed: tuple[str, ...]) -> None:
         raise SettingsError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
 
 
-__all__ = ["ANALYSIS_SECTIONS", "DEFAULT_CHECKS", "MODES", "SCHOOL_SECTIONS", "Settings",
-           "read_settings_file",
+__all__ = ["ANALYSIS_SECTIONS", "DEFAULT_CHECKS", "MODES", "RECOGNITION_PRESETS",
+           "SCHOOL_SECTIONS", "Settings", "read_settings_file", "recognition_preset",
            "upgrade_settings_file"]

@@ -261,13 +261,16 @@ def _remove_from_device(path: Path, permanent: bool) -> None:
 
 
 def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False, stop: Any = None,
-                       audit: Any, user: str | None = None, permanent: bool = False
-                       ) -> Iterator[Progress]:
+                       audit: Any, permanent: bool = False) -> Iterator[Progress]:
     """Copy every photo (and video) under ``src`` into ``dest`` (same sub-folders), verified;
     with ``clear``, remove each source file once its copy is verified (to the trash, or for good
     with ``permanent``). Yields ``Progress`` (first with the total, then one per file with
     ``result`` = ``TransferResult``). ``stop``: an Event or a callable; the file in hand is
-    finished first."""
+    finished first. Copying needs a signed-in preparer (or admin); clearing the device needs
+    an admin (checked before anything is copied)."""
+    user = audit.access.require("device.import").name
+    if clear:
+        audit.access.require("device.clear")
     src, dest = Path(src), Path(dest)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
@@ -472,11 +475,11 @@ def _mark_failed(records: Any, source: Path, reason: str, user: str | None) -> N
 
 
 def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: bool = False,
-                allow_exported: bool = False, user: str | None = None,
-                settings: Any = None) -> PurgeReport:
+                allow_exported: bool = False, settings: Any = None) -> PurgeReport:
     """Delete the ORIGINAL files of ``batch`` that are safe to delete (see the module notes).
     ``allow_exported`` (or the setting ``retention.delete_originals_when = "exported"``) accepts
-    a verified export that is not marked posted yet."""
+    a verified export that is not marked posted yet. Only a signed-in admin (a dry run too)."""
+    user = records.audit.access.require("originals.delete").name
     recs = records.exports(batch=batch)
     if not recs:
         raise DeletionError(f"no exports are recorded for batch '{batch}'; nothing was deleted",

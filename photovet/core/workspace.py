@@ -1,30 +1,52 @@
 """The Workspace: a data folder, opened once, with everything wired to it.
 
 ``Workspace.open()`` is the one place PhotoVet's objects are put together: it reads this PC's
-settings, opens the register (and brings its schema up to date), reads the school's settings
-from the register, and builds the audit log, channel registry, register, review store,
-approvals and export records on that one database. The CLI and the app each open one Workspace
-and pass it (or what they need from it) on; nothing in the core opens files or reads settings
-by itself.
+settings, opens the register (``register.db`` in the data folder, or the school's server when
+this PC's ``database.url`` says so) and brings its schema up to date, reads the school's
+settings from the register, and builds the accounts, audit log, channel registry, register,
+review store, approvals and export records on that one database, all sharing one ``Access``
+(who is signed in) and one ``RegisterKeys`` (this PC's key for the register). The CLI and the
+app each open one Workspace and pass it (or what it gives) on; nothing in the core opens files
+or reads settings by itself.
+
+What the app needs, in order:
+
+1. ``ws = Workspace.open()``. Nobody is signed in. ``ws.key_status()`` is "not-allowed" on a
+   PC that does not hold the register's key yet (a new PC of a shared register): show
+   "an admin types the admin secret" and call ``ws.allow_this_pc(secret)``.
+2. ``ws.needs_first_admin()``: a fresh install; show the first-run screen and call
+   ``ws.create_first_admin(name, password)`` (it signs them in).
+3. Otherwise the sign-in screen: ``ws.sign_in(name, password)``, or, for a new account,
+   ``ws.first_sign_in(name, one_time_code, new_password)``. ``AccountError`` says why not.
+4. While signed in: ``ws.allowed("approve")`` etc. to enable actions (``accounts.PERMISSIONS``
+   lists them; the core refuses anyway: ``PermissionDenied``); ``ws.touch()`` on user input;
+   ``ws.idle_locked()`` from a timer, then a lock screen and ``ws.unlock(password)``;
+   ``ws.sign_out()``.
+5. ``ws.changes().subscribe(callback)``: other PCs' changes (see changes.py).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from photovet.core import logs
+from photovet.core.accounts import Access, Accounts, Actor, Session
 from photovet.core.approval import Approvals
 from photovet.core.audit import AuditLog
 from photovet.core.cache import AnalysisCache
+from photovet.core.changes import ChangeFeed
 from photovet.core.channels import ChannelRegistry
 from photovet.core.devices import DeviceList
-from photovet.core.errors import SettingsError
+from photovet.core.errors import AccountError, NotSignedIn, SettingsError
+from photovet.core.keys import RegisterKeys, default_key_store
 from photovet.core.paths import data_dir
 from photovet.core.records import takedown
 from photovet.core.records.exports import Records
+from photovet.core.register import signatures
 from photovet.core.register.people import Register
 from photovet.core.review import Reviewer, ReviewStore
 from photovet.core.school import SchoolPictures
@@ -34,9 +56,41 @@ from photovet.core.settings import (
     read_settings_file,
     upgrade_settings_file,
 )
-from photovet.core.storage import Database, open_db
+from photovet.core.storage import Database, connect, migrate
+from photovet.core.storage.server import is_server_url, password_key, split_password
 
 log = logs.get("workspace")
+
+UPGRADE_ACTOR = "PhotoVet (upgrade)"
+
+
+def register_target(home: Path, settings: Settings) -> str | Path:
+    """Where this PC's register is: ``$PHOTOVET_REGISTER`` (tests, scripts), else the
+    ``database.url`` setting, else ``register.db`` in the data folder."""
+    env = os.environ.get("PHOTOVET_REGISTER", "").strip()
+    if env:
+        return env if is_server_url(env) else Path(env).expanduser()
+    if settings.database.url:
+        return settings.database.url
+    return Path(home) / "register.db"
+
+
+def open_register(target: str | Path, *, store: Any = None,
+                  certificate: str | Path | None = None) -> Database:
+    """Open and migrate the register at ``target``; a server's password comes from the
+    address (``$PHOTOVET_REGISTER``) or from this PC's key store."""
+    password = None
+    if is_server_url(target):
+        _url, in_url = split_password(str(target))
+        if in_url is None:
+            password = (store or default_key_store()).get(password_key(str(target)))
+    db = connect(target, password=password, certificate=certificate or None)
+    try:
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 # Temporary files PhotoVet writes in the data folder (and its cache) while saving; a process
@@ -65,11 +119,19 @@ class Workspace:
     """Everything PhotoVet keeps, for one data folder. Use ``Workspace.open()``; close it (or use
     it as a context manager) when done."""
 
-    def __init__(self, home: Path, db: Database, settings: Settings):
+    def __init__(self, home: Path, db: Database, settings: Settings, *,
+                 access: Access | None = None, keys: RegisterKeys | None = None,
+                 target: str | Path | None = None):
         self.home = Path(home)
         self.db = db
         self.settings = settings
-        self.audit = AuditLog(db)
+        self.target = target if target is not None else getattr(db, "path", None)
+        self.keys = keys if keys is not None else RegisterKeys(db)
+        anchor: Any = True if db.engine == "sqlite" else self.home / "audit-anchor.json"
+        self.audit = AuditLog(db, access=access if access is not None else Access(),
+                              keys=self.keys, anchor=anchor)
+        self.accounts = Accounts(db, self.audit,
+                                 idle_minutes=lambda: self.settings.accounts.idle_lock_minutes)
         self.channels = ChannelRegistry(db, self.audit)
         self.register = Register(db, audit=self.audit, channels=self.channels, settings=settings)
         self.records = Records(db, self.audit, channels=self.channels)
@@ -79,11 +141,23 @@ class Workspace:
         self.cache = AnalysisCache(self.home / "cache")
         self.devices = DeviceList(db, self.audit)
         self.school_pictures = SchoolPictures(db, self.audit)
+        self._feeds: list[ChangeFeed] = []
+
+    @property
+    def access(self) -> Access:
+        """Who is signed in (shared by every store through the audit log)."""
+        return self.audit.access
+
+    @access.setter
+    def access(self, value: Access) -> None:
+        self.audit.access = value
 
     # -- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, home: str | Path | None = None) -> "Workspace":
+    def open(cls, home: str | Path | None = None, *, access: Access | None = None) -> "Workspace":
+        """Open the data folder ``home`` (default: this user's). Nobody is signed in
+        (``access`` is for tests and tools: ``Access.system``)."""
         home = Path(home) if home is not None else data_dir()
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         logs.setup(home)
@@ -93,33 +167,51 @@ class Workspace:
         settings_file = home / "settings.json"
         raw, legacy_channels = upgrade_settings_file(read_settings_file(settings_file))
         settings = Settings.from_dict(raw, path=settings_file)
-        db = open_db(home / "register.db")
+        target = register_target(home, settings)
+        db = open_register(target, certificate=settings.database.certificate or None)
         try:
-            ws = cls(home, db, settings)
+            ws = cls(home, db, settings, target=target, access=access)
             ws._load_school_settings(raw, legacy_channels)
+            ws._after_open()
         except BaseException:
             db.close()
             raise
-        log.info("workspace opened (%s register, schema up to date)", db.engine)
+        log.info("workspace opened (%s register, schema up to date, key %s)", db.engine,
+                 ws.keys.status())
         return ws
+
+    def _after_open(self) -> None:
+        """Give a register its key the first time (a new one, or one made by an earlier
+        version: its face signatures are encrypted now and the file scrubbed)."""
+        if self.keys.status() == "not-allowed":
+            log.warning("this PC does not hold the register's key")
+            return
+        self.keys.master()
+        if signatures.encrypt_plaintext(self.db, self.keys, self.audit):
+            scrub = getattr(self.db, "scrub", None)
+            if scrub is not None:
+                scrub(vacuum=True)
 
     def _load_school_settings(self, from_file: dict[str, Any],
                               legacy_channels: dict[str, Any]) -> None:
         stored = {r[0]: r[1] for r in self.db.all("SELECT section, value FROM school_settings")}
         in_file = {k: v for k, v in from_file.items() if k in SCHOOL_SECTIONS}
-        if not stored and (in_file or legacy_channels):
+        if not stored and (in_file or legacy_channels) and self.keys.available:
             # First open after 0.1: the school's settings move from this PC's file into the
             # register (once, audited), and the file keeps only this PC's settings.
+            upgrade = Access.system(UPGRADE_ACTOR)
             with self.db.atomic():
-                self._store_school_settings(self.settings, user=None,
-                                            action="settings.moved-into-register")
+                self._store_school_settings(self.settings, action="settings.moved-into-register",
+                                            actor=UPGRADE_ACTOR)
+                channels = ChannelRegistry(self.db, AuditLog(self.db, access=upgrade,
+                                                             keys=self.keys, anchor=self.audit.anchor))
                 for cid, conf in legacy_channels.items():
                     if not isinstance(conf, dict):
                         continue
                     changes = {k: conf[k] for k in ("long_edge", "quality", "label") if k in conf}
                     try:
                         if changes:
-                            self.channels.update(cid, **changes)
+                            channels.update(cid, **changes)
                     except Exception as exc:  # noqa: BLE001 - an old value we cannot use
                         log.warning("channel %s settings from settings.json not used: %s", cid, exc)
             self.settings.save()
@@ -127,6 +219,10 @@ class Workspace:
         if in_file and stored:
             log.warning("settings.json holds school settings (%s); the register's are used",
                         ", ".join(sorted(in_file)))
+        self.settings = self._settings_from_register(stored)
+        self.register.settings = self.settings
+
+    def _settings_from_register(self, stored: dict[str, str]) -> Settings:
         fresh = Settings.from_dict(self.settings.to_dict(
             tuple(k for k in self.settings.to_dict() if k not in SCHOOL_SECTIONS)),
             path=self.settings.path)
@@ -138,15 +234,23 @@ class Workspace:
                     f"the school's '{section}' settings in the register cannot be used ({exc})",
                     hint="Open Settings and save them again, or ask whoever set up PhotoVet.",
                 ) from exc
-        self.settings = fresh
-        self.register.settings = fresh
+        return fresh
 
-    def _store_school_settings(self, settings: Settings, *, user: str | None, action: str) -> dict:
+    def reload_settings(self) -> Settings:
+        """Read the school's settings again (another PC changed them)."""
+        stored = {r[0]: r[1] for r in self.db.all("SELECT section, value FROM school_settings")}
+        self.settings = self._settings_from_register(stored)
+        self.register.settings = self.settings
+        return self.settings
+
+    def _store_school_settings(self, settings: Settings, *, action: str,
+                               actor: str | None = None) -> dict:
         now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
         old = {r[0]: json.loads(r[1]) for r in self.db.all("SELECT section, value FROM school_settings")}
         new = settings.to_dict(SCHOOL_SECTIONS)
         changed = {}
         with self.db.atomic():
+            who = self.audit.actor_name(actor)
             for section, value in new.items():
                 if old.get(section) == value:
                     continue
@@ -155,25 +259,177 @@ class Workspace:
                     "INSERT INTO school_settings (section, value, updated_at, actor) VALUES "
                     "(?, ?, ?, ?) ON CONFLICT (section) DO UPDATE SET value = excluded.value, "
                     "updated_at = excluded.updated_at, actor = excluded.actor",
-                    [section, json.dumps(value, sort_keys=True), now, user])
+                    [section, json.dumps(value, sort_keys=True), now, who])
             if changed:
-                self.audit.record(action, {"changed": changed}, user=user)
+                self.audit.record(action, {"changed": changed}, user=actor)
         return changed
 
-    def save_settings(self, settings: Settings, *, user: str | None = None) -> dict:
-        """Store the school's sections in the register (audited) and this PC's in settings.json.
-        Returns what changed, by section."""
-        changed = self._store_school_settings(settings, user=user, action="settings.change")
+    def save_settings(self, settings: Settings) -> dict:
+        """Store the school's sections in the register (a signed-in admin; audited) and this
+        PC's in settings.json. Returns what changed, by section."""
+        new_school = settings.to_dict(SCHOOL_SECTIONS)
+        if new_school != self.settings.to_dict(SCHOOL_SECTIONS):
+            self.access.require("settings")
+            if self.settings.approval.required and not settings.approval.required:
+                self.access.require("approval.off")
+        if settings.to_dict(("database",)) != self.settings.to_dict(("database",)):
+            self.access.require("database")
+        changed = self._store_school_settings(settings, action="settings.change")
         settings.save(self.home / "settings.json")
         self.settings = settings
         self.register.settings = settings
         return changed
+
+    # -- signing in ---------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session | None:
+        return self.access.session
+
+    def needs_first_admin(self) -> bool:
+        """A fresh install: no account yet (only ``create_first_admin`` works)."""
+        return not self.accounts.any()
+
+    def create_first_admin(self, name: str, password: str) -> Session:
+        """First run: the first admin (who is signed in at once)."""
+        self.access.session = None
+        s = self.accounts.create_first_admin(name, password)
+        self.access.session = s
+        log.info("first admin created (account %s)", s.account_id)
+        return s
+
+    def sign_in(self, name: str, password: str) -> Session:
+        self.access.session = None
+        s = self.accounts.sign_in(name, password)
+        self.access.session = s
+        log.info("signed in (account %s)", s.account_id)
+        return s
+
+    def first_sign_in(self, name: str, code: str, new_password: str) -> Session:
+        """A new account's first sign-in: the one-time code an admin gave, and a password."""
+        self.access.session = None
+        s = self.accounts.first_sign_in(name, code, new_password)
+        self.access.session = s
+        return s
+
+    def sign_out(self) -> None:
+        self.access.session = None
+
+    def lock(self) -> None:
+        """Lock now (the person steps away); ``unlock`` with their password."""
+        if self.access.session is not None:
+            self.access.session.locked = True
+
+    def idle_locked(self) -> bool:
+        """Has the session locked itself (idle time) or been locked?"""
+        return self.access.idle_locked()
+
+    def touch(self) -> None:
+        """The person did something (the app calls this on keyboard and mouse input)."""
+        self.access.touch()
+
+    def unlock(self, password: str) -> Session:
+        """The same person carries on after the lock, with their password."""
+        s = self.access.session
+        if s is None:
+            raise NotSignedIn("nobody is signed in")
+        self.accounts.check_password(s.name, password)
+        s.locked = False
+        s.touch(self.access.clock())
+        return s
+
+    def change_password(self, old: str, new: str) -> None:
+        s = self.access.session
+        if s is None:
+            raise NotSignedIn("sign in first")
+        self.accounts.change_password(s, old, new)
+
+    def allowed(self, permission: str) -> bool:
+        """May the signed-in account do this now? (For enabling actions; the core checks.)"""
+        return self.access.allowed(permission)
+
+    def require(self, permission: str) -> Actor:
+        return self.access.require(permission)
+
+    # -- the register's key -------------------------------------------------------------------
+
+    def key_status(self) -> str:
+        """"ready", "new" or "not-allowed" (this PC lacks the register's key)."""
+        return self.keys.status()
+
+    def allow_this_pc(self, secret: str) -> None:
+        """An admin types the register's admin secret on a new PC (no sign-in needed: knowing
+        the secret is the permission). Audited."""
+        self.keys.allow_this_pc(secret)
+        self.audit.record("register.pc-allowed", {"key_id": self.keys.key_id_in_register()},
+                          user="admin secret")
+        log.info("this PC is now allowed to use the register")
+
+    def set_admin_secret(self, secret: str) -> None:
+        """Store the register key wrapped under a (new) admin secret (a signed-in admin)."""
+        actor = self.access.require("keys")
+        wrap = self.keys.wrap(secret)               # the slow part, before the writer lock
+        with self.db.atomic():
+            self.keys.store_wrap(wrap, actor=actor.name)
+            self.audit.record("register.admin-secret-set", {"key_id": self.keys.key_id_in_register()})
+
+    def replace_key(self, *, admin_name: str | None = None, admin_password: str | None = None,
+                    admin_secret: str | None = None) -> dict[str, int]:
+        """A new register key: face signatures this PC can read are re-encrypted with it (the
+        others deleted: enrol them again), the audit head is signed with it, the admin secret
+        is set again (required for a register on a server). On a PC that holds the key a
+        signed-in admin does it; on a PC that lost it, an admin's name and password are
+        checked instead. Every other PC must then be allowed again. Audited."""
+        from photovet.core.keys import check_secret, key_id  # noqa: PLC0415
+
+        if self.db.engine == "postgresql" and not admin_secret:
+            raise AccountError("a register on a server needs an admin secret with its new key")
+        if admin_secret:
+            check_secret(admin_secret)
+        if admin_name is not None:   # no sign-in (it would need the key): password checked
+            acc_id = self.accounts.check_password(admin_name, admin_password or "")
+            info = self.accounts.get(admin_name)
+            access = Access(Session(acc_id, info.name, tuple(info.grants)))
+            actor = access.require("keys")
+        else:
+            actor = self.access.require("keys")
+            access = self.access
+        try:
+            old = self.keys.signature_key() if self.keys.status() == "ready" else None
+        except Exception:  # noqa: BLE001 - a key that does not fit reads nothing
+            old = None
+        old_kid = self.keys.key_id_in_register()
+        new = self.keys.new_key_bytes()
+        from photovet.core.keys import _derive  # noqa: PLC0415
+
+        audit = AuditLog(self.db, access=access, keys=self.keys, anchor=self.audit.anchor)
+        wrap = self.keys.wrap(admin_secret, new) if admin_secret else None
+        with self.db.atomic():
+            moved, dropped = signatures.reencrypt(self.db, old or b"", _derive(new, b"signatures v1"),
+                                                  key_id(new))
+            self.keys.install(new)
+            if wrap is not None:
+                self.keys.store_wrap(wrap, actor=actor.name)
+            audit.record("register.key-replaced", {"old_key_id": old_kid, "new_key_id": key_id(new),
+                                                   "signatures_reencrypted": moved,
+                                                   "signatures_deleted": dropped})
+        scrub = getattr(self.db, "scrub", None)
+        if scrub is not None:
+            scrub(vacuum=True)
+        return {"reencrypted": moved, "deleted": dropped}
 
     # -- what several stores do together ------------------------------------------------------
 
     def reviewer(self, person_of=None) -> Reviewer:
         """Records a person's review decisions, refusing what policy refuses."""
         return Reviewer(self.reviews, person_of or self.register.find)
+
+    def signature_status(self):
+        """Who still has face signatures from an older face model (``SignatureStatus``: the
+        count and sentence for the "enrol again" banner). Cheap: no model is loaded."""
+        from photovet.core.vision.faces.signatures import CURRENT  # noqa: PLC0415
+
+        return self.register.signature_status(CURRENT)
 
     def load_engine(self, *, faces: bool = True, text: bool = True,
                     separate_process: bool = False):
@@ -212,9 +468,164 @@ class Workspace:
         return RetentionSchedule(self.db, self.audit, settings=self.settings, records=self.records,
                                  register=self.register, cache=self.cache, clock=clock)
 
+    # -- where the register lives ------------------------------------------------------------
+
+    def has_data(self) -> bool:
+        """Does this register hold anything worth keeping (accounts, people, records...)?"""
+        from photovet.core.storage.move import server_is_empty  # noqa: PLC0415
+
+        return not server_is_empty(self.db)
+
+    def use_server(self, url: str, *, password: str | None = None,
+                   certificate_pem: str | None = None,
+                   admin_secret: str | Callable[[], str | None] | None = None,
+                   min_version: int = 130000) -> dict[str, Any]:
+        """Make the school's PostgreSQL server this PC's register (what ``photovet setup
+        database`` and the app's Settings call). It checks the server (reachable, TLS unless it
+        is this PC, PostgreSQL 13 or later, an empty database or a PhotoVet register), creates
+        or migrates the schema, and then:
+
+        - **move**: this PC's register has data and the server's is empty: a signed-in admin
+          moves every row across (``storage/move.py``, audit chain verified before and after)
+          and sets the admin secret (required: it allows the office's other PCs);
+        - **create**: both are empty: a new register on the server (admin secret required);
+        - **join**: the server already holds a register and this PC's is empty: this PC uses it
+          (allowed with the admin secret when it does not hold the key yet).
+
+        Two registers with data are never merged (refused). The password goes to this PC's key
+        store, the address (without it) and the pinned certificate to this PC's settings; the
+        register file is kept as ``register.db.moved-<date>``. The workspace is closed: open a
+        new one. Returns what was done. ``admin_secret`` may be a function, asked only when
+        the secret is needed."""
+
+        def secret() -> str | None:
+            return admin_secret() if callable(admin_secret) else admin_secret
+
+        from photovet.core.keys import check_secret  # noqa: PLC0415
+        from photovet.core.paths import config_dir  # noqa: PLC0415
+        from photovet.core.storage.move import move_to_server, server_is_empty  # noqa: PLC0415
+        from photovet.core.storage.server import host_port, is_local, secure_conninfo  # noqa: PLC0415
+
+        clean, in_url = split_password(url)
+        password = password if password is not None else in_url
+        if not is_server_url(clean):
+            raise SettingsError(f"'{clean}' is not a postgresql:// address")
+        host, port = host_port(clean)
+        cert_path: Path | None = None
+        if certificate_pem:
+            cert_path = config_dir() / f"server-{host.replace(':', '_')}-{port}.pem"
+            cert_path.write_text(certificate_pem, encoding="utf-8")
+        secure_conninfo(clean, cert_path)   # TLS rule first: refuse before sending a password
+        local_data = self.has_data()
+        if local_data:
+            self.access.require("database")
+        dst = connect(clean, password=password, certificate=cert_path)
+        report: dict[str, Any] = {"server": dst.location, "local": is_local(host)}
+        try:
+            version = dst.server_version()
+            report["server_version"] = version
+            if version < min_version:
+                raise SettingsError(f"the server runs PostgreSQL {version // 10000}; PhotoVet "
+                                    f"needs {min_version // 10000} or later")
+            report["encrypted"] = bool(dst.scalar(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+            migrate(dst)
+            empty = server_is_empty(dst)
+            dkeys = RegisterKeys(dst, self.keys.store)
+            if empty and local_data:
+                admin_secret = secret()
+                if not admin_secret:
+                    raise AccountError("moving the register to a server needs an admin secret "
+                                       "(it allows the office's other PCs)")
+                # the slow argon2 work first; the wrap is stored in the move's own transaction
+                wrap = self.keys.wrap(admin_secret)
+
+                def keep_wrap(dst_db: Any, dst_audit: Any) -> None:
+                    RegisterKeys(dst_db, self.keys.store).store_wrap(
+                        wrap, actor=self.audit.actor_name())
+                    dst_audit.record("register.admin-secret-set", {"key_id": wrap[0]})
+
+                moved = move_to_server(self.db, dst, src_audit=self.audit, also=keep_wrap)
+                report.update(action="move", rows=moved.rows, audit_rows=moved.audit_rows)
+                daudit = AuditLog(dst, access=self.access, keys=dkeys, anchor=False)
+                report["audit"] = daudit.verify().message
+            elif empty:
+                admin_secret = secret()
+                if not admin_secret:
+                    raise AccountError("a new register on a server needs an admin secret (it "
+                                       "allows the office's other PCs)")
+                check_secret(admin_secret)
+                dkeys.master()
+                dkeys.store_wrap(dkeys.wrap(admin_secret), actor=None)
+                report.update(action="create")
+            elif local_data:
+                raise SettingsError(
+                    f"both this PC's register and the one on {dst.location} hold data; PhotoVet "
+                    "never merges two registers, so nothing was changed",
+                    hint="Use an empty database on the server to move this PC's register there, "
+                         "or use this PC's register as it is.")
+            else:
+                report.update(action="join")
+                if dkeys.status() == "not-allowed":
+                    admin_secret = secret()
+                    if admin_secret:
+                        dkeys.allow_this_pc(admin_secret)
+                        AuditLog(dst, keys=dkeys, anchor=False).record(
+                            "register.pc-allowed", {"key_id": dkeys.key_id_in_register()},
+                            user="admin secret")
+                        report["allowed"] = True
+                    else:
+                        report["allowed"] = False
+        finally:
+            dst.close()
+        if password:
+            self.keys.store.put(password_key(clean), password)
+        new = self.settings.copy()
+        new.database.url = clean
+        new.database.certificate = str(cert_path) if cert_path else ""
+        new.save(self.home / "settings.json")
+        self._retire_register_file(report)
+        return report
+
+    def _retire_register_file(self, report: dict[str, Any]) -> None:
+        """After a move: close, and keep the register file (and its anchor) as a dated
+        backup; the anchor's claims hold for the server register (same register, same rows)."""
+        import shutil  # noqa: PLC0415
+
+        path = getattr(self.db, "path", None)
+        self.close()
+        if path is None or not Path(path).exists():
+            return
+        anchor = Path(str(path) + "-anchor")
+        if report.get("action") == "move" and anchor.exists():
+            shutil.copy2(anchor, self.home / "audit-anchor.json")
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        for suffix in ("", "-wal", "-shm", "-anchor"):
+            p = Path(str(path) + suffix)
+            if p.exists():
+                p.rename(p.with_name(f"{Path(path).name}.moved-{stamp}{suffix}"))
+        report["kept_as"] = f"{Path(path).name}.moved-{stamp}"
+
+    # -- other PCs ----------------------------------------------------------------------------
+
+    def open_again(self) -> Database:
+        """Another connection to this register (a background thread's)."""
+        return open_register(self.target if self.target is not None else self.home / "register.db",
+                             certificate=self.settings.database.certificate or None)
+
+    def changes(self, *, interval: float = 2.0) -> ChangeFeed:
+        """The register's changes from every PC since now (``poll()``, or ``subscribe(cb)``
+        for a background thread). Closed with the workspace."""
+        feed = ChangeFeed(self.db, self.open_again, interval=interval)
+        self._feeds.append(feed)
+        return feed
+
     # -- closing ------------------------------------------------------------------------------
 
     def close(self) -> None:
+        for feed in self._feeds:
+            feed.close()
+        self._feeds.clear()
         self.db.close()
 
     def __enter__(self) -> "Workspace":
@@ -224,4 +635,4 @@ class Workspace:
         self.close()
 
 
-__all__ = ["Workspace"]
+__all__ = ["Workspace", "open_register", "register_target"]

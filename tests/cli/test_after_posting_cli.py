@@ -14,6 +14,9 @@ from photovet.core.storage import open_db
 from photovet.core.records.exports import Records
 from photovet.core.register.people import Register
 from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
+from tests.conftest import office_audit
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 A, B, C, D = UPNS
 
@@ -30,7 +33,8 @@ def lines(out: str) -> list[dict]:
 def school(tmp_path):
     rows = [{"upn": u, "surname": s, "forename": f} for u, s, f in
             [(A, "Able", "Amy"), (B, "Brook", "Ben"), (C, "Cole", "Cal"), (D, "Dean", "Dot")]]
-    reg = Register(open_db())
+    db = open_db()
+    reg = Register(db, audit=office_audit(db))
     reg.import_csv(register_csv(tmp_path / "r1.csv", rows))
     rec = Records(reg.db, reg.audit)
     res = {}

@@ -9,6 +9,9 @@ from click.testing import CliRunner
 
 from photovet.cli import cli
 from photovet.core.register.people import Register
+from tests.conftest import office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 CSV = (
     "UPN,Legal Surname,Legal Forename,Preferred Forename,Role,Consent: School Website,"
@@ -24,8 +27,8 @@ CSV = (
 def register(tmp_path, photovet_home):
     path = tmp_path / "mis.csv"
     path.write_text(CSV, encoding="utf-8")
-    with Register.open() as reg:
-        report = reg.import_csv(path, user="test")
+    with Register.open(access=office_access()) as reg:
+        report = reg.import_csv(path)
         assert report.applied, report.errors
         people = {p.legal_forename: p for p in reg.people()}
     assert people["Amy"].name_with_photo and not people["John"].name_with_photo

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -12,6 +11,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from photovet.cli import cli
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 
 def gps_jpeg(path: Path, size=(800, 600)) -> Path:
@@ -62,17 +63,19 @@ def test_inspect_json_one_object_per_file(runner, photos, tmp_path):
     assert err_lines == [f"error: {bad}: the file is empty (0 bytes); it was probably not copied completely"]
 
 
-def approve(runner, paths, channel):
+def approve(runner, paths, channel, staff):
     """What the office and a senior leader do before an export: ready, then approve."""
     paths = [str(p) for p in paths]
-    res = runner.invoke(cli, ["ready", *paths, "--channel", channel, "--as", "Mrs Office"])
+    staff.use("Mrs Office")
+    res = runner.invoke(cli, ["ready", *paths, "--channel", channel])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(cli, ["approve", *paths, "--channel", channel, "--as", "Mr Head",
-                              "--all-checks-done"])
+    staff.use("Mr Head")
+    res = runner.invoke(cli, ["approve", *paths, "--channel", channel, "--all-checks-done"])
     assert res.exit_code == 0, res.output
+    staff.use("Office Admin")
 
 
-def test_export_refuses_photos_not_approved_and_says_why(runner, photos, tmp_path):
+def test_export_refuses_photos_not_approved_and_says_why(runner, photos, tmp_path, staff):
     out = tmp_path / "out"
     out.mkdir()
     res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--channel", "instagram"])
@@ -82,26 +85,39 @@ def test_export_refuses_photos_not_approved_and_says_why(runner, photos, tmp_pat
     assert len(errors) == 2 and all("not marked ready and approved yet" in e for e in errors)
     assert "2 of them held back" in res.stdout
     # marked ready but not yet approved: still held back, with that reason
-    res = runner.invoke(cli, ["ready", str(photos), "--channel", "instagram", "--as", "Mrs Office"])
+    staff.use("Mrs Office")
+    res = runner.invoke(cli, ["ready", str(photos), "--channel", "instagram"])
     assert res.exit_code == 0, res.output
     res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--channel", "instagram"])
     assert res.exit_code == 1 and "waiting for a senior leader" in res.stderr
-    # the preparer cannot approve their own photos
-    res = runner.invoke(cli, ["approve", str(photos), "--channel", "instagram", "--as", "mrs office"])
-    assert res.exit_code == 1 and "cannot also approve" in res.stderr
+    # a preparer is not an approver
+    res = runner.invoke(cli, ["approve", str(photos), "--channel", "instagram"])
+    assert res.exit_code == 1 and "Mrs Office cannot approve or reject photos: it needs the " \
+        "approver role" in res.stderr
+    # an approver cannot approve photos their own account marked ready
+    staff.use("Mr Deputy")
+    assert runner.invoke(cli, ["ready", str(photos), "--channel", "instagram"]).exit_code == 0
+    res = runner.invoke(cli, ["approve", str(photos), "--channel", "instagram"])
+    assert res.exit_code == 1 and "Mr Deputy prepared this photo, so cannot also approve it" \
+        in res.stderr
+    staff.use("Office Admin")
     assert list(out.iterdir()) == []
 
 
-def test_approval_is_per_channel(runner, photos, tmp_path):
+def test_approval_is_per_channel(runner, photos, tmp_path, staff):
     out = tmp_path / "out"
     out.mkdir()
-    approve(runner, [photos], "instagram")
+    approve(runner, [photos], "instagram", staff)
     res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--channel", "website"])
     assert res.exit_code == 1 and list(out.iterdir()) == []
 
 
-def test_export_with_approval_turned_off_says_so(runner, photos, tmp_path):
-    res = runner.invoke(cli, ["settings", "set", "approval.required", "false", "--as", "Head"])
+def test_export_with_approval_turned_off_says_so(runner, photos, tmp_path, staff):
+    staff.use("Mr Head")   # not an admin: refused
+    res = runner.invoke(cli, ["settings", "set", "approval.required", "false"])
+    assert res.exit_code == 1 and "needs the admin role" in res.stderr
+    staff.use("Office Admin")
+    res = runner.invoke(cli, ["settings", "set", "approval.required", "false"])
     assert res.exit_code == 0 and "recorded in the audit log" in res.stdout
     out = tmp_path / "out"
     out.mkdir()
@@ -110,10 +126,10 @@ def test_export_with_approval_turned_off_says_so(runner, photos, tmp_path):
     assert "approval is turned off" in res.stderr and len(list(out.iterdir())) == 2
 
 
-def test_export_all_ok(runner, photos, tmp_path):
+def test_export_all_ok(runner, photos, tmp_path, staff):
     out = tmp_path / "out"
     out.mkdir()
-    approve(runner, [photos], "instagram")
+    approve(runner, [photos], "instagram", staff)
     res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--label", "Trip 2026", "--channel", "instagram"])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in out.iterdir()) == ["trip-2026-001.jpg", "trip-2026-002.jpg"]
@@ -126,8 +142,8 @@ def test_export_all_ok(runner, photos, tmp_path):
         assert b"Exif" not in data and b"Tom Year 3" not in data
 
 
-def test_export_json_and_partial_failure(runner, photos, tmp_path):
-    approve(runner, [photos], "website")
+def test_export_json_and_partial_failure(runner, photos, tmp_path, staff):
+    approve(runner, [photos], "website", staff)
     (photos / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
     out = tmp_path / "out"
     out.mkdir()

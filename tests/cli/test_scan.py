@@ -13,6 +13,8 @@ from photovet.cli import cli
 
 from tests.conftest import shared_data
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 
 def _photo(path: Path) -> Path:
     img = Image.new("RGB", (320, 200), (120, 160, 200))
@@ -52,7 +54,7 @@ def test_scan_refuses_an_unknown_channel_as_a_usage_error(tmp_path):
     assert "tiktok" in result.output
 
 
-def test_export_checks_faces_and_records_the_export(tmp_path):
+def test_export_checks_faces_and_records_the_export(tmp_path, staff):
     src = tmp_path / "src"
     src.mkdir()
     out = tmp_path / "out"
@@ -62,8 +64,10 @@ def test_export_checks_faces_and_records_the_export(tmp_path):
     refused = runner.invoke(cli, ["export", "--no-text", "--out", str(out), str(src)])
     assert refused.exit_code == 2 and "--no-text would leave pupils' names readable" in refused.stderr
     for cmd, who, more in (("ready", "Mrs Office", []), ("approve", "Mr Head", ["--all-checks-done"])):
-        r = runner.invoke(cli, [cmd, str(src), "--channel", "website", "--as", who, *more])
+        staff.use(who)
+        r = runner.invoke(cli, [cmd, str(src), "--channel", "website", *more])
         assert r.exit_code == 0, r.output
+    staff.use("Office Admin")
     result = runner.invoke(cli, ["export", "--json", "--label", "Trip", "--out", str(out), str(src)])
     assert result.exit_code == 0, result.output
     row = _lines(result.stdout)[0]

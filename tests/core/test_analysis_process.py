@@ -11,13 +11,13 @@ from PIL import Image
 
 from photovet.core.settings import Settings
 from photovet.core.workspace import Workspace
-from tests.conftest import shared_data
+from tests.conftest import office_access, shared_data
 
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
-    ws = Workspace.open(home)
+    ws = Workspace.open(home, access=office_access())
     ws.settings.text.enabled = False
     remote = ws.load_engine(text=False, separate_process=True)
     local = ws.load_engine(text=False)
@@ -56,7 +56,7 @@ def test_helper_process_on_real_faces_and_register_reload(engines, tmp_path):
     from photovet.core.vision.faces import FaceEngine
 
     register.enrol_photo("W919241719607", folder / "face_recognition__obama.jpg",
-                         FaceEngine.load(Settings()), user="test")
+                         FaceEngine.load(Settings()))
     remote.reload_register()
     again = remote.analyse(photo, use_cache=False)
     assert again.faces[0].person == "W919241719607"

@@ -9,6 +9,8 @@ import pytest
 from photovet.core.audit import AuditLog
 from photovet.core.storage import open_db
 
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
 
 @pytest.fixture
 def log():

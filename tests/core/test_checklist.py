@@ -19,6 +19,9 @@ from photovet.core.policy import checklist_refusal, resolve_checks
 from photovet.core.records.sar import subject_access_report
 from photovet.core.settings import DEFAULT_CHECKS, Settings
 from photovet.core.workspace import Workspace
+from tests.conftest import act_as, office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date(2026, 11, 21)
 BOX = (60, 40, 90, 110)
@@ -34,7 +37,7 @@ class Tori:
     def detect(self, image):
         return [Face(box=BOX, score=0.99)]
 
-    def encode(self, image, faces):
+    def encode(self, image, faces, model=None):
         import numpy as np
 
         return [np.asarray(ENC) + 0.01]
@@ -51,13 +54,13 @@ def photo(path: Path) -> Path:
 def ws(tmp_path):
     import numpy as np
 
-    w = Workspace.open(tmp_path / "home")
+    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
     w.settings.text.enabled = False
     csv = tmp_path / "register.csv"
     csv.write_text(REGISTER, encoding="utf-8")
-    assert w.import_register(csv, user="office").applied
+    assert w.import_register(csv).applied
     w.register.store_signatures({"A1": [(np.asarray(ENC), "a1.jpg")]}, replace=True,
-                                user="office", source="test")
+                                source="test")
     yield w
     w.close()
 
@@ -66,7 +69,8 @@ def ready(ws, tmp_path):
     engine = Engine(ws.settings, register=ws.register, face_engine=Tori(), cache=ws.cache,
                     reviews=ws.reviews)
     a = engine.decide(engine.analyse(photo(tmp_path / "trip.jpg")), "website", on=TODAY)
-    ws.approvals.mark_ready(a, preparer="Mrs Office")
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
     return engine, a
 
 
@@ -91,13 +95,13 @@ def test_approval_refused_unless_every_check_is_ticked(ws, tmp_path):
     engine, a = ready(ws, tmp_path)
     parts = engine.approval_parts(a)
     with pytest.raises(ApprovalError, match="not every check is ticked"):
-        ws.approvals.approve(a, parts, approver="Mr Head")
+        ws.approvals.approve(a, parts)
     with pytest.raises(ApprovalError, match="not every check is ticked"):
-        ws.approvals.approve(a, parts, approver="Mr Head", checks=["1", "2", "3"])
+        ws.approvals.approve(a, parts, checks=["1", "2", "3"])
     with pytest.raises(ApprovalError, match="no check on the school's checklist says 'pretty'"):
-        ws.approvals.approve(a, parts, approver="Mr Head", checks=["pretty", "1", "2", "3", "4"])
+        ws.approvals.approve(a, parts, checks=["pretty", "1", "2", "3", "4"])
     assert ws.approvals.status(a.sha256, "website") == "ready"
-    ws.approvals.approve(a, parts, approver="Mr Head", checks=["4", "3", "2", "1"])
+    ws.approvals.approve(a, parts, checks=["4", "3", "2", "1"])
     state = ws.approvals.get(a.sha256, "website")
     assert state.status == "approved" and state.parts["checks"] == DEFAULT_CHECKS
     assert ws.audit.rows(action="approval.approved")[-1]["details"]["checks"] == DEFAULT_CHECKS
@@ -105,8 +109,7 @@ def test_approval_refused_unless_every_check_is_ticked(ws, tmp_path):
 
 def test_the_ticks_are_signed_and_a_new_check_voids_the_approval(ws, tmp_path):
     engine, a = ready(ws, tmp_path)
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
-                         checks=DEFAULT_CHECKS)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS)
     assert ws.approvals.check(a, engine.approval_parts(a)).ok
     # the stored ticks are part of the fingerprint: editing them in the database voids it
     state = ws.approvals.get(a.sha256, "website")
@@ -116,10 +119,10 @@ def test_the_ticks_are_signed_and_a_new_check_voids_the_approval(ws, tmp_path):
     v = ws.approvals.check(a, engine.approval_parts(a))
     assert not v.ok and "no longer counts" in v.why
     # approved properly again; then the school adds a check: approve again
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head", checks=DEFAULT_CHECKS)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS)
     new = ws.settings.copy()
     new.checklist.checks = DEFAULT_CHECKS + ["No pupil's home or route to school can be worked out"]
-    ws.save_settings(new, user="Mr Head")
+    ws.save_settings(new)
     v = ws.approvals.check(a, engine.approval_parts(a))
     assert not v.ok and "checklist changed since it was approved" in v.why
     assert "route to school" in v.why
@@ -127,7 +130,7 @@ def test_the_ticks_are_signed_and_a_new_check_voids_the_approval(ws, tmp_path):
 
 def test_ticks_are_in_the_export_record_and_the_subject_access_report(ws, tmp_path):
     engine, a = ready(ws, tmp_path)
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head", checks=DEFAULT_CHECKS)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS)
     out = tmp_path / "out"
     out.mkdir()
     [res] = [s.result for s in export_batch([a], out, label="Trip", engine=engine,
@@ -136,7 +139,7 @@ def test_ticks_are_in_the_export_record_and_the_subject_access_report(ws, tmp_pa
     assert res.ok, res.error
     [rec] = ws.records.exports()
     assert rec.checks == DEFAULT_CHECKS and rec.approver == "Mr Head"
-    sar = subject_access_report(ws.register, ws.records, "A1", tmp_path / "sar.html", user="DPO")
+    sar = subject_access_report(ws.register, ws.records, "A1", tmp_path / "sar.html")
     html = sar.read_text(encoding="utf-8")
     assert "Checks the approver ticked" in html
     for c in DEFAULT_CHECKS:
@@ -145,9 +148,15 @@ def test_ticks_are_in_the_export_record_and_the_subject_access_report(ws, tmp_pa
 
 def test_cli_approve_needs_the_checks_and_prints_them(ws, tmp_path, monkeypatch):
     from photovet.cli import cli
+    from photovet.core.accounts import Access
+    from tests.cli.conftest import Staff, create_staff, password_of
 
+    create_staff(ws)
+    ws.access = Access()       # the office manager's account prepares the photo
+    ws.sign_in("Mrs Office", password_of("Mrs Office"))
     engine, a = ready(ws, tmp_path)
     ws.close()
+    Staff(monkeypatch).use("Mr Head")
     monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
     monkeypatch.setattr("photovet.cli.common.load_engine",
                         lambda w, text=True: Engine(w.settings, register=w.register,
@@ -158,7 +167,7 @@ def test_cli_approve_needs_the_checks_and_prints_them(ws, tmp_path, monkeypatch)
                                                     face_engine=Tori(), cache=w.cache,
                                                     reviews=w.reviews))
     runner = CliRunner()
-    args = ["approve", a.path, "--channel", "website", "--as", "Mr Head"]
+    args = ["approve", a.path, "--channel", "website"]
     res = runner.invoke(cli, args + ["--checked", "1", "--checked", "2"])
     assert res.exit_code == 1 and "not every check is ticked" in res.stderr
     assert "3. Nothing shows where the school is" in res.stderr

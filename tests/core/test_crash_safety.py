@@ -20,8 +20,8 @@ import pytest
 
 from afterpost_util import make_export
 from photovet.core.storage import open_db
-from photovet.core.records.exports import Records
 from photovet.core.transfer import PURGE_PREFIX, TMP_PREFIX
+from tests.conftest import office_audit, office_records
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32",
                                 reason="needs fork() and SIGKILL (POSIX)")
@@ -94,9 +94,8 @@ def test_import_with_clearing_survives_sigkill(tmp_path):
     t0 = time.monotonic()
 
     def child(ready):
-        from photovet.core.audit import AuditLog
 
-        audit = AuditLog(open_db())
+        audit = office_audit(open_db())
         ready()
         for _ in import_from_device(dirs["dev"], dirs["pc"], clear=True, audit=audit):
             pass
@@ -164,16 +163,16 @@ def test_purge_survives_sigkill(tmp_path, monkeypatch):
     for mod in [m for m in sys.modules if m.startswith("send2trash")]:
         monkeypatch.delitem(sys.modules, mod)
     rng = random.Random(7)
-    rec = Records(open_db())
+    rec = office_records()
     kills = gen = 0
     t0 = time.monotonic()
     originals: dict[str, tuple[bytes, str]] = {}   # source path -> (content, batch)
     state = {"batch": "", "permanent": False}
 
     def child(ready):
-        r = Records(open_db())
+        r = office_records()
         ready()
-        purge_batch(r, state["batch"], permanent=state["permanent"], user="crash-test")
+        purge_batch(r, state["batch"], permanent=state["permanent"])
 
     def new_generation():
         nonlocal gen

@@ -20,6 +20,9 @@ from photovet.core.models import Device, Face, PhotoStatus
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.policy import PhotoRules, device_flag, device_matches
 from photovet.core.workspace import Workspace
+from tests.conftest import office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date(2026, 11, 21)
 BOX = (60, 40, 90, 110)
@@ -50,13 +53,13 @@ class OneFace:
     def detect(self, image):
         return [Face(box=BOX, score=0.99)]
 
-    def encode(self, image, faces):
+    def encode(self, image, faces, model=None):
         return [None]
 
 
 @pytest.fixture
 def ws(tmp_path):
-    w = Workspace.open(tmp_path / "home")
+    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
     w.settings.text.enabled = False
     w.settings.approval.required = False
     yield w
@@ -80,7 +83,7 @@ def test_the_structured_accessor_reads_make_model_and_serial(tmp_path):
 def test_two_cameras_of_one_model_are_told_apart_by_serial(ws, tmp_path):
     school = photo(tmp_path / "school.jpg", serial="0123456")
     personal = photo(tmp_path / "personal.jpg", serial="7777777", colour=(190, 130, 100))
-    added = ws.devices.add_from_photo(school, label="Office camera", user="Mrs Office")
+    added = ws.devices.add_from_photo(school, label="Office camera")
     assert added.device.serial == "0123456"
     engine = engine_of(ws)
     web = ws.channels.get("website")
@@ -108,8 +111,8 @@ def test_two_cameras_of_one_model_are_told_apart_by_serial(ws, tmp_path):
 def test_a_photo_naming_two_serials_cannot_be_tied_to_a_device(ws, tmp_path):
     twice = photo(tmp_path / "twice.jpg", xmp_serial="999999")
     with pytest.raises(DeviceError, match="two different camera serial numbers"):
-        ws.devices.add_from_photo(twice, user="Mrs Office")
-    ws.devices.add_from_photo(photo(tmp_path / "ok.jpg"), user="Mrs Office")
+        ws.devices.add_from_photo(twice)
+    ws.devices.add_from_photo(photo(tmp_path / "ok.jpg"))
     engine = engine_of(ws)
     a = engine.decide(engine.analyse(twice), "website", on=TODAY)
     [f] = [f for f in a.flags if f.kind == "device"]
@@ -123,13 +126,13 @@ def test_no_list_means_no_check_and_no_camera_details_is_flagged_once_there_is_o
     [f] = [f for f in a.flags if f.kind == "device"]
     assert not f.needs_review and "does not say which camera" in f.message
     with pytest.raises(DeviceError, match="does not say which camera"):
-        ws.devices.add_from_photo(bare, user="Mrs Office")
-    ws.devices.add_from_photo(photo(tmp_path / "ok.jpg"), user="Mrs Office")
+        ws.devices.add_from_photo(bare)
+    ws.devices.add_from_photo(photo(tmp_path / "ok.jpg"))
     a = engine.decide(a, "website", on=TODAY)
     [f] = [f for f in a.flags if f.kind == "device"]
     assert f.needs_review and "cannot tell whether it came from a school device" in f.message
     # a person may accept it (kept in the review, on every channel)
-    ws.reviewer().accept_flag(a, "device", ws.channels.get("website"), user="Mrs Office",
+    ws.reviewer().accept_flag(a, "device", ws.channels.get("website"),
                               reason="taken on the school iPad, which strips camera details")
     b = engine.decide(engine.analyse(bare), "facebook", on=TODAY)
     [f] = [f for f in b.flags if f.kind == "device"]
@@ -146,27 +149,33 @@ def test_matching_rules():
 
 
 def test_devices_add_list_remove_are_audited(ws, tmp_path):
-    d = ws.devices.add_from_photo(photo(tmp_path / "a.jpg"), user="Mrs Office")
+    d = ws.devices.add_from_photo(photo(tmp_path / "a.jpg"))
     with pytest.raises(DeviceError, match="already on the school's list"):
-        ws.devices.add_from_photo(photo(tmp_path / "b.jpg"), user="Mrs Office")
+        ws.devices.add_from_photo(photo(tmp_path / "b.jpg"))
     assert [x.id for x in ws.devices.all()] == [d.id]
-    ws.devices.remove(d.id, user="Mr Head")
+    ws.devices.remove(d.id)
     assert ws.devices.all() == []
     with pytest.raises(DeviceError, match="no approved device number"):
-        ws.devices.remove(d.id, user="Mr Head")
+        ws.devices.remove(d.id)
     actions = [r["action"] for r in ws.audit.rows()]
     assert "device.add" in actions and "device.remove" in actions
 
 
 def test_cli_devices(tmp_path, monkeypatch):
     from photovet.cli import cli
+    from tests.cli.conftest import Staff, create_staff
 
     monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
+    ws = Workspace.open()
+    create_staff(ws)
+    ws.close()
+    staff = Staff(monkeypatch)
+    staff.use("Mrs Office")
     runner = CliRunner()
     res = runner.invoke(cli, ["devices"])
     assert res.exit_code == 0 and "No approved devices" in res.output
     res = runner.invoke(cli, ["devices", "add", str(photo(tmp_path / "a.jpg")), "--label",
-                              "Office camera", "--as", "Mrs Office"])
+                              "Office camera"])
     assert res.exit_code == 0 and "added device 1: Canon EOS 250D (serial 0123456)" in res.output
     bad = tmp_path / "bare.jpg"
     photo(bad, make="", model="", serial=None)
@@ -174,5 +183,10 @@ def test_cli_devices(tmp_path, monkeypatch):
     assert res.exit_code == 1 and "does not say which camera" in res.stderr
     res = runner.invoke(cli, ["devices", "--json"])
     assert json.loads(res.output.splitlines()[0])["label"] == "Office camera"
-    res = runner.invoke(cli, ["devices", "remove", "1", "--as", "Mr Head"])
+    assert json.loads(res.output.splitlines()[0])["added_by"] == "Mrs Office"
+    staff.use("Mr Head")        # a senior leader, not an admin: the list is the admin's
+    res = runner.invoke(cli, ["devices", "remove", "1"])
+    assert res.exit_code == 1 and "Mr Head cannot change the school's approved devices" in res.stderr
+    staff.use("Office Admin")
+    res = runner.invoke(cli, ["devices", "remove", "1"])
     assert res.exit_code == 0 and "Removed device 1" in res.output

@@ -14,6 +14,9 @@ from PIL import Image
 from photovet.core.errors import EnrolmentError, UnknownPersonError
 from photovet.core.register.people import Register
 from tests.conftest import shared_data
+from tests.conftest import office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 UPN1, UPN2, UPN3 = "A919241717737", "G919241714767", "N919241709236"
 CSV = ("UPN,Surname,Forename,Year,Website,Leaving Date\n"
@@ -47,7 +50,7 @@ def photo(path: Path, faces: int = 1, seed: int = 7) -> Path:
 @pytest.fixture
 def reg(tmp_path):
     (tmp_path / "reg.csv").write_text(CSV, encoding="utf-8")
-    r = Register.open()
+    r = Register.open(access=office_access())
     assert r.import_csv(tmp_path / "reg.csv", today=dt.date(2026, 11, 21)).applied
     yield r
     r.close()
@@ -65,7 +68,7 @@ def test_enrol_folder(tmp_path, reg):
     (d / "readme.txt").write_text("hello")
     (d / ".DS_Store").write_bytes(b"\0")
     eng = FakeEngine()
-    rep = reg.enrol_folder(d, eng, user="office")
+    rep = reg.enrol_folder(d, eng)
     assert rep.enrolled == {UPN1: 2}
     assert rep.photos == 6 and rep.ignored == ["readme.txt"]
     msgs = sorted(str(e) for e in rep.errors)
@@ -125,6 +128,7 @@ def test_enrol_csv_relative_paths_and_problems(tmp_path, reg):
         reg.enrol_csv(d / "bad.csv", FakeEngine())
 
 
+@pytest.mark.sqlite_only
 def test_only_encodings_are_stored_never_photos(tmp_path, reg, photovet_home):
     p = photo(tmp_path / "a.jpg", seed=9)
     reg.enrol_photo(UPN1, p, FakeEngine())
@@ -134,9 +138,9 @@ def test_only_encodings_are_stored_never_photos(tmp_path, reg, photovet_home):
         if (photovet_home / side).exists():
             blob += (photovet_home / side).read_bytes()
     assert p.read_bytes()[:200] not in blob and b"JFIF" not in blob
-    with Register.open() as r:
+    with Register.open(access=office_access()) as r:
         sizes = [row[0] for row in r.db.execute("SELECT LENGTH(encoding) FROM encodings")]
-        assert sizes == [128 * 8]
+        assert sizes == [4 + 12 + 128 * 8 + 16]   # encrypted: magic, nonce, vector, tag
         cols = [row[1] for row in r.db.execute("PRAGMA table_info(encodings)")]
         assert "photo" not in cols and "image" not in cols
 
@@ -264,7 +268,7 @@ def face_engine():
 def test_scenario_enrolment_with_real_engine(face_engine):
     d = shared_data("scenario")
     exp = json.loads((d / "expected.json").read_text(encoding="utf-8"))
-    with Register.open() as reg:
+    with Register.open(access=office_access()) as reg:
         reg.import_csv(d / "register.csv", skip_invalid=True,
                        today=dt.date.fromisoformat(exp["reference_date"]))
         rep = reg.enrol_csv(d / "enrol.csv", face_engine)

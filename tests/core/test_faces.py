@@ -11,26 +11,39 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from photovet.core.vision import faces as faces_mod
 from photovet.core.errors import ModelError
-from photovet.core.vision.faces import (
-    FaceEngine,
-    FaceMatcher,
-    _dynamic_model,
-    _pb_parse,
-    _pb_serialise,
-    clip_box,
-    decode_centerface,
-    nms,
-    nms_merge,
-    plan_passes,
-    refine_cells,
-    tile_spans,
-    to_rgb,
-)
 from photovet.core.models import Face, MatchStatus
 from photovet.core.paths import asset_path
 from photovet.core.settings import Settings
+from photovet.core.vision.faces import (
+    DLIB,
+    SFACE,
+    FaceEngine,
+    FaceMatcher,
+    Thresholds,
+    assign,
+    clip_box,
+    nms,
+    nms_merge,
+    tile_spans,
+    to_rgb,
+)
+from photovet.core.vision.faces import engine as engine_mod
+from photovet.core.vision.faces.alignment import ARCFACE_112, align_112, umeyama
+from photovet.core.vision.faces.centerface import (
+    CenterFace,
+    decode_centerface,
+    plan_passes,
+    refine_cells,
+)
+from photovet.core.vision.faces.fusion import CENTERFACE, YUNET, fuse
+from photovet.core.vision.faces.onnxfix import (
+    centerface_dynamic,
+    opencv_zoo_model,
+    pb_parse,
+    pb_serialise,
+    session,
+)
 
 # ------------------------------------------------------------------------------------------
 # pure helpers
@@ -146,10 +159,10 @@ def test_to_rgb_accepts_any_mode(mode):
 
 def test_protobuf_roundtrip_and_dynamic_model():
     raw = asset_path("models", "centerface.onnx").read_bytes()
-    assert _pb_serialise(_pb_parse(raw)) == raw
+    assert pb_serialise(pb_parse(raw)) == raw
     import onnxruntime as ort
 
-    dyn = _dynamic_model(raw)
+    dyn = centerface_dynamic(raw)
     sess = ort.InferenceSession(dyn, providers=["CPUExecutionProvider"])
     inp = sess.get_inputs()
     assert len(inp) == 1 and inp[0].name == "input.1"
@@ -158,9 +171,101 @@ def test_protobuf_roundtrip_and_dynamic_model():
     assert out[0].shape == (1, 1, 16, 24) and out[3].shape == (1, 10, 16, 24)
 
 
+@pytest.mark.parametrize("name,inp,dims,shape", [
+    ("face_detection_yunet_2023mar_int8bq.onnx", "input", ["n", 3, "h", "w"], (1, 3, 96, 160)),
+    ("face_recognition_sface_2021dec_int8bq.onnx", "data", ["n", 3, 112, 112], (3, 3, 112, 112)),
+])
+def test_opencv_zoo_models_load_and_run_at_any_size(name, inp, dims, shape):
+    """The shipped files as published; the in-memory fixes make onnxruntime take them (the SFace
+    file lists 174 inputs of which one is real; both carry per-tensor block_size)."""
+    raw = asset_path("models", name).read_bytes()
+    sess = session(opencv_zoo_model(raw, inp, dims), 1, disable_qdq=True)
+    assert [i.name for i in sess.get_inputs()] == [inp]
+    out = sess.run(None, {inp: np.zeros(shape, np.float32)})
+    assert all(np.all(np.isfinite(o)) for o in out)
+    if "sface" in name:
+        assert out[0].shape == (3, 128)
+
+
+def test_model_files_are_the_published_ones():
+    import hashlib
+
+    for name, digest in (
+            ("face_detection_yunet_2023mar_int8bq.onnx",
+             "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10"),
+            ("face_recognition_sface_2021dec_int8bq.onnx",
+             "fb143eea07838aa532d1c95df5f69899974ea0140e1fba05e94204be13ed74ee")):
+        assert hashlib.sha256(asset_path("models", name).read_bytes()).hexdigest() == digest
+        lic = asset_path("models", "LICENSE-YuNet.txt" if "yunet" in name else "LICENSE-SFace.txt")
+        assert digest in lic.read_text(encoding="utf-8")
+
+
+def test_umeyama_recovers_a_similarity_and_align_makes_a_chip():
+    rng = np.random.default_rng(1)
+    a = np.deg2rad(17)
+    m = np.array([[1.7 * np.cos(a), -1.7 * np.sin(a), 12.0], [1.7 * np.sin(a), 1.7 * np.cos(a), -3.0]])
+    src = rng.random((5, 2)) * 100
+    dst = src @ m[:, :2].T + m[:, 2]
+    np.testing.assert_allclose(umeyama(src, dst), m, atol=1e-9)
+    # a face whose landmarks are the template scaled x4 and shifted: the chip is that face
+    img = Image.new("RGB", (600, 600), (10, 10, 10))
+    ImageDraw.Draw(img).rectangle([100 + 38 * 4, 100 + 48 * 4, 100 + 74 * 4, 100 + 56 * 4], fill=(250, 0, 0))
+    chip = align_112(img, ARCFACE_112 * 4 + 100)
+    assert chip.size == (112, 112)
+    px = np.asarray(chip)
+    assert px[52, 56, 0] > 200 and px[20, 56, 0] < 40      # the red bar at the eyes' height
+
+
+def test_assign_is_exact_and_never_makes_forbidden_pairs():
+    import itertools
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n, m = rng.integers(1, 5), rng.integers(1, 5)
+        c = rng.random((n, m))
+        c[rng.random((n, m)) < 0.3] = np.inf
+        got = assign(c)
+        assert len({i for i, _ in got}) == len(got) == len({j for _, j in got})
+        assert all(np.isfinite(c[i, j]) for i, j in got)
+        # brute force: most pairs first, then least cost
+        best = (0, 0.0)
+        rows, cols = range(n), range(m)
+        for k in range(min(n, m), 0, -1):
+            for rs in itertools.combinations(rows, k):
+                for cs in itertools.permutations(cols, k):
+                    if all(np.isfinite(c[r, q]) for r, q in zip(rs, cs)):
+                        cost = sum(c[r, q] for r, q in zip(rs, cs))
+                        if k > best[0] or (k == best[0] and cost < best[1]):
+                            best = (k, cost)
+        assert len(got) == best[0]
+        assert sum(c[i, j] for i, j in got) == pytest.approx(best[1])
+    assert assign(np.zeros((0, 3))) == [] and assign(np.array([[np.inf]])) == []
+
+
+def test_fusion_keeps_confident_boxes_and_weak_ones_only_where_both_agree():
+    no_lm = None
+    cf = np.array([[0, 0, 20, 20, 0.9]])                        # confident CenterFace face
+    cf_weak = np.array([[100, 100, 120, 120, 0.2],              # weak, YuNet agrees below
+                        [300, 300, 320, 320, 0.2]])             # weak, alone: dropped
+    yn = np.array([[1, 1, 21, 21, 0.95],                        # same face as cf[0]: merged
+                   [101, 101, 121, 121, 0.4],                   # weak, agrees with cf_weak[0]
+                   [200, 200, 220, 220, 0.7],                   # confident YuNet face (a profile)
+                   [400, 400, 420, 420, 0.45]])                 # weak, alone: dropped
+    d = fuse((cf, no_lm), (cf_weak, no_lm), (yn, no_lm))
+    kept = {tuple(int(v) for v in b[:2]) for b in d.boxes}
+    assert kept == {(0, 0), (100, 100), (200, 200)}
+    assert d.source[[tuple(int(v) for v in b[:2]) for b in d.boxes].index((0, 0))] == CENTERFACE
+    assert YUNET in d.source and len(d) == 3
+    assert len(fuse((np.zeros((0, 5)), no_lm), (np.zeros((0, 5)), no_lm), (np.zeros((0, 5)), no_lm))) == 0
+
+
 # ------------------------------------------------------------------------------------------
-# FaceMatcher with synthetic encodings
+# FaceMatcher with synthetic signatures
 # ------------------------------------------------------------------------------------------
+
+TH = Thresholds(pupil=0.85, staff=0.93, margin=0.10, band=0.10, lookalike_distance=1.05,
+                lookalike_margin=0.20, lookalike_tighten=0.05)
+TH_DLIB = Thresholds(0.45, 0.45, 0.08, 0.10, 0.55, 0.16, 0.04)
 
 
 def _unit(seed: int) -> np.ndarray:
@@ -168,78 +273,86 @@ def _unit(seed: int) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def _at(base: np.ndarray, dist: float, seed: int) -> np.ndarray:
-    """A vector exactly ``dist`` from ``base`` in a random direction."""
+def _at(base: np.ndarray, dist: float, seed: int, avoid: list[np.ndarray] = ()) -> np.ndarray:
+    """A vector exactly ``dist`` from ``base`` in a random direction (orthogonal to ``avoid``
+    differences, so distances to those stay predictable)."""
     d = np.random.default_rng(seed).normal(size=128)
+    for a in avoid:
+        u = (a - base) / np.linalg.norm(a - base)
+        d -= d.dot(u) * u
     d /= np.linalg.norm(d)
     return base + dist * d
 
 
+def matcher(enrolled, **kw) -> FaceMatcher:
+    return FaceMatcher(enrolled, {SFACE: TH, DLIB: TH_DLIB}, **kw)
+
+
 def test_matcher_empty_register():
-    m = FaceMatcher([], max_distance=0.45, min_margin=0.08)
+    m = matcher([])
     r = m.match(_unit(1))
     assert r.status is MatchStatus.NO_REGISTER and r.person is None and not r.recognised
+    assert m.match_photo([_unit(1), None])[1].status is MatchStatus.NO_REGISTER
 
 
 def test_matcher_recognises_close_and_clear():
     a, b = _unit(1), _unit(2)
-    m = FaceMatcher([("A", a), ("B", b)], max_distance=0.45, min_margin=0.08)
-    r = m.match(_at(a, 0.30, 9))
+    m = matcher([("A", a), ("B", b)])
+    probe = _at(a, 0.60, 9)
+    r = m.match(probe)
     assert r.status is MatchStatus.RECOGNISED and r.person == "A" and r.recognised
-    assert r.distance == pytest.approx(0.30)
-    assert r.margin == pytest.approx(np.linalg.norm(_at(a, 0.30, 9) - b) - 0.30)
+    assert r.distance == pytest.approx(0.60)
+    assert r.margin == pytest.approx(np.linalg.norm(probe - b) - 0.60)
 
 
-def test_matcher_threshold_is_strict_and_uncertain_band():
+def test_matcher_thresholds_by_role_are_strict_and_have_an_uncertain_band():
     a = _unit(1)
-    m = FaceMatcher([("A", a)], max_distance=0.45, min_margin=0.08)
-    assert m.match(_at(a, 0.449, 3)).status is MatchStatus.RECOGNISED
-    assert m.match(_at(a, 0.451, 3)).status is MatchStatus.UNCERTAIN
-    r = m.match(_at(a, 0.52, 3))
+    pupil = matcher([("A", a)], roles={"A": "pupil"})
+    staff = matcher([("A", a)], roles={"A": "staff"})
+    unknown_role = matcher([("A", a)])
+    assert pupil.match(_at(a, 0.849, 3)).status is MatchStatus.RECOGNISED
+    assert pupil.match(_at(a, 0.851, 3)).status is MatchStatus.UNCERTAIN
+    assert unknown_role.match(_at(a, 0.851, 3)).status is MatchStatus.UNCERTAIN   # strictest
+    assert staff.match(_at(a, 0.90, 3)).status is MatchStatus.RECOGNISED
+    r = pupil.match(_at(a, 0.94, 3))
     assert r.status is MatchStatus.UNCERTAIN and r.person == "A" and not r.recognised
-    r = m.match(_at(a, 0.56, 3))
+    r = pupil.match(_at(a, 0.96, 3))
     assert r.status is MatchStatus.UNKNOWN and r.person is None
-    assert r.distance == pytest.approx(0.56)
-    assert m.match(_at(a, 1.2, 3)).status is MatchStatus.UNKNOWN
+    assert r.distance == pytest.approx(0.96)
 
 
 def test_matcher_margin_too_small_is_uncertain():
     a = _unit(1)
-    # B sits so that a probe is 0.30 from A and 0.35 from B: margin 0.05 < 0.08
-    probe = _at(a, 0.30, 4)
-    b = _at(probe, 0.35, 5)
-    m = FaceMatcher([("A", a), ("B", b)], max_distance=0.45, min_margin=0.08)
+    probe = _at(a, 0.60, 4)
+    b = _at(probe, 0.66, 5, avoid=[a])      # margin 0.06 < 0.10
+    m = matcher([("A", a), ("B", b)])
     r = m.match(probe)
     assert r.status is MatchStatus.UNCERTAIN and r.person == "A"
-    assert r.margin == pytest.approx(0.05)
-    # with a looser margin the same probe is recognised
-    m2 = FaceMatcher([("A", a), ("B", b)], max_distance=0.45, min_margin=0.04)
-    assert m2.match(probe).status is MatchStatus.RECOGNISED
+    assert r.margin == pytest.approx(0.06)
 
 
-def test_matcher_same_person_several_encodings_do_not_count_as_margin():
+def test_matcher_same_person_several_signatures_do_not_count_as_margin():
     a = _unit(1)
-    probe = _at(a, 0.30, 6)
-    a2 = _at(probe, 0.31, 7)        # a second photo of A, nearly as close
+    probe = _at(a, 0.60, 6)
+    a2 = _at(probe, 0.62, 7)        # a second photo of A, nearly as close
     b = _unit(2)
-    m = FaceMatcher([("A", a), ("A", a2), ("B", b)], max_distance=0.45, min_margin=0.08)
+    m = matcher([("A", a), ("A", a2), ("B", b)])
     r = m.match(probe)
     assert r.status is MatchStatus.RECOGNISED and r.person == "A"
-    assert r.distance == pytest.approx(0.30)
-    assert r.margin == pytest.approx(np.linalg.norm(probe - b) - 0.30)
-    assert m.distances(probe)["A"] == pytest.approx(0.30)
+    assert r.distance == pytest.approx(0.60)
+    assert m.distances(probe)["A"] == pytest.approx(0.60)
 
 
 def test_matcher_only_one_person_enrolled_has_no_margin():
     a = _unit(1)
-    r = FaceMatcher([("A", a)], max_distance=0.45, min_margin=0.08).match(_at(a, 0.2, 3))
+    r = matcher([("A", a)]).match(_at(a, 0.5, 3))
     assert r.status is MatchStatus.RECOGNISED and r.margin is None
 
 
 def test_matcher_rejects_bad_vectors():
     with pytest.raises(ValueError):
-        FaceMatcher([("A", np.zeros(64))], max_distance=0.45, min_margin=0.08)
-    m = FaceMatcher([("A", _unit(1))], max_distance=0.45, min_margin=0.08)
+        matcher([("A", np.zeros(64))])
+    m = matcher([("A", _unit(1))])
     assert m.match(None).status is MatchStatus.UNKNOWN
     bad = _unit(1).copy()
     bad[0] = np.nan
@@ -247,13 +360,108 @@ def test_matcher_rejects_bad_vectors():
 
 
 def test_matcher_from_settings_reads_values():
-    s = Settings.from_dict({"recognition": {"max_distance": 0.3, "min_margin": 0.2, "uncertain_band": 0.05}})
-    m = FaceMatcher.from_settings([("A", _unit(1))], s)
-    assert (m.max_distance, m.min_margin, m.uncertain_band) == (0.3, 0.2, 0.05)
+    from photovet.core.models import Person
+
+    s = Settings.from_dict({"recognition": {"pupil_distance": 0.8, "staff_distance": 0.9,
+                                            "margin": 0.12, "uncertain_band": 0.05}})
+    a = _unit(1)
+    m = FaceMatcher.from_settings([("A", a)], s, people=[Person("A", role="staff")])
+    assert m.thresholds[SFACE].pupil == 0.8 and m.thresholds[SFACE].margin == 0.12
+    assert m.match(_at(a, 0.89, 1)).status is MatchStatus.RECOGNISED
+    assert m.match(_at(a, 0.91, 1)).status is MatchStatus.UNCERTAIN
     d = Settings()
-    m = FaceMatcher.from_settings([], d)
-    assert m.max_distance == d.get("recognition.max_distance")
-    assert m.min_margin == d.get("recognition.min_margin")
+    assert FaceMatcher.from_settings([], d).thresholds[DLIB].pupil == d.recognition.max_distance
+
+
+def test_two_enrolled_twins_need_the_larger_margin_else_uncertain():
+    """Twins enrolled close together (0.9 apart, under the look-alike distance 1.05): a face
+    0.55 from one and 0.70 from the other (margin 0.15) would be recognised for anyone else
+    (margin 0.10), but a look-alike needs 0.20: uncertain. Clearer (margin 0.25): recognised."""
+    a = _unit(1)
+    b = _at(a, 0.90, 2)
+    m = matcher([("T1", a), ("T2", b)])
+    assert m.lookalikes == {"T1": {"T2"}, "T2": {"T1"}}
+    # distances 0.55 to T1 and ~0.70 to T2: a point on the plane through both
+    u = (b - a) / 0.90
+    w = _at(np.zeros(128), 1.0, 3, avoid=[u])
+    x = (0.55 ** 2 - 0.70 ** 2 + 0.90 ** 2) / (2 * 0.90)
+    probe = a + x * u + np.sqrt(0.55 ** 2 - x ** 2) * w
+    r = m.match(probe)
+    assert r.margin == pytest.approx(0.15) and r.distance == pytest.approx(0.55)
+    assert r.status is MatchStatus.UNCERTAIN and r.person == "T1"
+    # the same geometry between strangers (not look-alikes: 1.2 apart) is recognised
+    far = _at(a, 1.2, 2)
+    u2 = (far - a) / 1.2
+    w2 = _at(np.zeros(128), 1.0, 3, avoid=[u2])
+    x2 = (0.55 ** 2 - 0.70 ** 2 + 1.2 ** 2) / (2 * 1.2)
+    probe2 = a + x2 * u2 + np.sqrt(0.55 ** 2 - x2 ** 2) * w2
+    r2 = matcher([("T1", a), ("S", far)]).match(probe2)
+    assert r2.status is MatchStatus.RECOGNISED and r2.margin == pytest.approx(0.15)
+    # a twin's threshold is stricter too: 0.82 from T1 (< 0.85) with a clear margin: uncertain
+    probe3 = _at(a, 0.82, 4, avoid=[b])
+    assert np.linalg.norm(probe3 - b) - 0.82 > 0.2
+    assert m.match(probe3).status is MatchStatus.UNCERTAIN
+    assert m.match(_at(a, 0.70, 4, avoid=[b])).status is MatchStatus.RECOGNISED
+
+
+def test_a_sibling_link_from_the_register_makes_look_alikes():
+    a, b = _unit(1), _unit(2)               # far apart in signature space (about 1.41)
+    u = (b - a) / np.linalg.norm(b - a)
+    w = _at(np.zeros(128), 1.0, 3, avoid=[u])
+    dab = float(np.linalg.norm(b - a))
+    x = (0.60 ** 2 - 0.75 ** 2 + dab ** 2) / (2 * dab)
+    probe = a + x * u + np.sqrt(0.60 ** 2 - x ** 2) * w   # 0.60 from A, 0.75 from B
+    plain = matcher([("A", a), ("B", b)])
+    assert plain.match(probe).status is MatchStatus.RECOGNISED
+    linked = matcher([("A", a), ("B", b)], families={"A": "FAM-12", "B": " fam-12 "})
+    assert linked.lookalikes["A"] == {"B"}
+    r = linked.match(probe)
+    assert r.status is MatchStatus.UNCERTAIN and r.person == "A"
+    # a family key nobody else shares changes nothing
+    alone = matcher([("A", a), ("B", b)], families={"A": "FAM-12", "B": "FAM-13"})
+    assert alone.match(probe).status is MatchStatus.RECOGNISED
+
+
+def test_one_person_twice_in_a_photo_the_second_best_face_is_uncertain():
+    a, b = _unit(1), _unit(2)
+    m = matcher([("A", a), ("B", b)])
+    best, second = _at(a, 0.40, 5), _at(a, 0.70, 6)
+    r = m.match_photo([best, second])
+    assert [x.status for x in r] == [MatchStatus.RECOGNISED, MatchStatus.UNCERTAIN]
+    assert r[0].person == "A" and r[1].person == "A"
+    # the order of the faces does not matter
+    r = m.match_photo([second, best])
+    assert [x.status for x in r] == [MatchStatus.UNCERTAIN, MatchStatus.RECOGNISED]
+    # two faces nearly as close to A: neither is certain
+    r = m.match_photo([_at(a, 0.50, 5), _at(a, 0.55, 6)])
+    assert [x.status for x in r] == [MatchStatus.UNCERTAIN, MatchStatus.UNCERTAIN]
+    # a face whose nearest person is taken by a better face is not shown as anyone
+    b_side = _at(a, 0.62, 8, avoid=[b])
+    r = m.match_photo([_at(a, 0.30, 7), b_side, _at(b, 0.5, 9)])
+    assert r[0].status is MatchStatus.RECOGNISED and r[2].status is MatchStatus.RECOGNISED
+    assert r[1].status is MatchStatus.UNCERTAIN
+    assert sum(x.recognised and x.person == "A" for x in r) == 1
+
+
+def test_people_with_old_signatures_are_matched_with_the_old_model():
+    a_new, b_old = _unit(1), _unit(2)
+    m = FaceMatcher({SFACE: [("A", a_new)], DLIB: [("B", b_old), ("A", _unit(3))]},
+                    {SFACE: TH, DLIB: TH_DLIB})
+    assert m.model_of == {"A": SFACE, "B": DLIB}      # A was enrolled again: SFace only
+    assert m.models == [SFACE, DLIB]
+    assert m.count_by_model() == {SFACE: 1, DLIB: 1}
+    # a face of B: its dlib signature is 0.30 from B's (under 0.45); SFace sees nobody
+    r = m.match_photo({SFACE: [_unit(9)], DLIB: [_at(b_old, 0.30, 4)]})
+    assert r[0].status is MatchStatus.RECOGNISED and r[0].person == "B"
+    # a face of A: SFace 0.5 from A, dlib far from B
+    r = m.match_photo({SFACE: [_at(a_new, 0.5, 4)], DLIB: [_unit(8)]})
+    assert r[0].status is MatchStatus.RECOGNISED and r[0].person == "A"
+    # both models see someone (A by SFace, B by dlib): a person decides
+    r = m.match_photo({SFACE: [_at(a_new, 0.5, 4)], DLIB: [_at(b_old, 0.40, 4)]})
+    assert r[0].status is MatchStatus.UNCERTAIN
+    # without the old model's signatures the old-model people cannot be recognised
+    r = m.match_photo({SFACE: [_unit(9)]})
+    assert r[0].status is MatchStatus.UNKNOWN
 
 
 # ------------------------------------------------------------------------------------------
@@ -279,10 +487,25 @@ def _cartoon_face(size: int) -> Image.Image:
 
 
 def test_load_missing_model_raises_model_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(faces_mod, "asset_path", lambda *parts: tmp_path / "missing.onnx")
+    monkeypatch.setattr(engine_mod, "asset_path", lambda *parts: tmp_path / "missing.onnx")
     with pytest.raises(ModelError) as exc:
         FaceEngine.load(Settings())
     assert "face detector model is missing" in str(exc.value)
+
+
+def test_broken_signature_model_raises_model_error(monkeypatch, tmp_path):
+    real = engine_mod.asset_path
+
+    def fake(*parts):
+        if "sface" in parts[-1]:
+            (tmp_path / "broken.onnx").write_bytes(b"not a model")
+            return tmp_path / "broken.onnx"
+        return real(*parts)
+
+    monkeypatch.setattr(engine_mod, "asset_path", fake)
+    with pytest.raises(ModelError) as exc:
+        FaceEngine.load(Settings())
+    assert "face signature model could not be loaded" in str(exc.value)
 
 
 def test_blank_and_tiny_images_have_no_faces(engine):
@@ -323,15 +546,24 @@ def test_encode_sizes_and_none_for_small_faces(engine):
     img = _cartoon_face(300)
     big = Face(box=(60, 30, 180, 240), score=0.9)
     small = Face(box=(10, 10, 30, 30), score=0.9)
-    edge = Face(box=(250, 0, 50, 80), score=0.9)     # touches the right and top edges
-    encs = engine.encode(img, [big, small, edge])
+    blank = Face(box=(0, 250, 60, 50), score=0.9)    # no face there: no landmarks, no signature
+    encs = engine.encode(img, [big, small, blank])
     assert encs[1] is None                          # under recognition.min_face_px
-    for e in (encs[0], encs[2]):
-        assert isinstance(e, np.ndarray) and e.shape == (128,) and np.all(np.isfinite(e))
-    # deterministic (num_jitters 1)
-    again = engine.encode(img, [big])[0]
-    np.testing.assert_allclose(again, encs[0], atol=1e-6)
+    assert encs[2] is None
+    e = encs[0]
+    assert isinstance(e, np.ndarray) and e.shape == (128,) and np.all(np.isfinite(e))
+    assert np.linalg.norm(e) == pytest.approx(1.0)  # SFace signatures are unit length
+    # deterministic
+    np.testing.assert_allclose(engine.encode(img, [big])[0], e, atol=1e-6)
     assert engine.encode(img.convert("L"), [big])[0].shape == (128,)
+    # PhotoVet 0.1's signatures, for people not yet enrolled again
+    old = engine.encode(img, [big, small], model=DLIB)
+    assert old[0].shape == (128,) and old[1] is None
+    with pytest.raises(ValueError):
+        engine.encode(img, [big], model="nonsense")
+    assert engine.signature_model == SFACE
+    got = engine.encode_models(img, [big], [SFACE, DLIB])
+    assert set(got) == {SFACE, DLIB} and all(len(v) == 1 for v in got.values())
 
 
 def test_portrait_encodings_on_blank_is_empty(engine):
@@ -350,7 +582,7 @@ def test_detection_boxes_are_clipped_at_the_edge(engine):
 
 def test_refinement_work_is_capped(monkeypatch):
     """A photo full of weak candidates cannot make the upsampled search unbounded."""
-    eng = FaceEngine(None, None, None, Settings.from_dict({"detection": {"refine_max_pixels": 2_000_000}}))
+    eng = CenterFace.from_settings(None, Settings.from_dict({"detection": {"refine_max_pixels": 2_000_000}}).detection)
     calls = []
 
     def fake_run(arr, threshold):
@@ -369,3 +601,27 @@ def test_refinement_work_is_capped(monkeypatch):
     refined = [s for s in calls if s[0] <= 600 and s[1] <= 600]
     pixels = sum(h * w for h, w in refined)
     assert 0 < pixels <= 2_000_000 + 600 * 600
+
+
+def test_recognition_settings_are_typed_checked_and_keyed():
+    from photovet.core.errors import SettingsError
+    from photovet.core.settings import RECOGNITION_PRESETS, recognition_preset
+
+    d = Settings()
+    assert recognition_preset(d.recognition) == "standard"
+    key = d.analysis_key()
+    for change in ({"recognition": {"pupil_distance": 0.8}}, {"recognition": {"margin": 0.12}},
+                   {"recognition": {"lookalike_distance": 1.1}}, {"detection": {"yunet": False}},
+                   {"detection": {"yunet_threshold": 0.7}}):
+        assert Settings.from_dict(change).analysis_key() != key, change
+    for name, values in RECOGNITION_PRESETS.items():
+        s = Settings.from_dict({"recognition": values})
+        assert recognition_preset(s.recognition) == name
+    assert recognition_preset(Settings.from_dict({"recognition": {"pupil_distance": 0.83}}).recognition) is None
+    # never looser than what was calibrated: pupils 0.93, staff 1.0, a margin of at least 0.05
+    for bad in ({"pupil_distance": 0.95}, {"staff_distance": 1.1}, {"margin": 0.01},
+                {"lookalike_margin": 0.05}, {"pupil_distance": "0.8"}):
+        with pytest.raises(SettingsError):
+            Settings.from_dict({"recognition": bad})
+    with pytest.raises(SettingsError):
+        Settings.from_dict({"detection": {"yunet_agree_threshold": 0.7, "yunet_threshold": 0.6}})

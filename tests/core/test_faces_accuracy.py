@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from photovet.core.register.enrolment import portrait_face
 from photovet.core.vision.faces import FaceEngine, FaceMatcher, box_iou
 from photovet.core.models import Channel, Face, MatchStatus, Person
 from photovet.core.settings import Settings
@@ -102,15 +103,23 @@ def test_detection_recall_on_annotated_photos(detection_results):
 
 
 def test_detection_counts_where_the_source_gives_them(detection_results):
-    """dogs: 0 faces; attribute_7242: 2 (insightface's own test); creche: 2 (by eye)."""
+    """dogs: 0 faces; attribute_7242: 2 (insightface's own test); creche: 2 (by eye).
+
+    Every real face is found. The second detector costs false boxes (covered for nothing, never
+    a privacy problem): measured 3 on dogs (two dogs' faces both networks agree on, weakly, and
+    one YuNet box at 0.65) and 3 on the creche, against 0 and 0 for CenterFace alone. Held to
+    what was measured, so more false boxes fail this test."""
     checked = 0
+    extra = 0
     for f, dets in detection_results:
         count = f["ground_truth"].get("face_count")
         if count is None or f["ground_truth"].get("face_boxes"):
             continue
-        assert count <= len(dets) <= count + 1, (f["file"], count, dets)
+        assert count <= len(dets) <= count + 3, (f["file"], count, dets)
+        extra += len(dets) - count
         checked += 1
     assert checked >= 3
+    assert extra <= 6
 
 
 def test_detection_boxes_inside_images(detection_results):
@@ -142,8 +151,10 @@ def test_every_identity_photo_has_an_encodable_face(identity_encodings):
 
 
 def test_distances_same_and_different_people(identity_encodings):
+    """SFace signatures of the shared identities (adults): no two different people within the
+    staff threshold (the looser one), nor within its uncertain band."""
     s = Settings()
-    max_d = s.recognition.max_distance
+    max_d = s.recognition.staff_distance
     band = s.recognition.uncertain_band
     items = []
     for name, (gt, encs) in identity_encodings.items():
@@ -161,11 +172,12 @@ def test_distances_same_and_different_people(identity_encodings):
             diff.append(d)
     same, diff = np.array(same), np.array(diff)
     assert len(diff) > 1000 and len(same) > 50
-    assert int((diff < max_d).sum()) == 0, "a different person within max_distance"
+    assert int((diff < max_d).sum()) == 0, "a different person within the staff threshold"
     # the uncertain band does not reach the nearest different person either
-    assert diff.min() >= max_d + band - 0.02
-    assert np.mean(same < max_d) >= 0.8
-    assert np.mean(same < max_d + band) >= 0.95
+    assert diff.min() >= max_d + band - 0.02, diff.min()
+    # measured: 0.96 of same-person pairs under 0.93, every one under 1.03 (the band's end)
+    assert np.mean(same < max_d) >= 0.9, np.mean(same < max_d)
+    assert np.mean(same < max_d + band) >= 0.98
 
 
 # ------------------------------------------------------------------------------------------
@@ -202,14 +214,16 @@ def test_scenario_nobody_shown_who_should_be_covered(engine, identity_encodings)
     with open(folder / "enrol.csv", newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             _, encs = identity_encodings[Path(row["Photo"]).name]
-            assert len(encs) == 1, f"enrolment photo {row['Photo']} must have exactly one face"
-            enrolled.append((row["UPN"], encs[0][1]))
-    matcher = FaceMatcher.from_settings(enrolled, Settings())
+            main = portrait_face(encs)      # the rule enrolment uses
+            assert main is not None, f"enrolment photo {row['Photo']} must show one main face"
+            enrolled.append((row["UPN"], main[1]))
+    roles = {p.id: p for p in people.values()}
+    matcher = FaceMatcher.from_settings(enrolled, Settings(), people=list(roles.values()))
 
     privacy_failures, needed, shown_ok, reviewable = [], 0, 0, 0
     for photo in expected["photos"]:
         _, encs = identity_encodings[photo["file"]]
-        matches = [matcher.match(e) for _, e in encs]
+        matches = matcher.match_photo([e for _, e in encs])     # all faces of the photo at once
         for ch in expected["channels"]:
             allowed = set(photo["by_channel"][ch]["show"])
             shown: list[str] = []
@@ -240,3 +254,54 @@ def test_scenario_nobody_shown_who_should_be_covered(engine, identity_encodings)
     # the model's authors warn that children are closer still.
     assert shown_ok / needed >= 0.85, f"{shown_ok}/{needed} shown automatically"
     assert reviewable / needed >= 0.9, f"{reviewable}/{needed} shown or offered for review"
+
+
+# ------------------------------------------------------------------------------------------
+# photos nobody tuned for: WIDER FACE validation (outside the repository; research use only)
+# ------------------------------------------------------------------------------------------
+
+
+def _wider(split: str) -> list[dict]:
+    """$PHOTOVET_WIDER: a folder with manifest.json and images/ (bench/faces.py explains)."""
+    import os
+
+    folder = os.environ.get("PHOTOVET_WIDER")
+    if not folder or not (Path(folder) / "manifest.json").exists():
+        pytest.skip("PHOTOVET_WIDER is not set (WIDER FACE data stays outside the repository)")
+    m = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    return [dict(f, path=Path(folder) / "images" / f["file"]) for f in m["files"]
+            if f["split"] == split]
+
+
+@pytest.mark.slow
+def test_detection_recall_on_wider_test_photos(engine):
+    """The test half of the WIDER subset (207 photos, 1,851 faces >= 10 px). Measured: 0.951 of
+    faces >= 10 px, 0.979 >= 32 px, 0.935 of profiles, 0.855 of heavily occluded faces
+    (CenterFace alone: 0.929, 0.968, 0.880, 0.774). The issue's goals (0.97 and 0.99) are not
+    reached; these floors keep what was."""
+    hits: dict[str, list[int]] = {}
+
+    def add(key, hit):
+        hits.setdefault(key, [0, 0])
+        hits[key][0] += hit
+        hits[key][1] += 1
+
+    for f in _wider("test"):
+        dets = [fc.box for fc in engine.detect(_open(f["path"]))]
+        gt = [b for b in f["boxes"] if not b[7] and b[2] > 0 and b[3] > 0]
+        for g, m in zip(gt, match_boxes([b[:4] for b in gt], dets)):
+            if max(g[2], g[3]) < 10:
+                continue
+            add("r10", m is not None)
+            if max(g[2], g[3]) >= 32:
+                add("r32", m is not None)
+            if g[9] == 1:
+                add("pose", m is not None)
+            if g[8] == 2:
+                add("occl", m is not None)
+    rate = {k: h / t for k, (h, t) in hits.items()}
+    assert hits["r10"][1] > 1800
+    assert rate["r10"] >= 0.945, rate
+    assert rate["r32"] >= 0.975, rate
+    assert rate["pose"] >= 0.92, rate
+    assert rate["occl"] >= 0.84, rate

@@ -23,6 +23,9 @@ from photovet.core.policy import PhotoRules, face_area_share, group_shot_flag
 from photovet.core.review import ReviewRefused
 from photovet.core.vision.text.captions import LabelError, check_label
 from photovet.core.workspace import Workspace
+from tests.conftest import act_as, office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -49,7 +52,7 @@ class BoxEngine:
     def detect(self, image):
         return [Face(box=b, score=0.99) for b in self.boxes_by_size[image.size]]
 
-    def encode(self, image, faces):
+    def encode(self, image, faces, model=None):
         return [None for _ in faces]
 
 
@@ -66,12 +69,12 @@ def draw(path: Path, boxes, size=(500, 480)) -> Path:
 
 @pytest.fixture
 def ws(tmp_path):
-    w = Workspace.open(tmp_path / "home")
+    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
     w.settings.text.enabled = False
     csv = tmp_path / "register.csv"
     csv.write_text(REGISTER, encoding="utf-8")
-    assert w.import_register(csv, user="office").applied
-    w.channels.update("facebook", group_only=True, user="office")
+    assert w.import_register(csv).applied
+    w.channels.update("facebook", group_only=True)
     yield w
     w.close()
 
@@ -129,10 +132,10 @@ def test_a_flagged_photo_is_held_back_until_a_person_accepts_it_with_a_reason(ws
     engine = engine_for(ws, {(500, 480): PORTRAIT})
     fb = ws.channels.get("facebook")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
-    ws.approvals.mark_ready(a, preparer="Mrs Office")
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
     with pytest.raises(ApprovalError, match="group shots only"):
-        ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
-                             checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     # approval turned off (a one-person office): export refuses it all the same
     out = tmp_path / "out"
     out.mkdir()
@@ -140,21 +143,20 @@ def test_a_flagged_photo_is_held_back_until_a_person_accepts_it_with_a_reason(ws
                                              records=ws.records, approvals=None) if s.result]
     assert not held.ok and "group shots only" in held.error
     with pytest.raises(ReviewRefused, match="Say why"):
-        ws.reviewer().accept_flag(a, "group-shot", fb, user="Mr Head", reason=" ")
-    ws.reviewer().accept_flag(a, "group-shot", fb, user="Mr Head",
+        ws.reviewer().accept_flag(a, "group-shot", fb, reason=" ")
+    ws.reviewer().accept_flag(a, "group-shot", fb,
                               reason="award winner, parents asked for it")
     engine.decide(a, fb, on=TODAY)
     [flag] = [f for f in a.flags if f.kind == "group-shot"]
     assert flag.accepted == "award winner, parents asked for it" and not flag.open
     assert a.status is not PhotoStatus.NEEDS_REVIEW
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
-                         checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     [res] = [s.result for s in export_batch([a], out, label="Awards", engine=engine, channel=fb,
                                             records=ws.records, approvals=ws.approvals) if s.result]
     assert res.ok, res.error
     # accepting is a review decision: audited, kept across a restart, signed by the approval
     assert any(r["action"] == "review.flag-accept" for r in ws.audit.rows())
-    ws.reviewer().undo_flag(a, "group-shot", fb, user="Mr Head")
+    ws.reviewer().undo_flag(a, "group-shot", fb)
     b = engine.decide(engine.analyse(photo), fb, on=TODAY)
     assert any(f.kind == "group-shot" and f.open for f in b.flags)
 
@@ -216,8 +218,11 @@ def test_export_refuses_a_label_naming_a_pupil_before_writing_anything(ws, tmp_p
 
 def test_cli_export_refuses_the_label_and_suggests_one(ws, tmp_path, monkeypatch):
     from photovet.cli import cli
+    from tests.cli.conftest import Staff, create_staff
 
+    create_staff(ws)
     monkeypatch.setenv("PHOTOVET_HOME", str(ws.home))
+    Staff(monkeypatch).use("Mrs Office")
     photo = draw(tmp_path / "class.jpg", CLASS)
     out = tmp_path / "out"
     out.mkdir()

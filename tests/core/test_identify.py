@@ -6,12 +6,13 @@ import time
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from afterpost_util import FakeRegister, downloaded_copy, make_export, person, photo
 from photovet.core.media import phash as ph
-from photovet.core.storage import atomic, open_db
-from photovet.core.records.exports import Records
+from photovet.core.storage import atomic
+from tests.conftest import office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def test_popcount_fallback_matches_numpy(monkeypatch):
 
 @pytest.fixture
 def records(tmp_path):
-    rec = Records(open_db())
+    rec = office_records()
     for seed in range(8):
         rec.add_export(make_export(tmp_path, seed, shown=[f"P{seed}"], covered=["B0"],
                                    size=(1024, 768)),
@@ -95,7 +96,7 @@ def test_identify_exact_copy_and_unrelated_photo(records, tmp_path):
 
 def test_identify_sees_records_added_by_another_connection(records, tmp_path):
     records.identify(records.exports()[0].output_path)  # index loaded
-    other = Records(open_db())
+    other = office_records()
     rid = other.add_export(make_export(tmp_path / "more", 77), batch="c", channel="x",
                            preparer=None, approver=None)
     copy = downloaded_copy(tmp_path / "more" / "exports" / "photo077.jpg", tmp_path / "c77.jpg")

@@ -37,9 +37,34 @@ def sha(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
+USER, PASSWORD = "Kill Tester", "staple battery kill horse"
+_SET_UP: set[Path] = set()
+
+
 def env_for(home: Path) -> dict[str, str]:
-    env = dict(os.environ, PHOTOVET_HOME=str(home))
+    """The environment of a command in ``home``, signed in as the office's first admin (created
+    once per data folder: admin, preparer and poster, as 'photovet setup admin' gives)."""
+    # this "PC"'s key store belongs to the data folder (module fixtures outlive a test's env)
+    env = dict(os.environ, PHOTOVET_HOME=str(home), PHOTOVET_USER=USER,
+               PHOTOVET_PASSWORD=PASSWORD, PHOTOVET_KEYSTORE="file",
+               PHOTOVET_CONFIG=str(home.parent / f"{home.name}-config"))
     env.pop("PHOTOVET_QUIT_AFTER", None)
+    if home not in _SET_UP:
+        from photovet.core.workspace import Workspace
+
+        saved = dict(os.environ)
+        os.environ.update(env)
+        try:
+            ws = Workspace.open(home)
+            try:
+                if ws.needs_first_admin():
+                    ws.create_first_admin(USER, PASSWORD)
+            finally:
+                ws.close()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        _SET_UP.add(home)
     return env
 
 

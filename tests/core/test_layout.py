@@ -90,3 +90,28 @@ def test_every_package_ships_in_the_wheel():
     found = {".".join(p.parent.relative_to(root).parts)
              for p in (root / "photovet").rglob("__init__.py")}
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
+
+
+def test_the_front_ends_never_act_as_a_named_tool():
+    """``Access.system`` (every right, no account) is for tests and scripts; the app and the
+    command line always act as the signed-in member of staff."""
+    front = [p for sub in ("gui", "cli") for p in (CORE.parent / sub).rglob("*.py")]
+    front.append(CORE.parent / "launch.py")
+    for path in front:
+        text = path.read_text(encoding="utf-8")
+        assert "Access.system" not in text and "._system" not in text, path
+
+
+def test_permissions_are_checked_in_one_place():
+    """Roles are compared only in accounts.py: everything else asks ``Access.require`` /
+    ``allowed`` with a permission name from accounts.PERMISSIONS."""
+    import re
+
+    for path in CORE.parent.rglob("*.py"):
+        if path.name == "accounts.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"""\.(has|roles)\(\s*["'](admin|approver|poster|preparer)""",
+                             text), path
+        assert not re.search(r"""["'](admin|approver|poster|preparer)["']\s+in\s+\w*\.?roles\(""",
+                             text) or path.name == "users.py", path   # (a wording note only)

@@ -84,3 +84,29 @@ def test_a_failing_migration_changes_nothing_and_is_not_recorded(tmp_path):
     assert "half_done" not in db.tables()
     assert "test-9999-broken" not in applied(db)
     db.close()
+
+
+@pytest.mark.parametrize("dump", RELEASES, ids=lambda p: p.stem)
+def test_a_released_register_gets_its_key_at_the_first_open(dump, photovet_home):
+    """The first open by this version: the register gets a key on this PC, its face
+    signatures (stored in clear by 0.1) are encrypted, the audit log's head is signed as it
+    stood (earlier rows keep the hash chain's protection only, and verify says so), and the
+    first admin is still to be created."""
+    from photovet.core.workspace import Workspace
+
+    path = photovet_home / "register.db"
+    _restore(dump, path)
+    clear = [bytes(r[0]) for r in sqlite3.connect(path).execute("SELECT encoding FROM encodings")]
+    rows_before = sqlite3.connect(path).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    ws = Workspace.open(photovet_home)
+    try:
+        assert ws.key_status() == "ready" and ws.needs_first_admin()
+        assert ws.db.scalar("SELECT COUNT(*) FROM encodings WHERE key_id IS NULL") == 0
+        assert len(ws.register.encodings()) == len(clear)
+        v = ws.audit.verify()
+        assert v.ok, v.message
+        assert any(f"rows 1 to {rows_before}" in n for n in v.notes), v.notes
+    finally:
+        ws.close()
+    data = path.read_bytes()
+    assert clear and not any(c[:64] in data for c in clear)

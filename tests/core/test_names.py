@@ -235,7 +235,7 @@ def test_classify_decide_and_cover(matcher):
     assert items[0].reason == "Pupil's name (no consent to show names)"
     assert items[1].reason == "Staff name (no consent to show names)"
     assert items[2].reason == "Looks like a name that is not in the register"
-    assert items[3].reason == ""
+    assert items[3].reason == "Not a name"          # every line read says why it stays
     assert items[4].reason == "Pupil's name (consent to show names on School website)"
     assert items[5].reason == "Looks like a staff member's name that is not in the register"
     assert a.needs_review and a.covered_text_count == 4
@@ -352,3 +352,134 @@ def test_pieces_of_a_name_on_the_same_line_are_covered_with_it(matcher):
     items = classify_texts(reads, matcher)
     assert [i.kind for i in items] == ["pupil-name", "pupil-name", "", ""]
     assert items[0].person == "P1"
+
+
+# ------------------------------------------------------------------------------------------
+# Names on badges fail closed (issue 13): each badge form, in the register or not, and the
+# decoys a badge photo also has
+# ------------------------------------------------------------------------------------------
+
+FACE = (400.0, 100.0, 200.0, 240.0)      # x, y, w, h: a face; its badge is below it
+
+
+def _at(text, x, y, h=24.0, score=0.95):
+    w = max(30.0, 0.6 * h * len(text))
+    return ([(x, y), (x + w, y), (x + w, y + h), (x, y + h)], text, score)
+
+
+def _badge(text, score=0.95):
+    """A line on a badge: on the chest, under the face."""
+    return _at(text, 420.0, 460.0, 24.0, score)
+
+
+def _sign(text, score=0.95):
+    """A line on a sign: beside the heads, nobody under it."""
+    return _at(text, 20.0, 40.0, 24.0, score)
+
+
+BADGE_REGISTER = [pupil("P1", "Olivia", "Bennett"), pupil("P20", "Muhammad", "Iqbal")]
+
+
+@pytest.mark.parametrize("text, person, form", [
+    ("Muhammadlqbal", "P20", "full"),        # OCR glued the words and read I as l
+    ("MuhammadIqbal", "P20", "full"),
+    ("Muhammad lqbal", "P20", "full"),
+    ("OLIVIA BENNETT", "P1", "full"),
+    ("Bennett, Olivia", "P1", "surname_forename"),
+    ("BENNETT, OLIVIA", "P1", "surname_forename"),
+    ("O.Bennett", "P1", "surname"),
+    ("O. Bennett", "P1", "surname"),
+])
+def test_every_badge_form_of_a_register_name_is_covered(text, person, form):
+    """On a badge or anywhere else: the register name is found and covered (no consent)."""
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert (item.kind, item.person, item.form) == ("pupil-name", person, form), (text, read)
+        decide([item])
+        assert item.decision == "cover" and not item.needs_review
+
+
+@pytest.mark.parametrize("text", [
+    "Jamesrobinson",       # glued, no capital to split on
+    "JAMES ROBINSON", "Robinson, James", "J.Robinson", "J. Robinson", "Zainab",
+    "Kacper Nowakowski", "Muhammad lqbal", "Olivla Benet",
+])
+def test_badge_text_not_in_the_register_is_covered_and_offered_for_review(text):
+    """Not in the register (a new pupil, a visitor) or read too badly to place: on a badge it
+    is a name unless it is made of school words: covered, and a person looks."""
+    m = NameMatcher([pupil("P30", "Harriet", "Lloyd")], threshold=85)
+    (item,) = classify_texts([_badge(text)], m, faces=[FACE])
+    assert item.kind == "name-like" and item.context == "worn", text
+    decide([item])
+    assert item.decision == "cover" and item.needs_review
+    assert item.reason == "Looks like a name on a badge, lanyard or certificate that is not in the register"
+
+
+@pytest.mark.parametrize("text", [
+    "Sports Day 2026", "Well done Year 5!", "EXIT", "Welcome Back!", "Oakfield Primary School",
+    "Year 4 · Class 4B", "PUPIL", "HELLO", "my name is", "Certificate of Achievement",
+    "awarded to", "for a fantastic effort at", "Headteacher", "St Mary's CE Primary", "VISITOR",
+    "Star of the Week", "Class: 4B", "2026",
+])
+def test_school_words_on_a_badge_or_a_sign_stay_readable(text):
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert item.kind == "", (text, read)
+        decide([item])
+        assert item.decision == "keep" and not item.needs_review
+        assert item.reason in ("Not a name", "Only school words on a badge, lanyard or "
+                                             "certificate (not a name)"), item.reason
+
+
+def test_a_single_unknown_word_on_a_sign_is_not_a_name_but_on_a_badge_it_is():
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    sign, badge = classify_texts([_sign("Zainab"), _badge("Zainab")], m, faces=[FACE])
+    assert (sign.kind, sign.context) == ("", "")
+    assert (badge.kind, badge.context) == ("name-like", "worn")
+    # without faces nothing is known to be worn
+    (alone,) = classify_texts([_badge("Zainab")], m)
+    assert alone.kind == "" and alone.context == ""
+
+
+def test_the_line_after_my_name_is_counts_as_a_name_anywhere():
+    """A "HELLO my name is" sticker on a bag (nobody's face above it)."""
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    cue = _at("my name is", 20.0, 600.0, 20.0)
+    name = _at("Zainab", 20.0, 630.0, 30.0)
+    far = _at("Zainab", 20.0, 900.0, 30.0)
+    items = classify_texts([cue, name, far], m)
+    assert [i.kind for i in items] == ["", "name-like", ""]
+    assert items[1].context == "label"
+    decide(items)
+    assert items[1].decision == "cover" and items[1].needs_review
+    assert "after" in items[1].reason
+
+
+def test_text_read_with_low_confidence_is_kept_in_the_findings_and_said_so():
+    """Nothing is dropped: a line the reader was unsure of is listed, marked, and on a badge
+    still treated as a possible name."""
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    reads = [_sign("Dining Hall", score=0.3), _badge("Zainab", score=0.3),
+             _at("Olivia Bennett", 20.0, 900.0, 24.0, score=0.3)]
+    items = classify_texts(reads, m, faces=[FACE], min_score=0.5)
+    assert len(items) == 3 and all(i.low_confidence for i in items)
+    decide(items)
+    assert [(i.decision, i.needs_review) for i in items] == [("keep", False), ("cover", True),
+                                                           ("cover", False)]
+    assert items[0].reason == "Not a name (read with low confidence)"
+    d = PhotoAnalysis(path="x.jpg", texts=items).to_dict()
+    assert [t["text"] for t in d["texts"]] == ["Dining Hall", "Zainab", "Olivia Bennett"]
+    assert d["texts"][0]["low_confidence"] is True and d["texts"][1]["context"] == "worn"
+    back = PhotoAnalysis.from_dict(d)
+    assert back.texts[1].context == "worn" and back.texts[0].low_confidence
+    assert back.detected().texts[1].context == "worn"
+
+
+def test_a_sign_far_behind_a_small_face_is_not_worn():
+    """Text much taller than the face (a banner behind a small head) is not a badge."""
+    m = NameMatcher(BADGE_REGISTER, threshold=85)
+    small_face = (420.0, 380.0, 30.0, 36.0)
+    (item,) = classify_texts([_at("Zainab", 380.0, 440.0, 60.0)], m, faces=[small_face])
+    assert item.context == ""

@@ -17,6 +17,7 @@ from PIL import Image
 from photovet.core.models import Face, MatchStatus
 from photovet.core.policy import caption_name_form, decide_face, decide_name
 from photovet.core.workspace import Workspace
+from tests.conftest import office_access
 
 
 class NetworkUsed(AssertionError):
@@ -129,7 +130,7 @@ def test_import_enrol_decide_offline(tmp_path, strict_no_network):
     photos.mkdir()
     for i, upn in enumerate(("A919241717737", "G919241714767")):
         Image.new("RGB", (80, 80), (60, i + 1, 0)).save(photos / f"{upn}.jpg")
-    with Workspace.open(tmp_path / "home") as ws:
+    with Workspace.open(tmp_path / "home", access=office_access()) as ws:
         reg = ws.register
         reg.import_csv(csv_path, dry_run=True)
         assert ws.import_register(csv_path).applied
@@ -155,3 +156,24 @@ def test_import_enrol_decide_offline(tmp_path, strict_no_network):
                 caption_name_form(p, ch, "consent", on)
         assert ws.audit.verify().ok
     assert strict_no_network == []
+
+
+# --- the school's register server is the one exception ---------------------------------------
+
+@pytest.mark.engines
+def test_the_register_server_is_the_only_address_allowed(tmp_path, register_engine, no_network):
+    """With the register on the school's server, PhotoVet works under the guard (its
+    connections are libpq's), the server's own address is allowed to Python sockets too, and
+    every other address is still refused."""
+    with Workspace.open(tmp_path / "home", access=office_access()) as ws:
+        ws.channels.add("Prospectus")
+        assert ws.audit.verify().ok
+    if register_engine == "postgresql":
+        host, port = no_network
+        socket.create_connection((host, port), timeout=2).close()   # the server: allowed
+        with blocked():
+            socket.create_connection((host, port + 1), timeout=0.5)  # next door: refused
+    else:
+        assert no_network is None
+    with blocked():
+        socket.create_connection(("127.0.0.1", 9), timeout=0.5)

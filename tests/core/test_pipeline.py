@@ -18,6 +18,9 @@ from photovet.core.pipeline import Engine, analyse_batch, export_batch
 from photovet.core.review import ReviewConflict, ReviewRefused
 from photovet.core.settings import Settings
 from photovet.core.workspace import Workspace
+from tests.conftest import act_as, office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date(2026, 11, 21)
 ENC_TORI = np.full(128, 0.05)
@@ -47,7 +50,7 @@ class FakeFaceEngine:
         self.detect_calls += 1
         return [Face(box=LEFT, score=0.99), Face(box=RIGHT, score=0.97)]
 
-    def encode(self, image, faces):
+    def encode(self, image, faces, model=None):
         return [ENC_TORI + 0.01, ENC_STRANGER][: len(faces)]
 
 
@@ -64,7 +67,7 @@ def make_photo(path: Path, colour=(200, 120, 90)) -> Path:
 
 
 def open_workspace(home: Path) -> Workspace:
-    ws = Workspace.open(home)
+    ws = Workspace.open(home, access=office_access("Mrs Office"))
     ws.settings.text.enabled = False
     return ws
 
@@ -82,10 +85,10 @@ def ws(tmp_path):
     w = open_workspace(home)
     csv = tmp_path / "register.csv"
     csv.write_text(REGISTER, encoding="utf-8")
-    assert w.import_register(csv, user="office").applied
+    assert w.import_register(csv).applied
     w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")],
                                  "C3": [(ENC_STRANGER + 0.3, "c3.jpg")]},
-                                replace=True, user="office", source="test")
+                                replace=True, source="test")
     yield w
     w.close()
 
@@ -128,9 +131,9 @@ def test_review_decisions_are_stored_at_once_and_survive_a_restart(ws, engine, t
     web = ws.channels.get("website")
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     reviewer = ws.reviewer()
-    reviewer.add_cover(a, Cover("rect", (150, 10, 60, 40), None, "manual"), web, user="Mrs Office")
+    reviewer.add_cover(a, Cover("rect", (150, 10, 60, 40), None, "manual"), web)
     engine.decide(a, web, on=TODAY)
-    reviewer.face(a, 1, "assign", web, user="Mrs Office", person="B2")
+    reviewer.face(a, 1, "assign", web, person="B2")
     ws.cache.clear()
 
     again = new_engine(ws)
@@ -148,12 +151,11 @@ def test_a_hand_cover_is_in_the_export_after_a_restart(ws, engine, tmp_path):
     photo = make_photo(tmp_path / "trip.jpg")
     web = ws.channels.get("website")
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.reviewer().add_cover(a, Cover("rect", (230, 50, 100, 120), None, "manual"), web,
-                            user="Mrs Office")
+    ws.reviewer().add_cover(a, Cover("rect", (230, 50, 100, 120), None, "manual"), web)
     engine.decide(a, web, on=TODAY)
-    ws.approvals.mark_ready(a, preparer="Mrs Office")
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
-                         checks=ws.approvals.required_checks())
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
 
     ws.cache.clear()
     again = new_engine(ws)
@@ -171,11 +173,11 @@ def test_do_not_photograph_is_never_shown_whatever_is_clicked(ws, engine, tmp_pa
     web = ws.channels.get("website")
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     reviewer = ws.reviewer()
-    reviewer.face(a, 1, "assign", web, user="Mrs Office", person="C3")   # Rory: do not photograph
+    reviewer.face(a, 1, "assign", web, person="C3")   # Rory: do not photograph
     engine.decide(a, web, on=TODAY)
     assert a.faces[1].decision == "cover" and a.faces[1].reason == "On the do-not-photograph list"
     with pytest.raises(ReviewRefused, match="do-not-photograph"):
-        reviewer.face(a, 1, "show", web, user="Mrs Office", reason="his parents agreed")
+        reviewer.face(a, 1, "show", web, reason="his parents agreed")
     # even a "show" written straight into the review (another version, a bug) is refused
     from photovet.core.review import FaceDecision
 
@@ -183,7 +185,7 @@ def test_do_not_photograph_is_never_shown_whatever_is_clicked(ws, engine, tmp_pa
         one.faces.append(FaceDecision(tuple(RIGHT), "show", None, "sneaked in"))
         return {}
 
-    ws.reviews.edit(a.sha256, "website", sneak, user="someone", action="test")
+    ws.reviews.edit(a.sha256, "website", sneak, action="test")
     engine.decide(a, web, on=TODAY)
     assert a.faces[1].decision == "cover" and "do-not-photograph" in a.faces[1].refused
 
@@ -194,10 +196,10 @@ def test_explicit_no_cannot_be_overridden_but_not_recorded_can_with_a_reason(ws,
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
     reviewer = ws.reviewer()
     with pytest.raises(ReviewRefused, match="said No"):
-        reviewer.face(a, 0, "show", fb, user="Mrs Office", reason="she asked to be in it")
+        reviewer.face(a, 0, "show", fb, reason="she asked to be in it")
     with pytest.raises(ReviewRefused, match="Say why"):
-        reviewer.face(a, 1, "show", fb, user="Mrs Office")         # unknown: needs a reason
-    reviewer.face(a, 1, "show", fb, user="Mrs Office", reason="adult visitor who agreed")
+        reviewer.face(a, 1, "show", fb)         # unknown: needs a reason
+    reviewer.face(a, 1, "show", fb, reason="adult visitor who agreed")
     engine.decide(a, fb, on=TODAY)
     assert a.faces[1].decision == "show" and "adult visitor" in a.faces[1].reason
     # a decision to show applies to the channel it was made for only
@@ -210,11 +212,13 @@ def test_an_edit_from_a_stale_view_is_refused_with_who_and_when(ws, engine, tmp_
     web = ws.channels.get("website")
     mine = engine.decide(engine.analyse(photo), web, on=TODAY)
     theirs = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.reviewer().face(theirs, 1, "cover", web, user="Mr Head")
+    act_as(ws, "Mr Head")
+    ws.reviewer().face(theirs, 1, "cover", web)
+    act_as(ws, "Mrs Office")
     with pytest.raises(ReviewConflict, match="changed by Mr Head at"):
-        ws.reviewer().face(mine, 0, "cover", web, user="Mrs Office")
+        ws.reviewer().face(mine, 0, "cover", web)
     engine.decide(mine, web, on=TODAY)                    # reload: now it works
-    ws.reviewer().face(mine, 0, "cover", web, user="Mrs Office")
+    ws.reviewer().face(mine, 0, "cover", web)
 
 
 def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tmp_path):
@@ -230,41 +234,42 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     res = try_export()
     assert not res.ok and "not marked ready" in res.error
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.approvals.mark_ready(a, preparer="Mrs Office")
+    ws.approvals.mark_ready(a)
     assert "waiting for a senior leader" in try_export().error
     from photovet.core.errors import ApprovalError
 
+    act_as(ws, "mrs  office")   # a named tool is compared by name (staff by account)
     with pytest.raises(ApprovalError, match="cannot also approve"):
-        ws.approvals.approve(a, engine.approval_parts(a), approver="mrs  office")
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
-                         checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    act_as(ws, "Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     first = try_export()
     assert first.ok and first.approver == "Mr Head" and first.fingerprint
 
     # the review changes: the approval no longer counts, and says who changed it
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.reviewer().face(a, 0, "cover", web, user="Mrs Office")
+    act_as(ws, "Mrs Office")
+    ws.reviewer().face(a, 0, "cover", web)
     res = try_export()
     assert not res.ok and "review changed after it was approved (by Mrs Office" in res.error
 
     # approved again, then the register changes: Tori's website consent is withdrawn
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.reviewer().undo_face(a, 0, web, user="Mrs Office")
+    ws.reviewer().undo_face(a, 0, web)
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
-                         checks=ws.approvals.required_checks())
+    act_as(ws, "Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     assert try_export().ok
-    ws.register.set_consent("A1", "website", False, user="Mrs Office")
+    ws.register.set_consent("A1", "website", False)
     engine.reload_register()
     res = try_export()
     assert not res.ok and "Victoria Ashby would now be covered" in res.error.replace("Tori", "Victoria")
 
     # the analysis changes (settings or enrolments): void too
-    ws.register.set_consent("A1", "website", True, user="Mrs Office")
+    ws.register.set_consent("A1", "website", True)
     engine.reload_register()
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.approvals.approve(a, engine.approval_parts(a), approver="Mr Head",
-                         checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     engine.settings.recognition.max_distance = 0.44
     res = try_export()
     assert not res.ok and "checked again with different settings" in res.error

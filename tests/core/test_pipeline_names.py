@@ -14,6 +14,9 @@ from photovet.core.cache import AnalysisCache
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.register.people import Register
 from photovet.core.settings import Settings
+from tests.conftest import office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 NAME_BOX = (60, 150, 520, 230)  # where the name is drawn
 ON = dt.date(2026, 11, 21)
@@ -23,7 +26,7 @@ class NoFaces:
     def detect(self, image):
         return []
 
-    def encode(self, image, faces):
+    def encode(self, image, faces, model=None):
         return []
 
 
@@ -33,7 +36,7 @@ def _register(tmp_path, name_consent: bool) -> Register:
                    "Consent: Name with Photo\n"
                    f"A919241717737,Hartley,Amelia,Yes,Yes,{'Yes' if name_consent else 'No'}\n",
                    encoding="utf-8")
-    reg = Register.open(tmp_path / "r.db")
+    reg = Register.open(tmp_path / "r.db", access=office_access())
     assert reg.import_csv(csv, today=ON).applied
     return reg
 

@@ -9,16 +9,17 @@ import os
 import pytest
 
 from afterpost_util import make_export, sha
-from photovet.core.audit import AuditLog
 from photovet.core.storage import open_db
-from photovet.core.models import Face
-from photovet.core.records.exports import Records, RecordsError
+from photovet.core.records.exports import RecordsError
+from tests.conftest import office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 
 @pytest.fixture
 def records():
     db = open_db()
-    return Records(db, AuditLog(db))
+    return office_records(db, "jo")
 
 
 def test_add_export_stores_everything_and_audits(records, tmp_path):
@@ -78,7 +79,7 @@ def test_mark_posted_by_batch_by_content_and_by_path(records, tmp_path):
     for r, batch in ((a, "trip"), (b, "trip"), (c, "other")):
         records.add_export(r, batch=batch, channel="facebook", preparer=None, approver=None)
     n = records.mark_posted(batch="trip", channel="facebook", date=dt.date(2025, 3, 1),
-                            url="https://fb.example/p/1", user="jo")
+                            url="https://fb.example/p/1")
     assert n == 2
     posted = {r.output_path[-12:]: r.posts for r in records.exports()}
     assert [p.posted_on for p in posted["photo001.jpg"]] == ["2025-03-01"]
@@ -116,10 +117,10 @@ def test_mark_posted_unknown_file_or_batch(records, tmp_path):
 
 def test_records_survive_reopening(tmp_path):
     db = open_db()
-    Records(db).add_export(make_export(tmp_path, 5, shown=["P"]), batch="b", channel="press",
+    office_records(db).add_export(make_export(tmp_path, 5, shown=["P"]), batch="b", channel="press",
                            preparer="a", approver="b")
     db.close()
-    again = Records(open_db())
+    again = office_records()
     [rec] = again.exports()
     assert rec.people_shown == ["P"] and json.dumps(rec.to_dict())
 

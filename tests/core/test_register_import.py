@@ -15,6 +15,9 @@ from photovet.core.register.mapping import detect_mapping, load_mapping, save_ma
 from photovet.core.register.people import Register
 from photovet.core.register.values import parse_date, parse_yes_no, upn_check_ok
 from tests.conftest import shared_data
+from tests.conftest import office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -48,7 +51,7 @@ def row(upn, sur="Stone", fore="Amelia", year="Year 3", consents=("Yes",) * 6, n
 
 @pytest.fixture
 def reg():
-    r = Register.open()
+    r = Register.open(access=office_access("Mrs Office"))
     yield r
     r.close()
 
@@ -208,7 +211,7 @@ def test_detect_columns_uses_the_registers_channels(tmp_path, reg):
     assert m.fields == detect_mapping(HEADER.strip().split(",") + ["Consent: Prospectus"],
                                       LABELS).fields
     assert m.headers[0] == "UPN" and "Consent: Prospectus" in m.ignored
-    reg.add_channel("Prospectus", user="office")
+    reg.add_channel("Prospectus")
     m = reg.detect_columns(p)
     assert m.fields["consent:prospectus"] == "Consent: Prospectus"
     assert "Consent: Prospectus" not in m.ignored
@@ -370,7 +373,7 @@ def test_quoted_multiline_notes_keep_line_numbers(tmp_path, reg):
 
 def test_reimport_reports_withdrawals_first_and_keeps_history(tmp_path, reg):
     reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2, consents=("No",) * 6)),
-                   today=TODAY, user="office")
+                   today=TODAY)
     first_import = reg.imports()[0]["id"]
     text2 = HEADER + row(UPN1, consents=("Yes", "No", "", "Yes", "Yes", "Yes"), dnp="Yes") + \
         row(UPN2, consents=("Yes", "No", "No", "No", "No", "No"), leaving="20/07/2026") + \
@@ -378,7 +381,7 @@ def test_reimport_reports_withdrawals_first_and_keeps_history(tmp_path, reg):
     p2 = write(tmp_path, text2, "second.csv")
     dry = reg.import_csv(p2, dry_run=True, today=TODAY)
     assert not dry.applied and reg.person(UPN1).consent_state("facebook") == YES
-    rep = reg.import_csv(p2, today=TODAY, user="office")
+    rep = reg.import_csv(p2, today=TODAY)
     assert rep.applied
     for r in (dry, rep):
         assert {(c.person_id, c.channel, c.media, c.old_state, c.new_state)
@@ -454,7 +457,7 @@ def test_not_recorded_warnings_and_accepted_variants(tmp_path, reg):
 
 
 def test_school_channel_added_and_imported(tmp_path, reg):
-    key = reg.add_channel("Prospectus", "School prospectus", user="office")
+    key = reg.add_channel("Prospectus", "School prospectus")
     assert key == "prospectus" and reg.channels()[-1] == "prospectus"
     assert reg.channel("prospectus").names == "initials"
     text = "UPN,Surname,Forename,Website,Consent: Prospectus\n" + f"{UPN1},Stone,Amelia,No,Yes\n"
@@ -468,9 +471,9 @@ def test_school_channel_added_and_imported(tmp_path, reg):
 
 def test_withdrawal_by_hand_survives_an_import_that_still_says_yes(tmp_path, reg):
     mis = write(tmp_path, HEADER + row(UPN1) + row(UPN2))
-    first = reg.import_csv(mis, today=TODAY, user="office")
+    first = reg.import_csv(mis, today=TODAY)
     assert first.applied and photo_states(reg, UPN1)["facebook"] == YES
-    change = reg.set_consent(UPN1, "facebook", False, user="Mrs Office")
+    change = reg.set_consent(UPN1, "facebook", False)
     assert (change.person_id, change.channel, change.media, change.old_state, change.new_state,
             change.source) == (UPN1, "facebook", "photo", YES, NO, "user:Mrs Office")
     assert change.is_withdrawal
@@ -479,7 +482,7 @@ def test_withdrawal_by_hand_survives_an_import_that_still_says_yes(tmp_path, reg
     history_before = reg.history(UPN1)
 
     for dry_run in (True, False):
-        rep = reg.import_csv(mis, today=TODAY, user="office", dry_run=dry_run)
+        rep = reg.import_csv(mis, today=TODAY, dry_run=dry_run)
         assert rep.applied is not dry_run
         (c,) = rep.conflicts
         assert (c.person_id, c.channel, c.media, c.kept, c.mis_says, c.set_by, c.set_at) == (
@@ -510,12 +513,12 @@ def test_withdrawal_by_hand_survives_an_import_that_still_says_yes(tmp_path, reg
     # the MIS is updated: it says No too, and the next import takes the value back
     agreed = write(tmp_path, HEADER + row(UPN1, consents=("Yes", "No", "Yes", "Yes", "Yes", "Yes"))
                    + row(UPN2), "agreed.csv")
-    rep = reg.import_csv(agreed, today=TODAY, user="office")
+    rep = reg.import_csv(agreed, today=TODAY)
     assert rep.applied and not rep.conflicts and not rep.withdrawals and not rep.consent_changes
     assert photo_states(reg, UPN1)["facebook"] == NO
     assert reg.consent_source(UPN1, "facebook")[0] == f"import:{rep.import_id}"
     # ...so from now on the file decides in both directions (a later Yes is a consent change)
-    rep = reg.import_csv(mis, today=TODAY, user="office")
+    rep = reg.import_csv(mis, today=TODAY)
     assert not rep.conflicts
     assert [(c.person_id, c.channel, c.media, c.old_state, c.new_state)
             for c in rep.consent_changes] == [(UPN1, "facebook", "photo", NO, YES)]
@@ -526,9 +529,9 @@ def test_withdrawal_by_hand_survives_an_import_that_still_says_yes(tmp_path, reg
 def test_consent_given_by_hand_gives_way_to_an_import_that_says_no(tmp_path, reg):
     mis = write(tmp_path, HEADER + row(UPN1, consents=("Yes", "No", "Yes", "Yes", "Yes", "Yes")))
     reg.import_csv(mis, today=TODAY)
-    reg.set_consent(UPN1, "facebook", True, user="Mrs Office")  # a form came in today
+    reg.set_consent(UPN1, "facebook", True)  # a form came in today
     assert photo_states(reg, UPN1)["facebook"] == YES
-    rep = reg.import_csv(mis, today=TODAY, user="office")  # the MIS says No: the file wins
+    rep = reg.import_csv(mis, today=TODAY)  # the MIS says No: the file wins
     assert rep.applied and not rep.conflicts and not rep.consent_changes
     assert [(c.person_id, c.channel, c.media, c.old_state, c.new_state, c.source)
             for c in rep.withdrawals] == [(UPN1, "facebook", "photo", YES, NO,
@@ -542,9 +545,9 @@ def test_consent_given_by_hand_gives_way_to_an_import_that_says_no(tmp_path, reg
 def test_do_not_photograph_set_by_hand_survives_an_import_that_leaves_it_blank(tmp_path, reg):
     mis = write(tmp_path, HEADER + row(UPN1))
     reg.import_csv(mis, today=TODAY)
-    change = reg.set_do_not_photograph(UPN1, True, user="Mrs Office")
+    change = reg.set_do_not_photograph(UPN1, True)
     assert change.is_withdrawal
-    rep = reg.import_csv(mis, today=TODAY, user="office")
+    rep = reg.import_csv(mis, today=TODAY)
     (c,) = rep.conflicts
     assert (c.channel, c.media, c.kept, c.mis_says) == ("do_not_photograph", "any", YES, NO)
     assert "put on the do-not-photograph list in PhotoVet" in str(c)
@@ -553,7 +556,7 @@ def test_do_not_photograph_set_by_hand_survives_an_import_that_leaves_it_blank(t
     # taking someone off the list by hand does not survive a file that puts them on it
     mis_dnp = write(tmp_path, HEADER + row(UPN1, dnp="Yes"), "dnp.csv")
     reg.import_csv(mis_dnp, today=TODAY)
-    reg.set_do_not_photograph(UPN1, False, user="Mrs Office")
+    reg.set_do_not_photograph(UPN1, False)
     rep = reg.import_csv(mis_dnp, today=TODAY)
     assert not rep.conflicts and reg.person(UPN1).do_not_photograph
     assert [(c.channel, c.old_state, c.new_state) for c in rep.withdrawals] == [
@@ -563,8 +566,8 @@ def test_do_not_photograph_set_by_hand_survives_an_import_that_leaves_it_blank(t
 def test_values_without_a_column_in_the_file(tmp_path, reg):
     reg.import_csv(write(tmp_path, HEADER + row(UPN1)), today=TODAY)
     assert photo_states(reg, UPN1)["youtube"] == NOT_RECORDED  # the file has no YouTube column
-    reg.set_consent(UPN1, "youtube", True, user="Mrs Office")
-    reg.set_consent(UPN1, "youtube", "yes", media="video", user="Mrs Office")
+    reg.set_consent(UPN1, "youtube", True)
+    reg.set_consent(UPN1, "youtube", "yes", media="video")
     # a file without the newsletter column: the value set by hand stays, the imported one goes
     header = HEADER.replace("Consent: Newsletter,", "")
     text = header + row(UPN1).replace("Yes,Yes,Yes,Yes,Yes,Yes", "Yes,Yes,Yes,Yes,Yes")

@@ -18,6 +18,9 @@ from photovet.core.storage import open_db
 from photovet.core.errors import UnknownPersonError
 from photovet.core.records.exports import Records
 from photovet.core.records.sar import subject_access_report
+from tests.conftest import act_as, office_audit, office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 
 class Page(html.parser.HTMLParser):
@@ -51,7 +54,7 @@ def parse(path) -> tuple[Page, str]:
 
 @pytest.fixture
 def world(tmp_path):
-    rec = Records(open_db())
+    rec = office_records()
     reg = FakeRegister([person("AMY", "Amy", "<b>Able</b>"), person("BEN", "Ben", "Brook")])
     # export 1: Amy shown; the picture has a black box where "a face was covered"
     r1 = make_export(tmp_path, 1, shown=["AMY"])
@@ -75,7 +78,8 @@ def world(tmp_path):
 
 def test_report_lists_every_export_of_the_person(world, tmp_path):
     rec, reg = world
-    out = subject_access_report(reg, rec, "AMY", tmp_path / "sar.html", user="dpo")
+    act_as(rec, "dpo")
+    out = subject_access_report(reg, rec, "AMY", tmp_path / "sar.html")
     page, doc = parse(out)
     assert page.exports == 3 == len(rec.exports(person="AMY"))
     assert "Face shown" in page.text and "Face covered" in page.text and "Name covered" in page.text
@@ -152,11 +156,12 @@ def test_changed_export_file_is_not_shown(world, tmp_path):
 def test_with_the_real_register(tmp_path):
     from photovet.core.register.people import Register
 
-    reg = Register(open_db())
+    db = open_db()
+    reg = Register(db, audit=office_audit(db))
     rows = [{"upn": UPNS[0], "surname": "Able", "forename": "Amy"},
             {"upn": UPNS[1], "surname": "Brook", "forename": "Ben"}]
     reg.import_csv(register_csv(tmp_path / "r1.csv", rows))
-    rec = Records(reg.db)
+    rec = Records(reg.db, reg.audit)
     rec.add_export(make_export(tmp_path, 1, shown=[UPNS[0]]), batch="b", channel="website",
                    preparer="a", approver="b")
     rows[0]["consent"] = {"website": "No"}

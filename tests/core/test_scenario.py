@@ -1,9 +1,9 @@
 """The school scenario end to end (../shared/data/scenario): import the MIS register with
 --skip-invalid, enrol the reference photos, check all 41 trip photos on every channel.
 
-Targets (issue 4): nobody is shown who should be covered (false accepts, unknown people,
-do-not-photograph, leavers, rejected rows), and at least 95% of the people who may be shown are
-recognised and shown."""
+Targets: nobody is shown who should be covered (false accepts, unknown people,
+do-not-photograph, leavers, rejected rows); at least 95% of the people who may be shown are
+recognised and shown (issue 4, met with SFace), 97% (issue 13, not met)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.conftest import shared_data
+from tests.conftest import office_access, shared_data
 
 pytestmark = pytest.mark.slow
 
@@ -25,12 +25,12 @@ def scenario(tmp_path_factory):
     from photovet.core.workspace import Workspace
 
     expected = json.loads((root / "expected.json").read_text(encoding="utf-8"))
-    ws = Workspace.open(tmp_path_factory.mktemp("scenario-home"))
+    ws = Workspace.open(tmp_path_factory.mktemp("scenario-home"), access=office_access())
     ws.settings.text.enabled = False
-    report = ws.import_register(root / "register.csv", skip_invalid=True, user="test")
+    report = ws.import_register(root / "register.csv", skip_invalid=True)
     assert report.applied
     faces = FaceEngine.load(ws.settings)
-    enrol = ws.register.enrol_csv(root / "enrol.csv", faces, user="test")
+    enrol = ws.register.enrol_csv(root / "enrol.csv", faces)
     engine = Engine(ws.settings, register=ws.register, face_engine=faces, cache=ws.cache,
                     reviews=ws.reviews)
     on = dt.date.fromisoformat(expected["reference_date"])
@@ -67,16 +67,16 @@ def test_nobody_is_shown_who_should_be_covered_and_most_consenting_people_are(sc
     recall = shown_ok / should_show
     print(f"scenario: {shown_ok}/{should_show} consenting appearances shown ({recall:.3f}); "
           f"0 wrongly shown")
-    # Regression floor: measured 78/88 = 0.886 at the conservative default (max distance 0.45).
-    assert recall >= 0.88
+    # Regression floor: measured 84/88 = 0.955 with SFace (78/88 = 0.886 with PhotoVet 0.1's
+    # dlib encoder at max distance 0.45). The 4 missed appearances are one adult photographed
+    # about 1.01 from their enrolment photo, as far as the nearest different-person pair (1.03):
+    # they stay covered, as unknown.
+    assert recall >= 0.95
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 4 target (>= 0.95 of consenting appearances recognised) is NOT met: 0.886 measured. "
-    "The missed faces sit 0.51-0.56 from their enrolment photo; accepting them would need a "
-    "threshold near the closest different-adult pair (0.58), and the model confuses children. "
-    "They are covered and offered for review instead. strict: this fails loudly once met."))
-def test_issue_target_95_percent_of_consenting_people_recognised(scenario):
+def test_issue_4_target_95_percent_of_consenting_people_recognised(scenario):
+    """Issue 4's target (>= 0.95 of consenting appearances shown automatically), met since the
+    SFace encoder (84/88)."""
     expected, engine, analyses, on, _ = scenario
     should_show = shown_ok = 0
     for photo in expected["photos"]:
@@ -89,27 +89,59 @@ def test_issue_target_95_percent_of_consenting_people_recognised(scenario):
     assert shown_ok / should_show >= 0.95
 
 
-def test_a_near_match_to_someone_who_may_be_shown_is_offered_for_review(scenario):
-    """A face near a consenting pupil (not certain enough) is covered and flagged: saying "yes,
-    it is them" would change what is published. A face covered by a rule is not flagged."""
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 13 goal (>= 0.97 of consenting appearances shown) is NOT met: 84/88 = 0.955. The 4 "
+    "misses are one adult about 1.01 from their enrolment photo (distance between unit SFace "
+    "signatures), as far as the nearest pair of different people in the shared identities "
+    "(1.03) and beyond any threshold calibrated for children; they stay covered. strict: this "
+    "fails loudly once met."))
+def test_issue_13_goal_97_percent_of_consenting_people_recognised(scenario):
     expected, engine, analyses, on, _ = scenario
-    flagged = open_photos = 0
+    should_show = shown_ok = 0
     for photo in expected["photos"]:
         a = analyses[photo["file"]]
-        engine.decide(a, "website", "consent", on)
-        for f in a.faces:
-            candidate = engine.people_by_id.get(f.person) if f.person else None
-            would_show = candidate is not None and candidate.consents_to("website") and \
-                candidate.valid and not candidate.do_not_photograph and not candidate.has_left(on)
-            if f.match_status == "uncertain" and would_show:
-                assert f.decision == "cover" and f.needs_review, (photo["file"], f.person)
-                flagged += 1
-            elif f.decision == "cover":
-                assert not f.needs_review, (photo["file"], f.reason)
-        open_photos += a.needs_review
-    print(f"scenario, website: {open_photos} of {len(analyses)} photos need review "
-          f"({flagged} faces offered as 'is this ...?')")
-    assert flagged > 0
+        for ch in expected["channels"]:
+            engine.decide(a, ch, "consent", on)
+            allowed = set(photo["by_channel"][ch]["show"])
+            should_show += len(allowed)
+            shown_ok += len(allowed & {f.person for f in a.faces if f.final_decision == "show"})
+    assert shown_ok / should_show >= 0.97
+
+
+def test_a_near_match_to_someone_who_may_be_shown_is_offered_for_review(scenario):
+    """A face near a consenting pupil (not certain enough) is covered and flagged: saying "yes,
+    it is them" would change what is published. A face covered by a rule is not flagged.
+
+    At the default thresholds every uncertain face of the scenario is near someone who would
+    be covered anyway (a do-not-photograph pupil, a pupil without consent), so the check also
+    runs with stricter thresholds, where consenting people fall into the uncertain band."""
+    from photovet.core.pipeline import Engine
+
+    expected, engine, analyses, on, _ = scenario
+    strict_settings = engine.settings.copy()
+    strict_settings.update({"recognition": {"pupil_distance": 0.6, "staff_distance": 0.6}})
+    strict = Engine(strict_settings, register=engine.register, face_engine=engine.face_engine,
+                    cache=None, reviews=engine.reviews)
+    for eng, label in ((engine, "defaults"), (strict, "strict")):
+        flagged = open_photos = 0
+        for photo in expected["photos"]:
+            a = analyses[photo["file"]] if eng is engine else \
+                eng.analyse((shared_data("scenario") / photo["photo"]).resolve())
+            eng.decide(a, "website", "consent", on)
+            for f in a.faces:
+                candidate = eng.people_by_id.get(f.person) if f.person else None
+                would_show = candidate is not None and candidate.consents_to("website") and \
+                    candidate.valid and not candidate.do_not_photograph and not candidate.has_left(on)
+                if f.match_status == "uncertain" and would_show:
+                    assert f.decision == "cover" and f.needs_review, (photo["file"], f.person)
+                    flagged += 1
+                elif f.decision == "cover":
+                    assert not f.needs_review, (photo["file"], f.reason)
+            open_photos += a.needs_review
+        print(f"scenario, website, {label}: {open_photos} of {len(analyses)} photos need review "
+              f"({flagged} faces offered as 'is this ...?')")
+        if eng is strict:
+            assert flagged > 0
 
 
 def test_no_identifiable_children_mode_shows_no_pupil(scenario):

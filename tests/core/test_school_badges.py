@@ -6,7 +6,8 @@ badges' logo block) is set as the school's identifiers, as a school would.
   (23 of 30 measured; the others are too small for the text models even zoomed, see
   bench/text.py), and no decoy is covered.
 - Rule off: the decoys covered are exactly those the names rules alone cover: setting the
-  school's identifiers changes nothing on a channel that shows them.
+  school's identifiers changes nothing on a channel that shows them, except that a misread
+  school name found by the zoomed look may be held for a person as a possible name (1 of 30).
 """
 
 from __future__ import annotations
@@ -40,9 +41,16 @@ def test_school_name_covered_when_the_rule_is_on_and_decoys_unchanged_when_off()
     assert len(school_on) >= 20
     covered = sum(r["cov"] >= 0.9 for r in school_on)
     assert covered >= 0.7 * len(school_on), [r["file"] for r in school_on if r["cov"] < 0.9]
-    # the rule off: the school's name is left as the names rules leave it
-    school_off = sum(r["cov"] >= 0.9 for r in rows["off"] if r["kind"] == "school")
-    assert school_off == sum(r["cov"] >= 0.9 for r in rows["none"] if r["kind"] == "school")
+    # the rule off: the school's name is left as the names rules leave it. The zoomed second
+    # look (made whatever the channel) can find a misread school name that the names rules then
+    # treat as a possible name ("Oakneld Primsry Schoo"): held for a person, never kept unseen
+    off = [r for r in rows["off"] if r["kind"] == "school"]
+    none = [r for r in rows["none"] if r["kind"] == "school"]
+    assert [r["text"] for r in off] == [r["text"] for r in none]
+    extra = [o for o, n in zip(off, none) if o["cov"] >= 0.9 and n["cov"] < 0.9]
+    assert all(o["cov_review"] >= 0.9 for o in extra), extra
+    assert len(extra) <= 2, extra       # 1 of 30 measured
+    school_off = sum(r["cov"] >= 0.9 for r in off)
     assert school_off < covered
 
     def decoys_covered(rule):

@@ -26,6 +26,7 @@ from photovet.core.school import SchoolPictureError
 from photovet.core.vision.crest import CrestMatcher
 from photovet.core.vision.text.school import SchoolMatcher
 from photovet.core.workspace import Workspace
+from tests.conftest import office_access
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -183,14 +184,14 @@ class NoFaces:
     def detect(self, image):
         return []
 
-    def encode(self, image, faces):
+    def encode(self, image, faces, model=None):
         return []
 
 
 class Reads:
     """A text engine that reads a lanyard's lines."""
 
-    def read(self, image):
+    def read(self, image, focus=()):
         return [([(100.37, 100.21), (900.44, 100.08), (900.5, 160.93), (100.16, 160.66)],
                  "Oakfield Primary School", 0.9),
                 ([(100, 200), (500, 200), (500, 250), (100, 250)], "Sports Day 2026", 0.9)]
@@ -198,17 +199,18 @@ class Reads:
 
 @pytest.fixture
 def ws(tmp_path, crest):
-    w = Workspace.open(tmp_path / "home")
+    w = Workspace.open(tmp_path / "home", access=office_access("office"))
     w.settings.approval.required = False
     w.settings.school.names = ["Oakfield Primary School"]
-    w.save_settings(w.settings, user="office")
+    w.save_settings(w.settings)
     crest.save(tmp_path / "crest.png")
-    w.school_pictures.add(tmp_path / "crest.png", user="office")
+    w.school_pictures.add(tmp_path / "crest.png")
     (tmp_path / "crest.png").unlink()            # a copy was kept: the file may go
     yield w
     w.close()
 
 
+@pytest.mark.engines  # the crest pictures kept in SQLite and on PostgreSQL
 def test_the_pipeline_covers_name_and_crest_on_a_covering_channel_only(ws, tmp_path, crest):
     photo, box = scene(crest, 0.5, 20, seed=2, size=(1600, 1200), at=(900, 500))
     path = tmp_path / "lanyard.jpg"
@@ -250,12 +252,13 @@ def test_keeping_a_crest_match_needs_a_reason(ws, tmp_path, crest):
     a = engine.decide(engine.analyse(path), fb, on=TODAY)
     i = next(i for i, t in enumerate(a.texts) if t.school == "crest")
     with pytest.raises(ReviewRefused, match="not the school's crest"):
-        ws.reviewer().text(a, i, "keep", fb, user="Mrs Office")
-    ws.reviewer().text(a, i, "keep", fb, user="Mrs Office", reason="another school's sign")
+        ws.reviewer().text(a, i, "keep", fb)
+    ws.reviewer().text(a, i, "keep", fb, reason="another school's sign")
     engine.decide(a, fb, on=TODAY)
     assert a.texts[i].decision == "keep" and "another school's sign" in a.texts[i].reason
 
 
+@pytest.mark.engines  # the crest pictures kept in SQLite and on PostgreSQL
 def test_a_new_crest_checks_photos_again(ws, tmp_path, crest):
     photo, _ = scene(crest, 0.5, 20, seed=2, size=(1600, 1200), at=(900, 500))
     path = tmp_path / "p.jpg"
@@ -264,21 +267,47 @@ def test_a_new_crest_checks_photos_again(ws, tmp_path, crest):
                     reviews=ws.reviews)
     key = engine.cache_key()
     draw_decoy().save(tmp_path / "logo.png")
-    ws.school_pictures.add(tmp_path / "logo.png", kind="logo", user="office")
+    ws.school_pictures.add(tmp_path / "logo.png", kind="logo")
     engine.reload_register()
     assert engine.cache_key() != key
 
 
+def test_the_cache_key_follows_detection_recognition_the_school_and_the_release(ws, monkeypatch):
+    """The analysis cache (ids only) is keyed on every setting that changes what analysis
+    finds, the register, the crest pictures and the release's ANALYSIS_VERSION."""
+    from photovet.core import pipeline
+
+    def key_of(settings):
+        return Engine(settings, register=ws.register, face_engine=NoFaces(), text_engine=Reads(),
+                      cache=ws.cache, reviews=ws.reviews).cache_key()
+
+    base = key_of(ws.settings)
+    keys = {base}
+    for change in ({"detection.yunet_threshold": 0.7}, {"recognition.margin": 0.12},
+                   {"text.fuzzy_threshold": 80},
+                   {"school.names": ["Oakfield Primary School", "Oakfield Juniors"]}):
+        s = ws.settings.copy()
+        for k, v in change.items():
+            s.set(k, v)
+        keys.add(key_of(s))
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "ANALYSIS_VERSION", "next release")
+        keys.add(key_of(ws.settings))
+    assert len(keys) == 6
+    assert key_of(ws.settings) == base      # the same settings: the same key
+
+
+@pytest.mark.engines  # the crest pictures kept in SQLite and on PostgreSQL
 def test_pictures_are_checked_and_audited(ws, tmp_path):
     Image.new("RGB", (300, 300), (20, 40, 120)).save(tmp_path / "plain.png")
     with pytest.raises(SchoolPictureError, match="too little detail"):
-        ws.school_pictures.add(tmp_path / "plain.png", user="office")
+        ws.school_pictures.add(tmp_path / "plain.png")
     Image.new("RGB", (30, 30), (20, 40, 120)).save(tmp_path / "tiny.png")
     with pytest.raises(SchoolPictureError, match="too small"):
-        ws.school_pictures.add(tmp_path / "tiny.png", user="office")
+        ws.school_pictures.add(tmp_path / "tiny.png")
     [pic] = ws.school_pictures.all()
     assert pic.kind == "crest" and max(pic.width, pic.height) <= 1024
-    ws.school_pictures.remove(pic.sha256[:10], user="office")
+    ws.school_pictures.remove(pic.sha256[:10])
     assert ws.school_pictures.all() == []
     actions = [r["action"] for r in ws.audit.rows()]
     assert "school.picture-add" in actions and "school.picture-remove" in actions
@@ -286,16 +315,26 @@ def test_pictures_are_checked_and_audited(ws, tmp_path):
 
 def test_cli_settings_crest_and_channel_rules(tmp_path, monkeypatch, crest):
     from photovet.cli import cli
+    from tests.cli.conftest import Staff, create_staff
 
     monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
+    ws = Workspace.open()
+    create_staff(ws)
+    ws.close()
+    staff = Staff(monkeypatch)
+    staff.use("Mrs Office")
     crest.save(tmp_path / "crest.png")
     runner = CliRunner()
     res = runner.invoke(cli, ["settings", "crest"])
     assert res.exit_code == 0 and "No crest or logo picture" in res.output
-    res = runner.invoke(cli, ["settings", "crest", str(tmp_path / "crest.png"), "--as", "office"])
+    staff.use("Pat Poster")     # the school's pictures are an admin's to change
+    res = runner.invoke(cli, ["settings", "crest", str(tmp_path / "crest.png")])
+    assert res.exit_code == 1 and "Pat Poster cannot change the school's crest pictures" in res.stderr
+    staff.use("Mrs Office")
+    res = runner.invoke(cli, ["settings", "crest", str(tmp_path / "crest.png")])
     assert res.exit_code == 0 and "stored as the school's crest" in res.output
     res = runner.invoke(cli, ["settings", "crest"])
-    assert "crest.png" in res.output
+    assert "crest.png" in res.output and "by Mrs Office" in res.output
     res = runner.invoke(cli, ["settings", "set", "school.names", '["Oakfield Primary School"]'])
     assert res.exit_code == 0
     res = runner.invoke(cli, ["register", "channels", "--channel", "website", "--cover-school",

@@ -12,8 +12,11 @@ from afterpost_util import FakeRegister, make_export, person
 from photovet.core.models import Channel
 from photovet.core.policy import consent_missing
 from photovet.core.records import takedown
-from photovet.core.records.exports import Records, RecordsError
+from photovet.core.records.exports import RecordsError
 from photovet.core.storage import open_db
+from tests.conftest import office_access, office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -21,7 +24,7 @@ TODAY = dt.date(2025, 6, 1)
 @pytest.fixture
 def setup(tmp_path):
     db = open_db()
-    rec = Records(db)
+    rec = office_records(db)
     reg = FakeRegister([person("AMY", "Amy", "Able"), person("BEN", "Ben", "Brook"),
                         person("CAL", "Cal", "Cole")])
     ids = {}
@@ -132,7 +135,7 @@ def test_items_have_stable_numbers_and_can_be_marked_done(setup):
     again = takedown.evaluate(rec, reg, TODAY)
     assert [i.id for i in again] == [i.id for i in first] and not any(i.new for i in again)
     assert takedown.open_count(rec) == 2
-    assert takedown.mark_done(rec, [first[0].id], "office", "removed from Facebook page") == \
+    assert takedown.mark_done(rec, [first[0].id], "removed from Facebook page") == \
         [first[0].id]
     [done] = [i for i in takedown.evaluate(rec, reg, TODAY, include_done=True)
               if i.id == first[0].id]
@@ -143,9 +146,9 @@ def test_items_have_stable_numbers_and_can_be_marked_done(setup):
     rows = rec.audit.rows(action="takedown.done")
     assert rows[-1]["details"]["item"] == first[0].id and rows[-1]["user"] == "office"
     with pytest.raises(RecordsError, match="already"):
-        takedown.mark_done(rec, [first[0].id], "office", "")
+        takedown.mark_done(rec, [first[0].id], "")
     with pytest.raises(RecordsError, match="no take-down item"):
-        takedown.mark_done(rec, [999], "office", "")
+        takedown.mark_done(rec, [999], "")
 
 
 def test_many_items_are_marked_done_at_once_or_not_at_all(setup):
@@ -154,9 +157,9 @@ def test_many_items_are_marked_done_at_once_or_not_at_all(setup):
     items = takedown.evaluate(rec, reg, TODAY)
     assert len(items) == 3
     with pytest.raises(RecordsError):
-        takedown.mark_done(rec, [items[0].id, 999], "office")
+        takedown.mark_done(rec, [items[0].id, 999])
     assert takedown.open_count(rec) == 3                 # nothing was marked
-    takedown.mark_done(rec, [i.id for i in items], "office", "removed")
+    takedown.mark_done(rec, [i.id for i in items], "removed")
     assert takedown.evaluate(rec, reg, TODAY) == [] and takedown.open_count(rec) == 0
 
 
@@ -212,7 +215,7 @@ def _real_world(tmp_path):
     from afterpost_util import UPNS, register_csv
     from photovet.core.workspace import Workspace
 
-    ws = Workspace.open(tmp_path / "home")
+    ws = Workspace.open(tmp_path / "home", access=office_access())
     rows = [{"upn": u, "surname": f"S{i}", "forename": f"F{i}"} for i, u in enumerate(UPNS)]
     assert ws.import_register(register_csv(tmp_path / "r1.csv", rows)).applied
     return ws, rows, register_csv
@@ -264,7 +267,7 @@ def test_scenario_withdrawal(tmp_path):
     expected = json.loads((scen / "expected.json").read_text(encoding="utf-8"))
     from photovet.core.workspace import Workspace
 
-    ws = Workspace.open(tmp_path / "home")
+    ws = Workspace.open(tmp_path / "home", access=office_access())
     ws.import_register(scen / "register.csv", skip_invalid=True)
     rec, reg = ws.records, ws.register
     ids_by_upn: dict[str, list[int]] = {}

@@ -249,3 +249,21 @@ def test_large_name_on_a_large_photo(engine, matcher):
     items, reds = cover(engine, matcher, img)
     assert any(i.person == "P3" and i.decision == "cover" for i in items), [i.text for i in items]
     assert covered_fraction(mask, reds) >= 0.95
+
+
+def test_below_a_face_small_text_is_looked_at_closely(engine):
+    """On a 12 MP photo the reader detects text scaled down, and an 8 px name there is missed;
+    given where badges would be (below a face), it looks again at full resolution and finds
+    it. Nothing is looked at twice on a photo small enough to be read at full resolution."""
+    from photovet.core.vision.text.names import badge_areas
+
+    img = background((4000, 3000), True, seed=8)
+    paste_text(img, "Olivia Bennett", 8, -5, (2500, 1900))
+    assert [t for _, t, _ in engine.read(img)] == []
+    face = (2450, 1600, 100, 110)               # a face above the badge
+    areas = badge_areas([face])
+    assert areas == [(2300, 1666, 2700, 2095)]
+    assert [t for _, t, _ in engine.read(img, focus=areas)] == ["Olivia Bennett"]
+    assert badge_areas([(10, 10, 30, 30)]) == []        # too small a face to read a badge
+    small = background((900, 600), True, seed=8)
+    assert engine._focus(np.asarray(small), [], [(0, 0, 900, 600)]) == []

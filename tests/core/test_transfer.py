@@ -14,11 +14,12 @@ import pytest
 
 from afterpost_util import make_export, photo, sha
 from photovet.core import transfer
-from photovet.core.audit import AuditLog
 from photovet.core.storage import open_db
-from photovet.core.records.exports import Records
 from photovet.core.transfer import (FLASH_NOTE, PURGE_PREFIX, TMP_PREFIX, import_from_device,
                                     overwrite_and_unlink, purge_batch)
+from tests.conftest import office_audit, office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 
 # --------------------------------------------------------------------------------------------
@@ -45,7 +46,7 @@ def run(gen):
 
 @pytest.fixture
 def audit():
-    return AuditLog(open_db())
+    return office_audit(open_db())
 
 
 def _free_name(folder: Path, name: str) -> str:
@@ -68,7 +69,7 @@ def trash(tmp_path, monkeypatch):
 def test_import_copies_verified_keeps_folders_and_clears_to_the_trash(tmp_path, audit, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     files = make_device(dev)
-    first, results = run(import_from_device(dev, pc, clear=True, audit=audit, user="office"))
+    first, results = run(import_from_device(dev, pc, clear=True, audit=audit))
     assert len(list(trash.iterdir())) == 4                  # cleared = moved to the trash
     assert first.total == 4 and "left alone" in first.message
     assert all(r.ok and r.verified and r.copied and r.deleted for r in results)
@@ -272,7 +273,7 @@ def test_missing_device_is_a_clear_error(tmp_path, audit):
 @pytest.fixture
 def batch(tmp_path):
     """Six originals in batch 'trip', each in a different state."""
-    rec = Records(open_db())
+    rec = office_records()
     res = {}
     for i, name in enumerate(["ok", "changed", "unposted", "export_gone", "export_changed",
                               "original_gone"]):
@@ -305,7 +306,7 @@ def test_dry_run_changes_nothing(batch, trash):
 def test_purge_removes_only_what_is_safe(batch, trash):
     rec, res = batch
     data_ok = Path(res["ok"].source).read_bytes()
-    report = purge_batch(rec, "trip", user="office")
+    report = purge_batch(rec, "trip")
     st = statuses(report)
     assert st["ok"][0] == "deleted"
     assert st["changed"] == ("refused", st["changed"][1]) and "changed since" in st["changed"][1]
@@ -390,7 +391,11 @@ from afterpost_util import make_export
 from photovet.core.storage import open_db
 from photovet.core.records.exports import Records
 from photovet.core.transfer import purge_batch
-rec = Records(open_db())
+from photovet.core.accounts import Access
+from photovet.core.audit import AuditLog
+
+db = open_db()
+rec = Records(db, AuditLog(db, access=Access.system("office")))
 r = make_export(Path({str(tmp_path)!r}), 1, name="keepme", size=(64, 48))
 rec.add_export(r, batch="b", channel="x", preparer=None, approver=None)
 rec.mark_posted(batch="b", channel="x")

@@ -44,17 +44,21 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from PIL import Image
 
+from photovet.core import logs
 from photovet.core.errors import (
     DiskFullError,
     ExportError,
     OutputFolderError,
     PhotoVetError,
+    RegisterUnavailableError,
     VerificationError,
 )
 from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.media.imaging import load_image, read_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, Cover, ExportResult, Progress
+
+log = logs.get("export")
 
 TEMP_PREFIX = ".photovet-export-"
 
@@ -339,7 +343,18 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
                 if record_id is not None and recorder is not None:
                     recorder.moved(record_id, final)
         fsync_dir(out_dir)
+    except RegisterUnavailableError:
+        # the register's server went away: nothing was recorded, so nothing is named (the
+        # temporary file goes below); the batch stops (export_batch) and resumes later
+        if record_id is not None and recorder is not None:
+            try:
+                recorder.abandon(record_id, "the register server went away")
+            except Exception:  # noqa: BLE001 - it is away
+                pass
+        raise
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the reason is recorded
+        log.warning("export of %s (%s) failed: %s", logs.ref(source),
+                    logs.sha(result.source_sha256), type(exc).__name__)
         result.error = _error_text(exc, source)
         result.output = None
         result.output_sha256 = ""
@@ -352,6 +367,11 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         if tmp is not None:
             _unlink_quietly(tmp)
         release_memory()
+    if not result.error:
+        log.info("exported %s (%s) as %s (%s): %d face, %d text, %d hand cover(s)",
+                 logs.ref(source), logs.sha(result.source_sha256), logs.ref(result.output or ""),
+                 logs.sha(result.output_sha256), result.faces_covered, result.texts_covered,
+                 result.manual_covers)
     return result
 
 
@@ -439,16 +459,26 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
                 pending.append((j, pool.submit(job, j)))
 
         fill()
+        lost: RegisterUnavailableError | None = None
         while pending:
             j, fut = pending.popleft()
             try:
                 result = fut.result()
+            except RegisterUnavailableError as exc:
+                lost = lost or exc
+                result = ExportResult(source=str(j.source),
+                                      error=f"{Path(j.source).name}: not exported: {exc.message}")
             except Exception as exc:  # noqa: BLE001 - export_photo should not raise; be safe
                 result = ExportResult(source=str(j.source), error=_error_text(exc, Path(j.source)))
             done += 1
             yield Progress(done, total, path=str(j.source), result=result,
                            message=result.error or f"saved {Path(result.output or '').name}")
-            fill()
+            if lost is None:
+                fill()
+        if lost is not None:
+            # every photo is either exported and recorded, or not exported at all; running the
+            # same export again carries on (photos already exported in this batch are skipped)
+            raise lost
 
 
 __all__ = ["ExportJob", "NameAllocator", "Recorder", "TEMP_PREFIX", "check_output_folder",

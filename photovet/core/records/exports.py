@@ -195,9 +195,12 @@ class Records:
     # ---- writing ------------------------------------------------------------------------
 
     def record(self, result: ExportResult, written: Path, *, batch: str,
-               preparer: str | None) -> int:
+               preparer: str | None = None) -> int:
         """Record one checked export that is still under its temporary name ``written``;
-        ``result.output`` is the name it is about to get (media/export.py calls this)."""
+        ``result.output`` is the name it is about to get (media/export.py calls this).
+        ``preparer``: who prepared it (default: the signed-in account exporting)."""
+        actor = self.audit.access.require("export")
+        preparer = preparer or actor.name
         if result.error or not result.output:
             raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
                                "record", path=result.source)
@@ -248,7 +251,7 @@ class Records:
                 "people_shown": shown, "people_covered": covered, "names_covered": named,
                 "names_shown": names_shown, "fingerprint": row["fingerprint"],
                 "preparer": preparer, "approver": result.approver,
-                "device": result.device or {}, "checks": list(result.checks)}, user=preparer)
+                "device": result.device or {}, "checks": list(result.checks)})
         if self._index is not None:
             self._index.add(rid, variants)
             self._index_key = self._current_key()
@@ -282,9 +285,11 @@ class Records:
             self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason})
         self._index = None
 
-    def recorder(self, *, batch: str, preparer: str | None) -> "_Recorder":
-        """What media/export.py calls for each checked file of one batch."""
-        return _Recorder(self, batch, preparer)
+    def recorder(self, *, batch: str, preparer: str | None = None) -> "_Recorder":
+        """What media/export.py calls for each checked file of one batch (refused at once
+        unless the signed-in account may export)."""
+        actor = self.audit.access.require("export")
+        return _Recorder(self, batch, preparer or actor.name)
 
     def _match_files(self, files: Iterable[Path], problems: list | None) -> list[int]:
         ids: list[int] = []
@@ -318,11 +323,13 @@ class Records:
 
     def mark_posted(self, *, batch: str | None = None, files: list[Path] | None = None,
                     channel: str, date: _dt.date | None = None, url: str | None = None,
-                    user: str | None = None, problems: list | None = None) -> int:
+                    problems: list | None = None) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
         output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
-        ``problems`` list is given, which then receives ``(file, reason)`` and the rest go on."""
+        ``problems`` list is given, which then receives ``(file, reason)`` and the rest go on.
+        Made by the signed-in poster."""
+        user = self.audit.access.require("post").name
         if not channel:
             raise RecordsError("a channel is needed to mark photos as posted")
         if batch is None and not files:
@@ -347,7 +354,7 @@ class Records:
             if ids:
                 self.audit.record("export.posted", {"batch": batch, "files": [str(f) for f in files or []],
                                              "export_ids": ids, "channel": channel, "date": day,
-                                             "url": url or ""}, user=user)
+                                             "url": url or ""})
         return len(ids)
 
     # ---- reading ------------------------------------------------------------------------
@@ -469,19 +476,6 @@ class _Recorder:
 
     def record(self, result: ExportResult, written: Path) -> int:
         return self.records.record(result, written, batch=self.batch, preparer=self.preparer)
-
-    def add_export(self, result: ExportResult, *, batch: str, channel: str | None = None,
-                   preparer: str | None = None, approver: str | None = None) -> int:
-        """Record an export that already has its final name (tools and tests; the export
-        pipeline uses ``recorder``)."""
-        if channel:
-            result.channel = channel
-        if approver is not None:
-            result.approver = approver
-        if not result.output:
-            raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
-                               "record", path=result.source)
-        return self.record(result, Path(result.output), batch=batch, preparer=preparer)
 
     def moved(self, record_id: int, final: Path) -> None:
         self.records.moved(record_id, final)

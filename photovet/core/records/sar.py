@@ -126,9 +126,10 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
     return rows
 
 
-def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path, *,
-                          user: str | None = None) -> Path:
-    """Write the report for ``person_id`` to ``out`` (atomically) and audit it."""
+def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path) -> Path:
+    """Write the report for ``person_id`` to ``out`` (atomically) and audit it (a signed-in
+    admin)."""
+    records.audit.access.require("sar")
     from photovet.core.fsutil import atomic_write_text  # noqa: PLC0415
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
@@ -269,7 +270,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
            f"<style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
     path = atomic_write_text(out, doc)
     records.audit.record("sar.created", {"person": pid, "file": str(path.resolve()),
-                                         "exports": [r.id for r in exports]}, user=user)
+                                         "exports": [r.id for r in exports]})
     return path
 
 

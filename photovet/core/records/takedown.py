@@ -166,10 +166,11 @@ def open_count(records: Records) -> int:
     return records.db.scalar("SELECT COUNT(*) FROM takedown_items WHERE done_at IS NULL", (), 0)
 
 
-def mark_done(records: Records, item_ids: Iterable[int], user: str | None,
-              note: str | None = None) -> list[int]:
-    """Record that items were taken down (or the exports deleted). Audited, all in one
-    transaction; an unknown or already-done item refuses the whole call."""
+def mark_done(records: Records, item_ids: Iterable[int], note: str | None = None) -> list[int]:
+    """Record that items were taken down (or the exports deleted), by the signed-in poster or
+    admin. Audited, all in one transaction; an unknown or already-done item refuses the whole
+    call."""
+    user = records.audit.access.require("takedown").name
     ids = [int(i) for i in item_ids]
     if not ids:
         return []
@@ -189,8 +190,7 @@ def mark_done(records: Records, item_ids: Iterable[int], user: str | None,
             rec = records.get(row[1])
             records.audit.record("takedown.done", {
                 "item": row[0], "export_id": row[1], "channel": row[2],
-                "people": json.loads(row[3]), "output": rec.output_path, "note": note or ""},
-                user=user)
+                "people": json.loads(row[3]), "output": rec.output_path, "note": note or ""})
     return ids
 
 

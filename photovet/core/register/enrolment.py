@@ -43,6 +43,22 @@ def _portrait_faces(engine: Any, image: Any) -> list:
     return engine.portrait_encodings(image)
 
 
+#: a portrait's face must be at least this many times the area of any other face found in it
+PORTRAIT_DOMINANCE = 4.0
+
+
+def portrait_face(faces: list) -> Any:
+    """The portrait's subject among ``[(box, signature), ...]``: the only face, or a face at least
+    ``PORTRAIT_DOMINANCE`` times the area of every other (a blurred head in the background of a
+    school portrait); None when it is not clear whose photo it is."""
+    if len(faces) == 1:
+        return faces[0]
+    ranked = sorted(faces, key=lambda f: -(f[0][2] * f[0][3]))
+    if ranked and ranked[0][0][2] * ranked[0][0][3] >= PORTRAIT_DOMINANCE * ranked[1][0][2] * ranked[1][0][3]:
+        return ranked[0]
+    return None
+
+
 def encode_portrait(person: Person, path: Path, engine: Any, *, max_pixels: int | None = None
                     ) -> np.ndarray:
     """The signature of the one face in ``path``; EnrolmentError naming the problem."""
@@ -56,10 +72,11 @@ def encode_portrait(person: Person, path: Path, engine: Any, *, max_pixels: int 
     if not faces:
         raise EnrolmentError(f"{person.id}: no face found in the enrolment photo; use a clear, "
                              "front-facing portrait", path=path)
-    if len(faces) > 1:
+    main = portrait_face(faces)
+    if main is None:
         raise EnrolmentError(f"{person.id}: {len(faces)} faces in the enrolment photo; use a "
                              "single portrait", path=path)
-    enc = np.asarray(faces[0][1], dtype=np.float64).reshape(-1)
+    enc = np.asarray(main[1], dtype=np.float64).reshape(-1)
     if enc.ndim != 1 or not enc.size or not np.all(np.isfinite(enc)):
         raise EnrolmentError(f"{person.id}: the face encoder gave an unusable result", path=path)
     return enc
@@ -74,7 +91,7 @@ def enrollable(register: Any, person_id: str, today: _dt.date) -> Person:
 
 
 def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, source: str, *,
-                user: str | None, progress: Callable[[int, int, str], None] | None,
+                progress: Callable[[int, int, str], None] | None,
                 report: EnrolReport, max_pixels: int | None = None) -> EnrolReport:
     t0 = time.perf_counter()
     today = _dt.date.today()
@@ -105,7 +122,7 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
             if progress:
                 progress(done, total, path.name)
     if result:
-        register.store_signatures(result, replace=True, user=user, source=source,
+        register.store_signatures(result, replace=True, source=source,
                                   errors=len(report.errors), model=getattr(engine, "signature_model", "dlib-128"))
     report.enrolled = {pid: len(v) for pid, v in result.items()}
     report.seconds = time.perf_counter() - t0
@@ -163,5 +180,5 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
     return items
 
 
-__all__ = ["ENROL_MAX_SIDE", "IMAGE_SUFFIXES", "csv_items", "encode_portrait", "enrol_items",
-           "enrollable", "folder_items"]
+__all__ = ["ENROL_MAX_SIDE", "IMAGE_SUFFIXES", "PORTRAIT_DOMINANCE", "csv_items", "encode_portrait",
+           "enrol_items", "enrollable", "folder_items", "portrait_face"]

@@ -171,7 +171,7 @@ class Current:
 def current_state(db: Any) -> Current:
     cols = ("id", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
             "role", "year_group", "reg_group", "date_of_birth", "leaving_date", "notes", "valid",
-            "invalid_reason", "missing_since")
+            "invalid_reason", "missing_since", "family")
     people = {r[0]: dict(zip(cols, r)) for r in db.all(f"SELECT {', '.join(cols)} FROM people")}
     states: dict[str, dict[Key, tuple[str, str, str | None]]] = {}
     for pid, ch, media, v, src, at in db.all(
@@ -188,14 +188,14 @@ def _person_record(p: Person, line: int, valid: bool, reason: str, import_id: st
         "role": p.role, "year_group": p.year_group, "reg_group": p.reg_group,
         "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
         "leaving_date": p.leaving_date.isoformat() if p.leaving_date else None,
-        "notes": p.notes, "valid": 1 if valid else 0, "invalid_reason": reason,
+        "notes": p.notes, "family": p.family, "valid": 1 if valid else 0, "invalid_reason": reason,
         "source_line": line, "last_import": import_id or None, "updated_at": now,
         "missing_since": missing_since,
     }
 
 
 _DETAIL_FIELDS = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
-                  "role", "year_group", "reg_group", "date_of_birth", "notes")
+                  "role", "year_group", "reg_group", "date_of_birth", "notes", "family")
 
 
 def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels: list[str],
@@ -219,6 +219,9 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         p = r.person
         old = cur.people.get(r.id)
         old_states = cur.states.get(r.id, {})
+        if not r.family_present and old is not None:
+            # a file without a family column says nothing about siblings: the link stays
+            p.family = old.get("family") or ""
         plan.person_rows.append(_person_record(p, r.line, True, "", import_id, now))
         if old is None:
             report.new_people.append(p)
@@ -305,6 +308,7 @@ def _plan_value(plan: Plan, report: ImportReport, r: Row, key: Key, existing_per
 
 def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha: str,
                user: str | None, audit: Any, today: _dt.date) -> None:
+    """``user``: the signed-in account's name (recorded with the import)."""
     """Write a plan (call inside a transaction)."""
     now = _now_iso()
     if plan.person_rows:
@@ -354,7 +358,7 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         "withdrawn": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.withdrawals],
         "kept_from_photovet": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.conflicts],
         "rejected": [n.person_id for n in report.invalidated],
-    }, user=user)
+    })
 
 
 # --------------------------------------------------------------------------------------------
@@ -362,9 +366,10 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
 # --------------------------------------------------------------------------------------------
 
 def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_run: bool = False,
-               skip_invalid: bool = False, user: str | None = None,
-               today: _dt.date | None = None) -> ImportReport:
-    """Import an MIS export into ``register`` (see the module notes); returns a report."""
+               skip_invalid: bool = False, today: _dt.date | None = None) -> ImportReport:
+    """Import an MIS export into ``register`` (see the module notes); returns a report.
+    Needs a signed-in admin (a dry run too: it shows the register's consents)."""
+    user = register.access.require("register.import").name
     path = Path(csv_path)
     today = today or _dt.date.today()
     headers, raw_rows, encoding, sha = read_table(path)
@@ -426,8 +431,8 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
         apply_plan(db, plan, report, import_id=import_id, sha=sha, user=user,
                    audit=register.audit, today=today)
         report.applied = True
-        report.purged = register.purge_leavers(today=today, user=user, _reason=import_id)
-        report.purged += register.purge_missing(today=today, user=user, _reason=import_id)
+        report.purged = register.purge_leavers(today=today, _reason=import_id)
+        report.purged += register.purge_missing(today=today, _reason=import_id)
     return report
 
 

@@ -29,7 +29,7 @@ SPECIAL_FIELDS = (NAME_WITH_PHOTO, DO_NOT_PHOTOGRAPH)
 FIELDS: tuple[str, ...] = (
     "id", "legal_surname", "legal_forename", "preferred_forename", "preferred_surname", "role",
     "year_group", "reg_group", "date_of_birth", "leaving_date", NAME_WITH_PHOTO,
-    DO_NOT_PHOTOGRAPH, "notes",
+    DO_NOT_PHOTOGRAPH, "notes", "family",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "legal_surname", "legal_forename")
 CONSENT_PREFIX = "consent:"
@@ -84,6 +84,13 @@ _ALIASES: dict[str, list[str]] = {
     "leaving_date": ["leaving date", "date of leaving", "leave date", "left date", "date left",
                      "end date", "leaving", "date of leaving school", "leaver date"],
     "notes": ["notes", "note", "comments", "comment", "remarks", "photo notes", "consent notes"],
+    # siblings and twins share it (SIMS "Family ID", Arbor "Family Code", contact ids...)
+    "family": ["family", "family id", "family code", "family no", "family number", "family ref",
+               "family reference", "family group", "family key", "sibling group",
+               "sibling id", "sibling code", "sibling group id", "sibling link", "household",
+               "household id", "household code", "contact id", "contact code", "main contact id",
+               "primary contact id", "priority contact id", "contact 1 id", "parent id",
+               "carer id", "guardian id"],
     "role": ["role", "person type", "type", "pupil or staff", "staff or pupil", "category",
              "pupil staff", "staff pupil"],
 }
@@ -236,7 +243,8 @@ def field_title(fld: str, labels: dict[str, str] | None = None) -> str:
         return f"video consent for {label}" if media == "video" else f"consent for {label}"
     return {"id": "the UPN / id", "legal_surname": "the surname", "legal_forename": "the forename",
             NAME_WITH_PHOTO: "consent for the name with photo",
-            DO_NOT_PHOTOGRAPH: "do not photograph"}.get(fld, fld.replace("_", " "))
+            DO_NOT_PHOTOGRAPH: "do not photograph",
+            "family": "the family / contact id (siblings)"}.get(fld, fld.replace("_", " "))
 
 
 def normalise_field_name(fld: str) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 
 from photovet.core.errors import RegisterError, UnknownPersonError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
-from photovet.core.register import enrolment, importer
+from photovet.core.register import enrolment, importer, signatures
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import (
     DO_NOT_PHOTOGRAPH,
@@ -30,7 +30,12 @@ from photovet.core.register.mapping import (
     detect_mapping,
     norm,
 )
-from photovet.core.register.reports import ConsentChange, EnrolReport, ImportReport
+from photovet.core.register.reports import (
+    ConsentChange,
+    EnrolReport,
+    ImportReport,
+    SignatureStatus,
+)
 from photovet.core.register.values import parse_yes_no
 from photovet.core.settings import Settings
 from photovet.core.storage import Database
@@ -68,11 +73,26 @@ class Register:
         self.channel_registry = channels if channels is not None else ChannelRegistry(db, self.audit)
         self.settings = settings or Settings()
 
+    @property
+    def access(self) -> Any:
+        """Who is signed in (accounts.Access), shared with the audit log."""
+        return self.audit.access
+
+    @property
+    def keys(self) -> Any:
+        """The register's key on this PC (keys.RegisterKeys), shared with the audit log."""
+        return self.audit.keys
+
     @classmethod
-    def open(cls, path: str | Path | None = None) -> "Register":
+    def open(cls, path: str | Path | None = None, *, access: Any = None) -> "Register":
+        """A register on its own (tools and tests; the app and the command line use a
+        Workspace). ``access``: who acts (accounts.Access); nobody by default, so every change
+        is refused until someone is signed in."""
+        from photovet.core.audit import AuditLog  # noqa: PLC0415
         from photovet.core.storage import open_db  # noqa: PLC0415
 
-        return cls(open_db(path))
+        db = open_db(path)
+        return cls(db, audit=AuditLog(db, access=access))
 
     def close(self) -> None:
         self.db.close()
@@ -94,10 +114,9 @@ class Register:
     def channel(self, channel_id: str):
         return self.channel_registry.get(channel_id)
 
-    def add_channel(self, name: str, label: str | None = None, *, user: str | None = None,
-                    **rules: Any) -> str:
+    def add_channel(self, name: str, label: str | None = None, **rules: Any) -> str:
         """Add a school's own channel (e.g. "prospectus"). Everyone starts with no consent."""
-        return self.channel_registry.add(name, label, user=user, **rules).id
+        return self.channel_registry.add(name, label, **rules).id
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -108,7 +127,7 @@ class Register:
         chans = self.channels()
         rows = self.db.all(
             "SELECT id, legal_forename, legal_surname, preferred_forename, preferred_surname, role, "
-            "year_group, reg_group, date_of_birth, leaving_date, notes, valid FROM people "
+            "year_group, reg_group, date_of_birth, leaving_date, notes, valid, family FROM people "
             f"{where} ORDER BY LOWER(legal_surname), LOWER(legal_forename), id", list(params))
         if not rows:
             return []
@@ -141,7 +160,7 @@ class Register:
                 video_consent={c: st.get((c, "video"), NOT_RECORDED) for c in chans},
                 name_with_photo=st.get((NAME_WITH_PHOTO, "any")) == YES,
                 do_not_photograph=st.get((DO_NOT_PHOTOGRAPH, "any")) == YES,
-                valid=bool(r[11]), enrolled=enrolled.get(r[0], 0) > 0,
+                valid=bool(r[11]), enrolled=enrolled.get(r[0], 0) > 0, family=r[12] or "",
             ))
         return out
 
@@ -201,17 +220,32 @@ class Register:
         return [p for p in people if all(w in hay(p) for w in words)]
 
     def encodings(self, model: str | None = None) -> list[tuple[str, np.ndarray]]:
-        """Face signatures (of ``model``, or all), as (person id, vector)."""
-        where, params = ("WHERE model = ?", [model]) if model else ("", [])
-        return [(pid, np.frombuffer(bytes(blob), dtype=np.float64, count=dims).copy())
-                for pid, blob, dims in self.db.all(
-                    f"SELECT person_id, encoding, dims FROM encodings {where} "
-                    "ORDER BY person_id, id", params)]
+        """Face signatures (of ``model``, or all), as (person id, vector), decrypted with the
+        register's key (KeyUnavailableError when this PC does not hold it)."""
+        return signatures.read_all(self.db, self.keys, model)
 
     def signature_models(self) -> dict[str, int]:
         """How many people have signatures of each model."""
         return {r[0]: r[1] for r in self.db.all(
             "SELECT model, COUNT(DISTINCT person_id) FROM encodings GROUP BY model")}
+
+    def signature_status(self, current_model: str) -> SignatureStatus:
+        """How many people are enrolled with ``current_model`` and how many only with an older
+        face model (they need enrolling again: the banner's count)."""
+        rows = self.db.all("SELECT person_id, model FROM encodings GROUP BY person_id, model")
+        models: dict[str, set[str]] = {}
+        for pid, model in rows:
+            models.setdefault(pid, set()).add(model)
+        st = SignatureStatus(current_model)
+        for pid in sorted(models):
+            if current_model in models[pid]:
+                st.current += 1
+                continue
+            st.old += 1
+            st.old_ids.append(pid)
+            for m in models[pid]:
+                st.old_models[m] = st.old_models.get(m, 0) + 1
+        return st
 
     def enrolment_count(self, person_id: str) -> int:
         return self.db.scalar("SELECT COUNT(*) FROM encodings WHERE person_id = ?", [person_id], 0)
@@ -242,12 +276,10 @@ class Register:
 
     # -- changes by hand ----------------------------------------------------------------------
 
-    def _set_state(self, person_id: str, channel: str, media: str, state: str, *, user: str,
+    def _set_state(self, person_id: str, channel: str, media: str, state: str, *,
                    action: str) -> ConsentChange | None:
-        if not user or not str(user).strip():
-            raise RegisterError("say who is making this change")
+        who = self.access.require("register.edit").name
         p = self.person(person_id)
-        who = str(user).strip()
         with self.db.atomic():
             row = self.db.one("SELECT value, source FROM consents WHERE person_id = ? AND "
                               "channel = ? AND media = ?", [p.id, channel, media])
@@ -266,11 +298,11 @@ class Register:
                 "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                 [p.id, channel, media, old, state, now, src])
             self.audit.record(action, {"person_id": p.id, "field": channel, "media": media,
-                                       "old": old, "new": state}, user=who)
+                                       "old": old, "new": state})
         return ConsentChange(p.id, channel, old, state, now, src, p.display_name, media,
                              self.channel_labels().get(channel, ""))
 
-    def set_consent(self, person_id: str, channel: str, value: bool | str | None, *, user: str,
+    def set_consent(self, person_id: str, channel: str, value: bool | str | None, *,
                     media: str = "photo") -> ConsentChange | None:
         """Change one consent by hand (audited, kept in history; kept against a later import
         that is more permissive). ``channel`` may also be "name_with_photo". Returns the change,
@@ -282,20 +314,18 @@ class Register:
                                 hint="Channels: " + ", ".join(self.channels()))
         elif media not in ("photo", "video"):
             raise RegisterError(f"'{media}' is not photo or video")
-        return self._set_state(person_id, channel, media, to_state(value), user=user,
+        return self._set_state(person_id, channel, media, to_state(value),
                                action="register.consent-edit")
 
-    def set_do_not_photograph(self, person_id: str, value: bool, *, user: str
-                              ) -> ConsentChange | None:
+    def set_do_not_photograph(self, person_id: str, value: bool) -> ConsentChange | None:
         return self._set_state(person_id, DO_NOT_PHOTOGRAPH, "any", YES if value else NO,
-                               user=user, action="register.do-not-photograph")
+                               action="register.do-not-photograph")
 
-    def delete_person(self, person_id: str, *, user: str, reason: str) -> None:
+    def delete_person(self, person_id: str, *, reason: str) -> None:
         """Remove a person from the register: their details, consent, consent history and face
         signatures (export records keep the id only, so a take-down or subject access request
-        can still be answered). Audited with the reason."""
-        if not user or not str(user).strip():
-            raise RegisterError("say who is removing this person")
+        can still be answered). Audited with the reason. The freed space is zeroed."""
+        self.access.require("register.remove")
         if not reason or not reason.strip():
             raise RegisterError("say why this person is removed from the register")
         p = self.person(person_id)
@@ -305,73 +335,99 @@ class Register:
             self.db.execute("DELETE FROM consent_history WHERE person_id = ?", [p.id])
             self.db.execute("DELETE FROM people WHERE id = ?", [p.id])
             self.audit.record("register.person-removed", {"person_id": p.id, "reason": reason.strip(),
-                                                          "signatures_deleted": n_sig}, user=user)
+                                                          "signatures_deleted": n_sig})
+            self._scrub_after_commit()
 
     # -- enrolment ----------------------------------------------------------------------------
 
     def store_signatures(self, encs: dict[str, list[tuple[np.ndarray, str]]], *, replace: bool,
-                         user: str | None, source: str, errors: int = 0,
-                         model: str = "dlib-128") -> None:
+                         source: str, errors: int = 0, model: str = "dlib-128") -> None:
+        """Store face signatures, encrypted with the register's key (audited)."""
+        self.access.require("register.enrol")
         now = _now_iso()
+        rows = {pid: signatures.rows_for(self.keys, pid, model, items, now)
+                for pid, items in encs.items()}
         with self.db.atomic():
-            for pid, items in encs.items():
+            for pid, items in rows.items():
                 if replace:
                     self.db.execute("DELETE FROM encodings WHERE person_id = ?", [pid])
                 self.db.executemany(
                     "INSERT INTO encodings (person_id, encoding, dims, photo_name, created_at, "
-                    "model) VALUES (?, ?, ?, ?, ?, ?)",
-                    [(pid, np.asarray(e, dtype=np.float64).tobytes(), int(np.asarray(e).size),
-                      name, now, model) for e, name in items])
+                    "model, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)", items)
             self.audit.record("register.enrol", {
                 "source": source, "people": {pid: len(v) for pid, v in encs.items()},
-                "replaced": replace, "errors": errors, "model": model}, user=user)
+                "replaced": replace, "errors": errors, "model": model})
+            if replace:
+                self._scrub_after_commit()
+
+    def _scrub_after_commit(self) -> None:
+        """Once deleted signatures are committed, zero what the file still holds of them."""
+        scrub = getattr(self.db, "scrub", None)
+        if scrub is not None:
+            self.db.on_commit(scrub)
 
     def enrol_photo(self, person_id: str, photo_path: str | Path, engine: Any, *,
-                    replace: bool = True, user: str | None = None) -> int:
+                    replace: bool = True) -> int:
         """Enrol one photo; returns how many signatures the person now has."""
+        self.access.require("register.enrol")
         path = Path(photo_path)
         p = enrolment.enrollable(self, person_id, _dt.date.today())
         enc = enrolment.encode_portrait(p, path, engine,
                                         max_pixels=self.settings.performance.max_pixels)
-        self.store_signatures({p.id: [(enc, path.name)]}, replace=replace, user=user,
+        self.store_signatures({p.id: [(enc, path.name)]}, replace=replace,
                               source=str(path.name), model=getattr(engine, "signature_model", "dlib-128"))
         return self.enrolment_count(p.id)
 
-    def enrol_folder(self, folder: str | Path, engine: Any, *, user: str | None = None,
-                     progress: Callable[[int, int, str], None] | None = None) -> EnrolReport:
-        """Enrol every ``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder."""
+    def enrol_folder(self, folder: str | Path, engine: Any, *,
+                     progress: Callable[[int, int, str], None] | None = None,
+                     only_old: bool = False) -> EnrolReport:
+        """Enrol every ``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder.
+        ``only_old``: only people whose signatures are all of an older face model than
+        ``engine``'s (enrolling everyone again from the MIS photo folder is one action either
+        way; this leaves people enrolled since from better photos alone)."""
+        self.access.require("register.enrol")
         folder = Path(folder)
         report = EnrolReport()
         items = enrolment.folder_items(self, folder, report)
-        return enrolment.enrol_items(self, items, engine, f"folder:{folder.name}", user=user,
+        if only_old:
+            old = set(self.signature_status(getattr(engine, "signature_model", "")).old_ids)
+            report.ignored.extend(p.name for pid, p in items if pid not in old)
+            items = [(pid, p) for pid, p in items if pid in old]
+        return enrolment.enrol_items(self, items, engine, f"folder:{folder.name}",
                                      progress=progress, report=report,
                                      max_pixels=self.settings.performance.max_pixels)
 
-    def enrol_csv(self, csv_path: str | Path, engine: Any, *, user: str | None = None,
+    def enrol_csv(self, csv_path: str | Path, engine: Any, *,
                   progress: Callable[[int, int, str], None] | None = None) -> EnrolReport:
         """Enrol from a CSV of id -> photo path (paths relative to the CSV's folder)."""
+        self.access.require("register.enrol")
         path = Path(csv_path)
         report = EnrolReport()
         items = enrolment.csv_items(path, report)
-        return enrolment.enrol_items(self, items, engine, f"csv:{path.name}", user=user,
+        return enrolment.enrol_items(self, items, engine, f"csv:{path.name}",
                                      progress=progress, report=report,
                                      max_pixels=self.settings.performance.max_pixels)
 
     # -- retention ----------------------------------------------------------------------------
 
-    def _purge(self, ids: list[str], action: str, details: dict[str, Any],
-               user: str | None) -> list[str]:
+    def _purge(self, ids: list[str], action: str, details: dict[str, Any]) -> list[str]:
         if not ids:
             return []
         with self.db.atomic():
-            q = ",".join("?" * len(ids))
-            n = self.db.execute(f"DELETE FROM encodings WHERE person_id IN ({q})", ids).rowcount
-            self.audit.record(action, dict(details, people=ids, signatures=n), user=user)
+            n = 0
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                q = ",".join("?" * len(chunk))
+                n += self.db.execute(f"DELETE FROM encodings WHERE person_id IN ({q})",
+                                     chunk).rowcount
+            self.audit.record(action, dict(details, people=ids, signatures=n))
+            self._scrub_after_commit()
         return ids
 
     def purge_leavers(self, today: _dt.date | None = None, days: int | None = None, *,
-                      user: str | None = None, _reason: str = "") -> list[str]:
+                      _reason: str = "") -> list[str]:
         """Delete the face signatures of people ``days`` after their leaving date. Audited."""
+        self.access.require("register.import" if _reason else "register.retention")
         today = today or _dt.date.today()
         if days is None:
             days = self.settings.retention.purge_encodings_days_after_leaving
@@ -380,12 +436,13 @@ class Register:
             "SELECT DISTINCT p.id FROM people p JOIN encodings e ON e.person_id = p.id "
             "WHERE p.leaving_date IS NOT NULL AND p.leaving_date <= ? ORDER BY p.id", [cutoff])]
         return self._purge(ids, "register.purge-encodings", {
-            "why": "left school", "days_after_leaving": days, "import_id": _reason or None}, user)
+            "why": "left school", "days_after_leaving": days, "import_id": _reason or None})
 
     def purge_missing(self, today: _dt.date | None = None, days: int | None = None, *,
-                      user: str | None = None, _reason: str = "") -> list[str]:
+                      _reason: str = "") -> list[str]:
         """Delete the face signatures of people no longer in the MIS file for ``days``
         (a rejected row is not "missing": the school is fixing it). Audited."""
+        self.access.require("register.import" if _reason else "register.retention")
         today = today or _dt.date.today()
         if days is None:
             days = self.settings.retention.purge_encodings_days_after_missing
@@ -395,7 +452,7 @@ class Register:
             "WHERE p.missing_since IS NOT NULL AND p.missing_since <= ? ORDER BY p.id", [cutoff])]
         return self._purge(ids, "register.purge-encodings", {
             "why": "no longer in the MIS file", "days_after_missing": days,
-            "import_id": _reason or None}, user)
+            "import_id": _reason or None})
 
 
 __all__ = ["Register", "SPECIAL_FIELDS", "to_state"]

@@ -324,5 +324,37 @@ class EnrolReport:
                 "ignored": list(self.ignored), "seconds": round(self.seconds, 3)}
 
 
+@dataclass
+class SignatureStatus:
+    """Whose face signatures were made by the current face model, and whose by an older one
+    (those people are still recognised with the old model until they are enrolled again from
+    the MIS photo folder: ``photovet register enrol --folder DIR``)."""
+
+    current_model: str
+    current: int = 0                # people with signatures of the current model
+    old: int = 0                    # people whose signatures are all of an older model
+    old_ids: list[str] = field(default_factory=list)
+    old_models: dict[str, int] = field(default_factory=dict)   # older model -> people
+
+    @property
+    def needs_enrolment(self) -> bool:
+        return self.old > 0
+
+    def message(self) -> str:
+        """One sentence for a banner or the command line ("" when nothing is outstanding)."""
+        if not self.old:
+            return ""
+        who = "1 person still has" if self.old == 1 else f"{self.old} people still have"
+        return (f"{who} face signatures from the older face model (PhotoVet 0.1). They are still "
+                "recognised, more slowly and less reliably, until they are enrolled again from "
+                "the MIS photo folder.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"current_model": self.current_model, "current": self.current, "old": self.old,
+                "old_ids": list(self.old_ids), "old_models": dict(self.old_models),
+                "message": self.message()}
+
+
 __all__ = ["ConsentChange", "ConsentConflict", "EnrolProblem", "EnrolReport", "ImportReport",
-           "PersonNote", "RowProblem", "field_label", "local_day", "state_word"]
+           "PersonNote", "RowProblem", "SignatureStatus", "field_label", "local_day",
+           "state_word"]

@@ -51,6 +51,7 @@ class Row:
     warnings: list[RowProblem] = field(default_factory=list)
     variants: list[RowProblem] = field(default_factory=list)
     blanks: list[str] = field(default_factory=list)
+    family_present: bool = False    # the file has a family / contact column
 
 
 class Layout:
@@ -98,6 +99,8 @@ def parse_row(line: int, cells: list[str], layout: Layout, channels: list[str]) 
         if fld in REQUIRED_FIELDS and col and not value.strip():
             errors.append(RowProblem(line, col, value, f"the {field_title(fld)} is blank",
                                      pid, "missing_value"))
+    family, family_col = cell("family")
+    p.family = " ".join(family.split())
     for fld in ("date_of_birth", "leaving_date"):
         value, col = cell(fld)
         try:
@@ -162,7 +165,8 @@ def parse_row(line: int, cells: list[str], layout: Layout, channels: list[str]) 
     p.video_consent = {c: states.get((c, "video"), NOT_RECORDED) for c in channels}
     p.name_with_photo = states.get((NAME_WITH_PHOTO, "any")) == YES
     p.do_not_photograph = states.get((DO_NOT_PHOTOGRAPH, "any")) == YES
-    return Row(line, pid, p, states, present, errors, warnings, variants, blanks)
+    return Row(line, pid, p, states, present, errors, warnings, variants, blanks,
+               family_present=bool(family_col))
 
 
 __all__ = ["Key", "Layout", "Row", "SPECIAL_KEYS", "consent_keys", "key_field", "parse_row"]

@@ -4,13 +4,25 @@ Every module writes plain SQL with ``?`` placeholders in the subset SQLite and P
 share. The engine classes (``sqlite.py``, ``postgres.py``) translate what little differs.
 Writes are grouped with ``atomic()``: one transaction, nested calls join the outer one, and an
 exception rolls the whole thing back.
+
+Writers are serialised on both engines: every ``atomic()`` takes the register-wide writer lock
+when it begins (SQLite ``BEGIN IMMEDIATE``; PostgreSQL ``BEGIN`` + an advisory transaction
+lock), so read-modify-write code (an import planning against the current consents, the audit
+chain's head, consent history's "old" values) stays correct with several PCs writing at once.
+Keep slow work (hashing files, face models, password hashing) outside ``atomic()``.
+
+One ``Database`` object may be shared by threads (the app's workers): a transaction and the
+statements of other threads do not interleave (an internal re-entrant lock).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+
+log = logging.getLogger("photovet.storage")
 
 
 def text_safe(value: Any) -> Any:
@@ -36,18 +48,21 @@ class Cursor(Protocol):
 
 class Database:
     """Base class of the engines. Subclasses implement ``_execute``, ``_executemany``,
-    ``_begin``, ``_commit``, ``_rollback``, ``tables`` and ``close``."""
+    ``_begin``, ``_commit``, ``_rollback``, ``tables``, ``columns``, ``insert`` and ``close``."""
 
     engine: str = ""
     #: Where the register lives, for messages ("register.db" or the server's address).
     location: str = ""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
+        self._mutex = threading.RLock()
         self._local = threading.local()
+        self._after_commit: list[Callable[[], None]] = []
 
     @property
     def _depth(self) -> int:
+        """Transaction depth of the calling thread (worker threads share one connection; only
+        the thread that opened a transaction is in it, the others wait on the mutex)."""
         return getattr(self._local, "depth", 0)
 
     @_depth.setter
@@ -71,6 +86,9 @@ class Database:
     def _rollback(self) -> None:
         raise NotImplementedError
 
+    def _prepare(self) -> None:
+        """Before a transaction begins (PostgreSQL reconnects a lost connection here)."""
+
     def tables(self) -> set[str]:
         raise NotImplementedError
 
@@ -84,23 +102,27 @@ class Database:
         """Run an INSERT into a table with an ``id`` key and return the new row's id."""
         raise NotImplementedError
 
+    def notify(self, payload: str = "") -> None:
+        """Tell other PCs the register changed (PostgreSQL: NOTIFY, delivered at COMMIT and
+        only if the transaction commits). Nothing to do for a register on one PC."""
+
     # -- the interface -----------------------------------------------------------------------
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        with self._lock:
+        with self._mutex:
             return self._execute(sql, list(params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        with self._lock:
+        with self._mutex:
             self._executemany(sql, rows)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """The first row, or None."""
-        with self._lock:
+        with self._mutex:
             return self._execute(sql, list(params)).fetchone()
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._lock:
+        with self._mutex:
             return list(self._execute(sql, list(params)).fetchall())
 
     def scalar(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
@@ -113,30 +135,54 @@ class Database:
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator["Database"]:
-        """One write transaction. Nested use joins the outer transaction."""
-        if self._depth:
-            self._depth += 1
+        """One write transaction (the register-wide writer lock is held until it ends).
+        Nested use joins the outer transaction."""
+        with self._mutex:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self._prepare()
             try:
-                yield self
-            finally:
-                self._depth -= 1
-            return
-        with self._lock:
-            self._begin()
+                self._begin()
+            except BaseException:
+                self._rollback()   # e.g. BEGIN ran, then the writer lock was not granted
+                raise
             self._depth = 1
             try:
                 yield self
             except BaseException:
                 self._depth = 0
+                self._after_commit.clear()
                 self._rollback()
                 raise
-            else:
-                self._depth = 0
+            self._depth = 0
+            try:
                 self._commit()
+            except BaseException:
+                self._after_commit.clear()
+                raise
+            callbacks, self._after_commit = self._after_commit, []
+        for fn in callbacks:
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - the change is saved; a follow-up failed
+                log.exception("a follow-up to a saved change failed")
+
+    def on_commit(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the current transaction has committed (at once when there is none).
+        Not run if it rolls back."""
+        if self._depth:
+            self._after_commit.append(fn)
+        else:
+            fn()
 
     def lock(self, name: str) -> None:
-        """Serialise writers on ``name`` until the current transaction ends (the audit chain's
-        head). SQLite's write transactions are already serialised."""
+        """Kept for callers that name what they serialise on: every ``atomic()`` already holds
+        the register-wide writer lock on both engines, so there is nothing more to take."""
 
     def __enter__(self) -> "Database":
         return self

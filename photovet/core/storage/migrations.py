@@ -13,9 +13,11 @@ SQL here is written once for both engines. The few words that differ are tokens:
 from __future__ import annotations
 
 import datetime as _dt
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 
+from photovet.core.errors import CorruptRegisterError
 from photovet.core.storage.database import Database
 
 _TOKENS = {
@@ -342,6 +344,80 @@ def _signature_model(db: Database) -> None:
     ddl(db, "ALTER TABLE encodings ADD COLUMN model TEXT NOT NULL DEFAULT 'dlib-128'")
 
 
+def _family(db: Database) -> None:
+    """The MIS export's family or contact id: siblings and twins share it (a face near one of
+    them needs a larger margin to be recognised)."""
+    ddl(db, "ALTER TABLE people ADD COLUMN family TEXT NOT NULL DEFAULT ''")
+
+
+# --------------------------------------------------------------------------------------------
+# 0.3.0: staff accounts, a register on a server, keys
+# --------------------------------------------------------------------------------------------
+
+def _register_info(db: Database) -> None:
+    """Which register this is (an id kept when it moves to a server: each PC's key for it is
+    stored under this id), and the fingerprint of its key once it has one."""
+    ddl(db, "CREATE TABLE register_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO register_info (key, value) VALUES ('app', 'PhotoVet')")
+    db.execute("INSERT INTO register_info (key, value) VALUES ('register_id', ?)",
+               [str(uuid.uuid4())])
+
+
+def _accounts(db: Database) -> None:
+    """Staff who use PhotoVet: a name (unique, never reused), an argon2id password hash, a
+    one-time code (hashed) until they choose a password, failures and lock-out; roles with the
+    dates they are held."""
+    ddl(db, """CREATE TABLE accounts (
+        id {pk},
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL UNIQUE,
+        password_hash TEXT,
+        code_hash TEXT,
+        code_expires TEXT,
+        failed INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        removed_at TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT)""")
+    ddl(db, """CREATE TABLE account_roles (
+        id {pk},
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        role TEXT NOT NULL CHECK (role IN ('preparer', 'approver', 'poster', 'admin')),
+        valid_from TEXT NOT NULL,
+        valid_to TEXT,
+        granted_at TEXT NOT NULL,
+        granted_by TEXT)""")
+    ddl(db, "CREATE INDEX account_roles_account ON account_roles(account_id)")
+
+
+def _approval_accounts(db: Database) -> None:
+    """The preparer and the approver as accounts: "not the preparer" compares accounts, not
+    the names typed."""
+    ddl(db, "ALTER TABLE approvals ADD COLUMN preparer_id INTEGER")
+    ddl(db, "ALTER TABLE approvals ADD COLUMN approver_id INTEGER")
+
+
+def _encrypted_signatures(db: Database) -> None:
+    """Face signatures encrypted with the register's key (``key_id``: which key; NULL for a
+    signature stored in clear by an earlier version, encrypted at the next open). The key is
+    never in the database; ``key_wraps`` holds it wrapped under a key derived from the admin
+    secret, for allowing another PC."""
+    ddl(db, "ALTER TABLE encodings ADD COLUMN key_id TEXT")
+    ddl(db, """CREATE TABLE key_wraps (
+        key_id TEXT PRIMARY KEY,
+        kdf TEXT NOT NULL,
+        salt {blob} NOT NULL,
+        wrapped {blob} NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT)""")
+
+
+def _audit_keyed_head(db: Database) -> None:
+    """A keyed MAC over the audit chain's head (count, last id, last hash): truncating the log,
+    emptying it, or recomputing every hash needs the register's key to go unnoticed."""
+    ddl(db, "ALTER TABLE audit_meta ADD COLUMN mac TEXT")
+
+
 # --------------------------------------------------------------------------------------------
 # What the school policies ask beyond faces (issue 18)
 # --------------------------------------------------------------------------------------------
@@ -429,6 +505,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("review-0001-reviews", _reviews),
     Migration("records-0003-covered-and-names-shown", _records_names_shown),
     Migration("register-0004-signature-model", _signature_model),
+    Migration("storage-0002-register-info", _register_info),
+    Migration("accounts-0001-staff", _accounts),
+    Migration("approval-0003-account-ids", _approval_accounts),
+    Migration("register-0005-encrypted-signatures", _encrypted_signatures),
+    Migration("audit-0002-keyed-head", _audit_keyed_head),
+    Migration("register-0006-family", _family),
     Migration("policy-0001-channel-rules", _channel_rules),
     Migration("policy-0002-devices", _devices),
     Migration("policy-0003-school-pictures", _school_pictures),
@@ -458,7 +540,14 @@ def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> lis
     """Apply, in order, every migration not yet applied; returns the names applied now."""
     _check_unique(migrations)
     with db.atomic():
-        if "_migrations" not in db.tables():
+        tables = db.tables()
+        if db.engine == "postgresql" and tables and "_migrations" not in tables:
+            # PostgreSQL has no application_id: a database with tables but no PhotoVet history
+            # belongs to something else, and is never written to.
+            raise CorruptRegisterError(
+                f"the database {db.location} belongs to another program, not PhotoVet; it was "
+                "left untouched", hint="Create an empty database for PhotoVet on the server.")
+        if "_migrations" not in tables:
             db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     done_now: list[str] = []
     for m in migrations:

@@ -129,18 +129,36 @@ class SQLiteDatabase(Database):
             self.conn.execute("ROLLBACK")
 
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
-        with self._lock:
+        with self._mutex:
             cur = self._execute(sql, list(params))
             return int(cur.lastrowid)  # type: ignore[attr-defined]
 
     def tables(self) -> set[str]:
-        with self._lock:
+        with self._mutex:
             return {r[0] for r in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
 
     def columns(self, table: str) -> list[str]:
-        with self._lock:
+        with self._mutex:
             return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (a cheap "has anything changed?")."""
+        with self._mutex:
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def scrub(self, *, vacuum: bool = False) -> None:
+        """After deleting what must not be recoverable (leavers' face signatures, signatures
+        that were stored in clear): ``secure_delete`` has already zeroed the freed cells; this
+        copies the WAL into the file and truncates it (the WAL still holds old page images),
+        and with ``vacuum`` rebuilds the file so no free page keeps anything. Needs no other
+        connection in a read transaction to complete (it is retried at the next open)."""
+        if self.in_transaction:
+            raise RuntimeError("scrub() runs outside a transaction")
+        with self._mutex:
+            if vacuum:
+                self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         try:

@@ -8,6 +8,7 @@ something that looks like a name but is not in the register is covered and flagg
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -48,6 +49,43 @@ center community city town village station north south east west upper lower mai
 second third fourth fifth sixth last best winner winners champion champions proud
 red orange yellow green blue purple pink black white brown grey gold silver bronze
 oak ash elm beech birch willow maple pine cedar rowan
+hello my name is am this presented awarded signed date id card pass badge lanyard visitor
+outstanding effort efforts excellent excellence fantastic brilliant super amazing wonderful
+kindness kind helpful attitude respect courage resilience teamwork attendance punctuality
+behaviour behavior progress improvement improved perfect participation contribution member
+hard working worker learner learning reader writer mathematician scientist artist athlete
+presentation performance achievement achiever effort values value ambassador leader reader
+form tutor year reception nursery key stage ks1 ks2 ks3 ks4 eyfs sen senco pe re pshe
+ofsted ptfa pta friends foundation federation multi mat diocese church ce rc st saint
+""".split())
+
+# The most common English words (function words and everyday verbs): a line made of these is
+# prose, and a word glued together from them by the reader ("awardedto", "THEPOND") is too.
+COMMON_ENGLISH = set("""
+i me my we us our you your he him his she her it its they them their a an the this that these
+those there here what which who whom whose when where why how all any both each few more most
+other some such no nor not only own same so than too very can will just should now and but or
+if because as until while of at by for with about against between into through during before
+after above below to from up down in out on off over under again further then once be is am
+are was were been being have has had having do does did doing go goes went going gone get got
+make made see saw seen look looked come came take took give gave like liked love loved want
+wanted play played playing feed feeding fed eat ate eating find found think thought say said
+tell told know knew use used work worked call called try tried ask asked need felt feel
+big small little good great new old first last long young high low next early late few lot
+lots many much one two three four five six seven eight nine ten day days time times way
+thing things people man woman child children boy boys girl girls world life hand part place
+week weeks home house water room mother father friend friends trip farm cow cows sheep pig pigs
+horse horses dog dogs cat cats bus car train tractor pond lake river park beach sea sun sunny
+rain rainy snow tree trees flower flowers animal animals bird birds field lunch dinner breakfast
+today yesterday tomorrow morning afternoon evening night fun nice lovely happy sad best
+""".split())
+
+# The name of a school or other institution: a line with one of these is not a person's name
+# even when its other words are unknown ("Oakfield Primary School", "St Mary's CE").
+INSTITUTION_WORDS = set("""
+school schools primary secondary academy college nursery infant infants junior juniors high
+grammar trust university federation church ce rc st saint diocese preschool pre playgroup
+centre center club
 """.split())
 
 # First names or surnames that are also everyday words: matched alone only when the line is
@@ -83,6 +121,10 @@ def canon(text: str) -> str:
 
 
 _NON_NAME_KEYS = {canon(w) for w in NON_NAME_WORDS}
+_INSTITUTION_KEYS = {canon(w) for w in INSTITUTION_WORDS}
+# (no one-letter pieces: "Amy" is not "a" + "my")
+_KNOWN_KEYS = {k for k in _NON_NAME_KEYS | {canon(w) for w in COMMON_ENGLISH} if len(k) >= 2}
+_LONG_KNOWN = sorted(k for k in _KNOWN_KEYS if len(k) >= 6)
 _COMMON_KEYS = {canon(w) for w in COMMON_WORD_NAMES} | _NON_NAME_KEYS
 _TITLE_KEYS = {canon(t) for t in TITLES}
 
@@ -458,7 +500,8 @@ _MYNAME_RE = re.compile(r"\b(?:my\s+name\s+is|my\s+name's|i\s+am|i'm|call\s+me)\
 
 
 def _non_name(tok: _Token) -> bool:
-    return tok.key in _NON_NAME_KEYS
+    """A school word, or (7 letters or more) school and common words glued by the reader."""
+    return tok.key in _NON_NAME_KEYS or (len(tok.key) >= 7 and _known_words(tok.key))
 
 
 def _name_shaped(tok: _Token) -> bool:
@@ -466,6 +509,8 @@ def _name_shaped(tok: _Token) -> bool:
     if not tok.alpha or len(tok.key) < 2:
         return False
     letters = [c for c in raw if c.isalpha()]
+    if raw[:1] == "l" and len(raw) > 2 and raw[1].islower() and raw[1] not in "aeiouyl":
+        letters[0] = "I"      # OCR reads a capital I as l: "lqbal" is "Iqbal"
     if not letters[0].isupper():
         return False
     rest = letters[1:]
@@ -498,7 +543,10 @@ def looks_like_name(text: str) -> str | None:
     words = [t for t in toks if t.alpha]
     if len(toks) == 2 and len(words) == 2 and toks[1].is_initial and toks[1].raw.endswith(".") \
             and _name_shaped(toks[0]) and not _non_name(toks[0]):
-        return "capitalised-words"   # "Reuben B."
+        return "capitalised-words"   # "Reuben B.", "Robinson, J."
+    if len(toks) == 2 and len(words) == 2 and toks[0].is_initial and toks[0].raw[:1].isupper() \
+            and toks[0].raw.endswith(".") and _name_shaped(toks[1]) and not _non_name(toks[1]):
+        return "capitalised-words"   # "J. Robinson", "J.Robinson"
     if 2 <= len(toks) <= 3 and len(words) == len(toks):
         if all(_name_shaped(t) or t.is_initial for t in toks) and sum(not t.is_initial for t in toks) >= 2:
             if not any(_non_name(t) for t in toks):
@@ -510,12 +558,120 @@ def looks_like_name(text: str) -> str | None:
 # Classify
 # --------------------------------------------------------------------------------------------
 
-def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None) -> list[TextItem]:
-    """TextItems with ``kind``, ``person`` and ``form`` set (policy.decide_text decides)."""
+# A line on a card that says a name follows it ("HELLO my name is", "Name:", "awarded to").
+_CUE_RE = re.compile(r"(?:\bmy\s+name\s+is|\bname\s*[:=\-]?|\b(?:awarded|presented|given)\s+to)\s*[:.]?\s*$",
+                     re.IGNORECASE)
+
+#: Where text counts as worn or held (a badge, a lanyard card, a certificate held in front):
+#: below a face, within these multiples of the face's width and height, and no taller than
+#: ``WORN_MAX_TEXT`` of the face's height.
+WORN_BELOW = (0.6, 6.0)         # from 0.6 to 6 face heights below the face's top
+WORN_ASIDE = 2.0                # up to 2 face widths either side of the face
+WORN_MAX_TEXT = 1.0
+#: the part of that area the text reader looks at closely (where most badges and lanyard
+#: cards hang): 1.5 face widths either side, down to 4.5 face heights
+FOCUS_ASIDE, FOCUS_BELOW = 1.5, 4.5
+
+
+def worn(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]]) -> bool:
+    """Is this line where a badge, lanyard or certificate would be: below a face and smaller
+    than it? ``faces``: (x, y, w, h) boxes."""
+    p = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
+    cx, cy = p[:, 0].mean(), p[:, 1].mean()
+    g = _line_geometry(polygon) if len(p) == 4 else None
+    height = g[3] if g is not None else float(p[:, 1].max() - p[:, 1].min())
+    for x, y, w, h in faces:
+        if w <= 0 or h <= 0 or height > WORN_MAX_TEXT * h:
+            continue
+        if y + WORN_BELOW[0] * h <= cy <= y + WORN_BELOW[1] * h and \
+                x - WORN_ASIDE * w <= cx <= x + w + WORN_ASIDE * w:
+            return True
+    return False
+
+
+def badge_areas(faces: Sequence[Sequence[float]], *, min_face: float = 48.0
+                ) -> list[tuple[int, int, int, int]]:
+    """Where badges, lanyards and held certificates would be, below each face at least
+    ``min_face`` px high (a smaller face's badge is too small to read): the ``worn`` areas, for
+    the text reader to look at closely (``TextEngine.read(image, focus=...)``)."""
+    out = []
+    for x, y, w, h in faces:
+        if h < min_face or w <= 0:
+            continue
+        out.append((int(x - FOCUS_ASIDE * w), int(y + WORN_BELOW[0] * h),
+                    int(math.ceil(x + w + FOCUS_ASIDE * w)), int(math.ceil(y + FOCUS_BELOW * h))))
+    return out
+
+
+def _known_words(key: str) -> bool:
+    """Is ``key`` (letters only) made of school or common English words glued together
+    ("awardedto", "certificateofachievement", "thepond")? The last piece may be cut short.
+    Only used on words of 7 letters or more: short names are often two short words ("Noor",
+    "Usman")."""
+    n = len(key)
+    if not n:
+        return True
+    ok = [False] * (n + 1)
+    ok[0] = True
+    for i in range(1, n + 1):
+        for j in range(max(0, i - 16), i):
+            if ok[j] and (key[j:i] in _KNOWN_KEYS or (i == n and i - j >= 4 and
+                                                        any(k.startswith(key[j:i]) for k in _LONG_KNOWN))):
+                ok[i] = True
+                break
+    return ok[n]
+
+
+def badge_words(text: str) -> bool:
+    """Could this line be a person's name if it is on a badge? True when it has a capitalised
+    (or upper-case) word of 3 letters or more that is not a known school or common English
+    word, or words glued from them, and it is not prose or a school's name: "Zainab",
+    "JAMES ROBINSON", "Jamesrobinson" are; "Oakfield Primary School", "Year 4 Class 4B",
+    "awarded to", "Certificate ofAchievement", "we had our lunch by the pond" are not."""
+    toks = [t for t in _tokens(text) if t.alpha and len(t.key) >= 2]
+    if not toks or len(toks) > 4:
+        return False               # nothing to read, or a sentence (names are short)
+    if any(t.key in _INSTITUTION_KEYS for t in toks):
+        return False
+    # prose: an ordinary word in lower case ("Went on the bus"); a name is capitalised
+    if any(not _name_shaped(t) and t.key not in _TITLE_KEYS and len(t.key) >= 2
+           and not t.raw[:1].isupper() for t in toks):
+        return False
+    return any(len(t.key) >= 3 and _name_shaped(t) and t.key not in _TITLE_KEYS
+               and t.key not in _KNOWN_KEYS and not _non_name(t) for t in toks)
+
+
+def _below(cue: Sequence[tuple[float, float]], item: Sequence[tuple[float, float]]) -> bool:
+    """Is ``item`` the line right after ``cue`` (beside it, or under it within 3 line
+    heights, overlapping it sideways)?"""
+    a, b = np.asarray(cue, np.float64).reshape(-1, 2), np.asarray(item, np.float64).reshape(-1, 2)
+    ah = max(1.0, float(a[:, 1].max() - a[:, 1].min()))
+    ax0, ax1, ay0, ay1 = a[:, 0].min(), a[:, 0].max(), a[:, 1].min(), a[:, 1].max()
+    bx0, bx1, by0, by1 = b[:, 0].min(), b[:, 0].max(), b[:, 1].min(), b[:, 1].max()
+    sideways = min(ax1, bx1) - max(ax0, bx0) > 0
+    under = sideways and ay0 < by0 and by0 - ay1 <= 3 * ah
+    beside = abs((by0 + by1) / 2 - (ay0 + ay1) / 2) <= 0.6 * ah and 0 <= bx0 - ax1 <= 3 * ah
+    return under or beside
+
+
+def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
+                   faces: Sequence[Sequence[float]] = (), min_score: float = 0.0) -> list[TextItem]:
+    """TextItems with ``kind``, ``person``, ``form`` and ``context`` set (policy.decide_text
+    decides). Every line read is returned: nothing is dropped, so a reviewer sees it all.
+
+    ``faces``: face boxes (x, y, w, h) in the photo: a line below a face is on a badge, a
+    lanyard or a held certificate (``context`` "worn"), and any word there that is not a known
+    school word counts as a possible name. A line after "my name is", "Name:" or "awarded to"
+    gets ``context`` "label" the same way. ``min_score``: lines the reader was less sure of
+    are marked ``low_confidence`` (still classified, never dropped).
+    """
     items: list[TextItem] = []
     for poly, text, score in reads:
         item = TextItem(polygon=[(float(x), float(y)) for x, y in poly], text=str(text),
                         score=float(score))
+        item.low_confidence = float(score) < float(min_score)
+        if faces and worn(item.polygon, faces):
+            item.context = "worn"
         hit = matcher.match(item.text) if matcher is not None else None
         like = looks_like_name(item.text)
         if hit is not None:
@@ -533,6 +689,16 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None) -> list[T
         elif like is not None:
             item.kind = "name-like"
         items.append(item)
+    for cue in items:
+        if _CUE_RE.search(cue.text):
+            for t in items:
+                if t is not cue and not t.context and _below(cue.polygon, t.polygon):
+                    t.context = "label"
+    for t in items:
+        # on a badge, a lanyard, a certificate or after "my name is": any word that is not a
+        # school word may be a name the register does not know (or one the reader garbled)
+        if not t.kind and t.context and badge_words(t.text):
+            t.kind = "name-like"
     _absorb_name_fragments(items)
     return items
 
@@ -589,5 +755,6 @@ def _extend_right(poly: Sequence[tuple[float, float]], frac: float) -> list[tupl
     return [(float(x), float(y)) for x, y in out]
 
 
-__all__ = ["NameHit", "NameMatcher", "canon", "classify_texts", "looks_like_name",
-           "generic_word", "ordinary_word", "words"]
+__all__ = ["INSTITUTION_WORDS", "NON_NAME_WORDS", "NameHit", "NameMatcher", "badge_areas",
+           "badge_words", "canon", "classify_texts", "generic_word", "looks_like_name",
+           "ordinary_word", "words", "worn"]

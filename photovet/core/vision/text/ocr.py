@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -36,13 +36,14 @@ _DEFAULTS: dict[str, Any] = {
     "det_thresh": 0.3,        # DB binarisation threshold
     "det_box_thresh": 0.5,    # DB mean box score to keep a box
     "det_unclip_ratio": 1.6,  # DB box growth
-    "min_score": 0.5,         # recognition confidence to keep a line
+    "min_score": 0.5,         # below this a line is marked "read with low confidence" (kept)
     "threads": 0,             # onnxruntime intra-op threads (0 = one per core, up to 4)
     "rec_margin": 0.0,        # grow boxes by this share of the line height before reading
     "coarse_box_thresh": 0.3,  # box score for candidates when detection runs scaled down
     "coarse_thresh": 0.3,     # and the binarisation threshold there
     "refine_below": 32,       # re-detect at full resolution lines lower than this (detection px)
     "overview_side": 1024,    # also detect at this long side (large lines); 0 = off
+    "focus_max_pixels": 3_000_000,  # full-resolution detection below faces (badges), in all
 }
 
 
@@ -157,8 +158,13 @@ class TextEngine:
 
     # -- public ------------------------------------------------------------------------------
 
-    def read(self, image: Any) -> list[Read]:
+    def read(self, image: Any, focus: Sequence[tuple[int, int, int, int]] = ()) -> list[Read]:
         """Every line of text in ``image`` (a PIL image), in the image's pixels.
+
+        ``focus``: areas (x0, y0, x1, y1) where small text matters most (below faces: badges,
+        lanyards): on a photo detected scaled down, they are detected again at full
+        resolution, up to ``focus_max_pixels`` in all, so a 14 px name on a 12 MP photo is
+        found even where the scaled-down pass saw nothing.
 
         Returns ``[(polygon, text, score)]``; polygon is 4 points TL, TR, BR, BL as read.
         """
@@ -167,9 +173,57 @@ class TextEngine:
             return []
         with self._lock:
             boxes = self._detect(arr)
+            if focus:
+                boxes = self._focus(arr, boxes, focus)
             if not boxes:
                 return []
             return self._recognise(arr, boxes)
+
+    def _focus(self, arr: np.ndarray, boxes: list[np.ndarray],
+               focus: Sequence[tuple[int, int, int, int]]) -> list[np.ndarray]:
+        """Full-resolution detection in the focus areas (smallest first, within the budget);
+        lines found there that the main pass did not have are added."""
+        cv2 = self._cv2
+        h, w = arr.shape[:2]
+        if min(1.0, float(self.options["det_max_side"]) / max(h, w)) >= 0.9:
+            return boxes            # the main pass already saw the photo at full resolution
+        budget = float(self.options.get("focus_max_pixels", 0))
+        rects = []
+        for x0, y0, x1, y1 in focus:
+            x0, y0 = max(0, int(x0)), max(0, int(y0))
+            x1, y1 = min(w, int(math.ceil(x1))), min(h, int(math.ceil(y1)))
+            if x1 - x0 >= 16 and y1 - y0 >= 16:
+                rects.append((x0, y0, x1, y1))
+        # smallest first: the smallest badges are the ones the scaled-down pass misses
+        rects.sort(key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+        out = list(boxes)
+        pp = self._det.postprocess_op
+        saved = (pp.box_thresh, pp.thresh)
+        pp.box_thresh = float(self.options["det_box_thresh"])
+        pp.thresh = float(self.options["det_thresh"])
+        tile = int(self.options["det_tile"])
+        try:
+            for x0, y0, x1, y1 in rects:
+                area = (x1 - x0) * (y1 - y0)
+                if area > budget:
+                    continue
+                budget -= area
+                crop = arr[y0:y1, x0:x1]
+                ch, cw = crop.shape[:2]
+                if max(ch, cw) > tile:       # a very large face: its badge is big text anyway
+                    continue
+                ph, pw = max(64, math.ceil(ch / 32) * 32), max(64, math.ceil(cw / 32) * 32)
+                crop = cv2.copyMakeBorder(crop, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
+                for b in self._det_tile(np.ascontiguousarray(crop)):
+                    b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
+                    b[:, 0] = np.clip(b[:, 0], 0, cw) + x0
+                    b[:, 1] = np.clip(b[:, 1], 0, ch) + y0
+                    if _quad_area(b) < 4 or _covered_by(b, out, 0.5):
+                        continue
+                    out.append(_order_points(b))
+        finally:
+            pp.box_thresh, pp.thresh = saved
+        return out
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -432,11 +486,12 @@ class TextEngine:
             rec_res, _ = self._rec(crops)
         except Exception as exc:  # noqa: BLE001
             raise ModelError(f"text recognition failed ({exc})") from exc
-        min_score = float(self.options["min_score"])
         out: list[Read] = []
         for box, cls_r, rec in zip(boxes, cls_res, rec_res):
+            # every line read is returned, however unsure the reader was (its score says so):
+            # names.classify_texts marks it, and the findings list it; nothing goes silently
             text, score = str(rec[0]).strip(), float(rec[1])
-            if not text or score < min_score:
+            if not text:
                 continue
             pts = box
             if "180" in str(cls_r[0]) and float(cls_r[1]) > self._cls.cls_thresh:

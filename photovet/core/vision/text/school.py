@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from photovet.core.models import TextItem
 from photovet.core.vision.text.names import canon, generic_word, ordinary_word, words
@@ -217,31 +217,38 @@ def zoom_regions(items: Sequence[TextItem], size: tuple[int, int]
 
 
 def find_small_school_text(image, items: Sequence[TextItem], reader,
-                           matcher: SchoolMatcher | None) -> list[TextItem]:
+                           matcher: SchoolMatcher | None, *,
+                           classify: Callable[[list], list[TextItem]] | None = None
+                           ) -> list[TextItem]:
     """Lines naming the school found by a zoomed second look around the lines already read
     (``reader.read(image)`` as ocr.TextEngine). Only lines that match the school's identifiers
-    and are not already among ``items`` are returned, in the photo's pixels."""
+    and are not already among ``items`` are returned, in the photo's pixels, classified by
+    ``classify`` (the pipeline's ``names.classify_texts``: a pupil's name read on the same line
+    is a name as anywhere else) and marked with the school identifier."""
     if matcher is None or matcher.empty or reader is None or not items:
         return []
     from PIL import Image  # noqa: PLC0415
 
-    found: list[TextItem] = []
+    reads: list = []
     known = [_box(t.polygon) for t in items if t.school]
     for (x0, y0, x1, y1), zoom in zoom_regions(items, image.size):
         crop = image.crop((x0, y0, x1, y1))
         crop = crop.resize((max(8, round(crop.width * zoom)), max(8, round(crop.height * zoom))),
                            Image.BICUBIC)
         for poly, text, score in reader.read(crop):
-            hit = matcher.match(text)
-            if hit is None:
+            if matcher.match(text) is None:
                 continue
             pts = [(x0 + float(px) / zoom, y0 + float(py) / zoom) for px, py in poly]
             b = _box(pts)
             if any(b[0] < k[2] and k[0] < b[2] and b[1] < k[3] and k[1] < b[3] for k in known):
                 continue   # already found (at the photo's scale or in another region)
             known.append(b)
-            found.append(TextItem(polygon=pts, text=str(text), score=float(score),
-                                  school=hit.what, school_unsure=hit.unsure))
+            reads.append((pts, str(text), float(score)))
+    if not reads:
+        return []
+    found = classify(reads) if classify is not None else [
+        TextItem(polygon=list(pts), text=text, score=score) for pts, text, score in reads]
+    mark_school_texts(found, matcher)
     return found
 
 

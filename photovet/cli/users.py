@@ -1,0 +1,223 @@
+"""Staff accounts: add (one-time code), list, set a password, roles, remove, remember a
+password on this PC for unattended batch work."""
+
+from __future__ import annotations
+
+import click
+
+from photovet.cli.common import (
+    EXIT_USAGE,
+    abort,
+    day_text,
+    emit_json,
+    open_workspace,
+    parse_day,
+    read_secret,
+    remembered_password_key,
+)
+from photovet.core.accounts import ROLES
+from photovet.core.errors import PhotoVetError
+
+ROLE_CHOICE = click.Choice(list(ROLES), case_sensitive=False)
+
+
+def _day(value: str | None, param: str):
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except click.BadParameter as exc:
+        raise click.BadParameter(str(exc.message), param_hint=param) from None
+
+
+@click.group("users")
+def users_group() -> None:
+    """Staff accounts and their roles: preparer (prepares photos), approver (a senior leader
+    who approves), poster (exports and records posts), admin (register, settings, accounts,
+    deletions). Changing accounts needs a signed-in admin."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, type=ROLE_CHOICE,
+              help="A role (give --role several times for several roles).")
+@click.option("--from", "valid_from", default=None, metavar="DD/MM/YYYY",
+              help="The first day the roles are held (default today).")
+@click.option("--to", "valid_to", default=None, metavar="DD/MM/YYYY",
+              help="The last day they are held (default: until changed).")
+def users_add_cmd(name: str, roles: tuple[str, ...], valid_from: str | None,
+                  valid_to: str | None) -> None:
+    """Add a member of staff. Prints a one-time code to give them (read it aloud or write it
+    down); they choose their password with it: photovet users set-password NAME --code CODE."""
+    ws = open_workspace()
+    try:
+        code = ws.accounts.add(name, list(roles), valid_from=_day(valid_from, "--from"),
+                               valid_to=_day(valid_to, "--to"))
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    click.echo(f"Added {' '.join(name.split())} ({', '.join(roles)}). One-time code: {code}")
+    click.echo("It works once, for 72 hours: photovet users set-password NAME --code CODE")
+
+
+@users_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per account per line.")
+def users_list_cmd(as_json: bool) -> None:
+    """Every account with its roles (and their dates) and its state."""
+    ws = open_workspace()
+    try:
+        accounts = ws.accounts.list()
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    for a in accounts:
+        grants = [{"role": g.role, "from": g.valid_from.isoformat(),
+                   "to": g.valid_to.isoformat() if g.valid_to else None} for g in a.grants]
+        if as_json:
+            emit_json({"name": a.name, "status": a.status, "roles_today": a.roles(),
+                       "roles": grants, "created_at": a.created_at, "created_by": a.created_by})
+            continue
+        held = "; ".join(f"{g['role']} {day_text(g['from'])}-{day_text(g['to']) if g['to'] else ''}"
+                         for g in grants) or "no roles"
+        click.echo(f"{a.name:<28} {a.status:<28} today: {', '.join(a.roles()) or '-':<30} {held}")
+
+
+@users_group.command("set-password")
+@click.argument("name")
+@click.option("--code", default=None,
+              help="The one-time code an admin gave you (first sign-in, or after a reset). "
+                   "Without it, you change your own password (signing in as usual).")
+def users_set_password_cmd(name: str, code: str | None) -> None:
+    """Choose a password: with the one-time code (--code), or change your own. The new
+    password comes from PHOTOVET_NEW_PASSWORD, a prompt, or the first line of stdin."""
+    from photovet.core.accounts import name_key
+
+    if code is not None:
+        ws = open_workspace(sign_in=False)
+        try:
+            new = read_secret(f"New password for {name}", "PHOTOVET_NEW_PASSWORD", confirm=True)
+            s = ws.first_sign_in(name, code, new)
+        except PhotoVetError as exc:
+            abort(exc)
+        finally:
+            ws.close()
+        click.echo(f"Password set for {s.name} (roles today: {', '.join(sorted(s.roles()))}).")
+        return
+    ws = open_workspace()
+    try:
+        if name_key(ws.session.name) != name_key(name):
+            abort(f"you are signed in as {ws.session.name}: an admin gives {name} a new code "
+                  "with 'photovet users reset NAME'", EXIT_USAGE)
+        old = __import__("os").environ.get("PHOTOVET_PASSWORD") or read_secret(
+            "Current password")
+        new = read_secret(f"New password for {name}", "PHOTOVET_NEW_PASSWORD", confirm=True)
+        ws.change_password(old, new)
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    click.echo("Password changed.")
+
+
+@users_group.command("reset")
+@click.argument("name")
+def users_reset_cmd(name: str) -> None:
+    """Forgotten password, or locked out: a new one-time code (the old password stops working)."""
+    ws = open_workspace()
+    try:
+        code = ws.accounts.reset(name)
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    click.echo(f"New one-time code for {' '.join(name.split())}: {code} (works once, 72 hours)")
+
+
+@users_group.command("grant")
+@click.argument("name")
+@click.option("--role", required=True, type=ROLE_CHOICE, help="The role to give.")
+@click.option("--from", "valid_from", default=None, metavar="DD/MM/YYYY",
+              help="The first day it is held (default today).")
+@click.option("--to", "valid_to", default=None, metavar="DD/MM/YYYY",
+              help="The last day it is held (default: until changed).")
+def users_grant_cmd(name: str, role: str, valid_from: str | None, valid_to: str | None) -> None:
+    """Give an account a role, from/to dates."""
+    ws = open_workspace()
+    try:
+        ws.accounts.grant(name, role, valid_from=_day(valid_from, "--from"),
+                          valid_to=_day(valid_to, "--to"))
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    click.echo(f"{' '.join(name.split())} holds the {role} role"
+               + (f" from {valid_from}" if valid_from else "") + (f" to {valid_to}" if valid_to else ""))
+
+
+@users_group.command("end-role")
+@click.argument("name")
+@click.option("--role", required=True, type=ROLE_CHOICE, help="The role to take away.")
+def users_end_role_cmd(name: str, role: str) -> None:
+    """Take a role away from an account, from today."""
+    ws = open_workspace()
+    try:
+        ws.accounts.end_role(name, role)
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    click.echo(f"{' '.join(name.split())} no longer holds the {role} role.")
+
+
+@users_group.command("remove")
+@click.argument("name")
+def users_remove_cmd(name: str) -> None:
+    """A member of staff leaves: their roles end and their password stops working. The account
+    stays in the audit log (its name is never given to anyone else)."""
+    ws = open_workspace()
+    try:
+        ws.accounts.remove(name)
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    click.echo(f"Removed {' '.join(name.split())}: they can no longer sign in.")
+
+
+@users_group.command("remember")
+@click.argument("name")
+def users_remember_cmd(name: str) -> None:
+    """Keep NAME's password in this PC's key store (the OS keyring, or a 0600 key file where
+    there is none) for unattended batch work: commands then sign in with only PHOTOVET_USER set.
+    Use a poster account for this, not an admin. The password (PHOTOVET_PASSWORD, a prompt, or
+    stdin) is checked first."""
+    ws = open_workspace(sign_in=False)
+    try:
+        password = read_secret(f"Password for {name}", "PHOTOVET_PASSWORD")
+        ws.accounts.check_password(name, password)
+        info = ws.accounts.get(name)
+        ws.keys.store.put(remembered_password_key(ws, name), password)
+        kind = ws.keys.store.kind
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    where = "the OS keyring" if kind == "keyring" else "a key file only this PC user can read"
+    click.echo(f"{info.name}'s password is kept in {where}. Commands run with "
+               f"PHOTOVET_USER=\"{info.name}\" sign in with it."
+               + ("  Note: this is an admin account; a poster account is safer for unattended "
+                  "work." if "admin" in info.roles() else ""))
+
+
+@users_group.command("forget")
+@click.argument("name")
+def users_forget_cmd(name: str) -> None:
+    """Remove a password kept on this PC by 'users remember'."""
+    ws = open_workspace(sign_in=False)
+    try:
+        ws.keys.store.delete(remembered_password_key(ws, name))
+    finally:
+        ws.close()
+    click.echo(f"This PC no longer keeps a password for {' '.join(name.split())}.")

@@ -1,0 +1,222 @@
+"""The shared register: a PostgreSQL database on the school's server, used by several PCs.
+
+Same interface as ``sqlite.py`` (plain SQL with ``?`` placeholders). What differs:
+
+- ``?`` becomes ``%s`` once per distinct statement (outside quotes and comments; a literal
+  ``%`` is doubled); Python ``bool`` parameters are sent as 0/1 (the schema keeps SQLite's
+  INTEGER flags, which PostgreSQL will not fill from a boolean).
+- ``insert()`` appends ``RETURNING id`` (psycopg cursors have no ``lastrowid``).
+- ``atomic()`` runs ``BEGIN`` (READ COMMITTED, the server's default: each statement after the
+  lock sees every earlier commit) and takes ONE register-wide writer lock,
+  ``pg_advisory_xact_lock``, held until COMMIT or ROLLBACK, like SQLite's ``BEGIN IMMEDIATE``.
+  Locking only the audit chain's head is not enough: two imports would both read the consents
+  before either wrote, and consent history would record stale "old" values. A writer waits at
+  most ``lock_timeout`` (10 s), then gets ``RegisterLockedError``.
+- Each write transaction sends ``NOTIFY photovet_register`` (from ``AuditLog.record``): other
+  PCs listening (``changes.py``) hear of it when, and only if, it commits.
+- A server that goes away: every error on a broken connection becomes
+  ``RegisterUnavailableError`` (the server rolls the open transaction back, so nothing is half
+  written); the next call reconnects. A failure during COMMIT is ambiguous and says so.
+  TCP keepalives and ``tcp_user_timeout`` notice a dead server in about 15 s;
+  ``idle_in_transaction_session_timeout`` stops a crashed PC from holding the writer lock.
+
+``psycopg`` (3, with its bundled libpq) is imported only when a register is on a server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+from typing import Any, Iterable, Sequence
+
+from photovet.core.errors import RegisterError, RegisterLockedError, RegisterUnavailableError
+from photovet.core.storage.database import Cursor, Database
+
+APP_ID = 0x50564554            # "PVET": the writer lock's key (SQLite's application_id too)
+BUSY_TIMEOUT_MS = 10_000        # how long a writer waits for another PC's transaction
+CONNECT_TIMEOUT_S = 5
+IDLE_IN_TRANSACTION_MS = 60_000
+NOTIFY_CHANNEL = "photovet_register"
+
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\?|%")
+
+
+@functools.lru_cache(maxsize=4096)
+def to_pyformat(sql: str) -> str:
+    """``?`` -> ``%s`` outside quotes and comments; every literal ``%`` -> ``%%``."""
+
+    def sub(m: re.Match) -> str:
+        t = m.group(0)
+        if t == "?":
+            return "%s"
+        return t.replace("%", "%%")
+
+    return _TOKENS.sub(sub, sql)
+
+
+def _param(p: Any) -> Any:
+    if isinstance(p, bool):
+        return int(p)
+    if isinstance(p, str) and "\x00" in p:
+        # PostgreSQL text cannot hold NUL; SQLite would store it. Refuse the same way on both
+        # (the register import reports it per cell before it gets here).
+        raise RegisterError("a value contains a NUL character, which the register cannot store")
+    return p
+
+
+def _params(params: Sequence[Any]) -> list[Any] | None:
+    if not params:
+        return None
+    return [_param(p) for p in params]
+
+
+def describe(conninfo: str) -> str:
+    """``host:port/dbname`` of a connection string or URL (never the password)."""
+    from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
+
+    d = conninfo_to_dict(conninfo)
+    return f"{d.get('host') or 'localhost'}:{d.get('port') or 5432}/{d.get('dbname') or ''}"
+
+
+class PostgresDatabase(Database):
+    engine = "postgresql"
+
+    def __init__(self, conninfo: str, *, password: str | None = None):
+        super().__init__()
+        import psycopg  # noqa: PLC0415 (only a register on a server needs it)
+
+        self._psycopg = psycopg
+        self._conninfo = conninfo
+        self._password = password
+        self.location = describe(conninfo)
+        self.conn = self._connect()
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _connect(self):
+        psycopg = self._psycopg
+        from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
+
+        kw: dict[str, Any] = dict(
+            autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="PhotoVet",
+            keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3,
+            tcp_user_timeout=15_000,
+            options=f"-c lock_timeout={BUSY_TIMEOUT_MS} "
+                    f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS} "
+                    "-c default_transaction_isolation=read\\ committed",
+        )
+        given = conninfo_to_dict(self._conninfo).get("options")
+        if given:  # the address's own options (e.g. search_path) come after ours
+            kw["options"] += " " + str(given)
+        if self._password is not None:
+            kw["password"] = self._password
+        try:
+            return psycopg.connect(self._conninfo, **kw)
+        except psycopg.OperationalError as exc:
+            last = (str(exc).strip().splitlines() or ["no answer"])[-1]
+            raise RegisterUnavailableError(
+                f"the register server ({self.location}) cannot be reached: {last}",
+                hint="Check that the server is on and this PC is on the school's network, "
+                     "then try again.") from exc
+
+    def _broken(self) -> bool:
+        return bool(self.conn.broken or self.conn.closed)
+
+    def _ensure(self) -> None:
+        """Reconnect a lost connection, never inside a transaction (its work is gone)."""
+        if self._broken() and not self._depth:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            self.conn = self._connect()
+
+    def _translate(self, exc: Exception) -> Exception:
+        errors = self._psycopg.errors
+        if isinstance(exc, (errors.LockNotAvailable, errors.DeadlockDetected)):
+            return RegisterLockedError(
+                "the register is busy (another PC is saving a change)",
+                hint="Wait a moment and try again.")
+        if isinstance(exc, self._psycopg.OperationalError) and (self._broken() or isinstance(
+                exc, (errors.AdminShutdown, errors.CrashShutdown, errors.CannotConnectNow,
+                      errors.IdleInTransactionSessionTimeout))):
+            return RegisterUnavailableError(
+                f"the connection to the register server ({self.location}) was lost; the change "
+                "in progress was not saved",
+                hint="Nothing was half saved. Do it again when the server is back; a batch "
+                     "carries on from where it stopped.")
+        return exc
+
+    def _run(self, fn):
+        self._ensure()
+        try:
+            return fn()
+        except self._psycopg.Error as exc:
+            new = self._translate(exc)
+            if new is exc:
+                raise
+            raise new from exc
+
+    # -- engine primitives ----------------------------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
+        p = _params(params)
+        q = to_pyformat(sql) if p is not None else sql
+        # self.conn is looked up after _run has reconnected a lost connection
+        return self._run(lambda: self.conn.execute(q, p))
+
+    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        q = to_pyformat(sql)
+        data = [_params(r) or [] for r in rows]
+        if not data:
+            return
+
+        def run() -> None:
+            with self.conn.cursor() as cur:
+                cur.executemany(q, data)
+
+        self._run(run)
+
+    def _begin(self) -> None:
+        self._execute("BEGIN", [])
+        self._execute("SELECT pg_advisory_xact_lock(?)", [APP_ID])
+
+    def _commit(self) -> None:
+        try:
+            self._execute("COMMIT", [])
+        except RegisterUnavailableError as exc:
+            raise RegisterUnavailableError(
+                f"the connection to the register server ({self.location}) was lost while the "
+                "change was being saved; it may or may not have been saved",
+                hint="When the server is back, check the register (a batch carries on from "
+                     "where it stopped and skips what was saved).") from exc
+
+    def _rollback(self) -> None:
+        if not self._broken():
+            with contextlib.suppress(Exception):
+                self.conn.execute("ROLLBACK")
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        with self._mutex:
+            return int(self._execute(sql + " RETURNING id", list(params)).fetchone()[0])
+
+    def tables(self) -> set[str]:
+        return {r[0] for r in self.all(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+
+    def columns(self, table: str) -> list[str]:
+        return [r[0] for r in self.all(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = ? ORDER BY ordinal_position", [table])]
+
+    def notify(self, payload: str = "") -> None:
+        self.execute("SELECT pg_notify(?, ?)", [NOTIFY_CHANNEL, payload[:7000]])
+
+    def server_version(self) -> int:
+        return int(self.conn.info.server_version)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+__all__ = ["APP_ID", "NOTIFY_CHANNEL", "PostgresDatabase", "describe", "to_pyformat"]

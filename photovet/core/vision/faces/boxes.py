@@ -1,0 +1,136 @@
+"""Boxes: overlap, non-maximum suppression, tiling, clipping. Pure numpy, unit-tested.
+
+Two box forms: ``(x, y, w, h)`` (what ``Face.box`` and the annotations use) and arrays of
+``x1, y1, x2, y2`` corners (what the detectors produce).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+
+def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
+    """Intersection over union of two (x, y, w, h) boxes (used to score detections)."""
+    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
+    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
+    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
+    inter = iw * ih
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU between (N, 4) and (M, 4) corner boxes."""
+    a = np.asarray(a, np.float64).reshape(-1, 4)
+    b = np.asarray(b, np.float64).reshape(-1, 4)
+    ix = np.clip(np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
+    iy = np.clip(np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
+    inter = ix * iy
+    aa = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    ab = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    return inter / np.maximum(aa[:, None] + ab[None, :] - inter, 1e-9)
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
+        containment: float = 0.6) -> np.ndarray:
+    """Indices of boxes kept, best score first.
+
+    ``boxes`` (N, 4) as x1, y1, x2, y2. A box is suppressed by a better-scoring one when their
+    IoU is at least ``iou_threshold`` or when at least ``containment`` of it lies inside the
+    better one (a partial face cut by a tile border, or a mouth found as a small "face"). A
+    better box inside a bigger one does not remove the bigger one: coverage first.
+    """
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+    if len(boxes) == 0:
+        return np.zeros((0,), dtype=np.int64)
+    x1, y1, x2, y2 = boxes.T
+    areas = np.maximum(0.0, x2 - x1) * np.maximum(0.0, y2 - y1)
+    order = np.argsort(-scores, kind="stable")
+    keep = []
+    while order.size:
+        i = order[0]
+        keep.append(i)
+        rest = order[1:]
+        if not rest.size:
+            break
+        xx1 = np.maximum(x1[i], x1[rest])
+        yy1 = np.maximum(y1[i], y1[rest])
+        xx2 = np.minimum(x2[i], x2[rest])
+        yy2 = np.minimum(y2[i], y2[rest])
+        inter = np.maximum(0.0, xx2 - xx1) * np.maximum(0.0, yy2 - yy1)
+        union = areas[i] + areas[rest] - inter
+        iou = np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+        # only a box lying inside the better one goes; a better box lying inside a bigger one
+        # never removes the bigger one (the bigger one may be the whole face)
+        inside = np.where(areas[rest] > 0, inter / np.maximum(areas[rest], 1e-9), 0.0)
+        order = rest[(iou < iou_threshold) & (inside < containment)]
+    return np.asarray(keep, dtype=np.int64)
+
+
+def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
+              containment: float = 0.6) -> tuple[np.ndarray, np.ndarray]:
+    """NMS across pyramid levels that never shrinks the area covered.
+
+    Returns (kept indices, their boxes). A kept box is grown to the union with every *larger*
+    box it suppressed: at two scales the network may see the same big face once whole and once
+    as its inner part (eyes to mouth) with a higher score; the face must be covered whole.
+    """
+    keep = nms(boxes, scores, iou_threshold, containment)
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    if len(keep) == 0:
+        return keep, boxes[:0]
+    kept_set = set(keep.tolist())
+    merged = boxes[keep].copy()
+    areas = np.maximum(0.0, boxes[:, 2] - boxes[:, 0]) * np.maximum(0.0, boxes[:, 3] - boxes[:, 1])
+    order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
+    rank = {int(i): r for r, i in enumerate(order)}
+    for j in range(len(boxes)):
+        if j in kept_set:
+            continue
+        # the best-ranked kept box that suppressed j (overlaps it enough and scores higher)
+        for k, i in enumerate(keep):
+            if rank[int(i)] > rank[j]:
+                continue
+            bi, bj = boxes[i], boxes[j]
+            iw = max(0.0, min(bi[2], bj[2]) - max(bi[0], bj[0]))
+            ih = max(0.0, min(bi[3], bj[3]) - max(bi[1], bj[1]))
+            inter = iw * ih
+            union = areas[i] + areas[j] - inter
+            if (union > 0 and inter / union >= iou_threshold) or (areas[j] > 0 and inter / areas[j] >= containment):
+                if areas[j] > areas[i]:
+                    m = merged[k]
+                    merged[k] = [min(m[0], bj[0]), min(m[1], bj[1]), max(m[2], bj[2]), max(m[3], bj[3])]
+                break
+    return keep, merged
+
+
+def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
+    """(start, end) spans covering [0, length) with tiles of at most ``tile`` px that overlap by at
+    least ``overlap`` px. The fewest tiles are used and they are shrunk to share the length
+    evenly (less padding and overlap wasted than fixed-size tiles)."""
+    if length <= tile:
+        return [(0, length)]
+    overlap = min(overlap, tile // 2)
+    n = int(math.ceil((length - overlap) / (tile - overlap)))
+    size = int(math.ceil((length + (n - 1) * overlap) / n))
+    size = min(tile, int(math.ceil(size / 32) * 32))
+    starts = [int(round(k * (length - size) / (n - 1))) for k in range(n)] if n > 1 else [0]
+    return [(st, min(length, st + size)) for st in starts]
+
+
+def clip_box(x1: float, y1: float, x2: float, y2: float, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """Float corners -> integer (x, y, w, h) inside the image, or None when nothing is left."""
+    ix1 = int(math.floor(max(0.0, x1)))
+    iy1 = int(math.floor(max(0.0, y1)))
+    ix2 = int(math.ceil(min(float(width), x2)))
+    iy2 = int(math.ceil(min(float(height), y2)))
+    if ix2 - ix1 < 1 or iy2 - iy1 < 1:
+        return None
+    return (ix1, iy1, ix2 - ix1, iy2 - iy1)
+
+
+__all__ = ["box_iou", "clip_box", "iou_matrix", "nms", "nms_merge", "tile_spans"]

@@ -1,0 +1,291 @@
+"""CenterFace (MIT, ``assets/models/centerface.onnx``): the first face detector.
+
+A fully convolutional network: it takes an RGB image (0..255, no normalisation) whose sides are
+multiples of 32 and returns, at stride 4, a face-centre heatmap, box sizes (log scale), centre
+offsets and five landmarks (``onnxfix.centerface_dynamic`` makes the shipped 32x32 graph accept
+any size).
+
+To miss as little as possible the photo is searched as a pyramid: a coarse pass (long side
+``coarse_side``) for faces that fill the frame, then each of ``scales`` (1.0 = the photo's own
+pixels). Large passes are cut into overlapping tiles, so memory and time grow linearly with the
+pixels, and the total work is bounded (``max_pass_pixels``). Weak candidates (between
+``candidate_threshold`` and ``threshold``) that no confident face explains are searched again,
+upsampled by ``refine_scale``, in small windows around them. What is still weak after that is
+returned as *candidates*: fusion.py keeps one only where the second detector agrees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+from PIL import Image
+
+from photovet.core.vision.faces.boxes import nms, nms_merge, tile_spans
+from photovet.core.vision.faces.pixels import to_rgb
+
+_OUTPUTS = ("537", "538", "539", "540")   # heatmap, scale, offset, landmarks
+_INPUT = "input.1"
+
+
+def decode_centerface(heatmap: np.ndarray, scale: np.ndarray, offset: np.ndarray,
+                      landmarks: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """CenterFace outputs for one image (shapes (h,w), (2,h,w), (2,h,w), (10,h,w)) ->
+    boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10: x, y pairs) in input pixels.
+
+    Heatmap peaks above ``threshold``; box height/width = exp(scale) * 4, centre =
+    (cell + offset + 0.5) * 4; landmark k = box origin + (dx, dy) * box size.
+    """
+    ys, xs = np.nonzero(heatmap > threshold)
+    if ys.size == 0:
+        return np.zeros((0, 5), np.float32), np.zeros((0, 10), np.float32)
+    s = heatmap[ys, xs]
+    h = np.exp(scale[0, ys, xs]) * 4.0
+    w = np.exp(scale[1, ys, xs]) * 4.0
+    cy = (ys + offset[0, ys, xs] + 0.5) * 4.0
+    cx = (xs + offset[1, ys, xs] + 0.5) * 4.0
+    x1, y1 = cx - w / 2.0, cy - h / 2.0
+    boxes = np.stack([x1, y1, x1 + w, y1 + h, s], axis=1).astype(np.float32)
+    lms = np.empty((ys.size, 10), np.float32)
+    for k in range(5):
+        lms[:, 2 * k] = landmarks[2 * k + 1, ys, xs] * w + x1
+        lms[:, 2 * k + 1] = landmarks[2 * k, ys, xs] * h + y1
+    return boxes, lms
+
+
+@dataclass
+class Pass:
+    """One level of the search pyramid: resize the photo by ``scale`` and cut it into tiles."""
+
+    scale: float
+    tiles: list[tuple[int, int, int, int]]   # x0, y0, x1, y1 in the *resized* image
+
+
+def plan_passes(width: int, height: int, *, scales: Sequence[float], coarse_side: int,
+                tile: int, overlap: int, max_pass_pixels: float) -> list[Pass]:
+    """The pyramid for a photo of ``width`` x ``height`` (pure; unit-tested).
+
+    A coarse pass (long side ``coarse_side``) is added when the photo is larger than that; each
+    requested scale is capped so the resized photo has at most ``max_pass_pixels`` pixels; scales
+    that end up (nearly) equal are searched once.
+    """
+    long_side = max(width, height)
+    wanted: list[float] = []
+    if long_side > coarse_side:
+        wanted.append(coarse_side / long_side)
+    cap = math.sqrt(max_pass_pixels / max(1, width * height))
+    for s in scales:
+        wanted.append(min(float(s), cap))
+    levels: list[float] = []
+    for s in sorted(wanted):
+        if s <= 0:
+            continue
+        if levels and s <= levels[-1] * 1.15:
+            continue
+        levels.append(s)
+    passes = []
+    for s in levels:
+        sw, sh = max(1, int(round(width * s))), max(1, int(round(height * s)))
+        tiles = [(x0, y0, x1, y1)
+                 for y0, y1 in tile_spans(sh, tile, overlap) for x0, x1 in tile_spans(sw, tile, overlap)]
+        passes.append(Pass(s, tiles))
+    return passes
+
+
+def refine_cells(candidates: Sequence[tuple[float, float, float, float]], width: int, height: int,
+                 *, cell: int, margin: int, max_face: int) -> list[tuple[int, int, int, int]]:
+    """Windows (x0, y0, x1, y1, photo pixels) to search again, upsampled, for weak candidates.
+
+    The photo is divided into a grid of ``cell`` px; every cell holding the centre of a small
+    candidate (long side <= ``max_face``) is searched with ``margin`` px around it, so a face on
+    a cell border is whole in at least one window. Windows come in the order of the candidates
+    (callers pass the strongest first). Pure; unit-tested.
+    """
+    marked: dict[tuple[int, int], None] = {}      # insertion-ordered: first candidate first
+    for x1, y1, x2, y2 in candidates:
+        if max(x2 - x1, y2 - y1) > max_face:
+            continue
+        cx, cy = (x1 + x2) / 2.0, (y1 + y2) / 2.0
+        if not (0 <= cx < width and 0 <= cy < height):
+            continue
+        marked.setdefault((int(cx // cell), int(cy // cell)), None)
+    out = []
+    for gx, gy in marked:
+        x0 = max(0, gx * cell - margin)
+        y0 = max(0, gy * cell - margin)
+        x1 = min(width, (gx + 1) * cell + margin)
+        y1 = min(height, (gy + 1) * cell + margin)
+        if x1 > x0 and y1 > y0:
+            out.append((x0, y0, x1, y1))
+    return out
+
+
+
+
+class CenterFace:
+    """The CenterFace network and its search (pyramid, tiles, refinement windows)."""
+
+    def __init__(self, session: Any, *, threshold: float = 0.3, scales: Sequence[float] = (1.0,),
+                 coarse_side: int = 640, tile: int = 1024, overlap: int = 128,
+                 max_pass_pixels: float = 4e6, candidate_threshold: float = 0.1,
+                 refine_scale: float = 2.0, refine_max_pixels: float = 48e6):
+        self._session = session
+        self.threshold = float(threshold)
+        self.scales = [float(s) for s in scales]
+        self.coarse_side = int(coarse_side)
+        self.tile = int(tile)
+        self.overlap = int(overlap)
+        self.max_pass_pixels = float(max_pass_pixels)
+        self.flip = False
+        self.nms_iou = 0.3
+        self.candidate_threshold = float(candidate_threshold)
+        self.refine_scale = float(refine_scale)
+        self.refine_cell = 192
+        self.refine_margin = 32
+        self.refine_max_face = 64
+        self.refine_max_pixels = float(refine_max_pixels)
+
+    @classmethod
+    def from_settings(cls, session: Any, det: Any) -> "CenterFace":
+        """``det``: the ``Detection`` settings section."""
+        return cls(session, threshold=det.threshold, scales=det.scales, coarse_side=det.coarse_side,
+                   tile=det.tile, overlap=det.tile_overlap, max_pass_pixels=det.max_pass_pixels,
+                   candidate_threshold=det.candidate_threshold, refine_scale=det.refine_scale,
+                   refine_max_pixels=det.refine_max_pixels)
+
+    def _run(self, arr: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """One network run on an RGB uint8 array (h, w, 3): zero-padded to multiples of 32."""
+        h, w = arr.shape[:2]
+        ph, pw = int(math.ceil(h / 32) * 32), int(math.ceil(w / 32) * 32)
+        blob = np.zeros((1, 3, ph, pw), np.float32)
+        blob[0, :, :h, :w] = arr.transpose(2, 0, 1)
+        heat, scale, offset, lms = self._session.run(list(_OUTPUTS), {_INPUT: blob})
+        boxes, marks = decode_centerface(heat[0, 0], scale[0], offset[0], lms[0], threshold)
+        if len(boxes):
+            keep = nms(boxes[:, :4], boxes[:, 4], 0.3, containment=1.01)
+            boxes, marks = boxes[keep], marks[keep]
+        return boxes, marks
+
+    def _search(self, arr: np.ndarray, scale: float, tiles, threshold: float, flip: bool,
+                offset: tuple[float, float] = (0, 0)) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Run the network on ``tiles`` of ``arr`` (the photo resized by ``scale``, or a crop of
+        it starting at ``offset`` in resized pixels); detections in photo pixels."""
+        out_b, out_m = [], []
+        variants = [False, True] if flip else [False]
+        for (x0, y0, x1, y1) in tiles:
+            crop = arr[y0:y1, x0:x1]
+            for flipped in variants:
+                src = crop[:, ::-1] if flipped else crop
+                b, m = self._run(np.ascontiguousarray(src), threshold)
+                if not len(b):
+                    continue
+                if flipped:
+                    cw = x1 - x0
+                    b[:, [0, 2]] = cw - b[:, [2, 0]]
+                    m[:, 0::2] = cw - m[:, 0::2]
+                    # left/right eye and mouth corners swap under a mirror
+                    m = m[:, [2, 3, 0, 1, 4, 5, 8, 9, 6, 7]]
+                ox, oy = x0 + offset[0], y0 + offset[1]
+                b[:, [0, 2]] = (b[:, [0, 2]] + ox) / scale
+                b[:, [1, 3]] = (b[:, [1, 3]] + oy) / scale
+                m[:, 0::2] = (m[:, 0::2] + ox) / scale
+                m[:, 1::2] = (m[:, 1::2] + oy) / scale
+                out_b.append(b)
+                out_m.append(m)
+        return out_b, out_m
+
+    def detect_raw(self, image: Image.Image, *, threshold: float | None = None,
+                   scales: Sequence[float] | None = None, flip: bool | None = None,
+                   refine_scale: float | None = None, candidates: bool = False):
+        """All detections above ``threshold`` in photo pixels, merged across passes:
+        boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10).
+
+        After the pyramid passes, weak candidates (score between ``candidate_threshold`` and
+        ``threshold``) that no confident face explains are looked at again, upsampled by
+        ``refine_scale``, in small windows around them: tiny faces are confirmed there at a
+        fraction of the cost of upsampling the whole photo.
+
+        ``candidates=True`` also returns the weak candidates still unconfirmed (not overlapping
+        a kept face) as a second (boxes, landmarks) pair, for fusion with another detector.
+        """
+        rgb = to_rgb(image)
+        width, height = rgb.size
+        thr = self.threshold if threshold is None else float(threshold)
+        cand_thr = min(thr, self.candidate_threshold)
+        flip = self.flip if flip is None else flip
+        refine = self.refine_scale if refine_scale is None else float(refine_scale)
+        plan = plan_passes(width, height, scales=self.scales if scales is None else scales,
+                           coarse_side=self.coarse_side, tile=self.tile, overlap=self.overlap,
+                           max_pass_pixels=self.max_pass_pixels)
+        empty = (np.zeros((0, 5), np.float32), np.zeros((0, 10), np.float32))
+        all_b, all_m = [], []
+        for p in plan:
+            sw, sh = p.tiles[-1][2], p.tiles[-1][3]
+            if abs(p.scale - 1.0) < 1e-6:
+                scaled = rgb
+            else:
+                resample = Image.Resampling.BILINEAR if p.scale > 1 else Image.Resampling.BOX
+                scaled = rgb.resize((sw, sh), resample)
+            b, m = self._search(np.asarray(scaled), p.scale, p.tiles, cand_thr, flip)
+            all_b += b
+            all_m += m
+        if not all_b:
+            return (*empty, *empty) if candidates else empty
+        boxes, lms = np.concatenate(all_b), np.concatenate(all_m)
+        strong = boxes[:, 4] >= thr
+        finest = max(p.scale for p in plan)
+        if refine > finest * 1.15 and (~strong).any():
+            cands = boxes[~strong]
+            sb = boxes[strong]
+            # a candidate mostly inside a confident face is that face, not a new one
+            unexplained = []
+            for c in cands:
+                if len(sb):
+                    ix = np.maximum(0, np.minimum(c[2], sb[:, 2]) - np.maximum(c[0], sb[:, 0]))
+                    iy = np.maximum(0, np.minimum(c[3], sb[:, 3]) - np.maximum(c[1], sb[:, 1]))
+                    if ((ix * iy) / max(1e-6, (c[2] - c[0]) * (c[3] - c[1])) > 0.5).any():
+                        continue
+                unexplained.append(c)
+            # strongest candidates first, so a cap on the work drops the least likely faces
+            unexplained.sort(key=lambda c: -float(c[4]))
+            cells = refine_cells([(float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in unexplained],
+                                 width, height, cell=self.refine_cell, margin=self.refine_margin,
+                                 max_face=self.refine_max_face)
+            budget = self.refine_max_pixels
+            for (x0, y0, x1, y1) in cells:
+                budget -= (x1 - x0) * (y1 - y0) * refine * refine
+                if budget < 0:
+                    break
+                crop = rgb.crop((x0, y0, x1, y1))
+                cw, ch = max(1, int(round((x1 - x0) * refine))), max(1, int(round((y1 - y0) * refine)))
+                up = np.asarray(crop.resize((cw, ch), Image.Resampling.BILINEAR))
+                ox, oy = x0 * refine, y0 * refine
+                b, m = self._search(up, refine, [(0, 0, cw, ch)], thr, flip, offset=(ox, oy))
+                all_b += b
+                all_m += m
+            boxes, lms = np.concatenate(all_b), np.concatenate(all_m)
+        keep_thr = boxes[:, 4] >= thr
+        weak_b, weak_m = boxes[~keep_thr], lms[~keep_thr]
+        boxes, lms = boxes[keep_thr], lms[keep_thr]
+        if len(boxes):
+            keep, merged = nms_merge(boxes[:, :4], boxes[:, 4], self.nms_iou)
+            out = boxes[keep].copy()
+            out[:, :4] = merged
+            kept = (out, lms[keep])
+        else:
+            kept = empty
+        if not candidates:
+            return kept
+        if not len(weak_b):
+            return (*kept, *empty)
+        # weak candidates that no kept face explains (NMS over both, kept faces ranked first)
+        allb = np.concatenate([kept[0], weak_b])
+        rank = np.concatenate([2.0 + kept[0][:, 4], weak_b[:, 4]])
+        survivors = [i - len(kept[0]) for i in nms(allb[:, :4], rank, self.nms_iou)
+                     if i >= len(kept[0])]
+        return (*kept, weak_b[survivors], weak_m[survivors])
+
+
+__all__ = ["CenterFace", "Pass", "decode_centerface", "plan_passes", "refine_cells"]

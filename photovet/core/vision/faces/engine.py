@@ -1,0 +1,197 @@
+"""FaceEngine: the face models, loaded once, and the three things the rest of PhotoVet asks of
+them: ``detect`` (every face in a photo), ``encode`` (a signature per face) and
+``portrait_encodings`` (enrolment).
+
+Detection runs CenterFace and YuNet (in two threads when the PC has the cores) and fuses them
+(fusion.py). Signatures are SFace (``signature_model`` = "sface-128"); dlib's are made only for
+people enrolled with PhotoVet 0.1 and not yet enrolled again (``encode(..., model="dlib-128")``,
+loaded on first use).
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Sequence
+
+import numpy as np
+from PIL import Image
+
+from photovet.core.errors import ModelError
+from photovet.core.models import Face
+from photovet.core.paths import asset_path
+from photovet.core.settings import Settings
+from photovet.core.vision.faces import onnxfix
+from photovet.core.vision.faces.boxes import clip_box
+from photovet.core.vision.faces.centerface import CenterFace
+from photovet.core.vision.faces.fusion import Detections, fuse
+from photovet.core.vision.faces.pixels import to_rgb
+from photovet.core.vision.faces.signatures import (
+    CURRENT,
+    DLIB,
+    SFACE,
+    DlibEncoder,
+    SFaceEncoder,
+)
+from photovet.core.vision.faces.yunet import INPUT as YUNET_INPUT
+from photovet.core.vision.faces.yunet import YuNet
+
+CENTERFACE_FILE = "centerface.onnx"
+YUNET_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
+SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
+
+#: what analysis depends on besides the settings (the analysis cache keys on it)
+VERSION = "cf+yunet-fuse/sface-128/1"
+
+
+def _model_bytes(name: str, what: str) -> bytes:
+    path = asset_path("models", name)
+    if not path.is_file():
+        raise ModelError(f"the {what} model is missing ({path})",
+                         hint="Reinstall PhotoVet: the file ships inside the package.")
+    return path.read_bytes()
+
+
+def _load_session(name: str, what: str, rewrite, threads: int, disable_qdq: bool) -> Any:
+    raw = _model_bytes(name, what)
+    try:
+        return onnxfix.session(rewrite(raw), threads, disable_qdq=disable_qdq)
+    except Exception as exc:  # noqa: BLE001 - any loader failure is a broken install
+        raise ModelError(f"the {what} model could not be loaded ({exc})",
+                         hint="Reinstall PhotoVet.") from exc
+
+
+class FaceEngine:
+    """Detects and encodes faces. Load once (``FaceEngine.load()``), reuse for every photo."""
+
+    signature_model = CURRENT
+    version = VERSION
+
+    def __init__(self, centerface: CenterFace, yunet: YuNet | None, sface: SFaceEncoder | None,
+                 settings: Settings, *, threads: int = 1):
+        self.centerface = centerface
+        self.yunet = yunet
+        self.sface = sface
+        self.settings = settings
+        det = settings.detection
+        self.use_yunet = bool(det.yunet) and yunet is not None
+        self.yunet_threshold = float(det.yunet_threshold)
+        self.agree_threshold = float(det.yunet_agree_threshold)
+        self.min_face_px = int(settings.recognition.min_face_px)
+        self.num_jitters = int(settings.recognition.num_jitters)
+        self.threads = max(1, int(threads))
+        self._dlib: DlibEncoder | None = None
+        self._dlib_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, *, threads: int | None = None) -> "FaceEngine":
+        """Load the detectors and the signature model (well under a second; ModelError names a
+        missing or broken file)."""
+        settings = settings or Settings()
+        threads = int(threads or settings.performance.core_count())
+        per = 1 if threads >= 2 else threads      # CenterFace and YuNet run side by side
+        cf_session = _load_session(CENTERFACE_FILE, "face detector", onnxfix.centerface_dynamic,
+                                   per if settings.detection.yunet else threads, False)
+        centerface = CenterFace.from_settings(cf_session, settings.detection)
+        yn_session = _load_session(
+            YUNET_FILE, "second face detector",
+            lambda raw: onnxfix.opencv_zoo_model(raw, YUNET_INPUT, ["n", 3, "h", "w"]), per, True)
+        yunet = YuNet(yn_session)
+        sf_session = _load_session(
+            SFACE_FILE, "face signature",
+            lambda raw: onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), threads, True)
+        return cls(centerface, yunet, SFaceEncoder(sf_session, yunet), settings, threads=threads)
+
+    def _dlib_encoder(self) -> DlibEncoder:
+        with self._dlib_lock:
+            if self._dlib is None:
+                self._dlib = DlibEncoder.load(self.num_jitters)
+            return self._dlib
+
+    # -- detection ----------------------------------------------------------------------------
+
+    def detect_all(self, image: Image.Image) -> Detections:
+        """Both detectors and the fusion, in photo pixels (boxes not yet clipped)."""
+        rgb = to_rgb(image)
+        rgb.load()            # decoded once here: the two detectors read it from two threads
+        if not self.use_yunet:
+            b, m = self.centerface.detect_raw(rgb)
+            return Detections(np.asarray(b, np.float64).reshape(-1, 5),
+                              np.asarray(m, np.float64).reshape(-1, 10), ["centerface"] * len(b))
+        low = min(self.agree_threshold, self.yunet_threshold)
+        if self.threads >= 2:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yunet")
+            future = self._pool.submit(self.yunet.detect, rgb, threshold=low)
+            cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
+            yn = future.result()
+        else:
+            cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
+            yn = self.yunet.detect(rgb, threshold=low)
+        return fuse((cf, cfm), (wb, wm), yn, cf_hi=self.centerface.threshold,
+                    yn_hi=self.yunet_threshold, cf_lo=self.centerface.candidate_threshold,
+                    yn_lo=self.agree_threshold)
+
+    def detect_raw(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+        """Boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10) of every face found."""
+        d = self.detect_all(image)
+        return d.boxes, d.landmarks
+
+    def detect(self, image: Image.Image) -> list[Face]:
+        """Every face found, as ``Face`` (box clipped to the photo, score, 5 landmarks)."""
+        width, height = image.size
+        d = self.detect_all(image)
+        faces = []
+        for b, m in zip(d.boxes, d.landmarks):
+            box = clip_box(float(b[0]), float(b[1]), float(b[2]), float(b[3]), width, height)
+            if box is None:
+                continue
+            marks = [(float(m[2 * k]), float(m[2 * k + 1])) for k in range(5)]
+            faces.append(Face(box=box, score=float(b[4]), landmarks=marks))
+        faces.sort(key=lambda f: (f.box[1], f.box[0]))
+        return faces
+
+    # -- signatures ---------------------------------------------------------------------------
+
+    def encodable(self, face: Face) -> bool:
+        return min(face.box[2], face.box[3]) >= self.min_face_px
+
+    def encode(self, image: Image.Image, faces: Sequence[Face], model: str = SFACE
+               ) -> list[np.ndarray | None]:
+        """A signature of ``model`` per face; None for a face too small to encode reliably (under
+        ``recognition.min_face_px``) or, for SFace, with no landmarks found."""
+        if not faces:
+            return []
+        rgb = to_rgb(image)
+        boxes = [tuple(float(v) for v in f.box) if self.encodable(f) else None for f in faces]
+        if model == SFACE:
+            if self.sface is None:
+                raise ModelError("the face signature model is not loaded")
+            return self.sface.encode(rgb, boxes)
+        if model == DLIB:
+            return self._dlib_encoder().encode(rgb, boxes)
+        raise ValueError(f"unknown signature model {model!r}")
+
+    def encode_models(self, image: Image.Image, faces: Sequence[Face], models: Sequence[str]
+                      ) -> dict[str, list[np.ndarray | None]]:
+        """Signatures of each of ``models`` for every face (what ``FaceMatcher.match_photo``
+        takes)."""
+        return {m: self.encode(image, faces, m) for m in models}
+
+    def portrait_encodings(self, image: Image.Image) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
+        """Every face in an enrolment photo with its current-model signature (faces too small or
+        without landmarks are left out)."""
+        faces = self.detect(image)
+        encs = self.encode(image, faces)
+        return [(f.box, e) for f, e in zip(faces, encs) if e is not None]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
+
+
+__all__ = ["FaceEngine", "VERSION"]

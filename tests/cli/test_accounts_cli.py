@@ -1,0 +1,171 @@
+"""Signing in on the command line, and 'photovet setup admin' / 'photovet users ...'."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import photovet.cli.common as common
+from photovet.cli import cli
+from tests.cli.conftest import password_of
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+CSV = "UPN,Surname,Forename,Website\nA919241717737,Ashby,Tori,Yes\n"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+# --- a fresh install -------------------------------------------------------------------------
+
+class TestFreshInstall:
+    @pytest.fixture(autouse=True)
+    def staff(self, register_engine, monkeypatch):
+        """No accounts yet (overrides the signed-in staff of the other CLI tests)."""
+        for var in ("PHOTOVET_USER", "PHOTOVET_PASSWORD"):
+            monkeypatch.delenv(var, raising=False)
+
+    def test_only_setup_admin_works(self, tmp_path):
+        (tmp_path / "r.csv").write_text(CSV, encoding="utf-8")
+        r = run("register", "import", tmp_path / "r.csv")
+        assert r.exit_code == 1 and "no staff accounts yet" in r.stderr
+        assert "photovet setup admin" in r.stderr
+        r = run("users", "list")
+        assert r.exit_code == 1 and "no staff accounts yet" in r.stderr
+        r = run("setup", "admin", "Dee Office", input="short\n")
+        assert r.exit_code == 1 and "at least 10 characters" in r.stderr
+        r = run("setup", "admin", "Dee Office", input="long admin password\n")
+        assert r.exit_code == 0, r.output
+        assert "Created the first admin, Dee Office (roles: admin, poster, preparer)" in r.stdout
+        r = run("setup", "admin", "Someone Else", input="another long password\n")
+        assert r.exit_code == 2 and "already has accounts" in r.stderr
+
+    def test_the_status_needs_no_sign_in(self):
+        r = run("setup", "status", "--json")
+        assert r.exit_code == 0
+        assert json.loads(r.stdout)["accounts"] is False
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+def test_commands_sign_in_from_the_environment(staff):
+    r = run("users", "list", "--json")
+    assert r.exit_code == 0, r.output
+    rows = {json.loads(x)["name"]: json.loads(x) for x in r.stdout.splitlines()}
+    assert rows["Mr Head"]["roles_today"] == ["approver"]
+    assert rows["Office Admin"]["status"] == "active"
+
+
+def test_without_a_terminal_or_credentials_a_clear_error_not_a_hang(staff):
+    staff.nobody()
+    r = run("register", "list")
+    assert r.exit_code == 1 and "sign in first" in r.stderr
+    assert "PHOTOVET_USER" in r.stderr and "users remember" in r.stderr
+
+
+def test_a_prompt_in_a_terminal(staff, monkeypatch):
+    staff.nobody()
+    monkeypatch.setattr(common, "stdin_is_terminal", lambda: True)
+    r = run("users", "list", input=f"Office Admin\n{password_of('Office Admin')}\n")
+    assert r.exit_code == 0, r.output
+    assert "Mrs Office" in r.stdout
+
+
+def test_wrong_password_and_lock_out(staff, monkeypatch):
+    monkeypatch.setenv("PHOTOVET_PASSWORD", "not the password")
+    for _ in range(4):
+        r = run("register", "list")
+        assert r.exit_code == 1 and "wrong name or password" in r.stderr
+    r = run("register", "list")
+    assert r.exit_code == 1 and "locked for 15 minutes" in r.stderr
+    staff.use("Office Admin")
+    r = run("register", "list")
+    assert r.exit_code == 1 and "locked until" in r.stderr
+
+
+def test_a_remembered_password_for_unattended_batch_work(staff, monkeypatch, tmp_path):
+    staff.use("Pat Poster")
+    r = run("users", "remember", "Pat Poster")
+    assert r.exit_code == 0, r.output
+    assert "kept in a key file only this PC user can read" in r.stdout
+    monkeypatch.delenv("PHOTOVET_PASSWORD")                        # only the name now
+    r = run("exports")
+    assert r.exit_code == 0, r.output
+    keys = list((tmp_path.parent.glob("photovet-config*/keys/*account-password*")))
+    assert keys and all(k.stat().st_mode & 0o077 == 0 for k in keys)
+    assert run("users", "forget", "Pat Poster").exit_code == 0
+    r = run("exports")
+    assert r.exit_code == 1 and "sign in first" in r.stderr
+
+
+def test_the_role_is_refused_on_the_command_line(staff, tmp_path):
+    (tmp_path / "r.csv").write_text(CSV, encoding="utf-8")
+    assert run("register", "import", tmp_path / "r.csv").exit_code == 0
+    staff.use("Pat Poster")
+    r = run("register", "set", "A919241717737", "--channel", "website", "--consent", "no")
+    assert r.exit_code == 1
+    assert "Pat Poster cannot change consent by hand: it needs the admin role" in r.stderr
+    r = run("purge", "trip", "--dry-run")
+    assert r.exit_code == 1 and "cannot delete original photos" in r.stderr
+    r = run("users", "add", "Eve", "--role", "admin")
+    assert r.exit_code == 1 and "cannot manage staff accounts" in r.stderr
+    staff.use("Mrs Office")
+    r = run("audit", "verify")
+    assert r.exit_code == 0                         # any role may check the log
+    staff.use("Mr Head")
+    r = run("audit", "show")
+    assert r.exit_code == 1 and "cannot read the audit log" in r.stderr
+
+
+# --- managing accounts -----------------------------------------------------------------------
+
+def test_add_then_first_sign_in_with_the_code(staff, monkeypatch):
+    r = run("users", "add", "Amy Prep", "--role", "preparer", "--role", "poster",
+            "--to", "31/08/2027")
+    assert r.exit_code == 0, r.output
+    code = r.stdout.split("One-time code: ")[1].split()[0]
+    assert len(code) == 14 and code.count("-") == 2
+    staff.nobody()
+    r = run("users", "set-password", "Amy Prep", "--code", code, input="three random words\n")
+    assert r.exit_code == 0, r.output
+    assert "Password set for Amy Prep (roles today: poster, preparer)" in r.stdout
+    r = run("users", "set-password", "Amy Prep", "--code", code, input="other random words\n")
+    assert r.exit_code == 1 and "already used" in r.stderr
+    monkeypatch.setenv("PHOTOVET_USER", "Amy Prep")
+    monkeypatch.setenv("PHOTOVET_PASSWORD", "three random words")
+    monkeypatch.setenv("PHOTOVET_NEW_PASSWORD", "four random words now")
+    assert run("users", "set-password", "Amy Prep").exit_code == 0
+    monkeypatch.setenv("PHOTOVET_PASSWORD", "four random words now")
+    r = run("users", "list")
+    assert r.exit_code == 0 and "31/08/2027" in r.stdout
+
+
+def test_reset_grant_end_role_remove(staff):
+    r = run("users", "reset", "Mr Head")
+    assert r.exit_code == 0 and "New one-time code for Mr Head" in r.stdout
+    r = run("users", "grant", "Pat Poster", "--role", "preparer", "--from", "01/09/2026",
+            "--to", "31/08/2027")
+    assert r.exit_code == 0, r.output
+    assert run("users", "end-role", "Pat Poster", "--role", "poster").exit_code == 0
+    assert run("users", "remove", "Mr Deputy").exit_code == 0
+    rows = {json.loads(x)["name"]: json.loads(x) for x in run("users", "list", "--json").stdout.splitlines()}
+    assert rows["Mr Deputy"]["status"] == "removed" and rows["Mr Deputy"]["roles_today"] == []
+    assert rows["Mr Head"]["status"] == "waiting for first sign-in"
+    staff.use("Mr Deputy")
+    assert "wrong name or password" in run("register", "list").stderr
+    r = run("users", "add", "Bad Role", "--role", "superuser")
+    assert r.exit_code == 2
+
+
+def test_every_audit_row_of_a_command_names_the_signed_in_account(staff, tmp_path):
+    (tmp_path / "r.csv").write_text(CSV, encoding="utf-8")
+    staff.use("Mrs Office")
+    assert run("register", "import", tmp_path / "r.csv").exit_code == 0
+    staff.use("Office Admin")
+    rows = [json.loads(x) for x in run("audit", "show", "--json", "--action",
+                                       "register.import").stdout.splitlines()]
+    assert [r["user"] for r in rows] == ["Mrs Office"]

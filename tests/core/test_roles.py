@@ -1,0 +1,308 @@
+"""Every role refusal is made by the core (not only by a front end): each guarded action is
+refused for an account without the role, with nobody signed in, and allowed for the role.
+Approval compares accounts, never the names typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from afterpost_util import make_export, photo
+from photovet.core.accounts import PERMISSIONS, ROLES
+from photovet.core.errors import ApprovalError, NotSignedIn, PermissionDenied
+from photovet.core.models import Cover, PhotoAnalysis
+from photovet.core.records import takedown
+from photovet.core.records.sar import subject_access_report
+from photovet.core.transfer import import_from_device, purge_batch
+from photovet.core.workspace import Workspace
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+PW = "a long enough password"
+UPN = "A919241717737"
+STAFF = {"Ada Admin": ["admin"], "Pete Prep": ["preparer"], "Hana Head": ["approver"],
+         "Paul Poster": ["poster"], "Dan Deputy": ["preparer", "approver"]}
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open()
+    w.create_first_admin("First Admin", PW)
+    codes = {n: w.accounts.add(n, roles) for n, roles in STAFF.items()}
+    for n, code in codes.items():
+        w.first_sign_in(n, code, PW)
+    w.sign_in("First Admin", PW)
+    csv = tmp_path / "r.csv"
+    csv.write_text(f"UPN,Surname,Forename,Website,Facebook\n{UPN},Ashby,Tori,Yes,Yes\n",
+                   encoding="utf-8")
+    w.import_register(csv)
+    w.sign_out()
+    yield w
+    w.close()
+
+
+def as_(ws, name: str):
+    ws.sign_in(name, PW)
+    return ws
+
+
+def analysis(tmp_path: Path, seed: int = 1, channel: str = "website") -> PhotoAnalysis:
+    p = tmp_path / f"p{seed}.jpg"
+    photo(seed, (64, 48)).save(p, "JPEG")
+    import hashlib
+
+    return PhotoAnalysis(path=str(p), sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
+                         width=64, height=48, channel=channel, faces_checked=True)
+
+
+def parts_of(a: PhotoAnalysis) -> dict:
+    return {"photo": a.sha256, "channel": a.channel, "media": "photo", "mode": "consent",
+            "analysis": "k", "review": "r", "publication": "p", "people_shown": [],
+            "names_shown": [], "people_covered": []}
+
+
+def device(tmp_path: Path) -> Path:
+    d = tmp_path / "card" / "DCIM"
+    if not d.exists():
+        d.mkdir(parents=True)
+        photo(3, (64, 48)).save(d / "IMG_0001.JPG", "JPEG")
+    return tmp_path / "card"
+
+
+# Each action: (permission, what it does, given a workspace and tmp_path)
+def _consent(ws, tmp):
+    ws.register.set_consent(UPN, "facebook", False)
+
+
+def _dnp(ws, tmp):
+    ws.register.set_do_not_photograph(UPN, True)
+
+
+def _remove(ws, tmp):
+    ws.register.delete_person(UPN, reason="parent asked")
+
+
+def _import(ws, tmp):
+    ws.import_register(tmp / "r.csv")
+
+
+def _enrol(ws, tmp):
+    import numpy as np
+
+    ws.register.store_signatures({UPN: [(np.ones(128) * 0.1, "a.jpg")]}, replace=True,
+                                 source="test")
+
+
+def _retention(ws, tmp):
+    ws.register.purge_leavers(days=0)
+
+
+def _settings(ws, tmp):
+    new = ws.settings.copy()
+    new.set("recognition.max_distance", 0.4)
+    ws.save_settings(new)
+
+
+def _approval_off(ws, tmp):
+    new = ws.settings.copy()
+    new.set("approval.required", False)
+    ws.save_settings(new)
+
+
+def _channels(ws, tmp):
+    ws.channels.add("Prospectus")
+
+
+def _accounts(ws, tmp):
+    ws.accounts.add("New Person", ["poster"])
+
+
+def _keys(ws, tmp):
+    ws.set_admin_secret("four random words here")
+
+
+def _purge(ws, tmp):
+    purge_batch(ws.records, "trip", dry_run=True)
+
+
+def _clear_device(ws, tmp):
+    list(import_from_device(device(tmp), tmp / "pc", clear=True, audit=ws.audit))
+
+
+def _copy_device(ws, tmp):
+    list(import_from_device(device(tmp), tmp / "pc", audit=ws.audit))
+
+
+def _review(ws, tmp):
+    a = analysis(tmp)
+    ws.reviewer().add_cover(a, Cover("rect", (1, 1, 5, 5), None, "manual"),
+                            ws.channels.get("website"))
+
+
+def _ready(ws, tmp):
+    ws.approvals.mark_ready(analysis(tmp))
+
+
+def _approve(ws, tmp):
+    ws.approvals.approve(analysis(tmp), parts_of(analysis(tmp)))
+
+
+def _reject(ws, tmp):
+    ws.approvals.reject(analysis(tmp))
+
+
+def _export(ws, tmp):
+    ws.records.add_export(make_export(tmp, 9), batch="b", channel="website")
+
+
+def _post(ws, tmp):
+    ws.records.mark_posted(batch="trip", channel="website")
+
+
+def _takedown(ws, tmp):
+    takedown.mark_done(ws.records, [12345])
+
+
+def _sar(ws, tmp):
+    subject_access_report(ws.register, ws.records, UPN, tmp / "sar.html")
+
+
+def _accept_flag(ws, tmp):
+    from photovet.core.models import PhotoFlag
+
+    a = analysis(tmp)
+    a.flags = [PhotoFlag("device", "Taken with a camera not on the list", needs_review=True)]
+    ws.reviewer().accept_flag(a, "device", ws.channels.get("website"), reason="the new iPad")
+
+
+def _devices(ws, tmp):
+    from photovet.core.models import Device
+
+    ws.devices.add(Device("Canon", "Canon EOS 250D", "0123456"))
+
+
+def _school_pictures(ws, tmp):
+    p = tmp / "crest.png"
+    photo(11, (256, 256)).save(p)
+    ws.school_pictures.add(p)
+
+
+def _retention_apply(ws, tmp):
+    ws.retention().apply()
+
+
+ACTIONS = {
+    "register.edit": [_consent, _dnp], "register.remove": [_remove],
+    "register.import": [_import], "register.enrol": [_enrol],
+    "register.retention": [_retention], "settings": [_settings], "approval.off": [_approval_off],
+    "channels": [_channels], "accounts": [_accounts], "keys": [_keys],
+    "originals.delete": [_purge], "device.clear": [_clear_device],
+    "device.import": [_copy_device], "review": [_review, _ready], "approve": [_approve, _reject],
+    "export": [_export], "post": [_post], "takedown": [_takedown], "sar": [_sar],
+    "flag.accept": [_accept_flag], "devices.approve": [_devices],
+    "school.pictures": [_school_pictures], "retention.apply": [_retention_apply],
+}
+
+CASES = [(perm, fn) for perm, fns in ACTIONS.items() for fn in fns]
+
+
+def test_every_permission_is_tested():
+    untested = set(PERMISSIONS) - set(ACTIONS) - {"database", "audit.read", "audit.verify"}
+    assert not untested, untested   # database/audit are checked in test_move / the CLI tests
+
+
+@pytest.mark.parametrize("perm,action", CASES, ids=[f"{p}-{f.__name__[1:]}" for p, f in CASES])
+def test_refused_without_the_role_and_without_sign_in(ws, tmp_path, perm, action):
+    roles = set(PERMISSIONS[perm][0])
+    before = ws.audit.count()
+    with pytest.raises(NotSignedIn):
+        action(ws, tmp_path)
+    for name, held in STAFF.items():
+        if roles & set(held):
+            continue
+        as_(ws, name)
+        n = ws.audit.count()
+        with pytest.raises(PermissionDenied, match=f"{name} cannot .*: it needs the"):
+            action(ws, tmp_path)
+        assert ws.audit.count() == n, "a refused action must change nothing"
+    assert ws.audit.count() > before  # (only sign-ins were recorded)
+
+
+@pytest.mark.parametrize("perm,action", [c for c in CASES if c[0] not in ("approve",)],
+                         ids=[f"{p}-{f.__name__[1:]}" for p, f in CASES if p != "approve"])
+def test_allowed_with_the_role(ws, tmp_path, perm, action):
+    holder = next(n for n, held in STAFF.items() if set(held) & set(PERMISSIONS[perm][0]))
+    if perm == "takedown":
+        as_(ws, holder)
+        with pytest.raises(Exception, match="no take-down item 12345"):   # past the check
+            action(ws, tmp_path)
+        return
+    if perm in ("originals.delete", "post"):
+        as_(ws, "Paul Poster")
+        ws.records.add_export(make_export(tmp_path, 4), batch="trip", channel="website")
+    if perm == "sar":
+        pass
+    as_(ws, holder)
+    action(ws, tmp_path)
+
+
+def test_approval_needs_an_approver_who_is_not_the_preparer_by_account(ws, tmp_path):
+    a = analysis(tmp_path)
+    as_(ws, "Dan Deputy")
+    ws.approvals.mark_ready(a)
+    state = ws.approvals.get(a.sha256, "website")
+    assert state.preparer == "Dan Deputy" and state.preparer_id is not None
+    with pytest.raises(ApprovalError, match="Dan Deputy prepared this photo, so cannot also"):
+        ws.approvals.approve(a, parts_of(a))
+    # a name that merely looks different is still the same account; a similar name is not
+    as_(ws, "Hana Head")
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    state = ws.approvals.get(a.sha256, "website")
+    assert state.status == "approved" and state.approver == "Hana Head"
+    assert state.approver_id != state.preparer_id
+    [row] = ws.audit.rows(action="approval.approved")
+    assert row["user"] == "Hana Head" and row["details"]["preparer"] == "Dan Deputy"
+
+
+def test_a_photo_marked_ready_before_sign_in_existed_is_marked_again(ws, tmp_path):
+    a = analysis(tmp_path)
+    with ws.db.atomic():   # as PhotoVet 0.2 left it: a typed preparer name, no account
+        ws.db.execute("INSERT INTO approvals (sha256, channel, status, preparer, comment, "
+                      "fingerprint, parts, note) VALUES (?, 'website', 'ready', 'Mrs Dufour', "
+                      "'', '', '', '')", [a.sha256])
+    as_(ws, "Hana Head")
+    with pytest.raises(ApprovalError, match="marked ready before staff sign-in existed"):
+        ws.approvals.approve(a, parts_of(a))
+
+
+def test_approval_off_is_refused_to_an_admin_less_account_even_with_other_settings(ws):
+    as_(ws, "Dan Deputy")
+    new = ws.settings.copy()
+    new.set("approval.required", False)
+    with pytest.raises(PermissionDenied, match="needs the admin role"):
+        ws.save_settings(new)
+    assert ws.settings.approval.required
+    # this PC's own settings (cores) need no role
+    mine = ws.settings.copy()
+    mine.set("performance.cores", 1)
+    ws.save_settings(mine)
+
+
+def test_roles_listed_are_the_four():
+    assert ROLES == ("preparer", "approver", "poster", "admin")
+
+
+def test_the_idle_lock_refuses_until_unlocked(ws, tmp_path):
+    as_(ws, "Ada Admin")
+    clock = [0.0]
+    ws.access.clock = lambda: clock[0]
+    ws.touch()
+    clock[0] += ws.session.idle_minutes * 60 + 1
+    with pytest.raises(NotSignedIn, match="locked itself"):
+        _consent(ws, tmp_path)
+    ws.unlock(PW)
+    _consent(ws, tmp_path)
+    assert ws.register.consent_source(UPN, "facebook")[0] == "user:Ada Admin"
+    assert dt.date.today()  # (the session's roles are checked against today's date)
