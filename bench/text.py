@@ -11,6 +11,9 @@ be left readable):
   * decoys by kind: covered / flagged for review / left alone;
   * time per photo: as stored (<= 2 MP), upscaled to 2 MP, and 12 MP mosaics (4 x 3 badge photos
     tiled at their own resolution, so names keep their real pixel height on a 12 MP photo).
+On ../shared/data/badges again, the school's identifiers (issue 18): the school's name and
+initials printed on lanyards and badges covered when the channel covers school identifiers, and
+the decoys covered with the rule on and off (off must cover no more than the names rules do).
 On ../shared/data/text: word recall (for information) and that nothing crashes.
 """
 
@@ -80,19 +83,32 @@ FACES = None      # the face engine, when faces tell where badges are worn (--no
 MIN_SCORE = 0.5
 
 
-def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel=WEBSITE):
+def face_boxes(image: Image.Image) -> list:
+    return [f.box for f in FACES.detect(image)] if FACES is not None else []
+
+
+def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel=WEBSITE,
+                  school=None, reads=None, boxes=None):
     """Read, classify and decide (policy) the text of one image, as the pipeline does (faces
     found first: a line below a face is on a badge). Returns the items, the polygons covered by
     rule, the polygons covered while waiting for a person (review), and (wall, CPU) seconds of
-    the text part."""
+    the text part. ``school``: a SchoolMatcher (the school's identifiers are then marked, and
+    covered when ``channel.cover_school``). ``reads`` / ``boxes``: OCR lines and face boxes
+    already found."""
     from photovet.core.media.cover import text_cover
     from photovet.core.policy import decide_text
     from photovet.core.vision.text.names import badge_areas, classify_texts
+    from photovet.core.vision.text.school import find_small_school_text, mark_school_texts
 
-    boxes = [f.box for f in FACES.detect(image)] if FACES is not None else []
+    boxes = face_boxes(image) if boxes is None else boxes
     t0, c0 = time.perf_counter(), time.process_time()
-    reads = engine.read(image, focus=badge_areas(boxes))
+    reads = engine.read(image, focus=badge_areas(boxes)) if reads is None else reads
     items = classify_texts(reads, matcher, faces=boxes, min_score=MIN_SCORE)
+    mark_school_texts(items, school)
+    if school is not None:   # as the pipeline does (Engine._school_marks)
+        items += find_small_school_text(
+            image, items, engine, school,
+            classify=lambda r: classify_texts(r, matcher, faces=boxes, min_score=MIN_SCORE))
     on = _dt.date(2026, 6, 1)
     for t in items:
         d = decide_text(t, people_by_id.get(t.person) if t.person else None, channel, "photo",
@@ -281,6 +297,71 @@ def run_badges(engine, data: Path, limit: int | None, do_2mp: bool, do_12mp: boo
         times_line("12 MP single photos", t_up)
 
 
+#: what the badges' school would set (its name is on the lanyards and badges; "OPS" is the
+#: initials in the badges' logo block)
+BADGES_SCHOOL = {"names": ["Oakfield Primary School"], "abbreviations": ["OPS"]}
+
+
+def school_items(entry: dict, names=("Oakfield Primary School", "OPS")) -> list[dict]:
+    """The school's name and initials printed on the cards of one image, wholly visible."""
+    return [o for it in entry["items"] for o in it.get("other_text_on_card", [])
+            if o["text"] in names and o.get("visible") == "full"]
+
+
+def school_rows(engine, data: Path, limit: int | None = None):
+    """Per badge photo, read once and decided three times: on a channel that covers the school's
+    identifiers ("on"), on one that does not ("off"), and with no school identifiers set at all
+    ("none", the names rules alone): rows for the decoys and for the school's name and
+    initials printed on the cards, for each."""
+    from dataclasses import replace
+
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.school import SchoolMatcher
+
+    folder = data / "badges"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    people = load_register(folder / "register.csv")
+    by_id = {p.id: p for p in people}
+    matcher = NameMatcher(people, threshold=85)
+    school = SchoolMatcher(**BADGES_SCHOOL, threshold=85)
+    files = manifest["files"][:limit] if limit else manifest["files"]
+    out = {"on": [], "off": [], "none": []}
+    for entry in files:
+        im = Image.open(folder / entry["file"])
+        im.load()
+        from photovet.core.vision.text.names import badge_areas
+
+        boxes = face_boxes(im)
+        reads = engine.read(im, focus=badge_areas(boxes))
+        for rule, ch, sch in (("on", replace(WEBSITE, cover_school=True), school),
+                              ("off", replace(WEBSITE, cover_school=False), school),
+                              ("none", WEBSITE, None)):
+            items, red, rev, _ = analyse_image(engine, matcher, by_id, im, channel=ch,
+                                               school=sch, reads=reads, boxes=boxes)
+            decoys = [it for it in entry["items"] if not it["is_pupil_name"]]
+            rows = score_items(decoys, items, red, rev)
+            for o in school_items(entry):
+                cov = coverage(o["polygon"], red + rev)
+                rows.append({"kind": "school", "pupil": False, "text": o["text"], "cov": cov,
+                             "cov_review": coverage(o["polygon"], rev), "file": entry["file"]})
+            out[rule].extend(rows)
+    return out
+
+
+def report_school(rows: dict) -> None:
+    print("\n== the school's name and initials on the badges (rule on / off / no identifiers set)")
+    for rule in ("on", "off", "none"):
+        school = [r for r in rows[rule] if r["kind"] == "school"]
+        decoys = [r for r in rows[rule] if r["kind"] != "school"]
+        cov = sum(r["cov"] >= 0.9 for r in school)
+        red = [r["text"] for r in decoys if r["cov"] >= 0.5]
+        print(f"  rule {rule:>3}: school name/initials covered {cov}/{len(school)}; "
+              f"decoys covered {len(red)}/{len(decoys)} {red}")
+        missed = [f"{r['text']} ({r['file']}, cov {r['cov']:.2f})" for r in school if r["cov"] < 0.9]
+        if rule == "on" and missed:
+            print("  not covered: " + "; ".join(missed))
+
+
 def run_text(engine, data: Path) -> None:
     import re
 
@@ -365,6 +446,7 @@ def main() -> None:
                        else "found first, as the pipeline does (not timed)"))
     print(f"options: {engine.options}")
     run_badges(engine, data, args.limit, not args.no_2mp, not args.no_12mp)
+    report_school(school_rows(engine, data, args.limit))
     if not args.no_icdar:
         run_text(engine, data)
 

@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 import click
 
 from photovet import __version__
-from photovet.cli import after_posting, photos, register, settings, setup, users
+from photovet.cli import after_posting, photos, policies, register, settings, setup, users
 from photovet.cli.common import EXIT_SOME_FAILED, abort
 from photovet.core.errors import PhotoVetError
 
@@ -56,7 +56,8 @@ for _cmd in (photos.inspect_cmd, photos.scan_cmd, photos.ready_cmd, photos.appro
              register.register_group, register.audit_group, after_posting.posted_cmd,
              after_posting.exports_cmd, after_posting.takedown_group, after_posting.sar_cmd,
              after_posting.identify_cmd, after_posting.purge_cmd, after_posting.import_device_cmd,
-             settings.settings_group, setup.setup_group, users.users_group):
+             settings.settings_group, setup.setup_group, users.users_group,
+             policies.devices_group, policies.retention_cmd):
     cli.add_command(_cmd)
 
 

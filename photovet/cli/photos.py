@@ -113,7 +113,9 @@ def _files(paths) -> list[Path]:
 @click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
 @click.option("--label", default=None,
               help="Batch name used for the new file names, e.g. 'Sports day 2026' gives "
-                   "sports-day-2026-001.jpg. Default: photos-<today's date>.")
+                   "sports-day-2026-001.jpg. Default: photos-<today's date>. Checked like a "
+                   "caption: a label naming a pupil the channel may not name is refused, with "
+                   "a suggested label.")
 @click.option("--beside-originals", is_flag=True,
               help="Allow writing into the folder that holds the original photos.")
 @MODE_OPTION
@@ -149,6 +151,15 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         sys.exit(EXIT_USAGE)
     ws = open_workspace()
     ch = get_channel(ws, channel)
+    from photovet.core.vision.text.captions import label_refusal
+
+    refusal = label_refusal(label, ws.register.people(), ch, _dt.date.today(),
+                            mode or ws.settings.mode, threshold=ws.settings.text.caption_threshold)
+    if refusal is not None:   # before minutes of checking: the label names a pupil
+        ws.close()
+        fail_line(None, refusal.message)
+        click.echo(f"Suggested label: --label \"{refusal.suggestion}\"", err=True)
+        sys.exit(EXIT_USAGE)
     if no_text and ws.settings.text.enabled:
         abort("--no-text would leave pupils' names readable; the school's settings check names "
               "in every export", EXIT_USAGE)
@@ -251,7 +262,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 d = a.to_dict()
                 out = {k: d[k] for k in ("path", "sha256", "width", "height", "error", "status",
                                          "channel", "mode", "faces", "texts", "manual",
-                                         "metadata", "warnings", "review_notes")}
+                                         "metadata", "warnings", "review_notes", "flags")}
                 out["approval"] = {"status": approval.status, "preparer": approval.preparer,
                                    "approver": approval.approver,
                                    "valid": verdict.ok if verdict else None,
@@ -265,9 +276,17 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
             for f in a.faces:
                 click.echo(face_line(f, engine.people_by_id))
             for t in a.texts:
-                if t.kind or t.decision != "keep" or t.override:
+                if t.kind or t.school or t.decision != "keep" or t.override:
                     hand = f"  [by hand: {t.override}]" if t.override else ""
-                    click.echo(f"  text '{t.text}': {t.decision.upper()} - {t.reason}{hand}")
+                    flag = "  [needs review]" if t.needs_review else ""
+                    words = t.text or (f"name of {engine.name_of(t.person)}" if t.person
+                                       else "a name")   # the cache keeps ids, not names
+                    what = "crest" if t.school == "crest" else f"text '{words}'"
+                    click.echo(f"  {what}: {t.decision.upper()} - {t.reason}{hand}{flag}")
+            for f in a.flags:
+                state = ("  [needs review]" if f.open else
+                         f"  [accepted: {f.accepted}]" if f.accepted else "")
+                click.echo(f"  {f.kind}: {f.message}{state}")
             for c in a.manual:
                 click.echo(f"  area covered by hand: {c.shape} {list(c.box or c.points or [])}")
             for note in a.review_notes:
@@ -316,15 +335,31 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--reject", is_flag=True, help="Reject the photos instead (they will not be exported).")
 @click.option("--comment", default="", help="A note kept with the decision.")
+@click.option("--checked", "checked", multiple=True, metavar="CHECK",
+              help="A check of the school's checklist you made for these photos: its words, or "
+                   "its number (repeat for each check; the checks are listed by 'photovet settings').")
+@click.option("--all-checks-done", is_flag=True,
+              help="You made every check of the school's checklist for these photos.")
+@click.option("--accept", "accept", multiple=True, type=click.Choice(["group-shot", "device"]),
+              help="Accept a flag the photos carry (a group shot where one pupil stands out, a "
+                   "camera not on the school's list); needs --reason.")
+@click.option("--reason", default="", help="Why the accepted flag is fine (kept in the review).")
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
-                mode: str | None) -> None:
+                checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
+                reason: str, mode: str | None) -> None:
     """Approve (or --reject) photos for a channel as a senior leader, exactly as they are now:
-    every cover, every face and name left visible. Any later change to the photo's review, to
-    the register decision of someone in it, or to its analysis voids the approval."""
+    every cover, every face and name left visible. Every check of the school's checklist must
+    be ticked (--checked, or --all-checks-done); the ticks are kept with the approval and
+    printed in subject access reports. Any later change to the photo's review, to the register
+    decision of someone in it, to its analysis, or to the checklist voids the approval."""
     files = _files(paths)
+    if accept and not reason.strip():
+        raise click.BadParameter("say why with --reason", param_hint="--accept")
     ws = open_workspace()
     ch = get_channel(ws, channel)
+    required = ws.approvals.required_checks()
+    ticks = list(required) if all_checks_done else list(checked)
     engine = load_engine(ws)
     failed = 0
     try:
@@ -336,14 +371,29 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                     ws.approvals.reject(a, comment=comment)
                     click.echo(f"{printable(a.path)}: rejected for {ch.label}")
                     continue
+                for kind in accept:
+                    if any(f.kind == kind and f.open for f in a.flags):
+                        ws.reviewer().accept_flag(a, kind, ch, reason=reason)
+                        engine.decide(a, ch, mode)
+                for f in a.flags:
+                    if f.needs_review:
+                        state = f"accepted: {f.accepted}" if f.accepted else "open"
+                        click.echo(f"{printable(a.path)}: {f.kind}: {f.message} ({state})")
                 parts = engine.approval_parts(a)
-                ws.approvals.approve(a, parts, comment=comment)
+                ws.approvals.approve(a, parts, comment=comment, checks=ticks)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: {shown}; "
                            f"{a.cover_count} face(s) and {a.covered_text_count} text(s) covered)")
+                for c in ws.approvals.get(a.sha256, ch.id).parts.get("checks", []):
+                    click.echo(f"  [x] {c}")
             except PhotoVetError as exc:
                 failed += 1
                 fail_line(a.path, exc.message)
+                if "not every check is ticked" in exc.message or "no check on" in exc.message:
+                    click.echo("The school's checklist (tick with --checked TEXT or NUMBER, or "
+                               "--all-checks-done):", err=True)
+                    for i, c in enumerate(required, 1):
+                        click.echo(f"  {i}. {c}", err=True)
     finally:
         ws.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -315,8 +315,18 @@ def register_remove_cmd(person_id: str, reason: str) -> None:
               help="JPEG quality of its exports (new channel: 88).")
 @click.option("--no-children", is_flag=True,
               help="No identifiable children ever on this channel (every pupil covered).")
+@click.option("--cover-school/--show-school", "cover_school", default=None,
+              help="Cover the school's names, address and crest on this channel (new channel: "
+                   "covered). With --channel, changes an existing channel.")
+@click.option("--group-only/--any-shot", "group_only", default=None,
+              help="Group shots only: a photo where one pupil stands out is held for a person "
+                   "to look (new channel: off). With --channel, changes an existing channel.")
+@click.option("--channel", "channel_id", default=None,
+              help="The existing channel whose --cover-school or --group-only rule to change.")
 def register_channels_cmd(add_name: str | None, label: str | None, names: str | None,
-                          long_edge: int | None, quality: int | None, no_children: bool) -> None:
+                          long_edge: int | None, quality: int | None, no_children: bool,
+                          cover_school: bool | None, group_only: bool | None,
+                          channel_id: str | None) -> None:
     """The channels consent is recorded for, and their rules. --add makes a new one work
     everywhere at once (consent columns, scan, export, captions, the app)."""
     ws = open_workspace()
@@ -324,16 +334,34 @@ def register_channels_cmd(add_name: str | None, label: str | None, names: str | 
         if add_name:
             ch = ws.channels.add(add_name, label, names=names or "initials",
                                  long_edge=long_edge or 2048, quality=quality or 88,
-                                 fixed_mode="no-identifiable-children" if no_children else None)
+                                 fixed_mode="no-identifiable-children" if no_children else None,
+                                 cover_school=True if cover_school is None else cover_school,
+                                 group_only=bool(group_only))
             click.echo(f"Added channel '{ch.id}'. Nobody has consent for it until a register "
                        "import or an edit says so.")
-        elif names or long_edge or quality or no_children or label:
-            raise click.UsageError("to change an existing channel use the app's Settings; "
-                                   "--names, --label and the others go with --add")
+        elif channel_id:
+            if names or long_edge or quality or no_children or label:
+                raise click.UsageError("with --channel only --cover-school/--show-school and "
+                                       "--group-only/--any-shot can be changed here; the rest "
+                                       "in the app's Settings")
+            changes = {k: v for k, v in (("cover_school", cover_school),
+                                         ("group_only", group_only)) if v is not None}
+            if not changes:
+                raise click.UsageError("say what to change: --cover-school/--show-school or "
+                                       "--group-only/--any-shot")
+            ws.channels.update(channel_id, **changes)
+            click.echo(f"Channel '{channel_id}' changed (recorded in the audit log).")
+        elif names or long_edge or quality or no_children or label or \
+                cover_school is not None or group_only is not None:
+            raise click.UsageError("to change an existing channel use the app's Settings (or "
+                                   "--channel ID for its school and group-shot rules); --names, "
+                                   "--label and the others go with --add")
         rules = {"full": "full names", "first": "first names", "initials": "initials only",
                  "none": "no names"}
         for c in ws.channels.all():
             extra = "; no identifiable children" if c.fixed_mode else ""
+            extra += "; school identifiers covered" if c.cover_school else ""
+            extra += "; group shots only" if c.group_only else ""
             click.echo(f"{c.id:<14} {c.label:<20} names: {rules[c.names]:<12} "
                        f"exports {c.long_edge or 'full size'} px, quality {c.quality}{extra}")
     except PhotoVetError as exc:

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import click
 
-from photovet.cli.common import abort, open_workspace
+from photovet.cli.common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    abort,
+    day_text,
+    fail_line,
+    open_workspace,
+    printable,
+)
 from photovet.core.errors import PhotoVetError
 from photovet.core.settings import SCHOOL_SECTIONS
 
@@ -57,3 +67,45 @@ def settings_set_cmd(key: str, value: str) -> None:
                    + ("changed, recorded in the audit log)" if changed else "unchanged)"))
     else:
         click.echo(f"{key} = {json.dumps(parsed)} (this PC's setting)")
+
+
+@settings_group.command("crest")
+@click.argument("pictures", nargs=-1, type=click.Path(path_type=Path, readable=False))
+@click.option("--logo", is_flag=True, help="The pictures are a logo rather than the crest.")
+@click.option("--remove", "remove", default=None, metavar="ID",
+              help="Remove a stored picture (the start of its id, as listed).")
+def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | None) -> None:
+    """The school's crest and logo pictures, looked for in every photo and covered on channels
+    that cover school identifiers. 'photovet settings crest PICTURE' adds a picture (a copy is
+    kept in the register: the file may be moved afterwards); with no PICTURE, lists them. The
+    school's names, initials and address words are settings: 'photovet settings set
+    school.names ["Oakfield Primary School"]'."""
+    ws = open_workspace()
+    failed = 0
+    try:
+        if remove:
+            gone = ws.school_pictures.remove(remove)
+            click.echo(f"Removed {gone.kind} picture {gone.sha256[:12]} ({printable(gone.name)}).")
+        for path in pictures:
+            try:
+                pic = ws.school_pictures.add(path, kind="logo" if logo else "crest",
+                                             max_pixels=ws.settings.performance.max_pixels)
+                click.echo(f"{printable(path)}: stored as the school's {pic.kind} "
+                           f"({pic.width} x {pic.height}, id {pic.sha256[:12]}); photos are "
+                           "checked for it from now on")
+            except PhotoVetError as exc:
+                failed += 1
+                fail_line(path, exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        stored = ws.school_pictures.all()
+        if not pictures and not remove:
+            if not stored:
+                click.echo("No crest or logo picture is stored. Add one with: photovet settings "
+                           "crest PICTURE")
+            for p in stored:
+                click.echo(f"{p.sha256[:12]}  {p.kind:<5} {p.width} x {p.height}  "
+                           f"{printable(p.name)}  added {day_text(p.added_at)} by {p.added_by or '-'}")
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

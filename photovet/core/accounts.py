@@ -73,6 +73,11 @@ PERMISSIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "sar": (("admin",), "make a subject access report"),
     "audit.read": (("admin",), "read the audit log"),
     "audit.verify": (ROLES, "check the audit log"),
+    # issue 18: what the school policies ask beyond faces
+    "flag.accept": (("preparer", "approver"), "accept a photo's group-shot or device flag"),
+    "devices.approve": (("admin",), "change the school's approved devices"),
+    "school.pictures": (("admin",), "change the school's crest pictures"),
+    "retention.apply": (("admin",), "delete what the retention schedule says is due"),
 }
 
 CODE_ALPHABET = "ACDEFHJKMNPQRTWXY34679"   # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V

@@ -22,11 +22,16 @@ import datetime as _dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from photovet.core.errors import ApprovalError
 from photovet.core.models import PhotoAnalysis
-from photovet.core.policy import Publication
+from photovet.core.policy import (
+    Publication,
+    checklist_refusal,
+    open_flag_refusal,
+    resolve_checks,
+)
 from photovet.core.storage import Database
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
@@ -122,13 +127,23 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
 
 
 class Approvals:
-    def __init__(self, db: Database, audit: Any = None):
+    """``checklist``: gives the school's approver's checklist now (the Workspace wires it to the
+    school settings). With it, an approval is refused unless every check is ticked, the ticks
+    are part of what the approval signs, and an approval whose ticks no longer cover the
+    checklist (a check added since) no longer counts."""
+
+    def __init__(self, db: Database, audit: Any = None, *,
+                 checklist: Callable[[], list[str]] | None = None):
         if audit is None:
             from photovet.core.audit import AuditLog  # noqa: PLC0415
 
             audit = AuditLog(db)
         self.db = db
         self.audit = audit
+        self.checklist = checklist
+
+    def required_checks(self) -> list[str]:
+        return list(self.checklist()) if self.checklist is not None else []
 
     _COLS = ("sha256, channel, status, path, batch, preparer, prepared_at, approver, decided_at, "
              "comment, fingerprint, parts, note, preparer_id, approver_id")
@@ -171,16 +186,23 @@ class Approvals:
                                                  "channel": analysis.channel,
                                                  "path": analysis.path, "batch": batch})
 
+    def _precheck(self, analysis: PhotoAnalysis, approver: Any) -> ApprovalState:
+        """Refusals that come before anything else an approver is told: the photo is not
+        ready, or the approving account prepared it (checked again when the decision is
+        stored)."""
+        state = self.get(analysis.sha256, analysis.channel)
+        if state.status == DRAFT:
+            raise ApprovalError(
+                "this photo has not been marked ready by a preparer yet",
+                hint="The person who prepared the photo marks it ready first.")
+        self._not_the_preparer(state, approver)
+        return state
+
     def _decide(self, analysis: PhotoAnalysis, status: str, comment: str,
                 parts: dict[str, Any] | None) -> None:
         approver = self.audit.access.require("approve")
         with self.db.atomic():
-            state = self.get(analysis.sha256, analysis.channel)
-            if state.status == DRAFT:
-                raise ApprovalError(
-                    "this photo has not been marked ready by a preparer yet",
-                    hint="The person who prepared the photo marks it ready first.")
-            self._not_the_preparer(state, approver)
+            state = self._precheck(analysis, approver)
             fp = fingerprint(parts) if parts is not None else ""
             self.db.execute(
                 "UPDATE approvals SET status = ?, approver = ?, approver_id = ?, decided_at = ?, "
@@ -194,7 +216,8 @@ class Approvals:
                 "batch": state.batch, "comment": comment or "", "fingerprint": fp,
                 "preparer": state.preparer,
                 "people_shown": (parts or {}).get("people_shown", []),
-                "names_shown": (parts or {}).get("names_shown", [])})
+                "names_shown": (parts or {}).get("names_shown", []),
+                "checks": (parts or {}).get("checks", [])})
 
     @staticmethod
     def _not_the_preparer(state: ApprovalState, approver: Any) -> None:
@@ -215,12 +238,37 @@ class Approvals:
                 hint="A different senior leader must approve it (or, in a one-person office, "
                      "an admin turns off approval in Settings).")
 
-    def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *,
-                comment: str = "") -> None:
+    def signed_checks(self, checks: Sequence[str] | None) -> list[str]:
+        """The approver's ticks in the checklist's own words; ApprovalError when a tick is no
+        check or a check is not ticked (policy.checklist_refusal)."""
+        required = self.required_checks()
+        if not required:
+            return []
+        ticked, unknown = resolve_checks(required, list(checks or []))
+        if unknown:
+            raise ApprovalError(
+                "no check on the school's checklist says " + ", ".join(f"'{u}'" for u in unknown),
+                hint="The checks are: " + "; ".join(f"{i}. {c}" for i, c in enumerate(required, 1)))
+        refusal = checklist_refusal(required, ticked)
+        if refusal:
+            raise ApprovalError(refusal)
+        return ticked
+
+    def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, comment: str = "",
+                checks: Sequence[str] | None = None) -> None:
         """The signed-in approver approves exactly ``parts`` (``approval_parts`` of the photo
-        as they saw it)."""
+        as they saw it), with their ticks of the school's checklist (``checks``: each check's
+        text or number). Refused while a flag that needs a person's decision is open, or unless
+        every check is ticked; the ticks are kept with the approval and signed with it."""
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
+        self._precheck(analysis, self.audit.access.require("approve"))
+        refusal = open_flag_refusal(analysis)
+        if refusal:
+            raise ApprovalError(refusal)
+        ticked = self.signed_checks(checks)
+        if self.checklist is not None:
+            parts = dict(parts, checks=ticked)
         self._decide(analysis, APPROVED, comment, parts)
 
     def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
@@ -238,9 +286,19 @@ class Approvals:
         if state.status == REJECTED:
             return Verdict(False, f"rejected by {state.approver}"
                            + (f": {state.comment}" if state.comment else ""), state)
+        if "checks" in state.parts:
+            parts = dict(parts, checks=state.parts["checks"])
         if state.fingerprint != fingerprint(parts):
             why = explain_difference(state.parts, parts, name_of, review_by, review_at)
             return Verdict(False, f"the approval no longer counts: {why}; approve it again", state)
+        required = self.required_checks()
+        if required:
+            missing = checklist_refusal(required, list(state.parts.get("checks", [])))
+            if missing:
+                why = ("it was approved before the school's checklist" if "checks" not in state.parts
+                       else "the school's checklist changed since it was approved")
+                return Verdict(False, f"the approval no longer counts: {why} ({missing}); "
+                               "approve it again", state)
         return Verdict(True, "", state)
 
 

@@ -7,6 +7,13 @@ Only channel-independent results are cached (boxes, who a face is nearest to, te
 register ids, never names); consent decisions and the review are applied again every time, so a
 consent change takes effect at once. No face signatures are written here. Files are JSON,
 written atomically, mode 0600, in the data folder.
+
+Ids only, never names (issue 18): ``put`` withholds the words of every line read as a name
+(``NAME_KINDS``: the register id says whose it is), the photo's file name (it may be a pupil's
+name; the caller knows the path), and the metadata values that are names or free text (people
+tagged, owner and author, comments). A file of an older cache version (which kept them) is
+deleted when it is met. The retention schedule (retention.py) deletes files older than
+``retention.cache_days``.
 """
 
 from __future__ import annotations
@@ -17,7 +24,30 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
+#: text kinds whose words are a person's name: kept as the register id only
+NAME_KINDS = ("pupil-name", "staff-name", "name-like")
+#: metadata finding categories whose values may be names or free text
+WITHHELD_CATEGORIES = ("people", "owner", "text")
+
+
+def without_names(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a cache entry with names withheld (see the module notes)."""
+    out = dict(data)
+    analysis = out.get("analysis")
+    if isinstance(analysis, dict):
+        a = dict(analysis)
+        a["path"] = ""
+        a["texts"] = [dict(t, text="") if t.get("kind") in NAME_KINDS else t
+                      for t in a.get("texts", [])]
+        meta = a.get("metadata")
+        if isinstance(meta, dict):
+            meta = dict(meta)
+            meta["findings"] = [dict(f, value="", data={}) if f.get("category") in
+                                WITHHELD_CATEGORIES else f for f in meta.get("findings", [])]
+            a["metadata"] = meta
+        out["analysis"] = a
+    return out
 
 
 class AnalysisCache:
@@ -34,12 +64,16 @@ class AnalysisCache:
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("_version") != CACHE_VERSION:
+            try:   # an older version kept names: it goes now, not at the next retention run
+                path.unlink()
+            except OSError:
+                pass
             return None
         return data
 
     def put(self, sha256: str, key: str, data: dict[str, Any]) -> None:
         path = self._file(sha256, key)
-        payload = dict(data, _version=CACHE_VERSION)
+        payload = dict(without_names(data), _version=CACHE_VERSION)
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
@@ -55,6 +89,10 @@ class AnalysisCache:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+    def files(self) -> list[Path]:
+        """Every cache file (any version)."""
+        return sorted(self.root.glob("*/*.json"))
 
     def clear(self) -> int:
         n = 0

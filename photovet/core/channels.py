@@ -64,7 +64,8 @@ def channel_key(name: str) -> str:
 
 RESERVED_KEYS = ("id", "name_with_photo", "do_not_photograph")
 
-_COLUMNS = "name, label, long_edge, quality, names, fixed_mode, audio, builtin, position"
+_COLUMNS = ("name, label, long_edge, quality, names, fixed_mode, audio, builtin, position, "
+            "cover_school, group_only")
 
 
 class ChannelRegistry:
@@ -80,7 +81,8 @@ class ChannelRegistry:
 
     def all(self) -> list[Channel]:
         return [Channel(id=r[0], label=r[1], long_edge=r[2], quality=int(r[3]), names=r[4],
-                        fixed_mode=r[5], audio=r[6], builtin=bool(r[7]), position=int(r[8]))
+                        fixed_mode=r[5], audio=r[6], builtin=bool(r[7]), position=int(r[8]),
+                        cover_school=bool(r[9]), group_only=bool(r[10]))
                 for r in self.db.all(f"SELECT {_COLUMNS} FROM channels ORDER BY position, name")]
 
     def ids(self) -> list[str]:
@@ -106,9 +108,11 @@ class ChannelRegistry:
 
     def add(self, name: str, label: str | None = None, *, long_edge: int | None = 2048,
             quality: int = 88, names: str = "initials", fixed_mode: str | None = None,
-            audio: str = "listen") -> Channel:
+            audio: str = "listen", cover_school: bool = True,
+            group_only: bool = False) -> Channel:
         """Add a school's own channel. Nobody has consent for it until an import or an edit
-        says so; its names rule defaults to initials only. Needs a signed-in admin."""
+        says so; its names rule defaults to initials only, and the school's identifiers are
+        covered on it until the school says otherwise. Needs a signed-in admin."""
         self.audit.access.require("channels")
         key = channel_key(name)
         if not key or key in RESERVED_KEYS:
@@ -119,20 +123,25 @@ class ChannelRegistry:
             if self.db.one("SELECT 1 FROM channels WHERE name = ?", [key]):
                 raise SettingsError(f"there is already a channel called '{key}'")
             pos = self.db.scalar("SELECT COALESCE(MAX(position), -1) + 1 FROM channels")
-            self.db.execute(f"INSERT INTO channels ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
-                            [key, label, long_edge, quality, names, fixed_mode, audio, pos])
+            self.db.execute(f"INSERT INTO channels ({_COLUMNS}) VALUES "
+                            "(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                            [key, label, long_edge, quality, names, fixed_mode, audio, pos,
+                             int(bool(cover_school)), int(bool(group_only))])
             self.audit.record("channel.add", {"channel": key, "label": label,
                                               "long_edge": long_edge, "quality": quality,
                                               "names": names, "fixed_mode": fixed_mode,
-                                              "audio": audio})
+                                              "audio": audio, "cover_school": bool(cover_school),
+                                              "group_only": bool(group_only)})
         return self.get(key)
 
     def update(self, channel_id: str, **changes: Any) -> Channel:
-        """Change a channel's label, size, quality, names rule, fixed mode or sound rule
-        (a signed-in admin)."""
+        """Change a channel's label, size, quality, names rule, fixed mode, sound rule, or its
+        rules "cover school identifiers" (``cover_school``) and "group shots only"
+        (``group_only``) (a signed-in admin)."""
         self.audit.access.require("channels")
         old = self.get(channel_id)
-        allowed = {"label", "long_edge", "quality", "names", "fixed_mode", "audio"}
+        allowed = {"label", "long_edge", "quality", "names", "fixed_mode", "audio",
+                   "cover_school", "group_only"}
         unknown = set(changes) - allowed
         if unknown:
             raise SettingsError(f"a channel has no setting {', '.join(sorted(unknown))}")
@@ -142,14 +151,19 @@ class ChannelRegistry:
                              new["audio"])
         if not str(new["label"]).strip():
             raise SettingsError("a channel needs a label")
+        for rule in ("cover_school", "group_only"):
+            if not isinstance(new[rule], bool):
+                raise SettingsError(f"a channel's {rule} rule must be true or false, not {new[rule]!r}")
         diff = {k: [getattr(old, k), new[k]] for k in changes if getattr(old, k) != new[k]}
         if not diff:
             return old
         with self.db.atomic():
             self.db.execute("UPDATE channels SET label = ?, long_edge = ?, quality = ?, names = ?, "
-                            "fixed_mode = ?, audio = ? WHERE name = ?",
+                            "fixed_mode = ?, audio = ?, cover_school = ?, group_only = ? "
+                            "WHERE name = ?",
                             [new["label"], new["long_edge"], new["quality"], new["names"],
-                             new["fixed_mode"], new["audio"], channel_id])
+                             new["fixed_mode"], new["audio"], int(new["cover_school"]),
+                             int(new["group_only"]), channel_id])
             self.audit.record("channel.change", {"channel": channel_id, "changes": diff})
         return self.get(channel_id)
 

@@ -33,6 +33,8 @@ class Channel:
     audio: str = "listen"             # "listen" | "keep" | "mute" | "remove" (videos)
     builtin: bool = False
     position: int = 0
+    cover_school: bool = False        # cover the school's names, address and crest (issue 18)
+    group_only: bool = False          # group shots only: a photo one pupil dominates is flagged
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -329,6 +331,9 @@ class TextItem:
     person: str | None = None           # register id when the text names a person
     kind: str = ""                      # "pupil-name" | "staff-name" | "name-like" | "" (ordinary)
     form: str = ""                      # how the name is written: "full", "forename", "surname"...
+    school: str = ""                    # a school identifier: "name" | "abbreviation" | "address"
+                                        # | "crest" (the crest picture, not text) | "" (none)
+    school_unsure: bool = False         # the school match is uncertain (covered, for review)
     context: str = ""                   # "worn" (below a face: badge, lanyard, certificate),
                                         # "label" (after "my name is", "Name:"), "" elsewhere
     low_confidence: bool = False        # the reader was not sure of the letters
@@ -351,6 +356,8 @@ class TextItem:
             "person": self.person,
             "kind": self.kind,
             "form": self.form,
+            "school": self.school,
+            "school_unsure": self.school_unsure,
             "context": self.context,
             "low_confidence": self.low_confidence,
             "decision": self.decision,
@@ -370,6 +377,8 @@ class TextItem:
             person=d.get("person"),
             kind=d.get("kind", ""),
             form=d.get("form", ""),
+            school=d.get("school", ""),
+            school_unsure=d.get("school_unsure", False),
             context=d.get("context", ""),
             low_confidence=d.get("low_confidence", False),
             decision=d.get("decision", "keep"),
@@ -382,8 +391,76 @@ class TextItem:
 
     def detected(self) -> "TextItem":
         return TextItem(polygon=self.polygon, text=self.text, score=self.score,
-                        person=self.person, kind=self.kind, form=self.form, context=self.context,
+                        person=self.person, kind=self.kind, form=self.form, school=self.school,
+                        school_unsure=self.school_unsure, context=self.context,
                         low_confidence=self.low_confidence)
+
+
+# --------------------------------------------------------------------------------------------
+# Devices and photo-level flags (issue 18)
+# --------------------------------------------------------------------------------------------
+
+def _norm_word(text: str) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class Device:
+    """A camera or phone, as a photo's metadata names it (make, model, body serial number)."""
+
+    make: str = ""
+    model: str = ""
+    serial: str = ""
+
+    @property
+    def known(self) -> bool:
+        return bool(self.make or self.model or self.serial)
+
+    @property
+    def label(self) -> str:
+        """'Canon EOS 250D (serial 0123456)'."""
+        name = self.model if self.make and self.model.lower().startswith(
+            self.make.lower().split()[0]) else f"{self.make} {self.model}"
+        name = " ".join(name.split()) or "Unknown camera"
+        return f"{name} (serial {self.serial})" if self.serial else name
+
+    def key(self) -> tuple[str, str, str]:
+        """What identifies the device: case and spacing ignored."""
+        return (_norm_word(self.make), _norm_word(self.model), _norm_word(self.serial))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PhotoFlag:
+    """Something about the whole photo a person should see (set by policy at each decision).
+
+    ``kind``: "group-shot" (one pupil dominates on a group-shots-only channel), "device" (which
+    camera took it, and whether the school approved it). ``needs_review``: a person should look
+    (the photo shows as needing review). ``blocks``: export and approval are refused until a
+    person accepts it with a reason (``accepted``, from the photo's review).
+    """
+
+    kind: str
+    message: str
+    needs_review: bool = False
+    blocks: bool = False
+    accepted: str = ""               # why a person accepted it ("" = not accepted)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def open(self) -> bool:
+        return self.needs_review and not self.accepted
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "PhotoFlag":
+        return cls(kind=d["kind"], message=d.get("message", ""),
+                   needs_review=d.get("needs_review", False), blocks=d.get("blocks", False),
+                   accepted=d.get("accepted", ""), data=dict(d.get("data") or {}))
 
 
 # --------------------------------------------------------------------------------------------
@@ -465,6 +542,7 @@ class PhotoAnalysis:
     analysis_key: str = ""              # settings and enrolments the analysis was made with
     review_notes: list[str] = field(default_factory=list)  # review decisions that no longer fit
     review_version: str = ""            # what review was applied (see review.py)
+    flags: list[PhotoFlag] = field(default_factory=list)  # set by policy at each decision
 
     @property
     def cover_count(self) -> int:
@@ -477,7 +555,8 @@ class PhotoAnalysis:
     @property
     def needs_review(self) -> bool:
         """A decision is still open that could change what is published (set by policy)."""
-        return any(f.needs_review for f in self.faces) or any(t.needs_review for t in self.texts)
+        return any(f.needs_review for f in self.faces) or any(t.needs_review for t in self.texts) \
+            or any(f.open for f in self.flags)
 
     @property
     def status(self) -> PhotoStatus:
@@ -508,6 +587,7 @@ class PhotoAnalysis:
             "faces_checked": self.faces_checked,
             "analysis_key": self.analysis_key,
             "review_notes": list(self.review_notes),
+            "flags": [f.to_dict() for f in self.flags],
         }
 
     @classmethod
@@ -529,6 +609,7 @@ class PhotoAnalysis:
             faces_checked=d.get("faces_checked", False),
             analysis_key=d.get("analysis_key", ""),
             review_notes=list(d.get("review_notes", [])),
+            flags=[PhotoFlag.from_dict(f) for f in d.get("flags", [])],
         )
 
     def detected(self) -> "PhotoAnalysis":
@@ -563,6 +644,8 @@ class ExportResult:
     channel: str = ""
     fingerprint: str = ""                                    # what was approved (approval.py)
     approver: str | None = None
+    device: dict[str, Any] = field(default_factory=dict)     # camera and whether approved
+    checks: list[str] = field(default_factory=list)          # the approver's ticked checks
 
     @property
     def ok(self) -> bool:

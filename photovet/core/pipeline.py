@@ -44,7 +44,13 @@ from photovet.core.models import (
     Progress,
 )
 from photovet.core.memory import release as release_memory
-from photovet.core.policy import Publication, decide_photo, export_refusal, publication
+from photovet.core.policy import (
+    PhotoRules,
+    Publication,
+    decide_photo,
+    export_refusal,
+    publication,
+)
 from photovet.core.settings import Settings
 
 log = logs.get("pipeline")
@@ -118,6 +124,8 @@ class Engine:
         self.people_by_id: dict[str, Person] = {}
         self.matcher: Any = None
         self.name_matcher: Any = None
+        self.devices: Any = None          # the school's approved devices (devices.DeviceList)
+        self.school: Any = None           # what identifies the school (school.SchoolIdentity)
         self._fingerprint = ""
         self.reload_register()
 
@@ -216,9 +224,23 @@ class Engine:
             from photovet.core.vision.text.names import NameMatcher  # noqa: PLC0415
 
             self.name_matcher = NameMatcher(self.people, threshold=self.settings.text.fuzzy_threshold)
+        self._load_school_rules()
+
+    def _load_school_rules(self) -> None:
+        """The approved devices and the school's identifiers (issue 18), from the register."""
+        from photovet.core.school import load_identity  # noqa: PLC0415
+
+        db = getattr(self.register, "db", None)
+        if db is not None:
+            from photovet.core.devices import DeviceList  # noqa: PLC0415
+
+            self.devices = DeviceList(db, getattr(self.register, "audit", None))
+        self.school = load_identity(self.settings, db)
 
     def cache_key(self) -> str:
-        parts = [self.settings.analysis_key(), self._fingerprint, ANALYSIS_VERSION,
+        parts = [self.settings.analysis_key(), self._fingerprint + (
+                     self.school.fingerprint if self.school is not None else ""),
+                 ANALYSIS_VERSION,
                  "f" if (self.face_engine or self.process) else "-",
                  "t" if (self.text_engine or (self.process and self.settings.text.enabled)) else "-"]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
@@ -266,6 +288,13 @@ class Engine:
                 release_memory()   # the face models' buffers, before the text models run
             if self.text_engine is not None:
                 analysis.texts = self._texts(image, [f.box for f in analysis.faces])
+            if self.school is not None and self.school.active:
+                analysis.texts.extend(self._school_marks(image, analysis.texts,
+                                                         [f.box for f in analysis.faces]))
+            for t in analysis.texts:
+                # as the cache keeps them (0.1 px): an approval made on this analysis still
+                # matches the photo read back from the cache
+                t.polygon = [(round(float(x), 1), round(float(y), 1)) for x, y in t.polygon]
             del image, loaded
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"analysis": analysis.detected().to_dict()})
@@ -314,6 +343,32 @@ class Engine:
         return classify_texts(reads, self.name_matcher, faces=faces,
                               min_score=self.settings.text.min_score)
 
+    def _school_marks(self, image, texts, faces=()) -> list:
+        """Mark the lines that name the school; the school's crest wherever it is found (as
+        items of their own: policy covers them on channels whose rule says so). Lines found by
+        the zoomed second look are classified like every other line (names first)."""
+        from photovet.core.models import TextItem  # noqa: PLC0415
+        from photovet.core.vision.text.names import classify_texts  # noqa: PLC0415
+        from photovet.core.vision.text.school import (  # noqa: PLC0415
+            find_small_school_text,
+            mark_school_texts,
+        )
+
+        found: list = []
+        if self.text_engine is not None:
+            matcher = self.school.text_matcher()
+            mark_school_texts(texts, matcher)
+            found += find_small_school_text(
+                image, texts, self.text_engine, matcher,
+                classify=lambda reads: classify_texts(reads, self.name_matcher, faces=faces,
+                                                      min_score=self.settings.text.min_score))
+        crest = self.school.crest_matcher()
+        if crest is not None:
+            found += [TextItem(polygon=hit.quad, text="School crest",
+                               score=min(1.0, hit.inliers / 100), school="crest",
+                               school_unsure=not hit.certain) for hit in crest.find(image)]
+        return found
+
     # -- decisions --------------------------------------------------------------------------
 
     def review_parts(self, analysis: PhotoAnalysis, channel: Channel) -> list:
@@ -330,9 +385,23 @@ class Engine:
             return analysis
         from photovet.core.review import apply_review  # noqa: PLC0415
 
-        apply_review(analysis, self.review_parts(analysis, ch), grow=self.settings.cover.grow)
+        parts = self.review_parts(analysis, ch)
+        apply_review(analysis, parts, grow=self.settings.cover.grow)
         return decide_photo(analysis, self.people_by_id, ch, mode or self.settings.mode,
-                            on or _dt.date.today())
+                            on or _dt.date.today(), rules=self.photo_rules(analysis, parts))
+
+    def photo_rules(self, analysis: PhotoAnalysis, parts: list) -> PhotoRules:
+        """What the school set beyond consent, for one photo (policy.PhotoRules)."""
+        from photovet.core.media.metadata.device import camera_info  # noqa: PLC0415
+        from photovet.core.review import accepted_flags  # noqa: PLC0415
+
+        info = camera_info(analysis.metadata)
+        return PhotoRules(
+            group_min_faces=self.settings.group.min_faces,
+            group_max_share=self.settings.group.max_share,
+            approved_devices=self.devices.devices() if self.devices is not None else None,
+            camera=info.device, camera_serials=list(info.serials),
+            accepted=accepted_flags(parts))
 
     def publication(self, analysis: PhotoAnalysis) -> Publication:
         """What exporting the (decided) photo would show and cover."""
@@ -372,6 +441,16 @@ class Engine:
         reg = register if register is not None else self.register
         fn = reg.enrol_folder if kind == "folder" else reg.enrol_csv
         return fn(Path(path), self.face_engine, user=user)
+
+    def label_refusal(self, label: str, channel: str | Channel, mode: str | None = None,
+                      on: _dt.date | None = None):
+        """The LabelError for a batch label that names someone the channel may not name (the
+        label becomes the published file names), or None."""
+        from photovet.core.vision.text.captions import label_refusal  # noqa: PLC0415
+
+        return label_refusal(label, self.people, self.channel(channel), on or _dt.date.today(),
+                             mode or self.settings.mode,
+                             threshold=self.settings.text.caption_threshold)
 
     def name_of(self, person_id: str) -> str:
         p = self.people_by_id.get(person_id)
@@ -583,6 +662,9 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
     from photovet.core.media.export import export_batch as _export  # noqa: PLC0415
 
     ch = engine.channel(channel)
+    refusal = engine.label_refusal(label, ch, mode)
+    if refusal is not None:
+        raise refusal
     analyses = list(analyses)
     ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode)
     total, done = len(analyses), 0
@@ -591,13 +673,19 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
     if records is not None:
         ready, already = _already_exported(records, ready, label, ch.id)
     for a, pub, approver, fp in ready:
+        device = next((dict(f.data, accepted=f.accepted) for f in a.flags if f.kind == "device"),
+                      {})
+        checks = list(approvals.get(a.sha256, ch.id).parts.get("checks", [])) \
+            if approvals is not None else []
+
         def fill(result: ExportResult, pub: Publication = pub, approver: str | None = approver,
-                 fp: str = fp) -> None:
+                 fp: str = fp, device: dict = device, checks: list = checks) -> None:
             result.people_shown = list(pub.people_shown)
             result.people_covered = list(pub.people_covered)
             result.names_shown = list(pub.names_shown)
             result.names_covered = list(pub.names_covered)
             result.approver, result.fingerprint = approver, fp
+            result.device, result.checks = device, checks
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers, fill))
     recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
     first = True

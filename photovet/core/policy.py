@@ -55,11 +55,13 @@ from photovet.core.models import (
     Channel,
     Cover,
     Decision,
+    Device,
     Face,
     MatchStatus,
     Mode,
     Person,
     PhotoAnalysis,
+    PhotoFlag,
     TextItem,
 )
 
@@ -280,6 +282,14 @@ def decide_name(person: Person | None, channel: Channel, media: str, mode: str |
 
 def rule_for_text(item: TextItem, person: Person | None, channel: Channel, media: str,
                   mode: str | Mode, on: _dt.date) -> Decision:
+    rule = _rule_for_name(item, person, channel, media, mode, on)
+    if rule.action == "keep" and item.school:
+        return decide_school_identifier(item, channel)
+    return rule
+
+
+def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, media: str,
+                   mode: str | Mode, on: _dt.date) -> Decision:
     if item.kind in ("pupil-name", "staff-name") and item.person:
         return decide_name(person, channel, media, mode, on, item.form or "full")
     if item.kind == "pupil-name":
@@ -308,7 +318,9 @@ def text_override_refusal(action: str, item: TextItem, person: Person | None,
         return f"unknown review action '{action}'"
     if person is not None and person.do_not_photograph:
         return f"{person.display_name} is on the do-not-photograph list: their name is always covered"
-    if item.kind and not reason.strip():
+    if item.school == "crest" and not reason.strip():
+        return "Say why this may stay visible (for example: it is not the school's crest)"
+    if (item.kind or item.school) and not reason.strip():
         return "Say why this text may stay readable (for example: it is a street name)"
     return None
 
@@ -364,9 +376,11 @@ def caption_warning(person: Person | None, on: _dt.date) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], channel: Channel,
-                 mode: str | Mode, on: _dt.date) -> PhotoAnalysis:
+                 mode: str | Mode, on: _dt.date, rules: "PhotoRules | None" = None) -> PhotoAnalysis:
     """Decide every face and text of an analysed photo for ``channel`` (in place; returned).
-    The review must already be applied (``review.apply_review``)."""
+    The review must already be applied (``review.apply_review``). ``rules``: what the school
+    set beyond consent (group shots, approved devices) and the flags a person accepted; the
+    photo's ``flags`` are set from them."""
     analysis.channel = channel.id
     analysis.mode = effective_mode(channel, mode)
     media = analysis.media
@@ -379,6 +393,7 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
         person = people_by_id.get(item.person) if item.person else None
         d = decide_text(item, person, channel, media, mode, on)
         item.decision, item.reason, item.needs_review = d.action, d.reason, d.needs_review
+    analysis.flags = photo_flags(analysis, people_by_id, channel, rules or PhotoRules())
     return analysis
 
 
@@ -421,8 +436,11 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
                 pub.people_covered.append(who)
     for item in analysis.texts:
         if item.decision == "keep":
-            if item.kind:
-                pub.texts_kept.append((item.text, item.person, item.reason))
+            if item.kind or item.school:
+                # a name's words are not signed (the analysis cache keeps ids, not names): the
+                # register id and the reason say whose name stays readable
+                words = "" if item.kind in ("pupil-name", "staff-name", "name-like") else item.text
+                pub.texts_kept.append((words, item.person, item.reason))
                 if item.person:
                     pub.names_shown.append(item.person)
         else:
@@ -445,7 +463,197 @@ def export_refusal(analysis: PhotoAnalysis) -> str | None:
         return "faces in this photo were not checked"
     if not analysis.channel:
         return "no channel was decided for this photo"
+    return open_flag_refusal(analysis)
+
+
+# --------------------------------------------------------------------------------------------
+# What the school policies ask beyond faces (issue 18)
+# --------------------------------------------------------------------------------------------
+
+SCHOOL_REASONS = {
+    "name": "The school's name (this channel covers school identifiers)",
+    "abbreviation": "The school's initials (this channel covers school identifiers)",
+    "address": "Where the school is (this channel covers school identifiers)",
+    "crest": "The school's crest (this channel covers school identifiers)",
+}
+
+
+def decide_school_identifier(item: TextItem, channel: Channel) -> Decision:
+    """Keep or cover something that identifies the school: covered on a channel whose rule says
+    so; an uncertain match is covered too and a person is asked to look (fail closed)."""
+    if not channel.cover_school:
+        return Decision("keep", "")
+    reason = SCHOOL_REASONS.get(item.school, SCHOOL_REASONS["name"])
+    if item.school_unsure:
+        reason = reason.replace("The school's", "Might be the school's").replace(
+            "Where the school is", "Might say where the school is")
+    return Decision("cover", reason, needs_review=item.school_unsure)
+
+
+@dataclass
+class PhotoRules:
+    """What the school set beyond consent, for deciding one photo (plain data, built by the
+    pipeline from the settings, the device list, the photo's metadata and its review)."""
+
+    group_min_faces: int = 3
+    group_max_share: float = 0.4
+    approved_devices: list[Device] | None = None   # None or empty: the school keeps no list
+    camera: Device | None = None                   # the device the photo's metadata names
+    camera_serials: list[str] = field(default_factory=list)  # every serial the file names
+    accepted: dict[str, str] = field(default_factory=dict)   # flag kind -> why a person accepted
+
+
+# -- group shots ------------------------------------------------------------------------------
+
+def face_area_share(faces: list[Face], people_by_id: dict[str, Person]) -> tuple[int, float]:
+    """(how many faces, the largest share of all face area held by one face that is not known
+    to be staff). Faces a person marked "not a face" do not count."""
+    real = [f for f in faces if f.override != "not-a-face"]
+    areas = [max(0, int(f.box[2])) * max(0, int(f.box[3])) for f in real]
+    total = sum(areas)
+    if not real or total <= 0:
+        return len(real), 0.0
+    best = 0
+    for f, a in zip(real, areas):
+        who = people_by_id.get(f.who) if f.who else None
+        if who is not None and who.is_staff:
+            continue
+        best = max(best, a)
+    return len(real), best / total
+
+
+def group_shot_flag(analysis: PhotoAnalysis, people_by_id: dict[str, Person], channel: Channel,
+                    rules: PhotoRules) -> PhotoFlag | None:
+    """On a "group shots only" channel: a photo where one pupil dominates, or too few people
+    to be a group, is held for a person to look (it blocks export until accepted)."""
+    if not channel.group_only:
+        return None
+    count, share = face_area_share(analysis.faces, people_by_id)
+    pupils = [f for f in analysis.faces if f.override != "not-a-face" and not (
+        f.who and people_by_id.get(f.who) is not None and people_by_id[f.who].is_staff)]
+    if not pupils:
+        return None   # no pupil in it (a display, a staff photo): nothing to single out
+    why = ""
+    if count < rules.group_min_faces:
+        why = (f"{count} face{'s' if count != 1 else ''} only: not a group photo "
+               f"(at least {rules.group_min_faces})")
+    elif share >= rules.group_max_share:
+        why = (f"one pupil's face takes {share:.0%} of all the faces' area: they stand out "
+               f"(at most {rules.group_max_share:.0%} in a group shot)")
+    if not why:
+        return None
+    return PhotoFlag("group-shot", f"{channel.label} takes group shots only, and {why}",
+                     needs_review=True, blocks=True,
+                     data={"faces": count, "largest_share": round(share, 3)})
+
+
+# -- approved devices -------------------------------------------------------------------------
+
+def device_matches(photo: Device, approved: Device) -> bool:
+    """The photo's device is this approved one: same make and model, and the same body serial
+    number (an entry without a serial is a device whose photos carry none)."""
+    pm, pmod, pser = photo.key()
+    am, amod, aser = approved.key()
+    return (pm, pmod) == (am, amod) and pser == aser
+
+
+def device_flag(rules: PhotoRules) -> PhotoFlag:
+    """Which device took the photo, and whether it is one the school approved. Not blocking (the
+    school decides), but a photo from another device, or one that does not say, needs a look."""
+    cam = rules.camera or Device()
+    data = {**cam.to_dict(), "approved": None, "serials": list(rules.camera_serials)}
+    listed = rules.approved_devices or []
+    if len(rules.camera_serials) > 1:
+        data["approved"] = False
+        return PhotoFlag("device", "This file names two camera serial numbers ("
+                         + ", ".join(rules.camera_serials) + "): PhotoVet cannot tell which "
+                         "device took it" + (", so it may not be a school device" if listed else ""),
+                         needs_review=bool(listed), data=data)
+    if not cam.known:
+        if not listed:
+            return PhotoFlag("device", "The file does not say which camera took it", data=data)
+        data["approved"] = False
+        return PhotoFlag("device", "The file does not say which camera took it, so PhotoVet "
+                         "cannot tell whether it came from a school device", needs_review=True,
+                         data=data)
+    if not listed:
+        return PhotoFlag("device", f"Taken with {cam.label}", data=data)
+    if any(device_matches(cam, a) for a in listed):
+        data["approved"] = True
+        return PhotoFlag("device", f"Taken with {cam.label}, a school device", data=data)
+    data["approved"] = False
+    return PhotoFlag("device", f"Taken with {cam.label}, which is not on the school's list of "
+                     "approved devices", needs_review=True, data=data)
+
+
+# -- the photo's flags ------------------------------------------------------------------------
+
+def photo_flags(analysis: PhotoAnalysis, people_by_id: dict[str, Person], channel: Channel,
+                rules: PhotoRules) -> list[PhotoFlag]:
+    if analysis.error:
+        return []
+    flags = [f for f in (group_shot_flag(analysis, people_by_id, channel, rules),
+                         device_flag(rules)) if f is not None]
+    for f in flags:
+        if f.needs_review and rules.accepted.get(f.kind):
+            f.accepted = rules.accepted[f.kind]
+    return flags
+
+
+def flag_accept_refusal(analysis: PhotoAnalysis, kind: str, reason: str) -> str | None:
+    """Why a person may NOT accept the photo's ``kind`` flag now, or None."""
+    flag = next((f for f in analysis.flags if f.kind == kind), None)
+    if flag is None or not flag.needs_review:
+        return f"there is nothing to accept about this photo's {kind.replace('-', ' ')}"
+    if not reason.strip():
+        return "Say why this photo may be published as it is (for example: the whole team is " \
+               "in it, the pupil is not named)" if kind == "group-shot" else \
+               "Say why (for example: a school camera whose settings hide the serial number)"
     return None
+
+
+def open_flag_refusal(analysis: PhotoAnalysis) -> str | None:
+    """Why the photo may not be approved or exported while a blocking flag is open, or None."""
+    for f in analysis.flags:
+        if f.blocks and f.open:
+            return f"{f.message}; a person must look and accept it first"
+    return None
+
+
+# -- the approver's checklist -----------------------------------------------------------------
+
+def _check_key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def resolve_checks(checklist: list[str], given: list[str]) -> tuple[list[str], list[str]]:
+    """The checks ``given`` ticks, in the checklist's own words (by text, any case and spacing,
+    or by number from 1), and what was given that is no check."""
+    by_key = {_check_key(c): c for c in checklist}
+    ticked: list[str] = []
+    unknown: list[str] = []
+    for g in given:
+        g = str(g).strip()
+        hit = None
+        if g.isdigit() and 1 <= int(g) <= len(checklist):
+            hit = checklist[int(g) - 1]
+        else:
+            hit = by_key.get(_check_key(g))
+        if hit is None:
+            unknown.append(g)
+        elif hit not in ticked:
+            ticked.append(hit)
+    return [c for c in checklist if c in ticked], unknown
+
+
+def checklist_refusal(checklist: list[str], ticked: list[str]) -> str | None:
+    """Why an approval with these ticks is refused (a check not ticked), or None."""
+    done = {_check_key(t) for t in ticked}
+    missing = [c for c in checklist if _check_key(c) not in done]
+    if not missing:
+        return None
+    return ("not every check is ticked: " + "; ".join(f"'{c}'" for c in missing)
+            + ". Look at the photo for each and tick them, or reject it")
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,6 +680,9 @@ def name_consent_missing(person: Person | None, channel: Channel, media: str, on
 
 
 __all__ = [
+    "PhotoRules", "checklist_refusal", "decide_school_identifier", "device_flag",
+    "device_matches", "face_area_share", "flag_accept_refusal", "group_shot_flag",
+    "open_flag_refusal", "photo_flags", "resolve_checks",
     "Publication", "caption_name_form", "caption_warning", "consent_missing", "decide_face",
     "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
     "export_refusal", "face_override_refusal", "name_consent_missing", "person_block",

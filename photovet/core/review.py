@@ -34,7 +34,12 @@ from typing import Any, Callable, Sequence
 from photovet.core.errors import PhotoVetError
 from photovet.core.media.cover import face_cover, grow_polygon
 from photovet.core.models import Channel, Cover, Face, PhotoAnalysis, TextItem
-from photovet.core.policy import face_override_refusal, rule_for_face, text_override_refusal
+from photovet.core.policy import (
+    face_override_refusal,
+    flag_accept_refusal,
+    rule_for_face,
+    text_override_refusal,
+)
 from photovet.core.storage import Database
 
 ALL = "*"
@@ -76,6 +81,21 @@ class TextDecision:
 
 
 @dataclass
+class FlagDecision:
+    """A person accepted a photo-level flag (issue 18: a group-shot or device flag)."""
+
+    kind: str
+    reason: str
+    by: str = ""
+    at: str = ""
+
+
+#: where an accepted flag is kept: a group shot is judged for one channel's rule; the device
+#: that took the photo is the same on every channel
+FLAG_SCOPES = {"group-shot": "channel", "device": ALL}
+
+
+@dataclass
 class HandCover:
     cover: Cover
     by: str = ""
@@ -94,18 +114,22 @@ class Review:
     version: int = 0
     updated_by: str = ""
     updated_at: str = ""
+    flags: list[FlagDecision] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.faces or self.texts or self.covers)
+        return not (self.faces or self.texts or self.covers or self.flags)
 
     def content(self) -> dict[str, Any]:
         """The decisions only (no versions or times), JSON-ready."""
-        return {
+        out = {
             "faces": [asdict(f) | {"box": list(f.box)} for f in self.faces],
             "texts": [asdict(t) | {"polygon": [list(p) for p in t.polygon]} for t in self.texts],
             "covers": [{"cover": c.cover.to_dict(), "by": c.by, "at": c.at} for c in self.covers],
         }
+        if self.flags:   # (absent when none: reviews made before flags keep their hash)
+            out["flags"] = [asdict(f) for f in self.flags]
+        return out
 
     @classmethod
     def from_content(cls, sha256: str, channel: str, data: dict[str, Any], version: int,
@@ -119,7 +143,9 @@ class Review:
                    for d in data.get("texts", [])],
             covers=[HandCover(Cover.from_dict(d["cover"]), d.get("by", ""), d.get("at", ""))
                     for d in data.get("covers", [])],
-            version=version, updated_by=updated_by, updated_at=updated_at)
+            version=version, updated_by=updated_by, updated_at=updated_at,
+            flags=[FlagDecision(d["kind"], d.get("reason", ""), d.get("by", ""), d.get("at", ""))
+                   for d in data.get("flags", [])])
 
 
 def decision_scope(kind: str, action: str) -> str:
@@ -135,6 +161,15 @@ def decision_scope(kind: str, action: str) -> str:
 def review_hash(parts: Sequence[Review]) -> str:
     blob = json.dumps([[r.channel, r.content()] for r in parts], sort_keys=True, default=list)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def accepted_flags(parts: Sequence[Review]) -> dict[str, str]:
+    """Flag kind -> the reason a person gave when accepting it (both scopes)."""
+    out: dict[str, str] = {}
+    for r in parts:
+        for f in r.flags:
+            out[f.kind] = f.reason
+    return out
 
 
 def versions(parts: Sequence[Review]) -> str:
@@ -292,11 +327,13 @@ class ReviewStore:
         return review
 
     def edit(self, sha256: str, channel: str, change: Callable[[Review, Review], dict[str, Any]],
-             *, expected: str | None = None, action: str) -> list[Review]:
+             *, expected: str | None = None, action: str,
+             permission: str = "review") -> list[Review]:
         """Load both scopes, let ``change(all_part, channel_part)`` modify them and return the
         audit details, store what changed (version-checked), audit. Returns the new parts.
-        Made by the signed-in preparer."""
-        user = self.audit.access.require("review").name
+        Made by the signed-in preparer (or whoever holds ``permission``: accepting a photo's
+        flag is also an approver's)."""
+        user = self.audit.access.require(permission).name
         with self.db.atomic():
             self.db.lock("review")
             parts = self.parts(sha256, channel)
@@ -455,6 +492,37 @@ class Reviewer:
                                expected=analysis.review_version or None,
                                action="review.keep-rest-covered")
 
+    def accept_flag(self, analysis: PhotoAnalysis, kind: str, channel: Channel, *,
+                    reason: str) -> list[Review]:
+        """The signed-in preparer or approver accepts a photo-level flag ("group-shot",
+        "device") with a reason; the analysis must be decided for ``channel`` (its flags are
+        what the person saw)."""
+        user = self.store.audit.access.require("flag.accept").name
+        refusal = flag_accept_refusal(analysis, kind, reason)
+        if refusal:
+            raise ReviewRefused(refusal)
+
+        def change(every: Review, one: Review) -> dict[str, Any]:
+            target = one if FLAG_SCOPES.get(kind) == "channel" else every
+            target.flags = [f for f in target.flags if f.kind != kind]
+            target.flags.append(FlagDecision(kind, reason.strip(), user, _now()))
+            return {"flag": kind, "reason": reason.strip()}
+
+        return self.store.edit(analysis.sha256, channel.id, change,
+                               expected=analysis.review_version or None,
+                               action="review.flag-accept", permission="flag.accept")
+
+    def undo_flag(self, analysis: PhotoAnalysis, kind: str, channel: Channel) -> list[Review]:
+        """Forget that a flag was accepted: it is open again."""
+        def change(every: Review, one: Review) -> dict[str, Any]:
+            for part in (every, one):
+                part.flags = [f for f in part.flags if f.kind != kind]
+            return {"flag": kind}
+
+        return self.store.edit(analysis.sha256, channel.id, change,
+                               expected=analysis.review_version or None,
+                               action="review.flag-undo", permission="flag.accept")
+
     def add_cover(self, analysis: PhotoAnalysis, cover: Cover, channel: Channel) -> list[Review]:
         user = self._who()
         if cover.shape not in ("rect", "ellipse", "polygon"):
@@ -481,6 +549,6 @@ class Reviewer:
                                action="review.cover-remove")
 
 
-__all__ = ["ALL", "FaceDecision", "HandCover", "Review", "ReviewConflict", "ReviewRefused",
+__all__ = ["ALL", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "HandCover", "accepted_flags", "Review", "ReviewConflict", "ReviewRefused",
            "ReviewStore", "Reviewer", "TextDecision", "apply_review", "decision_scope",
            "match_face", "match_text", "review_hash", "versions"]

@@ -175,10 +175,23 @@ class Approval:
 
 @dataclass
 class Retention:
+    """How long PhotoVet keeps what it made or read (``photovet retention``; docs/POLICIES.md says
+    why each default). Days; 0 = as soon as the condition holds."""
+
     purge_encodings_days_after_leaving: int = 0
     #: face signatures of people no longer in the MIS file are deleted after this many days
     purge_encodings_days_after_missing: int = 30
     delete_originals_when: str = "posted"   # or "exported"
+    #: originals PhotoVet imported or prepared that were never exported, after import
+    originals_days: int = 90
+    #: the export copies (the files PhotoVet wrote), after export
+    export_copies_days: int = 90
+    #: a leaver's place in the export records (whose face or name), after their leaving date
+    export_records_days_after_leaving: int = 365
+    #: the analysis cache (what was found in each photo), after it was written
+    cache_days: int = 30
+    #: a leaver's register row (details, consent and its history), after their leaving date
+    leavers_rows_days_after_leaving: int = 365
 
     def check(self) -> None:
         _in_range("retention.purge_encodings_days_after_leaving",
@@ -187,6 +200,74 @@ class Retention:
                   self.purge_encodings_days_after_missing, 0, 3650)
         _one_of("retention.delete_originals_when", self.delete_originals_when,
                 ("posted", "exported"))
+        for name in ("originals_days", "export_copies_days", "export_records_days_after_leaving",
+                     "cache_days", "leavers_rows_days_after_leaving"):
+            _in_range(f"retention.{name}", getattr(self, name), 0, 36500)
+
+
+def _text_list(key: str, value: list, *, max_items: int = 50, max_len: int = 200) -> None:
+    if len(value) > max_items:
+        raise SettingsError(f"{key} may hold at most {max_items} entries")
+    for v in value:
+        if not isinstance(v, str) or not v.strip():
+            raise SettingsError(f"{key} must be a list of words or phrases, not {v!r}")
+        if len(v) > max_len:
+            raise SettingsError(f"{key}: '{v[:40]}...' is longer than {max_len} characters")
+
+
+@dataclass
+class School:
+    """What identifies the school in a photo (covered on channels whose rule says so). The
+    crest pictures are kept in the register (``photovet settings crest``)."""
+
+    names: list[str] = field(default_factory=list)          # "Oakfield Primary School"
+    abbreviations: list[str] = field(default_factory=list)  # "OPS"
+    address_words: list[str] = field(default_factory=list)  # "Oakfield Road", "Wexbridge", "WX1 4AB"
+
+    def check(self) -> None:
+        for name in ("names", "abbreviations", "address_words"):
+            _text_list(f"school.{name}", getattr(self, name))
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.names or self.abbreviations or self.address_words)
+
+
+@dataclass
+class GroupShots:
+    """When a photo counts as one pupil's portrait on a "group shots only" channel (see
+    docs/POLICIES.md for the calibration)."""
+
+    min_faces: int = 3               # fewer faces than this: not a group
+    max_share: float = 0.4           # one face with this share of all face area: it dominates
+
+    def check(self) -> None:
+        _in_range("group.min_faces", self.min_faces, 2, 50)
+        _in_range("group.max_share", self.max_share, 0.1, 1.0)
+
+
+DEFAULT_CHECKS = [
+    "Everyone is dressed appropriately (no swimwear, nightwear or partial undress)",
+    "No one is upset, distressed or being ridiculed",
+    "Nothing shows where the school is (signs, crest, uniform badge, street names, car number plates)",
+    "The caption and file names use initials only (no pupil's full name)",
+]
+
+
+@dataclass
+class Checklist:
+    """The approver's checklist: every check is ticked before a photo is approved."""
+
+    checks: list[str] = field(default_factory=lambda: list(DEFAULT_CHECKS))
+
+    def check(self) -> None:
+        _text_list("checklist.checks", self.checks, max_items=20, max_len=300)
+        seen = set()
+        for c in self.checks:
+            k = " ".join(c.split()).casefold()
+            if k in seen:
+                raise SettingsError(f"checklist.checks lists '{c}' twice")
+            seen.add(k)
 
 
 @dataclass
@@ -240,7 +321,7 @@ class Performance:
 
 #: Sections stored in the register for the whole school (the rest belong to this PC).
 SCHOOL_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "approval", "retention",
-                   "accounts")
+                   "school", "group", "checklist", "accounts")
 #: Sections whose values change what analysis finds (the analysis cache keys on them).
 ANALYSIS_SECTIONS = ("recognition", "detection", "text")
 MODES = ("consent", "no-identifiable-children")
@@ -255,6 +336,9 @@ class Settings:
     cover: CoverSettings = field(default_factory=CoverSettings)
     approval: Approval = field(default_factory=Approval)
     retention: Retention = field(default_factory=Retention)
+    school: School = field(default_factory=School)
+    group: GroupShots = field(default_factory=GroupShots)
+    checklist: Checklist = field(default_factory=Checklist)
     accounts: AccountSettings = field(default_factory=AccountSettings)
     performance: Performance = field(default_factory=Performance)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -332,7 +416,10 @@ class Settings:
 
     def analysis_key(self) -> str:
         """A short hash of every setting that changes what analysis finds."""
-        blob = json.dumps(self.to_dict(ANALYSIS_SECTIONS), sort_keys=True).encode()
+        parts = self.to_dict(ANALYSIS_SECTIONS)
+        if self.school.configured:   # (unchanged key for a school that set no identifiers)
+            parts["school"] = self.to_dict(("school",))["school"]
+        blob = json.dumps(parts, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
     # -- this PC's file -----------------------------------------------------------------------
@@ -427,5 +514,6 @@ def _one_of(key: str, value: Any, allowed: tuple[str, ...]) -> None:
         raise SettingsError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
 
 
-__all__ = ["ANALYSIS_SECTIONS", "MODES", "RECOGNITION_PRESETS", "SCHOOL_SECTIONS", "Settings",
-           "read_settings_file", "recognition_preset", "upgrade_settings_file"]
+__all__ = ["ANALYSIS_SECTIONS", "DEFAULT_CHECKS", "MODES", "RECOGNITION_PRESETS",
+           "SCHOOL_SECTIONS", "Settings", "read_settings_file", "recognition_preset",
+           "upgrade_settings_file"]

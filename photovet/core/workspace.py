@@ -40,6 +40,7 @@ from photovet.core.audit import AuditLog
 from photovet.core.cache import AnalysisCache
 from photovet.core.changes import ChangeFeed
 from photovet.core.channels import ChannelRegistry
+from photovet.core.devices import DeviceList
 from photovet.core.errors import AccountError, NotSignedIn, SettingsError
 from photovet.core.keys import RegisterKeys, default_key_store
 from photovet.core.paths import data_dir
@@ -48,6 +49,7 @@ from photovet.core.records.exports import Records
 from photovet.core.register import signatures
 from photovet.core.register.people import Register
 from photovet.core.review import Reviewer, ReviewStore
+from photovet.core.school import SchoolPictures
 from photovet.core.settings import (
     SCHOOL_SECTIONS,
     Settings,
@@ -133,9 +135,12 @@ class Workspace:
         self.channels = ChannelRegistry(db, self.audit)
         self.register = Register(db, audit=self.audit, channels=self.channels, settings=settings)
         self.records = Records(db, self.audit, channels=self.channels)
-        self.approvals = Approvals(db, self.audit)
+        self.approvals = Approvals(db, self.audit,
+                                   checklist=lambda: list(self.settings.checklist.checks))
         self.reviews = ReviewStore(db, self.audit)
         self.cache = AnalysisCache(self.home / "cache")
+        self.devices = DeviceList(db, self.audit)
+        self.school_pictures = SchoolPictures(db, self.audit)
         self._feeds: list[ChangeFeed] = []
 
     @property
@@ -473,6 +478,14 @@ class Workspace:
                 "open_items": len(items), "new_items": [i.id for i in items if i.new],
                 "withdrawals": [w.to_dict() for w in (withdrawals or [])]})
         return items
+
+    def retention(self, clock=None):
+        """The retention schedule of this workspace (``clock``: a function giving the time
+        now, for tests)."""
+        from photovet.core.retention import RetentionSchedule  # noqa: PLC0415
+
+        return RetentionSchedule(self.db, self.audit, settings=self.settings, records=self.records,
+                                 register=self.register, cache=self.cache, clock=clock)
 
     # -- where the register lives ------------------------------------------------------------
 

@@ -35,15 +35,21 @@ class Staff:
         self.monkeypatch.delenv("PHOTOVET_PASSWORD", raising=False)
 
 
+def create_staff(ws: Workspace) -> None:
+    """The accounts of ``STAFF`` in a register that has none yet (core tests that run a
+    command call it too, on their own data folder)."""
+    ws.create_first_admin("Office Admin", password_of("Office Admin"))
+    codes = {name: ws.accounts.add(name, roles) for name, roles in STAFF.items()
+             if name != "Office Admin"}
+    for name, code in codes.items():
+        ws.first_sign_in(name, code, password_of(name))
+
+
 @pytest.fixture(autouse=True)
 def staff(register_engine, monkeypatch) -> Staff:
     ws = Workspace.open()
     try:
-        ws.create_first_admin("Office Admin", password_of("Office Admin"))
-        codes = {name: ws.accounts.add(name, roles) for name, roles in STAFF.items()
-                 if name != "Office Admin"}
-        for name, code in codes.items():
-            ws.first_sign_in(name, code, password_of(name))
+        create_staff(ws)
     finally:
         ws.close()
     s = Staff(monkeypatch)

@@ -65,12 +65,15 @@ def test_the_log_holds_ids_never_names(tmp_path, staff):
         ("Office Admin", ("register", "import", str(register))),
         ("Mrs Office", ("scan", "--channel", "website", str(trip))),
         ("Mrs Office", ("ready", "--channel", "website", *map(str, photos))),
-        ("Mr Head", ("approve", "--channel", "website", *map(str, photos))),
+        ("Mr Head", ("approve", "--channel", "website", "--all-checks-done",
+                      *map(str, photos))),
         ("Mrs Office", ("export", "--channel", "website", "--out", str(out), "--label",
                         "summer fair", *map(str, photos))),
         ("Office Admin", ("sar", UPN1, "--out", str(tmp_path / "sar.html"))),
         ("Office Admin", ("takedown",)),
         ("Office Admin", ("register", "show", UPN1)),
+        ("Office Admin", ("devices", "add", *map(str, photos))),   # (no camera named: refused)
+        ("Office Admin", ("retention", "--apply")),
     ]
     for who, args in steps:
         staff.use(who)

@@ -63,9 +63,9 @@ def test_export_checks_faces_and_records_the_export(tmp_path, staff):
     runner = CliRunner()
     refused = runner.invoke(cli, ["export", "--no-text", "--out", str(out), str(src)])
     assert refused.exit_code == 2 and "--no-text would leave pupils' names readable" in refused.stderr
-    for cmd, who in (("ready", "Mrs Office"), ("approve", "Mr Head")):
+    for cmd, who, more in (("ready", "Mrs Office", []), ("approve", "Mr Head", ["--all-checks-done"])):
         staff.use(who)
-        r = runner.invoke(cli, [cmd, str(src), "--channel", "website"])
+        r = runner.invoke(cli, [cmd, str(src), "--channel", "website", *more])
         assert r.exit_code == 0, r.output
     staff.use("Office Admin")
     result = runner.invoke(cli, ["export", "--json", "--label", "Trip", "--out", str(out), str(src)])

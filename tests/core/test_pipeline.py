@@ -155,7 +155,7 @@ def test_a_hand_cover_is_in_the_export_after_a_restart(ws, engine, tmp_path):
     engine.decide(a, web, on=TODAY)
     ws.approvals.mark_ready(a)
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a))
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
 
     ws.cache.clear()
     again = new_engine(ws)
@@ -240,9 +240,9 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
 
     act_as(ws, "mrs  office")   # a named tool is compared by name (staff by account)
     with pytest.raises(ApprovalError, match="cannot also approve"):
-        ws.approvals.approve(a, engine.approval_parts(a))
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a))
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     first = try_export()
     assert first.ok and first.approver == "Mr Head" and first.fingerprint
 
@@ -258,7 +258,7 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     ws.reviewer().undo_face(a, 0, web)
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a))
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     assert try_export().ok
     ws.register.set_consent("A1", "website", False)
     engine.reload_register()
@@ -269,7 +269,7 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     ws.register.set_consent("A1", "website", True)
     engine.reload_register()
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.approvals.approve(a, engine.approval_parts(a))
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     engine.settings.recognition.max_distance = 0.44
     res = try_export()
     assert not res.ok and "checked again with different settings" in res.error

@@ -80,6 +80,8 @@ class ExportRecord:
     media: str = "photo"
     fingerprint: str = ""
     posts: list[PostRecord] = field(default_factory=list)
+    device: dict[str, Any] = field(default_factory=dict)   # camera, and whether approved
+    checks: list[str] = field(default_factory=list)        # the approver's ticked checks
 
     @property
     def posted(self) -> bool:
@@ -231,6 +233,8 @@ class Records:
             "names_covered": json.dumps(named), "names_shown": json.dumps(names_shown),
             "faces": None, "preparer": preparer, "approver": result.approver,
             "media": "photo", "fingerprint": result.fingerprint or "",
+            "device": json.dumps(result.device, sort_keys=True) if result.device else "",
+            "checks": json.dumps(list(result.checks)),
         }
         with self.db.atomic():
             rid = self.db.insert(
@@ -247,7 +251,8 @@ class Records:
                 "source": row["source_path"], "source_sha256": row["source_sha256"],
                 "people_shown": shown, "people_covered": covered, "names_covered": named,
                 "names_shown": names_shown, "fingerprint": row["fingerprint"],
-                "preparer": preparer, "approver": result.approver})
+                "preparer": preparer, "approver": result.approver,
+                "device": result.device or {}, "checks": list(result.checks)})
         if self._index is not None:
             self._index.add(rid, variants)
             self._index_key = self._current_key()
@@ -370,7 +375,9 @@ class Records:
                 names_covered=json.loads(d["names_covered"]),
                 names_shown=json.loads(d["names_shown"]),
                 preparer=d["preparer"], approver=d["approver"], media=d["media"],
-                fingerprint=d["fingerprint"]))
+                fingerprint=d["fingerprint"],
+                device=json.loads(d["device"]) if d.get("device") else {},
+                checks=json.loads(d["checks"]) if d.get("checks") else []))
         if recs:
             by_id = {r.id: r for r in recs}
             qmarks = ",".join("?" for _ in by_id)
@@ -383,7 +390,7 @@ class Records:
     _COLS = ["id", "created_at", "batch", "channel", "output_path", "output_sha256", "phash",
              "source_path", "source_sha256", "width", "height", "faces_covered", "texts_covered",
              "people_shown", "people_covered", "names_covered", "names_shown", "preparer",
-             "approver", "media", "fingerprint"]
+             "approver", "media", "fingerprint", "device", "checks"]
 
     def _select(self, where: str = "", params: list | None = None) -> list[ExportRecord]:
         sql = f"SELECT {', '.join(self._COLS)} FROM exports {where} ORDER BY id"

@@ -218,6 +218,25 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             f"<li>{e(labels.get(p.channel, p.channel))}, {e(_day(p.posted_on))}"
             + (f", {e(p.url)}" if p.url else "") + "</li>" for p in r.posts)
         posts_html = f"<ul>{posts}</ul>" if posts else "<p>Not marked as posted.</p>"
+        if r.checks:
+            checks_html = ("<p><b>Checks the approver ticked:</b></p><ul>"
+                           + "".join(f"<li>&#9745; {e(c)}</li>" for c in r.checks) + "</ul>")
+        elif r.approver:
+            checks_html = "<p><b>Checks the approver ticked:</b> none recorded (approved before " \
+                          "the school's checklist)</p>"
+        else:
+            checks_html = "<p><b>Checks the approver ticked:</b> none (exported without " \
+                          "approval)</p>"
+        device = r.device or {}
+        device_txt = ""
+        if device:
+            name = " ".join(x for x in (device.get("make", ""), device.get("model", "")) if x) \
+                or "not named in the file"
+            if device.get("serial"):
+                name += f" (serial {device['serial']})"
+            approved = {True: "a school device", False: "not on the school's list of devices",
+                        None: ""}.get(device.get("approved"))
+            device_txt = name + (f": {approved}" if approved else "")
         parts.append(
             f'<div class="export">{pic}<div>'
             f'<p class="role">{e(", ".join(role_txt.get(x, x) for x in roles))}</p>'
@@ -229,7 +248,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             f"<tr><td>Prepared by</td><td>{e(r.preparer or '')}</td></tr>"
             f"<tr><td>Approved by</td><td>{e(r.approver or '')}</td></tr>"
             f"<tr><td>Export record</td><td>{r.id}</td></tr>"
-            f"</table><p><b>Posted:</b></p>{posts_html}"
+            + (f"<tr><td>Camera</td><td>{e(device_txt)}</td></tr>" if device_txt else "")
+            + f"</table>{checks_html}<p><b>Posted:</b></p>{posts_html}"
             f'<p class="small">{e(str(out_path))}<br>sha256 {e(r.output_sha256)}</p>'
             f"</div></div>")
 

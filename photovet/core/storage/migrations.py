@@ -419,6 +419,75 @@ def _audit_keyed_head(db: Database) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# What the school policies ask beyond faces (issue 18)
+# --------------------------------------------------------------------------------------------
+
+#: channels that start with "cover school identifiers" on: posts there travel beyond the school's
+#: own pages (reshared, downloaded), so a crest or a school name next to a face says where a
+#: child can be found. The school's website and newsletter already say which school they are.
+_COVER_SCHOOL_0_3 = ("facebook", "x", "instagram", "youtube", "press")
+
+
+def _channel_rules(db: Database) -> None:
+    """Per-channel rules: cover the school's identifiers; group shots only."""
+    ddl(db, "ALTER TABLE channels ADD COLUMN cover_school INTEGER NOT NULL DEFAULT 0")
+    ddl(db, "ALTER TABLE channels ADD COLUMN group_only INTEGER NOT NULL DEFAULT 0")
+    for name in _COVER_SCHOOL_0_3:
+        db.execute("UPDATE channels SET cover_school = 1 WHERE name = ? AND builtin = 1", [name])
+
+
+def _devices(db: Database) -> None:
+    """The school's approved cameras and phones (make, model, body serial number)."""
+    ddl(db, """CREATE TABLE devices (
+        id {pk},
+        make TEXT NOT NULL DEFAULT '',
+        model TEXT NOT NULL DEFAULT '',
+        serial TEXT NOT NULL DEFAULT '',
+        label TEXT NOT NULL DEFAULT '',
+        key TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL,
+        actor TEXT)""")
+
+
+def _school_pictures(db: Database) -> None:
+    """The school's crest and logo pictures (a copy, as PNG, so every PC sharing the register
+    looks for the same crest)."""
+    ddl(db, """CREATE TABLE school_pictures (
+        sha256 TEXT PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT 'crest',
+        name TEXT NOT NULL DEFAULT '',
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        data {blob} NOT NULL,
+        added_at TEXT NOT NULL,
+        actor TEXT)""")
+
+
+def _export_device_and_checks(db: Database) -> None:
+    """Export records say which camera took the photo (and whether the school approved it) and
+    which checks the approver ticked."""
+    ddl(db, "ALTER TABLE exports ADD COLUMN device TEXT NOT NULL DEFAULT ''")
+    ddl(db, "ALTER TABLE exports ADD COLUMN checks TEXT NOT NULL DEFAULT '[]'")
+
+
+def _retention_deletions(db: Database) -> None:
+    """Deletions made by the retention schedule: a row 'pending' BEFORE anything is deleted,
+    'deleted' (or 'failed') after, as for purges."""
+    ddl(db, """CREATE TABLE retention_deletions (
+        id {pk},
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        path TEXT NOT NULL DEFAULT '',
+        sha256 TEXT NOT NULL DEFAULT '',
+        method TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'deleted', 'failed')),
+        pending_at TEXT NOT NULL,
+        deleted_at TEXT,
+        actor TEXT)""")
+    ddl(db, "CREATE INDEX retention_deletions_ref ON retention_deletions(kind, ref)")
+
+
+# --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
 
@@ -442,6 +511,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("register-0005-encrypted-signatures", _encrypted_signatures),
     Migration("audit-0002-keyed-head", _audit_keyed_head),
     Migration("register-0006-family", _family),
+    Migration("policy-0001-channel-rules", _channel_rules),
+    Migration("policy-0002-devices", _devices),
+    Migration("policy-0003-school-pictures", _school_pictures),
+    Migration("policy-0004-export-device-and-checks", _export_device_and_checks),
+    Migration("policy-0005-retention-deletions", _retention_deletions),
 )
 
 

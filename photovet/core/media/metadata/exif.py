@@ -146,7 +146,8 @@ def exif_findings(rep: Report, exif: Image.Exif, source: str = "EXIF") -> None:
     model = clean_value(tags.get(0x0110))
     if make or model:
         camera = model if make and model.lower().startswith(make.lower().split()[0]) else f"{make} {model}"
-        rep.add("device", "Camera make and model", camera.strip(), source)
+        rep.add("device", "Camera make and model", camera.strip(), source,
+                {"make": make, "model": model})
     for tag, (cat, label) in _IFD0_TAGS.items():
         if tag in tags:
             v = _xp_text(tags[tag]) if 0x9C9B <= tag <= 0x9C9F else tags[tag]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from photovet.core.errors import ExportError
 from photovet.core.models import Channel, Person
 from photovet.core.policy import caption_name_form, caption_warning
 from photovet.core.vision.text.names import NameMatcher
@@ -93,4 +95,58 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
                         suggestion=suggestion)
 
 
-__all__ = ["CaptionCheck", "CaptionFinding", "check_caption"]
+# --------------------------------------------------------------------------------------------
+# Batch labels (they become the export's file names, published with the photos)
+# --------------------------------------------------------------------------------------------
+
+DEFAULT_LABEL = "photos"
+
+
+class LabelError(ExportError):
+    """The batch label names someone the channel may not name; nothing was exported.
+    ``suggestion``: a label that would do."""
+
+    def __init__(self, message: str, *, suggestion: str, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.suggestion = suggestion
+
+
+def _label_words(label: str) -> str:
+    """'tori_ashby-award.2026' -> 'tori ashby award 2026': the words a file name will show."""
+    return " ".join(re.sub(r"[-_.+]+", " ", label or "").split())
+
+
+def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
+                mode: str, *, threshold: int = 90, media: str = "photo") -> CaptionCheck:
+    """Check a batch label like a caption (issue 18): the file names made from it are published
+    with every photo of the batch, so a pupil's name in it must be allowed on the channel in that
+    form. ``suggestion`` is the label with those names as initials (or left out)."""
+    words = _label_words(label)
+    result = check_caption(words, people, channel, on, mode, threshold=threshold, media=media)
+    if result.ok:
+        return result
+    suggestion = _label_words(result.suggestion) or DEFAULT_LABEL
+    again = check_caption(suggestion, people, channel, on, mode, threshold=threshold, media=media)
+    if not again.ok:   # initials that are themselves a name: a neutral label
+        suggestion = DEFAULT_LABEL
+    return CaptionCheck(ok=False, findings=result.findings, suggestion=suggestion)
+
+
+def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
+                  mode: str, *, threshold: int = 90, media: str = "photo") -> LabelError | None:
+    """The error to raise for a label that names someone it may not, or None."""
+    result = check_label(label, people, channel, on, mode, threshold=threshold, media=media)
+    if result.ok:
+        return None
+    first = result.findings[0]
+    more = f" (and {len(result.findings) - 1} more)" if len(result.findings) > 1 else ""
+    return LabelError(
+        f"the batch label \u201c{label}\u201d names \u201c{first.found}\u201d{more}: "
+        f"{first.reason[0].lower()}{first.reason[1:]}. The label becomes the file names, "
+        f"which are published with the photos",
+        suggestion=result.suggestion,
+        hint=f"Use a general label, for example: {result.suggestion}")
+
+
+__all__ = ["CaptionCheck", "CaptionFinding", "DEFAULT_LABEL", "LabelError", "check_caption",
+           "check_label", "label_refusal"]

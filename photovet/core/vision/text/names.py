@@ -200,6 +200,23 @@ def _tokens(text: str) -> list[_Token]:
     return toks
 
 
+def words(text: str) -> list[tuple[str, str, int, int]]:
+    """The words of a line as the name matcher sees them: (as read, comparison key from
+    ``canon``, start, end), split where OCR glued words together. Other matchers (the school's
+    identifiers) compare words the same way."""
+    return [(t.raw, t.key, t.start, t.end) for t in _tokens(text)]
+
+
+def ordinary_word(key: str) -> bool:
+    """Is this comparison key an everyday or school-life word ("primary", "hill", "green")?"""
+    return key in _COMMON_KEYS
+
+
+def generic_word(key: str) -> bool:
+    """Is this comparison key a word of signs and school life ("primary", "school", "road")?"""
+    return key in _NON_NAME_KEYS
+
+
 @dataclass
 class NameHit:
     """A register person's name found in a line of text."""
@@ -739,5 +756,5 @@ def _extend_right(poly: Sequence[tuple[float, float]], frac: float) -> list[tupl
 
 
 __all__ = ["INSTITUTION_WORDS", "NON_NAME_WORDS", "NameHit", "NameMatcher", "badge_areas",
-           "badge_words", "canon",
-           "classify_texts", "looks_like_name", "worn"]
+           "badge_words", "canon", "classify_texts", "generic_word", "looks_like_name",
+           "ordinary_word", "words", "worn"]

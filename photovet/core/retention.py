@@ -1,0 +1,436 @@
+"""The retention schedule (issue 18): what PhotoVet keeps, how long, and deleting what is due.
+
+UK GDPR's storage limitation principle: personal data is kept no longer than it is needed. The
+school sets a period per kind in its settings (``Settings.retention``; docs/POLICIES.md gives the
+defaults and why):
+
+- ``originals``: photos PhotoVet copied from a device or prepared, whose content was never
+  exported, ``originals_days`` after they were copied or prepared;
+- ``export-copies``: the files PhotoVet exported, ``export_copies_days`` after export (the export
+  record stays: take-down, identify and subject access requests work from it);
+- ``export-records``: a leaver's place in the export records (which photos show their face or
+  name), ``export_records_days_after_leaving`` after their leaving date, unless a photo showing
+  them is still to be taken down;
+- ``cache``: the analysis cache, ``cache_days`` after each file was written;
+- ``leavers-rows``: a leaver's register row (details, consent and its history, face
+  signatures), ``leavers_rows_days_after_leaving`` after their leaving date, once the export
+  records no longer list them;
+- ``signatures``: a leaver's face signatures, ``purge_encodings_days_after_leaving`` after
+  their leaving date (also done at every register import).
+
+``RetentionSchedule.due()`` lists what is due on the clock's day (an injectable clock, so the
+dates can be tested); ``apply()`` deletes it with the same safety as ``photovet purge``: files go
+to the system's trash unless ``permanent``; an audit row and a ``retention_deletions`` row
+marked "pending" are written BEFORE a file is touched and marked "deleted" after; a permanent
+deletion renames the file to a hidden name first, so a run cut short is finished by the next
+one. A file that changed since PhotoVet recorded it is kept, and the reason said. Records and
+register rows are deleted in one transaction with their audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from photovet.core.errors import PhotoVetError
+from photovet.core.fsutil import fsync_dir
+
+KINDS = ("originals", "export-copies", "export-records", "cache", "leavers-rows", "signatures")
+KIND_LABELS = {
+    "originals": "Original photos never exported",
+    "export-copies": "Export copies",
+    "export-records": "Leavers in the export records",
+    "cache": "Analysis cache",
+    "leavers-rows": "Leavers' register rows",
+    "signatures": "Leavers' face signatures",
+}
+FILE_KINDS = ("originals", "export-copies")
+
+Clock = Callable[[], _dt.datetime]
+
+
+def _utc_now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+def _day(iso: str | None) -> _dt.date | None:
+    if not iso:
+        return None
+    try:
+        return _dt.date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return None
+
+
+def _fmt(day: _dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@dataclass
+class DueItem:
+    """One thing the schedule says is due (or was due and is held back, and why)."""
+
+    kind: str
+    ref: str                      # what it is, stably: a path, "person:<id>", "cache"
+    what: str                     # for a person to read (ids, file names; never pupils' names)
+    due_on: _dt.date
+    path: str = ""
+    sha256: str = ""
+    held: str = ""                # due, but kept: why (a take-down still open, a changed file)
+    status: str = "due"           # after apply: "deleted" | "kept" | "error"
+    reason: str = ""              # after apply: what happened
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["due_on"] = self.due_on.isoformat()
+        return d
+
+
+@dataclass
+class RetentionReport:
+    today: _dt.date
+    applied: bool
+    permanent: bool
+    items: list[DueItem] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for i in self.items if i.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.status == "error" for i in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"today": self.today.isoformat(), "applied": self.applied,
+                "permanent": self.permanent, "ok": self.ok,
+                "items": [i.to_dict() for i in self.items],
+                "counts": {s: self.count(s) for s in ("due", "deleted", "kept", "error")}}
+
+
+class RetentionSchedule:
+    """What is due for deletion in one workspace, and deleting it."""
+
+    def __init__(self, db: Any, audit: Any, *, settings: Any, records: Any, register: Any,
+                 cache: Any, clock: Clock | None = None):
+        self.db = db
+        self.audit = audit
+        self.settings = settings
+        self.records = records
+        self.register = register
+        self.cache = cache
+        self.clock = clock or _utc_now
+
+    @property
+    def rules(self):
+        return self.settings.retention
+
+    def today(self) -> _dt.date:
+        return self.clock().date()
+
+    # -- what is due -----------------------------------------------------------------------
+
+    def due(self, kinds: tuple[str, ...] = KINDS) -> list[DueItem]:
+        """Everything due on the clock's day, held items included (with why)."""
+        today = self.today()
+        out: list[DueItem] = []
+        for kind in kinds:
+            out.extend(getattr(self, "_due_" + kind.replace("-", "_"))(today))
+        return out
+
+    def _deleted_refs(self, kind: str) -> set[str]:
+        return {r[0] for r in self.db.all(
+            "SELECT ref FROM retention_deletions WHERE kind = ? AND state = 'deleted'", [kind])}
+
+    def _due_originals(self, today: _dt.date) -> list[DueItem]:
+        days = self.rules.originals_days
+        known: dict[str, tuple[str, _dt.date, str]] = {}   # path -> (sha, first seen, how)
+        for row in self.audit.rows(action="device-import-copied"):
+            d = row["details"]
+            when = _day(row["time"])
+            if d.get("dest") and d.get("sha256") and when:
+                known.setdefault(os.path.abspath(d["dest"]), (d["sha256"], when, "copied from a device"))
+        for path, sha, at in self.db.all("SELECT path, sha256, prepared_at FROM approvals "
+                                         "WHERE path IS NOT NULL AND path != ''"):
+            when = _day(at)
+            if when:
+                key = os.path.abspath(path)
+                if key not in known or known[key][1] > when:
+                    known[key] = (sha, when, "marked ready")
+        exported = {r[0] for r in self.db.all("SELECT DISTINCT source_sha256 FROM exports")}
+        gone = self._deleted_refs("originals")
+        out = []
+        for path, (sha, when, how) in sorted(known.items()):
+            due_on = when + _dt.timedelta(days=days)
+            if due_on > today or sha in exported or path in gone or not Path(path).exists():
+                continue
+            out.append(DueItem("originals", path, f"{Path(path).name} ({how} on {_fmt(when)}, "
+                               "never exported)", due_on, path=path, sha256=sha))
+        return out
+
+    def _due_export_copies(self, today: _dt.date) -> list[DueItem]:
+        days = self.rules.export_copies_days
+        gone = self._deleted_refs("export-copies")
+        seen: set[str] = set()
+        out = []
+        for rid, path, sha, created in self.db.all(
+                "SELECT id, output_path, output_sha256, created_at FROM exports ORDER BY id"):
+            when = _day(created)
+            key = os.path.abspath(path)
+            if when is None or key in seen:
+                continue
+            seen.add(key)
+            due_on = when + _dt.timedelta(days=days)
+            if due_on > today or key in gone or not Path(key).exists():
+                continue
+            out.append(DueItem("export-copies", key, f"{Path(key).name} (export record {rid}, "
+                               f"exported {_fmt(when)})", due_on, path=key, sha256=sha,
+                               data={"export_id": rid}))
+        return out
+
+    def _leavers(self, today: _dt.date, days: int) -> list[tuple[Any, _dt.date]]:
+        out = []
+        for p in self.register.people():
+            if p.leaving_date is not None:
+                due_on = p.leaving_date + _dt.timedelta(days=days)
+                if due_on <= today:
+                    out.append((p, due_on))
+        return out
+
+    def _due_export_records(self, today: _dt.date) -> list[DueItem]:
+        from photovet.core.records import takedown  # noqa: PLC0415
+
+        out = []
+        for p, due_on in self._leavers(today, self.rules.export_records_days_after_leaving):
+            n = self.db.scalar("SELECT COUNT(DISTINCT export_id) FROM export_people WHERE person = ?",
+                               [p.id])
+            if not n:
+                continue
+            item = DueItem("export-records", f"person:{p.id}",
+                           f"{p.id}: listed in {n} export record(s); left {_fmt(p.leaving_date)}",
+                           due_on, data={"person": p.id, "exports": int(n)})
+            try:
+                open_items = takedown.evaluate(self.records, self.register, today, person=p.id)
+            except PhotoVetError as exc:
+                item.held = f"the take-down list could not be checked ({exc.message}); kept"
+                open_items = []
+            if open_items:
+                item.held = ("a photo showing them is still to be taken down (take-down item "
+                             + ", ".join(str(i.id) for i in open_items) + "); kept until it is done")
+            out.append(item)
+        return out
+
+    def _due_cache(self, today: _dt.date) -> list[DueItem]:
+        days = self.rules.cache_days
+        cutoff = self.clock() - _dt.timedelta(days=days)
+        old = []
+        for f in self.cache.files():
+            try:
+                written = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)
+            except OSError:
+                continue
+            if written <= cutoff:
+                old.append(str(f))
+        if not old:
+            return []
+        return [DueItem("cache", "cache", f"{len(old)} analysis cache file(s) written before "
+                        f"{_fmt(cutoff.date())}", today, data={"files": old})]
+
+    def _due_leavers_rows(self, today: _dt.date) -> list[DueItem]:
+        out = []
+        for p, due_on in self._leavers(today, self.rules.leavers_rows_days_after_leaving):
+            item = DueItem("leavers-rows", f"person:{p.id}",
+                           f"{p.id}: register row, consent history and face signatures; left "
+                           f"{_fmt(p.leaving_date)}", due_on, data={"person": p.id})
+            n = self.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = ?", [p.id])
+            if n:
+                item.held = ("export records still list them (see 'Leavers in the export "
+                             "records'); their row is kept so a take-down or a subject access "
+                             "request can still name them")
+            out.append(item)
+        return out
+
+    def _due_signatures(self, today: _dt.date) -> list[DueItem]:
+        out = []
+        for p, due_on in self._leavers(today, self.rules.purge_encodings_days_after_leaving):
+            n = self.register.enrolment_count(p.id)
+            if n:
+                out.append(DueItem("signatures", f"person:{p.id}",
+                                   f"{p.id}: {n} face signature(s); left {_fmt(p.leaving_date)}",
+                                   due_on, data={"person": p.id}))
+        return out
+
+    # -- deleting ----------------------------------------------------------------------------
+
+    def apply(self, items: list[DueItem] | None = None, *,
+              permanent: bool = False) -> RetentionReport:
+        """Delete what is due (``items``, or everything due now), as the signed-in admin.
+        Held items are kept."""
+        user = self.audit.access.require("retention.apply").name
+        today = self.today()
+        self._finish_interrupted()
+        items = self.due() if items is None else items
+        report = RetentionReport(today, applied=True, permanent=permanent, items=items)
+        for item in items:
+            if item.held:
+                item.status, item.reason = "kept", item.held
+                continue
+            try:
+                if item.kind in FILE_KINDS:
+                    self._delete_file(item, permanent=permanent, user=user)
+                elif item.kind == "export-records":
+                    self._forget_in_records(item)
+                elif item.kind == "cache":
+                    self._clear_cache(item)
+                elif item.kind == "leavers-rows":
+                    self.register.delete_person(
+                        item.data["person"],
+                        reason=f"retention schedule: due on {_fmt(item.due_on)}")
+                    item.status, item.reason = "deleted", "register row deleted"
+                elif item.kind == "signatures":
+                    self._delete_signatures(item)
+                else:
+                    raise PhotoVetError(f"unknown kind '{item.kind}'")
+            except PhotoVetError as exc:
+                item.status, item.reason = "error", exc.message
+            except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError and its own
+                item.status = "error"
+                item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
+        self.audit.record("retention.applied", {
+            "today": today.isoformat(), "permanent": permanent,
+            "counts": report.to_dict()["counts"],
+            "kinds": sorted({i.kind for i in items if i.status == "deleted"})})
+        return report
+
+    def _now_iso(self) -> str:
+        return _utc_now().isoformat(timespec="seconds")
+
+    def _delete_file(self, item: DueItem, *, permanent: bool, user: str) -> None:
+        from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink, sha256_of  # noqa: PLC0415
+
+        path = Path(item.path)
+        if not path.is_file():
+            item.status, item.reason = "kept", "the file is no longer there"
+            return
+        if item.sha256 and sha256_of(path) != item.sha256:
+            item.status = "kept"
+            item.reason = "the file changed since PhotoVet recorded it (sha256 differs); kept"
+            return
+        method = "overwrite" if permanent else "trash"
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
+                "pending_at, actor) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                [item.kind, item.ref, str(path), item.sha256, method, self._now_iso(), user])
+            self.audit.record("retention.delete-pending", {"kind": item.kind, "path": str(path),
+                                                           "sha256": item.sha256, "method": method,
+                                                           "due_on": item.due_on.isoformat()})
+        try:
+            if permanent:
+                hidden = path.with_name(PURGE_PREFIX + path.name)
+                os.rename(path, hidden)
+                fsync_dir(path.parent)
+                overwrite_and_unlink(hidden)
+            else:
+                from send2trash import send2trash  # noqa: PLC0415
+
+                send2trash(str(path))
+        except Exception as exc:
+            self._mark(item, "failed", reason=f"{type(exc).__name__}: {exc}")
+            raise
+        self._mark(item, "deleted")
+        item.status = "deleted"
+        item.reason = "deleted for good" if permanent else "moved to the trash"
+
+    def _mark(self, item: DueItem, state: str, *, reason: str = "",
+              resumed: bool = False) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE retention_deletions SET state = ?, deleted_at = ? WHERE kind = ? AND "
+                "ref = ? AND state = 'pending'",
+                [state, self._now_iso() if state == "deleted" else None, item.kind, item.ref])
+            details = {"kind": item.kind, "path": item.path, "finished_after_interruption": resumed}
+            if reason:
+                details["reason"] = reason
+            self.audit.record("retention.deleted" if state == "deleted" else
+                              "retention.delete-failed", details)
+
+    def finish_interrupted(self) -> int:
+        """Finish deletions a crash cut short: a hidden ``.photovet-purge-`` file is overwritten
+        and removed; a file already gone is marked deleted; one still in place is listed again
+        (its pending row is marked failed). Returns how many were finished. A signed-in admin."""
+        self.audit.access.require("retention.apply")
+        return self._finish_interrupted()
+
+    def _finish_interrupted(self) -> int:
+        from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink  # noqa: PLC0415
+
+        n = 0
+        for kind, ref, path in self.db.all("SELECT kind, ref, path FROM retention_deletions "
+                                           "WHERE state = 'pending'"):
+            p = Path(path)
+            hidden = p.with_name(PURGE_PREFIX + p.name)
+            item = DueItem(kind, ref, "", _dt.date.today(), path=path)
+            if hidden.exists():
+                overwrite_and_unlink(hidden)
+                self._mark(item, "deleted", resumed=True)
+                n += 1
+            elif not p.exists():
+                self._mark(item, "deleted", resumed=True)
+                n += 1
+            else:
+                self._mark(item, "failed", reason="interrupted before the file was deleted")
+        return n
+
+    def _forget_in_records(self, item: DueItem) -> None:
+        pid = item.data["person"]
+        with self.db.atomic():
+            ids = [r[0] for r in self.db.all(
+                "SELECT DISTINCT export_id FROM export_people WHERE person = ?", [pid])]
+            self.db.execute("DELETE FROM export_people WHERE person = ?", [pid])
+            cols = ("people_shown", "people_covered", "names_covered", "names_shown")
+            for rid in ids:
+                row = self.db.one(f"SELECT {', '.join(cols)} FROM exports WHERE id = ?", [rid])
+                if row is None:
+                    continue
+                new = [json.dumps([x for x in json.loads(v or "[]") if x != pid]) for v in row]
+                self.db.execute(f"UPDATE exports SET {', '.join(c + ' = ?' for c in cols)} "
+                                "WHERE id = ?", [*new, rid])
+            for tid, people in self.db.all("SELECT id, people FROM takedown_items"):
+                listed = json.loads(people or "[]")
+                if pid in listed:
+                    self.db.execute("UPDATE takedown_items SET people = ? WHERE id = ?",
+                                    [json.dumps([x for x in listed if x != pid]), tid])
+            self.audit.record("retention.export-records", {
+                "person": pid, "export_ids": ids, "due_on": item.due_on.isoformat()})
+        item.status = "deleted"
+        item.reason = f"removed from {len(ids)} export record(s)"
+
+    def _clear_cache(self, item: DueItem) -> None:
+        files = [Path(f) for f in item.data.get("files", [])]
+        n = 0
+        for f in files:
+            try:
+                f.unlink()
+                n += 1
+            except FileNotFoundError:
+                continue
+        self.audit.record("retention.cache", {"files_deleted": n,
+                                              "due_on": item.due_on.isoformat()})
+        item.status, item.reason = "deleted", f"{n} file(s) deleted"
+
+    def _delete_signatures(self, item: DueItem) -> None:
+        pid = item.data["person"]
+        with self.db.atomic():
+            n = self.db.execute("DELETE FROM encodings WHERE person_id = ?", [pid]).rowcount
+            self.audit.record("register.purge-encodings", {
+                "why": "left school (retention schedule)", "people": [pid], "signatures": n,
+                "due_on": item.due_on.isoformat()})
+        item.status, item.reason = "deleted", f"{n} face signature(s) deleted"
+
+
+__all__ = ["DueItem", "KINDS", "KIND_LABELS", "RetentionReport", "RetentionSchedule"]

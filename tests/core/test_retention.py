@@ -1,0 +1,257 @@
+"""The retention schedule (issue 18), with a fake clock: what is due on which day, what is kept
+and why, deleting with the safety of purge (trash by default, audit row before, crash-safe),
+and an analysis cache that keeps ids, never names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from photovet.core.models import Face, TextItem
+from photovet.core.pipeline import Engine
+from photovet.core.records import takedown
+from photovet.core.transfer import PURGE_PREFIX, import_from_device
+from photovet.core.workspace import Workspace
+from tests.conftest import office_access
+from tests.core.afterpost_util import make_export, photo
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+NOW = dt.datetime.now(dt.timezone.utc)
+TODAY = NOW.date()
+LEAVES = TODAY + dt.timedelta(days=10)          # the leaver leaves after the photo was exported
+
+
+def clock_at(days: int):
+    return lambda: NOW + dt.timedelta(days=days)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    csv = tmp_path / "register.csv"
+    csv.write_text("Admission No,Surname,Forename,Leaving Date,Consent: School Website,"
+                   "Name with photo\n"
+                   f"L1,Leaver,Lola,{LEAVES.strftime('%d/%m/%Y')},Yes,No\n"
+                   "S1,Stayer,Sam,,Yes,No\n", encoding="utf-8")
+    assert w.import_register(csv).applied
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def trash(monkeypatch, tmp_path):
+    """send2trash into a folder of the test (the system's trash is not touched)."""
+    bin_ = tmp_path / "trash"
+    bin_.mkdir()
+
+    def fake(path):
+        p = Path(path)
+        os.replace(p, bin_ / p.name)
+
+    monkeypatch.setattr("send2trash.send2trash", fake)
+    return bin_
+
+
+def imported(ws, tmp_path, n=2) -> list[Path]:
+    device = tmp_path / "DCIM"
+    device.mkdir()
+    for i in range(n):
+        photo(100 + i).save(device / f"IMG_{i}.JPG", "JPEG", quality=90)
+    dest = tmp_path / "photos"
+    steps = list(import_from_device(device, dest, audit=ws.audit))
+    return [Path(s.result.dest) for s in steps if s.result is not None]
+
+
+def kinds(items):
+    return sorted({i.kind for i in items})
+
+
+def test_originals_never_exported_are_due_after_the_period(ws, tmp_path, trash):
+    a, b = imported(ws, tmp_path)
+    res = make_export(tmp_path, 7, name="exported")
+    # b's content was exported (under another path): only a is "never exported"
+    res.source_sha256 = __import__("hashlib").sha256(b.read_bytes()).hexdigest()
+    ws.records.add_export(res, batch="Trip", channel="website")
+    days = ws.settings.retention.originals_days
+    assert [i for i in ws.retention(clock_at(days - 1)).due(("originals",))] == []
+    [due] = ws.retention(clock_at(days)).due(("originals",))
+    assert due.path == str(a.resolve()) and due.due_on == TODAY + dt.timedelta(days=days)
+    assert "never exported" in due.what and "IMG_0.JPG" in due.what
+    report = ws.retention(clock_at(days)).apply(items=[due])
+    assert due.status == "deleted" and not a.exists() and (trash / a.name).exists() and b.exists()
+    actions = [r["action"] for r in ws.audit.rows()]
+    i_pending, i_done = actions.index("retention.delete-pending"), actions.index("retention.deleted")
+    assert i_pending < i_done and actions[-1] == "retention.applied"
+    assert report.ok and ws.retention(clock_at(days)).due(("originals",)) == []
+
+
+def test_a_changed_original_is_kept_and_says_why(ws, tmp_path, trash):
+    [a] = imported(ws, tmp_path, n=1)
+    a.write_bytes(a.read_bytes() + b"edited")
+    sched = ws.retention(clock_at(ws.settings.retention.originals_days))
+    report = sched.apply()
+    [item] = [i for i in report.items if i.kind == "originals"]
+    assert item.status == "kept" and "changed since" in item.reason and a.exists()
+
+
+def test_export_copies_are_due_after_the_period_and_the_record_stays(ws, tmp_path, trash):
+    res = make_export(tmp_path, 1)
+    ws.records.add_export(res, batch="Trip", channel="website")
+    days = ws.settings.retention.export_copies_days
+    assert ws.retention(clock_at(days - 1)).due(("export-copies",)) == []
+    [due] = ws.retention(clock_at(days)).due(("export-copies",))
+    ws.retention(clock_at(days)).apply(items=[due], permanent=True)
+    assert due.status == "deleted" and not Path(res.output).exists()
+    assert not any(trash.iterdir())                    # permanent: not in the trash
+    assert len(ws.records.exports()) == 1              # the record is kept (take-down, SAR)
+
+
+def test_a_leaver_is_kept_in_the_records_while_a_photo_of_them_is_still_up(ws, tmp_path, trash):
+    res = make_export(tmp_path, 2, shown=["L1", "S1"])
+    rid = ws.records.add_export(res, batch="Trip", channel="website")
+    ws.records.mark_posted(batch="Trip", channel="website")
+    days = ws.settings.retention.export_records_days_after_leaving
+    due_day = (LEAVES - TODAY).days + days
+    assert ws.retention(clock_at(due_day - 1)).due(("export-records",)) == []
+    sched = ws.retention(clock_at(due_day))
+    [item] = sched.due(("export-records",))
+    assert item.ref == "person:L1" and "take-down" in item.held
+    # the leaver's register row is held too: the export records still list them
+    [row] = sched.due(("leavers-rows",))
+    assert "export records still list them" in row.held
+    report = sched.apply()
+    assert {i.kind: i.status for i in report.items if i.ref == "person:L1"} == {
+        "export-records": "kept", "leavers-rows": "kept"}
+    # taken down: now the leaver is removed from the records, then their row goes
+    items = takedown.evaluate(ws.records, ws.register, TODAY + dt.timedelta(days=due_day))
+    takedown.mark_done(ws.records, [i.id for i in items])
+    report = ws.retention(clock_at(due_day)).apply()
+    assert [i.status for i in report.items if i.kind == "export-records"] == ["deleted"]
+    rec = ws.records.get(rid)
+    assert rec.people_shown == ["S1"] and "L1" not in rec.people
+    assert ws.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = 'L1'") == 0
+    report = ws.retention(clock_at(due_day)).apply()
+    assert [i.status for i in report.items if i.kind == "leavers-rows"] == ["deleted"]
+    assert ws.register.find("L1") is None and ws.register.find("S1") is not None
+    assert any(r["action"] == "register.person-removed" for r in ws.audit.rows())
+
+
+def test_leavers_signatures_are_due_on_the_schedule(ws):
+    import numpy as np
+
+    ws.register.store_signatures({"L1": [(np.ones(128) * 0.1, "l1.jpg")]}, replace=True,
+                                 source="test")
+    days = (LEAVES - TODAY).days + ws.settings.retention.purge_encodings_days_after_leaving
+    assert ws.retention(clock_at(days - 1)).due(("signatures",)) == []
+    [item] = ws.retention(clock_at(days)).due(("signatures",))
+    ws.retention(clock_at(days)).apply(items=[item])
+    assert item.status == "deleted" and ws.register.enrolment_count("L1") == 0
+
+
+def test_the_analysis_cache_is_cleared_by_age(ws):
+    old = ws.cache.root / "ab" / "old.json"
+    new = ws.cache.root / "cd" / "new.json"
+    for f in (old, new):
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text("{}")
+    past = (NOW - dt.timedelta(days=ws.settings.retention.cache_days + 1)).timestamp()
+    os.utime(old, (past, past))
+    [item] = ws.retention().due(("cache",))
+    assert item.data["files"] == [str(old)]
+    ws.retention().apply(items=[item])
+    assert not old.exists() and new.exists()
+
+
+def test_an_interrupted_permanent_deletion_is_finished_by_the_next_run(ws, tmp_path):
+    res = make_export(tmp_path, 3)
+    ws.records.add_export(res, batch="Trip", channel="website")
+    out = Path(res.output)
+    # as if the process died after the pending row and the rename, before the overwrite
+    ws.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
+                  "pending_at) VALUES ('export-copies', ?, ?, ?, 'overwrite', 'pending', ?)",
+                  [str(out), str(out), res.output_sha256, NOW.isoformat()])
+    hidden = out.with_name(PURGE_PREFIX + out.name)
+    os.rename(out, hidden)
+    assert ws.retention().finish_interrupted() == 1
+    assert not hidden.exists()
+    assert ws.db.scalar("SELECT state FROM retention_deletions") == "deleted"
+    row = ws.audit.rows(action="retention.deleted")[-1]
+    assert row["details"]["finished_after_interruption"] is True
+
+
+def test_the_cache_keeps_ids_never_names(ws, tmp_path):
+    class NoFaces:
+        def detect(self, image):
+            return [Face(box=(10, 10, 40, 50), score=0.9)]
+
+        def encode(self, image, faces, model=None):
+            return [None]
+
+    class Reads:
+        def read(self, image, focus=()):
+            return [([(10, 100), (200, 100), (200, 130), (10, 130)], "Lola Leaver", 0.95),
+                    ([(10, 150), (200, 150), (200, 180), (10, 180)], "Sports Day 2026", 0.95)]
+
+    src = tmp_path / "Lola_Leaver_sports_day.jpg"
+    photo(5).save(src, "JPEG", quality=90)
+    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(), text_engine=Reads(),
+                    cache=ws.cache, reviews=ws.reviews)
+    fresh = engine.analyse(src)
+    assert fresh.texts[0].person == "L1" and fresh.texts[0].kind == "pupil-name"
+    [f] = ws.cache.files()
+    blob = f.read_text(encoding="utf-8")
+    assert "Lola" not in blob and "Leaver" not in blob
+    data = json.loads(blob)["analysis"]
+    assert data["texts"][0]["person"] == "L1" and data["texts"][1]["text"] == "Sports Day 2026"
+    cached = engine.analyse(src)
+    assert cached.path == str(src) and cached.texts[0].person == "L1"
+    # what an approval signs is the same for the fresh and the cached analysis
+    web = ws.channels.get("website")
+    for a in (fresh, cached):
+        engine.decide(a, web)
+    assert engine.approval_parts(fresh) == engine.approval_parts(cached)
+
+
+def test_an_old_cache_file_with_names_is_deleted_when_met(ws):
+    from photovet.core.cache import CACHE_VERSION
+
+    f = ws.cache._file("ab" * 32, "k")
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(json.dumps({"_version": CACHE_VERSION - 1, "analysis": {"texts": [
+        {"text": "Lola Leaver"}]}}))
+    assert ws.cache.get("ab" * 32, "k") is None and not f.exists()
+
+
+def test_cli_retention_lists_then_applies(ws, tmp_path, trash, monkeypatch):
+    from photovet.cli import cli
+    from tests.cli.conftest import Staff, create_staff
+
+    [a] = imported(ws, tmp_path, n=1)
+    new = ws.settings.copy()
+    new.retention.originals_days = 0
+    ws.save_settings(new)
+    create_staff(ws)
+    ws.close()
+    monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
+    staff = Staff(monkeypatch)
+    staff.use("Pat Poster")     # anyone signed in sees what is due; only an admin deletes
+    runner = CliRunner()
+    res = runner.invoke(cli, ["retention"])
+    assert res.exit_code == 0 and "Original photos never exported:" in res.output
+    assert "due: IMG_0.JPG" in res.output and "Nothing was deleted" in res.output and a.exists()
+    res = runner.invoke(cli, ["retention", "--permanent"])
+    assert res.exit_code == 2
+    res = runner.invoke(cli, ["retention", "--apply"])
+    assert res.exit_code == 1 and "Pat Poster cannot delete what the retention schedule" in res.stderr
+    assert a.exists()
+    staff.use("Mrs Office")
+    res = runner.invoke(cli, ["retention", "--apply"])
+    assert res.exit_code == 0 and "DELETED: IMG_0.JPG" in res.output and not a.exists()
+    res = runner.invoke(cli, ["retention", "--json"])
+    assert json.loads(res.output)["items"] == []
