@@ -35,6 +35,7 @@ from .controllers.device import DeviceController
 from .controllers.export import ExportController
 from .controllers.register import RegisterController
 from .controllers.review import ReviewController
+from .controllers.school_rules import install_school_rules
 from .controllers.setup import SetupController
 from .views.banners import Banner, Status
 from .views.checklist import ChecklistPanel
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.setup = SetupController(ctx, self.checklist, self.register, self)
         self._wire()
         self._build()
+        self.school_rules = install_school_rules(self)   # issue 18: flags, devices, retention
         self._restore()
         ctx.engine_failed.connect(lambda t: self.problem(
             f"PhotoVet could not start its checking process, so photos cannot be checked. {t}"))

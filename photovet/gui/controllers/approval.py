@@ -20,6 +20,7 @@ from ..views.batch_view import PhotoItem
 from ..views.photos_tab import PhotosTab
 from ..words import error_text, plural, sentence
 from .batch import BatchController
+from .checklist import ChecklistController
 from .review import ReviewController
 
 
@@ -43,6 +44,8 @@ class ApprovalController(QObject):
         ctx.settings_changed.connect(self.show_state)
         ctx.session.changed.connect(self.show_state)
         batch.cleared.connect(self.show_state)
+        # issue 18: the approver's checklist, ticked per photo or once for a selection
+        self.checklist = ChecklistController(ctx, panel.checks, review.current, parent)
 
     @property
     def required(self) -> bool:
@@ -51,6 +54,7 @@ class ApprovalController(QObject):
     # -- showing -------------------------------------------------------------------------------
 
     def show_state(self) -> None:
+        self.checklist.refresh()
         item = self.review.current()
         a = item.analysis if item is not None else None
         state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and a.sha256 \
@@ -138,9 +142,10 @@ class ApprovalController(QObject):
 
     # -- approving -----------------------------------------------------------------------------
 
-    def _approve(self, item: PhotoItem, approver: str) -> None:
+    def _approve(self, item: PhotoItem, approver: str, checks: list[str] | None = None) -> None:
         a = item.analysis
-        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), approver=approver)
+        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), approver=approver,
+                                      checks=checks)
 
     def approve(self) -> None:
         item = self.review.current()
@@ -150,7 +155,7 @@ class ApprovalController(QObject):
         if not approver:
             return
         try:
-            self._approve(item, approver)
+            self._approve(item, approver, self.checklist.ticked())
         except PhotoVetError as exc:
             self.tab.approval.say(error_text(exc), error=True)
             return
@@ -177,10 +182,13 @@ class ApprovalController(QObject):
         approver = self.ctx.session.approver(self.window)
         if not approver or not self.confirm_approve_all(todo, approver):
             return
+        checks = self.checklist.for_selection(len(todo))
+        if checks is None:
+            return
         problems, done = [], []
         for it in todo:
             try:
-                self._approve(it, approver)
+                self._approve(it, approver, checks)
                 done.append(it)
             except PhotoVetError as exc:
                 problems.append(f"{it.name}: {exc.message}")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
 from .findings import FindingsPanel
+from .photo_flags import PhotoFlagsPanel
 from .photo_view import PhotoView
 
 
@@ -22,6 +23,9 @@ class PhotosTab(QWidget):
         self.media.addWidget(self.photo)
         self.findings = FindingsPanel()
         self.approval = ApprovalPanel()
+        # issue 18: the school's rules on the whole photo, at the top of what was found
+        self.flags = PhotoFlagsPanel()
+        self.findings.layout().insertWidget(2, self.flags)
 
         # what was found scrolls; the approval buttons below it are always in view
         side = QWidget()
