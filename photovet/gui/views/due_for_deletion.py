@@ -109,7 +109,7 @@ class DueForDeletionDialog(QDialog):
         self.clock = clock
         self.items: list[DueItem] = []
         self.worker = None
-        self.done: list[DueItem] = []
+        self.results: list[DueItem] = []
         self.setWindowTitle("Due for deletion")
         self.setObjectName("DueForDeletionDialog")
         self.resize(900, 560)
@@ -262,7 +262,7 @@ class DueForDeletionDialog(QDialog):
 
     def _run(self, items: list[DueItem], permanent: bool) -> None:
         ws, clock = self.ctx.ws, self.clock
-        self.done = []
+        self.results = []
         self.progress.setRange(0, len(items))
         self.progress.setValue(0)
         self.progress.show()
@@ -285,8 +285,8 @@ class DueForDeletionDialog(QDialog):
         self._update()
 
     def _step(self, items: list) -> None:
-        self.done.extend(items)
-        self.progress.setValue(len(self.done))
+        self.results.extend(items)
+        self.progress.setValue(len(self.results))
 
     def _failed(self, text: str) -> None:
         self.say(f"Deleting stopped: {text}", error=True)
@@ -299,10 +299,10 @@ class DueForDeletionDialog(QDialog):
         self.worker = None
         self.stop_btn.hide()
         self.progress.hide()
-        done = {(i.kind, i.ref): i for i in self.done}
+        done = {(i.kind, i.ref): i for i in self.results}
         shown = [done.get((i.kind, i.ref), i) for i in self.items]
         self._fill(shown)
-        n = {s: sum(1 for i in self.done if i.status == s) for s in ("deleted", "kept", "error")}
+        n = {s: sum(1 for i in self.results if i.status == s) for s in ("deleted", "kept", "error")}
         text = (f"Deleted {n['deleted']}, kept {n['kept']}, not deleted {n['error']}."
                 + ("" if self.permanent.isChecked() else
                    " Deleted files are in the Recycle Bin / Trash."))
@@ -313,7 +313,7 @@ class DueForDeletionDialog(QDialog):
         self.items = shown
         self._update()
         self.apply_btn.setEnabled(False)      # "Check again" first: the list is what was done
-        self.applied.emit(list(self.done))
+        self.applied.emit(list(self.results))
 
     def reject(self) -> None:
         if self.worker is not None:

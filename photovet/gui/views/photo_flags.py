@@ -85,6 +85,7 @@ class FlagCard(QFrame):
         self.setStyleSheet(AMBER if open_ else PLAIN)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
+        self.plain = f"{title}: {text}" + (f" {state}" if state else "")   # what it says
         self.label = QLabel(f"<b>{esc(title)}:</b> {esc(text)}"
                             + (f"<br><i>{esc(state)}</i>" if state else ""))
         self.label.setWordWrap(True)
