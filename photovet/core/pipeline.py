@@ -217,13 +217,21 @@ class Engine:
 
     def analyse(self, path: str | Path, *, use_cache: bool = True) -> PhotoAnalysis:
         """What is in one photo. Never raises for a problem with the file: sets ``error``."""
+        return self._check(path, use_cache=use_cache)[0]
+
+    def _check(self, path: str | Path, *, use_cache: bool = True, keep_image: bool = False
+               ) -> tuple[PhotoAnalysis, Any]:
+        """``analyse``, and with ``keep_image`` the picture it decoded (imaging.LoadedImage,
+        from the bytes it hashed), for an export straight after (vet_batch): None when it came
+        from the cache, the helper process, or the check failed."""
         path = Path(path)
         if self.process is not None:
-            return self.process.analyse(path, use_cache=use_cache)
+            return self.process.analyse(path, use_cache=use_cache), None
         from photovet.core.media.imaging import load_image, read_file  # noqa: PLC0415
         from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
 
         analysis = PhotoAnalysis(path=str(path))
+        kept = None
         try:
             data = read_file(path)
             analysis.sha256 = hashlib.sha256(data).hexdigest()
@@ -234,7 +242,7 @@ class Engine:
                 restored = PhotoAnalysis.from_dict(cached["analysis"])
                 restored.path = str(path)
                 restored.analysis_key = key
-                return restored
+                return restored, None
             analysis.metadata = inspect_bytes(data, path)
             loaded = load_image(path, max_pixels=self.settings.performance.max_pixels, data=data)
             del data
@@ -249,6 +257,7 @@ class Engine:
                 release_memory()   # the face models' buffers, before the text models run
             if self.text_engine is not None:
                 analysis.texts = self._texts(image, [f.box for f in analysis.faces])
+            kept = loaded if keep_image else None
             del image, loaded
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"analysis": analysis.detected().to_dict()})
@@ -266,12 +275,13 @@ class Engine:
         finally:
             release_memory()   # the photo's pixels and model buffers go back to the system
         if analysis.error:
+            kept = None
             log.warning("%s (%s) not checked: %s", logs.ref(path), logs.sha(analysis.sha256),
                         analysis.error)
         else:
             log.info("checked %s (%s): %d face(s), %d text line(s)", logs.ref(path),
                      logs.sha(analysis.sha256), len(analysis.faces), len(analysis.texts))
-        return analysis
+        return analysis, kept
 
     def _faces(self, image) -> list[Face]:
         faces = self.face_engine.detect(image)
@@ -625,7 +635,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     max_pixels = engine.settings.performance.max_pixels
 
     def one(path: Path) -> tuple[ExportResult, str | None]:
-        analysis = engine.analyse(path)
+        # the picture decoded for the check is the one exported (read and decoded once)
+        analysis, loaded = engine._check(path, keep_image=True)
         ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on)
         if held:
             return ExportResult(source=str(path), error=held[0].why, channel=ch.id), None
@@ -634,7 +645,10 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
             if already:
                 return already[0], "already exported in this batch (the batch carried on)"
         a, pub, approver, fp = ready[0]
-        job = ExportJob(Path(a.path), a.sha256, pub.covers, _filler(pub, approver, fp))
+        removed = [f.sentence() for f in a.metadata.findings] if a.metadata else []
+        job = ExportJob(Path(a.path), a.sha256, pub.covers, _filler(pub, approver, fp),
+                        loaded=loaded, metadata_removed=removed)
+        del loaded
         return export_photo(job, names, ch, style=style, max_pixels=max_pixels,
                             recorder=recorder), None
 

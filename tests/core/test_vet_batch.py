@@ -128,8 +128,11 @@ def test_vet_batch_exports_what_check_then_export_exports(ws, tmp_path):  # noqa
     exported = results(export_batch(analyses, two, label="A", engine=eng, channel="website"))
     for a, b in zip(vetted, exported):
         assert a.ok and b.ok
-        assert (a.faces_covered, a.people_shown, a.people_covered, a.width, a.height) == \
-            (b.faces_covered, b.people_shown, b.people_covered, b.width, b.height)
+        assert (a.faces_covered, a.people_shown, a.people_covered, a.width, a.height,
+                a.source_sha256, a.metadata_removed) == \
+            (b.faces_covered, b.people_shown, b.people_covered, b.width, b.height,
+             b.source_sha256, b.metadata_removed)
+        assert a.metadata_removed                 # the camera maker was listed as removed
         assert np.array_equal(np.asarray(Image.open(a.output)), np.asarray(Image.open(b.output)))
 
 
