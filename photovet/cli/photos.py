@@ -139,7 +139,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
 
     from photovet.core.errors import ExportError
     from photovet.core.media.export import check_output_folder
-    from photovet.core.pipeline import export_batch
+    from photovet.core.pipeline import vet_batch
 
     label = label or f"photos-{_dt.date.today().isoformat()}"
     files = _files(paths)
@@ -164,7 +164,6 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         abort("--no-text would leave pupils' names readable; the school's settings check names "
               "in every export", EXIT_USAGE)
     engine = load_engine(ws, text=not no_text)
-    analyses = _analyse(ws, engine, files, ch, mode, "Checking")
     approvals = ws.approvals if ws.settings.approval.required else None
     if approvals is None and not as_json:
         click.echo("Note: approval is turned off in the school's settings; photos are exported "
@@ -172,13 +171,15 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     progress: StderrProgress | None = None
     ok = failed = held = 0
     try:
-        for step in export_batch(analyses, out_dir, label=label, engine=engine, channel=ch,
-                                 records=ws.records, approvals=approvals, mode=mode,
-                                 allow_beside_originals=beside_originals):
+        # each photo is checked and exported in one pass: the next photo is checked while this
+        # one is exported, photos side by side on the PC's cores (pipeline.vet_batch)
+        for step in vet_batch(files, engine, ch, out_dir, label=label, records=ws.records,
+                              approvals=approvals, mode=mode,
+                              allow_beside_originals=beside_originals):
             if step.result is None:
                 if step.message and "removed" in step.message and not as_json:
                     click.echo(step.message, err=True)
-                progress = StderrProgress(step.total, "Exporting")
+                progress = StderrProgress(step.total, "Checking and exporting")
                 continue
             res = step.result
             src = Path(res.source)

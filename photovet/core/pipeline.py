@@ -156,7 +156,7 @@ class Engine:
         if text and settings.text.enabled:
             from photovet.core.vision.text.ocr import TextEngine, text_options  # noqa: PLC0415
 
-            options = text_options(settings.text)
+            options = text_options(settings.text, threads=settings.performance.model_threads())
             key = ("text", json.dumps(options, sort_keys=True))
             text_engine = LazyModel(key, lambda: TextEngine.load(options))
         return cls(settings, register=register, face_engine=face_engine, text_engine=text_engine,
@@ -239,13 +239,21 @@ class Engine:
 
     def analyse(self, path: str | Path, *, use_cache: bool = True) -> PhotoAnalysis:
         """What is in one photo. Never raises for a problem with the file: sets ``error``."""
+        return self._check(path, use_cache=use_cache)[0]
+
+    def _check(self, path: str | Path, *, use_cache: bool = True, keep_image: bool = False
+               ) -> tuple[PhotoAnalysis, Any]:
+        """``analyse``, and with ``keep_image`` the picture it decoded (imaging.LoadedImage,
+        from the bytes it hashed), for an export straight after (vet_batch): None when it came
+        from the cache, the helper process, or the check failed."""
         path = Path(path)
         if self.process is not None:
-            return self.process.analyse(path, use_cache=use_cache)
+            return self.process.analyse(path, use_cache=use_cache), None
         from photovet.core.media.imaging import load_image, read_file  # noqa: PLC0415
         from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
 
         analysis = PhotoAnalysis(path=str(path))
+        kept = None
         try:
             data = read_file(path)
             analysis.sha256 = hashlib.sha256(data).hexdigest()
@@ -256,7 +264,7 @@ class Engine:
                 restored = PhotoAnalysis.from_dict(cached["analysis"])
                 restored.path = str(path)
                 restored.analysis_key = key
-                return restored
+                return restored, None
             analysis.metadata = inspect_bytes(data, path)
             loaded = load_image(path, max_pixels=self.settings.performance.max_pixels, data=data)
             del data
@@ -278,6 +286,7 @@ class Engine:
                 # as the cache keeps them (0.1 px): an approval made on this analysis still
                 # matches the photo read back from the cache
                 t.polygon = [(round(float(x), 1), round(float(y), 1)) for x, y in t.polygon]
+            kept = loaded if keep_image else None
             del image, loaded
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"analysis": analysis.detected().to_dict()})
@@ -295,12 +304,13 @@ class Engine:
         finally:
             release_memory()   # the photo's pixels and model buffers go back to the system
         if analysis.error:
+            kept = None
             log.warning("%s (%s) not checked: %s", logs.ref(path), logs.sha(analysis.sha256),
                         analysis.error)
         else:
             log.info("checked %s (%s): %d face(s), %d text line(s)", logs.ref(path),
                      logs.sha(analysis.sha256), len(analysis.faces), len(analysis.texts))
-        return analysis
+        return analysis, kept
 
     def _faces(self, image) -> list[Face]:
         faces = self.face_engine.detect(image)
@@ -502,20 +512,42 @@ class AnalysisProcess:
 # Batch generators
 # ------------------------------------------------------------------------------------------
 
+def photo_workers(engine: Engine, workers: int | None = None) -> int:
+    """Photos checked at once: ``workers``, else ``performance.photos_at_once`` (one per core by
+    default); one when analysis runs in the helper process (it checks one photo at a time)."""
+    if engine.process is not None:
+        return 1
+    return max(1, int(workers or engine.settings.performance.photo_workers()))
+
+
+def _unexpected(path: Path, exc: BaseException) -> PhotoAnalysis:
+    log.error("unexpected error checking %s: %s", logs.ref(path), type(exc).__name__)
+    return PhotoAnalysis(path=str(path), error=f"unexpected problem while checking this photo "
+                         f"({type(exc).__name__}: {exc})")
+
+
 def analyse_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channel,
                   mode: str | None = None, stop: threading.Event | None = None,
-                  on: _dt.date | None = None) -> Iterator[Progress]:
-    """Analyse and decide each photo. Yields Progress(0, total) first, then one per photo."""
+                  on: _dt.date | None = None, *, workers: int | None = None
+                  ) -> Iterator[Progress]:
+    """Analyse and decide each photo. Yields Progress(0, total) first, then one per photo, in
+    the order of ``paths``.
+
+    Up to ``photo_workers(engine, workers)`` photos are checked at once, in threads (flow.py:
+    bounded, ordered; a failing photo fails alone; ``stop`` starts no new photo, yields nothing
+    more and returns once the photos being checked are done)."""
+    from photovet.core.flow import ordered_map  # noqa: PLC0415
+
     paths = [Path(p) for p in paths]
     ch = engine.channel(channel)
     total = len(paths)
     yield Progress(0, total, message="Starting")
-    for i, path in enumerate(paths, 1):
-        if stop is not None and stop.is_set():
-            return
-        analysis = engine.analyse(path)
+    n = photo_workers(engine, workers)
+    for i, out in enumerate(ordered_map(engine.analyse, paths, workers=n, stop=stop,
+                                        name="photovet-check"), 1):
+        analysis = out.result if out.error is None else _unexpected(out.item, out.error)
         engine.decide(analysis, ch, mode, on)
-        yield Progress(i, total, str(path), analysis)
+        yield Progress(i, total, str(out.item), analysis)
 
 
 def _local_time(iso: str) -> str:
@@ -591,20 +623,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
     if records is not None:
         ready, already = _already_exported(records, ready, label, ch.id)
     for a, pub, approver, fp in ready:
-        device = next((dict(f.data, accepted=f.accepted) for f in a.flags if f.kind == "device"),
-                      {})
-        checks = list(approvals.get(a.sha256, ch.id).parts.get("checks", [])) \
-            if approvals is not None else []
-
-        def fill(result: ExportResult, pub: Publication = pub, approver: str | None = approver,
-                 fp: str = fp, device: dict = device, checks: list = checks) -> None:
-            result.people_shown = list(pub.people_shown)
-            result.people_covered = list(pub.people_covered)
-            result.names_shown = list(pub.names_shown)
-            result.names_covered = list(pub.names_covered)
-            result.approver, result.fingerprint = approver, fp
-            result.device, result.checks = device, checks
-        jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers, fill))
+        jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
+                              _filler(pub, approver, fp, *_record_extras(a, approvals, ch))))
     recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
     first = True
     for progress in _export(jobs, Path(out_dir), label=label, channel=ch,
@@ -628,6 +648,129 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
             continue
         done += 1
         yield Progress(done, total, progress.path, progress.result, progress.message)
+
+
+def _record_extras(a: PhotoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
+    """The device flag (as accepted or not) and the approver's ticked checks, for the record."""
+    device = next((dict(f.data, accepted=f.accepted) for f in a.flags if f.kind == "device"), {})
+    approval = approvals.get(a.sha256, ch.id) if approvals is not None else None
+    checks = list(approval.parts.get("checks", [])) if approval is not None else []
+    return device, checks
+
+
+def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None = None,
+            checks: list | None = None) -> Callable[[ExportResult], None]:
+    """What an export result records besides the file: who is shown and covered, the approval,
+    the device it came from and the checks the approver ticked."""
+    def fill(result: ExportResult) -> None:
+        result.people_shown = list(pub.people_shown)
+        result.people_covered = list(pub.people_covered)
+        result.names_shown = list(pub.names_shown)
+        result.names_covered = list(pub.names_covered)
+        result.approver, result.fingerprint = approver, fp
+        result.device, result.checks = dict(device or {}), list(checks or [])
+    return fill
+
+
+class _Either:
+    """Set when either event is set (the caller's stop, or the batch's own)."""
+
+    def __init__(self, *events: threading.Event | None):
+        self._events = [e for e in events if e is not None]
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self._events)
+
+
+def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channel,
+              out_dir: str | Path, *, label: str, records: Any = None, approvals: Any = None,
+              preparer: str | None = None, stop: threading.Event | None = None,
+              allow_beside_originals: bool = False, mode: str | None = None,
+              on: _dt.date | None = None, workers: int | None = None) -> Iterator[Progress]:
+    """Check, decide and export each photo in one pass (``photovet export``): while one photo is
+    exported the next is being checked, and up to ``photo_workers`` photos are in flight at
+    once (flow.ordered_map: bounded, in order).
+
+    Each photo goes exactly the way ``analyse_batch`` then ``export_batch`` take it: the same
+    analysis (and cache), the same decisions, the same refusals (``plan_exports``: not checked,
+    not approved or changed since approval, held back by policy), the same render, read-back
+    check, record and neutral name (media/export.export_photo).
+
+    Yields Progress(0, total) first (its message reports unfinished copies removed), then one
+    Progress per photo in the order of ``paths`` with an ExportResult (``error`` says why a photo
+    was not exported). Raises OutputFolderError before checking anything when the output folder
+    is unusable. ``stop`` starts no new photo. When the register's server goes away no new
+    photo starts, the photos in flight finish (each exported and recorded, or not at all), and
+    RegisterUnavailableError is raised after the last result.
+    """
+    from photovet.core.errors import RegisterUnavailableError  # noqa: PLC0415
+    from photovet.core.flow import ordered_map  # noqa: PLC0415
+    from photovet.core.media.export import (  # noqa: PLC0415
+        ExportJob,
+        NameAllocator,
+        check_output_folder,
+        clean_leftovers,
+        export_photo,
+    )
+
+    paths = [Path(p) for p in paths]
+    out_dir = Path(out_dir)
+    ch = engine.channel(channel)
+    check_output_folder(out_dir, paths, allow_beside_originals=allow_beside_originals)
+    leftovers = clean_leftovers(out_dir)
+    names = NameAllocator(out_dir, label, len(paths))
+    recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
+    total = len(paths)
+    note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
+            "left by an interrupted export") if leftovers else ""
+    yield Progress(0, total, message=f"{total} photo(s) to export{note}")
+    lost = threading.Event()
+    style = engine.settings.cover.style
+    max_pixels = engine.settings.performance.max_pixels
+
+    def one(path: Path) -> tuple[ExportResult, str | None]:
+        # the picture decoded for the check is the one exported (read and decoded once)
+        analysis, loaded = engine._check(path, keep_image=True)
+        ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on)
+        if held:
+            return ExportResult(source=str(path), error=held[0].why, channel=ch.id), None
+        if records is not None:
+            ready, already = _already_exported(records, ready, label, ch.id)
+            if already:
+                return already[0], "already exported in this batch (the batch carried on)"
+        a, pub, approver, fp = ready[0]
+        removed = [f.sentence() for f in a.metadata.findings] if a.metadata else []
+        job = ExportJob(Path(a.path), a.sha256, pub.covers,
+                        _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
+                        loaded=loaded, metadata_removed=removed)
+        del loaded
+        return export_photo(job, names, ch, style=style, max_pixels=max_pixels,
+                            recorder=recorder), None
+
+    error: RegisterUnavailableError | None = None
+    for done, out in enumerate(ordered_map(one, paths, workers=photo_workers(engine, workers),
+                                           stop=_Either(stop, lost), drain=True,
+                                           name="photovet-vet"), 1):
+        message = None
+        if out.error is None:
+            result, message = out.result
+        elif isinstance(out.error, RegisterUnavailableError):
+            lost.set()
+            error = error or out.error
+            result = ExportResult(source=str(out.item), channel=ch.id,
+                                  error=f"{out.item.name}: not exported: {out.error.message}")
+        else:   # analyse and export_photo fail a photo without raising; be safe all the same
+            log.error("unexpected error exporting %s: %s", logs.ref(out.item),
+                      type(out.error).__name__)
+            result = ExportResult(source=str(out.item), channel=ch.id,
+                                  error=f"{out.item.name}: unexpected problem "
+                                        f"({type(out.error).__name__}: {out.error})")
+        yield Progress(done, total, str(out.item), result,
+                       message or result.error or f"saved {Path(result.output or '').name}")
+    if error is not None:
+        # every photo is either exported and recorded, or not exported at all; running the same
+        # export again carries on (photos already exported in this batch are skipped)
+        raise error
 
 
 def _already_exported(records: Any, ready: list, label: str, channel: str
@@ -663,4 +806,4 @@ def _already_exported(records: Any, ready: list, label: str, channel: str
 
 
 __all__ = ["AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "export_batch",
-           "plan_exports"]
+           "photo_workers", "plan_exports", "vet_batch"]

@@ -114,6 +114,7 @@ class Detection:
     yunet: bool = True               # a second detector (profiles, partly hidden faces)
     yunet_threshold: float = 0.6     # its faces kept on its own word
     yunet_agree_threshold: float = 0.3  # weaker ones kept where CenterFace agrees
+    yunet_max_pass_pixels: int = 16_000_000  # YuNet's fine pass: photos larger are scaled down
 
     def check(self) -> None:
         _in_range("detection.threshold", self.threshold, 0.05, 0.95)
@@ -130,6 +131,8 @@ class Detection:
         _in_range("detection.yunet_threshold", self.yunet_threshold, 0.1, 0.95)
         _in_range("detection.yunet_agree_threshold", self.yunet_agree_threshold, 0.1,
                   self.yunet_threshold)
+        _in_range("detection.yunet_max_pass_pixels", self.yunet_max_pass_pixels, 100_000,
+                  400_000_000)
 
 
 @dataclass
@@ -308,15 +311,30 @@ class Performance:
 
     cores: int = 0
     max_pixels: int = 100_000_000    # larger pictures are refused before decoding
+    #: photos checked side by side (0 = one per core); each photo's models then get
+    #: cores // photos threads. Photo-level parallelism measured faster than model threads
+    #: (bench/throughput.py); each photo in flight costs memory (a decoded 12 MP photo and its
+    #: model buffers)
+    photos_at_once: int = 0
 
     def check(self) -> None:
         _in_range("performance.cores", self.cores, 0, 256)
         _in_range("performance.max_pixels", self.max_pixels, 1_000_000, 1_000_000_000)
+        _in_range("performance.photos_at_once", self.photos_at_once, 0, 64)
 
     def core_count(self) -> int:
         if self.cores:
             return self.cores
         return max(1, (os.cpu_count() or 2) - 1) if (os.cpu_count() or 1) > 2 else (os.cpu_count() or 1)
+
+    def photo_workers(self) -> int:
+        """How many photos are checked (and exported) at once."""
+        cores = self.core_count()
+        return max(1, min(cores, self.photos_at_once)) if self.photos_at_once else cores
+
+    def model_threads(self) -> int:
+        """onnxruntime threads per model run: the cores shared between the photos in flight."""
+        return max(1, self.core_count() // self.photo_workers())
 
 
 #: Sections stored in the register for the whole school (the rest belong to this PC).

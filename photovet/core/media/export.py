@@ -40,7 +40,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from PIL import Image
 
@@ -269,6 +269,11 @@ class ExportJob:
     expected_sha256: str
     covers: Sequence[Cover]
     fill: Callable[[ExportResult], None] | None = None  # adds who is shown/covered, approver...
+    #: the picture already decoded (imaging.load_image) from the very bytes whose hash is
+    #: ``expected_sha256``, with what their metadata listed: checked and exported in one pass
+    #: (pipeline.vet_batch), the photo is read and decoded once. None: read the file here.
+    loaded: Any = None
+    metadata_removed: list[str] | None = None
 
 
 def _error_text(err: Exception, source: Path) -> str:
@@ -281,6 +286,29 @@ def _error_text(err: Exception, source: Path) -> str:
     if isinstance(err, MemoryError):
         return f"{source.name}: not enough memory to process this photo"
     return f"{source.name}: unexpected problem ({type(err).__name__}: {err})"
+
+
+def _read_checked(source: Path, expected_sha256: str, max_pixels: int | None,
+                  result: ExportResult) -> Any:
+    """The original decoded from bytes read once, refused unless they are the bytes that were
+    checked; what its metadata held goes into ``result``."""
+    data = read_file(source)
+    result.source_sha256 = hashlib.sha256(data).hexdigest()
+    if not expected_sha256 or result.source_sha256 != expected_sha256:
+        raise ExportError("the file changed after it was checked; check it again before "
+                          "exporting (nothing was written)", path=source)
+    loaded = load_image(source, max_pixels=max_pixels, data=data)
+    try:
+        from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
+
+        report = inspect_bytes(data, source)
+        result.metadata_removed = [f.sentence() for f in report.findings]
+    except PhotoVetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - listing failed; the export removes all anyway
+        result.metadata_removed = [
+            f"Metadata could not be listed ({type(exc).__name__}); all of it was removed anyway"]
+    return loaded
 
 
 def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, style: str = "solid",
@@ -297,23 +325,13 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
     tmp: Path | None = None
     record_id: int | None = None
     try:
-        data = read_file(source)
-        result.source_sha256 = hashlib.sha256(data).hexdigest()
-        if not job.expected_sha256 or result.source_sha256 != job.expected_sha256:
-            raise ExportError("the file changed after it was checked; check it again before "
-                              "exporting (nothing was written)", path=source)
-        loaded = load_image(source, max_pixels=max_pixels, data=data)
-        try:
-            from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
-
-            report = inspect_bytes(data, source)
-            result.metadata_removed = [f.sentence() for f in report.findings]
-        except PhotoVetError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - listing failed; the export removes all anyway
-            result.metadata_removed = [
-                f"Metadata could not be listed ({type(exc).__name__}); all of it was removed anyway"]
-        del data
+        if job.loaded is not None and job.expected_sha256:
+            # decoded by the check itself from the bytes it hashed: exactly what was checked
+            loaded, job.loaded = job.loaded, None
+            result.source_sha256 = job.expected_sha256
+            result.metadata_removed = list(job.metadata_removed or [])
+        else:
+            loaded = _read_checked(source, job.expected_sha256, max_pixels, result)
         image = render(loaded.image, job.covers, long_edge=channel.long_edge, style=style)
         del loaded
         encoded = encode_jpeg(image, channel.quality)

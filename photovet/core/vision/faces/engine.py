@@ -91,7 +91,7 @@ class FaceEngine:
         """Load the detectors and the signature model (well under a second; ModelError names a
         missing or broken file)."""
         settings = settings or Settings()
-        threads = int(threads or settings.performance.core_count())
+        threads = int(threads or settings.performance.model_threads())
         per = 1 if threads >= 2 else threads      # CenterFace and YuNet run side by side
         cf_session = _load_session(CENTERFACE_FILE, "face detector", onnxfix.centerface_dynamic,
                                    per if settings.detection.yunet else threads, False)
@@ -99,7 +99,7 @@ class FaceEngine:
         yn_session = _load_session(
             YUNET_FILE, "second face detector",
             lambda raw: onnxfix.opencv_zoo_model(raw, YUNET_INPUT, ["n", 3, "h", "w"]), per, True)
-        yunet = YuNet(yn_session)
+        yunet = YuNet(yn_session, max_pass_pixels=settings.detection.yunet_max_pass_pixels)
         sf_session = _load_session(
             SFACE_FILE, "face signature",
             lambda raw: onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), threads, True)
