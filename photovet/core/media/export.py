@@ -40,7 +40,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from PIL import Image
 
@@ -92,11 +92,12 @@ class NameAllocator:
         except OSError:
             self._taken = set()
 
-    def next(self) -> Path:
+    def next(self, ext: str | None = None) -> Path:
+        """The next free name (``ext``: another extension than the batch's, e.g. ".mp4")."""
         with self._lock:
             while True:
                 self._n += 1
-                name = f"{self.slug}-{self._n:0{self.width}d}{self.ext}"
+                name = f"{self.slug}-{self._n:0{self.width}d}{ext or self.ext}"
                 if name.lower() not in self._taken and not os.path.lexists(self.out_dir / name):
                     self._taken.add(name.lower())
                     return self.out_dir / name
@@ -269,6 +270,7 @@ class ExportJob:
     expected_sha256: str
     covers: Sequence[Cover]
     fill: Callable[[ExportResult], None] | None = None  # adds who is shown/covered, approver...
+    video: Any = None     # a video's export plan (media/video/export.py); None for a photo
 
 
 def _error_text(err: Exception, source: Path) -> str:
@@ -286,7 +288,11 @@ def _error_text(err: Exception, source: Path) -> str:
 def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, style: str = "solid",
                  max_pixels: int | None = None, recorder: Recorder | None = None) -> ExportResult:
     """Make one safe copy (the steps in the module notes). Never raises for a problem with this
-    photo: see ``result.error``."""
+    photo: see ``result.error``. A video (``job.video``) goes to media/video/export.py."""
+    if job.video is not None:
+        from photovet.core.media.video.export import export_video  # noqa: PLC0415
+
+        return export_video(job, names, channel, recorder=recorder)
     source = Path(job.source)
     result = ExportResult(source=str(source), channel=channel.id)
     counts = {"face": 0, "text": 0, "manual": 0}

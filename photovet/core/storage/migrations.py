@@ -418,6 +418,34 @@ def _audit_keyed_head(db: Database) -> None:
     ddl(db, "ALTER TABLE audit_meta ADD COLUMN mac TEXT")
 
 
+def _video(db: Database) -> None:
+    """Videos (issue 17): the human decisions about a video's tracks and sound (per content
+    hash and scope, as ``reviews``), an approver's word that they listened to a video's sound
+    (per channel), and the perceptual hashes of an exported video's key frames."""
+    ddl(db, """CREATE TABLE video_reviews (
+        sha256 TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        actor TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, channel))""")
+    ddl(db, """CREATE TABLE video_listens (
+        id {pk},
+        sha256 TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        account_id INTEGER,
+        listened_at TEXT NOT NULL)""")
+    ddl(db, "CREATE INDEX video_listens_video ON video_listens(sha256, channel)")
+    ddl(db, """CREATE TABLE export_key_frames (
+        export_id INTEGER NOT NULL REFERENCES exports(id),
+        position INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        phash_variants {blob} NOT NULL,
+        PRIMARY KEY (export_id, position))""")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -442,6 +470,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("register-0005-encrypted-signatures", _encrypted_signatures),
     Migration("audit-0002-keyed-head", _audit_keyed_head),
     Migration("register-0006-family", _family),
+    Migration("video-0001-tracks-sound-key-frames", _video),
 )
 
 
