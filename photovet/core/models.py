@@ -787,7 +787,7 @@ class VideoAnalysis:
 
         if not self.frame_times:
             return 0
-        i = bisect.bisect_right(self.frame_times, float(seconds) + 1e-6) - 1
+        i = bisect.bisect_right(self.frame_times, float(seconds) + 1e-4) - 1
         return max(0, min(len(self.frame_times) - 1, i))
 
     def time_of(self, frame: int) -> float:

@@ -270,7 +270,7 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
         n = i + 1
         if i == 0 and fr.frame.pts is not None and fr.frame.time_base is not None:
             an.sampling["origin"] = float(fr.frame.pts * fr.frame.time_base)
-        st.times.append(fr.time)
+        st.times.append(round(fr.time, 5))
         th = thumb(luma(fr.frame))
         if th2 is not None and thumb_difference(th2, th1) > p.cut_threshold and \
                 thumb_difference(th2, th) > p.cut_threshold:
