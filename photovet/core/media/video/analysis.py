@@ -320,9 +320,11 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
             results = []
             if cr is not None:
                 for _q, crop, box in sorted(cr.items.values(), key=lambda x: -x[0]):
-                    enc = face_engine.encode(crop, [Face(box=box, score=1.0)])[0]
-                    if enc is not None:
-                        results.append(matcher.match(enc))
+                    # a signature of every model someone is enrolled with (as for photos)
+                    encs = {m: face_engine.encode(crop, [Face(box=box, score=1.0)], m)[0]
+                            for m in matcher.models}
+                    if any(e is not None for e in encs.values()):
+                        results.append(matcher.match_photo({m: [e] for m, e in encs.items()})[0])
             t.samples = len(results)
             t.match_status, t.person, t.distance, t.margin = recognise(
                 results, len(cr.items) if cr is not None else 0)

@@ -84,7 +84,8 @@ def thumbnail(path: str | Path, size: int = 256) -> Image.Image:
 
 def key_frames(path: str | Path, *, every: float = KEY_FRAME_EVERY,
                limit: int = MAX_KEY_FRAMES) -> list[tuple[float, Image.Image]]:
-    """Frames about ``every`` seconds apart (the first included, at most ``limit``), small."""
+    """Frames about ``every`` seconds apart from the first (at most ``limit``: further apart on
+    a long video), small. A short video is decoded once; a long one is sought to each time."""
     info = probe(path)
     if info.duration > every * limit:
         every = info.duration / limit
@@ -92,6 +93,12 @@ def key_frames(path: str | Path, *, every: float = KEY_FRAME_EVERY,
     k = min(1.0, HASH_SIDE / max(w, h))
     size = (max(2, int(round(w * k))), max(2, int(round(h * k))))
     out: list[tuple[float, Image.Image]] = []
+    if info.duration > 120:
+        t = 0.0
+        while t < info.duration and len(out) < limit:
+            out.append((t, Image.fromarray(grab(path, t, rotation=info.rotation, size=size))))
+            t += every
+        return out
     due = 0.0
     for fr in iter_frames(path, threads=1, expected=info.frames):
         if fr.time + 1e-6 >= due:
@@ -109,13 +116,24 @@ def key_frame_hashes(path: str | Path) -> list[tuple[float, list[int]]]:
     return [(t, phash_variants(im)) for t, im in key_frames(path)]
 
 
-def query_hashes(path: str | Path) -> list[int]:
-    """Hashes of a file given to identify: one per key frame of a video."""
+def query_hashes(path: str | Path, *, every: float = 0.5, limit: int = 120) -> list[int]:
+    """Hashes of a video given to identify: frames twice as dense as an export's key frames,
+    so some fall close to each of them whatever the copy's own frame times."""
     from photovet.core.media.phash import phash_image  # noqa: PLC0415
 
-    return [phash_image(im) for _t, im in key_frames(path)]
+    return [phash_image(im) for _t, im in key_frames(path, every=every, limit=limit)]
 
+
+def media_thumbnail(path: str | Path, size: int = 256) -> Image.Image:
+    """A small picture of a photo or a video (records, take-down and access reports)."""
+    from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+    if is_video_file(path):
+        return thumbnail(path, size)
+    from photovet.core.media.imaging import thumbnail as photo_thumbnail  # noqa: PLC0415
+
+    return photo_thumbnail(path, size)
 
 
 __all__ = ["KEY_FRAME_EVERY", "MAX_KEY_FRAMES", "grab", "key_frame_hashes", "key_frames",
-           "query_hashes", "thumbnail", "track_thumbnail"]
+           "media_thumbnail", "query_hashes", "thumbnail", "track_thumbnail"]
