@@ -389,3 +389,34 @@ def test_analysis_is_cached_by_content(tmp_path, face_engine):
     s.video.stride = 2                      # another sampling: analysed again
     eng.analyse_video(clip.path)
     assert Counting.calls > n
+
+
+def test_a_moving_name_badge_is_read_and_covered_on_every_frame(tmp_path, face_engine):
+    """OCR on key frames finds a register name on a badge riding under a moving face; the name
+    track is covered on every frame (text tracks are padded by a reading interval both ways),
+    and on a channel where Tori's name may be shown it stays readable."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+
+    s = Settings()
+    s.video.ocr_every = 0.5
+    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
+                  video_consent={"website": "yes"}, name_with_photo=True)
+    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    clip = make_clip(tmp_path / "badge.mp4", size=(640, 360), seconds=2.0,
+                     movers=[Mover(72, (120, 90), (480, 110), variant=1, badge="Tori Hale")])
+    an = eng.analyse_video(clip.path)
+    names = an.text_tracks
+    assert names and any(t.person == "A1" for t in names), [t.text for t in names]
+    ch = Channel("newsletter", "Newsletter", audio="remove", names="initials")
+    eng.decide(an, ch, on=TODAY)
+    assert all(t.decision == "cover" for t in names)
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok and res.texts_covered >= 1
+    assert_covered(res.output, clip.badges, shrink=0.05, what="badges")
+    full = Channel("website", "School Website", audio="remove", names="full")
+    eng.decide(an, full, on=TODAY)
+    assert any(t.decision == "keep" and t.person == "A1" for t in names)
