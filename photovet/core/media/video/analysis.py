@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -235,7 +237,6 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
     want_crops = matcher is not None and bool(getattr(matcher, "ids", None))
     ocr_stride = max(1, int(round(p.ocr_every * fps))) if (text_engine is not None
                                                             and p.ocr_every > 0) else 0
-    pending: tuple[Frame, list[Det]] | None = None
     th2 = th1 = None
     total = info.frames
 
@@ -262,49 +263,76 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
             crop = Image.fromarray(np.ascontiguousarray(full[y1:y2, x1:x2]))
             cr.put(fr.index, q, crop, (int(d.box[0] - x1), int(d.box[1] - y1), int(d.w), int(d.h)))
 
+    def detect(fr: Frame, base: bool, fine_now: bool) -> list[Det]:
+        passes = []
+        if base:
+            passes.append((display_rgb(fr.frame, info.rotation, (dw, dh)), W / dw, H / dh))
+        if fine_now:
+            passes.append((display_rgb(fr.frame, info.rotation), 1.0, 1.0))
+        boxes, marks = face_engine.detect_passes(passes, threshold=p.threshold, tile=p.tile)
+        del passes
+        dets = []
+        for b, m in zip(boxes, marks):
+            x1, y1 = max(0.0, float(b[0])), max(0.0, float(b[1]))
+            x2, y2 = min(float(W), float(b[2])), min(float(H), float(b[3]))
+            if x2 - x1 < 1 or y2 - y1 < 1:
+                continue
+            dets.append(Det(fr.index, (x1, y1, x2, y2), float(b[4]), tuple(float(v) for v in m)))
+        return dets
+
+    # Detection runs in a second thread while this one decodes the next frames (the network
+    # and the decoder release the GIL, so two cores are used). The tracker still sees every
+    # event in frame order: a cut at frame k (known once frame k+1 is decoded) before the
+    # detections of frame k, and those only once frame k+1 has been decoded.
+    events: deque[tuple[str, Any, Any]] = deque()     # ("cut", frame, None) | ("det", Frame, future)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photovet-video-detect")
+
+    def drain(current: int, *, limit: int, final: bool = False) -> None:
+        while events:
+            kind, a, fut = events[0]
+            if kind == "cut":
+                st.tracker.cut(a)
+                events.popleft()
+                continue
+            ready = final or a.index < current
+            busy = sum(1 for e in events if e[0] == "det")
+            if not ready or (not fut.done() and busy <= limit):
+                return
+            events.popleft()
+            apply(a, fut.result())
+
     n = 0
-    for fr in iter_frames(path, threads=p.threads, expected=info.frames):
-        if stop is not None and stop.is_set():
-            raise VideoError("checking was stopped before the end of the video", path=path)
-        i = fr.index
-        n = i + 1
-        if i == 0 and fr.frame.pts is not None and fr.frame.time_base is not None:
-            an.sampling["origin"] = float(fr.frame.pts * fr.frame.time_base)
-        st.times.append(round(fr.time, 5))
-        th = thumb(luma(fr.frame))
-        if th2 is not None and thumb_difference(th2, th1) > p.cut_threshold and \
-                thumb_difference(th2, th) > p.cut_threshold:
-            st.cuts.append(i - 1)
-            st.tracker.cut(i - 1)
-            st.text_tracker.cut(i - 1)
-        th2, th1 = th1, th
-        if pending is not None:
-            apply(*pending)
-            pending = None
-        base = i % p.stride == 0
-        fine_now = bool(fine) and i % fine == 0
-        if base or fine_now:
-            passes = []
-            if base:
-                passes.append((display_rgb(fr.frame, info.rotation, (dw, dh)), W / dw, H / dh))
-            if fine_now:
-                passes.append((display_rgb(fr.frame, info.rotation), 1.0, 1.0))
-            boxes, marks = face_engine.detect_passes(passes, threshold=p.threshold, tile=p.tile)
-            del passes
-            dets = []
-            for b, m in zip(boxes, marks):
-                x1, y1 = max(0.0, float(b[0])), max(0.0, float(b[1]))
-                x2, y2 = min(float(W), float(b[2])), min(float(H), float(b[3]))
-                if x2 - x1 < 1 or y2 - y1 < 1:
-                    continue
-                dets.append(Det(i, (x1, y1, x2, y2), float(b[4]), tuple(float(v) for v in m)))
-            pending = (fr, dets)
-        if ocr_stride and i % ocr_stride == 0:
-            _read_names(fr, i, info, text_engine, name_matcher, st, p)
-        if progress is not None and i % 15 == 0:
-            progress(i, total)
-    if pending is not None:
-        apply(*pending)
+    try:
+        for fr in iter_frames(path, threads=p.threads, expected=info.frames):
+            if stop is not None and stop.is_set():
+                raise VideoError("checking was stopped before the end of the video", path=path)
+            i = fr.index
+            n = i + 1
+            if i == 0 and fr.frame.pts is not None and fr.frame.time_base is not None:
+                an.sampling["origin"] = float(fr.frame.pts * fr.frame.time_base)
+            st.times.append(round(fr.time, 5))
+            th = thumb(luma(fr.frame))
+            if th2 is not None and thumb_difference(th2, th1) > p.cut_threshold and \
+                    thumb_difference(th2, th) > p.cut_threshold:
+                st.cuts.append(i - 1)
+                st.text_tracker.cut(i - 1)
+                at = len(events)
+                while at > 0 and events[at - 1][0] == "det" and events[at - 1][1].index >= i - 1:
+                    at -= 1
+                events.insert(at, ("cut", i - 1, None))
+            th2, th1 = th1, th
+            drain(i, limit=2)
+            base = i % p.stride == 0
+            fine_now = bool(fine) and i % fine == 0
+            if base or fine_now:
+                events.append(("det", fr, pool.submit(detect, fr, base, fine_now)))
+            if ocr_stride and i % ocr_stride == 0:
+                _read_names(fr, i, info, text_engine, name_matcher, st, p)
+            if progress is not None and i % 15 == 0:
+                progress(i, total)
+        drain(n, limit=0, final=True)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     an.frame_times = st.times
     an.cuts = st.cuts
     faces = st.tracker.finish("face", 0, st.times)
