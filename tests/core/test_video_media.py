@@ -420,3 +420,40 @@ def test_a_moving_name_badge_is_read_and_covered_on_every_frame(tmp_path, face_e
     full = Channel("website", "School Website", audio="remove", names="full")
     eng.decide(an, full, on=TODAY)
     assert any(t.decision == "keep" and t.person == "A1" for t in names)
+
+
+def test_the_bundled_ffmpeg_has_the_encoders_exports_need():
+    """Exports are H.264 (libx264) and AAC: a future PyAV wheel without them must fail here,
+    loudly, not at a school's first export."""
+    assert av.codec.Codec("libx264", "w").name == "libx264"
+    assert av.codec.Codec("aac", "w").name == "aac"
+    for decoder in ("h264", "hevc", "vp9", "av1", "mpeg4", "h263", "aac", "opus", "amrnb"):
+        av.codec.Codec(decoder, "r")
+
+
+def test_what_the_app_asks_for_a_track_row_and_a_frame(tmp_path, engine):
+    """The player's API: each track's time span, decision and best view; the covers at any
+    time (the same the export paints)."""
+    from photovet.core.media.video.covers import covers_at, track_span
+    from photovet.core.media.video.frames import track_thumbnail
+
+    clip = make_clip(tmp_path / "app.mp4", size=(480, 270), seconds=2.0, movers=movers()[:1])
+    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    (t,) = an.face_tracks
+    assert 0.0 <= t.first_time < t.last_time <= an.duration
+    first, last = track_span(an, t)
+    assert first <= t.first_frame and last >= t.last_frame
+    thumb = track_thumbnail(an, t, size=96)
+    assert max(thumb.size) <= 96
+    arr = np.asarray(thumb.convert("RGB"))
+    h, w = arr.shape[:2]
+    skin = arr[int(h * 0.45):int(h * 0.7), int(w * 0.3):int(w * 0.7)].reshape(-1, 3).mean(0)
+    assert skin[0] > skin[2] + 15              # the drawn face's cheeks, not the background
+    plan = engine.video_covers(an)
+    for f in (0, 20, 59):
+        got = covers_at(an, an.time_of(f), grow=engine.settings.cover.grow)
+        assert [c.to_dict() for c in got] == [c.to_dict() for c in plan.at(f)]
+        x1, y1, x2, y2 = clip.faces[f][0]
+        cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+        assert any(c.box[0] <= cx <= c.box[0] + c.box[2] and c.box[1] <= cy <= c.box[1] + c.box[3]
+                   for c in got)
