@@ -42,6 +42,7 @@ from photovet.core.models import (
     Person,
     PhotoAnalysis,
     Progress,
+    VideoAnalysis,
 )
 from photovet.core.memory import release as release_memory
 from photovet.core.policy import (
@@ -58,6 +59,8 @@ log = logs.get("pipeline")
 #: what analysis finds besides settings and the register (detectors, signature model, how text
 #: is classified): part of the analysis cache key, so a new release never reuses old findings
 ANALYSIS_VERSION = "2"
+#: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
+VIDEO_ANALYSIS_VERSION = "1"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
@@ -365,13 +368,18 @@ class Engine:
     # -- decisions --------------------------------------------------------------------------
 
     def review_parts(self, analysis: PhotoAnalysis, channel: Channel) -> list:
+        if isinstance(analysis, VideoAnalysis):
+            return self.video_review_parts(analysis, channel)
         if self.reviews is None or not analysis.sha256:
             return []
         return self.reviews.parts(analysis.sha256, channel.id)
 
     def decide(self, analysis: PhotoAnalysis, channel: str | Channel, mode: str | None = None,
                on: _dt.date | None = None) -> PhotoAnalysis:
-        """The photo's review applied, then the policy for ``channel`` (in place; returned)."""
+        """The photo's review applied, then the policy for ``channel`` (in place; returned).
+        A video goes to ``decide_video``."""
+        if isinstance(analysis, VideoAnalysis):
+            return self.decide_video(analysis, channel, mode, on)
         ch = self.channel(channel)
         if analysis.error:
             analysis.channel = ch.id
@@ -398,6 +406,10 @@ class Engine:
 
     def publication(self, analysis: PhotoAnalysis) -> Publication:
         """What exporting the (decided) photo would show and cover."""
+        if isinstance(analysis, VideoAnalysis):
+            from photovet.core.policy import video_publication  # noqa: PLC0415
+
+            return video_publication(analysis)
         from photovet.core.media.cover import face_cover, text_cover  # noqa: PLC0415
 
         size = (analysis.width, analysis.height)
@@ -415,6 +427,12 @@ class Engine:
         from photovet.core.review import review_hash  # noqa: PLC0415
 
         ch = self.channel(analysis.channel)
+        if isinstance(analysis, VideoAnalysis):
+            from photovet.core.approval import video_approval_parts  # noqa: PLC0415
+            from photovet.core.video_review import video_review_hash  # noqa: PLC0415
+
+            return video_approval_parts(analysis, video_review_hash(
+                self.video_review_parts(analysis, ch)), self.publication(analysis))
         digest = review_hash(self.review_parts(analysis, ch))
         return approval_parts(analysis, digest, self.publication(analysis))
 
@@ -431,6 +449,147 @@ class Engine:
     def name_of(self, person_id: str) -> str:
         p = self.people_by_id.get(person_id)
         return p.display_name if p else person_id
+
+    # -- videos (issue 17) ------------------------------------------------------------------
+
+    def video_cache_key(self) -> str:
+        """What a video's analysis depends on: the photo analysis key (models, recognition,
+        enrolments, text) plus the video settings and ``VIDEO_ANALYSIS_VERSION``."""
+        blob = json.dumps(self.settings.to_dict(("video",)), sort_keys=True)
+        return hashlib.sha256(f"{self.cache_key()}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()
+                              ).hexdigest()[:20]
+
+    def analyse_media(self, path: str | Path, *, use_cache: bool = True,
+                      stop: threading.Event | None = None) -> PhotoAnalysis | VideoAnalysis:
+        """A photo or a video, told apart by content (not by the file's name)."""
+        from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+        if is_video_file(path):
+            return self.analyse_video(path, use_cache=use_cache, stop=stop)
+        return self.analyse(path, use_cache=use_cache)
+
+    def analyse_video(self, path: str | Path, *, use_cache: bool = True,
+                      progress: Callable[[int, int], None] | None = None,
+                      stop: threading.Event | None = None) -> VideoAnalysis:
+        """What is in one video (media/video/analysis.py): tracks of faces and names, scene
+        cuts, frame times, metadata. Cached by content hash and ``video_cache_key``. Never raises
+        for a problem with the file: sets ``error`` (such a video is never exported)."""
+        path = Path(path)
+        if self.process is not None:
+            return self.process.analyse_video(path, use_cache=use_cache)
+        from photovet.core.media.metadata.video import inspect_video  # noqa: PLC0415
+        from photovet.core.media.video.analysis import VideoParams, analyse_video  # noqa: PLC0415
+        from photovet.core.media.video.reader import probe, sha256_stream  # noqa: PLC0415
+
+        analysis = VideoAnalysis(path=str(path))
+        try:
+            analysis.sha256 = sha256_stream(path)
+            key = self.video_cache_key()
+            analysis.analysis_key = key
+            cached = self.cache.get(analysis.sha256, key) if (use_cache and self.cache) else None
+            if cached is not None and "video" in cached:
+                restored = VideoAnalysis.from_dict(cached["video"])
+                restored.path, restored.analysis_key = str(path), key
+                return restored
+            info = probe(path)
+            metadata = inspect_video(path, info)
+            if self.face_engine is None:
+                raise PhotoVetError("faces were not checked (face detection is off)", path=path)
+            params = VideoParams.from_settings(self.settings)
+            if self.text_engine is None:
+                params.ocr_every = 0.0
+            found = analyse_video(path, face_engine=self.face_engine, matcher=self.matcher,
+                                  text_engine=self.text_engine, name_matcher=self.name_matcher,
+                                  params=params, info=info, progress=progress, stop=stop)
+            found.sha256, found.analysis_key, found.metadata = analysis.sha256, key, metadata
+            if self.text_engine is None:
+                found.warnings.append("Names in the picture were not looked for.")
+            analysis = found
+            if self.cache is not None:
+                self.cache.put(analysis.sha256, key, {"video": analysis.detected().to_dict()})
+        except PhotoVetError as exc:
+            analysis.error = str(exc.message)
+        except MemoryError:
+            analysis.error = "not enough memory to check this video"
+        except OSError as exc:
+            analysis.error = f"could not be read ({exc.strerror or exc})"
+        except Exception as exc:  # noqa: BLE001 - one bad video must not stop the batch
+            log.exception("unexpected error checking video %s", logs.ref(path))
+            analysis.error = (f"unexpected problem while checking this video "
+                              f"({type(exc).__name__}: {exc})")
+        finally:
+            release_memory()
+        if analysis.error:
+            analysis.faces_checked = False
+            log.warning("video %s (%s) not checked: %s", logs.ref(path),
+                        logs.sha(analysis.sha256), analysis.error)
+        else:
+            log.info("checked video %s (%s): %d frame(s), %d face track(s), %d name track(s), "
+                     "%d cut(s)", logs.ref(path), logs.sha(analysis.sha256),
+                     analysis.frame_count, len(analysis.face_tracks),
+                     len(analysis.text_tracks), len(analysis.cuts))
+        return analysis
+
+    def _video_stores(self) -> tuple[Any, Any] | None:
+        if self.reviews is None:
+            return None
+        from photovet.core.video_review import SoundChecks, VideoReviewStore  # noqa: PLC0415
+
+        return (VideoReviewStore(self.reviews.db, self.reviews.audit),
+                SoundChecks(self.reviews.db, self.reviews.audit))
+
+    def video_review_parts(self, analysis: VideoAnalysis, channel: Channel) -> list:
+        stores = self._video_stores()
+        if stores is None or not analysis.sha256:
+            return []
+        return stores[0].parts(analysis.sha256, channel.id)
+
+    def decide_video(self, analysis: VideoAnalysis, channel: str | Channel,
+                     mode: str | None = None, on: _dt.date | None = None) -> VideoAnalysis:
+        """The video's review applied (tracks, sound), then the policy for ``channel``: every
+        track with the VIDEO consent, and the sound (in place; returned)."""
+        from photovet.core.policy import decide_video  # noqa: PLC0415
+        from photovet.core.video_review import apply_video_review  # noqa: PLC0415
+
+        ch = self.channel(channel)
+        if analysis.error:
+            analysis.channel = ch.id
+            return analysis
+        request = apply_video_review(analysis, self.video_review_parts(analysis, ch))
+        stores = self._video_stores()
+        listened = stores[1].listened_by(analysis.sha256, ch.id) if stores and \
+            analysis.sha256 else None
+        return decide_video(analysis, self.people_by_id, ch, mode or self.settings.mode,
+                            on or _dt.date.today(), listened_by=listened, sound_request=request)
+
+    def video_covers(self, analysis: VideoAnalysis, decision: str | None = "cover") -> Any:
+        """Every cover of the decided video by frame (``CoverPlan``; ``decision=None``: every
+        track's outline, for the app's timeline)."""
+        from photovet.core.media.video.covers import CoverPlan  # noqa: PLC0415
+
+        return CoverPlan(analysis, grow=self.settings.cover.grow, decision=decision)
+
+    def video_plan(self, analysis: VideoAnalysis, *, stop: threading.Event | None = None) -> Any:
+        """What export needs to render the decided video."""
+        from photovet.core.media.video.export import VideoPlan  # noqa: PLC0415
+
+        v = self.settings.video
+        return VideoPlan(analysis, self.video_covers(analysis), sound=analysis.sound,
+                         preset=v.preset, crf=v.crf,
+                         threads=max(1, min(2, self.settings.performance.core_count())),
+                         stop=stop)
+
+    def video_preview(self, analysis: VideoAnalysis, out_path: str | Path, *, start: float = 0.0,
+                      end: float | None = None, long_edge: int = 640) -> Any:
+        """"Show what will be published": the decided video's covers (and sound) rendered
+        for ``start`` to ``end`` seconds into ``out_path`` (an MP4 the app plays), small and
+        fast. Not an export: nothing is recorded."""
+        from photovet.core.media.video.render import RenderOptions, render  # noqa: PLC0415
+
+        opts = RenderOptions(long_edge=long_edge, sound=analysis.sound, preset="ultrafast",
+                             crf=28, start=start, end=end,
+                             threads=max(1, min(2, self.settings.performance.core_count())))
+        return render(analysis, out_path, self.video_covers(analysis), opts)
 
 
 # ------------------------------------------------------------------------------------------
@@ -457,6 +616,11 @@ def _worker_ready() -> bool:
 def _worker_analyse(path: str, use_cache: bool) -> PhotoAnalysis:
     assert _WORKER is not None
     return _WORKER.analyse(path, use_cache=use_cache)
+
+
+def _worker_analyse_video(path: str, use_cache: bool) -> VideoAnalysis:
+    assert _WORKER is not None
+    return _WORKER.analyse_video(path, use_cache=use_cache)
 
 
 def _worker_reload() -> None:
@@ -501,6 +665,16 @@ class AnalysisProcess:
             return PhotoAnalysis(path=str(path), error="the checking process stopped unexpectedly "
                                  "while reading this photo; restart PhotoVet and try again")
 
+    def analyse_video(self, path: Path, *, use_cache: bool = True) -> VideoAnalysis:
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        try:
+            return self._pool.submit(_worker_analyse_video, str(path), use_cache).result()
+        except BrokenProcessPool:
+            return VideoAnalysis(path=str(path), error="the checking process stopped "
+                                 "unexpectedly while reading this video; restart PhotoVet and "
+                                 "try again")
+
     def reload_register(self) -> None:
         self._pool.submit(_worker_reload).result()
 
@@ -543,8 +717,8 @@ def analyse_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Ch
     total = len(paths)
     yield Progress(0, total, message="Starting")
     n = photo_workers(engine, workers)
-    for i, out in enumerate(ordered_map(engine.analyse, paths, workers=n, stop=stop,
-                                        name="photovet-check"), 1):
+    for i, out in enumerate(ordered_map(lambda p: engine.analyse_media(p, stop=stop), paths,
+                                        workers=n, stop=stop, name="photovet-check"), 1):
         analysis = out.result if out.error is None else _unexpected(out.item, out.error)
         engine.decide(analysis, ch, mode, on)
         yield Progress(i, total, str(out.item), analysis)
@@ -624,7 +798,9 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
         ready, already = _already_exported(records, ready, label, ch.id)
     for a, pub, approver, fp in ready:
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
-                              _filler(pub, approver, fp, *_record_extras(a, approvals, ch))))
+                              _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
+                              video=engine.video_plan(a, stop=stop)
+                              if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
     first = True
     for progress in _export(jobs, Path(out_dir), label=label, channel=ch,
@@ -652,7 +828,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
 
 def _record_extras(a: PhotoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
     """The device flag (as accepted or not) and the approver's ticked checks, for the record."""
-    device = next((dict(f.data, accepted=f.accepted) for f in a.flags if f.kind == "device"), {})
+    flags = getattr(a, "flags", [])     # videos carry no photo flags
+    device = next((dict(f.data, accepted=f.accepted) for f in flags if f.kind == "device"), {})
     approval = approvals.get(a.sha256, ch.id) if approvals is not None else None
     checks = list(approval.parts.get("checks", [])) if approval is not None else []
     return device, checks
@@ -729,8 +906,14 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     max_pixels = engine.settings.performance.max_pixels
 
     def one(path: Path) -> tuple[ExportResult, str | None]:
-        # the picture decoded for the check is the one exported (read and decoded once)
-        analysis, loaded = engine._check(path, keep_image=True)
+        from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+        video = is_video_file(path)
+        if video:
+            analysis, loaded = engine.analyse_video(path, stop=stop), None
+        else:
+            # the picture decoded for the check is the one exported (read and decoded once)
+            analysis, loaded = engine._check(path, keep_image=True)
         ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on)
         if held:
             return ExportResult(source=str(path), error=held[0].why, channel=ch.id), None
@@ -742,7 +925,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         removed = [f.sentence() for f in a.metadata.findings] if a.metadata else []
         job = ExportJob(Path(a.path), a.sha256, pub.covers,
                         _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
-                        loaded=loaded, metadata_removed=removed)
+                        loaded=loaded, metadata_removed=removed,
+                        video=engine.video_plan(a, stop=stop) if video else None)
         del loaded
         return export_photo(job, names, ch, style=style, max_pixels=max_pixels,
                             recorder=recorder), None

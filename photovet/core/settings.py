@@ -155,6 +155,44 @@ class Text:
 
 
 @dataclass
+class VideoSettings:
+    """How videos are checked (issue 17). Faces are looked for on sampled frames with fixed
+    passes instead of the photo pyramid (bench/video.py measured each choice on 1080p clips):
+    a pass on the frame scaled to ``det_long_side`` every ``stride`` frames, and a pass at the
+    frame's own resolution every ``fine_every`` frames (far, small faces move little), in
+    ``tile`` px tiles so memory does not grow with the resolution. Between detections a face
+    is followed as a track and covered with padding in space and time."""
+
+    det_long_side: int = 960         # the frequent pass (1080p -> 960 x 544)
+    stride: int = 3                  # frames between frequent passes
+    fine_every: int = 15             # frames between full-resolution passes (0: never)
+    threshold: float = 0.3           # detector score (the photo default)
+    tile: int = 1024                 # largest network input side in the full-resolution pass
+    ocr_every: float = 1.0           # seconds between frames read for names (0: names not read)
+    cut_threshold: float = 0.45      # a scene cut: normalised picture difference above this
+    max_gap: float = 1.5             # seconds a track is held without a detection
+    pre: float = 0.5                 # seconds covered before a face's first detection (+ a sampling interval)
+    post: float = 0.5                # and after its last
+    preset: str = "veryfast"         # x264 speed preset of the export
+    crf: int = 23                    # x264 quality (lower = better, larger)
+
+    def check(self) -> None:
+        _in_range("video.det_long_side", self.det_long_side, 320, 4096)
+        _in_range("video.stride", self.stride, 1, 10)
+        _in_range("video.fine_every", self.fine_every, 0, 120)
+        _in_range("video.threshold", self.threshold, 0.05, 0.95)
+        _in_range("video.tile", self.tile, 256, 4096)
+        _in_range("video.ocr_every", self.ocr_every, 0.0, 10.0)
+        _in_range("video.cut_threshold", self.cut_threshold, 0.1, 5.0)
+        _in_range("video.max_gap", self.max_gap, 0.2, 10.0)
+        _in_range("video.pre", self.pre, 0.0, 5.0)
+        _in_range("video.post", self.post, 0.0, 5.0)
+        _one_of("video.preset", self.preset, ("ultrafast", "superfast", "veryfast", "faster",
+                                              "fast", "medium"))
+        _in_range("video.crf", self.crf, 15, 35)
+
+
+@dataclass
 class CoverSettings:
     """How the export covers faces and names (always irreversible)."""
 
@@ -339,7 +377,7 @@ class Performance:
 
 #: Sections stored in the register for the whole school (the rest belong to this PC).
 SCHOOL_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "approval", "retention",
-                   "school", "group", "checklist", "accounts")
+                   "school", "group", "checklist", "accounts", "video")
 #: Sections whose values change what analysis finds (the analysis cache keys on them).
 ANALYSIS_SECTIONS = ("recognition", "detection", "text")
 MODES = ("consent", "no-identifiable-children")
@@ -352,6 +390,7 @@ class Settings:
     detection: Detection = field(default_factory=Detection)
     text: Text = field(default_factory=Text)
     cover: CoverSettings = field(default_factory=CoverSettings)
+    video: VideoSettings = field(default_factory=VideoSettings)
     approval: Approval = field(default_factory=Approval)
     retention: Retention = field(default_factory=Retention)
     school: School = field(default_factory=School)

@@ -64,7 +64,8 @@ FLASH_NOTE = ("Files were overwritten with random data and then deleted. On flas
 TRASH_NOTE = ("Originals were moved to the Recycle Bin / Trash; empty it to delete them for good.")
 
 _FALLBACK_EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".png", ".heic", ".heif", ".hif", ".webp",
-                        ".tif", ".tiff", ".avif", ".bmp", ".gif", ".dng"}
+                        ".tif", ".tiff", ".avif", ".bmp", ".gif", ".dng", ".mp4", ".mov", ".m4v",
+                        ".3gp", ".webm"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -136,12 +137,14 @@ def _stop_requested(stop: Any) -> bool:
 
 
 def _list_photos(src: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The photos AND videos under ``src`` (by content or name), and what is left alone: a
+    phone's videos are copied and cleared with the same checks as its photos."""
     try:
-        from photovet.core.media.imaging import collect_photos  # noqa: PLC0415
+        from photovet.core.media.imaging import collect_media  # noqa: PLC0415
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
-        collect_photos = None
-    if collect_photos is not None:
-        photos, skipped = collect_photos([src])
+        collect_media = None
+    if collect_media is not None:
+        photos, skipped = collect_media([src])
     else:  # pragma: no cover
         photos, skipped = [], []
         for root, dirs, files in os.walk(src):

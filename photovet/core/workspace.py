@@ -431,6 +431,19 @@ class Workspace:
 
         return self.register.signature_status(CURRENT)
 
+    def video_reviewer(self, person_of=None):
+        """Records a person's decisions about a video's tracks and sound (video_review.py)."""
+        from photovet.core.video_review import VideoReviewer, VideoReviewStore  # noqa: PLC0415
+
+        return VideoReviewer(VideoReviewStore(self.db, self.audit),
+                             person_of or self.register.find)
+
+    def sound_checks(self):
+        """An approver's confirmation that they listened to a video's sound (video_review.py)."""
+        from photovet.core.video_review import SoundChecks  # noqa: PLC0415
+
+        return SoundChecks(self.db, self.audit)
+
     def load_engine(self, *, faces: bool = True, text: bool = True,
                     separate_process: bool = False):
         """The models, loaded once, wired to this workspace's register, cache and reviews."""

@@ -92,11 +92,12 @@ class NameAllocator:
         except OSError:
             self._taken = set()
 
-    def next(self) -> Path:
+    def next(self, ext: str | None = None) -> Path:
+        """The next free name (``ext``: another extension than the batch's, e.g. ".mp4")."""
         with self._lock:
             while True:
                 self._n += 1
-                name = f"{self.slug}-{self._n:0{self.width}d}{self.ext}"
+                name = f"{self.slug}-{self._n:0{self.width}d}{ext or self.ext}"
                 if name.lower() not in self._taken and not os.path.lexists(self.out_dir / name):
                     self._taken.add(name.lower())
                     return self.out_dir / name
@@ -274,6 +275,7 @@ class ExportJob:
     #: (pipeline.vet_batch), the photo is read and decoded once. None: read the file here.
     loaded: Any = None
     metadata_removed: list[str] | None = None
+    video: Any = None     # a video's export plan (media/video/export.py); None for a photo
 
 
 def _error_text(err: Exception, source: Path) -> str:
@@ -314,7 +316,11 @@ def _read_checked(source: Path, expected_sha256: str, max_pixels: int | None,
 def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, style: str = "solid",
                  max_pixels: int | None = None, recorder: Recorder | None = None) -> ExportResult:
     """Make one safe copy (the steps in the module notes). Never raises for a problem with this
-    photo: see ``result.error``."""
+    photo: see ``result.error``. A video (``job.video``) goes to media/video/export.py."""
+    if job.video is not None:
+        from photovet.core.media.video.export import export_video  # noqa: PLC0415
+
+        return export_video(job, names, channel, recorder=recorder)
     source = Path(job.source)
     result = ExportResult(source=str(source), channel=channel.id)
     counts = {"face": 0, "text": 0, "manual": 0}

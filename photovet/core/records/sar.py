@@ -59,9 +59,9 @@ def _day(iso: str) -> str:
 
 def _thumb_data_uri(path: Path) -> str:
     try:
-        from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
+        from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
 
-        im = thumbnail(path, THUMB_SIZE)
+        im = media_thumbnail(path, THUMB_SIZE)   # a photo, or a frame of a video
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
         from PIL import Image, ImageOps  # noqa: PLC0415
 

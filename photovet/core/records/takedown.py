@@ -240,9 +240,9 @@ def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
 def _thumb(path: str) -> str:
     """A small JPEG of the export as a data: URI ("" when the file is gone)."""
     try:
-        from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
+        from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
 
-        im = thumbnail(path, 220)
+        im = media_thumbnail(path, 220)   # a photo, or a frame of a video
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=80)
         return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

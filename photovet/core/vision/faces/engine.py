@@ -22,7 +22,7 @@ from photovet.core.models import Face
 from photovet.core.paths import asset_path
 from photovet.core.settings import Settings
 from photovet.core.vision.faces import onnxfix
-from photovet.core.vision.faces.boxes import clip_box
+from photovet.core.vision.faces.boxes import clip_box, nms_merge, tile_spans
 from photovet.core.vision.faces.centerface import CenterFace
 from photovet.core.vision.faces.fusion import Detections, fuse
 from photovet.core.vision.faces.pixels import to_rgb
@@ -153,6 +153,41 @@ class FaceEngine:
             faces.append(Face(box=box, score=float(b[4]), landmarks=marks))
         faces.sort(key=lambda f: (f.box[1], f.box[0]))
         return faces
+
+    def detect_passes(self, passes: Sequence[tuple[np.ndarray, float, float]], *,
+                      threshold: float | None = None, tile: int = 1024, overlap: int = 96
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Faces in pictures already prepared by the caller, with a fixed cost (video frames:
+        no pyramid, no refinement windows, no second detector).
+
+        ``passes``: ``(rgb, kx, ky)``: an RGB uint8 array (h, w, 3) and the factors from its
+        pixels to the caller's (a frame scaled to half size has kx = ky = 2). Each array is
+        searched by CenterFace in ``tile`` px tiles (so memory does not grow with the frame),
+        and the detections of every pass are merged. Returns boxes (N, 5: x1, y1, x2, y2,
+        score) and landmarks (N, 10) in the caller's pixels."""
+        thr = self.centerface.threshold if threshold is None else float(threshold)
+        all_b: list[np.ndarray] = []
+        all_m: list[np.ndarray] = []
+        for arr, kx, ky in passes:
+            h, w = arr.shape[:2]
+            tiles = [(x0, y0, x1, y1) for (y0, y1) in tile_spans(h, tile, overlap)
+                     for (x0, x1) in tile_spans(w, tile, overlap)]
+            boxes, marks = self.centerface._search(arr, 1.0, tiles, thr, False)
+            for b, m in zip(boxes, marks):
+                b, m = b.astype(np.float64), m.astype(np.float64)
+                b[:, [0, 2]] *= kx
+                b[:, [1, 3]] *= ky
+                m[:, 0::2] *= kx
+                m[:, 1::2] *= ky
+                all_b.append(b)
+                all_m.append(m)
+        if not all_b:
+            return np.zeros((0, 5)), np.zeros((0, 10))
+        boxes, marks = np.concatenate(all_b), np.concatenate(all_m)
+        keep, merged = nms_merge(boxes[:, :4], boxes[:, 4], self.centerface.nms_iou)
+        out = boxes[keep].copy()
+        out[:, :4] = merged
+        return out, marks[keep]
 
     # -- signatures ---------------------------------------------------------------------------
 
