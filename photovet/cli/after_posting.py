@@ -21,9 +21,9 @@ from photovet.cli.common import (
     get_channel,
     names_for,
     open_workspace,
-    printable,
     parse_day,
     people_text,
+    printable,
     register_id,
 )
 from photovet.core.errors import PhotoVetError

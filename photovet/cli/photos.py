@@ -28,7 +28,6 @@ from photovet.cli.common import (
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 
 
-
 @click.command("inspect")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--json", "as_json", is_flag=True,
@@ -57,7 +56,7 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
             report = inspect_video(path) if is_video_file(path) else inspect_file(path)
         except PhotoVetError as exc:
             error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+        except Exception as exc:
             error = f"{path.name}: unexpected problem ({type(exc).__name__}: {exc})"
         progress.close()
         if error:

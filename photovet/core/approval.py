@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from photovet.core.errors import ApprovalError
 from photovet.core.models import PhotoAnalysis
@@ -38,7 +39,7 @@ DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def approval_parts(analysis: PhotoAnalysis, review_digest: str, pub: Publication) -> dict[str, Any]:

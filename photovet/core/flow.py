@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,7 +42,7 @@ class Outcome(Generic[T, R]):
     error: BaseException | None = None
 
 
-def _stopped(stop: "threading.Event | None") -> bool:
+def _stopped(stop: threading.Event | None) -> bool:
     return stop is not None and stop.is_set()
 
 
@@ -58,7 +59,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, a
                 return
             try:
                 out = Outcome(item, fn(item))
-            except Exception as exc:  # noqa: BLE001 - handed back with its item
+            except Exception as exc:
                 out = Outcome(item, error=exc)
             if _stopped(stop) and not drain:
                 return
@@ -83,7 +84,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, a
             item, fut = pending.popleft()
             try:
                 out = Outcome(item, fut.result())
-            except Exception as exc:  # noqa: BLE001 - handed back with its item
+            except Exception as exc:
                 out = Outcome(item, error=exc)
             if _stopped(stop) and not drain:
                 return

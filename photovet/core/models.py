@@ -87,7 +87,7 @@ class Finding:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
         return cls(**d)
 
     def sentence(self) -> str:
@@ -124,7 +124,7 @@ class MetadataReport:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "MetadataReport":
+    def from_dict(cls, d: dict[str, Any]) -> MetadataReport:
         return cls(
             format=d.get("format", ""),
             extension_mismatch=d.get("extension_mismatch", False),
@@ -292,7 +292,7 @@ class Face:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Face":
+    def from_dict(cls, d: dict[str, Any]) -> Face:
         return cls(
             box=tuple(d["box"]),
             score=d["score"],
@@ -310,7 +310,7 @@ class Face:
             refused=d.get("refused", ""),
         )
 
-    def detected(self) -> "Face":
+    def detected(self) -> Face:
         """Only what detection and recognition found (no decisions): what the cache keeps."""
         return Face(box=self.box, score=self.score, landmarks=self.landmarks, person=self.person,
                     distance=self.distance, margin=self.margin, match_status=self.match_status)
@@ -369,7 +369,7 @@ class TextItem:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TextItem":
+    def from_dict(cls, d: dict[str, Any]) -> TextItem:
         return cls(
             polygon=[tuple(p) for p in d["polygon"]],
             text=d["text"],
@@ -389,7 +389,7 @@ class TextItem:
             refused=d.get("refused", ""),
         )
 
-    def detected(self) -> "TextItem":
+    def detected(self) -> TextItem:
         return TextItem(polygon=self.polygon, text=self.text, score=self.score,
                         person=self.person, kind=self.kind, form=self.form, school=self.school,
                         school_unsure=self.school_unsure, context=self.context,
@@ -457,7 +457,7 @@ class PhotoFlag:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "PhotoFlag":
+    def from_dict(cls, d: dict[str, Any]) -> PhotoFlag:
         return cls(kind=d["kind"], message=d.get("message", ""),
                    needs_review=d.get("needs_review", False), blocks=d.get("blocks", False),
                    accepted=d.get("accepted", ""), data=dict(d.get("data") or {}))
@@ -491,7 +491,7 @@ class Cover:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Cover":
+    def from_dict(cls, d: dict[str, Any]) -> Cover:
         return cls(
             shape=d["shape"],
             box=tuple(d["box"]) if d.get("box") else None,
@@ -591,7 +591,7 @@ class PhotoAnalysis:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "PhotoAnalysis":
+    def from_dict(cls, d: dict[str, Any]) -> PhotoAnalysis:
         return cls(
             path=d["path"],
             sha256=d.get("sha256", ""),
@@ -612,7 +612,7 @@ class PhotoAnalysis:
             flags=[PhotoFlag.from_dict(f) for f in d.get("flags", [])],
         )
 
-    def detected(self) -> "PhotoAnalysis":
+    def detected(self) -> PhotoAnalysis:
         """What analysis found, with no decisions and no review (what the cache keeps)."""
         return PhotoAnalysis(
             path=self.path, sha256=self.sha256, width=self.width, height=self.height,
@@ -771,7 +771,7 @@ class VideoTrack:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "VideoTrack":
+    def from_dict(cls, d: dict[str, Any]) -> VideoTrack:
         return cls(
             id=int(d["id"]), kind=d.get("kind", "face"), frames=[int(f) for f in d["frames"]],
             boxes=[tuple(b) for b in d["boxes"]], scores=list(d.get("scores", [])),
@@ -789,7 +789,7 @@ class VideoTrack:
             override_person=d.get("override_person"),
             override_reason=d.get("override_reason", ""), refused=d.get("refused", ""))
 
-    def detected(self) -> "VideoTrack":
+    def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""
         d = self.to_dict()
         for k in ("decision", "reason", "needs_review", "override", "override_person",
@@ -919,7 +919,7 @@ class VideoAnalysis:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "VideoAnalysis":
+    def from_dict(cls, d: dict[str, Any]) -> VideoAnalysis:
         return cls(
             path=d["path"], sha256=d.get("sha256", ""), width=d.get("width", 0),
             height=d.get("height", 0), media=d.get("media", "video"),
@@ -938,7 +938,7 @@ class VideoAnalysis:
             sound=d.get("sound", "remove"), sound_reason=d.get("sound_reason", ""),
             sound_needs_review=d.get("sound_needs_review", False))
 
-    def detected(self) -> "VideoAnalysis":
+    def detected(self) -> VideoAnalysis:
         """What analysis found, with no decisions and no review (what the cache keeps)."""
         return VideoAnalysis(
             path=self.path, sha256=self.sha256, width=self.width, height=self.height,

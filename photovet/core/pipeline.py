@@ -26,13 +26,15 @@ import datetime as _dt
 import hashlib
 import json
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from photovet.core import logs
 from photovet.core.cache import AnalysisCache
 from photovet.core.errors import KeyUnavailableError, PhotoVetError
+from photovet.core.memory import release as release_memory
 from photovet.core.models import (
     Channel,
     Cover,
@@ -44,7 +46,6 @@ from photovet.core.models import (
     Progress,
     VideoAnalysis,
 )
-from photovet.core.memory import release as release_memory
 from photovet.core.policy import (
     PhotoRules,
     Publication,
@@ -137,7 +138,7 @@ class Engine:
     @classmethod
     def load(cls, settings: Settings, register: Any = None, *, faces: bool = True,
              text: bool = True, separate_process: bool = False, cache: AnalysisCache | None = None,
-             reviews: Any = None, home: Path | None = None) -> "Engine":
+             reviews: Any = None, home: Path | None = None) -> Engine:
         """Prepare the models (loaded on first use) and load the register's people. ``faces=False`` /
         ``text=False`` are for tests and tools that only need part of the analysis; photos
         analysed without faces are never exported (``faces_checked`` stays False).
@@ -299,7 +300,7 @@ class Engine:
             analysis.error = "not enough memory to analyse this photo"
         except OSError as exc:
             analysis.error = f"could not be read ({exc.strerror or exc})"
-        except Exception as exc:  # noqa: BLE001 - one bad photo must not stop the batch
+        except Exception as exc:
             # Fail closed: the photo is marked failed (never exported) and the batch goes on.
             log.exception("unexpected error checking %s", logs.ref(path))
             analysis.error = (f"unexpected problem while checking this photo "
@@ -513,7 +514,7 @@ class Engine:
             analysis.error = "not enough memory to check this video"
         except OSError as exc:
             analysis.error = f"could not be read ({exc.strerror or exc})"
-        except Exception as exc:  # noqa: BLE001 - one bad video must not stop the batch
+        except Exception as exc:
             log.exception("unexpected error checking video %s", logs.ref(path))
             analysis.error = (f"unexpected problem while checking this video "
                               f"({type(exc).__name__}: {exc})")
@@ -974,7 +975,7 @@ def _already_exported(records: Any, ready: list, label: str, channel: str
         out = Path(rec.output_path) if rec else None
         try:
             same = out is not None and out.is_file() and sha256_file(out) == rec.output_sha256
-        except Exception:  # noqa: BLE001 - unreadable: export it again
+        except Exception:
             same = False
         if not same:
             todo.append(item)

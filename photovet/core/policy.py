@@ -376,7 +376,7 @@ def caption_warning(person: Person | None, on: _dt.date) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], channel: Channel,
-                 mode: str | Mode, on: _dt.date, rules: "PhotoRules | None" = None) -> PhotoAnalysis:
+                 mode: str | Mode, on: _dt.date, rules: PhotoRules | None = None) -> PhotoAnalysis:
     """Decide every face and text of an analysed photo for ``channel`` (in place; returned).
     The review must already be applied (``review.apply_review``). ``rules``: what the school
     set beyond consent (group shots, approved devices) and the flags a person accepted; the

@@ -32,9 +32,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.fsutil import fsync_dir
@@ -54,7 +55,7 @@ Clock = Callable[[], _dt.datetime]
 
 
 def _utc_now() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc)
+    return _dt.datetime.now(_dt.UTC)
 
 
 def _day(iso: str | None) -> _dt.date | None:
@@ -230,7 +231,7 @@ class RetentionSchedule:
         old = []
         for f in self.cache.files():
             try:
-                written = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)
+                written = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.UTC)
             except OSError:
                 continue
             if written <= cutoff:
@@ -297,7 +298,7 @@ class RetentionSchedule:
                     raise PhotoVetError(f"unknown kind '{item.kind}'")
             except PhotoVetError as exc:
                 item.status, item.reason = "error", exc.message
-            except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError and its own
+            except Exception as exc:
                 item.status = "error"
                 item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
         self.audit.record("retention.applied", {

@@ -90,7 +90,7 @@ RECOGNITION_PRESETS: dict[str, dict[str, float]] = {
 }
 
 
-def recognition_preset(recognition: "Recognition") -> str | None:
+def recognition_preset(recognition: Recognition) -> str | None:
     """The preset the values match ("strict", "standard", "relaxed"), or None (custom)."""
     for name, values in RECOGNITION_PRESETS.items():
         if all(abs(float(getattr(recognition, k)) - v) < 1e-9 for k, v in values.items()):
@@ -405,7 +405,7 @@ class Settings:
     # -- building -----------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None, *, path: Path | None = None) -> "Settings":
+    def from_dict(cls, data: dict[str, Any] | None, *, path: Path | None = None) -> Settings:
         """Defaults overlaid with ``data``; every key and value checked (SettingsError)."""
         s = cls(path=path)
         s.update(data or {})
@@ -438,7 +438,7 @@ class Settings:
                 setattr(section, name, _coerce(f"{key}.{name}", v, hints[name]))
             section.check()
 
-    def copy(self) -> "Settings":
+    def copy(self) -> Settings:
         return Settings.from_dict(self.to_dict(), path=self.path)
 
     def to_dict(self, sections: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -482,7 +482,7 @@ class Settings:
     # -- this PC's file -----------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Settings":
+    def load(cls, path: Path | None = None) -> Settings:
         """This PC's ``settings.json`` over the defaults (school sections in the file are read
         too: a Workspace then moves them into the register and replaces them from there)."""
         from photovet.core.paths import settings_path  # noqa: PLC0415

@@ -25,8 +25,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
@@ -47,7 +48,7 @@ HAND_TRACK_IDS = 1_000_000
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -89,7 +90,7 @@ class VideoReview:
 
     @classmethod
     def from_content(cls, sha256: str, channel: str, data: dict[str, Any], version: int,
-                     updated_by: str, updated_at: str) -> "VideoReview":
+                     updated_by: str, updated_at: str) -> VideoReview:
         return cls(
             sha256, channel,
             tracks=[TrackDecision(d["kind"], [int(f) for f in d["frames"]],

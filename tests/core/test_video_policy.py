@@ -139,7 +139,7 @@ def test_approval_substance_holds_every_track_and_the_sound():
     assert video_publication(an).signature() != a
 
 
-def R(p):  # noqa: N802
+def R(p):
     return Match(MatchStatus.RECOGNISED, p, 0.3, 0.2)
 
 

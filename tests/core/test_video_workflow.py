@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from photovet.core.errors import ApprovalError
-from photovet.core.models import Channel, VideoAnalysis
+from photovet.core.models import VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.review import ReviewRefused
 from photovet.core.workspace import Workspace

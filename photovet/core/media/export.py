@@ -37,10 +37,11 @@ import tempfile
 import threading
 import unicodedata
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -215,7 +216,7 @@ def verify_export(path: Path, expected_size: tuple[int, int], *, shown_as: Path 
             leftovers = verify_clean(path)
             if leftovers:
                 problem = "it still carries " + ", ".join(leftovers)
-    except Exception as exc:  # noqa: BLE001 - any read-back failure is a failed check
+    except Exception as exc:
         problem = f"it could not be read back ({type(exc).__name__}: {exc})"
     if problem:
         raise VerificationError(f"the copy failed its check ({problem}); it was not kept",
@@ -307,7 +308,7 @@ def _read_checked(source: Path, expected_sha256: str, max_pixels: int | None,
         result.metadata_removed = [f.sentence() for f in report.findings]
     except PhotoVetError:
         raise
-    except Exception as exc:  # noqa: BLE001 - listing failed; the export removes all anyway
+    except Exception as exc:
         result.metadata_removed = [
             f"Metadata could not be listed ({type(exc).__name__}); all of it was removed anyway"]
     return loaded
@@ -373,10 +374,10 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         if record_id is not None and recorder is not None:
             try:
                 recorder.abandon(record_id, "the register server went away")
-            except Exception:  # noqa: BLE001 - it is away
+            except Exception:
                 pass
         raise
-    except Exception as exc:  # noqa: BLE001 - the batch goes on; the reason is recorded
+    except Exception as exc:
         log.warning("export of %s (%s) failed: %s", logs.ref(source),
                     logs.sha(result.source_sha256), type(exc).__name__)
         result.error = _error_text(exc, source)
@@ -385,7 +386,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         if record_id is not None and recorder is not None:
             try:
                 recorder.abandon(record_id, result.error)
-            except Exception:  # noqa: BLE001 - the record says exported; the file is not there
+            except Exception:
                 pass
     finally:
         if tmp is not None:
@@ -492,7 +493,7 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
                 lost = lost or exc
                 result = ExportResult(source=str(j.source),
                                       error=f"{Path(j.source).name}: not exported: {exc.message}")
-            except Exception as exc:  # noqa: BLE001 - export_photo should not raise; be safe
+            except Exception as exc:
                 result = ExportResult(source=str(j.source), error=_error_text(exc, Path(j.source)))
             done += 1
             yield Progress(done, total, path=str(j.source), result=result,

@@ -15,9 +15,9 @@ import re
 import stat as _stat
 import struct
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
@@ -359,7 +359,7 @@ class OpenedImage:
         finally:
             self.fh.close()
 
-    def __enter__(self) -> "OpenedImage":
+    def __enter__(self) -> OpenedImage:
         return self
 
     def __exit__(self, *exc) -> None:

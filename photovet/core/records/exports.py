@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -145,7 +146,7 @@ class IdentifyHit:
 # --------------------------------------------------------------------------------------------
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def _sha256(path: Path) -> str:
@@ -163,7 +164,7 @@ def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
     for pid in ids:
         try:
             p = register.person(pid)
-        except Exception:  # noqa: BLE001 - a missing person simply has no name to show
+        except Exception:
             continue
         if p is not None:
             out[pid] = p.display_name
@@ -220,7 +221,7 @@ class Records:
                 variants = key_frames[0][1]
             else:
                 variants = _ph.phash_variants_file(written)
-        except Exception as exc:  # noqa: BLE001 - any decoder problem: say which file
+        except Exception as exc:
             raise RecordsError("the exported file could not be read for its perceptual hash "
                                f"({exc})", path=result.output) from exc
         shown = list(dict.fromkeys(result.people_shown))
@@ -297,7 +298,7 @@ class Records:
             self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason})
         self._index = None
 
-    def recorder(self, *, batch: str, preparer: str | None = None) -> "_Recorder":
+    def recorder(self, *, batch: str, preparer: str | None = None) -> _Recorder:
         """What media/export.py calls for each checked file of one batch (refused at once
         unless the signed-in account may export)."""
         actor = self.audit.access.require("export")
@@ -480,7 +481,7 @@ class Records:
                 hashes = query_hashes(path)
             else:
                 hashes = [_ph.phash_file(path)]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if not exact_ids:
                 raise RecordsError(f"the file could not be read ({exc})", path=path) from exc
         found: list[tuple[int, int]] = [(i, 0) for i in exact_ids]

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from photovet.core.errors import CorruptRegisterError
 from photovet.core.storage.database import Database
@@ -586,6 +586,6 @@ def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> lis
                 continue
             m.apply(db)
             db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                       [m.name, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")])
+                       [m.name, _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")])
             done_now.append(m.name)
     return done_now

@@ -26,10 +26,11 @@ from __future__ import annotations
 import math
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -70,7 +71,7 @@ class VideoParams:
     text_min_score: float = 0.5
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "VideoParams":
+    def from_settings(cls, settings: Any) -> VideoParams:
         v = settings.video
         return cls(det_long_side=v.det_long_side, stride=v.stride, fine_every=v.fine_every,
                    threshold=v.threshold, tile=v.tile, ocr_every=v.ocr_every,

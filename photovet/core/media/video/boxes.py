@@ -4,8 +4,9 @@ offset moves)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 
 def boxes(buf: bytes | memoryview, start: int, end: int) -> Iterator[tuple[bytes, int, int, int]]:

@@ -24,8 +24,8 @@ same covers (render.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from photovet.core.media.cover import face_cover
 from photovet.core.models import Cover, VideoAnalysis, VideoTrack

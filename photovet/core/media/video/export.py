@@ -139,10 +139,10 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
         if record_id is not None and recorder is not None:
             try:
                 recorder.abandon(record_id, "the register server went away")
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
         raise
-    except Exception as exc:  # noqa: BLE001 - the batch goes on; the reason is reported
+    except Exception as exc:
         log.warning("export of %s (%s) failed: %s", logs.ref(source),
                     logs.sha(result.source_sha256), type(exc).__name__)
         result.error = _error_text(exc, source).replace("process this photo", "process this video")
@@ -151,7 +151,7 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
         if record_id is not None and recorder is not None:
             try:
                 recorder.abandon(record_id, result.error)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
     finally:
         if tmp is not None:

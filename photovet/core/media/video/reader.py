@@ -20,9 +20,10 @@ from __future__ import annotations
 import os
 import re
 import stat as _stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -197,7 +198,7 @@ def _rotation(stream: Any, first_frame: Any) -> int:
     deg = 0
     try:
         deg = int(round(float(first_frame.rotation)))
-    except Exception:  # noqa: BLE001 - no side data: no rotation
+    except Exception:
         deg = 0
     if deg == 0:
         tag = stream.metadata.get("rotate")

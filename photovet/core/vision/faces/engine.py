@@ -11,8 +11,9 @@ loaded on first use).
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -56,7 +57,7 @@ def _load_session(name: str, what: str, rewrite, threads: int, disable_qdq: bool
     raw = _model_bytes(name, what)
     try:
         return onnxfix.session(rewrite(raw), threads, disable_qdq=disable_qdq)
-    except Exception as exc:  # noqa: BLE001 - any loader failure is a broken install
+    except Exception as exc:
         raise ModelError(f"the {what} model could not be loaded ({exc})",
                          hint="Reinstall PhotoVet.") from exc
 
@@ -87,7 +88,7 @@ class FaceEngine:
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, settings: Settings | None = None, *, threads: int | None = None) -> "FaceEngine":
+    def load(cls, settings: Settings | None = None, *, threads: int | None = None) -> FaceEngine:
         """Load the detectors and the signature model (well under a second; ModelError names a
         missing or broken file)."""
         settings = settings or Settings()
