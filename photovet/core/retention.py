@@ -55,7 +55,7 @@ Clock = Callable[[], _dt.datetime]
 
 
 def _utc_now() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc)
+    return _dt.datetime.now(_dt.UTC)
 
 
 def _day(iso: str | None) -> _dt.date | None:
@@ -231,7 +231,7 @@ class RetentionSchedule:
         old = []
         for f in self.cache.files():
             try:
-                written = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)
+                written = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.UTC)
             except OSError:
                 continue
             if written <= cutoff:
@@ -322,7 +322,7 @@ class RetentionSchedule:
                 raise PhotoVetError(f"unknown kind '{item.kind}'")
         except PhotoVetError as exc:
             item.status, item.reason = "error", exc.message
-        except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError and its own
+        except Exception as exc:
             item.status = "error"
             item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
 
