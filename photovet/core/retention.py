@@ -203,7 +203,7 @@ class RetentionSchedule:
         return out
 
     def _due_export_records(self, today: _dt.date) -> list[DueItem]:
-        from photovet.core.records import takedown
+        from photovet.core.records import takedown  # noqa: PLC0415
 
         out = []
         for p, due_on in self._leavers(today, self.rules.export_records_days_after_leaving):
@@ -330,7 +330,7 @@ class RetentionSchedule:
         return _utc_now().isoformat(timespec="seconds")
 
     def _delete_file(self, item: DueItem, *, permanent: bool, user: str) -> None:
-        from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink, sha256_of
+        from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink, sha256_of  # noqa: PLC0415
 
         path = Path(item.path)
         if not path.is_file():
@@ -356,7 +356,7 @@ class RetentionSchedule:
                 fsync_dir(path.parent)
                 overwrite_and_unlink(hidden)
             else:
-                from send2trash import send2trash
+                from send2trash import send2trash  # noqa: PLC0415
 
                 send2trash(str(path))
         except Exception as exc:
@@ -387,7 +387,7 @@ class RetentionSchedule:
         return self._finish_interrupted()
 
     def _finish_interrupted(self) -> int:
-        from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink
+        from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink  # noqa: PLC0415
 
         n = 0
         for kind, ref, path in self.db.all("SELECT kind, ref, path FROM retention_deletions "
@@ -453,4 +453,4 @@ class RetentionSchedule:
         item.status, item.reason = "deleted", f"{n} face signature(s) deleted"
 
 
-__all__ = ["KINDS", "KIND_LABELS", "DueItem", "RetentionReport", "RetentionSchedule"]
+__all__ = ["DueItem", "KINDS", "KIND_LABELS", "RetentionReport", "RetentionSchedule"]

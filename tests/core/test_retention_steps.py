@@ -14,7 +14,7 @@ from photovet.core.workspace import Workspace
 from tests.conftest import office_access
 from tests.core.afterpost_util import photo
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture

@@ -362,7 +362,7 @@ def imported(ws, tmp_path, n=2) -> list[Path]:
 
 
 def clock_at(days: int):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return lambda: now + dt.timedelta(days=days)
 
 
