@@ -37,6 +37,7 @@ from .controllers.register import RegisterController
 from .controllers.review import ReviewController
 from .controllers.school_rules import install_school_rules
 from .controllers.setup import SetupController
+from .controllers.video import install_video
 from .views.banners import Banner, Status
 from .views.checklist import ChecklistPanel
 from .views.photos_tab import PhotosTab
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._build()
         self.school_rules = install_school_rules(self)   # issue 18: flags, devices, retention
+        self.video = install_video(self)                 # issue 17: the video player
         self._restore()
         ctx.engine_failed.connect(lambda t: self.problem(
             f"PhotoVet could not start its checking process, so photos cannot be checked. {t}"))

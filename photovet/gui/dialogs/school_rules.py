@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.channels import AUDIO_RULE_LABELS
 from photovet.core.errors import PhotoVetError
 from photovet.core.settings import DEFAULT_CHECKS, Settings
 
@@ -151,10 +153,13 @@ class SchoolRulesPage(QWidget):
         lay.addWidget(box)
         chans = QGroupBox("Per channel")
         cl = QVBoxLayout(chans)
-        cl.addWidget(_hint("Changed at once for every PC (recorded with your name)."))
-        self.channel_table = QTableWidget(0, 3)
+        cl.addWidget(_hint("Changed at once for every PC (recorded with your name). The sound "
+                           "of a video: PhotoVet cannot check spoken names, so social channels "
+                           "keep it only after the approver has listened."))
+        self.channel_table = QTableWidget(0, 4)
         self.channel_table.setHorizontalHeaderLabels(["Channel", "Group shots only",
-                                                      "Cover school identifiers"])
+                                                      "Cover school identifiers",
+                                                      "Sound of videos"])
         self.channel_table.verticalHeader().setVisible(False)
         self.channel_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.channel_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -185,6 +190,16 @@ class SchoolRulesPage(QWidget):
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
                 item.setData(Qt.ItemDataRole.UserRole, (c.id, rule))
                 t.setItem(r, col, item)
+            sound = QComboBox()
+            for key, label in AUDIO_RULE_LABELS.items():
+                sound.addItem(label, key)
+            sound.setCurrentIndex(max(0, sound.findData(c.audio)))
+            sound.setEnabled(allowed)
+            sound.setAccessibleName(f"Sound of videos on {c.label}")
+            sound.currentIndexChanged.connect(
+                lambda _i, cid=c.id, box=sound: self.set_channel_rule(
+                    cid, "audio", box.currentData(), later=True))
+            t.setCellWidget(r, 3, sound)
         t.blockSignals(False)
 
     def channel_rule_cell(self, channel_id: str, rule: str) -> QTableWidgetItem | None:
@@ -194,16 +209,26 @@ class SchoolRulesPage(QWidget):
                 return self.channel_table.item(r, col)
         return None
 
-    def set_channel_rule(self, channel_id: str, rule: str, on: bool) -> bool:
-        """Store a channel's rule at once (the core checks the permission and audits it)."""
+    def sound_box(self, channel_id: str) -> QComboBox | None:
+        for r in range(self.channel_table.rowCount()):
+            if self.channel_table.item(r, 0).data(Qt.ItemDataRole.UserRole) == channel_id:
+                return self.channel_table.cellWidget(r, 3)
+        return None
+
+    def set_channel_rule(self, channel_id: str, rule: str, on: bool | str, *,
+                         later: bool = False) -> bool:
+        """Store a channel's rule at once (the core checks the permission and audits it).
+        ``later``: the table is filled again after the signal in hand (a combo box's own)."""
+        refill = (lambda: QTimer.singleShot(0, self.fill_channels)) if later else \
+            self.fill_channels
         try:
             self.ctx.ws.channels.update(channel_id, **{rule: on})
         except PhotoVetError as exc:
             self.say(f"Not changed: {error_text(exc)}", error=True)
-            self.fill_channels()
+            refill()
             return False
         self.say("")
-        self.fill_channels()
+        refill()
         self.channels_changed.emit()
         return True
 

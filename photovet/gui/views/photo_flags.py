@@ -155,7 +155,7 @@ class PhotoFlagsPanel(QWidget):
             c.setParent(None)
             c.deleteLater()
         self.cards = []
-        if a is None or a.error:
+        if a is None or a.error or not isinstance(a, PhotoAnalysis):
             self.school.setText("")
             self.school.hide()
             self.hide()

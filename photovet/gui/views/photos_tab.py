@@ -11,6 +11,7 @@ from .batch_view import BatchView
 from .findings import FindingsPanel
 from .photo_flags import PhotoFlagsPanel
 from .photo_view import PhotoView
+from .video_player import VideoPlayer
 
 
 class PhotosTab(QWidget):
@@ -21,6 +22,8 @@ class PhotosTab(QWidget):
         # one page per kind of media: a video view joins the photo view here later
         self.media = QStackedWidget()
         self.media.addWidget(self.photo)
+        self.video = VideoPlayer()          # issue 17: controllers/video.py feeds it
+        self.media.addWidget(self.video)
         self.findings = FindingsPanel()
         self.approval = ApprovalPanel()
         # issue 18: the school's rules on the whole photo, at the top of what was found
