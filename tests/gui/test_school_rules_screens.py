@@ -283,8 +283,11 @@ def test_school_identifiers_found_are_listed_in_plain_words(qtbot, ctx, tmp_path
     panel, _ctl, _cur, _calls = flags_controller(qtbot, ctx, item)
     assert panel.school.isVisible()
     html = panel.school.text()
-    assert "Oakfield Primary School" in html and "2 covered" in html
-    assert school_sentence(a.texts[1]).startswith("The school's crest: covered. Might be")
+    assert "Oakfield Primary School" in html and "2 found, 2 covered" in html
+    assert school_sentence(a.texts[0]) == ("\u201cOakfield Primary School\u201d (the school's "
+                                           "name): covered.")
+    assert school_sentence(a.texts[1]) == ("The school's crest: covered (not certain: please "
+                                           "look).")
     ctx.engine.decide(a, "website")                    # the website keeps them
     assert "left as it is" in school_sentence(a.texts[0])
 

@@ -109,7 +109,7 @@ def test_the_timeline_has_one_row_per_track_with_who_the_decision_and_when(qtbot
     player.seek(0.5)
     assert player.frame() == 15
     player.select_track(stranger.id)
-    assert player.track_label.text().startswith(f"Face {stranger.id}: Not recognised, covered "
+    assert player.track_label.text().startswith(f"Face {stranger.id + 1}: Not recognised, covered "
                                                 "from 0:00.0 to ")
     assert player.track_buttons["show"].isVisible() and player.track_buttons["assign"].isVisible()
 

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +29,32 @@ from ..words import esc, plural
 
 def _key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
+
+
+class CheckRow(QWidget):
+    """A tick box and the check's words, wrapped (a check is a sentence); clicking the words
+    ticks the box."""
+
+    def __init__(self, box: QCheckBox, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.box = box
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setBuddy(box)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(self.label, 1)
+
+    def mousePressEvent(self, ev) -> None:
+        if self.box.isEnabled():
+            self.box.toggle()
+        super().mousePressEvent(ev)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.setMinimumHeight(self.layout().totalHeightForWidth(self.width()))
 
 
 class ChecklistTicks(QWidget):
@@ -47,6 +75,7 @@ class ChecklistTicks(QWidget):
         self.box_lay.setContentsMargins(0, 0, 0, 0)
         self.box_lay.setSpacing(2)
         self.boxes: list[QCheckBox] = []
+        self.rows: list[CheckRow] = []
         self._checks: list[str] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 4)
@@ -61,29 +90,30 @@ class ChecklistTicks(QWidget):
                    editable: bool = True, note: str = "") -> None:
         """Show ``checks`` (the school's words), ``ticked`` ones ticked. Not ``editable``: the
         ticks signed with an approval already made (shown, not changed here)."""
-        for b in self.boxes:
-            self.box_lay.removeWidget(b)
-            b.setParent(None)
-            b.deleteLater()
+        for row in self.rows:
+            self.box_lay.removeWidget(row)
+            row.setParent(None)
+            row.deleteLater()
+        self.rows: list[CheckRow] = []
         self.boxes = []
         self._checks = list(checks)
         done = {_key(t) for t in ticked}
         for i, text in enumerate(self._checks, 1):
-            b = QCheckBox(f"{i}. {text}")
+            b = QCheckBox(f"{i}.")
             b.setObjectName(f"check-{i}")
             b.setChecked(_key(text) in done)
             b.setEnabled(editable)
-            b.setToolTip(text)
             b.setAccessibleName(text)
             b.toggled.connect(lambda *_: self.changed.emit())
-            self.box_lay.addWidget(b)
+            row = CheckRow(b, text)
+            self.box_lay.addWidget(row)
+            self.rows.append(row)
             self.boxes.append(b)
         if note:
             self.hint.setText(note)
         elif editable:
-            self.hint.setText("Look at the photo for each check and tick it. A photo is approved "
-                              "only when every check is ticked; your ticks are kept with the "
-                              "approval.")
+            self.hint.setText("Tick each check once you have looked; your ticks are kept with "
+                              "the approval.")
         else:
             self.hint.setText("Ticked when it was approved.")
         self.hint.setVisible(bool(self.hint.text()))

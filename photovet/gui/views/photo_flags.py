@@ -18,7 +18,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.models import PhotoAnalysis, PhotoFlag
 
-from ..words import esc, plural
+from ..words import esc
 
 FLAG_TITLES = {"group-shot": "Group shot", "device": "Camera"}
 SCHOOL_WORDS = {"name": "the school's name", "abbreviation": "the school's initials",
@@ -70,11 +70,10 @@ def school_sentence(item) -> str:
     what = SCHOOL_WORDS.get(item.school, "the school")
     head = "The school's crest" if item.school == "crest" else \
         f"\u201c{item.text}\u201d ({what})"
+    unsure = " (not certain: please look)" if item.school_unsure and item.needs_review else ""
     if item.decision == "cover":
-        text = f"{head}: covered. {item.reason or ''}"
-    else:
-        text = f"{head}: left as it is. {item.reason or 'This channel does not cover school identifiers'}"
-    return _sentence(text.strip())
+        return _sentence(f"{head}: covered{unsure}")
+    return _sentence(f"{head}: left as it is (this channel does not cover school identifiers)")
 
 
 class FlagCard(QFrame):
@@ -93,8 +92,10 @@ class FlagCard(QFrame):
         lay.addWidget(self.label)
         self.buttons: dict[str, QPushButton] = {}
         if buttons:
-            row = QHBoxLayout()
+            row = QGridLayout()
             row.setContentsMargins(0, 0, 0, 0)
+            row.setHorizontalSpacing(4)
+            r = c = 0
             for key, text_, slot, enabled, tip in buttons:
                 b = QPushButton(text_)
                 b.setObjectName(f"flag-{key}")
@@ -102,9 +103,14 @@ class FlagCard(QFrame):
                 if tip:
                     b.setToolTip(tip)
                 b.clicked.connect(slot)
-                row.addWidget(b)
+                if key == "add-device":          # the one-click action: a row of its own
+                    r, c = (r + 1, 0) if c else (r, 0)
+                    row.addWidget(b, r, 0, 1, 2)
+                    r += 1
+                else:
+                    row.addWidget(b, r, c)
+                    r, c = (r + 1, 0) if c else (r, 1)
                 self.buttons[key] = b
-            row.addStretch(1)
             lay.addLayout(row)
 
 
@@ -139,6 +145,17 @@ class PhotoFlagsPanel(QWidget):
         if text:
             self.show()
 
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._fit_cards()
+
+    def _fit_cards(self) -> None:
+        """Wrapped words keep their height however narrow the panel (never cut off)."""
+        w = max(120, self.width() - 8)
+        for c in self.cards:
+            c.setMinimumHeight(c.layout().totalHeightForWidth(w))
+        self.school.setMinimumHeight(self.school.heightForWidth(w) if self.school.text() else 0)
+
     def card(self, kind: str) -> FlagCard | None:
         return next((c for c in self.cards if c.property("kind") == kind), None)
 
@@ -169,13 +186,13 @@ class PhotoFlagsPanel(QWidget):
         if found:
             covered = sum(1 for t in found if t.decision == "cover")
             lines = "".join(f"<li>{esc(school_sentence(t))}</li>" for t in found)
-            self.school.setText(f"<b>The school ({plural(len(found), 'thing')} that say which "
-                                f"school it is, {covered} covered):</b><ul style='margin:0'>"
-                                f"{lines}</ul>")
+            self.school.setText(f"<b>Says which school it is ({len(found)} found, {covered} "
+                                f"covered):</b><ul style='margin:0'>{lines}</ul>")
         else:
             self.school.setText("")
         self.school.setVisible(bool(found))
         self.setVisible(bool(self.cards) or bool(found) or bool(self.message.text()))
+        self._fit_cards()
 
     def _card(self, flag: PhotoFlag, can_accept: bool, can_add_device: bool) -> FlagCard:
         kind = flag.kind
@@ -185,8 +202,8 @@ class PhotoFlagsPanel(QWidget):
             buttons.append(("undo", "Undo the acceptance", lambda *_: self.undo_requested.emit(kind),
                             can_accept, "" if can_accept else no_perm))
         elif flag.needs_review:
-            text = "Accept this photo as it is\u2026" if kind == "group-shot" else \
-                "Accept this device for this photo\u2026"
+            text = "Accept it as it is\u2026" if kind == "group-shot" else \
+                "Accept for this photo\u2026"
             buttons.append(("accept", text, lambda *_: self.accept_requested.emit(kind),
                             can_accept, "Say why it may be published as it is (recorded with "
                             "your name)" if can_accept else no_perm))
@@ -197,7 +214,7 @@ class PhotoFlagsPanel(QWidget):
                             "device (recorded with your name)" if can_add_device else
                             "Only an admin may change the school's approved devices"))
         if kind == "device":
-            buttons.append(("devices", "Approved devices\u2026",
+            buttons.append(("devices", "The approved list\u2026",
                             lambda *_: self.devices_requested.emit(), True, ""))
         return FlagCard(FLAG_TITLES.get(kind, kind.replace("-", " ").capitalize()),
                         _sentence(flag.message), flag_state(flag), open_=flag.open,

@@ -69,7 +69,7 @@ def decision_word(t: VideoTrack) -> str:
 def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
     """'Face 2: Tori Ashby, shown from 0:00.4 to 0:03.1. Consent for videos on Facebook.'"""
     kind = "Face" if t.kind == "face" else "Name"
-    text = (f"{kind} {t.id}: {track_who(t, people_by_id)}, {decision_word(t)} from "
+    text = (f"{kind} {t.id + 1}: {track_who(t, people_by_id)}, {decision_word(t)} from "
             f"{clock(t.first_time)} to {clock(t.last_time)}. {t.reason}").strip()
     if not text.endswith("."):
         text += "."
@@ -107,7 +107,7 @@ def video_summary(a: VideoAnalysis) -> str:
         bits.append(f"{n} hidden detail{'s' if n != 1 else ''} removed")
     text = "; ".join(bits) + "."
     if a.needs_review:
-        text += " Some decisions are yours (amber on the timeline)."
+        text += " Some decisions are yours (in amber)."
     return text
 
 
@@ -197,8 +197,11 @@ class TrackTimeline(QWidget):
         while t <= self.duration + 1e-6:
             x = self._x(t)
             qp.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H))
-            if int(round(t / step)) % (5 if step == 1.0 else 1) == 0 or self.duration <= 10:
-                qp.drawText(QPointF(x + 2, RULER_H - 8), clock(t).rsplit(".", 1)[0])
+            label = clock(t).rsplit(".", 1)[0]
+            fits = x + 2 + qp.fontMetrics().horizontalAdvance(label) <= w
+            if fits and (int(round(t / step)) % (5 if step == 1.0 else 1) == 0
+                         or self.duration <= 10):
+                qp.drawText(QPointF(x + 2, RULER_H - 8), label)
             t += step
         if not self.rows:
             qp.setPen(QColor("#555"))
@@ -297,7 +300,7 @@ class VideoCanvas(QWidget):
                     qp.drawEllipse(r)
                 else:
                     qp.drawRect(r)
-                qp.drawText(r.topLeft() + QPointF(2, -4), str(tid))
+                qp.drawText(r.topLeft() + QPointF(2, -4), str(tid + 1))
         if self.banner:
             qp.fillRect(QRectF(0, 0, self.width(), 24), QColor(0, 0, 0, 150))
             qp.setPen(QColor("white"))
@@ -479,7 +482,7 @@ class VideoPlayer(QWidget):
         for t in sorted(a.tracks, key=lambda t: (t.kind != "face", t.first_time, t.id)):
             start = t.first_time
             end = max(t.last_time, start + (1.0 / a.fps if a.fps else 0.04))
-            rows.append(Row(t.id, f"{'Face' if t.kind == 'face' else 'Name'} {t.id}: "
+            rows.append(Row(t.id, f"{'Face' if t.kind == 'face' else 'Name'} {t.id + 1}: "
                                   f"{track_who(t, people_by_id)} \u2014 {decision_word(t)}",
                             start, end, track_colour(t), t.needs_review))
         self.timeline.set_rows(rows, a.duration)
