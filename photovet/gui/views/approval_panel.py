@@ -12,6 +12,7 @@ from photovet.core.approval import ApprovalState
 from .. import style
 from ..words import day, esc
 from .checklist_ticks import ChecklistTicks
+from .photo_flags import FitScroll
 
 
 def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -> str:
@@ -89,7 +90,7 @@ class ApprovalPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
         lay.addWidget(self.state_label)
-        lay.addWidget(self.checks)
+        lay.addWidget(FitScroll(self.checks, 125))
         lay.addLayout(grid)
         lay.addWidget(self.who)
         lay.addWidget(self.message)

@@ -15,12 +15,14 @@ Every sentence and every state comes from the core (``policy.photo_flags``, the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -222,3 +224,39 @@ class PhotoFlagsPanel(QWidget):
 
 
 __all__ = ["FlagCard", "PhotoFlagsPanel", "device_addable", "flag_state", "school_sentence"]
+
+
+class FitScroll(QScrollArea):
+    """A scroll area as tall as what it holds, up to ``max_height`` (then it scrolls): wrapped
+    words are never cut off and never make the window taller than a school office screen."""
+
+    def __init__(self, inner: QWidget, max_height: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.inner, self.max_height = inner, max_height
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        inner.installEventFilter(self)
+
+    def eventFilter(self, obj, ev) -> bool:
+        if obj is self.inner and ev.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent,
+                                               QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            self._fit()
+        return super().eventFilter(obj, ev)
+
+    def _fit(self) -> None:
+        if not self.inner.isVisibleTo(self):
+            self.setFixedHeight(0)
+            self.setVisible(False)
+            return
+        lay = self.inner.layout()
+        w = max(120, self.viewport().width())
+        want = lay.totalHeightForWidth(w) if lay is not None and lay.hasHeightForWidth() \
+            else self.inner.sizeHint().height()
+        self.setFixedHeight(min(self.max_height, max(0, want)))
+        self.setVisible(want > 0)
+
+
+__all__ += ["FitScroll"]

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
 from .findings import FindingsPanel
-from .photo_flags import PhotoFlagsPanel
+from .photo_flags import FitScroll, PhotoFlagsPanel
 from .photo_view import PhotoView
 from .video_player import VideoPlayer
 
@@ -28,7 +28,7 @@ class PhotosTab(QWidget):
         self.approval = ApprovalPanel()
         # issue 18: the school's rules on the whole photo, at the top of what was found
         self.flags = PhotoFlagsPanel()
-        self.findings.layout().insertWidget(2, self.flags)
+        self.findings.layout().insertWidget(2, FitScroll(self.flags, 150))
 
         # what was found scrolls; the approval buttons below it are always in view
         side = QWidget()
