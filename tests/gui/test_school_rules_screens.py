@@ -204,13 +204,14 @@ def test_a_photo_from_another_device_is_flagged_and_its_device_added_with_one_cl
     assert "TestCam Model 1 (serial 222)" in text and "not on the school's list" in text
     assert "Please look at it" in text
     assert card.buttons["add-device"].isEnabled() and card.buttons["accept"].isEnabled()
-    assert ctl.add_device(label="Trip camera")
-    assert [d.label for d in ws.devices.all()] == ["Office camera", "Trip camera"]
+    card.buttons["add-device"].click()                 # one click, no question
+    assert [(d.device.serial, d.label) for d in ws.devices.all()] == [("111", "Office camera"),
+                                                                      ("222", "")]
     assert calls["all"] == 1                       # every photo is decided again
     card = panel.card("device")
     assert "a school device" in card.plain and "add-device" not in card.buttons
-    assert "Trip camera" not in panel.message.text() and "approved devices" in \
-        panel.message.text()
+    assert panel.message.text().startswith("TestCam Model 1 (serial 222) is now on the school's "
+                                           "approved devices")
     # the audit log names the signed-in admin
     row = ws.audit.rows(action="device.add")[-1]
     assert row["details"]["serial"] == "222" and row["user"] == ADMIN
@@ -228,7 +229,7 @@ def test_a_device_the_file_does_not_name_cannot_be_added_and_the_core_says_why(
     assert "does not say which camera" in card.plain
     assert "add-device" not in card.buttons          # nothing to add; accepting is offered
     seen = answer(lambda w: (message_text(w), button(w, "OK").click()))
-    assert not ctl.add_device(label="x")             # asked anyway: the core refuses
+    assert not ctl.add_device()                      # asked anyway: the core refuses
     assert seen and seen[0] == "Device not added"
     assert len(ws.devices.all()) == 1
 
@@ -509,3 +510,42 @@ def test_the_settings_page_is_greyed_for_pictures_without_the_permission(qtbot, 
     assert not (cell.flags() & cell.flags().__class__.ItemIsEnabled)
     assert not page.set_channel_rule("website", "group_only", True)
     assert "Not changed" in page.message.text() and not ctx.ws.channels.get("website").group_only
+
+
+# --------------------------------------------------------------------------------------------
+# The window's hooks
+# --------------------------------------------------------------------------------------------
+
+def test_the_window_offers_the_screens_and_shows_a_photos_flags(qtbot, admin_ws, tmp_path):
+    from photovet.gui.main_window import MainWindow
+
+    ws = admin_ws
+    ws.devices.add_from_photo(make_photo(tmp_path / "school.jpg", serial="111"))
+    ctx = AppContext(ws, engine_factory=lambda w: FakeEngine(w))
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    try:
+        menu = win.school_rules._menu("Re&gister")
+        texts = [a.text() for a in menu.actions()]
+        assert "Approved devices\u2026" in texts and "Due for deletion\u2026" in texts
+        assert win.school_rules.act_devices.isEnabled() and win.school_rules.act_due.isEnabled()
+        photo = make_photo(tmp_path / "batch" / "trip.jpg", serial="222")
+        win.add_paths([str(photo)])
+        qtbot.waitUntil(lambda: len(win.batch.model.analysed()) == 1 and not win.batch.checking,
+                        timeout=15000)
+        win.photos.batch.select_row(0)
+        qtbot.waitUntil(lambda: win.photos.flags.card("device") is not None, timeout=5000)
+        assert "not on the school's list" in win.photos.flags.card("device").plain
+        dlg = win.school_rules.open_devices()
+        assert dlg.table.rowCount() == 1
+        dlg.close()
+        due = win.school_rules.open_due()
+        assert due.isVisible()
+        due.close()
+        ws.sign_out()
+        win.school_rules.refresh_permissions()
+        assert not win.school_rules.act_devices.isEnabled()
+    finally:
+        win.close()

@@ -16,7 +16,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.review import ReviewConflict, ReviewRefused
 
 from ..context import AppContext
-from ..dialogs.devices import DevicesDialog, ask_label
+from ..dialogs.devices import DevicesDialog
 from ..dialogs.reason import ReasonDialog
 from ..views.photo_flags import PhotoFlagsPanel
 from ..words import error_text, sentence
@@ -116,15 +116,13 @@ class PhotoFlagsController:
 
     # -- approved devices ---------------------------------------------------------------------------
 
-    def add_device(self, label: str | None = None) -> bool:
-        """Put the camera that took the current photo on the school's approved list."""
+    def add_device(self, label: str = "") -> bool:
+        """Put the camera that took the current photo on the school's approved list: one click
+        (the core checks the admin's permission and records it; Register > Approved devices
+        lists it and takes it off again)."""
         item = self._item()
         if item is None:
             return False
-        if label is None:
-            label = ask_label(self.window, "the device this photo was taken with")
-            if label is None:
-                return False
         try:
             d = self.ctx.ws.devices.add_from_photo(item.path, label=label)
         except PhotoVetError as exc:
@@ -132,7 +130,8 @@ class PhotoFlagsController:
             return False
         self.devices_changed()
         self.panel.say(f"{d.device.label} is now on the school's approved devices (number "
-                       f"{d.id}); the photos were checked against the list again.")
+                       f"{d.id}, recorded with your name); the photos are checked against the "
+                       "list again. Register > Approved devices takes it off.")
         return True
 
     def devices_changed(self) -> None:
