@@ -7,6 +7,7 @@ does in the window reaches the core and that the core's refusals are shown in it
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -387,8 +388,12 @@ def test_due_for_deletion_lists_per_kind_with_dates_and_deletes_after_confirmati
     assert dlg.apply_btn.isEnabled()
     # the confirmation says exactly what goes; cancelled, nothing is deleted
     question, short, full = confirmation_text(dlg.items, permanent=False)
-    assert "Delete 2 items" in question and f"{KIND_LABELS['originals']}: 2" in short
-    assert all(f.name in full for f in files) and "Recycle Bin" in short
+    assert "Delete 2 items" in question and f"{KIND_LABELS['originals']}:" in short
+    assert all(f.name in short and f.name in full for f in files) and "Recycle Bin" in short
+    many = [dataclasses.replace(dlg.items[0], ref=f"r{i}", what=f"file{i}") for i in range(13)]
+    _q, short13, full13 = confirmation_text(many, permanent=True)
+    assert f"{KIND_LABELS['originals']}: 13" in short13 and "file12" not in short13
+    assert "file12" in full13 and "deleted for good" in short13
     seen = answer(click("Cancel"))
     assert not dlg.apply()
     assert seen == ["Delete what is due?"] and all(f.exists() for f in files)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -362,6 +362,9 @@ def install_video(win: Any) -> VideoController:
         return False
 
     win.review.media_hook = hook
+    app = QCoreApplication.instance()
+    if app is not None:                        # previews are temporary files: gone on quit
+        app.aboutToQuit.connect(ctl.close)
     return ctl
 
 

@@ -43,6 +43,7 @@ from .. import style
 from ..words import day, error_text, plural
 
 Clock = Callable[[], _dt.datetime]
+SHOW_ALL = 12                  # the confirmation lists up to this many items in full
 STATE_WORDS = {"deleted": "Deleted", "kept": "Kept", "error": "Not deleted", "due": "Due"}
 
 
@@ -77,7 +78,9 @@ def confirmation_text(items: list[DueItem], permanent: bool) -> tuple[str, str, 
            if permanent else "Files go to the Recycle Bin / Trash (empty it to delete them for "
                              "good).")
     question = (f"Delete {plural(len(todo), 'item')} the retention schedule says is due?")
-    short = "\n".join(lines)
+    # a short list is shown whole; a long one by kind (every item under "Show Details")
+    short = "\n".join(x for x in full if not x.startswith("Kept")) if len(todo) <= SHOW_ALL \
+        else "\n".join(lines)
     short += (f"\n\n{how}" if files else "") + \
         "\nRecords and register rows are deleted for good. Each deletion is recorded in the " \
         "audit log with your name."
