@@ -1,18 +1,26 @@
 """Render PhotoVet's screens to docs/screenshots/*.png from the evaluation data beside the repo.
 
-    python docs/make_screenshots.py [--data ../shared/data] [--out docs/screenshots]
+    python docs/make_screenshots.py [--data ../shared/data] [--out docs/screenshots] [--scale 2]
 
-Runs offscreen (QT_QPA_PLATFORM=offscreen) with a throw-away PHOTOVET_HOME: imports
-scenario/register.csv (skipping the invalid rows, as a school would after reading the
-preview), enrols from scenario/enrol.csv, then opens a batch of trip photos. The photos are
-only read; nothing from ../shared/data is copied into the repository - the PNGs are our own
-renders of the app.
+Runs offscreen (QT_QPA_PLATFORM=offscreen) with a throw-away PHOTOVET_HOME and the real app:
+the checklist, the register import (scenario/register.csv, leaving out the rows with errors as
+a school would after reading the preview), enrolment (scenario/enrol.csv, in the app's helper
+process with the real models), the scenario's trip photos checked for Facebook, the review,
+the approver's view, export, posts, a withdrawal and the take-down list, deleting originals
+(the list only), the person page and the settings. The window is 1366 x 768, a school office's
+screen; ``--scale 2`` renders at 200 % (files end in @2x) to check that no text is cut off.
+
+The trip photos are copied to a temporary folder first (the export and the list of originals
+refer to those copies); nothing from ../shared/data is copied into the repository: the PNGs are
+our own renders of the app.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -21,194 +29,282 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 
-# Trip photos (several identities) and a badge photo: they show recognised, covered and
-# unknown faces, and a name covered on a badge.
-BATCH = [
-    "identities/deepface__couple.jpg",
-    "identities/face_recognition__obama2.jpg",
-    "identities/deepface__img1.jpg",
-    "identities/deepface__img17.jpg",
-    "identities/face_recognition__biden2.jpg",
-    "identities/deepface__img35.jpg",
-]
-
-
-def wait(app, cond, timeout: float = 120.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        app.processEvents()
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def grab(widget, path: Path) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    QApplication.processEvents()
-    pm = widget.grab()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not pm.save(str(path)):
-        raise SystemExit(f"{path}: could not write the screenshot")
-    print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path} ({pm.width()}x{pm.height()})")
-
-
-def pick_batch(data: Path) -> list[Path]:
-    paths = [data / p for p in BATCH if (data / p).exists()]
-    ident = sorted((data / "identities").glob("*.jpg"))
-    enrol = set()
-    enrol_csv = data / "scenario" / "enrol.csv"
-    if enrol_csv.exists():
-        import csv
-
-        with open(enrol_csv, encoding="utf-8-sig") as fh:
-            for row in csv.DictReader(fh):
-                enrol.add((data / "scenario" / row["Photo"]).resolve())
-    for p in ident:
-        if len(paths) >= 10:
-            break
-        if p.resolve() not in enrol and p not in paths:
-            paths.append(p)
-    badges = sorted((data / "badges").glob("*.jpg")) + sorted((data / "badges").glob("*.png"))
-    if badges:
-        paths.append(badges[0])
-    return paths
-
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
-    ap.add_argument("--only", choices=["register", "main", "all"], default="all")
+    ap.add_argument("--scale", type=float, default=1.0)
     args = ap.parse_args(argv)
     data: Path = args.data.resolve()
-    if not (data / "scenario" / "register.csv").exists():
-        print(f"{data}: scenario/register.csv not found (the evaluation data lives beside the repo)",
-              file=sys.stderr)
+    scen = data / "scenario"
+    if not (scen / "register.csv").exists():
+        print(f"{data}: scenario/register.csv not found (the evaluation data lives beside the "
+              "repo)", file=sys.stderr)
         return 2
-
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    home = tempfile.mkdtemp(prefix="photovet-shots-")
-    os.environ["PHOTOVET_HOME"] = home
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = f"{args.scale:g}"
+    work = Path(tempfile.mkdtemp(prefix="photovet-shots-"))
+    os.environ["PHOTOVET_HOME"] = str(work / "home")
+    os.environ["XDG_DATA_HOME"] = str(work / "xdg")
     sys.path.insert(0, str(REPO))
-
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
-    app.setApplicationName("PhotoVet")
-    font = QFont("DejaVu Sans", 10)
-    app.setFont(font)
-
-    from photovet.core.register.people import Register
-    from photovet.gui.import_wizard import ImportWizard
-    from photovet.gui.register_view import RegisterView
-    from photovet.gui.welcome import WelcomePanel
-
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-
-    if args.only in ("register", "all"):
-        # 1. first run: the welcome panel
-        welcome = WelcomePanel()
-        welcome.resize(1100, 720)
-        welcome.show()
-        grab(welcome, out / "welcome.png")
-        welcome.close()
-
-        # 2. the import wizard: mapping and preview pages over the real sample export
-        wiz = ImportWizard(csv_path=data / "scenario" / "register.csv")
-        wiz.resize(960, 720)
-        wiz.show()
-        wiz.next()  # -> mapping
-        grab(wiz, out / "import-wizard-mapping.png")
-        wiz.next()  # -> preview (dry run in a worker)
-        if not wait(app, lambda: wiz.preview_page.report is not None or wiz.preview_page.failure):
-            print("the dry run did not finish", file=sys.stderr)
-            return 1
-        grab(wiz, out / "import-wizard-preview.png")
-        if wiz.preview_page.errors.rowCount():
-            wiz.preview_page.skip.setChecked(True)
-        wiz.next()  # -> import
-        if not wait(app, lambda: wiz.result_page.isComplete()):
-            print("the import did not finish", file=sys.stderr)
-            return 1
-        if wiz.result_page.failure:
-            print(f"import failed: {wiz.result_page.failure}", file=sys.stderr)
-            return 1
-        grab(wiz, out / "import-wizard-done.png")
-        wiz.accept()
-
-    # 3. enrol (the real face engine; a few seconds)
-    reg = Register.open()
-    try:
-        if reg.is_empty():
-            reg.import_csv(data / "scenario" / "register.csv", skip_invalid=True, user="screenshots")
-        from photovet.gui.enrol_dialog import default_engine_loader
-
-        engine = default_engine_loader()
-        reg.enrol_csv(data / "scenario" / "enrol.csv", engine)
-    finally:
-        close = getattr(reg, "close", None)
-        if callable(close):
-            close()
-
-    if args.only in ("register", "all"):
-        view = RegisterView()
-        view.resize(1360, 760)
-        view.show()
-        grab(view, out / "register.png")
-        # a person's page: a do-not-photograph pupil
-        from photovet.gui.person_dialog import PersonDialog
-
-        dnp = next((p for p in view.model.people if p.do_not_photograph and p.enrolled), None)
-        if dnp is not None:
-            page = PersonDialog(dnp.id)
-            page.show()
-            grab(page, out / "person.png")
-            page.close()
-        view.close()
-
-    if args.only in ("main", "all"):
-        main_window_shots(app, data, out)
+    shots = Shots(args.out, "@2x" if args.scale == 2 else "" if args.scale == 1 else
+                  f"@{args.scale:g}x")
+    shots.run(data, scen, work)
     return 0
 
 
-def main_window_shots(app, data: Path, out: Path) -> None:
-    try:
+class Shots:
+    def __init__(self, out: Path, suffix: str):
+        self.out = out
+        self.suffix = suffix
+        out.mkdir(parents=True, exist_ok=True)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def wait(self, cond, timeout: float = 120.0) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.app.processEvents()
+            if cond():
+                return True
+            time.sleep(0.02)
+        return cond()
+
+    def settle(self, seconds: float = 0.5) -> None:
+        self.wait(lambda: False, seconds)
+
+    def grab(self, widget, name: str) -> None:
+        self.app.processEvents()
+        pm = widget.grab()
+        path = self.out / f"{name}{self.suffix}.png"
+        if not pm.save(str(path)):
+            raise SystemExit(f"{path}: could not write the screenshot")
+        print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path} "
+              f"({pm.width()}x{pm.height()})", flush=True)
+
+    def expect(self, name: str, then=None, kind=None) -> None:
+        """When a dialog of ``kind`` opens (in its own loop), photograph it, then close it
+        (or ``then``)."""
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        def shoot():
+            w = QApplication.activeModalWidget()
+            if w is None or (kind is not None and not isinstance(w, kind)):
+                QTimer.singleShot(50, shoot)
+                return
+            QTimer.singleShot(300, lambda: (self.grab(w, name),
+                                            (then or (lambda d: d.reject()))(w)))
+
+        QTimer.singleShot(100, shoot)
+
+    def modal(self, open_it, name: str, then=None, kind=None) -> None:
+        """Open a dialog that runs its own loop, photograph it, then close it (or ``then``)."""
+        self.expect(name, then, kind)
+        open_it()
+        self.settle(0.2)
+
+    # -- the walk ----------------------------------------------------------------------------------
+
+    def run(self, data: Path, scen: Path, work: Path) -> None:
+        from PySide6.QtGui import QFont
+        from PySide6.QtWidgets import QMessageBox
+
+        from photovet.core.workspace import Workspace
+        from photovet.gui.app import make_app
+        from photovet.gui.context import AppContext
         from photovet.gui.main_window import MainWindow
-    except ImportError as exc:
-        print(f"main window not available yet ({exc}); skipping its screenshots", file=sys.stderr)
-        return
-    win = MainWindow()
-    win.resize(1440, 900)
-    win.show()
-    done = {"analysed": False}
-    win.analysis_finished.connect(lambda: done.update(analysed=True))
-    wait(app, lambda: getattr(win, "engine", None) is not None, timeout=300)
-    paths = pick_batch(data)
-    win.add_paths([str(p) for p in paths])
-    if not wait(app, lambda: done["analysed"], timeout=900):
-        print("the batch did not finish analysing in time; the screenshot shows it in progress",
-              file=sys.stderr)
-    wait(app, lambda: False, timeout=2.0)  # thumbnails and preview settle
-    grab(win, out / "main-window-batch.png")
-    # the photo view: the first photo with faces, with its overlays
-    model = win.batch.model
-    row = next((i for i, it in enumerate(model.items)
-                if it.analysis is not None and len(it.analysis.faces) >= 2), 0)
-    win.batch.select_row(row)
-    wait(app, lambda: False, timeout=3.0)
-    grab(win, out / "photo-view.png")
-    win.shutdown() if hasattr(win, "shutdown") else None
-    win.close()
+        from photovet.gui.session import APPROVER, PREPARER
+
+        self.app = make_app([])
+        self.app.setFont(QFont("DejaVu Sans", 10))
+        ws = Workspace.open(Path(os.environ["PHOTOVET_HOME"]))
+        ctx = AppContext(ws)
+        ctx.session.sign_in(PREPARER, "Mrs J Bennett")
+        win = MainWindow(ctx)
+        win.resize(1366, 768)
+        win.show()
+        self.settle(1.0)
+        self.grab(win, "01-first-run-checklist")
+
+        # the register import, from the checklist
+        wiz = win.register.import_register(str(scen / "register.csv"))
+        wiz.resize(1000, 680)
+        self.settle()
+        wiz.next()
+        self.grab(wiz, "02-import-columns")
+        wiz.next()
+        self.wait(lambda: wiz.preview_page.report is not None)
+        self.settle()
+        self.grab(wiz, "03-import-preview")
+        wiz.preview_page.skip.setChecked(True)
+        wiz.next()
+        self.wait(lambda: wiz.result_page.isComplete())
+        self.grab(wiz, "04-import-done")
+        wiz.accept()
+        self.settle()
+        self.grab(win, "05-checklist-after-import")
+
+        # enrolment, in the helper process
+        self.wait(lambda: ctx.engine is not None, 600)
+        dlg = win.register.enrol()
+        dlg.from_csv.setChecked(True)
+        dlg.path.setText(str(scen / "enrol.csv"))
+        dlg.go.click()
+        self.wait(lambda: not dlg.running, 600)
+        self.settle()
+        self.grab(dlg, "06-enrol-done")
+        dlg.accept()
+
+        # register tab and a person's page
+        win.tabs.setCurrentIndex(1)
+        self.settle()
+        self.grab(win, "07-register")
+        people = ws.register.people()
+        dnp = next((p for p in people if p.do_not_photograph and p.enrolled), people[0])
+        page = win.register.open_person(dnp.id)
+        self.settle()
+        self.grab(page, "08-person-page")
+        page.accept()
+        win.tabs.setCurrentIndex(0)
+
+        # settings and channels
+        self.modal(lambda: win.register.settings("school").exec(), "09-settings")
+        self.modal(lambda: win.register.settings("channels").exec(), "10-settings-channels")
+
+        # the trip photos, for Facebook
+        expected = json.loads((scen / "expected.json").read_text(encoding="utf-8"))
+        trip = work / "Trip to the farm"
+        trip.mkdir()
+        for p in expected["photos"]:
+            shutil.copy2(scen / p["photo"], trip / Path(p["photo"]).name)
+        ctx.set_channel("facebook")
+        win.channel_combo.setCurrentIndex(win.channel_combo.findData("facebook"))
+        win.add_paths([str(trip)])
+        self.wait(lambda: len(win.batch.model.analysed()) == len(expected["photos"])
+                  and not win.batch.checking, 3600)
+        self.settle(1.5)
+        win.photos.batch.set_filter("all")
+        win.photos.batch.select_row(0)
+        self.settle(1.0)
+        self.grab(win, "11-batch")
+
+        # a photo with a question for the person
+        win.next_open()
+        self.settle(1.5)
+        self.grab(win, "12-review-a-question")
+        # the busiest photo: most faces and texts, its labels laid out
+        busiest = max(win.batch.model.items, key=lambda it: len(it.analysis.faces)
+                      + len(it.analysis.texts) if it.analysis else 0)
+        win.photos.batch.set_filter("all")
+        win.photos.batch.select_path(busiest.path)
+        self.settle(1.5)
+        self.grab(win, "13-photo-labels-and-findings")
+
+        # who is this?
+        from photovet.gui.dialogs.who import PersonPicker
+        self.modal(lambda: win.review.choose_person(0), "14-who-is-this", kind=PersonPicker)
+
+        # answer the questions (one click each), mark ready, approve all shown
+        guard = 0
+        while win.batch.model.counts().get("needs-review") and guard < 50:
+            guard += 1
+            win.next_open()
+            self.settle(0.3)
+            card = win.photos.findings.cards[0]
+            card.buttons["no" if "no" in card.buttons else "cover"].click()
+            self.settle(0.3)
+        win.photos.batch.set_filter("all")
+        self.modal(win.approval.mark_all_shown_ready, "15-mark-ready-confirm",
+                   then=lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        ctx.session.sign_in(APPROVER, "Mr G Whitcombe")
+        win.act_approver.setChecked(True)
+        win.approval.set_approver_view(True)
+        self.settle(2.0)
+        self.grab(win, "16-approver-view-published")
+
+        def approve(box):
+            for b in box.buttons():
+                if b.text().startswith("Approve"):
+                    b.click()
+                    return
+        self.modal(win.approval.approve_all_shown, "17-approve-all-shown", then=approve)
+        win.approval.set_approver_view(False)
+        win.act_approver.setChecked(False)
+
+        # export
+        out = work / "For Facebook"
+        out.mkdir()
+        exp = win.export.open()
+        exp.folder.setText(str(out))
+        exp.label.setText("Trip to the farm")
+        self.wait(lambda: exp.export_btn.isEnabled(), 120)
+        self.settle()
+        self.grab(exp, "18-export")
+        exp.export_btn.click()
+        self.wait(lambda: exp.stack.currentIndex() == 2, 1800)
+        self.settle()
+        self.grab(exp, "19-export-done")
+
+        # posted
+        from photovet.gui.dialogs.mark_posted import MarkPostedDialog
+
+        def post(d):
+            d.url.setText("https://www.facebook.com/hollinslane/posts/1")
+            d.accept()
+        offered = []
+
+        def offer(box):
+            offered.append(box)
+            for b in box.buttons():
+                if b.text() == "Not now":
+                    b.click()
+                    return
+            box.reject()
+
+        self.modal(lambda: win.after.mark_posted("Trip to the farm", parent=exp),
+                   "20-mark-posted", then=lambda d: (post(d), self.expect(
+                       "21-offer-delete-originals", then=offer, kind=QMessageBox)),
+                   kind=MarkPostedDialog)
+        self.wait(lambda: bool(offered), 120)
+        exp.accept()
+        self.settle()
+
+        purge = win.after.delete_originals("Trip to the farm")
+        self.wait(lambda: purge.report is not None, 120)
+        self.settle()
+        self.grab(purge, "22-delete-originals-list")
+        purge.reject()
+
+        hist = win.after.open_exports()
+        hist.resize(1300, 620)
+        self.settle()
+        self.grab(hist, "23-exports-history")
+        hist.accept()
+
+        # a family withdraws consent for someone shown: the banner and the take-down list
+        shown = {p for r in ws.records.exports() for p in r.people_shown}
+        if shown:
+            who = min(shown)
+            ws.register.set_consent(who, "facebook", "no", user="Mrs J Bennett")
+            ctx.register_changed.emit()
+            self.wait(lambda: win.takedown_banner.isVisible(), 60)
+            self.settle()
+            self.grab(win, "24-takedown-banner")
+            td = win.after.open_takedown()
+            td.resize(1200, 520)
+            self.wait(lambda: td.table.rowCount() > 0, 60)
+            self.settle()
+            self.grab(td, "25-takedown-list")
+            td.accept()
+        win.close()
+        ws.close()
 
 
 if __name__ == "__main__":
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
-    # Leave without tearing Qt down: worker threads still winding down inside the main window
-    # can crash PySide's interpreter-exit cleanup (seen as exit 139 after every PNG was written).
     os._exit(code)

@@ -147,9 +147,8 @@ class Engine:
         there, so the window never waits for a model. Decisions stay in this process.
         """
         if separate_process:
-            engine = cls(settings, register=register, cache=cache, reviews=reviews)
-            engine.process = AnalysisProcess(settings, home, faces=faces, text=text)
-            return engine
+            return cls.with_helper(AnalysisProcess(settings, home, faces=faces, text=text),
+                                   settings, register, cache=cache, reviews=reviews)
         face_engine = text_engine = None
         if faces:
             from photovet.core.vision.faces import FaceEngine  # noqa: PLC0415
@@ -166,6 +165,15 @@ class Engine:
         return cls(settings, register=register, face_engine=face_engine, text_engine=text_engine,
                    cache=cache, reviews=reviews)
 
+    @classmethod
+    def with_helper(cls, process: "AnalysisProcess", settings: Settings, register: Any = None, *,
+                    cache: AnalysisCache | None = None, reviews: Any = None) -> "Engine":
+        """An engine that analyses in ``process`` (an ``AnalysisProcess``, which the app starts
+        on a worker thread: it takes seconds and touches no register)."""
+        engine = cls(settings, register=register, cache=cache, reviews=reviews)
+        engine.process = process
+        return engine
+
     def close(self) -> None:
         """Stop the helper process, if any (the app calls this when its window closes)."""
         if self.process is not None:
@@ -174,8 +182,17 @@ class Engine:
 
     def reload_register(self) -> None:
         """Re-read people and face signatures (after an import or enrolment)."""
+        self.reload_helper()
+        self.reload_people()
+
+    def reload_helper(self) -> None:
+        """The helper process re-reads the register (waits while it finishes a photo: the app
+        calls this from a worker thread). Nothing to do without a helper."""
         if self.process is not None:
             self.process.reload_register()
+
+    def reload_people(self) -> None:
+        """Re-read people and face signatures in this process (quick)."""
         enrolled: dict[str, list[tuple[str, Any]]] = {}
         self.recognition_off = ""
         if self.register is not None:
@@ -437,6 +454,23 @@ class Engine:
         digest = review_hash(self.review_parts(analysis, ch))
         return approval_parts(analysis, digest, self.publication(analysis))
 
+    def enrol(self, kind: str, path: str | Path, *, user: str | None, register: Any = None):
+        """Enrol face photos from a folder of ``<id>.jpg`` (``kind`` "folder") or a CSV of id ->
+        photo ("csv") with this engine's face model: in the helper process when there is one
+        (the models are loaded there already), else here on ``register`` (default: the
+        engine's). Returns the ``EnrolReport``; call ``reload_register`` afterwards."""
+        if kind not in ("folder", "csv"):
+            raise PhotoVetError(f"unknown enrolment source '{kind}'")
+        if self.process is not None:
+            return self.process.enrol(kind, str(path), user)
+        if self.face_engine is None:
+            from photovet.core.errors import ModelError  # noqa: PLC0415
+
+            raise ModelError("faces cannot be enrolled: the face model is not loaded")
+        reg = register if register is not None else self.register
+        fn = reg.enrol_folder if kind == "folder" else reg.enrol_csv
+        return fn(Path(path), self.face_engine, user=user)
+
     def label_refusal(self, label: str, channel: str | Channel, mode: str | None = None,
                       on: _dt.date | None = None):
         """The LabelError for a batch label that names someone the channel may not name (the
@@ -598,13 +632,31 @@ class Engine:
 # ------------------------------------------------------------------------------------------
 
 _WORKER: Engine | None = None
+_WORKER_WS: Any = None
+
+
+def _watch_parent(parent: int) -> None:
+    """The helper ends when the app that started it is gone, however it ended (closed, killed,
+    crashed): it is never left running on its own."""
+    import os  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _worker_start(settings_data: dict, home: str | None, faces: bool, text: bool) -> None:
-    global _WORKER
+    global _WORKER, _WORKER_WS
+    import os  # noqa: PLC0415
+
     from photovet.core.workspace import Workspace  # noqa: PLC0415
 
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="photovet-parent-watch",
+                     daemon=True).start()
     ws = Workspace.open(home) if home else None
+    _WORKER_WS = ws
     settings = Settings.from_dict(settings_data)
     _WORKER = Engine.load(settings, ws.register if ws else None, faces=faces, text=text,
                           cache=ws.cache if ws else None)
@@ -629,6 +681,13 @@ def _worker_reload() -> None:
     _WORKER.reload_register()
 
 
+def _worker_enrol(kind: str, path: str, user: str | None):
+    assert _WORKER is not None
+    report = _WORKER.enrol(kind, path, user=user)
+    _WORKER.reload_register()
+    return report
+
+
 class AnalysisProcess:
     """One helper process that holds the models and runs ``Engine.analyse``.
 
@@ -639,9 +698,10 @@ class AnalysisProcess:
     """
 
     def __init__(self, settings: Settings, home: Path | None, *, faces: bool = True,
-                 text: bool = True):
+                 text: bool = True, stop: threading.Event | None = None):
         import multiprocessing  # noqa: PLC0415
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+        from concurrent.futures import TimeoutError as FutureTimeout  # noqa: PLC0415
 
         self._pool = ProcessPoolExecutor(
             max_workers=1,
@@ -650,9 +710,17 @@ class AnalysisProcess:
             initargs=(settings.to_dict(), str(home) if home else None, faces, text),
         )
         try:
-            self._pool.submit(_worker_ready).result()
-        except Exception:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            ready = self._pool.submit(_worker_ready)
+            while True:   # loading the models takes seconds: ``stop`` ends the wait (app closing)
+                try:
+                    ready.result(timeout=0.2)
+                    break
+                except FutureTimeout:
+                    if stop is not None and stop.is_set():
+                        raise PhotoVetError("the checking process was stopped while it started") \
+                            from None
+        except BaseException:
+            self.close()
             raise
 
     def analyse(self, path: Path, *, use_cache: bool = True) -> PhotoAnalysis:
@@ -679,8 +747,22 @@ class AnalysisProcess:
     def reload_register(self) -> None:
         self._pool.submit(_worker_reload).result()
 
+    def enrol(self, kind: str, path: str, user: str | None):
+        """Enrol in the helper (its models and its own register connection); the EnrolReport."""
+        return self._pool.submit(_worker_enrol, kind, path, user).result()
+
     def close(self) -> None:
+        """Stop the helper now, even in the middle of a photo (nothing it does writes a file
+        that a stop could leave half-written: analysis only reads, and the cache is written
+        atomically)."""
+        # ProcessPoolExecutor has no public way to stop a busy worker before Python 3.14
+        processes = list((self._pool._processes or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in processes:
+            proc.join(timeout=5)
 
 
 # ------------------------------------------------------------------------------------------

@@ -332,8 +332,10 @@ def decide_text(item: TextItem, person: Person | None, channel: Channel, media: 
     rule = rule_for_text(item, person, channel, media, mode, on)
     item.refused = ""
     action = item.override
-    if action is None or action == rule.action:
+    if action is None:
         return rule
+    if action == rule.action:   # a person confirmed what the rules do: nothing is open
+        return Decision(rule.action, rule.reason)
     if action == "cover":
         return Decision("cover", REASON_COVERED_BY_HAND)
     refusal = text_override_refusal(action, item, person, item.override_reason)

@@ -575,5 +575,50 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     return report
 
 
-__all__ = ["import_from_device", "purge_batch", "TransferResult", "PurgeItem", "PurgeReport",
+def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, audit: Any,
+                             user: str, permanent: bool = False) -> str:
+    """Delete at once one original photo that a senior leader rejected (a compromising photo
+    must not wait for a posted export, so no verified copy is asked for here).
+
+    Refused unless a rejection of this exact content is recorded (``approvals``), or when the
+    file is not the one that was rejected (its sha256 differs). Audited before ("pending") and
+    after. To the trash unless ``permanent`` (overwritten, then unlinked). Returns the method.
+    """
+    if not user or not str(user).strip():
+        raise DeletionError("say who is deleting this photo")
+    source = Path(path)
+    rejected = [s for s in approvals.for_photo(sha256) if s.status == "rejected"]
+    if not rejected:
+        raise DeletionError("only a photo a senior leader has rejected can be deleted at once; "
+                            "other originals are deleted after their export is posted",
+                            path=source)
+    if not source.is_file():
+        raise DeletionError("the original is no longer there (moved or deleted outside "
+                            "PhotoVet)", path=source)
+    if sha256_of(source) != sha256:
+        raise DeletionError("the file changed since it was rejected; it was kept", path=source)
+    method = "overwrite" if permanent else "trash"
+    details = {"source": str(source), "sha256": sha256, "method": method,
+               "rejected_for": [s.channel for s in rejected],
+               "rejected_by": sorted({s.approver or "" for s in rejected})}
+    audit.record("original-delete-pending", dict(details, why="rejected"), user=user)
+    try:
+        if permanent:
+            hidden = source.with_name(PURGE_PREFIX + source.name)
+            os.rename(source, hidden)
+            fsync_dir(source.parent)
+            overwrite_and_unlink(hidden)
+        else:
+            _trash(source)
+    except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError/TrashPermissionError
+        audit.record("original-delete-failed", {"source": str(source), "reason": str(exc)},
+                     user=user)
+        how = "deleted" if permanent else "moved to the trash"
+        raise DeletionError(f"could not be {how} ({getattr(exc, 'strerror', None) or exc}); "
+                            "it was kept", path=source) from exc
+    audit.record("original-deleted", dict(details, why="rejected"), user=user)
+    return method
+
+
+__all__ = ["delete_rejected_original", "import_from_device", "purge_batch", "TransferResult", "PurgeItem", "PurgeReport",
            "clean_temp_files", "TMP_PREFIX", "PURGE_PREFIX", "FLASH_NOTE", "TRASH_NOTE"]

@@ -454,6 +454,25 @@ class Workspace:
                            separate_process=separate_process, cache=self.cache,
                            reviews=self.reviews, home=self.home)
 
+    def start_helper(self, *, faces: bool = True, text: bool = True, stop: Any = None):
+        """Start the helper process that loads the models and analyses photos (seconds; reads
+        no register here, so the app calls it from a worker thread; ``stop``, an Event, ends
+        the wait). Give it to ``engine``."""
+        from photovet.core.pipeline import AnalysisProcess  # noqa: PLC0415
+
+        return AnalysisProcess(self.settings, self.home, faces=faces, text=text, stop=stop)
+
+    def engine(self, helper: Any = None):
+        """An engine wired to this workspace: analysing in ``helper`` (``start_helper``), or
+        without models (deciding and exporting photos analysed already)."""
+        from photovet.core.pipeline import Engine  # noqa: PLC0415
+
+        if helper is not None:
+            return Engine.with_helper(helper, self.settings, self.register, cache=self.cache,
+                                      reviews=self.reviews)
+        return Engine(self.settings, register=self.register, cache=self.cache,
+                      reviews=self.reviews)
+
     def import_register(self, csv_path: str | Path, **kwargs: Any):
         """Import the MIS register, then bring the take-down list up to date (consent lost for
         someone already exported or posted)."""

@@ -50,7 +50,7 @@ def _loads(name: str) -> bool:
 
 def _xcb_plugin() -> Path | None:
     try:
-        import PySide6  # noqa: PLC0415
+        import PySide6
     except ImportError:
         return None
     plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
@@ -95,9 +95,9 @@ def qt_start_problem(environ=os.environ, platform: str = sys.platform, loads=_lo
 
 def make_app(argv: list[str] | None = None):
     """The QApplication (created once), named and styled for PhotoVet."""
-    from PySide6.QtCore import QCoreApplication, Qt  # noqa: PLC0415
-    from PySide6.QtGui import QGuiApplication  # noqa: PLC0415
-    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
     # Hand the GIL to the GUI thread sooner when a worker runs Python code (default 5 ms).
     sys.setswitchinterval(0.001)
@@ -110,10 +110,54 @@ def make_app(argv: list[str] | None = None):
         app = QApplication(argv if argv is not None else sys.argv)
     QCoreApplication.setOrganizationName("PhotoVet")
     QCoreApplication.setApplicationName("PhotoVet")
-    from photovet.gui.style import icon  # noqa: PLC0415
+    from photovet.gui.style import icon
 
     app.setWindowIcon(icon("app"))
     return app
+
+
+def end_on_signals(app, window) -> None:
+    """Close the window (and with it the helper process) on SIGTERM and SIGINT, as if the person
+    had closed it: Qt's event loop is in C++, so the signal wakes it through a socket."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    def close(*_):
+        window.close()
+        app.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, close)
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    app._photovet_signal_sockets = (reader, writer, notifier)  # kept alive with the app
+
+
+def open_workspace(app):
+    """The data folder, or None after telling the person in a dialog why it cannot be opened."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from photovet.core.errors import PhotoVetError
+    from photovet.core.workspace import Workspace
+
+    try:
+        return Workspace.open()
+    except PhotoVetError as exc:
+        QMessageBox.critical(None, "PhotoVet cannot start", exc.full())
+        return None
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -122,12 +166,22 @@ def run(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 1
     app = make_app(argv)
-    from photovet.gui.main_window import MainWindow  # noqa: PLC0415
+    ws = open_workspace(app)
+    if ws is None:
+        return 1
+    from photovet.gui.context import AppContext
+    from photovet.gui.main_window import MainWindow
 
-    win = MainWindow()
-    win.show()
+    ctx = AppContext(ws)
+    win = MainWindow(ctx)
+    end_on_signals(app, win)
+    win.showMaximized() if win.start_maximized else win.show()
     _quit_after(app)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        ctx.shutdown()
+        ws.close()
 
 
 def _quit_after(app) -> None:

@@ -6,18 +6,18 @@ Colour is never the only signal: every box and badge also carries words.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 # Decision colours (faces and texts)
 SHOW = QColor("#2e7d32")        # green: shown, allowed
-COVER = QColor("#b23b3b")        # muted red: will be covered
-REVIEW = QColor("#e0a000")      # amber: a person must look
-MANUAL = QColor("#6a4fb3")      # purple: a cover a person drew
-TEXT_KEEP = QColor("#607d8b")   # grey-blue: ordinary text that stays
-SELECTED = QColor("#1565c0")    # blue outline of the selected face
+COVER = QColor("#b23b3b")       # muted red: will be covered
+REVIEW = QColor("#e0a000")      # amber: a decision is open, a person can change what is published
+MANUAL = QColor("#6a4fb3")      # purple: an area a person covered by hand
+TEXT_KEEP = QColor("#607d8b")   # grey-blue: text that stays readable
+SELECTED = QColor("#1565c0")    # blue outline of the selected face or text
 
 # Photo statuses (badge background, text colour)
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
@@ -34,13 +34,15 @@ APPROVAL_COLOURS: dict[str, str] = {
     "ready": "#1565c0",
     "approved": "#2e7d32",
     "rejected": "#b23b3b",
+    "void": "#e0a000",
 }
 
 APPROVAL_LABELS: dict[str, str] = {
-    "draft": "Not checked yet",
+    "draft": "Not marked ready",
     "ready": "Waiting for approval",
     "approved": "Approved",
     "rejected": "Rejected",
+    "void": "Approval no longer counts",
 }
 
 BANNER_WARNING = "background:#fff4ce; color:#4a3b00; border:1px solid #e0c060; padding:6px;"
@@ -50,19 +52,22 @@ BANNER_ERROR = "background:#fde7e7; color:#6b1111; border:1px solid #e4a0a0; pad
 APP_STYLESHEET = """
 QToolBar { spacing: 6px; padding: 4px; }
 QToolButton { padding: 4px 8px; }
-QListView { background: #f6f7f9; }
+QListView#BatchGrid { background: #f6f7f9; }
 QLabel#EmptyState { color: #55606b; font-size: 15px; }
-QLabel#SectionTitle { font-weight: 600; font-size: 13px; margin-top: 6px; }
+QLabel#SectionTitle { font-weight: 600; margin-top: 6px; }
 QLabel#Banner { border-radius: 4px; }
+QLabel#Hint { color: #55606b; }
+QLabel#Problem { color: #8a1c1c; }
+QPushButton#Primary { font-weight: 600; }
 """
+
+PROBLEM_TEXT = "color:#8a1c1c;"
 
 
 def decision_colour(decision: str, needs_review: bool = False) -> QColor:
     if needs_review:
         return REVIEW
-    return {"show": SHOW, "cover": COVER, "keep": TEXT_KEEP, "cover": COVER, "review": REVIEW}.get(
-        decision, COVER
-    )
+    return {"show": SHOW, "cover": COVER, "keep": TEXT_KEEP}.get(decision, COVER)
 
 
 def status_colours(status: str) -> tuple[QColor, QColor]:
@@ -196,7 +201,7 @@ def _draw(name: str, p: QPainter, s: float) -> None:
         p.drawEllipse(r.center(), r.width() * 0.2, r.width() * 0.2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str) -> QIcon:
     """A crisp icon at every common size (Qt picks the right one for the screen's DPR)."""
     ic = QIcon()

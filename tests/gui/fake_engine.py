@@ -1,61 +1,36 @@
-"""A fast stand-in for photovet.core.pipeline.Engine for the GUI tests, plus photo makers.
+"""A fast stand-in for the real Engine in the GUI tests, plus photo and register makers.
 
-``FakeEngine`` subclasses the real Engine so ``decide`` (the consent policy) and ``covers``
-are the real ones; only ``analyse`` is replaced: it reads the real file (hash, size, metadata)
-and returns faces given by the test instead of running the detector.
+``FakeEngine`` subclasses the real ``Engine`` (so ``decide``, ``publication``, ``covers`` and
+``approval_parts`` are the real ones, on the workspace's register and review store); only what
+needs the models is replaced: ``analyse`` reads the real file (hash, size, metadata) and returns
+the faces and texts the test gives, and ``enrol`` stores a made-up signature per portrait.
 """
 
 from __future__ import annotations
 
-import threading
+import csv
 import time
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw
 
-from photovet.core.models import Face, PhotoAnalysis, Person
+from photovet.core.models import Face, PhotoAnalysis, TextItem
 from photovet.core.pipeline import Engine
-from photovet.core.settings import Settings
-
-
-def person(pid: str, first: str, surname: str, consents: dict[str, bool] | None = None,
-           role: str = "pupil", **kw) -> Person:
-    return Person(id=pid, legal_forename=first, legal_surname=surname, role=role,
-                  consents=consents or {}, **kw)
-
-
-def default_people() -> list[Person]:
-    return [
-        person("A1", "Tori", "Amos", {"website": True, "facebook": False}),
-        person("B2", "Sam", "Brown", {"website": False, "facebook": False}),
-        person("S1", "Jane", "Patel", {"website": True, "facebook": True}, role="staff"),
-    ]
+from photovet.core.register.reports import EnrolReport
 
 
 class FakeEngine(Engine):
-    """``faces``: file name -> list of (box, person id or None, match status)."""
+    """``faces``: file name -> [(box, person id or None, match status)];
+    ``texts``: file name -> [(polygon, text, person id or None, kind)]."""
 
-    def __init__(self, people: list[Person] | None = None, faces: dict | None = None,
-                 settings: Settings | None = None, delay: float = 0.0, register=None):
-        self.settings = settings or Settings()
-        self.register = register
-        self.face_engine = None
-        self.text_engine = None
-        self.cache = None
-        self._lock = threading.Lock()
-        self.people = list(people if people is not None else default_people())
-        self.people_by_id = {p.id: p for p in self.people}
-        self.matcher = None
-        self.name_matcher = None
-        self._fingerprint = "fake"
+    def __init__(self, ws, faces: dict | None = None, texts: dict | None = None,
+                 delay: float = 0.0):
+        super().__init__(ws.settings, register=ws.register, reviews=ws.reviews)
         self.faces = faces or {}
+        self.texts = texts or {}
         self.delay = delay
         self.calls: list[str] = []
-
-    def reload_register(self) -> None:
-        if self.register is not None:
-            self.people = list(self.register.people())
-            self.people_by_id = {p.id: p for p in self.people}
 
     def analyse(self, path, *, use_cache: bool = True) -> PhotoAnalysis:
         from photovet.core.errors import PhotoVetError
@@ -65,23 +40,46 @@ class FakeEngine(Engine):
         self.calls.append(str(path))
         if self.delay:
             time.sleep(self.delay)
-        a = PhotoAnalysis(path=str(path))
+        a = PhotoAnalysis(path=str(path), analysis_key="fake")
         try:
             a.sha256 = sha256_file(path)
             a.metadata = inspect_file(path)
-            loaded = load_image(path)
-            a.width, a.height = loaded.image.size
+            a.width, a.height = load_image(path).image.size
         except PhotoVetError as exc:
             a.error = exc.message
             return a
         for box, pid, status in self.faces.get(Path(path).name, []):
             a.faces.append(Face(box=tuple(box), score=0.99, person=pid, match_status=status))
+        for poly, text, pid, kind in self.texts.get(Path(path).name, []):
+            a.texts.append(TextItem(polygon=[tuple(p) for p in poly], text=text, score=0.9,
+                                    person=pid, kind=kind, form="full" if pid else ""))
         a.faces_checked = True
         return a
 
+    def enrol(self, kind, path, *, user, register=None) -> EnrolReport:
+        reg = register if register is not None else self.register
+        report = EnrolReport()
+        folder = Path(path)
+        encs = {}
+        for f in sorted(folder.glob("*.jpg")):
+            report.photos += 1
+            pid = f.stem.upper()
+            if reg.find(pid) is None:
+                from photovet.core.register.reports import EnrolProblem
+
+                report.errors.append(EnrolProblem(pid, str(f), f"{pid}: no one with this id "
+                                                               "in the register"))
+                continue
+            rng = np.random.default_rng(abs(hash(pid)) % 2**32)
+            encs[pid] = [(rng.normal(size=128), f.name)]
+        if encs:
+            reg.store_signatures(encs, replace=True, user=user, source=f"folder:{folder.name}")
+        report.enrolled = {pid: 1 for pid in encs}
+        return report
+
 
 # --------------------------------------------------------------------------------------------
-# Photos the tests make
+# Photos and registers the tests make
 # --------------------------------------------------------------------------------------------
 
 GPS_LAT = 52.95
@@ -97,8 +95,10 @@ def _dms(value: float):
 
 
 def make_photo(path: Path, size=(640, 480), *, colour=(200, 170, 140), gps: bool = False,
-               serial: str | None = None, faces: list | None = None) -> Path:
-    """A JPEG with light 'faces' (bright ovals) drawn at the boxes, and optional GPS/serial."""
+               serial: str | None = None, faces: list | None = None,
+               copyright_text: str | None = None) -> Path:
+    """A JPEG with light 'faces' (bright ovals) drawn at the boxes, and optional GPS, serial
+    number and copyright (UTF-8, as phones write it)."""
     im = Image.new("RGB", size, colour)
     d = ImageDraw.Draw(im)
     for x, y, w, h in faces or []:
@@ -106,32 +106,60 @@ def make_photo(path: Path, size=(640, 480), *, colour=(200, 170, 140), gps: bool
     exif = Image.Exif()
     exif[0x010F] = "TestCam"          # Make
     exif[0x0110] = "Model 1"          # Model
+    if copyright_text:
+        exif[0x8298] = copyright_text.encode("utf-8")
     if serial:
         exif[0xA431] = serial         # BodySerialNumber
     if gps:
-        gps_ifd = {
-            1: "N" if GPS_LAT >= 0 else "S",
-            2: _dms(GPS_LAT),
-            3: "E" if GPS_LON >= 0 else "W",
-            4: _dms(GPS_LON),
-        }
-        exif[0x8825] = gps_ifd
+        exif[0x8825] = {1: "N" if GPS_LAT >= 0 else "S", 2: _dms(GPS_LAT),
+                        3: "E" if GPS_LON >= 0 else "W", 4: _dms(GPS_LON)}
     path.parent.mkdir(parents=True, exist_ok=True)
     im.save(path, "JPEG", quality=90, exif=exif)
     return path
 
 
-FACE_A = (100, 80, 120, 150)    # Tori (consent for website)
+# Tori: consent for the website and Facebook; Sam: no consent anywhere; Joel: Facebook consent,
+# matched uncertainly; Dan: do not photograph. Jane: staff, consent everywhere.
+REGISTER_ROWS = [
+    ["UPN", "Legal Surname", "Legal Forename", "Year Group", "Reg Group",
+     "Consent: School Website", "Consent: Facebook", "Consent: Name with Photo",
+     "Do Not Photograph"],
+    ["A100000000001", "Amos", "Tori", "Year 5", "5B", "Yes", "Yes", "Yes", "No"],
+    ["B100000000002", "Brown", "Sam", "Year 5", "5B", "No", "No", "No", "No"],
+    ["C100000000003", "Clarke", "Joel", "Year 4", "4A", "Yes", "Yes", "No", "No"],
+    ["D100000000004", "Dufour", "Dan", "Year 4", "4A", "Yes", "Yes", "No", "Yes"],
+    ["S100000000005", "Patel", "Jane", "Staff", "", "Yes", "Yes", "Yes", "No"],
+]
+TORI, SAM, JOEL, DAN, JANE = (r[0] for r in REGISTER_ROWS[1:])
+
+
+def write_register(path: Path, rows: list[list[str]] | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows or REGISTER_ROWS)
+    return path
+
+
+def write_portraits(folder: Path, ids: list[str]) -> Path:
+    for pid in ids:
+        make_photo(folder / f"{pid}.jpg", size=(200, 240), faces=[(50, 50, 100, 130)])
+    return folder
+
+
+FACE_A = (100, 80, 120, 150)    # Tori (recognised)
 FACE_B = (380, 90, 110, 140)    # unknown
+FACE_J = (250, 250, 90, 110)    # Joel? (uncertain)
 
 
 def make_batch(folder: Path, n: int = 3, *, gps: bool = True) -> tuple[list[Path], dict]:
-    """``n`` photos; photo_000 has Tori (recognised) and an unknown face. Returns (paths, faces)."""
+    """``n`` photos; photo_000 has Tori (recognised), an unknown face and Joel (uncertain).
+    Returns (paths, faces for FakeEngine)."""
     paths = []
-    faces: dict[str, list] = {}
     for i in range(n):
-        p = make_photo(folder / f"photo_{i:03d}.jpg", gps=gps and i == 0, serial="SN12345" if i == 0 else None,
-                       faces=[FACE_A, FACE_B] if i == 0 else [], colour=(180 + i % 50, 160, 140))
-        paths.append(p)
-    faces["photo_000.jpg"] = [(FACE_A, "A1", "recognised"), (FACE_B, None, "unknown")]
+        paths.append(make_photo(folder / f"photo_{i:03d}.jpg", gps=gps and i == 0,
+                                serial="SN12345" if i == 0 else None,
+                                faces=[FACE_A, FACE_B, FACE_J] if i == 0 else [],
+                                colour=(180 + i % 50, 160, 140)))
+    faces = {"photo_000.jpg": [(FACE_A, TORI, "recognised"), (FACE_B, None, "unknown"),
+                               (FACE_J, JOEL, "uncertain")]}
     return paths, faces

@@ -28,15 +28,20 @@ def test_emit_and_void_calls_keep_singleton_refcounts(qapp):
     assert all(abs(d) < 100 for d in drift), f"reference counts drifted by {drift}"
 
 
-def test_the_app_entry_point_builds_the_application_and_window(qapp):
+def test_the_app_entry_point_builds_the_application_and_window(qapp, photovet_home):
+    from photovet.core.workspace import Workspace
     from photovet.gui.app import make_app
+    from photovet.gui.context import AppContext
     from photovet.gui.main_window import MainWindow
+    from tests.gui.fake_engine import FakeEngine
 
     app = make_app([])
     assert app is qapp and app.applicationName() == "PhotoVet"
-    win = MainWindow(load_engine=False)
+    ws = Workspace.open(photovet_home)
+    win = MainWindow(AppContext(ws, engine_factory=FakeEngine))
     try:
         assert win.windowTitle().startswith("PhotoVet")
     finally:
-        win.shutdown(2000)
+        win.close()
         win.deleteLater()
+        ws.close()

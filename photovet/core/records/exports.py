@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -529,17 +530,24 @@ class Records:
 
 
 class _Recorder:
+    """Called by media/export.py from its export threads: one at a time, because they share one
+    database connection (a transaction and the audit chain's head are per connection)."""
+
     def __init__(self, records: Records, batch: str, preparer: str | None):
         self.records, self.batch, self.preparer = records, batch, preparer
+        self._lock = threading.Lock()
 
     def record(self, result: ExportResult, written: Path) -> int:
-        return self.records.record(result, written, batch=self.batch, preparer=self.preparer)
+        with self._lock:
+            return self.records.record(result, written, batch=self.batch, preparer=self.preparer)
 
     def moved(self, record_id: int, final: Path) -> None:
-        self.records.moved(record_id, final)
+        with self._lock:
+            self.records.moved(record_id, final)
 
     def abandon(self, record_id: int, reason: str) -> None:
-        self.records.abandon(record_id, reason)
+        with self._lock:
+            self.records.abandon(record_id, reason)
 
 
 __all__ = ["ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError", "display_names"]

@@ -6,7 +6,7 @@ from typing import Any
 
 from PIL import ExifTags, Image
 
-from photovet.core.media.metadata.report import Report, clean_value
+from photovet.core.media.metadata.report import Report, clean_value, decode_text
 
 GPS_LABEL = "GPS position"
 
@@ -103,6 +103,7 @@ def _gps_findings(rep: Report, gps: dict[int, Any], source: str) -> None:
 
 
 def _user_comment(raw: Any) -> str:
+    """EXIF UserComment: an 8-byte header names the charset of the rest."""
     if isinstance(raw, bytes):
         head, body = raw[:8], raw[8:]
         if head.startswith(b"UNICODE"):
@@ -111,9 +112,11 @@ def _user_comment(raw: Any) -> str:
                     return body.decode(enc)
                 except UnicodeDecodeError:
                     pass
-        if head.startswith((b"ASCII", b"\x00\x00\x00\x00\x00\x00\x00\x00", b"JIS")):
-            return body.decode("latin-1")
-        return raw.decode("latin-1")
+        if head.startswith(b"JIS"):
+            return decode_text(body, "shift_jis")
+        if head.startswith((b"ASCII", b"\x00\x00\x00\x00\x00\x00\x00\x00")):
+            return decode_text(body)
+        return decode_text(raw)
     return clean_value(raw)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from photovet.core.media.metadata.report import Report, clean_value
+from photovet.core.media.metadata.report import Report, clean_value, decode_text
 from photovet.core.media.metadata.xmp import xmp_findings
 
 _IPTC_MAP: dict[int, tuple[str, str]] = {
@@ -61,14 +61,13 @@ def iptc_findings(rep: Report, data: bytes, source: str = "IPTC") -> None:
     if not records:
         return
     grouped: dict[tuple[str, str], list[str]] = {}
+    # 1:90 CodedCharacterSet: ESC % G is UTF-8; without it the text is most often Windows-1252
+    charset = "utf-8" if any(rec == 1 and ds == 90 and b"%G" in raw for rec, ds, raw in records) \
+        else None
     for rec, ds, raw in records:
         if rec != 2 or ds not in _IPTC_MAP:
             continue
-        try:
-            v = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            v = raw.decode("latin-1")
-        v = clean_value(v)
+        v = clean_value(decode_text(raw, charset))
         if v:
             vals = grouped.setdefault(_IPTC_MAP[ds], [])
             if v not in vals:

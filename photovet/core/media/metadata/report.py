@@ -11,25 +11,70 @@ from photovet.core.models import Finding
 MAX_VALUE = 160  # characters of a value shown to the user
 
 
-def clean_value(value: Any) -> str:
+def decode_text(raw: bytes, charset: str | None = None) -> str:
+    """Text bytes from a file's metadata, decoded the way the writer most likely meant them:
+    UTF-8 first (what phones and modern software write), then the charset the file declares
+    (EXIF UserComment, IPTC 1:90), then Chinese GBK when the bytes can only be that, then
+    Windows-1252 (older Windows software), then Latin-1 (every byte means something)."""
+    for enc in ("utf-8", charset):
+        if not enc:
+            continue
+        try:
+            return raw.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    cjk = _chinese(raw)
+    if cjk is not None:
+        return cjk
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _chinese(raw: bytes) -> str | None:
+    """Chinese written by older Chinese Windows software (GBK) with no charset said, as in
+    "ACD Systems \u6570\u7801\u5f71\u50cf": taken as GBK only when every run of non-ASCII bytes
+    pairs up and reads as Chinese characters, so accented Latin text ("Cr\u00e8me", "Zo\u00eb") is
+    never taken for it."""
+    runs = re.findall(rb"[\x80-\xff]+", raw)
+    if not runs or any(len(r) % 2 for r in runs):
+        return None
+    try:
+        text = raw.decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if wide and all(0x4E00 <= ord(ch) <= 0x9FFF or 0x3000 <= ord(ch) <= 0x303F
+                    or 0xFF00 <= ord(ch) <= 0xFFEF for ch in wide):
+        return text
+    return None
+
+
+def _redecode(text: str, charset: str | None = None) -> str:
+    """Undo a Latin-1 reading of text bytes. Pillow reads EXIF text one byte per character, so
+    UTF-8 "\u00a9" arrives as "\u00c2\u00a9" ("Copyright \u00c2\u00a9 News Ltd"); text with
+    characters beyond Latin-1 was decoded properly already and is kept."""
+    if all(ord(ch) < 0x80 for ch in text) or any(ord(ch) > 0xFF for ch in text):
+        return text
+    return decode_text(text.encode("latin-1"), charset)
+
+
+def clean_value(value: Any, charset: str | None = None) -> str:
     """A short printable string, or "" when there is nothing meaningful in the value."""
     if value is None:
         return ""
     if isinstance(value, bytes):
-        raw = value
-        for enc in ("utf-8", "latin-1"):
-            try:
-                value = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
+        value = decode_text(value, charset)
+    elif isinstance(value, str):
+        value = _redecode(value, charset)
     if isinstance(value, (tuple, list)):
-        value = ", ".join(clean_value(v) for v in value if clean_value(v))
+        value = ", ".join(clean_value(v, charset) for v in value if clean_value(v, charset))
     text = str(value).replace("\x00", " ")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) > MAX_VALUE:
-        text = text[: MAX_VALUE - 1].rstrip() + "…"
+        text = text[: MAX_VALUE - 1].rstrip() + "\u2026"
     return text
 
 

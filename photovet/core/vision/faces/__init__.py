@@ -21,6 +21,7 @@ from photovet.core.vision.faces.boxes import (
            box_iou,
            clip_box,
            iou_matrix,
+           merge_nested,
            nms,
            nms_merge,
            tile_spans,
@@ -36,5 +37,5 @@ from photovet.core.vision.faces.pixels import to_rgb
 from photovet.core.vision.faces.signatures import CURRENT, DLIB, MODEL_NAMES, SFACE
 
 __all__ = ["CURRENT", "DLIB", "FaceEngine", "FaceMatcher", "MODEL_NAMES", "SFACE", "Thresholds",
-           "VERSION", "assign", "box_iou", "clip_box", "iou_matrix", "nms", "nms_merge",
+           "VERSION", "assign", "box_iou", "clip_box", "iou_matrix", "merge_nested", "nms", "nms_merge",
            "thresholds_from_settings", "tile_spans", "to_rgb"]

@@ -107,6 +107,39 @@ def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
                 break
     return keep, merged
 
+def merge_nested(boxes: np.ndarray, scores: np.ndarray, containment: float = 0.8
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Fold a kept box that lies almost wholly inside another kept box into it ("a second box
+    inside one face"). ``nms`` keeps a better-scoring inner part of a face beside the whole face
+    (coverage first); a person would then review one face twice. The outer box is kept, grown to
+    the union of both, with the better score. Returns (kept indices, boxes N x 5). Boxes are
+    x1, y1, x2, y2."""
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4).copy()
+    scores = np.asarray(scores, dtype=np.float64).reshape(-1).copy()
+    areas = np.maximum(0.0, boxes[:, 2] - boxes[:, 0]) * np.maximum(0.0, boxes[:, 3] - boxes[:, 1])
+    kept: list[int] = []
+    for i in np.argsort(-areas, kind="stable"):     # largest first: inner boxes fold into it
+        host = None
+        for k in kept:
+            bi, bk = boxes[i], boxes[k]
+            iw = max(0.0, min(bi[2], bk[2]) - max(bi[0], bk[0]))
+            ih = max(0.0, min(bi[3], bk[3]) - max(bi[1], bk[1]))
+            if areas[i] > 0 and iw * ih / areas[i] >= containment:
+                host = k
+                break
+        if host is None:
+            kept.append(int(i))
+            continue
+        b = boxes[host]
+        boxes[host] = [min(b[0], boxes[i][0]), min(b[1], boxes[i][1]),
+                       max(b[2], boxes[i][2]), max(b[3], boxes[i][3])]
+        scores[host] = max(scores[host], scores[i])
+    kept.sort()
+    idx = np.asarray(kept, dtype=np.int64)
+    if not len(idx):
+        return idx, np.zeros((0, 5))
+    return idx, np.concatenate([boxes[idx], scores[idx, None]], axis=1)
+
 
 def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
     """(start, end) spans covering [0, length) with tiles of at most ``tile`` px that overlap by at

@@ -42,7 +42,7 @@ YUNET_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 
 #: what analysis depends on besides the settings (the analysis cache keys on it)
-VERSION = "cf+yunet-fuse/sface-128/1"
+VERSION = "cf+yunet-fuse/sface-128/2"
 
 
 def _model_bytes(name: str, what: str) -> bytes:

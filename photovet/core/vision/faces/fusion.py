@@ -11,7 +11,8 @@ small and blurred ones for YuNet), and each has false boxes the other does not s
   networks agreeing at low confidence is strong evidence; either alone at that level is mostly
   walls and tables.
 
-Then one NMS (IoU 0.3, containment 0.6) over all of them, CenterFace first on ties. Measured on
+Then one NMS (IoU 0.3, containment 0.6) over all of them, CenterFace first on ties, and a box
+lying inside another (80 %) folded into it. Measured on
 394 WIDER FACE validation photos never used to tune PhotoVet (test half, faces >= 10 px): 0.952
 found against 0.929 for CenterFace alone; profiles 0.935 against 0.880 (bench/faces.py).
 """
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photovet.core.vision.faces.boxes import iou_matrix, nms
+from photovet.core.vision.faces.boxes import iou_matrix, merge_nested, nms
 
 CENTERFACE, YUNET = "centerface", "yunet"
 
@@ -73,7 +74,11 @@ def fuse(cf: tuple[np.ndarray, np.ndarray], cf_weak: tuple[np.ndarray, np.ndarra
         return Detections(boxes.reshape(0, 5), lms.reshape(0, 10), [])
     rank = np.concatenate([2.0 + cf_b[keep_cf][:, 4], 1.0 + yb[keep_yn][:, 4]])
     keep = nms(boxes[:, :4], rank, 0.3, 0.6)
-    return Detections(boxes[keep], lms[keep], [source[i] for i in keep])
+    boxes, lms, source = boxes[keep], lms[keep], [source[i] for i in keep]
+    # a better box inside a bigger one survives the NMS (coverage first): fold it in, so a
+    # person reviews one face once and the cover spans both
+    nested, folded = merge_nested(boxes[:, :4], boxes[:, 4])
+    return Detections(folded, lms[nested], [source[i] for i in nested])
 
 
 __all__ = ["CENTERFACE", "Detections", "YUNET", "fuse"]

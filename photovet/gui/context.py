@@ -1,0 +1,179 @@
+"""What every part of the window shares: the Workspace (register, records, approvals, reviews,
+settings, channels), the engine, who is acting, the background workers, and the signals that
+keep every view up to date.
+
+Every change to the register, the channels, the settings or the export records is announced
+here, once, by whoever made it; every view that shows them listens. That is how a register
+imported from the first-run checklist shows at once on the register tab (issue 15).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from photovet.core import logs
+from photovet.core.models import Channel
+from photovet.core.workspace import Workspace
+
+from .session import Session
+from .tasks import Workers
+from .words import error_text
+
+log = logs.get("gui")
+
+
+def gui_settings(home: Path) -> QSettings:
+    """Window state, kept beside the register (PHOTOVET_HOME is honoured)."""
+    return QSettings(str(Path(home) / "gui.ini"), QSettings.Format.IniFormat)
+
+
+class AppContext(QObject):
+    register_changed = Signal()       # people, consent, enrolments
+    channels_changed = Signal()
+    settings_changed = Signal()
+    records_changed = Signal()        # exports, posts, take-down items, deletions
+    approvals_changed = Signal(list)  # content hashes
+    channel_changed = Signal(str)     # the channel the batch is being prepared for
+    engine_ready = Signal()
+    engine_failed = Signal(str)
+    recheck_needed = Signal()         # settings that change what analysis finds were changed
+    problem = Signal(str)             # something the person must know (shown in a banner)
+
+    def __init__(self, ws: Workspace, *, qs: QSettings | None = None,
+                 engine_factory: Callable[[Workspace], Any] | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.ws = ws
+        self.qs = qs or gui_settings(ws.home)
+        self.workers = Workers(self)
+        self.session = Session(self.qs, self.staff_names, self)
+        self.engine: Any = None
+        self._engine_factory = engine_factory
+        self._engine_starting = False
+        self._helper: Any = None
+        self.channel = str(self.qs.value("review/channel", "") or "")
+        if self.channel not in self.ws.channels.ids():
+            ids = self.ws.channels.ids()
+            self.channel = "website" if "website" in ids else (ids[0] if ids else "")
+        self.register_changed.connect(self._reload_people)
+        self.channels_changed.connect(self._channels_changed)
+
+    # -- the register and channels -------------------------------------------------------------
+
+    def staff_names(self) -> list[str]:
+        return sorted(p.display_name for p in self.ws.register.people() if p.is_staff)
+
+    def channels(self) -> list[Channel]:
+        return self.ws.channels.all()
+
+    def current_channel(self) -> Channel:
+        return self.ws.channels.get(self.channel)
+
+    def set_channel(self, channel_id: str) -> None:
+        if channel_id and channel_id != self.channel:
+            self.channel = channel_id
+            self.qs.setValue("review/channel", channel_id)
+            self.channel_changed.emit(channel_id)
+
+    def _channels_changed(self) -> None:
+        if self.channel not in self.ws.channels.ids():
+            self.set_channel(self.ws.channels.ids()[0])
+
+    # -- the engine ----------------------------------------------------------------------------
+
+    def start_engine(self) -> None:
+        """Start the helper process that holds the models (seconds, in a worker)."""
+        if self.engine is not None or self._engine_starting:
+            return
+        if self._engine_factory is not None:
+            self._set_engine(self._engine_factory(self.ws))
+            return
+        self._engine_starting = True
+        ws = self.ws
+
+        def start(stop):
+            helper = ws.start_helper(stop=stop)
+            self._helper = helper          # so shutdown can stop it even before it is handed over
+            if stop.is_set():
+                helper.close()
+                return None
+            return helper
+
+        def started(helper: Any) -> None:
+            if helper is not None:
+                self._set_engine(self.ws.engine(helper))
+
+        def failed(text: str) -> None:
+            self._engine_starting = False
+            self.engine_failed.emit(text)
+
+        self.workers.start(start, name="engine", on_return=started, on_error=failed)
+
+    def _set_engine(self, engine: Any) -> None:
+        self._engine_starting = False
+        self.engine = engine
+        self.engine_ready.emit()
+
+    def settings_saved(self, analysis_key_before: str) -> None:
+        """The school's settings changed: decide with the new ones at once; when they change
+        what analysis finds, the helper starts again with them and the batch is checked again."""
+        if self.engine is not None:
+            if self.ws.settings.analysis_key() != analysis_key_before:
+                old, self.engine = self.engine, None
+                old.close()
+                self.start_engine()
+                self.recheck_needed.emit()
+            elif self._engine_factory is not None:
+                self.engine = self._engine_factory(self.ws)
+            else:
+                self.engine = self.ws.engine(self.engine.process)
+        self.settings_changed.emit()
+
+    def _reload_people(self) -> None:
+        """After any register change: people here at once, the helper in the background."""
+        engine = self.engine
+        if engine is None:
+            return
+        engine.reload_people()
+        self.workers.start(engine.reload_helper, name="reload-helper",
+                           on_error=lambda t: self.problem.emit(
+                               f"The register changed, but the checking process could not "
+                               f"re-read it: {t} Restart PhotoVet before checking more photos."))
+
+    # -- threads and the register ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def thread_workspace(self) -> Iterator[Workspace]:
+        """A workspace of its own for a worker thread (one database connection per thread)."""
+        ws = Workspace.open(self.ws.home)
+        try:
+            yield ws
+        finally:
+            ws.close()
+
+    # -- telling the person ---------------------------------------------------------------------
+
+    def fail(self, parent: QWidget | None, title: str, exc: BaseException | str) -> None:
+        """A dialog with the problem in plain words."""
+        text = exc if isinstance(exc, str) else error_text(exc)
+        QMessageBox.warning(parent, title, text)
+
+    # -- closing --------------------------------------------------------------------------------
+
+    def shutdown(self, wait_ms: int = 60000) -> None:
+        """Stop every worker (each finishes the file in hand) and the helper process."""
+        self.workers.stop_all(wait_ms)
+        if self.engine is not None:
+            self.engine.close()
+        elif self._helper is not None:
+            self._helper.close()
+        self.qs.sync()
+
+
+__all__ = ["AppContext", "gui_settings"]

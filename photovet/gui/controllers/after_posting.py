@@ -1,0 +1,376 @@
+"""After export: the exports history, marking photos posted, the take-down list (and its banner),
+deleting originals, and subject access reports. Each uses the same core call as its command
+(``photovet exports``, ``posted``, ``takedown``, ``purge``, ``sar``). Anything that reads many
+records or files runs in a worker with its own workspace.
+
+The take-down banner fails closed (issue 11): it is worked out in a worker, and when that fails
+the banner says so in red ("could not check take-downs: ...") until a later check succeeds; it
+never simply disappears.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from photovet.core.errors import PhotoVetError
+from photovet.core.records import takedown
+from photovet.core.records.sar import subject_access_report
+from photovet.core.transfer import purge_batch
+
+from ..context import AppContext
+from ..dialogs.exports_history import ExportsDialog
+from ..dialogs.mark_posted import MarkPostedDialog
+from ..dialogs.purge import PurgeDialog
+from ..dialogs.reason import ReasonDialog
+from ..dialogs.takedown import TakedownDialog
+from ..views.banners import Banner
+from ..words import error_text, esc, plural
+
+
+@dataclass
+class TakedownSummary:
+    open: int
+    posted: int
+
+
+def takedown_summary(ws) -> TakedownSummary:
+    """The take-down list brought up to date, counted (worker thread, its own workspace)."""
+    items = ws.takedown()
+    return TakedownSummary(len(items), sum(1 for i in items if i.status == "posted"))
+
+
+def banner_text(summary: TakedownSummary | None, error: str = "") -> tuple[str, str]:
+    """(html, kind) for the take-down banner."""
+    if error:
+        return ((f"<b>Could not check take-downs: {esc(error)}</b> Photos already posted may "
+                 "show someone whose consent was withdrawn. <a href='takedown-retry'>Try "
+                 "again</a>"), "error")
+    if summary is None or not summary.open:
+        return "", "error"
+    if summary.posted:
+        what = f"{plural(summary.posted, 'posted photo')} must be taken down"
+        rest = summary.open - summary.posted
+        if rest:
+            what += f" and {plural(rest, 'exported photo')} must not be posted"
+    else:
+        what = f"{plural(summary.open, 'exported photo')} must not be posted"
+    return ((f"<b>{what}</b>: consent is now missing for someone in "
+             f"{'it' if summary.open == 1 else 'them'}. <a href='takedown'>Show the take-down "
+             "list</a>"), "error")
+
+
+class AfterPostingController(QObject):
+    takedown_checked = Signal()
+
+    def __init__(self, ctx: AppContext, banner: Banner, parent: QWidget):
+        super().__init__(parent)
+        self.ctx, self.banner = ctx, banner
+        self.window = parent
+        self.summary: TakedownSummary | None = None
+        self.error = ""
+        self._checking = None
+        self._again = False
+        self.takedown_dialog: TakedownDialog | None = None
+        ctx.register_changed.connect(self.check_takedowns)
+        ctx.records_changed.connect(self.check_takedowns)
+        ctx.channels_changed.connect(self.check_takedowns)
+
+    # -- the take-down banner --------------------------------------------------------------------
+
+    def check_takedowns(self) -> None:
+        if self._checking is not None:
+            self._again = True
+            return
+        ctx = self.ctx
+
+        def check():
+            with ctx.thread_workspace() as wws:
+                return takedown_summary(wws)
+
+        self._checking = ctx.workers.start(check, name="takedown", on_return=self._checked,
+                                           on_error=self._check_failed,
+                                           on_finish=self._check_over)
+
+    def _checked(self, summary: TakedownSummary) -> None:
+        self.summary, self.error = summary, ""
+        self.banner.say(*banner_text(summary))
+
+    def _check_failed(self, text: str) -> None:
+        self.error = text
+        self.banner.say(*banner_text(self.summary, text))
+
+    def _check_over(self, *_) -> None:
+        self._checking = None
+        self.takedown_checked.emit()
+        if self._again:
+            self._again = False
+            self.check_takedowns()
+
+    # -- the take-down list ----------------------------------------------------------------------
+
+    def open_takedown(self) -> TakedownDialog:
+        if self.takedown_dialog is not None:
+            self.takedown_dialog.raise_()
+            return self.takedown_dialog
+        dlg = TakedownDialog(self.window)
+        dlg.refresh_requested.connect(lambda done: self._load_items(bool(done)))
+        dlg.done_requested.connect(self.mark_done)
+        dlg.save_page_requested.connect(self.save_page)
+        dlg.save_csv_requested.connect(self.save_csv)
+        dlg.finished.connect(lambda *_: self._takedown_closed(dlg))
+        self.takedown_dialog = dlg
+        dlg.show()
+        self._load_items(False)
+        return dlg
+
+    def _takedown_closed(self, dlg: TakedownDialog) -> None:
+        if self.takedown_dialog is dlg:
+            self.takedown_dialog = None
+        dlg.deleteLater()
+
+    def _load_items(self, include_done: bool) -> None:
+        ctx = self.ctx
+
+        def load():
+            with ctx.thread_workspace() as wws:
+                return wws.takedown(include_done=include_done)
+
+        def loaded(items) -> None:
+            if self.takedown_dialog is not None:
+                self.takedown_dialog.show_items(items)
+
+        def failed(text: str) -> None:
+            if self.takedown_dialog is not None:
+                self.takedown_dialog.show_error(text)
+
+        ctx.workers.start(load, name="takedown-list", on_return=loaded, on_error=failed)
+
+    def mark_done(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        user = self.ctx.session.anyone(self.window)
+        if not user:
+            return
+        dlg = ReasonDialog("Mark as taken down",
+                           f"Mark {plural(len(ids), 'item')} as taken down? A note for the record "
+                           "(optional), for example: removed from the Facebook page.",
+                           ok_text=f"Mark {plural(len(ids), 'item')} done", required=False,
+                           parent=self.takedown_dialog or self.window)
+        if not dlg.exec():
+            return
+        try:
+            takedown.mark_done(self.ctx.ws.records, ids, user, dlg.value())
+        except PhotoVetError as exc:
+            QMessageBox.warning(self.takedown_dialog or self.window, "Not marked", error_text(exc))
+            return
+        self.ctx.records_changed.emit()
+        if self.takedown_dialog is not None:
+            self._load_items(self.takedown_dialog.show_done.isChecked())
+
+    def _items_for_file(self):
+        return self.takedown_dialog.items if self.takedown_dialog is not None else []
+
+    def save_page(self, path: str | None = None) -> None:
+        """The printable page (A4, a picture of each photo), written in a worker."""
+        parent = self.takedown_dialog or self.window
+        if not path:
+            start = Path(str(self.ctx.qs.value("paths/reports", str(Path.home())))) / \
+                f"Take-down list {_dt.date.today():%d-%m-%Y}.html"
+            path, _ = QFileDialog.getSaveFileName(parent, "Save the take-down list as a page",
+                                                  str(start), "Web page (*.html)")
+            if not path:
+                return
+        path = str(path)
+        self.ctx.qs.setValue("paths/reports", str(Path(path).parent))
+        items = list(self._items_for_file())
+        self.ctx.workers.start(lambda: takedown.write_html(items, path), name="takedown-page",
+                               on_return=lambda p: self.offer_open(p, "The take-down list", parent),
+                               on_error=lambda t: QMessageBox.warning(parent, "Not saved", t))
+
+    def save_csv(self, path: str | None = None) -> None:
+        parent = self.takedown_dialog or self.window
+        if not path:
+            start = Path(str(self.ctx.qs.value("paths/reports", str(Path.home())))) / \
+                f"Take-down list {_dt.date.today():%d-%m-%Y}.csv"
+            path, _ = QFileDialog.getSaveFileName(parent, "Save the take-down list as a "
+                                                  "spreadsheet", str(start), "CSV (*.csv)")
+            if not path:
+                return
+        try:
+            takedown.write_csv(list(self._items_for_file()), path)
+        except (PhotoVetError, OSError) as exc:
+            QMessageBox.warning(parent, "Not saved", error_text(exc))
+            return
+        QMessageBox.information(parent, "Saved", f"The list was saved as {path}.")
+
+    def offer_open(self, path, what: str, parent: QWidget | None = None) -> None:
+        """Saved: open it (to read or print), or show where it is."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Saved",
+                          f"{what} was saved as:\n{path}", parent=parent or self.window)
+        box.setInformativeText("Open it to read or print it (File > Print in the browser; it "
+                               "fits A4).")
+        open_btn = box.addButton("Open it", QMessageBox.ButtonRole.AcceptRole)
+        folder_btn = box.addButton("Show the folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is open_btn:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        elif box.clickedButton() is folder_btn:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+    # -- exports and posts -------------------------------------------------------------------------
+
+    def open_exports(self, *, person: str | None = None, batch: str | None = None) -> ExportsDialog:
+        dlg = ExportsDialog(self.ctx, person=person, batch=batch, parent=self.window)
+        dlg.mark_posted_requested.connect(lambda b, recs: self.mark_posted(b, recs, parent=dlg))
+        dlg.delete_originals_requested.connect(lambda b: self.delete_originals(b, dlg))
+        self.ctx.records_changed.connect(dlg.reload)
+        dlg.finished.connect(lambda *_: self.ctx.records_changed.disconnect(dlg.reload))
+        dlg.show()
+        return dlg
+
+    def mark_posted(self, batch: str = "", records: list | None = None, *,
+                    parent: QWidget | None = None) -> None:
+        records = records or []
+        parent = parent or self.window
+        batches = list(reversed(self.ctx.ws.records.batches()))
+        if not batches:
+            QMessageBox.information(parent, "Nothing exported yet",
+                                    "Export photos first; then mark them as posted.")
+            return
+        dlg = MarkPostedDialog(batches, self.ctx.channels(), batch=batch or batches[0],
+                               channel=self.ctx.channel, selected=len(records), parent=parent)
+        if not dlg.exec():
+            return
+        v = dlg.values()
+        user = self.ctx.session.anyone(parent)
+        if not user:
+            return
+        files = [Path(r.output_path) for r in records] if v["selection"] else None
+        ctx = self.ctx
+
+        def post():
+            problems: list = []
+            with ctx.thread_workspace() as wws:
+                n = wws.records.mark_posted(batch=v["batch"], files=files, channel=v["channel"],
+                                            date=v["date"], url=v["url"], user=user,
+                                            problems=problems)
+            return n, problems
+
+        which = v["batch"] or (records[0].batch if records and
+                               len({r.batch for r in records}) == 1 else "")
+        self.ctx.workers.start(post, name="posted",
+                               on_return=lambda res: self._posted(res, which, parent),
+                               on_error=lambda t: QMessageBox.warning(parent, "Not marked", t))
+
+    def _posted(self, result, batch: str, parent: QWidget) -> None:
+        n, problems = result
+        self.ctx.records_changed.emit()
+        text = f"{plural(n, 'export')} marked as posted."
+        if problems:
+            text += f"\n\n{plural(len(problems), 'file')} not found: " + \
+                "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5])
+        if batch and self.ctx.ws.settings.retention.delete_originals_when == "posted" and n:
+            box = QMessageBox(QMessageBox.Icon.Question, "Posted", text, parent=parent)
+            box.setInformativeText(
+                f"The school's settings say originals are deleted once posted. See which "
+                f"originals of \u201c{batch}\u201d can be deleted now? Nothing is deleted until "
+                "you confirm.")
+            yes = box.addButton("Show me", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is yes:
+                self.delete_originals(batch, parent)
+            return
+        QMessageBox.information(parent, "Posted", text)
+
+    # -- deleting originals -------------------------------------------------------------------------
+
+    def delete_originals(self, batch: str = "", parent: QWidget | None = None
+                         ) -> PurgeDialog | None:
+        parent = parent or self.window
+        batches = list(reversed(self.ctx.ws.records.batches()))
+        if not batches:
+            QMessageBox.information(parent, "Nothing exported yet",
+                                    "Originals are deleted after their safe copies are exported "
+                                    "and posted. Nothing has been exported yet.")
+            return None
+        dlg = PurgeDialog(batches, batch or batches[0],
+                          when=self.ctx.ws.settings.retention.delete_originals_when,
+                          parent=parent)
+        dlg.preview_requested.connect(lambda b: self._purge(dlg, b, dry_run=True))
+        dlg.delete_requested.connect(lambda b, perm: self._confirm_purge(dlg, b, bool(perm)))
+        dlg.finished.connect(lambda *_: dlg.deleteLater())
+        dlg.open()
+        self._purge(dlg, dlg.batch.currentText(), dry_run=True)
+        return dlg
+
+    def _confirm_purge(self, dlg: PurgeDialog, batch: str, permanent: bool) -> None:
+        n = dlg.report.count("would-delete") if dlg.report is not None else 0
+        how = ("deleted for good (overwritten first)" if permanent else
+               "moved to the Recycle Bin / Trash")
+        if QMessageBox.question(dlg, "Delete the originals?",
+                                f"{plural(n, 'original')} of \u201c{batch}\u201d will be {how}. "
+                                "This is recorded in the audit log with your name.") \
+                != QMessageBox.StandardButton.Yes:
+            return
+        self._purge(dlg, batch, dry_run=False, permanent=permanent)
+
+    def _purge(self, dlg: PurgeDialog, batch: str, *, dry_run: bool,
+               permanent: bool = False) -> None:
+        user = None if dry_run else self.ctx.session.anyone(dlg)
+        if not dry_run and not user:
+            return
+        ctx = self.ctx
+
+        def run():
+            with ctx.thread_workspace() as wws:
+                return purge_batch(wws.records, batch, dry_run=dry_run, permanent=permanent,
+                                   user=user, settings=wws.settings)
+
+        def done(report) -> None:
+            dlg.show_report(report)
+            if not dry_run:
+                self.ctx.records_changed.emit()
+
+        ctx.workers.start(run, name="purge", on_return=done, on_error=dlg.show_error)
+
+    # -- subject access ----------------------------------------------------------------------------
+
+    def subject_access(self, person_id: str, parent: QWidget | None = None) -> None:
+        parent = parent or self.window
+        user = self.ctx.session.anyone(parent)
+        if not user:
+            return
+        start = Path(str(self.ctx.qs.value("paths/reports", str(Path.home())))) / \
+            f"Subject access report {person_id} {_dt.date.today():%d-%m-%Y}.html"
+        path, _ = QFileDialog.getSaveFileName(parent, "Save the subject access report",
+                                              str(start), "Web page (*.html)")
+        if not path:
+            return
+        self.write_subject_access(person_id, path, user, parent)
+
+    def write_subject_access(self, person_id: str, path: str, user: str,
+                             parent: QWidget | None = None) -> None:
+        self.ctx.qs.setValue("paths/reports", str(Path(path).parent))
+        ctx = self.ctx
+
+        def run():
+            with ctx.thread_workspace() as wws:
+                return subject_access_report(wws.register, wws.records, person_id, path,
+                                             user=user)
+
+        ctx.workers.start(run, name="sar",
+                          on_return=lambda p: self.offer_open(p, "The subject access report",
+                                                              parent),
+                          on_error=lambda t: QMessageBox.warning(parent or self.window,
+                                                                 "Report not made", t))
+
+
+__all__ = ["AfterPostingController", "TakedownSummary", "banner_text", "takedown_summary"]

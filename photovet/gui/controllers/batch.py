@@ -1,0 +1,329 @@
+"""The batch: adding photos (from folders, files or a drop), thumbnails, checking each photo in
+the background, deciding it for the channel, and starting a new batch.
+
+Checking runs in the helper process, driven by a worker; deciding (the photo's review applied,
+then the policy) is quick and runs on the GUI thread, which owns the register connection. The
+batch's list of photos is kept in the window settings, so a restart reopens it; every decision
+about a photo is in the core's review store, so a restart keeps the review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from photovet.core.models import PhotoAnalysis
+
+from ..context import AppContext
+from ..tasks import ThumbnailQueue, thumbnails
+from ..views.banners import Banner, Status
+from ..views.batch_view import BatchDelegate, BatchView, PhotoItem
+from ..words import esc, plural
+
+DECIDE_CHUNK = 100
+
+
+def approval_state(ctx: AppContext, a: PhotoAnalysis) -> tuple[str, str]:
+    """(status, why an approval no longer counts) for a decided photo, from the core."""
+    if a.error or not a.sha256:
+        return "draft", ""
+    st = ctx.ws.approvals.get(a.sha256, a.channel)
+    if st.status == "approved" and ctx.engine is not None:
+        verdict = ctx.ws.approvals.check(a, ctx.engine.approval_parts(a),
+                                         name_of=ctx.engine.name_of)
+        if not verdict.ok:
+            return "void", verdict.why.replace("the approval no longer counts: ", "")
+    return st.status, ""
+
+
+class BatchController(QObject):
+    analysed = Signal(list)          # PhotoAnalysis, decided (GUI thread)
+    finished_checking = Signal()
+    cleared = Signal()
+
+    def __init__(self, ctx: AppContext, view: BatchView, status: Status, banner: Banner,
+                 parent: QWidget):
+        super().__init__(parent)
+        self.ctx, self.view, self.status, self.banner = ctx, view, status, banner
+        self.window = parent
+        self.model = view.model
+        self.label = str(ctx.qs.value("batch/label", "") or "")
+        self._pending: list[str] = []
+        self._analysis = None
+        self._redecide: list[int] = []
+        self._skipped: list[str] = []
+        self._generation = 0        # results of an older check (before a new batch) are dropped
+        self._summary = False       # the banner shows the batch's summary
+        dpr = max(1.0, float(parent.devicePixelRatioF() or 1.0))
+        self.thumbs = ThumbnailQueue()
+        size, ratio = int(BatchDelegate.THUMB * dpr), dpr
+        self._thumb_worker = ctx.workers.start(
+            lambda stop: thumbnails(self.thumbs, size, ratio, stop), name="thumbnails",
+            batch_ms=40, on_yield=self.model.set_thumbnails)
+        self.model.thumbnails_wanted.connect(lambda paths: self.thumbs.request(paths, urgent=True))
+        ctx.engine_ready.connect(self._start_analysis)
+        ctx.channel_changed.connect(lambda *_: self.redecide_all())
+        ctx.register_changed.connect(self.redecide_all)
+        ctx.channels_changed.connect(self.redecide_all)
+        ctx.settings_changed.connect(self.redecide_all)
+        ctx.approvals_changed.connect(self.refresh_approvals)
+        ctx.recheck_needed.connect(self.check_all_again)
+
+    # -- adding photos ---------------------------------------------------------------------------
+
+    def add_paths(self, paths: list[str], *, quiet: bool = False) -> None:
+        """Find the photos in files and folders (in a worker: a folder may hold thousands)."""
+        paths = [str(p) for p in paths]
+
+        def collect():
+            from photovet.core.media.imaging import collect_media
+
+            return collect_media(paths)        # photos and videos (issue 17)
+
+        self.status.say("Looking for photos\u2026")
+        self.ctx.workers.start(collect, name="collect",
+                               on_return=lambda res: self._collected(res, quiet),
+                               on_error=lambda t: self.banner.say(
+                                   f"The photos could not be listed: {esc(t)}", "error"))
+
+    def _collected(self, result: tuple[list, list], quiet: bool) -> None:
+        photos, skipped = result
+        new = self.model.add_paths(str(Path(p).absolute()) for p in photos)
+        self._skipped = [f"{Path(p).name}: {why}" for p, why in skipped]
+        if new:
+            self.thumbs.request(new)
+            self._pending.extend(new)
+            if self.view.current_item() is None:
+                self.view.select_row(0)
+            self._save()
+        if not quiet:
+            self._summary = False
+            msg = [f"Added {plural(len(new), 'photo')}." if new else
+                   ("Those photos are already in this batch." if photos else
+                    "No photos were found there.")]
+            if skipped:
+                msg.append(f"{plural(len(skipped), 'file')} left out because "
+                           f"{'it is' if len(skipped) == 1 else 'they are'} not a photo "
+                           "(<a href='skipped'>which?</a>).")
+            self.banner.say(" ".join(msg) + " <a href='hide'>Hide</a>", "info")
+        self.status.say("")
+        self._start_analysis()
+
+    def show_skipped(self) -> None:
+        QMessageBox.information(self.window, "Files left out",
+                                "\n".join(self._skipped[:200]) or "None.")
+
+    # -- checking ----------------------------------------------------------------------------------
+
+    @property
+    def checking(self) -> bool:
+        return self._analysis is not None
+
+    def _start_analysis(self) -> None:
+        engine = self.ctx.engine
+        if engine is None or self._analysis is not None or not self._pending:
+            return
+        paths, self._pending = self._pending, []
+        total = len(paths)
+        generation = self._generation
+
+        def check(stop):
+            for i, path in enumerate(paths, 1):
+                if stop.is_set():
+                    return
+                yield i, engine.analyse_media(path)   # a photo or a video (issue 17)
+
+        self.status.progress_to(0, total, f"Checking {plural(total, 'photo')}\u2026",
+                                stop=self.stop_checking)
+        self._analysis = self.ctx.workers.start(
+            check, name="analyse", on_yield=lambda items: self._checked(items, total, generation),
+            on_error=lambda t: self.banner.say(f"Checking photos stopped: {esc(t)}", "error"),
+            on_finish=self._check_done)
+
+    def _checked(self, items: list, total: int, generation: int) -> None:
+        if generation != self._generation:
+            return
+        done = []
+        for _i, a in items:
+            if self.model.item_for(a.path) is None:
+                continue  # a new batch was started meanwhile
+            self.ctx.engine.decide(a, self.ctx.channel)
+            done.append(a)
+        if done:
+            self.model.set_analyses(done)
+            self.refresh_approvals([a.sha256 for a in done])
+            self.analysed.emit(done)
+        last = items[-1][0]
+        self.status.progress_to(last, total, f"Checking photos: {last} of {total}")
+
+    def _check_done(self, stopped: int) -> None:
+        self._analysis = None
+        left = self.model.unanalysed_paths()
+        self.status.done("")
+        if stopped and left:
+            self.banner.say(f"Checking stopped. {plural(len(left), 'photo')} not checked yet: "
+                            "they cannot be exported. <a href='recheck'>Check them now</a>",
+                            "warning")
+        elif self.model.items:
+            self._summary = True
+            self.refresh_summary()
+        self.finished_checking.emit()
+        if self._pending:
+            self._start_analysis()
+
+    def refresh_summary(self) -> None:
+        """The banner's summary follows the review (it never says "3 have a decision for you"
+        once they are answered)."""
+        if not self._summary or self._analysis is not None or not self.model.items:
+            return
+        c = self.model.counts()
+        bits = [f"Checked {plural(c['all'] - c.get('pending', 0), 'photo')}."]
+        if c.get("needs-review"):
+            bits.append(f"<a href='review'>{c['needs-review']} "
+                        f"{'has' if c['needs-review'] == 1 else 'have'} a decision for "
+                        "you</a>.")
+        else:
+            bits.append("Nothing is waiting for your decision.")
+        if c.get("failed"):
+            bits.append(f"{c['failed']} could not be checked (choose \u201cCould not be "
+                        "checked\u201d to see why).")
+        self.banner.say(" ".join(bits) + " <a href='hide'>Hide</a>", "info")
+
+    def hide_summary(self) -> None:
+        self._summary = False
+        self.banner.say("")
+
+    def stop_checking(self) -> None:
+        self._pending.clear()
+        if self._analysis is not None:
+            self.status.say("Stopping after the photo in hand\u2026")
+            self._analysis.stop()
+
+    def check_all_again(self) -> None:
+        """Settings that change what analysis finds changed: every photo is checked again."""
+        self.stop_checking()
+        self._generation += 1
+        for it in self.model.items:
+            it.analysis = None
+        self.model.refresh_rows()
+        self._pending = [it.path for it in self.model.items]
+        self.banner.say("The recognition settings changed: the photos are being checked again.",
+                        "info")
+        self._start_analysis()
+
+    def recheck(self) -> None:
+        left = [p for p in self.model.unanalysed_paths() if p not in self._pending]
+        self._pending.extend(left)
+        self.banner.say("")
+        self._start_analysis()
+
+    # -- deciding again (channel, register, review changes) ----------------------------------------
+
+    def redecide_all(self) -> None:
+        if self.ctx.engine is None or not self.model.items:
+            return
+        self._redecide = list(range(len(self.model.items)))
+        QTimer.singleShot(0, self._redecide_step)
+
+    def _redecide_step(self) -> None:
+        chunk, self._redecide = self._redecide[:DECIDE_CHUNK], self._redecide[DECIDE_CHUNK:]
+        done = []
+        for r in chunk:
+            it = self.model.item(r)
+            if it is None or it.analysis is None:
+                continue
+            self.ctx.engine.decide(it.analysis, self.ctx.channel)
+            done.append(it.analysis)
+        if done:
+            self.model.set_analyses(done)
+            self.refresh_approvals([a.sha256 for a in done])
+            self.analysed.emit(done)
+        if self._redecide:
+            QTimer.singleShot(0, self._redecide_step)
+        else:
+            self.refresh_summary()
+
+    def redecide(self, item: PhotoItem) -> None:
+        """One photo again (after a review change)."""
+        if item.analysis is None or self.ctx.engine is None:
+            return
+        self.ctx.engine.decide(item.analysis, self.ctx.channel)
+        self.model.set_analyses([item.analysis])
+        self.refresh_approvals([item.analysis.sha256])
+        self.refresh_summary()
+
+    def refresh_approvals(self, shas: list[str] | None = None) -> None:
+        want = set(shas) if shas is not None else None
+        states = {}
+        for it in self.model.items:
+            a = it.analysis
+            if a is None or (want is not None and a.sha256 not in want):
+                continue
+            states[it.path] = approval_state(self.ctx, a)
+        self.model.set_approvals(states)
+
+    # -- new batch -----------------------------------------------------------------------------
+
+    def new_batch(self, confirm: Callable[[str], bool] | None = None) -> bool:
+        if self.model.items:
+            n = len(self.model.items)
+            text = (f"Start a new batch? The {plural(n, 'photo')} in this one leave the list.\n\n"
+                    "Nothing is lost: your original photos are not touched, and every decision "
+                    "and approval is kept (it comes back if you add the same photos again).")
+            ok = confirm(text) if confirm is not None else QMessageBox.question(
+                self.window, "Start a new batch?", text,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+            if not ok:
+                return False
+        self.stop_checking()
+        self._generation += 1
+        self._pending.clear()
+        self.thumbs.forget()
+        self.model.clear()
+        self.label = ""
+        self._save()
+        self.banner.say("")
+        self._summary = False
+        self.cleared.emit()
+        return True
+
+    def remove(self, path: str) -> None:
+        """A photo leaves the batch (its original was deleted)."""
+        self.model.remove_path(path)
+        self._save()
+
+    # -- keeping the batch across restarts --------------------------------------------------------
+
+    def set_label(self, label: str) -> None:
+        self.label = label
+        self._save()
+
+    def _save(self) -> None:
+        self.ctx.qs.setValue("batch/paths", [it.path for it in self.model.items])
+        self.ctx.qs.setValue("batch/label", self.label)
+
+    def restore(self) -> None:
+        saved = self.ctx.qs.value("batch/paths", []) or []
+        if isinstance(saved, str):
+            saved = [saved]
+        there = [p for p in saved if Path(p).is_file()]
+        if there:
+            self.add_paths(there, quiet=True)
+            gone = len(saved) - len(there)
+            if gone:
+                self.banner.say(f"{plural(gone, 'photo')} of the last batch {'is' if gone == 1 else 'are'}"
+                                " no longer on this PC and left the list.", "info")
+
+    def analyses(self) -> list[PhotoAnalysis]:
+        return self.model.analysed()
+
+    def item(self, path: str) -> Any:
+        return self.model.item_for(path)
+
+
+__all__ = ["BatchController", "approval_state"]

@@ -1,0 +1,128 @@
+"""Photos from a camera card or a phone: copied into a folder on this PC (every copy read back
+and compared), opened as the batch, and then, when the person agrees, cleared from the device
+(each photo only after its copy was verified again; to the device's trash unless the person
+asks for good). The same core call as ``photovet import-device``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from photovet.core.transfer import import_from_device
+
+from ..context import AppContext
+from ..views.banners import Banner, Status
+from ..words import esc, plural, sentence
+from .batch import BatchController
+
+
+class DeviceController(QObject):
+    def __init__(self, ctx: AppContext, batch: BatchController, status: Status, banner: Banner,
+                 parent: QWidget):
+        super().__init__(parent)
+        self.ctx, self.batch, self.status, self.banner = ctx, batch, status, banner
+        self.window = parent
+        self.source: Path | None = None
+        self.dest: Path | None = None
+        self.results: list = []
+        self.worker = None
+
+    def choose_device(self) -> None:
+        start = str(self.ctx.qs.value("paths/last_device", str(Path.home())))
+        src = QFileDialog.getExistingDirectory(self.window, "Choose the camera card or phone "
+                                               "folder", start)
+        if src:
+            self.ctx.qs.setValue("paths/last_device", src)
+            self.start(Path(src))
+
+    def default_destination(self) -> Path:
+        return self.ctx.ws.home / "batches" / _dt.datetime.now().strftime(
+            "From the device %d-%m-%Y %H.%M.%S")
+
+    def start(self, source: Path, dest: Path | None = None) -> None:
+        """Copy (never clear yet) the device's photos into ``dest``."""
+        if self.worker is not None:
+            return
+        user = self.ctx.session.anyone(self.window)
+        if not user:
+            return
+        self.source, self.dest = Path(source), Path(dest or self.default_destination())
+        self._run(clear=False, permanent=False, user=user)
+
+    def _run(self, *, clear: bool, permanent: bool, user: str) -> None:
+        src, dest, ctx = self.source, self.dest, self.ctx
+        self.results = []
+
+        def work(stop):
+            with ctx.thread_workspace() as wws:
+                yield from import_from_device(src, dest, clear=clear, permanent=permanent,
+                                              audit=wws.audit, user=user, stop=stop)
+
+        verb = "Clearing" if clear else "Copying from"
+        self.status.progress_to(0, 0, f"{verb} the device\u2026", stop=lambda: self.worker.stop())
+        self.worker = ctx.workers.start(
+            work, name="device", on_yield=lambda items: self._progress(items, verb),
+            on_error=lambda t: self.banner.say(
+                f"{'Clearing' if clear else 'Copying from'} the device stopped: "
+                f"{esc(sentence(t))} Nothing that was not copied and checked was deleted.",
+                "error"),
+            on_finish=lambda stopped: self._done(clear, permanent, user, stopped))
+
+    def _progress(self, items: list, verb: str) -> None:
+        for step in items:
+            if step.result is not None:
+                self.results.append(step.result)
+            self.status.progress_to(step.done, step.total,
+                                    f"{verb} the device: {step.done} of {step.total}")
+
+    def _done(self, clear: bool, permanent: bool, user: str, stopped: int) -> None:
+        self.worker = None
+        failed = [r for r in self.results if not r.ok]
+        ok = [r for r in self.results if r.ok]
+        if not clear:
+            self.status.done(f"Copied and checked {plural(len(ok), 'photo')} into {self.dest}.")
+            if self.dest is not None and self.dest.exists():
+                self.batch.add_paths([str(self.dest)])
+            if failed:
+                self.banner.say(f"{plural(len(failed), 'file')} could not be copied from the "
+                                f"device and {'was' if len(failed) == 1 else 'were'} left on it. "
+                                f"First: {esc(failed[0].error)}", "error")
+            if ok and not failed and not stopped and self.ask_clear(len(ok)):
+                self._run(clear=True, permanent=False, user=user)
+            return
+        cleared = sum(1 for r in ok if r.deleted)
+        where = "deleted for good" if permanent else "moved to the device's trash"
+        self.status.done(f"{plural(cleared, 'photo')} {where}.")
+        if failed:
+            no_trash = [r for r in failed if "trash" in (r.error or "")]
+            self.banner.say(f"{plural(len(failed), 'photo')} {'was' if len(failed) == 1 else 'were'}"
+                            f" left on the device. First: {esc(failed[0].error)}", "error")
+            if no_trash and not permanent and self.ask_permanent(len(no_trash)):
+                self._run(clear=True, permanent=True, user=user)
+        else:
+            self.banner.say(f"The device was cleared: {plural(cleared, 'photo')} {where}; "
+                            f"the checked copies are in {esc(self.dest)}.", "info")
+
+    def ask_clear(self, n: int) -> bool:
+        return QMessageBox.question(
+            self.window, "Clear the device?",
+            f"All {plural(n, 'photo')} were copied into {self.dest} and each copy was checked."
+            "\n\nSchool policy: cameras and phones are cleared once the copies are safe. Remove "
+            "the photos from the device now? Each one is checked again first, then moved to the "
+            "device's trash.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+
+    def ask_permanent(self, n: int) -> bool:
+        return QMessageBox.question(
+            self.window, "Delete for good?",
+            f"The device has no trash PhotoVet can use, so {plural(n, 'photo')} stayed on it. "
+            "Delete them from the device for good? (Their checked copies stay on this PC.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+
+
+__all__ = ["DeviceController"]

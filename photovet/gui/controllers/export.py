@@ -1,0 +1,138 @@
+"""Export: the same core call as ``photovet export`` (``pipeline.export_batch`` with the
+records, and the approvals when the school requires them), run in a worker that opens its own
+workspace. Photos that may not be exported are listed with the core's reason before anything is
+written."""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from photovet.core.pipeline import export_batch, plan_exports
+
+from ..context import AppContext
+from ..dialogs.export import ExportDialog
+from ..session import PREPARER
+from .batch import BatchController
+
+
+def _copies(analyses: list) -> list:
+    """Export decides photos again in place: the worker gets copies, never the window's."""
+    return [copy.deepcopy(a) for a in analyses]
+
+
+class ExportController(QObject):
+    exported = Signal(str)          # batch name
+
+    def __init__(self, ctx: AppContext, batch: BatchController, parent: QWidget):
+        super().__init__(parent)
+        self.ctx, self.batch = ctx, batch
+        self.window = parent
+        self.dialog: ExportDialog | None = None
+        self.worker = None
+        self.results: list = []
+
+    def open(self) -> ExportDialog | None:
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return self.dialog
+        ch = self.ctx.current_channel()
+        label = self.batch.label or f"{ch.label} {_dt.date.today():%d-%m-%Y}"
+        folder = str(self.ctx.qs.value("paths/export", "") or "")
+        dlg = ExportDialog(ch.label, label, folder,
+                           approval_required=self.ctx.ws.settings.approval.required,
+                           parent=self.window)
+        dlg.export_requested.connect(self.start)
+        dlg.stop_requested.connect(self.stop)
+        dlg.finished.connect(lambda *_: self._closed(dlg))
+        self.dialog = dlg
+        self._plan()
+        dlg.setModal(True)
+        dlg.show()
+        return dlg
+
+    def _closed(self, dlg: ExportDialog) -> None:
+        if self.dialog is dlg:
+            self.dialog = None
+        dlg.deleteLater()
+
+    def _plan(self) -> None:
+        """Which photos may be exported now, and why the others are held back (a worker)."""
+        analyses = _copies(self.batch.analyses())
+        ctx, channel = self.ctx, self.ctx.channel
+        approvals_on = ctx.ws.settings.approval.required
+
+        def plan():
+            with ctx.thread_workspace() as wws:
+                engine = wws.engine()
+                ready, held = plan_exports(analyses, engine, engine.channel(channel),
+                                           approvals=wws.approvals if approvals_on else None)
+                return len(ready), [(Path(h.analysis.path).name,
+                                     h.why.replace("not exported: ", "")) for h in held]
+
+        def planned(res: Any) -> None:
+            if self.dialog is not None:
+                self.dialog.show_plan(*res)
+
+        self.ctx.workers.start(plan, name="export-plan", on_return=planned,
+                               on_error=lambda t: self.dialog and self.dialog.show_problem(t))
+
+    def start(self, folder: str, label: str) -> None:
+        if self.worker is not None or self.dialog is None:
+            return
+        preparer = self.ctx.session.name(PREPARER) or self.ctx.session.anyone(self.window)
+        if not preparer:
+            return
+        self.ctx.qs.setValue("paths/export", folder)
+        self.batch.set_label(label)
+        analyses = _copies(self.batch.analyses())
+        ctx, channel = self.ctx, self.ctx.channel
+        approvals_on = ctx.ws.settings.approval.required
+        self.results = []
+
+        def work(stop):
+            with ctx.thread_workspace() as wws:
+                engine = wws.engine()
+                yield from export_batch(
+                    analyses, Path(folder), label=label, engine=engine, channel=channel,
+                    records=wws.records, approvals=wws.approvals if approvals_on else None,
+                    preparer=preparer, stop=stop)
+
+        self.dialog.started(len(analyses))
+        self.worker = self.ctx.workers.start(
+            work, name="export", on_yield=self._progress,
+            on_error=lambda t: self.dialog and self.dialog.show_problem(t),
+            on_finish=lambda stopped: self._done(folder, label, stopped))
+
+    def _progress(self, items: list) -> None:
+        for step in items:
+            if step.result is not None:
+                self.results.append(step.result)
+            if self.dialog is not None:
+                self.dialog.step(step.done, step.total,
+                                 f"Exporting: {step.done} of {step.total}" if step.result else
+                                 step.message)
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+    def _done(self, folder: str, label: str, stopped: int) -> None:
+        self.worker = None
+        ok = [r for r in self.results if r.ok]
+        failed = [(Path(r.source).name, (r.error or "").replace("not exported: ", ""))
+                  for r in self.results if not r.ok]
+        offer = self.ctx.ws.settings.retention.delete_originals_when == "exported"
+        if self.dialog is not None:
+            self.dialog.finished_with(len(ok), failed, folder, bool(stopped), offer)
+        if ok:
+            self.ctx.records_changed.emit()
+            self.exported.emit(label)
+
+
+__all__ = ["ExportController"]

@@ -1,0 +1,108 @@
+"""The register and the school's settings: importing the MIS export, enrolling face photos, a
+person's page (with their subject access report), the settings and the channels. After every
+change the context announces it, and every view re-reads what it shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from ..context import AppContext
+from ..dialogs.enrol import EnrolDialog
+from ..dialogs.import_wizard import ImportWizard
+from ..dialogs.person import PersonDialog
+from ..dialogs.settings import SettingsDialog
+
+
+class RegisterController(QObject):
+    def __init__(self, ctx: AppContext, parent: QWidget, *, on_sar=None, on_exports=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.window = parent
+        self.on_sar = on_sar
+        self.on_exports = on_exports
+        self.enrol_dialog: EnrolDialog | None = None
+
+    # -- import ---------------------------------------------------------------------------------
+
+    def import_register(self, csv_path: str | None = None) -> ImportWizard | None:
+        user = self.ctx.session.anyone(self.window)
+        if not user:
+            return None
+        wiz = ImportWizard(self.ctx, user=user, csv_path=csv_path, parent=self.window)
+        wiz.imported.connect(self.ctx.register_changed)
+        wiz.imported.connect(self.ctx.records_changed)
+        wiz.finished.connect(lambda *_: wiz.deleteLater())
+        wiz.open()
+        return wiz
+
+    # -- enrolment ------------------------------------------------------------------------------
+
+    def enrol(self) -> EnrolDialog:
+        if self.enrol_dialog is not None:
+            self.enrol_dialog.raise_()
+            return self.enrol_dialog
+        dlg = EnrolDialog(self.window)
+        dlg.set_ready(self.ctx.engine is not None)
+        ready = lambda: dlg.set_ready(True)
+        self.ctx.engine_ready.connect(ready)
+        dlg.enrol_requested.connect(lambda kind, path: self._enrol(dlg, kind, path))
+
+        def closed(*_):
+            self.ctx.engine_ready.disconnect(ready)
+            self.enrol_dialog = None
+            dlg.deleteLater()
+
+        dlg.finished.connect(closed)
+        self.enrol_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _enrol(self, dlg: EnrolDialog, kind: str, path: str) -> None:
+        user = self.ctx.session.anyone(dlg)
+        engine, ctx = self.ctx.engine, self.ctx
+        if not user or engine is None:
+            dlg.show_error("say who you are first" if not user else "PhotoVet is not ready yet")
+            return
+
+        def run():
+            with ctx.thread_workspace() as wws:
+                return engine.enrol(kind, path, user=user, register=wws.register)
+
+        def done(report: Any) -> None:
+            dlg.show_report(report)
+            if report.enrolled:
+                self.ctx.register_changed.emit()
+
+        ctx.workers.start(run, name="enrol", on_return=done, on_error=dlg.show_error)
+
+    # -- people ---------------------------------------------------------------------------------
+
+    def open_person(self, person_id: str) -> PersonDialog:
+        dlg = PersonDialog(self.ctx, person_id, parent=self.window)
+        if self.on_sar is not None:
+            dlg.sar_requested.connect(lambda pid: self.on_sar(pid, dlg))
+        if self.on_exports is not None:
+            dlg.exports_requested.connect(lambda pid: self.on_exports(pid))
+        dlg.enrol_requested.connect(self.enrol)
+        dlg.finished.connect(lambda *_: dlg.deleteLater())
+        dlg.open()
+        return dlg
+
+    # -- settings and channels --------------------------------------------------------------------
+
+    def settings(self, tab: str = "school") -> SettingsDialog:
+        before = self.ctx.ws.settings.analysis_key()
+        dlg = SettingsDialog(self.ctx, tab=tab, parent=self.window)
+        dlg.saved.connect(lambda: self.ctx.settings_saved(before))
+        dlg.channels_changed.connect(self.ctx.channels_changed)
+        # a new crest changes what checking finds: the helper restarts and the batch is re-checked
+        dlg.pictures_changed.connect(lambda: self.ctx.settings_saved(""))
+        dlg.finished.connect(lambda *_: dlg.deleteLater())
+        dlg.open()
+        return dlg
+
+
+__all__ = ["RegisterController"]

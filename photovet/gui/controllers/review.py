@@ -1,0 +1,418 @@
+"""Review of the current photo: showing it (with what will be published) and recording every
+change a person makes through the core's ``Reviewer``.
+
+Every decision is stored in the register the moment it is made (and audited); nothing is kept
+only in the window, so a restart keeps the review. A change policy refuses is explained in
+plain words; a change made elsewhere meanwhile (another PC) is reported with "Reload".
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRect, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+
+from photovet.core import policy
+from photovet.core.errors import PhotoVetError
+from photovet.core.models import Cover
+from photovet.core.review import ALL, ReviewConflict, ReviewRefused
+
+from ..context import AppContext
+from ..dialogs.reason import ReasonDialog
+from ..dialogs.who import PersonPicker
+from ..tasks import pil_to_qimage
+from ..views.batch_view import PhotoItem
+from ..views.photo_view import COVER, FACE, TEXT, face_name, face_person
+from ..views.photos_tab import PhotosTab
+from ..words import error_text, sentence
+from .batch import BatchController
+
+PREVIEW_MAX = 1600
+PREVIEWS_KEPT = 4
+
+
+def render_published(pil_image, covers: list[Cover], size: tuple[int, int], style: str):
+    """The preview with the export's covers painted on (worker thread; the core's painter, so
+    what is shown is what is exported)."""
+    from photovet.core.media.cover import apply_covers
+
+    s = pil_image.width / float(size[0] or pil_image.width)
+    scaled = [Cover(c.shape, tuple(round(v * s) for v in c.box) if c.box else None,
+                    [(x * s, y * s) for x, y in c.points] if c.points else None, c.source, c.label)
+              for c in covers]
+    return pil_to_qimage(apply_covers(pil_image.convert("RGB").copy(), scaled, style=style))
+
+
+class ReviewController(QObject):
+    shown = Signal(object)      # the PhotoItem now shown (or None)
+    changed = Signal(object)    # a PhotoItem whose review changed
+
+    def __init__(self, ctx: AppContext, tab: PhotosTab, batch: BatchController,
+                 parent: QWidget):
+        super().__init__(parent)
+        self.ctx, self.tab, self.batch = ctx, tab, batch
+        self.window = parent
+        self.previews: collections.OrderedDict[str, tuple[Any, QImage]] = \
+            collections.OrderedDict()
+        self.published: dict[str, tuple[str, QImage]] = {}
+        self._loading: set[str] = set()
+        self._rendering: set[str] = set()
+        # issue 17: shows the item itself and returns True when it is not a photo (a video)
+        self.media_hook: Callable[[PhotoItem | None], bool] | None = None
+        photo, canvas, findings = tab.photo, tab.photo.canvas, tab.findings
+        tab.batch.current_changed.connect(lambda *_: self.show_current())
+        batch.analysed.connect(self._analysed)
+        batch.cleared.connect(self.show_current)
+        canvas.selected.connect(lambda k, i: findings.select(k, i))
+        canvas.context_requested.connect(self.context_menu)
+        canvas.cover_drawn.connect(self.add_cover)
+        canvas.navigate.connect(tab.batch.move)
+        findings.row_selected.connect(lambda k, i: canvas.select(k, i))
+        findings.context_requested.connect(self.context_menu)
+        findings.face_action.connect(self.face_action)
+        findings.text_action.connect(self.text_action)
+        findings.keep_rest.connect(self.keep_rest)
+        photo.after_toggled.connect(lambda *_: self.show_current())
+        photo.assign_requested.connect(self.assign_selected)
+        ctx.register_changed.connect(self.show_current)
+
+    # -- the current photo -------------------------------------------------------------------------
+
+    def current(self) -> PhotoItem | None:
+        return self.tab.batch.current_item()
+
+    def _people(self) -> dict[str, Any]:
+        return self.ctx.engine.people_by_id if self.ctx.engine is not None else {}
+
+    def _analysed(self, analyses: list) -> None:
+        cur = self.current()
+        if cur is not None and any(a.path == cur.path for a in analyses):
+            self.show_current()
+
+    def show_current(self) -> None:
+        item = self.current()
+        photo, findings = self.tab.photo, self.tab.findings
+        if item is None:
+            photo.clear("Choose a photo from the batch." if self.batch.model.items else
+                        "Add photos to start: drop them on this window, or use File > Add photos.")
+            findings.show_analysis(None, {})
+            self.shown.emit(None)
+            return
+        if self.media_hook is not None and self.media_hook(item):
+            self.shown.emit(item)
+            return
+        a = item.analysis
+        preview = self.previews.get(item.path)
+        image = preview[1] if preview else None
+        if a is None:
+            photo.canvas.set_photo(None, None)
+            photo.canvas.set_message(f"{item.name}\n\nStill being checked\u2026")
+            photo.title.setText(item.name)
+            photo.set_enabled_tools(False)
+        else:
+            photo.show_analysis(a, image, self._people(), item.name)
+        if preview is None and (a is None or not a.error):
+            self._load_preview(item.path)
+        if photo.canvas.show_after and a is not None and not a.error and preview is not None:
+            key = self._published_key(a)
+            done = self.published.get(item.path)
+            photo.canvas.set_after(done[1] if done and done[0] == key else None)
+            if not done or done[0] != key:
+                self._render(item)
+        findings.show_analysis(a, self._people())
+        self.shown.emit(item)
+
+    def _load_preview(self, path: str) -> None:
+        if path in self._loading:
+            return
+        self._loading.add(path)
+
+        def load():
+            from photovet.core.media.imaging import thumbnail
+
+            pil = thumbnail(path, PREVIEW_MAX)
+            return path, pil, pil_to_qimage(pil)
+
+        def loaded(res) -> None:
+            p, pil, qimg = res
+            self.previews[p] = (pil, qimg)
+            while len(self.previews) > PREVIEWS_KEPT:
+                old, _ = self.previews.popitem(last=False)
+                self.published.pop(old, None)
+            cur = self.current()
+            if cur is not None and cur.path == p:
+                self.show_current()
+
+        def failed(text: str) -> None:
+            cur = self.current()
+            if cur is not None and cur.path == path:
+                self.tab.photo.canvas.set_message(f"This photo cannot be shown: {text}")
+
+        self.ctx.workers.start(load, name="preview", on_return=loaded, on_error=failed,
+                               on_finish=lambda *_: self._loading.discard(path))
+
+    def _published_key(self, a) -> str:
+        return f"{a.channel}|{a.review_version}|{self.ctx.ws.settings.cover.style}|" \
+               f"{[(f.decision, f.box) for f in a.faces]}|{[t.decision for t in a.texts]}"
+
+    def _render(self, item: PhotoItem) -> None:
+        a, preview = item.analysis, self.previews.get(item.path)
+        if a is None or preview is None or self.ctx.engine is None or item.path in self._rendering:
+            return
+        self._rendering.add(item.path)
+        key = self._published_key(a)
+        covers = self.ctx.engine.covers(a)
+        pil, size, style = preview[0], (a.width, a.height), self.ctx.ws.settings.cover.style
+        path = item.path
+
+        def rendered(img: QImage) -> None:
+            self.published[path] = (key, img)
+            cur = self.current()
+            if cur is not None and cur.path == path:
+                self.show_current()
+
+        self.ctx.workers.start(lambda: render_published(pil, covers, size, style),
+                               name="published", on_return=rendered,
+                               on_error=lambda t: self.tab.photo.canvas.set_message(
+                                   f"What will be published cannot be shown: {t}"),
+                               on_finish=lambda *_: self._rendering.discard(path))
+
+    # -- recording a decision --------------------------------------------------------------------
+
+    def _record(self, what, *, retry_reason: bool = False) -> bool:
+        """Run ``what(reviewer, analysis, channel, user)``; re-decide and show. False when the
+        change was not made (cancelled, refused, or changed elsewhere)."""
+        item = self.current()
+        if item is None or item.analysis is None or item.analysis.error or self.ctx.engine is None:
+            return False
+        user = self.ctx.session.anyone(self.window)
+        if not user:
+            return False
+        reviewer = self.ctx.ws.reviewer(self.ctx.engine.people_by_id.get)
+        try:
+            what(reviewer, item.analysis, self.ctx.current_channel(), user)
+        except ReviewRefused as exc:
+            QMessageBox.information(self.window, "This change is not allowed",
+                                    sentence(exc.message) + "\n\nNothing was changed.")
+            return False
+        except ReviewConflict as exc:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Changed by someone else",
+                              sentence(exc.message) + (f"\n\n{exc.hint}" if exc.hint else ""),
+                              parent=self.window)
+            reload = box.addButton("Reload the photo", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is reload:
+                self.reload()
+            return False
+        except PhotoVetError as exc:
+            QMessageBox.warning(self.window, "Not changed", error_text(exc))
+            return False
+        self.batch.redecide(item)
+        self.published.pop(item.path, None)
+        self.show_current()
+        self.changed.emit(item)
+        self.ctx.approvals_changed.emit([item.analysis.sha256])
+        return True
+
+    def reload(self) -> None:
+        item = self.current()
+        if item is not None:
+            self.batch.redecide(item)
+            self.show_current()
+
+    # -- faces -----------------------------------------------------------------------------------
+
+    def face_action(self, index: int, action: str) -> bool:
+        item = self.current()
+        if item is None or item.analysis is None or not 0 <= index < len(item.analysis.faces):
+            return False
+        face = item.analysis.faces[index]
+        self.tab.photo.canvas.select(FACE, index)
+        if action == "yes":
+            pid = face.person
+            return self._record(lambda r, a, ch, u: r.face(a, index, "assign", ch, user=u,
+                                                           person=pid))
+        if action in ("no", "cover"):
+            return self._record(lambda r, a, ch, u: r.face(a, index, "cover", ch, user=u))
+        if action == "not-a-face":
+            return self._record(lambda r, a, ch, u: r.face(a, index, "not-a-face", ch, user=u))
+        if action == "undo":
+            return self._record(lambda r, a, ch, u: r.undo_face(a, index, ch, user=u))
+        if action == "who":
+            return self.assign(index)
+        if action == "show":
+            return self.show_face(index)
+        return False
+
+    def show_face(self, index: int) -> bool:
+        """Show a covered face: the core refuses it, or asks for a reason, or allows it."""
+        a = self.current().analysis
+        face = a.faces[index]
+        channel = self.ctx.current_channel()
+        person = face_person(face, self._people())
+        import datetime as _dt
+
+        refusal = policy.face_override_refusal("show", face, person, channel, a.media, a.mode,
+                                               _dt.date.today(), "")
+        reason = ""
+        if refusal:
+            with_reason = policy.face_override_refusal("show", face, person, channel, a.media,
+                                                       a.mode, _dt.date.today(), "given")
+            if with_reason:   # no reason would make it allowed: say why, change nothing
+                QMessageBox.information(self.window, "This face cannot be shown",
+                                        sentence(refusal) + "\n\nNothing was changed.")
+                return False
+            reason = self.ask_reason(
+                "Show this face?",
+                f"{sentence(refusal)}\n\nYour reason is recorded with your name.",
+                placeholder="For example: an adult visitor who agreed to be in the photo")
+            if not reason:
+                return False
+        return self._record(lambda r, a_, ch, u: r.face(a_, index, "show", ch, user=u,
+                                                        reason=reason, mode=a_.mode))
+
+    def ask_reason(self, title: str, question: str, placeholder: str = "") -> str:
+        dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
+                           parent=self.window)
+        return dlg.value() if dlg.exec() else ""
+
+    def assign_selected(self) -> None:
+        kind, index = self.tab.photo.canvas.selection
+        a = self.current().analysis if self.current() is not None else None
+        if a is None or not a.faces:
+            return
+        if kind != FACE:
+            if len(a.faces) != 1:
+                QMessageBox.information(self.window, "Who is this?",
+                                        "Click a face first, then choose Who is this?")
+                return
+            index = 0
+        self.assign(index)
+
+    def assign(self, index: int) -> bool:
+        item = self.current()
+        if item is None or item.analysis is None or self.ctx.engine is None:
+            return False
+        pid = self.choose_person(index)
+        if not pid:
+            return False
+        return self._record(lambda r, a, ch, u: r.face(a, index, "assign", ch, user=u, person=pid))
+
+    def choose_person(self, index: int) -> str | None:
+        a = self.current().analysis
+        people = list(self._people().values())
+        dlg = PersonPicker(people, self.ctx.current_channel(), a.media, parent=self.window)
+        canvas = self.tab.photo.canvas
+        r = canvas.to_screen(a.faces[index].box).toRect()
+        dlg.place_beside(QRect(canvas.mapToGlobal(r.topLeft()), r.size()))
+        return dlg.chosen() if dlg.exec() else None
+
+    # -- texts -----------------------------------------------------------------------------------
+
+    def text_action(self, index: int, action: str) -> bool:
+        item = self.current()
+        if item is None or item.analysis is None or not 0 <= index < len(item.analysis.texts):
+            return False
+        self.tab.photo.canvas.select(TEXT, index)
+        if action == "cover":
+            return self._record(lambda r, a, ch, u: r.text(a, index, "cover", ch, user=u))
+        t = item.analysis.texts[index]
+        person = self._people().get(t.person) if t.person else None
+        refusal = policy.text_override_refusal("keep", t, person, "")
+        reason = ""
+        if refusal:
+            if policy.text_override_refusal("keep", t, person, "given"):
+                QMessageBox.information(self.window, "This text stays covered",
+                                        sentence(refusal) + "\n\nNothing was changed.")
+                return False
+            reason = self.ask_reason(
+                "Leave this text readable?",
+                f"\u201c{t.text}\u201d: {t.reason or 'may be a name'}.\n\n{sentence(refusal)} "
+                "Your reason is recorded with your name.",
+                placeholder="For example: it is the name of the street, not a pupil")
+            if not reason:
+                return False
+        return self._record(lambda r, a, ch, u: r.text(a, index, "keep", ch, user=u,
+                                                       reason=reason))
+
+    def keep_rest(self) -> bool:
+        item = self.current()
+        if item is None or item.analysis is None or not item.analysis.needs_review:
+            return False
+        return self._record(lambda r, a, ch, u: r.keep_rest_covered(a, ch, user=u))
+
+    # -- areas covered by hand ------------------------------------------------------------------
+
+    def add_cover(self, shape: str, box: tuple) -> bool:
+        shape = "ellipse" if shape == "ellipse" else "rect"
+        cover = Cover(shape, tuple(int(v) for v in box), None, "manual", "covered by hand")
+        return self._record(lambda r, a, ch, u: r.add_cover(a, cover, ch, user=u))
+
+    def remove_cover(self, index: int) -> bool:
+        item = self.current()
+        if item is None or item.analysis is None or not 0 <= index < len(item.analysis.manual):
+            return False
+        target = item.analysis.manual[index].to_dict()
+        stored = self.ctx.ws.reviews.load(item.analysis.sha256, ALL).covers
+        pos = next((i for i, c in enumerate(stored) if c.cover.to_dict() == target), None)
+        if pos is None:
+            QMessageBox.information(
+                self.window, "This area stays covered",
+                "This area is covered because an earlier decision about a face or a text no "
+                "longer fits the photo (see the notes on the right). It stays covered.")
+            return False
+        return self._record(lambda r, a, ch, u: r.remove_cover(a, pos, ch, user=u))
+
+    # -- menus -----------------------------------------------------------------------------------
+
+    def context_menu(self, kind: str, index: int, gpos) -> None:
+        item = self.current()
+        if item is None or item.analysis is None or item.analysis.error:
+            return
+        a = item.analysis
+        m = QMenu(self.window)
+        if kind == FACE and 0 <= index < len(a.faces):
+            f = a.faces[index]
+            head = m.addAction(f"Face {index + 1}: {face_name(f, self._people())} \u2014 "
+                               f"{'shown' if f.decision == 'show' else 'covered'}")
+            head.setEnabled(False)
+            m.addSeparator()
+            person = face_person(f, self._people())
+            if f.match_status == "uncertain" and f.who is None and person is not None:
+                m.addAction(f"Yes, it is {person.first_name}",
+                            lambda: self.face_action(index, "yes"))
+                m.addAction(f"No, it is not {person.first_name}",
+                            lambda: self.face_action(index, "no"))
+            if f.decision == "show" or f.override != "cover":
+                m.addAction("Cover this face", lambda: self.face_action(index, "cover"))
+            if f.decision != "show":
+                m.addAction("Show this face\u2026", lambda: self.face_action(index, "show"))
+            m.addAction("Who is this?\u2026", lambda: self.face_action(index, "who"))
+            if f.override != "not-a-face":
+                m.addAction("Not a face", lambda: self.face_action(index, "not-a-face"))
+            if f.override or f.override_person:
+                m.addAction("Undo my decisions about this face",
+                            lambda: self.face_action(index, "undo"))
+        elif kind == TEXT and 0 <= index < len(a.texts):
+            t = a.texts[index]
+            head = m.addAction(f"\u201c{t.text}\u201d \u2014 "
+                               f"{'covered' if t.decision == 'cover' else 'kept readable'}")
+            head.setEnabled(False)
+            m.addSeparator()
+            if t.decision != "cover" or t.override != "cover":
+                m.addAction("Cover this text", lambda: self.text_action(index, "cover"))
+            if t.decision != "keep":
+                m.addAction("Leave this text readable\u2026", lambda: self.text_action(index, "keep"))
+        elif kind == COVER:
+            m.addAction("Remove this covered area", lambda: self.remove_cover(index))
+        else:
+            return
+        m.exec(gpos)
+
+
+__all__ = ["ReviewController", "render_published"]

@@ -1,0 +1,91 @@
+"""The first-run checklist: what is set up and what is not, worked out from the register and
+the settings each time anything changes (so an import from the checklist shows at once, on the
+checklist and on the register tab: issue 15)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from ..context import AppContext
+from ..views.checklist import ChecklistPanel, Step
+from ..words import plural
+from .register import RegisterController
+
+
+class SetupController(QObject):
+    changed = Signal(int, int)       # steps done, steps in all
+
+    def __init__(self, ctx: AppContext, panel: ChecklistPanel, register: RegisterController,
+                 parent: QWidget):
+        super().__init__(parent)
+        self.ctx, self.panel, self.register = ctx, panel, register
+        self.window = parent
+        panel.step_clicked.connect(self.step)
+        for sig in (ctx.register_changed, ctx.channels_changed, ctx.settings_changed,
+                    ctx.engine_ready):
+            sig.connect(self.refresh)
+        self.refresh()
+
+    def steps(self) -> list[Step]:
+        ws, qs = self.ctx.ws, self.ctx.qs
+        people = ws.register.people()
+        enrolled = sum(1 for p in people if p.enrolled)
+        labels = ", ".join(c.label for c in ws.channels.all())
+        approval = ws.settings.approval.required
+        return [
+            Step("register", "Import the consent register",
+                 f"{plural(len(people), 'person', 'people')} in the register." if people else
+                 "Export your pupils and staff with their photo consent from your MIS (SIMS, "
+                 "Arbor, Bromcom or another) as a CSV file. You see every change before it is "
+                 "saved.", bool(people), "Import again\u2026" if people else "Import the register\u2026"),
+            Step("enrol", "Enrol face photos",
+                 f"{enrolled} of {plural(len(people), 'person', 'people')} enrolled. PhotoVet "
+                 "recognises only enrolled people; everyone else is covered." if people else
+                 "Once the register is in, add one clear portrait per person (your MIS photo "
+                 "export, named by UPN) so PhotoVet can recognise who has consent.",
+                 enrolled > 0, "Enrol face photos\u2026", enabled=bool(people)),
+            Step("channels", "Check where you post",
+                 f"Channels: {labels}. Add the school's own (a prospectus, a local paper) and set "
+                 "how much of a name each may show.",
+                 bool(qs.value("setup/channels_checked", False, type=bool)),
+                 "Check the channels\u2026"),
+            Step("approval", "Decide who approves",
+                 ("A senior leader who did not prepare the photos approves each one before "
+                  "export (on). " if approval else
+                  "Approval is OFF: photos are exported without a senior leader's check. ")
+                 + "Their name is asked when they first approve in a session.",
+                 bool(qs.value("setup/approval_checked", False, type=bool)),
+                 "Keep approval on" if approval else "Turn approval on\u2026"),
+        ]
+
+    def refresh(self) -> None:
+        steps = self.steps()
+        self.panel.show_steps(steps)
+        self.changed.emit(sum(1 for s in steps if s.done), len(steps))
+
+    @property
+    def complete(self) -> bool:
+        return all(s.done for s in self.steps())
+
+    def step(self, key: str) -> None:
+        if key == "register":
+            self.register.import_register()
+        elif key == "enrol":
+            self.register.enrol()
+        elif key == "channels":
+            dlg = self.register.settings("channels")
+            dlg.finished.connect(lambda *_: self._checked("setup/channels_checked"))
+        elif key == "approval":
+            if self.ctx.ws.settings.approval.required:
+                self._checked("setup/approval_checked")
+            else:
+                dlg = self.register.settings("school")
+                dlg.finished.connect(lambda *_: self._checked("setup/approval_checked"))
+
+    def _checked(self, key: str) -> None:
+        self.ctx.qs.setValue(key, True)
+        self.refresh()
+
+
+__all__ = ["SetupController"]

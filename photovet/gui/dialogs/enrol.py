@@ -1,0 +1,156 @@
+"""Enrolment: a face signature for each person from a clear portrait (a folder of photos named
+by UPN, or a CSV of UPN and photo). The models are already loaded in the checking process, so
+the work is done there; problems are listed one line per photo and enrolment goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.register.reports import EnrolReport
+
+from ..words import esc, plural
+
+
+class EnrolDialog(QDialog):
+    enrol_requested = Signal(str, str)     # kind ("folder" | "csv"), path
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Enrol face photos")
+        self.setObjectName("EnrolDialog")
+        self.resize(760, 300)
+        self.running = False
+        intro = QLabel("PhotoVet recognises people from one clear portrait of each (the school "
+                       "photo is ideal). Each photo must show exactly one face. Only a face "
+                       "signature is kept, never the photo; enrolling someone again replaces "
+                       "their old signature.")
+        intro.setWordWrap(True)
+        self.from_folder = QRadioButton("A &folder of photos named by UPN or staff code (for "
+                                        "example A123456789012.jpg)")
+        self.from_csv = QRadioButton("A &CSV file with two columns: UPN and Photo (the photo's "
+                                     "file name)")
+        self.from_folder.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.from_folder)
+        group.addButton(self.from_csv)
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Folder or CSV file")
+        self.path.textChanged.connect(self._update)
+        browse = QPushButton("&Browse\u2026")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.state = QLabel("")
+        self.state.setWordWrap(True)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.problems = QListWidget()
+        self.problems.setWordWrap(True)
+        self.problems.setAccessibleName("Photos that could not be used")
+        self.problems.hide()
+        self.go = QPushButton("Enrol")
+        self.go.setObjectName("Primary")
+        self.go.clicked.connect(self._go)
+        self.close_btn = QPushButton("Close")
+        self.close_btn.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.go)
+        buttons.addWidget(self.close_btn)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.from_folder)
+        lay.addWidget(self.from_csv)
+        lay.addLayout(row)
+        lay.addWidget(self.state)
+        lay.addWidget(self.busy)
+        lay.addWidget(self.problems, 1)
+        lay.addStretch(0)
+        lay.addLayout(buttons)
+        self.ready = False
+        self._update()
+
+    def set_ready(self, ready: bool) -> None:
+        """The face recogniser is loaded (it takes a few seconds after PhotoVet starts)."""
+        self.ready = ready
+        if not ready:
+            self.state.setText("PhotoVet is getting ready (loading the face recogniser)\u2026")
+        elif self.state.text().startswith("PhotoVet is getting ready"):
+            self.state.setText("")
+        self._update()
+
+    def _browse(self) -> None:
+        if self.from_folder.isChecked():
+            p = QFileDialog.getExistingDirectory(self, "Choose the folder of portraits",
+                                                 self.path.text() or str(Path.home()))
+        else:
+            p, _ = QFileDialog.getOpenFileName(self, "Choose the enrolment CSV",
+                                               self.path.text() or str(Path.home()),
+                                               "CSV files (*.csv);;All files (*)")
+        if p:
+            self.path.setText(p)
+
+    def kind(self) -> str:
+        return "folder" if self.from_folder.isChecked() else "csv"
+
+    def _update(self) -> None:
+        p = Path(self.path.text().strip()) if self.path.text().strip() else None
+        ok = p is not None and (p.is_dir() if self.kind() == "folder" else p.is_file())
+        self.go.setEnabled(ok and self.ready and not self.running)
+
+    def _go(self) -> None:
+        self.running = True
+        self._update()
+        self.busy.show()
+        self.problems.clear()
+        self.problems.hide()
+        self.state.setText("Enrolling: about a second per photo\u2026")
+        self.enrol_requested.emit(self.kind(), self.path.text().strip())
+
+    def show_report(self, report: EnrolReport) -> None:
+        self.running = False
+        self.busy.hide()
+        n = len(report.enrolled)
+        self.state.setText(f"<b>{plural(n, 'person', 'people')} enrolled</b> from "
+                           f"{plural(sum(report.enrolled.values()), 'photo')} of "
+                           f"{report.photos}." + (f" {plural(len(report.errors), 'photo')} could "
+                                                  "not be used:" if report.errors else ""))
+        for e in report.errors:
+            self.problems.addItem(f"{Path(e.path).name if e.path else e.person_id}: {e.message}")
+        self.problems.setVisible(bool(report.errors))
+        if report.errors:
+            self.resize(self.width(), max(self.height(), 520))
+        self._update()
+
+    def show_error(self, text: str) -> None:
+        self.running = False
+        self.busy.hide()
+        self.state.setText(f"Nothing was enrolled: {esc(text)}")
+        self._update()
+
+    def reject(self) -> None:
+        if self.running:
+            return   # the enrolment finishes first (a few seconds)
+        super().reject()
+
+
+__all__ = ["EnrolDialog"]

@@ -1,0 +1,242 @@
+"""The export dialog: where the safe copies go and under what batch name, which photos will be
+exported and which are held back (and why), the progress, and what was done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import style
+from ..words import esc, plural
+
+
+class ExportDialog(QDialog):
+    export_requested = Signal(str, str)     # folder, batch name
+    plan_requested = Signal()
+    stop_requested = Signal()
+    mark_posted_requested = Signal(str)     # batch name
+    delete_originals_requested = Signal(str)
+
+    def __init__(self, channel_label: str, label: str, folder: str, *, approval_required: bool,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Export for {channel_label}")
+        self.setObjectName("ExportDialog")
+        self.resize(720, 560)
+        self.running = False
+        self.stack = QStackedWidget()
+
+        # -- page 1: where and what ----------------------------------------------------------
+        setup = QWidget()
+        sl = QVBoxLayout(setup)
+        intro = QLabel(
+            f"PhotoVet makes safe copies for <b>{esc(channel_label)}</b>: faces and names "
+            "covered as shown in the review, every hidden detail (location, camera, dates) "
+            f"removed, resized for {esc(channel_label)}, under neutral file names. Your original "
+            "photos are not changed." + (" Only photos a senior leader approved, exactly as "
+                                          "approved, are exported." if approval_required else ""))
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        sl.addWidget(intro)
+        if not approval_required:
+            warn = QLabel("Approval is turned off in the school's settings: these photos have not "
+                          "been approved by a senior leader.")
+            warn.setWordWrap(True)
+            warn.setObjectName("Banner")
+            warn.setStyleSheet(style.BANNER_WARNING)
+            sl.addWidget(warn)
+        form = QFormLayout()
+        self.folder = QLineEdit(folder)
+        self.folder.setAccessibleName("Folder for the safe copies")
+        browse = QPushButton("Choose\u2026")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        into = QLabel("Save &into:")
+        into.setBuddy(self.folder)
+        form.addRow(into, row)
+        self.label = QLineEdit(label)
+        self.label.setAccessibleName("Batch name")
+        self.label.setPlaceholderText("For example: Sports day 2026")
+        form.addRow("&Batch name:", self.label)
+        names = QLabel("Files are named after the batch (sports-day-2026-001.jpg\u2026); the batch "
+                       "name is also how you find these photos later to mark them posted.")
+        names.setWordWrap(True)
+        names.setObjectName("Hint")
+        form.addRow("", names)
+        sl.addLayout(form)
+        self.plan = QLabel("Working out which photos can be exported\u2026")
+        self.plan.setWordWrap(True)
+        self.plan.setTextFormat(Qt.TextFormat.RichText)
+        sl.addWidget(self.plan)
+        self.held = QListWidget()
+        self.held.setAccessibleName("Photos held back and why")
+        self.held.setWordWrap(True)
+        self.held.hide()
+        sl.addWidget(self.held, 1)
+        self.problem = QLabel("")
+        self.problem.setWordWrap(True)
+        self.problem.setObjectName("Problem")
+        sl.addWidget(self.problem)
+        sl.addStretch(0)
+        self.stack.addWidget(setup)
+
+        # -- page 2: progress ------------------------------------------------------------------
+        prog = QWidget()
+        pl = QVBoxLayout(prog)
+        self.progress_label = QLabel("Exporting\u2026")
+        self.progress_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v of %m")
+        pl.addWidget(self.progress_label)
+        pl.addWidget(self.progress)
+        pl.addStretch(1)
+        self.stack.addWidget(prog)
+
+        # -- page 3: done ------------------------------------------------------------------------
+        done = QWidget()
+        dl = QVBoxLayout(done)
+        self.result = QLabel("")
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.RichText)
+        dl.addWidget(self.result)
+        self.failures = QListWidget()
+        self.failures.setWordWrap(True)
+        self.failures.setAccessibleName("Photos not exported and why")
+        self.failures.hide()
+        dl.addWidget(self.failures, 1)
+        nxt = QLabel("Next: post the copies, then tell PhotoVet they were posted (so a take-down "
+                     "or a subject access request can find them).")
+        nxt.setWordWrap(True)
+        dl.addWidget(nxt)
+        dl.addStretch(0)
+        self.stack.addWidget(done)
+
+        # -- buttons -------------------------------------------------------------------------------
+        self.export_btn = QPushButton("Export")
+        self.export_btn.setObjectName("Primary")
+        self.export_btn.setEnabled(False)
+        self.export_btn.clicked.connect(self._export)
+        self.stop_btn = QPushButton("Stop")
+        self.stop_btn.clicked.connect(self.stop_requested)
+        self.open_btn = QPushButton("Open the folder")
+        self.open_btn.clicked.connect(lambda *_: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(self.folder.text())))
+        self.posted_btn = QPushButton("Mark as posted\u2026")
+        self.posted_btn.clicked.connect(lambda *_: self.mark_posted_requested.emit(
+            self.label.text().strip()))
+        self.purge_btn = QPushButton("Delete the originals\u2026")
+        self.purge_btn.clicked.connect(lambda *_: self.delete_originals_requested.emit(
+            self.label.text().strip()))
+        self.purge_btn.hide()
+        self.close_btn = QPushButton("Close")
+        self.close_btn.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        for b in (self.open_btn, self.posted_btn, self.purge_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.stop_btn, self.export_btn, self.close_btn):
+            buttons.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.stack, 1)
+        lay.addLayout(buttons)
+        self._page(0)
+
+    def _page(self, i: int) -> None:
+        self.stack.setCurrentIndex(i)
+        self.export_btn.setVisible(i == 0)
+        self.stop_btn.setVisible(i == 1)
+        self.open_btn.setVisible(i == 2)
+        self.posted_btn.setVisible(i == 2)
+        self.close_btn.setEnabled(i != 1)
+
+    def _browse(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, "Choose the folder for the safe copies",
+                                             self.folder.text() or str(Path.home()))
+        if d:
+            self.folder.setText(d)
+
+    def _export(self) -> None:
+        if not self.folder.text().strip():
+            self.problem.setText("Choose a folder for the safe copies first.")
+            return
+        if not self.label.text().strip():
+            self.problem.setText("Give the batch a name first (for example: Sports day 2026).")
+            return
+        self.problem.setText("")
+        self.export_requested.emit(self.folder.text().strip(), self.label.text().strip())
+
+    # -- what the controller tells it -------------------------------------------------------
+
+    def show_plan(self, ready: int, held: list[tuple[str, str]]) -> None:
+        if ready:
+            self.plan.setText(f"<b>{plural(ready, 'photo')} will be exported.</b>" + (
+                f" {plural(len(held), 'photo')} {'is' if len(held) == 1 else 'are'} held back:"
+                if held else ""))
+        else:
+            self.plan.setText("<b>No photo can be exported yet.</b>" + (
+                " Why each one is held back:" if held else " Add photos and check them first."))
+        self.held.clear()
+        for name, why in held:
+            self.held.addItem(f"{name}: {why}")
+        self.held.setVisible(bool(held))
+        self.export_btn.setEnabled(ready > 0)
+        self.export_btn.setText(f"Export {plural(ready, 'photo')}" if ready else "Export")
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+
+    def started(self, total: int) -> None:
+        self.running = True
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(0)
+        self._page(1)
+
+    def step(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress_label.setText(text)
+
+    def finished_with(self, ok: int, failed: list[tuple[str, str]], folder: str,
+                      stopped: bool, offer_delete: bool) -> None:
+        self.running = False
+        head = (f"<b>Exported {plural(ok, 'photo')}</b> to {esc(folder)}." if ok else
+                "<b>Nothing was exported.</b>")
+        if stopped:
+            head += " The export was stopped: the photos not listed as exported were not written."
+        if failed:
+            head += f" {plural(len(failed), 'photo')} not exported:"
+        self.result.setText(head)
+        self.failures.clear()
+        for name, why in failed:
+            self.failures.addItem(f"{name}: {why}")
+        self.failures.setVisible(bool(failed))
+        self._page(2)
+        self.posted_btn.setEnabled(ok > 0)
+        self.purge_btn.setVisible(offer_delete and ok > 0)
+
+    def reject(self) -> None:
+        if self.running:
+            self.stop_requested.emit()
+            return
+        super().reject()
+
+
+__all__ = ["ExportDialog"]

@@ -1,0 +1,217 @@
+"""Every export PhotoVet made: when, which batch and channel, who is in it, who approved it,
+and where it was posted. Filter by batch, person and channel; mark chosen exports or a whole
+batch posted; delete a batch's originals. The same records as ``photovet exports``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.records.exports import ExportRecord
+
+from ..words import day, plural, when
+
+_ROOT = QModelIndex()   # the model's root: rows of a flat list or table
+
+
+class ExportsModel(QAbstractTableModel):
+    COLUMNS = ("Exported", "Batch", "For", "File", "Faces shown", "Names readable",
+               "Approved by", "Posted")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.records: list[ExportRecord] = []
+        self.names: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+
+    def set_records(self, records, names, labels) -> None:
+        self.beginResetModel()
+        self.records, self.names, self.labels = list(records), names, labels
+        self.endResetModel()
+
+    def rowCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def _people(self, ids: list[str]) -> str:
+        return ", ".join(self.names.get(i, i) for i in ids) or "\u2014"
+
+    def text(self, r: ExportRecord, col: int) -> str:
+        if col == 0:
+            return when(r.created_at)
+        if col == 1:
+            return r.batch
+        if col == 2:
+            return self.labels.get(r.channel, r.channel)
+        if col == 3:
+            return Path(r.output_path).name
+        if col == 4:
+            return self._people(r.people_shown)
+        if col == 5:
+            return self._people(r.names_shown)
+        if col == 6:
+            return r.approver or "\u2014"
+        posts = [f"{self.labels.get(p.channel, p.channel)} {day(p.posted_on)}" for p in r.posts]
+        return "; ".join(posts) or "Not posted"
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self.records[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(r, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == 3:
+                return r.output_path
+            return self.text(r, index.column())
+        return None
+
+
+class ExportsDialog(QDialog):
+    mark_posted_requested = Signal(str, list)      # batch, chosen records
+    delete_originals_requested = Signal(str)       # batch
+
+    def __init__(self, ctx, *, person: str | None = None, batch: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Exports and posts")
+        self.setObjectName("ExportsDialog")
+        self.resize(1100, 600)
+        self.model = ExportsModel(self)
+
+        self.batch = QComboBox()
+        self.batch.setAccessibleName("Batch")
+        self.person = QComboBox()
+        self.person.setAccessibleName("Person")
+        self.person.setEditable(True)
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.channel = QComboBox()
+        self.channel.setAccessibleName("Channel")
+        bar = QHBoxLayout()
+        for text, w in (("&Batch:", self.batch), ("&Person:", self.person),
+                        ("&Channel:", self.channel)):
+            lab = QLabel(text)
+            lab.setBuddy(w)
+            bar.addWidget(lab)
+            bar.addWidget(w, 1)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setAccessibleName("Exports")
+        self.count = QLabel("")
+
+        self.posted_btn = QPushButton("Mark as posted\u2026")
+        self.posted_btn.clicked.connect(self._mark_posted)
+        self.purge_btn = QPushButton("Delete this batch's originals\u2026")
+        self.purge_btn.clicked.connect(lambda *_: self.delete_originals_requested.emit(
+            self.batch.currentData() or ""))
+        self.open_btn = QPushButton("Open the folder")
+        self.open_btn.clicked.connect(self._open_folder)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.posted_btn)
+        buttons.addWidget(self.purge_btn)
+        buttons.addWidget(self.open_btn)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.count)
+        lay.addLayout(buttons)
+        self._fill_filters(person, batch)
+        for w in (self.batch, self.person, self.channel):
+            w.currentIndexChanged.connect(self.reload)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update())
+        self.reload()
+
+    def _fill_filters(self, person: str | None, batch: str | None) -> None:
+        ws = self.ctx.ws
+        self.batch.addItem("All batches", None)
+        for b in reversed(ws.records.batches()):
+            self.batch.addItem(b, b)
+        self.person.addItem("Everyone", None)
+        for p in ws.register.people():
+            self.person.addItem(f"{p.display_name} ({p.id})", p.id)
+        self.channel.addItem("All channels", None)
+        for c in ws.channels.all():
+            self.channel.addItem(c.label, c.id)
+        if batch:
+            self.batch.setCurrentIndex(max(0, self.batch.findData(batch)))
+        if person:
+            i = self.person.findData(person)
+            if i < 0:  # no longer in the register: the records still name the id
+                self.person.addItem(person, person)
+                i = self.person.count() - 1
+            self.person.setCurrentIndex(i)
+
+    def reload(self) -> None:
+        ws = self.ctx.ws
+        recs = ws.records.exports(person=self.person.currentData(), batch=self.batch.currentData())
+        ch = self.channel.currentData()
+        if ch:
+            recs = [r for r in recs if r.channel == ch or any(p.channel == ch for p in r.posts)]
+        recs.reverse()   # newest first
+        ids = {p for r in recs for p in r.people}
+        names = {}
+        for i in ids:
+            person = ws.register.find(i)
+            if person is not None:
+                names[i] = person.display_name
+        self.model.set_records(recs, names, ws.channels.labels())
+        self.table.resizeColumnsToContents()
+        posted = sum(1 for r in recs if r.posted)
+        self.count.setText(f"{plural(len(recs), 'export')}, {posted} marked posted."
+                           if recs else "No exports match.")
+        self._update()
+
+    def chosen(self) -> list[ExportRecord]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.records[r] for r in rows]
+
+    def _update(self) -> None:
+        has_batch = self.batch.currentData() is not None
+        self.posted_btn.setEnabled(bool(self.chosen()) or has_batch)
+        self.purge_btn.setEnabled(has_batch)
+        self.open_btn.setEnabled(bool(self.chosen()))
+
+    def _mark_posted(self) -> None:
+        self.mark_posted_requested.emit(self.batch.currentData() or "", self.chosen())
+
+    def _open_folder(self) -> None:
+        chosen = self.chosen()
+        if chosen:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(chosen[0].output_path).parent)))
+
+
+__all__ = ["ExportsDialog", "ExportsModel"]

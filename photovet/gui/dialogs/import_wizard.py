@@ -1,0 +1,502 @@
+"""The register import: choose the CSV exported from the MIS, check which column holds what,
+see every change before it is made (withdrawals of consent first, conflicts with changes made
+in PhotoVet, rows with problems), then import. The same core call as ``photovet register
+import`` (``Workspace.import_register``), run in a worker with its own workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from photovet.core.errors import PhotoVetError, RegisterImportError
+from photovet.core.models import Person
+from photovet.core.register.mapping import (
+    CONSENT_PREFIX,
+    FIELDS,
+    REQUIRED_FIELDS,
+    VIDEO_PREFIX,
+    ColumnMapping,
+    field_title,
+    load_mapping,
+    save_mapping,
+)
+from photovet.core.register.reports import ImportReport
+
+from ..words import day, error_text, plural
+
+NOT_IN_FILE = "(not in this file)"
+WITHDRAWN_TINT = QColor("#fde2e1")
+
+FIELD_LABELS = {
+    "id": "UPN / staff code", "legal_surname": "Legal surname", "legal_forename": "Legal forename",
+    "preferred_forename": "Preferred forename", "preferred_surname": "Preferred surname",
+    "role": "Role (pupil or staff)", "year_group": "Year group", "reg_group": "Class / form",
+    "date_of_birth": "Date of birth", "leaving_date": "Leaving date",
+    "name_with_photo": "Consent: name with photo", "do_not_photograph": "Do not photograph",
+    "notes": "Notes",
+}
+
+
+def field_label(fld: str, labels: dict[str, str]) -> str:
+    if fld in FIELD_LABELS:
+        return FIELD_LABELS[fld]
+    if fld.startswith(CONSENT_PREFIX):
+        return f"Photo consent: {labels.get(fld[len(CONSENT_PREFIX):], fld)}"
+    if fld.startswith(VIDEO_PREFIX):
+        return f"Video consent: {labels.get(fld[len(VIDEO_PREFIX):], fld)}"
+    return field_title(fld, labels).capitalize()
+
+
+class FilePage(QWizardPage):
+    def __init__(self, path: str = "", parent=None):
+        super().__init__(parent)
+        self.setTitle("Choose the register file")
+        self.setSubTitle("The CSV file exported from your MIS (SIMS, Arbor, Bromcom or another), "
+                         "with one row per pupil or member of staff and their photo consent.")
+        self.path_edit = QLineEdit(path)
+        self.path_edit.setPlaceholderText("For example: Downloads/photo-consent.csv")
+        self.path_edit.setAccessibleName("Register CSV file")
+        self.path_edit.textChanged.connect(self._changed)
+        browse = QPushButton("&Browse\u2026")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        note = QLabel("Nothing changes until the last step: first PhotoVet shows you exactly "
+                      "what the file would change.")
+        note.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        label = QLabel("&File:")
+        label.setBuddy(self.path_edit)
+        lay.addWidget(label)
+        lay.addLayout(row)
+        lay.addWidget(self.message)
+        lay.addStretch(1)
+        lay.addWidget(note)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the register CSV",
+                                              self.path_edit.text() or str(Path.home()),
+                                              "CSV files (*.csv *.txt);;All files (*)")
+        if path:
+            self.path_edit.setText(path)
+
+    def _changed(self) -> None:
+        p = self.path()
+        self.message.setText("" if p is None or p.is_file() else
+                             "That is a folder: choose the CSV file inside it." if p.is_dir()
+                             else "No file with that name.")
+        self.completeChanged.emit()
+
+    def path(self) -> Path | None:
+        text = self.path_edit.text().strip()
+        return Path(text) if text else None
+
+    def isComplete(self) -> bool:
+        p = self.path()
+        return p is not None and p.is_file()
+
+
+class MappingPage(QWizardPage):
+    """One choice per register field, filled in with the column PhotoVet found."""
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__(wizard)
+        self.wiz = wizard
+        self.setTitle("Check the columns")
+        self.setSubTitle("PhotoVet matched the columns of your file to what it needs. Check each "
+                         f"one and change any that are wrong. Consent left as \u201c{NOT_IN_FILE}"
+                         "\u201d counts as not recorded, so those faces are covered.")
+        self.combos: dict[str, QComboBox] = {}
+        self.loaded_for: Path | None = None
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setObjectName("Problem")
+        host = QWidget()
+        self.form = QFormLayout(host)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(host)
+        save = QPushButton("&Save these choices\u2026")
+        save.setToolTip("Save the column choices to reuse with next term's export")
+        save.clicked.connect(self._save)
+        load = QPushButton("&Use saved choices\u2026")
+        load.clicked.connect(self._load)
+        buttons = QHBoxLayout()
+        buttons.addWidget(load)
+        buttons.addWidget(save)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.error)
+        lay.addWidget(scroll, 1)
+        lay.addLayout(buttons)
+
+    def initializePage(self) -> None:
+        path = self.wiz.file_page.path()
+        if self.loaded_for == path and self.combos:
+            return
+        self.loaded_for = path
+        self.error.setText("")
+        try:
+            detected = self.wiz.ctx.ws.register.detect_columns(path)
+        except PhotoVetError as exc:
+            detected = ColumnMapping()
+            self.error.setText(error_text(exc))
+        self._build(detected)
+        notes = detected.problems + detected.notes
+        if notes and not self.error.text():
+            self.error.setText("Please check: " + "; ".join(notes) + ".")
+
+    def _build(self, detected: ColumnMapping) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.combos.clear()
+        labels = self.wiz.ctx.ws.channels.labels()
+        fields = list(FIELDS) + [CONSENT_PREFIX + c for c in labels] + \
+            [VIDEO_PREFIX + c for c in labels]
+        for fld in fields:
+            combo = QComboBox()
+            combo.addItem(NOT_IN_FILE, None)
+            for h in detected.headers:
+                combo.addItem(h, h)
+            name = field_label(fld, labels)
+            combo.setAccessibleName(name)
+            col = detected.fields.get(fld)
+            combo.setCurrentIndex(max(0, combo.findData(col)) if col else 0)
+            if fld in detected.ambiguous:
+                combo.setToolTip("Several columns could be this one: " +
+                                 ", ".join(detected.ambiguous[fld]))
+            combo.currentIndexChanged.connect(self.completeChanged)
+            self.combos[fld] = combo
+            self.form.addRow(name + (" (required)" if fld in REQUIRED_FIELDS else "") + ":", combo)
+
+    def mapping(self) -> dict[str, str | None]:
+        return {f: c.currentData() for f, c in self.combos.items()}
+
+    def isComplete(self) -> bool:
+        m = self.mapping()
+        return bool(self.combos) and all(m.get(f) for f in REQUIRED_FIELDS)
+
+    def _save(self) -> None:
+        start = str(self.wiz.file_page.path().with_suffix(".columns.json"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save the column choices", start,
+                                              "Column choices (*.json)")
+        if path:
+            try:
+                save_mapping(self.mapping(), path)
+            except PhotoVetError as exc:
+                QMessageBox.warning(self, "Not saved", error_text(exc))
+
+    def _load(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Use saved column choices", "",
+                                              "Column choices (*.json);;All files (*)")
+        if not path:
+            return
+        try:
+            fields = load_mapping(path).fields
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Not used", error_text(exc))
+            return
+        for fld, col in fields.items():
+            combo = self.combos.get(fld)
+            if combo is not None:
+                combo.setCurrentIndex(max(0, combo.findData(col)) if col else 0)
+
+
+def _describe(x: Any) -> tuple[str, str]:
+    """(who, what) for one line of the preview."""
+    if isinstance(x, Person):
+        bits = ["Staff" if x.is_staff else x.year_group, x.reg_group,
+                f"leaving date {day(x.leaving_date)}" if x.leaving_date else ""]
+        return f"{x.display_name} ({x.id})", ", ".join(b for b in bits if b)
+    text = str(x)
+    who, _, rest = text.partition(": ")
+    return (who, rest) if rest else (text, "")
+
+
+class PreviewPage(QWizardPage):
+    """The dry run: what the import would change, withdrawals first, and every row problem."""
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__(wizard)
+        self.wiz = wizard
+        self.setTitle("Check the changes")
+        self.setSubTitle("Nothing has changed yet. This is what the import would do.")
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
+        self.report: ImportReport | None = None
+        self.failure = ""
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.status = QLabel("Checking the file\u2026")
+        self.status.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Change", "Details"])
+        self.tree.setAccessibleName("Changes the import would make")
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setWordWrap(True)
+        self.errors = QTableWidget(0, 3)
+        self.errors.setHorizontalHeaderLabels(["Line", "Column", "Problem"])
+        self.errors.verticalHeader().setVisible(False)
+        self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.errors.horizontalHeader().setStretchLastSection(True)
+        self.errors.horizontalHeader().sectionResized.connect(
+            lambda *_: self.errors.resizeRowsToContents())
+        self.errors.setWordWrap(True)
+        self.errors.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.errors.setAccessibleName("Rows with problems")
+        self.skip = QCheckBox("Import the other rows, and leave out the rows with problems")
+        self.skip.toggled.connect(self._skip_toggled)
+        self.skip_note = QLabel("The rows listed above are left out: those people are ALWAYS "
+                                "COVERED until you fix the file and import it again. Leave this "
+                                "unticked and nothing is imported.")
+        self.skip_note.setWordWrap(True)
+        self.error_box = QWidget()
+        eb = QVBoxLayout(self.error_box)
+        eb.setContentsMargins(0, 0, 0, 0)
+        eb.addWidget(self.errors, 1)
+        eb.addWidget(self.skip)
+        eb.addWidget(self.skip_note)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.status)
+        lay.addWidget(self.busy)
+        lay.addWidget(self.tree, 3)
+        lay.addWidget(self.error_box, 2)
+
+    def initializePage(self) -> None:
+        self.skip.blockSignals(True)
+        self.skip.setChecked(False)
+        self.skip.blockSignals(False)
+        self._dry_run()
+
+    def _dry_run(self) -> None:
+        self.report, self.failure = None, ""
+        self.tree.clear()
+        self.errors.setRowCount(0)
+        self.error_box.hide()
+        self.busy.show()
+        self.status.setText("Checking the file\u2026")
+        path, mapping, skip = self.wiz.file_page.path(), self.wiz.mapping_page.mapping(), \
+            self.skip.isChecked()
+        ctx = self.wiz.ctx
+
+        def run():
+            with ctx.thread_workspace() as wws:
+                return wws.register.import_csv(path, mapping=mapping, dry_run=True,
+                                               skip_invalid=skip)
+
+        ctx.workers.start(run, name="import-check", on_return=self._done, on_error=self._failed)
+        self.completeChanged.emit()
+
+    def _skip_toggled(self, _on: bool) -> None:
+        self.completeChanged.emit()
+
+    def _failed(self, text: str) -> None:
+        self.busy.hide()
+        self.failure = text
+        self.status.setText(f"The file cannot be imported as it is.\n{text}\nGo back to change "
+                            "the columns, or fix the file and start again.")
+        self.completeChanged.emit()
+
+    def _done(self, report: ImportReport) -> None:
+        self.busy.hide()
+        self.report = report
+        self._fill(report)
+        self.completeChanged.emit()
+
+    def _section(self, title: str, items: list, *, tint: QColor | None = None,
+                 expanded: bool = True) -> None:
+        if not items:
+            return
+        head = QTreeWidgetItem([f"{title} ({len(items)})", ""])
+        f = head.font(0)
+        f.setBold(True)
+        head.setFont(0, f)
+        for x in items:
+            a, b = _describe(x)
+            child = QTreeWidgetItem([a, b])
+            child.setToolTip(1, b)
+            head.addChild(child)
+            if tint is not None:
+                for c in (0, 1):
+                    child.setBackground(c, QBrush(tint))
+        if tint is not None:
+            for c in (0, 1):
+                head.setBackground(c, QBrush(tint))
+        self.tree.addTopLevelItem(head)
+        head.setExpanded(expanded)
+
+    def _fill(self, r: ImportReport) -> None:
+        n_err = len(r.errors)
+        self.status.setText(
+            f"{Path(r.file).name}: {plural(r.rows, 'row')} read ({r.encoding}). "
+            + (f"{plural(n_err, 'row problem')} found: see below. " if n_err else "No problems. ")
+            + ("Consent WITHDRAWN for someone: photos already posted may need taking down."
+               if r.withdrawals else ""))
+        self._section("Consent withdrawn: check photos already posted", r.withdrawals,
+                      tint=WITHDRAWN_TINT)
+        self._section("Kept as changed in PhotoVet (the file says otherwise)", r.conflicts,
+                      tint=WITHDRAWN_TINT)
+        self._section("Rows with problems: these people will be covered", r.invalidated,
+                      tint=WITHDRAWN_TINT)
+        self._section("Not in this file: these people will be covered", r.missing,
+                      tint=WITHDRAWN_TINT)
+        self._section("New people", r.new_people, expanded=len(r.new_people) <= 40)
+        self._section("Other consent changes", r.consent_changes)
+        self._section("Leavers", r.leavers)
+        self._section("Rows fixed since the last import", r.revalidated)
+        if r.details_changed:
+            self._section("Names, year or class updated", r.details_changed, expanded=False)
+        self._section("Consent not recorded (counted as No)", r.blank_consents, expanded=False)
+        self._section("Warnings", r.warnings, expanded=False)
+        if not self.tree.topLevelItemCount():
+            self.tree.addTopLevelItem(QTreeWidgetItem(
+                ["Nothing would change: the register already matches this file.", ""]))
+        self.tree.resizeColumnToContents(0)
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 420))
+        self.errors.setRowCount(n_err)
+        for i, e in enumerate(r.errors):
+            for c, v in enumerate((str(e.line or ""), e.column, e.message)):
+                cell = QTableWidgetItem(v)
+                cell.setToolTip(v)
+                self.errors.setItem(i, c, cell)
+        self.errors.resizeColumnsToContents()
+        self.errors.horizontalHeader().setStretchLastSection(True)
+        self.error_box.setVisible(bool(n_err))
+        QTimer.singleShot(0, self.errors.resizeRowsToContents)   # once the columns are laid out
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.errors.resizeRowsToContents()
+
+    def isComplete(self) -> bool:
+        if self.report is None:
+            return False
+        return not self.report.errors or self.skip.isChecked()
+
+
+class ResultPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard):
+        super().__init__(wizard)
+        self.wiz = wizard
+        self.setTitle("Import")
+        self.report: ImportReport | None = None
+        self.failure = ""
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.text = QLabel("Importing\u2026")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.lines = QTreeWidget()
+        self.lines.setHeaderHidden(True)
+        self.lines.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.busy)
+        lay.addWidget(self.text)
+        lay.addWidget(self.lines, 1)
+
+    def initializePage(self) -> None:
+        self.report, self.failure = None, ""
+        w = self.wiz
+        path, mapping = w.file_page.path(), w.mapping_page.mapping()
+        skip = w.preview_page.skip.isChecked()
+        user = w.user
+        ctx = w.ctx
+
+        def run():
+            with ctx.thread_workspace() as wws:
+                return wws.import_register(path, mapping=mapping, skip_invalid=skip, user=user)
+
+        ctx.workers.start(run, name="import", on_return=self._done, on_error=self._failed)
+
+    def _done(self, report: ImportReport) -> None:
+        self.busy.hide()
+        self.report = report
+        if report.applied:
+            self.text.setText(f"<b>The register was imported.</b> {plural(report.rows, 'row')}; "
+                              f"{plural(len(report.new_people), 'new person', 'new people')}; "
+                              f"{plural(len(report.withdrawals), 'withdrawal')}." + (
+                                  f" <b>{plural(len(report.takedown), 'photo')} already "
+                                  "exported or posted must now come down: see After posting > "
+                                  "Take-down list.</b>" if report.takedown else ""))
+            self.wiz.imported.emit()
+        else:
+            self.text.setText("<b>Nothing was imported.</b> Fix the rows listed and import the "
+                              "file again.")
+        self.lines.clear()
+        for line in report.summary_lines(max_items=30)[1:]:
+            if "--skip-invalid" in line:
+                continue
+            self.lines.addTopLevelItem(QTreeWidgetItem([line.strip()]))
+        self.completeChanged.emit()
+
+    def _failed(self, text: str) -> None:
+        self.busy.hide()
+        self.failure = text
+        self.text.setText(f"<b>Nothing was imported.</b> {text}")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.report is not None or bool(self.failure)
+
+
+class ImportWizard(QWizard):
+    imported = Signal()
+
+    def __init__(self, ctx, *, user: str, csv_path: str | Path | None = None, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.setObjectName("ImportWizard")
+        self.setWindowTitle("Import the register")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.file_page = FilePage(str(csv_path or ""))
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.result_page = ResultPage(self)
+        for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
+            self.addPage(page)
+        self.resize(900, 640)
+
+    def reject(self) -> None:
+        # an import in progress finishes (it is one transaction) before the window closes
+        if self.currentPage() is self.result_page and not self.result_page.isComplete():
+            return
+        super().reject()
+
+
+__all__ = ["ImportWizard", "RegisterImportError"]

@@ -1,0 +1,363 @@
+"""One person's page: details, consent for photos and for videos on every channel, name with
+photo, do not photograph, the consent history, the exports they appear in, and their subject
+access report. Consent changes go through the register (audited, kept against a later import
+that is more permissive)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.errors import PhotoVetError
+from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.register.mapping import NAME_WITH_PHOTO
+
+from ..words import consent_word, day, error_text, esc, plural, when
+
+STATES = (YES, NO, NOT_RECORDED)
+
+
+def _source_text(source: str) -> str:
+    kind, _, rest = (source or "").partition(":")
+    if kind == "import":
+        return "Register import"
+    if kind == "user":
+        return f"Changed by {rest}"
+    return source
+
+
+class PersonDialog(QDialog):
+    sar_requested = Signal(str)
+    exports_requested = Signal(str)
+    enrol_requested = Signal()
+
+    def __init__(self, ctx, person_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.person_id = person_id
+        self.person: Person | None = None
+        self.combos: dict[tuple[str, str], QComboBox] = {}
+        self.setObjectName("PersonDialog")
+        self.resize(1000, 700)
+
+        self.name_label = QLabel()
+        f = self.name_label.font()
+        f.setPointSizeF(f.pointSizeF() * 1.5)
+        f.setBold(True)
+        self.name_label.setFont(f)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.details = QFormLayout()
+        details_box = QGroupBox("Details")
+        details_box.setLayout(self.details)
+
+        self.consent_box = QGroupBox("Consent")
+        self.consent_grid = QGridLayout(self.consent_box)
+        self.dnp = QCheckBox("Do not photograph (their face is covered on every channel)")
+        self.dnp.toggled.connect(self._dnp_toggled)
+        note = QLabel("Each change is recorded with your name. A later register import cannot "
+                      "undo a withdrawal made here: change it in your MIS too, so both agree.")
+        note.setWordWrap(True)
+        note.setObjectName("Hint")
+
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels(["When", "What", "Change", "By"])
+        self.history.setWordWrap(False)
+        self.history.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.history.verticalHeader().setVisible(False)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setAccessibleName("Consent history")
+        hist_box = QGroupBox("Consent history")
+        hl = QVBoxLayout(hist_box)
+        hl.addWidget(self.history)
+
+        self.exports_label = QLabel("")
+        self.exports_label.setWordWrap(True)
+        self.exports_btn = QPushButton("Show their exports\u2026")
+        self.exports_btn.clicked.connect(lambda *_: self.exports_requested.emit(self.person_id))
+        self.sar_btn = QPushButton("Subject access report\u2026")
+        self.sar_btn.setToolTip("Every photo exported with this person in it, their posts and "
+                                "consent history, as one page to save, open and print")
+        self.sar_btn.clicked.connect(lambda *_: self.sar_requested.emit(self.person_id))
+        pub_box = QGroupBox("Published photos")
+        pl = QVBoxLayout(pub_box)
+        pl.addWidget(self.exports_label)
+        row = QHBoxLayout()
+        row.addWidget(self.exports_btn)
+        row.addWidget(self.sar_btn)
+        row.addStretch(1)
+        pl.addLayout(row)
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(details_box)
+        ll.addWidget(self.consent_box)
+        ll.addWidget(self.dnp)
+        ll.addWidget(note)
+        ll.addStretch(1)
+        left_scroll = QScrollArea()
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setWidget(left)
+        right = QVBoxLayout()
+        right.addWidget(pub_box)
+        right.addWidget(hist_box, 1)
+        body = QHBoxLayout()
+        body.addWidget(left_scroll, 5)
+        body.addLayout(right, 5)
+
+        self.enrol_btn = QPushButton("Enrol face photos\u2026")
+        self.enrol_btn.clicked.connect(lambda *_: self.enrol_requested.emit())
+        self.remove_btn = QPushButton("Remove from the register\u2026")
+        self.remove_btn.clicked.connect(self.remove_person)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.enrol_btn)
+        buttons.addWidget(self.remove_btn)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.name_label)
+        lay.addWidget(self.banner)
+        lay.addLayout(body, 1)
+        lay.addLayout(buttons)
+        ctx.register_changed.connect(self.reload)
+        ctx.records_changed.connect(self.reload)
+        self.finished.connect(self._disconnect)
+        self.reload()
+
+    def _disconnect(self, *_) -> None:
+        self.ctx.register_changed.disconnect(self.reload)
+        self.ctx.records_changed.disconnect(self.reload)
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        reg = self.ctx.ws.register
+        p = reg.find(self.person_id)
+        if p is None:
+            self.name_label.setText(f"{self.person_id}: no longer in the register")
+            self.consent_box.setEnabled(False)
+            self.dnp.setEnabled(False)
+            self.remove_btn.setEnabled(False)
+            self.person = None
+            return
+        self.person = p
+        self.setWindowTitle(f"{p.display_name} \u2013 PhotoVet")
+        self.name_label.setText(p.display_name)
+        self._banner(p, reg.invalid_reason(p.id))
+        self._details(p, reg.enrolment_count(p.id))
+        self._consents(p)
+        self._history(reg.history(p.id))
+        exports = self.ctx.ws.records.exports(person=p.id)
+        posted = sum(1 for r in exports if r.posted)
+        self.exports_label.setText(
+            f"{plural(len(exports), 'exported photo')} list {p.first_name or p.display_name} "
+            f"({posted} marked posted)." if exports else
+            "No exported photo lists this person.")
+        self.exports_btn.setEnabled(bool(exports))
+
+    def _banner(self, p: Person, invalid_reason: str) -> None:
+        import datetime as _dt
+
+        lines = []
+        if p.do_not_photograph:
+            lines.append("<b>Do not photograph.</b> Their face is always covered, on every "
+                         "channel, whatever the consent below says.")
+        if not p.valid:
+            lines.append("<b>Register row rejected.</b> The last import found a problem with their "
+                         "row" + (f" ({esc(invalid_reason)})" if invalid_reason else "") +
+                         ", so they are always covered until it is fixed in the MIS and imported "
+                         "again.")
+        if p.has_left(_dt.date.today()):
+            lines.append(f"<b>Left school on {day(p.leaving_date)}.</b> Always covered.")
+        if not p.enrolled:
+            lines.append("<b>No face photo enrolled.</b> PhotoVet cannot recognise them, so their "
+                         "face is always covered.")
+        serious = p.do_not_photograph or not p.valid
+        self.banner.setText("<br>".join(lines))
+        self.banner.setVisible(bool(lines))
+        self.banner.setStyleSheet("padding: 8px; border-radius: 4px; " + (
+            "background: #fde2e1; color: #5c1010;" if serious else
+            "background: #fff1cc; color: #5c4300;"))
+
+    def _details(self, p: Person, enrolments: int) -> None:
+        while self.details.rowCount():
+            self.details.removeRow(0)
+
+        def add(label: str, value: str) -> None:
+            v = QLabel(value or "\u2014")
+            v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            v.setWordWrap(True)
+            self.details.addRow(label + ":", v)
+
+        add("UPN / staff code", p.id)
+        add("Legal name", f"{p.legal_forename} {p.legal_surname}".strip())
+        if p.preferred_forename or p.preferred_surname:
+            add("Known as", f"{p.first_name} {p.surname}".strip())
+        add("Role", "Staff" if p.is_staff else "Pupil")
+        if not p.is_staff:
+            add("Year group", p.year_group)
+            add("Class", p.reg_group)
+        if p.date_of_birth:
+            add("Date of birth", day(p.date_of_birth))
+        add("Leaving date", day(p.leaving_date))
+        add("Face photos enrolled", str(enrolments))
+        if p.notes:
+            add("Notes", p.notes)
+
+    def _consents(self, p: Person) -> None:
+        while self.consent_grid.count():
+            item = self.consent_grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.combos.clear()
+        self.consent_grid.addWidget(QLabel("<b>Channel</b>"), 0, 0)
+        self.consent_grid.addWidget(QLabel("<b>Photos</b>"), 0, 1)
+        self.consent_grid.addWidget(QLabel("<b>Videos</b>"), 0, 2)
+        row = 1
+        for ch in self.ctx.ws.channels.all():
+            self.consent_grid.addWidget(QLabel(ch.label), row, 0)
+            for col, media in ((1, "photo"), (2, "video")):
+                self.consent_grid.addWidget(self._combo(ch.id, media, ch.label,
+                                                        p.consent_state(ch.id, media)), row, col)
+            row += 1
+        states = self.ctx.ws.register.consent_states(p.id)
+        self.consent_grid.addWidget(QLabel("Name with photo"), row, 0)
+        self.consent_grid.addWidget(self._combo(NAME_WITH_PHOTO, "any", "name with photo",
+                                                states[NAME_WITH_PHOTO]), row, 1)
+        self.dnp.blockSignals(True)
+        self.dnp.setChecked(p.do_not_photograph)
+        self.dnp.blockSignals(False)
+
+    def _combo(self, channel: str, media: str, label: str, state: str) -> QComboBox:
+        c = QComboBox()
+        for s in STATES:
+            c.addItem(consent_word(s), s)
+        c.setCurrentIndex(STATES.index(state) if state in STATES else 2)
+        what = "" if media in ("photo", "any") else " (videos)"
+        c.setAccessibleName(f"Consent for {label}{what}")
+        c.setProperty("was", state)
+        c.currentIndexChanged.connect(lambda *_: self._changed(c, channel, media, label))
+        self.combos[(channel, media)] = c
+        return c
+
+    def _history(self, changes: list) -> None:
+        # "nothing -> not recorded" (a column the first import found empty) says nothing
+        changes = [c for c in changes if not (c.old_state is None
+                                              and c.new_state == NOT_RECORDED)]
+        self.history.setRowCount(len(changes))
+        labels = self.ctx.ws.channels.labels()
+        for r, ch in enumerate(reversed(changes)):
+            if ch.channel == NAME_WITH_PHOTO:
+                what = "Name with photo"
+            elif ch.channel == "do_not_photograph":
+                what = "Do not photograph"
+            else:
+                what = labels.get(ch.channel, ch.channel) + (" (videos)" if ch.media == "video"
+                                                              else "")
+            old = consent_word(ch.old_state) if ch.old_state else "Nothing"
+            vals = [when(ch.when), what, f"{old} \u2192 {consent_word(ch.new_state)}",
+                    _source_text(ch.source)]
+            for c, v in enumerate(vals):
+                self.history.setItem(r, c, QTableWidgetItem(v))
+        self.history.resizeColumnsToContents()
+        self.history.horizontalHeader().setStretchLastSection(True)
+
+    # -- changing -------------------------------------------------------------------------------
+
+    def confirm(self, question: str, extra: str = "") -> bool:
+        answer = QMessageBox.question(
+            self, "Change consent?", f"{question}\n\nThis is recorded with your name.{extra}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _changed(self, combo: QComboBox, channel: str, media: str, label: str) -> None:
+        p = self.person
+        old, new = combo.property("was"), combo.currentData()
+        what = label + (" (videos)" if media == "video" else "")
+        extra = ("\n\nPhotos already exported that show them there will be listed to take down."
+                 if old == YES and new != YES else "")
+        user = self.ctx.session.anyone(self) if p is not None else None
+        if not user or not self.confirm(
+                f"Change consent for {what} for {p.display_name} ({p.id}) from "
+                f"{consent_word(old)} to {consent_word(new)}?", extra):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(STATES.index(old) if old in STATES else 2)
+            combo.blockSignals(False)
+            return
+        try:
+            self.ctx.ws.register.set_consent(p.id, channel, new, user=user,
+                                             media="photo" if media == "any" else media)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Consent not changed", error_text(exc))
+        self.ctx.register_changed.emit()
+
+    def _dnp_toggled(self, on: bool) -> None:
+        p = self.person
+        extra = ("\n\nTheir face will be covered on every channel, and photos already exported "
+                 "that show them will be listed to take down." if on else
+                 "\n\nOnly do this if the safeguarding lead has agreed: their face may then be "
+                 "shown where they have consent.")
+        user = self.ctx.session.anyone(self) if p is not None else None
+        if not user or not self.confirm(
+                f"{'Put' if on else 'Take'} {p.display_name} ({p.id}) {'on' if on else 'off'} the "
+                "do-not-photograph list?", extra):
+            self.dnp.blockSignals(True)
+            self.dnp.setChecked(not on)
+            self.dnp.blockSignals(False)
+            return
+        try:
+            self.ctx.ws.register.set_do_not_photograph(p.id, on, user=user)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Not changed", error_text(exc))
+        self.ctx.register_changed.emit()
+
+    def remove_person(self) -> None:
+        from .reason import ReasonDialog
+
+        p = self.person
+        if p is None:
+            return
+        dlg = ReasonDialog("Remove from the register",
+                           f"Remove {p.display_name} ({p.id}) from the register? Their details, "
+                           "consent, consent history and face photos are deleted. Export records "
+                           "keep their id, so a take-down or a subject access request can still "
+                           "be answered. Say why (recorded with your name).",
+                           ok_text="Remove", parent=self)
+        if not dlg.exec():
+            return
+        user = self.ctx.session.anyone(self)
+        if not user:
+            return
+        try:
+            self.ctx.ws.register.delete_person(p.id, user=user, reason=dlg.value())
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Not removed", error_text(exc))
+            return
+        self.ctx.register_changed.emit()
+        self.accept()
+
+
+__all__ = ["PersonDialog"]

@@ -1,0 +1,349 @@
+"""Settings: the school's (stored in the register, shared by every PC, audited: approval, how
+faces are decided and covered, names in photos, keeping data) and this PC's; and the channels
+the school posts to (adding one makes it work everywhere at once)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.channels import NAMES_RULE_LABELS
+from photovet.core.errors import PhotoVetError
+from photovet.core.models import Channel
+from photovet.core.settings import Settings
+
+from ..words import error_text
+from .school_rules import SchoolRulesPage
+
+# (label, max_distance, min_margin, explanation): lower distance and larger margin are stricter
+STRICTNESS = (
+    ("Strict", 0.40, 0.10, "Shows a face only on a very close match: more faces are covered."),
+    ("Standard", 0.45, 0.08, "Recommended: anyone PhotoVet is not sure about is covered."),
+    ("Relaxed", 0.50, 0.06, "Shows more pupils with consent in clear, well-lit photos."),
+)
+COVER_STYLES = (("solid", "A solid shape (recommended)"),
+                ("pixelate", "Coarse blocks (too coarse to recognise anyone)"))
+DELETE_WHEN = (("posted", "Once the photo is marked posted (recommended)"),
+               ("exported", "Once a safe copy is exported"))
+MODES = (("consent", "Show pupils who have consent for the channel"),
+         ("no-identifiable-children",
+          "Cover every pupil, whatever the consent (staff by their consent)"))
+
+
+def _form_label(text: str) -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setObjectName("Hint")
+    return lab
+
+
+class ChannelDialog(QDialog):
+    """Add or change a channel."""
+
+    def __init__(self, channel: Channel | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Change a channel" if channel else "Add a channel")
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.label = QLineEdit(channel.label if channel else "")
+        self.label.setPlaceholderText("For example: School prospectus")
+        form.addRow("&Name:", self.label)
+        self.names = QComboBox()
+        for key, text in NAMES_RULE_LABELS.items():
+            self.names.addItem(text, key)
+        self.names.setCurrentIndex(max(0, self.names.findData(channel.names if channel
+                                                              else "initials")))
+        form.addRow("Names with photos:", self.names)
+        form.addRow("", _form_label("How much of a name may appear with a photo when the "
+                                    "family consented to names."))
+        self.size = QSpinBox()
+        self.size.setRange(320, 12000)
+        self.size.setSingleStep(100)
+        self.size.setSuffix(" pixels")
+        self.size.setValue((channel.long_edge or 2048) if channel else 2048)
+        form.addRow("Longest side:", self.size)
+        self.quality = QSpinBox()
+        self.quality.setRange(50, 95)
+        self.quality.setValue(channel.quality if channel else 88)
+        form.addRow("JPEG quality:", self.quality)
+        self.no_children = QCheckBox("No identifiable children on this channel (every pupil is "
+                                     "covered)")
+        self.no_children.setChecked(bool(channel and channel.fixed_mode))
+        form.addRow("", self.no_children)
+        lay.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def values(self) -> dict:
+        return {"label": self.label.text().strip(), "names": self.names.currentData(),
+                "long_edge": self.size.value(), "quality": self.quality.value(),
+                "fixed_mode": "no-identifiable-children" if self.no_children.isChecked() else None}
+
+
+class SettingsDialog(QDialog):
+    """``saved`` after the settings were stored; ``channels_changed`` after a channel changed."""
+
+    saved = Signal()
+    channels_changed = Signal()
+    pictures_changed = Signal()     # the school's crest or logo pictures (stored at once)
+
+    def __init__(self, ctx, *, tab: str = "school", parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Settings")
+        self.setObjectName("SettingsDialog")
+        self.resize(860, 640)
+        s = ctx.ws.settings
+        tabs = QTabWidget()
+
+        # -- the school's settings ---------------------------------------------------------------
+        school = QWidget()
+        sl = QVBoxLayout(school)
+        sl.addWidget(_form_label("These settings are the school's: they are kept in the register, "
+                                 "so every PC uses them, and each change is recorded with your "
+                                 "name."))
+        ap = QGroupBox("Approval")
+        al = QVBoxLayout(ap)
+        self.approval = QCheckBox("A senior leader approves every photo before it is exported "
+                                  "(recommended)")
+        self.approval.setChecked(s.approval.required)
+        al.addWidget(self.approval)
+        al.addWidget(_form_label("Turn this off only in a one-person office: photos are then "
+                                 "exported without anyone else looking at them."))
+        sl.addWidget(ap)
+        faces = QGroupBox("Faces")
+        fl = QFormLayout(faces)
+        self.mode = QComboBox()
+        for key, text in MODES:
+            self.mode.addItem(text, key)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(s.mode)))
+        fl.addRow("Usually:", self.mode)
+        self.strictness = QComboBox()
+        for label, dist, margin, text in STRICTNESS:
+            self.strictness.addItem(f"{label}: {text}", (dist, margin))
+        current = next((i for i, (_, d, m, _) in enumerate(STRICTNESS)
+                        if abs(d - s.recognition.max_distance) < 1e-6
+                        and abs(m - s.recognition.min_margin) < 1e-6), None)
+        if current is None:
+            self.strictness.addItem(f"Custom (distance {s.recognition.max_distance:g}, margin "
+                                    f"{s.recognition.min_margin:g})",
+                                    (s.recognition.max_distance, s.recognition.min_margin))
+            current = self.strictness.count() - 1
+        self.strictness.setCurrentIndex(current)
+        fl.addRow("Recognition:", self.strictness)
+        self.cover_style = QComboBox()
+        for key, text in COVER_STYLES:
+            self.cover_style.addItem(text, key)
+        self.cover_style.setCurrentIndex(max(0, self.cover_style.findData(s.cover.style)))
+        fl.addRow("Covered faces look like:", self.cover_style)
+        sl.addWidget(faces)
+        names = QGroupBox("Names in photos")
+        nl = QVBoxLayout(names)
+        self.text = QCheckBox("Read the text in every photo and cover pupils' and staff names "
+                              "(recommended)")
+        self.text.setChecked(s.text.enabled)
+        nl.addWidget(self.text)
+        sl.addWidget(names)
+        keep = QGroupBox("Keeping data")
+        kl = QFormLayout(keep)
+        self.delete_when = QComboBox()
+        for key, text in DELETE_WHEN:
+            self.delete_when.addItem(text, key)
+        self.delete_when.setCurrentIndex(max(0, self.delete_when.findData(
+            s.retention.delete_originals_when)))
+        kl.addRow("Offer to delete originals:", self.delete_when)
+        self.leavers = QSpinBox()
+        self.leavers.setRange(0, 3650)
+        self.leavers.setSuffix(" days")
+        self.leavers.setValue(s.retention.purge_encodings_days_after_leaving)
+        kl.addRow("Delete leavers' face data after:", self.leavers)
+        self.missing = QSpinBox()
+        self.missing.setRange(0, 3650)
+        self.missing.setSuffix(" days")
+        self.missing.setValue(s.retention.purge_encodings_days_after_missing)
+        kl.addRow("Delete face data of people no longer in the MIS after:", self.missing)
+        sl.addWidget(keep)
+        sl.addStretch(1)
+        tabs.addTab(school, "School")
+
+        # -- channels --------------------------------------------------------------------------
+        chans = QWidget()
+        cl = QVBoxLayout(chans)
+        cl.addWidget(_form_label("Where the school posts. Consent is recorded per channel; a new "
+                                 "channel starts with nobody's consent until the register says "
+                                 "so."))
+        self.channel_table = QTableWidget(0, 5)
+        self.channel_table.setHorizontalHeaderLabels(["Channel", "Names with photos",
+                                                      "Longest side", "Quality", "Children"])
+        self.channel_table.verticalHeader().setVisible(False)
+        self.channel_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.channel_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.channel_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.channel_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.channel_table.horizontalHeader().setStretchLastSection(True)
+        self.channel_table.doubleClicked.connect(lambda *_: self.edit_channel())
+        cl.addWidget(self.channel_table, 1)
+        row = QHBoxLayout()
+        add = QPushButton("&Add a channel\u2026")
+        add.clicked.connect(lambda *_: self.add_channel())
+        edit = QPushButton("&Change\u2026")
+        edit.clicked.connect(lambda *_: self.edit_channel())
+        row.addWidget(add)
+        row.addWidget(edit)
+        row.addStretch(1)
+        cl.addLayout(row)
+        tabs.addTab(chans, "Channels")
+
+        # -- this PC ----------------------------------------------------------------------------
+        pc = QWidget()
+        pl = QFormLayout(pc)
+        self.cores = QSpinBox()
+        self.cores.setRange(0, 64)
+        self.cores.setSpecialValueText("All but one")
+        self.cores.setValue(s.performance.cores)
+        pl.addRow("Processor cores for checking:", self.cores)
+        pl.addRow("Data folder:", QLabel(str(ctx.ws.home)))
+        tabs.addTab(pc, "This PC")
+        # issue 18: retention, group shots, the school's identifiers, the approver's checklist
+        self.rules = SchoolRulesPage(ctx)
+        self.rules.channels_changed.connect(self.channels_changed)
+        self.rules.pictures_changed.connect(self.pictures_changed)
+        tabs.addTab(self.rules, "School rules")
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(tabs, 1)
+        lay.addWidget(buttons)
+        self.tabs = tabs
+        self.tabs.setCurrentIndex({"school": 0, "channels": 1, "pc": 2,
+                                   "rules": 3}.get(tab, 0))
+        self._fill_channels()
+
+    # -- channels -----------------------------------------------------------------------------
+
+    def _fill_channels(self) -> None:
+        chans = self.ctx.ws.channels.all()
+        self.channel_table.setRowCount(len(chans))
+        for r, c in enumerate(chans):
+            vals = (c.label, NAMES_RULE_LABELS.get(c.names, c.names),
+                    f"{c.long_edge} px" if c.long_edge else "Full size", str(c.quality),
+                    "Always covered" if c.fixed_mode else "By consent")
+            for col, v in enumerate(vals):
+                item = QTableWidgetItem(v)
+                item.setData(Qt.ItemDataRole.UserRole, c.id)
+                self.channel_table.setItem(r, col, item)
+
+    def _who(self) -> str | None:
+        return self.ctx.session.anyone(self)
+
+    def add_channel(self, values: dict | None = None) -> bool:
+        if values is None:
+            dlg = ChannelDialog(parent=self)
+            if not dlg.exec():
+                return False
+            values = dlg.values()
+        user = self._who()
+        if not user:
+            return False
+        try:
+            self.ctx.ws.channels.add(values["label"], values["label"], long_edge=values["long_edge"],
+                                     quality=values["quality"], names=values["names"],
+                                     fixed_mode=values["fixed_mode"], user=user)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Channel not added", error_text(exc))
+            return False
+        self._fill_channels()
+        self.channels_changed.emit()
+        return True
+
+    def edit_channel(self) -> None:
+        row = self.channel_table.currentRow()
+        if row < 0:
+            return
+        cid = self.channel_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        dlg = ChannelDialog(self.ctx.ws.channels.get(cid), parent=self)
+        if not dlg.exec():
+            return
+        user = self._who()
+        if not user:
+            return
+        try:
+            self.ctx.ws.channels.update(cid, user=user, **dlg.values())
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Channel not changed", error_text(exc))
+            return
+        self._fill_channels()
+        self.channels_changed.emit()
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        new = self.ctx.ws.settings.copy()
+        dist, margin = self.strictness.currentData()
+        new.update({
+            "mode": self.mode.currentData(),
+            "approval": {"required": self.approval.isChecked()},
+            "recognition": {"max_distance": dist, "min_margin": margin},
+            "cover": {"style": self.cover_style.currentData()},
+            "text": {"enabled": self.text.isChecked()},
+            "retention": {"delete_originals_when": self.delete_when.currentData(),
+                          "purge_encodings_days_after_leaving": self.leavers.value(),
+                          "purge_encodings_days_after_missing": self.missing.value()},
+            "performance": {"cores": self.cores.value()},
+        })
+        return self.rules.apply_to(new)
+
+    def save(self) -> None:
+        try:
+            new = self.settings()
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Settings not saved", error_text(exc))
+            return
+        if not new.approval.required and self.ctx.ws.settings.approval.required and \
+                QMessageBox.warning(
+                    self, "Turn off approval?",
+                    "Photos will then be exported without a senior leader looking at them. Only "
+                    "do this in a one-person office.",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            return
+        user = self._who()
+        if not user:
+            return
+        try:
+            self.ctx.ws.save_settings(new, user=user)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Settings not saved", error_text(exc))
+            return
+        self.saved.emit()
+        self.accept()
+
+
+__all__ = ["ChannelDialog", "SettingsDialog"]

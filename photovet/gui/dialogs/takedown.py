@@ -1,0 +1,136 @@
+"""The take-down list: exported (or posted) photos that show someone whose consent is now
+missing. Choose several and mark them done at once; save the list as a printable page (A4,
+with a picture of each photo) or a spreadsheet. The same core as ``photovet takedown``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.records.takedown import TakedownItem
+
+from .. import style
+from ..words import day, plural
+
+
+class TakedownDialog(QDialog):
+    refresh_requested = Signal(int)            # 1: include items already done
+    done_requested = Signal(list)              # item ids
+    save_page_requested = Signal()
+    save_csv_requested = Signal()
+
+    COLUMNS = ("No.", "What to do", "Who", "Why", "File", "Posted", "Listed")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Take-down list")
+        self.setObjectName("TakedownDialog")
+        self.resize(1100, 560)
+        self.items: list[TakedownItem] = []
+        intro = QLabel("Consent is now missing for someone in these photos (withdrawn, on the "
+                       "do-not-photograph list, left school, or their register row has a "
+                       "problem). Take each post down, or delete the export if it was not "
+                       "posted, then mark it done. Everything you mark is recorded with your name.")
+        intro.setWordWrap(True)
+        self.state = QLabel("Checking\u2026")
+        self.state.setWordWrap(True)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(True)
+        self.table.setAccessibleName("Photos to take down")
+        self.table.itemSelectionChanged.connect(self._update)
+        self.show_done = QCheckBox("Show items already done")
+        self.show_done.toggled.connect(lambda on: self.refresh_requested.emit(1 if on else 0))
+
+        self.done_btn = QPushButton("Mark chosen as taken down\u2026")
+        self.done_btn.setObjectName("Primary")
+        self.done_btn.clicked.connect(lambda *_: self.done_requested.emit(self.chosen()))
+        self.page_btn = QPushButton("Save as a printable page\u2026")
+        self.page_btn.clicked.connect(lambda *_: self.save_page_requested.emit())
+        self.csv_btn = QPushButton("Save as a spreadsheet\u2026")
+        self.csv_btn.clicked.connect(lambda *_: self.save_csv_requested.emit())
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.done_btn)
+        buttons.addWidget(self.page_btn)
+        buttons.addWidget(self.csv_btn)
+        buttons.addStretch(1)
+        buttons.addWidget(self.show_done)
+        buttons.addWidget(close)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.state)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
+        self._update()
+
+    def show_items(self, items: list[TakedownItem]) -> None:
+        self.items = list(items)
+        open_items = [i for i in items if not i.done]
+        posted = sum(1 for i in open_items if i.status == "posted")
+        self.state.setStyleSheet("")
+        if not items:
+            self.state.setText("Nothing to take down: every exported photo still matches the "
+                               "consent register.")
+        else:
+            self.state.setText(f"{plural(len(open_items), 'item')} to do ({posted} posted, "
+                               f"{len(open_items) - posted} exported but not posted). Choose "
+                               "several with Ctrl or Shift to mark them done together.")
+        self.table.setRowCount(len(items))
+        for r, it in enumerate(items):
+            who = ", ".join(it.names.get(p, p) for p in it.people)
+            why = "; ".join(it.reasons.get(p, "") for p in it.people)
+            posts = "; ".join(day(p.posted_on) for p in it.posts) or "Not posted"
+            action = it.action + (f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
+            for c, text in enumerate((str(it.id), action, who, why, Path(it.output_path).name,
+                                      posts, day(it.first_listed_at))):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(it.output_path if c == 4 else text)
+                cell.setData(Qt.ItemDataRole.UserRole, it.id)
+                if it.done:
+                    cell.setForeground(style.TEXT_KEEP)
+                self.table.setItem(r, c, cell)
+        self.table.resizeColumnsToContents()
+        for c, w in ((1, 320), (3, 260)):
+            if self.table.columnWidth(c) > w:
+                self.table.setColumnWidth(c, w)
+        self.table.resizeRowsToContents()
+        self._update()
+
+    def show_error(self, text: str) -> None:
+        self.state.setText(f"Could not check take-downs: {text}")
+        self.state.setStyleSheet(style.PROBLEM_TEXT)
+
+    def chosen(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [self.items[r].id for r in rows if not self.items[r].done]
+
+    def _update(self) -> None:
+        self.done_btn.setEnabled(bool(self.chosen()))
+        has = bool(self.items)
+        self.page_btn.setEnabled(has)
+        self.csv_btn.setEnabled(has)
+
+
+__all__ = ["TakedownDialog"]

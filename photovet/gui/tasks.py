@@ -1,0 +1,315 @@
+"""The app's one way of working in the background (modelled on superqt's GeneratorWorker).
+
+``Worker`` runs a function in its own ``QThread``. The function is usually a core generator
+(``import_from_device``, ``export_batch``, a take-down evaluation...): every value it yields
+crosses to the GUI thread as the ``yielded`` signal (values that arrive together are delivered
+together, as one list, so a fast generator cannot flood the window); what it returns arrives as
+``returned``; an exception arrives as ``errored`` with a sentence for a person. Stopping sets a
+``threading.Event`` the function receives as ``stop`` and checks between items; the worker also
+stops pulling from the generator and closes it, so the core's ``finally`` blocks tidy up.
+
+Rules: a worker never touches a widget (it only emits), and a worker that reads or writes the
+register opens its own ``Workspace`` (one database connection per thread).
+
+Thumbnails use the same helper: ``thumbnails()`` is a long-running generator that serves a
+``ThumbnailQueue`` (visible photos first).
+"""
+
+from __future__ import annotations
+
+import collections
+import collections.abc
+import inspect
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QImage
+
+from photovet.core import logs
+
+from .words import error_text
+
+log = logs.get("gui")
+
+
+class _Runner(QObject):
+    """Lives in the worker thread; only emits."""
+
+    value = Signal(object)
+    result = Signal(object)
+    failed = Signal(str)
+    # int, not bool: PySide6 6.12 on Python 3.11 loses a reference to True/False on every
+    # emission of a Python-declared Signal(bool) (tests/gui/test_qt_binding.py).
+    done = Signal(int)
+
+    def __init__(self, fn: Callable[..., Any], stop: threading.Event, name: str):
+        super().__init__()
+        self._fn = fn
+        self._stop = stop
+        self._name = name
+
+    @Slot()
+    def run(self) -> None:
+        out: Any = None
+        try:
+            out = self._fn(self._stop) if _wants_stop(self._fn) else self._fn()
+            if isinstance(out, collections.abc.Iterator):
+                gen = out
+                out = None
+                try:
+                    while not self._stop.is_set():
+                        try:
+                            item = next(gen)
+                        except StopIteration as end:
+                            out = end.value
+                            break
+                        self.value.emit(item)
+                finally:
+                    gen.close()
+            self.result.emit(out)
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, never raised into Qt
+            # the log holds ids, never names: the exception's type and where, not its message
+            log.error("background task %s failed: %s\n%s", self._name, type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            self.failed.emit(error_text(exc))
+        finally:
+            self.done.emit(1 if self._stop.is_set() else 0)
+            thread = QThread.currentThread()
+            if thread is not None:
+                thread.quit()
+
+
+def _wants_stop(fn: Callable[..., Any]) -> bool:
+    try:
+        return "stop" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class Worker(QObject):
+    """One function (or generator) running in its own thread. Signals, on the GUI thread:
+
+    ``yielded(list)``  values yielded since the last delivery, in order
+    ``returned(object)`` the function's result (a generator's return value)
+    ``errored(str)``   it raised; the text is for a person
+    ``finished(int)``  it is over (1 when stopped); emitted last, always
+    """
+
+    yielded = Signal(list)
+    returned = Signal(object)
+    errored = Signal(str)
+    finished = Signal(int)
+
+    def __init__(self, fn: Callable[..., Any], *, name: str = "task", batch_ms: int = 0,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.stop_event = threading.Event()
+        self._pending: list[Any] = []
+        self._started = False
+        self._finished = False
+        self._thread = QThread(self)
+        self._thread.setObjectName(f"photovet-{name}")
+        self._runner = _Runner(fn, self.stop_event, name)
+        self._runner.moveToThread(self._thread)
+        self._thread.started.connect(self._runner.run)
+        self._thread.finished.connect(self._runner.deleteLater)
+        self._runner.value.connect(self._on_value)
+        self._runner.result.connect(self._on_result)
+        self._runner.failed.connect(self.errored)
+        self._runner.done.connect(self._on_done)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(batch_ms)
+        self._flush_timer.timeout.connect(self._flush)
+
+    def start(self) -> Worker:
+        self._started = True
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Ask the function to stop (it finishes the item in hand)."""
+        self.stop_event.set()
+
+    @property
+    def running(self) -> bool:
+        return self._started and not self._finished and not self._thread.isFinished()
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop_event.is_set()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until the thread has ended (the window closing). True if it did."""
+        if not self._started:
+            return True
+        return bool(self._thread.wait(msecs))
+
+    @Slot(object)
+    def _on_value(self, value: Any) -> None:
+        self._pending.append(value)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    @Slot()
+    def _flush(self) -> None:
+        if self._pending:
+            batch, self._pending = self._pending, []
+            self.yielded.emit(batch)
+
+    @Slot(object)
+    def _on_result(self, value: Any) -> None:
+        self._flush()
+        self.returned.emit(value)
+
+    @Slot(int)
+    def _on_done(self, stopped: int) -> None:
+        self._flush_timer.stop()
+        self._flush()
+        self._thread.quit()
+        self._thread.wait(5000)
+        self._finished = True
+        self.finished.emit(1 if (stopped or self.stop_event.is_set()) else 0)
+
+
+class Workers(QObject):
+    """Every worker the window started, so closing the window can stop and wait for them all."""
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._running: set[Worker] = set()
+
+    def start(self, fn: Callable[..., Any], *, name: str = "task", batch_ms: int = 0,
+              on_yield: Callable[[list], None] | None = None,
+              on_return: Callable[[Any], None] | None = None,
+              on_error: Callable[[str], None] | None = None,
+              on_finish: Callable[[int], None] | None = None) -> Worker:
+        w = Worker(fn, name=name, batch_ms=batch_ms, parent=self)
+        if on_yield is not None:
+            w.yielded.connect(on_yield)
+        if on_return is not None:
+            w.returned.connect(on_return)
+        if on_error is not None:
+            w.errored.connect(on_error)
+        if on_finish is not None:
+            w.finished.connect(on_finish)
+        w.finished.connect(lambda *_: self._forget(w))
+        self._running.add(w)
+        return w.start()
+
+    def _forget(self, w: Worker) -> None:
+        self._running.discard(w)
+        w.deleteLater()
+
+    @property
+    def running(self) -> list[Worker]:
+        return [w for w in self._running if w.running]
+
+    def stop_all(self, wait_ms: int = 60000) -> None:
+        """Stop every worker, wait for each, and deliver what they sent last (the window is
+        closing: nothing may be left running or half-delivered)."""
+        for w in list(self._running):
+            w.stop()
+        for w in list(self._running):
+            w.wait(wait_ms)
+        QCoreApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+# --------------------------------------------------------------------------------------------
+# Thumbnails (decoded in a worker as QImage, which is safe off the GUI thread; never QPixmap)
+# --------------------------------------------------------------------------------------------
+
+def pil_to_qimage(im) -> QImage:
+    """A PIL image as a QImage that owns its pixels (safe to send between threads)."""
+    if im.mode not in ("RGB", "RGBA"):
+        im = im.convert("RGBA" if "A" in im.getbands() else "RGB")
+    w, h = im.size
+    data = im.tobytes()
+    fmt = QImage.Format.Format_RGBA8888 if im.mode == "RGBA" else QImage.Format.Format_RGB888
+    return QImage(data, w, h, (4 if im.mode == "RGBA" else 3) * w, fmt).copy()
+
+
+class ThumbnailQueue:
+    """Paths waiting for a thumbnail, in request order; ``urgent`` ones (on screen) first."""
+
+    def __init__(self) -> None:
+        self._queue: collections.deque[str] = collections.deque()
+        self._queued: set[str] = set()
+        self._done: set[str] = set()
+        self._wake = threading.Condition()
+
+    def request(self, paths: Iterable[str], *, urgent: bool = False) -> None:
+        with self._wake:
+            new = [p for p in paths if p not in self._done]
+            if urgent:
+                for p in reversed(new):
+                    if p in self._queued:
+                        self._queue.remove(p)
+                    self._queue.appendleft(p)
+                    self._queued.add(p)
+            else:
+                for p in new:
+                    if p not in self._queued:
+                        self._queue.append(p)
+                        self._queued.add(p)
+            self._wake.notify()
+
+    def forget(self) -> None:
+        with self._wake:
+            self._queue.clear()
+            self._queued.clear()
+            self._done.clear()
+
+    def pending(self) -> int:
+        with self._wake:
+            return len(self._queue)
+
+    def take(self, stop: threading.Event, timeout: float = 0.25) -> str | None:
+        with self._wake:
+            if not self._queue and not stop.is_set():
+                self._wake.wait(timeout)
+            if not self._queue:
+                return None
+            path = self._queue.popleft()
+            self._queued.discard(path)
+            self._done.add(path)
+            return path
+
+    def wake(self) -> None:
+        with self._wake:
+            self._wake.notify_all()
+
+
+def thumbnails(queue: ThumbnailQueue, size: int, dpr: float, stop: threading.Event):
+    """Yield (path, QImage or None) for every path put in ``queue`` until ``stop``."""
+    # a photo or a video (issue 17: a frame from the middle of the clip)
+    from photovet.core.media.video.frames import media_thumbnail as thumbnail
+
+    while not stop.is_set():
+        path = queue.take(stop)
+        if path is None:
+            continue
+        try:
+            img = pil_to_qimage(thumbnail(path, size))
+            # RGB32 is the raster engine's native format: painting it is a plain copy
+            img = img.convertToFormat(QImage.Format.Format_RGB32)
+            img.setDevicePixelRatio(dpr)
+        except Exception:  # noqa: BLE001 - the analysis says why the file cannot be read
+            img = None
+        yield path, img
+
+
+__all__ = ["ThumbnailQueue", "Worker", "Workers", "pil_to_qimage", "thumbnails"]

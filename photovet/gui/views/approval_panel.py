@@ -1,0 +1,135 @@
+"""Approval of the current photo for the channel: what state it is in and the buttons that
+fit the person in front of the screen (the preparer marks photos ready; a senior leader
+approves or rejects them). The rules are the core's (``photovet.core.approval``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from photovet.core.approval import ApprovalState
+
+from .. import style
+from ..words import day, esc
+from .checklist_ticks import ChecklistTicks
+from .photo_flags import FitScroll
+
+
+def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -> str:
+    if state is None or state.status == "draft":
+        return f"Not marked ready for {esc(channel_label)} yet."
+    if state.status == "ready":
+        return (f"Waiting for a senior leader's approval for {esc(channel_label)} "
+                f"(prepared by {esc(state.preparer or '')}).")
+    if state.status == "rejected":
+        c = f": \u201c{esc(state.comment)}\u201d" if state.comment else "."
+        return f"<b>Rejected</b> by {esc(state.approver or '')} on {day(state.decided_at)}{c}"
+    if void:
+        return f"<b>The approval no longer counts</b>: {esc(void)}."
+    c = f" \u201c{esc(state.comment)}\u201d" if state.comment else ""
+    return (f"<b>Approved</b> for {esc(channel_label)} by {esc(state.approver or '')} on "
+            f"{day(state.decided_at)}.{c}")
+
+
+class ApprovalPanel(QWidget):
+    mark_ready_requested = Signal()
+    mark_all_ready_requested = Signal()
+    approve_requested = Signal()
+    reject_requested = Signal()
+    approve_all_requested = Signal()
+    delete_original_requested = Signal()
+    sign_out_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.heading = QLabel("Approval")
+        self.heading.setObjectName("SectionTitle")
+        self.state_label = QLabel("")
+        self.state_label.setWordWrap(True)
+        self.state_label.setTextFormat(Qt.TextFormat.RichText)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setObjectName("Banner")
+        self.message.hide()
+
+        self.ready_btn = QPushButton(style.icon("ready"), "Mark ready")
+        self.ready_btn.setToolTip("This photo is checked: send it to a senior leader for approval")
+        self.ready_all_btn = QPushButton("Mark all shown ready\u2026")
+        self.ready_all_btn.setToolTip("Mark every photo the list shows as ready for approval")
+        self.approve_btn = QPushButton(style.icon("approve"), "Approve (A)")
+        self.approve_btn.setObjectName("Primary")
+        self.reject_btn = QPushButton(style.icon("reject"), "Reject\u2026 (R)")
+        self.approve_all_btn = QPushButton("Approve all shown\u2026")
+        self.approve_all_btn.setToolTip("Approve every photo the list shows, after one check")
+        self.delete_btn = QPushButton("Delete this original now\u2026")
+        self.delete_btn.setToolTip("A rejected photo can be deleted at once (to the Recycle Bin / "
+                                   "Trash); this is recorded in the audit log")
+        self.who = QLabel("")
+        self.who.setWordWrap(True)
+        self.who.setTextFormat(Qt.TextFormat.RichText)
+        self.who.linkActivated.connect(lambda *_: self.sign_out_requested.emit())
+
+        self.ready_btn.clicked.connect(self.mark_ready_requested)
+        self.ready_all_btn.clicked.connect(self.mark_all_ready_requested)
+        self.approve_btn.clicked.connect(self.approve_requested)
+        self.reject_btn.clicked.connect(self.reject_requested)
+        self.approve_all_btn.clicked.connect(self.approve_all_requested)
+        self.delete_btn.clicked.connect(self.delete_original_requested)
+        # issue 18: the approver's checklist (filled by controllers/checklist.py)
+        self.checks = ChecklistTicks()
+
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.ready_btn, 0, 0)
+        grid.addWidget(self.ready_all_btn, 0, 1)
+        grid.addWidget(self.approve_btn, 1, 0)
+        grid.addWidget(self.reject_btn, 1, 1)
+        grid.addWidget(self.approve_all_btn, 2, 0, 1, 2)
+        grid.addWidget(self.delete_btn, 3, 0, 1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.state_label)
+        lay.addWidget(FitScroll(self.checks, 125))
+        lay.addLayout(grid)
+        lay.addWidget(self.who)
+        lay.addWidget(self.message)
+        self.show_state(None, None, "", "", required=True, approver_view=False, approver="")
+
+    def show_state(self, analysis, state: ApprovalState | None, void: str, channel_label: str, *,
+                   required: bool, approver_view: bool, approver: str) -> None:
+        """Everything about the current photo; buttons only when they can do something."""
+        self.message.hide()
+        if not required:
+            self.state_label.setText("Approval is turned off in the school's settings: photos "
+                                     "are exported without a senior leader's approval.")
+            for b in (self.ready_btn, self.ready_all_btn, self.approve_btn, self.reject_btn,
+                      self.approve_all_btn, self.delete_btn):
+                b.hide()
+            self.who.hide()
+            return
+        usable = analysis is not None and not analysis.error
+        status = "draft" if state is None else state.status
+        self.state_label.setText(state_sentence(state, void, channel_label) if usable else
+                                 ("This photo cannot be approved: it could not be checked."
+                                  if analysis is not None else "Choose a photo."))
+        for b in (self.ready_btn, self.ready_all_btn):
+            b.setVisible(not approver_view)
+        for b in (self.approve_btn, self.reject_btn, self.approve_all_btn):
+            b.setVisible(approver_view)
+        self.ready_btn.setEnabled(usable and (status in ("draft", "rejected") or bool(void)))
+        self.approve_btn.setEnabled(usable and (status == "ready" or bool(void)))
+        self.reject_btn.setEnabled(usable and status in ("ready", "approved"))
+        self.delete_btn.setVisible(approver_view and usable and status == "rejected")
+        self.checks.setVisible(approver_view and usable and bool(self.checks.checks()))
+        self.who.setVisible(approver_view)
+        self.who.setText(f"Approving as <b>{esc(approver)}</b> (<a href='out'>not you?</a>)"
+                         if approver else "")
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(style.BANNER_ERROR if error else style.BANNER_INFO)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+
+__all__ = ["ApprovalPanel", "state_sentence"]

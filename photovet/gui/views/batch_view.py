@@ -1,0 +1,587 @@
+"""The batch: a grid of thumbnails with a status badge on each, filtered by status.
+
+``BatchModel`` holds one ``PhotoItem`` per photo. Thumbnails arrive from the
+``ThumbnailLoader`` as ``QImage`` and are painted directly (no thousands of pixmaps); a row whose
+thumbnail is not loaded yet asks for it when it is first painted, so what is on screen loads first.
+Rows are added and updated in batches (one insert for a dropped folder of 2,000 photos).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QStackedLayout,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.models import PhotoAnalysis
+
+from .. import style
+from ..words import plural
+
+ItemRole = Qt.UserRole + 1
+StatusRole = Qt.UserRole + 2
+PathRole = Qt.UserRole + 3
+ApprovalRole = Qt.UserRole + 4
+
+PENDING = "pending"
+
+
+_ROOT = QModelIndex()   # the model's root: rows of a flat list or table
+
+
+@dataclass
+class PhotoItem:
+    path: str
+    analysis: PhotoAnalysis | None = None      # decided for the window's channel
+    thumb: QImage | None = None
+    thumb_failed: bool = False
+    approval: str = "draft"                    # draft | ready | approved | rejected | void
+    approval_note: str = ""                    # why an approval no longer counts
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    @property
+    def status(self) -> str:
+        if self.analysis is None:
+            return PENDING
+        return self.analysis.status.value
+
+    def status_text(self) -> str:
+        """Short words for the badge: 'Nothing to cover', 'Covers 2', 'Decide', 'Failed'."""
+        a = self.analysis
+        if a is None:
+            return "Checking\u2026"
+        s = a.status.value
+        if s == "failed":
+            return "Failed"
+        if s == "needs-review":
+            return "Yours to decide"
+        if s == "will-cover":
+            return f"Covers {a.cover_count + a.covered_text_count + len(a.manual)}"
+        return "Nothing to cover"
+
+    def status_detail(self) -> str:
+        """A sentence for tooltips."""
+        a = self.analysis
+        if a is None:
+            return "Not checked yet."
+        if a.error:
+            return f"Could not be checked: {a.error}."
+        parts = []
+        open_faces = sum(1 for f in a.faces if f.needs_review)
+        open_texts = sum(1 for t in a.texts if t.needs_review)
+        if open_faces:
+            parts.append(plural(open_faces, "face") + " to decide")
+        if open_texts:
+            parts.append(plural(open_texts, "possible name") + " to decide")
+        if a.cover_count:
+            parts.append(plural(a.cover_count, "face") + " covered")
+        shown = len(a.faces) - a.cover_count
+        if shown:
+            parts.append(plural(shown, "face") + " shown")
+        if a.covered_text_count:
+            parts.append(plural(a.covered_text_count, "text") + " covered")
+        if a.manual:
+            parts.append(plural(len(a.manual), "area") + " covered by hand")
+        if not parts:
+            parts.append("no faces or names found")
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
+
+
+class BatchModel(QAbstractListModel):
+    thumbnails_wanted = Signal(list)   # paths on screen without a thumbnail yet
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list[PhotoItem] = []
+        self._row: dict[str, int] = {}
+        self._asked: set[str] = set()
+
+    # -- Qt model API --------------------------------------------------------------------
+    def rowCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        if role == Qt.DisplayRole:
+            return item.name
+        if role == ItemRole:
+            return item
+        if role == StatusRole:
+            return item.status
+        if role == PathRole:
+            return item.path
+        if role == ApprovalRole:
+            return item.approval
+        if role == Qt.ToolTipRole:
+            extra = style.APPROVAL_LABELS.get(item.approval, "")
+            if item.approval_note:
+                extra += f": {item.approval_note}"
+            return f"{item.name}\n{item.status_detail()}\n{extra}"
+        if role == Qt.AccessibleTextRole:
+            return f"{item.name}: {item.status_text()}"
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.NoItemFlags
+        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+
+    # -- updates (batched) ---------------------------------------------------------------
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.items = []
+        self._row = {}
+        self._asked = set()
+        self.endResetModel()
+
+    def add_paths(self, paths: Iterable[str]) -> list[str]:
+        """Append photos not already in the batch; returns the ones added."""
+        new = []
+        seen = set(self._row)
+        for p in paths:
+            p = str(p)
+            if p not in seen:
+                seen.add(p)
+                new.append(p)
+        if not new:
+            return []
+        first = len(self.items)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        for i, p in enumerate(new):
+            self.items.append(PhotoItem(p))
+            self._row[p] = first + i
+        self.endInsertRows()
+        return new
+
+    def remove_path(self, path: str) -> None:
+        r = self._row.get(str(path), -1)
+        if r < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), r, r)
+        del self.items[r]
+        self._row = {it.path: i for i, it in enumerate(self.items)}
+        self.endRemoveRows()
+
+    def row_of(self, path: str) -> int:
+        return self._row.get(str(path), -1)
+
+    def item(self, row: int) -> PhotoItem | None:
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def item_for(self, path: str) -> PhotoItem | None:
+        r = self.row_of(path)
+        return self.items[r] if r >= 0 else None
+
+    def _changed_rows(self, rows: list[int]) -> None:
+        if not rows:
+            return
+        lo, hi = min(rows), max(rows)
+        self.dataChanged.emit(self.index(lo), self.index(hi))
+
+    def set_thumbnails(self, pairs: list[tuple[str, QImage | None]]) -> None:
+        rows = []
+        for path, img in pairs:
+            r = self._row.get(path, -1)
+            if r < 0:
+                continue
+            it = self.items[r]
+            it.thumb = img
+            it.thumb_failed = img is None
+            rows.append(r)
+        self._changed_rows(rows)
+
+    def set_analyses(self, analyses: list[PhotoAnalysis]) -> None:
+        rows = []
+        for a in analyses:
+            r = self._row.get(str(a.path), -1)
+            if r < 0:
+                continue
+            self.items[r].analysis = a
+            rows.append(r)
+        self._changed_rows(rows)
+
+    def set_approvals(self, states: dict[str, tuple[str, str]]) -> None:
+        """``states``: path -> (approval status, why it no longer counts)."""
+        rows = []
+        for path, (st, note) in states.items():
+            r = self._row.get(path, -1)
+            if r >= 0 and (self.items[r].approval, self.items[r].approval_note) != (st, note):
+                self.items[r].approval, self.items[r].approval_note = st, note
+                rows.append(r)
+        self._changed_rows(rows)
+
+    def refresh_rows(self, rows: list[int] | None = None) -> None:
+        if rows is None:
+            if self.items:
+                self._changed_rows([0, len(self.items) - 1])
+        else:
+            self._changed_rows(rows)
+
+    def ask_thumbnail(self, item: PhotoItem) -> None:
+        if item.path not in self._asked:
+            self._asked.add(item.path)
+            self.thumbnails_wanted.emit([item.path])
+
+    # -- summaries ----------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        c: dict[str, int] = {"all": len(self.items)}
+        for it in self.items:
+            c[it.status] = c.get(it.status, 0) + 1
+            if it.analysis is not None and not it.analysis.error:
+                c["approval:" + it.approval] = c.get("approval:" + it.approval, 0) + 1
+        return c
+
+    def analysed(self) -> list[PhotoAnalysis]:
+        return [it.analysis for it in self.items if it.analysis is not None]
+
+    def unanalysed_paths(self) -> list[str]:
+        return [it.path for it in self.items if it.analysis is None]
+
+
+# Filter keys shown in the combo: (key, label)
+FILTERS: list[tuple[str, str]] = [
+    ("all", "All photos"),
+    ("needs-review", "Yours to decide"),
+    ("will-cover", "Covers something"),
+    ("ready", "Nothing to cover"),
+    ("failed", "Could not be checked"),
+    (PENDING, "Still being checked"),
+    ("approval:draft", "Not marked ready"),
+    ("approval:ready", "Waiting for approval"),
+    ("approval:approved", "Approved"),
+    ("approval:void", "Approval no longer counts"),
+    ("approval:rejected", "Rejected"),
+]
+
+
+class StatusFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.key = "all"
+
+    def set_key(self, key: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            self.key = key
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.key = key
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        if self.key == "all":
+            return True
+        item: PhotoItem = self.sourceModel().items[source_row]
+        if self.key.startswith("approval:"):
+            return item.analysis is not None and not item.analysis.error and \
+                item.approval == self.key.split(":", 1)[1]
+        return item.status == self.key
+
+
+class BatchDelegate(QStyledItemDelegate):
+    """A card: thumbnail, file name, coloured status badge, approval mark."""
+
+    THUMB = 132
+    PAD = 6
+
+    def sizeHint(self, option, index) -> QSize:
+        fm = QFontMetrics(option.font)
+        return QSize(self.THUMB + 2 * self.PAD, self.THUMB + 2 * self.PAD + 2 * fm.height() + 12)
+
+    def paint(self, p: QPainter, option: QStyleOptionViewItem, index) -> None:
+        item: PhotoItem = index.data(ItemRole)
+        if item is None:
+            return
+        p.save()
+        p.setRenderHint(QPainter.Antialiasing)
+        p.setRenderHint(QPainter.SmoothPixmapTransform)
+        r = option.rect.adjusted(2, 2, -2, -2)
+        selected = bool(option.state & QStyle.State_Selected)
+        p.setPen(QPen(style.SELECTED, 3) if selected else QPen(QColor("#d5dae0"), 1))
+        p.setBrush(QColor("#e3eefb") if selected else QColor("#ffffff"))
+        p.drawRoundedRect(QRectF(r), 6, 6)
+
+        thumb_rect = QRect(r.left() + self.PAD, r.top() + self.PAD, r.width() - 2 * self.PAD, self.THUMB)
+        if item.thumb is not None and not item.thumb.isNull():
+            img = item.thumb
+            dpr = img.devicePixelRatio() or 1.0
+            iw, ih = img.width() / dpr, img.height() / dpr   # logical size
+            s = min(1.0, thumb_rect.width() / iw, thumb_rect.height() / ih)
+            w, h = iw * s, ih * s
+            x = round(thumb_rect.center().x() - w / 2 + 0.5)
+            y = round(thumb_rect.center().y() - h / 2 + 0.5)
+            if s >= 0.999:
+                p.drawImage(QPoint(x, y), img)       # a plain copy (no rescale on the GUI thread)
+            else:
+                p.drawImage(QRectF(x, y, w, h), img)
+        else:
+            p.setPen(Qt.NoPen)
+            p.setBrush(QColor("#eceff1"))
+            p.drawRect(thumb_rect)
+            p.setPen(QColor("#78909c"))
+            p.drawText(thumb_rect, Qt.AlignCenter,
+                       "No preview" if item.thumb_failed else "Loading…")
+            if not item.thumb_failed:
+                model = index.model()
+                src = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
+                if isinstance(src, BatchModel):
+                    src.ask_thumbnail(item)
+
+        fm = QFontMetrics(option.font)
+        y = thumb_rect.bottom() + 4
+        name_rect = QRect(r.left() + self.PAD, y, r.width() - 2 * self.PAD, fm.height())
+        p.setPen(QColor("#263238"))
+        p.drawText(name_rect, Qt.AlignLeft | Qt.AlignVCenter,
+                   fm.elidedText(item.name, Qt.ElideMiddle, name_rect.width()))
+
+        # status badge
+        text = item.status_text()
+        bg, fg = style.status_colours(item.status)
+        bw = min(fm.horizontalAdvance(text) + 14, name_rect.width())
+        badge = QRectF(r.left() + self.PAD, y + fm.height() + 3, bw, fm.height() + 4)
+        p.setPen(Qt.NoPen)
+        p.setBrush(bg)
+        p.drawRoundedRect(badge, 4, 4)
+        p.setPen(fg)
+        p.drawText(badge, Qt.AlignCenter, fm.elidedText(text, Qt.ElideRight, int(bw) - 6))
+
+        # approval mark (top-right corner of the thumbnail)
+        if item.approval != "draft":
+            c = QColor(style.APPROVAL_COLOURS.get(item.approval, "#9e9e9e"))
+            d = fm.height() + 6
+            mark = QRectF(thumb_rect.right() - d - 2, thumb_rect.top() + 2, d, d)
+            p.setPen(QPen(QColor("#ffffff"), 2))
+            p.setBrush(c)
+            p.drawEllipse(mark)
+            p.setPen(QColor("#ffffff"))
+            glyph = {"approved": "\u2713", "rejected": "\u2715", "ready": "\u2026",
+                     "void": "!"}.get(item.approval, "")
+            p.drawText(mark, Qt.AlignCenter, glyph)
+        p.restore()
+
+
+class BatchView(QWidget):
+    """Filter bar + grid, or an explanation when there is nothing to show."""
+
+    current_changed = Signal(object)          # PhotoItem or None
+    add_folder_requested = Signal()
+    add_files_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = BatchModel(self)
+        self.proxy = StatusFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_combo = QComboBox()
+        self.filter_combo.setAccessibleName("Show photos")
+        for key, label in FILTERS:
+            self.filter_combo.addItem(label, key)
+        self.filter_combo.currentIndexChanged.connect(self._filter_changed)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("CountLabel")
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        show = QLabel("Show:")
+        show.setBuddy(self.filter_combo)
+        bar.addWidget(show)
+        bar.addWidget(self.filter_combo, 1)
+
+        self.list = QListView()
+        self.list.setObjectName("BatchGrid")
+        self.list.setAccessibleName("Photos in this batch")
+        self.list.setViewMode(QListView.IconMode)
+        self.list.setResizeMode(QListView.Adjust)
+        self.list.setMovement(QListView.Static)
+        self.list.setUniformItemSizes(True)
+        self.list.setLayoutMode(QListView.Batched)
+        self.list.setBatchSize(200)
+        self.list.setSpacing(4)
+        self.list.setWrapping(True)
+        self.list.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.list.setItemDelegate(BatchDelegate(self.list))
+        self.list.setModel(self.proxy)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+
+        # empty state
+        self.empty = QWidget()
+        el = QVBoxLayout(self.empty)
+        el.addStretch(1)
+        self.empty_label = QLabel(
+            "Drop photos here, or choose a folder.\n\n"
+            "PhotoVet never changes your original photos: it makes safe copies when you export."
+        )
+        self.empty_label.setObjectName("EmptyState")
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        el.addWidget(self.empty_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.empty_folder = QPushButton(style.icon("folder"), "Choose a folder…")
+        self.empty_files = QPushButton(style.icon("files"), "Choose photos…")
+        self.empty_folder.clicked.connect(self.add_folder_requested)
+        self.empty_files.clicked.connect(self.add_files_requested)
+        row.addWidget(self.empty_folder)
+        row.addWidget(self.empty_files)
+        row.addStretch(1)
+        el.addLayout(row)
+        el.addStretch(2)
+
+        self.no_match_text = QLabel("")
+        self.no_match_text.setObjectName("EmptyState")
+        self.no_match_text.setAlignment(Qt.AlignCenter)
+        self.no_match_text.setWordWrap(True)
+        self.show_all = QPushButton("Show all photos")
+        self.show_all.clicked.connect(lambda *_: self.set_filter("all"))
+        self.no_match = QWidget()
+        nl = QVBoxLayout(self.no_match)
+        nl.addStretch(1)
+        nl.addWidget(self.no_match_text)
+        nrow = QHBoxLayout()
+        nrow.addStretch(1)
+        nrow.addWidget(self.show_all)
+        nrow.addStretch(1)
+        nl.addLayout(nrow)
+        nl.addStretch(2)
+
+        self.stack = QStackedLayout()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.no_match)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(bar)
+        lay.addWidget(self.count_label)
+        lay.addLayout(self.stack, 1)
+
+        for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
+                    self.model.dataChanged):
+            sig.connect(self._update_state)
+        self._update_state()
+
+    # -- state --------------------------------------------------------------------------
+    def _filter_changed(self) -> None:
+        keep = self.current_item()
+        self.proxy.set_key(self.filter_combo.currentData())
+        if keep is not None:
+            self.select_path(keep.path)
+        self._update_state()
+
+    def set_filter(self, key: str) -> None:
+        i = self.filter_combo.findData(key)
+        if i >= 0:
+            self.filter_combo.setCurrentIndex(i)
+
+    def _update_state(self, *args) -> None:
+        c = self.model.counts()
+        n = c["all"]
+        if n == 0:
+            self.stack.setCurrentWidget(self.empty)
+            self.count_label.setText("")
+        else:
+            self.stack.setCurrentWidget(self.list if self.proxy.rowCount() else self.no_match)
+            key = self.proxy.key
+            self.no_match_text.setText(
+                "Every decision in this batch is made." if key == "needs-review" else
+                "No photo is waiting for approval." if key == "approval:ready" else
+                "No photos match this choice.")
+            bits = [f"{n} photo{'s' if n != 1 else ''}"]
+            for key, word in (("needs-review", "yours to decide"), ("failed", "could not be checked"),
+                              (PENDING, "being checked"), ("approval:approved", "approved")):
+                if c.get(key):
+                    bits.append(f"{c[key]} {word}")
+            self.count_label.setText(" · ".join(bits))
+        # keep the combo's labels honest
+        for i, (key, label) in enumerate(FILTERS):
+            k = "all" if key == "all" else key
+            self.filter_combo.setItemText(i, f"{label} ({c.get(k, 0)})")
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.current_changed.emit(current.data(ItemRole) if current.isValid() else None)
+
+    # -- navigation ---------------------------------------------------------------------
+    def current_item(self) -> PhotoItem | None:
+        idx = self.list.currentIndex()
+        return idx.data(ItemRole) if idx.isValid() else None
+
+    def select_row(self, proxy_row: int) -> None:
+        if 0 <= proxy_row < self.proxy.rowCount():
+            idx = self.proxy.index(proxy_row, 0)
+            self.list.setCurrentIndex(idx)
+            self.list.scrollTo(idx)
+
+    def select_path(self, path: str) -> bool:
+        r = self.model.row_of(path)
+        if r < 0:
+            return False
+        idx = self.proxy.mapFromSource(self.model.index(r))
+        if not idx.isValid():
+            return False
+        self.list.setCurrentIndex(idx)
+        self.list.scrollTo(idx)
+        return True
+
+    def move(self, step: int) -> None:
+        n = self.proxy.rowCount()
+        if not n:
+            return
+        cur = self.list.currentIndex()
+        row = cur.row() + step if cur.isValid() else 0
+        self.select_row(max(0, min(n - 1, row)))
+
+    def shown_items(self) -> list[PhotoItem]:
+        """The photos the current choice shows, in order (what "all shown" acts on)."""
+        return [self.proxy.index(r, 0).data(ItemRole) for r in range(self.proxy.rowCount())]
+
+    def visible_paths(self) -> list[str]:
+        out = []
+        rect = self.list.viewport().rect()
+        for row in range(self.proxy.rowCount()):
+            idx = self.proxy.index(row, 0)
+            if self.list.visualRect(idx).intersects(rect):
+                out.append(idx.data(PathRole))
+        return out
+
+    def refresh_current(self) -> None:
+        idx = self.list.currentIndex()
+        if idx.isValid():
+            src = self.proxy.mapToSource(idx)
+            self.model.refresh_rows([src.row()])
+
+
+__all__ = ["FILTERS", "BatchModel", "BatchView", "PhotoItem", "StatusFilter"]

@@ -1,0 +1,401 @@
+"""What PhotoVet found in the current photo, and why each thing is shown or covered.
+
+At the top, the decisions that are the person's to make (an uncertain match: "Yes, it is Joel"
+/ "No"; text that looks like a name PhotoVet cannot place), each one click. Below, every face,
+every text read in the photo (covered or kept, with why: issue 15 "kept text is invisible to
+the reviewer"), the areas covered by hand, and the hidden data the export removes. Clicking a
+row selects it on the photo; right-clicking offers the changes a person may make.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.models import PhotoAnalysis
+
+from .. import style
+from ..words import esc, plural, uk_dates
+from .photo_view import COVER, FACE, TEXT, face_name, face_person
+
+KindRole = Qt.ItemDataRole.UserRole + 1
+IndexRole = Qt.ItemDataRole.UserRole + 2
+
+CATEGORY_WORDS = {
+    "location": "Location", "people": "People tagged", "embedded": "Hidden pictures",
+    "device": "Camera", "owner": "Owner", "date": "Dates", "text": "Comments",
+    "software": "Software", "makernote": "Camera maker's data", "colour": "Colour profile",
+    "other": "Other",
+}
+
+
+def face_sentence(face, people_by_id: dict[str, Any]) -> str:
+    """'Joel Smith: shown. Consent for Facebook.'"""
+    verb = "shown" if face.decision == "show" else "covered"
+    text = f"{face_name(face, people_by_id)}: {verb}. {face.reason}".rstrip()
+    if not text.endswith("."):
+        text += "."
+    if face.refused:
+        text += f" Your change was not used: {face.refused}."
+    return text
+
+
+def text_sentence(item) -> str:
+    """'“Muhammad Iqbal”: covered. Pupil's name (no consent to show names).'"""
+    if item.decision == "cover":
+        why = item.reason or "covered"
+        text = f"\u201c{item.text}\u201d: covered. {why}"
+    else:
+        why = item.reason or "Ordinary text, not a name"
+        text = f"\u201c{item.text}\u201d: kept readable. {why}"
+    if not text.endswith("."):
+        text += "."
+    if item.refused:
+        text += f" Your change was not used: {item.refused}."
+    return text
+
+
+def summary_sentence(a: PhotoAnalysis) -> str:
+    if a.error:
+        return f"This photo could not be checked ({a.error}). It will not be exported."
+    shown = sum(1 for f in a.faces if f.decision == "show")
+    bits = []
+    if a.faces:
+        bits.append(f"{plural(len(a.faces), 'face')}: {shown} shown, {a.cover_count} covered")
+    else:
+        bits.append("No faces found")
+    if a.texts:
+        bits.append(f"{plural(len(a.texts), 'text')} read: {a.covered_text_count} covered")
+    if a.manual:
+        bits.append(f"{plural(len(a.manual), 'area')} covered by hand")
+    removed = len(a.metadata.findings) if a.metadata else 0
+    if removed:
+        bits.append(f"{plural(removed, 'hidden detail')} removed")
+    return "; ".join(bits) + "."
+
+
+class WrapDelegate(QStyledItemDelegate):
+    """Rows that wrap to the width of the list, so no finding is ever cut off."""
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self.tree = tree
+
+    def _width(self, index) -> int:
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth += 1
+            parent = parent.parent()
+        return max(80, self.tree.viewport().width() - self.tree.indentation() * (depth + 1) - 8)
+
+    def sizeHint(self, option, index) -> QSize:
+        fm = option.fontMetrics
+        f = index.data(Qt.ItemDataRole.FontRole)
+        if f is not None:
+            fm = QFontMetrics(f)
+        w = self._width(index)
+        r = fm.boundingRect(QRect(0, 0, w, 100000), int(Qt.TextFlag.TextWordWrap),
+                            str(index.data() or ""))
+        return QSize(w, r.height() + 6)
+
+    def paint(self, painter, option, index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text = opt.text
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        colour = opt.palette.highlightedText().color() if selected else \
+            (opt.palette.text().color() if not index.data(Qt.ItemDataRole.ForegroundRole)
+             else index.data(Qt.ItemDataRole.ForegroundRole).color())
+        painter.setPen(colour)
+        painter.setFont(opt.font)
+        painter.drawText(opt.rect.adjusted(3, 3, -3, -3),
+                         int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft
+                             | Qt.AlignmentFlag.AlignTop), text)
+        painter.restore()
+
+
+class DecisionCard(QFrame):
+    """One open decision with its one-click answers."""
+
+    def __init__(self, question: str, buttons: list[tuple[str, str, Any]], parent=None):
+        super().__init__(parent)
+        self.setObjectName("DecisionCard")
+        self.setStyleSheet("QFrame#DecisionCard { border: 1px solid #e0a000; border-radius: 4px;"
+                           " background: #fff8e1; }")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        q = QLabel(question)
+        q.setWordWrap(True)
+        q.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(q)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in buttons:
+            b = QPushButton(text)
+            b.setObjectName(f"decide-{key}")
+            b.clicked.connect(slot)
+            row.addWidget(b)
+            self.buttons[key] = b
+        row.addStretch(1)
+        lay.addLayout(row)
+
+
+class FindingsPanel(QWidget):
+    MAX_CARDS = 3          # more questions wait below (the photo view stays in sight)
+
+    row_selected = Signal(str, int)                 # kind, index
+    face_action = Signal(int, str)                  # index, "yes" | "no" | ...
+    text_action = Signal(int, str)                  # index, "cover" | "keep"
+    keep_rest = Signal()
+    context_requested = Signal(str, int, object)    # kind, index, global QPoint
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.analysis: PhotoAnalysis | None = None
+        self.people_by_id: dict[str, Any] = {}
+        self.heading = QLabel("What PhotoVet found")
+        self.heading.setObjectName("SectionTitle")
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+
+        self.decide_box = QWidget()
+        self.decide_lay = QVBoxLayout(self.decide_box)
+        self.decide_lay.setContentsMargins(0, 0, 0, 0)
+        self.more = QLabel("")
+        self.more.setWordWrap(True)
+        self.decide_title = QLabel("")
+        self.decide_title.setObjectName("SectionTitle")
+        self.decide_lay.addWidget(self.decide_title)
+        self.cards: list[DecisionCard] = []
+        self.keep_rest_button = QPushButton("Keep the rest covered (K)")
+        self.keep_rest_button.setToolTip("Every decision still open stays covered, and counts as "
+                                         "decided (recorded with your name)")
+        self.keep_rest_button.clicked.connect(self.keep_rest)
+
+        self.tree = QTreeWidget()
+        self.tree.setMinimumHeight(120)
+        self.tree.setHeaderHidden(True)
+        self.tree.setColumnCount(1)
+        # rows wrap to the panel's width (never cut off): one column, as wide as the panel
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tree.setItemDelegate(WrapDelegate(self.tree))
+        self.tree.setAccessibleName("Faces, texts and hidden data found in this photo")
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context)
+        self.tree.currentItemChanged.connect(self._current)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.decide_box)
+        lay.addWidget(self.tree, 1)
+        self.show_analysis(None, {})
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def show_analysis(self, a: PhotoAnalysis | None, people_by_id: dict[str, Any]) -> None:
+        keep = self.selected()
+        same = a is not None and self.analysis is not None and a.path == self.analysis.path
+        self.analysis, self.people_by_id = a, people_by_id
+        self._cards(a)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        if a is None:
+            self.summary.setText("Choose a photo to see what PhotoVet found in it.")
+            self.tree.blockSignals(False)
+            return
+        self.summary.setText(summary_sentence(a))
+        if not a.error:
+            self._fill(a)
+        self.tree.blockSignals(False)
+        if same and keep[0]:
+            self.select(*keep)
+
+    def _cards(self, a: PhotoAnalysis | None) -> None:
+        for c in self.cards:
+            self.decide_lay.removeWidget(c)
+            c.hide()
+            c.setParent(None)
+            c.deleteLater()
+        self.cards = []
+        self.decide_lay.removeWidget(self.keep_rest_button)
+        self.decide_lay.removeWidget(self.more)
+        opened = []
+        if a is not None and not a.error:
+            opened = [(FACE, i) for i, f in enumerate(a.faces) if f.needs_review] + \
+                     [(TEXT, i) for i, t in enumerate(a.texts) if t.needs_review]
+        self.decide_box.setVisible(bool(opened))
+        if not opened:
+            return
+        self.decide_title.setText(f"Yours to decide ({len(opened)})")
+        for kind, i in opened[:self.MAX_CARDS]:
+            card = self._face_card(i) if kind == FACE else self._text_card(i)
+            self.decide_lay.addWidget(card)
+            self.cards.append(card)
+        rest = len(opened) - self.MAX_CARDS
+        self.more.setText(f"\u2026and {plural(rest, 'more question')}: answer these first, "
+                          "or keep the rest covered." if rest > 0 else "")
+        self.decide_lay.addWidget(self.more)
+        self.more.setVisible(rest > 0)
+        if len(opened) > 1:
+            self.decide_lay.addWidget(self.keep_rest_button)
+        self.keep_rest_button.setVisible(len(opened) > 1)
+
+    def _face_card(self, i: int) -> DecisionCard:
+        f = self.analysis.faces[i]
+        person = face_person(f, self.people_by_id)
+        if person is not None:
+            extra = ", ".join(x for x in (person.year_group, person.reg_group) if x)
+            q = (f"<b>Face {i + 1}:</b> is this <b>{esc(person.display_name)}</b>"
+                 f"{' (' + esc(extra) + ')' if extra else ''}? PhotoVet is not certain. They have "
+                 "consent, so if it is them their face is shown.")
+            first = person.first_name or person.display_name
+            buttons = [("yes", f"Yes, it is {first}", lambda *_: self.face_action.emit(i, "yes")),
+                       ("no", "No", lambda *_: self.face_action.emit(i, "no")),
+                       ("who", "Someone else\u2026", lambda *_: self.face_action.emit(i, "who"))]
+        else:
+            q = f"<b>Face {i + 1}:</b> {esc(f.reason)}."
+            buttons = [("no", "Keep it covered", lambda *_: self.face_action.emit(i, "no")),
+                       ("who", "Who is this?\u2026", lambda *_: self.face_action.emit(i, "who"))]
+        card = DecisionCard(q, buttons)
+        card.setProperty("target", (FACE, i))
+        return card
+
+    def _text_card(self, i: int) -> DecisionCard:
+        t = self.analysis.texts[i]
+        q = f"<b>\u201c{esc(t.text)}\u201d</b>: {esc(t.reason.lower() if t.reason else 'may be a name')}."
+        card = DecisionCard(q, [
+            ("cover", "Keep it covered", lambda *_: self.text_action.emit(i, "cover")),
+            ("keep", "Leave it readable\u2026", lambda *_: self.text_action.emit(i, "keep"))])
+        card.setProperty("target", (TEXT, i))
+        return card
+
+    def _section(self, title: str) -> QTreeWidgetItem:
+        head = QTreeWidgetItem([title])
+        f = head.font(0)
+        f.setBold(True)
+        head.setFont(0, f)
+        head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.tree.addTopLevelItem(head)
+        head.setExpanded(True)
+        return head
+
+    def _row(self, parent: QTreeWidgetItem, text: str, kind: str = "", index: int = -1,
+             colour: QColor | None = None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [text])
+        item.setToolTip(0, text)
+        item.setData(0, KindRole, kind)
+        item.setData(0, IndexRole, index)
+        if colour is not None:
+            item.setForeground(0, QBrush(colour))
+        return item
+
+    def _fill(self, a: PhotoAnalysis) -> None:
+        faces = self._section(f"Faces ({len(a.faces)})")
+        if not a.faces:
+            self._row(faces, "No faces found." if a.faces_checked else
+                      "Faces were not checked: this photo will not be exported.")
+        for i, f in enumerate(a.faces):
+            colour = style.REVIEW.darker(140) if f.needs_review else \
+                style.SHOW if f.decision == "show" else style.COVER
+            self._row(faces, f"{i + 1}.  {face_sentence(f, self.people_by_id)}", FACE, i, colour)
+        texts = self._section(f"Text in the photo ({len(a.texts)})")
+        if not a.texts:
+            self._row(texts, "No text found.")
+        for i, t in enumerate(a.texts):
+            colour = style.REVIEW.darker(140) if t.needs_review else \
+                style.COVER if t.decision == "cover" else QColor("#37474f")
+            self._row(texts, text_sentence(t), TEXT, i, colour)
+        if a.manual:
+            hand = self._section(f"Covered by hand ({len(a.manual)})")
+            for i, c in enumerate(a.manual):
+                what = {"ellipse": "An oval", "rect": "A rectangle", "polygon": "An area"}.get(
+                    c.shape, "An area")
+                self._row(hand, f"{what} covered by hand. Right-click to remove it.", COVER, i,
+                          style.MANUAL)
+        if a.review_notes:
+            notes = self._section("Notes on earlier decisions")
+            for n in a.review_notes:
+                self._row(notes, n, colour=style.COVER)
+        meta = a.metadata.findings if a.metadata else []
+        hidden = self._section(f"Hidden data removed by the export ({len(meta)})")
+        if not meta:
+            self._row(hidden, "Nothing besides the picture.")
+        for fnd in meta:
+            value = uk_dates(fnd.value) if fnd.category == "date" else fnd.value
+            core = f"{fnd.label}: {value}" if value else fnd.label
+            self._row(hidden, f"{CATEGORY_WORDS.get(fnd.category, 'Other')} \u2014 {core}")
+        for w in a.warnings:
+            self._row(hidden, w)
+
+    # -- selection -------------------------------------------------------------------------------
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.tree.doItemsLayout()   # rows wrap again at the new width
+
+    def select(self, kind: str, index: int) -> None:
+        """Highlight the row of a face/text/cover (from a click on the photo)."""
+        self.tree.blockSignals(True)
+        try:
+            self.tree.clearSelection()
+            for t in range(self.tree.topLevelItemCount()):
+                head = self.tree.topLevelItem(t)
+                for c in range(head.childCount()):
+                    item = head.child(c)
+                    if item.data(0, KindRole) == kind and item.data(0, IndexRole) == index:
+                        self.tree.setCurrentItem(item)
+                        self.tree.scrollToItem(item)
+                        return
+        finally:
+            self.tree.blockSignals(False)
+
+    def selected(self) -> tuple[str, int]:
+        item = self.tree.currentItem()
+        if item is None or not item.data(0, KindRole):
+            return ("", -1)
+        return (item.data(0, KindRole), int(item.data(0, IndexRole)))
+
+    def _current(self, item: QTreeWidgetItem | None, _prev=None) -> None:
+        if item is not None and item.data(0, KindRole):
+            self.row_selected.emit(item.data(0, KindRole), int(item.data(0, IndexRole)))
+
+    def _context(self, pos) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None or not item.data(0, KindRole):
+            return
+        self.context_requested.emit(item.data(0, KindRole), int(item.data(0, IndexRole)),
+                                    self.tree.viewport().mapToGlobal(pos))
+
+
+__all__ = ["DecisionCard", "FindingsPanel", "face_sentence", "summary_sentence", "text_sentence"]

@@ -1,0 +1,57 @@
+"""The Photos tab: the batch on the left, the photo in the middle, what was found and its
+approval on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from .approval_panel import ApprovalPanel
+from .batch_view import BatchView
+from .findings import FindingsPanel
+from .photo_flags import FitScroll, PhotoFlagsPanel
+from .photo_view import PhotoView
+from .video_player import VideoPlayer
+
+
+class PhotosTab(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.batch = BatchView()
+        self.photo = PhotoView()
+        # one page per kind of media: a video view joins the photo view here later
+        self.media = QStackedWidget()
+        self.media.addWidget(self.photo)
+        self.video = VideoPlayer()          # issue 17: controllers/video.py feeds it
+        self.media.addWidget(self.video)
+        self.findings = FindingsPanel()
+        self.approval = ApprovalPanel()
+        # issue 18: the school's rules on the whole photo, at the top of what was found
+        self.flags = PhotoFlagsPanel()
+        self.findings.layout().insertWidget(2, FitScroll(self.flags, 150))
+
+        # what was found scrolls; the approval buttons below it are always in view
+        side = QWidget()
+        side.setMinimumWidth(300)
+        sl = QVBoxLayout(side)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.findings, 1)
+        sl.addWidget(self.approval, 0)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("PhotosSplitter")
+        self.splitter.addWidget(self.batch)
+        self.splitter.addWidget(self.media)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setSizes([340, 640, 380])
+        self.splitter.setChildrenCollapsible(False)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.splitter)
+
+
+__all__ = ["PhotosTab"]

@@ -1,0 +1,517 @@
+"""The register tab: a searchable table of everyone in the consent register.
+
+Consent is shown with a tick or a cross AND the words Yes / No / Not recorded (never colour
+alone), for photos or for videos. People who must never be published (do not photograph), who
+have left, or whose register row was rejected are marked in words in a Status column, and tinted.
+The tab re-reads the register whenever anything changes it (``AppContext.register_changed``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.models import NO, Channel, Person
+from photovet.core.models import YES as STATE_YES
+
+from ..words import day
+
+YES = "\u2713 Yes"
+NO_WORDS = "\u2717 No"
+NOT_RECORDED = "\u2013 Not recorded"
+
+# Row tints (the Status column says the same thing in words).
+TINT_DNP = QColor("#fde2e1")      # do not photograph
+TINT_INVALID = QColor("#fff1cc")  # rejected at import
+TINT_LEFT = QColor("#ececec")     # has left
+
+
+def consent_text(state: str) -> str:
+    return YES if state == STATE_YES else NO_WORDS if state == NO else NOT_RECORDED
+
+
+def person_status(p: Person, today: _dt.date | None = None) -> str:
+    """What stops a person being published, in words ("" when nothing does)."""
+    today = today or _dt.date.today()
+    parts = []
+    if p.do_not_photograph:
+        parts.append("Do not photograph")
+    if not p.valid:
+        parts.append("Row rejected at import")
+    if p.has_left(today):
+        parts.append(f"Left on {day(p.leaving_date)}")
+    elif p.leaving_date:
+        parts.append(f"Leaving on {day(p.leaving_date)}")
+    return "; ".join(parts)
+
+
+def two_lines(label: str) -> str:
+    """'School website' -> 'School\\nwebsite' so channel columns stay narrow."""
+    if len(label) <= 10 or " " not in label:
+        return label
+    mid = len(label) // 2
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - mid))
+    return label[:cut] + "\n" + label[cut + 1:]
+
+
+def role_label(role: str) -> str:
+    return {"pupil": "Pupil", "staff": "Staff"}.get(role, role.capitalize())
+
+
+_ROOT = QModelIndex()   # the model's root: rows of a flat list or table
+
+
+class PeopleModel(QAbstractTableModel):
+    """People and their consent, one row each."""
+
+    SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+    PERSON_ROLE = Qt.ItemDataRole.UserRole + 2
+    SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+    FIXED = ("Name", "ID (UPN)", "Role", "Year", "Class", "Status", "Face photo")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._people: list[Person] = []
+        self._channels: list[Channel] = []
+        self.media = "photo"
+        self.today = _dt.date.today()
+
+    # -- data -------------------------------------------------------------------------
+    def set_people(self, people: list[Person], channels: list[Channel]) -> None:
+        self.beginResetModel()
+        self._people = list(people)
+        self._channels = list(channels)
+        self.endResetModel()
+
+    def set_media(self, media: str) -> None:
+        self.beginResetModel()
+        self.media = media
+        self.endResetModel()
+
+    def person_at(self, row: int) -> Person:
+        return self._people[row]
+
+    @property
+    def people(self) -> list[Person]:
+        return list(self._people)
+
+    @property
+    def channels(self) -> list[Channel]:
+        return list(self._channels)
+
+    def column_of_channel(self, channel: str) -> int:
+        return len(self.FIXED) + [c.id for c in self._channels].index(channel)
+
+    # -- Qt model ---------------------------------------------------------------------
+    def rowCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self._people)
+
+    def columnCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self.FIXED) + len(self._channels) + 1
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section < len(self.FIXED):
+                return self.FIXED[section]
+            k = section - len(self.FIXED)
+            if k < len(self._channels):
+                return two_lines(self._channels[k].label)
+            return "Name with\nphoto"
+        if role == Qt.ItemDataRole.ToolTipRole and section >= len(self.FIXED):
+            k = section - len(self.FIXED)
+            what = "face" if self.media == "photo" else "face in videos"
+            if k < len(self._channels):
+                return f"Consent to show this person's {what} on {self._channels[k].label}"
+            return "Consent to publish the person's name with a photo"
+        return None
+
+    def _text(self, p: Person, col: int) -> str:
+        if col == 0:
+            name = p.display_name
+            if p.preferred_forename and p.legal_forename and p.preferred_forename != p.legal_forename:
+                name += f" ({p.legal_forename})"
+            return name
+        if col == 1:
+            return p.id
+        if col == 2:
+            return role_label(p.role)
+        if col == 3:
+            return p.year_group
+        if col == 4:
+            return p.reg_group
+        if col == 5:
+            return person_status(p, self.today)
+        if col == 6:
+            return "Enrolled" if p.enrolled else "Not enrolled"
+        k = col - len(self.FIXED)
+        if k < len(self._channels):
+            return consent_text(p.consent_state(self._channels[k].id, self.media))
+        return consent_text(STATE_YES if p.name_with_photo else NO)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        p = self._people[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(p, col)
+        if role == self.SORT_ROLE:
+            if col == 0:
+                return (p.surname.lower(), p.first_name.lower())
+            if col == 3:
+                digits = "".join(ch for ch in p.year_group if ch.isdigit())
+                return (0 if digits else 1, int(digits) if digits else 0, p.year_group)
+            return self._text(p, col)
+        if role == self.SEARCH_ROLE:
+            return " ".join(
+                [p.id, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname,
+                 p.year_group, p.reg_group, role_label(p.role)]
+            ).lower()
+        if role == self.PERSON_ROLE:
+            return p
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if p.do_not_photograph:
+                return QBrush(TINT_DNP)
+            if not p.valid:
+                return QBrush(TINT_INVALID)
+            if p.has_left(self.today):
+                return QBrush(TINT_LEFT)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and col >= len(self.FIXED):
+            # Colour is a second cue only: the text already says Yes/No.
+            value = self._text(p, col)
+            return QBrush(QColor("#1b6e20") if value == YES else QColor("#8a1c1c")
+                          if value == NO_WORDS else QColor("#6d4c00"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 5 and p.do_not_photograph:
+                return "On the do-not-photograph list: this person's face is always covered, on every channel."
+            if col == 5 and not p.valid:
+                return ("The register row for this person had a problem and was not imported. "
+                        "They are always covered until the register is fixed and imported again.")
+            if col == 6 and not p.enrolled:
+                return "No face photo enrolled: PhotoVet cannot recognise this person, so they are always covered."
+            if col >= len(self.FIXED) and (p.do_not_photograph or not p.valid or p.has_left(self.today)):
+                return "Covered on every channel whatever this says: see Status."
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(self.FIXED):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and col >= len(self.FIXED):
+            head = str(self.headerData(col, Qt.Orientation.Horizontal)).replace("\n", " ")
+            return f"{head}: {self._text(p, col)}"
+        return None
+
+
+FILTERS = (
+    ("everyone", "Everyone"),
+    ("pupils", "Pupils"),
+    ("staff", "Staff"),
+    ("dnp", "Do not photograph"),
+    ("left", "Left school"),
+    ("invalid", "Rows with problems"),
+    ("not_enrolled", "No face photo"),
+)
+
+
+class PeopleFilter(QSortFilterProxyModel):
+    """Search text (name, id, year, class) plus a category filter."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._text = ""
+        self._category = "everyone"
+        self.setSortRole(PeopleModel.SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def _refilter(self, apply) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            apply()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            apply()
+            self.invalidateFilter()
+
+    def set_text(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_text", text.strip().lower()))
+
+    def set_category(self, category: str) -> None:
+        self._refilter(lambda: setattr(self, "_category", category))
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:
+        a = left.data(PeopleModel.SORT_ROLE)
+        b = right.data(PeopleModel.SORT_ROLE)
+        try:
+            return a < b
+        except TypeError:
+            return str(a) < str(b)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        model: PeopleModel = self.sourceModel()
+        p = model.person_at(source_row)
+        c = self._category
+        if c == "pupils" and p.role != "pupil":
+            return False
+        if c == "staff" and p.role != "staff":
+            return False
+        if c == "dnp" and not p.do_not_photograph:
+            return False
+        if c == "left" and not p.has_left(model.today):
+            return False
+        if c == "invalid" and p.valid:
+            return False
+        if c == "not_enrolled" and p.enrolled:
+            return False
+        if self._text:
+            hay = model.index(source_row, 0).data(PeopleModel.SEARCH_ROLE)
+            return all(word in hay for word in self._text.split())
+        return True
+
+
+class RegisterView(QWidget):
+    """The register: search, filter, and the ways in to import, enrol and a person's page."""
+
+    import_requested = Signal()
+    enrol_requested = Signal()
+    person_requested = Signal(str)
+
+    EMPTY_TEXT = "No one in the register yet. Import your MIS export to start."
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("RegisterView")
+        self.model = PeopleModel(self)
+        self.proxy = PeopleFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        # -- top bar --------------------------------------------------------------------
+        self.title = QLabel("<b>Consent register</b>")
+        self.summary = QLabel("")
+        self.summary.setObjectName("registerSummary")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name, UPN, year or class")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the register")
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.textChanged.connect(self._update_count)
+        self.filter = QComboBox()
+        self.filter.setAccessibleName("Show")
+        for key, label in FILTERS:
+            self.filter.addItem(label, key)
+        self.filter.currentIndexChanged.connect(self._filter_changed)
+        show_label = QLabel("&Show:")
+        show_label.setBuddy(self.filter)
+        self.import_button = QPushButton("&Import register…")
+        self.import_button.setToolTip("Import or update the register from your MIS export (a CSV file)")
+        self.import_button.clicked.connect(lambda *_: self.import_requested.emit())
+        self.enrol_button = QPushButton("&Enrol photos…")
+        self.enrol_button.setToolTip("Add face photos so PhotoVet can recognise people")
+        self.enrol_button.clicked.connect(lambda *_: self.enrol_requested.emit())
+        self.open_button = QPushButton("&Open person…")
+        self.open_button.setToolTip("Open the selected person's page (or double-click a row)")
+        self.open_button.clicked.connect(lambda *_: self.open_selected())
+        self.media = QComboBox()
+        self.media.setAccessibleName("Consent for")
+        self.media.addItem("Photos", "photo")
+        self.media.addItem("Videos", "video")
+        self.media.currentIndexChanged.connect(self._media_changed)
+        media_label = QLabel("Consent &for:")
+        media_label.setBuddy(self.media)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(12)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.enrol_button)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(show_label)
+        bar.addWidget(self.filter)
+        bar.addWidget(media_label)
+        bar.addWidget(self.media)
+        bar.addWidget(self.open_button)
+
+        # -- table ------------------------------------------------------------------------
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setAccessibleName("People in the register")
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)  # Enter / Return
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("registerCount")
+        self.legend = QLabel(
+            "\u2713 Yes: consent given for that channel. \u2717 No, or \u2013 not recorded: the "
+            "face is covered there. Do not photograph, left school and rejected rows are always "
+            "covered."
+        )
+        self.legend.setWordWrap(True)
+        self.legend.setStyleSheet("color: #555555;")
+
+        table_page = QWidget()
+        tl = QVBoxLayout(table_page)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(bar)
+        tl.addWidget(self.table, 1)
+        foot = QHBoxLayout()
+        foot.addWidget(self.count_label)
+        foot.addWidget(self.legend, 1)
+        tl.addLayout(foot)
+
+        # -- empty state / error state ------------------------------------------------------
+        empty_page = QWidget()
+        el = QVBoxLayout(empty_page)
+        el.addStretch(1)
+        self.empty_label = QLabel(self.EMPTY_TEXT)
+        self.empty_label.setObjectName("registerEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        f = self.empty_label.font()
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        self.empty_label.setFont(f)
+        self.empty_hint = QLabel(
+            "Export your pupils and staff with their photo consent from SIMS, Arbor, Bromcom or "
+            "another MIS as a CSV file, then choose Import register…\n"
+            "Until then every face in every photo is covered."
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.empty_import = QPushButton("Import register…")
+        self.empty_import.clicked.connect(lambda *_: self.import_requested.emit())
+        eb = QHBoxLayout()
+        eb.addStretch(1)
+        eb.addWidget(self.empty_import)
+        eb.addStretch(1)
+        el.addWidget(self.empty_label)
+        el.addWidget(self.empty_hint)
+        el.addLayout(eb)
+        el.addStretch(2)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(table_page)
+        self.stack.addWidget(empty_page)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.stack, 1)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        self.setTabOrder(self.search, self.filter)
+        self.setTabOrder(self.filter, self.open_button)
+        self.setTabOrder(self.open_button, self.table)
+
+        ctx.register_changed.connect(self.refresh)
+        ctx.channels_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- public ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the register (after an import, enrolment or consent change)."""
+        people = self.ctx.ws.register.people()
+        self.model.today = _dt.date.today()
+        self.model.set_people(people, self.ctx.ws.channels.all())
+        self._resize_columns()
+        self.stack.setCurrentIndex(1 if not people else 0)
+        self.enrol_button.setEnabled(bool(people))
+        self.summary.setText(self._summary_text(people))
+        self._update_count()
+
+    def people_shown(self) -> list[Person]:
+        """The people currently visible (after search and filter), in display order."""
+        return [self.proxy.index(r, 0).data(PeopleModel.PERSON_ROLE) for r in range(self.proxy.rowCount())]
+
+    def open_selected(self) -> None:
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            self.count_label.setText("Choose a person in the table first.")
+            return
+        self._open_index(idx)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _open_index(self, idx: QModelIndex) -> None:
+        p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE)
+        if p is not None:
+            self.person_requested.emit(p.id)
+
+    def _media_changed(self) -> None:
+        self.model.set_media(self.media.currentData())
+        self._resize_columns()
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_category(self.filter.currentData())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        if total and not shown:
+            self.count_label.setText("No one matches.")
+        elif shown == total:
+            self.count_label.setText(f"{total} {'person' if total == 1 else 'people'}")
+        else:
+            self.count_label.setText(f"Showing {shown} of {total}")
+
+    def _summary_text(self, people: list[Person]) -> str:
+        if not people:
+            return ""
+        pupils = sum(1 for p in people if p.role == "pupil")
+        staff = sum(1 for p in people if p.role == "staff")
+        enrolled = sum(1 for p in people if p.enrolled)
+        dnp = sum(1 for p in people if p.do_not_photograph)
+        bad = sum(1 for p in people if not p.valid)
+        parts = [f"{pupils} pupils", f"{staff} staff", f"{enrolled} enrolled (face photo)"]
+        if dnp:
+            parts.append(f"{dnp} do not photograph")
+        if bad:
+            parts.append(f"{bad} with problems")
+        return " · ".join(parts)
+
+    def _resize_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        fm = self.table.fontMetrics()
+        for col in range(len(PeopleModel.FIXED), self.model.columnCount()):
+            # channel headers can be wider than the ✓ Yes cells: keep them readable.
+            head = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            w = max(max(fm.horizontalAdvance(line) for line in head.split("\n")),
+                    *(fm.horizontalAdvance(t) for t in (YES, NO_WORDS, NOT_RECORDED))) + 20
+            self.table.setColumnWidth(col, w)
+        status_w = self.table.columnWidth(5)
+        self.table.setColumnWidth(5, min(max(status_w, 120), 320))

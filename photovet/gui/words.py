@@ -1,0 +1,94 @@
+"""The words and formats of a UK school office, in one place: dates as DD/MM/YYYY, "covered"
+for what an export paints, plurals, consent states, and errors in plain words."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+
+from photovet.core.errors import PhotoVetError
+from photovet.core.models import NO, NOT_RECORDED, YES
+
+
+def day(value: str | _dt.date | _dt.datetime | None) -> str:
+    """'2026-03-12', a date, or an ISO time -> '12/03/2026' (local time); '' for nothing."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, _dt.datetime):
+        return (value.astimezone() if value.tzinfo else value).strftime("%d/%m/%Y")
+    if isinstance(value, _dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    try:
+        if "T" in text or " " in text.strip():
+            return day(_dt.datetime.fromisoformat(text))
+        return _dt.date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return text
+
+
+def when(value: str | _dt.datetime | None) -> str:
+    """An ISO time -> '12/03/2026 10:42' in local time."""
+    if not value:
+        return ""
+    try:
+        t = value if isinstance(value, _dt.datetime) else _dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return day(str(value))
+    if t.tzinfo is not None:
+        t = t.astimezone()
+    return t.strftime("%d/%m/%Y %H:%M")
+
+
+_STAMP = re.compile(r"\b(\d{4})[:\-](\d{2})[:\-](\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?"
+                    r"(?:Z|[+\-]\d{2}:?\d{2})?)?\b")
+
+
+def uk_dates(text: str) -> str:
+    """Dates as files write them ('2011:07:03 20:09:45', '2011-07-03T20:09') shown as
+    '03/07/2011 20:09'."""
+    def one(m: re.Match) -> str:
+        y, mo, d, hh, mm = m.groups()
+        if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+            return m.group(0)
+        return f"{d}/{mo}/{y}" + (f" {hh}:{mm}" if hh else "")
+    return _STAMP.sub(one, text)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """plural(1, "photo") -> '1 photo'; plural(3, "person", "people") -> '3 people'."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def consent_word(state: str | None) -> str:
+    return {YES: "Yes", NO: "No", NOT_RECORDED: "Not recorded"}.get(state or NOT_RECORDED, str(state))
+
+
+def error_text(exc: BaseException) -> str:
+    """An exception as a sentence a school office can act on."""
+    if isinstance(exc, PhotoVetError):
+        return exc.full()
+    if isinstance(exc, MemoryError):
+        return "The computer ran out of memory. Close other programs and try again."
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"The file could not be used{where}: {exc.strerror or exc}."
+    return f"Something unexpected went wrong ({type(exc).__name__}: {exc}). " \
+           "Help > Copy diagnostics copies what support needs to know."
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def sentence(text: str) -> str:
+    """Capital first letter and a full stop (core messages are lower-case clauses)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+__all__ = ["consent_word", "day", "error_text", "esc", "plural", "sentence", "uk_dates", "when"]

@@ -1,0 +1,123 @@
+"""Core changes made for the desktop app (issue 15): deleting a rejected original at once
+(audited, refused otherwise), export records written from several export threads, a person's
+decision that agrees with the rule closes the question, enrolment through the engine, and a
+helper process that can be stopped while it starts."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from photovet.core.errors import DeletionError, ModelError, PhotoVetError
+from photovet.core.models import Channel, ExportResult, PhotoAnalysis, TextItem
+from photovet.core.policy import decide_text
+from photovet.core.transfer import delete_rejected_original
+from photovet.core.workspace import Workspace
+from tests.core.afterpost_util import photo, sha
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    w = Workspace.open(tmp_path / "home")
+    yield w
+    w.close()
+
+
+def _analysis(path: Path, channel: str = "website") -> PhotoAnalysis:
+    return PhotoAnalysis(path=str(path), sha256=sha(path), width=64, height=48, channel=channel,
+                         faces_checked=True)
+
+
+def test_a_rejected_original_is_deleted_at_once_and_audited(ws, tmp_path):
+    p = tmp_path / "compromising.jpg"
+    photo(1, (64, 48)).save(p)
+    a = _analysis(p)
+    with pytest.raises(DeletionError, match="only a photo a senior leader has rejected"):
+        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit,
+                                 user="Mr Head")
+    ws.approvals.mark_ready(a, preparer="Mrs Prep")
+    ws.approvals.reject(a, approver="Mr Head", comment="address on the fridge")
+    assert delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit,
+                                    user="Mr Head") == "trash"
+    assert not p.exists()
+    rows = ws.db.all("SELECT action, actor FROM audit_log ORDER BY id")[-2:]
+    assert rows == [("original-delete-pending", "Mr Head"), ("original-deleted", "Mr Head")]
+    assert ws.audit.verify().ok
+
+
+def test_a_changed_file_is_not_the_rejected_photo(ws, tmp_path):
+    p = tmp_path / "photo.jpg"
+    photo(2, (64, 48)).save(p)
+    a = _analysis(p)
+    ws.approvals.mark_ready(a, preparer="Mrs Prep")
+    ws.approvals.reject(a, approver="Mr Head")
+    photo(3, (64, 48)).save(p)          # another picture under the same name
+    with pytest.raises(DeletionError, match="changed since it was rejected"):
+        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit,
+                                 user="Mr Head")
+    assert p.exists()
+
+
+def test_export_threads_share_the_recorder_safely(ws, tmp_path):
+    """media/export.py calls the recorder from two export threads; one connection must see one
+    transaction at a time (and the audit chain must stay whole)."""
+    recorder = ws.records.recorder(batch="Sports day", preparer="Mrs Prep")
+    files = []
+    for i in range(12):
+        f = tmp_path / f"out-{i}.jpg"
+        photo(10 + i, (96, 72)).save(f, quality=80)
+        files.append(f)
+    errors: list[BaseException] = []
+
+    def work(chunk):
+        try:
+            for f in chunk:
+                r = ExportResult(source=str(f), output=str(f.with_name("final-" + f.name)),
+                                 channel="website", people_shown=["A1"])
+                recorder.record(r, f)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(files[i::3],)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(ws.records.exports(batch="Sports day")) == 12
+    assert ws.audit.verify().ok
+
+
+def test_confirming_what_the_rule_does_closes_the_question():
+    ch = Channel("website", "School website", names="full")
+    item = TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text="Muhammadlqbal",
+                    kind="name-like")
+    today = _dt.date(2026, 3, 12)
+    d = decide_text(item, None, ch, "photo", "consent", today)
+    assert d.action == "cover" and d.needs_review
+    item.override = "cover"
+    d = decide_text(item, None, ch, "photo", "consent", today)
+    assert d.action == "cover" and not d.needs_review
+    assert d.reason == "Looks like a name that is not in the register"
+
+
+def test_enrol_through_an_engine_without_a_face_model_says_so(ws, tmp_path):
+    engine = ws.engine()
+    with pytest.raises(ModelError, match="face model is not loaded"):
+        engine.enrol("folder", tmp_path, user="Mrs Prep")
+    with pytest.raises(PhotoVetError, match="unknown enrolment source"):
+        engine.enrol("camera", tmp_path, user="Mrs Prep")
+
+
+def test_a_helper_can_be_stopped_while_it_starts(ws):
+    stop = threading.Event()
+    stop.set()
+    t0 = time.monotonic()
+    with pytest.raises(PhotoVetError, match="stopped while it started"):
+        ws.start_helper(faces=False, text=False, stop=stop)
+    assert time.monotonic() - t0 < 20

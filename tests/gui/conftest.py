@@ -1,0 +1,162 @@
+"""What the GUI tests share: a workspace in the test's data folder, a window on it with the fake
+engine, and a way to answer the dialogs a person would answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QWidget,
+)
+
+from photovet.core.workspace import Workspace
+from photovet.gui.context import AppContext
+from photovet.gui.main_window import MainWindow
+from photovet.gui.session import PREPARER
+from tests.gui.fake_engine import FakeEngine
+
+PREPARER_NAME = "Mrs Jo Preparer"
+FAILURES: list[BaseException] = []
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_failures():
+    """An assertion raised while answering a dialog fails the test (Qt would swallow it)."""
+    FAILURES.clear()
+    yield
+    if FAILURES:
+        raise FAILURES[0]
+APPROVER_NAME = "Mr Sam Head"
+
+
+@pytest.fixture(autouse=True)
+def private_trash(tmp_path, monkeypatch):
+    """Whatever a test sends to the trash goes to the test's own folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def ws(photovet_home):
+    w = Workspace.open(photovet_home)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def make_window(qtbot, ws):
+    made: list[MainWindow] = []
+
+    def make(faces: dict | None = None, texts: dict | None = None, *, sign_in: bool = True,
+             workspace: Workspace | None = None) -> MainWindow:
+        w = workspace or ws
+        ctx = AppContext(w, engine_factory=lambda wsp: FakeEngine(wsp, faces, texts))
+        if sign_in:
+            ctx.session.sign_in(PREPARER, PREPARER_NAME)
+        win = MainWindow(ctx)
+        qtbot.addWidget(win)
+        win.resize(1366, 768)
+        win.show()
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        if win.isVisible():
+            win.close()
+
+
+def wait_checked(qtbot, win: MainWindow, n: int, timeout: int = 15000) -> None:
+    """Until ``n`` photos of the batch are checked and decided."""
+    qtbot.waitUntil(lambda: len(win.batch.model.analysed()) >= n and not win.batch.checking,
+                    timeout=timeout)
+
+
+def select_photo(win: MainWindow, name: str) -> None:
+    win.photos.batch.set_filter("all")
+    path = next(it.path for it in win.batch.model.items if Path(it.path).name == name)
+    assert win.photos.batch.select_path(path)
+
+
+# --------------------------------------------------------------------------------------------
+# Answering dialogs as a person would: find the window that popped up, press its buttons
+# --------------------------------------------------------------------------------------------
+
+def modal(timeout: float = 5.0, kind: type = QWidget) -> QWidget:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        w = QApplication.activeModalWidget()
+        if isinstance(w, kind) and w.isVisible():
+            return w
+        time.sleep(0.01)
+    raise AssertionError(f"no {kind.__name__} appeared")
+
+
+def button(dialog: QWidget, text: str) -> QAbstractButton:
+    """The button whose words start with ``text`` (ignoring the & of shortcuts)."""
+    want = text.replace("&", "")
+    for b in dialog.findChildren(QAbstractButton):
+        if b.isVisible() and b.text().replace("&", "").startswith(want):
+            return b
+    raise AssertionError(f"no button '{text}' in {dialog.windowTitle()!r}: "
+                         f"{[b.text() for b in dialog.findChildren(QAbstractButton)]}")
+
+
+def answer(action: Callable[[QWidget], None], *, kind: type = QWidget, delay: int = 0,
+           timeout: float = 10.0) -> list:
+    """Run ``action`` on the next modal window of ``kind`` that opens. It looks from timers, so
+    it works inside whatever event loop is running (a dialog's own, or a nested one)."""
+    seen: list = []
+    deadline = time.monotonic() + timeout + delay / 1000
+
+    def poll() -> None:
+        w = QApplication.activeModalWidget()
+        if isinstance(w, kind) and w.isVisible():
+            seen.append(w.windowTitle())
+            try:
+                action(w)
+            except BaseException as exc:  # noqa: BLE001 - never leave a test waiting on a dialog
+                seen.append(exc)
+                FAILURES.append(exc)
+                if isinstance(w, QDialog):
+                    w.reject()
+                else:
+                    w.close()
+            return
+        if time.monotonic() > deadline:
+            FAILURES.append(AssertionError(f"no {kind.__name__} appeared"))
+            return
+        QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(delay, poll)
+    return seen
+
+
+def click(text: str) -> Callable[[QWidget], None]:
+    return lambda w: button(w, text).click()
+
+
+def message_text(w: QWidget) -> str:
+    if isinstance(w, QMessageBox):
+        return f"{w.text()}\n{w.informativeText()}"
+    return w.windowTitle()
+
+
+def accept_dialog(w: QWidget) -> None:
+    if isinstance(w, QDialog):
+        boxes = w.findChildren(QDialogButtonBox)
+        if boxes:
+            ok = boxes[0].button(QDialogButtonBox.StandardButton.Ok)
+            if ok is not None:
+                ok.click()
+                return
+        w.accept()

@@ -1,0 +1,269 @@
+"""The whole lifecycle after review, from the menu bar (issue 15, item 1): export (what is held
+back and why), exports history (filter by batch, person, channel), mark posted (a batch or the
+chosen exports, channel, date, address), the take-down list (banner that fails closed, many
+marked done at once, a printable page with pictures), the subject access report from the
+person page, and deleting originals after posting (the list first)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from photovet.gui.controllers import after_posting
+from photovet.gui.dialogs.mark_posted import MarkPostedDialog
+from photovet.gui.dialogs.person import PersonDialog
+from photovet.gui.dialogs.purge import PurgeDialog
+from photovet.gui.dialogs.reason import ReasonDialog
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    answer,
+    button,
+    click,
+    message_text,
+    modal,
+    wait_checked,
+)
+from tests.gui.fake_engine import FACE_A, JANE, TORI, make_photo, write_register
+
+
+@pytest.fixture
+def window(qtbot, ws, make_window, tmp_path):
+    """Three photos: Tori, Jane (staff) and nobody; all approved for Facebook."""
+    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    paths = [make_photo(tmp_path / "trip" / f"trip_{i}.jpg", faces=[FACE_A],
+                        colour=(150 + 30 * i, 140, 130)) for i in range(3)]
+    faces = {"trip_0.jpg": [(FACE_A, TORI, "recognised")],
+             "trip_1.jpg": [(FACE_A, JANE, "recognised")], "trip_2.jpg": []}
+    win = make_window(faces)
+    win.ctx.set_channel("facebook")
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    return win
+
+
+def approve_all(win) -> None:
+    ctx = win.ctx
+    for it in win.batch.model.items:
+        ctx.ws.approvals.mark_ready(it.analysis, preparer="Mrs Jo Preparer")
+        ctx.ws.approvals.approve(it.analysis, ctx.engine.approval_parts(it.analysis),
+                                 approver=APPROVER_NAME)
+    ctx.approvals_changed.emit([it.analysis.sha256 for it in win.batch.model.items])
+
+
+def export(win, qtbot, folder: Path, label: str = "Sports day"):
+    folder.mkdir(exist_ok=True)
+    win.act_export.trigger()
+    dlg = win.export.dialog
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled() or dlg.held.count() > 0, timeout=10000)
+    dlg.folder.setText(str(folder))
+    dlg.label.setText(label)
+    return dlg
+
+
+def test_export_says_what_is_held_back_and_why(window, qtbot, tmp_path):
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.held.count() == 3, timeout=10000)
+    assert not dlg.export_btn.isEnabled()
+    assert "not marked ready and approved yet" in dlg.held.item(0).text()
+    dlg.reject()
+
+
+def test_export_then_mark_posted_then_delete_the_originals(window, qtbot, tmp_path, ws):
+    approve_all(window)
+    originals = [Path(it.path) for it in window.batch.model.items]
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    assert dlg.export_btn.text() == "Export 3 photos"
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    assert "Exported 3 photos" in dlg.result.text()
+    outputs = sorted((tmp_path / "out").glob("sports-day-*.jpg"))
+    assert len(outputs) == 3
+    assert len(ws.records.exports(batch="Sports day")) == 3
+
+    def post(d: MarkPostedDialog) -> None:
+        assert d.batch.currentText() == "Sports day" and d.by_batch.isChecked()
+        assert d.date.displayFormat() == "dd/MM/yyyy"
+        d.channel.setCurrentIndex(d.channel.findData("facebook"))
+        d.date.setDate(min(QDate(2026, 3, 12), QDate.currentDate()))
+        d.url.setText("https://facebook.example/posts/1")
+        d.accept()
+
+    def offer(box: QMessageBox) -> None:
+        assert "3 exports marked as posted" in box.text()
+        button(box, "Show me").click()
+
+    answer(post, kind=MarkPostedDialog)
+    answer(offer, kind=QMessageBox, delay=300)
+    dlg.posted_btn.click()
+    purge = modal(kind=PurgeDialog, timeout=10)
+    qtbot.waitUntil(lambda: purge.report is not None, timeout=10000)
+    assert purge.report.dry_run and purge.report.count("would-delete") == 3
+    assert all(p.exists() for p in originals)            # nothing deleted by the list
+    assert purge.delete_btn.text() == "Delete 3 originals to the Recycle Bin"
+    answer(click("&Yes"), kind=QMessageBox)
+    purge.delete_btn.click()
+    qtbot.waitUntil(lambda: purge.report is not None and not purge.report.dry_run, timeout=10000)
+    assert purge.report.count("deleted") == 3
+    assert not any(p.exists() for p in originals)
+    assert all(p.exists() for p in outputs)              # the posted copies stay
+    rec = ws.records.exports(batch="Sports day")[0]
+    assert rec.posts[0].channel == "facebook" and rec.posts[0].url.endswith("/posts/1")
+    purge.accept()
+    dlg.reject()
+
+
+def test_exports_history_filters_and_marks_chosen_exports_posted(window, qtbot, tmp_path, ws):
+    approve_all(window)
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    dlg.accept()
+    hist = window.after.open_exports()
+    assert hist.model.rowCount() == 3
+    hist.person.setCurrentIndex(hist.person.findData(TORI))
+    assert hist.model.rowCount() == 1 and hist.model.text(hist.model.records[0], 4) == "Tori Amos"
+    hist.person.setCurrentIndex(0)
+    hist.channel.setCurrentIndex(hist.channel.findData("website"))
+    assert hist.model.rowCount() == 0
+    hist.channel.setCurrentIndex(hist.channel.findData("facebook"))
+    hist.batch.setCurrentIndex(hist.batch.findData("Sports day"))
+    assert hist.model.rowCount() == 3
+    assert hist.model.text(hist.model.records[0], 0)[2] == "/"      # DD/MM/YYYY HH:MM
+    hist.table.selectRow(0)
+
+    def post(d: MarkPostedDialog) -> None:
+        assert d.by_selection.isChecked() and "1 export" in d.by_selection.text()
+        d.accept()
+
+    answer(post, kind=MarkPostedDialog)
+    answer(click("Not now"), kind=QMessageBox, delay=300)
+    hist.posted_btn.click()
+    qtbot.waitUntil(lambda: sum(1 for r in ws.records.exports() if r.posted) == 1,
+                    timeout=10000)
+    qtbot.waitUntil(lambda: "1 marked posted" in hist.count.text(), timeout=5000)
+    assert hist.model.text(hist.model.records[0], 7).startswith("Facebook ")
+    assert _dt.date.today().strftime("%d/%m/%Y") in hist.model.text(hist.model.records[0], 7)
+    hist.accept()
+
+
+@pytest.fixture
+def posted(window, qtbot, tmp_path, ws):
+    approve_all(window)
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    dlg.accept()
+    ws.records.mark_posted(batch="Sports day", channel="facebook", user="test")
+    window.ctx.records_changed.emit()
+    return window
+
+
+def withdraw(win, person: str, qtbot) -> None:
+    win.ctx.ws.register.set_consent(person, "facebook", "no", user="Office")
+    win.ctx.register_changed.emit()
+
+
+def test_the_take_down_banner_and_list_mark_many_done_at_once(posted, qtbot, ws):
+    win = posted
+    assert not win.takedown_banner.isVisible()
+    withdraw(win, TORI, qtbot)
+    withdraw(win, JANE, qtbot)
+    qtbot.waitUntil(lambda: "2 posted photos must be taken down" in win.takedown_banner.text(),
+                    timeout=10000)
+    win.link("takedown")
+    dlg = win.after.takedown_dialog
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 2, timeout=10000)
+    assert "Take this photo down from Facebook" in dlg.table.item(0, 1).text()
+    dlg.table.selectAll()
+
+    def note(d: ReasonDialog) -> None:
+        d.edit.setText("Removed from the Facebook page")
+        button(d, "Mark 2 items done").click()
+
+    answer(note, kind=ReasonDialog)
+    dlg.done_btn.click()
+    qtbot.waitUntil(lambda: not win.takedown_banner.isVisible(), timeout=10000)
+    done = ws.db.all("SELECT done_by, note FROM takedown_items")
+    assert done == [("Mrs Jo Preparer", "Removed from the Facebook page")] * 2
+    dlg.accept()
+
+
+def test_the_printable_page_is_saved_without_a_crash(posted, qtbot, tmp_path, monkeypatch):
+    win = posted
+    withdraw(win, TORI, qtbot)
+    qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)
+    dlg = win.after.open_takedown()
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 1, timeout=10000)
+    target = tmp_path / "take-down list.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    seen = answer(click("Close"), kind=QMessageBox)
+    dlg.page_btn.click()          # the real button: this crashed ("not bool")
+    qtbot.waitUntil(lambda: target.exists() and bool(seen), timeout=10000)
+    html = target.read_text(encoding="utf-8")
+    assert "data:image/jpeg;base64," in html and "@page { size: A4" in html
+    assert "Tori Amos" in html
+    dlg.accept()
+
+
+def test_the_take_down_banner_fails_closed(posted, qtbot, monkeypatch):
+    win = posted
+    real = after_posting.takedown_summary
+
+    def broken(ws):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(after_posting, "takedown_summary", broken)
+    win.after.check_takedowns()
+    qtbot.waitUntil(lambda: "Could not check take-downs" in win.takedown_banner.text(),
+                    timeout=10000)
+    assert win.takedown_banner.isVisible() and win.takedown_banner.kind == "error"
+    win.ctx.records_changed.emit()               # it stays until a check succeeds
+    qtbot.wait(300)
+    assert "Could not check take-downs" in win.takedown_banner.text()
+    monkeypatch.setattr(after_posting, "takedown_summary", real)
+    win.link("takedown-retry")
+    qtbot.waitUntil(lambda: not win.takedown_banner.isVisible(), timeout=10000)
+
+
+def test_subject_access_report_from_the_person_page(posted, qtbot, tmp_path, monkeypatch):
+    win = posted
+    target = tmp_path / "sar.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    opened = []
+    monkeypatch.setattr(after_posting.QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()))
+    win.tabs.setCurrentIndex(1)
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    assert "1 exported photo list Tori" in page.exports_label.text()
+    seen = answer(click("Open it"), kind=QMessageBox)
+    page.sar_btn.click()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    assert opened == [str(target)] and seen == ["Saved"]
+    html = target.read_text(encoding="utf-8")
+    assert "Subject access report" in html and "Tori Amos" in html
+    page.accept()
+
+
+def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, qtbot):
+    win = posted
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    combo = page.combos[("facebook", "photo")]
+    seen = []
+    answer(lambda box: (seen.append(message_text(box)), button(box, "&Yes").click()),
+           kind=QMessageBox)
+    combo.setCurrentIndex(combo.findData("no"))
+    assert "from Yes to No" in seen[0] and "listed to take down" in seen[0]
+    qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)
+    assert page.history.rowCount() >= 1
+    assert page.history.item(0, 3).text() == "Changed by Mrs Jo Preparer"
+    assert page.history.item(0, 0).text()[2] == "/"
+    page.accept()

@@ -1,0 +1,65 @@
+"""Photos from a device (issue 15, item 1: clear the device after import): copied and checked
+into a batch folder, opened as the batch, and the device is cleared (to its trash, each photo
+checked again first) only when the office says yes. The same core call as import-device."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from tests.gui.conftest import answer, button, message_text, wait_checked
+from tests.gui.fake_engine import make_photo
+
+
+def digest(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("clear", [False, True], ids=["keep-on-device", "clear-device"])
+def test_import_from_a_device(qtbot, make_window, tmp_path, ws, clear):
+    device = tmp_path / "DCIM" / "100PHONE"
+    originals = [make_photo(device / f"IMG_{i:04d}.jpg", colour=(120 + 20 * i, 150, 160))
+                 for i in range(3)]
+    digests = sorted(digest(p) for p in originals)
+    win = make_window()
+    asked = []
+
+    def clear_or_not(box: QMessageBox) -> None:
+        asked.append(message_text(box))
+        button(box, "&Yes" if clear else "&No").click()
+
+    answer(clear_or_not, kind=QMessageBox)
+    dest = tmp_path / "pc" / "trip"
+    win.device.start(device.parent, dest)
+    wait_checked(qtbot, win, 3)
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    assert "All 3 photos were copied" in asked[0] and "checked again first" in asked[0]
+    copies = sorted(dest.rglob("*.jpg"))
+    assert sorted(digest(p) for p in copies) == digests          # verified, identical copies
+    assert all(Path(it.path).is_relative_to(dest) for it in win.batch.model.items)
+    if clear:
+        qtbot.waitUntil(lambda: win.device.worker is None and
+                        not any(p.exists() for p in originals), timeout=10000)
+        assert "The device was cleared: 3 photos moved to the device's trash" in \
+            win.message_banner.text()
+        actions = [r[0] for r in ws.db.all("SELECT action FROM audit_log ORDER BY id")]
+        assert actions.count("device-deleted") == 3
+    else:
+        assert all(p.exists() for p in originals)
+    assert sorted(digest(p) for p in dest.rglob("*.jpg")) == digests   # the copies stay
+
+
+def test_a_destination_on_the_device_is_refused_in_plain_words(qtbot, make_window, tmp_path):
+    device = tmp_path / "CARD"
+    make_photo(device / "IMG_0001.jpg")
+    win = make_window()
+    win.device.start(device, device / "copies")
+    qtbot.waitUntil(lambda: win.device.worker is None and win.message_banner.isVisible(),
+                    timeout=10000)
+    text = win.message_banner.text()
+    assert "Copying from the device stopped" in text and "device folder itself, or inside it" in text
+    assert "choose a folder on this PC. Nothing" in text
+    assert (device / "IMG_0001.jpg").exists()

@@ -1,0 +1,29 @@
+"""Help > Copy diagnostics (issue 12): what support needs, from the log, which holds ids and
+never names, even after a session that imported a register and reviewed photos."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+
+from photovet.core import logs
+from tests.gui.conftest import select_photo, wait_checked
+from tests.gui.fake_engine import REGISTER_ROWS, make_batch, write_register
+
+
+def test_copy_diagnostics_has_the_log_and_no_names(qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    paths, faces = make_batch(tmp_path / "photos", 3)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    select_photo(win, "photo_000.jpg")
+    assert win.review.face_action(2, "yes")
+    logs.get("gui").info("diagnostics test marker")
+    action = next(a for m in win.menuBar().actions() if m.text().replace("&", "") == "Help"
+                  for a in m.menu().actions() if a.text() == "Copy diagnostics")
+    action.trigger()
+    text = QGuiApplication.clipboard().text()
+    assert text.startswith("PhotoVet diagnostics") and "diagnostics test marker" in text
+    assert str(ws.home) in text
+    names = {n for row in REGISTER_ROWS[1:] for n in (row[1], row[2])}
+    assert not [n for n in names if n in text], "a person's name reached the log"

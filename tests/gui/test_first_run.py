@@ -1,0 +1,136 @@
+"""First run cannot strand anyone (issue 15, item 2).
+
+The bug: after "Import register" on the welcome page the page disappeared and the register tab
+said "No one in the register yet" with "Enrol photos..." greyed out. Now every register change
+refreshes every view, and the checklist (register, enrolment, channels, who approves) stays
+reachable until it is done."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QPushButton
+
+from photovet.gui.dialogs.enrol import EnrolDialog
+from photovet.gui.dialogs.import_wizard import ImportWizard
+from photovet.gui.dialogs.settings import ChannelDialog, SettingsDialog
+from photovet.gui.session import NameDialog
+from tests.gui.conftest import PREPARER_NAME, answer, button, modal
+from tests.gui.fake_engine import JANE, JOEL, TORI, write_portraits, write_register
+
+
+def step_button(win, key: str) -> QPushButton:
+    return win.checklist.findChild(QPushButton, f"step-{key}")
+
+
+def type_name(dlg: NameDialog) -> None:
+    dlg.name.setCurrentText(PREPARER_NAME)
+    button(dlg, "Continue").click()
+
+
+def import_through_the_wizard(qtbot, csv_path) -> ImportWizard:
+    wiz = modal(kind=ImportWizard)
+    wiz.file_page.path_edit.setText(str(csv_path))
+    wiz.next()                                           # the columns
+    assert wiz.mapping_page.combos["id"].currentText() == "UPN"
+    wiz.next()                                           # the dry run, in a worker
+    qtbot.waitUntil(lambda: wiz.preview_page.isComplete(), timeout=10000)
+    assert "Consent withdrawn" not in wiz.preview_page.status.text()
+    wiz.next()                                           # import
+    qtbot.waitUntil(lambda: wiz.result_page.isComplete(), timeout=10000)
+    assert "was imported" in wiz.result_page.text.text()
+    return wiz
+
+
+def test_import_from_the_checklist_shows_everywhere_at_once(qtbot, make_window, tmp_path):
+    win = make_window(sign_in=False)
+    assert win.photos_stack.currentWidget() is win.checklist
+    assert win.register_view.stack.currentIndex() == 1          # "No one in the register yet"
+    assert not step_button(win, "enrol").isEnabled()
+    csv_path = write_register(tmp_path / "mis.csv")
+
+    answer(type_name, kind=NameDialog)                          # who is acting, asked once
+    step_button(win, "register").click()
+    wiz = import_through_the_wizard(qtbot, csv_path)
+    wiz.accept()
+
+    # the register tab, the checklist and the enrol buttons all know at once
+    assert win.register_view.model.rowCount() == 5
+    assert win.register_view.stack.currentIndex() == 0
+    assert win.register_view.enrol_button.isEnabled()
+    assert "5 people in the register" in win.checklist.rows[0].body.text()
+    assert win.checklist.rows[0].mark.text().endswith("Done")
+    assert step_button(win, "enrol").isEnabled()
+    assert win.act_setup.isVisible() and "1 of 4" in win.act_setup.text()
+    assert win.photos_stack.currentWidget() is win.checklist     # the checklist stays
+
+    # enrol from the checklist: the register tab shows who is enrolled
+    portraits = write_portraits(tmp_path / "portraits", [TORI, JOEL, JANE])
+    step_button(win, "enrol").click()
+    dlg = modal(kind=EnrolDialog)
+    qtbot.waitUntil(lambda: dlg.ready, timeout=5000)
+    dlg.path.setText(str(portraits))
+    button(dlg, "Enrol").click()
+    qtbot.waitUntil(lambda: not dlg.running, timeout=10000)
+    assert "3 people enrolled" in dlg.state.text()
+    dlg.accept()
+    people = {p.id: p for p in win.register_view.model.people}
+    assert people[TORI].enrolled and not people["B100000000002"].enrolled
+    assert "3 of 5 people enrolled" in win.checklist.rows[1].body.text()
+
+    # channels: a channel the school adds works in the window at once (issue 11)
+    def add_prospectus(settings: SettingsDialog) -> None:
+        def fill(ch: ChannelDialog) -> None:
+            ch.label.setText("School prospectus")
+            ch.accept()
+        answer(fill, kind=ChannelDialog)
+        button(settings, "Add a channel").click()
+        qtbot.waitUntil(lambda: settings.channel_table.rowCount() == 8, timeout=5000)
+        settings.reject()
+
+    answer(add_prospectus, kind=SettingsDialog)
+    step_button(win, "channels").click()
+    qtbot.waitUntil(lambda: win.checklist.rows[2].mark.text().endswith("Done"), timeout=5000)
+    assert win.channel_combo.findData("school_prospectus") >= 0
+    assert "School prospectus" in [c.label for c in win.register_view.model.channels]
+
+    # who approves
+    step_button(win, "approval").click()
+    assert win.checklist.rows[3].mark.text().endswith("Done")
+    assert not win.act_setup.isVisible()                       # done: no longer in the way
+
+    # and the office can start
+    button(win.checklist, "Start checking photos").click()
+    assert win.photos_stack.currentWidget() is win.photos
+
+
+def test_the_checklist_stays_reachable_until_done(qtbot, make_window):
+    win = make_window()
+    button(win.checklist, "Start checking photos").click()
+    assert win.photos_stack.currentWidget() is win.photos
+    assert win.act_setup.isVisible() and "0 of 4" in win.act_setup.text()
+    win.act_setup.trigger()
+    assert win.photos_stack.currentWidget() is win.checklist
+
+
+def test_a_dry_run_with_errors_imports_nothing_until_the_person_says_so(qtbot, make_window,
+                                                                        tmp_path):
+    rows = [["UPN", "Legal Surname", "Legal Forename", "Consent: Facebook"],
+            ["A100000000001", "Amos", "Tori", "Yes"],
+            ["B100000000002", "Brown", "Sam", "Maybe"]]
+    csv_path = write_register(tmp_path / "messy.csv", rows)
+    win = make_window()
+    win.register.import_register()
+    wiz = modal(kind=ImportWizard)
+    wiz.file_page.path_edit.setText(str(csv_path))
+    wiz.next()
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.preview_page.report is not None, timeout=10000)
+    page = wiz.preview_page
+    assert page.errors.rowCount() == 1
+    assert "maybe" in page.errors.item(0, 2).text().lower()
+    assert not page.isComplete()                               # the Import button is off
+    page.skip.setChecked(True)
+    assert page.isComplete()
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.result_page.isComplete(), timeout=10000)
+    wiz.done(QDialog.DialogCode.Accepted)
+    assert [p.id for p in win.register_view.model.people if p.valid] == ["A100000000001"]

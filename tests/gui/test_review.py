@@ -1,0 +1,285 @@
+"""Review (issue 15, items 3 and 4; issue 11: review state in the core): a person decides only
+what they can change, in one click; every decision is the core's, stored at once and audited;
+a refusal is explained, a change made elsewhere offers "Reload"; a restart keeps the review;
+every text found is listed with why; labels never cover a face, a text or each other."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from photovet.core.models import PhotoAnalysis
+from photovet.core.workspace import Workspace
+from photovet.gui.dialogs.reason import ReasonDialog
+from photovet.gui.dialogs.who import PersonPicker
+from photovet.gui.views.findings import DecisionCard
+from photovet.gui.views.photo_view import FACE, TEXT
+from tests.gui.conftest import (
+    PREPARER_NAME,
+    answer,
+    button,
+    click,
+    message_text,
+    select_photo,
+    wait_checked,
+)
+from tests.gui.fake_engine import (
+    DAN,
+    FACE_A,
+    FACE_B,
+    FACE_J,
+    JOEL,
+    SAM,
+    TORI,
+    make_batch,
+    make_photo,
+    write_register,
+)
+
+NAME_BOX = [(40, 400), (200, 400), (200, 430), (40, 430)]
+EXIT_BOX = [(500, 20), (600, 20), (600, 50), (500, 50)]
+ODD_BOX = [(300, 420), (460, 420), (460, 450), (300, 450)]
+TEXTS = {"photo_000.jpg": [(NAME_BOX, "Tori Amos", TORI, "pupil-name"),
+                           (EXIT_BOX, "EXIT", None, ""),
+                           (ODD_BOX, "Muhammadlqbal", None, "name-like")]}
+
+
+@pytest.fixture
+def window(qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    paths, faces = make_batch(tmp_path / "photos", 3)
+    win = make_window(faces, TEXTS)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    select_photo(win, "photo_000.jpg")
+    return win
+
+
+def current(win) -> PhotoAnalysis:
+    return win.review.current().analysis
+
+
+def cards(win) -> list[DecisionCard]:
+    return list(win.photos.findings.cards)
+
+
+def audit_actions(ws) -> list[str]:
+    return [r[0] for r in ws.db.all("SELECT action FROM audit_log ORDER BY id")]
+
+
+def test_only_what_a_person_can_change_is_open(window):
+    a = current(window)
+    # Tori (consent) shown; unknown covered by rule (nothing to decide); Joel uncertain and he
+    # has consent: open. The ordinary text and Tori's covered name are not open; the odd name is.
+    assert [f.decision for f in a.faces] == ["show", "cover", "cover"]
+    assert [f.needs_review for f in a.faces] == [False, False, True]
+    assert [t.needs_review for t in a.texts] == [False, False, True]
+    assert len(cards(window)) == 2
+    assert window.photos.findings.decide_title.text() == "Yours to decide (2)"
+
+
+def test_yes_it_is_joel_in_one_click(window, ws):
+    card = cards(window)[0]
+    assert "Joel Clarke" in card.findChild(type(card.children()[1])).text()
+    card.buttons["yes"].click()
+    a = current(window)
+    assert a.faces[2].decision == "show" and a.faces[2].who == JOEL
+    assert not a.faces[2].needs_review
+    assert "review.face-assign" in audit_actions(ws)
+    row = ws.db.one("SELECT actor FROM reviews WHERE sha256 = ?", [a.sha256])
+    assert row[0] == PREPARER_NAME
+
+
+def test_no_keeps_it_covered_and_closes_the_question(window):
+    cards(window)[0].buttons["no"].click()
+    a = current(window)
+    assert a.faces[2].decision == "cover" and not a.faces[2].needs_review
+    assert len(cards(window)) == 1
+
+
+def test_keep_the_rest_covered(window, qtbot):
+    window.photos.findings.keep_rest_button.click()
+    a = current(window)
+    assert not a.needs_review and a.faces[2].decision == "cover" and a.texts[2].decision == "cover"
+    assert window.review.current().status_text().startswith("Covers")
+
+
+def test_not_a_face_is_recorded(window, ws):
+    assert window.review.face_action(1, "not-a-face")
+    a = current(window)
+    assert a.faces[1].override == "not-a-face" and a.faces[1].decision == "show"
+    assert "review.face-not-a-face" in audit_actions(ws)
+    assert window.review.face_action(1, "undo")
+    assert current(window).faces[1].decision == "cover"
+
+
+def test_a_refusal_is_explained_in_plain_words(qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    p = make_photo(tmp_path / "dan.jpg", faces=[FACE_A])
+    win = make_window({"dan.jpg": [(FACE_A, DAN, "recognised")]})
+    win.add_paths([str(p)])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "dan.jpg")
+    seen = []
+    answer(lambda box: (seen.append(message_text(box)), box.accept()), kind=QMessageBox)
+    assert not win.review.face_action(0, "show")
+    assert "do-not-photograph" in seen[0] and "Nothing was changed" in seen[0]
+    assert current(win).faces[0].decision == "cover"
+
+
+def test_showing_an_unknown_face_asks_why(window, ws):
+    def give_reason(dlg: ReasonDialog) -> None:
+        dlg.edit.setText("Adult visitor, agreed")
+        button(dlg, "Record and go on").click()
+
+    answer(give_reason, kind=ReasonDialog)
+    assert window.review.face_action(1, "show")
+    f = current(window).faces[1]
+    assert f.decision == "show" and "Adult visitor" in f.reason
+
+
+def test_a_change_made_elsewhere_offers_reload(window, ws, photovet_home):
+    a = current(window)
+    other = Workspace.open(photovet_home)           # another PC on the same register
+    try:
+        fresh = PhotoAnalysis.from_dict(a.to_dict())
+        other.reviewer().face(fresh, 0, "cover", other.channels.get("website"), user="Mrs Other")
+    finally:
+        other.close()
+    seen = answer(click("Reload the photo"), kind=QMessageBox)
+    assert not window.review.face_action(2, "yes")  # refused: the view was out of date
+    assert seen == ["Changed by someone else"]
+    a = current(window)                              # reloaded: the other person's cover shows
+    assert a.faces[0].decision == "cover" and a.faces[0].reason == "Covered by hand"
+    assert window.review.face_action(2, "yes")       # and deciding works again
+
+
+def test_restart_keeps_the_review(qtbot, ws, make_window, photovet_home, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    select_photo(win, "photo_000.jpg")
+    assert win.review.face_action(0, "cover")                 # Tori covered by hand
+    assert win.review.add_cover("rect", (10, 10, 50, 40))     # and an area
+    assert win.review.face_action(2, "yes")                   # Joel confirmed
+    win.close()
+    ws.close()
+
+    again = Workspace.open(photovet_home)
+    try:
+        win2 = make_window(faces, workspace=again)
+        wait_checked(qtbot, win2, 2)                  # the batch comes back by itself
+        select_photo(win2, "photo_000.jpg")
+        a = current(win2)
+        assert a.faces[0].decision == "cover" and a.faces[0].reason == "Covered by hand"
+        assert a.faces[2].decision == "show" and a.faces[2].who == JOEL
+        assert [c.box for c in a.manual] == [(10, 10, 50, 40)]
+        win2.close()
+    finally:
+        again.close()
+
+
+def test_who_is_this_down_and_enter_choose_the_person(window, qtbot):
+    def pick(dlg: PersonPicker) -> None:
+        assert not dlg.geometry().intersects(face_rect)      # beside the face, not over it
+        qtbot.keyClicks(dlg.search, "sam")
+        qtbot.keyClick(dlg.search, Qt.Key.Key_Down)
+        qtbot.keyClick(dlg.search, Qt.Key.Key_Return)
+
+    canvas = window.photos.photo.canvas
+    r = canvas.to_screen(FACE_B).toRect()
+    face_rect = r.translated(canvas.mapToGlobal(QPoint(0, 0)))
+    answer(pick, kind=PersonPicker)
+    assert window.review.face_action(1, "who")
+    f = current(window).faces[1]
+    assert f.who == SAM and f.decision == "cover" and "Consent refused" in f.reason
+
+
+def test_every_text_is_listed_with_why_and_rows_select_on_the_photo(window):
+    findings, canvas = window.photos.findings, window.photos.photo.canvas
+    head = findings.tree.topLevelItem(1)
+    rows = [head.child(i).text(0) for i in range(head.childCount())]
+    assert head.text(0) == "Text in the photo (3)"
+    # the website shows full names; Tori's family consented to her name: it stays readable
+    assert rows[0] == ("\u201cTori Amos\u201d: kept readable. Pupil's name (consent to show names "
+                       "on School website).")
+    assert rows[1] == "\u201cEXIT\u201d: kept readable. Ordinary text, not a name."
+    assert rows[2].startswith("\u201cMuhammadlqbal\u201d: covered. Looks like a name")
+    findings.tree.setCurrentItem(head.child(1))
+    assert canvas.selection == (TEXT, 1)
+    # and the other way: a click on a face selects its row
+    rr = canvas.to_screen(FACE_J)
+    canvas.selected.emit(FACE, 2)
+    assert findings.selected() == (FACE, 2)
+    assert rr.width() > 0
+
+
+def test_leaving_a_possible_name_readable_asks_why(window):
+    def give_reason(dlg: ReasonDialog) -> None:
+        dlg.edit.setText("It is the name of the school minibus")
+        button(dlg, "Record and go on").click()
+
+    answer(give_reason, kind=ReasonDialog)
+    cards(window)[1].buttons["keep"].click()
+    t = current(window).texts[2]
+    assert t.decision == "keep" and "minibus" in t.reason and not t.needs_review
+
+
+def test_the_pupils_name_cannot_be_left_readable_for_a_do_not_photograph_pupil(
+        qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    p = make_photo(tmp_path / "badge.jpg")
+    win = make_window({}, {"badge.jpg": [(NAME_BOX, "Dan Dufour", DAN, "pupil-name")]})
+    win.add_paths([str(p)])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "badge.jpg")
+    seen = []
+    answer(lambda box: (seen.append(message_text(box)), box.accept()), kind=QMessageBox)
+    assert not win.review.text_action(0, "keep")
+    assert "do-not-photograph" in seen[0]
+
+
+def test_labels_never_cover_a_face_a_text_or_each_other(qtbot, ws, make_window, tmp_path):
+    # a crowded photo: nine faces in a tight grid and a line of text under them
+    boxes = [(60 + 70 * (i % 3), 60 + 70 * (i // 3), 50, 50) for i in range(9)]
+    p = make_photo(tmp_path / "crowd.jpg", size=(640, 480), faces=boxes)
+    win = make_window({"crowd.jpg": [(b, None, "unknown") for b in boxes]},
+                      {"crowd.jpg": [([(60, 280), (240, 280), (240, 300), (60, 300)],
+                                      "Class 4A", None, "name-like")]})
+    win.add_paths([str(p)])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "crowd.jpg")
+    canvas = win.photos.photo.canvas
+    qtbot.waitUntil(lambda: canvas.before is not None, timeout=5000)
+    canvas.repaint()
+    labels = canvas.labels
+    assert len(labels) == 10
+    targets = [canvas.to_screen(b) for b in boxes] + \
+        [canvas.poly_to_screen([(60, 280), (240, 280), (240, 300), (60, 300)]).boundingRect()]
+    for lab in labels:
+        assert not any(lab.rect.intersects(t) for t in targets), lab.text
+        assert not any(lab.rect.intersects(o.rect) for o in labels if o is not lab), lab.text
+    # a label is part of its target: clicking it selects the face it names
+    lab = labels[0]
+    assert canvas.hit(lab.rect.center()) == (lab.kind, lab.index)
+
+
+def test_the_review_note_and_refused_change_are_shown(window, ws, qtbot):
+    """A decision the rules now refuse (consent withdrawn after a face was shown by hand) is
+    not applied, and the person is told why."""
+    def give_reason(dlg: ReasonDialog) -> None:
+        dlg.edit.setText("Form came in today")
+        button(dlg, "Record and go on").click()
+
+    # Joel: withdraw consent after he was shown
+    assert window.review.face_action(2, "yes")
+    ws.register.set_consent(JOEL, "website", "no", user="Office")
+    window.ctx.register_changed.emit()
+    a = current(window)
+    qtbot.waitUntil(lambda: a.faces[2].decision == "cover", timeout=5000)
+    assert "Consent refused" in a.faces[2].reason
+    row = window.photos.findings.tree.topLevelItem(0).child(2).text(0)
+    assert "Joel Clarke: covered. Consent refused for School website" in row

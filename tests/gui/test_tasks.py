@@ -1,0 +1,116 @@
+"""The one background helper: a core generator runs off the GUI thread, its values arrive in
+order (together when they come together), stopping closes the generator, a failure becomes a
+sentence, and closing the window waits for every worker."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from photovet.core.errors import PhotoVetError
+from photovet.gui.tasks import ThumbnailQueue, Worker, Workers, thumbnails
+from tests.gui.fake_engine import make_photo
+
+
+def run(qtbot, fn, **kw) -> tuple[list, list, list, list]:
+    got, batches, returned, errors = [], [], [], []
+    w = Worker(fn, **kw)
+    w.yielded.connect(lambda items: (got.extend(items), batches.append(len(items))))
+    w.returned.connect(returned.append)
+    w.errored.connect(errors.append)
+    with qtbot.waitSignal(w.finished, timeout=10000) as blocker:
+        w.start()
+    return got, batches, returned, errors + [blocker.args[0]]
+
+
+def test_a_generator_runs_off_the_gui_thread_and_delivers_in_order(qtbot):
+    threads = []
+
+    def gen(stop):
+        threads.append(QThread.currentThread())
+        yield from range(500)
+        return "done"
+
+    got, batches, returned, (stopped,) = run(qtbot, gen, batch_ms=20)
+    assert got == list(range(500))
+    assert len(batches) < 500              # delivered together, not one GUI update per value
+    assert returned == ["done"] and stopped == 0
+    assert threads[0] is not QApplication.instance().thread()
+
+
+def test_stop_ends_between_values_and_closes_the_generator(qtbot):
+    closed = threading.Event()
+    w_ref = []
+
+    def gen(stop):
+        try:
+            for i in range(10_000):
+                if i == 5:
+                    w_ref[0].stop()
+                yield i
+                time.sleep(0.001)
+        finally:
+            closed.set()
+
+    w = Worker(gen)
+    w_ref.append(w)
+    got = []
+    w.yielded.connect(got.extend)
+    with qtbot.waitSignal(w.finished, timeout=10000) as blocker:
+        w.start()
+    assert blocker.args == [1] and closed.is_set()
+    assert len(got) < 100
+
+
+def test_a_failure_becomes_a_sentence(qtbot):
+    def gen(stop):
+        yield 1
+        raise PhotoVetError("the register is busy", hint="Wait a moment and try again.")
+
+    got, _, returned, (error, _stopped) = run(qtbot, gen)
+    assert got == [1] and returned == []
+    assert error == "the register is busy\nWait a moment and try again."
+
+
+def test_a_plain_function_returns_its_value(qtbot):
+    got, _, returned, (_stopped,) = run(qtbot, lambda: 42)
+    assert got == [] and returned == [42]
+
+
+def test_closing_stops_and_waits_for_every_worker(qtbot):
+    workers = Workers()
+    ended = []
+
+    def endless(stop):
+        try:
+            while not stop.is_set():
+                time.sleep(0.01)
+                yield 0
+        finally:
+            ended.append(1)
+
+    for _ in range(3):
+        workers.start(endless, name="endless")
+    qtbot.wait(50)
+    workers.stop_all(5000)
+    assert len(ended) == 3 and not any(w.running for w in workers.running)
+
+
+def test_thumbnails_are_served_visible_first(qtbot, tmp_path):
+    paths = [str(make_photo(tmp_path / f"p{i}.jpg", size=(320, 240))) for i in range(6)]
+    queue = ThumbnailQueue()
+    queue.request(paths[:5])
+    queue.request([paths[5]], urgent=True)
+    got = []
+    w = Worker(lambda stop: thumbnails(queue, 64, 1.0, stop))
+    w.yielded.connect(got.extend)
+    w.start()
+    qtbot.waitUntil(lambda: len(got) == 6, timeout=10000)
+    w.stop()
+    queue.wake()
+    qtbot.waitUntil(lambda: not w.running, timeout=5000)
+    assert got[0][0] == paths[5]                      # the one on screen came first
+    assert all(img is not None and img.width() <= 64 for _, img in got)
