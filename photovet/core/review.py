@@ -260,7 +260,8 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
                 analysis.manual.append(Cover("polygon", None, grow_polygon(d.polygon), "manual",
                                              "text covered by hand"))
                 analysis.review_notes.append(
-                    f"Text covered by hand (\u201c{d.text}\u201d) is no longer found; the area stays covered.")
+                    f"Text covered by hand (\u201c{d.text}\u201d) is no longer found; "
+                    "the area stays covered.")
             else:
                 analysis.review_notes.append(
                     f"A decision to leave \u201c{d.text}\u201d readable no longer fits and was not used.")
@@ -344,7 +345,7 @@ class ReviewStore:
                 if want is not None and part.version != want:
                     self._conflict(part)
             details = change(parts[0], parts[1])
-            for part, old, want in zip(parts, before, exp):
+            for part, old in zip(parts, before):
                 if json.dumps(part.content(), sort_keys=True) != old:
                     self._save(part, user=user, expected=part.version)
             self.audit.record(action, dict(details, sha256=sha256, channel=channel))
@@ -550,6 +551,7 @@ class Reviewer:
                                action="review.cover-remove")
 
 
-__all__ = ["ALL", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "HandCover", "accepted_flags", "Review", "ReviewConflict", "ReviewRefused",
-           "ReviewStore", "Reviewer", "TextDecision", "apply_review", "decision_scope",
+__all__ = ["ALL", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "HandCover", "accepted_flags", "Review",
+           "ReviewConflict", "ReviewRefused", "ReviewStore", "Reviewer", "TextDecision", "apply_review",
+           "decision_scope",
            "match_face", "match_text", "review_hash", "versions"]

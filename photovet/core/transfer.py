@@ -298,8 +298,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                    + (f", {len(skipped)} other file(s) left alone" if skipped else ""))
     audit.record("device-import-started", {"source": str(src), "dest": str(dest), "clear": clear,
                                            "files": total, "permanent": permanent}, user=user)
-    done = 0
-    for path in photos:
+    for done, path in enumerate(photos, start=1):
         if _stop_requested(stop):
             break
         res = TransferResult(source=str(path))
@@ -351,7 +350,6 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
             res.error = str(exc)
         except OSError as exc:
             res.error = f"{path.name}: {exc.strerror or exc}; the original was kept"
-        done += 1
         yield Progress(done, total, path=str(path), result=res,
                        message=res.error or ("copied and cleared" if res.deleted else "copied"))
 

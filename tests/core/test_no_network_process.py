@@ -95,10 +95,13 @@ _NSCD_SOCKETS = ("/var/run/nscd/socket", "/run/nscd/socket")
 _NSCD_HOST_REQUESTS = {4, 5, 6, 7, 13, 14}  # GETHOSTBYNAME(v6), GETHOSTBYADDR(v6), GETFDHST, GETAI
 
 
-@dataclass
+@dataclass(frozen=True)
 class Allowed:
     hosts: frozenset[str] = frozenset()
     endpoints: frozenset[tuple[str, int]] = frozenset()
+
+
+NOTHING_ALLOWED = Allowed()
 
 
 @dataclass
@@ -161,7 +164,7 @@ def _address(args: str) -> tuple[str, str, int] | tuple[str, str, None] | None:
     return None
 
 
-def parse_trace(text: str, allowed: Allowed = Allowed()) -> TraceReport:
+def parse_trace(text: str, allowed: Allowed = NOTHING_ALLOWED) -> TraceReport:
     """Judge an ``strace -f -yy -s 256`` output of STRACE's calls (see the module doc)."""
     rep = TraceReport()
     unix_peer: dict[tuple[int, int], str] = {}

@@ -230,7 +230,9 @@ def _too_large(path: Path, exc: Exception | None, limit: int,
         what = f"{int(m[1]) / 1e6:.0f} megapixels" if m else "too many pixels"
     return ImageTooLargeError(
         f"the image is too large to open safely ({what}; the limit is {limit / 1e6:.0f} megapixels)",
-        path=path, hint="Resize it in a photo editor, or raise this PC's limit: photovet settings set performance.max_pixels NUMBER")
+        path=path,
+        hint="Resize it in a photo editor, or raise this PC's limit: "
+             "photovet settings set performance.max_pixels NUMBER")
 
 
 class OpenedImage:

@@ -100,7 +100,8 @@ def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
             ih = max(0.0, min(bi[3], bj[3]) - max(bi[1], bj[1]))
             inter = iw * ih
             union = areas[i] + areas[j] - inter
-            if (union > 0 and inter / union >= iou_threshold) or (areas[j] > 0 and inter / areas[j] >= containment):
+            overlaps = union > 0 and inter / union >= iou_threshold
+            if overlaps or (areas[j] > 0 and inter / areas[j] >= containment):
                 if areas[j] > areas[i]:
                     m = merged[k]
                     merged[k] = [min(m[0], bj[0]), min(m[1], bj[1]), max(m[2], bj[2]), max(m[3], bj[3])]
@@ -122,7 +123,9 @@ def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
     return [(st, min(length, st + size)) for st in starts]
 
 
-def clip_box(x1: float, y1: float, x2: float, y2: float, width: int, height: int) -> tuple[int, int, int, int] | None:
+def clip_box(
+    x1: float, y1: float, x2: float, y2: float, width: int, height: int,
+) -> tuple[int, int, int, int] | None:
     """Float corners -> integer (x, y, w, h) inside the image, or None when nothing is left."""
     ix1 = int(math.floor(max(0.0, x1)))
     iy1 = int(math.floor(max(0.0, y1)))

@@ -135,7 +135,7 @@ class SchoolMatcher:
     def _word(self, d: str, ph: _Phrase, toks, keys, fuzz) -> SchoolHit | None:
         everyday = ordinary_word(d)
         others = set(ph.keys) - {d}
-        for idx, (raw, k, s, e) in enumerate(toks):
+        for idx, (_raw, k, s, e) in enumerate(toks):
             pair = k + keys[idx + 1] if idx + 1 < len(keys) else ""
             score = 0.0
             span = (s, e)
