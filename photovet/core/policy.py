@@ -427,7 +427,8 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
     for face in analysis.faces:
         who = face.who
         if face.decision == "show":
-            pub.faces_shown.append((tuple(int(v) for v in face.box), who, face.reason))
+            x, y, w, h = face.box
+            pub.faces_shown.append(((int(x), int(y), int(w), int(h)), who, face.reason))
             if who:
                 pub.people_shown.append(who)
         else:
@@ -455,7 +456,7 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
     return pub
 
 
-def export_refusal(analysis: PhotoAnalysis) -> str | None:
+def export_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     """Why this analysed photo may not be exported at all (before approval), or None."""
     if analysis.error:
         return analysis.error
@@ -612,7 +613,7 @@ def flag_accept_refusal(analysis: PhotoAnalysis, kind: str, reason: str) -> str 
     return None
 
 
-def open_flag_refusal(analysis: PhotoAnalysis) -> str | None:
+def open_flag_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     """Why the photo may not be approved or exported while a blocking flag is open, or None."""
     for f in getattr(analysis, "flags", ()):      # videos carry no photo flags
         if f.blocks and f.open:

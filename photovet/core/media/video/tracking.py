@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from photovet.core.geometry import corner_iou
 from photovet.core.models import VideoTrack
 
 
@@ -102,14 +103,6 @@ class _Track:
         self.dets.append(det)
 
 
-def iou(a: Sequence[float], b: Sequence[float]) -> float:
-    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
 @dataclass
 class TrackerParams:
     fps: float = 30.0
@@ -147,7 +140,7 @@ class Tracker:
         size = max(t.size(), 1.0)
         if not (1.0 / self.p.size_ratio <= d.size / size <= self.p.size_ratio):
             return 0.0
-        ov = iou(pred, d.box)
+        ov = corner_iou(pred, d.box)
         pcx, pcy = (pred[0] + pred[2]) / 2, (pred[1] + pred[3]) / 2
         dist = math.hypot(d.cx - pcx, d.cy - pcy) / size
         gap = (d.frame - t.last) / self.p.fps
@@ -226,4 +219,4 @@ class Tracker:
         return [list(t.dets) for t in self._tracks]
 
 
-__all__ = ["Det", "Tracker", "TrackerParams", "iou"]
+__all__ = ["Det", "Tracker", "TrackerParams"]

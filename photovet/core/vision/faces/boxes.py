@@ -7,19 +7,10 @@ Two box forms: ``(x, y, w, h)`` (what ``Face.box`` and the annotations use) and 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-
-def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
-    """Intersection over union of two (x, y, w, h) boxes (used to score detections)."""
-    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
-    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
-    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
-    inter = iw * ih
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
+from photovet.core.geometry import box_iou  # re-exported: (x, y, w, h) IoU lives in core/geometry
 
 
 def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
