@@ -19,6 +19,18 @@ def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def float_box(box: Sequence[float]) -> tuple[float, float, float, float]:
+    """A four-number box (either form) as a tuple of floats."""
+    a, b, c, d = box
+    return float(a), float(b), float(c), float(d)
+
+
+def int_box(box: Sequence[float]) -> tuple[int, int, int, int]:
+    """A four-number box (either form) as a tuple of ints (``int()``: towards zero)."""
+    a, b, c, d = box
+    return int(a), int(b), int(c), int(d)
+
+
 def corner_iou(a: Sequence[float], b: Sequence[float]) -> float:
     """Intersection over union of two (x1, y1, x2, y2) boxes."""
     iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
@@ -28,4 +40,4 @@ def corner_iou(a: Sequence[float], b: Sequence[float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
-__all__ = ["box_iou", "corner_iou"]
+__all__ = ["box_iou", "corner_iou", "float_box", "int_box"]

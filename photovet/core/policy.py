@@ -111,8 +111,8 @@ def person_block(person: Person | None, on: _dt.date) -> str | None:
         return REASON_INVALID_ROW
     if person.do_not_photograph:
         return REASON_DNP
-    if person.has_left(on):
-        return f"Left school on {_fmt_day(person.leaving_date)}"  # type: ignore[arg-type]
+    if person.has_left(on) and person.leaving_date is not None:   # has_left: a date is set
+        return f"Left school on {_fmt_day(person.leaving_date)}"
     return None
 
 
@@ -184,8 +184,8 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
     if action == "not-a-face":
         if recognised and person is not None:
             return f"This face was recognised as {person.display_name}; say who it is instead"
-        if near_dnp:
-            return (f"This face looks like {person.display_name}, who is on the "  # type: ignore[union-attr]
+        if near_dnp and person is not None:
+            return (f"This face looks like {person.display_name}, who is on the "
                     "do-not-photograph list")
         return None
     if action != "show":
@@ -211,8 +211,8 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
         if state == NOT_RECORDED and not reason.strip():
             return "Say why this face may be shown (for example: consent form received today)"
         return None
-    if near_dnp:
-        return (f"This face looks like {person.display_name}, who is on the "  # type: ignore[union-attr]
+    if near_dnp and person is not None:
+        return (f"This face looks like {person.display_name}, who is on the "
                 "do-not-photograph list")
     if not reason.strip():
         return "Say why this face may be shown (for example: an adult visitor who agreed)"

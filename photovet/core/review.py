@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.geometry import box_iou
+from photovet.core.geometry import box_iou, int_box
 from photovet.core.media.cover import face_cover, grow_polygon
 from photovet.core.models import Channel, Cover, Face, PhotoAnalysis, TextItem
 from photovet.core.policy import (
@@ -181,11 +181,6 @@ def versions(parts: Sequence[Review]) -> str:
 # --------------------------------------------------------------------------------------------
 # Matching decisions to what analysis found
 # --------------------------------------------------------------------------------------------
-
-def _int_box(box: Sequence[float]) -> tuple[int, int, int, int]:
-    x, y, w, h = box
-    return int(x), int(y), int(w), int(h)
-
 
 def _poly_box(poly: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
     xs, ys = [p[0] for p in poly], [p[1] for p in poly]
@@ -409,7 +404,7 @@ class Reviewer:
                                         self.today(), reason)
         if refusal:
             raise ReviewRefused(refusal)
-        box = _int_box(face.box)
+        box = int_box(face.box)
 
         # "show" where the rules already show it (only a hand cover was in the way): forget
         # the cover, store nothing more
@@ -434,7 +429,7 @@ class Reviewer:
 
     def undo_face(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> list[Review]:
         """Forget every decision about face ``index``: the rules decide it again."""
-        box = _int_box(self._face(analysis, index).box)
+        box = int_box(self._face(analysis, index).box)
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):
@@ -479,7 +474,7 @@ class Reviewer:
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for i in faces:
-                every.faces.append(FaceDecision(_int_box(analysis.faces[i].box),
+                every.faces.append(FaceDecision(int_box(analysis.faces[i].box),
                                                 "cover", None, "", user, _now()))
             for i in texts:
                 t = analysis.texts[i]
@@ -526,7 +521,7 @@ class Reviewer:
         user = self._who()
         if cover.shape not in ("rect", "ellipse", "polygon"):
             raise ReviewRefused(f"unknown shape '{cover.shape}'")
-        cover = Cover(cover.shape, _int_box(cover.box) if cover.box else None,
+        cover = Cover(cover.shape, int_box(cover.box) if cover.box else None,
                       cover.points, "manual", cover.label or "covered by hand")
 
         def change(every: Review, one: Review) -> dict[str, Any]:

@@ -447,7 +447,8 @@ class Settings:
             if sections is not None and name not in sections:
                 continue
             value = getattr(self, name)
-            out[name] = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+            is_section = dataclasses.is_dataclass(value) and not isinstance(value, type)
+            out[name] = dataclasses.asdict(value) if is_section else value
         return out
 
     # -- dotted access (the settings dialog edits values generically) -------------------------

@@ -143,17 +143,16 @@ def _list_photos(src: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     try:
         from photovet.core.media.imaging import collect_media  # noqa: PLC0415
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
-        collect_media = None
-    if collect_media is not None:
-        photos, skipped = collect_media([src])
-    else:  # pragma: no cover
-        photos, skipped = [], []
+        photos: list[Path] = []
+        skipped: list[tuple[Path, str]] = []
         for root, dirs, files in os.walk(src):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 p = Path(root) / name
                 if not name.startswith(".") and p.suffix.lower() in _FALLBACK_EXTENSIONS:
                     photos.append(p)
+    else:
+        photos, skipped = collect_media([src])
     photos = [p for p in photos if not p.name.startswith((TMP_PREFIX, PURGE_PREFIX))]
     return photos, skipped
 

@@ -339,7 +339,7 @@ class VideoReviewer:
         rules_show = False
         if action in ("show", "keep"):
             probe = VideoTrack.from_dict(t.to_dict())
-            probe.override = probe.override_reason = None  # type: ignore[assignment]
+            probe.override = None
             probe.override_reason = ""
             rules_show = decide_track(probe, row, channel, mode, self.today()).action == action
         decision = TrackDecision(t.kind, list(t.frames), [_box4(b) for b in t.boxes], action,

@@ -57,7 +57,7 @@ from photovet.core.settings import (
     read_settings_file,
     upgrade_settings_file,
 )
-from photovet.core.storage import Database, connect, migrate
+from photovet.core.storage import Database, connect, connect_server, migrate
 from photovet.core.storage.server import is_server_url, password_key, split_password
 
 log = logs.get("workspace")
@@ -533,7 +533,7 @@ class Workspace:
         local_data = self.has_data()
         if local_data:
             self.access.require("database")
-        dst = connect(clean, password=password, certificate=cert_path)
+        dst = connect_server(clean, password=password, certificate=cert_path)
         report: dict[str, Any] = {"server": dst.location, "local": is_local(host)}
         try:
             version = dst.server_version()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from photovet.core.geometry import corner_iou
+from photovet.core.geometry import corner_iou, float_box
 from photovet.core.models import VideoTrack
 
 
@@ -207,7 +207,7 @@ class Tracker:
             fr = [d.frame for d in t.dets]
             out.append(VideoTrack(
                 id=first_id + k, kind=kind, frames=fr,
-                boxes=[tuple(float(v) for v in d.box) for d in t.dets],  # type: ignore[misc]
+                boxes=[float_box(d.box) for d in t.dets],
                 scores=[float(d.score) for d in t.dets], shot_start=t.shot_start,
                 shot_end=t.shot_end, vx=float(t.vx), vy=float(t.vy),
                 first_time=float(times[fr[0]]) if times is not None and fr[0] < len(times) else 0.0,

@@ -326,7 +326,7 @@ class NameMatcher:
             return [(v, 100.0) for v in exact]
         if len(key) <= 4:
             return []
-        out = []
+        out: list[tuple[_Variant, float]] = []
         for k, variants in self._by_key.items():
             if len(k) <= 4 or abs(len(k) - len(key)) > max(2, len(k) // 4):
                 continue
@@ -442,7 +442,7 @@ class NameMatcher:
             is_common = word in _COMMON_KEYS
             title_before = prev_tok is not None and prev_tok.key in _TITLE_KEYS
             if v.form == "surname":
-                if title_before:
+                if title_before and prev_tok is not None:
                     # "Mrs Hughes": a staff member, or (for a pupil's surname) a relative of the
                     # pupil: both identify the family, but the staff case is kept.
                     form = "title_surname"

@@ -317,9 +317,9 @@ class TextEngine:
                     b[:, 0] += x0
                     b[:, 1] += y0
                     found.append((b, (x0, y0, x1, y1)))
-        boxes = _merge_tile_boxes(found, (sw, sh), cv2) if tiled else [b for b, _ in found]
+        quads = _merge_tile_boxes(found, (sw, sh), cv2) if tiled else [b for b, _ in found]
         out = []
-        for b in boxes:
+        for b in quads:
             b = b.copy()
             b[:, 0] = np.clip(b[:, 0] * sx, 0, w)
             b[:, 1] = np.clip(b[:, 1] * sy, 0, h)
@@ -464,9 +464,9 @@ class TextEngine:
             h, w = arr.shape[:2]
             box[:, 0] = np.clip(box[:, 0], 0, w)
             box[:, 1] = np.clip(box[:, 1], 0, h)
-        wid = max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3]))
-        hei = max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2]))
-        wid, hei = max(2.0, float(wid)), max(2.0, float(hei))
+        wid = float(max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3])))
+        hei = float(max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2])))
+        wid, hei = max(2.0, wid), max(2.0, hei)
         # Recognition works at 48 px line height: do not warp more pixels than it can use.
         f = min(1.0, 96.0 / min(wid, hei))
         ow, oh = max(2, round(wid * f)), max(2, round(hei * f))

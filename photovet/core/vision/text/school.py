@@ -234,7 +234,7 @@ def find_small_school_text(image, items: Sequence[TextItem], reader,
     for (x0, y0, x1, y1), zoom in zoom_regions(items, image.size):
         crop = image.crop((x0, y0, x1, y1))
         crop = crop.resize((max(8, round(crop.width * zoom)), max(8, round(crop.height * zoom))),
-                           Image.BICUBIC)
+                           Image.Resampling.BICUBIC)
         for poly, text, score in reader.read(crop):
             if matcher.match(text) is None:
                 continue
