@@ -33,7 +33,7 @@ from typing import Any, overload
 
 from photovet.core import logs
 from photovet.core.cache import AnalysisCache
-from photovet.core.errors import KeyUnavailableError, PhotoVetError
+from photovet.core.errors import KeyUnavailableError, PhotoVetError, RegisterUnavailableError
 from photovet.core.memory import release as release_memory
 from photovet.core.models import (
     Channel,
@@ -892,7 +892,6 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     photo starts, the photos in flight finish (each exported and recorded, or not at all), and
     RegisterUnavailableError is raised after the last result.
     """
-    from photovet.core.errors import RegisterUnavailableError  # noqa: PLC0415
     from photovet.core.flow import ordered_map  # noqa: PLC0415
     from photovet.core.media.export import (  # noqa: PLC0415
         ExportJob,

@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
+from urllib.parse import urlsplit
 
 from photovet.core.errors import SettingsError
 from photovet.core.fsutil import atomic_write_text
@@ -335,12 +336,9 @@ class DatabaseSettings:
         if self.url and not self.url.startswith(("postgresql://", "postgres://")):
             raise SettingsError("database.url must be empty (this PC's register.db) or a "
                                 f"postgresql:// address, not {self.url!r}")
-        if self.url:
-            from urllib.parse import urlsplit  # noqa: PLC0415
-
-            if urlsplit(self.url).password is not None:
-                raise SettingsError("database.url must not contain a password (it is kept in "
-                                    "this PC's key store: photovet setup database)")
+        if self.url and urlsplit(self.url).password is not None:
+            raise SettingsError("database.url must not contain a password (it is kept in "
+                                "this PC's key store: photovet setup database)")
 
 
 @dataclass

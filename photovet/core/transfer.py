@@ -50,7 +50,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photovet.core.errors import DeletionError, NotAFileError, PhotoVetError
+from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
 
@@ -277,8 +277,6 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     src, dest = Path(src), Path(dest)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
-    from photovet.core.errors import OutputFolderError  # noqa: PLC0415
-
     problem = destination_problem(src, dest)
     if problem:
         raise OutputFolderError(problem, path=dest)

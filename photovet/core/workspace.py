@@ -30,6 +30,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -102,8 +104,6 @@ LEFTOVER_AGE_SECONDS = 600
 
 def clean_leftovers(home: Path) -> int:
     """Remove temporary files of interrupted saves in the data folder; returns how many."""
-    import time  # noqa: PLC0415
-
     now, n = time.time(), 0
     for pattern in LEFTOVER_PATTERNS:
         for p in home.glob(pattern):
@@ -604,8 +604,6 @@ class Workspace:
     def _retire_register_file(self, report: dict[str, Any]) -> None:
         """After a move: close, and keep the register file (and its anchor) as a dated
         backup; the anchor's claims hold for the server register (same register, same rows)."""
-        import shutil  # noqa: PLC0415
-
         path = getattr(self.db, "path", None)
         self.close()
         if path is None or not Path(path).exists():

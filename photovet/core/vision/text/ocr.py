@@ -10,8 +10,10 @@ without recognising the whole photo.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,8 +60,6 @@ def text_options(text: Any = None, threads: int = 0) -> dict[str, Any]:
 
 
 def _session(model_path: str, threads: int) -> Any:
-    import os  # noqa: PLC0415
-
     from photovet.core.offline import onnx_session  # noqa: PLC0415
 
     return onnx_session(model_path, threads if threads > 0 else max(1, min(4, os.cpu_count() or 1)))
@@ -112,8 +112,6 @@ class TextEngine:
                 f"the text reader is not installed ({exc})",
                 hint="Reinstall PhotoVet (it needs rapidocr-onnxruntime).",
             ) from exc
-        from pathlib import Path  # noqa: PLC0415
-
         options = dict(_DEFAULTS, **(options or {}))
         root = Path(rapidocr_onnxruntime.__file__).resolve().parent
         try:
