@@ -405,11 +405,25 @@ def traced_runs(tmp_path_factory):
     need_strace()
     root = tmp_path_factory.mktemp("no-network-process")
     inp = make_inputs(root)
+    # every command signs in (issue 16) as the office's first admin; one register, so one PC's
+    # key store and settings for all of them (HOME still differs: onnxruntime's store is there)
+    staff = {"PHOTOVET_USER": "Office Admin", "PHOTOVET_PASSWORD": "staple battery 12 horse",
+             "PHOTOVET_KEYSTORE": "file", "PHOTOVET_CONFIG": str(root / "pc-config")}
+    with pytest.MonkeyPatch.context() as mp:
+        from photovet.core.workspace import Workspace
+
+        for k, v in dict(staff, PHOTOVET_HOME=str(inp["photovet"])).items():
+            mp.setenv(k, v)
+        ws = Workspace.open(inp["photovet"])
+        try:
+            ws.create_first_admin(staff["PHOTOVET_USER"], staff["PHOTOVET_PASSWORD"])
+        finally:
+            ws.close()
 
     def env(name: str, **extra: str) -> dict[str, str]:   # one HOME per command, one register
         home = root / "home" / name.replace(" ", "-")
         home.mkdir(parents=True)
-        return child_env(home, inp["photovet"], **extra)
+        return child_env(home, inp["photovet"], **staff, **extra)
 
     py = [sys.executable, "-m", "photovet"]
     app = Run("app start", py + ["app"])
