@@ -37,6 +37,7 @@ from PIL import Image
 
 from photovet.core import logs
 from photovet.core.errors import VideoError
+from photovet.core.geometry import float_box
 from photovet.core.media.video.reader import (
     Frame,
     VideoInfo,
@@ -313,7 +314,9 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
                 an.sampling["origin"] = float(fr.frame.pts * fr.frame.time_base)
             st.times.append(round(fr.time, 5))
             th = thumb(luma(fr.frame))
-            if th2 is not None and thumb_difference(th2, th1) > p.cut_threshold and \
+            # (th1 is set whenever th2 is: th2 is the older of the two)
+            if th2 is not None and th1 is not None and \
+                    thumb_difference(th2, th1) > p.cut_threshold and \
                     thumb_difference(th2, th) > p.cut_threshold:
                 st.cuts.append(i - 1)
                 st.text_tracker.cut(i - 1)
@@ -340,7 +343,7 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
     for t in faces:
         if t.id in st.best:
             _q, bf, bb = st.best[t.id]
-            t.best_frame, t.best_box = bf, tuple(float(v) for v in bb)  # type: ignore[assignment]
+            t.best_frame, t.best_box = bf, float_box(bb)
         else:
             t.best_frame, t.best_box = t.first_frame, t.boxes[0]
     if want_crops:

@@ -17,6 +17,7 @@ caller fails that file and the batch goes on.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat as _stat
@@ -366,8 +367,6 @@ def still(path: str | Path, at: float | None = None, *, size: int | None = None)
 
 def sha256_stream(path: str | Path) -> str:
     """The file's SHA-256, read 1 MB at a time (a video is never read into memory)."""
-    import hashlib  # noqa: PLC0415
-
     p = Path(path)
     check_file(p)
     h = hashlib.sha256()
