@@ -166,8 +166,8 @@ class Engine:
                    cache=cache, reviews=reviews)
 
     @classmethod
-    def with_helper(cls, process: "AnalysisProcess", settings: Settings, register: Any = None, *,
-                    cache: AnalysisCache | None = None, reviews: Any = None) -> "Engine":
+    def with_helper(cls, process: AnalysisProcess, settings: Settings, register: Any = None, *,
+                    cache: AnalysisCache | None = None, reviews: Any = None) -> Engine:
         """An engine that analyses in ``process`` (an ``AnalysisProcess``, which the app starts
         on a worker thread: it takes seconds and touches no register)."""
         engine = cls(settings, register=register, cache=cache, reviews=reviews)

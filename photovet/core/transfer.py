@@ -605,7 +605,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
             overwrite_and_unlink(hidden)
         else:
             _trash(source)
-    except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError/TrashPermissionError
+    except Exception as exc:
         audit.record("original-delete-failed", {"source": str(source), "reason": str(exc)},
                      user=user)
         how = "deleted" if permanent else "moved to the trash"
@@ -615,5 +615,6 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     return method
 
 
-__all__ = ["delete_rejected_original", "import_from_device", "purge_batch", "TransferResult", "PurgeItem", "PurgeReport",
-           "clean_temp_files", "TMP_PREFIX", "PURGE_PREFIX", "FLASH_NOTE", "TRASH_NOTE"]
+__all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "PurgeItem", "PurgeReport",
+           "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
+           "purge_batch"]
