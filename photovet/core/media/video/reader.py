@@ -350,23 +350,40 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
         c.close()
 
 
+_LOCAL = threading.local()
+
+
+def _reformat(frame: Any, width: int | None = None, height: int | None = None,
+              format: str | None = None) -> Any:
+    """``frame.reformat`` with this thread's own converter. PyAV hands every frame of one decoder
+    the decoder's single converter (one swscale context and its slice threads); two threads
+    converting frames of the same video at once through it hang in swscale or crash (seen in
+    the tests: detection converts frame k while the analysis reads names on frame k+1)."""
+    rf = getattr(_LOCAL, "reformatter", None)
+    if rf is None:
+        from av.video.reformatter import VideoReformatter  # noqa: PLC0415 - after import_av
+
+        rf = _LOCAL.reformatter = VideoReformatter()
+    return rf.reformat(frame, width, height, format)
+
+
 def display_rgb(frame: Any, rotation: int, size: tuple[int, int] | None = None) -> np.ndarray:
     """RGB (h, w, 3) uint8 in display orientation; ``size`` (display width, height) scales in
-    the same swscale call as the colour conversion (cheap)."""
+    the same swscale call as the colour conversion (cheap). Safe from several threads."""
     if size is not None:
         dw, dh = size
         cw, ch = (dh, dw) if rotation in (90, 270) else (dw, dh)
-        arr = frame.to_ndarray(format="rgb24", width=int(cw), height=int(ch))
+        arr = _reformat(frame, int(cw), int(ch), "rgb24").to_ndarray()
     else:
-        arr = frame.to_ndarray(format="rgb24")
+        arr = _reformat(frame, format="rgb24").to_ndarray()
     return rotate(arr, rotation)
 
 
 def luma(frame: Any) -> np.ndarray:
     """The decoded luma plane (h, w) as a view, without conversion (8-bit formats; other
-    formats are converted)."""
+    formats are converted). Safe from several threads."""
     if frame.format.name not in ("yuv420p", "yuvj420p", "yuv422p", "yuv444p", "nv12"):
-        frame = frame.reformat(format="yuv420p")
+        frame = _reformat(frame, format="yuv420p")
     plane = frame.planes[0]
     return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:frame.height, :frame.width]
 

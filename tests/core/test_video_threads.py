@@ -1,0 +1,53 @@
+"""Frames of one video converted from two threads at once (detection on frame k while the
+analysis reads names on frame k+1). PyAV gives every frame of a decoder the decoder's single
+converter; used from two threads it hung in swscale (1 run in 6-10 of the video tests) or
+crashed. reader.display_rgb and luma use a converter per thread."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from photovet.core.media.video import reader
+from tests.video_clips import make_clip
+
+
+def test_two_threads_convert_frames_of_one_video_without_hanging(tmp_path):
+    clip = tmp_path / "clip.mp4"
+    make_clip(clip, size=(640, 480), seconds=2.0)
+    shapes: set[tuple[int, ...]] = set()
+    done = threading.Event()
+
+    def work() -> None:
+        with ThreadPoolExecutor(1) as pool:
+            for _ in range(15):
+                pending = []
+                for fr in reader.iter_frames(clip, threads=2):
+                    pending.append(pool.submit(reader.display_rgb, fr.frame, 0, (320, 240)))
+                    shapes.add(reader.display_rgb(fr.frame, 0).shape)
+                    reader.luma(fr.frame)
+                    if len(pending) > 3:
+                        shapes.add(pending.pop(0).result().shape)
+                for f in pending:
+                    shapes.add(f.result().shape)
+        done.set()
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout=90)
+    assert done.is_set(), "converting frames from two threads hung"
+    assert shapes == {(480, 640, 3), (240, 320, 3)}
+
+
+def test_display_rgb_matches_pyav_conversion(tmp_path):
+    clip = tmp_path / "clip.mp4"
+    make_clip(clip, size=(320, 240), seconds=0.5)
+    for fr in reader.iter_frames(clip, threads=1):
+        ours = reader.display_rgb(fr.frame, 0)
+        theirs = fr.frame.to_ndarray(format="rgb24")
+        assert ours.dtype == np.uint8 and np.array_equal(ours, theirs)
+        small = reader.display_rgb(fr.frame, 90, (120, 160))
+        assert small.shape == (160, 120, 3)      # display width 120, height 160
+        break
