@@ -170,9 +170,18 @@ def run(argv: list[str] | None = None) -> int:
     if ws is None:
         return 1
     from photovet.gui.context import AppContext
+    from photovet.gui.controllers.access import sign_in_at_start
     from photovet.gui.main_window import MainWindow
 
     ctx = AppContext(ws)
+    try:
+        signed_in = sign_in_at_start(ctx.session)
+    except BaseException:
+        ws.close()
+        raise
+    if not signed_in:          # Quit on the first screen: nothing was started yet
+        ws.close()
+        return 0
     win = MainWindow(ctx)
     end_on_signals(app, win)
     win.showMaximized() if win.start_maximized else win.show()

@@ -117,8 +117,7 @@ class ApprovalPanel(QWidget):
         self.reject_btn.setEnabled(usable and status in ("ready", "approved"))
         self.delete_btn.setVisible(approver_view and usable and status == "rejected")
         self.who.setVisible(approver_view)
-        self.who.setText(f"Approving as <b>{esc(approver)}</b> (<a href='out'>not you?</a>)"
-                         if approver else "")
+        self.who.setText(f"Approving as <b>{esc(approver)}</b>" if approver else "")
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(style.BANNER_ERROR if error else style.BANNER_INFO)
