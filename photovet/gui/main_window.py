@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
         for action, permission in self._permissions:
             permit(action, s, permission)
         self.register_view.set_permissions(s)
+        self.act_approver.setChecked(self.approval.approver_view)
         self.key_banner.refresh()
 
     def _allow_pc(self) -> None:
