@@ -87,11 +87,11 @@ class MainWindow(QMainWindow):
         self.register = RegisterController(ctx, self, on_sar=self.after.subject_access,
                                            on_exports=lambda pid: self.after.open_exports(
                                                person=pid))
-        self.setup = SetupController(ctx, self.checklist, self.register, self)
         self.access = AccessController(ctx.session, self)
         self.access.quit_requested.connect(self.close)
         ctx.on_refusal = self.access.refused
         self.accounts = AccountsController(ctx, self)
+        self.setup = SetupController(ctx, self.checklist, self.register, self, self.accounts)
         self.key_banner.allow_requested.connect(self._allow_pc)
         self._wire()
         self._build()

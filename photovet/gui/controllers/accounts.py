@@ -75,6 +75,7 @@ class AccountsController(QObject):
         if self.dialog is not None:
             self.dialog.say("")
         self.reload()
+        self.ctx.session.changed.emit()       # roles may have changed (the checklist, buttons)
         return result if result is not None else True
 
     # -- changes --------------------------------------------------------------------------------
