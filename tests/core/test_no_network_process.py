@@ -357,6 +357,7 @@ def traced(run: Run, trace_file: Path, env: dict[str, str], cwd: Path) -> Run:
 # ------------------------------------------------------------------------------------------
 
 UPN = "A919241717737"
+STAFF_NAME, STAFF_PASSWORD = "Office Admin", "staple battery office horse"
 
 
 def _cartoon_face(size: int) -> Image.Image:
@@ -403,10 +404,28 @@ def traced_runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("no-network-process")
     inp = make_inputs(root)
 
+    # the register has staff accounts, and every command and the app sign in from the
+    # environment (PHOTOVET_USER / PHOTOVET_PASSWORD), as scripts do
+    from photovet.core.workspace import Workspace  # noqa: PLC0415
+
+    keys = {"PHOTOVET_CONFIG": str(root / "config"), "PHOTOVET_KEYSTORE": "file"}  # one PC
+    saved = {k: os.environ.get(k) for k in keys}
+    os.environ.update(keys)
+    try:
+        with Workspace.open(inp["photovet"]) as ws:
+            ws.create_first_admin(STAFF_NAME, STAFF_PASSWORD)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
     def env(name: str, **extra: str) -> dict[str, str]:   # one HOME per command, one register
         home = root / "home" / name.replace(" ", "-")
         home.mkdir(parents=True)
-        return child_env(home, inp["photovet"], **extra)
+        return child_env(home, inp["photovet"], PHOTOVET_USER=STAFF_NAME,
+                         PHOTOVET_PASSWORD=STAFF_PASSWORD, **keys, **extra)
 
     py = [sys.executable, "-m", "photovet"]
     app = Run("app start", py + ["app"])
