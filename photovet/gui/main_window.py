@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.photos_stack.setCurrentWidget(
             self.photos if self.batch.model.items or not ctx.ws.register.is_empty()
             else self.checklist)
+        self.approval.session_changed()        # a senior leader starts in the approver's view
         self._session_changed()
 
     # -- wiring ---------------------------------------------------------------------------------
@@ -188,7 +189,8 @@ class MainWindow(QMainWindow):
                           P("settings", A("Settings\u2026", lambda: self.register.settings(),
                                           None, "settings")), None,
                           P("accounts", A("Staff accounts\u2026", self.accounts.open)),
-                          A("Allow this PC (admin secret)\u2026", self._allow_pc)],
+                          self._allow_action(A("Allow this PC (admin secret)\u2026",
+                                               self._allow_pc))],
             "A&ccount": [self._who_action(),
                          A("Lock now", self.access.lock_now, "Ctrl+L"),
                          A("Change my password\u2026", self.access.change_password),
@@ -246,6 +248,10 @@ class MainWindow(QMainWindow):
         self._permissions.append((action, permission))
         return action
 
+    def _allow_action(self, action: QAction) -> QAction:
+        self.act_allow = action           # shown only while this PC lacks the register's key
+        return action
+
     def _who_action(self) -> QAction:
         self.act_who = QAction("", self)
         self.act_who.setEnabled(False)
@@ -259,8 +265,10 @@ class MainWindow(QMainWindow):
         for action, permission in self._permissions:
             permit(action, s, permission)
         self.register_view.set_permissions(s)
+        self.act_setup.setVisible(getattr(self, "_setup_left", False) and s.allowed("settings"))
         self.act_approver.setChecked(self.approval.approver_view)
         self.key_banner.refresh()
+        self.act_allow.setVisible(bool(self.key_banner.problem()))
 
     def _allow_pc(self) -> None:
         if self.access.allow_this_pc():
@@ -321,7 +329,9 @@ class MainWindow(QMainWindow):
     def _setup_changed(self, done: int, total: int) -> None:
         self.act_setup.setText(f"Getting started ({done} of {total})" if done < total
                                else "Getting started")
-        self.act_setup.setVisible(done < total)
+        # the first-run checklist is the office admin's to do
+        self._setup_left = done < total
+        self.act_setup.setVisible(done < total and self.ctx.session.allowed("settings"))
 
     def _approval_banner(self) -> None:
         self.approval_banner.say("" if self.ctx.ws.settings.approval.required else

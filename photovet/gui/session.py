@@ -93,6 +93,8 @@ class Session(QObject):
         """'Signed in: Mrs J Patel (Preparer, Admin)' for the status bar."""
         if not self.signed_in:
             return "Nobody is signed in"
+        if self.locked():
+            return f"Locked: {self.name()} unlocks with their password"
         roles = role_words(self.roles()) or "no role today"
         return f"Signed in: {self.name()} ({roles})"
 

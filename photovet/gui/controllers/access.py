@@ -120,7 +120,7 @@ class AccessController(QObject):
 
     def lock_now(self) -> None:
         self.session.lock()
-        self.show_lock("Locked by " + self.session.name() + ".")
+        self.show_lock(f"{self.session.name()} locked PhotoVet.")
 
     def show_lock(self, why: str = "") -> bool:
         """The lock screen; True when the same person carries on."""
@@ -128,12 +128,17 @@ class AccessController(QObject):
             return False
         self._lock_open = True
         self.session.changed.emit()        # actions greyed while locked
+        central = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
+        if central is not None:
+            central.hide()                 # nobody reads pupils' photos over the lock screen
         try:
             dlg = LockDialog(self.session.name(), self.session.unlock, why=why,
                              parent=self.window)
             result = dlg.exec()
         finally:
             self._lock_open = False
+            if central is not None:
+                central.show()
         if result == 1:                   # Unlock (accepted); else Sign out
             return True
         self.sign_out(confirm=False)

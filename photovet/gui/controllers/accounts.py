@@ -5,8 +5,6 @@ account's or a reset's one-time code is shown once, to be passed on."""
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -16,7 +14,7 @@ from photovet.core.errors import NotSignedIn, PhotoVetError
 from ..context import AppContext
 from ..dialogs.accounts import AddAccountDialog, RoleDialog, StaffAccountsDialog
 from ..session import permission_refusal
-from ..words import error_text, esc
+from ..words import error_text, esc, when
 
 
 class AccountsController(QObject):
@@ -156,7 +154,8 @@ class AccountsController(QObject):
     # -- the code, shown once ---------------------------------------------------------------------
 
     def show_code(self, name: str, code: str, *, new: bool) -> None:
-        until = _dt.datetime.now() + _dt.timedelta(hours=CODE_HOURS)
+        info = self.accounts.get(name)
+        until = when(info.code_expires) or f"{CODE_HOURS} hours from now"
         box = QMessageBox(QMessageBox.Icon.Information, "One-time code",
                           f"<p>{'The account is made. ' if new else ''}Give {esc(name)} this "
                           f"one-time code:</p><p style='font-size:20pt; font-family:monospace'>"
@@ -167,8 +166,8 @@ class AccountsController(QObject):
         box.setInformativeText(
             f"They sign in with their name and this code (\u201cI have a one-time code\u201d), "
             f"then choose their own password. It works once, until "
-            f"{until:%d/%m/%Y %H:%M}. PhotoVet does not show it again: write it down or tell "
-            f"them now. Roles: {', '.join(ROLE_LABELS.get(r, r) for r in self.accounts.get(name).roles()) or 'none yet'}.")
+            f"{until}. PhotoVet does not show it again: write it down or tell "
+            f"them now. Roles: {', '.join(ROLE_LABELS.get(r, r) for r in info.roles()) or 'none yet'}.")
         box.exec()
 
 

@@ -33,7 +33,7 @@ from ..words import day, when
 
 ROLE_HELP = {
     "preparer": "checks photos and marks them ready",
-    "approver": "a senior leader: approves or rejects photos",
+    "approver": "approves or rejects photos",
     "poster": "exports approved photos and records posts and take-downs",
     "admin": "the register, settings, staff accounts and deletions",
 }
@@ -43,7 +43,8 @@ def grants_text(info: AccountInfo, today: _dt.date | None = None) -> str:
     """'Preparer (from 01/09/2026), Approver (until 31/08/2027)'; ended roles are left out."""
     today = today or _dt.date.today()
     parts = []
-    for g in info.grants:
+    for g in sorted(info.grants, key=lambda g: (ROLES.index(g.role) if g.role in ROLES
+                                                 else len(ROLES), g.valid_from)):
         if g.valid_to is not None and g.valid_to < today:
             continue
         label = ROLE_LABELS.get(g.role, g.role)

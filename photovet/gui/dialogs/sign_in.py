@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +51,10 @@ class FormDialog(QDialog):
         self.setWindowIcon(style.icon("app"))
         self.setModal(True)
         self.lay = QVBoxLayout(self)
+        self.heading = QLabel(title)
+        self.heading.setObjectName("SectionTitle")
+        self.heading.setFont(style.bold(self.heading.font(), 3))
+        self.lay.addWidget(self.heading)
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         self.lay.addWidget(self.intro)
@@ -72,7 +75,7 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         self.lay.addWidget(self.buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
 
     def say(self, text: str) -> None:
         self.problem.setText(text)
@@ -142,18 +145,10 @@ class SignInDialog(FormDialog):
         self.name = QLineEdit(name)
         self.name.setAccessibleName("Your name")
         self.form.addRow("Your &name:", self.name)
-        self.pages = QStackedWidget()
-        # page 0: the password
-        pw_page = QWidget()
-        pw_form = QFormLayout(pw_page)
-        pw_form.setContentsMargins(0, 0, 0, 0)
         self.password = _password()
         self.password.setAccessibleName("Password")
-        pw_form.addRow("&Password:", self.password)
-        # page 1: the one-time code and a new password
-        code_page = QWidget()
-        code_form = QFormLayout(code_page)
-        code_form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow("&Password:", self.password)
+        # the first time: the one-time code and a new password (rows shown on request)
         self.code = QLineEdit()
         self.code.setPlaceholderText("for example K7QM-3XPD-9TRW")
         self.code.setAccessibleName("One-time code")
@@ -161,21 +156,25 @@ class SignInDialog(FormDialog):
         self.new_password.setAccessibleName("New password")
         self.again = _password()
         self.again.setAccessibleName("New password again")
-        code_form.addRow("One-time &code:", self.code)
-        code_form.addRow("New pass&word:", self.new_password)
-        code_form.addRow("New password a&gain:", self.again)
-        self.pages.addWidget(pw_page)
-        self.pages.addWidget(code_page)
-        self.form.addRow(self.pages)
+        self.form.addRow("One-time &code:", self.code)
+        self.form.addRow("New pass&word:", self.new_password)
+        self.form.addRow("New password a&gain:", self.again)
+        self._with_code = False
+        for w in (self.code, self.new_password, self.again):
+            self.form.setRowVisible(w, False)
         self.switch = QPushButton("I have a one-time code from an admin")
         self.switch.setFlat(True)
         self.switch.setStyleSheet("text-align:left; color:#1f5fa8; text-decoration:underline;")
-        self.switch.clicked.connect(lambda: self.use_code(self.pages.currentIndex() == 0))
+        self.switch.clicked.connect(lambda: self.use_code(not self._with_code))
         self.form.addRow(self.switch)
         (self.password if name else self.name).setFocus()
 
     def use_code(self, on: bool) -> None:
-        self.pages.setCurrentIndex(1 if on else 0)
+        self._with_code = on
+        self.form.setRowVisible(self.password, not on)
+        for w in (self.code, self.new_password, self.again):
+            self.form.setRowVisible(w, on)
+        self.adjustSize()
         self.switch.setText("I have a password" if on else
                             "I have a one-time code from an admin")
         self.ok.setText("Set password and sign in" if on else "Sign in")
@@ -184,7 +183,7 @@ class SignInDialog(FormDialog):
 
     @property
     def with_code(self) -> bool:
-        return self.pages.currentIndex() == 1
+        return self._with_code
 
     def _submit(self) -> None:
         if self.with_code:
@@ -209,7 +208,7 @@ class LockDialog(FormDialog):
     def __init__(self, name: str, unlock: Submit, *, why: str = "",
                  parent: QWidget | None = None):
         super().__init__("PhotoVet is locked",
-                         f"<b>PhotoVet is locked.</b><br>{why or 'It locks itself when nobody has used it for a while.'}"
+                         f"{why or 'It locks itself when nobody has used it for a while.'}"
                          f"<br><br>{name}, type your password to carry on where you left off. "
                          "Someone else? Sign out first (nothing is lost).",
                          "Unlock", cancel_text="Sign out", parent=parent)
