@@ -146,7 +146,7 @@ class Deface:
     name = "deface 1.5.0"
 
     def __init__(self):
-        from deface.centerface import CenterFace  # noqa: PLC0415
+        from deface.centerface import CenterFace
 
         self.cf = CenterFace(in_shape=None, backend="auto")
 

@@ -131,9 +131,9 @@ def main() -> int:
 
     if args.scenario:
         # A real register with enrolled faces, so the face encoder runs for every face.
-        from photovet.core.vision.faces import FaceEngine
         from photovet.core.register.people import Register
         from photovet.core.settings import Settings
+        from photovet.core.vision.faces import FaceEngine
 
         scen = Path(args.scenario)
         with Register.open() as reg:
@@ -141,9 +141,9 @@ def main() -> int:
             rep = reg.enrol_csv(scen / "enrol.csv", FaceEngine.load(Settings()), user="bench")
         print(f"register: scenario imported, {len(rep.enrolled)} people enrolled")
 
+    from photovet.core.pipeline import Engine
     from photovet.gui.app import make_app
     from photovet.gui.main_window import MainWindow
-    from photovet.core.pipeline import Engine
 
     app = make_app([])
     probe = Probe()

@@ -62,9 +62,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="pv-bench-identify-"))
     os.environ["PHOTOVET_HOME"] = str(tmp / "home")
     from photovet.core.media import phash as ph
-    from photovet.core.storage import atomic, open_db
     from photovet.core.models import ExportResult
     from photovet.core.records.exports import Records
+    from photovet.core.storage import atomic, open_db
 
     rec = Records(open_db())
     exports_dir = tmp / "exports"

@@ -163,8 +163,8 @@ class _Dlib:
 
 
 def scenario(engine_for_enrolment, face_engine: FaceEngine, root: Path) -> dict:
-    from photovet.core.pipeline import Engine  # noqa: PLC0415
-    from photovet.core.workspace import Workspace  # noqa: PLC0415
+    from photovet.core.pipeline import Engine
+    from photovet.core.workspace import Workspace
 
     expected = json.loads((root / "expected.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as home:

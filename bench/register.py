@@ -95,8 +95,9 @@ class Server:
         self.name = f"pv_bench_{os.getpid()}"
 
     def __enter__(self) -> str:
-        import psycopg
         from urllib.parse import urlsplit
+
+        import psycopg
 
         with psycopg.connect(self.admin, autocommit=True) as c:
             c.execute(f"DROP DATABASE IF EXISTS {self.name}")
@@ -163,7 +164,7 @@ def run_engine(engine: str, args, tmp: Path, target: str | None) -> dict[str, fl
         _, res["audit_verify"] = best(ws.audit.verify, 1)
         # another client sees a withdrawal: time from the commit to the other PC's callback
         other = Workspace.open(home, access=Access.system("other pc"))
-        seen: "queue.Queue[float]" = queue.Queue()
+        seen: queue.Queue[float] = queue.Queue()
         feed = other.changes(interval=args.poll).subscribe(
             lambda ch: seen.put(time.perf_counter()) if any(
                 c.action == "register.consent-edit" for c in ch) else None)

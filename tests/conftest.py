@@ -124,8 +124,8 @@ class _ClonePool:
 
         self.server, self.template = server, template
         self.counter = itertools.count()
-        self.ready: "queue.Queue[str]" = queue.Queue(maxsize=max(1, ahead))
-        self.todrop: "queue.Queue[str | None]" = queue.Queue()
+        self.ready: queue.Queue[str] = queue.Queue(maxsize=max(1, ahead))
+        self.todrop: queue.Queue[str | None] = queue.Queue()
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self._make, daemon=True),
                         threading.Thread(target=self._drop, daemon=True)]

@@ -7,7 +7,7 @@ failed (each failure is printed on its own line, the batch goes on), 2 usage err
 from __future__ import annotations
 
 import sys
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import click
 
@@ -68,7 +68,7 @@ _SUBCOMMANDS = {name for group in cli.commands.values() if isinstance(group, cli
 def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | None = None) -> None:
     """Run the command line. ``open_app`` opens the desktop app (no command, or ``photovet app``)
     and returns its exit status."""
-    import logging  # noqa: PLC0415
+    import logging
 
     # An odd file name never crashes the output; library warnings go to the log, not the screen
     # (they name no file; the per-file error lines do).
@@ -76,9 +76,9 @@ def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | Non
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    import time  # noqa: PLC0415
+    import time
 
-    from photovet.core import logs  # noqa: PLC0415
+    from photovet.core import logs
 
     logging.captureWarnings(True)
     args = list(argv) if argv is not None else sys.argv[1:]

@@ -21,9 +21,9 @@ from photovet.cli.common import (
     get_channel,
     names_for,
     open_workspace,
-    printable,
     parse_day,
     people_text,
+    printable,
     register_id,
 )
 from photovet.core.errors import PhotoVetError
@@ -186,9 +186,9 @@ def sar_cmd(person_id: str, out_path: Path) -> None:
               help="How different (bits of 64) a copy may be; default 10.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
 def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: bool) -> None:
-    """Which export is this? Give a photo downloaded back from a website or social network
-    (resized, recompressed, a little cropped): PhotoVet finds its export record and lists who
-    is in it."""
+    """Which export is this? Give a photo or a video downloaded back from a website or social
+    network (resized, recompressed, a little cropped), or a still taken from a video: PhotoVet
+    finds its export record and lists who is in it."""
     from photovet.core.media.phash import DEFAULT_MAX_DISTANCE
 
     failed = 0
@@ -283,9 +283,9 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line.")
 def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
                       as_json: bool) -> None:
-    """Copy photos from a camera, card or phone folder into a folder on this PC, checking every
-    copy; with --clear, each photo is removed from the device only after its copy was verified
-    and only if the copy is really a different file."""
+    """Copy photos and videos from a camera, card or phone folder into a folder on this PC,
+    checking every copy; with --clear, each file is removed from the device only after its
+    copy was verified and only if the copy is really a different file."""
     from photovet.core.transfer import import_from_device
 
     if permanent and not clear:

@@ -28,32 +28,35 @@ from photovet.cli.common import (
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 
 
-
 @click.command("inspect")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--json", "as_json", is_flag=True,
               help='One JSON object per file per line: {"path", "error", "metadata"}.')
 def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
-    """List what each photo file would leak besides its picture: GPS position, place names,
-    dates, camera and serial numbers, owner, comments, names of tagged people, hidden
-    previews and motion-photo videos. Folders are searched recursively. Nothing is changed."""
-    from photovet.core.media.imaging import collect_photos
+    """List what each photo or video file would leak besides its picture (and sound): GPS
+    position, place names, dates, camera and serial numbers, owner, comments, names of tagged
+    people, hidden previews and motion-photo videos; for videos also titles, chapters,
+    subtitles, cover pictures and extra tracks. Folders are searched recursively. Nothing is
+    changed."""
+    from photovet.core.media.imaging import collect_media
     from photovet.core.media.metadata import inspect_file
+    from photovet.core.media.metadata.video import inspect_video
+    from photovet.core.media.video.reader import is_video_file
 
-    files, skipped = collect_photos(paths)
+    files, skipped = collect_media(paths)
     report_skipped(skipped)
     if not files:
-        fail_line(None, "no photos found in " + ", ".join(str(p) for p in paths))
+        fail_line(None, "no photos or videos found in " + ", ".join(str(p) for p in paths))
         sys.exit(EXIT_SOME_FAILED)
     progress = StderrProgress(len(files), "Inspecting")
     failed = 0
     for i, path in enumerate(files, 1):
         report, error = None, None
         try:
-            report = inspect_file(path)
+            report = inspect_video(path) if is_video_file(path) else inspect_file(path)
         except PhotoVetError as exc:
             error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+        except Exception as exc:
             error = f"{path.name}: unexpected problem ({type(exc).__name__}: {exc})"
         progress.close()
         if error:
@@ -96,14 +99,60 @@ def _analyse(ws, engine, files, channel, mode, label: str):
 
 
 def _files(paths) -> list[Path]:
-    from photovet.core.media.imaging import collect_photos
+    """Photos and videos named, or found in folders (by content)."""
+    from photovet.core.media.imaging import collect_media
 
-    files, skipped = collect_photos(paths)
+    files, skipped = collect_media(paths)
     report_skipped(skipped)
     if not files:
-        fail_line(None, "no photos found in " + ", ".join(str(p) for p in paths))
+        fail_line(None, "no photos or videos found in " + ", ".join(str(p) for p in paths))
         sys.exit(EXIT_SOME_FAILED)
     return files
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(max(0.0, float(seconds)), 60)
+    return f"{int(m):02d}:{s:04.1f}"
+
+
+def _video_lines(a, engine, ch) -> None:
+    """A decided video, for a person: one line per track, the sound, what is removed."""
+    from photovet.core.media.video.covers import track_span
+
+    faces = a.face_tracks
+    shown = sum(1 for t in faces if t.decision == "show")
+    names = sum(1 for t in a.text_tracks if t.decision != "keep")
+    sound = {"keep": "sound kept", "mute": "sound silenced", "remove": "sound removed"}[a.sound] \
+        if a.has_audio else "no sound"
+    click.echo(f"{printable(a.path)}  ({a.width} x {a.height}, {a.duration:.1f} s, "
+               f"{a.frame_count} frames): {len(faces)} face track(s), {shown} shown, "
+               f"{len(faces) - shown} covered; {names} name(s) covered; {sound}"
+               f" - {a.status.value.replace('-', ' ')}")
+    for t in a.tracks:
+        first, last = track_span(a, t)
+        when = f"{_clock(a.time_of(first))}-{_clock(a.time_of(last))}"
+        if t.kind == "face":
+            pid = t.who or (t.person if t.match_status == "uncertain" else None)
+            who = engine.people_by_id.get(pid) if pid else None
+            name = "not a face" if t.override == "not-a-face" else (
+                who.first_name + ("?" if t.match_status == "uncertain" and not t.override_person
+                                  else "") if who is not None else "unknown")
+            what = f"face {name}"
+        else:
+            what = f"name '{t.text}'"
+        hand = f"  [by hand: {t.override or 'assign ' + str(t.override_person)}]" \
+            if t.override or t.override_person else ""
+        refused = f"  [not allowed: {t.refused}]" if t.refused else ""
+        flag = "  [needs review]" if t.needs_review else ""
+        click.echo(f"  track {t.id} {when} {what}: {t.decision.upper()} - {t.reason}"
+                   f"{hand}{refused}{flag}")
+    if a.has_audio:
+        click.echo(f"  sound: {a.sound.upper()} - {a.sound_reason}"
+                   + ("  [needs review]" if a.sound_needs_review else ""))
+    for note in a.review_notes:
+        click.echo(f"  review: {note}")
+    for finding in (a.metadata.findings if a.metadata else []):
+        click.echo(f"  {finding.sentence()}")
 
 
 @click.command("export")
@@ -132,14 +181,18 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     no hidden data, under a neutral name. Every copy is read back, checked and recorded before
     it gets its name. Originals are never changed; existing files are never overwritten.
 
-    When the school requires approval (the default), only photos a senior leader approved for
-    this channel (photovet approve), exactly as they are now, are exported; the others are
-    listed with the reason and the exit status is 1."""
+    Videos are checked the same way, then decoded again, covered on every frame, resized for
+    the channel and saved as a fresh H.264/AAC MP4 (sound kept, silenced or removed as the
+    channel and the approver decided) with nothing else in it, read back and checked.
+
+    When the school requires approval (the default), only photos and videos a senior leader
+    approved for this channel (photovet approve), exactly as they are now, are exported; the
+    others are listed with the reason and the exit status is 1."""
     import datetime as _dt
 
     from photovet.core.errors import ExportError
     from photovet.core.media.export import check_output_folder
-    from photovet.core.pipeline import export_batch
+    from photovet.core.pipeline import vet_batch
 
     label = label or f"photos-{_dt.date.today().isoformat()}"
     files = _files(paths)
@@ -164,7 +217,6 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         abort("--no-text would leave pupils' names readable; the school's settings check names "
               "in every export", EXIT_USAGE)
     engine = load_engine(ws, text=not no_text)
-    analyses = _analyse(ws, engine, files, ch, mode, "Checking")
     approvals = ws.approvals if ws.settings.approval.required else None
     if approvals is None and not as_json:
         click.echo("Note: approval is turned off in the school's settings; photos are exported "
@@ -172,13 +224,15 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     progress: StderrProgress | None = None
     ok = failed = held = 0
     try:
-        for step in export_batch(analyses, out_dir, label=label, engine=engine, channel=ch,
-                                 records=ws.records, approvals=approvals, mode=mode,
-                                 allow_beside_originals=beside_originals):
+        # each photo is checked and exported in one pass: the next photo is checked while this
+        # one is exported, photos side by side on the PC's cores (pipeline.vet_batch)
+        for step in vet_batch(files, engine, ch, out_dir, label=label, records=ws.records,
+                              approvals=approvals, mode=mode,
+                              allow_beside_originals=beside_originals):
             if step.result is None:
                 if step.message and "removed" in step.message and not as_json:
                     click.echo(step.message, err=True)
-                progress = StderrProgress(step.total, "Exporting")
+                progress = StderrProgress(step.total, "Checking and exporting")
                 continue
             res = step.result
             src = Path(res.source)
@@ -192,6 +246,14 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                 fail_line(src, cause(res.error or "failed", src))
             if as_json:
                 emit_json(res.to_dict())
+            elif res.ok and res.media == "video":
+                removed = len(res.metadata_removed)
+                sound = {"keep": "sound kept", "mute": "sound silenced",
+                         "remove": "no sound"}.get(res.sound, res.sound)
+                click.echo(f"{printable(src)} -> {printable(res.output)}  ({res.width} x "
+                           f"{res.height}, {res.duration:.1f} s; {res.faces_covered} face "
+                           f"track(s) covered, {res.texts_covered} name(s) covered, {sound}, "
+                           f"{removed} hidden item{'s' if removed != 1 else ''} removed)")
             elif res.ok:
                 removed = len(res.metadata_removed)
                 click.echo(f"{printable(src)} -> {printable(res.output)}  ({res.width} x {res.height}; "
@@ -235,13 +297,18 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object per photo per line: path, width, height, error, status, "
                    "faces (box [x, y, w, h], score, person, distance, margin, decision, reason, "
-                   "override...), texts, metadata, review notes, approval.")
+                   "override...), texts, metadata, review notes, approval. For a video: "
+                   "media, fps, frames, duration, cuts, sound and its reason, and tracks (id, "
+                   "kind face/text, frames, boxes [x1, y1, x2, y2], first/last time, person, "
+                   "decision, reason, override...) instead of faces and texts.")
 def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: bool,
              as_json: bool) -> None:
-    """Check photos without changing anything: find every face, recognise enrolled people,
-    decide show or cover for the channel from the consent register and the photo's review (the
-    decisions made in the app's review screen), find names written in the picture, and list the
-    hidden data each file carries. Anything PhotoVet is not sure of is covered."""
+    """Check photos and videos without changing anything: find every face, recognise enrolled
+    people, decide show or cover for the channel from the consent register (video consent for
+    videos) and the review (the decisions made in the app's review screen), find names written
+    in the picture, and list the hidden data each file carries. In a video, faces and names are
+    followed through time as tracks, each decided as a whole. Anything PhotoVet is not sure of
+    is covered."""
     files = _files(paths)
     ws = open_workspace()
     ch = get_channel(ws, channel)
@@ -260,14 +327,27 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 if approval.status == "approved" else None
             if as_json:
                 d = a.to_dict()
-                out = {k: d[k] for k in ("path", "sha256", "width", "height", "error", "status",
-                                         "channel", "mode", "faces", "texts", "manual",
-                                         "metadata", "warnings", "review_notes", "flags")}
+                if a.media == "video":
+                    out = {k: d[k] for k in ("path", "sha256", "media", "width", "height",
+                                             "error", "status", "channel", "mode", "fps",
+                                             "frames", "duration", "rotation", "cuts",
+                                             "has_audio", "sound", "sound_reason",
+                                             "sound_needs_review", "tracks", "metadata",
+                                             "warnings", "review_notes")}
+                else:
+                    out = {k: d[k] for k in ("path", "sha256", "width", "height", "error",
+                                             "status", "channel", "mode", "faces", "texts",
+                                             "manual", "metadata", "warnings", "review_notes",
+                                             "flags")}
                 out["approval"] = {"status": approval.status, "preparer": approval.preparer,
                                    "approver": approval.approver,
                                    "valid": verdict.ok if verdict else None,
                                    "why_not": verdict.why if verdict and not verdict.ok else ""}
                 emit_json(out)
+                continue
+            if a.media == "video":
+                _video_lines(a, engine, ch)
+                _approval_line(ch, approval, verdict)
                 continue
             shown = sum(1 for f in a.faces if f.decision == "show")
             click.echo(f"{printable(a.path)}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
@@ -293,14 +373,18 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 click.echo(f"  review: {note}")
             for finding in (a.metadata.findings if a.metadata else []):
                 click.echo(f"  {finding.sentence()}")
-            status = {"draft": "not marked ready", "ready": "ready, waiting for approval",
-                      "approved": "approved", "rejected": "rejected"}[approval.status]
-            if verdict is not None and not verdict.ok:
-                status = verdict.why
-            click.echo(f"  approval for {ch.label}: {status}")
+            _approval_line(ch, approval, verdict)
     finally:
         ws.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _approval_line(ch, approval, verdict) -> None:
+    status = {"draft": "not marked ready", "ready": "ready, waiting for approval",
+              "approved": "approved", "rejected": "rejected"}[approval.status]
+    if verdict is not None and not verdict.ok:
+        status = verdict.why
+    click.echo(f"  approval for {ch.label}: {status}")
 
 
 @click.command("ready")
@@ -344,15 +428,21 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
               help="Accept a flag the photos carry (a group shot where one pupil stands out, a "
                    "camera not on the school's list); needs --reason.")
 @click.option("--reason", default="", help="Why the accepted flag is fine (kept in the review).")
+@click.option("--listened", is_flag=True,
+              help="Videos: you listened to the whole sound of each video given and heard no "
+                   "name or anything else that must not be published. Recorded; on channels "
+                   "whose sound rule is 'listen' the sound is then kept (otherwise removed).")
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
                 checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
-                reason: str, mode: str | None) -> None:
-    """Approve (or --reject) photos for a channel as a senior leader, exactly as they are now:
-    every cover, every face and name left visible. Every check of the school's checklist must
-    be ticked (--checked, or --all-checks-done); the ticks are kept with the approval and
-    printed in subject access reports. Any later change to the photo's review, to the register
-    decision of someone in it, to its analysis, or to the checklist voids the approval."""
+                reason: str, listened: bool, mode: str | None) -> None:
+    """Approve (or --reject) photos and videos for a channel as a senior leader, exactly as
+    they are now: every cover, every face and name left visible, and for a video every track
+    and what happens to its sound. Every check of the school's checklist must be ticked
+    (--checked, or --all-checks-done); the ticks are kept with the approval and printed in
+    subject access reports. Any later change to the review, to the register decision of
+    someone in it, to its analysis, or to the checklist voids the approval. Spoken names cannot
+    be checked automatically: listen to a video before approving its sound (--listened)."""
     files = _files(paths)
     if accept and not reason.strip():
         raise click.BadParameter("say why with --reason", param_hint="--accept")
@@ -371,19 +461,28 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                     ws.approvals.reject(a, comment=comment)
                     click.echo(f"{printable(a.path)}: rejected for {ch.label}")
                     continue
-                for kind in accept:
+                for kind in accept if a.media == "photo" else ():
                     if any(f.kind == kind and f.open for f in a.flags):
                         ws.reviewer().accept_flag(a, kind, ch, reason=reason)
                         engine.decide(a, ch, mode)
-                for f in a.flags:
+                for f in getattr(a, "flags", []):
                     if f.needs_review:
                         state = f"accepted: {f.accepted}" if f.accepted else "open"
                         click.echo(f"{printable(a.path)}: {f.kind}: {f.message} ({state})")
+                if a.media == "video" and listened and a.has_audio:
+                    ws.sound_checks().confirm(a.sha256, ch.id)
+                    engine.decide(a, ch, mode)
                 parts = engine.approval_parts(a)
                 ws.approvals.approve(a, parts, comment=comment, checks=ticks)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
-                click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: {shown}; "
-                           f"{a.cover_count} face(s) and {a.covered_text_count} text(s) covered)")
+                if a.media == "video":
+                    click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "
+                               f"{shown}; {a.cover_count} face track(s) and "
+                               f"{a.covered_text_count} name(s) covered; {a.sound_reason})")
+                else:
+                    click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "
+                               f"{shown}; {a.cover_count} face(s) and {a.covered_text_count} "
+                               "text(s) covered)")
                 for c in ws.approvals.get(a.sha256, ch.id).parts.get("checks", []):
                     click.echo(f"  [x] {c}")
             except PhotoVetError as exc:

@@ -102,7 +102,7 @@ def setup_database_cmd(url: str, trust: str | None, ca_file, system_ca: bool,
     clean, in_url = split_password(url)
     try:
         host, port = host_port(clean)
-    except Exception as exc:  # noqa: BLE001 - libpq's parser says what is wrong
+    except Exception as exc:
         abort(f"'{clean}' is not a usable postgresql:// address ({exc})", EXIT_USAGE)
     pem = None
     if not is_local(host) and not system_ca:

@@ -37,8 +37,9 @@ import datetime as _dt
 import re
 import secrets
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from photovet.core.errors import AccountError, NotSignedIn, PermissionDenied, SessionLocked
 
@@ -129,7 +130,7 @@ def _verify(stored: str | None, secret: str) -> bool:
 
 
 def _now() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc)
+    return _dt.datetime.now(_dt.UTC)
 
 
 def _iso(t: _dt.datetime) -> str:
@@ -249,7 +250,7 @@ class Access:
         self.clock = clock
 
     @classmethod
-    def system(cls, name: str) -> "Access":
+    def system(cls, name: str) -> Access:
         """Every right, under ``name``: for tests, benchmarks and maintenance scripts that run
         without staff accounts. Never used by the app or the command line."""
         a = cls()

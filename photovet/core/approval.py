@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from photovet.core.errors import ApprovalError
 from photovet.core.models import PhotoAnalysis
@@ -38,7 +39,7 @@ DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def approval_parts(analysis: PhotoAnalysis, review_digest: str, pub: Publication) -> dict[str, Any]:
@@ -55,6 +56,14 @@ def approval_parts(analysis: PhotoAnalysis, review_digest: str, pub: Publication
         "names_shown": list(pub.names_shown),
         "people_covered": list(pub.people_covered),
     }
+
+
+def video_approval_parts(analysis: Any, review_digest: str, pub: Any) -> dict[str, Any]:
+    """What an approval of a decided video signs: as a photo's (the publication's signature
+    holds every track's decision, span and whose it is), plus what happens to the sound."""
+    parts = approval_parts(analysis, review_digest, pub)
+    parts["sound"] = getattr(pub, "sound", "remove")
+    return parts
 
 
 def fingerprint(parts: dict[str, Any]) -> str:
@@ -104,6 +113,10 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         return "it was approved for another channel"
     if old.get("mode") != new.get("mode"):
         return "the channel's mode changed since it was approved"
+    if old.get("sound") != new.get("sound"):
+        word = {"keep": "kept", "mute": "silenced", "remove": "removed"}
+        return (f"the sound would now be {word.get(new.get('sound'), new.get('sound'))} "
+                f"(it was approved {word.get(old.get('sound'), old.get('sound'))})")
     effect = ""
     gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
     added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))
@@ -303,4 +316,4 @@ class Approvals:
 
 
 __all__ = ["APPROVED", "ApprovalState", "Approvals", "DRAFT", "READY", "REJECTED", "Verdict",
-           "approval_parts", "explain_difference", "fingerprint"]
+           "approval_parts", "explain_difference", "fingerprint", "video_approval_parts"]

@@ -64,7 +64,7 @@ log = logging.getLogger("photovet.audit")
 def os_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001  (no login name in some service contexts)
+    except Exception:
         return "unknown"
 
 
@@ -137,7 +137,7 @@ class AuditLog:
         osu = os_user()
         who = text_safe(self.actor_name(user))
         text = text_safe(canonical_details(details or {}))
-        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")
+        now = _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")
         key = self._audit_key()
         rid = self.keys.register_id
         with atomic(self.db):
@@ -178,7 +178,7 @@ class AuditLog:
             return self.keys.audit_key()
         except KeyUnavailableError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a key store that cannot be used
+        except Exception as exc:
             raise KeyUnavailableError(f"this PC's key store cannot be used ({exc})",
                                       hint="On Linux without a desktop keyring, set "
                                            "PHOTOVET_KEYSTORE=file.") from exc
@@ -198,7 +198,7 @@ class AuditLog:
         body = {"version": ANCHOR_VERSION, "register_id": rid, "count": count,
                 "last_id": last_id, "last_hash": last_hash,
                 "key_id": key_id(self.keys.master(create=False)),
-                "written_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+                "written_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
         body["mac"] = mac(key, "audit-anchor-v1", rid, count, last_id, last_hash)
         try:
             atomic_write_text(self.anchor, json.dumps(body, indent=1), prefix=".anchor-")
@@ -262,7 +262,7 @@ class AuditLog:
             try:
                 key = self.keys.audit_key(create=False)
                 self._write_anchor(key, int(meta[0]), int(meta[1]), meta[2])
-            except Exception as exc:  # noqa: BLE001 - verifying must not fail on this
+            except Exception as exc:
                 log.warning("audit anchor not advanced (%s)", exc)
         return v
 

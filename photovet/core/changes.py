@@ -26,8 +26,9 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger("photovet.changes")
 
@@ -105,7 +106,7 @@ class ChangeFeed:
 
     # -- pushing ------------------------------------------------------------------------------
 
-    def subscribe(self, callback: Callable[[list[Change]], None]) -> "ChangeFeed":
+    def subscribe(self, callback: Callable[[list[Change]], None]) -> ChangeFeed:
         """Call ``callback(changes)`` from a background thread whenever changes arrive."""
         if self._thread is not None:
             raise RuntimeError("this feed already has a subscriber")
@@ -125,7 +126,7 @@ class ChangeFeed:
         if changes:
             try:
                 callback(changes)
-            except Exception:  # noqa: BLE001 - a subscriber's bug must not stop the feed
+            except Exception:
                 log.exception("a change subscriber failed")
 
     def _poll_loop(self, callback: Callable[[list[Change]], None], ready: threading.Event) -> None:
@@ -137,7 +138,7 @@ class ChangeFeed:
                         db = self._open()
                     ready.set()
                     self._deliver(callback, self._read(db))
-                except Exception as exc:  # noqa: BLE001 - the server is away: try again later
+                except Exception as exc:
                     log.info("change polling: %s", exc)
                     if db is not None:
                         db.close()
@@ -169,7 +170,7 @@ class ChangeFeed:
                         got = True
                     if got or self._safety_due():
                         self._deliver(callback, self._read(db))
-            except Exception as exc:  # noqa: BLE001 - the server is away: poll until it is back
+            except Exception as exc:
                 log.info("change listener: %s", exc)
                 lost = True
                 ready.set()

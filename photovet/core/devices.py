@@ -75,7 +75,7 @@ class DeviceList:
                               hint="Add it from a photo taken with the device itself (not a "
                                    "screenshot, an edited copy or a photo sent by a messaging app).")
         key = _key(device)
-        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         with self.db.atomic():
             if self.db.one("SELECT 1 FROM devices WHERE key = ?", [key]):
                 raise DeviceError(f"{device.label} is already on the school's list")

@@ -164,3 +164,20 @@ class ModelError(PhotoVetError):
 
 class DeletionError(PhotoVetError):
     """An original was not deleted because it was not safe to do so."""
+
+
+# --- videos ---------------------------------------------------------------------------------
+
+class VideoError(PhotoVetError):
+    """A video could not be read, checked or exported (the message says why, for that file)."""
+
+
+class UnsupportedVideoError(VideoError):
+    """Not a video PhotoVet can read (damaged, or a format the bundled FFmpeg does not decode),
+    or a file with no picture."""
+
+
+class TruncatedVideoError(VideoError):
+    """The video ends early: its index is missing, fewer frames than announced could be read, or
+    the data is damaged part of the way through. Its end was never checked, so it is never
+    exported."""

@@ -142,7 +142,7 @@ def usable_keyring() -> bool:
         return False
     try:
         k = keyring.get_keyring()
-    except Exception:  # noqa: BLE001 - a broken backend is no backend
+    except Exception:
         return False
     if isinstance(k, fail.Keyring):
         return False
@@ -231,7 +231,7 @@ class _Guarded:
     def _call(self, fn, *args):
         try:
             return fn(*args)
-        except Exception as exc:  # noqa: BLE001 - keyring backends raise their own errors
+        except Exception as exc:
             raise KeyUnavailableError(
                 f"this PC's key store ({self.kind}) cannot be used ({type(exc).__name__}: {exc})",
                 hint="Unlock the desktop keyring, or set PHOTOVET_KEYSTORE=file to keep keys in "
@@ -392,7 +392,7 @@ class RegisterKeys:
 
     def store_wrap(self, wrap: tuple, *, actor: str | None) -> None:
         """Keep ``wrap`` as the register's only admin-secret wrap (joins a transaction)."""
-        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         with self.db.atomic():
             self.db.execute("DELETE FROM key_wraps")
             self.db.execute("INSERT INTO key_wraps (key_id, kdf, salt, wrapped, created_at, "

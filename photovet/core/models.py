@@ -87,7 +87,7 @@ class Finding:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
         return cls(**d)
 
     def sentence(self) -> str:
@@ -124,7 +124,7 @@ class MetadataReport:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "MetadataReport":
+    def from_dict(cls, d: dict[str, Any]) -> MetadataReport:
         return cls(
             format=d.get("format", ""),
             extension_mismatch=d.get("extension_mismatch", False),
@@ -292,7 +292,7 @@ class Face:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Face":
+    def from_dict(cls, d: dict[str, Any]) -> Face:
         return cls(
             box=tuple(d["box"]),
             score=d["score"],
@@ -310,7 +310,7 @@ class Face:
             refused=d.get("refused", ""),
         )
 
-    def detected(self) -> "Face":
+    def detected(self) -> Face:
         """Only what detection and recognition found (no decisions): what the cache keeps."""
         return Face(box=self.box, score=self.score, landmarks=self.landmarks, person=self.person,
                     distance=self.distance, margin=self.margin, match_status=self.match_status)
@@ -369,7 +369,7 @@ class TextItem:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TextItem":
+    def from_dict(cls, d: dict[str, Any]) -> TextItem:
         return cls(
             polygon=[tuple(p) for p in d["polygon"]],
             text=d["text"],
@@ -389,7 +389,7 @@ class TextItem:
             refused=d.get("refused", ""),
         )
 
-    def detected(self) -> "TextItem":
+    def detected(self) -> TextItem:
         return TextItem(polygon=self.polygon, text=self.text, score=self.score,
                         person=self.person, kind=self.kind, form=self.form, school=self.school,
                         school_unsure=self.school_unsure, context=self.context,
@@ -457,7 +457,7 @@ class PhotoFlag:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "PhotoFlag":
+    def from_dict(cls, d: dict[str, Any]) -> PhotoFlag:
         return cls(kind=d["kind"], message=d.get("message", ""),
                    needs_review=d.get("needs_review", False), blocks=d.get("blocks", False),
                    accepted=d.get("accepted", ""), data=dict(d.get("data") or {}))
@@ -491,7 +491,7 @@ class Cover:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Cover":
+    def from_dict(cls, d: dict[str, Any]) -> Cover:
         return cls(
             shape=d["shape"],
             box=tuple(d["box"]) if d.get("box") else None,
@@ -591,7 +591,7 @@ class PhotoAnalysis:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "PhotoAnalysis":
+    def from_dict(cls, d: dict[str, Any]) -> PhotoAnalysis:
         return cls(
             path=d["path"],
             sha256=d.get("sha256", ""),
@@ -612,7 +612,7 @@ class PhotoAnalysis:
             flags=[PhotoFlag.from_dict(f) for f in d.get("flags", [])],
         )
 
-    def detected(self) -> "PhotoAnalysis":
+    def detected(self) -> PhotoAnalysis:
         """What analysis found, with no decisions and no review (what the cache keeps)."""
         return PhotoAnalysis(
             path=self.path, sha256=self.sha256, width=self.width, height=self.height,
@@ -646,6 +646,10 @@ class ExportResult:
     approver: str | None = None
     device: dict[str, Any] = field(default_factory=dict)     # camera and whether approved
     checks: list[str] = field(default_factory=list)          # the approver's ticked checks
+    media: str = "photo"                                     # "photo" | "video"
+    duration: float = 0.0                                    # videos: seconds of picture
+    frames: int = 0                                          # videos: frames written
+    sound: str = ""                                          # videos: "keep" | "mute" | "remove"
 
     @property
     def ok(self) -> bool:
@@ -666,3 +670,281 @@ class Progress:
     path: str | None = None
     result: Any = None          # PhotoAnalysis or ExportResult for this photo
     message: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Videos (issue 17): faces and names followed through time as tracks
+# --------------------------------------------------------------------------------------------
+
+#: what a video's sound becomes in an export, least to most removed
+SOUND_MODES: tuple[str, ...] = ("keep", "mute", "remove")
+
+
+@dataclass
+class VideoTrack:
+    """One face (``kind`` "face") or one name written in the picture (``kind`` "text") followed
+    through a video, from its first to its last detection, inside one shot.
+
+    Boxes are ``(x1, y1, x2, y2)`` in display pixels of the analysed video, one per detection
+    (``frames[i]`` is the frame of ``boxes[i]``). Covers are drawn from these with padding in
+    space and time (media/video/covers.py). Who it is and the decisions work as for a ``Face``:
+    ``decision`` is final, set by ``policy.decide_video``; ``override*`` come from the video's
+    review (video_review.py).
+    """
+
+    id: int
+    kind: str = "face"
+    frames: list[int] = field(default_factory=list)
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    shot_start: int = 0                # first frame of the shot the track lives in
+    shot_end: int | None = None        # last frame of that shot (None: to the end of the video)
+    vx: float = 0.0                    # smoothed speed, display px per frame
+    vy: float = 0.0
+    first_time: float = 0.0            # seconds from the first picture (first detection)
+    last_time: float = 0.0             # (last detection)
+    # recognition (face tracks)
+    match_status: str = MatchStatus.UNKNOWN.value
+    person: str | None = None          # recognised, or the nearest person of an uncertain track
+    distance: float | None = None
+    margin: float | None = None
+    samples: int = 0                   # face crops that were encoded for recognition
+    best_frame: int = -1               # where the best view is (the GUI's thumbnail)
+    best_box: tuple[float, float, float, float] | None = None
+    # text tracks: the best reading and how it was classified (TextItem's fields)
+    text: str = ""
+    text_kind: str = ""
+    form: str = ""
+    context: str = ""
+    low_confidence: bool = False
+    # decisions for one channel
+    decision: str = "cover"
+    reason: str = "Not recognised"
+    needs_review: bool = False
+    override: str | None = None        # faces: "show" | "cover" | "not-a-face"; texts: "keep" | "cover"
+    override_person: str | None = None
+    override_reason: str = ""
+    refused: str = ""
+
+    @property
+    def first_frame(self) -> int:
+        return self.frames[0] if self.frames else 0
+
+    @property
+    def last_frame(self) -> int:
+        return self.frames[-1] if self.frames else 0
+
+    @property
+    def detections(self) -> int:
+        return len(self.frames)
+
+    @property
+    def who(self) -> str | None:
+        """The register id this track is taken to be (assigned by hand, or recognised)."""
+        if self.override == "not-a-face":
+            return None
+        if self.override_person:
+            return self.override_person
+        if self.kind == "text":
+            return self.person
+        return self.person if self.match_status == MatchStatus.RECOGNISED.value else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "frames": list(self.frames),
+            "boxes": [[round(float(v), 2) for v in b] for b in self.boxes],
+            "scores": [round(float(s), 4) for s in self.scores],
+            "shot_start": self.shot_start, "shot_end": self.shot_end,
+            "vx": round(float(self.vx), 4), "vy": round(float(self.vy), 4),
+            "first_time": round(float(self.first_time), 4),
+            "last_time": round(float(self.last_time), 4),
+            "match_status": self.match_status, "person": self.person,
+            "distance": None if self.distance is None else round(float(self.distance), 4),
+            "margin": None if self.margin is None else round(float(self.margin), 4),
+            "samples": self.samples, "best_frame": self.best_frame,
+            "best_box": [round(float(v), 2) for v in self.best_box] if self.best_box else None,
+            "text": self.text, "text_kind": self.text_kind, "form": self.form,
+            "context": self.context, "low_confidence": self.low_confidence,
+            "decision": self.decision, "reason": self.reason, "needs_review": self.needs_review,
+            "override": self.override, "override_person": self.override_person,
+            "override_reason": self.override_reason, "refused": self.refused,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> VideoTrack:
+        return cls(
+            id=int(d["id"]), kind=d.get("kind", "face"), frames=[int(f) for f in d["frames"]],
+            boxes=[tuple(b) for b in d["boxes"]], scores=list(d.get("scores", [])),
+            shot_start=int(d.get("shot_start", 0)), shot_end=d.get("shot_end"),
+            vx=float(d.get("vx", 0.0)), vy=float(d.get("vy", 0.0)),
+            first_time=float(d.get("first_time", 0.0)), last_time=float(d.get("last_time", 0.0)),
+            match_status=d.get("match_status", MatchStatus.UNKNOWN.value),
+            person=d.get("person"), distance=d.get("distance"), margin=d.get("margin"),
+            samples=int(d.get("samples", 0)), best_frame=int(d.get("best_frame", -1)),
+            best_box=tuple(d["best_box"]) if d.get("best_box") else None,
+            text=d.get("text", ""), text_kind=d.get("text_kind", ""), form=d.get("form", ""),
+            context=d.get("context", ""), low_confidence=d.get("low_confidence", False),
+            decision=d.get("decision", "cover"), reason=d.get("reason", ""),
+            needs_review=d.get("needs_review", False), override=d.get("override"),
+            override_person=d.get("override_person"),
+            override_reason=d.get("override_reason", ""), refused=d.get("refused", ""))
+
+    def detected(self) -> VideoTrack:
+        """Only what analysis found (no decisions): what the cache keeps."""
+        d = self.to_dict()
+        for k in ("decision", "reason", "needs_review", "override", "override_person",
+                  "override_reason", "refused"):
+            d.pop(k)
+        return VideoTrack.from_dict(d)
+
+
+@dataclass
+class VideoAnalysis:
+    """Everything PhotoVet found in one video and (after ``policy.decide_video``) what it
+    decided for one channel. Shares the names a ``PhotoAnalysis`` has where they mean the same
+    (``path``, ``sha256``, ``channel``, ``mode``, ``error``, ``status``...), so approval and
+    export treat both alike.
+
+    ``frame_times[i]`` is frame i's time in seconds from the first picture (variable frame rate
+    is kept). ``sampling`` records how often faces and text were looked for (the covers' padding
+    depends on it).
+    """
+
+    path: str
+    sha256: str = ""
+    width: int = 0                      # display orientation
+    height: int = 0
+    media: str = "video"
+    channel: str = ""
+    mode: str = Mode.CONSENT.value
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    fps: float = 0.0
+    rotation: int = 0                   # counter-clockwise degrees the player turns the picture
+    frame_times: list[float] = field(default_factory=list)
+    cuts: list[int] = field(default_factory=list)   # first frames of new shots
+    has_audio: bool = False
+    tracks: list[VideoTrack] = field(default_factory=list)
+    sampling: dict[str, Any] = field(default_factory=dict)
+    metadata: MetadataReport | None = None
+    faces_checked: bool = False
+    texts_checked: bool = False
+    analysis_key: str = ""
+    review_notes: list[str] = field(default_factory=list)
+    review_version: str = ""
+    sound: str = "remove"               # decided: "keep" | "mute" | "remove"
+    sound_reason: str = ""
+    sound_needs_review: bool = False
+    manual: list[Cover] = field(default_factory=list)   # (no hand areas on videos yet)
+
+    @property
+    def frame_count(self) -> int:
+        return len(self.frame_times)
+
+    @property
+    def duration(self) -> float:
+        """Seconds from the first to the end of the last frame."""
+        t = self.frame_times
+        if not t:
+            return 0.0
+        step = (t[-1] - t[0]) / (len(t) - 1) if len(t) > 1 else (1.0 / self.fps if self.fps else 0.0)
+        return t[-1] - t[0] + step
+
+    @property
+    def face_tracks(self) -> list[VideoTrack]:
+        return [t for t in self.tracks if t.kind == "face"]
+
+    @property
+    def text_tracks(self) -> list[VideoTrack]:
+        return [t for t in self.tracks if t.kind == "text"]
+
+    def track(self, track_id: int) -> VideoTrack:
+        for t in self.tracks:
+            if t.id == track_id:
+                return t
+        raise KeyError(track_id)
+
+    def frame_at(self, seconds: float) -> int:
+        """The frame shown at ``seconds`` (the last frame starting at or before it)."""
+        import bisect  # noqa: PLC0415
+
+        if not self.frame_times:
+            return 0
+        i = bisect.bisect_right(self.frame_times, float(seconds) + 1e-4) - 1
+        return max(0, min(len(self.frame_times) - 1, i))
+
+    def time_of(self, frame: int) -> float:
+        if not self.frame_times:
+            return 0.0
+        return self.frame_times[max(0, min(len(self.frame_times) - 1, int(frame)))]
+
+    @property
+    def cover_count(self) -> int:
+        return sum(1 for t in self.face_tracks if t.decision != "show")
+
+    @property
+    def covered_text_count(self) -> int:
+        return sum(1 for t in self.text_tracks if t.decision == "cover")
+
+    @property
+    def needs_review(self) -> bool:
+        return any(t.needs_review for t in self.tracks) or self.sound_needs_review
+
+    @property
+    def status(self) -> PhotoStatus:
+        if self.error:
+            return PhotoStatus.FAILED
+        if self.needs_review:
+            return PhotoStatus.NEEDS_REVIEW
+        if self.cover_count or self.covered_text_count or self.sound != "keep" and self.has_audio:
+            return PhotoStatus.WILL_COVER
+        return PhotoStatus.READY
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "sha256": self.sha256, "width": self.width,
+            "height": self.height, "media": self.media, "channel": self.channel,
+            "mode": self.mode, "status": self.status.value, "error": self.error,
+            "warnings": list(self.warnings), "fps": round(float(self.fps), 4),
+            "rotation": self.rotation, "frames": self.frame_count,
+            "duration": round(self.duration, 4),
+            "frame_times": [round(float(t), 5) for t in self.frame_times],
+            "cuts": list(self.cuts), "has_audio": self.has_audio,
+            "tracks": [t.to_dict() for t in self.tracks], "sampling": dict(self.sampling),
+            "metadata": self.metadata.to_dict() if self.metadata else None,
+            "faces_checked": self.faces_checked, "texts_checked": self.texts_checked,
+            "analysis_key": self.analysis_key, "review_notes": list(self.review_notes),
+            "sound": self.sound, "sound_reason": self.sound_reason,
+            "sound_needs_review": self.sound_needs_review,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> VideoAnalysis:
+        return cls(
+            path=d["path"], sha256=d.get("sha256", ""), width=d.get("width", 0),
+            height=d.get("height", 0), media=d.get("media", "video"),
+            channel=d.get("channel", ""), mode=d.get("mode", Mode.CONSENT.value),
+            error=d.get("error"), warnings=list(d.get("warnings", [])),
+            fps=float(d.get("fps", 0.0)), rotation=int(d.get("rotation", 0)),
+            frame_times=[float(t) for t in d.get("frame_times", [])],
+            cuts=[int(c) for c in d.get("cuts", [])], has_audio=d.get("has_audio", False),
+            tracks=[VideoTrack.from_dict(t) for t in d.get("tracks", [])],
+            sampling=dict(d.get("sampling", {})),
+            metadata=MetadataReport.from_dict(d["metadata"]) if d.get("metadata") else None,
+            faces_checked=d.get("faces_checked", False),
+            texts_checked=d.get("texts_checked", False),
+            analysis_key=d.get("analysis_key", ""),
+            review_notes=list(d.get("review_notes", [])),
+            sound=d.get("sound", "remove"), sound_reason=d.get("sound_reason", ""),
+            sound_needs_review=d.get("sound_needs_review", False))
+
+    def detected(self) -> VideoAnalysis:
+        """What analysis found, with no decisions and no review (what the cache keeps)."""
+        return VideoAnalysis(
+            path=self.path, sha256=self.sha256, width=self.width, height=self.height,
+            error=self.error, warnings=list(self.warnings), fps=self.fps,
+            rotation=self.rotation, frame_times=list(self.frame_times), cuts=list(self.cuts),
+            has_audio=self.has_audio, tracks=[t.detected() for t in self.tracks],
+            sampling=dict(self.sampling), metadata=self.metadata,
+            faces_checked=self.faces_checked, texts_checked=self.texts_checked,
+            analysis_key=self.analysis_key)

@@ -76,7 +76,7 @@ def import_onnxruntime() -> Any:
         )
     try:
         off()   # the API switch too: on Windows builds it also stops ETW trace events
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ModelError(f"onnxruntime's telemetry could not be switched off ({exc})",
                          hint="Reinstall PhotoVet.") from exc
     return ort

@@ -26,13 +26,15 @@ import datetime as _dt
 import hashlib
 import json
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from photovet.core import logs
 from photovet.core.cache import AnalysisCache
 from photovet.core.errors import KeyUnavailableError, PhotoVetError
+from photovet.core.memory import release as release_memory
 from photovet.core.models import (
     Channel,
     Cover,
@@ -42,8 +44,8 @@ from photovet.core.models import (
     Person,
     PhotoAnalysis,
     Progress,
+    VideoAnalysis,
 )
-from photovet.core.memory import release as release_memory
 from photovet.core.policy import (
     PhotoRules,
     Publication,
@@ -58,6 +60,8 @@ log = logs.get("pipeline")
 #: what analysis finds besides settings and the register (detectors, signature model, how text
 #: is classified): part of the analysis cache key, so a new release never reuses old findings
 ANALYSIS_VERSION = "2"
+#: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
+VIDEO_ANALYSIS_VERSION = "1"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
@@ -134,7 +138,7 @@ class Engine:
     @classmethod
     def load(cls, settings: Settings, register: Any = None, *, faces: bool = True,
              text: bool = True, separate_process: bool = False, cache: AnalysisCache | None = None,
-             reviews: Any = None, home: Path | None = None) -> "Engine":
+             reviews: Any = None, home: Path | None = None) -> Engine:
         """Prepare the models (loaded on first use) and load the register's people. ``faces=False`` /
         ``text=False`` are for tests and tools that only need part of the analysis; photos
         analysed without faces are never exported (``faces_checked`` stays False).
@@ -155,7 +159,7 @@ class Engine:
         if text and settings.text.enabled:
             from photovet.core.vision.text.ocr import TextEngine, text_options  # noqa: PLC0415
 
-            options = text_options(settings.text)
+            options = text_options(settings.text, threads=settings.performance.model_threads())
             key = ("text", json.dumps(options, sort_keys=True))
             text_engine = LazyModel(key, lambda: TextEngine.load(options))
         return cls(settings, register=register, face_engine=face_engine, text_engine=text_engine,
@@ -256,13 +260,21 @@ class Engine:
 
     def analyse(self, path: str | Path, *, use_cache: bool = True) -> PhotoAnalysis:
         """What is in one photo. Never raises for a problem with the file: sets ``error``."""
+        return self._check(path, use_cache=use_cache)[0]
+
+    def _check(self, path: str | Path, *, use_cache: bool = True, keep_image: bool = False
+               ) -> tuple[PhotoAnalysis, Any]:
+        """``analyse``, and with ``keep_image`` the picture it decoded (imaging.LoadedImage,
+        from the bytes it hashed), for an export straight after (vet_batch): None when it came
+        from the cache, the helper process, or the check failed."""
         path = Path(path)
         if self.process is not None:
-            return self.process.analyse(path, use_cache=use_cache)
+            return self.process.analyse(path, use_cache=use_cache), None
         from photovet.core.media.imaging import load_image, read_file  # noqa: PLC0415
         from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
 
         analysis = PhotoAnalysis(path=str(path))
+        kept = None
         try:
             data = read_file(path)
             analysis.sha256 = hashlib.sha256(data).hexdigest()
@@ -273,7 +285,7 @@ class Engine:
                 restored = PhotoAnalysis.from_dict(cached["analysis"])
                 restored.path = str(path)
                 restored.analysis_key = key
-                return restored
+                return restored, None
             analysis.metadata = inspect_bytes(data, path)
             loaded = load_image(path, max_pixels=self.settings.performance.max_pixels, data=data)
             del data
@@ -295,6 +307,7 @@ class Engine:
                 # as the cache keeps them (0.1 px): an approval made on this analysis still
                 # matches the photo read back from the cache
                 t.polygon = [(round(float(x), 1), round(float(y), 1)) for x, y in t.polygon]
+            kept = loaded if keep_image else None
             del image, loaded
             if self.cache is not None:
                 self.cache.put(analysis.sha256, key, {"analysis": analysis.detected().to_dict()})
@@ -304,7 +317,7 @@ class Engine:
             analysis.error = "not enough memory to analyse this photo"
         except OSError as exc:
             analysis.error = f"could not be read ({exc.strerror or exc})"
-        except Exception as exc:  # noqa: BLE001 - one bad photo must not stop the batch
+        except Exception as exc:
             # Fail closed: the photo is marked failed (never exported) and the batch goes on.
             log.exception("unexpected error checking %s", logs.ref(path))
             analysis.error = (f"unexpected problem while checking this photo "
@@ -312,12 +325,13 @@ class Engine:
         finally:
             release_memory()   # the photo's pixels and model buffers go back to the system
         if analysis.error:
+            kept = None
             log.warning("%s (%s) not checked: %s", logs.ref(path), logs.sha(analysis.sha256),
                         analysis.error)
         else:
             log.info("checked %s (%s): %d face(s), %d text line(s)", logs.ref(path),
                      logs.sha(analysis.sha256), len(analysis.faces), len(analysis.texts))
-        return analysis
+        return analysis, kept
 
     def _faces(self, image) -> list[Face]:
         faces = self.face_engine.detect(image)
@@ -372,13 +386,18 @@ class Engine:
     # -- decisions --------------------------------------------------------------------------
 
     def review_parts(self, analysis: PhotoAnalysis, channel: Channel) -> list:
+        if isinstance(analysis, VideoAnalysis):
+            return self.video_review_parts(analysis, channel)
         if self.reviews is None or not analysis.sha256:
             return []
         return self.reviews.parts(analysis.sha256, channel.id)
 
     def decide(self, analysis: PhotoAnalysis, channel: str | Channel, mode: str | None = None,
                on: _dt.date | None = None) -> PhotoAnalysis:
-        """The photo's review applied, then the policy for ``channel`` (in place; returned)."""
+        """The photo's review applied, then the policy for ``channel`` (in place; returned).
+        A video goes to ``decide_video``."""
+        if isinstance(analysis, VideoAnalysis):
+            return self.decide_video(analysis, channel, mode, on)
         ch = self.channel(channel)
         if analysis.error:
             analysis.channel = ch.id
@@ -405,6 +424,10 @@ class Engine:
 
     def publication(self, analysis: PhotoAnalysis) -> Publication:
         """What exporting the (decided) photo would show and cover."""
+        if isinstance(analysis, VideoAnalysis):
+            from photovet.core.policy import video_publication  # noqa: PLC0415
+
+            return video_publication(analysis)
         from photovet.core.media.cover import face_cover, text_cover  # noqa: PLC0415
 
         size = (analysis.width, analysis.height)
@@ -422,6 +445,12 @@ class Engine:
         from photovet.core.review import review_hash  # noqa: PLC0415
 
         ch = self.channel(analysis.channel)
+        if isinstance(analysis, VideoAnalysis):
+            from photovet.core.approval import video_approval_parts  # noqa: PLC0415
+            from photovet.core.video_review import video_review_hash  # noqa: PLC0415
+
+            return video_approval_parts(analysis, video_review_hash(
+                self.video_review_parts(analysis, ch)), self.publication(analysis))
         digest = review_hash(self.review_parts(analysis, ch))
         return approval_parts(analysis, digest, self.publication(analysis))
 
@@ -457,6 +486,147 @@ class Engine:
     def name_of(self, person_id: str) -> str:
         p = self.people_by_id.get(person_id)
         return p.display_name if p else person_id
+
+    # -- videos (issue 17) ------------------------------------------------------------------
+
+    def video_cache_key(self) -> str:
+        """What a video's analysis depends on: the photo analysis key (models, recognition,
+        enrolments, text) plus the video settings and ``VIDEO_ANALYSIS_VERSION``."""
+        blob = json.dumps(self.settings.to_dict(("video",)), sort_keys=True)
+        return hashlib.sha256(f"{self.cache_key()}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()
+                              ).hexdigest()[:20]
+
+    def analyse_media(self, path: str | Path, *, use_cache: bool = True,
+                      stop: threading.Event | None = None) -> PhotoAnalysis | VideoAnalysis:
+        """A photo or a video, told apart by content (not by the file's name)."""
+        from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+        if is_video_file(path):
+            return self.analyse_video(path, use_cache=use_cache, stop=stop)
+        return self.analyse(path, use_cache=use_cache)
+
+    def analyse_video(self, path: str | Path, *, use_cache: bool = True,
+                      progress: Callable[[int, int], None] | None = None,
+                      stop: threading.Event | None = None) -> VideoAnalysis:
+        """What is in one video (media/video/analysis.py): tracks of faces and names, scene
+        cuts, frame times, metadata. Cached by content hash and ``video_cache_key``. Never raises
+        for a problem with the file: sets ``error`` (such a video is never exported)."""
+        path = Path(path)
+        if self.process is not None:
+            return self.process.analyse_video(path, use_cache=use_cache)
+        from photovet.core.media.metadata.video import inspect_video  # noqa: PLC0415
+        from photovet.core.media.video.analysis import VideoParams, analyse_video  # noqa: PLC0415
+        from photovet.core.media.video.reader import probe, sha256_stream  # noqa: PLC0415
+
+        analysis = VideoAnalysis(path=str(path))
+        try:
+            analysis.sha256 = sha256_stream(path)
+            key = self.video_cache_key()
+            analysis.analysis_key = key
+            cached = self.cache.get(analysis.sha256, key) if (use_cache and self.cache) else None
+            if cached is not None and "video" in cached:
+                restored = VideoAnalysis.from_dict(cached["video"])
+                restored.path, restored.analysis_key = str(path), key
+                return restored
+            info = probe(path)
+            metadata = inspect_video(path, info)
+            if self.face_engine is None:
+                raise PhotoVetError("faces were not checked (face detection is off)", path=path)
+            params = VideoParams.from_settings(self.settings)
+            if self.text_engine is None:
+                params.ocr_every = 0.0
+            found = analyse_video(path, face_engine=self.face_engine, matcher=self.matcher,
+                                  text_engine=self.text_engine, name_matcher=self.name_matcher,
+                                  params=params, info=info, progress=progress, stop=stop)
+            found.sha256, found.analysis_key, found.metadata = analysis.sha256, key, metadata
+            if self.text_engine is None:
+                found.warnings.append("Names in the picture were not looked for.")
+            analysis = found
+            if self.cache is not None:
+                self.cache.put(analysis.sha256, key, {"video": analysis.detected().to_dict()})
+        except PhotoVetError as exc:
+            analysis.error = str(exc.message)
+        except MemoryError:
+            analysis.error = "not enough memory to check this video"
+        except OSError as exc:
+            analysis.error = f"could not be read ({exc.strerror or exc})"
+        except Exception as exc:
+            log.exception("unexpected error checking video %s", logs.ref(path))
+            analysis.error = (f"unexpected problem while checking this video "
+                              f"({type(exc).__name__}: {exc})")
+        finally:
+            release_memory()
+        if analysis.error:
+            analysis.faces_checked = False
+            log.warning("video %s (%s) not checked: %s", logs.ref(path),
+                        logs.sha(analysis.sha256), analysis.error)
+        else:
+            log.info("checked video %s (%s): %d frame(s), %d face track(s), %d name track(s), "
+                     "%d cut(s)", logs.ref(path), logs.sha(analysis.sha256),
+                     analysis.frame_count, len(analysis.face_tracks),
+                     len(analysis.text_tracks), len(analysis.cuts))
+        return analysis
+
+    def _video_stores(self) -> tuple[Any, Any] | None:
+        if self.reviews is None:
+            return None
+        from photovet.core.video_review import SoundChecks, VideoReviewStore  # noqa: PLC0415
+
+        return (VideoReviewStore(self.reviews.db, self.reviews.audit),
+                SoundChecks(self.reviews.db, self.reviews.audit))
+
+    def video_review_parts(self, analysis: VideoAnalysis, channel: Channel) -> list:
+        stores = self._video_stores()
+        if stores is None or not analysis.sha256:
+            return []
+        return stores[0].parts(analysis.sha256, channel.id)
+
+    def decide_video(self, analysis: VideoAnalysis, channel: str | Channel,
+                     mode: str | None = None, on: _dt.date | None = None) -> VideoAnalysis:
+        """The video's review applied (tracks, sound), then the policy for ``channel``: every
+        track with the VIDEO consent, and the sound (in place; returned)."""
+        from photovet.core.policy import decide_video  # noqa: PLC0415
+        from photovet.core.video_review import apply_video_review  # noqa: PLC0415
+
+        ch = self.channel(channel)
+        if analysis.error:
+            analysis.channel = ch.id
+            return analysis
+        request = apply_video_review(analysis, self.video_review_parts(analysis, ch))
+        stores = self._video_stores()
+        listened = stores[1].listened_by(analysis.sha256, ch.id) if stores and \
+            analysis.sha256 else None
+        return decide_video(analysis, self.people_by_id, ch, mode or self.settings.mode,
+                            on or _dt.date.today(), listened_by=listened, sound_request=request)
+
+    def video_covers(self, analysis: VideoAnalysis, decision: str | None = "cover") -> Any:
+        """Every cover of the decided video by frame (``CoverPlan``; ``decision=None``: every
+        track's outline, for the app's timeline)."""
+        from photovet.core.media.video.covers import CoverPlan  # noqa: PLC0415
+
+        return CoverPlan(analysis, grow=self.settings.cover.grow, decision=decision)
+
+    def video_plan(self, analysis: VideoAnalysis, *, stop: threading.Event | None = None) -> Any:
+        """What export needs to render the decided video."""
+        from photovet.core.media.video.export import VideoPlan  # noqa: PLC0415
+
+        v = self.settings.video
+        return VideoPlan(analysis, self.video_covers(analysis), sound=analysis.sound,
+                         preset=v.preset, crf=v.crf,
+                         threads=max(1, min(2, self.settings.performance.core_count())),
+                         stop=stop)
+
+    def video_preview(self, analysis: VideoAnalysis, out_path: str | Path, *, start: float = 0.0,
+                      end: float | None = None, long_edge: int = 640) -> Any:
+        """"Show what will be published": the decided video's covers (and sound) rendered
+        for ``start`` to ``end`` seconds into ``out_path`` (an MP4 the app plays), small and
+        fast. Not an export: nothing is recorded."""
+        from photovet.core.media.video.render import RenderOptions, render  # noqa: PLC0415
+
+        opts = RenderOptions(long_edge=long_edge, sound=analysis.sound, preset="ultrafast",
+                             crf=28, start=start, end=end,
+                             threads=max(1, min(2, self.settings.performance.core_count())))
+        return render(analysis, out_path, self.video_covers(analysis), opts)
 
 
 # ------------------------------------------------------------------------------------------
@@ -501,6 +671,11 @@ def _worker_ready() -> bool:
 def _worker_analyse(path: str, use_cache: bool) -> PhotoAnalysis:
     assert _WORKER is not None
     return _WORKER.analyse(path, use_cache=use_cache)
+
+
+def _worker_analyse_video(path: str, use_cache: bool) -> VideoAnalysis:
+    assert _WORKER is not None
+    return _WORKER.analyse_video(path, use_cache=use_cache)
 
 
 def _worker_reload() -> None:
@@ -574,6 +749,16 @@ class AnalysisProcess:
             return PhotoAnalysis(path=str(path), error="the checking process stopped unexpectedly "
                                  "while reading this photo; restart PhotoVet and try again")
 
+    def analyse_video(self, path: Path, *, use_cache: bool = True) -> VideoAnalysis:
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        try:
+            return self._pool.submit(_worker_analyse_video, str(path), use_cache).result()
+        except BrokenProcessPool:
+            return VideoAnalysis(path=str(path), error="the checking process stopped "
+                                 "unexpectedly while reading this video; restart PhotoVet and "
+                                 "try again")
+
     def reload_register(self) -> None:
         self._pool.submit(_worker_reload).result()
 
@@ -600,20 +785,42 @@ class AnalysisProcess:
 # Batch generators
 # ------------------------------------------------------------------------------------------
 
+def photo_workers(engine: Engine, workers: int | None = None) -> int:
+    """Photos checked at once: ``workers``, else ``performance.photos_at_once`` (one per core by
+    default); one when analysis runs in the helper process (it checks one photo at a time)."""
+    if engine.process is not None:
+        return 1
+    return max(1, int(workers or engine.settings.performance.photo_workers()))
+
+
+def _unexpected(path: Path, exc: BaseException) -> PhotoAnalysis:
+    log.error("unexpected error checking %s: %s", logs.ref(path), type(exc).__name__)
+    return PhotoAnalysis(path=str(path), error=f"unexpected problem while checking this photo "
+                         f"({type(exc).__name__}: {exc})")
+
+
 def analyse_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channel,
                   mode: str | None = None, stop: threading.Event | None = None,
-                  on: _dt.date | None = None) -> Iterator[Progress]:
-    """Analyse and decide each photo. Yields Progress(0, total) first, then one per photo."""
+                  on: _dt.date | None = None, *, workers: int | None = None
+                  ) -> Iterator[Progress]:
+    """Analyse and decide each photo. Yields Progress(0, total) first, then one per photo, in
+    the order of ``paths``.
+
+    Up to ``photo_workers(engine, workers)`` photos are checked at once, in threads (flow.py:
+    bounded, ordered; a failing photo fails alone; ``stop`` starts no new photo, yields nothing
+    more and returns once the photos being checked are done)."""
+    from photovet.core.flow import ordered_map  # noqa: PLC0415
+
     paths = [Path(p) for p in paths]
     ch = engine.channel(channel)
     total = len(paths)
     yield Progress(0, total, message="Starting")
-    for i, path in enumerate(paths, 1):
-        if stop is not None and stop.is_set():
-            return
-        analysis = engine.analyse(path)
+    n = photo_workers(engine, workers)
+    for i, out in enumerate(ordered_map(lambda p: engine.analyse_media(p, stop=stop), paths,
+                                        workers=n, stop=stop, name="photovet-check"), 1):
+        analysis = out.result if out.error is None else _unexpected(out.item, out.error)
         engine.decide(analysis, ch, mode, on)
-        yield Progress(i, total, str(path), analysis)
+        yield Progress(i, total, str(out.item), analysis)
 
 
 def _local_time(iso: str) -> str:
@@ -689,20 +896,10 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
     if records is not None:
         ready, already = _already_exported(records, ready, label, ch.id)
     for a, pub, approver, fp in ready:
-        device = next((dict(f.data, accepted=f.accepted) for f in a.flags if f.kind == "device"),
-                      {})
-        checks = list(approvals.get(a.sha256, ch.id).parts.get("checks", [])) \
-            if approvals is not None else []
-
-        def fill(result: ExportResult, pub: Publication = pub, approver: str | None = approver,
-                 fp: str = fp, device: dict = device, checks: list = checks) -> None:
-            result.people_shown = list(pub.people_shown)
-            result.people_covered = list(pub.people_covered)
-            result.names_shown = list(pub.names_shown)
-            result.names_covered = list(pub.names_covered)
-            result.approver, result.fingerprint = approver, fp
-            result.device, result.checks = device, checks
-        jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers, fill))
+        jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
+                              _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
+                              video=engine.video_plan(a, stop=stop)
+                              if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
     first = True
     for progress in _export(jobs, Path(out_dir), label=label, channel=ch,
@@ -728,6 +925,137 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
         yield Progress(done, total, progress.path, progress.result, progress.message)
 
 
+def _record_extras(a: PhotoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
+    """The device flag (as accepted or not) and the approver's ticked checks, for the record."""
+    flags = getattr(a, "flags", [])     # videos carry no photo flags
+    device = next((dict(f.data, accepted=f.accepted) for f in flags if f.kind == "device"), {})
+    approval = approvals.get(a.sha256, ch.id) if approvals is not None else None
+    checks = list(approval.parts.get("checks", [])) if approval is not None else []
+    return device, checks
+
+
+def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None = None,
+            checks: list | None = None) -> Callable[[ExportResult], None]:
+    """What an export result records besides the file: who is shown and covered, the approval,
+    the device it came from and the checks the approver ticked."""
+    def fill(result: ExportResult) -> None:
+        result.people_shown = list(pub.people_shown)
+        result.people_covered = list(pub.people_covered)
+        result.names_shown = list(pub.names_shown)
+        result.names_covered = list(pub.names_covered)
+        result.approver, result.fingerprint = approver, fp
+        result.device, result.checks = dict(device or {}), list(checks or [])
+    return fill
+
+
+class _Either:
+    """Set when either event is set (the caller's stop, or the batch's own)."""
+
+    def __init__(self, *events: threading.Event | None):
+        self._events = [e for e in events if e is not None]
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self._events)
+
+
+def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channel,
+              out_dir: str | Path, *, label: str, records: Any = None, approvals: Any = None,
+              preparer: str | None = None, stop: threading.Event | None = None,
+              allow_beside_originals: bool = False, mode: str | None = None,
+              on: _dt.date | None = None, workers: int | None = None) -> Iterator[Progress]:
+    """Check, decide and export each photo in one pass (``photovet export``): while one photo is
+    exported the next is being checked, and up to ``photo_workers`` photos are in flight at
+    once (flow.ordered_map: bounded, in order).
+
+    Each photo goes exactly the way ``analyse_batch`` then ``export_batch`` take it: the same
+    analysis (and cache), the same decisions, the same refusals (``plan_exports``: not checked,
+    not approved or changed since approval, held back by policy), the same render, read-back
+    check, record and neutral name (media/export.export_photo).
+
+    Yields Progress(0, total) first (its message reports unfinished copies removed), then one
+    Progress per photo in the order of ``paths`` with an ExportResult (``error`` says why a photo
+    was not exported). Raises OutputFolderError before checking anything when the output folder
+    is unusable. ``stop`` starts no new photo. When the register's server goes away no new
+    photo starts, the photos in flight finish (each exported and recorded, or not at all), and
+    RegisterUnavailableError is raised after the last result.
+    """
+    from photovet.core.errors import RegisterUnavailableError  # noqa: PLC0415
+    from photovet.core.flow import ordered_map  # noqa: PLC0415
+    from photovet.core.media.export import (  # noqa: PLC0415
+        ExportJob,
+        NameAllocator,
+        check_output_folder,
+        clean_leftovers,
+        export_photo,
+    )
+
+    paths = [Path(p) for p in paths]
+    out_dir = Path(out_dir)
+    ch = engine.channel(channel)
+    check_output_folder(out_dir, paths, allow_beside_originals=allow_beside_originals)
+    leftovers = clean_leftovers(out_dir)
+    names = NameAllocator(out_dir, label, len(paths))
+    recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
+    total = len(paths)
+    note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
+            "left by an interrupted export") if leftovers else ""
+    yield Progress(0, total, message=f"{total} photo(s) to export{note}")
+    lost = threading.Event()
+    style = engine.settings.cover.style
+    max_pixels = engine.settings.performance.max_pixels
+
+    def one(path: Path) -> tuple[ExportResult, str | None]:
+        from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+        video = is_video_file(path)
+        if video:
+            analysis, loaded = engine.analyse_video(path, stop=stop), None
+        else:
+            # the picture decoded for the check is the one exported (read and decoded once)
+            analysis, loaded = engine._check(path, keep_image=True)
+        ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on)
+        if held:
+            return ExportResult(source=str(path), error=held[0].why, channel=ch.id), None
+        if records is not None:
+            ready, already = _already_exported(records, ready, label, ch.id)
+            if already:
+                return already[0], "already exported in this batch (the batch carried on)"
+        a, pub, approver, fp = ready[0]
+        removed = [f.sentence() for f in a.metadata.findings] if a.metadata else []
+        job = ExportJob(Path(a.path), a.sha256, pub.covers,
+                        _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
+                        loaded=loaded, metadata_removed=removed,
+                        video=engine.video_plan(a, stop=stop) if video else None)
+        del loaded
+        return export_photo(job, names, ch, style=style, max_pixels=max_pixels,
+                            recorder=recorder), None
+
+    error: RegisterUnavailableError | None = None
+    for done, out in enumerate(ordered_map(one, paths, workers=photo_workers(engine, workers),
+                                           stop=_Either(stop, lost), drain=True,
+                                           name="photovet-vet"), 1):
+        message = None
+        if out.error is None:
+            result, message = out.result
+        elif isinstance(out.error, RegisterUnavailableError):
+            lost.set()
+            error = error or out.error
+            result = ExportResult(source=str(out.item), channel=ch.id,
+                                  error=f"{out.item.name}: not exported: {out.error.message}")
+        else:   # analyse and export_photo fail a photo without raising; be safe all the same
+            log.error("unexpected error exporting %s: %s", logs.ref(out.item),
+                      type(out.error).__name__)
+            result = ExportResult(source=str(out.item), channel=ch.id,
+                                  error=f"{out.item.name}: unexpected problem "
+                                        f"({type(out.error).__name__}: {out.error})")
+        yield Progress(done, total, str(out.item), result,
+                       message or result.error or f"saved {Path(result.output or '').name}")
+    if error is not None:
+        # every photo is either exported and recorded, or not exported at all; running the same
+        # export again carries on (photos already exported in this batch are skipped)
+        raise error
+
+
 def _already_exported(records: Any, ready: list, label: str, channel: str
                       ) -> tuple[list, list[ExportResult]]:
     """Photos this batch already exported as they are now (same batch, photo, channel and
@@ -745,7 +1073,7 @@ def _already_exported(records: Any, ready: list, label: str, channel: str
         out = Path(rec.output_path) if rec else None
         try:
             same = out is not None and out.is_file() and sha256_file(out) == rec.output_sha256
-        except Exception:  # noqa: BLE001 - unreadable: export it again
+        except Exception:
             same = False
         if not same:
             todo.append(item)
@@ -761,4 +1089,4 @@ def _already_exported(records: Any, ready: list, label: str, channel: str
 
 
 __all__ = ["AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "export_batch",
-           "plan_exports"]
+           "photo_workers", "plan_exports", "vet_batch"]

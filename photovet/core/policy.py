@@ -63,6 +63,8 @@ from photovet.core.models import (
     PhotoAnalysis,
     PhotoFlag,
     TextItem,
+    VideoAnalysis,
+    VideoTrack,
 )
 
 NO_CHILDREN = Mode.NO_IDENTIFIABLE_CHILDREN.value
@@ -376,7 +378,7 @@ def caption_warning(person: Person | None, on: _dt.date) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], channel: Channel,
-                 mode: str | Mode, on: _dt.date, rules: "PhotoRules | None" = None) -> PhotoAnalysis:
+                 mode: str | Mode, on: _dt.date, rules: PhotoRules | None = None) -> PhotoAnalysis:
     """Decide every face and text of an analysed photo for ``channel`` (in place; returned).
     The review must already be applied (``review.apply_review``). ``rules``: what the school
     set beyond consent (group shots, approved devices) and the flags a person accepted; the
@@ -614,7 +616,7 @@ def flag_accept_refusal(analysis: PhotoAnalysis, kind: str, reason: str) -> str 
 
 def open_flag_refusal(analysis: PhotoAnalysis) -> str | None:
     """Why the photo may not be approved or exported while a blocking flag is open, or None."""
-    for f in analysis.flags:
+    for f in getattr(analysis, "flags", ()):      # videos carry no photo flags
         if f.blocks and f.open:
             return f"{f.message}; a person must look and accept it first"
     return None
@@ -688,3 +690,150 @@ __all__ = [
     "export_refusal", "face_override_refusal", "name_consent_missing", "person_block",
     "publication", "rule_for_face", "rule_for_text", "text_override_refusal",
 ]
+
+
+# --------------------------------------------------------------------------------------------
+# Videos (issue 17): a face or a name followed through time is decided as one track
+# --------------------------------------------------------------------------------------------
+
+REASON_TOO_BRIEF = "Seen too briefly to be sure who it is"
+SOUND_ACTIONS = ("keep", "mute", "remove")
+_SOUND_ORDER = {"keep": 0, "mute": 1, "remove": 2}
+SPOKEN_NAMES = "spoken names cannot be checked automatically"
+
+
+def track_as_face(track: VideoTrack) -> Face:
+    """A face track as the ``Face`` the photo rules decide (its best view's box)."""
+    box = track.best_box or (track.boxes[0] if track.boxes else (0.0, 0.0, 0.0, 0.0))
+    return Face(box=(int(box[0]), int(box[1]), int(box[2] - box[0]), int(box[3] - box[1])),
+                score=max(track.scores) if track.scores else 0.0, person=track.person,
+                distance=track.distance, margin=track.margin, match_status=track.match_status,
+                override=track.override, override_person=track.override_person,
+                override_reason=track.override_reason)
+
+
+def track_as_text(track: VideoTrack) -> TextItem:
+    """A name track as the ``TextItem`` the photo rules decide."""
+    b = track.boxes[0] if track.boxes else (0.0, 0.0, 0.0, 0.0)
+    return TextItem(polygon=[(b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])],
+                    text=track.text, person=track.person, kind=track.text_kind, form=track.form,
+                    context=track.context, low_confidence=track.low_confidence,
+                    override=track.override if track.override in ("keep", "cover") else None,
+                    override_reason=track.override_reason)
+
+
+def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mode: str | Mode,
+                 on: _dt.date) -> Decision:
+    """The final decision for one track, with the VIDEO consent for ``channel`` (photo consent
+    never shows a face in a video). A face is decided by ``decide_face``; a face track seen on
+    one sampled frame only is covered (and offered for review) even when recognised: one view
+    is not enough to be sure the whole track is that person. Sets ``track.refused``."""
+    if track.kind == "text":
+        item = track_as_text(track)
+        d = decide_text(item, person, channel, "video", mode, on)
+        track.refused = item.refused
+        return d
+    face = track_as_face(track)
+    d = decide_face(face, person, channel, "video", mode, on)
+    track.refused = face.refused
+    if d.action == "show" and track.detections < 2 and track.override is None \
+            and not track.override_person:
+        return Decision("cover", REASON_TOO_BRIEF, needs_review=True)
+    return d
+
+
+def decide_sound(channel: Channel, has_audio: bool, *, listened_by: str | None = None,
+                 requested: str | None = None) -> Decision:
+    """What happens to a video's sound on ``channel`` (``action``: keep, mute or remove).
+
+    The channel's rule decides: "keep", "mute", "remove", or "listen" (social channels): the
+    sound is kept only after an approver confirmed they listened to the whole video
+    (``listened_by``), because spoken names cannot be checked automatically; until then it is
+    removed and the video needs review. A reviewer may ask for less sound (``requested``
+    "mute" or "remove"), never more."""
+    if not has_audio:
+        return Decision("remove", "This video has no sound")
+    rule = channel.audio
+    if rule == "keep":
+        d = Decision("keep", f"Sound kept on {channel.label} ({SPOKEN_NAMES}: listen to it)")
+    elif rule == "mute":
+        d = Decision("mute", f"Sound silenced on {channel.label}")
+    elif rule == "remove":
+        d = Decision("remove", f"Sound removed on {channel.label}")
+    elif rule == "listen" and listened_by:
+        d = Decision("keep", f"Sound kept: {listened_by} listened to the whole video")
+    elif rule == "listen":
+        d = Decision("remove", f"Sound removed until an approver confirms they listened to the "
+                               f"whole video ({SPOKEN_NAMES})", needs_review=True)
+    else:
+        d = Decision("remove", f"Unknown sound rule '{rule}' (removed to be safe)")
+    if requested in _SOUND_ORDER and _SOUND_ORDER[requested] > _SOUND_ORDER[d.action]:
+        word = {"mute": "silenced", "remove": "removed"}[requested]
+        return Decision(requested, f"Sound {word} by hand")
+    return d
+
+
+def decide_video(analysis: VideoAnalysis, people_by_id: dict[str, Person], channel: Channel,
+                 mode: str | Mode, on: _dt.date, *, listened_by: str | None = None,
+                 sound_request: str | None = None) -> VideoAnalysis:
+    """Decide every track and the sound of an analysed video for ``channel`` (in place;
+    returned). The review must already be applied (video_review.apply_video_review)."""
+    analysis.channel = channel.id
+    analysis.mode = effective_mode(channel, mode)
+    for t in analysis.tracks:
+        pid = t.override_person or t.person
+        person = people_by_id.get(pid) if pid else None
+        d = decide_track(t, person, channel, mode, on)
+        t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
+    s = decide_sound(channel, analysis.has_audio, listened_by=listened_by,
+                     requested=sound_request)
+    analysis.sound, analysis.sound_reason, analysis.sound_needs_review = (
+        s.action, s.reason, s.needs_review)
+    return analysis
+
+
+@dataclass
+class VideoPublication(Publication):
+    """What an export of a decided video shows and covers: every track (first and last frame,
+    decision, whose) and the sound. Covers per frame follow from these and the analysis key."""
+
+    tracks: list[tuple[int, str, str, str, int, int, str]] = field(default_factory=list)
+    sound: str = "remove"
+
+    def signature(self) -> list:
+        return super().signature() + [sorted(list(t) for t in self.tracks), self.sound]
+
+
+def video_publication(analysis: VideoAnalysis) -> VideoPublication:
+    """What will be published for a decided video (the substance of its approval)."""
+    pub = VideoPublication(sound=analysis.sound if analysis.has_audio else "remove")
+    for t in analysis.tracks:
+        who = t.who
+        pub.tracks.append((t.id, t.kind, t.decision, who or "", t.first_frame, t.last_frame,
+                           t.reason))
+        if t.kind == "face":
+            if t.decision == "show":
+                box = t.best_box or t.boxes[0]
+                pub.faces_shown.append(((int(box[0]), int(box[1]), int(box[2] - box[0]),
+                                         int(box[3] - box[1])), who, t.reason))
+                if who:
+                    pub.people_shown.append(who)
+            elif who:
+                pub.people_covered.append(who)
+        else:
+            if t.decision == "keep":
+                pub.texts_kept.append((t.text, t.person, t.reason))
+                if t.person:
+                    pub.names_shown.append(t.person)
+            elif t.person:
+                pub.names_covered.append(t.person)
+    pub.people_shown = sorted(set(pub.people_shown))
+    pub.people_covered = sorted(set(pub.people_covered) - set(pub.people_shown))
+    pub.names_shown = sorted(set(pub.names_shown))
+    pub.names_covered = sorted(set(pub.names_covered) - set(pub.names_shown))
+    return pub
+
+
+__all__ += ["REASON_TOO_BRIEF", "SOUND_ACTIONS", "VideoPublication", "decide_sound",
+            "decide_track", "decide_video", "track_as_face", "track_as_text",
+            "video_publication"]

@@ -32,9 +32,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.fsutil import fsync_dir
@@ -54,7 +55,7 @@ Clock = Callable[[], _dt.datetime]
 
 
 def _utc_now() -> _dt.datetime:
-    return _dt.datetime.now(_dt.timezone.utc)
+    return _dt.datetime.now(_dt.UTC)
 
 
 def _day(iso: str | None) -> _dt.date | None:
@@ -230,7 +231,7 @@ class RetentionSchedule:
         old = []
         for f in self.cache.files():
             try:
-                written = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)
+                written = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.UTC)
             except OSError:
                 continue
             if written <= cutoff:
@@ -270,41 +271,60 @@ class RetentionSchedule:
               permanent: bool = False) -> RetentionReport:
         """Delete what is due (``items``, or everything due now), as the signed-in admin.
         Held items are kept."""
+        steps = self.apply_steps(items, permanent=permanent)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as end:
+                return end.value
+
+    def apply_steps(self, items: list[DueItem] | None = None, *,
+                    permanent: bool = False) -> Iterator[DueItem]:
+        """``apply`` one item at a time, for a front end's progress: yields each item once it
+        is dealt with (its ``status`` and ``reason`` set) and returns the report. Closed early
+        (the person stopped it), the items not reached stay "due" and the run is audited all
+        the same."""
         user = self.audit.access.require("retention.apply").name
         today = self.today()
         self._finish_interrupted()
         items = self.due() if items is None else items
         report = RetentionReport(today, applied=True, permanent=permanent, items=items)
-        for item in items:
-            if item.held:
-                item.status, item.reason = "kept", item.held
-                continue
-            try:
-                if item.kind in FILE_KINDS:
-                    self._delete_file(item, permanent=permanent, user=user)
-                elif item.kind == "export-records":
-                    self._forget_in_records(item)
-                elif item.kind == "cache":
-                    self._clear_cache(item)
-                elif item.kind == "leavers-rows":
-                    self.register.delete_person(
-                        item.data["person"],
-                        reason=f"retention schedule: due on {_fmt(item.due_on)}")
-                    item.status, item.reason = "deleted", "register row deleted"
-                elif item.kind == "signatures":
-                    self._delete_signatures(item)
-                else:
-                    raise PhotoVetError(f"unknown kind '{item.kind}'")
-            except PhotoVetError as exc:
-                item.status, item.reason = "error", exc.message
-            except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError and its own
-                item.status = "error"
-                item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
-        self.audit.record("retention.applied", {
-            "today": today.isoformat(), "permanent": permanent,
-            "counts": report.to_dict()["counts"],
-            "kinds": sorted({i.kind for i in items if i.status == "deleted"})})
+        try:
+            for item in items:
+                self._apply_one(item, permanent=permanent, user=user)
+                yield item
+        finally:
+            self.audit.record("retention.applied", {
+                "today": today.isoformat(), "permanent": permanent,
+                "counts": report.to_dict()["counts"],
+                "kinds": sorted({i.kind for i in items if i.status == "deleted"})})
         return report
+
+    def _apply_one(self, item: DueItem, *, permanent: bool, user: str) -> None:
+        if item.held:
+            item.status, item.reason = "kept", item.held
+            return
+        try:
+            if item.kind in FILE_KINDS:
+                self._delete_file(item, permanent=permanent, user=user)
+            elif item.kind == "export-records":
+                self._forget_in_records(item)
+            elif item.kind == "cache":
+                self._clear_cache(item)
+            elif item.kind == "leavers-rows":
+                self.register.delete_person(
+                    item.data["person"],
+                    reason=f"retention schedule: due on {_fmt(item.due_on)}")
+                item.status, item.reason = "deleted", "register row deleted"
+            elif item.kind == "signatures":
+                self._delete_signatures(item)
+            else:
+                raise PhotoVetError(f"unknown kind '{item.kind}'")
+        except PhotoVetError as exc:
+            item.status, item.reason = "error", exc.message
+        except Exception as exc:
+            item.status = "error"
+            item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
 
     def _now_iso(self) -> str:
         return _utc_now().isoformat(timespec="seconds")

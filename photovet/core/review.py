@@ -28,8 +28,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.media.cover import face_cover, grow_polygon
@@ -57,7 +58,7 @@ class ReviewRefused(PhotoVetError):
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -133,7 +134,7 @@ class Review:
 
     @classmethod
     def from_content(cls, sha256: str, channel: str, data: dict[str, Any], version: int,
-                     updated_by: str, updated_at: str) -> "Review":
+                     updated_by: str, updated_at: str) -> Review:
         return cls(
             sha256, channel,
             faces=[FaceDecision(tuple(d["box"]), d["action"], d.get("person"), d.get("reason", ""),

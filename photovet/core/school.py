@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.storage import Database
@@ -113,7 +114,7 @@ class SchoolPictures:
                 "the picture has too little detail to be found in photos (a plain shape or "
                 "a single colour)", path=path,
                 hint="Use the crest or logo as printed, with its emblem and lettering.")
-        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         with self.db.atomic():
             if self.db.one("SELECT 1 FROM school_pictures WHERE sha256 = ?", [sha]):
                 raise SchoolPictureError("this picture is already the school's", path=path)

@@ -90,7 +90,7 @@ RECOGNITION_PRESETS: dict[str, dict[str, float]] = {
 }
 
 
-def recognition_preset(recognition: "Recognition") -> str | None:
+def recognition_preset(recognition: Recognition) -> str | None:
     """The preset the values match ("strict", "standard", "relaxed"), or None (custom)."""
     for name, values in RECOGNITION_PRESETS.items():
         if all(abs(float(getattr(recognition, k)) - v) < 1e-9 for k, v in values.items()):
@@ -114,6 +114,7 @@ class Detection:
     yunet: bool = True               # a second detector (profiles, partly hidden faces)
     yunet_threshold: float = 0.6     # its faces kept on its own word
     yunet_agree_threshold: float = 0.3  # weaker ones kept where CenterFace agrees
+    yunet_max_pass_pixels: int = 16_000_000  # YuNet's fine pass: photos larger are scaled down
 
     def check(self) -> None:
         _in_range("detection.threshold", self.threshold, 0.05, 0.95)
@@ -130,6 +131,8 @@ class Detection:
         _in_range("detection.yunet_threshold", self.yunet_threshold, 0.1, 0.95)
         _in_range("detection.yunet_agree_threshold", self.yunet_agree_threshold, 0.1,
                   self.yunet_threshold)
+        _in_range("detection.yunet_max_pass_pixels", self.yunet_max_pass_pixels, 100_000,
+                  400_000_000)
 
 
 @dataclass
@@ -149,6 +152,44 @@ class Text:
         _in_range("text.det_max_side", self.det_max_side, 320, 8192)
         _in_range("text.det_min_side", self.det_min_side, 320, 8192)
         _in_range("text.min_score", self.min_score, 0.0, 1.0)
+
+
+@dataclass
+class VideoSettings:
+    """How videos are checked (issue 17). Faces are looked for on sampled frames with fixed
+    passes instead of the photo pyramid (bench/video.py measured each choice on 1080p clips):
+    a pass on the frame scaled to ``det_long_side`` every ``stride`` frames, and a pass at the
+    frame's own resolution every ``fine_every`` frames (far, small faces move little), in
+    ``tile`` px tiles so memory does not grow with the resolution. Between detections a face
+    is followed as a track and covered with padding in space and time."""
+
+    det_long_side: int = 960         # the frequent pass (1080p -> 960 x 544)
+    stride: int = 3                  # frames between frequent passes
+    fine_every: int = 15             # frames between full-resolution passes (0: never)
+    threshold: float = 0.3           # detector score (the photo default)
+    tile: int = 1024                 # largest network input side in the full-resolution pass
+    ocr_every: float = 1.0           # seconds between frames read for names (0: names not read)
+    cut_threshold: float = 0.45      # a scene cut: normalised picture difference above this
+    max_gap: float = 1.5             # seconds a track is held without a detection
+    pre: float = 0.5                 # seconds covered before a face's first detection (+ a sampling interval)
+    post: float = 0.5                # and after its last
+    preset: str = "veryfast"         # x264 speed preset of the export
+    crf: int = 23                    # x264 quality (lower = better, larger)
+
+    def check(self) -> None:
+        _in_range("video.det_long_side", self.det_long_side, 320, 4096)
+        _in_range("video.stride", self.stride, 1, 10)
+        _in_range("video.fine_every", self.fine_every, 0, 120)
+        _in_range("video.threshold", self.threshold, 0.05, 0.95)
+        _in_range("video.tile", self.tile, 256, 4096)
+        _in_range("video.ocr_every", self.ocr_every, 0.0, 10.0)
+        _in_range("video.cut_threshold", self.cut_threshold, 0.1, 5.0)
+        _in_range("video.max_gap", self.max_gap, 0.2, 10.0)
+        _in_range("video.pre", self.pre, 0.0, 5.0)
+        _in_range("video.post", self.post, 0.0, 5.0)
+        _one_of("video.preset", self.preset, ("ultrafast", "superfast", "veryfast", "faster",
+                                              "fast", "medium"))
+        _in_range("video.crf", self.crf, 15, 35)
 
 
 @dataclass
@@ -308,20 +349,35 @@ class Performance:
 
     cores: int = 0
     max_pixels: int = 100_000_000    # larger pictures are refused before decoding
+    #: photos checked side by side (0 = one per core); each photo's models then get
+    #: cores // photos threads. Photo-level parallelism measured faster than model threads
+    #: (bench/throughput.py); each photo in flight costs memory (a decoded 12 MP photo and its
+    #: model buffers)
+    photos_at_once: int = 0
 
     def check(self) -> None:
         _in_range("performance.cores", self.cores, 0, 256)
         _in_range("performance.max_pixels", self.max_pixels, 1_000_000, 1_000_000_000)
+        _in_range("performance.photos_at_once", self.photos_at_once, 0, 64)
 
     def core_count(self) -> int:
         if self.cores:
             return self.cores
         return max(1, (os.cpu_count() or 2) - 1) if (os.cpu_count() or 1) > 2 else (os.cpu_count() or 1)
 
+    def photo_workers(self) -> int:
+        """How many photos are checked (and exported) at once."""
+        cores = self.core_count()
+        return max(1, min(cores, self.photos_at_once)) if self.photos_at_once else cores
+
+    def model_threads(self) -> int:
+        """onnxruntime threads per model run: the cores shared between the photos in flight."""
+        return max(1, self.core_count() // self.photo_workers())
+
 
 #: Sections stored in the register for the whole school (the rest belong to this PC).
 SCHOOL_SECTIONS = ("mode", "recognition", "detection", "text", "cover", "approval", "retention",
-                   "school", "group", "checklist", "accounts")
+                   "school", "group", "checklist", "accounts", "video")
 #: Sections whose values change what analysis finds (the analysis cache keys on them).
 ANALYSIS_SECTIONS = ("recognition", "detection", "text")
 MODES = ("consent", "no-identifiable-children")
@@ -334,6 +390,7 @@ class Settings:
     detection: Detection = field(default_factory=Detection)
     text: Text = field(default_factory=Text)
     cover: CoverSettings = field(default_factory=CoverSettings)
+    video: VideoSettings = field(default_factory=VideoSettings)
     approval: Approval = field(default_factory=Approval)
     retention: Retention = field(default_factory=Retention)
     school: School = field(default_factory=School)
@@ -348,7 +405,7 @@ class Settings:
     # -- building -----------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None, *, path: Path | None = None) -> "Settings":
+    def from_dict(cls, data: dict[str, Any] | None, *, path: Path | None = None) -> Settings:
         """Defaults overlaid with ``data``; every key and value checked (SettingsError)."""
         s = cls(path=path)
         s.update(data or {})
@@ -381,7 +438,7 @@ class Settings:
                 setattr(section, name, _coerce(f"{key}.{name}", v, hints[name]))
             section.check()
 
-    def copy(self) -> "Settings":
+    def copy(self) -> Settings:
         return Settings.from_dict(self.to_dict(), path=self.path)
 
     def to_dict(self, sections: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -425,7 +482,7 @@ class Settings:
     # -- this PC's file -----------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Settings":
+    def load(cls, path: Path | None = None) -> Settings:
         """This PC's ``settings.json`` over the defaults (school sections in the file are read
         too: a Workspace then moves them into the register and replaces them from there)."""
         from photovet.core.paths import settings_path  # noqa: PLC0415

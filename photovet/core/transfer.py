@@ -45,9 +45,10 @@ import hashlib
 import os
 import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from photovet.core.errors import DeletionError, NotAFileError, PhotoVetError
 from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
@@ -64,7 +65,8 @@ FLASH_NOTE = ("Files were overwritten with random data and then deleted. On flas
 TRASH_NOTE = ("Originals were moved to the Recycle Bin / Trash; empty it to delete them for good.")
 
 _FALLBACK_EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".png", ".heic", ".heif", ".hif", ".webp",
-                        ".tif", ".tiff", ".avif", ".bmp", ".gif", ".dng"}
+                        ".tif", ".tiff", ".avif", ".bmp", ".gif", ".dng", ".mp4", ".mov", ".m4v",
+                        ".3gp", ".webm"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -136,12 +138,14 @@ def _stop_requested(stop: Any) -> bool:
 
 
 def _list_photos(src: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The photos AND videos under ``src`` (by content or name), and what is left alone: a
+    phone's videos are copied and cleared with the same checks as its photos."""
     try:
-        from photovet.core.media.imaging import collect_photos  # noqa: PLC0415
+        from photovet.core.media.imaging import collect_media  # noqa: PLC0415
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
-        collect_photos = None
-    if collect_photos is not None:
-        photos, skipped = collect_photos([src])
+        collect_media = None
+    if collect_media is not None:
+        photos, skipped = collect_media([src])
     else:  # pragma: no cover
         photos, skipped = [], []
         for root, dirs, files in os.walk(src):
@@ -332,7 +336,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                              user=user)
                 try:
                     _remove_from_device(path, permanent)
-                except Exception as exc:  # noqa: BLE001 - send2trash raises its own errors
+                except Exception as exc:
                     how = "deleted" if permanent else "moved to the trash"
                     hint = "" if permanent else " (use --permanent to delete it for good)"
                     raise DeletionError(f"copied and verified, but could not be {how} on the "
@@ -440,7 +444,7 @@ def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: 
                   user: str | None) -> None:
     from photovet.core.storage import atomic  # noqa: PLC0415
 
-    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     with atomic(records.db):
         records.db.execute(
             "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, actor)"
@@ -454,7 +458,7 @@ def _mark_deleted(records: Any, source: Path, method: str, user: str | None,
                   resumed: bool = False) -> None:
     from photovet.core.storage import atomic  # noqa: PLC0415
 
-    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     with atomic(records.db):
         records.db.execute(
             "UPDATE purges SET state = 'deleted', deleted_at = ? WHERE source_path = ? AND "
@@ -560,7 +564,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 " and posted" if verified.posted else " (exported, not posted)")
         except PhotoVetError as exc:
             item.status, item.reason = "error", exc.message
-        except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError/TrashPermissionError
+        except Exception as exc:
             item.status = "error"
             item.reason = f"could not delete ({type(exc).__name__}: {exc}); kept"
         if item.status == "error" and pending:

@@ -30,8 +30,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from photovet.core import logs
 from photovet.core.accounts import Access, Accounts, Actor, Session
@@ -155,7 +156,7 @@ class Workspace:
     # -- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, home: str | Path | None = None, *, access: Access | None = None) -> "Workspace":
+    def open(cls, home: str | Path | None = None, *, access: Access | None = None) -> Workspace:
         """Open the data folder ``home`` (default: this user's). Nobody is signed in
         (``access`` is for tests and tools: ``Access.system``)."""
         home = Path(home) if home is not None else data_dir()
@@ -212,7 +213,7 @@ class Workspace:
                     try:
                         if changes:
                             channels.update(cid, **changes)
-                    except Exception as exc:  # noqa: BLE001 - an old value we cannot use
+                    except Exception as exc:
                         log.warning("channel %s settings from settings.json not used: %s", cid, exc)
             self.settings.save()
             return
@@ -245,7 +246,7 @@ class Workspace:
 
     def _store_school_settings(self, settings: Settings, *, action: str,
                                actor: str | None = None) -> dict:
-        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         old = {r[0]: json.loads(r[1]) for r in self.db.all("SELECT section, value FROM school_settings")}
         new = settings.to_dict(SCHOOL_SECTIONS)
         changed = {}
@@ -396,7 +397,7 @@ class Workspace:
             access = self.access
         try:
             old = self.keys.signature_key() if self.keys.status() == "ready" else None
-        except Exception:  # noqa: BLE001 - a key that does not fit reads nothing
+        except Exception:
             old = None
         old_kid = self.keys.key_id_in_register()
         new = self.keys.new_key_bytes()
@@ -430,6 +431,19 @@ class Workspace:
         from photovet.core.vision.faces.signatures import CURRENT  # noqa: PLC0415
 
         return self.register.signature_status(CURRENT)
+
+    def video_reviewer(self, person_of=None):
+        """Records a person's decisions about a video's tracks and sound (video_review.py)."""
+        from photovet.core.video_review import VideoReviewer, VideoReviewStore  # noqa: PLC0415
+
+        return VideoReviewer(VideoReviewStore(self.db, self.audit),
+                             person_of or self.register.find)
+
+    def sound_checks(self):
+        """An approver's confirmation that they listened to a video's sound (video_review.py)."""
+        from photovet.core.video_review import SoundChecks  # noqa: PLC0415
+
+        return SoundChecks(self.db, self.audit)
 
     def load_engine(self, *, faces: bool = True, text: bool = True,
                     separate_process: bool = False):
@@ -647,7 +661,7 @@ class Workspace:
         self._feeds.clear()
         self.db.close()
 
-    def __enter__(self) -> "Workspace":
+    def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, *exc: Any) -> None:

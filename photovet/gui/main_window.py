@@ -37,7 +37,9 @@ from .controllers.device import DeviceController
 from .controllers.export import ExportController
 from .controllers.register import RegisterController
 from .controllers.review import ReviewController
+from .controllers.school_rules import install_school_rules
 from .controllers.setup import SetupController
+from .controllers.video import install_video
 from .session import permit
 from .views.banners import Banner, KeyBanner, Status
 from .views.checklist import ChecklistPanel
@@ -95,6 +97,8 @@ class MainWindow(QMainWindow):
         self.key_banner.allow_requested.connect(self._allow_pc)
         self._wire()
         self._build()
+        self.school_rules = install_school_rules(self)   # issue 18: flags, devices, retention
+        self.video = install_video(self)                 # issue 17: the video player
         self._restore()
         ctx.engine_failed.connect(lambda t: self.problem(
             f"PhotoVet could not start its checking process, so photos cannot be checked. {t}"))

@@ -295,7 +295,8 @@ class ThumbnailQueue:
 
 def thumbnails(queue: ThumbnailQueue, size: int, dpr: float, stop: threading.Event):
     """Yield (path, QImage or None) for every path put in ``queue`` until ``stop``."""
-    from photovet.core.media.imaging import thumbnail
+    # a photo or a video (issue 17: a frame from the middle of the clip)
+    from photovet.core.media.video.frames import media_thumbnail as thumbnail
 
     while not stop.is_set():
         path = queue.take(stop)

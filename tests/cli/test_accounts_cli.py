@@ -95,7 +95,7 @@ def test_a_remembered_password_for_unattended_batch_work(staff, monkeypatch, tmp
     monkeypatch.delenv("PHOTOVET_PASSWORD")                        # only the name now
     r = run("exports")
     assert r.exit_code == 0, r.output
-    keys = list((tmp_path.parent.glob("photovet-config*/keys/*account-password*")))
+    keys = list(tmp_path.parent.glob("photovet-config*/keys/*account-password*"))
     assert keys and all(k.stat().st_mode & 0o077 == 0 for k in keys)
     assert run("users", "forget", "Pat Poster").exit_code == 0
     r = run("exports")

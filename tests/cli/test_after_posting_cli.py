@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from photovet.cli import cli
-from photovet.core.storage import open_db
 from photovet.core.records.exports import Records
 from photovet.core.register.people import Register
-from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
+from photovet.core.storage import open_db
 from tests.conftest import office_audit
+from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 

@@ -182,4 +182,4 @@ def test_nothing_to_do_is_an_error(runner, tmp_path):
     empty = tmp_path / "empty folder"
     empty.mkdir()
     res = runner.invoke(cli, ["inspect", str(empty)])
-    assert res.exit_code == 1 and "no photos found" in res.stderr
+    assert res.exit_code == 1 and "no photos or videos found" in res.stderr

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from PIL import Image, ImageDraw
 
 from photovet.cli import cli
-
 from tests.conftest import shared_data
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL

@@ -43,7 +43,7 @@ def test_poll_lists_what_other_pcs_changed(two_pcs):
 
 def test_a_withdrawal_reaches_a_subscriber_within_seconds(two_pcs):
     office, other = two_pcs
-    seen: "queue.Queue[tuple[float, list]]" = queue.Queue()
+    seen: queue.Queue[tuple[float, list]] = queue.Queue()
     feed = other.changes(interval=0.2).subscribe(lambda ch: seen.put((time.perf_counter(), ch)))
     try:
         expected = "listen" if other.db.engine == "postgresql" else "poll"
@@ -60,7 +60,7 @@ def test_a_withdrawal_reaches_a_subscriber_within_seconds(two_pcs):
 
 def test_a_change_that_is_rolled_back_is_not_announced(two_pcs, register_engine):
     office, other = two_pcs
-    seen: "queue.Queue[list]" = queue.Queue()
+    seen: queue.Queue[list] = queue.Queue()
     feed = other.changes(interval=0.2).subscribe(seen.put)
     try:
         with pytest.raises(RuntimeError):
@@ -78,7 +78,7 @@ def test_after_a_lost_connection_the_subscriber_is_told_to_reload(two_pcs, regis
     if register_engine != "postgresql":
         pytest.skip("a register file has no connection to lose")
     office, other = two_pcs
-    seen: "queue.Queue[list]" = queue.Queue()
+    seen: queue.Queue[list] = queue.Queue()
     feed = other.changes(interval=0.2).subscribe(seen.put)
     try:
         time.sleep(0.3)

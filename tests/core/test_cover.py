@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from photovet.core.models import Cover
 from photovet.core.media.cover import apply_covers, face_cover
-
+from photovet.core.models import Cover
 from tests.conftest import shared_data
 
 
@@ -178,8 +177,8 @@ def test_many_covers_on_a_large_image_are_fast():
 
 @pytest.fixture(scope="module")
 def engine():
-    from photovet.core.vision.faces import FaceEngine
     from photovet.core.settings import Settings
+    from photovet.core.vision.faces import FaceEngine
 
     return FaceEngine.load(Settings())
 

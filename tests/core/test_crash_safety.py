@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from afterpost_util import make_export
+
 from photovet.core.storage import open_db
 from photovet.core.transfer import PURGE_PREFIX, TMP_PREFIX
 from tests.conftest import office_audit, office_records
@@ -43,7 +43,7 @@ def _fork(fn) -> tuple[int, int]:
         code = 0
         try:
             fn(lambda: os.write(w, b"r"))
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             code = 3
         finally:
             os._exit(code)

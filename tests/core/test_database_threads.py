@@ -26,7 +26,7 @@ def test_threads_share_one_connection_without_busy_errors(tmp_path):
                         db.insert("INSERT INTO t (who, n) VALUES (?, ?)", (who, -n))
                 else:
                     db.scalar("SELECT count(*) FROM t WHERE who = ?", (who,))
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]

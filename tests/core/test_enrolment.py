@@ -13,8 +13,7 @@ from PIL import Image
 
 from photovet.core.errors import EnrolmentError, UnknownPersonError
 from photovet.core.register.people import Register
-from tests.conftest import shared_data
-from tests.conftest import office_access
+from tests.conftest import office_access, shared_data
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 

@@ -522,7 +522,7 @@ def test_detect_accepts_other_modes(engine, mode):
     assert isinstance(found, list)
     for f in found:
         x, y, w, h = f.box
-        assert 0 <= x and 0 <= y and x + w <= 160 and y + h <= 160
+        assert x >= 0 and y >= 0 and x + w <= 160 and y + h <= 160
 
 
 def test_many_faces_is_bounded_in_time(engine):

@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photovet.core.register.enrolment import portrait_face
-from photovet.core.vision.faces import FaceEngine, FaceMatcher, box_iou
 from photovet.core.models import Channel, Face, MatchStatus, Person
+from photovet.core.register.enrolment import portrait_face
 from photovet.core.settings import Settings
+from photovet.core.vision.faces import FaceEngine, FaceMatcher, box_iou
 from tests.conftest import shared_data
 
 

@@ -14,7 +14,6 @@ import io
 import os
 import struct
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

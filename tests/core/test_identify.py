@@ -6,8 +6,8 @@ import time
 
 import numpy as np
 import pytest
-
 from afterpost_util import FakeRegister, downloaded_copy, make_export, person, photo
+
 from photovet.core.media import phash as ph
 from photovet.core.storage import atomic
 from tests.conftest import office_records

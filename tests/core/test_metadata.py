@@ -7,7 +7,6 @@ import json
 import struct
 import zlib
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms
@@ -15,7 +14,6 @@ from PIL.PngImagePlugin import PngInfo
 
 from photovet.core.errors import ImageTooLargeError
 from photovet.core.media.metadata import inspect_file, parse_iptc, verify_clean
-
 from tests.conftest import shared_data
 
 

@@ -137,8 +137,8 @@ def test_import_enrol_decide_offline(tmp_path, strict_no_network):
         rep = reg.enrol_folder(photos, FakeEngine())
         assert rep.enrolled == {"A919241717737": 1, "G919241714767": 1}
         try:
-            from photovet.core.vision.faces import FaceEngine
             from photovet.core.settings import Settings
+            from photovet.core.vision.faces import FaceEngine
         except ImportError:
             FaceEngine = None
         if FaceEngine is not None:  # the real detector + encoder, on a photo with no face

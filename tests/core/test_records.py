@@ -7,10 +7,10 @@ import json
 import os
 
 import pytest
-
 from afterpost_util import make_export, sha
-from photovet.core.storage import open_db
+
 from photovet.core.records.exports import RecordsError
+from photovet.core.storage import open_db
 from tests.conftest import office_records
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -129,6 +129,7 @@ def test_real_exports_are_recorded_before_they_get_their_name_and_identified(rec
     """The real writer (media/export.py) records each checked copy while it still has its
     temporary name, then names it; a downloaded copy of the written file is identified."""
     from afterpost_util import downloaded_copy, photo
+
     from photovet.core.media.export import ExportJob, export_batch
     from photovet.core.models import Channel
 

@@ -14,8 +14,7 @@ from photovet.core.policy import decide_face
 from photovet.core.register.mapping import detect_mapping, load_mapping, save_mapping
 from photovet.core.register.people import Register
 from photovet.core.register.values import parse_date, parse_yes_no, upn_check_ok
-from tests.conftest import shared_data
-from tests.conftest import office_access
+from tests.conftest import office_access, shared_data
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 

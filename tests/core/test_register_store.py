@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photovet.core.accounts import Access
 from photovet.core.errors import (
     CorruptRegisterError,
+    NotSignedIn,
     RegisterError,
     SettingsError,
     UnknownPersonError,
@@ -22,8 +24,6 @@ from photovet.core.models import NO, NOT_RECORDED, YES
 from photovet.core.paths import register_path
 from photovet.core.register.people import Register
 from photovet.core.storage import open_db
-from photovet.core.accounts import Access
-from photovet.core.errors import NotSignedIn
 from tests.conftest import act_as, office_access
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -279,7 +279,7 @@ def _worker(home: str, csv_path: str, person: str, n: int, queue) -> None:
                 r.import_csv(csv_path)
                 r.set_consent(person, "facebook", i % 2 == 0)
         queue.put("ok")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         queue.put(f"{type(exc).__name__}: {exc}")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from photovet.core.models import Face, TextItem
+from photovet.core.models import Face
 from photovet.core.pipeline import Engine
 from photovet.core.records import takedown
 from photovet.core.transfer import PURGE_PREFIX, import_from_device
@@ -22,7 +22,7 @@ from tests.core.afterpost_util import make_export, photo
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
-NOW = dt.datetime.now(dt.timezone.utc)
+NOW = dt.datetime.now(dt.UTC)
 TODAY = NOW.date()
 LEAVES = TODAY + dt.timedelta(days=10)          # the leaver leaves after the photo was exported
 

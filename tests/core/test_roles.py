@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from afterpost_util import make_export, photo
+
 from photovet.core.accounts import PERMISSIONS, ROLES
 from photovet.core.errors import ApprovalError, NotSignedIn, PermissionDenied
 from photovet.core.models import Cover, PhotoAnalysis

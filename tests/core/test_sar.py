@@ -11,13 +11,13 @@ import re
 
 import numpy as np
 import pytest
+from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
 from PIL import Image
 
-from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
-from photovet.core.storage import open_db
 from photovet.core.errors import UnknownPersonError
 from photovet.core.records.exports import Records
 from photovet.core.records.sar import subject_access_report
+from photovet.core.storage import open_db
 from tests.conftest import act_as, office_audit, office_records
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from tcpproxy import Proxy
 
 from photovet.core.audit import AuditLog
 from photovet.core.errors import (
@@ -29,7 +30,6 @@ from photovet.core.storage.server import (
     secure_conninfo,
     split_password,
 )
-from tcpproxy import Proxy
 from tests.conftest import office_access
 
 # --- without a server ------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_an_export_stops_cleanly_when_the_server_goes_away_and_carries_on(
         pg_url, via_proxy, tmp_path, monkeypatch):
     """Every named export file has its record, nothing is half written, and running the same
     export again exports the rest without exporting anything twice."""
-    from test_pipeline import FakeFaceEngine, REGISTER, make_photo
+    from test_pipeline import REGISTER, FakeFaceEngine, make_photo
 
     from photovet.core.pipeline import Engine, analyse_batch, export_batch
     from photovet.core.workspace import Workspace

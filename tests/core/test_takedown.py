@@ -7,8 +7,8 @@ import datetime as dt
 import html.parser
 
 import pytest
-
 from afterpost_util import FakeRegister, make_export, person
+
 from photovet.core.models import Channel
 from photovet.core.policy import consent_missing
 from photovet.core.records import takedown
@@ -213,6 +213,7 @@ def test_csv_and_html_reports(setup, tmp_path):
 
 def _real_world(tmp_path):
     from afterpost_util import UPNS, register_csv
+
     from photovet.core.workspace import Workspace
 
     ws = Workspace.open(tmp_path / "home", access=office_access())

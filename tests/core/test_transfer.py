@@ -11,12 +11,18 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from afterpost_util import make_export, photo, sha
+
 from photovet.core import transfer
 from photovet.core.storage import open_db
-from photovet.core.transfer import (FLASH_NOTE, PURGE_PREFIX, TMP_PREFIX, import_from_device,
-                                    overwrite_and_unlink, purge_batch)
+from photovet.core.transfer import (
+    FLASH_NOTE,
+    PURGE_PREFIX,
+    TMP_PREFIX,
+    import_from_device,
+    overwrite_and_unlink,
+    purge_batch,
+)
 from tests.conftest import office_audit, office_records
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL

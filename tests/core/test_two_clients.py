@@ -76,7 +76,7 @@ def test_preparer_and_approver_at_once(office_and_head, tmp_path):
                     with cond:
                         ready.append(photo(k))
                         cond.notify()
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
             with cond:
                 cond.notify()
@@ -92,7 +92,7 @@ def test_preparer_and_approver_at_once(office_and_head, tmp_path):
                     return
                 head.approvals.approve(photo(k), parts(photo(k)),
                                        checks=head.approvals.required_checks())
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=the_office), threading.Thread(target=the_head)]
@@ -179,7 +179,7 @@ def test_without_the_writer_lock_updates_are_lost(office_and_head, tmp_path, reg
         for k in ks:
             try:
                 ws.import_register(files[k])
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 errors.append(exc)
 
     ts = [threading.Thread(target=importer, args=(office, range(0, N_IMPORTS, 2))),

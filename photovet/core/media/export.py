@@ -37,10 +37,11 @@ import tempfile
 import threading
 import unicodedata
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -92,11 +93,12 @@ class NameAllocator:
         except OSError:
             self._taken = set()
 
-    def next(self) -> Path:
+    def next(self, ext: str | None = None) -> Path:
+        """The next free name (``ext``: another extension than the batch's, e.g. ".mp4")."""
         with self._lock:
             while True:
                 self._n += 1
-                name = f"{self.slug}-{self._n:0{self.width}d}{self.ext}"
+                name = f"{self.slug}-{self._n:0{self.width}d}{ext or self.ext}"
                 if name.lower() not in self._taken and not os.path.lexists(self.out_dir / name):
                     self._taken.add(name.lower())
                     return self.out_dir / name
@@ -214,7 +216,7 @@ def verify_export(path: Path, expected_size: tuple[int, int], *, shown_as: Path 
             leftovers = verify_clean(path)
             if leftovers:
                 problem = "it still carries " + ", ".join(leftovers)
-    except Exception as exc:  # noqa: BLE001 - any read-back failure is a failed check
+    except Exception as exc:
         problem = f"it could not be read back ({type(exc).__name__}: {exc})"
     if problem:
         raise VerificationError(f"the copy failed its check ({problem}); it was not kept",
@@ -269,6 +271,12 @@ class ExportJob:
     expected_sha256: str
     covers: Sequence[Cover]
     fill: Callable[[ExportResult], None] | None = None  # adds who is shown/covered, approver...
+    #: the picture already decoded (imaging.load_image) from the very bytes whose hash is
+    #: ``expected_sha256``, with what their metadata listed: checked and exported in one pass
+    #: (pipeline.vet_batch), the photo is read and decoded once. None: read the file here.
+    loaded: Any = None
+    metadata_removed: list[str] | None = None
+    video: Any = None     # a video's export plan (media/video/export.py); None for a photo
 
 
 def _error_text(err: Exception, source: Path) -> str:
@@ -283,10 +291,37 @@ def _error_text(err: Exception, source: Path) -> str:
     return f"{source.name}: unexpected problem ({type(err).__name__}: {err})"
 
 
+def _read_checked(source: Path, expected_sha256: str, max_pixels: int | None,
+                  result: ExportResult) -> Any:
+    """The original decoded from bytes read once, refused unless they are the bytes that were
+    checked; what its metadata held goes into ``result``."""
+    data = read_file(source)
+    result.source_sha256 = hashlib.sha256(data).hexdigest()
+    if not expected_sha256 or result.source_sha256 != expected_sha256:
+        raise ExportError("the file changed after it was checked; check it again before "
+                          "exporting (nothing was written)", path=source)
+    loaded = load_image(source, max_pixels=max_pixels, data=data)
+    try:
+        from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
+
+        report = inspect_bytes(data, source)
+        result.metadata_removed = [f.sentence() for f in report.findings]
+    except PhotoVetError:
+        raise
+    except Exception as exc:
+        result.metadata_removed = [
+            f"Metadata could not be listed ({type(exc).__name__}); all of it was removed anyway"]
+    return loaded
+
+
 def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, style: str = "solid",
                  max_pixels: int | None = None, recorder: Recorder | None = None) -> ExportResult:
     """Make one safe copy (the steps in the module notes). Never raises for a problem with this
-    photo: see ``result.error``."""
+    photo: see ``result.error``. A video (``job.video``) goes to media/video/export.py."""
+    if job.video is not None:
+        from photovet.core.media.video.export import export_video  # noqa: PLC0415
+
+        return export_video(job, names, channel, recorder=recorder)
     source = Path(job.source)
     result = ExportResult(source=str(source), channel=channel.id)
     counts = {"face": 0, "text": 0, "manual": 0}
@@ -297,23 +332,13 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
     tmp: Path | None = None
     record_id: int | None = None
     try:
-        data = read_file(source)
-        result.source_sha256 = hashlib.sha256(data).hexdigest()
-        if not job.expected_sha256 or result.source_sha256 != job.expected_sha256:
-            raise ExportError("the file changed after it was checked; check it again before "
-                              "exporting (nothing was written)", path=source)
-        loaded = load_image(source, max_pixels=max_pixels, data=data)
-        try:
-            from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
-
-            report = inspect_bytes(data, source)
-            result.metadata_removed = [f.sentence() for f in report.findings]
-        except PhotoVetError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - listing failed; the export removes all anyway
-            result.metadata_removed = [
-                f"Metadata could not be listed ({type(exc).__name__}); all of it was removed anyway"]
-        del data
+        if job.loaded is not None and job.expected_sha256:
+            # decoded by the check itself from the bytes it hashed: exactly what was checked
+            loaded, job.loaded = job.loaded, None
+            result.source_sha256 = job.expected_sha256
+            result.metadata_removed = list(job.metadata_removed or [])
+        else:
+            loaded = _read_checked(source, job.expected_sha256, max_pixels, result)
         image = render(loaded.image, job.covers, long_edge=channel.long_edge, style=style)
         del loaded
         encoded = encode_jpeg(image, channel.quality)
@@ -349,10 +374,10 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         if record_id is not None and recorder is not None:
             try:
                 recorder.abandon(record_id, "the register server went away")
-            except Exception:  # noqa: BLE001 - it is away
+            except Exception:
                 pass
         raise
-    except Exception as exc:  # noqa: BLE001 - the batch goes on; the reason is recorded
+    except Exception as exc:
         log.warning("export of %s (%s) failed: %s", logs.ref(source),
                     logs.sha(result.source_sha256), type(exc).__name__)
         result.error = _error_text(exc, source)
@@ -361,7 +386,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         if record_id is not None and recorder is not None:
             try:
                 recorder.abandon(record_id, result.error)
-            except Exception:  # noqa: BLE001 - the record says exported; the file is not there
+            except Exception:
                 pass
     finally:
         if tmp is not None:
@@ -468,7 +493,7 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
                 lost = lost or exc
                 result = ExportResult(source=str(j.source),
                                       error=f"{Path(j.source).name}: not exported: {exc.message}")
-            except Exception as exc:  # noqa: BLE001 - export_photo should not raise; be safe
+            except Exception as exc:
                 result = ExportResult(source=str(j.source), error=_error_text(exc, Path(j.source)))
             done += 1
             yield Progress(done, total, path=str(j.source), result=result,

@@ -15,9 +15,9 @@ import re
 import stat as _stat
 import struct
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
@@ -359,7 +359,7 @@ class OpenedImage:
         finally:
             self.fh.close()
 
-    def __enter__(self) -> "OpenedImage":
+    def __enter__(self) -> OpenedImage:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -600,10 +600,15 @@ def _is_hidden(p: Path) -> bool:
     return p.name.startswith(".") or p.name in ("Thumbs.db", "desktop.ini")
 
 
-def _classify_in_folder(p: Path) -> str | None:
+VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".3gp", ".3g2", ".webm", ".mkv"}
+
+
+def _classify_in_folder(p: Path, videos: bool = False) -> str | None:
     """None when the file should be processed; otherwise why it is skipped."""
     if p.suffix.lower() in IMAGE_EXTENSIONS:
         return None  # named like a photo: load reports any problem with it
+    if videos and p.suffix.lower() in VIDEO_EXTENSIONS:
+        return None  # named like a video: reading it reports any problem with it
     try:
         with open(p, "rb") as fh:
             head = fh.read(4096)
@@ -614,6 +619,8 @@ def _classify_in_folder(p: Path) -> str | None:
     kind = sniff(head)
     if kind in SUPPORTED_FORMATS:
         return None  # a photo with an odd or missing extension
+    if videos and kind == "video":
+        return None
     if kind in _NOT_IMAGE_MESSAGES:
         return _NOT_IMAGE_MESSAGES[kind].replace("not an image: it", "not a photo: it")
     return "not a photo (not an image format PhotoVet reads)"
@@ -626,7 +633,13 @@ def _is_dir(p: Path) -> bool:
         return False
 
 
-def collect_photos(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+def collect_media(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """``collect_photos``, keeping videos too (MP4, MOV, M4V, 3GP, WebM: by content or name)."""
+    return collect_photos(paths, videos=True)
+
+
+def collect_photos(paths: Iterable[str | Path], *, videos: bool = False
+                   ) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Expand folders (recursively, sorted, hidden files skipped).
 
     Returns (files to process, [(file or folder, why it was skipped)]). Files named explicitly
@@ -665,7 +678,7 @@ def collect_photos(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[
                     if not regular:
                         skipped.append((f, "not a regular file"))
                         continue
-                    reason = _classify_in_folder(f)
+                    reason = _classify_in_folder(f, videos)
                     if reason:
                         skipped.append((f, reason))
                     else:

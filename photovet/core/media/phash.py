@@ -28,8 +28,8 @@ look-up over 10,000 records is a handful of vector operations.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
@@ -182,7 +182,7 @@ class HashIndex:
         return row + [row[0]] * (self.n_variants - len(row))  # pad with the whole-picture hash
 
     @classmethod
-    def from_arrays(cls, ids: np.ndarray, hashes: np.ndarray) -> "HashIndex":
+    def from_arrays(cls, ids: np.ndarray, hashes: np.ndarray) -> HashIndex:
         idx = cls(n_variants=hashes.shape[1] if hashes.ndim == 2 else N_VARIANTS)
         idx.ids = np.asarray(ids, dtype=np.int64)
         idx.hashes = np.asarray(hashes, dtype=np.uint64).reshape(len(idx.ids), idx.n_variants)

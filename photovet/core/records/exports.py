@@ -18,9 +18,10 @@ import datetime as _dt
 import json
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -146,7 +147,7 @@ class IdentifyHit:
 # --------------------------------------------------------------------------------------------
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def _sha256(path: Path) -> str:
@@ -164,7 +165,7 @@ def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
     for pid in ids:
         try:
             p = register.person(pid)
-        except Exception:  # noqa: BLE001 - a missing person simply has no name to show
+        except Exception:
             continue
         if p is not None:
             out[pid] = p.display_name
@@ -212,9 +213,16 @@ class Records:
         if result.output_sha256 and result.output_sha256 != out_sha:
             raise RecordsError("the checked copy changed before it was recorded; nothing recorded",
                                path=written)
+        key_frames: list[tuple[float, list[int]]] = []
         try:
-            variants = _ph.phash_variants_file(written)
-        except Exception as exc:  # noqa: BLE001 - any decoder problem: say which file
+            if result.media == "video":
+                from photovet.core.media.video.frames import key_frame_hashes  # noqa: PLC0415
+
+                key_frames = key_frame_hashes(written)
+                variants = key_frames[0][1]
+            else:
+                variants = _ph.phash_variants_file(written)
+        except Exception as exc:
             raise RecordsError("the exported file could not be read for its perceptual hash "
                                f"({exc})", path=result.output) from exc
         shown = list(dict.fromkeys(result.people_shown))
@@ -232,7 +240,7 @@ class Records:
             "people_shown": json.dumps(shown), "people_covered": json.dumps(covered),
             "names_covered": json.dumps(named), "names_shown": json.dumps(names_shown),
             "faces": None, "preparer": preparer, "approver": result.approver,
-            "media": "photo", "fingerprint": result.fingerprint or "",
+            "media": result.media or "photo", "fingerprint": result.fingerprint or "",
             "device": json.dumps(result.device, sort_keys=True) if result.device else "",
             "checks": json.dumps(list(result.checks)),
         }
@@ -240,6 +248,10 @@ class Records:
             rid = self.db.insert(
                 f"INSERT INTO exports ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                 list(row.values()))
+            for pos, (seconds, hs) in enumerate(key_frames):
+                self.db.execute("INSERT INTO export_key_frames (export_id, position, seconds, "
+                                "phash_variants) VALUES (?, ?, ?, ?)",
+                                [rid, pos, float(seconds), _ph.pack(hs)])
             for role, ids in (("shown", shown), ("covered", covered), ("name-covered", named),
                               ("name-shown", names_shown)):
                 for pid in ids:
@@ -281,12 +293,13 @@ class Records:
     def abandon(self, record_id: int, reason: str) -> None:
         """The export could not be given its name after it was recorded: forget the record."""
         with self.db.atomic():
+            self.db.execute("DELETE FROM export_key_frames WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM export_people WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM exports WHERE id = ?", [record_id])
             self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason})
         self._index = None
 
-    def recorder(self, *, batch: str, preparer: str | None = None) -> "_Recorder":
+    def recorder(self, *, batch: str, preparer: str | None = None) -> _Recorder:
         """What media/export.py calls for each checked file of one batch (refused at once
         unless the signed-in account may export)."""
         actor = self.audit.access.require("export")
@@ -438,26 +451,48 @@ class Records:
             self._index_key = key
         return self._index
 
+    def key_frame_index(self) -> tuple[np.ndarray, _ph.HashIndex]:
+        """The key frames of every exported video: (export id per row, their hashes)."""
+        rows = self.db.execute("SELECT export_id, phash_variants FROM export_key_frames "
+                               "ORDER BY export_id, position").fetchall()
+        n = _ph.N_VARIANTS
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        blob = b"".join(bytes(r[1]) for r in rows)
+        hashes = np.frombuffer(blob, dtype="<u8").astype(np.uint64).reshape(len(rows), n)
+        return ids, _ph.HashIndex.from_arrays(np.arange(len(rows), dtype=np.int64), hashes)
+
     def identify(self, path: str | Path, *, max_distance: int = _ph.DEFAULT_MAX_DISTANCE,
                  register: Any = None, limit: int = 5) -> list[IdentifyHit]:
         """Which export record(s) is this file a copy of (nearest first), and who is in it.
         A byte-identical copy is found by sha256; a resized / recompressed / slightly cropped
-        copy by perceptual hash."""
+        copy by perceptual hash: a photo, a still taken from an exported video, or a video
+        (its frames against every exported video's key frames: at least two of its frames,
+        or a fifth of them, must match)."""
+        from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
         path = Path(path)
         sha = _sha256(path)
         exact_ids = [r[0] for r in self.db.execute(
             "SELECT id FROM exports WHERE output_sha256 = ? ORDER BY id", [sha])]
+        hashes: list[int] = []
         try:
-            h = _ph.phash_file(path)
-        except Exception as exc:  # noqa: BLE001
-            if exact_ids:
-                h = None
+            if is_video_file(path):
+                from photovet.core.media.video.frames import query_hashes  # noqa: PLC0415
+
+                hashes = query_hashes(path)
             else:
-                raise RecordsError(f"the photo could not be read ({exc})", path=path) from exc
+                hashes = [_ph.phash_file(path)]
+        except Exception as exc:
+            if not exact_ids:
+                raise RecordsError(f"the file could not be read ({exc})", path=path) from exc
         found: list[tuple[int, int]] = [(i, 0) for i in exact_ids]
-        if h is not None:
-            found += [(i, d) for i, d in self.hash_index().query(h, max_distance, limit + len(exact_ids))
-                      if i not in exact_ids]
+        if hashes:
+            need = 1 if len(hashes) == 1 else max(2, int(np.ceil(0.2 * len(hashes))))
+            near = []
+            for rid, hits in self._hits(hashes, max_distance).items():
+                if len(hits) >= need and rid not in exact_ids:
+                    near.append((int(np.median(hits)), rid))
+            found += [(rid, d) for d, rid in sorted(near)]
         found = found[:limit]
         if not found:
             return []
@@ -469,6 +504,29 @@ class Records:
             hits.append(IdentifyHit(record=rec, distance=d, exact=rid in exact_ids,
                                     names=display_names(register, rec.people)))
         return hits
+
+    def _hits(self, hashes: list[int], max_distance: int) -> dict[int, list[int]]:
+        """Per export record, the distances of those of ``hashes`` that come within
+        ``max_distance`` of it (of a photo's variants, or of any key frame of a video)."""
+        out: dict[int, list[int]] = {}
+        index = self.hash_index()
+        kf_ids, kf_index = self.key_frame_index()
+        owners, row_of = np.unique(kf_ids, return_inverse=True)
+        for h in hashes:
+            per: dict[int, int] = {}
+            if len(index):
+                d = index.distances(h)
+                for i in np.nonzero(d <= max_distance)[0]:
+                    per[int(index.ids[i])] = int(d[i])
+            if len(kf_index):
+                m = np.full(len(owners), 99, dtype=np.int32)
+                np.minimum.at(m, row_of, kf_index.distances(h))
+                for i in np.nonzero(m <= max_distance)[0]:
+                    rid = int(owners[i])
+                    per[rid] = min(per.get(rid, 99), int(m[i]))
+            for rid, d in per.items():
+                out.setdefault(rid, []).append(d)
+        return out
 
 
 class _Recorder:

@@ -59,9 +59,9 @@ def _day(iso: str) -> str:
 
 def _thumb_data_uri(path: Path) -> str:
     try:
-        from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
+        from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
 
-        im = thumbnail(path, THUMB_SIZE)
+        im = media_thumbnail(path, THUMB_SIZE)   # a photo, or a frame of a video
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
         from PIL import Image, ImageOps  # noqa: PLC0415
 
@@ -208,7 +208,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                 try:
                     pic = (f'<img alt="Exported photo {e(out_path.name)}" '
                            f'src="{_thumb_data_uri(out_path)}">')
-                except Exception as exc:  # noqa: BLE001 - the report goes on without it
+                except Exception as exc:
                     pic = f'<div class="nothumb">The picture could not be read ({e(str(exc))}).</div>'
         roles = r.roles(pid)
         role_txt = {"face shown": "Face shown", "face covered": "Face covered",

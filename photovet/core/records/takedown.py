@@ -19,9 +19,10 @@ import datetime as _dt
 import html
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from photovet.core.channels import UnknownChannelError
 from photovet.core.fsutil import atomic_write_text
@@ -74,7 +75,7 @@ class TakedownItem:
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def _channel(records: Records, channel_id: str) -> Channel:
@@ -240,13 +241,13 @@ def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
 def _thumb(path: str) -> str:
     """A small JPEG of the export as a data: URI ("" when the file is gone)."""
     try:
-        from photovet.core.media.imaging import thumbnail  # noqa: PLC0415
+        from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
 
-        im = thumbnail(path, 220)
+        im = media_thumbnail(path, 220)   # a photo, or a frame of a video
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=80)
         return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-    except Exception:  # noqa: BLE001 - a missing or unreadable export: no picture, say so
+    except Exception:
         return ""
 
 

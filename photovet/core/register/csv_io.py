@@ -11,6 +11,7 @@ from pathlib import Path
 
 from photovet.core.errors import RegisterImportError
 
+
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict"), "UTF-8 with BOM"

@@ -66,7 +66,7 @@ def permissiveness(key: Key, state: str) -> int:
 
 
 def _now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def set_by_hand(source: str | None) -> bool:
@@ -422,7 +422,7 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     if dry_run:
         plan_import(parsed, report, current_state(db), channels, labels, today=today)
         return report
-    import_id = "import-" + _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + \
+    import_id = "import-" + _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ") + \
         "-" + secrets.token_hex(3)
     report.import_id = import_id
     with db.atomic():

@@ -14,8 +14,9 @@ person stopped being in the MIS file; a person can be removed altogether (``dele
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ SPECIAL_FIELDS = (NAME_WITH_PHOTO, DO_NOT_PHOTOGRAPH)
 
 
 def _now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def to_state(value: Any) -> str:
@@ -84,7 +85,7 @@ class Register:
         return self.audit.keys
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, access: Any = None) -> "Register":
+    def open(cls, path: str | Path | None = None, *, access: Any = None) -> Register:
         """A register on its own (tools and tests; the app and the command line use a
         Workspace). ``access``: who acts (accounts.Access); nobody by default, so every change
         is refused until someone is signed in."""
@@ -97,7 +98,7 @@ class Register:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Register":
+    def __enter__(self) -> Register:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import DO_NOT_PHOTOGRAPH, NAME_WITH_PHOTO
 
+
 @dataclass
 class RowProblem:
     """One problem with one cell or row of a register CSV (the header is line 1)."""

@@ -21,7 +21,8 @@ deleted rows stay in the table's pages and the server's WAL until PostgreSQL reu
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ MAGIC = b"PVE1"
 
 
 def _aad(person_id: str, model: str) -> bytes:
-    return f"photovet-face-v1|{person_id}|{model}".encode("utf-8")
+    return f"photovet-face-v1|{person_id}|{model}".encode()
 
 
 def encrypt(key: bytes, person_id: str, model: str, vec: Any) -> bytes:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol
 
 log = logging.getLogger("photovet.storage")
 
@@ -134,7 +135,7 @@ class Database:
         return self._depth > 0
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator["Database"]:
+    def atomic(self) -> Iterator[Database]:
         """One write transaction (the register-wide writer lock is held until it ends).
         Nested use joins the outer transaction."""
         with self._mutex:
@@ -169,7 +170,7 @@ class Database:
         for fn in callbacks:
             try:
                 fn()
-            except Exception:  # noqa: BLE001 - the change is saved; a follow-up failed
+            except Exception:
                 log.exception("a follow-up to a saved change failed")
 
     def on_commit(self, fn: Callable[[], None]) -> None:
@@ -184,7 +185,7 @@ class Database:
         """Kept for callers that name what they serialise on: every ``atomic()`` already holds
         the register-wide writer lock on both engines, so there is nothing more to take."""
 
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from photovet.core.errors import CorruptRegisterError
 from photovet.core.storage.database import Database
@@ -418,6 +418,34 @@ def _audit_keyed_head(db: Database) -> None:
     ddl(db, "ALTER TABLE audit_meta ADD COLUMN mac TEXT")
 
 
+def _video(db: Database) -> None:
+    """Videos (issue 17): the human decisions about a video's tracks and sound (per content
+    hash and scope, as ``reviews``), an approver's word that they listened to a video's sound
+    (per channel), and the perceptual hashes of an exported video's key frames."""
+    ddl(db, """CREATE TABLE video_reviews (
+        sha256 TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        actor TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, channel))""")
+    ddl(db, """CREATE TABLE video_listens (
+        id {pk},
+        sha256 TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        account_id INTEGER,
+        listened_at TEXT NOT NULL)""")
+    ddl(db, "CREATE INDEX video_listens_video ON video_listens(sha256, channel)")
+    ddl(db, """CREATE TABLE export_key_frames (
+        export_id INTEGER NOT NULL REFERENCES exports(id),
+        position INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        phash_variants {blob} NOT NULL,
+        PRIMARY KEY (export_id, position))""")
+
+
 # --------------------------------------------------------------------------------------------
 # What the school policies ask beyond faces (issue 18)
 # --------------------------------------------------------------------------------------------
@@ -516,6 +544,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("policy-0003-school-pictures", _school_pictures),
     Migration("policy-0004-export-device-and-checks", _export_device_and_checks),
     Migration("policy-0005-retention-deletions", _retention_deletions),
+    Migration("video-0001-tracks-sound-key-frames", _video),
 )
 
 
@@ -557,6 +586,6 @@ def migrate(db: Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> lis
                 continue
             m.apply(db)
             db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                       [m.name, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds")])
+                       [m.name, _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")])
             done_now.append(m.name)
     return done_now

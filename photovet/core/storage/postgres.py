@@ -28,7 +28,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from photovet.core.errors import RegisterError, RegisterLockedError, RegisterUnavailableError
 from photovet.core.storage.database import Cursor, Database

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from photovet.core.errors import CorruptRegisterError, RegisterLockedError
 from photovet.core.storage.database import Cursor, Database, text_safe

@@ -20,6 +20,7 @@ from ..views.batch_view import PhotoItem
 from ..views.photos_tab import PhotosTab
 from ..words import error_text, plural, sentence
 from .batch import BatchController
+from .checklist import ChecklistController
 from .review import ReviewController
 
 
@@ -42,6 +43,8 @@ class ApprovalController(QObject):
         ctx.settings_changed.connect(self.show_state)
         ctx.session.changed.connect(self.session_changed)
         batch.cleared.connect(self.show_state)
+        # issue 18: the approver's checklist, ticked per photo or once for a selection
+        self.checklist = ChecklistController(ctx, panel.checks, review.current, parent)
 
     @property
     def required(self) -> bool:
@@ -50,6 +53,7 @@ class ApprovalController(QObject):
     # -- showing -------------------------------------------------------------------------------
 
     def show_state(self) -> None:
+        self.checklist.refresh()
         item = self.review.current()
         a = item.analysis if item is not None else None
         state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and a.sha256 \
@@ -153,16 +157,16 @@ class ApprovalController(QObject):
 
     # -- approving -----------------------------------------------------------------------------
 
-    def _approve(self, item: PhotoItem) -> None:
+    def _approve(self, item: PhotoItem, checks: list[str] | None = None) -> None:
         a = item.analysis
-        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a))
+        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), checks=checks)
 
     def approve(self) -> None:
         item = self.review.current()
         if not self._usable(item) or not self.required or self.ctx.engine is None:
             return
         try:
-            self._approve(item)
+            self._approve(item, self.checklist.ticked())
         except PhotoVetError as exc:
             self._refused("Not approved", exc)
             return
@@ -189,10 +193,13 @@ class ApprovalController(QObject):
         approver = self.ctx.session.name()
         if not self.confirm_approve_all(todo, approver):
             return
+        checks = self.checklist.for_selection(len(todo))
+        if checks is None:
+            return
         problems, done = [], []
         for it in todo:
             try:
-                self._approve(it)
+                self._approve(it, checks)
                 done.append(it)
             except NotSignedIn as exc:
                 self.ctx.fail(self.window, "Not approved", exc)

@@ -80,9 +80,9 @@ class BatchController(QObject):
         paths = [str(p) for p in paths]
 
         def collect():
-            from photovet.core.media.imaging import collect_photos
+            from photovet.core.media.imaging import collect_media
 
-            return collect_photos(paths)
+            return collect_media(paths)        # photos and videos (issue 17)
 
         self.status.say("Looking for photos\u2026")
         self.ctx.workers.start(collect, name="collect",
@@ -135,7 +135,7 @@ class BatchController(QObject):
             for i, path in enumerate(paths, 1):
                 if stop.is_set():
                     return
-                yield i, engine.analyse(path)
+                yield i, engine.analyse_media(path)   # a photo or a video (issue 17)
 
         self.status.progress_to(0, total, f"Checking {plural(total, 'photo')}\u2026",
                                 stop=self.stop_checking)

@@ -100,6 +100,8 @@ class RegisterController(QObject):
         dlg = SettingsDialog(self.ctx, tab=tab, parent=self.window)
         dlg.saved.connect(lambda: self.ctx.settings_saved(before))
         dlg.channels_changed.connect(self.ctx.channels_changed)
+        # a new crest changes what checking finds: the helper restarts and the batch is re-checked
+        dlg.pictures_changed.connect(lambda: self.ctx.settings_saved(""))
         dlg.finished.connect(lambda *_: dlg.deleteLater())
         dlg.open()
         return dlg

@@ -9,6 +9,7 @@ plain words; a change made elsewhere meanwhile (another PC) is reported with "Re
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRect, Signal
@@ -60,6 +61,8 @@ class ReviewController(QObject):
         self.published: dict[str, tuple[str, QImage]] = {}
         self._loading: set[str] = set()
         self._rendering: set[str] = set()
+        # issue 17: shows the item itself and returns True when it is not a photo (a video)
+        self.media_hook: Callable[[PhotoItem | None], bool] | None = None
         photo, canvas, findings = tab.photo, tab.photo.canvas, tab.findings
         tab.batch.current_changed.connect(lambda *_: self.show_current())
         batch.analysed.connect(self._analysed)
@@ -98,6 +101,9 @@ class ReviewController(QObject):
                         "Add photos to start: drop them on this window, or use File > Add photos.")
             findings.show_analysis(None, {})
             self.shown.emit(None)
+            return
+        if self.media_hook is not None and self.media_hook(item):
+            self.shown.emit(item)
             return
         a = item.analysis
         preview = self.previews.get(item.path)

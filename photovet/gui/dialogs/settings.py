@@ -33,6 +33,7 @@ from photovet.core.models import Channel
 from photovet.core.settings import RECOGNITION_PRESETS, Settings, recognition_preset
 
 from ..words import error_text
+from .school_rules import SchoolRulesPage
 
 # the words for the core's recognition presets (settings.RECOGNITION_PRESETS: the numbers)
 STRICTNESS = {
@@ -107,6 +108,7 @@ class SettingsDialog(QDialog):
 
     saved = Signal()
     channels_changed = Signal()
+    pictures_changed = Signal()     # the school's crest or logo pictures (stored at once)
 
     def __init__(self, ctx, *, tab: str = "school", parent=None):
         super().__init__(parent)
@@ -224,6 +226,11 @@ class SettingsDialog(QDialog):
         pl.addRow("Processor cores for checking:", self.cores)
         pl.addRow("Data folder:", QLabel(str(ctx.ws.home)))
         tabs.addTab(pc, "This PC")
+        # issue 18: retention, group shots, the school's identifiers, the approver's checklist
+        self.rules = SchoolRulesPage(ctx)
+        self.rules.channels_changed.connect(self.channels_changed)
+        self.rules.pictures_changed.connect(self.pictures_changed)
+        tabs.addTab(self.rules, "School rules")
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -233,7 +240,8 @@ class SettingsDialog(QDialog):
         lay.addWidget(tabs, 1)
         lay.addWidget(buttons)
         self.tabs = tabs
-        self.tabs.setCurrentIndex({"school": 0, "channels": 1, "pc": 2}.get(tab, 0))
+        self.tabs.setCurrentIndex({"school": 0, "channels": 1, "pc": 2,
+                                   "rules": 3}.get(tab, 0))
         self._fill_channels()
 
     # -- channels -----------------------------------------------------------------------------
@@ -299,10 +307,14 @@ class SettingsDialog(QDialog):
                           "purge_encodings_days_after_missing": self.missing.value()},
             "performance": {"cores": self.cores.value()},
         })
-        return new
+        return self.rules.apply_to(new)
 
     def save(self) -> None:
-        new = self.settings()
+        try:
+            new = self.settings()
+        except PhotoVetError as exc:
+            QMessageBox.warning(self, "Settings not saved", error_text(exc))
+            return
         if not new.approval.required and self.ctx.ws.settings.approval.required and \
                 QMessageBox.warning(
                     self, "Turn off approval?",

@@ -11,6 +11,8 @@ from photovet.core.approval import ApprovalState
 
 from .. import style
 from ..words import day, esc
+from .checklist_ticks import ChecklistTicks
+from .photo_flags import FitScroll
 
 
 def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -> str:
@@ -73,6 +75,8 @@ class ApprovalPanel(QWidget):
         self.reject_btn.clicked.connect(self.reject_requested)
         self.approve_all_btn.clicked.connect(self.approve_all_requested)
         self.delete_btn.clicked.connect(self.delete_original_requested)
+        # issue 18: the approver's checklist (filled by controllers/checklist.py)
+        self.checks = ChecklistTicks()
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -86,6 +90,7 @@ class ApprovalPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
         lay.addWidget(self.state_label)
+        lay.addWidget(FitScroll(self.checks, 125))
         lay.addLayout(grid)
         lay.addWidget(self.who)
         lay.addWidget(self.message)
@@ -118,6 +123,7 @@ class ApprovalPanel(QWidget):
         self.approve_btn.setEnabled(usable and (status == "ready" or bool(void)))
         self.reject_btn.setEnabled(usable and status in ("ready", "approved"))
         self.delete_btn.setVisible(usable and status == "rejected")
+        self.checks.setVisible(approver_view and usable and bool(self.checks.checks()))
         self.who.setVisible(approver_view)
         self.who.setText(f"Approving as <b>{esc(approver)}</b>" if approver else "")
 

@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
 from .findings import FindingsPanel
+from .photo_flags import FitScroll, PhotoFlagsPanel
 from .photo_view import PhotoView
+from .video_player import VideoPlayer
 
 
 class PhotosTab(QWidget):
@@ -20,8 +22,13 @@ class PhotosTab(QWidget):
         # one page per kind of media: a video view joins the photo view here later
         self.media = QStackedWidget()
         self.media.addWidget(self.photo)
+        self.video = VideoPlayer()          # issue 17: controllers/video.py feeds it
+        self.media.addWidget(self.video)
         self.findings = FindingsPanel()
         self.approval = ApprovalPanel()
+        # issue 18: the school's rules on the whole photo, at the top of what was found
+        self.flags = PhotoFlagsPanel()
+        self.findings.layout().insertWidget(2, FitScroll(self.flags, 150))
 
         # what was found scrolls; the approval buttons below it are always in view
         side = QWidget()

@@ -15,8 +15,8 @@ end of the picture (motion-photo videos, extra previews). It never decodes the p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PIL import Image
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from typing import Iterator
+from collections.abc import Iterator
 
 from photovet.core.media.metadata.report import Report, trailer_findings
 from photovet.core.media.metadata.xmp import xmp_findings

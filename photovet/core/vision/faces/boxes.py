@@ -7,7 +7,7 @@ Two box forms: ``(x, y, w, h)`` (what ``Face.box`` and the annotations use) and 
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

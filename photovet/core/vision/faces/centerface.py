@@ -17,8 +17,9 @@ returned as *candidates*: fusion.py keeps one only where the second detector agr
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -148,7 +149,7 @@ class CenterFace:
         self.refine_max_pixels = float(refine_max_pixels)
 
     @classmethod
-    def from_settings(cls, session: Any, det: Any) -> "CenterFace":
+    def from_settings(cls, session: Any, det: Any) -> CenterFace:
         """``det``: the ``Detection`` settings section."""
         return cls(session, threshold=det.threshold, scales=det.scales, coarse_side=det.coarse_side,
                    tile=det.tile, overlap=det.tile_overlap, max_pass_pixels=det.max_pass_pixels,

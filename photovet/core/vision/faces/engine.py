@@ -11,8 +11,9 @@ loaded on first use).
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -22,7 +23,7 @@ from photovet.core.models import Face
 from photovet.core.paths import asset_path
 from photovet.core.settings import Settings
 from photovet.core.vision.faces import onnxfix
-from photovet.core.vision.faces.boxes import clip_box
+from photovet.core.vision.faces.boxes import clip_box, nms_merge, tile_spans
 from photovet.core.vision.faces.centerface import CenterFace
 from photovet.core.vision.faces.fusion import Detections, fuse
 from photovet.core.vision.faces.pixels import to_rgb
@@ -56,7 +57,7 @@ def _load_session(name: str, what: str, rewrite, threads: int, disable_qdq: bool
     raw = _model_bytes(name, what)
     try:
         return onnxfix.session(rewrite(raw), threads, disable_qdq=disable_qdq)
-    except Exception as exc:  # noqa: BLE001 - any loader failure is a broken install
+    except Exception as exc:
         raise ModelError(f"the {what} model could not be loaded ({exc})",
                          hint="Reinstall PhotoVet.") from exc
 
@@ -87,11 +88,11 @@ class FaceEngine:
     # -- loading ------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, settings: Settings | None = None, *, threads: int | None = None) -> "FaceEngine":
+    def load(cls, settings: Settings | None = None, *, threads: int | None = None) -> FaceEngine:
         """Load the detectors and the signature model (well under a second; ModelError names a
         missing or broken file)."""
         settings = settings or Settings()
-        threads = int(threads or settings.performance.core_count())
+        threads = int(threads or settings.performance.model_threads())
         per = 1 if threads >= 2 else threads      # CenterFace and YuNet run side by side
         cf_session = _load_session(CENTERFACE_FILE, "face detector", onnxfix.centerface_dynamic,
                                    per if settings.detection.yunet else threads, False)
@@ -99,7 +100,7 @@ class FaceEngine:
         yn_session = _load_session(
             YUNET_FILE, "second face detector",
             lambda raw: onnxfix.opencv_zoo_model(raw, YUNET_INPUT, ["n", 3, "h", "w"]), per, True)
-        yunet = YuNet(yn_session)
+        yunet = YuNet(yn_session, max_pass_pixels=settings.detection.yunet_max_pass_pixels)
         sf_session = _load_session(
             SFACE_FILE, "face signature",
             lambda raw: onnxfix.opencv_zoo_model(raw, "data", ["n", 3, 112, 112]), threads, True)
@@ -153,6 +154,41 @@ class FaceEngine:
             faces.append(Face(box=box, score=float(b[4]), landmarks=marks))
         faces.sort(key=lambda f: (f.box[1], f.box[0]))
         return faces
+
+    def detect_passes(self, passes: Sequence[tuple[np.ndarray, float, float]], *,
+                      threshold: float | None = None, tile: int = 1024, overlap: int = 96
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Faces in pictures already prepared by the caller, with a fixed cost (video frames:
+        no pyramid, no refinement windows, no second detector).
+
+        ``passes``: ``(rgb, kx, ky)``: an RGB uint8 array (h, w, 3) and the factors from its
+        pixels to the caller's (a frame scaled to half size has kx = ky = 2). Each array is
+        searched by CenterFace in ``tile`` px tiles (so memory does not grow with the frame),
+        and the detections of every pass are merged. Returns boxes (N, 5: x1, y1, x2, y2,
+        score) and landmarks (N, 10) in the caller's pixels."""
+        thr = self.centerface.threshold if threshold is None else float(threshold)
+        all_b: list[np.ndarray] = []
+        all_m: list[np.ndarray] = []
+        for arr, kx, ky in passes:
+            h, w = arr.shape[:2]
+            tiles = [(x0, y0, x1, y1) for (y0, y1) in tile_spans(h, tile, overlap)
+                     for (x0, x1) in tile_spans(w, tile, overlap)]
+            boxes, marks = self.centerface._search(arr, 1.0, tiles, thr, False)
+            for b, m in zip(boxes, marks):
+                b, m = b.astype(np.float64), m.astype(np.float64)
+                b[:, [0, 2]] *= kx
+                b[:, [1, 3]] *= ky
+                m[:, 0::2] *= kx
+                m[:, 1::2] *= ky
+                all_b.append(b)
+                all_m.append(m)
+        if not all_b:
+            return np.zeros((0, 5)), np.zeros((0, 10))
+        boxes, marks = np.concatenate(all_b), np.concatenate(all_m)
+        keep, merged = nms_merge(boxes[:, :4], boxes[:, 4], self.centerface.nms_iou)
+        out = boxes[keep].copy()
+        out[:, :4] = merged
+        return out, marks[keep]
 
     # -- signatures ---------------------------------------------------------------------------
 

@@ -36,8 +36,8 @@ so the 34 % it accepts understates a school's), real twins and siblings, and UK 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -254,7 +254,7 @@ class FaceMatcher:
 
     @classmethod
     def from_settings(cls, enrolled: Mapping[str, Signatures] | Signatures, settings, *,
-                      people=None, model: str = CURRENT) -> "FaceMatcher":
+                      people=None, model: str = CURRENT) -> FaceMatcher:
         """Thresholds from ``settings.recognition``; roles and families from ``people``
         (register ``Person`` rows)."""
         people = list(people or [])
@@ -318,7 +318,7 @@ class FaceMatcher:
         D = self._distances(encodings, n)
         T, M, B = self._t, self._m, self._b
         R = D / T[None, :]
-        cost = np.where(D < (T + B)[None, :], R, np.inf)
+        cost = np.where((T + B)[None, :] > D, R, np.inf)
         cols = np.nonzero(np.isfinite(cost).any(0))[0]
         pairs = {i: int(cols[k]) for i, k in assign(cost[:, cols])} if cols.size else {}
         names = np.array(self.people)

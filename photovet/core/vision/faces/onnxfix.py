@@ -36,7 +36,8 @@ Dimension: dim_value = 1, dim_param = 2.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 # --------------------------------------------------------------------------------------------
 # wire format

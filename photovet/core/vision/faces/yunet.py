@@ -20,7 +20,8 @@ landmarks drift toward the centre on large faces and cost a quarter of the match
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from PIL import Image

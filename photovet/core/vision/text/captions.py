@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from photovet.core.errors import ExportError
 from photovet.core.models import Channel, Person

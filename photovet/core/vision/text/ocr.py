@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -92,7 +93,7 @@ class TextEngine:
         self._lock = threading.Lock()   # onnxruntime sessions are shared; keep calls serial
 
     @classmethod
-    def load(cls, options: dict[str, Any] | None = None) -> "TextEngine":
+    def load(cls, options: dict[str, Any] | None = None) -> TextEngine:
         """Load the OCR models (``options``: see ``text_options``)."""
         from photovet.core.vision.cv import import_cv2  # noqa: PLC0415
 
@@ -117,7 +118,7 @@ class TextEngine:
         root = Path(rapidocr_onnxruntime.__file__).resolve().parent
         try:
             config = read_yaml(str(root / "config.yaml"))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ModelError(f"the text reader's configuration could not be read ({exc})") from exc
         threads = int(options["threads"] or -1)
         sections = {}
@@ -151,7 +152,7 @@ class TextEngine:
             for holder, name in ((detector.infer, "Det"), (classifier.infer, "Cls"),
                                  (recognizer.session, "Rec")):
                 holder.session = _session(sections[name]["model_path"], int(options["threads"]))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ModelError(f"the text models could not be loaded ({exc})",
                              hint="Reinstall PhotoVet.") from exc
         return cls(detector, classifier, recognizer, cv2, options)
@@ -303,7 +304,7 @@ class TextEngine:
                                               value=(127, 127, 127))
                 try:
                     boxes = self._det_tile(tile)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     raise ModelError(f"text detection failed ({exc})") from exc
                 if boxes is None or len(boxes) == 0:
                     continue
@@ -484,7 +485,7 @@ class TextEngine:
         try:
             crops, cls_res, _ = self._cls(crops)
             rec_res, _ = self._rec(crops)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ModelError(f"text recognition failed ({exc})") from exc
         out: list[Read] = []
         for box, cls_r, rec in zip(boxes, cls_res, rec_res):

@@ -19,8 +19,8 @@ policy's decision (``decide_school_identifier``), per channel.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 from photovet.core.models import TextItem
 from photovet.core.vision.text.names import canon, generic_word, ordinary_word, words

@@ -1,0 +1,411 @@
+"""Pass 1: what is in a video, independent of any channel (cached like a photo's analysis).
+
+One decode of the whole clip, one frame in memory at a time:
+
+- scene cuts from a 64 x 36 luma thumbnail taken straight from the decoded plane: frame i-1
+  starts a new shot when it differs from frame i-2 by more than ``cut_threshold`` *and* so does
+  frame i (a camera flash changes one frame and is ignored); every track ends at a cut;
+- faces on sampled frames (``FaceEngine.detect_passes``): the frame scaled to
+  ``det_long_side`` every ``stride`` frames, and at its own resolution in tiles every
+  ``fine_every`` frames; detections join tracks (tracking.py) one frame late, so a cut is known
+  before a frame's detections join anything;
+- for recognition, each face track keeps its best crop per stretch of time (score x size x
+  frontalness; stretches start at 1 s and double when there are more than ``crops_per_track``,
+  so memory stays bounded and the samples stay spread over the track's life);
+- names: every ``ocr_every`` seconds the frame is read (the photo text engine, badge areas below
+  faces first) and lines that are, or may be, names become text tracks.
+
+At the end each face track is recognised from its crops: RECOGNISED as P only when every crop
+that could be encoded says P (and at least two do, when two were kept); any disagreement or
+near miss makes it UNCERTAIN. Two tracks on screen at the same time cannot both be P: both
+become uncertain. Nothing here decides show or cover (policy.decide_video does, per channel).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from photovet.core import logs
+from photovet.core.errors import VideoError
+from photovet.core.media.video.reader import (
+    Frame,
+    VideoInfo,
+    display_rgb,
+    iter_frames,
+    luma,
+    probe,
+)
+from photovet.core.media.video.tracking import Det, Tracker, TrackerParams
+from photovet.core.models import Face, MatchStatus, VideoAnalysis, VideoTrack
+
+log = logs.get("video")
+
+
+@dataclass
+class VideoParams:
+    """How a video is sampled (from ``settings.video``; see settings.VideoSettings)."""
+
+    det_long_side: int = 960
+    stride: int = 3
+    fine_every: int = 15
+    threshold: float = 0.3
+    tile: int = 1024
+    ocr_every: float = 1.0
+    cut_threshold: float = 0.45
+    max_gap: float = 1.5
+    pre: float = 0.5
+    post: float = 0.5
+    threads: int = 2                 # decoder threads
+    crops_per_track: int = 6
+    min_encode_px: int = 40          # smaller faces are not encoded (covered)
+    text_min_score: float = 0.5
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> VideoParams:
+        v = settings.video
+        return cls(det_long_side=v.det_long_side, stride=v.stride, fine_every=v.fine_every,
+                   threshold=v.threshold, tile=v.tile, ocr_every=v.ocr_every,
+                   cut_threshold=v.cut_threshold, max_gap=v.max_gap, pre=v.pre, post=v.post,
+                   threads=max(1, min(2, settings.performance.core_count())),
+                   min_encode_px=settings.recognition.min_face_px,
+                   text_min_score=settings.text.min_score)
+
+    def sampling(self) -> dict[str, Any]:
+        return {"det_long_side": self.det_long_side, "stride": self.stride,
+                "fine_every": self.fine_every, "threshold": self.threshold,
+                "ocr_every": self.ocr_every, "pre": self.pre, "post": self.post}
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers
+# --------------------------------------------------------------------------------------------
+
+def scaled_size(w: int, h: int, long_side: int) -> tuple[int, int]:
+    """The frame scaled to ``long_side`` (never up), sides rounded to multiples of 32 (the
+    detector's stride: nothing wasted on padding)."""
+    s = min(1.0, long_side / max(w, h))
+    if s >= 1.0:
+        return w, h
+    return max(32, int(round(w * s / 32)) * 32), max(32, int(round(h * s / 32)) * 32)
+
+
+def thumb(y_plane: np.ndarray) -> np.ndarray:
+    """About 64 x 36 luma samples normalised for brightness and contrast (a cut changes the
+    picture; a light change does not)."""
+    h, w = y_plane.shape
+    sy, sx = max(1, h // 36), max(1, w // 64)
+    t = y_plane[::sy, ::sx][:36, :64].astype(np.float32)
+    return (t - t.mean()) / (t.std() + 8.0)
+
+
+def thumb_difference(a: np.ndarray, b: np.ndarray) -> float:
+    if a.shape != b.shape:
+        return 10.0
+    return float(np.abs(a - b).mean())
+
+
+def view_quality(det: Det) -> float:
+    """Bigger, surer and more frontal is better for recognition (eyes level, nose between)."""
+    frontal = 1.0
+    lm = det.landmarks
+    if lm is not None and len(lm) >= 6:
+        lx, _ly, rx, _ry, nx, _ny = lm[:6]
+        eye = max(1e-3, abs(rx - lx))
+        frontal = max(0.1, 1.0 - abs((nx - (lx + rx) / 2) / eye))
+    return float(det.score) * min(det.size, 200.0) * frontal
+
+
+class BestCrops:
+    """Per track, the best face crop in each stretch of time (module notes)."""
+
+    def __init__(self, keep: int, fps: float):
+        self.keep = max(1, int(keep))
+        self.bucket = max(1, int(round(fps)))
+        self.items: dict[int, tuple[float, Image.Image, tuple[int, int, int, int]]] = {}
+
+    def wants(self, frame: int, quality: float) -> bool:
+        cur = self.items.get(frame // self.bucket)
+        return cur is None or quality > cur[0]
+
+    def put(self, frame: int, quality: float, crop: Image.Image,
+            box: tuple[int, int, int, int]) -> None:
+        self.items[frame // self.bucket] = (quality, crop, box)
+        while len(self.items) > self.keep:
+            self.bucket *= 2
+            merged: dict[int, tuple[float, Image.Image, tuple[int, int, int, int]]] = {}
+            for b, item in self.items.items():
+                nb = b // 2
+                if nb not in merged or item[0] > merged[nb][0]:
+                    merged[nb] = item
+            self.items = merged
+
+
+def recognise(results: list[Any], offered: int) -> tuple[str, str | None, float | None,
+                                                          float | None]:
+    """A track's status from the ``Match`` of each encoded crop: (status, person, distance,
+    margin). RECOGNISED only when every crop says the same person (and at least two do, when
+    two or more crops were offered)."""
+    if not results:
+        return MatchStatus.UNKNOWN.value, None, None, None
+    rec = [m for m in results if m.status is MatchStatus.RECOGNISED]
+    people = sorted({m.person for m in results if m.person})
+    dists = [m.distance for m in results if m.distance is not None]
+    margins = [m.margin for m in results if m.margin is not None]
+    dist = float(np.mean(dists)) if dists else None
+    margin = float(min(margins)) if margins else None
+    if len(rec) == len(results) and len(people) == 1 and len(rec) >= min(2, offered):
+        return MatchStatus.RECOGNISED.value, people[0], dist, margin
+    if people:
+        nearest = min((m for m in results if m.person), key=lambda m: m.distance or 9.0).person
+        return MatchStatus.UNCERTAIN.value, nearest, dist, margin
+    return MatchStatus.UNKNOWN.value, None, dist, margin
+
+
+def one_person_at_a_time(tracks: list[VideoTrack]) -> None:
+    """Two face tracks on screen at once cannot be the same person: both become uncertain."""
+    rec = [t for t in tracks if t.kind == "face" and t.match_status == MatchStatus.RECOGNISED.value]
+    for i, a in enumerate(rec):
+        for b in rec[i + 1:]:
+            if a.person == b.person and a.first_frame <= b.last_frame and b.first_frame <= a.last_frame:
+                a.match_status = b.match_status = MatchStatus.UNCERTAIN.value
+
+
+def summarise_text(track: VideoTrack, items: list[Any]) -> None:
+    """A text track's reading: the surest line read; whose name only when every reading that
+    names someone names the same person (otherwise it stays a name nobody is sure of)."""
+    best = max(items, key=lambda it: float(it.score))
+    track.text = best.text
+    track.low_confidence = any(it.low_confidence for it in items) and best.low_confidence
+    names = [it for it in items if it.kind in ("pupil-name", "staff-name")]
+    people = {it.person for it in names}
+    if names and len(people) == 1 and None not in people:
+        it = max(names, key=lambda x: float(x.score))
+        track.person, track.text_kind, track.form, track.context = it.person, it.kind, it.form, it.context
+        track.text = it.text
+        return
+    kinds = [it.kind for it in items]
+    track.person = None
+    track.text_kind = "pupil-name" if "pupil-name" in kinds else (
+        "staff-name" if "staff-name" in kinds else "name-like")
+    track.context = next((it.context for it in items if it.context), "")
+    track.form = ""
+
+
+# --------------------------------------------------------------------------------------------
+# The pass
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class _State:
+    tracker: Tracker
+    text_tracker: Tracker
+    crops: dict[int, BestCrops] = field(default_factory=dict)
+    best: dict[int, tuple[float, int, tuple[float, float, float, float]]] = field(default_factory=dict)
+    times: list[float] = field(default_factory=list)
+    cuts: list[int] = field(default_factory=list)
+
+
+def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
+                  text_engine: Any = None, name_matcher: Any = None,
+                  params: VideoParams | None = None, info: VideoInfo | None = None,
+                  progress: Callable[[int, int], None] | None = None,
+                  stop: threading.Event | None = None) -> VideoAnalysis:
+    """Analyse one video (the module notes). Raises ``VideoError`` for a file that cannot be
+    read to its end (the caller marks it failed); ``stop`` set: ``VideoError`` too (an
+    analysis that did not see every frame is never used)."""
+    p = params or VideoParams()
+    path = Path(path)
+    info = info or probe(path)
+    W, H = info.size
+    fps = float(info.fps or 30.0)
+    an = VideoAnalysis(path=str(path), width=W, height=H, fps=fps, rotation=info.rotation,
+                       has_audio=info.audio is not None, sampling=p.sampling())
+    dw, dh = scaled_size(W, H, p.det_long_side)
+    fine = p.fine_every if (p.fine_every and (dw, dh) != (W, H)) else 0
+    st = _State(Tracker(TrackerParams(fps=fps, max_gap=p.max_gap)),
+                Tracker(TrackerParams(fps=fps, iou_gate=0.1, dist_gate=2.0, ambiguity=1.01,
+                                      max_gap=max(2.5, 2.5 * p.ocr_every))))
+    want_crops = matcher is not None and bool(getattr(matcher, "ids", None))
+    ocr_stride = max(1, int(round(p.ocr_every * fps))) if (text_engine is not None
+                                                            and p.ocr_every > 0) else 0
+    th2 = th1 = None
+    total = info.frames
+
+    def apply(fr: Frame, dets: list[Det]) -> None:
+        st.tracker.update(fr.index, dets)
+        full = None
+        for t in st.tracker.active:
+            d = t.dets[-1]
+            if d.frame != fr.index:
+                continue
+            q = view_quality(d)
+            if t.id not in st.best or q > st.best[t.id][0]:
+                st.best[t.id] = (q, d.frame, d.box)
+            if not want_crops or d.size < p.min_encode_px:
+                continue
+            cr = st.crops.setdefault(t.id, BestCrops(p.crops_per_track, fps))
+            if not cr.wants(fr.index, q):
+                continue
+            if full is None:
+                full = display_rgb(fr.frame, info.rotation)
+            m = 0.6 * d.size
+            x1, y1 = max(0, int(d.box[0] - m)), max(0, int(d.box[1] - m))
+            x2, y2 = min(W, int(d.box[2] + m)), min(H, int(d.box[3] + m))
+            crop = Image.fromarray(np.ascontiguousarray(full[y1:y2, x1:x2]))
+            cr.put(fr.index, q, crop, (int(d.box[0] - x1), int(d.box[1] - y1), int(d.w), int(d.h)))
+
+    def detect(fr: Frame, base: bool, fine_now: bool) -> list[Det]:
+        passes = []
+        if base:
+            passes.append((display_rgb(fr.frame, info.rotation, (dw, dh)), W / dw, H / dh))
+        if fine_now:
+            passes.append((display_rgb(fr.frame, info.rotation), 1.0, 1.0))
+        boxes, marks = face_engine.detect_passes(passes, threshold=p.threshold, tile=p.tile)
+        del passes
+        dets = []
+        for b, m in zip(boxes, marks):
+            x1, y1 = max(0.0, float(b[0])), max(0.0, float(b[1]))
+            x2, y2 = min(float(W), float(b[2])), min(float(H), float(b[3]))
+            if x2 - x1 < 1 or y2 - y1 < 1:
+                continue
+            dets.append(Det(fr.index, (x1, y1, x2, y2), float(b[4]), tuple(float(v) for v in m)))
+        return dets
+
+    # Detection runs in a second thread while this one decodes the next frames (the network
+    # and the decoder release the GIL, so two cores are used). The tracker still sees every
+    # event in frame order: a cut at frame k (known once frame k+1 is decoded) before the
+    # detections of frame k, and those only once frame k+1 has been decoded.
+    events: deque[tuple[str, Any, Any]] = deque()     # ("cut", frame, None) | ("det", Frame, future)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photovet-video-detect")
+
+    def drain(current: int, *, limit: int, final: bool = False) -> None:
+        while events:
+            kind, a, fut = events[0]
+            if kind == "cut":
+                st.tracker.cut(a)
+                events.popleft()
+                continue
+            ready = final or a.index < current
+            busy = sum(1 for e in events if e[0] == "det")
+            if not ready or (not fut.done() and busy <= limit):
+                return
+            events.popleft()
+            apply(a, fut.result())
+
+    n = 0
+    try:
+        for fr in iter_frames(path, threads=p.threads, expected=info.frames):
+            if stop is not None and stop.is_set():
+                raise VideoError("checking was stopped before the end of the video", path=path)
+            i = fr.index
+            n = i + 1
+            if i == 0 and fr.frame.pts is not None and fr.frame.time_base is not None:
+                an.sampling["origin"] = float(fr.frame.pts * fr.frame.time_base)
+            st.times.append(round(fr.time, 5))
+            th = thumb(luma(fr.frame))
+            if th2 is not None and thumb_difference(th2, th1) > p.cut_threshold and \
+                    thumb_difference(th2, th) > p.cut_threshold:
+                st.cuts.append(i - 1)
+                st.text_tracker.cut(i - 1)
+                at = len(events)
+                while at > 0 and events[at - 1][0] == "det" and events[at - 1][1].index >= i - 1:
+                    at -= 1
+                events.insert(at, ("cut", i - 1, None))
+            th2, th1 = th1, th
+            drain(i, limit=2)
+            base = i % p.stride == 0
+            fine_now = bool(fine) and i % fine == 0
+            if base or fine_now:
+                events.append(("det", fr, pool.submit(detect, fr, base, fine_now)))
+            if ocr_stride and i % ocr_stride == 0:
+                _read_names(fr, i, info, text_engine, name_matcher, st, p)
+            if progress is not None and i % 15 == 0:
+                progress(i, total)
+        drain(n, limit=0, final=True)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    an.frame_times = st.times
+    an.cuts = st.cuts
+    faces = st.tracker.finish("face", 0, st.times)
+    for t in faces:
+        if t.id in st.best:
+            _q, bf, bb = st.best[t.id]
+            t.best_frame, t.best_box = bf, tuple(float(v) for v in bb)  # type: ignore[assignment]
+        else:
+            t.best_frame, t.best_box = t.first_frame, t.boxes[0]
+    if want_crops:
+        for t in faces:
+            cr = st.crops.get(t.id)
+            results = []
+            if cr is not None:
+                for _q, crop, box in sorted(cr.items.values(), key=lambda x: -x[0]):
+                    # a signature of every model someone is enrolled with (as for photos)
+                    encs = {m: face_engine.encode(crop, [Face(box=box, score=1.0)], m)[0]
+                            for m in matcher.models}
+                    if any(e is not None for e in encs.values()):
+                        results.append(matcher.match_photo({m: [e] for m, e in encs.items()})[0])
+            t.samples = len(results)
+            t.match_status, t.person, t.distance, t.margin = recognise(
+                results, len(cr.items) if cr is not None else 0)
+        one_person_at_a_time(faces)
+    else:
+        for t in faces:
+            t.match_status = MatchStatus.NO_REGISTER.value if matcher is not None else \
+                MatchStatus.UNKNOWN.value
+    texts = st.text_tracker.finish("text", len(faces), st.times)
+    raw = st.text_tracker.raw()
+    for t, dets in zip(texts, raw):
+        items = [d.payload for d in dets if d.payload is not None]
+        if items:
+            summarise_text(t, items)
+        t.best_frame, t.best_box = t.first_frame, t.boxes[0]
+    an.tracks = faces + texts
+    an.faces_checked = True
+    an.texts_checked = bool(ocr_stride)
+    if progress is not None:
+        progress(n, n)
+    return an
+
+
+def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_matcher: Any,
+                st: _State, p: VideoParams) -> None:
+    """Read the frame's text; lines that are (or may be) names join the text tracker."""
+    from photovet.core.vision.text.names import badge_areas, classify_texts  # noqa: PLC0415
+
+    rgb = display_rgb(fr.frame, info.rotation)
+    face_boxes = []
+    for t in st.tracker.active:
+        d = t.dets[-1]
+        if i - d.frame <= max(p.stride, p.fine_every or 0):
+            face_boxes.append((d.box[0], d.box[1], d.w, d.h))
+    image = Image.fromarray(rgb)
+    del rgb
+    reads = text_engine.read(image, focus=badge_areas(face_boxes))
+    items = classify_texts(reads, name_matcher, faces=face_boxes, min_score=p.text_min_score)
+    dets = []
+    for it in items:
+        if it.kind not in ("pupil-name", "staff-name", "name-like"):
+            continue
+        xs = [q[0] for q in it.polygon]
+        ys = [q[1] for q in it.polygon]
+        dets.append(Det(i, (min(xs), min(ys), max(xs), max(ys)), float(it.score), payload=it))
+    st.text_tracker.update(i, dets)
+
+
+def frame_count_hint(info: VideoInfo) -> int:
+    """Frames to expect (for progress), from the container or the duration."""
+    return info.frames or int(math.ceil(info.duration * (info.fps or 30)))
+
+
+__all__ = ["BestCrops", "VideoParams", "analyse_video", "one_person_at_a_time", "recognise",
+           "scaled_size", "summarise_text", "thumb", "thumb_difference", "view_quality"]

@@ -1,0 +1,205 @@
+"""Where a decided video is covered, frame by frame.
+
+A face is only *seen* on sampled frames; a cover must be on every frame it may be in. For each
+covered track (media/video/tracking.py makes them; policy decides them):
+
+- between two detections, the box is interpolated and padded by
+  ``0.10 x size`` (detector jitter) ``+ min(max_pad x size, accel x t(T - t)/2 + ...)`` (how far
+  a face accelerating at ``accel`` face sizes/s^2 can leave a straight line, plus a term for a
+  stretch the detector did not see) ``+ speed x stride / 2``;
+- before its first and after its last detection: ``pre``/``post`` seconds plus the longest
+  interval between two looks at a face, extrapolated along the track's speed, the padding
+  growing with time (capped at ``max_pad`` face sizes);
+- never across a scene cut (the track's shot bounds it);
+- the padded box becomes the photo rule's face cover (media/cover.py ``face_cover``: an
+  ellipse ``grow`` times the face, a rectangle where the picture's edge cuts it).
+
+A name (text track) is covered by a rectangle over its padded box, from one reading interval
+before its first sighting to one after its last (a badge moves with its wearer).
+
+Nothing here decodes a frame: the GUI asks ``covers_at`` for any time; the export paints the
+same covers (render.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from photovet.core.media.cover import face_cover
+from photovet.core.models import Cover, VideoAnalysis, VideoTrack
+
+
+@dataclass
+class CoverParams:
+    fps: float = 30.0
+    stride: int = 3                 # frames between detector runs
+    sample_gap: int = 15            # longest regular interval between looks at a face
+    pre: float = 0.5                # seconds covered before the first detection (+ sample_gap)
+    post: float = 0.5               # and after the last
+    base_pad: float = 0.10          # x face size, every frame (detector jitter)
+    gap_pad: float = 0.5            # x face size per second away from the nearest detection
+    accel: float = 2.0              # face sizes / s^2: how far interpolation can be off
+    speed_pad: float = 1.0          # x (px per frame x stride): speed error between samples
+    max_pad: float = 1.5            # x face size: a long gap is a wide cover, not an endless one
+
+
+Box = tuple[float, float, float, float]
+
+
+def params_for(analysis: VideoAnalysis, kind: str = "face") -> CoverParams:
+    """The padding for ``analysis``'s face tracks (or text tracks), from how it was sampled."""
+    s = analysis.sampling or {}
+    fps = float(analysis.fps or 30.0)
+    stride = int(s.get("stride", 3))
+    if kind == "text":
+        every = max(1, int(round(float(s.get("ocr_every", 1.0) or 1.0) * fps)))
+        gap = float(s.get("ocr_every", 1.0) or 1.0)
+        return CoverParams(fps=fps, stride=every, sample_gap=every, pre=gap, post=gap,
+                           base_pad=0.25, gap_pad=1.0, accel=2.0, speed_pad=1.0, max_pad=2.0)
+    fine = int(s.get("fine_every", 0) or 0)
+    return CoverParams(fps=fps, stride=stride, sample_gap=max(stride, fine),
+                       pre=float(s.get("pre", 0.5)), post=float(s.get("post", 0.5)))
+
+
+def _grow(box: Box, pad: float) -> Box:
+    return (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+
+
+def _size(box: Box) -> float:
+    return max(box[2] - box[0], box[3] - box[1])
+
+
+def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:
+    """Frame -> padded box (x1, y1, x2, y2) for every frame ``track`` may be on screen:
+    from ``pre`` + one sampling interval before its first detection to as long after its last,
+    inside its shot and the video."""
+    out: dict[int, Box] = {}
+    frames, boxes = track.frames, track.boxes
+    if not frames:
+        return out
+    speed = math.hypot(track.vx, track.vy)
+    fps = p.fps
+    for k in range(len(frames)):
+        fa, ba = frames[k], boxes[k]
+        if k + 1 < len(frames):
+            fb, bb = frames[k + 1], boxes[k + 1]
+        else:
+            fb, bb = fa, ba
+        span = max(1, fb - fa)
+        T = (fb - fa) / fps
+        seg_speed = math.hypot((bb[0] + bb[2] - ba[0] - ba[2]) / 2,
+                               (bb[1] + bb[3] - ba[1] - ba[3]) / 2) / span
+        missed = max(0.0, T - p.stride / fps)      # time the detector did not see it
+        for f in (range(fa, fb) if fb > fa else (fa,)):
+            u = (f - fa) / span
+            box = tuple(ba[i] + (bb[i] - ba[i]) * u for i in range(4)) if fb > fa else ba
+            s = _size(ba) + (_size(bb) - _size(ba)) * u
+            t = (f - fa) / fps
+            k_pad = p.base_pad + min(p.max_pad, p.accel * t * (T - t) / 2.0
+                                     + p.gap_pad * missed * min(t, T - t) / max(T, 1e-6))
+            pad = k_pad * s + p.speed_pad * max(seg_speed, speed) * p.stride * 0.5
+            out[f] = _grow(box, min(pad, p.max_pad * s))  # type: ignore[arg-type]
+    lo = track.shot_start
+    hi = n_frames - 1 if track.shot_end is None else min(n_frames - 1, track.shot_end)
+    n_pre = int(round(p.pre * fps)) + max(p.stride, p.sample_gap)
+    n_post = int(round(p.post * fps)) + max(p.stride, p.sample_gap)
+    for sign, anchor_f, anchor, n in ((-1, frames[0], boxes[0], n_pre),
+                                      (1, frames[-1], boxes[-1], n_post)):
+        s = _size(anchor)
+        for k in range(1, n + 1):
+            f = anchor_f + sign * k
+            if f < lo or f > hi:
+                break
+            dt = k / fps
+            dx, dy = track.vx * sign * k, track.vy * sign * k
+            box = (anchor[0] + dx, anchor[1] + dy, anchor[2] + dx, anchor[3] + dy)
+            pad = min(p.max_pad * s, (p.base_pad + p.gap_pad * dt) * s + speed * k * 0.5)
+            out[f] = _grow(box, pad)
+    return {f: b for f, b in out.items() if lo <= f <= hi and 0 <= f < n_frames}
+
+
+def track_span(analysis: VideoAnalysis, track: VideoTrack) -> tuple[int, int]:
+    """First and last frame the track's cover is on (padding included)."""
+    boxes = track_boxes(track, analysis.frame_count, params_for(analysis, track.kind))
+    if not boxes:
+        return track.first_frame, track.last_frame
+    return min(boxes), max(boxes)
+
+
+def cover_shape(track: VideoTrack, box: Box, size: tuple[int, int], grow: float) -> Cover | None:
+    """The Cover painted for ``track`` over padded ``box`` on a picture of ``size``."""
+    w, h = size
+    if track.kind == "text":
+        x1, y1 = max(0.0, box[0]), max(0.0, box[1])
+        x2, y2 = min(float(w), box[2]), min(float(h), box[3])
+        if x2 <= x1 or y2 <= y1:
+            return None
+        xi, yi = int(math.floor(x1)), int(math.floor(y1))
+        return Cover("rect", box=(xi, yi, int(math.ceil(x2)) - xi, int(math.ceil(y2)) - yi),
+                     source="text", label="name")
+    x1, y1, x2, y2 = box
+    if x2 <= 0 or y2 <= 0 or x1 >= w or y1 >= h:
+        return None
+    return face_cover((x1, y1, x2 - x1, y2 - y1), size, grow=grow)
+
+
+def is_covered(track: VideoTrack) -> bool:
+    """Fail closed: a face track is covered unless it is decided "show"; a name unless "keep"."""
+    if track.kind == "text":
+        return track.decision != "keep"
+    return track.decision != "show"
+
+
+class CoverPlan:
+    """Every cover of a decided video, by frame (what the export paints and the GUI previews).
+
+    Built once per decision (a few numbers per covered track and frame); ``at(frame)`` is then
+    a dictionary look-up. ``only`` selects which tracks: the covered ones (default), or any
+    decision (the GUI shows shown tracks as outlines)."""
+
+    def __init__(self, analysis: VideoAnalysis, *, grow: float = 1.4,
+                 tracks: Iterable[VideoTrack] | None = None, decision: str | None = "cover"):
+        self.size = (analysis.width, analysis.height)
+        self.grow = float(grow)
+        self.by_frame: dict[int, list[tuple[int, Cover]]] = {}
+        n = analysis.frame_count
+        chosen = list(tracks) if tracks is not None else list(analysis.tracks)
+        for t in chosen:
+            if decision == "cover" and not is_covered(t):
+                continue
+            if decision not in (None, "cover") and t.decision != decision:
+                continue
+            for f, box in track_boxes(t, n, params_for(analysis, t.kind)).items():
+                c = cover_shape(t, box, self.size, self.grow)
+                if c is not None:
+                    self.by_frame.setdefault(f, []).append((t.id, c))
+
+    def at(self, frame: int) -> list[Cover]:
+        return [c for _tid, c in self.by_frame.get(int(frame), ())]
+
+    def tracks_at(self, frame: int) -> list[tuple[int, Cover]]:
+        return list(self.by_frame.get(int(frame), ()))
+
+    def frames(self) -> list[int]:
+        return sorted(self.by_frame)
+
+
+def covers_at(analysis: VideoAnalysis, seconds: float, *, grow: float = 1.4) -> list[Cover]:
+    """The covers on the frame shown at ``seconds`` (display pixels of the analysed video)."""
+    frame = analysis.frame_at(seconds)
+    out: list[Cover] = []
+    for t in analysis.tracks:
+        if not is_covered(t):
+            continue
+        box = track_boxes(t, analysis.frame_count, params_for(analysis, t.kind)).get(frame)
+        if box is not None:
+            c = cover_shape(t, box, (analysis.width, analysis.height), grow)
+            if c is not None:
+                out.append(c)
+    return out
+
+
+__all__ = ["CoverParams", "CoverPlan", "cover_shape", "covers_at", "is_covered", "params_for", "track_boxes",
+           "track_span"]

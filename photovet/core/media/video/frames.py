@@ -1,0 +1,139 @@
+"""Stills from a video: a thumbnail for the records and reports, a track's best view for the
+app, and the perceptual hashes of key frames that let ``photovet identify`` find the export
+record of a video (or of a still from it) downloaded back from a website."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from photovet.core.media.video.reader import (
+    display_rgb,
+    import_av,
+    iter_frames,
+    main_video_stream,
+    open_container,
+    probe,
+)
+from photovet.core.models import VideoAnalysis, VideoTrack
+
+#: one key frame every this many seconds (more apart on long videos: at most MAX_KEY_FRAMES)
+KEY_FRAME_EVERY = 2.0
+MAX_KEY_FRAMES = 60
+HASH_SIDE = 512      # key frames are hashed from a picture this size (the hash uses 32 x 32)
+
+
+def grab(path: str | Path, seconds: float, *, origin: float | None = None, rotation: int = 0,
+         size: tuple[int, int] | None = None) -> np.ndarray:
+    """The frame shown at ``seconds`` (from the first picture; ``origin``: that picture's time
+    on the file's clock, from the analysis) as RGB in display orientation, seeking instead of
+    decoding the whole video."""
+    av = import_av()
+    c = open_container(path)
+    try:
+        v = main_video_stream(c, path)
+        tb = float(v.time_base)
+        start = origin if origin is not None else float((v.start_time or 0) * v.time_base)
+        target = start + max(0.0, float(seconds))
+        c.seek(max(0, int(target / tb)), stream=v, backward=True)
+        chosen = None
+        try:
+            for f in c.decode(v):
+                if chosen is None or f.pts is None or float(f.pts * v.time_base) <= target + 1e-4:
+                    chosen = f
+                if f.pts is not None and float(f.pts * v.time_base) >= target - 1e-4:
+                    break
+        except av.error.FFmpegError:
+            pass
+        if chosen is None:
+            raise ValueError("no frame there")
+        return display_rgb(chosen, rotation, size)
+    finally:
+        c.close()
+
+
+def track_thumbnail(analysis: VideoAnalysis, track: VideoTrack, *, size: int = 128) -> Image.Image:
+    """The track's best view (largest, surest, most frontal detection), cropped with a margin,
+    at most ``size`` px: what the app shows on the track's row of the timeline."""
+    box = track.best_box or (track.boxes[0] if track.boxes else (0, 0, analysis.width,
+                                                                  analysis.height))
+    frame = track.best_frame if track.best_frame >= 0 else track.first_frame
+    rgb = grab(analysis.path, analysis.time_of(frame), origin=analysis.sampling.get("origin"),
+               rotation=analysis.rotation)
+    h, w = rgb.shape[:2]
+    side = max(box[2] - box[0], box[3] - box[1])
+    m = 0.35 * side
+    x1, y1 = max(0, int(box[0] - m)), max(0, int(box[1] - m))
+    x2, y2 = min(w, int(box[2] + m) + 1), min(h, int(box[3] + m) + 1)
+    crop = Image.fromarray(np.ascontiguousarray(rgb[y1:y2, x1:x2]) if x2 > x1 and y2 > y1 else rgb)
+    crop.thumbnail((size, size))
+    return crop
+
+
+def thumbnail(path: str | Path, size: int = 256) -> Image.Image:
+    """A frame from the middle of the video, at most ``size`` px (records and reports)."""
+    info = probe(path)
+    w, h = info.size
+    k = min(1.0, size / max(w, h))
+    rgb = grab(path, info.duration / 2, rotation=info.rotation,
+               size=(max(2, int(w * k)), max(2, int(h * k))))
+    return Image.fromarray(rgb)
+
+
+def key_frames(path: str | Path, *, every: float = KEY_FRAME_EVERY,
+               limit: int = MAX_KEY_FRAMES) -> list[tuple[float, Image.Image]]:
+    """Frames about ``every`` seconds apart from the first (at most ``limit``: further apart on
+    a long video), small. A short video is decoded once; a long one is sought to each time."""
+    info = probe(path)
+    if info.duration > every * limit:
+        every = info.duration / limit
+    w, h = info.size
+    k = min(1.0, HASH_SIDE / max(w, h))
+    size = (max(2, int(round(w * k))), max(2, int(round(h * k))))
+    out: list[tuple[float, Image.Image]] = []
+    if info.duration > 120:
+        t = 0.0
+        while t < info.duration and len(out) < limit:
+            out.append((t, Image.fromarray(grab(path, t, rotation=info.rotation, size=size))))
+            t += every
+        return out
+    due = 0.0
+    for fr in iter_frames(path, threads=1, expected=info.frames):
+        if fr.time + 1e-6 >= due:
+            out.append((fr.time, Image.fromarray(display_rgb(fr.frame, info.rotation, size))))
+            due = fr.time + every
+            if len(out) >= limit:
+                break
+    return out
+
+
+def key_frame_hashes(path: str | Path) -> list[tuple[float, list[int]]]:
+    """Per key frame: its time and the perceptual hash variants an export is stored with."""
+    from photovet.core.media.phash import phash_variants  # noqa: PLC0415
+
+    return [(t, phash_variants(im)) for t, im in key_frames(path)]
+
+
+def query_hashes(path: str | Path, *, every: float = 0.5, limit: int = 120) -> list[int]:
+    """Hashes of a video given to identify: frames twice as dense as an export's key frames,
+    so some fall close to each of them whatever the copy's own frame times."""
+    from photovet.core.media.phash import phash_image  # noqa: PLC0415
+
+    return [phash_image(im) for _t, im in key_frames(path, every=every, limit=limit)]
+
+
+def media_thumbnail(path: str | Path, size: int = 256) -> Image.Image:
+    """A small picture of a photo or a video (records, take-down and access reports)."""
+    from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+    if is_video_file(path):
+        return thumbnail(path, size)
+    from photovet.core.media.imaging import thumbnail as photo_thumbnail  # noqa: PLC0415
+
+    return photo_thumbnail(path, size)
+
+
+__all__ = ["KEY_FRAME_EVERY", "MAX_KEY_FRAMES", "grab", "key_frame_hashes", "key_frames",
+           "media_thumbnail", "query_hashes", "thumbnail", "track_thumbnail"]

@@ -1,0 +1,400 @@
+"""Reading videos with PyAV (the ``av`` wheel carries FFmpeg): what is in a file (``probe``) and
+its frames one at a time in *display* orientation (``iter_frames``, ``display_rgb``).
+
+Facts this module relies on (checked by tests/core/video):
+
+- FFmpeg 7+ exposes the container's display matrix as frame side data: ``VideoFrame.rotation``
+  is the counter-clockwise turn a player applies; decoded pixels are *not* turned. PhotoVet
+  turns them itself (``rotate``), for detection and for the export, and writes no matrix.
+- A truncated MP4/MOV has no index (moov) when the recording or the copy was cut short: FFmpeg
+  then says only "invalid data"; our own top-level box walk tells the person why. When the
+  index survived but the data did not, fewer frames than announced decode.
+
+Memory: one decoded frame at a time (plus the decoder's reference frames); nothing is kept
+across the clip. Every failure is a typed ``VideoError`` whose message names the cause; the
+caller fails that file and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat as _stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from photovet.core.errors import (
+    TruncatedVideoError,
+    UnsupportedVideoError,
+    VideoError,
+)
+
+_AV: Any = None
+
+
+def import_av() -> Any:
+    """``import av`` with FFmpeg's own logging off (it would print a line for every damaged
+    packet; PhotoVet reports one clear error per file instead)."""
+    global _AV
+    if _AV is None:
+        import av  # noqa: PLC0415
+
+        av.logging.set_level(av.logging.PANIC)
+        _AV = av
+    return _AV
+
+
+#: containers PhotoVet reads (FFmpeg demuxer names)
+CONTAINERS = ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm")
+VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v", ".3gp", ".3g2", ".webm", ".mkv"}
+
+
+@dataclass
+class VideoInfo:
+    """What ``probe`` found in a video file."""
+
+    path: str
+    container: str                 # FFmpeg's demuxer: "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"
+    codec: str                     # h264, hevc, vp9, av1, mpeg4, h263...
+    coded_size: tuple[int, int]    # as stored
+    size: tuple[int, int]          # as shown (rotation applied)
+    rotation: int                  # counter-clockwise degrees a player turns it (0/90/180/270)
+    fps: float                     # average frame rate
+    frames: int                    # announced by the container (0: unknown)
+    duration: float                # seconds
+    pix_fmt: str
+    audio: str | None = None       # the sound's codec, None without sound
+    audio_rate: int = 0
+    audio_channels: int = 0
+    other_streams: list[str] = field(default_factory=list)   # subtitles, data, cover art...
+    tags: dict[str, str] = field(default_factory=dict)       # the container's tags
+    stream_tags: list[dict[str, str]] = field(default_factory=list)
+    chapters: list[str] = field(default_factory=list)        # chapter titles
+
+    @property
+    def gps(self) -> tuple[float, float] | None:
+        """Latitude, longitude from an ISO 6709 location tag (QuickTime ``©xyz``, Apple's
+        ``com.apple.quicktime.location.ISO6709``, 3GPP ``loci`` as FFmpeg shows it), or None."""
+        for key, value in self.all_tags():
+            lat_lon = parse_iso6709(value) if is_location_key(key) else None
+            if lat_lon is not None:
+                return lat_lon
+        return None
+
+    def all_tags(self) -> list[tuple[str, str]]:
+        return list(self.tags.items()) + [kv for s in self.stream_tags for kv in s.items()]
+
+
+def is_location_key(key: str) -> bool:
+    k = key.lower()
+    return "location" in k or k.endswith("iso6709") or k in ("loci", "\xa9xyz", "gps")
+
+
+_ISO6709 = re.compile(r"\s*([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)")
+
+
+def parse_iso6709(value: str) -> tuple[float, float] | None:
+    """'+51.5074-000.1278+011.000/' -> (51.5074, -0.1278); None when it is not one."""
+    m = _ISO6709.match(str(value))
+    if not m:
+        return None
+    lat, lon = float(m.group(1)), float(m.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
+# --------------------------------------------------------------------------------------------
+# Opening
+# --------------------------------------------------------------------------------------------
+
+def check_file(path: Path) -> int:
+    """The file's size, or a typed error naming what is wrong with the path itself."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise VideoError("the file does not exist (was it moved or deleted?)", path=path) from None
+    except PermissionError:
+        raise VideoError("permission denied: PhotoVet is not allowed to read this file",
+                         path=path) from None
+    except OSError as exc:
+        raise VideoError(f"the file could not be read ({exc.strerror or exc})", path=path) from None
+    if _stat.S_ISDIR(st.st_mode):
+        raise VideoError("this is a folder, not a video file", path=path)
+    if not _stat.S_ISREG(st.st_mode):
+        raise VideoError("this is not a regular file (device, socket or pipe)", path=path)
+    if st.st_size == 0:
+        raise VideoError("the file is empty (0 bytes); it was probably not copied completely",
+                         path=path)
+    return st.st_size
+
+
+def missing_index(path: Path) -> bool:
+    """An MP4/MOV that starts like one but has no complete index (moov box): a recording or
+    copy that was cut short. Reads box headers only."""
+    try:
+        size_total = path.stat().st_size
+        with open(path, "rb") as fh:
+            if fh.read(12)[4:8] != b"ftyp":
+                return False
+            pos = 0
+            while pos + 8 <= size_total:
+                fh.seek(pos)
+                hdr = fh.read(16)
+                size = int.from_bytes(hdr[:4], "big")
+                if size == 1:
+                    size = int.from_bytes(hdr[8:16], "big")
+                elif size == 0:
+                    size = size_total - pos
+                if hdr[4:8] == b"moov":
+                    return pos + size > size_total
+                if size < 8:
+                    return True
+                pos += size
+            return True
+    except OSError:
+        return False
+
+
+def open_container(path: str | Path) -> Any:
+    """An open PyAV input container, or a typed error."""
+    av = import_av()
+    p = Path(path)
+    check_file(p)
+    try:
+        return av.open(str(p), "r", metadata_errors="replace")
+    except av.error.InvalidDataError:
+        if missing_index(p):
+            raise TruncatedVideoError(
+                "the video is incomplete: its index is missing (the recording was interrupted "
+                "or the copy was cut short)", path=p) from None
+        raise UnsupportedVideoError("not a video PhotoVet can read (the file is damaged or not "
+                                    "a video)", path=p) from None
+    except av.error.FFmpegError as exc:
+        raise UnsupportedVideoError(
+            f"could not be opened ({exc.strerror or type(exc).__name__})", path=p) from None
+    except OSError as exc:
+        raise VideoError(f"the file could not be read ({exc.strerror or exc})", path=p) from None
+
+
+def main_video_stream(container: Any, path: str | Path | None = None) -> Any:
+    """The picture: the first video stream that is not cover art."""
+    av = import_av()
+    for s in container.streams.video:
+        if not (s.disposition & av.stream.Disposition.attached_pic):
+            return s
+    if container.streams.video:
+        raise UnsupportedVideoError("the file has no picture, only cover art", path=path)
+    raise UnsupportedVideoError("the file has no picture (no video stream)", path=path)
+
+
+def _rotation(stream: Any, first_frame: Any) -> int:
+    """Counter-clockwise degrees, normalised to 0/90/180/270 (frame side data; the old
+    clockwise ``rotate`` tag for files whose demuxer still puts it there)."""
+    deg = 0
+    try:
+        deg = int(round(float(first_frame.rotation)))
+    except Exception:
+        deg = 0
+    if deg == 0:
+        tag = stream.metadata.get("rotate")
+        if tag:
+            try:
+                deg = -int(float(tag))
+            except ValueError:
+                deg = 0
+    return int(round(deg / 90.0)) * 90 % 360
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """What is in the file (decodes its first frame: rotation lives in frame side data)."""
+    av = import_av()
+    p = Path(path)
+    c = open_container(p)
+    try:
+        v = main_video_stream(c, p)
+        try:
+            first = next(c.decode(v))
+        except StopIteration:
+            raise TruncatedVideoError("the video has no frames that can be decoded",
+                                      path=p) from None
+        except av.error.FFmpegError as exc:
+            raise UnsupportedVideoError(
+                f"its first frame could not be decoded ({exc.strerror or type(exc).__name__})",
+                path=p) from None
+        rot = _rotation(v, first)
+        w, h = first.width, first.height
+        size = (h, w) if rot in (90, 270) else (w, h)
+        fps = float(v.average_rate or v.guessed_rate or v.base_rate or 30)
+        duration = 0.0
+        if v.duration and v.time_base:
+            duration = float(v.duration * v.time_base)
+        elif c.duration:
+            duration = c.duration / 1e6
+        audio = c.streams.audio[0] if c.streams.audio else None
+        others = []
+        for s in c.streams:
+            if s is v or s is audio:
+                continue
+            art = bool(s.disposition & av.stream.Disposition.attached_pic)
+            name = s.codec_context.name if s.codec_context is not None else (
+                getattr(s.codec, "name", "") if hasattr(s, "codec") else "")
+            others.append(f"{s.type}:{name or '?'}" + (" (cover art)" if art else ""))
+        chapters = []
+        for ch in c.chapters():
+            md = ch.get("metadata", {}) if isinstance(ch, dict) else getattr(ch, "metadata", {})
+            chapters.append(str((md or {}).get("title", "")))
+        return VideoInfo(
+            path=str(p), container=c.format.name, codec=v.codec_context.name,
+            coded_size=(w, h), size=size, rotation=rot, fps=fps, frames=int(v.frames or 0),
+            duration=duration, pix_fmt=first.format.name,
+            audio=audio.codec_context.name if audio is not None else None,
+            audio_rate=int(audio.rate or 0) if audio is not None else 0,
+            audio_channels=int(audio.channels or 0) if audio is not None else 0,
+            other_streams=others, tags={str(k): str(val) for k, val in c.metadata.items()},
+            stream_tags=[{str(k): str(val) for k, val in s.metadata.items()} for s in c.streams],
+            chapters=chapters)
+    finally:
+        c.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Frames
+# --------------------------------------------------------------------------------------------
+
+def rotate(arr: np.ndarray, rotation: int) -> np.ndarray:
+    """Turn an (h, w[, c]) array counter-clockwise by ``rotation`` degrees (0/90/180/270)."""
+    k = (int(rotation) // 90) % 4
+    return np.ascontiguousarray(np.rot90(arr, k)) if k else arr
+
+
+@dataclass
+class Frame:
+    """One decoded frame: its index in presentation order, its time in seconds from the first
+    picture's, and PyAV's frame (coded orientation)."""
+
+    index: int
+    time: float
+    frame: Any
+
+
+def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0) -> Iterator[Frame]:
+    """Every frame in presentation order, one at a time. Raises ``TruncatedVideoError`` when the
+    data is damaged part of the way through or the file ends before the ``expected`` frames
+    (announced by the container; 0: unknown)."""
+    av = import_av()
+    p = Path(path)
+    c = open_container(p)
+    try:
+        v = main_video_stream(c, p)
+        v.codec_context.thread_count = max(1, int(threads))
+        v.thread_type = "AUTO" if threads > 1 else "SLICE"
+        tb = v.time_base
+        start: int | None = None
+        i, last_t = 0, -1.0
+        step = 1.0 / float(v.average_rate or 30)
+        try:
+            for packet in c.demux(v):
+                for f in packet.decode():
+                    if f.pts is not None:
+                        if start is None:
+                            start = f.pts
+                        t = float((f.pts - start) * tb)
+                        if t <= last_t:
+                            t = last_t + 1e-3
+                    else:
+                        t = last_t + step if i else 0.0
+                    last_t = t
+                    yield Frame(i, t, f)
+                    i += 1
+        except av.error.FFmpegError as exc:
+            raise TruncatedVideoError(
+                f"damaged after frame {i} ({exc.strerror or type(exc).__name__}); the rest of the "
+                "video cannot be checked", path=p) from None
+        if i == 0:
+            raise TruncatedVideoError("the video has no frames that can be decoded", path=p)
+        # A cut MP4 whose index survived still lists every sample; the data stops early.
+        if expected and i < expected * 0.98 - 1:
+            raise TruncatedVideoError(f"the file is cut short: {i} of {expected} frames could be "
+                                      "read", path=p)
+    finally:
+        c.close()
+
+
+def display_rgb(frame: Any, rotation: int, size: tuple[int, int] | None = None) -> np.ndarray:
+    """RGB (h, w, 3) uint8 in display orientation; ``size`` (display width, height) scales in
+    the same swscale call as the colour conversion (cheap)."""
+    if size is not None:
+        dw, dh = size
+        cw, ch = (dh, dw) if rotation in (90, 270) else (dw, dh)
+        arr = frame.to_ndarray(format="rgb24", width=int(cw), height=int(ch))
+    else:
+        arr = frame.to_ndarray(format="rgb24")
+    return rotate(arr, rotation)
+
+
+def luma(frame: Any) -> np.ndarray:
+    """The decoded luma plane (h, w) as a view, without conversion (8-bit formats; other
+    formats are converted)."""
+    if frame.format.name not in ("yuv420p", "yuvj420p", "yuv422p", "yuv444p", "nv12"):
+        frame = frame.reformat(format="yuv420p")
+    plane = frame.planes[0]
+    return np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:frame.height, :frame.width]
+
+
+def still(path: str | Path, at: float | None = None, *, size: int | None = None) -> np.ndarray:
+    """One frame as RGB in display orientation: the frame at ``at`` seconds (the middle when
+    None), at most ``size`` px on its long side."""
+    info = probe(path)
+    target = info.duration / 2 if at is None else max(0.0, float(at))
+    chosen = None
+    for fr in iter_frames(path, threads=1):
+        chosen = fr
+        if fr.time >= target:
+            break
+    assert chosen is not None
+    w, h = info.size
+    if size and max(w, h) > size:
+        k = size / max(w, h)
+        return display_rgb(chosen.frame, info.rotation, (max(2, int(w * k)), max(2, int(h * k))))
+    return display_rgb(chosen.frame, info.rotation)
+
+
+def sha256_stream(path: str | Path) -> str:
+    """The file's SHA-256, read 1 MB at a time (a video is never read into memory)."""
+    import hashlib  # noqa: PLC0415
+
+    p = Path(path)
+    check_file(p)
+    h = hashlib.sha256()
+    try:
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise VideoError(f"the file could not be read ({exc.strerror or exc})", path=p) from None
+    return h.hexdigest()
+
+
+def is_video_file(path: str | Path) -> bool:
+    """Is this file a video, by its content (the first bytes), whatever its name?"""
+    from photovet.core.media.imaging import sniff  # noqa: PLC0415
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return Path(path).suffix.lower() in VIDEO_EXTENSIONS
+    if not head:
+        return Path(path).suffix.lower() in VIDEO_EXTENSIONS
+    return sniff(head) == "video"
+
+
+__all__ = ["CONTAINERS", "Frame", "VIDEO_EXTENSIONS", "VideoInfo", "check_file", "display_rgb",
+           "import_av", "is_video_file", "iter_frames", "luma", "main_video_stream",
+           "missing_index", "open_container", "parse_iso6709", "probe", "rotate",
+           "sha256_stream", "still"]

@@ -1,0 +1,402 @@
+"""Review of a video: a person's decisions about whole tracks and about the sound, stored in the
+register the moment they are made (table ``video_reviews``), versioned, audited, and applied to
+every later analysis of the same file (after a restart, on another PC).
+
+Like a photo's review (review.py) it has two scopes: ``*`` (every channel) for what a track
+*is* or what only covers more (who it is, "not a face", cover, less sound), and one per channel
+for what shows more there (show a face the rules cover, leave a name readable). A decision is
+about a whole track: covering a track covers it on every frame it is on.
+
+A decision is matched to the track it was made about by kind, time and place (the frames and
+boxes are stored with it), so it survives a new analysis with other settings. A cover whose
+track is no longer found is kept as a covered track of its own (fail closed); any other
+decision that no longer fits is dropped and listed in ``analysis.review_notes``.
+
+The approver's confirmation that they listened to the whole video (``SoundChecks``) is stored
+per video and channel: on a channel whose sound rule is "listen", policy keeps the sound only
+then (``policy.decide_sound``).
+
+Policy decides what a person may change: ``VideoReviewer`` refuses before storing what policy
+refuses (``ReviewRefused``), and policy checks every stored decision again at every decision.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from photovet.core.errors import PhotoVetError
+from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
+from photovet.core.policy import (
+    SOUND_ACTIONS,
+    decide_track,
+    face_override_refusal,
+    text_override_refusal,
+    track_as_face,
+    track_as_text,
+)
+from photovet.core.review import ALL, ReviewConflict, ReviewRefused
+from photovet.core.storage import Database
+
+TRACK_ACTIONS = {"face": ("cover", "show", "assign", "not-a-face"), "text": ("cover", "keep")}
+#: an unmatched cover becomes a track with an id from here up (never an analysis id)
+HAND_TRACK_IDS = 1_000_000
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class TrackDecision:
+    """One decision about one whole track (frames and boxes identify the track)."""
+
+    kind: str                                   # "face" | "text"
+    frames: list[int]
+    boxes: list[tuple[float, float, float, float]]
+    action: str                                 # TRACK_ACTIONS[kind]
+    person: str | None = None                   # for "assign"
+    reason: str = ""
+    text: str = ""
+    by: str = ""
+    at: str = ""
+    shot_start: int = 0
+    shot_end: int | None = None
+
+
+@dataclass
+class VideoReview:
+    """One scope of one video's review (``channel`` is ``ALL`` or a channel id)."""
+
+    sha256: str
+    channel: str = ALL
+    tracks: list[TrackDecision] = field(default_factory=list)
+    sound: str | None = None                    # "mute" | "remove": less sound than the rule
+    sound_by: str = ""
+    sound_at: str = ""
+    version: int = 0
+    updated_by: str = ""
+    updated_at: str = ""
+
+    def content(self) -> dict[str, Any]:
+        return {
+            "tracks": [asdict(t) | {"boxes": [list(b) for b in t.boxes]} for t in self.tracks],
+            "sound": self.sound, "sound_by": self.sound_by, "sound_at": self.sound_at,
+        }
+
+    @classmethod
+    def from_content(cls, sha256: str, channel: str, data: dict[str, Any], version: int,
+                     updated_by: str, updated_at: str) -> VideoReview:
+        return cls(
+            sha256, channel,
+            tracks=[TrackDecision(d["kind"], [int(f) for f in d["frames"]],
+                                  [tuple(b) for b in d["boxes"]], d["action"], d.get("person"),
+                                  d.get("reason", ""), d.get("text", ""), d.get("by", ""),
+                                  d.get("at", ""), int(d.get("shot_start", 0)),
+                                  d.get("shot_end")) for d in data.get("tracks", [])],
+            sound=data.get("sound"), sound_by=data.get("sound_by", ""),
+            sound_at=data.get("sound_at", ""), version=version, updated_by=updated_by,
+            updated_at=updated_at)
+
+
+def video_review_hash(parts: Sequence[VideoReview]) -> str:
+    blob = json.dumps([[r.channel, r.content()] for r in parts], sort_keys=True, default=list)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def versions(parts: Sequence[VideoReview]) -> str:
+    return ":".join(str(r.version) for r in parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Matching decisions to tracks
+# --------------------------------------------------------------------------------------------
+
+def _iou(a: Sequence[float], b: Sequence[float]) -> float:
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _box_near(frames: Sequence[int], boxes: Sequence[Sequence[float]], f: int) -> Sequence[float]:
+    i = min(range(len(frames)), key=lambda k: abs(frames[k] - f))
+    return boxes[i]
+
+
+def track_similarity(d: TrackDecision, t: VideoTrack) -> float:
+    """0 (not the same track) to 1: overlap in time times overlap in place."""
+    if d.kind != t.kind or not d.frames or not t.frames:
+        return 0.0
+    lo, hi = max(d.frames[0], t.first_frame), min(d.frames[-1], t.last_frame)
+    union = max(d.frames[-1], t.last_frame) - min(d.frames[0], t.first_frame) + 1
+    if hi < lo:
+        # a one-frame track and the decision are the same when their frames coincide
+        return 0.0
+    time = (hi - lo + 1) / union
+    mid = (lo + hi) // 2
+    place = _iou(_box_near(d.frames, d.boxes, mid), _box_near(t.frames, t.boxes, mid))
+    return time * place
+
+
+MATCH = 0.25
+
+
+def match_track(tracks: Sequence[VideoTrack], d: TrackDecision) -> int | None:
+    best, score = None, MATCH
+    for i, t in enumerate(tracks):
+        s = track_similarity(d, t)
+        if s >= score:
+            best, score = i, s
+    return best
+
+
+def _hand_track(d: TrackDecision, tid: int) -> VideoTrack:
+    return VideoTrack(id=tid, kind=d.kind, frames=list(d.frames), boxes=list(d.boxes),
+                      scores=[1.0] * len(d.frames), shot_start=d.shot_start, shot_end=d.shot_end,
+                      match_status=MatchStatus.UNKNOWN.value, text=d.text,
+                      text_kind="name-like" if d.kind == "text" else "", override="cover",
+                      best_box=d.boxes[0] if d.boxes else None,
+                      best_frame=d.frames[0] if d.frames else -1)
+
+
+def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) -> str | None:
+    """Set the tracks' overrides from the review (both scopes), in place. Returns the sound the
+    review asks for ("mute", "remove" or None)."""
+    analysis.tracks = [t for t in analysis.tracks if t.id < HAND_TRACK_IDS]
+    for t in analysis.tracks:
+        t.override = t.override_person = None
+        t.override_reason = t.refused = ""
+    analysis.review_notes = []
+    order = {"assign": 0, "not-a-face": 0, "cover": 1, "show": 2, "keep": 2}
+    decisions = sorted(((d, r.channel) for r in parts for d in r.tracks),
+                       key=lambda x: order.get(x[0].action, 3))
+    extra = HAND_TRACK_IDS
+    for d, _scope in decisions:
+        i = match_track(analysis.tracks, d)
+        if i is None:
+            if d.action == "cover":
+                analysis.tracks.append(_hand_track(d, extra))
+                extra += 1
+                analysis.review_notes.append(
+                    "A track covered by hand is no longer found where it was; that area stays "
+                    "covered for the same time.")
+            else:
+                analysis.review_notes.append(
+                    f"A decision about a track ({d.action}) no longer fits this video and was "
+                    "not used.")
+            continue
+        t = analysis.tracks[i]
+        if d.action == "assign":
+            t.override_person = d.person
+        elif d.action == "not-a-face":
+            if t.override != "cover":
+                t.override = "not-a-face"
+        elif d.action == "cover":
+            t.override = "cover"
+        elif t.override != "cover":
+            t.override, t.override_reason = d.action, d.reason
+    analysis.review_version = versions(parts)
+    sounds = [r.sound for r in parts if r.sound in SOUND_ACTIONS]
+    if not sounds:
+        return None
+    return max(sounds, key=SOUND_ACTIONS.index)
+
+
+# --------------------------------------------------------------------------------------------
+# The stores
+# --------------------------------------------------------------------------------------------
+
+class VideoReviewStore:
+    """Video reviews in the register (table ``video_reviews``), with optimistic versions."""
+
+    def __init__(self, db: Database, audit: Any):
+        self.db = db
+        self.audit = audit
+
+    def load(self, sha256: str, scope: str) -> VideoReview:
+        row = self.db.one("SELECT doc, version, actor, updated_at FROM video_reviews "
+                          "WHERE sha256 = ? AND channel = ?", [sha256, scope])
+        if row is None:
+            return VideoReview(sha256, scope)
+        return VideoReview.from_content(sha256, scope, json.loads(row[0]), int(row[1]),
+                                        row[2] or "", row[3] or "")
+
+    def parts(self, sha256: str, channel: str) -> list[VideoReview]:
+        return [self.load(sha256, ALL), self.load(sha256, channel)]
+
+    def edit(self, sha256: str, channel: str,
+             change: Callable[[VideoReview, VideoReview], dict[str, Any]], *,
+             expected: str | None, action: str) -> list[VideoReview]:
+        """Load both scopes, apply ``change``, store what changed (version-checked), audit, in
+        one transaction. Made by the signed-in preparer."""
+        user = self.audit.access.require("review").name
+        with self.db.atomic():
+            parts = self.parts(sha256, channel)
+            before = [json.dumps(p.content(), sort_keys=True) for p in parts]
+            want = [int(v) for v in expected.split(":")] if expected else [None, None]
+            for part, w in zip(parts, want):
+                if w is not None and part.version != w:
+                    raise ReviewConflict(
+                        f"this video's review was changed by {part.updated_by or 'someone'} "
+                        "since you opened it; reload the video and decide again",
+                        hint="Your change was not made.")
+            details = change(parts[0], parts[1])
+            now = _now()
+            for part, old in zip(parts, before):
+                if json.dumps(part.content(), sort_keys=True) == old:
+                    continue
+                doc = json.dumps(part.content(), sort_keys=True)
+                if part.version == 0 and self.db.one(
+                        "SELECT 1 FROM video_reviews WHERE sha256 = ? AND channel = ?",
+                        [sha256, part.channel]) is None:
+                    self.db.execute("INSERT INTO video_reviews (sha256, channel, version, doc, "
+                                    "actor, updated_at) VALUES (?, ?, 1, ?, ?, ?)",
+                                    [sha256, part.channel, doc, user, now])
+                else:
+                    n = self.db.execute(
+                        "UPDATE video_reviews SET version = version + 1, doc = ?, actor = ?, "
+                        "updated_at = ? WHERE sha256 = ? AND channel = ? AND version = ?",
+                        [doc, user, now, sha256, part.channel, part.version]).rowcount
+                    if n != 1:
+                        raise ReviewConflict("this video's review was changed at the same "
+                                             "moment by someone else; reload and decide again")
+                part.version, part.updated_by, part.updated_at = part.version + 1, user, now
+            self.audit.record(action, dict(details, sha256=sha256, channel=channel))
+        return parts
+
+
+class SoundChecks:
+    """An approver's confirmation that they listened to a video's whole sound track, per video
+    and channel (table ``video_listens``; audited)."""
+
+    def __init__(self, db: Database, audit: Any):
+        self.db = db
+        self.audit = audit
+
+    def confirm(self, sha256: str, channel: str) -> str:
+        """The signed-in approver listened to the whole video; returns their name."""
+        who = self.audit.access.require("approve")
+        with self.db.atomic():
+            self.db.execute("INSERT INTO video_listens (sha256, channel, actor, account_id, "
+                            "listened_at) VALUES (?, ?, ?, ?, ?)",
+                            [sha256, channel, who.name, who.account_id, _now()])
+            self.audit.record("video.listened", {"sha256": sha256, "channel": channel})
+        return who.name
+
+    def listened_by(self, sha256: str, channel: str) -> str | None:
+        row = self.db.one("SELECT actor FROM video_listens WHERE sha256 = ? AND channel = ? "
+                          "ORDER BY id DESC LIMIT 1", [sha256, channel])
+        return row[0] if row else None
+
+
+# --------------------------------------------------------------------------------------------
+# Making decisions (what the app and the command line call)
+# --------------------------------------------------------------------------------------------
+
+class VideoReviewer:
+    """Records a person's decisions about a video's tracks and sound, refusing what policy
+    refuses. The analysis passed in must be the decided analysis the person was looking at."""
+
+    def __init__(self, store: VideoReviewStore, person_of: Callable[[str], Any], *,
+                 today: Callable[[], _dt.date] = _dt.date.today):
+        self.store = store
+        self.person_of = person_of
+        self.today = today
+
+    def _track(self, analysis: VideoAnalysis, track_id: int) -> VideoTrack:
+        try:
+            return analysis.track(track_id)
+        except KeyError:
+            raise PhotoVetError(f"this video has no track {track_id}") from None
+
+    def track(self, analysis: VideoAnalysis, track_id: int, action: str, channel: Channel, *,
+              person: str | None = None, reason: str = "", mode: str = "consent"
+              ) -> list[VideoReview]:
+        """Record ``action`` for a whole track: faces "cover", "show", "assign" (``person``),
+        "not-a-face"; names "cover", "keep"."""
+        user = self.store.audit.access.require("review").name
+        t = self._track(analysis, track_id)
+        if action not in TRACK_ACTIONS[t.kind]:
+            raise ReviewRefused(f"unknown decision '{action}' for a "
+                                f"{'face' if t.kind == 'face' else 'name'}")
+        if t.kind == "face":
+            pid = person if action == "assign" else (t.override_person or t.person)
+            row = self.person_of(pid) if pid else None
+            if action == "assign" and row is None:
+                raise ReviewRefused(f"no one with id '{person}' in the register")
+            refusal = face_override_refusal(action, track_as_face(t), row, channel, "video",
+                                            mode, self.today(), reason)
+        else:
+            row = self.person_of(t.person) if t.person else None
+            refusal = text_override_refusal(action, track_as_text(t), row, reason)
+        if refusal:
+            raise ReviewRefused(refusal)
+        # "show" where the rules already show it: only forget a cover, store nothing more
+        rules_show = False
+        if action in ("show", "keep"):
+            probe = VideoTrack.from_dict(t.to_dict())
+            probe.override = probe.override_reason = None  # type: ignore[assignment]
+            probe.override_reason = ""
+            rules_show = decide_track(probe, row, channel, mode, self.today()).action == action
+        decision = TrackDecision(t.kind, list(t.frames), [tuple(b) for b in t.boxes], action,
+                                 person if action == "assign" else None, reason.strip(), t.text,
+                                 user, _now(), t.shot_start, t.shot_end)
+        identity = action in ("assign", "not-a-face")
+
+        def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
+            for part in (every, one):
+                part.tracks = [d for d in part.tracks if track_similarity(d, t) < MATCH or (
+                    not identity and d.action in ("assign", "not-a-face"))]
+            scope = one if action in ("show", "keep") else every
+            if not rules_show:
+                scope.tracks.append(decision)
+            return {"track": track_id, "kind": t.kind, "decision": action,
+                    "person": person if action == "assign" else None, "reason": reason.strip(),
+                    "from": round(t.first_time, 2), "to": round(t.last_time, 2)}
+
+        return self.store.edit(analysis.sha256, channel.id, change,
+                               expected=analysis.review_version or None,
+                               action=f"review.video-track-{action}")
+
+    def undo_track(self, analysis: VideoAnalysis, track_id: int, channel: Channel
+                   ) -> list[VideoReview]:
+        """Forget every decision about a track: the rules decide it again."""
+        t = self._track(analysis, track_id)
+
+        def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
+            for part in (every, one):
+                part.tracks = [d for d in part.tracks if track_similarity(d, t) < MATCH]
+            return {"track": track_id}
+
+        return self.store.edit(analysis.sha256, channel.id, change,
+                               expected=analysis.review_version or None,
+                               action="review.video-track-undo")
+
+    def sound(self, analysis: VideoAnalysis, action: str | None, channel: Channel
+              ) -> list[VideoReview]:
+        """Ask for less sound on every channel ("mute" or "remove"), or None to let the
+        channel's rule decide again."""
+        user = self.store.audit.access.require("review").name
+        if action not in (None, "mute", "remove"):
+            raise ReviewRefused("the sound can be silenced or removed by hand, not kept: "
+                                "the channel's rule (and an approver who listened) keeps it")
+
+        def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
+            every.sound, every.sound_by, every.sound_at = action, user if action else "", \
+                _now() if action else ""
+            return {"sound": action}
+
+        return self.store.edit(analysis.sha256, channel.id, change,
+                               expected=analysis.review_version or None,
+                               action="review.video-sound")
+
+
+__all__ = ["HAND_TRACK_IDS", "SoundChecks", "TRACK_ACTIONS", "TrackDecision", "VideoReview",
+           "VideoReviewStore", "VideoReviewer", "apply_video_review", "match_track",
+           "track_similarity", "video_review_hash"]

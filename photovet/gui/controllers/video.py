@@ -1,0 +1,371 @@
+"""Review of a video in the window (issue 17): the player (views/video_player.py) fed by the
+core, and every decision a person makes stored by the core at once.
+
+- **Scrubbing**: the frame at the playhead is decoded in a worker (``frames.grab``, seeking);
+  the tracks' outlines come from the core's cover plan (``Engine.video_covers(decision=None)``).
+- **"Show what will be published"**: the core renders the covered video around the playhead
+  (``Engine.video_preview``: the export's own painter, its covers padded in space and time, the
+  decided sound) into a temporary MP4, and the player shows that file's frames. Any decision
+  makes a new one.
+- **A track for the whole clip**: ``VideoReviewer.track`` (show with a reason where policy asks
+  for one, cover, assign, not a face, keep a name) and ``undo_track``; refusals in the core's
+  words. **Sound**: ``VideoReviewer.sound`` (silence / remove / the channel's rule) and the
+  approver's ``SoundChecks.confirm`` ("I listened").
+After each change the video is decided again and shown.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from photovet.core import policy
+from photovet.core.errors import PhotoVetError
+from photovet.core.models import VideoAnalysis
+from photovet.core.review import ReviewConflict, ReviewRefused
+
+from ..context import AppContext
+from ..dialogs.reason import ReasonDialog
+from ..dialogs.who import PersonPicker
+from ..views.video_player import VideoPlayer, track_colour, video_summary
+from ..words import error_text, sentence
+
+SHOW_LONG_EDGE = 960          # frames are decoded at most this size for the player
+PREVIEW_SECONDS = 8.0         # the published version is rendered this much at a time
+PLAY_MS = 66                  # the player asks for a frame this often while playing (~15/s)
+
+
+def is_video(item: Any) -> bool:
+    return item is not None and isinstance(getattr(item, "analysis", None), VideoAnalysis)
+
+
+def _qimage(rgb) -> QImage:
+    h, w = rgb.shape[:2]
+    return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class VideoController(QObject):
+    """``current()`` gives the item shown; ``redecide(item)`` decides it again (the batch
+    controller's); ``window`` parents the dialogs."""
+
+    def __init__(self, ctx: AppContext, player: VideoPlayer, *, current: Callable[[], Any],
+                 redecide: Callable[[Any], None], window: QWidget | None,
+                 changed: Callable[[Any], None] | None = None):
+        super().__init__(window)
+        self.ctx, self.player, self.current = ctx, player, current
+        self.redecide, self.window = redecide, window
+        self.changed = changed or (lambda item: None)
+        self.published = False
+        self._want: tuple | None = None          # the frame asked for last
+        self._loading = False
+        self._preview: dict[str, Any] | None = None   # key, path, start, end
+        self._previewing = False
+        self._plan: tuple[str, Any] | None = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="photovet-preview-")
+        self.timer = QTimer(self)
+        self.timer.setInterval(PLAY_MS)
+        self.timer.timeout.connect(self._tick)
+        player.seek_requested.connect(lambda *_: self.request_frame())
+        player.play_toggled.connect(self.play)
+        player.published_toggled.connect(self.set_published)
+        player.track_action.connect(lambda tid, action: self.track_action(tid, action))
+        player.sound_action.connect(lambda action: self.sound(action))
+        player.listened_requested.connect(lambda: self.listened())
+        player.open_externally.connect(self.open_externally)
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def _people(self) -> dict[str, Any]:
+        return self.ctx.engine.people_by_id if self.ctx.engine is not None else {}
+
+    def show(self, item: Any) -> None:
+        a: VideoAnalysis = item.analysis
+        channel = self.ctx.ws.channels.get(a.channel) if a.channel else \
+            self.ctx.current_channel()
+        self.player.show_video(
+            a, self._people(), title=Path(item.path).name,
+            can_review=self.ctx.ws.allowed("review"),
+            can_listen=self.ctx.ws.allowed("approve"),
+            channel_label=channel.label, channel_rule=channel.audio)
+        self.request_frame()
+
+    def _key(self, a: VideoAnalysis) -> str:
+        return (f"{a.sha256}|{a.channel}|{a.review_version}|{a.sound}|"
+                f"{[(t.id, t.decision) for t in a.tracks]}")
+
+    def outlines(self, a: VideoAnalysis, frame: int) -> list:
+        """Every track's outline at ``frame`` (the core's cover plan, every decision)."""
+        if self.ctx.engine is None:
+            return []
+        key = self._key(a)
+        if self._plan is None or self._plan[0] != key:
+            self._plan = (key, self.ctx.engine.video_covers(a, decision=None))
+        colours = {t.id: track_colour(t) for t in a.tracks}
+        return [(tid, c, colours.get(tid)) for tid, c in self._plan[1].tracks_at(frame)
+                if tid in colours]
+
+    def request_frame(self) -> None:
+        """Show the frame at the playhead (the latest request wins; one decode at a time)."""
+        item = self.current()
+        if not is_video(item) or item.analysis.error:
+            return
+        a = item.analysis
+        self._want = (a.path, self.player.frame(), self.published, self._key(a))
+        if not self._loading:
+            self._load()
+
+    def _load(self) -> None:
+        item = self.current()
+        if self._want is None or not is_video(item):
+            return
+        a = item.analysis
+        path, frame, published, key = self._want
+        if path != a.path:
+            return
+        seconds = a.time_of(frame) - (a.frame_times[0] if a.frame_times else 0.0)
+        if published:
+            p = self._preview
+            if p is None or p["key"] != key or not (p["start"] <= seconds < p["end"]):
+                self._render_preview(a, seconds)
+                return
+            src, at, origin, rotation = p["path"], seconds - p["start"], None, 0
+        else:
+            src, at, origin, rotation = a.path, seconds, a.sampling.get("origin"), a.rotation
+        k = min(1.0, SHOW_LONG_EDGE / max(1, a.width, a.height))
+        size = (max(2, round(a.width * k)), max(2, round(a.height * k))) if not published \
+            else None
+        self._loading = True
+        want = self._want
+
+        def grab():
+            from photovet.core.media.video.frames import grab as grab_frame  # noqa: PLC0415 - in the worker
+
+            return _qimage(grab_frame(src, at, origin=origin, rotation=rotation, size=size))
+
+        def done(img: QImage) -> None:
+            cur = self.current()
+            if is_video(cur) and cur.analysis.path == want[0]:
+                self.player.set_frame(img, [] if want[2] else self.outlines(cur.analysis, want[1]),
+                                      published=want[2])
+
+        def finished(*_: Any) -> None:
+            self._loading = False
+            if self._want != want:
+                self._load()
+
+        self.ctx.workers.start(grab, name="video-frame", on_return=done,
+                               on_error=lambda t: self.player.canvas.set_message(
+                                   f"This moment of the video cannot be shown: {t}"),
+                               on_finish=finished)
+
+    def _render_preview(self, a: VideoAnalysis, seconds: float) -> None:
+        """The core renders the covered video from ``seconds`` (a worker; seconds)."""
+        if self._previewing or self.ctx.engine is None:
+            return
+        self._previewing = True
+        self._loading = True
+        engine, key = self.ctx.engine, self._key(a)
+        start = max(0.0, seconds - 0.5)
+        end = min(a.duration, start + PREVIEW_SECONDS)
+        out = Path(self._tmp.name) / f"preview-{abs(hash((key, start))) % 10**9}.mp4"
+        self.player.canvas.set_message("Preparing what will be published\u2026")
+
+        def render():
+            engine.video_preview(a, out, start=start, end=end)
+            return {"key": key, "path": str(out), "start": start, "end": end}
+
+        def done(p: dict) -> None:
+            old = self._preview
+            self._preview = p
+            self.player.canvas.set_message("")
+            if old and old["path"] != p["path"]:
+                Path(old["path"]).unlink(missing_ok=True)
+
+        def finished(*_: Any) -> None:
+            self._previewing = False
+            self._loading = False
+            self._load()
+
+        self.ctx.workers.start(render, name="video-preview", on_return=done,
+                               on_error=lambda t: (self.player.canvas.set_message(
+                                   f"What will be published cannot be shown: {t}"),
+                                   setattr(self, "_want", None)),
+                               on_finish=finished)
+
+    def set_published(self, on: bool) -> None:
+        self.published = bool(on)
+        self.request_frame()
+
+    def play(self, on: bool) -> None:
+        if on:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def _tick(self) -> None:
+        if self._loading:
+            return                                # the last frame is not shown yet
+        a = self.player.analysis
+        if a is None or self.player.frame() >= self.player.slider.maximum():
+            self.player.play_btn.setChecked(False)
+            return
+        fps = a.fps or 25.0
+        self.player.step(max(1, round(fps * PLAY_MS / 1000)))
+
+    def open_externally(self) -> None:
+        item = self.current()
+        if is_video(item):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(item.path))
+
+    # -- decisions ------------------------------------------------------------------------------
+
+    def _record(self, item, change) -> bool:
+        reviewer = self.ctx.ws.video_reviewer(self._people().get)
+        try:
+            change(reviewer, item.analysis, self.ctx.ws.channels.get(item.analysis.channel))
+        except ReviewRefused as exc:
+            QMessageBox.information(self.window, "This change is not allowed",
+                                    sentence(exc.message) + "\n\nNothing was changed.")
+            return False
+        except ReviewConflict as exc:
+            QMessageBox.warning(self.window, "Changed by someone else",
+                                sentence(exc.message) + "\n\nThe video is shown again as it is "
+                                "now; look at it and try again.")
+            self.redecide(item)
+            self.show(item)
+            return False
+        except PhotoVetError as exc:
+            QMessageBox.warning(self.window, "Not changed", error_text(exc))
+            return False
+        self.after_change(item)
+        return True
+
+    def after_change(self, item) -> None:
+        self.redecide(item)
+        self._preview = None
+        self.show(item)
+        self.ctx.approvals_changed.emit([item.analysis.sha256])
+        self.changed(item)
+
+    def ask_reason(self, title: str, question: str, placeholder: str) -> str:
+        dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
+                           parent=self.window)
+        return dlg.value() if dlg.exec() else ""
+
+    def track_action(self, track_id: int, action: str, *, person: str | None = None,
+                     reason: str | None = None) -> bool:
+        """A decision for a whole track, stored by the core at once."""
+        item = self.current()
+        if not is_video(item) or self.ctx.engine is None:
+            return False
+        a = item.analysis
+        t = a.track(track_id)
+        channel = self.ctx.ws.channels.get(a.channel)
+        if action == "undo":
+            return self._record(item, lambda r, a_, ch: r.undo_track(a_, track_id, ch))
+        if action == "assign" and person is None:
+            people = list(self._people().values())
+            dlg = PersonPicker(people, channel, "video", parent=self.window)
+            if not dlg.exec() or not dlg.chosen():
+                return False
+            person = dlg.chosen()
+        if action in ("show", "keep") and reason is None:
+            reason = ""
+            row = self._people().get(t.override_person or t.person or "")
+            today = _dt.date.today()
+            if action == "show":
+                face = policy.track_as_face(t)
+                refusal = policy.face_override_refusal("show", face, row, channel, "video",
+                                                       a.mode, today, "")
+                blocked = refusal and policy.face_override_refusal(
+                    "show", face, row, channel, "video", a.mode, today, "given")
+            else:
+                text = policy.track_as_text(t)
+                refusal = policy.text_override_refusal("keep", text, row, "")
+                blocked = refusal and policy.text_override_refusal("keep", text, row, "given")
+            if blocked:      # no reason would make it allowed: say why, change nothing
+                QMessageBox.information(self.window, "Not allowed",
+                                        sentence(refusal) + "\n\nNothing was changed.")
+                return False
+            if refusal:
+                reason = self.ask_reason(
+                    "Show this face for the whole clip?" if action == "show" else
+                    "Leave this name readable?",
+                    f"{sentence(refusal)}\n\nYour reason is recorded with your name.",
+                    "For example: an adult visitor who agreed to be filmed")
+                if not reason:
+                    return False
+        return self._record(item, lambda r, a_, ch: r.track(
+            a_, track_id, action, ch, person=person, reason=reason or "", mode=a_.mode))
+
+    def sound(self, action: str) -> bool:
+        """"mute" / "remove" the sound by hand, or "rule": the channel's rule decides again."""
+        item = self.current()
+        if not is_video(item):
+            return False
+        wanted = None if action == "rule" else action
+        return self._record(item, lambda r, a, ch: r.sound(a, wanted, ch))
+
+    def listened(self, confirm: bool = True) -> bool:
+        """The approver confirms they listened to the whole video (stored and audited)."""
+        item = self.current()
+        if not is_video(item):
+            return False
+        a = item.analysis
+        if confirm and QMessageBox.question(
+                self.window, "Did you listen to the whole video?",
+                "PhotoVet cannot check what is said in a video. Confirm only if you listened to "
+                "the whole of it and no pupil is named or identified by what is said. The sound "
+                "is then kept on this channel; this is recorded with your name.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.ctx.ws.sound_checks().confirm(a.sha256, a.channel)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self.window, "Not recorded", error_text(exc))
+            return False
+        self.after_change(item)
+        return True
+
+    def close(self) -> None:
+        self.timer.stop()
+        self._tmp.cleanup()
+
+
+
+
+def install_video(win: Any) -> VideoController:
+    """The main window's hook: a video in the batch is shown in the player, a photo in the
+    photo view (the review controller asks ``media_hook`` first)."""
+    tab = win.photos
+    ctl = VideoController(win.ctx, tab.video, current=win.review.current,
+                          redecide=win.batch.redecide, window=win,
+                          changed=win.review.changed.emit)
+
+    def hook(item: Any) -> bool:
+        if is_video(item):
+            tab.media.setCurrentWidget(tab.video)
+            ctl.show(item)
+            tab.findings.show_analysis(None, {})
+            tab.findings.summary.setText(video_summary(item.analysis))
+            return True
+        ctl.player.play_btn.setChecked(False)
+        tab.media.setCurrentWidget(tab.photo)
+        return False
+
+    win.review.media_hook = hook
+    app = QCoreApplication.instance()
+    if app is not None:                        # previews are temporary files: gone on quit
+        app.aboutToQuit.connect(ctl.close)
+    return ctl
+
+
+__all__ = ["VideoController", "install_video", "is_video"]

@@ -1,0 +1,177 @@
+"""The approver's checklist (issue 18): the school's own checks, ticked by the senior leader for
+the photo in front of them, or once for a selection of photos.
+
+The checks are the school's settings (``Settings.checklist.checks``); the ticks go to the core
+with the approval (``Approvals.approve(..., checks=...)``), which refuses an approval while a
+check is unticked and signs the ticks with it. This widget decides nothing: it shows the checks
+and hands over what was ticked, in the checklist's own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..words import esc, plural
+
+
+def _key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+class CheckRow(QWidget):
+    """A tick box and the check's words, wrapped (a check is a sentence); clicking the words
+    ticks the box."""
+
+    def __init__(self, box: QCheckBox, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.box = box
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setBuddy(box)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(self.label, 1)
+
+    def mousePressEvent(self, ev) -> None:
+        if self.box.isEnabled():
+            self.box.toggle()
+        super().mousePressEvent(ev)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.setMinimumHeight(self.layout().totalHeightForWidth(self.width()))
+
+
+class ChecklistTicks(QWidget):
+    """One tick box per check. ``changed`` whenever a tick changes."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("ChecklistTicks")
+        self.heading = QLabel("The school's checklist")
+        self.heading.setObjectName("SectionTitle")
+        self.hint = QLabel("")
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("Hint")
+        self.box = QWidget()
+        self.box_lay = QVBoxLayout(self.box)
+        self.box_lay.setContentsMargins(0, 0, 0, 0)
+        self.box_lay.setSpacing(2)
+        self.boxes: list[QCheckBox] = []
+        self.rows: list[CheckRow] = []
+        self._checks: list[str] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 4)
+        lay.addWidget(self.heading)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.box)
+        self.set_checks([])
+
+    # -- filling -----------------------------------------------------------------------------
+
+    def set_checks(self, checks: Sequence[str], ticked: Sequence[str] = (), *,
+                   editable: bool = True, note: str = "") -> None:
+        """Show ``checks`` (the school's words), ``ticked`` ones ticked. Not ``editable``: the
+        ticks signed with an approval already made (shown, not changed here)."""
+        for row in self.rows:
+            self.box_lay.removeWidget(row)
+            row.setParent(None)
+            row.deleteLater()
+        self.rows: list[CheckRow] = []
+        self.boxes = []
+        self._checks = list(checks)
+        done = {_key(t) for t in ticked}
+        for i, text in enumerate(self._checks, 1):
+            b = QCheckBox(f"{i}.")
+            b.setObjectName(f"check-{i}")
+            b.setChecked(_key(text) in done)
+            b.setEnabled(editable)
+            b.setAccessibleName(text)
+            b.toggled.connect(lambda *_: self.changed.emit())
+            row = CheckRow(b, text)
+            self.box_lay.addWidget(row)
+            self.rows.append(row)
+            self.boxes.append(b)
+        if note:
+            self.hint.setText(note)
+        elif editable:
+            self.hint.setText("Tick each check once you have looked; your ticks are kept with "
+                              "the approval.")
+        else:
+            self.hint.setText("Ticked when it was approved.")
+        self.hint.setVisible(bool(self.hint.text()))
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def checks(self) -> list[str]:
+        return list(self._checks)
+
+    def ticked(self) -> list[str]:
+        """The ticked checks, in the checklist's own words (what the core is given)."""
+        return [c for c, b in zip(self._checks, self.boxes) if b.isChecked()]
+
+    def set_ticked(self, ticked: Sequence[str]) -> None:
+        done = {_key(t) for t in ticked}
+        for c, b in zip(self._checks, self.boxes):
+            b.setChecked(_key(c) in done)
+
+    def tick(self, number: int, on: bool = True) -> None:
+        """Tick check ``number`` (from 1), as a person would."""
+        self.boxes[number - 1].setChecked(on)
+
+    def clear(self) -> None:
+        for b in self.boxes:
+            b.setChecked(False)
+
+
+class ChecklistDialog(QDialog):
+    """The checklist for a selection: "Approve 12 photos" after ticking each check once, for
+    every one of them."""
+
+    def __init__(self, checks: Sequence[str], count: int, channel_label: str,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("The school's checklist")
+        self.setObjectName("ChecklistDialog")
+        self.resize(560, 0)
+        lay = QVBoxLayout(self)
+        intro = QLabel(f"You are approving <b>{plural(count, 'photo')}</b> for "
+                       f"<b>{esc(channel_label)}</b>. Tick a check only if it holds for "
+                       "<b>every one</b> of them; the ticks are kept with each approval.")
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(intro)
+        self.ticks = ChecklistTicks()
+        self.ticks.set_checks(checks, note=" ")
+        self.ticks.hint.hide()
+        self.ticks.heading.hide()
+        lay.addWidget(self.ticks)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok: QPushButton = self.buttons.addButton(
+            f"Approve {plural(count, 'photo')}", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+
+    def ticked(self) -> list[str]:
+        return self.ticks.ticked()
+
+
+__all__ = ["ChecklistDialog", "ChecklistTicks"]

@@ -1,0 +1,597 @@
+"""The video player of the review (issue 17): the picture at the playhead with every track's
+outline (or, with "Show what will be published", the core's own rendering of the covered
+video), a transport (play / pause, a slider to scrub, frame steps), a timeline with one row per
+track (who, the decision, from-to), the selected track's decisions for the whole clip, and the
+sound (what the channel's rule does with it; silence or remove it; the approver's "I listened").
+
+This module only draws and reports what a person does (signals); controllers/video.py asks the
+core (``VideoReviewer``, ``SoundChecks``, ``Engine.video_preview``) and feeds the results back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
+
+from .. import style
+from ..words import esc
+
+ROW_H = 26
+LABEL_W = 250
+RULER_H = 20
+
+
+def clock(seconds: float) -> str:
+    """'1:05.2' (minutes, seconds and tenths)."""
+    seconds = max(0.0, float(seconds))
+    m, s = divmod(seconds, 60)
+    return f"{int(m)}:{s:04.1f}"
+
+
+def track_who(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
+    if t.kind == "text":
+        return f"\u201c{t.text}\u201d" if t.text else "A name"
+    if t.override == "not-a-face":
+        return "Not a face"
+    who = t.who
+    if who:
+        p = people_by_id.get(who)
+        return p.display_name if p is not None else who
+    if t.match_status == MatchStatus.UNCERTAIN.value and t.person:
+        p = people_by_id.get(t.person)
+        return f"Might be {p.display_name if p is not None else t.person}"
+    return "Not recognised"
+
+
+def decision_word(t: VideoTrack) -> str:
+    if t.kind == "text":
+        return "kept readable" if t.decision == "keep" else "covered"
+    return "shown" if t.decision == "show" else "covered"
+
+
+def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
+    """'Face 2: Tori Ashby, shown from 0:00.4 to 0:03.1. Consent for videos on Facebook.'"""
+    kind = "Face" if t.kind == "face" else "Name"
+    text = (f"{kind} {t.id + 1}: {track_who(t, people_by_id)}, {decision_word(t)} from "
+            f"{clock(t.first_time)} to {clock(t.last_time)}. {t.reason}").strip()
+    if not text.endswith("."):
+        text += "."
+    if t.refused:
+        text += f" Your change was not used: {t.refused}."
+    return text
+
+
+def track_colour(t: VideoTrack) -> QColor:
+    if t.needs_review:
+        return style.REVIEW
+    if t.kind == "text":
+        return style.TEXT_KEEP if t.decision == "keep" else style.COVER
+    return style.SHOW if t.decision == "show" else style.COVER
+
+
+def video_summary(a: VideoAnalysis) -> str:
+    """'A video of 0:12.4: 3 faces followed (1 shown, 2 covered); 1 name covered; sound
+    removed.' (the findings panel's first line for a video)."""
+    if a.error:
+        return f"This video could not be checked ({a.error}). It will not be exported."
+    faces = a.face_tracks
+    shown = sum(1 for t in faces if t.decision == "show")
+    bits = [f"A video of {clock(a.duration)}: "
+            + (f"{len(faces)} face{'s' if len(faces) != 1 else ''} followed ({shown} shown, "
+               f"{len(faces) - shown} covered)" if faces else "no faces found")]
+    if a.text_tracks:
+        bits.append(f"{len(a.text_tracks)} name{'s' if len(a.text_tracks) != 1 else ''} read "
+                    f"({a.covered_text_count} covered)")
+    if a.has_audio:
+        bits.append("sound " + {"keep": "kept", "mute": "silenced",
+                                "remove": "removed"}.get(a.sound, a.sound))
+    n = len(a.metadata.findings) if a.metadata else 0
+    if n:
+        bits.append(f"{n} hidden detail{'s' if n != 1 else ''} removed")
+    text = "; ".join(bits) + "."
+    if a.needs_review:
+        text += " Some decisions are yours (in amber)."
+    return text
+
+
+@dataclass
+class Row:
+    track_id: int
+    label: str
+    start: float
+    end: float
+    colour: QColor
+    review: bool = False
+
+
+class TrackTimeline(QWidget):
+    """One row per track: who and the decision on the left, a bar from its first to its last
+    second (its cover's span) on the right; the playhead across. Click a row to choose the
+    track; click the ruler (or double-click a bar) to go to that moment."""
+
+    track_clicked = Signal(int)
+    seek_requested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: list[Row] = []
+        self.duration = 0.0
+        self.position = 0.0
+        self.selected: int | None = None
+        self.setMouseTracking(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Tracks of the video")
+
+    def set_rows(self, rows: list[Row], duration: float) -> None:
+        self.rows, self.duration = rows, max(0.001, duration)
+        self.setFixedHeight(RULER_H + ROW_H * max(1, len(rows)) + 4)
+        self.update()
+
+    def set_position(self, seconds: float) -> None:
+        self.position = seconds
+        self.update()
+
+    def set_selected(self, track_id: int | None) -> None:
+        self.selected = track_id
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(700, RULER_H + ROW_H * max(1, len(self.rows)) + 4)
+
+    def _x(self, seconds: float) -> float:
+        span = max(1.0, self.width() - LABEL_W - 8)
+        return LABEL_W + span * min(1.0, max(0.0, seconds / self.duration))
+
+    def _time(self, x: float) -> float:
+        span = max(1.0, self.width() - LABEL_W - 8)
+        return min(self.duration, max(0.0, (x - LABEL_W) / span * self.duration))
+
+    def row_at(self, y: float) -> int | None:
+        i = int((y - RULER_H) // ROW_H)
+        return self.rows[i].track_id if y >= RULER_H and 0 <= i < len(self.rows) else None
+
+    def mousePressEvent(self, ev) -> None:
+        p = ev.position()
+        if p.y() < RULER_H and p.x() >= LABEL_W:
+            self.seek_requested.emit(self._time(p.x()))
+            return
+        tid = self.row_at(p.y())
+        if tid is not None:
+            self.track_clicked.emit(tid)
+
+    def mouseDoubleClickEvent(self, ev) -> None:
+        p = ev.position()
+        tid = self.row_at(p.y())
+        if tid is not None and p.x() >= LABEL_W:
+            self.seek_requested.emit(self._time(p.x()))
+
+    def paintEvent(self, _ev) -> None:
+        qp = QPainter(self)
+        qp.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w = self.width()
+        qp.fillRect(self.rect(), QColor("#fbfcfd"))
+        # the ruler: a tick per second (or per 10 s on long videos)
+        qp.setPen(QColor("#8a96a3"))
+        step = 1.0 if self.duration <= 30 else 10.0 if self.duration <= 600 else 60.0
+        t = 0.0
+        f = QFont(self.font())
+        f.setPointSizeF(max(7.0, f.pointSizeF() - 1))
+        qp.setFont(f)
+        while t <= self.duration + 1e-6:
+            x = self._x(t)
+            qp.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H))
+            label = clock(t).rsplit(".", 1)[0]
+            fits = x + 2 + qp.fontMetrics().horizontalAdvance(label) <= w
+            if fits and (int(round(t / step)) % (5 if step == 1.0 else 1) == 0
+                         or self.duration <= 10):
+                qp.drawText(QPointF(x + 2, RULER_H - 8), label)
+            t += step
+        if not self.rows:
+            qp.setPen(QColor("#555"))
+            qp.drawText(QRectF(8, RULER_H, w - 16, ROW_H), Qt.AlignmentFlag.AlignVCenter,
+                        "No faces or names were found in this video.")
+        for i, r in enumerate(self.rows):
+            y = RULER_H + i * ROW_H
+            if r.track_id == self.selected:
+                qp.fillRect(QRectF(0, y, w, ROW_H), QColor("#e3eefb"))
+            elif i % 2:
+                qp.fillRect(QRectF(0, y, w, ROW_H), QColor("#f3f5f7"))
+            qp.setPen(QColor("#1f2933"))
+            qp.drawText(QRectF(6, y, LABEL_W - 10, ROW_H),
+                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                        qp.fontMetrics().elidedText(r.label, Qt.TextElideMode.ElideRight,
+                                                    LABEL_W - 12))
+            x1, x2 = self._x(r.start), self._x(r.end)
+            bar = QRectF(x1, y + 5, max(3.0, x2 - x1), ROW_H - 10)
+            qp.setPen(QPen(r.colour.darker(130), 1))
+            qp.setBrush(r.colour)
+            qp.drawRoundedRect(bar, 3, 3)
+            if r.review:
+                qp.setPen(QPen(QColor("#7a5200"), 2, Qt.PenStyle.DotLine))
+                qp.setBrush(Qt.BrushStyle.NoBrush)
+                qp.drawRoundedRect(bar.adjusted(-2, -2, 2, 2), 4, 4)
+        x = self._x(self.position)
+        qp.setPen(QPen(QColor("#1565c0"), 2))
+        qp.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        qp.end()
+
+
+class VideoCanvas(QWidget):
+    """The frame at the playhead, scaled to fit, with outlines of the tracks on it."""
+
+    clicked = Signal(int)      # a track's outline was clicked
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.size_px = (0, 0)                      # the analysed video's display size
+        self.outlines: list[tuple[int, Any, QColor]] = []   # (track id, Cover, colour)
+        self.selected: int | None = None
+        self.message = ""
+        self.banner = ""
+        self.setMinimumSize(320, 200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_frame(self, image: QImage | None, outlines: list, banner: str = "") -> None:
+        self.image, self.outlines, self.banner = image, outlines, banner
+        self.message = "" if image is not None else self.message
+        self.update()
+
+    def set_message(self, text: str) -> None:
+        self.message = text
+        self.update()
+
+    def _fit(self) -> tuple[float, float, float]:
+        w, h = self.size_px
+        if not w or not h:
+            return 1.0, 0.0, 0.0
+        k = min(self.width() / w, self.height() / h)
+        return k, (self.width() - w * k) / 2, (self.height() - h * k) / 2
+
+    def _rect(self, cover) -> QRectF:
+        k, ox, oy = self._fit()
+        if cover.box:
+            x, y, w, h = cover.box
+        else:
+            xs = [p[0] for p in cover.points or [(0, 0)]]
+            ys = [p[1] for p in cover.points or [(0, 0)]]
+            x, y, w, h = min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+        return QRectF(ox + x * k, oy + y * k, w * k, h * k)
+
+    def mousePressEvent(self, ev) -> None:
+        p = ev.position()
+        for tid, cover, _c in self.outlines:
+            if self._rect(cover).contains(p):
+                self.clicked.emit(tid)
+                return
+
+    def paintEvent(self, _ev) -> None:
+        qp = QPainter(self)
+        qp.fillRect(self.rect(), QColor("#20262c"))
+        if self.image is not None and not self.image.isNull():
+            k, ox, oy = self._fit()
+            w, h = self.size_px
+            qp.drawImage(QRectF(ox, oy, w * k, h * k), self.image)
+            qp.setRenderHint(QPainter.RenderHint.Antialiasing)
+            for tid, cover, colour in self.outlines:
+                pen = QPen(style.SELECTED if tid == self.selected else colour,
+                           3 if tid == self.selected else 2)
+                qp.setPen(pen)
+                qp.setBrush(Qt.BrushStyle.NoBrush)
+                r = self._rect(cover)
+                if cover.shape == "ellipse":
+                    qp.drawEllipse(r)
+                else:
+                    qp.drawRect(r)
+                qp.drawText(r.topLeft() + QPointF(2, -4), str(tid + 1))
+        if self.banner:
+            qp.fillRect(QRectF(0, 0, self.width(), 24), QColor(0, 0, 0, 150))
+            qp.setPen(QColor("white"))
+            qp.drawText(QRectF(8, 0, self.width() - 16, 24), Qt.AlignmentFlag.AlignVCenter,
+                        self.banner)
+        if self.message:
+            qp.setPen(QColor("#e8eef3"))
+            qp.drawText(self.rect().adjusted(20, 20, -20, -20),
+                        int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                        self.message)
+        qp.end()
+
+
+class VideoPlayer(QWidget):
+    """What the controller listens to: the person scrubs, plays, steps, asks for the published
+    version, chooses a track and a decision for it, or a sound decision."""
+
+    seek_requested = Signal(float)
+    play_toggled = Signal(bool)
+    published_toggled = Signal(bool)
+    track_selected = Signal(int)
+    track_action = Signal(int, str)    # track id, "show" | "cover" | "assign" | "not-a-face" |
+    #                                    "undo" | "keep" (names)
+    sound_action = Signal(str)         # "mute" | "remove" | "rule"
+    listened_requested = Signal()
+    open_externally = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("VideoPlayer")
+        self.analysis: VideoAnalysis | None = None
+        self.people_by_id: dict[str, Any] = {}
+        self.selected: int | None = None
+        self.title = QLabel("")
+        self.title.setObjectName("SectionTitle")
+        self.canvas = VideoCanvas()
+        self.canvas.clicked.connect(self.select_track)
+
+        self.play_btn = QPushButton("Play")
+        self.play_btn.setCheckable(True)
+        self.play_btn.toggled.connect(self._play_toggled)
+        self.back_btn = QPushButton("\u25c0 Frame")
+        self.back_btn.setToolTip("One frame back")
+        self.next_btn = QPushButton("Frame \u25b6")
+        self.next_btn.setToolTip("One frame on")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName("Position in the video")
+        self.slider.setRange(0, 0)
+        self.slider.valueChanged.connect(self._slid)
+        self.time_label = QLabel("0:00.0 / 0:00.0")
+        self.published_btn = QPushButton("Show what will be published")
+        self.published_btn.setCheckable(True)
+        self.published_btn.setToolTip("Plays and steps through the covered version, rendered by "
+                                      "the same code as the export")
+        self.published_btn.toggled.connect(self.published_toggled)
+        self.back_btn.clicked.connect(lambda *_: self.step(-1))
+        self.next_btn.clicked.connect(lambda *_: self.step(1))
+        transport = QHBoxLayout()
+        transport.addWidget(self.play_btn)
+        transport.addWidget(self.back_btn)
+        transport.addWidget(self.next_btn)
+        transport.addWidget(self.slider, 1)
+        transport.addWidget(self.time_label)
+        transport.addWidget(self.published_btn)
+
+        self.timeline = TrackTimeline()
+        self.timeline.track_clicked.connect(self.select_track)
+        self.timeline.seek_requested.connect(self.seek)
+        scroll = QScrollArea()
+        scroll.setWidget(self.timeline)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMaximumHeight(RULER_H + ROW_H * 6 + 8)
+        scroll.setMinimumHeight(RULER_H + ROW_H * 2 + 8)
+        self.timeline_scroll = scroll
+
+        # the chosen track: what it is and its decisions for the whole clip
+        self.track_label = QLabel("Click a track (a row below, or an outline on the picture) "
+                                  "to decide it for the whole clip.")
+        self.track_label.setWordWrap(True)
+        self.track_buttons: dict[str, QPushButton] = {}
+        tb = QHBoxLayout()
+        for key, text, tip in (
+                ("show", "Show for the whole clip\u2026", "Show this face in every frame"),
+                ("cover", "Cover for the whole clip", "Cover this face or name in every frame"),
+                ("assign", "Who is this?\u2026", "Say who this is (for the whole track)"),
+                ("not-a-face", "Not a face", "It is not a face (it stays covered)"),
+                ("keep", "Leave readable\u2026", "Leave this name readable"),
+                ("undo", "Undo my decisions", "The rules decide this track again"),
+                ("go", "Go to it", "Move the playhead to where the track starts")):
+            b = QPushButton(text)
+            b.setObjectName(f"track-{key}")
+            b.setToolTip(tip)
+            if key == "go":
+                b.clicked.connect(lambda *_: self._go_to_selected())
+            else:
+                b.clicked.connect(lambda *_, k=key: self._act(k))
+            tb.addWidget(b)
+            self.track_buttons[key] = b
+        tb.addStretch(1)
+
+        # the sound
+        self.sound_label = QLabel("")
+        self.sound_label.setWordWrap(True)
+        self.sound_label.setTextFormat(Qt.TextFormat.RichText)
+        self.sound_buttons: dict[str, QPushButton] = {}
+        sb = QHBoxLayout()
+        for key, text in (("mute", "Silence the sound"), ("remove", "Remove the sound"),
+                          ("rule", "Let the channel's rule decide"),
+                          ("listened", "I listened to the whole video\u2026"),
+                          ("open", "Open in your video player to listen")):
+            b = QPushButton(text)
+            b.setObjectName(f"sound-{key}")
+            if key == "listened":
+                b.clicked.connect(lambda *_: self.listened_requested.emit())
+            elif key == "open":
+                b.clicked.connect(lambda *_: self.open_externally.emit())
+            else:
+                b.clicked.connect(lambda *_, k=key: self.sound_action.emit(k))
+            sb.addWidget(b)
+            self.sound_buttons[key] = b
+        sb.addStretch(1)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title)
+        lay.addWidget(self.canvas, 1)
+        lay.addLayout(transport)
+        lay.addWidget(scroll)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.track_label, 0, 0)
+        grid.addLayout(tb, 1, 0)
+        grid.addWidget(self.sound_label, 2, 0)
+        grid.addLayout(sb, 3, 0)
+        lay.addLayout(grid)
+        self.show_video(None, {})
+
+    # -- showing --------------------------------------------------------------------------------
+
+    @property
+    def position(self) -> float:
+        a = self.analysis
+        return a.time_of(self.slider.value()) - (a.frame_times[0] if a and a.frame_times else 0.0) \
+            if a is not None else 0.0
+
+    def frame(self) -> int:
+        return self.slider.value()
+
+    def show_video(self, a: VideoAnalysis | None, people_by_id: dict[str, Any], *,
+                   title: str = "", can_review: bool = False, can_listen: bool = False,
+                   channel_label: str = "", channel_rule: str = "") -> None:
+        same = a is not None and self.analysis is not None and a.path == self.analysis.path
+        self.analysis, self.people_by_id = a, people_by_id
+        self.can_review = can_review
+        if a is None or a.error:
+            self.title.setText(title)
+            self.canvas.size_px = (0, 0)
+            self.canvas.set_frame(None, [])
+            self.canvas.set_message(f"This video could not be checked: {a.error}" if a is not None
+                                    else "Choose a video.")
+            self.timeline.set_rows([], 1.0)
+            self.slider.setRange(0, 0)
+            self.selected = None
+            self._track_panel()
+            self.sound_label.setText("")
+            for b in self.sound_buttons.values():
+                b.hide()
+            return
+        self.title.setText(title)
+        self.canvas.size_px = (a.width, a.height)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(0, a.frame_count - 1))
+        if not same:
+            self.slider.setValue(0)
+            self.selected = None
+        self.slider.blockSignals(False)
+        rows = []
+        for t in sorted(a.tracks, key=lambda t: (t.kind != "face", t.first_time, t.id)):
+            start = t.first_time
+            end = max(t.last_time, start + (1.0 / a.fps if a.fps else 0.04))
+            rows.append(Row(t.id, f"{'Face' if t.kind == 'face' else 'Name'} {t.id + 1}: "
+                                  f"{track_who(t, people_by_id)} \u2014 {decision_word(t)}",
+                            start, end, track_colour(t), t.needs_review))
+        self.timeline.set_rows(rows, a.duration)
+        self._time_label()
+        self._track_panel()
+        self._sound(a, can_listen, channel_label, channel_rule)
+
+    def _time_label(self) -> None:
+        a = self.analysis
+        self.time_label.setText(f"{clock(self.position)} / {clock(a.duration if a else 0)}")
+        self.timeline.set_position(self.position)
+
+    def _track_panel(self) -> None:
+        a = self.analysis
+        t = None
+        if a is not None and self.selected is not None:
+            try:
+                t = a.track(self.selected)
+            except KeyError:
+                self.selected = None
+        self.timeline.set_selected(self.selected)
+        self.canvas.selected = self.selected
+        self.canvas.update()
+        if t is None:
+            self.track_label.setText("Click a track (a row below, or an outline on the picture) "
+                                     "to decide it for the whole clip.")
+            for b in self.track_buttons.values():
+                b.hide()
+            return
+        self.track_label.setText(track_sentence(t, self.people_by_id))
+        face = t.kind == "face"
+        visible = {"show": face and t.decision != "show",
+                   "cover": t.decision in ("show", "keep") or t.override not in ("cover",),
+                   "assign": face, "not-a-face": face and t.override != "not-a-face",
+                   "keep": not face and t.decision != "keep",
+                   "undo": bool(t.override or t.override_person), "go": True}
+        for k, b in self.track_buttons.items():
+            b.setVisible(visible[k])
+            b.setEnabled(k == "go" or self.can_review)
+
+    def _sound(self, a: VideoAnalysis, can_listen: bool, channel_label: str, rule: str) -> None:
+        from photovet.core.channels import AUDIO_RULE_LABELS  # noqa: PLC0415 - Qt-free words
+
+        if not a.has_audio:
+            self.sound_label.setText("<b>Sound:</b> this video has no sound.")
+            for b in self.sound_buttons.values():
+                b.hide()
+            return
+        word = {"keep": "kept", "mute": "silenced", "remove": "removed"}.get(a.sound, a.sound)
+        rule_words = AUDIO_RULE_LABELS.get(rule, rule)
+        text = (f"<b>Sound: {esc(word)}.</b> {esc(a.sound_reason)}. <br>{esc(channel_label)}'s "
+                f"rule: {esc(rule_words.lower())}. PhotoVet cannot check spoken names: listen "
+                "to the whole video.")
+        if a.sound_needs_review:
+            text = f"<span style='color:#7a5200'>{text}</span>"
+        self.sound_label.setText(text)
+        b = self.sound_buttons
+        b["mute"].setVisible(a.sound == "keep")
+        b["remove"].setVisible(a.sound != "remove")
+        b["rule"].setVisible(a.sound_reason.endswith("by hand"))
+        b["listened"].setVisible(rule == "listen" and a.sound == "remove"
+                                 and not a.sound_reason.endswith("by hand"))
+        b["listened"].setEnabled(can_listen)
+        b["listened"].setToolTip("" if can_listen else "An approver confirms they listened")
+        b["open"].setVisible(True)
+        for k in ("mute", "remove", "rule"):
+            b[k].setEnabled(self.can_review)
+
+    def set_frame(self, image: QImage | None, outlines: list, *, published: bool) -> None:
+        self.canvas.set_frame(image, outlines,
+                              "What will be published (covers as the export paints them)"
+                              if published else "")
+
+    # -- the person's actions -----------------------------------------------------------------
+
+    def select_track(self, track_id: int) -> None:
+        self.selected = track_id
+        self._track_panel()
+        self.track_selected.emit(track_id)
+
+    def _go_to_selected(self) -> None:
+        a = self.analysis
+        if a is not None and self.selected is not None:
+            self.set_frame_index(a.track(self.selected).first_frame)
+
+    def _act(self, key: str) -> None:
+        if self.selected is not None:
+            self.track_action.emit(self.selected, key)
+
+    def _slid(self, _value: int) -> None:
+        self._time_label()
+        self.seek_requested.emit(self.position)
+
+    def set_frame_index(self, frame: int) -> None:
+        self.slider.setValue(max(0, min(self.slider.maximum(), int(frame))))
+
+    def seek(self, seconds: float) -> None:
+        a = self.analysis
+        if a is None or not a.frame_times:
+            return
+        self.set_frame_index(a.frame_at(a.frame_times[0] + seconds))
+
+    def step(self, frames: int) -> None:
+        self.set_frame_index(self.slider.value() + frames)
+
+    def _play_toggled(self, on: bool) -> None:
+        self.play_btn.setText("Pause" if on else "Play")
+        self.play_toggled.emit(on)
+
+
+__all__ = ["video_summary", "Row", "TrackTimeline", "VideoCanvas", "VideoPlayer", "clock", "decision_word",
+           "track_colour", "track_sentence", "track_who"]

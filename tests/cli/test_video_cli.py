@@ -1,0 +1,123 @@
+"""The commands with videos: a folder gives its photos and its videos; scan/inspect say what is
+in each (--json with tracks); a damaged video is one clear error line and the rest goes on;
+ready, approve (--listened, approvers only), export, identify and import-device work on videos
+as on photos."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from photovet.cli import cli
+from tests.conftest import shared_data
+from tests.video_clips import Mover, assert_covered, make_clip, truncate
+
+pytestmark = pytest.mark.engines
+
+
+def _lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def _folder(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    Image.new("RGB", (320, 200), (120, 160, 200)).save(src / "a_photo.jpg")
+    make_clip(src / "b_clip.mov", fmt="mov", seconds=1.5, size=(480, 270),
+              metadata={"location": "+51.5074-000.1278/", "make": "Apple", "model": "iPhone 15"},
+              movers=[Mover(72, (60, 120), (400, 130))])
+    return src
+
+
+def test_scan_and_inspect_a_folder_of_photos_and_videos(tmp_path):
+    src = _folder(tmp_path)
+    good = make_clip(tmp_path / "full.mp4", seconds=2.0, fmt_options={"movflags": "+faststart"})
+    truncate(good.path, src / "c_cut.mp4", 0.6)
+    (src / "notes.txt").write_text("not a picture")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["scan", "--json", "--channel", "facebook", str(src)])
+    assert r.exit_code == 1, r.output                 # the damaged video failed
+    rows = {Path(x["path"]).name: x for x in _lines(r.stdout)}
+    assert set(rows) == {"a_photo.jpg", "b_clip.mov", "c_cut.mp4"}
+    assert "faces" in rows["a_photo.jpg"] and rows["a_photo.jpg"]["error"] is None
+    v = rows["b_clip.mov"]
+    assert v["media"] == "video" and v["error"] is None and v["frames"] == 45
+    assert v["tracks"] and all(t["decision"] == "cover" for t in v["tracks"] if t["kind"] == "face")
+    t = v["tracks"][0]
+    assert {"id", "kind", "frames", "boxes", "first_time", "last_time", "decision", "reason",
+            "person", "override"} <= set(t)
+    assert v["sound"] == "remove" and v["sound_needs_review"]     # Facebook: "listen"
+    assert any(f["label"] == "GPS position" for f in v["metadata"]["findings"])
+    assert "cut short" in rows["c_cut.mp4"]["error"] or "damaged" in rows["c_cut.mp4"]["error"]
+    assert "c_cut.mp4" in r.stderr and "notes.txt" in r.stderr        # skipped, with the reason
+
+    text = runner.invoke(cli, ["scan", "--no-text", "--channel", "facebook", str(src / "b_clip.mov")])
+    assert text.exit_code == 0, text.output
+    assert "face track(s)" in text.output and "track 0" in text.output
+    assert "SOUND: REMOVE" in text.output.upper() and "spoken names" in text.output
+    assert "GPS position 51.5074 N, 0.1278 W: removed" in text.output
+
+    ins = runner.invoke(cli, ["inspect", str(src / "b_clip.mov")])
+    assert ins.exit_code == 0 and "GPS position: 51.5074 N" in ins.output and "iPhone 15" in ins.output
+
+
+def test_ready_approve_listened_export_identify(tmp_path, staff):
+    src = _folder(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    runner = CliRunner()
+    staff.use("Mrs Office")
+    r = runner.invoke(cli, ["ready", str(src), "--channel", "facebook", "--batch", "Trip"])
+    assert r.exit_code == 0, r.output
+    # only an approver may say they listened (the preparer's --listened is refused)
+    r = runner.invoke(cli, ["approve", "--listened", "--all-checks-done", str(src / "b_clip.mov"),
+                            "--channel", "facebook"])
+    assert r.exit_code == 1 and "b_clip.mov" in r.stderr
+    staff.use("Mr Head")
+    r = runner.invoke(cli, ["approve", "--listened", "--all-checks-done", str(src), "--channel", "facebook"])
+    assert r.exit_code == 0, r.output
+    assert "Mr Head listened to the whole video" in r.output
+    staff.use("Office Admin")
+    r = runner.invoke(cli, ["export", "--json", "--label", "Trip", "--channel", "facebook",
+                            "--out", str(out), str(src)])
+    assert r.exit_code == 0, r.output
+    rows = {Path(x["source"]).name: x for x in _lines(r.stdout)}
+    v = rows["b_clip.mov"]
+    assert v["ok"] and v["media"] == "video" and v["sound"] == "keep"
+    assert Path(v["output"]).suffix == ".mp4" and Path(rows["a_photo.jpg"]["output"]).suffix == ".jpg"
+    assert any("GPS" in m for m in v["metadata_removed"])
+    clip_truth = make_clip(tmp_path / "again.mov", fmt="mov", seconds=1.5, size=(480, 270),
+                           movers=[Mover(72, (60, 120), (400, 130))])
+    assert_covered(v["output"], clip_truth.faces)
+    r = runner.invoke(cli, ["identify", "--json", v["output"]])
+    assert r.exit_code == 0, r.output
+    hit = _lines(r.stdout)[0]["hits"][0]
+    assert hit["exact"] and hit["record"]["media"] == "video"
+
+
+def test_import_device_clear_takes_videos_too(tmp_path):
+    phone = tmp_path / "DCIM"
+    phone.mkdir()
+    make_clip(phone / "VID_1.mp4", seconds=0.5)
+    Image.new("RGB", (40, 30), (10, 200, 10)).save(phone / "IMG_1.jpg")
+    r = CliRunner().invoke(cli, ["import-device", str(phone), "--into", str(tmp_path / "pc"),
+                                 "--clear", "--permanent"])
+    assert r.exit_code == 0, r.output
+    assert "Copied and verified 2 file(s)" in r.output
+    assert list(phone.iterdir()) == []
+
+
+@pytest.mark.shared
+def test_the_shared_clip_is_checked_and_exported_covered(tmp_path, staff):
+    clip = shared_data("video") / "face_recognition__short_hamilton_clip.mp4"
+    runner = CliRunner()
+    r = runner.invoke(cli, ["scan", "--json", "--no-text", str(clip)])
+    assert r.exit_code == 0, r.output
+    row = _lines(r.stdout)[0]
+    faces = [t for t in row["tracks"] if t["kind"] == "face"]
+    assert row["frames"] == 275 and row["cuts"] and len(faces) >= 4
+    assert all(t["decision"] == "cover" for t in faces)

@@ -1,0 +1,134 @@
+"""flow.ordered_map: photos side by side, results in order, bounded, a failure stays with its
+item, the stop flag, and no thread left running when it returns."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+
+import pytest
+
+from photovet.core.flow import ordered_map
+
+
+class Tracker:
+    """Counts items started, running now (and the most at once) and finished."""
+
+    def __init__(self, delay=lambda i: 0.0, fail=()):
+        self.lock = threading.Lock()
+        self.started: list[int] = []
+        self.running = 0
+        self.most = 0
+        self.finished: list[int] = []
+        self.delay = delay
+        self.fail = set(fail)
+
+    def __call__(self, i: int) -> int:
+        with self.lock:
+            self.started.append(i)
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(self.delay(i))
+            if i in self.fail:
+                raise ValueError(f"photo {i} is broken")
+            return i * i
+        finally:
+            with self.lock:
+                self.running -= 1
+                self.finished.append(i)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_results_come_in_the_order_of_the_items_whatever_order_they_finish_in(workers):
+    rng = random.Random(workers)
+    delays = [rng.uniform(0, 0.03) for _ in range(20)]
+    # early items slow, late ones fast: they finish out of order when run side by side
+    t = Tracker(delay=lambda i: delays[i] + (0.02 if i % 3 == 0 else 0))
+    outs = list(ordered_map(t, range(20), workers=workers))
+    assert [o.item for o in outs] == list(range(20))
+    assert [o.result for o in outs] == [i * i for i in range(20)]
+    assert all(o.error is None for o in outs)
+    if workers > 1:
+        assert t.most >= 2                     # really side by side
+    assert t.most <= workers
+
+
+def test_a_failing_item_in_the_middle_fails_alone_and_the_rest_go_on():
+    t = Tracker(delay=lambda i: 0.01, fail={4, 5})
+    outs = list(ordered_map(t, range(10), workers=3))
+    assert [o.item for o in outs] == list(range(10))
+    assert [o.error is not None for o in outs] == [i in (4, 5) for i in range(10)]
+    assert "photo 4 is broken" in str(outs[4].error)
+    assert [o.result for o in outs if o.error is None] == [i * i for i in range(10) if i not in (4, 5)]
+
+
+@pytest.mark.parametrize("workers,ahead", [(1, 0), (2, 0), (2, 2), (3, 1)])
+def test_the_queue_is_bounded_with_a_slow_consumer(workers, ahead):
+    t = Tracker(delay=lambda i: 0.002)
+    taken = 0
+    for out in ordered_map(t, range(30), workers=workers, ahead=ahead):
+        time.sleep(0.02)       # the consumer (an export, a window) is slower than the work
+        with t.lock:
+            started = len(t.started)
+        taken += 1
+        # never more than the window started beyond what the caller has taken
+        assert started <= taken + workers + ahead, (started, taken)
+    assert taken == 30
+
+
+def test_items_are_pulled_lazily_from_a_generator():
+    pulled = []
+
+    def items():
+        for i in range(100):
+            pulled.append(i)
+            yield i
+
+    gen = ordered_map(lambda i: i, items(), workers=2, ahead=1)
+    first = next(gen)
+    assert first.item == 0
+    assert len(pulled) <= 4                  # not the whole batch
+    gen.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_the_stop_flag_starts_no_new_item_and_yields_nothing_more(workers):
+    stop = threading.Event()
+    t = Tracker(delay=lambda i: 0.01)
+    seen = []
+    for out in ordered_map(t, range(50), workers=workers, stop=stop):
+        seen.append(out.item)
+        if len(seen) == 3:
+            stop.set()
+    assert seen == [0, 1, 2]
+    # at most the window of items had started when the flag was seen; none after
+    assert len(t.started) <= 3 + workers
+    assert t.running == 0                    # nothing still running when it returned
+    time.sleep(0.05)
+    assert len(t.started) <= 3 + workers
+
+
+def test_with_drain_the_items_already_started_are_still_reported():
+    stop = threading.Event()
+    t = Tracker(delay=lambda i: 0.02)
+    seen = []
+    for out in ordered_map(t, range(50), workers=3, stop=stop, drain=True):
+        seen.append(out.item)
+        if len(seen) == 2:
+            stop.set()
+    # every item started was reported, in order, and no item started after the flag
+    assert seen == sorted(t.started) == list(range(len(seen)))
+    assert 2 <= len(seen) <= 2 + 3
+
+
+def test_leaving_early_waits_for_the_running_items_and_starts_no_more():
+    t = Tracker(delay=lambda i: 0.05)
+    gen = ordered_map(t, range(50), workers=2)
+    next(gen)
+    gen.close()
+    assert t.running == 0
+    started = len(t.started)
+    time.sleep(0.1)
+    assert len(t.started) == started <= 4

@@ -1,0 +1,228 @@
+"""Photos side by side in the pipeline: analyse_batch and vet_batch (check + export in one
+pass) keep the order of the photos, fail one photo alone, stop cleanly, stop when the register
+goes away, and export exactly what analyse_batch + export_batch export."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photovet.core.errors import RegisterUnavailableError
+from photovet.core.models import Face
+from photovet.core.pipeline import Engine, analyse_batch, export_batch, vet_batch
+from tests.core.test_pipeline import (  # noqa: F401 - fixtures
+    ENC_STRANGER,
+    ENC_TORI,
+    LEFT,
+    RIGHT,
+    TODAY,
+    make_photo,
+    ws,
+)
+
+COLOURS = [(60 + 25 * i, 50, 50) for i in range(8)]
+
+
+def colour_index(image) -> int:
+    """Which photo this is, from the colour of its left face."""
+    r = np.asarray(image.convert("RGB"))[LEFT[1] + 50, LEFT[0] + 40][0]
+    return int(np.argmin([abs(int(r) - c[0]) for c in COLOURS]))
+
+
+class SideBySideFaces:
+    """Two faces per photo; the first photos are the slowest (so photos finish out of order
+    when checked side by side); counts how many photos are in detection at once; raises for
+    the photos in ``broken``."""
+
+    def __init__(self, broken=(), slow=0.15):
+        self.lock = threading.Lock()
+        self.running = self.most = 0
+        self.started: list[int] = []
+        self.broken = set(broken)
+        self.slow = slow
+
+    def detect(self, image):
+        k = colour_index(image)
+        with self.lock:
+            self.started.append(k)
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(max(0.0, self.slow - 0.02 * k))
+            if k in self.broken:
+                raise ValueError("model output had the wrong shape")
+            return [Face(box=LEFT, score=0.99), Face(box=RIGHT, score=0.97)]
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def encode(self, image, faces, model=None):
+        return [ENC_TORI + 0.01, ENC_STRANGER][: len(faces)]
+
+
+def engine_for(ws, faces) -> Engine:  # noqa: F811
+    return Engine(ws.settings, register=ws.register, face_engine=faces, cache=None,
+                  reviews=ws.reviews)
+
+
+def photos(folder: Path, n: int) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    return [make_photo(folder / f"p{i}.jpg", colour=COLOURS[i]) for i in range(n)]
+
+
+def results(steps) -> list:
+    return [s.result for s in steps if s.result is not None]
+
+
+def test_analyse_batch_checks_photos_side_by_side_and_keeps_their_order(ws, tmp_path):  # noqa: F811
+    faces = SideBySideFaces()
+    paths = photos(tmp_path / "src", 6)
+    out = results(analyse_batch(paths, engine_for(ws, faces), "website", on=TODAY, workers=3))
+    assert [Path(a.path) for a in out] == paths
+    assert all(a.error is None and len(a.faces) == 2 for a in out)
+    assert faces.most >= 2                       # really side by side
+    assert faces.started != sorted(faces.started) or faces.most >= 2
+
+
+def test_a_failing_photo_in_the_middle_of_a_parallel_check_fails_alone(ws, tmp_path):  # noqa: F811
+    faces = SideBySideFaces(broken={2})
+    paths = photos(tmp_path / "src", 5)
+    out = results(analyse_batch(paths, engine_for(ws, faces), "website", on=TODAY, workers=2))
+    assert [Path(a.path) for a in out] == paths
+    assert [bool(a.error) for a in out] == [False, False, True, False, False]
+    assert "wrong shape" in out[2].error
+
+
+def test_vet_batch_exports_in_order_side_by_side(ws, tmp_path):  # noqa: F811
+    faces = SideBySideFaces()
+    paths = photos(tmp_path / "src", 6)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    steps = list(vet_batch(paths, engine_for(ws, faces), "website", out_dir, label="Trip",
+                           records=ws.records, on=TODAY, workers=3))
+    assert steps[0].result is None and steps[0].total == 6
+    res = results(steps)
+    assert [Path(r.source) for r in res] == paths
+    assert [s.done for s in steps[1:]] == list(range(1, 7))
+    assert all(r.ok for r in res), [r.error for r in res]
+    assert faces.most >= 2
+    # every photo has its own neutral name and its record; the stranger is covered
+    assert sorted(p.name for p in out_dir.iterdir()) == [f"trip-{i:03d}.jpg" for i in range(1, 7)]
+    assert all(r.faces_covered == 1 and r.people_shown == ["A1"] for r in res)
+    assert len(ws.records.exports(batch="Trip")) == 6
+
+
+def test_vet_batch_exports_what_check_then_export_exports(ws, tmp_path):  # noqa: F811
+    paths = photos(tmp_path / "src", 3)
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    eng = engine_for(ws, SideBySideFaces(slow=0))
+    vetted = results(vet_batch(paths, eng, "website", one, label="A", on=TODAY, workers=2))
+    analyses = results(analyse_batch(paths, eng, "website", on=TODAY))
+    exported = results(export_batch(analyses, two, label="A", engine=eng, channel="website"))
+    for a, b in zip(vetted, exported):
+        assert a.ok and b.ok
+        assert (a.faces_covered, a.people_shown, a.people_covered, a.width, a.height,
+                a.source_sha256, a.metadata_removed) == \
+            (b.faces_covered, b.people_shown, b.people_covered, b.width, b.height,
+             b.source_sha256, b.metadata_removed)
+        assert a.metadata_removed                 # the camera maker was listed as removed
+        assert np.array_equal(np.asarray(Image.open(a.output)), np.asarray(Image.open(b.output)))
+
+
+def test_a_broken_photo_in_the_middle_of_vet_batch_is_not_exported_and_the_rest_are(ws, tmp_path):  # noqa: F811
+    paths = photos(tmp_path / "src", 5)
+    paths[2].write_text("this is not a photo")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    faces = SideBySideFaces(broken={3})
+    res = results(vet_batch(paths, engine_for(ws, faces), "website", out_dir, label="Trip",
+                            on=TODAY, workers=2))
+    assert [Path(r.source) for r in res] == paths
+    assert [r.ok for r in res] == [True, True, False, False, True]
+    assert res[2].error.startswith("not exported") and res[3].error.startswith("not exported")
+    assert len(list(out_dir.glob("*.jpg"))) == 3
+
+
+def test_vet_batch_holds_back_photos_not_approved(ws, tmp_path):  # noqa: F811
+    paths = photos(tmp_path / "src", 3)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    res = results(vet_batch(paths, engine_for(ws, SideBySideFaces(slow=0)), "website", out_dir,
+                            label="Trip", approvals=ws.approvals, records=ws.records,
+                            on=TODAY, workers=2))
+    assert [r.ok for r in res] == [False] * 3
+    assert all("not exported" in r.error and "approv" in r.error for r in res)
+    assert list(out_dir.iterdir()) == []
+
+
+def test_stop_starts_no_new_photo_and_reports_every_photo_written(ws, tmp_path):  # noqa: F811
+    faces = SideBySideFaces(slow=0.05)
+    paths = photos(tmp_path / "src", 8)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    stop = threading.Event()
+    seen = []
+    for step in vet_batch(paths, engine_for(ws, faces), "website", out_dir, label="Trip",
+                          on=TODAY, stop=stop, workers=2):
+        if step.result is not None:
+            seen.append(step.result)
+            stop.set()
+    started = len(faces.started)
+    assert 1 <= len(seen) < 8 and started == len(seen)     # every photo started was reported
+    # and every file written is one reported (nothing exported silently)
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(Path(r.output).name for r in seen)
+    time.sleep(0.2)
+    assert len(faces.started) == started                      # nothing started afterwards
+
+
+class LosingRecords:
+    """Export records whose server goes away at the second photo recorded."""
+
+    def __init__(self):
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def exports(self, batch=None):
+        return []
+
+    def recorder(self, batch, preparer=None):
+        return self
+
+    def record(self, result, written):
+        with self.lock:
+            self.calls += 1
+            if self.calls >= 2:
+                raise RegisterUnavailableError("the register's server cannot be reached")
+            return self.calls
+
+    def moved(self, record_id, final):
+        pass
+
+    def abandon(self, record_id, reason):
+        pass
+
+
+def test_when_the_register_goes_away_no_new_photo_starts_and_the_error_is_raised(ws, tmp_path):  # noqa: F811
+    faces = SideBySideFaces(slow=0.02)
+    paths = photos(tmp_path / "src", 8)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    seen = []
+    with pytest.raises(RegisterUnavailableError):
+        for step in vet_batch(paths, engine_for(ws, faces), "website", out_dir, label="Trip",
+                              records=LosingRecords(), on=TODAY, workers=2):
+            if step.result is not None:
+                seen.append(step.result)
+    assert [Path(r.source) for r in seen] == paths[:len(seen)]
+    assert len(seen) < 8 and len(faces.started) == len(seen)
+    ok = [r for r in seen if r.ok]
+    assert len(ok) == 1 and all("not exported" in r.error for r in seen if not r.ok)
+    # only the recorded photo has a final name; no unrecorded or temporary file is left
+    assert [p.name for p in out_dir.iterdir()] == [Path(ok[0].output).name]

@@ -1,0 +1,459 @@
+"""Videos end to end on clips the tests make (tests/video_clips.py): reading phone formats in
+display orientation, clear per-file errors, what a file leaks, and exports that cover every
+face on every frame, keep the sound in step, and carry nothing but picture and sound (read back
+by our own check, and by exiftool and ffprobe when they are installed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from photovet.core.errors import TruncatedVideoError, UnsupportedVideoError, VideoError
+from photovet.core.media.metadata.video import inspect_video
+from photovet.core.media.video.reader import display_rgb, iter_frames, probe
+from photovet.core.media.video.verify import read_back
+from photovet.core.models import Channel, VideoAnalysis
+from photovet.core.pipeline import Engine, analyse_batch, export_batch
+from photovet.core.settings import Settings
+from tests.video_clips import (
+    Mover,
+    assert_covered,
+    decode_rgb,
+    inject_udta_xyz,
+    make_clip,
+    truncate,
+    vfr_clip,
+)
+
+HAVE_EXIFTOOL = shutil.which("exiftool") is not None
+HAVE_FFPROBE = shutil.which("ffprobe") is not None and shutil.which("ffmpeg") is not None
+TODAY = dt.date(2026, 11, 21)
+WEB = Channel("website", "School Website", long_edge=2048, audio="keep")
+
+
+@pytest.fixture(scope="module")
+def face_engine():
+    from photovet.core.vision.faces import FaceEngine
+
+    return FaceEngine.load(Settings())
+
+
+@pytest.fixture
+def engine(face_engine):
+    s = Settings()
+    s.text.enabled = False
+    return Engine(s, face_engine=face_engine)
+
+
+def movers():
+    return [Mover(64, (40, 80), (440, 90), variant=1),                    # 7 px a frame across
+            Mover(72, (420, 200), (60, 190), variant=2),                  # crosses the first
+            Mover(56, (-40, 150), (300, 140), t0=0.5, t1=1.6, variant=4)]  # enters, then vanishes
+
+
+def export(engine, analyses, out: Path, channel=WEB, label="Sports day"):
+    out.mkdir(exist_ok=True)
+    return [s.result for s in export_batch(analyses, out, label=label, engine=engine,
+                                           channel=channel) if s.result is not None]
+
+
+# ------------------------------------------------------------------------------------------
+# Reading
+# ------------------------------------------------------------------------------------------
+
+FORMATS = [
+    ("h264.mp4", dict(codec="libx264")),
+    ("hevc_rot90.mov", dict(codec="libx265", fmt="mov", rotation=90)),
+    ("h264_rot270.mp4", dict(codec="libx264", rotation=270)),
+    ("mpeg4_rot180.m4v", dict(codec="mpeg4", fmt="mp4", rotation=180)),
+    ("vp9.webm", dict(codec="libvpx-vp9", fmt="webm")),
+    ("av1.mp4", dict(codec="libsvtav1")),
+    ("h263.3gp", dict(codec="h263", fmt="3gp", size=(352, 288))),
+    ("h264_10bit.mov", dict(codec="libx264", fmt="mov", pix_fmt="yuv420p10le")),
+]
+
+
+@pytest.mark.parametrize("name,kw", FORMATS, ids=[f[0] for f in FORMATS])
+def test_phone_formats_decode_in_display_orientation(tmp_path, name, kw):
+    kw = dict(kw)
+    size = kw.pop("size", (320, 240))
+    clip = make_clip(tmp_path / name, size=size, seconds=1.0,
+                     movers=[Mover(64, (60, 100), (250, 120))], **kw)
+    info = probe(clip.path)
+    assert info.size == size
+    frames = list(iter_frames(clip.path, expected=info.frames))
+    assert len(frames) == clip.frames
+    rgb = display_rgb(frames[10].frame, info.rotation)
+    assert rgb.shape == (size[1], size[0], 3)
+    x1, y1, x2, y2 = (int(v) for v in clip.faces[10][0])
+    skin = rgb[y1 + 5:y2 - 5, x1 + 5:x2 - 5].reshape(-1, 3).mean(0)
+    assert skin[0] > skin[2] + 15, "skin (red over blue) where the truth puts the face"
+    if HAVE_FFPROBE and kw.get("rotation"):
+        # oracle: the ffmpeg command line applies the display matrix itself
+        raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(clip.path), "-vf",
+                              "select=eq(n\\,10)", "-frames:v", "1", "-f", "rawvideo",
+                              "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+        ref = np.frombuffer(raw, np.uint8).reshape(size[1], size[0], 3)
+        assert np.abs(ref.astype(int) - rgb.astype(int)).mean() < 4
+
+
+def _bad_files(tmp_path: Path) -> dict[str, Path]:
+    good = make_clip(tmp_path / "src.mp4", seconds=1.0)
+    fast = make_clip(tmp_path / "fs.mp4", seconds=2.0, fmt_options={"movflags": "+faststart"})
+    bad = {"cut_no_index.mp4": truncate(good.path, tmp_path / "cut_no_index.mp4", 0.5),
+           "cut_with_index.mp4": truncate(fast.path, tmp_path / "cut_with_index.mp4", 0.6),
+           "text.mp4": tmp_path / "text.mp4", "empty.mov": tmp_path / "empty.mov",
+           "sound_only.m4a": tmp_path / "sound_only.m4a"}
+    bad["text.mp4"].write_text("not a video")
+    bad["empty.mov"].write_bytes(b"")
+    with av.open(str(bad["sound_only.m4a"]), "w", format="mp4") as c:
+        a = c.add_stream("aac", rate=48000)
+        for k in range(10):
+            f = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp",
+                                           layout="mono")
+            f.sample_rate, f.pts = 48000, k * 1024
+            for p in a.encode(f):
+                c.mux(p)
+    good.path.unlink()
+    fast.path.unlink()
+    return bad
+
+
+def test_bad_and_truncated_videos_fail_clearly_and_the_batch_goes_on(tmp_path, engine):
+    bad = _bad_files(tmp_path)
+    with pytest.raises(TruncatedVideoError, match="index is missing"):
+        probe(bad["cut_no_index.mp4"])
+    with pytest.raises(UnsupportedVideoError, match="no picture"):
+        probe(bad["sound_only.m4a"])
+    with pytest.raises(VideoError, match="empty"):
+        probe(bad["empty.mov"])
+    good = make_clip(tmp_path / "good.mp4", seconds=1.0, movers=[Mover(64, (60, 100), (250, 120))])
+    paths = [*bad.values(), good.path]
+    results = {Path(s.path).name: s.result for s in analyse_batch(paths, engine, WEB, on=TODAY)
+               if s.result is not None}
+    assert isinstance(results["good.mp4"], VideoAnalysis)
+    assert results["good.mp4"].error is None and results["good.mp4"].faces_checked
+    msgs = {n: r.error for n, r in results.items()}
+    assert "index is missing" in msgs["cut_no_index.mp4"]
+    assert "cut short: " in msgs["cut_with_index.mp4"] or "damaged after frame" in msgs["cut_with_index.mp4"]
+    assert "empty" in msgs["empty.mov"]
+    assert "no picture" in msgs["sound_only.m4a"]
+    # "text.mp4" is text by its content: read as a photo, it fails as one
+    assert msgs["text.mp4"] and "text" in msgs["text.mp4"]
+    out = export(engine, list(results.values()), tmp_path / "out")
+    ok = [r for r in out if r.ok]
+    assert [Path(r.source).name for r in ok] == ["good.mp4"]
+    assert len(list((tmp_path / "out").iterdir())) == 1
+    for r in out:
+        if not r.ok:
+            assert r.error.startswith("not exported:")
+
+
+# ------------------------------------------------------------------------------------------
+# Metadata
+# ------------------------------------------------------------------------------------------
+
+HOSTILE = {"location": "+51.5074-000.1278/", "make": "Apple", "model": "iPhone 15",
+           "creation_time": "2024-05-01T10:00:00Z", "title": "Sports day", "comment": "Tori Hale",
+           "com.apple.quicktime.location.ISO6709": "+51.5074-000.1278+011.000/",
+           "com.apple.quicktime.make": "Apple", "com.apple.quicktime.model": "iPhone 15",
+           "com.apple.quicktime.creationdate": "2024-05-01T10:00:00+0100"}
+
+
+def hostile_clips(tmp_path):
+    mov = make_clip(tmp_path / "iphone.mov", fmt="mov", seconds=1.0, rotation=90,
+                    metadata=HOSTILE, fmt_options={"movflags": "use_metadata_tags"},
+                    subtitle="Tori Hale, Class 4B",
+                    chapters=[(0, 0.5, "Tori's solo"), (0.5, 1, "Finale")],
+                    movers=[Mover(64, (60, 100), (200, 120))])
+    mp4 = make_clip(tmp_path / "android.mp4", seconds=1.0, cover_art=True,
+                    metadata={"title": "Sports day", "comment": "Tori Hale",
+                              "creation_time": "2024-05-01T10:00:00Z"},
+                    movers=[Mover(64, (60, 100), (250, 120))])
+    inject_udta_xyz(mp4.path)
+    return [mov, mp4]
+
+
+def test_what_a_video_leaks_is_listed(tmp_path):
+    mov, mp4 = hostile_clips(tmp_path)
+    for clip in (mov, mp4):
+        rep = inspect_video(clip.path)
+        assert rep.gps == pytest.approx((51.5074, -0.1278))
+        labels = {f.label for f in rep.findings}
+        assert {"GPS position", "Title", "Comment", "Recorded"} <= labels
+    rep = inspect_video(mov.path)
+    cats = {(f.category, f.label) for f in rep.findings}
+    assert ("device", "Camera model") in cats and ("text", "Subtitle track") in cats
+    assert any(f.label == "Chapters" and "Tori's solo" in f.value for f in rep.findings)
+    assert rep.format == "MOV"
+    rep = inspect_video(mp4.path)
+    assert any(f.label == "Cover picture" for f in rep.findings)
+    assert any(f.label == "Camera model" and f.value == "SM-G991B" for f in rep.findings)
+    if HAVE_EXIFTOOL:   # the hostile inputs really carry what we strip
+        out = subprocess.run(["exiftool", "-a", "-G1", "-s", str(mov.path), str(mp4.path)],
+                             capture_output=True, text=True).stdout
+        assert "GPSCoordinates" in out and "iPhone 15" in out and "SM-G991B" in out
+
+
+@pytest.mark.parametrize("sound", ["keep", "mute", "remove"])
+def test_exports_carry_nothing_but_picture_and_sound(tmp_path, engine, sound):
+    clips = hostile_clips(tmp_path)
+    ch = Channel("website", "School Website", long_edge=2048, audio=sound)
+    analyses = [engine.decide(engine.analyse_video(c.path), ch, on=TODAY) for c in clips]
+    results = export(engine, analyses, tmp_path / "out", channel=ch)
+    for clip, res in zip(clips, results):
+        assert res.ok, res.error
+        out = Path(res.output)
+        assert out.suffix == ".mp4" and out.name.startswith("sports-day-")
+        assert res.metadata_removed and any("GPS" in m for m in res.metadata_removed)
+        chk = read_back(out, expected_frames=clip.frames, sound=sound != "remove",
+                        expected_size=clip.size, expected_duration=clip.frames / clip.fps)
+        assert chk.problems == [] and chk.frames == clip.frames
+        data = out.read_bytes()
+        assert data.index(b"moov") < data.index(b"mdat"), "fast start"
+        for needle in (b"Tori", b"iPhone", b"samsung", b"51.5074", b"Lavf", b"x264", b"Sports"):
+            assert needle not in data, needle
+        if HAVE_EXIFTOOL:
+            tags = json.loads(subprocess.run(["exiftool", "-j", "-a", "-G1", "-ee", "-u", str(out)],
+                                             capture_output=True, text=True).stdout)[0]
+            tags = {k: v for k, v in tags.items() if not k.startswith(("System:", "ExifTool:"))}
+            left = {k: v for k, v in tags.items()
+                    if any(w in k for w in ("GPS", "Make", "Model", "Location", "Software",
+                                            "Encoder", "Comment", "Title", "Text", "Chapter",
+                                            "Vendor", "Author", "Artist", "UserData", "Keys",
+                                            "ItemList", "XMP"))
+                    or ("Date" in k and str(v) != "0000:00:00 00:00:00")
+                    or (k.endswith("HandlerDescription") and str(v).strip())}
+            assert left == {}, left
+            assert tags.get("Composite:Rotation", 0) == 0
+        if HAVE_FFPROBE:
+            fp = json.loads(subprocess.run(
+                ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-show_chapters",
+                 "-of", "json", str(out)], capture_output=True, text=True).stdout)
+            assert [s["codec_name"] for s in fp["streams"]] == (
+                ["h264"] if sound == "remove" else ["h264", "aac"])
+            assert fp["chapters"] == []
+            assert set(fp["format"].get("tags", {})) <= {"major_brand", "minor_version",
+                                                         "compatible_brands"}
+            for s in fp["streams"]:
+                assert set(s.get("tags", {})) <= {"language", "handler_name", "vendor_id"}
+                assert s.get("tags", {}).get("handler_name", " ").strip() == ""
+                assert not s.get("side_data_list")
+            assert (fp["streams"][0]["width"], fp["streams"][0]["height"]) == clip.size
+
+
+def _sound(path: Path) -> np.ndarray:
+    with av.open(str(path)) as c:
+        return np.concatenate([f.to_ndarray().reshape(2, -1) for f in c.decode(audio=0)], axis=1)
+
+
+def test_sound_keep_mute_remove(tmp_path, engine):
+    clip = make_clip(tmp_path / "a.mp4", seconds=1.0)
+    levels = {}
+    for mode in ("keep", "mute", "remove"):
+        ch = Channel("website", "School Website", audio=mode)
+        an = engine.decide(engine.analyse_video(clip.path), ch, on=TODAY)
+        (res,) = export(engine, [an], tmp_path / mode, channel=ch)
+        assert res.ok and res.sound == mode
+        with av.open(res.output) as c:
+            if mode == "remove":
+                assert not c.streams.audio
+                continue
+        s = _sound(Path(res.output))
+        levels[mode] = float(np.sqrt(np.mean(s ** 2)))
+        assert abs(s.shape[1] / 48000 - 1.0) < 0.05
+    assert levels["keep"] > 0.05 and levels["mute"] < 1e-4
+
+
+def test_gaps_in_the_sound_stay_silent_and_in_step(tmp_path, engine):
+    """The prototype closed gaps up (sound drifted ahead of the picture). Holes at 1.0-1.4 s and
+    3.0-3.2 s must stay where they were, silent, and the sound must last as long as the
+    picture."""
+    clip = make_clip(tmp_path / "holes.mp4", seconds=4.0, audio_holes=[(1.0, 1.4), (3.0, 3.2)])
+    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    (res,) = export(engine, [an], tmp_path / "out")
+    assert res.ok, res.error
+    s = _sound(Path(res.output))
+    assert abs(s.shape[1] / 48000 - 4.0) < 0.05
+
+    def rms(t0, t1):
+        seg = s[:, int(t0 * 48000):int(t1 * 48000)]
+        return float(np.sqrt(np.mean(seg ** 2)))
+
+    assert rms(0.2, 0.9) > 0.05 and rms(1.5, 2.9) > 0.05 and rms(3.3, 3.9) > 0.05
+    assert rms(1.08, 1.32) < 0.01 and rms(3.06, 3.14) < 0.01   # the holes, where they were
+
+
+def test_variable_frame_rate_keeps_each_frame_time(tmp_path, engine):
+    times = vfr_clip(tmp_path / "vfr.mp4", [1 / 30 if k % 3 else 1 / 20 for k in range(44)])
+    an = engine.decide(engine.analyse_video(tmp_path / "vfr.mp4"), WEB, on=TODAY)
+    assert an.frame_times == pytest.approx(times, abs=2e-3)
+    (res,) = export(engine, [an], tmp_path / "out")
+    assert res.ok, res.error
+    with av.open(res.output) as c:
+        v = c.streams.video[0]
+        got = sorted(float(f.pts * v.time_base) for f in c.decode(v))
+    assert np.max(np.abs(np.asarray(got) - got[0] - np.asarray(times))) < 0.002
+
+
+# ------------------------------------------------------------------------------------------
+# Covers
+# ------------------------------------------------------------------------------------------
+
+def test_every_frame_of_moving_crossing_and_entering_faces_is_covered(tmp_path, engine):
+    clip = make_clip(tmp_path / "move.mp4", size=(480, 270), seconds=2.0, movers=movers())
+    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    assert an.face_tracks and all(t.decision == "cover" for t in an.face_tracks)
+    (res,) = export(engine, [an], tmp_path / "out")
+    assert res.ok and res.frames == clip.frames and res.faces_covered == len(an.face_tracks)
+    assert_covered(res.output, clip.faces)
+    grey = np.mean([np.mean(np.all(np.abs(f.astype(int) - 128) < 6, axis=-1))
+                    for f in decode_rgb(res.output)])
+    assert grey < 0.45          # the rest of the picture is still there
+
+
+def test_a_rotated_phone_video_is_covered_as_it_is_seen(tmp_path, engine):
+    clip = make_clip(tmp_path / "rot.mov", fmt="mov", size=(270, 480), seconds=1.5, rotation=90,
+                     movers=[Mover(64, (40, 100), (220, 380), variant=1)])
+    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    assert (an.width, an.height, an.rotation) == (270, 480, 90)
+    (res,) = export(engine, [an], tmp_path / "out")
+    assert res.ok and (res.width, res.height) == (270, 480)
+    assert_covered(res.output, clip.faces)
+
+
+def test_the_channel_size_applies_and_covers_scale_with_it(tmp_path, engine):
+    clip = make_clip(tmp_path / "big.mp4", size=(640, 360), seconds=1.0,
+                     movers=[Mover(80, (100, 150), (500, 170))])
+    ch = Channel("small", "Small", long_edge=320, audio="remove")
+    an = engine.decide(engine.analyse_video(clip.path), ch, on=TODAY)
+    (res,) = export(engine, [an], tmp_path / "out", channel=ch)
+    assert res.ok and (res.width, res.height) == (320, 180)
+    half = [[tuple(v / 2 for v in b) for b in fr] for fr in clip.faces]
+    assert_covered(res.output, half)
+
+
+def test_a_scene_cut_ends_every_track(tmp_path, engine):
+    clip = make_clip(tmp_path / "cut.mp4", size=(480, 270), seconds=2.0, cut_at=1.0,
+                     movers=[Mover(72, (100, 130), (380, 130))])
+    an = engine.analyse_video(clip.path)
+    assert an.cuts == [30]
+    for t in an.face_tracks:
+        assert t.last_frame < 30 or t.first_frame >= 30
+
+
+def test_the_preview_shows_what_will_be_published(tmp_path, engine):
+    clip = make_clip(tmp_path / "p.mp4", size=(480, 270), seconds=2.0, movers=movers()[:1])
+    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    done = engine.video_preview(an, tmp_path / "preview.mp4", start=0.5, end=1.5, long_edge=480)
+    assert 29 <= done.frames <= 31 and done.sound
+    frames = list(decode_rgb(tmp_path / "preview.mp4"))
+    assert len(frames) == done.frames
+    assert_covered(tmp_path / "preview.mp4", clip.faces[15:15 + done.frames])
+
+
+def test_analysis_is_cached_by_content(tmp_path, face_engine):
+    from photovet.core.cache import AnalysisCache
+
+    s = Settings()
+    s.text.enabled = False
+    cache = AnalysisCache(tmp_path / "cache")
+    clip = make_clip(tmp_path / "c.mp4", seconds=1.0, movers=movers()[:1])
+
+    class Counting:
+        calls = 0
+
+        def detect_passes(self, *a, **k):
+            Counting.calls += 1
+            return face_engine.detect_passes(*a, **k)
+
+        def encode(self, *a, **k):
+            return face_engine.encode(*a, **k)
+
+    eng = Engine(s, face_engine=Counting(), cache=cache)
+    first = eng.analyse_video(clip.path)
+    n = Counting.calls
+    assert n > 0 and first.error is None
+    second = eng.analyse_video(clip.path)
+    assert Counting.calls == n
+    assert [t.detected().to_dict() for t in second.tracks] == \
+        [t.detected().to_dict() for t in first.tracks]
+    assert second.frame_times == first.frame_times and second.metadata is not None
+    s.video.stride = 2                      # another sampling: analysed again
+    eng.analyse_video(clip.path)
+    assert Counting.calls > n
+
+
+def test_a_moving_name_badge_is_read_and_covered_on_every_frame(tmp_path, face_engine):
+    """OCR on key frames finds a register name on a badge riding under a moving face; the name
+    track is covered on every frame (text tracks are padded by a reading interval both ways),
+    and on a channel where Tori's name may be shown it stays readable."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+
+    s = Settings()
+    s.video.ocr_every = 0.5
+    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
+                  video_consent={"website": "yes"}, name_with_photo=True)
+    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    clip = make_clip(tmp_path / "badge.mp4", size=(640, 360), seconds=2.0,
+                     movers=[Mover(72, (120, 90), (480, 110), variant=1, badge="Tori Hale")])
+    an = eng.analyse_video(clip.path)
+    names = an.text_tracks
+    assert names and any(t.person == "A1" for t in names), [t.text for t in names]
+    ch = Channel("newsletter", "Newsletter", audio="remove", names="initials")
+    eng.decide(an, ch, on=TODAY)
+    assert all(t.decision == "cover" for t in names)
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok and res.texts_covered >= 1
+    assert_covered(res.output, clip.badges, shrink=0.05, what="badges")
+    full = Channel("website", "School Website", audio="remove", names="full")
+    eng.decide(an, full, on=TODAY)
+    assert any(t.decision == "keep" and t.person == "A1" for t in names)
+
+
+def test_the_bundled_ffmpeg_has_the_encoders_exports_need():
+    """Exports are H.264 (libx264) and AAC: a future PyAV wheel without them must fail here,
+    loudly, not at a school's first export."""
+    assert av.codec.Codec("libx264", "w").name == "libx264"
+    assert av.codec.Codec("aac", "w").name == "aac"
+    for decoder in ("h264", "hevc", "vp9", "av1", "mpeg4", "h263", "aac", "opus", "amrnb"):
+        av.codec.Codec(decoder, "r")
+
+
+def test_what_the_app_asks_for_a_track_row_and_a_frame(tmp_path, engine):
+    """The player's API: each track's time span, decision and best view; the covers at any
+    time (the same the export paints)."""
+    from photovet.core.media.video.covers import covers_at, track_span
+    from photovet.core.media.video.frames import track_thumbnail
+
+    clip = make_clip(tmp_path / "app.mp4", size=(480, 270), seconds=2.0, movers=movers()[:1])
+    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    (t,) = an.face_tracks
+    assert 0.0 <= t.first_time < t.last_time <= an.duration
+    first, last = track_span(an, t)
+    assert first <= t.first_frame and last >= t.last_frame
+    thumb = track_thumbnail(an, t, size=96)
+    assert max(thumb.size) <= 96
+    arr = np.asarray(thumb.convert("RGB"))
+    h, w = arr.shape[:2]
+    skin = arr[int(h * 0.45):int(h * 0.7), int(w * 0.3):int(w * 0.7)].reshape(-1, 3).mean(0)
+    assert skin[0] > skin[2] + 15              # the drawn face's cheeks, not the background
+    plan = engine.video_covers(an)
+    for f in (0, 20, 59):
+        got = covers_at(an, an.time_of(f), grow=engine.settings.cover.grow)
+        assert [c.to_dict() for c in got] == [c.to_dict() for c in plan.at(f)]
+        x1, y1, x2, y2 = clip.faces[f][0]
+        cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+        assert any(c.box[0] <= cx <= c.box[0] + c.box[2] and c.box[1] <= cy <= c.box[1] + c.box[3]
+                   for c in got)

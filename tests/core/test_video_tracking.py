@@ -1,0 +1,126 @@
+"""Faces across time (pure: no model, no file): tracks bridge misses, never carry one person into
+another, end at scene cuts; covers are held before, between and after detections, inside the
+shot; a cover cut by the picture's edge is a rectangle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from photovet.core.media.cover import apply_covers, face_cover
+from photovet.core.media.video.covers import CoverParams, CoverPlan, covers_at, track_boxes
+from photovet.core.media.video.tracking import Det, Tracker, TrackerParams
+from photovet.core.models import VideoAnalysis
+
+
+def _run(tracker, seq):
+    for f, dets in seq:
+        tracker.update(f, dets)
+    return tracker.finish()
+
+
+def test_a_missed_second_is_bridged_and_the_cover_starts_before_and_ends_after():
+    tr = Tracker(TrackerParams(fps=30))
+    seq = []
+    for f in range(30, 120, 3):
+        if 60 <= f < 90:          # the detector misses the face for a second
+            continue
+        x = 100 + 4 * f
+        seq.append((f, [Det(f, (x, 100, x + 50, 160), 0.9)]))
+    tracks = _run(tr, seq)
+    assert len(tracks) == 1
+    boxes = track_boxes(tracks[0], 300, CoverParams(fps=30, stride=3, sample_gap=3))
+    assert min(boxes) <= 30 - 15 and max(boxes) >= 117 + 15     # >= 0.5 s before and after
+    for f in range(30, 118):
+        x = 100 + 4 * f
+        b = boxes[f]
+        assert b[0] <= x and b[2] >= x + 50 and b[1] <= 100 and b[3] >= 160, f
+
+
+def test_crossing_faces_never_share_a_track():
+    """A shown track (a consenting pupil) must contain nobody else: at a crossing the tracks
+    end and new ones start."""
+    tr = Tracker(TrackerParams(fps=30))
+    seq = []
+    for f in range(0, 60, 3):
+        xa, xb = 100 + 5 * f, 400 - 5 * f
+        seq.append((f, [Det(f, (xa, 100, xa + 60, 170), 0.9), Det(f, (xb, 104, xb + 60, 174), 0.9)]))
+    tracks = _run(tr, seq)
+    assert len(tracks) > 2          # the crossing split them
+    for t in tracks:
+        xs = [b[0] for b in t.boxes]
+        steps = set(np.sign(np.diff(xs)).tolist()) - {0}
+        assert len(steps) <= 1, [round(x) for x in xs]
+
+
+def test_a_scene_cut_ends_tracks_and_covers_stay_in_their_shot():
+    tr = Tracker(TrackerParams(fps=30))
+    for f in range(0, 30, 3):
+        tr.update(f, [Det(f, (100, 100, 160, 170), 0.9)])
+    tr.cut(31)
+    for f in range(33, 60, 3):
+        tr.update(f, [Det(f, (110, 100, 170, 170), 0.9)])
+    before, after = tr.finish()
+    p = CoverParams(fps=30, stride=3, sample_gap=3)
+    a, b = track_boxes(before, 100, p), track_boxes(after, 100, p)
+    assert max(a) == 30 and min(b) == 31
+
+
+def test_a_track_that_coasts_too_long_ends():
+    tr = Tracker(TrackerParams(fps=30, max_gap=1.0))
+    tr.update(0, [Det(0, (100, 100, 160, 170))])
+    tr.update(60, [Det(60, (100, 100, 160, 170))])     # 2 s later: another track
+    assert len(tr.finish()) == 2
+
+
+def test_small_fast_faces_stay_one_track():
+    """A 20 px face moving 5 px a frame (150 px a second): its boxes barely overlap between
+    samples at first; once the track knows its speed the prediction follows it even faster."""
+    tr = Tracker(TrackerParams(fps=30))
+    seq = [(f, [Det(f, (10 + 5 * f + 0.02 * f * f, 50, 30 + 5 * f + 0.02 * f * f, 70))])
+           for f in range(0, 90, 3)]
+    assert len(_run(tr, seq)) == 1
+
+
+@pytest.mark.parametrize("box", [(-230, 321, 255, 271), (1900, 10, 80, 90), (-40, -40, 60, 60)])
+def test_a_face_cover_cut_by_the_edge_is_a_rectangle_and_leaves_nothing(box):
+    """The bench found a face mostly outside the picture keep 3 pixels along x = 0 under the
+    old rule (an ellipse kept when a sampled check said it was enough)."""
+    size = (1920, 1080)
+    c = face_cover(box, size)
+    assert c.shape == "rect"
+    x, y, w, h = box
+    img = np.full((size[1], size[0], 3), 200, np.uint8)
+    from PIL import Image
+
+    out = np.asarray(apply_covers(Image.fromarray(img), [c]))
+    yy, xx = np.mgrid[0:size[1], 0:size[0]]
+    face = (((xx + 0.5 - (x + w / 2)) / (w / 2)) ** 2 + ((yy + 0.5 - (y + h / 2)) / (h / 2)) ** 2) <= 1
+    assert face.any()
+    colours = {tuple(v) for v in out[face].reshape(-1, 3)}
+    assert len(colours) == 1 and (200, 200, 200) not in colours
+
+
+def _analysis_with(tracks, frames=90, size=(320, 240)):
+    return VideoAnalysis(path="x.mp4", width=size[0], height=size[1], fps=30.0,
+                         frame_times=[i / 30 for i in range(frames)], tracks=tracks,
+                         sampling={"stride": 3, "fine_every": 15, "pre": 0.5, "post": 0.5})
+
+
+def test_cover_plan_and_covers_at_agree_and_shown_tracks_are_not_covered():
+    tr = Tracker(TrackerParams(fps=30))
+    for f in range(30, 60, 3):
+        tr.update(f, [Det(f, (50, 50, 90, 100)), Det(f, (200, 50, 240, 100))])
+    a, b = tr.finish()
+    a.decision, b.decision = "cover", "show"
+    an = _analysis_with([a, b])
+    plan = CoverPlan(an)
+    for f in (10, 30, 45, 59, 80):
+        at_f = plan.at(f)
+        assert [c.to_dict() for c in at_f] == [c.to_dict() for c in covers_at(an, f / 30)]
+        for c in at_f:
+            assert c.box[0] < 150            # only the covered (left) face
+    assert plan.at(45) and not plan.at(89)
+    # fail closed: a decision that is neither "show" nor "keep" covers
+    b.decision = "review"
+    assert len(CoverPlan(an).at(45)) == 2

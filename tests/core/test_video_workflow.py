@@ -1,0 +1,288 @@
+"""A video's whole life on a real workspace (register, reviews, approvals, records): recognition
+per track with the VIDEO consent, review of whole tracks stored at once and surviving a
+restart, approval signing the tracks and the sound, the approver's "I listened", export with
+records holding key-frame hashes, identify (the file, a smaller copy, a still), subject access
+and take-down lists, purge of the original, and import from a device with --clear.
+
+A stand-in face engine finds flat coloured squares (red: Tori, blue: a stranger) so the test
+knows which track is whom; everything else is the product's code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from photovet.core.errors import ApprovalError
+from photovet.core.models import VideoAnalysis
+from photovet.core.pipeline import Engine, export_batch
+from photovet.core.review import ReviewRefused
+from photovet.core.workspace import Workspace
+from tests.conftest import act_as, office_access
+
+pytestmark = pytest.mark.engines
+
+TODAY = dt.date(2026, 11, 21)
+ENC_TORI = np.full(128, 0.05)
+ENC_TORI[0] = 0.6
+ENC_SAM = np.full(128, 0.05)
+ENC_SAM[1] = 0.6
+ENC_STRANGER = np.full(128, 0.05)
+ENC_STRANGER[2] = 0.9
+
+REGISTER = """Admission No,Surname,Forename,Preferred Forename,Year,Consent: School Website,Consent: Videos on School Website,Consent: Facebook,Consent: Videos on Facebook,Name with photo,Do not photograph
+A1,Ashby,Victoria,Tori,Year 4,Yes,Yes,Yes,Yes,No,
+B2,Hale,Sam,,Year 4,Yes,No,Yes,No,No,
+"""
+RED, BLUE = (220, 30, 30), (30, 30, 220)
+
+
+def make_video(path: Path, seconds: float = 2.0, fps: int = 30) -> Path:
+    """Two coloured squares moving across a grey picture, a tone for sound."""
+    with av.open(str(path), "w") as c:
+        v = c.add_stream("libx264", rate=fps)
+        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
+        a = c.add_stream("aac", rate=48000, layout="stereo")
+        n = int(seconds * fps)
+        for i in range(n):
+            img = np.full((240, 320, 3), 90, np.uint8)
+            img[:, :, 1] = 110 + (np.arange(320) % 40)[None, :]
+            x = 20 + 3 * i
+            img[60:110, x:x + 44] = RED
+            img[140:190, 270 - 2 * i:314 - 2 * i] = BLUE
+            f = av.VideoFrame.from_ndarray(img, format="rgb24")
+            f.pts = i
+            for p in v.encode(f):
+                c.mux(p)
+        for p in v.encode():
+            c.mux(p)
+        for k in range(0, int(seconds * 48000), 1024):
+            t = np.arange(k, k + 1024) / 48000
+            tone = np.tile((0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), (2, 1))
+            af = av.AudioFrame.from_ndarray(tone, format="fltp", layout="stereo")
+            af.sample_rate, af.pts = 48000, k
+            for p in a.encode(af):
+                c.mux(p)
+        for p in a.encode():
+            c.mux(p)
+    return path
+
+
+class SquareFaces:
+    """Finds the red and blue squares; signs red as Tori, blue as a stranger."""
+
+    def detect_passes(self, passes, threshold=0.3, tile=1024):
+        rgb, kx, ky = passes[0]
+        out = []
+        for colour in (RED, BLUE):
+            m = np.all(np.abs(rgb.astype(int) - colour) < 40, axis=-1)
+            ys, xs = np.nonzero(m)
+            if len(xs) > 20:
+                out.append([xs.min() * kx, ys.min() * ky, (xs.max() + 1) * kx, (ys.max() + 1) * ky,
+                            0.95])
+        return np.asarray(out, float).reshape(-1, 5), np.zeros((len(out), 10))
+
+    def encode(self, image, faces, model=None):
+        arr = np.asarray(image)
+        x, y, w, h = faces[0].box
+        patch = arr[y + h // 4:y + 3 * h // 4, x + w // 4:x + 3 * w // 4].reshape(-1, 3).mean(0)
+        return [ENC_TORI + 0.01 if patch[0] > patch[2] else ENC_STRANGER]
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
+    w.settings.text.enabled = False
+    csv = tmp_path / "register.csv"
+    csv.write_text(REGISTER, encoding="utf-8")
+    assert w.import_register(csv).applied
+    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
+                                replace=True, source="test")
+    yield w
+    w.close()
+
+
+def new_engine(ws):
+    return Engine(ws.settings, register=ws.register, face_engine=SquareFaces(), cache=ws.cache,
+                  reviews=ws.reviews)
+
+
+def tracks_by_colour(an: VideoAnalysis):
+    red = [t for t in an.face_tracks if t.boxes[0][1] < 120]
+    blue = [t for t in an.face_tracks if t.boxes[0][1] >= 120]
+    return red, blue
+
+
+def test_tracks_are_decided_with_video_consent_and_reviewed_whole(ws, tmp_path):
+    clip = make_video(tmp_path / "assembly.mp4")
+    web, fb = ws.channels.get("website"), ws.channels.get("facebook")
+    eng = new_engine(ws)
+    an = eng.decide(eng.analyse_video(clip), web, on=TODAY)
+    assert an.error is None and an.faces_checked and an.frame_count == 60
+    (tori,), (stranger,) = tracks_by_colour(an)
+    assert tori.match_status == "recognised" and tori.person == "A1"
+    assert (tori.decision, stranger.decision) == ("show", "cover")
+    assert stranger.match_status == "unknown"
+
+    reviewer = ws.video_reviewer()
+    with pytest.raises(ReviewRefused, match="Say why"):
+        reviewer.track(an, stranger.id, "show", web)
+    reviewer.track(an, stranger.id, "assign", web, person="B2")   # Sam: no video consent
+    eng.decide(an, web, on=TODAY)
+    assert stranger.who == "B2" and stranger.decision == "cover"
+    assert "Consent refused for videos on" in stranger.reason
+    with pytest.raises(ReviewRefused, match="said No"):
+        reviewer.track(an, stranger.id, "show", web)
+    reviewer.track(an, tori.id, "cover", web)
+
+    # a restart: fresh engine, no cache; every decision is still there
+    ws.cache.clear()
+    again = new_engine(ws)
+    b = again.decide(again.analyse_video(clip), web, on=TODAY)
+    (tori2,), (stranger2,) = tracks_by_colour(b)
+    assert (tori2.decision, tori2.reason) == ("cover", "Covered by hand")
+    assert stranger2.override_person == "B2"
+    # covering is never undone by switching channel
+    again.decide(b, fb, on=TODAY)
+    assert tori2.decision == "cover"
+    ws.video_reviewer().undo_track(b, tori2.id, fb)
+    again.decide(b, web, on=TODAY)
+    assert tori2.decision == "show"
+    actions = [r[0] for r in ws.db.all("SELECT action FROM audit_log ORDER BY id")]
+    assert "review.video-track-cover" in actions and "review.video-track-assign" in actions
+
+
+def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws, tmp_path):
+    clip = make_video(tmp_path / "play.mp4")
+    fb = ws.channels.get("facebook")
+    assert fb.audio == "listen"
+    eng = new_engine(ws)
+    an = eng.decide(eng.analyse_video(clip), fb, on=TODAY)
+    assert an.sound == "remove" and an.sound_needs_review and an.status.value == "needs-review"
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(an, batch="Play")
+    act_as(ws, "Mr Head")
+    parts = eng.approval_parts(an)
+    assert parts["media"] == "video" and parts["sound"] == "remove"
+    ws.approvals.approve(an, parts, checks=ws.approvals.required_checks())
+    assert ws.approvals.check(an, eng.approval_parts(an)).ok
+
+    # the approver listened: the sound is now kept, which the approval did not cover
+    assert ws.sound_checks().confirm(an.sha256, fb.id) == "Mr Head"
+    eng.decide(an, fb, on=TODAY)
+    assert an.sound == "keep" and "Mr Head listened" in an.sound_reason
+    verdict = ws.approvals.check(an, eng.approval_parts(an))
+    assert not verdict.ok and "sound would now be kept" in verdict.why
+    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
+    assert ws.approvals.check(an, eng.approval_parts(an)).ok
+
+    # a review change voids the approval (who may confirm listening: tests/cli/test_video_cli.py)
+    act_as(ws, "Mrs Office")
+    (tori,), _ = tracks_by_colour(an)
+    ws.video_reviewer().track(an, tori.id, "cover", fb)
+    eng.decide(an, fb, on=TODAY)
+    verdict = ws.approvals.check(an, eng.approval_parts(an))
+    assert not verdict.ok and "review changed" in verdict.why
+    # the preparer still cannot approve their own video
+    act_as(ws, "Mrs Office")
+    with pytest.raises(ApprovalError):
+        ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
+
+
+def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
+    from photovet.core.records.sar import subject_access_report
+    from photovet.core.transfer import purge_batch
+
+    clip = make_video(tmp_path / "src" / "sports.mp4" if (tmp_path / "src").mkdir() is None else None)
+    web = ws.channels.get("website")
+    eng = new_engine(ws)
+    an = eng.decide(eng.analyse_video(clip), web, on=TODAY)
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(an, batch="Sports")
+    act_as(ws, "Mr Head")
+    ws.sound_checks().confirm(an.sha256, web.id)      # the website's rule is "listen" too
+    eng.decide(an, web, on=TODAY)
+    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
+    act_as(ws, "Mrs Office")
+    out = tmp_path / "out"
+    out.mkdir()
+    res = [s.result for s in export_batch([an], out, label="Sports day", engine=eng, channel=web,
+                                          records=ws.records, approvals=ws.approvals)
+           if s.result is not None]
+    assert len(res) == 1 and res[0].ok, res[0].error
+    r = res[0]
+    assert r.media == "video" and r.sound == "keep" and r.people_shown == ["A1"]
+    assert r.approver == "Mr Head"
+    rec = ws.records.exports()[0]
+    assert rec.media == "video" and rec.people_shown == ["A1"]
+    n_keys = ws.db.scalar("SELECT COUNT(*) FROM export_key_frames WHERE export_id = ?", [rec.id])
+    assert n_keys == 1            # 2 s: one key frame every 2 s
+
+    # identify: the file itself, a smaller re-encoded copy, and a still from it
+    hits = ws.records.identify(r.output, register=ws.register)
+    assert hits and hits[0].exact and hits[0].record.id == rec.id
+    small = tmp_path / "download.mp4"
+    with av.open(r.output) as src, av.open(str(small), "w") as dst:
+        s = dst.add_stream("libx264", rate=30, options={"crf": "32"})
+        s.width, s.height, s.pix_fmt = 160, 120, "yuv420p"
+        for i, f in enumerate(src.decode(video=0)):
+            g = f.reformat(160, 120)
+            g.pts = i
+            for p in s.encode(g):
+                dst.mux(p)
+        for p in s.encode():
+            dst.mux(p)
+    hits = ws.records.identify(small, register=ws.register)
+    assert hits and hits[0].record.id == rec.id and not hits[0].exact
+    from PIL import Image
+
+    from photovet.core.media.video.frames import grab
+
+    still = tmp_path / "still.jpg"
+    Image.fromarray(grab(r.output, 0.0)).save(still, quality=70)
+    hits = ws.records.identify(still, register=ws.register)
+    assert hits and hits[0].record.id == rec.id
+
+    # the subject access report lists the video (with a picture of it)
+    act_as(ws, "Office Admin")
+    report = subject_access_report(ws.register, ws.records, "A1", tmp_path / "sar.html")
+    html = report.read_text(encoding="utf-8")
+    assert "(video)" in html and "data:image/jpeg;base64," in html
+
+    # Tori's video consent for the website is withdrawn: the video must come down
+    csv = tmp_path / "register2.csv"
+    csv.write_text(REGISTER.replace("A1,Ashby,Victoria,Tori,Year 4,Yes,Yes,",
+                                    "A1,Ashby,Victoria,Tori,Year 4,Yes,No,"), encoding="utf-8")
+    ws.import_register(csv)
+    items = ws.takedown()
+    assert [i.export_id for i in items] == [rec.id]
+    assert "videos on" in " ".join(items[0].reasons.values())
+
+    # purge: the original video goes once its export is verified (and posted)
+    ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY)
+    report = purge_batch(ws.records, "Sports day", dry_run=False, permanent=True)
+    assert [i.status for i in report.items] == ["deleted"]
+    assert not clip.exists()
+
+
+def test_import_from_a_device_copies_and_clears_videos_too(ws, tmp_path):
+    from PIL import Image
+
+    from photovet.core.transfer import import_from_device
+
+    phone = tmp_path / "DCIM"
+    phone.mkdir()
+    make_video(phone / "VID_0001.mp4", seconds=0.5)
+    Image.new("RGB", (40, 30), (10, 200, 10)).save(phone / "IMG_0001.jpg")
+    (phone / "notes.txt").write_text("hello")
+    act_as(ws, "Office Admin")
+    steps = [s.result for s in import_from_device(phone, tmp_path / "pc", clear=True,
+                                                  audit=ws.audit, permanent=True)
+             if s.result is not None]
+    assert sorted(Path(r.source).name for r in steps) == ["IMG_0001.jpg", "VID_0001.mp4"]
+    assert all(r.ok and r.verified and r.deleted for r in steps)
+    assert sorted(p.name for p in phone.iterdir()) == ["notes.txt"]
+    assert (tmp_path / "pc" / "VID_0001.mp4").is_file()

@@ -1,0 +1,212 @@
+"""The video player in the review (issue 17), on a workspace with a signed-in account and clips
+the tests make (a red square PhotoVet's stand-in face engine signs as Tori, a blue one it does
+not know): one timeline row per track with who, the decision and from-to; scrubbing; a whole
+track shown, covered or assigned and stored by the core at once (refusals in its words); what
+will be published rendered by the core and shown covered; the sound and the approver's
+"I listened"."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor
+
+from photovet.core.pipeline import Engine
+from photovet.core.workspace import Workspace
+from photovet.gui.context import AppContext
+from photovet.gui.controllers.video import VideoController
+from photovet.gui.views.batch_view import PhotoItem
+from photovet.gui.views.video_player import VideoPlayer, clock, video_summary
+from tests.core.test_video_workflow import ENC_SAM, ENC_TORI, REGISTER, SquareFaces, make_video
+from tests.gui.conftest import answer, button, message_text
+
+ADMIN, ADMIN_PW = "Test Admin", "a long password 123"
+APPROVER, APPROVER_PW = "Sam Head", "another long password 456"
+
+
+@pytest.fixture
+def admin_ws(tmp_path):
+    w = Workspace.open(tmp_path / "home")
+    w.create_first_admin(ADMIN, ADMIN_PW)
+    csv = tmp_path / "register.csv"
+    csv.write_text(REGISTER, encoding="utf-8")
+    assert w.import_register(csv).applied
+    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
+                                replace=True, source="test")
+    yield w
+    w.close()
+
+
+def engine_for(w):
+    return Engine(w.settings, register=w.register, face_engine=SquareFaces(), cache=w.cache,
+                  reviews=w.reviews)
+
+
+@pytest.fixture
+def ctx(qtbot, admin_ws):
+    c = AppContext(admin_ws, engine_factory=engine_for)
+    c.start_engine()
+    yield c
+    c.shutdown(10000)
+
+
+class Current:
+    def __init__(self, ctx, item):
+        self.ctx, self.item = ctx, item
+
+    def __call__(self):
+        return self.item
+
+    def redecide(self, item):
+        self.ctx.engine.decide(item.analysis, item.analysis.channel)
+
+
+@pytest.fixture
+def clip(tmp_path):
+    return make_video(tmp_path / "assembly.mp4")
+
+
+def open_player(qtbot, ctx, clip, channel="facebook"):
+    a = ctx.engine.analyse_video(clip)
+    ctx.engine.decide(a, channel)
+    item = PhotoItem(str(clip), a)
+    player = VideoPlayer()
+    qtbot.addWidget(player)
+    player.resize(1000, 700)
+    player.show()
+    cur = Current(ctx, item)
+    ctl = VideoController(ctx, player, current=cur, redecide=cur.redecide, window=None)
+    ctl.show(item)
+    qtbot.waitUntil(lambda: player.canvas.image is not None, timeout=15000)
+    return a, player, ctl
+
+
+def tracks(a):
+    red = next(t for t in a.face_tracks if t.boxes[0][1] < 120)
+    blue = next(t for t in a.face_tracks if t.boxes[0][1] >= 120)
+    return red, blue
+
+
+def test_the_timeline_has_one_row_per_track_with_who_the_decision_and_when(qtbot, ctx, clip):
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    tori, stranger = tracks(a)
+    rows = {r.track_id: r for r in player.timeline.rows}
+    assert set(rows) == {tori.id, stranger.id}
+    assert rows[tori.id].label.endswith("Tori Ashby \u2014 shown")
+    assert rows[stranger.id].label.endswith("Not recognised \u2014 covered")
+    assert rows[tori.id].start == pytest.approx(tori.first_time)
+    assert rows[tori.id].end == pytest.approx(tori.last_time)
+    assert player.time_label.text() == f"0:00.0 / {clock(a.duration)}" == "0:00.0 / 0:02.0"
+    assert "2 faces followed (1 shown, 1 covered)" in video_summary(a)
+    # outlines of both tracks on the first frame, from the core's cover plan
+    assert {tid for tid, _c, _col in player.canvas.outlines} == {tori.id, stranger.id}
+    # scrubbing: the slider moves the playhead and a new frame is decoded
+    first = player.canvas.image
+    player.set_frame_index(45)
+    qtbot.waitUntil(lambda: player.canvas.image is not first and not ctl._loading, timeout=15000)
+    assert player.time_label.text().startswith("0:01.5")
+    assert player.timeline.position == pytest.approx(1.5, abs=0.04)
+    # clicking the ruler seeks; clicking a row chooses the track
+    player.seek(0.5)
+    assert player.frame() == 15
+    player.select_track(stranger.id)
+    assert player.track_label.text().startswith(f"Face {stranger.id + 1}: Not recognised, covered "
+                                                "from 0:00.0 to ")
+    assert player.track_buttons["show"].isVisible() and player.track_buttons["assign"].isVisible()
+
+
+def test_a_whole_track_is_decided_and_stored_at_once_and_refusals_are_in_the_cores_words(
+        qtbot, ctx, clip):
+    ws = ctx.ws
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    tori, stranger = tracks(a)
+    # a stranger shown needs a reason (the core asks); given, it is stored and shown
+    assert ctl.track_action(stranger.id, "show", reason="A parent helper who agreed to be filmed")
+    assert a.track(stranger.id).decision == "show"
+    # assigned to Sam (no video consent): covered, and showing is refused in the core's words
+    assert ctl.track_action(stranger.id, "assign", person="B2")
+    assert a.track(stranger.id).who == "B2" and a.track(stranger.id).decision == "cover"
+    texts: list[str] = []
+    answer(lambda w: (texts.append(message_text(w)), button(w, "OK").click()))
+    assert not ctl.track_action(stranger.id, "show")
+    assert "said No" in texts[0] and "Nothing was changed" in texts[0]
+    # Tori covered for the whole clip; the timeline says so at once
+    assert ctl.track_action(tori.id, "cover")
+    assert a.track(tori.id).decision == "cover"
+    assert next(r for r in player.timeline.rows if r.track_id == tori.id).label.endswith(
+        "covered")
+    actions = [r[0] for r in ws.db.all("SELECT action FROM audit_log ORDER BY id")]
+    assert {"review.video-track-show", "review.video-track-assign",
+            "review.video-track-cover"} <= set(actions)
+    # a fresh decision from the register (a restart) keeps them
+    again = engine_for(ws)
+    b = again.decide(again.analyse_video(clip), "facebook")
+    t2, s2 = tracks(b)
+    assert t2.decision == "cover" and s2.override_person == "B2"
+    assert ctl.track_action(tori.id, "undo")
+    assert a.track(tori.id).decision == "show"
+
+
+def red_at(img, a, x, y) -> bool:
+    k = img.width() / a.width
+    c = QColor(img.pixel(int(x * k), int(y * k)))
+    return c.red() > 170 and c.blue() < 90 and c.green() < 90
+
+
+def test_what_will_be_published_is_the_cores_rendering_with_the_covers(qtbot, ctx, clip):
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    tori, _stranger = tracks(a)
+    x1, y1, x2, y2 = tori.boxes[0]
+    centre = ((x1 + x2) / 2, (y1 + y2) / 2)
+    assert red_at(player.canvas.image, a, *centre)          # the original: Tori is there
+    player.published_btn.setChecked(True)
+    qtbot.waitUntil(lambda: ctl._preview is not None and not ctl._loading
+                    and bool(player.canvas.banner), timeout=60000)
+    assert "What will be published" in player.canvas.banner
+    assert red_at(player.canvas.image, a, *centre)          # Tori has consent: shown
+    assert ctl.track_action(tori.id, "cover")
+    qtbot.waitUntil(lambda: ctl._preview is not None and not ctl._loading
+                    and ctl._preview["key"] == ctl._key(a), timeout=60000)
+    qtbot.waitUntil(lambda: not red_at(player.canvas.image, a, *centre), timeout=15000)
+    # stepping through the covered version: later frames are covered too
+    player.step(20)
+    qtbot.waitUntil(lambda: not ctl._loading, timeout=60000)
+    f = player.frame()
+    bx = tori.boxes[min(range(len(tori.frames)), key=lambda i: abs(tori.frames[i] - f))]
+    assert not red_at(player.canvas.image, a, (bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2)
+
+
+def test_the_sound_follows_the_channels_rule_and_the_approver_listens(qtbot, ctx, clip):
+    ws = ctx.ws
+    a, player, ctl = open_player(qtbot, ctx, clip)        # Facebook: keep after listening
+    assert a.sound == "remove" and a.sound_needs_review
+    listened = player.sound_buttons["listened"]
+    assert listened.isVisible() and not listened.isEnabled()   # the admin is no approver
+    assert "Sound: removed." in player.sound_label.text()
+    code = ws.accounts.add(APPROVER, ["approver"])
+    ws.first_sign_in(APPROVER, code, APPROVER_PW)
+    ctl.show(ctl.current())
+    assert player.sound_buttons["listened"].isEnabled()
+    answer(lambda w: button(w, "&No").click())
+    assert not ctl.listened()                                   # asked first
+    assert ctl.listened(confirm=False)
+    assert a.sound == "keep" and f"{APPROVER} listened" in a.sound_reason
+    assert not player.sound_buttons["listened"].isVisible()
+    assert ws.audit.rows(action="video.listened")[-1]["user"] == APPROVER
+    # silencing by hand is the preparer's: the approver is refused by the core
+    texts: list[str] = []
+    answer(lambda w: (texts.append(message_text(w)), button(w, "OK").click()))
+    assert not ctl.sound("mute") and texts and a.sound == "keep"
+    ws.sign_in(ADMIN, ADMIN_PW)
+    assert ctl.sound("mute")
+    assert a.sound == "mute" and a.sound_reason == "Sound silenced by hand"
+    assert player.sound_buttons["rule"].isVisible()
+    assert ctl.sound("rule")
+    assert a.sound == "keep"
+
+
+def test_a_channel_that_removes_sound_says_so_and_offers_no_listening(qtbot, ctx, clip):
+    ctx.ws.channels.update("website", audio="remove")
+    a, player, _ctl = open_player(qtbot, ctx, clip, channel="website")
+    assert a.sound == "remove" and not a.sound_needs_review
+    assert not player.sound_buttons["listened"].isVisible()
+    assert "remove the sound track" in player.sound_label.text()
