@@ -31,7 +31,7 @@ def permission_tip(permission: str) -> str:
     return f"Needs the {who} role (to {what})."
 
 
-def permit(target, session: "Session", permission: str, enabled: bool = True) -> None:
+def permit(target, session: Session, permission: str, enabled: bool = True) -> None:
     """Enable a button or menu item only when the signed-in account may do ``permission``
     (and ``enabled``: it can do something now); its tooltip always says which role may.
     The core refuses anyway: this only spares the person a refusal."""

@@ -95,7 +95,7 @@ def test_export_threads_share_the_recorder_safely(ws, tmp_path):
                 r = ExportResult(source=str(f), output=str(f.with_name("final-" + f.name)),
                                  channel="website", people_shown=["A1"])
                 recorder.record(r, f)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(files[i::3],)) for i in range(3)]

@@ -406,7 +406,7 @@ def traced_runs(tmp_path_factory):
 
     # the register has staff accounts, and every command and the app sign in from the
     # environment (PHOTOVET_USER / PHOTOVET_PASSWORD), as scripts do
-    from photovet.core.workspace import Workspace  # noqa: PLC0415
+    from photovet.core.workspace import Workspace
 
     keys = {"PHOTOVET_CONFIG": str(root / "config"), "PHOTOVET_KEYSTORE": "file"}  # one PC
     saved = {k: os.environ.get(k) for k in keys}

@@ -159,7 +159,7 @@ def answer(action: Callable[[QWidget], None], *, kind: type = QWidget, delay: in
             seen.append(w.windowTitle())
             try:
                 action(w)
-            except BaseException as exc:  # noqa: BLE001 - never leave a test waiting on a dialog
+            except BaseException as exc:
                 seen.append(exc)
                 FAILURES.append(exc)
                 if isinstance(w, QDialog):

@@ -21,12 +21,12 @@ from photovet.gui.dialogs.reason import ReasonDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
     PREPARER_NAME,
-    sign_in_as,
     answer,
     button,
     click,
     message_text,
     modal,
+    sign_in_as,
     wait_checked,
 )
 from tests.gui.fake_engine import FACE_A, JANE, TORI, make_photo, write_register

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
+from photovet.gui.controllers.access import sign_in_at_start
+from photovet.gui.dialogs.accounts import AddAccountDialog, StaffAccountsDialog
 from photovet.gui.dialogs.enrol import EnrolDialog
 from photovet.gui.dialogs.export import ExportDialog
 from photovet.gui.dialogs.import_wizard import ImportWizard
@@ -31,11 +33,9 @@ from photovet.gui.dialogs.person import PersonDialog
 from photovet.gui.dialogs.purge import PurgeDialog
 from photovet.gui.dialogs.reason import ReasonDialog
 from photovet.gui.dialogs.settings import SettingsDialog
+from photovet.gui.dialogs.sign_in import FirstAdminDialog, SignInDialog
 from photovet.gui.dialogs.takedown import TakedownDialog
 from photovet.gui.main_window import MainWindow
-from photovet.gui.controllers.access import sign_in_at_start
-from photovet.gui.dialogs.accounts import AddAccountDialog, StaffAccountsDialog
-from photovet.gui.dialogs.sign_in import FirstAdminDialog, SignInDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
     PREPARER_NAME,

@@ -17,13 +17,13 @@ from photovet.gui.views.findings import DecisionCard
 from photovet.gui.views.photo_view import FACE, TEXT
 from tests.gui.conftest import (
     ONLY_PREPARER,
-    sign_in_as,
     PREPARER_NAME,
     answer,
     button,
     click,
     message_text,
     select_photo,
+    sign_in_as,
     wait_checked,
 )
 from tests.gui.fake_engine import (

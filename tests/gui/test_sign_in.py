@@ -132,7 +132,7 @@ def test_a_new_account_signs_in_with_its_code_and_chooses_a_password(qtbot, ws):
     code = ws.accounts.add("Ms New", ["preparer"])
     expired = ws.accounts.add("Mr Late", ["preparer"])
     ws.db.execute("UPDATE accounts SET code_expires = ? WHERE name = 'Mr Late'",
-                  [(_dt.datetime.now(_dt.timezone.utc) - _dt.timedelta(hours=1)).isoformat()])
+                  [(_dt.datetime.now(_dt.UTC) - _dt.timedelta(hours=1)).isoformat()])
     ws.sign_out()
     ctx = AppContext(ws)
     said: list[str] = []

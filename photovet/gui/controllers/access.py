@@ -81,7 +81,7 @@ class IdleWatch(QObject):
         super().__init__(parent)
         self.session = session
 
-    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, obj, ev) -> bool:
         if ev.type() in INPUT_EVENTS:
             self.session.ws.touch()
         return False

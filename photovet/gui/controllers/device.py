@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from photovet.core.transfer import import_from_device
 
 from ..context import AppContext
-from ..views.banners import Banner, Status
 from ..session import permission_tip
+from ..views.banners import Banner, Status
 from ..words import esc, plural, sentence
 from .batch import BatchController
 

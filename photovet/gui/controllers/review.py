@@ -28,7 +28,7 @@ from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
 from ..views.photo_view import COVER, FACE, TEXT, face_name, face_person
 from ..views.photos_tab import PhotosTab
-from ..words import error_text, sentence
+from ..words import sentence
 from .batch import BatchController
 
 PREVIEW_MAX = 1600

@@ -29,7 +29,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 
-from ..words import consent_word, day, error_text, esc, plural, when
+from ..words import consent_word, day, esc, plural, when
 
 STATES = (YES, NO, NOT_RECORDED)
 

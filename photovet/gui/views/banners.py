@@ -52,7 +52,7 @@ class KeyBanner(Banner):
         try:
             if ws.key_status() == "not-allowed":
                 return "this PC does not hold the register's key"
-        except Exception:  # noqa: BLE001 - a key store that cannot be read: say so, fail closed
+        except Exception:
             return "this PC's key store cannot be read"
         return getattr(self.ctx.engine, "recognition_off", "") or ""
 
