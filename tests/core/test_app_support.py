@@ -136,3 +136,38 @@ def test_a_helper_can_be_stopped_while_it_starts(ws):
     with pytest.raises(PhotoVetError, match="stopped while it started"):
         ws.start_helper(faces=False, text=False, stop=stop)
     assert time.monotonic() - t0 < 20
+
+
+def test_the_helper_enrols_as_the_apps_signed_in_account_then_signs_out(ws, monkeypatch):
+    """The app's helper process has its own register connection with nobody signed in; an
+    enrolment there acts as the app's signed-in account for that call only (the register
+    still checks the role), and a locked session stays locked."""
+    from photovet.core import pipeline
+    from photovet.core.errors import SessionLocked
+
+    helper_ws = Workspace.open(ws.home)
+    seen: list[str] = []
+
+    class Engine:
+        def enrol(self, kind, path):
+            seen.append(helper_ws.access.require("register.enrol").name)
+            return "report"
+
+        def reload_register(self):
+            pass
+
+    monkeypatch.setattr(pipeline, "_WORKER", Engine())
+    monkeypatch.setattr(pipeline, "_WORKER_WS", helper_ws)
+    try:
+        assert helper_ws.session is None
+        assert pipeline._worker_enrol("folder", "photos", ws.session) == "report"
+        assert seen == ["Mrs Prep"] and helper_ws.session is None
+        ws.lock()
+        with pytest.raises(SessionLocked):
+            pipeline._worker_enrol("folder", "photos", ws.session)
+        assert helper_ws.session is None
+        as_(ws, "Mr Head")                                   # no admin role: refused there too
+        with pytest.raises(PermissionDenied):
+            pipeline._worker_enrol("folder", "photos", ws.session)
+    finally:
+        helper_ws.close()
