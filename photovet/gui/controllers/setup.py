@@ -7,6 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from photovet.core.accounts import PERMISSIONS
+
 from ..context import AppContext
 from ..views.checklist import ChecklistPanel, Step
 from ..words import plural
@@ -33,8 +35,9 @@ class SetupController(QObject):
         enrolled = sum(1 for p in people if p.enrolled)
         labels = ", ".join(c.label for c in ws.channels.all())
         approval = ws.settings.approval.required
+        can_approve = set(PERMISSIONS["approve"][0])       # who may approve: the core's table
         approvers = ", ".join(a.name for a in ws.accounts.list()
-                              if not a.removed_at and "approver" in a.roles())
+                              if not a.removed_at and can_approve & set(a.roles()))
         return [
             Step("register", "Import the consent register",
                  f"{plural(len(people), 'person', 'people')} in the register." if people else
