@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.records import takedown
@@ -327,11 +328,18 @@ class AfterPostingController(QObject):
                                    settings=wws.settings)
 
         def done(report) -> None:
-            dlg.show_report(report)
             if not dry_run:
                 self.ctx.records_changed.emit()
+            if isValid(dlg):               # the person may have closed the list meanwhile
+                dlg.show_report(report)
 
-        ctx.workers.start(run, name="purge", on_return=done, on_error=dlg.show_error)
+        def failed(text: str) -> None:
+            if isValid(dlg):
+                dlg.show_error(text)
+            else:
+                self.ctx.problem.emit(f"Deleting the originals stopped: {text}")
+
+        ctx.workers.start(run, name="purge", on_return=done, on_error=failed)
 
     # -- subject access ----------------------------------------------------------------------------
 
