@@ -93,7 +93,7 @@ def wider_samples(folder: Path, split: str) -> list[Sample]:
         if split != "all" and f["split"] != split:
             continue
         gt, attrs, ign = [], [], []
-        for x, y, w, h, blur, expr, ill, inv, occ, pose in f["boxes"]:
+        for x, y, w, h, blur, _expr, _ill, inv, occ, pose in f["boxes"]:
             if inv or w <= 0 or h <= 0:
                 ign.append([x, y, max(w, 1), max(h, 1)])
                 continue

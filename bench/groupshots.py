@@ -78,7 +78,7 @@ def main() -> None:
     print(f"{'MIN':>3} {'SHARE':>5}  portraits flagged  pairs flagged  groups flagged (wrongly)")
     for min_faces in (2, 3, 4):
         for max_share in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
-            def flagged(r):
+            def flagged(r, min_faces=min_faces, max_share=max_share):
                 return r[3] > 0 and (r[3] < min_faces or r[4] >= max_share)
             by = {k: [r for r in rows if r[2] == k] for k in ("portrait", "pair", "group")}
             f = {k: sum(flagged(r) for r in v) for k, v in by.items()}

@@ -43,8 +43,8 @@ def synthetic_photo(seed: int, size=(1600, 1200)) -> Image.Image:
 def social_copy(src: Path, dest: Path, rng: random.Random) -> Path:
     im = Image.open(src).convert("RGB")
     w, h = im.size
-    l, t, r, b = (rng.uniform(0.02, 0.03) for _ in range(4))
-    im = im.crop((round(w * l), round(h * t), round(w * (1 - r)), round(h * (1 - b))))
+    left, top, right, bottom = (rng.uniform(0.02, 0.03) for _ in range(4))
+    im = im.crop((round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom))))
     im = im.resize((im.width // 2, im.height // 2), Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=70)

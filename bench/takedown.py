@@ -60,7 +60,7 @@ def build(home: Path, n: int) -> None:
                           preparer="bench")
     cols = [c for c in ws.db.columns("exports") if c != "id"]
     with ws.db.atomic():
-        for i in range(1, n):
+        for _ in range(1, n):
             ws.db.execute(f"INSERT INTO exports ({', '.join(cols)}) SELECT {', '.join(cols)} "
                           "FROM exports WHERE id = 1")
         ws.db.execute("UPDATE exports SET batch = 'batch-' || (id / 100), "

@@ -308,7 +308,8 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
                 cleared += res.deleted
                 if not as_json:
                     gone = " (deleted from the device)" if permanent else " (moved to the trash)"
-                    click.echo(f"{printable(res.source)} -> {printable(res.dest)}" + (gone if res.deleted else ""))
+                    click.echo(f"{printable(res.source)} -> {printable(res.dest)}"
+                               + (gone if res.deleted else ""))
             else:
                 failed += 1
                 fail_line(None, res.error or "failed")

@@ -33,6 +33,7 @@ run without staff accounts (tests, benchmarks, maintenance); the front ends neve
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
 import re
 import secrets
@@ -420,7 +421,7 @@ class Accounts:
 
     # -- managing (admin) -----------------------------------------------------------------------
 
-    def _check_roles(self, roles: Iterable[str]) -> list[str]:
+    def _check_roles(self, roles: Iterable[str]) -> builtins.list[str]:  # list: the method above
         out = []
         for r in roles:
             r = str(r).strip().lower()

@@ -115,8 +115,9 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         return "the channel's mode changed since it was approved"
     if old.get("sound") != new.get("sound"):
         word = {"keep": "kept", "mute": "silenced", "remove": "removed"}
-        return (f"the sound would now be {word.get(new.get('sound'), new.get('sound'))} "
-                f"(it was approved {word.get(old.get('sound'), old.get('sound'))})")
+        now, then = new.get("sound"), old.get("sound")
+        return (f"the sound would now be {word.get(str(now), now)} "
+                f"(it was approved {word.get(str(then), then)})")
     effect = ""
     gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
     added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))

@@ -219,7 +219,8 @@ class AuditLog:
 
     def rows(self, limit: int | None = None, action: str | None = None) -> list[dict[str, Any]]:
         """The rows in time order (oldest first); with ``limit``, the most recent ``limit``."""
-        where, params = "", []
+        where = ""
+        params: list[Any] = []
         if action:
             where, params = "WHERE action = ?", [action]
         sql = ("SELECT id, time, os_user, actor, action, details, prev_hash, hash FROM audit_log "

@@ -116,7 +116,8 @@ class ChangeFeed:
         self.mode = "listen" if engine == "postgresql" else "poll"
         target = self._listen if self.mode == "listen" else self._poll_loop
         ready = threading.Event()
-        self._thread = threading.Thread(target=target, args=(callback, ready), daemon=True,
+        self._thread = threading.Thread(target=target, args=(self._open, callback, ready),
+                                        daemon=True,
                                         name=f"photovet-changes-{self.mode}")
         self._thread.start()
         ready.wait(10)
@@ -129,13 +130,14 @@ class ChangeFeed:
             except Exception:
                 log.exception("a change subscriber failed")
 
-    def _poll_loop(self, callback: Callable[[list[Change]], None], ready: threading.Event) -> None:
+    def _poll_loop(self, open_db: Callable[[], Any], callback: Callable[[list[Change]], None],
+                   ready: threading.Event) -> None:
         db = None
         try:
             while not self._stop.is_set():
                 try:
                     if db is None:
-                        db = self._open()
+                        db = open_db()
                     ready.set()
                     self._deliver(callback, self._read(db))
                 except Exception as exc:
@@ -149,14 +151,15 @@ class ChangeFeed:
             if db is not None:
                 db.close()
 
-    def _listen(self, callback: Callable[[list[Change]], None], ready: threading.Event) -> None:
+    def _listen(self, open_db: Callable[[], Any], callback: Callable[[list[Change]], None],
+                ready: threading.Event) -> None:
         from photovet.core.storage.postgres import NOTIFY_CHANNEL  # noqa: PLC0415
 
         lost = False
         while not self._stop.is_set():
             db = None
             try:
-                db = self._open()
+                db = open_db()
                 db.execute(f"LISTEN {NOTIFY_CHANNEL}")
                 ready.set()
                 if lost:

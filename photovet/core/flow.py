@@ -22,12 +22,11 @@ With ``workers=1`` and ``ahead=0`` it runs in the caller's thread, one item at a
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,13 +40,25 @@ class Outcome(Generic[T, R]):
     result: R | None = None
     error: BaseException | None = None
 
+    def value(self) -> R:
+        """``fn(item)``'s result; the exception ``fn`` raised is raised again."""
+        if self.error is not None:
+            raise self.error
+        return cast(R, self.result)     # set to fn(item) whenever error is None
 
-def _stopped(stop: threading.Event | None) -> bool:
+
+class StopFlag(Protocol):
+    """What ``stop`` must offer: a ``threading.Event``, or anything with ``is_set()``."""
+
+    def is_set(self) -> bool: ...
+
+
+def _stopped(stop: StopFlag | None) -> bool:
     return stop is not None and stop.is_set()
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, ahead: int = 0,
-                stop: threading.Event | None = None, drain: bool = False,
+                stop: StopFlag | None = None, drain: bool = False,
                 name: str = "photovet-work") -> Iterator[Outcome[T, R]]:
     """``Outcome(item, fn(item))`` for each item, in order (see the module notes)."""
     workers = max(1, int(workers))
@@ -96,4 +107,4 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, a
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["Outcome", "ordered_map"]
+__all__ = ["Outcome", "StopFlag", "ordered_map"]

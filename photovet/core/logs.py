@@ -13,6 +13,7 @@ warnings from libraries (``logging.captureWarnings``) go to the same file.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import logging.handlers
 import os
@@ -42,7 +43,7 @@ def sha(digest: str) -> str:
 class _PrivateLog(logging.handlers.RotatingFileHandler):
     """The log and its rotated copies are created readable by this user only (0600)."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 

@@ -7,6 +7,7 @@ Boxes are ``(x, y, w, h)``. Every class has ``to_dict()`` giving JSON-ready valu
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from dataclasses import asdict, dataclass, field
 from enum import Enum
@@ -866,8 +867,6 @@ class VideoAnalysis:
 
     def frame_at(self, seconds: float) -> int:
         """The frame shown at ``seconds`` (the last frame starting at or before it)."""
-        import bisect  # noqa: PLC0415
-
         if not self.frame_times:
             return 0
         i = bisect.bisect_right(self.frame_times, float(seconds) + 1e-4) - 1

@@ -33,6 +33,8 @@ import os
 import sys
 from typing import Any
 
+from photovet.core.errors import ModelError
+
 # Set before onnxruntime loads; later values are ignored by it.
 ENVIRONMENT = {
     "ORT_DISABLE_TELEMETRY": "1",   # onnxruntime's 1DS telemetry (1.2x-1.32 wheels); exactly "1"
@@ -55,8 +57,6 @@ def apply() -> None:
 
 def import_onnxruntime() -> Any:
     """``import onnxruntime``, with its telemetry off, or ``ModelError``."""
-    from photovet.core.errors import ModelError  # noqa: PLC0415
-
     apply()
     if _state["late"]:
         raise ModelError(

@@ -29,11 +29,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from photovet.core import logs
 from photovet.core.cache import AnalysisCache
-from photovet.core.errors import KeyUnavailableError, PhotoVetError
+from photovet.core.errors import KeyUnavailableError, PhotoVetError, RegisterUnavailableError
 from photovet.core.memory import release as release_memory
 from photovet.core.models import (
     Channel,
@@ -166,8 +166,8 @@ class Engine:
                    cache=cache, reviews=reviews)
 
     @classmethod
-    def with_helper(cls, process: "AnalysisProcess", settings: Settings, register: Any = None, *,
-                    cache: AnalysisCache | None = None, reviews: Any = None) -> "Engine":
+    def with_helper(cls, process: AnalysisProcess, settings: Settings, register: Any = None, *,
+                    cache: AnalysisCache | None = None, reviews: Any = None) -> Engine:
         """An engine that analyses in ``process`` (an ``AnalysisProcess``, which the app starts
         on a worker thread: it takes seconds and touches no register)."""
         engine = cls(settings, register=register, cache=cache, reviews=reviews)
@@ -385,15 +385,24 @@ class Engine:
 
     # -- decisions --------------------------------------------------------------------------
 
-    def review_parts(self, analysis: PhotoAnalysis, channel: Channel) -> list:
+    def review_parts(self, analysis: PhotoAnalysis | VideoAnalysis, channel: Channel) -> list:
         if isinstance(analysis, VideoAnalysis):
             return self.video_review_parts(analysis, channel)
         if self.reviews is None or not analysis.sha256:
             return []
         return self.reviews.parts(analysis.sha256, channel.id)
 
+    @overload
     def decide(self, analysis: PhotoAnalysis, channel: str | Channel, mode: str | None = None,
-               on: _dt.date | None = None) -> PhotoAnalysis:
+               on: _dt.date | None = None) -> PhotoAnalysis: ...
+
+    @overload
+    def decide(self, analysis: VideoAnalysis, channel: str | Channel, mode: str | None = None,
+               on: _dt.date | None = None) -> VideoAnalysis: ...
+
+    def decide(self, analysis: PhotoAnalysis | VideoAnalysis, channel: str | Channel,
+               mode: str | None = None, on: _dt.date | None = None
+               ) -> PhotoAnalysis | VideoAnalysis:
         """The photo's review applied, then the policy for ``channel`` (in place; returned).
         A video goes to ``decide_video``."""
         if isinstance(analysis, VideoAnalysis):
@@ -422,7 +431,7 @@ class Engine:
             camera=info.device, camera_serials=list(info.serials),
             accepted=accepted_flags(parts))
 
-    def publication(self, analysis: PhotoAnalysis) -> Publication:
+    def publication(self, analysis: PhotoAnalysis | VideoAnalysis) -> Publication:
         """What exporting the (decided) photo would show and cover."""
         if isinstance(analysis, VideoAnalysis):
             from photovet.core.policy import video_publication  # noqa: PLC0415
@@ -435,11 +444,11 @@ class Engine:
         return publication(analysis, lambda box: face_cover(box, size, grow=grow),
                            lambda item: text_cover(item.polygon, item.person or "Name"))
 
-    def covers(self, analysis: PhotoAnalysis) -> list[Cover]:
+    def covers(self, analysis: PhotoAnalysis | VideoAnalysis) -> list[Cover]:
         """Everything the export will cover, in display pixels."""
         return self.publication(analysis).covers
 
-    def approval_parts(self, analysis: PhotoAnalysis) -> dict[str, Any]:
+    def approval_parts(self, analysis: PhotoAnalysis | VideoAnalysis) -> dict[str, Any]:
         """What an approval of the (decided) photo signs."""
         from photovet.core.approval import approval_parts  # noqa: PLC0415
         from photovet.core.review import review_hash  # noqa: PLC0415
@@ -811,14 +820,14 @@ def analyse_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Ch
     more and returns once the photos being checked are done)."""
     from photovet.core.flow import ordered_map  # noqa: PLC0415
 
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     ch = engine.channel(channel)
-    total = len(paths)
+    total = len(files)
     yield Progress(0, total, message="Starting")
     n = photo_workers(engine, workers)
-    for i, out in enumerate(ordered_map(lambda p: engine.analyse_media(p, stop=stop), paths,
+    for i, out in enumerate(ordered_map(lambda p: engine.analyse_media(p, stop=stop), files,
                                         workers=n, stop=stop, name="photovet-check"), 1):
-        analysis = out.result if out.error is None else _unexpected(out.item, out.error)
+        analysis = out.value() if out.error is None else _unexpected(out.item, out.error)
         engine.decide(analysis, ch, mode, on)
         yield Progress(i, total, str(out.item), analysis)
 
@@ -834,16 +843,18 @@ def _local_time(iso: str) -> str:
 class HeldBack:
     """A photo export_batch did not export, and why (for the person)."""
 
-    analysis: PhotoAnalysis
+    analysis: PhotoAnalysis | VideoAnalysis
     why: str
 
 
-def plan_exports(analyses: Iterable[PhotoAnalysis], engine: Engine, channel: Channel, *,
-                 approvals: Any = None, mode: str | None = None, on: _dt.date | None = None
-                 ) -> tuple[list[tuple[PhotoAnalysis, Publication, str | None, str]], list[HeldBack]]:
+def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine,
+                 channel: Channel, *, approvals: Any = None, mode: str | None = None,
+                 on: _dt.date | None = None
+                 ) -> tuple[list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]],
+                            list[HeldBack]]:
     """Which photos may be exported for ``channel`` now, with what they publish; and which are
     held back and why. ``approvals``: the Approvals store when approval is required."""
-    ready: list[tuple[PhotoAnalysis, Publication, str | None, str]] = []
+    ready: list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]] = []
     held: list[HeldBack] = []
     for a in analyses:
         engine.decide(a, channel, mode, on)
@@ -870,7 +881,7 @@ def plan_exports(analyses: Iterable[PhotoAnalysis], engine: Engine, channel: Cha
     return ready, held
 
 
-def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, label: str,
+def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str | Path, *, label: str,
                  engine: Engine, channel: str | Channel, records: Any = None,
                  approvals: Any = None, preparer: str | None = None,
                  stop: threading.Event | None = None, allow_beside_originals: bool = False,
@@ -925,7 +936,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis], out_dir: str | Path, *, labe
         yield Progress(done, total, progress.path, progress.result, progress.message)
 
 
-def _record_extras(a: PhotoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
+def _record_extras(a: PhotoAnalysis | VideoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
     """The device flag (as accepted or not) and the approver's ticked checks, for the record."""
     flags = getattr(a, "flags", [])     # videos carry no photo flags
     device = next((dict(f.data, accepted=f.accepted) for f in flags if f.kind == "device"), {})
@@ -979,7 +990,6 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     photo starts, the photos in flight finish (each exported and recorded, or not at all), and
     RegisterUnavailableError is raised after the last result.
     """
-    from photovet.core.errors import RegisterUnavailableError  # noqa: PLC0415
     from photovet.core.flow import ordered_map  # noqa: PLC0415
     from photovet.core.media.export import (  # noqa: PLC0415
         ExportJob,
@@ -989,14 +999,14 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         export_photo,
     )
 
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     out_dir = Path(out_dir)
     ch = engine.channel(channel)
-    check_output_folder(out_dir, paths, allow_beside_originals=allow_beside_originals)
+    check_output_folder(out_dir, files, allow_beside_originals=allow_beside_originals)
     leftovers = clean_leftovers(out_dir)
-    names = NameAllocator(out_dir, label, len(paths))
+    names = NameAllocator(out_dir, label, len(files))
     recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
-    total = len(paths)
+    total = len(files)
     note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
             "left by an interrupted export") if leftovers else ""
     yield Progress(0, total, message=f"{total} photo(s) to export{note}")
@@ -1007,8 +1017,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     def one(path: Path) -> tuple[ExportResult, str | None]:
         from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
 
-        video = is_video_file(path)
-        if video:
+        analysis: PhotoAnalysis | VideoAnalysis
+        if is_video_file(path):
             analysis, loaded = engine.analyse_video(path, stop=stop), None
         else:
             # the picture decoded for the check is the one exported (read and decoded once)
@@ -1025,18 +1035,19 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         job = ExportJob(Path(a.path), a.sha256, pub.covers,
                         _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
                         loaded=loaded, metadata_removed=removed,
-                        video=engine.video_plan(a, stop=stop) if video else None)
+                        video=engine.video_plan(a, stop=stop)
+                        if isinstance(a, VideoAnalysis) else None)
         del loaded
         return export_photo(job, names, ch, style=style, max_pixels=max_pixels,
                             recorder=recorder), None
 
     error: RegisterUnavailableError | None = None
-    for done, out in enumerate(ordered_map(one, paths, workers=photo_workers(engine, workers),
+    for done, out in enumerate(ordered_map(one, files, workers=photo_workers(engine, workers),
                                            stop=_Either(stop, lost), drain=True,
                                            name="photovet-vet"), 1):
         message = None
         if out.error is None:
-            result, message = out.result
+            result, message = out.value()
         elif isinstance(out.error, RegisterUnavailableError):
             lost.set()
             error = error or out.error
@@ -1063,16 +1074,19 @@ def _already_exported(records: Any, ready: list, label: str, channel: str
     went away) carries on where it stopped instead of exporting them twice."""
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
-    done = {}
+    done: dict[tuple[str, str, str], Any] = {}
     for rec in records.exports(batch=label):
         done.setdefault((rec.source_sha256, rec.channel, rec.fingerprint), rec)
     todo, skipped = [], []
     for item in ready:
         a, _pub, _approver, fp = item
         rec = done.get((a.sha256, channel, fp))
-        out = Path(rec.output_path) if rec else None
+        if rec is None:
+            todo.append(item)
+            continue
+        out = Path(rec.output_path)
         try:
-            same = out is not None and out.is_file() and sha256_file(out) == rec.output_sha256
+            same = out.is_file() and sha256_file(out) == rec.output_sha256
         except Exception:
             same = False
         if not same:

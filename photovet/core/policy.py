@@ -111,8 +111,8 @@ def person_block(person: Person | None, on: _dt.date) -> str | None:
         return REASON_INVALID_ROW
     if person.do_not_photograph:
         return REASON_DNP
-    if person.has_left(on):
-        return f"Left school on {_fmt_day(person.leaving_date)}"  # type: ignore[arg-type]
+    if person.has_left(on) and person.leaving_date is not None:   # has_left: a date is set
+        return f"Left school on {_fmt_day(person.leaving_date)}"
     return None
 
 
@@ -184,8 +184,8 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
     if action == "not-a-face":
         if recognised and person is not None:
             return f"This face was recognised as {person.display_name}; say who it is instead"
-        if near_dnp:
-            return (f"This face looks like {person.display_name}, who is on the "  # type: ignore[union-attr]
+        if near_dnp and person is not None:
+            return (f"This face looks like {person.display_name}, who is on the "
                     "do-not-photograph list")
         return None
     if action != "show":
@@ -211,8 +211,8 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
         if state == NOT_RECORDED and not reason.strip():
             return "Say why this face may be shown (for example: consent form received today)"
         return None
-    if near_dnp:
-        return (f"This face looks like {person.display_name}, who is on the "  # type: ignore[union-attr]
+    if near_dnp and person is not None:
+        return (f"This face looks like {person.display_name}, who is on the "
                 "do-not-photograph list")
     if not reason.strip():
         return "Say why this face may be shown (for example: an adult visitor who agreed)"
@@ -429,7 +429,8 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
     for face in analysis.faces:
         who = face.who
         if face.decision == "show":
-            pub.faces_shown.append((tuple(int(v) for v in face.box), who, face.reason))
+            x, y, w, h = face.box
+            pub.faces_shown.append(((int(x), int(y), int(w), int(h)), who, face.reason))
             if who:
                 pub.people_shown.append(who)
         else:
@@ -457,7 +458,7 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
     return pub
 
 
-def export_refusal(analysis: PhotoAnalysis) -> str | None:
+def export_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     """Why this analysed photo may not be exported at all (before approval), or None."""
     if analysis.error:
         return analysis.error
@@ -614,7 +615,7 @@ def flag_accept_refusal(analysis: PhotoAnalysis, kind: str, reason: str) -> str 
     return None
 
 
-def open_flag_refusal(analysis: PhotoAnalysis) -> str | None:
+def open_flag_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     """Why the photo may not be approved or exported while a blocking flag is open, or None."""
     for f in getattr(analysis, "flags", ()):      # videos carry no photo flags
         if f.blocks and f.open:

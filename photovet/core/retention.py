@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,7 +279,7 @@ class RetentionSchedule:
                 return end.value
 
     def apply_steps(self, items: list[DueItem] | None = None, *,
-                    permanent: bool = False) -> Iterator[DueItem]:
+                    permanent: bool = False) -> Generator[DueItem, None, RetentionReport]:
         """``apply`` one item at a time, for a front end's progress: yields each item once it
         is dealt with (its ``status`` and ``reason`` set) and returns the report. Closed early
         (the person stopped it), the items not reached stay "due" and the run is audited all

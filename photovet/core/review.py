@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from photovet.core.errors import PhotoVetError
+from photovet.core.geometry import box_iou, int_box
 from photovet.core.media.cover import face_cover, grow_polygon
 from photovet.core.models import Channel, Cover, Face, PhotoAnalysis, TextItem
 from photovet.core.policy import (
@@ -181,15 +182,6 @@ def versions(parts: Sequence[Review]) -> str:
 # Matching decisions to what analysis found
 # --------------------------------------------------------------------------------------------
 
-def _iou(a: Sequence[float], b: Sequence[float]) -> float:
-    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
-    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
-    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
-    inter = iw * ih
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
-
-
 def _poly_box(poly: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
     xs, ys = [p[0] for p in poly], [p[1] for p in poly]
     return (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
@@ -198,7 +190,7 @@ def _poly_box(poly: Sequence[Sequence[float]]) -> tuple[float, float, float, flo
 def match_face(faces: Sequence[Face], box: Sequence[float]) -> int | None:
     best, best_iou = None, MATCH_IOU
     for i, f in enumerate(faces):
-        v = _iou(f.box, box)
+        v = box_iou(f.box, box)
         if v >= best_iou:
             best, best_iou = i, v
     return best
@@ -208,7 +200,7 @@ def match_text(texts: Sequence[TextItem], polygon: Sequence[Sequence[float]]) ->
     box = _poly_box(polygon)
     best, best_iou = None, MATCH_IOU
     for i, t in enumerate(texts):
-        v = _iou(_poly_box(t.polygon), box)
+        v = box_iou(_poly_box(t.polygon), box)
         if v >= best_iou:
             best, best_iou = i, v
     return best
@@ -253,23 +245,24 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
             f.override, f.override_reason = "show", d.reason
     text_decisions = sorted(((d, r.channel) for r in parts for d in r.texts),
                             key=lambda x: 0 if x[0].action == "cover" else 1)
-    for d, _scope in text_decisions:
-        i = match_text(analysis.texts, d.polygon)
+    for td, _scope in text_decisions:
+        i = match_text(analysis.texts, td.polygon)
         if i is None:
-            if d.action == "cover":
-                analysis.manual.append(Cover("polygon", None, grow_polygon(d.polygon), "manual",
+            if td.action == "cover":
+                analysis.manual.append(Cover("polygon", None, grow_polygon(td.polygon), "manual",
                                              "text covered by hand"))
                 analysis.review_notes.append(
-                    f"Text covered by hand (\u201c{d.text}\u201d) is no longer found; the area stays covered.")
+                    f"Text covered by hand (\u201c{td.text}\u201d) is no longer found; "
+                    "the area stays covered.")
             else:
                 analysis.review_notes.append(
-                    f"A decision to leave \u201c{d.text}\u201d readable no longer fits and was not used.")
+                    f"A decision to leave \u201c{td.text}\u201d readable no longer fits and was not used.")
             continue
         t = analysis.texts[i]
-        if d.action == "cover":
+        if td.action == "cover":
             t.override = "cover"
         elif t.override != "cover":
-            t.override, t.override_reason = "keep", d.reason
+            t.override, t.override_reason = "keep", td.reason
     for r in parts:
         analysis.manual.extend(c.cover for c in r.covers)
     analysis.review_version = versions(parts)
@@ -344,7 +337,7 @@ class ReviewStore:
                 if want is not None and part.version != want:
                     self._conflict(part)
             details = change(parts[0], parts[1])
-            for part, old, want in zip(parts, before, exp):
+            for part, old in zip(parts, before):
                 if json.dumps(part.content(), sort_keys=True) != old:
                     self._save(part, user=user, expected=part.version)
             self.audit.record(action, dict(details, sha256=sha256, channel=channel))
@@ -411,7 +404,7 @@ class Reviewer:
                                         self.today(), reason)
         if refusal:
             raise ReviewRefused(refusal)
-        box = tuple(int(v) for v in face.box)
+        box = int_box(face.box)
 
         # "show" where the rules already show it (only a hand cover was in the way): forget
         # the cover, store nothing more
@@ -421,7 +414,7 @@ class Reviewer:
         def change(every: Review, one: Review) -> dict[str, Any]:
             identity = action in ("assign", "not-a-face")
             for part in (every, one):
-                part.faces = [d for d in part.faces if _iou(d.box, box) < MATCH_IOU or (
+                part.faces = [d for d in part.faces if box_iou(d.box, box) < MATCH_IOU or (
                     not identity and d.action in ("assign", "not-a-face"))]
             target = every if decision_scope("face", action) == ALL else one
             if not rules_show:
@@ -436,11 +429,11 @@ class Reviewer:
 
     def undo_face(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> list[Review]:
         """Forget every decision about face ``index``: the rules decide it again."""
-        box = tuple(int(v) for v in self._face(analysis, index).box)
+        box = int_box(self._face(analysis, index).box)
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):
-                part.faces = [d for d in part.faces if _iou(d.box, box) < MATCH_IOU]
+                part.faces = [d for d in part.faces if box_iou(d.box, box) < MATCH_IOU]
             return {"face": index, "box": list(box)}
 
         return self.store.edit(analysis.sha256, channel.id, change,
@@ -463,7 +456,7 @@ class Reviewer:
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):
-                part.texts = [d for d in part.texts if _iou(_poly_box(d.polygon), box) < MATCH_IOU]
+                part.texts = [d for d in part.texts if box_iou(_poly_box(d.polygon), box) < MATCH_IOU]
             target = every if decision_scope("text", action) == ALL else one
             target.texts.append(TextDecision(poly, item.text, action, reason.strip(), user, _now()))
             return {"text": index, "decision": action, "person": item.person,
@@ -481,7 +474,7 @@ class Reviewer:
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             for i in faces:
-                every.faces.append(FaceDecision(tuple(int(v) for v in analysis.faces[i].box),
+                every.faces.append(FaceDecision(int_box(analysis.faces[i].box),
                                                 "cover", None, "", user, _now()))
             for i in texts:
                 t = analysis.texts[i]
@@ -528,7 +521,7 @@ class Reviewer:
         user = self._who()
         if cover.shape not in ("rect", "ellipse", "polygon"):
             raise ReviewRefused(f"unknown shape '{cover.shape}'")
-        cover = Cover(cover.shape, tuple(int(v) for v in cover.box) if cover.box else None,
+        cover = Cover(cover.shape, int_box(cover.box) if cover.box else None,
                       cover.points, "manual", cover.label or "covered by hand")
 
         def change(every: Review, one: Review) -> dict[str, Any]:
@@ -550,6 +543,7 @@ class Reviewer:
                                action="review.cover-remove")
 
 
-__all__ = ["ALL", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "HandCover", "accepted_flags", "Review", "ReviewConflict", "ReviewRefused",
-           "ReviewStore", "Reviewer", "TextDecision", "apply_review", "decision_scope",
+__all__ = ["ALL", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "HandCover", "accepted_flags", "Review",
+           "ReviewConflict", "ReviewRefused", "ReviewStore", "Reviewer", "TextDecision", "apply_review",
+           "decision_scope",
            "match_face", "match_text", "review_hash", "versions"]

@@ -102,7 +102,7 @@ class SchoolPictures:
                 path=path, hint=f"Use a picture at least {MIN_PICTURE_SIDE * 4} pixels across.")
         s = min(1.0, PICTURE_SIDE / max(im.size))
         if s < 1.0:
-            im = im.resize((round(im.width * s), round(im.height * s)), Image.LANCZOS)
+            im = im.resize((round(im.width * s), round(im.height * s)), Image.Resampling.LANCZOS)
         buf = io.BytesIO()
         im.save(buf, "PNG", optimize=True)
         data = buf.getvalue()

@@ -25,6 +25,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
+from urllib.parse import urlsplit
 
 from photovet.core.errors import SettingsError
 from photovet.core.fsutil import atomic_write_text
@@ -335,12 +336,9 @@ class DatabaseSettings:
         if self.url and not self.url.startswith(("postgresql://", "postgres://")):
             raise SettingsError("database.url must be empty (this PC's register.db) or a "
                                 f"postgresql:// address, not {self.url!r}")
-        if self.url:
-            from urllib.parse import urlsplit  # noqa: PLC0415
-
-            if urlsplit(self.url).password is not None:
-                raise SettingsError("database.url must not contain a password (it is kept in "
-                                    "this PC's key store: photovet setup database)")
+        if self.url and urlsplit(self.url).password is not None:
+            raise SettingsError("database.url must not contain a password (it is kept in "
+                                "this PC's key store: photovet setup database)")
 
 
 @dataclass
@@ -447,7 +445,8 @@ class Settings:
             if sections is not None and name not in sections:
                 continue
             value = getattr(self, name)
-            out[name] = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else value
+            is_section = dataclasses.is_dataclass(value) and not isinstance(value, type)
+            out[name] = dataclasses.asdict(value) if is_section else value
         return out
 
     # -- dotted access (the settings dialog edits values generically) -------------------------

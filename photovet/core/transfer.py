@@ -50,7 +50,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photovet.core.errors import DeletionError, NotAFileError, PhotoVetError
+from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
 
@@ -143,17 +143,16 @@ def _list_photos(src: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     try:
         from photovet.core.media.imaging import collect_media  # noqa: PLC0415
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
-        collect_media = None
-    if collect_media is not None:
-        photos, skipped = collect_media([src])
-    else:  # pragma: no cover
-        photos, skipped = [], []
+        photos: list[Path] = []
+        skipped: list[tuple[Path, str]] = []
         for root, dirs, files in os.walk(src):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 p = Path(root) / name
                 if not name.startswith(".") and p.suffix.lower() in _FALLBACK_EXTENSIONS:
                     photos.append(p)
+    else:
+        photos, skipped = collect_media([src])
     photos = [p for p in photos if not p.name.startswith((TMP_PREFIX, PURGE_PREFIX))]
     return photos, skipped
 
@@ -278,8 +277,6 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     src, dest = Path(src), Path(dest)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
-    from photovet.core.errors import OutputFolderError  # noqa: PLC0415
-
     problem = destination_problem(src, dest)
     if problem:
         raise OutputFolderError(problem, path=dest)
@@ -298,8 +295,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                    + (f", {len(skipped)} other file(s) left alone" if skipped else ""))
     audit.record("device-import-started", {"source": str(src), "dest": str(dest), "clear": clear,
                                            "files": total, "permanent": permanent}, user=user)
-    done = 0
-    for path in photos:
+    for done, path in enumerate(photos, start=1):
         if _stop_requested(stop):
             break
         res = TransferResult(source=str(path))
@@ -351,7 +347,6 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
             res.error = str(exc)
         except OSError as exc:
             res.error = f"{path.name}: {exc.strerror or exc}; the original was kept"
-        done += 1
         yield Progress(done, total, path=str(path), result=res,
                        message=res.error or ("copied and cleared" if res.deleted else "copied"))
 
@@ -609,7 +604,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
             overwrite_and_unlink(hidden)
         else:
             _trash(source)
-    except Exception as exc:  # noqa: BLE001 - send2trash raises plain OSError/TrashPermissionError
+    except Exception as exc:
         audit.record("original-delete-failed", {"source": str(source), "reason": str(exc)})
         how = "deleted" if permanent else "moved to the trash"
         raise DeletionError(f"could not be {how} ({getattr(exc, 'strerror', None) or exc}); "
@@ -618,5 +613,6 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     return method
 
 
-__all__ = ["delete_rejected_original", "import_from_device", "purge_batch", "TransferResult", "PurgeItem", "PurgeReport",
-           "clean_temp_files", "TMP_PREFIX", "PURGE_PREFIX", "FLASH_NOTE", "TRASH_NOTE"]
+__all__ = ["FLASH_NOTE", "PURGE_PREFIX", "TMP_PREFIX", "TRASH_NOTE", "PurgeItem", "PurgeReport",
+           "TransferResult", "clean_temp_files", "delete_rejected_original", "import_from_device",
+           "purge_batch"]

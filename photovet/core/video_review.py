@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from photovet.core.errors import PhotoVetError
+from photovet.core.geometry import corner_iou
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import (
     SOUND_ACTIONS,
@@ -116,12 +117,9 @@ def versions(parts: Sequence[VideoReview]) -> str:
 # Matching decisions to tracks
 # --------------------------------------------------------------------------------------------
 
-def _iou(a: Sequence[float], b: Sequence[float]) -> float:
-    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
+def _box4(b: Sequence[float]) -> tuple[float, float, float, float]:
+    x1, y1, x2, y2 = b
+    return x1, y1, x2, y2
 
 
 def _box_near(frames: Sequence[int], boxes: Sequence[Sequence[float]], f: int) -> Sequence[float]:
@@ -140,7 +138,7 @@ def track_similarity(d: TrackDecision, t: VideoTrack) -> float:
         return 0.0
     time = (hi - lo + 1) / union
     mid = (lo + hi) // 2
-    place = _iou(_box_near(d.frames, d.boxes, mid), _box_near(t.frames, t.boxes, mid))
+    place = corner_iou(_box_near(d.frames, d.boxes, mid), _box_near(t.frames, t.boxes, mid))
     return time * place
 
 
@@ -341,10 +339,10 @@ class VideoReviewer:
         rules_show = False
         if action in ("show", "keep"):
             probe = VideoTrack.from_dict(t.to_dict())
-            probe.override = probe.override_reason = None  # type: ignore[assignment]
+            probe.override = None
             probe.override_reason = ""
             rules_show = decide_track(probe, row, channel, mode, self.today()).action == action
-        decision = TrackDecision(t.kind, list(t.frames), [tuple(b) for b in t.boxes], action,
+        decision = TrackDecision(t.kind, list(t.frames), [_box4(b) for b in t.boxes], action,
                                  person if action == "assign" else None, reason.strip(), t.text,
                                  user, _now(), t.shot_start, t.shot_end)
         identity = action in ("assign", "not-a-face")

@@ -30,6 +30,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,7 @@ from photovet.core.settings import (
     read_settings_file,
     upgrade_settings_file,
 )
-from photovet.core.storage import Database, connect, migrate
+from photovet.core.storage import Database, connect, connect_server, migrate
 from photovet.core.storage.server import is_server_url, password_key, split_password
 
 log = logs.get("workspace")
@@ -102,8 +104,6 @@ LEFTOVER_AGE_SECONDS = 600
 
 def clean_leftovers(home: Path) -> int:
     """Remove temporary files of interrupted saves in the data folder; returns how many."""
-    import time  # noqa: PLC0415
-
     now, n = time.time(), 0
     for pattern in LEFTOVER_PATTERNS:
         for p in home.glob(pattern):
@@ -552,7 +552,7 @@ class Workspace:
         local_data = self.has_data()
         if local_data:
             self.access.require("database")
-        dst = connect(clean, password=password, certificate=cert_path)
+        dst = connect_server(clean, password=password, certificate=cert_path)
         report: dict[str, Any] = {"server": dst.location, "local": is_local(host)}
         try:
             version = dst.server_version()
@@ -623,8 +623,6 @@ class Workspace:
     def _retire_register_file(self, report: dict[str, Any]) -> None:
         """After a move: close, and keep the register file (and its anchor) as a dated
         backup; the anchor's claims hold for the server register (same register, same rows)."""
-        import shutil  # noqa: PLC0415
-
         path = getattr(self.db, "path", None)
         self.close()
         if path is None or not Path(path).exists():

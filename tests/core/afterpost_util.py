@@ -66,8 +66,8 @@ def downloaded_copy(src: Path, dest: Path, crop=(0.03, 0.02, 0.02, 0.03), scale=
     """What a social network gives back: cropped a little, half size, recompressed."""
     im = Image.open(src).convert("RGB")
     w, h = im.size
-    l, t, r, b = crop
-    im = im.crop((round(w * l), round(h * t), round(w * (1 - r)), round(h * (1 - b))))
+    left, top, right, bottom = crop
+    im = im.crop((round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom))))
     im = im.resize((max(1, int(im.width * scale)), max(1, int(im.height * scale))),
                    Image.Resampling.LANCZOS)
     buf = io.BytesIO()

@@ -157,7 +157,7 @@ def test_what_someone_holding_the_key_can_still_do(log):
 
 
 def test_verify_moves_the_anchor_forward_and_notes_what_it_cannot_check(log):
-    for i in range(2):
+    for _ in range(2):
         log.record("more", {})
     v = log.verify()
     assert v.ok and json.loads(log.anchor.read_text())["last_id"] == 10

@@ -94,7 +94,7 @@ def test_nms_empty():
 def test_tile_spans_cover_everything_with_overlap(length, tile, overlap):
     spans = tile_spans(length, tile, overlap)
     assert spans[0][0] == 0 and spans[-1][1] == length
-    for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
+    for (a0, a1), (b0, _b1) in zip(spans, spans[1:]):
         assert b0 <= a1 - min(overlap, tile // 2), "neighbouring tiles must overlap"
         assert b0 > a0
     assert all(0 < e - s <= tile for s, e in spans)

@@ -157,7 +157,7 @@ def test_distances_same_and_different_people(identity_encodings):
     max_d = s.recognition.staff_distance
     band = s.recognition.uncertain_band
     items = []
-    for name, (gt, encs) in identity_encodings.items():
+    for gt, encs in identity_encodings.values():
         if len(gt["identities_present"]) != 1:
             continue
         box, enc = max(encs, key=lambda t: t[0][2] * t[0][3])

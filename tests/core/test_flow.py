@@ -68,7 +68,7 @@ def test_a_failing_item_in_the_middle_fails_alone_and_the_rest_go_on():
 def test_the_queue_is_bounded_with_a_slow_consumer(workers, ahead):
     t = Tracker(delay=lambda i: 0.002)
     taken = 0
-    for out in ordered_map(t, range(30), workers=workers, ahead=ahead):
+    for _out in ordered_map(t, range(30), workers=workers, ahead=ahead):
         time.sleep(0.02)       # the consumer (an export, a window) is slower than the work
         with t.lock:
             started = len(t.started)

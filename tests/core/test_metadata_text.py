@@ -6,7 +6,8 @@ from __future__ import annotations
 from PIL import Image
 
 from photovet.core.media.metadata import inspect_file
-from photovet.core.media.metadata.report import clean_value as _clean, decode_text
+from photovet.core.media.metadata.report import clean_value as _clean
+from photovet.core.media.metadata.report import decode_text
 
 
 def _values(path) -> dict[str, str]:

@@ -226,7 +226,7 @@ def test_reimport_with_withdrawal_lists_exactly_the_posted_photos(tmp_path):
     from afterpost_util import UPNS
 
     ws, rows, register_csv = _real_world(tmp_path)
-    rec, reg = ws.records, ws.register
+    rec = ws.records
     a, b, c, d = UPNS
     plan = [([a], "facebook"), ([a, b], "facebook"), ([b], "facebook"), ([a], "website"),
             ([c], "facebook")]
@@ -270,7 +270,7 @@ def test_scenario_withdrawal(tmp_path):
 
     ws = Workspace.open(tmp_path / "home", access=office_access())
     ws.import_register(scen / "register.csv", skip_invalid=True)
-    rec, reg = ws.records, ws.register
+    rec = ws.records
     ids_by_upn: dict[str, list[int]] = {}
     for i, p in enumerate(expected["photos"]):
         shown = p["by_channel"]["facebook"]["show"]

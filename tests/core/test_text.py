@@ -61,13 +61,13 @@ def paste_text(img: Image.Image, text: str, height_px: int, angle: float, center
                card=(250, 250, 245), ink=(20, 20, 30)) -> np.ndarray:
     """Draw ``text`` on a card, rotate it, paste it; returns the ink mask in image pixels."""
     font = ImageFont.load_default(size=height_px * 1.3)
-    l, t, r, b = font.getbbox(text)
+    left, top, right, bottom = font.getbbox(text)
     pad = height_px
-    w, h = r - l + 2 * pad, b - t + 2 * pad
+    w, h = right - left + 2 * pad, bottom - top + 2 * pad
     card_img = Image.new("RGBA", (w, h), card + (255,))
     ink_layer = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(card_img).text((pad - l, pad - t), text, font=font, fill=ink + (255,))
-    ImageDraw.Draw(ink_layer).text((pad - l, pad - t), text, font=font, fill=255)
+    ImageDraw.Draw(card_img).text((pad - left, pad - top), text, font=font, fill=ink + (255,))
+    ImageDraw.Draw(ink_layer).text((pad - left, pad - top), text, font=font, fill=255)
     card_img = card_img.rotate(angle, expand=True, resample=Image.BICUBIC)
     ink_layer = ink_layer.rotate(angle, expand=True, resample=Image.BICUBIC)
     x0, y0 = int(center[0] - card_img.width / 2), int(center[1] - card_img.height / 2)
@@ -189,7 +189,7 @@ def test_page_full_of_text(engine, matcher):
         "The library is open every lunchtime for reading and homework.",
     ] * 9
     y = 180
-    for k, line in enumerate(lines):
+    for line in lines:
         d.text((80, y), line, font=body, fill=(20, 20, 20))
         y += 36
     t0 = time.perf_counter()

@@ -223,7 +223,7 @@ def test_failed_verification_keeps_the_source(tmp_path, audit, monkeypatch, tras
 
 def test_one_bad_file_does_not_stop_the_batch(tmp_path, audit, trash):
     dev, pc = tmp_path / "card", tmp_path / "pc"
-    files = make_device(dev, 4)
+    make_device(dev, 4)
     (pc / "DCIM").mkdir(parents=True)
     (pc / "DCIM" / "100CANON").write_text("a file where a folder should be")
     _, results = run(import_from_device(dev, pc, clear=True, audit=audit))

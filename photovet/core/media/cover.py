@@ -20,13 +20,14 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from photovet.core.errors import ExportError
 from photovet.core.models import Cover
 
 STYLES = ("solid", "pixelate")
 NEUTRAL = (128, 128, 128)
 
 
-def face_cover(face_box: Sequence[int], image_size: Sequence[int], grow: float = 1.4) -> Cover:
+def face_cover(face_box: Sequence[float], image_size: Sequence[int], grow: float = 1.4) -> Cover:
     """An ellipse over a face box grown ``grow`` times, moved up a little for hair and forehead,
     clipped to the image.
 
@@ -87,7 +88,9 @@ def _core_mask(red: Cover, origin: tuple[int, int], size: tuple[int, int]) -> Im
         # PIL rasterises a polygon by pixel centres; also cover every pixel the edges touch
         draw.line(pts + [pts[0]], fill=255, width=2)
     else:
-        x, y, w, h = (int(v) for v in red.box)  # type: ignore[misc]
+        if red.box is None:     # _shape_bounds lets no such cover through; never skip one
+            raise ExportError(f"a {red.shape} cover has no box, so it cannot be painted")
+        x, y, w, h = (int(v) for v in red.box)
         x, y = x - ox, y - oy
         if red.shape == "rect":
             draw.rectangle([x, y, x + w - 1, y + h - 1], fill=255)
@@ -119,7 +122,8 @@ def _ring_mean(arr: np.ndarray, core: np.ndarray, bbox, width: int) -> tuple[int
     mean = pixels.reshape(-1, 3).mean(axis=0)
     # pull a little towards neutral grey so the patch reads as "covered", not as skin
     mixed = 0.7 * mean + 0.3 * np.asarray(NEUTRAL, dtype=np.float64)
-    return tuple(int(round(v)) for v in mixed)  # type: ignore[return-value]
+    r, g, b = (int(round(v)) for v in mixed)
+    return r, g, b
 
 
 def _pixelate(arr: np.ndarray, bbox, max_blocks: int, rng: np.random.Generator) -> np.ndarray:
@@ -179,13 +183,14 @@ def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid
         if wx2 <= wx1 or wy2 <= wy1:
             continue
         core = _core_mask(red, (wx1, wy1), (wx2 - wx1, wy2 - wy1))
-        if core is None or core.getbbox() is None:
+        core_box = core.getbbox() if core is not None else None
+        if core is None or core_box is None:
             continue
         soft = _soft_mask(core, feather)
         core_np = np.asarray(core) > 0
         a = np.asarray(soft, dtype=np.float64)[..., None] / 255.0
         window = arr[wy1:wy2, wx1:wx2]
-        cbx1, cby1, cbx2, cby2 = core.getbbox()
+        cbx1, cby1, cbx2, cby2 = core_box
         pixelate = style == "pixelate" and red.shape == "ellipse" and red.source != "text"
         if pixelate:
             blocks = _pixelate(window, (cbx1, cby1, cbx2, cby2), max_blocks, rng)
@@ -206,7 +211,7 @@ def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid
     return out
 
 
-def grow_polygon(poly: Sequence[tuple[float, float]], pad_frac: float = 0.25,
+def grow_polygon(poly: Sequence[tuple[float, float]] | np.ndarray, pad_frac: float = 0.25,
                   min_pad: float = 3.0) -> list[tuple[float, float]]:
     """Grow a 4-point text box outwards along its own axes (by a share of its line height)."""
     p = np.asarray(poly, dtype=np.float64).reshape(4, 2)

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
@@ -230,7 +231,9 @@ def _too_large(path: Path, exc: Exception | None, limit: int,
         what = f"{int(m[1]) / 1e6:.0f} megapixels" if m else "too many pixels"
     return ImageTooLargeError(
         f"the image is too large to open safely ({what}; the limit is {limit / 1e6:.0f} megapixels)",
-        path=path, hint="Resize it in a photo editor, or raise this PC's limit: photovet settings set performance.max_pixels NUMBER")
+        path=path,
+        hint="Resize it in a photo editor, or raise this PC's limit: "
+             "photovet settings set performance.max_pixels NUMBER")
 
 
 class OpenedImage:
@@ -239,6 +242,7 @@ class OpenedImage:
     def __init__(self, path: Path, max_pixels: int | None, data: bytes | None = None):
         self.path = path
         self.limit = DEFAULT_MAX_PIXELS if max_pixels is None else int(max_pixels)
+        self.fh: BinaryIO
         if data is not None:  # the bytes were read (and hashed) already: decode exactly those
             if not data:
                 raise EmptyFileError("the file is empty (0 bytes); it was probably not copied "
@@ -433,6 +437,7 @@ def apply_orientation(image: Image.Image, orientation: int) -> Image.Image:
 def _to_8bit(im: Image.Image) -> Image.Image:
     """I;16 / I / F greyscale to 8-bit L without clipping the top of the range."""
     arr = np.asarray(im)
+    out: np.ndarray
     if im.mode.startswith("I;16"):
         out = (arr.astype(np.uint32) + 128) // 257
     elif im.mode == "F":
@@ -480,9 +485,8 @@ def to_srgb(im: Image.Image, icc: bytes | None, warns: list[str]) -> Image.Image
             if im.mode == "RGB" and "srgb" in desc.lower().replace(" ", ""):
                 converted = True  # already sRGB: nothing to do
             else:
-                im = ImageCms.profileToProfile(
-                    im, src, _srgb(), outputMode="RGB",
-                    renderingIntent=ImageCms.Intent.PERCEPTUAL)
+                im = _profile_to_profile(im, src, _srgb(),
+                                         renderingIntent=ImageCms.Intent.PERCEPTUAL)
                 converted = True
         except Exception as exc:  # a broken or mismatched profile: plain conversion
             warns.append(f"the colour profile could not be used and was ignored ({type(exc).__name__})")
@@ -496,7 +500,15 @@ def to_srgb(im: Image.Image, icc: bytes | None, warns: list[str]) -> Image.Image
 
 def _lab_to_rgb(im: Image.Image) -> Image.Image:
     lab = ImageCms.createProfile("LAB")
-    return ImageCms.profileToProfile(im, lab, _srgb(), outputMode="RGB")
+    return _profile_to_profile(im, lab, _srgb())
+
+
+def _profile_to_profile(im: Image.Image, src: Any, dst: Any, **options: Any) -> Image.Image:
+    """``ImageCms.profileToProfile`` to RGB, as a new image (never in place)."""
+    out = ImageCms.profileToProfile(im, src, dst, outputMode="RGB", **options)
+    if out is None:     # only returned for inPlace=True, never asked for here
+        raise ImageCms.PyCMSError("the colour conversion returned no picture")
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,7 +605,9 @@ def sha256_file(path: str | Path) -> str:
 def extension_mismatch(path: str | Path, fmt: str) -> bool:
     ext = Path(path).suffix.lower()
     known = FORMAT_EXTENSIONS.get(fmt)
-    return bool(known) and ext not in known
+    if not known:
+        return False
+    return ext not in known
 
 
 def _is_hidden(p: Path) -> bool:

@@ -42,7 +42,8 @@ DEFAULT_MAX_DISTANCE = 10
 # Crops (left, top, right, bottom) under which each export is hashed: every combination of 0 and
 # 3 % per side, plus 6 % all round. The first is "no crop" (the export as written).
 VARIANT_CROPS: tuple[tuple[float, float, float, float], ...] = tuple(
-    (l, t, r, b) for l in (0.0, 0.03) for t in (0.0, 0.03) for r in (0.0, 0.03) for b in (0.0, 0.03)
+    (left, t, r, b)
+    for left in (0.0, 0.03) for t in (0.0, 0.03) for r in (0.0, 0.03) for b in (0.0, 0.03)
 ) + ((0.06, 0.06, 0.06, 0.06),)
 N_VARIANTS = len(VARIANT_CROPS)
 
@@ -86,8 +87,8 @@ def _hash_region(g: Image.Image, crop: tuple[float, float, float, float], centre
     """Hash of the part of ``g`` left after cutting ``crop`` (fractions: left, top, right,
     bottom), then keeping its central ``centre`` fraction."""
     w, h = g.size
-    l, t, r, b = crop
-    x0, y0, x1, y1 = w * l, h * t, w * (1 - r), h * (1 - b)
+    cut_left, cut_top, cut_right, cut_bottom = crop
+    x0, y0, x1, y1 = w * cut_left, h * cut_top, w * (1 - cut_right), h * (1 - cut_bottom)
     cw, ch = (x1 - x0) * centre, (y1 - y0) * centre
     left, top = x0 + (x1 - x0 - cw) / 2, y0 + (y1 - y0 - ch) / 2
     small = g.resize((IMG_SIZE * 2, IMG_SIZE * 2), Image.Resampling.BOX,

@@ -498,12 +498,12 @@ class Records:
             return []
         recs = {r.id: r for r in self._select(
             f"WHERE id IN ({','.join('?' for _ in found)})", [i for i, _ in found])}
-        hits = []
+        results: list[IdentifyHit] = []
         for rid, d in found:
             rec = recs[rid]
-            hits.append(IdentifyHit(record=rec, distance=d, exact=rid in exact_ids,
-                                    names=display_names(register, rec.people)))
-        return hits
+            results.append(IdentifyHit(record=rec, distance=d, exact=rid in exact_ids,
+                                       names=display_names(register, rec.people)))
+        return results
 
     def _hits(self, hashes: list[int], max_distance: int) -> dict[int, list[int]]:
         """Per export record, the distances of those of ``hashes`` that come within
@@ -524,8 +524,8 @@ class Records:
                 for i in np.nonzero(m <= max_distance)[0]:
                     rid = int(owners[i])
                     per[rid] = min(per.get(rid, 99), int(m[i]))
-            for rid, d in per.items():
-                out.setdefault(rid, []).append(d)
+            for rid, dist in per.items():
+                out.setdefault(rid, []).append(dist)
         return out
 
 

@@ -167,7 +167,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     parts.append(
         '<p class="note">This report lists every photo exported with PhotoVet in which this '
         "person was recognised (or identified by a member of staff), whether their face was shown "
-        "or covered, and every photo where their name could be read or was covered. Pictures are small copies of "
+        "or covered, and every photo where their name could be read or was covered. "
+        "Pictures are small copies of "
         "the files exactly as exported: faces and names that were covered are covered here too. "
         "PhotoVet cannot list photos in which it did not recognise the person.</p>")
 

@@ -123,8 +123,8 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
             if progress:
                 progress(done, total, path.name)
     if result:
-        register.store_signatures(result, replace=True, source=source,
-                                  errors=len(report.errors), model=getattr(engine, "signature_model", "dlib-128"))
+        register.store_signatures(result, replace=True, source=source, errors=len(report.errors),
+                                  model=getattr(engine, "signature_model", "dlib-128"))
     report.enrolled = {pid: len(v) for pid, v in result.items()}
     report.seconds = time.perf_counter() - t0
     return report

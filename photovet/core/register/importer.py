@@ -131,8 +131,10 @@ def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[s
             continue
         cms = [parse_consent_field(f) for f in flds]
         # one "photos and videos" column may give both consents of one channel
-        if len(flds) == 2 and all(cms) and cms[0][0] == cms[1][0]:  # type: ignore[index]
-            continue
+        if len(flds) == 2:
+            first, second = cms
+            if first and second and first[0] == second[0]:
+                continue
         problems.append(RowProblem(1, col, "", f"column '{col}' is used for "
                                    f"{' and '.join(field_title(f, labels) for f in flds)}", "",
                                    "ambiguous_column"))

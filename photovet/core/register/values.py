@@ -58,7 +58,8 @@ def parse_date(value: str) -> _dt.date | None:
         try:
             if iso:
                 return _dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-            return _dt.date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
+            if dmy:
+                return _dt.date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
         except ValueError:
             raise ValueError(v) from None
     v = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", v)

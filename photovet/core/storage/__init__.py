@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from photovet.core.paths import register_path
 from photovet.core.storage.database import Database, atomic
 from photovet.core.storage.migrations import migrate
 from photovet.core.storage.server import is_server_url, secure_conninfo, split_password
 from photovet.core.storage.sqlite import SQLiteDatabase
+
+if TYPE_CHECKING:   # psycopg is imported only when a register is on a server
+    from photovet.core.storage.postgres import PostgresDatabase
 
 
 def default_target() -> str | Path:
@@ -32,12 +36,19 @@ def connect(target: str | Path, *, password: str | None = None,
     """Open (without migrating) the register at ``target``: a path, or a server address
     (TLS is required unless the server is this PC; ``certificate`` is the pinned one)."""
     if is_server_url(target):
-        from photovet.core.storage.postgres import PostgresDatabase  # noqa: PLC0415
-
-        url, in_url = split_password(str(target))
-        return PostgresDatabase(secure_conninfo(url, certificate),
-                                password=password if password is not None else in_url)
+        return connect_server(str(target), password=password, certificate=certificate)
     return SQLiteDatabase(Path(target))
+
+
+def connect_server(url: str, *, password: str | None = None,
+                   certificate: str | Path | None = None) -> PostgresDatabase:
+    """``connect`` for a ``postgresql://`` address (a password in it is used when ``password``
+    is None)."""
+    from photovet.core.storage.postgres import PostgresDatabase  # noqa: PLC0415
+
+    url, in_url = split_password(url)
+    return PostgresDatabase(secure_conninfo(url, certificate),
+                            password=password if password is not None else in_url)
 
 
 def open_db(target: str | Path | None = None, *, migrate_schema: bool = True,
@@ -54,5 +65,5 @@ def open_db(target: str | Path | None = None, *, migrate_schema: bool = True,
     return db
 
 
-__all__ = ["Database", "SQLiteDatabase", "atomic", "connect", "default_target", "is_server_url",
-           "migrate", "open_db"]
+__all__ = ["Database", "SQLiteDatabase", "atomic", "connect", "connect_server", "default_target",
+           "is_server_url", "migrate", "open_db"]

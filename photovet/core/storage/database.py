@@ -38,7 +38,8 @@ def text_safe(value: Any) -> Any:
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def fetchone(self) -> Any: ...
 

@@ -75,10 +75,9 @@ def server_is_empty(dst: Any) -> bool:
     for t in ("people", "accounts", "exports", "encodings", "reviews", "approvals", "imports"):
         if t in tables and dst.one(f'SELECT 1 FROM "{t}" LIMIT 1'):
             return False
-    if "audit_meta" in tables and int(dst.scalar(
-            "SELECT count FROM audit_meta WHERE key = 'chain'", (), 0) or 0):
-        return False
-    return True
+    chain_rows = "audit_meta" in tables and int(dst.scalar(
+        "SELECT count FROM audit_meta WHERE key = 'chain'", (), 0) or 0)
+    return not chain_rows
 
 
 def move_to_server(src: Any, dst: Any, *, src_audit: Any, actor: str | None = None,

@@ -95,7 +95,7 @@ class PostgresDatabase(Database):
 
     # -- connection ---------------------------------------------------------------------------
 
-    def _connect(self):
+    def _connect(self) -> Any:
         psycopg = self._psycopg
         from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
 

@@ -122,6 +122,9 @@ def fetch_server_certificate(host: str, port: int, timeout: float = 5) -> tuple[
         ctx.verify_mode = ssl.CERT_NONE
         with ctx.wrap_socket(raw, server_hostname=host) as tls:
             der = tls.getpeercert(binary_form=True)
+    if not der:     # no certificate at all: nothing to show the admin, nothing to pin
+        raise InsecureConnectionError(f"the server at {host}:{port} sent no TLS certificate",
+                                      hint="Give the server a certificate (ssl_cert_file).")
     pem = ssl.DER_cert_to_PEM_cert(der)
     return pem, fingerprint_of(pem)
 

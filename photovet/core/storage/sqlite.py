@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from photovet.core.errors import CorruptRegisterError, RegisterLockedError
-from photovet.core.storage.database import Cursor, Database, text_safe
+from photovet.core.errors import CorruptRegisterError, RegisterError, RegisterLockedError
+from photovet.core.storage.database import Database, text_safe
 
 APP_ID = 0x50564554  # "PVET" in PRAGMA application_id: marks the file as PhotoVet's
 BUSY_TIMEOUT_MS = 10_000
@@ -101,7 +101,7 @@ class SQLiteDatabase(Database):
 
     # -- engine primitives ------------------------------------------------------------------
 
-    def _execute(self, sql: str, params: Sequence[Any]) -> Cursor:
+    def _execute(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
         try:
             return self.conn.execute(sql, [text_safe(p) for p in params])
         except sqlite3.OperationalError as exc:
@@ -132,7 +132,9 @@ class SQLiteDatabase(Database):
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._mutex:
             cur = self._execute(sql, list(params))
-            return int(cur.lastrowid)  # type: ignore[attr-defined]
+            if cur.lastrowid is None:   # an INSERT always sets it
+                raise RegisterError("the register did not say which row it added", path=self.path)
+            return int(cur.lastrowid)
 
     def tables(self) -> set[str]:
         with self._mutex:

@@ -66,7 +66,7 @@ def _grey(image: Image.Image, side: int) -> tuple[np.ndarray, float]:
     s = min(1.0, side / max(im.size))
     if s < 1.0:
         im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))),
-                       Image.BILINEAR, reducing_gap=2.0)
+                       Image.Resampling.BILINEAR, reducing_gap=2.0)
     return np.asarray(im.convert("L")), s
 
 
@@ -129,7 +129,7 @@ class CrestMatcher:
         del grey
         if des is None or len(kp) < MIN_INLIERS:
             return []
-        pts = np.float32([k.pt for k in kp])
+        pts = np.asarray([k.pt for k in kp], dtype=np.float32)
         alive = np.ones(len(kp), dtype=bool)
         work_size = (round(image.width * scale), round(image.height * scale))
         hits: list[CrestHit] = []
@@ -163,8 +163,8 @@ class CrestMatcher:
         good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
         if len(good) < MIN_INLIERS:
             return None
-        src = np.float32([ref.keypoints[g.queryIdx].pt for g in good]).reshape(-1, 1, 2)
-        dst = np.float32([pts[idx[g.trainIdx]] for g in good]).reshape(-1, 1, 2)
+        src = np.asarray([ref.keypoints[g.queryIdx].pt for g in good], dtype=np.float32).reshape(-1, 1, 2)
+        dst = np.asarray([pts[idx[g.trainIdx]] for g in good], dtype=np.float32).reshape(-1, 1, 2)
         H, mask = cv2.findHomography(src, dst, cv2.RANSAC, RANSAC_PX, maxIters=2000)
         if H is None or mask is None:
             return None
@@ -177,7 +177,7 @@ class CrestMatcher:
         hull = cv2.convexHull(spread.astype(np.float32))
         if abs(cv2.contourArea(hull)) < MIN_SPREAD * w * h:
             return None
-        corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
+        corners = np.asarray([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32).reshape(-1, 1, 2)
         quad = cv2.perspectiveTransform(corners, H).reshape(-1, 2)
         if not _plausible(quad, ref.size, work_size, cv2):
             return None

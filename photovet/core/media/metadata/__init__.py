@@ -14,11 +14,12 @@ end of the picture (motion-photo videos, extra previews). It never decodes the p
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageCms
 
 from photovet.core.errors import ImageError
 from photovet.core.media.imaging import (
@@ -38,7 +39,7 @@ from photovet.core.media.metadata.tiff import tiff_findings
 from photovet.core.media.metadata.verify import verify_clean
 from photovet.core.media.metadata.webp import webp_findings
 from photovet.core.media.metadata.xmp import PEOPLE_LABEL, parse_xmp, xmp_findings
-from photovet.core.models import Finding, MetadataReport
+from photovet.core.models import FINDING_CATEGORIES, Finding, MetadataReport
 
 _READ_LIMIT = 256 << 20
 
@@ -52,10 +53,6 @@ def _read_all(op: OpenedImage) -> bytes:
 
 def _icc_description(icc: bytes) -> str:
     try:
-        import io
-
-        from PIL import ImageCms
-
         return (ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))) or "").strip()
     except Exception:
         return ""
@@ -89,7 +86,8 @@ def inspect_bytes(data: bytes | None, path: str | Path) -> MetadataReport:
         fmt = op.format
         report = MetadataReport(format=fmt, extension_mismatch=extension_mismatch(path, im.format or fmt))
         if report.extension_mismatch:
-            rep.warnings.append(f"the file name says {path.suffix or 'nothing'} but it is really a {fmt} image")
+            rep.warnings.append(
+                f"the file name says {path.suffix or 'nothing'} but it is really a {fmt} image")
         try:
             data = _read_all(op)
         except OSError as exc:
@@ -113,8 +111,6 @@ def inspect_bytes(data: bytes | None, path: str | Path) -> MetadataReport:
 
 
 def _order(f: Finding) -> int:
-    from photovet.core.models import FINDING_CATEGORIES
-
     return FINDING_CATEGORIES.index(f.category) if f.category in FINDING_CATEGORIES else 99
 
 
@@ -135,7 +131,8 @@ def _inspect(rep: Report, im: Image.Image, fmt: str, data: bytes) -> None:
         try:
             exif_obj = im.getexif()
         except Exception as exc:
-            rep.warnings.append(f"the EXIF block is damaged and could not be read in full ({type(exc).__name__})")
+            rep.warnings.append(
+                f"the EXIF block is damaged and could not be read in full ({type(exc).__name__})")
             rep.add("other", "EXIF camera data (damaged)", "present", "EXIF", allow_empty=True)
     if exif_obj is not None:
         if fmt != "TIFF":
@@ -160,7 +157,8 @@ def _inspect(rep: Report, im: Image.Image, fmt: str, data: bytes) -> None:
     icc = im.info.get("icc_profile")
     if icc:
         desc = _icc_description(icc) or "unnamed"
-        rep.add("colour", "Colour profile", f"{desc} (colours converted to sRGB)", "ICC", {"description": desc})
+        rep.add("colour", "Colour profile", f"{desc} (colours converted to sRGB)", "ICC",
+                {"description": desc})
 
 
 __all__ = ["CONTAINER_READERS", "GPS_LABEL", "PEOPLE_LABEL", "format_latlon", "inspect_bytes",

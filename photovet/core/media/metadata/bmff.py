@@ -29,7 +29,7 @@ def bmff_boxes(data: bytes) -> list[tuple[bytes, int, int]]:
 
 
 def bmff_findings(rep: Report, data: bytes, im: Image.Image) -> None:
-    for btype, off, size in bmff_boxes(data):
+    for btype, _off, size in bmff_boxes(data):
         if btype == b"mpvd":
             rep.add("embedded", "Motion-photo video", f"a video clip of {size // 1024} KB", "HEIF",
                     {"bytes": size})

@@ -41,9 +41,9 @@ def camera_info(report: MetadataReport | None) -> CameraInfo:
             model = str(f.data.get("model", "")).strip()
             if not (make or model):   # an older report without the parts: the label's value
                 model = f.value.strip()
-        elif f.label == SERIAL_LABEL and f.value.strip():
-            if _norm(f.value) not in {_norm(s) for s in serials}:
-                serials.append(f.value.strip())
+        elif (f.label == SERIAL_LABEL and f.value.strip()
+              and _norm(f.value) not in {_norm(s) for s in serials}):
+            serials.append(f.value.strip())
     serial = serials[0] if len(serials) == 1 else ""
     return CameraInfo(Device(make=make, model=model, serial=serial), serials)
 

@@ -60,13 +60,17 @@ def png_findings(rep: Report, data: bytes) -> bytes | None:
             elif key.lower().startswith("raw profile type"):
                 kind = key[len("raw profile type"):].strip()
                 if kind.lower() in ("exif", "app1"):
-                    rep.add("other", "EXIF camera data (stored as PNG text)", f"{len(text)} bytes", "PNG text")
+                    rep.add("other", "EXIF camera data (stored as PNG text)", f"{len(text)} bytes",
+                            "PNG text")
                 elif kind.lower() == "iptc":
-                    rep.add("other", "IPTC caption data (stored as PNG text)", f"{len(text)} bytes", "PNG text")
+                    rep.add("other", "IPTC caption data (stored as PNG text)", f"{len(text)} bytes",
+                            "PNG text")
                 elif kind.lower() == "xmp":
-                    rep.add("other", "Adobe XMP data (stored as PNG text)", f"{len(text)} bytes", "PNG text")
+                    rep.add("other", "Adobe XMP data (stored as PNG text)", f"{len(text)} bytes",
+                            "PNG text")
                 else:
-                    rep.add("other", f"Data block stored as PNG text ({kind})", f"{len(text)} bytes", "PNG text")
+                    rep.add("other", f"Data block stored as PNG text ({kind})", f"{len(text)} bytes",
+                            "PNG text")
             else:
                 cat = "date" if "date" in key.lower() or "time" in key.lower() else "text"
                 rep.add(cat, f"Text in the file ({key})", text, "PNG text", allow_empty=True)

@@ -16,8 +16,9 @@ def tiff_findings(rep: Report, im: Image.Image) -> None:
         xmp_findings(rep, bytes(xmp) if not isinstance(xmp, bytes) else xmp)
     iptc = tags.get(33723)
     if iptc:
+        parts = iptc if isinstance(iptc, (list, tuple)) else [iptc]
         raw = iptc if isinstance(iptc, bytes) else b"".join(
-            (v.to_bytes(4, "big") if isinstance(v, int) else bytes(v)) for v in (iptc if isinstance(iptc, (list, tuple)) else [iptc]))
+            (v.to_bytes(4, "big") if isinstance(v, int) else bytes(v)) for v in parts)
         iptc_findings(rep, raw)
     ps = tags.get(34377)
     if ps:

@@ -36,7 +36,7 @@ def verify_clean(path: str | Path, *, allow_icc: bool = False) -> list[str]:
             problems.append(f"{len(data) - end} bytes after the end of the picture")
     elif data[:8] == b"\x89PNG\r\n\x1a\n":
         end = None
-        for ctype, body, after in png_chunks(data):
+        for ctype, _body, after in png_chunks(data):
             if ctype == b"iCCP" and allow_icc:
                 continue
             if ctype not in (b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB",

@@ -26,6 +26,7 @@ def webp_findings(rep: Report, data: bytes) -> None:
         if ctype == b"XMP ":
             xmp_findings(rep, body)
         elif ctype not in (b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"EXIF", b"ICCP"):
-            rep.add("other", "Extra WebP data block", f"'{ctype.decode('latin-1')}', {len(body)} bytes", "WebP")
+            rep.add("other", "Extra WebP data block", f"'{ctype.decode('latin-1')}', {len(body)} bytes",
+                    "WebP")
     if size < len(data):
         trailer_findings(rep, data[size:], False, "WebP trailer")

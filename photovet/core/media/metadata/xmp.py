@@ -107,7 +107,7 @@ _XMP_MAP: dict[str, tuple[str, str]] = {
     "GCamera:MotionPhoto": ("embedded", "Motion-photo video"),
 }
 PEOPLE_LABEL = "Names of people tagged in the photo"
-_RDF_LI = "{%s}li" % NS["rdf"]
+_RDF_LI = f"{{{NS['rdf']}}}li"
 
 
 _SKIP_NS = {NS["rdf"], "adobe:ns:meta/", "http://www.w3.org/XML/1998/namespace"}

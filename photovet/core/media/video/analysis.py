@@ -37,7 +37,9 @@ from PIL import Image
 
 from photovet.core import logs
 from photovet.core.errors import VideoError
+from photovet.core.geometry import float_box
 from photovet.core.media.video.reader import (
+    VIDEO_GATE,
     Frame,
     VideoInfo,
     display_rgb,
@@ -222,7 +224,18 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
                   stop: threading.Event | None = None) -> VideoAnalysis:
     """Analyse one video (the module notes). Raises ``VideoError`` for a file that cannot be
     read to its end (the caller marks it failed); ``stop`` set: ``VideoError`` too (an
-    analysis that did not see every frame is never used)."""
+    analysis that did not see every frame is never used). One video at a time per process
+    (reader.VIDEO_GATE)."""
+    with VIDEO_GATE:
+        return _analyse_video(path, face_engine=face_engine, matcher=matcher,
+                              text_engine=text_engine, name_matcher=name_matcher, params=params,
+                              info=info, progress=progress, stop=stop)
+
+
+def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_engine: Any,
+                   name_matcher: Any, params: VideoParams | None, info: VideoInfo | None,
+                   progress: Callable[[int, int], None] | None,
+                   stop: threading.Event | None) -> VideoAnalysis:
     p = params or VideoParams()
     path = Path(path)
     info = info or probe(path)
@@ -303,8 +316,14 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
             apply(a, fut.result())
 
     n = 0
+    frames = iter_frames(path, threads=p.threads, expected=info.frames, end_marker=True)
     try:
-        for fr in iter_frames(path, threads=p.threads, expected=info.frames):
+        for fr in frames:
+            if fr is None:
+                # every frame decoded and the file still open: the last detections and crops
+                # read their frames before the file closes
+                drain(n, limit=0, final=True)
+                break
             if stop is not None and stop.is_set():
                 raise VideoError("checking was stopped before the end of the video", path=path)
             i = fr.index
@@ -313,7 +332,9 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
                 an.sampling["origin"] = float(fr.frame.pts * fr.frame.time_base)
             st.times.append(round(fr.time, 5))
             th = thumb(luma(fr.frame))
-            if th2 is not None and thumb_difference(th2, th1) > p.cut_threshold and \
+            # (th1 is set whenever th2 is: th2 is the older of the two)
+            if th2 is not None and th1 is not None and \
+                    thumb_difference(th2, th1) > p.cut_threshold and \
                     thumb_difference(th2, th) > p.cut_threshold:
                 st.cuts.append(i - 1)
                 st.text_tracker.cut(i - 1)
@@ -331,16 +352,17 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
                 _read_names(fr, i, info, text_engine, name_matcher, st, p)
             if progress is not None and i % 15 == 0:
                 progress(i, total)
-        drain(n, limit=0, final=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        events.clear()
+        frames.close()
     an.frame_times = st.times
     an.cuts = st.cuts
     faces = st.tracker.finish("face", 0, st.times)
     for t in faces:
         if t.id in st.best:
             _q, bf, bb = st.best[t.id]
-            t.best_frame, t.best_box = bf, tuple(float(v) for v in bb)  # type: ignore[assignment]
+            t.best_frame, t.best_box = bf, float_box(bb)
         else:
             t.best_frame, t.best_box = t.first_frame, t.boxes[0]
     if want_crops:

@@ -67,6 +67,12 @@ def _grow(box: Box, pad: float) -> Box:
     return (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
 
 
+def _between(a: Box, b: Box, u: float) -> Box:
+    """The box a share ``u`` of the way from ``a`` to ``b``."""
+    return (a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u,
+            a[2] + (b[2] - a[2]) * u, a[3] + (b[3] - a[3]) * u)
+
+
 def _size(box: Box) -> float:
     return max(box[2] - box[0], box[3] - box[1])
 
@@ -94,13 +100,13 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, B
         missed = max(0.0, T - p.stride / fps)      # time the detector did not see it
         for f in (range(fa, fb) if fb > fa else (fa,)):
             u = (f - fa) / span
-            box = tuple(ba[i] + (bb[i] - ba[i]) * u for i in range(4)) if fb > fa else ba
+            box = _between(ba, bb, u) if fb > fa else ba
             s = _size(ba) + (_size(bb) - _size(ba)) * u
             t = (f - fa) / fps
             k_pad = p.base_pad + min(p.max_pad, p.accel * t * (T - t) / 2.0
                                      + p.gap_pad * missed * min(t, T - t) / max(T, 1e-6))
             pad = k_pad * s + p.speed_pad * max(seg_speed, speed) * p.stride * 0.5
-            out[f] = _grow(box, min(pad, p.max_pad * s))  # type: ignore[arg-type]
+            out[f] = _grow(box, min(pad, p.max_pad * s))
     lo = track.shot_start
     hi = n_frames - 1 if track.shot_end is None else min(n_frames - 1, track.shot_end)
     n_pre = int(round(p.pre * fps)) + max(p.stride, p.sample_gap)

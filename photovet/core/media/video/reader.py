@@ -17,13 +17,15 @@ caller fails that file and the batch goes on.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat as _stat
-from collections.abc import Iterator
+import threading
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -282,10 +284,31 @@ class Frame:
     frame: Any
 
 
-def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0) -> Iterator[Frame]:
+#: One video at a time per process, checked or rendered: each already keeps both cores busy (the
+#: decoder's threads and the detector's, or x264's) and holds ~500 MB at 1080p, so two at once
+#: only add memory; and PyAV's decoders are then never driven from two batch threads at once.
+VIDEO_GATE = threading.RLock()
+
+
+@overload
+def iter_frames(path: str | Path, *, threads: int = ..., expected: int = ...,
+                end_marker: Literal[False] = ...) -> Generator[Frame, None, None]: ...
+
+
+@overload
+def iter_frames(path: str | Path, *, threads: int = ..., expected: int = ...,
+                end_marker: Literal[True]) -> Generator[Frame | None, None, None]: ...
+
+
+def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
+                end_marker: bool = False) -> Generator[Frame | None, None, None]:
     """Every frame in presentation order, one at a time. Raises ``TruncatedVideoError`` when the
     data is damaged part of the way through or the file ends before the ``expected`` frames
-    (announced by the container; 0: unknown)."""
+    (announced by the container; 0: unknown).
+
+    With ``end_marker``, ``None`` follows the last frame while the file is still open: a caller
+    whose other threads still read decoded frames finishes with them there and then closes the
+    generator (the file is closed only then, never under a frame in use)."""
     av = import_av()
     p = Path(path)
     c = open_container(p)
@@ -321,6 +344,8 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0) -> Ite
         if expected and i < expected * 0.98 - 1:
             raise TruncatedVideoError(f"the file is cut short: {i} of {expected} frames could be "
                                       "read", path=p)
+        if end_marker:
+            yield None
     finally:
         c.close()
 
@@ -366,8 +391,6 @@ def still(path: str | Path, at: float | None = None, *, size: int | None = None)
 
 def sha256_stream(path: str | Path) -> str:
     """The file's SHA-256, read 1 MB at a time (a video is never read into memory)."""
-    import hashlib  # noqa: PLC0415
-
     p = Path(path)
     check_file(p)
     h = hashlib.sha256()
@@ -394,7 +417,7 @@ def is_video_file(path: str | Path) -> bool:
     return sniff(head) == "video"
 
 
-__all__ = ["CONTAINERS", "Frame", "VIDEO_EXTENSIONS", "VideoInfo", "check_file", "display_rgb",
+__all__ = ["CONTAINERS", "Frame", "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "display_rgb",
            "import_av", "is_video_file", "iter_frames", "luma", "main_video_stream",
            "missing_index", "open_container", "parse_iso6709", "probe", "rotate",
            "sha256_stream", "still"]

@@ -37,7 +37,13 @@ import numpy as np
 from photovet.core.errors import TruncatedVideoError, VideoError
 from photovet.core.media.video.boxes import blank_user_data
 from photovet.core.media.video.covers import CoverPlan
-from photovet.core.media.video.reader import import_av, main_video_stream, open_container, rotate
+from photovet.core.media.video.reader import (
+    VIDEO_GATE,
+    import_av,
+    main_video_stream,
+    open_container,
+    rotate,
+)
 from photovet.core.models import Cover, VideoAnalysis
 from photovet.core.vision.cv import import_cv2
 
@@ -223,7 +229,14 @@ def render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
            options: RenderOptions, *, stop: threading.Event | None = None) -> Rendered:
     """Write ``analysis``'s video to ``out_path`` with ``plan``'s covers (module notes).
     Raises ``VideoError`` (``TruncatedVideoError`` when the original no longer decodes to its
-    end); the caller removes ``out_path`` then."""
+    end); the caller removes ``out_path`` then. One video at a time per process
+    (reader.VIDEO_GATE)."""
+    with VIDEO_GATE:
+        return _render(analysis, out_path, plan, options, stop=stop)
+
+
+def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
+            options: RenderOptions, *, stop: threading.Event | None = None) -> Rendered:
     av = import_av()
     src = Path(analysis.path)
     W, H = analysis.width, analysis.height

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from photovet.core.geometry import corner_iou, float_box
 from photovet.core.models import VideoTrack
 
 
@@ -102,14 +103,6 @@ class _Track:
         self.dets.append(det)
 
 
-def iou(a: Sequence[float], b: Sequence[float]) -> float:
-    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
 @dataclass
 class TrackerParams:
     fps: float = 30.0
@@ -147,7 +140,7 @@ class Tracker:
         size = max(t.size(), 1.0)
         if not (1.0 / self.p.size_ratio <= d.size / size <= self.p.size_ratio):
             return 0.0
-        ov = iou(pred, d.box)
+        ov = corner_iou(pred, d.box)
         pcx, pcy = (pred[0] + pred[2]) / 2, (pred[1] + pred[3]) / 2
         dist = math.hypot(d.cx - pcx, d.cy - pcy) / size
         gap = (d.frame - t.last) / self.p.fps
@@ -214,7 +207,7 @@ class Tracker:
             fr = [d.frame for d in t.dets]
             out.append(VideoTrack(
                 id=first_id + k, kind=kind, frames=fr,
-                boxes=[tuple(float(v) for v in d.box) for d in t.dets],  # type: ignore[misc]
+                boxes=[float_box(d.box) for d in t.dets],
                 scores=[float(d.score) for d in t.dets], shot_start=t.shot_start,
                 shot_end=t.shot_end, vx=float(t.vx), vy=float(t.vy),
                 first_time=float(times[fr[0]]) if times is not None and fr[0] < len(times) else 0.0,
@@ -226,4 +219,4 @@ class Tracker:
         return [list(t.dets) for t in self._tracks]
 
 
-__all__ = ["Det", "Tracker", "TrackerParams", "iou"]
+__all__ = ["Det", "Tracker", "TrackerParams"]

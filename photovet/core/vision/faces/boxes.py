@@ -7,19 +7,10 @@ Two box forms: ``(x, y, w, h)`` (what ``Face.box`` and the annotations use) and 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-
-def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
-    """Intersection over union of two (x, y, w, h) boxes (used to score detections)."""
-    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
-    iw = max(0.0, min(ax2, bx2) - max(a[0], b[0]))
-    ih = max(0.0, min(ay2, by2) - max(a[1], b[1]))
-    inter = iw * ih
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
+from photovet.core.geometry import box_iou  # re-exported: (x, y, w, h) IoU lives in core/geometry
 
 
 def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -100,7 +91,8 @@ def nms_merge(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
             ih = max(0.0, min(bi[3], bj[3]) - max(bi[1], bj[1]))
             inter = iw * ih
             union = areas[i] + areas[j] - inter
-            if (union > 0 and inter / union >= iou_threshold) or (areas[j] > 0 and inter / areas[j] >= containment):
+            overlaps = union > 0 and inter / union >= iou_threshold
+            if overlaps or (areas[j] > 0 and inter / areas[j] >= containment):
                 if areas[j] > areas[i]:
                     m = merged[k]
                     merged[k] = [min(m[0], bj[0]), min(m[1], bj[1]), max(m[2], bj[2]), max(m[3], bj[3])]
@@ -155,7 +147,9 @@ def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
     return [(st, min(length, st + size)) for st in starts]
 
 
-def clip_box(x1: float, y1: float, x2: float, y2: float, width: int, height: int) -> tuple[int, int, int, int] | None:
+def clip_box(
+    x1: float, y1: float, x2: float, y2: float, width: int, height: int,
+) -> tuple[int, int, int, int] | None:
     """Float corners -> integer (x, y, w, h) inside the image, or None when nothing is left."""
     ix1 = int(math.floor(max(0.0, x1)))
     iy1 = int(math.floor(max(0.0, y1)))

@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 from photovet.core.errors import ModelError
+from photovet.core.geometry import float_box
 from photovet.core.models import Face
 from photovet.core.paths import asset_path
 from photovet.core.settings import Settings
@@ -122,16 +123,19 @@ class FaceEngine:
             b, m = self.centerface.detect_raw(rgb)
             return Detections(np.asarray(b, np.float64).reshape(-1, 5),
                               np.asarray(m, np.float64).reshape(-1, 10), ["centerface"] * len(b))
+        yunet = self.yunet
+        if yunet is None:   # use_yunet says it is loaded: never drop to one detector silently
+            raise ModelError("the second face detector is not loaded")
         low = min(self.agree_threshold, self.yunet_threshold)
         if self.threads >= 2:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yunet")
-            future = self._pool.submit(self.yunet.detect, rgb, threshold=low)
+            future = self._pool.submit(yunet.detect, rgb, threshold=low)
             cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
             yn = future.result()
         else:
             cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
-            yn = self.yunet.detect(rgb, threshold=low)
+            yn = yunet.detect(rgb, threshold=low)
         return fuse((cf, cfm), (wb, wm), yn, cf_hi=self.centerface.threshold,
                     yn_hi=self.yunet_threshold, cf_lo=self.centerface.candidate_threshold,
                     yn_lo=self.agree_threshold)
@@ -173,8 +177,8 @@ class FaceEngine:
             h, w = arr.shape[:2]
             tiles = [(x0, y0, x1, y1) for (y0, y1) in tile_spans(h, tile, overlap)
                      for (x0, x1) in tile_spans(w, tile, overlap)]
-            boxes, marks = self.centerface._search(arr, 1.0, tiles, thr, False)
-            for b, m in zip(boxes, marks):
+            tile_boxes, tile_marks = self.centerface._search(arr, 1.0, tiles, thr, False)
+            for b, m in zip(tile_boxes, tile_marks):
                 b, m = b.astype(np.float64), m.astype(np.float64)
                 b[:, [0, 2]] *= kx
                 b[:, [1, 3]] *= ky
@@ -202,7 +206,7 @@ class FaceEngine:
         if not faces:
             return []
         rgb = to_rgb(image)
-        boxes = [tuple(float(v) for v in f.box) if self.encodable(f) else None for f in faces]
+        boxes = [float_box(f.box) if self.encodable(f) else None for f in faces]
         if model == SFACE:
             if self.sface is None:
                 raise ModelError("the face signature model is not loaded")

@@ -238,8 +238,8 @@ class FaceMatcher:
             if key and p in model_of:
                 by_family.setdefault(key, []).append(p)
         for members in by_family.values():
-            for a in members:
-                self.lookalikes[a].update(b for b in members if b != a)
+            for member in members:
+                self.lookalikes[member].update(other for other in members if other != member)
         n = len(self.people)
         self._model_idx = np.array([order.index(model_of[p]) for p in self.people], np.int64)
         self._t = np.array([self._th(p).accept(self.roles[p], bool(self.lookalikes[p]))

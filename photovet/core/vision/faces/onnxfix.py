@@ -75,6 +75,7 @@ def pb_parse(buf: bytes) -> list[tuple[int, int, Any]]:
     while i < len(buf):
         key, i = _read_varint(buf, i)
         field_no, wt = key >> 3, key & 7
+        v: int | bytes
         if wt == 0:
             v, i = _read_varint(buf, i)
         elif wt == 1:
@@ -248,7 +249,7 @@ def fix_model(raw: bytes, *, input_shapes: dict[str, Sequence[int | str]] | None
 def centerface_dynamic(raw: bytes) -> bytes:
     """CenterFace with symbolic N, H, W on its input and outputs (channels kept)."""
     graph = next(v for f, wt, v in pb_parse(raw) if f == 7 and wt == 2)
-    shapes = {}
+    shapes: dict[str, Sequence[int | str]] = {}
     for gf, gwt, gv in pb_parse(graph):
         if gf == 11 and gwt == 2:
             d = _dims(gv)

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from photovet.core.errors import ModelError
 from photovet.core.vision.faces.alignment import align_112
 
 SFACE = "sface-128"
@@ -92,10 +94,6 @@ class DlibEncoder:
 
     @classmethod
     def load(cls, num_jitters: int = 1) -> DlibEncoder:
-        from pathlib import Path  # noqa: PLC0415
-
-        from photovet.core.errors import ModelError  # noqa: PLC0415
-
         try:
             import dlib  # noqa: PLC0415
             import face_recognition_models as frm  # noqa: PLC0415

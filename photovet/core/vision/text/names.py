@@ -28,19 +28,93 @@ TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "mme", 
 # Generic words that are not people's names: signs, school life, calendars. A line made only of
 # capitalised words is "name-like" unless one of them is one of these. (Generic English, not
 # taken from any test set.)
-NON_NAME_WORDS = set(["a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "is", "it", "we", "you", "our", "your", "my", "me", "us", "all", "welcome", "back", "well", "done", "good", "great", "happy", "merry", "new", "year", "years", "class", "school", "primary", "secondary", "academy", "college", "nursery", "infant", "infants", "junior", "juniors", "high", "grammar", "academy", "trust", "university", "day", "days", "week", "weeks", "month", "term", "half", "sports", "sport", "fun", "fete", "fair", "party", "disco", "assembly", "concert", "show", "play", "club", "team", "house", "hall", "room", "office", "reception", "toilet", "toilets", "exit", "entrance", "way", "fire", "door", "gate", "car", "park", "carpark", "staff", "only", "no", "not", "please", "keep", "clear", "push", "pull", "open", "closed", "quiet", "library", "kitchen", "canteen", "dining", "lunch", "break", "playground", "field", "gym", "garden", "music", "art", "science", "maths", "math", "english", "history", "geography", "computing", "reading", "writing", "spelling", "phonics", "topic", "subject", "name", "names", "certificate", "achievement", "award", "awarded", "star", "stars", "student", "pupil", "pupils", "teacher", "teachers", "headteacher", "head", "deputy", "assistant", "teaching", "support", "coordinator", "governor", "governors", "parent", "parents", "visitor", "visitors", "guest", "volunteer", "council", "captain", "prefect", "monitor", "book", "books", "exercise", "work", "homework", "project", "trip", "farm", "bus", "visit", "world", "national", "international", "christmas", "easter", "summer", "autumn", "winter", "spring", "holiday", "holidays", "birthday", "celebration", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "hello", "hi", "bye", "thank", "thanks", "you", "congratulations", "mum", "dad", "family", "families", "friends", "friend", "road", "street", "lane", "avenue", "drive", "close", "way", "church", "centre", "center", "community", "city", "town", "village", "station", "north", "south", "east", "west", "upper", "lower", "main", "first", "second", "third", "fourth", "fifth", "sixth", "last", "best", "winner", "winners", "champion", "champions", "proud", "red", "orange", "yellow", "green", "blue", "purple", "pink", "black", "white", "brown", "grey", "gold", "silver", "bronze", "oak", "ash", "elm", "beech", "birch", "willow", "maple", "pine", "cedar", "rowan", "hello", "my", "name", "is", "am", "this", "presented", "awarded", "signed", "date", "id", "card", "pass", "badge", "lanyard", "visitor", "outstanding", "effort", "efforts", "excellent", "excellence", "fantastic", "brilliant", "super", "amazing", "wonderful", "kindness", "kind", "helpful", "attitude", "respect", "courage", "resilience", "teamwork", "attendance", "punctuality", "behaviour", "behavior", "progress", "improvement", "improved", "perfect", "participation", "contribution", "member", "hard", "working", "worker", "learner", "learning", "reader", "writer", "mathematician", "scientist", "artist", "athlete", "presentation", "performance", "achievement", "achiever", "effort", "values", "value", "ambassador", "leader", "reader", "form", "tutor", "year", "reception", "nursery", "key", "stage", "ks1", "ks2", "ks3", "ks4", "eyfs", "sen", "senco", "pe", "re", "pshe", "ofsted", "ptfa", "pta", "friends", "foundation", "federation", "multi", "mat", "diocese", "church", "ce", "rc", "st", "saint"])
+NON_NAME_WORDS = set([
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from", "is", "it",
+    "we", "you", "our", "your", "my", "me", "us", "all", "welcome", "back", "well", "done", "good", "great",
+    "happy", "merry", "new", "year", "years", "class", "school", "primary", "secondary", "academy", "college",
+    "nursery", "infant", "infants", "junior", "juniors", "high", "grammar", "academy", "trust", "university",
+    "day", "days", "week", "weeks", "month", "term", "half", "sports", "sport", "fun", "fete", "fair",
+    "party", "disco", "assembly", "concert", "show", "play", "club", "team", "house", "hall", "room",
+    "office", "reception", "toilet", "toilets", "exit", "entrance", "way", "fire", "door", "gate", "car",
+    "park", "carpark", "staff", "only", "no", "not", "please", "keep", "clear", "push", "pull", "open",
+    "closed", "quiet", "library", "kitchen", "canteen", "dining", "lunch", "break", "playground", "field",
+    "gym", "garden", "music", "art", "science", "maths", "math", "english", "history", "geography",
+    "computing", "reading", "writing", "spelling", "phonics", "topic", "subject", "name", "names",
+    "certificate", "achievement", "award", "awarded", "star", "stars", "student", "pupil", "pupils",
+    "teacher", "teachers", "headteacher", "head", "deputy", "assistant", "teaching", "support", "coordinator",
+    "governor", "governors", "parent", "parents", "visitor", "visitors", "guest", "volunteer", "council",
+    "captain", "prefect", "monitor", "book", "books", "exercise", "work", "homework", "project", "trip",
+    "farm", "bus", "visit", "world", "national", "international", "christmas", "easter", "summer", "autumn",
+    "winter", "spring", "holiday", "holidays", "birthday", "celebration", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july",
+    "august", "september", "october", "november", "december", "hello", "hi", "bye", "thank", "thanks", "you",
+    "congratulations", "mum", "dad", "family", "families", "friends", "friend", "road", "street", "lane",
+    "avenue", "drive", "close", "way", "church", "centre", "center", "community", "city", "town", "village",
+    "station", "north", "south", "east", "west", "upper", "lower", "main", "first", "second", "third",
+    "fourth", "fifth", "sixth", "last", "best", "winner", "winners", "champion", "champions", "proud", "red",
+    "orange", "yellow", "green", "blue", "purple", "pink", "black", "white", "brown", "grey", "gold",
+    "silver", "bronze", "oak", "ash", "elm", "beech", "birch", "willow", "maple", "pine", "cedar", "rowan",
+    "hello", "my", "name", "is", "am", "this", "presented", "awarded", "signed", "date", "id", "card", "pass",
+    "badge", "lanyard", "visitor", "outstanding", "effort", "efforts", "excellent", "excellence", "fantastic",
+    "brilliant", "super", "amazing", "wonderful", "kindness", "kind", "helpful", "attitude", "respect",
+    "courage", "resilience", "teamwork", "attendance", "punctuality", "behaviour", "behavior", "progress",
+    "improvement", "improved", "perfect", "participation", "contribution", "member", "hard", "working",
+    "worker", "learner", "learning", "reader", "writer", "mathematician", "scientist", "artist", "athlete",
+    "presentation", "performance", "achievement", "achiever", "effort", "values", "value", "ambassador",
+    "leader", "reader", "form", "tutor", "year", "reception", "nursery", "key", "stage", "ks1", "ks2", "ks3",
+    "ks4", "eyfs", "sen", "senco", "pe", "re", "pshe", "ofsted", "ptfa", "pta", "friends", "foundation",
+    "federation", "multi", "mat", "diocese", "church", "ce", "rc", "st", "saint",
+])
 
 # The most common English words (function words and everyday verbs): a line made of these is
 # prose, and a word glued together from them by the reader ("awardedto", "THEPOND") is too.
-COMMON_ENGLISH = set(["i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "a", "an", "the", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "can", "will", "just", "should", "now", "and", "but", "or", "if", "because", "as", "until", "while", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "then", "once", "be", "is", "am", "are", "was", "were", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "go", "goes", "went", "going", "gone", "get", "got", "make", "made", "see", "saw", "seen", "look", "looked", "come", "came", "take", "took", "give", "gave", "like", "liked", "love", "loved", "want", "wanted", "play", "played", "playing", "feed", "feeding", "fed", "eat", "ate", "eating", "find", "found", "think", "thought", "say", "said", "tell", "told", "know", "knew", "use", "used", "work", "worked", "call", "called", "try", "tried", "ask", "asked", "need", "felt", "feel", "big", "small", "little", "good", "great", "new", "old", "first", "last", "long", "young", "high", "low", "next", "early", "late", "few", "lot", "lots", "many", "much", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "day", "days", "time", "times", "way", "thing", "things", "people", "man", "woman", "child", "children", "boy", "boys", "girl", "girls", "world", "life", "hand", "part", "place", "week", "weeks", "home", "house", "water", "room", "mother", "father", "friend", "friends", "trip", "farm", "cow", "cows", "sheep", "pig", "pigs", "horse", "horses", "dog", "dogs", "cat", "cats", "bus", "car", "train", "tractor", "pond", "lake", "river", "park", "beach", "sea", "sun", "sunny", "rain", "rainy", "snow", "tree", "trees", "flower", "flowers", "animal", "animals", "bird", "birds", "field", "lunch", "dinner", "breakfast", "today", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night", "fun", "nice", "lovely", "happy", "sad", "best"])
+COMMON_ENGLISH = set([
+    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they",
+    "them", "their", "a", "an", "the", "this", "that", "these", "those", "there", "here", "what", "which",
+    "who", "whom", "whose", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more",
+    "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very",
+    "can", "will", "just", "should", "now", "and", "but", "or", "if", "because", "as", "until", "while", "of",
+    "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "before", "after",
+    "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under", "again",
+    "further", "then", "once", "be", "is", "am", "are", "was", "were", "been", "being", "have", "has", "had",
+    "having", "do", "does", "did", "doing", "go", "goes", "went", "going", "gone", "get", "got", "make",
+    "made", "see", "saw", "seen", "look", "looked", "come", "came", "take", "took", "give", "gave", "like",
+    "liked", "love", "loved", "want", "wanted", "play", "played", "playing", "feed", "feeding", "fed", "eat",
+    "ate", "eating", "find", "found", "think", "thought", "say", "said", "tell", "told", "know", "knew",
+    "use", "used", "work", "worked", "call", "called", "try", "tried", "ask", "asked", "need", "felt", "feel",
+    "big", "small", "little", "good", "great", "new", "old", "first", "last", "long", "young", "high", "low",
+    "next", "early", "late", "few", "lot", "lots", "many", "much", "one", "two", "three", "four", "five",
+    "six", "seven", "eight", "nine", "ten", "day", "days", "time", "times", "way", "thing", "things",
+    "people", "man", "woman", "child", "children", "boy", "boys", "girl", "girls", "world", "life", "hand",
+    "part", "place", "week", "weeks", "home", "house", "water", "room", "mother", "father", "friend",
+    "friends", "trip", "farm", "cow", "cows", "sheep", "pig", "pigs", "horse", "horses", "dog", "dogs", "cat",
+    "cats", "bus", "car", "train", "tractor", "pond", "lake", "river", "park", "beach", "sea", "sun", "sunny",
+    "rain", "rainy", "snow", "tree", "trees", "flower", "flowers", "animal", "animals", "bird", "birds",
+    "field", "lunch", "dinner", "breakfast", "today", "yesterday", "tomorrow", "morning", "afternoon",
+    "evening", "night", "fun", "nice", "lovely", "happy", "sad", "best",
+])
 
 # The name of a school or other institution: a line with one of these is not a person's name
 # even when its other words are unknown ("Oakfield Primary School", "St Mary's CE").
-INSTITUTION_WORDS = set(["school", "schools", "primary", "secondary", "academy", "college", "nursery", "infant", "infants", "junior", "juniors", "high", "grammar", "trust", "university", "federation", "church", "ce", "rc", "st", "saint", "diocese", "preschool", "pre", "playgroup", "centre", "center", "club"])
+INSTITUTION_WORDS = set([
+    "school", "schools", "primary", "secondary", "academy", "college", "nursery", "infant", "infants",
+    "junior", "juniors", "high", "grammar", "trust", "university", "federation", "church", "ce", "rc", "st",
+    "saint", "diocese", "preschool", "pre", "playgroup", "centre", "center", "club",
+])
 
 # First names or surnames that are also everyday words: matched alone only when the line is
 # just the name (a badge), not inside ordinary text ("May 2026", "Green Class").
-COMMON_WORD_NAMES = set(["may", "june", "april", "august", "summer", "autumn", "winter", "spring", "day", "will", "bill", "mark", "art", "hope", "joy", "faith", "grace", "rose", "lily", "daisy", "ivy", "holly", "hazel", "poppy", "violet", "iris", "ruby", "pearl", "amber", "crystal", "star", "sky", "river", "rain", "storm", "sunny", "dawn", "eve", "honey", "rich", "sandy", "rusty", "dusty", "ray", "page", "king", "bell", "rice", "hill", "wood", "woods", "hall", "green", "brown", "white", "black", "gray", "grey", "young", "price", "long", "short", "little", "small", "love", "may", "rose", "cook", "baker", "fisher", "hunter", "mason", "turner", "walker", "taylor", "carter", "shepherd", "day", "north", "south", "west", "east", "lord", "knight", "bishop", "parsons", "chase", "cash", "golden", "silver", "stone", "brook", "field", "fields", "lane", "mills", "miles", "rivers", "banks", "bush", "church", "flower", "rush", "wells", "wise", "best"])
+COMMON_WORD_NAMES = set([
+    "may", "june", "april", "august", "summer", "autumn", "winter", "spring", "day", "will", "bill", "mark",
+    "art", "hope", "joy", "faith", "grace", "rose", "lily", "daisy", "ivy", "holly", "hazel", "poppy",
+    "violet", "iris", "ruby", "pearl", "amber", "crystal", "star", "sky", "river", "rain", "storm", "sunny",
+    "dawn", "eve", "honey", "rich", "sandy", "rusty", "dusty", "ray", "page", "king", "bell", "rice", "hill",
+    "wood", "woods", "hall", "green", "brown", "white", "black", "gray", "grey", "young", "price", "long",
+    "short", "little", "small", "love", "may", "rose", "cook", "baker", "fisher", "hunter", "mason", "turner",
+    "walker", "taylor", "carter", "shepherd", "day", "north", "south", "west", "east", "lord", "knight",
+    "bishop", "parsons", "chase", "cash", "golden", "silver", "stone", "brook", "field", "fields", "lane",
+    "mills", "miles", "rivers", "banks", "bush", "church", "flower", "rush", "wells", "wise", "best",
+])
 
 _CONFUSIONS = [
     ("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("|", "l"), ("!", "l"), ("i", "l"),
@@ -252,7 +326,7 @@ class NameMatcher:
             return [(v, 100.0) for v in exact]
         if len(key) <= 4:
             return []
-        out = []
+        out: list[tuple[_Variant, float]] = []
         for k, variants in self._by_key.items():
             if len(k) <= 4 or abs(len(k) - len(key)) > max(2, len(k) // 4):
                 continue
@@ -368,7 +442,7 @@ class NameMatcher:
             is_common = word in _COMMON_KEYS
             title_before = prev_tok is not None and prev_tok.key in _TITLE_KEYS
             if v.form == "surname":
-                if title_before:
+                if title_before and prev_tok is not None:
                     # "Mrs Hughes": a staff member, or (for a pupil's surname) a relative of the
                     # pupil: both identify the family, but the staff case is kept.
                     form = "title_surname"
@@ -376,10 +450,9 @@ class NameMatcher:
                     return NameHit(v.person, v.role, form, score, span, [v.person])
                 if is_common and self._has_ordinary_words(others):
                     return None
-                if not toks[i].capitalised and not toks[i].raw.isupper():
-                    # lower-case ordinary word ("a walk in the wood")
-                    if is_common or self._has_ordinary_words(others):
-                        return None
+                if (not toks[i].capitalised and not toks[i].raw.isupper()
+                        and (is_common or self._has_ordinary_words(others))):
+                    return None   # lower-case ordinary word ("a walk in the wood")
                 return NameHit(v.person, v.role, "surname", score, span, [v.person])
             # forename
             if v.role == "staff":
@@ -408,9 +481,9 @@ class NameMatcher:
                     and next_tok.key not in _NON_NAME_KEYS \
                     and not next_tok.is_initial and len(next_tok.key) >= 2 and not title_before:
                 return None
-            if next_tok is not None and next_tok.is_initial:
-                if sur and next_tok.key[:1] not in {s[:1] for s in sur}:
-                    return None   # "Reuben B." is not Reuben Adeyemi
+            if (next_tok is not None and next_tok.is_initial
+                    and sur and next_tok.key[:1] not in {s[:1] for s in sur}):
+                return None   # "Reuben B." is not Reuben Adeyemi
             ids = sorted(self.first_keys.get(v.key, {v.person}))
             pupil_ids = [p for p in ids if self.by_id[p].role != "staff"]
             if len(pupil_ids) > 1:
@@ -489,10 +562,11 @@ def looks_like_name(text: str) -> str | None:
     if len(toks) == 2 and len(words) == 2 and toks[0].is_initial and toks[0].raw[:1].isupper() \
             and toks[0].raw.endswith(".") and _name_shaped(toks[1]) and not _non_name(toks[1]):
         return "capitalised-words"   # "J. Robinson", "J.Robinson"
-    if 2 <= len(toks) <= 3 and len(words) == len(toks):
-        if all(_name_shaped(t) or t.is_initial for t in toks) and sum(not t.is_initial for t in toks) >= 2:
-            if not any(_non_name(t) for t in toks):
-                return "capitalised-words"
+    if (2 <= len(toks) <= 3 and len(words) == len(toks)
+            and all(_name_shaped(t) or t.is_initial for t in toks)
+            and sum(not t.is_initial for t in toks) >= 2
+            and not any(_non_name(t) for t in toks)):
+        return "capitalised-words"
     return None
 
 

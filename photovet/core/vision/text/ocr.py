@@ -10,8 +10,10 @@ without recognising the whole photo.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,8 +60,6 @@ def text_options(text: Any = None, threads: int = 0) -> dict[str, Any]:
 
 
 def _session(model_path: str, threads: int) -> Any:
-    import os  # noqa: PLC0415
-
     from photovet.core.offline import onnx_session  # noqa: PLC0415
 
     return onnx_session(model_path, threads if threads > 0 else max(1, min(4, os.cpu_count() or 1)))
@@ -112,8 +112,6 @@ class TextEngine:
                 f"the text reader is not installed ({exc})",
                 hint="Reinstall PhotoVet (it needs rapidocr-onnxruntime).",
             ) from exc
-        from pathlib import Path  # noqa: PLC0415
-
         options = dict(_DEFAULTS, **(options or {}))
         root = Path(rapidocr_onnxruntime.__file__).resolve().parent
         try:
@@ -317,9 +315,9 @@ class TextEngine:
                     b[:, 0] += x0
                     b[:, 1] += y0
                     found.append((b, (x0, y0, x1, y1)))
-        boxes = _merge_tile_boxes(found, (sw, sh), cv2) if tiled else [b for b, _ in found]
+        quads = _merge_tile_boxes(found, (sw, sh), cv2) if tiled else [b for b, _ in found]
         out = []
-        for b in boxes:
+        for b in quads:
             b = b.copy()
             b[:, 0] = np.clip(b[:, 0] * sx, 0, w)
             b[:, 1] = np.clip(b[:, 1] * sy, 0, h)
@@ -464,9 +462,9 @@ class TextEngine:
             h, w = arr.shape[:2]
             box[:, 0] = np.clip(box[:, 0], 0, w)
             box[:, 1] = np.clip(box[:, 1], 0, h)
-        wid = max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3]))
-        hei = max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2]))
-        wid, hei = max(2.0, float(wid)), max(2.0, float(hei))
+        wid = float(max(np.linalg.norm(box[0] - box[1]), np.linalg.norm(box[2] - box[3])))
+        hei = float(max(np.linalg.norm(box[0] - box[3]), np.linalg.norm(box[1] - box[2])))
+        wid, hei = max(2.0, wid), max(2.0, hei)
         # Recognition works at 48 px line height: do not warp more pixels than it can use.
         f = min(1.0, 96.0 / min(wid, hei))
         ow, oh = max(2, round(wid * f)), max(2, round(hei * f))

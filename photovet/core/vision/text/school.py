@@ -135,7 +135,7 @@ class SchoolMatcher:
     def _word(self, d: str, ph: _Phrase, toks, keys, fuzz) -> SchoolHit | None:
         everyday = ordinary_word(d)
         others = set(ph.keys) - {d}
-        for idx, (raw, k, s, e) in enumerate(toks):
+        for idx, (_raw, k, s, e) in enumerate(toks):
             pair = k + keys[idx + 1] if idx + 1 < len(keys) else ""
             score = 0.0
             span = (s, e)
@@ -234,7 +234,7 @@ def find_small_school_text(image, items: Sequence[TextItem], reader,
     for (x0, y0, x1, y1), zoom in zoom_regions(items, image.size):
         crop = image.crop((x0, y0, x1, y1))
         crop = crop.resize((max(8, round(crop.width * zoom)), max(8, round(crop.height * zoom))),
-                           Image.BICUBIC)
+                           Image.Resampling.BICUBIC)
         for poly, text, score in reader.read(crop):
             if matcher.match(text) is None:
                 continue
