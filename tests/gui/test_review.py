@@ -173,6 +173,7 @@ def test_restart_keeps_the_review(qtbot, ws, make_window, photovet_home, tmp_pat
 
     again = Workspace.open(photovet_home)
     try:
+        sign_in_as(again, PREPARER_NAME)              # a restart: the office signs in again
         win2 = make_window(faces, workspace=again)
         wait_checked(qtbot, win2, 2)                  # the batch comes back by itself
         select_photo(win2, "photo_000.jpg")
