@@ -116,13 +116,18 @@ class Shots:
         from photovet.gui.app import make_app
         from photovet.gui.context import AppContext
         from photovet.gui.main_window import MainWindow
-        from photovet.gui.session import APPROVER, PREPARER
 
         self.app = make_app([])
         self.app.setFont(QFont("DejaVu Sans", 10))
         ws = Workspace.open(Path(os.environ["PHOTOVET_HOME"]))
         ctx = AppContext(ws)
-        ctx.session.sign_in(PREPARER, "Mrs J Bennett")
+        # staff accounts: the office (the first admin) and a senior leader who approves
+        office, head = "Mrs J Bennett", "Mr G Whitcombe"
+        passwords = {office: "staple battery office horse", head: "staple battery head horse"}
+        if ws.needs_first_admin():
+            ctx.session.create_first_admin(office, passwords[office])
+            ws.first_sign_in(head, ws.accounts.add(head, ["approver"]), passwords[head])
+        ctx.session.sign_in(office, passwords[office])
         win = MainWindow(ctx)
         win.resize(1366, 768)
         win.show()
@@ -219,9 +224,7 @@ class Shots:
         win.photos.batch.set_filter("all")
         self.modal(win.approval.mark_all_shown_ready, "15-mark-ready-confirm",
                    then=lambda box: box.button(QMessageBox.StandardButton.Yes).click())
-        ctx.session.sign_in(APPROVER, "Mr G Whitcombe")
-        win.act_approver.setChecked(True)
-        win.approval.set_approver_view(True)
+        ctx.session.sign_in(head, passwords[head])      # the approver's view opens by itself
         self.settle(2.0)
         self.grab(win, "16-approver-view-published")
 
@@ -231,8 +234,7 @@ class Shots:
                     b.click()
                     return
         self.modal(win.approval.approve_all_shown, "17-approve-all-shown", then=approve)
-        win.approval.set_approver_view(False)
-        win.act_approver.setChecked(False)
+        ctx.session.sign_in(office, passwords[office])
 
         # export
         out = work / "For Facebook"
@@ -288,7 +290,7 @@ class Shots:
         shown = {p for r in ws.records.exports() for p in r.people_shown}
         if shown:
             who = min(shown)
-            ws.register.set_consent(who, "facebook", "no", user="Mrs J Bennett")
+            ws.register.set_consent(who, "facebook", "no")
             ctx.register_changed.emit()
             self.wait(lambda: win.takedown_banner.isVisible(), 60)
             self.settle()

@@ -463,22 +463,24 @@ class Engine:
         digest = review_hash(self.review_parts(analysis, ch))
         return approval_parts(analysis, digest, self.publication(analysis))
 
-    def enrol(self, kind: str, path: str | Path, *, user: str | None, register: Any = None):
+    def enrol(self, kind: str, path: str | Path, *, session: Any = None, register: Any = None):
         """Enrol face photos from a folder of ``<id>.jpg`` (``kind`` "folder") or a CSV of id ->
         photo ("csv") with this engine's face model: in the helper process when there is one
-        (the models are loaded there already), else here on ``register`` (default: the
-        engine's). Returns the ``EnrolReport``; call ``reload_register`` afterwards."""
+        (the models are loaded there already; it acts as ``session``, the signed-in account
+        of the app that started it, for that call only), else here on ``register`` (default:
+        the engine's; its own sign-in counts). Returns the ``EnrolReport``; call
+        ``reload_register`` afterwards."""
         if kind not in ("folder", "csv"):
             raise PhotoVetError(f"unknown enrolment source '{kind}'")
         if self.process is not None:
-            return self.process.enrol(kind, str(path), user)
+            return self.process.enrol(kind, str(path), session)
         if self.face_engine is None:
             from photovet.core.errors import ModelError  # noqa: PLC0415
 
             raise ModelError("faces cannot be enrolled: the face model is not loaded")
         reg = register if register is not None else self.register
         fn = reg.enrol_folder if kind == "folder" else reg.enrol_csv
-        return fn(Path(path), self.face_engine, user=user)
+        return fn(Path(path), self.face_engine)
 
     def label_refusal(self, label: str, channel: str | Channel, mode: str | None = None,
                       on: _dt.date | None = None):
@@ -690,9 +692,22 @@ def _worker_reload() -> None:
     _WORKER.reload_register()
 
 
-def _worker_enrol(kind: str, path: str, user: str | None):
+def _worker_enrol(kind: str, path: str, session: Any):
+    """Enrol in the helper as the app's signed-in account (``session``; the register still
+    checks its role), signed out again afterwards."""
+    import dataclasses  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
     assert _WORKER is not None
-    report = _WORKER.enrol(kind, path, user=user)
+    access = _WORKER_WS.access if _WORKER_WS is not None else None
+    if access is not None:
+        access.session = None if session is None else dataclasses.replace(
+            session, last_activity=time.monotonic())
+    try:
+        report = _WORKER.enrol(kind, path)
+    finally:
+        if access is not None:
+            access.session = None
     _WORKER.reload_register()
     return report
 
@@ -756,9 +771,10 @@ class AnalysisProcess:
     def reload_register(self) -> None:
         self._pool.submit(_worker_reload).result()
 
-    def enrol(self, kind: str, path: str, user: str | None):
-        """Enrol in the helper (its models and its own register connection); the EnrolReport."""
-        return self._pool.submit(_worker_enrol, kind, path, user).result()
+    def enrol(self, kind: str, path: str, session: Any = None):
+        """Enrol in the helper (its models and its own register connection), as ``session``
+        (the signed-in account); the EnrolReport."""
+        return self._pool.submit(_worker_enrol, kind, path, session).result()
 
     def close(self) -> None:
         """Stop the helper now, even in the middle of a photo (nothing it does writes a file

@@ -571,7 +571,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
 
 
 def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, audit: Any,
-                             user: str, permanent: bool = False) -> str:
+                             permanent: bool = False) -> str:
     """Delete at once one original photo that a senior leader rejected (a compromising photo
     must not wait for a posted export, so no verified copy is asked for here).
 
@@ -579,8 +579,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     file is not the one that was rejected (its sha256 differs). Audited before ("pending") and
     after. To the trash unless ``permanent`` (overwritten, then unlinked). Returns the method.
     """
-    if not user or not str(user).strip():
-        raise DeletionError("say who is deleting this photo")
+    audit.access.require("originals.delete")   # who deletes: the signed-in account
     source = Path(path)
     rejected = [s for s in approvals.for_photo(sha256) if s.status == "rejected"]
     if not rejected:
@@ -596,7 +595,7 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     details = {"source": str(source), "sha256": sha256, "method": method,
                "rejected_for": [s.channel for s in rejected],
                "rejected_by": sorted({s.approver or "" for s in rejected})}
-    audit.record("original-delete-pending", dict(details, why="rejected"), user=user)
+    audit.record("original-delete-pending", dict(details, why="rejected"))
     try:
         if permanent:
             hidden = source.with_name(PURGE_PREFIX + source.name)
@@ -606,12 +605,11 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
         else:
             _trash(source)
     except Exception as exc:
-        audit.record("original-delete-failed", {"source": str(source), "reason": str(exc)},
-                     user=user)
+        audit.record("original-delete-failed", {"source": str(source), "reason": str(exc)})
         how = "deleted" if permanent else "moved to the trash"
         raise DeletionError(f"could not be {how} ({getattr(exc, 'strerror', None) or exc}); "
                             "it was kept", path=source) from exc
-    audit.record("original-deleted", dict(details, why="rejected"), user=user)
+    audit.record("original-deleted", dict(details, why="rejected"))
     return method
 
 

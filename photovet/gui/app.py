@@ -170,13 +170,22 @@ def run(argv: list[str] | None = None) -> int:
     if ws is None:
         return 1
     from photovet.gui.context import AppContext
+    from photovet.gui.controllers.access import sign_in_at_start
     from photovet.gui.main_window import MainWindow
 
     ctx = AppContext(ws)
+    _quit_after(app)           # also ends a start left waiting on the sign-in screen
+    try:
+        signed_in = sign_in_at_start(ctx.session)
+    except BaseException:
+        ws.close()
+        raise
+    if not signed_in:          # Quit on the first screen: nothing was started yet
+        ws.close()
+        return 0
     win = MainWindow(ctx)
     end_on_signals(app, win)
     win.showMaximized() if win.start_maximized else win.show()
-    _quit_after(app)
     try:
         return app.exec()
     finally:
@@ -199,7 +208,13 @@ def _quit_after(app) -> None:
         print(f"photovet: ignoring {QUIT_AFTER_ENV}={value!r} (not a number of seconds)",
               file=sys.stderr)
         return
-    QTimer.singleShot(max(0, int(seconds * 1000)), app.closeAllWindows)
+    def close_all() -> None:
+        for w in app.topLevelWidgets():
+            if w.isVisible() and hasattr(w, "reject") and w.isModal():
+                w.reject()             # a sign-in screen: Quit
+        app.closeAllWindows()
+
+    QTimer.singleShot(max(0, int(seconds * 1000)), close_all)
 
 
 if __name__ == "__main__":  # pragma: no cover

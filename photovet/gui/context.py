@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs
+from photovet.core.errors import AccountError
 from photovet.core.models import Channel
 from photovet.core.workspace import Workspace
 
@@ -52,7 +53,9 @@ class AppContext(QObject):
         self.ws = ws
         self.qs = qs or gui_settings(ws.home)
         self.workers = Workers(self)
-        self.session = Session(self.qs, self.staff_names, self)
+        self.session = Session(ws, self)
+        # set by the window: shows a refusal of the core (a lock brings up the lock screen)
+        self.on_refusal: Callable[[QWidget | None, str, BaseException], None] | None = None
         self.engine: Any = None
         self._engine_factory = engine_factory
         self._engine_starting = False
@@ -151,7 +154,7 @@ class AppContext(QObject):
     @contextlib.contextmanager
     def thread_workspace(self) -> Iterator[Workspace]:
         """A workspace of its own for a worker thread (one database connection per thread)."""
-        ws = Workspace.open(self.ws.home)
+        ws = Workspace.open(self.ws.home, access=self.ws.access)   # the same signed-in person
         try:
             yield ws
         finally:
@@ -160,7 +163,11 @@ class AppContext(QObject):
     # -- telling the person ---------------------------------------------------------------------
 
     def fail(self, parent: QWidget | None, title: str, exc: BaseException | str) -> None:
-        """A dialog with the problem in plain words."""
+        """A dialog with the problem in plain words (a refusal of the core because nobody is
+        signed in, or the session locked itself, brings up the sign-in or lock screen)."""
+        if isinstance(exc, AccountError) and self.on_refusal is not None:
+            self.on_refusal(parent, title, exc)
+            return
         text = exc if isinstance(exc, str) else error_text(exc)
         QMessageBox.warning(parent, title, text)
 

@@ -28,6 +28,8 @@ from photovet.core import logs
 
 from . import style
 from .context import AppContext
+from .controllers.access import AccessController
+from .controllers.accounts import AccountsController
 from .controllers.after_posting import AfterPostingController
 from .controllers.approval import ApprovalController
 from .controllers.batch import BatchController
@@ -38,7 +40,8 @@ from .controllers.review import ReviewController
 from .controllers.school_rules import install_school_rules
 from .controllers.setup import SetupController
 from .controllers.video import install_video
-from .views.banners import Banner, Status
+from .session import permit
+from .views.banners import Banner, KeyBanner, Status
 from .views.checklist import ChecklistPanel
 from .views.photos_tab import PhotosTab
 from .views.register_tab import RegisterView
@@ -55,7 +58,12 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(style.icon("app"))
         self.setAcceptDrops(True)
         self.setStyleSheet(style.APP_STYLESHEET)
+        self._permissions: list[tuple[QAction, str]] = []
         self.status = Status(self.statusBar())
+        self.who = QLabel("")
+        self.who.setObjectName("SignedIn")
+        self.statusBar().addPermanentWidget(self.who)
+        self.key_banner = KeyBanner(ctx)
         self.takedown_banner, self.approval_banner = Banner("error"), Banner("warning")
         self.problem_banner, self.message_banner = Banner("error"), Banner("info")
         for b in (self.takedown_banner, self.message_banner, self.problem_banner):
@@ -81,7 +89,12 @@ class MainWindow(QMainWindow):
         self.register = RegisterController(ctx, self, on_sar=self.after.subject_access,
                                            on_exports=lambda pid: self.after.open_exports(
                                                person=pid))
-        self.setup = SetupController(ctx, self.checklist, self.register, self)
+        self.access = AccessController(ctx.session, self)
+        self.access.quit_requested.connect(self.close)
+        ctx.on_refusal = self.access.refused
+        self.accounts = AccountsController(ctx, self)
+        self.setup = SetupController(ctx, self.checklist, self.register, self, self.accounts)
+        self.key_banner.allow_requested.connect(self._allow_pc)
         self._wire()
         self._build()
         self.school_rules = install_school_rules(self)   # issue 18: flags, devices, retention
@@ -90,6 +103,8 @@ class MainWindow(QMainWindow):
         ctx.engine_failed.connect(lambda t: self.problem(
             f"PhotoVet could not start its checking process, so photos cannot be checked. {t}"))
         ctx.engine_ready.connect(lambda: self.status.say("Ready."))
+        ctx.engine_ready.connect(self.key_banner.refresh)
+        ctx.session.changed.connect(self._session_changed)
         self.status.say("Getting ready: loading the face and name recognisers (a few "
                         "seconds)\u2026")
         ctx.problem.connect(self.problem)
@@ -101,6 +116,8 @@ class MainWindow(QMainWindow):
         self.photos_stack.setCurrentWidget(
             self.photos if self.batch.model.items or not ctx.ws.register.is_empty()
             else self.checklist)
+        self.approval.session_changed()        # a senior leader starts in the approver's view
+        self._session_changed()
 
     # -- wiring ---------------------------------------------------------------------------------
 
@@ -129,48 +146,65 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         A = self._action
+        P = self._permitted
         self.act_files = A("Add photos\u2026", self.add_files, "Ctrl+O", "files",
                            "Add photos to this batch (Ctrl+O)")
         self.act_folder = A("Add a folder\u2026", self.add_folder, "Ctrl+Shift+O", "folder",
                             "Add every photo in a folder")
-        self.act_device = A("From a device\u2026", self.device.choose_device, None, "device",
-                            "Copy photos from a camera card or phone, checking every copy; "
-                            "then clear the device")
+        self.act_device = P("device.import", A(
+            "From a device\u2026", self.device.choose_device, None, "device",
+            "Copy photos from a camera card or phone, checking every copy; then clear the "
+            "device"))
         self.act_new = A("New batch\u2026", lambda: self.batch.new_batch(), "Ctrl+N")
-        self.act_export = A("Export\u2026", self._export, "Ctrl+E", "export",
-                            "Write safe copies of the approved photos (Ctrl+E)")
-        self.act_approver = A("Approve photos", lambda: self._toggle_approver(), None, "approve",
-                              "The senior leader's view: what will be published, and approval")
+        self.act_export = P("export", A("Export\u2026", self._export, "Ctrl+E", "export",
+                                        "Write safe copies of the approved photos (Ctrl+E)"))
+        self.act_approver = P("approve", A(
+            "Approve photos", lambda: self._toggle_approver(), None, "approve",
+            "The senior leader's view: what will be published, and approval"))
         self.act_approver.setCheckable(True)
         self.act_setup = A("Getting started", self.show_checklist, None, "ready")
         menus = {
             "&File": [self.act_files, self.act_folder, self.act_device, None, self.act_new,
                       self.act_export, None, A("&Quit", self.close, "Ctrl+Q")],
             "&Review": [A("Next photo with a decision for you", self.next_open, "Ctrl+J"),
-                        A("Keep the rest covered", self.review.keep_rest, "K"),
+                        P("review", A("Keep the rest covered", self.review.keep_rest, "K")),
                         A("Stop checking", self.batch.stop_checking)],
-            "&Approve": [self.act_approver, A("Mark ready", self.approval.mark_ready),
-                         A("Mark all shown ready\u2026", self.approval.mark_all_shown_ready),
-                         A("Approve", self.approval.approve),
-                         A("Reject\u2026", self.approval.reject),
-                         A("Approve all shown\u2026", self.approval.approve_all_shown), None,
-                         A("Delete this rejected original now\u2026",
-                           self.approval.delete_original)],
+            "&Approve": [self.act_approver,
+                         P("review", A("Mark ready", self.approval.mark_ready)),
+                         P("review", A("Mark all shown ready\u2026",
+                                       self.approval.mark_all_shown_ready)),
+                         P("approve", A("Approve", self.approval.approve)),
+                         P("approve", A("Reject\u2026", self.approval.reject)),
+                         P("approve", A("Approve all shown\u2026",
+                                        self.approval.approve_all_shown)), None,
+                         P("originals.delete", A("Delete this rejected original now\u2026",
+                                                 self.approval.delete_original))],
             "After &posting": [A("Exports and posts\u2026", lambda: self.after.open_exports()),
-                               A("Mark as posted\u2026", lambda: self.after.mark_posted()),
+                               P("post", A("Mark as posted\u2026",
+                                           lambda: self.after.mark_posted())),
                                A("Take-down list\u2026", self.after.open_takedown),
-                               A("Delete original photos\u2026",
-                                 lambda: self.after.delete_originals())],
-            "Re&gister": [A("Import the register\u2026", lambda: self.register.import_register()),
-                          A("Enrol face photos\u2026", self.register.enrol),
-                          A("Channels\u2026", lambda: self.register.settings("channels")),
-                          A("Settings\u2026", lambda: self.register.settings(), None,
-                            "settings")],
+                               P("originals.delete", A("Delete original photos\u2026",
+                                                       lambda: self.after.delete_originals()))],
+            "Re&gister": [P("register.import", A("Import the register\u2026",
+                                                 lambda: self.register.import_register())),
+                          P("register.enrol", A("Enrol face photos\u2026", self.register.enrol)),
+                          P("channels", A("Channels\u2026",
+                                          lambda: self.register.settings("channels"))),
+                          P("settings", A("Settings\u2026", lambda: self.register.settings(),
+                                          None, "settings")), None,
+                          P("accounts", A("Staff accounts\u2026", self.accounts.open)),
+                          self._allow_action(A("Allow this PC (admin secret)\u2026",
+                                               self._allow_pc))],
+            "A&ccount": [self._who_action(),
+                         A("Lock now", self.access.lock_now, "Ctrl+L"),
+                         A("Change my password\u2026", self.access.change_password),
+                         A("Sign out\u2026", lambda: self.access.sign_out(confirm=True))],
             "&Help": [self.act_setup, A("Copy diagnostics", self.copy_diagnostics),
                       A("About PhotoVet", self.about)],
         }
         for title, actions in menus.items():
             m = self.menuBar().addMenu(title)
+            m.setToolTipsVisible(True)
             for a in actions:
                 m.addSeparator() if a is None else m.addAction(a)
         tb = QToolBar("Main")
@@ -199,8 +233,8 @@ class MainWindow(QMainWindow):
         cl = QVBoxLayout(central)
         cl.setContentsMargins(6, 4, 6, 4)
         cl.setSpacing(4)
-        for b in (self.takedown_banner, self.approval_banner, self.problem_banner,
-                  self.message_banner):
+        for b in (self.key_banner, self.takedown_banner, self.approval_banner,
+                  self.problem_banner, self.message_banner):
             cl.addWidget(b)
         cl.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -212,6 +246,40 @@ class MainWindow(QMainWindow):
 
         key("A", lambda: self.approval.approver_view and self.approval.approve())
         key("R", lambda: self.approval.approver_view and self.approval.reject())
+
+    def _permitted(self, permission: str, action: QAction) -> QAction:
+        """An action enabled only for the roles the core's table gives ``permission``."""
+        self._permissions.append((action, permission))
+        return action
+
+    def _allow_action(self, action: QAction) -> QAction:
+        self.act_allow = action           # shown only while this PC lacks the register's key
+        return action
+
+    def _who_action(self) -> QAction:
+        self.act_who = QAction("", self)
+        self.act_who.setEnabled(False)
+        return self.act_who
+
+    def _session_changed(self) -> None:
+        """Someone signed in or out, or the session locked: who is shown, what is enabled."""
+        s = self.ctx.session
+        self.who.setText(s.summary())
+        self.act_who.setText(s.summary())
+        for action, permission in self._permissions:
+            permit(action, s, permission)
+        self.register_view.set_permissions(s)
+        self.act_setup.setVisible(getattr(self, "_setup_left", False) and s.allowed("settings"))
+        self.act_approver.setChecked(self.approval.approver_view)
+        self.key_banner.refresh()
+        self.act_allow.setVisible(bool(self.key_banner.problem()))
+
+    def _allow_pc(self) -> None:
+        if self.access.allow_this_pc():
+            self.key_banner.refresh()
+            self.ctx.register_changed.emit()     # signatures readable now: recognise again
+            self.status.say("This PC is allowed: faces are recognised again. Check the photos "
+                            "again to use it.")
 
     def _fill_channels(self) -> None:
         self.channel_combo.blockSignals(True)
@@ -265,7 +333,9 @@ class MainWindow(QMainWindow):
     def _setup_changed(self, done: int, total: int) -> None:
         self.act_setup.setText(f"Getting started ({done} of {total})" if done < total
                                else "Getting started")
-        self.act_setup.setVisible(done < total)
+        # the first-run checklist is the office admin's to do
+        self._setup_left = done < total
+        self.act_setup.setVisible(done < total and self.ctx.session.allowed("settings"))
 
     def _approval_banner(self) -> None:
         self.approval_banner.say("" if self.ctx.ws.settings.approval.required else
@@ -329,6 +399,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, ev: QCloseEvent) -> None:
         self.ctx.qs.setValue("window/geometry", self.saveGeometry())
         self.ctx.qs.setValue("window/splitter", self.photos.splitter.saveState())
+        self.access.close()
         self.status.say("Closing: finishing the photo in hand\u2026")
         self.ctx.shutdown()
         super().closeEvent(ev)

@@ -1,151 +1,135 @@
-"""Who is acting: the one place the app knows the name it records with each decision.
+"""Who is signed in, for the window: the one place the app reads the core's session.
 
-Until staff sign-in arrives (issue 16: accounts with passwords and roles in the core), the
-``Session`` asks once per session for the preparer's name (filled in with the last one) and,
-separately, once for the senior leader who approves. Every ``user=`` / ``preparer=`` /
-``approver=`` the app passes to the core comes from here, so replacing these questions with a
-sign-in screen changes this module only.
+The core holds the signed-in account (``Workspace.access``) and decides every permission
+(``accounts.PERMISSIONS``, ``Access.require``). This module only *shows* it: the name and roles
+for the status bar, ``allowed(permission)`` to enable a button, and a tooltip built from the
+core's own table saying which role may do something. It decides nothing; a button left enabled
+by mistake is still refused by the core (``PermissionDenied``), and the window says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from PySide6.QtCore import QObject, Signal
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
-
-PREPARER, APPROVER = "preparer", "approver"
+from photovet.core.accounts import PERMISSIONS, ROLE_LABELS, ROLES
+from photovet.core.errors import AccountError
+from photovet.core.workspace import Workspace
 
 
-class NameDialog(QDialog):
-    """Ask for a person's name (a preparer, or a senior leader approving)."""
+def role_words(roles) -> str:
+    """('admin', 'preparer') -> 'Preparer, Admin' (in the core's order of roles)."""
+    return ", ".join(ROLE_LABELS.get(r, r) for r in ROLES if r in set(roles))
 
-    def __init__(self, title: str, prompt: str, *, suggestions: list[str] | None = None,
-                 current: str = "", ok_text: str = "Continue", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setObjectName("NameDialog")
-        self.setModal(True)
-        lay = QVBoxLayout(self)
-        info = QLabel(prompt)
-        info.setWordWrap(True)
-        lay.addWidget(info)
-        form = QFormLayout()
-        self.name = QComboBox()
-        self.name.setEditable(True)
-        self.name.setAccessibleName("Your name")
-        self.name.addItems(suggestions or [])
-        self.name.setCurrentText(current)
-        self.name.lineEdit().setPlaceholderText("Your full name, for example Mrs J Patel")
-        self.name.setMinimumWidth(self.fontMetrics().horizontalAdvance(
-            "Your full name, for example Mrs J Patel") + 60)
-        form.addRow("Your &name:", self.name)
-        lay.addLayout(form)
-        self.problem = QLabel("")
-        self.problem.setStyleSheet("color:#b23b3b;")
-        lay.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        lay.addWidget(self.buttons)
-        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.name.lineEdit().selectAll()
 
-    def _accept(self) -> None:
-        if len(self.value()) < 2:
-            self.problem.setText("Please type your name: it is recorded with what you do.")
-            return
-        self.accept()
+def permission_tip(permission: str) -> str:
+    """'Needs the Approver (senior leader) role (approve or reject photos).' from the core's
+    table of who may do what."""
+    roles, what = PERMISSIONS[permission]
+    if set(roles) >= set(ROLES):
+        return f"Anyone signed in can {what}."
+    who = " or ".join(ROLE_LABELS.get(r, r) for r in roles)
+    return f"Needs the {who} role (to {what})."
 
-    def value(self) -> str:
-        return " ".join(self.name.currentText().split())
+
+def permit(target, session: Session, permission: str, enabled: bool = True) -> None:
+    """Enable a button or menu item only when the signed-in account may do ``permission``
+    (and ``enabled``: it can do something now); its tooltip always says which role may.
+    The core refuses anyway: this only spares the person a refusal."""
+    base = target.property("photovet_tip")
+    if base is None:
+        base = target.toolTip() if not hasattr(target, "text") or \
+            target.toolTip() != target.text().replace("&", "") else ""
+        target.setProperty("photovet_tip", base)
+    ok = session.allowed(permission)
+    target.setEnabled(bool(enabled) and ok)
+    tip = permission_tip(permission)
+    if not ok and session.signed_in:
+        tip = f"{tip} {session.name()} does not have it."
+    target.setToolTip(f"{base}\n{tip}" if base else tip)
+
+
+def permission_refusal(ctx_or_session, permission: str) -> Exception:
+    """The core's own refusal for ``permission`` now (PermissionDenied, SessionLocked or
+    NotSignedIn, with its words), or None when it is allowed: asked of the core, never
+    re-worded here."""
+    session = getattr(ctx_or_session, "session", ctx_or_session)
+    try:
+        session.ws.require(permission)
+    except AccountError as exc:
+        return exc
+    return None
 
 
 class Session(QObject):
-    """The people acting in this window, and their roles."""
+    """The signed-in member of staff, as the window shows them. ``changed`` is emitted after a
+    sign-in, sign-out, lock or unlock, so every action can be enabled again."""
 
     changed = Signal()
 
-    def __init__(self, qs: QSettings, staff_names: Callable[[], list[str]] | None = None,
-                 parent: QObject | None = None):
+    def __init__(self, ws: Workspace, parent: QObject | None = None):
         super().__init__(parent)
-        self._qs = qs
-        self._staff_names = staff_names or (list)
-        self._names: dict[str, str] = {}
-        self.active = PREPARER          # the role of the view in front of the person
+        self.ws = ws
 
-    # -- who is acting -------------------------------------------------------------------------
+    # -- reading ---------------------------------------------------------------------------------
 
-    def name(self, role: str) -> str:
-        """The name given for ``role`` this session ("" until asked)."""
-        return self._names.get(role, "")
+    @property
+    def signed_in(self) -> bool:
+        return self.ws.session is not None
 
-    def roles(self) -> set[str]:
-        return set(self._names)
+    def name(self) -> str:
+        s = self.ws.session
+        return s.name if s is not None else ""
 
-    def sign_in(self, role: str, name: str) -> None:
-        name = " ".join(name.split())
-        if not name:
-            return
-        self._names[role] = name
-        if role == PREPARER:
-            self._qs.setValue("people/preparer", name)
+    def roles(self) -> frozenset[str]:
+        return self.ws.access.roles()
+
+    def allowed(self, permission: str) -> bool:
+        return self.ws.allowed(permission)
+
+    def locked(self) -> bool:
+        return self.ws.idle_locked()
+
+    def summary(self) -> str:
+        """'Signed in: Mrs J Patel (Preparer, Admin)' for the status bar."""
+        if not self.signed_in:
+            return "Nobody is signed in"
+        if self.locked():
+            return f"Locked: {self.name()} unlocks with their password"
+        roles = role_words(self.roles()) or "no role today"
+        return f"Signed in: {self.name()} ({roles})"
+
+    # -- changing (each one the core's call, then ``changed``) -----------------------------------
+
+    def create_first_admin(self, name: str, password: str) -> None:
+        self.ws.create_first_admin(name, password)
         self.changed.emit()
 
-    def sign_out(self, role: str) -> None:
-        if self._names.pop(role, None) is not None:
+    def sign_in(self, name: str, password: str) -> None:
+        try:
+            self.ws.sign_in(name, password)
+        finally:
             self.changed.emit()
 
-    # -- asking (once per session) -----------------------------------------------------------
+    def first_sign_in(self, name: str, code: str, new_password: str) -> None:
+        try:
+            self.ws.first_sign_in(name, code, new_password)
+        finally:
+            self.changed.emit()
 
-    def preparer(self, parent: QWidget | None) -> str | None:
-        """The preparer's name, asked once per session; None when the person cancels."""
-        if not self.name(PREPARER):
-            dlg = NameDialog(
-                "Who is preparing these photos?",
-                "Your name is recorded with every decision you make about a photo and when you "
-                "mark photos ready, so the approver and the audit log know who checked them.",
-                current=str(self._qs.value("people/preparer", "") or ""), parent=parent)
-            if not dlg.exec():
-                return None
-            self.sign_in(PREPARER, dlg.value())
-        return self.name(PREPARER)
-
-    def approver(self, parent: QWidget | None) -> str | None:
-        """The approving senior leader's name, asked once per session; None when cancelled."""
-        if not self.name(APPROVER):
-            dlg = NameDialog(
-                "Approve as a senior leader",
-                "A senior leader who did not prepare the photos approves them. Your name is "
-                "recorded with each approval.",
-                suggestions=self._staff_names(), current="", ok_text="Approve as me",
-                parent=parent)
-            if not dlg.exec():
-                return None
-            self.sign_in(APPROVER, dlg.value())
-        return self.name(APPROVER)
-
-    def set_active(self, role: str) -> None:
-        """The approver's view is in front (APPROVER), or the preparer's (PREPARER)."""
-        self.active = role
+    def unlock(self, password: str) -> None:
+        self.ws.unlock(password)
         self.changed.emit()
 
-    def anyone(self, parent: QWidget | None) -> str | None:
-        """Whoever is acting now (register changes, take-downs, reviews): the senior leader
-        in the approver's view, else the preparer (asked once)."""
-        if self.active == APPROVER:
-            return self.approver(parent)
-        return self.preparer(parent)
+    def lock(self) -> None:
+        self.ws.lock()
+        self.changed.emit()
+
+    def sign_out(self) -> None:
+        self.ws.sign_out()
+        self.changed.emit()
+
+    def change_password(self, old: str, new: str) -> None:
+        self.ws.change_password(old, new)
 
 
-__all__ = ["APPROVER", "PREPARER", "NameDialog", "Session"]
+__all__ = ["Session", "permission_tip", "permission_refusal", "permit", "role_words"]

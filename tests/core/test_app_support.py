@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from photovet.core.errors import DeletionError, ModelError, PhotoVetError
+from photovet.core.errors import DeletionError, ModelError, PermissionDenied, PhotoVetError
 from photovet.core.models import Channel, ExportResult, PhotoAnalysis, TextItem
 from photovet.core.policy import decide_text
 from photovet.core.transfer import delete_rejected_original
@@ -24,8 +24,17 @@ from tests.core.afterpost_util import photo, sha
 def ws(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     w = Workspace.open(tmp_path / "home")
+    w.create_first_admin("Mrs Prep", "staple battery office horse")   # admin, preparer, poster
+    code = w.accounts.add("Mr Head", ["approver"])
+    w.first_sign_in("Mr Head", code, "staple battery head horse")
+    w.sign_in("Mrs Prep", "staple battery office horse")
     yield w
     w.close()
+
+
+def as_(ws, name: str) -> None:
+    ws.sign_in(name, {"Mrs Prep": "staple battery office horse",
+                      "Mr Head": "staple battery head horse"}[name])
 
 
 def _analysis(path: Path, channel: str = "website") -> PhotoAnalysis:
@@ -38,15 +47,20 @@ def test_a_rejected_original_is_deleted_at_once_and_audited(ws, tmp_path):
     photo(1, (64, 48)).save(p)
     a = _analysis(p)
     with pytest.raises(DeletionError, match="only a photo a senior leader has rejected"):
-        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit,
-                                 user="Mr Head")
-    ws.approvals.mark_ready(a, preparer="Mrs Prep")
-    ws.approvals.reject(a, approver="Mr Head", comment="address on the fridge")
-    assert delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit,
-                                    user="Mr Head") == "trash"
+        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit)
+    ws.approvals.mark_ready(a)
+    as_(ws, "Mr Head")
+    ws.approvals.reject(a, comment="address on the fridge")
+    # deleting an original is an admin's (the senior leader who rejected it asks the office)
+    with pytest.raises(PermissionDenied, match="Mr Head cannot delete original photos"):
+        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit)
+    assert p.exists()
+    as_(ws, "Mrs Prep")
+    assert delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals,
+                                    audit=ws.audit) == "trash"
     assert not p.exists()
     rows = ws.db.all("SELECT action, actor FROM audit_log ORDER BY id")[-2:]
-    assert rows == [("original-delete-pending", "Mr Head"), ("original-deleted", "Mr Head")]
+    assert rows == [("original-delete-pending", "Mrs Prep"), ("original-deleted", "Mrs Prep")]
     assert ws.audit.verify().ok
 
 
@@ -54,12 +68,13 @@ def test_a_changed_file_is_not_the_rejected_photo(ws, tmp_path):
     p = tmp_path / "photo.jpg"
     photo(2, (64, 48)).save(p)
     a = _analysis(p)
-    ws.approvals.mark_ready(a, preparer="Mrs Prep")
-    ws.approvals.reject(a, approver="Mr Head")
+    ws.approvals.mark_ready(a)
+    as_(ws, "Mr Head")
+    ws.approvals.reject(a)
+    as_(ws, "Mrs Prep")
     photo(3, (64, 48)).save(p)          # another picture under the same name
     with pytest.raises(DeletionError, match="changed since it was rejected"):
-        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit,
-                                 user="Mr Head")
+        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit)
     assert p.exists()
 
 
@@ -109,9 +124,9 @@ def test_confirming_what_the_rule_does_closes_the_question():
 def test_enrol_through_an_engine_without_a_face_model_says_so(ws, tmp_path):
     engine = ws.engine()
     with pytest.raises(ModelError, match="face model is not loaded"):
-        engine.enrol("folder", tmp_path, user="Mrs Prep")
+        engine.enrol("folder", tmp_path, session=ws.session)
     with pytest.raises(PhotoVetError, match="unknown enrolment source"):
-        engine.enrol("camera", tmp_path, user="Mrs Prep")
+        engine.enrol("camera", tmp_path, session=ws.session)
 
 
 def test_a_helper_can_be_stopped_while_it_starts(ws):
@@ -121,3 +136,38 @@ def test_a_helper_can_be_stopped_while_it_starts(ws):
     with pytest.raises(PhotoVetError, match="stopped while it started"):
         ws.start_helper(faces=False, text=False, stop=stop)
     assert time.monotonic() - t0 < 20
+
+
+def test_the_helper_enrols_as_the_apps_signed_in_account_then_signs_out(ws, monkeypatch):
+    """The app's helper process has its own register connection with nobody signed in; an
+    enrolment there acts as the app's signed-in account for that call only (the register
+    still checks the role), and a locked session stays locked."""
+    from photovet.core import pipeline
+    from photovet.core.errors import SessionLocked
+
+    helper_ws = Workspace.open(ws.home)
+    seen: list[str] = []
+
+    class Engine:
+        def enrol(self, kind, path):
+            seen.append(helper_ws.access.require("register.enrol").name)
+            return "report"
+
+        def reload_register(self):
+            pass
+
+    monkeypatch.setattr(pipeline, "_WORKER", Engine())
+    monkeypatch.setattr(pipeline, "_WORKER_WS", helper_ws)
+    try:
+        assert helper_ws.session is None
+        assert pipeline._worker_enrol("folder", "photos", ws.session) == "report"
+        assert seen == ["Mrs Prep"] and helper_ws.session is None
+        ws.lock()
+        with pytest.raises(SessionLocked):
+            pipeline._worker_enrol("folder", "photos", ws.session)
+        assert helper_ws.session is None
+        as_(ws, "Mr Head")                                   # no admin role: refused there too
+        with pytest.raises(PermissionDenied):
+            pipeline._worker_enrol("folder", "photos", ws.session)
+    finally:
+        helper_ws.close()

@@ -21,11 +21,45 @@ from PySide6.QtWidgets import (
 from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
 from photovet.gui.main_window import MainWindow
-from photovet.gui.session import PREPARER
 from tests.gui.fake_engine import FakeEngine
 
-PREPARER_NAME = "Mrs Jo Preparer"
+PREPARER_NAME = "Mrs Jo Preparer"      # the office: the first admin (admin, preparer, poster)
+APPROVER_NAME = "Mr Sam Head"          # a senior leader (approver)
+ONLY_PREPARER = "Pat Prep"             # prepares photos, nothing else
+DEPUTY = "Mr Deputy"                   # prepares some photos, approves others
+STAFF = {APPROVER_NAME: ("approver",), ONLY_PREPARER: ("preparer",),
+         DEPUTY: ("preparer", "approver")}
 FAILURES: list[BaseException] = []
+
+
+def password_of(name: str) -> str:
+    return "staple battery " + str(len(name)) + " horse"
+
+
+def create_staff(ws: Workspace) -> None:
+    """The first admin (signed in afterwards) and the other accounts of ``STAFF``."""
+    ws.create_first_admin(PREPARER_NAME, password_of(PREPARER_NAME))
+    codes = {name: ws.accounts.add(name, roles) for name, roles in STAFF.items()}
+    for name, code in codes.items():
+        ws.first_sign_in(name, code, password_of(name))
+    ws.sign_in(PREPARER_NAME, password_of(PREPARER_NAME))
+
+
+def without_checklist(ws: Workspace) -> None:
+    """The school asks no checklist of its approvers (the ticks are issue 18's screen)."""
+    s = ws.settings.copy()
+    s.checklist.checks = []
+    ws.save_settings(s)
+
+
+def sign_in_as(target, name: str) -> None:
+    """Sign ``name`` in on a window (its session: every action is enabled again) or a
+    workspace."""
+    ctx = getattr(target, "ctx", None)
+    if ctx is not None:
+        ctx.session.sign_in(name, password_of(name))
+    else:
+        target.sign_in(name, password_of(name))
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +69,6 @@ def no_dialog_failures():
     yield
     if FAILURES:
         raise FAILURES[0]
-APPROVER_NAME = "Mr Sam Head"
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +79,9 @@ def private_trash(tmp_path, monkeypatch):
 
 @pytest.fixture
 def ws(photovet_home):
+    """The test's workspace with staff accounts, the office admin signed in."""
     w = Workspace.open(photovet_home)
+    create_staff(w)
     yield w
     w.close()
 
@@ -59,8 +94,8 @@ def make_window(qtbot, ws):
              workspace: Workspace | None = None) -> MainWindow:
         w = workspace or ws
         ctx = AppContext(w, engine_factory=lambda wsp: FakeEngine(wsp, faces, texts))
-        if sign_in:
-            ctx.session.sign_in(PREPARER, PREPARER_NAME)
+        if not sign_in:
+            w.sign_out()
         win = MainWindow(ctx)
         qtbot.addWidget(win)
         win.resize(1366, 768)
@@ -124,7 +159,7 @@ def answer(action: Callable[[QWidget], None], *, kind: type = QWidget, delay: in
             seen.append(w.windowTitle())
             try:
                 action(w)
-            except BaseException as exc:  # noqa: BLE001 - never leave a test waiting on a dialog
+            except BaseException as exc:
                 seen.append(exc)
                 FAILURES.append(exc)
                 if isinstance(w, QDialog):

@@ -56,7 +56,7 @@ class FakeEngine(Engine):
         a.faces_checked = True
         return a
 
-    def enrol(self, kind, path, *, user, register=None) -> EnrolReport:
+    def enrol(self, kind, path, *, session=None, register=None) -> EnrolReport:
         reg = register if register is not None else self.register
         report = EnrolReport()
         folder = Path(path)
@@ -73,7 +73,7 @@ class FakeEngine(Engine):
             rng = np.random.default_rng(abs(hash(pid)) % 2**32)
             encs[pid] = [(rng.normal(size=128), f.name)]
         if encs:
-            reg.store_signatures(encs, replace=True, user=user, source=f"folder:{folder.name}")
+            reg.store_signatures(encs, replace=True, source=f"folder:{folder.name}")
         report.enrolled = {pid: 1 for pid in encs}
         return report
 

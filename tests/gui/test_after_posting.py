@@ -20,11 +20,13 @@ from photovet.gui.dialogs.purge import PurgeDialog
 from photovet.gui.dialogs.reason import ReasonDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
+    PREPARER_NAME,
     answer,
     button,
     click,
     message_text,
     modal,
+    sign_in_as,
     wait_checked,
 )
 from tests.gui.fake_engine import FACE_A, JANE, TORI, make_photo, write_register
@@ -33,7 +35,7 @@ from tests.gui.fake_engine import FACE_A, JANE, TORI, make_photo, write_register
 @pytest.fixture
 def window(qtbot, ws, make_window, tmp_path):
     """Three photos: Tori, Jane (staff) and nobody; all approved for Facebook."""
-    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    ws.import_register(write_register(tmp_path / "mis.csv"))
     paths = [make_photo(tmp_path / "trip" / f"trip_{i}.jpg", faces=[FACE_A],
                         colour=(150 + 30 * i, 140, 130)) for i in range(3)]
     faces = {"trip_0.jpg": [(FACE_A, TORI, "recognised")],
@@ -48,9 +50,12 @@ def window(qtbot, ws, make_window, tmp_path):
 def approve_all(win) -> None:
     ctx = win.ctx
     for it in win.batch.model.items:
-        ctx.ws.approvals.mark_ready(it.analysis, preparer="Mrs Jo Preparer")
+        ctx.ws.approvals.mark_ready(it.analysis)
+    sign_in_as(win, APPROVER_NAME)
+    for it in win.batch.model.items:
         ctx.ws.approvals.approve(it.analysis, ctx.engine.approval_parts(it.analysis),
-                                 approver=APPROVER_NAME)
+                                 checks=ctx.ws.approvals.required_checks())
+    sign_in_as(win, PREPARER_NAME)
     ctx.approvals_changed.emit([it.analysis.sha256 for it in win.batch.model.items])
 
 
@@ -160,13 +165,13 @@ def posted(window, qtbot, tmp_path, ws):
     dlg.export_btn.click()
     qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
     dlg.accept()
-    ws.records.mark_posted(batch="Sports day", channel="facebook", user="test")
+    ws.records.mark_posted(batch="Sports day", channel="facebook")
     window.ctx.records_changed.emit()
     return window
 
 
 def withdraw(win, person: str, qtbot) -> None:
-    win.ctx.ws.register.set_consent(person, "facebook", "no", user="Office")
+    win.ctx.ws.register.set_consent(person, "facebook", "no")
     win.ctx.register_changed.emit()
 
 

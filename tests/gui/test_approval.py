@@ -9,33 +9,32 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from photovet.gui.dialogs.reason import ReasonDialog
-from photovet.gui.session import APPROVER, NameDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
+    DEPUTY,
+    ONLY_PREPARER,
     PREPARER_NAME,
     answer,
     button,
     click,
     message_text,
     select_photo,
+    sign_in_as,
     wait_checked,
+    without_checklist,
 )
 from tests.gui.fake_engine import make_batch, write_register
 
 
 @pytest.fixture
 def window(qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
     paths, faces = make_batch(tmp_path / "photos", 4)
     win = make_window(faces)
     win.add_paths([str(p) for p in paths])
     wait_checked(qtbot, win, 4)
     return win
-
-
-def sign_in_approver(dlg: NameDialog) -> None:
-    dlg.name.setCurrentText(APPROVER_NAME)
-    button(dlg, "Approve as me").click()
 
 
 def mark_all_ready(win) -> None:
@@ -49,9 +48,9 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
     assert ws.approvals.get(window.batch.model.items[0].analysis.sha256, "website").preparer \
         == PREPARER_NAME
 
-    answer(sign_in_approver, kind=NameDialog)
-    window.act_approver.trigger()                       # the senior leader's view
-    assert window.act_approver.isChecked() and window.approval.approver_view
+    sign_in_as(window, APPROVER_NAME)     # a senior leader who does not prepare photos...
+    assert window.act_approver.isChecked() and window.approval.approver_view  # ...their view
+    assert "Signed in: Mr Sam Head (Approver (senior leader))" in window.who.text()
     photo = window.photos.photo
     assert photo.after_button.isChecked()               # what will be published, by default
     assert window.photos.batch.filter_combo.currentData() == "approval:ready"
@@ -74,10 +73,10 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
 
 
 def test_the_preparer_cannot_approve_their_own_photos(window):
+    sign_in_as(window, DEPUTY)                          # prepares and approves
     mark_all_ready(window)
     select_photo(window, "photo_001.jpg")
-    window.ctx.session.sign_in(APPROVER, PREPARER_NAME)
-    window.approval.set_approver_view(True)
+    assert window.approval.set_approver_view(True)
     window.approval.approve()
     assert "prepared this photo, so cannot also approve it" in \
         window.photos.approval.message.text()
@@ -86,14 +85,15 @@ def test_the_preparer_cannot_approve_their_own_photos(window):
 
 def test_a_change_after_approval_voids_it_and_says_why(window, qtbot):
     mark_all_ready(window)
-    window.ctx.session.sign_in(APPROVER, APPROVER_NAME)
-    window.approval.set_approver_view(True)
+    sign_in_as(window, APPROVER_NAME)
+    assert window.approval.approver_view
     select_photo(window, "photo_000.jpg")
     path = window.review.current().path
     window.approval.approve()
     assert window.batch.item(path).approval == "approved", \
         window.photos.approval.message.text()
-    window.approval.set_approver_view(False)
+    sign_in_as(window, PREPARER_NAME)
+    assert not window.approval.approver_view
     select_photo(window, "photo_000.jpg")
     assert window.review.face_action(2, "yes")           # the review changes after approval
     item = window.review.current()
@@ -104,14 +104,13 @@ def test_a_change_after_approval_voids_it_and_says_why(window, qtbot):
 
 def test_stale_state_is_cleared_when_the_batch_or_the_person_changes(window):
     mark_all_ready(window)
-    window.ctx.session.sign_in(APPROVER, APPROVER_NAME)
-    window.approval.set_approver_view(True)
+    sign_in_as(window, APPROVER_NAME)
     select_photo(window, "photo_001.jpg")
     window.approval.approve()
-    assert "Approving as" in window.photos.approval.who.text()
-    # the senior leader leaves: the view goes back to the preparer's, no name shown
-    window.approval.sign_out()
-    assert not window.approval.approver_view and window.ctx.session.name(APPROVER) == ""
+    assert "Approving as <b>Mr Sam Head</b>" in window.photos.approval.who.text()
+    # the senior leader leaves and the office signs in: the preparer's view, no name shown
+    sign_in_as(window, PREPARER_NAME)
+    assert not window.approval.approver_view and not window.act_approver.isEnabled()
     assert window.photos.approval.who.isHidden()
     # a new batch: nothing about the old photos is left on screen
     answer(click("&Yes"), kind=QMessageBox)
@@ -130,8 +129,7 @@ def test_new_batch_asks_first(window):
 
 def test_a_rejected_photo_can_be_deleted_at_once_and_it_is_audited(window, ws, qtbot):
     mark_all_ready(window)
-    window.ctx.session.sign_in(APPROVER, APPROVER_NAME)
-    window.approval.set_approver_view(True)
+    sign_in_as(window, APPROVER_NAME)
     select_photo(window, "photo_002.jpg")
     path = window.review.current().path
 
@@ -143,20 +141,47 @@ def test_a_rejected_photo_can_be_deleted_at_once_and_it_is_audited(window, ws, q
     window.approval.reject()
     item = window.batch.item(path)
     assert item.approval == "rejected"
-    assert window.photos.approval.delete_btn.isVisible()
+    delete = window.photos.approval.delete_btn
+    # deleting an original is an admin's: the senior leader sees who may
+    assert delete.isVisible() and not delete.isEnabled()
+    assert "Needs the Admin role" in delete.toolTip()
+    sign_in_as(window, PREPARER_NAME)                   # the office (an admin) deletes it
+    select_photo(window, "photo_002.jpg")
+    assert delete.isVisible() and delete.isEnabled()
     answer(click("&Yes"), kind=QMessageBox)
     window.photos.approval.delete_btn.click()
     from pathlib import Path
 
     assert not Path(path).exists() and window.batch.item(path) is None
-    actions = [r[0] for r in ws.db.all("SELECT action FROM audit_log ORDER BY id")]
-    assert actions[-2:] == ["original-delete-pending", "original-deleted"]
+    rows = ws.db.all("SELECT action, actor FROM audit_log ORDER BY id")[-2:]
+    assert rows == [("original-delete-pending", PREPARER_NAME),
+                    ("original-deleted", PREPARER_NAME)]
 
 
 def test_approval_off_is_a_warning_and_the_buttons_go(window, ws):
     s = ws.settings.copy()
     s.approval.required = False
-    ws.save_settings(s, user="test")
+    ws.save_settings(s)
     window.ctx.settings_saved(s.analysis_key())
     assert "Approval is turned off" in window.approval_banner.text()
     assert not window.photos.approval.ready_btn.isVisible()
+
+
+def test_a_preparer_cannot_approve_and_a_forced_approval_is_refused_in_words(window):
+    """The buttons follow the core's table of who may do what; a button pressed anyway (or a
+    shortcut) gets the core's refusal, shown in plain words."""
+    sign_in_as(window, ONLY_PREPARER)
+    mark_all_ready(window)
+    panel = window.photos.approval
+    assert not window.act_approver.isEnabled()
+    assert "Needs the Approver (senior leader) role" in window.act_approver.toolTip()
+    assert "Pat Prep does not have it" in window.act_approver.toolTip()
+    assert not window.approval.set_approver_view(True)        # the view cannot be opened
+    assert not panel.approve_btn.isEnabled() and not panel.approve_all_btn.isEnabled()
+    select_photo(window, "photo_001.jpg")
+    window.approval.approve()                                  # forced
+    assert "Pat Prep cannot approve or reject photos: it needs the approver role" in \
+        panel.message.text()
+    assert window.review.current().approval == "ready"
+    assert window.ctx.ws.approvals.get(window.review.current().analysis.sha256,
+                                       "website").status == "ready"

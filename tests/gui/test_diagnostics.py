@@ -11,7 +11,7 @@ from tests.gui.fake_engine import REGISTER_ROWS, make_batch, write_register
 
 
 def test_copy_diagnostics_has_the_log_and_no_names(qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    ws.import_register(write_register(tmp_path / "mis.csv"))
     paths, faces = make_batch(tmp_path / "photos", 3)
     win = make_window(faces)
     win.add_paths([str(p) for p in paths])

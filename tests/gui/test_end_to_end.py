@@ -8,6 +8,7 @@ is the real core."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
+from photovet.gui.controllers.access import sign_in_at_start
+from photovet.gui.dialogs.accounts import AddAccountDialog, StaffAccountsDialog
 from photovet.gui.dialogs.enrol import EnrolDialog
 from photovet.gui.dialogs.export import ExportDialog
 from photovet.gui.dialogs.import_wizard import ImportWizard
@@ -30,16 +33,19 @@ from photovet.gui.dialogs.person import PersonDialog
 from photovet.gui.dialogs.purge import PurgeDialog
 from photovet.gui.dialogs.reason import ReasonDialog
 from photovet.gui.dialogs.settings import SettingsDialog
+from photovet.gui.dialogs.sign_in import FirstAdminDialog, SignInDialog
 from photovet.gui.dialogs.takedown import TakedownDialog
 from photovet.gui.main_window import MainWindow
-from photovet.gui.session import NameDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
     PREPARER_NAME,
     answer,
     button,
     click,
+    message_text,
     modal,
+    password_of,
+    without_checklist,
 )
 from tests.gui.fake_engine import (
     JANE,
@@ -75,10 +81,18 @@ def drop_files(win: MainWindow, paths: list[Path]) -> None:
     QApplication.sendEvent(win, drop)
 
 
-def type_name(name: str, ok: str):
-    def fill(dlg: NameDialog) -> None:
-        dlg.name.setCurrentText(name)
-        button(dlg, ok).click()
+def sign_in(name: str, *, code: str = ""):
+    def fill(dlg: SignInDialog) -> None:
+        dlg.name.setText(name)
+        if code:
+            dlg.switch.click()
+            dlg.code.setText(code.lower().replace("-", " "))   # typed as read out
+            dlg.new_password.setText(password_of(name))
+            dlg.again.setText(password_of(name))
+        else:
+            dlg.password.setText(password_of(name))
+        dlg.ok.click()
+        assert not dlg.isVisible(), dlg.problem.text()
     return fill
 
 
@@ -99,14 +113,25 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
     out.mkdir()
 
     ws = Workspace.open(photovet_home)
-    win = MainWindow(AppContext(ws, engine_factory=lambda w: FakeEngine(w, faces)))
+    ctx = AppContext(ws, engine_factory=lambda w: FakeEngine(w, faces))
+
+    # 0. a fresh install: the first administrator
+    def first_admin(dlg: FirstAdminDialog) -> None:
+        dlg.name.setText(PREPARER_NAME)
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.again.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+
+    answer(first_admin, kind=FirstAdminDialog)
+    assert sign_in_at_start(ctx.session)
+    without_checklist(ws)      # the approver's ticks are issue 18's screen, tested there
+    win = MainWindow(ctx)
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()
     try:
         # 1. first run: the checklist
         assert win.photos_stack.currentWidget() is win.checklist
-        answer(type_name(PREPARER_NAME, "Continue"), kind=NameDialog)
         win.checklist.findChild(QPushButton, "step-register").click()
         wiz = modal(kind=ImportWizard)
         wiz.file_page.path_edit.setText(str(csv_path))
@@ -129,7 +154,29 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
         answer(click("Cancel"), kind=SettingsDialog)
         win.checklist.findChild(QPushButton, "step-channels").click()
         qtbot.waitUntil(lambda: win.checklist.rows[2].mark.text().endswith("Done"), timeout=5000)
+        # staff accounts: a senior leader who approves, with a one-time code
+        codes = []
+
+        def add_head(accounts: StaffAccountsDialog) -> None:
+            def fill(add: AddAccountDialog) -> None:
+                add.name.setText(APPROVER_NAME)
+                add.roles.boxes["approver"].setChecked(True)
+                add.accept()
+
+            def note_code(box: QMessageBox) -> None:
+                codes.append(message_text(box))
+                box.accept()
+
+            answer(fill, kind=AddAccountDialog)
+            answer(note_code, kind=QMessageBox, delay=100)
+            accounts.add_btn.click()
+            assert accounts.table.rowCount() == 2
+            accounts.accept()
+
+        answer(add_head, kind=StaffAccountsDialog)
         win.checklist.findChild(QPushButton, "step-approval").click()
+        qtbot.waitUntil(lambda: bool(codes) and win.accounts.dialog is None, timeout=10000)
+        code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", codes[0]).group(0)
         assert not win.act_setup.isVisible()
         button(win.checklist, "Start checking photos").click()
 
@@ -150,14 +197,21 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
         # 4. ready, then a senior leader approves all shown
         answer(click("&Yes"), kind=QMessageBox)
         win.photos.approval.ready_all_btn.click()
-        answer(type_name(APPROVER_NAME, "Approve as me"), kind=NameDialog)
-        win.act_approver.trigger()
+        assert not win.act_approver.isEnabled()                    # the office cannot approve
+        answer(click("&Yes"), kind=QMessageBox)                     # sign out?
+        answer(sign_in(APPROVER_NAME, code=code), kind=SignInDialog, delay=100)
+        menu_action(win, "Account", "Sign out").trigger()
+        assert win.ctx.session.name() == APPROVER_NAME
+        assert win.approval.approver_view                          # the senior leader's view
         assert win.photos.photo.after_button.isChecked()
         assert win.photos.batch.proxy.rowCount() == 3
         answer(click("Approve 3 photos"), kind=QMessageBox)
         win.photos.approval.approve_all_btn.click()
         assert win.photos.batch.proxy.rowCount() == 0
-        win.act_approver.trigger()                                 # back to the office's view
+        answer(click("&Yes"), kind=QMessageBox)
+        answer(sign_in(PREPARER_NAME), kind=SignInDialog, delay=100)
+        menu_action(win, "Account", "Sign out").trigger()          # back to the office
+        assert not win.approval.approver_view
 
         # 5. export
         win.act_export.trigger()

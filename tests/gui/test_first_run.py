@@ -12,18 +12,12 @@ from PySide6.QtWidgets import QDialog, QPushButton
 from photovet.gui.dialogs.enrol import EnrolDialog
 from photovet.gui.dialogs.import_wizard import ImportWizard
 from photovet.gui.dialogs.settings import ChannelDialog, SettingsDialog
-from photovet.gui.session import NameDialog
-from tests.gui.conftest import PREPARER_NAME, answer, button, modal
+from tests.gui.conftest import answer, button, modal
 from tests.gui.fake_engine import JANE, JOEL, TORI, write_portraits, write_register
 
 
 def step_button(win, key: str) -> QPushButton:
     return win.checklist.findChild(QPushButton, f"step-{key}")
-
-
-def type_name(dlg: NameDialog) -> None:
-    dlg.name.setCurrentText(PREPARER_NAME)
-    button(dlg, "Continue").click()
 
 
 def import_through_the_wizard(qtbot, csv_path) -> ImportWizard:
@@ -41,13 +35,12 @@ def import_through_the_wizard(qtbot, csv_path) -> ImportWizard:
 
 
 def test_import_from_the_checklist_shows_everywhere_at_once(qtbot, make_window, tmp_path):
-    win = make_window(sign_in=False)
+    win = make_window()                                         # the first admin, signed in
     assert win.photos_stack.currentWidget() is win.checklist
     assert win.register_view.stack.currentIndex() == 1          # "No one in the register yet"
     assert not step_button(win, "enrol").isEnabled()
     csv_path = write_register(tmp_path / "mis.csv")
 
-    answer(type_name, kind=NameDialog)                          # who is acting, asked once
     step_button(win, "register").click()
     wiz = import_through_the_wizard(qtbot, csv_path)
     wiz.accept()
@@ -59,7 +52,7 @@ def test_import_from_the_checklist_shows_everywhere_at_once(qtbot, make_window, 
     assert "5 people in the register" in win.checklist.rows[0].body.text()
     assert win.checklist.rows[0].mark.text().endswith("Done")
     assert step_button(win, "enrol").isEnabled()
-    assert win.act_setup.isVisible() and "1 of 4" in win.act_setup.text()
+    assert win.act_setup.isVisible() and "2 of 4" in win.act_setup.text()   # + an approver
     assert win.photos_stack.currentWidget() is win.checklist     # the checklist stays
 
     # enrol from the checklist: the register tab shows who is enrolled
@@ -92,9 +85,9 @@ def test_import_from_the_checklist_shows_everywhere_at_once(qtbot, make_window, 
     assert win.channel_combo.findData("school_prospectus") >= 0
     assert "School prospectus" in [c.label for c in win.register_view.model.channels]
 
-    # who approves
-    step_button(win, "approval").click()
+    # who approves: the test register has an approver already
     assert win.checklist.rows[3].mark.text().endswith("Done")
+    assert "Approvers now: Mr Deputy, Mr Sam Head" in win.checklist.rows[3].body.text()
     assert not win.act_setup.isVisible()                       # done: no longer in the way
 
     # and the office can start
@@ -106,7 +99,7 @@ def test_the_checklist_stays_reachable_until_done(qtbot, make_window):
     win = make_window()
     button(win.checklist, "Start checking photos").click()
     assert win.photos_stack.currentWidget() is win.photos
-    assert win.act_setup.isVisible() and "0 of 4" in win.act_setup.text()
+    assert win.act_setup.isVisible() and "1 of 4" in win.act_setup.text()
     win.act_setup.trigger()
     assert win.photos_stack.currentWidget() is win.checklist
 

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
 from photovet.gui.main_window import MainWindow
+from tests.gui.conftest import PREPARER_NAME, create_staff, password_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not sys.platform.startswith("linux"),
                                                    reason="reads /proc")]
@@ -73,8 +75,11 @@ def wait_until(cond, timeout: float) -> bool:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL],
                          ids=["SIGTERM", "SIGINT", "SIGKILL"])
 def test_the_helper_ends_with_the_app_on_a_signal(tmp_path, sig):
+    with Workspace.open(tmp_path / "home") as w:      # a register with staff accounts
+        create_staff(w)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PHOTOVET_HOME=str(tmp_path / "home"),
-               XDG_DATA_HOME=str(tmp_path / "xdg"))
+               XDG_DATA_HOME=str(tmp_path / "xdg"), PHOTOVET_USER=PREPARER_NAME,
+               PHOTOVET_PASSWORD=password_of(PREPARER_NAME))   # signs in as the commands do
     app = subprocess.Popen([sys.executable, "-m", "photovet"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:

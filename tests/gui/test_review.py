@@ -16,12 +16,14 @@ from photovet.gui.dialogs.who import PersonPicker
 from photovet.gui.views.findings import DecisionCard
 from photovet.gui.views.photo_view import FACE, TEXT
 from tests.gui.conftest import (
+    ONLY_PREPARER,
     PREPARER_NAME,
     answer,
     button,
     click,
     message_text,
     select_photo,
+    sign_in_as,
     wait_checked,
 )
 from tests.gui.fake_engine import (
@@ -47,7 +49,7 @@ TEXTS = {"photo_000.jpg": [(NAME_BOX, "Tori Amos", TORI, "pupil-name"),
 
 @pytest.fixture
 def window(qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    ws.import_register(write_register(tmp_path / "mis.csv"))
     paths, faces = make_batch(tmp_path / "photos", 3)
     win = make_window(faces, TEXTS)
     win.add_paths([str(p) for p in paths])
@@ -115,7 +117,7 @@ def test_not_a_face_is_recorded(window, ws):
 
 
 def test_a_refusal_is_explained_in_plain_words(qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    ws.import_register(write_register(tmp_path / "mis.csv"))
     p = make_photo(tmp_path / "dan.jpg", faces=[FACE_A])
     win = make_window({"dan.jpg": [(FACE_A, DAN, "recognised")]})
     win.add_paths([str(p)])
@@ -143,8 +145,9 @@ def test_a_change_made_elsewhere_offers_reload(window, ws, photovet_home):
     a = current(window)
     other = Workspace.open(photovet_home)           # another PC on the same register
     try:
+        sign_in_as(other, ONLY_PREPARER)
         fresh = PhotoAnalysis.from_dict(a.to_dict())
-        other.reviewer().face(fresh, 0, "cover", other.channels.get("website"), user="Mrs Other")
+        other.reviewer().face(fresh, 0, "cover", other.channels.get("website"))
     finally:
         other.close()
     seen = answer(click("Reload the photo"), kind=QMessageBox)
@@ -156,7 +159,7 @@ def test_a_change_made_elsewhere_offers_reload(window, ws, photovet_home):
 
 
 def test_restart_keeps_the_review(qtbot, ws, make_window, photovet_home, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    ws.import_register(write_register(tmp_path / "mis.csv"))
     paths, faces = make_batch(tmp_path / "photos", 2)
     win = make_window(faces)
     win.add_paths([str(p) for p in paths])
@@ -170,6 +173,7 @@ def test_restart_keeps_the_review(qtbot, ws, make_window, photovet_home, tmp_pat
 
     again = Workspace.open(photovet_home)
     try:
+        sign_in_as(again, PREPARER_NAME)              # a restart: the office signs in again
         win2 = make_window(faces, workspace=again)
         wait_checked(qtbot, win2, 2)                  # the batch comes back by itself
         select_photo(win2, "photo_000.jpg")
@@ -206,7 +210,7 @@ def test_every_text_is_listed_with_why_and_rows_select_on_the_photo(window):
     # the website shows full names; Tori's family consented to her name: it stays readable
     assert rows[0] == ("\u201cTori Amos\u201d: kept readable. Pupil's name (consent to show names "
                        "on School website).")
-    assert rows[1] == "\u201cEXIT\u201d: kept readable. Ordinary text, not a name."
+    assert rows[1] == "\u201cEXIT\u201d: kept readable. Not a name."
     assert rows[2].startswith("\u201cMuhammadlqbal\u201d: covered. Looks like a name")
     findings.tree.setCurrentItem(head.child(1))
     assert canvas.selection == (TEXT, 1)
@@ -230,7 +234,7 @@ def test_leaving_a_possible_name_readable_asks_why(window):
 
 def test_the_pupils_name_cannot_be_left_readable_for_a_do_not_photograph_pupil(
         qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"), user="test")
+    ws.import_register(write_register(tmp_path / "mis.csv"))
     p = make_photo(tmp_path / "badge.jpg")
     win = make_window({}, {"badge.jpg": [(NAME_BOX, "Dan Dufour", DAN, "pupil-name")]})
     win.add_paths([str(p)])
@@ -276,7 +280,7 @@ def test_the_review_note_and_refused_change_are_shown(window, ws, qtbot):
 
     # Joel: withdraw consent after he was shown
     assert window.review.face_action(2, "yes")
-    ws.register.set_consent(JOEL, "website", "no", user="Office")
+    ws.register.set_consent(JOEL, "website", "no")
     window.ctx.register_changed.emit()
     a = current(window)
     qtbot.waitUntil(lambda: a.faces[2].decision == "cover", timeout=5000)

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.records import takedown
@@ -29,6 +30,7 @@ from ..dialogs.mark_posted import MarkPostedDialog
 from ..dialogs.purge import PurgeDialog
 from ..dialogs.reason import ReasonDialog
 from ..dialogs.takedown import TakedownDialog
+from ..session import permission_refusal
 from ..views.banners import Banner
 from ..words import error_text, esc, plural
 
@@ -154,9 +156,6 @@ class AfterPostingController(QObject):
     def mark_done(self, ids: list[int]) -> None:
         if not ids:
             return
-        user = self.ctx.session.anyone(self.window)
-        if not user:
-            return
         dlg = ReasonDialog("Mark as taken down",
                            f"Mark {plural(len(ids), 'item')} as taken down? A note for the record "
                            "(optional), for example: removed from the Facebook page.",
@@ -165,9 +164,9 @@ class AfterPostingController(QObject):
         if not dlg.exec():
             return
         try:
-            takedown.mark_done(self.ctx.ws.records, ids, user, dlg.value())
+            takedown.mark_done(self.ctx.ws.records, ids, dlg.value())
         except PhotoVetError as exc:
-            QMessageBox.warning(self.takedown_dialog or self.window, "Not marked", error_text(exc))
+            self.ctx.fail(self.takedown_dialog or self.window, "Not marked", exc)
             return
         self.ctx.records_changed.emit()
         if self.takedown_dialog is not None:
@@ -249,9 +248,6 @@ class AfterPostingController(QObject):
         if not dlg.exec():
             return
         v = dlg.values()
-        user = self.ctx.session.anyone(parent)
-        if not user:
-            return
         files = [Path(r.output_path) for r in records] if v["selection"] else None
         ctx = self.ctx
 
@@ -259,7 +255,7 @@ class AfterPostingController(QObject):
             problems: list = []
             with ctx.thread_workspace() as wws:
                 n = wws.records.mark_posted(batch=v["batch"], files=files, channel=v["channel"],
-                                            date=v["date"], url=v["url"], user=user,
+                                            date=v["date"], url=v["url"],
                                             problems=problems)
             return n, problems
 
@@ -324,29 +320,34 @@ class AfterPostingController(QObject):
 
     def _purge(self, dlg: PurgeDialog, batch: str, *, dry_run: bool,
                permanent: bool = False) -> None:
-        user = None if dry_run else self.ctx.session.anyone(dlg)
-        if not dry_run and not user:
-            return
         ctx = self.ctx
 
         def run():
             with ctx.thread_workspace() as wws:
                 return purge_batch(wws.records, batch, dry_run=dry_run, permanent=permanent,
-                                   user=user, settings=wws.settings)
+                                   settings=wws.settings)
 
         def done(report) -> None:
-            dlg.show_report(report)
             if not dry_run:
                 self.ctx.records_changed.emit()
+            if isValid(dlg):               # the person may have closed the list meanwhile
+                dlg.show_report(report)
 
-        ctx.workers.start(run, name="purge", on_return=done, on_error=dlg.show_error)
+        def failed(text: str) -> None:
+            if isValid(dlg):
+                dlg.show_error(text)
+            else:
+                self.ctx.problem.emit(f"Deleting the originals stopped: {text}")
+
+        ctx.workers.start(run, name="purge", on_return=done, on_error=failed)
 
     # -- subject access ----------------------------------------------------------------------------
 
     def subject_access(self, person_id: str, parent: QWidget | None = None) -> None:
         parent = parent or self.window
-        user = self.ctx.session.anyone(parent)
-        if not user:
+        refusal = permission_refusal(self.ctx, "sar")
+        if refusal is not None:
+            self.ctx.fail(parent, "Subject access report", refusal)
             return
         start = Path(str(self.ctx.qs.value("paths/reports", str(Path.home())))) / \
             f"Subject access report {person_id} {_dt.date.today():%d-%m-%Y}.html"
@@ -354,17 +355,16 @@ class AfterPostingController(QObject):
                                               str(start), "Web page (*.html)")
         if not path:
             return
-        self.write_subject_access(person_id, path, user, parent)
+        self.write_subject_access(person_id, path, parent)
 
-    def write_subject_access(self, person_id: str, path: str, user: str,
+    def write_subject_access(self, person_id: str, path: str,
                              parent: QWidget | None = None) -> None:
         self.ctx.qs.setValue("paths/reports", str(Path(path).parent))
         ctx = self.ctx
 
         def run():
             with ctx.thread_workspace() as wws:
-                return subject_access_report(wws.register, wws.records, person_id, path,
-                                             user=user)
+                return subject_access_report(wws.register, wws.records, person_id, path)
 
         ctx.workers.start(run, name="sar",
                           on_return=lambda p: self.offer_open(p, "The subject access report",

@@ -10,12 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import NotSignedIn, PhotoVetError
 from photovet.core.transfer import delete_rejected_original
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
-from ..session import APPROVER, PREPARER
+from ..session import permit
 from ..views.batch_view import PhotoItem
 from ..views.photos_tab import PhotosTab
 from ..words import error_text, plural, sentence
@@ -38,11 +38,10 @@ class ApprovalController(QObject):
         panel.reject_requested.connect(self.reject)
         panel.approve_all_requested.connect(self.approve_all_shown)
         panel.delete_original_requested.connect(self.delete_original)
-        panel.sign_out_requested.connect(self.sign_out)
         review.shown.connect(lambda *_: self.show_state())
         ctx.approvals_changed.connect(lambda *_: self.show_state())
         ctx.settings_changed.connect(self.show_state)
-        ctx.session.changed.connect(self.show_state)
+        ctx.session.changed.connect(self.session_changed)
         batch.cleared.connect(self.show_state)
         # issue 18: the approver's checklist, ticked per photo or once for a selection
         self.checklist = ChecklistController(ctx, panel.checks, review.current, parent)
@@ -62,15 +61,20 @@ class ApprovalController(QObject):
         void = item.approval_note if item is not None and item.approval == "void" else ""
         self.tab.approval.show_state(
             a, state, void, self.ctx.current_channel().label, required=self.required,
-            approver_view=self.approver_view, approver=self.ctx.session.name(APPROVER))
+            approver_view=self.approver_view, approver=self.ctx.session.name())
+        p, s = self.tab.approval, self.ctx.session
+        for button, permission in ((p.ready_btn, "review"), (p.ready_all_btn, "review"),
+                                   (p.approve_btn, "approve"), (p.reject_btn, "approve"),
+                                   (p.approve_all_btn, "approve"),
+                                   (p.delete_btn, "originals.delete")):
+            permit(button, s, permission, button.isEnabled())
 
     def set_approver_view(self, on: bool) -> bool:
         """The senior leader's view: what will be published, the photos waiting for approval,
         and the approval buttons. Returns whether it is on."""
-        if on and not self.ctx.session.approver(self.window):
+        if on and not self.ctx.session.allowed("approve"):
             on = False
         self.approver_view = on
-        self.ctx.session.set_active(APPROVER if on else PREPARER)
         self.tab.photo.set_after_mode(on)
         self.tab.batch.set_filter("approval:ready" if on else "all")
         if on and self.tab.batch.current_item() is None:
@@ -78,10 +82,22 @@ class ApprovalController(QObject):
         self.show_state()
         return on
 
-    def sign_out(self) -> None:
-        self.ctx.session.sign_out(APPROVER)
-        if self.approver_view:
-            self.set_approver_view(False)
+    def session_changed(self) -> None:
+        """Someone else signed in: a senior leader who does not prepare photos starts in the
+        approver's view; someone who may not approve leaves it."""
+        s = self.ctx.session
+        want = s.allowed("approve") and (self.approver_view or not s.allowed("review"))
+        if s.signed_in and not s.locked() and want != self.approver_view:
+            self.set_approver_view(want)
+        else:
+            self.show_state()
+
+    def _refused(self, title: str, exc: PhotoVetError) -> None:
+        """The core's refusal in the panel, in its words (a lock: the lock screen)."""
+        if isinstance(exc, NotSignedIn):
+            self.ctx.fail(self.window, title, exc)
+        else:
+            self.tab.approval.say(error_text(exc), error=True)
 
     def _changed(self, items: list[PhotoItem]) -> None:
         self.ctx.approvals_changed.emit([it.analysis.sha256 for it in items])
@@ -122,17 +138,16 @@ class ApprovalController(QObject):
         self._mark(todo)
 
     def _mark(self, items: list[PhotoItem]) -> None:
-        preparer = self.ctx.session.preparer(self.window)
-        if not preparer:
-            return
         problems, done = [], []
         for it in items:
             try:
-                self.ctx.ws.approvals.mark_ready(it.analysis, preparer=preparer,
-                                                 batch=self.batch.label)
+                self.ctx.ws.approvals.mark_ready(it.analysis, batch=self.batch.label)
                 done.append(it)
+            except NotSignedIn as exc:
+                self.ctx.fail(self.window, "Not marked ready", exc)
+                break
             except PhotoVetError as exc:
-                problems.append(f"{it.name}: {exc.message}")
+                problems.append(f"{it.name}: {exc.full()}")
         if done:
             self._changed(done)
         if problems:
@@ -142,22 +157,18 @@ class ApprovalController(QObject):
 
     # -- approving -----------------------------------------------------------------------------
 
-    def _approve(self, item: PhotoItem, approver: str, checks: list[str] | None = None) -> None:
+    def _approve(self, item: PhotoItem, checks: list[str] | None = None) -> None:
         a = item.analysis
-        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), approver=approver,
-                                      checks=checks)
+        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), checks=checks)
 
     def approve(self) -> None:
         item = self.review.current()
         if not self._usable(item) or not self.required or self.ctx.engine is None:
             return
-        approver = self.ctx.session.approver(self.window)
-        if not approver:
-            return
         try:
-            self._approve(item, approver, self.checklist.ticked())
+            self._approve(item, self.checklist.ticked())
         except PhotoVetError as exc:
-            self.tab.approval.say(error_text(exc), error=True)
+            self._refused("Not approved", exc)
             return
         self._changed([item])
         self._next_after(item)
@@ -179,8 +190,8 @@ class ApprovalController(QObject):
             self.tab.approval.say("Nothing to approve: the list shows no photo waiting for "
                                   "approval.")
             return
-        approver = self.ctx.session.approver(self.window)
-        if not approver or not self.confirm_approve_all(todo, approver):
+        approver = self.ctx.session.name()
+        if not self.confirm_approve_all(todo, approver):
             return
         checks = self.checklist.for_selection(len(todo))
         if checks is None:
@@ -188,10 +199,13 @@ class ApprovalController(QObject):
         problems, done = [], []
         for it in todo:
             try:
-                self._approve(it, approver, checks)
+                self._approve(it, checks)
                 done.append(it)
+            except NotSignedIn as exc:
+                self.ctx.fail(self.window, "Not approved", exc)
+                break
             except PhotoVetError as exc:
-                problems.append(f"{it.name}: {exc.message}")
+                problems.append(f"{it.name}: {exc.full()}")
         if done:
             self._changed(done)
         text = f"{plural(len(done), 'photo')} approved by {approver}."
@@ -229,9 +243,6 @@ class ApprovalController(QObject):
         item = self.review.current()
         if not self._usable(item) or not self.required:
             return
-        approver = self.ctx.session.approver(self.window)
-        if not approver:
-            return
         dlg = ReasonDialog("Reject this photo", f"Reject {item.name} for "
                            f"{self.ctx.current_channel().label}? It will not be exported. Say "
                            "why, so the preparer knows (optional).", ok_text="Reject",
@@ -239,9 +250,9 @@ class ApprovalController(QObject):
         if not dlg.exec():
             return
         try:
-            self.ctx.ws.approvals.reject(item.analysis, approver=approver, comment=dlg.value())
+            self.ctx.ws.approvals.reject(item.analysis, comment=dlg.value())
         except PhotoVetError as exc:
-            self.tab.approval.say(error_text(exc), error=True)
+            self._refused("Not rejected", exc)
             return
         self._changed([item])
 
@@ -249,9 +260,6 @@ class ApprovalController(QObject):
         """A rejected photo's original, deleted at once (to the trash), audited."""
         item = self.review.current()
         if not self._usable(item):
-            return
-        approver = self.ctx.session.approver(self.window)
-        if not approver:
             return
         answer = QMessageBox.warning(
             self.window, "Delete this original now?",
@@ -264,8 +272,10 @@ class ApprovalController(QObject):
             return
         try:
             delete_rejected_original(item.path, sha256=item.analysis.sha256,
-                                     approvals=self.ctx.ws.approvals, audit=self.ctx.ws.audit,
-                                     user=approver)
+                                     approvals=self.ctx.ws.approvals, audit=self.ctx.ws.audit)
+        except NotSignedIn as exc:
+            self.ctx.fail(self.window, "Not deleted", exc)
+            return
         except PhotoVetError as exc:
             QMessageBox.warning(self.window, "Not deleted", sentence(error_text(exc)))
             return

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from photovet.core.transfer import import_from_device
 
 from ..context import AppContext
+from ..session import permission_tip
 from ..views.banners import Banner, Status
 from ..words import esc, plural, sentence
 from .batch import BatchController
@@ -46,20 +47,17 @@ class DeviceController(QObject):
         """Copy (never clear yet) the device's photos into ``dest``."""
         if self.worker is not None:
             return
-        user = self.ctx.session.anyone(self.window)
-        if not user:
-            return
         self.source, self.dest = Path(source), Path(dest or self.default_destination())
-        self._run(clear=False, permanent=False, user=user)
+        self._run(clear=False, permanent=False)
 
-    def _run(self, *, clear: bool, permanent: bool, user: str) -> None:
+    def _run(self, *, clear: bool, permanent: bool) -> None:
         src, dest, ctx = self.source, self.dest, self.ctx
         self.results = []
 
         def work(stop):
             with ctx.thread_workspace() as wws:
                 yield from import_from_device(src, dest, clear=clear, permanent=permanent,
-                                              audit=wws.audit, user=user, stop=stop)
+                                              audit=wws.audit, stop=stop)
 
         verb = "Clearing" if clear else "Copying from"
         self.status.progress_to(0, 0, f"{verb} the device\u2026", stop=lambda: self.worker.stop())
@@ -69,7 +67,7 @@ class DeviceController(QObject):
                 f"{'Clearing' if clear else 'Copying from'} the device stopped: "
                 f"{esc(sentence(t))} Nothing that was not copied and checked was deleted.",
                 "error"),
-            on_finish=lambda stopped: self._done(clear, permanent, user, stopped))
+            on_finish=lambda stopped: self._done(clear, permanent, stopped))
 
     def _progress(self, items: list, verb: str) -> None:
         for step in items:
@@ -78,7 +76,7 @@ class DeviceController(QObject):
             self.status.progress_to(step.done, step.total,
                                     f"{verb} the device: {step.done} of {step.total}")
 
-    def _done(self, clear: bool, permanent: bool, user: str, stopped: int) -> None:
+    def _done(self, clear: bool, permanent: bool, stopped: int) -> None:
         self.worker = None
         failed = [r for r in self.results if not r.ok]
         ok = [r for r in self.results if r.ok]
@@ -90,8 +88,12 @@ class DeviceController(QObject):
                 self.banner.say(f"{plural(len(failed), 'file')} could not be copied from the "
                                 f"device and {'was' if len(failed) == 1 else 'were'} left on it. "
                                 f"First: {esc(failed[0].error)}", "error")
-            if ok and not failed and not stopped and self.ask_clear(len(ok)):
-                self._run(clear=True, permanent=False, user=user)
+            if ok and not failed and not stopped:
+                if not self.ctx.session.allowed("device.clear"):
+                    self.banner.say("The photos were copied and checked; they stay on the device "
+                                    f"too. {esc(permission_tip('device.clear'))}", "info")
+                elif self.ask_clear(len(ok)):
+                    self._run(clear=True, permanent=False)
             return
         cleared = sum(1 for r in ok if r.deleted)
         where = "deleted for good" if permanent else "moved to the device's trash"
@@ -101,7 +103,7 @@ class DeviceController(QObject):
             self.banner.say(f"{plural(len(failed), 'photo')} {'was' if len(failed) == 1 else 'were'}"
                             f" left on the device. First: {esc(failed[0].error)}", "error")
             if no_trash and not permanent and self.ask_permanent(len(no_trash)):
-                self._run(clear=True, permanent=True, user=user)
+                self._run(clear=True, permanent=True)
         else:
             self.banner.say(f"The device was cleared: {plural(cleared, 'photo')} {where}; "
                             f"the checked copies are in {esc(self.dest)}.", "info")

@@ -17,7 +17,6 @@ from photovet.core.pipeline import export_batch, plan_exports
 
 from ..context import AppContext
 from ..dialogs.export import ExportDialog
-from ..session import PREPARER
 from .batch import BatchController
 
 
@@ -85,9 +84,6 @@ class ExportController(QObject):
     def start(self, folder: str, label: str) -> None:
         if self.worker is not None or self.dialog is None:
             return
-        preparer = self.ctx.session.name(PREPARER) or self.ctx.session.anyone(self.window)
-        if not preparer:
-            return
         self.ctx.qs.setValue("paths/export", folder)
         self.batch.set_label(label)
         analyses = _copies(self.batch.analyses())
@@ -101,7 +97,7 @@ class ExportController(QObject):
                 yield from export_batch(
                     analyses, Path(folder), label=label, engine=engine, channel=channel,
                     records=wws.records, approvals=wws.approvals if approvals_on else None,
-                    preparer=preparer, stop=stop)
+                    stop=stop)
 
         self.dialog.started(len(analyses))
         self.worker = self.ctx.workers.start(

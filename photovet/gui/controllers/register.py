@@ -14,6 +14,7 @@ from ..dialogs.enrol import EnrolDialog
 from ..dialogs.import_wizard import ImportWizard
 from ..dialogs.person import PersonDialog
 from ..dialogs.settings import SettingsDialog
+from ..session import permission_refusal
 
 
 class RegisterController(QObject):
@@ -28,10 +29,11 @@ class RegisterController(QObject):
     # -- import ---------------------------------------------------------------------------------
 
     def import_register(self, csv_path: str | None = None) -> ImportWizard | None:
-        user = self.ctx.session.anyone(self.window)
-        if not user:
+        if not self.ctx.session.allowed("register.import"):
+            self.ctx.fail(self.window, "Import the register", permission_refusal(
+                self.ctx, "register.import"))
             return None
-        wiz = ImportWizard(self.ctx, user=user, csv_path=csv_path, parent=self.window)
+        wiz = ImportWizard(self.ctx, csv_path=csv_path, parent=self.window)
         wiz.imported.connect(self.ctx.register_changed)
         wiz.imported.connect(self.ctx.records_changed)
         wiz.finished.connect(lambda *_: wiz.deleteLater())
@@ -61,15 +63,15 @@ class RegisterController(QObject):
         return dlg
 
     def _enrol(self, dlg: EnrolDialog, kind: str, path: str) -> None:
-        user = self.ctx.session.anyone(dlg)
         engine, ctx = self.ctx.engine, self.ctx
-        if not user or engine is None:
-            dlg.show_error("say who you are first" if not user else "PhotoVet is not ready yet")
+        if engine is None:
+            dlg.show_error("PhotoVet is not ready yet")
             return
+        session = ctx.ws.session
 
         def run():
             with ctx.thread_workspace() as wws:
-                return engine.enrol(kind, path, user=user, register=wws.register)
+                return engine.enrol(kind, path, session=session, register=wws.register)
 
         def done(report: Any) -> None:
             dlg.show_report(report)

@@ -28,7 +28,7 @@ from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
 from ..views.photo_view import COVER, FACE, TEXT, face_name, face_person
 from ..views.photos_tab import PhotosTab
-from ..words import error_text, sentence
+from ..words import sentence
 from .batch import BatchController
 
 PREVIEW_MAX = 1600
@@ -184,17 +184,14 @@ class ReviewController(QObject):
     # -- recording a decision --------------------------------------------------------------------
 
     def _record(self, what, *, retry_reason: bool = False) -> bool:
-        """Run ``what(reviewer, analysis, channel, user)``; re-decide and show. False when the
+        """Run ``what(reviewer, analysis, channel)`` (as the signed-in account); re-decide and show. False when the
         change was not made (cancelled, refused, or changed elsewhere)."""
         item = self.current()
         if item is None or item.analysis is None or item.analysis.error or self.ctx.engine is None:
             return False
-        user = self.ctx.session.anyone(self.window)
-        if not user:
-            return False
         reviewer = self.ctx.ws.reviewer(self.ctx.engine.people_by_id.get)
         try:
-            what(reviewer, item.analysis, self.ctx.current_channel(), user)
+            what(reviewer, item.analysis, self.ctx.current_channel())
         except ReviewRefused as exc:
             QMessageBox.information(self.window, "This change is not allowed",
                                     sentence(exc.message) + "\n\nNothing was changed.")
@@ -210,7 +207,7 @@ class ReviewController(QObject):
                 self.reload()
             return False
         except PhotoVetError as exc:
-            QMessageBox.warning(self.window, "Not changed", error_text(exc))
+            self.ctx.fail(self.window, "Not changed", exc)
             return False
         self.batch.redecide(item)
         self.published.pop(item.path, None)
@@ -235,14 +232,14 @@ class ReviewController(QObject):
         self.tab.photo.canvas.select(FACE, index)
         if action == "yes":
             pid = face.person
-            return self._record(lambda r, a, ch, u: r.face(a, index, "assign", ch, user=u,
+            return self._record(lambda r, a, ch: r.face(a, index, "assign", ch,
                                                            person=pid))
         if action in ("no", "cover"):
-            return self._record(lambda r, a, ch, u: r.face(a, index, "cover", ch, user=u))
+            return self._record(lambda r, a, ch: r.face(a, index, "cover", ch))
         if action == "not-a-face":
-            return self._record(lambda r, a, ch, u: r.face(a, index, "not-a-face", ch, user=u))
+            return self._record(lambda r, a, ch: r.face(a, index, "not-a-face", ch))
         if action == "undo":
-            return self._record(lambda r, a, ch, u: r.undo_face(a, index, ch, user=u))
+            return self._record(lambda r, a, ch: r.undo_face(a, index, ch))
         if action == "who":
             return self.assign(index)
         if action == "show":
@@ -273,7 +270,7 @@ class ReviewController(QObject):
                 placeholder="For example: an adult visitor who agreed to be in the photo")
             if not reason:
                 return False
-        return self._record(lambda r, a_, ch, u: r.face(a_, index, "show", ch, user=u,
+        return self._record(lambda r, a_, ch: r.face(a_, index, "show", ch,
                                                         reason=reason, mode=a_.mode))
 
     def ask_reason(self, title: str, question: str, placeholder: str = "") -> str:
@@ -301,7 +298,7 @@ class ReviewController(QObject):
         pid = self.choose_person(index)
         if not pid:
             return False
-        return self._record(lambda r, a, ch, u: r.face(a, index, "assign", ch, user=u, person=pid))
+        return self._record(lambda r, a, ch: r.face(a, index, "assign", ch, person=pid))
 
     def choose_person(self, index: int) -> str | None:
         a = self.current().analysis
@@ -320,7 +317,7 @@ class ReviewController(QObject):
             return False
         self.tab.photo.canvas.select(TEXT, index)
         if action == "cover":
-            return self._record(lambda r, a, ch, u: r.text(a, index, "cover", ch, user=u))
+            return self._record(lambda r, a, ch: r.text(a, index, "cover", ch))
         t = item.analysis.texts[index]
         person = self._people().get(t.person) if t.person else None
         refusal = policy.text_override_refusal("keep", t, person, "")
@@ -337,21 +334,21 @@ class ReviewController(QObject):
                 placeholder="For example: it is the name of the street, not a pupil")
             if not reason:
                 return False
-        return self._record(lambda r, a, ch, u: r.text(a, index, "keep", ch, user=u,
+        return self._record(lambda r, a, ch: r.text(a, index, "keep", ch,
                                                        reason=reason))
 
     def keep_rest(self) -> bool:
         item = self.current()
         if item is None or item.analysis is None or not item.analysis.needs_review:
             return False
-        return self._record(lambda r, a, ch, u: r.keep_rest_covered(a, ch, user=u))
+        return self._record(lambda r, a, ch: r.keep_rest_covered(a, ch))
 
     # -- areas covered by hand ------------------------------------------------------------------
 
     def add_cover(self, shape: str, box: tuple) -> bool:
         shape = "ellipse" if shape == "ellipse" else "rect"
         cover = Cover(shape, tuple(int(v) for v in box), None, "manual", "covered by hand")
-        return self._record(lambda r, a, ch, u: r.add_cover(a, cover, ch, user=u))
+        return self._record(lambda r, a, ch: r.add_cover(a, cover, ch))
 
     def remove_cover(self, index: int) -> bool:
         item = self.current()
@@ -366,7 +363,7 @@ class ReviewController(QObject):
                 "This area is covered because an earlier decision about a face or a text no "
                 "longer fits the photo (see the notes on the right). It stays covered.")
             return False
-        return self._record(lambda r, a, ch, u: r.remove_cover(a, pos, ch, user=u))
+        return self._record(lambda r, a, ch: r.remove_cover(a, pos, ch))
 
     # -- menus -----------------------------------------------------------------------------------
 

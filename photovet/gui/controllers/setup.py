@@ -7,6 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from photovet.core.accounts import PERMISSIONS
+
 from ..context import AppContext
 from ..views.checklist import ChecklistPanel, Step
 from ..words import plural
@@ -17,13 +19,13 @@ class SetupController(QObject):
     changed = Signal(int, int)       # steps done, steps in all
 
     def __init__(self, ctx: AppContext, panel: ChecklistPanel, register: RegisterController,
-                 parent: QWidget):
+                 parent: QWidget, accounts=None):
         super().__init__(parent)
-        self.ctx, self.panel, self.register = ctx, panel, register
+        self.ctx, self.panel, self.register, self.accounts = ctx, panel, register, accounts
         self.window = parent
         panel.step_clicked.connect(self.step)
         for sig in (ctx.register_changed, ctx.channels_changed, ctx.settings_changed,
-                    ctx.engine_ready):
+                    ctx.engine_ready, ctx.session.changed):
             sig.connect(self.refresh)
         self.refresh()
 
@@ -33,6 +35,9 @@ class SetupController(QObject):
         enrolled = sum(1 for p in people if p.enrolled)
         labels = ", ".join(c.label for c in ws.channels.all())
         approval = ws.settings.approval.required
+        can_approve = set(PERMISSIONS["approve"][0])       # who may approve: the core's table
+        approvers = ", ".join(a.name for a in ws.accounts.list()
+                              if not a.removed_at and can_approve & set(a.roles()))
         return [
             Step("register", "Import the consent register",
                  f"{plural(len(people), 'person', 'people')} in the register." if people else
@@ -50,13 +55,14 @@ class SetupController(QObject):
                  "how much of a name each may show.",
                  bool(qs.value("setup/channels_checked", False, type=bool)),
                  "Check the channels\u2026"),
-            Step("approval", "Decide who approves",
+            Step("approval", "Give your staff their accounts",
                  ("A senior leader who did not prepare the photos approves each one before "
-                  "export (on). " if approval else
+                  "export. " if approval else
                   "Approval is OFF: photos are exported without a senior leader's check. ")
-                 + "Their name is asked when they first approve in a session.",
-                 bool(qs.value("setup/approval_checked", False, type=bool)),
-                 "Keep approval on" if approval else "Turn approval on\u2026"),
+                 + (f"Approvers now: {approvers}." if approvers else
+                    "Add an account with the Approver role for each senior leader who "
+                    "approves, and one for everyone else who uses PhotoVet."),
+                 bool(approvers) or not approval, "Staff accounts\u2026"),
         ]
 
     def refresh(self) -> None:
@@ -76,12 +82,10 @@ class SetupController(QObject):
         elif key == "channels":
             dlg = self.register.settings("channels")
             dlg.finished.connect(lambda *_: self._checked("setup/channels_checked"))
-        elif key == "approval":
-            if self.ctx.ws.settings.approval.required:
-                self._checked("setup/approval_checked")
-            else:
-                dlg = self.register.settings("school")
-                dlg.finished.connect(lambda *_: self._checked("setup/approval_checked"))
+        elif key == "approval" and self.accounts is not None:
+            dlg = self.accounts.open()
+            if dlg is not None:
+                dlg.finished.connect(lambda *_: self.refresh())
 
     def _checked(self, key: str) -> None:
         self.ctx.qs.setValue(key, True)

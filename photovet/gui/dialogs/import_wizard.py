@@ -432,12 +432,11 @@ class ResultPage(QWizardPage):
         w = self.wiz
         path, mapping = w.file_page.path(), w.mapping_page.mapping()
         skip = w.preview_page.skip.isChecked()
-        user = w.user
         ctx = w.ctx
 
         def run():
             with ctx.thread_workspace() as wws:
-                return wws.import_register(path, mapping=mapping, skip_invalid=skip, user=user)
+                return wws.import_register(path, mapping=mapping, skip_invalid=skip)
 
         ctx.workers.start(run, name="import", on_return=self._done, on_error=self._failed)
 
@@ -475,10 +474,9 @@ class ResultPage(QWizardPage):
 class ImportWizard(QWizard):
     imported = Signal()
 
-    def __init__(self, ctx, *, user: str, csv_path: str | Path | None = None, parent=None):
+    def __init__(self, ctx, *, csv_path: str | Path | None = None, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.user = user
         self.setObjectName("ImportWizard")
         self.setWindowTitle("Import the register")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)

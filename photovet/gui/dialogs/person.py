@@ -29,7 +29,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 
-from ..words import consent_word, day, error_text, esc, plural, when
+from ..words import consent_word, day, esc, plural, when
 
 STATES = (YES, NO, NOT_RECORDED)
 
@@ -299,8 +299,7 @@ class PersonDialog(QDialog):
         what = label + (" (videos)" if media == "video" else "")
         extra = ("\n\nPhotos already exported that show them there will be listed to take down."
                  if old == YES and new != YES else "")
-        user = self.ctx.session.anyone(self) if p is not None else None
-        if not user or not self.confirm(
+        if p is None or not self.confirm(
                 f"Change consent for {what} for {p.display_name} ({p.id}) from "
                 f"{consent_word(old)} to {consent_word(new)}?", extra):
             combo.blockSignals(True)
@@ -308,10 +307,10 @@ class PersonDialog(QDialog):
             combo.blockSignals(False)
             return
         try:
-            self.ctx.ws.register.set_consent(p.id, channel, new, user=user,
+            self.ctx.ws.register.set_consent(p.id, channel, new,
                                              media="photo" if media == "any" else media)
         except PhotoVetError as exc:
-            QMessageBox.warning(self, "Consent not changed", error_text(exc))
+            self.ctx.fail(self, "Consent not changed", exc)
         self.ctx.register_changed.emit()
 
     def _dnp_toggled(self, on: bool) -> None:
@@ -320,8 +319,7 @@ class PersonDialog(QDialog):
                  "that show them will be listed to take down." if on else
                  "\n\nOnly do this if the safeguarding lead has agreed: their face may then be "
                  "shown where they have consent.")
-        user = self.ctx.session.anyone(self) if p is not None else None
-        if not user or not self.confirm(
+        if p is None or not self.confirm(
                 f"{'Put' if on else 'Take'} {p.display_name} ({p.id}) {'on' if on else 'off'} the "
                 "do-not-photograph list?", extra):
             self.dnp.blockSignals(True)
@@ -329,9 +327,9 @@ class PersonDialog(QDialog):
             self.dnp.blockSignals(False)
             return
         try:
-            self.ctx.ws.register.set_do_not_photograph(p.id, on, user=user)
+            self.ctx.ws.register.set_do_not_photograph(p.id, on)
         except PhotoVetError as exc:
-            QMessageBox.warning(self, "Not changed", error_text(exc))
+            self.ctx.fail(self, "Not changed", exc)
         self.ctx.register_changed.emit()
 
     def remove_person(self) -> None:
@@ -348,13 +346,10 @@ class PersonDialog(QDialog):
                            ok_text="Remove", parent=self)
         if not dlg.exec():
             return
-        user = self.ctx.session.anyone(self)
-        if not user:
-            return
         try:
-            self.ctx.ws.register.delete_person(p.id, user=user, reason=dlg.value())
+            self.ctx.ws.register.delete_person(p.id, reason=dlg.value())
         except PhotoVetError as exc:
-            QMessageBox.warning(self, "Not removed", error_text(exc))
+            self.ctx.fail(self, "Not removed", exc)
             return
         self.ctx.register_changed.emit()
         self.accept()

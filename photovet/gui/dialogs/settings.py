@@ -30,17 +30,17 @@ from PySide6.QtWidgets import (
 from photovet.core.channels import NAMES_RULE_LABELS
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel
-from photovet.core.settings import Settings
+from photovet.core.settings import RECOGNITION_PRESETS, Settings, recognition_preset
 
 from ..words import error_text
 from .school_rules import SchoolRulesPage
 
-# (label, max_distance, min_margin, explanation): lower distance and larger margin are stricter
-STRICTNESS = (
-    ("Strict", 0.40, 0.10, "Shows a face only on a very close match: more faces are covered."),
-    ("Standard", 0.45, 0.08, "Recommended: anyone PhotoVet is not sure about is covered."),
-    ("Relaxed", 0.50, 0.06, "Shows more pupils with consent in clear, well-lit photos."),
-)
+# the words for the core's recognition presets (settings.RECOGNITION_PRESETS: the numbers)
+STRICTNESS = {
+    "strict": ("Strict", "Shows a face only on a very close match: more faces are covered."),
+    "standard": ("Standard", "Recommended: anyone PhotoVet is not sure about is covered."),
+    "relaxed": ("Relaxed", "Shows more pupils with consent in clear, well-lit photos."),
+}
 COVER_STYLES = (("solid", "A solid shape (recommended)"),
                 ("pixelate", "Coarse blocks (too coarse to recognise anyone)"))
 DELETE_WHEN = (("posted", "Once the photo is marked posted (recommended)"),
@@ -142,15 +142,13 @@ class SettingsDialog(QDialog):
         self.mode.setCurrentIndex(max(0, self.mode.findData(s.mode)))
         fl.addRow("Usually:", self.mode)
         self.strictness = QComboBox()
-        for label, dist, margin, text in STRICTNESS:
-            self.strictness.addItem(f"{label}: {text}", (dist, margin))
-        current = next((i for i, (_, d, m, _) in enumerate(STRICTNESS)
-                        if abs(d - s.recognition.max_distance) < 1e-6
-                        and abs(m - s.recognition.min_margin) < 1e-6), None)
-        if current is None:
-            self.strictness.addItem(f"Custom (distance {s.recognition.max_distance:g}, margin "
-                                    f"{s.recognition.min_margin:g})",
-                                    (s.recognition.max_distance, s.recognition.min_margin))
+        for name in RECOGNITION_PRESETS:
+            label, text = STRICTNESS.get(name, (name.capitalize(), ""))
+            self.strictness.addItem(f"{label}: {text}" if text else label, name)
+        current = self.strictness.findData(recognition_preset(s.recognition))
+        if current < 0:
+            self.strictness.addItem("Custom (set by whoever installed PhotoVet: kept as it is)",
+                                    "")
             current = self.strictness.count() - 1
         self.strictness.setCurrentIndex(current)
         fl.addRow("Recognition:", self.strictness)
@@ -260,24 +258,18 @@ class SettingsDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
                 self.channel_table.setItem(r, col, item)
 
-    def _who(self) -> str | None:
-        return self.ctx.session.anyone(self)
-
     def add_channel(self, values: dict | None = None) -> bool:
         if values is None:
             dlg = ChannelDialog(parent=self)
             if not dlg.exec():
                 return False
             values = dlg.values()
-        user = self._who()
-        if not user:
-            return False
         try:
             self.ctx.ws.channels.add(values["label"], values["label"], long_edge=values["long_edge"],
                                      quality=values["quality"], names=values["names"],
-                                     fixed_mode=values["fixed_mode"], user=user)
+                                     fixed_mode=values["fixed_mode"])
         except PhotoVetError as exc:
-            QMessageBox.warning(self, "Channel not added", error_text(exc))
+            self.ctx.fail(self, "Channel not added", exc)
             return False
         self._fill_channels()
         self.channels_changed.emit()
@@ -291,13 +283,10 @@ class SettingsDialog(QDialog):
         dlg = ChannelDialog(self.ctx.ws.channels.get(cid), parent=self)
         if not dlg.exec():
             return
-        user = self._who()
-        if not user:
-            return
         try:
-            self.ctx.ws.channels.update(cid, user=user, **dlg.values())
+            self.ctx.ws.channels.update(cid, **dlg.values())
         except PhotoVetError as exc:
-            QMessageBox.warning(self, "Channel not changed", error_text(exc))
+            self.ctx.fail(self, "Channel not changed", exc)
             return
         self._fill_channels()
         self.channels_changed.emit()
@@ -306,11 +295,11 @@ class SettingsDialog(QDialog):
 
     def settings(self) -> Settings:
         new = self.ctx.ws.settings.copy()
-        dist, margin = self.strictness.currentData()
+        preset = self.strictness.currentData()
         new.update({
             "mode": self.mode.currentData(),
             "approval": {"required": self.approval.isChecked()},
-            "recognition": {"max_distance": dist, "min_margin": margin},
+            "recognition": dict(RECOGNITION_PRESETS[preset]) if preset else {},
             "cover": {"style": self.cover_style.currentData()},
             "text": {"enabled": self.text.isChecked()},
             "retention": {"delete_originals_when": self.delete_when.currentData(),
@@ -334,13 +323,10 @@ class SettingsDialog(QDialog):
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                     QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return
-        user = self._who()
-        if not user:
-            return
         try:
-            self.ctx.ws.save_settings(new, user=user)
+            self.ctx.ws.save_settings(new)
         except PhotoVetError as exc:
-            QMessageBox.warning(self, "Settings not saved", error_text(exc))
+            self.ctx.fail(self, "Settings not saved", exc)
             return
         self.saved.emit()
         self.accept()

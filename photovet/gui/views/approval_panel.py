@@ -117,14 +117,15 @@ class ApprovalPanel(QWidget):
             b.setVisible(not approver_view)
         for b in (self.approve_btn, self.reject_btn, self.approve_all_btn):
             b.setVisible(approver_view)
+        for b in (self.ready_all_btn, self.approve_all_btn, self.delete_btn):
+            b.setEnabled(True)
         self.ready_btn.setEnabled(usable and (status in ("draft", "rejected") or bool(void)))
         self.approve_btn.setEnabled(usable and (status == "ready" or bool(void)))
         self.reject_btn.setEnabled(usable and status in ("ready", "approved"))
-        self.delete_btn.setVisible(approver_view and usable and status == "rejected")
+        self.delete_btn.setVisible(usable and status == "rejected")
         self.checks.setVisible(approver_view and usable and bool(self.checks.checks()))
         self.who.setVisible(approver_view)
-        self.who.setText(f"Approving as <b>{esc(approver)}</b> (<a href='out'>not you?</a>)"
-                         if approver else "")
+        self.who.setText(f"Approving as <b>{esc(approver)}</b>" if approver else "")
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(style.BANNER_ERROR if error else style.BANNER_INFO)

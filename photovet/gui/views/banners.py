@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 from .. import style
@@ -30,6 +30,40 @@ class Banner(QLabel):
             self.setStyleSheet(STYLES[kind])
         self.setText(html)
         self.setVisible(bool(html))
+
+
+class KeyBanner(Banner):
+    """Face recognition is off on this PC because it cannot read the register's face
+    signatures (it does not hold the register's key): every face is covered. Says so, with the
+    fix (an admin types the admin secret). What it says comes from the core's state
+    (``ws.key_status()``, the engine's ``recognition_off``)."""
+
+    allow_requested = Signal()
+
+    def __init__(self, ctx, parent=None):
+        super().__init__("warning", parent)
+        self.setObjectName("KeyBanner")
+        self.ctx = ctx
+        self.linkActivated.connect(lambda href: href == "allow" and self.allow_requested.emit())
+
+    def problem(self) -> str:
+        """The core's reason recognition is off here, or ""."""
+        ws = self.ctx.ws
+        try:
+            if ws.key_status() == "not-allowed":
+                return "this PC does not hold the register's key"
+        except Exception:
+            return "this PC's key store cannot be read"
+        return getattr(self.ctx.engine, "recognition_off", "") or ""
+
+    def refresh(self) -> None:
+        why = self.problem()
+        self.say("" if not why else
+                 "<b>Faces are not recognised on this PC, so every face is covered.</b> "
+                 f"PhotoVet cannot read the register's face signatures here ({why}). "
+                 "Nothing unsafe is published, but pupils with consent are covered too. "
+                 "To fix it, an admin types the register's admin secret: "
+                 "<a href='allow'>Allow this PC\u2026</a>")
 
 
 class Status:
@@ -74,4 +108,4 @@ class Status:
         self.label.setText(text)
 
 
-__all__ = ["Banner", "Status"]
+__all__ = ["Banner", "KeyBanner", "Status"]

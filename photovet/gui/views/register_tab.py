@@ -301,6 +301,15 @@ class RegisterView(QWidget):
 
     EMPTY_TEXT = "No one in the register yet. Import your MIS export to start."
 
+    def set_permissions(self, session) -> None:
+        """Import and enrol only for the roles the core allows (tooltips say which)."""
+        from ..session import permit  # noqa: PLC0415
+
+        for button, permission in ((self.import_button, "register.import"),
+                                   (self.empty_import, "register.import"),
+                                   (self.enrol_button, "register.enrol")):
+            permit(button, session, permission)
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx

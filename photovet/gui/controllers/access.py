@@ -1,0 +1,203 @@
+"""Signing in and out, the idle lock, and the core's refusals.
+
+- At start: a fresh install creates its first administrator ("Set up PhotoVet"); otherwise
+  the sign-in screen (a new account uses the one-time code an admin gave it). A PC that does
+  not hold the register's key is allowed first with the admin secret (signing in is recorded
+  in the register's audit log, which needs the key). ``PHOTOVET_USER`` / ``PHOTOVET_PASSWORD``
+  sign in without the screen, as they do for the commands (scripts, tests).
+- While the window is open: every key press and click tells the core someone is there
+  (``ws.touch``); a timer asks the core whether the session locked itself (``ws.idle_locked``)
+  and then shows the lock screen (the same person unlocks, or signs out for someone else).
+- A refusal from the core during an action (``PermissionDenied``, ``NotSignedIn``,
+  ``SessionLocked``) is shown in its words; a lock brings up the lock screen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from photovet.core import logs
+from photovet.core.errors import NotSignedIn, PhotoVetError, SessionLocked
+
+from ..dialogs.sign_in import (
+    AllowPCDialog,
+    ChangePasswordDialog,
+    FirstAdminDialog,
+    LockDialog,
+    SignInDialog,
+)
+from ..session import Session
+from ..words import error_text
+
+log = logs.get("gui")
+
+USER_ENV, PASSWORD_ENV = "PHOTOVET_USER", "PHOTOVET_PASSWORD"
+INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
+                QEvent.Type.MouseButtonDblClick, QEvent.Type.TouchBegin}
+
+
+def allow_pc_if_needed(ws, parent: QWidget | None = None) -> bool:
+    """A PC without the register's key: an admin types the admin secret (else False)."""
+    if ws.key_status() != "not-allowed":
+        return True
+    dlg = AllowPCDialog(
+        ws.allow_this_pc, cancel_text="Quit", parent=parent,
+        why="<b>This PC is not allowed to use the school's register yet.</b><br>The register "
+            "is shared with other PCs, and this one does not hold its key. An admin allows "
+            "this PC once by typing the register's admin secret (chosen when the register was "
+            "moved to the school's server). Until then PhotoVet cannot be used here.")
+    return bool(dlg.exec())
+
+
+def sign_in_at_start(session: Session, parent: QWidget | None = None, *,
+                     environ=os.environ) -> bool:
+    """Someone is signed in (True), or the person chose Quit (False)."""
+    ws = session.ws
+    if not allow_pc_if_needed(ws, parent):
+        return False
+    if ws.needs_first_admin():
+        return bool(FirstAdminDialog(session.create_first_admin, parent).exec())
+    name = environ.get(USER_ENV, "").strip()
+    password = environ.get(PASSWORD_ENV)
+    why = ""
+    if name and password:
+        try:
+            session.sign_in(name, password)
+            return True
+        except PhotoVetError as exc:
+            why = f"Signing in as {name} did not work: {error_text(exc)}"
+    return bool(SignInDialog(session.sign_in, session.first_sign_in, name=name, why=why,
+                             parent=parent).exec())
+
+
+class IdleWatch(QObject):
+    """Tells the core about keyboard and mouse input (``ws.touch``)."""
+
+    def __init__(self, session: Session, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+
+    def eventFilter(self, obj, ev) -> bool:
+        if ev.type() in INPUT_EVENTS:
+            self.session.ws.touch()
+        return False
+
+
+class AccessController(QObject):
+    """Sign out, change password, the lock screen, and the core's refusals."""
+
+    quit_requested = Signal()
+
+    def __init__(self, session: Session, window: QWidget, *, check_ms: int = 5000):
+        super().__init__(window)
+        self.session = session
+        self.window = window
+        self._lock_open = False
+        self.watch = IdleWatch(session, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.watch)
+        self.timer = QTimer(self)
+        self.timer.setInterval(check_ms)
+        self.timer.timeout.connect(self.check_idle)
+        self.timer.start()
+
+    def close(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.watch)
+
+    # -- the lock ---------------------------------------------------------------------------------
+
+    def check_idle(self) -> None:
+        if self.session.signed_in and not self._lock_open and self.session.locked():
+            self.show_lock()
+
+    def lock_now(self) -> None:
+        self.session.lock()
+        self.show_lock(f"{self.session.name()} locked PhotoVet.")
+
+    def show_lock(self, why: str = "") -> bool:
+        """The lock screen; True when the same person carries on."""
+        if self._lock_open or not self.session.signed_in:
+            return False
+        self._lock_open = True
+        self.session.changed.emit()        # actions greyed while locked
+        central = self.window.centralWidget() if hasattr(self.window, "centralWidget") else None
+        if central is not None:
+            central.hide()                 # nobody reads pupils' photos over the lock screen
+        try:
+            dlg = LockDialog(self.session.name(), self.session.unlock, why=why,
+                             parent=self.window)
+            result = dlg.exec()
+        finally:
+            self._lock_open = False
+            if central is not None:
+                central.show()
+        if result == 1:                   # Unlock (accepted); else Sign out
+            return True
+        self.sign_out(confirm=False)
+        return False
+
+    # -- signing out, another person ----------------------------------------------------------------
+
+    def sign_out(self, *, confirm: bool = False) -> None:
+        """Sign out, then the sign-in screen; Quit there closes PhotoVet."""
+        if confirm and QMessageBox.question(
+                self.window, "Sign out",
+                f"Sign {self.session.name()} out of PhotoVet? Someone else can then sign in. "
+                "Nothing is lost: every decision is already saved.") != \
+                QMessageBox.StandardButton.Yes:
+            return
+        log.info("signed out")
+        self.session.sign_out()
+        self.sign_in_again()
+
+    def sign_in_again(self, why: str = "") -> bool:
+        dlg = SignInDialog(self.session.sign_in, self.session.first_sign_in, why=why,
+                           parent=self.window)
+        if dlg.exec():
+            return True
+        self.quit_requested.emit()
+        return False
+
+    def change_password(self) -> None:
+        if ChangePasswordDialog(self.session.change_password, self.window).exec():
+            QMessageBox.information(self.window, "Password changed",
+                                    "Your password is changed. Use the new one from now on.")
+
+    def allow_this_pc(self) -> bool:
+        ok = bool(AllowPCDialog(self.session.ws.allow_this_pc, parent=self.window).exec())
+        if ok:
+            self.session.changed.emit()
+        return ok
+
+    # -- the core's refusals ------------------------------------------------------------------------
+
+    def refused(self, parent: QWidget | None, title: str, exc: BaseException) -> None:
+        """Show a refusal or error in plain words; a lock brings up the lock screen."""
+        if isinstance(exc, SessionLocked):
+            self.show_lock(error_text(exc))
+            return
+        if isinstance(exc, NotSignedIn):
+            self.sign_in_again(error_text(exc))
+            return
+        QMessageBox.warning(parent or self.window, title, error_text(exc))
+
+
+def guarded(refused: Callable[[QWidget | None, str, BaseException], None], parent: QWidget | None,
+            title: str, fn: Callable[[], object]) -> object:
+    """Run ``fn``; a PhotoVetError is shown (never a traceback) and None returned."""
+    try:
+        return fn()
+    except PhotoVetError as exc:
+        refused(parent, title, exc)
+        return None
+
+
+__all__ = ["AccessController", "IdleWatch", "allow_pc_if_needed", "guarded", "sign_in_at_start"]

@@ -1,0 +1,174 @@
+"""Staff accounts (the ``accounts`` permission: admins). Every change is the core's call
+(``ws.accounts.add / grant / end_role / reset / remove``); its refusals (the last admin is kept,
+names are never reused, an admin cannot remove themself...) are shown in its words. A new
+account's or a reset's one-time code is shown once, to be passed on."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from photovet.core.accounts import CODE_HOURS, ROLE_LABELS, ROLES
+from photovet.core.errors import NotSignedIn, PhotoVetError
+
+from ..context import AppContext
+from ..dialogs.accounts import AddAccountDialog, RoleDialog, StaffAccountsDialog
+from ..session import permission_refusal
+from ..words import error_text, esc, when
+
+
+class AccountsController(QObject):
+    def __init__(self, ctx: AppContext, window: QWidget):
+        super().__init__(window)
+        self.ctx = ctx
+        self.window = window
+        self.dialog: StaffAccountsDialog | None = None
+
+    @property
+    def accounts(self):
+        return self.ctx.ws.accounts
+
+    def open(self) -> StaffAccountsDialog | None:
+        refusal = permission_refusal(self.ctx, "accounts")
+        if refusal is not None:
+            self.ctx.fail(self.window, "Staff accounts", refusal)
+            return None
+        if self.dialog is not None:
+            self.dialog.raise_()
+            return self.dialog
+        dlg = StaffAccountsDialog(self.window)
+        dlg.add_requested.connect(self.add)
+        dlg.grant_requested.connect(self.grant)
+        dlg.end_role_requested.connect(self.end_role)
+        dlg.reset_requested.connect(self.reset)
+        dlg.remove_requested.connect(self.remove)
+
+        def closed(*_):
+            self.dialog = None
+            dlg.deleteLater()
+
+        dlg.finished.connect(closed)
+        self.dialog = dlg
+        self.reload()
+        dlg.open()
+        return dlg
+
+    def reload(self) -> None:
+        if self.dialog is not None:
+            self.dialog.show_accounts(self.accounts.list())
+
+    def _do(self, title: str, fn) -> object | None:
+        """The core's call; a refusal shown in the dialog (a lock: the lock screen)."""
+        try:
+            result = fn()
+        except NotSignedIn as exc:
+            self.ctx.fail(self.dialog or self.window, title, exc)
+            return None
+        except PhotoVetError as exc:
+            if self.dialog is not None:
+                self.dialog.say(f"{title}: {error_text(exc)}", error=True)
+            else:
+                QMessageBox.warning(self.window, title, error_text(exc))
+            return None
+        if self.dialog is not None:
+            self.dialog.say("")
+        self.reload()
+        self.ctx.session.changed.emit()       # roles may have changed (the checklist, buttons)
+        return result if result is not None else True
+
+    # -- changes --------------------------------------------------------------------------------
+
+    def add(self, values: dict | None = None) -> str | None:
+        if values is None:
+            dlg = AddAccountDialog(self.dialog or self.window)
+            if not dlg.exec():
+                return None
+            values = dlg.values()
+        name = " ".join(values["name"].split())
+        code = self._do("Not added", lambda: self.accounts.add(
+            name, values["roles"], valid_from=values.get("valid_from"),
+            valid_to=values.get("valid_to")))
+        if isinstance(code, str):
+            if self.dialog is not None:
+                self.dialog.select(name)
+            self.show_code(name, code, new=True)
+            return code
+        return None
+
+    def grant(self, name: str, values: dict | None = None) -> bool:
+        if not name:
+            return False
+        if values is None:
+            dlg = RoleDialog("Give a role", f"Which role should {name} have, and from when?",
+                             list(ROLES), dates=True, ok_text="Give the role",
+                             parent=self.dialog or self.window)
+            if not dlg.exec():
+                return False
+            values = dlg.values()
+        return bool(self._do("Role not given", lambda: self.accounts.grant(
+            name, values["role"], valid_from=values.get("valid_from"),
+            valid_to=values.get("valid_to"))))
+
+    def end_role(self, name: str, role: str | None = None) -> bool:
+        if not name:
+            return False
+        if role is None:
+            held = self.accounts.get(name).roles()
+            if not held:
+                if self.dialog is not None:
+                    self.dialog.say(f"{name} holds no role today.")
+                return False
+            dlg = RoleDialog("End a role", f"Which of {name}'s roles ends today?", held,
+                             dates=False, ok_text="End the role",
+                             parent=self.dialog or self.window)
+            if not dlg.exec():
+                return False
+            role = dlg.values()["role"]
+        return bool(self._do("Role not ended", lambda: self.accounts.end_role(name, role)))
+
+    def reset(self, name: str, confirm: bool = True) -> str | None:
+        if not name:
+            return None
+        if confirm and QMessageBox.question(
+                self.dialog or self.window, "New one-time code",
+                f"Give {name} a new one-time code? Their password stops working now, and they "
+                "choose a new one with the code.") != QMessageBox.StandardButton.Yes:
+            return None
+        code = self._do("No new code", lambda: self.accounts.reset(name))
+        if isinstance(code, str):
+            self.show_code(name, code, new=False)
+            return code
+        return None
+
+    def remove(self, name: str, confirm: bool = True) -> bool:
+        if not name:
+            return False
+        if confirm and QMessageBox.question(
+                self.dialog or self.window, "Remove this account",
+                f"Remove {name}'s account? Every role ends today and they can no longer sign "
+                "in. What they did stays recorded under their name.") != \
+                QMessageBox.StandardButton.Yes:
+            return False
+        return bool(self._do("Not removed", lambda: self.accounts.remove(name)))
+
+    # -- the code, shown once ---------------------------------------------------------------------
+
+    def show_code(self, name: str, code: str, *, new: bool) -> None:
+        info = self.accounts.get(name)
+        until = when(info.code_expires) or f"{CODE_HOURS} hours from now"
+        box = QMessageBox(QMessageBox.Icon.Information, "One-time code",
+                          f"<p>{'The account is made. ' if new else ''}Give {esc(name)} this "
+                          f"one-time code:</p><p style='font-size:20pt; font-family:monospace'>"
+                          f"<b>{esc(code)}</b></p>",
+                          parent=self.dialog or self.window)
+        box.setObjectName("OneTimeCode")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setInformativeText(
+            f"They sign in with their name and this code (\u201cI have a one-time code\u201d), "
+            f"then choose their own password. It works once, until "
+            f"{until}. PhotoVet does not show it again: write it down or tell "
+            f"them now. Roles: {', '.join(ROLE_LABELS.get(r, r) for r in info.roles()) or 'none yet'}.")
+        box.exec()
+
+
+__all__ = ["AccountsController"]

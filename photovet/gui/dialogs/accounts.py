@@ -1,0 +1,275 @@
+"""Staff accounts (admins only): the list of accounts with their roles (from/to dates) and
+state, and the small forms to add an account, give or end a role. The controller
+(controllers/accounts.py) makes every change through the core, which decides (the last admin
+is kept, names are never reused, roles must exist...)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.accounts import ROLE_LABELS, ROLES, AccountInfo
+
+from ..words import day, when
+
+ROLE_HELP = {
+    "preparer": "checks photos and marks them ready",
+    "approver": "approves or rejects photos",
+    "poster": "exports approved photos and records posts and take-downs",
+    "admin": "the register, settings, staff accounts and deletions",
+}
+
+
+def grants_text(info: AccountInfo, today: _dt.date | None = None) -> str:
+    """'Preparer (from 01/09/2026), Approver (until 31/08/2027)'; ended roles are left out."""
+    today = today or _dt.date.today()
+    parts = []
+    for g in sorted(info.grants, key=lambda g: (ROLES.index(g.role) if g.role in ROLES
+                                                 else len(ROLES), g.valid_from)):
+        if g.valid_to is not None and g.valid_to < today:
+            continue
+        label = ROLE_LABELS.get(g.role, g.role)
+        dates = []
+        if g.valid_from > today:
+            dates.append(f"from {day(g.valid_from)}")
+        if g.valid_to is not None:
+            dates.append(f"until {day(g.valid_to)}")
+        parts.append(label + (f" ({', '.join(dates)})" if dates else ""))
+    return ", ".join(parts) or "no role"
+
+
+def _date_edit(optional: bool) -> QDateEdit:
+    d = QDateEdit(QDate.currentDate())
+    d.setDisplayFormat("dd/MM/yyyy")
+    d.setCalendarPopup(True)
+    if optional:
+        d.setSpecialValueText("no end date")
+        d.setMinimumDate(QDate(2000, 1, 1))
+        d.setDate(d.minimumDate())
+    return d
+
+
+def _py_date(d: QDateEdit) -> _dt.date | None:
+    if d.specialValueText() and d.date() == d.minimumDate():
+        return None
+    q = d.date()
+    return _dt.date(q.year(), q.month(), q.day())
+
+
+class RoleBoxes(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        for r in ROLES:
+            b = QCheckBox(f"{ROLE_LABELS[r]}: {ROLE_HELP.get(r, '')}")
+            b.setObjectName(f"role-{r}")
+            self.boxes[r] = b
+            lay.addWidget(b)
+
+    def roles(self) -> list[str]:
+        return [r for r, b in self.boxes.items() if b.isChecked()]
+
+
+class AddAccountDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Add a staff account")
+        lay = QVBoxLayout(self)
+        intro = QLabel("The person signs in the first time with a one-time code that PhotoVet "
+                       "shows you next, and chooses their own password.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Their full name, for example Mr T Okafor")
+        self.name.setAccessibleName("Name")
+        self.roles = RoleBoxes()
+        self.valid_from = _date_edit(False)
+        self.valid_to = _date_edit(True)
+        form.addRow("&Name:", self.name)
+        form.addRow("Roles:", self.roles)
+        form.addRow("&From:", self.valid_from)
+        form.addRow("&Until:", self.valid_to)
+        lay.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add account")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def values(self) -> dict:
+        return {"name": self.name.text(), "roles": self.roles.roles(),
+                "valid_from": _py_date(self.valid_from), "valid_to": _py_date(self.valid_to)}
+
+
+class RoleDialog(QDialog):
+    """Give a role (from/to dates), or choose which role ends."""
+
+    def __init__(self, title: str, question: str, roles: list[str], *, dates: bool,
+                 ok_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        lay = QVBoxLayout(self)
+        q = QLabel(question)
+        q.setWordWrap(True)
+        lay.addWidget(q)
+        form = QFormLayout()
+        self.role = QComboBox()
+        self.role.setAccessibleName("Role")
+        for r in roles:
+            self.role.addItem(f"{ROLE_LABELS.get(r, r)}: {ROLE_HELP.get(r, '')}", r)
+        form.addRow("&Role:", self.role)
+        self.valid_from = _date_edit(False)
+        self.valid_to = _date_edit(True)
+        if dates:
+            form.addRow("&From:", self.valid_from)
+            form.addRow("&Until:", self.valid_to)
+        lay.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def values(self) -> dict:
+        return {"role": self.role.currentData(), "valid_from": _py_date(self.valid_from),
+                "valid_to": _py_date(self.valid_to)}
+
+
+class StaffAccountsDialog(QDialog):
+    """The accounts, and the buttons to change them (each handled by the controller)."""
+
+    add_requested = Signal()
+    grant_requested = Signal(str)
+    end_role_requested = Signal(str)
+    reset_requested = Signal(str)
+    remove_requested = Signal(str)
+
+    COLUMNS = ("Name", "Roles today and to come", "State", "Added")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Staff accounts")
+        self.setObjectName("StaffAccountsDialog")
+        self.resize(900, 480)
+        lay = QVBoxLayout(self)
+        intro = QLabel("Everyone who uses PhotoVet signs in with their own account; what they "
+                       "may do comes from their roles. A member of staff who leaves is removed "
+                       "(their name stays in the records of what they did).")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        lay.addWidget(self.table, 1)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        lay.addWidget(self.message)
+        row = QHBoxLayout()
+        self.add_btn = QPushButton("Add an account\u2026")
+        self.grant_btn = QPushButton("Give a role\u2026")
+        self.end_btn = QPushButton("End a role\u2026")
+        self.reset_btn = QPushButton("New one-time code\u2026")
+        self.reset_btn.setToolTip("Forgotten password or locked out: the old password stops "
+                                  "working and the person chooses a new one with the code")
+        self.remove_btn = QPushButton("Remove\u2026")
+        self.remove_btn.setToolTip("The person has left: every role ends today and they can no "
+                                   "longer sign in")
+        close = QPushButton("Close")
+        self.add_btn.clicked.connect(lambda *_: self.add_requested.emit())
+        self.grant_btn.clicked.connect(lambda *_: self.grant_requested.emit(self.selected()))
+        self.end_btn.clicked.connect(lambda *_: self.end_role_requested.emit(self.selected()))
+        self.reset_btn.clicked.connect(lambda *_: self.reset_requested.emit(self.selected()))
+        self.remove_btn.clicked.connect(lambda *_: self.remove_requested.emit(self.selected()))
+        close.clicked.connect(self.accept)
+        for b in (self.add_btn, self.grant_btn, self.end_btn, self.reset_btn, self.remove_btn):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(close)
+        lay.addLayout(row)
+        self.accounts: list[AccountInfo] = []
+        self._selection_changed()
+
+    def show_accounts(self, accounts: list[AccountInfo]) -> None:
+        keep = self.selected()
+        self.accounts = list(accounts)
+        self.table.setRowCount(len(self.accounts))
+        for r, info in enumerate(self.accounts):
+            cells = (info.name, grants_text(info) if not info.removed_at else "",
+                     info.status + (f" ({day(info.removed_at)})" if info.removed_at else ""),
+                     f"{when(info.created_at)}" + (f" by {info.created_by}"
+                                                   if info.created_by else ""))
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, info.name)
+                if info.removed_at:
+                    item.setForeground(Qt.GlobalColor.gray)
+                self.table.setItem(r, c, item)
+            if info.name == keep:
+                self.table.selectRow(r)
+        self._selection_changed()
+
+    def select(self, name: str) -> bool:
+        for r, info in enumerate(self.accounts):
+            if info.name == name:
+                self.table.selectRow(r)
+                return True
+        return False
+
+    def selected(self) -> str:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return ""
+        return self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+
+    def selected_info(self) -> AccountInfo | None:
+        name = self.selected()
+        return next((a for a in self.accounts if a.name == name), None)
+
+    def _selection_changed(self) -> None:
+        info = self.selected_info()
+        live = info is not None and not info.removed_at
+        for b in (self.grant_btn, self.end_btn, self.reset_btn, self.remove_btn):
+            b.setEnabled(live)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet("color:#b23b3b;" if error else "")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+
+__all__ = ["AddAccountDialog", "RoleDialog", "StaffAccountsDialog", "grants_text"]

@@ -1,0 +1,282 @@
+"""Signing in: the first administrator of a fresh install, the sign-in screen (with a one-time
+code from an admin, the first time), the lock screen after the idle time, changing one's own
+password, and allowing this PC with the admin secret.
+
+Each dialog is a form: it hands what was typed to a function of the core (given by the
+controller) and shows the core's refusal in its own words (wrong password, locked account,
+expired code, the password rules). It checks nothing itself but that the new password was typed
+the same twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photovet.core.accounts import MIN_PASSWORD
+from photovet.core.errors import PhotoVetError
+
+from .. import style
+from ..words import error_text
+
+Submit = Callable[..., None]
+
+
+def _password(placeholder: str = "") -> QLineEdit:
+    e = QLineEdit()
+    e.setEchoMode(QLineEdit.EchoMode.Password)
+    if placeholder:
+        e.setPlaceholderText(placeholder)
+    return e
+
+
+class FormDialog(QDialog):
+    """A title, an explanation, a form, a line for the core's refusal, and buttons."""
+
+    def __init__(self, title: str, intro: str, ok_text: str, *, cancel_text: str = "Cancel",
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowIcon(style.icon("app"))
+        self.setModal(True)
+        self.lay = QVBoxLayout(self)
+        self.heading = QLabel(title)
+        self.heading.setObjectName("SectionTitle")
+        self.heading.setFont(style.bold(self.heading.font(), 3))
+        self.lay.addWidget(self.heading)
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        self.lay.addWidget(self.intro)
+        self.form = QFormLayout()
+        self.lay.addLayout(self.form)
+        self.problem = QLabel("")
+        self.problem.setObjectName("Problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color:#b23b3b;")
+        self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problem.hide()
+        self.lay.addWidget(self.problem)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(ok_text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        self.lay.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+
+    def say(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    def attempt(self, fn: Callable[[], None]) -> bool:
+        """Run the core's call; on a refusal show its words and stay open."""
+        self.say("")
+        try:
+            fn()
+        except PhotoVetError as exc:
+            self.say(error_text(exc))
+            return False
+        self.accept()
+        return True
+
+    def _submit(self) -> None:  # pragma: no cover - each dialog has its own
+        self.accept()
+
+
+class FirstAdminDialog(FormDialog):
+    """A fresh install: the first administrator chooses a name and password."""
+
+    def __init__(self, create: Submit, parent: QWidget | None = None):
+        super().__init__(
+            "Set up PhotoVet",
+            "<b>Welcome to PhotoVet.</b><br>Nobody has an account here yet. Create the first "
+            "administrator's account: yours, if you look after the consent register (often the "
+            "office manager or data protection lead). You can add the rest of the staff "
+            "afterwards (Staff accounts in the Register menu).",
+            "Create account and sign in", cancel_text="Quit", parent=parent)
+        self.create = create
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Your full name, for example Mrs J Patel")
+        self.name.setAccessibleName("Your name")
+        self.password = _password(f"At least {MIN_PASSWORD} characters")
+        self.password.setAccessibleName("Password")
+        self.again = _password()
+        self.again.setAccessibleName("Password again")
+        self.form.addRow("Your &name:", self.name)
+        self.form.addRow("&Password:", self.password)
+        self.form.addRow("Password &again:", self.again)
+        note = QLabel("Three random words make a good password. Keep it to yourself: "
+                      "everything you do in PhotoVet is recorded under your name.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color:#555;")
+        self.form.addRow(note)
+        self.name.setFocus()
+
+    def _submit(self) -> None:
+        if self.password.text() != self.again.text():
+            self.say("The two passwords are not the same. Type them again.")
+            return
+        self.attempt(lambda: self.create(self.name.text(), self.password.text()))
+
+
+class SignInDialog(FormDialog):
+    """Name and password; or, the first time, the one-time code an admin gave and a new
+    password chosen with it."""
+
+    def __init__(self, sign_in: Submit, first_sign_in: Submit, *, name: str = "",
+                 why: str = "", parent: QWidget | None = None):
+        super().__init__("Sign in to PhotoVet",
+                         why or "Sign in with your own account: what you do is recorded "
+                         "under your name.", "Sign in", cancel_text="Quit", parent=parent)
+        self.sign_in, self.first_sign_in = sign_in, first_sign_in
+        self.name = QLineEdit(name)
+        self.name.setAccessibleName("Your name")
+        self.form.addRow("Your &name:", self.name)
+        self.password = _password()
+        self.password.setAccessibleName("Password")
+        self.form.addRow("&Password:", self.password)
+        # the first time: the one-time code and a new password (rows shown on request)
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("for example K7QM-3XPD-9TRW")
+        self.code.setAccessibleName("One-time code")
+        self.new_password = _password(f"At least {MIN_PASSWORD} characters")
+        self.new_password.setAccessibleName("New password")
+        self.again = _password()
+        self.again.setAccessibleName("New password again")
+        self.form.addRow("One-time &code:", self.code)
+        self.form.addRow("New pass&word:", self.new_password)
+        self.form.addRow("New password a&gain:", self.again)
+        self._with_code = False
+        for w in (self.code, self.new_password, self.again):
+            self.form.setRowVisible(w, False)
+        self.switch = QPushButton("I have a one-time code from an admin")
+        self.switch.setFlat(True)
+        self.switch.setStyleSheet("text-align:left; color:#1f5fa8; text-decoration:underline;")
+        self.switch.clicked.connect(lambda: self.use_code(not self._with_code))
+        self.form.addRow(self.switch)
+        (self.password if name else self.name).setFocus()
+
+    def use_code(self, on: bool) -> None:
+        self._with_code = on
+        self.form.setRowVisible(self.password, not on)
+        for w in (self.code, self.new_password, self.again):
+            self.form.setRowVisible(w, on)
+        self.adjustSize()
+        self.switch.setText("I have a password" if on else
+                            "I have a one-time code from an admin")
+        self.ok.setText("Set password and sign in" if on else "Sign in")
+        self.say("")
+        (self.code if on else self.password).setFocus()
+
+    @property
+    def with_code(self) -> bool:
+        return self._with_code
+
+    def _submit(self) -> None:
+        if self.with_code:
+            if self.new_password.text() != self.again.text():
+                self.say("The two new passwords are not the same. Type them again.")
+                return
+            self.attempt(lambda: self.first_sign_in(self.name.text(), self.code.text(),
+                                                    self.new_password.text()))
+        else:
+            ok = self.attempt(lambda: self.sign_in(self.name.text(), self.password.text()))
+            if not ok:
+                self.password.selectAll()
+                self.password.setFocus()
+
+
+class LockDialog(FormDialog):
+    """PhotoVet locked itself (idle time) or was locked: the same person carries on with their
+    password, or signs out so that someone else can sign in."""
+
+    SIGNED_OUT = 2
+
+    def __init__(self, name: str, unlock: Submit, *, why: str = "",
+                 parent: QWidget | None = None):
+        super().__init__("PhotoVet is locked",
+                         f"{why or 'It locks itself when nobody has used it for a while.'}"
+                         f"<br><br>{name}, type your password to carry on where you left off. "
+                         "Someone else? Sign out first (nothing is lost).",
+                         "Unlock", cancel_text="Sign out", parent=parent)
+        self.setObjectName("LockDialog")
+        self.unlock_fn = unlock
+        self.who = QLabel(name)
+        self.who.setFont(style.bold(self.who.font()))
+        self.password = _password()
+        self.password.setAccessibleName("Password")
+        self.form.addRow("Signed in:", self.who)
+        self.form.addRow("&Password:", self.password)
+        self.buttons.rejected.disconnect()
+        self.buttons.rejected.connect(lambda: self.done(self.SIGNED_OUT))
+        self.password.setFocus()
+
+    def _submit(self) -> None:
+        if not self.attempt(lambda: self.unlock_fn(self.password.text())):
+            self.password.selectAll()
+
+    def reject(self) -> None:
+        """Escape or closing the lock screen does not unlock: it signs out."""
+        self.done(self.SIGNED_OUT)
+
+
+class ChangePasswordDialog(FormDialog):
+    def __init__(self, change: Submit, parent: QWidget | None = None):
+        super().__init__("Change your password", "Type your password now, then the new one "
+                         "twice.", "Change password", parent=parent)
+        self.change = change
+        self.old = _password()
+        self.old.setAccessibleName("Password now")
+        self.new = _password(f"At least {MIN_PASSWORD} characters")
+        self.new.setAccessibleName("New password")
+        self.again = _password()
+        self.again.setAccessibleName("New password again")
+        self.form.addRow("Password &now:", self.old)
+        self.form.addRow("&New password:", self.new)
+        self.form.addRow("New password &again:", self.again)
+        self.old.setFocus()
+
+    def _submit(self) -> None:
+        if self.new.text() != self.again.text():
+            self.say("The two new passwords are not the same. Type them again.")
+            return
+        self.attempt(lambda: self.change(self.old.text(), self.new.text()))
+
+
+class AllowPCDialog(FormDialog):
+    """This PC does not hold the register's key: an admin types the admin secret."""
+
+    def __init__(self, allow: Submit, *, why: str = "", cancel_text: str = "Not now",
+                 parent: QWidget | None = None):
+        super().__init__(
+            "Allow this PC",
+            why or "<b>This PC is not allowed to read the register's face signatures yet.</b>"
+            "<br>Until an admin allows it, PhotoVet recognises nobody here, so every face is "
+            "covered. An admin allows this PC once by typing the register's admin secret "
+            "(chosen when the register was set up or moved to the school's server).",
+            "Allow this PC", cancel_text=cancel_text, parent=parent)
+        self.allow = allow
+        self.secret = _password()
+        self.secret.setAccessibleName("Admin secret")
+        self.form.addRow("Admin &secret:", self.secret)
+        self.secret.setFocus()
+
+    def _submit(self) -> None:
+        self.attempt(lambda: self.allow(self.secret.text()))
+
+
+__all__ = ["AllowPCDialog", "ChangePasswordDialog", "FirstAdminDialog", "FormDialog",
+           "LockDialog", "SignInDialog"]

@@ -1,0 +1,406 @@
+"""Staff sign-in in the app (issue 16): the first administrator of a fresh install, signing in
+(right, wrong, with a one-time code), the idle lock, the core's refusals during an action, the
+staff accounts screen, and the banner when this PC cannot read the face signatures. Every rule
+and every message is the core's; these tests check that the window shows them."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from photovet.core.workspace import Workspace
+from photovet.gui.context import AppContext
+from photovet.gui.controllers.access import sign_in_at_start
+from photovet.gui.dialogs.accounts import AddAccountDialog, RoleDialog, grants_text
+from photovet.gui.dialogs.sign_in import (
+    AllowPCDialog,
+    ChangePasswordDialog,
+    FirstAdminDialog,
+    LockDialog,
+    SignInDialog,
+)
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    ONLY_PREPARER,
+    PREPARER_NAME,
+    answer,
+    button,
+    click,
+    message_text,
+    password_of,
+    sign_in_as,
+)
+from tests.gui.fake_engine import make_batch, write_register
+
+SECRET = "correct horse battery staple lantern"
+
+
+# --------------------------------------------------------------------------------------------
+# At start
+# --------------------------------------------------------------------------------------------
+
+def test_a_fresh_install_creates_its_first_admin_with_the_cores_rules(qtbot, photovet_home):
+    ws = Workspace.open(photovet_home)
+    try:
+        ctx = AppContext(ws)
+        said: list[str] = []
+
+        def fill(dlg: FirstAdminDialog) -> None:
+            assert dlg.windowTitle() == "Set up PhotoVet"
+            dlg.name.setText("Mrs J Patel")
+            dlg.password.setText("short")
+            dlg.again.setText("shorter")
+            dlg.ok.click()
+            said.append(dlg.problem.text())            # typed twice differently
+            dlg.again.setText("short")
+            dlg.ok.click()
+            said.append(dlg.problem.text())            # the core's rule, in its words
+            dlg.password.setText("Mrs J Patel is great")
+            dlg.again.setText("Mrs J Patel is great")
+            dlg.ok.click()
+            said.append(dlg.problem.text())
+            dlg.password.setText(password_of("Mrs J Patel"))
+            dlg.again.setText(password_of("Mrs J Patel"))
+            dlg.ok.click()
+
+        answer(fill, kind=FirstAdminDialog)
+        assert sign_in_at_start(ctx.session)
+        assert said[0] == "The two passwords are not the same. Type them again."
+        assert said[1].startswith("choose a password of at least 10 characters")
+        assert "Three random words" in said[1]
+        assert said[2] == "the password cannot contain your name"
+        assert ctx.session.name() == "Mrs J Patel"
+        assert ctx.session.summary() == "Signed in: Mrs J Patel (Preparer, Poster, Admin)"
+        assert not ws.needs_first_admin()
+    finally:
+        ws.close()
+
+
+def test_quit_on_the_first_screen_quits(qtbot, photovet_home):
+    ws = Workspace.open(photovet_home)
+    try:
+        answer(click("Quit"), kind=FirstAdminDialog)
+        assert not sign_in_at_start(AppContext(ws).session)
+        assert ws.needs_first_admin() and ws.session is None
+    finally:
+        ws.close()
+
+
+def test_sign_in_wrong_then_right(qtbot, ws):
+    ws.sign_out()
+    ctx = AppContext(ws)
+    said: list[str] = []
+
+    def fill(dlg: SignInDialog) -> None:
+        dlg.name.setText(APPROVER_NAME)
+        dlg.password.setText("not my password")
+        dlg.ok.click()
+        said.append(dlg.problem.text())
+        assert dlg.isVisible()                           # stays open for another try
+        dlg.password.setText(password_of(APPROVER_NAME))
+        dlg.ok.click()
+
+    answer(fill, kind=SignInDialog)
+    assert sign_in_at_start(ctx.session, environ={})
+    assert said == ["wrong name or password"]
+    assert ctx.session.name() == APPROVER_NAME and ctx.session.allowed("approve")
+
+
+def test_a_locked_out_account_is_told_so(qtbot, ws):
+    ws.sign_out()
+    ctx = AppContext(ws)
+    said: list[str] = []
+
+    def fill(dlg: SignInDialog) -> None:
+        dlg.name.setText(APPROVER_NAME)
+        for _ in range(6):
+            dlg.password.setText("not my password")
+            dlg.ok.click()
+            said.append(dlg.problem.text())
+        dlg.reject()
+
+    answer(fill, kind=SignInDialog)
+    assert not sign_in_at_start(ctx.session, environ={})   # Quit
+    assert said[4].startswith(f"too many wrong attempts: {APPROVER_NAME} is locked for 15 minutes")
+    assert said[5].startswith(f"{APPROVER_NAME} is locked until")
+    assert "ask an admin to reset it" in said[5]
+
+
+def test_a_new_account_signs_in_with_its_code_and_chooses_a_password(qtbot, ws):
+    code = ws.accounts.add("Ms New", ["preparer"])
+    expired = ws.accounts.add("Mr Late", ["preparer"])
+    ws.db.execute("UPDATE accounts SET code_expires = ? WHERE name = 'Mr Late'",
+                  [(_dt.datetime.now(_dt.UTC) - _dt.timedelta(hours=1)).isoformat()])
+    ws.sign_out()
+    ctx = AppContext(ws)
+    said: list[str] = []
+
+    def fill(dlg: SignInDialog) -> None:
+        dlg.switch.click()                                # "I have a one-time code"
+        assert dlg.ok.text() == "Set password and sign in"
+        dlg.name.setText("Mr Late")
+        dlg.code.setText(expired)
+        dlg.new_password.setText("staple battery late horse")
+        dlg.again.setText("staple battery late horse")
+        dlg.ok.click()
+        said.append(dlg.problem.text())
+        dlg.name.setText("Ms New")
+        dlg.code.setText(code.lower())                    # as read out, in lower case
+        dlg.new_password.setText("staple battery new horse")
+        dlg.again.setText("staple battery new horse")
+        dlg.ok.click()
+
+    answer(fill, kind=SignInDialog)
+    assert sign_in_at_start(ctx.session, environ={})
+    assert said[0].startswith("this one-time code has expired")
+    assert "Ask an admin for a new one" in said[0]
+    assert ctx.session.name() == "Ms New"
+    ws.sign_out()
+    ws.sign_in("Ms New", "staple battery new horse")      # the password chosen works
+
+
+def test_the_environment_signs_in_as_the_commands_do(qtbot, ws):
+    ws.sign_out()
+    ctx = AppContext(ws)
+    env = {"PHOTOVET_USER": APPROVER_NAME, "PHOTOVET_PASSWORD": password_of(APPROVER_NAME)}
+    assert sign_in_at_start(ctx.session, environ=env)
+    assert ctx.session.name() == APPROVER_NAME
+    # a wrong one is not a silent failure: the screen says why
+    ws.sign_out()
+    said = []
+
+    def read(dlg: SignInDialog) -> None:
+        said.append(dlg.intro.text())
+        dlg.reject()
+
+    answer(read, kind=SignInDialog)
+    assert not sign_in_at_start(ctx.session, environ=dict(env, PHOTOVET_PASSWORD="wrong"))
+    assert "did not work: wrong name or password" in said[0]
+
+
+# --------------------------------------------------------------------------------------------
+# In the window: who is signed in, the lock, sign out, the core's refusals
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def window(qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    qtbot.waitUntil(lambda: len(win.batch.model.analysed()) >= 2 and not win.batch.checking,
+                    timeout=15000)
+    return win
+
+
+def idle(ws) -> None:
+    """As if nobody had touched the PC for an hour."""
+    ws.session.last_activity -= 3600
+
+
+def test_the_window_says_who_is_signed_in(window):
+    assert window.who.text() == f"Signed in: {PREPARER_NAME} (Preparer, Poster, Admin)"
+    assert window.act_who.text() == window.who.text()
+
+
+def test_the_window_locks_after_the_idle_time_and_the_same_person_unlocks(window, qtbot):
+    said: list[str] = []
+    greyed: list[bool] = []
+
+    def unlock(dlg: LockDialog) -> None:
+        greyed.append(not window.act_export.isEnabled())   # nothing can be done while locked
+        dlg.password.setText("not my password")
+        dlg.ok.click()
+        said.append(dlg.problem.text())
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+
+    idle(window.ctx.ws)
+    assert window.ctx.ws.idle_locked()
+    answer(unlock, kind=LockDialog)
+    window.access.check_idle()                          # the timer's check
+    assert said == ["wrong name or password"] and greyed == [True]
+    assert not window.ctx.ws.idle_locked()
+    assert window.ctx.session.name() == PREPARER_NAME and window.act_export.isEnabled()
+
+
+def test_key_presses_keep_the_session_alive(window, qtbot):
+    ws = window.ctx.ws
+    ws.session.last_activity -= 60
+    before = ws.session.last_activity
+    qtbot.keyClick(window.photos.batch, "a")
+    assert ws.session.last_activity > before
+
+
+def test_someone_else_signs_out_the_locked_session_and_signs_in(window, qtbot):
+    def sign_out(dlg: LockDialog) -> None:
+        button(dlg, "Sign out").click()
+
+    def sign_in(dlg: SignInDialog) -> None:
+        dlg.name.setText(APPROVER_NAME)
+        dlg.password.setText(password_of(APPROVER_NAME))
+        dlg.ok.click()
+
+    idle(window.ctx.ws)
+    answer(sign_out, kind=LockDialog)
+    answer(sign_in, kind=SignInDialog, delay=100)
+    window.access.check_idle()
+    assert window.ctx.session.name() == APPROVER_NAME
+    assert window.approval.approver_view                # a senior leader's view
+    assert "Mr Sam Head (Approver (senior leader))" in window.who.text()
+
+
+def test_a_lock_met_during_an_action_brings_up_the_lock_screen(window, qtbot):
+    seen: list[str] = []
+
+    def unlock(dlg: LockDialog) -> None:
+        seen.append(dlg.intro.text())
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+
+    window.photos.batch.set_filter("all")
+    window.photos.batch.select_row(0)
+    idle(window.ctx.ws)
+    answer(unlock, kind=LockDialog)
+    item = window.review.current()
+    window.approval._mark([item])                       # refused by the core: locked
+    assert "PhotoVet locked itself after" in seen[0]
+    assert item.approval == "draft"                     # nothing was done while locked
+    window.approval._mark([item])                       # after unlocking it works
+    assert item.approval == "ready"
+
+
+def test_sign_out_from_the_menu_and_quit_closes_the_window(window, qtbot):
+    answer(click("&Yes"), kind=QMessageBox)
+    answer(click("Quit"), kind=SignInDialog, delay=100)
+    window.access.sign_out(confirm=True)
+    assert window.ctx.ws.session is None
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+
+
+def test_change_password(window):
+    def change(dlg: ChangePasswordDialog) -> None:
+        dlg.old.setText(password_of(PREPARER_NAME))
+        dlg.new.setText("short")
+        dlg.again.setText("short")
+        dlg.ok.click()
+        assert dlg.problem.text().startswith("choose a password of at least 10 characters")
+        dlg.new.setText("a brand new office password")
+        dlg.again.setText("a brand new office password")
+        dlg.ok.click()
+
+    answer(change, kind=ChangePasswordDialog)
+    answer(click("OK"), kind=QMessageBox, delay=100)
+    window.access.change_password()
+    window.ctx.ws.sign_in(PREPARER_NAME, "a brand new office password")
+
+
+def test_actions_follow_the_roles_with_tooltips_from_the_cores_table(window):
+    assert window.act_export.isEnabled()
+    assert "Needs the Preparer or Poster role (to export photos)" in window.act_export.toolTip()
+    sign_in_as(window, ONLY_PREPARER)
+    register_import = next(a for a, p in window._permissions if p == "register.import")
+    assert not register_import.isEnabled()
+    assert "Needs the Admin role (to import the register)" in register_import.toolTip()
+    assert not window.register_view.import_button.isEnabled()
+    said = answer(lambda box: (said.append(message_text(box)), box.accept()),
+                  kind=QMessageBox)
+    assert window.accounts.open() is None               # forced: the core's refusal, in words
+    assert "Pat Prep cannot manage staff accounts: it needs the admin role" in said[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Staff accounts (admins)
+# --------------------------------------------------------------------------------------------
+
+def test_staff_accounts_add_shows_the_code_once_end_a_role_and_the_last_admin_stays(window,
+                                                                                    qtbot):
+    ws = window.ctx.ws
+    dlg = window.accounts.open()
+    assert dlg is not None
+    names = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())]
+    assert PREPARER_NAME in names and APPROVER_NAME in names
+    row = names.index(APPROVER_NAME)
+    assert dlg.table.item(row, 1).text() == "Approver (senior leader)"
+    assert dlg.table.item(row, 2).text() == "active"
+
+    # add an account: the one-time code is shown once
+    shown: list[str] = []
+
+    def fill(add: AddAccountDialog) -> None:
+        add.name.setText("Mrs Poster")
+        add.roles.boxes["poster"].setChecked(True)
+        add.accept()
+
+    def note(box: QMessageBox) -> None:
+        shown.append(message_text(box))
+        box.accept()
+
+    answer(fill, kind=AddAccountDialog)
+    answer(note, kind=QMessageBox, delay=100)
+    dlg.add_btn.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    code = next(w for w in shown[0].replace("<", " ").replace(">", " ").split()
+                if len(w) == 14 and w.count("-") == 2)
+    assert "Give Mrs Poster this one-time code" in shown[0] and "does not show it again" in \
+        shown[0]
+    assert dlg.selected() == "Mrs Poster"
+    row = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())].index("Mrs Poster")
+    assert dlg.table.item(row, 1).text() == "Poster"
+    assert dlg.table.item(row, 2).text() == "waiting for first sign-in"   # before she signed in
+    ws.first_sign_in("Mrs Poster", code, "staple battery poster horse")  # the code works
+    ws.sign_in(PREPARER_NAME, password_of(PREPARER_NAME))
+
+    # end a role
+    dlg.select(APPROVER_NAME)
+    answer(lambda d: d.accept(), kind=RoleDialog)
+    dlg.end_btn.click()
+    assert ws.accounts.get(APPROVER_NAME).roles() == []
+    assert grants_text(ws.accounts.get(APPROVER_NAME)) == "no role"
+
+    # remove the last admin (the signed-in one): the core refuses, in its words
+    dlg.select(PREPARER_NAME)
+    window.accounts.remove(PREPARER_NAME, confirm=False)
+    assert "Not removed: you cannot remove your own account; another admin can" in \
+        dlg.message.text()
+    assert ws.accounts.get(PREPARER_NAME).status == "active"
+
+    # reset: a new code, the old password stops working
+    shown.clear()
+    answer(note, kind=QMessageBox)
+    assert window.accounts.reset(ONLY_PREPARER, confirm=False)
+    assert "Give Pat Prep this one-time code" in shown[0]
+    assert ws.accounts.get(ONLY_PREPARER).status == "waiting for first sign-in"
+
+
+# --------------------------------------------------------------------------------------------
+# This PC without the register's key
+# --------------------------------------------------------------------------------------------
+
+def test_a_pc_without_the_key_says_every_face_is_covered_and_an_admin_allows_it(window, qtbot):
+    ws = window.ctx.ws
+    ws.set_admin_secret(SECRET)
+    assert window.key_banner.isHidden()
+    ws.keys.forget_on_this_pc()                       # as on a new PC of a shared register
+    window.key_banner.refresh()
+    assert window.key_banner.isVisible()
+    text = window.key_banner.text()
+    assert "Faces are not recognised on this PC, so every face is covered" in text
+    assert "admin secret" in text and "href='allow'" in text
+
+    said: list[str] = []
+
+    def allow(dlg: AllowPCDialog) -> None:
+        dlg.secret.setText("the wrong secret altogether")
+        dlg.ok.click()
+        said.append(dlg.problem.text())
+        dlg.secret.setText(SECRET)
+        dlg.ok.click()
+
+    answer(allow, kind=AllowPCDialog)
+    window.key_banner.linkActivated.emit("allow")
+    assert said and said[0]                           # the core's refusal shown
+    assert ws.key_status() == "ready"
+    assert window.key_banner.isHidden()
