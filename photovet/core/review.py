@@ -58,6 +58,14 @@ class ReviewRefused(PhotoVetError):
     """Policy does not allow this change (the message says why)."""
 
 
+def _only_photos(analysis: Any) -> None:
+    """A video's decisions are made per track (video_review.VideoReviewer), never through a
+    photo's review: refused, so a photo action (a shortcut, a menu) cannot reach a video."""
+    if getattr(analysis, "media", "photo") != "photo":
+        raise ReviewRefused("a video is reviewed track by track, in the video player "
+                            "(show, cover or assign a whole track there)")
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
@@ -392,6 +400,7 @@ class Reviewer:
              person: str | None = None, reason: str = "", mode: str = "consent"
              ) -> list[Review]:
         """Record ``action`` ("cover", "show", "assign", "not-a-face") for face ``index``."""
+        _only_photos(analysis)
         user = self._who()
         if action not in FACE_ACTIONS:
             raise ReviewRefused(f"unknown decision '{action}' for a face")
@@ -429,6 +438,7 @@ class Reviewer:
 
     def undo_face(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> list[Review]:
         """Forget every decision about face ``index``: the rules decide it again."""
+        _only_photos(analysis)
         box = int_box(self._face(analysis, index).box)
 
         def change(every: Review, one: Review) -> dict[str, Any]:
@@ -441,6 +451,7 @@ class Reviewer:
 
     def text(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
              reason: str = "") -> list[Review]:
+        _only_photos(analysis)
         user = self._who()
         if action not in TEXT_ACTIONS:
             raise ReviewRefused(f"unknown decision '{action}' for a text")
@@ -468,6 +479,7 @@ class Reviewer:
 
     def keep_rest_covered(self, analysis: PhotoAnalysis, channel: Channel) -> list[Review]:
         """Every face and text still open stays covered, as a decision (so it is not open)."""
+        _only_photos(analysis)
         user = self._who()
         faces = [i for i, f in enumerate(analysis.faces) if f.needs_review]
         texts = [i for i, t in enumerate(analysis.texts) if t.needs_review]
@@ -491,6 +503,7 @@ class Reviewer:
         """The signed-in preparer or approver accepts a photo-level flag ("group-shot",
         "device") with a reason; the analysis must be decided for ``channel`` (its flags are
         what the person saw)."""
+        _only_photos(analysis)
         user = self.store.audit.access.require("flag.accept").name
         refusal = flag_accept_refusal(analysis, kind, reason)
         if refusal:
@@ -508,6 +521,7 @@ class Reviewer:
 
     def undo_flag(self, analysis: PhotoAnalysis, kind: str, channel: Channel) -> list[Review]:
         """Forget that a flag was accepted: it is open again."""
+        _only_photos(analysis)
         def change(every: Review, one: Review) -> dict[str, Any]:
             for part in (every, one):
                 part.flags = [f for f in part.flags if f.kind != kind]
@@ -518,6 +532,7 @@ class Reviewer:
                                action="review.flag-undo", permission="flag.accept")
 
     def add_cover(self, analysis: PhotoAnalysis, cover: Cover, channel: Channel) -> list[Review]:
+        _only_photos(analysis)
         user = self._who()
         if cover.shape not in ("rect", "ellipse", "polygon"):
             raise ReviewRefused(f"unknown shape '{cover.shape}'")
@@ -532,6 +547,7 @@ class Reviewer:
                                expected=analysis.review_version or None, action="review.cover-add")
 
     def remove_cover(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> list[Review]:
+        _only_photos(analysis)
         def change(every: Review, one: Review) -> dict[str, Any]:
             if not 0 <= index < len(every.covers):
                 raise PhotoVetError("that covered area is no longer there; reload the photo")

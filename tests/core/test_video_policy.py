@@ -170,3 +170,33 @@ def test_a_name_track_read_as_two_people_is_nobody_sure():
     an = analysis(t)
     decide_video(an, PEOPLE, WEB, "consent", TODAY)
     assert t.decision == "cover"
+
+
+def test_a_photo_review_action_cannot_reach_a_video():
+    """The app's photo shortcuts (K: keep the rest covered, a hand-drawn cover...) on a video are
+    refused by the core: a video is reviewed track by track."""
+    import pytest
+
+    from photovet.core.models import Channel, Cover, VideoAnalysis
+    from photovet.core.review import Reviewer, ReviewRefused
+
+    class Preparer:
+        name = "Office"
+
+    class Access:
+        def require(self, _permission):
+            return Preparer()
+
+    class NoStore:
+        audit = type("Audit", (), {"access": Access()})()
+
+        def edit(self, *a, **k):
+            raise AssertionError("a photo review was written for a video")
+
+    reviewer = Reviewer(NoStore(), lambda _pid: None)   # type: ignore[arg-type]
+    video = VideoAnalysis(path="clip.mp4", sha256="ab" * 32)
+    ch = Channel("facebook", "Facebook")
+    with pytest.raises(ReviewRefused, match="track by track"):
+        reviewer.keep_rest_covered(video, ch)   # type: ignore[arg-type]
+    with pytest.raises(ReviewRefused):
+        reviewer.add_cover(video, Cover("rect", (0, 0, 10, 10), None, "manual", "by hand"), ch)  # type: ignore[arg-type]
