@@ -3,15 +3,19 @@
     python docs/make_screenshots.py [--data ../shared/data] [--out docs/screenshots] [--scale 2]
 
 Runs offscreen (QT_QPA_PLATFORM=offscreen) with a throw-away PHOTOVET_HOME and the real app:
-the checklist, the register import (scenario/register.csv, leaving out the rows with errors as
-a school would after reading the preview), enrolment (scenario/enrol.csv, in the app's helper
+the sign-in screen, the first-run checklist, the register import (scenario/register.csv,
+leaving out the rows with errors as a school would after reading the preview), enrolment (scenario/enrol.csv, in the app's helper
 process with the real models), the scenario's trip photos checked for Facebook, the review,
-the approver's view, export, posts, a withdrawal and the take-down list, deleting originals
-(the list only), the person page and the settings. The window is 1366 x 768, a school office's
+the approver's view with the school's checklist ticked (box by box, as a person clicks them; once
+more for "approve all shown"), export, posts, a withdrawal and the take-down list, deleting
+originals (the list only), the person page, the settings, the evaluation video clip in the player
+and what is due for deletion a year and a half on. The window is 1366 x 768, a school office's
 screen; ``--scale 2`` renders at 200 % (files end in @2x) to check that no text is cut off.
 
-The trip photos are copied to a temporary folder first (the export and the list of originals
-refer to those copies); nothing from ../shared/data is copied into the repository: the PNGs are
+The trip photos and the clip are copied to a temporary folder first, under camera-style names
+(IMG_0001.jpg...; the evaluation files are named after the real people in them, and the
+screenshots must show none of those names); the export and the list of originals refer to
+those copies; nothing from ../shared/data is copied into the repository: the PNGs are
 our own renders of the app.
 """
 
@@ -85,8 +89,8 @@ class Shots:
               f"({pm.width()}x{pm.height()})", flush=True)
 
     def expect(self, name: str, then=None, kind=None) -> None:
-        """When a dialog of ``kind`` opens (in its own loop), photograph it, then close it
-        (or ``then``)."""
+        """When a dialog of ``kind`` opens (in its own loop), photograph it (unless ``name`` is
+        None), then close it (or ``then``)."""
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
@@ -95,7 +99,7 @@ class Shots:
             if w is None or (kind is not None and not isinstance(w, kind)):
                 QTimer.singleShot(50, shoot)
                 return
-            QTimer.singleShot(300, lambda: (self.grab(w, name),
+            QTimer.singleShot(300, lambda: (name and self.grab(w, name),
                                             (then or (lambda d: d.reject()))(w)))
 
         QTimer.singleShot(100, shoot)
@@ -127,30 +131,39 @@ class Shots:
         if ws.needs_first_admin():
             ctx.session.create_first_admin(office, passwords[office])
             ws.first_sign_in(head, ws.accounts.add(head, ["approver"]), passwords[head])
+        # the sign-in screen, as the office sees it each morning (name typed, password hidden)
+        from photovet.gui.dialogs.sign_in import SignInDialog
+        signin = SignInDialog(ctx.session.sign_in, ctx.session.first_sign_in, name=office)
+        signin.password.setText(passwords[office])
+        signin.password.deselect()
+        signin.show()
+        self.settle(0.5)
+        self.grab(signin, "01-sign-in")
+        signin.reject()
         ctx.session.sign_in(office, passwords[office])
         win = MainWindow(ctx)
         win.resize(1366, 768)
         win.show()
         self.settle(1.0)
-        self.grab(win, "01-first-run-checklist")
+        self.grab(win, "02-first-run-checklist")
 
         # the register import, from the checklist
         wiz = win.register.import_register(str(scen / "register.csv"))
         wiz.resize(1000, 680)
         self.settle()
         wiz.next()
-        self.grab(wiz, "02-import-columns")
+        self.grab(wiz, "03-import-columns")
         wiz.next()
         self.wait(lambda: wiz.preview_page.report is not None)
         self.settle()
-        self.grab(wiz, "03-import-preview")
+        self.grab(wiz, "04-import-preview")
         wiz.preview_page.skip.setChecked(True)
         wiz.next()
         self.wait(lambda: wiz.result_page.isComplete())
-        self.grab(wiz, "04-import-done")
+        self.grab(wiz, "05-import-done")
         wiz.accept()
         self.settle()
-        self.grab(win, "05-checklist-after-import")
+        self.grab(win, "06-checklist-after-import")
 
         # enrolment, in the helper process
         self.wait(lambda: ctx.engine is not None, 600)
@@ -160,31 +173,35 @@ class Shots:
         dlg.go.click()
         self.wait(lambda: not dlg.running, 600)
         self.settle()
-        self.grab(dlg, "06-enrol-done")
+        self.grab(dlg, "07-enrol-done")
         dlg.accept()
 
         # register tab and a person's page
         win.tabs.setCurrentIndex(1)
         self.settle()
-        self.grab(win, "07-register")
+        self.grab(win, "08-register")
         people = ws.register.people()
         dnp = next((p for p in people if p.do_not_photograph and p.enrolled), people[0])
         page = win.register.open_person(dnp.id)
+        page.resize(1200, 740)
         self.settle()
-        self.grab(page, "08-person-page")
+        self.grab(page, "09-person-page")
         page.accept()
         win.tabs.setCurrentIndex(0)
 
         # settings and channels
-        self.modal(lambda: win.register.settings("school").exec(), "09-settings")
-        self.modal(lambda: win.register.settings("channels").exec(), "10-settings-channels")
+        self.modal(lambda: win.register.settings("school").exec(), "10-settings")
+        self.modal(lambda: win.register.settings("channels").exec(), "11-settings-channels")
 
         # the trip photos, for Facebook
         expected = json.loads((scen / "expected.json").read_text(encoding="utf-8"))
         trip = work / "Trip to the farm"
         trip.mkdir()
-        for p in expected["photos"]:
-            shutil.copy2(scen / p["photo"], trip / Path(p["photo"]).name)
+        # the evaluation files are named after the people in them (real people): a camera's
+        # names instead, so that no real person's name is seen in the screenshots
+        for i, p in enumerate(expected["photos"], 1):
+            src = scen / p["photo"]
+            shutil.copy2(src, trip / f"IMG_{i:04d}{src.suffix.lower()}")
         ctx.set_channel("facebook")
         win.channel_combo.setCurrentIndex(win.channel_combo.findData("facebook"))
         win.add_paths([str(trip)])
@@ -194,23 +211,23 @@ class Shots:
         win.photos.batch.set_filter("all")
         win.photos.batch.select_row(0)
         self.settle(1.0)
-        self.grab(win, "11-batch")
+        self.grab(win, "12-batch")
 
         # a photo with a question for the person
         win.next_open()
         self.settle(1.5)
-        self.grab(win, "12-review-a-question")
+        self.grab(win, "13-review-a-question")
         # the busiest photo: most faces and texts, its labels laid out
         busiest = max(win.batch.model.items, key=lambda it: len(it.analysis.faces)
                       + len(it.analysis.texts) if it.analysis else 0)
         win.photos.batch.set_filter("all")
         win.photos.batch.select_path(busiest.path)
         self.settle(1.5)
-        self.grab(win, "13-photo-labels-and-findings")
+        self.grab(win, "14-photo-labels-and-findings")
 
         # who is this?
         from photovet.gui.dialogs.who import PersonPicker
-        self.modal(lambda: win.review.choose_person(0), "14-who-is-this", kind=PersonPicker)
+        self.modal(lambda: win.review.choose_person(0), "15-who-is-this", kind=PersonPicker)
 
         # answer the questions (one click each), mark ready, approve all shown
         guard = 0
@@ -222,18 +239,48 @@ class Shots:
             card.buttons["no" if "no" in card.buttons else "cover"].click()
             self.settle(0.3)
         win.photos.batch.set_filter("all")
-        self.modal(win.approval.mark_all_shown_ready, "15-mark-ready-confirm",
+        self.modal(win.approval.mark_all_shown_ready, "16-mark-ready-confirm",
                    then=lambda box: box.button(QMessageBox.StandardButton.Yes).click())
         ctx.session.sign_in(head, passwords[head])      # the approver's view opens by itself
         self.settle(2.0)
-        self.grab(win, "16-approver-view-published")
+        self.grab(win, "17-approver-view-published")
+
+        # the school's checklist in the approval panel, ticked by clicking each box
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        from photovet.gui.views.checklist_ticks import ChecklistDialog
+
+        def tick_all(ticks):
+            for b in ticks.boxes:
+                if not b.isChecked():
+                    QTest.mouseClick(b, Qt.MouseButton.LeftButton)
+                    self.app.processEvents()
+            if len(ticks.ticked()) != len(ticks.checks()):
+                raise SystemExit("the checklist's boxes did not tick when clicked")
+
+        panel = win.photos.approval
+        self.wait(lambda: panel.checks.isVisible() and bool(panel.checks.boxes), 30)
+        tick_all(panel.checks)
+        self.settle(0.5)
+        self.grab(win, "18-approver-checklist-ticked")
+
+        def approve_with_checks(dlg):
+            tick_all(dlg.ticks)
+            self.settle(0.3)
+            self.grab(dlg, "20-approve-all-checklist")
+            QTest.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
 
         def approve(box):
             for b in box.buttons():
                 if b.text().startswith("Approve"):
+                    self.expect(None, then=approve_with_checks,
+                                kind=ChecklistDialog)
                     b.click()
                     return
-        self.modal(win.approval.approve_all_shown, "17-approve-all-shown", then=approve)
+        self.modal(win.approval.approve_all_shown, "19-approve-all-shown", then=approve)
+        approved = win.batch.model.counts().get("approval:approved", 0)
+        print(f"approved: {approved} photos", flush=True)
         ctx.session.sign_in(office, passwords[office])
 
         # export
@@ -244,11 +291,11 @@ class Shots:
         exp.label.setText("Trip to the farm")
         self.wait(lambda: exp.export_btn.isEnabled(), 120)
         self.settle()
-        self.grab(exp, "18-export")
+        self.grab(exp, "21-export")
         exp.export_btn.click()
         self.wait(lambda: exp.stack.currentIndex() == 2, 1800)
         self.settle()
-        self.grab(exp, "19-export-done")
+        self.grab(exp, "22-export-done")
 
         # posted
         from photovet.gui.dialogs.mark_posted import MarkPostedDialog
@@ -267,8 +314,8 @@ class Shots:
             box.reject()
 
         self.modal(lambda: win.after.mark_posted("Trip to the farm", parent=exp),
-                   "20-mark-posted", then=lambda d: (post(d), self.expect(
-                       "21-offer-delete-originals", then=offer, kind=QMessageBox)),
+                   "23-mark-posted", then=lambda d: (post(d), self.expect(
+                       "24-offer-delete-originals", then=offer, kind=QMessageBox)),
                    kind=MarkPostedDialog)
         self.wait(lambda: bool(offered), 120)
         exp.accept()
@@ -277,13 +324,13 @@ class Shots:
         purge = win.after.delete_originals("Trip to the farm")
         self.wait(lambda: purge.report is not None, 120)
         self.settle()
-        self.grab(purge, "22-delete-originals-list")
+        self.grab(purge, "25-delete-originals-list")
         purge.reject()
 
         hist = win.after.open_exports()
         hist.resize(1300, 620)
         self.settle()
-        self.grab(hist, "23-exports-history")
+        self.grab(hist, "26-exports-history")
         hist.accept()
 
         # a family withdraws consent for someone shown: the banner and the take-down list
@@ -293,14 +340,45 @@ class Shots:
             ws.register.set_consent(who, "facebook", "no")
             ctx.register_changed.emit()
             self.wait(lambda: win.takedown_banner.isVisible(), 60)
-            self.settle()
-            self.grab(win, "24-takedown-banner")
+            win.photos.batch.set_filter("all")
+            win.photos.batch.select_row(0)
+            self.settle(1.0)
+            self.grab(win, "27-takedown-banner")
             td = win.after.open_takedown()
             td.resize(1200, 520)
             self.wait(lambda: td.table.rowCount() > 0, 60)
             self.settle()
-            self.grab(td, "25-takedown-list")
+            self.grab(td, "28-takedown-list")
             td.accept()
+
+        # a video in the player: the evaluation clip, checked for Facebook like the photos
+        clips = sorted((data / "video").glob("*.mp4"))
+        if clips:
+            assembly = work / "Assembly"
+            assembly.mkdir()
+            clip = assembly / "VID_0001.mp4"
+            shutil.copy2(clips[0], clip)
+            before = len(win.batch.model.analysed())
+            win.add_paths([str(clip)])
+            self.wait(lambda: len(win.batch.model.analysed()) > before
+                      and not win.batch.checking, 1800)
+            win.photos.batch.set_filter("all")
+            win.photos.batch.select_path(str(clip))
+            player = win.photos.video
+            self.wait(lambda: player.canvas.image is not None, 120)
+            self.settle(2.0)
+            self.grab(win, "29-video-player")
+
+        # due for deletion, as the retention schedule will see it in a year and a half
+        import datetime as dt
+
+        from photovet.gui.views.due_for_deletion import DueForDeletionDialog
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=550)
+        due = DueForDeletionDialog(ctx, clock=lambda: later, parent=win)
+        due.show()
+        self.settle(0.5)
+        self.grab(due, "30-due-for-deletion")
+        due.reject()
         win.close()
         ws.close()
 

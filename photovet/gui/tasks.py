@@ -84,6 +84,13 @@ class _Runner(QObject):
                       "".join(traceback.format_tb(exc.__traceback__)))
             self.failed.emit(error_text(exc))
         finally:
+            # Back to the GUI thread before the end, and deleted there (Worker._on_done): a
+            # Python QObject destroyed in the worker thread as it exits takes Qt's signal lock
+            # and then waits for the GIL, while the GUI thread holds the GIL and waits for that
+            # lock (a frozen window, seen while rendering the screenshots).
+            app = QCoreApplication.instance()
+            if app is not None:
+                self.moveToThread(app.thread())
             self.done.emit(1 if self._stop.is_set() else 0)
             thread = QThread.currentThread()
             if thread is not None:
@@ -124,7 +131,6 @@ class Worker(QObject):
         self._runner = _Runner(fn, self.stop_event, name)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
-        self._thread.finished.connect(self._runner.deleteLater)
         self._runner.value.connect(self._on_value)
         self._runner.result.connect(self._on_result)
         self._runner.failed.connect(self.errored)
@@ -180,6 +186,8 @@ class Worker(QObject):
         self._flush()
         self._thread.quit()
         self._thread.wait(5000)
+        if self._runner.thread() is self.thread():     # moved back by run(): deleted here
+            self._runner.deleteLater()
         self._finished = True
         self.finished.emit(1 if (stopped or self.stop_event.is_set()) else 0)
 

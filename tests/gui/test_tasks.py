@@ -114,3 +114,22 @@ def test_thumbnails_are_served_visible_first(qtbot, tmp_path):
     qtbot.waitUntil(lambda: not w.running, timeout=5000)
     assert got[0][0] == paths[5]                      # the one on screen came first
     assert all(img is not None and img.width() <= 64 for _, img in got)
+
+
+def test_the_runner_is_handed_back_and_deleted_on_the_gui_thread(qtbot):
+    """A Python QObject destroyed in the worker thread as it exits can deadlock with the GUI
+    thread (Qt's signal lock against the GIL): the runner goes back to the GUI thread and is
+    deleted there."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    deleted_in = []
+    w = Worker(lambda: 1)
+    w._runner.destroyed.connect(lambda *_: deleted_in.append(QThread.currentThread()))
+    with qtbot.waitSignal(w.finished, timeout=10000):
+        w.start()
+    runner = w._runner
+    assert runner.thread() is QApplication.instance().thread()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert not shiboken6.isValid(runner)
+    assert deleted_in == [QApplication.instance().thread()]

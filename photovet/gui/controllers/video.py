@@ -356,9 +356,11 @@ def install_video(win: Any) -> VideoController:
             ctl.show(item)
             tab.findings.show_analysis(None, {})
             tab.findings.summary.setText(video_summary(item.analysis))
+            tab.findings.tree.hide()             # the player's timeline lists the tracks
             return True
         ctl.player.play_btn.setChecked(False)
         tab.media.setCurrentWidget(tab.photo)
+        tab.findings.tree.show()
         return False
 
     win.review.media_hook = hook

@@ -34,6 +34,7 @@ from photovet.core.models import PhotoAnalysis
 
 from .. import style
 from ..words import esc, plural, uk_dates
+from .photo_flags import FitScroll
 from .photo_view import COVER, FACE, TEXT, face_name, face_person
 
 KindRole = Qt.ItemDataRole.UserRole + 1
@@ -165,6 +166,8 @@ class DecisionCard(QFrame):
 
 class FindingsPanel(QWidget):
     MAX_CARDS = 3          # more questions wait below (the photo view stays in sight)
+    DECIDE_MAX_HEIGHT = 230
+
 
     row_selected = Signal(str, int)                 # kind, index
     face_action = Signal(int, str)                  # index, "yes" | "no" | ...
@@ -217,8 +220,11 @@ class FindingsPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
         lay.addWidget(self.summary)
-        lay.addWidget(self.decide_box)
+        # the questions keep their height and scroll past DECIDE_MAX_HEIGHT: squeezed, their
+        # words were cut off and the window grew taller than a 768-pixel screen
+        lay.addWidget(FitScroll(self.decide_box, self.DECIDE_MAX_HEIGHT))
         lay.addWidget(self.tree, 1)
+        lay.addStretch(0)          # takes the space when the tree is hidden (a video)
         self.show_analysis(None, {})
 
     # -- showing --------------------------------------------------------------------------------
@@ -270,6 +276,13 @@ class FindingsPanel(QWidget):
         if len(opened) > 1:
             self.decide_lay.addWidget(self.keep_rest_button)
         self.keep_rest_button.setVisible(len(opened) > 1)
+        self._fit_cards()
+
+    def _fit_cards(self) -> None:
+        """Wrapped questions keep their height however narrow the panel (never cut off)."""
+        w = max(120, self.width() - 8)
+        for c in self.cards:
+            c.setMinimumHeight(c.layout().totalHeightForWidth(w))
 
     def _face_card(self, i: int) -> DecisionCard:
         f = self.analysis.faces[i]
@@ -363,6 +376,7 @@ class FindingsPanel(QWidget):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self.tree.doItemsLayout()   # rows wrap again at the new width
+        self._fit_cards()           # and the questions keep their height
 
     def select(self, kind: str, index: int) -> None:
         """Highlight the row of a face/text/cover (from a click on the photo)."""
