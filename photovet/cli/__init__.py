@@ -33,9 +33,10 @@ def open_app() -> None:
 @click.version_option(__version__, prog_name="photovet")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """PhotoVet checks school photos before they are posted: it covers children who have no
-    consent for the channel, covers pupils' names, and removes location and other hidden
-    data. Everything stays on this PC.
+    """PhotoVet checks school photos and videos before they are posted: it covers children who
+    have no consent for the channel, covers pupils' names, and removes location and other
+    hidden data; a senior leader approves before anything is exported. Everything stays on
+    this PC (or on the school's own database server, when it shares one register).
 
     Run with no command to open the app.
     """

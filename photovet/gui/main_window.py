@@ -364,10 +364,10 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(self, "About PhotoVet",
-                          "PhotoVet checks school photos before they are posted: faces without "
-                          "consent and names are covered, hidden data is removed, a senior "
-                          "leader approves, and what was published is recorded. Nothing leaves "
-                          "this computer.")
+                          "PhotoVet checks school photos and videos before they are posted: "
+                          "faces without consent and names are covered, hidden data is removed, "
+                          "a senior leader approves, and what was published is recorded. Nothing "
+                          "leaves the school.")
 
     # -- dropping files ---------------------------------------------------------------------------
 
