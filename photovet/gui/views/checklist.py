@@ -81,7 +81,7 @@ class ChecklistPanel(QWidget):
         f.setPointSizeF(f.pointSizeF() * 1.6)
         f.setBold(True)
         title.setFont(f)
-        intro = QLabel("PhotoVet checks photos before they are posted: it covers the faces of "
+        intro = QLabel("PhotoVet checks photos and videos before they are posted: it covers the faces of "
                        "pupils who do not have consent for the channel, covers names it can read, "
                        "and removes hidden details such as the location. Nothing leaves this "
                        "computer. Four steps set it up for your school:")
