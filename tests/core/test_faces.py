@@ -115,6 +115,15 @@ def test_plan_passes_scales_caps_and_coarse_pass():
     same = plan_passes(800, 600, scales=[1.0, 1.05], coarse_side=640, tile=1536, overlap=128,
                        max_pass_pixels=4e6)
     assert len([p for p in same if p.scale >= 1.0]) == 1
+    # with small tiles, the coarse pass and a photo no larger than it stay whole (a face
+    # filling the frame is not cut in two), the fine pass is tiled
+    tiled = plan_passes(1000, 1300, scales=[1.0], coarse_side=640, tile=512, overlap=128,
+                        max_pass_pixels=4e6)
+    assert tiled[0].tiles == [(0, 0, round(1000 * 640 / 1300), 640)]
+    assert len(tiled[1].tiles) > 1 and all(x1 - x0 <= 512 and y1 - y0 <= 512
+                                           for x0, y0, x1, y1 in tiled[1].tiles)
+    assert plan_passes(600, 450, scales=[1.0], coarse_side=640, tile=512, overlap=128,
+                       max_pass_pixels=4e6)[0].tiles == [(0, 0, 600, 450)]
 
 
 def test_refine_cells_mark_grid_cells_of_small_candidates_only():
@@ -595,10 +604,18 @@ def test_refinement_work_is_capped(monkeypatch):
                           np.full(n, 0.2)], axis=1).astype(np.float32)
         return boxes, np.zeros((n, 10), np.float32)
 
+    refined = []
+    search = eng._search
+
+    def recording_search(arr, scale, tiles, *a, **kw):
+        if scale >= eng.refine_scale:             # the upsampled windows, not the pyramid
+            refined.extend((y1 - y0, x1 - x0) for x0, y0, x1, y1 in tiles)
+        return search(arr, scale, tiles, *a, **kw)
+
     monkeypatch.setattr(eng, "_run", fake_run)
+    monkeypatch.setattr(eng, "_search", recording_search)
     boxes, _ = eng.detect_raw(Image.new("RGB", (4000, 3000)))
     assert len(boxes) == 0                           # nothing reached the threshold
-    refined = [s for s in calls if s[0] <= 600 and s[1] <= 600]
     pixels = sum(h * w for h, w in refined)
     assert 0 < pixels <= 2_000_000 + 600 * 600
 
@@ -625,3 +642,18 @@ def test_recognition_settings_are_typed_checked_and_keyed():
             Settings.from_dict({"recognition": bad})
     with pytest.raises(SettingsError):
         Settings.from_dict({"detection": {"yunet_agree_threshold": 0.7, "yunet_threshold": 0.6}})
+
+
+def test_signatures_made_a_few_faces_at_a_time_equal_those_made_one_by_one(engine):
+    """SFace runs on a few chips at a time (memory: a batch of 40 held 360 MB): the signature
+    of a face does not depend on which other faces share its run."""
+    from photovet.core.vision.faces import signatures
+
+    rng = np.random.default_rng(5)
+    chips = [Image.fromarray(rng.integers(0, 255, (112, 112, 3), dtype=np.uint8))
+             for _ in range(2 * signatures._CHIPS_PER_RUN + 1)]
+    together = engine.sface.embed_chips(chips)
+    alone = np.concatenate([engine.sface.embed_chips([c]) for c in chips])
+    assert together.shape == (len(chips), 128)
+    assert np.allclose(together, alone, atol=1e-4)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0)

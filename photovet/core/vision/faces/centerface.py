@@ -68,7 +68,8 @@ def plan_passes(width: int, height: int, *, scales: Sequence[float], coarse_side
                 tile: int, overlap: int, max_pass_pixels: float) -> list[Pass]:
     """The pyramid for a photo of ``width`` x ``height`` (pure; unit-tested).
 
-    A coarse pass (long side ``coarse_side``) is added when the photo is larger than that; each
+    A coarse pass (long side ``coarse_side``) is added when the photo is larger than that, and
+    searched in one piece, as is any pass no larger than it; each
     requested scale is capped so the resized photo has at most ``max_pass_pixels`` pixels; scales
     that end up (nearly) equal are searched once.
     """
@@ -89,8 +90,13 @@ def plan_passes(width: int, height: int, *, scales: Sequence[float], coarse_side
     passes = []
     for s in levels:
         sw, sh = max(1, int(round(width * s))), max(1, int(round(height * s)))
-        tiles = [(x0, y0, x1, y1)
-                 for y0, y1 in tile_spans(sh, tile, overlap) for x0, x1 in tile_spans(sw, tile, overlap)]
+        if max(sw, sh) <= max(tile, coarse_side):
+            # the coarse pass (and a small photo) in one piece: it is there to see a face
+            # that fills the frame whole, which a tile would cut in two
+            tiles = [(0, 0, sw, sh)]
+        else:
+            tiles = [(x0, y0, x1, y1) for y0, y1 in tile_spans(sh, tile, overlap)
+                     for x0, x1 in tile_spans(sw, tile, overlap)]
         passes.append(Pass(s, tiles))
     return passes
 

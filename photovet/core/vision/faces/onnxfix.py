@@ -263,13 +263,14 @@ def opencv_zoo_model(raw: bytes, input_name: str, dims: Sequence[int | str]) -> 
     return fix_model(raw, input_shapes={input_name: dims}, unknown_output_shapes=True)
 
 
-def session(raw: bytes, threads: int = 1, *, disable_qdq: bool = False) -> Any:
+def session(raw: bytes, threads: int = 1, *, disable_qdq: bool = False, arena: bool = False
+            ) -> Any:
     """An onnxruntime CPU session for rewritten model bytes (through ``core/offline.py``:
-    telemetry off, no memory arena, no busy-waiting)."""
+    telemetry off, no busy-waiting; ``arena`` as there)."""
     from photovet.core.offline import onnx_session  # noqa: PLC0415
 
     config = {"session.disable_quant_qdq": "1"} if disable_qdq else None
-    return onnx_session(raw, threads, config=config)
+    return onnx_session(raw, threads, config=config, arena=arena)
 
 
 __all__ = ["centerface_dynamic", "fix_model", "opencv_zoo_model", "pb_parse", "pb_serialise",

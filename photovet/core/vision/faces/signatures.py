@@ -35,6 +35,10 @@ MODEL_NAMES = {SFACE: "SFace (PhotoVet 0.2)", DLIB: "dlib (PhotoVet 0.1)"}
 
 Box = tuple[float, float, float, float]
 
+#: chips per SFace run. Larger batches are no faster on a CPU (26 ms per face alone, 31 ms in a
+#: batch of 40) and hold the batch's activations at once: 40 faces took 360 MB more, 4 take 40.
+_CHIPS_PER_RUN = 4
+
 
 class SFaceEncoder:
     """SFace signatures for face boxes, aligned from YuNet's landmarks."""
@@ -51,8 +55,12 @@ class SFaceEncoder:
         """(N, 128) unit-length signatures of aligned RGB 112 x 112 chips."""
         if not chips:
             return np.zeros((0, 128), np.float64)
-        blob = np.stack([np.asarray(c.convert("RGB"), np.float32).transpose(2, 0, 1) for c in chips])
-        out = self._session.run([self._output], {self._input: blob})[0].astype(np.float64)
+        parts = []
+        for i in range(0, len(chips), _CHIPS_PER_RUN):
+            blob = np.stack([np.asarray(c.convert("RGB"), np.float32).transpose(2, 0, 1)
+                             for c in chips[i:i + _CHIPS_PER_RUN]])
+            parts.append(self._session.run([self._output], {self._input: blob})[0])
+        out = np.concatenate(parts).astype(np.float64)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
 

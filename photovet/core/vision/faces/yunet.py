@@ -63,7 +63,7 @@ def decode(outs: dict[str, np.ndarray], pad_h: int, pad_w: int, threshold: float
 class YuNet:
     """The YuNet network: ``run`` on one array, ``detect`` on a photo, ``landmarks_for`` a box."""
 
-    def __init__(self, session: Any, *, tile: int = 1280, overlap: int = 160,
+    def __init__(self, session: Any, *, tile: int = 640, overlap: int = 160,
                  coarse_side: int = 640, max_pass_pixels: float = 16e6):
         self._session = session
         self.tile = int(tile)
