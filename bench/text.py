@@ -419,6 +419,8 @@ def main() -> None:
                     help="override text.det_max_side (detection resolution cap)")
     ap.add_argument("--det-tile", type=int, default=None,
                     help="override the detection tile size (memory against speed)")
+    ap.add_argument("--det-overlap", type=int, default=None,
+                    help="override the detection tiles' overlap")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "badges" / "manifest.json").exists():
@@ -434,6 +436,8 @@ def main() -> None:
     options = text_options(settings.text)
     if args.det_tile:
         options["det_tile"] = args.det_tile
+    if args.det_overlap:
+        options["det_overlap"] = args.det_overlap
     engine = TextEngine.load(options)
     MIN_SCORE = settings.text.min_score
     if not args.no_faces:

@@ -59,7 +59,7 @@ log = logs.get("pipeline")
 
 #: what analysis finds besides settings and the register (detectors, signature model, how text
 #: is classified): part of the analysis cache key, so a new release never reuses old findings
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"   # 3: text read in smaller tiles, YuNet 640 px tiles (issue 14)
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 VIDEO_ANALYSIS_VERSION = "1"
 

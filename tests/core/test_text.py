@@ -267,3 +267,40 @@ def test_below_a_face_small_text_is_looked_at_closely(engine):
     assert badge_areas([(10, 10, 30, 30)]) == []        # too small a face to read a badge
     small = background((900, 600), True, seed=8)
     assert engine._focus(np.asarray(small), [], [(0, 0, 900, 600)]) == []
+
+
+# -- the text budget (issue 14) ----------------------------------------------------------------
+
+def test_overlapping_badge_areas_are_searched_once_and_nothing_is_dropped():
+    from photovet.core.vision.text.ocr import merge_overlapping
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        rects = []
+        for _ in range(int(rng.integers(1, 12))):
+            x0, y0 = int(rng.integers(0, 900)), int(rng.integers(0, 900))
+            rects.append((x0, y0, x0 + int(rng.integers(16, 300)), y0 + int(rng.integers(16, 300))))
+        out = merge_overlapping(rects, 512)
+        assert len(out) <= len(rects)
+        for r in rects:       # every input rectangle lies inside one output rectangle
+            assert any(o[0] <= r[0] and o[1] <= r[1] and o[2] >= r[2] and o[3] >= r[3]
+                       for o in out), (r, out)
+        for o in out:         # nothing grew past the side limit (unless it was given so)
+            assert max(o[2] - o[0], o[3] - o[1]) <= 512 or o in rects
+    # neighbours in a row (a group photo's badge areas) become one area ...
+    row = [(x, 100, x + 120, 260) for x in range(0, 400, 80)]
+    assert merge_overlapping(row, 1024) == [(0, 100, 440, 260)]
+    # ... but not past the side limit, nor when the joint box is mostly empty
+    assert len(merge_overlapping(row, 300)) > 1
+    assert len(merge_overlapping([(0, 0, 100, 100), (90, 90, 190, 190)], 1024)) == 2
+
+
+def test_a_scaled_down_pass_is_cut_into_small_tiles_and_a_small_photo_stays_whole(engine):
+    tile = engine.options["det_tile"]
+    whole = engine.options["det_whole_side"]
+    spans = engine._tiles(2048, True)
+    assert len(spans) > 1 and max(b - a for a, b in spans) <= tile
+    assert spans[0][0] == 0 and spans[-1][1] == 2048
+    assert all(spans[k + 1][0] < spans[k][1] for k in range(len(spans) - 1))   # overlapping
+    assert engine._tiles(whole, False) == [(0, whole)]
+    assert len(engine._tiles(whole + 200, False)) > 1
