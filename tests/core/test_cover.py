@@ -218,3 +218,19 @@ def test_covered_face_is_gone_for_detector_and_encoder(engine, name, style):
     # and for PhotoVet 0.1's signatures (people not yet enrolled again)
     old_before, old_after = (engine.encode(x, [face], model=DLIB)[0] for x in (img, out))
     assert float(np.linalg.norm(old_after - old_before)) > 0.6
+
+
+def test_the_soft_edge_grows_the_mask_exactly_as_a_max_filter_would():
+    """cover._dilate replaced Pillow's MaxFilter (5 ms a cover): same pixels, masks touching
+    the window's edges included."""
+    from PIL import ImageFilter
+
+    from photovet.core.media.cover import _dilate
+
+    rng = np.random.default_rng(11)
+    for _ in range(60):
+        h, w = int(rng.integers(1, 60)), int(rng.integers(1, 60))
+        mask = np.where(rng.random((h, w)) < 0.08, 255, 0).astype(np.uint8)
+        r = int(rng.integers(0, 4))
+        want = np.asarray(Image.fromarray(mask).filter(ImageFilter.MaxFilter(2 * r + 1)))
+        assert np.array_equal(_dilate(mask, r), want), (h, w, r)

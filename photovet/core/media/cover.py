@@ -103,9 +103,28 @@ def _soft_mask(core: Image.Image, feather: int) -> Image.Image:
     """Core stays 255; a soft edge of about ``feather`` px is added *outside* it."""
     if feather <= 0:
         return core
-    grown = core.filter(ImageFilter.MaxFilter(2 * (feather // 2) + 1))
+    grown = Image.fromarray(_dilate(np.asarray(core), feather // 2))
     soft = grown.filter(ImageFilter.GaussianBlur(feather / 2.0))
     return Image.fromarray(np.maximum(np.asarray(soft), np.asarray(core)))
+
+
+def _dilate(mask: np.ndarray, r: int) -> np.ndarray:
+    """The maximum over a (2r+1)-pixel square around each pixel (what Pillow's MaxFilter gives,
+    outside pixels counting as 0), as a maximum along rows, then along columns: 4r array passes
+    instead of Pillow's per-pixel window, which cost 5 ms a cover (a third of the export's time
+    on a group photo)."""
+    if r <= 0:
+        return mask.copy()
+    h, w = mask.shape
+    rows = mask.copy()
+    for d in range(1, r + 1):
+        np.maximum(rows[:, d:], mask[:, :w - d], out=rows[:, d:])
+        np.maximum(rows[:, :w - d], mask[:, d:], out=rows[:, :w - d])
+    out = rows.copy()
+    for d in range(1, r + 1):
+        np.maximum(out[d:], rows[:h - d], out=out[d:])
+        np.maximum(out[:h - d], rows[d:], out=out[:h - d])
+    return out
 
 
 def _ring_mean(arr: np.ndarray, core: np.ndarray, bbox, width: int) -> tuple[int, int, int]:
@@ -188,7 +207,7 @@ def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid
             continue
         soft = _soft_mask(core, feather)
         core_np = np.asarray(core) > 0
-        a = np.asarray(soft, dtype=np.float64)[..., None] / 255.0
+        a = np.asarray(soft, dtype=np.float32)[..., None] / np.float32(255.0)
         window = arr[wy1:wy2, wx1:wx2]
         cbx1, cby1, cbx2, cby2 = core_box
         pixelate = style == "pixelate" and red.shape == "ellipse" and red.source != "text"
@@ -199,9 +218,9 @@ def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid
             fill = blocks[yy][:, xx]
         else:
             colour = _ring_mean(window, core_np, (cbx1, cby1, cbx2, cby2), feather)
-            fill = np.empty(window.shape, dtype=np.float64)
+            fill = np.empty(window.shape, dtype=np.float32)
             fill[:] = colour
-        mixed = window.astype(np.float64) * (1.0 - a) + fill * a
+        mixed = window.astype(np.float32) * (1.0 - a) + fill * a
         mixed[core_np] = fill[core_np]          # the core: exactly the fill, nothing of the original
         arr[wy1:wy2, wx1:wx2] = np.clip(np.round(mixed), 0, 255).astype(np.uint8)
     out = Image.fromarray(arr, "RGB")
