@@ -127,16 +127,19 @@ def run_vetting(home: str, photos: list[str], out: str, cores: int, text: bool,
         engine = pipeline.Engine.load(ws.settings, ws.register, text=text, cache=None,
                                       reviews=ws.reviews)
         ch = engine.channel(CHANNEL)
+        # a batch of its own per run: the same label would skip the photos an earlier run
+        # exported ("already exported in this batch") and time no export at all
+        label = f"bench-{Path(out).name}"
         results = []
         if hasattr(pipeline, "vet_batch"):
-            for step in pipeline.vet_batch(photos, engine, ch, out, label="bench",
+            for step in pipeline.vet_batch(photos, engine, ch, out, label=label,
                                            records=ws.records, approvals=None):
                 if step.result is not None:
                     results.append(step.result)
         else:   # before vet_batch: check every photo, then export (what `photovet export` did)
             analyses = [s.result for s in pipeline.analyse_batch(photos, engine, ch)
                         if s.result is not None]
-            for step in pipeline.export_batch(analyses, out, label="bench", engine=engine,
+            for step in pipeline.export_batch(analyses, out, label=label, engine=engine,
                                               channel=ch, records=ws.records, approvals=None):
                 if step.result is not None:
                     results.append(step.result)
