@@ -86,6 +86,13 @@ class FaceEngine:
         self.threads = max(1, int(threads))
         self._dlib: DlibEncoder | None = None
         self._dlib_lock = threading.Lock()
+        # One photo at a time in each model: photos checked side by side then take turns (one
+        # in CenterFace while the other is in YuNet, signatures or text), and each model's
+        # arena holds one run's buffers, not one per photo in flight. Measured on 12 MP
+        # photos, two at once: as fast, 90 MB less at the peak.
+        self._cf_lock = threading.Lock()
+        self._yn_lock = threading.Lock()
+        self._sf_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 
     # -- loading ------------------------------------------------------------------------------
@@ -129,15 +136,22 @@ class FaceEngine:
         if yunet is None:   # use_yunet says it is loaded: never drop to one detector silently
             raise ModelError("the second face detector is not loaded")
         low = min(self.agree_threshold, self.yunet_threshold)
+
+        def second() -> tuple[np.ndarray, np.ndarray]:
+            with self._yn_lock:
+                return yunet.detect(rgb, threshold=low)
+
         if self.threads >= 2:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yunet")
-            future = self._pool.submit(yunet.detect, rgb, threshold=low)
-            cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
+            future = self._pool.submit(second)
+            with self._cf_lock:
+                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
             yn = future.result()
         else:
-            cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
-            yn = yunet.detect(rgb, threshold=low)
+            with self._cf_lock:
+                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
+            yn = second()
         return fuse((cf, cfm), (wb, wm), yn, cf_hi=self.centerface.threshold,
                     yn_hi=self.yunet_threshold, cf_lo=self.centerface.candidate_threshold,
                     yn_lo=self.agree_threshold)
@@ -212,7 +226,8 @@ class FaceEngine:
         if model == SFACE:
             if self.sface is None:
                 raise ModelError("the face signature model is not loaded")
-            return self.sface.encode(rgb, boxes)
+            with self._sf_lock:
+                return self.sface.encode(rgb, boxes)
         if model == DLIB:
             return self._dlib_encoder().encode(rgb, boxes)
         raise ValueError(f"unknown signature model {model!r}")
