@@ -657,3 +657,42 @@ def test_signatures_made_a_few_faces_at_a_time_equal_those_made_one_by_one(engin
     assert together.shape == (len(chips), 128)
     assert np.allclose(together, alone, atol=1e-4)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0)
+
+
+def test_photos_checked_side_by_side_find_what_they_find_one_at_a_time(engine):
+    """Each face model takes one photo at a time (its arena holds one run): two threads
+    detecting and encoding at once get exactly the results of one thread, and never wait on
+    each other for ever."""
+    import threading
+
+    photos = []
+    for k, size in enumerate((48, 64, 96, 128)):
+        img = Image.new("RGB", (900 + 40 * k, 700), (90 + 20 * k, 120, 150))
+        for j in range(3):
+            img.paste(_cartoon_face(size), (60 + j * (size + 150), 80 + 70 * k))
+        photos.append(img)
+
+    def work(img):
+        faces = engine.detect(img)
+        return [f.box for f in faces], [None if e is None else e.round(5).tolist()
+                                        for e in engine.encode(img, faces)]
+
+    alone = [work(p) for p in photos]
+    assert any(boxes for boxes, _ in alone)
+    got: dict[int, list] = {}
+    start = threading.Barrier(2)
+
+    def run(first: int) -> None:
+        start.wait()
+        for _ in range(2):
+            for i in range(first, len(photos), 2):
+                got.setdefault(i, []).append(work(photos[i]))
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+        assert not t.is_alive(), "two photos side by side never finished"
+    for i, want in enumerate(alone):
+        assert got[i] == [want, want]
