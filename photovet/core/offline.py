@@ -91,7 +91,8 @@ def onnx_session(model: str | bytes, threads: int, *, optimise: bool = True,
       size (every photo's shape, every text line's width) grew a pool that was never given
       back, and a 12 MP batch climbed past 1.7 GB.
     - ``arena=True`` for models that only ever see small inputs (the face models run on tiles
-      of at most 512 px and on 112 px chips): there the arena is the smaller choice. Without
+      of 512-640 px and on 112 px chips, the text detector mostly on 768 px tiles): there the
+      arena is the smaller choice. Without
       it, each run's buffers go back to the C library, which keeps them: CenterFace on a 12 MP
       photo held 430 MB more after the search than before, with the arena 50 MB, and ran 10 %
       faster (measured in one run, 4 photos).

@@ -57,7 +57,7 @@ def _model_bytes(name: str, what: str) -> bytes:
 def _load_session(name: str, what: str, rewrite, threads: int, disable_qdq: bool) -> Any:
     raw = _model_bytes(name, what)
     try:
-        # the face models see tiles of at most 512 (CenterFace) and 1280 px (YuNet) and 112 px
+        # the face models see tiles of at most 512 (CenterFace) and 640 px (YuNet) and 112 px
         # chips: their buffers are kept in onnxruntime's arena (offline.onnx_session)
         return onnxfix.session(rewrite(raw), threads, disable_qdq=disable_qdq, arena=True)
     except Exception as exc:

@@ -156,9 +156,10 @@ class TextEngine:
             # batch shares the PC politely with the face models and the GUI.
             for holder, name in ((detector.infer, "Det"), (classifier.infer, "Cls"),
                                  (recognizer.session, "Rec")):
-                # the detector sees tiles and crops of at most about 1024 px: its arena stays
-                # near 100-150 MB and it runs 1.8x faster than without (measured: 165 against
-                # 295 ms per megapixel on 768 px tiles); line widths vary too much for the others
+                # the detector sees 768 px tiles and crops of at most about 1 MP (a small photo
+                # whole, up to 1536 px): its arena stays near 100-150 MB on 12 MP photos and it
+                # runs 1.8x faster than without (measured: 165 against 295 ms per megapixel on
+                # 768 px tiles); line widths vary too much for the others
                 holder.session = _session(sections[name]["model_path"], int(options["threads"]),
                                           arena=name == "Det")
         except Exception as exc:
