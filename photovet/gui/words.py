@@ -61,6 +61,19 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def media_words(paths) -> str:
+    """How many photos and videos, by file name (for messages: the core tells them apart by
+    content when it checks them): '3 photos', '1 video', '12 photos and 2 videos'."""
+    from photovet.core.media.video.reader import VIDEO_EXTENSIONS  # noqa: PLC0415
+
+    paths = list(paths)
+    videos = sum(1 for p in paths if str(p).lower().endswith(tuple(VIDEO_EXTENSIONS)))
+    photos = len(paths) - videos
+    if videos and photos:
+        return f"{plural(photos, 'photo')} and {plural(videos, 'video')}"
+    return plural(videos, "video") if videos else plural(photos, "photo")
+
+
 def consent_word(state: str | None) -> str:
     return {YES: "Yes", NO: "No", NOT_RECORDED: "Not recorded"}.get(state or NOT_RECORDED, str(state))
 

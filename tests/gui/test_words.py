@@ -10,6 +10,7 @@ from photovet.gui.words import (
     consent_word,
     day,
     error_text,
+    media_words,
     plural,
     sentence,
     uk_dates,
@@ -21,7 +22,7 @@ def test_dates_are_day_month_year():
     assert day("2026-03-12") == "12/03/2026"
     assert day(_dt.date(2026, 3, 12)) == "12/03/2026"
     assert day(None) == "" and day("") == ""
-    local = _dt.datetime(2026, 3, 12, 10, 42, tzinfo=_dt.timezone.utc).astimezone()
+    local = _dt.datetime(2026, 3, 12, 10, 42, tzinfo=_dt.UTC).astimezone()
     assert when("2026-03-12T10:42:00+00:00") == local.strftime("%d/%m/%Y %H:%M")
 
 
@@ -40,3 +41,10 @@ def test_plurals_consent_and_sentences():
     assert sentence("the register is busy") == "The register is busy."
     assert error_text(PhotoVetError("the file is empty", hint="Choose another file.")) == \
         "the file is empty\nChoose another file."
+
+
+def test_a_batch_is_counted_as_photos_and_videos():
+    assert media_words(["a.jpg", "b.HEIC", "c.png"]) == "3 photos"
+    assert media_words(["trip.MOV"]) == "1 video"
+    assert media_words(["a.jpg", "clip.mp4", "b.jpg", "c.webm"]) == "2 photos and 2 videos"
+    assert media_words([]) == "0 photos"

@@ -22,7 +22,7 @@ from ..context import AppContext
 from ..tasks import ThumbnailQueue, thumbnails
 from ..views.banners import Banner, Status
 from ..views.batch_view import BatchDelegate, BatchView, PhotoItem
-from ..words import esc, plural
+from ..words import esc, media_words, plural
 
 DECIDE_CHUNK = 100
 
@@ -102,7 +102,7 @@ class BatchController(QObject):
             self._save()
         if not quiet:
             self._summary = False
-            msg = [f"Added {plural(len(new), 'photo')}." if new else
+            msg = [f"Added {media_words(new)}." if new else
                    ("Those photos are already in this batch." if photos else
                     "No photos were found there.")]
             if skipped:
@@ -137,7 +137,7 @@ class BatchController(QObject):
                     return
                 yield i, engine.analyse_media(path)   # a photo or a video (issue 17)
 
-        self.status.progress_to(0, total, f"Checking {plural(total, 'photo')}\u2026",
+        self.status.progress_to(0, total, f"Checking {media_words(paths)}\u2026",
                                 stop=self.stop_checking)
         self._analysis = self.ctx.workers.start(
             check, name="analyse", on_yield=lambda items: self._checked(items, total, generation),
@@ -158,14 +158,14 @@ class BatchController(QObject):
             self.refresh_approvals([a.sha256 for a in done])
             self.analysed.emit(done)
         last = items[-1][0]
-        self.status.progress_to(last, total, f"Checking photos: {last} of {total}")
+        self.status.progress_to(last, total, f"Checking: {last} of {total}")
 
     def _check_done(self, stopped: int) -> None:
         self._analysis = None
         left = self.model.unanalysed_paths()
         self.status.done("")
         if stopped and left:
-            self.banner.say(f"Checking stopped. {plural(len(left), 'photo')} not checked yet: "
+            self.banner.say(f"Checking stopped. {media_words(left)} not checked yet: "
                             "they cannot be exported. <a href='recheck'>Check them now</a>",
                             "warning")
         elif self.model.items:
