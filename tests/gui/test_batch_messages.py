@@ -22,3 +22,6 @@ def test_adding_photos_says_how_many_and_checking_counts_them(qtbot, ws, make_wi
     assert any(s.startswith("Added 3 photos.") for s in said), said
     assert "Checking 3 photos\u2026" in statuses, statuses
     assert any(s == "Checking: 3 of 3" for s in statuses), statuses
+    assert win.photos.batch.count_label.text().startswith("3 photos"), \
+        win.photos.batch.count_label.text()
+    qtbot.waitUntil(lambda: win.message_banner.text().startswith("Checked 3 photos."))

@@ -181,7 +181,7 @@ class BatchController(QObject):
         if not self._summary or self._analysis is not None or not self.model.items:
             return
         c = self.model.counts()
-        bits = [f"Checked {plural(c['all'] - c.get('pending', 0), 'photo')}."]
+        bits = [f"Checked {media_words(it.path for it in self.model.items if it.analysis is not None)}."]
         if c.get("needs-review"):
             bits.append(f"<a href='review'>{c['needs-review']} "
                         f"{'has' if c['needs-review'] == 1 else 'have'} a decision for "

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import PhotoAnalysis
 
 from .. import style
-from ..words import plural
+from ..words import media_words, plural
 
 ItemRole = Qt.UserRole + 1
 StatusRole = Qt.UserRole + 2
@@ -520,7 +520,7 @@ class BatchView(QWidget):
                 "Every decision in this batch is made." if key == "needs-review" else
                 "No photo is waiting for approval." if key == "approval:ready" else
                 "No photos match this choice.")
-            bits = [f"{n} photo{'s' if n != 1 else ''}"]
+            bits = [media_words(it.path for it in self.model.items)]
             for key, word in (("needs-review", "yours to decide"), ("failed", "could not be checked"),
                               (PENDING, "being checked"), ("approval:approved", "approved")):
                 if c.get(key):
