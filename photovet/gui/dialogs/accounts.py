@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from photovet.core.accounts import ROLE_LABELS, ROLES, AccountInfo
 
 from ..words import day, when
+from .common import ok_cancel
 
 ROLE_HELP = {
     "preparer": "checks photos and marks them ready",
@@ -112,12 +112,7 @@ class AddAccountDialog(QDialog):
         form.addRow("&From:", self.valid_from)
         form.addRow("&Until:", self.valid_to)
         lay.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add account")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(ok_cancel(self, "Add account"))
 
     def values(self) -> dict:
         return {"name": self.name.text(), "roles": self.roles.roles(),
@@ -147,12 +142,7 @@ class RoleDialog(QDialog):
             form.addRow("&From:", self.valid_from)
             form.addRow("&Until:", self.valid_to)
         lay.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(ok_cancel(self, ok_text))
 
     def values(self) -> dict:
         return {"role": self.role.currentData(), "valid_from": _py_date(self.valid_from),

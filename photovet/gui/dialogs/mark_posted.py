@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import Channel
 
 from ..words import plural
+from .common import ok_cancel
 
 
 class MarkPostedDialog(QDialog):
@@ -70,12 +70,7 @@ class MarkPostedDialog(QDialog):
         self.url.setAccessibleName("Address of the post")
         form.addRow("&Address of the post:", self.url)
         lay.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Mark as posted")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(ok_cancel(self, "Mark as posted"))
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
         self.batch.currentIndexChanged.connect(lambda *_: self.by_batch.setChecked(True))
         if not batches:

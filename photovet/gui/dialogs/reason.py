@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .common import ok_cancel
+
 
 class ReasonDialog(QDialog):
     def __init__(self, title: str, question: str, *, ok_text: str = "OK", placeholder: str = "",
@@ -36,11 +38,7 @@ class ReasonDialog(QDialog):
             self.edit.textChanged.connect(self._update)
         self.edit.setAccessibleName(title)
         lay.addWidget(self.edit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, ok_text)
         lay.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
         self._update()

@@ -33,6 +33,7 @@ from photovet.core.models import Channel
 from photovet.core.settings import RECOGNITION_PRESETS, Settings, recognition_preset
 
 from ..words import error_text
+from .common import ok_cancel
 from .school_rules import SchoolRulesPage
 
 # the words for the core's recognition presets (settings.RECOGNITION_PRESETS: the numbers)
@@ -91,11 +92,7 @@ class ChannelDialog(QDialog):
         self.no_children.setChecked(bool(channel and channel.fixed_mode))
         form.addRow("", self.no_children)
         lay.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(ok_cancel(self))
 
     def values(self) -> dict:
         return {"label": self.label.text().strip(), "names": self.names.currentData(),

@@ -29,13 +29,16 @@ from photovet.core.errors import PhotoVetError
 
 from .. import style
 from ..words import error_text
+from .common import ok_cancel
 
 Submit = Callable[..., None]
 
 
-def _password(placeholder: str = "") -> QLineEdit:
+def _password(name: str, placeholder: str = "") -> QLineEdit:
+    """A password field; ``name`` is what a screen reader says."""
     e = QLineEdit()
     e.setEchoMode(QLineEdit.EchoMode.Password)
+    e.setAccessibleName(name)
     if placeholder:
         e.setPlaceholderText(placeholder)
     return e
@@ -67,13 +70,8 @@ class FormDialog(QDialog):
         self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem.hide()
         self.lay.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = ok_cancel(self, ok_text, cancel_text=cancel_text, on_ok=self._submit)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(ok_text)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
         self.lay.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
 
@@ -111,10 +109,8 @@ class FirstAdminDialog(FormDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText("Your full name, for example Mrs J Patel")
         self.name.setAccessibleName("Your name")
-        self.password = _password(f"At least {MIN_PASSWORD} characters")
-        self.password.setAccessibleName("Password")
-        self.again = _password()
-        self.again.setAccessibleName("Password again")
+        self.password = _password("Password", f"At least {MIN_PASSWORD} characters")
+        self.again = _password("Password again")
         self.form.addRow("Your &name:", self.name)
         self.form.addRow("&Password:", self.password)
         self.form.addRow("Password &again:", self.again)
@@ -145,17 +141,14 @@ class SignInDialog(FormDialog):
         self.name = QLineEdit(name)
         self.name.setAccessibleName("Your name")
         self.form.addRow("Your &name:", self.name)
-        self.password = _password()
-        self.password.setAccessibleName("Password")
+        self.password = _password("Password")
         self.form.addRow("&Password:", self.password)
         # the first time: the one-time code and a new password (rows shown on request)
         self.code = QLineEdit()
         self.code.setPlaceholderText("for example K7QM-3XPD-9TRW")
         self.code.setAccessibleName("One-time code")
-        self.new_password = _password(f"At least {MIN_PASSWORD} characters")
-        self.new_password.setAccessibleName("New password")
-        self.again = _password()
-        self.again.setAccessibleName("New password again")
+        self.new_password = _password("New password", f"At least {MIN_PASSWORD} characters")
+        self.again = _password("New password again")
         self.form.addRow("One-time &code:", self.code)
         self.form.addRow("New pass&word:", self.new_password)
         self.form.addRow("New password a&gain:", self.again)
@@ -216,8 +209,7 @@ class LockDialog(FormDialog):
         self.unlock_fn = unlock
         self.who = QLabel(name)
         self.who.setFont(style.bold(self.who.font()))
-        self.password = _password()
-        self.password.setAccessibleName("Password")
+        self.password = _password("Password")
         self.form.addRow("Signed in:", self.who)
         self.form.addRow("&Password:", self.password)
         self.buttons.rejected.disconnect()
@@ -238,12 +230,9 @@ class ChangePasswordDialog(FormDialog):
         super().__init__("Change your password", "Type your password now, then the new one "
                          "twice.", "Change password", parent=parent)
         self.change = change
-        self.old = _password()
-        self.old.setAccessibleName("Password now")
-        self.new = _password(f"At least {MIN_PASSWORD} characters")
-        self.new.setAccessibleName("New password")
-        self.again = _password()
-        self.again.setAccessibleName("New password again")
+        self.old = _password("Password now")
+        self.new = _password("New password", f"At least {MIN_PASSWORD} characters")
+        self.again = _password("New password again")
         self.form.addRow("Password &now:", self.old)
         self.form.addRow("&New password:", self.new)
         self.form.addRow("New password &again:", self.again)
@@ -269,8 +258,7 @@ class AllowPCDialog(FormDialog):
             "(chosen when the register was set up or moved to the school's server).",
             "Allow this PC", cancel_text=cancel_text, parent=parent)
         self.allow = allow
-        self.secret = _password()
-        self.secret.setAccessibleName("Admin secret")
+        self.secret = _password("Admin secret")
         self.form.addRow("Admin &secret:", self.secret)
         self.secret.setFocus()
 

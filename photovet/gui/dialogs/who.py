@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import Channel, Person
 
 from ..words import consent_word
+from .common import ok_cancel
 
 
 class PersonPicker(QDialog):
@@ -60,11 +61,7 @@ class PersonPicker(QDialog):
         self.empty = QLabel("The register is empty: import it first (Register menu).")
         self.empty.setVisible(not people)
         lay.addWidget(self.empty)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("This is them")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "This is them")
         lay.addWidget(self.buttons)
         self.list.currentItemChanged.connect(lambda *_: self._update_ok())
         self._update_ok()
