@@ -45,6 +45,23 @@ def test_input_unchanged_and_new_image(style):
     assert not np.array_equal(np.asarray(out), before)
 
 
+@pytest.mark.parametrize("style", ["solid", "pixelate"])
+def test_painted_in_place_gives_the_same_pixels_without_a_copy(style):
+    """The export paints its own decode in place: the same pixels as a new image, overlapping
+    covers included (each later cover sees the earlier ones), and the RGB picture is reused."""
+    covers = [Cover("ellipse", box=(40, 30, 80, 90), source="face"),
+              Cover("ellipse", box=(90, 50, 70, 70), source="face"),
+              Cover("polygon", points=[(10, 120), (150, 110), (152, 140), (12, 146)], source="text")]
+    expected = apply_covers(_noise(), covers, style=style, seed=3)
+    img = _noise()
+    out = apply_covers(img, covers, style=style, seed=3, in_place=True)
+    assert out is img
+    assert np.array_equal(np.asarray(out), np.asarray(expected))
+    # not RGB: converted (a new image) whatever in_place says
+    grey = _noise(mode="L")
+    assert apply_covers(grey, covers[:1], in_place=True) is not grey
+
+
 def test_no_covers_returns_a_copy():
     img = _noise()
     out = apply_covers(img, [])

@@ -226,8 +226,9 @@ def test_render_downscales_only_when_larger():
 def test_render_covers_at_full_resolution_before_resizing(monkeypatch):
     seen = {}
 
-    def apply_covers(image, covers, *, style="solid"):
+    def apply_covers(image, covers, *, style="solid", in_place=False):
         seen["size"], seen["n"], seen["style"] = image.size, len(covers), style
+        seen["in_place"] = in_place
         out = image.copy()
         out.paste((0, 0, 0), (0, 0, image.width, image.height))
         return out
@@ -237,7 +238,7 @@ def test_render_covers_at_full_resolution_before_resizing(monkeypatch):
     monkeypatch.setitem(sys.modules, "photovet.core.media.cover", fake)
     red = [Cover(shape="ellipse", box=(10, 10, 100, 100), source="face")]
     out = render(_image((4000, 3000)), red, long_edge=1000, style="pixelate")
-    assert seen == {"size": (4000, 3000), "n": 1, "style": "pixelate"}
+    assert seen == {"size": (4000, 3000), "n": 1, "style": "pixelate", "in_place": False}
     assert out.size == (1000, 750) and out.getpixel((500, 300)) == (0, 0, 0)
 
 
@@ -408,7 +409,7 @@ def test_export_photo_never_raises(tmp_path):
 
 def test_export_photo_counts_covers(tmp_path, monkeypatch):
     fake = types.ModuleType("photovet.core.media.cover")
-    fake.apply_covers = lambda image, covers, style="solid": image
+    fake.apply_covers = lambda image, covers, style="solid", in_place=False: image
     monkeypatch.setitem(sys.modules, "photovet.core.media.cover", fake)
     src = leaky_jpeg(tmp_path / "a.jpg")
     covers = [Cover("ellipse", (1, 1, 5, 5), source="face"), Cover("ellipse", (9, 9, 5, 5), source="face"),

@@ -304,3 +304,61 @@ def test_a_scaled_down_pass_is_cut_into_small_tiles_and_a_small_photo_stays_whol
     assert all(spans[k + 1][0] < spans[k][1] for k in range(len(spans) - 1))   # overlapping
     assert engine._tiles(whole, False) == [(0, whole)]
     assert len(engine._tiles(whole + 200, False)) > 1
+
+
+def test_lines_are_cut_from_the_picture_as_from_a_whole_array(engine):
+    """The reader takes a line's pixels from the picture around it, not from an array of the
+    whole photo: the warped line is the same, at the borders too (replicated edge)."""
+    from photovet.core.vision.text.ocr import _Picture
+
+    img = background((640, 480), noisy=True, seed=3)
+    whole = np.asarray(img)
+    rng = np.random.default_rng(5)
+    quads = [np.array([[0, 0], [200, 0], [200, 30], [0, 30]], np.float32),        # corner
+             np.array([[500, 440], [645, 450], [640, 490], [495, 480]], np.float32)]  # over the edge
+    for _ in range(20):
+        x, y = rng.uniform(-10, 600), rng.uniform(-10, 450)
+        w, h, a = rng.uniform(8, 300), rng.uniform(4, 60), rng.uniform(-0.4, 0.4)
+        c, s = np.cos(a), np.sin(a)
+        quads.append(np.array([[x, y], [x + w * c, y + w * s],
+                               [x + w * c - h * s, y + w * s + h * c], [x - h * s, y + h * c]],
+                              np.float32))
+    for q in quads:
+        for margin in (0.0, 0.1):
+            from_picture = engine._crop(_Picture(img), q.copy(), margin)
+            from_array = engine._crop(_Picture(whole), q.copy(), margin)
+            assert np.array_equal(from_picture, from_array)
+
+
+def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(engine):
+    """Badge areas and second looks larger than det_max_pixels are cut into tiles no larger
+    than that (the detector's memory follows its largest input), and a name across a cut is
+    still found whole."""
+    from photovet.core.vision.text.ocr import _Picture, _spans
+
+    for length, tile, overlap in ((2000, 672, 192), (672, 672, 192), (700, 672, 192), (5, 64, 32)):
+        spans = _spans(length, tile, overlap)
+        assert spans[0][0] == 0 and spans[-1][1] == length
+        assert max(b - a for a, b in spans) <= tile
+        assert all(spans[k + 1][0] <= spans[k][1] - min(overlap, tile // 2)
+                   for k in range(len(spans) - 1))
+    img = background((1400, 900), noisy=False)
+    ink = paste_text(img, "Olivia Bennett", 22, 0, (700, 450))  # where two tiles overlap
+    cols = np.nonzero(ink.any(axis=0))[0]
+    sizes = []
+    run = engine._det_tile
+
+    def spy(tile):
+        sizes.append(tile.shape[0] * tile.shape[1])
+        return run(tile)
+
+    engine._det_tile = spy
+    try:
+        boxes = engine._detect_area(_Picture(img), (0, 0, 1400, 900))
+    finally:
+        del engine._det_tile
+    assert len(sizes) > 1 and max(sizes) <= engine.options["det_max_pixels"]
+    xs = [(float(b[:, 0].min()), float(b[:, 0].max())) for b in boxes
+          if b[:, 1].min() < 450 < b[:, 1].max()]
+    # one box holds the whole line (not two halves, nor the line twice)
+    assert len(xs) == 1 and xs[0][0] <= cols[0] + 2 and xs[0][1] >= cols[-1] - 2, (xs, cols[[0, -1]])

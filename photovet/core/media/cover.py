@@ -145,31 +145,41 @@ def _ring_mean(arr: np.ndarray, core: np.ndarray, bbox, width: int) -> tuple[int
     return r, g, b
 
 
-def _pixelate(arr: np.ndarray, bbox, max_blocks: int, rng: np.random.Generator) -> np.ndarray:
-    """The bbox region as at most ``max_blocks`` blocks across (and proportionally down), each
-    block its mean plus strong random noise."""
+def _pixelate(arr: np.ndarray, bbox, max_blocks: int, rng: np.random.Generator
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The bbox region as at most ``max_blocks`` blocks across (and proportionally down): each
+    block's colour (its mean plus strong random noise, nby x nbx x 3) and the block edges down
+    and across, relative to the bbox."""
     x1, y1, x2, y2 = bbox
-    region = arr[y1:y2, x1:x2].astype(np.float64)
+    region = arr[y1:y2, x1:x2]
     rh, rw = region.shape[:2]
     side = max(rw, rh)
     nbx = max(1, min(max_blocks, int(math.ceil(max_blocks * rw / side))))
     nby = max(1, min(max_blocks, int(math.ceil(max_blocks * rh / side))))
     ys = np.linspace(0, rh, nby + 1).astype(int)
     xs = np.linspace(0, rw, nbx + 1).astype(int)
-    out = np.empty_like(region)
+    colours = np.zeros((nby, nbx, 3), np.float64)
     for j in range(nby):
         for i in range(nbx):
             blk = region[ys[j]:ys[j + 1], xs[i]:xs[i + 1]]
             if blk.size == 0:
                 continue
-            colour = blk.reshape(-1, 3).mean(axis=0) + rng.normal(0.0, 18.0, size=3)
-            out[ys[j]:ys[j + 1], xs[i]:xs[i + 1]] = colour
-    return np.clip(out, 0, 255)
+            mean = blk.reshape(-1, 3).mean(axis=0, dtype=np.float64)
+            colours[j, i] = mean + rng.normal(0.0, 18.0, size=3)
+    return np.clip(colours, 0, 255), ys, xs
+
+
+#: rows of a cover's window blended at once: a large cover (a face filling the frame) is
+#: blended a strip at a time, so its float arrays stay a few megabytes whatever its size
+_STRIP_ROWS = 128
 
 
 def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid",
-                     seed: int | None = None, max_blocks: int = 8) -> Image.Image:
-    """A NEW image with every cover painted over; ``image`` is never changed.
+                 seed: int | None = None, max_blocks: int = 8, in_place: bool = False
+                 ) -> Image.Image:
+    """A NEW image with every cover painted over; ``image`` is never changed, unless
+    ``in_place`` and it is RGB (a picture nobody else uses, such as the export's own decode):
+    then it is painted and returned, without a second copy of the photo (48 MB at 12 MP).
 
     ``style``: "solid" (default) or "pixelate" (faces only; polygons and rectangles from text are
     always solid). ``seed`` makes the pixelation noise repeatable (tests); None uses fresh
@@ -180,16 +190,12 @@ def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid
     alpha = None
     if image.mode == "RGBA":
         alpha = image.getchannel("A").copy()
-    if not covers:
+    if in_place and image.mode == "RGB":
+        out = image
+    else:
         out = image.convert("RGB") if image.mode != "RGB" else image.copy()
-        if alpha is not None:
-            out.putalpha(alpha)
-        return out
-    size = image.size
-    # One writable copy of the pixels (a 12 MP photo is 36 MB; no second copy on the way).
-    arr = np.array(image if image.mode == "RGB" else image.convert("RGB"), dtype=np.uint8)
     rng = np.random.default_rng(seed)
-    W, H = size
+    W, H = out.size
     for red in covers:
         bounds = _shape_bounds(red)
         if bounds is None:
@@ -205,26 +211,36 @@ def apply_covers(image: Image.Image, covers: list[Cover], *, style: str = "solid
         core_box = core.getbbox() if core is not None else None
         if core is None or core_box is None:
             continue
-        soft = _soft_mask(core, feather)
+        soft = np.asarray(_soft_mask(core, feather))
         core_np = np.asarray(core) > 0
-        a = np.asarray(soft, dtype=np.float32)[..., None] / np.float32(255.0)
-        window = arr[wy1:wy2, wx1:wx2]
+        # the cover's window only (as painted by the covers before it), never the whole photo
+        window = np.asarray(out.crop((wx1, wy1, wx2, wy2)), dtype=np.uint8)
         cbx1, cby1, cbx2, cby2 = core_box
         pixelate = style == "pixelate" and red.shape == "ellipse" and red.source != "text"
         if pixelate:
-            blocks = _pixelate(window, (cbx1, cby1, cbx2, cby2), max_blocks, rng)
+            colours, ys, xs = _pixelate(window, (cbx1, cby1, cbx2, cby2), max_blocks, rng)
+            # each window pixel's block (pixels beside the core take the nearest block's)
             yy = np.clip(np.arange(window.shape[0]), cby1, cby2 - 1) - cby1
             xx = np.clip(np.arange(window.shape[1]), cbx1, cbx2 - 1) - cbx1
-            fill = blocks[yy][:, xx]
+            block_row = np.searchsorted(ys, yy, side="right") - 1
+            block_col = np.searchsorted(xs, xx, side="right") - 1
         else:
-            colour = _ring_mean(window, core_np, (cbx1, cby1, cbx2, cby2), feather)
-            fill = np.empty(window.shape, dtype=np.float32)
-            fill[:] = colour
-        mixed = window.astype(np.float32) * (1.0 - a) + fill * a
-        mixed[core_np] = fill[core_np]          # the core: exactly the fill, nothing of the original
-        arr[wy1:wy2, wx1:wx2] = np.clip(np.round(mixed), 0, 255).astype(np.uint8)
-    out = Image.fromarray(arr, "RGB")
-    del arr
+            colour = np.asarray(_ring_mean(window, core_np, (cbx1, cby1, cbx2, cby2), feather),
+                                np.float32)
+        painted = np.empty_like(window)
+        for r0 in range(0, window.shape[0], _STRIP_ROWS):
+            r1 = min(window.shape[0], r0 + _STRIP_ROWS)
+            if pixelate:
+                fill = colours[block_row[r0:r1]][:, block_col]
+            else:
+                fill = np.empty((r1 - r0,) + window.shape[1:], np.float32)
+                fill[:] = colour
+            a = soft[r0:r1].astype(np.float32)[..., None] / np.float32(255.0)
+            mixed = window[r0:r1].astype(np.float32) * (1.0 - a) + fill * a
+            inside = core_np[r0:r1]
+            mixed[inside] = fill[inside]   # the core: exactly the fill, nothing of the original
+            painted[r0:r1] = np.clip(np.round(mixed), 0, 255).astype(np.uint8)
+        out.paste(Image.fromarray(painted, "RGB"), (wx1, wy1))
     if alpha is not None:
         out.putalpha(alpha)
     return out

@@ -121,12 +121,13 @@ def neutral_names(sources: Sequence[Path], label: str, out_dir: Path, ext: str =
 
 
 def render(image: Image.Image, covers: Sequence[Cover], *, long_edge: int | None,
-           style: str = "solid") -> Image.Image:
-    """Cover at full resolution first, then downscale (LANCZOS) so the long edge fits."""
+           style: str = "solid", in_place: bool = False) -> Image.Image:
+    """Cover at full resolution first, then downscale (LANCZOS) so the long edge fits.
+    ``in_place``: ``image`` is the export's own decode, painted without a copy."""
     if covers:
         from photovet.core.media.cover import apply_covers  # noqa: PLC0415
 
-        image = apply_covers(image, list(covers), style=style)
+        image = apply_covers(image, list(covers), style=style, in_place=in_place)
     if image.mode != "RGB":
         image = image.convert("RGB")
     w, h = image.size
@@ -339,7 +340,9 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
             result.metadata_removed = list(job.metadata_removed or [])
         else:
             loaded = _read_checked(source, job.expected_sha256, max_pixels, result)
-        image = render(loaded.image, job.covers, long_edge=channel.long_edge, style=style)
+        # the decode is this export's own (from the check or read here): painted in place
+        image = render(loaded.image, job.covers, long_edge=channel.long_edge, style=style,
+                       in_place=True)
         del loaded
         encoded = encode_jpeg(image, channel.quality)
         result.width, result.height = image.size

@@ -52,7 +52,13 @@ _DEFAULTS: dict[str, Any] = {
     "coarse_thresh": 0.3,     # and the binarisation threshold there
     "refine_below": 32,       # re-detect at full resolution lines lower than this (detection px)
     "overview_side": 1024,    # also detect at this long side (large lines); 0 = off
+    "overview_from": 1434,    # ... when the detection image is longer than this
     "focus_max_pixels": 3_000_000,  # full-resolution detection below faces (badges), in all
+    "det_max_pixels": 460_000,  # largest detector input (672 x 672): larger areas are searched
+                              # in tiles of this size. The detector's arena grows to its largest
+                              # input and keeps it: 1.5 MP crops held 230 MB, 672 px tiles 60 MB.
+                              # A larger input (a small photo whole, the overview) gives its
+                              # memory back after the run.
 }
 
 
@@ -98,6 +104,20 @@ class TextEngine:
         self._cv2 = cv2
         self.options = dict(options)
         self._lock = threading.Lock()   # onnxruntime sessions are shared; keep calls serial
+        session = detector.infer.session
+        self._det_session = session
+        self._det_input = session.get_inputs()[0].name
+        from photovet.core.offline import import_onnxruntime  # noqa: PLC0415
+
+        # The detector's arena keeps the buffers of its largest input. A photo detected whole
+        # (up to det_whole_side) is one large input and the next one like it reuses them (1.3x
+        # faster than giving them back); a photo detected scaled down runs in det_max_pixels
+        # tiles, so it first gives back what a whole photo left, and its rare larger input
+        # (the overview) gives back what it added.
+        self._give_back = import_onnxruntime().RunOptions()
+        self._give_back.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        self._arena_grown = False      # a run larger than det_max_pixels kept its buffers
+        self._in_tiles = False         # the photo being read is detected in tiles
 
     @classmethod
     def load(cls, options: dict[str, Any] | None = None) -> TextEngine:
@@ -179,10 +199,12 @@ class TextEngine:
 
         Returns ``[(polygon, text, score)]``; polygon is 4 points TL, TR, BR, BL as read.
         """
-        arr = self._to_rgb(image)
-        if arr is None:
-            return []
         with self._lock:
+            # converted inside the lock: a photo waiting for the reader holds no copy
+            arr = self._to_rgb(image)
+            if arr is None:
+                return []
+            self._in_tiles = min(1.0, float(self.options["det_max_side"]) / max(arr.shape[:2])) < 0.9
             boxes = self._detect(arr)
             if focus:
                 boxes = self._focus(arr, boxes, focus)
@@ -190,11 +212,10 @@ class TextEngine:
                 return []
             return self._recognise(arr, boxes)
 
-    def _focus(self, arr: np.ndarray, boxes: list[np.ndarray],
+    def _focus(self, arr: _Picture, boxes: list[np.ndarray],
                focus: Sequence[tuple[int, int, int, int]]) -> list[np.ndarray]:
         """Full-resolution detection in the focus areas (smallest first, within the budget);
         lines found there that the main pass did not have are added."""
-        cv2 = self._cv2
         h, w = arr.shape[:2]
         if min(1.0, float(self.options["det_max_side"]) / max(h, w)) >= 0.9:
             return boxes            # the main pass already saw the photo at full resolution
@@ -205,8 +226,9 @@ class TextEngine:
             x1, y1 = min(w, int(math.ceil(x1))), min(h, int(math.ceil(y1)))
             if x1 - x0 >= 16 and y1 - y0 >= 16:
                 rects.append((x0, y0, x1, y1))
-        # neighbours in a group photo share most of their badge areas: detect those once
-        rects = merge_overlapping(rects, int(self.options["focus_max_side"]))
+        # neighbours in a group photo share most of their badge areas: detect those once (up
+        # to one detector input: a larger area is searched in tiles anyway)
+        rects = merge_overlapping(rects, min(int(self.options["focus_max_side"]), self._side()))
         # smallest first: the smallest badges are the ones the scaled-down pass misses
         rects.sort(key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
         out = list(boxes)
@@ -214,23 +236,17 @@ class TextEngine:
         saved = (pp.box_thresh, pp.thresh)
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
-        tile = int(self.options["focus_max_side"])
+        largest = int(self.options["focus_max_side"])
         try:
-            for x0, y0, x1, y1 in rects:
+            for rect in rects:
+                x0, y0, x1, y1 = rect
                 area = (x1 - x0) * (y1 - y0)
                 if area > budget:
                     continue
                 budget -= area
-                crop = arr[y0:y1, x0:x1]
-                ch, cw = crop.shape[:2]
-                if max(ch, cw) > tile:       # a very large face: its badge is big text anyway
+                if max(x1 - x0, y1 - y0) > largest:   # a very large face: its badge is big text
                     continue
-                ph, pw = max(64, math.ceil(ch / 32) * 32), max(64, math.ceil(cw / 32) * 32)
-                crop = cv2.copyMakeBorder(crop, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
-                for b in self._det_tile(np.ascontiguousarray(crop)):
-                    b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
-                    b[:, 0] = np.clip(b[:, 0], 0, cw) + x0
-                    b[:, 1] = np.clip(b[:, 1], 0, ch) + y0
+                for b in self._detect_area(arr, rect):
                     if _quad_area(b) < 4 or _covered_by(b, out, 0.5):
                         continue
                     out.append(_order_points(b))
@@ -241,13 +257,15 @@ class TextEngine:
     # -- steps -------------------------------------------------------------------------------
 
     @staticmethod
-    def _to_rgb(image: Any) -> np.ndarray | None:
+    def _to_rgb(image: Any) -> _Picture | None:
         if isinstance(image, np.ndarray):
             arr = image
             if arr.ndim == 2:
                 arr = np.stack([arr] * 3, axis=-1)
             arr = arr[..., :3]
-            rgb = np.ascontiguousarray(arr.astype(np.uint8))
+            rgb: Any = np.ascontiguousarray(arr.astype(np.uint8))
+            if rgb.ndim != 3:
+                return None
         else:
             img = image
             if img.mode not in ("RGB",):
@@ -259,10 +277,11 @@ class TextEngine:
                     img = Image.alpha_composite(bg, rgba).convert("RGB")
                 else:
                     img = img.convert("RGB")
-            rgb = np.asarray(img, dtype=np.uint8)
-        if rgb.ndim != 3 or min(rgb.shape[:2]) < 8:
+            rgb = img
+        picture = _Picture(rgb)
+        if min(picture.shape[:2]) < 8:
             return None
-        return rgb   # RGB; the models want BGR, flipped on the small copies they get
+        return picture   # RGB; the models want BGR, flipped on the small copies they get
 
     def _tiles(self, length: int, scaled_down: bool) -> list[tuple[int, int]]:
         overlap = int(self.options["det_overlap"])
@@ -273,14 +292,9 @@ class TextEngine:
             if length <= whole:
                 return [(0, length)]
             tile = 1024
-        if length <= tile:
-            return [(0, length)]
-        n = math.ceil((length - overlap) / (tile - overlap))
-        size = math.ceil((length + (n - 1) * overlap) / n)
-        starts = [round(i * (length - size) / (n - 1)) for i in range(n)]
-        return [(s, min(length, s + size)) for s in starts]
+        return _spans(length, tile, overlap)
 
-    def _detect(self, arr: np.ndarray) -> list[np.ndarray]:
+    def _detect(self, arr: _Picture) -> list[np.ndarray]:
         """Text boxes (4x2 float32, full-resolution pixels)."""
         cv2 = self._cv2
         h, w = arr.shape[:2]
@@ -288,12 +302,14 @@ class TextEngine:
         scale = min(1.0, float(self.options["det_max_side"]) / long_side)
         if long_side < int(self.options["det_min_side"]):
             scale = min(3.0, float(self.options["det_min_side"]) / long_side)
+        full = arr.whole()          # a 12 MP photo's 36 MB array: only while it is resized
         if abs(scale - 1.0) > 1e-3:
             interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-            small = cv2.resize(arr, (max(32, round(w * scale)), max(32, round(h * scale))),
+            small = cv2.resize(full, (max(32, round(w * scale)), max(32, round(h * scale))),
                                interpolation=interp)
         else:
-            small = arr
+            small = full
+        del full
         sh, sw = small.shape[:2]
         sx, sy = w / sw, h / sh
         xs, ys = self._tiles(sw, scale < 0.9), self._tiles(sh, scale < 0.9)
@@ -349,7 +365,8 @@ class TextEngine:
             out = self._refine(arr, out, scale)
         overview = int(self.options.get("overview_side", 1024))
         # only when there is large text (>= 28 px where the detector saw it) to see whole
-        if overview and long_side * scale > 1.4 * overview and tallest >= 28:
+        if overview and long_side * scale > int(self.options.get("overview_from", 1434)) and \
+                tallest >= 28:
             out = self._with_overview(small, (w, h), out, overview)
         return out
 
@@ -388,14 +405,13 @@ class TextEngine:
         kept = [b for b in boxes if not _covered_by(b, big, 0.5)]
         return kept + big
 
-    def _refine(self, arr: np.ndarray, boxes: list[np.ndarray], scale: float) -> list[np.ndarray]:
+    def _refine(self, arr: _Picture, boxes: list[np.ndarray], scale: float) -> list[np.ndarray]:
         """Detect small lines again at full resolution, around where the coarse pass saw them.
 
         On a large photo detection runs scaled down, so a 12 px name is about 6 px there: it is
         found (often only roughly, or with a low score), but its box is too coarse to read it.
         A few small full-resolution crops around those boxes give exact boxes, cheaply.
         """
-        cv2 = self._cv2
         h, w = arr.shape[:2]
         limit = float(self.options.get("refine_below", 32))
         small_idx, rects = [], []
@@ -410,8 +426,9 @@ class TextEngine:
             rects.append([max(0, int(x0)), max(0, int(y0)), min(w, int(x1) + 1), min(h, int(y1) + 1)])
         if not rects:
             return boxes
-        # merge overlapping crops so each area is detected once, up to a size the detector
-        # handles in one run without holding hundreds of megabytes
+        # merge overlapping crops so each area is detected once, up to one detector input
+        # (a larger one is searched in tiles, so it would not be detected whole anyway)
+        cap = int(self.options["det_max_pixels"])
         merged = True
         groups = [[r, [k]] for r, k in zip(rects, small_idx)]
         while merged:
@@ -421,7 +438,7 @@ class TextEngine:
                     ra, rc = groups[a][0], groups[c][0]
                     u = [min(ra[0], rc[0]), min(ra[1], rc[1]), max(ra[2], rc[2]), max(ra[3], rc[3])]
                     if ra[0] < rc[2] and rc[0] < ra[2] and ra[1] < rc[3] and rc[1] < ra[3] and \
-                            (u[2] - u[0]) * (u[3] - u[1]) <= _REFINE_MAX_CROP:
+                            (u[2] - u[0]) * (u[3] - u[1]) <= cap:
                         groups[a][0] = u
                         groups[a][1] += groups[c][1]
                         del groups[c]
@@ -441,16 +458,8 @@ class TextEngine:
                 if (x1 - x0) * (y1 - y0) > 4_000_000:   # not "small" any more: keep coarse boxes
                     keep.extend(boxes[k] for k in members)
                     continue
-                crop = arr[y0:y1, x0:x1]
-                ch, cw = crop.shape[:2]
-                ph, pw = max(64, math.ceil(ch / 32) * 32), max(64, math.ceil(cw / 32) * 32)
-                crop = cv2.copyMakeBorder(crop, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
-                fine = self._det_tile(np.ascontiguousarray(crop))
                 got = []
-                for b in fine:
-                    b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
-                    b[:, 0] = np.clip(b[:, 0], 0, cw) + x0
-                    b[:, 1] = np.clip(b[:, 1], 0, ch) + y0
+                for b in self._detect_area(arr, (x0, y0, x1, y1)):
                     if _quad_area(b) < 4 or _covered_by(b, large) or _covered_by(b, refined, 0.8):
                         continue      # (or found already by an overlapping crop)
                     got.append(_order_points(b))
@@ -467,20 +476,63 @@ class TextEngine:
             pp.box_thresh = saved
         return keep
 
+    def _side(self) -> int:
+        """The side of the largest square detector input (a multiple of 32)."""
+        return max(64, int(math.sqrt(int(self.options["det_max_pixels"]))) // 32 * 32)
+
+    def _detect_area(self, arr: _Picture, rect: tuple[int, int, int, int]) -> list[np.ndarray]:
+        """Text boxes (4x2 float32, photo pixels) in ``rect`` of the full-resolution photo.
+
+        An area larger than ``det_max_pixels`` is searched in overlapping tiles no larger than
+        that (``det_overlap`` px, so a line lies whole in one tile more often), and a line that
+        two tiles found, or cut in two, is joined again."""
+        cv2 = self._cv2
+        x0, y0, x1, y1 = rect
+        w, h = x1 - x0, y1 - y0
+        if w * h <= int(self.options["det_max_pixels"]):
+            xs, ys = [(0, w)], [(0, h)]
+        else:
+            side, overlap = self._side(), int(self.options["det_overlap"])
+            xs, ys = _spans(w, side, overlap), _spans(h, side, overlap)
+        found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
+        for ty0, ty1 in ys:
+            for tx0, tx1 in xs:
+                crop = arr.region(x0 + tx0, y0 + ty0, x0 + tx1, y0 + ty1)
+                ch, cw = crop.shape[:2]
+                ph, pw = max(64, math.ceil(ch / 32) * 32), max(64, math.ceil(cw / 32) * 32)
+                crop = cv2.copyMakeBorder(crop, 0, ph - ch, 0, pw - cw, cv2.BORDER_REPLICATE)
+                for b in self._det_tile(np.ascontiguousarray(crop)):
+                    b = np.asarray(b, dtype=np.float32).reshape(4, 2).copy()
+                    b[:, 0] = np.clip(b[:, 0], 0, cw) + tx0
+                    b[:, 1] = np.clip(b[:, 1], 0, ch) + ty0
+                    found.append((b, (tx0, ty0, tx1, ty1)))
+        quads = (_merge_tile_boxes(found, (w, h), cv2) if len(xs) * len(ys) > 1
+                 else [b for b, _ in found])
+        for q in quads:
+            q[:, 0] += x0
+            q[:, 1] += y0
+        return quads
+
     def _det_tile(self, tile: np.ndarray) -> np.ndarray:
         """DB text detection on one RGB tile whose sides are multiples of 32."""
         x = tile[:, :, ::-1].astype(np.float32)   # the model wants BGR
         x *= 1.0 / 127.5          # (x / 255 - 0.5) / 0.5
         x -= 1.0
         inp = np.ascontiguousarray(x.transpose(2, 0, 1))[None]
-        preds = self._det.infer(inp)[0]
+        del x
+        large = tile.shape[0] * tile.shape[1] > int(self.options["det_max_pixels"])
+        give_back = self._in_tiles and (large or self._arena_grown)
+        self._arena_grown = (self._arena_grown or large) and not give_back
+        preds = self._det_session.run(None, {self._det_input: inp},
+                                      self._give_back if give_back else None)[0]
+        del inp
         shape = tile.shape[:2]
         boxes, _ = self._det.postprocess_op(preds, shape)
         if boxes is None or len(boxes) == 0:
             return np.zeros((0, 4, 2), dtype=np.float32)
         return self._det.filter_tag_det_res(boxes, shape)
 
-    def _crop(self, arr: np.ndarray, box: np.ndarray, margin: float = 0.0) -> np.ndarray:
+    def _crop(self, arr: _Picture, box: np.ndarray, margin: float = 0.0) -> np.ndarray:
         cv2 = self._cv2
         if margin > 0:
             box = np.asarray(grow_polygon(box, pad_frac=margin, min_pad=0.0), dtype=np.float32)
@@ -494,15 +546,25 @@ class TextEngine:
         f = min(1.0, 96.0 / min(wid, hei))
         ow, oh = max(2, round(wid * f)), max(2, round(hei * f))
         dst = np.array([[0, 0], [ow, 0], [ow, oh], [0, oh]], dtype=np.float32)
-        m = cv2.getPerspectiveTransform(box.astype(np.float32), dst)
-        crop = cv2.warpPerspective(arr, m, (ow, oh), flags=cv2.INTER_LINEAR,
-                                   borderMode=cv2.BORDER_REPLICATE)
+        # from the line's own pixels (2 px around its corners: all bilinear sampling reads),
+        # the same pixels as warping the whole photo, without an array of the whole photo
+        h, w = arr.shape[:2]
+        rx0 = max(0, int(math.floor(float(box[:, 0].min()))) - 2)
+        ry0 = max(0, int(math.floor(float(box[:, 1].min()))) - 2)
+        rx1 = min(w, int(math.ceil(float(box[:, 0].max()))) + 3)
+        ry1 = min(h, int(math.ceil(float(box[:, 1].max()))) + 3)
+        if rx1 <= rx0 or ry1 <= ry0:
+            rx0, ry0, rx1, ry1 = 0, 0, w, h
+        src = box.astype(np.float32) - np.array([rx0, ry0], np.float32)
+        m = cv2.getPerspectiveTransform(src, dst)
+        crop = cv2.warpPerspective(arr.region(rx0, ry0, rx1, ry1), m, (ow, oh),
+                                   flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         crop = crop[:, :, ::-1]   # BGR for the models
         if oh / ow >= 1.5:
             crop = np.rot90(crop)
         return np.ascontiguousarray(crop)
 
-    def _recognise(self, arr: np.ndarray, boxes: list[np.ndarray]) -> list[Read]:
+    def _recognise(self, arr: _Picture, boxes: list[np.ndarray]) -> list[Read]:
         margin = float(self.options.get("rec_margin", 0.0))
         crops = [self._crop(arr, b, margin) for b in boxes]
         try:
@@ -527,8 +589,41 @@ class TextEngine:
 
 Rect = tuple[int, int, int, int]
 
-#: largest crop (pixels) the full-resolution second look at small lines detects in one run
-_REFINE_MAX_CROP = 1_500_000
+
+class _Picture:
+    """The photo being read, without keeping an array of it all: a 12 MP photo is 36 MB as an
+    array (on top of the decoded picture), so the reader takes the whole array only to scale it
+    down once and reads every crop (tiles at full resolution, lines) from the picture itself."""
+
+    def __init__(self, image: Any):
+        self._image = image        # an RGB PIL image, or an RGB uint8 array (h, w, 3)
+        if isinstance(image, np.ndarray):
+            self.shape = image.shape
+        else:
+            self.shape = (image.height, image.width, 3)
+
+    def whole(self) -> np.ndarray:
+        if isinstance(self._image, np.ndarray):
+            return self._image
+        return np.asarray(self._image, dtype=np.uint8)
+
+    def region(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        """The pixels of [x0, x1) x [y0, y1) (inside the picture) as an RGB uint8 array."""
+        if isinstance(self._image, np.ndarray):
+            return self._image[y0:y1, x0:x1]
+        return np.asarray(self._image.crop((x0, y0, x1, y1)), dtype=np.uint8)
+
+
+def _spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
+    """(start, end) spans covering [0, length) with the fewest tiles of at most ``tile`` px that
+    overlap by at least ``overlap`` px, sharing the length evenly. Pure; unit-tested."""
+    if length <= tile:
+        return [(0, length)]
+    overlap = min(overlap, tile // 2)
+    n = math.ceil((length - overlap) / (tile - overlap))
+    size = math.ceil((length + (n - 1) * overlap) / n)
+    starts = [round(i * (length - size) / (n - 1)) for i in range(n)]
+    return [(s, min(length, s + size)) for s in starts]
 
 
 def merge_overlapping(rects: Sequence[Rect], max_side: int, waste: float = 0.15) -> list[Rect]:
