@@ -250,6 +250,33 @@ def pil_to_qimage(im) -> QImage:
     return QImage(data, w, h, (4 if im.mode == "RGBA" else 3) * w, fmt).copy()
 
 
+class CheckQueue:
+    """The photos of one round of checking, in the order they were added; the one on screen
+    can be moved to the front (``first``), so the photo a person is looking at is checked next
+    instead of after the hundreds before it. Thread-safe: the worker takes, the window moves."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._queue: collections.deque[str] = collections.deque(paths)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._queue)
+
+    def first(self, path: str) -> bool:
+        """Check ``path`` next (when it is still waiting); True when it moved."""
+        with self._lock:
+            if not self._queue or self._queue[0] == path or path not in self._queue:
+                return False
+            self._queue.remove(path)
+            self._queue.appendleft(path)
+            return True
+
+    def take(self) -> str | None:
+        with self._lock:
+            return self._queue.popleft() if self._queue else None
+
+
 class ThumbnailQueue:
     """Paths waiting for a thumbnail, in request order; ``urgent`` ones (on screen) first."""
 

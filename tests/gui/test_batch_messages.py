@@ -25,3 +25,45 @@ def test_adding_photos_says_how_many_and_checking_counts_them(qtbot, ws, make_wi
     assert win.photos.batch.count_label.text().startswith("3 photos"), \
         win.photos.batch.count_label.text()
     qtbot.waitUntil(lambda: win.message_banner.text().startswith("Checked 3 photos."))
+
+
+def test_the_photo_on_screen_is_checked_before_the_photos_waiting(qtbot, ws, tmp_path):
+    """Issue 14: a person who opens a photo far down a long batch sees it checked next, not
+    after every photo before it; every photo is still checked exactly once."""
+    from pathlib import Path
+
+    from photovet.gui.context import AppContext
+    from photovet.gui.main_window import MainWindow
+    from tests.gui.conftest import select_photo
+    from tests.gui.fake_engine import FakeEngine
+
+    paths, faces = make_batch(tmp_path / "photos", 10)
+    engines: list[FakeEngine] = []
+
+    def factory(w):
+        engines.append(FakeEngine(w, faces, delay=0.2))
+        return engines[-1]
+
+    win = MainWindow(AppContext(ws, engine_factory=factory))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    win.add_paths([str(p) for p in paths])
+    qtbot.waitUntil(lambda: bool(engines) and len(engines[0].calls) >= 1, timeout=15000)
+    last = Path(win.batch.model.items[-1].path).name
+    select_photo(win, last)
+    wait_checked(qtbot, win, 10, timeout=30000)
+    order = [Path(c).name for c in engines[0].calls]
+    assert sorted(order) == sorted(p.name for p in paths)      # each photo once
+    # the photo in hand when it was opened finishes first; the one on screen comes next
+    assert order.index(last) <= 2, order
+    win.close()
+
+
+def test_check_queue_moves_a_waiting_photo_to_the_front_only():
+    from photovet.gui.tasks import CheckQueue
+
+    q = CheckQueue(["a", "b", "c", "d"])
+    assert q.take() == "a"
+    assert q.first("d") and not q.first("d") and not q.first("a") and not q.first("zz")
+    assert [q.take() for _ in range(4)] == ["d", "b", "c", None] and len(q) == 0

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from photovet.core.models import PhotoAnalysis
 
 from ..context import AppContext
-from ..tasks import ThumbnailQueue, thumbnails
+from ..tasks import CheckQueue, ThumbnailQueue, thumbnails
 from ..views.banners import Banner, Status
 from ..views.batch_view import BatchDelegate, BatchView, PhotoItem
 from ..words import esc, media_words, plural
@@ -54,6 +54,7 @@ class BatchController(QObject):
         self.label = str(ctx.qs.value("batch/label", "") or "")
         self._pending: list[str] = []
         self._analysis = None
+        self._queue: CheckQueue | None = None      # the photos the running check has left
         self._redecide: list[int] = []
         self._skipped: list[str] = []
         self._generation = 0        # results of an older check (before a new batch) are dropped
@@ -65,6 +66,7 @@ class BatchController(QObject):
             lambda stop: thumbnails(self.thumbs, size, ratio, stop), name="thumbnails",
             batch_ms=40, on_yield=self.model.set_thumbnails)
         self.model.thumbnails_wanted.connect(lambda paths: self.thumbs.request(paths, urgent=True))
+        view.current_changed.connect(self.look_first)
         ctx.engine_ready.connect(self._start_analysis)
         ctx.channel_changed.connect(lambda *_: self.redecide_all())
         ctx.register_changed.connect(self.redecide_all)
@@ -130,12 +132,16 @@ class BatchController(QObject):
         paths, self._pending = self._pending, []
         total = len(paths)
         generation = self._generation
+        queue = self._queue = CheckQueue(paths)
+        current = self.view.current_item()
+        if current is not None:
+            queue.first(current.path)          # the photo on screen is checked first
 
         def check(stop):
-            for i, path in enumerate(paths, 1):
-                if stop.is_set():
-                    return
-                yield i, engine.analyse_media(path)   # a photo or a video (issue 17)
+            done = 0
+            while not stop.is_set() and (path := queue.take()) is not None:
+                done += 1
+                yield done, engine.analyse_media(path)   # a photo or a video (issue 17)
 
         self.status.progress_to(0, total, f"Checking {media_words(paths)}\u2026",
                                 stop=self.stop_checking)
@@ -160,8 +166,14 @@ class BatchController(QObject):
         last = items[-1][0]
         self.status.progress_to(last, total, f"Checking: {last} of {total}")
 
+    def look_first(self, item: Any) -> None:
+        """The photo a person opens is checked next when it is still waiting (issue 14)."""
+        if item is not None and item.analysis is None and self._queue is not None:
+            self._queue.first(item.path)
+
     def _check_done(self, stopped: int) -> None:
         self._analysis = None
+        self._queue = None
         left = self.model.unanalysed_paths()
         self.status.done("")
         if stopped and left:
