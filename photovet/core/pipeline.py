@@ -26,7 +26,7 @@ import datetime as _dt
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
@@ -514,6 +514,38 @@ class Engine:
             return self.analyse_video(path, use_cache=use_cache, stop=stop)
         return self.analyse(path, use_cache=use_cache)
 
+    def photos_at_once(self) -> int:
+        """How many photos ``analyse_several`` checks side by side: ``performance.photos_at_once``
+        (one per core by default), in this process or in the helper."""
+        return max(1, int(self.settings.performance.photo_workers()))
+
+    def analyse_several(self, paths: Sequence[str | Path], *, use_cache: bool = True,
+                        stop: threading.Event | None = None
+                        ) -> list[PhotoAnalysis | VideoAnalysis]:
+        """``analyse_media`` of each path, in order: the photos side by side (in the helper
+        process when there is one, so the app keeps every core busy as ``photovet scan``
+        does), a video on its own. Never raises for a problem with a file."""
+        from photovet.core.flow import ordered_map  # noqa: PLC0415
+        from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+        files = [Path(p) for p in paths]
+        found: dict[Path, PhotoAnalysis | VideoAnalysis] = {}
+        photos = []
+        for f in files:
+            if is_video_file(f):
+                found[f] = self.analyse_video(f, use_cache=use_cache, stop=stop)
+            else:
+                photos.append(f)
+        if self.process is not None and len(photos) > 1:
+            found.update(zip(photos, self.process.analyse_many(photos, use_cache=use_cache)))
+        else:
+            for out in ordered_map(lambda p: self.analyse(p, use_cache=use_cache), photos,
+                                   workers=min(len(photos), photo_workers(self)) or 1,
+                                   name="photovet-check"):
+                found[out.item] = (out.value() if out.error is None
+                                   else _unexpected(out.item, out.error))
+        return [found[f] for f in files]
+
     def analyse_video(self, path: str | Path, *, use_cache: bool = True,
                       progress: Callable[[int, int], None] | None = None,
                       stop: threading.Event | None = None) -> VideoAnalysis:
@@ -682,6 +714,17 @@ def _worker_analyse(path: str, use_cache: bool) -> PhotoAnalysis:
     return _WORKER.analyse(path, use_cache=use_cache)
 
 
+def _worker_analyse_many(paths: list[str], use_cache: bool) -> list[PhotoAnalysis]:
+    """Photos checked side by side in the helper, as ``analyse_batch`` does in-process."""
+    from photovet.core.flow import ordered_map  # noqa: PLC0415
+
+    assert _WORKER is not None
+    worker = _WORKER
+    return [out.value() if out.error is None else _unexpected(Path(out.item), out.error)
+            for out in ordered_map(lambda p: worker.analyse(p, use_cache=use_cache), paths,
+                                   workers=len(paths), name="photovet-helper")]
+
+
 def _worker_analyse_video(path: str, use_cache: bool) -> VideoAnalysis:
     assert _WORKER is not None
     return _WORKER.analyse_video(path, use_cache=use_cache)
@@ -758,6 +801,18 @@ class AnalysisProcess:
             return PhotoAnalysis(path=str(path), error="the checking process stopped unexpectedly "
                                  "while reading this photo; restart PhotoVet and try again")
 
+    def analyse_many(self, paths: list[Path], *, use_cache: bool = True) -> list[PhotoAnalysis]:
+        """Photos checked side by side in the helper (one result per path, in order)."""
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        try:
+            return self._pool.submit(_worker_analyse_many, [str(p) for p in paths],
+                                     use_cache).result()
+        except BrokenProcessPool:
+            return [PhotoAnalysis(path=str(p), error="the checking process stopped unexpectedly "
+                                  "while reading this photo or one checked beside it; restart "
+                                  "PhotoVet and try again") for p in paths]
+
     def analyse_video(self, path: Path, *, use_cache: bool = True) -> VideoAnalysis:
         from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
@@ -796,7 +851,8 @@ class AnalysisProcess:
 
 def photo_workers(engine: Engine, workers: int | None = None) -> int:
     """Photos checked at once: ``workers``, else ``performance.photos_at_once`` (one per core by
-    default); one when analysis runs in the helper process (it checks one photo at a time)."""
+    default); one when analysis runs in the helper process (it takes one call at a time:
+    ``Engine.analyse_several`` sends it several photos to check side by side)."""
     if engine.process is not None:
         return 1
     return max(1, int(workers or engine.settings.performance.photo_workers()))

@@ -272,9 +272,10 @@ class CheckQueue:
             self._queue.appendleft(path)
             return True
 
-    def take(self) -> str | None:
+    def take(self, n: int = 1) -> list[str]:
+        """The next ``n`` photos (fewer at the end; none when all are taken)."""
         with self._lock:
-            return self._queue.popleft() if self._queue else None
+            return [self._queue.popleft() for _ in range(min(max(1, n), len(self._queue)))]
 
 
 class ThumbnailQueue:

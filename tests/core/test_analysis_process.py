@@ -38,6 +38,31 @@ def test_helper_process_gives_the_same_analysis(engines, tmp_path):
     assert remote.analyse(bad).error
 
 
+def test_photos_checked_side_by_side_in_the_helper_come_back_in_order(engines, tmp_path):
+    """The app checks photos side by side in the helper (``analyse_several``), as ``photovet
+    scan`` does in-process: each result is its own photo's, in order, a bad file fails alone,
+    and a video among them is checked on its own."""
+    from tests.core.test_video_workflow import make_video
+
+    remote, local, _, _ = engines
+    paths = []
+    for i, size in enumerate([(200, 150), (320, 200), (90, 60)]):
+        paths.append(tmp_path / f"p{i}.jpg")
+        Image.new("RGB", size, (10 * i, 120, 200)).save(paths[-1])
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not a photo")
+    clip = make_video(tmp_path / "clip.mp4", seconds=0.5)
+    group = [paths[0], bad, clip, paths[1], paths[2]]
+    for engine in (remote, local):
+        got = engine.analyse_several(group, use_cache=False)
+        assert [a.path for a in got] == [str(p) for p in group]
+        assert [(a.width, a.height) for a in got if a.path.endswith(".jpg") and not a.error] == \
+            [(200, 150), (320, 200), (90, 60)]
+        assert got[1].error and not got[0].error and not got[3].error
+        assert type(got[2]).__name__ == "VideoAnalysis"
+    assert remote.photos_at_once() >= 1
+
+
 def test_helper_process_on_real_faces_and_register_reload(engines, tmp_path):
     folder = shared_data("identities")
     remote, local, register, _ = engines

@@ -138,10 +138,12 @@ class BatchController(QObject):
             queue.first(current.path)          # the photo on screen is checked first
 
         def check(stop):
-            done = 0
-            while not stop.is_set() and (path := queue.take()) is not None:
-                done += 1
-                yield done, engine.analyse_media(path)   # a photo or a video (issue 17)
+            done, at_once = 0, engine.photos_at_once()
+            # photos side by side (one per core), a video on its own (issue 17)
+            while not stop.is_set() and (group := queue.take(at_once)):
+                for analysis in engine.analyse_several(group, stop=stop):
+                    done += 1
+                    yield done, analysis
 
         self.status.progress_to(0, total, f"Checking {media_words(paths)}\u2026",
                                 stop=self.stop_checking)
