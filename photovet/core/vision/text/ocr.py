@@ -489,7 +489,8 @@ class TextEngine:
         cv2 = self._cv2
         x0, y0, x1, y1 = rect
         w, h = x1 - x0, y1 - y0
-        if w * h <= int(self.options["det_max_pixels"]):
+        padded = max(64, math.ceil(w / 32) * 32) * max(64, math.ceil(h / 32) * 32)
+        if padded <= int(self.options["det_max_pixels"]):     # as the detector will see it
             xs, ys = [(0, w)], [(0, h)]
         else:
             side, overlap = self._side(), int(self.options["det_overlap"])
