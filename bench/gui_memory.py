@@ -100,25 +100,27 @@ def main(argv=None) -> int:
 
     home = Path(tempfile.mkdtemp(prefix="photovet-mem-home-"))
     os.environ["PHOTOVET_HOME"] = str(home)
+    os.environ["PHOTOVET_CONFIG"] = str(home / "config")
+    os.environ.setdefault("PHOTOVET_KEYSTORE", "file")
     from photovet.core.workspace import Workspace
     from photovet.gui.app import make_app
     from photovet.gui.context import AppContext
     from photovet.gui.main_window import MainWindow
-    from photovet.gui.session import PREPARER
 
     app = make_app([])
     ws = Workspace.open(home)
+    ws.create_first_admin("Bench Office", "bench password 1")
+    ws.sign_in("Bench Office", "bench password 1")
     scen = args.data / "scenario"
-    ws.import_register(scen / "register.csv", skip_invalid=True, user="bench")
+    ws.import_register(scen / "register.csv", skip_invalid=True)
     ctx = AppContext(ws)
-    ctx.session.sign_in(PREPARER, "Bench")
     win = MainWindow(ctx)
     win.resize(1366, 768)
     win.show()
     if not wait(app, lambda: ctx.engine is not None, 600):
         print("the helper did not start", file=sys.stderr)
         return 1
-    ctx.engine.enrol("csv", scen / "enrol.csv", user="bench", register=ws.register)
+    ctx.engine.enrol("csv", scen / "enrol.csv", session=ws.session, register=ws.register)
     ctx.register_changed.emit()
     wait(app, lambda: False, 2.0)
     ctx.set_channel("facebook")

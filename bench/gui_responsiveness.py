@@ -112,11 +112,17 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="pv-gui-bench-"))
     os.environ["PHOTOVET_HOME"] = str(tmp / "home")
-    from photovet.core.settings import Settings
+    os.environ["PHOTOVET_CONFIG"] = str(tmp / "config")
+    os.environ.setdefault("PHOTOVET_KEYSTORE", "file")
+    from photovet.core.workspace import Workspace
 
-    s = Settings.load()
-    s.set("approval.required", False)   # one-person office: export takes every checked photo
-    s.save()
+    ws = Workspace.open(tmp / "home")
+    ws.create_first_admin("Bench Office", "bench password 1")
+    ws.sign_in("Bench Office", "bench password 1")
+    s = ws.settings.copy()
+    s.approval.required = False      # one-person office: export takes every checked photo
+    s.text.enabled = bool(args.text)
+    ws.save_settings(s)
     folder = tmp / "batch"
     t0 = time.perf_counter()
     if args.faces:
@@ -131,38 +137,34 @@ def main() -> int:
 
     if args.scenario:
         # A real register with enrolled faces, so the face encoder runs for every face.
-        from photovet.core.register.people import Register
-        from photovet.core.settings import Settings
         from photovet.core.vision.faces import FaceEngine
 
         scen = Path(args.scenario)
-        with Register.open() as reg:
-            reg.import_csv(scen / "register.csv", skip_invalid=True, user="bench")
-            rep = reg.enrol_csv(scen / "enrol.csv", FaceEngine.load(Settings()), user="bench")
+        ws.import_register(scen / "register.csv", skip_invalid=True)
+        rep = ws.register.enrol_csv(scen / "enrol.csv", FaceEngine.load(ws.settings))
         print(f"register: scenario imported, {len(rep.enrolled)} people enrolled")
 
-    from photovet.core.pipeline import Engine
     from photovet.gui.app import make_app
+    from photovet.gui.context import AppContext
     from photovet.gui.main_window import MainWindow
 
     app = make_app([])
     probe = Probe()
-
-    def loader(settings, register):
-        return Engine.load(settings, register, faces=True, text=args.text,
-                           separate_process=not args.in_process)
+    factory = (lambda w: w.load_engine(text=args.text)) if args.in_process else None
 
     # 1. start-up: the window is built and shown (on the GUI thread, before anything can be
     #    clicked), then the models load in the background. Reported, but the bar is about
     #    a batch being analysed and exported, which is what decides MET/MISSED below.
     t0 = time.perf_counter()
-    w = MainWindow(engine_loader=loader)
+    ctx = AppContext(ws, engine_factory=factory)
+    w = MainWindow(ctx)
+    w.resize(1366, 768)
     w.show()
     app.processEvents()
     print(f"start-up: window built and shown in {1000 * (time.perf_counter() - t0):.0f} ms")
     probe.start()
     t0 = time.perf_counter()
-    while w.engine is None and time.perf_counter() - t0 < 120:
+    while ctx.engine is None and time.perf_counter() - t0 < 120:
         app.processEvents()
         time.sleep(0.002)
     report("start-up: models loading in the background", probe.stop(), time.perf_counter() - t0, 0)
@@ -176,43 +178,44 @@ def main() -> int:
     probe.start()
     t0 = time.perf_counter()
     w.add_paths([str(folder)])
-    while (len(w.batch.model.analysed()) < args.n or w.analysis_job is not None) \
+    while (len(w.batch.model.analysed()) < args.n or w.batch.checking) \
             and time.perf_counter() - t0 < 1800:
         app.processEvents()
         time.sleep(0.002)
-        if w.batch.model.items and w.current() is None:
-            w.batch.select_row(0)
     secs = time.perf_counter() - t0
     ok &= report("analyse (+ thumbnails, photo view)", probe.stop(), secs, len(w.batch.model.analysed()))
     if first_thumb:
         print(f"first thumbnail shown {1000 * (first_thumb[0] - t0):.0f} ms after the folder was added")
-    counts = w.batch.model.counts()
-    print("statuses:", {k: v for k, v in counts.items() if not k.startswith("approval:")})
 
     # 3. channel change re-decides every photo on the GUI thread (chunked)
     probe.start()
     t0 = time.perf_counter()
     w.channel_combo.setCurrentIndex(w.channel_combo.findData("facebook"))
-    while w._redecide_queue:
+    while w.batch._redecide:
         app.processEvents()
         time.sleep(0.001)
     app.processEvents()
     ok &= report("channel change (re-decide all)", probe.stop(), time.perf_counter() - t0, args.n)
 
-    # 4. export through the dialog
-    w.open_export()
-    dlg = w.export_dialog
-    dlg.dest.setText(str(tmp / "out"))
+    # 4. export through the dialog, as a person would
+    dlg = w.export.open()
+    (tmp / "out").mkdir()
+    dlg.folder.setText(str(tmp / "out"))
     dlg.label.setText("Bench")
     probe.start()
     t0 = time.perf_counter()
-    dlg.start()
-    while dlg.job is not None and time.perf_counter() - t0 < 1800:
+    dlg._export()
+    app.processEvents()
+    while w.export.worker is not None and time.perf_counter() - t0 < 1800:
         app.processEvents()
         time.sleep(0.002)
     secs = time.perf_counter() - t0
-    exported = sum(1 for r in dlg.results if r.ok)
+    exported = sum(1 for r in w.export.results if r.ok)
     ok &= report("export", probe.stop(), secs, exported)
+    refused = [r.error for r in w.export.results if not r.ok]
+    if refused or not w.export.results:
+        print(f"not exported: {len(refused)} ({refused[:2]}); the dialog said: "
+              f"{dlg.problem.text() or dlg.plan.text()}")
     dlg.close()
     w.close()
     print("target max gap <= 100 ms while the batch is analysed and exported:",
