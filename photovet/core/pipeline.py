@@ -714,15 +714,11 @@ def _worker_analyse(path: str, use_cache: bool) -> PhotoAnalysis:
     return _WORKER.analyse(path, use_cache=use_cache)
 
 
-def _worker_analyse_many(paths: list[str], use_cache: bool) -> list[PhotoAnalysis]:
-    """Photos checked side by side in the helper, as ``analyse_batch`` does in-process."""
-    from photovet.core.flow import ordered_map  # noqa: PLC0415
-
+def _worker_analyse_many(paths: list[str], use_cache: bool) -> list[PhotoAnalysis | VideoAnalysis]:
+    """Photos checked side by side in the helper (its engine has the models, so
+    ``analyse_several`` checks them in threads there)."""
     assert _WORKER is not None
-    worker = _WORKER
-    return [out.value() if out.error is None else _unexpected(Path(out.item), out.error)
-            for out in ordered_map(lambda p: worker.analyse(p, use_cache=use_cache), paths,
-                                   workers=len(paths), name="photovet-helper")]
+    return _WORKER.analyse_several(paths, use_cache=use_cache)
 
 
 def _worker_analyse_video(path: str, use_cache: bool) -> VideoAnalysis:
@@ -801,7 +797,8 @@ class AnalysisProcess:
             return PhotoAnalysis(path=str(path), error="the checking process stopped unexpectedly "
                                  "while reading this photo; restart PhotoVet and try again")
 
-    def analyse_many(self, paths: list[Path], *, use_cache: bool = True) -> list[PhotoAnalysis]:
+    def analyse_many(self, paths: list[Path], *, use_cache: bool = True
+                     ) -> list[PhotoAnalysis | VideoAnalysis]:
         """Photos checked side by side in the helper (one result per path, in order)."""
         from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
 
