@@ -644,14 +644,17 @@ def test_recognition_settings_are_typed_checked_and_keyed():
         Settings.from_dict({"detection": {"yunet_agree_threshold": 0.7, "yunet_threshold": 0.6}})
 
 
-def test_signatures_made_a_few_faces_at_a_time_equal_those_made_one_by_one(engine):
-    """SFace runs on a few chips at a time (memory: a batch of 40 held 360 MB): the signature
-    of a face does not depend on which other faces share its run."""
+def test_signatures_made_a_few_faces_at_a_time_equal_those_made_one_by_one(engine, monkeypatch):
+    """SFace runs on one chip at a time (memory: the arena keeps the largest batch's
+    activations); made in runs of several (the last one short), a face's signature does not
+    depend on which other faces share its run, so the run size is free to choose."""
     from photovet.core.vision.faces import signatures
 
+    assert signatures._CHIPS_PER_RUN == 1
+    monkeypatch.setattr(signatures, "_CHIPS_PER_RUN", 3)
     rng = np.random.default_rng(5)
     chips = [Image.fromarray(rng.integers(0, 255, (112, 112, 3), dtype=np.uint8))
-             for _ in range(2 * signatures._CHIPS_PER_RUN + 1)]
+             for _ in range(7)]
     together = engine.sface.embed_chips(chips)
     alone = np.concatenate([engine.sface.embed_chips([c]) for c in chips])
     assert together.shape == (len(chips), 128)
