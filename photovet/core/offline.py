@@ -111,3 +111,27 @@ def onnx_session(model: str | bytes, threads: int, *, optimise: bool = True,
     for key, value in (config or {}).items():
         opts.add_session_config_entry(key, value)
     return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def arena_shrink_options() -> Any:
+    """Run options under which a run gives its session's free arena memory back to the system
+    when it ends (``memory.enable_memory_arena_shrinkage``); without them an arena keeps the
+    buffers of its largest run for the life of the session."""
+    opts = import_onnxruntime().RunOptions()
+    opts.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+    return opts
+
+
+def give_back_arena(session: Any, shape: tuple[int, ...] = (1, 3, 32, 32)) -> None:
+    """Give ``session``'s arena back between the stages of a photo, so the stages' buffers are
+    not all held at once (CenterFace about 57 MB, the text detector 60-100 MB on 12 MP photos).
+
+    onnxruntime shrinks an arena only at the end of a run made with the shrinkage option, so
+    this runs the model once on zeros of its smallest input ``shape`` (about a millisecond).
+    The next photo grows the arena again: measured, 0.05 s of CPU per 12 MP photo for
+    CenterFace. Call it while no other run of the session is in progress (their buffers would
+    be kept, which is safe but gives less back)."""
+    import numpy as np  # noqa: PLC0415
+
+    feeds = {i.name: np.zeros(shape, np.float32) for i in session.get_inputs()}
+    session.run(None, feeds, arena_shrink_options())

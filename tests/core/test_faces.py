@@ -5,6 +5,7 @@ Real-photo accuracy lives in test_faces_accuracy.py (needs ../shared/data, skips
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -699,3 +700,38 @@ def test_photos_checked_side_by_side_find_what_they_find_one_at_a_time(engine):
         assert not t.is_alive(), "two photos side by side never finished"
     for i, want in enumerate(alone):
         assert got[i] == [want, want]
+
+
+def test_the_face_models_give_their_buffers_back_and_find_the_same_faces_after(engine):
+    """Once a photo's faces are found and encoded the models' arenas are given back (the text
+    models run next); the next photo grows them again and finds exactly the same."""
+    img = Image.new("RGB", (1400, 1000), (100, 130, 160))
+    for j, size in enumerate((40, 64, 120)):
+        img.paste(_cartoon_face(size), (80 + j * 400, 300))
+
+    def work():
+        faces = engine.detect(img)
+        return [f.box for f in faces], [e.round(5).tolist() for e in engine.encode(img, faces)
+                                        if e is not None]
+
+    before = work()
+    assert before[0]
+    engine.give_back()
+    assert work() == before
+
+
+def test_a_model_busy_with_another_photo_is_not_waited_for(engine, monkeypatch):
+    """Photos checked side by side: giving the face models back never waits for a model the
+    other photo is using (that would hold this photo back); the idle ones are given back."""
+    given = []
+    for name in ("centerface", "yunet", "sface"):
+        monkeypatch.setattr(getattr(engine, name), "give_back",
+                            lambda name=name: given.append(name))
+    with engine._cf_lock:             # another photo is in CenterFace
+        done = threading.Event()
+        t = threading.Thread(target=lambda: (engine.give_back(), done.set()), daemon=True)
+        t.start()
+        assert done.wait(10), "giving back waited for the busy model"
+    assert given == ["yunet", "sface"]
+    engine.give_back()
+    assert given == ["yunet", "sface", "centerface", "yunet", "sface"]

@@ -408,3 +408,32 @@ def test_models_load_only_when_a_photo_needs_checking(ws, tmp_path, monkeypatch)
     second = failing.analyse(photo, use_cache=False)
     assert "model is missing" in first.error and "model is missing" in second.error
     assert not first.faces_checked and calls == [1]     # tried once, not per photo
+
+
+def test_the_face_models_give_their_buffers_back_before_the_text_is_read(ws, tmp_path):
+    """Stage by stage: the face models' working memory is given back once the photo's faces are
+    found and encoded, before the text models run on it."""
+    steps = []
+
+    class Faces(FakeFaceEngine):
+        def detect(self, image):
+            steps.append("detect")
+            return super().detect(image)
+
+        def encode(self, image, faces, model=None):
+            steps.append("encode")
+            return super().encode(image, faces, model)
+
+        def give_back(self):
+            steps.append("give back")
+
+    class Text:
+        def read(self, image, focus=()):
+            steps.append("read")
+            return []
+
+    engine = Engine(ws.settings, register=ws.register, face_engine=Faces(), text_engine=Text(),
+                    cache=None, reviews=ws.reviews)
+    a = engine.analyse(make_photo(tmp_path / "p.jpg"))
+    assert not a.error and len(a.faces) == 2
+    assert steps == ["detect", "encode", "give back", "read"]

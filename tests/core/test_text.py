@@ -362,3 +362,24 @@ def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(engine):
           if b[:, 1].min() < 450 < b[:, 1].max()]
     # one box holds the whole line (not two halves, nor the line twice)
     assert len(xs) == 1 and xs[0][0] <= cols[0] + 2 and xs[0][1] >= cols[-1] - 2, (xs, cols[[0, -1]])
+
+
+def test_a_photo_read_in_tiles_gives_the_detector_buffers_back(engine, monkeypatch):
+    """A large photo (read scaled down, in tiles) gives the detector's arena back once read,
+    so the photo's next stage, or another photo's faces, do not stack on it; a small photo,
+    read whole, keeps it (the next one reuses it). The lines read are the same either way."""
+    from photovet.core.vision.text import ocr
+
+    calls = []
+    real = ocr.give_back_arena
+    monkeypatch.setattr(ocr, "give_back_arena", lambda s: (calls.append(s), real(s)))
+    large = background((4000, 3000), noisy=False)
+    paste_text(large, "Olivia Bennett", 60, 0, (2000, 1500))
+    first = engine.read(large)
+    assert calls == [engine._det_session] and not engine._arena_grown
+    assert [t for _, t, _ in engine.read(large)] == [t for _, t, _ in first]
+    assert any("Bennett" in t for _, t, _ in first)
+    small = background((800, 600), noisy=False)
+    paste_text(small, "Olivia Bennett", 30, 0, (400, 300))
+    engine.read(small)
+    assert len(calls) == 2

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from photovet.core.offline import give_back_arena
 from photovet.core.vision.faces.boxes import nms, nms_merge, tile_spans
 from photovet.core.vision.faces.pixels import to_rgb
 
@@ -162,6 +163,10 @@ class CenterFace:
                    candidate_threshold=det.candidate_threshold, refine_scale=det.refine_scale,
                    refine_max_pixels=det.refine_max_pixels)
 
+    def give_back(self) -> None:
+        """Return the buffers of the last search to the system (``offline.give_back_arena``)."""
+        give_back_arena(self._session)
+
     def _run(self, arr: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         """One network run on an RGB uint8 array (h, w, 3): zero-padded to multiples of 32."""
         h, w = arr.shape[:2]
@@ -175,14 +180,20 @@ class CenterFace:
             boxes, marks = boxes[keep], marks[keep]
         return boxes, marks
 
-    def _search(self, arr: np.ndarray, scale: float, tiles, threshold: float, flip: bool,
-                offset: tuple[float, float] = (0, 0)) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Run the network on ``tiles`` of ``arr`` (the photo resized by ``scale``, or a crop of
-        it starting at ``offset`` in resized pixels); detections in photo pixels."""
+    def _search(self, picture: Image.Image | np.ndarray, scale: float, tiles, threshold: float,
+                flip: bool, offset: tuple[float, float] = (0, 0)
+                ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Run the network on ``tiles`` of ``picture`` (the photo resized by ``scale``, or a
+        crop of it starting at ``offset`` in resized pixels; an RGB image or array);
+        detections in photo pixels. Tiles are cut from an image one at a time, so no array of
+        a whole pass exists (12 MB for a 12 MP photo's 4 MP pass)."""
         out_b, out_m = [], []
         variants = [False, True] if flip else [False]
         for (x0, y0, x1, y1) in tiles:
-            crop = arr[y0:y1, x0:x1]
+            if isinstance(picture, np.ndarray):
+                crop = picture[y0:y1, x0:x1]
+            else:
+                crop = np.asarray(picture.crop((x0, y0, x1, y1)))
             for flipped in variants:
                 src = crop[:, ::-1] if flipped else crop
                 b, m = self._run(np.ascontiguousarray(src), threshold)
@@ -235,7 +246,7 @@ class CenterFace:
             else:
                 resample = Image.Resampling.BILINEAR if p.scale > 1 else Image.Resampling.BOX
                 scaled = rgb.resize((sw, sh), resample)
-            b, m = self._search(np.asarray(scaled), p.scale, p.tiles, cand_thr, flip)
+            b, m = self._search(scaled, p.scale, p.tiles, cand_thr, flip)
             all_b += b
             all_m += m
         if not all_b:

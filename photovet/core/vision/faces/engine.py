@@ -245,6 +245,21 @@ class FaceEngine:
         encs = self.encode(image, faces)
         return [(f.box, e) for f, e in zip(faces, encs) if e is not None]
 
+    def give_back(self) -> None:
+        """Return the face models' working buffers to the system once a photo's faces are found
+        and encoded, so the text models that run next (or another photo's) do not stack their
+        buffers on top: 70 MB on a 12 MP photo, for 0.05 s of CPU to grow them again.
+
+        A model busy with another photo is left alone (that photo gives it back when it is
+        done): waiting for it would hold this photo back, and both cores would not be used."""
+        for lock, model in ((self._cf_lock, self.centerface), (self._yn_lock, self.yunet),
+                            (self._sf_lock, self.sface)):
+            if model is not None and lock.acquire(blocking=False):
+                try:
+                    model.give_back()
+                finally:
+                    lock.release()
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False)

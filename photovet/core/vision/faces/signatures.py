@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from photovet.core.errors import ModelError
+from photovet.core.offline import give_back_arena
 from photovet.core.vision.faces.alignment import align_112
 
 SFACE = "sface-128"
@@ -65,6 +66,10 @@ class SFaceEncoder:
         out = np.concatenate(parts).astype(np.float64)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
+
+    def give_back(self) -> None:
+        """Return the buffers of the last runs to the system (``offline.give_back_arena``)."""
+        give_back_arena(self._session, (1, 3, 112, 112))
 
     def landmarks(self, rgb: Image.Image, box: Box) -> np.ndarray | None:
         return self._yunet.landmarks_for(rgb, box)

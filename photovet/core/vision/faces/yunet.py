@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from photovet.core.offline import give_back_arena
 from photovet.core.vision.faces.boxes import iou_matrix, nms, tile_spans
 
 _OUT = ("cls_8", "cls_16", "cls_32", "obj_8", "obj_16", "obj_32",
@@ -70,6 +71,10 @@ class YuNet:
         self.overlap = int(overlap)
         self.coarse_side = int(coarse_side)
         self.max_pass_pixels = float(max_pass_pixels)
+
+    def give_back(self) -> None:
+        """Return the buffers of the last runs to the system (``offline.give_back_arena``)."""
+        give_back_arena(self._session)
 
     def run(self, rgb: np.ndarray, threshold: float = 0.5, nms_iou: float = 0.3
             ) -> tuple[np.ndarray, np.ndarray]:

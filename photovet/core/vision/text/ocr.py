@@ -20,6 +20,7 @@ import numpy as np
 
 from photovet.core.errors import ModelError
 from photovet.core.media.cover import grow_polygon
+from photovet.core.offline import arena_shrink_options, give_back_arena
 
 Polygon = list[tuple[float, float]]
 Read = tuple[Polygon, str, float]
@@ -107,15 +108,13 @@ class TextEngine:
         session = detector.infer.session
         self._det_session = session
         self._det_input = session.get_inputs()[0].name
-        from photovet.core.offline import import_onnxruntime  # noqa: PLC0415
-
         # The detector's arena keeps the buffers of its largest input. A photo detected whole
         # (up to det_whole_side) is one large input and the next one like it reuses them (1.3x
         # faster than giving them back); a photo detected scaled down runs in det_max_pixels
-        # tiles, so it first gives back what a whole photo left, and its rare larger input
-        # (the overview) gives back what it added.
-        self._give_back = import_onnxruntime().RunOptions()
-        self._give_back.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        # tiles, so it first gives back what a whole photo left, its rare larger input (the
+        # overview) gives back what it added, and once read it gives back the rest (60-100 MB,
+        # which the next stage of the photo, or another photo's faces, would stack on top).
+        self._give_back = arena_shrink_options()
         self._arena_grown = False      # a run larger than det_max_pixels kept its buffers
         self._in_tiles = False         # the photo being read is detected in tiles
 
@@ -205,12 +204,17 @@ class TextEngine:
             if arr is None:
                 return []
             self._in_tiles = self._detection_scale(*arr.shape[:2]) < 0.9
-            boxes = self._detect(arr)
-            if focus:
-                boxes = self._focus(arr, boxes, focus)
-            if not boxes:
-                return []
-            return self._recognise(arr, boxes)
+            try:
+                boxes = self._detect(arr)
+                if focus:
+                    boxes = self._focus(arr, boxes, focus)
+                if not boxes:
+                    return []
+                return self._recognise(arr, boxes)
+            finally:
+                if self._in_tiles:
+                    give_back_arena(self._det_session)
+                    self._arena_grown = False
 
     def _focus(self, arr: _Picture, boxes: list[np.ndarray],
                focus: Sequence[tuple[int, int, int, int]]) -> list[np.ndarray]:
