@@ -35,6 +35,7 @@ from photovet.core import logs
 from photovet.core.cache import AnalysisCache
 from photovet.core.errors import KeyUnavailableError, PhotoVetError, RegisterUnavailableError
 from photovet.core.memory import release as release_memory
+from photovet.core.memory import return_large_blocks
 from photovet.core.models import (
     Channel,
     Cover,
@@ -150,6 +151,8 @@ class Engine:
             return cls.with_helper(AnalysisProcess(settings, home, faces=faces, text=text),
                                    settings, register, cache=cache, reviews=reviews)
         face_engine = text_engine = None
+        if faces or text:
+            return_large_blocks()   # before the models run (memory.py says why)
         if faces:
             from photovet.core.vision.faces import FaceEngine  # noqa: PLC0415
 
