@@ -147,12 +147,13 @@ class Engine:
         ``separate_process=True`` (the app) loads the models in a helper process and analyses
         there, so the window never waits for a model. Decisions stay in this process.
         """
+        # before the models run, and in the app's window too, whose previews are freed and
+        # made again as a person moves through the photos (memory.py says why)
+        return_large_blocks()
         if separate_process:
             return cls.with_helper(AnalysisProcess(settings, home, faces=faces, text=text),
                                    settings, register, cache=cache, reviews=reviews)
         face_engine = text_engine = None
-        if faces or text:
-            return_large_blocks()   # before the models run (memory.py says why)
         if faces:
             from photovet.core.vision.faces import FaceEngine  # noqa: PLC0415
 
@@ -782,14 +783,17 @@ class AnalysisProcess:
         )
         try:
             ready = self._pool.submit(_worker_ready)
-            while True:   # loading the models takes seconds: ``stop`` ends the wait (app closing)
+            # loading the models takes seconds: ``stop`` ends the wait (app closing), and one
+            # already set when the helper is started stops it before it is used (a helper that
+            # started within the first wait was kept before)
+            while stop is None or not stop.is_set():
                 try:
                     ready.result(timeout=0.2)
                     break
                 except FutureTimeout:
-                    if stop is not None and stop.is_set():
-                        raise PhotoVetError("the checking process was stopped while it started") \
-                            from None
+                    continue
+            else:
+                raise PhotoVetError("the checking process was stopped while it started")
         except BaseException:
             self.close()
             raise
