@@ -287,3 +287,53 @@ def test_the_review_note_and_refused_change_are_shown(window, ws, qtbot):
     assert "Consent refused" in a.faces[2].reason
     row = window.photos.findings.tree.topLevelItem(0).child(2).text(0)
     assert "Joel Clarke: covered. Consent refused for School website" in row
+
+
+def test_moving_quickly_through_photos_decodes_one_preview_at_a_time(qtbot, ws, make_window,
+                                                                     tmp_path, monkeypatch):
+    """A person moving quickly through a batch does not start a 12 MP decode for every photo
+    passed, all at once: one preview is decoded at a time, and the next is the photo then on
+    screen (the window held 500 MB while a benchmark moved through 12 MP photos)."""
+    import threading
+
+    from photovet.core.media import imaging
+    from photovet.gui.controllers.review import PREVIEW_MAX
+
+    paths, faces = make_batch(tmp_path / "photos", 6)
+    win = make_window(faces, {})
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 6)
+    select_photo(win, "photo_000.jpg")
+    qtbot.waitUntil(lambda: win.review.current().path in win.review.previews, timeout=10000)
+
+    real = imaging.thumbnail
+    decoded: list[str] = []
+    busy = {"now": 0, "most": 0}
+    lock = threading.Lock()
+    gate = threading.Event()
+
+    def slow_thumbnail(path, size, *a, **kw):
+        if size != PREVIEW_MAX:
+            return real(path, size, *a, **kw)
+        with lock:
+            decoded.append(str(path))
+            busy["now"] += 1
+            busy["most"] = max(busy["most"], busy["now"])
+        gate.wait(10)              # a large photo takes a while
+        try:
+            return real(path, size, *a, **kw)
+        finally:
+            with lock:
+                busy["now"] -= 1
+
+    monkeypatch.setattr(imaging, "thumbnail", slow_thumbnail)
+    for _ in range(5):             # to the last photo, without waiting for any preview
+        win.photos.batch.move(1)
+    last = win.review.current().path
+    assert last.endswith("photo_005.jpg")
+    qtbot.waitUntil(lambda: len(decoded) >= 1, timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: last in win.review.previews, timeout=10000)
+    qtbot.waitUntil(lambda: not win.review._loading, timeout=10000)
+    assert busy["most"] == 1
+    assert decoded[-1] == last and len(decoded) <= 2, decoded
