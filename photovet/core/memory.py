@@ -12,7 +12,8 @@ photo) raises the size from which blocks are mapped on their own to that block's
 back at the next ``release()``. Two photos checked side by side then held about 60 MB of freed
 blocks at their peak. With the threshold fixed at 8 MB, blocks of 8 MB and more go straight
 back to the system when freed (measured on 8 x 12 MP photos, two at a time: peak 646-659 ->
-~600 MB, same speed; a 1 MB threshold gave 575 MB but cost 50 % more time in page faults).
+about 600 MB, for 3-6 % more CPU time in page faults; a 1 MB threshold gave 575 MB but took
+50 % longer).
 
 Both are no-ops where the calls do not exist (macOS, Windows, musl).
 """

@@ -337,3 +337,33 @@ def test_moving_quickly_through_photos_decodes_one_preview_at_a_time(qtbot, ws, 
     qtbot.waitUntil(lambda: not win.review._loading, timeout=10000)
     assert busy["most"] == 1
     assert decoded[-1] == last and len(decoded) <= 2, decoded
+
+
+def test_a_decision_made_while_the_export_is_painted_is_painted_too(window, qtbot, monkeypatch):
+    """"What will be published" is painted in a worker; a decision made meanwhile is painted
+    as soon as that one is done, not left out until the person moves."""
+    import threading
+
+    from photovet.gui.controllers import review
+
+    real = review.render_published
+    gate = threading.Event()
+    painted: list[int] = []
+
+    def slow(pil, covers, size, style):
+        gate.wait(10)
+        painted.append(len(covers))
+        return real(pil, covers, size, style)
+
+    monkeypatch.setattr(review, "render_published", slow)
+    win = window
+    qtbot.waitUntil(lambda: win.review.current().path in win.review.previews, timeout=10000)
+    win.photos.photo.set_after_mode(True)
+    qtbot.waitUntil(lambda: bool(win.review._rendering), timeout=5000)
+    before = len(win.review.ctx.engine.covers(current(win)))
+    assert win.review.face_action(1, "not-a-face")           # one cover fewer
+    gate.set()
+    key = win.review._published_key(current(win))
+    qtbot.waitUntil(lambda: win.review.published.get(win.review.current().path, ("",))[0] == key,
+                    timeout=10000)
+    assert painted == [before, before - 1]

@@ -214,12 +214,17 @@ class ReviewController(QObject):
                                on_finish=lambda *_: self._render_done(path))
 
     def _render_done(self, path: str) -> None:
+        """Paint the photo on screen next if it still needs it: another photo (moved on), or
+        this one changed while it was painted (a decision made meanwhile). Not again after a
+        failure: its message stays."""
         self._rendering.discard(path)
         item = self.current()
-        if item is None or item.path == path or item.path != self._wanted \
+        if item is None or item.analysis is None or item.path != self._wanted \
                 or not self.tab.photo.canvas.show_after:
             return
         done = self.published.get(item.path)
+        if item.path == path and done is None:
+            return
         if not done or done[0] != self._published_key(item.analysis):
             self._render(item)
 
