@@ -309,7 +309,7 @@ def test_a_scaled_down_pass_is_cut_into_small_tiles_and_a_small_photo_stays_whol
 def test_lines_are_cut_from_the_picture_as_from_a_whole_array(engine):
     """The reader takes a line's pixels from the picture around it, not from an array of the
     whole photo: the warped line is the same, at the borders too (replicated edge)."""
-    from photovet.core.vision.text.ocr import _Picture
+    from photovet.core.vision.picture import Picture
 
     img = background((640, 480), noisy=True, seed=3)
     whole = np.asarray(img)
@@ -325,8 +325,8 @@ def test_lines_are_cut_from_the_picture_as_from_a_whole_array(engine):
                               np.float32))
     for q in quads:
         for margin in (0.0, 0.1):
-            from_picture = engine._crop(_Picture(img), q.copy(), margin)
-            from_array = engine._crop(_Picture(whole), q.copy(), margin)
+            from_picture = engine._crop(Picture(img), q.copy(), margin)
+            from_array = engine._crop(Picture(whole), q.copy(), margin)
             assert np.array_equal(from_picture, from_array)
 
 
@@ -334,7 +334,8 @@ def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(engine):
     """Badge areas and second looks larger than det_max_pixels are cut into tiles no larger
     than that (the detector's memory follows its largest input), and a name across a cut is
     still found whole."""
-    from photovet.core.vision.text.ocr import _Picture, _spans
+    from photovet.core.vision.picture import Picture
+    from photovet.core.vision.text.ocr import _spans
 
     for length, tile, overlap in ((2000, 672, 192), (672, 672, 192), (700, 672, 192), (5, 64, 32)):
         spans = _spans(length, tile, overlap)
@@ -354,7 +355,7 @@ def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(engine):
 
     engine._det_tile = spy
     try:
-        boxes = engine._detect_area(_Picture(img), (0, 0, 1400, 900))
+        boxes = engine._detect_area(Picture(img), (0, 0, 1400, 900))
     finally:
         del engine._det_tile
     assert len(sizes) > 1 and max(sizes) <= engine.options["det_max_pixels"]

@@ -27,6 +27,7 @@ from PIL import Image
 from photovet.core.offline import give_back_arena
 from photovet.core.vision.faces.boxes import nms, nms_merge, tile_spans
 from photovet.core.vision.faces.pixels import to_rgb
+from photovet.core.vision.picture import Picture
 
 _OUTPUTS = ("537", "538", "539", "540")   # heatmap, scale, offset, landmarks
 _INPUT = "input.1"
@@ -189,11 +190,9 @@ class CenterFace:
         a whole pass exists (12 MB for a 12 MP photo's 4 MP pass)."""
         out_b, out_m = [], []
         variants = [False, True] if flip else [False]
+        source = Picture(picture)
         for (x0, y0, x1, y1) in tiles:
-            if isinstance(picture, np.ndarray):
-                crop = picture[y0:y1, x0:x1]
-            else:
-                crop = np.asarray(picture.crop((x0, y0, x1, y1)))
+            crop = source.region(x0, y0, x1, y1)
             for flipped in variants:
                 src = crop[:, ::-1] if flipped else crop
                 b, m = self._run(np.ascontiguousarray(src), threshold)

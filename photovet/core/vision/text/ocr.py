@@ -21,6 +21,7 @@ import numpy as np
 from photovet.core.errors import ModelError
 from photovet.core.media.cover import grow_polygon
 from photovet.core.offline import arena_shrink_options, give_back_arena
+from photovet.core.vision.picture import Picture
 
 Polygon = list[tuple[float, float]]
 Read = tuple[Polygon, str, float]
@@ -216,7 +217,7 @@ class TextEngine:
                     give_back_arena(self._det_session)
                     self._arena_grown = False
 
-    def _focus(self, arr: _Picture, boxes: list[np.ndarray],
+    def _focus(self, arr: Picture, boxes: list[np.ndarray],
                focus: Sequence[tuple[int, int, int, int]]) -> list[np.ndarray]:
         """Full-resolution detection in the focus areas (smallest first, within the budget);
         lines found there that the main pass did not have are added."""
@@ -261,7 +262,7 @@ class TextEngine:
     # -- steps -------------------------------------------------------------------------------
 
     @staticmethod
-    def _to_rgb(image: Any) -> _Picture | None:
+    def _to_rgb(image: Any) -> Picture | None:
         if isinstance(image, np.ndarray):
             arr = image
             if arr.ndim == 2:
@@ -282,7 +283,7 @@ class TextEngine:
                 else:
                     img = img.convert("RGB")
             rgb = img
-        picture = _Picture(rgb)
+        picture = Picture(rgb)
         if min(picture.shape[:2]) < 8:
             return None
         return picture   # RGB; the models want BGR, flipped on the small copies they get
@@ -307,7 +308,7 @@ class TextEngine:
             return min(3.0, float(self.options["det_min_side"]) / long_side)
         return min(1.0, float(self.options["det_max_side"]) / long_side)
 
-    def _detect(self, arr: _Picture) -> list[np.ndarray]:
+    def _detect(self, arr: Picture) -> list[np.ndarray]:
         """Text boxes (4x2 float32, full-resolution pixels)."""
         cv2 = self._cv2
         h, w = arr.shape[:2]
@@ -416,7 +417,7 @@ class TextEngine:
         kept = [b for b in boxes if not _covered_by(b, big, 0.5)]
         return kept + big
 
-    def _refine(self, arr: _Picture, boxes: list[np.ndarray], scale: float) -> list[np.ndarray]:
+    def _refine(self, arr: Picture, boxes: list[np.ndarray], scale: float) -> list[np.ndarray]:
         """Detect small lines again at full resolution, around where the coarse pass saw them.
 
         On a large photo detection runs scaled down, so a 12 px name is about 6 px there: it is
@@ -491,7 +492,7 @@ class TextEngine:
         """The side of the largest square detector input (a multiple of 32)."""
         return max(64, int(math.sqrt(int(self.options["det_max_pixels"]))) // 32 * 32)
 
-    def _detect_area(self, arr: _Picture, rect: tuple[int, int, int, int]) -> list[np.ndarray]:
+    def _detect_area(self, arr: Picture, rect: tuple[int, int, int, int]) -> list[np.ndarray]:
         """Text boxes (4x2 float32, photo pixels) in ``rect`` of the full-resolution photo.
 
         An area larger than ``det_max_pixels`` is searched in overlapping tiles no larger than
@@ -543,7 +544,7 @@ class TextEngine:
             return np.zeros((0, 4, 2), dtype=np.float32)
         return self._det.filter_tag_det_res(boxes, shape)
 
-    def _crop(self, arr: _Picture, box: np.ndarray, margin: float = 0.0) -> np.ndarray:
+    def _crop(self, arr: Picture, box: np.ndarray, margin: float = 0.0) -> np.ndarray:
         cv2 = self._cv2
         if margin > 0:
             box = np.asarray(grow_polygon(box, pad_frac=margin, min_pad=0.0), dtype=np.float32)
@@ -575,7 +576,7 @@ class TextEngine:
             crop = np.rot90(crop)
         return np.ascontiguousarray(crop)
 
-    def _recognise(self, arr: _Picture, boxes: list[np.ndarray]) -> list[Read]:
+    def _recognise(self, arr: Picture, boxes: list[np.ndarray]) -> list[Read]:
         margin = float(self.options.get("rec_margin", 0.0))
         crops = [self._crop(arr, b, margin) for b in boxes]
         try:
@@ -599,30 +600,6 @@ class TextEngine:
 
 
 Rect = tuple[int, int, int, int]
-
-
-class _Picture:
-    """The photo being read, without keeping an array of it all: a 12 MP photo is 36 MB as an
-    array (on top of the decoded picture), so the reader takes the whole array only to scale it
-    down once and reads every crop (tiles at full resolution, lines) from the picture itself."""
-
-    def __init__(self, image: Any):
-        self._image = image        # an RGB PIL image, or an RGB uint8 array (h, w, 3)
-        if isinstance(image, np.ndarray):
-            self.shape = image.shape
-        else:
-            self.shape = (image.height, image.width, 3)
-
-    def whole(self) -> np.ndarray:
-        if isinstance(self._image, np.ndarray):
-            return self._image
-        return np.asarray(self._image, dtype=np.uint8)
-
-    def region(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
-        """The pixels of [x0, x1) x [y0, y1) (inside the picture) as an RGB uint8 array."""
-        if isinstance(self._image, np.ndarray):
-            return self._image[y0:y1, x0:x1]
-        return np.asarray(self._image.crop((x0, y0, x1, y1)), dtype=np.uint8)
 
 
 def _padded(n: int) -> int:
