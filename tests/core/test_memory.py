@@ -62,3 +62,36 @@ def test_a_large_freed_block_goes_back_to_the_system_even_after_a_larger_one():
 def test_release_and_the_threshold_are_safe_to_call_anywhere():
     memory.release()
     assert memory.return_large_blocks() in (True, False)
+
+
+_ARENA_PROBE = """
+import numpy as np
+from photovet.core import offline
+from photovet.core.vision.faces import engine, onnxfix
+if not {shared}:
+    offline._state["arena"] = False          # as if this onnxruntime could not register one
+raw = onnxfix.centerface_dynamic(engine._model_bytes(engine.CENTERFACE_FILE, "face detector"))
+a, b = (offline.onnx_session(raw, 1, arena=True) for _ in range(2))
+x = {{a.get_inputs()[0].name: np.random.default_rng(0).random((1, 3, 512, 512), np.float32)}}
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 // (1024 * 1024)
+start = rss(); a.run(None, x); after_a = rss(); b.run(None, x); after_b = rss()
+print(after_a - start, after_b - after_a)
+"""
+
+
+def _arena_growth(shared: bool) -> tuple[int, int]:
+    """MB that a first and then a second face-detector session took for the same input."""
+    out = subprocess.run([sys.executable, "-c", _ARENA_PROBE.format(shared=shared)], check=True,
+                         capture_output=True, text=True, timeout=120).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def test_models_share_one_arena_so_a_second_model_reuses_what_the_first_freed():
+    """With two photos in flight every model's arena used to be held side by side; with one
+    arena for the process, a model's run is served from what another model's run freed."""
+    first, second = _arena_growth(shared=True)
+    assert first >= 20 and second <= first // 4, (first, second)
+    first, second = _arena_growth(shared=False)      # an arena each: the second grows again
+    assert first >= 20 and second >= first // 2, (first, second)
