@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -690,7 +691,6 @@ _WORKER_WS: Any = None
 def _watch_parent(parent: int) -> None:
     """The helper ends when the app that started it is gone, however it ended (closed, killed,
     crashed): it is never left running on its own."""
-    import os  # noqa: PLC0415
     import time  # noqa: PLC0415
 
     while True:
@@ -699,13 +699,18 @@ def _watch_parent(parent: int) -> None:
             os._exit(0)
 
 
-def _worker_start(settings_data: dict, home: str | None, faces: bool, text: bool) -> None:
+def _worker_start(settings_data: dict, home: str | None, faces: bool, text: bool,
+                  parent: int) -> None:
+    """The helper's start: ``parent`` is the app's process id, passed in rather than read here,
+    because an app killed while the helper was still importing has already handed its helper
+    to another parent by then (and the helper, watching that one, ran on for good)."""
     global _WORKER, _WORKER_WS
-    import os  # noqa: PLC0415
 
     from photovet.core.workspace import Workspace  # noqa: PLC0415
 
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="photovet-parent-watch",
+    if os.getppid() != parent:
+        os._exit(0)
+    threading.Thread(target=_watch_parent, args=(parent,), name="photovet-parent-watch",
                      daemon=True).start()
     ws = Workspace.open(home) if home else None
     _WORKER_WS = ws
@@ -779,7 +784,7 @@ class AnalysisProcess:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_start,
-            initargs=(settings.to_dict(), str(home) if home else None, faces, text),
+            initargs=(settings.to_dict(), str(home) if home else None, faces, text, os.getpid()),
         )
         try:
             ready = self._pool.submit(_worker_ready)

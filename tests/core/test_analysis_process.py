@@ -87,3 +87,15 @@ def test_helper_process_on_real_faces_and_register_reload(engines, tmp_path):
     assert again.faces[0].person == "W919241719607"
     remote.decide(again, "website")
     assert again.faces[0].decision == "show"
+
+
+def test_a_helper_whose_app_ended_while_it_started_ends_at_once():
+    """An app killed while its helper was still importing: by the time the helper's start runs
+    it has another parent, and it must end rather than watch that one for good."""
+    import subprocess
+    import sys
+
+    probe = ("import os; from photovet.core import pipeline; "
+             "pipeline._worker_start({}, None, False, False, os.getppid() + 1); print('ran on')")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "ran on" not in run.stdout, (run.stdout, run.stderr[-2000:])
