@@ -3,6 +3,6 @@
 __version__ = "0.1.0"
 
 # Before anything can load onnxruntime: switch its telemetry off (photovet/core/offline.py).
-from photovet.core import offline as _offline  # noqa: E402
+from photovet.core import offline as _offline
 
 _offline.apply()

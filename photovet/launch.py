@@ -3,7 +3,7 @@ given. The one place that knows both front ends (see the import-linter layers in
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def open_app() -> int:

@@ -200,7 +200,7 @@ def _quit_after(app) -> None:
     value = os.environ.get(QUIT_AFTER_ENV, "").strip()
     if not value:
         return
-    from PySide6.QtCore import QTimer  # noqa: PLC0415
+    from PySide6.QtCore import QTimer
 
     try:
         seconds = float(value)

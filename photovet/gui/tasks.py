@@ -78,7 +78,7 @@ class _Runner(QObject):
                 finally:
                     gen.close()
             self.result.emit(out)
-        except Exception as exc:  # noqa: BLE001 - every failure is reported, never raised into Qt
+        except Exception as exc:  # every failure is reported, never raised into Qt
             # the log holds ids, never names: the exception's type and where, not its message
             log.error("background task %s failed: %s\n%s", self._name, type(exc).__name__,
                       "".join(traceback.format_tb(exc.__traceback__)))
@@ -332,7 +332,9 @@ class ThumbnailQueue:
 def thumbnails(queue: ThumbnailQueue, size: int, dpr: float, stop: threading.Event):
     """Yield (path, QImage or None) for every path put in ``queue`` until ``stop``."""
     # a photo or a video (issue 17: a frame from the middle of the clip)
-    from photovet.core.media.video.frames import media_thumbnail as thumbnail
+    from photovet.core.media.video.frames import (  # noqa: PLC0415 - PyAV loads on first use
+        media_thumbnail as thumbnail,
+    )
 
     while not stop.is_set():
         path = queue.take(stop)
@@ -343,7 +345,7 @@ def thumbnails(queue: ThumbnailQueue, size: int, dpr: float, stop: threading.Eve
             # RGB32 is the raster engine's native format: painting it is a plain copy
             img = img.convertToFormat(QImage.Format.Format_RGB32)
             img.setDevicePixelRatio(dpr)
-        except Exception:  # noqa: BLE001 - the analysis says why the file cannot be read
+        except Exception:  # the analysis says why the file cannot be read
             img = None
         yield path, img
 

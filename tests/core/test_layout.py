@@ -141,12 +141,12 @@ def test_the_core_type_checks():
         + "\n".join(findings or [run.stdout[-4000:], run.stderr[-2000:]]))
 
 
-def test_the_core_and_the_command_line_are_lint_clean():
-    """ruff with the project's rules ([tool.ruff] in pyproject) on the core, the command line
-    and their tests (the app is checked once its rewrite lands)."""
+def test_the_code_its_tests_and_benchmarks_are_lint_clean():
+    """ruff with the project's rules ([tool.ruff] in pyproject) on the whole package (core,
+    command line and app), the tests and the benchmarks."""
     _dev_tool("ruff")
     run = _run("ruff", "check", "--output-format", "concise", "--no-fix",
-               "photovet/core", "photovet/cli", "tests/core", "tests/cli")
+               "photovet", "tests", "bench")
     findings = [line for line in run.stdout.splitlines() if line.strip()
                 and not line.startswith(("Found ", "[*]", "All checks passed"))]
     assert run.returncode == 0, ("ruff found problems:\n" + "\n".join(findings)

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from photovet.core.media.imaging import collect_media
 from photovet.core.models import PhotoAnalysis
 
 from ..context import AppContext
@@ -82,8 +83,6 @@ class BatchController(QObject):
         paths = [str(p) for p in paths]
 
         def collect():
-            from photovet.core.media.imaging import collect_media
-
             return collect_media(paths)        # photos and videos (issue 17)
 
         self.status.say("Looking for photos\u2026")

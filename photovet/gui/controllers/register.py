@@ -48,7 +48,10 @@ class RegisterController(QObject):
             return self.enrol_dialog
         dlg = EnrolDialog(self.window)
         dlg.set_ready(self.ctx.engine is not None)
-        ready = lambda: dlg.set_ready(True)
+
+        def ready() -> None:
+            dlg.set_ready(True)
+
         self.ctx.engine_ready.connect(ready)
         dlg.enrol_requested.connect(lambda kind, path: self._enrol(dlg, kind, path))
 

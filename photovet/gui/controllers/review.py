@@ -9,6 +9,7 @@ plain words; a change made elsewhere meanwhile (another PC) is reported with "Re
 from __future__ import annotations
 
 import collections
+import datetime as _dt
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from photovet.core import policy
 from photovet.core.errors import PhotoVetError
+from photovet.core.media.cover import apply_covers
+from photovet.core.media.imaging import thumbnail
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
@@ -39,8 +42,6 @@ PREVIEWS_KEPT = 4
 def render_published(pil_image, covers: list[Cover], size: tuple[int, int], style: str):
     """The preview with the export's covers painted on (worker thread; the core's painter, so
     what is shown is what is exported)."""
-    from photovet.core.media.cover import apply_covers
-
     s = pil_image.width / float(size[0] or pil_image.width)
     scaled = [Cover(c.shape, tuple(round(v * s) for v in c.box) if c.box else None,
                     [(x * s, y * s) for x, y in c.points] if c.points else None, c.source, c.label)
@@ -144,8 +145,6 @@ class ReviewController(QObject):
         self._loading.add(path)
 
         def load():
-            from photovet.core.media.imaging import thumbnail
-
             if path != self._wanted:
                 return None               # moved past before its turn came
             pil = thumbnail(path, PREVIEW_MAX)
@@ -231,8 +230,8 @@ class ReviewController(QObject):
     # -- recording a decision --------------------------------------------------------------------
 
     def _record(self, what, *, retry_reason: bool = False) -> bool:
-        """Run ``what(reviewer, analysis, channel)`` (as the signed-in account); re-decide and show. False when the
-        change was not made (cancelled, refused, or changed elsewhere)."""
+        """Run ``what(reviewer, analysis, channel)`` (as the signed-in account); re-decide and
+        show. False when the change was not made (cancelled, refused, or changed elsewhere)."""
         item = self.current()
         if item is None or item.analysis is None or item.analysis.error or self.ctx.engine is None:
             return False
@@ -299,7 +298,6 @@ class ReviewController(QObject):
         face = a.faces[index]
         channel = self.ctx.current_channel()
         person = face_person(face, self._people())
-        import datetime as _dt
 
         refusal = policy.face_override_refusal("show", face, person, channel, a.media, a.mode,
                                                _dt.date.today(), "")

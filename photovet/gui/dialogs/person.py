@@ -5,6 +5,8 @@ that is more permissive)."""
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +32,7 @@ from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 
 from ..words import consent_word, day, esc, plural, when
+from .reason import ReasonDialog
 
 STATES = (YES, NO, NOT_RECORDED)
 
@@ -178,7 +181,6 @@ class PersonDialog(QDialog):
         self.exports_btn.setEnabled(bool(exports))
 
     def _banner(self, p: Person, invalid_reason: str) -> None:
-        import datetime as _dt
 
         lines = []
         if p.do_not_photograph:
@@ -333,8 +335,6 @@ class PersonDialog(QDialog):
         self.ctx.register_changed.emit()
 
     def remove_person(self) -> None:
-        from .reason import ReasonDialog
-
         p = self.person
         if p is None:
             return

@@ -209,12 +209,14 @@ class PeopleModel(QAbstractTableModel):
                           if value == NO_WORDS else QColor("#6d4c00"))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 5 and p.do_not_photograph:
-                return "On the do-not-photograph list: this person's face is always covered, on every channel."
+                return ("On the do-not-photograph list: this person's face is always covered, "
+                        "on every channel.")
             if col == 5 and not p.valid:
                 return ("The register row for this person had a problem and was not imported. "
                         "They are always covered until the register is fixed and imported again.")
             if col == 6 and not p.enrolled:
-                return "No face photo enrolled: PhotoVet cannot recognise this person, so they are always covered."
+                return ("No face photo enrolled: PhotoVet cannot recognise this person, so they "
+                        "are always covered.")
             if col >= len(self.FIXED) and (p.do_not_photograph or not p.valid or p.has_left(self.today)):
                 return "Covered on every channel whatever this says: see Status."
             return None
