@@ -94,10 +94,10 @@ def _shared_arena(ort: Any) -> bool:
     and with two photos in flight every stage's buffers were held side by side. One shared
     arena: a second model reuses the first one's free buffers (measured on two CenterFace
     sessions: the second run took 67 MB more with arenas of their own, nothing with the shared
-    one); 8 x 12 MP photos two at a time peaked at 559-565 MB instead of 601-604, for about 2 %
-    more CPU. Its regions grow in powers of two (onnxruntime's default): "as requested" kept
-    more, 633-744 MB, the text reader's many line widths fragmenting it. False (each session
-    keeps its own arena, as before) if this onnxruntime cannot register one."""
+    one); 8 x 12 MP photos two at a time peaked at 559-596 MB instead of 599-604, with no CPU
+    cost that could be told from the machine's noise. Its regions grow in powers of two
+    (onnxruntime's default): regions "as requested" held more at the peak (633-744 MB). False
+    (each session keeps its own arena, as before) if this onnxruntime cannot register one."""
     with _shared_lock:
         if _state.get("arena") is None:
             try:
