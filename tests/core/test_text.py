@@ -334,11 +334,10 @@ def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(engine):
     """Badge areas and second looks larger than det_max_pixels are cut into tiles no larger
     than that (the detector's memory follows its largest input), and a name across a cut is
     still found whole."""
-    from photovet.core.vision.picture import Picture
-    from photovet.core.vision.text.ocr import _spans
+    from photovet.core.vision.picture import Picture, tile_spans
 
     for length, tile, overlap in ((2000, 672, 192), (672, 672, 192), (700, 672, 192), (5, 64, 32)):
-        spans = _spans(length, tile, overlap)
+        spans = tile_spans(length, tile, overlap)
         assert spans[0][0] == 0 and spans[-1][1] == length
         assert max(b - a for a, b in spans) <= tile
         assert all(spans[k + 1][0] <= spans[k][1] - min(overlap, tile // 2)

@@ -1,4 +1,5 @@
-"""A photo the models read piece by piece, without an array of all of it.
+"""A photo the models read piece by piece, without an array of all of it, and the one rule for
+cutting a length into overlapping tiles (``tile_spans``).
 
 A 12 MP photo is 36 MB as an array, on top of the decoded picture (48 MB in Pillow). The face
 detector's tiles and the text reader's tiles and lines are cut from the picture one at a time;
@@ -7,6 +8,7 @@ only the text reader takes the whole array, and only while it scales the photo d
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -34,4 +36,19 @@ class Picture:
         return np.asarray(self._image.crop((x0, y0, x1, y1)), dtype=np.uint8)
 
 
-__all__ = ["Picture"]
+def tile_spans(length: int, tile: int, overlap: int, multiple: int = 1) -> list[tuple[int, int]]:
+    """(start, end) spans covering [0, length) with the fewest tiles of at most ``tile`` px that
+    overlap by at least ``overlap`` px, shrunk to share the length evenly (less padding and
+    overlap wasted than fixed-size tiles), their size rounded up to a ``multiple`` (the face
+    models take sides in multiples of 32) but never above ``tile``. Pure; unit-tested."""
+    if length <= tile:
+        return [(0, length)]
+    overlap = min(overlap, tile // 2)
+    n = math.ceil((length - overlap) / (tile - overlap))      # >= 2 here
+    size = math.ceil((length + (n - 1) * overlap) / n)
+    size = min(tile, math.ceil(size / multiple) * multiple)
+    starts = [round(k * (length - size) / (n - 1)) for k in range(n)]
+    return [(s, min(length, s + size)) for s in starts]
+
+
+__all__ = ["Picture", "tile_spans"]

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from photovet.core.geometry import box_iou  # re-exported: (x, y, w, h) IoU lives in core/geometry
+from photovet.core.vision.picture import tile_spans as spans
 
 
 def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -134,17 +135,8 @@ def merge_nested(boxes: np.ndarray, scores: np.ndarray, containment: float = 0.8
 
 
 def tile_spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
-    """(start, end) spans covering [0, length) with tiles of at most ``tile`` px that overlap by at
-    least ``overlap`` px. The fewest tiles are used and they are shrunk to share the length
-    evenly (less padding and overlap wasted than fixed-size tiles)."""
-    if length <= tile:
-        return [(0, length)]
-    overlap = min(overlap, tile // 2)
-    n = int(math.ceil((length - overlap) / (tile - overlap)))
-    size = int(math.ceil((length + (n - 1) * overlap) / n))
-    size = min(tile, int(math.ceil(size / 32) * 32))
-    starts = [int(round(k * (length - size) / (n - 1))) for k in range(n)] if n > 1 else [0]
-    return [(st, min(length, st + size)) for st in starts]
+    """``picture.tile_spans`` for the face models: tile sides in multiples of 32."""
+    return spans(length, tile, overlap, multiple=32)
 
 
 def clip_box(

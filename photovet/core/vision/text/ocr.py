@@ -21,7 +21,7 @@ import numpy as np
 from photovet.core.errors import ModelError
 from photovet.core.media.cover import grow_polygon
 from photovet.core.offline import arena_shrink_options, give_back_arena
-from photovet.core.vision.picture import Picture
+from photovet.core.vision.picture import Picture, tile_spans
 
 Polygon = list[tuple[float, float]]
 Read = tuple[Polygon, str, float]
@@ -297,7 +297,7 @@ class TextEngine:
             if length <= whole:
                 return [(0, length)]
             tile = 1024
-        return _spans(length, tile, overlap)
+        return tile_spans(length, tile, overlap)
 
     def _detection_scale(self, h: int, w: int) -> float:
         """The photo's scale for detection: down to ``det_max_side``, small photos up to
@@ -505,7 +505,7 @@ class TextEngine:
             xs, ys = [(0, w)], [(0, h)]
         else:
             side, overlap = self._side(), int(self.options["det_overlap"])
-            xs, ys = _spans(w, side, overlap), _spans(h, side, overlap)
+            xs, ys = tile_spans(w, side, overlap), tile_spans(h, side, overlap)
         found: list[tuple[np.ndarray, tuple[int, int, int, int]]] = []
         for ty0, ty1 in ys:
             for tx0, tx1 in xs:
@@ -605,18 +605,6 @@ Rect = tuple[int, int, int, int]
 def _padded(n: int) -> int:
     """A side as the detector is run on it: a multiple of 32, at least 64 (edge replicated)."""
     return max(64, math.ceil(n / 32) * 32)
-
-
-def _spans(length: int, tile: int, overlap: int) -> list[tuple[int, int]]:
-    """(start, end) spans covering [0, length) with the fewest tiles of at most ``tile`` px that
-    overlap by at least ``overlap`` px, sharing the length evenly. Pure; unit-tested."""
-    if length <= tile:
-        return [(0, length)]
-    overlap = min(overlap, tile // 2)
-    n = math.ceil((length - overlap) / (tile - overlap))
-    size = math.ceil((length + (n - 1) * overlap) / n)
-    starts = [round(i * (length - size) / (n - 1)) for i in range(n)]
-    return [(s, min(length, s + size)) for s in starts]
 
 
 def merge_overlapping(rects: Sequence[Rect], max_side: int, waste: float = 0.15) -> list[Rect]:
