@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from photovet.core import policy
 from photovet.core.errors import PhotoVetError
+from photovet.core.media import imaging
 from photovet.core.media.cover import apply_covers
-from photovet.core.media.imaging import thumbnail
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
@@ -147,7 +147,7 @@ class ReviewController(QObject):
         def load():
             if path != self._wanted:
                 return None               # moved past before its turn came
-            pil = thumbnail(path, PREVIEW_MAX)
+            pil = imaging.thumbnail(path, PREVIEW_MAX)
             out = path, pil, pil_to_qimage(pil)
             release_memory()              # the decode's buffers (and previews let go since)
             return out
