@@ -383,3 +383,33 @@ def test_a_photo_read_in_tiles_gives_the_detector_buffers_back(engine, monkeypat
     paste_text(small, "Olivia Bennett", 30, 0, (400, 300))
     engine.read(small)
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("width,height,banded", [(4000, 3000, True), (3024, 4032, True),
+                                                 (2592, 1944, True), (4000, 2993, False)])
+def test_a_large_photo_is_scaled_for_detection_in_bands_with_the_same_pixels(width, height,
+                                                                              banded):
+    """The detection image of a large photo is made a band of rows at a time, without an array
+    of the whole photo (36 MB at 12 MP), and has exactly the pixels of scaling it at once; a
+    size whose rows do not fall into short bands (4000 x 2993) is scaled at once."""
+    import math
+
+    from photovet.core.vision.cv import import_cv2
+    from photovet.core.vision.picture import Picture
+    from photovet.core.vision.text.ocr import BAND_ROWS, scaled_down
+
+    class Counted(Picture):
+        wholes = 0
+
+        def whole(self):
+            Counted.wholes += 1
+            return super().whole()
+
+    cv2 = import_cv2()
+    arr = np.random.default_rng(width + height).integers(0, 256, (height, width, 3), np.uint8)
+    s = 2048 / max(width, height)
+    size = (round(width * s), round(height * s))
+    assert (height // math.gcd(height, size[1]) <= BAND_ROWS) == banded
+    got = scaled_down(Counted(Image.fromarray(arr)), size, cv2)
+    assert np.array_equal(got, cv2.resize(arr, size, interpolation=cv2.INTER_AREA))
+    assert Counted.wholes == (0 if banded else 1)

@@ -314,14 +314,13 @@ class TextEngine:
         h, w = arr.shape[:2]
         long_side = max(h, w)
         scale = self._detection_scale(h, w)
-        full = arr.whole()          # a 12 MP photo's 36 MB array: only while it is resized
-        if abs(scale - 1.0) > 1e-3:
-            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-            small = cv2.resize(full, (max(32, round(w * scale)), max(32, round(h * scale))),
-                               interpolation=interp)
+        size = (max(32, round(w * scale)), max(32, round(h * scale)))
+        if abs(scale - 1.0) <= 1e-3:
+            small = arr.whole()
+        elif scale < 1:
+            small = scaled_down(arr, size, cv2)     # no array of the whole photo (36 MB)
         else:
-            small = full
-        del full
+            small = cv2.resize(arr.whole(), size, interpolation=cv2.INTER_CUBIC)
         sh, sw = small.shape[:2]
         sx, sy = w / sw, h / sh
         xs, ys = self._tiles(sw, scale < 0.9), self._tiles(sh, scale < 0.9)
@@ -605,6 +604,33 @@ Rect = tuple[int, int, int, int]
 def _padded(n: int) -> int:
     """A side as the detector is run on it: a multiple of 32, at least 64 (edge replicated)."""
     return max(64, math.ceil(n / 32) * 32)
+
+
+#: rows of the photo scaled at a time (``scaled_down``)
+BAND_ROWS = 512
+
+
+def scaled_down(arr: Picture, size: tuple[int, int], cv2: Any) -> np.ndarray:
+    """``arr`` made smaller to ``size`` (w, h) by area averaging (OpenCV's INTER_AREA), a band
+    of rows at a time, without an array of the whole photo (36 MB at 12 MP; two photos in
+    flight made that a peak). Every p rows of the photo become exactly q rows (H / h = p / q,
+    reduced), so bands of whole multiples of p rows give the same pixels as scaling the photo
+    at once (tested on camera sizes and random ones). Sizes whose p is larger than
+    ``BAND_ROWS`` are scaled at once."""
+    big_h, big_w = arr.shape[:2]
+    w, h = size
+    g = math.gcd(big_h, h)
+    p, q = big_h // g, h // g
+    if p > BAND_ROWS:
+        return cv2.resize(arr.whole(), size, interpolation=cv2.INTER_AREA)
+    step = p * max(1, BAND_ROWS // p)
+    out = np.empty((h, w, 3), np.uint8)
+    for y0 in range(0, big_h, step):
+        y1 = min(big_h, y0 + step)
+        out[y0 // p * q:y1 // p * q] = cv2.resize(arr.region(0, y0, big_w, y1),
+                                                  (w, (y1 - y0) // p * q),
+                                                  interpolation=cv2.INTER_AREA)
+    return out
 
 
 def merge_overlapping(rects: Sequence[Rect], max_side: int, waste: float = 0.15) -> list[Rect]:
