@@ -2,8 +2,10 @@
 cutting a length into overlapping tiles (``tile_spans``).
 
 A 12 MP photo is 36 MB as an array, on top of the decoded picture (48 MB in Pillow). The face
-detector's tiles and the text reader's tiles and lines are cut from the picture one at a time;
-only the text reader takes the whole array, and only while it scales the photo down.
+detector's tiles and the text reader's tiles and lines are cut from the picture one at a time,
+and the reader scales a large photo down a band of rows at a time (``ocr.scaled_down``); the
+whole array is only taken for a photo the reader enlarges or reads at its own size (small ones),
+or one whose rows do not fall into short bands.
 """
 
 from __future__ import annotations
