@@ -61,8 +61,8 @@ class ReviewController(QObject):
         self.previews: collections.OrderedDict[str, tuple[Any, QImage]] = \
             collections.OrderedDict()
         self.published: dict[str, tuple[str, QImage]] = {}
-        self._loading: set[str] = set()
-        self._rendering: set[str] = set()
+        self._loading: str | None = None      # the photo whose preview is being decoded
+        self._rendering: str | None = None    # the photo being painted as published
         # One preview decoded and one "what will be published" painted at a time; when one is
         # done, the photo then on screen is next. Moving quickly through a batch of 12 MP
         # photos used to decode every photo passed, each in a thread of its own, at once.
@@ -140,9 +140,9 @@ class ReviewController(QObject):
         self.shown.emit(item)
 
     def _load_preview(self, path: str) -> None:
-        if self._loading:
+        if self._loading is not None:
             return          # one at a time: ``_preview_done`` starts the next
-        self._loading.add(path)
+        self._loading = path
 
         def load():
             if path != self._wanted:
@@ -173,7 +173,7 @@ class ReviewController(QObject):
                                on_finish=lambda *_: self._preview_done(path))
 
     def _preview_done(self, path: str) -> None:
-        self._loading.discard(path)
+        self._loading = None
         wanted = self._wanted
         if wanted is not None and wanted != path and wanted not in self.previews:
             self._load_preview(wanted)
@@ -184,9 +184,9 @@ class ReviewController(QObject):
 
     def _render(self, item: PhotoItem) -> None:
         a, preview = item.analysis, self.previews.get(item.path)
-        if a is None or preview is None or self.ctx.engine is None or self._rendering:
+        if a is None or preview is None or self.ctx.engine is None or self._rendering is not None:
             return          # one at a time: ``_render_done`` starts the next
-        self._rendering.add(item.path)
+        self._rendering = item.path
         key = self._published_key(a)
         covers = self.ctx.engine.covers(a)
         pil, size, style = preview[0], (a.width, a.height), self.ctx.ws.settings.cover.style
@@ -216,7 +216,7 @@ class ReviewController(QObject):
         """Paint the photo on screen next if it still needs it: another photo (moved on), or
         this one changed while it was painted (a decision made meanwhile). Not again after a
         failure: its message stays."""
-        self._rendering.discard(path)
+        self._rendering = None
         item = self.current()
         if item is None or item.analysis is None or item.path != self._wanted \
                 or not self.tab.photo.canvas.show_after:
