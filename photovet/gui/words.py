@@ -104,4 +104,16 @@ def sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
-__all__ = ["consent_word", "day", "error_text", "esc", "plural", "sentence", "uk_dates", "when"]
+#: a name read in a photo whose words are not kept: the analysis cache keeps no names, so a name
+#: read before PhotoVet was restarted, or on another PC of the office, has none to show
+UNKEPT_NAME = "A possible name (its words are not kept)"
+
+
+def read_words(text: str) -> str:
+    """A text read in a photo as the window quotes it ("“Olivia Bennett”"), or
+    ``UNKEPT_NAME`` instead of empty quotes when its words are not kept."""
+    return f"\u201c{text}\u201d" if text else UNKEPT_NAME
+
+
+__all__ = ["UNKEPT_NAME", "consent_word", "day", "error_text", "esc", "plural", "read_words",
+           "sentence", "uk_dates", "when"]

@@ -48,3 +48,21 @@ def test_a_batch_is_counted_as_photos_and_videos():
     assert media_words(["trip.MOV"]) == "1 video"
     assert media_words(["a.jpg", "clip.mp4", "b.jpg", "c.webm"]) == "2 photos and 2 videos"
     assert media_words([]) == "0 photos"
+
+
+def test_a_name_whose_words_are_not_kept_is_not_shown_as_empty_quotes():
+    """The analysis cache keeps no names, so after a restart a name read in a photo has no
+    words: the window says so ("A possible name ...") instead of quoting nothing."""
+    from photovet.core.models import TextItem
+    from photovet.gui.views.findings import text_sentence
+    from photovet.gui.views.photo_view import text_tag
+    from photovet.gui.words import UNKEPT_NAME, read_words
+
+    box = [(0.0, 0.0), (90.0, 0.0), (90.0, 20.0), (0.0, 20.0)]
+    kept = TextItem(box, "", kind="name-like", decision="cover", reason="Looks like a name")
+    assert read_words("") == UNKEPT_NAME and read_words("Olivia") == "\u201cOlivia\u201d"
+    assert text_sentence(kept).startswith(UNKEPT_NAME + ": covered.")
+    assert text_tag(0, kept) == "A name covered"
+    read = TextItem(box, "Olivia Bennett", kind="name-like", decision="cover")
+    assert text_tag(0, read) == "\u201cOlivia Bennett\u201d covered"
+    assert "\u201c\u201d" not in text_sentence(kept) + text_tag(0, kept)

@@ -32,7 +32,7 @@ from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
 from ..views.photo_view import COVER, FACE, TEXT, face_name, face_person
 from ..views.photos_tab import PhotosTab
-from ..words import sentence
+from ..words import read_words, sentence
 from .batch import BatchController
 
 PREVIEW_MAX = 1600
@@ -374,7 +374,7 @@ class ReviewController(QObject):
                 return False
             reason = self.ask_reason(
                 "Leave this text readable?",
-                f"\u201c{t.text}\u201d: {t.reason or 'may be a name'}.\n\n{sentence(refusal)} "
+                f"{read_words(t.text)}: {t.reason or 'may be a name'}.\n\n{sentence(refusal)} "
                 "Your reason is recorded with your name.",
                 placeholder="For example: it is the name of the street, not a pupil")
             if not reason:
@@ -442,7 +442,7 @@ class ReviewController(QObject):
                             lambda: self.face_action(index, "undo"))
         elif kind == TEXT and 0 <= index < len(a.texts):
             t = a.texts[index]
-            head = m.addAction(f"\u201c{t.text}\u201d \u2014 "
+            head = m.addAction(f"{read_words(t.text)} \u2014 "
                                f"{'covered' if t.decision == 'cover' else 'kept readable'}")
             head.setEnabled(False)
             m.addSeparator()

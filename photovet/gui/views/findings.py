@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import PhotoAnalysis
 
 from .. import style
-from ..words import esc, plural, uk_dates
+from ..words import esc, plural, read_words, uk_dates
 from .photo_flags import FitScroll
 from .photo_view import COVER, FACE, TEXT, face_name, face_person
 
@@ -63,10 +63,10 @@ def text_sentence(item) -> str:
     """'“Muhammad Iqbal”: covered. Pupil's name (no consent to show names).'"""
     if item.decision == "cover":
         why = item.reason or "covered"
-        text = f"\u201c{item.text}\u201d: covered. {why}"
+        text = f"{read_words(item.text)}: covered. {why}"
     else:
         why = item.reason or "Ordinary text, not a name"
-        text = f"\u201c{item.text}\u201d: kept readable. {why}"
+        text = f"{read_words(item.text)}: kept readable. {why}"
     if not text.endswith("."):
         text += "."
     if item.refused:
@@ -306,7 +306,7 @@ class FindingsPanel(QWidget):
 
     def _text_card(self, i: int) -> DecisionCard:
         t = self.analysis.texts[i]
-        q = f"<b>\u201c{esc(t.text)}\u201d</b>: {esc(t.reason.lower() if t.reason else 'may be a name')}."
+        q = f"<b>{esc(read_words(t.text))}</b>: {esc(t.reason.lower() if t.reason else 'may be a name')}."
         card = DecisionCard(q, [
             ("cover", "Keep it covered", lambda *_: self.text_action.emit(i, "cover")),
             ("keep", "Leave it readable\u2026", lambda *_: self.text_action.emit(i, "keep"))])

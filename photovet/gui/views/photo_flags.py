@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.models import PhotoAnalysis, PhotoFlag
 
-from ..words import esc
+from ..words import esc, read_words
 
 FLAG_TITLES = {"group-shot": "Group shot", "device": "Camera"}
 SCHOOL_WORDS = {"name": "the school's name", "abbreviation": "the school's initials",
@@ -71,7 +71,7 @@ def school_sentence(item) -> str:
     covers school identifiers).'"""
     what = SCHOOL_WORDS.get(item.school, "the school")
     head = "The school's crest" if item.school == "crest" else \
-        f"\u201c{item.text}\u201d ({what})"
+        f"{read_words(item.text)} ({what})"
     unsure = " (not certain: please look)" if item.school_unsure and item.needs_review else ""
     if item.decision == "cover":
         return _sentence(f"{head}: covered{unsure}")

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import Face, PhotoAnalysis, TextItem
 
 from .. import style
+from ..words import read_words
 
 FACE, TEXT, COVER = "face", "text", "cover"
 
@@ -83,7 +84,8 @@ def face_colour(face: Face) -> QColor:
 
 def text_tag(index: int, item: TextItem) -> str:
     shown = item.text if len(item.text) <= 24 else item.text[:23] + "\u2026"
-    return f"\u201c{shown}\u201d {'covered' if item.decision == 'cover' else 'kept'}"
+    head = read_words(shown) if shown else "A name"     # words not kept (words.UNKEPT_NAME)
+    return f"{head} {'covered' if item.decision == 'cover' else 'kept'}"
 
 
 def text_colour(item: TextItem) -> QColor:
@@ -404,7 +406,7 @@ class PhotoCanvas(QWidget):
             obstacles.append(rr)
             if text_matters(t):
                 labels.append(Label(TEXT, i, text_tag(i, t), text_colour(t), rr,
-                                    short=f"\u201c{t.text[:6]}\u2026\u201d"))
+                                    short=f"\u201c{t.text[:6]}\u2026\u201d" if t.text else "Name"))
         # larger targets first: they have the most room around them
         labels.sort(key=lambda lab: (lab.kind != FACE, -lab.target.width() * lab.target.height()))
         return labels, obstacles
