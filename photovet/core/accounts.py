@@ -86,6 +86,12 @@ CODE_ALPHABET = "ACDEFHJKMNPQRTWXY34679"   # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, 
 CODE_HOURS = 72
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
+# what to check after a refused sign-in (the same words whether or not the name exists)
+WRONG_PASSWORD_HINT = (f"Check that Caps Lock is off, and your name as your admin typed it. After "
+                       f"{MAX_FAILURES} wrong tries in a row an account is locked for "
+                       f"{LOCK_MINUTES} minutes; an admin can give you a one-time code.")
+WRONG_CODE_HINT = (f"Check the code as your admin gave it, and your name. A code works once, "
+                   f"for {CODE_HOURS} hours; an admin can give you a new one.")
 MIN_PASSWORD = 10
 
 _hasher: Any = None
@@ -572,7 +578,8 @@ class Accounts:
 
     def _check_usable(self, acc: Any) -> None:
         if acc[7]:
-            raise AccountError("wrong name or password")  # a removed account: same answer
+            # a removed account: the same answer as a wrong password
+            raise AccountError("wrong name or password", hint=WRONG_PASSWORD_HINT)
         until = _parse(acc[6])
         if until and until > _now():
             raise AccountError(f"{acc[1]} is locked until {until.astimezone():%H:%M} after too "
@@ -593,8 +600,9 @@ class Accounts:
         if locked:
             return AccountError(f"too many wrong attempts: {acc[1]} is locked for "
                                 f"{LOCK_MINUTES} minutes", hint="Wait, or ask an admin to reset it.")
-        return AccountError("wrong name or password" if what == "password" else
-                            "wrong name or one-time code")
+        if what == "password":
+            return AccountError("wrong name or password", hint=WRONG_PASSWORD_HINT)
+        return AccountError("wrong name or one-time code", hint=WRONG_CODE_HINT)
 
     def check_password(self, name: str, password: str) -> int:
         """The account id if ``password`` is right (lock-out counted); AccountError if not."""
@@ -604,7 +612,7 @@ class Accounts:
             if acc is not None and not acc[2] and not acc[7]:
                 raise AccountError(f"{acc[1]} has no password yet: sign in with the one-time "
                                    "code an admin gave you")
-            raise AccountError("wrong name or password")
+            raise AccountError("wrong name or password", hint=WRONG_PASSWORD_HINT)
         self._check_usable(acc)
         if not _verify(acc[2], password or ""):
             raise self._fail(acc, "password")
@@ -633,7 +641,8 @@ class Accounts:
         acc = self._row(name)
         if acc is None or not acc[3] or acc[7]:
             _verify(None, code or "")
-            raise AccountError("wrong name or one-time code (or the code was already used)")
+            raise AccountError("wrong name or one-time code (or the code was already used)",
+                               hint=WRONG_CODE_HINT)
         self._check_usable(acc)
         check_password_rules(acc[1], new_password)
         if not _verify(acc[3], normalise_code(code)):

@@ -109,6 +109,9 @@ def test_unknown_names_get_the_same_answer(ws):
     with pytest.raises(AccountError) as wrong:
         ws.sign_in("Dee Office", "not the password")
     assert unknown.value.message == wrong.value.message == "wrong name or password"
+    # what to check is said too, in the same words (they do not tell a name exists)
+    assert unknown.value.full() == wrong.value.full()
+    assert "Caps Lock" in wrong.value.hint and "locked for 15 minutes" in wrong.value.hint
 
 
 def test_roles_have_dates(ws):

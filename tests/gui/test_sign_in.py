@@ -10,6 +10,7 @@ import datetime as _dt
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from photovet.core.accounts import WRONG_PASSWORD_HINT
 from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
 from photovet.gui.controllers.access import sign_in_at_start
@@ -104,7 +105,7 @@ def test_sign_in_wrong_then_right(qtbot, ws):
 
     answer(fill, kind=SignInDialog)
     assert sign_in_at_start(ctx.session, environ={})
-    assert said == ["wrong name or password"]
+    assert said == [f"wrong name or password\n{WRONG_PASSWORD_HINT}"]
     assert ctx.session.name() == APPROVER_NAME and ctx.session.allowed("approve")
 
 
@@ -221,7 +222,7 @@ def test_the_window_locks_after_the_idle_time_and_the_same_person_unlocks(window
     assert window.ctx.ws.idle_locked()
     answer(unlock, kind=LockDialog)
     window.access.check_idle()                          # the timer's check
-    assert said == ["wrong name or password"] and greyed == [True]
+    assert said == [f"wrong name or password\n{WRONG_PASSWORD_HINT}"] and greyed == [True]
     assert not window.ctx.ws.idle_locked()
     assert window.ctx.session.name() == PREPARER_NAME and window.act_export.isEnabled()
 
