@@ -541,6 +541,7 @@ class PhotoAnalysis:
     metadata: MetadataReport | None = None
     faces_checked: bool = False         # False: detection did not run; never exported
     analysis_key: str = ""              # settings and enrolments the analysis was made with
+    register_key: str = ""              # the register it was made with (Engine.register_key)
     review_notes: list[str] = field(default_factory=list)  # review decisions that no longer fit
     review_version: str = ""            # what review was applied (see review.py)
     flags: list[PhotoFlag] = field(default_factory=list)  # set by policy at each decision
@@ -587,6 +588,7 @@ class PhotoAnalysis:
             "metadata": self.metadata.to_dict() if self.metadata else None,
             "faces_checked": self.faces_checked,
             "analysis_key": self.analysis_key,
+            "register_key": self.register_key,
             "review_notes": list(self.review_notes),
             "flags": [f.to_dict() for f in self.flags],
         }
@@ -609,6 +611,7 @@ class PhotoAnalysis:
             metadata=MetadataReport.from_dict(d["metadata"]) if d.get("metadata") else None,
             faces_checked=d.get("faces_checked", False),
             analysis_key=d.get("analysis_key", ""),
+            register_key=d.get("register_key", ""),
             review_notes=list(d.get("review_notes", [])),
             flags=[PhotoFlag.from_dict(f) for f in d.get("flags", [])],
         )
@@ -620,7 +623,7 @@ class PhotoAnalysis:
             media=self.media, error=self.error, warnings=list(self.warnings),
             faces=[f.detected() for f in self.faces], texts=[t.detected() for t in self.texts],
             metadata=self.metadata, faces_checked=self.faces_checked,
-            analysis_key=self.analysis_key)
+            analysis_key=self.analysis_key, register_key=self.register_key)
 
 
 @dataclass
@@ -831,6 +834,7 @@ class VideoAnalysis:
     faces_checked: bool = False
     texts_checked: bool = False
     analysis_key: str = ""
+    register_key: str = ""              # as PhotoAnalysis.register_key
     review_notes: list[str] = field(default_factory=list)
     review_version: str = ""
     sound: str = "remove"               # decided: "keep" | "mute" | "remove"
@@ -912,8 +916,8 @@ class VideoAnalysis:
             "tracks": [t.to_dict() for t in self.tracks], "sampling": dict(self.sampling),
             "metadata": self.metadata.to_dict() if self.metadata else None,
             "faces_checked": self.faces_checked, "texts_checked": self.texts_checked,
-            "analysis_key": self.analysis_key, "review_notes": list(self.review_notes),
-            "sound": self.sound, "sound_reason": self.sound_reason,
+            "analysis_key": self.analysis_key, "register_key": self.register_key,
+            "review_notes": list(self.review_notes), "sound": self.sound, "sound_reason": self.sound_reason,
             "sound_needs_review": self.sound_needs_review,
         }
 
@@ -933,6 +937,7 @@ class VideoAnalysis:
             faces_checked=d.get("faces_checked", False),
             texts_checked=d.get("texts_checked", False),
             analysis_key=d.get("analysis_key", ""),
+            register_key=d.get("register_key", ""),
             review_notes=list(d.get("review_notes", [])),
             sound=d.get("sound", "remove"), sound_reason=d.get("sound_reason", ""),
             sound_needs_review=d.get("sound_needs_review", False))
@@ -946,4 +951,4 @@ class VideoAnalysis:
             has_audio=self.has_audio, tracks=[t.detected() for t in self.tracks],
             sampling=dict(self.sampling), metadata=self.metadata,
             faces_checked=self.faces_checked, texts_checked=self.texts_checked,
-            analysis_key=self.analysis_key)
+            analysis_key=self.analysis_key, register_key=self.register_key)

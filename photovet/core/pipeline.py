@@ -246,9 +246,30 @@ class Engine:
             self.devices = DeviceList(db, getattr(self.register, "audit", None))
         self.school = load_identity(self.settings, db)
 
+    def register_key(self) -> str:
+        """What of the register an analysis depends on: the people and their names, the face
+        signatures, the school's identifiers (not consent: that is decided afresh every time).
+        Each analysis keeps the one it was made with (``register_key``); one made with another
+        is out of date (``out_of_date``)."""
+        blob = self._fingerprint + (self.school.fingerprint if self.school is not None else "")
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def out_of_date(self, analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
+        """Why ``analysis`` no longer fits the register (someone enrolled, re-enrolled or
+        removed, a name changed, the school's identifiers changed since it was made), or None.
+        Fail closed: its faces were matched, and its names read, against people who are not
+        the register's now (a twin enrolled since would not make a match uncertain), so it is
+        checked again before anything is exported. One with no register recorded is out of
+        date too."""
+        if analysis.error:
+            return None          # refused for its own reason
+        if analysis.register_key and analysis.register_key == self.register_key():
+            return None
+        return ("it was checked before the register changed (face photos, names or the "
+                "school's details): check it again")
+
     def cache_key(self) -> str:
-        parts = [self.settings.analysis_key(), self._fingerprint + (
-                     self.school.fingerprint if self.school is not None else ""),
+        parts = [self.settings.analysis_key(), self.register_key(),
                  ANALYSIS_VERSION,
                  "f" if (self.face_engine or self.process) else "-",
                  "t" if (self.text_engine or (self.process and self.settings.text.enabled)) else "-"]
@@ -278,7 +299,7 @@ class Engine:
         from photovet.core.media.imaging import load_image, read_file  # noqa: PLC0415
         from photovet.core.media.metadata import inspect_bytes  # noqa: PLC0415
 
-        analysis = PhotoAnalysis(path=str(path))
+        analysis = PhotoAnalysis(path=str(path), register_key=self.register_key())
         kept = None
         try:
             data = read_file(path)
@@ -290,6 +311,7 @@ class Engine:
                 restored = PhotoAnalysis.from_dict(cached["analysis"])
                 restored.path = str(path)
                 restored.analysis_key = key
+                restored.register_key = analysis.register_key   # part of the key
                 return restored, None
             analysis.metadata = inspect_bytes(data, path)
             loaded = load_image(path, max_pixels=self.settings.performance.max_pixels, data=data)
@@ -569,7 +591,7 @@ class Engine:
         from photovet.core.media.video.analysis import VideoParams, analyse_video  # noqa: PLC0415
         from photovet.core.media.video.reader import probe, sha256_stream  # noqa: PLC0415
 
-        analysis = VideoAnalysis(path=str(path))
+        analysis = VideoAnalysis(path=str(path), register_key=self.register_key())
         try:
             analysis.sha256 = sha256_stream(path)
             key = self.video_cache_key()
@@ -578,6 +600,7 @@ class Engine:
             if cached is not None and "video" in cached:
                 restored = VideoAnalysis.from_dict(cached["video"])
                 restored.path, restored.analysis_key = str(path), key
+                restored.register_key = analysis.register_key   # part of the key
                 return restored
             info = probe(path)
             metadata = inspect_video(path, info)
@@ -590,6 +613,7 @@ class Engine:
                                   text_engine=self.text_engine, name_matcher=self.name_matcher,
                                   params=params, info=info, progress=progress, stop=stop)
             found.sha256, found.analysis_key, found.metadata = analysis.sha256, key, metadata
+            found.register_key = analysis.register_key
             if self.text_engine is None:
                 found.warnings.append("Names in the picture were not looked for.")
             analysis = found
@@ -928,7 +952,7 @@ def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engi
     held: list[HeldBack] = []
     for a in analyses:
         engine.decide(a, channel, mode, on)
-        refusal = export_refusal(a)
+        refusal = export_refusal(a) or engine.out_of_date(a)
         if refusal:
             held.append(HeldBack(a, f"not exported: {refusal}"))
             continue

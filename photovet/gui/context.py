@@ -44,6 +44,7 @@ class AppContext(QObject):
     engine_ready = Signal()
     engine_failed = Signal(str)
     recheck_needed = Signal()         # settings that change what analysis finds were changed
+    register_reloaded = Signal()      # the checking process has the register as it is now
     problem = Signal(str)             # something the person must know (shown in a banner)
 
     def __init__(self, ws: Workspace, *, qs: QSettings | None = None,
@@ -139,12 +140,15 @@ class AppContext(QObject):
         self.settings_changed.emit()
 
     def _reload_people(self) -> None:
-        """After any register change: people here at once, the helper in the background."""
+        """After any register change: people here at once, the helper in the background
+        (then ``register_reloaded``: photos checked with the old register can be checked
+        again)."""
         engine = self.engine
         if engine is None:
             return
         engine.reload_people()
         self.workers.start(engine.reload_helper, name="reload-helper",
+                           on_return=lambda _none: self.register_reloaded.emit(),
                            on_error=lambda t: self.problem.emit(
                                f"The register changed, but the checking process could not "
                                f"re-read it: {t} Restart PhotoVet before checking more photos."))

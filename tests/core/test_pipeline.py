@@ -332,6 +332,44 @@ def test_export_refuses_photos_not_checked(engine, tmp_path):
     assert not res.ok and "not checked" in res.error
 
 
+def test_a_photo_checked_before_the_register_changed_is_not_exported(ws, engine, tmp_path):
+    """Faces are matched against the people enrolled when the photo was checked: an analysis
+    made before someone was enrolled (here Tori's twin, without consent) would still say
+    "Tori" and show the face. It is held back until checked again; a consent change alone
+    is decided afresh and does not make it out of date."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    before = engine.decide(engine.analyse(photo), "website", on=TODAY)
+    assert before.faces[0].person == "A1" and before.faces[0].decision == "show"
+    assert before.register_key == engine.register_key()
+
+    ws.register.set_consent("A1", "facebook", True)        # consent only: still up to date
+    engine.reload_register()
+    assert engine.out_of_date(before) is None
+
+    csv = tmp_path / "register2.csv"
+    csv.write_text(REGISTER + "D4,Ashby,Vera,,Year 4,No,No,No,\n", encoding="utf-8")
+    assert ws.import_register(csv).applied
+    ws.register.store_signatures({"D4": [(ENC_TORI + 0.015, "d4.jpg")]}, replace=True,
+                                 source="test")
+    engine.reload_register()                               # what the app does after a change
+    assert engine.out_of_date(before) and before.register_key != engine.register_key()
+    out = tmp_path / "out"
+    [res] = exported(engine, [before], out, channel="website", records=ws.records)
+    assert not res.ok and "checked before the register changed" in res.error
+    assert "check it again" in res.error and not list(out.iterdir())
+
+    # checked again (the cache key changed with the register): the twin is considered
+    again = engine.decide(engine.analyse(photo), "website", on=TODAY)
+    assert engine.face_engine.detect_calls == 2 and engine.out_of_date(again) is None
+    assert again.faces[0].decision != "show"
+    [res] = exported(engine, [again], out, channel="website", records=ws.records)
+    assert res.ok and res.people_shown == []
+
+    # an analysis that does not say which register it was made with is out of date too
+    again.register_key = ""
+    assert engine.out_of_date(again)
+
+
 def test_a_file_changed_after_checking_is_not_exported(engine, tmp_path):
     photo = make_photo(tmp_path / "trip.jpg")
     a = engine.analyse(photo)

@@ -40,7 +40,7 @@ class FakeEngine(Engine):
         self.calls.append(str(path))
         if self.delay:
             time.sleep(self.delay)
-        a = PhotoAnalysis(path=str(path), analysis_key="fake")
+        a = PhotoAnalysis(path=str(path), analysis_key="fake", register_key=self.register_key())
         try:
             a.sha256 = sha256_file(path)
             a.metadata = inspect_file(path)

@@ -69,3 +69,44 @@ def test_check_queue_moves_a_waiting_photo_to_the_front_only():
     assert q.first("d") and not q.first("d") and not q.first("a") and not q.first("zz")
     assert q.take(2) == ["d", "b"] and len(q) == 2
     assert q.take(5) == ["c", "e"] and q.take(2) == [] and len(q) == 0
+
+
+def test_photos_checked_before_someone_is_enrolled_are_checked_again(qtbot, ws, make_window,
+                                                                      tmp_path):
+    """Faces are matched against the people enrolled when a photo was checked: after an
+    enrolment the photos are checked again (the core would hold the old checks back at
+    export); a consent change is only decided again."""
+    import numpy as np
+
+    from tests.gui.fake_engine import TORI
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    said: list[str] = []
+    real_say = win.message_banner.say
+    win.message_banner.say = lambda html, kind=None: (said.append(html), real_say(html, kind))
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    engine = win.ctx.engine
+    assert len(engine.calls) == 2
+
+    # consent only: decided again, not checked again
+    ws.register.set_consent(TORI, "facebook", "no")
+    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
+        win.ctx.register_changed.emit()
+    qtbot.wait(50)
+    assert len(engine.calls) == 2 and not win.batch.checking
+
+    # someone enrolled: every photo is checked again, with the register as it is now
+    old = {it.path: it.analysis.register_key for it in win.batch.model.items}
+    ws.register.store_signatures({TORI: [(np.full(128, 0.1), "tori.jpg")]}, replace=True,
+                                 source="test")
+    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
+        win.ctx.register_changed.emit()
+    qtbot.waitUntil(lambda: len(engine.calls) == 4, timeout=10000)
+    wait_checked(qtbot, win, 2)
+    assert any("being checked again" in s and "2 photos" in s for s in said), said
+    for it in win.batch.model.items:
+        assert it.analysis.register_key != old[it.path]
+        assert engine.out_of_date(it.analysis) is None

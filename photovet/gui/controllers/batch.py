@@ -56,6 +56,7 @@ class BatchController(QObject):
         self._pending: list[str] = []
         self._analysis = None
         self._queue: CheckQueue | None = None      # the photos the running check has left
+        self._out_of_date: set[str] = set()   # checked again once: the register changed
         self._redecide: list[int] = []
         self._skipped: list[str] = []
         self._generation = 0        # results of an older check (before a new batch) are dropped
@@ -75,6 +76,7 @@ class BatchController(QObject):
         ctx.settings_changed.connect(self.redecide_all)
         ctx.approvals_changed.connect(self.refresh_approvals)
         ctx.recheck_needed.connect(self.check_all_again)
+        ctx.register_reloaded.connect(self.check_out_of_date)
 
     # -- adding photos ---------------------------------------------------------------------------
 
@@ -158,6 +160,12 @@ class BatchController(QObject):
         for _i, a in items:
             if self.model.item_for(a.path) is None:
                 continue  # a new batch was started meanwhile
+            if self.ctx.engine.out_of_date(a) and a.path not in self._out_of_date:
+                # checked while the register changed: once more (a second time it is kept,
+                # and the core holds it back at export, saying why)
+                self._out_of_date.add(a.path)
+                self._pending.append(a.path)
+                continue
             self.ctx.engine.decide(a, self.ctx.channel)
             done.append(a)
         if done:
@@ -226,6 +234,30 @@ class BatchController(QObject):
         self._pending = [it.path for it in self.model.items]
         self.banner.say("The recognition settings changed: the photos are being checked again.",
                         "info")
+        self._start_analysis()
+
+    def check_out_of_date(self) -> None:
+        """The register changed in a way the checks depend on (someone enrolled or removed, a
+        name, the school's details), and the checking process has the new one: the photos
+        checked with the old register are checked again. The core would hold them back at
+        export (``Engine.out_of_date``); a consent change alone leaves them as they are."""
+        engine = self.ctx.engine
+        if engine is None:
+            return
+        stale = [it for it in self.model.items
+                 if it.analysis is not None and engine.out_of_date(it.analysis)]
+        if not stale:
+            return
+        self._out_of_date = set()
+        for it in stale:
+            it.analysis = None
+            if it.path not in self._pending:
+                self._pending.append(it.path)
+        self.model.refresh_rows()
+        self.banner.say(f"The register changed (face photos, names or the school's details): "
+                        f"{media_words(it.path for it in stale)} "
+                        f"{'is' if len(stale) == 1 else 'are'} being checked again.", "info")
+        self._summary = False
         self._start_analysis()
 
     def recheck(self) -> None:
