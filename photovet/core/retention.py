@@ -330,11 +330,20 @@ class RetentionSchedule:
         return _utc_now().isoformat(timespec="seconds")
 
     def _delete_file(self, item: DueItem, *, permanent: bool, user: str) -> None:
-        from photovet.core.transfer import PURGE_PREFIX, overwrite_and_unlink, sha256_of  # noqa: PLC0415
+        from photovet.core.transfer import (  # noqa: PLC0415
+            PURGE_PREFIX,
+            not_deletable,
+            overwrite_and_unlink,
+            sha256_of,
+        )
 
         path = Path(item.path)
         if not path.is_file():
             item.status, item.reason = "kept", "the file is no longer there"
+            return
+        refusal = not_deletable(path)
+        if refusal:
+            item.status, item.reason = "kept", refusal
             return
         if item.sha256 and sha256_of(path) != item.sha256:
             item.status = "kept"

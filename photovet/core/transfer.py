@@ -44,6 +44,7 @@ import datetime as _dt
 import hashlib
 import os
 import secrets
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -396,11 +397,40 @@ class PurgeReport:
                                                        "refused", "error")}}
 
 
+def not_deletable(path: Path) -> str | None:
+    """Why ``path`` must not be deleted as a photo of its own (kept, and the person told), or
+    None. A symbolic link (a shortcut) or a file with other names (hard links) is another
+    file's data too: deleting the name would leave the photo, and overwriting it would destroy
+    that other file, which is not this batch's to delete."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None           # the callers say "no longer there" in their own words
+    if stat.S_ISLNK(st.st_mode):
+        return ("it is a shortcut (a symbolic link) to another file; kept: deleting it would "
+                "not delete the photo, and overwriting it would destroy that file")
+    if not stat.S_ISREG(st.st_mode):
+        return "it is not a regular file; kept"
+    if st.st_nlink > 1:
+        others = st.st_nlink - 1
+        return (f"the same photo has {others} other name{'s' if others > 1 else ''} on this disk "
+                "(a hard link); kept: deleting this name would not delete it, and overwriting "
+                "it would change the other")
+    return None
+
+
 def overwrite_and_unlink(path: Path) -> None:
-    """Overwrite the file's bytes with random data, fsync, unlink, fsync the folder."""
-    size = path.stat().st_size
-    with open(path, "r+b") as fh:
-        left = size
+    """Overwrite the file's bytes with random data, fsync, unlink, fsync the folder.
+
+    Never through a link: the file is opened without following a symbolic link, and one with
+    other names (hard links) is refused before a byte is written (``DeletionError``)."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "r+b") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+            raise DeletionError(not_deletable(path) or "it is not a regular file; kept",
+                                path=path)
+        left = st.st_size
         while left > 0:
             n = min(left, 1 << 20)
             fh.write(os.urandom(n))
@@ -513,8 +543,9 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 else:
                     item.reason = "the original is missing (moved or deleted outside PhotoVet)"
                 continue
-            if not source.is_file():
-                item.reason = "not a regular file"
+            refusal = not_deletable(source)
+            if refusal or not source.is_file():
+                item.reason = refusal or "not a regular file"
                 continue
             sha = sha256_of(source)
             wanted = {r.source_sha256 for r in group}
@@ -589,6 +620,9 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     if not source.is_file():
         raise DeletionError("the original is no longer there (moved or deleted outside "
                             "PhotoVet)", path=source)
+    refusal = not_deletable(source)
+    if refusal:
+        raise DeletionError(refusal, path=source)
     if sha256_of(source) != sha256:
         raise DeletionError("the file changed since it was rejected; it was kept", path=source)
     method = "overwrite" if permanent else "trash"

@@ -100,6 +100,21 @@ def test_a_changed_original_is_kept_and_says_why(ws, tmp_path, trash):
     assert item.status == "kept" and "changed since" in item.reason and a.exists()
 
 
+@pytest.mark.parametrize("permanent", [False, True])
+def test_an_original_with_a_second_name_is_kept_and_says_why(ws, tmp_path, trash, permanent):
+    """Deleting one name of a file with two would not delete the photo, and overwriting it
+    would change the other name's file: kept, with the reason (as the batch purge)."""
+    [a] = imported(ws, tmp_path, n=1)
+    data = a.read_bytes()
+    other = tmp_path / "kept-elsewhere.jpg"
+    os.link(a, other)
+    sched = ws.retention(clock_at(ws.settings.retention.originals_days))
+    report = sched.apply(permanent=permanent)
+    [item] = [i for i in report.items if i.kind == "originals"]
+    assert item.status == "kept" and "hard link" in item.reason
+    assert a.read_bytes() == data and other.read_bytes() == data and not list(trash.iterdir())
+
+
 def test_export_copies_are_due_after_the_period_and_the_record_stays(ws, tmp_path, trash):
     res = make_export(tmp_path, 1)
     ws.records.add_export(res, batch="Trip", channel="website")

@@ -350,13 +350,13 @@ def test_setting_delete_when_exported(batch, trash):
 def test_permanent_overwrites_and_warns_about_flash(batch, trash, tmp_path):
     rec, res = batch
     src = Path(res["ok"].source)
-    spy = tmp_path / "spy-link"
-    os.link(src, spy)                 # a second name for the same data: we can see the overwrite
-    original = spy.read_bytes()
-    report = purge_batch(rec, "trip", permanent=True)
+    original = src.read_bytes()
+    with open(src, "rb") as spy:      # an open file still sees the data: we can see the overwrite
+        report = purge_batch(rec, "trip", permanent=True)
+        after = spy.read()
     assert statuses(report)["ok"][0] == "deleted"
     assert not src.exists() and not list(trash.iterdir())
-    assert spy.read_bytes() != original and len(spy.read_bytes()) == len(original)
+    assert after != original and len(after) == len(original)
     assert report.note == FLASH_NOTE and "SSD" in report.note and "flash" in report.note.lower()
     assert not list(src.parent.glob(PURGE_PREFIX + "*"))
 
@@ -380,10 +380,52 @@ def test_unknown_batch(batch):
 def test_overwrite_and_unlink(tmp_path):
     f = tmp_path / "f.bin"
     f.write_bytes(b"A" * 3000)
-    twin = tmp_path / "twin"
-    os.link(f, twin)
-    overwrite_and_unlink(f)
-    assert not f.exists() and b"AAAA" not in twin.read_bytes()
+    with open(f, "rb") as spy:
+        overwrite_and_unlink(f)
+        after = spy.read()
+    assert not f.exists() and len(after) == 3000 and b"AAAA" not in after
+
+
+def test_overwrite_and_unlink_never_writes_through_a_link(tmp_path):
+    """A shortcut or a second name is another file's data: refused before a byte is written."""
+    from photovet.core.errors import DeletionError
+
+    other = tmp_path / "elsewhere.jpg"
+    other.write_bytes(b"B" * 3000)
+    shortcut = tmp_path / "shortcut.jpg"
+    shortcut.symlink_to(other)
+    with pytest.raises(OSError):              # opened without following the link
+        overwrite_and_unlink(shortcut)
+    second = tmp_path / "second-name.jpg"
+    os.link(other, second)
+    with pytest.raises(DeletionError, match="other name"):
+        overwrite_and_unlink(second)
+    assert other.read_bytes() == b"B" * 3000 and second.exists() and shortcut.is_symlink()
+
+
+@pytest.mark.parametrize("permanent", [False, True])
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_purge_keeps_an_original_that_is_a_link_to_another_file(batch, trash, tmp_path,
+                                                                 permanent, link):
+    """An original added to the batch through a shortcut (or with a second name) is kept, with
+    the reason: deleting the name would not delete the photo, and overwriting it would destroy
+    a file that is not the batch's (found by an audit: the target was overwritten)."""
+    rec, res = batch
+    src = Path(res["ok"].source)
+    data = src.read_bytes()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "kept.jpg"
+    if link == "symbolic":
+        os.rename(src, target)
+        src.symlink_to(target)
+    else:
+        os.link(src, target)
+    st = statuses(purge_batch(rec, "trip", permanent=permanent))
+    assert st["ok"][0] == "refused", st["ok"]
+    assert ("shortcut" if link == "symbolic" else "hard link") in st["ok"][1]
+    assert target.read_bytes() == data and src.read_bytes() == data
+    assert not list(trash.iterdir()) and not list(src.parent.glob(PURGE_PREFIX + "*"))
 
 
 def test_real_send2trash_in_a_private_trash(tmp_path):
