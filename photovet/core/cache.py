@@ -14,17 +14,29 @@ name; the caller knows the path), and the metadata values that are names or free
 tagged, owner and author, comments). A file of an older cache version (which kept them) is
 deleted when it is met. The retention schedule (retention.py) deletes files older than
 ``retention.cache_days``.
+
+Sealed: each entry carries an HMAC (``_seal``) made with a key derived from the register key,
+over the entry as written and the photo hash and analysis key it is filed under. An entry that was edited (a face taken out of the list, a name's kind changed),
+damaged on disk, or copied under another photo's name does not match its seal: it is deleted
+and the photo is checked again. Without the register key on this PC nothing is read from or
+written to the cache (the photos are checked every time).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 3
+from photovet.core.keys import mac, mac_ok
+
+log = logging.getLogger("photovet.cache")
+
+CACHE_VERSION = 4   # 4: sealed
 #: text kinds whose words are a person's name: kept as the register id only
 NAME_KINDS = ("pupil-name", "staff-name", "name-like")
 #: metadata finding categories whose values may be names or free text
@@ -50,30 +62,64 @@ def without_names(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _canonical(payload: dict[str, Any]) -> str:
+    """The entry as one string, the same after a JSON round trip (what the seal covers)."""
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 class AnalysisCache:
-    def __init__(self, root: Path):
+    """``seal``: gives the key entries are sealed with, or None when this PC has no register
+    key (then the cache is not used). Without ``seal`` at all (a cache made by hand in a test
+    or benchmark) entries are not sealed."""
+
+    def __init__(self, root: Path, seal: Callable[[], bytes | None] | None = None):
         self.root = Path(root)
+        self._seal = seal
 
     def _file(self, sha256: str, key: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}-{key}.json"
 
+    def _seal_key(self) -> bytes | None:
+        """The sealing key; b"" for an unsealed cache; None: do not use the cache."""
+        return b"" if self._seal is None else self._seal()
+
+    @staticmethod
+    def _drop(path: Path) -> None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
     def get(self, sha256: str, key: str) -> dict[str, Any] | None:
+        seal = self._seal_key()
+        if seal is None:
+            return None
         path = self._file(sha256, key)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("_version") != CACHE_VERSION:
-            try:   # an older version kept names: it goes now, not at the next retention run
-                path.unlink()
-            except OSError:
-                pass
+            # an older version kept names: it goes now, not at the next retention run
+            self._drop(path)
             return None
+        if seal:
+            stamp = data.pop("_seal", None)
+            if not mac_ok(seal, stamp, "cache v1", sha256, key, _canonical(data)):
+                log.warning("cache entry %s-%s does not match its seal: deleted, the photo is "
+                            "checked again", sha256[:12], key[:8])
+                self._drop(path)
+                return None
         return data
 
     def put(self, sha256: str, key: str, data: dict[str, Any]) -> None:
+        seal = self._seal_key()
+        if seal is None:
+            return
         path = self._file(sha256, key)
         payload = dict(without_names(data), _version=CACHE_VERSION)
+        if seal:
+            payload["_seal"] = mac(seal, "cache v1", sha256, key, _canonical(payload))
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")

@@ -368,6 +368,14 @@ class RegisterKeys:
     def audit_key(self, *, create: bool = True) -> bytes:
         return _derive(self.master(create=create), b"audit v1")
 
+    def cache_key(self) -> bytes | None:
+        """What the analysis cache seals its entries with (cache.py), or None when this PC
+        does not hold the register key (then the cache is not used)."""
+        try:
+            return _derive(self.master(), b"cache v1")
+        except KeyUnavailableError:
+            return None
+
     def forget_cached(self) -> None:
         self._master = None
 

@@ -139,7 +139,7 @@ class Workspace:
         self.approvals = Approvals(db, self.audit,
                                    checklist=lambda: list(self.settings.checklist.checks))
         self.reviews = ReviewStore(db, self.audit)
-        self.cache = AnalysisCache(self.home / "cache")
+        self.cache = AnalysisCache(self.home / "cache", seal=self.keys.cache_key)
         self.devices = DeviceList(db, self.audit)
         self.school_pictures = SchoolPictures(db, self.audit)
         self._feeds: list[ChangeFeed] = []

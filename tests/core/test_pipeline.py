@@ -285,6 +285,42 @@ def test_analysis_is_cached_by_content_and_invalidated_by_settings(engine, tmp_p
     assert engine.face_engine.detect_calls == 2
 
 
+def test_a_cache_entry_that_was_edited_is_not_believed(ws, engine, tmp_path):
+    """The cache is a folder of files: one edited (a face taken out of the list, so a pupil
+    would be published uncovered as '0 faces'), damaged, or copied under another photo's name
+    does not match its seal; it is deleted and the photo is checked again."""
+    import json
+
+    photo = make_photo(tmp_path / "trip.jpg")
+    assert len(engine.analyse(photo).faces) == 2
+    [f] = ws.cache.files()
+    entry = json.loads(f.read_text(encoding="utf-8"))
+    assert entry["_seal"] and len(entry["analysis"]["faces"]) == 2
+    entry["analysis"]["faces"] = []
+    f.write_text(json.dumps(entry), encoding="utf-8")
+    again = engine.analyse(photo)
+    assert engine.face_engine.detect_calls == 2 and len(again.faces) == 2
+    assert json.loads(f.read_text(encoding="utf-8"))["analysis"]["faces"]   # written afresh
+    assert engine.analyse(photo).faces and engine.face_engine.detect_calls == 2   # believed
+
+    # an untouched entry copied under another photo's name is not that photo's
+    other = make_photo(tmp_path / "other.jpg", colour=(10, 200, 10))
+    sha_other = engine.analyse(other).sha256
+    assert engine.face_engine.detect_calls == 3
+    twin = ws.cache._file(sha_other, engine.cache_key())
+    twin.write_bytes(f.read_bytes())
+    engine.analyse(other)
+    assert engine.face_engine.detect_calls == 4
+
+
+def test_without_the_register_key_the_cache_is_not_used(tmp_path):
+    from photovet.core.cache import AnalysisCache
+
+    cache = AnalysisCache(tmp_path / "cache", seal=lambda: None)
+    cache.put("ab" * 32, "k", {"analysis": {"faces": []}})
+    assert cache.files() == [] and cache.get("ab" * 32, "k") is None
+
+
 def test_the_cache_keeps_ids_and_boxes_never_names_or_decisions(ws, engine, tmp_path):
     engine.decide(engine.analyse(make_photo(tmp_path / "trip.jpg")), "website", on=TODAY)
     texts = [p.read_text() for p in (ws.home / "cache").rglob("*.json")]
