@@ -16,10 +16,11 @@ deleted when it is met. The retention schedule (retention.py) deletes files olde
 ``retention.cache_days``.
 
 Sealed: each entry carries an HMAC (``_seal``) made with a key derived from the register key,
-over the entry as written and the photo hash and analysis key it is filed under. An entry that was edited (a face taken out of the list, a name's kind changed),
-damaged on disk, or copied under another photo's name does not match its seal: it is deleted
-and the photo is checked again. Without the register key on this PC nothing is read from or
-written to the cache (the photos are checked every time).
+over the entry as written and the photo hash and analysis key it is filed under. An entry that
+was edited (a face taken out of the list, a name's kind changed), damaged on disk, or copied
+under another photo's name does not match its seal: it is deleted and the photo is checked
+again. Without the register key on this PC nothing is read from or written to the cache (the
+photos are checked every time).
 """
 
 from __future__ import annotations
