@@ -589,11 +589,14 @@ class Engine:
             return self.process.analyse_video(path, use_cache=use_cache)
         from photovet.core.media.metadata.video import inspect_video  # noqa: PLC0415
         from photovet.core.media.video.analysis import VideoParams, analyse_video  # noqa: PLC0415
-        from photovet.core.media.video.reader import probe, sha256_stream  # noqa: PLC0415
+        from photovet.core.media.video.reader import PinnedVideo, VideoError, probe  # noqa: PLC0415
 
         analysis = VideoAnalysis(path=str(path), register_key=self.register_key())
+        pin = None
         try:
-            analysis.sha256 = sha256_stream(path)
+            # hashed and decoded from one open file: what is checked is what was hashed
+            pin = PinnedVideo(path)
+            analysis.sha256 = pin.sha256()
             key = self.video_cache_key()
             analysis.analysis_key = key
             cached = self.cache.get(analysis.sha256, key) if (use_cache and self.cache) else None
@@ -602,7 +605,7 @@ class Engine:
                 restored.path, restored.analysis_key = str(path), key
                 restored.register_key = analysis.register_key   # part of the key
                 return restored
-            info = probe(path)
+            info = probe(path, source=pin)
             metadata = inspect_video(path, info)
             if self.face_engine is None:
                 raise PhotoVetError("faces were not checked (face detection is off)", path=path)
@@ -611,7 +614,12 @@ class Engine:
                 params.ocr_every = 0.0
             found = analyse_video(path, face_engine=self.face_engine, matcher=self.matcher,
                                   text_engine=self.text_engine, name_matcher=self.name_matcher,
-                                  params=params, info=info, progress=progress, stop=stop)
+                                  params=params, info=info, progress=progress, stop=stop,
+                                  source=pin)
+            if pin.sha256() != analysis.sha256:
+                # rewritten while it was read (a copy or a sync still going on): not kept
+                raise VideoError("the video changed while it was being checked (was it still "
+                                 "being copied?); check it again once it is complete", path=path)
             found.sha256, found.analysis_key, found.metadata = analysis.sha256, key, metadata
             found.register_key = analysis.register_key
             if self.text_engine is None:
@@ -630,6 +638,8 @@ class Engine:
             analysis.error = (f"unexpected problem while checking this video "
                               f"({type(exc).__name__}: {exc})")
         finally:
+            if pin is not None:
+                pin.close()
             release_memory()
         if analysis.error:
             analysis.faces_checked = False

@@ -40,8 +40,10 @@ B2,Hale,Sam,,Year 4,Yes,No,Yes,No,No,
 RED, BLUE = (220, 30, 30), (30, 30, 220)
 
 
-def make_video(path: Path, seconds: float = 2.0, fps: int = 30) -> Path:
-    """Two coloured squares moving across a grey picture, a tone for sound."""
+def make_video(path: Path, seconds: float = 2.0, fps: int = 30, *, swap: bool = False) -> Path:
+    """Two coloured squares moving across a grey picture, a tone for sound (``swap``: the
+    colours exchanged, so the stranger is where Tori was)."""
+    first, second = (BLUE, RED) if swap else (RED, BLUE)
     with av.open(str(path), "w") as c:
         v = c.add_stream("libx264", rate=fps)
         v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
@@ -51,8 +53,8 @@ def make_video(path: Path, seconds: float = 2.0, fps: int = 30) -> Path:
             img = np.full((240, 320, 3), 90, np.uint8)
             img[:, :, 1] = 110 + (np.arange(320) % 40)[None, :]
             x = 20 + 3 * i
-            img[60:110, x:x + 44] = RED
-            img[140:190, 270 - 2 * i:314 - 2 * i] = BLUE
+            img[60:110, x:x + 44] = first
+            img[140:190, 270 - 2 * i:314 - 2 * i] = second
             f = av.VideoFrame.from_ndarray(img, format="rgb24")
             f.pts = i
             for p in v.encode(f):
@@ -286,3 +288,117 @@ def test_import_from_a_device_copies_and_clears_videos_too(ws, tmp_path):
     assert all(r.ok and r.verified and r.deleted for r in steps)
     assert sorted(p.name for p in phone.iterdir()) == ["notes.txt"]
     assert (tmp_path / "pc" / "VID_0001.mp4").is_file()
+
+
+def _approved(ws, tmp_path):
+    """A clip checked, marked ready and approved for the website (Tori shown, the stranger
+    covered), with another clip that has them the other way round."""
+    (tmp_path / "src").mkdir(exist_ok=True)
+    clip = make_video(tmp_path / "src" / "sports.mp4")
+    other = make_video(tmp_path / "other.mp4", swap=True)
+    web = ws.channels.get("website")
+    eng = new_engine(ws)
+    an = eng.decide(eng.analyse_video(clip), web, on=TODAY)
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(an, batch="Sports")
+    act_as(ws, "Mr Head")
+    ws.sound_checks().confirm(an.sha256, web.id)
+    eng.decide(an, web, on=TODAY)
+    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
+    act_as(ws, "Mrs Office")
+    return clip, other, eng, web, an
+
+
+def _export(ws, eng, web, an, out):
+    out.mkdir(exist_ok=True)
+    [res] = [s.result for s in export_batch([an], out, label="Sports day", engine=eng,
+                                            channel=web, records=ws.records,
+                                            approvals=ws.approvals) if s.result is not None]
+    return res
+
+
+def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, tmp_path,
+                                                                             monkeypatch):
+    """The copy is decoded from the file that was hashed (an audit swapped the file after the
+    hash was checked, and the stranger was published uncovered); rewritten in place, it is
+    refused."""
+    import os
+
+    from photovet.core.media.video import export as video_export
+
+    clip, other, eng, web, an = _approved(ws, tmp_path)
+    real = video_export.render
+
+    def swapped(*args, **kwargs):
+        os.replace(other, clip)                # the name now holds the other clip
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(video_export, "render", swapped)
+    res = _export(ws, eng, web, an, tmp_path / "out")
+    assert res.ok, res.error
+    with av.open(res.output) as c:
+        first = next(c.decode(video=0)).to_ndarray(format="rgb24").astype(int)
+    sx = first.shape[1] / 320
+    red_place = first[int(70 * sx):int(100 * sx), int(25 * sx):int(60 * sx)].reshape(-1, 3).mean(0)
+    assert red_place[0] > red_place[2] + 60, red_place    # Tori, as checked; not the stranger
+
+    def rewritten(*args, **kwargs):
+        done = real(*args, **kwargs)
+        with open(clip, "r+b") as fh:          # the same file, changed while it was copied
+            fh.seek(-64, os.SEEK_END)
+            fh.write(bytes(64))
+        return done
+
+    an2 = eng.decide(eng.analyse_video(clip), web, on=TODAY)
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(an2, batch="Sports")
+    act_as(ws, "Mr Head")
+    ws.sound_checks().confirm(an2.sha256, web.id)
+    eng.decide(an2, web, on=TODAY)
+    ws.approvals.approve(an2, eng.approval_parts(an2), checks=ws.approvals.required_checks())
+    act_as(ws, "Mrs Office")
+    monkeypatch.setattr(video_export, "render", rewritten)
+    out2 = tmp_path / "out2"
+    res = _export(ws, eng, web, an2, out2)
+    assert not res.ok and "changed while its copy was being made" in res.error
+    assert list(out2.iterdir()) == []
+
+
+def test_a_video_swapped_or_rewritten_while_it_is_checked(ws, tmp_path, monkeypatch):
+    """What is checked is what was hashed: a file swapped under its name during the check is
+    not read (its analysis would be filed under the first file's hash and used for it later);
+    one rewritten in place (still being copied) fails, and nothing is cached."""
+    import os
+
+    from photovet.core.media.video import analysis as video_analysis
+
+    (tmp_path / "src").mkdir()
+    clip = make_video(tmp_path / "src" / "sports.mp4")
+    sha_a = __import__("hashlib").sha256(clip.read_bytes()).hexdigest()
+    other = make_video(tmp_path / "other.mp4", swap=True)
+    real = video_analysis.analyse_video
+
+    def swapped(path, **kwargs):
+        os.replace(other, clip)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(video_analysis, "analyse_video", swapped)
+    web = ws.channels.get("website")
+    eng = new_engine(ws)
+    an = eng.decide(eng.analyse_video(clip), web, on=TODAY)
+    assert an.sha256 == sha_a and not an.error
+    red, _blue = tracks_by_colour(an)
+    assert red and red[0].person == "A1"          # A's red square is Tori, as in A
+
+    def rewritten(path, **kwargs):
+        found = real(path, **kwargs)
+        with open(path, "r+b") as fh:
+            fh.seek(-64, os.SEEK_END)
+            fh.write(b"\xff" * 64)
+        return found
+
+    monkeypatch.setattr(video_analysis, "analyse_video", rewritten)
+    before = len(ws.cache.files())
+    bad = eng.analyse_video(clip, use_cache=False)
+    assert bad.error and "changed while it was being checked" in bad.error
+    assert not bad.faces_checked and len(ws.cache.files()) == before

@@ -41,6 +41,7 @@ from photovet.core.geometry import float_box
 from photovet.core.media.video.reader import (
     VIDEO_GATE,
     Frame,
+    PinnedVideo,
     VideoInfo,
     display_rgb,
     iter_frames,
@@ -221,24 +222,25 @@ def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
                   text_engine: Any = None, name_matcher: Any = None,
                   params: VideoParams | None = None, info: VideoInfo | None = None,
                   progress: Callable[[int, int], None] | None = None,
-                  stop: threading.Event | None = None) -> VideoAnalysis:
-    """Analyse one video (the module notes). Raises ``VideoError`` for a file that cannot be
-    read to its end (the caller marks it failed); ``stop`` set: ``VideoError`` too (an
-    analysis that did not see every frame is never used). One video at a time per process
-    (reader.VIDEO_GATE)."""
+                  stop: threading.Event | None = None,
+                  source: PinnedVideo | None = None) -> VideoAnalysis:
+    """Analyse one video (the module notes), decoded through ``source`` when given (the file
+    the caller hashed). Raises ``VideoError`` for a file that cannot be read to its end (the
+    caller marks it failed); ``stop`` set: ``VideoError`` too (an analysis that did not see
+    every frame is never used). One video at a time per process (reader.VIDEO_GATE)."""
     with VIDEO_GATE:
         return _analyse_video(path, face_engine=face_engine, matcher=matcher,
                               text_engine=text_engine, name_matcher=name_matcher, params=params,
-                              info=info, progress=progress, stop=stop)
+                              info=info, progress=progress, stop=stop, source=source)
 
 
 def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_engine: Any,
                    name_matcher: Any, params: VideoParams | None, info: VideoInfo | None,
                    progress: Callable[[int, int], None] | None,
-                   stop: threading.Event | None) -> VideoAnalysis:
+                   stop: threading.Event | None, source: PinnedVideo | None) -> VideoAnalysis:
     p = params or VideoParams()
     path = Path(path)
-    info = info or probe(path)
+    info = info or probe(path, source=source)
     W, H = info.size
     fps = float(info.fps or 30.0)
     an = VideoAnalysis(path=str(path), width=W, height=H, fps=fps, rotation=info.rotation,
@@ -316,7 +318,8 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             apply(a, fut.result())
 
     n = 0
-    frames = iter_frames(path, threads=p.threads, expected=info.frames, end_marker=True)
+    frames = iter_frames(path, threads=p.threads, expected=info.frames, end_marker=True,
+                         source=source)
     try:
         for fr in frames:
             if fr is None:

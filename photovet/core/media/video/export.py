@@ -1,10 +1,12 @@
 """One video's safe copy, in the same order as a photo's (media/export.py's module notes):
 
-1. the original is hashed (read 1 MB at a time); if it is not the file that was checked and
-   approved, nothing is written;
-2. it is rendered (render.py: decoded again, covered on every frame, scaled for the channel,
-   H.264 + AAC MP4, no metadata) into a hidden temporary file in the output folder
-   (``.photovet-export-<pid>-...``: a crash leaves only that, which the next export removes);
+1. the original is opened once (reader.PinnedVideo) and hashed (read 1 MB at a time); if it
+   is not the file that was checked and approved, nothing is written;
+2. it is rendered from that same open file (render.py: decoded again, covered on every frame,
+   scaled for the channel, H.264 + AAC MP4, no metadata) into a hidden temporary file in the
+   output folder (``.photovet-export-<pid>-...``: a crash leaves only that, which the next
+   export removes), and hashed again: a file swapped under its name meanwhile was never read,
+   one rewritten in place is refused;
 3. the temporary file is read back (verify.py: frame count, duration, size, streams, no
    metadata at all, fast start) and fsynced;
 4. it is recorded (the record holds perceptual hashes of key frames, records/exports.py);
@@ -29,7 +31,7 @@ from photovet.core.errors import (
 )
 from photovet.core.fsutil import fsync_dir, link_no_overwrite
 from photovet.core.media.video.covers import CoverPlan
-from photovet.core.media.video.reader import sha256_stream
+from photovet.core.media.video.reader import PinnedVideo
 from photovet.core.media.video.render import RenderOptions, output_size, render
 from photovet.core.media.video.verify import read_back
 from photovet.core.memory import release as release_memory
@@ -82,8 +84,12 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
     result.metadata_removed = [f.sentence() for f in (an.metadata.findings if an.metadata else [])]
     tmp: Path | None = None
     record_id: int | None = None
+    pin: PinnedVideo | None = None
     try:
-        result.source_sha256 = sha256_stream(source)
+        # hashed and decoded from one open file: a file put in its place under the same name
+        # while the copy is made is never read (found by an audit: it was, and published)
+        pin = PinnedVideo(source)
+        result.source_sha256 = pin.sha256()
         if not job.expected_sha256 or result.source_sha256 != job.expected_sha256:
             raise ExportError("the file changed after it was checked; check it again before "
                               "exporting (nothing was written)", path=source)
@@ -97,9 +103,13 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
         options = RenderOptions(long_edge=channel.long_edge, sound=vp.sound, preset=vp.preset,
                                 crf=vp.crf, threads=vp.threads)
         try:
-            done = render(an, tmp, vp.plan, options, stop=vp.stop)
+            done = render(an, tmp, vp.plan, options, stop=vp.stop, source=pin)
         except OSError as exc:
             raise _write_error(exc, tmp) from exc
+        if pin.sha256() != job.expected_sha256:
+            # rewritten in place while it was read: what was rendered is not what was checked
+            raise ExportError("the file changed while its copy was being made; check it again "
+                              "before exporting (nothing was written)", path=source)
         result.width, result.height = done.size
         result.frames, result.duration = done.frames, round(done.duration, 3)
         if not done.sound:
@@ -154,6 +164,8 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
             except Exception:
                 pass
     finally:
+        if pin is not None:
+            pin.close()
         if tmp is not None:
             try:
                 os.unlink(tmp)

@@ -18,6 +18,7 @@ caller fails that file and the batch goes on.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import stat as _stat
@@ -162,13 +163,89 @@ def missing_index(path: Path) -> bool:
         return False
 
 
-def open_container(path: str | Path) -> Any:
-    """An open PyAV input container, or a typed error."""
+class PinnedVideo:
+    """A video opened once for all of one check or one export: hashed, probed and decoded from
+    the same open file, so a file put in its place under the same name meanwhile (a sync tool,
+    a swap) is never read instead; ``sha256()`` at the end says whether it was rewritten in
+    place. Give it to ``probe``, ``iter_frames`` and ``render`` as ``source``."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        check_file(self.path)
+        try:
+            self._fh = open(self.path, "rb")
+        except OSError as exc:
+            raise VideoError(f"the file could not be read ({exc.strerror or exc})",
+                             path=self.path) from None
+        self._lock = threading.Lock()
+
+    def view(self) -> io.RawIOBase:
+        """A file object with a position of its own (PyAV reads through it)."""
+        return _PinnedView(self._fh, self._lock)
+
+    def sha256(self) -> str:
+        """The SHA-256 of the opened file as it is now, read 1 MB at a time."""
+        h = hashlib.sha256()
+        view = self.view()
+        try:
+            for chunk in iter(lambda: view.read(1 << 20), b""):
+                h.update(chunk)
+        except OSError as exc:
+            raise VideoError(f"the file could not be read ({exc.strerror or exc})",
+                             path=self.path) from None
+        return h.hexdigest()
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> PinnedVideo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _PinnedView(io.RawIOBase):
+    """One reader of a ``PinnedVideo``: its own position over the shared open file."""
+
+    def __init__(self, fh: Any, lock: threading.Lock):
+        super().__init__()
+        self._fh, self._lock, self._pos = fh, lock, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        with self._lock:
+            self._fh.seek(self._pos)
+            n = self._fh.readinto(buffer) or 0
+        self._pos += n
+        return n
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        if whence == os.SEEK_SET:
+            self._pos = offset
+        elif whence == os.SEEK_CUR:
+            self._pos += offset
+        else:
+            self._pos = os.fstat(self._fh.fileno()).st_size + offset
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+
+def open_container(path: str | Path, *, source: PinnedVideo | None = None) -> Any:
+    """An open PyAV input container (read through ``source`` when given), or a typed error."""
     av = import_av()
     p = Path(path)
     check_file(p)
     try:
-        return av.open(str(p), "r", metadata_errors="replace")
+        return av.open(source.view() if source is not None else str(p), "r",
+                       metadata_errors="replace")
     except av.error.InvalidDataError:
         if missing_index(p):
             raise TruncatedVideoError(
@@ -212,11 +289,12 @@ def _rotation(stream: Any, first_frame: Any) -> int:
     return int(round(deg / 90.0)) * 90 % 360
 
 
-def probe(path: str | Path) -> VideoInfo:
-    """What is in the file (decodes its first frame: rotation lives in frame side data)."""
+def probe(path: str | Path, *, source: PinnedVideo | None = None) -> VideoInfo:
+    """What is in the file (decodes its first frame: rotation lives in frame side data);
+    read through ``source`` when given."""
     av = import_av()
     p = Path(path)
-    c = open_container(p)
+    c = open_container(p, source=source)
     try:
         v = main_video_stream(c, p)
         try:
@@ -292,26 +370,30 @@ VIDEO_GATE = threading.RLock()
 
 @overload
 def iter_frames(path: str | Path, *, threads: int = ..., expected: int = ...,
-                end_marker: Literal[False] = ...) -> Generator[Frame, None, None]: ...
+                end_marker: Literal[False] = ..., source: PinnedVideo | None = ...
+                ) -> Generator[Frame, None, None]: ...
 
 
 @overload
 def iter_frames(path: str | Path, *, threads: int = ..., expected: int = ...,
-                end_marker: Literal[True]) -> Generator[Frame | None, None, None]: ...
+                end_marker: Literal[True], source: PinnedVideo | None = ...
+                ) -> Generator[Frame | None, None, None]: ...
 
 
 def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
-                end_marker: bool = False) -> Generator[Frame | None, None, None]:
+                end_marker: bool = False, source: PinnedVideo | None = None
+                ) -> Generator[Frame | None, None, None]:
     """Every frame in presentation order, one at a time. Raises ``TruncatedVideoError`` when the
     data is damaged part of the way through or the file ends before the ``expected`` frames
     (announced by the container; 0: unknown).
 
     With ``end_marker``, ``None`` follows the last frame while the file is still open: a caller
     whose other threads still read decoded frames finishes with them there and then closes the
-    generator (the file is closed only then, never under a frame in use)."""
+    generator (the file is closed only then, never under a frame in use). Read through
+    ``source`` when given."""
     av = import_av()
     p = Path(path)
-    c = open_container(p)
+    c = open_container(p, source=source)
     try:
         v = main_video_stream(c, p)
         v.codec_context.thread_count = max(1, int(threads))
@@ -434,7 +516,8 @@ def is_video_file(path: str | Path) -> bool:
     return sniff(head) == "video"
 
 
-__all__ = ["CONTAINERS", "Frame", "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "display_rgb",
+__all__ = ["CONTAINERS", "Frame", "PinnedVideo", "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo",
+           "check_file", "display_rgb",
            "import_av", "is_video_file", "iter_frames", "luma", "main_video_stream",
            "missing_index", "open_container", "parse_iso6709", "probe", "rotate",
            "sha256_stream", "still"]

@@ -39,6 +39,7 @@ from photovet.core.media.video.boxes import blank_user_data
 from photovet.core.media.video.covers import CoverPlan
 from photovet.core.media.video.reader import (
     VIDEO_GATE,
+    PinnedVideo,
     import_av,
     main_video_stream,
     open_container,
@@ -226,17 +227,19 @@ class SoundTrack:
 # --------------------------------------------------------------------------------------------
 
 def render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
-           options: RenderOptions, *, stop: threading.Event | None = None) -> Rendered:
-    """Write ``analysis``'s video to ``out_path`` with ``plan``'s covers (module notes).
-    Raises ``VideoError`` (``TruncatedVideoError`` when the original no longer decodes to its
-    end); the caller removes ``out_path`` then. One video at a time per process
-    (reader.VIDEO_GATE)."""
+           options: RenderOptions, *, stop: threading.Event | None = None,
+           source: PinnedVideo | None = None) -> Rendered:
+    """Write ``analysis``'s video to ``out_path`` with ``plan``'s covers (module notes),
+    decoded through ``source`` when given (the file the caller hashed). Raises ``VideoError``
+    (``TruncatedVideoError`` when the original no longer decodes to its end); the caller
+    removes ``out_path`` then. One video at a time per process (reader.VIDEO_GATE)."""
     with VIDEO_GATE:
-        return _render(analysis, out_path, plan, options, stop=stop)
+        return _render(analysis, out_path, plan, options, stop=stop, source=source)
 
 
 def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
-            options: RenderOptions, *, stop: threading.Event | None = None) -> Rendered:
+            options: RenderOptions, *, stop: threading.Event | None = None,
+            source: PinnedVideo | None = None) -> Rendered:
     av = import_av()
     src = Path(analysis.path)
     W, H = analysis.width, analysis.height
@@ -248,7 +251,7 @@ def _render(analysis: VideoAnalysis, out_path: str | Path, plan: CoverPlan,
     t_start = float(options.start or 0.0)
     t_end = float(options.end) if options.end is not None else math.inf
     result = Rendered(size=(ow, oh))
-    ic = open_container(src)
+    ic = open_container(src, source=source)
     oc = av.open(str(out_path), "w", format="mp4",
                  options={"movflags": "+faststart", "fflags": "+bitexact"})
     try:
