@@ -120,6 +120,32 @@ def test_heif_is_not_rotated_twice(tmp_path):
     assert diff(loaded.image, display) < 8
 
 
+def test_a_heic_cut_short_is_refused_not_painted_green(tmp_path, monkeypatch):
+    """A phone's HEIC is a grid of tiles: the HEIF decoder fills the tiles missing from a
+    cut-short file with flat green and raises nothing (an audit exported one, half green, with
+    2 of its 8 faces found). It is refused as incomplete."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    monkeypatch.setattr(pillow_heif.options, "GRID_TILE_SIZE", 256)   # tiles, as phones write
+    noise = np.random.default_rng(0).integers(0, 255, (768, 1024, 3), dtype=np.uint8)
+    whole = tmp_path / "whole.heic"
+    Image.fromarray(noise).save(whole, "HEIF", quality=90)
+    assert load_image(whole).image.size == (1024, 768)
+    data = whole.read_bytes()
+    for keep in (0.6, 0.95):
+        cut = tmp_path / f"cut{keep}.heic"
+        cut.write_bytes(data[:int(len(data) * keep)])
+        try:                                  # what the decoder alone does (1.x): green
+            with Image.open(cut) as im:
+                im.load()
+                assert np.asarray(im)[-1, -1].tolist() == [0, 136, 0]
+        except ValueError:
+            pass                              # a decoder that says so itself: fine too
+        with pytest.raises(TruncatedImageError, match="HEIC file ends early"):
+            load_image(cut)
+        with pytest.raises(TruncatedImageError, match="ends early"):
+            load_image(cut, data=cut.read_bytes())
+
+
 def _png_bytes(mode_image: Image.Image, **kw) -> bytes:
     buf = io.BytesIO()
     mode_image.save(buf, "PNG", **kw)

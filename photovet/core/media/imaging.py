@@ -236,6 +236,28 @@ def _too_large(path: Path, exc: Exception | None, limit: int,
              "photovet settings set performance.max_pixels NUMBER")
 
 
+def _boxes_end_early(fh: BinaryIO) -> bool:
+    """An ISO media file (HEIC, AVIF) whose top-level boxes run past the end of the file: a
+    copy that was cut short. Reads box headers only; leaves ``fh`` at the start."""
+    try:
+        size = fh.seek(0, io.SEEK_END)
+        pos = 0
+        while pos + 8 <= size:
+            fh.seek(pos)
+            hdr = fh.read(16)
+            n, head = int.from_bytes(hdr[:4], "big"), 8
+            if n == 1:
+                n, head = int.from_bytes(hdr[8:16], "big"), 16
+            elif n == 0:
+                return False            # the last box runs to the end of the file
+            if n < head or pos + n > size:
+                return True
+            pos += n
+        return pos != size              # a few stray bytes: a header cut in two
+    finally:
+        fh.seek(0)
+
+
 class OpenedImage:
     """An open file handle plus the Pillow image (header read only, nothing decoded yet)."""
 
@@ -262,6 +284,12 @@ class OpenedImage:
                 self.kind = "raw"   # RAW files are TIFF-shaped; Pillow would misread them
             if self.kind in ("raw", "fits", "audio"):
                 raise UnsupportedImageError(_NOT_IMAGE_MESSAGES[self.kind], path=path)
+            if self.kind in ("HEIF", "AVIF") and _boxes_end_early(self.fh):
+                # the HEIF decoder paints what is missing flat green and says nothing
+                raise TruncatedImageError(
+                    f"the {'HEIC' if self.kind == 'HEIF' else 'AVIF'} file ends early (it was "
+                    "probably not copied completely): part of the picture is missing",
+                    path=path)
             self.im = self._open_image()
             self.format = "JPEG" if self.im.format == "MPO" else (self.im.format or "")
             if self.im.format not in SUPPORTED_FORMATS:
