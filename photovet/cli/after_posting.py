@@ -303,8 +303,8 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
                 progress.close()
             if as_json:
                 emit_json(res.to_dict())
+            copied += res.verified          # copied and checked, even if clearing it failed
             if res.ok:
-                copied += 1
                 cleared += res.deleted
                 if not as_json:
                     gone = " (deleted from the device)" if permanent else " (moved to the trash)"
@@ -327,5 +327,6 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
         how = "deleted from the device" if permanent else "moved to the device's trash"
         click.echo(f"Copied and verified {copied} file(s) into {dest}"
                    + (f"; {cleared} {how}" if clear else "")
-                   + (f"; {failed} failed and were kept on the device" if failed else ""))
+                   + (f"; {failed} problem(s) (above): what was not copied and checked is "
+                      "still on the device" if failed else ""))
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -41,6 +41,7 @@ Purge (``purge_batch``)
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import hashlib
 import os
 import secrets
@@ -291,12 +292,26 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
         raise OutputFolderError(problem, path=dest)
     clean_temp_files(dest)
     photos, skipped = _list_photos(src)
-    total = len(photos)
-    yield Progress(0, total, message=f"{total} file(s) to import"
-                   + (f", {len(skipped)} other file(s) left alone" if skipped else ""))
+    from photovet.core.media.imaging import UNREADABLE_FOLDER as _UNREADABLE_FOLDER  # noqa: PLC0415
+
+    # a folder of the device that could not be read: its photos are not copied (nor cleared),
+    # and the person must know before they wipe the card
+    unread = [(p, why) for p, why in skipped if why.startswith(_UNREADABLE_FOLDER)]
+    skipped = [s for s in skipped if not s[1].startswith(_UNREADABLE_FOLDER)]
+    total = len(photos) + len(unread)
+    yield Progress(0, total, message=f"{len(photos)} file(s) to import"
+                   + (f", {len(skipped)} other file(s) left alone" if skipped else "")
+                   + (f", {len(unread)} folder(s) that could not be read" if unread else ""))
     audit.record("device-import-started", {"source": str(src), "dest": str(dest), "clear": clear,
-                                           "files": total, "permanent": permanent}, user=user)
-    for done, path in enumerate(photos, start=1):
+                                           "files": len(photos), "permanent": permanent,
+                                           "unreadable_folders": len(unread)}, user=user)
+    for done, (folder, why) in enumerate(unread, start=1):
+        detail = why[len(_UNREADABLE_FOLDER):].split(";")[0].strip()
+        res = TransferResult(source=str(folder))
+        res.error = (f"{_on_device(folder, src)}: this folder on the device could not be read "
+                     f"{detail}; its photos were NOT copied (and nothing in it was cleared)")
+        yield Progress(done, total, path=str(folder), result=res, message=res.error)
+    for done, path in enumerate(photos, start=len(unread) + 1):
         if _stop_requested(stop):
             break
         res = TransferResult(source=str(path))
@@ -345,11 +360,26 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                                                 "method": "unlink" if permanent else "trash"},
                              user=user)
         except PhotoVetError as exc:
-            res.error = str(exc)
+            res.error = f"{_on_device(path, src)}: {exc.message}"
         except OSError as exc:
-            res.error = f"{path.name}: {exc.strerror or exc}; the original was kept"
+            if exc.errno == errno.ENOSPC:
+                res.error = (f"{_on_device(path, src)}: the folder on this PC ({dest}) is full; "
+                             "free some space or choose another folder. The photo is still on "
+                             "the device")
+            else:
+                res.error = (f"{_on_device(path, src)}: {exc.strerror or exc}; the photo is still "
+                             "on the device")
         yield Progress(done, total, path=str(path), result=res,
                        message=res.error or ("copied and cleared" if res.deleted else "copied"))
+
+
+def _on_device(path: Path, src: Path) -> str:
+    """Where a file is on the device, as the person sees it (DCIM/100APPLE/IMG_0001.JPG: two
+    camera folders may both hold an IMG_0001.JPG)."""
+    try:
+        return str(path.relative_to(src))
+    except ValueError:
+        return path.name
 
 
 # --------------------------------------------------------------------------------------------

@@ -175,6 +175,22 @@ def test_import_device(tmp_path, monkeypatch):
     assert sorted(trashed) == ["IMG_0.JPG", "IMG_1.JPG", "IMG_2.JPG"]
     assert sorted(p.name for p in pc.iterdir()) == ["IMG_0.JPG", "IMG_1.JPG", "IMG_2.JPG"]
     assert not list(dev.iterdir())
+    # copied and checked, but the device would not let it go: counted as copied, and a problem
+    for i in range(2):
+        photo(i, (64, 48)).save(dev / f"IMG_{i}.JPG", "JPEG")
+
+    def refuse(p):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(transfer, "_trash", refuse)
+    r = run("import-device", dev, "--into", tmp_path / "pc2", "--clear")
+    assert r.exit_code == 1, r.output
+    assert "Copied and verified 2 file(s)" in r.stdout and "0 moved to the device's trash" in r.stdout
+    assert "2 problem(s)" in r.stdout and "still on the device" in r.stdout
+    assert "IMG_0.JPG: copied and verified, but could not be moved to the trash" in r.stderr
+    assert (dev / "IMG_0.JPG").exists() and (dev / "IMG_1.JPG").exists()
+    for f in dev.iterdir():
+        f.unlink()
     r = run("import-device", tmp_path / "nope", "--into", pc)
     assert r.exit_code == 2 and "device folder was not found" in r.stderr
     # a destination that is the card itself, reached through a link: refused, nothing deleted

@@ -234,6 +234,48 @@ def test_one_bad_file_does_not_stop_the_batch(tmp_path, audit, trash):
     assert sum(r.deleted for r in results) == 2
 
 
+def test_a_folder_of_the_device_that_cannot_be_read_is_a_failure_not_left_alone(
+        tmp_path, audit, trash, monkeypatch):
+    """Its photos are not copied: the import says so, as a failure (the person must not wipe
+    the card), and clears nothing in it. Errors name the file as it is on the device."""
+    from photovet.core.media import imaging
+
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    make_device(dev, 2)
+    locked = dev / "DCIM" / "LOCKED"
+    locked.mkdir()
+    photo(9, (64, 48)).save(locked / "IMG_0009.JPG", "JPEG", quality=90)
+    real_walk = imaging.os.walk
+
+    def walk(top, onerror=None, **kw):       # as for a folder this account may not open
+        for root, dirs, files in real_walk(top, onerror=onerror, **kw):
+            if "LOCKED" in dirs:
+                dirs.remove("LOCKED")
+                onerror(PermissionError(13, "Permission denied", str(Path(root) / "LOCKED")))
+            yield root, dirs, files
+
+    monkeypatch.setattr(imaging.os, "walk", walk)
+    first, results = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert "1 folder(s) that could not be read" in first.message
+    bad = [r for r in results if not r.ok]
+    assert len(bad) == 1 and bad[0].error.startswith("DCIM/LOCKED: this folder on the device "
+                                                     "could not be read (Permission denied)")
+    assert "NOT copied" in bad[0].error
+    assert (locked / "IMG_0009.JPG").exists() and not (pc / "DCIM" / "LOCKED").exists()
+    assert sum(r.deleted for r in results) == 2
+
+
+def test_a_failed_file_is_named_as_it_is_on_the_device(tmp_path, audit, trash):
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    make_device(dev, 4)
+    (pc / "DCIM").mkdir(parents=True)
+    (pc / "DCIM" / "100CANON").write_text("a file where a folder should be")
+    _, results = run(import_from_device(dev, pc, audit=audit))
+    bad = [r for r in results if not r.ok]
+    assert bad and all(r.error.startswith("DCIM/100CANON/IMG_") for r in bad), bad
+    assert all("still on the device" in r.error for r in bad)
+
+
 def test_stale_temp_files_are_removed_live_ones_kept(tmp_path, audit):
     dev, pc = tmp_path / "card", tmp_path / "pc"
     make_device(dev, 1)

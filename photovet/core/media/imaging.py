@@ -675,6 +675,11 @@ def _is_dir(p: Path) -> bool:
         return False
 
 
+#: how ``collect_photos`` starts the reason for a folder it could not read (its photos are
+#: missing from the list: a device import reports it as a failure, never as "left alone")
+UNREADABLE_FOLDER = "this folder could not be read"
+
+
 def collect_media(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """``collect_photos``, keeping videos too (MP4, MOV, M4V, 3GP, WebM: by content or name)."""
     return collect_photos(paths, videos=True)
@@ -701,7 +706,7 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False
 
     def unreadable(err: OSError) -> None:
         where = Path(err.filename) if err.filename else Path("?")
-        skipped.append((where, f"this folder could not be read ({err.strerror or err}); "
+        skipped.append((where, f"{UNREADABLE_FOLDER} ({err.strerror or err}); "
                                "its photos were not checked"))
 
     for raw in paths:
