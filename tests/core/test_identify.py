@@ -94,6 +94,28 @@ def test_identify_exact_copy_and_unrelated_photo(records, tmp_path):
     assert records.identify(downloaded_copy(other, tmp_path / "o2.jpg")) == []
 
 
+def test_identify_says_what_is_wrong_with_a_file_in_words(records, tmp_path):
+    """Read as every photo is read: a clear reason, and the pixel limit (an audit decoded a
+    400-megapixel picture, 841 MB, here)."""
+    from PIL import Image
+
+    from photovet.core.records.exports import RecordsError
+
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo at all")
+    with pytest.raises(RecordsError) as err:
+        records.identify(text)
+    assert "cannot identify" not in str(err.value) and "notes.jpg" in str(err.value)
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(open(records.exports()[0].output_path, "rb").read()[:2000])
+    with pytest.raises(RecordsError, match="ends early|damaged"):
+        records.identify(cut)
+    huge = tmp_path / "huge.png"
+    Image.new("1", (20_000, 20_000)).save(huge)          # 400 MP, a few KB on disk
+    with pytest.raises(RecordsError, match="megapixel|too large|pixels"):
+        records.identify(huge)
+
+
 def test_identify_sees_records_added_by_another_connection(records, tmp_path):
     records.identify(records.exports()[0].output_path)  # index loaded
     other = office_records()

@@ -119,11 +119,15 @@ def phash_variants(img: Image.Image) -> list[int]:
 
 
 def open_for_hash(path: str | Path) -> Image.Image:
-    """Decode a file for hashing: JPEG draft mode (fast), EXIF orientation applied."""
-    with Image.open(path) as im:
-        if im.format == "JPEG":
-            im.draft("L", (IMG_SIZE * 8, IMG_SIZE * 8))
-        im.load()
+    """Decode a file for hashing: JPEG draft mode (fast), EXIF orientation applied. Opened as
+    every photo is (imaging.OpenedImage): a damaged file, one that is not a picture or one
+    beyond the pixel limit is a typed ImageError with words a person can act on."""
+    from photovet.core.media.imaging import OpenedImage  # noqa: PLC0415
+
+    with OpenedImage(Path(path), None) as op:
+        if op.im.format == "JPEG":
+            op.im.draft("L", (IMG_SIZE * 8, IMG_SIZE * 8))
+        im = op.decode()
         out = ImageOps.exif_transpose(im)
         return out if out is not None else im.copy()
 

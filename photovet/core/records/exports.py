@@ -482,6 +482,9 @@ class Records:
                 hashes = query_hashes(path)
             else:
                 hashes = [_ph.phash_file(path)]
+        except PhotoVetError as exc:
+            if not exact_ids:
+                raise RecordsError(exc.message, path=path, hint=exc.hint) from exc
         except Exception as exc:
             if not exact_ids:
                 raise RecordsError(f"the file could not be read ({exc})", path=path) from exc
