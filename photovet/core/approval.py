@@ -118,6 +118,11 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         now, then = new.get("sound"), old.get("sound")
         return (f"the sound would now be {word.get(str(now), now)} "
                 f"(it was approved {word.get(str(then), then)})")
+    if old.get("cover_style", "solid") != new.get("cover_style", "solid"):
+        how = {"solid": "solid shapes", "pixelate": "coarse blocks"}
+        now, then = new.get("cover_style", "solid"), old.get("cover_style", "solid")
+        return (f"faces would now be covered with {how.get(now, now)} (it was approved with "
+                f"{how.get(then, then)})")
     effect = ""
     gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
     added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))

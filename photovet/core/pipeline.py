@@ -493,7 +493,13 @@ class Engine:
             return video_approval_parts(analysis, video_review_hash(
                 self.video_review_parts(analysis, ch)), self.publication(analysis))
         digest = review_hash(self.review_parts(analysis, ch))
-        return approval_parts(analysis, digest, self.publication(analysis))
+        parts = approval_parts(analysis, digest, self.publication(analysis))
+        style = self.settings.cover.style
+        if style != "solid":
+            # how faces are covered is part of what is published (absent for the default, so
+            # approvals made before this was signed stay valid)
+            parts["cover_style"] = style
+        return parts
 
     def enrol(self, kind: str, path: str | Path, *, session: Any = None, register: Any = None):
         """Enrol face photos from a folder of ``<id>.jpg`` (``kind`` "folder") or a CSV of id ->

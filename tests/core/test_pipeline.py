@@ -285,6 +285,33 @@ def test_analysis_is_cached_by_content_and_invalidated_by_settings(engine, tmp_p
     assert engine.face_engine.detect_calls == 2
 
 
+def test_an_approval_signs_how_faces_are_covered(ws, engine, tmp_path):
+    """Solid shapes or coarse blocks is part of what is published: an admin switching the style
+    after approval voids it (found by an audit), and says why; approvals made with the default
+    stay valid."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    out = tmp_path / "out"
+
+    def try_export():
+        b = engine.decide(engine.analyse(photo), web, on=TODAY)
+        return exported(engine, [b], out, channel=web, records=ws.records,
+                        approvals=ws.approvals)[0]
+
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    assert "cover_style" not in engine.approval_parts(a)
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    act_as(ws, "Mrs Office")
+    engine.settings.cover.style = "pixelate"
+    res = try_export()
+    assert not res.ok and "faces would now be covered with coarse blocks (it was approved with " \
+        "solid shapes)" in res.error
+    engine.settings.cover.style = "solid"
+    assert try_export().ok
+
+
 def test_a_cache_entry_that_was_edited_is_not_believed(ws, engine, tmp_path):
     """The cache is a folder of files: one edited (a face taken out of the list, so a pupil
     would be published uncovered as '0 faces'), damaged, or copied under another photo's name
