@@ -188,7 +188,9 @@ class Approvals:
         """The signed-in preparer has reviewed the photo for ``analysis.channel``."""
         preparer = self.audit.access.require("review")
         if analysis.error:
-            raise ApprovalError(f"this photo could not be checked ({analysis.error})")
+            what = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
+            raise ApprovalError(f"this {what} cannot be marked ready: it could not be checked: "
+                                f"{analysis.error}")
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO approvals (sha256, channel, status, path, batch, preparer, prepared_at,"

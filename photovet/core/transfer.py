@@ -277,6 +277,9 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     if clear:
         audit.access.require("device.clear")
     src, dest = Path(src), Path(dest)
+    if src.is_file():
+        raise NotAFileError("this is a file: give the folder of the camera, card or phone (for "
+                            "example its DCIM folder)", path=src)
     if not src.is_dir():
         raise NotAFileError("the device folder was not found (is the device connected?)", path=src)
     problem = destination_problem(src, dest)

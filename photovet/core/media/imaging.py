@@ -173,11 +173,11 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 _NOT_IMAGE_MESSAGES = {
-    "text": "not an image: it looks like a text file",
+    "text": "not a photo or video: it looks like a text file",
     "video": "not a photo: it looks like a video file",
     "audio": "not a photo: it looks like a sound recording",
-    "pdf": "not an image: it is a PDF document",
-    "zip": "not an image: it looks like a zip archive or office document",
+    "pdf": "not a photo or video: it is a PDF document",
+    "zip": "not a photo or video: it looks like a zip archive or office document",
     "fits": "not a photo: it is a FITS astronomy image",
     "raw": ("a camera RAW file, which PhotoVet does not read: use the JPEG or HEIC the camera "
             "or its software makes"),

@@ -418,14 +418,15 @@ def iter_frames(path: str | Path, *, threads: int = 2, expected: int = 0,
                     i += 1
         except av.error.FFmpegError as exc:
             raise TruncatedVideoError(
-                f"damaged after frame {i} ({exc.strerror or type(exc).__name__}); the rest of the "
-                "video cannot be checked", path=p) from None
+                f"the video is damaged or cut short after {max(0.0, last_t):.1f} s (frame {i}), so the rest "
+                "of it cannot be checked; copy it from the camera or phone again "
+                f"({exc.strerror or type(exc).__name__})", path=p) from None
         if i == 0:
             raise TruncatedVideoError("the video has no frames that can be decoded", path=p)
         # A cut MP4 whose index survived still lists every sample; the data stops early.
         if expected and i < expected * 0.98 - 1:
             raise TruncatedVideoError(f"the file is cut short: {i} of {expected} frames could be "
-                                      "read", path=p)
+                                      "read; copy it from the camera or phone again", path=p)
         if end_marker:
             yield None
     finally:
