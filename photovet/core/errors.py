@@ -20,8 +20,9 @@ class PhotoVetError(Exception):
         super().__init__(message)
 
     def __str__(self) -> str:
-        text = f"{self.path.name}: {self.message}" if self.path is not None else self.message
-        return text
+        if self.path is None:
+            return self.message
+        return f"{self.path.name}: {self.message}"
 
     def full(self) -> str:
         """Message plus what to do about it (for dialogs)."""
@@ -96,6 +97,21 @@ class CorruptRegisterError(RegisterError):
 
 class RegisterLockedError(RegisterError):
     """Another PhotoVet window or command is writing; try again."""
+
+
+class RegisterStorageError(RegisterError):
+    """The register file could not be written or read on its disk (full, read-only for this
+    account, a disk error). Nothing is wrong with the register itself; the change in progress
+    was not saved."""
+
+
+class RegisterDiskFullError(RegisterStorageError):
+    """The disk holding the register is full; the change in progress was rolled back."""
+
+
+class RegisterReadOnlyError(RegisterStorageError):
+    """This account may not write (or open) the register file or its folder; the register is
+    intact, and restoring a backup would only lose changes: IT gives the account access."""
 
 
 class RegisterUnavailableError(RegisterError):

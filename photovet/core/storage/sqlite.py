@@ -6,21 +6,40 @@
   ``CorruptRegisterError`` and is never written to.
 - ``atomic()`` starts ``BEGIN IMMEDIATE``, so two processes serialise instead of corrupting each
   other; a writer that waits longer than the busy timeout gets ``RegisterLockedError``.
+- A full disk, a register this account may not write, or a disk error raise
+  ``RegisterDiskFullError`` / ``RegisterReadOnlyError`` / ``RegisterStorageError`` (the change
+  in progress is rolled back), never "restore from a backup": nothing is wrong with the file.
 """
 
 from __future__ import annotations
 
+import getpass
+import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from photovet.core.errors import CorruptRegisterError, RegisterError, RegisterLockedError
+from photovet.core.errors import (
+    CorruptRegisterError,
+    RegisterDiskFullError,
+    RegisterError,
+    RegisterLockedError,
+    RegisterReadOnlyError,
+    RegisterStorageError,
+)
 from photovet.core.storage.database import Database, text_safe
 
 APP_ID = 0x50564554  # "PVET" in PRAGMA application_id: marks the file as PhotoVet's
 BUSY_TIMEOUT_MS = 10_000
+
+# SQLite's primary result codes (the low byte of an extended code)
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 5, 6, 8
+_SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 13, 14
+
+log = logging.getLogger("photovet.storage")
 
 
 def _check_header(path: Path) -> None:
@@ -36,9 +55,72 @@ def _check_header(path: Path) -> None:
             hint="Move it aside, or point PHOTOVET_HOME at the folder that holds your register.")
 
 
+def _code(exc: Exception) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
 def _locked(exc: Exception) -> bool:
+    if _code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return True
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+def _account() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "this account"
+
+
+FULL_BELOW_BYTES = 8 * 1024 * 1024   # an I/O error on a disk with less free space: it is full
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
+def storage_error(exc: Exception, path: Path) -> RegisterError | None:
+    """The PhotoVet error for an SQLite error that is about the disk or the file's permissions
+    (full, read-only, I/O), or None when it is something else."""
+    code, text = _code(exc), str(exc).lower()
+    folder = path.parent
+    if (code == _SQLITE_IOERR or "disk i/o error" in text) and _nearly_full(folder):
+        # a full disk seen while SQLite sizes its -shm or -wal file reads as an I/O error
+        code = _SQLITE_FULL
+    if _locked(exc):
+        return RegisterLockedError(
+            "the register is busy (another PhotoVet window or command is writing)",
+            hint="Wait a moment and try again.")
+    if code == _SQLITE_FULL or "database or disk is full" in text:
+        return RegisterDiskFullError(
+            f"the disk holding PhotoVet's data ({folder}) is full; nothing was changed",
+            hint="Free some space on that disk (or ask IT to), then try again.")
+    if code == _SQLITE_READONLY or "readonly database" in text:
+        return RegisterReadOnlyError(
+            f"PhotoVet cannot save changes to its register: {path} is read-only for "
+            f"{_account()}. Nothing is wrong with the register, and nothing was changed",
+            hint=f"Ask IT to give this account write access to the folder {folder} and the "
+                 "files in it. Do not restore the register from a backup: that would lose the "
+                 "changes made since.")
+    if code == _SQLITE_IOERR or "disk i/o error" in text:
+        return RegisterStorageError(
+            f"the disk holding PhotoVet's data ({folder}) could not be read or written (a disk "
+            "error); the change in progress was not saved",
+            hint="Check that the disk or network drive is connected and try again. If it "
+                 "happens again, ask IT to check the disk before anything else is changed.")
+    return None
+
+
+def _no_access(path: Path) -> bool:
+    """This account cannot read and write the register file, or create its companions."""
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return True
+    return not os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def _owner_only(path: Path) -> None:
@@ -60,7 +142,18 @@ class SQLiteDatabase(Database):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _check_header(self.path)
         if not self.path.exists() or self.path.stat().st_size == 0:
-            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+            except PermissionError as exc:
+                raise RegisterReadOnlyError(
+                    f"PhotoVet cannot create its register in {self.path.parent}: this folder is "
+                    f"read-only for {_account()}", path=self.path,
+                    hint="Ask IT to give this account write access to that folder, or set "
+                         "PHOTOVET_HOME to a folder you own.") from exc
+            except OSError as exc:
+                raise storage_error(exc, self.path) or RegisterStorageError(
+                    f"PhotoVet cannot create its register in {self.path.parent} "
+                    f"({exc.strerror or exc})", path=self.path) from exc
         _owner_only(self.path)
         try:
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
@@ -93,6 +186,14 @@ class SQLiteDatabase(Database):
                 raise RegisterLockedError(
                     "the register is busy (another PhotoVet window or command is writing)",
                     path=self.path, hint="Wait a moment and try again.") from exc
+            known = storage_error(exc, self.path)
+            if known is None and _no_access(self.path):
+                # "unable to open database file": the folder is read-only, so SQLite cannot
+                # make the -wal and -shm files beside the register
+                known = storage_error(sqlite3.OperationalError(
+                    "attempt to write a readonly database"), self.path)
+            if known is not None:
+                raise known from exc
             raise CorruptRegisterError(
                 f"the register database could not be read ({exc}); it was left untouched",
                 path=self.path, hint="Restore register.db from a backup.") from exc
@@ -101,33 +202,52 @@ class SQLiteDatabase(Database):
 
     # -- engine primitives ------------------------------------------------------------------
 
+    def _convert(self, exc: sqlite3.Error) -> None:
+        """Raise the PhotoVet error for a full disk, a read-only register, a disk error or a
+        busy register; return for anything else (the caller re-raises it)."""
+        known = storage_error(exc, self.path)
+        if known is not None:
+            raise known from exc
+
     def _execute(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
         try:
             return self.conn.execute(sql, [text_safe(p) for p in params])
         except sqlite3.OperationalError as exc:
-            if _locked(exc):
-                raise RegisterLockedError(
-                    "the register is busy (another PhotoVet window or command is writing)",
-                    hint="Wait a moment and try again.") from exc
+            self._convert(exc)
             raise
 
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.conn.executemany(sql, ([text_safe(p) for p in row] for row in rows))
+        try:
+            self.conn.executemany(sql, ([text_safe(p) for p in row] for row in rows))
+        except sqlite3.OperationalError as exc:
+            self._convert(exc)
+            raise
 
     def _begin(self) -> None:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            self._convert(exc)
             raise RegisterLockedError(
                 "the register is busy (another PhotoVet window or command is writing)",
                 hint="Wait a moment and try again.") from exc
 
     def _commit(self) -> None:
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            # a failed COMMIT (a full disk, most often: the WAL grows at commit) may leave the
+            # transaction open: end it, so the caller's "nothing was changed" is true
+            self._rollback()
+            self._convert(exc)
+            raise
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:   # never hide the error that caused the rollback
+                log.warning("rollback failed (%s)", exc)
 
     def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._mutex:
