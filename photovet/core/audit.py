@@ -23,7 +23,10 @@ What else catches what (``verify``):
    file, ``register.db-anchor`` beside it; for a register on a server, ``audit-anchor.json`` in
    the data folder), MACed with the same key: "the log must contain row N with hash H". A
    database put back from an older copy, or cut back by someone who held the key but not this
-   file, no longer contains that row as it was.
+   file, no longer contains that row as it was. An anchor of another register (or one that
+   cannot be read) is never replaced by a change: it stays and ``verify`` reports it until an
+   admin moves it aside; and a register file found empty or missing beside an anchor is not
+   started again (``storage/sqlite.py``).
 
 What someone who holds the register key (any Windows/OS user of an allowed PC who can read
 its key store, or the admin secret) can still do: rewrite history completely - edit or delete
@@ -82,8 +85,10 @@ def row_hash(row_id: int, time: str, osu: str, user: str, action: str, details: 
 
 def default_anchor_path(db: Database) -> Path | None:
     """Where this PC keeps the anchor of a register that is a file (beside it)."""
+    from photovet.core.storage.sqlite import anchor_path  # noqa: PLC0415
+
     path = getattr(db, "path", None)
-    return Path(str(path) + "-anchor") if path is not None else None
+    return anchor_path(path) if path is not None else None
 
 
 @dataclass
@@ -191,10 +196,17 @@ class AuditLog:
 
         assert self.anchor is not None
         current = self._read_anchor()
-        if current and current.get("register_id") == self.keys.register_id and \
-                int(current.get("last_id", 0)) > last_id:
-            return  # never move the anchor back
         rid = self.keys.register_id
+        if current is not None and (current.get("_bad") or current.get("register_id") != rid):
+            # The anchor is of another register (this one replaced the register this PC saw:
+            # a file cut short and started again, another school's copy...) or is unreadable.
+            # Overwriting it would erase the one record that says so: it stays, and verify
+            # reports it until an admin moves it aside on purpose.
+            log.warning("audit anchor %s kept: it is not this register's (verify reports it)",
+                        self.anchor.name)
+            return
+        if current and int(current.get("last_id", 0)) > last_id:
+            return  # never move the anchor back
         body = {"version": ANCHOR_VERSION, "register_id": rid, "count": count,
                 "last_id": last_id, "last_hash": last_hash,
                 "key_id": key_id(self.keys.master(create=False)),
@@ -351,9 +363,16 @@ class AuditLog:
                                      " is unreadable or was altered", v.rows, v.notes)
         rid = self.keys.register_id
         if a["register_id"] != rid:
+            try:
+                seen = f"{int(a['count'])} audit entries"
+            except (TypeError, ValueError):
+                seen = "its audit entries"
             return AuditVerification(
                 False, None, "audit log broken: this is not the register this PC last saw (its "
-                "register id changed); it may have been replaced", v.rows, v.notes)
+                f"register id changed; this PC saw another register with {seen}); it may have "
+                "been replaced. If that register was lost, restore it from a backup. Only if it "
+                f"was replaced on purpose: an admin moves {self.anchor} aside, and the next "
+                "check starts a new anchor", v.rows, v.notes)
         key = self.keys.audit_key(create=False)
         same_key = a.get("key_id") == key_id(self.keys.master(create=False))
         if same_key and not mac_ok(key, a.get("mac"), "audit-anchor-v1", rid, int(a["count"]),

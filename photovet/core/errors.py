@@ -114,6 +114,11 @@ class RegisterReadOnlyError(RegisterStorageError):
     intact, and restoring a backup would only lose changes: IT gives the account access."""
 
 
+class RegisterMissingError(CorruptRegisterError):
+    """register.db is empty or missing, but its folder shows a register was there (its audit
+    anchor): a new, empty register is never created in its place."""
+
+
 class RegisterUnavailableError(RegisterError):
     """The register server cannot be reached, or went away during a change. Nothing of the
     change in progress was saved (unless the message says it may have been); it can be done

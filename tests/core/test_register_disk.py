@@ -1,10 +1,13 @@
-"""The register file on its disk: a full disk, a register this account may not write. Each gets
-a message the office can act on, never a traceback and never "restore from a backup" when
-nothing is wrong with the register."""
+"""The register file on its disk: a full disk, a register this account may not write, and a
+register file found empty or missing where this PC saw one (its audit anchor is there). Each
+gets a message the office can act on, never a traceback and never "restore from a backup"
+when nothing is wrong with the register, and an empty file never reads as a fresh install."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -14,14 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from photovet.core.audit import AuditLog
 from photovet.core.errors import (
     CorruptRegisterError,
     RegisterDiskFullError,
+    RegisterMissingError,
     RegisterReadOnlyError,
 )
 from photovet.core.paths import register_path
 from photovet.core.register.people import Register
 from photovet.core.storage import open_db
+from photovet.core.workspace import Workspace
 from tests.conftest import office_access
 
 HEADER = ("UPN,Surname,Forename,Year,Website,Facebook,X,Instagram,Newsletter,Press,YouTube,"
@@ -211,3 +217,85 @@ def test_a_register_owned_by_another_account_for_real(folder_mode):
         assert (home / "register.db").read_bytes() == before
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+# --- A6: an empty or missing register.db where this PC saw a register ------------------------
+
+def _register_with_history(n: int = 6) -> int:
+    ws = Workspace.open()
+    try:
+        ws.create_first_admin("Office Admin", "staple battery 12 horse")
+        for i in range(n):
+            ws.audit.record("test.step", {"i": i})
+        rows = ws.audit.count()
+    finally:
+        ws.close()
+    return rows
+
+
+@pytest.mark.parametrize("how", ["empty", "missing"])
+def test_an_empty_or_missing_register_beside_its_anchor_is_not_started_again(how):
+    rows = _register_with_history()
+    path = register_path()
+    anchor = Path(str(path) + "-anchor")
+    assert anchor.exists() and json.loads(anchor.read_text())["count"] == rows
+    anchor_before = anchor.read_bytes()
+    if how == "empty":
+        path.write_bytes(b"")          # `: > register.db`: a crash, a full disk, a bad copy
+    else:
+        path.unlink()
+    with pytest.raises(RegisterMissingError) as ei:
+        Workspace.open()
+    err = ei.value
+    what = "is empty (0 bytes)" if how == "empty" else "is missing"
+    assert str(err).startswith(f"register.db: the register file {what}, but this folder held "
+                               f"a register ({rows} audit entries, last recorded ")
+    assert re.search(r"last recorded \d\d/\d\d/\d{4} \d\d:\d\d\)", str(err))
+    assert "nothing was changed" in str(err)
+    assert err.hint and "Restore register.db from a backup; do not create a new admin" in err.hint
+    assert isinstance(err, CorruptRegisterError)   # the GUI and CLI treat it as a register problem
+    # nothing was created in its place, and the anchor still says what this PC saw
+    assert (path.stat().st_size == 0) if how == "empty" else not path.exists()
+    assert anchor.read_bytes() == anchor_before
+    with pytest.raises(RegisterMissingError):   # and again: it stays refused
+        open_db()
+
+
+def test_a_fresh_folder_still_starts_a_new_register():
+    path = register_path()
+    assert not path.exists() and not Path(str(path) + "-anchor").exists()
+    _register_with_history(1)
+    assert path.stat().st_size > 0
+    path.write_bytes(b"")
+    Path(str(path) + "-anchor").unlink()    # moved aside on purpose: start again
+    ws = Workspace.open()
+    try:
+        assert ws.audit.count() == 0
+    finally:
+        ws.close()
+
+
+def test_the_anchor_of_another_register_is_never_overwritten(tmp_path, monkeypatch):
+    """register.db replaced by another register (here: a new one made elsewhere and copied in):
+    the next change must not rewrite this PC's anchor for the newcomer, so 'audit verify'
+    keeps saying that this is not the register this PC saw."""
+    rows = _register_with_history()
+    path = register_path()
+    anchor = Path(str(path) + "-anchor")
+    before = anchor.read_bytes()
+    other = tmp_path / "other" / "register.db"
+    db = open_db(other)
+    AuditLog(db, access=office_access(), anchor=False).record("other.register", {})
+    db.close()
+    shutil.copy(other, path)
+    ws = Workspace.open()
+    try:
+        ws.create_first_admin("New Admin", "staple battery 9 horse")   # a change: audited
+        ws.audit.record("test.after", {})
+        assert anchor.read_bytes() == before
+        v = ws.audit.verify()
+        assert not v.ok and "this is not the register this PC last saw" in v.message
+        assert f"another register with {rows} audit entries" in v.message
+        assert anchor.read_bytes() == before
+    finally:
+        ws.close()

@@ -9,11 +9,16 @@
 - A full disk, a register this account may not write, or a disk error raise
   ``RegisterDiskFullError`` / ``RegisterReadOnlyError`` / ``RegisterStorageError`` (the change
   in progress is rolled back), never "restore from a backup": nothing is wrong with the file.
+- An empty (0-byte) or missing register.db beside an audit anchor (``register.db-anchor``: this
+  PC saw a register there) raises ``RegisterMissingError``: a new, empty register is created
+  only in a folder that never held one.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import getpass
+import json
 import logging
 import os
 import shutil
@@ -27,6 +32,7 @@ from photovet.core.errors import (
     RegisterDiskFullError,
     RegisterError,
     RegisterLockedError,
+    RegisterMissingError,
     RegisterReadOnlyError,
     RegisterStorageError,
 )
@@ -34,12 +40,18 @@ from photovet.core.storage.database import Database, text_safe
 
 APP_ID = 0x50564554  # "PVET" in PRAGMA application_id: marks the file as PhotoVet's
 BUSY_TIMEOUT_MS = 10_000
+ANCHOR_SUFFIX = "-anchor"   # the audit anchor beside a register file (core/audit.py)
 
 # SQLite's primary result codes (the low byte of an extended code)
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 5, 6, 8
 _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 13, 14
 
 log = logging.getLogger("photovet.storage")
+
+
+def anchor_path(path: str | Path) -> Path:
+    """The audit anchor this PC keeps beside the register file ``path``."""
+    return Path(str(path) + ANCHOR_SUFFIX)
 
 
 def _check_header(path: Path) -> None:
@@ -123,6 +135,34 @@ def _no_access(path: Path) -> bool:
     return not os.access(path.parent, os.W_OK | os.X_OK)
 
 
+def _refuse_empty_if_register_was_here(path: Path) -> None:
+    """register.db is missing or 0 bytes: a fresh start only if this PC never saw a register
+    here (no audit anchor beside it). A file cut short by a crash, a full disk or a copy that
+    did not finish must not read as a new install (a new admin, an empty log, "intact")."""
+    anchor = anchor_path(path)
+    if not anchor.exists():
+        return
+    what = "is empty (0 bytes)" if path.exists() else "is missing"
+    held = "a register"
+    try:
+        data = json.loads(anchor.read_text(encoding="utf-8"))
+        count = int(data["count"])
+        held = f"a register ({count} audit entr{'y' if count == 1 else 'ies'}"
+        when = data.get("written_at")
+        if when:
+            day = _dt.datetime.fromisoformat(when).astimezone().strftime("%d/%m/%Y %H:%M")
+            held += f", last recorded {day}"
+        held += ")"
+    except (OSError, ValueError, KeyError, TypeError):
+        held = f"a register (its audit anchor {anchor.name} is there)"
+    raise RegisterMissingError(
+        f"the register file {what}, but this folder held {held}. It was probably cut short by a "
+        "crash, a full disk or a copy that did not finish; nothing was changed", path=path,
+        hint=f"Restore {path.name} from a backup; do not create a new admin. (Only to start "
+             f"again with an empty register on purpose: move {anchor.name} out of {path.parent} "
+             "too.)")
+
+
 def _owner_only(path: Path) -> None:
     for p in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
         if p.exists():
@@ -142,6 +182,7 @@ class SQLiteDatabase(Database):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _check_header(self.path)
         if not self.path.exists() or self.path.stat().st_size == 0:
+            _refuse_empty_if_register_was_here(self.path)
             try:
                 os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
             except PermissionError as exc:
