@@ -11,6 +11,7 @@ import pytest
 from photovet.core.errors import RegisterImportError
 from photovet.core.models import NO, NOT_RECORDED, YES, Face, MatchStatus
 from photovet.core.policy import decide_face
+from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import detect_mapping, load_mapping, save_mapping
 from photovet.core.register.people import Register
 from photovet.core.register.values import parse_date, parse_yes_no, upn_check_ok
@@ -278,6 +279,54 @@ def test_file_problems_raise_clear_errors(tmp_path, reg, content, message):
     with pytest.raises(RegisterImportError) as ei:
         reg.import_csv(p)
     assert message in str(ei.value) and str(ei.value).startswith("bad.csv: ")
+
+
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_as_text(tmp_path, reg, order):
+    """Some exports write UTF-16 with no BOM: every other byte is zero. That is text, not
+    "binary data"."""
+    p = tmp_path / "nobom.csv"
+    p.write_bytes((HEADER + row(UPN1, sur="Laurent", fore="Anaïs")).encode(order))
+    rep = reg.import_csv(p, today=TODAY)
+    assert rep.applied, rep.summary_lines()
+    assert reg.person(UPN1).legal_forename == "Anaïs" and "UTF-16" in rep.encoding
+
+
+def test_a_quote_that_never_closes_refuses_the_whole_file(tmp_path, reg):
+    """A Notes cell opened with a quotation mark that is never closed would take every later
+    line as part of that one cell: the rows after it (a withdrawal among them) would never be
+    read, and everyone on them "not in this file". The file is refused, naming the line."""
+    reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2, sur="Abrahams")), today=TODAY)
+    before = photo_states(reg, UPN2)
+    text = (HEADER + row(UPN1, notes='"Sibling says ""hi""') + row(UPN3, sur="Carver")
+            + row(UPN2, sur="Abrahams", consents=("No",) * 6))        # withdraws, on line 4
+    with pytest.raises(RegisterImportError) as ei:
+        reg.import_csv(write(tmp_path, text, "quote.csv"), today=TODAY)
+    err = ei.value
+    assert str(err) == ('quote.csv: line 2: a quotation mark (") opens a cell that never closes, '
+                        "so lines 2-4 were read as one cell. Nothing was imported")
+    assert err.hint == ("Open the file in Excel, fix the Notes cell on line 2 (remove the "
+                        "quotation mark, or close it), and save it as CSV again.")
+    assert photo_states(reg, UPN2) == before and reg.find(UPN3) is None   # nothing changed
+    with pytest.raises(RegisterImportError, match="line 2: a quotation mark"):   # a dry run too
+        reg.import_csv(write(tmp_path, text, "quote.csv"), today=TODAY, dry_run=True)
+    # on the last line, with nothing after it: still refused (the cell holds the line break)
+    with pytest.raises(RegisterImportError, match="line 3: .* it runs to the end of the file"):
+        reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2, notes='"open'), "end.csv"),
+                       today=TODAY)
+
+
+def test_cells_over_several_lines_that_close_still_import(tmp_path, reg):
+    text = (HEADER + row(UPN1, notes='"Line one\nline two, with a comma\nand ""quotes"""')
+            + row(UPN3, sur="Carver") + row(UPN2, sur="Abrahams", notes='"Last\nrow"'))
+    p = tmp_path / "multi.csv"
+    p.write_bytes(text.rstrip("\n").encode("utf-8"))    # the last cell closes at the very end
+    rep = reg.import_csv(p, today=TODAY)
+    assert rep.applied and rep.rows == 3 and not rep.errors, rep.summary_lines()
+    assert {reg.find(u) is not None for u in (UPN1, UPN2, UPN3)} == {True}
+    notes = reg.db.scalar("SELECT notes FROM people WHERE id = ?", [UPN1])
+    assert notes == 'Line one line two, with a comma and "quotes"'    # kept on one line
+    assert [line for line, _cells in read_table(p)[1]] == [2, 5, 6]
 
 
 def test_missing_file_and_folder(tmp_path, reg):

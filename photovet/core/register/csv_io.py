@@ -1,6 +1,9 @@
-"""Reading a CSV file exported from the MIS: UTF-8 (with or without BOM), UTF-16 with BOM,
-Windows-1252 (Excel); comma, semicolon or tab separated. Lines are numbered as a spreadsheet
-numbers them (the header is line 1)."""
+"""Reading a CSV file exported from the MIS: UTF-8 (with or without BOM), UTF-16 (with a BOM, or
+without one when every other byte is zero), Windows-1252 (Excel); comma, semicolon or tab
+separated. Lines are numbered as a spreadsheet numbers them (the header is line 1).
+
+A quotation mark that opens a cell and never closes would take the rest of the file as one
+cell (rows that withdraw consent among them): the whole file is refused, naming the line."""
 
 from __future__ import annotations
 
@@ -21,6 +24,15 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise RegisterImportError(f"the file is damaged UTF-16 text ({exc.reason})",
                                       path=path) from exc
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            return raw.decode(utf16), "UTF-16 (no byte-order mark)"
+        except UnicodeDecodeError as exc:
+            raise RegisterImportError(
+                f"the file looks like UTF-16 text saved without a byte-order mark, and it is "
+                f"damaged ({exc.reason})", path=path,
+                hint="Save it from Excel as 'CSV UTF-8 (Comma delimited)'.") from exc
     if b"\x00" in raw[:4096]:
         raise RegisterImportError("this is not a CSV text file (it contains binary data); "
                                   "export the register as CSV from your MIS", path=path)
@@ -35,6 +47,39 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
             f"the file is not UTF-8 or Windows-1252 text (byte 0x{raw[exc.start]:02x} at "
             f"position {exc.start})", path=path,
             hint="Save it from Excel as 'CSV UTF-8 (Comma delimited)'.") from exc
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text written without a byte-order mark (some
+    exports do): mostly Latin text, so every other byte is zero; None otherwise."""
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return None
+    sample = sample[:len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    zero_even, zero_odd = even.count(0), odd.count(0)
+    if zero_odd >= 0.9 * half and zero_even <= 0.02 * half:
+        return "utf-16-le"
+    if zero_even >= 0.9 * half and zero_odd <= 0.02 * half:
+        return "utf-16-be"
+    return None
+
+
+def _unclosed_quote(text: str, delim: str) -> bool:
+    """Does the text end inside a quoted cell (a quotation mark that opens a cell and never
+    closes)? The lenient reader takes everything after such a mark, to the end of the file, as
+    one cell; the strict one says "unexpected end of data" (its other complaints, a character
+    after a closing quote, are read past: the lenient reader keeps those cells)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    while True:
+        try:
+            next(reader)
+        except StopIteration:
+            return False
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                return True
 
 
 def _read_bytes(path: Path, what: str = "register file") -> bytes:
@@ -63,10 +108,13 @@ def read_table(path: str | Path, what: str = "register file"
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     prev = 0
+    last: tuple[int, list[str]] | None = None
     try:
         for cells in reader:
             start = prev + 1
             prev = reader.line_num
+            if cells:
+                last = (start, cells)
             if not cells or not any(c.strip() for c in cells):
                 continue
             if headers is None:
@@ -76,6 +124,22 @@ def read_table(path: str | Path, what: str = "register file"
     except csv.Error as exc:
         raise RegisterImportError(f"the CSV is malformed near line {prev + 1} ({exc})",
                                   path=path) from exc
+    if last is not None and _unclosed_quote(text, delim):
+        # the last cell ran to the end of the file: a stray quotation mark swallowed every line
+        # after it (and with them, rows that may withdraw consent): refuse the whole file
+        start, cells = last
+        opened = start + sum(c.count("\n") for c in cells[:-1])
+        col = headers[len(cells) - 1] if headers and len(cells) <= len(headers) else ""
+        cell = f"the {col} cell" if col else "the cell"
+        nothing = {"register file": "Nothing was imported",
+                   "enrolment CSV": "Nothing was enrolled"}.get(what, "Nothing was used")
+        swallowed = (f"so lines {opened}-{prev} were read as one cell" if prev > opened
+                     else "it runs to the end of the file")
+        raise RegisterImportError(
+            f"line {opened}: a quotation mark (\") opens a cell that never closes, {swallowed}. "
+            f"{nothing}", path=path,
+            hint=f"Open the file in Excel, fix {cell} on line {opened} (remove the quotation "
+                 "mark, or close it), and save it as CSV again.")
     if headers is None:
         raise RegisterImportError(f"the {what} has no header row", path=path)
     return headers, rows, encoding, hashlib.sha256(raw).hexdigest()
