@@ -22,11 +22,22 @@ class PhotoVetError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.message
-        return f"{self.path.name}: {self.message}"
+        return f"{_shown_name(self.path)}: {self.message}"
 
     def full(self) -> str:
         """Message plus what to do about it (for dialogs)."""
         return f"{self}\n{self.hint}" if self.hint else str(self)
+
+
+def _shown_name(path: Path) -> str:
+    """The file's name; for a path with no name of its own (".", "..", "/"), the folder it
+    stands for, so a message never starts with an empty name."""
+    if path.name and path.name != "..":
+        return path.name
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return str(path)
 
 
 # --- reading photos -------------------------------------------------------------------------

@@ -102,6 +102,15 @@ def test_import_file_problems(tmp_path):
     assert code == 1 and "missing.csv: the register file was not found" in (out + err)
 
 
+def test_import_of_a_folder_named_dot_names_the_folder(tmp_path, monkeypatch):
+    """`register import .` used to say "error: : that is a folder" (the name of '.' is empty)."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("register", "import", ".")
+    assert code == 1
+    assert f"error: {tmp_path.resolve()}: that is a folder, not a register file" in (out + err)
+    assert "error: :" not in (out + err)
+
+
 def test_import_with_mapping(tmp_path):
     p = tmp_path / "odd.csv"
     p.write_text("Ident,Nom,Prenom,Web\n" + f"{UPN1},Ashby,Victoria,Yes\n", encoding="utf-8")

@@ -329,6 +329,19 @@ def test_cells_over_several_lines_that_close_still_import(tmp_path, reg):
     assert [line for line, _cells in read_table(p)[1]] == [2, 5, 6]
 
 
+def test_warnings_are_listed_under_a_heading_that_fits_them_all(tmp_path, reg):
+    """A UPN with a wrong check letter is not "counted as No": the heading says only
+    "Warnings", and each warning says what it means."""
+    bad_check = "B" + UPN1[1:]
+    assert not upn_check_ok(bad_check)
+    rep = reg.import_csv(write(tmp_path, HEADER + row(bad_check)), today=TODAY)
+    assert rep.applied and "id_format" in [w.kind for w in rep.warnings]
+    lines = rep.summary_lines()
+    i = lines.index(f"Warnings ({len(rep.warnings)}):")
+    assert any("wrong check letter" in line for line in lines[i + 1:i + 1 + len(rep.warnings)])
+    assert not any("Warnings (counted as No)" in line for line in lines)
+
+
 def test_missing_file_and_folder(tmp_path, reg):
     with pytest.raises(RegisterImportError, match="not found"):
         reg.import_csv(tmp_path / "nope.csv")

@@ -239,7 +239,7 @@ class ImportReport:
             new = sum(1 for t in self.takedown if getattr(t, "new", False))
             out.append(f"TAKE-DOWN LIST: {len(self.takedown)} published or exported photo(s) show "
                        f"someone without consent now ({new} new): see the take-down list.")
-        section("Warnings (counted as No)", self.warnings)
+        section("Warnings", self.warnings)   # each says what it means (counted as No...)
         if self.blank_consents:
             out.append(f"{len(self.blank_consents)} people have blank consent cells (not "
                        "recorded): counted as No")
