@@ -157,6 +157,7 @@ class Person:
     photo_consent: dict[str, str] = field(default_factory=dict)  # channel -> yes/no/not recorded
     video_consent: dict[str, str] = field(default_factory=dict)
     name_with_photo: bool = False            # consent to publish the name beside a photo
+    name_consent: str = NOT_RECORDED         # the same as "yes" / "no" / "not recorded"
     do_not_photograph: bool = False          # safeguarding: overrides everything
     valid: bool = True                       # False when the register row was rejected
     enrolled: bool = False                   # has at least one face signature

@@ -313,17 +313,59 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
 
 
 def text_override_refusal(action: str, item: TextItem, person: Person | None,
-                          reason: str = "") -> str | None:
+                          reason: str = "", *, channel: Channel | None = None,
+                          media: str = "photo", mode: str | Mode | None = None,
+                          on: _dt.date | None = None) -> str | None:
+    """Why a person may NOT make this change to a text, or None when they may. A name matched
+    to someone in the register follows the register on ``channel`` as a face does: where it
+    says No (to names with photos, or for the channel), the person is a leaver or on the
+    do-not-photograph list, or the channel shows less of a name, no one can leave it readable
+    by hand (an audit left readable a pupil's name whose family said No); where consent is
+    only not recorded, a reason is asked for."""
     if action == "cover":
         return None
     if action != "keep":
         return f"unknown review action '{action}'"
     if person is not None and person.do_not_photograph:
         return f"{person.display_name} is on the do-not-photograph list: their name is always covered"
+    if person is not None and channel is not None and item.person and \
+            item.kind in ("pupil-name", "staff-name"):
+        refusal = _name_refusal(item, person, channel, media, mode, on or _dt.date.today())
+        if refusal:
+            return refusal
     if item.school == "crest" and not reason.strip():
         return "Say why this may stay visible (for example: it is not the school's crest)"
     if (item.kind or item.school) and not reason.strip():
         return "Say why this text may stay readable (for example: it is a street name)"
+    return None
+
+
+def _name_refusal(item: TextItem, person: Person, channel: Channel, media: str,
+                  mode: str | Mode | None, on: _dt.date) -> str | None:
+    """Why a name matched to ``person`` can never be left readable on ``channel`` (None when
+    the register allows it, or only lacks a recorded answer)."""
+    name = person.display_name
+    if decide_name(person, channel, media, mode if mode is not None else CONSENT, on,
+                   item.form or "full").action == "keep":
+        return None
+    block = person_block(person, on)
+    if block:
+        return f"{name}: {block[0].lower()}{block[1:]}; their name is always covered"
+    mode_v = effective_mode(channel, mode if mode is not None else CONSENT)
+    if not _known_mode(mode_v):
+        return REASON_UNKNOWN_MODE
+    if mode_v == NO_CHILDREN and not person.is_staff:
+        return f"No pupil's name may be shown on {channel.label} (no identifiable children)"
+    if person.name_consent == NO:
+        return (f"{name}: the register says No to showing their name with photos; it stays "
+                "covered (if the register is wrong, change it there)")
+    if person.consent_state(channel.id, media) == NO:
+        return (f"{name}'s parents said No for {channel.label}" + ("" if media == "photo"
+                else " videos") + "; their name stays covered")
+    if not name_rule_allows(channel, item.form or "full"):
+        shown = {"first": "first names only", "initials": "initials only",
+                 "none": "no names"}.get(channel.names, channel.names)
+        return f"{channel.label} shows {shown}: this name stays covered"
     return None
 
 
@@ -338,7 +380,8 @@ def decide_text(item: TextItem, person: Person | None, channel: Channel, media: 
         return Decision(rule.action, rule.reason)
     if action == "cover":
         return Decision("cover", REASON_COVERED_BY_HAND)
-    refusal = text_override_refusal(action, item, person, item.override_reason)
+    refusal = text_override_refusal(action, item, person, item.override_reason,
+                                    channel=channel, media=media, mode=mode, on=on)
     if refusal:
         item.refused = refusal
         return Decision("cover", rule.reason, needs_review=rule.needs_review)

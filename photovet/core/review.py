@@ -459,7 +459,9 @@ class Reviewer:
             raise PhotoVetError(f"this photo has no text {index + 1}")
         item = analysis.texts[index]
         row = self.person_of(item.person) if item.person else None
-        refusal = text_override_refusal(action, item, row, reason)
+        refusal = text_override_refusal(action, item, row, reason, channel=channel,
+                                        media=analysis.media, mode=analysis.mode,
+                                        on=self.today())
         if refusal:
             raise ReviewRefused(refusal)
         poly = [(float(x), float(y)) for x, y in item.polygon]

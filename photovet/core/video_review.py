@@ -332,7 +332,9 @@ class VideoReviewer:
                                             mode, self.today(), reason)
         else:
             row = self.person_of(t.person) if t.person else None
-            refusal = text_override_refusal(action, track_as_text(t), row, reason)
+            refusal = text_override_refusal(action, track_as_text(t), row, reason,
+                                            channel=channel, media="video", mode=mode,
+                                            on=self.today())
         if refusal:
             raise ReviewRefused(refusal)
         # "show" where the rules already show it: only forget a cover, store nothing more

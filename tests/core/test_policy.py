@@ -18,6 +18,7 @@ from photovet.core.policy import (
     decide_text,
     face_override_refusal,
     name_consent_missing,
+    text_override_refusal,
 )
 from tests.conftest import shared_data
 
@@ -266,6 +267,30 @@ def test_text_kept_by_hand_needs_a_reason_and_never_for_dnp():
     assert decide_text(item, p, CH["website"], "photo", "consent", ON).action == "keep"
     assert decide_text(item, person(do_not_photograph=True), CH["website"], "photo", "consent",
                        ON).action == "cover"
+
+
+@pytest.mark.parametrize("p,why", [
+    (person(name_with_photo=False, name_consent=NO), "says No to showing their name"),
+    (person(photo_consent={**ALL_YES, "website": NO}), "parents said No for School website"),
+    (person(leaving_date=dt.date(2020, 1, 1)), "their name is always covered"),
+    (person(valid=False), "their name is always covered"),
+])
+def test_a_name_the_register_says_no_to_can_never_be_left_readable_by_hand(p, why):
+    """As a face: an explicit No (to names with photos, or for the channel), a leaver or a
+    rejected register row is final, whatever reason is given (an audit left readable a
+    pupil's name whose family said No); only 'not recorded' may be answered with a reason."""
+    item = TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text="Amelia Stone",
+                    person="A123456789012", kind="pupil-name", form="full", override="keep",
+                    override_reason="the family told the office it is fine")
+    assert decide_text(item, p, CH["website"], "photo", "consent", ON).action == "cover"
+    assert why in item.refused, item.refused
+    refusal = text_override_refusal("keep", item, p, "a reason", channel=CH["website"],
+                                    media="photo", mode="consent", on=ON)
+    assert refusal and why in refusal
+    # the same name, consent not recorded: a reason is enough (as for a face)
+    open_ = person(name_with_photo=False)
+    assert open_.name_consent == NOT_RECORDED
+    assert decide_text(item, open_, CH["website"], "photo", "consent", ON).action == "keep"
 
 
 def test_unknown_names_are_covered_and_open_for_review():

@@ -160,6 +160,7 @@ class Register:
                 photo_consent={c: st.get((c, "photo"), NOT_RECORDED) for c in chans},
                 video_consent={c: st.get((c, "video"), NOT_RECORDED) for c in chans},
                 name_with_photo=st.get((NAME_WITH_PHOTO, "any")) == YES,
+                name_consent=st.get((NAME_WITH_PHOTO, "any"), NOT_RECORDED),
                 do_not_photograph=st.get((DO_NOT_PHOTOGRAPH, "any")) == YES,
                 valid=bool(r[11]), enrolled=enrolled.get(r[0], 0) > 0, family=r[12] or "",
             ))

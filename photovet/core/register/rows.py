@@ -164,6 +164,7 @@ def parse_row(line: int, cells: list[str], layout: Layout, channels: list[str]) 
     p.photo_consent = {c: states.get((c, "photo"), NOT_RECORDED) for c in channels}
     p.video_consent = {c: states.get((c, "video"), NOT_RECORDED) for c in channels}
     p.name_with_photo = states.get((NAME_WITH_PHOTO, "any")) == YES
+    p.name_consent = states.get((NAME_WITH_PHOTO, "any"), NOT_RECORDED)
     p.do_not_photograph = states.get((DO_NOT_PHOTOGRAPH, "any")) == YES
     return Row(line, pid, p, states, present, errors, warnings, variants, blanks,
                family_present=bool(family_col))

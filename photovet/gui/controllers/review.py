@@ -365,10 +365,12 @@ class ReviewController(QObject):
             return self._record(lambda r, a, ch: r.text(a, index, "cover", ch))
         t = item.analysis.texts[index]
         person = self._people().get(t.person) if t.person else None
-        refusal = policy.text_override_refusal("keep", t, person, "")
+        rules = {"channel": self.ctx.current_channel(), "media": item.analysis.media,
+                 "mode": item.analysis.mode, "on": _dt.date.today()}
+        refusal = policy.text_override_refusal("keep", t, person, "", **rules)
         reason = ""
         if refusal:
-            if policy.text_override_refusal("keep", t, person, "given"):
+            if policy.text_override_refusal("keep", t, person, "given", **rules):
                 QMessageBox.information(self.window, "This text stays covered",
                                         sentence(refusal) + "\n\nNothing was changed.")
                 return False

@@ -288,8 +288,10 @@ class VideoController(QObject):
                     "show", face, row, channel, "video", a.mode, today, "given")
             else:
                 text = policy.track_as_text(t)
-                refusal = policy.text_override_refusal("keep", text, row, "")
-                blocked = refusal and policy.text_override_refusal("keep", text, row, "given")
+                rules = {"channel": channel, "media": "video", "mode": a.mode, "on": today}
+                refusal = policy.text_override_refusal("keep", text, row, "", **rules)
+                blocked = refusal and policy.text_override_refusal("keep", text, row, "given",
+                                                                   **rules)
             if blocked:      # no reason would make it allowed: say why, change nothing
                 QMessageBox.information(self.window, "Not allowed",
                                         sentence(refusal) + "\n\nNothing was changed.")
