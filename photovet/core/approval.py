@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,16 @@ DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _local(iso: str | None) -> str:
+    """' at 14:02 on 29/11/2026' (local time) for a stored time, or ''."""
+    if not iso:
+        return ""
+    try:
+        return _dt.datetime.fromisoformat(iso).astimezone().strftime(" at %H:%M on %d/%m/%Y")
+    except ValueError:
+        return ""
 
 
 def approval_parts(analysis: PhotoAnalysis, review_digest: str, pub: Publication) -> dict[str, Any]:
@@ -191,6 +202,9 @@ class Approvals:
             what = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
             raise ApprovalError(f"this {what} cannot be marked ready: it could not be checked: "
                                 f"{analysis.error}")
+        # the original's full path: a relative one would mean another file wherever the
+        # retention schedule runs (an audit saw it move a backup's copy to the trash)
+        path = os.path.abspath(analysis.path) if analysis.path else ""
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO approvals (sha256, channel, status, path, batch, preparer, prepared_at,"
@@ -201,11 +215,11 @@ class Approvals:
                 "prepared_at = excluded.prepared_at, approver = NULL, decided_at = NULL, "
                 "comment = '', fingerprint = '', parts = '', note = '', "
                 "preparer_id = excluded.preparer_id, approver_id = NULL",
-                [analysis.sha256, analysis.channel, READY, analysis.path, batch, preparer.name,
+                [analysis.sha256, analysis.channel, READY, path, batch, preparer.name,
                  _now(), preparer.account_id])
             self.audit.record("approval.ready", {"sha256": analysis.sha256,
                                                  "channel": analysis.channel,
-                                                 "path": analysis.path, "batch": batch})
+                                                 "path": path, "batch": batch})
 
     def _precheck(self, analysis: PhotoAnalysis, approver: Any) -> ApprovalState:
         """Refusals that come before anything else an approver is told: the photo is not
@@ -219,11 +233,36 @@ class Approvals:
         self._not_the_preparer(state, approver)
         return state
 
+    @staticmethod
+    def _not_overruling(state: ApprovalState, approver: Any) -> None:
+        """A senior leader's rejection stands: another approver cannot approve the photo over
+        it (found by an audit: a photo rejected as 'pupil upset' was approved by a colleague,
+        with no word, and exported). The one who rejected it may change their mind; otherwise
+        the preparer marks it ready again (having changed what was wrong), and it is decided
+        afresh."""
+        if state.status != REJECTED:
+            return
+        if approver.account_id is not None and state.approver_id is not None:
+            same = state.approver_id == approver.account_id
+        else:
+            same = " ".join((state.approver or "").split()).casefold() == \
+                " ".join(approver.name.split()).casefold()
+        if not same:
+            when = _local(state.decided_at)
+            raise ApprovalError(
+                f"{state.approver} rejected this photo{when}"
+                + (f" ('{state.comment}')" if state.comment else "")
+                + "; another approver cannot approve it over that",
+                hint="Talk to them, or the preparer changes what was wrong and marks it ready "
+                     "again; then it can be approved.")
+
     def _decide(self, analysis: PhotoAnalysis, status: str, comment: str,
                 parts: dict[str, Any] | None) -> None:
         approver = self.audit.access.require("approve")
         with self.db.atomic():
             state = self._precheck(analysis, approver)
+            if status == APPROVED:
+                self._not_overruling(state, approver)   # read again inside the change
             fp = fingerprint(parts) if parts is not None else ""
             self.db.execute(
                 "UPDATE approvals SET status = ?, approver = ?, approver_id = ?, decided_at = ?, "
@@ -283,7 +322,8 @@ class Approvals:
         every check is ticked; the ticks are kept with the approval and signed with it."""
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
-        self._precheck(analysis, self.audit.access.require("approve"))
+        approver = self.audit.access.require("approve")
+        self._not_overruling(self._precheck(analysis, approver), approver)
         refusal = open_flag_refusal(analysis)
         if refusal:
             raise ApprovalError(refusal)

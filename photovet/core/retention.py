@@ -153,12 +153,14 @@ class RetentionSchedule:
         for row in self.audit.rows(action="device-import-copied"):
             d = row["details"]
             when = _day(row["time"])
-            if d.get("dest") and d.get("sha256") and when:
+            # a path recorded as typed (relative) names a different file in each folder this
+            # runs from (an audit saw a backup's identical copy go to the trash): never used
+            if d.get("dest") and d.get("sha256") and when and os.path.isabs(d["dest"]):
                 known.setdefault(os.path.abspath(d["dest"]), (d["sha256"], when, "copied from a device"))
         for path, sha, at in self.db.all("SELECT path, sha256, prepared_at FROM approvals "
                                          "WHERE path IS NOT NULL AND path != ''"):
             when = _day(at)
-            if when:
+            if when and os.path.isabs(path):
                 key = os.path.abspath(path)
                 if key not in known or known[key][1] > when:
                     known[key] = (sha, when, "marked ready")

@@ -276,7 +276,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     user = audit.access.require("device.import").name
     if clear:
         audit.access.require("device.clear")
-    src, dest = Path(src), Path(dest)
+    src, dest = Path(os.path.abspath(src)), Path(os.path.abspath(dest))   # recorded in full
     if src.is_file():
         raise NotAFileError("this is a file: give the folder of the camera, card or phone (for "
                             "example its DCIM folder)", path=src)

@@ -5,6 +5,7 @@ real matcher, policy, cache, export and records."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from pathlib import Path
 
@@ -283,6 +284,41 @@ def test_analysis_is_cached_by_content_and_invalidated_by_settings(engine, tmp_p
     engine.settings.set("recognition.max_distance", 0.3)
     engine.analyse(photo)
     assert engine.face_engine.detect_calls == 2
+
+
+def test_a_rejection_stands_until_the_photo_is_prepared_again(ws, engine, tmp_path):
+    """Another approver cannot approve over a senior leader's rejection (an audit saw a photo
+    rejected as 'pupil upset' approved by a colleague and exported); the one who rejected it
+    may change their mind; marked ready again, it is decided afresh. The original's path is
+    kept in full (a relative one names another file wherever retention runs)."""
+    from photovet.core.errors import ApprovalError
+
+    web = ws.channels.get("website")
+    photo = make_photo(tmp_path / "trip.jpg")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    a.path = "trip.jpg"                        # as typed on a command line, in tmp_path
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        ws.approvals.mark_ready(a)
+    finally:
+        os.chdir(here)
+    assert ws.approvals.get(a.sha256, "website").path == str(tmp_path / "trip.jpg")
+    act_as(ws, "Mr Head")
+    ws.approvals.reject(a, comment="pupil upset")
+    act_as(ws, "Ms Other")
+    with pytest.raises(ApprovalError, match=r"Mr Head rejected this photo at .* \('pupil upset'\); "
+                                            "another approver cannot approve it over that"):
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    assert ws.approvals.get(a.sha256, "website").status == "rejected"
+    act_as(ws, "Mr Head")                      # the one who rejected it may change their mind
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.reject(a, comment="on second thoughts, no")
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(a)                 # prepared again: decided afresh
+    act_as(ws, "Ms Other")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    assert ws.approvals.get(a.sha256, "website").status == "approved"
 
 
 def test_an_approval_signs_how_faces_are_covered(ws, engine, tmp_path):
