@@ -111,16 +111,20 @@ def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None
     items were taken down."""
     if ctx.invoked_subcommand is not None:
         return
+    from photovet.core.errors import ExportError
     from photovet.core.records import takedown
 
     ws = open_workspace()
     try:
         person = register_id(ws.register, person)
         items = ws.takedown(person=person, include_done=include_done)
-        if csv_path:
-            takedown.write_csv(items, csv_path)
-        if html_path:
-            takedown.write_html(items, html_path)
+        for path, write in ((csv_path, takedown.write_csv), (html_path, takedown.write_html)):
+            if path:
+                try:
+                    write(items, path)
+                except ExportError as exc:  # named as the user typed it
+                    fail_line(path, exc.message)
+                    sys.exit(EXIT_SOME_FAILED)
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -162,17 +166,30 @@ def takedown_done_cmd(items: tuple[int, ...], note: str) -> None:
 @click.command("sar")
 @click.argument("person_id", metavar="ID")
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path, readable=False),
-              help="The HTML file to write (one self-contained file).")
-def sar_cmd(person_id: str, out_path: Path) -> None:
+              help="The HTML file to write (one self-contained file), e.g. sar-ID.html. A file "
+                   "of that name is never replaced unless you add --overwrite.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace the file given with --out if it already exists (for example an "
+                   "earlier report for the same person).")
+def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
     """Subject access report: every export and post where the person appears (face shown or
     covered, name readable or covered), with pictures as exported, and their consent history,
     as one HTML file that opens offline and prints."""
+    from photovet.core.errors import ExportError, OutputExistsError
     from photovet.core.records.sar import subject_access_report
 
     ws = open_workspace()
     try:
-        path = subject_access_report(ws.register, ws.records, person_id, out_path)
+        path = subject_access_report(ws.register, ws.records, person_id, out_path,
+                                     overwrite=overwrite)
         n = len(ws.records.exports(person=register_id(ws.register, person_id)))
+    except ExportError as exc:  # the file given with --out: named as the user typed it
+        fail_line(out_path, exc.message)
+        if isinstance(exc, OutputExistsError):
+            click.echo("Choose another file name, or add --overwrite to replace it.", err=True)
+        elif exc.hint:
+            click.echo(exc.hint, err=True)
+        sys.exit(EXIT_SOME_FAILED)
     except PhotoVetError as exc:
         abort(exc)
     finally:

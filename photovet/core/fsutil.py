@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from photovet.core.errors import DiskFullError, OutputExistsError, OutputFolderError
+
 
 def fsync_dir(path: str | Path) -> None:
     """Make a rename/link/unlink in ``path`` durable (a no-op where folders cannot be opened)."""
@@ -48,6 +50,96 @@ def atomic_write_text(path: str | Path, text: str, *, prefix: str = ".photovet-t
         raise
     fsync_dir(path.parent)
     return path
+
+
+def _why_not_written(exc: OSError) -> str:
+    """An OSError from writing a file, in words (the path is named by the caller)."""
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the disk is read-only"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "the disk is full"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def check_report_path(path: str | Path, *, overwrite: bool = False,
+                      example: str = "report.html") -> Path:
+    """Before a report is made: ``path`` must name a file (not a folder) whose folder is a
+    folder, and, unless ``overwrite``, no file may have that name yet. ``example`` is a file
+    name to suggest when ``path`` is a folder. Typed errors (OutputFolderError,
+    OutputExistsError) say what to do; ``path`` is not set on them, the caller names it."""
+    path = Path(path)
+    try:
+        return _check_report_path(path, overwrite, example)
+    except OSError as exc:   # a folder on the way PhotoVet may not even look into
+        raise OutputFolderError(f"PhotoVet cannot write there ({_why_not_written(exc)}); "
+                                "choose a folder you can write to") from exc
+
+
+def _check_report_path(path: Path, overwrite: bool, example: str) -> Path:
+    if path.is_dir():
+        raise OutputFolderError(
+            "this is a folder; give a file name for the report, e.g. "
+            f"{os.path.join(os.fspath(path), example)}")
+    parent = path.parent
+    for folder in (parent, *parent.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise OutputFolderError(f"{folder} is a file, not a folder; choose another "
+                                        "place for the report")
+            break
+    if path.exists() or path.is_symlink():
+        if not overwrite:
+            raise OutputExistsError("a file with this name already exists; PhotoVet does not "
+                                    "replace it", hint="Choose another file name.")
+        if not path.is_file():
+            raise OutputFolderError("this is not a regular file; give a file name for the report")
+    return path
+
+
+def write_report(path: str | Path, text: str, *, overwrite: bool = False,
+                 example: str = "report.html") -> Path:
+    """Write a report (HTML, CSV) a person asked for, all or nothing (``atomic_write_text``),
+    with every failure a typed error in words: the name is a folder, a file of that name
+    exists (never replaced unless ``overwrite``), PhotoVet may not write there, the disk is
+    full. Nothing half-written is ever left."""
+    path = check_report_path(path, overwrite=overwrite, example=example)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if overwrite:
+            return atomic_write_text(path, text)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".photovet-tmp-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            link_no_overwrite(tmp, path)   # a file made meanwhile is never replaced
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        fsync_dir(path.parent)
+        return path
+    except FileExistsError as exc:
+        raise OutputExistsError("a file with this name already exists; PhotoVet does not "
+                                "replace it", hint="Choose another file name.") from exc
+    except IsADirectoryError as exc:
+        raise OutputFolderError(
+            "this is a folder; give a file name for the report, e.g. "
+            f"{os.path.join(os.fspath(path), example)}") from exc
+    except NotADirectoryError as exc:
+        raise OutputFolderError("part of this path is a file, not a folder; choose another "
+                                "place for the report") from exc
+    except OSError as exc:
+        why = _why_not_written(exc)
+        if why == "the disk is full":
+            raise DiskFullError("the disk is full; the report was not written",
+                                hint="Free some space, or choose a folder on another disk.") from exc
+        raise OutputFolderError(f"PhotoVet cannot write there ({why}); choose a folder you can "
+                                "write to") from exc
 
 
 def pid_alive(pid: int) -> bool:

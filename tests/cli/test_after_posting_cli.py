@@ -114,6 +114,44 @@ def test_sar_writes_one_file(school):
     assert r.exit_code == 1 and "NOBODY" in r.stderr
 
 
+def test_sar_out_is_a_folder_an_existing_file_or_not_writable(school, monkeypatch):
+    """A1: a folder, an existing file (never replaced without --overwrite) or a place PhotoVet
+    may not write gives one line in words, never a traceback."""
+    tmp, _, _ = school
+    folder = tmp / "reports"
+    folder.mkdir()
+    r = run("sar", A, "--out", folder)
+    assert r.exit_code == 1
+    assert (f"error: {folder}: this is a folder; give a file name for the report, e.g. "
+            f"{folder / ('sar-' + A + '.html')}") in r.stderr
+    assert list(folder.iterdir()) == []
+
+    out = folder / "amy.html"
+    out.write_text("the report sent to the family last year", encoding="utf-8")
+    r = run("sar", A, "--out", out)
+    assert r.exit_code == 1
+    assert "a file with this name already exists; PhotoVet does not replace it" in r.stderr
+    assert "--overwrite" in r.stderr
+    assert out.read_text(encoding="utf-8") == "the report sent to the family last year"
+    r = run("sar", A, "--out", out, "--overwrite")
+    assert r.exit_code == 0, r.output
+    assert 'class="export"' in out.read_text(encoding="utf-8")
+    assert "--overwrite" in run("sar", "--help").stdout
+
+    import tempfile
+
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)   # tests run as root: chmod would not stop it
+    r = run("sar", A, "--out", folder / "new.html")
+    assert r.exit_code == 1
+    assert (f"error: {folder / 'new.html'}: PhotoVet cannot write there (permission denied); "
+            "choose a folder you can write to") in r.stderr
+    r = run("takedown", "--csv", folder / "td.csv")
+    assert r.exit_code == 1 and "PhotoVet cannot write there (permission denied)" in r.stderr
+
+
 def test_identify(school):
     tmp, _, res = school
     copy = downloaded_copy(Path(res[1].output), tmp / "fb-copy.jpg")

@@ -126,15 +126,21 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
     return rows
 
 
-def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path) -> Path:
+def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path, *,
+                          overwrite: bool = False) -> Path:
     """Write the report for ``person_id`` to ``out`` (atomically) and audit it (a signed-in
-    admin)."""
+    admin). A file already called ``out`` is never replaced unless ``overwrite`` (a report
+    sent to a family is a record of what was sent); a folder, a place PhotoVet may not write
+    or a full disk is a typed error (fsutil.write_report), found before the report is made
+    where it can be."""
     records.audit.access.require("sar")
-    from photovet.core.fsutil import atomic_write_text  # noqa: PLC0415
+    from photovet.core.fsutil import check_report_path, write_report  # noqa: PLC0415
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
     e = html.escape
     out = Path(out)
+    example = f"sar-{''.join(c if c.isalnum() or c in '-_' else '_' for c in person_id)}.html"
+    check_report_path(out, overwrite=overwrite, example=example)
     try:
         person = register.person(person_id)
     except UnknownPersonError:
@@ -269,7 +275,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f"<title>Subject access report: {e(name)} ({e(pid)})</title>"
            f"<style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
-    path = atomic_write_text(out, doc)
+    path = write_report(out, doc, overwrite=overwrite, example=example)
     records.audit.record("sar.created", {"person": pid, "file": str(path.resolve()),
                                          "exports": [r.id for r in exports]})
     return path

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from photovet.core.channels import UnknownChannelError
-from photovet.core.fsutil import atomic_write_text
+from photovet.core.fsutil import write_report
 from photovet.core.models import Channel
 from photovet.core.policy import consent_missing, name_consent_missing
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
@@ -235,7 +235,9 @@ def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
             it.output_sha256, it.batch, "; ".join(_day(p.posted_on) for p in it.posts),
             "; ".join(p.url for p in it.posts if p.url), _day(it.first_listed_at),
             _day(it.done_at), it.done_by or "", it.note or ""]])
-    return atomic_write_text(Path(path), "\ufeff" + buf.getvalue())  # BOM: Excel reads UTF-8
+    # BOM: Excel reads UTF-8. The list is made again each time: a file of that name is replaced
+    return write_report(Path(path), "\ufeff" + buf.getvalue(), overwrite=True,
+                        example="takedown.csv")
 
 
 def _thumb(path: str) -> str:
@@ -306,7 +308,7 @@ in PhotoVet.</p>
 {body}
 </body></html>
 """
-    return atomic_write_text(Path(path), doc)
+    return write_report(Path(path), doc, overwrite=True, example="takedown.html")
 
 
 __all__ = ["TakedownItem", "evaluate", "mark_done", "open_count", "write_csv", "write_html"]

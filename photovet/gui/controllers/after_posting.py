@@ -364,7 +364,9 @@ class AfterPostingController(QObject):
 
         def run():
             with ctx.thread_workspace() as wws:
-                return subject_access_report(wws.register, wws.records, person_id, path)
+                # the save dialog has already asked before replacing a file of that name
+                return subject_access_report(wws.register, wws.records, person_id, path,
+                                             overwrite=True)
 
         ctx.workers.start(run, name="sar",
                           on_return=lambda p: self.offer_open(p, "The subject access report",
