@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import click
 
 from photovet import __version__
 from photovet.cli import after_posting, photos, policies, register, settings, setup, users
-from photovet.cli.common import EXIT_SOME_FAILED, abort
+from photovet.cli.common import EXIT_SOME_FAILED, abort, printable
 from photovet.core.errors import PhotoVetError
 
 
@@ -97,8 +98,31 @@ def main(argv: Iterable[str] | None = None, *, open_app: Callable[[], int] | Non
     except PhotoVetError as exc:  # anything a command did not catch itself
         status = f"stopped ({type(exc).__name__})"
         abort(exc)
+    except OSError as exc:  # a file or folder no command foresaw: words, not a traceback
+        status = f"stopped ({type(exc).__name__})"
+        import traceback
+
+        frames = [f"{Path(f.filename).name}:{f.lineno}" for f in traceback.extract_tb(exc.__traceback__)]
+        log.error("photovet %s: unexpected %s (errno %s) at %s", name, type(exc).__name__,
+                  exc.errno, " < ".join(reversed(frames[-4:])))   # no file names: the log never has them
+        where = f" {printable(exc.filename)}" if exc.filename else ""
+        abort(f"PhotoVet could not use{where} ({(exc.strerror or str(exc)).lower()}); the "
+              "command stopped. Tell IT (the details are in PhotoVet's log).")
     finally:
         log.info("photovet %s: exit %s after %.1f s", name, status, time.monotonic() - started)
+        log_warning()
+
+
+def log_warning() -> None:
+    """Once, at the end: the support log could not be written (the command's own outcome and
+    exit status are unchanged)."""
+    from photovet.core import logs
+
+    problem = logs.write_problem()
+    if problem is not None:
+        path, why = problem
+        click.echo(f"warning: PhotoVet cannot write its log file ({printable(path)}: {why}); "
+                   "the command still ran. Tell IT.", err=True)
 
 
 if __name__ == "__main__":

@@ -186,6 +186,11 @@ class AuditError(PhotoVetError):
     """The audit log is damaged or could not be written."""
 
 
+class FolderAccessError(PhotoVetError):
+    """PhotoVet's own data folder (or its key folder) cannot be opened or created for this
+    account: permission denied, a read-only disk, a file where the folder should be."""
+
+
 class SettingsError(PhotoVetError):
     """The settings file is unreadable or has an invalid value."""
 

@@ -231,11 +231,22 @@ class _Guarded:
     def _call(self, fn, *args):
         try:
             return fn(*args)
+        except OSError as exc:
+            folder = getattr(self._s, "folder", None)
+            if folder is None:
+                raise self._unusable(exc) from exc
+            from photovet.core.paths import folder_error  # noqa: PLC0415
+
+            words = folder_error(Path(folder), exc, "config")   # the same type as ever, in words
+            raise KeyUnavailableError(words.message, hint=words.hint) from exc
         except Exception as exc:
-            raise KeyUnavailableError(
-                f"this PC's key store ({self.kind}) cannot be used ({type(exc).__name__}: {exc})",
-                hint="Unlock the desktop keyring, or set PHOTOVET_KEYSTORE=file to keep keys in "
-                     "a file only this user can read.") from exc
+            raise self._unusable(exc) from exc
+
+    def _unusable(self, exc: Exception) -> KeyUnavailableError:
+        return KeyUnavailableError(
+            f"this PC's key store ({self.kind}) cannot be used ({type(exc).__name__}: {exc})",
+            hint="Unlock the desktop keyring, or set PHOTOVET_KEYSTORE=file to keep keys in "
+                 "a file only this user can read.")
 
     def get(self, name: str) -> str | None:
         return self._call(self._s.get, name)

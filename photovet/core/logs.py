@@ -8,10 +8,15 @@ log for every name in the register and every file name it used.
 
 Until a data folder is opened nothing is logged and nothing reaches the screen (a NullHandler);
 warnings from libraries (``logging.captureWarnings``) go to the same file.
+
+A log that cannot be written (permission denied, a full disk) never stops a command and never
+prints a traceback: the handler keeps the first reason (``write_problem()``), stays silent,
+and the front end says it once ("PhotoVet cannot write its log file ...").
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import logging
@@ -40,12 +45,56 @@ def sha(digest: str) -> str:
     return (digest or "-")[:12]
 
 
+# The first reason the log could not be written in this process: (log file, reason in words).
+_problem: tuple[Path, str] | None = None
+
+
+def _why(exc: BaseException | None) -> str:
+    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) in (errno.EACCES,
+                                                                            errno.EPERM):
+        return "permission denied"
+    if getattr(exc, "errno", None) in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "the disk is full"
+    if getattr(exc, "errno", None) == errno.EROFS:
+        return "the disk is read-only"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return type(exc).__name__ if exc is not None else "unknown problem"
+
+
+def _note_problem(path: str | Path, exc: BaseException | None) -> None:
+    global _problem
+    if _problem is None:
+        _problem = (Path(path), _why(exc))
+
+
+def write_problem() -> tuple[Path, str] | None:
+    """(log file, why in words) when the log could not be written in this process, else None."""
+    return _problem
+
+
 class _PrivateLog(logging.handlers.RotatingFileHandler):
     """The log and its rotated copies are created readable by this user only (0600)."""
 
     def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A line that could not be written: remember why (once), print nothing. The stream is
+        dropped so a later line tries again (space freed, the file made writable)."""
+        import sys  # noqa: PLC0415
+
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, OSError):
+            return          # not the file's fault (a line that could not be formatted): skip it
+        _note_problem(self.baseFilename, exc)
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:
+                pass
 
 
 def log_path(home: Path) -> Path:
@@ -65,7 +114,10 @@ def setup(home: Path, level: int = logging.INFO) -> Path:
         logging.getLogger("py.warnings").removeHandler(handler)
         handler.close()
         del _configured[old_key]
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:   # the command goes on without a log (write_problem says why)
+        _note_problem(path, exc)
     handler = _PrivateLog(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8",
                           delay=True)
     handler.setFormatter(logging.Formatter(FORMAT))

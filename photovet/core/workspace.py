@@ -46,7 +46,7 @@ from photovet.core.channels import ChannelRegistry
 from photovet.core.devices import DeviceList
 from photovet.core.errors import AccountError, NotSignedIn, SettingsError
 from photovet.core.keys import RegisterKeys, default_key_store
-from photovet.core.paths import data_dir
+from photovet.core.paths import data_dir, ensure_folder
 from photovet.core.records import takedown
 from photovet.core.records.exports import Records
 from photovet.core.register import signatures
@@ -159,8 +159,7 @@ class Workspace:
     def open(cls, home: str | Path | None = None, *, access: Access | None = None) -> Workspace:
         """Open the data folder ``home`` (default: this user's). Nobody is signed in
         (``access`` is for tests and tools: ``Access.system``)."""
-        home = Path(home) if home is not None else data_dir()
-        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        home = ensure_folder(Path(home), "data") if home is not None else data_dir()
         logs.setup(home)
         removed = clean_leftovers(home)
         if removed:
