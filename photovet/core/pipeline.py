@@ -302,7 +302,7 @@ class Engine:
         analysis = PhotoAnalysis(path=str(path), register_key=self.register_key())
         kept = None
         try:
-            data = read_file(path)
+            data = read_file(path, max_pixels=self.settings.performance.max_pixels)
             analysis.sha256 = hashlib.sha256(data).hexdigest()
             key = self.cache_key()
             analysis.analysis_key = key

@@ -221,3 +221,23 @@ def test_a_file_name_with_a_line_break_stays_on_one_line(runner, tmp_path):
     assert res.exit_code == 1
     [line] = errors(res)
     assert "two\\nlines.jpg" in line
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_given_by_name_is_one_error_line_not_a_hang(tmp_path):
+    """Audit 2, B5: before, 'photovet inspect fifo.jpg' waited for ever (a folder skipped it)."""
+    fifo = tmp_path / "fifo.jpg"
+    os.mkfifo(fifo)
+    ok = good(tmp_path / "ok.jpg")
+    try:
+        res = subprocess.run([sys.executable, "-m", "photovet", "inspect", str(fifo), str(ok)],
+                             capture_output=True, text=True, timeout=60)
+    finally:
+        try:   # free a reader the old code left waiting
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+    assert res.returncode == 1, res.stderr
+    assert res.stderr.splitlines() == [
+        f"error: {fifo}: this is not a regular file (a device, socket or pipe)"]
+    assert "ok.jpg" in res.stdout

@@ -341,14 +341,20 @@ def test_missing_file(tmp_path):
 def test_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / "locked.jpg"
     path.write_bytes(_good_jpeg())
-    real_open = builtins.open
+    real_open, real_os_open = builtins.open, imaging.os.open
 
     def deny(file, *a, **k):
         if str(file) == str(path):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *a, **k)
 
+    def deny_os(file, *a, **k):
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_os_open(file, *a, **k)
+
     monkeypatch.setattr(builtins, "open", deny)
+    monkeypatch.setattr(imaging.os, "open", deny_os)    # files are opened with os.open (O_NONBLOCK)
     with pytest.raises(UnreadableFileError, match="permission denied"):
         load_image(path)
     with pytest.raises(UnreadableFileError):
@@ -426,3 +432,89 @@ def test_sniff():
     assert imaging.sniff(b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1") == "AVIF"
     assert imaging.sniff(b"hello world\n") == "text"
     assert imaging.sniff(b"\x00\x01\x02\x03" * 10) is None
+
+
+# --- files that are not files, and files far larger than a photo (audit 2, B5 and B2) ---------
+
+def _in_a_thread(fn, seconds: float = 10.0):
+    """fn() in a thread: what it returned or raised, or "hung" after ``seconds``."""
+    import threading
+
+    box: dict = {}
+
+    def go():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:   # handed back to the test
+            box["error"] = exc
+
+    t = threading.Thread(target=go, daemon=True)
+    t.start()
+    t.join(seconds)
+    return "hung" if t.is_alive() else box
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_before_it_is_opened_for_ever(tmp_path):
+    """Before: reading it waited for ever for a writer (inspect and scan hung)."""
+    import os
+
+    from photovet.core.media.video.reader import is_video_file
+
+    fifo = tmp_path / "fifo.jpg"
+    os.mkfifo(fifo)
+    try:
+        assert _in_a_thread(lambda: is_video_file(fifo)) == {"value": False}
+        for fn in (lambda: imaging.read_file(fifo), lambda: load_image(fifo),
+                   lambda: sha256_file(fifo), lambda: imaging.open_regular(fifo)):
+            out = _in_a_thread(fn)
+            assert out != "hung"
+            assert isinstance(out.get("error"), NotAFileError), out
+            assert out["error"].message == "this is not a regular file (a device, socket or pipe)"
+    finally:
+        try:   # free a reader the old code left waiting
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+
+
+def test_a_file_far_larger_than_any_photo_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """Before: a 5 GB file of zeros named .jpg was read into memory whole (5.3 GB) before its
+    type was known."""
+    zeros = tmp_path / "sparse.jpg"
+    with open(zeros, "wb") as fh:
+        fh.truncate(5 * 1024**3)          # sparse: takes no disk space
+    png = tmp_path / "big.png"
+    with open(png, "wb") as fh:
+        fh.write(huge_png_header(9000, 9000))
+        fh.truncate(400 * 1024**2)
+
+    reads: list[int] = []
+    real_open = imaging.open_regular
+
+    def counting(path):
+        fh = real_open(path)
+        read = fh.read
+
+        def read_counted(n=-1):
+            reads.append(n)
+            return read(n)
+        fh.read = read_counted  # type: ignore[method-assign]
+        return fh
+
+    monkeypatch.setattr(imaging, "open_regular", counting)
+    with pytest.raises(UnsupportedImageError) as err:
+        imaging.read_file(zeros)
+    assert err.value.message == "this 5.0 GB file is not a photo PhotoVet can read"
+    with pytest.raises(ImageTooLargeError) as err:
+        imaging.read_file(png)
+    assert err.value.message == ("the file is too large to open safely (400 MB; a photo within "
+                                 "this PC's limit of 100 megapixels is at most 302 MB)")
+    assert reads and all(0 <= n <= 4096 for n in reads), reads     # only the first bytes
+    # the limit follows the PC's pixel limit
+    with pytest.raises(ImageTooLargeError):
+        imaging.read_file(png, max_pixels=20_000_000)
+    small = tmp_path / "ok.png"
+    Image.new("RGB", (64, 48)).save(small)
+    assert imaging.read_file(small, max_pixels=20_000_000) == small.read_bytes()
+    assert imaging.photo_file_limit() == 100_000_000 * 3 + 16 * 1024 * 1024   # about 302 MB

@@ -296,7 +296,7 @@ def _read_checked(source: Path, expected_sha256: str, max_pixels: int | None,
                   result: ExportResult) -> Any:
     """The original decoded from bytes read once, refused unless they are the bytes that were
     checked; what its metadata held goes into ``result``."""
-    data = read_file(source)
+    data = read_file(source, max_pixels=max_pixels)
     result.source_sha256 = hashlib.sha256(data).hexdigest()
     if not expected_sha256 or result.source_sha256 != expected_sha256:
         raise ExportError("the file changed after it was checked; check it again before "

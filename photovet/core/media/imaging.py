@@ -61,6 +61,37 @@ DECODE_LONG_EDGE = 6000
 # that claims a huge size): decoding would make a grey picture and use gigabytes.
 MIN_JPEG_BITS_PER_PIXEL = 0.004
 
+# The largest photo FILE PhotoVet reads into memory, for a pixel limit (performance.max_pixels):
+# its bytes are read whole (hashed, inspected and decoded from one read), so a huge file named
+# .jpg must be refused from its size and first bytes, before it is read. A picture within the
+# limit stored as 8-bit RGB with no compression at all weighs 3 bytes a pixel; every real photo
+# format is smaller than that (at 100 megapixels, the default limit: JPEG at the best quality
+# about 40-60 MB, HEIC 20-30 MB, an 8-bit PNG at most its raw 300 MB). The margin covers what a
+# phone adds beside the picture (previews, a motion photo's few seconds of video). Only 16-bit
+# or uncompressed TIFF/PNG masters at the limit weigh more: not a school's photos, and the
+# message says to save them as JPEG. Sizes are shown as Windows shows them (1 GB = 1024^3
+# bytes): 100 MP -> 302 MB.
+PHOTO_FILE_BYTES_PER_PIXEL = 3
+PHOTO_FILE_MARGIN_BYTES = 16 * 1024 * 1024
+
+
+def photo_file_limit(max_pixels: int | None = None) -> int:
+    """The largest photo file (bytes) PhotoVet reads, for the pixel limit ``max_pixels``."""
+    pixels = DEFAULT_MAX_PIXELS if max_pixels is None else int(max_pixels)
+    return pixels * PHOTO_FILE_BYTES_PER_PIXEL + PHOTO_FILE_MARGIN_BYTES
+
+
+def file_size_text(size: int) -> str:
+    """A file size for a person, as Windows shows it: 5.0 GB, 302 MB, 820 KB."""
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GB"
+    if size >= 1024**2:
+        return f"{size / 1024**2:.0f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+NOT_REGULAR = "this is not a regular file (a device, socket or pipe)"
+
 # Formats PhotoVet accepts (Pillow's names). MPO is a JPEG with extra pictures (MPF).
 SUPPORTED_FORMATS = {"JPEG", "MPO", "PNG", "HEIF", "AVIF", "WEBP", "TIFF", "GIF", "BMP"}
 
@@ -204,11 +235,26 @@ def _check_file(path: Path) -> int:
     if _stat.S_ISDIR(st.st_mode):
         raise NotAFileError("this is a folder, not a photo file", path=path)
     if not _stat.S_ISREG(st.st_mode):
-        raise NotAFileError("this is not a regular file (device, socket or pipe)", path=path)
+        raise NotAFileError(NOT_REGULAR, path=path)
     if st.st_size == 0:
         raise EmptyFileError("the file is empty (0 bytes); it was probably not copied completely",
                              path=path)
     return st.st_size
+
+
+def open_regular(path: str | Path) -> BinaryIO:
+    """Open a file to read, refusing what is not a regular file (NotAFileError) before it can
+    block: a named pipe with no writer would wait for ever, and a device never ends. The check
+    is on the file opened (fstat), so nothing can be swapped in after it. OSError as ``open``."""
+    path = Path(path)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not _stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotAFileError(NOT_REGULAR, path=path)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_error(path: Path, exc: OSError) -> ImageError:
@@ -273,7 +319,7 @@ class OpenedImage:
         else:
             _check_file(path)
             try:
-                self.fh = open(path, "rb")
+                self.fh = open_regular(path)
             except OSError as exc:
                 raise read_error(path, exc) from exc
         try:
@@ -605,12 +651,28 @@ def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = Non
     return small
 
 
-def read_file(path: str | Path) -> bytes:
-    """The file's bytes (typed errors when it cannot be read)."""
+def read_file(path: str | Path, *, max_pixels: int | None = None) -> bytes:
+    """The file's bytes (typed errors when it cannot be read). A file larger than any photo
+    within the pixel limit could be (``photo_file_limit``) is refused from its size and first
+    bytes, without reading it into memory."""
     path = Path(path)
-    _check_file(path)
+    size = _check_file(path)
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
+            pixels = DEFAULT_MAX_PIXELS if max_pixels is None else int(max_pixels)
+            limit = photo_file_limit(pixels)
+            if size > limit:
+                kind = sniff(fh.read(4096))
+                if kind not in SUPPORTED_FORMATS:
+                    raise UnsupportedImageError(
+                        f"this {file_size_text(size)} file is not a photo PhotoVet can read",
+                        path=path)
+                raise ImageTooLargeError(
+                    f"the file is too large to open safely ({file_size_text(size)}; a photo "
+                    f"within this PC's limit of {pixels / 1e6:.0f} megapixels is at most "
+                    f"{file_size_text(limit)})",
+                    path=path, hint="Save it as a JPEG in a photo editor, or check that it is "
+                                    "the right file.")
             return fh.read()
     except OSError as exc:
         raise read_error(path, exc) from exc
@@ -622,7 +684,7 @@ def sha256_file(path: str | Path) -> str:
     _check_file(path)
     h = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except OSError as exc:

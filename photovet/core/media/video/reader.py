@@ -129,7 +129,7 @@ def check_file(path: Path) -> int:
     if _stat.S_ISDIR(st.st_mode):
         raise VideoError("this is a folder, not a video file", path=path)
     if not _stat.S_ISREG(st.st_mode):
-        raise VideoError("this is not a regular file (device, socket or pipe)", path=path)
+        raise VideoError("this is not a regular file (a device, socket or pipe)", path=path)
     if st.st_size == 0:
         raise VideoError("the file is empty (0 bytes); it was probably not copied completely",
                          path=path)
@@ -505,12 +505,13 @@ def sha256_stream(path: str | Path) -> str:
 
 def is_video_file(path: str | Path) -> bool:
     """Is this file a video, by its content (the first bytes), whatever its name?"""
-    from photovet.core.media.imaging import sniff  # noqa: PLC0415
+    from photovet.core.errors import NotAFileError  # noqa: PLC0415
+    from photovet.core.media.imaging import open_regular, sniff  # noqa: PLC0415
 
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:   # a named pipe would block here for ever
             head = fh.read(4096)
-    except OSError:
+    except (OSError, NotAFileError):
         return Path(path).suffix.lower() in VIDEO_EXTENSIONS
     if not head:
         return Path(path).suffix.lower() in VIDEO_EXTENSIONS
