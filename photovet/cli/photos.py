@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -222,12 +224,15 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         click.echo("Note: approval is turned off in the school's settings; photos are exported "
                    "without a senior leader's approval.", err=True)
     progress: StderrProgress | None = None
-    ok = failed = held = 0
+    tally = _ExportTally(len(files))
+    stop = threading.Event()
+    restore_ctrl_c = _stop_on_ctrl_c(stop, as_json)
     try:
         # each photo is checked and exported in one pass: the next photo is checked while this
-        # one is exported, photos side by side on the PC's cores (pipeline.vet_batch)
+        # one is exported, photos side by side on the PC's cores (pipeline.vet_batch). Ctrl-C
+        # sets ``stop``: no new photo starts, the ones in hand finish and are reported.
         for step in vet_batch(files, engine, ch, out_dir, label=label, records=ws.records,
-                              approvals=approvals, mode=mode,
+                              approvals=approvals, mode=mode, stop=stop,
                               allow_beside_originals=beside_originals):
             if step.result is None:
                 if step.message and "removed" in step.message and not as_json:
@@ -238,14 +243,17 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
             src = Path(res.source)
             if progress:
                 progress.close()
-            if res.ok:
-                ok += 1
-            else:
-                failed += 1
-                held += (res.error or "").startswith("not exported:")
+            tally.add(res)
+            if not res.ok:
                 fail_line(src, cause(res.error or "failed", src))
             if as_json:
                 emit_json(res.to_dict())
+            elif res.ok and res.same_as and tally.made_here(res):
+                click.echo(f"{printable(src)}: the same photo as {printable(Path(res.same_as).name)}"
+                           f", exported once ({printable(Path(res.output or '').name)})")
+            elif res.ok and res.same_as:
+                click.echo(f"{printable(src)}: already exported in this batch by an earlier run "
+                           f"({printable(res.output)}); not exported again")
             elif res.ok and res.media == "video":
                 removed = len(res.metadata_removed)
                 sound = {"keep": "sound kept", "mute": "sound silenced",
@@ -270,23 +278,122 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     except RegisterUnavailableError as exc:  # the register's server went away mid-batch
         if progress:
             progress.close()
-        fail_line(None, f"{exc.message}. The export stopped after {ok} photo(s); each photo is "
+        fail_line(None, f"{exc.message}. The export stopped after {tally.ok} photo(s); each photo is "
                   "either exported and recorded or not exported at all. Run the same command "
                   "again when the server is back: photos already exported in this batch are "
                   "skipped.")
         sys.exit(EXIT_SOME_FAILED)
+    except KeyboardInterrupt:   # Ctrl-C a second time (or where it could not be caught)
+        if progress:
+            progress.close()
+        click.echo(f"\nStopped at once. {tally.stopped_text()} A photo in hand at that moment "
+                   "may have been exported too: see 'photovet exports'.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
+        restore_ctrl_c()
         ws.close()
     if progress:
         progress.close()
+    if stop.is_set():
+        click.echo(f"Stopped. {tally.stopped_text()}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if not as_json:
-        extra = ""
-        if failed:
-            extra = f"; {failed} not exported (see above)"
-            if held:
-                extra += f", {held} of them held back (not approved, or changed since approval)"
-        click.echo(f"Exported {ok} of {ok + failed} photo(s) to {out_dir}{extra}")
-    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+        click.echo(tally.summary(out_dir))
+    sys.exit(EXIT_SOME_FAILED if tally.failed else EXIT_OK)
+
+
+# The exit status of a command stopped with Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
+
+# Why photos were not exported, as the summary line counts them (pipeline.HELD_KINDS).
+_HELD_WORDS = {
+    "unreadable": "damaged or unreadable",
+    "needs-review": "to be reviewed first",
+    "out-of-date": "to be checked again (the register changed)",
+    "not-approved": "not approved yet",
+    "approval-changed": "changed since approval (approve again)",
+    "stopped": "stopped before the end",
+    "": "could not be written",
+}
+
+
+def _same_file(path) -> str:
+    import os
+
+    return os.path.normcase(os.path.abspath(str(path)))
+
+
+class _ExportTally:
+    """What an export did, photo by photo, for the summary line (and after Ctrl-C)."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.ok = self.same = self.earlier = self.failed = 0
+        self.outputs: list[str] = []          # files written by this run
+        self.why: dict[str, int] = {}
+
+    def made_here(self, res) -> bool:
+        return _same_file(res.output) in {_same_file(o) for o in self.outputs}
+
+    def add(self, res) -> None:
+        if not res.ok:
+            self.failed += 1
+            self.why[res.held] = self.why.get(res.held, 0) + 1
+        elif res.same_as and self.made_here(res):
+            self.same += 1
+        elif res.same_as:
+            self.earlier += 1
+        else:
+            self.ok += 1
+            self.outputs.append(str(res.output))
+
+    def summary(self, out_dir: Path) -> str:
+        text = f"Exported {self.ok} of {self.total} photo(s) to {printable(out_dir)}"
+        if self.same:
+            was = "was the same photo as another" if self.same == 1 else \
+                "were the same photo as others"
+            text += f"; {self.same} {was}, exported once"
+        if self.earlier:
+            text += f"; {self.earlier} already exported in this batch by an earlier run"
+        if self.failed:
+            reasons = ", ".join(f"{n} {_HELD_WORDS.get(kind, kind)}"
+                                for kind, n in sorted(self.why.items(),
+                                                      key=lambda kv: list(_HELD_WORDS).index(kv[0])
+                                                      if kv[0] in _HELD_WORDS else 99))
+            text += f"; {self.failed} not exported (see above): {reasons}"
+        return text
+
+    def stopped_text(self) -> str:
+        names = [printable(Path(o).name) for o in self.outputs]
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        done = (f"{self.ok} photo(s) were exported before you stopped ({shown}) and are recorded"
+                if self.ok else "No photo was exported before you stopped")
+        rest = self.total - self.ok - self.same - self.earlier
+        return f"{done}; the other {rest} were not exported." if rest else f"{done}."
+
+
+def _stop_on_ctrl_c(stop: threading.Event, quiet: bool):
+    """Ctrl-C during an export sets ``stop`` (the photos in hand finish, each exported and
+    recorded or not at all, and are reported); a second Ctrl-C stops at once. Returns the
+    function that puts the previous handler back (nothing to do outside the main thread,
+    where signals cannot be caught)."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def on_ctrl_c(signum, frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        if not quiet:
+            click.echo("\nStopping after the photo(s) in hand (Ctrl-C again to stop at once)...",
+                       err=True)
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+    return restore
 
 
 @click.command("scan")

@@ -655,6 +655,12 @@ class ExportResult:
     duration: float = 0.0                                    # videos: seconds of picture
     frames: int = 0                                          # videos: frames written
     sound: str = ""                                          # videos: "keep" | "mute" | "remove"
+    # not exported: the kind of reason (pipeline.HELD_KINDS: "unreadable", "not-approved"...);
+    # "" when the photo was refused while it was written (disk full, read-back check...)
+    held: str = ""
+    # exported already in this batch, as the same photo (the same bytes) read from this file:
+    # ``output`` is that export (a second copy is never made)
+    same_as: str = ""
 
     @property
     def ok(self) -> bool:

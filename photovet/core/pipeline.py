@@ -949,12 +949,26 @@ def _local_time(iso: str) -> str:
         return iso
 
 
+# Why a photo was not exported, as a kind a front end can count (ExportResult.held,
+# HeldBack.kind); the words for the person are in the error itself.
+HELD_UNREADABLE = "unreadable"            # the file is damaged, not a photo, cannot be read
+HELD_NEEDS_REVIEW = "needs-review"        # faces not checked, or a flag still to be accepted
+HELD_OUT_OF_DATE = "out-of-date"          # checked before the register changed: check again
+HELD_NOT_APPROVED = "not-approved"        # not marked ready, waiting for approval, or rejected
+HELD_APPROVAL_CHANGED = "approval-changed"  # approved, but changed since (approve it again)
+HELD_STOPPED = "stopped"                  # the export was stopped while this one was in hand
+HELD_KINDS = (HELD_UNREADABLE, HELD_NEEDS_REVIEW, HELD_OUT_OF_DATE, HELD_NOT_APPROVED,
+              HELD_APPROVAL_CHANGED, HELD_STOPPED)
+
+
 @dataclass
 class HeldBack:
-    """A photo export_batch did not export, and why (for the person)."""
+    """A photo export_batch did not export, and why (for the person), and the kind of reason
+    (one of HELD_KINDS)."""
 
     analysis: PhotoAnalysis | VideoAnalysis
     why: str
+    kind: str = HELD_NEEDS_REVIEW
 
 
 def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine,
@@ -968,9 +982,12 @@ def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engi
     held: list[HeldBack] = []
     for a in analyses:
         engine.decide(a, channel, mode, on)
-        refusal = export_refusal(a) or engine.out_of_date(a)
+        refusal = export_refusal(a)
+        kind = HELD_UNREADABLE if a.error else HELD_NEEDS_REVIEW
+        if not refusal:
+            refusal, kind = engine.out_of_date(a), HELD_OUT_OF_DATE
         if refusal:
-            held.append(HeldBack(a, f"not exported: {refusal}"))
+            held.append(HeldBack(a, f"not exported: {refusal}", kind))
             continue
         pub = engine.publication(a)
         approver, fp = None, ""
@@ -984,7 +1001,11 @@ def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engi
                 review_by=latest.updated_by if latest else "",
                 review_at=_local_time(latest.updated_at) if latest and latest.updated_at else "")
             if not verdict.ok:
-                held.append(HeldBack(a, f"not exported: {verdict.why}"))
+                from photovet.core.approval import APPROVED  # noqa: PLC0415
+
+                held.append(HeldBack(a, f"not exported: {verdict.why}",
+                                     HELD_APPROVAL_CHANGED if verdict.state.status == APPROVED
+                                     else HELD_NOT_APPROVED))
                 continue
             approver, fp = verdict.state.approver, fingerprint(parts)
         ready.append((a, pub, approver, fp))
@@ -1036,7 +1057,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                     done += 1
                     yield Progress(done, total, h.analysis.path,
                                    ExportResult(source=h.analysis.path, error=h.why,
-                                                channel=ch.id))
+                                                channel=ch.id, held=h.kind))
                 for res in already:
                     done += 1
                     yield Progress(done, total, res.source, res,
@@ -1135,7 +1156,12 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
             analysis, loaded = engine._check(path, keep_image=True)
         ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on)
         if held:
-            return ExportResult(source=str(path), error=held[0].why, channel=ch.id), None
+            kind = held[0].kind
+            if kind == HELD_UNREADABLE and stop is not None and stop.is_set() \
+                    and isinstance(analysis, VideoAnalysis):
+                kind = HELD_STOPPED     # its check was cut short by the stop, not by the file
+            return ExportResult(source=str(path), error=held[0].why, channel=ch.id,
+                                held=kind), None
         if records is not None:
             ready, already = _already_exported(records, ready, label, ch.id)
             if already:
@@ -1208,9 +1234,12 @@ def _already_exported(records: Any, ready: list, label: str, channel: str
             faces_covered=rec.faces_covered, texts_covered=rec.texts_covered,
             people_shown=list(rec.people_shown), people_covered=list(rec.people_covered),
             names_covered=list(rec.names_covered), names_shown=list(rec.names_shown),
-            channel=channel, fingerprint=rec.fingerprint, approver=rec.approver))
+            channel=channel, fingerprint=rec.fingerprint, approver=rec.approver,
+            same_as=rec.source_path))
     return todo, skipped
 
 
-__all__ = ["AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "export_batch",
+__all__ = ["HELD_APPROVAL_CHANGED", "HELD_KINDS", "HELD_NEEDS_REVIEW", "HELD_NOT_APPROVED",
+           "HELD_OUT_OF_DATE", "HELD_STOPPED", "HELD_UNREADABLE",
+           "AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "export_batch",
            "photo_workers", "plan_exports", "vet_batch"]

@@ -83,7 +83,7 @@ def test_export_refuses_photos_not_approved_and_says_why(runner, photos, tmp_pat
     assert list(out.iterdir()) == []
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 2 and all("not marked ready and approved yet" in e for e in errors)
-    assert "2 of them held back" in res.stdout
+    assert "2 not exported (see above): 2 not approved yet" in res.stdout
     # marked ready but not yet approved: still held back, with that reason
     staff.use("Mrs Office")
     res = runner.invoke(cli, ["ready", str(photos), "--channel", "instagram"])
@@ -186,3 +186,80 @@ def test_nothing_to_do_is_an_error(runner, tmp_path):
     empty.mkdir()
     res = runner.invoke(cli, ["inspect", str(empty)])
     assert res.exit_code == 1 and "no photos or videos found" in res.stderr
+
+
+def _approval_off(runner, one_at_a_time: bool = True) -> None:
+    assert runner.invoke(cli, ["settings", "set", "approval.required", "false"]).exit_code == 0
+    if one_at_a_time:   # photos in order, one at a time: what is in hand is known
+        res = runner.invoke(cli, ["settings", "set", "performance.photos_at_once", "1"])
+        assert res.exit_code == 0, res.output
+
+
+def test_export_summary_counts_each_reason_and_a_photo_given_twice(runner, photos, tmp_path):
+    """Audit 2, A10: damaged files were counted as 'held back (not approved, or changed since
+    approval)', even with approval turned off; and two files with the same bytes made one
+    export while the summary counted two."""
+    _approval_off(runner)
+    (photos / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    (photos / "zero.jpg").write_bytes(b"")
+    (photos / "Tom again.jpg").write_bytes((photos / "Tom Smith.jpg").read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--label", "trip"])
+    assert res.exit_code == 1
+    assert "Tom again.jpg: the same photo as Tom Smith.jpg, exported once (trip-001.jpg)" \
+        in res.stdout, res.stdout
+    assert res.stdout.splitlines()[-1] == (
+        f"Exported 2 of 5 photo(s) to {out}; 1 was the same photo as another, exported once; "
+        "2 not exported (see above): 2 damaged or unreadable")
+    assert "approv" not in res.stdout and "held back" not in res.stdout
+    assert len(list(out.iterdir())) == 2
+    rows = [json.loads(x) for x in runner.invoke(
+        cli, ["export", str(photos), "--out", str(out), "--label", "trip", "--json"]).stdout
+        .splitlines()]
+    assert sorted(r["held"] for r in rows if not r["ok"]) == ["unreadable", "unreadable"]
+
+
+def test_export_summary_says_waiting_for_approval(runner, photos, tmp_path, staff):
+    approve(runner, [photos / "Tom Smith.jpg"], "website", staff)
+    out = tmp_path / "out"
+    out.mkdir()
+    res = runner.invoke(cli, ["export", str(photos), "--out", str(out)])
+    assert res.exit_code == 1
+    assert res.stdout.splitlines()[-1] == (
+        f"Exported 1 of 2 photo(s) to {out}; 1 not exported (see above): 1 not approved yet")
+
+
+def test_ctrl_c_during_export_stops_after_the_photo_in_hand_and_says_what_was_exported(
+        runner, photos, tmp_path, monkeypatch):
+    """Audit 2, B4: before, Ctrl-C printed only 'Aborted!' though photos were already
+    exported and recorded."""
+    import os
+    import signal
+
+    from photovet.core import pipeline
+
+    _approval_off(runner)
+    (photos / "third.jpg").write_bytes((photos / "Tom Smith.jpg").read_bytes()[:-2] + b"\xff\xd9")
+    real = pipeline.vet_batch
+
+    def ctrl_c_after_the_first(*a, **k):
+        for step in real(*a, **k):
+            yield step
+            if step.result is not None and step.done == 1:
+                os.kill(os.getpid(), signal.SIGINT)     # the person presses Ctrl-C
+
+    monkeypatch.setattr(pipeline, "vet_batch", ctrl_c_after_the_first)
+    out = tmp_path / "out"
+    out.mkdir()
+    res = runner.invoke(cli, ["export", str(photos), "--out", str(out), "--label", "trip"])
+    assert res.exit_code == 130, res.output
+    assert "Aborted" not in res.output
+    made = sorted(p.name for p in out.iterdir())
+    assert made == ["trip-001.jpg"]
+    assert res.stderr.splitlines()[-1] == (
+        "Stopped. 1 photo(s) were exported before you stopped (trip-001.jpg) and are recorded; "
+        "the other 2 were not exported.")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler   # put back
+    listed = [json.loads(x) for x in runner.invoke(cli, ["exports", "--json"]).stdout.splitlines()]
+    assert [Path(r["output_path"]).name for r in listed] == ["trip-001.jpg"]
