@@ -255,6 +255,9 @@ class Access:
         self._system: Actor | None = None
         self.today = today
         self.clock = clock
+        # the account's roles as the register holds them now (None: the account was removed);
+        # set by the workspace that owns this Access (Workspace: Accounts.current_grants)
+        self.fresh_grants: Callable[[int], tuple[RoleGrant, ...] | None] | None = None
 
     @classmethod
     def system(cls, name: str) -> Access:
@@ -308,6 +311,17 @@ class Access:
             raise SessionLocked(
                 f"PhotoVet locked itself after {s.idle_minutes:g} minutes without use",
                 hint=f"{s.name} signs in again with their password to carry on.")
+        if self.fresh_grants is not None:
+            # the roles as they are NOW, not as they were at sign-in: a role ended or an
+            # account removed on another PC stops at its next action (an audit saw a removed
+            # approver's six approvals recorded, then exported)
+            grants = self.fresh_grants(s.account_id)
+            if grants is None:
+                s.grants = ()
+                raise PermissionDenied(
+                    f"{s.name}'s account was removed: it can no longer {what}",
+                    hint="Sign out; an admin can explain (Staff accounts).")
+            s.grants = tuple(grants)
         if not set(roles) & s.roles(self.today()):
             need = " or ".join(roles)
             raise PermissionDenied(
@@ -365,6 +379,14 @@ class Accounts:
     def any(self) -> bool:
         """Has any account ever been made? (A fresh install has none: first-run.)"""
         return self.db.one("SELECT 1 FROM accounts LIMIT 1") is not None
+
+    def current_grants(self, account_id: int) -> tuple[RoleGrant, ...] | None:
+        """The account's role grants as the register holds them now; None when the account
+        was removed (or is not there). What ``Access.require`` checks at every action."""
+        removed = self.db.one("SELECT removed_at FROM accounts WHERE id = ?", [account_id])
+        if removed is None or removed[0]:
+            return None
+        return self._grants(account_id)
 
     def _grants(self, account_id: int) -> tuple[RoleGrant, ...]:
         return tuple(RoleGrant(r[0], _dt.date.fromisoformat(r[1]), _day(r[2])) for r in self.db.all(

@@ -133,6 +133,10 @@ class Workspace:
                               keys=self.keys, anchor=anchor)
         self.accounts = Accounts(db, self.audit,
                                  idle_minutes=lambda: self.settings.accounts.idle_lock_minutes)
+        if self.audit.access.fresh_grants is None:
+            # the workspace that owns this Access reads roles at every action (workers'
+            # workspaces share the Access, and this reader)
+            self.audit.access.fresh_grants = self.accounts.current_grants
         self.channels = ChannelRegistry(db, self.audit)
         self.register = Register(db, audit=self.audit, channels=self.channels, settings=settings)
         self.records = Records(db, self.audit, channels=self.channels)

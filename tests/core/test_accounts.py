@@ -242,3 +242,24 @@ def test_permission_denied_names_the_role_needed(ws):
         ws.register.delete_person("X", reason="left")
     assert e.value.message == ("Pat Poster cannot remove someone from the register: it needs "
                                "the admin role")
+
+
+def test_a_role_ended_or_an_account_removed_on_another_pc_stops_at_the_next_action(ws):
+    """Roles are read at every action, not kept from sign-in: a fail-closed audit saw a removed
+    approver's approvals recorded (and exported) from a session that was still open."""
+    ws.create_first_admin("Dee Office", ADMIN_PW)
+    code = ws.accounts.add("Mr Head", ["approver", "preparer"])
+    other = Workspace.open()                   # another PC on the same register
+    try:
+        other.first_sign_in("Mr Head", code, "three random words")
+        assert other.access.require("approve").name == "Mr Head"
+        ws.accounts.end_role("Mr Head", "approver")        # on this PC: from today
+        with pytest.raises(PermissionDenied, match="needs the approver role"):
+            other.access.require("approve")
+        assert other.access.require("review").name == "Mr Head"            # still a preparer
+        ws.accounts.remove("Mr Head")
+        with pytest.raises(PermissionDenied, match="account was removed"):
+            other.access.require("review")
+        assert not other.access.allowed("review")
+    finally:
+        other.close()
