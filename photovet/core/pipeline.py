@@ -1042,7 +1042,9 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                               _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
-    recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
+    recorder = records.recorder(batch=label, preparer=preparer,
+                                recheck=_consent_still_given(engine, ch)) \
+        if records is not None else None
     first = True
     for progress in _export(jobs, Path(out_dir), label=label, channel=ch,
                             style=engine.settings.cover.style,
@@ -1065,6 +1067,31 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
             continue
         done += 1
         yield Progress(done, total, progress.path, progress.result, progress.message)
+
+
+def _consent_still_given(engine: Engine, ch: Channel) -> Callable[[ExportResult], str | None] | None:
+    """What the export record asks, as the register is when the file is recorded: does it now
+    refuse outright anyone the file shows or names on ``ch`` (policy.refused_outright: a No, a
+    leaver, do not photograph...)? Consent withdrawn while a copy was being made stops it
+    (Records.record). None without a register."""
+    register = engine.register
+    if register is None:
+        return None
+    from photovet.core.policy import refused_outright  # noqa: PLC0415
+
+    def recheck(result: ExportResult) -> str | None:
+        media, today = result.media or "photo", _dt.date.today()
+        why = []
+        for pid in dict.fromkeys(result.people_shown):
+            reason = refused_outright(register.find(pid), ch, media, today)
+            if reason:
+                why.append(f"{engine.name_of(pid)}: {reason[0].lower()}{reason[1:]}")
+        for pid in dict.fromkeys(result.names_shown):
+            reason = refused_outright(register.find(pid), ch, media, today, name=True)
+            if reason and pid not in result.people_shown:
+                why.append(f"{engine.name_of(pid)}'s name: {reason[0].lower()}{reason[1:]}")
+        return "; ".join(why) or None
+    return recheck
 
 
 def _record_extras(a: PhotoAnalysis | VideoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
@@ -1136,7 +1163,9 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     check_output_folder(out_dir, files, allow_beside_originals=allow_beside_originals)
     leftovers = clean_leftovers(out_dir)
     names = NameAllocator(out_dir, label, len(files))
-    recorder = records.recorder(batch=label, preparer=preparer) if records is not None else None
+    recorder = records.recorder(batch=label, preparer=preparer,
+                                recheck=_consent_still_given(engine, ch)) \
+        if records is not None else None
     total = len(files)
     note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
             "left by an interrupted export") if leftovers else ""

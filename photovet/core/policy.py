@@ -716,6 +716,24 @@ def consent_missing(person: Person | None, channel: Channel, media: str, on: _dt
     return None if d.action == "show" else d.reason
 
 
+def refused_outright(person: Person | None, channel: Channel, media: str, on: _dt.date, *,
+                     name: bool = False) -> str | None:
+    """Why the register now refuses ``person`` on ``channel`` outright (not in it, a rejected
+    row, do not photograph, a leaver, an explicit No for the channel, or for ``name``s an
+    explicit No to names with photos), or None. Unlike ``consent_missing``, a consent that is
+    only not recorded is not a refusal: a person may have shown them with a reason. What stops
+    an export being recorded when consent changed while it was made."""
+    block = person_block(person, on)
+    if block:
+        return block
+    assert person is not None
+    if person.consent_state(channel.id, media) == NO:
+        return no_consent_reason(channel, media, NO)
+    if name and person.name_consent == NO:
+        return "No to showing their name with photos"
+    return None
+
+
 def name_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
                          form: str = "full") -> str | None:
     """Why a person whose NAME was left readable on ``channel`` may not be named there now."""
@@ -732,7 +750,7 @@ __all__ = [
     "Publication", "caption_name_form", "caption_warning", "consent_missing", "decide_face",
     "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
     "export_refusal", "face_override_refusal", "name_consent_missing", "person_block",
-    "publication", "rule_for_face", "rule_for_text", "text_override_refusal",
+    "publication", "refused_outright", "rule_for_face", "rule_for_text", "text_override_refusal",
 ]
 
 

@@ -286,6 +286,33 @@ def test_analysis_is_cached_by_content_and_invalidated_by_settings(engine, tmp_p
     assert engine.face_engine.detect_calls == 2
 
 
+def test_consent_withdrawn_while_the_copy_is_made_stops_the_export(ws, engine, tmp_path,
+                                                                    monkeypatch):
+    """Decided and approved at the start, the register is asked again when the file is
+    recorded: a withdrawal committed while a copy was being made (on another PC) stops it,
+    and no file is left (a fail-closed audit saw a video exported with a pupil shown after
+    their consent was withdrawn). A consent only 'not recorded', shown with a reason, is not
+    stopped by this."""
+    from photovet.core.media import export as photo_export
+
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    assert a.faces[0].decision == "show"
+    real = photo_export.render
+
+    def withdrawn_meanwhile(*args, **kwargs):
+        ws.register.set_consent("A1", "website", False)      # committed while the copy is made
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(photo_export, "render", withdrawn_meanwhile)
+    out = tmp_path / "out"
+    [res] = exported(engine, [a], out, channel=web, records=ws.records)
+    assert not res.ok and "consent changed while the copy was being made" in res.error
+    assert "Tori Ashby" in res.error or "Victoria Ashby" in res.error, res.error
+    assert list(out.iterdir()) == [] and ws.records.exports() == []
+
+
 def test_a_rejection_stands_until_the_photo_is_prepared_again(ws, engine, tmp_path):
     """Another approver cannot approve over a senior leader's rejection (an audit saw a photo
     rejected as 'pupil upset' approved by a colleague and exported); the one who rejected it

@@ -192,7 +192,7 @@ class LosingRecords:
     def exports(self, batch=None):
         return []
 
-    def recorder(self, batch, preparer=None):
+    def recorder(self, batch, preparer=None, recheck=None):
         return self
 
     def record(self, result, written):

@@ -18,7 +18,7 @@ import datetime as _dt
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,10 +197,18 @@ class Records:
     # ---- writing ------------------------------------------------------------------------
 
     def record(self, result: ExportResult, written: Path, *, batch: str,
-               preparer: str | None = None) -> int:
+               preparer: str | None = None,
+               recheck: Callable[[ExportResult], str | None] | None = None) -> int:
         """Record one checked export that is still under its temporary name ``written``;
         ``result.output`` is the name it is about to get (media/export.py calls this).
-        ``preparer``: who prepared it (default: the signed-in account exporting)."""
+        ``preparer``: who prepared it (default: the signed-in account exporting).
+
+        ``recheck``: asked inside the record's transaction, as the register is at that moment,
+        whether everyone the file shows (or names) may still be shown; a reason refuses the
+        record (RecordsError), and the exporter then keeps no file. Consent withdrawn while
+        a long video was being made must not be exported with it (found by an audit: it was).
+        On a single-file register the transaction holds the writers' lock, so a withdrawal
+        is either seen here or waits until this export is recorded (and then lists it)."""
         actor = self.audit.access.require("export")
         preparer = preparer or actor.name
         if result.error or not result.output:
@@ -245,6 +253,11 @@ class Records:
             "checks": json.dumps(list(result.checks)),
         }
         with self.db.atomic():
+            why = recheck(result) if recheck is not None else None
+            if why:
+                raise RecordsError(f"not exported: consent changed while the copy was being made "
+                                   f"({why}); nothing was recorded, and the copy was not kept",
+                                   path=result.source)
             rid = self.db.insert(
                 f"INSERT INTO exports ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                 list(row.values()))
@@ -299,11 +312,12 @@ class Records:
             self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason})
         self._index = None
 
-    def recorder(self, *, batch: str, preparer: str | None = None) -> _Recorder:
+    def recorder(self, *, batch: str, preparer: str | None = None,
+                 recheck: Callable[[ExportResult], str | None] | None = None) -> _Recorder:
         """What media/export.py calls for each checked file of one batch (refused at once
-        unless the signed-in account may export)."""
+        unless the signed-in account may export); ``recheck`` as for ``record``."""
         actor = self.audit.access.require("export")
-        return _Recorder(self, batch, preparer or actor.name)
+        return _Recorder(self, batch, preparer or actor.name, recheck)
 
     def _match_files(self, files: Iterable[Path], problems: list | None) -> list[int]:
         ids: list[int] = []
@@ -536,13 +550,16 @@ class _Recorder:
     """Called by media/export.py from its export threads: one at a time, because they share one
     database connection (a transaction and the audit chain's head are per connection)."""
 
-    def __init__(self, records: Records, batch: str, preparer: str | None):
+    def __init__(self, records: Records, batch: str, preparer: str | None,
+                 recheck: Callable[[ExportResult], str | None] | None = None):
         self.records, self.batch, self.preparer = records, batch, preparer
+        self.recheck = recheck
         self._lock = threading.Lock()
 
     def record(self, result: ExportResult, written: Path) -> int:
         with self._lock:
-            return self.records.record(result, written, batch=self.batch, preparer=self.preparer)
+            return self.records.record(result, written, batch=self.batch, preparer=self.preparer,
+                                       recheck=self.recheck)
 
     def moved(self, record_id: int, final: Path) -> None:
         with self._lock:
