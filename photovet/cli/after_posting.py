@@ -48,6 +48,10 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
         get_channel(ws, channel)
         n = ws.records.mark_posted(batch=batch, files=list(files) or None, channel=channel,
                                    date=date, url=url, problems=problems)
+        # posted somewhere someone has no consent for (a copy made for another channel): the
+        # take-down list says so at once, here too
+        urgent = [i for i in ws.takedown(record=True) if i.status == "posted"
+                  and i.channel == channel and i.new]
     except PhotoVetError as exc:
         abort(exc)
     finally:
@@ -56,6 +60,11 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
         fail_line(f, why)
     click.echo(f"Marked {n} export(s) as posted on {channel}" + (f" ({url})" if url else "")
                + (f"; {len(problems)} file(s) not found" if problems else ""))
+    for item in urgent:
+        who = "; ".join(f"{item.names.get(p, p)}: {item.reasons.get(p, '')}" for p in item.people)
+        click.echo(f"warning: {Path(item.output_path).name} must be taken down from "
+                   f"{item.channel_label or item.channel} now ({printable(who)}); see "
+                   "'photovet takedown'", err=True)
     sys.exit(EXIT_SOME_FAILED if problems else EXIT_OK)
 
 

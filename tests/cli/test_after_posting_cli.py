@@ -239,3 +239,28 @@ def test_import_device(tmp_path, monkeypatch):
         r = run("import-device", dev, "--into", link, "--clear", "--permanent")
         assert r.exit_code == 2 and "device folder" in r.stderr, r.output
         assert (dev / "IMG_9.JPG").exists()
+
+
+def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_path):
+    """A copy made for Facebook recorded as posted on X, where Amy's family said No: the post
+    is recorded (it happened), and the command says at once that it must come down (an audit
+    found it said nothing; only the take-down list knew)."""
+    rows = [{"upn": A, "surname": "Able", "forename": "Amy", "consent": {"x": "No"}},
+            {"upn": B, "surname": "Brook", "forename": "Ben"}]
+    db = open_db()
+    reg = Register(db, audit=office_audit(db))
+    reg.import_csv(register_csv(tmp_path / "r.csv", rows))
+    rec = Records(reg.db, reg.audit)
+    amy = make_export(tmp_path, 0, shown=[A], covered=[], name="amy")
+    ben = make_export(tmp_path, 1, shown=[B], covered=[], name="ben")
+    for r in (amy, ben):
+        rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")
+    reg.close()
+    r = run("posted", "--batch", "trip", "--channel", "x")
+    assert r.exit_code == 0 and "Marked 2 export(s) as posted on x" in r.stdout
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, r.stderr
+    assert Path(amy.output).name in warnings[0] and "must be taken down from X" in warnings[0]
+    assert "Amy Able" in warnings[0] and "photovet takedown" in warnings[0]
+    r = run("posted", "--batch", "trip", "--channel", "facebook")      # consent there: silent
+    assert r.exit_code == 0 and "warning:" not in r.stderr
