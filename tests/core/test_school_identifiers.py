@@ -163,6 +163,17 @@ def test_school_words_are_matched_like_names():
     assert hill is not None and hill.unsure
 
 
+def test_initials_written_with_dots_or_spaces_are_the_school_s_initials():
+    """An audit found 'H.L.P.S.' kept on a channel whose rule covers the school's initials,
+    while 'HLPS' was covered."""
+    m = SchoolMatcher(["Hollins Lane Primary School"], ["HLPS"])
+    for text in ("H.L.P.S.", "H. L. P. S.", "H L P S", "H-L-P-S", "Welcome to H.L.P.S. sports day"):
+        hit = m.match(text)
+        assert hit is not None and hit.what == "abbreviation" and not hit.unsure, text
+    for text in ("h.l.p.s", "HELPS", "CHLPSX", "H.L.P."):
+        assert m.match(text) is None, text
+
+
 def test_policy_covers_school_identifiers_only_where_the_channel_says():
     on = Channel("facebook", "Facebook", cover_school=True)
     off = Channel("website", "School website", cover_school=False)

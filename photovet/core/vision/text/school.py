@@ -72,6 +72,11 @@ class SchoolMatcher:
                 self.phrases.append(_Phrase(what, text.strip(), keys, distinct, pc))
         self.abbreviations = [(a.strip(), canon(a), a.strip().isupper())
                               for a in abbreviations if canon(a)]
+        # the same initials written with dots or spaces between them ("H.L.P.S.", "H L P S")
+        self._spelled = [(raw, re.compile(
+            r"(?<![A-Za-z])" + r"[\s.·•\-_/]{0,2}".join(re.escape(c) for c in _alnum(raw))
+            + r"(?![A-Za-z])", 0 if upper else re.IGNORECASE))
+            for raw, _key, upper in self.abbreviations if len(_alnum(raw)) >= 2]
 
     @property
     def empty(self) -> bool:
@@ -129,6 +134,11 @@ class SchoolMatcher:
                 if k == key and (not upper or raw.isupper()):
                     hits.append(SchoolHit("abbreviation", raw_abbr, 100.0, False, (s, e)))
                     break
+        found = {h.phrase for h in hits if h.what == "abbreviation"}
+        for raw_abbr, pattern in self._spelled:
+            m = pattern.search(text) if raw_abbr not in found else None
+            if m is not None:
+                hits.append(SchoolHit("abbreviation", raw_abbr, 100.0, False, m.span()))
         hits.sort(key=lambda h: (h.unsure, -h.score))
         return hits
 
