@@ -204,3 +204,23 @@ def test_a_pupil_whose_register_row_was_rejected_is_still_found():
     bad = person("P9", "Ruby", "Sutcliffe", name_with_photo=True, valid=False)
     r = check_caption("Ruby Sutcliffe wins", [bad], WEBSITE, ON, "consent")
     assert not r.ok and r.suggestion == "RS wins"
+
+
+@pytest.mark.parametrize("caption,found", [
+    ("Well done ЈОНN SМІТН!", "ЈОНN SМІТН"),                       # Cyrillic capitals
+    ("Well done јоhn smіth!", "јоhn smіth"),                         # Cyrillic small letters
+    ("Well done ᴊᴏʜɴ ꜱᴍɪᴛʜ!", "ᴊᴏʜɴ ꜱᴍɪᴛʜ"),                         # small capitals
+    ("Well done J.o.h.n S.m.i.t.h!", "J.o.h.n S.m.i.t.h"),             # spelt out
+    ("Well done J o h n  S m i t h!", "J o h n  S m i t h"),
+])
+def test_a_name_written_to_slip_past_is_still_a_name(caption, found):
+    """A reader sees the name whatever letters it is typed with (an audit's lookalike and
+    spelt-out names passed as fine); the rest of the caption is kept as typed."""
+    r = check_caption(caption, PEOPLE, WEBSITE, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == [found]
+    assert r.findings[0].person == "P1" and r.suggestion == "Well done JS!"
+
+
+def test_initials_and_abbreviations_are_not_joined_into_names():
+    for caption in ("Year 4 at the U.K. museum", "A B C D of road safety", "P.E. with Mr Jones"):
+        assert check_caption(caption, PEOPLE, WEBSITE, ON, "consent").ok, caption

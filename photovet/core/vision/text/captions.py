@@ -17,6 +17,39 @@ from photovet.core.vision.text.names import NameMatcher
 # Captions
 # --------------------------------------------------------------------------------------------
 
+# Letters that look like Latin ones (Cyrillic and Greek capitals, small capitals): a caption
+# typed or pasted with them still shows the name to every reader (found by an audit:
+# "ЕМІLY ТRАNТЕR" passed). One letter for one, so spans stay where they were.
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХІЈЅУЁаеорсхуіјѕ"        # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοκν"                 # Greek
+    "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘǫʀꜱᴛᴜᴠᴡʏᴢ",        # small capitals
+    "ABEKMHOPCTXIJSYEaeopcxyijs"
+    "ABEZHIKMNOPTYXokv"
+    "abcdefghijklmnopqrstuvwyz")
+# a name spelt out letter by letter: "E.m.i.l.y", "E m i l y" (three letters or more)
+_SPELLED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][.\s\-·•]{1,2}){2,}[^\W\d_](?![^\W\d_])")
+
+
+def _as_read(caption: str) -> tuple[str, list[int]]:
+    """The caption as a reader reads it (lookalike letters as Latin ones, names spelt out
+    letter by letter joined up), and for each of its characters the index it came from."""
+    text = caption.translate(_LOOKALIKES)
+    out: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for m in _SPELLED.finditer(text):
+        out.extend(text[pos:m.start()])
+        where.extend(range(pos, m.start()))
+        for i in range(m.start(), m.end()):
+            if text[i].isalpha():
+                out.append(text[i])
+                where.append(i)
+        pos = m.end()
+    out.extend(text[pos:])
+    where.extend(range(pos, len(text)))
+    return "".join(out), where
+
 @dataclass
 class CaptionFinding:
     span: tuple[int, int]
@@ -53,8 +86,9 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
     matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
     findings: list[CaptionFinding] = []
     taken: list[tuple[int, int]] = []
-    for hit in matcher.find_all(caption):
-        s, e = hit.span
+    read, where = _as_read(caption)
+    for hit in matcher.find_all(read):
+        s, e = where[hit.span[0]], where[hit.span[1] - 1] + 1    # back to the caption typed
         if any(s < te and ts < e for ts, te in taken):
             continue
         person = matcher.by_id.get(hit.person) if hit.person else None
