@@ -499,3 +499,17 @@ print(json.dumps(purge_batch(rec, "b").to_dict()))
     assert report["items"][0]["status"] == "deleted"
     assert (home / "Trash" / "files" / "keepme.JPG").exists()
     assert not (tmp_path / "originals" / "keepme.JPG").exists()
+
+
+def test_a_device_folder_with_no_photos_says_so(tmp_path, audit):
+    """Not 'Copied and verified 0 files' as if all went well (found by a bad-input audit)."""
+    from photovet.core.errors import NotAFileError
+
+    empty = tmp_path / "card"
+    empty.mkdir()
+    with pytest.raises(NotAFileError, match="no photos or videos were found in this folder; "
+                                            "nothing was copied"):
+        run(import_from_device(empty, tmp_path / "pc", audit=audit))
+    (empty / "notes.txt").write_text("not a photo")
+    with pytest.raises(NotAFileError, match=r"\(1 other file\(s\), none of them a photo or video\)"):
+        run(import_from_device(empty, tmp_path / "pc", audit=audit))
