@@ -15,6 +15,7 @@ from photovet.cli.common import (
     EXIT_USAGE,
     StderrProgress,
     abort,
+    covered_text,
     day_text,
     emit_json,
     fail_line,
@@ -97,7 +98,7 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
         click.echo(f"#{r.id}  {day_text(r.created_at)}  {labels.get(r.channel, r.channel)}  "
                    f"batch '{r.batch}'  {Path(r.output_path).name}")
         click.echo(f"     faces shown: {people_text(r.people_shown, names)}; covered: "
-                   f"{people_text(r.people_covered, names)}")
+                   f"{covered_text(r.people_covered, r.faces_covered, names)}")
         click.echo(f"     names readable: {people_text(r.names_shown, names)}; covered: "
                    f"{people_text(r.names_covered, names)}")
         click.echo(f"     approved by: {r.approver or '-'}; posted: {posts}")
@@ -246,7 +247,8 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
                            f"{Path(r.output_path).name}, {r.channel}, batch '{r.batch}', "
                            f"{day_text(r.created_at)}")
                 click.echo(f"     faces shown: {people_text(r.people_shown, h.names)}")
-                click.echo(f"     faces covered: {people_text(r.people_covered, h.names)}")
+                click.echo(f"     faces covered: "
+                           f"{covered_text(r.people_covered, r.faces_covered, h.names)}")
                 if r.names_shown:
                     click.echo(f"     names readable: {people_text(r.names_shown, h.names)}")
                 if r.names_covered:

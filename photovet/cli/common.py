@@ -270,6 +270,16 @@ def people_text(ids: list[str], names: dict[str, str]) -> str:
     return ", ".join(f"{names[i]} ({i})" if names.get(i) else i for i in ids) or "-"
 
 
+def covered_text(ids: list[str], count: int, names: dict[str, str]) -> str:
+    """The faces an export covers: who, and how many no one recognised ('-' read as 'no
+    faces' when every covered face was a stranger)."""
+    known = [people_text(ids, names)] if ids else []
+    strangers = max(0, int(count or 0) - len(ids))
+    if strangers:
+        known.append(f"{strangers} not recognised")
+    return ", ".join(known) or "none"
+
+
 def names_for(reg, ids) -> dict[str, str]:
     out = {}
     for i in ids:

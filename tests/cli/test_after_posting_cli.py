@@ -264,3 +264,12 @@ def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_p
     assert "Amy Able" in warnings[0] and "photovet takedown" in warnings[0]
     r = run("posted", "--batch", "trip", "--channel", "facebook")      # consent there: silent
     assert r.exit_code == 0 and "warning:" not in r.stderr
+
+
+def test_covered_faces_are_counted_even_when_no_one_was_recognised():
+    """'faces covered: -' read as 'no faces' for a photo with a stranger covered."""
+    from photovet.cli.common import covered_text
+
+    assert covered_text([], 1, {}) == "1 not recognised"
+    assert covered_text([A], 3, {A: "Amy Able"}) == f"Amy Able ({A}), 2 not recognised"
+    assert covered_text([], 0, {}) == "none"
