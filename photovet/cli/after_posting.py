@@ -320,10 +320,14 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
         raise click.UsageError("--permanent goes with --clear")
     ws = open_workspace()
     failed = copied = cleared = 0
+    nothing = ""
     progress: StderrProgress | None = None
     try:
         for step in import_from_device(src, dest, clear=clear, audit=ws.audit, permanent=permanent):
             if step.result is None:
+                if not step.total:
+                    nothing = step.message
+                    continue
                 progress = StderrProgress(step.total, "Importing")
                 continue
             res = step.result
@@ -351,6 +355,9 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
         ws.close()
     if progress:
         progress.close()
+    if nothing and not as_json:
+        click.echo(f"{nothing[0].upper()}{nothing[1:]}.")
+        sys.exit(EXIT_OK)
     if not as_json:
         how = "deleted from the device" if permanent else "moved to the device's trash"
         click.echo(f"Copied and verified {copied} file(s) into {dest}"

@@ -302,11 +302,11 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
     unread = [(p, why) for p, why in skipped if why.startswith(_UNREADABLE_FOLDER)]
     skipped = [s for s in skipped if not s[1].startswith(_UNREADABLE_FOLDER)]
     total = len(photos) + len(unread)
-    if not total:
+    if not total:   # nothing to do is not an error (a card already cleared), but say so
         others = f" ({len(skipped)} other file(s), none of them a photo or video)" if skipped else ""
-        raise NotAFileError(f"no photos or videos were found in this folder{others}; nothing "
-                            "was copied", path=src,
-                            hint="Choose the camera's or phone's photo folder (often DCIM).")
+        yield Progress(0, 0, message=f"no photos or videos were found in {src}{others}; "
+                                     "nothing was copied")
+        return
     yield Progress(0, total, message=f"{len(photos)} file(s) to import"
                    + (f", {len(skipped)} other file(s) left alone" if skipped else "")
                    + (f", {len(unread)} folder(s) that could not be read" if unread else ""))

@@ -63,3 +63,17 @@ def test_a_destination_on_the_device_is_refused_in_plain_words(qtbot, make_windo
     assert "Copying from the device stopped" in text and "device folder itself, or inside it" in text
     assert "choose a folder on this PC. Nothing" in text
     assert (device / "IMG_0001.jpg").exists()
+
+
+def test_a_device_with_no_photos_says_so(qtbot, make_window, tmp_path):
+    """Not 'Copied and checked 0 photos' (a bad-input audit): the core's words, and no batch."""
+    device = tmp_path / "CARD"
+    device.mkdir()
+    (device / "notes.txt").write_text("not a photo")
+    win = make_window()
+    win.device.start(device, tmp_path / "pc")
+    qtbot.waitUntil(lambda: win.device.worker is None and win.message_banner.isVisible(),
+                    timeout=10000)
+    text = win.message_banner.text()
+    assert "No photos or videos were found in" in text and "nothing was copied" in text, text
+    assert "none of them a photo or video" in text and not win.batch.model.items

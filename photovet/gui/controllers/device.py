@@ -29,6 +29,7 @@ class DeviceController(QObject):
         self.source: Path | None = None
         self.dest: Path | None = None
         self.results: list = []
+        self._nothing = ""              # the core found no photo on the device: its words
         self.worker = None
 
     def choose_device(self) -> None:
@@ -73,6 +74,8 @@ class DeviceController(QObject):
         for step in items:
             if step.result is not None:
                 self.results.append(step.result)
+            elif not step.total and step.message:
+                self._nothing = step.message       # the core found nothing to copy
             self.status.progress_to(step.done, step.total,
                                     f"{verb} the device: {step.done} of {step.total}")
 
@@ -80,6 +83,11 @@ class DeviceController(QObject):
         self.worker = None
         failed = [r for r in self.results if not r.ok]
         ok = [r for r in self.results if r.ok]
+        nothing, self._nothing = self._nothing, ""
+        if nothing and not self.results:
+            self.status.done("")
+            self.banner.say(esc(sentence(nothing)), "info")
+            return
         if not clear:
             self.status.done(f"Copied and checked {plural(len(ok), 'photo')} into {self.dest}.")
             if self.dest is not None and self.dest.exists():
