@@ -116,6 +116,40 @@ def make_app(argv: list[str] | None = None):
     return app
 
 
+def show_unexpected_errors(parent=None) -> None:
+    """An exception nobody caught in a button's or menu's code (Qt calls Python slots from C++,
+    where an exception would only be printed and the click silently do nothing) is logged
+    (its type and where, never its message: it may hold a name) and said in a dialog."""
+    import traceback
+
+    from photovet.core import logs
+
+    log = logs.get("gui")
+    previous = sys.excepthook
+    showing = []
+
+    def hook(kind, exc, tb) -> None:
+        if issubclass(kind, (KeyboardInterrupt, SystemExit)):
+            previous(kind, exc, tb)
+            return
+        log.error("unexpected error: %s\n%s", kind.__name__, "".join(traceback.format_tb(tb)))
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from photovet.gui.words import error_text
+
+        if QApplication.instance() is None or showing:
+            previous(kind, exc, tb)
+            return
+        showing.append(1)             # an error while the dialog is open is only logged
+        try:
+            QMessageBox.warning(parent,
+                                "Something went wrong", error_text(exc))
+        finally:
+            showing.clear()
+
+    sys.excepthook = hook
+
+
 def end_on_signals(app, window) -> None:
     """Close the window (and with it the helper process) on SIGTERM and SIGINT, as if the person
     had closed it: Qt's event loop is in C++, so the signal wakes it through a socket."""
@@ -184,6 +218,7 @@ def run(argv: list[str] | None = None) -> int:
         ws.close()
         return 0
     win = MainWindow(ctx)
+    show_unexpected_errors(win)
     end_on_signals(app, win)
     win.showMaximized() if win.start_maximized else win.show()
     try:

@@ -91,9 +91,10 @@ def make_window(qtbot, ws):
     made: list[MainWindow] = []
 
     def make(faces: dict | None = None, texts: dict | None = None, *, sign_in: bool = True,
-             workspace: Workspace | None = None) -> MainWindow:
+             workspace: Workspace | None = None, face_engine=None) -> MainWindow:
         w = workspace or ws
-        ctx = AppContext(w, engine_factory=lambda wsp: FakeEngine(wsp, faces, texts))
+        ctx = AppContext(w, engine_factory=lambda wsp: FakeEngine(wsp, faces, texts,
+                                                                  face_engine=face_engine))
         if not sign_in:
             w.sign_out()
         win = MainWindow(ctx)

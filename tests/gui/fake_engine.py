@@ -25,8 +25,10 @@ class FakeEngine(Engine):
     ``texts``: file name -> [(polygon, text, person id or None, kind)]."""
 
     def __init__(self, ws, faces: dict | None = None, texts: dict | None = None,
-                 delay: float = 0.0):
-        super().__init__(ws.settings, register=ws.register, reviews=ws.reviews)
+                 delay: float = 0.0, face_engine=None):
+        # ``face_engine``: the stand-in detector videos are checked with (none: videos fail)
+        super().__init__(ws.settings, register=ws.register, reviews=ws.reviews,
+                         face_engine=face_engine)
         self.faces = faces or {}
         self.texts = texts or {}
         self.delay = delay

@@ -185,3 +185,61 @@ def test_a_preparer_cannot_approve_and_a_forced_approval_is_refused_in_words(win
     assert window.review.current().approval == "ready"
     assert window.ctx.ws.approvals.get(window.review.current().analysis.sha256,
                                        "website").status == "ready"
+
+
+def test_approve_all_shown_with_a_video_in_the_list_approves_both_kinds(
+        qtbot, ws, make_window, tmp_path):
+    """The audit: with a video in the waiting list, "Approve all shown..." did nothing (an
+    AttributeError on the video's missing ``faces``, swallowed by Qt). Who is shown comes from
+    the core's publication of each photo and video."""
+    from tests.core.test_video_workflow import SquareFaces, make_video
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    clip = make_video(tmp_path / "photos" / "assembly.mp4")
+    win = make_window(faces, face_engine=SquareFaces())
+    win.add_paths([str(p) for p in paths] + [str(clip)])
+    wait_checked(qtbot, win, 3, timeout=60000)
+    video = win.batch.model.item_for(str(clip))
+    assert video.analysis.face_tracks and not video.analysis.error
+    mark_all_ready(win)
+    assert {it.approval for it in win.batch.model.items} == {"ready"}
+
+    sign_in_as(win, APPROVER_NAME)
+    assert win.photos.batch.proxy.rowCount() == 3
+    seen = []
+
+    def confirm(box: QMessageBox) -> None:
+        seen.append(message_text(box))
+        button(box, "Approve 2 photos and 1 video").click()
+
+    answer(confirm, kind=QMessageBox)
+    win.photos.approval.approve_all_btn.click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert "Approve 2 photos and 1 video for School website as Mr Sam Head?" in seen[0]
+    assert "Faces shown: Tori Amos" in seen[0]
+    approved = {it.path: it.approval for it in win.batch.model.items}
+    assert approved[str(clip)] == "approved", win.photos.approval.message.text()
+    assert set(approved.values()) == {"approved"}
+    assert "2 photos and 1 video approved by Mr Sam Head" in \
+        win.photos.approval.message.text()
+
+
+def test_an_unexpected_error_in_approve_all_is_said_never_swallowed(window, qtbot, monkeypatch):
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+
+    def broken(*_a, **_k):
+        raise AttributeError("'VideoAnalysis' object has no attribute 'faces'")
+
+    monkeypatch.setattr(window.approval, "confirm_approve_all", broken)
+    seen = answer(lambda box: (seen.append(message_text(box)), box.accept()),
+                  kind=QMessageBox)
+    window.photos.approval.approve_all_btn.click()
+    qtbot.waitUntil(lambda: len(seen) >= 2, timeout=5000)
+    assert seen[0] == "Not approved"
+    assert "Something unexpected went wrong (AttributeError" in seen[1]
+    message = window.photos.approval.message
+    assert message.isVisible() and "Nothing more was approved" in message.text()
+    assert {it.approval for it in window.batch.model.items} == {"ready"}

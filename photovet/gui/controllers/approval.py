@@ -5,11 +5,13 @@ rendered, by default. The rules are the core's (``photovet.core.approval``)."""
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from photovet.core import logs
 from photovet.core.errors import NotSignedIn, PhotoVetError
 from photovet.core.transfer import delete_rejected_original
 
@@ -18,10 +20,17 @@ from ..dialogs.reason import ReasonDialog
 from ..session import permit
 from ..views.batch_view import PhotoItem
 from ..views.photos_tab import PhotosTab
-from ..words import error_text, plural, sentence
+from ..words import error_text, media_words, plural, sentence
 from .batch import BatchController
 from .checklist import ChecklistController
 from .review import ReviewController
+
+log = logs.get("gui")
+
+
+def media_count(items: list[PhotoItem]) -> str:
+    """'4 photos and 1 video' for the items of the list."""
+    return media_words([it.path for it in items])
 
 
 class ApprovalController(QObject):
@@ -182,8 +191,21 @@ class ApprovalController(QObject):
             self.tab.batch.select_row(0)
 
     def approve_all_shown(self) -> None:
+        """Every photo and video the list shows that waits for approval, after one confirmation
+        and one checklist. Anything that goes wrong is said in the panel and in a dialog, never
+        swallowed (a slot's exception would only reach the log)."""
         if not self.required or self.ctx.engine is None:
             return
+        try:
+            self._approve_all_shown()
+        except Exception as exc:   # said to the person, in words, and logged
+            # the log holds ids, never names: the exception's type and where, not its message
+            log.error("approve all shown failed: %s\n%s", type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            self.ctx.fail(self.window, "Not approved", exc)
+            self.tab.approval.say(f"Nothing more was approved: {error_text(exc)}", error=True)
+
+    def _approve_all_shown(self) -> None:
         todo = [it for it in self.tab.batch.shown_items()
                 if self._usable(it) and it.approval in ("ready", "void")]
         if not todo:
@@ -208,33 +230,37 @@ class ApprovalController(QObject):
                 problems.append(f"{it.name}: {exc.full()}")
         if done:
             self._changed(done)
-        text = f"{plural(len(done), 'photo')} approved by {approver}."
+        text = f"{media_count(done)} approved by {approver}."
         if problems:
             text += " Not approved:\n" + "\n".join(problems[:5])
         self.tab.approval.say(text, error=bool(problems))
 
     def confirm_approve_all(self, items: list[PhotoItem], approver: str) -> bool:
-        people = self.ctx.engine.people_by_id
+        """One confirmation for the selection: who is shown and how much is covered, from what
+        the core says each photo or video publishes (``engine.publication``: faces of a photo,
+        face tracks of a video), never re-decided here."""
+        engine = self.ctx.engine
+        people = engine.people_by_id
         shown: set[str] = set()
         covered = 0
         for it in items:
             a = it.analysis
-            shown |= {f.who for f in a.faces if f.decision == "show" and f.who}
+            shown |= set(engine.publication(a).people_shown)
             covered += a.cover_count + a.covered_text_count + len(a.manual)
         names = ", ".join(sorted(people[p].display_name for p in shown if p in people)) or \
             "nobody"
+        what = media_count(items)
         box = QMessageBox(QMessageBox.Icon.Question, "Approve all shown",
-                          f"Approve {plural(len(items), 'photo')} for "
+                          f"Approve {what} for "
                           f"{self.ctx.current_channel().label} as {approver}?",
                           parent=self.window)
         box.setInformativeText(
             f"Faces shown: {names}.\n{plural(covered, 'face or name', 'faces or names')} "
             "covered.\n\n"
-            "Each photo is approved exactly as it is now; any later change to its review or to "
+            "Each one is approved exactly as it is now; any later change to its review or to "
             "the consent of someone in it voids the approval.")
         box.setDetailedText("\n".join(it.name for it in items))
-        ok = box.addButton(f"Approve {plural(len(items), 'photo')}",
-                           QMessageBox.ButtonRole.AcceptRole)
+        ok = box.addButton(f"Approve {what}", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         return box.clickedButton() is ok
