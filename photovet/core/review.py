@@ -246,7 +246,8 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
             f.override_person = d.person
         elif d.action == "not-a-face":
             if f.override != "cover":
-                f.override = "not-a-face"
+                # the reason goes with it: the policy asks one of a sure detection
+                f.override, f.override_reason = "not-a-face", d.reason
         elif d.action == "cover":
             f.override = "cover"
         elif d.action == "show" and f.override not in ("cover",):

@@ -194,7 +194,8 @@ def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) ->
             t.override_person = d.person
         elif d.action == "not-a-face":
             if t.override != "cover":
-                t.override = "not-a-face"
+                # the reason goes with it: the policy asks one of a sure detection
+                t.override, t.override_reason = "not-a-face", d.reason
         elif d.action == "cover":
             t.override = "cover"
         elif t.override != "cover":

@@ -10,6 +10,7 @@ import pytest
 
 from photovet.core.models import NO, NOT_RECORDED, YES, Channel, Face, MatchStatus, Mode, Person, TextItem
 from photovet.core.policy import (
+    NOT_A_FACE_REASON_SCORE,
     caption_name_form,
     caption_warning,
     consent_missing,
@@ -194,8 +195,48 @@ def test_not_a_face_is_refused_for_a_recognised_face():
                        ON).action == "cover"
     assert "say who it is" in f.refused
     g = face(MatchStatus.UNKNOWN, None)
+    g.score = 0.2                      # a weak box: one click
     g.override = "not-a-face"
     assert decide_face(g, None, CH["website"], "photo", "consent", ON).action == "show"
+
+
+def _not_a_face(score: float, reason: str = "") -> Face:
+    f = face(MatchStatus.UNKNOWN, None)
+    f.score = score
+    f.override, f.override_reason = "not-a-face", reason
+    return f
+
+
+@pytest.mark.parametrize("score,reason,allowed", [
+    (0.95, "", False),                 # the audit: a sure detection, one click, uncovered
+    (NOT_A_FACE_REASON_SCORE, "", False),
+    (0.95, "   ", False),              # blank is no reason
+    (0.95, "a cartoon character on a T-shirt", True),
+    (NOT_A_FACE_REASON_SCORE - 0.01, "", True),   # weak boxes (crowds, walls) stay one click
+    (0.15, "", True),
+])
+def test_not_a_face_on_a_sure_detection_needs_a_reason_as_show_does(score, reason, allowed):
+    f = _not_a_face(score, reason)
+    refusal = face_override_refusal("not-a-face", f, None, CH["website"], "photo", "consent", ON,
+                                    reason)
+    assert (refusal is None) is allowed, refusal
+    d = decide_face(f, None, CH["website"], "photo", "consent", ON)
+    assert (d.action == "show") is allowed
+    if not allowed:
+        assert "Say what it is" in refusal and f.refused == refusal
+        assert d.reason == "Not recognised"          # covered, as the rules had it
+    elif reason.strip():
+        assert d.reason == f"Not a face (checked by hand): {reason}"
+
+
+def test_a_reason_never_lets_not_a_face_through_for_a_recognised_or_dnp_face():
+    f = rec()
+    f.override, f.override_reason = "not-a-face", "a poster"
+    assert decide_face(f, person(), CH["website"], "photo", "consent", ON).action == "cover"
+    g = face(MatchStatus.UNCERTAIN)
+    g.override, g.override_reason = "not-a-face", "a poster"
+    assert decide_face(g, person(do_not_photograph=True), CH["website"], "photo", "consent",
+                       ON).action == "cover"
 
 
 def test_assigning_a_person_applies_their_consent():

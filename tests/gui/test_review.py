@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from photovet.core.models import PhotoAnalysis
 from photovet.core.workspace import Workspace
@@ -107,13 +107,43 @@ def test_keep_the_rest_covered(window, qtbot):
     assert window.review.current().status_text().startswith("Covers")
 
 
-def test_not_a_face_is_recorded(window, ws):
-    assert window.review.face_action(1, "not-a-face")
+def give_not_a_face_reason(dlg: ReasonDialog) -> None:
+    dlg.edit.setText("A cartoon character on a T-shirt")
+    button(dlg, "Record and go on").click()
+
+
+def test_not_a_face_on_a_sure_detection_asks_why_as_show_does(window, ws):
+    """The audit: "Not a face" published a sure detection uncovered with one click. The core's
+    policy asks a reason of a detection scoring NOT_A_FACE_REASON_SCORE or more (0.99 here)."""
+    seen = answer(lambda dlg: (seen.append(dlg.findChild(QLabel).text()), dlg.reject()),
+                  kind=ReasonDialog)
+    assert not window.review.face_action(1, "not-a-face")        # cancelled: nothing changes
+    assert seen[0] == "Not a face?" and "Say what it is" in seen[1]
     a = current(window)
-    assert a.faces[1].override == "not-a-face" and a.faces[1].decision == "show"
+    assert a.faces[1].override is None and a.faces[1].decision == "cover"
+    assert "review.face-not-a-face" not in audit_actions(ws)
+
+    answer(give_not_a_face_reason, kind=ReasonDialog)
+    assert window.review.face_action(1, "not-a-face")
+    f = current(window).faces[1]
+    assert f.override == "not-a-face" and f.decision == "show"
+    assert f.reason == "Not a face (checked by hand): A cartoon character on a T-shirt"
     assert "review.face-not-a-face" in audit_actions(ws)
     assert window.review.face_action(1, "undo")
     assert current(window).faces[1].decision == "cover"
+
+
+def test_not_a_face_on_a_weak_box_is_one_click(qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    p = make_photo(tmp_path / "crowd.jpg", faces=[FACE_B])
+    win = make_window({"crowd.jpg": [(FACE_B, None, "unknown", 0.2)]})   # a crowd blur
+    win.add_paths([str(p)])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "crowd.jpg")
+    assert win.review.face_action(0, "not-a-face")                     # no dialog
+    f = current(win).faces[0]
+    assert f.override == "not-a-face" and f.decision == "show"
+    assert "review.face-not-a-face" in audit_actions(ws)
 
 
 def test_a_refusal_is_explained_in_plain_words(qtbot, ws, make_window, tmp_path):
@@ -361,6 +391,7 @@ def test_a_decision_made_while_the_export_is_painted_is_painted_too(window, qtbo
     win.photos.photo.set_after_mode(True)
     qtbot.waitUntil(lambda: bool(win.review._rendering), timeout=5000)
     before = len(win.review.ctx.engine.covers(current(win)))
+    answer(give_not_a_face_reason, kind=ReasonDialog)
     assert win.review.face_action(1, "not-a-face")           # one cover fewer
     gate.set()
     key = win.review._published_key(current(win))

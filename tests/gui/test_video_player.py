@@ -146,6 +146,28 @@ def test_a_whole_track_is_decided_and_stored_at_once_and_refusals_are_in_the_cor
     assert a.track(tori.id).decision == "show"
 
 
+def test_not_a_face_on_a_sure_track_asks_why_as_show_does(qtbot, ctx, clip):
+    """The core's rule for photos holds for a video's face track (its best score, 0.95)."""
+    from photovet.gui.dialogs.reason import ReasonDialog
+
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    _tori, stranger = tracks(a)
+    asked: list[str] = []
+    answer(lambda dlg: (asked.append(dlg.windowTitle()), dlg.reject()), kind=ReasonDialog)
+    assert not ctl.track_action(stranger.id, "not-a-face")
+    assert asked == ["Not a face?"] and a.track(stranger.id).decision == "cover"
+
+    def because(dlg) -> None:
+        dlg.edit.setText("A face painted on the scenery")
+        button(dlg, "Record and go on").click()
+
+    answer(because, kind=ReasonDialog)
+    assert ctl.track_action(stranger.id, "not-a-face")
+    t = a.track(stranger.id)
+    assert t.override == "not-a-face" and t.decision == "show"
+    assert "painted on the scenery" in t.reason
+
+
 def red_at(img, a, x, y) -> bool:
     k = img.width() / a.width
     c = QColor(img.pixel(int(x * k), int(y * k)))

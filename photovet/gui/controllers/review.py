@@ -283,7 +283,7 @@ class ReviewController(QObject):
         if action in ("no", "cover"):
             return self._record(lambda r, a, ch: r.face(a, index, "cover", ch))
         if action == "not-a-face":
-            return self._record(lambda r, a, ch: r.face(a, index, "not-a-face", ch))
+            return self.not_a_face(index)
         if action == "undo":
             return self._record(lambda r, a, ch: r.undo_face(a, index, ch))
         if action == "who":
@@ -294,28 +294,42 @@ class ReviewController(QObject):
 
     def show_face(self, index: int) -> bool:
         """Show a covered face: the core refuses it, or asks for a reason, or allows it."""
+        return self._face_with_reason(
+            index, "show", "Show this face?", "This face cannot be shown",
+            "For example: an adult visitor who agreed to be in the photo")
+
+    def not_a_face(self, index: int) -> bool:
+        """It is not a face (so it is not covered): the core refuses it (a recognised face),
+        asks for a reason (a sure detection), or allows it at once (a weak box)."""
+        return self._face_with_reason(
+            index, "not-a-face", "Not a face?", "This cannot be marked not a face",
+            "For example: a pattern on the wall, a cartoon character on a T-shirt")
+
+    def _face_with_reason(self, index: int, action: str, title: str, refused_title: str,
+                          placeholder: str) -> bool:
+        """``action`` on a face as the core's policy has it: refused whatever the reason (said,
+        nothing changed), allowed with a reason (asked, recorded with the name), or allowed."""
         a = self.current().analysis
         face = a.faces[index]
         channel = self.ctx.current_channel()
         person = face_person(face, self._people())
 
-        refusal = policy.face_override_refusal("show", face, person, channel, a.media, a.mode,
+        refusal = policy.face_override_refusal(action, face, person, channel, a.media, a.mode,
                                                _dt.date.today(), "")
         reason = ""
         if refusal:
-            with_reason = policy.face_override_refusal("show", face, person, channel, a.media,
+            with_reason = policy.face_override_refusal(action, face, person, channel, a.media,
                                                        a.mode, _dt.date.today(), "given")
             if with_reason:   # no reason would make it allowed: say why, change nothing
-                QMessageBox.information(self.window, "This face cannot be shown",
+                QMessageBox.information(self.window, refused_title,
                                         sentence(refusal) + "\n\nNothing was changed.")
                 return False
             reason = self.ask_reason(
-                "Show this face?",
-                f"{sentence(refusal)}\n\nYour reason is recorded with your name.",
-                placeholder="For example: an adult visitor who agreed to be in the photo")
+                title, f"{sentence(refusal)}\n\nYour reason is recorded with your name.",
+                placeholder=placeholder)
             if not reason:
                 return False
-        return self._record(lambda r, a_, ch: r.face(a_, index, "show", ch,
+        return self._record(lambda r, a_, ch: r.face(a_, index, action, ch,
                                                         reason=reason, mode=a_.mode))
 
     def ask_reason(self, title: str, question: str, placeholder: str = "") -> str:

@@ -276,16 +276,16 @@ class VideoController(QObject):
             if not dlg.exec() or not dlg.chosen():
                 return False
             person = dlg.chosen()
-        if action in ("show", "keep") and reason is None:
+        if action in ("show", "keep", "not-a-face") and reason is None:
             reason = ""
             row = self._people().get(t.override_person or t.person or "")
             today = _dt.date.today()
-            if action == "show":
+            if action in ("show", "not-a-face"):
                 face = policy.track_as_face(t)
-                refusal = policy.face_override_refusal("show", face, row, channel, "video",
+                refusal = policy.face_override_refusal(action, face, row, channel, "video",
                                                        a.mode, today, "")
                 blocked = refusal and policy.face_override_refusal(
-                    "show", face, row, channel, "video", a.mode, today, "given")
+                    action, face, row, channel, "video", a.mode, today, "given")
             else:
                 text = policy.track_as_text(t)
                 rules = {"channel": channel, "media": "video", "mode": a.mode, "on": today}
@@ -298,9 +298,11 @@ class VideoController(QObject):
                 return False
             if refusal:
                 reason = self.ask_reason(
-                    "Show this face for the whole clip?" if action == "show" else
-                    "Leave this name readable?",
+                    {"show": "Show this face for the whole clip?",
+                     "not-a-face": "Not a face?"}.get(action, "Leave this name readable?"),
                     f"{sentence(refusal)}\n\nYour reason is recorded with your name.",
+                    "For example: a pattern on the wall, a cartoon character on a T-shirt"
+                    if action == "not-a-face" else
                     "For example: an adult visitor who agreed to be filmed")
                 if not reason:
                     return False
