@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setStyleSheet(style.APP_STYLESHEET)
         self._permissions: list[tuple[QAction, str]] = []
+        self._shown_to = ""            # who the window was last shown to (signed in)
         self.status = Status(self.statusBar())
         self.who = QLabel("")
         self.who.setObjectName("SignedIn")
@@ -264,6 +265,17 @@ class MainWindow(QMainWindow):
     def _session_changed(self) -> None:
         """Someone signed in or out, or the session locked: who is shown, what is enabled."""
         s = self.ctx.session
+        # nobody signed in, or locked: pupils' photos, previews and thumbnails are hidden until
+        # someone signs in (a shared office PC at lunchtime); the lock screen does the same
+        veiled = not s.signed_in or s.locked()
+        self.centralWidget().setVisible(not veiled)
+        for action in (self.act_files, self.act_folder, self.act_new):
+            action.setEnabled(not veiled)
+        name = s.name() if not veiled else ""
+        if name and name != self._shown_to:
+            self._new_person(bool(self._shown_to))
+        if name:
+            self._shown_to = name
         self.who.setText(s.summary())
         self.act_who.setText(s.summary())
         for action, permission in self._permissions:
@@ -273,6 +285,15 @@ class MainWindow(QMainWindow):
         self.act_approver.setChecked(self.approval.approver_view)
         self.key_banner.refresh()
         self.act_allow.setVisible(bool(self.key_banner.problem()))
+
+    def _new_person(self, after_someone: bool) -> None:
+        """Someone else signed in: they start on the photos, with nothing the previous person
+        had open or typed (their view for their roles is the approval controller's)."""
+        if not after_someone:
+            return
+        self.tabs.setCurrentIndex(0)
+        self.register_view.search.clear()
+        self.photos.approval.say("")
 
     def _allow_pc(self) -> None:
         if self.access.allow_this_pc():

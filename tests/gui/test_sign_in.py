@@ -281,6 +281,55 @@ def test_sign_out_from_the_menu_and_quit_closes_the_window(window, qtbot):
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
 
 
+def test_after_signing_out_the_photos_are_hidden_until_someone_signs_in(window, qtbot):
+    """The audit (shot74, shot99): after "Sign out" pupils' photos stayed on screen behind the
+    sign-in box, faces uncovered. Hidden as the lock hides them; the next person starts in the
+    view of their own roles."""
+    win = window
+    win.photos.batch.set_filter("all")
+    win.photos.batch.select_row(0)
+    win.register_view.search.setText("Amos")
+    assert win.photos.photo.isVisible() and win.photos.batch.list.isVisible()
+    seen: list[tuple] = []
+
+    def look_then_sign_in(dlg: SignInDialog) -> None:
+        seen.append((win.centralWidget().isVisible(), win.photos.photo.isVisible(),
+                     win.photos.batch.list.isVisible(), win.photos.findings.isVisible(),
+                     win.act_files.isEnabled(), win.who.text()))
+        dlg.name.setText(APPROVER_NAME)
+        dlg.password.setText(password_of(APPROVER_NAME))
+        dlg.ok.click()
+
+    answer(click("&Yes"), kind=QMessageBox)
+    answer(look_then_sign_in, kind=SignInDialog, delay=100)
+    win.access.sign_out(confirm=True)
+    assert seen == [(False, False, False, False, False, "Nobody is signed in")]
+    # the approver signed in: the photos are back, in the approver's view
+    assert win.ctx.session.name() == APPROVER_NAME
+    assert win.centralWidget().isVisible() and win.photos.batch.isVisible()
+    assert win.approval.approver_view and win.photos.photo.after_button.isChecked()
+    assert win.register_view.search.text() == ""          # nothing the previous person typed
+    assert win.act_files.isEnabled()
+
+
+def test_the_lock_screen_sign_out_keeps_the_photos_hidden(window, qtbot):
+    seen: list[bool] = []
+
+    def sign_out(dlg: LockDialog) -> None:
+        seen.append(window.centralWidget().isVisible())
+        button(dlg, "Sign out").click()
+
+    def look_then_quit(dlg: SignInDialog) -> None:
+        seen.append(window.centralWidget().isVisible())
+        button(dlg, "Quit").click()
+
+    idle(window.ctx.ws)
+    answer(sign_out, kind=LockDialog)
+    answer(look_then_quit, kind=SignInDialog, delay=100)
+    window.access.check_idle()
+    assert seen == [False, False]
+
+
 def test_change_password(window):
     def change(dlg: ChangePasswordDialog) -> None:
         dlg.old.setText(password_of(PREPARER_NAME))

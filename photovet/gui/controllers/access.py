@@ -137,8 +137,8 @@ class AccessController(QObject):
             result = dlg.exec()
         finally:
             self._lock_open = False
-            if central is not None:
-                central.show()
+            if central is not None:   # only for the same person, back at work
+                central.setVisible(self.session.signed_in and not self.session.locked())
         if result == 1:                   # Unlock (accepted); else Sign out
             return True
         self.sign_out(confirm=False)
