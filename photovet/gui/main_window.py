@@ -41,7 +41,7 @@ from .controllers.school_rules import install_school_rules
 from .controllers.setup import SetupController
 from .controllers.video import install_video
 from .session import permit
-from .views.banners import Banner, KeyBanner, Status
+from .views.banners import Banner, ElidedLabel, KeyBanner, Status
 from .views.checklist import ChecklistPanel
 from .views.photos_tab import PhotosTab
 from .views.register_tab import RegisterView
@@ -61,8 +61,8 @@ class MainWindow(QMainWindow):
         self._permissions: list[tuple[QAction, str]] = []
         self._shown_to = ""            # who the window was last shown to (signed in)
         self.status = Status(self.statusBar())
-        self.who = QLabel("")
-        self.who.setObjectName("SignedIn")
+        self.who = ElidedLabel("", min_width=160)     # a long name and four roles: cut, never
+        self.who.setObjectName("SignedIn")             # wider than the screen
         self.statusBar().addPermanentWidget(self.who)
         self.key_banner = KeyBanner(ctx)
         self.takedown_banner, self.approval_banner = Banner("error"), Banner("warning")

@@ -2,12 +2,54 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar
 
 from .. import style
 
 STYLES = {"info": style.BANNER_INFO, "warning": style.BANNER_WARNING, "error": style.BANNER_ERROR}
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that never makes the window wider than the screen: cut with "…"
+    when there is no room (the whole of it in the tooltip). ``min_width``: the least it asks
+    for."""
+
+    def __init__(self, text: str = "", parent=None, *, min_width: int = 80):
+        super().__init__(parent)
+        self._full = ""
+        self._min_width = min_width
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._full = text or ""
+        self.setToolTip(self._full if self._full else "")
+        self._elide()
+        self.updateGeometry()
+
+    def text(self) -> str:
+        return self._full
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min(self._min_width, super().sizeHint().width()),
+                     super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        fm = self.fontMetrics()
+        m = self.contentsMargins()
+        return QSize(fm.horizontalAdvance(self._full) + m.left() + m.right() + 4,
+                     super().sizeHint().height())
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              max(room, 0)) if room > 0 else self._full
+        QLabel.setText(self, shown)
 
 
 class Banner(QLabel):
@@ -70,7 +112,9 @@ class Status:
     """The status bar: one sentence, a progress bar and a Stop button."""
 
     def __init__(self, bar: QStatusBar):
-        self.label = QLabel("")
+        # elided, never wider than the room left: a long sentence ("Checking 11 photos and 1
+        # video...") made the window wider than a 1366 px screen
+        self.label = ElidedLabel("")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(240)
         self.progress.setTextVisible(True)
@@ -108,4 +152,4 @@ class Status:
         self.label.setText(text)
 
 
-__all__ = ["Banner", "KeyBanner", "Status"]
+__all__ = ["Banner", "ElidedLabel", "KeyBanner", "Status"]

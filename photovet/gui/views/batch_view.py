@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QSizePolicy,
     QStackedLayout,
     QStyle,
     QStyledItemDelegate,
@@ -412,6 +413,11 @@ class BatchView(QWidget):
         self.filter_combo.currentIndexChanged.connect(self._filter_changed)
         self.count_label = QLabel()
         self.count_label.setObjectName("CountLabel")
+        # "11 photos and 1 video · 4 yours to decide · 1 could not be checked · 4 being
+        # checked": wrapped, never widening the window past the screen
+        self.count_label.setWordWrap(True)
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Preferred)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)

@@ -1,0 +1,56 @@
+"""The window fits a school office screen (1366 x 768): no label, banner or status text can make
+its minimum width larger than the screen (the audit saw it grow to 1410 px while checking, after
+approving and with the take-down banner, cutting off "Mark all shown ready...", "Reject" and the
+signed-in name)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from tests.gui.conftest import APPROVER_NAME, sign_in_as, wait_checked
+from tests.gui.fake_engine import make_batch, write_register
+
+SCREEN_WIDTH = 1366
+COUNT = ("11 photos and 1 video \u00b7 4 yours to decide \u00b7 1 could not be checked \u00b7 "
+         "4 being checked \u00b7 6 approved \u00b7 2 rejected \u00b7 3 ready for approval")
+
+
+def min_width(win) -> int:
+    QApplication.processEvents()
+    win.centralWidget().layout().activate()
+    win.layout().activate()
+    return win.minimumSizeHint().width()
+
+
+def test_long_texts_never_make_the_window_wider_than_the_screen(qtbot, ws, make_window,
+                                                                tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 3)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    assert min_width(win) <= SCREEN_WIDTH
+
+    win.photos.batch.count_label.setText(COUNT)                       # while checking
+    win.status.progress_to(4, 12, f"Checking 11 photos and 1 video\u2026 {COUNT}")
+    win.who.setText("Signed in: Mrs Josephine Patel-Okonkwo (Preparer, Approver (senior "
+                    "leader), Poster, Admin)")
+    assert min_width(win) <= SCREEN_WIDTH
+    win.takedown_banner.say("<b>Take these down now:</b> 3 posts show someone whose consent "
+                            "was withdrawn since they were posted (School website, Facebook, "
+                            "Newsletter). <a href='takedown'>Open the take-down list</a> " * 3)
+    win.message_banner.say(COUNT + " <a href='review'>Review</a> <a href='hide'>Hide</a>")
+    win.problem("PhotoVet could not start its checking process, so photos cannot be "
+                "checked. " * 3)
+    assert min_width(win) <= SCREEN_WIDTH
+
+    sign_in_as(win, APPROVER_NAME)                                    # the approver's view
+    win.photos.approval.say("not every check is ticked: " + "; ".join(
+        f"'{c}'" for c in ws.settings.checklist.checks), error=True)
+    assert min_width(win) <= SCREEN_WIDTH
+    # the whole sentence is still there, for the tooltip and for a wider window
+    assert win.status.label.text().startswith("Checking 11 photos and 1 video\u2026 11 photos")
+    assert win.status.label.toolTip() == win.status.label.text()
+    win.resize(SCREEN_WIDTH, 768)
+    QApplication.processEvents()
+    assert win.width() <= SCREEN_WIDTH
