@@ -243,3 +243,45 @@ def test_an_unexpected_error_in_approve_all_is_said_never_swallowed(window, qtbo
     message = window.photos.approval.message
     assert message.isVisible() and "Nothing more was approved" in message.text()
     assert {it.approval for it in window.batch.model.items} == {"ready"}
+
+
+def test_the_approvers_checklist_fits_a_1366_by_768_screen_after_a_refusal(
+        qtbot, ws, make_window, tmp_path):
+    """The audit (shot80): the checklist was squeezed into two rows, the Approve and Reject
+    buttons were drawn over it after a refused Approve, the refusal was cut off, and check 4
+    could only be reached with the keyboard."""
+    from PySide6.QtCore import QPoint, QRect, Qt
+    from PySide6.QtWidgets import QApplication
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    assert len(ws.settings.checklist.checks) == 4                  # the school's default checks
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    mark_all_ready(win)
+    sign_in_as(win, APPROVER_NAME)
+    win.resize(1366, 738)                  # 1366 x 768 less a title bar and a task bar
+    panel = win.photos.approval
+    qtbot.waitUntil(lambda: panel.checks.isVisible(), timeout=5000)
+    win.approval.approve()                 # nothing ticked: refused, in the core's words
+    QApplication.processEvents()
+    assert panel.message.isVisible() and "not every check is ticked" in panel.message.text()
+
+    def rect(w) -> QRect:
+        return QRect(w.mapTo(win, QPoint(0, 0)), w.size())
+
+    viewport = rect(panel.checks.parentWidget())      # the scroll area's viewport
+    for row in panel.checks.rows:                                   # every check in view
+        assert viewport.contains(rect(row)), (rect(row), viewport)
+    buttons_top = min(rect(b).top() for b in (panel.approve_btn, panel.reject_btn,
+                                              panel.approve_all_btn))
+    assert viewport.bottom() < buttons_top                          # nothing drawn over them
+    message = panel.message                                         # the whole refusal
+    assert message.height() >= message.heightForWidth(message.width())
+    assert rect(message).bottom() <= rect(win.centralWidget()).bottom()
+    assert rect(message).top() > rect(panel.who).bottom()
+    # check 4 is ticked with the mouse, like the others
+    for n, box in enumerate(panel.checks.boxes, 1):
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+        assert box.isChecked(), n

@@ -12,7 +12,7 @@ from photovet.core.approval import ApprovalState
 from .. import style
 from ..words import day, esc
 from .checklist_ticks import ChecklistTicks
-from .photo_flags import FitScroll
+from .photo_flags import ContentScroll
 
 
 def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -> str:
@@ -90,7 +90,11 @@ class ApprovalPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
         lay.addWidget(self.state_label)
-        lay.addWidget(FitScroll(self.checks, 125))
+        # the checklist asks for its whole height (a 1366 x 768 screen has room for the
+        # school's checks when "What PhotoVet found" above yields), and scrolls only below that:
+        # a fixed height squeezed it into two rows and let the buttons overlap the checks
+        self.checks_scroll = ContentScroll(self.checks, 60)
+        lay.addWidget(self.checks_scroll)
         lay.addLayout(grid)
         lay.addWidget(self.who)
         lay.addWidget(self.message)

@@ -15,7 +15,7 @@ Every sentence and every state comes from the core (``policy.photo_flags``, the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -259,4 +259,64 @@ class FitScroll(QScrollArea):
         self.setVisible(want > 0)
 
 
-__all__ += ["FitScroll"]
+class ContentScroll(QScrollArea):
+    """A scroll area that asks for the height of what it holds (so a layout gives it that when
+    there is room) but can shrink to ``min_height`` and then scrolls: unlike a fixed height,
+    it never makes the widgets around it overlap on a small screen."""
+
+    def __init__(self, inner: QWidget, min_height: int = 60, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.inner, self.min_height = inner, min_height
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        inner.installEventFilter(self)
+
+    def content_height(self) -> int:
+        lay = self.inner.layout()
+        w = max(120, self.viewport().width())
+        return lay.totalHeightForWidth(w) if lay is not None and lay.hasHeightForWidth() \
+            else self.inner.sizeHint().height()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.content_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(),
+                     min(self.min_height, self.content_height()))
+
+    def eventFilter(self, obj, ev) -> bool:
+        if obj is self.inner and ev.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent,
+                                               QEvent.Type.LayoutRequest):
+            self.setVisible(self.inner.isVisibleTo(self))
+            self.updateGeometry()
+        return super().eventFilter(obj, ev)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if ev.oldSize().width() != ev.size().width():
+            self.updateGeometry()      # the words wrap anew: another height
+
+
+class YieldingScroll(QScrollArea):
+    """A scroll area that asks for little (``hint`` px high) and takes whatever room is left
+    (a stretch): the panels beside it get their own height first, and it scrolls."""
+
+    def __init__(self, inner: QWidget, hint: int = 100, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.hint = hint
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.widget().sizeHint().width(), self.hint)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.widget().minimumSizeHint().width(), min(self.hint, 80))
+
+
+__all__ += ["ContentScroll", "FitScroll", "YieldingScroll"]

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
 from .findings import FindingsPanel
-from .photo_flags import FitScroll, PhotoFlagsPanel
+from .photo_flags import FitScroll, PhotoFlagsPanel, YieldingScroll
 from .photo_view import PhotoView
 from .video_player import VideoPlayer
 
@@ -35,7 +35,10 @@ class PhotosTab(QWidget):
         side.setMinimumWidth(300)
         sl = QVBoxLayout(side)
         sl.setContentsMargins(0, 0, 0, 0)
-        sl.addWidget(self.findings, 1)
+        # what was found asks for little and takes the room left (scrolling below that): the
+        # approval panel (the approver's checklist, its message) gets its whole height first
+        self.findings_scroll = YieldingScroll(self.findings, 120)
+        sl.addWidget(self.findings_scroll, 1)
         sl.addWidget(self.approval, 0)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
