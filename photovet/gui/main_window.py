@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         v = self.photos.batch
         v.add_folder_requested.connect(self.add_folder)
         v.add_files_requested.connect(self.add_files)
+        v.remove_requested.connect(self.batch.remove_from_batch)
         rv = self.register_view
         rv.import_requested.connect(lambda: self.register.import_register())
         rv.enrol_requested.connect(lambda: self.register.enrol())
@@ -157,6 +158,9 @@ class MainWindow(QMainWindow):
             "Copy photos from a camera card or phone, checking every copy; then clear the "
             "device"))
         self.act_new = A("New batch\u2026", lambda: self.batch.new_batch(), "Ctrl+N")
+        self.act_remove = A("Remove from this batch", self.remove_current, None, None,
+                            "Take the chosen photo out of this batch (right-click it, or press "
+                            "Delete in the list); the file itself is not touched")
         self.act_export = P("export", A("Export\u2026", self._export, "Ctrl+E", "export",
                                         "Write safe copies of the approved photos (Ctrl+E)"))
         self.act_approver = P("approve", A(
@@ -165,7 +169,8 @@ class MainWindow(QMainWindow):
         self.act_approver.setCheckable(True)
         self.act_setup = A("Getting started", self.show_checklist, None, "ready")
         menus = {
-            "&File": [self.act_files, self.act_folder, self.act_device, None, self.act_new,
+            "&File": [self.act_files, self.act_folder, self.act_device, None, self.act_remove,
+                      self.act_new,
                       self.act_export, None, A("&Quit", self.close, "Ctrl+Q")],
             "&Review": [A("Next photo with a decision for you", self.next_open, "Ctrl+J"),
                         P("review", A("Keep the rest covered", self.review.keep_rest, "K")),
@@ -269,7 +274,7 @@ class MainWindow(QMainWindow):
         # someone signs in (a shared office PC at lunchtime); the lock screen does the same
         veiled = not s.signed_in or s.locked()
         self.centralWidget().setVisible(not veiled)
-        for action in (self.act_files, self.act_folder, self.act_new):
+        for action in (self.act_files, self.act_folder, self.act_new, self.act_remove):
             action.setEnabled(not veiled)
         name = s.name() if not veiled else ""
         if name and name != self._shown_to:
@@ -330,6 +335,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self.photos_stack.setCurrentWidget(self.photos)
         self.batch.add_paths(paths)
+
+    def remove_current(self) -> None:
+        item = self.photos.batch.current_item()
+        if item is not None:
+            self.batch.remove_from_batch([item.path])
 
     def _export(self) -> None:
         dlg = self.export.open()

@@ -272,6 +272,12 @@ class CheckQueue:
             self._queue.appendleft(path)
             return True
 
+    def discard(self, path: str) -> None:
+        """``path`` is not checked after all (it left the batch)."""
+        with self._lock:
+            if path in self._queue:
+                self._queue.remove(path)
+
     def take(self, n: int = 1) -> list[str]:
         """The next ``n`` photos (fewer at the end; none when all are taken)."""
         with self._lock:

@@ -264,6 +264,7 @@ def test_the_approvers_checklist_fits_a_1366_by_768_screen_after_a_refusal(
     win.resize(1366, 738)                  # 1366 x 768 less a title bar and a task bar
     panel = win.photos.approval
     qtbot.waitUntil(lambda: panel.checks.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: win.photos.photo.canvas.after is not None, timeout=5000)
     win.approval.approve()                 # nothing ticked: refused, in the core's words
     QApplication.processEvents()
     assert panel.message.isVisible() and "not every check is ticked" in panel.message.text()

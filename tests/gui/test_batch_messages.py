@@ -110,3 +110,52 @@ def test_photos_checked_before_someone_is_enrolled_are_checked_again(qtbot, ws, 
     for it in win.batch.model.items:
         assert it.analysis.register_key != old[it.path]
         assert engine.out_of_date(it.analysis) is None
+
+
+def test_a_file_that_could_not_be_checked_says_why_and_can_be_removed_from_the_batch(
+        qtbot, ws, make_window, tmp_path):
+    """The audit (shot57-61): broken.jpg (a text file) was marked failed, but its viewer said
+    "Loading the photo..." forever and nothing could take it out of the batch."""
+    from pathlib import Path
+
+    from PySide6.QtCore import Qt
+
+    from tests.gui.conftest import select_photo
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    broken = tmp_path / "photos" / "broken.jpg"
+    broken.write_text("this is not a photo", encoding="utf-8")
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths] + [str(broken)])
+    wait_checked(qtbot, win, 3)
+    item = win.batch.model.item_for(str(broken))
+    assert item.analysis.error
+    select_photo(win, "broken.jpg")
+    canvas = win.photos.photo.canvas
+    qtbot.wait(100)
+    assert canvas.analysis is None                       # nothing to draw: the reason instead
+    assert "This file could not be checked" in canvas.message
+    assert "Remove from this batch" in canvas.message
+    assert win.photos.photo.title.text() == "broken.jpg"
+    assert "could not be checked" in win.message_banner.text()
+
+    # right-click: "Remove from this batch"; the file stays where it was
+    menu = win.photos.batch.context_menu(win.photos.batch.current_item())
+    assert [a.text() for a in menu.actions()] == ["Remove from this batch"]
+    menu.actions()[0].trigger()
+    assert win.batch.model.item_for(str(broken)) is None and broken.is_file()
+    assert [Path(p).name for p in win.ctx.qs.value("batch/paths")] == \
+        ["photo_000.jpg", "photo_001.jpg"]                # not back after a restart
+    assert "could not be checked" not in win.message_banner.text()
+    assert "broken.jpg left this batch" in win.status.label.text()
+    assert win.photos.batch.current_item() is not None    # the next photo is chosen
+
+    # the Delete key in the list, and File > Remove from this batch, do the same
+    select_photo(win, "photo_001.jpg")
+    win.photos.batch.list.setFocus()
+    qtbot.keyClick(win.photos.batch.list, Qt.Key.Key_Delete)
+    assert [it.name for it in win.batch.model.items] == ["photo_000.jpg"]
+    select_photo(win, "photo_000.jpg")
+    win.act_remove.trigger()
+    assert win.batch.model.items == [] and all(p.is_file() for p in paths)

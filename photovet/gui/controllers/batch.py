@@ -342,6 +342,27 @@ class BatchController(QObject):
         self.model.remove_path(path)
         self._save()
 
+    def remove_from_batch(self, paths: list[str]) -> None:
+        """The person takes photos out of this batch (a file that could not be checked, one
+        added by mistake): only the list changes, never a file; the next photo is chosen."""
+        paths = [p for p in paths if self.model.item_for(p) is not None]
+        if not paths:
+            return
+        row = self.view.list.currentIndex().row()
+        gone = set(paths)
+        self._pending = [p for p in self._pending if p not in gone]
+        if self._queue is not None:
+            for p in paths:
+                self._queue.discard(p)
+        for p in paths:
+            self.model.remove_path(p)
+        self._save()
+        self.view.select_row(min(max(row, 0), self.view.proxy.rowCount() - 1))
+        names = ", ".join(Path(p).name for p in paths[:3]) + (" \u2026" if len(paths) > 3
+                                                                else "")
+        self.status.say(f"{names} left this batch. The file itself is not touched.")
+        self.refresh_summary()
+
     # -- keeping the batch across restarts --------------------------------------------------------
 
     def set_label(self, label: str) -> None:

@@ -124,6 +124,14 @@ class ReviewController(QObject):
             photo.canvas.set_message(f"{item.name}\n\nStill being checked\u2026")
             photo.title.setText(item.name)
             photo.set_enabled_tools(False)
+        elif a.error:
+            # a file that could not be checked: why, and what to do, never "Loading..." forever
+            photo.show_analysis(None, None, self._people(), item.name)
+            photo.canvas.set_message(
+                f"{item.name}\n\nThis file could not be checked: {sentence(a.error)}\n\n"
+                "It is never exported. To take it out of the batch, right-click it in the list "
+                "and choose \u201cRemove from this batch\u201d (the file itself is not "
+                "touched).")
         else:
             photo.show_analysis(a, image, self._people(), item.name)
         if a is None or not a.error:

@@ -23,13 +23,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QStackedLayout,
@@ -399,6 +400,7 @@ class BatchView(QWidget):
     current_changed = Signal(object)          # PhotoItem or None
     add_folder_requested = Signal()
     add_files_requested = Signal()
+    remove_requested = Signal(list)            # paths to take out of the batch (never deleted)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -442,6 +444,12 @@ class BatchView(QWidget):
         self.list.setModel(self.proxy)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
+        # "Remove from this batch" on the photo chosen: right-click, or the Delete key
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self._remove_current)
 
         # empty state
         self.empty = QWidget()
@@ -539,6 +547,25 @@ class BatchView(QWidget):
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.current_changed.emit(current.data(ItemRole) if current.isValid() else None)
+
+    def _remove_current(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.remove_requested.emit([item.path])
+
+    def context_menu(self, item: PhotoItem) -> QMenu:
+        menu = QMenu(self)
+        act = menu.addAction("Remove from this batch")
+        act.setToolTip("Take it out of this list; the file itself is not touched")
+        act.triggered.connect(lambda *_: self.remove_requested.emit([item.path]))
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        idx = self.list.indexAt(pos)
+        if not idx.isValid():
+            return
+        self.list.setCurrentIndex(idx)
+        self.context_menu(idx.data(ItemRole)).exec(self.list.viewport().mapToGlobal(pos))
 
     # -- navigation ---------------------------------------------------------------------
     def current_item(self) -> PhotoItem | None:
