@@ -54,3 +54,5 @@ def test_long_texts_never_make_the_window_wider_than_the_screen(qtbot, ws, make_
     win.resize(SCREEN_WIDTH, 768)
     QApplication.processEvents()
     assert win.width() <= SCREEN_WIDTH
+    # ...and the signed-in name still gets its room in the status bar (cut, never squeezed out)
+    assert win.who.isVisible() and win.who.width() >= 160

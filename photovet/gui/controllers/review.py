@@ -128,7 +128,7 @@ class ReviewController(QObject):
             # a file that could not be checked: why, and what to do, never "Loading..." forever
             photo.show_analysis(None, None, self._people(), item.name)
             photo.canvas.set_message(
-                f"{item.name}\n\nThis file could not be checked: {sentence(a.error)}\n\n"
+                f"{item.name}\n\nThis file could not be checked: {a.error.strip().rstrip('.')}.\n\n"
                 "It is never exported. To take it out of the batch, right-click it in the list "
                 "and choose \u201cRemove from this batch\u201d (the file itself is not "
                 "touched).")

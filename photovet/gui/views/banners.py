@@ -19,7 +19,8 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self._full = ""
         self._min_width = min_width
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # its whole width when there is room, down to ``min_width`` when there is not
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
     def setText(self, text: str) -> None:
