@@ -454,3 +454,25 @@ def test_a_pc_without_the_key_says_every_face_is_covered_and_an_admin_allows_it(
     assert said and said[0]                           # the core's refusal shown
     assert ws.key_status() == "ready"
     assert window.key_banner.isHidden()
+
+
+def test_a_refusal_with_what_to_check_is_shown_whole(qtbot):
+    """The dialog grows to show the refusal and its hint; the fields keep their height (a GUI
+    audit saw them squashed and the lock-out sentence cut off)."""
+    from photovet.core.errors import AccountError
+
+    def refuse(name, password):
+        raise AccountError("wrong name or password", hint=WRONG_PASSWORD_HINT)
+
+    dlg = SignInDialog(refuse, refuse)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    field_height = dlg.password.height()
+    dlg.name.setText("Mrs J Patel")
+    dlg.password.setText("not it")
+    dlg.ok.click()
+    qtbot.waitUntil(lambda: dlg.problem.isVisible())
+    qtbot.wait(50)
+    assert dlg.isVisible() and WRONG_PASSWORD_HINT in dlg.problem.text()
+    assert dlg.password.height() >= field_height
+    assert dlg.problem.height() >= dlg.problem.heightForWidth(dlg.problem.width())

@@ -78,6 +78,10 @@ class FormDialog(QDialog):
     def say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        # grow to show all of it (a refusal with what to check runs to three lines): the
+        # fields keep their height and no sentence is cut off
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def attempt(self, fn: Callable[[], None]) -> bool:
         """Run the core's call; on a refusal show its words and stay open."""
