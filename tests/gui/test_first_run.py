@@ -52,7 +52,7 @@ def test_import_from_the_checklist_shows_everywhere_at_once(qtbot, make_window, 
     assert "5 people in the register" in win.checklist.rows[0].body.text()
     assert win.checklist.rows[0].mark.text().endswith("Done")
     assert step_button(win, "enrol").isEnabled()
-    assert win.act_setup.isVisible() and "2 of 4" in win.act_setup.text()   # + an approver
+    assert win.act_setup.isVisible() and "2 of 5" in win.act_setup.text()   # + an approver
     assert win.photos_stack.currentWidget() is win.checklist     # the checklist stays
 
     # enrol from the checklist: the register tab shows who is enrolled
@@ -85,9 +85,25 @@ def test_import_from_the_checklist_shows_everywhere_at_once(qtbot, make_window, 
     assert win.channel_combo.findData("school_prospectus") >= 0
     assert "School prospectus" in [c.label for c in win.register_view.model.channels]
 
+    # the school's name (a GUI audit: setup never asked, so badges kept the school's name)
+    assert not win.checklist.rows[3].mark.text().endswith("Done")
+    assert "only pupils' names are looked for" in win.checklist.rows[3].body.text()
+
+    def name_the_school(settings: SettingsDialog) -> None:
+        assert settings.tabs.currentWidget() is settings.rules
+        assert settings.rules.tabs.currentIndex() == 2            # "The school"
+        settings.rules.names.setPlainText("Hollins Lane Primary School")
+        settings.rules.abbreviations.setPlainText("HLPS")
+        button(settings, "Save").click()
+
+    answer(name_the_school, kind=SettingsDialog)
+    step_button(win, "school").click()
+    qtbot.waitUntil(lambda: win.checklist.rows[3].mark.text().endswith("Done"), timeout=5000)
+    assert win.ctx.ws.settings.school.names == ["Hollins Lane Primary School"]
+
     # who approves: the test register has an approver already
-    assert win.checklist.rows[3].mark.text().endswith("Done")
-    assert "Approvers now: Mr Deputy, Mr Sam Head" in win.checklist.rows[3].body.text()
+    assert win.checklist.rows[4].mark.text().endswith("Done")
+    assert "Approvers now: Mr Deputy, Mr Sam Head" in win.checklist.rows[4].body.text()
     assert not win.act_setup.isVisible()                       # done: no longer in the way
 
     # and the office can start
@@ -99,7 +115,7 @@ def test_the_checklist_stays_reachable_until_done(qtbot, make_window):
     win = make_window()
     button(win.checklist, "Start checking photos").click()
     assert win.photos_stack.currentWidget() is win.photos
-    assert win.act_setup.isVisible() and "1 of 4" in win.act_setup.text()
+    assert win.act_setup.isVisible() and "1 of 5" in win.act_setup.text()
     win.act_setup.trigger()
     assert win.photos_stack.currentWidget() is win.checklist
 

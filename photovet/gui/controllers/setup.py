@@ -38,6 +38,8 @@ class SetupController(QObject):
         can_approve = set(PERMISSIONS["approve"][0])       # who may approve: the core's table
         approvers = ", ".join(a.name for a in ws.accounts.list()
                               if not a.removed_at and can_approve & set(a.roles()))
+        school_set = ws.settings.school.configured or bool(
+            qs.value("setup/school_checked", False, type=bool))
         return [
             Step("register", "Import the consent register",
                  f"{plural(len(people), 'person', 'people')} in the register." if people else
@@ -55,6 +57,13 @@ class SetupController(QObject):
                  "how much of a name each may show.",
                  bool(qs.value("setup/channels_checked", False, type=bool)),
                  "Check the channels\u2026"),
+            Step("school", "Tell PhotoVet the school's name",
+                 ("The school's names, initials and address: covered wherever PhotoVet reads "
+                  "them on channels whose rule says so." if school_set else
+                  "Its names, initials and address as they appear on badges, signs and "
+                  "uniforms, so that photos do not show which school it is where a channel's "
+                  "rule says so. Until then, only pupils' names are looked for."),
+                 school_set, "The school's name\u2026"),
             Step("approval", "Give your staff their accounts",
                  ("A senior leader who did not prepare the photos approves each one before "
                   "export. " if approval else
@@ -82,6 +91,10 @@ class SetupController(QObject):
         elif key == "channels":
             dlg = self.register.settings("channels")
             dlg.finished.connect(lambda *_: self._checked("setup/channels_checked"))
+        elif key == "school":
+            dlg = self.register.settings("rules")
+            dlg.rules.tabs.setCurrentIndex(2)            # "The school"
+            dlg.finished.connect(lambda *_: self._checked("setup/school_checked"))
         elif key == "approval" and self.accounts is not None:
             dlg = self.accounts.open()
             if dlg is not None:

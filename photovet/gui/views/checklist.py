@@ -1,6 +1,7 @@
-"""Getting started: four steps that set PhotoVet up for a school (the register, enrolment, the
-channels, who approves). Each step says whether it is done; the list stays reachable (toolbar
-and Help menu) until every step is, and it never disappears on its own in the middle."""
+"""Getting started: the steps that set PhotoVet up for a school (the register, enrolment, the
+channels, the school's name, who approves). Each step says whether it is done; the list stays
+reachable (toolbar and Help menu) until every step is, and it never disappears on its own in
+the middle."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -84,12 +86,10 @@ class ChecklistPanel(QWidget):
         intro = QLabel("PhotoVet checks photos and videos before they are posted: it covers the faces of "
                        "pupils who do not have consent for the channel, covers names it can read, "
                        "and removes hidden details such as the location. Nothing leaves this "
-                       "computer. Four steps set it up for your school:")
+                       "computer. These steps set it up for your school:")
         intro.setWordWrap(True)
         self.progress = QLabel()
-        self.rows = [_StepRow() for _ in range(4)]
-        for r in self.rows:
-            r.clicked.connect(self.step_clicked)
+        self.rows: list[_StepRow] = []           # one per step (show_steps adds them)
         self.start = QPushButton("Start checking photos")
         self.start.setObjectName("Primary")
         self.start.clicked.connect(lambda *_: self.start_requested.emit())
@@ -101,8 +101,7 @@ class ChecklistPanel(QWidget):
         col.addWidget(title)
         col.addWidget(intro)
         col.addWidget(self.progress)
-        for r in self.rows:
-            col.addWidget(r)
+        self._col = col
         row = QHBoxLayout()
         row.addWidget(self.note, 1)
         row.addWidget(self.start, 0, Qt.AlignmentFlag.AlignTop)
@@ -111,7 +110,17 @@ class ChecklistPanel(QWidget):
         box.setLayout(col)
         box.setMaximumWidth(860)
         box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        outer = QVBoxLayout(self)
+        # in a scroll area: on a short window the steps scroll instead of being squeezed (their
+        # wrapped sentences were cut to one line)
+        inner = QWidget()
+        outer = QVBoxLayout(inner)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        mine = QVBoxLayout(self)
+        mine.setContentsMargins(0, 0, 0, 0)
+        mine.addWidget(scroll)
         outer.addStretch(1)
         h = QHBoxLayout()
         h.addStretch(1)
@@ -121,6 +130,12 @@ class ChecklistPanel(QWidget):
         outer.addStretch(2)
 
     def show_steps(self, steps: list[Step]) -> None:
+        while len(self.rows) < len(steps):
+            r = _StepRow()
+            r.clicked.connect(self.step_clicked)
+            # after the title, the introduction, the progress line and the rows before it
+            self._col.insertWidget(3 + len(self.rows), r)
+            self.rows.append(r)
         done = sum(1 for s in steps if s.done)
         self.progress.setText(f"{done} of {len(steps)} done." + (
             " PhotoVet is ready for your school." if done == len(steps) else ""))
