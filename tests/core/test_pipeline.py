@@ -222,15 +222,19 @@ def test_an_edit_from_a_stale_view_is_refused_with_who_and_when(ws, engine, tmp_
     ws.reviewer().face(mine, 0, "cover", web)
 
 
-def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tmp_path):
-    photo = make_photo(tmp_path / "trip.jpg")
-    web = ws.channels.get("website")
-    out = tmp_path / "out"
-
+def _export_with_approvals(ws, engine, photo, web, out):
+    """Export ``photo`` as it is now, as the approvals allow: the one result."""
     def try_export():
         b = engine.decide(engine.analyse(photo), web, on=TODAY)
         return exported(engine, [b], out, channel=web, records=ws.records,
                         approvals=ws.approvals)[0]
+    return try_export
+
+
+def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    try_export = _export_with_approvals(ws, engine, photo, web, tmp_path / "out")
 
     res = try_export()
     assert not res.ok and "not marked ready" in res.error
@@ -354,12 +358,7 @@ def test_an_approval_signs_how_faces_are_covered(ws, engine, tmp_path):
     stay valid."""
     photo = make_photo(tmp_path / "trip.jpg")
     web = ws.channels.get("website")
-    out = tmp_path / "out"
-
-    def try_export():
-        b = engine.decide(engine.analyse(photo), web, on=TODAY)
-        return exported(engine, [b], out, channel=web, records=ws.records,
-                        approvals=ws.approvals)[0]
+    try_export = _export_with_approvals(ws, engine, photo, web, tmp_path / "out")
 
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     assert "cover_style" not in engine.approval_parts(a)

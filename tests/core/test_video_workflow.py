@@ -298,6 +298,10 @@ def _approved(ws, tmp_path):
     other = make_video(tmp_path / "other.mp4", swap=True)
     web = ws.channels.get("website")
     eng = new_engine(ws)
+    return clip, other, eng, web, _checked_and_approved(ws, eng, web, clip)
+
+
+def _checked_and_approved(ws, eng, web, clip):
     an = eng.decide(eng.analyse_video(clip), web, on=TODAY)
     act_as(ws, "Mrs Office")
     ws.approvals.mark_ready(an, batch="Sports")
@@ -306,7 +310,7 @@ def _approved(ws, tmp_path):
     eng.decide(an, web, on=TODAY)
     ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
     act_as(ws, "Mrs Office")
-    return clip, other, eng, web, an
+    return an
 
 
 def _export(ws, eng, web, an, out):
@@ -349,14 +353,7 @@ def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, t
             fh.write(bytes(64))
         return done
 
-    an2 = eng.decide(eng.analyse_video(clip), web, on=TODAY)
-    act_as(ws, "Mrs Office")
-    ws.approvals.mark_ready(an2, batch="Sports")
-    act_as(ws, "Mr Head")
-    ws.sound_checks().confirm(an2.sha256, web.id)
-    eng.decide(an2, web, on=TODAY)
-    ws.approvals.approve(an2, eng.approval_parts(an2), checks=ws.approvals.required_checks())
-    act_as(ws, "Mrs Office")
+    an2 = _checked_and_approved(ws, eng, web, clip)
     monkeypatch.setattr(video_export, "render", rewritten)
     out2 = tmp_path / "out2"
     res = _export(ws, eng, web, an2, out2)

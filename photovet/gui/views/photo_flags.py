@@ -226,6 +226,16 @@ class PhotoFlagsPanel(QWidget):
 __all__ = ["FlagCard", "PhotoFlagsPanel", "device_addable", "flag_state", "school_sentence"]
 
 
+def _holds_words(area: QScrollArea, inner: QWidget) -> None:
+    """A frameless scroll area around ``inner``, as wide as it is (wrapped words, no sideways
+    scrolling), asking for no more height than it needs."""
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+
 class FitScroll(QScrollArea):
     """A scroll area as tall as what it holds, up to ``max_height`` (then it scrolls): wrapped
     words are never cut off and never make the window taller than a school office screen."""
@@ -233,11 +243,7 @@ class FitScroll(QScrollArea):
     def __init__(self, inner: QWidget, max_height: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.inner, self.max_height = inner, max_height
-        self.setWidget(inner)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        _holds_words(self, inner)
         inner.installEventFilter(self)
 
     def eventFilter(self, obj, ev) -> bool:
@@ -267,11 +273,7 @@ class ContentScroll(QScrollArea):
     def __init__(self, inner: QWidget, min_height: int = 60, parent: QWidget | None = None):
         super().__init__(parent)
         self.inner, self.min_height = inner, min_height
-        self.setWidget(inner)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        _holds_words(self, inner)
         inner.installEventFilter(self)
 
     def content_height(self) -> int:
