@@ -122,6 +122,8 @@ def show_unexpected_errors(parent=None) -> None:
     (its type and where, never its message: it may hold a name) and said in a dialog."""
     import traceback
 
+    from PySide6.QtWidgets import QApplication
+
     from photovet.core import logs
 
     log = logs.get("gui")
@@ -133,11 +135,14 @@ def show_unexpected_errors(parent=None) -> None:
             previous(kind, exc, tb)
             return
         log.error("unexpected error: %s\n%s", kind.__name__, "".join(traceback.format_tb(tb)))
-        from PySide6.QtWidgets import QApplication, QMessageBox
+        from PySide6.QtWidgets import QMessageBox
 
         from photovet.gui.words import error_text
 
-        if QApplication.instance() is None or showing:
+        app = QApplication.instance()
+        if app is None or showing or app.closingDown() or closing or not _shown(parent):
+            # closing (a signal, the window's close button): no dialog any more, only the log
+            # and the standard report
             previous(kind, exc, tb)
             return
         showing.append(1)             # an error while the dialog is open is only logged
@@ -147,7 +152,20 @@ def show_unexpected_errors(parent=None) -> None:
         finally:
             showing.clear()
 
+    closing: list[int] = []
+    inst = QApplication.instance()
+    if inst is not None:
+        inst.aboutToQuit.connect(lambda: closing.append(1))
     sys.excepthook = hook
+
+
+def _shown(widget) -> bool:
+    """``widget`` (or no parent at all) can still carry a dialog: not deleted, still shown."""
+    if widget is None:
+        return True
+    import shiboken6
+
+    return shiboken6.isValid(widget) and widget.isVisible()
 
 
 def end_on_signals(app, window) -> None:

@@ -43,3 +43,27 @@ def test_the_photovet_command_without_a_display_says_so_and_exits_1():
     assert run.returncode == 1
     assert "PhotoVet cannot open its window" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_an_error_while_the_window_closes_is_logged_never_a_dialog(qtbot, monkeypatch):
+    """An uncaught error in a button's code is said in a dialog; once the window is gone or the
+    app is quitting (a signal ends it), no dialog is opened on it: it is only reported, and
+    the app can end (a dialog on a deleted window crashed it)."""
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from photovet.gui.app import show_unexpected_errors
+
+    shown, reported = [], []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(sys, "excepthook", lambda *a: reported.append(a[0]))
+    win = QWidget()                                      # deleted below, by the test itself
+    win.show()
+    show_unexpected_errors(win)
+    sys.excepthook(ValueError, ValueError("in a button"), None)
+    assert len(shown) == 1 and reported == []
+    win.hide()                                           # closing
+    sys.excepthook(ValueError, ValueError("while closing"), None)
+    win.deleteLater()
+    qtbot.wait(10)
+    sys.excepthook(ValueError, ValueError("after it was deleted"), None)
+    assert len(shown) == 1 and reported == [ValueError, ValueError]
