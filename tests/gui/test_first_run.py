@@ -7,6 +7,7 @@ reachable until it is done."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QPushButton
 
 from photovet.gui.dialogs.enrol import EnrolDialog
@@ -143,3 +144,19 @@ def test_a_dry_run_with_errors_imports_nothing_until_the_person_says_so(qtbot, m
     qtbot.waitUntil(lambda: wiz.result_page.isComplete(), timeout=10000)
     wiz.done(QDialog.DialogCode.Accepted)
     assert [p.id for p in win.register_view.model.people if p.valid] == ["A100000000001"]
+
+
+def test_a_do_not_photograph_pupil_s_yes_is_shown_as_not_used(qtbot, make_window, tmp_path, ws):
+    """Dan is on the do-not-photograph list with Yes for every channel in the MIS: his row says
+    the Yes is not used (a GUI audit read '✓ Yes' as consent), in the core's words."""
+    from tests.gui.fake_engine import DAN, TORI
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    win = make_window()
+    model = win.register_view.model
+    rows = {model.data(model.index(r, 1)): r for r in range(model.rowCount())}
+    first_channel = len(model.FIXED)
+    dan = model.index(rows[DAN], first_channel)
+    assert model.data(dan) == "\u2713 Yes (not used)"
+    assert "do-not-photograph" in model.data(dan, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(rows[TORI], first_channel)) == "\u2713 Yes"

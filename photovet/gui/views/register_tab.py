@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.models import NO, Channel, Person
 from photovet.core.models import YES as STATE_YES
+from photovet.core.policy import person_block
 
 from ..words import day
 
@@ -169,9 +170,13 @@ class PeopleModel(QAbstractTableModel):
         if col == 6:
             return "Enrolled" if p.enrolled else "Not enrolled"
         k = col - len(self.FIXED)
-        if k < len(self._channels):
-            return consent_text(p.consent_state(self._channels[k].id, self.media))
-        return consent_text(STATE_YES if p.name_with_photo else NO)
+        state = p.consent_state(self._channels[k].id, self.media) if k < len(self._channels) \
+            else (STATE_YES if p.name_with_photo else NO)
+        if person_block(p, self.today):
+            # the MIS says Yes, but this person is never shown (a GUI audit read the tick as
+            # consent): the core's rule, said in the cell itself
+            return f"{consent_text(state)} (not used)"
+        return consent_text(state)
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -205,6 +210,8 @@ class PeopleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col >= len(self.FIXED):
             # Colour is a second cue only: the text already says Yes/No.
             value = self._text(p, col)
+            if value.endswith("(not used)"):
+                return QBrush(QColor("#6b6b6b"))
             return QBrush(QColor("#1b6e20") if value == YES else QColor("#8a1c1c")
                           if value == NO_WORDS else QColor("#6d4c00"))
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -217,8 +224,9 @@ class PeopleModel(QAbstractTableModel):
             if col == 6 and not p.enrolled:
                 return ("No face photo enrolled: PhotoVet cannot recognise this person, so they "
                         "are always covered.")
-            if col >= len(self.FIXED) and (p.do_not_photograph or not p.valid or p.has_left(self.today)):
-                return "Covered on every channel whatever this says: see Status."
+            block = person_block(p, self.today) if col >= len(self.FIXED) else None
+            if block:
+                return f"{block}: covered on every channel whatever the MIS says here."
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(self.FIXED):
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -522,7 +530,8 @@ class RegisterView(QWidget):
             # channel headers can be wider than the ✓ Yes cells: keep them readable.
             head = str(self.model.headerData(col, Qt.Orientation.Horizontal))
             w = max(max(fm.horizontalAdvance(line) for line in head.split("\n")),
-                    *(fm.horizontalAdvance(t) for t in (YES, NO_WORDS, NOT_RECORDED))) + 20
+                    *(fm.horizontalAdvance(t) for t in (YES, NO_WORDS, NOT_RECORDED,
+                                                        f"{YES} (not used)"))) + 20
             self.table.setColumnWidth(col, w)
         status_w = self.table.columnWidth(5)
         self.table.setColumnWidth(5, min(max(status_w, 120), 320))
