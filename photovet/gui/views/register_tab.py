@@ -172,7 +172,7 @@ class PeopleModel(QAbstractTableModel):
         k = col - len(self.FIXED)
         state = p.consent_state(self._channels[k].id, self.media) if k < len(self._channels) \
             else (STATE_YES if p.name_with_photo else NO)
-        if person_block(p, self.today):
+        if state == STATE_YES and person_block(p, self.today):
             # the MIS says Yes, but this person is never shown (a GUI audit read the tick as
             # consent): the core's rule, said in the cell itself
             return f"{consent_text(state)} (not used)"
