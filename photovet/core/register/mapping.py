@@ -211,8 +211,9 @@ def detect_mapping(headers: list[str], channels: dict[str, str] | None = None) -
                                "map it by hand if it should be used")
             elif {"consent", "permission"} & set(tokens) or "photo" in tokens:
                 m.notes.append(f"column '{h}' looks like a consent column for a channel "
-                               "PhotoVet does not know; add the channel first "
-                               "(photovet register channels --add) or map it")
+                               "PhotoVet does not know; add the channel first (in the app: "
+                               "Settings, Channels; or photovet register channels --add) or "
+                               "map it")
         if hit is None:
             m.ignored.append(h)
             continue
