@@ -84,6 +84,18 @@ def test_enrol_folder(tmp_path, reg):
     assert rows[-1]["details"]["people"] == {UPN1: 2} and rows[-1]["details"]["errors"] == 4
 
 
+def test_a_folder_with_no_portraits_says_so(tmp_path, reg):
+    """Not 'Enrolled 0 people from 0 of 0 photos' (a bad-input audit): the wrong folder."""
+    d = tmp_path / "photos"
+    d.mkdir()
+    with pytest.raises(EnrolmentError, match="no portraits were found in this folder$"):
+        reg.enrol_folder(d, FakeEngine())
+    (d / "readme.txt").write_text("hello")
+    with pytest.raises(EnrolmentError, match=r"\(1 other file\(s\), none of them a photo\)") as e:
+        reg.enrol_folder(d, FakeEngine())
+    assert "named by UPN" in e.value.hint
+
+
 def test_re_enrolling_replaces_earlier_encodings(tmp_path, reg):
     eng = FakeEngine()
     a, b = photo(tmp_path / "a.jpg", seed=1), photo(tmp_path / "b.jpg", seed=2)

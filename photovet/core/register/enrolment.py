@@ -150,6 +150,14 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
             if mm and mm.group(1).strip().upper() in ids:
                 pid = mm.group(1).strip().upper()
         items.append((pid, f))
+    if not items:
+        # not "0 people enrolled from 0 photos of 0" (a bad-input audit): the wrong folder
+        others = (f" ({len(report.ignored)} other file(s), none of them a photo)"
+                  if report.ignored else "")
+        raise EnrolmentError(f"no portraits were found in this folder{others}", path=folder,
+                             hint="Choose the folder of the MIS photo export: one photo per "
+                                  "person, named by UPN or staff code (for example "
+                                  "A123456789012.jpg).")
     return items
 
 
