@@ -846,7 +846,12 @@ def decide_sound(channel: Channel, has_audio: bool, *, listened_by: str | None =
                                f"whole video ({SPOKEN_NAMES})", needs_review=True)
     else:
         d = Decision("remove", f"Unknown sound rule '{rule}' (removed to be safe)")
-    if requested in _SOUND_ORDER and _SOUND_ORDER[requested] > _SOUND_ORDER[d.action]:
+    if requested in _SOUND_ORDER and (_SOUND_ORDER[requested] > _SOUND_ORDER[d.action] or
+                                      (d.needs_review and
+                                       _SOUND_ORDER[requested] >= _SOUND_ORDER[d.action])):
+        # less sound is always allowed, and removing it answers the open question: nothing is
+        # left for an approver to listen to (the GUI audit saw a preparer's video stay "yours
+        # to decide" for ever, on a question only an approver could close)
         word = {"mute": "silenced", "remove": "removed"}[requested]
         return Decision(requested, f"Sound {word} by hand")
     return d

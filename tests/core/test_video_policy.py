@@ -123,6 +123,10 @@ def test_sound_rules():
     # a reviewer may ask for less sound, never more
     assert decide_sound(WEB, True, requested="mute").action == "mute"
     assert decide_sound(Channel("x", "X", audio="remove"), True, requested="mute").action == "remove"
+    # "listen" is an approver's question; removing the sound answers it (the preparer's way out)
+    d = decide_sound(FB, True, requested="remove")
+    assert d.action == "remove" and not d.needs_review and "removed by hand" in d.reason
+    assert decide_sound(FB, True, requested="mute").needs_review     # not less than removed
     an = analysis(face(0, "unknown"))
     decide_video(an, PEOPLE, FB, "consent", TODAY)
     assert an.needs_review and an.sound == "remove"
