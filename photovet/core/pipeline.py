@@ -1173,6 +1173,10 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     lost = threading.Event()
     style = engine.settings.cover.style
     max_pixels = engine.settings.performance.max_pixels
+    # the same photo twice in a batch (a copy under another name) checked side by side: the
+    # second waits for the first and is then "already exported", never exported twice
+    same_photo: dict[str, threading.Lock] = {}
+    same_photo_lock = threading.Lock()
 
     def one(path: Path) -> tuple[ExportResult, str | None]:
         from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
@@ -1191,6 +1195,15 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
                 kind = HELD_STOPPED     # its check was cut short by the stop, not by the file
             return ExportResult(source=str(path), error=held[0].why, channel=ch.id,
                                 held=kind), None
+        with same_photo_lock:
+            turn = same_photo.setdefault(analysis.sha256, threading.Lock())
+        handed = [loaded]    # export_one holds the only reference: the export drops the
+        del loaded, analysis  # decoded picture as soon as it is drawn (memory, issue 14)
+        with turn:
+            return export_one(ready, handed)
+
+    def export_one(ready: list, handed: list) -> tuple[ExportResult, str | None]:
+        loaded = handed.pop()
         if records is not None:
             ready, already = _already_exported(records, ready, label, ch.id)
             if already:

@@ -226,3 +226,24 @@ def test_when_the_register_goes_away_no_new_photo_starts_and_the_error_is_raised
     assert len(ok) == 1 and all("not exported" in r.error for r in seen if not r.ok)
     # only the recorded photo has a final name; no unrecorded or temporary file is left
     assert [p.name for p in out_dir.iterdir()] == [Path(ok[0].output).name]
+
+
+def test_the_same_photo_twice_side_by_side_is_exported_once(ws, tmp_path):  # noqa: F811
+    """A copy of a photo under another name in the same batch, checked at the same moment as
+    the original: exported once; the other says it is the same photo (a bad-input audit saw
+    both exported when they were checked side by side)."""
+    faces = SideBySideFaces(slow=0.3)
+    paths = photos(tmp_path / "src", 1)
+    copy = tmp_path / "src" / "copy of p0.jpg"
+    copy.write_bytes(paths[0].read_bytes())
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    res = results(vet_batch([paths[0], copy], engine_for(ws, faces), "website", out_dir,
+                            label="Trip", records=ws.records, on=TODAY, workers=2))
+    assert faces.most == 2                                  # both were in detection at once
+    assert all(r.ok for r in res), [r.error for r in res]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["trip-001.jpg"]
+    assert len(ws.records.exports(batch="Trip")) == 1
+    first, second = sorted(res, key=lambda r: bool(r.same_as))   # whichever got there first
+    assert not first.same_as and second.same_as == first.source
+    assert second.output == first.output
