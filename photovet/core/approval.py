@@ -34,6 +34,7 @@ from photovet.core.policy import (
     open_flag_refusal,
     resolve_checks,
 )
+from photovet.core.review import local_time
 from photovet.core.storage import Database
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
@@ -41,16 +42,6 @@ DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-
-
-def _local(iso: str | None) -> str:
-    """' at 14:02 on 29/11/2026' (local time) for a stored time, or ''."""
-    if not iso:
-        return ""
-    try:
-        return _dt.datetime.fromisoformat(iso).astimezone().strftime(" at %H:%M on %d/%m/%Y")
-    except ValueError:
-        return ""
 
 
 def approval_parts(analysis: PhotoAnalysis, review_digest: str, pub: Publication) -> dict[str, Any]:
@@ -248,7 +239,7 @@ class Approvals:
             same = " ".join((state.approver or "").split()).casefold() == \
                 " ".join(approver.name.split()).casefold()
         if not same:
-            when = _local(state.decided_at)
+            when = f" at {local_time(state.decided_at)}" if state.decided_at else ""
             raise ApprovalError(
                 f"{state.approver} rejected this photo{when}"
                 + (f" ('{state.comment}')" if state.comment else "")

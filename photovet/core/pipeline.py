@@ -942,13 +942,6 @@ def analyse_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Ch
         yield Progress(i, total, str(out.item), analysis)
 
 
-def _local_time(iso: str) -> str:
-    try:
-        return _dt.datetime.fromisoformat(iso).astimezone().strftime("%H:%M on %d/%m/%Y")
-    except ValueError:
-        return iso
-
-
 # Why a photo was not exported, as a kind a front end can count (ExportResult.held,
 # HeldBack.kind); the words for the person are in the error itself.
 HELD_UNREADABLE = "unreadable"            # the file is damaged, not a photo, cannot be read
@@ -993,13 +986,14 @@ def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engi
         approver, fp = None, ""
         if approvals is not None:
             from photovet.core.approval import fingerprint  # noqa: PLC0415
+            from photovet.core.review import local_time  # noqa: PLC0415
 
             parts = engine.approval_parts(a)
             latest = max(engine.review_parts(a, channel), key=lambda r: r.updated_at, default=None)
             verdict = approvals.check(
                 a, parts, name_of=engine.name_of,
                 review_by=latest.updated_by if latest else "",
-                review_at=_local_time(latest.updated_at) if latest and latest.updated_at else "")
+                review_at=local_time(latest.updated_at) if latest and latest.updated_at else "")
             if not verdict.ok:
                 from photovet.core.approval import APPROVED  # noqa: PLC0415
 

@@ -313,7 +313,7 @@ class ReviewStore:
         if expected is not None and current != expected:
             raise ReviewConflict(
                 f"this photo's review was changed by {cur[1] or 'someone'} at "
-                f"{_local_time(cur[2])} since you opened it; reload the photo and decide again",
+                f"{local_time(cur[2])} since you opened it; reload the photo and decide again",
                 hint="Nothing you did was lost: your change was not made.")
         doc = json.dumps(review.content(), sort_keys=True)
         if cur is None:
@@ -355,14 +355,16 @@ class ReviewStore:
     def _conflict(self, part: Review) -> None:
         raise ReviewConflict(
             f"this photo's review was changed by {part.updated_by or 'someone'} at "
-            f"{_local_time(part.updated_at)} since you opened it; reload the photo and decide again",
+            f"{local_time(part.updated_at)} since you opened it; reload the photo and decide again",
             hint="Your change was not made.")
 
     def reviewed_photos(self) -> list[str]:
         return [r[0] for r in self.db.all("SELECT DISTINCT sha256 FROM reviews")]
 
 
-def _local_time(iso: str | None) -> str:
+def local_time(iso: str | None) -> str:
+    """A stored time as a person reads it: "14:02 on 29/11/2026" (this PC's time zone); "an
+    unknown time" when there is none, the stored text when it cannot be read."""
     if not iso:
         return "an unknown time"
     try:
