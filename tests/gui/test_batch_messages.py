@@ -6,13 +6,19 @@ from tests.gui.conftest import wait_checked
 from tests.gui.fake_engine import make_batch, write_register
 
 
+def banner_words(win) -> list[str]:
+    """Everything the window's message banner says from now on (it still says it)."""
+    said: list[str] = []
+    real_say = win.message_banner.say
+    win.message_banner.say = lambda html, kind=None: (said.append(html), real_say(html, kind))
+    return said
+
+
 def test_adding_photos_says_how_many_and_checking_counts_them(qtbot, ws, make_window, tmp_path):
     ws.import_register(write_register(tmp_path / "mis.csv"))
     paths, faces = make_batch(tmp_path / "photos", 3)
     win = make_window(faces)
-    said: list[str] = []
-    real_say = win.message_banner.say
-    win.message_banner.say = lambda html, kind=None: (said.append(html), real_say(html, kind))
+    said = banner_words(win)
     statuses: list[str] = []
     real_progress = win.status.progress_to
     win.status.progress_to = lambda done, total, text="", stop=None: (
@@ -83,9 +89,7 @@ def test_photos_checked_before_someone_is_enrolled_are_checked_again(qtbot, ws, 
     ws.import_register(write_register(tmp_path / "mis.csv"))
     paths, faces = make_batch(tmp_path / "photos", 2)
     win = make_window(faces)
-    said: list[str] = []
-    real_say = win.message_banner.say
-    win.message_banner.say = lambda html, kind=None: (said.append(html), real_say(html, kind))
+    said = banner_words(win)
     win.add_paths([str(p) for p in paths])
     wait_checked(qtbot, win, 2)
     engine = win.ctx.engine
