@@ -32,6 +32,9 @@ class FakeEngine:
     def __init__(self):
         self.calls = 0
 
+    def portrait_faces(self, image):
+        return [(b, e, 0.95) for b, e in self.portrait_encodings(image)]
+
     def portrait_encodings(self, image):
         assert isinstance(image, Image.Image) and image.mode == "RGB"
         self.calls += 1
@@ -82,6 +85,32 @@ def test_enrol_folder(tmp_path, reg):
     assert all(e.shape == (128,) and e.dtype == np.float64 for _, e in encs)
     rows = reg.audit.rows(action="register.enrol")
     assert rows[-1]["details"]["people"] == {UPN1: 2} and rows[-1]["details"]["errors"] == 4
+
+
+def test_a_portrait_the_second_detector_doubts_is_not_enrolled(tmp_path, reg):
+    """A dog's head and a photo of flowers were enrolled as pupils (an audit; the dog was then
+    "recognised" as the pupil): a face YuNet is not sure of keeps no signature, says why, and
+    the pupil's other, clear portrait is still enrolled."""
+    from photovet.core.register.enrolment import ENROL_MIN_SURENESS
+
+    class Doubtful(FakeEngine):
+        def portrait_faces(self, image):
+            sure = 0.54 if image.getpixel((0, 0))[1] == 3 else 0.93
+            return [(b, e, sure) for b, e in self.portrait_encodings(image)]
+
+    d = tmp_path / "photos"
+    d.mkdir()
+    photo(d / f"{UPN1}.jpg", seed=3)             # the doubtful one
+    photo(d / f"{UPN1}_2.jpg", seed=4)
+    photo(d / f"{UPN2}.jpg", seed=3)
+    rep = reg.enrol_folder(d, Doubtful())
+    assert rep.enrolled == {UPN1: 1}
+    assert reg.enrolment_count(UPN1) == 1 and not reg.person(UPN2).enrolled
+    msgs = sorted(str(e) for e in rep.errors)
+    assert len(msgs) == 2
+    assert all("not sure the enrolment photo shows a face (sureness 0.54, "
+               f"{ENROL_MIN_SURENESS:.2f} needed)" in m for m in msgs), msgs
+    assert any(m.startswith(f"{UPN2}.jpg: {UPN2}:") for m in msgs)
 
 
 def test_a_folder_with_no_portraits_says_so(tmp_path, reg):

@@ -576,6 +576,11 @@ def test_encode_sizes_and_none_for_small_faces(engine):
     assert set(got) == {SFACE, DLIB} and all(len(v) == 1 for v in got.values())
 
 
+def test_yunet_is_not_sure_of_a_face_where_there_is_none(engine):
+    assert engine.yunet.sureness(Image.new("RGB", (300, 300), (255, 255, 255)),
+                                 (100, 100, 80, 80)) == 0.0
+
+
 def test_portrait_encodings_on_blank_is_empty(engine):
     assert engine.portrait_encodings(Image.new("RGB", (300, 300), (255, 255, 255))) == []
 

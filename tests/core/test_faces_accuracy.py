@@ -180,6 +180,29 @@ def test_distances_same_and_different_people(identity_encodings):
     assert np.mean(same < max_d + band) >= 0.98
 
 
+def test_enrolment_is_sure_of_every_real_portrait_and_refuses_the_dog(engine):
+    """The sureness enrolment asks for (``ENROL_MIN_SURENESS``): the largest face of every
+    single-person identity portrait passes it, with room; dlib's photo of dogs (no human face: the audit enrolled it as
+    a pupil) does not, and ``encode_portrait`` says so."""
+    from photovet.core.errors import EnrolmentError
+    from photovet.core.register.enrolment import ENROL_MIN_SURENESS, encode_portrait
+
+    folder = shared_data("identities")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    lowest = 1.0
+    for f in manifest["files"]:
+        if len(f["ground_truth"]["identities_present"]) != 1:
+            continue
+        img = _open(folder / f["file"])
+        _, _, sure = max(engine.portrait_faces(img), key=lambda t: t[0][2] * t[0][3])
+        lowest = min(lowest, sure)
+    assert lowest >= ENROL_MIN_SURENESS + 0.1, lowest       # measured 0.78
+    dogs = shared_data("faces") / "dlib__dogs.jpg"
+    person = Person(id="D919241714655", role="pupil")
+    with pytest.raises(EnrolmentError, match="not sure the enrolment photo shows a face"):
+        encode_portrait(person, dogs, engine)
+
+
 # ------------------------------------------------------------------------------------------
 # the school scenario
 # ------------------------------------------------------------------------------------------

@@ -194,6 +194,9 @@ def test_enrol_only_old_leaves_people_enrolled_with_the_current_model_alone(tmp_
         class Enc:
             signature_model = SFACE
 
+            def portrait_faces(self, image):
+                return [(b, e, 0.95) for b, e in self.portrait_encodings(image)]
+
             def portrait_encodings(self, image):
                 return [((5, 5, 50, 50), _unit(11))]
 

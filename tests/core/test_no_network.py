@@ -115,6 +115,9 @@ def test_a_real_local_connection_is_caught(no_network):
 # --- the register does not touch the network -------------------------------------------------
 
 class FakeEngine:
+    def portrait_faces(self, image):
+        return [(b, e, 0.95) for b, e in self.portrait_encodings(image)]
+
     def portrait_encodings(self, image):
         rng = np.random.default_rng(image.getpixel((0, 0))[1])
         return [((5, 5, 40, 40), rng.normal(size=128) * 0.1)]

@@ -241,9 +241,30 @@ class FaceEngine:
     def portrait_encodings(self, image: Image.Image) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
         """Every face in an enrolment photo with its current-model signature (faces too small or
         without landmarks are left out)."""
+        return [(box, enc) for box, enc, _ in self.portrait_faces(image, sureness=False)]
+
+    def portrait_faces(self, image: Image.Image, *, sureness: bool = True
+                       ) -> list[tuple[tuple[int, int, int, int], np.ndarray, float]]:
+        """``portrait_encodings`` with how sure the detectors are that each is a face, 0..1: the
+        lower of the detection's own score and YuNet's on a crop around it (0.0 without YuNet:
+        enrolment then refuses, it cannot tell; 1.0 when ``sureness`` is False)."""
         faces = self.detect(image)
         encs = self.encode(image, faces)
-        return [(f.box, e) for f, e in zip(faces, encs) if e is not None]
+        out = []
+        for f, e in zip(faces, encs):
+            if e is None:
+                continue
+            sure = 1.0
+            if sureness:
+                sure = min(float(f.score), self._crop_sureness(image, f.box))
+            out.append((f.box, e, sure))
+        return out
+
+    def _crop_sureness(self, image: Image.Image, box: tuple[int, int, int, int]) -> float:
+        if self.yunet is None:
+            return 0.0
+        with self._yn_lock:
+            return self.yunet.sureness(image, box)
 
     def give_back(self) -> None:
         """Return the face models' working buffers to the system once a photo's faces are found

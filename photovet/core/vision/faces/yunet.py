@@ -128,14 +128,14 @@ class YuNet:
         boxes[:, [1, 3]] = boxes[:, [1, 3]].clip(0, height)
         return boxes, lms
 
-    def landmarks_for(self, rgb: Image.Image, box: Sequence[float], *, target: int = 128,
-                      margin: float = 0.6, threshold: float = 0.3, min_iou: float = 0.3
-                      ) -> np.ndarray | None:
-        """YuNet's 5 landmarks (5, 2) for the face in ``box`` (x, y, w, h, photo pixels), or None.
+    def _best_in_crop(self, rgb: Image.Image, box: Sequence[float], target: int, margin: float,
+                      threshold: float, min_iou: float) -> tuple[float, np.ndarray] | None:
+        """YuNet once on a crop around ``box`` (x, y, w, h, photo pixels): the score and the 5
+        landmarks (5, 2, photo pixels) of the detection overlapping the box best, or None.
 
         The crop is the box grown by ``margin`` of its long side on every side, scaled so the
-        face is about ``target`` px, and searched once; the detection overlapping the box best
-        (IoU >= ``min_iou`` in photo pixels) gives the points.
+        face is about ``target`` px; a detection counts when its IoU with the box (in photo
+        pixels) is at least ``min_iou``.
         """
         x, y, w, h = (float(v) for v in box)
         side = max(w, h, 1.0)
@@ -163,7 +163,22 @@ class YuNet:
         lm = lms[j].astype(np.float64).reshape(5, 2)
         lm[:, 0] = lm[:, 0] / kx + cx0
         lm[:, 1] = lm[:, 1] / ky + cy0
-        return lm
+        return float(boxes[j, 4]), lm
+
+    def landmarks_for(self, rgb: Image.Image, box: Sequence[float], *, target: int = 128,
+                      margin: float = 0.6, threshold: float = 0.3, min_iou: float = 0.3
+                      ) -> np.ndarray | None:
+        """YuNet's 5 landmarks (5, 2) for the face in ``box`` (x, y, w, h, photo pixels), or None
+        (``_best_in_crop``: one search of a crop around the box)."""
+        found = self._best_in_crop(rgb, box, target, margin, threshold, min_iou)
+        return None if found is None else found[1]
+
+    def sureness(self, rgb: Image.Image, box: Sequence[float], *, target: int = 128,
+                 margin: float = 0.6, min_iou: float = 0.3) -> float:
+        """How sure YuNet is that ``box`` holds a face, searched as ``landmarks_for`` searches
+        (0.0 when it finds nothing there). Enrolment asks it of a portrait's face."""
+        found = self._best_in_crop(rgb, box, target, margin, 0.05, min_iou)
+        return 0.0 if found is None else found[0]
 
 
 __all__ = ["INPUT", "YuNet", "decode"]
