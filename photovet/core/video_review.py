@@ -31,6 +31,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.geometry import corner_iou
+from photovet.core.media.video.linking import group_targets
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import (
     SOUND_ACTIONS,
@@ -314,13 +315,11 @@ class VideoReviewer:
         except KeyError:
             raise PhotoVetError(f"this video has no track {track_id}") from None
 
-    def track(self, analysis: VideoAnalysis, track_id: int, action: str, channel: Channel, *,
-              person: str | None = None, reason: str = "", mode: str = "consent"
-              ) -> list[VideoReview]:
-        """Record ``action`` for a whole track: faces "cover", "show", "assign" (``person``),
-        "not-a-face"; names "cover", "keep"."""
-        user = self.store.audit.access.require("review").name
-        t = self._track(analysis, track_id)
+    def _prepare(self, analysis: VideoAnalysis, t: VideoTrack, action: str, channel: Channel,
+                 person: str | None, reason: str, mode: str, user: str
+                 ) -> tuple[TrackDecision, bool]:
+        """The decision to store for ``t`` and whether the rules already do it (then only its
+        other decisions are forgotten). Raises ``ReviewRefused`` where policy refuses."""
         if action not in TRACK_ACTIONS[t.kind]:
             raise ReviewRefused(f"unknown decision '{action}' for a "
                                 f"{'face' if t.kind == 'face' else 'name'}")
@@ -348,32 +347,88 @@ class VideoReviewer:
         decision = TrackDecision(t.kind, list(t.frames), [_box4(b) for b in t.boxes], action,
                                  person if action == "assign" else None, reason.strip(), t.text,
                                  user, _now(), t.shot_start, t.shot_end)
+        return decision, rules_show
+
+    def _store(self, analysis: VideoAnalysis, channel: Channel, action: str,
+               items: list[tuple[VideoTrack, TrackDecision, bool]], details: dict[str, Any]
+               ) -> list[VideoReview]:
         identity = action in ("assign", "not-a-face")
 
         def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
-            for part in (every, one):
-                part.tracks = [d for d in part.tracks if track_similarity(d, t) < MATCH or (
-                    not identity and d.action in ("assign", "not-a-face"))]
-            scope = one if action in ("show", "keep") else every
-            if not rules_show:
-                scope.tracks.append(decision)
-            return {"track": track_id, "kind": t.kind, "decision": action,
-                    "person": person if action == "assign" else None, "reason": reason.strip(),
-                    "from": round(t.first_time, 2), "to": round(t.last_time, 2)}
+            for t, decision, rules_show in items:
+                for part in (every, one):
+                    part.tracks = [d for d in part.tracks if track_similarity(d, t) < MATCH or (
+                        not identity and d.action in ("assign", "not-a-face"))]
+                scope = one if action in ("show", "keep") else every
+                if not rules_show:
+                    scope.tracks.append(decision)
+            return details
 
         return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
                                action=f"review.video-track-{action}")
 
+    def track(self, analysis: VideoAnalysis, track_id: int, action: str, channel: Channel, *,
+              person: str | None = None, reason: str = "", mode: str = "consent"
+              ) -> list[VideoReview]:
+        """Record ``action`` for a whole track: faces "cover", "show", "assign" (``person``),
+        "not-a-face"; names "cover", "keep"."""
+        user = self.store.audit.access.require("review").name
+        t = self._track(analysis, track_id)
+        decision, rules_show = self._prepare(analysis, t, action, channel, person, reason, mode,
+                                             user)
+        return self._store(analysis, channel, action, [(t, decision, rules_show)], {
+            "track": track_id, "kind": t.kind, "decision": action,
+            "person": person if action == "assign" else None, "reason": reason.strip(),
+            "from": round(t.first_time, 2), "to": round(t.last_time, 2)})
+
+    def group(self, analysis: VideoAnalysis, track_id: int, action: str, channel: Channel, *,
+              person: str | None = None, reason: str = "", mode: str = "consent"
+              ) -> tuple[list[VideoReview], list[int]]:
+        """Record ``action`` made on the row of ``track_id``'s group (media/video/linking.py):
+        to the tracks ``group_targets`` names, in one change. The chosen track's refusal is
+        raised; another track policy refuses is left as it is (covered unless already shown).
+        Returns the review and the ids of the tracks decided."""
+        if action == "undo":
+            ids = group_targets(analysis, track_id, "undo")
+            return self.undo_tracks(analysis, ids, channel), ids
+        user = self.store.audit.access.require("review").name
+        chosen = self._track(analysis, track_id)
+        items = [(chosen, *self._prepare(analysis, chosen, action, channel, person, reason,
+                                         mode, user))]
+        for tid in group_targets(analysis, track_id, action):
+            if tid == track_id:
+                continue
+            t = self._track(analysis, tid)
+            try:
+                items.append((t, *self._prepare(analysis, t, action, channel, person, reason,
+                                                mode, user)))
+            except ReviewRefused:
+                continue
+        ids = [t.id for t, _d, _r in items]
+        parts = self._store(analysis, channel, action, items, {
+            "track": track_id, "tracks": ids, "kind": chosen.kind, "decision": action,
+            "person": person if action == "assign" else None, "reason": reason.strip(),
+            "from": round(min(t.first_time for t, _d, _r in items), 2),
+            "to": round(max(t.last_time for t, _d, _r in items), 2)})
+        return parts, ids
+
     def undo_track(self, analysis: VideoAnalysis, track_id: int, channel: Channel
                    ) -> list[VideoReview]:
         """Forget every decision about a track: the rules decide it again."""
-        t = self._track(analysis, track_id)
+        return self.undo_tracks(analysis, [track_id], channel)
+
+    def undo_tracks(self, analysis: VideoAnalysis, track_ids: Sequence[int], channel: Channel
+                    ) -> list[VideoReview]:
+        """Forget every decision about these tracks: the rules decide each again."""
+        ts = [self._track(analysis, tid) for tid in track_ids]
 
         def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
             for part in (every, one):
-                part.tracks = [d for d in part.tracks if track_similarity(d, t) < MATCH]
-            return {"track": track_id}
+                part.tracks = [d for d in part.tracks
+                               if all(track_similarity(d, t) < MATCH for t in ts)]
+            return {"track": track_ids[0]} if len(ts) == 1 else {"track": track_ids[0],
+                                                                  "tracks": list(track_ids)}
 
         return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,

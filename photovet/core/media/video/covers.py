@@ -11,6 +11,9 @@ covered track (media/video/tracking.py makes them; policy decides them):
   interval between two looks at a face, extrapolated along the track's speed, the padding
   growing with time (capped at ``max_pad`` face sizes);
 - never across a scene cut (the track's shot bounds it);
+- between two tracks of one group linked across a gap (linking.py ``gap_links``: the same
+  place moments apart, inside one shot) when either is covered: the gap too, interpolated and
+  padded as a gap inside one track is (the face was most likely there, undetected);
 - the padded box becomes the photo rule's face cover (media/cover.py ``face_cover``: an
   ellipse ``grow`` times the face, a rectangle where the picture's edge cuts it).
 
@@ -28,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from photovet.core.media.cover import face_cover
+from photovet.core.media.video.linking import gap_links
 from photovet.core.models import Cover, VideoAnalysis, VideoTrack
 
 
@@ -126,6 +130,32 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, B
     return {f: b for f, b in out.items() if lo <= f <= hi and 0 <= f < n_frames}
 
 
+def bridge_boxes(a: VideoTrack, b: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:
+    """Frame -> padded box for the frames strictly between ``a``'s last detection and ``b``'s
+    first (a gap link): the two ends joined as one track would join two detections."""
+    join = VideoTrack(id=a.id, kind=a.kind, frames=[a.last_frame, b.first_frame],
+                      boxes=[a.boxes[-1], b.boxes[0]], shot_start=a.shot_start,
+                      shot_end=a.shot_end)
+    return {f: box for f, box in track_boxes(join, n_frames, p).items()
+            if a.last_frame < f < b.first_frame}
+
+
+def bridges(analysis: VideoAnalysis, tracks: Iterable[VideoTrack] | None = None
+            ) -> list[tuple[VideoTrack, dict[int, Box]]]:
+    """(the covered track a bridge is drawn for, its boxes) for every gap link of which at least
+    one track is covered, among ``tracks`` (default: all)."""
+    chosen = list(tracks) if tracks is not None else list(analysis.tracks)
+    by_id = {t.id: t for t in chosen}
+    out = []
+    for ia, ib in gap_links(chosen, analysis.fps):
+        a, b = by_id[ia], by_id[ib]
+        owner = a if is_covered(a) else b if is_covered(b) else None
+        if owner is not None:
+            out.append((owner, bridge_boxes(a, b, analysis.frame_count,
+                                            params_for(analysis, "face"))))
+    return out
+
+
 def track_span(analysis: VideoAnalysis, track: VideoTrack) -> tuple[int, int]:
     """First and last frame the track's cover is on (padding included)."""
     boxes = track_boxes(track, analysis.frame_count, params_for(analysis, track.kind))
@@ -181,6 +211,13 @@ class CoverPlan:
                 c = cover_shape(t, box, self.size, self.grow)
                 if c is not None:
                     self.by_frame.setdefault(f, []).append((t.id, c))
+        for t, boxes in bridges(analysis, chosen):
+            if decision not in (None, "cover") and t.decision != decision:
+                continue
+            for f, box in boxes.items():
+                c = cover_shape(t, box, self.size, self.grow)
+                if c is not None:
+                    self.by_frame.setdefault(f, []).append((t.id, c))
 
     def at(self, frame: int) -> list[Cover]:
         return [c for _tid, c in self.by_frame.get(int(frame), ())]
@@ -204,8 +241,14 @@ def covers_at(analysis: VideoAnalysis, seconds: float, *, grow: float = 1.4) -> 
             c = cover_shape(t, box, (analysis.width, analysis.height), grow)
             if c is not None:
                 out.append(c)
+    for t, boxes in bridges(analysis):
+        box = boxes.get(frame)
+        if box is not None:
+            c = cover_shape(t, box, (analysis.width, analysis.height), grow)
+            if c is not None:
+                out.append(c)
     return out
 
 
-__all__ = ["CoverParams", "CoverPlan", "cover_shape", "covers_at", "is_covered", "params_for", "track_boxes",
-           "track_span"]
+__all__ = ["CoverParams", "CoverPlan", "bridge_boxes", "bridges", "cover_shape", "covers_at",
+           "is_covered", "params_for", "track_boxes", "track_span"]

@@ -1,0 +1,192 @@
+"""One person, one row: face tracks that are the same person, grouped (pure: no model, no I/O).
+
+The tracker (tracking.py) ends a track whenever it is unsure: a face the detector misses for
+longer than ``max_gap`` (a pupil turns away, someone walks in front), a crossing (identity must
+never flow from one face into another), a scene cut. So one person is often several tracks, and
+a reviewer would have to decide each of them. Tracks are therefore *grouped*, never merged: each
+track keeps its own frames, boxes, recognition and covers, and policy still decides each one.
+
+Two tracks are in one group when
+
+- **gap link** (the same place, moments apart, inside one shot): track B starts at most
+  ``RELINK_SECONDS`` after track A's last detection, B's first box is near A's last (centres
+  within ``1 + gap seconds`` face sizes, at most 3), sizes within 1.5x; A is B's only candidate
+  and B is A's; no third face is near either box during the gap (it could be the same person);
+  and they are not two different people by recognition (``VideoTrack.who``); or
+- **the same person**: both are taken to be the same register person by the rules the core
+  already uses (``who``: recognised on every view that could be encoded, or assigned by hand).
+
+What a group does (fail closed):
+
+- **cover** a group: every track in it is covered (more cover is always allowed);
+- **show** (or let the rules decide again): only the tracks taken to be the *same person* as the
+  chosen one (``who``); a gap link alone never shows anything. A chosen track nobody is sure of
+  decides only itself;
+- say who it is / not a face: the chosen track only;
+- between two gap-linked tracks of which at least one is covered, the face was most likely
+  still there, undetected: covers.py covers the gap too (``gap_links``), interpolated and
+  padded as a long gap inside one track is. Per-frame covering is never less than without
+  links.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+
+from photovet.core.models import VideoAnalysis, VideoTrack
+
+RELINK_SECONDS = 3.0        # the longest gap bridged between two tracks of one place
+SIZE_RATIO = 1.5            # sizes within this factor may be the same face
+NEAR_SIZES = 3.0            # a bystander nearer than this (face sizes) makes a link unsure
+
+
+def _size(b: Sequence[float]) -> float:
+    return max(1.0, b[2] - b[0], b[3] - b[1])
+
+
+def _centre(b: Sequence[float]) -> tuple[float, float]:
+    return (b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0
+
+
+def _dist(a: Sequence[float], b: Sequence[float]) -> float:
+    (ax, ay), (bx, by) = _centre(a), _centre(b)
+    return math.hypot(ax - bx, ay - by)
+
+
+def _box_at(t: VideoTrack, frame: int) -> Sequence[float]:
+    i = min(range(len(t.frames)), key=lambda k: abs(t.frames[k] - frame))
+    return t.boxes[i]
+
+
+def _who(t: VideoTrack) -> str | None:
+    return t.who
+
+
+def _could_follow(a: VideoTrack, b: VideoTrack, fps: float, seconds: float) -> bool:
+    if a is b or a.kind != "face" or b.kind != "face" or not a.frames or not b.frames:
+        return False
+    if a.shot_start != b.shot_start or a.shot_end != b.shot_end:
+        return False
+    gap = b.first_frame - a.last_frame
+    if gap <= 0 or gap > seconds * fps:
+        return False
+    wa, wb = _who(a), _who(b)
+    if wa and wb and wa != wb:
+        return False
+    if a.override == "not-a-face" or b.override == "not-a-face":
+        return False
+    ba, bb = a.boxes[-1], b.boxes[0]
+    sa, sb = _size(ba), _size(bb)
+    if not (1.0 / SIZE_RATIO <= sb / sa <= SIZE_RATIO):
+        return False
+    reach = min(NEAR_SIZES, 1.0 + gap / fps) * max(sa, sb)
+    return _dist(ba, bb) <= reach
+
+
+def _bystander(a: VideoTrack, b: VideoTrack, faces: Sequence[VideoTrack]) -> bool:
+    """A third face on screen during the gap (or at either end) near A's last or B's first box:
+    the lost face may be that one, so the link is unsure."""
+    lo, hi = a.last_frame, b.first_frame
+    for c in faces:
+        if c is a or c is b or c.last_frame < lo or c.first_frame > hi:
+            continue
+        for anchor, f in ((a.boxes[-1], max(lo, c.first_frame)),
+                          (b.boxes[0], min(hi, c.last_frame))):
+            if _dist(anchor, _box_at(c, f)) <= NEAR_SIZES * _size(anchor):
+                return True
+    return False
+
+
+def gap_links(tracks: Sequence[VideoTrack], fps: float,
+              seconds: float = RELINK_SECONDS) -> list[tuple[int, int]]:
+    """(A id, B id) for every sure gap link (module notes), A before B."""
+    fps = float(fps or 30.0)
+    faces = sorted((t for t in tracks if t.kind == "face" and t.frames),
+                   key=lambda t: t.first_frame)
+    nxt: dict[int, list[VideoTrack]] = {}
+    prev: dict[int, list[VideoTrack]] = {}
+    starts = [t.first_frame for t in faces]
+    for a in faces:
+        for b in faces[_first_at_or_after(starts, a.last_frame + 1):]:
+            if b.first_frame - a.last_frame > seconds * fps:
+                break
+            if _could_follow(a, b, fps, seconds):
+                nxt.setdefault(a.id, []).append(b)
+                prev.setdefault(b.id, []).append(a)
+    out = []
+    for a in faces:
+        bs = nxt.get(a.id, [])
+        if len(bs) != 1:
+            continue
+        b = bs[0]
+        if len(prev.get(b.id, [])) != 1 or _bystander(a, b, faces):
+            continue
+        out.append((a.id, b.id))
+    return out
+
+
+def _first_at_or_after(starts: list[int], frame: int) -> int:
+    return bisect.bisect_left(starts, frame)
+
+
+def track_groups(analysis: VideoAnalysis) -> list[list[int]]:
+    """The face tracks' groups (track ids in time order; groups in order of their first
+    appearance). Every face track is in exactly one group."""
+    faces = [t for t in analysis.tracks if t.kind == "face"]
+    parent = {t.id: t.id for t in faces}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(x: int, y: int) -> None:
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+
+    for a, b in gap_links(faces, analysis.fps):
+        join(a, b)
+    by_who: dict[str, int] = {}
+    for t in faces:
+        w = _who(t)
+        if w:
+            if w in by_who:
+                join(by_who[w], t.id)
+            else:
+                by_who[w] = t.id
+    order = {t.id: (t.first_frame, t.id) for t in faces}
+    groups: dict[int, list[int]] = {}
+    for t in faces:
+        groups.setdefault(root(t.id), []).append(t.id)
+    out = [sorted(g, key=order.__getitem__) for g in groups.values()]
+    return sorted(out, key=lambda g: order[g[0]])
+
+
+def group_of(analysis: VideoAnalysis, track_id: int) -> list[int]:
+    """The ids of the group ``track_id`` is in (itself alone for a name or an unknown id)."""
+    for g in track_groups(analysis):
+        if track_id in g:
+            return g
+    return [track_id]
+
+
+def group_targets(analysis: VideoAnalysis, track_id: int, action: str) -> list[int]:
+    """The tracks a decision made on ``track_id``'s row applies to (module notes): "cover" and
+    "undo" every track of the group; "show" the tracks taken to be the same person as the chosen
+    one (only the chosen one when nobody is sure who it is); anything else the chosen one."""
+    group = group_of(analysis, track_id)
+    if action in ("cover", "undo"):
+        return group
+    if action == "show":
+        who = _who(analysis.track(track_id))
+        if not who:
+            return [track_id]
+        return [tid for tid in group if _who(analysis.track(tid)) == who]
+    return [track_id]
+
+
+__all__ = ["RELINK_SECONDS", "gap_links", "group_of", "group_targets", "track_groups"]

@@ -1,0 +1,129 @@
+"""One person, one row (media/video/linking.py): a face the detector loses for a few seconds and
+finds again in the same place is one group, not two rows to decide; the gap between is covered;
+a group never makes a face shown that would be covered otherwise (fail closed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from photovet.core.media.video.analysis import VideoParams, analyse_video
+from photovet.core.media.video.covers import CoverPlan, covers_at, params_for, track_boxes
+from photovet.core.media.video.linking import gap_links, group_targets, track_groups
+from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
+from photovet.core.policy import decide_video
+from tests.video_clips import Mover, make_clip
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from photovet.core.settings import Settings
+    from photovet.core.vision.faces import FaceEngine
+
+    return FaceEngine.load(Settings())
+
+
+LOST = (4.0, 6.8)          # the first pupil turns away: no face to find for 2.8 s
+
+
+def fragmenting_clip(path):
+    """10 s: a pupil near the left seen, lost for 2.8 s (turned away), seen again where they
+    were; another pupil on the right the whole time; a third enters far away after the gap."""
+    movers = [
+        Mover(64, (110, 130), (130, 132), t0=0.0, t1=LOST[0], variant=0),
+        Mover(64, (134, 132), (160, 136), t0=LOST[1], t1=10.0, variant=0),
+        Mover(60, (370, 120), (340, 140), t0=0.0, t1=10.0, variant=4),
+        Mover(56, (250, 215), (230, 210), t0=7.5, t1=10.0, variant=6),
+    ]
+    return make_clip(path, size=(480, 270), fps=30, seconds=10.0, movers=movers, audio=False)
+
+
+def test_a_pupil_lost_for_a_few_seconds_is_one_row_and_the_gap_is_covered(tmp_path, engine):
+    clip = fragmenting_clip(tmp_path / "lost.mp4")
+    p = VideoParams(ocr_every=0.0)
+    a = analyse_video(clip.path, face_engine=engine, params=p)
+    decide_video(a, {}, Channel("web", "Web", audio="remove"), "consent", dt.date.today())
+    faces = a.face_tracks
+    # the tracker itself splits the lost pupil (it coasts 1.5 s at most): the fragmentation
+    left = sorted((t for t in faces if t.boxes[0][0] < 230), key=lambda t: t.first_frame)
+    assert len(left) == 2 and left[0].last_time < LOST[0] + 0.1 < LOST[1] - 0.1 < left[1].first_time
+    groups = track_groups(a)
+    # three people, three rows: the lost pupil's two tracks are one group
+    assert len(groups) == 3, groups
+    assert [left[0].id, left[1].id] in groups
+    # while the pupil was turned away the place stays covered (padding alone stops after 1 s)
+    plan = CoverPlan(a)
+    x1, y1, x2, y2 = left[0].boxes[-1]
+    mid = a.frame_at(sum(LOST) / 2)
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    assert any(c.box[0] <= cx <= c.box[0] + c.box[2] and c.box[1] <= cy <= c.box[1] + c.box[3]
+               for c in plan.at(mid))
+    # the preview asks the same question and gets the same covers
+    assert len(covers_at(a, a.time_of(mid))) == len(plan.at(mid))
+    # per-frame covering is never less than each track's own covers
+    n = a.frame_count
+    for t in faces:
+        for f in track_boxes(t, n, params_for(a)):
+            assert any(tid == t.id for tid, _c in plan.tracks_at(f)), (t.id, f)
+
+
+# ------------------------------------------------------------------------------------------
+# Made-up tracks: what links, and what a decision on a group reaches
+# ------------------------------------------------------------------------------------------
+
+def _track(tid, f0, f1, x, *, who=None, status=None, shot=0, shot_end=None, size=60):
+    frames = list(range(f0, f1 + 1, 3))
+    return VideoTrack(id=tid, frames=frames, boxes=[(x, 100, x + size, 100 + size)] * len(frames),
+                      scores=[0.9] * len(frames), shot_start=shot, shot_end=shot_end,
+                      match_status=status or (MatchStatus.RECOGNISED.value if who
+                                              else MatchStatus.UNKNOWN.value),
+                      person=who, first_time=f0 / 30, last_time=f1 / 30)
+
+
+def _analysis(tracks):
+    return VideoAnalysis(path="x.mp4", width=640, height=360, fps=30.0,
+                         frame_times=[i / 30 for i in range(600)], tracks=tracks,
+                         sampling={"stride": 3, "fine_every": 15, "pre": 0.5, "post": 0.5})
+
+
+def test_a_link_needs_one_candidate_each_way_the_same_shot_and_no_bystander():
+    a, b = _track(0, 0, 90, 100), _track(1, 150, 240, 110)
+    assert gap_links([a, b], 30) == [(0, 1)]
+    # too long a gap, another shot, another size: no link
+    assert gap_links([a, _track(1, 90 + 95, 240, 110)], 30) == []
+    assert gap_links([a, _track(1, 150, 240, 110, shot=120)], 30) == []
+    assert gap_links([a, _track(1, 150, 240, 110, size=100)], 30) == []
+    # two faces could be the one that was lost: neither is linked
+    assert gap_links([a, b, _track(2, 150, 240, 150)], 30) == []
+    # a third face nearby during the gap may be the lost one: no link
+    assert gap_links([a, b, _track(2, 60, 200, 230)], 30) == []
+    # two different people by recognition never link
+    assert gap_links([_track(0, 0, 90, 100, who="A1"), _track(1, 150, 240, 110, who="B2")],
+                     30) == []
+
+
+def test_show_on_a_group_reaches_only_the_same_person_and_cover_reaches_all():
+    tori = _track(0, 0, 90, 100, who="A1")
+    lost = _track(1, 150, 240, 110)                              # gap-linked, nobody sure who
+    later = _track(2, 400, 500, 300, who="A1", shot=300)         # recognised again, another shot
+    maybe = _track(3, 400, 500, 500, who="A1", status=MatchStatus.UNCERTAIN.value, shot=300)
+    a = _analysis([tori, lost, later, maybe])
+    groups = track_groups(a)
+    assert [0, 1, 2] in groups and [3] in groups
+    assert group_targets(a, 0, "cover") == [0, 1, 2]
+    assert group_targets(a, 0, "show") == [0, 2]          # never the unknown linked track
+    assert group_targets(a, 1, "show") == [1]             # nobody sure: only itself
+    assert group_targets(a, 0, "assign") == [0] and group_targets(a, 1, "not-a-face") == [1]
+
+
+def test_a_bridge_only_adds_cover_and_never_when_both_are_shown():
+    a_t, b_t = _track(0, 0, 90, 100, who="A1"), _track(1, 150, 240, 110, who="A1")
+    a = _analysis([a_t, b_t])
+    a_t.decision = b_t.decision = "show"
+    assert CoverPlan(a).by_frame == {}
+    b_t.decision = "cover"
+    covered = CoverPlan(a)
+    own = set(track_boxes(b_t, a.frame_count, params_for(a)))
+    assert set(covered.frames()) > own
+    assert all(f in covered.frames() for f in range(91, 150))
