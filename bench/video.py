@@ -214,6 +214,11 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
     an = analyse_video(clip, face_engine=eng, params=vp, info=info)
     ch = Channel("bench", "Bench", long_edge=1920, audio="keep")
     decide_video(an, {}, ch, "consent", dt.date.today())
+    try:       # rows a reviewer decides (linking.py; a checkout before it has one per track)
+        from photovet.core.media.video.linking import track_groups
+        rows = len(track_groups(an))
+    except ImportError:
+        rows = len(an.face_tracks)
     t1 = time.perf_counter()
     cpu1 = _cpu()
     plan = CoverPlan(an, grow=settings.cover.grow)
@@ -252,6 +257,7 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
         "analyse_s": t1 - t0, "render_s": t2 - t1, "wall_s": t2 - t0, "cpu_s": cpu,
         "cpu_analyse_s": cpu1 - cpu0, "fps": n / (t2 - t0), "peak_rss_mb": _rss_mb(),
         "load_start": load0, "load_end": os.getloadavg()[0], "tracks": len(an.face_tracks),
+        "rows": rows,
         "cuts": an.cuts, "check_problems": check.problems, "out_bytes": out_bytes,
         "shapes": shapes, "raw": raw, "track_frame_violations": violations, "params": params,
     }, open(out_json, "w"))
@@ -555,7 +561,8 @@ def main() -> None:
                       f"recall@0.9={vr['recall']['0.90']:.4f} iou={vr['iou_recall']:.4f} "
                       f"share={vr['frame_share_covered']:.3f}"
                       + (f" truth@0.9={row['vs_truth']['recall']['0.90']:.4f}" if truth else "")
-                      + (f" uncovered-track-frames={row['track_frame_violations']}"
+                      + (f" tracks={row['tracks']} rows={row.get('rows', row['tracks'])}"
+                         f" uncovered-track-frames={row['track_frame_violations']}"
                          f" check={'clean' if not row['check_problems'] else row['check_problems']}"
                          if tool == "ours" else ""), flush=True)
                 json.dump(results, open(out_path, "w"), indent=1)

@@ -232,3 +232,117 @@ def test_a_channel_that_removes_sound_says_so_and_offers_no_listening(qtbot, ctx
     assert a.sound == "remove" and not a.sound_needs_review
     assert not player.sound_buttons["listened"].isVisible()
     assert "remove the sound track" in player.sound_label.text()
+
+
+# ------------------------------------------------------------------------------------------
+# One person, one row; room for the timeline and the slider; the keyboard
+# ------------------------------------------------------------------------------------------
+
+def make_lost_video(path, fps: int = 30):
+    """10 s: Tori (red) near the top left for 1.5 s, then nobody there for 2.5 s (turned away),
+    then a face nobody knows (blue) in the same place until the end."""
+    import av
+    import numpy as np
+
+    from tests.core.test_video_workflow import BLUE, RED
+
+    with av.open(str(path), "w") as c:
+        v = c.add_stream("libx264", rate=fps)
+        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
+        for i in range(10 * fps):
+            t = i / fps
+            img = np.full((240, 320, 3), 90, np.uint8)
+            img[:, :, 1] = 110 + (np.arange(320) % 40)[None, :]
+            if t < 1.5:
+                img[60:110, 40:84] = RED
+            elif t >= 4.0:
+                img[62:112, 44:88] = BLUE
+            f = av.VideoFrame.from_ndarray(img, format="rgb24")
+            f.pts = i
+            for p in v.encode(f):
+                c.mux(p)
+        for p in v.encode():
+            c.mux(p)
+    return path
+
+
+def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_only_the_same_person(
+        qtbot, ctx, tmp_path):
+    a, player, ctl = open_player(qtbot, ctx, make_lost_video(tmp_path / "lost.mp4"))
+    faces = sorted(a.face_tracks, key=lambda t: t.first_frame)
+    assert len(faces) == 2                                   # the tracker split them
+    tori, stranger = faces
+    assert tori.who == "A1" and stranger.who is None
+    assert tori.decision == "show" and stranger.decision == "cover"
+    rows = [r for r in player.timeline.rows]
+    assert len(rows) == 1                                    # one row to decide, not two
+    assert rows[0].track_ids == (tori.id, stranger.id) and len(rows[0].spans) == 2
+    assert rows[0].label.endswith("partly shown \u00b7 seen 2 times")
+    player.select_track(tori.id)
+    assert "seen 2 times" in player.track_label.text()
+    assert player.timeline.row_index(stranger.id) == 0
+    # "Show" from the row: Tori is shown already; the face nobody knows stays covered
+    assert player.track_buttons["show"].isVisible()
+    assert ctl.track_action(tori.id, "show")
+    assert a.track(tori.id).decision == "show" and a.track(stranger.id).decision == "cover"
+    # "Cover" from the row covers every time the face was seen
+    assert ctl.track_action(tori.id, "cover")
+    assert a.track(tori.id).decision == "cover" and a.track(stranger.id).decision == "cover"
+    assert player.timeline.rows[0].label.endswith("covered \u00b7 seen 2 times")
+    # and undo lets the rules decide each again
+    assert ctl.track_action(tori.id, "undo")
+    assert a.track(tori.id).decision == "show" and a.track(stranger.id).decision == "cover"
+
+
+def _many_tracks(n: int):
+    from photovet.core.models import VideoAnalysis, VideoTrack
+
+    tracks = [VideoTrack(id=k, frames=list(range(0, 270, 3)),
+                         boxes=[(20 + 55 * k, 40 + 20 * (k % 3), 60 + 55 * k, 90 + 20 * (k % 3))]
+                         * 90, scores=[0.9] * 90, first_time=0.0, last_time=9.0)
+              for k in range(n)]
+    return VideoAnalysis(path="many.mp4", width=640, height=360, fps=30.0,
+                         frame_times=[i / 30 for i in range(275)], tracks=tracks,
+                         sampling={"stride": 3})
+
+
+def test_the_timeline_shows_eight_rows_and_the_slider_is_as_wide_as_the_picture(qtbot):
+    """At 1366 x 768 the player's column is about 580 x 600 px (the audit: 3 rows in 70 px, a
+    slider of 30 px)."""
+    player = VideoPlayer()
+    qtbot.addWidget(player)
+    player.decisions.setParent(None)          # the window puts it beside the player
+    player.resize(580, 600)
+    player.show()
+    player.show_video(_many_tracks(12), {}, title="many.mp4")
+    qtbot.waitUntil(lambda: player.timeline_scroll.viewport().height() > 0)
+    from photovet.gui.views.video_player import ROW_H, RULER_H
+
+    assert player.timeline_scroll.viewport().height() >= RULER_H + 8 * ROW_H
+    assert player.timeline.height() > player.timeline_scroll.viewport().height()   # scrolls
+    assert player.canvas.height() >= 200
+    assert player.slider.width() >= player.canvas.width() - player.time_label.width() - 20
+
+
+def test_arrows_step_a_frame_and_shift_arrows_a_second(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    player = VideoPlayer()
+    qtbot.addWidget(player)
+    player.resize(900, 700)
+    player.show()
+    player.show_video(_many_tracks(2), {}, title="many.mp4")
+    player.set_frame_index(100)
+    for target in (player.canvas, player.slider, player.timeline):
+        target.setFocus()
+        qtbot.waitUntil(target.hasFocus)
+        start = player.frame()
+        QTest.keyClick(target, Qt.Key.Key_Right)
+        assert player.frame() == start + 1
+        QTest.keyClick(target, Qt.Key.Key_Left)
+        assert player.frame() == start
+        QTest.keyClick(target, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+        assert player.frame() == start + 30
+        QTest.keyClick(target, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+        assert player.frame() == start

@@ -7,10 +7,11 @@ core, and every decision a person makes stored by the core at once.
   (``Engine.video_preview``: the export's own painter, its covers padded in space and time, the
   decided sound) into a temporary MP4, and the player shows that file's frames. Any decision
   makes a new one.
-- **A track for the whole clip**: ``VideoReviewer.track`` (show with a reason where policy asks
-  for one, cover, assign, not a face, keep a name) and ``undo_track``; refusals in the core's
-  words. **Sound**: ``VideoReviewer.sound`` (silence / remove / the channel's rule) and the
-  approver's ``SoundChecks.confirm`` ("I listened").
+- **A track for the whole clip**: ``VideoReviewer.group`` (show with a reason where policy asks
+  for one, cover, assign, not a face, keep a name, undo), made on a timeline row: a face's row
+  is its group (media/video/linking.py), covered all at once, shown only where it is the same
+  person; refusals in the core's words. **Sound**: ``VideoReviewer.sound`` (silence /
+  remove / the channel's rule) and the approver's ``SoundChecks.confirm`` ("I listened").
 After each change the video is decided again and shown.
 """
 
@@ -269,7 +270,7 @@ class VideoController(QObject):
         t = a.track(track_id)
         channel = self.ctx.ws.channels.get(a.channel)
         if action == "undo":
-            return self._record(item, lambda r, a_, ch: r.undo_track(a_, track_id, ch))
+            return self._record(item, lambda r, a_, ch: r.group(a_, track_id, "undo", ch))
         if action == "assign" and person is None:
             people = list(self._people().values())
             dlg = PersonPicker(people, channel, "video", parent=self.window)
@@ -306,7 +307,8 @@ class VideoController(QObject):
                     "For example: an adult visitor who agreed to be filmed")
                 if not reason:
                     return False
-        return self._record(item, lambda r, a_, ch: r.track(
+        # a decision on a row reaches its group (linking.py): cover all, show the same person
+        return self._record(item, lambda r, a_, ch: r.group(
             a_, track_id, action, ch, person=person, reason=reason or "", mode=a_.mode))
 
     def sound(self, action: str) -> bool:
@@ -361,12 +363,19 @@ def install_video(win: Any) -> VideoController:
             tab.findings.show_analysis(None, {})
             tab.findings.summary.setText(video_summary(item.analysis))
             tab.findings.tree.hide()             # the player's timeline lists the tracks
+            ctl.player.decisions.show()
             return True
         ctl.player.play_btn.setChecked(False)
+        ctl.player.decisions.hide()
         tab.media.setCurrentWidget(tab.photo)
         tab.findings.tree.show()
         return False
 
+    # the chosen track's decisions and the sound go where a photo's findings list is (a video
+    # has none): the player keeps its height for the picture, the slider and the timeline
+    lay = tab.findings.layout()
+    lay.insertWidget(lay.indexOf(tab.findings.tree) + 1, ctl.player.decisions)
+    ctl.player.decisions.hide()
     win.review.media_hook = hook
     app = QCoreApplication.instance()
     if app is not None:                        # previews are temporary files: gone on quit

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.media.video.linking import track_groups
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
 
 from .. import style
 from ..words import esc
 
-ROW_H = 26
+ROW_H = 24
+VISIBLE_ROWS = 8                # rows the timeline shows before it scrolls (1366 x 768)
 LABEL_W = 250
 RULER_H = 20
 
@@ -78,6 +80,21 @@ def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
     return text
 
 
+def group_sentence(chosen: VideoTrack, members: list[VideoTrack],
+                   people_by_id: dict[str, Any]) -> str:
+    """The chosen track's sentence; for a group, one line per time it was seen and what a
+    decision on the row reaches (media/video/linking.py)."""
+    if len(members) <= 1:
+        return track_sentence(chosen, people_by_id)
+    lines = [f"Face {members[0].id + 1}, seen {len(members)} times (the same place moments "
+             "apart, or recognised as the same person):"]
+    lines += [f"\u2022 {track_sentence(m, people_by_id)}" for m in members]
+    lines.append("Cover covers it every time. Show shows it only where PhotoVet recognised the "
+                 "same person; the other times stay covered. \u201cWho is this?\u201d and "
+                 f"\u201cNot a face\u201d are for Face {chosen.id + 1} only.")
+    return "\n".join(lines)
+
+
 def track_colour(t: VideoTrack) -> QColor:
     if t.needs_review:
         return style.REVIEW
@@ -111,14 +128,59 @@ def video_summary(a: VideoAnalysis) -> str:
     return text
 
 
+def _span(a: VideoAnalysis, t: VideoTrack) -> tuple[float, float]:
+    return t.first_time, max(t.last_time, t.first_time + (1.0 / a.fps if a.fps else 0.04))
+
+
+def group_label(members: list[VideoTrack], people_by_id: dict[str, Any]) -> str:
+    """'Face 3: Tori Ashby \u2014 shown' for one track; '... \u00b7 seen 3 times' for a group
+    (``partly shown`` when its tracks are decided differently)."""
+    first = members[0]
+    named = [t for t in members if t.who]
+    who = track_who(named[0] if named else first, people_by_id)
+    words = {decision_word(t) for t in members}
+    word = words.pop() if len(words) == 1 else "partly shown"
+    label = f"{'Face' if first.kind == 'face' else 'Name'} {first.id + 1}: {who} \u2014 {word}"
+    return label if len(members) == 1 else f"{label} \u00b7 seen {len(members)} times"
+
+
+def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any]) -> list[Row]:
+    """One row per face group (linking.py: a person lost for a moment, or recognised again, is
+    one row) in order of appearance, then one per name."""
+    rows = []
+    by_id = {t.id: t for t in a.tracks}
+    for g in track_groups(a):
+        members = [by_id[tid] for tid in g]
+        spans = tuple((*_span(a, t), track_colour(t), t.needs_review) for t in members)
+        rows.append(Row(members[0].id, group_label(members, people_by_id),
+                        min(sp[0] for sp in spans), max(sp[1] for sp in spans),
+                        spans[0][2], any(sp[3] for sp in spans), tuple(g), spans))
+    for t in sorted(a.text_tracks, key=lambda t: (t.first_time, t.id)):
+        start, end = _span(a, t)
+        rows.append(Row(t.id, group_label([t], people_by_id), start, end, track_colour(t),
+                        t.needs_review))
+    return rows
+
+
 @dataclass
 class Row:
-    track_id: int
+    """One row of the timeline: a name, or a face's group (media/video/linking.py: the tracks
+    of one person), drawn as one bar per track (``spans``: start, end, colour, needs review)."""
+
+    track_id: int                      # the group's first track (what a click chooses)
     label: str
     start: float
     end: float
     colour: QColor
     review: bool = False
+    track_ids: tuple[int, ...] = ()
+    spans: tuple[tuple[float, float, QColor, bool], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.track_ids:
+            self.track_ids = (self.track_id,)
+        if not self.spans:
+            self.spans = ((self.start, self.end, self.colour, self.review),)
 
 
 class TrackTimeline(QWidget):
@@ -136,6 +198,7 @@ class TrackTimeline(QWidget):
         self.position = 0.0
         self.selected: int | None = None
         self.setMouseTracking(False)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Tracks of the video")
 
@@ -166,6 +229,13 @@ class TrackTimeline(QWidget):
     def row_at(self, y: float) -> int | None:
         i = int((y - RULER_H) // ROW_H)
         return self.rows[i].track_id if y >= RULER_H and 0 <= i < len(self.rows) else None
+
+    def row_index(self, track_id: int | None) -> int | None:
+        """The row a track is drawn in (its group's)."""
+        for i, r in enumerate(self.rows):
+            if track_id in r.track_ids:
+                return i
+        return None
 
     def mousePressEvent(self, ev) -> None:
         p = ev.position()
@@ -209,7 +279,7 @@ class TrackTimeline(QWidget):
                         "No faces or names were found in this video.")
         for i, r in enumerate(self.rows):
             y = RULER_H + i * ROW_H
-            if r.track_id == self.selected:
+            if self.selected in r.track_ids:
                 qp.fillRect(QRectF(0, y, w, ROW_H), QColor("#e3eefb"))
             elif i % 2:
                 qp.fillRect(QRectF(0, y, w, ROW_H), QColor("#f3f5f7"))
@@ -218,15 +288,16 @@ class TrackTimeline(QWidget):
                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                         qp.fontMetrics().elidedText(r.label, Qt.TextElideMode.ElideRight,
                                                     LABEL_W - 12))
-            x1, x2 = self._x(r.start), self._x(r.end)
-            bar = QRectF(x1, y + 5, max(3.0, x2 - x1), ROW_H - 10)
-            qp.setPen(QPen(r.colour.darker(130), 1))
-            qp.setBrush(r.colour)
-            qp.drawRoundedRect(bar, 3, 3)
-            if r.review:
-                qp.setPen(QPen(QColor("#7a5200"), 2, Qt.PenStyle.DotLine))
-                qp.setBrush(Qt.BrushStyle.NoBrush)
-                qp.drawRoundedRect(bar.adjusted(-2, -2, 2, 2), 4, 4)
+            for start, end, colour, review in r.spans:
+                x1, x2 = self._x(start), self._x(end)
+                bar = QRectF(x1, y + 5, max(3.0, x2 - x1), ROW_H - 10)
+                qp.setPen(QPen(colour.darker(130), 1))
+                qp.setBrush(colour)
+                qp.drawRoundedRect(bar, 3, 3)
+                if review:
+                    qp.setPen(QPen(QColor("#7a5200"), 2, Qt.PenStyle.DotLine))
+                    qp.setBrush(Qt.BrushStyle.NoBrush)
+                    qp.drawRoundedRect(bar.adjusted(-2, -2, 2, 2), 4, 4)
         x = self._x(self.position)
         qp.setPen(QPen(QColor("#1565c0"), 2))
         qp.drawLine(QPointF(x, 0), QPointF(x, self.height()))
@@ -246,7 +317,8 @@ class VideoCanvas(QWidget):
         self.selected: int | None = None
         self.message = ""
         self.banner = ""
-        self.setMinimumSize(320, 200)
+        self.setMinimumSize(320, 160)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_frame(self, image: QImage | None, outlines: list, banner: str = "") -> None:
@@ -334,6 +406,7 @@ class VideoPlayer(QWidget):
         self.analysis: VideoAnalysis | None = None
         self.people_by_id: dict[str, Any] = {}
         self.selected: int | None = None
+        self.groups: dict[int, list[int]] = {}      # track id -> its group's ids (faces)
         self.title = QLabel("")
         self.title.setObjectName("SectionTitle")
         self.canvas = VideoCanvas()
@@ -343,12 +416,15 @@ class VideoPlayer(QWidget):
         self.play_btn.setCheckable(True)
         self.play_btn.toggled.connect(self._play_toggled)
         self.back_btn = QPushButton("\u25c0 Frame")
-        self.back_btn.setToolTip("One frame back")
+        self.back_btn.setToolTip("One frame back (Left arrow; Shift+Left: a second back)")
         self.next_btn = QPushButton("Frame \u25b6")
-        self.next_btn.setToolTip("One frame on")
+        self.next_btn.setToolTip("One frame on (Right arrow; Shift+Right: a second on)")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setAccessibleName("Position in the video")
+        self.slider.setToolTip("Drag to move through the video. Left and Right arrows: a frame; "
+                               "with Shift: a second")
         self.slider.setRange(0, 0)
+        self.slider.setMinimumHeight(22)
         self.slider.valueChanged.connect(self._slid)
         self.time_label = QLabel("0:00.0 / 0:00.0")
         self.published_btn = QPushButton("Show what will be published")
@@ -358,13 +434,26 @@ class VideoPlayer(QWidget):
         self.published_btn.toggled.connect(self.published_toggled)
         self.back_btn.clicked.connect(lambda *_: self.step(-1))
         self.next_btn.clicked.connect(lambda *_: self.step(1))
+        # the slider has the whole width of the picture; the buttons go on the line below
+        scrub = QHBoxLayout()
+        scrub.addWidget(self.slider, 1)
+        scrub.addWidget(self.time_label)
+        self.keys_hint = QLabel("\u2190 \u2192 a frame \u00b7 Shift+\u2190 \u2192 a second")
+        self.keys_hint.setObjectName("Hint")
+        self.keys_hint.setStyleSheet("color: #52606d;")
         transport = QHBoxLayout()
         transport.addWidget(self.play_btn)
         transport.addWidget(self.back_btn)
         transport.addWidget(self.next_btn)
-        transport.addWidget(self.slider, 1)
-        transport.addWidget(self.time_label)
+        transport.addWidget(self.keys_hint)
+        transport.addStretch(1)
         transport.addWidget(self.published_btn)
+        for key, frames, seconds in (("Left", -1, 0.0), ("Right", 1, 0.0),
+                                     ("Shift+Left", 0, -1.0), ("Shift+Right", 0, 1.0)):
+            sc = QShortcut(QKeySequence(key), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(lambda f=frames, sec=seconds: self.step(f) if f
+                                 else self.step_seconds(sec))
 
         self.timeline = TrackTimeline()
         self.timeline.track_clicked.connect(self.select_track)
@@ -373,24 +462,26 @@ class VideoPlayer(QWidget):
         scroll.setWidget(self.timeline)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMaximumHeight(RULER_H + ROW_H * 6 + 8)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumHeight(RULER_H + ROW_H * 2 + 8)
         self.timeline_scroll = scroll
 
-        # the chosen track: what it is and its decisions for the whole clip
+        # the chosen track (its group): what it is and its decisions for the whole clip, and
+        # the sound. A panel of its own: the window puts it where a photo's findings go.
         self.track_label = QLabel("Click a track (a row below, or an outline on the picture) "
                                   "to decide it for the whole clip.")
         self.track_label.setWordWrap(True)
         self.track_buttons: dict[str, QPushButton] = {}
-        tb = QHBoxLayout()
-        for key, text, tip in (
+        tb = QGridLayout()
+        tb.setContentsMargins(0, 0, 0, 0)
+        for n, (key, text, tip) in enumerate((
                 ("show", "Show for the whole clip\u2026", "Show this face in every frame"),
                 ("cover", "Cover for the whole clip", "Cover this face or name in every frame"),
                 ("assign", "Who is this?\u2026", "Say who this is (for the whole track)"),
                 ("not-a-face", "Not a face", "It is not a face (it stays covered)"),
                 ("keep", "Leave readable\u2026", "Leave this name readable"),
                 ("undo", "Undo my decisions", "The rules decide this track again"),
-                ("go", "Go to it", "Move the playhead to where the track starts")):
+                ("go", "Go to it", "Move the playhead to where the track starts"))):
             b = QPushButton(text)
             b.setObjectName(f"track-{key}")
             b.setToolTip(tip)
@@ -398,16 +489,16 @@ class VideoPlayer(QWidget):
                 b.clicked.connect(lambda *_: self._go_to_selected())
             else:
                 b.clicked.connect(lambda *_, k=key: self._act(k))
-            tb.addWidget(b)
+            tb.addWidget(b, n // 2, n % 2)
             self.track_buttons[key] = b
-        tb.addStretch(1)
 
         # the sound
         self.sound_label = QLabel("")
         self.sound_label.setWordWrap(True)
         self.sound_label.setTextFormat(Qt.TextFormat.RichText)
         self.sound_buttons: dict[str, QPushButton] = {}
-        sb = QHBoxLayout()
+        sb = QVBoxLayout()
+        sb.setContentsMargins(0, 0, 0, 0)
         for key, text in (("mute", "Silence the sound"), ("remove", "Remove the sound"),
                           ("rule", "Let the channel's rule decide"),
                           ("listened", "I listened to the whole video\u2026"),
@@ -420,23 +511,27 @@ class VideoPlayer(QWidget):
                 b.clicked.connect(lambda *_: self.open_externally.emit())
             else:
                 b.clicked.connect(lambda *_, k=key: self.sound_action.emit(k))
-            sb.addWidget(b)
+            sb.addWidget(b, 0, Qt.AlignmentFlag.AlignLeft)
             self.sound_buttons[key] = b
-        sb.addStretch(1)
+
+        self.decisions = QWidget()
+        self.decisions.setObjectName("VideoDecisions")
+        dl = QVBoxLayout(self.decisions)
+        dl.setContentsMargins(0, 6, 0, 0)
+        dl.addWidget(self.track_label)
+        dl.addLayout(tb)
+        dl.addSpacing(8)
+        dl.addWidget(self.sound_label)
+        dl.addLayout(sb)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.title)
-        lay.addWidget(self.canvas, 1)
+        lay.addWidget(self.canvas, 3)
+        lay.addLayout(scrub)
         lay.addLayout(transport)
-        lay.addWidget(scroll)
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.track_label, 0, 0)
-        grid.addLayout(tb, 1, 0)
-        grid.addWidget(self.sound_label, 2, 0)
-        grid.addLayout(sb, 3, 0)
-        lay.addLayout(grid)
+        lay.addWidget(scroll, 2)
+        lay.addWidget(self.decisions)
         self.show_video(None, {})
 
     # -- showing --------------------------------------------------------------------------------
@@ -463,6 +558,7 @@ class VideoPlayer(QWidget):
             self.canvas.set_message(f"This video could not be checked: {a.error}" if a is not None
                                     else "Choose a video.")
             self.timeline.set_rows([], 1.0)
+            self.groups = {}
             self.slider.setRange(0, 0)
             self.selected = None
             self._track_panel()
@@ -478,14 +574,11 @@ class VideoPlayer(QWidget):
             self.slider.setValue(0)
             self.selected = None
         self.slider.blockSignals(False)
-        rows = []
-        for t in sorted(a.tracks, key=lambda t: (t.kind != "face", t.first_time, t.id)):
-            start = t.first_time
-            end = max(t.last_time, start + (1.0 / a.fps if a.fps else 0.04))
-            rows.append(Row(t.id, f"{'Face' if t.kind == 'face' else 'Name'} {t.id + 1}: "
-                                  f"{track_who(t, people_by_id)} \u2014 {decision_word(t)}",
-                            start, end, track_colour(t), t.needs_review))
+        self.groups = {tid: g for g in track_groups(a) for tid in g}
+        rows = timeline_rows(a, people_by_id)
         self.timeline.set_rows(rows, a.duration)
+        shown = min(VISIBLE_ROWS, max(2, len(rows)))
+        self.timeline_scroll.setMinimumHeight(RULER_H + ROW_H * shown + 8)
         self._time_label()
         self._track_panel()
         self._sound(a, can_listen, channel_label, channel_rule)
@@ -512,13 +605,15 @@ class VideoPlayer(QWidget):
             for b in self.track_buttons.values():
                 b.hide()
             return
-        self.track_label.setText(track_sentence(t, self.people_by_id))
+        members = [a.track(tid) for tid in self.groups.get(t.id, [t.id])]
+        self.track_label.setText(group_sentence(t, members, self.people_by_id))
         face = t.kind == "face"
-        visible = {"show": face and t.decision != "show",
-                   "cover": t.decision in ("show", "keep") or t.override not in ("cover",),
+        visible = {"show": face and any(m.decision != "show" for m in members),
+                   "cover": any(m.decision in ("show", "keep") or m.override != "cover"
+                                for m in members),
                    "assign": face, "not-a-face": face and t.override != "not-a-face",
                    "keep": not face and t.decision != "keep",
-                   "undo": bool(t.override or t.override_person), "go": True}
+                   "undo": any(m.override or m.override_person for m in members), "go": True}
         for k, b in self.track_buttons.items():
             b.setVisible(visible[k])
             b.setEnabled(k == "go" or self.can_review)
@@ -588,10 +683,18 @@ class VideoPlayer(QWidget):
     def step(self, frames: int) -> None:
         self.set_frame_index(self.slider.value() + frames)
 
+    def step_seconds(self, seconds: float) -> None:
+        """Move the playhead ``seconds`` (a second on or back with Shift and an arrow)."""
+        a = self.analysis
+        if a is None or not a.frame_times:
+            return
+        self.set_frame_index(a.frame_at(a.time_of(self.slider.value()) + seconds))
+
     def _play_toggled(self, on: bool) -> None:
         self.play_btn.setText("Pause" if on else "Play")
         self.play_toggled.emit(on)
 
 
-__all__ = ["video_summary", "Row", "TrackTimeline", "VideoCanvas", "VideoPlayer", "clock", "decision_word",
-           "track_colour", "track_sentence", "track_who"]
+__all__ = ["Row", "TrackTimeline", "VideoCanvas", "VideoPlayer", "clock", "decision_word",
+           "group_label", "group_sentence", "timeline_rows", "track_colour", "track_sentence",
+           "track_who", "video_summary"]
