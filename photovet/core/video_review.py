@@ -68,6 +68,15 @@ class TrackDecision:
     at: str = ""
     shot_start: int = 0
     shot_end: int | None = None
+    #: made from a timeline row for another track of the group (linking.py), not for this one
+    #: chosen: undoing the row forgets it; undoing another row member leaves it
+    row: bool = False
+
+    def content(self) -> dict[str, Any]:
+        d = asdict(self) | {"boxes": [list(b) for b in self.boxes]}
+        if not self.row:
+            d.pop("row")          # decisions stored before rows hash as they did
+        return d
 
 
 @dataclass
@@ -86,7 +95,7 @@ class VideoReview:
 
     def content(self) -> dict[str, Any]:
         return {
-            "tracks": [asdict(t) | {"boxes": [list(b) for b in t.boxes]} for t in self.tracks],
+            "tracks": [t.content() for t in self.tracks],
             "sound": self.sound, "sound_by": self.sound_by, "sound_at": self.sound_at,
         }
 
@@ -99,7 +108,8 @@ class VideoReview:
                                   [tuple(b) for b in d["boxes"]], d["action"], d.get("person"),
                                   d.get("reason", ""), d.get("text", ""), d.get("by", ""),
                                   d.get("at", ""), int(d.get("shot_start", 0)),
-                                  d.get("shot_end")) for d in data.get("tracks", [])],
+                                  d.get("shot_end"), bool(d.get("row", False)))
+                    for d in data.get("tracks", [])],
             sound=data.get("sound"), sound_by=data.get("sound_by", ""),
             sound_at=data.get("sound_at", ""), version=version, updated_by=updated_by,
             updated_at=updated_at)
@@ -385,54 +395,63 @@ class VideoReviewer:
     def group(self, analysis: VideoAnalysis, track_id: int, action: str, channel: Channel, *,
               person: str | None = None, reason: str = "", mode: str = "consent"
               ) -> tuple[list[VideoReview], list[int]]:
-        """Record ``action`` made on the row of ``track_id``'s group (media/video/linking.py):
-        to the tracks ``group_targets`` names, in one change. The chosen track's refusal is
-        raised; another track policy refuses is left as it is (covered unless already shown).
-        Returns the review and the ids of the tracks decided."""
+        """Record ``action`` made on the timeline row of ``track_id``'s group
+        (media/video/linking.py) for the tracks ``group_targets`` names, in one change; the
+        others' decisions are marked as made from the row. The chosen track's refusal is raised;
+        another track policy refuses is left as it is. "undo": the chosen track's decisions and
+        the others' row decisions are forgotten. Returns the review and the ids decided."""
+        targets = group_targets(analysis, track_id, action)
         if action == "undo":
-            ids = group_targets(analysis, track_id, "undo")
-            return self.undo_tracks(analysis, ids, channel), ids
+            return self._undo_row(analysis, targets, channel), targets
         user = self.store.audit.access.require("review").name
         chosen = self._track(analysis, track_id)
         items = [(chosen, *self._prepare(analysis, chosen, action, channel, person, reason,
                                          mode, user))]
-        for tid in group_targets(analysis, track_id, action):
-            if tid == track_id:
-                continue
+        for tid in targets[1:]:
             t = self._track(analysis, tid)
             try:
-                items.append((t, *self._prepare(analysis, t, action, channel, person, reason,
-                                                mode, user)))
+                decision, rules_show = self._prepare(analysis, t, action, channel, person,
+                                                     reason, mode, user)
             except ReviewRefused:
                 continue
+            decision.row = True
+            items.append((t, decision, rules_show))
         ids = [t.id for t, _d, _r in items]
-        parts = self._store(analysis, channel, action, items, {
-            "track": track_id, "tracks": ids, "kind": chosen.kind, "decision": action,
+        details: dict[str, Any] = {
+            "track": track_id, "kind": chosen.kind, "decision": action,
             "person": person if action == "assign" else None, "reason": reason.strip(),
             "from": round(min(t.first_time for t, _d, _r in items), 2),
-            "to": round(max(t.last_time for t, _d, _r in items), 2)})
-        return parts, ids
+            "to": round(max(t.last_time for t, _d, _r in items), 2)}
+        if len(ids) > 1:
+            details["tracks"] = ids
+        return self._store(analysis, channel, action, items, details), ids
 
-    def undo_track(self, analysis: VideoAnalysis, track_id: int, channel: Channel
-                   ) -> list[VideoReview]:
-        """Forget every decision about a track: the rules decide it again."""
-        return self.undo_tracks(analysis, [track_id], channel)
+    def _undo_row(self, analysis: VideoAnalysis, track_ids: Sequence[int], channel: Channel
+                  ) -> list[VideoReview]:
+        chosen, others = self._track(analysis, track_ids[0]), \
+            [self._track(analysis, tid) for tid in track_ids[1:]]
 
-    def undo_tracks(self, analysis: VideoAnalysis, track_ids: Sequence[int], channel: Channel
-                    ) -> list[VideoReview]:
-        """Forget every decision about these tracks: the rules decide each again."""
-        ts = [self._track(analysis, tid) for tid in track_ids]
+        def keep(d: TrackDecision) -> bool:
+            if track_similarity(d, chosen) >= MATCH:
+                return False
+            return not (d.row and any(track_similarity(d, t) >= MATCH for t in others))
 
         def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
             for part in (every, one):
-                part.tracks = [d for d in part.tracks
-                               if all(track_similarity(d, t) < MATCH for t in ts)]
-            return {"track": track_ids[0]} if len(ts) == 1 else {"track": track_ids[0],
-                                                                  "tracks": list(track_ids)}
+                part.tracks = [d for d in part.tracks if keep(d)]
+            out: dict[str, Any] = {"track": chosen.id}
+            if others:
+                out["tracks"] = list(track_ids)
+            return out
 
         return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
                                action="review.video-track-undo")
+
+    def undo_track(self, analysis: VideoAnalysis, track_id: int, channel: Channel
+                   ) -> list[VideoReview]:
+        """Forget every decision about a track: the rules decide it again."""
+        return self._undo_row(analysis, [track_id], channel)
 
     def sound(self, analysis: VideoAnalysis, action: str | None, channel: Channel
               ) -> list[VideoReview]:

@@ -115,6 +115,13 @@ def test_show_on_a_group_reaches_only_the_same_person_and_cover_reaches_all():
     assert group_targets(a, 0, "show") == [0, 2]          # never the unknown linked track
     assert group_targets(a, 1, "show") == [1]             # nobody sure: only itself
     assert group_targets(a, 0, "assign") == [0] and group_targets(a, 1, "not-a-face") == [1]
+    # a track a person covered by hand, or seen once, is never shown from the row
+    later.override = "cover"
+    assert group_targets(a, 0, "show") == [0]
+    assert group_targets(a, 0, "cover") == [0, 1]          # it is covered already, by itself
+    later.override = None
+    later.frames, later.boxes = later.frames[:1], later.boxes[:1]
+    assert group_targets(a, 0, "show") == [0]
 
 
 def test_a_bridge_only_adds_cover_and_never_when_both_are_shown():

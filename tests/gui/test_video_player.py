@@ -292,6 +292,15 @@ def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_on
     # and undo lets the rules decide each again
     assert ctl.track_action(tori.id, "undo")
     assert a.track(tori.id).decision == "show" and a.track(stranger.id).decision == "cover"
+    assert a.track(tori.id).override is None and a.track(stranger.id).override is None
+    # a cover a person gave one track on its own outlives undoing the row
+    assert ctl.track_action(stranger.id, "cover")
+    assert ctl.track_action(tori.id, "cover")
+    assert ctl.track_action(tori.id, "undo")
+    assert a.track(tori.id).decision == "show" and a.track(tori.id).override is None
+    assert a.track(stranger.id).override == "cover"
+    undo = [r for r in ctx.ws.audit.rows(action="review.video-track-undo")]
+    assert undo and undo[-1]["details"].get("tracks") == [tori.id, stranger.id]
 
 
 def _many_tracks(n: int):

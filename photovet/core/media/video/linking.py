@@ -19,9 +19,11 @@ Two tracks are in one group when
 What a group does (fail closed):
 
 - **cover** a group: every track in it is covered (more cover is always allowed);
-- **show** (or let the rules decide again): only the tracks taken to be the *same person* as the
-  chosen one (``who``); a gap link alone never shows anything. A chosen track nobody is sure of
-  decides only itself;
+- **show**: only the tracks taken to be the *same person* as the chosen one (``who``), never
+  one a person covered by hand, never one seen once; a gap link alone never shows anything. A
+  chosen track nobody is sure of decides only itself;
+- **undo** the row: the chosen track's decisions and what was decided from the row for the
+  others; a decision made for one of them on its own stays;
 - say who it is / not a face: the chosen track only;
 - between two gap-linked tracks of which at least one is covered, the face was most likely
   still there, undetected: covers.py covers the gap too (``gap_links``), interpolated and
@@ -175,17 +177,28 @@ def group_of(analysis: VideoAnalysis, track_id: int) -> list[int]:
 
 
 def group_targets(analysis: VideoAnalysis, track_id: int, action: str) -> list[int]:
-    """The tracks a decision made on ``track_id``'s row applies to (module notes): "cover" and
-    "undo" every track of the group; "show" the tracks taken to be the same person as the chosen
-    one (only the chosen one when nobody is sure who it is); anything else the chosen one."""
-    group = group_of(analysis, track_id)
-    if action in ("cover", "undo"):
-        return group
+    """The tracks a decision made on ``track_id``'s row applies to, the chosen one first
+    (module notes). Besides the chosen track:
+
+    - "cover": every other track of the group not already covered by hand;
+    - "show": only those taken to be the same person as the chosen one (``who``), not covered
+      by hand (a person looked at that one and covered it) and seen on two sampled frames at
+      least (policy trusts no single view); nobody sure who the chosen one is: none;
+    - "undo": every other track of the group (the reviewer forgets only what was decided from
+      the row for them, never their own decisions);
+    - anything else: none."""
+    chosen = analysis.track(track_id)
+    others = [analysis.track(tid) for tid in group_of(analysis, track_id) if tid != track_id]
+    if action == "cover":
+        return [track_id] + [t.id for t in others if t.override != "cover"]
+    if action == "undo":
+        return [track_id] + [t.id for t in others]
     if action == "show":
-        who = _who(analysis.track(track_id))
+        who = _who(chosen)
         if not who:
             return [track_id]
-        return [tid for tid in group if _who(analysis.track(tid)) == who]
+        return [track_id] + [t.id for t in others if _who(t) == who and t.override != "cover"
+                             and t.detections >= 2]
     return [track_id]
 
 
