@@ -134,3 +134,17 @@ def test_a_bridge_only_adds_cover_and_never_when_both_are_shown():
     own = set(track_boxes(b_t, a.frame_count, params_for(a)))
     assert set(covered.frames()) > own
     assert all(f in covered.frames() for f in range(91, 150))
+
+
+def test_a_decision_stored_before_rows_hashes_as_it_did():
+    """Approvals sign the review's hash: the new ``row`` mark must not change a stored one."""
+    from photovet.core.video_review import TrackDecision, VideoReview, video_review_hash
+
+    d = TrackDecision("face", [0, 3], [(1, 2, 3, 4), (1, 2, 3, 4)], "cover", by="Mrs Office")
+    assert set(d.content()) == {"kind", "frames", "boxes", "action", "person", "reason", "text",
+                                "by", "at", "shot_start", "shot_end"}
+    r = VideoReview("abc", tracks=[d])
+    again = VideoReview.from_content("abc", "*", r.content(), 1, "", "")
+    assert video_review_hash([again]) == video_review_hash([r])
+    d.row = True
+    assert VideoReview.from_content("abc", "*", r.content(), 1, "", "").tracks[0].row

@@ -277,9 +277,9 @@ def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_on
     rows = [r for r in player.timeline.rows]
     assert len(rows) == 1                                    # one row to decide, not two
     assert rows[0].track_ids == (tori.id, stranger.id) and len(rows[0].spans) == 2
-    assert rows[0].label.endswith("partly shown \u00b7 seen 2 times")
+    assert rows[0].label == f"Face {tori.id + 1} (seen twice): Tori Ashby \u2014 partly shown"
     player.select_track(tori.id)
-    assert "seen 2 times" in player.track_label.text()
+    assert "seen twice" in player.track_label.text()
     assert player.timeline.row_index(stranger.id) == 0
     # "Show" from the row: Tori is shown already; the face nobody knows stays covered
     assert player.track_buttons["show"].isVisible()
@@ -288,7 +288,7 @@ def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_on
     # "Cover" from the row covers every time the face was seen
     assert ctl.track_action(tori.id, "cover")
     assert a.track(tori.id).decision == "cover" and a.track(stranger.id).decision == "cover"
-    assert player.timeline.rows[0].label.endswith("covered \u00b7 seen 2 times")
+    assert player.timeline.rows[0].label.endswith("(seen twice): Tori Ashby \u2014 covered")
     # and undo lets the rules decide each again
     assert ctl.track_action(tori.id, "undo")
     assert a.track(tori.id).decision == "show" and a.track(stranger.id).decision == "cover"

@@ -36,7 +36,7 @@ from ..words import esc
 
 ROW_H = 24
 VISIBLE_ROWS = 8                # rows the timeline shows before it scrolls (1366 x 768)
-LABEL_W = 250
+LABEL_W = 250                   # the names' column: at least this, more on a wide timeline
 RULER_H = 20
 
 
@@ -86,8 +86,9 @@ def group_sentence(chosen: VideoTrack, members: list[VideoTrack],
     decision on the row reaches (media/video/linking.py)."""
     if len(members) <= 1:
         return track_sentence(chosen, people_by_id)
-    lines = [f"Face {members[0].id + 1}, seen {len(members)} times (the same place moments "
-             "apart, or recognised as the same person):"]
+    times = "twice" if len(members) == 2 else f"{len(members)} times"
+    lines = [f"Face {members[0].id + 1}, seen {times} (the same place moments apart, or "
+             "recognised as the same person):"]
     lines += [f"\u2022 {track_sentence(m, people_by_id)}" for m in members]
     lines.append("Cover covers it every time. Show shows it only where PhotoVet recognised the "
                  "same person; the other times stay covered. \u201cWho is this?\u201d and "
@@ -133,15 +134,16 @@ def _span(a: VideoAnalysis, t: VideoTrack) -> tuple[float, float]:
 
 
 def group_label(members: list[VideoTrack], people_by_id: dict[str, Any]) -> str:
-    """'Face 3: Tori Ashby \u2014 shown' for one track; '... \u00b7 seen 3 times' for a group
+    """'Face 3: Tori Ashby \u2014 shown' for one track; 'Face 3 (seen 3 times): ...' for a group
     (``partly shown`` when its tracks are decided differently)."""
     first = members[0]
     named = [t for t in members if t.who]
     who = track_who(named[0] if named else first, people_by_id)
     words = {decision_word(t) for t in members}
     word = words.pop() if len(words) == 1 else "partly shown"
-    label = f"{'Face' if first.kind == 'face' else 'Name'} {first.id + 1}: {who} \u2014 {word}"
-    return label if len(members) == 1 else f"{label} \u00b7 seen {len(members)} times"
+    times = "" if len(members) == 1 else \
+        f" (seen {'twice' if len(members) == 2 else f'{len(members)} times'})"
+    return f"{'Face' if first.kind == 'face' else 'Name'} {first.id + 1}{times}: {who} \u2014 {word}"
 
 
 def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any]) -> list[Row]:
@@ -218,13 +220,18 @@ class TrackTimeline(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(700, RULER_H + ROW_H * max(1, len(self.rows)) + 4)
 
+    @property
+    def label_w(self) -> int:
+        """The names' column: 250 px, up to 320 on a wide timeline (the bars keep 55 %)."""
+        return int(max(LABEL_W, min(320, self.width() * 0.45)))
+
     def _x(self, seconds: float) -> float:
-        span = max(1.0, self.width() - LABEL_W - 8)
-        return LABEL_W + span * min(1.0, max(0.0, seconds / self.duration))
+        span = max(1.0, self.width() - self.label_w - 8)
+        return self.label_w + span * min(1.0, max(0.0, seconds / self.duration))
 
     def _time(self, x: float) -> float:
-        span = max(1.0, self.width() - LABEL_W - 8)
-        return min(self.duration, max(0.0, (x - LABEL_W) / span * self.duration))
+        span = max(1.0, self.width() - self.label_w - 8)
+        return min(self.duration, max(0.0, (x - self.label_w) / span * self.duration))
 
     def row_at(self, y: float) -> int | None:
         i = int((y - RULER_H) // ROW_H)
@@ -239,7 +246,7 @@ class TrackTimeline(QWidget):
 
     def mousePressEvent(self, ev) -> None:
         p = ev.position()
-        if p.y() < RULER_H and p.x() >= LABEL_W:
+        if p.y() < RULER_H and p.x() >= self.label_w:
             self.seek_requested.emit(self._time(p.x()))
             return
         tid = self.row_at(p.y())
@@ -249,7 +256,7 @@ class TrackTimeline(QWidget):
     def mouseDoubleClickEvent(self, ev) -> None:
         p = ev.position()
         tid = self.row_at(p.y())
-        if tid is not None and p.x() >= LABEL_W:
+        if tid is not None and p.x() >= self.label_w:
             self.seek_requested.emit(self._time(p.x()))
 
     def paintEvent(self, _ev) -> None:
@@ -284,10 +291,10 @@ class TrackTimeline(QWidget):
             elif i % 2:
                 qp.fillRect(QRectF(0, y, w, ROW_H), QColor("#f3f5f7"))
             qp.setPen(QColor("#1f2933"))
-            qp.drawText(QRectF(6, y, LABEL_W - 10, ROW_H),
+            qp.drawText(QRectF(6, y, self.label_w - 10, ROW_H),
                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                         qp.fontMetrics().elidedText(r.label, Qt.TextElideMode.ElideRight,
-                                                    LABEL_W - 12))
+                                                    self.label_w - 12))
             for start, end, colour, review in r.spans:
                 x1, x2 = self._x(start), self._x(end)
                 bar = QRectF(x1, y + 5, max(3.0, x2 - x1), ROW_H - 10)
