@@ -108,6 +108,20 @@ def make_clips(data: Path, names: list[str]) -> dict[str, dict]:
                         o.mux(p)
                 os.replace(str(dst) + ".part.mp4", dst)
             out[name] = {"path": str(dst)}
+        elif name == "lost":
+            # a pupil lost for 2.8 s and found again in the same place (tests/core/
+            # test_video_linking.py): the fragmentation the timeline's rows group
+            dst = data / "lost_480p.mp4"
+            truth = data / "lost_480p_truth.json"
+            if not dst.exists() or not truth.exists():
+                from tests.core.test_video_linking import fragmenting_clip
+
+                clip = fragmenting_clip(data / "lost.part.mp4")
+                os.replace(clip.path, dst)
+                json.dump({"size": list(clip.size), "faces": [[list(b) for b in fr]
+                                                              for fr in clip.faces]},
+                          open(truth, "w"))
+            out[name] = {"path": str(dst), "truth": str(truth)}
         elif name == "synth1080":
             dst = data / "synth_1080p.mp4"
             truth = data / "synth_1080p_truth.json"
@@ -252,8 +266,11 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
         for f, box in track_boxes(t, n, params_for(an)).items():
             if _ellipse_uncovered(box, shapes[f], W, H):
                 violations += 1
+    import photovet
+
     json.dump({
-        "tool": "ours", "cores": cores, "frames": n, "size": [W, H],
+        "tool": "ours", "code": str(Path(photovet.__file__).parents[1]), "cores": cores,
+        "frames": n, "size": [W, H],
         "analyse_s": t1 - t0, "render_s": t2 - t1, "wall_s": t2 - t0, "cpu_s": cpu,
         "cpu_analyse_s": cpu1 - cpu0, "fps": n / (t2 - t0), "peak_rss_mb": _rss_mb(),
         "load_start": load0, "load_end": os.getloadavg()[0], "tracks": len(an.face_tracks),
@@ -418,12 +435,14 @@ def align(res: dict, ref_faces: list) -> int:
     return best_o
 
 
-def run_child(tool: str, clip: str, cores: int, params: dict) -> dict:
+def run_child(tool: str, clip: str, cores: int, params: dict, code_root: Path = ROOT) -> dict:
+    """``code_root``: whose ``photovet`` the worker runs (another checkout: --before)."""
     fd, out = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     code = (f"import os, sys; os.sched_setaffinity(0, set(range({cores}))); "
-            f"sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r}); "
-            f"import video; video.worker_{tool}({clip!r}, {cores}, {out!r}, {params!r})")
+            f"sys.path.insert(0, {str(code_root)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r}); "
+            f"import video; sys.path.insert(0, {str(code_root)!r}); "
+            f"video.worker_{tool}({clip!r}, {cores}, {out!r}, {params!r})")
     env = dict(os.environ, OMP_NUM_THREADS=str(cores), ORT_DISABLE_TELEMETRY="1")
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if r.returncode != 0:
@@ -522,6 +541,10 @@ def main() -> None:
     ap.add_argument("--preset", default=None)
     ap.add_argument("--data", default=str(Path.home() / ".cache" / "photovet-bench" / "video"))
     ap.add_argument("--out", default=None, help="results JSON (default: --data/results.json)")
+    ap.add_argument("--before", default=None,
+                    help="another checkout (e.g. /work/main): its code runs as tool 'before', "
+                         "alternating with ours, --repeat times")
+    ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--minutes", type=float, default=10.0)
     a = ap.parse_args()
@@ -543,8 +566,13 @@ def main() -> None:
         ref = reference(clip["path"], data / f"ref_{name}.json")
         truth = json.load(open(clip["truth"])) if clip.get("truth") else None
         for cores in (int(c) for c in a.cores.split(",")):
-            for tool in a.tools.split(","):
-                res = run_child(tool, clip["path"], cores, params)
+            runs = [(t, ROOT) for t in a.tools.split(",")]
+            if a.before:
+                runs = [("before", Path(a.before))] + runs
+            for tool, code_root in runs * max(1, a.repeat):
+                res = run_child("ours" if tool == "before" else tool, clip["path"], cores,
+                                params, code_root)
+                res["tool"] = tool
                 if res["frames"] != ref["frames"]:
                     res["frame_offset"] = align(res, ref["faces"])
                 row = {k: v for k, v in res.items() if k not in ("shapes", "raw")}
@@ -563,8 +591,9 @@ def main() -> None:
                       + (f" truth@0.9={row['vs_truth']['recall']['0.90']:.4f}" if truth else "")
                       + (f" tracks={row['tracks']} rows={row.get('rows', row['tracks'])}"
                          f" uncovered-track-frames={row['track_frame_violations']}"
+                         f" code={row['code']}"
                          f" check={'clean' if not row['check_problems'] else row['check_problems']}"
-                         if tool == "ours" else ""), flush=True)
+                         if tool in ("ours", "before") else ""), flush=True)
                 json.dump(results, open(out_path, "w"), indent=1)
     print(f"results: {out_path}")
 

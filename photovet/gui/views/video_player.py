@@ -146,12 +146,13 @@ def group_label(members: list[VideoTrack], people_by_id: dict[str, Any]) -> str:
     return f"{'Face' if first.kind == 'face' else 'Name'} {first.id + 1}{times}: {who} \u2014 {word}"
 
 
-def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any]) -> list[Row]:
+def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
+                  groups: list[list[int]] | None = None) -> list[Row]:
     """One row per face group (linking.py: a person lost for a moment, or recognised again, is
     one row) in order of appearance, then one per name."""
     rows = []
     by_id = {t.id: t for t in a.tracks}
-    for g in track_groups(a):
+    for g in track_groups(a) if groups is None else groups:
         members = [by_id[tid] for tid in g]
         spans = tuple((*_span(a, t), track_colour(t), t.needs_review) for t in members)
         rows.append(Row(members[0].id, group_label(members, people_by_id),
@@ -581,8 +582,9 @@ class VideoPlayer(QWidget):
             self.slider.setValue(0)
             self.selected = None
         self.slider.blockSignals(False)
-        self.groups = {tid: g for g in track_groups(a) for tid in g}
-        rows = timeline_rows(a, people_by_id)
+        groups = track_groups(a)
+        self.groups = {tid: g for g in groups for tid in g}
+        rows = timeline_rows(a, people_by_id, groups)
         self.timeline.set_rows(rows, a.duration)
         shown = min(VISIBLE_ROWS, max(2, len(rows)))
         self.timeline_scroll.setMinimumHeight(RULER_H + ROW_H * shown + 8)
