@@ -277,6 +277,8 @@ def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_on
     rows = [r for r in player.timeline.rows]
     assert len(rows) == 1                                    # one row to decide, not two
     assert rows[0].track_ids == (tori.id, stranger.id) and len(rows[0].spans) == 2
+    # the 2.5 s nobody was seen there is covered (the stranger is): drawn as a thin bar
+    assert rows[0].joins == ((tori.last_time, stranger.first_time),)
     assert rows[0].label == f"Face {tori.id + 1} (seen twice): Tori Ashby \u2014 partly shown"
     player.select_track(tori.id)
     assert "seen twice" in player.track_label.text()

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photovet.core.media.video.linking import track_groups
+from photovet.core.media.video.covers import is_covered
+from photovet.core.media.video.linking import gap_links, track_groups
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
 
 from .. import style
@@ -152,12 +153,18 @@ def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],
     one row) in order of appearance, then one per name."""
     rows = []
     by_id = {t.id: t for t in a.tracks}
+    joins: dict[int, list[tuple[float, float]]] = {}
+    for ia, ib in gap_links(a.tracks, a.fps):
+        ta, tb = by_id[ia], by_id[ib]
+        if is_covered(ta) or is_covered(tb):        # covers.py covers the gap too
+            joins.setdefault(ia, []).append((ta.last_time, tb.first_time))
     for g in track_groups(a) if groups is None else groups:
         members = [by_id[tid] for tid in g]
         spans = tuple((*_span(a, t), track_colour(t), t.needs_review) for t in members)
         rows.append(Row(members[0].id, group_label(members, people_by_id),
                         min(sp[0] for sp in spans), max(sp[1] for sp in spans),
-                        spans[0][2], any(sp[3] for sp in spans), tuple(g), spans))
+                        spans[0][2], any(sp[3] for sp in spans), tuple(g), spans,
+                        tuple(j for tid in g for j in joins.get(tid, ()))))
     for t in sorted(a.text_tracks, key=lambda t: (t.first_time, t.id)):
         start, end = _span(a, t)
         rows.append(Row(t.id, group_label([t], people_by_id), start, end, track_colour(t),
@@ -178,6 +185,7 @@ class Row:
     review: bool = False
     track_ids: tuple[int, ...] = ()
     spans: tuple[tuple[float, float, QColor, bool], ...] = ()
+    joins: tuple[tuple[float, float], ...] = ()   # unseen between two tracks, covered too
 
     def __post_init__(self) -> None:
         if not self.track_ids:
@@ -296,6 +304,10 @@ class TrackTimeline(QWidget):
                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                         qp.fontMetrics().elidedText(r.label, Qt.TextElideMode.ElideRight,
                                                     self.label_w - 12))
+            for start, end in r.joins:         # not seen, covered all the same: a thin bar
+                x1, x2 = self._x(start), self._x(end)
+                qp.fillRect(QRectF(x1, y + ROW_H / 2 - 2, max(1.0, x2 - x1), 4),
+                            style.COVER.lighter(115))
             for start, end, colour, review in r.spans:
                 x1, x2 = self._x(start), self._x(end)
                 bar = QRectF(x1, y + 5, max(3.0, x2 - x1), ROW_H - 10)
