@@ -252,7 +252,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                 click.echo(f"{printable(src)}: the same photo as {printable(Path(res.same_as).name)}"
                            f", exported once ({printable(Path(res.output or '').name)})")
             elif res.ok and res.same_as:
-                click.echo(f"{printable(src)}: already exported in this batch by an earlier run "
+                click.echo(f"{printable(src)}: already exported into this folder by an earlier run "
                            f"({printable(res.output)}); not exported again")
             elif res.ok and res.media == "video":
                 removed = len(res.metadata_removed)
@@ -354,7 +354,7 @@ class _ExportTally:
                 "were the same photo as others"
             text += f"; {self.same} {was}, exported once"
         if self.earlier:
-            text += f"; {self.earlier} already exported in this batch by an earlier run"
+            text += f"; {self.earlier} already exported into this folder by an earlier run"
         if self.failed:
             reasons = ", ".join(f"{n} {_HELD_WORDS.get(kind, kind)}"
                                 for kind, n in sorted(self.why.items(),

@@ -1030,7 +1030,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
     jobs = []
     already: list[ExportResult] = []
     if records is not None:
-        ready, already = _already_exported(records, ready, label, ch.id)
+        ready, already = _already_exported(records, ready, label, ch.id, Path(out_dir))
     for a, pub, approver, fp in ready:
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
                               _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
@@ -1057,7 +1057,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                 for res in already:
                     done += 1
                     yield Progress(done, total, res.source, res,
-                                   "already exported in this batch (the batch carried on)")
+                                   "already exported into this folder in this batch (the batch carried on)")
             continue
         done += 1
         yield Progress(done, total, progress.path, progress.result, progress.message)
@@ -1199,9 +1199,9 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     def export_one(ready: list, handed: list) -> tuple[ExportResult, str | None]:
         loaded = handed.pop()
         if records is not None:
-            ready, already = _already_exported(records, ready, label, ch.id)
+            ready, already = _already_exported(records, ready, label, ch.id, out_dir)
             if already:
-                return already[0], "already exported in this batch (the batch carried on)"
+                return already[0], "already exported into this folder in this batch (the batch carried on)"
         a, pub, approver, fp = ready[0]
         removed = [f.sentence() for f in a.metadata.findings] if a.metadata else []
         job = ExportJob(Path(a.path), a.sha256, pub.covers,
@@ -1239,16 +1239,21 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         raise error
 
 
-def _already_exported(records: Any, ready: list, label: str, channel: str
+def _already_exported(records: Any, ready: list, label: str, channel: str, out_dir: Path
                       ) -> tuple[list, list[ExportResult]]:
-    """Photos this batch already exported as they are now (same batch, photo, channel and
-    approval, the file still there unchanged): an export that stopped (the register's server
-    went away) carries on where it stopped instead of exporting them twice."""
+    """Photos this batch already exported as they are now into ``out_dir`` (same batch, photo,
+    channel, approval and output folder, the file still there unchanged): an export that
+    stopped (the register's server went away) carries on where it stopped instead of exporting
+    them twice. The same batch exported into another folder (a USB stick, a shared drive) is
+    exported there, each file with its own export record: a person who asked for the files in
+    that folder gets them. ``ready`` has passed plan_exports (policy and the approval) either way."""
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
 
+    here = _folder(out_dir)
     done: dict[tuple[str, str, str], Any] = {}
     for rec in records.exports(batch=label):
-        done.setdefault((rec.source_sha256, rec.channel, rec.fingerprint), rec)
+        if _folder(Path(rec.output_path).parent) == here:
+            done.setdefault((rec.source_sha256, rec.channel, rec.fingerprint), rec)
     todo, skipped = [], []
     for item in ready:
         a, _pub, _approver, fp = item
@@ -1273,6 +1278,14 @@ def _already_exported(records: Any, ready: list, label: str, channel: str
             channel=channel, fingerprint=rec.fingerprint, approver=rec.approver,
             same_as=rec.source_path))
     return todo, skipped
+
+
+def _folder(path: Path) -> str:
+    """A folder as one spelling (``out/../out``, a symlink to it and ``out`` are the same)."""
+    try:
+        return os.path.normcase(str(Path(path).resolve()))
+    except (OSError, RuntimeError):
+        return os.path.normcase(os.path.abspath(path))
 
 
 __all__ = ["HELD_APPROVAL_CHANGED", "HELD_KINDS", "HELD_NEEDS_REVIEW", "HELD_NOT_APPROVED",

@@ -600,3 +600,43 @@ def test_the_face_models_give_their_buffers_back_before_the_text_is_read(ws, tmp
     a = engine.analyse(make_photo(tmp_path / "p.jpg"))
     assert not a.error and len(a.faces) == 2
     assert steps == ["detect", "encode", "give back", "read"]
+
+
+def test_an_export_under_the_same_batch_name_into_another_folder_is_exported_there(
+        ws, engine, tmp_path):
+    """Exporting a batch again into another folder (a USB stick) writes the files there,
+    each with its own export record; the same folder again still skips what is there (an
+    export that stopped carries on). The second export goes through the same approval check:
+    an approval that no longer matches holds it back (an audit saw 'already exported', with
+    the files of the first folder, and nothing in the new one)."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    act_as(ws, "Mrs Office")
+    first = _export_with_approvals(ws, engine, photo, web, tmp_path / "out")()
+    assert first.ok and Path(first.output).parent == tmp_path / "out"
+    # the same folder again (written another way): nothing twice
+    (tmp_path / "x").mkdir()
+    again = _export_with_approvals(ws, engine, photo, web, tmp_path / "x" / ".." / "out")()
+    assert again.ok and again.output == first.output
+    assert len(list((tmp_path / "out").iterdir())) == 1
+    assert len(ws.records.exports(batch="Trip 2026")) == 1
+    # another folder: exported there, recorded as an export of its own
+    usb = _export_with_approvals(ws, engine, photo, web, tmp_path / "usb")()
+    assert usb.ok, usb.error
+    assert Path(usb.output).parent == tmp_path / "usb" and Path(usb.output).is_file()
+    assert not usb.same_as
+    recs = ws.records.exports(batch="Trip 2026")
+    assert sorted(Path(r.output_path).parent.name for r in recs) == ["out", "usb"]
+    # the approval no longer matches: held back from a third folder, like any export
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    ws.reviewer().face(a, 0, "cover", web)
+    held = _export_with_approvals(ws, engine, photo, web, tmp_path / "stick2")()
+    assert not held.ok and "review changed after it was approved" in held.error
+    assert list((tmp_path / "stick2").iterdir()) == []
+    # ... and from the first folder too (nothing 'already exported' slips through)
+    held = _export_with_approvals(ws, engine, photo, web, tmp_path / "out")()
+    assert not held.ok and "review changed after it was approved" in held.error

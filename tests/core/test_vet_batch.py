@@ -247,3 +247,25 @@ def test_the_same_photo_twice_side_by_side_is_exported_once(ws, tmp_path):  # no
     first, second = sorted(res, key=lambda r: bool(r.same_as))   # whichever got there first
     assert not first.same_as and second.same_as == first.source
     assert second.output == first.output
+
+
+def test_vet_batch_into_another_folder_under_the_same_batch_name_exports_there(ws, tmp_path):  # noqa: F811
+    """The same batch again into a new folder (a USB stick): exported there with records of
+    their own; into the first folder again: nothing twice (an audit saw 'already exported'
+    and nothing on the stick)."""
+    paths = photos(tmp_path / "src", 2)
+    eng = engine_for(ws, SideBySideFaces(slow=0))
+    one, usb = tmp_path / "one", tmp_path / "usb"
+    one.mkdir()
+    usb.mkdir()
+    first = results(vet_batch(paths, eng, "website", one, label="Trip", records=ws.records,
+                              on=TODAY, workers=2))
+    again = results(vet_batch(paths, eng, "website", one, label="Trip", records=ws.records,
+                              on=TODAY, workers=2))
+    assert [r.output for r in again] == [r.output for r in first]
+    assert len(ws.records.exports(batch="Trip")) == 2
+    moved = results(vet_batch(paths, eng, "website", usb, label="Trip", records=ws.records,
+                              on=TODAY, workers=2))
+    assert all(r.ok and Path(r.output).parent == usb for r in moved), [r.output for r in moved]
+    assert sorted(p.name for p in usb.iterdir()) == ["trip-001.jpg", "trip-002.jpg"]
+    assert len(ws.records.exports(batch="Trip")) == 4
