@@ -100,11 +100,12 @@ def _analyse(ws, engine, files, channel, mode, label: str):
     return out
 
 
-def _files(paths) -> list[Path]:
-    """Photos and videos named, or found in folders (by content)."""
+def _files(paths, ws=None) -> list[Path]:
+    """Photos and videos named, or found in folders (by content); with the Workspace, the
+    copies PhotoVet exported into those folders are left out (they are not originals)."""
     from photovet.core.media.imaging import collect_media
 
-    files, skipped = collect_media(paths)
+    files, skipped = collect_media(paths, exported=ws.records.exported_paths() if ws else None)
     report_skipped(skipped)
     if not files:
         fail_line(None, "no photos or videos found in " + ", ".join(str(p) for p in paths))
@@ -197,14 +198,15 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     from photovet.core.pipeline import vet_batch
 
     label = label or f"photos-{_dt.date.today().isoformat()}"
-    files = _files(paths)
+    ws = open_workspace()
+    files = _files(paths, ws)
     try:  # an unusable destination is found before minutes of checking, not after
         check_output_folder(out_dir, files, allow_beside_originals=beside_originals)
     except ExportError as exc:
+        ws.close()
         fail_line(exc.path if exc.path is not None else out_dir,
                   exc.message + (f" ({exc.hint})" if exc.hint else ""))
         sys.exit(EXIT_USAGE)
-    ws = open_workspace()
     ch = get_channel(ws, channel)
     from photovet.core.vision.text.captions import label_refusal
 
@@ -416,8 +418,8 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     in the picture, and list the hidden data each file carries. In a video, faces and names are
     followed through time as tracks, each decided as a whole. Anything PhotoVet is not sure of
     is covered."""
-    files = _files(paths)
     ws = open_workspace()
+    files = _files(paths, ws)
     ch = get_channel(ws, channel)
     engine = load_engine(ws, text=not no_text)
     failed = 0
@@ -502,8 +504,8 @@ def _approval_line(ch, approval, verdict) -> None:
 def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None) -> None:
     """Mark photos as prepared for a channel (the preparer has reviewed them), so a senior
     leader can approve them. The preparer cannot approve their own photos."""
-    files = _files(paths)
     ws = open_workspace()
+    files = _files(paths, ws)
     ch = get_channel(ws, channel)
     engine = load_engine(ws)
     failed = 0
@@ -550,10 +552,10 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     subject access reports. Any later change to the review, to the register decision of
     someone in it, to its analysis, or to the checklist voids the approval. Spoken names cannot
     be checked automatically: listen to a video before approving its sound (--listened)."""
-    files = _files(paths)
     if accept and not reason.strip():
         raise click.BadParameter("say why with --reason", param_hint="--accept")
     ws = open_workspace()
+    files = _files(paths, ws)
     ch = get_channel(ws, channel)
     required = ws.approvals.required_checks()
     ticks = list(required) if all_checks_done else list(checked)

@@ -264,3 +264,32 @@ def test_ctrl_c_during_export_stops_after_the_photo_in_hand_and_says_what_was_ex
     assert signal.getsignal(signal.SIGINT) == before                        # put back
     listed = [json.loads(x) for x in runner.invoke(cli, ["exports", "--json"]).stdout.splitlines()]
     assert [Path(r["output_path"]).name for r in listed] == ["trip-001.jpg"]
+
+
+def test_exports_in_a_subfolder_of_the_originals_are_not_taken_for_originals(runner, photos,
+                                                                             tmp_path):
+    """`--out` inside the originals folder is allowed (a 'safe copies' subfolder), but a later
+    scan or export of the originals folder leaves the exported copies out, saying why (an
+    audit saw a recursive export pick up the earlier exports as originals). `--out` a folder
+    that holds the originals deeper down is refused, like the originals' own folder."""
+    _approval_off(runner)
+    safe = photos / "safe copies"
+    safe.mkdir()
+    res = runner.invoke(cli, ["export", str(photos), "--out", str(safe), "--label", "trip"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in safe.iterdir()) == ["trip-001.jpg", "trip-002.jpg"]
+    res = runner.invoke(cli, ["scan", "--no-text", "--json", str(photos)])
+    assert res.exit_code == 0, res.output
+    scanned = [json.loads(x)["path"] for x in res.stdout.splitlines()]
+    assert len(scanned) == 2 and not any("safe copies" in p for p in scanned), scanned
+    left_out = [ln for ln in res.stderr.splitlines() if "trip-00" in ln]
+    assert len(left_out) == 2 and all("a copy PhotoVet exported" in ln and "not an original"
+                                      in ln for ln in left_out), res.stderr
+    # the same again: only the two originals, none of their copies exported as new photos
+    res = runner.invoke(cli, ["export", str(photos), "--out", str(safe), "--label", "trip"])
+    assert res.exit_code == 0, res.output
+    assert len(list(safe.iterdir())) == 2
+    # a folder holding the originals further down is refused with words
+    res = runner.invoke(cli, ["export", str(photos / "day two"), "--out", str(photos),
+                              "--label", "trip"])
+    assert res.exit_code == 2 and "holds the original photos" in res.stderr, res.output

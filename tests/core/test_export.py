@@ -641,3 +641,26 @@ def test_shared_metadata_files_export_clean_and_upright(tmp_path):
                 arr = np.asarray(im, np.int16)
             assert arr.shape == ref.shape, (kind, o)
             assert np.abs(arr - ref).mean() < 6, (kind, o, np.abs(arr - ref).mean())
+
+
+def test_batch_refuses_a_folder_holding_the_originals(tmp_path):
+    """The originals' folder reached through a link to one photo, and a folder holding the
+    originals deeper down, are refused like the originals' own folder (an audit exported into
+    the originals' folder through a linked photo); a subfolder of it is allowed."""
+    orig = tmp_path / "orig"
+    (orig / "day two").mkdir(parents=True)
+    src = leaky_jpeg(orig / "day two" / "a.jpg")
+    link = tmp_path / "link.jpg"
+    link.symlink_to(src)
+    with pytest.raises(OutputFolderError, match="original photos"):
+        next(export_batch(jobs([link]), orig / "day two", label="x", channel=WEB))
+    with pytest.raises(OutputFolderError, match="holds the original photos") as err:
+        next(export_batch(jobs([src]), orig, label="x", channel=WEB))
+    assert "day two" in err.value.message
+    with pytest.raises(OutputFolderError, match="holds the original photos"):
+        next(export_batch(jobs([src]), tmp_path, label="x", channel=WEB))
+    assert listing(orig) == ["day two"]
+    safe = orig / "day two" / "safe copies"
+    safe.mkdir()
+    steps = list(export_batch(jobs([src]), safe, label="x", channel=WEB))
+    assert steps[-1].result.ok and listing(safe) == ["x-001.jpg"]

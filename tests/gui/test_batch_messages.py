@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.gui.conftest import wait_checked
 from tests.gui.fake_engine import make_batch, write_register
 
@@ -163,3 +165,29 @@ def test_a_file_that_could_not_be_checked_says_why_and_can_be_removed_from_the_b
     select_photo(win, "photo_000.jpg")
     win.act_remove.trigger()
     assert win.batch.model.items == [] and all(p.is_file() for p in paths)
+
+
+def test_adding_the_originals_folder_leaves_out_the_copies_exported_into_it(qtbot, ws,
+                                                                           make_window, tmp_path):
+    """A 'safe copies' folder inside the originals' folder: adding the originals' folder
+    again does not take PhotoVet's exports for new originals, and says so."""
+    import shutil
+
+    from photovet.core.models import ExportResult
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    safe = tmp_path / "photos" / "safe copies"
+    safe.mkdir()
+    copy = safe / "trip-001.jpg"
+    shutil.copyfile(paths[1], copy)
+    ws.records.add_export(ExportResult(source=str(paths[1]), output=str(copy), width=10,
+                                       height=10), batch="Trip", channel="website")
+    win = make_window(faces)
+    said = banner_words(win)
+    win.add_paths([str(tmp_path / "photos")])
+    wait_checked(qtbot, win, 2)
+    assert sorted(Path(i.path).name for i in win.batch.model.items) == \
+        ["photo_000.jpg", "photo_001.jpg"]
+    assert any("1 copy PhotoVet exported earlier was left out: it is not an original" in s
+               for s in said), said

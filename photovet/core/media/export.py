@@ -429,16 +429,38 @@ def check_output_folder(out_dir: Path, sources: Iterable[Path] = (), *,
                                 f"({exc.strerror or exc})", path=out_dir,
                                 hint="Choose a folder you can write to.") from exc
     if not allow_beside_originals:
-        for src in sources:
+        _refuse_the_originals_folder(out_dir, sources)
+
+
+def _refuse_the_originals_folder(out_dir: Path, sources: Iterable[Path]) -> None:
+    """The folder of an original (by its path as given and by what a link to it points to)
+    or a folder that holds originals further down is refused: the safe copies would sit among
+    the originals. A subfolder of the originals' folder is allowed (a 'safe copies' folder);
+    a later search of the originals' folder leaves recorded exports out
+    (imaging.collect_photos ``exported``)."""
+    try:
+        out_real = os.path.realpath(out_dir)
+    except (OSError, RuntimeError):
+        return
+    below: Path | None = None
+    for src in sources:
+        for parent in {Path(os.path.abspath(src)).parent, Path(os.path.realpath(src)).parent}:
             try:
-                parent = Path(os.path.abspath(src)).parent
                 same = parent.exists() and os.path.samefile(parent, out_dir)
+                real = os.path.realpath(parent)
             except (OSError, RuntimeError):   # unreadable, a link loop: that photo fails later
                 continue
             if same:
                 raise OutputFolderError(
                     "this is the folder holding the original photos; choose a separate "
                     "folder for the safe copies", path=out_dir)
+            if below is None and os.path.normcase(real).startswith(
+                    os.path.normcase(os.path.join(out_real, ""))):
+                below = Path(os.path.relpath(real, out_real))
+    if below is not None:
+        raise OutputFolderError(
+            f"this folder holds the original photos (in '{below}'); choose a separate folder "
+            "for the safe copies (a new, empty folder is best)", path=out_dir)
 
 
 def default_workers() -> int:

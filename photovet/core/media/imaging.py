@@ -15,7 +15,7 @@ import re
 import stat as _stat
 import struct
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -742,19 +742,43 @@ def _is_dir(p: Path) -> bool:
 UNREADABLE_FOLDER = "this folder could not be read"
 
 
-def collect_media(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+def _exported_copy(f: Path, exported: Mapping[str, str] | None) -> str | None:
+    """Why ``f`` is left out when PhotoVet exported it (its batch), else None."""
+    if not exported:
+        return None
+    batch = exported.get(os.path.normcase(os.path.abspath(f)))
+    if batch is None:
+        try:
+            batch = exported.get(os.path.normcase(os.path.realpath(f)))
+        except (OSError, RuntimeError, ValueError):
+            batch = None
+    if batch is None:
+        return None
+    return (f"{EXPORTED_COPY} (batch '{batch}'), not an original; "
+            "left out so it is not checked or exported again")
+
+
+def collect_media(paths: Iterable[str | Path], *, exported: Mapping[str, str] | None = None
+                  ) -> tuple[list[Path], list[tuple[Path, str]]]:
     """``collect_photos``, keeping videos too (MP4, MOV, M4V, 3GP, WebM: by content or name)."""
-    return collect_photos(paths, videos=True)
+    return collect_photos(paths, videos=True, exported=exported)
 
 
-def collect_photos(paths: Iterable[str | Path], *, videos: bool = False
+#: how ``collect_photos`` says a file found in a folder is one of PhotoVet's own exports
+EXPORTED_COPY = "a copy PhotoVet exported"
+
+
+def collect_photos(paths: Iterable[str | Path], *, videos: bool = False,
+                   exported: Mapping[str, str] | None = None
                    ) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Expand folders (recursively, sorted, hidden files skipped).
 
     Returns (files to process, [(file or folder, why it was skipped)]). Files named explicitly
     are always returned (loading reports what is wrong with them: missing, unreadable, a link
     loop...). Inside folders, files that are clearly not photos by their content (text, video,
-    documents) are skipped with a reason, and so are folders that cannot be read.
+    documents) are skipped with a reason, and so are folders that cannot be read. With
+    ``exported`` (Records.exported_paths: path -> batch), files found in folders that PhotoVet
+    exported are skipped too: safe copies in a subfolder of the originals are not originals.
     """
     photos: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -787,7 +811,7 @@ def collect_photos(paths: Iterable[str | Path], *, videos: bool = False
                     if not regular:
                         skipped.append((f, "not a regular file"))
                         continue
-                    reason = _classify_in_folder(f, videos)
+                    reason = _classify_in_folder(f, videos) or _exported_copy(f, exported)
                     if reason:
                         skipped.append((f, reason))
                     else:

@@ -441,6 +441,19 @@ class Records:
             raise RecordsError(f"no export record {export_id}")
         return recs[0]
 
+    def exported_paths(self) -> dict[str, str]:
+        """Every file PhotoVet exported, by path (one spelling: absolute, and where a link
+        leads) -> its batch: a later search of a folder for originals leaves these copies out
+        (an export folder inside the originals' folder, imaging.collect_photos)."""
+        out: dict[str, str] = {}
+        for path, batch in self.db.execute("SELECT output_path, batch FROM exports"):
+            out[_norm(path)] = batch
+            try:
+                out.setdefault(os.path.normcase(os.path.realpath(path)), batch)
+            except (OSError, RuntimeError, ValueError):
+                pass
+        return out
+
     def batches(self) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT batch FROM exports GROUP BY batch ORDER BY MIN(id)")]

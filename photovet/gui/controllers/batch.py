@@ -16,7 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from photovet.core.media.imaging import collect_media
+from photovet.core.errors import PhotoVetError
+from photovet.core.media.imaging import EXPORTED_COPY, collect_media
 from photovet.core.models import PhotoAnalysis
 
 from ..context import AppContext
@@ -83,9 +84,13 @@ class BatchController(QObject):
     def add_paths(self, paths: list[str], *, quiet: bool = False) -> None:
         """Find the photos in files and folders (in a worker: a folder may hold thousands)."""
         paths = [str(p) for p in paths]
+        try:   # PhotoVet's own exports in those folders are not originals: left out
+            exported = self.ctx.ws.records.exported_paths()
+        except PhotoVetError:
+            exported = None
 
         def collect():
-            return collect_media(paths)        # photos and videos (issue 17)
+            return collect_media(paths, exported=exported)   # photos and videos (issue 17)
 
         self.status.say("Looking for photos\u2026")
         self.ctx.workers.start(collect, name="collect",
@@ -108,9 +113,16 @@ class BatchController(QObject):
             msg = [f"Added {media_words(new)}." if new else
                    ("Those photos are already in this batch." if photos else
                     "No photos were found there.")]
-            if skipped:
-                msg.append(f"{plural(len(skipped), 'file')} left out because "
-                           f"{'it is' if len(skipped) == 1 else 'they are'} not a photo "
+            copies = sum(1 for _p, why in skipped if why.startswith(EXPORTED_COPY))
+            others = len(skipped) - copies
+            if others:
+                msg.append(f"{plural(others, 'file')} left out because "
+                           f"{'it is' if others == 1 else 'they are'} not a photo "
+                           "(<a href='skipped'>which?</a>).")
+            if copies:
+                msg.append(f"{plural(copies, 'copy', 'copies')} PhotoVet exported earlier "
+                           f"{'was' if copies == 1 else 'were'} left out: "
+                           f"{'it is' if copies == 1 else 'they are'} not an original "
                            "(<a href='skipped'>which?</a>).")
             self.banner.say(" ".join(msg) + " <a href='hide'>Hide</a>", "info")
         self.status.say("")
