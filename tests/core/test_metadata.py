@@ -389,3 +389,35 @@ def test_shared_metadata_findings_match_ground_truth():
             assert report.orientation == gt["orientation"]["exif_ifd0"], item["file"]
         checked += 1
     assert checked == len(manifest["files"])
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_inspect_reads_only_the_start_and_end_of_a_very_large_file(tmp_path, fmt):
+    """A 5 GB photo (sparse here) is not read into memory to list its metadata: the start
+    (where the metadata is) and the end (where a motion-photo video sits) are read, and the
+    report says so (an audit saw inspect hold hundreds of MB for one large file)."""
+    import os
+    import tracemalloc
+
+    path = tmp_path / f"big.{fmt.lower()}"
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"
+    picture().save(path, fmt, exif=exif.tobytes(), **({"comment": b"Tom Year 3"} if fmt == "JPEG" else {}))
+    size = 5 << 30
+    tail = b"MotionPhoto_Data" + b"\x00\x00\x00\x18ftypmp42" + b"\x01" * 2000
+    os.truncate(path, size - len(tail))
+    with open(path, "ab") as fh:
+        fh.write(tail)
+    assert path.stat().st_size == size
+    tracemalloc.start()
+    try:
+        report = inspect_file(path)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 48 << 20, f"{peak >> 20} MB held to inspect a 5 GB file"
+    labels = [f.label for f in report.findings]
+    assert "Camera make" in labels or any("make" in x.lower() for x in labels), labels
+    assert "Motion-photo video" in labels, labels
+    assert any("5.0 GB" in w and "start" in w for w in report.warnings), report.warnings
+    assert not any("cut short" in w for w in report.warnings), report.warnings

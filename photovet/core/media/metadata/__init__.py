@@ -41,14 +41,42 @@ from photovet.core.media.metadata.webp import webp_findings
 from photovet.core.media.metadata.xmp import PEOPLE_LABEL, parse_xmp, xmp_findings
 from photovet.core.models import FINDING_CATEGORIES, Finding, MetadataReport
 
-_READ_LIMIT = 256 << 20
+#: a file up to this size is read whole to list its metadata; a larger one only in part
+_WHOLE_LIMIT = 64 << 20
+#: the start of a larger file that is read (where EXIF, XMP, comments and text chunks are) ...
+_HEAD = 16 << 20
+#: ... and its end (where a motion-photo video or a phone's extra data is stored)
+_TAIL = 4 << 20
 
 
-def _read_all(op: OpenedImage) -> bytes:
+def _read_for_metadata(op: OpenedImage, given: bytes | None) -> tuple[bytes, bytes | None, int]:
+    """(the bytes the readers walk, the file's last bytes when only its start was read, the
+    file's size). Bytes already read (and hashed) are used as they are; a file on disk larger
+    than _WHOLE_LIMIT (a 5 GB file named .jpg) is read only at its start and its end."""
+    if given is not None:
+        return given, None, len(given)
+    size = op.fh.seek(0, io.SEEK_END)
     op.fh.seek(0)
-    data = op.fh.read(_READ_LIMIT)
-    op.fh.seek(0)
-    return data
+    try:
+        if size <= _WHOLE_LIMIT:
+            return op.fh.read(), None, size
+        head = op.fh.read(_HEAD)
+        op.fh.seek(max(len(head), size - _TAIL))
+        return head, op.fh.read(_TAIL), size
+    finally:
+        op.fh.seek(0)
+
+
+def _size_words(size: int) -> str:
+    return f"{size / (1 << 30):.1f} GB" if size >= 1 << 30 else f"{size / (1 << 20):.0f} MB"
+
+
+def _tail_findings(rep: Report, tail: bytes, source: str) -> None:
+    """What the end of a very large file shows (its middle was not read)."""
+    if b"MotionPhoto_Data" in tail or b"ftyp" in tail:
+        rep.add("embedded", "Motion-photo video", "video data at the end of the file", source)
+    elif b"SEFT" in tail[-64:]:
+        rep.add("embedded", "Data after the end of the picture", "Samsung camera data", source)
 
 
 def _icc_description(icc: bytes) -> str:
@@ -89,11 +117,16 @@ def inspect_bytes(data: bytes | None, path: str | Path) -> MetadataReport:
             rep.warnings.append(
                 f"the file name says {path.suffix or 'nothing'} but it is really a {fmt} image")
         try:
-            data = _read_all(op)
+            data, tail, size = _read_for_metadata(op, data)
         except OSError as exc:
             raise read_error(path, exc) from exc
+        if tail is not None:
+            rep.warnings.append(
+                f"the file is very large ({_size_words(size)}): PhotoVet read its start and its "
+                f"last {_TAIL >> 20} MB for hidden data, not all of it (an export keeps only the "
+                "picture, whatever else is in the file)")
         try:
-            _inspect(rep, im, fmt, data)
+            _inspect(rep, im, fmt, data, tail)
         except ImageError:
             raise
         except Exception as exc:  # a damaged block must not hide everything else
@@ -114,7 +147,9 @@ def _order(f: Finding) -> int:
     return FINDING_CATEGORIES.index(f.category) if f.category in FINDING_CATEGORIES else 99
 
 
-def _inspect(rep: Report, im: Image.Image, fmt: str, data: bytes) -> None:
+def _inspect(rep: Report, im: Image.Image, fmt: str, data: bytes,
+             tail: bytes | None = None) -> None:
+    """``tail``: the file's last bytes when ``data`` is only its start (a very large file)."""
     # EXIF (PNG: from the eXIf chunk we read ourselves, so Pillow never decodes the image)
     exif_obj: Image.Exif | None = None
     if fmt == "PNG":
@@ -141,8 +176,12 @@ def _inspect(rep: Report, im: Image.Image, fmt: str, data: bytes) -> None:
             exif_findings(rep, exif_obj, "TIFF tags")
 
     reader = CONTAINER_READERS.get(fmt)
-    if reader is not None:
+    if fmt == "JPEG" and tail is not None:
+        jpeg_findings(rep, data, partial=True)
+    elif reader is not None:
         reader(rep, data, im)
+    if tail is not None:
+        _tail_findings(rep, tail, f"{fmt} trailer")
 
     if fmt not in ("PNG", "WEBP", "TIFF"):
         xmp = im.info.get("xmp")

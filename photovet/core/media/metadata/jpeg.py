@@ -52,7 +52,8 @@ def jpeg_segments(data: bytes) -> tuple[list[tuple[int, int, bytes]], int | None
 
 
 
-def jpeg_findings(rep: Report, data: bytes) -> None:
+def jpeg_findings(rep: Report, data: bytes, *, partial: bool = False) -> None:
+    """``partial``: ``data`` is only the start of a very large file (its end is not a cut)."""
     segs, end = jpeg_segments(data)
     has_mpf = False
     ext_xmp: dict[bytes, dict[int, bytes]] = {}
@@ -102,7 +103,7 @@ def jpeg_findings(rep: Report, data: bytes) -> None:
         xmp_findings(rep, blob, "XMP (extended)")
     if end is not None and end < len(data):
         trailer_findings(rep, data[end:], has_mpf, "JPEG trailer")
-    elif end is None:
+    elif end is None and not partial:
         rep.warnings.append("the JPEG data does not end properly (the file may be cut short)")
 
 
