@@ -41,7 +41,7 @@ from .controllers.school_rules import install_school_rules
 from .controllers.setup import SetupController
 from .controllers.video import install_video
 from .session import permit
-from .views.banners import Banner, ElidedLabel, KeyBanner, Status
+from .views.banners import Banner, ElidedLabel, KeyBanner, LogBanner, Status
 from .views.checklist import ChecklistPanel
 from .views.photos_tab import PhotosTab
 from .views.register_tab import RegisterView
@@ -67,7 +67,9 @@ class MainWindow(QMainWindow):
         self.key_banner = KeyBanner(ctx)
         self.takedown_banner, self.approval_banner = Banner("error"), Banner("warning")
         self.problem_banner, self.message_banner = Banner("error"), Banner("info")
-        for b in (self.takedown_banner, self.message_banner, self.problem_banner):
+        self.log_banner = LogBanner()        # the support log cannot be written: said once
+        for b in (self.takedown_banner, self.message_banner, self.problem_banner,
+                  self.log_banner):
             b.linkActivated.connect(self.link)
 
         self.photos = PhotosTab()
@@ -240,7 +242,7 @@ class MainWindow(QMainWindow):
         cl.setContentsMargins(6, 4, 6, 4)
         cl.setSpacing(4)
         for b in (self.key_banner, self.takedown_banner, self.approval_banner,
-                  self.problem_banner, self.message_banner):
+                  self.problem_banner, self.message_banner, self.log_banner):
             cl.addWidget(b)
         cl.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -381,7 +383,8 @@ class MainWindow(QMainWindow):
         {"takedown": self.after.open_takedown, "takedown-retry": self.after.check_takedowns,
          "review": self.next_open, "recheck": self.batch.recheck,
          "skipped": self.batch.show_skipped, "hide": self.batch.hide_summary,
-         "hide-problem": lambda: self.problem_banner.say("")}.get(href, lambda: None)()
+         "hide-problem": lambda: self.problem_banner.say(""),
+         "hide-log": self.log_banner.dismiss}.get(href, lambda: None)()
 
     def copy_diagnostics(self) -> str:
         """What support needs, to the clipboard: versions and the end of the log (ids only)."""

@@ -27,3 +27,34 @@ def test_copy_diagnostics_has_the_log_and_no_names(qtbot, ws, make_window, tmp_p
     assert str(ws.home) in text
     names = {n for row in REGISTER_ROWS[1:] for n in (row[1], row[2])}
     assert not [n for n in names if n in text], "a person's name reached the log"
+
+
+def test_a_log_that_cannot_be_written_is_said_once_in_plain_words(qtbot, ws, make_window,
+                                                                  monkeypatch):
+    """The core keeps the reason the support log could not be written (the command line says
+    it at the end); the app said nothing. Now a banner says it once, with the fix, and it
+    stays hidden once dismissed."""
+    import errno
+
+    monkeypatch.setattr(logs, "_problem", None)
+    win = make_window()
+    qtbot.wait(50)
+    assert not win.log_banner.isVisible()
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(logs._PrivateLog, "_open", full)
+    for handler in logs._configured.values():
+        handler.stream = None          # the next line opens the file again, on a full disk
+    logs.get("gui").warning("a line the full disk refuses")
+    assert logs.write_problem() is not None
+    qtbot.waitUntil(win.log_banner.isVisible, timeout=10000)
+    text = win.log_banner.text()
+    assert "cannot write its log" in text and "the disk is full" in text
+    assert "Free some space" in text and "--" not in text      # no command to type
+    win.link("hide-log")
+    assert not win.log_banner.isVisible()
+    logs.get("gui").warning("another line")
+    qtbot.wait(win.log_banner.POLL_MS * 2)
+    assert not win.log_banner.isVisible()      # said once

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizePolicy, QStatusBar
 
 from .. import style
+from ..words import esc
 
 STYLES = {"info": style.BANNER_INFO, "warning": style.BANNER_WARNING, "error": style.BANNER_ERROR}
 
@@ -107,6 +108,43 @@ class KeyBanner(Banner):
                  "Nothing unsafe is published, but pupils with consent are covered too. "
                  "To fix it, an admin types the register's admin secret: "
                  "<a href='allow'>Allow this PC\u2026</a>")
+
+
+class LogBanner(Banner):
+    """PhotoVet could not write its support log (``logs.write_problem()``, kept by the core:
+    permission denied, a full or read-only disk). Said once, in plain words, with what to do;
+    hidden for good once dismissed. Work is unaffected: the log is only for IT."""
+
+    POLL_MS = 2000
+
+    def __init__(self, parent=None):
+        super().__init__("warning", parent)
+        self._said = False
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(self.POLL_MS)
+        QTimer.singleShot(0, self.refresh)
+
+    def refresh(self) -> None:
+        from photovet.core import logs  # noqa: PLC0415
+
+        problem = logs.write_problem()
+        if problem is None or self._said:
+            return
+        self._said = True
+        self._timer.stop()
+        path, why = problem
+        fix = {"the disk is full": "Free some space on that disk (or ask IT to).",
+               "the disk is read-only": "Ask IT to make that folder writable again."}.get(
+            why, "Ask IT to let your account write to that folder.")
+        self.say(f"PhotoVet cannot write its log file ({esc(str(path))}: {esc(why)}). Your work "
+                 f"is still saved; only the notes for IT support are missing. {esc(fix)} "
+                 "<a href='hide-log'>Hide</a>")
+
+    def dismiss(self) -> None:
+        self._said = True
+        self._timer.stop()
+        self.say("")
 
 
 class Status:
