@@ -37,21 +37,24 @@ def register_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change (withdrawals first); change nothing.")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid rows; the rejected people are covered until the file is fixed.")
+@click.option("--yes-large", "large_ok", is_flag=True,
+              help="Import a file with far more rows than a school's roll (over 5,000): only "
+                   "when you are sure it is the right file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool,
-                        skip_invalid: bool, as_json: bool) -> None:
+                        skip_invalid: bool, large_ok: bool, as_json: bool) -> None:
     """Import the register CSV exported from the school's MIS.
 
     Any row error: nothing is imported and every error is listed (exit 1), unless
     --skip-invalid is given. A consent changed by hand in PhotoVet is kept when the file says
     something more permissive, and listed as a conflict.
     """
-    from photovet.core.errors import RegisterImportError
+    from photovet.core.errors import RegisterImportError, RegisterTooLargeError
 
     ws = open_workspace()
     try:
         report = ws.import_register(csv_path, mapping=mapping_path, dry_run=dry_run,
-                                    skip_invalid=skip_invalid)
+                                    skip_invalid=skip_invalid, large_ok=large_ok)
     except RegisterImportError as exc:
         if as_json:
             emit_json({"file": str(csv_path), "applied": False, "error": str(exc),
@@ -62,6 +65,9 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
             click.echo(f"  {p}", err=True)
         if exc.hint:
             click.echo(exc.hint, err=True)
+        if isinstance(exc, RegisterTooLargeError):
+            click.echo("Nothing was imported. If it is the right file, run the import again "
+                       "with --yes-large.", err=True)
         sys.exit(EXIT_SOME_FAILED)
     except PhotoVetError as exc:
         abort(exc)

@@ -153,6 +153,19 @@ class RegisterImportError(RegisterError):
         self.problems = list(problems or [])
 
 
+class NotARegisterError(RegisterImportError):
+    """The file chosen as the register is not a register export (no UPN or name column)."""
+
+
+class RegisterTooLargeError(RegisterImportError):
+    """The register file has far more rows than any school: a person must confirm it is the
+    right file (``large_ok``). ``rows``: how many."""
+
+    def __init__(self, message: str, rows: int, **kw):
+        super().__init__(message, **kw)
+        self.rows = rows
+
+
 class EnrolmentError(RegisterError):
     """An enrolment photo could not be used (no face, several faces, unknown id...)."""
 

@@ -304,3 +304,32 @@ def test_enrol_only_old_needs_a_folder(tmp_path):
     assert code != 0 and "--only-old works with --folder" in (out + err)
     code, out, _ = run("register", "enrol", "--help")
     assert "--only-old" in out and "older face model" in " ".join(out.split())
+
+
+def test_import_refuses_a_file_that_is_not_a_register(tmp_path):
+    p = tmp_path / "broken.jpg"
+    p.write_text("this is not a photo\n", encoding="utf-8")
+    code, out, err = run("register", "import", str(p))
+    assert code == 1
+    assert ("broken.jpg: this doesn't look like a register export (no UPN or surname column)"
+            in out + err), out + err
+    assert "Check you chose the CSV from SIMS, Arbor or Bromcom." in out + err
+    assert "channels --add" not in out + err
+
+
+def test_import_of_a_register_far_larger_than_a_school_needs_yes_large(tmp_path):
+    from photovet.core.register.importer import LARGE_REGISTER_ROWS
+
+    n = LARGE_REGISTER_ROWS + 1
+    p = tmp_path / "council.csv"
+    p.write_text(HEADER + "".join(f"X{i:012d},Stone,Amelia,Year 3,Yes,No,No,\n"
+                                  for i in range(n)), encoding="utf-8")
+    code, out, err = run("register", "import", str(p), "--skip-invalid")
+    assert code == 1
+    assert f"council.csv: this file has {n:,} rows, far more than a school's roll" in out + err
+    assert "--yes-large" in out + err
+    code, out, _ = run("register", "list", "--json")
+    assert out.strip() == "" or "X000000000000" not in out
+    code, out, err = run("register", "import", str(p), "--skip-invalid", "--yes-large",
+                         "--dry-run")
+    assert f"{n} rows" in out.replace(",", "") or f"{n:,}" in out, out[:500]

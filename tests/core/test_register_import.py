@@ -771,3 +771,66 @@ def test_shipped_template_imports_cleanly(reg):
     assert roles == {"pupil", "staff"}
     assert any(p.do_not_photograph for p in reg.people())
     assert any(p.has_left(TODAY) for p in reg.people())
+
+
+def test_both_rows_with_one_upn_are_listed_as_covered(tmp_path, reg):
+    """The import preview's 'rows with problems' listed Sophie Dunmore but not Martin Dunmore,
+    the other row with her UPN (a GUI audit): every row is listed, with its own name."""
+    text = HEADER + row(UPN1, sur="Dunmore", fore="Sophie") + row(UPN2) + \
+        row(UPN1, sur="Dunmore", fore="Martin")
+    rep = reg.import_csv(write(tmp_path, text), today=TODAY, dry_run=True)
+    notes = [(n.person_id, n.name) for n in rep.invalidated]
+    assert notes == [(UPN1, "Sophie Dunmore"), (UPN1, "Martin Dunmore")], notes
+    assert all("lines 2, 4" in n.message for n in rep.invalidated)
+    rep = reg.import_csv(write(tmp_path, text), today=TODAY, skip_invalid=True)
+    assert rep.applied and len(rep.invalidated) == 2
+
+
+@pytest.mark.parametrize("content", [
+    "this is not a photo\n",
+    "Date,Amount,Description\n01/02/2026,12.50,Milk\n03/02/2026,4.00,Bread\n",
+])
+def test_a_file_that_is_not_a_register_export_is_refused_in_words(tmp_path, reg, content):
+    """A text file or a spreadsheet of something else (no UPN-like and no name-like column):
+    refused before anything else with what to check, never a list of missing columns or a
+    command to add a channel (a GUI audit)."""
+    p = write(tmp_path, content, name="notes.txt")
+    for call in (lambda: reg.check_file(p), lambda: reg.import_csv(p, dry_run=True),
+                 lambda: reg.import_csv(p)):
+        with pytest.raises(RegisterImportError) as ei:
+            call()
+        text = ei.value.full()
+        assert text.startswith("notes.txt: this doesn't look like a register export (no UPN or "
+                               "surname column)"), text
+        assert "Check you chose the CSV from SIMS, Arbor or Bromcom." in text
+        assert "photovet" not in text.lower() and "channel" not in text.lower()
+    assert reg.is_empty()
+    # headers PhotoVet does not know, over a column of UPNs: a register (its columns are
+    # chosen by hand on the next page)
+    other = write(tmp_path, "Ident,Nom,Prenom,Web\n" + f"{UPN1},Stone,Amelia,Yes\n", name="fr.csv")
+    assert reg.check_file(other).rows == 1
+
+
+def test_a_register_far_larger_than_a_school_needs_a_yes(tmp_path, reg):
+    """200,000 rows imported without a question (an audit: a whole council's export, 2 GB of
+    memory, 1 GB of register). Above LARGE_REGISTER_ROWS the import, and its dry run, are
+    refused until a person says it is the right file."""
+    from photovet.core.errors import RegisterTooLargeError
+    from photovet.core.register.importer import LARGE_REGISTER_ROWS
+
+    assert 4_000 <= LARGE_REGISTER_ROWS <= 10_000
+    n = LARGE_REGISTER_ROWS + 1
+    text = HEADER + "".join(row(f"X{i:012d}") for i in range(n))
+    p = write(tmp_path, text, name="everyone.csv")
+    check = reg.check_file(p)
+    assert check.rows == n and check.large
+    assert f"{n:,} rows" in check.question and "Is this the right file?" in check.question
+    for kw in ({"dry_run": True}, {}):
+        with pytest.raises(RegisterTooLargeError) as ei:
+            reg.import_csv(p, skip_invalid=True, **kw)
+        assert f"{n:,} rows" in str(ei.value) and ei.value.rows == n
+    assert reg.is_empty()
+    rep = reg.import_csv(p, dry_run=True, skip_invalid=True, large_ok=True)
+    assert rep.rows == n
+    small = write(tmp_path, HEADER + row(UPN1), name="school.csv")
+    assert not reg.check_file(small).large and reg.import_csv(small, today=TODAY).applied

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from photovet.core.errors import RegisterImportError
+from photovet.core.errors import NotARegisterError, RegisterImportError, RegisterTooLargeError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import (
@@ -55,6 +56,7 @@ from photovet.core.register.reports import (
     field_label,
 )
 from photovet.core.register.rows import Key, Layout, Row, consent_keys, parse_row
+from photovet.core.register.values import TEMP_UPN_RE, UPN_RE
 
 # How permissive a value is (higher = allows more).
 _RANK = {NO: 0, NOT_RECORDED: 1, YES: 2}
@@ -71,6 +73,79 @@ def _now_iso() -> str:
 
 def set_by_hand(source: str | None) -> bool:
     return bool(source) and str(source).startswith("user:")
+
+
+#: A register file with more rows than this needs a person to say it is the right file. The
+#: largest schools in England have about 3,000 to 4,000 pupils (all-through and the biggest
+#: secondaries), plus their staff; a trust's or a council's export has tens of thousands of
+#: rows (an audit imported 200,000 without a question: 2 GB of memory, a 1 GB register).
+LARGE_REGISTER_ROWS = 5_000
+
+#: Columns that make a file look like a register export: an id or a name.
+_NAME_LIKE = re.compile(r"(^|[^a-z])(sur|fore|first|last|family|given|full|pupil|student|"
+                        r"child)?\s*name([^a-z]|$)", re.I)
+_REGISTER_LIKE = ("id", "legal_surname", "legal_forename", "preferred_surname",
+                  "preferred_forename")
+
+
+def _upn_like_column(rows: list[tuple[int, list[str]]], width: int) -> bool:
+    """Whether a column holds UPNs (by its values: an MIS with headers PhotoVet does not know
+    still has its pupils' UPNs), on the first rows."""
+    sample = [cells for _line, cells in rows[:50]]
+    for col in range(width):
+        values = [c[col].strip().upper() for c in sample if col < len(c) and c[col].strip()]
+        upns = sum(1 for v in values if UPN_RE.match(v) or TEMP_UPN_RE.match(v))
+        if values and upns * 2 >= len(values):
+            return True
+    return False
+
+
+def _refuse_if_not_a_register(m: ColumnMapping, path: Path,
+                              rows: list[tuple[int, list[str]]]) -> None:
+    """A file with no UPN-like and no name-like column (a text file, another spreadsheet)
+    is refused first, in words, before any list of missing columns (a column of UPNs under
+    a header PhotoVet does not know is UPN-like: those columns can be chosen by hand)."""
+    if not any(m.fields.get(f) for f in _REGISTER_LIKE) and \
+            not any(_NAME_LIKE.search(h) and "photo" not in h.lower() for h in m.headers) and \
+            not _upn_like_column(rows, len(m.headers)):
+        raise NotARegisterError(
+            "this doesn't look like a register export (no UPN or surname column)", path=path,
+            hint="Check you chose the CSV from SIMS, Arbor or Bromcom.")
+
+
+def _large_question(rows: int) -> str:
+    return (f"this file has {rows:,} rows, far more than a school's roll (PhotoVet asks above "
+            f"{LARGE_REGISTER_ROWS:,}): it may be a whole trust's or council's export. "
+            "Is this the right file?")
+
+
+@dataclass
+class FileCheck:
+    """What the first look at a register file found (the import wizard's first page)."""
+
+    path: Path
+    rows: int
+    mapping: ColumnMapping
+
+    @property
+    def large(self) -> bool:
+        return self.rows > LARGE_REGISTER_ROWS
+
+    @property
+    def question(self) -> str:
+        """What to ask a person before a large file is imported ('' when not large)."""
+        text = _large_question(self.rows)
+        return text[0].upper() + text[1:] if self.large else ""
+
+
+def check_file(csv_path: str | Path, labels: dict[str, str]) -> FileCheck:
+    """Read the file and refuse one that is not a register export (NotARegisterError); say
+    how many rows it has (``large``: a person must confirm it, ``import_csv(large_ok=True)``)."""
+    path = Path(csv_path)
+    headers, rows, _enc, _sha = read_table(path)
+    m = detect_mapping(headers, labels)
+    _refuse_if_not_a_register(m, path, rows)
+    return FileCheck(path, len(rows), m)
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,24 +320,29 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
     for pid, rows in rejected.items():
         first = rows[0]
         kinds = {e.kind for rr in rows for e in rr.errors}
-        if "duplicate_id" in kinds:
+        dup = "duplicate_id" in kinds
+        if dup:
             reason = f"UPN on several rows (lines {', '.join(str(rr.line) for rr in rows)})"
         else:
             reason = f"row rejected (line {first.line}: " + "; ".join(
                 f"{e.column} {e.value.strip()!r}" if e.column else e.message
                 for e in first.errors) + ")"
         old = cur.people.get(pid)
-        name = first.person.display_name
+        # every row of a UPN on several rows is listed with its own name (the other pupil
+        # was missing from the list: a GUI audit)
+        names = list(dict.fromkeys(rr.person.display_name for rr in rows)) if dup \
+            else [first.person.display_name]
         if old is None:
             plan.person_rows.append(_person_record(first.person, first.line, False, reason,
                                                    import_id, now))
-            report.invalidated.append(PersonNote(pid, name, f"new, {reason}: covered until fixed"))
+            report.invalidated.extend(PersonNote(pid, name, f"new, {reason}: covered until fixed")
+                                      for name in names)
         else:
             plan.invalid_updates.append((pid, reason, first.line))
             if old["valid"]:
-                report.invalidated.append(PersonNote(
+                report.invalidated.extend(PersonNote(
                     pid, name, f"{reason}: was valid, now covered until fixed (earlier consent "
-                    "kept but not used)"))
+                    "kept but not used)") for name in names)
     for pid, old in cur.people.items():
         if pid in seen or old["role"] not in roles_in_file:
             continue
@@ -359,7 +439,7 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         "import_id": import_id, "file": Path(report.file).name, "sha256": sha, **summary,
         "withdrawn": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.withdrawals],
         "kept_from_photovet": [f"{c.person_id}:{c.channel}:{c.media}" for c in report.conflicts],
-        "rejected": [n.person_id for n in report.invalidated],
+        "rejected": list(dict.fromkeys(n.person_id for n in report.invalidated)),
     })
 
 
@@ -368,16 +448,25 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
 # --------------------------------------------------------------------------------------------
 
 def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_run: bool = False,
-               skip_invalid: bool = False, today: _dt.date | None = None) -> ImportReport:
+               skip_invalid: bool = False, today: _dt.date | None = None,
+               large_ok: bool = False) -> ImportReport:
     """Import an MIS export into ``register`` (see the module notes); returns a report.
-    Needs a signed-in admin (a dry run too: it shows the register's consents)."""
+    Needs a signed-in admin (a dry run too: it shows the register's consents). A file that is
+    not a register export raises NotARegisterError; one with more than LARGE_REGISTER_ROWS
+    rows raises RegisterTooLargeError unless ``large_ok`` (a person said it is the right
+    file), a dry run too."""
     user = register.access.require("register.import").name
     path = Path(csv_path)
     today = today or _dt.date.today()
     headers, raw_rows, encoding, sha = read_table(path)
     labels = register.channel_labels()
     channels = list(labels)
+    if mapping is None:    # columns chosen by hand are the person's word that it is one
+        _refuse_if_not_a_register(detect_mapping(headers, labels), path, raw_rows)
     m = resolve_mapping(headers, mapping, path, labels)
+    if len(raw_rows) > LARGE_REGISTER_ROWS and not large_ok:
+        raise RegisterTooLargeError(_large_question(len(raw_rows)), len(raw_rows),
+                                    path=path)
     layout = Layout(headers, m)
     parsed = [parse_row(line, cells, layout, channels) for line, cells in raw_rows]
     report = ImportReport(file=str(path), encoding=encoding, rows=len(parsed), dry_run=dry_run,
@@ -443,5 +532,5 @@ def _field_key(fld: str) -> tuple[str, str]:
     return cm if cm is not None else (fld, "any")
 
 
-__all__ = ["Plan", "current_state", "import_csv", "permissiveness", "plan_import",
-           "resolve_mapping", "set_by_hand"]
+__all__ = ["LARGE_REGISTER_ROWS", "FileCheck", "Plan", "check_file", "current_state",
+           "import_csv", "permissiveness", "plan_import", "resolve_mapping", "set_by_hand"]

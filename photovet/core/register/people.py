@@ -271,6 +271,12 @@ class Register:
         headers, _rows, _enc, _sha = read_table(csv_path)
         return detect_mapping(headers, self.channel_labels())
 
+    def check_file(self, csv_path: str | Path) -> importer.FileCheck:
+        """A first look at a register file (the import wizard's first page): refuses a file
+        that is not a register export (NotARegisterError) and says whether it is far larger
+        than a school (``large``: ask a person, then ``import_csv(large_ok=True)``)."""
+        return importer.check_file(csv_path, self.channel_labels())
+
     def import_csv(self, csv_path: str | Path, **kwargs: Any) -> ImportReport:
         """Import an MIS export (see importer.py). The take-down list is brought up to date by
         the Workspace (``Workspace.import_register``)."""
