@@ -160,3 +160,56 @@ def test_a_do_not_photograph_pupil_s_yes_is_shown_as_not_used(qtbot, make_window
     assert model.data(dan) == "\u2713 Yes (not used)"
     assert "do-not-photograph" in model.data(dan, Qt.ItemDataRole.ToolTipRole)
     assert model.data(model.index(rows[TORI], first_channel)) == "\u2713 Yes"
+
+
+def test_a_file_that_is_not_a_register_stays_on_the_first_page_with_words(qtbot, make_window,
+                                                                          tmp_path, ws):
+    """A GUI audit chose a text file: the wizard went on to 'Check the columns' and told the
+    office to run a command. Now the first page says what is wrong, in the app's words."""
+    win = make_window()
+    bad = tmp_path / "broken.jpg"
+    bad.write_text("this is not a photo\n", encoding="utf-8")
+    win.register.import_register()
+    wiz = modal(kind=ImportWizard)
+    wiz.file_page.path_edit.setText(str(bad))
+    wiz.next()
+    assert wiz.currentPage() is wiz.file_page
+    text = wiz.file_page.message.text()
+    assert text == ("This doesn't look like a register export (no UPN or surname column). "
+                    "Check you chose the CSV from SIMS, Arbor or Bromcom."), text
+    assert "photovet" not in text.lower() and "--" not in text
+    assert ws.register.is_empty()
+    wiz.reject()
+
+
+def test_a_register_far_larger_than_a_school_asks_first(qtbot, make_window, tmp_path, ws,
+                                                        monkeypatch):
+    """200,000 rows were imported without a question: now the wizard asks a plain question;
+    'Choose another file' stays on the first page, 'Use this file' goes on and imports."""
+    from photovet.core.register.importer import LARGE_REGISTER_ROWS
+    from photovet.gui.dialogs.import_wizard import FilePage
+
+    n = LARGE_REGISTER_ROWS + 1
+    rows = [["UPN", "Legal Surname", "Legal Forename", "Consent: Facebook"]] + \
+        [[f"X{i:012d}", "Stone", "Amelia", "Yes"] for i in range(n)]
+    csv_path = write_register(tmp_path / "council.csv", rows)
+    asked: list[str] = []
+    answers = [False, True]
+    monkeypatch.setattr(FilePage, "ask_large", lambda self, q: (asked.append(q),
+                                                                answers.pop(0))[1])
+    win = make_window()
+    win.register.import_register()
+    wiz = modal(kind=ImportWizard)
+    wiz.file_page.path_edit.setText(str(csv_path))
+    wiz.next()
+    assert wiz.currentPage() is wiz.file_page and len(asked) == 1
+    assert f"{n:,} rows" in asked[0] and asked[0].endswith("Is this the right file?")
+    assert "Choose the file with your school's pupils" in wiz.file_page.message.text()
+    wiz.next()
+    assert wiz.currentPage() is wiz.mapping_page and wiz.large_ok
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.preview_page.report is not None or bool(wiz.preview_page.failure),
+                    timeout=60000)
+    assert not wiz.preview_page.failure, wiz.preview_page.failure
+    assert wiz.preview_page.report.rows == n
+    wiz.reject()

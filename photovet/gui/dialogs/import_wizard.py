@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from photovet.core.errors import PhotoVetError, RegisterImportError
+from photovet.core.errors import NotARegisterError, PhotoVetError, RegisterImportError
 from photovet.core.models import Person
 from photovet.core.register.mapping import (
     CONSENT_PREFIX,
@@ -90,6 +90,7 @@ class FilePage(QWizardPage):
         row.addWidget(browse)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.message.setObjectName("Problem")
         note = QLabel("Nothing changes until the last step: first PhotoVet shows you exactly "
                       "what the file would change.")
         note.setWordWrap(True)
@@ -123,6 +124,37 @@ class FilePage(QWizardPage):
     def isComplete(self) -> bool:
         p = self.path()
         return p is not None and p.is_file()
+
+    def validatePage(self) -> bool:
+        """The core's first look at the file: one that is not a register export stays on this
+        page with the reason; one far larger than a school asks whether it is the right file."""
+        wiz = self.wizard()
+        try:
+            check = wiz.ctx.ws.register.check_file(self.path())
+        except NotARegisterError as exc:
+            self.message.setText(f"{exc.message[:1].upper()}{exc.message[1:]}. {exc.hint or ''}")
+            return False
+        except PhotoVetError as exc:
+            self.message.setText(error_text(exc))
+            return False
+        wiz.large_ok = False
+        if check.large:
+            if not self.ask_large(check.question):
+                self.message.setText(f"Not used: {check.rows:,} rows. Choose the file with your "
+                                     "school's pupils and staff.")
+                return False
+            wiz.large_ok = True
+        self.message.setText("")
+        return True
+
+    def ask_large(self, question: str) -> bool:
+        """A plain question: True when the person says this very large file is the right one."""
+        box = QMessageBox(QMessageBox.Icon.Question, "A very large file", question, parent=self)
+        use = box.addButton("Use this file", QMessageBox.ButtonRole.AcceptRole)
+        other = box.addButton("Choose another file", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(other)
+        box.exec()
+        return box.clickedButton() is use
 
 
 class MappingPage(QWizardPage):
@@ -309,12 +341,12 @@ class PreviewPage(QWizardPage):
         self.status.setText("Checking the file\u2026")
         path, mapping, skip = self.wiz.file_page.path(), self.wiz.mapping_page.mapping(), \
             self.skip.isChecked()
-        ctx = self.wiz.ctx
+        ctx, large_ok = self.wiz.ctx, self.wiz.large_ok
 
         def run():
             with ctx.thread_workspace() as wws:
                 return wws.register.import_csv(path, mapping=mapping, dry_run=True,
-                                               skip_invalid=skip)
+                                               skip_invalid=skip, large_ok=large_ok)
 
         ctx.workers.start(run, name="import-check", on_return=self._done, on_error=self._failed)
         self.completeChanged.emit()
@@ -432,11 +464,12 @@ class ResultPage(QWizardPage):
         w = self.wiz
         path, mapping = w.file_page.path(), w.mapping_page.mapping()
         skip = w.preview_page.skip.isChecked()
-        ctx = w.ctx
+        ctx, large_ok = w.ctx, w.large_ok
 
         def run():
             with ctx.thread_workspace() as wws:
-                return wws.import_register(path, mapping=mapping, skip_invalid=skip)
+                return wws.import_register(path, mapping=mapping, skip_invalid=skip,
+                                           large_ok=large_ok)
 
         ctx.workers.start(run, name="import", on_return=self._done, on_error=self._failed)
 
@@ -477,6 +510,7 @@ class ImportWizard(QWizard):
     def __init__(self, ctx, *, csv_path: str | Path | None = None, parent=None):
         super().__init__(parent)
         self.ctx = ctx
+        self.large_ok = False        # the person said a very large file is the right one
         self.setObjectName("ImportWizard")
         self.setWindowTitle("Import the register")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
