@@ -161,7 +161,10 @@ def _video_lines(a, engine, ch) -> None:
 @click.command("export")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, readable=False),
-              help="Folder for the safe copies (must exist; not the folder of the originals).")
+              help="Folder for the safe copies (must exist; not the folder of the originals nor "
+                   "one holding them; a new folder inside it is fine: later scans leave PhotoVet's "
+                   "copies out). The same --label into another folder exports the photos again "
+                   "there.")
 @click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
 @click.option("--label", default=None,
               help="Batch name used for the new file names, e.g. 'Sports day 2026' gives "
