@@ -27,6 +27,7 @@ from photovet.cli.common import (
     printable,
     report_skipped,
 )
+from photovet.core import words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 
 
@@ -229,7 +230,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         click.echo("Note: approval is turned off in the school's settings; photos are exported "
                    "without a senior leader's approval.", err=True)
     progress: StderrProgress | None = None
-    tally = _ExportTally(len(files))
+    tally = _ExportTally(files)
     stop = threading.Event()
     restore_ctrl_c = _stop_on_ctrl_c(stop, as_json)
     try:
@@ -283,10 +284,10 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
     except RegisterUnavailableError as exc:  # the register's server went away mid-batch
         if progress:
             progress.close()
-        fail_line(None, f"{exc.message}. The export stopped after {tally.ok} photo(s); each photo is "
-                  "either exported and recorded or not exported at all. Run the same command "
-                  "again when the server is back: photos already exported in this batch are "
-                  "skipped.")
+        fail_line(None, f"{exc.message}. The export stopped after "
+                  f"{words.media_count(*tally.done)}; each one is either exported and recorded "
+                  "or not exported at all. Run the same command again when the server is back: "
+                  "photos already exported in this batch are skipped.")
         sys.exit(EXIT_SOME_FAILED)
     except KeyboardInterrupt:   # Ctrl-C a second time (or where it could not be caught)
         if progress:
@@ -331,8 +332,10 @@ def _same_file(path) -> str:
 class _ExportTally:
     """What an export did, photo by photo, for the summary line (and after Ctrl-C)."""
 
-    def __init__(self, total: int):
-        self.total = total
+    def __init__(self, files: list):
+        self.total = len(files)
+        self.media = words.tally(files)         # (photos, videos) given, by file name
+        self.done = [0, 0]                      # (photos, videos) exported by this run
         self.ok = self.same = self.earlier = self.failed = 0
         self.outputs: list[str] = []          # files written by this run
         self.why: dict[str, int] = {}
@@ -350,10 +353,11 @@ class _ExportTally:
             self.earlier += 1
         else:
             self.ok += 1
+            self.done[words.media_of(res) == "video"] += 1
             self.outputs.append(str(res.output))
 
     def summary(self, out_dir: Path) -> str:
-        text = f"Exported {self.ok} of {self.total} photo(s) to {printable(out_dir)}"
+        text = f"Exported {words.part_of(tuple(self.done), self.media)} to {printable(out_dir)}"
         if self.same:
             was = "was the same photo as another" if self.same == 1 else \
                 "were the same photo as others"
@@ -371,8 +375,9 @@ class _ExportTally:
     def stopped_text(self) -> str:
         names = [printable(Path(o).name) for o in self.outputs]
         shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-        done = (f"{self.ok} photo(s) were exported before you stopped ({shown}) and are recorded"
-                if self.ok else "No photo was exported before you stopped")
+        done = (f"{words.media_count(*self.done)} {words.verb(self.ok, 'was', 'were')} exported "
+                f"before you stopped ({shown}) and {words.verb(self.ok, 'is', 'are')} recorded"
+                if self.ok else "Nothing was exported before you stopped")
         rest = self.total - self.ok - self.same - self.earlier
         return f"{done}; the other {rest} were not exported." if rest else f"{done}."
 
@@ -390,7 +395,7 @@ def _stop_on_ctrl_c(stop: threading.Event, quiet: bool):
             raise KeyboardInterrupt
         stop.set()
         if not quiet:
-            click.echo("\nStopping after the photo(s) in hand (Ctrl-C again to stop at once)...",
+            click.echo("\nStopping after the photos and videos in hand (Ctrl-C again to stop at once)...",
                        err=True)
 
     previous = signal.signal(signal.SIGINT, on_ctrl_c)

@@ -21,6 +21,7 @@ from photovet.cli.common import (
     open_workspace,
     yn_state,
 )
+from photovet.core import words
 from photovet.core.errors import PhotoVetError
 
 
@@ -283,8 +284,9 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
         if any(c is not None and c.is_withdrawal for c in changes):
             items = ws.takedown(record=True, withdrawals=[c for c in changes if c])
             if items:
-                click.echo(f"Take-down list: {len(items)} exported or posted photo(s) now show "
-                           "someone without consent; see photovet takedown")
+                click.echo(f"Take-down list: {words.media_count(items)} exported or posted "
+                           f"now {words.verb(len(items), 'shows', 'show')} someone without "
+                           "consent; see photovet takedown")
     except PhotoVetError as exc:
         abort(exc)
     finally:

@@ -56,6 +56,7 @@ from photovet.core.policy import (
     publication,
 )
 from photovet.core.settings import Settings
+from photovet.core.words import media_count
 
 log = logs.get("pipeline")
 
@@ -1044,7 +1045,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                             style=engine.settings.cover.style,
                             max_pixels=engine.settings.performance.max_pixels, recorder=recorder,
                             stop=stop, allow_beside_originals=allow_beside_originals,
-                            workers=workers, total=total):
+                            workers=workers, total=total, what=media_count(analyses)):
         if progress.result is None:
             yield progress
             if first:
@@ -1163,7 +1164,7 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     total = len(files)
     note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
             "left by an interrupted export") if leftovers else ""
-    yield Progress(0, total, message=f"{total} photo(s) to export{note}")
+    yield Progress(0, total, message=f"{media_count(files)} to export{note}")
     lost = threading.Event()
     style = engine.settings.cover.style
     max_pixels = engine.settings.performance.max_pixels

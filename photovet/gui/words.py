@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
+from pathlib import Path
 
+from photovet.core import words as _w
 from photovet.core.errors import PhotoVetError
-from photovet.core.models import NO, NOT_RECORDED, YES
 
 
 def day(value: str | _dt.date | _dt.datetime | None) -> str:
@@ -56,26 +57,16 @@ def uk_dates(text: str) -> str:
     return _STAMP.sub(one, text)
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """plural(1, "photo") -> '1 photo'; plural(3, "person", "people") -> '3 people'."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+#: how many of something, and of photos and videos, said one way by app, commands and core
+plural = _w.count
+media_count = _w.media_count
+consent_word = _w.consent_word
 
 
 def media_words(paths) -> str:
     """How many photos and videos, by file name (for messages: the core tells them apart by
     content when it checks them): '3 photos', '1 video', '12 photos and 2 videos'."""
-    from photovet.core.media.video.reader import VIDEO_EXTENSIONS  # noqa: PLC0415
-
-    paths = list(paths)
-    videos = sum(1 for p in paths if str(p).lower().endswith(tuple(VIDEO_EXTENSIONS)))
-    photos = len(paths) - videos
-    if videos and photos:
-        return f"{plural(photos, 'photo')} and {plural(videos, 'video')}"
-    return plural(videos, "video") if videos else plural(photos, "photo")
-
-
-def consent_word(state: str | None) -> str:
-    return {YES: "Yes", NO: "No", NOT_RECORDED: "Not recorded"}.get(state or NOT_RECORDED, str(state))
+    return _w.media_count([Path(str(p)) for p in paths])
 
 
 def error_text(exc: BaseException) -> str:
@@ -115,5 +106,5 @@ def read_words(text: str) -> str:
     return f"\u201c{text}\u201d" if text else UNKEPT_NAME
 
 
-__all__ = ["UNKEPT_NAME", "consent_word", "day", "error_text", "esc", "plural", "read_words",
-           "sentence", "uk_dates", "when"]
+__all__ = ["UNKEPT_NAME", "consent_word", "day", "error_text", "esc", "media_count", "media_words",
+           "plural", "read_words", "sentence", "uk_dates", "when"]

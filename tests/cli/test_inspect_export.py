@@ -210,7 +210,7 @@ def test_export_summary_counts_each_reason_and_a_photo_given_twice(runner, photo
     assert "Tom again.jpg: the same photo as Tom Smith.jpg, exported once (trip-001.jpg)" \
         in res.stdout, res.stdout
     assert res.stdout.splitlines()[-1] == (
-        f"Exported 2 of 5 photo(s) to {out}; 1 was the same photo as another, exported once; "
+        f"Exported 2 of 5 photos to {out}; 1 was the same photo as another, exported once; "
         "2 not exported (see above): 2 damaged or unreadable")
     assert "approv" not in res.stdout and "held back" not in res.stdout
     assert len(list(out.iterdir())) == 2
@@ -227,7 +227,7 @@ def test_export_summary_says_waiting_for_approval(runner, photos, tmp_path, staf
     res = runner.invoke(cli, ["export", str(photos), "--out", str(out)])
     assert res.exit_code == 1
     assert res.stdout.splitlines()[-1] == (
-        f"Exported 1 of 2 photo(s) to {out}; 1 not exported (see above): 1 not approved yet")
+        f"Exported 1 of 2 photos to {out}; 1 not exported (see above): 1 not approved yet")
 
 
 def test_ctrl_c_during_export_stops_after_the_photo_in_hand_and_says_what_was_exported(
@@ -259,7 +259,7 @@ def test_ctrl_c_during_export_stops_after_the_photo_in_hand_and_says_what_was_ex
     made = sorted(p.name for p in out.iterdir())
     assert made == ["trip-001.jpg"]
     assert res.stderr.splitlines()[-1] == (
-        "Stopped. 1 photo(s) were exported before you stopped (trip-001.jpg) and are recorded; "
+        "Stopped. 1 photo was exported before you stopped (trip-001.jpg) and is recorded; "
         "the other 2 were not exported.")
     assert signal.getsignal(signal.SIGINT) == before                        # put back
     listed = [json.loads(x) for x in runner.invoke(cli, ["exports", "--json"]).stdout.splitlines()]

@@ -58,6 +58,7 @@ from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.media.imaging import load_image, read_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, Cover, ExportResult, Progress
+from photovet.core.words import media_count
 
 log = logs.get("export")
 
@@ -471,8 +472,9 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
                  style: str = "solid", max_pixels: int | None = None,
                  recorder: Recorder | None = None, stop: threading.Event | None = None,
                  allow_beside_originals: bool = False, workers: int | None = None,
-                 total: int | None = None) -> Iterator[Progress]:
-    """Export every job into ``out_dir`` with neutral names.
+                 total: int | None = None, what: str | None = None) -> Iterator[Progress]:
+    """Export every job into ``out_dir`` with neutral names. ``what``: the words for the whole
+    batch in the first message ("10 photos and 1 video"; the jobs' when not given).
 
     Yields Progress(0, total) first (its ``message`` reports leftovers removed), then one
     Progress per photo in input order with ``result`` an ExportResult. Raises OutputFolderError
@@ -487,7 +489,8 @@ def export_batch(jobs: Iterable[ExportJob], out_dir: Path, *, label: str, channe
     total = len(jobs) if total is None else total
     note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
             "left by an interrupted export") if leftovers else ""
-    yield Progress(0, total, message=f"{total} photo(s) to export{note}")
+    what = what or media_count("video" if j.video is not None else "photo" for j in jobs)
+    yield Progress(0, total, message=f"{what} to export{note}")
     if not jobs:
         return
 

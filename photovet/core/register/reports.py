@@ -9,6 +9,7 @@ from typing import Any
 
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import DO_NOT_PHOTOGRAPH, NAME_WITH_PHOTO
+from photovet.core.words import consent_word, media_count
 
 
 @dataclass
@@ -51,7 +52,10 @@ def field_label(fld: str, media: str = "photo", labels: dict[str, str] | None = 
 
 
 def state_word(state: str | None) -> str:
-    return {YES: "Yes", NO: "No", NOT_RECORDED: "not recorded", None: "nothing"}.get(state, str(state))
+    """A consent value in a sentence: 'Yes', 'No', 'not recorded' (also for no earlier value:
+    the words of ``core.words.consent_word``, the one way PhotoVet says it)."""
+    word = consent_word(state)
+    return word.lower() if state in (NOT_RECORDED, None) else word
 
 
 def local_day(iso: str | None) -> str:
@@ -237,7 +241,8 @@ class ImportReport:
             out.append(f"Face data purged for {len(self.purged)} leaver(s): {', '.join(self.purged)}")
         if self.takedown:
             new = sum(1 for t in self.takedown if getattr(t, "new", False))
-            out.append(f"TAKE-DOWN LIST: {len(self.takedown)} published or exported photo(s) show "
+            out.append(f"TAKE-DOWN LIST: {media_count(self.takedown)} published or exported "
+                       f"{'shows' if len(self.takedown) == 1 else 'show'} "
                        f"someone without consent now ({new} new): see the take-down list.")
         section("Warnings", self.warnings)   # each says what it means (counted as No...)
         if self.blank_consents:

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from photovet.core import logs
+from photovet.core import logs, words
 from photovet.core.errors import NotSignedIn, PhotoVetError
 from photovet.core.transfer import delete_rejected_original
 
@@ -20,7 +20,7 @@ from ..dialogs.reason import ReasonDialog
 from ..session import permit
 from ..views.batch_view import PhotoItem
 from ..views.photos_tab import PhotosTab
-from ..words import error_text, media_words, plural, sentence
+from ..words import error_text, plural, sentence
 from .batch import BatchController
 from .checklist import ChecklistController
 from .review import ReviewController
@@ -29,8 +29,8 @@ log = logs.get("gui")
 
 
 def media_count(items: list[PhotoItem]) -> str:
-    """'4 photos and 1 video' for the items of the list."""
-    return media_words([it.path for it in items])
+    """'4 photos and 1 video' for the items of the list (what each was checked as)."""
+    return words.media_count(items)
 
 
 class ApprovalController(QObject):
@@ -136,12 +136,13 @@ class ApprovalController(QObject):
             self.tab.approval.say("Nothing to mark: every photo the list shows is already ready, "
                                   "approved, or could not be checked.")
             return
-        still_open = sum(1 for it in todo if it.analysis.needs_review)
-        extra = (f"\n\n{plural(still_open, 'photo')} still {'has' if still_open == 1 else 'have'}"
-                 " decisions open: they stay covered.") if still_open else ""
+        still_open = [it for it in todo if it.analysis.needs_review]
+        extra = (f"\n\n{media_count(still_open)} still "
+                 f"{words.verb(len(still_open), 'has', 'have')} decisions open: what is open "
+                 "stays covered.") if still_open else ""
         if QMessageBox.question(
                 self.window, "Mark photos ready",
-                f"Mark {plural(len(todo), 'photo')} ready for a senior leader's approval for "
+                f"Mark {media_count(todo)} ready for a senior leader's approval for "
                 f"{self.ctx.current_channel().label}?{extra}") != QMessageBox.StandardButton.Yes:
             return
         self._mark(todo)
@@ -162,7 +163,7 @@ class ApprovalController(QObject):
         if problems:
             self.tab.approval.say("Not marked ready:\n" + "\n".join(problems[:5]), error=True)
         else:
-            self.tab.approval.say(f"{plural(len(done), 'photo')} marked ready for approval.")
+            self.tab.approval.say(f"{media_count(done)} marked ready for approval.")
 
     # -- approving -----------------------------------------------------------------------------
 

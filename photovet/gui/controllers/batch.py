@@ -24,7 +24,7 @@ from ..context import AppContext
 from ..tasks import CheckQueue, ThumbnailQueue, thumbnails
 from ..views.banners import Banner, Status
 from ..views.batch_view import BatchDelegate, BatchView, PhotoItem
-from ..words import esc, media_words, plural
+from ..words import esc, media_count, media_words, plural
 
 DECIDE_CHUNK = 100
 
@@ -327,8 +327,8 @@ class BatchController(QObject):
 
     def new_batch(self, confirm: Callable[[str], bool] | None = None) -> bool:
         if self.model.items:
-            n = len(self.model.items)
-            text = (f"Start a new batch? The {plural(n, 'photo')} in this one leave the list.\n\n"
+            text = (f"Start a new batch? The {media_count(self.model.items)} in this one leave the "
+                    "list.\n\n"
                     "Nothing is lost: your original photos are not touched, and every decision "
                     "and approval is kept (it comes back if you add the same photos again).")
             ok = confirm(text) if confirm is not None else QMessageBox.question(
@@ -394,8 +394,10 @@ class BatchController(QObject):
             self.add_paths(there, quiet=True)
             gone = len(saved) - len(there)
             if gone:
-                self.banner.say(f"{plural(gone, 'photo')} of the last batch {'is' if gone == 1 else 'are'}"
-                                " no longer on this PC and left the list.", "info")
+                left = [p for p in saved if p not in there]
+                self.banner.say(f"{media_words(left)} of the last batch "
+                                f"{'is' if gone == 1 else 'are'} no longer on this PC and left "
+                                "the list.", "info")
 
     def analyses(self) -> list[PhotoAnalysis]:
         return self.model.analysed()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from photovet.core.pipeline import export_batch, plan_exports
+from photovet.core.words import tally
 
 from ..context import AppContext
 from ..dialogs.export import ExportDialog
@@ -71,8 +72,10 @@ class ExportController(QObject):
                 engine = wws.engine()
                 ready, held = plan_exports(analyses, engine, engine.channel(channel),
                                            approvals=wws.approvals if approvals_on else None)
-                return len(ready), [(Path(h.analysis.path).name,
-                                     h.why.replace("not exported: ", "")) for h in held]
+                return (tally(r[0] for r in ready),
+                        [(Path(h.analysis.path).name, h.why.replace("not exported: ", ""))
+                         for h in held],
+                        tally(h.analysis for h in held))
 
         def planned(res: Any) -> None:
             if self.dialog is not None:
@@ -121,11 +124,13 @@ class ExportController(QObject):
     def _done(self, folder: str, label: str, stopped: int) -> None:
         self.worker = None
         ok = [r for r in self.results if r.ok]
+        bad = [r for r in self.results if not r.ok]
         failed = [(Path(r.source).name, (r.error or "").replace("not exported: ", ""))
-                  for r in self.results if not r.ok]
+                  for r in bad]
         offer = self.ctx.ws.settings.retention.delete_originals_when == "exported"
         if self.dialog is not None:
-            self.dialog.finished_with(len(ok), failed, folder, bool(stopped), offer)
+            self.dialog.finished_with(tally(ok), failed, folder, bool(stopped), offer,
+                                      failed_media=tally(bad))
         if ok:
             self.ctx.records_changed.emit()
             self.exported.emit(label)

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.words import media_count, verb
+
 from .. import style
-from ..words import esc, plural
+from ..words import esc
 
 
 class ExportDialog(QDialog):
@@ -185,20 +187,26 @@ class ExportDialog(QDialog):
 
     # -- what the controller tells it -------------------------------------------------------
 
-    def show_plan(self, ready: int, held: list[tuple[str, str]]) -> None:
-        if ready:
-            self.plan.setText(f"<b>{plural(ready, 'photo')} will be exported.</b>" + (
-                f" {plural(len(held), 'photo')} {'is' if len(held) == 1 else 'are'} held back:"
+    def show_plan(self, ready: int | tuple[int, int], held: list[tuple[str, str]],
+                  held_media: tuple[int, int] | None = None) -> None:
+        """``ready``: how many may be exported, or (photos, videos); ``held``: (file, why) for
+        each held back, ``held_media`` their (photos, videos) (photos when not given)."""
+        ready = ready if isinstance(ready, tuple) else (ready, 0)
+        held_media = held_media or (len(held), 0)
+        n = sum(ready)
+        if n:
+            self.plan.setText(f"<b>{media_count(*ready)} will be exported.</b>" + (
+                f" {media_count(*held_media)} {verb(held_media, 'is', 'are')} held back:"
                 if held else ""))
         else:
-            self.plan.setText("<b>No photo can be exported yet.</b>" + (
+            self.plan.setText("<b>Nothing can be exported yet.</b>" + (
                 " Why each one is held back:" if held else " Add photos and check them first."))
         self.held.clear()
         for name, why in held:
             self.held.addItem(f"{name}: {why}")
         self.held.setVisible(bool(held))
-        self.export_btn.setEnabled(ready > 0)
-        self.export_btn.setText(f"Export {plural(ready, 'photo')}" if ready else "Export")
+        self.export_btn.setEnabled(n > 0)
+        self.export_btn.setText(f"Export {media_count(*ready)}" if n else "Export")
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
@@ -214,23 +222,29 @@ class ExportDialog(QDialog):
         self.progress.setValue(done)
         self.progress_label.setText(text)
 
-    def finished_with(self, ok: int, failed: list[tuple[str, str]], folder: str,
-                      stopped: bool, offer_delete: bool) -> None:
+    def finished_with(self, ok: int | tuple[int, int], failed: list[tuple[str, str]], folder: str,
+                      stopped: bool, offer_delete: bool,
+                      failed_media: tuple[int, int] | None = None) -> None:
+        """``ok``: how many were exported, or (photos, videos); ``failed_media`` likewise for
+        ``failed`` (photos when not given)."""
         self.running = False
-        head = (f"<b>Exported {plural(ok, 'photo')}</b> to {esc(folder)}." if ok else
+        ok = ok if isinstance(ok, tuple) else (ok, 0)
+        failed_media = failed_media or (len(failed), 0)
+        head = (f"<b>Exported {media_count(*ok)}</b> to {esc(folder)}." if sum(ok) else
                 "<b>Nothing was exported.</b>")
         if stopped:
-            head += " The export was stopped: the photos not listed as exported were not written."
+            head += (" The export was stopped: the photos and videos not listed as exported "
+                     "were not written.")
         if failed:
-            head += f" {plural(len(failed), 'photo')} not exported:"
+            head += f" {media_count(*failed_media)} not exported:"
         self.result.setText(head)
         self.failures.clear()
         for name, why in failed:
             self.failures.addItem(f"{name}: {why}")
         self.failures.setVisible(bool(failed))
         self._page(2)
-        self.posted_btn.setEnabled(ok > 0)
-        self.purge_btn.setVisible(offer_delete and ok > 0)
+        self.posted_btn.setEnabled(sum(ok) > 0)
+        self.purge_btn.setVisible(offer_delete and sum(ok) > 0)
 
     def reject(self) -> None:
         if self.running:

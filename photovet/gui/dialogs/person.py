@@ -278,7 +278,7 @@ class PersonDialog(QDialog):
             else:
                 what = labels.get(ch.channel, ch.channel) + (" (videos)" if ch.media == "video"
                                                               else "")
-            old = consent_word(ch.old_state) if ch.old_state else "Nothing"
+            old = consent_word(ch.old_state)       # no earlier value: "Not recorded", as the SAR
             vals = [when(ch.when), what, f"{old} \u2192 {consent_word(ch.new_state)}",
                     _source_text(ch.source)]
             for c, v in enumerate(vals):

@@ -1,0 +1,60 @@
+"""The words shared by the app, the commands and the core (photovet/core/words.py): photos and
+videos counted apart, one word for a consent value (also for no earlier value), a withdrawal
+with its date."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from types import SimpleNamespace
+
+from photovet.core.models import ExportResult, PhotoAnalysis
+from photovet.core.register.reports import ConsentChange, state_word
+from photovet.core.words import (
+    consent_word,
+    media_count,
+    media_of,
+    part_of,
+    tally,
+    verb,
+    withdrawn_reason,
+)
+
+
+def test_photos_and_videos_are_counted_apart():
+    assert media_count(10, 1) == "10 photos and 1 video"
+    assert media_count(0, 2) == "2 videos" and media_count(1, 0) == "1 photo"
+    assert media_count([]) == "0 photos"
+    a = PhotoAnalysis(path="a.jpg", sha256="x")
+    v = PhotoAnalysis(path="b.jpg", sha256="y")
+    v.media = "video"
+    item = SimpleNamespace(analysis=v, path="b.jpg")
+    assert media_count([a, item, "video", Path("c.MOV"), "d.jpg"]) == "2 photos and 3 videos"
+    # a result that failed before it knew it was a video still counts by its file's name
+    assert media_of(ExportResult(source="/x/clip.mp4", error="unreadable")) == "video"
+    assert tally([ExportResult(source="a.jpg"), ExportResult(source="v.bin", media="video")]) \
+        == (1, 1)
+    assert verb((1, 0), "is", "are") == "is" and verb((1, 1), "is", "are") == "are"
+
+
+def test_part_of_a_batch():
+    assert part_of((2, 0), (5, 0)) == "2 of 5 photos"
+    assert part_of((0, 1), (0, 2)) == "1 of 2 videos"
+    assert part_of((8, 1), (10, 1)) == "9 of 11 (8 photos and 1 video)"
+
+
+def test_one_word_for_a_consent_value_and_for_none():
+    """The person page said 'Nothing -> Yes' where the subject access report said 'Not
+    recorded -> Yes'; the register's reports said 'nothing'."""
+    assert [consent_word(s) for s in ("yes", "no", "not recorded", None)] == \
+        ["Yes", "No", "Not recorded", "Not recorded"]
+    assert state_word(None) == "not recorded"
+    change = ConsentChange("P1", "facebook", None, "yes", label="Facebook")
+    assert str(change) == "P1: Facebook not recorded -> Yes"
+
+
+def test_a_withdrawal_with_its_date():
+    assert withdrawn_reason(_dt.date(2026, 3, 12)) == "Consent withdrawn on 12/03/2026"
+    assert withdrawn_reason(None) == "Consent withdrawn"
+    assert withdrawn_reason("2026-03-12", "video", "School website") == \
+        "Consent withdrawn for videos on School website on 12/03/2026"
