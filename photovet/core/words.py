@@ -109,5 +109,28 @@ def withdrawn_reason(when: str | _dt.date | _dt.datetime | None, media: str = "p
     return f"Consent withdrawn{what} on {day}" if day else f"Consent withdrawn{what}"
 
 
-__all__ = ["VIDEO_ENDINGS", "consent_word", "count", "media_count", "media_of", "part_of",
+def consent_missing_words(why: str, person: object, channel: object, media: str,
+                          history: Iterable[object]) -> str:
+    """The reason a take-down list gives for someone (``why``: policy's, such as "Consent
+    refused for School website"), said as a withdrawal ("Consent withdrawn on 12/03/2026")
+    when the register once said Yes for this channel and media and its last change took the
+    Yes away. Only the words change: any other reason (do not photograph, a leaver, never
+    asked) is ``why`` as it is. ``history``: the person's consent changes, oldest first
+    (``Register.history``)."""
+    from photovet.core.policy import no_consent_reason  # noqa: PLC0415
+
+    if person is None or why != no_consent_reason(
+            channel, media, person.consent_state(channel.id, media)):     # type: ignore[attr-defined]
+        return why
+    last = None
+    for change in history:
+        if getattr(change, "channel", None) == channel.id and \
+                (getattr(change, "media", "photo") or "photo") == media:   # type: ignore[attr-defined]
+            last = change
+    if last is None or last.old_state != YES or last.new_state == YES:   # type: ignore[attr-defined]
+        return why
+    return withdrawn_reason(last.when, media, channel.label)   # type: ignore[attr-defined]
+
+
+__all__ = ["VIDEO_ENDINGS", "consent_missing_words", "consent_word", "count", "media_count", "media_of", "part_of",
            "tally", "uk_day", "verb", "withdrawn_reason"]

@@ -29,6 +29,7 @@ from photovet.core.fsutil import write_report
 from photovet.core.models import Channel
 from photovet.core.policy import consent_missing, name_consent_missing
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
+from photovet.core.words import consent_missing_words
 
 
 @dataclass
@@ -97,8 +98,9 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
 
     for pid in rec.people_shown:
         why = consent_missing(person(pid), channel, rec.media, on)
-        if why:
-            reasons[pid] = why
+        if why:   # a withdrawal is said as one, with its date (words only: core/words.py)
+            reasons[pid] = consent_missing_words(why, person(pid), channel, rec.media,
+                                                 register.history(pid) if person(pid) else ())
     for pid in rec.names_shown:
         if pid in reasons:
             continue

@@ -1,0 +1,55 @@
+"""The take-down list says a withdrawal is one ("Consent withdrawn on 12/03/2026"), not
+"Consent refused" (GUI audit s24, item 17); a No the register always had stays "Consent
+refused". Only the words change: the same people are listed for the same exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from afterpost_util import UPNS, make_export, register_csv
+
+from photovet.core.records import takedown
+from photovet.core.words import uk_day
+from photovet.core.workspace import Workspace
+from tests.conftest import office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+
+def test_a_withdrawal_is_listed_with_its_date_and_a_refusal_as_a_refusal(tmp_path):
+    ws = Workspace.open(access=office_access("Olive Office"))
+    try:
+        ws.import_register(register_csv(tmp_path / "mis.csv", [
+            {"upn": UPNS[0], "surname": "Able", "forename": "Amy"},
+            {"upn": UPNS[1], "surname": "Brook", "forename": "Ben",
+             "consent": {"website": "Yes"}}]))
+        rid = ws.records.add_export(make_export(tmp_path, 1, shown=[UPNS[0], UPNS[1]]),
+                                    batch="trip", channel="website", preparer="p",
+                                    approver="a")
+        assert takedown.evaluate(ws.records, ws.register) == []
+        ws.register.set_consent(UPNS[0], "website", False)       # Amy's family withdraws
+        ws.register.set_consent(UPNS[1], "website", None)        # Ben's: not recorded now
+        [item] = takedown.evaluate(ws.records, ws.register)
+        assert item.export_id == rid and sorted(item.people) == sorted(UPNS[:2])
+        assert item.reasons[UPNS[0]] == f"Consent withdrawn on {uk_day(dt.date.today())}"
+        assert item.reasons[UPNS[1]] == f"Consent withdrawn on {uk_day(dt.date.today())}"
+    finally:
+        ws.close()
+
+
+def test_a_no_from_the_start_stays_a_refusal_and_other_reasons_are_unchanged(tmp_path):
+    ws = Workspace.open(access=office_access("Olive Office"))
+    try:
+        ws.import_register(register_csv(tmp_path / "mis.csv", [
+            {"upn": UPNS[0], "surname": "Able", "forename": "Amy",
+             "consent": {"website": "No"}},
+            {"upn": UPNS[1], "surname": "Brook", "forename": "Ben"}]))
+        ws.records.add_export(make_export(tmp_path, 1, shown=[UPNS[0], UPNS[1]]),
+                              batch="trip", channel="website", preparer="p", approver="a")
+        ws.register.set_do_not_photograph(UPNS[1], True)
+        [item] = takedown.evaluate(ws.records, ws.register)
+        assert item.reasons[UPNS[0]] == "Consent refused for School website"
+        assert item.reasons[UPNS[1]] == "On the do-not-photograph list"
+    finally:
+        ws.close()
