@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from photovet.core.models import NO, NOT_RECORDED, YES
+from photovet.core.models import NO, NOT_RECORDED, YES, Channel, Person
 
 #: file endings counted as videos when only a file name is known (the core tells photos and
 #: videos apart by content when it checks them; media/video/reader.VIDEO_EXTENSIONS agrees)
@@ -109,8 +110,8 @@ def withdrawn_reason(when: str | _dt.date | _dt.datetime | None, media: str = "p
     return f"Consent withdrawn{what} on {day}" if day else f"Consent withdrawn{what}"
 
 
-def consent_missing_words(why: str, person: object, channel: object, media: str,
-                          history: Iterable[object]) -> str:
+def consent_missing_words(why: str, person: Person | None, channel: Channel, media: str,
+                          history: Iterable[Any]) -> str:
     """The reason a take-down list gives for someone (``why``: policy's, such as "Consent
     refused for School website"), said as a withdrawal ("Consent withdrawn on 12/03/2026")
     when the register once said Yes for this channel and media and its last change took the
@@ -119,18 +120,18 @@ def consent_missing_words(why: str, person: object, channel: object, media: str,
     (``Register.history``)."""
     from photovet.core.policy import no_consent_reason  # noqa: PLC0415
 
-    if person is None or why != no_consent_reason(
-            channel, media, person.consent_state(channel.id, media)):     # type: ignore[attr-defined]
+    if person is None or why != no_consent_reason(channel, media,
+                                                  person.consent_state(channel.id, media)):
         return why
     last = None
     for change in history:
         if getattr(change, "channel", None) == channel.id and \
-                (getattr(change, "media", "photo") or "photo") == media:   # type: ignore[attr-defined]
+                (getattr(change, "media", "photo") or "photo") == media:
             last = change
-    if last is None or last.old_state != YES or last.new_state == YES:   # type: ignore[attr-defined]
+    if last is None or last.old_state != YES or last.new_state == YES:
         return why
-    return withdrawn_reason(last.when, media, channel.label)   # type: ignore[attr-defined]
+    return withdrawn_reason(last.when, media, channel.label)
 
 
-__all__ = ["VIDEO_ENDINGS", "consent_missing_words", "consent_word", "count", "media_count", "media_of", "part_of",
-           "tally", "uk_day", "verb", "withdrawn_reason"]
+__all__ = ["VIDEO_ENDINGS", "consent_missing_words", "consent_word", "count", "media_count",
+           "media_of", "part_of", "tally", "uk_day", "verb", "withdrawn_reason"]

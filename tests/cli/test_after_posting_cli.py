@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def test_takedown_after_withdrawal_csv_html_and_done(school):
     r = run("takedown", "--csv", tmp / "td.csv", "--html", tmp / "td.html")
     assert r.exit_code == 0
     assert r.stdout.count("Take this photo down from Facebook") == 2
-    assert "Amy Able" in r.stdout and "Consent refused for Facebook" in r.stdout
+    # a withdrawal (the MIS said Yes, now No) is said as one, with its date
+    assert "Amy Able" in r.stdout and f"Consent withdrawn on {dt.date.today():%d/%m/%Y}" in r.stdout
     got = list(csv.DictReader(open(tmp / "td.csv", encoding="utf-8-sig")))
     assert sorted(Path(g["file"]).name for g in got) == ["trip0.jpg", "trip1.jpg"]
     assert "Take this photo down" in (tmp / "td.html").read_text(encoding="utf-8")
