@@ -271,4 +271,7 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     assert page.history.rowCount() >= 1
     assert page.history.item(0, 3).text() == "Changed by Mrs Jo Preparer"
     assert page.history.item(0, 0).text()[2] == "/"
+    # a consent first set by the import has no earlier value: "Not recorded", as the SAR says
+    changes = [page.history.item(r, 2).text() for r in range(page.history.rowCount())]
+    assert "Not recorded \u2192 Yes" in changes and not any("Nothing" in c for c in changes)
     page.accept()
