@@ -1,6 +1,8 @@
 """Settings > School rules (issue 18): what the school's policies ask beyond consent.
 
-- **Keeping data**: the retention schedule per kind (``retention.*``), in days;
+- **Keeping data**: every setting for keeping data, in one place: the retention schedule per
+  kind (``retention.*``, in days), when deleting the originals is offered, and when face data of
+  leavers and of people no longer in the MIS is deleted;
 - **Group shots**: when a photo counts as one pupil's portrait (``group.*``) and, per channel,
   "group shots only" and "cover school identifiers" (the channel registry);
 - **The school**: its names, initials and address words (``school.*``) and its crest and logo
@@ -48,8 +50,10 @@ from photovet.core.settings import DEFAULT_CHECKS, Settings
 from ..tasks import pil_to_qimage
 from ..words import day, error_text
 
-#: (setting, label, explanation) for each retention period this page sets. Leavers' face
-#: signatures stay on the School tab's "Keeping data" (one control per setting).
+#: when the app offers to delete the originals of a batch (``retention.delete_originals_when``)
+DELETE_WHEN = (("posted", "Once the photo is marked posted (recommended)"),
+               ("exported", "Once a safe copy is exported"))
+#: (setting, label, explanation) for each retention period this page sets
 RETENTION_FIELDS = (
     ("originals_days", "Original photos never exported",
      "after they were copied from a device or marked ready"),
@@ -60,6 +64,10 @@ RETENTION_FIELDS = (
     ("cache_days", "The analysis cache", "after it was written (it saves time only)"),
     ("leavers_rows_days_after_leaving", "Leavers' register rows",
      "after their leaving date, once the export records no longer list them"),
+    ("purge_encodings_days_after_leaving", "Leavers' face data",
+     "after their leaving date"),
+    ("purge_encodings_days_after_missing", "Face data of people no longer in the MIS",
+     "after an import first found them missing"),
 )
 PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif);;All files (*)"
 
@@ -110,10 +118,17 @@ class SchoolRulesPage(QWidget):
                             "than needed). Register > Due for deletion lists what is due and "
                             "deletes it. 0 days: as soon as the condition holds."))
         form = QFormLayout()
+        self.delete_when = QComboBox()
+        for key, text in DELETE_WHEN:
+            self.delete_when.addItem(text, key)
+        self.delete_when.setCurrentIndex(max(0, self.delete_when.findData(
+            s.retention.delete_originals_when)))
+        self.delete_when.setAccessibleName("Offer to delete a batch's originals")
+        form.addRow("Offer to delete a batch's originals:", self.delete_when)
         self.retention: dict[str, QSpinBox] = {}
         for name, label, after in RETENTION_FIELDS:
             spin = QSpinBox()
-            spin.setRange(0, 36500)
+            spin.setRange(0, 3650 if name.startswith("purge_encodings") else 36500)
             spin.setSuffix(" days")
             spin.setValue(int(getattr(s.retention, name)))
             spin.setAccessibleName(label)
@@ -124,7 +139,6 @@ class SchoolRulesPage(QWidget):
             row.addWidget(_hint(after), 1)
             form.addRow(f"{label}:", row)
         lay.addLayout(form)
-        lay.addWidget(_hint("Leavers' face signatures: see the School tab (Keeping data)."))
         lay.addStretch(1)
         return w
 
@@ -433,7 +447,8 @@ class SchoolRulesPage(QWidget):
     def values(self) -> dict:
         """This page's settings, as ``Settings.update`` takes them."""
         return {
-            "retention": {name: spin.value() for name, spin in self.retention.items()},
+            "retention": {**{name: spin.value() for name, spin in self.retention.items()},
+                          "delete_originals_when": self.delete_when.currentData()},
             "group": {"min_faces": self.min_faces.value(),
                       "max_share": round(self.max_share.value() / 100, 2)},
             "school": {"names": _lines(self.names), "abbreviations": _lines(self.abbreviations),

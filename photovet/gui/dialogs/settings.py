@@ -1,6 +1,7 @@
 """Settings: the school's (stored in the register, shared by every PC, audited: approval, how
-faces are decided and covered, names in photos, keeping data) and this PC's; and the channels
-the school posts to (adding one makes it work everywhere at once)."""
+faces are decided and covered, names in photos; keeping data is on School rules, Keeping data)
+and this PC's; and the channels the school posts to (adding one makes it work everywhere at
+once), each with the size and JPEG quality of the photos published there."""
 
 from __future__ import annotations
 
@@ -36,16 +37,30 @@ from ..words import error_text
 from .common import ok_cancel
 from .school_rules import SchoolRulesPage
 
-# the words for the core's recognition presets (settings.RECOGNITION_PRESETS: the numbers)
+# the words for the core's recognition presets (settings.RECOGNITION_PRESETS: the numbers):
+# the name in the list, and what it means under it
 STRICTNESS = {
     "strict": ("Strict", "Shows a face only on a very close match: more faces are covered."),
-    "standard": ("Standard", "Recommended: anyone PhotoVet is not sure about is covered."),
+    "standard": ("Standard (recommended)", "Anyone PhotoVet is not sure about is covered."),
     "relaxed": ("Relaxed", "Shows more pupils with consent in clear, well-lit photos."),
 }
+#: what a channel's size and quality mean, where a channel is added or changed
+SIZE_HINT = ("The published photo is made at most this many pixels on its longest side "
+             "(2048 is sharp on a website or social media, and small to upload).")
+QUALITY_HINT = ("The published photo's JPEG quality, out of 100: higher is sharper and a "
+                "larger file (88 looks like the original).")
+
+
+def size_words(long_edge: int | None) -> str:
+    """A channel's published size: '2048 pixels (longest side)', or 'Full size'."""
+    return f"{long_edge} pixels (longest side)" if long_edge else "Full size"
+
+
+def quality_words(quality: int) -> str:
+    """A channel's JPEG quality: '88 of 100'."""
+    return f"{quality} of 100"
 COVER_STYLES = (("solid", "A solid shape (recommended)"),
                 ("pixelate", "Coarse blocks (too coarse to recognise anyone)"))
-DELETE_WHEN = (("posted", "Once the photo is marked posted (recommended)"),
-               ("exported", "Once a safe copy is exported"))
 MODES = (("consent", "Show pupils who have consent for the channel"),
          ("no-identifiable-children",
           "Cover every pupil, whatever the consent (staff by their consent)"))
@@ -80,13 +95,16 @@ class ChannelDialog(QDialog):
         self.size = QSpinBox()
         self.size.setRange(320, 12000)
         self.size.setSingleStep(100)
-        self.size.setSuffix(" pixels")
+        self.size.setSuffix(" pixels on the longest side")
         self.size.setValue((channel.long_edge or 2048) if channel else 2048)
-        form.addRow("Longest side:", self.size)
+        form.addRow("Published photo size:", self.size)
+        form.addRow("", _form_label(SIZE_HINT))
         self.quality = QSpinBox()
         self.quality.setRange(50, 95)
+        self.quality.setSuffix(" of 100")
         self.quality.setValue(channel.quality if channel else 88)
-        form.addRow("JPEG quality:", self.quality)
+        form.addRow("Published photo quality:", self.quality)
+        form.addRow("", _form_label(QUALITY_HINT))
         self.no_children = QCheckBox("No identifiable children on this channel (every pupil is "
                                      "covered)")
         self.no_children.setChecked(bool(channel and channel.fixed_mode))
@@ -141,14 +159,23 @@ class SettingsDialog(QDialog):
         self.strictness = QComboBox()
         for name in RECOGNITION_PRESETS:
             label, text = STRICTNESS.get(name, (name.capitalize(), ""))
-            self.strictness.addItem(f"{label}: {text}" if text else label, name)
+            self.strictness.addItem(label, name)
+            self.strictness.setItemData(self.strictness.count() - 1, text,
+                                        Qt.ItemDataRole.ToolTipRole)
         current = self.strictness.findData(recognition_preset(s.recognition))
         if current < 0:
-            self.strictness.addItem("Custom (set by whoever installed PhotoVet: kept as it is)",
-                                    "")
+            self.strictness.addItem("Custom", "")
+            self.strictness.setItemData(self.strictness.count() - 1,
+                                        "Set by whoever installed PhotoVet: kept as it is.",
+                                        Qt.ItemDataRole.ToolTipRole)
             current = self.strictness.count() - 1
         self.strictness.setCurrentIndex(current)
         fl.addRow("Recognition:", self.strictness)
+        # what the chosen setting means, under it (the list shows the names only)
+        self.strictness_hint = _form_label("")
+        fl.addRow("", self.strictness_hint)
+        self.strictness.currentIndexChanged.connect(lambda *_: self._strictness_hint())
+        self._strictness_hint()
         self.cover_style = QComboBox()
         for key, text in COVER_STYLES:
             self.cover_style.addItem(text, key)
@@ -162,25 +189,8 @@ class SettingsDialog(QDialog):
         self.text.setChecked(s.text.enabled)
         nl.addWidget(self.text)
         sl.addWidget(names)
-        keep = QGroupBox("Keeping data")
-        kl = QFormLayout(keep)
-        self.delete_when = QComboBox()
-        for key, text in DELETE_WHEN:
-            self.delete_when.addItem(text, key)
-        self.delete_when.setCurrentIndex(max(0, self.delete_when.findData(
-            s.retention.delete_originals_when)))
-        kl.addRow("Offer to delete originals:", self.delete_when)
-        self.leavers = QSpinBox()
-        self.leavers.setRange(0, 3650)
-        self.leavers.setSuffix(" days")
-        self.leavers.setValue(s.retention.purge_encodings_days_after_leaving)
-        kl.addRow("Delete leavers' face data after:", self.leavers)
-        self.missing = QSpinBox()
-        self.missing.setRange(0, 3650)
-        self.missing.setSuffix(" days")
-        self.missing.setValue(s.retention.purge_encodings_days_after_missing)
-        kl.addRow("Delete face data of people no longer in the MIS after:", self.missing)
-        sl.addWidget(keep)
+        sl.addWidget(_form_label("How long photos, face data and records are kept: School rules, "
+                                 "Keeping data."))
         sl.addStretch(1)
         tabs.addTab(school, "School")
 
@@ -192,7 +202,8 @@ class SettingsDialog(QDialog):
                                  "so."))
         self.channel_table = QTableWidget(0, 5)
         self.channel_table.setHorizontalHeaderLabels(["Channel", "Names with photos",
-                                                      "Longest side", "Quality", "Children"])
+                                                      "Published photo size",
+                                                      "Published photo quality", "Children"])
         self.channel_table.verticalHeader().setVisible(False)
         self.channel_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.channel_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -202,6 +213,7 @@ class SettingsDialog(QDialog):
         self.channel_table.horizontalHeader().setStretchLastSection(True)
         self.channel_table.doubleClicked.connect(lambda *_: self.edit_channel())
         cl.addWidget(self.channel_table, 1)
+        cl.addWidget(_form_label(f"{SIZE_HINT} {QUALITY_HINT} Change… sets them for a channel."))
         row = QHBoxLayout()
         add = QPushButton("&Add a channel\u2026")
         add.clicked.connect(lambda *_: self.add_channel())
@@ -241,6 +253,10 @@ class SettingsDialog(QDialog):
                                    "rules": 3}.get(tab, 0))
         self._fill_channels()
 
+    def _strictness_hint(self) -> None:
+        self.strictness_hint.setText(str(self.strictness.currentData(
+            Qt.ItemDataRole.ToolTipRole) or ""))
+
     # -- channels -----------------------------------------------------------------------------
 
     def _fill_channels(self) -> None:
@@ -248,7 +264,7 @@ class SettingsDialog(QDialog):
         self.channel_table.setRowCount(len(chans))
         for r, c in enumerate(chans):
             vals = (c.label, NAMES_RULE_LABELS.get(c.names, c.names),
-                    f"{c.long_edge} px" if c.long_edge else "Full size", str(c.quality),
+                    size_words(c.long_edge), quality_words(c.quality),
                     "Always covered" if c.fixed_mode else "By consent")
             for col, v in enumerate(vals):
                 item = QTableWidgetItem(v)
@@ -299,9 +315,6 @@ class SettingsDialog(QDialog):
             "recognition": dict(RECOGNITION_PRESETS[preset]) if preset else {},
             "cover": {"style": self.cover_style.currentData()},
             "text": {"enabled": self.text.isChecked()},
-            "retention": {"delete_originals_when": self.delete_when.currentData(),
-                          "purge_encodings_days_after_leaving": self.leavers.value(),
-                          "purge_encodings_days_after_missing": self.missing.value()},
             "performance": {"cores": self.cores.value()},
         })
         return self.rules.apply_to(new)

@@ -226,7 +226,7 @@ class DueForDeletionDialog(QDialog):
         text += f", {held} due but kept (the list says why)." if held else "."
         if not self.items:
             text = f"Nothing is due for deletion on <b>{day(self.today)}</b>."
-        text += " The periods are the school's (Settings, Keeping data)."
+        text += " The periods are the school's (Settings, School rules, Keeping data)."
         if not allowed:
             text += " Only an admin may delete what is due."
         self.intro.setText(text)

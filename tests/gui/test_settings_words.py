@@ -1,0 +1,97 @@
+"""Settings in words a school office reads (GUI audit s24, item 17): the recognition choice
+without stacked colons, a channel's size and quality said as the published photo's, every
+keeping-data setting in one place (School rules, Keeping data), and the retention text naming
+the menu the window really has."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from photovet.core.workspace import Workspace
+from photovet.gui.context import AppContext
+from photovet.gui.dialogs.settings import ChannelDialog, SettingsDialog
+from tests.gui.fake_engine import FakeEngine
+
+ADMIN, ADMIN_PW = "Test Admin", "a long password 123"
+
+
+@pytest.fixture
+def ctx(qtbot, tmp_path):
+    w = Workspace.open(tmp_path / "home")
+    w.create_first_admin(ADMIN, ADMIN_PW)
+    c = AppContext(w, engine_factory=lambda ws: FakeEngine(ws))
+    yield c
+    w.close()
+
+
+def labels(widget) -> list[str]:
+    return [lab.text() for lab in widget.findChildren(QLabel)]
+
+
+def test_recognition_is_named_in_the_list_and_explained_under_it(qtbot, ctx):
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    names = [dlg.strictness.itemText(i) for i in range(dlg.strictness.count())]
+    assert names == ["Strict", "Standard (recommended)", "Relaxed"]
+    assert not any(":" in n for n in names)
+    dlg.strictness.setCurrentIndex(1)
+    assert dlg.strictness_hint.text() == "Anyone PhotoVet is not sure about is covered."
+    dlg.strictness.setCurrentIndex(0)
+    assert dlg.strictness_hint.text().startswith("Shows a face only on a very close match")
+
+
+def test_a_channels_size_and_quality_are_the_published_photos(qtbot, ctx):
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    heads = [dlg.channel_table.horizontalHeaderItem(c).text()
+             for c in range(dlg.channel_table.columnCount())]
+    assert heads[2:4] == ["Published photo size", "Published photo quality"]
+    ch = ctx.ws.channels.all()[0]
+    row = [dlg.channel_table.item(0, c).text() for c in range(5)]
+    assert row[2] == (f"{ch.long_edge} pixels (longest side)" if ch.long_edge else "Full size")
+    assert row[3] == f"{ch.quality} of 100"
+    assert any("JPEG quality" in t for t in labels(dlg))
+    edit = ChannelDialog(ch)
+    qtbot.addWidget(edit)
+    assert edit.quality.suffix() == " of 100"
+    assert edit.size.suffix() == " pixels on the longest side"
+    assert any(t.startswith("The published photo's JPEG quality") for t in labels(edit))
+
+
+def test_keeping_data_is_in_one_place(qtbot, ctx):
+    dlg = SettingsDialog(ctx)
+    qtbot.addWidget(dlg)
+    school = dlg.tabs.widget(0)
+    # the School tab only points to it; nothing there sets it
+    assert not hasattr(dlg, "delete_when") and not hasattr(dlg, "leavers")
+    assert "How long photos, face data and records are kept: School rules, Keeping data." \
+        in labels(school)
+    rules = dlg.rules
+    keeping = rules.tabs.widget(0)
+    assert rules.tabs.tabText(0) == "Keeping data"
+    assert not any("School tab" in t for t in labels(keeping))       # no pointing back
+    rules.delete_when.setCurrentIndex(rules.delete_when.findData("exported"))
+    rules.retention["purge_encodings_days_after_leaving"].setValue(14)
+    rules.retention["purge_encodings_days_after_missing"].setValue(60)
+    new = dlg.settings()
+    assert new.retention.delete_originals_when == "exported"
+    assert new.retention.purge_encodings_days_after_leaving == 14
+    assert new.retention.purge_encodings_days_after_missing == 60
+
+
+def test_the_retention_text_names_the_menu_the_window_has(qtbot, ctx, make_window):
+    win = make_window(workspace=ctx.ws)
+    menus = {a.text().replace("&", ""): a.menu() for a in win.menuBar().actions() if a.menu()}
+    register = [a.text() for a in menus["Register"].actions()]
+    assert "Due for deletion\u2026" in register
+    dlg = SettingsDialog(win.ctx)
+    qtbot.addWidget(dlg)
+    assert any("Register > Due for deletion" in t for t in labels(dlg.rules.tabs.widget(0)))
+
+
+def test_the_readme_names_the_same_menu():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "Register → Due for\n   deletion" in readme or "Register → Due for deletion" in readme
+    assert "Settings → School rules → Keeping data" in readme
