@@ -80,6 +80,26 @@ def part_of(done: tuple[int, int], total: tuple[int, int]) -> str:
     return f"{n} of {of} ({media_count(*done)})"
 
 
+def register_count(people: int, rejected: int) -> str:
+    """How many people the register holds, with the rejected rows said apart (they are in it,
+    always covered, so an import's 'new people' and this count can differ): '27 people in the
+    register: 25 ready, and 2 whose rows were rejected (always covered until the MIS is fixed
+    and the register imported again)'."""
+    text = f"{count(people, 'person', 'people')} in the register"
+    if not rejected:
+        return text
+    return (f"{text}: {people - rejected} ready, and {rejected} whose "
+            f"row{'s were' if rejected != 1 else ' was'} rejected (always covered until the MIS "
+            "is fixed and the register imported again)")
+
+
+def rejected_count(rejected: int) -> str:
+    """'2 people whose rows were rejected (in the register, always covered until fixed)'."""
+    return (f"{count(rejected, 'person', 'people')} whose "
+            f"row{'s were' if rejected != 1 else ' was'} rejected (in the register, always "
+            "covered until fixed)")
+
+
 def consent_word(state: str | None) -> str:
     """A consent value as people read it: 'Yes', 'No', 'Not recorded' (also for no value at
     all, such as the first entry of a consent history)."""
@@ -134,4 +154,5 @@ def consent_missing_words(why: str, person: Person | None, channel: Channel, med
 
 
 __all__ = ["VIDEO_ENDINGS", "consent_missing_words", "consent_word", "count", "media_count",
-           "media_of", "part_of", "tally", "uk_day", "verb", "withdrawn_reason"]
+           "media_of", "part_of", "register_count", "rejected_count", "tally", "uk_day", "verb",
+           "withdrawn_reason"]

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from photovet.core.accounts import PERMISSIONS
+from photovet.core.words import register_count
 
 from ..context import AppContext
 from ..views.checklist import ChecklistPanel, Step
@@ -42,7 +43,8 @@ class SetupController(QObject):
             qs.value("setup/school_checked", False, type=bool))
         return [
             Step("register", "Import the consent register",
-                 f"{plural(len(people), 'person', 'people')} in the register." if people else
+                 f"{register_count(len(people), sum(1 for p in people if not p.valid))}."
+                 if people else
                  "Export your pupils and staff with their photo consent from your MIS (SIMS, "
                  "Arbor, Bromcom or another) as a CSV file. You see every change before it is "
                  "saved.", bool(people), "Import again\u2026" if people else "Import the register\u2026"),

@@ -47,8 +47,9 @@ from photovet.core.register.mapping import (
     save_mapping,
 )
 from photovet.core.register.reports import ImportReport
+from photovet.core.words import rejected_count
 
-from ..words import day, error_text, plural
+from ..words import day, error_text, media_count, plural
 
 NOT_IN_FILE = "(not in this file)"
 WITHDRAWN_TINT = QColor("#fde2e1")
@@ -479,8 +480,10 @@ class ResultPage(QWizardPage):
         if report.applied:
             self.text.setText(f"<b>The register was imported.</b> {plural(report.rows, 'row')}; "
                               f"{plural(len(report.new_people), 'new person', 'new people')}; "
+                              + (f"{rejected_count(len(report.invalidated))}; "
+                                 if report.invalidated else "") +
                               f"{plural(len(report.withdrawals), 'withdrawal')}." + (
-                                  f" <b>{plural(len(report.takedown), 'photo')} already "
+                                  f" <b>{media_count(report.takedown)} already "
                                   "exported or posted must now come down: see After posting > "
                                   "Take-down list.</b>" if report.takedown else ""))
             self.wiz.imported.emit()
