@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from dataclasses import dataclass, field
 
 from photovet.core.models import (
@@ -93,9 +94,21 @@ NOT_A_FACE_REASON_SCORE = 0.5
 MEDIA_WORDS = {"photo": "photos", "video": "videos"}
 
 REASON_NOT_A_NAME = "Not a name"
+REASON_FRAGMENT = "Not a name (a fragment: no word of three letters or more)"
 #: where a line of text was found (TextItem.context), as words for a reason
 TEXT_CONTEXTS = {"worn": " on a badge, lanyard or certificate",
                  "label": " after \"my name is\" or \"Name:\""}
+#: the same, for a line kept readable: where it is, since a line below a face may be on a
+#: T-shirt or a table as well as a badge (words only: the decision is the same)
+KEPT_CONTEXTS = {"worn": " below a face, where a badge would be",
+                 "label": " after \"my name is\" or \"Name:\""}
+_WORD = re.compile(r"[^\W_]{3,}")
+
+
+def text_fragment(text: str) -> bool:
+    """Is this line read only a fragment ("D", "—", "My wa"): no word of three letters or
+    digits or more? Words only: it says why a line is kept readable, never whether."""
+    return _WORD.search(text or "") is None
 
 
 def _fmt_day(day: _dt.date) -> str:
@@ -320,8 +333,11 @@ def _rule_for_name(item: TextItem, person: Person | None, channel: Channel, medi
         return Decision("cover", f"Looks like a name{where} that is not in the register",
                         needs_review=True)
     # Ordinary text stays readable; the reason says why, so every line read is accounted for.
+    if text_fragment(item.text):
+        return Decision("keep", REASON_FRAGMENT[:-1] + ("; read with low confidence)"
+                                                        if item.low_confidence else ")"))
     if item.context:
-        return Decision("keep", f"Only school words{TEXT_CONTEXTS.get(item.context, '')} "
+        return Decision("keep", f"Only school words{KEPT_CONTEXTS.get(item.context, '')} "
                                 "(not a name)")
     if item.low_confidence:
         return Decision("keep", "Not a name (read with low confidence)")

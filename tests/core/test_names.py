@@ -429,8 +429,8 @@ def test_school_words_on_a_badge_or_a_sign_stay_readable(text):
         assert item.kind == "", (text, read)
         decide([item])
         assert item.decision == "keep" and not item.needs_review
-        assert item.reason in ("Not a name", "Only school words on a badge, lanyard or "
-                                             "certificate (not a name)"), item.reason
+        assert item.reason in ("Not a name", "Only school words below a face, where a badge "
+                                             "would be (not a name)"), item.reason
 
 
 def test_a_single_unknown_word_on_a_sign_is_not_a_name_but_on_a_badge_it_is():

@@ -5,6 +5,11 @@ At the top, the decisions that are the person's to make (an uncertain match: "Ye
 every text read in the photo (covered or kept, with why: issue 15 "kept text is invisible to
 the reviewer"), the areas covered by hand, and the hidden data the export removes. Clicking a
 row selects it on the photo; right-clicking offers the changes a person may make.
+
+Fragments and lines read with low confidence that stay readable as ordinary text ("D", "—",
+"My wa") are listed under "Other text (n)", folded, so they do not crowd the names; every one
+is still listed (nothing read is hidden from the reviewer) and selecting one on the photo
+opens the group. Presentation only: which text is covered is policy's decision.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import PhotoAnalysis
+from photovet.core.policy import text_fragment
 
 from .. import style
 from ..words import esc, plural, read_words, uk_dates
@@ -72,6 +78,23 @@ def text_sentence(item) -> str:
     if item.refused:
         text += f" Your change was not used: {item.refused}."
     return text
+
+
+def other_text(item) -> bool:
+    """Is this line listed under "Other text": kept readable as ordinary text (not a name,
+    not the school's, nobody's decision, nothing open), and only a fragment or read with low
+    confidence? Where it is listed only; what it decides is the core's."""
+    return (item.decision == "keep" and not item.needs_review and not item.kind
+            and not item.school and not item.override and not item.refused
+            and (item.low_confidence or text_fragment(item.text)))
+
+
+def initials_like(text: str) -> bool:
+    """'OPS', 'S.M.P.': capitals only, 2 to 5 letters (a school's initials on a logo may be
+    asked about as a possible name; the question then says where to name them)."""
+    letters = [c for c in text or "" if c.isalpha()]
+    return 2 <= len(letters) <= 5 and all(c.isupper() for c in letters) and \
+        all(c.isalpha() or c in ". " for c in text.strip())
 
 
 def summary_sentence(a: PhotoAnalysis) -> str:
@@ -307,6 +330,10 @@ class FindingsPanel(QWidget):
     def _text_card(self, i: int) -> DecisionCard:
         t = self.analysis.texts[i]
         q = f"<b>{esc(read_words(t.text))}</b>: {esc(t.reason.lower() if t.reason else 'may be a name')}."
+        if t.kind == "name-like" and initials_like(t.text):
+            q += (" If these are the school's initials (on a logo or a sign), add them in "
+                  "Settings, School rules, The school: they then follow each channel's rule "
+                  "for the school's name.")
         card = DecisionCard(q, [
             ("cover", "Keep it covered", lambda *_: self.text_action.emit(i, "cover")),
             ("keep", "Leave it readable\u2026", lambda *_: self.text_action.emit(i, "keep"))])
@@ -345,10 +372,21 @@ class FindingsPanel(QWidget):
         texts = self._section(f"Text in the photo ({len(a.texts)})")
         if not a.texts:
             self._row(texts, "No text found.")
+        others = [i for i, t in enumerate(a.texts) if other_text(t)]
         for i, t in enumerate(a.texts):
+            if i in others:
+                continue
             colour = style.REVIEW.darker(140) if t.needs_review else \
                 style.COVER if t.decision == "cover" else QColor("#37474f")
             self._row(texts, text_sentence(t), TEXT, i, colour)
+        if others:
+            group = QTreeWidgetItem(texts, [f"Other text ({len(others)}): fragments and "
+                                            "lines read with low confidence, kept readable"])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            group.setToolTip(0, "Not names: each stays readable. Open to see every one.")
+            for i in others:
+                self._row(group, text_sentence(a.texts[i]), TEXT, i, QColor("#37474f"))
+            group.setExpanded(False)
         if a.manual:
             hand = self._section(f"Covered by hand ({len(a.manual)})")
             for i, c in enumerate(a.manual):
@@ -383,16 +421,30 @@ class FindingsPanel(QWidget):
         self.tree.blockSignals(True)
         try:
             self.tree.clearSelection()
-            for t in range(self.tree.topLevelItemCount()):
-                head = self.tree.topLevelItem(t)
-                for c in range(head.childCount()):
-                    item = head.child(c)
-                    if item.data(0, KindRole) == kind and item.data(0, IndexRole) == index:
-                        self.tree.setCurrentItem(item)
-                        self.tree.scrollToItem(item)
-                        return
+            for item in self.rows():
+                if item.data(0, KindRole) == kind and item.data(0, IndexRole) == index:
+                    parent = item.parent()
+                    while parent is not None:      # a row folded under "Other text"
+                        parent.setExpanded(True)
+                        parent = parent.parent()
+                    self.tree.setCurrentItem(item)
+                    self.tree.scrollToItem(item)
+                    return
         finally:
             self.tree.blockSignals(False)
+
+    def rows(self) -> list[QTreeWidgetItem]:
+        """Every row of the list, those folded in a group too, in order."""
+        out: list[QTreeWidgetItem] = []
+
+        def walk(item: QTreeWidgetItem) -> None:
+            for c in range(item.childCount()):
+                out.append(item.child(c))
+                walk(item.child(c))
+
+        for t in range(self.tree.topLevelItemCount()):
+            walk(self.tree.topLevelItem(t))
+        return out
 
     def selected(self) -> tuple[str, int]:
         item = self.tree.currentItem()
@@ -412,4 +464,5 @@ class FindingsPanel(QWidget):
                                     self.tree.viewport().mapToGlobal(pos))
 
 
-__all__ = ["DecisionCard", "FindingsPanel", "face_sentence", "summary_sentence", "text_sentence"]
+__all__ = ["DecisionCard", "FindingsPanel", "face_sentence", "other_text", "summary_sentence",
+           "text_sentence"]

@@ -1,0 +1,69 @@
+"""Text-reading noise in the findings (GUI audit s24, item 18): fragments and lines read with
+low confidence that stay readable are folded under "Other text (n)", each still listed (issue
+13: a reviewer can see every text kept); names and open questions stay in sight; a school's
+initials asked about as a possible name say where to name them. Presentation only: the
+decisions are policy's and the same."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from photovet.core.models import Channel, PhotoAnalysis, TextItem
+from photovet.core.policy import rule_for_text
+from photovet.gui.views.findings import FindingsPanel, other_text
+from photovet.gui.views.photo_view import TEXT
+
+CHANNEL = Channel(id="website", label="School website", names="initials")
+
+
+def decided(text, *, context="", low=False, kind="") -> TextItem:
+    t = TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text=text, context=context,
+                 low_confidence=low, kind=kind)
+    d = rule_for_text(t, None, CHANNEL, "photo", "consent", _dt.date(2026, 3, 12))
+    t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
+    return t
+
+
+def test_fragments_are_folded_under_other_text_and_every_line_is_still_listed(qtbot):
+    texts = [decided("OPS", context="worn", kind="name-like"),     # 0: asked about
+             decided("D", context="worn", low=True),                # 1: fragment
+             decided("Oakfield Primary School", context="worn"),   # 2: school words
+             decided("\u2014"),                                     # 3: fragment
+             decided("My wa", context="worn"),                      # 4: fragment
+             decided("Dining Hall", low=True)]                      # 5: low confidence
+    before = [(t.decision, t.needs_review) for t in texts]
+    a = PhotoAnalysis(path="x.jpg", sha256="x", texts=texts, faces_checked=True)
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 700)
+    panel.show()
+    panel.show_analysis(a, {})
+    head = panel.tree.topLevelItem(1)
+    assert head.text(0) == "Text in the photo (6)"
+    top = [head.child(i) for i in range(head.childCount())]
+    assert [r.data(0, 0x0101) for r in top[:2]] == [TEXT, TEXT]       # OPS and the school words
+    group = top[-1]
+    assert group.text(0).startswith("Other text (4)") and not group.isExpanded()
+    folded = [group.child(i).text(0) for i in range(group.childCount())]
+    assert folded == ["\u201cD\u201d: kept readable. Not a name (a fragment: no word of three "
+                      "letters or more; read with low confidence).",
+                      "\u201c\u2014\u201d: kept readable. Not a name (a fragment: no word of "
+                      "three letters or more).",
+                      "\u201cMy wa\u201d: kept readable. Not a name (a fragment: no word of "
+                      "three letters or more).",
+                      "\u201cDining Hall\u201d: kept readable. Not a name (read with low "
+                      "confidence)."]
+    # every line read is in the list, once
+    listed = sorted(int(r.data(0, 0x0102)) for r in panel.rows() if r.data(0, 0x0101) == TEXT)
+    assert listed == list(range(6))
+    assert not any("on a badge" in r.text(0) for r in panel.rows() if "kept readable" in r.text(0))
+    # a click on the photo opens the group at that line
+    panel.select(TEXT, 4)
+    assert group.isExpanded() and panel.selected() == (TEXT, 4)
+    # the school's initials: asked about as before, with where to name them
+    card = panel.cards[0]
+    words = card.findChildren(type(panel.summary))[0].text()
+    assert "looks like a name" in words and "Settings, School rules, The school" in words
+    # presentation only: the decisions are as policy made them
+    assert [(t.decision, t.needs_review) for t in texts] == before
+    assert [other_text(t) for t in texts] == [False, True, False, True, True, True]
