@@ -51,16 +51,19 @@ def tally(things: Iterable[object]) -> tuple[int, int]:
     return photos, videos
 
 
-def media_count(photos: int | Iterable[object], videos: int | None = None) -> str:
+def media_count(photos: int | Iterable[object], videos: int | None = None, *,
+                which: str = "") -> str:
     """How many photos and videos, the one way PhotoVet says it: '3 photos', '1 video',
     '10 photos and 1 video' ('0 photos' for nothing). Give the two numbers, or the things
-    themselves (analyses, results, records, list items, media strings or file names)."""
+    themselves (analyses, results, records, list items, media strings or file names).
+    ``which``: a word before each ('posted': '2 posted photos and 1 posted video')."""
     if videos is None:
         photos, videos = tally(photos)             # type: ignore[arg-type]
     assert isinstance(photos, int)
+    photo, video = (f"{which} photo", f"{which} video") if which else ("photo", "video")
     if videos and photos:
-        return f"{count(photos, 'photo')} and {count(videos, 'video')}"
-    return count(videos, "video") if videos else count(photos, "photo")
+        return f"{count(photos, photo)} and {count(videos, video)}"
+    return count(videos, video) if videos else count(photos, photo)
 
 
 def verb(n: int | tuple[int, int], one: str, many: str) -> str:

@@ -58,3 +58,8 @@ def test_a_withdrawal_with_its_date():
     assert withdrawn_reason(None) == "Consent withdrawn"
     assert withdrawn_reason("2026-03-12", "video", "School website") == \
         "Consent withdrawn for videos on School website on 12/03/2026"
+
+
+def test_a_word_before_each_kind():
+    assert media_count(2, 1, which="posted") == "2 posted photos and 1 posted video"
+    assert media_count(0, 1, which="exported") == "1 exported video"

@@ -59,3 +59,36 @@ def test_marking_ready_and_exporting_count_the_video_as_a_video(qtbot, ws, make_
     assert dlg.result.text().startswith("<b>Exported 1 photo and 1 video</b> to /tmp/out. "
                                         "1 photo not exported:")
     dlg.reject()
+
+
+def test_copying_from_a_device_counts_the_video_as_a_video(qtbot, make_window, tmp_path):
+    from tests.gui.conftest import button
+    from tests.gui.fake_engine import make_photo
+
+    device = tmp_path / "DCIM" / "100PHONE"
+    for i in range(2):
+        make_photo(device / f"IMG_{i:04d}.jpg", colour=(120 + 20 * i, 150, 160))
+    make_video(device / "VID_0001.mp4", seconds=0.5)
+    win = make_window(face_engine=SquareFaces())
+    asked: list[str] = []
+
+    def keep(box: QMessageBox) -> None:
+        asked.append(message_text(box))
+        button(box, "&No").click()
+
+    answer(keep, kind=QMessageBox)
+    win.device.start(device.parent, tmp_path / "pc" / "trip")
+    qtbot.waitUntil(lambda: bool(asked), timeout=30000)
+    assert asked[0].startswith("All 2 photos and 1 video were copied into")
+
+
+def test_the_take_down_banner_counts_videos_as_videos():
+    from photovet.gui.controllers.after_posting import TakedownSummary, banner_text
+
+    text, _ = banner_text(TakedownSummary(open=3, posted=2, videos=(1, 1)))
+    assert text.startswith("<b>1 posted photo and 1 posted video must be taken down and 1 "
+                           "exported photo must not be posted</b>")
+    text, _ = banner_text(TakedownSummary(open=1, posted=0, videos=(1, 0)))
+    assert text.startswith("<b>1 exported video must not be posted</b>")
+    text, _ = banner_text(TakedownSummary(open=2, posted=2))
+    assert text.startswith("<b>2 posted photos must be taken down</b>")

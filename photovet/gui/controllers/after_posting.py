@@ -23,6 +23,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.records import takedown
 from photovet.core.records.sar import subject_access_report
 from photovet.core.transfer import purge_batch
+from photovet.core.words import media_count, tally
 
 from ..context import AppContext
 from ..dialogs.exports_history import ExportsDialog
@@ -39,12 +40,16 @@ from ..words import error_text, esc, plural
 class TakedownSummary:
     open: int
     posted: int
+    #: of them, videos (the rest are photos): (open, posted)
+    videos: tuple[int, int] = (0, 0)
 
 
 def takedown_summary(ws) -> TakedownSummary:
     """The take-down list brought up to date, counted (worker thread, its own workspace)."""
     items = ws.takedown()
-    return TakedownSummary(len(items), sum(1 for i in items if i.status == "posted"))
+    posted = [i for i in items if i.status == "posted"]
+    return TakedownSummary(len(items), len(posted),
+                           (tally(items)[1], tally(posted)[1]))
 
 
 def banner_text(summary: TakedownSummary | None, error: str = "") -> tuple[str, str]:
@@ -55,13 +60,16 @@ def banner_text(summary: TakedownSummary | None, error: str = "") -> tuple[str, 
                  "again</a>"), "error")
     if summary is None or not summary.open:
         return "", "error"
+    posted_videos = summary.videos[1]
+    rest, rest_videos = summary.open - summary.posted, summary.videos[0] - posted_videos
     if summary.posted:
-        what = f"{plural(summary.posted, 'posted photo')} must be taken down"
-        rest = summary.open - summary.posted
+        what = (f"{media_count(summary.posted - posted_videos, posted_videos, which='posted')}"
+                " must be taken down")
         if rest:
-            what += f" and {plural(rest, 'exported photo')} must not be posted"
+            what += (f" and {media_count(rest - rest_videos, rest_videos, which='exported')} "
+                     "must not be posted")
     else:
-        what = f"{plural(summary.open, 'exported photo')} must not be posted"
+        what = f"{media_count(rest - rest_videos, rest_videos, which='exported')} must not be posted"
     return ((f"<b>{what}</b>: consent is now missing for someone in "
              f"{'it' if summary.open == 1 else 'them'}. <a href='takedown'>Show the take-down "
              "list</a>"), "error")

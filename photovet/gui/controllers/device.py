@@ -16,7 +16,7 @@ from photovet.core.transfer import import_from_device
 from ..context import AppContext
 from ..session import permission_tip
 from ..views.banners import Banner, Status
-from ..words import esc, plural, sentence
+from ..words import esc, media_count, plural, sentence
 from .batch import BatchController
 
 
@@ -89,7 +89,7 @@ class DeviceController(QObject):
             self.banner.say(esc(sentence(nothing)), "info")
             return
         if not clear:
-            self.status.done(f"Copied and checked {plural(len(ok), 'photo')} into {self.dest}.")
+            self.status.done(f"Copied and checked {media_count(ok)} into {self.dest}.")
             if self.dest is not None and self.dest.exists():
                 self.batch.add_paths([str(self.dest)])
             if failed:
@@ -100,36 +100,37 @@ class DeviceController(QObject):
                 if not self.ctx.session.allowed("device.clear"):
                     self.banner.say("The photos were copied and checked; they stay on the device "
                                     f"too. {esc(permission_tip('device.clear'))}", "info")
-                elif self.ask_clear(len(ok)):
+                elif self.ask_clear(ok):
                     self._run(clear=True, permanent=False)
             return
-        cleared = sum(1 for r in ok if r.deleted)
+        cleared = media_count([r for r in ok if r.deleted])
         where = "deleted for good" if permanent else "moved to the device's trash"
-        self.status.done(f"{plural(cleared, 'photo')} {where}.")
+        self.status.done(f"{cleared} {where}.")
         if failed:
             no_trash = [r for r in failed if "trash" in (r.error or "")]
-            self.banner.say(f"{plural(len(failed), 'photo')} {'was' if len(failed) == 1 else 'were'}"
+            self.banner.say(f"{media_count(failed)} {'was' if len(failed) == 1 else 'were'}"
                             f" left on the device. First: {esc(failed[0].error)}", "error")
-            if no_trash and not permanent and self.ask_permanent(len(no_trash)):
+            if no_trash and not permanent and self.ask_permanent(no_trash):
                 self._run(clear=True, permanent=True)
         else:
-            self.banner.say(f"The device was cleared: {plural(cleared, 'photo')} {where}; "
+            self.banner.say(f"The device was cleared: {cleared} {where}; "
                             f"the checked copies are in {esc(self.dest)}.", "info")
 
-    def ask_clear(self, n: int) -> bool:
+    def ask_clear(self, copied: list) -> bool:
+        n = len(copied)
         return QMessageBox.question(
             self.window, "Clear the device?",
-            f"All {plural(n, 'photo')} were copied into {self.dest} and each copy was checked."
-            "\n\nSchool policy: cameras and phones are cleared once the copies are safe. Remove "
-            "the photos from the device now? Each one is checked again first, then moved to the "
-            "device's trash.",
+            f"{'The' if n == 1 else 'All'} {media_count(copied)} {'was' if n == 1 else 'were'} "
+            f"copied into {self.dest} and each copy was checked.\n\nSchool policy: cameras and "
+            "phones are cleared once the copies are safe. Remove them from the device now? Each "
+            "one is checked again first, then moved to the device's trash.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
 
-    def ask_permanent(self, n: int) -> bool:
+    def ask_permanent(self, kept: list) -> bool:
         return QMessageBox.question(
             self.window, "Delete for good?",
-            f"The device has no trash PhotoVet can use, so {plural(n, 'photo')} stayed on it. "
+            f"The device has no trash PhotoVet can use, so {media_count(kept)} stayed on it. "
             "Delete them from the device for good? (Their checked copies stay on this PC.)",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes

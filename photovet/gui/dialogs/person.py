@@ -31,7 +31,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 
-from ..words import consent_word, day, esc, plural, when
+from ..words import consent_word, day, esc, media_count, when
 from .reason import ReasonDialog
 
 STATES = (YES, NO, NOT_RECORDED)
@@ -175,7 +175,7 @@ class PersonDialog(QDialog):
         exports = self.ctx.ws.records.exports(person=p.id)
         posted = sum(1 for r in exports if r.posted)
         self.exports_label.setText(
-            f"{plural(len(exports), 'exported photo')} list {p.first_name or p.display_name} "
+            f"{media_count(exports, which='exported')} list {p.first_name or p.display_name} "
             f"({posted} marked posted)." if exports else
             "No exported photo lists this person.")
         self.exports_btn.setEnabled(bool(exports))
