@@ -67,6 +67,8 @@ def test_keeping_data_is_in_one_place(qtbot, ctx):
     assert not hasattr(dlg, "delete_when") and not hasattr(dlg, "leavers")
     assert "How long photos, face data and records are kept: School rules, Keeping data." \
         in labels(school)
+    dlg.keeping_button.click()                        # and takes you there
+    assert dlg.tabs.currentWidget() is dlg.rules and dlg.rules.tabs.currentIndex() == 0
     rules = dlg.rules
     keeping = rules.tabs.widget(0)
     assert rules.tabs.tabText(0) == "Keeping data"

@@ -129,6 +129,7 @@ class SchoolRulesPage(QWidget):
         for name, label, after in RETENTION_FIELDS:
             spin = QSpinBox()
             spin.setRange(0, 3650 if name.startswith("purge_encodings") else 36500)
+            spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance("36500 days") + 48)
             spin.setSuffix(" days")
             spin.setValue(int(getattr(s.retention, name)))
             spin.setAccessibleName(label)

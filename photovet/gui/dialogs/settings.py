@@ -51,6 +51,14 @@ QUALITY_HINT = ("The published photo's JPEG quality, out of 100: higher is sharp
                 "larger file (88 looks like the original).")
 
 
+#: the same, under the list of channels
+CHANNEL_TABLE_HINT = ("Published photo size: PhotoVet makes the photo it publishes at most this "
+                      "many pixels on its longest side (2048 is sharp on a website or social "
+                      "media, and small to upload). Published photo quality: that photo's JPEG "
+                      "quality, out of 100 (higher is sharper and a larger file; 88 looks like "
+                      "the original). Change\u2026 sets them for a channel.")
+
+
 def size_words(long_edge: int | None) -> str:
     """A channel's published size: '2048 pixels (longest side)', or 'Full size'."""
     return f"{long_edge} pixels (longest side)" if long_edge else "Full size"
@@ -189,8 +197,13 @@ class SettingsDialog(QDialog):
         self.text.setChecked(s.text.enabled)
         nl.addWidget(self.text)
         sl.addWidget(names)
-        sl.addWidget(_form_label("How long photos, face data and records are kept: School rules, "
-                                 "Keeping data."))
+        keep = QHBoxLayout()
+        keep.addWidget(_form_label("How long photos, face data and records are kept: School rules, "
+                                   "Keeping data."), 1)
+        self.keeping_button = QPushButton("Keeping data\u2026")
+        self.keeping_button.clicked.connect(lambda *_: self.show_keeping_data())
+        keep.addWidget(self.keeping_button)
+        sl.addLayout(keep)
         sl.addStretch(1)
         tabs.addTab(school, "School")
 
@@ -213,7 +226,7 @@ class SettingsDialog(QDialog):
         self.channel_table.horizontalHeader().setStretchLastSection(True)
         self.channel_table.doubleClicked.connect(lambda *_: self.edit_channel())
         cl.addWidget(self.channel_table, 1)
-        cl.addWidget(_form_label(f"{SIZE_HINT} {QUALITY_HINT} Change… sets them for a channel."))
+        cl.addWidget(_form_label(CHANNEL_TABLE_HINT))
         row = QHBoxLayout()
         add = QPushButton("&Add a channel\u2026")
         add.clicked.connect(lambda *_: self.add_channel())
@@ -252,6 +265,11 @@ class SettingsDialog(QDialog):
         self.tabs.setCurrentIndex({"school": 0, "channels": 1, "pc": 2,
                                    "rules": 3}.get(tab, 0))
         self._fill_channels()
+
+    def show_keeping_data(self) -> None:
+        """School rules, Keeping data: the one place for how long things are kept."""
+        self.tabs.setCurrentWidget(self.rules)
+        self.rules.tabs.setCurrentIndex(0)
 
     def _strictness_hint(self) -> None:
         self.strictness_hint.setText(str(self.strictness.currentData(
