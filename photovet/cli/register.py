@@ -23,6 +23,7 @@ from photovet.cli.common import (
 )
 from photovet.core import words
 from photovet.core.errors import PhotoVetError
+from photovet.core.register.reports import field_label, state_word
 
 
 @click.group("register")
@@ -241,9 +242,10 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
     for h in history:
         src = h.source.split(":", 1)
         who = f"changed by {src[1]}" if src[0] == "user" else "register import"
-        click.echo(f"    {day_text(h.when)}  {h.label or h.channel}"
-                   f"{' (videos)' if h.media == 'video' else ''}: {yn_state(h.old_state)} -> "
-                   f"{yn_state(h.new_state)}  ({who})")
+        # no earlier value: "not recorded", as the app and the subject access report say
+        what = field_label(h.channel, h.media, {h.channel: h.label} if h.label else None)
+        click.echo(f"    {day_text(h.when)}  {what}: {state_word(h.old_state)} -> "
+                   f"{state_word(h.new_state)}  ({who})")
 
 
 @register_group.command("set")

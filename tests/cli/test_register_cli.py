@@ -48,6 +48,9 @@ def test_import_list_show(csv_file):
     code, out, _ = run("register", "show", UPN1.lower())
     assert code == 0 and "Victoria Ashby" in out and "Facebook           Yes" in out
     assert "History (" in out and "(register import)" in out
+    # a first value has no earlier one: "not recorded", as the app and the SAR say
+    assert "Facebook: not recorded -> Yes  (register import)" in out
+    assert "Name with photo: not recorded -> No" in out and " - -> " not in out
     code, out, _ = run("register", "show", UPN1, "--json")
     d = json.loads(out)
     assert d["consent_states"]["photo"]["facebook"] == "yes" and d["enrolment_count"] == 0
