@@ -41,7 +41,7 @@ class TakedownItem:
     channel: str
     status: str                      # "posted" | "exported" (exported for this channel, not posted)
     people: list[str]                # register ids shown (face or name) without consent now
-    reasons: dict[str, str]          # id -> "No consent for Facebook", "Name readable: ..."
+    reasons: dict[str, str]          # id -> "Consent withdrawn on 12/03/2026", "Name readable: ..."
     names: dict[str, str]            # id -> display name (from the register, when known)
     output_path: str
     output_sha256: str
