@@ -43,6 +43,7 @@ def test_marking_ready_and_exporting_count_the_video_as_a_video(qtbot, ws, make_
     else:
         assert "1 video still has decisions open" in seen[0]
     assert "photo still has" not in seen[0]
+    assert "A video's sound waits for the approver, who listens to it." in seen[0]
 
     dlg = win.export.open()
     qtbot.waitUntil(lambda: "held back" in dlg.plan.text() or "Nothing" in dlg.plan.text(),

@@ -140,6 +140,8 @@ class ApprovalController(QObject):
         extra = (f"\n\n{media_count(still_open)} still "
                  f"{words.verb(len(still_open), 'has', 'have')} decisions open: what is open "
                  "stays covered.") if still_open else ""
+        if any(getattr(it.analysis, "sound_needs_review", False) for it in still_open):
+            extra += " A video's sound waits for the approver, who listens to it."
         if QMessageBox.question(
                 self.window, "Mark photos ready",
                 f"Mark {media_count(todo)} ready for a senior leader's approval for "
