@@ -210,5 +210,6 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
     return items
 
 
-__all__ = ["ENROL_MAX_SIDE", "ENROL_MIN_SURENESS", "IMAGE_SUFFIXES", "PORTRAIT_DOMINANCE", "csv_items", "encode_portrait",
-           "enrol_items", "enrollable", "folder_items", "portrait_face"]
+__all__ = ["ENROL_MAX_SIDE", "ENROL_MIN_SURENESS", "IMAGE_SUFFIXES", "PORTRAIT_DOMINANCE",
+           "csv_items", "encode_portrait", "enrol_items", "enrollable", "folder_items",
+           "portrait_face"]
