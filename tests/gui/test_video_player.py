@@ -226,6 +226,23 @@ def test_the_sound_follows_the_channels_rule_and_the_approver_listens(qtbot, ctx
     assert a.sound == "keep"
 
 
+def test_the_preparer_settles_the_sound_question_by_publishing_without_sound(qtbot, ctx, clip):
+    """The sound removed until an approver listens kept a preparer's video 'yours to decide'
+    with no button they could use (the GUI audit): 'Publish it without sound' answers it."""
+    a, player, ctl = open_player(qtbot, ctx, clip)        # Facebook: keep after listening
+    assert a.sound == "remove" and a.sound_needs_review and a.needs_review
+    settle = player.sound_buttons["remove"]
+    assert settle.isVisible() and settle.isEnabled()
+    assert settle.text() == "Publish it without sound"
+    settle.click()
+    a = ctl.current().analysis
+    assert a.sound == "remove" and not a.sound_needs_review and not a.needs_review
+    assert a.sound_reason == "Sound removed by hand"
+    assert not player.sound_buttons["listened"].isVisible()
+    assert not player.sound_buttons["remove"].isVisible()
+    assert player.sound_buttons["rule"].isVisible()       # and back to the rule if wanted
+
+
 def test_a_channel_that_removes_sound_says_so_and_offers_no_listening(qtbot, ctx, clip):
     ctx.ws.channels.update("website", audio="remove")
     a, player, _ctl = open_player(qtbot, ctx, clip, channel="website")

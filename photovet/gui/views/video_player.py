@@ -657,7 +657,14 @@ class VideoPlayer(QWidget):
         self.sound_label.setText(text)
         b = self.sound_buttons
         b["mute"].setVisible(a.sound == "keep")
-        b["remove"].setVisible(a.sound != "remove")
+        # removed only until an approver listens: the preparer may settle it by publishing the
+        # video without sound (the core takes less sound as the answer); without this button a
+        # preparer's video stayed "yours to decide" with nothing they could do
+        settle = a.sound == "remove" and a.sound_needs_review
+        b["remove"].setVisible(a.sound != "remove" or settle)
+        b["remove"].setText("Publish it without sound" if settle else "Remove the sound")
+        b["remove"].setToolTip("Settles the question: with no sound there is nothing to listen "
+                               "to" if settle else "")
         b["rule"].setVisible(a.sound_reason.endswith("by hand"))
         b["listened"].setVisible(rule == "listen" and a.sound == "remove"
                                  and not a.sound_reason.endswith("by hand"))
