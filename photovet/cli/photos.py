@@ -172,6 +172,12 @@ def _video_lines(a, engine, ch) -> None:
                    "sports-day-2026-001.jpg. Default: photos-<today's date>. Checked like a "
                    "caption: a label naming a pupil the channel may not name is refused, with "
                    "a suggested label.")
+@click.option("--caption", default=None,
+              help="The caption to be posted with these photos. Checked with the channel's "
+                   "rules (as 'photovet caption' does): a caption naming someone the channel "
+                   "may not name is refused, nothing is exported, and a suggested caption is "
+                   "given. It is recorded with each export, with everyone it refers to (for "
+                   "take-down lists and subject access reports).")
 @click.option("--beside-originals", is_flag=True,
               help="Allow writing into the folder that holds the original photos.")
 @MODE_OPTION
@@ -180,7 +186,7 @@ def _video_lines(a, engine, ch) -> None:
                    "school has turned name checks off in its settings.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
 def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
-               beside_originals: bool, mode: str | None, no_text: bool,
+               caption: str | None, beside_originals: bool, mode: str | None, no_text: bool,
                as_json: bool) -> None:
     """Make safe copies of approved photos: each photo is checked (faces against the consent
     register for the channel, names in the picture), its review applied, then it is decoded,
@@ -221,6 +227,20 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         fail_line(None, refusal.message)
         click.echo(f"Suggested label: --label \"{refusal.suggestion}\"", err=True)
         sys.exit(EXIT_USAGE)
+    caption = (caption or "").strip()
+    if caption:
+        from photovet.core.pipeline import batch_media
+        from photovet.core.vision.text.captions import caption_refusal
+
+        said = caption_refusal(caption, ws.register.people(), ch, _dt.date.today(),
+                               mode or ws.settings.mode,
+                               threshold=ws.settings.text.caption_threshold,
+                               media=batch_media(files))
+        if said is not None:   # the caption is checked again by the core when exporting
+            ws.close()
+            fail_line(None, said.message)
+            click.echo(f"Suggested caption: --caption \"{said.suggestion}\"", err=True)
+            sys.exit(EXIT_USAGE)
     if no_text and ws.settings.text.enabled:
         abort("--no-text would leave pupils' names readable; the school's settings check names "
               "in every export", EXIT_USAGE)
@@ -239,7 +259,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         # sets ``stop``: no new photo starts, the ones in hand finish and are reported.
         for step in vet_batch(files, engine, ch, out_dir, label=label, records=ws.records,
                               approvals=approvals, mode=mode, stop=stop,
-                              allow_beside_originals=beside_originals):
+                              allow_beside_originals=beside_originals, caption=caption):
             if step.result is None:
                 if step.message and "removed" in step.message and not as_json:
                     click.echo(step.message, err=True)

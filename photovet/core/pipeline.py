@@ -531,6 +531,35 @@ class Engine:
                              mode or self.settings.mode,
                              threshold=self.settings.text.caption_threshold)
 
+    def caption_refusal(self, caption: str, channel: str | Channel, mode: str | None = None,
+                        on: _dt.date | None = None, media: Iterable[str] = ("photo",)):
+        """The CaptionError for a caption to post with an export that names someone the
+        channel may not name (checked for each media type in ``media``), or None."""
+        from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
+
+        return caption_refusal(caption, self.people, self.channel(channel),
+                               on or _dt.date.today(), mode or self.settings.mode,
+                               threshold=self.settings.text.caption_threshold,
+                               media=tuple(media))
+
+    def caption_refs(self, caption: str, channel: str | Channel,
+                     on: _dt.date | None = None) -> list:
+        """Whom a caption refers to, as the export record keeps it (records.CaptionRef): the
+        words used, how much of the name, and why the register already refused them today."""
+        from photovet.core.policy import refused_outright  # noqa: PLC0415
+        from photovet.core.records.exports import CaptionRef  # noqa: PLC0415
+        from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
+
+        ch, on = self.channel(channel), on or _dt.date.today()
+        refs = []
+        for pid, m in caption_mentions(caption, self.people,
+                                       threshold=self.settings.text.caption_threshold).items():
+            person = self.people_by_id.get(pid)
+            refused = {media: refused_outright(person, ch, media, on) or ""
+                       for media in ("photo", "video")}
+            refs.append(CaptionRef(pid, m.found, m.form, refused))
+        return refs
+
     def name_of(self, person_id: str) -> str:
         p = self.people_by_id.get(person_id)
         return p.display_name if p else person_id
@@ -1011,12 +1040,17 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                  engine: Engine, channel: str | Channel, records: Any = None,
                  approvals: Any = None, preparer: str | None = None,
                  stop: threading.Event | None = None, allow_beside_originals: bool = False,
-                 mode: str | None = None, workers: int | None = None) -> Iterator[Progress]:
+                 mode: str | None = None, workers: int | None = None,
+                 caption: str = "") -> Iterator[Progress]:
     """Export analysed photos for ``channel`` with what policy covers, and record each export.
 
     With ``approvals`` (the school requires approval: the default), only photos whose approval
     matches what would be published now are exported; the others are reported as not exported
     with the reason, and the rest of the batch goes on.
+
+    ``caption``: the caption to be posted with the photos, checked like the label (a caption
+    that names someone the channel may not name raises CaptionError: nothing is exported) and
+    recorded with each export, with whom it refers to.
     """
     from photovet.core.media.export import ExportJob  # noqa: PLC0415
     from photovet.core.media.export import export_batch as _export  # noqa: PLC0415
@@ -1026,6 +1060,11 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
     if refusal is not None:
         raise refusal
     analyses = list(analyses)
+    caption = (caption or "").strip()
+    if caption:
+        refused = engine.caption_refusal(caption, ch, mode, media=batch_media(analyses))
+        if refused is not None:
+            raise refused
     ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode)
     total, done = len(analyses), 0
     jobs = []
@@ -1038,7 +1077,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer,
-                                recheck=_consent_still_given(engine, ch)) \
+                                recheck=_consent_still_given(engine, ch), caption=caption,
+                                caption_refs=engine.caption_refs(caption, ch) if caption else ()) \
         if records is not None else None
     first = True
     for progress in _export(jobs, Path(out_dir), label=label, channel=ch,
@@ -1062,6 +1102,20 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
             continue
         done += 1
         yield Progress(done, total, progress.path, progress.result, progress.message)
+
+
+def batch_media(items: Iterable[Any]) -> tuple[str, ...]:
+    """The media types of a batch ("photo", and "video" when it holds one): a caption posted
+    with a video needs the video consent too."""
+    from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+    kinds = ["photo"]
+    for item in items:
+        if isinstance(item, VideoAnalysis) or (isinstance(item, (str, Path))
+                                               and is_video_file(Path(item))):
+            kinds.append("video")
+            break
+    return tuple(kinds)
 
 
 def _consent_still_given(engine: Engine, ch: Channel) -> Callable[[ExportResult], str | None] | None:
@@ -1126,7 +1180,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
               out_dir: str | Path, *, label: str, records: Any = None, approvals: Any = None,
               preparer: str | None = None, stop: threading.Event | None = None,
               allow_beside_originals: bool = False, mode: str | None = None,
-              on: _dt.date | None = None, workers: int | None = None) -> Iterator[Progress]:
+              on: _dt.date | None = None, workers: int | None = None,
+              caption: str = "") -> Iterator[Progress]:
     """Check, decide and export each photo in one pass (``photovet export``): while one photo is
     exported the next is being checked, and up to ``photo_workers`` photos are in flight at
     once (flow.ordered_map: bounded, in order).
@@ -1142,6 +1197,9 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     is unusable. ``stop`` starts no new photo. When the register's server goes away no new
     photo starts, the photos in flight finish (each exported and recorded, or not at all), and
     RegisterUnavailableError is raised after the last result.
+
+    ``caption`` as for ``export_batch``: checked before anything is read (CaptionError: nothing
+    exported) and recorded with each export.
     """
     from photovet.core.flow import ordered_map  # noqa: PLC0415
     from photovet.core.media.export import (  # noqa: PLC0415
@@ -1155,11 +1213,18 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     files = [Path(p) for p in paths]
     out_dir = Path(out_dir)
     ch = engine.channel(channel)
+    caption = (caption or "").strip()
+    if caption:
+        refused = engine.caption_refusal(caption, ch, mode, on, media=batch_media(files))
+        if refused is not None:
+            raise refused
     check_output_folder(out_dir, files, allow_beside_originals=allow_beside_originals)
     leftovers = clean_leftovers(out_dir)
     names = NameAllocator(out_dir, label, len(files))
     recorder = records.recorder(batch=label, preparer=preparer,
-                                recheck=_consent_still_given(engine, ch)) \
+                                recheck=_consent_still_given(engine, ch), caption=caption,
+                                caption_refs=engine.caption_refs(caption, ch, on)
+                                if caption else ()) \
         if records is not None else None
     total = len(files)
     note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
@@ -1291,5 +1356,5 @@ def _folder(path: Path) -> str:
 
 __all__ = ["HELD_APPROVAL_CHANGED", "HELD_KINDS", "HELD_NEEDS_REVIEW", "HELD_NOT_APPROVED",
            "HELD_OUT_OF_DATE", "HELD_STOPPED", "HELD_UNREADABLE",
-           "AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "export_batch",
+           "AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "batch_media", "export_batch",
            "photo_workers", "plan_exports", "vet_batch"]

@@ -775,11 +775,40 @@ def name_consent_missing(person: Person | None, channel: Channel, media: str, on
     return None if d.action == "keep" else d.reason
 
 
+#: how much of a name a caption used, least first ("E.T." < "Emily" < "Emily Tranter")
+CAPTION_FORMS = ("initials", "first", "full")
+
+
+def caption_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
+                            *, form: str, refused_then: str = "") -> str | None:
+    """Why a post whose caption refers to ``person`` (by ``form``: "initials", "first" or
+    "full") must now come down from ``channel``, or None.
+
+    The register now refuses them outright (consent withdrawn, do not photograph, a leaver, a
+    rejected row, no longer in the register) and did not for the same reason when the caption
+    was recorded (``refused_then``: a pupil with a No from the start may be called by initials,
+    as ``caption_name_form`` allowed); or the caption uses more of their name than may now be
+    used (name-with-photo consent withdrawn: initials only)."""
+    why = refused_outright(person, channel, media, on)
+    if why:
+        return why if why != refused_then else None
+    assert person is not None
+    allowed = caption_name_form(person, channel, CONSENT, on, media)
+    rank = {f: i for i, f in enumerate(CAPTION_FORMS)}
+    if rank.get(form, len(CAPTION_FORMS)) > rank[allowed]:
+        return (name_consent_missing(person, channel, media, on,
+                                     "forename" if form == "first" else "full")
+                or ("Only initials may be used now" if allowed == "initials"
+                    else "Only the first name may be used now"))
+    return None
+
+
 __all__ = [
     "PhotoRules", "checklist_refusal", "decide_school_identifier", "device_flag",
     "device_matches", "face_area_share", "flag_accept_refusal", "group_shot_flag",
     "open_flag_refusal", "photo_flags", "resolve_checks",
-    "Publication", "caption_name_form", "caption_warning", "consent_missing", "decide_face",
+    "CAPTION_FORMS", "Publication", "caption_consent_missing", "caption_name_form",
+    "caption_warning", "consent_missing", "decide_face",
     "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
     "name_consent_missing", "person_block", "publication", "refused_outright", "rule_for_face",

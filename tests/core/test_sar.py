@@ -169,5 +169,30 @@ def test_with_the_real_register(tmp_path):
     page, doc = parse(subject_access_report(reg, rec, UPNS[0], tmp_path / "sar.html"))
     assert page.exports == 1 and "Amy Able" in page.text
     assert "School website" in page.text
-    hist = doc[doc.index("Consent history"):]
-    assert "<td>Yes</td>" in hist and "<td>No</td>" in hist and "Register import (import-" in hist
+    hist = doc[doc.index("Consent history"):doc.index("Appendix: technical details")]
+    assert "<td>Yes</td>" in hist and "<td>No</td>" in hist and "<td>Register import</td>" in hist
+    # the import ids are technical: in the appendix at the end, not in the history a family reads
+    assert "import-" not in hist
+    assert "import-" in doc[doc.index("Appendix: technical details"):]
+    # a row that changed nothing (videos: not recorded before, not recorded after) is left out
+    assert "Not recorded</td><td>Not recorded" not in hist
+    assert any(c.to_dict()["old"] is None and c.to_dict()["new"] == "not recorded"
+               for c in reg.history(UPNS[0])), "the fixture has a row that changes nothing"
+
+
+def test_the_title_names_the_person_and_the_technical_details_come_last(tmp_path):
+    """Audit report item 17: the title said 'not named in the file' (the camera's words) when
+    an export had a camera without make and model; paths and SHA-256 were in every block."""
+    rec = office_records()
+    reg = FakeRegister([person("AMY", "Amy", "Able")])
+    r = make_export(tmp_path, 1, shown=["AMY"])
+    r.device = {"serial": "123", "approved": False}
+    rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")
+    page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert "<title>Subject access report: Amy Able (AMY)</title>" in doc
+    assert "<h1>Subject access report: Amy Able</h1>" in doc
+    appendix = doc.index("Appendix: technical details")
+    (export,) = rec.exports()
+    assert doc.index(export.output_sha256) > appendix
+    assert doc.index(export.output_path) > appendix
+    assert doc.index("Consent history") < appendix

@@ -52,9 +52,29 @@ class PostRecord:
     posted_on: str
     url: str = ""
     user: str | None = None
+    caption: str | None = None        # None: posted with the export's caption
+    caption_people: dict[str, CaptionRef] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["caption_people"] = {k: v.to_dict() for k, v in self.caption_people.items()}
+        return d
+
+
+@dataclass
+class CaptionRef:
+    """Someone a caption refers to, as recorded: the words it used (``found``), how much of
+    the name (``form``: "initials", "first", "full") and, per media type, why the register
+    already refused them when it was recorded ('' when it did not)."""
+
+    person: str
+    found: str
+    form: str = "full"
+    refused: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person": self.person, "found": self.found, "form": self.form,
+                "refused": dict(self.refused)}
 
 
 @dataclass
@@ -83,16 +103,39 @@ class ExportRecord:
     posts: list[PostRecord] = field(default_factory=list)
     device: dict[str, Any] = field(default_factory=dict)   # camera, and whether approved
     checks: list[str] = field(default_factory=list)        # the approver's ticked checks
+    caption: str = ""                                      # posted with it ('' none recorded)
+    caption_people: dict[str, CaptionRef] = field(default_factory=dict)
 
     @property
     def posted(self) -> bool:
         return bool(self.posts)
 
+    def captions_on(self, channel: str | None = None) -> list[tuple[str, dict[str, CaptionRef]]]:
+        """The captions published with this export (its own, and a post's own where it
+        differed), with whom each refers to; with ``channel``, those of the posts on that
+        channel (or the export's caption when it is not posted there)."""
+        posts = [p for p in self.posts if channel is None or p.channel == channel]
+        out: list[tuple[str, dict[str, CaptionRef]]] = []
+        own = not posts or any(p.caption is None for p in posts) or channel is None
+        if own and (self.caption or self.caption_people):
+            out.append((self.caption, self.caption_people))
+        for p in posts:
+            if p.caption is not None and (p.caption, p.caption_people) not in out:
+                out.append((p.caption, p.caption_people))
+        return out
+
+    def caption_mentions(self, person: str, channel: str | None = None) -> list[str]:
+        """The words the captions use for ``person`` ("E.T."), each once."""
+        return list(dict.fromkeys(refs[person].found for _, refs in self.captions_on(channel)
+                                  if person in refs))
+
     @property
     def people(self) -> list[str]:
         """Everyone who appears in any way (shown, covered, name readable or covered)."""
         out: list[str] = []
-        for pid in self.people_shown + self.names_shown + self.people_covered + self.names_covered:
+        captioned = [pid for _, refs in self.captions_on() for pid in refs]
+        for pid in (self.people_shown + self.names_shown + self.people_covered
+                    + self.names_covered + captioned):
             if pid not in out:
                 out.append(pid)
         return out
@@ -107,6 +150,8 @@ class ExportRecord:
             r.append("face covered")
         if person in self.names_covered:
             r.append("name covered")
+        for found in self.caption_mentions(person):
+            r.append(f"named in the caption as \u201c{found}\u201d")
         return r
 
     def to_dict(self) -> dict[str, Any]:
@@ -198,7 +243,8 @@ class Records:
 
     def record(self, result: ExportResult, written: Path, *, batch: str,
                preparer: str | None = None,
-               recheck: Callable[[ExportResult], str | None] | None = None) -> int:
+               recheck: Callable[[ExportResult], str | None] | None = None,
+               caption: str = "", caption_refs: Iterable[CaptionRef] = ()) -> int:
         """Record one checked export that is still under its temporary name ``written``;
         ``result.output`` is the name it is about to get (media/export.py calls this).
         ``preparer``: who prepared it (default: the signed-in account exporting).
@@ -208,7 +254,10 @@ class Records:
         record (RecordsError), and the exporter then keeps no file. Consent withdrawn while
         a long video was being made must not be exported with it (found by an audit: it was).
         On a single-file register the transaction holds the writers' lock, so a withdrawal
-        is either seen here or waits until this export is recorded (and then lists it)."""
+        is either seen here or waits until this export is recorded (and then lists it).
+
+        ``caption``: the caption to be posted with it (checked by the caller), and
+        ``caption_refs`` whom it refers to (vision.text.captions.caption_mentions)."""
         actor = self.audit.access.require("export")
         preparer = preparer or actor.name
         if result.error or not result.output:
@@ -251,7 +300,9 @@ class Records:
             "media": result.media or "photo", "fingerprint": result.fingerprint or "",
             "device": json.dumps(result.device, sort_keys=True) if result.device else "",
             "checks": json.dumps(list(result.checks)),
+            "caption": caption or "",
         }
+        refs = list(caption_refs)
         with self.db.atomic():
             why = recheck(result) if recheck is not None else None
             if why:
@@ -270,6 +321,7 @@ class Records:
                 for pid in ids:
                     self.db.execute("INSERT INTO export_people (export_id, person, role) "
                                     "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [rid, pid, role])
+            self._write_caption_people(rid, 0, refs, result.media or "photo")
             self.audit.record("export.recorded", {
                 "export_id": rid, "batch": batch, "channel": result.channel,
                 "output": row["output_path"], "output_sha256": out_sha,
@@ -277,14 +329,16 @@ class Records:
                 "people_shown": shown, "people_covered": covered, "names_covered": named,
                 "names_shown": names_shown, "fingerprint": row["fingerprint"],
                 "preparer": preparer, "approver": result.approver,
-                "device": result.device or {}, "checks": list(result.checks)})
+                "device": result.device or {}, "checks": list(result.checks),
+                "caption_people": [r.person for r in refs]})
         if self._index is not None:
             self._index.add(rid, variants)
             self._index_key = self._current_key()
         return rid
 
     def add_export(self, result: ExportResult, *, batch: str, channel: str | None = None,
-                   preparer: str | None = None, approver: str | None = None) -> int:
+                   preparer: str | None = None, approver: str | None = None,
+                   caption: str = "", caption_refs: Iterable[CaptionRef] = ()) -> int:
         """Record an export that already has its final name (tools and tests; the export
         pipeline uses ``recorder``)."""
         if channel:
@@ -294,7 +348,8 @@ class Records:
         if not result.output:
             raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
                                "record", path=result.source)
-        return self.record(result, Path(result.output), batch=batch, preparer=preparer)
+        return self.record(result, Path(result.output), batch=batch, preparer=preparer,
+                           caption=caption, caption_refs=caption_refs)
 
     def moved(self, record_id: int, final: Path) -> None:
         """The export got another name than planned (another export took it first)."""
@@ -308,16 +363,29 @@ class Records:
         with self.db.atomic():
             self.db.execute("DELETE FROM export_key_frames WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM export_people WHERE export_id = ?", [record_id])
+            self.db.execute("DELETE FROM caption_people WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM exports WHERE id = ?", [record_id])
             self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason})
         self._index = None
 
     def recorder(self, *, batch: str, preparer: str | None = None,
-                 recheck: Callable[[ExportResult], str | None] | None = None) -> _Recorder:
+                 recheck: Callable[[ExportResult], str | None] | None = None,
+                 caption: str = "", caption_refs: Iterable[CaptionRef] = ()) -> _Recorder:
         """What media/export.py calls for each checked file of one batch (refused at once
-        unless the signed-in account may export); ``recheck`` as for ``record``."""
+        unless the signed-in account may export); ``recheck``, ``caption`` and
+        ``caption_refs`` as for ``record``."""
         actor = self.audit.access.require("export")
-        return _Recorder(self, batch, preparer or actor.name, recheck)
+        return _Recorder(self, batch, preparer or actor.name, recheck, caption,
+                         list(caption_refs))
+
+    def _write_caption_people(self, export_id: int, post_id: int, refs: list[CaptionRef],
+                              media: str) -> None:
+        for ref in refs:
+            self.db.execute(
+                "INSERT INTO caption_people (export_id, post_id, person, found, form, refused) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [export_id, post_id, ref.person, ref.found, ref.form,
+                 ref.refused.get(media, "")])
 
     def _match_files(self, files: Iterable[Path], problems: list | None) -> list[int]:
         ids: list[int] = []
@@ -404,20 +472,34 @@ class Records:
                 preparer=d["preparer"], approver=d["approver"], media=d["media"],
                 fingerprint=d["fingerprint"],
                 device=json.loads(d["device"]) if d.get("device") else {},
-                checks=json.loads(d["checks"]) if d.get("checks") else []))
+                checks=json.loads(d["checks"]) if d.get("checks") else [],
+                caption=d.get("caption") or ""))
         if recs:
             by_id = {r.id: r for r in recs}
             qmarks = ",".join("?" for _ in by_id)
+            posts: dict[int, PostRecord] = {}
             for p in self.db.execute(
-                    f"SELECT id, export_id, channel, posted_on, url, actor FROM posts "
+                    f"SELECT id, export_id, channel, posted_on, url, actor, caption FROM posts "
                     f"WHERE export_id IN ({qmarks}) ORDER BY posted_on, id", list(by_id)):
-                by_id[p[1]].posts.append(PostRecord(*p))
+                post = PostRecord(*p)
+                by_id[p[1]].posts.append(post)
+                posts[post.id] = post
+            for eid, post_id, pid, found, form, refused, media in self.db.execute(
+                    f"SELECT c.export_id, c.post_id, c.person, c.found, c.form, c.refused, e.media "
+                    f"FROM caption_people c JOIN exports e ON e.id = c.export_id "
+                    f"WHERE c.export_id IN ({qmarks}) ORDER BY c.export_id, c.post_id, c.person",
+                    list(by_id)):
+                ref = CaptionRef(pid, found, form, {media: refused} if refused else {})
+                if post_id == 0:
+                    by_id[eid].caption_people[pid] = ref
+                elif post_id in posts:
+                    posts[post_id].caption_people[pid] = ref
         return recs
 
     _COLS = ["id", "created_at", "batch", "channel", "output_path", "output_sha256", "phash",
              "source_path", "source_sha256", "width", "height", "faces_covered", "texts_covered",
              "people_shown", "people_covered", "names_covered", "names_shown", "preparer",
-             "approver", "media", "fingerprint", "device", "checks"]
+             "approver", "media", "fingerprint", "device", "checks", "caption"]
 
     def _select(self, where: str = "", params: list | None = None) -> list[ExportRecord]:
         sql = f"SELECT {', '.join(self._COLS)} FROM exports {where} ORDER BY id"
@@ -425,11 +507,12 @@ class Records:
 
     def exports(self, person: str | None = None, *, batch: str | None = None) -> list[ExportRecord]:
         """Every export record (oldest first); with ``person``, those where they appear at all
-        (face shown or covered, name readable or covered)."""
+        (face shown or covered, name readable or covered, referred to by a caption)."""
         clauses, params = [], []
         if person is not None:
-            clauses.append("id IN (SELECT export_id FROM export_people WHERE person = ?)")
-            params.append(person)
+            clauses.append("(id IN (SELECT export_id FROM export_people WHERE person = ?) OR "
+                           "id IN (SELECT export_id FROM caption_people WHERE person = ?))")
+            params += [person, person]
         if batch is not None:
             clauses.append("batch = ?")
             params.append(batch)
@@ -564,15 +647,18 @@ class _Recorder:
     database connection (a transaction and the audit chain's head are per connection)."""
 
     def __init__(self, records: Records, batch: str, preparer: str | None,
-                 recheck: Callable[[ExportResult], str | None] | None = None):
+                 recheck: Callable[[ExportResult], str | None] | None = None,
+                 caption: str = "", caption_refs: list[CaptionRef] | None = None):
         self.records, self.batch, self.preparer = records, batch, preparer
         self.recheck = recheck
+        self.caption, self.caption_refs = caption, list(caption_refs or [])
         self._lock = threading.Lock()
 
     def record(self, result: ExportResult, written: Path) -> int:
         with self._lock:
             return self.records.record(result, written, batch=self.batch, preparer=self.preparer,
-                                       recheck=self.recheck)
+                                       recheck=self.recheck, caption=self.caption,
+                                       caption_refs=self.caption_refs)
 
     def moved(self, record_id: int, final: Path) -> None:
         with self._lock:
@@ -583,4 +669,5 @@ class _Recorder:
             self.records.abandon(record_id, reason)
 
 
-__all__ = ["ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError", "display_names"]
+__all__ = ["CaptionRef", "ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError",
+           "display_names"]

@@ -1,11 +1,14 @@
 """Subject access report: everything PhotoVet holds about what was published of one person.
 
-One self-contained HTML file: every export where the person appears (face shown, face covered,
-name readable, name covered), each with a thumbnail of the EXPORTED file (so covered exactly as exported,
-embedded as base64 JPEG), channel, batch, dates, who prepared and approved it, every post
-(channel, date, URL), and the person's consent history from the register. No external CSS,
-scripts, fonts or images: it opens offline and prints cleanly (print CSS, one export per block,
-no block split across pages). All text is HTML-escaped.
+One self-contained HTML file, titled with the person's name: every export where the person
+appears (face shown, face covered, name readable, name covered, named in the caption posted
+with it), each with a thumbnail of the EXPORTED file (so covered exactly as exported, embedded
+as base64 JPEG), channel, batch, caption, dates, who prepared and approved it, every post
+(channel, date, URL), and the person's consent history from the register (changes only: a row
+that changed nothing is left out). The technical details a family does not need (file paths,
+SHA-256 fingerprints, export record numbers, register import ids) are in an appendix at the
+end. No external CSS, scripts, fonts or images: it opens offline and prints cleanly (print CSS,
+one export per block, no block split across pages). All text is HTML-escaped.
 
 Only photos in which PhotoVet recognised the person (or a person assigned them by hand) can be
 listed; the report says so.
@@ -92,18 +95,20 @@ def _state(value: Any) -> str:
     return str(value).capitalize()
 
 
-def _source(source: str) -> str:
-    """'import:import-2026...-76bf1b' -> 'Register import (import-2026...)'; 'user:Jo' -> 'Changed by Jo'."""
+def _source(source: str) -> tuple[str, str]:
+    """'import:import-2026...-76bf1b' -> ('Register import', 'import-2026...'): the words for
+    the report and the technical reference for its appendix; 'user:Jo' -> ('Changed by Jo', '')."""
     kind, _, rest = source.partition(":")
     if kind == "import":
-        return f"Register import ({rest})"
+        return "Register import", rest
     if kind == "user":
-        return f"Changed by {rest}"
-    return source
+        return f"Changed by {rest}", ""
+    return source, ""
 
 
-def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, str, str]]:
-    """(when, what, from, to, source) for every consent change the register holds."""
+def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, str, str, str]]:
+    """(when, what, from, to, source, technical reference) for every consent change the
+    register holds that changed something ("Not recorded -> Not recorded" is left out)."""
     try:
         changes = register.history(person_id)
     except (UnknownPersonError, AttributeError):
@@ -121,8 +126,11 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
             label = labels.get(str(what), str(what))
             if d.get("media") == "video":
                 label += " (videos)"
-        rows.append((_local(d.get("when") or d.get("time") or ""), label,
-                     _state(d.get("old")), _state(d.get("new")), _source(str(d.get("source") or ""))))
+        old, new = _state(d.get("old")), _state(d.get("new"))
+        if old == new:
+            continue
+        rows.append((_local(d.get("when") or d.get("time") or ""), label, old, new,
+                     *_source(str(d.get("source") or ""))))
     return rows
 
 
@@ -157,7 +165,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     posts_total = sum(len(r.posts) for r in exports)
 
     parts: list[str] = []
-    parts.append("<h1>Subject access report: photos</h1>")
+    parts.append(f"<h1>Subject access report: {e(name)}</h1>")
+    parts.append("<p>Photos and videos published or prepared for publication with PhotoVet.</p>")
     parts.append('<table class="meta">')
     meta = [("Name", name), ("Register id", pid),
             ("Report made", now.strftime("%d/%m/%Y %H:%M")),
@@ -173,7 +182,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     parts.append(
         '<p class="note">This report lists every photo exported with PhotoVet in which this '
         "person was recognised (or identified by a member of staff), whether their face was shown "
-        "or covered, and every photo where their name could be read or was covered. "
+        "or covered, every photo where their name could be read or was covered, and every "
+        "photo posted with a caption that refers to them (by name or by initials; initials "
+        "that several people share are listed for each of them). "
         "Pictures are small copies of "
         "the files exactly as exported: faces and names that were covered are covered here too. "
         "PhotoVet cannot list photos in which it did not recognise the person.</p>")
@@ -197,7 +208,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     parts.append(f"<h2>Photos exported ({len(exports)})</h2>")
     if not exports:
         parts.append("<p>No exported photo lists this person.</p>")
-    for r in exports:
+    technical: list[tuple[str, str, str, str]] = []
+    for n, r in enumerate(exports, 1):
         out_path = Path(r.output_path)
         if not out_path.is_file():
             pic = (f'<div class="nothumb">The exported file is no longer on this PC '
@@ -221,9 +233,15 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         role_txt = {"face shown": "Face shown", "face covered": "Face covered",
                     "name readable": "Name readable in the photo",
                     "name covered": "Name covered"}
+        captions = r.captions_on()
+        caption_html = "".join(
+            f"<tr><td>Caption</td><td>{e(text) if text else '(not recorded)'}</td></tr>"
+            for text, _refs in captions)
         posts = "".join(
             f"<li>{e(labels.get(p.channel, p.channel))}, {e(_day(p.posted_on))}"
-            + (f", {e(p.url)}" if p.url else "") + "</li>" for p in r.posts)
+            + (f", {e(p.url)}" if p.url else "")
+            + (f", with the caption \u201c{e(p.caption)}\u201d" if p.caption is not None else "")
+            + "</li>" for p in r.posts)
         posts_html = f"<ul>{posts}</ul>" if posts else "<p>Not marked as posted.</p>"
         if r.checks:
             checks_html = ("<p><b>Checks the approver ticked:</b></p><ul>"
@@ -237,27 +255,28 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         device = r.device or {}
         device_txt = ""
         if device:
-            name = " ".join(x for x in (device.get("make", ""), device.get("model", "")) if x) \
+            camera = " ".join(x for x in (device.get("make", ""), device.get("model", "")) if x) \
                 or "not named in the file"
             if device.get("serial"):
-                name += f" (serial {device['serial']})"
+                camera += f" (serial {device['serial']})"
             approved = {True: "a school device", False: "not on the school's list of devices",
                         None: ""}.get(device.get("approved"))
-            device_txt = name + (f": {approved}" if approved else "")
+            device_txt = camera + (f": {approved}" if approved else "")
+        role_words = [role_txt.get(x, x[:1].upper() + x[1:]) for x in roles]
+        technical.append((f"Photo {n}", str(r.id), str(out_path), r.output_sha256))
         parts.append(
             f'<div class="export">{pic}<div>'
-            f'<p class="role">{e(", ".join(role_txt.get(x, x) for x in roles))}</p>'
+            f'<p class="role">Photo {n}: {e(", ".join(role_words))}</p>'
             f"<table class=\"meta\">"
             f"<tr><td>Exported</td><td>{e(_local(r.created_at))}</td></tr>"
             f"<tr><td>For</td><td>{e(labels.get(r.channel, r.channel))}"
             f"{' (video)' if r.media == 'video' else ''}</td></tr>"
             f"<tr><td>Batch</td><td>{e(r.batch)}</td></tr>"
-            f"<tr><td>Prepared by</td><td>{e(r.preparer or '')}</td></tr>"
+            + caption_html
+            + f"<tr><td>Prepared by</td><td>{e(r.preparer or '')}</td></tr>"
             f"<tr><td>Approved by</td><td>{e(r.approver or '')}</td></tr>"
-            f"<tr><td>Export record</td><td>{r.id}</td></tr>"
             + (f"<tr><td>Camera</td><td>{e(device_txt)}</td></tr>" if device_txt else "")
             + f"</table>{checks_html}<p><b>Posted:</b></p>{posts_html}"
-            f'<p class="small">{e(str(out_path))}<br>sha256 {e(r.output_sha256)}</p>'
             f"</div></div>")
 
     # consent history
@@ -267,10 +286,32 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         parts.append("<table><tr><th>When</th><th>What</th><th>From</th><th>To</th>"
                      "<th>Source</th></tr>")
         for row in hist:
-            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
+            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row[:5]) + "</tr>")
         parts.append("</table>")
     else:
         parts.append("<p>No consent changes are recorded for this person.</p>")
+
+    # the appendix: what the school's records need, not the family
+    parts.append('<h2 class="pagebreak">Appendix: technical details</h2>')
+    parts.append('<p class="small">For the school\'s records: where each exported file was '
+                 "saved on the PC that exported it, its SHA-256 fingerprint (the same file "
+                 "always has the same fingerprint) and PhotoVet's export record number, and "
+                 "the register imports the consent changes came from.</p>")
+    if technical:
+        parts.append("<table><tr><th>Photo</th><th>Export record</th><th>File</th>"
+                     "<th>SHA-256</th></tr>")
+        for tech in technical:
+            parts.append("<tr>" + "".join(f'<td class="small">{e(c)}</td>' for c in tech)
+                         + "</tr>")
+        parts.append("</table>")
+    imports = [(row[0], row[1], row[5]) for row in hist if row[5]]
+    if imports:
+        parts.append("<table><tr><th>Consent change</th><th>What</th><th>Register import</th>"
+                     "</tr>")
+        for imp in imports:
+            parts.append("<tr>" + "".join(f'<td class="small">{e(c)}</td>' for c in imp)
+                         + "</tr>")
+        parts.append("</table>")
 
     doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f"<title>Subject access report: {e(name)} ({e(pid)})</title>"

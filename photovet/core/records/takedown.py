@@ -27,7 +27,7 @@ from typing import Any
 from photovet.core.channels import UnknownChannelError
 from photovet.core.fsutil import write_report
 from photovet.core.models import Channel
-from photovet.core.policy import consent_missing, name_consent_missing
+from photovet.core.policy import caption_consent_missing, consent_missing, name_consent_missing
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
 from photovet.core.words import consent_missing_words
 
@@ -107,6 +107,16 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
         why = name_consent_missing(person(pid), channel, rec.media, on)
         if why:
             reasons[pid] = f"Name readable: {why[0].lower()}{why[1:]}"
+    # the captions published with it on this channel (or to be posted with it)
+    for _caption, refs in rec.captions_on(channel.id):
+        for pid, ref in refs.items():
+            if pid in reasons:
+                continue
+            why = caption_consent_missing(person(pid), channel, rec.media, on, form=ref.form,
+                                          refused_then=ref.refused.get(rec.media, ""))
+            if why:
+                reasons[pid] = (f"Named in the caption as \u201c{ref.found}\u201d: "
+                                f"{why[0].lower()}{why[1:]}")
     return reasons
 
 
@@ -119,10 +129,12 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
     if person is not None:
         recs = records._select(
             "WHERE id IN (SELECT export_id FROM export_people WHERE person = ? AND role IN "
-            "('shown', 'name-shown'))", [person])
+            "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
+            "WHERE person = ?)", [person, person])
     else:
         recs = records._select(
-            "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))")
+            "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))"
+            " OR id IN (SELECT export_id FROM caption_people)")
     wanted: list[tuple[ExportRecord, Channel, str, list[str], dict[str, str]]] = []
     for rec in recs:
         posted_channels = list(dict.fromkeys(p.channel for p in rec.posts))

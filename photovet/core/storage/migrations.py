@@ -516,6 +516,29 @@ def _retention_deletions(db: Database) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Captions published with the photos
+# --------------------------------------------------------------------------------------------
+
+def _captions(db: Database) -> None:
+    """The caption posted with an export (and a post's own caption when it differed), and the
+    people it refers to: a pupil named only in the caption is on the take-down list when their
+    consent goes, and in their subject access report. ``post_id`` 0: the export's caption;
+    ``found`` the words used, ``form`` how much of the name ("initials", "first", "full"),
+    ``refused`` why the register already refused them then ('' if it did not)."""
+    ddl(db, "ALTER TABLE exports ADD COLUMN caption TEXT NOT NULL DEFAULT ''")
+    ddl(db, "ALTER TABLE posts ADD COLUMN caption TEXT")
+    ddl(db, """CREATE TABLE caption_people (
+        export_id INTEGER NOT NULL REFERENCES exports(id),
+        post_id INTEGER NOT NULL DEFAULT 0,
+        person TEXT NOT NULL,
+        found TEXT NOT NULL DEFAULT '',
+        form TEXT NOT NULL DEFAULT 'full',
+        refused TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (export_id, post_id, person))""")
+    ddl(db, "CREATE INDEX caption_people_person ON caption_people(person)")
+
+
+# --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
 
@@ -545,6 +568,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("policy-0004-export-device-and-checks", _export_device_and_checks),
     Migration("policy-0005-retention-deletions", _retention_deletions),
     Migration("video-0001-tracks-sound-key-frames", _video),
+    Migration("records-0004-captions", _captions),
 )
 
 

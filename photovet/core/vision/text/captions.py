@@ -130,6 +130,95 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
                         suggestion=suggestion)
 
 
+# Initials as a caption writes them: "E.T.", "E. T.", "E.T", "ET" (capitals, two or three letters;
+# check_caption suggests "JS" for John Smith)
+_INITIALS = re.compile(r"(?<![^\W\d_])([A-Z])\.?\s?([A-Z])\.?(?:\s?([A-Z])\.?)?(?![^\W\d_])")
+
+
+@dataclass
+class CaptionMention:
+    """Someone a caption refers to: the words it uses, and how much of the name ("initials",
+    "first" or "full": policy.CAPTION_FORMS)."""
+
+    found: str
+    form: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"found": self.found, "form": self.form}
+
+
+_HIT_FORMS = {"forename": "first"}     # every other form of a name found is the name in full
+_FORM_RANK = {"initials": 0, "first": 1, "full": 2}
+
+
+def caption_mentions(caption: str, people: Sequence[Person], *,
+                     threshold: int = 90) -> dict[str, CaptionMention]:
+    """Everyone a caption refers to, ``{register id: CaptionMention}``, for the export record
+    (take-down lists and subject access reports): full names, first names and surnames found
+    the way ``check_caption`` finds them (a first name that fits several pupils gives all of
+    them), and initials ("E.T.", "ET") of everyone whose initials they are. A report lists too
+    many rather than miss someone, so initials shared by several people record all of them.
+    A member of staff named by first name alone is not counted (as in ``check_caption``).
+    Someone referred to twice keeps the fullest form."""
+    out: dict[str, CaptionMention] = {}
+
+    def add(pid: str, found: str, form: str) -> None:
+        had = out.get(pid)
+        if had is None or _FORM_RANK[form] > _FORM_RANK[had.form]:
+            out[pid] = CaptionMention(found, form)
+
+    if not caption or not caption.strip() or not people:
+        return out
+    matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
+    read, where = _as_read(caption)
+    for hit in matcher.find_all(read):
+        if hit.role == "staff" and hit.form == "forename":
+            continue
+        s, e = where[hit.span[0]], where[hit.span[1] - 1] + 1
+        for pid in hit.candidates or ([hit.person] if hit.person else []):
+            add(pid, caption[s:e], _HIT_FORMS.get(hit.form, "full"))
+    by_initials: dict[str, list[str]] = {}
+    for p in people:
+        if len(p.initials) >= 2:
+            by_initials.setdefault(p.initials, []).append(p.id)
+    for m in _INITIALS.finditer(read):
+        letters = "".join(g for g in m.groups() if g)
+        s, e = where[m.start()], where[m.end() - 1] + 1
+        for pid in by_initials.get(letters, []):
+            add(pid, caption[s:e].strip(), "initials")
+    return out
+
+
+class CaptionError(ExportError):
+    """The caption to post with an export names someone the channel may not name; nothing was
+    exported. ``suggestion``: the caption with those names in the form allowed."""
+
+    def __init__(self, message: str, *, suggestion: str, findings: list[CaptionFinding],
+                 hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.suggestion = suggestion
+        self.findings = findings
+
+
+def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
+                    mode: str, *, threshold: int = 90,
+                    media: Sequence[str] = ("photo",)) -> CaptionError | None:
+    """The error to raise for a caption that names someone the channel may not name (checked
+    for each media type the export holds: a video needs video consent), or None."""
+    for kind in dict.fromkeys(media or ("photo",)):
+        result = check_caption(caption, people, channel, on, mode, threshold=threshold,
+                               media=kind)
+        if result.ok:
+            continue
+        said = "; ".join(f"\u201c{f.found}\u201d: {f.reason[0].lower()}{f.reason[1:]}"
+                         for f in result.findings)
+        return CaptionError(
+            f"the caption names someone it may not ({said}); nothing was exported",
+            suggestion=result.suggestion, findings=result.findings,
+            hint=f"Suggested caption: {result.suggestion}")
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # Batch labels (they become the export's file names, published with the photos)
 # --------------------------------------------------------------------------------------------
@@ -183,5 +272,5 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
         hint=f"Use a general label, for example: {result.suggestion}")
 
 
-__all__ = ["CaptionCheck", "CaptionFinding", "DEFAULT_LABEL", "LabelError", "check_caption",
-           "check_label", "label_refusal"]
+__all__ = ["CaptionCheck", "CaptionError", "CaptionFinding", "CaptionMention", "DEFAULT_LABEL", "LabelError",
+           "caption_mentions", "caption_refusal", "check_caption", "check_label", "label_refusal"]

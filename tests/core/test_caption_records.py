@@ -1,0 +1,233 @@
+"""Captions recorded with the export (audit report item 13/17, s25): the caption posted with the
+photos is checked with the channel's rules when exporting (refused: nothing exported), recorded
+with every export with the people it refers to, and then used by the take-down list and the
+subject access report, so a pupil named only in a caption is on both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from afterpost_util import FakeRegister, make_export, person
+from click.testing import CliRunner
+
+from photovet.core.models import NO
+from photovet.core.pipeline import export_batch, vet_batch
+from photovet.core.records import takedown
+from photovet.core.records.exports import CaptionRef
+from photovet.core.records.sar import subject_access_report
+from photovet.core.storage import open_db
+from photovet.core.vision.text.captions import CaptionError, caption_mentions
+from photovet.core.workspace import Workspace
+from tests.conftest import office_access, office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+TODAY = dt.date(2026, 11, 21)
+
+
+# ---- whom a caption refers to --------------------------------------------------------------
+
+EMILY = person("E1", "Emily", "Tranter")
+ETHAN = person("E2", "Ethan", "Taylor")
+AMY = person("A1", "Amy", "Able")
+STAFF = person("S1", "Karen", "Hughes", role="staff")
+
+
+def test_a_caption_refers_to_full_names_first_names_and_initials():
+    people = [EMILY, ETHAN, AMY, STAFF]
+    got = caption_mentions("Well done Amy Able and E.T. at sports day", people)
+    assert {k: (v.found, v.form) for k, v in got.items()} == {
+        "A1": ("Amy Able", "full"), "E1": ("E.T.", "initials"), "E2": ("E.T.", "initials")}
+    # initials without dots, spaced, a first name; a staff first name alone is not counted
+    assert set(caption_mentions("ET won", people)) == {"E1", "E2"}
+    assert caption_mentions("E. T. won", people)["E1"].found == "E. T."
+    assert {k: v.form for k, v in caption_mentions("Emily and Karen", people).items()} == \
+        {"E1": "first"}
+    assert caption_mentions("Sports day 2026: a lovely afternoon", people) == {}
+    # referred to twice: the fullest form is kept
+    assert caption_mentions("E.T. (Emily Tranter)", [EMILY])["E1"].form == "full"
+
+
+# ---- take-down and SAR from recorded captions (fixture register) ---------------------------
+
+@pytest.fixture
+def world(tmp_path):
+    db = open_db()
+    rec = office_records(db)
+    reg = FakeRegister([person("E1", "Emily", "Tranter"), person("E2", "Ethan", "Taylor"),
+                        person("A1", "Amy", "Able"), person("B1", "Ben", "Brook")])
+    # a photo of Ben only, posted on Facebook with a caption naming Emily by her initials
+    refs = [CaptionRef("E1", "E.T.", "initials"), CaptionRef("E2", "E.T.", "initials")]
+    eid = rec.add_export(make_export(tmp_path, 1, shown=["B1"]), batch="trip", channel="facebook",
+                         caption="Ben and E.T. at the farm", caption_refs=refs)
+    rec.mark_posted(batch="trip", channel="facebook", date=dt.date(2026, 11, 1),
+                    url="https://facebook.example/1")
+    return rec, reg, eid
+
+
+def test_a_pupil_named_only_in_the_caption_is_recorded_with_the_export(world):
+    rec, _reg, eid = world
+    (r,) = rec.exports(person="E1")
+    assert r.id == eid and r.caption == "Ben and E.T. at the farm"
+    assert set(r.caption_people) == {"E1", "E2"}
+    assert r.roles("E1") == ["named in the caption as \u201cE.T.\u201d"]
+    assert "E1" in r.people and rec.exports(person="A1") == []
+
+
+def test_withdrawal_puts_a_post_whose_caption_names_the_pupil_on_the_take_down_list(world):
+    rec, reg, eid = world
+    assert takedown.evaluate(rec, reg, TODAY) == []
+    reg.withdraw("E1", "facebook")
+    (item,) = takedown.evaluate(rec, reg, TODAY)
+    assert (item.export_id, item.channel, item.status, item.people) == \
+        (eid, "facebook", "posted", ["E1"])
+    assert item.reasons["E1"] == ("Named in the caption as \u201cE.T.\u201d: consent refused "
+                                  "for Facebook")
+    assert takedown.evaluate(rec, reg, TODAY, person="E1")[0].id == item.id
+
+
+@pytest.mark.parametrize("change", ["dnp", "left"])
+def test_do_not_photograph_or_a_leaver_named_in_a_caption_comes_down(world, change):
+    rec, reg, _ = world
+    p = reg.people_by_id["E2"]
+    if change == "dnp":
+        p.do_not_photograph = True
+    else:
+        p.leaving_date = dt.date(2026, 7, 20)
+    (item,) = takedown.evaluate(rec, reg, TODAY)
+    assert item.people == ["E2"] and item.reasons["E2"].startswith("Named in the caption as")
+
+
+def test_a_pupil_refused_from_the_start_and_called_by_initials_is_not_listed(tmp_path):
+    """Initials were allowed for a pupil without consent when the caption was recorded: only a
+    change since (the register refusing them for another reason) takes the post down."""
+    rec = office_records(open_db())
+    refused = person("E1", "Emily", "Tranter", consents={"facebook": False})
+    reg = FakeRegister([refused])
+    ref = CaptionRef("E1", "E.T.", "initials", {"photo": "Consent refused for Facebook"})
+    rec.add_export(make_export(tmp_path, 2), batch="b", channel="facebook", caption="E.T.",
+                   caption_refs=[ref])
+    assert takedown.evaluate(rec, reg, TODAY) == []
+    refused.do_not_photograph = True
+    assert [i.people for i in takedown.evaluate(rec, reg, TODAY)] == [["E1"]]
+
+
+def test_name_consent_withdrawn_takes_down_a_caption_with_the_full_name(tmp_path):
+    rec = office_records(open_db())
+    amy = person("A1", "Amy", "Able", name_with_photo=True)
+    reg = FakeRegister([amy])
+    rec.add_export(make_export(tmp_path, 3), batch="b", channel="website",
+                   caption="Amy Able wins", caption_refs=[CaptionRef("A1", "Amy Able", "full")])
+    assert takedown.evaluate(rec, reg, TODAY) == []     # exported, allowed: nothing to do
+    amy.name_with_photo = False
+    (item,) = takedown.evaluate(rec, reg, TODAY)
+    assert item.status == "exported" and item.reasons["A1"].startswith(
+        "Named in the caption as \u201cAmy Able\u201d: ")
+
+
+def test_the_sar_lists_posts_whose_caption_refers_to_the_person(world, tmp_path):
+    rec, reg, _ = world
+    out = subject_access_report(reg, rec, "E1", tmp_path / "sar.html")
+    doc = out.read_text(encoding="utf-8")
+    assert "Photos exported (1)" in doc
+    assert "Named in the caption as \u201cE.T.\u201d" in doc
+    assert "Ben and E.T. at the farm" in doc
+
+
+# ---- the export path -----------------------------------------------------------------------
+
+REGISTER = """Admission No,Surname,Forename,Year,Consent: School Website,Consent: Facebook,Name with photo,Do not photograph
+E1,Tranter,Emily,Year 4,Yes,Yes,No,
+E2,Taylor,Ethan,Year 4,Yes,Yes,No,
+A1,Able,Amy,Year 4,Yes,Yes,Yes,
+"""
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
+    w.settings.text.enabled = False
+    csv = tmp_path / "register.csv"
+    csv.write_text(REGISTER, encoding="utf-8")
+    assert w.import_register(csv).applied
+    yield w
+    w.close()
+
+
+def _photo(tmp_path: Path, name: str = "p.jpg") -> Path:
+    from afterpost_util import photo
+
+    p = tmp_path / name
+    photo(7).save(p, "JPEG", quality=92)
+    return p
+
+
+def _engine(ws):
+    from photovet.core.pipeline import Engine
+
+    class NoFaces:
+        def detect(self, image):
+            return []
+
+        def encode(self, image, faces, model=None):
+            return []
+
+    return Engine(ws.settings, register=ws.register, face_engine=NoFaces(), cache=ws.cache,
+                  reviews=ws.reviews)
+
+
+def test_export_refuses_a_caption_naming_a_pupil_and_exports_nothing(ws, tmp_path):
+    engine = _engine(ws)
+    web = ws.channels.get("website")
+    a = engine.decide(engine.analyse(_photo(tmp_path)), web, on=TODAY)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(CaptionError) as err:
+        list(export_batch([a], out, label="Sports day", engine=engine, channel=web,
+                          records=ws.records, approvals=None, caption="Well done Emily Tranter!"))
+    assert "Emily Tranter" in err.value.message and err.value.suggestion == "Well done ET!"
+    assert list(out.iterdir()) == [] and ws.records.exports() == []
+    with pytest.raises(CaptionError):
+        list(vet_batch([_photo(tmp_path)], engine, web, out, label="Sports day",
+                       records=ws.records, caption="Well done Emily Tranter!"))
+    assert list(out.iterdir()) == [] and ws.records.exports() == []
+
+
+def test_export_records_the_caption_and_everyone_it_refers_to(ws, tmp_path):
+    engine = _engine(ws)
+    web = ws.channels.get("website")
+    out = tmp_path / "out"
+    out.mkdir()
+    steps = list(vet_batch([_photo(tmp_path)], engine, web, out, label="Sports day",
+                           records=ws.records, caption="Well done ET and Amy Able!"))
+    assert [s.result.ok for s in steps if s.result] == [True]
+    (r,) = ws.records.exports()
+    assert r.caption == "Well done ET and Amy Able!"
+    assert {k: (v.found, v.form) for k, v in r.caption_people.items()} == {
+        "E1": ("ET", "initials"), "E2": ("ET", "initials"), "A1": ("Amy Able", "full")}
+    assert [x.id for x in ws.records.exports(person="E2")] == [r.id]
+    # Emily's website consent is withdrawn (a real register): the export is on her list
+    assert takedown.evaluate(ws.records, ws.register) == []
+    ws.register.set_consent("E1", "website", NO)
+    (item,) = takedown.evaluate(ws.records, ws.register)
+    assert item.export_id == r.id and item.people == ["E1"] and item.status == "exported"
+    assert item.reasons["E1"].startswith("Named in the caption as \u201cET\u201d: ")
+
+
+def test_cli_export_refuses_the_caption_and_suggests_one(ws, tmp_path, monkeypatch):
+    from photovet.cli import cli
+    from tests.cli.conftest import Staff, create_staff
+
+    create_staff(ws)
+    monkeypatch.setenv("PHOTOVET_HOME", str(ws.home))
+    Staff(monkeypatch).use("Mrs Office")
+    out = tmp_path / "out"
+    out.mkdir()
+    res = CliRunner().invoke(cli, ["export", str(_photo(tmp_path)), "--out", str(out),
+                                   "--channel", "website", "--caption", "Emily Tranter wins"])
+    assert res.exit_code == 2, res.output
+    assert "\u201cEmily Tranter\u201d" in res.stderr
+    assert 'Suggested caption: --caption "ET wins"' in res.stderr
+    assert list(out.iterdir()) == []
