@@ -147,7 +147,8 @@ def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None
         click.echo("Nothing to take down.")
     for it in items:
         click.echo(f"[{it.id}] {it.action}" + (f"  (DONE {day_text(it.done_at)})" if it.done else ""))
-        click.echo(f"     {it.output_path}")
+        click.echo(f"     {it.copy_text}" if it.copy_on_disk
+                   else f"     {it.output_path} (no longer on this PC)")
         for p in it.people:
             who = f"{it.names[p]} ({p})" if it.names.get(p) else p
             click.echo(f"     {who}: {it.reasons.get(p, '')}")
@@ -159,18 +160,33 @@ def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None
 @takedown_group.command("done")
 @click.argument("items", nargs=-1, required=True, type=int)
 @click.option("--note", default="", help="What was done, e.g. 'removed from the Facebook page'.")
-def takedown_done_cmd(items: tuple[int, ...], note: str) -> None:
+@click.option("--delete-copy", "delete_copy", is_flag=True,
+              help="Also delete the exported copy of each item from this PC (the file in the "
+                   "export folder), so it is not posted again. Only the file exactly as "
+                   "exported is deleted (overwritten, then removed; never through a shortcut); "
+                   "each deletion is audited.")
+def takedown_done_cmd(items: tuple[int, ...], note: str, delete_copy: bool) -> None:
     """Record that take-down items ITEMS were taken down (audited)."""
     from photovet.core.records import takedown
 
     ws = open_workspace()
+    copies: list = []
     try:
         done = takedown.mark_done(ws.records, items, note)
+        if delete_copy:
+            copies = takedown.delete_copies(ws.records, done)
     except PhotoVetError as exc:
         abort(exc)
     finally:
         ws.close()
     click.echo(f"Marked {len(done)} item(s) as taken down: {', '.join(map(str, done))}.")
+    for c in copies:
+        if c.deleted:
+            click.echo(f"Deleted the exported copy {c.path}")
+        else:
+            fail_line(c.path, f"not deleted: {c.message}")
+    if any(not c.deleted and "no longer on this PC" not in c.message for c in copies):
+        sys.exit(EXIT_SOME_FAILED)
 
 
 @click.command("sar")

@@ -275,3 +275,27 @@ def test_covered_faces_are_counted_even_when_no_one_was_recognised():
     assert covered_text([], 1, {}) == "1 not recognised"
     assert covered_text([A], 3, {A: "Amy Able"}) == f"Amy Able ({A}), 2 not recognised"
     assert covered_text([], 0, {}) == "none"
+
+
+def test_takedown_says_where_the_exported_copy_is_and_done_can_delete_it(school):
+    """Audit report item 13: after a take-down the exported copy stayed in the export folder
+    with nothing pointing to it."""
+    tmp, rows, res = school
+    run("posted", "--batch", "trip", "--channel", "facebook")
+    rows[0]["consent"] = {"facebook": "No"}
+    assert run("register", "import", register_csv(tmp / "r2.csv", rows)).exit_code == 0
+    r = run("takedown")
+    assert f"The exported copy is still on this PC: {res[0].output}" in r.stdout
+    items = {Path(i["output_path"]).name: i for i in lines(run("takedown", "--json").stdout)}
+    assert items["trip0.jpg"]["copy_on_disk"] is True
+    r = run("takedown", "done", items["trip0.jpg"]["id"], "--delete-copy")
+    assert r.exit_code == 0, r.output
+    assert f"Deleted the exported copy {res[0].output}" in r.stdout
+    assert not Path(res[0].output).exists() and Path(res[0].source).exists()
+    # a copy changed since it was exported is not PhotoVet's to delete: kept, and said
+    Path(res[1].output).write_bytes(b"changed")
+    r = run("takedown", "done", items["trip1.jpg"]["id"], "--delete-copy")
+    assert r.exit_code == 1 and "changed since it was exported" in r.stderr
+    assert Path(res[1].output).read_bytes() == b"changed"
+    r = run("takedown", "--all")
+    assert "trip0.jpg (no longer on this PC)" in r.stdout

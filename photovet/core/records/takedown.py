@@ -9,6 +9,12 @@ now, for the channel and media type of the post.
 Items are kept in a table so they have stable numbers, remember when they were first listed, and
 can be marked as taken down (audited, one or many at once); a done item stays done. The list is
 printable (HTML with thumbnails of the exports, A4) and exportable as CSV.
+
+A post also comes down when its caption referred to someone whose consent is now missing
+(policy.caption_consent_missing). Each item says where the exported copy is while it is still
+on this PC (``copy_on_disk``): the export folder is what an office posts from next time, and
+``delete_copies`` deletes it (overwritten, never through a link, only the file exported, and
+audited) when the item is marked done.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import datetime as _dt
 import html
 import io
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -54,10 +61,18 @@ class TakedownItem:
     done_by: str | None = None
     note: str | None = None
     new: bool = False                # first listed by this call
+    copy_on_disk: bool = False       # the exported file is still at output_path on this PC
 
     @property
     def done(self) -> bool:
         return self.done_at is not None
+
+    @property
+    def copy_text(self) -> str:
+        """Where the exported copy is, in words for the list."""
+        if self.copy_on_disk:
+            return f"The exported copy is still on this PC: {self.output_path}"
+        return "The exported copy is no longer on this PC"
 
     @property
     def action(self) -> str:
@@ -72,6 +87,7 @@ class TakedownItem:
         d["posts"] = [p.to_dict() for p in self.posts]
         d["done"] = self.done
         d["action"] = self.action
+        d["copy_text"] = self.copy_text
         return d
 
 
@@ -171,7 +187,8 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 output_path=rec.output_path, output_sha256=rec.output_sha256,
                 source_path=rec.source_path, batch=rec.batch, channel_label=channel.label,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
-                done_at=row[2], done_by=row[3], note=row[4], new=new))
+                done_at=row[2], done_by=row[3], note=row[4], new=new,
+                copy_on_disk=os.path.lexists(rec.output_path)))
     items.sort(key=lambda i: (i.status != "posted", i.id))
     return items
 
@@ -207,6 +224,77 @@ def mark_done(records: Records, item_ids: Iterable[int], note: str | None = None
                 "item": row[0], "export_id": row[1], "channel": row[2],
                 "people": json.loads(row[3]), "output": rec.output_path, "note": note or ""})
     return ids
+
+
+@dataclass
+class CopyDeletion:
+    """What happened to the exported copy of one take-down item."""
+
+    item: int
+    path: str
+    deleted: bool
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def delete_copies(records: Records, item_ids: Iterable[int]) -> list[CopyDeletion]:
+    """Delete the exported copies of take-down items (by the signed-in poster or admin), each
+    only when it is still exactly the file exported (its SHA-256 as recorded), a plain file
+    (never through a shortcut or a hard link: ``transfer.not_deletable``): overwritten, then
+    removed (``transfer.overwrite_and_unlink``), checked gone and audited. One file's problem
+    is said for that file and the others go on; nothing is raised for it."""
+    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
+    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
+    from photovet.core.transfer import not_deletable, overwrite_and_unlink  # noqa: PLC0415
+
+    records.audit.access.require("takedown")
+    out: list[CopyDeletion] = []
+    seen: set[str] = set()
+    for item_id in [int(i) for i in item_ids]:
+        row = records.db.one("SELECT export_id FROM takedown_items WHERE id = ?", [item_id])
+        if row is None:
+            raise RecordsError(f"no take-down item {item_id}",
+                               hint="The take-down list shows the items and their numbers.")
+        rec = records.get(row[0])
+        path = Path(rec.output_path)
+        if rec.output_path in seen:
+            continue        # the same file on two channels' items: deleted once
+        seen.add(rec.output_path)
+        if not os.path.lexists(path):
+            out.append(CopyDeletion(item_id, str(path), False,
+                                    "the exported copy is no longer on this PC; nothing to delete"))
+            continue
+        why = not_deletable(path)
+        if why is None:
+            try:
+                if sha256_file(path) != rec.output_sha256:
+                    why = ("the file has changed since it was exported (it is not the copy "
+                           "PhotoVet made); kept")
+            except PhotoVetError as exc:
+                why = f"the file could not be read ({exc.message}); kept"
+        if why is None:
+            try:
+                overwrite_and_unlink(path)
+            except PhotoVetError as exc:
+                why = exc.message
+            except OSError as exc:
+                why = f"it could not be deleted ({exc.strerror or exc}); kept"
+        if why is None and os.path.lexists(path):
+            why = "it is still there after deleting; kept"
+        if why is not None:
+            with records.db.atomic():
+                records.audit.record("takedown.copy-kept", {
+                    "item": item_id, "export_id": rec.id, "output": str(path), "reason": why})
+            out.append(CopyDeletion(item_id, str(path), False, why))
+            continue
+        with records.db.atomic():
+            records.audit.record("takedown.copy-deleted", {
+                "item": item_id, "export_id": rec.id, "output": str(path),
+                "sha256": rec.output_sha256})
+        out.append(CopyDeletion(item_id, str(path), True, "deleted"))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,7 +378,8 @@ def write_html(items: list[TakedownItem], path: str | Path, *, school: str = "")
 <p><span class=k>File</span> <span class=f>{e(Path(it.output_path).name)}</span><br>
 <span class=k>Folder</span> <span class=f>{e(str(Path(it.output_path).parent))}</span><br>
 <span class=k>Batch</span> {e(it.batch)} &nbsp; <span class=k>Posted</span> {posts}<br>
-<span class=k>Listed</span> {_day(it.first_listed_at)}</p>
+<span class=k>Listed</span> {_day(it.first_listed_at)}<br>
+{e(it.copy_text)}</p>
 {done}
 </div></section>""")
     body = "\n".join(blocks) or "<p>Nothing to take down.</p>"
@@ -325,4 +414,5 @@ in PhotoVet.</p>
     return write_report(Path(path), doc, overwrite=True, example="takedown.html")
 
 
-__all__ = ["TakedownItem", "evaluate", "mark_done", "open_count", "write_csv", "write_html"]
+__all__ = ["CopyDeletion", "TakedownItem", "delete_copies", "evaluate", "mark_done", "open_count",
+           "write_csv", "write_html"]

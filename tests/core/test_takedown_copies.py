@@ -1,0 +1,80 @@
+"""Take-down items say where the exported copy is, and marking an item done can delete that
+copy: only the file exactly as exported, never through a link, audited (audit item 13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from afterpost_util import FakeRegister, make_export, person
+
+from photovet.core.records import takedown
+from photovet.core.storage import open_db
+from tests.conftest import office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture
+def listed(tmp_path):
+    rec = office_records(open_db())
+    reg = FakeRegister([person("AMY", "Amy", "Able")])
+    results = [make_export(tmp_path, i, shown=["AMY"], name=f"trip{i}") for i in range(3)]
+    for r in results:
+        rec.add_export(r, batch="trip", channel="facebook")
+    rec.mark_posted(batch="trip", channel="facebook", date=dt.date(2026, 11, 1))
+    reg.withdraw("AMY", "facebook")
+    items = {Path(i.output_path).name: i for i in takedown.evaluate(rec, reg, TODAY)}
+    return rec, reg, results, items
+
+
+def test_an_item_says_where_the_exported_copy_is(listed, tmp_path):
+    rec, reg, results, items = listed
+    it = items["trip0.jpg"]
+    assert it.copy_on_disk and it.copy_text.endswith(results[0].output)
+    os.unlink(results[0].output)
+    again = {Path(i.output_path).name: i for i in takedown.evaluate(rec, reg, TODAY)}
+    assert not again["trip0.jpg"].copy_on_disk
+    assert again["trip0.jpg"].copy_text == "The exported copy is no longer on this PC"
+    page = takedown.write_html(list(again.values()), tmp_path / "td.html").read_text("utf-8")
+    assert "The exported copy is still on this PC" in page and "no longer on this PC" in page
+
+
+def test_the_exported_copy_is_deleted_verified_and_audited(listed):
+    rec, _reg, results, items = listed
+    it = items["trip0.jpg"]
+    takedown.mark_done(rec, [it.id])
+    (done,) = takedown.delete_copies(rec, [it.id])
+    assert done.deleted and done.path == results[0].output
+    assert not os.path.lexists(results[0].output) and os.path.exists(results[0].source)
+    row = rec.audit.rows(action="takedown.copy-deleted")[-1]
+    assert row["details"]["output"] == results[0].output
+    assert row["details"]["sha256"] == results[0].output_sha256
+    (again,) = takedown.delete_copies(rec, [it.id])
+    assert not again.deleted and "no longer on this PC" in again.message
+
+
+def test_a_changed_file_a_link_or_a_hard_link_is_never_deleted(listed, tmp_path):
+    rec, _reg, results, items = listed
+    # changed since it was exported: not the copy PhotoVet made
+    Path(results[0].output).write_bytes(b"someone else's file")
+    # a shortcut in place of the export, pointing at another file
+    other = tmp_path / "other.jpg"
+    other.write_bytes(Path(results[1].output).read_bytes())
+    os.unlink(results[1].output)
+    os.symlink(other, results[1].output)
+    # the export with a second name
+    twin = tmp_path / "twin.jpg"
+    os.link(results[2].output, twin)
+    got = takedown.delete_copies(rec, [items[f"trip{i}.jpg"].id for i in range(3)])
+    assert [g.deleted for g in got] == [False, False, False]
+    assert "changed since it was exported" in got[0].message
+    assert "shortcut" in got[1].message and "hard link" in got[2].message
+    assert Path(results[0].output).read_bytes() == b"someone else's file"
+    assert other.exists() and os.path.islink(results[1].output)
+    assert Path(results[2].output).exists() and twin.exists()
+    assert len(rec.audit.rows(action="takedown.copy-kept")) == 3
