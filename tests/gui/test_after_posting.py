@@ -29,7 +29,7 @@ from tests.gui.conftest import (
     sign_in_as,
     wait_checked,
 )
-from tests.gui.fake_engine import FACE_A, JANE, TORI, make_photo, write_register
+from tests.gui.fake_engine import FACE_A, JANE, JOEL, TORI, make_photo, write_register
 
 
 @pytest.fixture
@@ -275,3 +275,54 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     changes = [page.history.item(r, 2).text() for r in range(page.history.rowCount())]
     assert "Not recorded \u2192 Yes" in changes and not any("Nothing" in c for c in changes)
     page.accept()
+
+
+def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(window, qtbot,
+                                                                            tmp_path, ws):
+    """s25: a caption typed in the export dialog is checked by the core as it is typed; a
+    caption naming Joel (no name consent) holds the export back and suggests initials; the
+    caption exported is recorded with Joel, so his withdrawal lists the posts (with where the
+    exported copy is) and marking them done can delete the copies."""
+    from photovet.gui.dialogs.takedown import MarkDoneDialog
+
+    approve_all(window)
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.caption.setText("Well done Joel Clarke at sports day")
+    qtbot.waitUntil(lambda: "cannot be posted here" in dlg.caption_check.text(), timeout=5000)
+    assert "Joel Clarke" in dlg.caption_check.text()
+    assert "Well done JC at sports day" in dlg.caption_check.text()
+    assert not dlg.export_btn.isEnabled() and dlg.use_suggestion.isVisible()
+    dlg.use_suggestion.click()
+    qtbot.waitUntil(lambda: "names nobody" in dlg.caption_check.text(), timeout=5000)
+    assert dlg.caption.text() == "Well done JC at sports day" and dlg.export_btn.isEnabled()
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    dlg.accept()
+    recs = ws.records.exports(batch="Sports day")
+    assert len(recs) == 3 and {r.caption for r in recs} == {"Well done JC at sports day"}
+    assert all(set(r.caption_people) == {JOEL} for r in recs)
+    ws.records.mark_posted(batch="Sports day", channel="facebook")
+    window.ctx.records_changed.emit()
+    withdraw(window, JOEL, qtbot)
+    qtbot.waitUntil(lambda: "3 posted photos must be taken down" in
+                    window.takedown_banner.text(), timeout=10000)
+    window.link("takedown")
+    td = window.after.takedown_dialog
+    qtbot.waitUntil(lambda: td.table.rowCount() == 3, timeout=10000)
+    assert "Named in the caption as \u201cJC\u201d" in td.table.item(0, 3).text()
+    assert "(still on this PC)" in td.table.item(0, 4).text()
+    first = Path(td.items[0].output_path)
+    td.table.selectRow(0)
+
+    def done(d: MarkDoneDialog) -> None:
+        assert d.delete_copy.isChecked()
+        assert d.delete_copy.text() == f"Also delete the exported copy (\u2026/{first.name})"
+        button(d, "Mark 1 item done").click()
+
+    answer(done, kind=MarkDoneDialog)
+    td.done_btn.click()
+    qtbot.waitUntil(lambda: not first.exists(), timeout=10000)
+    assert len(list((tmp_path / "out").glob("*.jpg"))) == 2
+    assert ws.audit.rows(action="takedown.copy-deleted")[-1]["details"]["output"] == str(first)
+    td.accept()

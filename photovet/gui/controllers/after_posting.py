@@ -29,8 +29,7 @@ from ..context import AppContext
 from ..dialogs.exports_history import ExportsDialog
 from ..dialogs.mark_posted import MarkPostedDialog
 from ..dialogs.purge import PurgeDialog
-from ..dialogs.reason import ReasonDialog
-from ..dialogs.takedown import TakedownDialog
+from ..dialogs.takedown import MarkDoneDialog, TakedownDialog
 from ..session import permission_refusal
 from ..views.banners import Banner
 from ..words import error_text, esc, plural
@@ -164,18 +163,26 @@ class AfterPostingController(QObject):
     def mark_done(self, ids: list[int]) -> None:
         if not ids:
             return
-        dlg = ReasonDialog("Mark as taken down",
-                           f"Mark {plural(len(ids), 'item')} as taken down? A note for the record "
-                           "(optional), for example: removed from the Facebook page.",
-                           ok_text=f"Mark {plural(len(ids), 'item')} done", required=False,
-                           parent=self.takedown_dialog or self.window)
+        listed = {i.id: i for i in self._items_for_file()}
+        items = [listed[i] for i in ids if i in listed]
+        parent = self.takedown_dialog or self.window
+        dlg = MarkDoneDialog(items, parent=parent)
         if not dlg.exec():
             return
+        copies = []
         try:
-            takedown.mark_done(self.ctx.ws.records, ids, dlg.value())
+            done = takedown.mark_done(self.ctx.ws.records, ids, dlg.value())
+            if dlg.delete_copies():
+                copies = takedown.delete_copies(self.ctx.ws.records, done)
         except PhotoVetError as exc:
-            self.ctx.fail(self.takedown_dialog or self.window, "Not marked", exc)
+            self.ctx.fail(parent, "Not marked", exc)
             return
+        kept = [c for c in copies if not c.deleted and "no longer on this PC" not in c.message]
+        if kept:
+            QMessageBox.warning(parent, "Exported copies kept", "Marked as taken down, but "
+                                + ("this exported copy was" if len(kept) == 1 else
+                                   f"{len(kept)} exported copies were") + " not deleted:\n\n"
+                                + "\n".join(f"{Path(c.path).name}: {c.message}" for c in kept))
         self.ctx.records_changed.emit()
         if self.takedown_dialog is not None:
             self._load_items(self.takedown_dialog.show_done.isChecked())

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from photovet.core.errors import PhotoVetError
 from photovet.core.pipeline import export_batch, plan_exports
 from photovet.core.words import tally
 
@@ -48,6 +49,7 @@ class ExportController(QObject):
                            approval_required=self.ctx.ws.settings.approval.required,
                            parent=self.window)
         dlg.export_requested.connect(self.start)
+        dlg.caption_changed.connect(self.check_caption)
         dlg.stop_requested.connect(self.stop)
         dlg.finished.connect(lambda *_: self._closed(dlg))
         self.dialog = dlg
@@ -84,7 +86,34 @@ class ExportController(QObject):
         self.ctx.workers.start(plan, name="export-plan", on_return=planned,
                                on_error=lambda t: self.dialog and self.dialog.show_problem(t))
 
-    def start(self, folder: str, label: str) -> None:
+    def check_caption(self, caption: str) -> None:
+        """The core's check of the caption for this channel and batch (check_caption, as the
+        export will check it), shown as it is typed."""
+        if self.dialog is None:
+            return
+        from photovet.core.pipeline import batch_media  # noqa: PLC0415
+        from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
+
+        if not caption:
+            self.dialog.show_caption_check(caption, True, [], "")
+            return
+        ws = self.ctx.ws
+        try:
+            refused = caption_refusal(
+                caption, ws.register.people(), self.ctx.current_channel(), _dt.date.today(),
+                ws.settings.mode, threshold=ws.settings.text.caption_threshold,
+                media=batch_media(self.batch.analyses()))
+        except PhotoVetError as exc:
+            self.dialog.show_caption_check(caption, False, [("", exc.message)], "")
+            return
+        if refused is None:
+            self.dialog.show_caption_check(caption, True, [], "")
+        else:
+            self.dialog.show_caption_check(caption, False,
+                                           [(f.found, f.reason) for f in refused.findings],
+                                           refused.suggestion)
+
+    def start(self, folder: str, label: str, caption: str = "") -> None:
         if self.worker is not None or self.dialog is None:
             return
         self.ctx.qs.setValue("paths/export", folder)
@@ -100,7 +129,7 @@ class ExportController(QObject):
                 yield from export_batch(
                     analyses, Path(folder), label=label, engine=engine, channel=channel,
                     records=wws.records, approvals=wws.approvals if approvals_on else None,
-                    stop=stop)
+                    stop=stop, caption=caption)
 
         self.dialog.started(len(analyses))
         self.worker = self.ctx.workers.start(

@@ -1,11 +1,12 @@
-"""The export dialog: where the safe copies go and under what batch name, which photos will be
-exported and which are held back (and why), the progress, and what was done."""
+"""The export dialog: where the safe copies go and under what batch name, the caption to post
+with them (checked by the core as it is typed, with the caption it suggests), which photos will
+be exported and which are held back (and why), the progress, and what was done."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,7 +30,8 @@ from ..words import esc
 
 
 class ExportDialog(QDialog):
-    export_requested = Signal(str, str)     # folder, batch name
+    export_requested = Signal(str, str, str)    # folder, batch name, caption
+    caption_changed = Signal(str)           # the caption as typed (after a short pause)
     plan_requested = Signal()
     stop_requested = Signal()
     mark_posted_requested = Signal(str)     # batch name
@@ -83,6 +85,35 @@ class ExportDialog(QDialog):
         names.setWordWrap(True)
         names.setObjectName("Hint")
         form.addRow("", names)
+        self.caption = QLineEdit()
+        self.caption.setAccessibleName("Caption to post with these photos")
+        self.caption.setPlaceholderText("Optional. For example: Well done to Year 4 at sports "
+                                        "day!")
+        caption_label = QLabel("&Caption to post\nwith these photos:")
+        caption_label.setBuddy(self.caption)
+        form.addRow(caption_label, self.caption)
+        self.caption_check = QLabel("PhotoVet checks the caption with the channel's rules and "
+                                    "records it with the photos, so a take-down or a subject "
+                                    "access request finds everyone it names.")
+        self.caption_check.setWordWrap(True)
+        self.caption_check.setObjectName("Hint")
+        self.caption_check.setTextFormat(Qt.TextFormat.RichText)
+        self.use_suggestion = QPushButton("Use the suggested caption")
+        self.use_suggestion.hide()
+        self.use_suggestion.clicked.connect(self._use_suggestion)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.caption_check, 1)
+        check_row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
+        form.addRow("", check_row)
+        self.suggestion = ""
+        self.caption_ok = True
+        self.ready = 0
+        self._caption_timer = QTimer(self)
+        self._caption_timer.setSingleShot(True)
+        self._caption_timer.setInterval(250)
+        self._caption_timer.timeout.connect(
+            lambda: self.caption_changed.emit(self.caption.text().strip()))
+        self.caption.textChanged.connect(lambda *_: self._caption_timer.start())
         sl.addLayout(form)
         self.plan = QLabel("Working out which photos can be exported\u2026")
         self.plan.setWordWrap(True)
@@ -183,7 +214,15 @@ class ExportDialog(QDialog):
             self.problem.setText("Give the batch a name first (for example: Sports day 2026).")
             return
         self.problem.setText("")
-        self.export_requested.emit(self.folder.text().strip(), self.label.text().strip())
+        self.export_requested.emit(self.folder.text().strip(), self.label.text().strip(),
+                                   self.caption.text().strip())
+
+    def _use_suggestion(self) -> None:
+        self.caption.setText(self.suggestion)
+        self.caption_changed.emit(self.suggestion)
+
+    def _update_export(self) -> None:
+        self.export_btn.setEnabled(self.ready > 0 and self.caption_ok)
 
     # -- what the controller tells it -------------------------------------------------------
 
@@ -205,8 +244,35 @@ class ExportDialog(QDialog):
         for name, why in held:
             self.held.addItem(f"{name}: {why}")
         self.held.setVisible(bool(held))
-        self.export_btn.setEnabled(n > 0)
+        self.ready = n
+        self._update_export()
         self.export_btn.setText(f"Export {media_count(*ready)}" if n else "Export")
+
+    def show_caption_check(self, caption: str, ok: bool, findings: list[tuple[str, str]],
+                           suggestion: str) -> None:
+        """What the core found in the caption (``findings``: the words and why), or that it
+        names nobody who must not be named. A refused caption holds the export back."""
+        if caption != self.caption.text().strip():
+            return          # typed on since: the next check answers
+        self.caption_ok, self.suggestion = ok, suggestion if not ok else ""
+        if not caption:
+            self.caption_check.setText("PhotoVet checks the caption with the channel's rules "
+                                       "and records it with the photos, so a take-down or a "
+                                       "subject access request finds everyone it names.")
+            self.caption_check.setStyleSheet("")
+        elif ok:
+            self.caption_check.setText("\u2713 The caption names nobody who must not be named "
+                                       "here. It is recorded with the photos.")
+            self.caption_check.setStyleSheet("")
+        else:
+            lines = "".join(f"<li>\u201c{esc(found)}\u201d: {esc(why)}</li>"
+                            for found, why in findings)
+            self.caption_check.setText(
+                f"<b>This caption cannot be posted here:</b><ul style='margin:0'>{lines}</ul>"
+                f"Suggested: \u201c{esc(suggestion)}\u201d")
+            self.caption_check.setStyleSheet(style.PROBLEM_TEXT)
+        self.use_suggestion.setVisible(not ok and bool(caption))
+        self._update_export()
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)

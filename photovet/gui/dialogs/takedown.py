@@ -25,6 +25,7 @@ from photovet.core.records.takedown import TakedownItem
 
 from .. import style
 from ..words import day, plural
+from .reason import ReasonDialog
 
 
 class TakedownDialog(QDialog):
@@ -103,10 +104,12 @@ class TakedownDialog(QDialog):
             why = "; ".join(it.reasons.get(p, "") for p in it.people)
             posts = "; ".join(day(p.posted_on) for p in it.posts) or "Not posted"
             action = it.action + (f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
-            for c, text in enumerate((str(it.id), action, who, why, Path(it.output_path).name,
+            where = (f"{Path(it.output_path).name} (still on this PC)" if it.copy_on_disk
+                     else f"{Path(it.output_path).name} (no longer on this PC)")
+            for c, text in enumerate((str(it.id), action, who, why, where,
                                       posts, day(it.first_listed_at))):
                 cell = QTableWidgetItem(text)
-                cell.setToolTip(it.output_path if c == 4 else text)
+                cell.setToolTip(it.copy_text if c == 4 else text)
                 cell.setData(Qt.ItemDataRole.UserRole, it.id)
                 if it.done:
                     cell.setForeground(style.TEXT_KEEP)
@@ -122,6 +125,10 @@ class TakedownDialog(QDialog):
         self.state.setText(f"Could not check take-downs: {text}")
         self.state.setStyleSheet(style.PROBLEM_TEXT)
 
+    def chosen_items(self) -> list[TakedownItem]:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [self.items[r] for r in rows if not self.items[r].done]
+
     def chosen(self) -> list[int]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         return [self.items[r].id for r in rows if not self.items[r].done]
@@ -133,4 +140,36 @@ class TakedownDialog(QDialog):
         self.csv_btn.setEnabled(has)
 
 
-__all__ = ["TakedownDialog"]
+class MarkDoneDialog(ReasonDialog):
+    """Mark items taken down: a note for the record, and (when an exported copy is still on
+    this PC) "Also delete the exported copy (…/001.jpg)", ticked: the export folder is what the
+    office posts from next time."""
+
+    def __init__(self, items: list[TakedownItem], parent: QWidget | None = None):
+        n = len(items)
+        super().__init__("Mark as taken down",
+                         f"Mark {plural(n, 'item')} as taken down? A note for the record "
+                         "(optional), for example: removed from the Facebook page.",
+                         ok_text=f"Mark {plural(n, 'item')} done", required=False, parent=parent)
+        copies = list(dict.fromkeys(i.output_path for i in items if i.copy_on_disk))
+        if len(copies) == 1:
+            text = f"Also delete the exported copy (\u2026/{Path(copies[0]).name})"
+        else:
+            text = f"Also delete the {len(copies)} exported copies still on this PC"
+        self.delete_copy = QCheckBox(text)
+        self.delete_copy.setToolTip("\n".join(copies) + "\nOnly the file exactly as PhotoVet "
+                                    "exported it is deleted (overwritten, then removed); your "
+                                    "original photo is not touched.")
+        self.delete_copy.setChecked(bool(copies))
+        self.delete_copy.setVisible(bool(copies))
+        self.copies = copies
+        lay = self.layout()
+        assert isinstance(lay, QVBoxLayout)
+        lay.insertWidget(lay.count() - 1, self.delete_copy)
+
+    def delete_copies(self) -> bool:
+        """Delete the exported copies when marking done (there are some, and it is ticked)."""
+        return bool(self.copies) and self.delete_copy.isChecked()
+
+
+__all__ = ["MarkDoneDialog", "TakedownDialog"]
