@@ -36,8 +36,13 @@ from photovet.core.errors import PhotoVetError
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--date", "day", default=None, help="When (DD/MM/YYYY); default today.")
 @click.option("--url", default=None, help="The post's address, if it has one.")
+@click.option("--caption", default=None,
+              help="The caption the post went out with, if it was not the one given when "
+                   "exporting. Checked with the channel's rules (a caption naming someone the "
+                   "channel may not name is refused: nothing is marked, and a suggested caption "
+                   "is given) and recorded with the post, with everyone it refers to.")
 def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: str | None,
-               url: str | None) -> None:
+               url: str | None, caption: str | None) -> None:
     """Record that exported photos were posted: a whole batch (--batch LABEL) or FILES (found by
     their content, so renamed copies work, or by their export path)."""
     if not batch and not files:
@@ -48,13 +53,20 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     try:
         get_channel(ws, channel)
         n = ws.records.mark_posted(batch=batch, files=list(files) or None, channel=channel,
-                                   date=date, url=url, problems=problems)
+                                   date=date, url=url, problems=problems, caption=caption,
+                                   people=ws.register.people(), mode=ws.settings.mode,
+                                   threshold=ws.settings.text.caption_threshold)
         # posted somewhere someone has no consent for (a copy made for another channel): the
         # take-down list says so at once, here too
         urgent = [i for i in ws.takedown(record=True) if i.status == "posted"
                   and i.channel == channel and i.new]
     except PhotoVetError as exc:
-        abort(exc)
+        suggestion = getattr(exc, "suggestion", None)     # a refused caption (CaptionError)
+        if suggestion is None:
+            abort(exc)
+        fail_line(None, exc.message)
+        click.echo(f"Suggested caption: --caption \"{suggestion}\"", err=True)
+        sys.exit(EXIT_USAGE)
     finally:
         ws.close()
     for f, why in problems:

@@ -544,21 +544,11 @@ class Engine:
 
     def caption_refs(self, caption: str, channel: str | Channel,
                      on: _dt.date | None = None) -> list:
-        """Whom a caption refers to, as the export record keeps it (records.CaptionRef): the
-        words used, how much of the name, and why the register already refused them today."""
-        from photovet.core.policy import refused_outright  # noqa: PLC0415
-        from photovet.core.records.exports import CaptionRef  # noqa: PLC0415
-        from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
+        """Whom a caption refers to, as the export record keeps it (records.caption_refs)."""
+        from photovet.core.records.exports import caption_refs  # noqa: PLC0415
 
-        ch, on = self.channel(channel), on or _dt.date.today()
-        refs = []
-        for pid, m in caption_mentions(caption, self.people,
-                                       threshold=self.settings.text.caption_threshold).items():
-            person = self.people_by_id.get(pid)
-            refused = {media: refused_outright(person, ch, media, on) or ""
-                       for media in ("photo", "video")}
-            refs.append(CaptionRef(pid, m.found, m.form, refused))
-        return refs
+        return caption_refs(caption, self.people, self.channel(channel), on,
+                            threshold=self.settings.text.caption_threshold)
 
     def name_of(self, person_id: str) -> str:
         p = self.people_by_id.get(person_id)

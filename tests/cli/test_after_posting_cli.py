@@ -299,3 +299,28 @@ def test_takedown_says_where_the_exported_copy_is_and_done_can_delete_it(school)
     assert Path(res[1].output).read_bytes() == b"changed"
     r = run("takedown", "--all")
     assert "trip0.jpg (no longer on this PC)" in r.stdout
+
+
+def test_posted_with_its_own_caption_checks_it_and_records_whom_it_names(school):
+    """s25: 'posted --caption' when the post's caption differs from the export's: checked like
+    an export's caption (refused: nothing marked, a suggestion), then kept with the post, so
+    the pupil it names is in their SAR and on the take-down list when their consent goes."""
+    tmp, rows, res = school
+    r = run("posted", "--batch", "trip", "--channel", "facebook", "--caption",
+            "Dot Dean on the trip")            # Facebook: first names only
+    assert r.exit_code == 2, r.output
+    assert "\u201cDot Dean\u201d: first name only on Facebook" in r.stderr
+    assert 'Suggested caption: --caption "Dot on the trip"' in r.stderr
+    assert all(not x["posts"] for x in lines(run("exports", "--json").stdout))
+    r = run("posted", res[2].output, "--channel", "facebook", "--caption", "Dot on the trip")
+    assert r.exit_code == 0, r.output
+    recs = {Path(x["output_path"]).name: x for x in
+            lines(run("exports", "--person", D, "--json").stdout)}
+    assert sorted(recs) == ["trip0.jpg", "trip2.jpg"]     # face covered in 0, caption of 2
+    rec = recs["trip2.jpg"]
+    assert rec["posts"][0]["caption"] == "Dot on the trip"
+    assert rec["posts"][0]["caption_people"][D]["found"] == "Dot"
+    rows[3]["consent"] = {"facebook": "No"}
+    assert run("register", "import", register_csv(tmp / "r2.csv", rows)).exit_code == 0
+    (item,) = lines(run("takedown", "--json").stdout)
+    assert item["people"] == [D] and item["reasons"][D].startswith("Named in the caption as")

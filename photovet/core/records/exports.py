@@ -18,7 +18,7 @@ import datetime as _dt
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ import numpy as np
 from photovet.core.errors import PhotoVetError
 from photovet.core.media import phash as _ph
 from photovet.core.media.imaging import sha256_file
-from photovet.core.models import ExportResult
+from photovet.core.models import Channel, ExportResult, Person
 from photovet.core.storage import Database
 
 
@@ -201,6 +201,24 @@ def _sha256(path: Path) -> str:
 
 def _norm(path: str | Path) -> str:
     return os.path.normcase(os.path.abspath(str(path)))
+
+
+def caption_refs(caption: str, people: Sequence[Person], channel: Channel,
+                 on: _dt.date | None = None, *, threshold: int = 90) -> list[CaptionRef]:
+    """Whom a caption refers to, as a record keeps it: the words used, how much of the name
+    (vision.text.captions.caption_mentions), and why the register already refused each of
+    them on ``channel`` that day (policy.refused_outright; '' when it did not), per media."""
+    from photovet.core.policy import refused_outright  # noqa: PLC0415
+    from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
+
+    on = on or _dt.date.today()
+    by_id = {p.id: p for p in people}
+    refs = []
+    for pid, m in caption_mentions(caption, people, threshold=threshold).items():
+        refused = {media: refused_outright(by_id.get(pid), channel, media, on) or ""
+                   for media in ("photo", "video")}
+        refs.append(CaptionRef(pid, m.found, m.form, refused))
+    return refs
 
 
 def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
@@ -419,12 +437,19 @@ class Records:
 
     def mark_posted(self, *, batch: str | None = None, files: list[Path] | None = None,
                     channel: str, date: _dt.date | None = None, url: str | None = None,
-                    problems: list | None = None) -> int:
+                    problems: list | None = None, caption: str | None = None,
+                    people: Sequence[Person] = (), mode: str = "consent",
+                    threshold: int = 90) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
         output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
         ``problems`` list is given, which then receives ``(file, reason)`` and the rest go on.
-        Made by the signed-in poster."""
+        Made by the signed-in poster.
+
+        ``caption``: the caption the post went out with, when it was not the one recorded with
+        the export. It is checked like an export's caption with ``people`` (the register),
+        ``mode`` and the channel's rules (CaptionError: nothing recorded) and kept with the
+        post, with whom it refers to (take-down lists and subject access reports)."""
         user = self.audit.access.require("post").name
         if not channel:
             raise RecordsError("a channel is needed to mark photos as posted")
@@ -441,16 +466,48 @@ class Records:
             ids += [i for i in self._match_files(files, problems) if i not in ids]
         day = (date or _dt.date.today()).isoformat()
         now = _now()
+        caption = caption.strip() if caption is not None else None
+        refs: list[CaptionRef] = []
+        medias: dict[int, str] = {}
+        if caption is not None and ids:
+            from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
+            from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
+
+            try:
+                ch = self.channels.get(channel)
+            except UnknownChannelError:
+                ch = Channel(id=channel, label=channel, names="none")   # fail closed
+            medias = {r[0]: r[1] for r in self.db.execute(
+                f"SELECT id, media FROM exports WHERE id IN ({','.join('?' for _ in ids)})", ids)}
+            on = date or _dt.date.today()
+            refused = caption_refusal(caption, people, ch, on, mode, threshold=threshold,
+                                      media=tuple(dict.fromkeys(["photo", *medias.values()])),
+                                      outcome="nothing was marked as posted")
+            if refused is not None:
+                raise refused
+            refs = caption_refs(caption, people, ch, on, threshold=threshold)
         with self.db.atomic():
             for rid in ids:
                 self.db.execute(
                     "INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at)"
                     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     [rid, channel, day, url or "", user, now])
+                if caption is None:
+                    continue
+                post_id = self.db.scalar(
+                    "SELECT id FROM posts WHERE export_id = ? AND channel = ? AND posted_on = ? "
+                    "AND url = ?", [rid, channel, day, url or ""])
+                self.db.execute("UPDATE posts SET caption = ? WHERE id = ?", [caption, post_id])
+                self.db.execute("DELETE FROM caption_people WHERE export_id = ? AND post_id = ?",
+                                [rid, post_id])
+                self._write_caption_people(rid, int(post_id), refs, medias.get(rid, "photo"))
             if ids:
-                self.audit.record("export.posted", {"batch": batch, "files": [str(f) for f in files or []],
-                                             "export_ids": ids, "channel": channel, "date": day,
-                                             "url": url or ""})
+                details: dict[str, Any] = {
+                    "batch": batch, "files": [str(f) for f in files or []], "export_ids": ids,
+                    "channel": channel, "date": day, "url": url or ""}
+                if caption is not None:
+                    details["caption_people"] = [r.person for r in refs]
+                self.audit.record("export.posted", details)
         return len(ids)
 
     # ---- reading ------------------------------------------------------------------------
@@ -670,4 +727,4 @@ class _Recorder:
 
 
 __all__ = ["CaptionRef", "ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError",
-           "display_names"]
+           "caption_refs", "display_names"]

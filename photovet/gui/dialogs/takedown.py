@@ -42,10 +42,11 @@ class TakedownDialog(QDialog):
         self.setObjectName("TakedownDialog")
         self.resize(1100, 560)
         self.items: list[TakedownItem] = []
-        intro = QLabel("Consent is now missing for someone in these photos (withdrawn, on the "
-                       "do-not-photograph list, left school, or their register row has a "
-                       "problem). Take each post down, or delete the export if it was not "
-                       "posted, then mark it done. Everything you mark is recorded with your name.")
+        intro = QLabel("Consent is now missing for someone in these photos or named in their "
+                       "caption (withdrawn, on the do-not-photograph list, left school, or their "
+                       "register row has a problem). Take each post down, or delete the export "
+                       "if it was not posted, then mark it done. Everything you mark is recorded "
+                       "with your name.")
         intro.setWordWrap(True)
         self.state = QLabel("Checking\u2026")
         self.state.setWordWrap(True)

@@ -201,10 +201,11 @@ class CaptionError(ExportError):
 
 
 def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
-                    mode: str, *, threshold: int = 90,
-                    media: Sequence[str] = ("photo",)) -> CaptionError | None:
+                    mode: str, *, threshold: int = 90, media: Sequence[str] = ("photo",),
+                    outcome: str = "nothing was exported") -> CaptionError | None:
     """The error to raise for a caption that names someone the channel may not name (checked
-    for each media type the export holds: a video needs video consent), or None."""
+    for each media type the export holds: a video needs video consent), or None.
+    ``outcome``: what the refusal means, in the error's words."""
     for kind in dict.fromkeys(media or ("photo",)):
         result = check_caption(caption, people, channel, on, mode, threshold=threshold,
                                media=kind)
@@ -213,7 +214,7 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
         said = "; ".join(f"\u201c{f.found}\u201d: {f.reason[0].lower()}{f.reason[1:]}"
                          for f in result.findings)
         return CaptionError(
-            f"the caption names someone it may not ({said}); nothing was exported",
+            f"the caption names someone it may not ({said}); {outcome}",
             suggestion=result.suggestion, findings=result.findings,
             hint=f"Suggested caption: {result.suggestion}")
     return None
