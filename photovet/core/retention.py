@@ -209,8 +209,10 @@ class RetentionSchedule:
 
         out = []
         for p, due_on in self._leavers(today, self.rules.export_records_days_after_leaving):
-            n = self.db.scalar("SELECT COUNT(DISTINCT export_id) FROM export_people WHERE person = ?",
-                               [p.id])
+            n = self.db.scalar(
+                "SELECT COUNT(DISTINCT export_id) FROM (SELECT export_id FROM export_people "
+                "WHERE person = ? UNION SELECT export_id FROM caption_people WHERE person = ?) "
+                "AS listed", [p.id, p.id])
             if not n:
                 continue
             item = DueItem("export-records", f"person:{p.id}",
@@ -249,7 +251,8 @@ class RetentionSchedule:
             item = DueItem("leavers-rows", f"person:{p.id}",
                            f"{p.id}: register row, consent history and face signatures; left "
                            f"{_fmt(p.leaving_date)}", due_on, data={"person": p.id})
-            n = self.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = ?", [p.id])
+            n = self.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = ?", [p.id]) \
+                or self.db.scalar("SELECT COUNT(*) FROM caption_people WHERE person = ?", [p.id])
             if n:
                 item.held = ("export records still list them (see 'Leavers in the export "
                              "records'); their row is kept so a take-down or a subject access "
@@ -421,8 +424,10 @@ class RetentionSchedule:
         pid = item.data["person"]
         with self.db.atomic():
             ids = [r[0] for r in self.db.all(
-                "SELECT DISTINCT export_id FROM export_people WHERE person = ?", [pid])]
+                "SELECT export_id FROM export_people WHERE person = ? UNION "
+                "SELECT export_id FROM caption_people WHERE person = ?", [pid, pid])]
             self.db.execute("DELETE FROM export_people WHERE person = ?", [pid])
+            self.db.execute("DELETE FROM caption_people WHERE person = ?", [pid])
             cols = ("people_shown", "people_covered", "names_covered", "names_shown")
             for rid in ids:
                 row = self.db.one(f"SELECT {', '.join(cols)} FROM exports WHERE id = ?", [rid])

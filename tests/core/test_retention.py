@@ -160,6 +160,28 @@ def test_a_leaver_is_kept_in_the_records_while_a_photo_of_them_is_still_up(ws, t
     assert any(r["action"] == "register.person-removed" for r in ws.audit.rows())
 
 
+def test_a_leaver_named_only_in_a_caption_is_due_and_then_forgotten_there_too(ws, tmp_path):
+    """s25: a caption records whom it refers to; a leaver named only there is listed in the
+    export records (due on the schedule) and removed from the caption's record as well."""
+    from photovet.core.records.exports import CaptionRef
+
+    rid = ws.records.add_export(make_export(tmp_path, 3, shown=["S1"]), batch="Trip",
+                                channel="website", caption="Sam and LL",
+                                caption_refs=[CaptionRef("L1", "LL", "initials")])
+    due_day = (LEAVES - TODAY).days + ws.settings.retention.export_records_days_after_leaving
+    sched = ws.retention(clock_at(due_day))
+    [item] = sched.due(("export-records",))
+    assert item.ref == "person:L1" and item.data["exports"] == 1
+    [row] = sched.due(("leavers-rows",))
+    assert "export records still list them" in row.held
+    items = takedown.evaluate(ws.records, ws.register, TODAY + dt.timedelta(days=due_day))
+    takedown.mark_done(ws.records, [i.id for i in items])
+    ws.retention(clock_at(due_day)).apply(items=ws.retention(clock_at(due_day)).due(
+        ("export-records",)))
+    assert "L1" not in ws.records.get(rid).people
+    assert ws.db.scalar("SELECT COUNT(*) FROM caption_people WHERE person = 'L1'") == 0
+
+
 def test_leavers_signatures_are_due_on_the_schedule(ws):
     import numpy as np
 
