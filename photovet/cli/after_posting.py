@@ -83,7 +83,7 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
 
 @click.command("exports")
 @click.option("--person", default=None, help="Only exports where this person appears (face shown "
-              "or covered, name readable or covered).")
+              "or covered, name readable or covered, named in the caption).")
 @click.option("--batch", default=None, help="Only this batch.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per export per line.")
 def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
@@ -114,6 +114,9 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
         click.echo(f"     names readable: {people_text(r.names_shown, names)}; covered: "
                    f"{people_text(r.names_covered, names)}")
         click.echo(f"     approved by: {r.approver or '-'}; posted: {posts}")
+        for text, refs in r.captions_on():
+            click.echo(f"     caption: {printable(text) or '(not recorded)'}"
+                       + (f" (refers to {people_text(list(refs), names)})" if refs else ""))
 
 
 @click.group("takedown", invoke_without_command=True)

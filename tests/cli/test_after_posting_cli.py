@@ -318,6 +318,7 @@ def test_posted_with_its_own_caption_checks_it_and_records_whom_it_names(school)
             lines(run("exports", "--person", D, "--json").stdout)}
     assert sorted(recs) == ["trip0.jpg", "trip2.jpg"]     # face covered in 0, caption of 2
     rec = recs["trip2.jpg"]
+    assert f"caption: Dot on the trip (refers to Dot Dean ({D}))" in run("exports").stdout
     assert rec["posts"][0]["caption"] == "Dot on the trip"
     assert rec["posts"][0]["caption_people"][D]["found"] == "Dot"
     rows[3]["consent"] = {"facebook": "No"}
