@@ -326,3 +326,33 @@ def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(wind
     assert len(list((tmp_path / "out").glob("*.jpg"))) == 2
     assert ws.audit.rows(action="takedown.copy-deleted")[-1]["details"]["output"] == str(first)
     td.accept()
+
+
+def test_mark_posted_with_a_caption_is_checked_and_recorded(posted, qtbot, ws):
+    """s25: the post's own caption, when it differed from the export's, is checked by the core
+    (refused: nothing marked, the core's words) and recorded with whom it names."""
+    win = posted
+
+    def post(caption: str):
+        def fill(d: MarkPostedDialog) -> None:
+            d.channel.setCurrentIndex(d.channel.findData("facebook"))
+            d.url.setText("https://facebook.example/posts/2")
+            d.caption.setText(caption)
+            d.accept()
+        return fill
+
+    seen: list[str] = []
+    answer(post("Joel Clarke on sports day"), kind=MarkPostedDialog)
+    answer(lambda box: (seen.append(box.text()), box.accept()), kind=QMessageBox, delay=300)
+    win.after.mark_posted("Sports day")
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert "Joel Clarke" in seen[0] and "nothing was marked as posted" in seen[0]
+    assert not any(p.url.endswith("/2") for r in ws.records.exports() for p in r.posts)
+    answer(post("JC on sports day"), kind=MarkPostedDialog)
+    answer(click("Not now"), kind=QMessageBox, delay=300)
+    answer(lambda box: box.accept(), kind=QMessageBox, delay=300)
+    win.after.mark_posted("Sports day")
+    qtbot.waitUntil(lambda: any(p.caption == "JC on sports day" for r in ws.records.exports()
+                                for p in r.posts), timeout=10000)
+    assert all(JOEL in p.caption_people for r in ws.records.exports() for p in r.posts
+               if p.caption)

@@ -269,9 +269,11 @@ class AfterPostingController(QObject):
         def post():
             problems: list = []
             with ctx.thread_workspace() as wws:
-                n = wws.records.mark_posted(batch=v["batch"], files=files, channel=v["channel"],
-                                            date=v["date"], url=v["url"],
-                                            problems=problems)
+                n = wws.records.mark_posted(
+                    batch=v["batch"], files=files, channel=v["channel"], date=v["date"],
+                    url=v["url"], problems=problems, caption=v["caption"],
+                    people=wws.register.people(), mode=wws.settings.mode,
+                    threshold=wws.settings.text.caption_threshold)
             return n, problems
 
         which = v["batch"] or (records[0].batch if records and

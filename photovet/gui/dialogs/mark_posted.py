@@ -69,6 +69,15 @@ class MarkPostedDialog(QDialog):
         self.url.setPlaceholderText("https://\u2026 (optional)")
         self.url.setAccessibleName("Address of the post")
         form.addRow("&Address of the post:", self.url)
+        self.caption = QLineEdit()
+        self.caption.setPlaceholderText("Only if it was not the caption given when exporting")
+        self.caption.setAccessibleName("Caption the post went out with")
+        form.addRow("&Caption posted:", self.caption)
+        hint = QLabel("PhotoVet checks it with the channel's rules and records whom it names, "
+                      "for take-down lists and subject access reports.")
+        hint.setWordWrap(True)
+        hint.setObjectName("Hint")
+        form.addRow("", hint)
         lay.addLayout(form)
         lay.addWidget(ok_cancel(self, "Mark as posted"))
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
@@ -85,7 +94,8 @@ class MarkPostedDialog(QDialog):
         return {"batch": self.batch.currentText() if self.by_batch.isChecked() else None,
                 "selection": self.by_selection.isChecked(),
                 "channel": self.channel.currentData(), "date": self.day(),
-                "url": self.url.text().strip() or None}
+                "url": self.url.text().strip() or None,
+                "caption": self.caption.text().strip() or None}
 
 
 __all__ = ["MarkPostedDialog"]
