@@ -356,3 +356,18 @@ def test_mark_posted_with_a_caption_is_checked_and_recorded(posted, qtbot, ws):
                                 for p in r.posts), timeout=10000)
     assert all(JOEL in p.caption_people for r in ws.records.exports() for p in r.posts
                if p.caption)
+
+
+def test_a_caption_the_core_refuses_at_export_says_why_on_the_result_page(window, qtbot,
+                                                                          tmp_path, ws):
+    """The dialog's live check holds Export back; should the core still refuse the caption
+    (the register changed meanwhile), its words are on the page shown, not a hidden one."""
+    approve_all(window)
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    window.export.start(str(tmp_path / "out"), "Sports day", "Well done Joel Clarke")
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    assert "Nothing was exported" in dlg.result.text()
+    assert "Joel Clarke" in dlg.result.text() and "JC" in dlg.result.text()
+    assert ws.records.exports() == [] and not list((tmp_path / "out").iterdir())
+    dlg.reject()

@@ -298,6 +298,10 @@ class ExportDialog(QDialog):
         failed_media = failed_media or (len(failed), 0)
         head = (f"<b>Exported {media_count(*ok)}</b> to {esc(folder)}." if sum(ok) else
                 "<b>Nothing was exported.</b>")
+        if not ok and self.problem.text():
+            # refused before the first photo (a caption or label naming someone, the folder):
+            # the core's words, on the page that is shown
+            head += f" {esc(self.problem.text())}"
         if stopped:
             head += (" The export was stopped: the photos and videos not listed as exported "
                      "were not written.")
