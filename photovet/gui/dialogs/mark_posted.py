@@ -70,7 +70,7 @@ class MarkPostedDialog(QDialog):
         self.url.setAccessibleName("Address of the post")
         form.addRow("&Address of the post:", self.url)
         self.caption = QLineEdit()
-        self.caption.setPlaceholderText("Only if it was not the caption given when exporting")
+        self.caption.setPlaceholderText("Optional: if not the export's caption")
         self.caption.setAccessibleName("Caption the post went out with")
         form.addRow("&Caption posted:", self.caption)
         hint = QLabel("PhotoVet checks it with the channel's rules and records whom it names, "
