@@ -231,3 +231,15 @@ def test_cli_export_refuses_the_caption_and_suggests_one(ws, tmp_path, monkeypat
     assert "\u201cEmily Tranter\u201d" in res.stderr
     assert 'Suggested caption: --caption "ET wins"' in res.stderr
     assert list(out.iterdir()) == []
+
+
+def test_a_posts_caption_is_never_recorded_unchecked(world):
+    rec, reg, _ = world
+    from photovet.core.records.exports import RecordsError
+
+    with pytest.raises(RecordsError, match="without the register"):
+        rec.mark_posted(batch="trip", channel="website", caption="Emily Tranter")
+    with pytest.raises(CaptionError, match="nothing was marked as posted"):
+        rec.mark_posted(batch="trip", channel="website", caption="Emily Tranter",
+                        people=reg.people())
+    assert [p.channel for r in rec.exports() for p in r.posts] == ["facebook"]

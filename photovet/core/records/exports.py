@@ -438,7 +438,7 @@ class Records:
     def mark_posted(self, *, batch: str | None = None, files: list[Path] | None = None,
                     channel: str, date: _dt.date | None = None, url: str | None = None,
                     problems: list | None = None, caption: str | None = None,
-                    people: Sequence[Person] = (), mode: str = "consent",
+                    people: Sequence[Person] | None = None, mode: str = "consent",
                     threshold: int = 90) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
@@ -467,6 +467,8 @@ class Records:
         day = (date or _dt.date.today()).isoformat()
         now = _now()
         caption = caption.strip() if caption is not None else None
+        if caption is not None and people is None:   # never recorded unchecked
+            raise RecordsError("a caption cannot be recorded without the register to check it")
         refs: list[CaptionRef] = []
         medias: dict[int, str] = {}
         if caption is not None and ids:
@@ -480,6 +482,7 @@ class Records:
             medias = {r[0]: r[1] for r in self.db.execute(
                 f"SELECT id, media FROM exports WHERE id IN ({','.join('?' for _ in ids)})", ids)}
             on = date or _dt.date.today()
+            assert people is not None
             refused = caption_refusal(caption, people, ch, on, mode, threshold=threshold,
                                       media=tuple(dict.fromkeys(["photo", *medias.values()])),
                                       outcome="nothing was marked as posted")
