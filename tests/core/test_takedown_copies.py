@@ -42,6 +42,12 @@ def test_an_item_says_where_the_exported_copy_is(listed, tmp_path):
     assert again["trip0.jpg"].copy_text == "The exported copy is no longer on this PC"
     page = takedown.write_html(list(again.values()), tmp_path / "td.html").read_text("utf-8")
     assert "The exported copy is still on this PC" in page and "no longer on this PC" in page
+    import csv
+
+    rows = csv.DictReader(open(takedown.write_csv(list(again.values()), tmp_path / "td.csv"),
+                               encoding="utf-8-sig"))
+    assert {Path(r["file"]).name: r["copy_on_this_pc"] for r in rows} == {
+        "trip0.jpg": "No", "trip1.jpg": "Yes", "trip2.jpg": "Yes"}
 
 
 def test_the_exported_copy_is_deleted_verified_and_audited(listed):

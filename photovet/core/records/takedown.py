@@ -302,7 +302,8 @@ def delete_copies(records: Records, item_ids: Iterable[int]) -> list[CopyDeletio
 # --------------------------------------------------------------------------------------------
 
 CSV_COLUMNS = ["item", "status", "channel", "action", "people", "names", "reasons", "file",
-               "sha256", "batch", "posted_on", "urls", "first_listed", "done", "done_by", "note"]
+               "sha256", "batch", "posted_on", "urls", "first_listed", "done", "done_by", "note",
+               "copy_on_this_pc"]
 
 
 def _csv_cell(v: Any) -> str:
@@ -336,7 +337,8 @@ def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
             "; ".join(f"{p}: {it.reasons[p]}" for p in it.people), it.output_path,
             it.output_sha256, it.batch, "; ".join(_day(p.posted_on) for p in it.posts),
             "; ".join(p.url for p in it.posts if p.url), _day(it.first_listed_at),
-            _day(it.done_at), it.done_by or "", it.note or ""]])
+            _day(it.done_at), it.done_by or "", it.note or "",
+            "Yes" if it.copy_on_disk else "No"]])
     # BOM: Excel reads UTF-8. The list is made again each time: a file of that name is replaced
     return write_report(Path(path), "\ufeff" + buf.getvalue(), overwrite=True,
                         example="takedown.csv")
