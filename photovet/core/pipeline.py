@@ -1067,8 +1067,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer,
-                                recheck=_consent_still_given(engine, ch), caption=caption,
-                                caption_refs=engine.caption_refs(caption, ch) if caption else ()) \
+                                recheck=_consent_still_given(engine, ch),
+                                **_caption_record(engine, caption, ch)) \
         if records is not None else None
     first = True
     for progress in _export(jobs, Path(out_dir), label=label, channel=ch,
@@ -1092,6 +1092,14 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
             continue
         done += 1
         yield Progress(done, total, progress.path, progress.result, progress.message)
+
+
+def _caption_record(engine: Engine, caption: str, ch: Channel,
+                    on: _dt.date | None = None) -> dict[str, Any]:
+    """What the recorder keeps of the batch's caption (nothing asked of it without one)."""
+    if not caption:
+        return {}
+    return {"caption": caption, "caption_refs": engine.caption_refs(caption, ch, on)}
 
 
 def batch_media(items: Iterable[Any]) -> tuple[str, ...]:
@@ -1212,9 +1220,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     leftovers = clean_leftovers(out_dir)
     names = NameAllocator(out_dir, label, len(files))
     recorder = records.recorder(batch=label, preparer=preparer,
-                                recheck=_consent_still_given(engine, ch), caption=caption,
-                                caption_refs=engine.caption_refs(caption, ch, on)
-                                if caption else ()) \
+                                recheck=_consent_still_given(engine, ch),
+                                **_caption_record(engine, caption, ch, on)) \
         if records is not None else None
     total = len(files)
     note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
