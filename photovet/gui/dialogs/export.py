@@ -298,7 +298,7 @@ class ExportDialog(QDialog):
         failed_media = failed_media or (len(failed), 0)
         head = (f"<b>Exported {media_count(*ok)}</b> to {esc(folder)}." if sum(ok) else
                 "<b>Nothing was exported.</b>")
-        if not ok and self.problem.text():
+        if not sum(ok) and self.problem.text():
             # refused before the first photo (a caption or label naming someone, the folder):
             # the core's words, on the page that is shown
             head += f" {esc(self.problem.text())}"
