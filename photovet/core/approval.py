@@ -248,7 +248,7 @@ class Approvals:
                      "again; then it can be approved.")
 
     def _decide(self, analysis: PhotoAnalysis, status: str, comment: str,
-                parts: dict[str, Any] | None) -> None:
+                parts: dict[str, Any] | None, seen_on: str = "") -> None:
         approver = self.audit.access.require("approve")
         with self.db.atomic():
             state = self._precheck(analysis, approver)
@@ -268,7 +268,8 @@ class Approvals:
                 "preparer": state.preparer,
                 "people_shown": (parts or {}).get("people_shown", []),
                 "names_shown": (parts or {}).get("names_shown", []),
-                "checks": (parts or {}).get("checks", [])})
+                "checks": (parts or {}).get("checks", []),
+                **({"seen_on": seen_on} if seen_on else {})})
 
     @staticmethod
     def _not_the_preparer(state: ApprovalState, approver: Any) -> None:
@@ -306,11 +307,13 @@ class Approvals:
         return ticked
 
     def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, comment: str = "",
-                checks: Sequence[str] | None = None) -> None:
+                checks: Sequence[str] | None = None, seen_on: str = "") -> None:
         """The signed-in approver approves exactly ``parts`` (``approval_parts`` of the photo
         as they saw it), with their ticks of the school's checklist (``checks``: each check's
         text or number). Refused while a flag that needs a person's decision is open, or unless
-        every check is ticked; the ticks are kept with the approval and signed with it."""
+        every check is ticked; the ticks are kept with the approval and signed with it.
+        ``seen_on``: where the approver saw what they approved ("the photo", "a contact sheet
+        of N"), for the audit row only (not signed: it does not change what is published)."""
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
         approver = self.audit.access.require("approve")
@@ -321,7 +324,7 @@ class Approvals:
         ticked = self.signed_checks(checks)
         if self.checklist is not None:
             parts = dict(parts, checks=ticked)
-        self._decide(analysis, APPROVED, comment, parts)
+        self._decide(analysis, APPROVED, comment, parts, seen_on)
 
     def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
         self._decide(analysis, REJECTED, comment, None)

@@ -196,3 +196,27 @@ def accept_dialog(w: QWidget) -> None:
                 ok.click()
                 return
         w.accept()
+
+
+def look_through_sheet(sheet: QWidget, timeout: float = 60.0) -> None:
+    """On the approver's contact sheet: wait for every tile's published picture, scrolling
+    down a page at a time as a person would, until every tile has been seen."""
+    bar = sheet.scroll.verticalScrollBar()
+    end = time.monotonic() + timeout
+    while not sheet.all_seen():
+        if time.monotonic() > end:
+            raise AssertionError(f"the contact sheet was not all seen: {sheet.status.text()}")
+        QApplication.processEvents()
+        if all(t.rendered or t.failed for t in sheet.tiles):
+            bar.setValue(min(bar.maximum(), bar.value() + max(1, bar.pageStep() // 2)))
+        time.sleep(0.01)
+        QApplication.processEvents()
+
+
+def approve_on_sheet(sheet: QWidget) -> None:
+    """Look at every tile of the contact sheet, tick every check, press Approve."""
+    look_through_sheet(sheet)
+    for b in sheet.ticks.boxes:
+        b.setChecked(True)
+    assert sheet.approve_btn.isEnabled(), sheet.status.text()
+    sheet.approve_btn.click()

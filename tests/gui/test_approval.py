@@ -5,9 +5,12 @@ original can be deleted at once (audited)."""
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtWidgets import QMessageBox
+import time
 
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
 from photovet.gui.dialogs.reason import ReasonDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
@@ -15,8 +18,10 @@ from tests.gui.conftest import (
     ONLY_PREPARER,
     PREPARER_NAME,
     answer,
+    approve_on_sheet,
     button,
     click,
+    look_through_sheet,
     message_text,
     select_photo,
     sign_in_as,
@@ -58,11 +63,12 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
 
     seen = []
 
-    def confirm(box: QMessageBox) -> None:
-        seen.append(message_text(box))
-        button(box, "Approve 4 photos").click()
+    def confirm(sheet: ContactSheetDialog) -> None:
+        seen.append(f"{sheet.head.text()}\n{sheet.intro.text()}")
+        approve_on_sheet(sheet)
+        assert sheet.approve_btn.text() == "Approve 4 photos"
 
-    answer(confirm, kind=QMessageBox)
+    answer(confirm, kind=ContactSheetDialog)
     window.photos.approval.approve_all_btn.click()
     assert "Approve 4 photos for School website as Mr Sam Head?" in seen[0]
     assert "Faces shown: Joel Clarke, Tori Amos" not in seen[0]     # Joel is only a question
@@ -210,11 +216,14 @@ def test_approve_all_shown_with_a_video_in_the_list_approves_both_kinds(
     assert win.photos.batch.proxy.rowCount() == 3
     seen = []
 
-    def confirm(box: QMessageBox) -> None:
-        seen.append(message_text(box))
-        button(box, "Approve 2 photos and 1 video").click()
+    def confirm(sheet: ContactSheetDialog) -> None:
+        seen.append(f"{sheet.head.text()}\n{sheet.intro.text()}")
+        approve_on_sheet(sheet)
+        video_tile = next(t for t in sheet.tiles if t.tile.video)
+        assert video_tile.rendered and video_tile.picture.pixmap() is not None
+        assert sheet.approve_btn.text() == "Approve 2 photos and 1 video"
 
-    answer(confirm, kind=QMessageBox)
+    answer(confirm, kind=ContactSheetDialog, timeout=60)
     win.photos.approval.approve_all_btn.click()
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     assert "Approve 2 photos and 1 video for School website as Mr Sam Head?" in seen[0]
@@ -233,7 +242,7 @@ def test_an_unexpected_error_in_approve_all_is_said_never_swallowed(window, qtbo
     def broken(*_a, **_k):
         raise AttributeError("'VideoAnalysis' object has no attribute 'faces'")
 
-    monkeypatch.setattr(window.approval, "confirm_approve_all", broken)
+    monkeypatch.setattr(window.approval, "contact_sheet", broken)
     seen = answer(lambda box: (seen.append(message_text(box)), box.accept()),
                   kind=QMessageBox)
     window.photos.approval.approve_all_btn.click()
@@ -286,3 +295,112 @@ def test_the_approvers_checklist_fits_a_1366_by_768_screen_after_a_refusal(
     for n, box in enumerate(panel.checks.boxes, 1):
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
         assert box.isChecked(), n
+
+
+# --------------------------------------------------------------------------------------------
+# The contact sheet (the GUI audit, item 7): "Approve all shown" signed off five photos with
+# one checklist when the approver had opened one. Now every one is shown as it will be
+# published before anything can be ticked or approved.
+# --------------------------------------------------------------------------------------------
+
+def _sheet_window(qtbot, ws, make_window, tmp_path, n: int):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", n)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, n)
+    mark_all_ready(win)
+    sign_in_as(win, APPROVER_NAME)
+    return win
+
+
+def test_approve_all_shows_each_photo_as_published_before_it_can_be_approved(
+        qtbot, ws, make_window, tmp_path):
+    from photovet.core.media.preview import published_thumbnail
+    from photovet.gui.controllers.approval import SHEET_EDGE
+    from photovet.gui.tasks import pil_to_qimage
+
+    win = _sheet_window(qtbot, ws, make_window, tmp_path, 12)
+    engine = win.ctx.engine
+    seen: dict = {}
+
+    def look(sheet: ContactSheetDialog) -> None:
+        sheet.resize(sheet.width(), 700)
+        assert not sheet.approve_btn.isEnabled()            # nothing seen yet
+        assert not any(b.isEnabled() for b in sheet.ticks.boxes)
+        end = time.monotonic() + 30
+        while not all(t.rendered for t in sheet.tiles) and time.monotonic() < end:
+            QApplication.processEvents()
+        bar = sheet.scroll.verticalScrollBar()
+        assert bar.maximum() > 0                            # 12 photos do not fit at once
+        # the photos rendered but were not all on screen: no approval yet
+        assert not sheet.all_seen() and not sheet.approve_btn.isEnabled()
+        assert "Scroll down to see the rest" in sheet.status.text()
+        bar.setValue(bar.maximum())                         # straight to the end...
+        QApplication.processEvents()
+        assert not sheet.all_seen()                         # ...skips the middle
+        bar.setValue(0)
+        look_through_sheet(sheet)                           # a page at a time: all seen
+        assert all(b.isEnabled() for b in sheet.ticks.boxes)
+        assert not sheet.approve_btn.isEnabled()            # the checklist is not ticked yet
+        for b in sheet.ticks.boxes:
+            b.setChecked(True)
+        assert sheet.approve_btn.isEnabled() and sheet.approve_btn.text() == "Approve 12 photos"
+        seen["tiles"] = {t.tile.name: t for t in sheet.tiles}
+        first = seen["tiles"]["photo_000.jpg"]
+        seen["words"] = first.words.text()
+        item = win.batch.model.item_for(first.tile.path)
+        a = item.analysis
+        # the tile is the core's rendering of exactly what will be published
+        core = pil_to_qimage(published_thumbnail(item.path, engine.covers(a), (a.width, a.height),
+                                                 long_edge=SHEET_EDGE,
+                                                 style=ws.settings.cover.style))
+        assert first.images[0] == core
+        assert first.picture.pixmap() is not None and not first.picture.pixmap().isNull()
+        sheet.approve_btn.click()
+
+    answer(look, kind=ContactSheetDialog, timeout=60)
+    win.photos.approval.approve_all_btn.click()
+    assert "tiles" in seen, win.photos.approval.message.text()
+    assert "Faces shown: Tori Amos" in seen["words"]
+    assert "Covered: 2 faces" in seen["words"]             # the unknown face and Joel
+    assert "yours to decide" in seen["words"]               # Joel: still a question
+    assert {it.approval for it in win.batch.model.items} == {"approved"}
+    rows = ws.audit.rows(action="approval.approved")
+    assert len(rows) == 12
+    assert {r["details"].get("seen_on") for r in rows} == {"a contact sheet of 12 photos"}
+
+
+def test_a_photo_the_sheet_cannot_show_is_left_out_and_cancel_approves_nothing(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    import photovet.core.media.preview as preview
+
+    win = _sheet_window(qtbot, ws, make_window, tmp_path, 3)
+    answer(click("Cancel"), kind=ContactSheetDialog)
+    win.photos.approval.approve_all_btn.click()
+    assert {it.approval for it in win.batch.model.items} == {"ready"}
+
+    real = preview.published_thumbnail
+
+    def broken(path, *a, **k):
+        if str(path).endswith("photo_001.jpg"):
+            raise OSError(5, "Input/output error", str(path))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(preview, "published_thumbnail", broken)
+    got = answer(lambda sheet: (approve_on_sheet(sheet)), kind=ContactSheetDialog, timeout=30)
+    win.photos.approval.approve_all_btn.click()
+    assert got == ["Approve 3 photos"]
+    state = {it.name: it.approval for it in win.batch.model.items}
+    assert state == {"photo_000.jpg": "approved", "photo_001.jpg": "ready",
+                     "photo_002.jpg": "approved"}
+    text = win.photos.approval.message.text()
+    assert "2 photos approved by Mr Sam Head" in text and "left out" in text
+
+
+def test_one_photo_approved_on_its_own_says_so_in_the_audit(window, ws):
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    window.approval.approve()
+    rows = ws.audit.rows(action="approval.approved")
+    assert [r["details"].get("seen_on") for r in rows] == ["the photo, opened"]

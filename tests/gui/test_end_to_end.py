@@ -25,6 +25,7 @@ from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
 from photovet.gui.controllers.access import sign_in_at_start
 from photovet.gui.dialogs.accounts import AddAccountDialog, StaffAccountsDialog
+from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
 from photovet.gui.dialogs.enrol import EnrolDialog
 from photovet.gui.dialogs.export import ExportDialog
 from photovet.gui.dialogs.import_wizard import ImportWizard
@@ -40,6 +41,7 @@ from tests.gui.conftest import (
     APPROVER_NAME,
     PREPARER_NAME,
     answer,
+    approve_on_sheet,
     button,
     click,
     message_text,
@@ -209,7 +211,7 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
         assert win.approval.approver_view                          # the senior leader's view
         assert win.photos.photo.after_button.isChecked()
         assert win.photos.batch.proxy.rowCount() == 3
-        answer(click("Approve 3 photos"), kind=QMessageBox)
+        answer(approve_on_sheet, kind=ContactSheetDialog, timeout=60)
         win.photos.approval.approve_all_btn.click()
         assert win.photos.batch.proxy.rowCount() == 0
         answer(click("&Yes"), kind=QMessageBox)

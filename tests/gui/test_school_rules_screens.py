@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from PySide6.QtGui import QImage
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.retention import KIND_LABELS
@@ -23,14 +24,15 @@ from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
 from photovet.gui.controllers.checklist import ChecklistController
 from photovet.gui.controllers.photo_flags import PhotoFlagsController
+from photovet.gui.dialogs.contact_sheet import ContactSheetDialog, Tile
 from photovet.gui.dialogs.devices import DevicesDialog
 from photovet.gui.dialogs.school_rules import SchoolRulesPage
 from photovet.gui.views.approval_panel import ApprovalPanel
 from photovet.gui.views.batch_view import PhotoItem
-from photovet.gui.views.checklist_ticks import ChecklistDialog, ChecklistTicks
+from photovet.gui.views.checklist_ticks import ChecklistTicks
 from photovet.gui.views.due_for_deletion import DueForDeletionDialog, confirmation_text
 from photovet.gui.views.photo_flags import PhotoFlagsPanel, school_sentence
-from tests.gui.conftest import answer, button, click, message_text
+from tests.gui.conftest import answer, button, click, look_through_sheet, message_text
 from tests.gui.fake_engine import FakeEngine, make_photo
 
 ADMIN, ADMIN_PW = "Test Admin", "a long password 123"
@@ -154,22 +156,26 @@ def test_the_checklist_follows_the_settings_and_a_selection_is_ticked_once(qtbot
     ctl = ChecklistController(ctx, ticks, Current(ctx, item), None)
     ctl.refresh()
     assert ticks.checks() == ["No one in swimwear", "No pupil upset"]
-    dlg = ChecklistDialog(ctl.checks(), 12, "School website")
-    qtbot.addWidget(dlg)
-    assert "12 photos" in dlg.ok.text()
-    dlg.ticks.tick(2)
-    assert dlg.ticked() == ["No pupil upset"]
-    seen = answer(lambda w: (w.ticks.tick(1), w.ticks.tick(2), w.ok.click()),
-                  kind=ChecklistDialog)
-    assert ctl.for_selection(3) == ["No one in swimwear", "No pupil upset"]
-    assert seen == ["The school's checklist"]
-    answer(click("Cancel"), kind=ChecklistDialog)
-    assert ctl.for_selection(3) is None
+    # a selection ("Approve all shown") is ticked once, on its contact sheet, after looking
+    sheet = ContactSheetDialog([Tile(f"p{i}.jpg", f"p{i}.jpg") for i in range(3)], ctl.checks(),
+                               channel="School website", approver="Mr Sam Head")
+    qtbot.addWidget(sheet)
+    sheet.show()
+    assert sheet.ticks.checks() == ["No one in swimwear", "No pupil upset"]
+    assert not any(b.isEnabled() for b in sheet.ticks.boxes)    # nothing seen yet
+    for i in range(3):
+        sheet.show_result(i, [QImage(40, 30, QImage.Format.Format_RGB32)])
+    look_through_sheet(sheet)
+    sheet.ticks.tick(2)
+    assert sheet.ticked() == ["No pupil upset"] and not sheet.approve_btn.isEnabled()
+    sheet.ticks.tick(1)
+    assert sheet.ticked() == ["No one in swimwear", "No pupil upset"]
+    assert sheet.approve_btn.isEnabled() and sheet.approve_btn.text() == "Approve 3 photos"
     off = ws.settings.copy()
     off.update({"approval": {"required": False}})
     ws.save_settings(off)
     ctl.refresh()
-    assert ctl.checks() == [] and ctl.for_selection(3) == []
+    assert ctl.checks() == []
 
 
 # --------------------------------------------------------------------------------------------

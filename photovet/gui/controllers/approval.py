@@ -1,6 +1,7 @@
 """Approval: the preparer marks photos ready; a senior leader (not the preparer) approves or
-rejects them, one by one or all the photos the list shows after one check. An approval signs
-exactly what will be published (``engine.approval_parts``); the approver's view shows that
+rejects them, one by one or all the photos the list shows after looking at each on a contact
+sheet of what will be published (dialogs/contact_sheet.py). An approval signs exactly what will
+be published (``engine.approval_parts``); the approver's view shows that
 rendered, by default. The rules are the core's (``photovet.core.approval``)."""
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from photovet.core.errors import NotSignedIn, PhotoVetError
 from photovet.core.transfer import delete_rejected_original
 
 from ..context import AppContext
+from ..dialogs.contact_sheet import ContactSheetDialog, Tile
 from ..dialogs.reason import ReasonDialog
 from ..session import permit
+from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
 from ..views.photos_tab import PhotosTab
 from ..words import error_text, plural, sentence
@@ -26,6 +29,36 @@ from .checklist import ChecklistController
 from .review import ReviewController
 
 log = logs.get("gui")
+
+#: the contact sheet's pictures are rendered at most this size (a tile shows 300 x 220)
+SHEET_EDGE = 480
+
+
+def render_sheet(engine, jobs: list[tuple], style: str, stop):
+    """Worker: each item of an "Approve all shown" as it will be published, by the core's
+    renderers (``core.media.preview``), in the sheet's order: (index, [QImage], "") or
+    (index, None, why it cannot be shown). Touches no widget."""
+    from photovet.core.media.preview import (  # noqa: PLC0415 - PyAV loads on first use
+        published_thumbnail,
+        published_video_frames,
+    )
+    from photovet.core.memory import release  # noqa: PLC0415
+
+    for index, job in enumerate(jobs):
+        if stop.is_set():
+            return
+        try:
+            if job[0] == "video":
+                pictures = [pil_to_qimage(im) for _t, im in
+                            published_video_frames(engine, job[1], long_edge=SHEET_EDGE)]
+            else:
+                pictures = [pil_to_qimage(published_thumbnail(
+                    job[1], job[2], job[3], long_edge=SHEET_EDGE, style=style))]
+            out = (index, pictures, "")
+        except Exception as exc:   # said on the tile, in words; the item is left out
+            out = (index, None, error_text(exc))
+        release()
+        yield out
 
 
 def media_count(items: list[PhotoItem]) -> str:
@@ -171,7 +204,8 @@ class ApprovalController(QObject):
 
     def _approve(self, item: PhotoItem, checks: list[str] | None = None) -> None:
         a = item.analysis
-        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), checks=checks)
+        self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), checks=checks,
+                                      seen_on="the photo, opened")
 
     def approve(self) -> None:
         item = self.review.current()
@@ -216,15 +250,19 @@ class ApprovalController(QObject):
                                   "approval.")
             return
         approver = self.ctx.session.name()
-        if not self.confirm_approve_all(todo, approver):
+        # what the contact sheet shows is what is signed: the parts are taken with its covers
+        signed = [self.ctx.engine.approval_parts(it.analysis) for it in todo]
+        chosen = self.contact_sheet(todo, approver)
+        if chosen is None:
             return
-        checks = self.checklist.for_selection(len(todo))
-        if checks is None:
-            return
+        picked, checks = chosen
+        seen_on = f"a contact sheet of {media_count(todo)}"
         problems, done = [], []
-        for it in todo:
+        for i in picked:
+            it = todo[i]
             try:
-                self._approve(it, checks)
+                self.ctx.ws.approvals.approve(it.analysis, signed[i], checks=checks,
+                                              seen_on=seen_on)
                 done.append(it)
             except NotSignedIn as exc:
                 self.ctx.fail(self.window, "Not approved", exc)
@@ -234,39 +272,98 @@ class ApprovalController(QObject):
         if done:
             self._changed(done)
         text = f"{media_count(done)} approved by {approver}."
+        left = len(todo) - len(picked)
+        if left:
+            text += (f" {plural(left, 'file')} could not be shown on the contact sheet and "
+                     f"{'was' if left == 1 else 'were'} left out: open "
+                     f"{'it' if left == 1 else 'each'} to approve {'it' if left == 1 else 'them'}.")
         if problems:
             text += " Not approved:\n" + "\n".join(problems[:5])
         self.tab.approval.say(text, error=bool(problems))
 
-    def confirm_approve_all(self, items: list[PhotoItem], approver: str) -> bool:
-        """One confirmation for the selection: who is shown and how much is covered, from what
-        the core says each photo or video publishes (``engine.publication``: faces of a photo,
-        face tracks of a video), never re-decided here."""
+    def _name(self, person_id: str) -> str:
+        p = self.ctx.engine.people_by_id.get(person_id)
+        return p.display_name if p is not None else "someone on the register"
+
+    def tile_for(self, item: PhotoItem) -> Tile:
+        """The words on a contact-sheet tile: what the core says the photo or video publishes
+        (``engine.publication``) and what is still open, never re-decided here."""
+        a = item.analysis
+        pub = self.ctx.engine.publication(a)
+        video = getattr(a, "media", "photo") == "video"
+        lines: list[str] = []
+        shown = [self._name(p) for p in pub.people_shown]
+        others = sum(1 for _box, who, _why in pub.faces_shown if not who)
+        if others:
+            shown.append(plural(others, "face not on the register", "faces not on the register"))
+        lines.append(f"Faces shown: {', '.join(shown)}" if shown else "No face shown")
+        if video:
+            faces, texts, areas = a.cover_count, a.covered_text_count, 0
+        else:
+            faces = sum(1 for c in pub.covers if c.source == "face")
+            texts = sum(1 for c in pub.covers if c.source == "text")
+            areas = len(pub.covers) - faces - texts
+        covered = [w for n, w in ((faces, plural(faces, "face")),
+                                  (texts, plural(texts, "name or word", "names or words")),
+                                  (areas, plural(areas, "area by hand", "areas by hand"))) if n]
+        lines.append(f"Covered: {', '.join(covered)}" if covered else "Nothing covered")
+        if pub.names_shown:
+            lines.append("Names readable: " + ", ".join(self._name(p) for p in pub.names_shown))
+        if video and getattr(a, "has_audio", False):
+            lines.append({"keep": "Sound kept", "mute": "Sound silenced"}.get(
+                getattr(pub, "sound", "remove"), "Sound removed"))
+        still: list[str] = []
+        parts = (a.tracks if video else list(a.faces) + list(a.texts))
+        waiting = sum(1 for x in parts if x.needs_review)
+        if waiting:
+            still.append(f"{plural(waiting, 'decision')} still yours to decide (covered until "
+                         "then)")
+        if video and a.sound_needs_review:
+            still.append("The sound is still yours to decide (removed until then)")
+        still += [f.message for f in getattr(a, "flags", ()) if f.open]
+        return Tile(item.path, item.name, video=video, lines=lines, open=still)
+
+    def contact_sheet(self, items: list[PhotoItem], approver: str
+                      ) -> tuple[list[int], list[str]] | None:
+        """Every item as it will be published, rendered in a worker by the core, with the
+        school's checklist; None when the approver cancels, else the indexes of the items seen
+        as published and the ticks."""
         engine = self.ctx.engine
-        people = engine.people_by_id
+        style = self.ctx.ws.settings.cover.style
+        jobs = [("video", it.analysis) if getattr(it.analysis, "media", "photo") == "video"
+                else ("photo", it.path, engine.covers(it.analysis),
+                      (it.analysis.width, it.analysis.height)) for it in items]
         shown: set[str] = set()
         covered = 0
         for it in items:
             a = it.analysis
             shown |= set(engine.publication(a).people_shown)
-            covered += a.cover_count + a.covered_text_count + len(a.manual)
-        names = ", ".join(sorted(people[p].display_name for p in shown if p in people)) or \
-            "nobody"
-        what = media_count(items)
-        box = QMessageBox(QMessageBox.Icon.Question, "Approve all shown",
-                          f"Approve {what} for "
-                          f"{self.ctx.current_channel().label} as {approver}?",
-                          parent=self.window)
-        box.setInformativeText(
-            f"Faces shown: {names}.\n{plural(covered, 'face or name', 'faces or names')} "
-            "covered.\n\n"
-            "Each one is approved exactly as it is now; any later change to its review or to "
-            "the consent of someone in it voids the approval.")
-        box.setDetailedText("\n".join(it.name for it in items))
-        ok = box.addButton(f"Approve {what}", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is ok
+            covered += a.cover_count + a.covered_text_count + len(getattr(a, "manual", ()))
+        names = ", ".join(sorted(self._name(p) for p in shown)) or "nobody"
+        summary = (f"Faces shown: {names}. "
+                   f"{plural(covered, 'face or name', 'faces or names')} covered in all.")
+        dlg = ContactSheetDialog([self.tile_for(it) for it in items], self.checklist.checks(),
+                                 channel=self.ctx.current_channel().label, approver=approver,
+                                 summary=summary, parent=self.window)
+        open_ = [True]
+
+        def got(batch: list) -> None:
+            if open_[0]:
+                for index, pictures, error in batch:
+                    dlg.show_result(index, pictures, error)
+
+        def run(stop):
+            return render_sheet(engine, jobs, style, stop)
+
+        worker = self.ctx.workers.start(run, name="contact-sheet", on_yield=got)
+        try:
+            accepted = dlg.exec()
+        finally:
+            open_[0] = False
+            worker.stop()
+        picked, ticks = dlg.approvable(), dlg.ticked()
+        dlg.deleteLater()
+        return (picked, ticks) if accepted else None
 
     def reject(self) -> None:
         item = self.review.current()

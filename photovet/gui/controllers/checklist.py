@@ -2,7 +2,7 @@
 
 The ticks belong to the photo in front of the approver: a fresh photo starts with nothing
 ticked; an approved photo shows the ticks signed with its approval (read-only). The approval
-controller asks ``ticked()`` (one photo) or ``for_selection()`` (approve all shown) and hands
+controller asks ``ticked()`` (one photo; approve all shown ticks on its contact sheet) and hands
 the ticks to the core (``Approvals.approve(..., checks=...)``), which refuses the approval
 while a check is unticked; its words are shown as they are.
 """
@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from ..context import AppContext
-from ..views.checklist_ticks import ChecklistDialog, ChecklistTicks
+from ..views.checklist_ticks import ChecklistTicks
 
 
 class ChecklistController(QObject):
@@ -62,15 +62,6 @@ class ChecklistController(QObject):
     def ticked(self) -> list[str]:
         """The ticks for the current photo, in the checklist's own words."""
         return self.ticks.ticked()
-
-    def for_selection(self, count: int) -> list[str] | None:
-        """Ask for the ticks once for ``count`` photos (None: the person cancelled). With no
-        checklist, nothing to ask."""
-        checks = self.checks()
-        if not checks:
-            return []
-        dlg = ChecklistDialog(checks, count, self.ctx.current_channel().label, parent=self.window)
-        return dlg.ticked() if dlg.exec() else None
 
 
 __all__ = ["ChecklistController"]

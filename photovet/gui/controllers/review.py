@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 from photovet.core import policy
 from photovet.core.errors import PhotoVetError
 from photovet.core.media import imaging
-from photovet.core.media.cover import apply_covers
+from photovet.core.media.preview import published_image
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
@@ -40,13 +40,9 @@ PREVIEWS_KEPT = 4
 
 
 def render_published(pil_image, covers: list[Cover], size: tuple[int, int], style: str):
-    """The preview with the export's covers painted on (worker thread; the core's painter, so
-    what is shown is what is exported)."""
-    s = pil_image.width / float(size[0] or pil_image.width)
-    scaled = [Cover(c.shape, tuple(round(v * s) for v in c.box) if c.box else None,
-                    [(x * s, y * s) for x, y in c.points] if c.points else None, c.source, c.label)
-              for c in covers]
-    return pil_to_qimage(apply_covers(pil_image.convert("RGB").copy(), scaled, style=style))
+    """The preview with the export's covers painted on (worker thread; the core's renderer, the
+    same as the approver's contact sheet, so what is shown is what is exported)."""
+    return pil_to_qimage(published_image(pil_image, covers, size, style=style))
 
 
 class ReviewController(QObject):

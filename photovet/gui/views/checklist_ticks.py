@@ -1,5 +1,6 @@
 """The approver's checklist (issue 18): the school's own checks, ticked by the senior leader for
-the photo in front of them, or once for a selection of photos.
+the photo in front of them, or once for a selection of photos (on the contact sheet,
+dialogs/contact_sheet.py).
 
 The checks are the school's settings (``Settings.checklist.checks``); the ticks go to the core
 with the approval (``Approvals.approve(..., checks=...)``), which refuses an approval while a
@@ -14,17 +15,12 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
-
-from ..words import esc, plural
 
 
 def _key(text: str) -> str:
@@ -141,37 +137,4 @@ class ChecklistTicks(QWidget):
             b.setChecked(False)
 
 
-class ChecklistDialog(QDialog):
-    """The checklist for a selection: "Approve 12 photos" after ticking each check once, for
-    every one of them."""
-
-    def __init__(self, checks: Sequence[str], count: int, channel_label: str,
-                 parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("The school's checklist")
-        self.setObjectName("ChecklistDialog")
-        self.resize(560, 0)
-        lay = QVBoxLayout(self)
-        intro = QLabel(f"You are approving <b>{plural(count, 'photo')}</b> for "
-                       f"<b>{esc(channel_label)}</b>. Tick a check only if it holds for "
-                       "<b>every one</b> of them; the ticks are kept with each approval.")
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
-        lay.addWidget(intro)
-        self.ticks = ChecklistTicks()
-        self.ticks.set_checks(checks, note=" ")
-        self.ticks.hint.hide()
-        self.ticks.heading.hide()
-        lay.addWidget(self.ticks)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok: QPushButton = self.buttons.addButton(
-            f"Approve {plural(count, 'photo')}", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay.addWidget(self.buttons)
-
-    def ticked(self) -> list[str]:
-        return self.ticks.ticked()
-
-
-__all__ = ["ChecklistDialog", "ChecklistTicks"]
+__all__ = ["ChecklistTicks"]

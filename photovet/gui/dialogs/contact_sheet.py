@@ -1,0 +1,338 @@
+"""The approver's contact sheet: "Approve all shown" shows every photo and video as it will be
+published before anything is signed (the GUI audit, item 7: one checklist signed off five photos
+when the approver had opened one).
+
+Each tile is the export's own rendering (the core paints it in a worker: ``core.media.preview``)
+with the file's short name and what the core says it publishes: faces shown and whose, how much
+is covered, and anything still open. This dialog decides nothing: it shows tiles, says which
+have been seen, and hands back the ticks.
+
+**Seen** means: the tile's published picture was on screen, at least most of it inside the
+scrolled area. The checklist can be ticked and "Approve" pressed only once every tile has been
+seen. Why both "rendered" and "scrolled past" rather than either: a sheet that only waited for
+the renders could be approved with the first eight of 50 ever on screen; one that only waited
+for the scroll could be scrolled past grey "Preparing..." boxes. A tile that cannot be rendered
+says why and is left out of the approval (approved on its own, opened, or not at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..views.checklist_ticks import ChecklistTicks
+from ..words import esc, media_words, plural
+
+#: the published picture's box on a tile, in px
+PICTURE = QSize(300, 220)
+#: a tile counts as seen when this share of its picture's height was inside the scrolled area
+SEEN_SHARE = 0.6
+COLUMNS = 3
+
+
+@dataclass
+class Tile:
+    """What a tile says about one photo or video (words made by the caller from the core's
+    publication)."""
+
+    path: str
+    name: str
+    video: bool = False
+    lines: list[str] = field(default_factory=list)      # shown, covered... (plain text)
+    open: list[str] = field(default_factory=list)       # still open ("yours to decide")
+
+
+def short_name(name: str, limit: int = 34) -> str:
+    """A long file name cut in the middle, so its start and its end stay readable."""
+    if len(name) <= limit:
+        return name
+    keep = limit - 1
+    return name[: keep - keep // 2] + "\u2026" + name[-(keep // 2):]
+
+
+def _sheet_of(images: Sequence[QImage], box: QSize) -> QPixmap:
+    """A video's moments side by side in one picture (two across, as large as they fit)."""
+    n = len(images)
+    cols = 1 if n == 1 else 2
+    rows = (n + cols - 1) // cols
+    gap = 4
+    cw = (box.width() - gap * (cols - 1)) // cols
+    ch = (box.height() - gap * (rows - 1)) // rows
+    out = QPixmap(box)
+    out.fill(QColor("#2b2b2b"))
+    p = QPainter(out)
+    for i, img in enumerate(images):
+        cell = QRect((i % cols) * (cw + gap), (i // cols) * (ch + gap), cw, ch)
+        scaled = img.scaled(cell.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation)
+        p.drawImage(cell.x() + (cw - scaled.width()) // 2, cell.y() + (ch - scaled.height()) // 2,
+                    scaled)
+    p.end()
+    return out
+
+
+class SheetTile(QFrame):
+    """One photo or video: its published picture, short name and what it publishes."""
+
+    def __init__(self, tile: Tile, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.tile = tile
+        self.rendered = False
+        self.images: list[QImage] = []      # the core's published pictures, as sent
+        self.failed = ""
+        self.seen = False
+        self.setObjectName("SheetTile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.picture = QLabel("Preparing what will be published\u2026")
+        self.picture.setObjectName("SheetPicture")
+        self.picture.setFixedSize(PICTURE)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setWordWrap(True)
+        self.picture.setStyleSheet("background:#2b2b2b; color:#dddddd;")
+        self.name = QLabel(f"<b>{esc(short_name(tile.name))}</b>"
+                           + (" &nbsp;<span style='color:#55606b'>video</span>"
+                              if tile.video else ""))
+        self.name.setToolTip(tile.name)
+        self.name.setTextFormat(Qt.TextFormat.RichText)
+        text = "<br>".join(esc(line) for line in tile.lines)
+        if tile.open:
+            text += ("<br>" if text else "") + "<br>".join(
+                f"<span style='color:#7a5200'>\u25b2 {esc(line)}</span>" for line in tile.open)
+        self.words = QLabel(text)
+        self.words.setTextFormat(Qt.TextFormat.RichText)
+        self.words.setWordWrap(True)
+        self.words.setFixedWidth(PICTURE.width())
+        self.words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.words.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(3)
+        lay.addWidget(self.picture)
+        lay.addWidget(self.name)
+        lay.addWidget(self.words)
+        lay.addStretch(1)
+        self._style()
+
+    def _style(self) -> None:
+        edge = "#2e7d32" if self.seen and not self.failed else \
+            "#b23b3b" if self.failed else "#c5cad1"
+        self.setStyleSheet(f"QFrame#SheetTile {{ border: 2px solid {edge}; border-radius: 4px; "
+                           "background: #ffffff; }")
+
+    def show_result(self, images: Sequence[QImage] | None, error: str = "") -> None:
+        if images:
+            self.rendered = True
+            self.images = list(images)
+            if len(images) == 1:
+                img = images[0].scaled(PICTURE, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+                self.picture.setPixmap(QPixmap.fromImage(img))
+            else:
+                self.picture.setPixmap(_sheet_of(images, PICTURE))
+            what = "moments of this video" if self.tile.video else "this photo"
+            self.picture.setAccessibleName(f"{what} as it will be published")
+        else:
+            self.failed = error or "it could not be shown"
+            self.picture.setText(f"This cannot be shown here: {self.failed}\n\nIt is left out: "
+                                 "open it on its own to approve it.")
+            self.picture.setStyleSheet("background:#fde7e7; color:#6b1111; padding:8px;")
+        self._style()
+
+    def mark_seen(self) -> None:
+        self.seen = True
+        self._style()
+
+
+class ContactSheetDialog(QDialog):
+    """``tiles`` in a scrolling grid, the school's ``checks`` below. ``approvable()``: the
+    indexes of the tiles seen as published (after ``exec`` returns Accepted)."""
+
+    def __init__(self, tiles: Sequence[Tile], checks: Sequence[str], *, channel: str,
+                 approver: str, summary: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("ContactSheet")
+        self._paths = [t.path for t in tiles]
+        what = media_words(self._paths)
+        self.setWindowTitle(f"Approve {what}")
+        self._checks = list(checks)
+        self._ticks_open = False        # the ticks can be ticked once every tile was seen
+        lay = QVBoxLayout(self)
+        head = QLabel(f"<b>Approve {esc(what)} for {esc(channel)} as {esc(approver)}?</b>")
+        head.setTextFormat(Qt.TextFormat.RichText)
+        head.setWordWrap(True)
+        self.head = head
+        lay.addWidget(head)
+        intro = QLabel(
+            "Each one is shown below exactly as it will be published, with what PhotoVet found. "
+            "Look at every one: scroll down to the end. Each is approved exactly as it is now; "
+            "a later change to its review, or to the consent of someone in it, voids the "
+            "approval." + (f"\n{summary}" if summary else ""))
+        intro.setWordWrap(True)
+        self.intro = intro
+        lay.addWidget(intro)
+
+        self.tiles = [SheetTile(t) for t in tiles]
+        grid_host = QWidget()
+        self.grid = QGridLayout(grid_host)
+        self.grid.setContentsMargins(4, 4, 4, 4)
+        self.grid.setSpacing(8)
+        self.columns = 0
+        self._lay_out(COLUMNS)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(grid_host)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setMinimumHeight(PICTURE.height() + 40)
+        bar = self.scroll.verticalScrollBar()
+        bar.valueChanged.connect(lambda *_: self.update_seen())
+        bar.rangeChanged.connect(lambda *_: QTimer.singleShot(0, self.update_seen))
+        self.scroll.viewport().installEventFilter(self)
+        lay.addWidget(self.scroll, 1)
+
+        self.status = QLabel("")
+        self.status.setObjectName("SheetStatus")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        self.ticks = ChecklistTicks()
+        self.ticks.heading.setText("The school's checklist, for every one of them")
+        self.ticks.set_checks(self._checks, editable=False,
+                              note="Tick each check once you have seen every photo above; a "
+                                   "tick says it holds for every one of them.")
+        self.ticks.setVisible(bool(self._checks))
+        self.ticks.changed.connect(self._update_buttons)
+        lay.addWidget(self.ticks)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.approve_btn: QPushButton = self.buttons.addButton(
+            f"Approve {what}", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.approve_btn.setObjectName("Primary")
+        self.approve_btn.setAutoDefault(False)
+        self.approve_btn.setDefault(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else QSize(1366, 768)
+        width = COLUMNS * (PICTURE.width() + 28) + 60
+        self.resize(min(width, room.width() - 20), min(740, room.height() - 20))
+        self._update_buttons()
+
+    def _lay_out(self, columns: int) -> None:
+        """The tiles in ``columns`` columns (as many as the window's width holds: a tile cut
+        off at the side could never be seen)."""
+        columns = max(1, columns)
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+        for r in range(self.grid.rowCount()):
+            self.grid.setRowStretch(r, 0)
+        for i, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, i // columns, i % columns, Qt.AlignmentFlag.AlignTop)
+        self.grid.setRowStretch((len(self.tiles) + columns - 1) // columns, 1)
+
+    # -- what the worker sends -------------------------------------------------------------
+
+    def show_result(self, index: int, images: Sequence[QImage] | None, error: str = "") -> None:
+        """Tile ``index`` as published (``images``: one picture, or a video's moments), or why
+        it cannot be shown."""
+        if 0 <= index < len(self.tiles):
+            self.tiles[index].show_result(images, error)
+            QTimer.singleShot(0, self.update_seen)
+            self._update_buttons()
+
+    # -- seen ------------------------------------------------------------------------------
+
+    def update_seen(self) -> None:
+        """Mark each rendered tile whose picture is (mostly) inside the scrolled area now."""
+        if not self.isVisible():
+            return
+        view = self.scroll.viewport()
+        area = view.rect()
+        changed = False
+        for tile in self.tiles:
+            if tile.seen or not (tile.rendered or tile.failed):
+                continue
+            pic = tile.picture
+            top_left = pic.mapTo(view, QPoint(0, 0))
+            inside = QRect(top_left, pic.size()).intersected(area)
+            if inside.height() >= SEEN_SHARE * pic.height() and \
+                    inside.width() >= SEEN_SHARE * pic.width():
+                tile.mark_seen()
+                changed = True
+        if changed:
+            self._update_buttons()
+
+    def seen_count(self) -> int:
+        return sum(1 for t in self.tiles if t.seen)
+
+    def all_seen(self) -> bool:
+        return all(t.seen for t in self.tiles)
+
+    def approvable(self) -> list[int]:
+        """The tiles that were seen as published (a tile that could not be shown is not)."""
+        return [i for i, t in enumerate(self.tiles) if t.seen and t.rendered and not t.failed]
+
+    def ticked(self) -> list[str]:
+        return self.ticks.ticked()
+
+    def _update_buttons(self) -> None:
+        n = len(self.tiles)
+        seen = self.seen_count()
+        rendered = sum(1 for t in self.tiles if t.rendered or t.failed)
+        every = self.all_seen()
+        if every and not self._ticks_open:
+            self._ticks_open = True
+            self.ticks.set_checks(self._checks, editable=True,
+                                  note="Tick a check only if it holds for every one of them; "
+                                       "the ticks are kept with each approval.")
+        ok = [self._paths[i] for i in self.approvable()]
+        left_out = [t.tile.name for t in self.tiles if t.failed]
+        all_ticked = len(self.ticks.ticked()) == len(self._checks)
+        if rendered < n:
+            text = (f"Preparing what will be published: {rendered} of {n} ready. You have seen "
+                    f"{seen} of {n}.")
+        elif not every:
+            text = f"You have seen {seen} of {n}. Scroll down to see the rest."
+        elif not self._checks or all_ticked:
+            text = f"You have seen all {n}."
+        else:
+            text = f"You have seen all {n}. Now tick each check that holds for every one of them."
+        if left_out:
+            text += (f" {plural(len(left_out), 'file')} could not be shown and "
+                     f"{'is' if len(left_out) == 1 else 'are'} left out: "
+                     + ", ".join(short_name(x, 40) for x in left_out[:3])
+                     + ("\u2026" if len(left_out) > 3 else "") + ".")
+        self.status.setText(text)
+        self.approve_btn.setText(f"Approve {media_words(ok)}" if ok else "Approve")
+        self.approve_btn.setEnabled(every and bool(ok) and all_ticked)
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        QTimer.singleShot(0, self.update_seen)
+
+    def eventFilter(self, watched, ev) -> bool:
+        if watched is self.scroll.viewport() and ev.type() == QEvent.Type.Resize:
+            room = self.scroll.viewport().width() - 8
+            self._lay_out(min(COLUMNS, room // (PICTURE.width() + 16 + 8)))
+            QTimer.singleShot(0, self.update_seen)
+        return super().eventFilter(watched, ev)
+
+
+__all__ = ["ContactSheetDialog", "SheetTile", "Tile", "short_name"]
