@@ -398,3 +398,75 @@ def test_a_decision_made_while_the_export_is_painted_is_painted_too(window, qtbo
     qtbot.waitUntil(lambda: win.review.published.get(win.review.current().path, ("",))[0] == key,
                     timeout=10000)
     assert painted == [before, before - 1]
+
+
+# --------------------------------------------------------------------------------------------
+# Covering an area by hand (the GUI audit, item 14): in "What will be published", "Cover an
+# area" looked active and dragging did nothing; and the photo changed scale under the mouse
+# when the words around it changed (the second area landed elsewhere).
+# --------------------------------------------------------------------------------------------
+
+def _drag(qtbot, canvas, a: QPoint, b: QPoint) -> None:
+    from PySide6.QtTest import QTest
+
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for k in range(1, 5):
+        QTest.mouseMove(canvas, a + (b - a) * (k / 4))
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+
+
+def test_an_area_is_covered_by_dragging_in_what_will_be_published_and_the_photo_keeps_its_scale(
+        qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    # a portrait photo: its height is what limits its scale, so a line of words more or less
+    # under it would change the scale
+    portrait = make_photo(tmp_path / "photos" / "portrait.jpg", size=(480, 720),
+                          faces=[FACE_A])
+    win = make_window({"portrait.jpg": [(FACE_A, JOEL, "uncertain")]})   # amber: a question
+    win.resize(1366, 768)
+    win.show()
+    win.add_paths([str(portrait)])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "portrait.jpg")
+    view, canvas = win.photos.photo, win.photos.photo.canvas
+    qtbot.waitUntil(lambda: canvas.before is not None, timeout=5000)
+    qtbot.wait(50)
+    boxes_rect, sizes = canvas.image_rect(), win.photos.splitter.sizes()
+    view.act_rect.trigger()                                     # "Cover an area"
+    qtbot.wait(50)
+    # its one-line hint under the photo (two lines before) made the photo larger: not now
+    assert canvas.image_rect() == boxes_rect
+    view.act_select.trigger()
+
+    view.set_after_mode(True)                                   # what will be published
+    qtbot.waitUntil(lambda: canvas.after is not None, timeout=5000)
+    qtbot.wait(50)
+    assert canvas.image_rect() == boxes_rect                    # the same scale in both views
+    view.act_rect.trigger()                                     # "Cover an area"
+    qtbot.wait(50)
+    assert canvas.image_rect() == boxes_rect
+    assert "Drag over the photo to cover that area" in view.hint.text()
+    r = canvas.image_rect()
+    a = QPoint(int(r.left() + r.width() * 0.6), int(r.top() + r.height() * 0.7))
+    b = QPoint(int(r.left() + r.width() * 0.9), int(r.top() + r.height() * 0.9))
+    _drag(qtbot, canvas, a, b)
+    item = win.review.current()
+    assert len(item.analysis.manual) == 1                       # stored in the core at once
+    stored = ws.reviews.load(item.analysis.sha256, "*").covers     # an area: every channel
+    assert len(stored) == 1
+    x, y, w, h = stored[0].cover.box
+    assert abs(x - 0.6 * 480) <= 3 and abs(y - 0.7 * 720) <= 3
+    assert abs(w - 0.3 * 480) <= 3 and abs(h - 0.2 * 720) <= 3
+    qtbot.waitUntil(lambda: canvas.after is not None, timeout=5000)   # painted again
+    qtbot.wait(50)
+    # the words around the photo changed (a covered area, a message): the photo did not move
+    assert canvas.image_rect() == boxes_rect and win.photos.splitter.sizes() == sizes
+    _drag(qtbot, canvas, QPoint(int(r.left() + 20), int(r.top() + 20)),
+          QPoint(int(r.left() + 80), int(r.top() + 60)))
+    assert len(win.review.current().analysis.manual) == 2
+    view.set_after_mode(False)
+    qtbot.wait(50)
+    assert canvas.image_rect() == boxes_rect
+    view.act_select.trigger()
+    qtbot.wait(50)
+    assert canvas.image_rect() == boxes_rect

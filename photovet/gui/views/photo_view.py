@@ -368,8 +368,8 @@ class PhotoCanvas(QWidget):
         p.drawImage(r, img)
         if self.show_after:
             self._caption(p, r, "What will be published")
-            return
-        self._draw_overlays(p)
+        else:
+            self._draw_overlays(p)
         if self._drag_start is not None and self._drag_now is not None:
             rr = QRectF(self._drag_start, self._drag_now).normalized()
             p.setPen(QPen(style.MANUAL, 2, Qt.PenStyle.DashLine))
@@ -495,9 +495,16 @@ class PhotoCanvas(QWidget):
     # -- input --------------------------------------------------------------------------
     def mousePressEvent(self, ev) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
-        if self.analysis is None or self.show_after:
+        if self.analysis is None:
             return
         pos = ev.position()
+        if self.show_after:
+            # what will be published: no boxes to pick, but an area can be covered here too
+            # (the audit: "Cover an area" looked active and dragging did nothing)
+            if ev.button() == Qt.MouseButton.LeftButton and self.tool != TOOL_SELECT and \
+                    self.after is not None and self.image_rect().contains(pos):
+                self._drag_start = self._drag_now = pos
+            return
         if ev.button() == Qt.MouseButton.RightButton:
             kind, i = self.hit(pos)
             if kind:
@@ -531,7 +538,8 @@ class PhotoCanvas(QWidget):
                                else Qt.CursorShape.ArrowCursor)
                 self.update()
         else:
-            self.setCursor(Qt.CursorShape.CrossCursor)
+            self.setCursor(Qt.CursorShape.ArrowCursor if self.tool == TOOL_SELECT
+                           else Qt.CursorShape.CrossCursor)
 
     def mouseReleaseEvent(self, ev) -> None:
         if self._drag_start is None:
@@ -572,6 +580,19 @@ class PhotoCanvas(QWidget):
 # --------------------------------------------------------------------------------------------
 # The photo view: title, tools, canvas, hint
 # --------------------------------------------------------------------------------------------
+
+#: what the line under the photo says, by what the person is doing
+HINTS = {
+    "after": "This is the export: covered faces and names are painted over, and hidden details "
+             "(location, camera, dates) are removed.",
+    "after-draw": "This is the export. Drag over the photo to cover that area: it is covered at "
+                  "once. To remove an area covered by hand, choose \u201cShow the boxes\u201d.",
+    "review": "Amber means a decision is yours to make: answer it on the right, or press K to "
+              "keep the rest covered. \u2190/\u2192 move between photos.",
+    "select": "Click a face or a text to see why it is shown or covered; right-click to change "
+              "it. F: next face; \u2190/\u2192: next photo.",
+    "draw": "Drag over the photo to cover that area. Right-click a covered area to remove it.",
+}
 
 
 class PhotoView(QWidget):
@@ -652,6 +673,7 @@ class PhotoView(QWidget):
         self.tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if narrow
                                       else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         super().resizeEvent(ev)
+        self._fit_hint()
 
     def set_enabled_tools(self, on: bool) -> None:
         for a in (self.act_select, self.act_rect, self.act_ellipse, self.act_assign):
@@ -685,20 +707,26 @@ class PhotoView(QWidget):
             self.hint.setText(f"This photo could not be checked: {a.error}. It will not be "
                               "exported. Check the file opens on this computer, or leave it out.")
         elif self.canvas.show_after:
-            self.hint.setText("This is the export: covered faces and names are painted over, and "
-                              "hidden details (location, camera, dates) are removed.")
+            self.hint.setText(HINTS["after"] if self.canvas.tool == TOOL_SELECT
+                              else HINTS["after-draw"])
         elif self.canvas.tool == TOOL_SELECT:
-            if a.needs_review:
-                self.hint.setText("Amber means a decision is yours to make: answer it on the "
-                                  "right, or press K to keep the rest covered. \u2190/\u2192 move "
-                                  "between photos.")
-            else:
-                self.hint.setText("Click a face or a text to see why it is shown or covered; "
-                                  "right-click to change it. F: next face; \u2190/\u2192: "
-                                  "next photo.")
+            self.hint.setText(HINTS["review"] if a.needs_review else HINTS["select"])
         else:
-            self.hint.setText("Drag over the photo to cover that area. Right-click a covered "
-                              "area to remove it.")
+            self.hint.setText(HINTS["draw"])
+        self._fit_hint()
+
+    def _fit_hint(self) -> None:
+        """The hint keeps one height whatever it says (the height of the longest hint at this
+        width): a hint of another length would resize the photo under the mouse (the audit:
+        the second area covered landed elsewhere; the two views showed the photo at two
+        scales)."""
+        width = self.hint.width() if self.hint.width() > 50 else max(200, self.width() - 8)
+        texts = list(HINTS.values()) + [self.hint.text()]
+        fm = self.hint.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        need = max(fm.boundingRect(0, 0, width, 10_000, flags, t).height() for t in texts)
+        m = self.hint.contentsMargins()
+        self.hint.setFixedHeight(need + m.top() + m.bottom() + 2)
 
     def show_analysis(self, analysis: PhotoAnalysis | None, image: QImage | None,
                       people_by_id: dict[str, Any], title: str = "") -> None:
