@@ -425,6 +425,42 @@ def test_staff_accounts_add_shows_the_code_once_end_a_role_and_the_last_admin_st
     assert ws.accounts.get(ONLY_PREPARER).status == "waiting for first sign-in"
 
 
+def test_adding_an_account_with_no_role_keeps_the_form_and_says_what_is_missing(window, qtbot):
+    """The audit (item 11): with no role ticked, "Add account" closed the form, threw away the
+    name typed and said why in the window behind. Now Add waits for a name and a role, and a
+    refusal of the core is said in the form, which keeps what was typed."""
+    ws = window.ctx.ws
+    dlg = window.accounts.open()
+    seen: list = []
+
+    def fill(add: AddAccountDialog) -> None:
+        assert not add.add_btn.isEnabled()
+        add.name.setText("Mrs Office Two")
+        assert not add.add_btn.isEnabled()                      # no role yet
+        assert "tick at least one role" in add.need.text() and add.need.isVisible()
+        add.add_btn.click()                                     # nothing happens...
+        add.accept()                                            # ...even when forced
+        assert add.isVisible() and add.name.text() == "Mrs Office Two"
+        add.roles.boxes["preparer"].setChecked(True)
+        assert add.add_btn.isEnabled() and not add.need.isVisible()
+        add.name.setText(APPROVER_NAME)                         # a name already used
+        add.add_btn.click()
+        assert add.isVisible(), "the form closed on a refusal"
+        assert add.error.isVisible() and add.error.text().startswith("Not added:")
+        seen.append(add.error.text())
+        assert add.name.text() == APPROVER_NAME and add.roles.roles() == ["preparer"]
+        add.name.setText("Mrs Office Two")
+        add.add_btn.click()
+
+    answer(fill, kind=AddAccountDialog)
+    answer(lambda box: box.accept(), kind=QMessageBox, delay=100)     # the one-time code
+    dlg.add_btn.click()
+    assert seen, "the form was not filled in"
+    assert ws.accounts.get("Mrs Office Two").roles() == ["preparer"]
+    assert ws.accounts.get(APPROVER_NAME).roles() == ["approver"]      # untouched
+    assert "Not added" not in dlg.message.text()
+
+
 # --------------------------------------------------------------------------------------------
 # This PC without the register's key
 # --------------------------------------------------------------------------------------------

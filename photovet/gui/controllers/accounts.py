@@ -70,30 +70,55 @@ class AccountsController(QObject):
             else:
                 QMessageBox.warning(self.window, title, error_text(exc))
             return None
+        self._done()
+        return result if result is not None else True
+
+    def _done(self) -> None:
+        """After a change the core made: the list again, and the window's buttons."""
         if self.dialog is not None:
             self.dialog.say("")
         self.reload()
         self.ctx.session.changed.emit()       # roles may have changed (the checklist, buttons)
-        return result if result is not None else True
 
     # -- changes --------------------------------------------------------------------------------
 
     def add(self, values: dict | None = None) -> str | None:
-        if values is None:
-            dlg = AddAccountDialog(self.dialog or self.window)
-            if not dlg.exec():
+        """Add an account. From the form, a refusal is said in the form, which stays open with
+        what was typed; the one-time code is shown once."""
+        if values is not None:
+            name = " ".join(values["name"].split())
+            code = self._do("Not added", lambda: self._add(name, values))
+        else:
+            made: dict = {}
+
+            def submit(vals: dict) -> str | None:
+                name = " ".join(vals["name"].split())
+                try:
+                    made["code"] = self._add(name, vals)
+                except NotSignedIn as exc:
+                    dlg.reject()
+                    self.ctx.fail(self.dialog or self.window, "Not added", exc)
+                    return None
+                except PhotoVetError as exc:
+                    return f"Not added: {error_text(exc)}"
+                made["name"] = name
                 return None
-            values = dlg.values()
-        name = " ".join(values["name"].split())
-        code = self._do("Not added", lambda: self.accounts.add(
-            name, values["roles"], valid_from=values.get("valid_from"),
-            valid_to=values.get("valid_to")))
+
+            dlg = AddAccountDialog(self.dialog or self.window, submit=submit)
+            if not dlg.exec() or "code" not in made:
+                return None
+            name, code = made["name"], made["code"]
+            self._done()
         if isinstance(code, str):
             if self.dialog is not None:
                 self.dialog.select(name)
             self.show_code(name, code, new=True)
             return code
         return None
+
+    def _add(self, name: str, values: dict) -> str:
+        return self.accounts.add(name, values["roles"], valid_from=values.get("valid_from"),
+                                 valid_to=values.get("valid_to"))
 
     def grant(self, name: str, values: dict | None = None) -> bool:
         if not name:

@@ -6,6 +6,7 @@ is kept, names are never reused, roles must exist...)."""
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -76,6 +78,8 @@ def _py_date(d: QDateEdit) -> _dt.date | None:
 
 
 class RoleBoxes(QWidget):
+    changed = Signal()
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         lay = QVBoxLayout(self)
@@ -84,6 +88,7 @@ class RoleBoxes(QWidget):
         for r in ROLES:
             b = QCheckBox(f"{ROLE_LABELS[r]}: {ROLE_HELP.get(r, '')}")
             b.setObjectName(f"role-{r}")
+            b.toggled.connect(lambda *_: self.changed.emit())
             self.boxes[r] = b
             lay.addWidget(b)
 
@@ -92,9 +97,16 @@ class RoleBoxes(QWidget):
 
 
 class AddAccountDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None):
+    """A name, at least one role, and dates. "Add account" is pressed only with a name and a
+    role (the audit: with no role ticked the form closed and what was typed was lost).
+    ``submit(values)``: the controller's call to the core, returning None when the account was
+    made, or the core's refusal in words, shown here with the form kept as it was typed."""
+
+    def __init__(self, parent: QWidget | None = None, *,
+                 submit: Callable[[dict], str | None] | None = None):
         super().__init__(parent)
         self.setWindowTitle("Add a staff account")
+        self.submit = submit
         lay = QVBoxLayout(self)
         intro = QLabel("The person signs in the first time with a one-time code that PhotoVet "
                        "shows you next, and chooses their own password.")
@@ -112,11 +124,48 @@ class AddAccountDialog(QDialog):
         form.addRow("&From:", self.valid_from)
         form.addRow("&Until:", self.valid_to)
         lay.addLayout(form)
-        lay.addWidget(ok_cancel(self, "Add account"))
+        self.need = QLabel("")
+        self.need.setObjectName("Hint")
+        self.need.setWordWrap(True)
+        lay.addWidget(self.need)
+        self.error = QLabel("")
+        self.error.setObjectName("Problem")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        lay.addWidget(self.error)
+        self.buttons = ok_cancel(self, "Add account")
+        self.add_btn = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        lay.addWidget(self.buttons)
+        self.name.textChanged.connect(self._update)
+        self.roles.changed.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        missing = []
+        if not self.name.text().strip():
+            missing.append("type their name")
+        if not self.roles.roles():
+            missing.append("tick at least one role (what they may do comes from their roles)")
+        self.need.setText(("To add the account, " + " and ".join(missing) + ".")
+                          if missing else "")
+        self.need.setVisible(bool(missing))
+        self.add_btn.setEnabled(not missing)
 
     def values(self) -> dict:
         return {"name": self.name.text(), "roles": self.roles.roles(),
                 "valid_from": _py_date(self.valid_from), "valid_to": _py_date(self.valid_to)}
+
+    def accept(self) -> None:
+        """Add the account; a refusal is said here and the form stays as it was typed."""
+        if not self.add_btn.isEnabled():
+            return
+        refusal = self.submit(self.values()) if self.submit is not None else None
+        if refusal:
+            self.error.setText(refusal)
+            self.error.show()
+            self.adjustSize()
+            return
+        super().accept()
 
 
 class RoleDialog(QDialog):
