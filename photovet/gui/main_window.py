@@ -59,6 +59,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setStyleSheet(style.APP_STYLESHEET)
         self._permissions: list[tuple[QAction, str]] = []
+        self._anytime_actions: list[QAction] = []      # enabled with nobody signed in
+        self._veiled: list[QAction] = []               # greyed out by the lock, given back after
         self._shown_to = ""            # who the window was last shown to (signed in)
         self.status = Status(self.statusBar())
         self.who = ElidedLabel("", min_width=160)     # a long name and four roles: cut, never
@@ -173,7 +175,7 @@ class MainWindow(QMainWindow):
         menus = {
             "&File": [self.act_files, self.act_folder, self.act_device, None, self.act_remove,
                       self.act_new,
-                      self.act_export, None, A("&Quit", self.close, "Ctrl+Q")],
+                      self.act_export, None, self._anytime(A("&Quit", self.close, "Ctrl+Q"))],
             "&Review": [A("Next photo with a decision for you", self.next_open, "Ctrl+J"),
                         P("review", A("Keep the rest covered", self.review.keep_rest, "K")),
                         A("Stop checking", self.batch.stop_checking)],
@@ -206,9 +208,10 @@ class MainWindow(QMainWindow):
             "A&ccount": [self._who_action(),
                          A("Lock now", self.access.lock_now, "Ctrl+L"),
                          A("Change my password\u2026", self.access.change_password),
-                         A("Sign out\u2026", lambda: self.access.sign_out(confirm=True))],
-            "&Help": [self.act_setup, A("Copy diagnostics", self.copy_diagnostics),
-                      A("About PhotoVet", self.about)],
+                         self._anytime(A("Sign out\u2026",
+                                         lambda: self.access.sign_out(confirm=True)))],
+            "&Help": [self.act_setup, self._anytime(A("Copy diagnostics", self.copy_diagnostics)),
+                      self._anytime(A("About PhotoVet", self.about))],
         }
         for title, actions in menus.items():
             m = self.menuBar().addMenu(title)
@@ -260,6 +263,29 @@ class MainWindow(QMainWindow):
         self._permissions.append((action, permission))
         return action
 
+    def _anytime(self, action: QAction) -> QAction:
+        """An action that needs nobody signed in (Quit, About...): enabled on the lock screen."""
+        self._anytime_actions.append(action)
+        return action
+
+    def _veil_actions(self, veiled: bool) -> None:
+        """Locked or nobody signed in: every menu and toolbar action that needs someone signed
+        in is greyed out (the audit, item 19: Add photos looked enabled on the lock screen and
+        did nothing), and given back as it was afterwards (the roles' actions are set again by
+        ``permit`` just after)."""
+        if veiled:
+            for menu in self.menuBar().actions():
+                for a in (menu.menu().actions() if menu.menu() is not None else ()):
+                    if a.isSeparator() or a in self._anytime_actions or not a.isEnabled():
+                        continue
+                    a.setEnabled(False)
+                    self._veiled.append(a)
+        else:
+            for a in self._veiled:
+                a.setEnabled(True)
+            self._veiled = []
+        self.channel_combo.setEnabled(not veiled)
+
     def _allow_action(self, action: QAction) -> QAction:
         self.act_allow = action           # shown only while this PC lacks the register's key
         return action
@@ -278,6 +304,7 @@ class MainWindow(QMainWindow):
         self.centralWidget().setVisible(not veiled)
         for action in (self.act_files, self.act_folder, self.act_new, self.act_remove):
             action.setEnabled(not veiled)
+        self._veil_actions(veiled)
         name = s.name() if not veiled else ""
         if name and name != self._shown_to:
             self._new_person(bool(self._shown_to))

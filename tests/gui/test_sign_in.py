@@ -253,6 +253,63 @@ def test_someone_else_signs_out_the_locked_session_and_signs_in(window, qtbot):
     assert "Mr Sam Head (Approver (senior leader))" in window.who.text()
 
 
+def test_while_locked_every_action_that_needs_someone_signed_in_is_greyed_out(window, qtbot):
+    """The audit (item 19): on the lock screen, Add photos and Add a folder looked enabled and
+    did nothing. Everything that needs someone signed in is greyed out while locked, and comes
+    back as it was for the same person."""
+    def actions() -> dict[str, bool]:
+        return {f"{m.text()} > {a.text()}": a.isEnabled() for m in window.menuBar().actions()
+                if m.menu() is not None for a in m.menu().actions()
+                if not a.isSeparator() and a.isVisible() and a is not window.act_who}
+
+    before = actions()
+    assert before["&File > Add photos\u2026"] and before["After &posting > Take-down list\u2026"]
+    seen: list[dict] = []
+
+    def look(dlg: LockDialog) -> None:
+        seen.append(actions())
+        seen.append({"channel": window.channel_combo.isEnabled()})
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+
+    answer(look, kind=LockDialog)
+    window.access.lock_now()
+    assert seen, "no lock screen"
+    still = sorted(k for k, on in seen[0].items() if on)
+    assert still == ["&File > &Quit", "&Help > About PhotoVet", "&Help > Copy diagnostics",
+                     "A&ccount > Sign out\u2026"]
+    assert seen[1] == {"channel": False}
+    assert actions() == before and window.channel_combo.isEnabled()    # unlocked: as it was
+
+
+def test_after_signing_in_again_the_windows_shortcuts_work(window, qtbot):
+    """The audit (item 19): after signing in again, Ctrl+E did not open Export (the window did
+    not have the keyboard back: no window manager gave it back)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from photovet.gui.dialogs.export import ExportDialog
+
+    window.show()
+    qtbot.waitExposed(window)
+
+    def sign_in(dlg: SignInDialog) -> None:
+        dlg.name.setText(PREPARER_NAME)
+        dlg.password.setText(password_of(PREPARER_NAME))
+        dlg.ok.click()
+
+    answer(sign_in, kind=SignInDialog, delay=100)
+    window.access.sign_out(confirm=False)
+    assert window.ctx.session.name() == PREPARER_NAME
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    window.photos.batch.list.setFocus()
+    seen = answer(lambda d: d.reject(), kind=ExportDialog, timeout=3)
+    QTest.keyClick(window.photos.batch.list, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert seen == ["Export for School website"]
+
+
 def test_a_lock_met_during_an_action_brings_up_the_lock_screen(window, qtbot):
     seen: list[str] = []
 

@@ -140,9 +140,20 @@ class AccessController(QObject):
             if central is not None:   # only for the same person, back at work
                 central.setVisible(self.session.signed_in and not self.session.locked())
         if result == 1:                   # Unlock (accepted); else Sign out
+            self._back_to_work()
             return True
         self.sign_out(confirm=False)
         return False
+
+    def _back_to_work(self) -> None:
+        """The window takes the keyboard back after the sign-in or lock screen. Without a
+        window manager (a kiosk, some remote sessions) nothing else gives it back, and the
+        window's shortcuts did nothing (the GUI audit: Ctrl+E did not open Export after
+        signing in, though the toolbar button did)."""
+        w = self.window
+        if w is not None and w.isVisible():
+            w.raise_()
+            w.activateWindow()
 
     # -- signing out, another person ----------------------------------------------------------------
 
@@ -162,6 +173,7 @@ class AccessController(QObject):
         dlg = SignInDialog(self.session.sign_in, self.session.first_sign_in, why=why,
                            parent=self.window)
         if dlg.exec():
+            self._back_to_work()
             return True
         self.quit_requested.emit()
         return False
