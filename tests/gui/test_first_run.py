@@ -213,3 +213,28 @@ def test_a_register_far_larger_than_a_school_asks_first(qtbot, make_window, tmp_
     assert not wiz.preview_page.failure, wiz.preview_page.failure
     assert wiz.preview_page.report.rows == n
     wiz.reject()
+
+
+def test_the_enrol_dialog_starts_afresh_when_folder_or_csv_is_chosen(qtbot, tmp_path):
+    """The audit (item 19): the folder's path and the last result list stayed when the person
+    switched to a CSV file (and back)."""
+    from photovet.core.register.reports import EnrolProblem, EnrolReport
+
+    dlg = EnrolDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.set_ready(True)
+    dlg.path.setText(str(tmp_path))
+    assert dlg.go.isEnabled()
+    dlg.show_report(EnrolReport(enrolled={TORI: 1}, photos=2,
+                                errors=[EnrolProblem("", str(tmp_path / "x.jpg"), "no face")]))
+    assert dlg.problems.isVisible() and "1 person enrolled" in dlg.state.text()
+    dlg.from_csv.setChecked(True)
+    assert dlg.path.text() == "" and not dlg.problems.isVisible()
+    assert dlg.problems.count() == 0 and dlg.state.text() == "" and not dlg.go.isEnabled()
+    csv = tmp_path / "enrol.csv"
+    csv.write_text("UPN,Photo\n", encoding="utf-8")
+    dlg.path.setText(str(csv))
+    assert dlg.go.isEnabled()
+    dlg.from_folder.setChecked(True)
+    assert dlg.path.text() == "" and not dlg.go.isEnabled()

@@ -49,6 +49,7 @@ class EnrolDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.from_folder)
         group.addButton(self.from_csv)
+        self.from_folder.toggled.connect(lambda *_: self._kind_changed())
         self.path = QLineEdit()
         self.path.setAccessibleName("Folder or CSV file")
         self.path.textChanged.connect(self._update)
@@ -108,6 +109,18 @@ class EnrolDialog(QDialog):
                                                "CSV files (*.csv);;All files (*)")
         if p:
             self.path.setText(p)
+
+    def _kind_changed(self) -> None:
+        """A folder or a CSV file: a fresh start (the audit: the folder's path and the last
+        result stayed when the person switched to a CSV file)."""
+        if self.running:
+            return
+        self.path.clear()
+        self.problems.clear()
+        self.problems.hide()
+        if not self.state.text().startswith("PhotoVet is getting ready"):
+            self.state.setText("")
+        self._update()
 
     def kind(self) -> str:
         return "folder" if self.from_folder.isChecked() else "csv"
