@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from photovet.core.models import (
@@ -544,6 +545,18 @@ def export_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     return open_flag_refusal(analysis)
 
 
+def post_channel_refusal(exported_for: str, posted_on: str,
+                         label_of: Callable[[str], str] = str) -> str | None:
+    """Why an exported copy may not be recorded as posted on ``posted_on``, or None. A copy is
+    checked (consent, names, covers, size) and approved for the one channel it was exported
+    for; posting it anywhere else publishes what nobody checked for there (the GUI audit,
+    item 19: "Posted on" could name another channel and it was recorded)."""
+    if posted_on == exported_for:
+        return None
+    return (f"it was exported for {label_of(exported_for)}, not {label_of(posted_on)}: consent "
+            f"and covers were checked and approved for {label_of(exported_for)} only")
+
+
 # --------------------------------------------------------------------------------------------
 # What the school policies ask beyond faces (issue 18)
 # --------------------------------------------------------------------------------------------
@@ -962,6 +975,8 @@ def video_publication(analysis: VideoAnalysis) -> VideoPublication:
     pub.names_covered = sorted(set(pub.names_covered) - set(pub.names_shown))
     return pub
 
+
+__all__ += ["post_channel_refusal"]
 
 __all__ += ["REASON_TOO_BRIEF", "SOUND_ACTIONS", "VideoPublication", "decide_sound",
             "decide_track", "decide_video", "track_as_face", "track_as_text",

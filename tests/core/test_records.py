@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from pathlib import Path
 
 import pytest
 from afterpost_util import make_export, sha
@@ -87,18 +88,42 @@ def test_mark_posted_by_batch_by_content_and_by_path(records, tmp_path):
     # by content: a renamed copy of the export is still found
     copy = tmp_path / "renamed.jpg"
     copy.write_bytes(open(c.output, "rb").read())
-    assert records.mark_posted(files=[copy], channel="website") == 1
+    assert records.mark_posted(files=[copy], channel="facebook", date=dt.date(2025, 3, 2)) == 1
     # by output path, once the file itself is gone
     os.unlink(b.output)
-    assert records.mark_posted(files=[b.output], channel="newsletter") == 1
+    assert records.mark_posted(files=[b.output], channel="facebook",       # the same post
+                               date=dt.date(2025, 3, 1), url="https://fb.example/p/1") == 1
     rec_b = [r for r in records.exports() if r.output_path.endswith("photo002.jpg")][0]
-    assert {p.channel for p in rec_b.posts} == {"facebook", "newsletter"}
+    assert [(p.channel, p.posted_on) for p in rec_b.posts] == [("facebook", "2025-03-01")]
     # marking the same post twice does not duplicate it
     records.mark_posted(batch="trip", channel="facebook", date=dt.date(2025, 3, 1),
                         url="https://fb.example/p/1")
     rec_b = [r for r in records.exports() if r.output_path.endswith("photo002.jpg")][0]
     assert len([p for p in rec_b.posts if p.channel == "facebook"]) == 1
     assert len(records.audit.rows(action="export.posted")) == 4
+
+
+def test_a_copy_is_never_recorded_as_posted_on_a_channel_it_was_not_exported_for(
+        records, tmp_path):
+    """Fail closed (the GUI audit, item 19): a copy checked and approved for Facebook was
+    recorded as posted on the school website when 'Posted on' said so. Consent, names and
+    covers were checked for Facebook only: refused, nothing written, in words."""
+    a = make_export(tmp_path, 1, shown=["A1"])
+    b = make_export(tmp_path, 2, shown=["A1"])
+    records.add_export(a, batch="trip", channel="facebook", preparer=None, approver=None)
+    records.add_export(b, batch="trip", channel="facebook", preparer=None, approver=None)
+    with pytest.raises(RecordsError, match="was not marked as posted: it was exported for "
+                                           "Facebook, not School website") as e:
+        records.mark_posted(batch="trip", channel="website")
+    assert "Export it again for School website" in e.value.full()
+    with pytest.raises(RecordsError, match="exported for Facebook, not School website"):
+        records.mark_posted(files=[Path(a.output)], channel="website")
+    problems: list = []
+    assert records.mark_posted(batch="trip", channel="website", problems=problems) == 0
+    assert len(problems) == 2 and "consent and covers were checked" in problems[0][1]
+    assert all(r.posts == [] for r in records.exports())
+    assert records.audit.rows(action="export.posted") == []
+    assert records.mark_posted(batch="trip", channel="facebook") == 2     # where it belongs
 
 
 def test_mark_posted_unknown_file_or_batch(records, tmp_path):

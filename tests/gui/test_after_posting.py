@@ -157,6 +157,33 @@ def test_exports_history_filters_and_marks_chosen_exports_posted(window, qtbot, 
     hist.accept()
 
 
+def test_a_batch_exported_for_facebook_is_not_marked_as_posted_on_the_website(
+        window, qtbot, tmp_path, ws):
+    """The audit (item 19): 'Posted on' could name another channel than the one the photos
+    were checked and approved for. The core refuses it; the window says why, per file."""
+    approve_all(window)
+    dlg = export(window, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    said: list[str] = []
+
+    def post(d: MarkPostedDialog) -> None:
+        d.channel.setCurrentIndex(d.channel.findData("website"))
+        d.accept()
+
+    answer(post, kind=MarkPostedDialog)
+    answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox,
+           delay=300)
+    dlg.posted_btn.click()
+    qtbot.waitUntil(lambda: bool(said), timeout=10000)
+    assert "0 exports marked as posted" in said[0]
+    assert "3 files not marked" in said[0]
+    assert "it was exported for Facebook, not School website" in said[0]
+    assert all(r.posts == [] for r in ws.records.exports(batch="Sports day"))
+    dlg.accept()
+
+
 @pytest.fixture
 def posted(window, qtbot, tmp_path, ws):
     approve_all(window)

@@ -32,9 +32,13 @@ VIDEO_FRAMES = 3
 
 def scaled_covers(covers: Sequence[Cover], k: float) -> list[Cover]:
     """``covers`` (display pixels of the photo) for a copy of it ``k`` times the size."""
-    return [Cover(c.shape, tuple(round(v * k) for v in c.box) if c.box else None,
-                  [(x * k, y * k) for x, y in c.points] if c.points else None, c.source, c.label)
-            for c in covers]
+    out = []
+    for c in covers:
+        box = (round(c.box[0] * k), round(c.box[1] * k), round(c.box[2] * k),
+               round(c.box[3] * k)) if c.box else None
+        points = [(x * k, y * k) for x, y in c.points] if c.points else None
+        out.append(Cover(c.shape, box, points, c.source, c.label))
+    return out
 
 
 def published_image(image: Image.Image, covers: Sequence[Cover], size: tuple[int, int], *,

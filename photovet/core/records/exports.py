@@ -405,7 +405,23 @@ class Records:
                 [export_id, post_id, ref.person, ref.found, ref.form,
                  ref.refused.get(media, "")])
 
-    def _match_files(self, files: Iterable[Path], problems: list | None) -> list[int]:
+    def _channel_label(self, channel_id: str) -> str:
+        try:
+            return self.channels.get(channel_id).label
+        except Exception:   # a channel since removed (or unknown): its id says which
+            return channel_id
+
+    def _channel_refusal(self, export_id: int, channel: str) -> str | None:
+        """policy.post_channel_refusal for one export record and the channel it is posted on."""
+        from photovet.core.policy import post_channel_refusal  # noqa: PLC0415
+
+        row = self.db.one("SELECT channel FROM exports WHERE id = ?", [export_id])
+        return post_channel_refusal(row[0] if row else "", channel, self._channel_label)
+
+    def _match_files(self, files: Iterable[Path], problems: list | None,
+                     channel: str | None = None) -> list[int]:
+        """The export records of ``files`` (by content, then by path); with ``channel``, only
+        those exported for it (a file exported for another channel only: refused, said why)."""
         ids: list[int] = []
         errors: list[tuple[Path, str]] = []
         for f in files:
@@ -427,6 +443,11 @@ class Records:
                 why = ("no export record has this file's content or path (is it a PhotoVet export?)"
                        if f.exists() else "file not found, and no export record has this path")
                 errors.append((f, why))
+            elif channel is not None:
+                refusals = [self._channel_refusal(i, channel) for i in found]
+                if all(refusals):
+                    errors.append((f, str(refusals[0])))
+                found = [i for i, why in zip(found, refusals) if not why]
             ids.extend(i for i in found if i not in ids)
         if errors:
             if problems is None:
@@ -457,13 +478,24 @@ class Records:
             raise RecordsError("say which batch or which files were posted")
         ids: list[int] = []
         if batch is not None:
-            ids = [r[0] for r in self.db.execute(
-                "SELECT id FROM exports WHERE batch = ? ORDER BY id", [batch])]
-            if not ids:
+            rows = list(self.db.execute(
+                "SELECT id, output_path FROM exports WHERE batch = ? ORDER BY id", [batch]))
+            if not rows:
                 raise RecordsError(f"no exports are recorded for batch '{batch}'",
                                    hint="photovet exports lists the recorded batches.")
+            # a copy is posted only where it was checked and approved for (fail closed)
+            checked = [(rid, out, self._channel_refusal(rid, channel)) for rid, out in rows]
+            wrong = [(Path(out), why) for _rid, out, why in checked if why]
+            if wrong and problems is None:
+                raise RecordsError(
+                    f"'{batch}' was not marked as posted: {wrong[0][1]}",
+                    hint=f"Export it again for {self._channel_label(channel)} (it is checked "
+                         "and approved for that channel), then mark that export as posted.")
+            if problems is not None:
+                problems.extend(wrong)
+            ids = [rid for rid, _out, why in checked if not why]
         if files:
-            ids += [i for i in self._match_files(files, problems) if i not in ids]
+            ids += [i for i in self._match_files(files, problems, channel) if i not in ids]
         day = (date or _dt.date.today()).isoformat()
         now = _now()
         caption = caption.strip() if caption is not None else None

@@ -287,7 +287,7 @@ class AfterPostingController(QObject):
         self.ctx.records_changed.emit()
         text = f"{plural(n, 'export')} marked as posted."
         if problems:
-            text += f"\n\n{plural(len(problems), 'file')} not found: " + \
+            text += f"\n\n{plural(len(problems), 'file')} not marked: " + \
                 "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5])
         if batch and self.ctx.ws.settings.retention.delete_originals_when == "posted" and n:
             box = QMessageBox(QMessageBox.Icon.Question, "Posted", text, parent=parent)
