@@ -41,12 +41,16 @@ _AV: Any = None
 
 def import_av() -> Any:
     """``import av`` with FFmpeg's own logging off (it would print a line for every damaged
-    packet; PhotoVet reports one clear error per file instead)."""
+    packet; PhotoVet reports one clear error per file instead). Off entirely (``None``), not
+    a level: with a level PyAV hands every FFmpeg message to Python, taking the GIL in
+    FFmpeg's own decoding threads, and a decoder closed while they log waits for them with
+    the GIL held: the whole app froze (seen with the approver's contact sheet rendering a
+    video's moments; PyAV issues #909 and #751)."""
     global _AV
     if _AV is None:
         import av  # noqa: PLC0415
 
-        av.logging.set_level(av.logging.PANIC)
+        av.logging.set_level(None)
         _AV = av
     return _AV
 
