@@ -327,6 +327,7 @@ def test_approve_all_shows_each_photo_as_published_before_it_can_be_approved(
     def look(sheet: ContactSheetDialog) -> None:
         sheet.resize(sheet.width(), 700)
         assert not sheet.approve_btn.isEnabled()            # nothing seen yet
+        assert sheet.approve_btn.text() == "Approve 12 photos"   # what it will approve
         assert not any(b.isEnabled() for b in sheet.ticks.boxes)
         end = time.monotonic() + 30
         while not all(t.rendered for t in sheet.tiles) and time.monotonic() < end:

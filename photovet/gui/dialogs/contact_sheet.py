@@ -302,7 +302,9 @@ class ContactSheetDialog(QDialog):
             self.ticks.set_checks(self._checks, editable=True,
                                   note="Tick a check only if it holds for every one of them; "
                                        "the ticks are kept with each approval.")
-        ok = [self._paths[i] for i in self.approvable()]
+        # what Approve would approve: every tile but those that cannot be shown (the count
+        # does not grow as the tiles are seen: "Approve 3 photos" read as if 8 were left out)
+        ok = [p for p, t in zip(self._paths, self.tiles) if not t.failed]
         left_out = [t.tile.name for t in self.tiles if t.failed]
         all_ticked = len(self.ticks.ticked()) == len(self._checks)
         if rendered < n:
