@@ -310,6 +310,31 @@ def test_after_signing_in_again_the_windows_shortcuts_work(window, qtbot):
     assert seen == ["Export for School website"]
 
 
+def test_after_any_dialog_closes_the_windows_shortcuts_work_again(window, qtbot):
+    """Without a window manager, the keyboard stayed with a closed dialog: Ctrl+E worked once,
+    then not again (the GUI audit's Ctrl+E)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from photovet.gui.dialogs.export import ExportDialog
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    seen: list = []
+    for i in range(3):
+        answer(lambda d: (seen.append(d.windowTitle()), d.reject()), kind=ExportDialog,
+               timeout=3)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+        window.photos.batch.list.setFocus()
+        QTest.keyClick(window.photos.batch.list, Qt.Key.Key_E,
+                       Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda i=i: len(seen) > i, timeout=3000)
+    assert seen == ["Export for School website"] * 3
+
+
 def test_a_lock_met_during_an_action_brings_up_the_lock_screen(window, qtbot):
     seen: list[str] = []
 

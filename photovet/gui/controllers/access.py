@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from photovet.core import logs
 from photovet.core.errors import NotSignedIn, PhotoVetError, SessionLocked
@@ -87,6 +87,26 @@ class IdleWatch(QObject):
         return False
 
 
+class KeyboardBack(QObject):
+    """When the last open dialog closes, the window takes the keyboard back (``back``). A
+    window manager does this; without one (a kiosk, some remote sessions) the keyboard stayed
+    with the closed dialog and the window's shortcuts did nothing (the GUI audit: Ctrl+E)."""
+
+    def __init__(self, back: Callable[[], None], parent: QObject | None = None):
+        super().__init__(parent)
+        self.back = back
+
+    def eventFilter(self, obj, ev) -> bool:
+        if ev.type() == QEvent.Type.Hide and isinstance(obj, QDialog) and obj.isWindow() \
+                and obj.isModal():
+            QTimer.singleShot(0, self._after_close)
+        return False
+
+    def _after_close(self) -> None:
+        if QApplication.activeModalWidget() is None:
+            self.back()
+
+
 class AccessController(QObject):
     """Sign out, change password, the lock screen, and the core's refusals."""
 
@@ -98,9 +118,11 @@ class AccessController(QObject):
         self.window = window
         self._lock_open = False
         self.watch = IdleWatch(session, self)
+        self.keyboard_back = KeyboardBack(self._back_to_work, self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.watch)
+            app.installEventFilter(self.keyboard_back)
         self.timer = QTimer(self)
         self.timer.setInterval(check_ms)
         self.timer.timeout.connect(self.check_idle)
@@ -111,6 +133,7 @@ class AccessController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.watch)
+            app.removeEventFilter(self.keyboard_back)
 
     # -- the lock ---------------------------------------------------------------------------------
 
@@ -151,7 +174,7 @@ class AccessController(QObject):
         window's shortcuts did nothing (the GUI audit: Ctrl+E did not open Export after
         signing in, though the toolbar button did)."""
         w = self.window
-        if w is not None and w.isVisible():
+        if w is not None and w.isVisible() and QApplication.activeWindow() is not w:
             w.raise_()
             w.activateWindow()
 
