@@ -173,13 +173,13 @@ def test_a_batch_exported_for_facebook_is_not_marked_as_posted_on_the_website(
         d.accept()
 
     answer(post, kind=MarkPostedDialog)
-    answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox,
-           delay=300)
+    answer(lambda box: (said.append(f"{box.windowTitle()}: {box.text()}"), box.accept()),
+           kind=QMessageBox, delay=300)
     dlg.posted_btn.click()
     qtbot.waitUntil(lambda: bool(said), timeout=10000)
-    assert "0 exports marked as posted" in said[0]
-    assert "3 files not marked" in said[0]
-    assert "it was exported for Facebook, not School website" in said[0]
+    assert said[0].startswith("Not marked: 'Sports day' was not marked as posted: it was "
+                              "exported for Facebook, not School website"), said
+    assert "Export it again for School website" in said[0]
     assert all(r.posts == [] for r in ws.records.exports(batch="Sports day"))
     dlg.accept()
 
@@ -398,3 +398,12 @@ def test_a_caption_the_core_refuses_at_export_says_why_on_the_result_page(window
     assert "Joel Clarke" in dlg.result.text() and "JC" in dlg.result.text()
     assert ws.records.exports() == [] and not list((tmp_path / "out").iterdir())
     dlg.reject()
+
+
+def test_chosen_files_refused_for_one_reason_say_it_once(window, qtbot):
+    said: list[str] = []
+    answer(lambda box: (said.append(box.text()), box.accept()), kind=QMessageBox)
+    why = "it was exported for Facebook, not School website: consent and covers were checked " \
+          "and approved for Facebook only"
+    window.after._posted((0, [(Path(f"/x/a{i}.jpg"), why) for i in range(4)]), "", window)
+    assert said == [f"0 exports marked as posted.\n\n4 files not marked: {why}."]

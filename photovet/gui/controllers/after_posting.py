@@ -269,9 +269,11 @@ class AfterPostingController(QObject):
         def post():
             problems: list = []
             with ctx.thread_workspace() as wws:
+                # a whole batch is marked or refused as one, in one sentence (a batch exported
+                # for another channel); chosen files each say what went wrong
                 n = wws.records.mark_posted(
                     batch=v["batch"], files=files, channel=v["channel"], date=v["date"],
-                    url=v["url"], problems=problems, caption=v["caption"],
+                    url=v["url"], problems=problems if files else None, caption=v["caption"],
                     people=wws.register.people(), mode=wws.settings.mode,
                     threshold=wws.settings.text.caption_threshold)
             return n, problems
@@ -286,7 +288,10 @@ class AfterPostingController(QObject):
         n, problems = result
         self.ctx.records_changed.emit()
         text = f"{plural(n, 'export')} marked as posted."
-        if problems:
+        reasons = {why for _f, why in problems}
+        if len(problems) > 1 and len(reasons) == 1:     # one reason, said once
+            text += f"\n\n{plural(len(problems), 'file')} not marked: {next(iter(reasons))}."
+        elif problems:
             text += f"\n\n{plural(len(problems), 'file')} not marked: " + \
                 "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5])
         if batch and self.ctx.ws.settings.retention.delete_originals_when == "posted" and n:
