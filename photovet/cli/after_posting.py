@@ -41,8 +41,12 @@ from photovet.core.errors import PhotoVetError
                    "exporting. Checked with the channel's rules (a caption naming someone the "
                    "channel may not name is refused: nothing is marked, and a suggested caption "
                    "is given) and recorded with the post, with everyone it refers to.")
+@click.option("--posted-elsewhere", "elsewhere", is_flag=True,
+              help="The copies really were posted on --channel though they were exported for "
+                   "another channel: record it all the same (the take-down list then checks "
+                   "consent there). Without it, that is refused.")
 def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: str | None,
-               url: str | None, caption: str | None) -> None:
+               url: str | None, caption: str | None, elsewhere: bool) -> None:
     """Record that exported photos were posted: a whole batch (--batch LABEL) or FILES (found by
     their content, so renamed copies work, or by their export path)."""
     if not batch and not files:
@@ -53,7 +57,10 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     try:
         get_channel(ws, channel)
         n = ws.records.mark_posted(batch=batch, files=list(files) or None, channel=channel,
-                                   date=date, url=url, problems=problems, caption=caption,
+                                   date=date, url=url, elsewhere=elsewhere,
+                                   # a whole batch is marked or refused as one (with what to
+                                   # do); FILES each say what went wrong and the rest go on
+                                   problems=problems if files else None, caption=caption,
                                    people=ws.register.people(), mode=ws.settings.mode,
                                    threshold=ws.settings.text.caption_threshold)
         # posted somewhere someone has no consent for (a copy made for another channel): the
@@ -72,7 +79,7 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     for f, why in problems:
         fail_line(f, why)
     click.echo(f"Marked {n} export(s) as posted on {channel}" + (f" ({url})" if url else "")
-               + (f"; {len(problems)} file(s) not found" if problems else ""))
+               + (f"; {len(problems)} file(s) not marked" if problems else ""))
     for item in urgent:
         who = "; ".join(f"{item.names.get(p, p)}: {item.reasons.get(p, '')}" for p in item.people)
         click.echo(f"warning: {Path(item.output_path).name} must be taken down from "

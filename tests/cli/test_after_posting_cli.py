@@ -71,10 +71,12 @@ def test_posted_usage_and_unknown_file(school):
     assert run("posted", "--batch", "trip", "--channel", "x", "--date", "yesterday").exit_code == 2
     stranger = tmp / "stranger.jpg"
     photo(77, (64, 48)).save(stranger)
-    r = run("posted", res[0].output, stranger, "--channel", "website")
+    r = run("posted", res[0].output, stranger, "--channel", "facebook")
     assert r.exit_code == 1
     assert "stranger.jpg" in r.stderr and "no export record" in r.stderr
     assert "Marked 1 export(s)" in r.stdout
+    r = run("posted", res[1].output, "--channel", "website")       # exported for Facebook
+    assert r.exit_code == 1 and "exported for Facebook, not School website" in r.stderr
     assert run("posted", "--batch", "nope", "--channel", "x").exit_code == 1
 
 
@@ -258,7 +260,10 @@ def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_p
     for r in (amy, ben):
         rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")
     reg.close()
-    r = run("posted", "--batch", "trip", "--channel", "x")
+    r = run("posted", "--batch", "trip", "--channel", "x")              # a slip: refused
+    assert r.exit_code == 1 and "it was exported for Facebook, not X" in r.stderr
+    assert "--posted-elsewhere" in r.stderr
+    r = run("posted", "--batch", "trip", "--channel", "x", "--posted-elsewhere")   # it happened
     assert r.exit_code == 0 and "Marked 2 export(s) as posted on x" in r.stdout
     warnings = [line for line in r.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1, r.stderr

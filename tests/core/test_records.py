@@ -123,7 +123,15 @@ def test_a_copy_is_never_recorded_as_posted_on_a_channel_it_was_not_exported_for
     assert len(problems) == 2 and "consent and covers were checked" in problems[0][1]
     assert all(r.posts == [] for r in records.exports())
     assert records.audit.rows(action="export.posted") == []
+    assert [p.name for p, _ in records.posted_elsewhere(batch="trip", channel="website")] == \
+        [Path(a.output).name, Path(b.output).name]
+    assert records.posted_elsewhere(batch="trip", channel="facebook") == []
     assert records.mark_posted(batch="trip", channel="facebook") == 2     # where it belongs
+    # it really was posted on the website too: said so, it is recorded (and audited as such),
+    # so the take-down list checks consent for the website
+    assert records.mark_posted(files=[Path(a.output)], channel="website", elsewhere=True) == 1
+    assert records.audit.rows(action="export.posted")[-1]["details"]["elsewhere"] is True
+    assert {p.channel for r in records.exports() for p in r.posts} == {"facebook", "website"}
 
 
 def test_mark_posted_unknown_file_or_batch(records, tmp_path):

@@ -160,7 +160,9 @@ def test_exports_history_filters_and_marks_chosen_exports_posted(window, qtbot, 
 def test_a_batch_exported_for_facebook_is_not_marked_as_posted_on_the_website(
         window, qtbot, tmp_path, ws):
     """The audit (item 19): 'Posted on' could name another channel than the one the photos
-    were checked and approved for. The core refuses it; the window says why, per file."""
+    were checked and approved for, and it was recorded without a word. The core refuses it
+    unless the person says it really was posted there (then the take-down list checks
+    consent there); a slip is undone with 'Go back'."""
     approve_all(window)
     dlg = export(window, qtbot, tmp_path / "out")
     qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
@@ -172,15 +174,28 @@ def test_a_batch_exported_for_facebook_is_not_marked_as_posted_on_the_website(
         d.channel.setCurrentIndex(d.channel.findData("website"))
         d.accept()
 
+    def ask(box: QMessageBox) -> None:
+        said.append(f"{box.windowTitle()}: {box.text()}")
+        button(box, "Go back").click()
+
     answer(post, kind=MarkPostedDialog)
-    answer(lambda box: (said.append(f"{box.windowTitle()}: {box.text()}"), box.accept()),
-           kind=QMessageBox, delay=300)
+    answer(ask, kind=QMessageBox, delay=100)
     dlg.posted_btn.click()
     qtbot.waitUntil(lambda: bool(said), timeout=10000)
-    assert said[0].startswith("Not marked: 'Sports day' was not marked as posted: it was "
-                              "exported for Facebook, not School website"), said
-    assert "Export it again for School website" in said[0]
+    assert said[0].startswith("Posted on another channel?: 3 photos: it was exported for "
+                              "Facebook, not School website"), said
     assert all(r.posts == [] for r in ws.records.exports(batch="Sports day"))
+
+    done: list[str] = []
+    answer(post, kind=MarkPostedDialog)
+    answer(click("It was posted on School website: record it"), kind=QMessageBox, delay=100)
+    answer(lambda box: (done.append(box.text()), box.accept()), kind=QMessageBox, delay=600)
+    dlg.posted_btn.click()
+    qtbot.waitUntil(lambda: bool(done), timeout=10000)
+    assert "3 exports marked as posted" in done[0]
+    assert {p.channel for r in ws.records.exports(batch="Sports day") for p in r.posts} == \
+        {"website"}
+    assert ws.audit.rows(action="export.posted")[-1]["details"]["elsewhere"] is True
     dlg.accept()
 
 

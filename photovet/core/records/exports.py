@@ -456,11 +456,31 @@ class Records:
             problems.extend(errors)
         return ids
 
+    def posted_elsewhere(self, *, batch: str | None = None, files: list[Path] | None = None,
+                         channel: str) -> list[tuple[Path, str]]:
+        """The exports of ``batch`` and/or ``files`` that were not exported for ``channel``,
+        each with why it may not simply be marked as posted there (asked before marking, so a
+        person can say whether it really was posted there)."""
+        out: list[tuple[Path, str]] = []
+        rows: list[tuple[int, str]] = []
+        if batch is not None:
+            rows = [(r[0], r[1]) for r in self.db.execute(
+                "SELECT id, output_path FROM exports WHERE batch = ? ORDER BY id", [batch])]
+        if files:
+            ids = self._match_files(files, [], None)
+            rows += [(i, self.db.one("SELECT output_path FROM exports WHERE id = ?", [i])[0])
+                     for i in ids if i not in {r for r, _ in rows}]
+        for rid, out_path in rows:
+            why = self._channel_refusal(rid, channel)
+            if why:
+                out.append((Path(out_path), why))
+        return out
+
     def mark_posted(self, *, batch: str | None = None, files: list[Path] | None = None,
                     channel: str, date: _dt.date | None = None, url: str | None = None,
                     problems: list | None = None, caption: str | None = None,
                     people: Sequence[Person] | None = None, mode: str = "consent",
-                    threshold: int = 90) -> int:
+                    threshold: int = 90, elsewhere: bool = False) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
         output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
@@ -470,8 +490,15 @@ class Records:
         ``caption``: the caption the post went out with, when it was not the one recorded with
         the export. It is checked like an export's caption with ``people`` (the register),
         ``mode`` and the channel's rules (CaptionError: nothing recorded) and kept with the
-        post, with whom it refers to (take-down lists and subject access reports)."""
+        post, with whom it refers to (take-down lists and subject access reports).
+
+        A copy is marked as posted only on the channel it was exported (checked and approved)
+        for (``policy.post_channel_refusal``): refused, nothing written, or per file with
+        ``problems``. ``elsewhere``: the person says it really was posted on ``channel`` all
+        the same; it is recorded (audited as such) so the take-down list checks consent there
+        and says at once what must come down."""
         user = self.audit.access.require("post").name
+        check = None if elsewhere else channel
         if not channel:
             raise RecordsError("a channel is needed to mark photos as posted")
         if batch is None and not files:
@@ -484,18 +511,22 @@ class Records:
                 raise RecordsError(f"no exports are recorded for batch '{batch}'",
                                    hint="photovet exports lists the recorded batches.")
             # a copy is posted only where it was checked and approved for (fail closed)
-            checked = [(rid, out, self._channel_refusal(rid, channel)) for rid, out in rows]
+            checked = [(rid, out, self._channel_refusal(rid, check) if check else None)
+                       for rid, out in rows]
             wrong = [(Path(out), why) for _rid, out, why in checked if why]
             if wrong and problems is None:
                 raise RecordsError(
                     f"'{batch}' was not marked as posted: {wrong[0][1]}",
                     hint=f"Export it again for {self._channel_label(channel)} (it is checked "
-                         "and approved for that channel), then mark that export as posted.")
+                         "and approved for that channel), then mark that export as posted. If "
+                         f"it really was posted on {self._channel_label(channel)}, say so "
+                         "(the app asks; the command: --posted-elsewhere): the take-down list "
+                         "then checks consent there.")
             if problems is not None:
                 problems.extend(wrong)
             ids = [rid for rid, _out, why in checked if not why]
         if files:
-            ids += [i for i in self._match_files(files, problems, channel) if i not in ids]
+            ids += [i for i in self._match_files(files, problems, check) if i not in ids]
         day = (date or _dt.date.today()).isoformat()
         now = _now()
         caption = caption.strip() if caption is not None else None
@@ -542,6 +573,8 @@ class Records:
                     "channel": channel, "date": day, "url": url or ""}
                 if caption is not None:
                     details["caption_people"] = [r.person for r in refs]
+                if elsewhere:
+                    details["elsewhere"] = True
                 self.audit.record("export.posted", details)
         return len(ids)
 

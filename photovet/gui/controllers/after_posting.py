@@ -265,6 +265,31 @@ class AfterPostingController(QObject):
         v = dlg.values()
         files = [Path(r.output_path) for r in records] if v["selection"] else None
         ctx = self.ctx
+        # a copy exported for another channel: the core refuses it unless the person says it
+        # really was posted there (then the take-down list checks consent there)
+        elsewhere = False
+        try:
+            wrong = ctx.ws.records.posted_elsewhere(batch=v["batch"], files=files,
+                                                    channel=v["channel"])
+        except PhotoVetError:
+            wrong = []                     # the core says why when it is asked to mark them
+        if wrong:
+            label = next((c.label for c in ctx.channels() if c.id == v["channel"]),
+                         v["channel"])
+            box = QMessageBox(QMessageBox.Icon.Warning, "Posted on another channel?",
+                              f"{plural(len(wrong), 'photo')}: {wrong[0][1]}.", parent=parent)
+            box.setInformativeText(
+                f"If you chose {label} by mistake, go back and choose where it was exported "
+                f"for. If it really was posted on {label}, record it: the take-down list then "
+                f"checks everyone in it against their consent for {label}, and says at once "
+                "what must come down.")
+            record = box.addButton(f"It was posted on {label}: record it",
+                                   QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not record:
+                return
+            elsewhere = True
 
         def post():
             problems: list = []
@@ -275,7 +300,7 @@ class AfterPostingController(QObject):
                     batch=v["batch"], files=files, channel=v["channel"], date=v["date"],
                     url=v["url"], problems=problems if files else None, caption=v["caption"],
                     people=wws.register.people(), mode=wws.settings.mode,
-                    threshold=wws.settings.text.caption_threshold)
+                    threshold=wws.settings.text.caption_threshold, elsewhere=elsewhere)
             return n, problems
 
         which = v["batch"] or (records[0].batch if records and
