@@ -182,8 +182,8 @@ def test_a_batch_exported_for_facebook_is_not_marked_as_posted_on_the_website(
     answer(ask, kind=QMessageBox, delay=100)
     dlg.posted_btn.click()
     qtbot.waitUntil(lambda: bool(said), timeout=10000)
-    assert said[0].startswith("Posted on another channel?: 3 photos: it was exported for "
-                              "Facebook, not School website"), said
+    assert said[0].startswith("Posted on another channel?: Not marked yet (3 photos). It was "
+                              "exported for Facebook, not School website"), said
     assert all(r.posts == [] for r in ws.records.exports(batch="Sports day"))
 
     done: list[str] = []

@@ -32,7 +32,7 @@ from ..dialogs.purge import PurgeDialog
 from ..dialogs.takedown import MarkDoneDialog, TakedownDialog
 from ..session import permission_refusal
 from ..views.banners import Banner
-from ..words import error_text, esc, plural
+from ..words import error_text, esc, media_words, plural, sentence
 
 
 @dataclass
@@ -277,7 +277,8 @@ class AfterPostingController(QObject):
             label = next((c.label for c in ctx.channels() if c.id == v["channel"]),
                          v["channel"])
             box = QMessageBox(QMessageBox.Icon.Warning, "Posted on another channel?",
-                              f"{plural(len(wrong), 'photo')}: {wrong[0][1]}.", parent=parent)
+                              f"Not marked yet ({media_words([f for f, _ in wrong])}). "
+                              f"{sentence(wrong[0][1])}", parent=parent)
             box.setInformativeText(
                 f"If you chose {label} by mistake, go back and choose where it was exported "
                 f"for. If it really was posted on {label}, record it: the take-down list then "
