@@ -111,17 +111,21 @@ def consent_word(state: str | None) -> str:
 
 
 def uk_day(value: str | _dt.date | _dt.datetime | None) -> str:
-    """An ISO date or time (or a date) as DD/MM/YYYY, local time; '' for nothing."""
+    """'2026-03-12', a date, or an ISO time -> '12/03/2026' (a time in local time); '' for
+    nothing; anything else as it is."""
     if value is None or value == "":
         return ""
     if isinstance(value, _dt.datetime):
         return (value.astimezone() if value.tzinfo else value).strftime("%d/%m/%Y")
     if isinstance(value, _dt.date):
         return value.strftime("%d/%m/%Y")
+    text = str(value)
     try:
-        return uk_day(_dt.datetime.fromisoformat(str(value)))
+        if "T" in text or " " in text.strip():
+            return uk_day(_dt.datetime.fromisoformat(text))
+        return _dt.date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
     except ValueError:
-        return str(value)
+        return text
 
 
 def withdrawn_reason(when: str | _dt.date | _dt.datetime | None, media: str = "photo",

@@ -11,22 +11,8 @@ from pathlib import Path
 from photovet.core import words as _w
 from photovet.core.errors import PhotoVetError
 
-
-def day(value: str | _dt.date | _dt.datetime | None) -> str:
-    """'2026-03-12', a date, or an ISO time -> '12/03/2026' (local time); '' for nothing."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, _dt.datetime):
-        return (value.astimezone() if value.tzinfo else value).strftime("%d/%m/%Y")
-    if isinstance(value, _dt.date):
-        return value.strftime("%d/%m/%Y")
-    text = str(value)
-    try:
-        if "T" in text or " " in text.strip():
-            return day(_dt.datetime.fromisoformat(text))
-        return _dt.date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
-    except ValueError:
-        return text
+#: '2026-03-12', a date, or an ISO time -> '12/03/2026' (local time); '' for nothing
+day = _w.uk_day
 
 
 def when(value: str | _dt.datetime | None) -> str:

@@ -297,21 +297,16 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                  "saved on the PC that exported it, its SHA-256 fingerprint (the same file "
                  "always has the same fingerprint) and PhotoVet's export record number, and "
                  "the register imports the consent changes came from.</p>")
-    if technical:
-        parts.append("<table><tr><th>Photo</th><th>Export record</th><th>File</th>"
-                     "<th>SHA-256</th></tr>")
-        for tech in technical:
-            parts.append("<tr>" + "".join(f'<td class="small">{e(c)}</td>' for c in tech)
-                         + "</tr>")
-        parts.append("</table>")
-    imports = [(row[0], row[1], row[5]) for row in hist if row[5]]
-    if imports:
-        parts.append("<table><tr><th>Consent change</th><th>What</th><th>Register import</th>"
-                     "</tr>")
-        for imp in imports:
-            parts.append("<tr>" + "".join(f'<td class="small">{e(c)}</td>' for c in imp)
-                         + "</tr>")
-        parts.append("</table>")
+    def small_table(heads: tuple[str, ...], rows: list) -> None:
+        if rows:
+            parts.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr>")
+            parts.extend("<tr>" + "".join(f'<td class="small">{e(c)}</td>' for c in row)
+                         + "</tr>" for row in rows)
+            parts.append("</table>")
+
+    small_table(("Photo", "Export record", "File", "SHA-256"), technical)
+    small_table(("Consent change", "What", "Register import"),
+                [(row[0], row[1], row[5]) for row in hist if row[5]])
 
     doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f"<title>Subject access report: {e(name)} ({e(pid)})</title>"
