@@ -48,9 +48,20 @@ class CheckRow(QWidget):
             self.box.toggle()
         super().mousePressEvent(ev)
 
+    def height_for(self, width: int) -> int:
+        """The row's height at ``width``: the check's sentence wrapped beside the box. Asked
+        of the label itself, which answers whether or not it is on screen (the layout answered
+        -1 for a row not shown yet or hidden with its checklist, and Qt warned "Negative
+        sizes" on every resize of the approval panel)."""
+        lay = self.layout()
+        m = lay.contentsMargins()
+        box = self.box.sizeHint()
+        room = max(1, width - m.left() - m.right() - box.width() - max(0, lay.spacing()))
+        return max(box.height(), self.label.heightForWidth(room)) + m.top() + m.bottom()
+
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
-        self.setMinimumHeight(self.layout().totalHeightForWidth(self.width()))
+        self.setMinimumHeight(self.height_for(self.width()))
 
 
 class ChecklistTicks(QWidget):
