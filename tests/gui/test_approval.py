@@ -405,3 +405,60 @@ def test_one_photo_approved_on_its_own_says_so_in_the_audit(window, ws):
     window.approval.approve()
     rows = ws.audit.rows(action="approval.approved")
     assert [r["details"].get("seen_on") for r in rows] == ["the photo, opened"]
+
+
+@pytest.mark.parametrize("screen", [(1366, 728), (1920, 1040)])
+def test_the_sheet_fits_the_screen_with_two_full_rows_and_the_checklist_beside(
+        qtbot, ws, make_window, tmp_path, monkeypatch, screen):
+    """The helper's notes (a12.png): at 1366 x 768 the sheet showed about 1.3 rows of tiles
+    above a four-check checklist. Now the tiles have the whole height and the checklist is
+    beside them: two full rows in view, every check and the buttons in view without
+    scrolling, the dialog (with a title bar) never larger than the screen's room (1366 x 768
+    or 1920 x 1080, less a task bar)."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QScreen
+
+    from photovet.gui.dialogs import contact_sheet
+
+    width, height = screen
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, width, height))
+    win = _sheet_window(qtbot, ws, make_window, tmp_path, 12)
+    assert len(ws.settings.checklist.checks) == 4
+    seen: dict = {}
+
+    def look(sheet: ContactSheetDialog) -> None:
+        end = time.monotonic() + 30
+        while not all(t.rendered for t in sheet.tiles) and time.monotonic() < end:
+            QApplication.processEvents()
+        QApplication.processEvents()
+        frame = contact_sheet.FRAME
+        assert sheet.width() + frame.width() <= width and sheet.height() + frame.height() <= height
+        assert sheet.minimumSizeHint().height() + frame.height() <= height
+        assert sheet.height() + frame.height() >= height - 20        # and it uses the room
+
+        def rect(w, within) -> QRect:
+            return QRect(w.mapTo(within, QPoint(0, 0)), w.size())
+
+        view = sheet.scroll.viewport()
+        full = [i for i, t in enumerate(sheet.tiles) if view.rect().contains(rect(t, view))]
+        seen["columns"], seen["full"] = sheet.columns, full
+        assert sheet.columns >= 3
+        assert full[:2 * sheet.columns] == list(range(2 * sheet.columns)), (full, sheet.columns)
+        # the checklist and the buttons are beside the tiles, all in view as it opens
+        for w in [*sheet.ticks.rows, sheet.status, sheet.head, sheet.approve_btn]:
+            assert sheet.rect().contains(rect(w, sheet)), w
+            assert rect(w, sheet).left() >= rect(sheet.scroll, sheet).right()
+        side = sheet.side.viewport()
+        for row in sheet.ticks.rows:
+            assert side.rect().contains(rect(row, side))
+        # the rules are those of the sheet: the checks can be ticked once all are seen (at
+        # 1920 x 1080 the 12 are all in view at once), Approve once they are ticked
+        assert sheet.all_seen() == (len(full) == 12)
+        assert all(b.isEnabled() == sheet.all_seen() for b in sheet.ticks.boxes)
+        assert not sheet.approve_btn.isEnabled()
+        approve_on_sheet(sheet)
+
+    answer(look, kind=ContactSheetDialog, timeout=60)
+    win.photos.approval.approve_all_btn.click()
+    assert "full" in seen, win.photos.approval.message.text()
+    assert {it.approval for it in win.batch.model.items} == {"approved"}

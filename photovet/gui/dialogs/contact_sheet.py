@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -38,11 +39,52 @@ from PySide6.QtWidgets import (
 from ..views.checklist_ticks import ChecklistTicks
 from ..words import esc, media_words, plural
 
-#: the published picture's box on a tile, in px
+#: the published picture's box on a tile, in px, at its largest (a smaller screen gets smaller
+#: pictures, never narrower than ``SMALLEST``: see ``picture_size``)
 PICTURE = QSize(300, 220)
+SMALLEST = 220
 #: a tile counts as seen when this share of its picture's height was inside the scrolled area
 SEEN_SHARE = 0.6
-COLUMNS = 3
+#: at most this many tiles across (as many as the screen holds, from 1)
+COLUMNS = 4
+#: the right-hand column (what is approved, the checklist, the buttons), in px
+SIDE = 340
+#: a tile's frame, margins and border around its picture, and the grid's gap between tiles
+TILE_EDGE = 16
+GAP = 8
+#: what a tile holds below its picture, in lines of text (its name and up to four lines of
+#: words), for sizing the pictures so that two full rows of tiles are in view
+TILE_LINES = 5
+
+
+#: a window's title bar and frame, which the window manager adds around the dialog
+FRAME = QSize(16, 40)
+
+
+def available_room(widget: QWidget | None = None) -> QSize:
+    """The room on the screen for a window (less any task bar): the sheet is never larger."""
+    screen = widget.screen() if widget is not None else None
+    screen = screen or QGuiApplication.primaryScreen()
+    return screen.availableGeometry().size() if screen is not None else QSize(1366, 728)
+
+
+#: the dialog's own margins, the tiles' scroll bar and frame, the gaps: around the tiles
+CHROME = QSize(70, 34)
+
+
+def picture_size(room: QSize, line_height: int, chrome: QSize = CHROME) -> tuple[QSize, int]:
+    """The pictures' box and the number of tiles across for a screen's ``room``: as many
+    columns as fit beside the right-hand column at ``SMALLEST`` or more (up to ``COLUMNS``),
+    the pictures as wide as then fit (up to ``PICTURE``), and low enough that two full rows
+    of tiles are in view. ``chrome``: the dialog's own margins, scroll bar and gaps."""
+    width = room.width() - chrome.width() - SIDE
+    columns = max(1, min(COLUMNS, width // (SMALLEST + TILE_EDGE + GAP)))
+    w = min(PICTURE.width(), width // columns - TILE_EDGE - GAP)
+    # two rows: each a picture, its name and words, the tile's edge; the grid's gaps
+    rows_h = room.height() - chrome.height()
+    h_for_rows = (rows_h - 2 * (TILE_LINES * line_height + TILE_EDGE + 12) - 3 * GAP) // 2
+    h = max(120, min(PICTURE.height(), h_for_rows))
+    return QSize(max(SMALLEST * 3 // 4, w), h), columns
 
 
 @dataclass
@@ -89,9 +131,10 @@ def _sheet_of(images: Sequence[QImage], box: QSize) -> QPixmap:
 class SheetTile(QFrame):
     """One photo or video: its published picture, short name and what it publishes."""
 
-    def __init__(self, tile: Tile, parent: QWidget | None = None):
+    def __init__(self, tile: Tile, parent: QWidget | None = None, box: QSize = PICTURE):
         super().__init__(parent)
         self.tile = tile
+        self.box = QSize(box)
         self.rendered = False
         self.images: list[QImage] = []      # the core's published pictures, as sent
         self.failed = ""
@@ -100,7 +143,7 @@ class SheetTile(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.picture = QLabel("Preparing what will be published\u2026")
         self.picture.setObjectName("SheetPicture")
-        self.picture.setFixedSize(PICTURE)
+        self.picture.setFixedSize(self.box)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setWordWrap(True)
         self.picture.setStyleSheet("background:#2b2b2b; color:#dddddd;")
@@ -116,7 +159,7 @@ class SheetTile(QFrame):
         self.words = QLabel(text)
         self.words.setTextFormat(Qt.TextFormat.RichText)
         self.words.setWordWrap(True)
-        self.words.setFixedWidth(PICTURE.width())
+        self.words.setFixedWidth(self.box.width())
         self.words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.words.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         lay = QVBoxLayout(self)
@@ -139,11 +182,11 @@ class SheetTile(QFrame):
             self.rendered = True
             self.images = list(images)
             if len(images) == 1:
-                img = images[0].scaled(PICTURE, Qt.AspectRatioMode.KeepAspectRatio,
+                img = images[0].scaled(self.box, Qt.AspectRatioMode.KeepAspectRatio,
                                        Qt.TransformationMode.SmoothTransformation)
                 self.picture.setPixmap(QPixmap.fromImage(img))
             else:
-                self.picture.setPixmap(_sheet_of(images, PICTURE))
+                self.picture.setPixmap(_sheet_of(images, self.box))
             what = "moments of this video" if self.tile.video else "this photo"
             self.picture.setAccessibleName(f"{what} as it will be published")
         else:
@@ -159,8 +202,14 @@ class SheetTile(QFrame):
 
 
 class ContactSheetDialog(QDialog):
-    """``tiles`` in a scrolling grid, the school's ``checks`` below. ``approvable()``: the
-    indexes of the tiles seen as published (after ``exec`` returns Accepted)."""
+    """``tiles`` in a scrolling grid on the left; on the right what is approved, the school's
+    ``checks`` and the buttons. ``approvable()``: the indexes of the tiles seen as published
+    (after ``exec`` returns Accepted).
+
+    Sized to the screen (never larger than its available room): the tiles have the whole
+    height, so at 1366 x 768 two full rows are in view (the checklist below them left 1.3),
+    and the right-hand column scrolls on its own if its words do not fit, with the buttons
+    always in view below it."""
 
     def __init__(self, tiles: Sequence[Tile], checks: Sequence[str], *, channel: str,
                  approver: str, summary: str = "", parent: QWidget | None = None):
@@ -171,51 +220,71 @@ class ContactSheetDialog(QDialog):
         self.setWindowTitle(f"Approve {what}")
         self._checks = list(checks)
         self._ticks_open = False        # the ticks can be ticked once every tile was seen
-        lay = QVBoxLayout(self)
-        head = QLabel(f"<b>Approve {esc(what)} for {esc(channel)} as {esc(approver)}?</b>")
-        head.setTextFormat(Qt.TextFormat.RichText)
-        head.setWordWrap(True)
-        self.head = head
-        lay.addWidget(head)
-        intro = QLabel(
-            "Each one is shown below exactly as it will be published, with what PhotoVet found. "
-            "Look at every one: scroll down to the end. Each is approved exactly as it is now; "
-            "a later change to its review, or to the consent of someone in it, voids the "
-            "approval." + (f"\n{summary}" if summary else ""))
-        intro.setWordWrap(True)
-        self.intro = intro
-        lay.addWidget(intro)
+        room = available_room(parent)
+        self.room = room                # the screen's room; the dialog, framed, fits inside
+        room = room - FRAME
+        self.picture_box, self.max_columns = picture_size(room, self.fontMetrics().lineSpacing())
+        lay = QHBoxLayout(self)
+        lay.setSpacing(12)
 
-        self.tiles = [SheetTile(t) for t in tiles]
+        # -- the tiles: the whole height on the left -----------------------------------------
+        self.tiles = [SheetTile(t, box=self.picture_box) for t in tiles]
         grid_host = QWidget()
         self.grid = QGridLayout(grid_host)
         self.grid.setContentsMargins(4, 4, 4, 4)
-        self.grid.setSpacing(8)
+        self.grid.setSpacing(GAP)
         self.columns = 0
-        self._lay_out(COLUMNS)
+        self._lay_out(self.max_columns)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(grid_host)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setMinimumHeight(PICTURE.height() + 40)
+        self.scroll.setMinimumHeight(self.picture_box.height() + 40)
+        self.scroll.setMinimumWidth(self.picture_box.width() + TILE_EDGE + 40)
         bar = self.scroll.verticalScrollBar()
         bar.valueChanged.connect(lambda *_: self.update_seen())
         bar.rangeChanged.connect(lambda *_: QTimer.singleShot(0, self.update_seen))
         self.scroll.viewport().installEventFilter(self)
         lay.addWidget(self.scroll, 1)
 
+        # -- on the right: what is approved, how far the approver has got, the checklist -----
+        head = QLabel(f"<b>Approve {esc(what)} for {esc(channel)} as {esc(approver)}?</b>")
+        head.setTextFormat(Qt.TextFormat.RichText)
+        head.setWordWrap(True)
+        self.head = head
+        intro = QLabel(
+            "Each one is shown on the left exactly as it will be published, with what PhotoVet "
+            "found. Look at every one: scroll down to the end. Each is approved exactly as it "
+            "is now; a later change to its review, or to the consent of someone in it, voids "
+            "the approval." + (f"\n\n{summary}" if summary else ""))
+        intro.setWordWrap(True)
+        self.intro = intro
         self.status = QLabel("")
         self.status.setObjectName("SheetStatus")
         self.status.setWordWrap(True)
-        lay.addWidget(self.status)
+        self.status.setStyleSheet("font-weight: 600;")
         self.ticks = ChecklistTicks()
         self.ticks.heading.setText("The school's checklist, for every one of them")
         self.ticks.set_checks(self._checks, editable=False,
-                              note="Tick each check once you have seen every photo above; a "
-                                   "tick says it holds for every one of them.")
+                              note=f"Tick each check once you have seen all "
+                                   f"{media_words(self._paths)}; a tick says it holds for "
+                                   "every one of them.")
         self.ticks.setVisible(bool(self._checks))
         self.ticks.changed.connect(self._update_buttons)
-        lay.addWidget(self.ticks)
+        side_host = QWidget()
+        side_host.setObjectName("SheetSide")
+        col = QVBoxLayout(side_host)
+        col.setContentsMargins(0, 0, 6, 0)
+        col.setSpacing(8)
+        for w in (head, intro, self.status, self.ticks):
+            col.addWidget(w)
+        col.addStretch(1)
+        self.side = QScrollArea()
+        self.side.setObjectName("SheetSideScroll")
+        self.side.setWidgetResizable(True)
+        self.side.setFrameShape(QFrame.Shape.NoFrame)
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side.setWidget(side_host)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.approve_btn: QPushButton = self.buttons.addButton(
@@ -225,11 +294,24 @@ class ContactSheetDialog(QDialog):
         self.approve_btn.setDefault(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        lay.addWidget(self.buttons)
-        screen = QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().size() if screen is not None else QSize(1366, 768)
-        width = COLUMNS * (PICTURE.width() + 28) + 60
-        self.resize(min(width, room.width() - 20), min(740, room.height() - 20))
+        right = QVBoxLayout()
+        right.addWidget(self.side, 1)
+        right.addWidget(self.buttons)
+        side_box = QWidget()
+        side_box.setLayout(right)
+        side_box.setFixedWidth(SIDE)
+        right.setContentsMargins(0, 0, 0, 0)
+        self.side_box = side_box
+        lay.addWidget(side_box)
+
+        # as large as the screen allows, never larger (a sheet taller than the screen hid its
+        # buttons); as wide as the tiles need
+        m = lay.contentsMargins()
+        tiles_w = (self.max_columns * (self.picture_box.width() + TILE_EDGE + GAP) + GAP + 8
+                   + self.scroll.verticalScrollBar().sizeHint().width() + 4)
+        width = tiles_w + lay.spacing() + SIDE + m.left() + m.right()
+        self.setMaximumSize(room)
+        self.resize(min(width, room.width()), room.height())
         self._update_buttons()
 
     def _lay_out(self, columns: int) -> None:
@@ -332,7 +414,8 @@ class ContactSheetDialog(QDialog):
     def eventFilter(self, watched, ev) -> bool:
         if watched is self.scroll.viewport() and ev.type() == QEvent.Type.Resize:
             room = self.scroll.viewport().width() - 8
-            self._lay_out(min(COLUMNS, room // (PICTURE.width() + 16 + 8)))
+            self._lay_out(min(self.max_columns,
+                              room // (self.picture_box.width() + TILE_EDGE + GAP)))
             QTimer.singleShot(0, self.update_seen)
         return super().eventFilter(watched, ev)
 

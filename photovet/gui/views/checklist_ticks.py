@@ -38,6 +38,11 @@ class CheckRow(QWidget):
         self.label.setWordWrap(True)
         self.label.setBuddy(box)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        # the sentence's first line level with the box's number (the box is a little taller
+        # than a line of text; a label in a taller row drew its words in the middle)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        lift = max(0, (box.sizeHint().height() - self.label.fontMetrics().height()) // 2)
+        self.label.setContentsMargins(0, lift, 0, 0)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
