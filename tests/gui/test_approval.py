@@ -462,3 +462,52 @@ def test_the_sheet_fits_the_screen_with_two_full_rows_and_the_checklist_beside(
     win.photos.approval.approve_all_btn.click()
     assert "full" in seen, win.photos.approval.message.text()
     assert {it.approval for it in win.batch.model.items} == {"approved"}
+
+
+def test_the_approvers_view_never_says_add_photos_when_the_batch_has_photos(
+        qtbot, ws, make_window, tmp_path):
+    """a11.png: the senior leader signed in before the batch was back (the app opening with
+    the last batch): the waiting list filled in as the photos were checked, nothing was
+    chosen, and the middle still said "Add photos to start". Now it opens the first one;
+    and with photos but none chosen it says to choose one (for every role)."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", 3)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    mark_all_ready(win)
+    answer(click("&Yes"), kind=QMessageBox)
+    win.act_new.trigger()                                 # the app as it opens: no batch yet
+    canvas = win.photos.photo.canvas
+    assert canvas.message.startswith("Add photos to start")      # true: there are none
+    sign_in_as(win, APPROVER_NAME)
+    assert win.approval.approver_view
+    win.batch.add_paths([str(p) for p in paths], quiet=True)   # the last batch, restored
+    wait_checked(qtbot, win, 3)
+    qtbot.waitUntil(lambda: win.photos.batch.proxy.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: win.review.current() is not None, timeout=5000)
+    assert win.review.current().name == "photo_000.jpg"  # the first waiting one, opened
+    assert canvas.analysis is not None                   # (the message is not drawn)
+
+    # photos in the batch, none chosen: the middle says so, never "Add photos"
+    win.photos.batch.list.setCurrentIndex(win.photos.batch.proxy.index(-1, 0))
+    assert win.review.current() is None
+    assert canvas.message == "Choose a photo on the left to see it."
+    # nothing left in this list (all approved): it says where the rest are
+    for name in ("photo_000.jpg", "photo_001.jpg", "photo_002.jpg"):
+        select_photo(win, name)
+        win.approval.set_approver_view(True)
+        win.approval.approve()
+    qtbot.waitUntil(lambda: win.photos.batch.proxy.rowCount() == 0, timeout=5000)
+    QApplication.processEvents()
+    assert win.review.current() is None
+    assert canvas.message == ("Nothing in this batch is in the list on the left for this "
+                              "choice: choose another under \u201cShow\u201d (top left) to see "
+                              "the rest.")
+    # the office's view: the same words
+    sign_in_as(win, PREPARER_NAME)
+    assert not win.approval.approver_view
+    qtbot.waitUntil(lambda: win.review.current() is not None, timeout=5000)   # all photos
+    win.photos.batch.list.setCurrentIndex(win.photos.batch.proxy.index(-1, 0))
+    assert canvas.message == "Choose a photo on the left to see it."

@@ -13,7 +13,7 @@ import datetime as _dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRect, Signal
+from PySide6.QtCore import QObject, QRect, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
@@ -85,6 +85,14 @@ class ReviewController(QObject):
         photo.after_toggled.connect(lambda *_: self.show_current())
         photo.assign_requested.connect(self.assign_selected)
         ctx.register_changed.connect(self.show_current)
+        # the list on the left filled in, emptied or changed its choice with nothing chosen
+        # (the senior leader's waiting list fills in as the last batch is checked again):
+        # open the first one, or say what is true (never "Add photos" beside a list of them)
+        self._settling = False
+        proxy = tab.batch.proxy
+        for sig in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset,
+                    proxy.layoutChanged):
+            sig.connect(self._list_changed)
 
     # -- the current photo -------------------------------------------------------------------------
 
@@ -104,8 +112,9 @@ class ReviewController(QObject):
         self._wanted = None
         photo, findings = self.tab.photo, self.tab.findings
         if item is None:
-            photo.clear("Choose a photo from the batch." if self.batch.model.items else
-                        "Add photos to start: drop them on this window, or use File > Add photos.")
+            if self.media_hook is not None:
+                self.media_hook(None)         # back to the photo view (a video was shown)
+            photo.clear(self.nothing_chosen())
             findings.show_analysis(None, {})
             self.shown.emit(None)
             return
@@ -142,6 +151,30 @@ class ReviewController(QObject):
                 self._render(item)
         findings.show_analysis(a, self._people())
         self.shown.emit(item)
+
+    def nothing_chosen(self) -> str:
+        """What the middle says when no photo is chosen: true for the batch and the list."""
+        items = self.batch.model.items
+        if not items:
+            return "Add photos to start: drop them on this window, or use File > Add photos."
+        if not self.tab.batch.proxy.rowCount():
+            return ("Nothing in this batch is in the list on the left for this choice: choose "
+                    "another under \u201cShow\u201d (top left) to see the rest.")
+        return "Choose a photo on the left to see it."
+
+    def _list_changed(self, *_args) -> None:
+        if not self._settling:            # once, after the list has settled
+            self._settling = True
+            QTimer.singleShot(0, self._settle)
+
+    def _settle(self) -> None:
+        self._settling = False
+        if self.current() is not None:
+            return
+        if self.tab.batch.proxy.rowCount():
+            self.tab.batch.select_row(0)      # opens it (current_changed)
+        if self.current() is None:
+            self.show_current()               # what is true now
 
     def _load_preview(self, path: str) -> None:
         if self._loading is not None:
