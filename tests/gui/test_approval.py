@@ -233,6 +233,13 @@ def test_approve_all_shown_with_a_video_in_the_list_approves_both_kinds(
     assert set(approved.values()) == {"approved"}
     assert "2 photos and 1 video approved by Mr Sam Head" in \
         win.photos.approval.message.text()
+    # nothing chosen in a batch with a video: the middle says so in those words
+    win.photos.batch.set_filter("all")
+    QApplication.processEvents()
+    win.photos.batch.list.setCurrentIndex(win.photos.batch.proxy.index(-1, 0))
+    assert win.review.current() is None
+    assert win.photos.photo.canvas.message == "Choose a photo or video on the left to see it."
+    assert win.photos.media.currentWidget() is win.photos.photo     # not the last video
 
 
 def test_an_unexpected_error_in_approve_all_is_said_never_swallowed(window, qtbot, monkeypatch):
@@ -430,7 +437,9 @@ def test_the_sheet_fits_the_screen_with_two_full_rows_and_the_checklist_beside(
         end = time.monotonic() + 30
         while not all(t.rendered for t in sheet.tiles) and time.monotonic() < end:
             QApplication.processEvents()
-        QApplication.processEvents()
+        for _ in range(10):                   # the layout settled (the checks' rows wrap)
+            QApplication.processEvents()
+            time.sleep(0.01)
         frame = contact_sheet.FRAME
         assert sheet.width() + frame.width() <= width and sheet.height() + frame.height() <= height
         assert sheet.minimumSizeHint().height() + frame.height() <= height
@@ -453,15 +462,16 @@ def test_the_sheet_fits_the_screen_with_two_full_rows_and_the_checklist_beside(
             assert side.rect().contains(rect(row, side))
         # the rules are those of the sheet: the checks can be ticked once all are seen (at
         # 1920 x 1080 the 12 are all in view at once), Approve once they are ticked
+        sheet.update_seen()                   # (what the sheet does once the tiles are shown)
         assert sheet.all_seen() == (len(full) == 12)
         assert all(b.isEnabled() == sheet.all_seen() for b in sheet.ticks.boxes)
         assert not sheet.approve_btn.isEnabled()
         approve_on_sheet(sheet)
 
-    answer(look, kind=ContactSheetDialog, timeout=60)
+    got = answer(look, kind=ContactSheetDialog, timeout=60)
     win.photos.approval.approve_all_btn.click()
-    assert "full" in seen, win.photos.approval.message.text()
-    assert {it.approval for it in win.batch.model.items} == {"approved"}
+    assert "full" in seen, (got, win.photos.approval.message.text())
+    assert {it.approval for it in win.batch.model.items} == {"approved"}, got
 
 
 def test_the_approvers_view_never_says_add_photos_when_the_batch_has_photos(
@@ -511,3 +521,56 @@ def test_the_approvers_view_never_says_add_photos_when_the_batch_has_photos(
     qtbot.waitUntil(lambda: win.review.current() is not None, timeout=5000)   # all photos
     win.photos.batch.list.setCurrentIndex(win.photos.batch.proxy.index(-1, 0))
     assert canvas.message == "Choose a photo on the left to see it."
+
+
+def test_the_sheet_counts_photos_and_videos_in_the_shared_words(qtbot):
+    """The sheet's words say photos and videos apart, as the rest of the app does
+    (core/words.py ``media_count``, ``part_of``): "seen 2 of 4 (1 photo and 1 video)", "a
+    tick says it holds for every one of them" after "all 3 photos and 1 video", "1 video could
+    not be shown", never "every photo" or "1 file" for a video."""
+    from PySide6.QtGui import QColor, QImage
+
+    from photovet.gui.dialogs.contact_sheet import Tile
+
+    tiles = [Tile(f"/x/p{i}.jpg", f"p{i}.jpg") for i in range(3)] + \
+        [Tile("/x/assembly.mp4", "assembly.mp4", video=True)]
+    sheet = ContactSheetDialog(tiles, ["Everyone is dressed appropriately"],
+                               channel="School website", approver="Mr Sam Head")
+    qtbot.addWidget(sheet)
+    assert sheet.windowTitle() == "Approve 3 photos and 1 video"
+    assert "seen all 3 photos and 1 video;" in sheet.ticks.hint.text()
+    assert "photo above" not in sheet.ticks.hint.text()
+    img = QImage(64, 48, QImage.Format.Format_RGB32)
+    img.fill(QColor("#336699"))
+    sheet.show_result(0, [img])
+    assert sheet.status.text() == ("Preparing what will be published: 1 of 4 (1 photo) ready. "
+                                   "You have seen none of them yet.")
+    sheet.tiles[0].mark_seen()
+    sheet._update_buttons()
+    assert "You have seen 1 of 4 (1 photo)." in sheet.status.text()
+    sheet.show_result(3, None, "the file is damaged")
+    assert "1 video could not be shown and is left out: assembly.mp4." in sheet.status.text()
+    assert sheet.approve_btn.text() == "Approve 3 photos"
+    for i in (1, 2):
+        sheet.show_result(i, [img])
+        sheet.tiles[i].mark_seen()
+    sheet.tiles[3].mark_seen()
+    sheet._update_buttons()
+    assert sheet.status.text().startswith("You have seen all 3 photos and 1 video. Now tick")
+
+
+def test_a_video_that_could_not_be_checked_is_called_a_video_in_the_approval_panel(qtbot):
+    from types import SimpleNamespace
+
+    from photovet.gui.views.approval_panel import ApprovalPanel
+
+    panel = ApprovalPanel()
+    qtbot.addWidget(panel)
+    broken = SimpleNamespace(media="video", error="the file is damaged", path="/x/a.mp4")
+    panel.show_state(broken, None, "", "School website", required=True, approver_view=True,
+                     approver="Mr Sam Head")
+    assert panel.state_label.text() == "This video cannot be approved: it could not be checked."
+    photo = SimpleNamespace(media="photo", error="unreadable", path="/x/a.jpg")
+    panel.show_state(photo, None, "", "School website", required=True, approver_view=True,
+                     approver="Mr Sam Head")
+    assert panel.state_label.text() == "This photo cannot be approved: it could not be checked."

@@ -24,6 +24,7 @@ from photovet.core.media.preview import published_image
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
+from photovet.core.words import tally
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
@@ -160,7 +161,8 @@ class ReviewController(QObject):
         if not self.tab.batch.proxy.rowCount():
             return ("Nothing in this batch is in the list on the left for this choice: choose "
                     "another under \u201cShow\u201d (top left) to see the rest.")
-        return "Choose a photo on the left to see it."
+        videos = tally(items)[1]
+        return f"Choose a photo{' or video' if videos else ''} on the left to see it."
 
     def _list_changed(self, *_args) -> None:
         if not self._settling:            # once, after the list has settled

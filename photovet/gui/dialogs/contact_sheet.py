@@ -36,8 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.words import part_of, tally, verb
+
 from ..views.checklist_ticks import ChecklistTicks
-from ..words import esc, media_words, plural
+from ..words import esc, media_count
 
 #: the published picture's box on a tile, in px, at its largest (a smaller screen gets smaller
 #: pictures, never narrower than ``SMALLEST``: see ``picture_size``)
@@ -97,6 +99,11 @@ class Tile:
     video: bool = False
     lines: list[str] = field(default_factory=list)      # shown, covered... (plain text)
     open: list[str] = field(default_factory=list)       # still open ("yours to decide")
+
+
+def _all_of(total: tuple[int, int]) -> str:
+    """'all 10 photos and 1 video' (for one: 'it')."""
+    return "it" if sum(total) == 1 else f"all {media_count(*total)}"
 
 
 def short_name(name: str, limit: int = 34) -> str:
@@ -216,7 +223,7 @@ class ContactSheetDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("ContactSheet")
         self._paths = [t.path for t in tiles]
-        what = media_words(self._paths)
+        what = media_count(["video" if t.video else "photo" for t in tiles])
         self.setWindowTitle(f"Approve {what}")
         self._checks = list(checks)
         self._ticks_open = False        # the ticks can be ticked once every tile was seen
@@ -266,8 +273,8 @@ class ContactSheetDialog(QDialog):
         self.ticks = ChecklistTicks()
         self.ticks.heading.setText("The school's checklist, for every one of them")
         self.ticks.set_checks(self._checks, editable=False,
-                              note=f"Tick each check once you have seen all "
-                                   f"{media_words(self._paths)}; a tick says it holds for "
+                              note=f"Tick each check once you have seen "
+                                   f"{_all_of(self._kinds())}; a tick says it holds for "
                                    "every one of them.")
         self.ticks.setVisible(bool(self._checks))
         self.ticks.changed.connect(self._update_buttons)
@@ -374,10 +381,15 @@ class ContactSheetDialog(QDialog):
     def ticked(self) -> list[str]:
         return self.ticks.ticked()
 
+    def _kinds(self, which=None) -> tuple[int, int]:
+        """(photos, videos) among the tiles, or among those ``which`` says yes to."""
+        return tally("video" if t.tile.video else "photo" for t in self.tiles
+                     if which is None or which(t))
+
     def _update_buttons(self) -> None:
-        n = len(self.tiles)
-        seen = self.seen_count()
-        rendered = sum(1 for t in self.tiles if t.rendered or t.failed)
+        total = self._kinds()
+        seen = self._kinds(lambda t: t.seen)
+        rendered = self._kinds(lambda t: t.rendered or t.failed)
         every = self.all_seen()
         if every and not self._ticks_open:
             self._ticks_open = True
@@ -386,26 +398,30 @@ class ContactSheetDialog(QDialog):
                                        "the ticks are kept with each approval.")
         # what Approve would approve: every tile but those that cannot be shown (the count
         # does not grow as the tiles are seen: "Approve 3 photos" read as if 8 were left out)
-        ok = [p for p, t in zip(self._paths, self.tiles) if not t.failed]
+        ok = self._kinds(lambda t: not t.failed)
         left_out = [t.tile.name for t in self.tiles if t.failed]
         all_ticked = len(self.ticks.ticked()) == len(self._checks)
-        if rendered < n:
-            text = (f"Preparing what will be published: {rendered} of {n} ready. You have seen "
-                    f"{seen} of {n}.")
+        if sum(rendered) < sum(total):
+            text = (f"Preparing what will be published: {part_of(rendered, total)} ready. "
+                    + (f"You have seen {part_of(seen, total)}." if sum(seen) else
+                       "You have seen none of them yet."))
         elif not every:
-            text = f"You have seen {seen} of {n}. Scroll down to see the rest."
+            text = (f"You have seen {part_of(seen, total)}." if sum(seen) else
+                    "You have seen none of them yet.") + " Scroll down to see the rest."
         elif not self._checks or all_ticked:
-            text = f"You have seen all {n}."
+            text = f"You have seen {_all_of(total)}."
         else:
-            text = f"You have seen all {n}. Now tick each check that holds for every one of them."
+            text = (f"You have seen {_all_of(total)}. Now tick each check that holds for "
+                    "every one of them.")
         if left_out:
-            text += (f" {plural(len(left_out), 'file')} could not be shown and "
-                     f"{'is' if len(left_out) == 1 else 'are'} left out: "
+            out = self._kinds(lambda t: bool(t.failed))
+            text += (f" {media_count(*out)} could not be shown and "
+                     f"{verb(out, 'is', 'are')} left out: "
                      + ", ".join(short_name(x, 40) for x in left_out[:3])
                      + ("\u2026" if len(left_out) > 3 else "") + ".")
         self.status.setText(text)
-        self.approve_btn.setText(f"Approve {media_words(ok)}" if ok else "Approve")
-        self.approve_btn.setEnabled(every and bool(ok) and all_ticked)
+        self.approve_btn.setText(f"Approve {media_count(*ok)}" if sum(ok) else "Approve")
+        self.approve_btn.setEnabled(every and bool(sum(ok)) and all_ticked)
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)

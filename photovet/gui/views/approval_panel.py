@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from photovet.core.approval import ApprovalState
+from photovet.core.words import media_of
 
 from .. import style
 from ..words import day, esc
@@ -115,8 +116,9 @@ class ApprovalPanel(QWidget):
         usable = analysis is not None and not analysis.error
         status = "draft" if state is None else state.status
         self.state_label.setText(state_sentence(state, void, channel_label) if usable else
-                                 ("This photo cannot be approved: it could not be checked."
-                                  if analysis is not None else "Choose a photo."))
+                                 (f"This {media_of(analysis)} cannot be approved: it could "
+                                  "not be checked." if analysis is not None else
+                                  "Choose a photo."))
         for b in (self.ready_btn, self.ready_all_btn):
             b.setVisible(not approver_view)
         for b in (self.approve_btn, self.reject_btn, self.approve_all_btn):
