@@ -528,6 +528,7 @@ def test_the_sheet_counts_photos_and_videos_in_the_shared_words(qtbot):
     (core/words.py ``media_count``, ``part_of``): "seen 2 of 4 (1 photo and 1 video)", "a
     tick says it holds for every one of them" after "all 3 photos and 1 video", "1 video could
     not be shown", never "every photo" or "1 file" for a video."""
+    from PySide6.QtCore import QPoint
     from PySide6.QtGui import QColor, QImage
 
     from photovet.gui.dialogs.contact_sheet import Tile
@@ -557,6 +558,16 @@ def test_the_sheet_counts_photos_and_videos_in_the_shared_words(qtbot):
     sheet.tiles[3].mark_seen()
     sheet._update_buttons()
     assert sheet.status.text().startswith("You have seen all 3 photos and 1 video. Now tick")
+    # the check does not move under the pointer when the status line shortens
+    sheet.show()
+    QApplication.processEvents()
+    top = sheet.ticks.rows[0].mapTo(sheet, QPoint(0, 0)).y()
+    sheet.ticks.tick(1)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert sheet.status.text().startswith("You have seen all 3 photos and 1 video.")
+    assert "Now tick" not in sheet.status.text()
+    assert sheet.ticks.rows[0].mapTo(sheet, QPoint(0, 0)).y() == top
 
 
 def test_a_video_that_could_not_be_checked_is_called_a_video_in_the_approval_panel(qtbot):

@@ -283,7 +283,7 @@ class ContactSheetDialog(QDialog):
         col = QVBoxLayout(side_host)
         col.setContentsMargins(0, 0, 6, 0)
         col.setSpacing(8)
-        for w in (head, intro, self.status, self.ticks):
+        for w in (head, intro, self.ticks):
             col.addWidget(w)
         col.addStretch(1)
         self.side = QScrollArea()
@@ -302,7 +302,11 @@ class ContactSheetDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         right = QVBoxLayout()
+        # how far the approver has got, above the buttons: always in view, and the checks
+        # do not move under the pointer when it changes (above them, the checks moved up a
+        # line after the last tick)
         right.addWidget(self.side, 1)
+        right.addWidget(self.status)
         right.addWidget(self.buttons)
         side_box = QWidget()
         side_box.setLayout(right)
