@@ -76,6 +76,10 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
     assert {it.approval for it in window.batch.model.items} == {"approved"}
     assert "4 photos approved by Mr Sam Head" in window.photos.approval.message.text()
     assert window.photos.batch.proxy.rowCount() == 0   # the waiting list is empty now
+    for _ in range(3):
+        QApplication.processEvents()
+    assert window.photos.approval.message.isVisible()  # still said once the list settled
+    assert "Show" in window.photos.photo.canvas.message
 
 
 def test_the_preparer_cannot_approve_their_own_photos(window):

@@ -176,7 +176,9 @@ class ReviewController(QObject):
         if self.tab.batch.proxy.rowCount():
             self.tab.batch.select_row(0)      # opens it (current_changed)
         if self.current() is None:
-            self.show_current()               # what is true now
+            # only the words in the middle: nothing else changed (the approval panel keeps
+            # what it just said, e.g. "11 approved by ...")
+            self.tab.photo.clear(self.nothing_chosen())
 
     def _load_preview(self, path: str) -> None:
         if self._loading is not None:
