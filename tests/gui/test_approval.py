@@ -407,7 +407,8 @@ def test_a_photo_the_sheet_cannot_show_is_left_out_and_cancel_approves_nothing(
     assert state == {"photo_000.jpg": "approved", "photo_001.jpg": "ready",
                      "photo_002.jpg": "approved"}
     text = win.photos.approval.message.text()
-    assert "2 photos approved by Mr Sam Head" in text and "left out" in text
+    assert "2 photos approved by Mr Sam Head" in text
+    assert "1 photo could not be shown on the contact sheet and was left out" in text
 
 
 def test_one_photo_approved_on_its_own_says_so_in_the_audit(window, ws):

@@ -272,9 +272,11 @@ class ApprovalController(QObject):
         if done:
             self._changed(done)
         text = f"{media_count(done)} approved by {approver}."
-        left = len(todo) - len(picked)
+        kept = set(picked)
+        out = [it for i, it in enumerate(todo) if i not in kept]
+        left = len(out)
         if left:
-            text += (f" {plural(left, 'file')} could not be shown on the contact sheet and "
+            text += (f" {media_count(out)} could not be shown on the contact sheet and "
                      f"{'was' if left == 1 else 'were'} left out: open "
                      f"{'it' if left == 1 else 'each'} to approve {'it' if left == 1 else 'them'}.")
         if problems:
