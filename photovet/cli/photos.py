@@ -29,6 +29,7 @@ from photovet.cli.common import (
 )
 from photovet.core import words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
+from photovet.core.media.video.linking import face_count, track_groups
 
 
 @click.command("inspect")
@@ -123,15 +124,18 @@ def _video_lines(a, engine, ch) -> None:
     """A decided video, for a person: one line per track, the sound, what is removed."""
     from photovet.core.media.video.covers import track_span
 
-    faces = a.face_tracks
-    shown = sum(1 for t in faces if t.decision == "show")
+    groups = track_groups(a)
+    count = face_count(a, groups)
     names = sum(1 for t in a.text_tracks if t.decision != "keep")
     sound = {"keep": "sound kept", "mute": "sound silenced", "remove": "sound removed"}[a.sound] \
         if a.has_audio else "no sound"
+    tracks = len(a.face_tracks)
     click.echo(f"{printable(a.path)}  ({a.width} x {a.height}, {a.duration:.1f} s, "
-               f"{a.frame_count} frames): {len(faces)} face track(s), {shown} shown, "
-               f"{len(faces) - shown} covered; {names} name(s) covered; {sound}"
-               f" - {a.status.value.replace('-', ' ')}")
+               f"{a.frame_count} frames): {count.followed(decided=True)}"
+               + (f" in {tracks} tracks" if tracks != count.faces else "")
+               + f"; {names} name(s) covered; {sound} - {a.status.value.replace('-', ' ')}")
+    # a face seen more than once (the tracker lost it for a moment) is one row in the app
+    same = {tid: [o for o in g if o != tid] for g in groups if len(g) > 1 for tid in g}
     for t in a.tracks:
         first, last = track_span(a, t)
         when = f"{_clock(a.time_of(first))}-{_clock(a.time_of(last))}"
@@ -148,8 +152,10 @@ def _video_lines(a, engine, ch) -> None:
             if t.override or t.override_person else ""
         refused = f"  [not allowed: {t.refused}]" if t.refused else ""
         flag = "  [needs review]" if t.needs_review else ""
+        also = f"  [the same face as track {', '.join(map(str, same[t.id]))}]" \
+            if t.id in same else ""
         click.echo(f"  track {t.id} {when} {what}: {t.decision.upper()} - {t.reason}"
-                   f"{hand}{refused}{flag}")
+                   f"{hand}{refused}{flag}{also}")
     if a.has_audio:
         click.echo(f"  sound: {a.sound.upper()} - {a.sound_reason}"
                    + ("  [needs review]" if a.sound_needs_review else ""))
@@ -285,8 +291,8 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                 sound = {"keep": "sound kept", "mute": "sound silenced",
                          "remove": "no sound"}.get(res.sound, res.sound)
                 click.echo(f"{printable(src)} -> {printable(res.output)}  ({res.width} x "
-                           f"{res.height}, {res.duration:.1f} s; {res.faces_covered} face "
-                           f"track(s) covered, {res.texts_covered} name(s) covered, {sound}, "
+                           f"{res.height}, {res.duration:.1f} s; {res.faces_covered} face(s) "
+                           f"covered, {res.texts_covered} name(s) covered, {sound}, "
                            f"{removed} hidden item{'s' if removed != 1 else ''} removed)")
             elif res.ok:
                 removed = len(res.metadata_removed)
@@ -471,6 +477,8 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                                              "has_audio", "sound", "sound_reason",
                                              "sound_needs_review", "tracks", "metadata",
                                              "warnings", "review_notes")}
+                    # faces as the app's timeline rows (a face lost for a moment is one face)
+                    out["faces"] = face_count(a).to_dict()
                 else:
                     out = {k: d[k] for k in ("path", "sha256", "width", "height", "error",
                                              "status", "channel", "mode", "faces", "texts",
@@ -614,7 +622,7 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 if a.media == "video":
                     click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "
-                               f"{shown}; {a.cover_count} face track(s) and "
+                               f"{shown}; {face_count(a).with_cover} face(s) and "
                                f"{a.covered_text_count} name(s) covered; {a.sound_reason})")
                 else:
                     click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "

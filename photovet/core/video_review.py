@@ -426,21 +426,66 @@ class VideoReviewer:
             details["tracks"] = ids
         return self._store(analysis, channel, action, items, details), ids
 
+    def _kept_by_undo(self, analysis: VideoAnalysis, t: VideoTrack, channel: Channel) -> bool:
+        """Fail closed: undoing a row never forgets another track's own decisions when the
+        track is covered now and the rules alone would show it (a person covered that one on
+        its own), nor a cover kept for a track no longer found (forgetting it removes the
+        cover)."""
+        if t.id >= HAND_TRACK_IDS:
+            return True
+        if t.decision in ("show", "keep"):
+            return False          # shown now: the rules decide it again, showing no more
+        return self._rules(analysis, t, channel) in ("show", "keep")
+
+    def _rules(self, analysis: VideoAnalysis, t: VideoTrack, channel: Channel) -> str:
+        """What the rules alone decide for ``t`` (no decision of a person)."""
+        probe = VideoTrack.from_dict(t.to_dict())
+        probe.override, probe.override_person, probe.override_reason = None, None, ""
+        row = self.person_of(probe.person) if probe.person else None
+        return decide_track(probe, row, channel, analysis.mode, self.today()).action
+
+    def _undo_plan(self, analysis: VideoAnalysis, track_ids: Sequence[int], channel: Channel
+                   ) -> tuple[Callable[[TrackDecision], bool], list[VideoTrack]]:
+        """Which stored decisions a row's undo forgets (``forget(d)``), and the other tracks
+        whose own decisions it keeps (``_kept_by_undo``): the chosen track's; the others' made
+        from the row; the others' own, unless forgetting them could show a face covered now."""
+        chosen = self._track(analysis, track_ids[0])
+        others = [self._track(analysis, tid) for tid in track_ids[1:]]
+        kept = [t for t in others if self._kept_by_undo(analysis, t, channel)]
+        kept_ids = {t.id for t in kept}
+
+        def forget(d: TrackDecision) -> bool:
+            if track_similarity(d, chosen) >= MATCH:
+                return True
+            return any(track_similarity(d, t) >= MATCH and (d.row or t.id not in kept_ids)
+                       for t in others)
+
+        return forget, kept
+
+    def undo_reach(self, analysis: VideoAnalysis, track_id: int, channel: Channel
+                   ) -> tuple[list[int], list[int]]:
+        """What "Undo" on ``track_id``'s row would do, before it is done: (the tracks whose
+        decisions it forgets, the tracks of the row whose own decisions it keeps because the
+        rules alone would show them). The app shows Undo only when the first is not empty."""
+        targets = group_targets(analysis, track_id, "undo")
+        forget, kept = self._undo_plan(analysis, targets, channel)
+        parts = self.store.parts(analysis.sha256, channel.id)
+        reach = [tid for tid in targets
+                 if any(forget(d) and track_similarity(d, self._track(analysis, tid)) >= MATCH
+                        for p in parts for d in p.tracks)]
+        held = [t.id for t in kept if any(track_similarity(d, t) >= MATCH and not d.row
+                                          for p in parts for d in p.tracks)]
+        return reach, held
+
     def _undo_row(self, analysis: VideoAnalysis, track_ids: Sequence[int], channel: Channel
                   ) -> list[VideoReview]:
-        chosen, others = self._track(analysis, track_ids[0]), \
-            [self._track(analysis, tid) for tid in track_ids[1:]]
-
-        def keep(d: TrackDecision) -> bool:
-            if track_similarity(d, chosen) >= MATCH:
-                return False
-            return not (d.row and any(track_similarity(d, t) >= MATCH for t in others))
+        forget, _kept = self._undo_plan(analysis, track_ids, channel)
 
         def change(every: VideoReview, one: VideoReview) -> dict[str, Any]:
             for part in (every, one):
-                part.tracks = [d for d in part.tracks if keep(d)]
-            out: dict[str, Any] = {"track": chosen.id}
-            if others:
+                part.tracks = [d for d in part.tracks if not forget(d)]
+            out: dict[str, Any] = {"track": track_ids[0]}
+            if len(track_ids) > 1:
                 out["tracks"] = list(track_ids)
             return out
 

@@ -51,13 +51,14 @@ def test_scan_and_inspect_a_folder_of_photos_and_videos(tmp_path):
     assert {"id", "kind", "frames", "boxes", "first_time", "last_time", "decision", "reason",
             "person", "override"} <= set(t)
     assert v["sound"] == "remove" and v["sound_needs_review"]     # Facebook: "listen"
+    assert v["faces"]["faces"] == 1 and v["faces"]["covered"] == 1    # as the app's rows
     assert any(f["label"] == "GPS position" for f in v["metadata"]["findings"])
     assert "cut short" in rows["c_cut.mp4"]["error"] or "damaged" in rows["c_cut.mp4"]["error"]
     assert "c_cut.mp4" in r.stderr and "notes.txt" in r.stderr        # skipped, with the reason
 
     text = runner.invoke(cli, ["scan", "--no-text", "--channel", "facebook", str(src / "b_clip.mov")])
     assert text.exit_code == 0, text.output
-    assert "face track(s)" in text.output and "track 0" in text.output
+    assert "1 face followed (0 shown, 1 covered)" in text.output and "track 0" in text.output
     assert "SOUND: REMOVE" in text.output.upper() and "spoken names" in text.output
     assert "GPS position 51.5074 N, 0.1278 W: removed" in text.output
 
@@ -121,3 +122,23 @@ def test_the_shared_clip_is_checked_and_exported_covered(tmp_path, staff):
     faces = [t for t in row["tracks"] if t["kind"] == "face"]
     assert row["frames"] == 275 and row["cuts"] and len(faces) >= 4
     assert all(t["decision"] == "cover" for t in faces)
+
+
+def test_scan_counts_a_face_seen_twice_once_as_the_apps_rows(tmp_path):
+    """The commands counted tracks ('4 face track(s)') where the app shows 3 rows: a pupil
+    lost for 2.8 s and found again in the same place is one face, seen twice."""
+    from tests.core.test_video_linking import fragmenting_clip
+
+    clip = fragmenting_clip(tmp_path / "lost.mp4")
+    runner = CliRunner()
+    r = runner.invoke(cli, ["scan", "--no-text", "--channel", "facebook", str(clip.path)])
+    assert r.exit_code == 0, r.output
+    assert "3 faces followed (one seen twice; 0 shown, 3 covered) in 4 tracks" in r.output, \
+        r.output
+    assert r.output.count("[the same face as track") == 2
+    r = runner.invoke(cli, ["scan", "--json", "--no-text", "--channel", "facebook",
+                            str(clip.path)])
+    v = _lines(r.stdout)[0]
+    assert v["faces"] == {"faces": 3, "tracks": 4, "shown": 0, "covered": 3, "partly_shown": 0,
+                          "to_decide": 0, "seen_more_than_once": [2]}
+    assert sum(1 for t in v["tracks"] if t["kind"] == "face") == 4   # every track still there

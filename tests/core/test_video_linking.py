@@ -10,7 +10,12 @@ import pytest
 
 from photovet.core.media.video.analysis import VideoParams, analyse_video
 from photovet.core.media.video.covers import CoverPlan, covers_at, params_for, track_boxes
-from photovet.core.media.video.linking import gap_links, group_targets, track_groups
+from photovet.core.media.video.linking import (
+    face_count,
+    gap_links,
+    group_targets,
+    track_groups,
+)
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import decide_video
 from tests.video_clips import Mover, make_clip
@@ -148,3 +153,32 @@ def test_a_decision_stored_before_rows_hashes_as_it_did():
     assert video_review_hash([again]) == video_review_hash([r])
     d.row = True
     assert VideoReview.from_content("abc", "*", r.content(), 1, "", "").tracks[0].row
+
+
+def test_faces_are_counted_as_the_timelines_rows_not_as_tracks():
+    """'Covers 4' and '4 faces followed' counted tracks while the timeline showed 3 rows (one
+    face seen twice): the tile, the summary and the commands count rows (``face_count``)."""
+    tori = _track(0, 0, 90, 100, who="A1")
+    lost = _track(1, 150, 240, 110)                              # Tori again, gap-linked
+    sam = _track(2, 0, 240, 400)
+    a = _analysis([tori, lost, sam])
+    for t in a.tracks:
+        t.decision = "cover"
+    c = face_count(a)
+    assert (c.faces, c.tracks, c.shown, c.covered, c.partly, c.with_cover) == (2, 3, 0, 2, 0, 2)
+    assert c.followed() == "2 faces followed (one seen twice)"
+    assert c.followed(decided=True) == "2 faces followed (one seen twice; 0 shown, 2 covered)"
+    # one of Tori's times shown, the other covered: one face partly shown, still covered
+    tori.decision = "show"
+    c = face_count(a)
+    assert (c.shown, c.covered, c.partly, c.with_cover) == (0, 1, 1, 2)
+    assert c.decided() == "1 covered, 1 partly shown"
+    # open decisions are counted per face too
+    lost.needs_review = sam.needs_review = True
+    assert face_count(a).open == 2
+    # one face seen three times; none; the count never depends on who asks
+    a3 = _analysis([_track(0, 0, 90, 100, who="A1"), _track(1, 150, 240, 110, who="A1"),
+                    _track(2, 300, 360, 400, who="A1", shot=300)])
+    assert face_count(a3).followed() == "1 face followed (seen 3 times)"
+    assert face_count(_analysis([])).followed() == "no faces found"
+    assert face_count(a3, track_groups(a3)) == face_count(a3)

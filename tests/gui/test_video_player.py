@@ -312,14 +312,90 @@ def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_on
     assert ctl.track_action(tori.id, "undo")
     assert a.track(tori.id).decision == "show" and a.track(stranger.id).decision == "cover"
     assert a.track(tori.id).override is None and a.track(stranger.id).override is None
-    # a cover a person gave one track on its own outlives undoing the row
+    # Undo on the row reaches what the row shows as decided, a track's own cover too: the
+    # rules decide it again, and they cover a face nobody knows (fail closed)
     assert ctl.track_action(stranger.id, "cover")
     assert ctl.track_action(tori.id, "cover")
+    player.select_track(tori.id)
+    assert player.track_buttons["undo"].isVisible()
     assert ctl.track_action(tori.id, "undo")
     assert a.track(tori.id).decision == "show" and a.track(tori.id).override is None
-    assert a.track(stranger.id).override == "cover"
+    assert a.track(stranger.id).override is None and a.track(stranger.id).decision == "cover"
+    player.select_track(tori.id)
+    assert not player.track_buttons["undo"].isVisible()      # nothing left it would undo
+    # the stranger's own cover, with nothing from the row: Undo on the row reaches it too
+    assert ctl.track_action(stranger.id, "cover")
+    player.select_track(tori.id)
+    assert player.track_buttons["undo"].isVisible()
+    assert ctl.track_action(tori.id, "undo")
+    assert a.track(stranger.id).override is None and a.track(stranger.id).decision == "cover"
+    player.select_track(tori.id)
+    assert not player.track_buttons["undo"].isVisible()
     undo = [r for r in ctx.ws.audit.rows(action="review.video-track-undo")]
     assert undo and undo[-1]["details"].get("tracks") == [tori.id, stranger.id]
+    # fail closed: Tori covered on her own (the row's cover reaches the stranger too), then
+    # Undo chosen on the stranger's outline: her own cover stays (the rules would show her),
+    # and the panel says so and where to undo it
+    assert ctl.track_action(tori.id, "cover")
+    player.select_track(stranger.id)
+    assert player.track_buttons["undo"].isVisible()          # the row's cover of the stranger
+    assert ctl.track_action(stranger.id, "undo")
+    assert a.track(tori.id).override == "cover" and a.track(tori.id).decision == "cover"
+    player.select_track(stranger.id)
+    assert not player.track_buttons["undo"].isVisible()
+    assert f"Face {tori.id + 1}: covered by hand on its own" in player.track_label.text()
+    player.select_track(tori.id)                              # chosen: her own Undo reaches it
+    assert player.track_buttons["undo"].isVisible()
+
+
+def test_a_face_seen_twice_is_counted_once_in_the_tile_its_tooltip_and_the_summary(
+        qtbot, ctx, tmp_path):
+    """The tile said 'Covers 2' and the summary '2 faces followed' for one row (one face seen
+    twice, the tracker lost it for a moment); the tooltip of a video failed (it read a photo's
+    faces). Counted by the core (linking.face_count) as the timeline's rows."""
+    a, player, ctl = open_player(qtbot, ctx, make_lost_video(tmp_path / "lost.mp4"))
+    tori, stranger = sorted(a.face_tracks, key=lambda t: t.first_frame)
+    assert ctl.track_action(tori.id, "cover")
+    assert a.track(tori.id).decision == a.track(stranger.id).decision == "cover"
+    assert len(player.timeline.rows) == 1
+    item = ctl.current()
+    assert item.status_text() == "Covers 1"
+    detail = item.status_detail()
+    assert "1 face followed (seen twice; 0 shown, 1 covered)" in detail, detail
+    summary = video_summary(a, can_review=True)
+    assert summary.startswith("A video of 0:10.0: 1 face followed (seen twice; 0 shown, "
+                              "1 covered)"), summary
+    assert "amber" not in summary                   # nothing is open
+    # covers never change with the count: every track is still covered
+    assert all(t.decision == "cover" for t in a.face_tracks) and len(a.face_tracks) == 2
+
+
+def test_the_summary_says_what_is_open_for_who_is_signed_in(qtbot, ctx, clip):
+    """'Some decisions are yours (in amber)' was said when only the sound was open, and to a
+    preparer who cannot say they listened."""
+    a, player, ctl = open_player(qtbot, ctx, clip)        # Facebook: keep after listening
+    assert a.sound_needs_review and not any(t.needs_review for t in a.tracks)
+    preparer = video_summary(a, can_review=True)
+    assert "amber" not in preparer and "decisions are yours" not in preparer
+    assert "until an approver listens" in preparer and "Publish it without sound" in preparer
+    assert preparer.count("Publish it without sound") == 1
+    approver = video_summary(a, can_listen=True)
+    assert "until you listen" in approver and "I listened to the whole video" in approver
+    assert "Publish it without sound" not in approver      # the sound is the preparer's
+    nobody = video_summary(a)
+    assert "until an approver listens" in nobody and "Publish" not in nobody
+    # a face still to decide: in amber, and said as what it is
+    a.tracks[0].needs_review = True
+    text = video_summary(a, can_review=True)
+    assert "1 face is yours to decide (in amber; covered until then)." in text, text
+    assert "still to decide by a preparer" in video_summary(a, can_listen=True)
+    # the preparer settles the sound: only what is still open is said
+    a.tracks[0].needs_review = False
+    player.sound_buttons["remove"].click()
+    a = ctl.current().analysis
+    assert not a.sound_needs_review
+    done = video_summary(a, can_review=True)
+    assert "listen" not in done and "amber" not in done and done.endswith("removed.")
 
 
 def _many_tracks(n: int):

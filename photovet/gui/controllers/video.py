@@ -90,12 +90,21 @@ class VideoController(QObject):
         a: VideoAnalysis = item.analysis
         channel = self.ctx.ws.channels.get(a.channel) if a.channel else \
             self.ctx.current_channel()
+        # what Undo on a row reaches is the core's answer (VideoReviewer.undo_reach)
+        self.player.undo_reach = lambda tid: self._undo_reach(a, tid)
         self.player.show_video(
             a, self._people(), title=Path(item.path).name,
             can_review=self.ctx.ws.allowed("review"),
             can_listen=self.ctx.ws.allowed("approve"),
             channel_label=channel.label, channel_rule=channel.audio)
         self.request_frame()
+
+    def _undo_reach(self, a: VideoAnalysis, track_id: int) -> tuple[list[int], list[int]]:
+        try:
+            reviewer = self.ctx.ws.video_reviewer(self._people().get)
+            return reviewer.undo_reach(a, track_id, self.ctx.ws.channels.get(a.channel))
+        except (PhotoVetError, KeyError):
+            return [], []
 
     def _key(self, a: VideoAnalysis) -> str:
         return (f"{a.sha256}|{a.channel}|{a.review_version}|{a.sound}|"
@@ -361,7 +370,9 @@ def install_video(win: Any) -> VideoController:
             tab.media.setCurrentWidget(tab.video)
             ctl.show(item)
             tab.findings.show_analysis(None, {})
-            tab.findings.summary.setText(video_summary(item.analysis))
+            tab.findings.summary.setText(video_summary(
+                item.analysis, can_review=win.ctx.ws.allowed("review"),
+                can_listen=win.ctx.ws.allowed("approve")))
             tab.findings.tree.hide()             # the player's timeline lists the tracks
             ctl.player.decisions.show()
             return True

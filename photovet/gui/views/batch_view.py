@@ -9,7 +9,7 @@ Rows are added and updated in batches (one insert for a dropped folder of 2,000 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.media.video.linking import FaceCount, face_count
 from photovet.core.models import PhotoAnalysis
 
 from .. import style
@@ -65,6 +66,20 @@ class PhotoItem:
     thumb_failed: bool = False
     approval: str = "draft"                    # draft | ready | approved | rejected | void
     approval_note: str = ""                    # why an approval no longer counts
+    _faces: tuple[object, FaceCount] | None = field(default=None, repr=False, compare=False)
+
+    def face_count(self) -> FaceCount:
+        """A video's faces as its timeline's rows (the core's ``linking.face_count``; counted
+        again only when a decision changed)."""
+        a = self.analysis
+        key = (id(a), tuple((t.id, t.decision, t.needs_review) for t in a.tracks))
+        if self._faces is None or self._faces[0] != key:
+            self._faces = (key, face_count(a))
+        return self._faces[1]
+
+    @property
+    def is_video(self) -> bool:
+        return getattr(self.analysis, "media", "photo") == "video"
 
     @property
     def name(self) -> str:
@@ -86,6 +101,9 @@ class PhotoItem:
             return "Failed"
         if s == "needs-review":
             return "Yours to decide"
+        if s == "will-cover" and self.is_video:
+            # faces as the timeline's rows: one face seen twice is one face covered
+            return f"Covers {self.face_count().with_cover + a.covered_text_count}"
         if s == "will-cover":
             return f"Covers {a.cover_count + a.covered_text_count + len(a.manual)}"
         return "Nothing to cover"
@@ -97,6 +115,8 @@ class PhotoItem:
             return "Not checked yet."
         if a.error:
             return f"Could not be checked: {a.error}."
+        if self.is_video:
+            return self._video_detail()
         parts = []
         open_faces = sum(1 for f in a.faces if f.needs_review)
         open_texts = sum(1 for t in a.texts if t.needs_review)
@@ -117,6 +137,34 @@ class PhotoItem:
             parts.append("no faces or names found")
         text = "; ".join(parts)
         return text[0].upper() + text[1:] + "."
+
+
+    def _video_detail(self) -> str:
+        """'1 face to decide. 3 faces followed (one seen twice; 0 shown, 3 covered); 1 name
+        covered; sound removed until an approver listens.'"""
+        a = self.analysis
+        count = self.face_count()
+        open_ = []
+        if count.open:
+            open_.append(plural(count.open, "face") + " to decide")
+        names = sum(1 for t in a.text_tracks if t.needs_review)
+        if names:
+            open_.append(plural(names, "possible name") + " to decide")
+        if a.has_audio and a.sound_needs_review:
+            open_.append("the sound to decide")
+        parts = [count.followed(decided=True)]
+        if a.covered_text_count:
+            parts.append(plural(a.covered_text_count, "name") + " covered")
+        if a.has_audio:
+            parts.append({"keep": "sound kept", "mute": "sound silenced"}.get(
+                a.sound, "sound removed until an approver listens" if a.sound_needs_review
+                else "sound removed"))
+        text = "; ".join(parts)
+        text = text[0].upper() + text[1:] + "."
+        if open_:
+            first = "; ".join(open_)
+            text = f"{first[0].upper()}{first[1:]}. {text}"
+        return text
 
 
 class BatchModel(QAbstractListModel):

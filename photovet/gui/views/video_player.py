@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.media.video.covers import is_covered
-from photovet.core.media.video.linking import gap_links, track_groups
+from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
 
 from .. import style
@@ -105,16 +105,45 @@ def track_colour(t: VideoTrack) -> QColor:
     return style.SHOW if t.decision == "show" else style.COVER
 
 
-def video_summary(a: VideoAnalysis) -> str:
-    """'A video of 0:12.4: 3 faces followed (1 shown, 2 covered); 1 name covered; sound
-    removed.' (the findings panel's first line for a video)."""
+def open_sentence(a: VideoAnalysis, *, can_review: bool = False, can_listen: bool = False,
+                  count: FaceCount | None = None) -> str:
+    """What is still open in a video, said for who is signed in ('' when nothing is): the
+    faces and names in amber, and the sound removed until an approver listens (an approver
+    answers with "I listened"; a preparer can only publish it without sound)."""
+    bits = []
+    count = count or face_count(a)
+    names = sum(1 for t in a.text_tracks if t.needs_review)
+    amber = [w for n, w in ((count.open, f"{count.open} face{'s' if count.open != 1 else ''}"),
+                            (names, f"{names} name{'s' if names != 1 else ''}")) if n]
+    if amber:
+        verb = "is" if count.open + names == 1 else "are"
+        who = "yours to decide" if can_review else "still to decide by a preparer"
+        bits.append(f"{' and '.join(amber)} {verb} {who} (in amber; covered until then).")
+    if a.has_audio and a.sound_needs_review:
+        if can_listen and can_review:
+            bits.append("The sound is removed until you listen to the whole video (“I "
+                        "listened to the whole video”), or choose “Publish it without "
+                        "sound”.")
+        elif can_listen:
+            bits.append("The sound is removed until you listen to the whole video (“I "
+                        "listened to the whole video”).")
+        elif can_review:
+            bits.append("The sound is removed until an approver listens to the whole video; "
+                        "to publish it without sound, choose “Publish it without sound”.")
+        else:
+            bits.append("The sound is removed until an approver listens to the whole video.")
+    return " ".join(bits)
+
+
+def video_summary(a: VideoAnalysis, *, can_review: bool = False, can_listen: bool = False,
+                  groups: list[list[int]] | None = None) -> str:
+    """'A video of 0:12.4: 3 faces followed (one seen twice; 1 shown, 2 covered); 1 name
+    covered; sound removed.' (the findings panel's first line for a video): faces as the
+    timeline's rows (``linking.face_count``), then what is open for who is signed in."""
     if a.error:
         return f"This video could not be checked ({a.error}). It will not be exported."
-    faces = a.face_tracks
-    shown = sum(1 for t in faces if t.decision == "show")
-    bits = [f"A video of {clock(a.duration)}: "
-            + (f"{len(faces)} face{'s' if len(faces) != 1 else ''} followed ({shown} shown, "
-               f"{len(faces) - shown} covered)" if faces else "no faces found")]
+    count = face_count(a, groups)
+    bits = [f"A video of {clock(a.duration)}: {count.followed(decided=True)}"]
     if a.text_tracks:
         bits.append(f"{len(a.text_tracks)} name{'s' if len(a.text_tracks) != 1 else ''} read "
                     f"({a.covered_text_count} covered)")
@@ -125,9 +154,8 @@ def video_summary(a: VideoAnalysis) -> str:
     if n:
         bits.append(f"{n} hidden detail{'s' if n != 1 else ''} removed")
     text = "; ".join(bits) + "."
-    if a.needs_review:
-        text += " Some decisions are yours (in amber)."
-    return text
+    still = open_sentence(a, can_review=can_review, can_listen=can_listen, count=count)
+    return f"{text} {still}" if still else text
 
 
 def _span(a: VideoAnalysis, t: VideoTrack) -> tuple[float, float]:
@@ -427,6 +455,9 @@ class VideoPlayer(QWidget):
         self.people_by_id: dict[str, Any] = {}
         self.selected: int | None = None
         self.groups: dict[int, list[int]] = {}      # track id -> its group's ids (faces)
+        # the core's answer to what Undo on a track's row reaches (VideoReviewer.undo_reach:
+        # the tracks it forgets, those whose own cover it keeps); set by the controller
+        self.undo_reach: Any = None
         self.title = QLabel("")
         self.title.setObjectName("SectionTitle")
         self.canvas = VideoCanvas()
@@ -627,14 +658,25 @@ class VideoPlayer(QWidget):
                 b.hide()
             return
         members = [a.track(tid) for tid in self.groups.get(t.id, [t.id])]
-        self.track_label.setText(group_sentence(t, members, self.people_by_id))
+        text = group_sentence(t, members, self.people_by_id)
+        if self.undo_reach is not None:
+            reach, held = self.undo_reach(t.id)
+        else:
+            reach = [m.id for m in members if m.override or m.override_person]
+            held = []
+        if held:
+            faces = ", ".join(f"Face {tid + 1}" for tid in held)
+            text += (f"\n{faces}: covered by hand on {'its' if len(held) == 1 else 'their'} own. "
+                     "Undo here keeps that cover (the rules would show it); click its outline "
+                     "to undo it.")
+        self.track_label.setText(text)
         face = t.kind == "face"
         visible = {"show": face and any(m.decision != "show" for m in members),
                    "cover": any(m.decision in ("show", "keep") or m.override != "cover"
                                 for m in members),
                    "assign": face, "not-a-face": face and t.override != "not-a-face",
                    "keep": not face and t.decision != "keep",
-                   "undo": any(m.override or m.override_person for m in members), "go": True}
+                   "undo": bool(reach), "go": True}
         for k, b in self.track_buttons.items():
             b.setVisible(visible[k])
             b.setEnabled(k == "go" or self.can_review)
@@ -725,4 +767,4 @@ class VideoPlayer(QWidget):
 
 __all__ = ["Row", "TrackTimeline", "VideoCanvas", "VideoPlayer", "clock", "decision_word",
            "group_label", "group_sentence", "timeline_rows", "track_colour", "track_sentence",
-           "track_who", "video_summary"]
+           "open_sentence", "track_who", "video_summary"]

@@ -31,6 +31,7 @@ from photovet.core.errors import (
 )
 from photovet.core.fsutil import fsync_dir, link_no_overwrite
 from photovet.core.media.video.covers import CoverPlan
+from photovet.core.media.video.linking import face_count
 from photovet.core.media.video.reader import PinnedVideo
 from photovet.core.media.video.render import RenderOptions, output_size, render
 from photovet.core.media.video.verify import read_back
@@ -79,7 +80,9 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
     source = Path(job.source)
     result = ExportResult(source=str(source), channel=channel.id, media="video",
                           sound=vp.sound)
-    result.faces_covered = sum(1 for t in an.face_tracks if t.decision != "show")
+    # faces as a person sees them (one per timeline row): a face seen twice is one face covered;
+    # counting only, every track's covers are painted as policy decided
+    result.faces_covered = face_count(an).with_cover
     result.texts_covered = sum(1 for t in an.text_tracks if t.decision != "keep")
     result.metadata_removed = [f.sentence() for f in (an.metadata.findings if an.metadata else [])]
     tmp: Path | None = None

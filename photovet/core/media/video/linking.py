@@ -22,8 +22,11 @@ What a group does (fail closed):
 - **show**: only the tracks taken to be the *same person* as the chosen one (``who``), never
   one a person covered by hand, never one seen once; a gap link alone never shows anything. A
   chosen track nobody is sure of decides only itself;
-- **undo** the row: the chosen track's decisions and what was decided from the row for the
-  others; a decision made for one of them on its own stays;
+- **undo** the row: everything the row shows as decided goes back to the rules (the chosen
+  track's decisions, what was decided from the row for the others, and the others' own
+  decisions), except a track covered now that the rules alone would show: a person covered
+  that one on its own, and undo never turns a cover into a show for a track not chosen
+  (video_review.VideoReviewer.undo_reach);
 - say who it is / not a face: the chosen track only;
 - between two gap-linked tracks of which at least one is covered, the face was most likely
   still there, undetected: covers.py covers the gap too (``gap_links``), interpolated and
@@ -36,6 +39,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from photovet.core.models import VideoAnalysis, VideoTrack
 
@@ -184,8 +188,8 @@ def group_targets(analysis: VideoAnalysis, track_id: int, action: str) -> list[i
     - "show": only those taken to be the same person as the chosen one (``who``), not covered
       by hand (a person looked at that one and covered it) and seen on two sampled frames at
       least (policy trusts no single view); nobody sure who the chosen one is: none;
-    - "undo": every other track of the group (the reviewer forgets only what was decided from
-      the row for them, never their own decisions);
+    - "undo": every other track of the group (the reviewer forgets what was decided for them,
+      but keeps the own decisions of one the rules alone would show: ``undo_reach``);
     - anything else: none."""
     chosen = analysis.track(track_id)
     others = [analysis.track(tid) for tid in group_of(analysis, track_id) if tid != track_id]
@@ -202,4 +206,91 @@ def group_targets(analysis: VideoAnalysis, track_id: int, action: str) -> list[i
     return [track_id]
 
 
-__all__ = ["RELINK_SECONDS", "gap_links", "group_of", "group_targets", "track_groups"]
+_TIMES = {2: "twice"}
+_SMALL = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _times(n: int) -> str:
+    return _TIMES.get(n, f"{n} times")
+
+
+@dataclass(frozen=True)
+class FaceCount:
+    """A video's faces as a person sees them: one per timeline row (``track_groups``), not one
+    per track (the tracker splits a person it loses for a moment). Counting only: what is
+    covered is decided per track by policy and never changes here."""
+
+    faces: int = 0                  # rows (groups)
+    tracks: int = 0                 # face tracks in them
+    shown: int = 0                  # faces shown every time they are seen
+    covered: int = 0                # faces covered every time they are seen
+    partly: int = 0                 # faces shown some of the times, covered the others
+    open: int = 0                   # faces with a decision still to make (covered until then)
+    seen: tuple[int, ...] = ()      # how many times each face seen more than once was seen
+
+    @property
+    def with_cover(self) -> int:
+        """Faces covered at least some of the time."""
+        return self.covered + self.partly
+
+    def followed(self, *, decided: bool = False) -> str:
+        """'3 faces followed (one seen twice)', '1 face followed (seen 3 times)', 'no faces
+        found'; with ``decided``: '3 faces followed (one seen twice; 1 shown, 2 covered)'."""
+        if not self.faces:
+            return "no faces found"
+        text = f"{self.faces} face{'s' if self.faces != 1 else ''} followed"
+        inside = []
+        if self.seen:
+            n = _SMALL.get(len(self.seen), str(len(self.seen)))
+            if self.faces == 1:
+                inside.append(f"seen {_times(self.seen[0])}")
+            elif len(set(self.seen)) == 1:
+                inside.append(f"{n} seen {_times(self.seen[0])}")
+            else:
+                inside.append(f"{n} seen more than once")
+        if decided:
+            inside.append(self.decided())
+        return f"{text} ({'; '.join(inside)})" if inside else text
+
+    def decided(self) -> str:
+        """'1 shown, 2 covered' ('1 partly shown' when some of one face's times are shown)."""
+        bits = [f"{n} {w}" for n, w in ((self.shown, "shown"), (self.covered, "covered"),
+                                         (self.partly, "partly shown"))
+                if n or (w != "partly shown" and not self.partly)]
+        return ", ".join(bits)
+
+    def to_dict(self) -> dict[str, int | list[int]]:
+        return {"faces": self.faces, "tracks": self.tracks, "shown": self.shown,
+                "covered": self.covered, "partly_shown": self.partly, "to_decide": self.open,
+                "seen_more_than_once": list(self.seen)}
+
+
+def face_count(analysis: VideoAnalysis, groups: list[list[int]] | None = None) -> FaceCount:
+    """How many faces a video has as a person sees them (one per ``track_groups`` row) and how
+    they are decided: what the tile, the summary, the tooltip and the commands say. ``groups``:
+    ``track_groups(analysis)`` when the caller has it already."""
+    by_id = {t.id: t for t in analysis.face_tracks}
+    shown = covered = partly = open_ = tracks = 0
+    seen: list[int] = []
+    for g in track_groups(analysis) if groups is None else groups:
+        members = [by_id[tid] for tid in g if tid in by_id]
+        if not members:
+            continue
+        tracks += len(members)
+        if len(members) > 1:
+            seen.append(len(members))
+        n_shown = sum(1 for t in members if t.decision == "show")
+        if n_shown == len(members):
+            shown += 1
+        elif n_shown:
+            partly += 1
+        else:
+            covered += 1
+        if any(t.needs_review for t in members):
+            open_ += 1
+    return FaceCount(shown + covered + partly, tracks, shown, covered, partly, open_,
+                     tuple(sorted(seen, reverse=True)))
+
+
+__all__ = ["FaceCount", "RELINK_SECONDS", "face_count", "gap_links", "group_of",
+           "group_targets", "track_groups"]
