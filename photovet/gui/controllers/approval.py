@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, words
 from photovet.core.errors import NotSignedIn, PhotoVetError
+from photovet.core.media.video.linking import face_count
 from photovet.core.transfer import delete_rejected_original
 
 from ..context import AppContext
@@ -300,7 +301,8 @@ class ApprovalController(QObject):
             shown.append(plural(others, "face not on the register", "faces not on the register"))
         lines.append(f"Faces shown: {', '.join(shown)}" if shown else "No face shown")
         if video:
-            faces, texts, areas = a.cover_count, a.covered_text_count, 0
+            # faces as the player's rows (one face seen twice is one face)
+            faces, texts, areas = face_count(a).with_cover, a.covered_text_count, 0
         else:
             faces = sum(1 for c in pub.covers if c.source == "face")
             texts = sum(1 for c in pub.covers if c.source == "text")
@@ -315,8 +317,8 @@ class ApprovalController(QObject):
             lines.append({"keep": "Sound kept", "mute": "Sound silenced"}.get(
                 getattr(pub, "sound", "remove"), "Sound removed"))
         still: list[str] = []
-        parts = (a.tracks if video else list(a.faces) + list(a.texts))
-        waiting = sum(1 for x in parts if x.needs_review)
+        parts = (a.text_tracks if video else list(a.faces) + list(a.texts))
+        waiting = sum(1 for x in parts if x.needs_review) + (face_count(a).open if video else 0)
         if waiting:
             still.append(f"{plural(waiting, 'decision')} still yours to decide (covered until "
                          "then)")
@@ -340,7 +342,9 @@ class ApprovalController(QObject):
         for it in items:
             a = it.analysis
             shown |= set(engine.publication(a).people_shown)
-            covered += a.cover_count + a.covered_text_count + len(getattr(a, "manual", ()))
+            faces = face_count(a).with_cover if getattr(a, "media", "photo") == "video" \
+                else a.cover_count
+            covered += faces + a.covered_text_count + len(getattr(a, "manual", ()))
         names = ", ".join(sorted(self._name(p) for p in shown)) or "nobody"
         summary = (f"Faces shown: {names}. "
                    f"{plural(covered, 'face or name', 'faces or names')} covered in all.")

@@ -63,6 +63,8 @@ class VideoController(QObject):
         self.ctx, self.player, self.current = ctx, player, current
         self.redecide, self.window = redecide, window
         self.changed = changed or (lambda item: None)
+        # the findings panel's first line (install_video): said again after every change
+        self.summary: Callable[[Any], None] = lambda item: None
         self.published = False
         self._want: tuple | None = None          # the frame asked for last
         self._loading = False
@@ -97,6 +99,7 @@ class VideoController(QObject):
             can_review=self.ctx.ws.allowed("review"),
             can_listen=self.ctx.ws.allowed("approve"),
             channel_label=channel.label, channel_rule=channel.audio)
+        self.summary(item)
         self.request_frame()
 
     def _undo_reach(self, a: VideoAnalysis, track_id: int) -> tuple[list[int], list[int]]:
@@ -365,14 +368,28 @@ def install_video(win: Any) -> VideoController:
                           redecide=win.batch.redecide, window=win,
                           changed=win.review.changed.emit)
 
+    def summary(item: Any) -> None:
+        # what is open is said for who is signed in (a preparer cannot say they listened)
+        tab.findings.summary.setText(video_summary(
+            item.analysis, can_review=win.ctx.ws.allowed("review"),
+            can_listen=win.ctx.ws.allowed("approve")))
+
+    ctl.summary = summary
+
+    def someone_else() -> None:
+        # another person signed in: the buttons and the summary are for them ("I listened"
+        # is an approver's, "Publish it without sound" a preparer's)
+        item = win.review.current()
+        if is_video(item) and tab.media.currentWidget() is tab.video:
+            ctl.show(item)
+
+    win.ctx.session.changed.connect(someone_else)
+
     def hook(item: Any) -> bool:
         if is_video(item):
             tab.media.setCurrentWidget(tab.video)
-            ctl.show(item)
             tab.findings.show_analysis(None, {})
-            tab.findings.summary.setText(video_summary(
-                item.analysis, can_review=win.ctx.ws.allowed("review"),
-                can_listen=win.ctx.ws.allowed("approve")))
+            ctl.show(item)
             tab.findings.tree.hide()             # the player's timeline lists the tracks
             ctl.player.decisions.show()
             return True
