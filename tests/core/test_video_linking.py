@@ -182,3 +182,72 @@ def test_faces_are_counted_as_the_timelines_rows_not_as_tracks():
     assert face_count(a3).followed() == "1 face followed (seen 3 times)"
     assert face_count(_analysis([])).followed() == "no faces found"
     assert face_count(a3, track_groups(a3)) == face_count(a3)
+
+
+# ------------------------------------------------------------------------------------------
+# Undo on a row: what the row shows as decided, never another track's own cover into a show
+# ------------------------------------------------------------------------------------------
+
+def test_undo_on_a_row_reaches_its_tracks_own_decisions_but_never_shows_one_covered_by_hand(
+        tmp_path):
+    """'Undo my decisions' stayed on a row when one of its tracks had its own decision, and
+    undid nothing there: the person had to find that track's outline."""
+    from photovet.core.video_review import HAND_TRACK_IDS, TrackDecision
+    from photovet.core.workspace import Workspace
+    from tests.core.test_video_workflow import (
+        ENC_SAM,
+        ENC_TORI,
+        REGISTER,
+        TODAY,
+        new_engine,
+        office_access,
+    )
+    from tests.gui.test_video_player import make_lost_video
+
+    ws = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
+    try:
+        ws.settings.text.enabled = False
+        csv = tmp_path / "register.csv"
+        csv.write_text(REGISTER, encoding="utf-8")
+        assert ws.import_register(csv).applied
+        ws.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
+                                     replace=True, source="test")
+        fb = ws.channels.get("facebook")
+        eng = new_engine(ws)
+        an = eng.decide(eng.analyse_video(make_lost_video(tmp_path / "lost.mp4")), fb, on=TODAY)
+        tori, stranger = sorted(an.face_tracks, key=lambda t: t.first_frame)
+        assert track_groups(an) == [[tori.id, stranger.id]]
+        assert (tori.decision, stranger.decision) == ("show", "cover")
+        r = ws.video_reviewer()
+        # the stranger covered on its own: Undo on the row (Tori chosen) reaches it; the rules
+        # cover a face nobody knows, so it stays covered
+        r.track(an, stranger.id, "cover", fb)
+        eng.decide(an, fb, on=TODAY)
+        assert r.undo_reach(an, tori.id, fb) == ([stranger.id], [])
+        r.group(an, tori.id, "undo", fb)
+        eng.decide(an, fb, on=TODAY)
+        assert stranger.override is None and stranger.decision == "cover"
+        assert r.undo_reach(an, tori.id, fb) == ([], [])
+        # Tori covered on her own: Undo chosen on the stranger never shows her again
+        r.track(an, tori.id, "cover", fb)
+        eng.decide(an, fb, on=TODAY)
+        assert r.undo_reach(an, stranger.id, fb) == ([], [tori.id])
+        r.group(an, stranger.id, "undo", fb)
+        eng.decide(an, fb, on=TODAY)
+        assert tori.override == "cover" and tori.decision == "cover"
+        # chosen, her own Undo reaches it
+        assert r.undo_reach(an, tori.id, fb) == ([tori.id], [])
+        # a cover kept for a track no longer found (a track of its own) is never undone from
+        # another track's row: forgetting it would take the cover away
+        r.group(an, tori.id, "undo", fb)
+        eng.decide(an, fb, on=TODAY)
+        gone = TrackDecision("face", list(range(150, 300, 3)),
+                             [(240.0, 62.0, 284.0, 112.0)] * 50, "cover")
+        ws.video_reviewer().store.edit(an.sha256, fb.id, lambda every, one: (
+            every.tracks.append(gone), {})[1], expected=an.review_version, action="test")
+        eng.decide(an, fb, on=TODAY)
+        hand = [t for t in an.face_tracks if t.id >= HAND_TRACK_IDS]
+        assert len(hand) == 1 and hand[0].decision == "cover"
+        assert r._kept_by_undo(an, hand[0], fb)
+    finally:
+        ws.close()
