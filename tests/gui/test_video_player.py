@@ -343,7 +343,8 @@ def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_on
     assert a.track(tori.id).override == "cover" and a.track(tori.id).decision == "cover"
     player.select_track(stranger.id)
     assert not player.track_buttons["undo"].isVisible()
-    assert f"Face {tori.id + 1}: covered by hand on its own" in player.track_label.text()
+    assert (f"Face {tori.id + 1} was decided on its own and is covered: Undo here leaves it "
+            "covered") in player.track_label.text()
     player.select_track(tori.id)                              # chosen: her own Undo reaches it
     assert player.track_buttons["undo"].isVisible()
 

@@ -664,11 +664,14 @@ class VideoPlayer(QWidget):
         else:
             reach = [m.id for m in members if m.override or m.override_person]
             held = []
-        if held:
-            faces = ", ".join(f"Face {tid + 1}" for tid in held)
-            text += (f"\n{faces}: covered by hand on {'its' if len(held) == 1 else 'their'} own. "
-                     "Undo here keeps that cover (the rules would show it); click its outline "
-                     "to undo it.")
+        if held:      # fail closed: Undo on a row never shows a face someone covered
+            one = len(held) == 1
+            faces = " and ".join(f"Face {tid + 1}" for tid in held)
+            text += (f"\n{faces} {'was' if one else 'were'} decided on {'its' if one else 'their'}"
+                     f" own and {'is' if one else 'are'} covered: Undo here leaves "
+                     f"{'it' if one else 'them'} covered (the rules alone would show "
+                     f"{'it' if one else 'them'}). To undo that, click "
+                     f"{'its outline' if one else 'their outlines'} on the picture.")
         self.track_label.setText(text)
         face = t.kind == "face"
         visible = {"show": face and any(m.decision != "show" for m in members),
