@@ -249,7 +249,7 @@ class Shots:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
-        from photovet.gui.views.checklist_ticks import ChecklistDialog
+        from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
 
         def tick_all(ticks):
             for b in ticks.boxes:
@@ -265,20 +265,27 @@ class Shots:
         self.settle(0.5)
         self.grab(win, "18-approver-checklist-ticked")
 
-        def approve_with_checks(dlg):
-            tick_all(dlg.ticks)
+        def approve_on_the_sheet(sheet):
+            # every photo as it will be published; Approve waits until each was on screen
+            self.wait(lambda: any(t.rendered for t in sheet.tiles), 120)
+            self.settle(1.0)
+            self.grab(sheet, "19-approve-all-shown")
+            bar = sheet.scroll.verticalScrollBar()
+            end = time.monotonic() + 300
+            while not sheet.all_seen() and time.monotonic() < end:
+                self.app.processEvents()
+                if all(t.rendered or t.failed for t in sheet.tiles):
+                    bar.setValue(min(bar.maximum(), bar.value() + max(1, bar.pageStep() // 2)))
+                time.sleep(0.05)
+            if not sheet.all_seen():
+                raise SystemExit(f"the contact sheet was not all seen: {sheet.status.text()}")
+            tick_all(sheet.ticks)
             self.settle(0.3)
-            self.grab(dlg, "20-approve-all-checklist")
-            QTest.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+            self.grab(sheet, "20-approve-all-checklist")
+            QTest.mouseClick(sheet.approve_btn, Qt.MouseButton.LeftButton)
 
-        def approve(box):
-            for b in box.buttons():
-                if b.text().startswith("Approve"):
-                    self.expect(None, then=approve_with_checks,
-                                kind=ChecklistDialog)
-                    b.click()
-                    return
-        self.modal(win.approval.approve_all_shown, "19-approve-all-shown", then=approve)
+        self.modal(win.approval.approve_all_shown, None, then=approve_on_the_sheet,
+                   kind=ContactSheetDialog)
         approved = win.batch.model.counts().get("approval:approved", 0)
         print(f"approved: {approved} photos", flush=True)
         ctx.session.sign_in(office, passwords[office])
