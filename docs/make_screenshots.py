@@ -2,7 +2,7 @@
 
     python docs/make_screenshots.py [--data ../shared/data] [--out docs/screenshots] [--scale 2]
 
-Runs offscreen (QT_QPA_PLATFORM=offscreen) with a throw-away PHOTOVET_HOME and the real app:
+Runs offscreen (QT_QPA_PLATFORM=offscreen, on a 1366 x 768 screen) with a throw-away PHOTOVET_HOME and the real app:
 the sign-in screen, the first-run checklist, the register import (scenario/register.csv,
 leaving out the rows with errors as a school would after reading the preview), enrolment (scenario/enrol.csv, in the app's helper
 process with the real models), the scenario's trip photos checked for Facebook, the review,
@@ -46,10 +46,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{data}: scenario/register.csv not found (the evaluation data lives beside the "
               "repo)", file=sys.stderr)
         return 2
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    work = Path(tempfile.mkdtemp(prefix="photovet-shots-"))
+    # an offscreen screen of a school office's size (Qt's default is 800 x 800): dialogs that
+    # size themselves from the screen (the approver's contact sheet) are drawn as people see them
+    screen = work / "screen.json"
+    screen.write_text(json.dumps({"screens": [{
+        "name": "Office", "x": 0, "y": 0, "width": round(1366 * args.scale),
+        "height": round(768 * args.scale), "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}),
+        encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     if args.scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = f"{args.scale:g}"
-    work = Path(tempfile.mkdtemp(prefix="photovet-shots-"))
     os.environ["PHOTOVET_HOME"] = str(work / "home")
     os.environ["XDG_DATA_HOME"] = str(work / "xdg")
     sys.path.insert(0, str(REPO))
