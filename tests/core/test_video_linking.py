@@ -199,10 +199,10 @@ def test_undo_on_a_row_reaches_its_tracks_own_decisions_but_never_shows_one_cove
         ENC_TORI,
         REGISTER,
         TODAY,
+        make_lost_video,
         new_engine,
         office_access,
     )
-    from tests.gui.test_video_player import make_lost_video
 
     ws = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
     try:

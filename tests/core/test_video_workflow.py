@@ -107,6 +107,32 @@ def ws(tmp_path):
     w.close()
 
 
+def make_lost_video(path, fps: int = 30):
+    """10 s: Tori (red) near the top left for 1.5 s, then nobody there for 2.5 s (turned away),
+    then a face nobody knows (blue) in the same place until the end."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as c:
+        v = c.add_stream("libx264", rate=fps)
+        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
+        for i in range(10 * fps):
+            t = i / fps
+            img = np.full((240, 320, 3), 90, np.uint8)
+            img[:, :, 1] = 110 + (np.arange(320) % 40)[None, :]
+            if t < 1.5:
+                img[60:110, 40:84] = RED
+            elif t >= 4.0:
+                img[62:112, 44:88] = BLUE
+            f = av.VideoFrame.from_ndarray(img, format="rgb24")
+            f.pts = i
+            for p in v.encode(f):
+                c.mux(p)
+        for p in v.encode():
+            c.mux(p)
+    return path
+
+
 def new_engine(ws):
     return Engine(ws.settings, register=ws.register, face_engine=SquareFaces(), cache=ws.cache,
                   reviews=ws.reviews)

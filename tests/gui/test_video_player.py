@@ -16,7 +16,14 @@ from photovet.gui.context import AppContext
 from photovet.gui.controllers.video import VideoController
 from photovet.gui.views.batch_view import PhotoItem
 from photovet.gui.views.video_player import VideoPlayer, clock, video_summary
-from tests.core.test_video_workflow import ENC_SAM, ENC_TORI, REGISTER, SquareFaces, make_video
+from tests.core.test_video_workflow import (
+    ENC_SAM,
+    ENC_TORI,
+    REGISTER,
+    SquareFaces,
+    make_lost_video,
+    make_video,
+)
 from tests.gui.conftest import answer, button, message_text
 
 ADMIN, ADMIN_PW = "Test Admin", "a long password 123"
@@ -254,34 +261,6 @@ def test_a_channel_that_removes_sound_says_so_and_offers_no_listening(qtbot, ctx
 # ------------------------------------------------------------------------------------------
 # One person, one row; room for the timeline and the slider; the keyboard
 # ------------------------------------------------------------------------------------------
-
-def make_lost_video(path, fps: int = 30):
-    """10 s: Tori (red) near the top left for 1.5 s, then nobody there for 2.5 s (turned away),
-    then a face nobody knows (blue) in the same place until the end."""
-    import av
-    import numpy as np
-
-    from tests.core.test_video_workflow import BLUE, RED
-
-    with av.open(str(path), "w") as c:
-        v = c.add_stream("libx264", rate=fps)
-        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
-        for i in range(10 * fps):
-            t = i / fps
-            img = np.full((240, 320, 3), 90, np.uint8)
-            img[:, :, 1] = 110 + (np.arange(320) % 40)[None, :]
-            if t < 1.5:
-                img[60:110, 40:84] = RED
-            elif t >= 4.0:
-                img[62:112, 44:88] = BLUE
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts = i
-            for p in v.encode(f):
-                c.mux(p)
-        for p in v.encode():
-            c.mux(p)
-    return path
-
 
 def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_only_the_same_person(
         qtbot, ctx, tmp_path):

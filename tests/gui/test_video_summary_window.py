@@ -41,8 +41,7 @@ def test_a_face_seen_twice_is_one_face_in_the_window_and_on_the_contact_sheet(
         qtbot, make_window, tmp_path):
     """The tile said 'Covers 2' and the approver's contact sheet 'Covered: 2 faces' for one row
     of the timeline (a face lost for a moment and found again in the same place)."""
-    from tests.core.test_video_workflow import SquareFaces
-    from tests.gui.test_video_player import make_lost_video
+    from tests.core.test_video_workflow import SquareFaces, make_lost_video
 
     (tmp_path / "photos").mkdir()
     clip = make_lost_video(tmp_path / "photos" / "lost.mp4")
