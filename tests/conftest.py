@@ -221,6 +221,19 @@ def office_access(name: str = "office"):
     return Access.system(name)
 
 
+def register_workspace(tmp_path: Path, register_csv: str, name: str = "Mrs Office"):
+    """A workspace in ``tmp_path``/home acting as ``name`` (every right), text reading off, with
+    ``register_csv`` (the CSV's text) imported; the caller closes it."""
+    from photovet.core.workspace import Workspace
+
+    w = Workspace.open(tmp_path / "home", access=office_access(name))
+    w.settings.text.enabled = False
+    csv = tmp_path / "register.csv"
+    csv.write_text(register_csv, encoding="utf-8")
+    assert w.import_register(csv).applied
+    return w
+
+
 def act_as(target, name: str) -> None:
     """From now on ``target`` (a Workspace, a Register, a store: anything with ``.audit``)
     acts as the named identity ``name`` (tests that are not about accounts)."""

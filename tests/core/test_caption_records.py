@@ -19,8 +19,7 @@ from photovet.core.records.exports import CaptionRef
 from photovet.core.records.sar import subject_access_report
 from photovet.core.storage import open_db
 from photovet.core.vision.text.captions import CaptionError, caption_mentions
-from photovet.core.workspace import Workspace
-from tests.conftest import office_access, office_records
+from tests.conftest import office_records, register_workspace
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -147,11 +146,7 @@ A1,Able,Amy,Year 4,Yes,Yes,Yes,
 
 @pytest.fixture
 def ws(tmp_path):
-    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
-    w.settings.text.enabled = False
-    csv = tmp_path / "register.csv"
-    csv.write_text(REGISTER, encoding="utf-8")
-    assert w.import_register(csv).applied
+    w = register_workspace(tmp_path, REGISTER)
     yield w
     w.close()
 

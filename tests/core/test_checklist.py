@@ -18,8 +18,7 @@ from photovet.core.pipeline import Engine, export_batch
 from photovet.core.policy import checklist_refusal, resolve_checks
 from photovet.core.records.sar import subject_access_report
 from photovet.core.settings import DEFAULT_CHECKS, Settings
-from photovet.core.workspace import Workspace
-from tests.conftest import act_as, office_access
+from tests.conftest import act_as, register_workspace
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -54,11 +53,7 @@ def photo(path: Path) -> Path:
 def ws(tmp_path):
     import numpy as np
 
-    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
-    w.settings.text.enabled = False
-    csv = tmp_path / "register.csv"
-    csv.write_text(REGISTER, encoding="utf-8")
-    assert w.import_register(csv).applied
+    w = register_workspace(tmp_path, REGISTER)
     w.register.store_signatures({"A1": [(np.asarray(ENC), "a1.jpg")]}, replace=True,
                                 source="test")
     yield w

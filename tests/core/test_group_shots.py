@@ -22,8 +22,7 @@ from photovet.core.pipeline import Engine, export_batch
 from photovet.core.policy import PhotoRules, face_area_share, group_shot_flag
 from photovet.core.review import ReviewRefused
 from photovet.core.vision.text.captions import LabelError, check_label
-from photovet.core.workspace import Workspace
-from tests.conftest import act_as, office_access
+from tests.conftest import act_as, register_workspace
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -69,11 +68,7 @@ def draw(path: Path, boxes, size=(500, 480)) -> Path:
 
 @pytest.fixture
 def ws(tmp_path):
-    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
-    w.settings.text.enabled = False
-    csv = tmp_path / "register.csv"
-    csv.write_text(REGISTER, encoding="utf-8")
-    assert w.import_register(csv).applied
+    w = register_workspace(tmp_path, REGISTER)
     w.channels.update("facebook", group_only=True)
     yield w
     w.close()

@@ -193,7 +193,7 @@ def test_undo_on_a_row_reaches_its_tracks_own_decisions_but_never_shows_one_cove
     """'Undo my decisions' stayed on a row when one of its tracks had its own decision, and
     undid nothing there: the person had to find that track's outline."""
     from photovet.core.video_review import HAND_TRACK_IDS, TrackDecision
-    from photovet.core.workspace import Workspace
+    from tests.conftest import register_workspace
     from tests.core.test_video_workflow import (
         ENC_SAM,
         ENC_TORI,
@@ -201,15 +201,10 @@ def test_undo_on_a_row_reaches_its_tracks_own_decisions_but_never_shows_one_cove
         TODAY,
         make_lost_video,
         new_engine,
-        office_access,
     )
 
-    ws = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
+    ws = register_workspace(tmp_path, REGISTER)
     try:
-        ws.settings.text.enabled = False
-        csv = tmp_path / "register.csv"
-        csv.write_text(REGISTER, encoding="utf-8")
-        assert ws.import_register(csv).applied
         ws.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
                                      replace=True, source="test")
         fb = ws.channels.get("facebook")

@@ -20,8 +20,7 @@ from photovet.core.errors import ApprovalError
 from photovet.core.models import VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.review import ReviewRefused
-from photovet.core.workspace import Workspace
-from tests.conftest import act_as, office_access
+from tests.conftest import act_as, register_workspace
 
 pytestmark = pytest.mark.engines
 
@@ -96,11 +95,7 @@ class SquareFaces:
 
 @pytest.fixture
 def ws(tmp_path):
-    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
-    w.settings.text.enabled = False
-    csv = tmp_path / "register.csv"
-    csv.write_text(REGISTER, encoding="utf-8")
-    assert w.import_register(csv).applied
+    w = register_workspace(tmp_path, REGISTER)
     w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
                                 replace=True, source="test")
     yield w
