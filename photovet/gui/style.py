@@ -10,6 +10,7 @@ from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QLabel
 
 # Decision colours (faces and texts)
 SHOW = QColor("#2e7d32")        # green: shown, allowed
@@ -214,6 +215,14 @@ def icon(name: str) -> QIcon:
         p.end()
         ic.addPixmap(pm)
     return ic
+
+
+def hint(text: str = "") -> QLabel:
+    """A grey note under a form or a list, wrapped to its width (the "Hint" style)."""
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setObjectName("Hint")
+    return lab
 
 
 def bold(font: QFont, size_delta: int = 0) -> QFont:

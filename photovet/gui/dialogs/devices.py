@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from photovet.core.devices import ApprovedDevice
 from photovet.core.errors import PhotoVetError
 
+from .. import style
 from ..words import day, error_text, plural
 
 IMAGE_FILTER = ("Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.avif *.dng);;"
@@ -80,10 +81,8 @@ class DevicesDialog(QDialog):
         self.table.setAccessibleName("Approved devices")
         self.table.itemSelectionChanged.connect(self._enable)
         lay.addWidget(self.table, 1)
-        self.empty = QLabel("No approved devices are listed: photos are not checked for the device "
+        self.empty = style.hint("No approved devices are listed: photos are not checked for the device "
                             "that took them. Add one from a photo it took.")
-        self.empty.setWordWrap(True)
-        self.empty.setObjectName("Hint")
         lay.addWidget(self.empty)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -99,9 +98,7 @@ class DevicesDialog(QDialog):
         row.addWidget(self.remove_btn)
         row.addStretch(1)
         lay.addLayout(row)
-        self.permission = QLabel("")
-        self.permission.setWordWrap(True)
-        self.permission.setObjectName("Hint")
+        self.permission = style.hint("")
         lay.addWidget(self.permission)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -80,10 +80,8 @@ class ExportDialog(QDialog):
         self.label.setAccessibleName("Batch name")
         self.label.setPlaceholderText("For example: Sports day 2026")
         form.addRow("&Batch name:", self.label)
-        names = QLabel("Files are named after the batch (sports-day-2026-001.jpg\u2026); the batch "
+        names = style.hint("Files are named after the batch (sports-day-2026-001.jpg\u2026); the batch "
                        "name is also how you find these photos later to mark them posted.")
-        names.setWordWrap(True)
-        names.setObjectName("Hint")
         form.addRow("", names)
         self.caption = QLineEdit()
         self.caption.setAccessibleName("Caption to post with these photos")
@@ -92,11 +90,9 @@ class ExportDialog(QDialog):
         caption_label = QLabel("&Caption to post\nwith these photos:")
         caption_label.setBuddy(self.caption)
         form.addRow(caption_label, self.caption)
-        self.caption_check = QLabel("PhotoVet checks the caption with the channel's rules and "
+        self.caption_check = style.hint("PhotoVet checks the caption with the channel's rules and "
                                     "records it with the photos, so a take-down or a subject "
                                     "access request finds everyone it names.")
-        self.caption_check.setWordWrap(True)
-        self.caption_check.setObjectName("Hint")
         self.caption_check.setTextFormat(Qt.TextFormat.RichText)
         self.use_suggestion = QPushButton("Use the suggested caption")
         self.use_suggestion.hide()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.models import Channel
 
+from .. import style
 from ..words import plural
 from .common import ok_cancel
 
@@ -73,10 +74,8 @@ class MarkPostedDialog(QDialog):
         self.caption.setPlaceholderText("Optional: if not the export's caption")
         self.caption.setAccessibleName("Caption the post went out with")
         form.addRow("&Caption posted:", self.caption)
-        hint = QLabel("PhotoVet checks it with the channel's rules and records whom it names, "
+        hint = style.hint("PhotoVet checks it with the channel's rules and records whom it names, "
                       "for take-down lists and subject access reports.")
-        hint.setWordWrap(True)
-        hint.setObjectName("Hint")
         form.addRow("", hint)
         lay.addLayout(form)
         lay.addWidget(ok_cancel(self, "Mark as posted"))

@@ -31,6 +31,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 
+from .. import style
 from ..words import consent_word, day, esc, media_count, when
 from .reason import ReasonDialog
 
@@ -76,10 +77,8 @@ class PersonDialog(QDialog):
         self.consent_grid = QGridLayout(self.consent_box)
         self.dnp = QCheckBox("Do not photograph (their face is covered on every channel)")
         self.dnp.toggled.connect(self._dnp_toggled)
-        note = QLabel("Each change is recorded with your name. A later register import cannot "
+        note = style.hint("Each change is recorded with your name. A later register import cannot "
                       "undo a withdrawal made here: change it in your MIS too, so both agree.")
-        note.setWordWrap(True)
-        note.setObjectName("Hint")
 
         self.history = QTableWidget(0, 4)
         self.history.setHorizontalHeaderLabels(["When", "What", "Change", "By"])

@@ -63,9 +63,7 @@ class PurgeDialog(QDialog):
         self.permanent = QCheckBox("Delete for good instead of moving to the Recycle Bin / Trash")
         self.permanent.setToolTip(FLASH_NOTE)
         self.permanent.toggled.connect(self._update)
-        self.note = QLabel("")
-        self.note.setWordWrap(True)
-        self.note.setObjectName("Hint")
+        self.note = style.hint("")
         self.delete_btn = QPushButton("Delete")
         self.delete_btn.setObjectName("Primary")
         self.delete_btn.clicked.connect(lambda *_: self.delete_requested.emit(

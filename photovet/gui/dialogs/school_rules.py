@@ -47,6 +47,7 @@ from photovet.core.channels import AUDIO_RULE_LABELS
 from photovet.core.errors import PhotoVetError
 from photovet.core.settings import DEFAULT_CHECKS, Settings
 
+from .. import style
 from ..tasks import pil_to_qimage
 from ..words import day, error_text
 
@@ -70,13 +71,6 @@ RETENTION_FIELDS = (
      "after an import first found them missing"),
 )
 PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif);;All files (*)"
-
-
-def _hint(text: str) -> QLabel:
-    lab = QLabel(text)
-    lab.setWordWrap(True)
-    lab.setObjectName("Hint")
-    return lab
 
 
 def _lines(edit: QPlainTextEdit) -> list[str]:
@@ -114,7 +108,7 @@ class SchoolRulesPage(QWidget):
     def _retention_tab(self, s: Settings) -> QWidget:
         w = QWidget()
         lay = QVBoxLayout(w)
-        lay.addWidget(_hint("How long PhotoVet keeps what it made or read (UK GDPR: no longer "
+        lay.addWidget(style.hint("How long PhotoVet keeps what it made or read (UK GDPR: no longer "
                             "than needed). Register > Due for deletion lists what is due and "
                             "deletes it. 0 days: as soon as the condition holds."))
         form = QFormLayout()
@@ -137,7 +131,7 @@ class SchoolRulesPage(QWidget):
             self.retention[name] = spin
             row = QHBoxLayout()
             row.addWidget(spin)
-            row.addWidget(_hint(after), 1)
+            row.addWidget(style.hint(after), 1)
             form.addRow(f"{label}:", row)
         lay.addLayout(form)
         lay.addStretch(1)
@@ -160,7 +154,7 @@ class SchoolRulesPage(QWidget):
         self.max_share.setSuffix(" %")
         self.max_share.setValue(round(s.group.max_share * 100))
         form.addRow("No pupil's face more than:", self.max_share)
-        form.addRow("", _hint("of all the faces' area. On a \u201cgroup shots only\u201d channel, "
+        form.addRow("", style.hint("of all the faces' area. On a \u201cgroup shots only\u201d channel, "
                               "a photo with fewer faces, or where one pupil's face is this large "
                               "a share, is held until a person accepts it with a reason. The "
                               "defaults (3 faces, 40 %) held every portrait and pair and no "
@@ -168,7 +162,7 @@ class SchoolRulesPage(QWidget):
         lay.addWidget(box)
         chans = QGroupBox("Per channel")
         cl = QVBoxLayout(chans)
-        cl.addWidget(_hint("Changed at once for every PC (recorded with your name). The sound "
+        cl.addWidget(style.hint("Changed at once for every PC (recorded with your name). The sound "
                            "of a video: PhotoVet cannot check spoken names, so social channels "
                            "keep it only after the approver has listened."))
         self.channel_table = QTableWidget(0, 4)
@@ -259,7 +253,7 @@ class SchoolRulesPage(QWidget):
     def _school_tab(self, s: Settings) -> QWidget:
         w = QWidget()
         lay = QVBoxLayout(w)
-        lay.addWidget(_hint("What says which school a photo was taken at. On each channel whose "
+        lay.addWidget(style.hint("What says which school a photo was taken at. On each channel whose "
                             "rule says so (Group shots tab), they are covered wherever PhotoVet "
                             "reads them (signs, lanyards, uniforms); an uncertain match is "
                             "covered and sent for review. One per line."))
@@ -282,7 +276,7 @@ class SchoolRulesPage(QWidget):
         lay.addLayout(words, 1)
         pics = QGroupBox("Crest and logo pictures")
         pl = QVBoxLayout(pics)
-        pl.addWidget(_hint("Found in photos at any size and angle. Kept in the register, so "
+        pl.addWidget(style.hint("Found in photos at any size and angle. Kept in the register, so "
                            "every PC looks for the same ones; added and removed at once."))
         self.pictures = QListWidget()
         self.pictures.setViewMode(QListWidget.ViewMode.IconMode)
@@ -375,7 +369,7 @@ class SchoolRulesPage(QWidget):
     def _checklist_tab(self, s: Settings) -> QWidget:
         w = QWidget()
         lay = QVBoxLayout(w)
-        lay.addWidget(_hint("The school's own checks. The approver ticks every one before a photo "
+        lay.addWidget(style.hint("The school's own checks. The approver ticks every one before a photo "
                             "is approved; the ticks are kept with the approval and printed in a "
                             "subject access report. A check added later means approvals made "
                             "without it must be made again. Double-click a check to change its "

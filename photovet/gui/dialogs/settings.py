@@ -33,6 +33,7 @@ from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel
 from photovet.core.settings import RECOGNITION_PRESETS, Settings, recognition_preset
 
+from .. import style
 from ..words import error_text
 from .common import ok_cancel
 from .school_rules import SchoolRulesPage
@@ -74,13 +75,6 @@ MODES = (("consent", "Show pupils who have consent for the channel"),
           "Cover every pupil, whatever the consent (staff by their consent)"))
 
 
-def _form_label(text: str) -> QLabel:
-    lab = QLabel(text)
-    lab.setWordWrap(True)
-    lab.setObjectName("Hint")
-    return lab
-
-
 class ChannelDialog(QDialog):
     """Add or change a channel."""
 
@@ -98,7 +92,7 @@ class ChannelDialog(QDialog):
         self.names.setCurrentIndex(max(0, self.names.findData(channel.names if channel
                                                               else "initials")))
         form.addRow("Names with photos:", self.names)
-        form.addRow("", _form_label("How much of a name may appear with a photo when the "
+        form.addRow("", style.hint("How much of a name may appear with a photo when the "
                                     "family consented to names."))
         self.size = QSpinBox()
         self.size.setRange(320, 12000)
@@ -106,13 +100,13 @@ class ChannelDialog(QDialog):
         self.size.setSuffix(" pixels on the longest side")
         self.size.setValue((channel.long_edge or 2048) if channel else 2048)
         form.addRow("Published photo size:", self.size)
-        form.addRow("", _form_label(SIZE_HINT))
+        form.addRow("", style.hint(SIZE_HINT))
         self.quality = QSpinBox()
         self.quality.setRange(50, 95)
         self.quality.setSuffix(" of 100")
         self.quality.setValue(channel.quality if channel else 88)
         form.addRow("Published photo quality:", self.quality)
-        form.addRow("", _form_label(QUALITY_HINT))
+        form.addRow("", style.hint(QUALITY_HINT))
         self.no_children = QCheckBox("No identifiable children on this channel (every pupil is "
                                      "covered)")
         self.no_children.setChecked(bool(channel and channel.fixed_mode))
@@ -145,7 +139,7 @@ class SettingsDialog(QDialog):
         # -- the school's settings ---------------------------------------------------------------
         school = QWidget()
         sl = QVBoxLayout(school)
-        sl.addWidget(_form_label("These settings are the school's: they are kept in the register, "
+        sl.addWidget(style.hint("These settings are the school's: they are kept in the register, "
                                  "so every PC uses them, and each change is recorded with your "
                                  "name."))
         ap = QGroupBox("Approval")
@@ -154,7 +148,7 @@ class SettingsDialog(QDialog):
                                   "(recommended)")
         self.approval.setChecked(s.approval.required)
         al.addWidget(self.approval)
-        al.addWidget(_form_label("Turn this off only in a one-person office: photos are then "
+        al.addWidget(style.hint("Turn this off only in a one-person office: photos are then "
                                  "exported without anyone else looking at them."))
         sl.addWidget(ap)
         faces = QGroupBox("Faces")
@@ -180,7 +174,7 @@ class SettingsDialog(QDialog):
         self.strictness.setCurrentIndex(current)
         fl.addRow("Recognition:", self.strictness)
         # what the chosen setting means, under it (the list shows the names only)
-        self.strictness_hint = _form_label("")
+        self.strictness_hint = style.hint("")
         fl.addRow("", self.strictness_hint)
         self.strictness.currentIndexChanged.connect(lambda *_: self._strictness_hint())
         self._strictness_hint()
@@ -198,7 +192,7 @@ class SettingsDialog(QDialog):
         nl.addWidget(self.text)
         sl.addWidget(names)
         keep = QHBoxLayout()
-        keep.addWidget(_form_label("How long photos, face data and records are kept: School rules, "
+        keep.addWidget(style.hint("How long photos, face data and records are kept: School rules, "
                                    "Keeping data."), 1)
         self.keeping_button = QPushButton("Keeping data\u2026")
         self.keeping_button.clicked.connect(lambda *_: self.show_keeping_data())
@@ -210,7 +204,7 @@ class SettingsDialog(QDialog):
         # -- channels --------------------------------------------------------------------------
         chans = QWidget()
         cl = QVBoxLayout(chans)
-        cl.addWidget(_form_label("Where the school posts. Consent is recorded per channel; a new "
+        cl.addWidget(style.hint("Where the school posts. Consent is recorded per channel; a new "
                                  "channel starts with nobody's consent until the register says "
                                  "so."))
         self.channel_table = QTableWidget(0, 5)
@@ -226,7 +220,7 @@ class SettingsDialog(QDialog):
         self.channel_table.horizontalHeader().setStretchLastSection(True)
         self.channel_table.doubleClicked.connect(lambda *_: self.edit_channel())
         cl.addWidget(self.channel_table, 1)
-        cl.addWidget(_form_label(CHANNEL_TABLE_HINT))
+        cl.addWidget(style.hint(CHANNEL_TABLE_HINT))
         row = QHBoxLayout()
         add = QPushButton("&Add a channel\u2026")
         add.clicked.connect(lambda *_: self.add_channel())

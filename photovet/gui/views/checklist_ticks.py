@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import style
+
 
 def _key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
@@ -79,9 +81,7 @@ class ChecklistTicks(QWidget):
         self.setObjectName("ChecklistTicks")
         self.heading = QLabel("The school's checklist")
         self.heading.setObjectName("SectionTitle")
-        self.hint = QLabel("")
-        self.hint.setWordWrap(True)
-        self.hint.setObjectName("Hint")
+        self.hint = style.hint("")
         self.box = QWidget()
         self.box_lay = QVBoxLayout(self.box)
         self.box_lay.setContentsMargins(0, 0, 0, 0)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.models import PhotoAnalysis, PhotoFlag
 
+from .. import style
 from ..words import esc, read_words
 
 FLAG_TITLES = {"group-shot": "Group shot", "device": "Camera"}
@@ -133,9 +134,7 @@ class PhotoFlagsPanel(QWidget):
         self.lay.setContentsMargins(4, 0, 4, 0)
         self.lay.setSpacing(4)
         self.lay.addWidget(self.school)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setObjectName("Hint")
+        self.message = style.hint("")
         self.message.hide()
         self.lay.addWidget(self.message)
         self.show_analysis(None)
