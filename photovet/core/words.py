@@ -1,12 +1,13 @@
 """Words shared by the app, the commands and the core's own messages, so each thing is said
 one way everywhere: how many photos and videos ("10 photos and 1 video", never "11 photos"
-when one is a video), a consent value ("Yes", "No", "Not recorded"), and a withdrawal
-("Consent withdrawn on 12/03/2026"). Plain text only: no Qt, no click, nothing printed."""
+when one is a video), a consent value ("Yes", "No", "Not recorded"), a withdrawal
+("Consent withdrawn on 12/03/2026"), and the caption that went out with an export or a post
+(quoted, or "Not recorded"). Plain text only: no Qt, no click, nothing printed."""
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,49 @@ def consent_missing_words(why: str, person: Person | None, channel: Channel, med
     return withdrawn_reason(last.when, media, channel.label)
 
 
-__all__ = ["VIDEO_ENDINGS", "consent_missing_words", "consent_word", "count", "media_count",
-           "media_of", "part_of", "register_count", "rejected_count", "tally", "uk_day", "verb",
+def caption_word(text: str | None) -> str:
+    """A recorded caption as people read it: the caption in curly quotes, or 'Not recorded'
+    when none was recorded (as ``consent_word`` says it for a consent)."""
+    text = (text or "").strip()
+    return f"\u201c{text}\u201d" if text else consent_word(NOT_RECORDED)
+
+
+def caption_lines(record: Any, labels: Mapping[str, str] | None = None,
+                  names: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """What caption went out with an export record, said the one way every screen shows it:
+    ``(heading, caption, refers)`` for the caption recorded with the export first ('Caption
+    exported', '\u201cWell done Year 4\u201d' or 'Not recorded'), then one for each post whose
+    caption differed ('Caption posted on Facebook on 12/03/2026'), each with whom it refers to
+    ('Tori Amos as \u201cT.A.\u201d'; '' for nobody). ``labels``: channel id -> label;
+    ``names``: person id -> name (the id when unknown)."""
+    labels, names = labels or {}, names or {}
+
+    def refers(refs: Mapping[str, Any]) -> str:
+        return ", ".join(f"{names.get(pid, pid)} as \u201c{ref.found}\u201d"
+                         for pid, ref in refs.items())
+
+    out = [("Caption exported", caption_word(record.caption), refers(record.caption_people))]
+    for post in record.posts:
+        if post.caption is None:            # posted with the export's caption
+            continue
+        on = uk_day(post.posted_on)
+        out.append((f"Caption posted on {labels.get(post.channel, post.channel)}"
+                    + (f" on {on}" if on else ""),
+                    caption_word(post.caption), refers(post.caption_people)))
+    return out
+
+
+def caption_summary(record: Any, labels: Mapping[str, str] | None = None) -> str:
+    """One line for a list of exports: the export's caption (or 'Not recorded'), then each
+    post's own caption where it differed: '\u201cWell done\u201d; posted on Facebook on
+    12/03/2026: \u201cWell done, Year 4\u201d' (white space and line breaks as one space)."""
+    lines = caption_lines(record, labels)
+    text = "; ".join([lines[0][1]] + [f"{head.removeprefix('Caption ')}: {words}"
+                                      for head, words, _refs in lines[1:]])
+    return " ".join(text.split())
+
+
+__all__ = ["VIDEO_ENDINGS", "caption_lines", "caption_summary", "caption_word",
+           "consent_missing_words", "consent_word", "count", "media_count", "media_of",
+           "part_of", "register_count", "rejected_count", "tally", "uk_day", "verb",
            "withdrawn_reason"]

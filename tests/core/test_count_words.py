@@ -63,3 +63,36 @@ def test_a_withdrawal_with_its_date():
 def test_a_word_before_each_kind():
     assert media_count(2, 1, which="posted") == "2 posted photos and 1 posted video"
     assert media_count(0, 1, which="exported") == "1 exported video"
+
+
+def test_the_caption_that_went_out_is_said_one_way_with_not_recorded_for_none():
+    """s26: the exports history shows each export's caption and a post's own where it
+    differed; the words are the core's ('Not recorded' as for a consent)."""
+    from photovet.core.records.exports import CaptionRef, ExportRecord, PostRecord
+    from photovet.core.words import caption_lines, caption_summary, caption_word
+
+    assert caption_word("  Well done Year 4 ") == "\u201cWell done Year 4\u201d"
+    assert caption_word("") == caption_word(None) == "Not recorded" == consent_word(None)
+
+    def rec(caption: str = "", posts=()) -> ExportRecord:
+        return ExportRecord(1, "2026-03-12T10:00:00+00:00", "Sports day", "facebook",
+                            "/out/001.jpg", "x", "", "/in/a.jpg", "y", caption=caption,
+                            caption_people={"P1": CaptionRef("P1", "T.A.", "initials")}
+                            if caption else {}, posts=list(posts))
+
+    labels, names = {"facebook": "Facebook", "website": "School website"}, {"P1": "Tori Amos"}
+    assert caption_lines(rec()) == [("Caption exported", "Not recorded", "")]
+    assert caption_summary(rec()) == "Not recorded"
+    same = PostRecord(1, 1, "facebook", "2026-03-13")            # posted with the export's
+    other = PostRecord(2, 1, "website", "2026-03-14", caption="Year 4\nat the farm",
+                       caption_people={"P2": CaptionRef("P2", "Ben", "first")})
+    r = rec("T.A. wins", [same, other])
+    assert caption_lines(r, labels, names) == [
+        ("Caption exported", "\u201cT.A. wins\u201d", "Tori Amos as \u201cT.A.\u201d"),
+        ("Caption posted on School website on 14/03/2026", "\u201cYear 4\nat the farm\u201d",
+         "P2 as \u201cBen\u201d")]
+    assert caption_summary(r, labels) == ("\u201cT.A. wins\u201d; posted on School website on "
+                                          "14/03/2026: \u201cYear 4 at the farm\u201d")
+    blank = PostRecord(3, 1, "facebook", "2026-03-15", caption="")
+    assert caption_summary(rec("", [blank]), labels) == \
+        "Not recorded; posted on Facebook on 15/03/2026: Not recorded"

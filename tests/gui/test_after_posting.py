@@ -422,3 +422,64 @@ def test_chosen_files_refused_for_one_reason_say_it_once(window, qtbot):
           "and approved for Facebook only"
     window.after._posted((0, [(Path(f"/x/a{i}.jpg"), why) for i in range(4)]), "", window)
     assert said == [f"0 exports marked as posted.\n\n4 files not marked: {why}."]
+
+
+def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(window, qtbot,
+                                                                              tmp_path, ws):
+    """s26: the history had no caption, though each export keeps the caption it went out
+    with. Now a 'Caption' column says it in the core's words (and a post's own caption where
+    it differed), cut short with '…' and whole in the tooltip and under the list for the
+    chosen export; 'Not recorded' when there is none."""
+    from PySide6.QtCore import Qt
+
+    approve_all(window)
+    long = ("A lovely afternoon at sports day with Year 4 and their teachers, who ran the egg "
+            "and spoon race & the sack race <in the rain>")
+    for label, caption in (("Sports day", long), ("Trip", "")):
+        dlg = export(window, qtbot, tmp_path / label, label)
+        dlg.caption.setText(caption)
+        qtbot.waitUntil(lambda d=dlg: d.export_btn.isEnabled() and d.caption_ok, timeout=10000)
+        dlg.export_btn.click()
+        qtbot.waitUntil(lambda d=dlg: d.stack.currentIndex() == 2, timeout=20000)
+        dlg.accept()
+    hist = window.after.open_exports()
+    model = hist.model
+    col = model.COLUMNS.index("Caption")
+    assert model.headerData(col, Qt.Orientation.Horizontal) == "Caption"
+    rows = {r.batch: [] for r in model.records}
+    for row, r in enumerate(model.records):
+        rows[r.batch].append(row)
+    assert len(rows["Trip"]) == 3 and len(rows["Sports day"]) == 3
+    assert {model.data(model.index(row, col)) for row in rows["Trip"]} == {"Not recorded"}
+    assert {model.data(model.index(row, col)) for row in rows["Sports day"]} == \
+        {f"\u201c{long}\u201d"}
+
+    ws.records.mark_posted(batch="Sports day", channel="facebook", caption="JC on sports day",
+                           people=ws.register.people())
+    window.ctx.records_changed.emit()
+    hist.reload()
+    today = _dt.date.today().strftime("%d/%m/%Y")
+    posted_row = next(row for row, r in enumerate(model.records) if r.batch == "Sports day")
+    cell = model.data(model.index(posted_row, col))
+    assert cell == (f"\u201c{long}\u201d; posted on Facebook on {today}: "
+                    "\u201cJC on sports day\u201d")
+    tip = model.data(model.index(posted_row, col), Qt.ItemDataRole.ToolTipRole)
+    assert "&amp; the sack race &lt;in the rain&gt;" in tip          # the whole, escaped
+    assert f"<b>Caption posted on Facebook on {today}:</b> \u201cJC on sports day\u201d" in tip
+    assert "Refers to Joel Clarke as \u201cJC\u201d" in tip
+    trip_row = next(row for row, r in enumerate(model.records) if r.batch == "Trip")
+
+    # a sensible width: the long caption is cut short with '…', not a column a screen wide
+    fm = hist.table.fontMetrics()
+    assert hist.table.columnWidth(col) <= fm.averageCharWidth() * model.CAPTION_CHARS
+    assert fm.horizontalAdvance(cell) > hist.table.columnWidth(col)
+
+    # the chosen export's captions in full under the list
+    assert hist.caption.isHidden()
+    hist.table.selectRow(posted_row)
+    assert not hist.caption.isHidden()
+    assert "egg and spoon race &amp; the sack race" in hist.caption.text()
+    assert "JC on sports day" in hist.caption.text()
+    hist.table.selectRow(trip_row)
+    assert "<b>Caption exported:</b> Not recorded" in hist.caption.text()
+    hist.accept()

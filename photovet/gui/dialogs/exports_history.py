@@ -1,6 +1,7 @@
 """Every export PhotoVet made: when, which batch and channel, who is in it, who approved it,
-and where it was posted. Filter by batch, person and channel; mark chosen exports or a whole
-batch posted; delete a batch's originals. The same records as ``photovet exports``."""
+where it was posted, and the caption it went out with (and a post's own, where it differed;
+the core's words: core/words.caption_lines). Filter by batch, person and channel; mark chosen
+exports or a whole batch posted; delete a batch's originals. The same records as ``photovet exports``."""
 
 from __future__ import annotations
 
@@ -22,15 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.records.exports import ExportRecord
+from photovet.core.words import caption_lines, caption_summary
 
-from ..words import day, plural, when
+from ..words import day, esc, plural, when
 
 _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
 
 
 class ExportsModel(QAbstractTableModel):
     COLUMNS = ("Exported", "Batch", "For", "File", "Faces shown", "Names readable",
-               "Approved by", "Posted")
+               "Approved by", "Posted", "Caption")
+    CAPTION = 8
+    #: the caption column's widest, in average characters: longer captions end in '…' (the
+    #: whole of each in the tooltip and under the list for the chosen export)
+    CAPTION_CHARS = 48
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -72,8 +78,19 @@ class ExportsModel(QAbstractTableModel):
             return self._people(r.names_shown)
         if col == 6:
             return r.approver or "\u2014"
+        if col == self.CAPTION:
+            return caption_summary(r, self.labels)
         posts = [f"{self.labels.get(p.channel, p.channel)} {day(p.posted_on)}" for p in r.posts]
         return "; ".join(posts) or "Not posted"
+
+    def caption_html(self, r: ExportRecord) -> str:
+        """Every caption that went out with ``r``, in full, with whom each refers to (rich
+        text: a tooltip and the note under the list wrap it)."""
+        parts = []
+        for head, text, refers in caption_lines(r, self.labels, self.names):
+            parts.append(f"<b>{esc(head)}:</b> {esc(text)}"
+                         + (f"<br>Refers to {esc(refers)}" if refers else ""))
+        return "<p>" + "</p><p>".join(parts) + "</p>"
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -84,6 +101,8 @@ class ExportsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() == 3:
                 return r.output_path
+            if index.column() == self.CAPTION:
+                return self.caption_html(r)
             return self.text(r, index.column())
         return None
 
@@ -125,8 +144,15 @@ class ExportsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setAccessibleName("Exports")
         self.count = QLabel("")
+        self.caption = QLabel("")       # the chosen export's captions in full
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caption.setAccessibleName("Caption of the chosen export")
+        self.caption.hide()
 
         self.posted_btn = QPushButton("Mark as posted\u2026")
         self.posted_btn.clicked.connect(self._mark_posted)
@@ -147,6 +173,7 @@ class ExportsDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.caption)
         lay.addWidget(self.count)
         lay.addLayout(buttons)
         self._fill_filters(person, batch)
@@ -190,6 +217,9 @@ class ExportsDialog(QDialog):
                 names[i] = person.display_name
         self.model.set_records(recs, names, ws.channels.labels())
         self.table.resizeColumnsToContents()
+        widest = self.table.fontMetrics().averageCharWidth() * self.model.CAPTION_CHARS
+        if self.table.columnWidth(self.model.CAPTION) > widest:
+            self.table.setColumnWidth(self.model.CAPTION, widest)
         posted = sum(1 for r in recs if r.posted)
         self.count.setText(f"{plural(len(recs), 'export')}, {posted} marked posted."
                            if recs else "No exports match.")
@@ -204,6 +234,10 @@ class ExportsDialog(QDialog):
         self.posted_btn.setEnabled(bool(self.chosen()) or has_batch)
         self.purge_btn.setEnabled(has_batch)
         self.open_btn.setEnabled(bool(self.chosen()))
+        chosen = self.chosen()
+        if len(chosen) == 1:
+            self.caption.setText(self.model.caption_html(chosen[0]))
+        self.caption.setVisible(len(chosen) == 1)
 
     def _mark_posted(self) -> None:
         self.mark_posted_requested.emit(self.batch.currentData() or "", self.chosen())
