@@ -137,6 +137,8 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
         win.checklist.findChild(QPushButton, "step-register").click()
         wiz = modal(kind=ImportWizard)
         wiz.file_page.path_edit.setText(str(csv_path))
+        qtbot.waitUntil(lambda: wiz.button(QWizard.WizardButton.NextButton).isEnabled(),
+                        timeout=10000)                  # the file is read in a worker
         wiz.button(QWizard.WizardButton.NextButton).click()
         wiz.button(QWizard.WizardButton.NextButton).click()
         qtbot.waitUntil(lambda: wiz.preview_page.isComplete(), timeout=10000)

@@ -8,7 +8,7 @@ reachable until it is done."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QPushButton, QWizard
 
 from photovet.gui.dialogs.enrol import EnrolDialog
 from photovet.gui.dialogs.import_wizard import ImportWizard
@@ -24,6 +24,7 @@ def step_button(win, key: str) -> QPushButton:
 def import_through_the_wizard(qtbot, csv_path) -> ImportWizard:
     wiz = modal(kind=ImportWizard)
     wiz.file_page.path_edit.setText(str(csv_path))
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)   # read in a worker
     wiz.next()                                           # the columns
     assert wiz.mapping_page.combos["id"].currentText() == "UPN"
     wiz.next()                                           # the dry run, in a worker
@@ -131,6 +132,7 @@ def test_a_dry_run_with_errors_imports_nothing_until_the_person_says_so(qtbot, m
     win.register.import_register()
     wiz = modal(kind=ImportWizard)
     wiz.file_page.path_edit.setText(str(csv_path))
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
     wiz.next()
     wiz.next()
     qtbot.waitUntil(lambda: wiz.preview_page.report is not None, timeout=10000)
@@ -172,6 +174,8 @@ def test_a_file_that_is_not_a_register_stays_on_the_first_page_with_words(qtbot,
     win.register.import_register()
     wiz = modal(kind=ImportWizard)
     wiz.file_page.path_edit.setText(str(bad))
+    qtbot.waitUntil(lambda: not wiz.file_page.reading, timeout=10000)   # read in a worker
+    assert not wiz.button(QWizard.WizardButton.NextButton).isEnabled()
     wiz.next()
     assert wiz.currentPage() is wiz.file_page
     text = wiz.file_page.message.text()
@@ -201,6 +205,7 @@ def test_a_register_far_larger_than_a_school_asks_first(qtbot, make_window, tmp_
     win.register.import_register()
     wiz = modal(kind=ImportWizard)
     wiz.file_page.path_edit.setText(str(csv_path))
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
     wiz.next()
     assert wiz.currentPage() is wiz.file_page and len(asked) == 1
     assert f"{n:,} rows" in asked[0] and asked[0].endswith("Is this the right file?")

@@ -1,7 +1,13 @@
 """The register import: choose the CSV exported from the MIS, check which column holds what,
 see every change before it is made (withdrawals of consent first, conflicts with changes made
 in PhotoVet, rows with problems), then import. The same core call as ``photovet register
-import`` (``Workspace.import_register``), run in a worker with its own workspace."""
+import`` (``Workspace.import_register``), run in a worker with its own workspace.
+
+Nothing reads the file on the window's thread: the first page reads it in a worker as soon as
+it is chosen ("Reading the file…", Next waits), and that one read (the core's
+``importer.check_file``) also gives the columns the second page shows. A read or a dry run
+whose answer is no longer wanted (another file chosen, Back, the wizard closed) is dropped
+when it arrives."""
 
 from __future__ import annotations
 
@@ -33,9 +39,12 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
+from shiboken6 import isValid
 
 from photovet.core.errors import NotARegisterError, PhotoVetError, RegisterImportError
 from photovet.core.models import Person
+from photovet.core.register import importer
+from photovet.core.register.importer import FileCheck
 from photovet.core.register.mapping import (
     CONSENT_PREFIX,
     FIELDS,
@@ -75,15 +84,25 @@ def field_label(fld: str, labels: dict[str, str]) -> str:
 
 
 class FilePage(QWizardPage):
+    """The file, read by the core in a worker as soon as it is chosen: 'Reading the file…'
+    while it reads (Next waits), then its rows, or what is wrong with it in the core's words
+    (Next stays off). Next asks about a file far larger than a school."""
+
     def __init__(self, path: str = "", parent=None):
         super().__init__(parent)
         self.setTitle("Choose the register file")
         self.setSubTitle("The CSV file exported from your MIS (SIMS, Arbor, Bromcom or another), "
                          "with one row per pupil or member of staff and their photo consent.")
+        self.check: FileCheck | None = None   # the core's look at the file chosen now
+        self.reading = False
+        self._read_for: tuple[Path, tuple[int, int]] | None = None   # path, (size, mtime)
+        self._reader = None                   # the worker reading it
+        self._token = 0                       # answers of earlier reads are dropped
         self.path_edit = QLineEdit(path)
         self.path_edit.setPlaceholderText("For example: Downloads/photo-consent.csv")
         self.path_edit.setAccessibleName("Register CSV file")
         self.path_edit.textChanged.connect(self._changed)
+        self.path_edit.returnPressed.connect(self._again_if_failed)
         browse = QPushButton("&Browse\u2026")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -92,6 +111,14 @@ class FilePage(QWizardPage):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setObjectName("Problem")
+        self.state = QLabel("")
+        self.state.setWordWrap(True)
+        self.state.setAccessibleName("Reading the file")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName("Reading the file")
+        self.busy.hide()
         note = QLabel("Nothing changes until the last step: first PhotoVet shows you exactly "
                       "what the file would change.")
         note.setWordWrap(True)
@@ -100,22 +127,112 @@ class FilePage(QWizardPage):
         label.setBuddy(self.path_edit)
         lay.addWidget(label)
         lay.addLayout(row)
+        lay.addWidget(self.state)
+        lay.addWidget(self.busy)
         lay.addWidget(self.message)
         lay.addStretch(1)
         lay.addWidget(note)
+
+    def initializePage(self) -> None:
+        self._changed()                      # a file given when the wizard opened is read now
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Choose the register CSV",
                                               self.path_edit.text() or str(Path.home()),
                                               "CSV files (*.csv *.txt);;All files (*)")
         if path:
-            self.path_edit.setText(path)
+            if path == self.path_edit.text():
+                self._read(self.path(), again=True)   # the same file, perhaps fixed since
+            else:
+                self.path_edit.setText(path)
 
     def _changed(self) -> None:
         p = self.path()
         self.message.setText("" if p is None or p.is_file() else
                              "That is a folder: choose the CSV file inside it." if p.is_dir()
                              else "No file with that name.")
+        self._read(p if p is not None and p.is_file() else None)
+
+    def _again_if_failed(self) -> None:
+        """Enter in the box reads a file again that could not be used (fixed since)."""
+        p = self.path()
+        if p is not None and p.is_file() and not self.reading and self.check is None:
+            self._read(p, again=True)
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int]:
+        try:
+            st = path.stat()
+        except OSError:
+            return (-1, -1)
+        return (st.st_size, st.st_mtime_ns)
+
+    def _read(self, path: Path | None, *, again: bool = False) -> None:
+        """Read ``path`` in a worker (None: nothing to read), unless it is being read or was
+        read as it is now."""
+        wanted = (path, self._stamp(path)) if path is not None else None
+        if not again and wanted is not None and wanted == self._read_for and \
+                (self.reading or self.check is not None):
+            return
+        self.cancel()
+        self.check, self._read_for = None, wanted
+        if path is None:
+            self.completeChanged.emit()
+            return
+        wiz = self.wizard()
+        if wiz is None:                      # not in a wizard yet: initializePage reads it
+            self._read_for = None
+            return
+        self.reading = True
+        self.message.setText("")
+        self.state.setText(f"Reading the file\u2026 ({path.name})")
+        self.busy.show()
+        self.completeChanged.emit()
+        token = self._token
+        labels = wiz.ctx.ws.register.channel_labels()
+
+        def run():
+            try:
+                return importer.check_file(path, labels)
+            except PhotoVetError as exc:      # said on this page in the core's words
+                return exc
+
+        def done(result) -> None:
+            if isValid(self) and token == self._token:
+                self._read_done(result)
+
+        def failed(text: str) -> None:
+            if isValid(self) and token == self._token:
+                self._read_done(text)
+
+        self._reader = wiz.ctx.workers.start(run, name="register-read", on_return=done,
+                                             on_error=failed)
+
+    def cancel(self) -> None:
+        """Drop the read in progress: its answer is not wanted (it finishes on its own)."""
+        self._token += 1
+        if self._reader is not None and isValid(self._reader):
+            self._reader.stop()
+        self._reader = None
+        self.reading = False
+        self.busy.hide()
+        self.state.setText("")
+
+    def _read_done(self, result: FileCheck | PhotoVetError | str) -> None:
+        self.reading = False
+        self._reader = None
+        self.busy.hide()
+        if isinstance(result, FileCheck):
+            self.check = result
+            self.state.setText(f"{result.path.name}: {plural(result.rows, 'row')}.")
+        else:
+            self.state.setText("")
+            if isinstance(result, NotARegisterError):
+                self.message.setText(f"{result.message[:1].upper()}{result.message[1:]}. "
+                                     f"{result.hint or ''}".strip())
+            else:
+                self.message.setText(error_text(result) if isinstance(result, PhotoVetError)
+                                     else result)
         self.completeChanged.emit()
 
     def path(self) -> Path | None:
@@ -124,19 +241,21 @@ class FilePage(QWizardPage):
 
     def isComplete(self) -> bool:
         p = self.path()
-        return p is not None and p.is_file()
+        return (p is not None and p.is_file() and not self.reading and self.check is not None
+                and self._read_for is not None and self._read_for[0] == p)
 
     def validatePage(self) -> bool:
-        """The core's first look at the file: one that is not a register export stays on this
-        page with the reason; one far larger than a school asks whether it is the right file."""
+        """The core's first look at the file (read already): a file changed since is read
+        again; one far larger than a school asks whether it is the right file."""
         wiz = self.wizard()
-        try:
-            check = wiz.ctx.ws.register.check_file(self.path())
-        except NotARegisterError as exc:
-            self.message.setText(f"{exc.message[:1].upper()}{exc.message[1:]}. {exc.hint or ''}")
+        p = self.path()
+        if p is None or not p.is_file():
             return False
-        except PhotoVetError as exc:
-            self.message.setText(error_text(exc))
+        if self._read_for != (p, self._stamp(p)):
+            self._read(p, again=True)
+            return False
+        check = self.check
+        if self.reading or check is None:   # Next waits for the read (wizard.next() may not)
             return False
         wiz.large_ok = False
         if check.large:
@@ -169,7 +288,7 @@ class MappingPage(QWizardPage):
                          f"one and change any that are wrong. Consent left as \u201c{NOT_IN_FILE}"
                          "\u201d counts as not recorded, so those faces are covered.")
         self.combos: dict[str, QComboBox] = {}
-        self.loaded_for: Path | None = None
+        self.loaded_for: FileCheck | None = None
         self.error = QLabel("")
         self.error.setWordWrap(True)
         self.error.setObjectName("Problem")
@@ -195,15 +314,12 @@ class MappingPage(QWizardPage):
 
     def initializePage(self) -> None:
         path = self.wiz.file_page.path()
-        if self.loaded_for == path and self.combos:
-            return
-        self.loaded_for = path
+        check = self.wiz.file_page.check     # the first page's read (Next waits for it)
+        if self.loaded_for is check and self.combos:
+            return                           # the same read: the person's choices are kept
+        self.loaded_for = check
         self.error.setText("")
-        try:
-            detected = self.wiz.ctx.ws.register.detect_columns(path)
-        except PhotoVetError as exc:
-            detected = ColumnMapping()
-            self.error.setText(error_text(exc))
+        detected = check.mapping if check is not None and check.path == path else ColumnMapping()
         self._build(detected)
         notes = detected.problems + detected.notes
         if notes and not self.error.text():
@@ -288,6 +404,7 @@ class PreviewPage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
         self.report: ImportReport | None = None
         self.failure = ""
+        self._token = 0                      # answers of earlier dry runs are dropped
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -333,7 +450,16 @@ class PreviewPage(QWizardPage):
         self.skip.blockSignals(False)
         self._dry_run()
 
+    def cleanupPage(self) -> None:
+        self.cancel()                        # Back: the dry run's answer is not wanted
+        super().cleanupPage()
+
+    def cancel(self) -> None:
+        self._token += 1
+
     def _dry_run(self) -> None:
+        self.cancel()
+        token = self._token
         self.report, self.failure = None, ""
         self.tree.clear()
         self.errors.setRowCount(0)
@@ -349,7 +475,15 @@ class PreviewPage(QWizardPage):
                 return wws.register.import_csv(path, mapping=mapping, dry_run=True,
                                                skip_invalid=skip, large_ok=large_ok)
 
-        ctx.workers.start(run, name="import-check", on_return=self._done, on_error=self._failed)
+        def done(report: ImportReport) -> None:
+            if isValid(self) and token == self._token:
+                self._done(report)
+
+        def failed(text: str) -> None:
+            if isValid(self) and token == self._token:
+                self._failed(text)
+
+        ctx.workers.start(run, name="import-check", on_return=done, on_error=failed)
         self.completeChanged.emit()
 
     def _skip_toggled(self, _on: bool) -> None:
@@ -532,6 +666,12 @@ class ImportWizard(QWizard):
         if self.currentPage() is self.result_page and not self.result_page.isComplete():
             return
         super().reject()
+
+    def done(self, result: int) -> None:
+        # a read or a dry run still going is not wanted any more: its answer is dropped
+        self.file_page.cancel()
+        self.preview_page.cancel()
+        super().done(result)
 
 
 __all__ = ["ImportWizard", "RegisterImportError"]
