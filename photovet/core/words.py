@@ -193,17 +193,18 @@ def caption_lines(record: Any, labels: Mapping[str, str] | None = None,
     return out
 
 
-def caption_summary(record: Any, labels: Mapping[str, str] | None = None) -> str:
-    """One line for a list of exports: the export's caption (or 'Not recorded'), then each
-    post's own caption where it differed: '\u201cWell done\u201d; posted on Facebook on
-    12/03/2026: \u201cWell done, Year 4\u201d' (white space and line breaks as one space)."""
+def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[str]:
+    """The captions of ``caption_lines`` one short line each, for a list of exports: the
+    export's caption (or 'Not recorded'), then 'Posted on Facebook on 12/03/2026: \u201cWell
+    done, Year 4\u201d' for each post whose caption differed (white space and line breaks in
+    a caption as one space)."""
     lines = caption_lines(record, labels)
-    text = "; ".join([lines[0][1]] + [f"{head.removeprefix('Caption ')}: {words}"
-                                      for head, words, _refs in lines[1:]])
-    return " ".join(text.split())
+    out = [lines[0][1]] + [f"{head.removeprefix('Caption ')}: {words}"
+                           for head, words, _refs in lines[1:]]
+    return [" ".join(line.split()) for line in (o[:1].upper() + o[1:] for o in out)]
 
 
-__all__ = ["VIDEO_ENDINGS", "caption_lines", "caption_summary", "caption_word",
+__all__ = ["VIDEO_ENDINGS", "caption_brief", "caption_lines", "caption_word",
            "consent_missing_words", "consent_word", "count", "media_count", "media_of",
            "part_of", "register_count", "rejected_count", "tally", "uk_day", "verb",
            "withdrawn_reason"]

@@ -69,7 +69,7 @@ def test_the_caption_that_went_out_is_said_one_way_with_not_recorded_for_none():
     """s26: the exports history shows each export's caption and a post's own where it
     differed; the words are the core's ('Not recorded' as for a consent)."""
     from photovet.core.records.exports import CaptionRef, ExportRecord, PostRecord
-    from photovet.core.words import caption_lines, caption_summary, caption_word
+    from photovet.core.words import caption_brief, caption_lines, caption_word
 
     assert caption_word("  Well done Year 4 ") == "\u201cWell done Year 4\u201d"
     assert caption_word("") == caption_word(None) == "Not recorded" == consent_word(None)
@@ -82,7 +82,7 @@ def test_the_caption_that_went_out_is_said_one_way_with_not_recorded_for_none():
 
     labels, names = {"facebook": "Facebook", "website": "School website"}, {"P1": "Tori Amos"}
     assert caption_lines(rec()) == [("Caption exported", "Not recorded", "")]
-    assert caption_summary(rec()) == "Not recorded"
+    assert caption_brief(rec()) == ["Not recorded"]
     same = PostRecord(1, 1, "facebook", "2026-03-13")            # posted with the export's
     other = PostRecord(2, 1, "website", "2026-03-14", caption="Year 4\nat the farm",
                        caption_people={"P2": CaptionRef("P2", "Ben", "first")})
@@ -91,8 +91,8 @@ def test_the_caption_that_went_out_is_said_one_way_with_not_recorded_for_none():
         ("Caption exported", "\u201cT.A. wins\u201d", "Tori Amos as \u201cT.A.\u201d"),
         ("Caption posted on School website on 14/03/2026", "\u201cYear 4\nat the farm\u201d",
          "P2 as \u201cBen\u201d")]
-    assert caption_summary(r, labels) == ("\u201cT.A. wins\u201d; posted on School website on "
-                                          "14/03/2026: \u201cYear 4 at the farm\u201d")
+    assert caption_brief(r, labels) == ["\u201cT.A. wins\u201d", "Posted on School website on "
+                                        "14/03/2026: \u201cYear 4 at the farm\u201d"]
     blank = PostRecord(3, 1, "facebook", "2026-03-15", caption="")
-    assert caption_summary(rec("", [blank]), labels) == \
-        "Not recorded; posted on Facebook on 15/03/2026: Not recorded"
+    assert caption_brief(rec("", [blank]), labels) == \
+        ["Not recorded", "Posted on Facebook on 15/03/2026: Not recorded"]

@@ -461,8 +461,8 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     today = _dt.date.today().strftime("%d/%m/%Y")
     posted_row = next(row for row, r in enumerate(model.records) if r.batch == "Sports day")
     cell = model.data(model.index(posted_row, col))
-    assert cell == (f"\u201c{long}\u201d; posted on Facebook on {today}: "
-                    "\u201cJC on sports day\u201d")
+    assert cell == (f"\u201c{long}\u201d\nPosted on Facebook on {today}: "
+                    "\u201cJC on sports day\u201d")              # a line each
     tip = model.data(model.index(posted_row, col), Qt.ItemDataRole.ToolTipRole)
     assert "&amp; the sack race &lt;in the rain&gt;" in tip          # the whole, escaped
     assert f"<b>Caption posted on Facebook on {today}:</b> \u201cJC on sports day\u201d" in tip
@@ -472,7 +472,8 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     # a sensible width: the long caption is cut short with '…', not a column a screen wide
     fm = hist.table.fontMetrics()
     assert hist.table.columnWidth(col) <= fm.averageCharWidth() * model.CAPTION_CHARS
-    assert fm.horizontalAdvance(cell) > hist.table.columnWidth(col)
+    assert fm.horizontalAdvance(f"\u201c{long}\u201d") > hist.table.columnWidth(col)
+    assert hist.table.rowHeight(posted_row) >= 2 * fm.lineSpacing()   # both lines in view
 
     # the chosen export's captions in full under the list
     assert hist.caption.isHidden()

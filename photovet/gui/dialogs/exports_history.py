@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.records.exports import ExportRecord
-from photovet.core.words import caption_lines, caption_summary
+from photovet.core.words import caption_brief, caption_lines
 
 from ..words import day, esc, plural, when
 
@@ -78,8 +78,8 @@ class ExportsModel(QAbstractTableModel):
             return self._people(r.names_shown)
         if col == 6:
             return r.approver or "\u2014"
-        if col == self.CAPTION:
-            return caption_summary(r, self.labels)
+        if col == self.CAPTION:          # a line each: the export's, a post's own
+            return "\n".join(caption_brief(r, self.labels))
         posts = [f"{self.labels.get(p.channel, p.channel)} {day(p.posted_on)}" for p in r.posts]
         return "; ".join(posts) or "Not posted"
 
@@ -220,6 +220,11 @@ class ExportsDialog(QDialog):
         widest = self.table.fontMetrics().averageCharWidth() * self.model.CAPTION_CHARS
         if self.table.columnWidth(self.model.CAPTION) > widest:
             self.table.setColumnWidth(self.model.CAPTION, widest)
+        # a row of two lines for a post with its own caption, no row lower than the others
+        rows = self.table.verticalHeader()
+        for row in range(self.model.rowCount()):
+            rows.resizeSection(row, max(rows.defaultSectionSize(),
+                                        self.table.sizeHintForRow(row) + 8))
         posted = sum(1 for r in recs if r.posted)
         self.count.setText(f"{plural(len(recs), 'export')}, {posted} marked posted."
                            if recs else "No exports match.")
