@@ -111,9 +111,10 @@ class FilePage(QWizardPage):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setObjectName("Problem")
-        self.state = QLabel("")
+        self.state = QLabel("")              # 'Reading the file…', then its rows
         self.state.setWordWrap(True)
         self.state.setAccessibleName("Reading the file")
+        self.state.hide()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -185,7 +186,7 @@ class FilePage(QWizardPage):
             return
         self.reading = True
         self.message.setText("")
-        self.state.setText(f"Reading the file\u2026 ({path.name})")
+        self._say(f"Reading the file\u2026 ({path.name})")
         self.busy.show()
         self.completeChanged.emit()
         token = self._token
@@ -216,7 +217,11 @@ class FilePage(QWizardPage):
         self._reader = None
         self.reading = False
         self.busy.hide()
-        self.state.setText("")
+        self._say("")
+
+    def _say(self, text: str) -> None:
+        self.state.setText(text)
+        self.state.setVisible(bool(text))
 
     def _read_done(self, result: FileCheck | PhotoVetError | str) -> None:
         self.reading = False
@@ -224,9 +229,10 @@ class FilePage(QWizardPage):
         self.busy.hide()
         if isinstance(result, FileCheck):
             self.check = result
-            self.state.setText(f"{result.path.name}: {plural(result.rows, 'row')}.")
+            self._say(f"{result.path.name}: {result.rows:,} "
+                      f"{'row' if result.rows == 1 else 'rows'}.")
         else:
-            self.state.setText("")
+            self._say("")
             if isinstance(result, NotARegisterError):
                 self.message.setText(f"{result.message[:1].upper()}{result.message[1:]}. "
                                      f"{result.hint or ''}".strip())
