@@ -175,3 +175,13 @@ def test_back_from_the_changes_drops_the_dry_run_of_the_old_columns(qtbot, make_
     assert wiz.preview_page.report is shown
     assert [m.get("year_group") for m, r in runs if r is shown] == [None]
     wiz.reject()
+
+
+def test_a_file_given_when_the_wizard_opens_is_read_at_once(qtbot, make_window, tmp_path):
+    csv_path = write_register(tmp_path / "mis.csv")
+    win = make_window()
+    win.register.import_register(str(csv_path))
+    wiz = modal(kind=ImportWizard)
+    qtbot.waitUntil(lambda: wiz.button(NEXT).isEnabled(), timeout=10000)
+    assert wiz.file_page.state.text() == f"mis.csv: {len(REGISTER_ROWS) - 1} rows."
+    wiz.reject()
