@@ -21,6 +21,7 @@ from photovet.core import policy
 from photovet.core.errors import PhotoVetError
 from photovet.core.media import imaging
 from photovet.core.media.preview import published_image
+from photovet.core.media.video.reader import is_video_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
@@ -68,6 +69,9 @@ class ReviewController(QObject):
         # by giving freed memory back to the system (in the worker, not the window's thread):
         # the C library kept about 150 MB of freed decodes after a look through 40 photos.
         self._wanted: str | None = None
+        # files found to be videos by their content while still being checked: the player
+        # shows their frames (controllers/video.py); they are never sent to the photo decoder
+        self._videos: set[str] = set()
         # issue 17: shows the item itself and returns True when it is not a photo (a video)
         self.media_hook: Callable[[PhotoItem | None], bool] | None = None
         photo, canvas, findings = tab.photo, tab.photo.canvas, tab.findings
@@ -142,7 +146,7 @@ class ReviewController(QObject):
             photo.show_analysis(a, image, self._people(), item.name)
         if a is None or not a.error:
             self._wanted = item.path
-            if preview is None:
+            if preview is None and item.path not in self._videos:
                 self._load_preview(item.path)
         if photo.canvas.show_after and a is not None and not a.error and preview is not None:
             key = self._published_key(a)
@@ -188,6 +192,8 @@ class ReviewController(QObject):
         def load():
             if path != self._wanted:
                 return None               # moved past before its turn came
+            if is_video_file(path):       # by content: shown the video's way once checked
+                return path, None, None
             pil = imaging.thumbnail(path, PREVIEW_MAX)
             out = path, pil, pil_to_qimage(pil)
             release_memory()              # the decode's buffers (and previews let go since)
@@ -197,6 +203,9 @@ class ReviewController(QObject):
             if res is None:
                 return
             p, pil, qimg = res
+            if pil is None:
+                self._videos.add(p)
+                return
             self.previews[p] = (pil, qimg)
             while len(self.previews) > PREVIEWS_KEPT:
                 old, _ = self.previews.popitem(last=False)
@@ -216,7 +225,8 @@ class ReviewController(QObject):
     def _preview_done(self, path: str) -> None:
         self._loading = None
         wanted = self._wanted
-        if wanted is not None and wanted != path and wanted not in self.previews:
+        if wanted is not None and wanted != path and wanted not in self.previews \
+                and wanted not in self._videos:
             self._load_preview(wanted)
 
     def _published_key(self, a) -> str:

@@ -1,0 +1,39 @@
+"""A video in a batch with photos: its picture comes through the video path (a frame of the
+clip), never the photo decoder. The window asked for a photo's preview of the clip while it was
+still being checked, and the log said 'background task preview failed: UnsupportedImageError'
+for a normal video."""
+
+from __future__ import annotations
+
+import logging
+
+from tests.gui.conftest import select_photo, wait_checked
+from tests.gui.fake_engine import make_photo
+
+
+def test_a_clip_and_a_photo_log_no_preview_failure_and_the_clip_shows_a_picture(
+        qtbot, make_window, tmp_path, caplog):
+    from tests.core.test_video_workflow import SquareFaces, make_video
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    clip = make_video(folder / "assembly.mp4")
+    photo = make_photo(folder / "sports_day.jpg")
+    caplog.set_level(logging.INFO)
+    win = make_window({}, face_engine=SquareFaces())
+    # the clip first: it is the item on screen while the batch is still being checked
+    win.add_paths([str(clip), str(photo)])
+    qtbot.waitUntil(lambda: win.review.current() is not None, timeout=15000)
+    wait_checked(qtbot, win, 2, timeout=60000)
+    select_photo(win, clip.name)
+    player = win.photos.video
+    qtbot.waitUntil(lambda: player.canvas.image is not None, timeout=15000)
+    assert not player.canvas.image.isNull() and player.canvas.image.width() > 0
+    select_photo(win, photo.name)
+    qtbot.waitUntil(lambda: photo.as_posix() in {str(p) for p in win.review.previews},
+                    timeout=15000)
+    qtbot.wait(200)
+    failures = [r.getMessage() for r in caplog.records
+                if "failed" in r.getMessage() or r.levelno >= logging.ERROR]
+    assert not failures, failures
+    assert str(clip) not in win.review.previews       # never decoded as a photo
