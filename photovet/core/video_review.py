@@ -31,7 +31,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.geometry import corner_iou
-from photovet.core.media.video.linking import group_targets
+from photovet.core.media.video.linking import group_of, group_targets
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import (
     SOUND_ACTIONS,
@@ -309,6 +309,27 @@ class SoundChecks:
 # Making decisions (what the app and the command line call)
 # --------------------------------------------------------------------------------------------
 
+#: the decisions a timeline row can offer, in the order a panel shows them
+ROW_ACTIONS = ("show", "cover", "assign", "not-a-face", "keep", "undo")
+
+
+@dataclass(frozen=True)
+class RowChoices:
+    """What a person can do on a timeline row that would change something (``actions``, in
+    ``ROW_ACTIONS`` order), and what is already so, in plain words (``settled``: '' when there
+    is nothing to say). ``undo`` and ``held``: ``VideoReviewer.undo_reach``."""
+
+    actions: tuple[str, ...] = ()
+    settled: str = ""
+    undo: tuple[int, ...] = ()
+    held: tuple[int, ...] = ()
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
 class VideoReviewer:
     """Records a person's decisions about a video's tracks and sound, refusing what policy
     refuses. The analysis passed in must be the decided analysis the person was looking at."""
@@ -477,6 +498,64 @@ class VideoReviewer:
                                           for p in parts for d in p.tracks)]
         return reach, held
 
+    def row_choices(self, analysis: VideoAnalysis, track_id: int, channel: Channel
+                    ) -> RowChoices:
+        """What ``track_id``'s timeline row offers (its group's, media/video/linking.py): only
+        the decisions that would change something, and what is already so. The analysis must
+        be decided for ``channel``.
+
+        - "cover": a track it reaches (``group_targets``) is shown, still to decide, or has a
+          person's "show" / "not a face" / "leave readable" on it (a cover replaces it). A row
+          the rules (or a person) already cover for the whole clip, with nothing open, is not
+          offered it: covering it again changes nothing.
+        - "show" / "keep": a track it reaches is covered, and policy would allow it with a
+          reason; where no reason could (the register says No), ``settled`` says why.
+        - "not-a-face": a face not already marked so, where policy would allow it with a reason.
+        - "assign": every face (who it is is the person's to say).
+        - "undo": when it reaches a decision (``undo_reach``)."""
+        t = self._track(analysis, track_id)
+        members = [self._track(analysis, tid) for tid in group_of(analysis, track_id)]
+        reach, held = self.undo_reach(analysis, track_id, channel)
+        face = t.kind == "face"
+        today = self.today()
+        pid = t.override_person or t.person
+        row = self.person_of(pid) if pid else None
+        mode = analysis.mode
+        words: list[str] = []
+
+        def refused(action: str) -> str | None:
+            """Why ``action`` on the chosen track is refused whatever the reason given."""
+            if face:
+                return face_override_refusal(action, track_as_face(t), row, channel, "video",
+                                             mode, today, "a reason")
+            return text_override_refusal(action, track_as_text(t), row, "a reason",
+                                         channel=channel, media="video", mode=mode, on=today)
+
+        covering = [self._track(analysis, tid) for tid in group_targets(analysis, track_id,
+                                                                        "cover")]
+        cover = any(x.decision != "cover" or x.needs_review
+                    or x.override not in (None, "cover") for x in covering)
+        showing = "show" if face else "keep"
+        shown = [self._track(analysis, tid) for tid in group_targets(analysis, track_id, showing)]
+        show = any(x.decision != showing for x in shown)
+        if show and (why := refused(showing)):
+            show = False
+            words.append(f"It cannot be {'shown' if face else 'left readable'}: "
+                         + _sentence(why))
+        not_face = face and t.override != "not-a-face" and not refused("not-a-face")
+        if not cover and all(m.decision == "cover" for m in members):
+            by_hand = {m.override == "cover" for m in members}
+            how = ("by hand" if by_hand == {True} else "by the rules" if by_hand == {False}
+                   else "by hand and by the rules")
+            words.insert(0, f"Covered for the whole clip {how}.")
+        elif all(m.decision == showing for m in members):
+            words.insert(0, "Shown for the whole clip." if face
+                         else "Left readable for the whole clip.")
+        offered = {"show": face and show, "cover": cover, "assign": face,
+                   "not-a-face": not_face, "keep": not face and show, "undo": bool(reach)}
+        return RowChoices(tuple(a for a in ROW_ACTIONS if offered[a]), " ".join(words),
+                          tuple(reach), tuple(held))
+
     def _undo_row(self, analysis: VideoAnalysis, track_ids: Sequence[int], channel: Channel
                   ) -> list[VideoReview]:
         forget, _kept = self._undo_plan(analysis, track_ids, channel)
@@ -517,6 +596,6 @@ class VideoReviewer:
                                action="review.video-sound")
 
 
-__all__ = ["HAND_TRACK_IDS", "SoundChecks", "TRACK_ACTIONS", "TrackDecision", "VideoReview",
+__all__ = ["HAND_TRACK_IDS", "ROW_ACTIONS", "RowChoices", "SoundChecks", "TRACK_ACTIONS", "TrackDecision", "VideoReview",
            "VideoReviewStore", "VideoReviewer", "apply_video_review", "match_track",
            "track_similarity", "video_review_hash"]

@@ -246,3 +246,69 @@ def test_undo_on_a_row_reaches_its_tracks_own_decisions_but_never_shows_one_cove
         assert r._kept_by_undo(an, hand[0], fb)
     finally:
         ws.close()
+
+
+# ------------------------------------------------------------------------------------------
+# What a row offers: only decisions that change something, and what is already so
+# ------------------------------------------------------------------------------------------
+
+def test_a_row_offers_only_what_changes_something_and_says_what_is_already_so(tmp_path):
+    """'Cover for the whole clip' was offered on a row the rules already covered for the whole
+    clip, where it did nothing. The core (VideoReviewer.row_choices) says what a row offers."""
+    from tests.conftest import register_workspace
+    from tests.core.test_video_workflow import (
+        ENC_SAM,
+        ENC_TORI,
+        REGISTER,
+        TODAY,
+        make_video,
+        new_engine,
+        tracks_by_colour,
+    )
+
+    ws = register_workspace(tmp_path, REGISTER)
+    try:
+        ws.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
+                                     replace=True, source="test")
+        fb = ws.channels.get("facebook")
+        eng = new_engine(ws)
+        an = eng.decide(eng.analyse_video(make_video(tmp_path / "assembly.mp4")), fb, on=TODAY)
+        (tori,), (stranger,) = tracks_by_colour(an)
+        assert (tori.decision, stranger.decision) == ("show", "cover")
+        r = ws.video_reviewer()
+        # a face nobody knows, covered by the rules with nothing open: covering it again
+        # changes nothing, so it is not offered, and the row says it is covered already
+        c = r.row_choices(an, stranger.id, fb)
+        assert "cover" not in c.actions
+        assert c.actions == ("show", "assign", "not-a-face")
+        assert c.settled == "Covered for the whole clip by the rules."
+        # Tori, shown with her family's consent: cover is offered, show is not
+        c = r.row_choices(an, tori.id, fb)
+        assert "cover" in c.actions and "show" not in c.actions
+        assert c.settled == "Shown for the whole clip."
+        assert "not-a-face" not in c.actions          # recognised: say who it is instead
+        # still to decide (amber, covered until then): covering it settles it, so it is offered
+        stranger.needs_review = True
+        assert "cover" in r.row_choices(an, stranger.id, fb).actions
+        eng.decide(an, fb, on=TODAY)
+        # covered by hand: nothing more to cover; Undo is offered
+        r.group(an, stranger.id, "cover", fb)
+        eng.decide(an, fb, on=TODAY)
+        c = r.row_choices(an, stranger.id, fb)
+        assert "cover" not in c.actions and "undo" in c.actions
+        assert c.settled == "Covered for the whole clip by hand."
+        r.group(an, stranger.id, "undo", fb)
+        eng.decide(an, fb, on=TODAY)
+        # said to be Sam, whose family said No for videos on Facebook: no reason can show
+        # him, so "show" is not offered and the row says why, in the register's words
+        r.group(an, stranger.id, "assign", fb, person="B2")
+        eng.decide(an, fb, on=TODAY)
+        c = r.row_choices(an, stranger.id, fb)
+        assert "show" not in c.actions and "cover" not in c.actions
+        assert c.settled == ("Covered for the whole clip by the rules. It cannot be shown: "
+                             "Sam Hale's parents said No for Facebook videos.")
+        # a refused "show" stored before (the register changed since): a cover replaces it
+        stranger.override = "show"
+        assert "cover" in r.row_choices(an, stranger.id, fb).actions
+    finally:
+        ws.close()

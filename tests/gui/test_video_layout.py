@@ -32,7 +32,8 @@ def test_a_video_at_1366x768_has_a_wide_slider_a_tall_timeline_and_its_decisions
     findings = win.photos.findings
     assert findings.isAncestorOf(player.decisions) and player.decisions.isVisible()
     player.select_track(player.timeline.rows[0].track_id)
-    assert player.track_buttons["cover"].isVisible()
+    # (nobody is enrolled: the rules cover it, so "Show" is offered and "Cover" is not)
+    assert player.track_buttons["show"].isVisible()
     assert not findings.tree.isVisible()
     # a photo: its findings list is back and the video's decisions are gone
     select_photo(win, paths[0].name)

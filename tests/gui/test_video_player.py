@@ -121,6 +121,28 @@ def test_the_timeline_has_one_row_per_track_with_who_the_decision_and_when(qtbot
     assert player.track_buttons["show"].isVisible() and player.track_buttons["assign"].isVisible()
 
 
+def test_a_row_the_rules_cover_offers_no_cover_and_says_so(qtbot, ctx, clip):
+    """'Cover for the whole clip' was shown on a row the rules already covered for the whole
+    clip, where it did nothing: the row offers what the core says changes something
+    (VideoReviewer.row_choices) and says what is already so."""
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    tori, stranger = tracks(a)
+    player.select_track(stranger.id)
+    visible = {k for k, b in player.track_buttons.items() if b.isVisible()}
+    assert visible == {"show", "assign", "not-a-face", "go"}
+    assert "Covered for the whole clip by the rules." in player.track_label.text()
+    player.select_track(tori.id)
+    assert player.track_buttons["cover"].isVisible()
+    assert not player.track_buttons["show"].isVisible()
+    assert "Shown for the whole clip." in player.track_label.text()
+    # covered by hand: Undo instead of Cover, and the row says who covered it
+    assert ctl.track_action(stranger.id, "cover")
+    player.select_track(stranger.id)
+    assert not player.track_buttons["cover"].isVisible()
+    assert player.track_buttons["undo"].isVisible()
+    assert "Covered for the whole clip by hand." in player.track_label.text()
+
+
 def test_a_whole_track_is_decided_and_stored_at_once_and_refusals_are_in_the_cores_words(
         qtbot, ctx, clip):
     ws = ctx.ws
@@ -279,8 +301,10 @@ def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_on
     player.select_track(tori.id)
     assert "seen twice" in player.track_label.text()
     assert player.timeline.row_index(stranger.id) == 0
-    # "Show" from the row: Tori is shown already; the face nobody knows stays covered
-    assert player.track_buttons["show"].isVisible()
+    # "Show" from the row: Tori is shown already and the face nobody knows stays covered, so
+    # the row does not offer it (it would change nothing); asked all the same, nothing changes
+    assert not player.track_buttons["show"].isVisible()
+    assert player.track_buttons["cover"].isVisible()
     assert ctl.track_action(tori.id, "show")
     assert a.track(tori.id).decision == "show" and a.track(stranger.id).decision == "cover"
     # "Cover" from the row covers every time the face was seen

@@ -31,6 +31,7 @@ from photovet.core import policy
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import VideoAnalysis
 from photovet.core.review import ReviewConflict, ReviewRefused
+from photovet.core.video_review import RowChoices
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
@@ -92,8 +93,8 @@ class VideoController(QObject):
         a: VideoAnalysis = item.analysis
         channel = self.ctx.ws.channels.get(a.channel) if a.channel else \
             self.ctx.current_channel()
-        # what Undo on a row reaches is the core's answer (VideoReviewer.undo_reach)
-        self.player.undo_reach = lambda tid: self._undo_reach(a, tid)
+        # what a row offers is the core's answer (VideoReviewer.row_choices)
+        self.player.row_choices = lambda tid: self._row_choices(a, tid)
         self.player.show_video(
             a, self._people(), title=Path(item.path).name,
             can_review=self.ctx.ws.allowed("review"),
@@ -102,12 +103,12 @@ class VideoController(QObject):
         self.summary(item)
         self.request_frame()
 
-    def _undo_reach(self, a: VideoAnalysis, track_id: int) -> tuple[list[int], list[int]]:
+    def _row_choices(self, a: VideoAnalysis, track_id: int) -> RowChoices | None:
         try:
             reviewer = self.ctx.ws.video_reviewer(self._people().get)
-            return reviewer.undo_reach(a, track_id, self.ctx.ws.channels.get(a.channel))
+            return reviewer.row_choices(a, track_id, self.ctx.ws.channels.get(a.channel))
         except (PhotoVetError, KeyError):
-            return [], []
+            return None
 
     def _key(self, a: VideoAnalysis) -> str:
         return (f"{a.sha256}|{a.channel}|{a.review_version}|{a.sound}|"

@@ -72,8 +72,10 @@ def decision_word(t: VideoTrack) -> str:
 def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
     """'Face 2: Tori Ashby, shown from 0:00.4 to 0:03.1. Consent for videos on Facebook.'"""
     kind = "Face" if t.kind == "face" else "Name"
-    text = (f"{kind} {t.id + 1}: {track_who(t, people_by_id)}, {decision_word(t)} from "
-            f"{clock(t.first_time)} to {clock(t.last_time)}. {t.reason}").strip()
+    who = track_who(t, people_by_id)
+    why = "" if t.reason.strip().rstrip(".") == who else t.reason   # not "Not recognised" twice
+    text = (f"{kind} {t.id + 1}: {who}, {decision_word(t)} from "
+            f"{clock(t.first_time)} to {clock(t.last_time)}. {why}").strip()
     if not text.endswith("."):
         text += "."
     if t.refused:
@@ -455,9 +457,10 @@ class VideoPlayer(QWidget):
         self.people_by_id: dict[str, Any] = {}
         self.selected: int | None = None
         self.groups: dict[int, list[int]] = {}      # track id -> its group's ids (faces)
-        # the core's answer to what Undo on a track's row reaches (VideoReviewer.undo_reach:
-        # the tracks it forgets, those whose own cover it keeps); set by the controller
-        self.undo_reach: Any = None
+        # the core's answer to what a track's row offers (VideoReviewer.row_choices: the
+        # decisions that change something, what is already so, what Undo reaches and keeps);
+        # set by the controller
+        self.row_choices: Any = None
         self.title = QLabel("")
         self.title.setObjectName("SectionTitle")
         self.canvas = VideoCanvas()
@@ -542,6 +545,7 @@ class VideoPlayer(QWidget):
                 b.clicked.connect(lambda *_, k=key: self._act(k))
             tb.addWidget(b, n // 2, n % 2)
             self.track_buttons[key] = b
+        self._track_grid = tb
 
         # the sound
         self.sound_label = QLabel("")
@@ -659,11 +663,13 @@ class VideoPlayer(QWidget):
             return
         members = [a.track(tid) for tid in self.groups.get(t.id, [t.id])]
         text = group_sentence(t, members, self.people_by_id)
-        if self.undo_reach is not None:
-            reach, held = self.undo_reach(t.id)
-        else:
-            reach = [m.id for m in members if m.override or m.override_person]
-            held = []
+        # what the row offers and what is already so are the core's answer
+        # (VideoReviewer.row_choices); without it nothing is offered but "Go to it"
+        choices = self.row_choices(t.id) if self.row_choices is not None else None
+        actions = set(choices.actions) if choices is not None else set()
+        if choices is not None and choices.settled:
+            text += f"\n{choices.settled}"
+        held = list(choices.held) if choices is not None else []
         if held:      # fail closed: Undo on a row never shows a face someone covered
             one = len(held) == 1
             faces = " and ".join(f"Face {tid + 1}" for tid in held)
@@ -673,15 +679,14 @@ class VideoPlayer(QWidget):
                      f"{'it' if one else 'them'}). To undo that, click "
                      f"{'its outline' if one else 'their outlines'} on the picture.")
         self.track_label.setText(text)
-        face = t.kind == "face"
-        visible = {"show": face and any(m.decision != "show" for m in members),
-                   "cover": any(m.decision in ("show", "keep") or m.override != "cover"
-                                for m in members),
-                   "assign": face, "not-a-face": face and t.override != "not-a-face",
-                   "keep": not face and t.decision != "keep",
-                   "undo": bool(reach), "go": True}
+        # the buttons offered, two to a line with no gaps where one is not offered
+        shown = [b for k, b in self.track_buttons.items() if k == "go" or k in actions]
+        for b in self.track_buttons.values():
+            self._track_grid.removeWidget(b)
+        for n, b in enumerate(shown):
+            self._track_grid.addWidget(b, n // 2, n % 2)
         for k, b in self.track_buttons.items():
-            b.setVisible(visible[k])
+            b.setVisible(b in shown)
             b.setEnabled(k == "go" or self.can_review)
 
     def _sound(self, a: VideoAnalysis, can_listen: bool, channel_label: str, rule: str) -> None:
