@@ -596,6 +596,7 @@ class VideoReviewer:
                                action="review.video-sound")
 
 
-__all__ = ["HAND_TRACK_IDS", "ROW_ACTIONS", "RowChoices", "SoundChecks", "TRACK_ACTIONS", "TrackDecision", "VideoReview",
+__all__ = ["HAND_TRACK_IDS", "ROW_ACTIONS", "RowChoices", "SoundChecks", "TRACK_ACTIONS",
+           "TrackDecision", "VideoReview",
            "VideoReviewStore", "VideoReviewer", "apply_video_review", "match_track",
            "track_similarity", "video_review_hash"]
