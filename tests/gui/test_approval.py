@@ -590,3 +590,76 @@ def test_a_video_that_could_not_be_checked_is_called_a_video_in_the_approval_pan
     panel.show_state(photo, None, "", "School website", required=True, approver_view=True,
                      approver="Mr Sam Head")
     assert panel.state_label.text() == "This photo cannot be approved: it could not be checked."
+
+
+SHEET_ON_X = """
+import json, sys
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv)
+from photovet.gui.dialogs.contact_sheet import ContactSheetDialog, Tile
+main = QWidget()
+main.setGeometry(QRect(*json.loads(sys.argv[1])))
+main.show()
+for _ in range(20):
+    app.processEvents()
+sheet = ContactSheetDialog([Tile(f"/x/p{i}.jpg", f"p{i}.jpg") for i in range(6)],
+                           ["Everyone is dressed appropriately"], channel="School website",
+                           approver="Mr Sam Head", parent=main)
+sheet.show()
+import time
+end = time.monotonic() + 1.0
+while time.monotonic() < end:
+    app.processEvents()
+r = lambda g: [g.x(), g.y(), g.width(), g.height()]
+print(json.dumps({"sheet": r(sheet.frameGeometry()), "main": r(main.frameGeometry()),
+                  "room": r(main.screen().availableGeometry())}))
+"""
+
+
+@pytest.mark.parametrize("main", [(0, 0, 1366, 768), (300, 80, 800, 600)])
+def test_the_sheet_opens_centred_on_the_main_window_under_xvfb_alone(tmp_path, main):
+    """Under Xvfb with no window manager the sheet sat in the screen's top-left corner (Qt
+    guessed a title bar and pushed it there). It opens centred on the main window, as a
+    desktop dialog does, and inside the screen's room. A real X server (Xvfb, no window
+    manager), in a process of its own."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed")
+    read, write = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1366x768x24",
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        with os.fdopen(read) as fh:
+            display = fh.readline().strip()
+        assert display, "Xvfb did not start"
+        env = dict(os.environ, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb")
+        out = subprocess.run([sys.executable, "-c", SHEET_ON_X, json.dumps(list(main))],
+                             env=env, capture_output=True, text=True, timeout=120,
+                             cwd=os.path.dirname(os.path.dirname(os.path.dirname(
+                                 os.path.abspath(__file__)))))
+        assert out.returncode == 0, out.stderr
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        server.terminate()
+        server.wait(10)
+    (sx, sy, sw, sh), (mx, my, mw, mh), (rx, ry, rw, rh) = got["sheet"], got["main"], got["room"]
+    assert (rx, ry, rw, rh) == (0, 0, 1366, 768)
+    # inside the screen's room, never larger, never in its corner
+    assert sx >= rx and sy >= ry and sx + sw <= rx + rw and sy + sh <= ry + rh, got
+    assert (sx, sy) != (rx, ry), got
+    # centred on the main window where the room allows (up and down here; across, the sheet
+    # is wider than the room beside a window off to the right, so it keeps to the screen)
+    assert abs((sy + sh / 2) - (my + mh / 2)) <= 1, got
+    if mx == 0:
+        assert abs((sx + sw / 2) - (mx + mw / 2)) <= 1, got
+    else:
+        assert sx + sw == rx + rw, got

@@ -63,11 +63,27 @@ TILE_LINES = 5
 FRAME = QSize(16, 40)
 
 
-def available_room(widget: QWidget | None = None) -> QSize:
-    """The room on the screen for a window (less any task bar): the sheet is never larger."""
+def available_area(widget: QWidget | None = None) -> QRect:
+    """The area of the screen for a window (less any task bar), where ``widget`` is."""
     screen = widget.screen() if widget is not None else None
     screen = screen or QGuiApplication.primaryScreen()
-    return screen.availableGeometry().size() if screen is not None else QSize(1366, 728)
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 728)
+
+
+def available_room(widget: QWidget | None = None) -> QSize:
+    """The room on the screen for a window (less any task bar): the sheet is never larger."""
+    return available_area(widget).size()
+
+
+def centred(size: QSize, frame: QSize, over: QRect, area: QRect) -> QPoint:
+    """Where a window of ``size`` (its title bar and edges ``frame`` around it) goes: its
+    frame centred on ``over`` (the main window, or the screen's area), moved inside ``area``
+    where it would stick out, its top-left corner in view whatever happens."""
+    outer = QRect(QPoint(0, 0), size + frame)
+    outer.moveCenter(over.center())
+    x = max(area.left(), min(outer.left(), area.left() + area.width() - outer.width()))
+    y = max(area.top(), min(outer.top(), area.top() + area.height() - outer.height()))
+    return QPoint(x, y)
 
 
 #: the dialog's own margins, the tiles' scroll bar and frame, the gaps: around the tiles
@@ -323,7 +339,22 @@ class ContactSheetDialog(QDialog):
         width = tiles_w + lay.spacing() + SIDE + m.left() + m.right()
         self.setMaximumSize(room)
         self.resize(min(width, room.width()), room.height())
+        self._place(parent)
         self._update_buttons()
+
+    def _place(self, parent: QWidget | None) -> None:
+        """Centred on the main window (or the screen's area) and inside that area, as a
+        desktop dialog is, also with no window manager to place it (Qt's own guess of a title
+        bar put the sheet in the screen's top-left corner under Xvfb). The title bar and edges
+        are taken to be those of the main window (none without a window manager)."""
+        area = available_area(parent)
+        top = parent.window() if parent is not None else None
+        if top is not None and top.isVisible():
+            over = top.frameGeometry()
+            frame = over.size() - top.geometry().size()
+        else:
+            over, frame = area, FRAME
+        self.move(centred(self.size(), frame, over, area))
 
     def _lay_out(self, columns: int) -> None:
         """The tiles in ``columns`` columns (as many as the window's width holds: a tile cut
@@ -440,4 +471,5 @@ class ContactSheetDialog(QDialog):
         return super().eventFilter(watched, ev)
 
 
-__all__ = ["ContactSheetDialog", "SheetTile", "Tile", "short_name"]
+__all__ = ["ContactSheetDialog", "SheetTile", "Tile", "available_area", "centred",
+           "short_name"]
