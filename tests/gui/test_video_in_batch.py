@@ -37,3 +37,28 @@ def test_a_clip_and_a_photo_log_no_preview_failure_and_the_clip_shows_a_picture(
                 if "failed" in r.getMessage() or r.levelno >= logging.ERROR]
     assert not failures, failures
     assert str(clip) not in win.review.previews       # never decoded as a photo
+
+
+def test_the_list_says_photos_and_videos_once_a_video_is_in_the_batch(
+        qtbot, make_window, tmp_path):
+    """The list said 'All photos (7)' above '5 photos and 2 videos', and 'No photo is waiting
+    for approval' when the videos were all that was waiting."""
+    from tests.core.test_video_workflow import SquareFaces, make_video
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    photo = make_photo(folder / "sports_day.jpg")
+    win = make_window({}, face_engine=SquareFaces())
+    batch = win.photos.batch
+    win.add_paths([str(photo)])
+    wait_checked(qtbot, win, 1)
+    assert batch.filter_combo.itemText(0) == "All photos (1)"
+    win.add_paths([str(make_video(folder / "assembly.mp4"))])
+    wait_checked(qtbot, win, 2, timeout=60000)
+    assert batch.filter_combo.itemText(0) == "All photos and videos (2)"
+    assert batch.count_label.text().startswith("1 photo and 1 video")
+    batch.set_filter("approval:ready")
+    assert batch.no_match_text.text() == "Nothing is waiting for approval."
+    assert batch.show_all.text() == "Show all photos and videos"
+    batch.set_filter("failed")
+    assert batch.no_match_text.text() == "Nothing in this batch matches this choice."

@@ -143,6 +143,26 @@ def test_a_row_the_rules_cover_offers_no_cover_and_says_so(qtbot, ctx, clip):
     assert "Covered for the whole clip by hand." in player.track_label.text()
 
 
+def test_an_approver_sees_why_the_decisions_are_greyed_out(qtbot, ctx, clip):
+    """A senior leader saw 'Cover for the whole clip' and 'Who is this?' greyed out with no word
+    why: the tooltip says who may (the core's table of permissions)."""
+    ws = ctx.ws
+    code = ws.accounts.add(APPROVER, ["approver"])
+    ws.first_sign_in(APPROVER, code, APPROVER_PW)
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    tori, _stranger = tracks(a)
+    player.select_track(tori.id)
+    cover = player.track_buttons["cover"]
+    assert cover.isVisible() and not cover.isEnabled()
+    assert cover.toolTip() == ("Cover this face or name in every frame\n"
+                               "Needs the Preparer role (to review photos or mark them ready).")
+    assert player.track_buttons["go"].isEnabled()
+    ws.sign_in(ADMIN, ADMIN_PW)
+    ctl.show(ctl.current())
+    player.select_track(tori.id)
+    assert cover.isEnabled() and cover.toolTip() == "Cover this face or name in every frame"
+
+
 def test_a_whole_track_is_decided_and_stored_at_once_and_refusals_are_in_the_cores_words(
         qtbot, ctx, clip):
     ws = ctx.ws
@@ -300,6 +320,13 @@ def test_a_face_lost_and_found_in_one_place_is_one_row_cover_reaches_all_show_on
     assert rows[0].label == f"Face {tori.id + 1} (seen twice): Tori Ashby \u2014 partly shown"
     player.select_track(tori.id)
     assert "seen twice" in player.track_label.text()
+    # only the buttons the row offers are explained (Tori is shown already and recognised:
+    # no "Show", no "Not a face")
+    assert "Cover covers it every time." in player.track_label.text()
+    assert "Show shows it" not in player.track_label.text()
+    assert "\u201cNot a face\u201d" not in player.track_label.text()
+    assert f"\u201cWho is this?\u201d is for Face {tori.id + 1} only." in \
+        player.track_label.text()
     assert player.timeline.row_index(stranger.id) == 0
     # "Show" from the row: Tori is shown already and the face nobody knows stays covered, so
     # the row does not offer it (it would change nothing); asked all the same, nothing changes

@@ -247,7 +247,7 @@ class ApprovalController(QObject):
         todo = [it for it in self.tab.batch.shown_items()
                 if self._usable(it) and it.approval in ("ready", "void")]
         if not todo:
-            self.tab.approval.say("Nothing to approve: the list shows no photo waiting for "
+            self.tab.approval.say("Nothing to approve: the list shows nothing waiting for "
                                   "approval.")
             return
         approver = self.ctx.session.name()

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.media.video.linking import FaceCount, face_count
 from photovet.core.models import PhotoAnalysis
+from photovet.core.words import tally
 
 from .. import style
 from ..words import media_words, plural
@@ -336,6 +337,12 @@ FILTERS: list[tuple[str, str]] = [
 ]
 
 
+def all_label(items) -> str:
+    """'All photos', or 'All photos and videos' once the batch has a video (its list said
+    'All photos (7)' above '5 photos and 2 videos')."""
+    return "All photos and videos" if tally(items)[1] else "All photos"
+
+
 class StatusFilter(QSortFilterProxyModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -580,18 +587,20 @@ class BatchView(QWidget):
             key = self.proxy.key
             self.no_match_text.setText(
                 "Every decision in this batch is made." if key == "needs-review" else
-                "No photo is waiting for approval." if key == "approval:ready" else
-                "No photos match this choice.")
+                "Nothing is waiting for approval." if key == "approval:ready" else
+                "Nothing in this batch matches this choice.")
             bits = [media_words(it.path for it in self.model.items)]
             for key, word in (("needs-review", "yours to decide"), ("failed", "could not be checked"),
                               (PENDING, "being checked"), ("approval:approved", "approved")):
                 if c.get(key):
                     bits.append(f"{c[key]} {word}")
             self.count_label.setText(" · ".join(bits))
-        # keep the combo's labels honest
+        # keep the combo's labels honest: "All photos and videos" once a video is in the batch
+        every = all_label(self.model.items)
+        self.show_all.setText(f"Show {every[0].lower()}{every[1:]}")
         for i, (key, label) in enumerate(FILTERS):
-            k = "all" if key == "all" else key
-            self.filter_combo.setItemText(i, f"{label} ({c.get(k, 0)})")
+            self.filter_combo.setItemText(i, f"{every if key == 'all' else label} "
+                                             f"({c.get(key, 0)})")
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.current_changed.emit(current.data(ItemRole) if current.isValid() else None)

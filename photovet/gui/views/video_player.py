@@ -33,6 +33,7 @@ from photovet.core.media.video.linking import FaceCount, face_count, gap_links, 
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
 
 from .. import style
+from ..session import permission_tip
 from ..words import esc
 
 ROW_H = 24
@@ -84,18 +85,30 @@ def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
 
 
 def group_sentence(chosen: VideoTrack, members: list[VideoTrack],
-                   people_by_id: dict[str, Any]) -> str:
+                   people_by_id: dict[str, Any], offered: Any = None) -> str:
     """The chosen track's sentence; for a group, one line per time it was seen and what a
-    decision on the row reaches (media/video/linking.py)."""
+    decision on the row reaches (media/video/linking.py), for the decisions ``offered`` (all
+    when not given: a button the row does not offer is not explained)."""
     if len(members) <= 1:
         return track_sentence(chosen, people_by_id)
+    offered = set(offered) if offered is not None else {"cover", "show", "assign", "not-a-face"}
     times = "twice" if len(members) == 2 else f"{len(members)} times"
     lines = [f"Face {members[0].id + 1}, seen {times} (the same place moments apart, or "
              "recognised as the same person):"]
     lines += [f"\u2022 {track_sentence(m, people_by_id)}" for m in members]
-    lines.append("Cover covers it every time. Show shows it only where PhotoVet recognised the "
-                 "same person; the other times stay covered. \u201cWho is this?\u201d and "
-                 f"\u201cNot a face\u201d are for Face {chosen.id + 1} only.")
+    bits = []
+    if "cover" in offered:
+        bits.append("Cover covers it every time.")
+    if "show" in offered:
+        bits.append("Show shows it only where PhotoVet recognised the same person; the other "
+                    "times stay covered.")
+    alone = [w for k, w in (("assign", "\u201cWho is this?\u201d"),
+                            ("not-a-face", "\u201cNot a face\u201d")) if k in offered]
+    if alone:
+        bits.append(f"{' and '.join(alone)} {'are' if len(alone) > 1 else 'is'} for Face "
+                    f"{chosen.id + 1} only.")
+    if bits:
+        lines.append(" ".join(bits))
     return "\n".join(lines)
 
 
@@ -662,11 +675,11 @@ class VideoPlayer(QWidget):
                 b.hide()
             return
         members = [a.track(tid) for tid in self.groups.get(t.id, [t.id])]
-        text = group_sentence(t, members, self.people_by_id)
         # what the row offers and what is already so are the core's answer
         # (VideoReviewer.row_choices); without it nothing is offered but "Go to it"
         choices = self.row_choices(t.id) if self.row_choices is not None else None
         actions = set(choices.actions) if choices is not None else set()
+        text = group_sentence(t, members, self.people_by_id, actions)
         if choices is not None and choices.settled:
             text += f"\n{choices.settled}"
         held = list(choices.held) if choices is not None else []
@@ -687,7 +700,7 @@ class VideoPlayer(QWidget):
             self._track_grid.addWidget(b, n // 2, n % 2)
         for k, b in self.track_buttons.items():
             b.setVisible(b in shown)
-            b.setEnabled(k == "go" or self.can_review)
+            self._permit(b, k == "go" or self.can_review)
 
     def _sound(self, a: VideoAnalysis, can_listen: bool, channel_label: str, rule: str) -> None:
         from photovet.core.channels import AUDIO_RULE_LABELS  # noqa: PLC0415 - Qt-free words
@@ -713,8 +726,8 @@ class VideoPlayer(QWidget):
         settle = a.sound == "remove" and a.sound_needs_review
         b["remove"].setVisible(a.sound != "remove" or settle)
         b["remove"].setText("Publish it without sound" if settle else "Remove the sound")
-        b["remove"].setToolTip("Settles the question: with no sound there is nothing to listen "
-                               "to" if settle else "")
+        b["remove"].setProperty("photovet_tip", "Settles the question: with no sound there is "
+                                "nothing to listen to" if settle else "")
         b["rule"].setVisible(a.sound_reason.endswith("by hand"))
         b["listened"].setVisible(rule == "listen" and a.sound == "remove"
                                  and not a.sound_reason.endswith("by hand"))
@@ -722,7 +735,19 @@ class VideoPlayer(QWidget):
         b["listened"].setToolTip("" if can_listen else "An approver confirms they listened")
         b["open"].setVisible(True)
         for k in ("mute", "remove", "rule"):
-            b[k].setEnabled(self.can_review)
+            self._permit(b[k], self.can_review)
+
+    @staticmethod
+    def _permit(button: QPushButton, ok: bool) -> None:
+        """Enabled for who may decide; greyed out, its tooltip says who may (an approver saw
+        the decisions greyed out and no word why)."""
+        base = button.property("photovet_tip")
+        if base is None:
+            base = button.toolTip()
+            button.setProperty("photovet_tip", base)
+        button.setEnabled(ok)
+        tip = "" if ok else permission_tip("review")
+        button.setToolTip("\n".join(x for x in (base, tip) if x))
 
     def set_frame(self, image: QImage | None, outlines: list, *, published: bool) -> None:
         self.canvas.set_frame(image, outlines,
