@@ -28,6 +28,10 @@ def test_a_video_at_1366x768_has_a_wide_slider_a_tall_timeline_and_its_decisions
     from photovet.gui.views.video_player import ROW_H, RULER_H
 
     assert player.timeline_scroll.viewport().height() >= RULER_H + 2 * ROW_H
+    # and no taller than its rows: what a short list leaves goes to the picture (two rows sat
+    # above an empty strip of 150 px, the picture 308 px high)
+    assert player.timeline_scroll.height() <= RULER_H + 2 * ROW_H + 8
+    assert player.canvas.height() >= 400, player.canvas.height()
     # the decisions are in the findings panel, in view, not under the timeline
     findings = win.photos.findings
     assert findings.isAncestorOf(player.decisions) and player.decisions.isVisible()

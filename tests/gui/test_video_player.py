@@ -482,3 +482,29 @@ def test_arrows_step_a_frame_and_shift_arrows_a_second(qtbot):
         assert player.frame() == start + 30
         QTest.keyClick(target, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
         assert player.frame() == start
+
+
+def test_a_tracks_number_on_the_picture_is_white_on_its_outlines_colour(qtbot):
+    """The number beside an outline was drawn in the outline's colour on the picture: '1' in
+    dark green on a green playground could not be read."""
+    from PySide6.QtGui import QImage
+
+    from photovet.core.models import Cover
+    from photovet.gui import style
+    from photovet.gui.views.video_player import VideoCanvas
+
+    canvas = VideoCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(640, 480)
+    canvas.size_px = (320, 240)
+    img = QImage(320, 240, QImage.Format.Format_RGB888)
+    img.fill(QColor(70, 140, 70))                      # a green playground
+    canvas.set_frame(img, [(0, Cover(box=(100, 80, 60, 60), shape="rect"), style.SHOW)])
+    shot = canvas.grab().toImage()
+    r = canvas._rect(canvas.outlines[0][1])
+    # just above the outline's top-left corner, where its number goes
+    h = canvas.fontMetrics().height()
+    colours = {shot.pixelColor(x, y).name() for x in range(int(r.left()) + 1, int(r.left()) + 10)
+               for y in range(int(r.top()) - h, int(r.top()) - 1)}
+    assert style.SHOW.name() in colours                # a tab of the outline's colour
+    assert "#ffffff" in colours                        # with the number in white on it

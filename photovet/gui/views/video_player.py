@@ -417,6 +417,24 @@ class VideoCanvas(QWidget):
                 self.clicked.emit(tid)
                 return
 
+    @staticmethod
+    def number_box(r: QRectF, label: str, fm, top: float) -> QRectF:
+        """Where a track's number goes: a tab on the outline's top-left corner (inside the
+        outline when the outline touches the picture's top)."""
+        box = QRectF(r.left(), r.top() - fm.height() - 1, fm.horizontalAdvance(label) + 8,
+                     fm.height() + 1)
+        if box.top() < top:
+            box.moveTop(r.top())
+        return box
+
+    def _number(self, qp: QPainter, r: QRectF, label: str, colour: QColor, top: float) -> None:
+        """The track's number in white on its outline's colour (in the outline's colour on
+        the picture it could not be read: dark green on a green playground)."""
+        box = self.number_box(r, label, qp.fontMetrics(), top)
+        qp.fillRect(box, colour)
+        qp.setPen(QColor("white"))
+        qp.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+
     def paintEvent(self, _ev) -> None:
         qp = QPainter(self)
         qp.fillRect(self.rect(), QColor("#20262c"))
@@ -426,8 +444,8 @@ class VideoCanvas(QWidget):
             qp.drawImage(QRectF(ox, oy, w * k, h * k), self.image)
             qp.setRenderHint(QPainter.RenderHint.Antialiasing)
             for tid, cover, colour in self.outlines:
-                pen = QPen(style.SELECTED if tid == self.selected else colour,
-                           3 if tid == self.selected else 2)
+                edge = style.SELECTED if tid == self.selected else colour
+                pen = QPen(edge, 3 if tid == self.selected else 2)
                 qp.setPen(pen)
                 qp.setBrush(Qt.BrushStyle.NoBrush)
                 r = self._rect(cover)
@@ -435,7 +453,7 @@ class VideoCanvas(QWidget):
                     qp.drawEllipse(r)
                 else:
                     qp.drawRect(r)
-                qp.drawText(r.topLeft() + QPointF(2, -4), str(tid + 1))
+                self._number(qp, r, str(tid + 1), edge, oy)
         if self.banner:
             qp.fillRect(QRectF(0, 0, self.width(), 24), QColor(0, 0, 0, 150))
             qp.setPen(QColor("white"))
@@ -648,6 +666,9 @@ class VideoPlayer(QWidget):
         self.timeline.set_rows(rows, a.duration)
         shown = min(VISIBLE_ROWS, max(2, len(rows)))
         self.timeline_scroll.setMinimumHeight(RULER_H + ROW_H * shown + 8)
+        # never taller than its rows: the room a short list leaves goes to the picture (two
+        # rows sat above an empty strip of 150 px at 1366 x 768)
+        self.timeline_scroll.setMaximumHeight(RULER_H + ROW_H * max(2, len(rows)) + 8)
         self._time_label()
         self._track_panel()
         self._sound(a, can_listen, channel_label, channel_rule)
