@@ -470,3 +470,54 @@ def test_an_area_is_covered_by_dragging_in_what_will_be_published_and_the_photo_
     view.act_select.trigger()
     qtbot.wait(50)
     assert canvas.image_rect() == boxes_rect
+
+
+def test_an_approver_has_no_drawing_tools_and_is_told_who_may(qtbot, make_window, ws, tmp_path):
+    """A senior leader could choose "Cover an area", drag over the photo, and only then be
+    told they cannot review photos: the tools that change a review are greyed out for who may
+    not, with who may in their tooltip, and are back for the preparer."""
+    from tests.gui.conftest import APPROVER_NAME
+
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, paths[0].name)
+    view = win.photos.photo
+    tools = (view.act_rect, view.act_ellipse, view.act_assign)
+    assert all(a.isEnabled() for a in tools)
+    view.set_tool("rect")
+    answer(click("&Yes"), kind=QMessageBox)
+    win.approval.mark_all_shown_ready()                  # so the approver's list shows it
+    sign_in_as(win, APPROVER_NAME)
+    qtbot.waitUntil(lambda: win.review.current() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not view.act_rect.isEnabled(), timeout=5000)
+    assert not any(a.isEnabled() for a in tools)
+    assert view.act_select.isEnabled() and view.canvas.tool == "select"
+    assert view.act_rect.toolTip().endswith(
+        "Needs the Preparer role (to review photos or mark them ready).")
+    select_photo(win, paths[0].name)                      # shown again: still greyed out
+    assert not view.act_rect.isEnabled()
+    # a face's menu: what a preparer could do, greyed out, and who may
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    menus: list = []
+
+    def look() -> None:
+        menu = QApplication.activePopupWidget()
+        if menu is None:
+            QTimer.singleShot(20, look)
+            return
+        menus.append([(act.text(), act.isEnabled()) for act in menu.actions() if act.text()])
+        menu.close()
+
+    QTimer.singleShot(20, look)
+    win.review.context_menu(FACE, 0, QPoint(0, 0))
+    (menu,) = menus
+    assert ("Cover this face", False) in menu or ("Show this face\u2026", False) in menu
+    assert not any(enabled for _t, enabled in menu)
+    assert menu[-1] == ("Needs the Preparer role (to review photos or mark them ready).", False)
+    sign_in_as(win, PREPARER_NAME)
+    qtbot.waitUntil(lambda: view.act_rect.isEnabled(), timeout=5000)
+    assert view.act_rect.toolTip() == "Drag over the photo to cover an area with a rectangle"

@@ -30,6 +30,7 @@ from photovet.core.words import tally
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import PersonPicker
+from ..session import permission_tip
 from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
 from ..views.photo_view import COVER, FACE, TEXT, face_name, face_person
@@ -90,6 +91,7 @@ class ReviewController(QObject):
         photo.after_toggled.connect(lambda *_: self.show_current())
         photo.assign_requested.connect(self.assign_selected)
         ctx.register_changed.connect(self.show_current)
+        ctx.session.changed.connect(self._session_changed)
         # the list on the left filled in, emptied or changed its choice with nothing chosen
         # (the senior leader's waiting list fills in as the last batch is checked again):
         # open the first one, or say what is true (never "Add photos" beside a list of them)
@@ -126,6 +128,7 @@ class ReviewController(QObject):
         if self.media_hook is not None and self.media_hook(item):
             self.shown.emit(item)
             return
+        photo.can_review = self.ctx.ws.allowed("review")
         a = item.analysis
         preview = self.previews.get(item.path)
         image = preview[1] if preview else None
@@ -156,6 +159,14 @@ class ReviewController(QObject):
                 self._render(item)
         findings.show_analysis(a, self._people())
         self.shown.emit(item)
+
+    def _session_changed(self) -> None:
+        """Someone else signed in: the tools that change a review are theirs only if they may
+        review."""
+        photo = self.tab.photo
+        photo.can_review = self.ctx.ws.allowed("review")
+        a = photo.canvas.analysis
+        photo.set_enabled_tools(a is not None and not a.error)
 
     def nothing_chosen(self) -> str:
         """What the middle says when no photo is chosen: true for the batch and the list."""
@@ -521,6 +532,12 @@ class ReviewController(QObject):
             m.addAction("Remove this covered area", lambda: self.remove_cover(index))
         else:
             return
+        if not self.ctx.ws.allowed("review"):
+            # shown, greyed out, with who may: an approver was offered them, then refused
+            for act in m.actions():
+                act.setEnabled(False)
+            m.addSeparator()
+            m.addAction(permission_tip("review")).setEnabled(False)
         m.exec(gpos)
 
 

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import Face, PhotoAnalysis, TextItem
 
 from .. import style
+from ..session import permission_tip
 from ..words import read_words
 
 FACE, TEXT, COVER = "face", "text", "cover"
@@ -605,6 +606,8 @@ class PhotoView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.canvas = PhotoCanvas(self)
+        # may the signed-in person change a photo's review (the review controller says)
+        self.can_review = True
         self.title = QLabel("")
         self.title.setObjectName("SectionTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -676,9 +679,20 @@ class PhotoView(QWidget):
         self._fit_hint()
 
     def set_enabled_tools(self, on: bool) -> None:
-        for a in (self.act_select, self.act_rect, self.act_ellipse, self.act_assign):
-            a.setEnabled(on)
+        """The tools for a photo that can be shown (``on``); those that change its review
+        only for who may review (``can_review``, set by the controller): greyed out, their
+        tooltip says who may (an approver could draw a cover, then was refused)."""
+        self.act_select.setEnabled(on)
         self.after_button.setEnabled(on)
+        for a in (self.act_rect, self.act_ellipse, self.act_assign):
+            base = a.property("photovet_tip")
+            if base is None:
+                base = a.toolTip()
+                a.setProperty("photovet_tip", base)
+            a.setEnabled(on and self.can_review)
+            a.setToolTip(base if self.can_review else f"{base}\n{permission_tip('review')}")
+        if not self.can_review and self.canvas.tool != TOOL_SELECT:
+            self.set_tool(TOOL_SELECT)
 
     def set_tool(self, tool: str) -> None:
         self.canvas.tool = tool
