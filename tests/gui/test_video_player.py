@@ -252,6 +252,8 @@ def test_the_sound_follows_the_channels_rule_and_the_approver_listens(qtbot, ctx
     assert a.sound == "remove" and a.sound_needs_review
     listened = player.sound_buttons["listened"]
     assert listened.isVisible() and not listened.isEnabled()   # the admin is no approver
+    # listening comes first: "Open in your video player to listen" above "I listened"
+    assert player.sound_buttons["open"].geometry().bottom() < listened.geometry().top()
     assert "Sound: removed." in player.sound_label.text()
     code = ws.accounts.add(APPROVER, ["approver"])
     ws.first_sign_in(APPROVER, code, APPROVER_PW)

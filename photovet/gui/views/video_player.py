@@ -585,10 +585,11 @@ class VideoPlayer(QWidget):
         self.sound_buttons: dict[str, QPushButton] = {}
         sb = QVBoxLayout()
         sb.setContentsMargins(0, 0, 0, 0)
+        # listening comes before saying so: "Open in your video player" above "I listened"
         for key, text in (("mute", "Silence the sound"), ("remove", "Remove the sound"),
                           ("rule", "Let the channel's rule decide"),
-                          ("listened", "I listened to the whole video\u2026"),
-                          ("open", "Open in your video player to listen")):
+                          ("open", "Open in your video player to listen"),
+                          ("listened", "I listened to the whole video\u2026")):
             b = QPushButton(text)
             b.setObjectName(f"sound-{key}")
             if key == "listened":
