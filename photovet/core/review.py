@@ -43,6 +43,7 @@ from photovet.core.policy import (
     text_override_refusal,
 )
 from photovet.core.storage import Database
+from photovet.core.words import full_sentence
 
 ALL = "*"
 FACE_ACTIONS = ("cover", "show", "assign", "not-a-face")
@@ -377,6 +378,16 @@ def local_time(iso: str | None) -> str:
 # Making decisions (what the app and the command line call)
 # --------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Choices:
+    """What a person can do about one face or text of a photo that would change something
+    (``actions``: of ``FACE_ACTIONS`` and ``TEXT_ACTIONS``, and "undo"), and what is already so,
+    in plain words (``settled``: '' when there is nothing to say)."""
+
+    actions: tuple[str, ...] = ()
+    settled: str = ""
+
+
 class Reviewer:
     """Records a person's decisions about a photo, refusing what policy refuses.
 
@@ -438,6 +449,58 @@ class Reviewer:
         return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,
                                action=f"review.face-{action}")
+
+    def face_choices(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> Choices:
+        """What face ``index`` of the decided ``analysis`` offers: only the decisions that would
+        change something, and what is already so. "cover": it is shown, still to decide, or a
+        person's "show" / "not a face" is on it (a face the rules or a person already cover,
+        with nothing open, is not offered it); "show" and "not-a-face": where policy would
+        allow them with a reason (where no reason could, ``settled`` says why it cannot be
+        shown); "assign": always; "undo": when a person decided something about it."""
+        f = self._face(analysis, index)
+        pid = f.override_person or f.person
+        row = self.person_of(pid) if pid else None
+        today = self.today()
+
+        def refused(action: str) -> str | None:
+            return face_override_refusal(action, f, row, channel, analysis.media, analysis.mode,
+                                         today, "a reason")
+
+        words: list[str] = []
+        cover = f.decision != "cover" or f.needs_review or f.override not in (None, "cover")
+        show = f.decision != "show"
+        if show and (why := refused("show")):
+            show = False
+            words.append(f"It cannot be shown: {full_sentence(why)}")
+        if not cover:
+            words.insert(0, "Covered by hand." if f.override == "cover" else
+                         "Covered by the rules.")
+        offered = {"cover": cover, "show": show, "assign": True,
+                   "not-a-face": f.override != "not-a-face" and not refused("not-a-face"),
+                   "undo": bool(f.override or f.override_person)}
+        return Choices(tuple(a for a, ok in offered.items() if ok), " ".join(words))
+
+    def text_choices(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> Choices:
+        """What text ``index`` offers, as ``face_choices``: "cover" where it is readable,
+        still to decide, or a person left it readable; "keep" where it is covered and policy
+        would allow it with a reason (where no reason could, ``settled`` says why)."""
+        if not 0 <= index < len(analysis.texts):
+            raise PhotoVetError(f"this photo has no text {index + 1}")
+        t = analysis.texts[index]
+        row = self.person_of(t.person) if t.person else None
+        words: list[str] = []
+        cover = t.decision != "cover" or t.needs_review or t.override not in (None, "cover")
+        keep = t.decision != "keep"
+        if keep and (why := text_override_refusal(
+                "keep", t, row, "a reason", channel=channel, media=analysis.media,
+                mode=analysis.mode, on=self.today())):
+            keep = False
+            words.append(f"It cannot be left readable: {full_sentence(why)}")
+        if not cover:
+            words.insert(0, "Covered by hand." if t.override == "cover" else
+                         "Covered by the rules.")
+        offered = {"cover": cover, "keep": keep}
+        return Choices(tuple(a for a, ok in offered.items() if ok), " ".join(words))
 
     def undo_face(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> list[Review]:
         """Forget every decision about face ``index``: the rules decide it again."""
@@ -564,7 +627,8 @@ class Reviewer:
                                action="review.cover-remove")
 
 
-__all__ = ["ALL", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "HandCover", "accepted_flags", "Review",
+__all__ = ["ALL", "Choices", "FLAG_SCOPES", "FaceDecision", "FlagDecision", "HandCover",
+           "accepted_flags", "Review",
            "ReviewConflict", "ReviewRefused", "ReviewStore", "Reviewer", "TextDecision", "apply_review",
            "decision_scope",
            "match_face", "match_text", "review_hash", "versions"]

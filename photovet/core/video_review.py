@@ -43,6 +43,7 @@ from photovet.core.policy import (
 )
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
 from photovet.core.storage import Database
+from photovet.core.words import full_sentence
 
 TRACK_ACTIONS = {"face": ("cover", "show", "assign", "not-a-face"), "text": ("cover", "keep")}
 #: an unmatched cover becomes a track with an id from here up (never an analysis id)
@@ -324,12 +325,6 @@ class RowChoices:
     undo: tuple[int, ...] = ()
     held: tuple[int, ...] = ()
 
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
-
 class VideoReviewer:
     """Records a person's decisions about a video's tracks and sound, refusing what policy
     refuses. The analysis passed in must be the decided analysis the person was looking at."""
@@ -541,7 +536,7 @@ class VideoReviewer:
         if show and (why := refused(showing)):
             show = False
             words.append(f"It cannot be {'shown' if face else 'left readable'}: "
-                         + _sentence(why))
+                         + full_sentence(why))
         not_face = face and t.override != "not-a-face" and not refused("not-a-face")
         if not cover and all(m.decision == "cover" for m in members):
             by_hand = {m.override == "cover" for m in members}

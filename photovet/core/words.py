@@ -18,6 +18,13 @@ from photovet.core.models import NO, NOT_RECORDED, YES, Channel, Person
 VIDEO_ENDINGS = (".mp4", ".mov", ".m4v", ".3gp", ".3g2", ".webm", ".mkv")
 
 
+def full_sentence(text: str) -> str:
+    """A refusal or a reason as a sentence of its own: a capital first, a full stop last."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def count(n: int, word: str, many: str | None = None) -> str:
     """count(1, "photo") -> '1 photo'; count(3, "person", "people") -> '3 people'."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
@@ -205,6 +212,6 @@ def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[
 
 
 __all__ = ["VIDEO_ENDINGS", "caption_brief", "caption_lines", "caption_word",
-           "consent_missing_words", "consent_word", "count", "media_count", "media_of",
+           "consent_missing_words", "consent_word", "count", "full_sentence", "media_count", "media_of",
            "part_of", "register_count", "rejected_count", "tally", "uk_day", "verb",
            "withdrawn_reason"]

@@ -515,9 +515,60 @@ def test_an_approver_has_no_drawing_tools_and_is_told_who_may(qtbot, make_window
     QTimer.singleShot(20, look)
     win.review.context_menu(FACE, 0, QPoint(0, 0))
     (menu,) = menus
-    assert ("Cover this face", False) in menu or ("Show this face\u2026", False) in menu
+    assert ("Who is this?\u2026", False) in menu
     assert not any(enabled for _t, enabled in menu)
     assert menu[-1] == ("Needs the Preparer role (to review photos or mark them ready).", False)
     sign_in_as(win, PREPARER_NAME)
     qtbot.waitUntil(lambda: view.act_rect.isEnabled(), timeout=5000)
     assert view.act_rect.toolTip() == "Drag over the photo to cover an area with a rectangle"
+
+
+def test_a_faces_menu_offers_only_what_changes_something_and_says_what_is_already_so(
+        window, qtbot):
+    """'Cover this face' was offered on a face the rules already covered, where it did nothing
+    (the video's timeline had the same fault). The core says what a face or a text offers
+    (Reviewer.face_choices / text_choices); the menu shows that and what is already so."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def menu_of(kind: str, index: int) -> list[str]:
+        seen: list = []
+
+        def look() -> None:
+            menu = QApplication.activePopupWidget()
+            if menu is None:
+                QTimer.singleShot(20, look)
+                return
+            seen.append([act.text() for act in menu.actions() if act.text()])
+            menu.close()
+
+        QTimer.singleShot(20, look)
+        window.review.context_menu(kind, index, QPoint(0, 0))
+        return seen[0]
+
+    a = current(window)
+    assert [f.decision for f in a.faces] == ["show", "cover", "cover"]
+    # a face nobody knows, covered by the rules, nothing open: no "Cover this face"
+    menu = menu_of(FACE, 1)
+    assert "Cover this face" not in menu and "Covered by the rules." in menu
+    assert "Show this face\u2026" in menu and "Who is this?\u2026" in menu
+    # Tori, shown with consent: cover, not show
+    menu = menu_of(FACE, 0)
+    assert "Cover this face" in menu and "Show this face\u2026" not in menu
+    # Joel, still to decide (covered until then): covering it settles it
+    assert "Cover this face" in menu_of(FACE, 2)
+    # covered by hand: Undo instead, and the menu says who covered it
+    assert window.review.face_action(1, "cover")
+    menu = menu_of(FACE, 1)
+    assert "Cover this face" not in menu and "Covered by hand." in menu
+    assert "Undo my decisions about this face" in menu
+    # said to be Sam, whose family said No: no reason can show him, and the menu says why
+    assert window.review.face_action(1, "undo")
+    assert window.review._record(lambda r, a, ch: r.face(a, 1, "assign", ch, person=SAM))
+    menu = menu_of(FACE, 1)
+    assert "Show this face\u2026" not in menu
+    assert any(line.startswith("Covered by the rules. It cannot be shown: ") and "said No"
+               in line for line in menu), menu
+    # a name the rules cover with nothing open is not offered "Cover this text"
+    assert menu_of(TEXT, 0)[1:] == ["Cover this text"]             # kept readable
+    assert "Cover this text" in menu_of(TEXT, 2)                   # still to decide

@@ -496,11 +496,18 @@ class ReviewController(QObject):
             return
         a = item.analysis
         m = QMenu(self.window)
+        # what the face or text offers and what is already so are the core's answer
+        # (Reviewer.face_choices / text_choices): no "Cover this face" where it is covered
+        reviewer = self.ctx.ws.reviewer(self._people().get)
+        channel = self.ctx.current_channel()
         if kind == FACE and 0 <= index < len(a.faces):
             f = a.faces[index]
+            offer = reviewer.face_choices(a, index, channel)
             head = m.addAction(f"Face {index + 1}: {face_name(f, self._people())} \u2014 "
                                f"{'shown' if f.decision == 'show' else 'covered'}")
             head.setEnabled(False)
+            if offer.settled:
+                m.addAction(offer.settled).setEnabled(False)
             m.addSeparator()
             person = face_person(f, self._people())
             if f.match_status == "uncertain" and f.who is None and person is not None:
@@ -508,25 +515,26 @@ class ReviewController(QObject):
                             lambda: self.face_action(index, "yes"))
                 m.addAction(f"No, it is not {person.first_name}",
                             lambda: self.face_action(index, "no"))
-            if f.decision == "show" or f.override != "cover":
-                m.addAction("Cover this face", lambda: self.face_action(index, "cover"))
-            if f.decision != "show":
-                m.addAction("Show this face\u2026", lambda: self.face_action(index, "show"))
-            m.addAction("Who is this?\u2026", lambda: self.face_action(index, "who"))
-            if f.override != "not-a-face":
-                m.addAction("Not a face", lambda: self.face_action(index, "not-a-face"))
-            if f.override or f.override_person:
-                m.addAction("Undo my decisions about this face",
-                            lambda: self.face_action(index, "undo"))
+            for key, text, action in (("cover", "Cover this face", "cover"),
+                                      ("show", "Show this face\u2026", "show"),
+                                      ("assign", "Who is this?\u2026", "who"),
+                                      ("not-a-face", "Not a face", "not-a-face"),
+                                      ("undo", "Undo my decisions about this face", "undo")):
+                if key in offer.actions:
+                    # (a default argument would receive the action's "checked" flag)
+                    m.addAction(text, (lambda x: lambda: self.face_action(index, x))(action))
         elif kind == TEXT and 0 <= index < len(a.texts):
             t = a.texts[index]
+            offer = reviewer.text_choices(a, index, channel)
             head = m.addAction(f"{read_words(t.text)} \u2014 "
                                f"{'covered' if t.decision == 'cover' else 'kept readable'}")
             head.setEnabled(False)
+            if offer.settled:
+                m.addAction(offer.settled).setEnabled(False)
             m.addSeparator()
-            if t.decision != "cover" or t.override != "cover":
+            if "cover" in offer.actions:
                 m.addAction("Cover this text", lambda: self.text_action(index, "cover"))
-            if t.decision != "keep":
+            if "keep" in offer.actions:
                 m.addAction("Leave this text readable\u2026", lambda: self.text_action(index, "keep"))
         elif kind == COVER:
             m.addAction("Remove this covered area", lambda: self.remove_cover(index))
