@@ -212,6 +212,6 @@ def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[
 
 
 __all__ = ["VIDEO_ENDINGS", "caption_brief", "caption_lines", "caption_word",
-           "consent_missing_words", "consent_word", "count", "full_sentence", "media_count", "media_of",
-           "part_of", "register_count", "rejected_count", "tally", "uk_day", "verb",
+           "consent_missing_words", "consent_word", "count", "full_sentence", "media_count",
+           "media_of", "part_of", "register_count", "rejected_count", "tally", "uk_day", "verb",
            "withdrawn_reason"]
