@@ -240,6 +240,15 @@ def act_as(target, name: str) -> None:
     target.audit.access = office_access(name)
 
 
+def watch_video(ws, analysis, parts=None) -> None:
+    """The signed-in approver has every frame of the decided video ``analysis`` on screen, as
+    the player reports it (core approval.VideoViews), for ``parts`` (default: what an approval
+    of it signs now, ``engine.approval_parts``, given by the caller)."""
+    t0 = analysis.frame_times[0] if analysis.frame_times else 0.0
+    assert parts is not None, "give the approval_parts the approver saw"
+    ws.approvals.views.seen(analysis, parts, [t - t0 for t in analysis.frame_times])
+
+
 def office_records(db=None, name: str = "office"):
     """Export records on ``db`` (default: the test's register) acting as ``name``."""
     from photovet.core.records.exports import Records

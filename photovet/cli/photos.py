@@ -577,17 +577,22 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
               help="Videos: you listened to the whole sound of each video given and heard no "
                    "name or anything else that must not be published. Recorded; on channels "
                    "whose sound rule is 'listen' the sound is then kept (otherwise removed).")
+@click.option("--watched", is_flag=True,
+              help="Videos: you watched the whole of each video given, from start to end, in "
+                   "a video player. Recorded with your name; a video is approved only by "
+                   "someone who has seen all of it (in the app: played or stepped through).")
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
                 checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
-                reason: str, listened: bool, mode: str | None) -> None:
+                reason: str, listened: bool, watched: bool, mode: str | None) -> None:
     """Approve (or --reject) photos and videos for a channel as a senior leader, exactly as
     they are now: every cover, every face and name left visible, and for a video every track
     and what happens to its sound. Every check of the school's checklist must be ticked
     (--checked, or --all-checks-done); the ticks are kept with the approval and printed in
     subject access reports. Any later change to the review, to the register decision of
     someone in it, to its analysis, or to the checklist voids the approval. Spoken names cannot
-    be checked automatically: listen to a video before approving its sound (--listened)."""
+    be checked automatically: listen to a video before approving its sound (--listened), and
+    watch all of it before approving it (--watched)."""
     if accept and not reason.strip():
         raise click.BadParameter("say why with --reason", param_hint="--accept")
     ws = open_workspace()
@@ -618,6 +623,8 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                     ws.sound_checks().confirm(a.sha256, ch.id)
                     engine.decide(a, ch, mode)
                 parts = engine.approval_parts(a)
+                if a.media == "video" and watched:
+                    ws.approvals.views.confirm(a, parts)
                 ws.approvals.approve(a, parts, comment=comment, checks=ticks)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 if a.media == "video":
@@ -633,6 +640,9 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
             except PhotoVetError as exc:
                 failed += 1
                 fail_line(a.path, exc.message)
+                if a.media == "video" and exc.message.startswith("Play the clip"):
+                    click.echo("Watch the whole video in a video player, then say so with "
+                               "--watched.", err=True)
                 if "not every check is ticked" in exc.message or "no check on" in exc.message:
                     click.echo("The school's checklist (tick with --checked TEXT or NUMBER, or "
                                "--all-checks-done):", err=True)

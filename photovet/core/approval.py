@@ -33,6 +33,8 @@ from photovet.core.policy import (
     checklist_refusal,
     open_flag_refusal,
     resolve_checks,
+    seen_spans,
+    watch_refusal,
 )
 from photovet.core.review import local_time
 from photovet.core.storage import Database
@@ -147,6 +149,91 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
     return "what would be published is not what was approved"
 
 
+class VideoViews:
+    """What each approver has seen of a video's picture (table ``video_views``): the GUI's
+    player reports the moments it had on screen (``seen``), the core keeps the stretches they
+    make (``policy.seen_spans``) and decides from them whether the video may be approved
+    (``policy.watch_refusal``: no stretch longer than ``policy.WATCH_GAP`` unseen). A record is
+    for one version of the video, the one an approval would sign (the fingerprint of its
+    ``approval_parts``): after any change to what would be published, it is seen afresh.
+    Photos need none of this: a photo is seen whole when it is opened."""
+
+    def __init__(self, db: Database, audit: Any):
+        self.db = db
+        self.audit = audit
+
+    @staticmethod
+    def _viewer(who: Any) -> str:
+        if who.account_id is not None:
+            return f"account:{who.account_id}"
+        return "name:" + " ".join(who.name.split()).casefold()
+
+    def _row(self, analysis: Any, viewer: str) -> tuple[str, list[tuple[float, float]], str] | None:
+        r = self.db.one("SELECT fingerprint, spans, how FROM video_views WHERE sha256 = ? AND "
+                        "channel = ? AND viewer = ?", [analysis.sha256, analysis.channel, viewer])
+        if not r:
+            return None
+        return r[0], [tuple(x) for x in json.loads(r[1] or "[]")], r[2] or "player"
+
+    def _spans(self, analysis: Any, parts: dict[str, Any], viewer: str
+               ) -> list[tuple[float, float]]:
+        row = self._row(analysis, viewer)
+        return row[1] if row is not None and row[0] == fingerprint(_unticked(parts)) else []
+
+    def _store(self, analysis: Any, parts: dict[str, Any], who: Any,
+               spans: list[tuple[float, float]], how: str) -> None:
+        self.db.execute(
+            "INSERT INTO video_views (sha256, channel, viewer, actor, account_id, fingerprint, "
+            "spans, how, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256, "
+            "channel, viewer) DO UPDATE SET actor = excluded.actor, account_id = "
+            "excluded.account_id, fingerprint = excluded.fingerprint, spans = excluded.spans, "
+            "how = excluded.how, updated_at = excluded.updated_at",
+            [analysis.sha256, analysis.channel, self._viewer(who), who.name, who.account_id,
+             fingerprint(_unticked(parts)), json.dumps([list(x) for x in spans]), how, _now()])
+
+    def seen(self, analysis: Any, parts: dict[str, Any], times: Sequence[float]) -> str | None:
+        """The signed-in approver had these moments of the video on screen (seconds from its
+        start), as ``parts`` (``engine.approval_parts`` of the video as shown) would publish it.
+        Stored at once; returns what is still left (``refusal``'s words) or None."""
+        who = self.audit.access.require("approve")
+        if getattr(analysis, "media", "photo") != "video":
+            return None
+        duration = float(analysis.duration)
+        with self.db.atomic():
+            before = self._spans(analysis, parts, self._viewer(who))
+            after = seen_spans(before, [float(t) for t in times], duration=duration)
+            if after != before:
+                self._store(analysis, parts, who, after, "player")
+                if watch_refusal(duration, before) and not watch_refusal(duration, after):
+                    self.audit.record("video.watched", {"sha256": analysis.sha256,
+                                                        "channel": analysis.channel,
+                                                        "how": "player"})
+        return watch_refusal(duration, after)
+
+    def confirm(self, analysis: Any, parts: dict[str, Any]) -> None:
+        """The signed-in approver says they watched the whole video in a player of their own
+        (the command line has none): recorded as such, with their name, and audited."""
+        who = self.audit.access.require("approve")
+        with self.db.atomic():
+            self._store(analysis, parts, who, [(0.0, float(analysis.duration))], "confirmed")
+            self.audit.record("video.watched", {"sha256": analysis.sha256,
+                                                "channel": analysis.channel, "how": "confirmed"})
+
+    def refusal(self, analysis: Any, parts: dict[str, Any]) -> str | None:
+        """Why the signed-in account may not approve this video yet, as ``parts`` publishes it,
+        for what it has not seen (None: seen, or not a video). Nobody signed in: nothing seen."""
+        if getattr(analysis, "media", "photo") != "video":
+            return None
+        who = self.audit.access.actor()
+        spans = self._spans(analysis, parts, self._viewer(who)) if who is not None else []
+        return watch_refusal(float(analysis.duration), spans)
+
+
+def _unticked(parts: dict[str, Any]) -> dict[str, Any]:
+    """What was seen is what will be published: the approver's ticks are not part of it."""
+    return {k: v for k, v in parts.items() if k != "checks"}
+
+
 class Approvals:
     """``checklist``: gives the school's approver's checklist now (the Workspace wires it to the
     school settings). With it, an approval is refused unless every check is ticked, the ticks
@@ -162,6 +249,7 @@ class Approvals:
         self.db = db
         self.audit = audit
         self.checklist = checklist
+        self.views = VideoViews(db, audit)
 
     def required_checks(self) -> list[str]:
         return list(self.checklist()) if self.checklist is not None else []
@@ -321,6 +409,12 @@ class Approvals:
         refusal = open_flag_refusal(analysis)
         if refusal:
             raise ApprovalError(refusal)
+        # a video is approved only by someone who has seen all of its picture, as it would be
+        # published (the GUI audit, item 8); a photo is seen whole when opened
+        refusal = self.views.refusal(analysis, parts)
+        if refusal:
+            raise ApprovalError(refusal, hint="Open the video and play it to the end, or step "
+                                              "through it; then approve it.")
         ticked = self.signed_checks(checks)
         if self.checklist is not None:
             parts = dict(parts, checks=ticked)
@@ -358,4 +452,4 @@ class Approvals:
 
 
 __all__ = ["APPROVED", "ApprovalState", "Approvals", "DRAFT", "READY", "REJECTED", "Verdict",
-           "approval_parts", "explain_difference", "fingerprint", "video_approval_parts"]
+           "VideoViews", "approval_parts", "explain_difference", "fingerprint", "video_approval_parts"]

@@ -981,3 +981,82 @@ __all__ += ["post_channel_refusal"]
 __all__ += ["REASON_TOO_BRIEF", "SOUND_ACTIONS", "VideoPublication", "decide_sound",
             "decide_track", "decide_video", "track_as_face", "track_as_text",
             "video_publication"]
+
+
+# --------------------------------------------------------------------------------------------
+# Videos: has the approver seen the picture? (the GUI audit, item 8: a video was approved from
+# its first frame, its 20 faces never looked at)
+# --------------------------------------------------------------------------------------------
+
+#: a video counts as seen when the frames an approver had on screen leave no stretch of it
+#: longer than this unseen: played through to the end at any speed (the player shows a frame
+#: every few), dragged across slowly, or stepped a second at a time (Shift and an arrow)
+WATCH_GAP = 1.0
+
+
+def seen_spans(spans: list[tuple[float, float]] | list[list[float]], times: list[float], *,
+               duration: float) -> list[tuple[float, float]]:
+    """The stretches of a video seen, with the moments ``times`` (seconds from its start, each
+    a frame that was on screen) added: moments less than ``WATCH_GAP`` apart join into one
+    stretch. Sorted, merged; every moment within 0..duration."""
+    points = [(max(0.0, min(float(duration), float(s))), max(0.0, min(float(duration), float(e))))
+              for s, e in spans]
+    points += [(max(0.0, min(float(duration), float(t))),) * 2 for t in times]
+    merged: list[tuple[float, float]] = []
+    for s, e in sorted(points):
+        if merged and s - merged[-1][1] <= WATCH_GAP:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _unseen(spans: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
+    """The stretches longer than ``WATCH_GAP`` that were never on screen."""
+    gaps, at = [], 0.0
+    for s, e in sorted(spans):
+        if s - at > WATCH_GAP:
+            gaps.append((at, s))
+        at = max(at, e)
+    if duration - at > WATCH_GAP:
+        gaps.append((at, duration))
+    return gaps
+
+
+def seen_seconds(spans: list[tuple[float, float]], duration: float) -> float:
+    """How much of the video was seen (the stretches seen, a gap shorter than ``WATCH_GAP``
+    counted as seen): what the approver is told ('4 s of 9 s seen')."""
+    if not spans:
+        return 0.0
+    return max(0.0, float(duration) - sum(e - s for s, e in _unseen(spans, duration)))
+
+
+def _seconds(x: float) -> str:
+    """'9 s', '1 min 5 s' (whole seconds, down: a part seen is never said as more)."""
+    n = int(x + 1e-6)
+    return f"{n} s" if n < 60 else f"{n // 60} min {n % 60} s" if n % 60 else f"{n // 60} min"
+
+
+def _clock(x: float) -> str:
+    m, s = divmod(max(0.0, x), 60)
+    return f"{int(m)}:{s:04.1f}"
+
+
+def watch_refusal(duration: float, spans: list[tuple[float, float]]) -> str | None:
+    """Why a video may not be approved yet by an approver who saw ``spans`` of it (None when
+    every part of it was on screen: no stretch longer than ``WATCH_GAP`` unseen). Photos are
+    seen when opened; a video only when its picture was looked at from the start to the end."""
+    # nothing on screen is nothing seen, however short the clip
+    gaps = _unseen(spans, duration) if spans else [(0.0, float(duration))]
+    if not gaps:
+        return None
+    total = max(float(duration), 1.0)
+    seen = min(seen_seconds(spans, duration), total)
+    first = gaps[0]
+    where = (f"not seen yet from {_clock(first[0])} to the end" if first[1] >= duration - 1e-6
+             else f"not seen yet from {_clock(first[0])} to {_clock(first[1])}")
+    return (f"Play the clip to the end (or step through it) before approving: "
+            f"{_seconds(seen)} of {_seconds(round(total))} seen; {where}")
+
+
+__all__ += ["WATCH_GAP", "seen_seconds", "seen_spans", "watch_refusal"]

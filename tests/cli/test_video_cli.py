@@ -79,7 +79,12 @@ def test_ready_approve_listened_export_identify(tmp_path, staff):
                             "--channel", "facebook"])
     assert r.exit_code == 1 and "b_clip.mov" in r.stderr
     staff.use("Mr Head")
+    # a video is approved only by someone who has seen all of it (the GUI audit, item 8)
     r = runner.invoke(cli, ["approve", "--listened", "--all-checks-done", str(src), "--channel", "facebook"])
+    assert r.exit_code == 1 and "b_clip.mov" in r.stderr and "Play the clip to the end" in r.stderr
+    assert "--watched" in r.stderr
+    r = runner.invoke(cli, ["approve", "--listened", "--watched", "--all-checks-done", str(src),
+                            "--channel", "facebook"])
     assert r.exit_code == 0, r.output
     assert "Mr Head listened to the whole video" in r.output
     staff.use("Office Admin")

@@ -20,7 +20,7 @@ from photovet.core.errors import ApprovalError
 from photovet.core.models import VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
 from photovet.core.review import ReviewRefused
-from tests.conftest import act_as, register_workspace
+from tests.conftest import act_as, register_workspace, watch_video
 
 pytestmark = pytest.mark.engines
 
@@ -190,6 +190,7 @@ def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws, tm
     act_as(ws, "Mr Head")
     parts = eng.approval_parts(an)
     assert parts["media"] == "video" and parts["sound"] == "remove"
+    watch_video(ws, an, parts)
     ws.approvals.approve(an, parts, checks=ws.approvals.required_checks())
     assert ws.approvals.check(an, eng.approval_parts(an)).ok
 
@@ -199,6 +200,7 @@ def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws, tm
     assert an.sound == "keep" and "Mr Head listened" in an.sound_reason
     verdict = ws.approvals.check(an, eng.approval_parts(an))
     assert not verdict.ok and "sound would now be kept" in verdict.why
+    watch_video(ws, an, eng.approval_parts(an))
     ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
     assert ws.approvals.check(an, eng.approval_parts(an)).ok
 
@@ -212,6 +214,7 @@ def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws, tm
     # the preparer still cannot approve their own video
     act_as(ws, "Mrs Office")
     with pytest.raises(ApprovalError):
+        watch_video(ws, an, eng.approval_parts(an))
         ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
 
 
@@ -228,6 +231,7 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
     act_as(ws, "Mr Head")
     ws.sound_checks().confirm(an.sha256, web.id)      # the website's rule is "listen" too
     eng.decide(an, web, on=TODAY)
+    watch_video(ws, an, eng.approval_parts(an))
     ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
     act_as(ws, "Mrs Office")
     out = tmp_path / "out"
@@ -329,6 +333,7 @@ def _checked_and_approved(ws, eng, web, clip):
     act_as(ws, "Mr Head")
     ws.sound_checks().confirm(an.sha256, web.id)
     eng.decide(an, web, on=TODAY)
+    watch_video(ws, an, eng.approval_parts(an))
     ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
     act_as(ws, "Mrs Office")
     return an

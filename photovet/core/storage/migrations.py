@@ -538,6 +538,24 @@ def _captions(db: Database) -> None:
     ddl(db, "CREATE INDEX caption_people_person ON caption_people(person)")
 
 
+def _video_views(db: Database) -> None:
+    """What an approver has seen of a video's picture (the GUI audit, item 8): the stretches of
+    it that were on screen in the player, per video, channel and approver, for the version of
+    it they saw (``fingerprint``: what an approval of it would sign; another version starts
+    from nothing). ``how``: "player", or "confirmed" (said on the command line)."""
+    ddl(db, """CREATE TABLE video_views (
+        sha256 TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        viewer TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        account_id INTEGER,
+        fingerprint TEXT NOT NULL,
+        spans TEXT NOT NULL,
+        how TEXT NOT NULL DEFAULT 'player',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, channel, viewer))""")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -569,6 +587,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("policy-0005-retention-deletions", _retention_deletions),
     Migration("video-0001-tracks-sound-key-frames", _video),
     Migration("records-0004-captions", _captions),
+    Migration("approval-0004-video-views", _video_views),
 )
 
 
