@@ -1038,8 +1038,10 @@ def _seconds(x: float) -> str:
 
 
 def _clock(x: float) -> str:
-    m, s = divmod(max(0.0, x), 60)
-    return f"{int(m)}:{s:04.1f}"
+    """'0:04.2' (tenths, down: the player's clock says the same at that frame)."""
+    tenths = int(max(0.0, x) * 10 + 1e-6)
+    m, s = divmod(tenths, 600)
+    return f"{m}:{s // 10:02d}.{s % 10}"
 
 
 def watch_refusal(duration: float, spans: list[tuple[float, float]]) -> str | None:

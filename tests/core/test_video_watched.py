@@ -9,10 +9,27 @@ import pytest
 
 from photovet.core import policy
 from photovet.core.errors import ApprovalError
-from tests.conftest import act_as
-from tests.core.test_video_workflow import TODAY, make_video, new_engine, tracks_by_colour, ws  # noqa: F401
+from tests.conftest import act_as, register_workspace
+from tests.core.test_video_workflow import (
+    ENC_SAM,
+    ENC_TORI,
+    REGISTER,
+    TODAY,
+    make_video,
+    new_engine,
+    tracks_by_colour,
+)
 
 pytestmark = pytest.mark.engines
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = register_workspace(tmp_path, REGISTER)
+    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
+                                replace=True, source="test")
+    yield w
+    w.close()
 
 
 # -- the rule (policy.py) ------------------------------------------------------------------------

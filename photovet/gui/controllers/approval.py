@@ -7,6 +7,7 @@ rendered, by default. The rules are the core's (``photovet.core.approval``)."""
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -62,6 +63,14 @@ def render_sheet(engine, jobs: list[tuple], style: str, stop):
         yield out
 
 
+def _lower_first(text: str) -> str:
+    """'Consent for Facebook' -> 'consent for Facebook' (a word in capitals stays)."""
+    text = (text or "").strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def media_count(items: list[PhotoItem]) -> str:
     """'4 photos and 1 video' for the items of the list (what each was checked as)."""
     return words.media_count(items)
@@ -74,6 +83,9 @@ class ApprovalController(QObject):
         self.ctx, self.tab, self.batch, self.review = ctx, tab, batch, review
         self.window = parent
         self.approver_view = False
+        # called before anything is approved: the video player reports what the approver saw
+        # until now (controllers/video.py), so the core decides on all of it
+        self.before_approve: Callable[[], None] = lambda: None
         panel = tab.approval
         panel.mark_ready_requested.connect(self.mark_ready)
         panel.mark_all_ready_requested.connect(self.mark_all_shown_ready)
@@ -102,15 +114,47 @@ class ApprovalController(QObject):
         state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and a.sha256 \
             else None
         void = item.approval_note if item is not None and item.approval == "void" else ""
+        shown, unseen = None, ""
+        usable = self._usable(item) and self.ctx.engine is not None
+        if usable and self.approver_view and self.required:
+            shown = self.shown_lines(item.analysis)
+            unseen = self.unseen(item.analysis)
         self.tab.approval.show_state(
             a, state, void, self.ctx.current_channel().label, required=self.required,
-            approver_view=self.approver_view, approver=self.ctx.session.name())
+            approver_view=self.approver_view, approver=self.ctx.session.name(),
+            shown=shown, unseen=unseen)
         p, s = self.tab.approval, self.ctx.session
         for button, permission in ((p.ready_btn, "review"), (p.ready_all_btn, "review"),
                                    (p.approve_btn, "approve"), (p.reject_btn, "approve"),
                                    (p.approve_all_btn, "approve"),
                                    (p.delete_btn, "originals.delete")):
             permit(button, s, permission, button.isEnabled())
+
+    def shown_lines(self, a) -> list[str]:
+        """Who is shown and which names stay readable, a line each, as the core's publication
+        says (the contact sheet's words: the GUI audit, item 7)."""
+        pub = self.ctx.engine.publication(a)
+        lines: list[str] = []
+        for _box, who, why in pub.faces_shown:
+            name = self._name(who) if who else "a face not on the register"
+            lines.append(f"Shown: {name}" + (f" ({_lower_first(why)})" if why else ""))
+        for text, who, why in pub.texts_kept:
+            what = (f"{self._name(who)}'s name" if who else
+                    f"\u201c{text}\u201d" if text else "a name not on the register")
+            lines.append(f"Readable: {what}" + (f" ({_lower_first(why)})" if why else ""))
+        lines = list(dict.fromkeys(lines))          # a video: one line per person and reason
+        return lines or ["Nobody is shown: every face and name found is covered."]
+
+    def unseen(self, a) -> str:
+        """What the signed-in approver still has to see of a video before approving it (the
+        core's words: ``VideoViews.refusal``), '' for a photo or a video seen whole."""
+        if getattr(a, "media", "photo") != "video" or not self.ctx.session.allowed("approve"):
+            return ""
+        try:
+            return self.ctx.ws.approvals.views.refusal(a, self.ctx.engine.approval_parts(a)) \
+                or ""
+        except PhotoVetError as exc:       # said, and Approve stays off (fail closed)
+            return error_text(exc)
 
     def set_approver_view(self, on: bool) -> bool:
         """The senior leader's view: what will be published, the photos waiting for approval,
@@ -212,6 +256,7 @@ class ApprovalController(QObject):
         item = self.review.current()
         if not self._usable(item) or not self.required or self.ctx.engine is None:
             return
+        self.before_approve()
         try:
             self._approve(item, self.checklist.ticked())
         except PhotoVetError as exc:
@@ -234,6 +279,7 @@ class ApprovalController(QObject):
         swallowed (a slot's exception would only reach the log)."""
         if not self.required or self.ctx.engine is None:
             return
+        self.before_approve()
         try:
             self._approve_all_shown()
         except Exception as exc:   # said to the person, in words, and logged
@@ -274,8 +320,15 @@ class ApprovalController(QObject):
             self._changed(done)
         text = f"{media_count(done)} approved by {approver}."
         kept = set(picked)
-        out = [it for i, it in enumerate(todo) if i not in kept]
+        held = [it for i, it in enumerate(todo) if i not in kept and self.unseen(it.analysis)]
+        out = [it for i, it in enumerate(todo) if i not in kept and it not in held]
         left = len(out)
+        if held:
+            one = len(held) == 1
+            text += (f" {media_count(held)} {'was' if one else 'were'} left out: "
+                     f"{'it has' if one else 'they have'} not been seen whole in the player: "
+                     f"open {'it' if one else 'each'}, play {'it' if one else 'them'} to the "
+                     f"end (or step through), then approve {'it' if one else 'them'}.")
         if left:
             text += (f" {media_count(out)} could not be shown on the contact sheet and "
                      f"{'was' if left == 1 else 'were'} left out: open "
@@ -325,7 +378,10 @@ class ApprovalController(QObject):
         if video and a.sound_needs_review:
             still.append("The sound is still yours to decide (removed until then)")
         still += [f.message for f in getattr(a, "flags", ()) if f.open]
-        return Tile(item.path, item.name, video=video, lines=lines, open=still)
+        # a video's three moments here are not all of it: approved only once the approver has
+        # seen it whole in the player (the core's VideoViews; fail closed)
+        return Tile(item.path, item.name, video=video, lines=lines, open=still,
+                    held=self.unseen(a) if video else "")
 
     def contact_sheet(self, items: list[PhotoItem], approver: str
                       ) -> tuple[list[int], list[str]] | None:

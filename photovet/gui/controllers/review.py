@@ -88,6 +88,9 @@ class ReviewController(QObject):
         findings.face_action.connect(self.face_action)
         findings.text_action.connect(self.text_action)
         findings.keep_rest.connect(self.keep_rest)
+        # the open questions' buttons are for an account that may make them (the core's roles)
+        ctx.session.changed.connect(
+            lambda *_: findings.set_can_decide(self.ctx.ws.allowed("review")))
         photo.after_toggled.connect(lambda *_: self.show_current())
         photo.assign_requested.connect(self.assign_selected)
         ctx.register_changed.connect(self.show_current)
@@ -157,6 +160,7 @@ class ReviewController(QObject):
             photo.canvas.set_after(done[1] if done and done[0] == key else None)
             if not done or done[0] != key:
                 self._render(item)
+        findings.can_decide = self.ctx.ws.allowed("review")
         findings.show_analysis(a, self._people())
         self.shown.emit(item)
 

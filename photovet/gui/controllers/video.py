@@ -42,6 +42,7 @@ from ..words import error_text, sentence
 SHOW_LONG_EDGE = 960          # frames are decoded at most this size for the player
 PREVIEW_SECONDS = 8.0         # the published version is rendered this much at a time
 PLAY_MS = 66                  # the player asks for a frame this often while playing (~15/s)
+SEEN_MS = 1000                # what an approver saw is reported to the core this often
 
 
 def is_video(item: Any) -> bool:
@@ -76,6 +77,18 @@ class VideoController(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(PLAY_MS)
         self.timer.timeout.connect(self._tick)
+        # what an approver had on screen, reported to the core (approval.VideoViews), which
+        # decides when the video has been seen whole: the moments shown since the last report,
+        # for the version shown (its approval parts); sent every SEEN_MS, on pause, at the end,
+        # on leaving the video and before an approval
+        self._seen: tuple[Any, dict[str, Any], list[float]] | None = None
+        self._parts: tuple[str, dict[str, Any]] | None = None
+        self.seen_timer = QTimer(self)
+        self.seen_timer.setSingleShot(True)
+        self.seen_timer.setInterval(SEEN_MS)
+        self.seen_timer.timeout.connect(self.report_seen)
+        # told after a report (the approval panel says what is left, Approve waits for it)
+        self.watched: Callable[[], None] = lambda: None
         player.seek_requested.connect(lambda *_: self.request_frame())
         player.play_toggled.connect(self.play)
         player.published_toggled.connect(self.set_published)
@@ -91,6 +104,8 @@ class VideoController(QObject):
 
     def show(self, item: Any) -> None:
         a: VideoAnalysis = item.analysis
+        if self._seen is not None and self._seen[0] is not a:
+            self.report_seen()                       # another video (or version): say it first
         channel = self.ctx.ws.channels.get(a.channel) if a.channel else \
             self.ctx.current_channel()
         # what a row offers is the core's answer (VideoReviewer.row_choices)
@@ -168,6 +183,8 @@ class VideoController(QObject):
             if is_video(cur) and cur.analysis.path == want[0]:
                 self.player.set_frame(img, [] if want[2] else self.outlines(cur.analysis, want[1]),
                                       published=want[2])
+                if want[3] == self._key(cur.analysis):
+                    self.saw(cur.analysis, want[1])
 
         def finished(*_: Any) -> None:
             self._loading = False
@@ -213,6 +230,41 @@ class VideoController(QObject):
                                    setattr(self, "_want", None)),
                                on_finish=finished)
 
+    # -- what an approver saw ---------------------------------------------------------------
+
+    def saw(self, a: VideoAnalysis, frame: int) -> None:
+        """Frame ``frame`` of ``a`` is on screen: noted for the core when the signed-in account
+        approves (a preparer's viewing decides nothing)."""
+        if self.ctx.engine is None or not self.ctx.ws.allowed("approve") or not a.frame_times:
+            return
+        key = self._key(a)
+        if self._parts is None or self._parts[0] != key:
+            try:
+                self._parts = (key, self.ctx.engine.approval_parts(a))
+            except PhotoVetError:
+                return                               # nothing noted: fail closed
+        if self._seen is not None and (self._seen[0] is not a or self._seen[1] is not
+                                       self._parts[1]):
+            self.report_seen()
+        if self._seen is None:
+            self._seen = (a, self._parts[1], [])
+        self._seen[2].append(a.time_of(frame) - a.frame_times[0])
+        if not self.seen_timer.isActive():
+            self.seen_timer.start()
+
+    def report_seen(self) -> None:
+        """Tell the core the moments seen since the last report (stored at once)."""
+        self.seen_timer.stop()
+        pending, self._seen = self._seen, None
+        if not pending or not pending[2]:
+            return
+        a, parts, times = pending
+        try:
+            self.ctx.ws.approvals.views.seen(a, parts, times)
+        except PhotoVetError:
+            return          # signed out or locked meanwhile: nothing is recorded (fail closed)
+        self.watched()
+
     def set_published(self, on: bool) -> None:
         self.published = bool(on)
         self.request_frame()
@@ -222,6 +274,7 @@ class VideoController(QObject):
             self.timer.start()
         else:
             self.timer.stop()
+            self.report_seen()
 
     def _tick(self) -> None:
         if self._loading:
@@ -356,6 +409,7 @@ class VideoController(QObject):
 
     def close(self) -> None:
         self.timer.stop()
+        self.report_seen()
         self._tmp.cleanup()
 
 
@@ -376,6 +430,10 @@ def install_video(win: Any) -> VideoController:
             can_listen=win.ctx.ws.allowed("approve")))
 
     ctl.summary = summary
+    # what an approver saw of the video: the approval panel says what is left, and an
+    # approval first hears of everything seen until then
+    ctl.watched = win.approval.show_state
+    win.approval.before_approve = ctl.report_seen
 
     def someone_else() -> None:
         # another person signed in: the buttons and the summary are for them ("I listened"
@@ -395,6 +453,7 @@ def install_video(win: Any) -> VideoController:
             ctl.player.decisions.show()
             return True
         ctl.player.play_btn.setChecked(False)
+        ctl.report_seen()
         ctl.player.decisions.hide()
         tab.media.setCurrentWidget(tab.photo)
         tab.findings.tree.show()

@@ -115,6 +115,9 @@ class Tile:
     video: bool = False
     lines: list[str] = field(default_factory=list)      # shown, covered... (plain text)
     open: list[str] = field(default_factory=list)       # still open ("yours to decide")
+    #: why it cannot be approved from this sheet (the core's words: a video the approver has
+    #: not seen whole in the player; its moments here are not all of it); '' when it can
+    held: str = ""
 
 
 def _all_of(total: tuple[int, int]) -> str:
@@ -179,6 +182,10 @@ class SheetTile(QFrame):
         if tile.open:
             text += ("<br>" if text else "") + "<br>".join(
                 f"<span style='color:#7a5200'>\u25b2 {esc(line)}</span>" for line in tile.open)
+        if tile.held:
+            text += ("<br>" if text else "") + (
+                f"<span style='color:#6b1111'><b>Left out:</b> {esc(tile.held)}. Open it "
+                "on its own to approve it.</span>")
         self.words = QLabel(text)
         self.words.setTextFormat(Qt.TextFormat.RichText)
         self.words.setWordWrap(True)
@@ -410,8 +417,10 @@ class ContactSheetDialog(QDialog):
         return all(t.seen for t in self.tiles)
 
     def approvable(self) -> list[int]:
-        """The tiles that were seen as published (a tile that could not be shown is not)."""
-        return [i for i, t in enumerate(self.tiles) if t.seen and t.rendered and not t.failed]
+        """The tiles that were seen as published (a tile that could not be shown is not, nor
+        one the core holds back: a video not seen whole)."""
+        return [i for i, t in enumerate(self.tiles)
+                if t.seen and t.rendered and not t.failed and not t.tile.held]
 
     def ticked(self) -> list[str]:
         return self.ticks.ticked()
@@ -433,8 +442,9 @@ class ContactSheetDialog(QDialog):
                                        "the ticks are kept with each approval.")
         # what Approve would approve: every tile but those that cannot be shown (the count
         # does not grow as the tiles are seen: "Approve 3 photos" read as if 8 were left out)
-        ok = self._kinds(lambda t: not t.failed)
+        ok = self._kinds(lambda t: not t.failed and not t.tile.held)
         left_out = [t.tile.name for t in self.tiles if t.failed]
+        held = [t.tile.name for t in self.tiles if t.tile.held and not t.failed]
         all_ticked = len(self.ticks.ticked()) == len(self._checks)
         if sum(rendered) < sum(total):
             text = (f"Preparing what will be published: {part_of(rendered, total)} ready. "
@@ -454,6 +464,12 @@ class ContactSheetDialog(QDialog):
                      f"{verb(out, 'is', 'are')} left out: "
                      + ", ".join(short_name(x, 40) for x in left_out[:3])
                      + ("\u2026" if len(left_out) > 3 else "") + ".")
+        if held:
+            n = len(held)
+            text += (f" {media_count(0, n)} {'is' if n == 1 else 'are'} left out: not seen "
+                     "whole in the player yet ("
+                     + ", ".join(short_name(x, 40) for x in held[:3])
+                     + ("\u2026" if n > 3 else "") + ").")
         self.status.setText(text)
         self.approve_btn.setText(f"Approve {media_count(*ok)}" if sum(ok) else "Approve")
         self.approve_btn.setEnabled(every and bool(sum(ok)) and all_ticked)

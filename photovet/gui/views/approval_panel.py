@@ -78,6 +78,20 @@ class ApprovalPanel(QWidget):
         self.delete_btn.clicked.connect(self.delete_original_requested)
         # issue 18: the approver's checklist (filled by controllers/checklist.py)
         self.checks = ChecklistTicks()
+        # the GUI audit, item 7: who is shown and which names stay readable, beside the
+        # checklist, in the core's words (the approver's view showed a summary count only)
+        self.shown_label = QLabel("")
+        self.shown_label.setObjectName("ApprovalShown")
+        self.shown_label.setWordWrap(True)
+        self.shown_label.setTextFormat(Qt.TextFormat.RichText)
+        self.shown_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.shown_label.hide()
+        # the GUI audit, item 8: what is left to see of a video before it can be approved
+        self.watch_label = QLabel("")
+        self.watch_label.setObjectName("ApprovalWatch")
+        self.watch_label.setWordWrap(True)
+        self.watch_label.setStyleSheet("color: #7a5200;")
+        self.watch_label.hide()
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -91,20 +105,28 @@ class ApprovalPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
         lay.addWidget(self.state_label)
+        lay.addWidget(self.shown_label)
         # the checklist asks for its whole height (a 1366 x 768 screen has room for the
         # school's checks when "What PhotoVet found" above yields), and scrolls only below that:
         # a fixed height squeezed it into two rows and let the buttons overlap the checks
         self.checks_scroll = ContentScroll(self.checks, 60)
         lay.addWidget(self.checks_scroll)
+        lay.addWidget(self.watch_label)
         lay.addLayout(grid)
         lay.addWidget(self.who)
         lay.addWidget(self.message)
         self.show_state(None, None, "", "", required=True, approver_view=False, approver="")
 
     def show_state(self, analysis, state: ApprovalState | None, void: str, channel_label: str, *,
-                   required: bool, approver_view: bool, approver: str) -> None:
-        """Everything about the current photo; buttons only when they can do something."""
+                   required: bool, approver_view: bool, approver: str,
+                   shown: list[str] | None = None, unseen: str = "") -> None:
+        """Everything about the current photo; buttons only when they can do something.
+        ``shown``: who is shown and which names stay readable, a line each (the approver's
+        view); ``unseen``: the core's words for what is left to see of a video before it can
+        be approved ('' when nothing is)."""
         self.message.hide()
+        self.shown_label.hide()
+        self.watch_label.hide()
         if not required:
             self.state_label.setText("Approval is turned off in the school's settings: photos "
                                      "are exported without a senior leader's approval.")
@@ -126,7 +148,14 @@ class ApprovalPanel(QWidget):
         for b in (self.ready_all_btn, self.approve_all_btn, self.delete_btn):
             b.setEnabled(True)
         self.ready_btn.setEnabled(usable and (status in ("draft", "rejected") or bool(void)))
-        self.approve_btn.setEnabled(usable and (status == "ready" or bool(void)))
+        can_approve = usable and (status == "ready" or bool(void))
+        self.approve_btn.setEnabled(can_approve and not unseen)
+        if approver_view and can_approve and unseen:
+            self.watch_label.setText(unseen + ".")
+            self.watch_label.show()
+        if approver_view and usable and shown is not None:
+            self.shown_label.setText("<br>".join(esc(line) for line in shown))
+            self.shown_label.show()
         self.reject_btn.setEnabled(usable and status in ("ready", "approved"))
         self.delete_btn.setVisible(usable and status == "rejected")
         self.checks.setVisible(approver_view and usable and bool(self.checks.checks()))

@@ -202,6 +202,10 @@ class FindingsPanel(QWidget):
         super().__init__(parent)
         self.analysis: PhotoAnalysis | None = None
         self.people_by_id: dict[str, Any] = {}
+        # may the signed-in account make the preparer's decisions (the core's "review"
+        # permission, set by the controller)? If not, the open questions are shown without
+        # their buttons (the GUI audit, item 7: an approver-only account saw "Keep it covered")
+        self.can_decide = True
         self.heading = QLabel("What PhotoVet found")
         self.heading.setObjectName("SectionTitle")
         self.summary = QLabel("")
@@ -252,6 +256,12 @@ class FindingsPanel(QWidget):
 
     # -- showing --------------------------------------------------------------------------------
 
+    def set_can_decide(self, on: bool) -> None:
+        """Whoever is signed in may (or may not) answer the open questions: shown again."""
+        if bool(on) != self.can_decide:
+            self.can_decide = bool(on)
+            self._cards(self.analysis)
+
     def show_analysis(self, a: PhotoAnalysis | None, people_by_id: dict[str, Any]) -> None:
         keep = self.selected()
         same = a is not None and self.analysis is not None and a.path == self.analysis.path
@@ -286,19 +296,30 @@ class FindingsPanel(QWidget):
         self.decide_box.setVisible(bool(opened))
         if not opened:
             return
-        self.decide_title.setText(f"Yours to decide ({len(opened)})")
+        decide = self.can_decide
+        self.decide_title.setText(f"Yours to decide ({len(opened)})" if decide else
+                                  f"Still open for the preparer ({len(opened)})")
         for kind, i in opened[:self.MAX_CARDS]:
             card = self._face_card(i) if kind == FACE else self._text_card(i)
+            if not decide:       # read-only: what is open, never a button this account can't use
+                for b in card.buttons.values():
+                    b.hide()
             self.decide_lay.addWidget(card)
             self.cards.append(card)
         rest = len(opened) - self.MAX_CARDS
-        self.more.setText(f"\u2026and {plural(rest, 'more question')}: answer these first, "
-                          "or keep the rest covered." if rest > 0 else "")
+        if decide:
+            more = (f"\u2026and {plural(rest, 'more question')}: answer these first, or keep "
+                    "the rest covered." if rest > 0 else "")
+        else:
+            more = ((f"\u2026and {plural(rest, 'more')}. " if rest > 0 else "")
+                    + "Each stays covered until a preparer decides it; what will be published "
+                      "is shown with them covered.")
+        self.more.setText(more)
         self.decide_lay.addWidget(self.more)
-        self.more.setVisible(rest > 0)
-        if len(opened) > 1:
+        self.more.setVisible(bool(more))
+        if len(opened) > 1 and decide:
             self.decide_lay.addWidget(self.keep_rest_button)
-        self.keep_rest_button.setVisible(len(opened) > 1)
+        self.keep_rest_button.setVisible(len(opened) > 1 and decide)
         self._fit_cards()
 
     def _fit_cards(self) -> None:
