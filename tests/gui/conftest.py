@@ -122,6 +122,18 @@ def select_photo(win: MainWindow, name: str) -> None:
     assert win.photos.batch.select_path(path)
 
 
+def play_video_through(qtbot, win: MainWindow, path) -> None:
+    """As the signed-in approver: open the video ``path`` and play it to the end (a video is
+    approved only by someone who has seen all of it: core approval.VideoViews)."""
+    select_photo(win, Path(path).name)
+    qtbot.waitUntil(lambda: win.photos.media.currentWidget() is win.photos.video, timeout=5000)
+    qtbot.waitUntil(lambda: win.photos.video.canvas.image is not None, timeout=20000)
+    player = win.photos.video
+    player.play_btn.setChecked(True)
+    qtbot.waitUntil(lambda: not player.play_btn.isChecked(), timeout=60000)
+    win.video.report_seen()
+
+
 # --------------------------------------------------------------------------------------------
 # Answering dialogs as a person would: find the window that popped up, press its buttons
 # --------------------------------------------------------------------------------------------

@@ -141,17 +141,18 @@ def test_the_approver_sees_who_is_shown_and_no_preparers_buttons(qtbot, ws, make
     win.add_paths([str(p) for p in paths])
     wait_checked(qtbot, win, 2)
     select_photo(win, "photo_000.jpg")
-    QApplication.processEvents()
     findings = win.photos.findings
     # the preparer answers the open question (Joel, uncertain) with one click
-    assert findings.cards and all(b.isVisibleTo(findings) for c in findings.cards
-                                  for b in c.buttons.values())
+    qtbot.waitUntil(lambda: bool(findings.cards) and all(
+        b.isVisibleTo(findings) for c in findings.cards for b in c.buttons.values()),
+        timeout=5000)
     answer(click("&Yes"), kind=QMessageBox)
     win.approval.mark_all_shown_ready()
     sign_in_as(win, APPROVER_NAME)            # may approve, may not prepare
     win.approval.set_approver_view(True)
     select_photo(win, "photo_000.jpg")
-    QApplication.processEvents()
+    for _ in range(5):
+        QApplication.processEvents()
     panel = win.photos.approval
     assert panel.shown_label.isVisible()
     shown = panel.shown_label.text()

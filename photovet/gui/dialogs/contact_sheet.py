@@ -202,8 +202,8 @@ class SheetTile(QFrame):
         self._style()
 
     def _style(self) -> None:
-        edge = "#2e7d32" if self.seen and not self.failed else \
-            "#b23b3b" if self.failed else "#c5cad1"
+        edge = "#b23b3b" if self.failed else "#e0a000" if self.tile.held else \
+            "#2e7d32" if self.seen else "#c5cad1"
         self.setStyleSheet(f"QFrame#SheetTile {{ border: 2px solid {edge}; border-radius: 4px; "
                            "background: #ffffff; }")
 
