@@ -219,14 +219,18 @@ class VideoViews:
             self.audit.record("video.watched", {"sha256": analysis.sha256,
                                                 "channel": analysis.channel, "how": "confirmed"})
 
+    def spans_seen(self, analysis: Any, parts: dict[str, Any]) -> list[tuple[float, float]]:
+        """The stretches of the video (seconds) the signed-in account has seen, as ``parts``
+        publishes it (none for anyone not signed in)."""
+        who = self.audit.access.actor()
+        return self._spans(analysis, parts, self._viewer(who)) if who is not None else []
+
     def refusal(self, analysis: Any, parts: dict[str, Any]) -> str | None:
         """Why the signed-in account may not approve this video yet, as ``parts`` publishes it,
         for what it has not seen (None: seen, or not a video). Nobody signed in: nothing seen."""
         if getattr(analysis, "media", "photo") != "video":
             return None
-        who = self.audit.access.actor()
-        spans = self._spans(analysis, parts, self._viewer(who)) if who is not None else []
-        return watch_refusal(float(analysis.duration), spans)
+        return watch_refusal(float(analysis.duration), self.spans_seen(analysis, parts))
 
 
 def _unticked(parts: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
+    ONLY_PREPARER,
     answer,
     approve_on_sheet,
     click,
@@ -99,6 +100,11 @@ def test_a_video_stepped_a_second_at_a_time_counts_a_jump_to_the_end_does_not(
     QApplication.processEvents()
     assert not panel.approve_btn.isEnabled()
     assert "not seen yet from 0:00.0 to 0:01.9" in panel.watch_label.text()
+    # what was seen is marked on the timeline, from the core's record: the first moment and
+    # the last, nothing between
+    seen = player.timeline.seen
+    assert seen is not None and len(seen) == 2 and seen[0] == (0.0, 0.0) and seen[1][0] > 1.9
+    assert "marked green along the top of the timeline" in panel.watch_label.text()
     player.set_frame_index(0)
     for _ in range(3):                          # Shift+Right: a second on
         player.step_seconds(1.0)
@@ -106,6 +112,15 @@ def test_a_video_stepped_a_second_at_a_time_counts_a_jump_to_the_end_does_not(
     win.video.report_seen()
     QApplication.processEvents()
     assert panel.approve_btn.isEnabled(), panel.watch_label.text()
+
+
+def test_a_preparer_has_nothing_marked_as_seen(qtbot, ws, make_window, tmp_path):
+    win, clip = _batch_with_a_video(qtbot, ws, make_window, tmp_path)
+    sign_in_as(win, ONLY_PREPARER)
+    _open_video(qtbot, win, clip)
+    assert win.photos.video.timeline.seen is None
+    win.video.report_seen()
+    assert ws.db.one("SELECT COUNT(*) FROM video_views")[0] == 0
 
 
 def test_the_contact_sheet_leaves_out_a_video_not_seen_whole(qtbot, ws, make_window, tmp_path):

@@ -116,6 +116,7 @@ class VideoController(QObject):
             can_listen=self.ctx.ws.allowed("approve"),
             channel_label=channel.label, channel_rule=channel.audio)
         self.summary(item)
+        self.show_seen(a)
         self.request_frame()
 
     def _row_choices(self, a: VideoAnalysis, track_id: int) -> RowChoices | None:
@@ -252,6 +253,17 @@ class VideoController(QObject):
         if not self.seen_timer.isActive():
             self.seen_timer.start()
 
+    def show_seen(self, a: VideoAnalysis) -> None:
+        """Mark on the timeline what the signed-in approver has seen (the core's record)."""
+        spans = None
+        if self.ctx.engine is not None and self.ctx.ws.allowed("approve") and not a.error:
+            try:
+                spans = self.ctx.ws.approvals.views.spans_seen(
+                    a, self.ctx.engine.approval_parts(a))
+            except PhotoVetError:
+                spans = []
+        self.player.timeline.set_seen(spans)
+
     def report_seen(self) -> None:
         """Tell the core the moments seen since the last report (stored at once)."""
         self.seen_timer.stop()
@@ -263,6 +275,9 @@ class VideoController(QObject):
             self.ctx.ws.approvals.views.seen(a, parts, times)
         except PhotoVetError:
             return          # signed out or locked meanwhile: nothing is recorded (fail closed)
+        cur = self.current()
+        if is_video(cur) and cur.analysis is a:
+            self.show_seen(a)
         self.watched()
 
     def set_published(self, on: bool) -> None:

@@ -151,7 +151,8 @@ class ApprovalPanel(QWidget):
         can_approve = usable and (status == "ready" or bool(void))
         self.approve_btn.setEnabled(can_approve and not unseen)
         if approver_view and can_approve and unseen:
-            self.watch_label.setText(unseen + ".")
+            self.watch_label.setText(unseen + ". What you have seen is marked green along the "
+                                     "top of the timeline.")
             self.watch_label.show()
         if approver_view and usable and shown is not None:
             self.shown_label.setText("<br>".join(esc(line) for line in shown))

@@ -251,6 +251,9 @@ class TrackTimeline(QWidget):
         self.duration = 0.0
         self.position = 0.0
         self.selected: int | None = None
+        # what the signed-in approver has seen of the video (the core's stretches, seconds),
+        # marked along the ruler; None: not shown (someone who does not approve)
+        self.seen: list[tuple[float, float]] | None = None
         self.setMouseTracking(False)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -267,6 +270,10 @@ class TrackTimeline(QWidget):
 
     def set_selected(self, track_id: int | None) -> None:
         self.selected = track_id
+        self.update()
+
+    def set_seen(self, spans: list[tuple[float, float]] | None) -> None:
+        self.seen = None if spans is None else [(float(a), float(b)) for a, b in spans]
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -332,6 +339,12 @@ class TrackTimeline(QWidget):
                          or self.duration <= 10):
                 qp.drawText(QPointF(x + 2, RULER_H - 8), label)
             t += step
+        if self.seen is not None:           # the approver's seen stretches, in green
+            x0, x1 = self._x(0.0), self._x(self.duration)
+            qp.fillRect(QRectF(x0, RULER_H - 4, max(1.0, x1 - x0), 4), QColor("#d9dee3"))
+            for start, end in self.seen:
+                a, b = self._x(start), self._x(end)
+                qp.fillRect(QRectF(a, RULER_H - 4, max(2.0, b - a), 4), QColor("#2e7d32"))
         if not self.rows:
             qp.setPen(QColor("#555"))
             qp.drawText(QRectF(8, RULER_H, w - 16, ROW_H), Qt.AlignmentFlag.AlignVCenter,
