@@ -212,9 +212,22 @@ CHANNEL_HELP = ("Where the photos will be posted: a channel in the register (web
 
 MODE_OPTION = click.option(
     "--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,
-    help="consent: show people who consented for the channel (default, or the school's mode); "
-         "no-identifiable-children: cover every pupil whatever the consent; staff by their "
-         "consent. A channel with a fixed mode always uses it.")
+    help="Stricter than the school's mode, for this command only: no-identifiable-children "
+         "covers every pupil whatever the consent (staff by their consent). Without it the "
+         "school's mode is used (see 'photovet settings'). A mode looser than the school's is "
+         "refused: only an admin changes the school's mode (photovet settings set mode ...). "
+         "A channel with a fixed mode always uses it.")
+
+
+def checked_mode(ws, mode: str | None) -> str:
+    """The mode this command decides with (the core says: the school's, or a stricter one
+    asked with --mode); a looser --mode stops the command before anything is read."""
+    try:
+        return ws.mode_for(mode)
+    except PhotoVetError as exc:
+        ws.close()
+        abort(f"--mode {mode}: {exc.message}", EXIT_USAGE)
+        raise   # not reached: abort exits
 
 def face_line(face, people_by_id) -> str:
     x, y, w, h = face.box

@@ -18,6 +18,7 @@ from photovet.cli.common import (
     StderrProgress,
     abort,
     cause,
+    checked_mode,
     emit_json,
     face_line,
     fail_line,
@@ -224,10 +225,11 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                   exc.message + (f" ({exc.hint})" if exc.hint else ""))
         sys.exit(EXIT_USAGE)
     ch = get_channel(ws, channel)
+    mode = checked_mode(ws, mode)
     from photovet.core.vision.text.captions import label_refusal
 
     refusal = label_refusal(label, ws.register.people(), ch, _dt.date.today(),
-                            mode or ws.settings.mode, threshold=ws.settings.text.caption_threshold)
+                            mode, threshold=ws.settings.text.caption_threshold)
     if refusal is not None:   # before minutes of checking: the label names a pupil
         ws.close()
         fail_line(None, refusal.message)
@@ -239,7 +241,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         from photovet.core.vision.text.captions import caption_refusal
 
         said = caption_refusal(caption, ws.register.people(), ch, _dt.date.today(),
-                               mode or ws.settings.mode,
+                               mode,
                                threshold=ws.settings.text.caption_threshold,
                                media=batch_media(files))
         if said is not None:   # the caption is checked again by the core when exporting
@@ -455,6 +457,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     ws = open_workspace()
     files = _files(paths, ws)
     ch = get_channel(ws, channel)
+    mode = checked_mode(ws, mode)
     engine = load_engine(ws, text=not no_text)
     failed = 0
     try:
@@ -543,6 +546,7 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
     ws = open_workspace()
     files = _files(paths, ws)
     ch = get_channel(ws, channel)
+    mode = checked_mode(ws, mode)
     engine = load_engine(ws)
     failed = 0
     try:
@@ -598,6 +602,7 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     ws = open_workspace()
     files = _files(paths, ws)
     ch = get_channel(ws, channel)
+    mode = checked_mode(ws, mode)
     required = ws.approvals.required_checks()
     ticks = list(required) if all_checks_done else list(checked)
     engine = load_engine(ws)
@@ -678,7 +683,7 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     ws = open_workspace()
     try:
         ch = get_channel(ws, channel)
-        mode = mode or ws.settings.mode
+        mode = checked_mode(ws, mode)
         people = ws.register.people()   # rejected rows too: the policy then suggests initials
         result = check_caption(text, people, ch, _dt.date.today(), mode,
                                threshold=ws.settings.text.caption_threshold,

@@ -208,6 +208,11 @@ class SettingsError(PhotoVetError):
     """The settings file is unreadable or has an invalid value."""
 
 
+class ModeRefusedError(SettingsError):
+    """A mode asked for one job (``--mode``) is looser than the school's mode: refused
+    (policy.requested_mode_refusal says why, and who changes the school's mode)."""
+
+
 class ModelError(PhotoVetError):
     """A bundled model file is missing or could not be loaded (reinstall PhotoVet)."""
 

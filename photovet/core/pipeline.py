@@ -34,7 +34,12 @@ from typing import Any, overload
 
 from photovet.core import logs
 from photovet.core.cache import AnalysisCache
-from photovet.core.errors import KeyUnavailableError, PhotoVetError, RegisterUnavailableError
+from photovet.core.errors import (
+    KeyUnavailableError,
+    ModeRefusedError,
+    PhotoVetError,
+    RegisterUnavailableError,
+)
 from photovet.core.memory import release as release_memory
 from photovet.core.memory import return_large_blocks
 from photovet.core.models import (
@@ -276,6 +281,17 @@ class Engine:
                  "t" if (self.text_engine or (self.process and self.settings.text.enabled)) else "-"]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
+    def mode_for(self, mode: str | None = None) -> str:
+        """The mode to decide with: the school's, or ``mode`` when it is as strict or stricter
+        (policy.requested_mode_refusal). A looser one raises ModeRefusedError: the school's
+        mode is changed only by an admin, in the school's settings."""
+        from photovet.core.policy import mode_to_use, requested_mode_refusal  # noqa: PLC0415
+
+        refusal = requested_mode_refusal(self.settings.mode, mode)
+        if refusal is not None:
+            raise ModeRefusedError(refusal)
+        return mode_to_use(self.settings.mode, mode)
+
     def channel(self, channel: str | Channel) -> Channel:
         if isinstance(channel, Channel):
             return channel
@@ -448,7 +464,7 @@ class Engine:
 
         parts = self.review_parts(analysis, ch)
         apply_review(analysis, parts, grow=self.settings.cover.grow)
-        return decide_photo(analysis, self.people_by_id, ch, mode or self.settings.mode,
+        return decide_photo(analysis, self.people_by_id, ch, self.mode_for(mode),
                             on or _dt.date.today(), rules=self.photo_rules(analysis, parts))
 
     def photo_rules(self, analysis: PhotoAnalysis, parts: list) -> PhotoRules:
@@ -528,7 +544,7 @@ class Engine:
         from photovet.core.vision.text.captions import label_refusal  # noqa: PLC0415
 
         return label_refusal(label, self.people, self.channel(channel), on or _dt.date.today(),
-                             mode or self.settings.mode,
+                             self.mode_for(mode),
                              threshold=self.settings.text.caption_threshold)
 
     def caption_refusal(self, caption: str, channel: str | Channel, mode: str | None = None,
@@ -538,7 +554,7 @@ class Engine:
         from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
 
         return caption_refusal(caption, self.people, self.channel(channel),
-                               on or _dt.date.today(), mode or self.settings.mode,
+                               on or _dt.date.today(), self.mode_for(mode),
                                threshold=self.settings.text.caption_threshold,
                                media=tuple(media))
 
@@ -707,7 +723,7 @@ class Engine:
         stores = self._video_stores()
         listened = stores[1].listened_by(analysis.sha256, ch.id) if stores and \
             analysis.sha256 else None
-        return decide_video(analysis, self.people_by_id, ch, mode or self.settings.mode,
+        return decide_video(analysis, self.people_by_id, ch, self.mode_for(mode),
                             on or _dt.date.today(), listened_by=listened, sound_request=request)
 
     def video_covers(self, analysis: VideoAnalysis, decision: str | None = "cover") -> Any:
@@ -952,6 +968,7 @@ def analyse_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Ch
 
     files = [Path(p) for p in paths]
     ch = engine.channel(channel)
+    engine.mode_for(mode)   # a mode looser than the school's: refused before anything is read
     total = len(files)
     yield Progress(0, total, message="Starting")
     n = photo_workers(engine, workers)
@@ -1046,6 +1063,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
     from photovet.core.media.export import export_batch as _export  # noqa: PLC0415
 
     ch = engine.channel(channel)
+    engine.mode_for(mode)   # a mode looser than the school's: refused before anything is read
     refusal = engine.label_refusal(label, ch, mode)
     if refusal is not None:
         raise refusal
@@ -1211,6 +1229,7 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     files = [Path(p) for p in paths]
     out_dir = Path(out_dir)
     ch = engine.channel(channel)
+    engine.mode_for(mode)   # a mode looser than the school's: refused before anything is read
     caption = (caption or "").strip()
     if caption:
         refused = engine.caption_refusal(caption, ch, mode, on, media=batch_media(files))

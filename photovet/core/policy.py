@@ -127,6 +127,43 @@ def _known_mode(mode: str) -> bool:
     return mode in (CONSENT, NO_CHILDREN)
 
 
+#: how strict each mode is: a higher number covers more (every pupil, whatever the consent)
+MODE_STRICTNESS = {CONSENT: 0, NO_CHILDREN: 1}
+#: the school's modes in words, as Settings shows them
+MODE_WORDS = {CONSENT: "consent (pupils shown where their family consented)",
+              NO_CHILDREN: "no identifiable children (every pupil covered, whatever the consent)"}
+
+
+def requested_mode_refusal(school_mode: str | Mode, requested: str | Mode | None) -> str | None:
+    """Why a mode asked for one check, scan, approval or export (``--mode``) may not be used,
+    or None. The school's mode is the school's decision, changed only by an admin in its
+    settings: a mode asked for one job may be as strict as the school's or stricter, never
+    looser (an audit exported a pupil's face with ``--mode consent`` while the school's setting
+    was "no identifiable children"). An unknown mode is refused too."""
+    if requested is None or requested == "":
+        return None
+    school = school_mode.value if isinstance(school_mode, Mode) else str(school_mode)
+    asked = requested.value if isinstance(requested, Mode) else str(requested)
+    if asked not in MODE_STRICTNESS:
+        return f"there is no mode \u201c{asked}\u201d (the modes are: {', '.join(MODE_STRICTNESS)})"
+    # a school mode PhotoVet does not know is the strictest (fail closed): nothing is looser
+    if MODE_STRICTNESS[asked] >= MODE_STRICTNESS.get(school, max(MODE_STRICTNESS.values()) + 1):
+        return None
+    return (f"the mode \u201c{asked}\u201d would show what the school's setting covers: the "
+            f"school's mode is {MODE_WORDS.get(school, school)}. A mode asked for one job may "
+            "only be as strict as the school's or stricter. Only an admin changes the school's "
+            "mode (in the app: Settings, School, Faces; or 'photovet settings set mode ...').")
+
+
+def mode_to_use(school_mode: str | Mode, requested: str | Mode | None) -> str:
+    """The mode a job decides with: the one asked for when ``requested_mode_refusal`` allows
+    it, else the school's (callers refuse first; this never loosens)."""
+    school = school_mode.value if isinstance(school_mode, Mode) else str(school_mode)
+    if requested_mode_refusal(school, requested) is not None or not requested:
+        return school
+    return requested.value if isinstance(requested, Mode) else str(requested)
+
+
 def person_block(person: Person | None, on: _dt.date) -> str | None:
     """The first reason this person may never be published, or None."""
     if person is None:
@@ -823,6 +860,7 @@ __all__ = [
     "CAPTION_FORMS", "Publication", "caption_consent_missing", "caption_name_form",
     "caption_warning", "consent_missing", "decide_face",
     "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
+    "mode_to_use", "requested_mode_refusal", "MODE_STRICTNESS", "MODE_WORDS",
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
     "name_consent_missing", "person_block", "publication", "refused_outright", "rule_for_face",
     "rule_for_text", "text_override_refusal",

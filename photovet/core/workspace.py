@@ -268,6 +268,18 @@ class Workspace:
                 self.audit.record(action, {"changed": changed}, user=actor)
         return changed
 
+    def mode_for(self, mode: str | None = None) -> str:
+        """The mode a job decides with: the school's, or ``mode`` (one command's ``--mode``)
+        when it is as strict or stricter; a looser one raises ModeRefusedError
+        (policy.requested_mode_refusal: only an admin changes the school's mode)."""
+        from photovet.core.errors import ModeRefusedError  # noqa: PLC0415
+        from photovet.core.policy import mode_to_use, requested_mode_refusal  # noqa: PLC0415
+
+        refusal = requested_mode_refusal(self.settings.mode, mode)
+        if refusal is not None:
+            raise ModeRefusedError(refusal)
+        return mode_to_use(self.settings.mode, mode)
+
     def save_settings(self, settings: Settings) -> dict:
         """Store the school's sections in the register (a signed-in admin; audited) and this
         PC's in settings.json. Returns what changed, by section."""
