@@ -111,8 +111,9 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
                        review_by: str = "", review_at: str = "") -> str:
     """Why an approval no longer fits the photo as it is now (the first difference that
     matters to a person)."""
+    what = "video" if (new.get("media") or old.get("media")) == "video" else "photo"
     if old.get("photo") != new.get("photo"):
-        return "the photo file changed since it was approved"
+        return f"the {what} file changed since it was approved"
     if old.get("channel") != new.get("channel") or old.get("media") != new.get("media"):
         return "it was approved for another channel"
     if old.get("mode") != new.get("mode"):
@@ -144,8 +145,8 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
     if effect:
         return f"{effect} (their consent or the register changed since it was approved)"
     if old.get("analysis") != new.get("analysis"):
-        return ("the photo was checked again with different settings or enrolments since it was "
-                "approved")
+        return (f"the {what} was checked again with different settings or enrolments since it "
+                "was approved")
     return "what would be published is not what was approved"
 
 
@@ -426,6 +427,44 @@ class Approvals:
 
     def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
         self._decide(analysis, REJECTED, comment, None)
+
+    def voided_by_settings(self, old: Any, new: Any, *, fixed_channels: set[str],
+                           current: set[str] | None = None) -> list[ApprovalState]:
+        """The approvals that a change of the school's settings from ``old`` to ``new``
+        (settings.Settings) would void, from what each approval signed: the analysis (every
+        approval, when what analysis finds changes: recognition, detection, text, the school's
+        name and details; videos, when the video settings change), the mode (on a channel with
+        no fixed mode of its own), how faces are covered (the cover style; the cover's size
+        changes every cover: every approval), and the checklist (a check added that the ticks
+        do not cover). ``current``: the analysis keys photos are checked with now (the engine's
+        ``cache_key`` and ``video_cache_key``): an approval signed with another is void
+        already and not counted; without it, every approval is taken as standing."""
+        analysis = old.analysis_key() != new.analysis_key()
+        video = old.to_dict(("video",)) != new.to_dict(("video",))
+        mode = old.mode != new.mode
+        style = old.cover.style != new.cover.style
+        grow = old.cover.grow != new.cover.grow
+        checks_old, checks_new = list(old.checklist.checks), list(new.checklist.checks)
+        checks = self.checklist is not None and checks_old != checks_new
+        if not (analysis or video or mode or style or grow or checks):
+            return []
+        out = []
+        for r in self.db.all(f"SELECT {self._COLS} FROM approvals WHERE status = ? ORDER BY "
+                             "decided_at, sha256, channel", [APPROVED]):
+            state = self._row(r)
+            p = state.parts or {}
+            if current is not None and p.get("analysis") not in current:
+                continue                      # checked again since: void already
+            media = p.get("media", "photo")
+            ticks = list(p.get("checks", []))
+            if (analysis or grow or (video and media == "video")
+                    or (mode and state.channel not in fixed_channels and p.get("mode") == old.mode)
+                    or (style and media == "photo"
+                        and p.get("cover_style", "solid") == old.cover.style)
+                    or (checks and "checks" in p and checklist_refusal(checks_new, ticks)
+                        and not checklist_refusal(checks_old, ticks))):
+                out.append(state)
+        return out
 
     def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
               review_by: str = "", review_at: str = "") -> Verdict:

@@ -505,6 +505,90 @@ class Settings:
 
 _SECTION_NAMES = tuple(f.name for f in fields(Settings) if f.name != "path")
 
+#: each of the school's sections in words, for the people told what changed
+SECTION_WORDS = {
+    "mode": "the school's mode",
+    "recognition": "how sure recognition must be",
+    "detection": "how faces are found",
+    "text": "how names in photos are read",
+    "cover": "how covers look",
+    "approval": "whether a senior leader approves",
+    "retention": "how long data is kept",
+    "school": "the school's name and details",
+    "group": "the group-shot rule",
+    "checklist": "the approver's checklist",
+    "accounts": "the sign-in rules",
+    "video": "how videos are checked",
+}
+#: the school's modes as a person reads them (Settings shows the same)
+MODE_NAMES = {"consent": "consent", "no-identifiable-children": "no identifiable children"}
+
+
+def changed_sections(old: Settings, new: Settings) -> list[str]:
+    """The school's sections whose values differ, in SCHOOL_SECTIONS order."""
+    a, b = old.to_dict(SCHOOL_SECTIONS), new.to_dict(SCHOOL_SECTIONS)
+    return [s for s in SCHOOL_SECTIONS if a.get(s) != b.get(s)]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass
+class SettingsChange:
+    """What a change of the school's settings from ``old`` to ``new`` does, as the core knows
+    it before it is saved (``Workspace.settings_change``) or after another PC saved it
+    (``Workspace.reload_settings_change``): the sections changed, whether every photo must be
+    checked again (``recheck``: what analysis finds changed), and the approvals it voids (they
+    must be marked ready and approved again)."""
+
+    old: Settings
+    new: Settings
+    sections: list[str] = field(default_factory=list)
+    voids: list[Any] = field(default_factory=list)     # approval.ApprovalState
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.sections)
+
+    @property
+    def recheck(self) -> bool:
+        return self.old.analysis_key() != self.new.analysis_key()
+
+    def what(self) -> str:
+        """The changes in words: 'the school's name and details', 'the school's mode (now
+        “no identifiable children”)'."""
+        bits = []
+        for s in self.sections:
+            words = SECTION_WORDS.get(s, s)
+            if s == "mode":
+                words += f" (now \u201c{MODE_NAMES.get(self.new.mode, self.new.mode)}\u201d)"
+            bits.append(words)
+        return _and(bits) if bits else "nothing"
+
+    def voided_count(self) -> tuple[int, int]:
+        """(photos, videos) whose approval this change voids."""
+        videos = sum(1 for v in self.voids if (v.parts or {}).get("media") == "video")
+        return len(self.voids) - videos, videos
+
+    def voids_words(self) -> str:
+        """'4 approvals (3 photos and 1 video)', '1 approval (1 photo)', '' for none."""
+        if not self.voids:
+            return ""
+        from photovet.core.words import media_count  # noqa: PLC0415
+
+        n = len(self.voids)
+        return f"{n} approval{'s' if n != 1 else ''} ({media_count(*self.voided_count())})"
+
+    def question(self) -> str:
+        """What to ask before saving a change that voids approvals ('' when none is voided)."""
+        if not self.voids:
+            return ""
+        n = len(self.voids)
+        them = "it" if n == 1 else "they"
+        return (f"Changing {self.what()} will cancel {self.voids_words()}: {them} must be "
+                "marked ready and approved again.")
+
 
 def read_settings_file(path: Path) -> dict[str, Any]:
     """The JSON object in ``path`` ({} when there is no file); SettingsError when unreadable."""
@@ -571,6 +655,6 @@ def _one_of(key: str, value: Any, allowed: tuple[str, ...]) -> None:
         raise SettingsError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
 
 
-__all__ = ["ANALYSIS_SECTIONS", "DEFAULT_CHECKS", "MODES", "RECOGNITION_PRESETS",
-           "SCHOOL_SECTIONS", "Settings", "read_settings_file", "recognition_preset",
-           "upgrade_settings_file"]
+__all__ = ["ANALYSIS_SECTIONS", "DEFAULT_CHECKS", "MODES", "MODE_NAMES", "RECOGNITION_PRESETS",
+           "SCHOOL_SECTIONS", "SECTION_WORDS", "Settings", "SettingsChange", "changed_sections",
+           "read_settings_file", "recognition_preset", "upgrade_settings_file"]

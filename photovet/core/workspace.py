@@ -56,6 +56,8 @@ from photovet.core.school import SchoolPictures
 from photovet.core.settings import (
     SCHOOL_SECTIONS,
     Settings,
+    SettingsChange,
+    changed_sections,
     read_settings_file,
     upgrade_settings_file,
 )
@@ -246,6 +248,39 @@ class Workspace:
         self.settings = self._settings_from_register(stored)
         self.register.settings = self.settings
         return self.settings
+
+    def settings_change(self, new: Settings, engine: Any = None) -> SettingsChange:
+        """What saving ``new`` would change (settings.SettingsChange): the school's sections,
+        whether every photo is checked again, and the approvals it voids (ask before saving
+        when there are any). ``engine``: the one photos are checked with now, so approvals
+        void already are not counted."""
+        return self._change(self.settings, new, engine)
+
+    def _change(self, old: Settings, new: Settings, engine: Any) -> SettingsChange:
+        sections = changed_sections(old, new)
+        voids = []
+        if sections:
+            current = None
+            if engine is not None:
+                current = {engine.cache_key(), engine.video_cache_key()}
+            fixed = {c.id for c in self.channels.all() if c.fixed_mode}
+            voids = self.approvals.voided_by_settings(old, new, fixed_channels=fixed,
+                                                      current=current)
+        return SettingsChange(old, new, sections, voids)
+
+    def reload_settings_change(self, engine: Any = None) -> SettingsChange:
+        """Read the school's settings again (another PC, or a command, may have changed them)
+        and say what changed from those this workspace held (nothing, for a change this
+        workspace saved itself): the sections, whether photos are checked again, and the
+        approvals the change voided (read before the settings are replaced)."""
+        old = self.settings
+        stored = {r[0]: r[1] for r in self.db.all("SELECT section, value FROM school_settings")}
+        new = self._settings_from_register(stored)
+        change = self._change(old, new, engine)
+        if change.changed:
+            self.settings = new
+            self.register.settings = new
+        return change
 
     def _store_school_settings(self, settings: Settings, *, action: str,
                                actor: str | None = None) -> dict:

@@ -1,0 +1,173 @@
+"""Saving the school's settings says first what it changes and which approvals it voids
+(Workspace.settings_change: the app asks before saving when any would be); another PC's change
+is read again with the same account of it (Workspace.reload_settings_change). The count is
+checked against what Approvals.check says afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from photovet.core.approval import explain_difference
+from photovet.core.models import Face, PhotoAnalysis
+from photovet.core.workspace import Workspace
+
+CSV = ("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,Consent: Facebook\n"
+       "B123456789012,Clarke,Amy,pupil,yes,yes\n")
+PW = {"Mrs Prep": "staple battery office horse", "Mr Head": "staple battery head horse"}
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    w = Workspace.open(tmp_path / "home")
+    w.create_first_admin("Mrs Prep", PW["Mrs Prep"])
+    code = w.accounts.add("Mr Head", ["approver"])
+    w.first_sign_in("Mr Head", code, PW["Mr Head"])
+    w.sign_in("Mrs Prep", PW["Mrs Prep"])
+    csv = tmp_path / "r.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    assert w.import_register(csv).applied
+    yield w
+    w.close()
+
+
+def _approved(ws, n: int, channel: str = "website") -> list[PhotoAnalysis]:
+    """``n`` photos of Amy, checked with the engine's key now, marked ready and approved."""
+    engine = ws.engine()
+    out = []
+    for i in range(n):
+        a = PhotoAnalysis(path=f"/trip/{i}.jpg", sha256=f"{i:02d}" * 32, width=100, height=100,
+                          faces_checked=True, analysis_key=engine.cache_key(),
+                          faces=[Face(box=(10, 10, 40, 40), score=0.99, person="B123456789012",
+                                      match_status="recognised")])
+        engine.decide(a, channel)
+        ws.approvals.mark_ready(a)
+        out.append(a)
+    ws.sign_in("Mr Head", PW["Mr Head"])
+    for a in out:
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.sign_in("Mrs Prep", PW["Mrs Prep"])
+    return out
+
+
+def _still_valid(ws, analyses, *, key_changed: bool = False) -> int:
+    engine = ws.engine()
+    n = 0
+    for a in analyses:
+        if key_changed:
+            a.analysis_key = engine.cache_key()     # what checking it again gives
+        engine.decide(a, a.channel)
+        n += ws.approvals.check(a, engine.approval_parts(a)).ok
+    return n
+
+
+def test_the_schools_name_voids_every_approval_and_says_so_before(ws):
+    photos = _approved(ws, 3)
+    new = ws.settings.copy()
+    new.update({"school": {"names": ["St Mary's C of E Primary"], "abbreviations": ["SMP"]}})
+    change = ws.settings_change(new, ws.engine())
+    assert change.sections == ["school"] and change.recheck
+    assert change.what() == "the school's name and details"
+    assert len(change.voids) == 3 and change.voided_count() == (3, 0)
+    assert change.question() == ("Changing the school's name and details will cancel 3 approvals "
+                                 "(3 photos): they must be marked ready and approved again.")
+    assert _still_valid(ws, photos) == 3          # nothing is voided before saving
+    ws.save_settings(new)
+    assert _still_valid(ws, photos, key_changed=True) == 0
+
+
+def test_a_change_that_voids_nothing_asks_nothing(ws):
+    _approved(ws, 2)
+    new = ws.settings.copy()
+    new.update({"retention": {"cache_days": 10}})
+    change = ws.settings_change(new, ws.engine())
+    assert change.sections == ["retention"] and not change.recheck
+    assert change.voids == [] and change.question() == ""
+    same = ws.settings_change(ws.settings.copy(), ws.engine())
+    assert not same.changed and same.voids == []
+
+
+def test_the_mode_voids_approvals_on_channels_without_a_fixed_mode_only(ws):
+    web = _approved(ws, 2, "website")
+    ws.channels.update("facebook", fixed_mode="no-identifiable-children")
+    fb = [PhotoAnalysis(path="/trip/fb.jpg", sha256="fb" * 32, width=100, height=100,
+                        faces_checked=True, analysis_key=ws.engine().cache_key())]
+    engine = ws.engine()
+    engine.decide(fb[0], "facebook")
+    ws.approvals.mark_ready(fb[0])
+    ws.sign_in("Mr Head", PW["Mr Head"])
+    ws.approvals.approve(fb[0], engine.approval_parts(fb[0]), checks=ws.approvals.required_checks())
+    ws.sign_in("Mrs Prep", PW["Mrs Prep"])
+    new = ws.settings.copy()
+    new.mode = "no-identifiable-children"
+    change = ws.settings_change(new, ws.engine())
+    assert change.what() == "the school's mode (now \u201cno identifiable children\u201d)"
+    assert sorted(s.channel for s in change.voids) == ["website", "website"]
+    ws.save_settings(new)
+    assert _still_valid(ws, web) == 0 and _still_valid(ws, fb) == 1
+
+
+def test_cover_style_and_a_new_check_are_counted_as_they_void(ws):
+    photos = _approved(ws, 2)
+    new = ws.settings.copy()
+    new.update({"cover": {"style": "pixelate"}})
+    assert len(ws.settings_change(new, ws.engine()).voids) == 2
+    new = ws.settings.copy()
+    new.update({"checklist": {"checks": [*ws.settings.checklist.checks, "No car number plates"]}})
+    change = ws.settings_change(new, ws.engine())
+    assert len(change.voids) == 2 and change.what() == "the approver's checklist"
+    fewer = ws.settings.copy()
+    fewer.update({"checklist": {"checks": ws.settings.checklist.checks[:1]}})
+    assert ws.settings_change(fewer, ws.engine()).voids == []   # a check taken away voids none
+    ws.save_settings(fewer)
+    assert _still_valid(ws, photos) == 2
+
+
+def test_an_approval_void_already_is_not_counted(ws):
+    photos = _approved(ws, 2)
+    # the first was approved with an analysis made before enrolments changed: void already
+    row = ws.approvals.get(photos[0].sha256, "website")
+    parts = dict(row.parts, analysis="an-older-key")
+    import json
+
+    ws.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?", [json.dumps(parts),
+                                                                      photos[0].sha256])
+    new = ws.settings.copy()
+    new.mode = "no-identifiable-children"
+    assert len(ws.settings_change(new, ws.engine()).voids) == 1
+    assert len(ws.settings_change(new).voids) == 2       # without the engine: both, to be safe
+
+
+def test_another_pcs_change_is_read_again_with_what_it_voided(ws, tmp_path):
+    _approved(ws, 2)
+    engine = ws.engine()
+    other = Workspace.open(tmp_path / "home")
+    try:
+        other.sign_in("Mrs Prep", PW["Mrs Prep"])
+        new = other.settings.copy()
+        new.mode = "no-identifiable-children"
+        other.save_settings(new)
+    finally:
+        other.close()
+    assert ws.settings.mode == "consent"
+    change = ws.reload_settings_change(engine)
+    assert change.sections == ["mode"] and len(change.voids) == 2 and not change.recheck
+    assert ws.settings.mode == "no-identifiable-children"
+    again = ws.reload_settings_change(ws.engine())
+    assert not again.changed and again.voids == []
+    # a change this workspace saved itself is no news when read again
+    mine = ws.settings.copy()
+    mine.mode = "consent"
+    ws.save_settings(mine)
+    assert not ws.reload_settings_change(ws.engine()).changed
+
+
+def test_a_video_is_called_a_video_when_its_approval_no_longer_counts():
+    old = {"photo": "x", "channel": "website", "media": "video", "mode": "consent",
+           "analysis": "k1", "review": "r", "publication": "p", "sound": "remove"}
+    why = explain_difference(old, dict(old, analysis="k2"))
+    assert why == ("the video was checked again with different settings or enrolments since "
+                   "it was approved")
+    assert "photo" not in explain_difference(old, dict(old, photo="y"))
+    photo = dict(old, media="photo")
+    assert explain_difference(photo, dict(photo, analysis="k2")).startswith("the photo was")
