@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs
-from photovet.core.errors import AccountError
+from photovet.core.changes import RESYNC
+from photovet.core.errors import AccountError, PhotoVetError
 from photovet.core.models import Channel
 from photovet.core.workspace import Workspace
 
@@ -46,6 +47,10 @@ class AppContext(QObject):
     recheck_needed = Signal()         # settings that change what analysis finds were changed
     register_reloaded = Signal()      # the checking process has the register as it is now
     problem = Signal(str)             # something the person must know (shown in a banner)
+    settings_news = Signal(str)       # what a change of the school's settings did (a banner)
+
+    #: how often the register's change feed is read (ms): one indexed read when nothing changed
+    CHANGES_EVERY_MS = 2000
 
     def __init__(self, ws: Workspace, *, qs: QSettings | None = None,
                  engine_factory: Callable[[Workspace], Any] | None = None,
@@ -67,6 +72,21 @@ class AppContext(QObject):
             self.channel = "website" if "website" in ids else (ids[0] if ids else "")
         self.register_changed.connect(self._reload_people)
         self.channels_changed.connect(self._channels_changed)
+        # the last change of the school's settings (core SettingsChange), and who made it when
+        # it was made outside this window (another PC, or a photovet command)
+        self.settings_change: Any = None
+        self.settings_change_by = ""
+        self.settings_change_what = ""
+        # other PCs' (and commands') changes to the register, read on the window's thread
+        self._feed: Any = None
+        self._feed_timer = QTimer(self)
+        self._feed_timer.setInterval(self.CHANGES_EVERY_MS)
+        self._feed_timer.timeout.connect(self.poll_changes)
+        try:
+            self._feed = ws.changes()
+            self._feed_timer.start()
+        except PhotoVetError as exc:   # the app works on; it only hears of others' changes late
+            log.warning("the register's change feed is not read: %s", exc)
 
     # -- the register and channels -------------------------------------------------------------
 
@@ -124,11 +144,65 @@ class AppContext(QObject):
         self.engine = engine
         self.engine_ready.emit()
 
-    def settings_saved(self, analysis_key_before: str) -> None:
-        """The school's settings changed: decide with the new ones at once; when they change
-        what analysis finds, the helper starts again with them and the batch is checked again."""
+    def poll_changes(self) -> None:
+        """Read what changed in the register since the last look (the core's change feed):
+        the school's settings changed elsewhere are read again, and what is shown decided
+        again with them; a channel changed elsewhere is decided again."""
+        if self._feed is None:
+            return
+        try:
+            changes = self._feed.poll()
+        except PhotoVetError as exc:
+            log.info("change feed: %s", exc)
+            return
+        settings = [c for c in changes if c.area == "settings" or c.action == RESYNC]
+        if settings:
+            self.school_settings_reread(settings[-1].actor)
+        if any(c.area == "channel" or c.action == RESYNC for c in changes):
+            self.channels_changed.emit()
+
+    def school_settings_reread(self, actor: str = "") -> None:
+        """The school's settings may have been changed outside this window: the core reads
+        them again and says what changed (nothing, when this window saved them itself)."""
+        before = self.ws.settings.analysis_key()
+        try:
+            change = self.ws.reload_settings_change(self.engine)
+        except PhotoVetError as exc:
+            self.problem.emit(f"The school's settings were changed elsewhere but could not be "
+                              f"read again: {error_text(exc)} Restart PhotoVet.")
+            return
+        if change.changed:
+            self.settings_saved(before, change, by=actor or "someone")
+
+    def settings_words(self, doing: str) -> str:
+        """The banner after the school's settings changed, in the school's words: what changed,
+        where, what happens now (``doing``: '9 photos and 1 video are being checked again'),
+        and the approvals the change cancelled."""
+        change, by = self.settings_change, self.settings_change_by
+        what = change.what() if change is not None else (self.settings_change_what
+                                                          or "the school's settings")
+        if by:
+            text = (f"The school's settings were changed by {by} on another computer or with a "
+                    f"photovet command: {what}. {doing[:1].upper()}{doing[1:]}.")
+        else:
+            text = f"{what[:1].upper()}{what[1:]} changed: {doing}."
+        if change is not None and change.voids:
+            n = len(change.voids)
+            text += (f" {change.voids_words()} {'was' if n == 1 else 'were'} cancelled: "
+                     f"{'it' if n == 1 else 'they'} must be marked ready and approved again.")
+        return text
+
+    def settings_saved(self, analysis_key_before: str, change: Any = None, *, by: str = "",
+                       what: str = "") -> None:
+        """The school's settings changed (``change``: the core's SettingsChange; ``by``: who,
+        when it was not in this window; ``what``: words when there is no SettingsChange, e.g.
+        a crest picture): decide with the new ones at once; when they change what analysis
+        finds, the helper starts again with them and the batch is checked again."""
+        self.settings_change, self.settings_change_by = change, by
+        self.settings_change_what = what
+        recheck = self.ws.settings.analysis_key() != analysis_key_before
         if self.engine is not None:
-            if self.ws.settings.analysis_key() != analysis_key_before:
+            if recheck:
                 old, self.engine = self.engine, None
                 old.close()
                 self.start_engine()
@@ -138,6 +212,10 @@ class AppContext(QObject):
             else:
                 self.engine = self.ws.engine(self.engine.process)
         self.settings_changed.emit()
+        if not recheck and (by or (change is not None and (change.voids or "mode" in
+                                                           change.sections))):
+            self.settings_news.emit(self.settings_words(
+                "what will be published has been decided again"))
 
     def _reload_people(self) -> None:
         """After any register change: people here at once, the helper in the background
@@ -179,6 +257,7 @@ class AppContext(QObject):
 
     def shutdown(self, wait_ms: int = 60000) -> None:
         """Stop every worker (each finishes the file in hand) and the helper process."""
+        self._feed_timer.stop()
         self.workers.stop_all(wait_ms)
         if self.engine is not None:
             self.engine.close()

@@ -42,7 +42,9 @@ class FakeEngine(Engine):
         self.calls.append(str(path))
         if self.delay:
             time.sleep(self.delay)
-        a = PhotoAnalysis(path=str(path), analysis_key="fake", register_key=self.register_key())
+        # the key a real analysis gets: a change of the settings analysis depends on voids it
+        a = PhotoAnalysis(path=str(path), analysis_key=self.cache_key(),
+                          register_key=self.register_key())
         try:
             a.sha256 = sha256_file(path)
             a.metadata = inspect_file(path)

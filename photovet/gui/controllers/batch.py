@@ -77,6 +77,7 @@ class BatchController(QObject):
         ctx.settings_changed.connect(self.redecide_all)
         ctx.approvals_changed.connect(self.refresh_approvals)
         ctx.recheck_needed.connect(self.check_all_again)
+        ctx.settings_news.connect(self.settings_news)
         ctx.register_reloaded.connect(self.check_out_of_date)
 
     # -- adding photos ---------------------------------------------------------------------------
@@ -244,9 +245,18 @@ class BatchController(QObject):
             it.analysis = None
         self.model.refresh_rows()
         self._pending = [it.path for it in self.model.items]
-        self.banner.say("The recognition settings changed: the photos are being checked again.",
-                        "info")
+        n = len(self._pending)
+        doing = (f"{media_words(self._pending)} {'is' if n == 1 else 'are'} being checked again"
+                 if n else "photos added now are checked with the new settings")
+        self.banner.say(f"{esc(self.ctx.settings_words(doing))} <a href='hide'>Hide</a>", "info")
+        self._summary = False
         self._start_analysis()
+
+    def settings_news(self, text: str) -> None:
+        """What a change of the school's settings did (the context's words); it stays until
+        hidden (the batch's summary does not take its place)."""
+        self._summary = False
+        self.banner.say(f"{esc(text)} <a href='hide'>Hide</a>", "info")
 
     def check_out_of_date(self) -> None:
         """The register changed in a way the checks depend on (someone enrolled or removed, a

@@ -101,10 +101,11 @@ class RegisterController(QObject):
     def settings(self, tab: str = "school") -> SettingsDialog:
         before = self.ctx.ws.settings.analysis_key()
         dlg = SettingsDialog(self.ctx, tab=tab, parent=self.window)
-        dlg.saved.connect(lambda: self.ctx.settings_saved(before))
+        dlg.saved.connect(lambda: self.ctx.settings_saved(before, dlg.change))
         dlg.channels_changed.connect(self.ctx.channels_changed)
         # a new crest changes what checking finds: the helper restarts and the batch is re-checked
-        dlg.pictures_changed.connect(lambda: self.ctx.settings_saved(""))
+        dlg.pictures_changed.connect(lambda: self.ctx.settings_saved(
+            "", what="the school's crest and logo pictures"))
         dlg.finished.connect(lambda *_: dlg.deleteLater())
         dlg.open()
         return dlg

@@ -130,6 +130,7 @@ class SettingsDialog(QDialog):
     def __init__(self, ctx, *, tab: str = "school", parent=None):
         super().__init__(parent)
         self.ctx = ctx
+        self.change = None          # what the save changed (core SettingsChange), once saved
         self.setWindowTitle("Settings")
         self.setObjectName("SettingsDialog")
         self.resize(860, 640)
@@ -345,13 +346,35 @@ class SettingsDialog(QDialog):
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                     QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return
+        try:   # the core says first what saving would cancel: asked only when it would
+            change = self.ctx.ws.settings_change(new, self.ctx.engine)
+        except PhotoVetError as exc:
+            self.ctx.fail(self, "Settings not saved", exc)
+            return
+        if change.voids and not self.confirm_voids(change):
+            return
         try:
             self.ctx.ws.save_settings(new)
         except PhotoVetError as exc:
             self.ctx.fail(self, "Settings not saved", exc)
             return
+        self.change = change
         self.saved.emit()
         self.accept()
+
+    def confirm_voids(self, change) -> bool:
+        """'Changing the school's name and details will cancel 4 approvals (3 photos and 1
+        video): they must be marked ready and approved again. Save?' (No is the default)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Cancel approvals?",
+                          f"{change.question()}\n\nSave?", parent=self)
+        n = len(change.voids)
+        save = box.addButton(f"Save and cancel {n} approval{'s' if n != 1 else ''}",
+                             QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        return box.clickedButton() is save
 
 
 __all__ = ["ChannelDialog", "SettingsDialog"]

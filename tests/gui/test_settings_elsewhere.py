@@ -1,0 +1,164 @@
+"""The school's settings changed outside the open window (another PC on the shared register, or
+a photovet command) reach it through the register's change feed: read again, what is shown
+decided again, and a banner in the school's words. Saving a setting that cancels approvals asks
+first, with the core's count; the banner then says what really changed."""
+
+from __future__ import annotations
+
+from html import unescape
+
+from photovet.core.workspace import Workspace
+from photovet.gui.dialogs.settings import SettingsDialog
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    PREPARER_NAME,
+    answer,
+    button,
+    message_text,
+    password_of,
+    select_photo,
+    sign_in_as,
+    wait_checked,
+    without_checklist,
+)
+from tests.gui.fake_engine import TORI, make_batch, write_register
+
+
+def tori(win):
+    item = next(it for it in win.batch.model.items if it.path.endswith("photo_000.jpg"))
+    return next(f for f in item.analysis.faces if f.person == TORI)
+
+
+def another_pc(home, change) -> None:
+    """The office admin changes the school's settings on another PC (its own Workspace)."""
+    other = Workspace.open(home)
+    try:
+        other.sign_in(PREPARER_NAME, password_of(PREPARER_NAME))
+        new = other.settings.copy()
+        change(new)
+        other.save_settings(new)
+    finally:
+        other.close()
+
+
+def approve_all(win, ws) -> None:
+    engine = win.ctx.engine
+    items = [it for it in win.batch.model.items if it.analysis is not None]
+    for it in items:
+        ws.approvals.mark_ready(it.analysis)
+    sign_in_as(ws, APPROVER_NAME)
+    for it in items:
+        ws.approvals.approve(it.analysis, engine.approval_parts(it.analysis))
+    sign_in_as(win, PREPARER_NAME)
+    win.ctx.approvals_changed.emit([it.analysis.sha256 for it in items])
+
+
+def test_the_mode_changed_on_another_pc_reaches_the_review_screen(qtbot, ws, make_window,
+                                                                 tmp_path, photovet_home):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    select_photo(win, "photo_000.jpg")
+    assert tori(win).decision == "show"            # Tori: consent for the website
+    assert win.photos.findings.summary.text().startswith("3 faces: 1 shown, 2 covered")
+
+    another_pc(photovet_home, lambda s: setattr(s, "mode", "no-identifiable-children"))
+    # the window hears of it within seconds, by itself (its timer reads the change feed)
+    qtbot.waitUntil(lambda: tori(win).decision == "cover", timeout=8000)
+    assert win.ctx.ws.settings.mode == "no-identifiable-children"
+    assert tori(win).reason == "No identifiable children on this channel"
+    qtbot.waitUntil(lambda: win.photos.findings.summary.text().startswith(
+        "3 faces: 0 shown, 3 covered"), timeout=3000)
+    text = unescape(win.message_banner.text())
+    assert ("The school's settings were changed by Mrs Jo Preparer on another computer or with "
+            "a photovet command: the school's mode (now \u201cno identifiable children\u201d). "
+            "What will be published has been decided again.") in text, text
+
+
+def test_a_change_this_window_saved_is_not_announced_as_another_pcs(qtbot, ws, make_window,
+                                                                    tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    before = ws.settings.analysis_key()
+    new = ws.settings.copy()
+    new.retention.cache_days = 9
+    ws.save_settings(new)
+    win.ctx.settings_saved(before)
+    win.ctx.poll_changes()
+    assert "another computer" not in win.message_banner.text()
+
+
+def test_saving_the_schools_name_asks_first_with_the_count_and_says_what_changed(
+        qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", 3)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    approve_all(win, ws)
+    asked: list = []
+
+    def name_the_school(answer_with: str):
+        def act(settings: SettingsDialog) -> None:
+            settings.rules.names.setPlainText("St Mary's C of E Primary")
+            settings.rules.abbreviations.setPlainText("SMP")
+            answer(lambda box: (asked.append(message_text(box)), button(box, answer_with).click()))
+            button(settings, "Save").click()
+            if answer_with == "Go back":          # nothing saved: the dialog stays open
+                assert settings.isVisible()
+                settings.reject()
+        return act
+
+    # Go back: nothing saved, nothing cancelled
+    answer(name_the_school("Go back"), kind=SettingsDialog)
+    win.register.settings("rules")
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: not any(isinstance(w, SettingsDialog) and w.isVisible()
+                                    for w in win.findChildren(SettingsDialog)), timeout=5000)
+    assert asked[0].startswith("Changing the school's name and details will cancel 3 approvals "
+                               "(3 photos): they must be marked ready and approved again."), asked
+    assert "Save?" in asked[0]
+    assert ws.settings.school.names == []
+    assert {ws.approvals.get(it.analysis.sha256, "website").status
+            for it in win.batch.model.items} == {"approved"}
+
+    # Save: saved, and the banner says what really changed and what it cancelled
+    answer(name_the_school("Save and cancel 3 approvals"), kind=SettingsDialog)
+    win.register.settings("rules")
+    qtbot.waitUntil(lambda: ws.settings.school.names == ["St Mary's C of E Primary"],
+                    timeout=5000)
+    assert len(asked) == 2
+    text = unescape(win.message_banner.text())
+    assert "recognition" not in text
+    assert ("The school's name and details changed: 3 photos are being checked again. "
+            "3 approvals (3 photos) were cancelled: they must be marked ready and approved "
+            "again.") in text, text
+    wait_checked(qtbot, win, 3)
+    for it in win.batch.model.items:
+        parts = win.ctx.engine.approval_parts(it.analysis)
+        assert not ws.approvals.check(it.analysis, parts).ok     # the count was true
+
+
+def test_a_setting_that_cancels_no_approval_is_saved_without_a_question(qtbot, ws, make_window,
+                                                                        tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    approve_all(win, ws)
+    dlg = win.register.settings("rules")
+    asked: list = []
+    dlg.confirm_voids = lambda change: asked.append(change) or True
+    dlg.rules.retention["cache_days"].setValue(12)
+    button(dlg, "Save").click()
+    assert ws.settings.retention.cache_days == 12 and asked == []
+    assert {ws.approvals.get(it.analysis.sha256, "website").status
+            for it in win.batch.model.items} == {"approved"}
