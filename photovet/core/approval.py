@@ -117,7 +117,8 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
     if old.get("channel") != new.get("channel") or old.get("media") != new.get("media"):
         return "it was approved for another channel"
     if old.get("mode") != new.get("mode"):
-        return "the channel's mode changed since it was approved"
+        return ("the mode for this channel changed since it was approved (the school's mode, "
+                "or the channel's own)")
     if old.get("sound") != new.get("sound"):
         word = {"keep": "kept", "mute": "silenced", "remove": "removed"}
         now, then = new.get("sound"), old.get("sound")

@@ -540,7 +540,7 @@ class SettingsChange:
     it before it is saved (``Workspace.settings_change``) or after another PC saved it
     (``Workspace.reload_settings_change``): the sections changed, whether every photo must be
     checked again (``recheck``: what analysis finds changed), and the approvals it voids (they
-    must be marked ready and approved again)."""
+    must be approved again)."""
 
     old: Settings
     new: Settings
@@ -584,10 +584,16 @@ class SettingsChange:
         """What to ask before saving a change that voids approvals ('' when none is voided)."""
         if not self.voids:
             return ""
-        n = len(self.voids)
-        them = "it" if n == 1 else "they"
-        return (f"Changing {self.what()} will cancel {self.voids_words()}: {them} must be "
-                "marked ready and approved again.")
+        return f"Changing {self.what()} means that {self.voids_sentence()}"
+
+    def voids_sentence(self) -> str:
+        """'3 approvals (3 photos) no longer count: they must be approved again.' ('' for
+        none). Not 'deleted': they count again if the setting is put back as it was."""
+        if not self.voids:
+            return ""
+        one = len(self.voids) == 1
+        return (f"{self.voids_words()} no longer count{'s' if one else ''}: "
+                f"{'it' if one else 'they'} must be approved again.")
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:

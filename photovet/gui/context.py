@@ -187,9 +187,7 @@ class AppContext(QObject):
         else:
             text = f"{what[:1].upper()}{what[1:]} changed: {doing}."
         if change is not None and change.voids:
-            n = len(change.voids)
-            text += (f" {change.voids_words()} {'was' if n == 1 else 'were'} cancelled: "
-                     f"{'it' if n == 1 else 'they'} must be marked ready and approved again.")
+            text += f" {change.voids_sentence()}"
         return text
 
     def settings_saved(self, analysis_key_before: str, change: Any = None, *, by: str = "",

@@ -69,11 +69,17 @@ def test_the_schools_name_voids_every_approval_and_says_so_before(ws):
     assert change.sections == ["school"] and change.recheck
     assert change.what() == "the school's name and details"
     assert len(change.voids) == 3 and change.voided_count() == (3, 0)
-    assert change.question() == ("Changing the school's name and details will cancel 3 approvals "
-                                 "(3 photos): they must be marked ready and approved again.")
+    assert change.question() == ("Changing the school's name and details means that 3 approvals "
+                                 "(3 photos) no longer count: they must be approved again.")
     assert _still_valid(ws, photos) == 3          # nothing is voided before saving
     ws.save_settings(new)
     assert _still_valid(ws, photos, key_changed=True) == 0
+    # "approved again" is all it takes: the approver approves what is published now
+    engine = ws.engine()
+    ws.sign_in("Mr Head", PW["Mr Head"])
+    for a in photos:
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    assert _still_valid(ws, photos) == 3
 
 
 def test_a_change_that_voids_nothing_asks_nothing(ws):
@@ -134,7 +140,9 @@ def test_an_approval_void_already_is_not_counted(ws):
                                                                       photos[0].sha256])
     new = ws.settings.copy()
     new.mode = "no-identifiable-children"
-    assert len(ws.settings_change(new, ws.engine()).voids) == 1
+    one = ws.settings_change(new, ws.engine())
+    assert len(one.voids) == 1
+    assert one.voids_sentence() == "1 approval (1 photo) no longer counts: it must be approved again."
     assert len(ws.settings_change(new).voids) == 2       # without the engine: both, to be safe
 
 

@@ -121,15 +121,15 @@ def test_saving_the_schools_name_asks_first_with_the_count_and_says_what_changed
     qtbot.waitUntil(lambda: len(asked) == 1, timeout=5000)
     qtbot.waitUntil(lambda: not any(isinstance(w, SettingsDialog) and w.isVisible()
                                     for w in win.findChildren(SettingsDialog)), timeout=5000)
-    assert asked[0].startswith("Changing the school's name and details will cancel 3 approvals "
-                               "(3 photos): they must be marked ready and approved again."), asked
+    assert asked[0].startswith("Changing the school's name and details means that 3 approvals "
+                               "(3 photos) no longer count: they must be approved again."), asked
     assert "Save?" in asked[0]
     assert ws.settings.school.names == []
     assert {ws.approvals.get(it.analysis.sha256, "website").status
             for it in win.batch.model.items} == {"approved"}
 
     # Save: saved, and the banner says what really changed and what it cancelled
-    answer(name_the_school("Save and cancel 3 approvals"), kind=SettingsDialog)
+    answer(name_the_school("Save"), kind=SettingsDialog)
     win.register.settings("rules")
     qtbot.waitUntil(lambda: ws.settings.school.names == ["St Mary's C of E Primary"],
                     timeout=5000)
@@ -137,8 +137,7 @@ def test_saving_the_schools_name_asks_first_with_the_count_and_says_what_changed
     text = unescape(win.message_banner.text())
     assert "recognition" not in text
     assert ("The school's name and details changed: 3 photos are being checked again. "
-            "3 approvals (3 photos) were cancelled: they must be marked ready and approved "
-            "again.") in text, text
+            "3 approvals (3 photos) no longer count: they must be approved again.") in text, text
     wait_checked(qtbot, win, 3)
     for it in win.batch.model.items:
         parts = win.ctx.engine.approval_parts(it.analysis)

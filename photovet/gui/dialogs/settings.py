@@ -363,13 +363,14 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def confirm_voids(self, change) -> bool:
-        """'Changing the school's name and details will cancel 4 approvals (3 photos and 1
-        video): they must be marked ready and approved again. Save?' (No is the default)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Cancel approvals?",
-                          f"{change.question()}\n\nSave?", parent=self)
+        """'Changing the school's name and details means that 4 approvals (3 photos and 1
+        video) no longer count: they must be approved again. Save?' (Go back is the
+        default)."""
         n = len(change.voids)
-        save = box.addButton(f"Save and cancel {n} approval{'s' if n != 1 else ''}",
-                             QMessageBox.ButtonRole.AcceptRole)
+        box = QMessageBox(QMessageBox.Icon.Warning,
+                          f"Approval{'s' if n != 1 else ''} to be given again",
+                          f"{change.question()}\n\nSave?", parent=self)
+        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
         back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
         box.setEscapeButton(back)
