@@ -174,21 +174,28 @@ class AppContext(QObject):
         if change.changed:
             self.settings_saved(before, change, by=actor or "someone")
 
-    def settings_words(self, doing: str) -> str:
+    def settings_words(self, doing: str = "") -> str:
         """The banner after the school's settings changed, in the school's words: what changed,
         where, what happens now (``doing``: '9 photos and 1 video are being checked again'),
-        and the approvals the change cancelled."""
+        and the approvals that no longer count because of it."""
         change, by = self.settings_change, self.settings_change_by
         what = change.what() if change is not None else (self.settings_change_what
                                                           or "the school's settings")
         if by:
             text = (f"The school's settings were changed by {by} on another computer or with a "
-                    f"photovet command: {what}. {doing[:1].upper()}{doing[1:]}.")
+                    f"photovet command: {what}." + (f" {doing[:1].upper()}{doing[1:]}."
+                                                    if doing else ""))
         else:
-            text = f"{what[:1].upper()}{what[1:]} changed: {doing}."
+            text = f"{what[:1].upper()}{what[1:]} changed" + (f": {doing}." if doing else ".")
         if change is not None and change.voids:
             text += f" {change.voids_sentence()}"
         return text
+
+    def settings_note(self) -> str:
+        """What stays said after the photos are checked again: the change and the approvals
+        that no longer count ('' when none)."""
+        change = self.settings_change
+        return self.settings_words() if change is not None and change.voids else ""
 
     def settings_saved(self, analysis_key_before: str, change: Any = None, *, by: str = "",
                        what: str = "") -> None:

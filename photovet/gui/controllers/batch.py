@@ -62,6 +62,7 @@ class BatchController(QObject):
         self._skipped: list[str] = []
         self._generation = 0        # results of an older check (before a new batch) are dropped
         self._summary = False       # the banner shows the batch's summary
+        self._settings_note = ""    # the school's settings changed: approvals no longer count
         dpr = max(1.0, float(parent.devicePixelRatioF() or 1.0))
         self.thumbs = ThumbnailQueue()
         size, ratio = int(BatchDelegate.THUMB * dpr), dpr
@@ -225,10 +226,13 @@ class BatchController(QObject):
         if c.get("failed"):
             bits.append(f"{c['failed']} could not be checked (choose \u201cCould not be "
                         "checked\u201d to see why).")
+        if self._settings_note:      # stays until hidden: the approver must hear of it
+            bits.append(esc(self._settings_note))
         self.banner.say(" ".join(bits) + " <a href='hide'>Hide</a>", "info")
 
     def hide_summary(self) -> None:
         self._summary = False
+        self._settings_note = ""
         self.banner.say("")
 
     def stop_checking(self) -> None:
@@ -249,6 +253,7 @@ class BatchController(QObject):
         doing = (f"{media_words(self._pending)} {'is' if n == 1 else 'are'} being checked again"
                  if n else "photos added now are checked with the new settings")
         self.banner.say(f"{esc(self.ctx.settings_words(doing))} <a href='hide'>Hide</a>", "info")
+        self._settings_note = self.ctx.settings_note()
         self._summary = False
         self._start_analysis()
 
@@ -256,6 +261,7 @@ class BatchController(QObject):
         """What a change of the school's settings did (the context's words); it stays until
         hidden (the batch's summary does not take its place)."""
         self._summary = False
+        self._settings_note = self.ctx.settings_note()
         self.banner.say(f"{esc(text)} <a href='hide'>Hide</a>", "info")
 
     def check_out_of_date(self) -> None:
