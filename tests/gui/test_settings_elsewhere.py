@@ -174,3 +174,26 @@ def test_a_setting_that_cancels_no_approval_is_saved_without_a_question(qtbot, w
     assert ws.settings.retention.cache_days == 12 and asked == []
     assert {ws.approvals.get(it.analysis.sha256, "website").status
             for it in win.batch.model.items} == {"approved"}
+
+
+def test_approvals_a_change_elsewhere_voided_wait_for_the_approver_again(qtbot, ws, make_window,
+                                                                         tmp_path, photovet_home):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    approve_all(win, ws)
+    sign_in_as(win, APPROVER_NAME)
+    batch = win.photos.batch
+    assert batch.filter_combo.currentData() == "approval:ready"
+    assert batch.proxy.rowCount() == 0 and "2 approved" in batch.count_label.text()
+
+    another_pc(photovet_home, lambda s: setattr(s, "mode", "no-identifiable-children"))
+    qtbot.waitUntil(lambda: batch.proxy.rowCount() == 2, timeout=8000)
+    assert {it.approval for it in win.batch.model.items} == {"void"}
+    assert batch.filter_combo.currentText() == "Waiting for approval (2)"
+    assert "2 to approve again" in batch.count_label.text()
+    assert "2 approvals (2 photos) no longer count: they must be approved again." in \
+        unescape(win.message_banner.text())

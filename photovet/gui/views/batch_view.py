@@ -312,6 +312,8 @@ class BatchModel(QAbstractListModel):
             c[it.status] = c.get(it.status, 0) + 1
             if it.analysis is not None and not it.analysis.error:
                 c["approval:" + it.approval] = c.get("approval:" + it.approval, 0) + 1
+        # an approval that no longer counts waits for a senior leader again, with those ready
+        c["approval:waiting"] = c.get("approval:ready", 0) + c.get("approval:void", 0)
         return c
 
     def analysed(self) -> list[PhotoAnalysis]:
@@ -330,7 +332,7 @@ FILTERS: list[tuple[str, str]] = [
     ("failed", "Could not be checked"),
     (PENDING, "Still being checked"),
     ("approval:draft", "Not marked ready"),
-    ("approval:ready", "Waiting for approval"),
+    ("approval:ready", "Waiting for approval"),    # with those to approve again ("void")
     ("approval:approved", "Approved"),
     ("approval:void", "Approval no longer counts"),
     ("approval:rejected", "Rejected"),
@@ -362,8 +364,12 @@ class StatusFilter(QSortFilterProxyModel):
             return True
         item: PhotoItem = self.sourceModel().items[source_row]
         if self.key.startswith("approval:"):
+            want = self.key.split(":", 1)[1]
+            # waiting for approval: marked ready, or approved before a change that means the
+            # approval no longer counts (the senior leader approves it again)
+            wanted = ("ready", "void") if want == "ready" else (want,)
             return item.analysis is not None and not item.analysis.error and \
-                item.approval == self.key.split(":", 1)[1]
+                item.approval in wanted
         return item.status == self.key
 
 
@@ -591,7 +597,8 @@ class BatchView(QWidget):
                 "Nothing in this batch matches this choice.")
             bits = [media_words(it.path for it in self.model.items)]
             for key, word in (("needs-review", "yours to decide"), ("failed", "could not be checked"),
-                              (PENDING, "being checked"), ("approval:approved", "approved")):
+                              (PENDING, "being checked"), ("approval:approved", "approved"),
+                              ("approval:void", "to approve again")):
                 if c.get(key):
                     bits.append(f"{c[key]} {word}")
             self.count_label.setText(" · ".join(bits))
@@ -599,8 +606,9 @@ class BatchView(QWidget):
         every = all_label(self.model.items)
         self.show_all.setText(f"Show {every[0].lower()}{every[1:]}")
         for i, (key, label) in enumerate(FILTERS):
+            k = "approval:waiting" if key == "approval:ready" else key
             self.filter_combo.setItemText(i, f"{every if key == 'all' else label} "
-                                             f"({c.get(key, 0)})")
+                                             f"({c.get(k, 0)})")
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.current_changed.emit(current.data(ItemRole) if current.isValid() else None)
