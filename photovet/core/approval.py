@@ -429,6 +429,15 @@ class Approvals:
     def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
         self._decide(analysis, REJECTED, comment, None)
 
+    def standing(self, current: set[str] | None = None) -> list[ApprovalState]:
+        """The approvals given with the analysis photos are checked with now (``current``:
+        the engine's analysis keys; without it, every approval): what a change to what photos
+        are matched against (the school's crest pictures, enrolments) voids."""
+        return [s for s in (self._row(r) for r in self.db.all(
+            f"SELECT {self._COLS} FROM approvals WHERE status = ? ORDER BY decided_at, sha256, "
+            "channel", [APPROVED]))
+            if current is None or (s.parts or {}).get("analysis") in current]
+
     def voided_by_settings(self, old: Any, new: Any, *, fixed_channels: set[str],
                            current: set[str] | None = None) -> list[ApprovalState]:
         """The approvals that a change of the school's settings from ``old`` to ``new``

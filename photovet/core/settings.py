@@ -519,6 +519,7 @@ SECTION_WORDS = {
     "checklist": "the approver's checklist",
     "accounts": "the sign-in rules",
     "video": "how videos are checked",
+    "pictures": "the school's crest and logo pictures",   # kept in the register, not a section
 }
 #: the school's modes as a person reads them (Settings shows the same)
 MODE_NAMES = {"consent": "consent", "no-identifiable-children": "no identifiable children"}
@@ -546,6 +547,7 @@ class SettingsChange:
     new: Settings
     sections: list[str] = field(default_factory=list)
     voids: list[Any] = field(default_factory=list)     # approval.ApprovalState
+    register: bool = False      # what photos are matched against changes too (crest pictures)
 
     @property
     def changed(self) -> bool:
@@ -553,7 +555,7 @@ class SettingsChange:
 
     @property
     def recheck(self) -> bool:
-        return self.old.analysis_key() != self.new.analysis_key()
+        return self.register or self.old.analysis_key() != self.new.analysis_key()
 
     def what(self) -> str:
         """The changes in words: 'the school's name and details', 'the school's mode (now

@@ -268,6 +268,14 @@ class Workspace:
                                                       current=current)
         return SettingsChange(old, new, sections, voids)
 
+    def pictures_change(self, engine: Any = None) -> SettingsChange:
+        """What adding or removing a crest or logo picture does (stored at once, so ask
+        before): every photo is checked again against the school's identifiers, and every
+        approval given with the analysis as it is now no longer counts."""
+        current = {engine.cache_key(), engine.video_cache_key()} if engine is not None else None
+        return SettingsChange(self.settings, self.settings, ["pictures"],
+                              self.approvals.standing(current), register=True)
+
     def reload_settings_change(self, engine: Any = None) -> SettingsChange:
         """Read the school's settings again (another PC, or a command, may have changed them)
         and say what changed from those this workspace held (nothing, for a change this

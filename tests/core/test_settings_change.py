@@ -179,3 +179,22 @@ def test_a_video_is_called_a_video_when_its_approval_no_longer_counts():
     assert "photo" not in explain_difference(old, dict(old, photo="y"))
     photo = dict(old, media="photo")
     assert explain_difference(photo, dict(photo, analysis="k2")).startswith("the photo was")
+
+
+def test_a_crest_picture_voids_every_standing_approval_and_means_checking_again(ws):
+    photos = _approved(ws, 2)
+    change = ws.pictures_change(ws.engine())
+    assert change.recheck and change.what() == "the school's crest and logo pictures"
+    assert len(change.voids) == 2
+    assert change.question().startswith("Changing the school's crest and logo pictures means "
+                                        "that 2 approvals (2 photos) no longer count")
+    import tempfile
+    from pathlib import Path
+
+    from tests.core.test_school_identifiers import draw_crest
+
+    with tempfile.TemporaryDirectory() as d:
+        crest = Path(d) / "crest.png"
+        draw_crest(400).save(crest)
+        ws.school_pictures.add(crest, kind="crest")
+    assert _still_valid(ws, photos, key_changed=True) == 0     # the count was true

@@ -197,3 +197,35 @@ def test_approvals_a_change_elsewhere_voided_wait_for_the_approver_again(qtbot, 
     assert "2 to approve again" in batch.count_label.text()
     assert "2 approvals (2 photos) no longer count: they must be approved again." in \
         unescape(win.message_banner.text())
+
+
+def test_a_crest_picture_asks_first_when_it_would_void_approvals(qtbot, ws, make_window,
+                                                                 tmp_path):
+    from tests.core.test_school_identifiers import draw_crest
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    crest = tmp_path / "crest.png"
+    draw_crest(400).save(crest)
+    dlg = win.register.settings("rules")
+    asked: list = []
+    dlg.rules.confirm_voids = lambda change: asked.append(change.question()) or False
+    assert dlg.rules.add_picture(str(crest), kind="crest") and asked == []   # nothing to void
+    dlg.rules.pictures.item(0).setSelected(True)
+    assert dlg.rules.remove_picture(confirm=False) and asked == []
+    wait_checked(qtbot, win, 2)
+    approve_all(win, ws)
+    assert not dlg.rules.add_picture(str(crest), kind="crest")              # Go back
+    assert asked == ["Changing the school's crest and logo pictures means that 2 approvals "
+                     "(2 photos) no longer count: they must be approved again."]
+    assert ws.school_pictures.all() == []
+    dlg.rules.confirm_voids = lambda change: True                            # Save
+    assert dlg.rules.add_picture(str(crest), kind="crest")
+    assert len(ws.school_pictures.all()) == 1
+    qtbot.waitUntil(lambda: "no longer count" in win.message_banner.text(), timeout=5000)
+    assert "The school's crest and logo pictures changed" in unescape(win.message_banner.text())
+    dlg.reject()

@@ -105,7 +105,7 @@ class RegisterController(QObject):
         dlg.channels_changed.connect(self.ctx.channels_changed)
         # a new crest changes what checking finds: the helper restarts and the batch is re-checked
         dlg.pictures_changed.connect(lambda: self.ctx.settings_saved(
-            "", what="the school's crest and logo pictures"))
+            "", dlg.rules.picture_change, what="the school's crest and logo pictures"))
         dlg.finished.connect(lambda *_: dlg.deleteLater())
         dlg.open()
         return dlg

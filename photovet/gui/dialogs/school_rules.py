@@ -73,6 +73,21 @@ RETENTION_FIELDS = (
 PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif);;All files (*)"
 
 
+def confirm_voids(parent: QWidget, change) -> bool:
+    """'Changing the school's name and details means that 4 approvals (3 photos and 1 video)
+    no longer count: they must be approved again. Save?' (the core's count and words; Go back
+    is the default). True: go on."""
+    n = len(change.voids)
+    box = QMessageBox(QMessageBox.Icon.Warning, f"Approval{'s' if n != 1 else ''} to be given again",
+                      f"{change.question()}\n\nSave?", parent=parent)
+    save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    return box.clickedButton() is save
+
+
 def _lines(edit: QPlainTextEdit) -> list[str]:
     return [" ".join(x.split()) for x in edit.toPlainText().splitlines() if x.strip()]
 
@@ -87,6 +102,7 @@ class SchoolRulesPage(QWidget):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.picture_change = None     # the last crest or logo change (core SettingsChange)
         self.setObjectName("SchoolRulesPage")
         s = ctx.ws.settings
         self.tabs = QTabWidget()
@@ -335,6 +351,9 @@ class SchoolRulesPage(QWidget):
             if not ok:
                 return False
             kind = choice.lower()
+        change = self._pictures_change()
+        if change is None or (change.voids and not self.confirm_voids(change)):
+            return False
         try:
             self.ctx.ws.school_pictures.add(path, kind=kind)
         except PhotoVetError as exc:
@@ -342,17 +361,33 @@ class SchoolRulesPage(QWidget):
             return False
         self.fill_pictures()
         self.say(f"Added {Path(path).name}: photos are checked for it from now on.")
+        self.picture_change = change
         self.pictures_changed.emit()
         return True
+
+    def _pictures_change(self):
+        try:   # the core says first which approvals a new or removed picture voids
+            return self.ctx.ws.pictures_change(self.ctx.engine)
+        except PhotoVetError as exc:
+            self.say(f"Not changed: {error_text(exc)}", error=True)
+            return None
+
+    def confirm_voids(self, change) -> bool:
+        return confirm_voids(self, change)
 
     def remove_picture(self, confirm: bool = True) -> bool:
         items = self.pictures.selectedItems()
         if not items:
             return False
         sha = items[0].data(Qt.ItemDataRole.UserRole)
+        change = self._pictures_change()
+        if change is None:
+            return False
         if confirm and QMessageBox.question(
                 self, "Remove this picture?", "Stop looking for this picture in photos? This is "
                 "recorded with your name.") != QMessageBox.StandardButton.Yes:
+            return False
+        if change.voids and not self.confirm_voids(change):
             return False
         try:
             gone = self.ctx.ws.school_pictures.remove(sha)
@@ -361,6 +396,7 @@ class SchoolRulesPage(QWidget):
             return False
         self.fill_pictures()
         self.say(f"Removed {gone.name}.")
+        self.picture_change = change
         self.pictures_changed.emit()
         return True
 

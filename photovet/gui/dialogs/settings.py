@@ -36,7 +36,7 @@ from photovet.core.settings import RECOGNITION_PRESETS, Settings, recognition_pr
 from .. import style
 from ..words import error_text
 from .common import ok_cancel
-from .school_rules import SchoolRulesPage
+from .school_rules import SchoolRulesPage, confirm_voids
 
 # the words for the core's recognition presets (settings.RECOGNITION_PRESETS: the numbers):
 # the name in the list, and what it means under it
@@ -363,19 +363,8 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def confirm_voids(self, change) -> bool:
-        """'Changing the school's name and details means that 4 approvals (3 photos and 1
-        video) no longer count: they must be approved again. Save?' (Go back is the
-        default)."""
-        n = len(change.voids)
-        box = QMessageBox(QMessageBox.Icon.Warning,
-                          f"Approval{'s' if n != 1 else ''} to be given again",
-                          f"{change.question()}\n\nSave?", parent=self)
-        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(back)
-        box.setEscapeButton(back)
-        box.exec()
-        return box.clickedButton() is save
+        """Asked before a save that voids approvals (school_rules.confirm_voids)."""
+        return confirm_voids(self, change)
 
 
 __all__ = ["ChannelDialog", "SettingsDialog"]
