@@ -57,6 +57,7 @@ def settings_set_cmd(key: str, value: str) -> None:
     try:
         new = ws.settings.copy()
         new.set(key, parsed)
+        effect = ws.settings_change(new)     # what it voids, said by the core before saving
         changed = ws.save_settings(new)
     except PhotoVetError as exc:
         abort(exc)
@@ -65,6 +66,8 @@ def settings_set_cmd(key: str, value: str) -> None:
     if key.split(".")[0] in SCHOOL_SECTIONS:
         click.echo(f"{key} = {json.dumps(parsed)} (the school's setting; "
                    + ("changed, recorded in the audit log)" if changed else "unchanged)"))
+        if changed and effect.voids:
+            click.echo(f"note: {effect.voids_sentence()}", err=True)
     else:
         click.echo(f"{key} = {json.dumps(parsed)} (this PC's setting)")
 

@@ -274,11 +274,15 @@ class Engine:
         return ("it was checked before the register changed (face photos, names or the "
                 "school's details): check it again")
 
-    def cache_key(self) -> str:
+    def cache_key(self, *, as_checked: bool = False) -> str:
+        """The key an analysis made by this engine carries (``analysis_key``). ``as_checked``:
+        the key of an engine with the models a check loads (the app's helper, a command),
+        from an engine without them (which approvals a settings change voids)."""
+        faces = as_checked or bool(self.face_engine or self.process)
+        text = self.settings.text.enabled if as_checked else bool(
+            self.text_engine or (self.process and self.settings.text.enabled))
         parts = [self.settings.analysis_key(), self.register_key(),
-                 ANALYSIS_VERSION,
-                 "f" if (self.face_engine or self.process) else "-",
-                 "t" if (self.text_engine or (self.process and self.settings.text.enabled)) else "-"]
+                 ANALYSIS_VERSION, "f" if faces else "-", "t" if text else "-"]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
     def mode_for(self, mode: str | None = None) -> str:
@@ -572,12 +576,12 @@ class Engine:
 
     # -- videos (issue 17) ------------------------------------------------------------------
 
-    def video_cache_key(self) -> str:
+    def video_cache_key(self, *, as_checked: bool = False) -> str:
         """What a video's analysis depends on: the photo analysis key (models, recognition,
         enrolments, text) plus the video settings and ``VIDEO_ANALYSIS_VERSION``."""
         blob = json.dumps(self.settings.to_dict(("video",)), sort_keys=True)
-        return hashlib.sha256(f"{self.cache_key()}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()
-                              ).hexdigest()[:20]
+        key = self.cache_key(as_checked=as_checked)
+        return hashlib.sha256(f"{key}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()).hexdigest()[:20]
 
     def analyse_media(self, path: str | Path, *, use_cache: bool = True,
                       stop: threading.Event | None = None) -> PhotoAnalysis | VideoAnalysis:

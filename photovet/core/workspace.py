@@ -256,13 +256,23 @@ class Workspace:
         void already are not counted."""
         return self._change(self.settings, new, engine)
 
+    def _current_keys(self, engine: Any) -> set[str] | None:
+        """The analysis keys photos and videos are checked with now: the engine's, or (none
+        given) those of an engine with the models, worked out without loading them; None when
+        they cannot be known (the register's key is not on this PC): then every approval
+        counts as standing (asking once too often, never once too few)."""
+        if engine is not None:
+            return {engine.cache_key(), engine.video_cache_key()}
+        plain = self.engine()
+        if plain.recognition_off:
+            return None
+        return {plain.cache_key(as_checked=True), plain.video_cache_key(as_checked=True)}
+
     def _change(self, old: Settings, new: Settings, engine: Any) -> SettingsChange:
         sections = changed_sections(old, new)
         voids = []
         if sections:
-            current = None
-            if engine is not None:
-                current = {engine.cache_key(), engine.video_cache_key()}
+            current = self._current_keys(engine)
             fixed = {c.id for c in self.channels.all() if c.fixed_mode}
             voids = self.approvals.voided_by_settings(old, new, fixed_channels=fixed,
                                                       current=current)
@@ -272,9 +282,8 @@ class Workspace:
         """What adding or removing a crest or logo picture does (stored at once, so ask
         before): every photo is checked again against the school's identifiers, and every
         approval given with the analysis as it is now no longer counts."""
-        current = {engine.cache_key(), engine.video_cache_key()} if engine is not None else None
         return SettingsChange(self.settings, self.settings, ["pictures"],
-                              self.approvals.standing(current), register=True)
+                              self.approvals.standing(self._current_keys(engine)), register=True)
 
     def reload_settings_change(self, engine: Any = None) -> SettingsChange:
         """Read the school's settings again (another PC, or a command, may have changed them)

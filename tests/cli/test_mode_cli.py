@@ -99,3 +99,27 @@ def test_help_says_mode_is_stricter_only():
     text = " ".join(result.output.split())
     assert "A mode looser than the school's is refused" in text
     assert "default, or the school's mode" not in text
+
+
+def test_settings_set_says_which_approvals_no_longer_count(register, tmp_path):
+    from photovet.core.models import Face, PhotoAnalysis
+    from photovet.core.workspace import Workspace
+    from tests.cli.conftest import password_of
+
+    with Workspace.open() as ws:
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        engine = ws.engine()
+        a = PhotoAnalysis(path=str(tmp_path / "a.jpg"), sha256="ab" * 32, width=100, height=100,
+                          faces_checked=True, analysis_key=engine.cache_key(as_checked=True),
+                          faces=[Face(box=(10, 10, 40, 40), score=0.99, person="B123456789012",
+                                      match_status="recognised")])
+        engine.decide(a, "website")
+        ws.approvals.mark_ready(a)
+        ws.sign_in("Mr Head", password_of("Mr Head"))
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    result = run("settings", "set", "retention.cache_days", "10")
+    assert result.exit_code == 0 and "no longer count" not in result.output
+    result = run("settings", "set", "mode", "no-identifiable-children")
+    assert result.exit_code == 0, result.output
+    assert "note: 1 approval (1 photo) no longer counts: it must be approved again." in \
+        result.output
