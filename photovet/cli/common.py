@@ -212,11 +212,12 @@ CHANNEL_HELP = ("Where the photos will be posted: a channel in the register (web
 
 MODE_OPTION = click.option(
     "--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,
-    help="Stricter than the school's mode, for this command only: no-identifiable-children "
-         "covers every pupil whatever the consent (staff by their consent). Without it the "
-         "school's mode is used (see 'photovet settings'). A mode looser than the school's is "
-         "refused: only an admin changes the school's mode (photovet settings set mode ...). "
-         "A channel with a fixed mode always uses it.")
+    help="For this command only, the school's mode or a stricter one: no-identifiable-children "
+         "covers every pupil whatever the consent (staff by their consent); consent only when "
+         "it is the school's mode. Without it the school's mode is used (see 'photovet "
+         "settings'). A mode looser than the school's is refused: only an admin changes the "
+         "school's mode (photovet settings set mode ...). A channel with a fixed mode always "
+         "uses it.")
 
 
 def checked_mode(ws, mode: str | None) -> str:
