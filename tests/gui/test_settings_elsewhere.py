@@ -213,17 +213,19 @@ def test_a_crest_picture_asks_first_when_it_would_void_approvals(qtbot, ws, make
     draw_crest(400).save(crest)
     dlg = win.register.settings("rules")
     asked: list = []
-    dlg.rules.confirm_voids = lambda change: asked.append(change.question()) or False
+    dlg.rules.confirm_voids = lambda change, action: asked.append(
+        (change.question(), action)) or False
     assert dlg.rules.add_picture(str(crest), kind="crest") and asked == []   # nothing to void
     dlg.rules.pictures.item(0).setSelected(True)
     assert dlg.rules.remove_picture(confirm=False) and asked == []
     wait_checked(qtbot, win, 2)
     approve_all(win, ws)
     assert not dlg.rules.add_picture(str(crest), kind="crest")              # Go back
-    assert asked == ["Changing the school's crest and logo pictures means that 2 approvals "
-                     "(2 photos) no longer count: they must be approved again."]
+    assert asked == [("Changing the school's crest and logo pictures means that 2 approvals "
+                      "(2 photos) no longer count: they must be approved again.",
+                      "Add the picture")]
     assert ws.school_pictures.all() == []
-    dlg.rules.confirm_voids = lambda change: True                            # Save
+    dlg.rules.confirm_voids = lambda change, action: True                    # Add
     assert dlg.rules.add_picture(str(crest), kind="crest")
     assert len(ws.school_pictures.all()) == 1
     qtbot.waitUntil(lambda: "no longer count" in win.message_banner.text(), timeout=5000)

@@ -73,14 +73,14 @@ RETENTION_FIELDS = (
 PICTURE_FILTER = "Pictures (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif);;All files (*)"
 
 
-def confirm_voids(parent: QWidget, change) -> bool:
+def confirm_voids(parent: QWidget, change, action: str = "Save") -> bool:
     """'Changing the school's name and details means that 4 approvals (3 photos and 1 video)
     no longer count: they must be approved again. Save?' (the core's count and words; Go back
-    is the default). True: go on."""
+    is the default; ``action``: what the person is about to do). True: go on."""
     n = len(change.voids)
     box = QMessageBox(QMessageBox.Icon.Warning, f"Approval{'s' if n != 1 else ''} to be given again",
-                      f"{change.question()}\n\nSave?", parent=parent)
-    save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+                      f"{change.question()}\n\n{action}?", parent=parent)
+    save = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(back)
     box.setEscapeButton(back)
@@ -352,7 +352,8 @@ class SchoolRulesPage(QWidget):
                 return False
             kind = choice.lower()
         change = self._pictures_change()
-        if change is None or (change.voids and not self.confirm_voids(change)):
+        if change is None or (change.voids and
+                              not self.confirm_voids(change, "Add the picture")):
             return False
         try:
             self.ctx.ws.school_pictures.add(path, kind=kind)
@@ -372,8 +373,8 @@ class SchoolRulesPage(QWidget):
             self.say(f"Not changed: {error_text(exc)}", error=True)
             return None
 
-    def confirm_voids(self, change) -> bool:
-        return confirm_voids(self, change)
+    def confirm_voids(self, change, action: str = "Save") -> bool:
+        return confirm_voids(self, change, action)
 
     def remove_picture(self, confirm: bool = True) -> bool:
         items = self.pictures.selectedItems()
@@ -387,7 +388,7 @@ class SchoolRulesPage(QWidget):
                 self, "Remove this picture?", "Stop looking for this picture in photos? This is "
                 "recorded with your name.") != QMessageBox.StandardButton.Yes:
             return False
-        if change.voids and not self.confirm_voids(change):
+        if change.voids and not self.confirm_voids(change, "Remove the picture"):
             return False
         try:
             gone = self.ctx.ws.school_pictures.remove(sha)
