@@ -31,6 +31,7 @@ from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import (
     Publication,
     checklist_refusal,
+    hand_named_refusal,
     open_flag_refusal,
     resolve_checks,
     seen_spans,
@@ -401,13 +402,18 @@ class Approvals:
         return ticked
 
     def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, comment: str = "",
-                checks: Sequence[str] | None = None, seen_on: str = "") -> None:
+                checks: Sequence[str] | None = None, seen_on: str = "",
+                hand_named_checked: bool = False) -> None:
         """The signed-in approver approves exactly ``parts`` (``approval_parts`` of the photo
         as they saw it), with their ticks of the school's checklist (``checks``: each check's
         text or number). Refused while a flag that needs a person's decision is open, or unless
         every check is ticked; the ticks are kept with the approval and signed with it.
         ``seen_on``: where the approver saw what they approved ("the photo", "a contact sheet
-        of N"), for the audit row only (not signed: it does not change what is published)."""
+        of N"), for the audit row only (not signed: it does not change what is published).
+        ``hand_named_checked``: the approver looked, on this photo alone, at each face a person
+        named by hand over PhotoVet's recognition of someone who may not be shown here
+        (``policy.hand_named_refusal``); without it such a photo is refused (never approved in
+        bulk), and with it the audit row says so."""
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
         approver = self.audit.access.require("approve")
@@ -421,6 +427,14 @@ class Approvals:
         if refusal:
             raise ApprovalError(refusal, hint="Open the video and play it to the end, or step "
                                               "through it; then approve it.")
+        hand = hand_named_refusal(analysis)
+        if hand and not hand_named_checked:
+            raise ApprovalError(hand, hint="In the app: open it in Review and approve it there. "
+                                "Commands: approve that one file with --named-by-hand-checked "
+                                "after looking at it.")
+        if hand:
+            seen_on = (seen_on + "; " if seen_on else "") + \
+                "faces named by hand over a recognition looked at on their own"
         ticked = self.signed_checks(checks)
         if self.checklist is not None:
             parts = dict(parts, checks=ticked)

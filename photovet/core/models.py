@@ -260,6 +260,10 @@ class Face:
     override_reason: str = ""          # why a person showed it (required for unknown faces)
     refused: str = ""                  # why policy refused the override ("" when it did not)
     encoding: Any = None               # the face signature, or None; never serialised to JSON
+    assigned_by: str = ""              # who said who this is (the review's "assign")
+    assign_reason: str = ""            # why they said so (required over a recognition)
+    hand_named: str = ""               # set by policy: "", "named", "relabelled", "over-refusal"
+    hand_note: str = ""                # set by policy: the words an approver reads about it
 
     @property
     def final_decision(self) -> str:
@@ -291,6 +295,10 @@ class Face:
             "override_person": self.override_person,
             "override_reason": self.override_reason,
             "refused": self.refused,
+            "assigned_by": self.assigned_by,
+            "assign_reason": self.assign_reason,
+            "hand_named": self.hand_named,
+            "hand_note": self.hand_note,
         }
 
     @classmethod
@@ -310,6 +318,10 @@ class Face:
             override_person=d.get("override_person"),
             override_reason=d.get("override_reason", ""),
             refused=d.get("refused", ""),
+            assigned_by=d.get("assigned_by", ""),
+            assign_reason=d.get("assign_reason", ""),
+            hand_named=d.get("hand_named", ""),
+            hand_note=d.get("hand_note", ""),
         )
 
     def detected(self) -> Face:
@@ -736,6 +748,10 @@ class VideoTrack:
     override_person: str | None = None
     override_reason: str = ""
     refused: str = ""
+    assigned_by: str = ""              # as Face: who said who this is, and why
+    assign_reason: str = ""
+    hand_named: str = ""               # set by policy (as Face)
+    hand_note: str = ""
 
     @property
     def first_frame(self) -> int:
@@ -779,6 +795,8 @@ class VideoTrack:
             "decision": self.decision, "reason": self.reason, "needs_review": self.needs_review,
             "override": self.override, "override_person": self.override_person,
             "override_reason": self.override_reason, "refused": self.refused,
+            "assigned_by": self.assigned_by, "assign_reason": self.assign_reason,
+            "hand_named": self.hand_named, "hand_note": self.hand_note,
         }
 
     @classmethod
@@ -798,13 +816,16 @@ class VideoTrack:
             decision=d.get("decision", "cover"), reason=d.get("reason", ""),
             needs_review=d.get("needs_review", False), override=d.get("override"),
             override_person=d.get("override_person"),
-            override_reason=d.get("override_reason", ""), refused=d.get("refused", ""))
+            override_reason=d.get("override_reason", ""), refused=d.get("refused", ""),
+            assigned_by=d.get("assigned_by", ""), assign_reason=d.get("assign_reason", ""),
+            hand_named=d.get("hand_named", ""), hand_note=d.get("hand_note", ""))
 
     def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""
         d = self.to_dict()
         for k in ("decision", "reason", "needs_review", "override", "override_person",
-                  "override_reason", "refused"):
+                  "override_reason", "refused", "assigned_by", "assign_reason", "hand_named",
+                  "hand_note"):
             d.pop(k)
         return VideoTrack.from_dict(d)
 

@@ -18,7 +18,13 @@ reason says which check failed first:
 What a person may change (an override, stored in the photo's review and audited):
 
 - Cover anything: always.
-- Say who a face is: always (the rules above then apply to that person).
+- Say who a face is: always (the rules above then apply to that person); but saying a face
+  PhotoVet RECOGNISED as one person is someone else (or that a face it took to be someone who
+  may not be shown here is someone who may) needs a reason, given after being told whom PhotoVet
+  recognised and their consent ("PhotoVet recognised this face as Joe Harris (Facebook: No)").
+  A name given by hand is said wherever an approver decides (``face.hand_note``), and a face
+  named by hand over a recognised person who may not be shown here is never approved in bulk
+  (``hand_named_refusal``): the approver looks at that photo on its own.
 - Show a face the rules cover: refused for anyone on the do-not-photograph list, whose consent
   for the channel and media is explicitly "No", who has left, whose register row is rejected,
   or (for pupils) on a channel with no identifiable children. Allowed only with a stated reason
@@ -184,9 +190,140 @@ def no_consent_reason(channel: Channel, media: str, state: str) -> str:
     return f"No consent for{what} {channel.label}"
 
 
+def consent_note(person: Person, channel: Channel, media: str, on: _dt.date) -> str:
+    """A person's standing for ``channel`` in a few words, the one way a list of people or a
+    warning says it: 'do not photograph', 'left 20/07/2026', 'register row rejected', else
+    'Facebook: Yes' / 'Facebook: No' / 'Facebook: Not recorded' ('Facebook videos: ...' for a
+    video). Words only: ``decide_person`` decides."""
+    if not person.valid:
+        return "register row rejected"
+    if person.do_not_photograph:
+        return "do not photograph"
+    if person.has_left(on) and person.leaving_date is not None:
+        return f"left {_fmt_day(person.leaving_date)}"
+    state = person.consent_state(channel.id, media)
+    word = {"yes": "Yes", NO: "No", NOT_RECORDED: "Not recorded"}.get(state, str(state))
+    return f"{channel.label}{'' if media == 'photo' else ' videos'}: {word}"
+
+
 # --------------------------------------------------------------------------------------------
 # Faces
 # --------------------------------------------------------------------------------------------
+
+#: what ``face.hand_named`` says of a face a person named by hand
+HAND_NAMED = "named"                 # PhotoVet did not recognise it
+HAND_RELABELLED = "relabelled"       # PhotoVet took it to be someone else, who may be shown here
+HAND_OVER_REFUSAL = "over-refusal"   # PhotoVet took it to be someone else, who may NOT be shown
+REASON_HAND_NAMED_NO_REASON = "Named by hand over PhotoVet's recognition, with no reason given"
+
+
+def recognised_as(face: Face) -> str | None:
+    """Whom PhotoVet itself took this face to be: the recognised person, or an uncertain
+    match's nearest person; None when it did not know."""
+    if face.person and face.match_status in (MatchStatus.RECOGNISED.value,
+                                             MatchStatus.UNCERTAIN.value):
+        return face.person
+    return None
+
+
+def _recognised_refused(face: Face, recognised: Person | None, channel: Channel, media: str,
+                        mode: str | Mode, on: _dt.date) -> bool:
+    """Would PhotoVet's own match keep this face covered here (a refusal, do not photograph,
+    a leaver, no consent, no identifiable children)? Fail closed: a match whose register row
+    is not given counts as refused."""
+    machine = recognised_as(face)
+    if machine is None:
+        return False
+    if recognised is None or recognised.id != machine:
+        return True
+    return decide_person(recognised, channel, media, mode, on).action != "show"
+
+
+def hand_named_kind(face: Face, recognised: Person | None, channel: Channel, media: str,
+                    mode: str | Mode, on: _dt.date) -> str:
+    """"" (nobody named it by hand, or a person confirmed PhotoVet's own match), HAND_NAMED,
+    HAND_RELABELLED or HAND_OVER_REFUSAL. ``recognised``: the register row of
+    ``recognised_as(face)``."""
+    if not face.override_person or face.override == "not-a-face":
+        return ""
+    machine = recognised_as(face)
+    if machine is None:
+        return HAND_NAMED
+    if machine == face.override_person:
+        return ""
+    if _recognised_refused(face, recognised, channel, media, mode, on):
+        return HAND_OVER_REFUSAL
+    return HAND_RELABELLED
+
+
+def assign_needs_reason(face: Face, chosen: str | None, recognised: Person | None,
+                        channel: Channel, media: str, mode: str | Mode, on: _dt.date) -> bool:
+    """Does saying this face is ``chosen`` need a reason? Yes when PhotoVet RECOGNISED someone
+    else, and when its uncertain match was someone else who may not be shown here (a look-alike
+    of a refused child named as a consented one publishes, perhaps, the refused child)."""
+    machine = recognised_as(face)
+    if machine is None or chosen is None or machine == chosen:
+        return False
+    if face.match_status == MatchStatus.RECOGNISED.value:
+        return True
+    return _recognised_refused(face, recognised, channel, media, mode, on)
+
+
+def assign_warning(face: Face, recognised: Person | None, chosen: Person | None,
+                   channel: Channel, media: str, on: _dt.date) -> str:
+    """What a person is told before naming a face as ``chosen`` over PhotoVet's match:
+    'PhotoVet recognised this face as Joe Harris (Facebook: No). You are saying it is Kit Hart
+    (Facebook: Yes).'"""
+    machine = recognised_as(face)
+    if recognised is not None and recognised.id == machine:
+        them = f"{recognised.display_name} ({consent_note(recognised, channel, media, on)})"
+    else:
+        them = "someone in the register"
+    if face.match_status == MatchStatus.RECOGNISED.value:
+        text = f"PhotoVet recognised this face as {them}."
+    else:
+        text = f"PhotoVet thought this face might be {them}."
+    if chosen is not None:
+        text += (f" You are saying it is {chosen.display_name} "
+                 f"({consent_note(chosen, channel, media, on)}).")
+    return text
+
+
+def _assign_refusal(face: Face, chosen: Person | None, recognised: Person | None,
+                    channel: Channel, media: str, mode: str | Mode, on: _dt.date,
+                    reason: str) -> str | None:
+    if chosen is None:
+        return "that person is not in the register"
+    if assign_needs_reason(face, chosen.id, recognised, channel, media, mode, on) and \
+            not reason.strip():
+        return (assign_warning(face, recognised, chosen, channel, media, on)
+                + f" Say why this is {chosen.display_name} (for example: checked with the class "
+                  "teacher, twins)")
+    return None
+
+
+def hand_named_note(face: Face, recognised: Person | None, channel: Channel, media: str,
+                    on: _dt.date) -> str:
+    """What an approver reads about a face named by hand (``face.hand_named`` set): 'Named by
+    hand by Mrs Jane Okafor: PhotoVet recognised Joe Harris (Facebook: No). Reason: “twins”'."""
+    kind = face.hand_named
+    if not kind:
+        return ""
+    by = f" by {face.assigned_by}" if face.assigned_by else ""
+    if kind == HAND_NAMED:
+        text = f"Named by hand{by} (PhotoVet did not recognise this face)"
+    else:
+        if recognised is not None and recognised.id == recognised_as(face):
+            them = f"{recognised.display_name} ({consent_note(recognised, channel, media, on)})"
+        else:
+            them = "someone else in the register"
+        seen = "recognised" if face.match_status == MatchStatus.RECOGNISED.value else \
+            "thought it might be"
+        text = f"Named by hand{by}: PhotoVet {seen} {them}"
+    why = face.assign_reason.strip()
+    return text + (f". Reason: \u201c{why}\u201d" if why else "")
+
+
 
 def decide_person(person: Person | None, channel: Channel, media: str, mode: str | Mode,
                   on: _dt.date) -> Decision:
@@ -232,13 +369,16 @@ def rule_for_face(face: Face, person: Person | None, channel: Channel, media: st
 
 
 def face_override_refusal(action: str, face: Face, person: Person | None, channel: Channel,
-                          media: str, mode: str | Mode, on: _dt.date, reason: str = "") -> str | None:
+                          media: str, mode: str | Mode, on: _dt.date, reason: str = "", *,
+                          recognised: Person | None = None) -> str | None:
     """Why a person may NOT make this change to a face, or None when they may. ``person``: the
-    register row the face is taken to be (or its nearest match when uncertain)."""
+    register row the face is taken to be (or its nearest match when uncertain); for "assign",
+    the person chosen. ``recognised``: the register row of whom PhotoVet itself took the face
+    to be (``recognised_as``), for "assign"."""
     if action == "cover":
         return None
     if action == "assign":
-        return None
+        return _assign_refusal(face, person, recognised, channel, media, mode, on, reason)
     recognised = face.override_person is not None or (
         face.match_status == MatchStatus.RECOGNISED.value and face.person is not None)
     near_dnp = person is not None and person.do_not_photograph
@@ -286,12 +426,29 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
 
 
 def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
-                mode: str | Mode, on: _dt.date) -> Decision:
+                mode: str | Mode, on: _dt.date, *, recognised: Person | None = None) -> Decision:
     """The final decision for a face, its override (``face.override``) included. Sets
-    ``face.refused`` when the override is not allowed."""
+    ``face.refused`` when the override is not allowed, and ``face.hand_named`` /
+    ``face.hand_note`` for a face a person named (``recognised``: the register row of whom
+    PhotoVet took it to be, ``recognised_as``)."""
     rule = rule_for_face(face, person, channel, media, mode, on)
     face.refused = ""
+    face.hand_named = hand_named_kind(face, recognised, channel, media, mode, on)
+    face.hand_note = hand_named_note(face, recognised, channel, media, on)
     action = face.override
+    if face.override_person and action not in ("cover", "not-a-face"):
+        # checked again at every decision: a name given over a recognition without a reason
+        # (made before a reason was asked, or by a tool) is not used
+        refusal = _assign_refusal(face, person, recognised, channel, media, mode, on,
+                                  face.assign_reason)
+        if refusal:
+            face.refused = refusal
+            return Decision("cover", REASON_HAND_NAMED_NO_REASON, needs_review=True)
+    if face.hand_named and rule.action == "show" and (
+            action is None or action == "show"):
+        rule = Decision("show", rule.reason + ("; named by hand" if face.hand_named == HAND_NAMED
+                                               else "; named by hand over PhotoVet's "
+                                                    "recognition"), rule.needs_review)
     if action is None or (action == "show" and rule.action == "show"):
         return rule
     if action == "cover":
@@ -502,7 +659,9 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
     for face in analysis.faces:
         pid = face.override_person or face.person
         person = people_by_id.get(pid) if pid else None
-        d = decide_face(face, person, channel, media, mode, on)
+        machine = recognised_as(face)
+        d = decide_face(face, person, channel, media, mode, on,
+                        recognised=people_by_id.get(machine) if machine else None)
         face.decision, face.reason, face.needs_review = d.action, d.reason, d.needs_review
     for item in analysis.texts:
         person = people_by_id.get(item.person) if item.person else None
@@ -569,6 +728,29 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
     pub.names_shown = sorted(set(pub.names_shown))
     pub.names_covered = sorted(set(pub.names_covered) - set(pub.names_shown))
     return pub
+
+
+def hand_named_shown(analysis: PhotoAnalysis | VideoAnalysis) -> list[tuple[str, str, str]]:
+    """Every face (a video: face track) shown because a person named it by hand, as
+    (register id, kind, note), in order: what an approver is told and counts."""
+    items = analysis.faces if isinstance(analysis, PhotoAnalysis) else [
+        t for t in analysis.tracks if t.kind == "face"]
+    return [(x.override_person or "", x.hand_named, x.hand_note) for x in items
+            if x.decision == "show" and x.hand_named]
+
+
+def hand_named_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
+    """Why this photo may not be approved without its approver saying they looked at its
+    faces named by hand, or None: a face shown because a person named it over PhotoVet's
+    recognition of someone who may not be shown here. Never approved in bulk (a contact sheet,
+    a list of files): the approver opens it and looks at that face."""
+    over = [note for _pid, kind, note in hand_named_shown(analysis) if kind == HAND_OVER_REFUSAL]
+    if not over:
+        return None
+    what = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
+    return (f"this {what} shows a face named by hand over PhotoVet's recognition of someone who "
+            f"may not be shown here ({over[0]}); open it, look at that face and approve it on "
+            "its own")
 
 
 def export_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
@@ -854,6 +1036,9 @@ def caption_consent_missing(person: Person | None, channel: Channel, media: str,
 
 
 __all__ = [
+    "HAND_NAMED", "HAND_OVER_REFUSAL", "HAND_RELABELLED", "REASON_HAND_NAMED_NO_REASON",
+    "assign_needs_reason", "assign_warning", "consent_note", "hand_named_kind",
+    "hand_named_note", "hand_named_refusal", "hand_named_shown", "recognised_as",
     "PhotoRules", "checklist_refusal", "decide_school_identifier", "device_flag",
     "device_matches", "face_area_share", "flag_accept_refusal", "group_shot_flag",
     "open_flag_refusal", "photo_flags", "resolve_checks",
@@ -884,7 +1069,8 @@ def track_as_face(track: VideoTrack) -> Face:
                 score=max(track.scores) if track.scores else 0.0, person=track.person,
                 distance=track.distance, margin=track.margin, match_status=track.match_status,
                 override=track.override, override_person=track.override_person,
-                override_reason=track.override_reason)
+                override_reason=track.override_reason, assigned_by=track.assigned_by,
+                assign_reason=track.assign_reason)
 
 
 def track_as_text(track: VideoTrack) -> TextItem:
@@ -898,7 +1084,7 @@ def track_as_text(track: VideoTrack) -> TextItem:
 
 
 def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mode: str | Mode,
-                 on: _dt.date) -> Decision:
+                 on: _dt.date, *, recognised: Person | None = None) -> Decision:
     """The final decision for one track, with the VIDEO consent for ``channel`` (photo consent
     never shows a face in a video). A face is decided by ``decide_face``; a face track seen on
     one sampled frame only is covered (and offered for review) even when recognised: one view
@@ -909,8 +1095,9 @@ def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mod
         track.refused = item.refused
         return d
     face = track_as_face(track)
-    d = decide_face(face, person, channel, "video", mode, on)
+    d = decide_face(face, person, channel, "video", mode, on, recognised=recognised)
     track.refused = face.refused
+    track.hand_named, track.hand_note = face.hand_named, face.hand_note
     if d.action == "show" and track.detections < 2 and track.override is None \
             and not track.override_person:
         return Decision("cover", REASON_TOO_BRIEF, needs_review=True)
@@ -963,7 +1150,9 @@ def decide_video(analysis: VideoAnalysis, people_by_id: dict[str, Person], chann
     for t in analysis.tracks:
         pid = t.override_person or t.person
         person = people_by_id.get(pid) if pid else None
-        d = decide_track(t, person, channel, mode, on)
+        machine = recognised_as(track_as_face(t)) if t.kind == "face" else None
+        d = decide_track(t, person, channel, mode, on,
+                         recognised=people_by_id.get(machine) if machine else None)
         t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
     s = decide_sound(channel, analysis.has_audio, listened_by=listened_by,
                      requested=sound_request)

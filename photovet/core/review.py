@@ -39,6 +39,7 @@ from photovet.core.models import Channel, Cover, Face, PhotoAnalysis, TextItem
 from photovet.core.policy import (
     face_override_refusal,
     flag_accept_refusal,
+    recognised_as,
     rule_for_face,
     text_override_refusal,
 )
@@ -220,7 +221,7 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
     """Set the overrides of ``analysis`` from its review (both scopes), in place."""
     for f in analysis.faces:
         f.override = f.override_person = None
-        f.override_reason = f.refused = ""
+        f.override_reason = f.refused = f.assigned_by = f.assign_reason = ""
     for t in analysis.texts:
         t.override = None
         t.override_reason = t.refused = ""
@@ -245,6 +246,7 @@ def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: floa
         f = analysis.faces[i]
         if d.action == "assign":
             f.override_person = d.person
+            f.assigned_by, f.assign_reason = d.by, d.reason
         elif d.action == "not-a-face":
             if f.override != "cover":
                 # the reason goes with it: the policy asks one of a sure detection
@@ -423,8 +425,10 @@ class Reviewer:
         row = self.person_of(pid) if pid else None
         if action == "assign" and row is None:
             raise ReviewRefused(f"no one with id '{person}' in the register")
+        machine = recognised_as(face)
+        recognised = self.person_of(machine) if machine else None
         refusal = face_override_refusal(action, face, row, channel, analysis.media, mode,
-                                        self.today(), reason)
+                                        self.today(), reason, recognised=recognised)
         if refusal:
             raise ReviewRefused(refusal)
         box = int_box(face.box)
@@ -443,8 +447,14 @@ class Reviewer:
             if not rules_show:
                 target.faces.append(FaceDecision(box, action, person if action == "assign" else None,
                                                  reason.strip(), user, _now()))
-            return {"face": index, "box": list(box), "decision": action,
-                    "person": person if action == "assign" else None, "reason": reason.strip()}
+            details = {"face": index, "box": list(box), "decision": action,
+                       "person": person if action == "assign" else None,
+                       "reason": reason.strip()}
+            if action == "assign" and machine and machine != person:
+                # whom PhotoVet recognised (an id), so the audit says what was overridden
+                details["recognised"] = machine
+                details["match"] = face.match_status
+            return details
 
         return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None,

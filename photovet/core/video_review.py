@@ -37,6 +37,7 @@ from photovet.core.policy import (
     SOUND_ACTIONS,
     decide_track,
     face_override_refusal,
+    recognised_as,
     text_override_refusal,
     track_as_face,
     track_as_text,
@@ -181,7 +182,7 @@ def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) ->
     analysis.tracks = [t for t in analysis.tracks if t.id < HAND_TRACK_IDS]
     for t in analysis.tracks:
         t.override = t.override_person = None
-        t.override_reason = t.refused = ""
+        t.override_reason = t.refused = t.assigned_by = t.assign_reason = ""
     analysis.review_notes = []
     order = {"assign": 0, "not-a-face": 0, "cover": 1, "show": 2, "keep": 2}
     decisions = sorted(((d, r.channel) for r in parts for d in r.tracks),
@@ -204,6 +205,7 @@ def apply_video_review(analysis: VideoAnalysis, parts: Sequence[VideoReview]) ->
         t = analysis.tracks[i]
         if d.action == "assign":
             t.override_person = d.person
+            t.assigned_by, t.assign_reason = d.by, d.reason
         elif d.action == "not-a-face":
             if t.override != "cover":
                 # the reason goes with it: the policy asks one of a sure detection
@@ -354,8 +356,12 @@ class VideoReviewer:
             row = self.person_of(pid) if pid else None
             if action == "assign" and row is None:
                 raise ReviewRefused(f"no one with id '{person}' in the register")
-            refusal = face_override_refusal(action, track_as_face(t), row, channel, "video",
-                                            mode, self.today(), reason)
+            face = track_as_face(t)
+            machine = recognised_as(face)
+            refusal = face_override_refusal(action, face, row, channel, "video", mode,
+                                            self.today(), reason,
+                                            recognised=self.person_of(machine) if machine
+                                            else None)
         else:
             row = self.person_of(t.person) if t.person else None
             refusal = text_override_refusal(action, track_as_text(t), row, reason,

@@ -1,0 +1,230 @@
+"""Saying who a face is, by hand, over what PhotoVet recognised (the s26 audit, item 1: "Who is
+this?" turned Joe Harris, recognised and refused for Facebook, into Kit Hart, consented, with no
+warning and no reason, and nothing the approver saw said it was done by hand).
+
+The rules (policy.py): a face PhotoVet RECOGNISED as someone else, or took (uncertain) to be
+someone else who may not be shown here, is named by hand only with a reason, after being told
+whom PhotoVet recognised and their consent; the reason and who gave it are kept in the review,
+audited, checked again at every decision; every screen an approver decides on says it
+(``face.hand_note``); a face named by hand over a refused recognition is never approved in bulk.
+The person picker's words for a leaver (item 6) come from ``policy.consent_note``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from photovet.core.errors import ApprovalError
+from photovet.core.models import NO, YES, Channel, Face, MatchStatus, Person, VideoTrack
+from photovet.core.policy import (
+    HAND_NAMED,
+    HAND_OVER_REFUSAL,
+    HAND_RELABELLED,
+    REASON_HAND_NAMED_NO_REASON,
+    consent_note,
+    decide_face,
+    decide_track,
+    face_override_refusal,
+    hand_named_refusal,
+)
+from photovet.core.review import FaceDecision, ReviewRefused
+from tests.conftest import act_as
+from tests.core.test_pipeline import (  # noqa: F401 - fixtures
+    LEFT,
+    RIGHT,
+    TODAY,
+    engine,
+    make_photo,
+    new_engine,
+    ws,
+)
+
+ON = dt.date(2026, 11, 21)
+FB = Channel("facebook", "Facebook", names="first")
+
+
+def pupil(pid: str, first: str, surname: str, fb: str, **kw) -> Person:
+    return Person(id=pid, legal_forename=first, legal_surname=surname, role="pupil",
+                  photo_consent={"facebook": fb}, video_consent={"facebook": fb},
+                  enrolled=True, **kw)
+
+
+JOE = pupil("J1", "Joe", "Harris", NO)
+KIT = pupil("K1", "Kit", "Hart", YES)
+AMY = pupil("A1", "Amy", "Ford", YES)
+
+
+def recognised(pid: str = "J1", status: MatchStatus = MatchStatus.RECOGNISED, **kw) -> Face:
+    return Face(box=(10, 10, 50, 50), score=0.95, person=pid, match_status=status.value, **kw)
+
+
+# --- policy: when a reason is needed, and what the person is told ---------------------------
+
+def test_naming_a_recognised_refused_face_as_someone_else_needs_a_reason_and_says_whom():
+    f = recognised()
+    why = face_override_refusal("assign", f, KIT, FB, "photo", "consent", ON, "",
+                                recognised=JOE)
+    assert why is not None
+    assert "PhotoVet recognised this face as Joe Harris (Facebook: No)" in why
+    assert "Kit Hart (Facebook: Yes)" in why and "Say why" in why
+    assert face_override_refusal("assign", f, KIT, FB, "photo", "consent", ON,
+                                 "twins: checked with the class teacher", recognised=JOE) is None
+
+
+def test_a_recognised_consented_face_named_as_someone_else_needs_a_reason_too():
+    f = recognised("A1")
+    assert face_override_refusal("assign", f, KIT, FB, "photo", "consent", ON, "",
+                                 recognised=AMY)
+    # the recognised person themself: a confirmation, nothing to explain
+    assert face_override_refusal("assign", f, AMY, FB, "photo", "consent", ON, "",
+                                 recognised=AMY) is None
+
+
+def test_an_unknown_face_or_a_consented_look_alike_is_named_without_a_reason():
+    unknown = Face(box=(10, 10, 50, 50), score=0.9)
+    assert face_override_refusal("assign", unknown, KIT, FB, "photo", "consent", ON, "") is None
+    # uncertain, nearest is someone who may be shown: naming someone else loosens nothing
+    near_amy = recognised("A1", MatchStatus.UNCERTAIN)
+    assert face_override_refusal("assign", near_amy, KIT, FB, "photo", "consent", ON, "",
+                                 recognised=AMY) is None
+
+
+def test_an_uncertain_match_to_a_refused_child_needs_a_reason_to_name_someone_else():
+    near_joe = recognised("J1", MatchStatus.UNCERTAIN)
+    why = face_override_refusal("assign", near_joe, KIT, FB, "photo", "consent", ON, "",
+                                recognised=JOE)
+    assert why and "PhotoVet thought this face might be Joe Harris (Facebook: No)" in why
+    leaver = pupil("L1", "Mary-Kate", "Smart", YES, leaving_date=dt.date(2026, 7, 20))
+    why = face_override_refusal("assign", recognised("L1", MatchStatus.UNCERTAIN), KIT, FB,
+                                "photo", "consent", ON, "", recognised=leaver)
+    assert why and "Mary-Kate Smart (left 20/07/2026)" in why
+
+
+def test_a_recognition_whose_register_row_is_missing_counts_as_refused():
+    """Fail closed: the matcher's person not given (or another id): a reason is asked."""
+    assert face_override_refusal("assign", recognised("J1", MatchStatus.UNCERTAIN), KIT, FB,
+                                 "photo", "consent", ON, "", recognised=None)
+
+
+# --- policy: checked again at every decision, and said ----------------------------------------
+
+def test_a_name_given_over_a_recognition_without_a_reason_is_not_used():
+    f = recognised(override_person="K1", assigned_by="Mrs Jane Okafor")
+    d = decide_face(f, KIT, FB, "photo", "consent", ON, recognised=JOE)
+    assert d.action == "cover" and d.reason == REASON_HAND_NAMED_NO_REASON and d.needs_review
+    assert "PhotoVet recognised this face as Joe Harris" in f.refused
+
+
+def test_a_face_named_by_hand_over_a_refusal_is_shown_and_marked_for_the_approver():
+    f = recognised(override_person="K1", assigned_by="Mrs Jane Okafor",
+                   assign_reason="twins")
+    d = decide_face(f, KIT, FB, "photo", "consent", ON, recognised=JOE)
+    assert d.action == "show" and "named by hand" in d.reason
+    assert f.hand_named == HAND_OVER_REFUSAL
+    assert f.hand_note == ("Named by hand by Mrs Jane Okafor: PhotoVet recognised Joe Harris "
+                           "(Facebook: No). Reason: \u201ctwins\u201d")
+    g = recognised("A1", override_person="K1", assigned_by="Mrs Jane Okafor", assign_reason="x")
+    assert decide_face(g, KIT, FB, "photo", "consent", ON, recognised=AMY).action == "show"
+    assert g.hand_named == HAND_RELABELLED
+    h = Face(box=(0, 0, 9, 9), score=0.9, override_person="K1", assigned_by="Mrs Jane Okafor")
+    assert decide_face(h, KIT, FB, "photo", "consent", ON).action == "show"
+    assert h.hand_named == HAND_NAMED
+    assert h.hand_note == "Named by hand by Mrs Jane Okafor (PhotoVet did not recognise this face)"
+    # PhotoVet's own uncertain match confirmed ("Yes, it is Amy"): nothing named by hand
+    y = recognised("A1", MatchStatus.UNCERTAIN, override_person="A1")
+    decide_face(y, AMY, FB, "photo", "consent", ON, recognised=AMY)
+    assert y.hand_named == "" and y.hand_note == ""
+
+
+def test_a_video_track_follows_the_same_rule():
+    t = VideoTrack(id=1, frames=[0, 5, 10], boxes=[(0, 0, 40, 40)] * 3, scores=[0.9] * 3,
+                   match_status="recognised", person="J1", override_person="K1",
+                   assigned_by="Mrs Jane Okafor")
+    assert decide_track(t, KIT, FB, "consent", ON, recognised=JOE).action == "cover"
+    assert "Joe Harris (Facebook videos: No)" in t.refused
+    t.assign_reason = "twins"
+    assert decide_track(t, KIT, FB, "consent", ON, recognised=JOE).action == "show"
+    assert t.hand_named == HAND_OVER_REFUSAL and "Mrs Jane Okafor" in t.hand_note
+
+
+def test_the_picker_words_say_a_leaver_left_and_never_their_old_consent():
+    leaver = pupil("L1", "Mary-Kate", "Smart", YES, leaving_date=dt.date(2026, 7, 20))
+    assert consent_note(leaver, FB, "photo", ON) == "left 20/07/2026"
+    assert consent_note(pupil("R1", "Rosie", "Leslie", YES, do_not_photograph=True), FB,
+                        "photo", ON) == "do not photograph"
+    assert consent_note(KIT, FB, "photo", ON) == "Facebook: Yes"
+    assert consent_note(JOE, FB, "video", ON) == "Facebook videos: No"
+    # leaving later this year: not left yet
+    later = pupil("L2", "Ann", "Later", YES, leaving_date=dt.date(2027, 7, 20))
+    assert consent_note(later, FB, "photo", ON) == "Facebook: Yes"
+
+
+# --- the store, the audit, the approval ------------------------------------------------------
+
+def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp_path):
+    """Tori (A1) is recognised and refused for Facebook; naming her Sam (B2, consent) needs a
+    reason; the reason and the preparer are kept and audited, and survive a restart."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    fb = ws.channels.get("facebook")
+    a = engine.decide(engine.analyse(photo), fb, on=TODAY)
+    tori = a.faces[0]
+    assert tori.person == "A1" and tori.decision == "cover"
+    reviewer = ws.reviewer()
+    with pytest.raises(ReviewRefused, match=r"PhotoVet recognised this face as Tori Ashby "
+                                            r"\(Facebook: No\)"):
+        reviewer.face(a, 0, "assign", fb, person="B2")
+    assert ws.reviews.load(a.sha256, "*").empty
+    reviewer.face(a, 0, "assign", fb, person="B2", reason="twins, checked with Mr Hale")
+    ws.cache.clear()
+    again = new_engine(ws)
+    b = again.decide(again.analyse(photo), fb, on=TODAY)
+    f = b.faces[0]
+    assert f.override_person == "B2" and f.decision == "show"
+    assert f.hand_named == HAND_OVER_REFUSAL
+    assert f.hand_note == ("Named by hand by Mrs Office: PhotoVet recognised Tori Ashby "
+                           "(Facebook: No). Reason: \u201ctwins, checked with Mr Hale\u201d")
+    row = [r for r in ws.audit.rows() if r["action"] == "review.face-assign"][-1]
+    assert row["details"]["reason"] == "twins, checked with Mr Hale"
+    assert row["details"]["recognised"] == "A1" and row["details"]["person"] == "B2"
+
+
+def test_an_assignment_without_a_reason_written_into_the_review_is_not_used(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    fb = ws.channels.get("facebook")
+    a = engine.decide(engine.analyse(photo), fb, on=TODAY)
+
+    def sneak(every, one):     # a review made before reasons were asked, or by a tool
+        every.faces.append(FaceDecision(tuple(LEFT), "assign", "B2", "", "Mrs Office"))
+        return {}
+
+    ws.reviews.edit(a.sha256, "facebook", sneak, action="test")
+    engine.decide(a, fb, on=TODAY)
+    assert a.faces[0].decision == "cover" and a.faces[0].needs_review
+    assert "Say why" in a.faces[0].refused
+
+
+def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    fb = ws.channels.get("facebook")
+    a = engine.decide(engine.analyse(photo), fb, on=TODAY)
+    ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="twins")
+    engine.decide(a, fb, on=TODAY)
+    assert hand_named_refusal(a) and "Tori Ashby" in hand_named_refusal(a)
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    parts = engine.approval_parts(a)
+    checks = ws.approvals.required_checks()
+    with pytest.raises(ApprovalError, match="named by hand"):
+        ws.approvals.approve(a, parts, checks=checks, seen_on="a contact sheet of 2")
+    ws.approvals.approve(a, parts, checks=checks, seen_on="the photo, opened",
+                         hand_named_checked=True)
+    assert ws.approvals.check(a, engine.approval_parts(a)).ok
+    row = [r for r in ws.audit.rows() if r["action"] == "approval.approved"][-1]
+    assert "named by hand" in row["details"]["seen_on"]
+    # the assignment is signed: the same person named with another reason voids the approval
+    act_as(ws, "Mrs Office")
+    ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="checked with Mr Hale")
+    engine.decide(a, fb, on=TODAY)
+    verdict = ws.approvals.check(a, engine.approval_parts(a))
+    assert not verdict.ok and "the review changed" in verdict.why
