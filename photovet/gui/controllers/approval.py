@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from photovet.core import logs, words
+from photovet.core import logs, policy, words
 from photovet.core.errors import NotSignedIn, PhotoVetError
 from photovet.core.media.video.linking import face_count
 from photovet.core.transfer import delete_rejected_original
@@ -122,7 +122,7 @@ class ApprovalController(QObject):
         self.tab.approval.show_state(
             a, state, void, self.ctx.current_channel().label, required=self.required,
             approver_view=self.approver_view, approver=self.ctx.session.name(),
-            shown=shown, unseen=unseen)
+            shown=shown, unseen=unseen, hand_named=self.hand_named(a))
         p, s = self.tab.approval, self.ctx.session
         for button, permission in ((p.ready_btn, "review"), (p.ready_all_btn, "review"),
                                    (p.approve_btn, "approve"), (p.reject_btn, "approve"),
@@ -155,6 +155,13 @@ class ApprovalController(QObject):
                 or ""
         except PhotoVetError as exc:       # said, and Approve stays off (fail closed)
             return error_text(exc)
+    def hand_named(self, a) -> list[tuple[str, str, bool]]:
+        """(who, the core's note, over a refused recognition) for each face (a video: face
+        track) the core shows because a person named it by hand."""
+        if a is None or getattr(a, "error", None) or self.ctx.engine is None:
+            return []
+        return [(self._name(pid), note, kind == policy.HAND_OVER_REFUSAL)
+                for pid, kind, note in policy.hand_named_shown(a)]
 
     def set_approver_view(self, on: bool) -> bool:
         """The senior leader's view: what will be published, the photos waiting for approval,
@@ -247,18 +254,44 @@ class ApprovalController(QObject):
 
     # -- approving -----------------------------------------------------------------------------
 
-    def _approve(self, item: PhotoItem, checks: list[str] | None = None) -> None:
+    def _approve(self, item: PhotoItem, checks: list[str] | None = None,
+                 hand_named_checked: bool = False) -> None:
         a = item.analysis
         self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), checks=checks,
-                                      seen_on="the photo, opened")
+                                      seen_on="the photo, opened",
+                                      hand_named_checked=hand_named_checked)
+
+    def confirm_hand_named(self, item: PhotoItem) -> bool | None:
+        """A photo the core approves only when its approver looked at its faces named by hand
+        over a refused recognition (policy.hand_named_refusal): asked, with the core's notes.
+        False: no such face; True: confirmed; None: not confirmed."""
+        a = item.analysis
+        if not policy.hand_named_refusal(a):
+            return False
+        notes = "\n".join(f"\u2022 {who}: {note}" for who, note, over in self.hand_named(a)
+                          if over)
+        box = QMessageBox(QMessageBox.Icon.Warning, "A face was named by hand",
+                          f"In {item.name}, a person named a face by hand over whom PhotoVet "
+                          f"recognised, someone who may not be shown on "
+                          f"{self.ctx.current_channel().label}:\n\n{notes}\n\nLook at that face "
+                          "on the photo. Approve only if you are sure who it is.",
+                          parent=self.window)
+        yes = box.addButton("I looked at it: approve", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("HandNamedConfirm")
+        box.exec()
+        return True if box.clickedButton() is yes else None
 
     def approve(self) -> None:
         item = self.review.current()
         if not self._usable(item) or not self.required or self.ctx.engine is None:
             return
         self.before_approve()
+        looked = self.confirm_hand_named(item)
+        if looked is None:
+            return
         try:
-            self._approve(item, self.checklist.ticked())
+            self._approve(item, self.checklist.ticked(), hand_named_checked=looked)
         except PhotoVetError as exc:
             self._refused("Not approved", exc)
             return
@@ -353,6 +386,7 @@ class ApprovalController(QObject):
         if others:
             shown.append(plural(others, "face not on the register", "faces not on the register"))
         lines.append(f"Faces shown: {', '.join(shown)}" if shown else "No face shown")
+        hand = self.hand_named(a)
         if video:
             # faces as the player's rows (one face seen twice is one face)
             faces, texts, areas = face_count(a).with_cover, a.covered_text_count, 0
@@ -380,8 +414,12 @@ class ApprovalController(QObject):
         still += [f.message for f in getattr(a, "flags", ()) if f.open]
         # a video's three moments here are not all of it: approved only once the approver has
         # seen it whole in the player (the core's VideoViews; fail closed)
+        if any(over for _w, _n, over in hand):
+            still.append("Named by hand over a refused recognition: open it and approve it on "
+                         "its own (it is not approved from here)")
         return Tile(item.path, item.name, video=video, lines=lines, open=still,
-                    held=self.unseen(a) if video else "")
+                    held=self.unseen(a) if video else "",
+                    hand=[f"{who}: {note}" for who, note, _over in hand])
 
     def contact_sheet(self, items: list[PhotoItem], approver: str
                       ) -> tuple[list[int], list[str]] | None:
@@ -394,16 +432,21 @@ class ApprovalController(QObject):
                 else ("photo", it.path, engine.covers(it.analysis),
                       (it.analysis.width, it.analysis.height)) for it in items]
         shown: set[str] = set()
-        covered = 0
+        covered = hand = 0
         for it in items:
             a = it.analysis
             shown |= set(engine.publication(a).people_shown)
+            hand += len(policy.hand_named_shown(a))
             faces = face_count(a).with_cover if getattr(a, "media", "photo") == "video" \
                 else a.cover_count
             covered += faces + a.covered_text_count + len(getattr(a, "manual", ()))
         names = ", ".join(sorted(self._name(p) for p in shown)) or "nobody"
         summary = (f"Faces shown: {names}. "
                    f"{plural(covered, 'face or name', 'faces or names')} covered in all.")
+        if hand:
+            summary += (f" {plural(hand, 'face')} shown because a person named "
+                        f"{'it' if hand == 1 else 'them'} by hand (said on "
+                        f"{'its tile' if hand == 1 else 'their tiles'}).")
         dlg = ContactSheetDialog([self.tile_for(it) for it in items], self.checklist.checks(),
                                  channel=self.ctx.current_channel().label, approver=approver,
                                  summary=summary, parent=self.window)

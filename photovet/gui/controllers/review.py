@@ -48,6 +48,36 @@ def render_published(pil_image, covers: list[Cover], size: tuple[int, int], styl
     return pil_to_qimage(published_image(pil_image, covers, size, style=style))
 
 
+def confirm_assignment(window, channel, media: str, mode: str, face, pid: str,
+                       people: dict) -> str | None:
+    """The core's rule for naming a face by hand (policy.face_override_refusal "assign"),
+    asked: "" when no reason is needed, the reason typed after a confirmation that says what
+    PhotoVet recognised and that person's consent, or None (cancelled, or refused: said)."""
+    today = _dt.date.today()
+    machine = policy.recognised_as(face)
+    recognised = people.get(machine) if machine else None
+    chosen = people.get(pid)
+    refusal = policy.face_override_refusal("assign", face, chosen, channel, media, mode, today,
+                                           "", recognised=recognised)
+    if not refusal:
+        return ""
+    if policy.face_override_refusal("assign", face, chosen, channel, media, mode, today,
+                                    "given", recognised=recognised):
+        QMessageBox.information(window, "This change is not allowed",
+                                sentence(refusal) + "\n\nNothing was changed.")
+        return None
+    warning = policy.assign_warning(face, recognised, chosen, channel, media, today)
+    name = chosen.display_name if chosen is not None else "them"
+    dlg = ReasonDialog(
+        "PhotoVet recognised someone else",
+        f"{warning}\n\nIf you are sure this is {name}, say why. Your reason and your name are "
+        "kept with the photo, and the approver is shown that this face was named by hand.",
+        ok_text=f"It is {name}: record", placeholder="For example: twins, checked with the "
+        "class teacher", parent=window)
+    dlg.setObjectName("AssignReasonDialog")
+    return (dlg.value() or None) if dlg.exec() else None
+
+
 class ReviewController(QObject):
     shown = Signal(object)      # the PhotoItem now shown (or None)
     changed = Signal(object)    # a PhotoItem whose review changed
@@ -423,7 +453,18 @@ class ReviewController(QObject):
         pid = self.choose_person(index)
         if not pid:
             return False
-        return self._record(lambda r, a, ch: r.face(a, index, "assign", ch, person=pid))
+        reason = self.assign_reason(item.analysis, item.analysis.faces[index], pid)
+        if reason is None:
+            return False
+        return self._record(lambda r, a, ch: r.face(a, index, "assign", ch, person=pid,
+                                                     reason=reason))
+
+    def assign_reason(self, a, face, pid: str) -> str | None:
+        """Naming ``face`` as ``pid``: "" when the core needs no reason; else, after telling
+        the person whom PhotoVet recognised and their consent (the core's words), the reason
+        they type (None: they did not confirm). Refused outright: said, None."""
+        return confirm_assignment(self.window, self.ctx.current_channel(), a.media, a.mode,
+                                  face, pid, self._people())
 
     def choose_person(self, index: int) -> str | None:
         a = self.current().analysis

@@ -38,6 +38,7 @@ from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import PersonPicker
 from ..views.video_player import VideoPlayer, track_colour, video_summary
 from ..words import error_text, sentence
+from .review import confirm_assignment
 
 SHOW_LONG_EDGE = 960          # frames are decoded at most this size for the player
 PREVIEW_SECONDS = 8.0         # the published version is rendered this much at a time
@@ -358,6 +359,11 @@ class VideoController(QObject):
             if not dlg.exec() or not dlg.chosen():
                 return False
             person = dlg.chosen()
+        if action == "assign" and reason is None:
+            reason = confirm_assignment(self.window, channel, "video", a.mode,
+                                        policy.track_as_face(t), person, self._people())
+            if reason is None:
+                return False
         if action in ("show", "keep", "not-a-face") and reason is None:
             reason = ""
             row = self._people().get(t.override_person or t.person or "")

@@ -118,6 +118,7 @@ class Tile:
     #: why it cannot be approved from this sheet (the core's words: a video the approver has
     #: not seen whole in the player; its moments here are not all of it); '' when it can
     held: str = ""
+    hand: list[str] = field(default_factory=list)       # faces shown, named by hand (core's words)
 
 
 def _all_of(total: tuple[int, int]) -> str:
@@ -179,6 +180,12 @@ class SheetTile(QFrame):
         self.name.setToolTip(tile.name)
         self.name.setTextFormat(Qt.TextFormat.RichText)
         text = "<br>".join(esc(line) for line in tile.lines)
+        if tile.hand:
+            # a face shown because a person named it: said apart, so a label is never trusted
+            # as PhotoVet's (the s26 audit, item 1)
+            text += ("<br>" if text else "") + "<br>".join(
+                f"<span style='color:#b23b3b'><b>Named by hand</b> \u2014 {esc(line)}</span>"
+                for line in tile.hand)
         if tile.open:
             text += ("<br>" if text else "") + "<br>".join(
                 f"<span style='color:#7a5200'>\u25b2 {esc(line)}</span>" for line in tile.open)

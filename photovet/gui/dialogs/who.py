@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import datetime as _dt
+
+from photovet.core import policy
 from photovet.core.models import Channel, Person
 
-from ..words import consent_word
 from .common import ok_cancel
 
 
@@ -45,11 +47,10 @@ class PersonPicker(QDialog):
         self.list.setAccessibleName("People in the register")
         self.list.itemDoubleClicked.connect(lambda *_: self.accept())
         lay.addWidget(self.list, 1)
+        today = _dt.date.today()
         for p in sorted(people, key=lambda p: (p.surname.lower(), p.first_name.lower())):
-            if p.do_not_photograph:
-                note = "do not photograph"
-            else:
-                note = f"{channel.label}: {consent_word(p.consent_state(channel.id, media))}"
+            # the core's words: "do not photograph", "left 20/07/2026", "Facebook: Yes"
+            note = policy.consent_note(p, channel, media, today)
             dot = " \u00b7 "
             extra = dot.join(x for x in ("Staff" if p.is_staff else "", p.year_group,
                                          p.reg_group) if x)

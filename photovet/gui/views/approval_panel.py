@@ -65,6 +65,14 @@ class ApprovalPanel(QWidget):
         self.delete_btn = QPushButton("Delete this original now\u2026")
         self.delete_btn.setToolTip("A rejected photo can be deleted at once (to the Recycle Bin / "
                                    "Trash); this is recorded in the audit log")
+        # faces shown because a person named them by hand, in the core's words: the approver
+        # reads whom PhotoVet recognised and who named them (the s26 audit, item 1)
+        self.hand = QLabel("")
+        self.hand.setObjectName("HandNamed")
+        self.hand.setWordWrap(True)
+        self.hand.setTextFormat(Qt.TextFormat.RichText)
+        self.hand.setStyleSheet(style.BANNER_ERROR)
+        self.hand.hide()
         self.who = QLabel("")
         self.who.setWordWrap(True)
         self.who.setTextFormat(Qt.TextFormat.RichText)
@@ -106,6 +114,7 @@ class ApprovalPanel(QWidget):
         lay.addWidget(self.heading)
         lay.addWidget(self.state_label)
         lay.addWidget(self.shown_label)
+        lay.addWidget(self.hand)
         # the checklist asks for its whole height (a 1366 x 768 screen has room for the
         # school's checks when "What PhotoVet found" above yields), and scrolls only below that:
         # a fixed height squeezed it into two rows and let the buttons overlap the checks
@@ -119,14 +128,17 @@ class ApprovalPanel(QWidget):
 
     def show_state(self, analysis, state: ApprovalState | None, void: str, channel_label: str, *,
                    required: bool, approver_view: bool, approver: str,
-                   shown: list[str] | None = None, unseen: str = "") -> None:
+                   shown: list[str] | None = None, unseen: str = "",
+                   hand_named: list[tuple[str, str, bool]] | None = None) -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
-        be approved ('' when nothing is)."""
+        be approved ('' when nothing is); ``hand_named``: (who, the core's note, named over a
+        refused recognition) for each face shown because a person named it by hand."""
         self.message.hide()
         self.shown_label.hide()
         self.watch_label.hide()
+        self.show_hand_named(hand_named or [] if analysis is not None else [])
         if not required:
             self.state_label.setText("Approval is turned off in the school's settings: photos "
                                      "are exported without a senior leader's approval.")
@@ -162,6 +174,21 @@ class ApprovalPanel(QWidget):
         self.checks.setVisible(approver_view and usable and bool(self.checks.checks()))
         self.who.setVisible(approver_view)
         self.who.setText(f"Approving as <b>{esc(approver)}</b>" if approver else "")
+
+    def show_hand_named(self, items: list[tuple[str, str, bool]]) -> None:
+        if not items:
+            self.hand.hide()
+            self.hand.setText("")
+            return
+        over = any(o for _w, _n, o in items)
+        head = (f"<b>Named by hand ({len(items)})</b>: PhotoVet did not decide who "
+                f"{'this face is' if len(items) == 1 else 'these faces are'}; look at "
+                f"{'it' if len(items) == 1 else 'each'} before approving.")
+        if over:
+            head += " This photo is approved on its own, never with \u201cApprove all shown\u201d."
+        lines = "".join(f"<br>\u2022 <b>{esc(who)}</b>: {esc(note)}" for who, note, _o in items)
+        self.hand.setText(head + lines)
+        self.hand.show()
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(style.BANNER_ERROR if error else style.BANNER_INFO)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import PhotoAnalysis
-from photovet.core.policy import text_fragment
+from photovet.core.policy import hand_named_shown, text_fragment
 
 from .. import style
 from ..words import esc, plural, read_words, uk_dates
@@ -60,6 +60,9 @@ def face_sentence(face, people_by_id: dict[str, Any]) -> str:
     text = f"{face_name(face, people_by_id)}: {verb}. {face.reason}".rstrip()
     if not text.endswith("."):
         text += "."
+    if face.hand_note:
+        # the core's words: "Named by hand by Mrs Jane Okafor: PhotoVet recognised Joe Harris..."
+        text += f" {face.hand_note}" + ("" if face.hand_note.endswith(("\u201d", ".")) else ".")
     if face.refused:
         text += f" Your change was not used: {face.refused}."
     return text
@@ -103,7 +106,9 @@ def summary_sentence(a: PhotoAnalysis) -> str:
     shown = sum(1 for f in a.faces if f.decision == "show")
     bits = []
     if a.faces:
-        bits.append(f"{plural(len(a.faces), 'face')}: {shown} shown, {a.cover_count} covered")
+        hand = len(hand_named_shown(a))
+        bits.append(f"{plural(len(a.faces), 'face')}: {shown} shown"
+                    + (f" ({hand} named by hand)" if hand else "") + f", {a.cover_count} covered")
     else:
         bits.append("No faces found")
     if a.texts:
@@ -387,7 +392,8 @@ class FindingsPanel(QWidget):
             self._row(faces, "No faces found." if a.faces_checked else
                       "Faces were not checked: this photo will not be exported.")
         for i, f in enumerate(a.faces):
-            colour = style.REVIEW.darker(140) if f.needs_review else \
+            colour = style.REVIEW.darker(140) if f.needs_review or (
+                f.hand_named and f.decision == "show") else \
                 style.SHOW if f.decision == "show" else style.COVER
             self._row(faces, f"{i + 1}.  {face_sentence(f, self.people_by_id)}", FACE, i, colour)
         texts = self._section(f"Text in the photo ({len(a.texts)})")

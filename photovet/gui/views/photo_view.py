@@ -74,6 +74,8 @@ def face_tag(index: int, face: Face, people_by_id: dict[str, Any]) -> str:
     if face.override == "not-a-face":
         return f"{index + 1} Not a face"
     short = name.split()[0] if face.who and " " in name and not name.startswith("Not in") else name
+    if face.decision == "show" and face.hand_named:
+        return f"{index + 1} {short} shown, named by hand"
     return f"{index + 1} {short} {'shown' if face.decision == 'show' else 'covered'}"
 
 
