@@ -17,17 +17,8 @@ import pytest
 
 from photovet.core.errors import ApprovalError
 from photovet.core.models import NO, YES, Channel, Face, MatchStatus, Person, VideoTrack
-from photovet.core.policy import (
-    HAND_NAMED,
-    HAND_OVER_REFUSAL,
-    HAND_RELABELLED,
-    REASON_HAND_NAMED_NO_REASON,
-    consent_note,
-    decide_face,
-    decide_track,
-    face_override_refusal,
-    hand_named_refusal,
-)
+from photovet.core import policy
+from photovet.core.policy import decide_face, decide_track, face_override_refusal
 from photovet.core.review import FaceDecision, ReviewRefused
 from tests.conftest import act_as
 from tests.core.test_pipeline import (  # noqa: F401 - fixtures
@@ -112,7 +103,7 @@ def test_a_recognition_whose_register_row_is_missing_counts_as_refused():
 def test_a_name_given_over_a_recognition_without_a_reason_is_not_used():
     f = recognised(override_person="K1", assigned_by="Mrs Jane Okafor")
     d = decide_face(f, KIT, FB, "photo", "consent", ON, recognised=JOE)
-    assert d.action == "cover" and d.reason == REASON_HAND_NAMED_NO_REASON and d.needs_review
+    assert d.action == "cover" and d.reason == policy.REASON_HAND_NAMED_NO_REASON and d.needs_review
     assert "PhotoVet recognised this face as Joe Harris" in f.refused
 
 
@@ -121,15 +112,15 @@ def test_a_face_named_by_hand_over_a_refusal_is_shown_and_marked_for_the_approve
                    assign_reason="twins")
     d = decide_face(f, KIT, FB, "photo", "consent", ON, recognised=JOE)
     assert d.action == "show" and "named by hand" in d.reason
-    assert f.hand_named == HAND_OVER_REFUSAL
+    assert f.hand_named == policy.HAND_OVER_REFUSAL
     assert f.hand_note == ("Named by hand by Mrs Jane Okafor: PhotoVet recognised Joe Harris "
                            "(Facebook: No). Reason: \u201ctwins\u201d")
     g = recognised("A1", override_person="K1", assigned_by="Mrs Jane Okafor", assign_reason="x")
     assert decide_face(g, KIT, FB, "photo", "consent", ON, recognised=AMY).action == "show"
-    assert g.hand_named == HAND_RELABELLED
+    assert g.hand_named == policy.HAND_RELABELLED
     h = Face(box=(0, 0, 9, 9), score=0.9, override_person="K1", assigned_by="Mrs Jane Okafor")
     assert decide_face(h, KIT, FB, "photo", "consent", ON).action == "show"
-    assert h.hand_named == HAND_NAMED
+    assert h.hand_named == policy.HAND_NAMED
     assert h.hand_note == "Named by hand by Mrs Jane Okafor (PhotoVet did not recognise this face)"
     # PhotoVet's own uncertain match confirmed ("Yes, it is Amy"): nothing named by hand
     y = recognised("A1", MatchStatus.UNCERTAIN, override_person="A1")
@@ -145,19 +136,19 @@ def test_a_video_track_follows_the_same_rule():
     assert "Joe Harris (Facebook videos: No)" in t.refused
     t.assign_reason = "twins"
     assert decide_track(t, KIT, FB, "consent", ON, recognised=JOE).action == "show"
-    assert t.hand_named == HAND_OVER_REFUSAL and "Mrs Jane Okafor" in t.hand_note
+    assert t.hand_named == policy.HAND_OVER_REFUSAL and "Mrs Jane Okafor" in t.hand_note
 
 
 def test_the_picker_words_say_a_leaver_left_and_never_their_old_consent():
     leaver = pupil("L1", "Mary-Kate", "Smart", YES, leaving_date=dt.date(2026, 7, 20))
-    assert consent_note(leaver, FB, "photo", ON) == "left 20/07/2026"
-    assert consent_note(pupil("R1", "Rosie", "Leslie", YES, do_not_photograph=True), FB,
+    assert policy.consent_note(leaver, FB, "photo", ON) == "left 20/07/2026"
+    assert policy.consent_note(pupil("R1", "Rosie", "Leslie", YES, do_not_photograph=True), FB,
                         "photo", ON) == "do not photograph"
-    assert consent_note(KIT, FB, "photo", ON) == "Facebook: Yes"
-    assert consent_note(JOE, FB, "video", ON) == "Facebook videos: No"
+    assert policy.consent_note(KIT, FB, "photo", ON) == "Facebook: Yes"
+    assert policy.consent_note(JOE, FB, "video", ON) == "Facebook videos: No"
     # leaving later this year: not left yet
     later = pupil("L2", "Ann", "Later", YES, leaving_date=dt.date(2027, 7, 20))
-    assert consent_note(later, FB, "photo", ON) == "Facebook: Yes"
+    assert policy.consent_note(later, FB, "photo", ON) == "Facebook: Yes"
 
 
 # --- the store, the audit, the approval ------------------------------------------------------
@@ -181,7 +172,7 @@ def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp
     b = again.decide(again.analyse(photo), fb, on=TODAY)
     f = b.faces[0]
     assert f.override_person == "B2" and f.decision == "show"
-    assert f.hand_named == HAND_OVER_REFUSAL
+    assert f.hand_named == policy.HAND_OVER_REFUSAL
     assert f.hand_note == ("Named by hand by Mrs Office: PhotoVet recognised Tori Ashby "
                            "(Facebook: No). Reason: \u201ctwins, checked with Mr Hale\u201d")
     row = [r for r in ws.audit.rows() if r["action"] == "review.face-assign"][-1]
@@ -210,7 +201,7 @@ def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
     ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="twins")
     engine.decide(a, fb, on=TODAY)
-    assert hand_named_refusal(a) and "Tori Ashby" in hand_named_refusal(a)
+    assert policy.hand_named_refusal(a) and "Tori Ashby" in policy.hand_named_refusal(a)
     ws.approvals.mark_ready(a)
     act_as(ws, "Mr Head")
     parts = engine.approval_parts(a)
