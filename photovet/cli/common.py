@@ -244,6 +244,8 @@ def face_line(face, people_by_id) -> str:
     flag = "  [needs review]" if face.needs_review else ""
     hand = f"  [by hand: {face.override}{', ' + face.override_person if face.override_person else ''}]" \
         if face.override or face.override_person else ""
+    if face.hand_note:     # the core's words: who named it, and whom PhotoVet recognised
+        hand = f"  [{face.hand_note}]"
     refused = f"  [not allowed: {face.refused}]" if face.refused else ""
     return (f"  face {w}x{h} at ({x},{y}) {name}: {face.decision.upper()} - {face.reason}"
             f"{hand}{refused}{flag}")

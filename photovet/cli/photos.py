@@ -28,7 +28,7 @@ from photovet.cli.common import (
     printable,
     report_skipped,
 )
-from photovet.core import words
+from photovet.core import policy, words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 from photovet.core.media.video.linking import face_count, track_groups
 
@@ -151,6 +151,8 @@ def _video_lines(a, engine, ch) -> None:
             what = f"name '{t.text}'"
         hand = f"  [by hand: {t.override or 'assign ' + str(t.override_person)}]" \
             if t.override or t.override_person else ""
+        if t.hand_note:   # the core's words: who named it, and whom PhotoVet recognised
+            hand = f"  [{t.hand_note}]"
         refused = f"  [not allowed: {t.refused}]" if t.refused else ""
         flag = "  [needs review]" if t.needs_review else ""
         also = f"  [the same face as track {', '.join(map(str, same[t.id]))}]" \
@@ -577,6 +579,11 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
               help="Accept a flag the photos carry (a group shot where one pupil stands out, a "
                    "camera not on the school's list); needs --reason.")
 @click.option("--reason", default="", help="Why the accepted flag is fine (kept in the review).")
+@click.option("--named-by-hand-checked", "hand_checked", is_flag=True,
+              help="You looked at the one photo or video given, and at each face in it that a "
+                   "preparer named by hand over PhotoVet's recognition of someone who may not "
+                   "be shown on the channel (the check prints them); without it such a photo is "
+                   "not approved. One file only.")
 @click.option("--listened", is_flag=True,
               help="Videos: you listened to the whole sound of each video given and heard no "
                    "name or anything else that must not be published. Recorded; on channels "
@@ -588,7 +595,8 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
                 checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
-                reason: str, listened: bool, watched: bool, mode: str | None) -> None:
+                reason: str, hand_checked: bool, listened: bool, watched: bool,
+                mode: str | None) -> None:
     """Approve (or --reject) photos and videos for a channel as a senior leader, exactly as
     they are now: every cover, every face and name left visible, and for a video every track
     and what happens to its sound. Every check of the school's checklist must be ticked
@@ -601,6 +609,10 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
         raise click.BadParameter("say why with --reason", param_hint="--accept")
     ws = open_workspace()
     files = _files(paths, ws)
+    if hand_checked and len(files) != 1:
+        ws.close()
+        raise click.BadParameter("give exactly one photo or video: it says you looked at that "
+                                 "one's faces named by hand", param_hint="--named-by-hand-checked")
     ch = get_channel(ws, channel)
     mode = checked_mode(ws, mode)
     required = ws.approvals.required_checks()
@@ -627,10 +639,13 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 if a.media == "video" and listened and a.has_audio:
                     ws.sound_checks().confirm(a.sha256, ch.id)
                     engine.decide(a, ch, mode)
+                for _pid, _kind, note in policy.hand_named_shown(a):
+                    click.echo(f"{printable(a.path)}: {engine.name_of(_pid)}: {note}")
                 parts = engine.approval_parts(a)
                 if a.media == "video" and watched:
                     ws.approvals.views.confirm(a, parts)
-                ws.approvals.approve(a, parts, comment=comment, checks=ticks)
+                ws.approvals.approve(a, parts, comment=comment, checks=ticks,
+                                     hand_named_checked=hand_checked)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 if a.media == "video":
                     click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "
@@ -648,6 +663,8 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 if a.media == "video" and exc.message.startswith("Play the clip"):
                     click.echo("Watch the whole video in a video player, then say so with "
                                "--watched.", err=True)
+                if "named by hand" in exc.message and exc.hint:
+                    click.echo(exc.hint, err=True)
                 if "not every check is ticked" in exc.message or "no check on" in exc.message:
                     click.echo("The school's checklist (tick with --checked TEXT or NUMBER, or "
                                "--all-checks-done):", err=True)

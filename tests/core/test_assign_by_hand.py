@@ -219,3 +219,56 @@ def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine
     engine.decide(a, fb, on=TODAY)
     verdict = ws.approvals.check(a, engine.approval_parts(a))
     assert not verdict.ok and "the review changed" in verdict.why
+
+
+def test_the_approve_command_asks_the_approver_to_say_they_looked(tmp_path, monkeypatch):
+    """``photovet approve`` approves a list of files: a photo with a face named by hand over a
+    refused recognition is refused (and the note printed) unless ``--named-by-hand-checked`` is
+    given for that one file."""
+    import numpy as np
+    from click.testing import CliRunner
+
+    from photovet.cli import cli
+    from photovet.core.accounts import Access
+    from photovet.core.pipeline import Engine
+    from tests.cli.conftest import Staff, create_staff, password_of
+    from tests.conftest import register_workspace
+    from tests.core.test_pipeline import ENC_SAM, ENC_TORI, REGISTER, FakeFaceEngine
+
+    w = register_workspace(tmp_path, REGISTER)
+    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
+                                replace=True, source="test")
+    w.settings.approval.required = True
+    create_staff(w)
+    w.access = Access()
+    w.sign_in("Mrs Office", password_of("Mrs Office"))
+    fb = w.channels.get("facebook")
+    eng = Engine(w.settings, register=w.register, face_engine=FakeFaceEngine(), cache=w.cache,
+                 reviews=w.reviews)
+    photos = [make_photo(tmp_path / "trip.jpg"), make_photo(tmp_path / "two.jpg", (150, 90, 60))]
+    a = eng.decide(eng.analyse(photos[0]), fb)
+    w.reviewer().face(a, 0, "assign", fb, person="B2", reason="twins")
+    eng.decide(a, fb)
+    assert a.faces[0].decision == "show"
+    w.approvals.mark_ready(a)
+    w.close()
+    Staff(monkeypatch).use("Mr Head")
+    monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
+    make = lambda w, text=True: Engine(w.settings, register=w.register,  # noqa: E731
+                                       face_engine=FakeFaceEngine(), cache=w.cache,
+                                       reviews=w.reviews)
+    monkeypatch.setattr("photovet.cli.common.load_engine", make)
+    monkeypatch.setattr("photovet.cli.photos.load_engine", make)
+    runner = CliRunner()
+    args = ["approve", str(photos[0]), "--channel", "facebook", "--all-checks-done"]
+    res = runner.invoke(cli, args)
+    assert res.exit_code == 1, res.output
+    assert "named by hand over PhotoVet's recognition" in res.stderr
+    assert "--named-by-hand-checked" in res.stderr
+    assert "Sam Hale: Named by hand by Mrs Office: PhotoVet recognised Tori Ashby " \
+           "(Facebook: No)" in res.output
+    res = runner.invoke(cli, args + [str(photos[1]), "--named-by-hand-checked"])
+    assert res.exit_code == 2 and "exactly one" in res.output
+    res = runner.invoke(cli, args + ["--named-by-hand-checked"])
+    assert res.exit_code == 0, res.output + res.stderr
+    assert "approved for Facebook" in res.output
