@@ -379,11 +379,11 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
         return None
     if action == "assign":
         return _assign_refusal(face, person, recognised, channel, media, mode, on, reason)
-    recognised = face.override_person is not None or (
+    known = face.override_person is not None or (
         face.match_status == MatchStatus.RECOGNISED.value and face.person is not None)
     near_dnp = person is not None and person.do_not_photograph
     if action == "not-a-face":
-        if recognised and person is not None:
+        if known and person is not None:
             return f"This face was recognised as {person.display_name}; say who it is instead"
         if near_dnp and person is not None:
             return (f"This face looks like {person.display_name}, who is on the "
@@ -396,7 +396,7 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
         return None
     if action != "show":
         return f"unknown review action '{action}'"
-    if recognised:
+    if known:
         rule = decide_person(person, channel, media, mode, on)
         if rule.action == "show":
             return None

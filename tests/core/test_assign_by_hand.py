@@ -15,9 +15,9 @@ import datetime as dt
 
 import pytest
 
+from photovet.core import policy
 from photovet.core.errors import ApprovalError
 from photovet.core.models import NO, YES, Channel, Face, MatchStatus, Person, VideoTrack
-from photovet.core import policy
 from photovet.core.policy import decide_face, decide_track, face_override_refusal
 from photovet.core.review import FaceDecision, ReviewRefused
 from tests.conftest import act_as
@@ -153,7 +153,7 @@ def test_the_picker_words_say_a_leaver_left_and_never_their_old_consent():
 
 # --- the store, the audit, the approval ------------------------------------------------------
 
-def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp_path):
+def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp_path):  # noqa: F811
     """Tori (A1) is recognised and refused for Facebook; naming her Sam (B2, consent) needs a
     reason; the reason and the preparer are kept and audited, and survive a restart."""
     photo = make_photo(tmp_path / "trip.jpg")
@@ -180,7 +180,7 @@ def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp
     assert row["details"]["recognised"] == "A1" and row["details"]["person"] == "B2"
 
 
-def test_an_assignment_without_a_reason_written_into_the_review_is_not_used(ws, engine, tmp_path):
+def test_an_assignment_without_a_reason_written_into_the_review_is_not_used(ws, engine, tmp_path):  # noqa: F811
     photo = make_photo(tmp_path / "trip.jpg")
     fb = ws.channels.get("facebook")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
@@ -195,7 +195,7 @@ def test_an_assignment_without_a_reason_written_into_the_review_is_not_used(ws, 
     assert "Say why" in a.faces[0].refused
 
 
-def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine, tmp_path):
+def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine, tmp_path):  # noqa: F811
     photo = make_photo(tmp_path / "trip.jpg")
     fb = ws.channels.get("facebook")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
@@ -225,7 +225,6 @@ def test_the_approve_command_asks_the_approver_to_say_they_looked(tmp_path, monk
     """``photovet approve`` approves a list of files: a photo with a face named by hand over a
     refused recognition is refused (and the note printed) unless ``--named-by-hand-checked`` is
     given for that one file."""
-    import numpy as np
     from click.testing import CliRunner
 
     from photovet.cli import cli

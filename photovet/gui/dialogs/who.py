@@ -4,6 +4,8 @@ the only one left)."""
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -16,8 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-import datetime as _dt
 
 from photovet.core import policy
 from photovet.core.models import Channel, Person
