@@ -446,9 +446,8 @@ def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
             return Decision("cover", REASON_HAND_NAMED_NO_REASON, needs_review=True)
     if face.hand_named and rule.action == "show" and (
             action is None or action == "show"):
-        rule = Decision("show", rule.reason + ("; named by hand" if face.hand_named == HAND_NAMED
-                                               else "; named by hand over PhotoVet's "
-                                                    "recognition"), rule.needs_review)
+        # signed with the approval (the publication's reasons); who and whom: face.hand_note
+        rule = Decision("show", rule.reason + "; named by hand", rule.needs_review)
     if action is None or (action == "show" and rule.action == "show"):
         return rule
     if action == "cover":

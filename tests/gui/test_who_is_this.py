@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
@@ -78,9 +79,12 @@ def name_sam_as_tori(window, reason: str | None) -> list:
     """Who is this? on Sam's face, Tori chosen; the confirmation answered with ``reason`` (None:
     cancelled). Returns what the confirmation said."""
     said: list = []
+    canvas = window.photos.photo.canvas
+    face = canvas.to_screen(FACE_B).toRect().translated(canvas.mapToGlobal(QPoint(0, 0)))
 
     def confirm(dlg: ReasonDialog) -> None:
         said.append(dlg.findChild(QLabel).text())
+        assert not dlg.geometry().intersects(face)       # the face stays in view
         if reason is None:
             dlg.reject()
             return

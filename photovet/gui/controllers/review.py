@@ -29,7 +29,7 @@ from photovet.core.words import tally
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
-from ..dialogs.who import PersonPicker
+from ..dialogs.who import PersonPicker, place_beside
 from ..session import permission_tip
 from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
@@ -49,7 +49,7 @@ def render_published(pil_image, covers: list[Cover], size: tuple[int, int], styl
 
 
 def confirm_assignment(window, channel, media: str, mode: str, face, pid: str,
-                       people: dict) -> str | None:
+                       people: dict, beside: QRect | None = None) -> str | None:
     """The core's rule for naming a face by hand (policy.face_override_refusal "assign"),
     asked: "" when no reason is needed, the reason typed after a confirmation that says what
     PhotoVet recognised and that person's consent, or None (cancelled, or refused: said)."""
@@ -75,6 +75,9 @@ def confirm_assignment(window, channel, media: str, mode: str, face, pid: str,
         ok_text=f"It is {name}: record", placeholder="For example: twins, checked with the "
         "class teacher", parent=window)
     dlg.setObjectName("AssignReasonDialog")
+    if beside is not None:      # the face stays in view while the person decides
+        dlg.adjustSize()
+        place_beside(dlg, beside)
     return (dlg.value() or None) if dlg.exec() else None
 
 
@@ -463,8 +466,11 @@ class ReviewController(QObject):
         """Naming ``face`` as ``pid``: "" when the core needs no reason; else, after telling
         the person whom PhotoVet recognised and their consent (the core's words), the reason
         they type (None: they did not confirm). Refused outright: said, None."""
+        canvas = self.tab.photo.canvas
+        r = canvas.to_screen(face.box).toRect()
         return confirm_assignment(self.window, self.ctx.current_channel(), a.media, a.mode,
-                                  face, pid, self._people())
+                                  face, pid, self._people(),
+                                  QRect(canvas.mapToGlobal(r.topLeft()), r.size()))
 
     def choose_person(self, index: int) -> str | None:
         a = self.current().analysis

@@ -25,6 +25,24 @@ from photovet.core.models import Channel, Person
 from .common import ok_cancel
 
 
+def place_beside(dialog: QWidget, target: QRect) -> None:
+    """Move ``dialog`` beside ``target`` (global coordinates) so it does not cover it (a
+    question about a face leaves the face in view)."""
+    screen = QGuiApplication.screenAt(target.center()) or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    w, h = dialog.width(), dialog.height()
+    y = max(area.top(), min(target.top(), area.bottom() - h))
+    if target.right() + 16 + w <= area.right():
+        x = target.right() + 16
+    elif target.left() - 16 - w >= area.left():
+        x = target.left() - 16 - w
+    else:  # no room at the sides: above or below
+        x = max(area.left(), min(target.left(), area.right() - w))
+        y = target.bottom() + 16 if target.bottom() + 16 + h <= area.bottom() else \
+            max(area.top(), target.top() - 16 - h)
+    dialog.move(x, y)
+
+
 class PersonPicker(QDialog):
     def __init__(self, people: list[Person], channel: Channel, media: str = "photo",
                  parent: QWidget | None = None):
@@ -70,19 +88,7 @@ class PersonPicker(QDialog):
 
     def place_beside(self, target: QRect) -> None:
         """Move the dialog beside ``target`` (global coordinates) so it does not cover it."""
-        screen = QGuiApplication.screenAt(target.center()) or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        w, h = self.width(), self.height()
-        y = max(area.top(), min(target.top(), area.bottom() - h))
-        if target.right() + 16 + w <= area.right():
-            x = target.right() + 16
-        elif target.left() - 16 - w >= area.left():
-            x = target.left() - 16 - w
-        else:  # no room at the sides: above or below
-            x = max(area.left(), min(target.left(), area.right() - w))
-            y = target.bottom() + 16 if target.bottom() + 16 + h <= area.bottom() else \
-                max(area.top(), target.top() - 16 - h)
-        self.move(x, y)
+        place_beside(self, target)
 
     def _visible(self) -> list[QListWidgetItem]:
         return [self.list.item(i) for i in range(self.list.count())
@@ -126,4 +132,4 @@ class PersonPicker(QDialog):
         return None
 
 
-__all__ = ["PersonPicker"]
+__all__ = ["PersonPicker", "place_beside"]
