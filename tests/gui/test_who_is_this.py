@@ -167,6 +167,8 @@ def test_the_approver_is_told_and_cannot_approve_it_in_bulk(window, ws, qtbot):
         words = [t.words.text() for t in dlg.tiles if t.tile.name == "photo_000.jpg"]
         seen.append(words[0])
         approve_on_sheet(dlg)
+        seen.append(dlg.status.text())
+        seen.append(dlg.approve_btn.text())
 
     answer(sheet, kind=ContactSheetDialog)
     panel.approve_all_btn.click()
@@ -174,7 +176,12 @@ def test_the_approver_is_told_and_cannot_approve_it_in_bulk(window, ws, qtbot):
     assert "Named by hand" in seen[1] and "Sam Brown" in seen[1]
     # the other photo was approved; this one was not, and the panel says why
     assert window.batch.item(item.path).approval == "ready"
-    assert "named by hand over PhotoVet's recognition" in panel.message.text()
+    # the sheet counts it out before Approve is pressed, and says why after
+    assert "1 photo is approved only on its own" in seen[2] and "photo_000.jpg" in seen[2]
+    assert seen[3] == "Approve 1 photo"
+    assert "1 photo shows a face named by hand over a refused recognition: open it and " \
+        "approve it on its own (photo_000.jpg)" in panel.message.text()
+    assert "Not approved" not in panel.message.text()
 
     # on its own: the approver is asked to confirm they looked; cancel approves nothing
     select_photo(window, "photo_000.jpg")

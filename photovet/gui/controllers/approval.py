@@ -354,14 +354,25 @@ class ApprovalController(QObject):
         text = f"{media_count(done)} approved by {approver}."
         kept = set(picked)
         held = [it for i, it in enumerate(todo) if i not in kept and self.unseen(it.analysis)]
-        out = [it for i, it in enumerate(todo) if i not in kept and it not in held]
-        left = len(out)
         if held:
             one = len(held) == 1
             text += (f" {media_count(held)} {'was' if one else 'were'} left out: "
                      f"{'it has' if one else 'they have'} not been seen whole in the player: "
                      f"open {'it' if one else 'each'}, play {'it' if one else 'them'} to the "
                      f"end (or step through), then approve {'it' if one else 'them'}.")
+        alone = [it for i, it in enumerate(todo)
+                 if i not in kept and it not in held and policy.hand_named_refusal(it.analysis)]
+        out = [it for i, it in enumerate(todo)
+               if i not in kept and it not in held and it not in alone]
+        left = len(out)
+        if alone:
+            text += (f" {media_count(alone)} {words.verb(len(alone), 'shows', 'show')} a face "
+                     "named by hand over a refused recognition: open "
+                     f"{'it' if len(alone) == 1 else 'each'} and approve "
+                     f"{'it' if len(alone) == 1 else 'them'} on "
+                     f"{'its' if len(alone) == 1 else 'their'} own ("
+                     + ", ".join(it.name for it in alone[:3])
+                     + ("\u2026" if len(alone) > 3 else "") + ").")
         if left:
             text += (f" {media_count(out)} could not be shown on the contact sheet and "
                      f"{'was' if left == 1 else 'were'} left out: open "
@@ -412,14 +423,16 @@ class ApprovalController(QObject):
         if video and a.sound_needs_review:
             still.append("The sound is still yours to decide (removed until then)")
         still += [f.message for f in getattr(a, "flags", ()) if f.open]
+        alone = ""
+        if policy.hand_named_refusal(a):      # the core never approves it in bulk
+            alone = ("Named by hand over a refused recognition: open it and approve it on its "
+                     "own (it is not approved from here)")
+            still.append(alone)
         # a video's three moments here are not all of it: approved only once the approver has
         # seen it whole in the player (the core's VideoViews; fail closed)
-        if any(over for _w, _n, over in hand):
-            still.append("Named by hand over a refused recognition: open it and approve it on "
-                         "its own (it is not approved from here)")
         return Tile(item.path, item.name, video=video, lines=lines, open=still,
                     held=self.unseen(a) if video else "",
-                    hand=[f"{who}: {note}" for who, note, _over in hand])
+                    hand=[f"{who}: {note}" for who, note, _over in hand], alone=alone)
 
     def contact_sheet(self, items: list[PhotoItem], approver: str
                       ) -> tuple[list[int], list[str]] | None:

@@ -119,6 +119,7 @@ class Tile:
     #: not seen whole in the player; its moments here are not all of it); '' when it can
     held: str = ""
     hand: list[str] = field(default_factory=list)       # faces shown, named by hand (core's words)
+    alone: str = ""     # why the core approves it only on its own: shown, never approved here
 
 
 def _all_of(total: tuple[int, int]) -> str:
@@ -425,9 +426,10 @@ class ContactSheetDialog(QDialog):
 
     def approvable(self) -> list[int]:
         """The tiles that were seen as published (a tile that could not be shown is not, nor
-        one the core holds back: a video not seen whole)."""
+        one the core holds back: a video not seen whole, a photo approved only on its own)."""
         return [i for i, t in enumerate(self.tiles)
-                if t.seen and t.rendered and not t.failed and not t.tile.held]
+                if t.seen and t.rendered and not t.failed and not t.tile.held
+                and not t.tile.alone]
 
     def ticked(self) -> list[str]:
         return self.ticks.ticked()
@@ -449,9 +451,11 @@ class ContactSheetDialog(QDialog):
                                        "the ticks are kept with each approval.")
         # what Approve would approve: every tile but those that cannot be shown (the count
         # does not grow as the tiles are seen: "Approve 3 photos" read as if 8 were left out)
-        ok = self._kinds(lambda t: not t.failed and not t.tile.held)
+        ok = self._kinds(lambda t: not t.failed and not t.tile.held and not t.tile.alone)
         left_out = [t.tile.name for t in self.tiles if t.failed]
         held = [t.tile.name for t in self.tiles if t.tile.held and not t.failed]
+        alone = [t.tile.name for t in self.tiles
+                 if t.tile.alone and not t.tile.held and not t.failed]
         all_ticked = len(self.ticks.ticked()) == len(self._checks)
         if sum(rendered) < sum(total):
             text = (f"Preparing what will be published: {part_of(rendered, total)} ready. "
@@ -477,6 +481,12 @@ class ContactSheetDialog(QDialog):
                      "whole in the player yet ("
                      + ", ".join(short_name(x, 40) for x in held[:3])
                      + ("\u2026" if n > 3 else "") + ").")
+        if alone:
+            n = self._kinds(lambda t: bool(t.tile.alone) and not t.tile.held and not t.failed)
+            text += (f" {media_count(*n)} {verb(n, 'is', 'are')} approved only on "
+                     f"{verb(n, 'its', 'their')} own (marked \u25b2): "
+                     + ", ".join(short_name(x, 40) for x in alone[:3])
+                     + ("\u2026" if len(alone) > 3 else "") + ".")
         self.status.setText(text)
         self.approve_btn.setText(f"Approve {media_count(*ok)}" if sum(ok) else "Approve")
         self.approve_btn.setEnabled(every and bool(sum(ok)) and all_ticked)
