@@ -190,8 +190,12 @@ def test_the_approver_is_told_and_cannot_approve_it_in_bulk(window, ws, qtbot):
     assert window.batch.item(item.path).approval == "ready"
     asked = []
 
+    canvas = window.photos.photo.canvas
+    face = canvas.to_screen(FACE_B).toRect().translated(canvas.mapToGlobal(QPoint(0, 0)))
+
     def looked(box: QMessageBox) -> None:
         asked.append(box.text())
+        assert not box.geometry().intersects(face)       # the face stays in view
         button(box, "I looked at it: approve").click()
 
     answer(looked, kind=QMessageBox)

@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QRect
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
@@ -21,6 +21,7 @@ from photovet.core.transfer import delete_rejected_original
 from ..context import AppContext
 from ..dialogs.contact_sheet import ContactSheetDialog, Tile
 from ..dialogs.reason import ReasonDialog
+from ..dialogs.who import place_beside
 from ..session import permit
 from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
@@ -271,14 +272,20 @@ class ApprovalController(QObject):
         notes = "\n".join(f"\u2022 {who}: {note}" for who, note, over in self.hand_named(a)
                           if over)
         box = QMessageBox(QMessageBox.Icon.Warning, "A face was named by hand",
-                          f"In {item.name}, a person named a face by hand over whom PhotoVet "
-                          f"recognised, someone who may not be shown on "
-                          f"{self.ctx.current_channel().label}:\n\n{notes}\n\nLook at that face "
-                          "on the photo. Approve only if you are sure who it is.",
-                          parent=self.window)
+                          f"In {item.name}, a face PhotoVet recognised as someone who may not "
+                          f"be shown on {self.ctx.current_channel().label} was named by hand "
+                          f"as someone else:\n\n{notes}\n\nLook at that face on the photo. "
+                          "Approve only if you are sure who it is.", parent=self.window)
         yes = box.addButton("I looked at it: approve", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("HandNamedConfirm")
+        face = next((f for f in getattr(a, "faces", ()) if f.decision == "show"
+                     and f.hand_named == policy.HAND_OVER_REFUSAL), None)
+        if face is not None and self.tab.photo.isVisible():   # the face stays in view
+            canvas = self.tab.photo.canvas
+            r = canvas.to_screen(face.box).toRect()
+            box.adjustSize()
+            place_beside(box, QRect(canvas.mapToGlobal(r.topLeft()), r.size()))
         box.exec()
         return True if box.clickedButton() is yes else None
 
