@@ -41,6 +41,7 @@ from tests.gui.fake_engine import (
     make_batch,
     write_register,
 )
+from tests.gui.test_video_player import admin_ws, clip, ctx  # noqa: F401 - fixtures
 
 #: the register with a leaver (left 20/07/2026) after the others
 LEAVER = "L100000000006"
@@ -218,3 +219,30 @@ def test_the_picker_says_a_leaver_left_in_the_cores_words(window):
     assert any(r.startswith("Dan Dufour") and "do not photograph" in r for r in rows)
     assert any(r.startswith("Tori Amos") and "School website: Yes" in r for r in rows)
     assert dt.date.today() >= dt.date(2026, 7, 20)   # the fixture's leaver has left by now
+
+
+def test_a_video_track_recognised_as_someone_is_named_otherwise_only_with_a_reason(
+        qtbot, ctx, clip):  # noqa: F811
+    """The video player's Who is this? asks the same rule of the core (Tori recognised)."""
+    from tests.gui.test_video_player import open_player, tracks
+
+    a, _player, ctl = open_player(qtbot, ctx, clip)
+    tori, _stranger = tracks(a)
+    assert tori.who == "A1"
+    said: list = []
+    answer(lambda dlg: (said.append(dlg.findChild(QLabel).text()), dlg.reject()),
+           kind=ReasonDialog)
+    assert not ctl.track_action(tori.id, "assign", person="B2")      # cancelled
+    assert "PhotoVet recognised this face as Tori Ashby (Facebook videos: Yes)" in said[0]
+    assert "Sam Hale (Facebook videos: No)" in said[0]
+    assert a.track(tori.id).who == "A1"
+
+    def give(dlg: ReasonDialog) -> None:
+        dlg.edit.setText("Tori was not there that day")
+        button(dlg, "It is Sam Hale").click()
+
+    answer(give, kind=ReasonDialog)
+    assert ctl.track_action(tori.id, "assign", person="B2")
+    t = a.track(tori.id)
+    assert t.who == "B2" and t.decision == "cover"          # Sam: no video consent
+    assert t.assign_reason == "Tori was not there that day"
