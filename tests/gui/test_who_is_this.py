@@ -246,3 +246,24 @@ def test_a_video_track_recognised_as_someone_is_named_otherwise_only_with_a_reas
     t = a.track(tori.id)
     assert t.who == "B2" and t.decision == "cover"          # Sam: no video consent
     assert t.assign_reason == "Tori was not there that day"
+
+
+def test_a_name_given_without_a_reason_is_not_used_and_the_card_says_so(window, ws):
+    """A review written before reasons were asked (or by a tool) names Sam's face as Tori with
+    no reason: the core does not use it; the card says why and offers Who is this? again."""
+    from photovet.core.review import FaceDecision
+
+    a = current(window)
+
+    def sneak(every, one):
+        every.faces.append(FaceDecision(tuple(FACE_B), "assign", TORI, "", "Someone"))
+        return {}
+
+    ws.reviews.edit(a.sha256, "website", sneak, action="test")
+    window.review.reload()
+    f = current(window).faces[1]
+    assert f.decision == "cover" and f.needs_review and "Say why" in f.refused
+    card = next(c for c in window.photos.findings.cards if c.property("target") == ("face", 1))
+    text = card.findChild(QLabel).text()
+    assert "PhotoVet recognised this face as Sam Brown" in text and "Is this" not in text
+    assert set(card.buttons) == {"no", "who"}

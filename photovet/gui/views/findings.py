@@ -336,7 +336,13 @@ class FindingsPanel(QWidget):
     def _face_card(self, i: int) -> DecisionCard:
         f = self.analysis.faces[i]
         person = face_person(f, self.people_by_id)
-        if person is not None:
+        if f.override_person and f.refused:
+            # a name given by hand that the core does not use (no reason over a recognition):
+            # the core's words, and the way to give it again (with a reason) or keep it covered
+            q = f"<b>Face {i + 1}:</b> {esc(f.reason)}. {esc(f.refused)}."
+            buttons = [("no", "Keep it covered", lambda *_: self.face_action.emit(i, "no")),
+                       ("who", "Who is this?\u2026", lambda *_: self.face_action.emit(i, "who"))]
+        elif person is not None:
             extra = ", ".join(x for x in (person.year_group, person.reg_group) if x)
             q = (f"<b>Face {i + 1}:</b> is this <b>{esc(person.display_name)}</b>"
                  f"{' (' + esc(extra) + ')' if extra else ''}? PhotoVet is not certain. They have "
