@@ -45,9 +45,10 @@ def cli(ctx: click.Context) -> None:
         open_app()
 
 
-@cli.command("app")
+@cli.command("app", hidden=True)
 def app_cmd() -> None:
-    """Open the PhotoVet desktop app (the same as running photovet with no command)."""
+    """Open the PhotoVet desktop app (the same as running photovet with no command; not listed
+    in 'photovet --help', which says so)."""
     open_app()
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from photovet.cli.common import (
-    CHANNEL_HELP,
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
+    POSTED_CHANNEL_HELP,
     StderrProgress,
     abort,
     covered_text,
@@ -33,7 +33,7 @@ from photovet.core.errors import PhotoVetError
 @click.command("posted")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--batch", default=None, help="Mark every export of this batch (its label).")
-@click.option("--channel", required=True, help=CHANNEL_HELP)
+@click.option("--channel", required=True, help=POSTED_CHANNEL_HELP)
 @click.option("--date", "day", default=None, help="When (DD/MM/YYYY); default today.")
 @click.option("--url", default=None, help="The post's address, if it has one.")
 @click.option("--caption", default=None,
@@ -188,7 +188,9 @@ def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None
                    "exported is deleted (overwritten, then removed; never through a shortcut); "
                    "each deletion is audited.")
 def takedown_done_cmd(items: tuple[int, ...], note: str, delete_copy: bool) -> None:
-    """Record that take-down items ITEMS were taken down (audited)."""
+    """Record that take-down items ITEMS were taken down (audited). Each item is the number
+    shown in brackets by 'photovet takedown' (the No. in the app's take-down list), e.g.
+    'photovet takedown done 3 5'."""
     from photovet.core.records import takedown
 
     ws = open_workspace()
@@ -222,7 +224,10 @@ def takedown_done_cmd(items: tuple[int, ...], note: str, delete_copy: bool) -> N
 def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
     """Subject access report: every export and post where the person appears (face shown or
     covered, name readable or covered), with pictures as exported, and their consent history,
-    as one HTML file that opens offline and prints."""
+    as one HTML file that opens offline and prints.
+
+    ID is the person's id in the register: the first column of 'photovet register list' (for a
+    pupil usually their UPN), any case."""
     from photovet.core.errors import ExportError, OutputExistsError
     from photovet.core.records.sar import subject_access_report
 

@@ -206,9 +206,12 @@ def get_channel(ws, channel: str, param: str = "--channel"):
             "adds its own with: photovet register channels --add NAME)", param_hint=param) from None
 
 
-CHANNEL_HELP = ("Where the photos will be posted: a channel in the register (website, facebook, x, "
-                "instagram, newsletter, press, youtube, or the school's own; see 'photovet "
-                "register channels').")
+_CHANNELS_TEXT = ("a channel in the register (website, facebook, x, instagram, newsletter, press, "
+                  "youtube, or the school's own; see 'photovet register channels').")
+CHANNEL_HELP = "Where the photos will be posted: " + _CHANNELS_TEXT
+POSTED_CHANNEL_HELP = "Where they were posted: " + _CHANNELS_TEXT
+CAPTION_CHANNEL_HELP = ("Where the caption will be posted (required: each channel has its own "
+                        "rules for names): " + _CHANNELS_TEXT)
 
 MODE_OPTION = click.option(
     "--mode", type=click.Choice(["consent", "no-identifiable-children"]), default=None,

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from photovet.cli.common import (
+    CAPTION_CHANNEL_HELP,
     CHANNEL_HELP,
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -677,7 +678,7 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
 
 @click.command("caption")
 @click.argument("text")
-@click.option("--channel", "-c", default="website", show_default=True, help=CHANNEL_HELP)
+@click.option("--channel", "-c", required=True, help=CAPTION_CHANNEL_HELP)
 @click.option("--video", is_flag=True, help="The caption goes with a video (video consent applies).")
 @MODE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")

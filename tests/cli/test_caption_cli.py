@@ -38,14 +38,14 @@ def register(tmp_path, photovet_home):
 
 
 def test_caption_naming_a_pupil_without_consent_exits_1(register):
-    result = CliRunner().invoke(cli, ["caption", "Well done John Smith!"])
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "Well done John Smith!"])
     assert result.exit_code == 1, result.output
     assert '"John Smith" -> "JS"' in result.output
     assert "Suggested: Well done JS!" in result.output
 
 
 def test_caption_that_is_fine_exits_0(register):
-    result = CliRunner().invoke(cli, ["caption", "Amy Clarke and Mrs Hughes at Sports Day 2026"])
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "Amy Clarke and Mrs Hughes at Sports Day 2026"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK")
 
@@ -77,12 +77,12 @@ def test_caption_video_uses_video_consent(register):
     assert data["suggestion"] == "A scores!"
     assert [f["person"] for f in data["findings"]] == ["B123456789012"]
     # John has video consent but no consent to be named
-    result = CliRunner().invoke(cli, ["caption", "--video", "John Smith scores!"])
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "--video", "John Smith scores!"])
     assert result.exit_code == 1 and "Suggested: JS scores!" in result.output
 
 
 def test_caption_naming_a_do_not_photograph_pupil_warns_by_name(register):
-    result = CliRunner().invoke(cli, ["caption", "Tobias Winterbottom and Amy Clarke win"])
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "Tobias Winterbottom and Amy Clarke win"])
     assert result.exit_code == 1, result.output
     assert '"Tobias Winterbottom" -> "": Tobias Winterbottom is on the do-not-photograph list: ' \
         "they must not appear in this post at all" in result.output
@@ -90,14 +90,14 @@ def test_caption_naming_a_do_not_photograph_pupil_warns_by_name(register):
 
 
 def test_caption_naming_staff_follows_their_name_consent(register):
-    result = CliRunner().invoke(cli, ["caption", "Mrs Okafor led the trip"])
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "Mrs Okafor led the trip"])
     assert result.exit_code == 1, result.output
     assert '"Mrs Okafor" -> "GO"' in result.output and "member of staff" in result.output
     assert "Suggested: GO led the trip" in result.output
 
 
 def test_caption_with_an_empty_register(photovet_home):
-    result = CliRunner().invoke(cli, ["caption", "John Smith"])
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "John Smith"])
     assert result.exit_code == 0
     assert result.output.startswith("OK: no one in the register to check against.")
 
@@ -105,3 +105,13 @@ def test_caption_with_an_empty_register(photovet_home):
 def test_caption_help_documents_exit_status():
     result = CliRunner().invoke(cli, ["caption", "--help"])
     assert result.exit_code == 0 and "Exit status" in result.output
+
+
+def test_caption_channel_is_required(register):
+    """A Facebook caption checked without -c was checked with the website's rules and could
+    say "OK": the channel is required, as for 'photovet ready' and 'photovet posted'."""
+    result = CliRunner().invoke(cli, ["caption", "Well done Amy Clarke!"])
+    assert result.exit_code == 2, result.output
+    assert "--channel" in result.output
+    help_text = CliRunner().invoke(cli, ["caption", "--help"]).output
+    assert "required" in help_text and "default: website" not in help_text

@@ -36,4 +36,21 @@ def test_top_level_help_lists_every_command():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
     for name in cli.list_commands(click.Context(cli)):
-        assert name in result.output
+        if not cli.commands[name].hidden:
+            assert name in result.output
+
+
+def test_help_words_a_comms_lead_reads():
+    """Audit s26 item 14: each text says what the person needs to type, in the right tense."""
+    runner = CliRunner()
+    posted = " ".join(runner.invoke(cli, ["posted", "--help"]).output.split())
+    assert "Where they were posted" in posted and "will be posted" not in posted
+    sar = " ".join(runner.invoke(cli, ["sar", "--help"]).output.split())
+    assert "ID is the person's id in the register" in sar and "photovet register list" in sar
+    done = " ".join(runner.invoke(cli, ["takedown", "done", "--help"]).output.split())
+    assert "number shown in brackets by 'photovet takedown'" in done
+    top = runner.invoke(cli, ["--help"]).output
+    assert "Run with no command to open the app" in top
+    listed = [line.split()[0] for line in top.split("Commands:")[1].splitlines() if line.strip()]
+    assert "app" not in listed and "sar" in listed
+    assert runner.invoke(cli, ["app", "--help"]).exit_code == 0  # still there for old scripts
