@@ -58,7 +58,9 @@ def users_add_cmd(name: str, roles: tuple[str, ...], valid_from: str | None,
     finally:
         ws.close()
     click.echo(f"Added {' '.join(name.split())} ({', '.join(roles)}). One-time code: {code}")
-    click.echo("It works once, for 72 hours: photovet users set-password NAME --code CODE")
+    shown = " ".join(name.split())
+    click.echo(f"It works once, for 72 hours, with the name exactly as here (title included): "
+               f"photovet users set-password \"{shown}\" --code {code}")
 
 
 @users_group.command("list")

@@ -92,6 +92,10 @@ WRONG_PASSWORD_HINT = (f"Check that Caps Lock is off, and your name as your admi
                        f"{LOCK_MINUTES} minutes; an admin can give you a one-time code.")
 WRONG_CODE_HINT = (f"Check the code as your admin gave it, and your name. A code works once, "
                    f"for {CODE_HOURS} hours; an admin can give you a new one.")
+NO_CODE_HINT = ("Type your name exactly as your admin wrote it with the code, title included "
+                "(for example \u201cMr David Whitfield\u201d, not \u201cDavid Whitfield\u201d); "
+                "capitals and spaces do not matter. A code that was already used no longer "
+                "works: sign in with your password, or ask an admin for a new code.")
 MIN_PASSWORD = 10
 
 _hasher: Any = None
@@ -624,7 +628,10 @@ class Accounts:
                                 f"{LOCK_MINUTES} minutes", hint="Wait, or ask an admin to reset it.")
         if what == "password":
             return AccountError("wrong name or password", hint=WRONG_PASSWORD_HINT)
-        return AccountError("wrong name or one-time code", hint=WRONG_CODE_HINT)
+        # the name has a code waiting (the answer for a name without one differs, as before):
+        # it is the code that is wrong, not the name
+        return AccountError(f"that is not the one-time code given to {acc[1]}",
+                            hint=WRONG_CODE_HINT)
 
     def check_password(self, name: str, password: str) -> int:
         """The account id if ``password`` is right (lock-out counted); AccountError if not."""
@@ -662,9 +669,12 @@ class Accounts:
         """Use the one-time code (once) to choose a password; the new session."""
         acc = self._row(name)
         if acc is None or not acc[3] or acc[7]:
+            # an unknown name, a code already used and a removed account get the same answer
+            # (it names no account), led by what is most often wrong: the name
             _verify(None, code or "")
-            raise AccountError("wrong name or one-time code (or the code was already used)",
-                               hint=WRONG_CODE_HINT)
+            raise AccountError(f"no one-time code is waiting for the name "
+                               f"\u201c{' '.join((name or '').split())}\u201d",
+                               hint=NO_CODE_HINT)
         self._check_usable(acc)
         check_password_rules(acc[1], new_password)
         if not _verify(acc[3], normalise_code(code)):

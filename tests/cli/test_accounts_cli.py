@@ -129,6 +129,9 @@ def test_add_then_first_sign_in_with_the_code(staff, monkeypatch):
     assert r.exit_code == 0, r.output
     code = r.stdout.split("One-time code: ")[1].split()[0]
     assert len(code) == 14 and code.count("-") == 2
+    # the name to type, exactly (audit s26 item 5)
+    assert f'with the name exactly as here (title included): photovet users set-password ' \
+        f'"Amy Prep" --code {code}' in " ".join(r.stdout.split())
     staff.nobody()
     r = run("users", "set-password", "Amy Prep", "--code", code, input="three random words\n")
     assert r.exit_code == 0, r.output

@@ -58,10 +58,33 @@ def test_one_time_code_then_password(ws):
     # typed loosely: any case, spaces for dashes, the name in another case
     s = ws.first_sign_in("AMY  PREP", code.lower().replace("-", " "), "three random words")
     assert s.name == "Amy Prep" and s.roles() == {"preparer"}
-    with pytest.raises(AccountError, match="already used"):
+    with pytest.raises(AccountError, match="no one-time code is waiting") as used:
         ws.first_sign_in("Amy Prep", code, "another password here")
+    assert "already used no longer works" in used.value.hint
     assert ws.sign_in("amy prep", "three random words").name == "Amy Prep"
     assert ws.audit.verify().ok
+
+
+def test_a_name_without_its_title_is_told_apart_from_a_wrong_code(ws):
+    """Audit s26 item 5. Capitals and spaces are ignored (as before); a title is part of the
+    name: not dropped, because two accounts may differ only by it and the name is what the
+    audit log records. An unknown name and a used code get one answer that names no account
+    (it leads with the name); a wrong code for a name that has one says it is the code."""
+    ws.create_first_admin("Dee Office", ADMIN_PW)
+    code = ws.accounts.add("Mr David Whitfield", ["approver"])
+    ws.sign_out()
+    with pytest.raises(AccountError) as no_title:
+        ws.first_sign_in("David Whitfield", code, "three random words")
+    with pytest.raises(AccountError) as nobody:
+        ws.first_sign_in("Nobody Here", code, "three random words")
+    for exc, typed in ((no_title, "David Whitfield"), (nobody, "Nobody Here")):
+        assert str(exc.value) == f"no one-time code is waiting for the name \u201c{typed}\u201d"
+        assert exc.value.hint == A.NO_CODE_HINT and "title included" in exc.value.hint
+    with pytest.raises(AccountError) as wrong:
+        ws.first_sign_in("mr  david whitfield", "AAAA-AAAA-AAAA", "three random words")
+    assert str(wrong.value) == "that is not the one-time code given to Mr David Whitfield"
+    assert ws.first_sign_in(" MR DAVID  whitfield", code, "three random words").name == \
+        "Mr David Whitfield"
 
 
 def test_an_expired_code_is_refused(ws):

@@ -162,6 +162,61 @@ def test_a_new_account_signs_in_with_its_code_and_chooses_a_password(qtbot, ws):
     ws.sign_in("Ms New", "staple battery new horse")      # the password chosen works
 
 
+def test_a_code_typed_without_the_title_says_the_name_is_wrong_not_the_code_used(qtbot, ws):
+    """Audit s26 item 5: "Mr David Whitfield" typed "David Whitfield" and was told the code may
+    have been used. The answer leads with the name (and the title), and names no account; the
+    right name with a wrong code says it is the code."""
+    code = ws.accounts.add("Mr David Whitfield", ["approver"])
+    ws.sign_out()
+    ctx = AppContext(ws)
+    said: list[str] = []
+
+    def fill(dlg: SignInDialog) -> None:
+        dlg.switch.click()
+        for name, typed in (("David Whitfield", code), ("  mr  david WHITFIELD ", "AAAA-AAAA-AAAA")):
+            dlg.name.setText(name)
+            dlg.code.setText(typed)
+            dlg.new_password.setText("staple battery head horse")
+            dlg.again.setText("staple battery head horse")
+            dlg.ok.click()
+            said.append(dlg.problem.text())
+        dlg.name.setText("mr david whitfield")          # capitals do not matter
+        dlg.code.setText(code)
+        dlg.ok.click()
+
+    answer(fill, kind=SignInDialog)
+    assert sign_in_at_start(ctx.session, environ={})
+    assert said[0].startswith("no one-time code is waiting for the name \u201cDavid Whitfield\u201d")
+    assert "title included" in said[0] and "Mr David Whitfield" in said[0]
+    assert not said[0].startswith("wrong name or one-time code")
+    assert said[1].startswith("that is not the one-time code given to Mr David Whitfield")
+    assert ctx.session.name() == "Mr David Whitfield"
+
+
+def test_the_code_box_shows_the_exact_name_and_copies_it_with_the_code(window, qtbot):
+    """Audit s26 item 5: the box said only "They sign in with their name"."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QPushButton
+
+    seen: dict = {}
+
+    def note(box: QMessageBox) -> None:
+        seen["text"] = message_text(box)
+        copy = box.findChild(QPushButton, "CopyNameAndCode")
+        copy.click()
+        seen["open after copy"] = box.isVisible()
+        seen["clipboard"] = QGuiApplication.clipboard().text()
+        box.accept()
+
+    answer(note, kind=QMessageBox, delay=100)
+    window.accounts.show_code(APPROVER_NAME, "K7QM-3XPD-9TRW", new=True)
+    qtbot.waitUntil(lambda: "clipboard" in seen, timeout=5000)
+    assert f"Name: <b>{APPROVER_NAME}</b>" in seen["text"]
+    assert f"type their name exactly as shown, \u201c{APPROVER_NAME}\u201d" in seen["text"]
+    assert seen["open after copy"]
+    assert seen["clipboard"] == f"PhotoVet sign-in name: {APPROVER_NAME}\nOne-time code: K7QM-3XPD-9TRW"
+
+
 def test_the_environment_signs_in_as_the_commands_do(qtbot, ws):
     ws.sign_out()
     ctx = AppContext(ws)
@@ -476,7 +531,7 @@ def test_staff_accounts_add_shows_the_code_once_end_a_role_and_the_last_admin_st
     qtbot.waitUntil(lambda: bool(shown), timeout=5000)
     code = next(w for w in shown[0].replace("<", " ").replace(">", " ").split()
                 if len(w) == 14 and w.count("-") == 2)
-    assert "Give Mrs Poster this one-time code" in shown[0] and "does not show it again" in \
+    assert "Give Mrs Poster their name and this one-time code" in shown[0] and "does not show it again" in \
         shown[0]
     assert dlg.selected() == "Mrs Poster"
     row = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())].index("Mrs Poster")
@@ -503,7 +558,7 @@ def test_staff_accounts_add_shows_the_code_once_end_a_role_and_the_last_admin_st
     shown.clear()
     answer(note, kind=QMessageBox)
     assert window.accounts.reset(ONLY_PREPARER, confirm=False)
-    assert "Give Pat Prep this one-time code" in shown[0]
+    assert "Give Pat Prep their name and this one-time code" in shown[0]
     assert ws.accounts.get(ONLY_PREPARER).status == "waiting for first sign-in"
 
 

@@ -6,6 +6,7 @@ account's or a reset's one-time code is shown once, to be passed on."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core.accounts import CODE_HOURS, ROLE_LABELS, ROLES
@@ -179,21 +180,42 @@ class AccountsController(QObject):
     # -- the code, shown once ---------------------------------------------------------------------
 
     def show_code(self, name: str, code: str, *, new: bool) -> None:
+        """The code, shown once, with the account's name exactly as they must type it (a title
+        left out was the usual reason a first sign-in failed), both selectable and copyable."""
         info = self.accounts.get(name)
         until = when(info.code_expires) or f"{CODE_HOURS} hours from now"
         box = QMessageBox(QMessageBox.Icon.Information, "One-time code",
-                          f"<p>{'The account is made. ' if new else ''}Give {esc(name)} this "
-                          f"one-time code:</p><p style='font-size:20pt; font-family:monospace'>"
+                          f"<p>{'The account is made. ' if new else ''}Give {esc(info.name)} "
+                          f"their name and this one-time code:</p>"
+                          f"<p>Name: <b>{esc(info.name)}</b></p>"
+                          f"<p style='font-size:20pt; font-family:monospace'>"
                           f"<b>{esc(code)}</b></p>",
                           parent=self.dialog or self.window)
         box.setObjectName("OneTimeCode")
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setInformativeText(
-            f"They sign in with their name and this code (\u201cI have a one-time code\u201d), "
-            f"then choose their own password. It works once, until "
+            f"They choose \u201cI have a one-time code\u201d and type their name exactly as "
+            f"shown, \u201c{esc(info.name)}\u201d{title_note(info.name)} (capitals and spaces "
+            f"do not matter), then this code, then their own password. It works once, until "
             f"{until}. PhotoVet does not show it again: write it down or tell "
             f"them now. Roles: {', '.join(ROLE_LABELS.get(r, r) for r in info.roles()) or 'none yet'}.")
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        copy = box.addButton("Copy name and code", QMessageBox.ButtonRole.ActionRole)
+        copy.setObjectName("CopyNameAndCode")
+        copy.setToolTip("Copies the name and the code, to paste into a message to them")
+        # an action button would close the box: copy, and keep it open
+        copy.clicked.disconnect()
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(
+            f"PhotoVet sign-in name: {info.name}\nOne-time code: {code}"))
         box.exec()
+
+
+def title_note(name: str) -> str:
+    """'', or a reminder that the title is part of the name ('Mr David Whitfield')."""
+    first = name.split()[0].rstrip(".").casefold() if name.split() else ""
+    if first in {"mr", "mrs", "miss", "ms", "mx", "dr", "rev", "revd", "prof", "sir", "dame"}:
+        return f", with \u201c{esc(name.split()[0])}\u201d"
+    return ""
 
 
 __all__ = ["AccountsController"]
