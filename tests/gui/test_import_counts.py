@@ -4,7 +4,9 @@ the register": the two people whose rows were rejected are in the register, alwa
 
 from __future__ import annotations
 
-from photovet.gui.dialogs.import_wizard import ImportWizard
+from PySide6.QtWidgets import QWizard
+
+from photovet.gui.dialogs.import_wizard import ImportWizard, found_text
 from tests.gui.fake_engine import REGISTER_ROWS, write_register
 
 
@@ -28,3 +30,46 @@ def test_rejected_rows_are_counted_apart_in_the_import_and_getting_started(qtbot
     text = wiz.result_page.text.text()
     assert ("6 rows; 5 new people; 1 person whose row was rejected (in the register, always "
             "covered until fixed); 0 withdrawals.") in text
+
+
+def test_the_dry_run_says_errors_and_warnings_apart_and_long_lines_wrap(qtbot, ws, make_window,
+                                                                        tmp_path):
+    """Audit s26 item 10: 'No problems.' stood directly above 'Warnings (6)'; warnings ended in
+    '…' and could not be read; the result said '1 people have blank consent cells'."""
+    blank = ["E100000000006", "Evans", "Eve", "Year 3", "3C", "", "", "No", "No"]
+    csv_path = write_register(tmp_path / "mis.csv", [*REGISTER_ROWS, blank])
+    win = make_window()
+    wiz = ImportWizard(win.ctx, csv_path=csv_path)
+    qtbot.addWidget(wiz)
+    wiz.resize(900, 640)
+    wiz.show()
+    qtbot.waitUntil(lambda: wiz.button(QWizard.WizardButton.NextButton).isEnabled(), timeout=10000)
+    wiz.next()
+    wiz.next()                                         # the columns as found: the dry run
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
+    report = page.report
+    n_warn = len(report.warnings)
+    assert n_warn >= 2 and not report.errors and len(report.blank_consents) == 1
+    status = page.status.text()
+    assert "No problems" not in status
+    assert f"No row problems; {n_warn} warnings (under Warnings)." in status
+    # every warning can be read in full: its row wraps, it is not cut with '…'
+    warnings = next(page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
+                    if page.tree.topLevelItem(i).text(0).startswith("Warnings"))
+    warnings.setExpanded(True)
+    qtbot.wait(50)
+    line = page.tree.fontMetrics().height()
+    longest = max((warnings.child(i) for i in range(warnings.childCount())),
+                  key=lambda c: len(c.text(1)))
+    width = page.tree.columnWidth(1)
+    assert page.tree.fontMetrics().horizontalAdvance(longest.text(1)) > width   # too long for one line
+    assert page.tree.visualItemRect(longest).height() >= 2 * line
+    assert found_text(0, 0) == "No problems."
+    assert found_text(2, 1) == "2 row problems (listed below); 1 warning (under Warnings)."
+    assert found_text(1, 0) == "1 row problem (listed below); no warnings."
+    # the result: '1 person has', counted the one way
+    lines = report.summary_lines()
+    assert "1 person has blank consent cells (not recorded): counted as No" in lines
+    assert not any("1 people" in x for x in lines)
+    wiz.reject()

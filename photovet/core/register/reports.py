@@ -9,7 +9,7 @@ from typing import Any
 
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import DO_NOT_PHOTOGRAPH, NAME_WITH_PHOTO
-from photovet.core.words import consent_word, media_count
+from photovet.core.words import consent_word, count, media_count
 
 
 @dataclass
@@ -236,9 +236,11 @@ class ImportReport:
         section("Leavers", self.leavers)
         section("Register rows fixed", self.revalidated)
         if self.details_changed:
-            out.append(f"Details updated (names, year, class...): {len(self.details_changed)} people")
+            out.append("Details updated (names, year, class...): "
+                       f"{count(len(self.details_changed), 'person', 'people')}")
         if self.purged:
-            out.append(f"Face data purged for {len(self.purged)} leaver(s): {', '.join(self.purged)}")
+            out.append(f"Face data purged for {count(len(self.purged), 'leaver')}: "
+                       f"{', '.join(self.purged)}")
         if self.takedown:
             new = sum(1 for t in self.takedown if getattr(t, "new", False))
             out.append(f"TAKE-DOWN LIST: {media_count(self.takedown)} published or exported "
@@ -246,11 +248,13 @@ class ImportReport:
                        f"someone without consent now ({new} new): see the take-down list.")
         section("Warnings", self.warnings)   # each says what it means (counted as No...)
         if self.blank_consents:
-            out.append(f"{len(self.blank_consents)} people have blank consent cells (not "
-                       "recorded): counted as No")
+            n = len(self.blank_consents)
+            out.append(f"{count(n, 'person', 'people')} {'has' if n == 1 else 'have'} blank "
+                       "consent cells (not recorded): counted as No")
         if self.accepted_variants:
-            out.append(f"{len(self.accepted_variants)} values spelt differently were accepted "
-                       "(e.g. 'Y', ' yes ')")
+            n = len(self.accepted_variants)
+            out.append(f"{count(n, 'value')} spelt differently {'was' if n == 1 else 'were'} "
+                       "accepted (e.g. 'Y', ' yes ')")
         if not (self.errors or self.withdrawals or self.conflicts or self.new_people
                 or self.consent_changes
                 or self.leavers or self.invalidated or self.missing or self.details_changed):

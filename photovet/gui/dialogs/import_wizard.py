@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QTreeWidget,
@@ -398,6 +399,37 @@ def _describe(x: Any) -> tuple[str, str]:
     return (who, rest) if rest else (text, "")
 
 
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their text wrapped to the column (a tree's own word wrap keeps one line
+    and cuts it with '…': a warning could not be read in full)."""
+
+    def __init__(self, view: QTreeWidget):
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option, index):
+        size = super().sizeHint(option, index)
+        text = str(index.data() or "")
+        indent = self.view.indentation() * 2 if index.column() == 0 else 0
+        width = self.view.columnWidth(index.column()) - indent - 10
+        if not text or width < 40:
+            return size
+        box = option.fontMetrics.boundingRect(QRect(0, 0, width, 1_000_000),
+                                              Qt.TextFlag.TextWordWrap, text)
+        return QSize(size.width(), max(size.height(), box.height() + 4))
+
+
+def found_text(errors: int, warnings: int) -> str:
+    """What the dry run found, errors and warnings said apart ('No problems.' only when there
+    is neither: it stood above 'Warnings (6)')."""
+    if not errors and not warnings:
+        return "No problems."
+    said = [f"{plural(errors, 'row problem')} (listed below)" if errors else "no row problems",
+            f"{plural(warnings, 'warning')} (under Warnings)" if warnings else "no warnings"]
+    text = "; ".join(said)
+    return text[0].upper() + text[1:] + "."
+
+
 class PreviewPage(QWizardPage):
     """The dry run: what the import would change, withdrawals first, and every row problem."""
 
@@ -421,7 +453,11 @@ class PreviewPage(QWizardPage):
         self.tree.setAccessibleName("Changes the import would make")
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(True)
+        # long lines (a warning, the channels without consent) wrap instead of ending in '…'
         self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
+        self.tree.header().sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.errors = QTableWidget(0, 3)
         self.errors.setHorizontalHeaderLabels(["Line", "Column", "Problem"])
         self.errors.verticalHeader().setVisible(False)
@@ -534,7 +570,7 @@ class PreviewPage(QWizardPage):
         n_err = len(r.errors)
         self.status.setText(
             f"{Path(r.file).name}: {plural(r.rows, 'row')} read ({r.encoding}). "
-            + (f"{plural(n_err, 'row problem')} found: see below. " if n_err else "No problems. ")
+            + found_text(n_err, len(r.warnings)) + " "
             + ("Consent WITHDRAWN for someone: photos already posted may need taking down."
                if r.withdrawals else ""))
         self._section("Consent withdrawn: check photos already posted", r.withdrawals,
@@ -595,6 +631,9 @@ class ResultPage(QWizardPage):
         self.lines = QTreeWidget()
         self.lines.setHeaderHidden(True)
         self.lines.setWordWrap(True)
+        self.lines.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.lines.setItemDelegate(WrappingDelegate(self.lines))
+        self.lines.header().sectionResized.connect(lambda *_: self.lines.doItemsLayout())
         lay = QVBoxLayout(self)
         lay.addWidget(self.busy)
         lay.addWidget(self.text)
