@@ -103,6 +103,26 @@ def test_mark_posted_by_batch_by_content_and_by_path(records, tmp_path):
     assert len(records.audit.rows(action="export.posted")) == 4
 
 
+def test_mark_posted_gives_the_records_it_marked_to_count_photos_and_videos(records, tmp_path):
+    """Audit s26 item 12: '3 exports marked as posted' for 2 photos and 1 video. The ids marked
+    come back, and their records say which are videos (words.media_count)."""
+    from photovet.core.words import media_count
+
+    ids = [records.add_export(make_export(tmp_path, i), batch="trip", channel="facebook",
+                              preparer=None, approver=None) for i in (1, 2, 3)]
+    records.add_export(make_export(tmp_path, 4), batch="other", channel="facebook",
+                       preparer=None, approver=None)
+    with records.db.atomic():
+        records.db.execute("UPDATE exports SET media = 'video' WHERE id = ?", [ids[2]])
+    marked: list[int] = []
+    assert records.mark_posted(batch="trip", channel="facebook", marked=marked) == 3
+    assert sorted(marked) == sorted(ids)
+    recs = records.records_by_id(marked)
+    assert [r.id for r in recs] == sorted(ids)
+    assert media_count(recs) == "2 photos and 1 video"
+    assert records.records_by_id([]) == [] and records.records_by_id([99999]) == []
+
+
 def test_a_copy_is_never_recorded_as_posted_on_a_channel_it_was_not_exported_for(
         records, tmp_path):
     """Fail closed (the GUI audit, item 19): a copy checked and approved for Facebook was

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QDate
@@ -99,7 +100,12 @@ def test_export_then_mark_posted_then_delete_the_originals(window, qtbot, tmp_pa
         d.accept()
 
     def offer(box: QMessageBox) -> None:
-        assert "3 exports marked as posted" in box.text()
+        assert "3 photos marked as posted" in box.text()
+        # nobody chose it: PhotoVet's default, and where to change it (audit s26 item 13)
+        assert box.informativeText().startswith(
+            "By default PhotoVet deletes the originals once their safe copies are posted "
+            "(change this in Settings, School rules, Keeping data).")
+        assert "school's settings say" not in box.informativeText()
         button(box, "Show me").click()
 
     answer(post, kind=MarkPostedDialog)
@@ -176,23 +182,50 @@ def test_a_batch_exported_for_facebook_is_not_marked_as_posted_on_the_website(
 
     def ask(box: QMessageBox) -> None:
         said.append(f"{box.windowTitle()}: {box.text()}")
+        answer(lambda d: (said.append("the form again"), d.reject()), kind=MarkPostedDialog)
         button(box, "Go back").click()
 
     answer(post, kind=MarkPostedDialog)
     answer(ask, kind=QMessageBox, delay=100)
     dlg.posted_btn.click()
-    qtbot.waitUntil(lambda: bool(said), timeout=10000)
+    qtbot.waitUntil(lambda: len(said) == 2, timeout=10000)
+    assert said[1] == "the form again"                  # Go back, then Cancel: nothing marked
     assert said[0].startswith("Posted on another channel?: Not marked yet (3 photos). It was "
                               "exported for Facebook, not School website"), said
     assert all(r.posts == [] for r in ws.records.exports(batch="Sports day"))
 
+    # "Go back" returns to the form with everything typed kept (audit s26 item 12: it closed
+    # the form, and the date, address and caption had to be typed again)
     done: list[str] = []
-    answer(post, kind=MarkPostedDialog)
-    answer(click("It was posted on School website: record it"), kind=QMessageBox, delay=100)
-    answer(lambda box: (done.append(box.text()), box.accept()), kind=QMessageBox, delay=600)
+    kept: list = []
+
+    def fill(d: MarkPostedDialog) -> None:
+        d.channel.setCurrentIndex(d.channel.findData("website"))
+        d.date.setDate(min(QDate(2026, 3, 12), QDate.currentDate()))
+        d.url.setText("https://school.example/news/1")
+        d.caption.setText("Sports day")
+        d.accept()
+
+    def back(box: QMessageBox) -> None:
+        answer(again, kind=MarkPostedDialog)
+        button(box, "Go back").click()
+
+    def again(d: MarkPostedDialog) -> None:
+        kept.append((d.channel.currentData(), d.url.text(), d.caption.text(), d.date.date()))
+        answer(record, kind=QMessageBox, delay=100)
+        d.accept()
+
+    def record(box: QMessageBox) -> None:
+        answer(lambda b: (done.append(b.text()), b.accept()), kind=QMessageBox, delay=300)
+        button(box, "It was posted on School website: record it").click()
+
+    answer(fill, kind=MarkPostedDialog)
+    answer(back, kind=QMessageBox, delay=100)
     dlg.posted_btn.click()
     qtbot.waitUntil(lambda: bool(done), timeout=10000)
-    assert "3 exports marked as posted" in done[0]
+    assert kept == [("website", "https://school.example/news/1", "Sports day",
+                     min(QDate(2026, 3, 12), QDate.currentDate()))]
+    assert "3 photos marked as posted" in done[0] and "exports" not in done[0]
     assert {p.channel for r in ws.records.exports(batch="Sports day") for p in r.posts} == \
         {"website"}
     assert ws.audit.rows(action="export.posted")[-1]["details"]["elsewhere"] is True
@@ -420,8 +453,8 @@ def test_chosen_files_refused_for_one_reason_say_it_once(window, qtbot):
     answer(lambda box: (said.append(box.text()), box.accept()), kind=QMessageBox)
     why = "it was exported for Facebook, not School website: consent and covers were checked " \
           "and approved for Facebook only"
-    window.after._posted((0, [(Path(f"/x/a{i}.jpg"), why) for i in range(4)]), "", window)
-    assert said == [f"0 exports marked as posted.\n\n4 files not marked: {why}."]
+    window.after._posted(([], [(Path(f"/x/a{i}.jpg"), why) for i in range(4)]), "", window)
+    assert said == [f"0 photos marked as posted.\n\n4 files not marked: {why}."]
 
 
 def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(window, qtbot,
@@ -484,3 +517,13 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     hist.table.selectRow(trip_row)
     assert "<b>Caption exported:</b> Not recorded" in hist.caption.text()
     hist.accept()
+
+
+def test_posted_counts_photos_and_videos_the_one_way(window, ws):
+    """Audit s26 item 12: '3 exports marked as posted' for 2 photos and 1 video."""
+    said: list[str] = []
+    answer(lambda box: (said.append(box.text()), box.accept()), kind=QMessageBox)
+    marked = [SimpleNamespace(media="photo"), SimpleNamespace(media="photo"),
+              SimpleNamespace(media="video")]
+    window.after._posted((marked, []), "", window)
+    assert said == ["2 photos and 1 video marked as posted."]

@@ -480,7 +480,8 @@ class Records:
                     channel: str, date: _dt.date | None = None, url: str | None = None,
                     problems: list | None = None, caption: str | None = None,
                     people: Sequence[Person] | None = None, mode: str = "consent",
-                    threshold: int = 90, elsewhere: bool = False) -> int:
+                    threshold: int = 90, elsewhere: bool = False,
+                    marked: list | None = None) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
         output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
@@ -496,7 +497,10 @@ class Records:
         for (``policy.post_channel_refusal``): refused, nothing written, or per file with
         ``problems``. ``elsewhere``: the person says it really was posted on ``channel`` all
         the same; it is recorded (audited as such) so the take-down list checks consent there
-        and says at once what must come down."""
+        and says at once what must come down.
+
+        ``marked``: a list that receives the ids of the records marked (to say how many photos
+        and videos they were, ``records_by_id``)."""
         user = self.audit.access.require("post").name
         check = None if elsewhere else channel
         if not channel:
@@ -576,7 +580,16 @@ class Records:
                 if elsewhere:
                     details["elsewhere"] = True
                 self.audit.record("export.posted", details)
+        if marked is not None:
+            marked.extend(ids)
         return len(ids)
+
+    def records_by_id(self, ids: Sequence[int]) -> list[ExportRecord]:
+        """The export records of ``ids`` (oldest first; ids not recorded are left out)."""
+        wanted = [int(i) for i in ids]
+        if not wanted:
+            return []
+        return self._select(f"WHERE id IN ({','.join('?' for _ in wanted)})", wanted)
 
     # ---- reading ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from shiboken6 import isValid
 from photovet.core.errors import PhotoVetError
 from photovet.core.records import takedown
 from photovet.core.records.sar import subject_access_report
+from photovet.core.settings import Retention
 from photovet.core.transfer import purge_batch
 from photovet.core.words import media_count, tally
 
@@ -260,49 +261,33 @@ class AfterPostingController(QObject):
             return
         dlg = MarkPostedDialog(batches, self.ctx.channels(), batch=batch or batches[0],
                                channel=self.ctx.channel, selected=len(records), parent=parent)
-        if not dlg.exec():
-            return
-        v = dlg.values()
-        files = [Path(r.output_path) for r in records] if v["selection"] else None
         ctx = self.ctx
-        # a copy exported for another channel: the core refuses it unless the person says it
-        # really was posted there (then the take-down list checks consent there)
-        elsewhere = False
-        try:
-            wrong = ctx.ws.records.posted_elsewhere(batch=v["batch"], files=files,
-                                                    channel=v["channel"])
-        except PhotoVetError:
-            wrong = []                     # the core says why when it is asked to mark them
-        if wrong:
-            label = next((c.label for c in ctx.channels() if c.id == v["channel"]),
-                         v["channel"])
-            box = QMessageBox(QMessageBox.Icon.Warning, "Posted on another channel?",
-                              f"Not marked yet ({media_words([f for f, _ in wrong])}). "
-                              f"{sentence(wrong[0][1])}", parent=parent)
-            box.setInformativeText(
-                f"If you chose {label} by mistake, go back and choose where it was exported "
-                f"for. If it really was posted on {label}, record it: the take-down list then "
-                f"checks everyone in it against their consent for {label}, and says at once "
-                "what must come down.")
-            record = box.addButton(f"It was posted on {label}: record it",
-                                   QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is not record:
+        while True:        # "Go back" below returns to the form, with what was typed kept
+            if not dlg.exec():
                 return
-            elsewhere = True
+            v = dlg.values()
+            files = [Path(r.output_path) for r in records] if v["selection"] else None
+            # a copy exported for another channel: the core refuses it unless the person says
+            # it really was posted there (then the take-down list checks consent there)
+            elsewhere = self._posted_elsewhere(v, files, parent)
+            if elsewhere is not None:
+                break
+            dlg.channel.setFocus()
 
         def post():
             problems: list = []
             with ctx.thread_workspace() as wws:
                 # a whole batch is marked or refused as one, in one sentence (a batch exported
                 # for another channel); chosen files each say what went wrong
-                n = wws.records.mark_posted(
+                marked: list[int] = []
+                wws.records.mark_posted(
                     batch=v["batch"], files=files, channel=v["channel"], date=v["date"],
                     url=v["url"], problems=problems if files else None, caption=v["caption"],
                     people=wws.register.people(), mode=wws.settings.mode,
-                    threshold=wws.settings.text.caption_threshold, elsewhere=elsewhere)
-            return n, problems
+                    threshold=wws.settings.text.caption_threshold, elsewhere=elsewhere,
+                    marked=marked)
+                # counted as everywhere else: "2 photos and 1 video"
+                return wws.records.records_by_id(marked), problems
 
         which = v["batch"] or (records[0].batch if records and
                                len({r.batch for r in records}) == 1 else "")
@@ -310,10 +295,38 @@ class AfterPostingController(QObject):
                                on_return=lambda res: self._posted(res, which, parent),
                                on_error=lambda t: QMessageBox.warning(parent, "Not marked", t))
 
+    def _posted_elsewhere(self, v: dict, files: list | None, parent: QWidget) -> bool | None:
+        """False: every copy was exported for the channel chosen; True: some were not, and the
+        person says they really were posted there; None: they go back to the form."""
+        ctx = self.ctx
+        try:
+            wrong = ctx.ws.records.posted_elsewhere(batch=v["batch"], files=files,
+                                                    channel=v["channel"])
+        except PhotoVetError:
+            wrong = []                     # the core says why when it is asked to mark them
+        if not wrong:
+            return False
+        label = next((c.label for c in ctx.channels() if c.id == v["channel"]), v["channel"])
+        box = QMessageBox(QMessageBox.Icon.Warning, "Posted on another channel?",
+                          f"Not marked yet ({media_words([f for f, _ in wrong])}). "
+                          f"{sentence(wrong[0][1])}", parent=parent)
+        box.setObjectName("PostedElsewhere")
+        box.setInformativeText(
+            f"If you chose {label} by mistake, go back and choose where it was exported "
+            f"for (what you typed is kept). If it really was posted on {label}, record it: the "
+            f"take-down list then checks everyone in it against their consent for {label}, and "
+            "says at once what must come down.")
+        record = box.addButton(f"It was posted on {label}: record it",
+                               QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return True if box.clickedButton() is record else None
+
     def _posted(self, result, batch: str, parent: QWidget) -> None:
-        n, problems = result
+        marked, problems = result
+        n = len(marked)
         self.ctx.records_changed.emit()
-        text = f"{plural(n, 'export')} marked as posted."
+        text = f"{media_count(marked)} marked as posted."
         reasons = {why for _f, why in problems}
         if len(problems) > 1 and len(reasons) == 1:     # one reason, said once
             text += f"\n\n{plural(len(problems), 'file')} not marked: {next(iter(reasons))}."
@@ -322,10 +335,10 @@ class AfterPostingController(QObject):
                 "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5])
         if batch and self.ctx.ws.settings.retention.delete_originals_when == "posted" and n:
             box = QMessageBox(QMessageBox.Icon.Question, "Posted", text, parent=parent)
+            box.setObjectName("DeleteOriginalsOffer")
             box.setInformativeText(
-                f"The school's settings say originals are deleted once posted. See which "
-                f"originals of \u201c{batch}\u201d can be deleted now? Nothing is deleted until "
-                "you confirm.")
+                f"{originals_rule_text('posted')} See which originals of \u201c{batch}\u201d "
+                "can be deleted now? Nothing is deleted until you confirm.")
             yes = box.addButton("Show me", QMessageBox.ButtonRole.AcceptRole)
             box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
             box.exec()
@@ -423,4 +436,16 @@ class AfterPostingController(QObject):
                                                                  "Report not made", t))
 
 
-__all__ = ["AfterPostingController", "TakedownSummary", "banner_text", "takedown_summary"]
+def originals_rule_text(when: str) -> str:
+    """When originals are deleted, said as what it is: PhotoVet's default (nobody chose it) or
+    a choice made in the school's settings."""
+    what = "once their safe copies are posted" if when == "posted" else \
+        "once their safe copies are exported"
+    if when == Retention().delete_originals_when:
+        return (f"By default PhotoVet deletes the originals {what} (change this in Settings, "
+                "School rules, Keeping data).")
+    return f"The school's settings say originals are deleted {what}."
+
+
+__all__ = ["AfterPostingController", "TakedownSummary", "banner_text", "originals_rule_text",
+           "takedown_summary"]
