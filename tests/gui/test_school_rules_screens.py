@@ -442,6 +442,19 @@ def test_nothing_due_before_the_period(qtbot, ctx, tmp_path):
 # Settings > School rules
 # --------------------------------------------------------------------------------------------
 
+def test_the_schools_empty_identifiers_show_examples_not_real_looking_values(qtbot, ctx):
+    """Audit s26 item 13: grey 'Oakfield Primary School', 'OPS' and an address read as filled
+    in. Each example says it is one, and that nothing is set yet."""
+    page = SchoolRulesPage(ctx)
+    qtbot.addWidget(page)
+    for edit in (page.names, page.abbreviations, page.address):
+        assert edit.toPlainText() == ""
+        hint = edit.placeholderText()
+        assert hint.startswith("e.g. ") and "(empty: none set yet)" in hint, hint
+        assert "Oakfield" not in hint and "OPS" not in hint and "WX1" not in hint
+    assert page.names.placeholderText().startswith("e.g. St Mary's C of E Primary")
+
+
 def test_the_school_rules_page_saves_retention_groups_identifiers_and_checks(qtbot, ctx):
     ws = ctx.ws
     page = SchoolRulesPage(ctx)

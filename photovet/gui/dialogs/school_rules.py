@@ -275,11 +275,14 @@ class SchoolRulesPage(QWidget):
                             "covered and sent for review. One per line."))
         words = QHBoxLayout()
         self.names = QPlainTextEdit("\n".join(s.school.names))
-        self.names.setPlaceholderText("Oakfield Primary School")
+        # examples that cannot be taken for values already filled in (a real-looking name and
+        # address in grey read as set: audit s26 item 13)
+        self.names.setPlaceholderText("e.g. St Mary's C of E Primary\n(empty: none set yet)")
         self.abbreviations = QPlainTextEdit("\n".join(s.school.abbreviations))
-        self.abbreviations.setPlaceholderText("OPS")
+        self.abbreviations.setPlaceholderText("e.g. SMP\n(empty: none set yet)")
         self.address = QPlainTextEdit("\n".join(s.school.address_words))
-        self.address.setPlaceholderText("Oakfield Road\nWexbridge\nWX1 4AB")
+        self.address.setPlaceholderText("e.g. Church Lane\n(town, postcode: one a line)\n"
+                                        "(empty: none set yet)")
         for title, edit in (("The school's names", self.names),
                             ("Initials", self.abbreviations),
                             ("Address words and postcode", self.address)):
