@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -101,7 +101,7 @@ NOT_A_FACE_REASON_SCORE = 0.5
 MEDIA_WORDS = {"photo": "photos", "video": "videos"}
 
 REASON_NOT_A_NAME = "Not a name"
-REASON_FRAGMENT = "Not a name (a fragment: no word of three letters or more)"
+REASON_FRAGMENT = "Not a name (an unreadable fragment: no word of three letters or more)"
 #: where a line of text was found (TextItem.context), as words for a reason
 TEXT_CONTEXTS = {"worn": " on a badge, lanyard or certificate",
                  "label": " after \"my name is\" or \"Name:\""}
@@ -109,13 +109,36 @@ TEXT_CONTEXTS = {"worn": " on a badge, lanyard or certificate",
 #: T-shirt or a table as well as a badge (words only: the decision is the same)
 KEPT_CONTEXTS = {"worn": " below a face, where a badge would be",
                  "label": " after \"my name is\" or \"Name:\""}
-_WORD = re.compile(r"[^\W_]{3,}")
+#: scripts written without spaces, where two characters already make a word
+_IDEOGRAPHIC = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def _script(ch: str) -> str:
+    """The script a character is written in ('LATIN', 'GREEK', 'CJK'...; digits count with
+    Latin letters, as in '4B' or 'Y6'), or '' for anything else (spaces, marks, symbols)."""
+    if ch.isdigit():
+        return "LATIN"
+    if not ch.isalpha():
+        return ""
+    name = unicodedata.name(ch, "")
+    if name.startswith(_IDEOGRAPHIC):
+        return "CJK"
+    return name.split(" ", 1)[0]
 
 
 def text_fragment(text: str) -> bool:
-    """Is this line read only a fragment ("D", "—", "My wa"): no word of three letters or
-    digits or more? Words only: it says why a line is kept readable, never whether."""
-    return _WORD.search(text or "") is None
+    """Is this line read only a fragment ("D", "—", "My wa") or noise ("#色0色", the reader's
+    guess at a tie's pattern): no word, that is three letters or digits or more of one script
+    in a row (two for Chinese, Japanese or Korean characters)? Words only: it says why a line
+    is kept readable, never whether."""
+    run, script = 0, ""
+    for ch in unicodedata.normalize("NFC", text or ""):
+        kind = _script(ch)
+        run = run + 1 if kind and kind == script else (1 if kind else 0)
+        script = kind
+        if kind and run >= (2 if kind == "CJK" else 3):
+            return False
+    return True
 
 
 def _fmt_day(day: _dt.date) -> str:

@@ -45,12 +45,12 @@ def test_fragments_are_folded_under_other_text_and_every_line_is_still_listed(qt
     group = top[-1]
     assert group.text(0).startswith("Other text (4)") and not group.isExpanded()
     folded = [group.child(i).text(0) for i in range(group.childCount())]
-    assert folded == ["\u201cD\u201d: kept readable. Not a name (a fragment: no word of three "
-                      "letters or more; read with low confidence).",
-                      "\u201c\u2014\u201d: kept readable. Not a name (a fragment: no word of "
-                      "three letters or more).",
-                      "\u201cMy wa\u201d: kept readable. Not a name (a fragment: no word of "
-                      "three letters or more).",
+    assert folded == ["\u201cD\u201d: kept readable. Not a name (an unreadable fragment: no word of "
+                      "three letters or more; read with low confidence).",
+                      "\u201c\u2014\u201d: kept readable. Not a name (an unreadable fragment: no "
+                      "word of three letters or more).",
+                      "\u201cMy wa\u201d: kept readable. Not a name (an unreadable fragment: no "
+                      "word of three letters or more).",
                       "\u201cDining Hall\u201d: kept readable. Not a name (read with low "
                       "confidence)."]
     # every line read is in the list, once
