@@ -196,3 +196,31 @@ def test_the_title_names_the_person_and_the_technical_details_come_last(tmp_path
     assert doc.index(export.output_sha256) > appendix
     assert doc.index(export.output_path) > appendix
     assert doc.index("Consent history") < appendix
+
+
+def test_the_opening_line_is_true_and_a_pending_take_down_is_in_the_report(world, tmp_path):
+    """Audit s26 item 15: the report opened with 'published or prepared for publication' but
+    lists exports only; after Amy's Facebook consent was withdrawn, the report did not say
+    the Facebook post was on the take-down list."""
+    rec, reg = world
+    page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    text = " ".join(page.text.split())
+    assert "prepared for publication" not in text
+    assert text.count("Photos and videos exported with PhotoVet to be published") == 1
+    assert "never exported (for example still waiting for approval) were not published" in text
+    # export 1 shows Amy and was posted on Facebook: it must come down (export 2 covers her)
+    assert "Take-down list (1 to do)" in text
+    assert "Take-down list: Take this photo down from Facebook (https://facebook.example/p/1" \
+        in text
+    assert "(Consent refused for Facebook). Not yet (listed on" in text
+    # once done, it says when and by whom
+    from photovet.core.records import takedown
+    [item] = takedown.evaluate(rec, reg, person="AMY")
+    takedown.mark_done(rec, [item.id], "removed from the page")
+    page, _ = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar2.html"))
+    text = " ".join(page.text.split())
+    assert "Take-down list (0 to do)" in text
+    assert re.search(r"Done on \d\d/\d\d/\d{4} by \S+: removed from the page", text), text
+    # Ben has nothing to take down
+    page, _ = parse(subject_access_report(reg, rec, "BEN", tmp_path / "sar3.html"))
+    assert "Nothing published or exported with this person has to come down." in page.text

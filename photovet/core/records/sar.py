@@ -4,7 +4,9 @@ One self-contained HTML file, titled with the person's name: every export where 
 appears (face shown, face covered, name readable, name covered, named in the caption posted
 with it), each with a thumbnail of the EXPORTED file (so covered exactly as exported, embedded
 as base64 JPEG), channel, batch, caption, dates, who prepared and approved it, every post
-(channel, date, URL), and the person's consent history from the register (changes only: a row
+(channel, date, URL), what of it is on the take-down list because their consent is missing
+now (to do, or done: when, by whom), and the person's consent history from the register
+(changes only: a row
 that changed nothing is left out). The technical details a family does not need (file paths,
 SHA-256 fingerprints, export record numbers, register import ids) are in an appendix at the
 end. No external CSS, scripts, fonts or images: it opens offline and prints cleanly (print CSS,
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from photovet.core.errors import PhotoVetError, UnknownPersonError
+from photovet.core.records import takedown
 
 THUMB_SIZE = 360
 
@@ -134,6 +137,21 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
     return rows
 
 
+def _done_words(item: Any) -> str:
+    """'Not yet (listed on 12/03/2026)', or 'Done on 13/03/2026 by Jo: removed from the page'."""
+    if not item.done:
+        return f"Not yet (listed on {_local(item.first_listed_at)[:10]})"
+    note = f": {item.note}" if item.note else ""
+    return f"Done on {_local(item.done_at)[:10]}" + (f" by {item.done_by}" if item.done_by
+                                                      else "") + note
+
+
+def _takedown_words(item: Any, pid: str) -> str:
+    """One take-down item in a photo's block: what to do, why, done or not."""
+    why = item.reasons.get(pid, "")
+    return f"{item.action}" + (f" ({why})" if why else "") + f". {_done_words(item)}."
+
+
 def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path, *,
                           overwrite: bool = False) -> Path:
     """Write the report for ``person_id`` to ``out`` (atomically) and audit it (a signed-in
@@ -166,7 +184,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
 
     parts: list[str] = []
     parts.append(f"<h1>Subject access report: {e(name)}</h1>")
-    parts.append("<p>Photos and videos published or prepared for publication with PhotoVet.</p>")
+    parts.append("<p>Photos and videos exported with PhotoVet to be published, in which this "
+                 "person appears, whether each was posted, and any that must now come down.</p>")
     parts.append('<table class="meta">')
     meta = [("Name", name), ("Register id", pid),
             ("Report made", now.strftime("%d/%m/%Y %H:%M")),
@@ -187,7 +206,19 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         "that several people share are listed for each of them). "
         "Pictures are small copies of "
         "the files exactly as exported: faces and names that were covered are covered here too. "
-        "PhotoVet cannot list photos in which it did not recognise the person.</p>")
+        "PhotoVet cannot list photos in which it did not recognise the person. Photos checked "
+        "in PhotoVet but never exported (for example still waiting for approval) were not "
+        "published and are not listed.</p>")
+
+    # what must come down (or not be posted) because this person's consent is missing now:
+    # the take-down list as it is today, done items too (what was taken down, when, by whom)
+    try:
+        takedowns = takedown.evaluate(records, register, person=pid, include_done=True)
+    except UnknownPersonError:
+        takedowns = []
+    by_export: dict[int, list[Any]] = {}
+    for item in takedowns:
+        by_export.setdefault(item.export_id, []).append(item)
 
     labels = register.channel_labels()
     words = {"yes": "Yes", "no": "No", "not recorded": "Not recorded"}
@@ -263,6 +294,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                         None: ""}.get(device.get("approved"))
             device_txt = camera + (f": {approved}" if approved else "")
         role_words = [role_txt.get(x, x[:1].upper() + x[1:]) for x in roles]
+        takedown_html = "".join(
+            f"<p><b>Take-down list:</b> {e(_takedown_words(item, pid))}</p>"
+            for item in by_export.get(r.id, []))
         technical.append((f"Photo {n}", str(r.id), str(out_path), r.output_sha256))
         parts.append(
             f'<div class="export">{pic}<div>'
@@ -276,8 +310,24 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             + f"<tr><td>Prepared by</td><td>{e(r.preparer or '')}</td></tr>"
             f"<tr><td>Approved by</td><td>{e(r.approver or '')}</td></tr>"
             + (f"<tr><td>Camera</td><td>{e(device_txt)}</td></tr>" if device_txt else "")
-            + f"</table>{checks_html}<p><b>Posted:</b></p>{posts_html}"
+            + f"</table>{checks_html}<p><b>Posted:</b></p>{posts_html}{takedown_html}"
             f"</div></div>")
+
+    # the take-down list for this person, in one place
+    pending = [i for i in takedowns if not i.done]
+    parts.append(f"<h2>Take-down list ({len(pending)} to do)</h2>")
+    if not takedowns:
+        parts.append("<p>Nothing published or exported with this person has to come down.</p>")
+    else:
+        number = {r.id: n for n, r in enumerate(exports, 1)}
+        parts.append("<table><tr><th>Photo</th><th>What</th><th>Why</th><th>Done</th></tr>")
+        for item in takedowns:
+            n = number.get(item.export_id)
+            parts.append(
+                f"<tr><td>{e(f'Photo {n}' if n else item.batch)}</td><td>{e(item.action)}</td>"
+                f"<td>{e(item.reasons.get(pid, ''))}</td>"
+                f"<td>{e(_done_words(item))}</td></tr>")
+        parts.append("</table>")
 
     # consent history
     hist = _history_rows(register, pid)
