@@ -207,9 +207,8 @@ class ApprovalController(QObject):
         if not self._usable(item) or not self.required:
             return
         if item.analysis.needs_review and QMessageBox.question(
-                self.window, "Decisions still open",
-                "This photo still has decisions for you (amber). If you mark it ready now, "
-                "they stay covered. Mark it ready?") != QMessageBox.StandardButton.Yes:
+                self.window, "Decisions still open", still_open_text(item)) != \
+                QMessageBox.StandardButton.Yes:
             return
         self._mark([item])
 
@@ -302,16 +301,23 @@ class ApprovalController(QObject):
         except PhotoVetError as exc:
             self._refused("Not approved", exc)
             return
+        row = self.tab.batch.shown_items().index(item) if item in \
+            self.tab.batch.shown_items() else 0
         self._changed([item])
-        self._next_after(item)
+        self._next_after(item, row)
 
-    def _next_after(self, item: PhotoItem) -> None:
-        """Go on to the next photo the list shows (the filter may have removed this one)."""
-        shown = self.tab.batch.shown_items()
+    def _next_after(self, item: PhotoItem, row: int = 0) -> None:
+        """Go on to the next photo the list shows. The filter may have removed this one (the
+        approver's 'Waiting for approval'): then the next is the one now in its ``row``, not
+        the first of the list."""
+        batch = self.tab.batch
+        shown = batch.shown_items()
         if item in shown:
-            self.tab.batch.move(1)
+            if batch.current_item() is not item:
+                batch.select_path(item.path)
+            batch.move(1)
         elif shown:
-            self.tab.batch.select_row(0)
+            batch.select_row(min(row, len(shown) - 1))
 
     def approve_all_shown(self) -> None:
         """Every photo and video the list shows that waits for approval, after one confirmation
@@ -535,4 +541,17 @@ class ApprovalController(QObject):
         self.tab.approval.say(f"{item.name} was moved to the Recycle Bin / Trash.")
 
 
-__all__ = ["ApprovalController"]
+def still_open_text(item: PhotoItem) -> str:
+    """The question before marking ready with decisions open, for a photo or a video, naming
+    what is open ('1 face to decide; the sound to decide')."""
+    what = "video" if item.is_video else "photo"
+    open_ = item.open_decisions()
+    listed = f": {'; '.join(open_)}" if open_ else ""
+    where = "" if item.is_video else " (in amber)"
+    sound = (" The sound stays removed unless the approver listens to it."
+             if item.is_video and getattr(item.analysis, "sound_needs_review", False) else "")
+    return (f"This {what} still has decisions open{listed}{where}. If you mark it ready now, "
+            f"what is open stays covered.{sound} Mark it ready?")
+
+
+__all__ = ["ApprovalController", "still_open_text"]

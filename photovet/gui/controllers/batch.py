@@ -338,6 +338,7 @@ class BatchController(QObject):
                 continue
             states[it.path] = approval_state(self.ctx, a)
         self.model.set_approvals(states)
+        self.refresh_summary()        # a photo marked ready is no longer "a decision for you"
 
     # -- new batch -----------------------------------------------------------------------------
 

@@ -59,6 +59,11 @@ PENDING = "pending"
 _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
 
 
+#: the badge once a photo left the preparer's hands (the corner mark says it too)
+APPROVAL_BADGES = {"ready": "Waiting for approval", "approved": "Approved",
+                   "rejected": "Rejected", "void": "No longer approved"}
+
+
 @dataclass
 class PhotoItem:
     path: str
@@ -92,14 +97,58 @@ class PhotoItem:
             return PENDING
         return self.analysis.status.value
 
+    @property
+    def handed_on(self) -> bool:
+        """Marked ready (waiting for approval) or approved: no longer the preparer's to decide
+        (what is still open stays covered, as the core decides)."""
+        return self.approval in ("ready", "approved")
+
+    @property
+    def list_status(self) -> str:
+        """The status the list counts and filters by: as the core says, except that a photo
+        handed on with decisions open is no longer 'yours to decide' (its open items stay
+        covered: it covers something)."""
+        s = self.status
+        return "will-cover" if s == "needs-review" and self.handed_on else s
+
+    def open_decisions(self) -> list[str]:
+        """What is still open, in words: '1 face to decide', 'the sound to decide'."""
+        a = self.analysis
+        if a is None or a.error:
+            return []
+        if self.is_video:
+            out = []
+            if self.face_count().open:
+                out.append(plural(self.face_count().open, "face") + " to decide")
+            names = sum(1 for t in a.text_tracks if t.needs_review)
+            if names:
+                out.append(plural(names, "possible name") + " to decide")
+            if a.has_audio and a.sound_needs_review:
+                out.append("the sound to decide")
+            return out
+        out = []
+        open_faces = sum(1 for f in a.faces if f.needs_review)
+        open_texts = sum(1 for t in a.texts if t.needs_review)
+        open_flags = sum(1 for f in getattr(a, "flags", []) if getattr(f, "open", False))
+        if open_faces:
+            out.append(plural(open_faces, "face") + " to decide")
+        if open_texts:
+            out.append(plural(open_texts, "possible name") + " to decide")
+        if open_flags:
+            out.append(plural(open_flags, "question") + " to answer")
+        return out
+
     def status_text(self) -> str:
-        """Short words for the badge: 'Nothing to cover', 'Covers 2', 'Decide', 'Failed'."""
+        """Short words for the badge: 'Nothing to cover', 'Covers 2', 'Yours to decide',
+        'Failed'; once marked ready, approved or rejected, that ('Waiting for approval')."""
         a = self.analysis
         if a is None:
             return "Checking\u2026"
         s = a.status.value
         if s == "failed":
             return "Failed"
+        if self.approval in APPROVAL_BADGES:
+            return APPROVAL_BADGES[self.approval]
         if s == "needs-review":
             return "Yours to decide"
         if s == "will-cover" and self.is_video:
@@ -309,7 +358,7 @@ class BatchModel(QAbstractListModel):
     def counts(self) -> dict[str, int]:
         c: dict[str, int] = {"all": len(self.items)}
         for it in self.items:
-            c[it.status] = c.get(it.status, 0) + 1
+            c[it.list_status] = c.get(it.list_status, 0) + 1
             if it.analysis is not None and not it.analysis.error:
                 c["approval:" + it.approval] = c.get("approval:" + it.approval, 0) + 1
         # an approval that no longer counts waits for a senior leader again, with those ready
@@ -370,7 +419,7 @@ class StatusFilter(QSortFilterProxyModel):
             wanted = ("ready", "void") if want == "ready" else (want,)
             return item.analysis is not None and not item.analysis.error and \
                 item.approval in wanted
-        return item.status == self.key
+        return item.list_status == self.key
 
 
 class BatchDelegate(QStyledItemDelegate):
@@ -432,6 +481,9 @@ class BatchDelegate(QStyledItemDelegate):
         # status badge
         text = item.status_text()
         bg, fg = style.status_colours(item.status)
+        if item.status != "failed" and item.analysis is not None and item.approval in APPROVAL_BADGES:
+            bg = QColor(style.APPROVAL_COLOURS[item.approval])
+            fg = QColor("#1f1f1f" if item.approval == "void" else "#ffffff")
         bw = min(fm.horizontalAdvance(text) + 14, name_rect.width())
         badge = QRectF(r.left() + self.PAD, y + fm.height() + 3, bw, fm.height() + 4)
         p.setPen(Qt.NoPen)

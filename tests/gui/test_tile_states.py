@@ -1,0 +1,115 @@
+"""Tiles and counts show the real state (audit s26 item 11): after Mark ready, an approval or a
+rejection the tiles still said "Yours to decide" and the header "4 yours to decide"; Mark ready
+on a video said "This photo still has decisions for you (amber)"; after an approval the list
+went back to its first photo instead of the next."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from photovet.gui.controllers.approval import still_open_text
+from photovet.gui.dialogs.reason import ReasonDialog
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    answer,
+    click,
+    sign_in_as,
+    wait_checked,
+    without_checklist,
+)
+from tests.gui.fake_engine import make_batch, write_register
+
+
+@pytest.fixture
+def window(qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", 4)     # photo_000: Joel is a question
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 4)
+    return win
+
+
+def by_name(win, name: str):
+    return next(it for it in win.batch.model.items if it.name == name)
+
+
+def test_tiles_and_the_count_follow_mark_ready_approval_and_rejection(window, qtbot):
+    view = window.photos.batch
+    first = by_name(window, "photo_000.jpg")
+    assert first.status == "needs-review" and first.status_text() == "Yours to decide"
+    assert "1 yours to decide" in view.count_label.text()
+
+    answer(click("&Yes"), kind=QMessageBox)
+    window.approval.mark_all_shown_ready()
+    items = window.batch.model.items
+    assert [it.status_text() for it in items] == ["Waiting for approval"] * 4
+    assert first.status == "needs-review"                 # the core's status is untouched
+    assert "yours to decide" not in view.count_label.text()
+    assert view.model.counts().get("needs-review", 0) == 0
+    banner = window.batch.banner.text()
+    assert "a decision for you" not in banner and "Nothing is waiting for your decision" in banner
+    assert view.filter_combo.itemText(view.filter_combo.findData("needs-review")) == \
+        "Yours to decide (0)"
+
+    sign_in_as(window, APPROVER_NAME)
+    assert view.filter_combo.currentData() == "approval:ready"
+    order = [it.name for it in view.shown_items()]
+    view.select_row(1)
+    approved = view.current_item()
+    window.approval.approve()
+    assert approved.approval == "approved" and approved.status_text() == "Approved"
+    # the next photo, the one now where the approved one was, not the first of the list
+    assert view.current_item().name == order[2]
+    assert "1 approved" in view.count_label.text()
+
+    rejected = view.current_item()
+    answer(lambda d: d.accept(), kind=ReasonDialog)
+    window.approval.reject()
+    assert rejected.approval == "rejected" and rejected.status_text() == "Rejected"
+    assert rejected is not first and first.approval == "ready"
+    assert "yours to decide" not in view.count_label.text()
+
+
+def test_a_rejected_photo_with_a_question_is_yours_to_decide_again(window):
+    first = by_name(window, "photo_000.jpg")
+    answer(click("&Yes"), kind=QMessageBox)
+    window.approval.mark_all_shown_ready()
+    sign_in_as(window, APPROVER_NAME)
+    view = window.photos.batch
+    view.select_path(first.path)
+    answer(lambda d: d.accept(), kind=ReasonDialog)
+    window.approval.reject()
+    assert first.status_text() == "Rejected"
+    assert view.model.counts().get("needs-review") == 1  # back with the preparer
+    assert "1 yours to decide" in view.count_label.text()
+
+
+def test_mark_ready_with_decisions_open_names_a_photo_or_a_video_and_what_is_open(window):
+    photo = by_name(window, "photo_000.jpg")
+    text = still_open_text(photo)
+    assert text.startswith("This photo still has decisions open: 1 face to decide (in amber).")
+    video = SimpleNamespace(is_video=True, open_decisions=lambda: ["the sound to decide"],
+                            analysis=SimpleNamespace(sound_needs_review=True))
+    text = still_open_text(video)
+    assert text.startswith("This video still has decisions open: the sound to decide.")
+    assert "photo" not in text and "amber" not in text
+    assert "The sound stays removed unless the approver listens to it." in text
+
+
+def test_after_an_approval_the_list_goes_on_to_the_next_photo(window):
+    answer(click("&Yes"), kind=QMessageBox)
+    window.approval.mark_all_shown_ready()
+    sign_in_as(window, APPROVER_NAME)
+    view = window.photos.batch
+    order = [it.name for it in view.shown_items()]
+    view.select_row(2)
+    window.approval.approve()
+    assert [it.name for it in view.shown_items()] == order[:2] + order[3:]
+    assert view.current_item().name == order[3]           # not order[0]
+    window.approval.approve()                             # the last one: the one before it
+    assert view.current_item().name == order[1]
