@@ -92,10 +92,21 @@ WRONG_PASSWORD_HINT = (f"Check that Caps Lock is off, and your name as your admi
                        f"{LOCK_MINUTES} minutes; an admin can give you a one-time code.")
 WRONG_CODE_HINT = (f"Check the code as your admin gave it, and your name. A code works once, "
                    f"for {CODE_HOURS} hours; an admin can give you a new one.")
-NO_CODE_HINT = ("Type your name exactly as your admin wrote it with the code, title included "
-                "(for example \u201cMr David Whitfield\u201d, not \u201cDavid Whitfield\u201d); "
-                "capitals and spaces do not matter. A code that was already used no longer "
-                "works: sign in with your password, or ask an admin for a new code.")
+NO_CODE_HINT = ("Type your name exactly as your admin wrote it with the code, title included"
+                "{example}; capitals and spaces do not matter. A code that was already used no "
+                "longer works: sign in with your password, or ask an admin for a new code.")
+TITLES = ("mr", "mrs", "miss", "ms", "mx", "dr", "rev", "revd", "prof", "sir", "dame")
+
+
+def no_code_hint(typed: str) -> str:
+    """The hint for a name with no code waiting, its example made from what was typed (never
+    from an account: it names none): '(for example “Mr David Whitfield”, not “David
+    Whitfield”)' when no title was typed."""
+    name = " ".join((typed or "").split())
+    first = name.split(" ", 1)[0].rstrip(".").casefold() if name else ""
+    example = "" if not name or first in TITLES else \
+        f" (for example \u201cMr {name}\u201d or \u201cMrs {name}\u201d, not \u201c{name}\u201d)"
+    return NO_CODE_HINT.format(example=example)
 MIN_PASSWORD = 10
 
 _hasher: Any = None
@@ -674,7 +685,7 @@ class Accounts:
             _verify(None, code or "")
             raise AccountError(f"no one-time code is waiting for the name "
                                f"\u201c{' '.join((name or '').split())}\u201d",
-                               hint=NO_CODE_HINT)
+                               hint=no_code_hint(name))
         self._check_usable(acc)
         check_password_rules(acc[1], new_password)
         if not _verify(acc[3], normalise_code(code)):
@@ -714,4 +725,4 @@ class Accounts:
 __all__ = ["Access", "AccountInfo", "Accounts", "Actor", "CODE_ALPHABET", "CODE_HOURS",
            "FIRST_ADMIN_ROLES", "LOCK_MINUTES", "MAX_FAILURES", "PERMISSIONS", "ROLES",
            "ROLE_LABELS", "RoleGrant", "Session", "check_password_rules", "name_key",
-           "new_code", "normalise_code", "set_hasher"]
+           "TITLES", "new_code", "no_code_hint", "normalise_code", "set_hasher"]

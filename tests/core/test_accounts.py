@@ -79,7 +79,13 @@ def test_a_name_without_its_title_is_told_apart_from_a_wrong_code(ws):
         ws.first_sign_in("Nobody Here", code, "three random words")
     for exc, typed in ((no_title, "David Whitfield"), (nobody, "Nobody Here")):
         assert str(exc.value) == f"no one-time code is waiting for the name \u201c{typed}\u201d"
-        assert exc.value.hint == A.NO_CODE_HINT and "title included" in exc.value.hint
+        assert "title included" in exc.value.hint and "already used no longer works" in \
+            exc.value.hint
+    # the example is made from what was typed, never from an account
+    assert "(for example \u201cMr David Whitfield\u201d or \u201cMrs David Whitfield\u201d, " \
+        "not \u201cDavid Whitfield\u201d)" in no_title.value.hint
+    assert "Nobody Here" in nobody.value.hint and "Whitfield" not in nobody.value.hint
+    assert "for example" not in A.no_code_hint("Dr Amy Prep")
     with pytest.raises(AccountError) as wrong:
         ws.first_sign_in("mr  david whitfield", "AAAA-AAAA-AAAA", "three random words")
     assert str(wrong.value) == "that is not the one-time code given to Mr David Whitfield"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from photovet.core.accounts import CODE_HOURS, ROLE_LABELS, ROLES
+from photovet.core.accounts import CODE_HOURS, ROLE_LABELS, ROLES, TITLES
 from photovet.core.errors import NotSignedIn, PhotoVetError
 
 from ..context import AppContext
@@ -213,7 +213,7 @@ class AccountsController(QObject):
 def title_note(name: str) -> str:
     """'', or a reminder that the title is part of the name ('Mr David Whitfield')."""
     first = name.split()[0].rstrip(".").casefold() if name.split() else ""
-    if first in {"mr", "mrs", "miss", "ms", "mx", "dr", "rev", "revd", "prof", "sir", "dame"}:
+    if first in TITLES:
         return f", with \u201c{esc(name.split()[0])}\u201d"
     return ""
 
