@@ -322,9 +322,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         number = {r.id: n for n, r in enumerate(exports, 1)}
         parts.append("<table><tr><th>Photo</th><th>What</th><th>Why</th><th>Done</th></tr>")
         for item in takedowns:
-            n = number.get(item.export_id)
+            shown_as = number.get(item.export_id)
             parts.append(
-                f"<tr><td>{e(f'Photo {n}' if n else item.batch)}</td><td>{e(item.action)}</td>"
+                f"<tr><td>{e(f'Photo {shown_as}' if shown_as else item.batch)}</td>"
+                f"<td>{e(item.action)}</td>"
                 f"<td>{e(item.reasons.get(pid, ''))}</td>"
                 f"<td>{e(_done_words(item))}</td></tr>")
         parts.append("</table>")
