@@ -46,25 +46,25 @@ def school_mode(mode: str) -> None:
 
 def test_caption_mode_looser_than_the_schools_is_refused(register):
     # consent mode: Amy's family agreed to her name with a photo on the website
-    assert run("caption", "--mode", "consent", "Amy Clarke wins").exit_code == 0
+    assert run("caption", "-c", "website", "--mode", "consent", "Amy Clarke wins").exit_code == 0
     school_mode("no-identifiable-children")
-    result = run("caption", "--mode", "consent", "Amy Clarke wins")
+    result = run("caption", "-c", "website", "--mode", "consent", "Amy Clarke wins")
     assert result.exit_code == 2, result.output
     assert "--mode consent" in result.output
     assert "no identifiable children" in result.output      # the school's setting, named
     assert "Only an admin" in result.output                 # and who can change it
     assert "OK" not in result.output
     # without --mode the school's mode decides: Amy is not named
-    result = run("caption", "Amy Clarke wins")
+    result = run("caption", "-c", "website", "Amy Clarke wins")
     assert result.exit_code == 1 and "Suggested: AC wins" in result.output
 
 
 def test_a_stricter_mode_than_the_schools_is_allowed(register):
-    result = run("caption", "--mode", "no-identifiable-children", "Amy Clarke wins")
+    result = run("caption", "-c", "website", "--mode", "no-identifiable-children", "Amy Clarke wins")
     assert result.exit_code == 1, result.output            # stricter: Amy is not named
     assert "Suggested: AC wins" in result.output
     school_mode("no-identifiable-children")
-    result = run("caption", "--mode", "no-identifiable-children", "Amy Clarke wins")
+    result = run("caption", "-c", "website", "--mode", "no-identifiable-children", "Amy Clarke wins")
     assert result.exit_code == 1 and "Suggested: AC wins" in result.output
 
 
