@@ -112,21 +112,69 @@ def _shared_arena(ort: Any) -> bool:
         return bool(_state["arena"])
 
 
-_large_runs = threading.Lock()
-_LARGE_RUNS_APART = os.environ.get("PHOTOVET_LARGE_RUNS_APART", "1") != "0"
+class TakeTurns:
+    """Network runs of a photo's check that take turns with the largest one across the photos
+    in flight, so their buffers are never all held at once.
+
+    The text detector's overview (about 120 MB of activations at 1024 px) runs ``alone()``: it
+    waits for the face detectors' runs in progress to end (a CenterFace tile takes 20-40 ms, a
+    YuNet tile less) and holds new ones off until it is done; those run ``beside()`` each
+    other as before. All models share one arena (``_shared_arena``), so the overview is served
+    from the buffers the face runs freed instead of stacking its own on top of them. Measured
+    on 12 MP photos vetted two at a time, the peak was one photo's overview beside a CenterFace
+    or YuNet tile of the other. Each hold spans one network run, inside which no other lock is
+    taken, so it cannot deadlock; an overview waiting goes first (the face runs are many and
+    short). ``PHOTOVET_LARGE_RUNS_APART=0`` turns it off (for measuring)."""
+
+    def __init__(self, on: bool = True):
+        self.on = on
+        self._cond = threading.Condition()
+        self._beside = 0          # face runs in progress
+        self._alone = False       # the overview running
+        self._waiting = 0         # overviews waiting for the face runs to end
+
+    @contextlib.contextmanager
+    def beside(self) -> Any:
+        """A run that may go beside others of its kind, never beside the overview."""
+        if not self.on:
+            yield
+            return
+        with self._cond:
+            while self._alone or self._waiting:
+                self._cond.wait()
+            self._beside += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._beside -= 1
+                if not self._beside:
+                    self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def alone(self) -> Any:
+        """A run that goes alone (the text detector's overview, a photo detected whole)."""
+        if not self.on:
+            yield
+            return
+        with self._cond:
+            self._waiting += 1
+            try:
+                while self._alone or self._beside:
+                    self._cond.wait()
+            finally:
+                self._waiting -= 1
+            self._alone = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._alone = False
+                self._cond.notify_all()
 
 
-def large_run() -> Any:
-    """A ``with`` block for a run whose buffers are among the largest of a photo's check: such
-    runs take turns across the photos in flight. They are the text detector's overview (about
-    120 MB of activations at 1024 px) and each CenterFace tile (about 57 MB). All models share
-    one arena (``_shared_arena``), so a run that waits for the other's end is served from the
-    buffers that run freed instead of stacking its own on top of them. Measured on 30 x 12 MP
-    photos vetted two at a time, the peak was always one photo's overview beside a CenterFace
-    tile of the other. The lock is held only around one network run (a CenterFace tile takes
-    20-40 ms) and no other lock is taken inside it, so it cannot deadlock.
-    ``PHOTOVET_LARGE_RUNS_APART=0`` turns it off (for measuring)."""
-    return _large_runs if _LARGE_RUNS_APART else contextlib.nullcontext()
+#: the one set of turns every model of this process takes (``TakeTurns``)
+large_runs = TakeTurns(os.environ.get("PHOTOVET_LARGE_RUNS_APART", "1") != "0")
 
 
 def onnx_session(model: str | bytes, threads: int, *, optimise: bool = True,

@@ -95,3 +95,83 @@ def test_models_share_one_arena_so_a_second_model_reuses_what_the_first_freed():
     assert first >= 20 and second <= first // 4, (first, second)
     first, second = _arena_growth(shared=False)      # an arena each: the second grows again
     assert first >= 20 and second >= first // 2, (first, second)
+
+
+# --------------------------------------------------------------------------------------------
+# the text detector's overview never runs beside a face detector's tile (offline.TakeTurns)
+# --------------------------------------------------------------------------------------------
+
+def _run_in_thread(fn):
+    import threading
+
+    t = threading.Thread(target=fn, daemon=True)
+    t.start()
+    return t
+
+
+def test_the_overview_waits_for_face_runs_and_holds_new_ones_off():
+    import threading
+    import time
+
+    from photovet.core.offline import TakeTurns
+
+    turns = TakeTurns()
+    log: list[str] = []
+    face_in, face_go = threading.Event(), threading.Event()
+
+    def face():
+        with turns.beside():
+            log.append("face start")
+            face_in.set()
+            face_go.wait(5)
+            log.append("face end")
+
+    def overview():
+        with turns.alone():
+            log.append("overview start")
+            time.sleep(0.05)
+            log.append("overview end")
+
+    def second_face():
+        with turns.beside():
+            log.append("second face")
+
+    t1 = _run_in_thread(face)
+    assert face_in.wait(5)
+    t2 = _run_in_thread(overview)
+    time.sleep(0.05)                      # the overview is waiting for the face run
+    t3 = _run_in_thread(second_face)      # a new face run waits behind the overview
+    time.sleep(0.05)
+    assert log == ["face start"]
+    face_go.set()
+    for t in (t1, t2, t3):
+        t.join(5)
+    assert log == ["face start", "face end", "overview start", "overview end", "second face"]
+
+
+def test_face_runs_go_beside_each_other_and_turns_can_be_switched_off():
+    import threading
+
+    from photovet.core.offline import TakeTurns
+
+    for turns in (TakeTurns(), TakeTurns(on=False)):
+        both = threading.Barrier(2, timeout=5)
+
+        def face(turns=turns, both=both):
+            with turns.beside():
+                both.wait()              # breaks (raises) unless both runs are in at once
+
+        threads = [_run_in_thread(face) for _ in range(2)]
+        for t in threads:
+            t.join(5)
+        assert not both.broken
+    off = TakeTurns(on=False)
+    inside = threading.Event()
+
+    def overview():
+        with off.alone():
+            inside.set()
+
+    with off.beside():                   # switched off, the overview does not wait
+        _run_in_thread(overview).join(5)
+    assert inside.is_set()

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from photovet.core.offline import give_back_arena, large_run
+from photovet.core.offline import give_back_arena, large_runs
 from photovet.core.vision.faces.boxes import nms, nms_merge, tile_spans
 from photovet.core.vision.faces.pixels import to_rgb
 from photovet.core.vision.picture import Picture
@@ -174,7 +174,7 @@ class CenterFace:
         ph, pw = int(math.ceil(h / 32) * 32), int(math.ceil(w / 32) * 32)
         blob = np.zeros((1, 3, ph, pw), np.float32)
         blob[0, :, :h, :w] = arr.transpose(2, 0, 1)
-        with large_run():    # never beside the text detector's overview (offline.large_run)
+        with large_runs.beside():   # never beside the text detector's overview (offline.TakeTurns)
             heat, scale, offset, lms = self._session.run(list(_OUTPUTS), {_INPUT: blob})
         boxes, marks = decode_centerface(heat[0, 0], scale[0], offset[0], lms[0], threshold)
         if len(boxes):

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from photovet.core.offline import give_back_arena
+from photovet.core.offline import give_back_arena, large_runs
 from photovet.core.vision.faces.boxes import iou_matrix, nms, tile_spans
 
 _OUT = ("cls_8", "cls_16", "cls_32", "obj_8", "obj_16", "obj_32",
@@ -85,7 +85,8 @@ class YuNet:
         ph, pw = int(math.ceil(h / 32) * 32), int(math.ceil(w / 32) * 32)
         blob = np.zeros((1, 3, ph, pw), np.float32)
         blob[0, :, :h, :w] = rgb[:, :, ::-1].transpose(2, 0, 1)   # RGB -> BGR, CHW
-        res = self._session.run(list(_OUT), {INPUT: blob})
+        with large_runs.beside():   # never beside the text detector's overview (offline.TakeTurns)
+            res = self._session.run(list(_OUT), {INPUT: blob})
         boxes, lms = decode(dict(zip(_OUT, res)), ph, pw, threshold)
         if len(boxes):
             keep = nms(boxes[:, :4], boxes[:, 4], nms_iou, containment=1.01)

@@ -21,7 +21,7 @@ import numpy as np
 
 from photovet.core.errors import ModelError
 from photovet.core.media.cover import grow_polygon
-from photovet.core.offline import arena_shrink_options, give_back_arena, large_run
+from photovet.core.offline import arena_shrink_options, give_back_arena, large_runs
 from photovet.core.vision.picture import Picture, tile_spans
 
 Polygon = list[tuple[float, float]]
@@ -535,9 +535,10 @@ class TextEngine:
         large = tile.shape[0] * tile.shape[1] > int(self.options["det_max_pixels"])
         give_back = self._in_tiles and (large or self._arena_grown)
         self._arena_grown = (self._arena_grown or large) and not give_back
-        # a large input (the overview, a photo detected whole) never runs beside a CenterFace
-        # tile of another photo: it is served from the buffers that tile freed
-        with large_run() if large else contextlib.nullcontext():
+        # a large input (the overview, a photo detected whole) never runs beside a face
+        # detector's tile of another photo: it is served from the buffers the tile freed
+        # (offline.TakeTurns)
+        with large_runs.alone() if large else contextlib.nullcontext():
             preds = self._det_session.run(None, {self._det_input: inp},
                                           self._give_back if give_back else None)[0]
         del inp
