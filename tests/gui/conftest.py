@@ -116,6 +116,22 @@ def wait_checked(qtbot, win: MainWindow, n: int, timeout: int = 15000) -> None:
                     timeout=timeout)
 
 
+def checked_batch(qtbot, ws: Workspace, make_window, tmp_path: Path, n: int = 3, *,
+                  checklist: bool = False) -> MainWindow:
+    """The usual start of a window test: the fake register imported, the approver's checklist
+    off (unless ``checklist``), ``n`` fake photos (``make_batch``) added and checked."""
+    from tests.gui.fake_engine import make_batch, write_register
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    if not checklist:
+        without_checklist(ws)
+    paths, faces = make_batch(tmp_path / "photos", n)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, n)
+    return win
+
+
 def select_photo(win: MainWindow, name: str) -> None:
     win.photos.batch.set_filter("all")
     path = next(it.path for it in win.batch.model.items if Path(it.path).name == name)

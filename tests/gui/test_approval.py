@@ -20,6 +20,7 @@ from tests.gui.conftest import (
     answer,
     approve_on_sheet,
     button,
+    checked_batch,
     click,
     look_through_sheet,
     message_text,
@@ -34,13 +35,7 @@ from tests.gui.fake_engine import make_batch, write_register
 
 @pytest.fixture
 def window(qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    without_checklist(ws)
-    paths, faces = make_batch(tmp_path / "photos", 4)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 4)
-    return win
+    return checked_batch(qtbot, ws, make_window, tmp_path, 4)
 
 
 def mark_all_ready(win) -> None:
@@ -318,11 +313,7 @@ def test_the_approvers_checklist_fits_a_1366_by_768_screen_after_a_refusal(
 # --------------------------------------------------------------------------------------------
 
 def _sheet_window(qtbot, ws, make_window, tmp_path, n: int):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    paths, faces = make_batch(tmp_path / "photos", n)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, n)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, n, checklist=True)
     mark_all_ready(win)
     sign_in_as(win, APPROVER_NAME)
     return win

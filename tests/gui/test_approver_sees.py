@@ -19,6 +19,7 @@ from tests.gui.conftest import (
     ONLY_PREPARER,
     answer,
     approve_on_sheet,
+    checked_batch,
     click,
     select_photo,
     sign_in_as,
@@ -149,12 +150,7 @@ def test_the_contact_sheet_leaves_out_a_video_not_seen_whole(qtbot, ws, make_win
 
 def test_the_approver_sees_who_is_shown_and_no_preparers_buttons(qtbot, ws, make_window,
                                                                  tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    without_checklist(ws)
-    paths, faces = make_batch(tmp_path / "photos", 2)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 2)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     select_photo(win, "photo_000.jpg")
     findings = win.photos.findings
     # the preparer answers the open question (Joel, uncertain) with one click

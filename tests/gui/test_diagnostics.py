@@ -6,16 +6,12 @@ from __future__ import annotations
 from PySide6.QtGui import QGuiApplication
 
 from photovet.core import logs
-from tests.gui.conftest import select_photo, wait_checked
-from tests.gui.fake_engine import REGISTER_ROWS, make_batch, write_register
+from tests.gui.conftest import checked_batch, select_photo
+from tests.gui.fake_engine import REGISTER_ROWS
 
 
 def test_copy_diagnostics_has_the_log_and_no_names(qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    paths, faces = make_batch(tmp_path / "photos", 3)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 3)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 3, checklist=True)
     select_photo(win, "photo_000.jpg")
     assert win.review.face_action(2, "yes")
     logs.get("gui").info("diagnostics test marker")

@@ -14,14 +14,14 @@ from tests.gui.conftest import (
     PREPARER_NAME,
     answer,
     button,
+    checked_batch,
     message_text,
     password_of,
     select_photo,
     sign_in_as,
     wait_checked,
-    without_checklist,
 )
-from tests.gui.fake_engine import TORI, make_batch, write_register
+from tests.gui.fake_engine import TORI
 
 
 def tori(win):
@@ -55,11 +55,7 @@ def approve_all(win, ws) -> None:
 
 def test_the_mode_changed_on_another_pc_reaches_the_review_screen(qtbot, ws, make_window,
                                                                  tmp_path, photovet_home):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    paths, faces = make_batch(tmp_path / "photos", 2)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 2)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2, checklist=True)
     select_photo(win, "photo_000.jpg")
     assert tori(win).decision == "show"            # Tori: consent for the website
     assert win.photos.findings.summary.text().startswith("3 faces: 1 shown, 2 covered")
@@ -79,11 +75,7 @@ def test_the_mode_changed_on_another_pc_reaches_the_review_screen(qtbot, ws, mak
 
 def test_a_change_this_window_saved_is_not_announced_as_another_pcs(qtbot, ws, make_window,
                                                                     tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    paths, faces = make_batch(tmp_path / "photos", 1)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 1)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1, checklist=True)
     before = ws.settings.analysis_key()
     new = ws.settings.copy()
     new.retention.cache_days = 9
@@ -95,12 +87,7 @@ def test_a_change_this_window_saved_is_not_announced_as_another_pcs(qtbot, ws, m
 
 def test_saving_the_schools_name_asks_first_with_the_count_and_says_what_changed(
         qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    without_checklist(ws)
-    paths, faces = make_batch(tmp_path / "photos", 3)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 3)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 3)
     approve_all(win, ws)
     asked: list = []
 
@@ -159,12 +146,7 @@ def test_saving_the_schools_name_asks_first_with_the_count_and_says_what_changed
 
 def test_a_setting_that_cancels_no_approval_is_saved_without_a_question(qtbot, ws, make_window,
                                                                         tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    without_checklist(ws)
-    paths, faces = make_batch(tmp_path / "photos", 2)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 2)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     approve_all(win, ws)
     dlg = win.register.settings("rules")
     asked: list = []
@@ -178,12 +160,7 @@ def test_a_setting_that_cancels_no_approval_is_saved_without_a_question(qtbot, w
 
 def test_approvals_a_change_elsewhere_voided_wait_for_the_approver_again(qtbot, ws, make_window,
                                                                          tmp_path, photovet_home):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    without_checklist(ws)
-    paths, faces = make_batch(tmp_path / "photos", 2)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 2)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     approve_all(win, ws)
     sign_in_as(win, APPROVER_NAME)
     batch = win.photos.batch
@@ -203,12 +180,7 @@ def test_a_crest_picture_asks_first_when_it_would_void_approvals(qtbot, ws, make
                                                                  tmp_path):
     from tests.core.test_school_identifiers import draw_crest
 
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    without_checklist(ws)
-    paths, faces = make_batch(tmp_path / "photos", 2)
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 2)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
     crest = tmp_path / "crest.png"
     draw_crest(400).save(crest)
     dlg = win.register.settings("rules")

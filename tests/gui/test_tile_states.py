@@ -15,22 +15,15 @@ from photovet.gui.dialogs.reason import ReasonDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
     answer,
+    checked_batch,
     click,
     sign_in_as,
-    wait_checked,
-    without_checklist,
 )
-from tests.gui.fake_engine import make_batch, write_register
 
 
 @pytest.fixture
 def window(qtbot, ws, make_window, tmp_path):
-    ws.import_register(write_register(tmp_path / "mis.csv"))
-    without_checklist(ws)
-    paths, faces = make_batch(tmp_path / "photos", 4)     # photo_000: Joel is a question
-    win = make_window(faces)
-    win.add_paths([str(p) for p in paths])
-    wait_checked(qtbot, win, 4)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 4)  # photo_000: Joel is a question
     return win
 
 
