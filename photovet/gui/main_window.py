@@ -461,6 +461,7 @@ class MainWindow(QMainWindow):
         self.ctx.qs.setValue("window/geometry", self.saveGeometry())
         self.ctx.qs.setValue("window/splitter", self.photos.splitter.saveState())
         self.access.close()
+        self.video.close()          # what an approver saw of a video is stored before closing
         self.status.say("Closing: finishing the photo in hand\u2026")
         self.ctx.shutdown()
         super().closeEvent(ev)

@@ -179,3 +179,24 @@ def test_the_approver_sees_who_is_shown_and_no_preparers_buttons(qtbot, ws, make
     select_photo(win, "photo_001.jpg")
     QApplication.processEvents()
     assert panel.shown_label.text() == "Nobody is shown: every face and name found is covered."
+
+
+def test_closing_the_window_stores_what_was_seen_and_no_timer_runs_after(qtbot, ws, make_window,
+                                                                         tmp_path):
+    """CI found a report of the moments seen arriving from a timer after the window closed and
+    its register with it ('Cannot operate on a closed database'); the window never told the
+    player it was closing, so what was seen in the last second was also lost."""
+    win, clip = _batch_with_a_video(qtbot, ws, make_window, tmp_path)
+    win.approval.set_approver_view(True)
+    _open_video(qtbot, win, clip)
+    a = win.batch.model.item_for(str(clip)).analysis
+    parts = win.ctx.engine.approval_parts(a)
+    assert win.video._seen is not None and win.video.seen_timer.isActive()   # not yet told
+    win.close()
+    assert not win.video.seen_timer.isActive()
+    assert ws.approvals.views.spans_seen(a, parts)       # the first frame, stored at close
+    win.video.seen_timer.start()                         # a timer left running by mistake
+    win.video._seen = (a, parts, [0.5])
+    ws.close()
+    qtbot.wait(1300)                                     # longer than a report's interval
+    win.video.report_seen()                              # nothing is touched once closed

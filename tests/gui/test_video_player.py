@@ -52,7 +52,10 @@ def engine_for(w):
 def ctx(qtbot, admin_ws):
     c = AppContext(admin_ws, engine_factory=engine_for)
     c.start_engine()
+    c.test_players = []
     yield c
+    for ctl in c.test_players:      # as the window does on closing, before the register closes
+        ctl.close()
     c.shutdown(10000)
 
 
@@ -82,6 +85,7 @@ def open_player(qtbot, ctx, clip, channel="facebook"):
     player.show()
     cur = Current(ctx, item)
     ctl = VideoController(ctx, player, current=cur, redecide=cur.redecide, window=None)
+    ctx.test_players.append(ctl)
     ctl.show(item)
     qtbot.waitUntil(lambda: player.canvas.image is not None, timeout=15000)
     return a, player, ctl

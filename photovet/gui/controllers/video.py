@@ -84,6 +84,7 @@ class VideoController(QObject):
         # on leaving the video and before an approval
         self._seen: tuple[Any, dict[str, Any], list[float]] | None = None
         self._parts: tuple[str, dict[str, Any]] | None = None
+        self._closed = False
         self.seen_timer = QTimer(self)
         self.seen_timer.setSingleShot(True)
         self.seen_timer.setInterval(SEEN_MS)
@@ -268,6 +269,8 @@ class VideoController(QObject):
     def report_seen(self) -> None:
         """Tell the core the moments seen since the last report (stored at once)."""
         self.seen_timer.stop()
+        if self._closed:            # the window closed: its register may be closed too
+            return
         pending, self._seen = self._seen, None
         if not pending or not pending[2]:
             return
@@ -429,8 +432,11 @@ class VideoController(QObject):
         return True
 
     def close(self) -> None:
+        """The window is closing: what the approver saw is told to the core now, and no timer
+        of the player runs after (the register is closed next)."""
         self.timer.stop()
         self.report_seen()
+        self._closed = True
         self._tmp.cleanup()
 
 
