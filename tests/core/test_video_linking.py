@@ -193,20 +193,15 @@ def test_undo_on_a_row_reaches_its_tracks_own_decisions_but_never_shows_one_cove
     """'Undo my decisions' stayed on a row when one of its tracks had its own decision, and
     undid nothing there: the person had to find that track's outline."""
     from photovet.core.video_review import HAND_TRACK_IDS, TrackDecision
-    from tests.conftest import register_workspace
     from tests.core.test_video_workflow import (
-        ENC_SAM,
-        ENC_TORI,
-        REGISTER,
         TODAY,
+        enrolled_workspace,
         make_lost_video,
         new_engine,
     )
 
-    ws = register_workspace(tmp_path, REGISTER)
+    ws = enrolled_workspace(tmp_path)
     try:
-        ws.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
-                                     replace=True, source="test")
         fb = ws.channels.get("facebook")
         eng = new_engine(ws)
         an = eng.decide(eng.analyse_video(make_lost_video(tmp_path / "lost.mp4")), fb, on=TODAY)
@@ -255,21 +250,16 @@ def test_undo_on_a_row_reaches_its_tracks_own_decisions_but_never_shows_one_cove
 def test_a_row_offers_only_what_changes_something_and_says_what_is_already_so(tmp_path):
     """'Cover for the whole clip' was offered on a row the rules already covered for the whole
     clip, where it did nothing. The core (VideoReviewer.row_choices) says what a row offers."""
-    from tests.conftest import register_workspace
     from tests.core.test_video_workflow import (
-        ENC_SAM,
-        ENC_TORI,
-        REGISTER,
         TODAY,
+        enrolled_workspace,
         make_video,
         new_engine,
         tracks_by_colour,
     )
 
-    ws = register_workspace(tmp_path, REGISTER)
+    ws = enrolled_workspace(tmp_path)
     try:
-        ws.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
-                                     replace=True, source="test")
         fb = ws.channels.get("facebook")
         eng = new_engine(ws)
         an = eng.decide(eng.analyse_video(make_video(tmp_path / "assembly.mp4")), fb, on=TODAY)

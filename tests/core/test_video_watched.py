@@ -9,12 +9,10 @@ import pytest
 
 from photovet.core import policy
 from photovet.core.errors import ApprovalError
-from tests.conftest import act_as, register_workspace
+from tests.conftest import act_as
 from tests.core.test_video_workflow import (
-    ENC_SAM,
-    ENC_TORI,
-    REGISTER,
     TODAY,
+    enrolled_workspace,
     make_video,
     new_engine,
     tracks_by_colour,
@@ -25,9 +23,7 @@ pytestmark = pytest.mark.engines
 
 @pytest.fixture
 def ws(tmp_path):
-    w = register_workspace(tmp_path, REGISTER)
-    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
-                                replace=True, source="test")
+    w = enrolled_workspace(tmp_path)
     yield w
     w.close()
 

@@ -93,11 +93,17 @@ class SquareFaces:
         return [ENC_TORI + 0.01 if patch[0] > patch[2] else ENC_STRANGER]
 
 
-@pytest.fixture
-def ws(tmp_path):
+def enrolled_workspace(tmp_path):
+    """The video tests' workspace: the register imported, Tori (A1) and Sam (B2) enrolled."""
     w = register_workspace(tmp_path, REGISTER)
     w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")]},
                                 replace=True, source="test")
+    return w
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = enrolled_workspace(tmp_path)
     yield w
     w.close()
 
