@@ -91,17 +91,20 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 def _analyse(ws, engine, files, channel, mode, label: str):
-    """Analyse and decide every file (one progress bar); the analyses, in order."""
+    """Analyse and decide every file, yielding each analysis in order as soon as it is decided
+    (one progress bar, cleared while the caller prints). Nothing is kept: a 500-photo batch
+    holds only the photos being checked, and the first lines appear after the first photo."""
     from photovet.core.pipeline import analyse_batch
 
     bar = StderrProgress(len(files), label)
-    out = []
-    for step in analyse_batch(files, engine, channel, mode):
-        if step.result is not None:
-            out.append(step.result)
-            bar.update(step.done, Path(step.result.path).name)
-    bar.close()
-    return out
+    try:
+        for step in analyse_batch(files, engine, channel, mode):
+            if step.result is not None:
+                bar.close()
+                yield step.result
+                bar.update(step.done, Path(step.result.path).name)
+    finally:
+        bar.close()
 
 
 def _files(paths, ws=None) -> list[Path]:
@@ -463,8 +466,9 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     mode = checked_mode(ws, mode)
     engine = load_engine(ws, text=not no_text)
     failed = 0
+    analyses = _analyse(ws, engine, files, ch, mode, "Scanning")
     try:
-        for a in _analyse(ws, engine, files, ch, mode, "Scanning"):
+        for a in analyses:
             if a.error:
                 failed += 1
                 fail_line(a.path, a.error)
@@ -526,6 +530,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                 click.echo(f"  {finding.sentence()}")
             _approval_line(ch, approval, verdict)
     finally:
+        analyses.close()   # waits for the photos still being checked
         ws.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
@@ -552,8 +557,9 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
     mode = checked_mode(ws, mode)
     engine = load_engine(ws)
     failed = 0
+    analyses = _analyse(ws, engine, files, ch, mode, "Checking")
     try:
-        for a in _analyse(ws, engine, files, ch, mode, "Checking"):
+        for a in analyses:
             try:
                 ws.approvals.mark_ready(a, batch=batch)
                 open_items = " (decisions still open: they stay covered)" if a.needs_review else ""
@@ -562,6 +568,7 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
                 failed += 1
                 fail_line(a.path, exc.message)
     finally:
+        analyses.close()   # waits for the photos still being checked
         ws.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
@@ -620,8 +627,9 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     ticks = list(required) if all_checks_done else list(checked)
     engine = load_engine(ws)
     failed = 0
+    analyses = _analyse(ws, engine, files, ch, mode, "Checking")
     try:
-        for a in _analyse(ws, engine, files, ch, mode, "Checking"):
+        for a in analyses:
             try:
                 if a.error:
                     raise PhotoVetError(a.error)
@@ -672,6 +680,7 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                     for i, c in enumerate(required, 1):
                         click.echo(f"  {i}. {c}", err=True)
     finally:
+        analyses.close()   # waits for the photos still being checked
         ws.close()
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 

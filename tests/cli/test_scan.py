@@ -91,3 +91,35 @@ def test_scan_shared_photo_finds_and_covers_unknown_faces():
     # review, since nobody could be shown).
     assert face["decision"] == "cover" and face["person"] is None and not face["needs_review"]
     assert face["reason"] == "Not recognised (nobody is enrolled yet)"
+
+
+@pytest.mark.parametrize("command", ["scan", "ready"])
+def test_a_batch_keeps_no_photo_it_has_finished_with(tmp_path, staff, monkeypatch, command):
+    """A 500-photo scan held every analysis until its last photo (the output came at the end and
+    memory grew all the way): each photo is printed, then let go, while later ones are checked."""
+    import gc
+    import weakref
+
+    from photovet.core import pipeline
+
+    real = pipeline.analyse_batch
+    seen: list[weakref.ref] = []
+    still_held: list[str] = []
+
+    def watched(*args, **kwargs):
+        for step in real(*args, **kwargs):
+            if step.result is not None:
+                gc.collect()
+                # the one before may still be the command's loop variable; none before that
+                still_held.extend(Path(r().path).name for r in seen[:-1] if r() is not None)
+                seen.append(weakref.ref(step.result))
+            yield step
+
+    monkeypatch.setattr(pipeline, "analyse_batch", watched)
+    photos = [str(_photo(tmp_path / f"p{i}.jpg")) for i in range(3)]
+    staff.use("Mrs Office")
+    result = CliRunner().invoke(cli, [command, "--channel", "website", *photos]
+                                + (["--no-text"] if command == "scan" else []))
+    assert result.exit_code == 0, result.output
+    assert len(seen) == 3
+    assert still_held == [], f"analyses still held by `photovet {command}`: {still_held}"
