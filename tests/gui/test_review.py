@@ -572,3 +572,23 @@ def test_a_faces_menu_offers_only_what_changes_something_and_says_what_is_alread
     # a name the rules cover with nothing open is not offered "Cover this text"
     assert menu_of(TEXT, 0)[1:] == ["Cover this text"]             # kept readable
     assert "Cover this text" in menu_of(TEXT, 2)                   # still to decide
+
+
+def test_a_photo_whose_file_is_gone_says_so_instead_of_loading_for_ever(qtbot, ws, make_window,
+                                                                          tmp_path):
+    """Audit (second term), finding 6: an original deleted after posting was opened from the
+    grid and the view said "Loading the photo..." for ever (the failure was only in the log)."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    gone = paths[1]
+    win.review.previews.pop(str(gone), None)
+    gone.unlink()
+    select_photo(win, gone.name)
+    canvas = win.photos.photo.canvas
+    qtbot.waitUntil(lambda: "cannot be shown" in canvas.waiting_text(), timeout=10000)
+    assert "Loading" not in canvas.waiting_text()
+    select_photo(win, paths[0].name)            # another photo: its own state, not the problem
+    assert "cannot be shown" not in canvas.waiting_text()

@@ -243,6 +243,7 @@ class PhotoCanvas(QWidget):
         self.selection: tuple[str, int] = ("", -1)
         self.hover: tuple[str, int] = ("", -1)
         self.message = "Choose a photo from the batch."
+        self.problem = ""               # why the chosen photo cannot be shown (its file is gone...)
         self.labels: list[Label] = []
         self._layout_key: tuple = ()
         self._drag_start: QPointF | None = None
@@ -258,6 +259,7 @@ class PhotoCanvas(QWidget):
         if not same:
             self.after = None
             self.selection = ("", -1)
+            self.problem = ""
         if people_by_id is not None:
             self.people_by_id = people_by_id
         self._layout_key = ()
@@ -268,8 +270,18 @@ class PhotoCanvas(QWidget):
         self.update()
 
     def set_message(self, text: str) -> None:
+        """The words shown when no photo is chosen, or why the chosen one cannot be shown (a
+        photo that failed to load keeps saying so instead of "Loading the photo...")."""
         self.message = text
+        if self.analysis is not None:
+            self.problem = text
         self.update()
+
+    def waiting_text(self) -> str:
+        """What the canvas says while it has no picture to draw."""
+        if self.analysis is None:
+            return self.message
+        return self.problem or "Loading the photo\u2026"
 
     def select(self, kind: str, index: int) -> None:
         self.selection = (kind, index)
@@ -359,14 +371,15 @@ class PhotoCanvas(QWidget):
             p.setPen(QColor("#e0e0e0"))
             p.drawText(self.rect().adjusted(20, 20, -20, -20),
                        Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                       self.message if self.analysis is None else "Loading the photo\u2026")
+                       self.waiting_text())
             return
         if img is None:  # the published version is still being made
             if self.before is not None:
                 p.drawImage(r, self.before)
             p.fillRect(r, QColor(0, 0, 0, 150))
             p.setPen(QColor("#ffffff"))
-            p.drawText(r, Qt.AlignmentFlag.AlignCenter, "Preparing what will be published\u2026")
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                       self.problem or "Preparing what will be published\u2026")
             return
         p.drawImage(r, img)
         if self.show_after:
