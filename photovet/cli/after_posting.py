@@ -321,7 +321,7 @@ def purge_cmd(batch: str, dry_run: bool, permanent: bool, once_exported: bool,
     try:
         report = purge_batch(ws.records, batch, dry_run=dry_run, permanent=permanent,
                              allow_exported=once_exported,
-                             settings=ws.settings)
+                             settings=ws.settings, approvals=ws.approvals)
     except PhotoVetError as exc:
         abort(exc)
     finally:

@@ -541,11 +541,24 @@ def _mark_failed(records: Any, source: Path, reason: str, user: str | None) -> N
                              user=user)
 
 
+def _still_wanted(approvals: Any, records: Any, sha: str) -> list[str]:
+    """Channels where this photo is marked ready or approved and not exported yet: its original
+    is still needed there (deleting it would lose that post)."""
+    if approvals is None:
+        return []
+    exported = {r.channel for r in records.exports() if r.source_sha256 == sha}
+    return [s.channel for s in approvals.for_photo(sha)
+            if s.status in ("ready", "approved") and s.channel not in exported]
+
+
 def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: bool = False,
-                allow_exported: bool = False, settings: Any = None) -> PurgeReport:
+                allow_exported: bool = False, settings: Any = None,
+                approvals: Any = None) -> PurgeReport:
     """Delete the ORIGINAL files of ``batch`` that are safe to delete (see the module notes).
     ``allow_exported`` (or the setting ``retention.delete_originals_when = "exported"``) accepts
-    a verified export that is not marked posted yet. Only a signed-in admin (a dry run too)."""
+    a verified export that is not marked posted yet. With ``approvals``, an original that is
+    waiting for approval, or approved, for another channel and not exported there yet is kept
+    (and says so). Only a signed-in admin (a dry run too)."""
     user = records.audit.access.require("originals.delete").name
     recs = records.exports(batch=batch)
     if not recs:
@@ -606,6 +619,14 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 break
             if verified is None:
                 item.reason = "no verified export that is marked posted: " + "; ".join(why_not)
+                continue
+            wanted_on = _still_wanted(approvals, records, sha)
+            if wanted_on:
+                named = getattr(records, "channels", None)
+                labels = " and ".join(named.label(c) if named else c for c in wanted_on)
+                item.reason = (f"kept: it is waiting for approval or approved for {labels} and "
+                               "not exported there yet (it is deleted once that export is posted, "
+                               "or if it is rejected there)")
                 continue
             item.export_ids = [verified.id]
             if dry_run:

@@ -374,6 +374,37 @@ def test_purge_removes_only_what_is_safe(batch, trash):
     assert again["ok"][0] == "already-deleted"
 
 
+class _Approvals:
+    """Approval states by photo (the part of core.approval.Approvals purge_batch reads)."""
+
+    def __init__(self, states):
+        self.states = states
+
+    def for_photo(self, sha256):
+        return [s for s in self.states if s.sha256 == sha256]
+
+
+def test_an_original_still_waiting_on_another_channel_is_kept(batch, trash):
+    """Audit (second term), finding 6: posted on the website, the original was deleted although
+    it was approved for YouTube and not exported there: that post could no longer be made."""
+    from photovet.core.approval import ApprovalState
+
+    rec, res = batch
+    sha = rec.exports(batch="trip")[0].source_sha256
+    assert Path(res["ok"].source).exists()
+    waiting = _Approvals([ApprovalState(sha, "website", "approved"),
+                          ApprovalState(sha, "youtube", "approved")])
+    st = statuses(purge_batch(rec, "trip", approvals=waiting))
+    assert st["ok"][0] == "refused" and "approved for youtube" in st["ok"][1].lower()
+    assert "not exported there yet" in st["ok"][1]
+    assert Path(res["ok"].source).exists()
+    # rejected there (or only a draft): nothing waits, the original goes as before
+    done = _Approvals([ApprovalState(sha, "website", "approved"),
+                       ApprovalState(sha, "youtube", "rejected"),
+                       ApprovalState(sha, "facebook", "draft")])
+    assert statuses(purge_batch(rec, "trip", approvals=done))["ok"][0] == "deleted"
+
+
 def test_once_exported_allows_unposted(batch, trash):
     rec, res = batch
     st = statuses(purge_batch(rec, "trip", allow_exported=True))

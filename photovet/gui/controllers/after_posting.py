@@ -386,7 +386,7 @@ class AfterPostingController(QObject):
         def run():
             with ctx.thread_workspace() as wws:
                 return purge_batch(wws.records, batch, dry_run=dry_run, permanent=permanent,
-                                   settings=wws.settings)
+                                   settings=wws.settings, approvals=wws.approvals)
 
         def done(report) -> None:
             if not dry_run:
