@@ -279,13 +279,32 @@ def hand_named_kind(face: Face, recognised: Person | None, channel: Channel, med
     return HAND_RELABELLED
 
 
+def covered_whatever_said(person: Person | None, channel: Channel, media: str,
+                          mode: str | Mode, on: _dt.date) -> bool:
+    """Is a face taken to be ``person`` covered on ``channel`` whatever anyone says: no reason
+    could show it (not in the register, a rejected row, do not photograph, a leaver, no
+    identifiable children, consent refused, an unknown mode)? A person whose consent is not
+    recorded is not: a reason can show them ("consent form received today")."""
+    return _known_show_refusal(person, channel, media, mode, on, "a reason") is not None
+
+
 def assign_needs_reason(face: Face, chosen: str | None, recognised: Person | None,
-                        channel: Channel, media: str, mode: str | Mode, on: _dt.date) -> bool:
+                        channel: Channel, media: str, mode: str | Mode, on: _dt.date, *,
+                        chosen_row: Person | None = None) -> bool:
     """Does saying this face is ``chosen`` need a reason? Yes when PhotoVet RECOGNISED someone
     else, and when its uncertain match was someone else who may not be shown here (a look-alike
-    of a refused child named as a consented one publishes, perhaps, the refused child)."""
+    of a refused child named as a consented one publishes, perhaps, the refused child).
+
+    No when ``chosen_row`` (the register row of ``chosen``) is covered here whatever anyone says
+    (``covered_whatever_said``): the face stays covered, nothing is loosened. Checked again at
+    every decision, so a name given without a reason while the chosen person was refused is
+    not used once their consent allows them to be shown (fail closed). Without ``chosen_row``
+    the chosen person is taken to be one who could be shown (a reason is asked)."""
     machine = recognised_as(face)
     if machine is None or chosen is None or machine == chosen:
+        return False
+    if chosen_row is not None and chosen_row.id == chosen and \
+            covered_whatever_said(chosen_row, channel, media, mode, on):
         return False
     if face.match_status == MatchStatus.RECOGNISED.value:
         return True
@@ -317,8 +336,8 @@ def _assign_refusal(face: Face, chosen: Person | None, recognised: Person | None
                     reason: str) -> str | None:
     if chosen is None:
         return "that person is not in the register"
-    if assign_needs_reason(face, chosen.id, recognised, channel, media, mode, on) and \
-            not reason.strip():
+    if assign_needs_reason(face, chosen.id, recognised, channel, media, mode, on,
+                           chosen_row=chosen) and not reason.strip():
         return (assign_warning(face, recognised, chosen, channel, media, on)
                 + f" Say why this is {chosen.display_name} (for example: checked with the class "
                   "teacher, twins)")
@@ -391,6 +410,31 @@ def rule_for_face(face: Face, person: Person | None, channel: Channel, media: st
     return Decision("cover", REASON_NOT_RECOGNISED)
 
 
+def _known_show_refusal(person: Person | None, channel: Channel, media: str,
+                        mode: str | Mode, on: _dt.date, reason: str) -> str | None:
+    """Why a face taken to be ``person`` may not be shown by hand (with ``reason``), or None."""
+    rule = decide_person(person, channel, media, mode, on)
+    if rule.action == "show":
+        return None
+    block = person_block(person, on)
+    if block:
+        return f"{person.display_name if person else 'This person'}: {block.lower()}; " \
+               "their face is always covered"
+    assert person is not None
+    mode_v = effective_mode(channel, mode)
+    if mode_v == NO_CHILDREN and not person.is_staff:
+        return f"No pupil may be shown on {channel.label} (no identifiable children)"
+    if not _known_mode(mode_v):
+        return REASON_UNKNOWN_MODE
+    state = person.consent_state(channel.id, media)
+    if state == NO:
+        return f"{person.display_name}'s parents said No for {channel.label}" + (
+            "" if media == "photo" else " videos")
+    if state == NOT_RECORDED and not reason.strip():
+        return "Say why this face may be shown (for example: consent form received today)"
+    return None
+
+
 def face_override_refusal(action: str, face: Face, person: Person | None, channel: Channel,
                           media: str, mode: str | Mode, on: _dt.date, reason: str = "", *,
                           recognised: Person | None = None) -> str | None:
@@ -420,26 +464,7 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
     if action != "show":
         return f"unknown review action '{action}'"
     if known:
-        rule = decide_person(person, channel, media, mode, on)
-        if rule.action == "show":
-            return None
-        block = person_block(person, on)
-        if block:
-            return f"{person.display_name if person else 'This person'}: {block.lower()}; " \
-                   "their face is always covered"
-        assert person is not None
-        mode_v = effective_mode(channel, mode)
-        if mode_v == NO_CHILDREN and not person.is_staff:
-            return f"No pupil may be shown on {channel.label} (no identifiable children)"
-        if not _known_mode(mode_v):
-            return REASON_UNKNOWN_MODE
-        state = person.consent_state(channel.id, media)
-        if state == NO:
-            return f"{person.display_name}'s parents said No for {channel.label}" + (
-                "" if media == "photo" else " videos")
-        if state == NOT_RECORDED and not reason.strip():
-            return "Say why this face may be shown (for example: consent form received today)"
-        return None
+        return _known_show_refusal(person, channel, media, mode, on, reason)
     if near_dnp and person is not None:
         return (f"This face looks like {person.display_name}, who is on the "
                 "do-not-photograph list")
@@ -1069,6 +1094,7 @@ __all__ = [
     "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
     "mode_to_use", "requested_mode_refusal", "MODE_STRICTNESS", "MODE_WORDS",
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
+    "covered_whatever_said",
     "name_consent_missing", "person_block", "publication", "refused_outright", "rule_for_face",
     "rule_for_text", "text_override_refusal",
 ]

@@ -98,6 +98,56 @@ def test_a_recognition_whose_register_row_is_missing_counts_as_refused():
                                  "photo", "consent", ON, "", recognised=None)
 
 
+def test_naming_a_face_as_someone_covered_here_anyway_needs_no_reason():
+    """s27: nothing is loosened when the person chosen is covered on this channel whatever
+    anyone says (consent refused, do not photograph, a leaver, no identifiable children): the
+    face stays covered, so no reason is asked, and it is decided covered."""
+    amy_refused = pupil("A1", "Amy", "Ford", NO)
+    dnp = pupil("D1", "Dan", "Dufour", YES, do_not_photograph=True)
+    leaver = pupil("L1", "Mary-Kate", "Smart", YES, leaving_date=dt.date(2026, 7, 20))
+    for chosen in (amy_refused, dnp, leaver):
+        for machine, row in (("J1", JOE), ("K1", KIT)):     # over a refused or a shown match
+            assert face_override_refusal("assign", recognised(machine), chosen, FB, "photo",
+                                         "consent", ON, "", recognised=row) is None, chosen
+        f = recognised("K1", override_person=chosen.id, assigned_by="Mrs Jane Okafor")
+        d = decide_face(f, chosen, FB, "photo", "consent", ON, recognised=KIT)
+        assert d.action == "cover" and not f.refused
+    # no identifiable children: any pupil is covered; a consented member of staff is not
+    staff = Person(id="S1", legal_forename="Jane", legal_surname="Patel", role="staff",
+                   photo_consent={"facebook": YES}, enrolled=True)
+    assert face_override_refusal("assign", recognised(), KIT, FB, "photo", "no-identifiable-children", ON,
+                                 "", recognised=JOE) is None
+    assert face_override_refusal("assign", recognised(), staff, FB, "photo", "no-identifiable-children", ON,
+                                 "", recognised=JOE)
+    # covering a recognised face never needs a reason either
+    assert face_override_refusal("cover", recognised(), JOE, FB, "photo", "consent", ON,
+                                 "") is None
+
+
+def test_a_chosen_person_whose_consent_is_not_recorded_still_needs_a_reason():
+    """Fail closed: a reason can show someone whose consent is not recorded, so naming a
+    recognised face as them is a step towards publishing it: a reason is asked."""
+    blank = pupil("N1", "Nia", "Blank", YES)
+    blank.photo_consent = {}
+    assert policy.covered_whatever_said(blank, FB, "photo", "consent", ON) is False
+    assert face_override_refusal("assign", recognised(), blank, FB, "photo", "consent", ON, "",
+                                 recognised=JOE)
+
+
+def test_a_name_given_without_a_reason_is_not_used_once_the_chosen_person_may_be_shown():
+    """Named as a refused pupil (no reason needed then); the family then says Yes: the name
+    given over PhotoVet's recognition without a reason is no longer used (checked again at
+    every decision), so the face stays covered and a person is asked to look."""
+    refused_then = pupil("A1", "Amy", "Ford", NO)
+    f = recognised("J1", override_person="A1", assigned_by="Mrs Jane Okafor")
+    assert decide_face(f, refused_then, FB, "photo", "consent", ON,
+                       recognised=JOE).action == "cover"
+    yes_now = pupil("A1", "Amy", "Ford", YES)
+    d = decide_face(f, yes_now, FB, "photo", "consent", ON, recognised=JOE)
+    assert d.action == "cover" and d.reason == policy.REASON_HAND_NAMED_NO_REASON
+    assert d.needs_review and "Say why this is Amy Ford" in f.refused
+
+
 # --- policy: checked again at every decision, and said ----------------------------------------
 
 def test_a_name_given_over_a_recognition_without_a_reason_is_not_used():

@@ -31,6 +31,7 @@ from tests.gui.conftest import (
     without_checklist,
 )
 from tests.gui.fake_engine import (
+    DAN,
     FACE_A,
     FACE_B,
     FACE_J,
@@ -143,6 +144,27 @@ def test_a_consented_look_alike_is_named_in_one_click_but_still_marked(window, m
     assert f.decision == "show" and f.hand_named == "" and f.hand_note == ""
 
 
+def test_naming_a_face_as_someone_covered_here_anyway_asks_no_reason(window, ws, monkeypatch):
+    """s27: Tori's face (recognised, consent) named as Sam (School website: No), and Sam's
+    face named as Dan (do not photograph): each stays covered, nothing is loosened, so no
+    reason is asked; both are kept, with who named them."""
+    from photovet.gui.controllers import review as review_ctl
+
+    asked: list = []
+    monkeypatch.setattr(review_ctl, "ReasonDialog", lambda *a, **k: asked.append(a) or 1 / 0)
+    answer(pick("sam"), kind=PersonPicker)
+    assert window.review.face_action(0, "who")
+    answer(pick("dan"), kind=PersonPicker)
+    assert window.review.face_action(1, "who")
+    assert asked == []
+    a = current(window)
+    assert (a.faces[0].who, a.faces[0].decision) == (SAM, "cover")
+    assert (a.faces[1].who, a.faces[1].decision) == (DAN, "cover")
+    assert not a.faces[0].refused and not a.faces[1].refused
+    rows = [r for r in ws.audit.rows() if r["action"] == "review.face-assign"]
+    assert [r["details"]["person"] for r in rows[-2:]] == [SAM, DAN]
+
+
 def test_the_approver_is_told_and_cannot_approve_it_in_bulk(window, ws, qtbot):
     name_sam_as_tori(window, "Twins")
     answer(click("&Yes"), kind=QMessageBox)
@@ -221,11 +243,32 @@ def test_the_picker_says_a_leaver_left_in_the_cores_words(window):
     assert dt.date.today() >= dt.date(2026, 7, 20)   # the fixture's leaver has left by now
 
 
-def test_a_video_track_recognised_as_someone_is_named_otherwise_only_with_a_reason(
-        qtbot, ctx, clip):  # noqa: F811
-    """The video player's Who is this? asks the same rule of the core (Tori recognised)."""
+def test_a_video_track_named_as_someone_covered_anyway_needs_no_reason(
+        qtbot, ctx, clip, monkeypatch):  # noqa: F811
+    """s27: Tori recognised, named as Sam, whose family said No to videos on Facebook: the
+    track stays covered, nothing is loosened, so it is recorded at once without a reason."""
+    from photovet.gui.controllers import review as review_ctl
     from tests.gui.test_video_player import open_player, tracks
 
+    asked: list = []
+    monkeypatch.setattr(review_ctl, "ReasonDialog", lambda *a, **k: asked.append(a) or 1 / 0)
+    a, _player, ctl = open_player(qtbot, ctx, clip)
+    tori, _stranger = tracks(a)
+    assert ctl.track_action(tori.id, "assign", person="B2")
+    assert asked == []
+    t = a.track(tori.id)
+    assert t.who == "B2" and t.decision == "cover" and not t.refused
+    assert t.assign_reason == ""
+
+
+def test_a_video_track_recognised_as_someone_is_named_otherwise_only_with_a_reason(
+        qtbot, ctx, clip):  # noqa: F811
+    """The video player's Who is this? asks the same rule of the core (Tori recognised);
+    Sam's consent for videos on Facebook not recorded (a reason could show him)."""
+    from tests.gui.test_video_player import open_player, tracks
+
+    ctx.ws.register.set_consent("B2", "facebook", None, media="video")
+    ctx.engine.reload_people()
     a, _player, ctl = open_player(qtbot, ctx, clip)
     tori, _stranger = tracks(a)
     assert tori.who == "A1"
@@ -234,7 +277,7 @@ def test_a_video_track_recognised_as_someone_is_named_otherwise_only_with_a_reas
            kind=ReasonDialog)
     assert not ctl.track_action(tori.id, "assign", person="B2")      # cancelled
     assert "PhotoVet recognised this face as Tori Ashby (Facebook videos: Yes)" in said[0]
-    assert "Sam Hale (Facebook videos: No)" in said[0]
+    assert "Sam Hale (Facebook videos: Not recorded)" in said[0]
     assert a.track(tori.id).who == "A1"
 
     def give(dlg: ReasonDialog) -> None:
