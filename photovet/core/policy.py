@@ -512,6 +512,69 @@ def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
                     if face.override_reason.strip() else "Shown by hand")
 
 
+#: what ``OverrideAsk.verdict`` says of a change a person wants to make
+ALLOWED, NEEDS_REASON, REFUSED = "allowed", "needs a reason", "refused"
+#: any reason at all, to learn whether one would make a change allowed
+_SOME_REASON = "a reason"
+
+
+@dataclass(frozen=True)
+class OverrideAsk:
+    """What a change a person wants to make to a face or a name needs, in one answer:
+    ``ALLOWED`` (make it), ``NEEDS_REASON`` (ask for one; ``words`` say what to show: for a
+    face named by hand, whom PhotoVet recognised and both people's consent; else the question,
+    "Say why this face may be shown (for example: ...)"), or ``REFUSED`` (``words``: why; no
+    reason would make it allowed). The store (``Reviewer``) checks again with the reason."""
+
+    verdict: str
+    words: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict == ALLOWED
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.verdict == NEEDS_REASON
+
+    @property
+    def refused(self) -> bool:
+        return self.verdict == REFUSED
+
+
+def face_override_ask(action: str, face: Face, person: Person | None, channel: Channel,
+                      media: str, mode: str | Mode, on: _dt.date, *,
+                      recognised: Person | None = None) -> OverrideAsk:
+    """``face_override_refusal`` asked once for a person about to make a change: allowed,
+    needs a reason (and what to show), or refused (why). Same arguments."""
+    first = face_override_refusal(action, face, person, channel, media, mode, on, "",
+                                  recognised=recognised)
+    if first is None:
+        return OverrideAsk(ALLOWED)
+    final = face_override_refusal(action, face, person, channel, media, mode, on, _SOME_REASON,
+                                  recognised=recognised)
+    if final is not None:
+        return OverrideAsk(REFUSED, final)
+    if action == "assign":
+        return OverrideAsk(NEEDS_REASON, assign_warning(face, recognised, person, channel,
+                                                        media, on))
+    return OverrideAsk(NEEDS_REASON, first)
+
+
+def text_override_ask(action: str, item: TextItem, person: Person | None, *, channel: Channel,
+                      media: str, mode: str | Mode, on: _dt.date) -> OverrideAsk:
+    """``text_override_refusal`` asked once, as ``face_override_ask``."""
+    first = text_override_refusal(action, item, person, "", channel=channel, media=media,
+                                  mode=mode, on=on)
+    if first is None:
+        return OverrideAsk(ALLOWED)
+    final = text_override_refusal(action, item, person, _SOME_REASON, channel=channel,
+                                  media=media, mode=mode, on=on)
+    if final is not None:
+        return OverrideAsk(REFUSED, final)
+    return OverrideAsk(NEEDS_REASON, first)
+
+
 # --------------------------------------------------------------------------------------------
 # Names in the picture and in captions
 # --------------------------------------------------------------------------------------------
@@ -1094,7 +1157,8 @@ __all__ = [
     "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
     "mode_to_use", "requested_mode_refusal", "MODE_STRICTNESS", "MODE_WORDS",
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
-    "covered_whatever_said",
+    "ALLOWED", "NEEDS_REASON", "REFUSED", "OverrideAsk", "covered_whatever_said",
+    "face_override_ask", "text_override_ask",
     "name_consent_missing", "person_block", "publication", "refused_outright", "rule_for_face",
     "rule_for_text", "text_override_refusal",
 ]

@@ -37,10 +37,14 @@ from photovet.core.geometry import box_iou, int_box
 from photovet.core.media.cover import face_cover, grow_polygon
 from photovet.core.models import Channel, Cover, Face, PhotoAnalysis, TextItem
 from photovet.core.policy import (
+    REFUSED,
+    OverrideAsk,
+    face_override_ask,
     face_override_refusal,
     flag_accept_refusal,
     recognised_as,
     rule_for_face,
+    text_override_ask,
     text_override_refusal,
 )
 from photovet.core.storage import Database
@@ -412,6 +416,27 @@ class Reviewer:
             raise PhotoVetError(f"this photo has no face {index + 1}")
         return analysis.faces[index]
 
+    def _rows(self, face: Face, action: str, person: str | None) -> tuple[Any, Any]:
+        """The register rows a change to ``face`` is judged with: whom it is taken to be (for
+        "assign", ``person``, the one chosen) and whom PhotoVet itself recognised."""
+        pid = person if action == "assign" else (face.override_person or face.person)
+        machine = recognised_as(face)
+        return (self.person_of(pid) if pid else None,
+                self.person_of(machine) if machine else None)
+
+    def face_ask(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
+                 person: str | None = None, mode: str | None = None) -> OverrideAsk:
+        """Before ``face`` is called: may ``action`` be made on face ``index`` (allowed, needs
+        a reason and what to show, or refused and why)? Judged as ``face`` judges it, with
+        the same register rows (``mode``: the analysis's when not given)."""
+        _only_photos(analysis)
+        if action not in FACE_ACTIONS:
+            return OverrideAsk(REFUSED, f"unknown decision '{action}' for a face")
+        f = self._face(analysis, index)
+        row, recognised = self._rows(f, action, person)
+        return face_override_ask(action, f, row, channel, analysis.media,
+                                 mode or analysis.mode, self.today(), recognised=recognised)
+
     def face(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
              person: str | None = None, reason: str = "", mode: str = "consent"
              ) -> list[Review]:
@@ -421,12 +446,10 @@ class Reviewer:
         if action not in FACE_ACTIONS:
             raise ReviewRefused(f"unknown decision '{action}' for a face")
         face = self._face(analysis, index)
-        pid = person if action == "assign" else (face.override_person or face.person)
-        row = self.person_of(pid) if pid else None
+        row, recognised = self._rows(face, action, person)
         if action == "assign" and row is None:
             raise ReviewRefused(f"no one with id '{person}' in the register")
         machine = recognised_as(face)
-        recognised = self.person_of(machine) if machine else None
         refusal = face_override_refusal(action, face, row, channel, analysis.media, mode,
                                         self.today(), reason, recognised=recognised)
         if refusal:
@@ -524,6 +547,20 @@ class Reviewer:
 
         return self.store.edit(analysis.sha256, channel.id, change,
                                expected=analysis.review_version or None, action="review.face-undo")
+
+    def text_ask(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel
+                 ) -> OverrideAsk:
+        """Before ``text`` is called: may ``action`` be made on text ``index`` (allowed, needs a
+        reason and what to show, or refused and why)? Judged as ``text`` judges it."""
+        _only_photos(analysis)
+        if action not in TEXT_ACTIONS:
+            return OverrideAsk(REFUSED, f"unknown decision '{action}' for a text")
+        if not 0 <= index < len(analysis.texts):
+            raise PhotoVetError(f"this photo has no text {index + 1}")
+        item = analysis.texts[index]
+        row = self.person_of(item.person) if item.person else None
+        return text_override_ask(action, item, row, channel=channel, media=analysis.media,
+                                 mode=analysis.mode, on=self.today())
 
     def text(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
              reason: str = "") -> list[Review]:

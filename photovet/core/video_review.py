@@ -34,10 +34,14 @@ from photovet.core.geometry import corner_iou
 from photovet.core.media.video.linking import group_of, group_targets
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import (
+    REFUSED,
     SOUND_ACTIONS,
+    OverrideAsk,
     decide_track,
+    face_override_ask,
     face_override_refusal,
     recognised_as,
+    text_override_ask,
     text_override_refusal,
     track_as_face,
     track_as_text,
@@ -343,6 +347,34 @@ class VideoReviewer:
         except KeyError:
             raise PhotoVetError(f"this video has no track {track_id}") from None
 
+    def _rows(self, t: VideoTrack, action: str, person: str | None) -> tuple[Any, Any]:
+        """For a change to a track: the register row of whom it is taken to be (for "assign",
+        ``person``, the one chosen; for a name, whose name it is) and, for a face, whom
+        PhotoVet itself recognised."""
+        if t.kind != "face":
+            return (self.person_of(t.person) if t.person else None), None
+        pid = person if action == "assign" else (t.override_person or t.person)
+        machine = recognised_as(track_as_face(t))
+        return (self.person_of(pid) if pid else None,
+                self.person_of(machine) if machine else None)
+
+    def track_ask(self, analysis: VideoAnalysis, track_id: int, action: str, channel: Channel,
+                  *, person: str | None = None, mode: str | None = None) -> OverrideAsk:
+        """Before ``track`` or ``group`` is called: may ``action`` be made on ``track_id``
+        (allowed, needs a reason and what to show, or refused and why)? Judged as they judge
+        the chosen track (``mode``: the analysis's when not given)."""
+        t = self._track(analysis, track_id)
+        if action not in TRACK_ACTIONS[t.kind]:
+            return OverrideAsk(REFUSED, f"unknown decision '{action}' for a "
+                                        f"{'face' if t.kind == 'face' else 'name'}")
+        row, recognised = self._rows(t, action, person)
+        mode = mode or analysis.mode
+        if t.kind == "face":
+            return face_override_ask(action, track_as_face(t), row, channel, "video", mode,
+                                     self.today(), recognised=recognised)
+        return text_override_ask(action, track_as_text(t), row, channel=channel, media="video",
+                                 mode=mode, on=self.today())
+
     def _prepare(self, analysis: VideoAnalysis, t: VideoTrack, action: str, channel: Channel,
                  person: str | None, reason: str, mode: str, user: str
                  ) -> tuple[TrackDecision, bool]:
@@ -352,18 +384,13 @@ class VideoReviewer:
             raise ReviewRefused(f"unknown decision '{action}' for a "
                                 f"{'face' if t.kind == 'face' else 'name'}")
         if t.kind == "face":
-            pid = person if action == "assign" else (t.override_person or t.person)
-            row = self.person_of(pid) if pid else None
+            row, recognised = self._rows(t, action, person)
             if action == "assign" and row is None:
                 raise ReviewRefused(f"no one with id '{person}' in the register")
-            face = track_as_face(t)
-            machine = recognised_as(face)
-            refusal = face_override_refusal(action, face, row, channel, "video", mode,
-                                            self.today(), reason,
-                                            recognised=self.person_of(machine) if machine
-                                            else None)
+            refusal = face_override_refusal(action, track_as_face(t), row, channel, "video",
+                                            mode, self.today(), reason, recognised=recognised)
         else:
-            row = self.person_of(t.person) if t.person else None
+            row, _ = self._rows(t, action, person)
             refusal = text_override_refusal(action, track_as_text(t), row, reason,
                                             channel=channel, media="video", mode=mode,
                                             on=self.today())

@@ -321,3 +321,60 @@ def test_the_approve_command_asks_the_approver_to_say_they_looked(tmp_path, monk
     res = runner.invoke(cli, args + ["--named-by-hand-checked"])
     assert res.exit_code == 0, res.output + res.stderr
     assert "approved for Facebook" in res.output
+
+
+# --- one call: allowed, needs a reason (with the words), or refused (why) ----------------------
+
+def test_one_call_says_allowed_needs_a_reason_or_refused():
+    """s27: the app asked ``face_override_refusal`` twice (without, then with a reason) to
+    learn whether a reason was needed; ``face_override_ask`` answers once."""
+    allowed = policy.face_override_ask("assign", recognised("A1", MatchStatus.UNCERTAIN), KIT,
+                                       FB, "photo", "consent", ON, recognised=AMY)
+    assert allowed.verdict == policy.ALLOWED and allowed.allowed and allowed.words == ""
+    ask = policy.face_override_ask("assign", recognised(), KIT, FB, "photo", "consent", ON,
+                                   recognised=JOE)
+    assert ask.needs_reason and not ask.allowed and not ask.refused
+    assert ask.words == ("PhotoVet recognised this face as Joe Harris (Facebook: No). You are "
+                         "saying it is Kit Hart (Facebook: Yes).")
+    show = policy.face_override_ask("show", Face(box=(0, 0, 9, 9), score=0.9), None, FB,
+                                    "photo", "consent", ON)
+    assert show.needs_reason and show.words.startswith("Say why this face may be shown")
+    no = policy.face_override_ask("show", recognised(), JOE, FB, "photo", "consent", ON)
+    assert no.refused and no.words == "Joe Harris's parents said No for Facebook"
+    gone = policy.face_override_ask("assign", recognised(), None, FB, "photo", "consent", ON,
+                                    recognised=JOE)
+    assert gone.refused and "not in the register" in gone.words
+    # the same answer for a name in the picture
+    from photovet.core.models import TextItem
+    t = TextItem(text="Joe Harris", polygon=[(0, 0), (9, 0), (9, 9), (0, 9)], score=0.9,
+                 person="J1", kind="name")
+    rules = {"channel": FB, "media": "photo", "mode": "consent", "on": ON}
+    street = policy.text_override_ask("keep", t, None, **rules)
+    assert street.needs_reason and street.words == policy.text_override_refusal(
+        "keep", t, None, "", **rules)
+    dnp = pupil("J1", "Joe", "Harris", YES, do_not_photograph=True)
+    never = policy.text_override_ask("keep", t, dnp, **rules)
+    assert never.refused and never.words == policy.text_override_refusal(
+        "keep", t, dnp, "a reason", **rules)
+
+
+def test_the_reviewers_answer_is_the_one_it_then_keeps_to(ws, engine, tmp_path):  # noqa: F811
+    """``Reviewer.face_ask`` judges with the rows ``Reviewer.face`` uses: what it says needs a
+    reason is refused without one and recorded with one; what it allows is recorded as is."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    fb = ws.channels.get("facebook")
+    a = engine.decide(engine.analyse(photo), fb, on=TODAY)
+    reviewer = ws.reviewer()
+    ask = reviewer.face_ask(a, 0, "assign", fb, person="B2")
+    assert ask.needs_reason and "Tori Ashby (Facebook: No)" in ask.words
+    assert "Sam Hale (Facebook: Yes)" in ask.words
+    with pytest.raises(ReviewRefused):
+        reviewer.face(a, 0, "assign", fb, person="B2")
+    assert reviewer.face_ask(a, 0, "cover", fb).allowed
+    assert reviewer.face_ask(a, 0, "show", fb).refused      # Tori: Facebook No
+    assert reviewer.face_ask(a, 0, "dance", fb).refused
+    # Rory (C3) is on the do-not-photograph list: covered whatever is said, so no reason
+    assert reviewer.face_ask(a, 0, "assign", fb, person="C3").allowed
+    reviewer.face(a, 0, "assign", fb, person="C3")
+    again = engine.decide(a, fb, on=TODAY)
+    assert again.faces[0].override_person == "C3" and again.faces[0].decision == "cover"

@@ -160,6 +160,43 @@ def test_a_refusal_is_explained_in_plain_words(qtbot, ws, make_window, tmp_path)
     assert current(win).faces[0].decision == "cover"
 
 
+def test_the_window_asks_the_core_once_and_says_its_words(window, monkeypatch):
+    """s27: the window asked ``face_override_refusal`` twice (without, then with a reason) to
+    learn whether a reason was needed; it now asks the core once (``Reviewer.face_ask`` /
+    ``text_ask``) and shows that answer's words: refused, or the question for a reason."""
+    from photovet.core import policy
+    from photovet.core.review import Reviewer
+
+    asked: list = []
+    answers = {"show": policy.OverrideAsk(policy.REFUSED, "the core says no, in its words"),
+               "not-a-face": policy.OverrideAsk(policy.NEEDS_REASON, "the core asks why")}
+
+    def face_ask(self, analysis, index, action, channel, **kw):
+        asked.append((index, action))
+        return answers[action]
+
+    def text_ask(self, analysis, index, action, channel):
+        asked.append(("text", index, action))
+        return policy.OverrideAsk(policy.REFUSED, "names stay covered here")
+
+    monkeypatch.setattr(Reviewer, "face_ask", face_ask)
+    monkeypatch.setattr(Reviewer, "text_ask", text_ask)
+    seen: list = []
+    answer(lambda box: (seen.append(message_text(box)), box.accept()), kind=QMessageBox)
+    assert not window.review.face_action(1, "show")
+    assert asked == [(1, "show")]
+    assert "The core says no, in its words." in seen[0] and "Nothing was changed" in seen[0]
+    answer(lambda dlg: (seen.append(dlg.findChild(QLabel).text()), dlg.reject()),
+           kind=ReasonDialog)
+    assert not window.review.face_action(1, "not-a-face")
+    assert asked[-1] == (1, "not-a-face") and "The core asks why." in seen[-1]
+    assert current(window).texts
+    answer(lambda box: (seen.append(message_text(box)), box.accept()), kind=QMessageBox)
+    assert not window.review.text_action(0, "keep")
+    assert asked[-1] == ("text", 0, "keep") and "Names stay covered here." in seen[-1]
+    assert current(window).faces[1].override is None
+
+
 def test_showing_an_unknown_face_asks_why(window, ws):
     def give_reason(dlg: ReasonDialog) -> None:
         dlg.edit.setText("Adult visitor, agreed")

@@ -9,7 +9,6 @@ plain words; a change made elsewhere meanwhile (another PC) is reported with "Re
 from __future__ import annotations
 
 import collections
-import datetime as _dt
 from collections.abc import Callable
 from typing import Any
 
@@ -48,29 +47,22 @@ def render_published(pil_image, covers: list[Cover], size: tuple[int, int], styl
     return pil_to_qimage(published_image(pil_image, covers, size, style=style))
 
 
-def confirm_assignment(window, channel, media: str, mode: str, face, pid: str,
-                       people: dict, beside: QRect | None = None) -> str | None:
-    """The core's rule for naming a face by hand (policy.face_override_refusal "assign"),
-    asked: "" when no reason is needed, the reason typed after a confirmation that says what
-    PhotoVet recognised and that person's consent, or None (cancelled, or refused: said)."""
-    today = _dt.date.today()
-    machine = policy.recognised_as(face)
-    recognised = people.get(machine) if machine else None
-    chosen = people.get(pid)
-    refusal = policy.face_override_refusal("assign", face, chosen, channel, media, mode, today,
-                                           "", recognised=recognised)
-    if not refusal:
+def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
+                       beside: QRect | None = None) -> str | None:
+    """Naming a face by hand, as the core answered (``Reviewer.face_ask`` /
+    ``VideoReviewer.track_ask`` "assign"): "" when no reason is needed, the reason typed after
+    a confirmation that says what PhotoVet recognised and both people's consent (the core's
+    words), or None (cancelled, or refused: said). ``name``: the person chosen."""
+    if ask.allowed:
         return ""
-    if policy.face_override_refusal("assign", face, chosen, channel, media, mode, today,
-                                    "given", recognised=recognised):
+    if not ask.needs_reason:        # refused whatever the reason (or an answer not known)
         QMessageBox.information(window, "This change is not allowed",
-                                sentence(refusal) + "\n\nNothing was changed.")
+                                sentence(ask.words or "this change is not allowed")
+                                + "\n\nNothing was changed.")
         return None
-    warning = policy.assign_warning(face, recognised, chosen, channel, media, today)
-    name = chosen.display_name if chosen is not None else "them"
     dlg = ReasonDialog(
         "PhotoVet recognised someone else",
-        f"{warning}\n\nIf you are sure this is {name}, say why. Your reason and your name are "
+        f"{ask.words}\n\nIf you are sure this is {name}, say why. Your reason and your name are "
         "kept with the photo, and the approver is shown that this face was named by hand.",
         ok_text=f"It is {name}: record", placeholder="For example: twins, checked with the "
         "class teacher", parent=window)
@@ -79,6 +71,16 @@ def confirm_assignment(window, channel, media: str, mode: str, face, pid: str,
         dlg.adjustSize()
         place_beside(dlg, beside)
     return (dlg.value() or None) if dlg.exec() else None
+
+
+def ask_refused(window, ask: policy.OverrideAsk, title: str) -> bool:
+    """The core's answer says no reason would make the change allowed: said (nothing changed),
+    True. False when it may be made (at once, or with a reason)."""
+    if ask.allowed or ask.needs_reason:
+        return False
+    QMessageBox.information(window, title, sentence(ask.words or "this change is not allowed")
+                            + "\n\nNothing was changed.")
+    return True
 
 
 class ReviewController(QObject):
@@ -141,6 +143,10 @@ class ReviewController(QObject):
 
     def current(self) -> PhotoItem | None:
         return self.tab.batch.current_item()
+
+    def _reviewer(self):
+        """The core's ``Reviewer`` for the signed-in account, with the engine's register rows."""
+        return self.ctx.ws.reviewer(self._people().get)
 
     def _people(self) -> dict[str, Any]:
         return self.ctx.engine.people_by_id if self.ctx.engine is not None else {}
@@ -334,7 +340,7 @@ class ReviewController(QObject):
         item = self.current()
         if item is None or item.analysis is None or item.analysis.error or self.ctx.engine is None:
             return False
-        reviewer = self.ctx.ws.reviewer(self.ctx.engine.people_by_id.get)
+        reviewer = self._reviewer()
         try:
             what(reviewer, item.analysis, self.ctx.current_channel())
         except ReviewRefused as exc:
@@ -409,22 +415,14 @@ class ReviewController(QObject):
         """``action`` on a face as the core's policy has it: refused whatever the reason (said,
         nothing changed), allowed with a reason (asked, recorded with the name), or allowed."""
         a = self.current().analysis
-        face = a.faces[index]
-        channel = self.ctx.current_channel()
-        person = face_person(face, self._people())
-
-        refusal = policy.face_override_refusal(action, face, person, channel, a.media, a.mode,
-                                               _dt.date.today(), "")
+        ask = self._reviewer().face_ask(a, index, action, self.ctx.current_channel(),
+                                        mode=a.mode)
+        if ask_refused(self.window, ask, refused_title):
+            return False
         reason = ""
-        if refusal:
-            with_reason = policy.face_override_refusal(action, face, person, channel, a.media,
-                                                       a.mode, _dt.date.today(), "given")
-            if with_reason:   # no reason would make it allowed: say why, change nothing
-                QMessageBox.information(self.window, refused_title,
-                                        sentence(refusal) + "\n\nNothing was changed.")
-                return False
+        if ask.needs_reason:
             reason = self.ask_reason(
-                title, f"{sentence(refusal)}\n\nYour reason is recorded with your name.",
+                title, f"{sentence(ask.words)}\n\nYour reason is recorded with your name.",
                 placeholder=placeholder)
             if not reason:
                 return False
@@ -456,20 +454,23 @@ class ReviewController(QObject):
         pid = self.choose_person(index)
         if not pid:
             return False
-        reason = self.assign_reason(item.analysis, item.analysis.faces[index], pid)
+        reason = self.assign_reason(item.analysis, index, pid)
         if reason is None:
             return False
         return self._record(lambda r, a, ch: r.face(a, index, "assign", ch, person=pid,
-                                                     reason=reason))
+                                                     reason=reason, mode=a.mode))
 
-    def assign_reason(self, a, face, pid: str) -> str | None:
+    def assign_reason(self, a, index: int, pid: str) -> str | None:
         """Naming ``face`` as ``pid``: "" when the core needs no reason; else, after telling
         the person whom PhotoVet recognised and their consent (the core's words), the reason
         they type (None: they did not confirm). Refused outright: said, None."""
         canvas = self.tab.photo.canvas
-        r = canvas.to_screen(face.box).toRect()
-        return confirm_assignment(self.window, self.ctx.current_channel(), a.media, a.mode,
-                                  face, pid, self._people(),
+        r = canvas.to_screen(a.faces[index].box).toRect()
+        ask = self._reviewer().face_ask(a, index, "assign",
+                                        self.ctx.current_channel(), person=pid, mode=a.mode)
+        chosen = self._people().get(pid)
+        return confirm_assignment(self.window, ask,
+                                  chosen.display_name if chosen is not None else "them",
                                   QRect(canvas.mapToGlobal(r.topLeft()), r.size()))
 
     def choose_person(self, index: int) -> str | None:
@@ -491,19 +492,15 @@ class ReviewController(QObject):
         if action == "cover":
             return self._record(lambda r, a, ch: r.text(a, index, "cover", ch))
         t = item.analysis.texts[index]
-        person = self._people().get(t.person) if t.person else None
-        rules = {"channel": self.ctx.current_channel(), "media": item.analysis.media,
-                 "mode": item.analysis.mode, "on": _dt.date.today()}
-        refusal = policy.text_override_refusal("keep", t, person, "", **rules)
+        ask = self._reviewer().text_ask(item.analysis, index, "keep",
+                                        self.ctx.current_channel())
+        if ask_refused(self.window, ask, "This text stays covered"):
+            return False
         reason = ""
-        if refusal:
-            if policy.text_override_refusal("keep", t, person, "given", **rules):
-                QMessageBox.information(self.window, "This text stays covered",
-                                        sentence(refusal) + "\n\nNothing was changed.")
-                return False
+        if ask.needs_reason:
             reason = self.ask_reason(
                 "Leave this text readable?",
-                f"{read_words(t.text)}: {t.reason or 'may be a name'}.\n\n{sentence(refusal)} "
+                f"{read_words(t.text)}: {t.reason or 'may be a name'}.\n\n{sentence(ask.words)} "
                 "Your reason is recorded with your name.",
                 placeholder="For example: it is the name of the street, not a pupil")
             if not reason:

@@ -17,7 +17,6 @@ After each change the video is decided again and shown.
 
 from __future__ import annotations
 
-import datetime as _dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +26,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from photovet.core import policy
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import VideoAnalysis
 from photovet.core.review import ReviewConflict, ReviewRefused
@@ -38,7 +36,7 @@ from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import PersonPicker
 from ..views.video_player import VideoPlayer, track_colour, video_summary
 from ..words import error_text, sentence
-from .review import confirm_assignment
+from .review import ask_refused, confirm_assignment
 
 SHOW_LONG_EDGE = 960          # frames are decoded at most this size for the player
 PREVIEW_SECONDS = 8.0         # the published version is rendered this much at a time
@@ -352,7 +350,6 @@ class VideoController(QObject):
         if not is_video(item) or self.ctx.engine is None:
             return False
         a = item.analysis
-        t = a.track(track_id)
         channel = self.ctx.ws.channels.get(a.channel)
         if action == "undo":
             return self._record(item, lambda r, a_, ch: r.group(a_, track_id, "undo", ch))
@@ -362,36 +359,25 @@ class VideoController(QObject):
             if not dlg.exec() or not dlg.chosen():
                 return False
             person = dlg.chosen()
+        reviewer = self.ctx.ws.video_reviewer(self._people().get)
         if action == "assign" and reason is None:
-            reason = confirm_assignment(self.window, channel, "video", a.mode,
-                                        policy.track_as_face(t), person, self._people())
+            chosen = self._people().get(person)
+            reason = confirm_assignment(
+                self.window, reviewer.track_ask(a, track_id, "assign", channel, person=person,
+                                                mode=a.mode),
+                chosen.display_name if chosen is not None else "them")
             if reason is None:
                 return False
         if action in ("show", "keep", "not-a-face") and reason is None:
             reason = ""
-            row = self._people().get(t.override_person or t.person or "")
-            today = _dt.date.today()
-            if action in ("show", "not-a-face"):
-                face = policy.track_as_face(t)
-                refusal = policy.face_override_refusal(action, face, row, channel, "video",
-                                                       a.mode, today, "")
-                blocked = refusal and policy.face_override_refusal(
-                    action, face, row, channel, "video", a.mode, today, "given")
-            else:
-                text = policy.track_as_text(t)
-                rules = {"channel": channel, "media": "video", "mode": a.mode, "on": today}
-                refusal = policy.text_override_refusal("keep", text, row, "", **rules)
-                blocked = refusal and policy.text_override_refusal("keep", text, row, "given",
-                                                                   **rules)
-            if blocked:      # no reason would make it allowed: say why, change nothing
-                QMessageBox.information(self.window, "Not allowed",
-                                        sentence(refusal) + "\n\nNothing was changed.")
-                return False
-            if refusal:
+            ask = reviewer.track_ask(a, track_id, action, channel, mode=a.mode)
+            if ask_refused(self.window, ask, "Not allowed"):
+                return False     # no reason would make it allowed: said, nothing changed
+            if ask.needs_reason:
                 reason = self.ask_reason(
                     {"show": "Show this face for the whole clip?",
                      "not-a-face": "Not a face?"}.get(action, "Leave this name readable?"),
-                    f"{sentence(refusal)}\n\nYour reason is recorded with your name.",
+                    f"{sentence(ask.words)}\n\nYour reason is recorded with your name.",
                     "For example: a pattern on the wall, a cartoon character on a T-shirt"
                     if action == "not-a-face" else
                     "For example: an adult visitor who agreed to be filmed")
