@@ -145,6 +145,18 @@ class KeyUnavailableError(RegisterError):
     register cannot be changed from this PC until an admin allows it)."""
 
 
+class RegisterClosedError(RegisterError):
+    """The register was used after it was closed: something still running (a timer, a
+    background task) as PhotoVet closed, or after the register was moved. Nothing was read
+    or changed by that call; the register itself is fine."""
+
+    def __init__(self, message: str = "the register was already closed, so this was not done",
+                 **kw):
+        kw.setdefault("hint", "Nothing was changed by it, and the register itself is fine. "
+                              "If PhotoVet is still open, do it again.")
+        super().__init__(message, **kw)
+
+
 class RegisterImportError(RegisterError):
     """A register CSV import was refused; ``problems`` lists every row error."""
 

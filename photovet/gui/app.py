@@ -134,12 +134,29 @@ def show_unexpected_errors(parent=None) -> None:
         if issubclass(kind, (KeyboardInterrupt, SystemExit)):
             previous(kind, exc, tb)
             return
-        log.error("unexpected error: %s\n%s", kind.__name__, "".join(traceback.format_tb(tb)))
         from PySide6.QtWidgets import QMessageBox
 
+        from photovet.core.errors import RegisterClosedError
+        from photovet.gui.tasks import where
         from photovet.gui.words import error_text
 
         app = QApplication.instance()
+        if issubclass(kind, RegisterClosedError):
+            # a timer that used the register after it was closed (the window closing): not a
+            # crash. Logged in a line with where it was; said only while the window is open
+            if exc is not None and exc.__traceback__ is None and tb is not None:
+                exc = exc.with_traceback(tb)
+            log.warning("the register was used after it was closed (%s)",
+                        where(exc) if exc is not None else "unknown")
+            if app is None or showing or app.closingDown() or closing or not _shown(parent):
+                return
+            showing.append(1)
+            try:
+                QMessageBox.information(parent, "The register is closed", error_text(exc))
+            finally:
+                showing.clear()
+            return
+        log.error("unexpected error: %s\n%s", kind.__name__, "".join(traceback.format_tb(tb)))
         if app is None or showing or app.closingDown() or closing or not _shown(parent):
             # closing (a signal, the window's close button): no dialog any more, only the log
             # and the standard report

@@ -37,6 +37,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage
 
 from photovet.core import logs
+from photovet.core.errors import RegisterClosedError
 
 from .words import error_text
 
@@ -78,6 +79,12 @@ class _Runner(QObject):
                 finally:
                     gen.close()
             self.result.emit(out)
+        except RegisterClosedError as exc:
+            # the register was closed under the task (the window closing): not a crash; said
+            # as such, and logged in a line with where it was
+            log.warning("background task %s stopped: the register was closed (%s)", self._name,
+                        where(exc))
+            self.failed.emit(error_text(exc))
         except Exception as exc:  # every failure is reported, never raised into Qt
             # the log holds ids, never names: the exception's type and where, not its message
             log.error("background task %s failed: %s\n%s", self._name, type(exc).__name__,
@@ -95,6 +102,17 @@ class _Runner(QObject):
             thread = QThread.currentThread()
             if thread is not None:
                 thread.quit()
+
+
+def where(exc: BaseException) -> str:
+    """Where ``exc`` was raised, for the log: the last frames of PhotoVet's own code
+    ('controllers/video.py:212 report_seen < ...'), never its message (it may hold a name)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "photovet" in f.filename]
+    parts = []
+    for f in reversed(frames[-3:]):
+        short = f.filename.replace("\\", "/").split("/photovet/", 1)[-1]
+        parts.append(f"{short}:{f.lineno} {f.name}")
+    return " < ".join(parts) or "unknown"
 
 
 def _wants_stop(fn: Callable[..., Any]) -> bool:

@@ -67,3 +67,47 @@ def test_an_error_while_the_window_closes_is_logged_never_a_dialog(qtbot, monkey
     qtbot.wait(10)
     sys.excepthook(ValueError, ValueError("after it was deleted"), None)
     assert len(shown) == 1 and reported == [ValueError, ValueError]
+
+
+def test_a_timer_that_finds_the_register_closed_is_not_a_crash(qtbot, monkeypatch, tmp_path):
+    """s27: a timer using the register after it was closed reached the hook as an unexpected
+    error (a traceback in the log and on stderr, "Something went wrong"). It is logged in a
+    line as what it is, said in the core's words while the window is open, and only logged
+    once the window is closing."""
+    import logging
+
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from photovet.core.errors import RegisterClosedError
+    from photovet.core.workspace import Workspace
+    from photovet.gui.app import show_unexpected_errors
+
+    ws = Workspace.open(tmp_path / "home")
+    ws.close()
+    try:
+        ws.audit.rows()
+    except RegisterClosedError as exc:
+        err = exc
+    shown, warned, reported = [], [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[1:3]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    monkeypatch.setattr(sys, "excepthook", lambda *a: reported.append(a[0]))
+    records: list[logging.LogRecord] = []
+    catch = logging.Handler(logging.INFO)
+    catch.emit = records.append                         # the app's log does not propagate
+    logging.getLogger("photovet").addHandler(catch)
+    win = QWidget()
+    win.show()
+    show_unexpected_errors(win)
+    sys.excepthook(RegisterClosedError, err, err.__traceback__)
+    assert shown and shown[0][0] == "The register is closed"
+    assert "the register was already closed, so this was not done" in shown[0][1].lower()
+    win.hide()                                           # closing: the log only
+    sys.excepthook(RegisterClosedError, err, err.__traceback__)
+    assert len(shown) == 1 and warned == [] and reported == []
+    lines = [r for r in records if "closed" in r.getMessage()]
+    assert len(lines) == 2 and all(r.levelno == logging.WARNING for r in lines)
+    assert "used after it was closed" in lines[0].getMessage()
+    logging.getLogger("photovet").removeHandler(catch)
+    assert not any("unexpected error" in r.getMessage() for r in records)
+    win.deleteLater()

@@ -133,3 +133,29 @@ def test_the_runner_is_handed_back_and_deleted_on_the_gui_thread(qtbot):
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     assert not shiboken6.isValid(runner)
     assert deleted_in == [QApplication.instance().thread()]
+
+
+def test_a_task_that_finds_the_register_closed_says_so_and_is_not_logged_as_a_crash(
+        qtbot, tmp_path):
+    """s27: a worker using the register after it was closed (the window closing) got SQLite's
+    "Cannot operate on a closed database", logged as a failure with a traceback. It is said in
+    the core's words and logged in one line as what it is."""
+    import logging
+
+    from photovet.core.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "home")
+    ws.close()
+    records: list[logging.LogRecord] = []
+    catch = logging.Handler(logging.INFO)
+    catch.emit = records.append                         # the app's log does not propagate
+    logging.getLogger("photovet").addHandler(catch)
+    _got, _b, _r, (error, stopped) = run(qtbot, lambda: ws.register.people(), name="report")
+    assert "the register was already closed, so this was not done" in error.lower()
+    assert "do it again" in error and "closed database" not in error
+    lines = [r for r in records if "report" in r.getMessage()]
+    assert lines and all(r.levelno == logging.WARNING for r in lines)
+    assert "the register was closed" in lines[0].getMessage()
+    logging.getLogger("photovet").removeHandler(catch)
+    assert len(lines) == 1 and "failed" not in lines[0].getMessage()
+    assert "\n" not in lines[0].getMessage()                 # one line: no traceback

@@ -23,6 +23,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
+from photovet.core.errors import RegisterClosedError
+
 log = logging.getLogger("photovet.storage")
 
 
@@ -60,6 +62,24 @@ class Database:
         self._mutex = threading.RLock()
         self._local = threading.local()
         self._after_commit: list[Callable[[], None]] = []
+        self._closed = False
+
+    # -- closed ------------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """``close()`` was called: every later use raises ``RegisterClosedError``."""
+        return self._closed
+
+    def _closed_error(self) -> RegisterClosedError:
+        return RegisterClosedError()
+
+    def _check_open(self) -> None:
+        """Raise ``RegisterClosedError`` when the register was closed (a timer or a worker
+        still running as the app closes), rather than the engine's own error (SQLite's
+        "Cannot operate on a closed database"; PostgreSQL would quietly connect again)."""
+        if self._closed:
+            raise self._closed_error()
 
     @property
     def _depth(self) -> int:
@@ -112,19 +132,23 @@ class Database:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         with self._mutex:
+            self._check_open()
             return self._execute(sql, list(params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self._mutex:
+            self._check_open()
             self._executemany(sql, rows)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """The first row, or None."""
         with self._mutex:
+            self._check_open()
             return self._execute(sql, list(params)).fetchone()
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._mutex:
+            self._check_open()
             return list(self._execute(sql, list(params)).fetchall())
 
     def scalar(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
@@ -147,6 +171,7 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
+            self._check_open()
             self._prepare()
             try:
                 self._begin()

@@ -125,7 +125,9 @@ class PostgresDatabase(Database):
         return bool(self.conn.broken or self.conn.closed)
 
     def _ensure(self) -> None:
-        """Reconnect a lost connection, never inside a transaction (its work is gone)."""
+        """Reconnect a lost connection, never inside a transaction (its work is gone), and
+        never one this register closed (``RegisterClosedError``)."""
+        self._check_open()
         if self._broken() and not self._depth:
             with contextlib.suppress(Exception):
                 self.conn.close()
@@ -133,6 +135,8 @@ class PostgresDatabase(Database):
 
     def _translate(self, exc: Exception) -> Exception:
         errors = self._psycopg.errors
+        if self._closed:        # closed under a call (``close()`` from another thread)
+            return self._closed_error()
         if isinstance(exc, (errors.LockNotAvailable, errors.DeadlockDetected)):
             return RegisterLockedError(
                 "the register is busy (another PC is saving a change)",
@@ -192,7 +196,7 @@ class PostgresDatabase(Database):
                      "where it stopped and skips what was saved).") from exc
 
     def _rollback(self) -> None:
-        if not self._broken():
+        if not self._closed and not self._broken():
             with contextlib.suppress(Exception):
                 self.conn.execute("ROLLBACK")
 
@@ -213,9 +217,11 @@ class PostgresDatabase(Database):
         self.execute("SELECT pg_notify(?, ?)", [NOTIFY_CHANNEL, payload[:7000]])
 
     def server_version(self) -> int:
+        self._check_open()
         return int(self.conn.info.server_version)
 
     def close(self) -> None:
+        self._closed = True
         with contextlib.suppress(Exception):
             self.conn.close()
 

@@ -250,23 +250,43 @@ class SQLiteDatabase(Database):
         if known is not None:
             raise known from exc
 
+    def _closed_now(self, exc: sqlite3.Error) -> None:
+        """The connection was closed under a call (``close()`` from another thread): raise
+        ``RegisterClosedError``; return for anything else."""
+        if isinstance(exc, sqlite3.ProgrammingError) and (
+                self._closed or "closed database" in str(exc)):
+            self._closed = True
+            raise self._closed_error() from exc
+
     def _execute(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        self._check_open()
         try:
             return self.conn.execute(sql, [text_safe(p) for p in params])
         except sqlite3.OperationalError as exc:
             self._convert(exc)
             raise
+        except sqlite3.ProgrammingError as exc:
+            self._closed_now(exc)
+            raise
 
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._check_open()
         try:
             self.conn.executemany(sql, ([text_safe(p) for p in row] for row in rows))
         except sqlite3.OperationalError as exc:
             self._convert(exc)
             raise
+        except sqlite3.ProgrammingError as exc:
+            self._closed_now(exc)
+            raise
 
     def _begin(self) -> None:
+        self._check_open()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.ProgrammingError as exc:
+            self._closed_now(exc)
+            raise
         except sqlite3.OperationalError as exc:
             self._convert(exc)
             raise RegisterLockedError(
@@ -284,6 +304,8 @@ class SQLiteDatabase(Database):
             raise
 
     def _rollback(self) -> None:
+        if self._closed:
+            return      # closing ended any transaction (SQLite rolls it back)
         if self.conn.in_transaction:
             try:
                 self.conn.execute("ROLLBACK")
@@ -299,16 +321,19 @@ class SQLiteDatabase(Database):
 
     def tables(self) -> set[str]:
         with self._mutex:
+            self._check_open()
             return {r[0] for r in self.conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
 
     def columns(self, table: str) -> list[str]:
         with self._mutex:
+            self._check_open()
             return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
     def data_version(self) -> int:
         """Changes when another connection commits (a cheap "has anything changed?")."""
         with self._mutex:
+            self._check_open()
             return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def scrub(self, *, vacuum: bool = False) -> None:
@@ -320,11 +345,13 @@ class SQLiteDatabase(Database):
         if self.in_transaction:
             raise RuntimeError("scrub() runs outside a transaction")
         with self._mutex:
+            self._check_open()
             if vacuum:
                 self.conn.execute("VACUUM")
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
+        self._closed = True
         try:
             self.conn.close()
         except sqlite3.Error:
