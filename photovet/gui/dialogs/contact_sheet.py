@@ -42,8 +42,9 @@ from ..views.checklist_ticks import ChecklistTicks
 from ..words import esc, media_count
 
 #: the published picture's box on a tile, in px, at its largest (a smaller screen gets smaller
-#: pictures, never narrower than ``SMALLEST``: see ``picture_size``)
-PICTURE = QSize(300, 220)
+#: pictures, never narrower than ``SMALLEST``: see ``picture_size``). 4:3, the shape of most
+#: school cameras' and phones' photos, which then fill it with no dark strip beside them
+PICTURE = QSize(296, 222)
 SMALLEST = 220
 #: a tile counts as seen when this share of its picture's height was inside the scrolled area
 SEEN_SHARE = 0.6
@@ -102,7 +103,14 @@ def picture_size(room: QSize, line_height: int, chrome: QSize = CHROME) -> tuple
     rows_h = room.height() - chrome.height()
     h_for_rows = (rows_h - 2 * (TILE_LINES * line_height + TILE_EDGE + 12) - 3 * GAP) // 2
     h = max(120, min(PICTURE.height(), h_for_rows))
-    return QSize(max(SMALLEST * 3 // 4, w), h), columns
+    return four_by_three(QSize(max(SMALLEST * 3 // 4, w), h)), columns
+
+
+def four_by_three(room: QSize) -> QSize:
+    """The largest 4:3 box inside ``room``, its width a multiple of 4 (so its height is
+    exactly three quarters of it: a 4:3 photo scaled into it fills it to the pixel)."""
+    w = min(room.width(), room.height() * 4 // 3) // 4 * 4
+    return QSize(w, w * 3 // 4)
 
 
 @dataclass
@@ -135,23 +143,50 @@ def short_name(name: str, limit: int = 34) -> str:
     return name[: keep - keep // 2] + "\u2026" + name[-(keep // 2):]
 
 
-def _sheet_of(images: Sequence[QImage], box: QSize) -> QPixmap:
-    """A video's moments side by side in one picture (two across, as large as they fit)."""
-    n = len(images)
-    cols = 1 if n == 1 else 2
+#: the gap between a video's moments on its tile, in px
+MOMENT_GAP = 4
+
+
+def moment_cells(n: int, shape: QSize, box: QSize, gap: int = MOMENT_GAP) -> list[QRect]:
+    """Where a video's ``n`` moments (each of ``shape``) go in ``box``: all the same size, as
+    large as they fit, in as many columns as make them largest (three wide frames: two above,
+    one below; three upright phone videos: side by side); a last row with fewer moments is
+    centred, and the whole centred in the box, so no cell is left empty in a corner."""
+    if n <= 0 or shape.isEmpty() or box.isEmpty():
+        return []
+    best: tuple[float, int] = (0.0, 1)
+    for cols in range(1, n + 1):
+        rows = (n + cols - 1) // cols
+        cw = (box.width() - gap * (cols - 1)) / cols
+        ch = (box.height() - gap * (rows - 1)) / rows
+        scale = min(cw / shape.width(), ch / shape.height())
+        if scale > best[0] + 1e-9:
+            best = (scale, cols)
+    scale, cols = best
+    w = max(1, int(shape.width() * scale))
+    h = max(1, int(shape.height() * scale))
     rows = (n + cols - 1) // cols
-    gap = 4
-    cw = (box.width() - gap * (cols - 1)) // cols
-    ch = (box.height() - gap * (rows - 1)) // rows
+    top = (box.height() - (rows * h + gap * (rows - 1))) // 2
+    cells = []
+    for r in range(rows):
+        in_row = min(cols, n - r * cols)
+        left = (box.width() - (in_row * w + gap * (in_row - 1))) // 2
+        cells += [QRect(left + c * (w + gap), top + r * (h + gap), w, h) for c in range(in_row)]
+    return cells
+
+
+def _sheet_of(images: Sequence[QImage], box: QSize) -> QPixmap:
+    """A video's moments in one picture, laid out by ``moment_cells`` (as large as they fit,
+    a last row centred)."""
     out = QPixmap(box)
     out.fill(QColor("#2b2b2b"))
     p = QPainter(out)
-    for i, img in enumerate(images):
-        cell = QRect((i % cols) * (cw + gap), (i // cols) * (ch + gap), cw, ch)
+    cells = moment_cells(len(images), images[0].size(), box) if images else []
+    for img, cell in zip(images, cells, strict=False):
         scaled = img.scaled(cell.size(), Qt.AspectRatioMode.KeepAspectRatio,
                             Qt.TransformationMode.SmoothTransformation)
-        p.drawImage(cell.x() + (cw - scaled.width()) // 2, cell.y() + (ch - scaled.height()) // 2,
-                    scaled)
+        p.drawImage(cell.x() + (cell.width() - scaled.width()) // 2,
+                    cell.y() + (cell.height() - scaled.height()) // 2, scaled)
     p.end()
     return out
 
