@@ -78,6 +78,31 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
     assert "Show" in window.photos.photo.canvas.message
 
 
+def test_approve_all_shown_is_greyed_out_with_why_when_nothing_waits(window, qtbot):
+    """s27: "Approve all shown..." was enabled with nothing waiting (clicking said so): it is
+    greyed out, its tooltip saying why, until something the list shows waits for approval;
+    and greyed out again once all of it is approved."""
+    from photovet.gui.controllers.approval import NOTHING_WAITING_TIP
+
+    sign_in_as(window, APPROVER_NAME)
+    assert window.approval.approver_view
+    btn = window.photos.approval.approve_all_btn
+    assert btn.isVisibleTo(window) and not btn.isEnabled()
+    assert btn.toolTip().startswith(NOTHING_WAITING_TIP)
+    sign_in_as(window, PREPARER_NAME)
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    assert window.photos.batch.proxy.rowCount() == 4
+    assert btn.isEnabled() and NOTHING_WAITING_TIP not in btn.toolTip()
+    answer(approve_on_sheet, kind=ContactSheetDialog)
+    btn.click()
+    assert {it.approval for it in window.batch.model.items} == {"approved"}
+    assert not btn.isEnabled() and btn.toolTip().startswith(NOTHING_WAITING_TIP)
+    # shown everything (the filter changed): still nothing waits
+    window.photos.batch.set_filter("all")
+    assert window.photos.batch.proxy.rowCount() == 4 and not btn.isEnabled()
+
+
 def test_the_preparer_cannot_approve_their_own_photos(window):
     sign_in_as(window, DEPUTY)                          # prepares and approves
     mark_all_ready(window)

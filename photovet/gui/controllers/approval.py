@@ -77,6 +77,12 @@ def media_count(items: list[PhotoItem]) -> str:
     return words.media_count(items)
 
 
+#: "Approve all shown..."'s tooltip: what it does, and why it is greyed out
+APPROVE_ALL_TIP = "Approve every photo and video the list shows, after one check"
+NOTHING_WAITING_TIP = ("Nothing the list shows is waiting for approval: a photo or video "
+                       "waits once a preparer has marked it ready")
+
+
 class ApprovalController(QObject):
     def __init__(self, ctx: AppContext, tab: PhotosTab, batch: BatchController,
                  review: ReviewController, parent: QWidget):
@@ -99,6 +105,12 @@ class ApprovalController(QObject):
         ctx.settings_changed.connect(self.show_state)
         ctx.session.changed.connect(self.session_changed)
         batch.cleared.connect(self.show_state)
+        # "Approve all shown..." follows what the list shows (a filter, photos added or
+        # removed, an approval state changed)
+        proxy = tab.batch.proxy
+        for sig in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset,
+                    proxy.layoutChanged, proxy.dataChanged):
+            sig.connect(lambda *_: self.update_approve_all())
         # issue 18: the approver's checklist, ticked per photo or once for a selection
         self.checklist = ChecklistController(ctx, panel.checks, review.current, parent)
 
@@ -127,9 +139,24 @@ class ApprovalController(QObject):
         p, s = self.tab.approval, self.ctx.session
         for button, permission in ((p.ready_btn, "review"), (p.ready_all_btn, "review"),
                                    (p.approve_btn, "approve"), (p.reject_btn, "approve"),
-                                   (p.approve_all_btn, "approve"),
                                    (p.delete_btn, "originals.delete")):
             permit(button, s, permission, button.isEnabled())
+        self.update_approve_all()
+
+    def waiting_shown(self) -> list[PhotoItem]:
+        """What "Approve all shown" would put on the contact sheet: every photo and video the
+        list shows that waits for approval (marked ready, or approved before a change)."""
+        return [it for it in self.tab.batch.shown_items()
+                if self._usable(it) and it.approval in ("ready", "void")]
+
+    def update_approve_all(self) -> None:
+        """"Approve all shown..." only when something the list shows waits for approval;
+        otherwise greyed out, its tooltip saying why (the role's words follow, as for every
+        button)."""
+        b = self.tab.approval.approve_all_btn
+        waiting = bool(self.waiting_shown()) if self.required else False
+        b.setProperty("photovet_tip", APPROVE_ALL_TIP if waiting else NOTHING_WAITING_TIP)
+        permit(b, self.ctx.session, "approve", waiting)
 
     def shown_lines(self, a) -> list[str]:
         """Who is shown and which names stay readable, a line each, as the core's publication
@@ -336,8 +363,7 @@ class ApprovalController(QObject):
             self.tab.approval.say(f"Nothing more was approved: {error_text(exc)}", error=True)
 
     def _approve_all_shown(self) -> None:
-        todo = [it for it in self.tab.batch.shown_items()
-                if self._usable(it) and it.approval in ("ready", "void")]
+        todo = self.waiting_shown()
         if not todo:
             self.tab.approval.say("Nothing to approve: the list shows nothing waiting for "
                                   "approval.")
