@@ -25,8 +25,21 @@ class PhotoVetError(Exception):
         return f"{_shown_name(self.path)}: {self.message}"
 
     def full(self) -> str:
-        """Message plus what to do about it (for dialogs)."""
-        return f"{self}\n{self.hint}" if self.hint else str(self)
+        """Message plus what to do about it (for dialogs and the command line), a line each;
+        with a hint, each ends as a sentence does (a full stop where it lacks one, never a
+        second): 'wrong name or password.\nCheck that Caps Lock is off...'."""
+        if not self.hint:
+            return str(self)
+        return f"{ended(str(self))}\n{ended(self.hint)}"
+
+
+def ended(text: str) -> str:
+    """``text`` with a full stop at its end, unless it ends a sentence already (. ! ? or a
+    closing quote or bracket after one)."""
+    text = text.rstrip()
+    if not text or text.rstrip("\"'\u201d\u2019)]").endswith((".", "!", "?", "\u2026")):
+        return text
+    return text + "."
 
 
 def _shown_name(path: Path) -> str:

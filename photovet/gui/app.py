@@ -225,7 +225,9 @@ def open_workspace(app):
     try:
         return Workspace.open()
     except PhotoVetError as exc:
-        QMessageBox.critical(None, "PhotoVet cannot start", exc.full())
+        from photovet.gui.words import error_text
+
+        QMessageBox.critical(None, "PhotoVet cannot start", error_text(exc))
         return None
 
 

@@ -168,8 +168,9 @@ class AppContext(QObject):
         try:
             change = self.ws.reload_settings_change(self.engine)
         except PhotoVetError as exc:
-            self.problem.emit(f"The school's settings were changed elsewhere but could not be "
-                              f"read again: {error_text(exc)} Restart PhotoVet.")
+            self.problem.emit(error_text(exc, after="The school's settings were changed "
+                                                     "elsewhere but could not be read again")
+                              + " Restart PhotoVet.")
             return
         if change.changed:
             self.settings_saved(before, change, by=actor or "someone")

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from photovet.core import words as _w
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, ended
 
 #: '2026-03-12', a date, or an ISO time -> '12/03/2026' (local time); '' for nothing
 day = _w.uk_day
@@ -55,10 +55,18 @@ def media_words(paths) -> str:
     return _w.media_count([Path(str(p)) for p in paths])
 
 
-def error_text(exc: BaseException) -> str:
-    """An exception as a sentence a school office can act on."""
+def error_text(exc: BaseException, *, after: str = "") -> str:
+    """An exception as sentences a school office can act on: the core's message and what to do
+    about it, each with a full stop (never two), the first with a capital (not a file's name,
+    spelt as it is). ``after``: words it follows, as 'Not added: the name is taken.' (the
+    message's first letter then as the core wrote it)."""
     if isinstance(exc, PhotoVetError):
-        return exc.full()
+        text = ended(exc.full())
+        if after:
+            return f"{after}: {text}"
+        return text if exc.path is not None else text[:1].upper() + text[1:]
+    if after:
+        return f"{after}: {error_text(exc)}"
     if isinstance(exc, MemoryError):
         return "The computer ran out of memory. Close other programs and try again."
     if isinstance(exc, OSError):

@@ -310,7 +310,7 @@ def test_the_approvers_checklist_fits_a_1366_by_768_screen_after_a_refusal(
     qtbot.waitUntil(lambda: win.photos.photo.canvas.after is not None, timeout=5000)
     win.approval.approve()                 # nothing ticked: refused, in the core's words
     QApplication.processEvents()
-    assert panel.message.isVisible() and "not every check is ticked" in panel.message.text()
+    assert panel.message.isVisible() and "Not every check is ticked" in panel.message.text()
 
     def rect(w) -> QRect:
         return QRect(w.mapTo(win, QPoint(0, 0)), w.size())

@@ -86,7 +86,7 @@ def test_a_file_that_cannot_be_used_says_why_on_the_first_page(qtbot, make_windo
     page = wiz.file_page
     page.path_edit.setText(str(empty))
     qtbot.waitUntil(lambda: bool(page.message.text()), timeout=10000)
-    assert page.message.text() == "export.csv: the register file is empty"   # as before
+    assert page.message.text() == "export.csv: the register file is empty."   # s27: a stop
     assert not page.reading and not page.busy.isVisible() and page.state.text() == ""
     assert not wiz.button(NEXT).isEnabled()
     wiz.next()

@@ -69,9 +69,9 @@ def test_a_fresh_install_creates_its_first_admin_with_the_cores_rules(qtbot, pho
         answer(fill, kind=FirstAdminDialog)
         assert sign_in_at_start(ctx.session)
         assert said[0] == "The two passwords are not the same. Type them again."
-        assert said[1].startswith("choose a password of at least 10 characters")
+        assert said[1].startswith("Choose a password of at least 10 characters")
         assert "Three random words" in said[1]
-        assert said[2] == "the password cannot contain your name"
+        assert said[2] == "The password cannot contain your name."
         assert ctx.session.name() == "Mrs J Patel"
         assert ctx.session.summary() == "Signed in: Mrs J Patel (Preparer, Poster, Admin)"
         assert not ws.needs_first_admin()
@@ -105,7 +105,8 @@ def test_sign_in_wrong_then_right(qtbot, ws):
 
     answer(fill, kind=SignInDialog)
     assert sign_in_at_start(ctx.session, environ={})
-    assert said == [f"wrong name or password\n{WRONG_PASSWORD_HINT}"]
+    # s27: sentences, the error and what to do about it (it ran into the hint with no stop)
+    assert said == [f"Wrong name or password.\n{WRONG_PASSWORD_HINT}"]
     assert ctx.session.name() == APPROVER_NAME and ctx.session.allowed("approve")
 
 
@@ -124,7 +125,7 @@ def test_a_locked_out_account_is_told_so(qtbot, ws):
 
     answer(fill, kind=SignInDialog)
     assert not sign_in_at_start(ctx.session, environ={})   # Quit
-    assert said[4].startswith(f"too many wrong attempts: {APPROVER_NAME} is locked for 15 minutes")
+    assert said[4].startswith(f"Too many wrong attempts: {APPROVER_NAME} is locked for 15 minutes")
     assert said[5].startswith(f"{APPROVER_NAME} is locked until")
     assert "ask an admin to reset it" in said[5]
 
@@ -155,7 +156,7 @@ def test_a_new_account_signs_in_with_its_code_and_chooses_a_password(qtbot, ws):
 
     answer(fill, kind=SignInDialog)
     assert sign_in_at_start(ctx.session, environ={})
-    assert said[0].startswith("this one-time code has expired")
+    assert said[0].startswith("This one-time code has expired.")
     assert "Ask an admin for a new one" in said[0]
     assert ctx.session.name() == "Ms New"
     ws.sign_out()
@@ -186,10 +187,10 @@ def test_a_code_typed_without_the_title_says_the_name_is_wrong_not_the_code_used
 
     answer(fill, kind=SignInDialog)
     assert sign_in_at_start(ctx.session, environ={})
-    assert said[0].startswith("no one-time code is waiting for the name \u201cDavid Whitfield\u201d")
+    assert said[0].startswith("No one-time code is waiting for the name \u201cDavid Whitfield\u201d")
     assert "title included" in said[0] and "Mr David Whitfield" in said[0]
-    assert not said[0].startswith("wrong name or one-time code")
-    assert said[1].startswith("that is not the one-time code given to Mr David Whitfield")
+    assert not said[0].startswith("Wrong name or one-time code")
+    assert said[1].startswith("That is not the one-time code given to Mr David Whitfield")
     assert ctx.session.name() == "Mr David Whitfield"
 
 
@@ -277,7 +278,8 @@ def test_the_window_locks_after_the_idle_time_and_the_same_person_unlocks(window
     assert window.ctx.ws.idle_locked()
     answer(unlock, kind=LockDialog)
     window.access.check_idle()                          # the timer's check
-    assert said == [f"wrong name or password\n{WRONG_PASSWORD_HINT}"] and greyed == [True]
+    # s27: sentences, the error and what to do about it (it ran into the hint with no stop)
+    assert said == [f"Wrong name or password.\n{WRONG_PASSWORD_HINT}"] and greyed == [True]
     assert not window.ctx.ws.idle_locked()
     assert window.ctx.session.name() == PREPARER_NAME and window.act_export.isEnabled()
 
@@ -473,7 +475,7 @@ def test_change_password(window):
         dlg.new.setText("short")
         dlg.again.setText("short")
         dlg.ok.click()
-        assert dlg.problem.text().startswith("choose a password of at least 10 characters")
+        assert dlg.problem.text().startswith("Choose a password of at least 10 characters")
         dlg.new.setText("a brand new office password")
         dlg.again.setText("a brand new office password")
         dlg.ok.click()

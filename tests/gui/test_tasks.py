@@ -72,7 +72,7 @@ def test_a_failure_becomes_a_sentence(qtbot):
 
     got, _, returned, (error, _stopped) = run(qtbot, gen)
     assert got == [1] and returned == []
-    assert error == "the register is busy\nWait a moment and try again."
+    assert error == "The register is busy.\nWait a moment and try again."
 
 
 def test_a_plain_function_returns_its_value(qtbot):

@@ -40,7 +40,7 @@ def test_plurals_consent_and_sentences():
         ["Yes", "No", "Not recorded"]
     assert sentence("the register is busy") == "The register is busy."
     assert error_text(PhotoVetError("the file is empty", hint="Choose another file.")) == \
-        "the file is empty\nChoose another file."
+        "The file is empty.\nChoose another file."
 
 
 def test_a_batch_is_counted_as_photos_and_videos():
@@ -66,3 +66,23 @@ def test_a_name_whose_words_are_not_kept_is_not_shown_as_empty_quotes():
     read = TextItem(box, "Olivia Bennett", kind="name-like", decision="cover")
     assert text_tag(0, read) == "\u201cOlivia Bennett\u201d covered"
     assert "\u201c\u201d" not in text_sentence(kept) + text_tag(0, kept)
+
+
+def test_an_error_with_what_to_do_reads_as_sentences():
+    """s27: every place that shows an error and its hint (the sign-in dialog, the window's
+    messages, 'PhotoVet cannot start') reads as sentences: a capital first (not a file's name,
+    spelt as it is), a full stop after each, never two."""
+    from photovet.core.errors import AccountError, ImageError, PhotoVetError
+    from photovet.gui.words import error_text
+
+    assert error_text(AccountError("wrong name or password", hint="Check Caps Lock")) == \
+        "Wrong name or password.\nCheck Caps Lock."
+    assert error_text(PhotoVetError("done.", hint="Nothing else to do.")) == \
+        "Done.\nNothing else to do."
+    assert error_text(PhotoVetError("the register is busy")) == "The register is busy."
+    assert error_text(ImageError("the file is empty", path="img_1.jpg")) == \
+        "img_1.jpg: the file is empty."
+    # after words of the window's own: the core's first letter kept, the stops added
+    assert error_text(AccountError("you cannot remove your own account", hint="Ask another "
+                                   "admin"), after="Not removed") == \
+        "Not removed: you cannot remove your own account.\nAsk another admin."

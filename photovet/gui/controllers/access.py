@@ -69,7 +69,7 @@ def sign_in_at_start(session: Session, parent: QWidget | None = None, *,
             session.sign_in(name, password)
             return True
         except PhotoVetError as exc:
-            why = f"Signing in as {name} did not work: {error_text(exc)}"
+            why = error_text(exc, after=f"Signing in as {name} did not work")
     return bool(SignInDialog(session.sign_in, session.first_sign_in, name=name, why=why,
                              parent=parent).exec())
 

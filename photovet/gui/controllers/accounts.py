@@ -67,7 +67,7 @@ class AccountsController(QObject):
             return None
         except PhotoVetError as exc:
             if self.dialog is not None:
-                self.dialog.say(f"{title}: {error_text(exc)}", error=True)
+                self.dialog.say(error_text(exc, after=title), error=True)
             else:
                 QMessageBox.warning(self.window, title, error_text(exc))
             return None
@@ -101,7 +101,7 @@ class AccountsController(QObject):
                     self.ctx.fail(self.dialog or self.window, "Not added", exc)
                     return None
                 except PhotoVetError as exc:
-                    return f"Not added: {error_text(exc)}"
+                    return error_text(exc, after="Not added")
                 made["name"] = name
                 return None
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QRect
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
-from photovet.core.errors import NotSignedIn, PhotoVetError
+from photovet.core.errors import NotSignedIn, PhotoVetError, ended
 from photovet.core.media.video.linking import face_count
 from photovet.core.transfer import delete_rejected_original
 
@@ -271,7 +271,7 @@ class ApprovalController(QObject):
                 self.ctx.fail(self.window, "Not marked ready", exc)
                 break
             except PhotoVetError as exc:
-                problems.append(f"{it.name}: {exc.full()}")
+                problems.append(f"{it.name}: {ended(exc.full())}")
         if done:
             self._changed(done)
         if problems:
@@ -360,7 +360,7 @@ class ApprovalController(QObject):
             log.error("approve all shown failed: %s\n%s", type(exc).__name__,
                       "".join(traceback.format_tb(exc.__traceback__)))
             self.ctx.fail(self.window, "Not approved", exc)
-            self.tab.approval.say(f"Nothing more was approved: {error_text(exc)}", error=True)
+            self.tab.approval.say(error_text(exc, after="Nothing more was approved"), error=True)
 
     def _approve_all_shown(self) -> None:
         todo = self.waiting_shown()
@@ -387,7 +387,7 @@ class ApprovalController(QObject):
                 self.ctx.fail(self.window, "Not approved", exc)
                 break
             except PhotoVetError as exc:
-                problems.append(f"{it.name}: {exc.full()}")
+                problems.append(f"{it.name}: {ended(exc.full())}")
         if done:
             self._changed(done)
         text = f"{media_count(done)} approved by {approver}."

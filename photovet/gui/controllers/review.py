@@ -349,7 +349,8 @@ class ReviewController(QObject):
             return False
         except ReviewConflict as exc:
             box = QMessageBox(QMessageBox.Icon.Warning, "Changed by someone else",
-                              sentence(exc.message) + (f"\n\n{exc.hint}" if exc.hint else ""),
+                              sentence(exc.message) + (f"\n\n{sentence(exc.hint)}" if exc.hint
+                                                       else ""),
                               parent=self.window)
             reload = box.addButton("Reload the photo", QMessageBox.ButtonRole.AcceptRole)
             box.addButton(QMessageBox.StandardButton.Cancel)

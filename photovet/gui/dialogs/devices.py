@@ -168,7 +168,7 @@ class DevicesDialog(QDialog):
         try:
             d = self.ctx.ws.devices.add_from_photo(path, label=label)
         except PhotoVetError as exc:
-            self.say(f"Not added: {error_text(exc)}", error=True)
+            self.say(error_text(exc, after="Not added"), error=True)
             return False
         self.refresh()
         self.select_id(d.id)
@@ -192,7 +192,7 @@ class DevicesDialog(QDialog):
         try:
             gone = self.ctx.ws.devices.remove(did)
         except PhotoVetError as exc:
-            self.say(f"Not removed: {error_text(exc)}", error=True)
+            self.say(error_text(exc, after="Not removed"), error=True)
             return False
         self.refresh()
         left = len(self.devices())

@@ -249,7 +249,7 @@ class SchoolRulesPage(QWidget):
         try:
             self.ctx.ws.channels.update(channel_id, **{rule: on})
         except PhotoVetError as exc:
-            self.say(f"Not changed: {error_text(exc)}", error=True)
+            self.say(error_text(exc, after="Not changed"), error=True)
             refill()
             return False
         self.say("")
@@ -361,7 +361,7 @@ class SchoolRulesPage(QWidget):
         try:
             self.ctx.ws.school_pictures.add(path, kind=kind)
         except PhotoVetError as exc:
-            self.say(f"Not added: {error_text(exc)}", error=True)
+            self.say(error_text(exc, after="Not added"), error=True)
             return False
         self.fill_pictures()
         self.say(f"Added {Path(path).name}: photos are checked for it from now on.")
@@ -373,7 +373,7 @@ class SchoolRulesPage(QWidget):
         try:   # the core says first which approvals a new or removed picture voids
             return self.ctx.ws.pictures_change(self.ctx.engine)
         except PhotoVetError as exc:
-            self.say(f"Not changed: {error_text(exc)}", error=True)
+            self.say(error_text(exc, after="Not changed"), error=True)
             return None
 
     def confirm_voids(self, change, action: str = "Save") -> bool:
@@ -396,7 +396,7 @@ class SchoolRulesPage(QWidget):
         try:
             gone = self.ctx.ws.school_pictures.remove(sha)
         except PhotoVetError as exc:
-            self.say(f"Not removed: {error_text(exc)}", error=True)
+            self.say(error_text(exc, after="Not removed"), error=True)
             return False
         self.fill_pictures()
         self.say(f"Removed {gone.name}.")

@@ -175,7 +175,7 @@ class DueForDeletionDialog(QDialog):
             self.items = sched.due()
         except PhotoVetError as exc:
             self.items = []
-            self.say(f"What is due could not be worked out: {error_text(exc)}", error=True)
+            self.say(error_text(exc, after="What is due could not be worked out"), error=True)
         self.today = sched.today()
         self._fill(self.items)
         self._update()
