@@ -185,8 +185,9 @@ class MainWindow(QMainWindow):
                                        self.approval.mark_all_shown_ready)),
                          P("approve", A("Approve", self.approval.approve)),
                          P("approve", A("Reject\u2026", self.approval.reject)),
-                         P("approve", A("Approve all shown\u2026",
-                                        self.approval.approve_all_shown)), None,
+                         self.approval.menu_action(P("approve", A(
+                             "Approve all shown\u2026", self.approval.approve_all_shown))),
+                         None,
                          P("originals.delete", A("Delete this rejected original now\u2026",
                                                  self.approval.delete_original))],
             "After &posting": [A("Exports and posts\u2026", lambda: self.after.open_exports()),
@@ -314,6 +315,7 @@ class MainWindow(QMainWindow):
         self.act_who.setText(s.summary())
         for action, permission in self._permissions:
             permit(action, s, permission)
+        self.approval.update_approve_all()     # greyed out, saying why, when nothing waits
         self.register_view.set_permissions(s)
         self.act_setup.setVisible(getattr(self, "_setup_left", False) and s.allowed("settings"))
         self.act_approver.setChecked(self.approval.approver_view)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRect
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
@@ -93,6 +94,7 @@ class ApprovalController(QObject):
         # called before anything is approved: the video player reports what the approver saw
         # until now (controllers/video.py), so the core decides on all of it
         self.before_approve: Callable[[], None] = lambda: None
+        self._approve_all_action: QAction | None = None      # the menu's (main_window.py)
         panel = tab.approval
         panel.mark_ready_requested.connect(self.mark_ready)
         panel.mark_all_ready_requested.connect(self.mark_all_shown_ready)
@@ -149,14 +151,23 @@ class ApprovalController(QObject):
         return [it for it in self.tab.batch.shown_items()
                 if self._usable(it) and it.approval in ("ready", "void")]
 
+    def menu_action(self, action: QAction) -> QAction:
+        """The Approve menu's "Approve all shown...": greyed out with the button."""
+        self._approve_all_action = action
+        action.setToolTip(APPROVE_ALL_TIP)
+        return action
+
     def update_approve_all(self) -> None:
-        """"Approve all shown..." only when something the list shows waits for approval;
-        otherwise greyed out, its tooltip saying why (the role's words follow, as for every
-        button)."""
-        b = self.tab.approval.approve_all_btn
+        """"Approve all shown..." (the button and the menu's) only when something the list
+        shows waits for approval; otherwise greyed out, the tooltip saying why (the role's
+        words follow, as for every button)."""
         waiting = bool(self.waiting_shown()) if self.required else False
-        b.setProperty("photovet_tip", APPROVE_ALL_TIP if waiting else NOTHING_WAITING_TIP)
-        permit(b, self.ctx.session, "approve", waiting)
+        for target in (self.tab.approval.approve_all_btn, self._approve_all_action):
+            if target is None:
+                continue
+            target.setProperty("photovet_tip", APPROVE_ALL_TIP if waiting
+                               else NOTHING_WAITING_TIP)
+            permit(target, self.ctx.session, "approve", waiting)
 
     def shown_lines(self, a) -> list[str]:
         """Who is shown and which names stay readable, a line each, as the core's publication
