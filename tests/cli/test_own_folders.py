@@ -62,7 +62,7 @@ def test_a_data_folder_this_account_cannot_open(locked, monkeypatch, where):
     assert res.exit_code == 1
     assert res.exception is None or isinstance(res.exception, SystemExit), \
         "".join(traceback.format_exception(*res.exc_info))
-    assert (f"error: PhotoVet cannot open its data folder {home} (permission denied)\n"
+    assert (f"error: PhotoVet cannot open its data folder {home} (permission denied).\n"
             "Ask IT to give your account access to it, or set PHOTOVET_HOME to a folder you "
             "own.") in res.stderr
 
