@@ -81,7 +81,7 @@ def media_count(items: list[PhotoItem]) -> str:
 #: "Approve all shown..."'s tooltip: what it does, and why it is greyed out
 APPROVE_ALL_TIP = "Approve every photo and video the list shows, after one check"
 NOTHING_WAITING_TIP = ("Nothing the list shows is waiting for approval: a photo or video "
-                       "waits once a preparer has marked it ready")
+                       "waits once a preparer has marked it ready.")
 
 
 class ApprovalController(QObject):
