@@ -105,14 +105,16 @@ class _Runner(QObject):
 
 
 def where(exc: BaseException) -> str:
-    """Where ``exc`` was raised, for the log: the last frames of PhotoVet's own code
-    ('controllers/video.py:212 report_seen < ...'), never its message (it may hold a name)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "photovet" in f.filename]
+    """Where ``exc`` was raised, for the log: the last frames of PhotoVet's own code above
+    the register's storage ('core/audit.py:244 rows < gui/controllers/video.py:212
+    report_seen'), never its message (it may hold a name)."""
     parts = []
-    for f in reversed(frames[-3:]):
-        short = f.filename.replace("\\", "/").split("/photovet/", 1)[-1]
-        parts.append(f"{short}:{f.lineno} {f.name}")
-    return " < ".join(parts) or "unknown"
+    for f in traceback.extract_tb(exc.__traceback__):
+        short = f.filename.replace("\\", "/")
+        if "/photovet/" not in short or "/photovet/core/storage/" in short:
+            continue
+        parts.append(f"{short.split('/photovet/', 1)[-1]}:{f.lineno} {f.name}")
+    return " < ".join(reversed(parts[-3:])) or "unknown"
 
 
 def _wants_stop(fn: Callable[..., Any]) -> bool:

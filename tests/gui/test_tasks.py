@@ -156,6 +156,9 @@ def test_a_task_that_finds_the_register_closed_says_so_and_is_not_logged_as_a_cr
     lines = [r for r in records if "report" in r.getMessage()]
     assert lines and all(r.levelno == logging.WARNING for r in lines)
     assert "the register was closed" in lines[0].getMessage()
+    # where it was: the register's user, not the storage's insides
+    assert "core/register/people.py" in lines[0].getMessage()
+    assert "core/storage" not in lines[0].getMessage()
     logging.getLogger("photovet").removeHandler(catch)
     assert len(lines) == 1 and "failed" not in lines[0].getMessage()
     assert "\n" not in lines[0].getMessage()                 # one line: no traceback
