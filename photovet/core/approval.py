@@ -443,13 +443,18 @@ class Approvals:
     def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
         self._decide(analysis, REJECTED, comment, None)
 
-    def standing(self, current: set[str] | None = None) -> list[ApprovalState]:
+    def standing(self, current: set[str] | None = None, *,
+                 channel: str | None = None) -> list[ApprovalState]:
         """The approvals given with the analysis photos are checked with now (``current``:
         the engine's analysis keys; without it, every approval): what a change to what photos
-        are matched against (the school's crest pictures, enrolments) voids."""
+        are matched against (the school's crest pictures, enrolments) voids. ``channel``: on
+        that channel only."""
+        where, args = "status = ?", [APPROVED]
+        if channel is not None:
+            where, args = where + " AND channel = ?", [*args, channel]
         return [s for s in (self._row(r) for r in self.db.all(
-            f"SELECT {self._COLS} FROM approvals WHERE status = ? ORDER BY decided_at, sha256, "
-            "channel", [APPROVED]))
+            f"SELECT {self._COLS} FROM approvals WHERE {where} ORDER BY decided_at, sha256, "
+            "channel", args))
             if current is None or (s.parts or {}).get("analysis") in current]
 
     def voided_by_settings(self, old: Any, new: Any, *, fixed_channels: set[str],
@@ -459,10 +464,12 @@ class Approvals:
         approval, when what analysis finds changes: recognition, detection, text, the school's
         name and details; videos, when the video settings change), the mode (on a channel with
         no fixed mode of its own), how faces are covered (the cover style; the cover's size
-        changes every cover: every approval), and the checklist (a check added that the ticks
-        do not cover). ``current``: the analysis keys photos are checked with now (the engine's
-        ``cache_key`` and ``video_cache_key``): an approval signed with another is void
-        already and not counted; without it, every approval is taken as standing."""
+        is counted here as voiding every approval: ``Workspace.settings_change`` counts it
+        exactly instead, by deciding each approved photo again), and the checklist (a check
+        added that the ticks do not cover). ``current``: the analysis keys photos are checked
+        with now (the engine's ``cache_key`` and ``video_cache_key``): an approval signed with
+        another is void already and not counted; without it, every approval is taken as
+        standing."""
         analysis = old.analysis_key() != new.analysis_key()
         video = old.to_dict(("video",)) != new.to_dict(("video",))
         mode = old.mode != new.mode

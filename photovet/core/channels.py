@@ -11,11 +11,13 @@ app) makes it work everywhere at once: consent columns, scan, export, captions, 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
+from dataclasses import replace as _replace
 from typing import Any
 
 from photovet.core.errors import PhotoVetError, SettingsError
 from photovet.core.models import Channel
+from photovet.core.settings import VoidedApprovals
 from photovet.core.storage import Database
 
 NAMES_RULES = ("full", "first", "initials", "none")
@@ -34,6 +36,61 @@ AUDIO_RULE_LABELS = {
     "mute": "Silence the sound",
     "remove": "Remove the sound track",
 }
+
+
+#: a channel's rules that change what policy decides for a photo or video posted there (so an
+#: approval signed under the old rule may no longer fit); its label, size and quality do not
+DECIDING = ("names", "fixed_mode", "audio", "cover_school", "group_only")
+
+
+def _rule_words(channel: Channel, rule: str) -> str:
+    """One rule of a channel in words, as it is now on ``channel``."""
+    label = channel.label
+    if rule == "names":
+        return (f"{label}'s names rule (now \u201c"
+                f"{NAMES_RULE_LABELS.get(channel.names, channel.names)}\u201d)")
+    if rule == "fixed_mode":
+        return (f"{label}'s rule for children (now \u201c"
+                + ("no identifiable children" if channel.fixed_mode else "by consent")
+                + "\u201d)")
+    if rule == "audio":
+        return (f"{label}'s sound rule (now \u201c"
+                f"{AUDIO_RULE_LABELS.get(channel.audio, channel.audio)}\u201d)")
+    if rule == "cover_school":
+        return (f"whether {label} covers the school's name and crest (now "
+                + ("covered" if channel.cover_school else "shown") + ")")
+    if rule == "group_only":
+        return (f"{label}'s group-shot rule (now \u201c"
+                + ("group shots only" if channel.group_only else "any photo") + "\u201d)")
+    return {"label": f"the channel's name (now \u201c{label}\u201d)",
+            "long_edge": f"{label}'s published photo size",
+            "quality": f"{label}'s published photo quality"}.get(rule, f"{label}'s {rule}")
+
+
+@dataclass
+class ChannelChange(VoidedApprovals):
+    """What changing a channel from ``old`` to ``new`` does, as the core knows it before it is
+    stored (``Workspace.channel_change``): the settings changed and the approvals on that
+    channel it voids, found by deciding each approved photo and video again under the new
+    rules (from what its check found and its review, no model run) and comparing with what
+    was signed. ``unsure``: of ``voids``, those that could not be decided again on this PC."""
+
+    old: Channel
+    new: Channel
+    fields: list[str] = field(default_factory=list)
+    voids: list[Any] = field(default_factory=list)     # approval.ApprovalState
+    unsure: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields)
+
+    def what(self) -> str:
+        """'Facebook's names rule (now “Initials only”)' and the like, joined with 'and'."""
+        bits = [_rule_words(self.new, f) for f in self.fields]
+        if not bits:
+            return "nothing"
+        return bits[0] if len(bits) == 1 else ", ".join(bits[:-1]) + " and " + bits[-1]
 
 
 class UnknownChannelError(PhotoVetError):
@@ -134,11 +191,8 @@ class ChannelRegistry:
                                               "group_only": bool(group_only)})
         return self.get(key)
 
-    def update(self, channel_id: str, **changes: Any) -> Channel:
-        """Change a channel's label, size, quality, names rule, fixed mode, sound rule, or its
-        rules "cover school identifiers" (``cover_school``) and "group shots only"
-        (``group_only``) (a signed-in admin)."""
-        self.audit.access.require("channels")
+    def proposed(self, channel_id: str, **changes: Any) -> Channel:
+        """The channel as it would be with ``changes`` (checked: SettingsError), not stored."""
         old = self.get(channel_id)
         allowed = {"label", "long_edge", "quality", "names", "fixed_mode", "audio",
                    "cover_school", "group_only"}
@@ -154,6 +208,16 @@ class ChannelRegistry:
         for rule in ("cover_school", "group_only"):
             if not isinstance(new[rule], bool):
                 raise SettingsError(f"a channel's {rule} rule must be true or false, not {new[rule]!r}")
+        return _replace(old, **{k: new[k] for k in changes})
+
+    def update(self, channel_id: str, **changes: Any) -> Channel:
+        """Change a channel's label, size, quality, names rule, fixed mode, sound rule, or its
+        rules "cover school identifiers" (``cover_school``) and "group shots only"
+        (``group_only``) (a signed-in admin). A change of a rule that decides what is published
+        (``DECIDING``) may void approvals: ``Workspace.channel_change`` says which, first."""
+        self.audit.access.require("channels")
+        old = self.get(channel_id)
+        new = asdict(self.proposed(channel_id, **changes))
         diff = {k: [getattr(old, k), new[k]] for k in changes if getattr(old, k) != new[k]}
         if not diff:
             return old
@@ -168,5 +232,6 @@ class ChannelRegistry:
         return self.get(channel_id)
 
 
-__all__ = ["AUDIO_RULES", "AUDIO_RULE_LABELS", "Channel", "ChannelRegistry", "FIXED_MODES",
+__all__ = ["AUDIO_RULES", "AUDIO_RULE_LABELS", "Channel", "ChannelChange", "ChannelRegistry",
+           "DECIDING", "FIXED_MODES",
            "NAMES_RULES", "NAMES_RULE_LABELS", "UnknownChannelError", "channel_key"]

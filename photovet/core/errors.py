@@ -233,6 +233,19 @@ class SettingsError(PhotoVetError):
     """The settings file is unreadable or has an invalid value."""
 
 
+class SettingsConflict(SettingsError):
+    """The school's settings were changed (on another PC, or by a command) after the ones being
+    saved were read: nothing is saved, so that change is not overwritten unseen. ``by``: who
+    changed them, ``at``: when (stored time), ``sections``: which of the school's sections."""
+
+    def __init__(self, message: str, *, by: str = "", at: str = "",
+                 sections: list[str] | None = None, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.by = by
+        self.at = at
+        self.sections = list(sections or [])
+
+
 class ModeRefusedError(SettingsError):
     """A mode asked for one job (``--mode``) is looser than the school's mode: refused
     (policy.requested_mode_refusal says why, and who changes the school's mode)."""

@@ -23,6 +23,7 @@ Fail closed everywhere: a photo whose faces could not be analysed is an error, n
 from __future__ import annotations
 
 import datetime as _dt
+import copy
 import hashlib
 import json
 import os
@@ -190,6 +191,16 @@ class Engine:
         if self.process is not None:
             self.process.close()
             self.process = None
+
+    def deciding_with(self, settings: Settings) -> Engine:
+        """This engine, deciding with other settings (a change not saved yet): the same snapshot
+        of the register, review store and cache, without models or helper process (deciding
+        needs none; nothing it is given is closed)."""
+        other = copy.copy(self)
+        other.settings = settings
+        other.process = None
+        other.face_engine = other.text_engine = None
+        return other
 
     def reload_register(self) -> None:
         """Re-read people and face signatures (after an import or enrolment)."""

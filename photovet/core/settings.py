@@ -535,38 +535,19 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-@dataclass
-class SettingsChange:
-    """What a change of the school's settings from ``old`` to ``new`` does, as the core knows
-    it before it is saved (``Workspace.settings_change``) or after another PC saved it
-    (``Workspace.reload_settings_change``): the sections changed, whether every photo must be
-    checked again (``recheck``: what analysis finds changed), and the approvals it voids (they
-    must be approved again)."""
+class VoidedApprovals:
+    """The words for the approvals a change voids, shared by a change of the school's settings
+    (``SettingsChange``) and of a channel's rules (``channels.ChannelChange``). ``voids``: the
+    approvals (approval.ApprovalState); ``unsure``: how many of them could not be decided again
+    on this PC (what was found in the photo is not in this PC's cache: another PC checked it,
+    or the cache was cleared) and are counted in case: asked once too often, never once too
+    few. ``what()``: the change in words."""
 
-    old: Settings
-    new: Settings
-    sections: list[str] = field(default_factory=list)
-    voids: list[Any] = field(default_factory=list)     # approval.ApprovalState
-    register: bool = False      # what photos are matched against changes too (crest pictures)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.sections)
-
-    @property
-    def recheck(self) -> bool:
-        return self.register or self.old.analysis_key() != self.new.analysis_key()
+    voids: list[Any]
+    unsure: int
 
     def what(self) -> str:
-        """The changes in words: 'the school's name and details', 'the school's mode (now
-        “no identifiable children”)'."""
-        bits = []
-        for s in self.sections:
-            words = SECTION_WORDS.get(s, s)
-            if s == "mode":
-                words += f" (now \u201c{MODE_NAMES.get(self.new.mode, self.new.mode)}\u201d)"
-            bits.append(words)
-        return _and(bits) if bits else "nothing"
+        raise NotImplementedError
 
     def voided_count(self) -> tuple[int, int]:
         """(photos, videos) whose approval this change voids."""
@@ -594,8 +575,51 @@ class SettingsChange:
         if not self.voids:
             return ""
         one = len(self.voids) == 1
-        return (f"{self.voids_words()} no longer count{'s' if one else ''}: "
+        text = (f"{self.voids_words()} no longer count{'s' if one else ''}: "
                 f"{'it' if one else 'they'} must be approved again.")
+        if self.unsure:
+            n = self.unsure
+            which = ("this" if len(self.voids) == 1 else "any of them" if n == len(self.voids)
+                     else f"{n} of them")
+            text += (f" (PhotoVet could not be sure of {which} on this computer, because "
+                     f"{'it was' if n == 1 else 'they were'} checked on another computer or too "
+                     f"long ago: {'it is' if n == 1 else 'they are'} counted in case.)")
+        return text
+
+
+@dataclass
+class SettingsChange(VoidedApprovals):
+    """What a change of the school's settings from ``old`` to ``new`` does, as the core knows
+    it before it is saved (``Workspace.settings_change``) or after another PC saved it
+    (``Workspace.reload_settings_change``): the sections changed, whether every photo must be
+    checked again (``recheck``: what analysis finds changed), and the approvals it voids (they
+    must be approved again)."""
+
+    old: Settings
+    new: Settings
+    sections: list[str] = field(default_factory=list)
+    voids: list[Any] = field(default_factory=list)     # approval.ApprovalState
+    register: bool = False      # what photos are matched against changes too (crest pictures)
+    unsure: int = 0             # of ``voids``: could not be decided again on this PC
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.sections)
+
+    @property
+    def recheck(self) -> bool:
+        return self.register or self.old.analysis_key() != self.new.analysis_key()
+
+    def what(self) -> str:
+        """The changes in words: 'the school's name and details', 'the school's mode (now
+        “no identifiable children”)'."""
+        bits = []
+        for s in self.sections:
+            words = SECTION_WORDS.get(s, s)
+            if s == "mode":
+                words += f" (now \u201c{MODE_NAMES.get(self.new.mode, self.new.mode)}\u201d)"
+            bits.append(words)
+        return _and(bits) if bits else "nothing"
 
 
 def read_settings_file(path: Path) -> dict[str, Any]:
@@ -664,5 +688,6 @@ def _one_of(key: str, value: Any, allowed: tuple[str, ...]) -> None:
 
 
 __all__ = ["ANALYSIS_SECTIONS", "DEFAULT_CHECKS", "MODES", "MODE_NAMES", "RECOGNITION_PRESETS",
-           "SCHOOL_SECTIONS", "SECTION_WORDS", "Settings", "SettingsChange", "changed_sections",
+           "SCHOOL_SECTIONS", "SECTION_WORDS", "Settings", "SettingsChange", "VoidedApprovals",
+           "changed_sections",
            "read_settings_file", "recognition_preset", "upgrade_settings_file"]

@@ -42,9 +42,15 @@ from photovet.core.approval import Approvals
 from photovet.core.audit import AuditLog
 from photovet.core.cache import AnalysisCache
 from photovet.core.changes import ChangeFeed
-from photovet.core.channels import ChannelRegistry
+from photovet.core.channels import DECIDING, ChannelChange, ChannelRegistry
 from photovet.core.devices import DeviceList
-from photovet.core.errors import AccountError, NotSignedIn, SettingsError
+from photovet.core.errors import (
+    AccountError,
+    NotSignedIn,
+    PhotoVetError,
+    SettingsConflict,
+    SettingsError,
+)
 from photovet.core.keys import RegisterKeys, default_key_store
 from photovet.core.paths import data_dir, ensure_folder
 from photovet.core.records import takedown
@@ -270,13 +276,101 @@ class Workspace:
 
     def _change(self, old: Settings, new: Settings, engine: Any) -> SettingsChange:
         sections = changed_sections(old, new)
-        voids = []
+        voids: list[Any] = []
+        unsure = 0
         if sections:
             current = self._current_keys(engine)
             fixed = {c.id for c in self.channels.all() if c.fixed_mode}
-            voids = self.approvals.voided_by_settings(old, new, fixed_channels=fixed,
+            grow = old.cover.grow != new.cover.grow
+            basis = new
+            if grow:          # the cover's size: counted exactly below, by deciding again
+                basis = new.copy()
+                basis.cover.grow = old.cover.grow
+            voids = self.approvals.voided_by_settings(old, basis, fixed_channels=fixed,
                                                       current=current)
-        return SettingsChange(old, new, sections, voids)
+            if grow and old.analysis_key() == new.analysis_key():
+                counted = {(v.sha256, v.channel) for v in voids}
+                rest = [s for s in self.approvals.standing(current)
+                        if (s.sha256, s.channel) not in counted]
+                decider = self._decider(engine)
+                more, unsure = self._voided_by_deciding(
+                    rest, (decider.deciding_with(old), None), (decider.deciding_with(new), None))
+                gone = {(v.sha256, v.channel) for v in more} | counted
+                voids = [s for s in self.approvals.standing(current)
+                         if (s.sha256, s.channel) in gone]
+        return SettingsChange(old, new, sections, voids, unsure=unsure)
+
+    def channel_change(self, channel_id: str, engine: Any = None, **changes: Any) -> ChannelChange:
+        """What changing a channel (``changes``: as ``ChannelRegistry.update`` takes them) would
+        do, before it is stored (channels.ChannelChange): the settings changed, and the
+        approvals on that channel that would no longer count. Each approved photo and video is
+        decided again, under the channel as it is and as it would be, from what its check
+        found (this PC's analysis cache) and its review, without running a model; an approval
+        whose publication, mode or sound would differ is counted. One that cannot be decided
+        again here (checked on another PC, or its cache entry gone) is counted too
+        (``unsure``): asked once too often, never once too few. ``engine``: as for
+        ``settings_change``."""
+        old = self.channels.get(channel_id)
+        new = self.channels.proposed(channel_id, **changes)
+        fields = [k for k in changes if getattr(old, k) != getattr(new, k)]
+        change = ChannelChange(old, new, fields)
+        if not set(fields) & set(DECIDING):
+            return change          # its name, size or quality: nothing an approval signed
+        states = self.approvals.standing(self._current_keys(engine), channel=channel_id)
+        if states:
+            decider = self._decider(engine)
+            change.voids, change.unsure = self._voided_by_deciding(
+                states, (decider, old), (decider, new))
+        return change
+
+    def _decider(self, engine: Any) -> Any:
+        """An engine that decides (no model is run): the one given, or one without models."""
+        return engine if engine is not None else self.engine()
+
+    def _voided_by_deciding(self, states: list[Any], before: tuple[Any, Any],
+                            after: tuple[Any, Any]) -> tuple[list[Any], int]:
+        """Of the approvals ``states``, those whose signed content differs when decided by
+        ``before`` and by ``after`` (each: an engine, and the channel to decide for, or None
+        for the approval's own channel as stored), and how many of them could not be decided
+        again here (counted in case). Both sides are decided the same way from the same
+        analysis, so the count is of what the change itself alters."""
+        voids, unsure = [], 0
+        for state in states:
+            a = self._signed_now(state, *before)
+            b = self._signed_now(state, *after) if a is not None else None
+            if a is None or b is None:
+                voids.append(state)
+                unsure += 1
+            elif a != b:
+                voids.append(state)
+        return voids, unsure
+
+    def _signed_now(self, state: Any, engine: Any, channel: Any) -> str | None:
+        """The fingerprint an approval of ``state``'s photo or video would sign if decided now by
+        ``engine`` for ``channel``, from the analysis it was approved on (read from this PC's
+        cache) and its review; None when that analysis is not here or cannot be decided."""
+        from photovet.core.approval import fingerprint  # noqa: PLC0415
+        from photovet.core.models import PhotoAnalysis, VideoAnalysis  # noqa: PLC0415
+
+        parts = state.parts or {}
+        key = parts.get("analysis")
+        video = parts.get("media", "photo") == "video"
+        cached = self.cache.get(state.sha256, key) if key else None
+        kind = "video" if video else "analysis"
+        if not cached or not isinstance(cached.get(kind), dict):
+            return None
+        try:
+            analysis: Any = (VideoAnalysis if video else PhotoAnalysis).from_dict(cached[kind])
+            analysis.sha256, analysis.analysis_key, analysis.path = state.sha256, key, state.path
+            engine.decide(analysis, channel if channel is not None else state.channel)
+            signed = engine.approval_parts(analysis)
+        except (PhotoVetError, KeyError, TypeError, ValueError) as exc:
+            log.info("approval %s/%s could not be decided again: %s", state.sha256[:12],
+                     state.channel, exc)
+            return None
+        if "checks" in parts:
+            signed = dict(signed, checks=parts["checks"])
+        return fingerprint(signed)
 
     def pictures_change(self, engine: Any = None) -> SettingsChange:
         """What adding or removing a crest or logo picture does (stored at once, so ask

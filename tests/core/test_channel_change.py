@@ -1,0 +1,142 @@
+"""Changing a channel's rules says first which approvals on it would no longer count
+(Workspace.channel_change): each approved photo and video is decided again under the new rule,
+from what its check found (the analysis cache) and its review, and only those whose signed
+content would change are counted. The counts are checked against what Approvals.check says
+once the change is stored. The cover's size (a school setting) is counted the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from photovet.core.models import Face, PhotoAnalysis, TextItem
+from photovet.core.workspace import Workspace
+
+AMY = "B123456789012"
+CSV = ("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,Consent: Facebook,"
+       "Name with photo\n"
+       f"{AMY},Clarke,Amy,pupil,yes,yes,yes\n")
+PW = {"Mrs Prep": "staple battery office horse", "Mr Head": "staple battery head horse"}
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    w = Workspace.open(tmp_path / "home")
+    w.create_first_admin("Mrs Prep", PW["Mrs Prep"])
+    code = w.accounts.add("Mr Head", ["approver"])
+    w.first_sign_in("Mr Head", code, PW["Mr Head"])
+    w.sign_in("Mrs Prep", PW["Mrs Prep"])
+    csv = tmp_path / "r.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    assert w.import_register(csv).applied
+    yield w
+    w.close()
+
+
+def photo(ws, n: int, *, face: str | None = "shown", name: bool = False,
+          cache: bool = True) -> PhotoAnalysis:
+    """A checked photo as the cache keeps it: Amy's face (``face``: "shown", recognised;
+    "unknown", nobody recognised; None, no face) and with ``name`` her name on a badge."""
+    key = ws.engine().cache_key(as_checked=True)
+    a = PhotoAnalysis(path=f"/trip/{n}.jpg", sha256=f"{n:02d}" * 32, width=400, height=300,
+                      faces_checked=True, analysis_key=key)
+    if face == "shown":
+        a.faces.append(Face(box=(100, 60, 60, 60), score=0.99, person=AMY,
+                            match_status="recognised"))
+    elif face == "unknown":
+        a.faces.append(Face(box=(100, 60, 60, 60), score=0.99, match_status="unknown"))
+    if name:
+        a.texts.append(TextItem(polygon=[(100, 200), (220, 200), (220, 230), (100, 230)],
+                                text="Amy Clarke", score=0.95, person=AMY, kind="pupil-name",
+                                form="full"))
+    if cache:
+        ws.cache.put(a.sha256, key, {"analysis": a.detected().to_dict()})
+    return a
+
+
+def approve(ws, analyses, channel: str = "website") -> None:
+    engine = ws.engine()
+    for a in analyses:
+        engine.decide(a, channel)
+        ws.approvals.mark_ready(a)
+    ws.sign_in("Mr Head", PW["Mr Head"])
+    for a in analyses:
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.sign_in("Mrs Prep", PW["Mrs Prep"])
+
+
+def still_valid(ws, analyses) -> list[bool]:
+    """What export would say of each approval now (decided afresh from the cache's copy)."""
+    engine = ws.engine()
+    out = []
+    for a in analyses:
+        fresh = PhotoAnalysis.from_dict(ws.cache.get(a.sha256, a.analysis_key)["analysis"])
+        fresh.analysis_key, fresh.path = a.analysis_key, a.path
+        engine.decide(fresh, a.channel)
+        out.append(ws.approvals.check(fresh, engine.approval_parts(fresh)).ok)
+    return out
+
+
+def test_a_names_rule_voids_only_the_photos_whose_names_it_covers(ws):
+    named, plain = photo(ws, 1, name=True), photo(ws, 2)
+    approve(ws, [named, plain])
+    change = ws.channel_change("website", names="none")
+    assert change.fields == ["names"] and change.unsure == 0
+    assert [v.sha256 for v in change.voids] == [named.sha256]
+    assert change.question() == (
+        "Changing School website's names rule (now \u201cNo names\u201d) means that 1 approval "
+        "(1 photo) no longer counts: it must be approved again.")
+    assert still_valid(ws, [named, plain]) == [True, True]       # nothing stored yet
+    ws.channels.update("website", names="none")
+    assert still_valid(ws, [named, plain]) == [False, True]      # the count was exact
+
+
+def test_a_fixed_mode_voids_every_approval_on_the_channel_as_the_mode_is_signed(ws):
+    shown, covered, empty = photo(ws, 1), photo(ws, 2, face="unknown"), photo(ws, 3, face=None)
+    approve(ws, [shown, covered, empty])
+    approve(ws, [photo(ws, 4)], "facebook")
+    change = ws.channel_change("website", fixed_mode="no-identifiable-children")
+    assert [v.sha256 for v in change.voids] == [shown.sha256, covered.sha256, empty.sha256]
+    assert change.question().startswith(
+        "Changing School website's rule for children (now \u201cno identifiable children\u201d) "
+        "means that 3 approvals (3 photos) no longer count")
+    ws.channels.update("website", fixed_mode="no-identifiable-children")
+    assert still_valid(ws, [shown, covered, empty]) == [False, False, False]
+
+
+def test_another_channels_approvals_are_not_counted(ws):
+    web, fb = photo(ws, 1, name=True), photo(ws, 2, name=True)
+    approve(ws, [web])
+    approve(ws, [fb], "facebook")
+    change = ws.channel_change("facebook", names="full")   # her full name would be shown
+    assert [(v.sha256, v.channel) for v in change.voids] == [(fb.sha256, "facebook")]
+
+
+def test_its_name_size_or_quality_voids_nothing(ws):
+    approve(ws, [photo(ws, 1, name=True)])
+    change = ws.channel_change("website", label="Our website", long_edge=1600, quality=80)
+    assert change.changed and change.voids == [] and change.question() == ""
+    assert ws.channel_change("website", names="full").changed is False   # as it is
+
+
+def test_a_photo_not_in_this_pcs_cache_is_counted_and_said_so(ws):
+    here, elsewhere = photo(ws, 1, face=None), photo(ws, 2, face=None, cache=False)
+    approve(ws, [here, elsewhere])
+    change = ws.channel_change("website", names="none")
+    assert [v.sha256 for v in change.voids] == [elsewhere.sha256] and change.unsure == 1
+    assert change.voids_sentence() == (
+        "1 approval (1 photo) no longer counts: it must be approved again. (PhotoVet could not "
+        "be sure of this on this computer, because it was checked on another computer or too "
+        "long ago: it is counted in case.)")
+
+
+def test_the_cover_size_voids_only_photos_with_a_cover(ws):
+    covered, shown, empty = photo(ws, 1, face="unknown"), photo(ws, 2), photo(ws, 3, face=None)
+    approve(ws, [covered, shown, empty])
+    new = ws.settings.copy()
+    new.update({"cover": {"grow": 1.8}})
+    change = ws.settings_change(new)
+    assert change.sections == ["cover"] and change.unsure == 0
+    assert [v.sha256 for v in change.voids] == [covered.sha256]
+    ws.save_settings(new)
+    assert still_valid(ws, [covered, shown, empty]) == [False, True, True]
