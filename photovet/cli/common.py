@@ -112,6 +112,21 @@ def stdin_is_terminal() -> bool:
         return False
 
 
+def confirm_voids(change, yes: bool, *, action: str = "save it") -> None:
+    """Before a change that voids approvals (the core's SettingsChange or ChannelChange): say
+    which, then go on only with --yes, or when the person at the terminal says yes; otherwise
+    stop with nothing changed (exit 2). Nothing is asked when the change voids none."""
+    if not change.voids:
+        return
+    click.echo(change.question(), err=True)
+    if yes:
+        return
+    if stdin_is_terminal() and click.confirm(f"{action[:1].upper()}{action[1:]}?", default=False,
+                                             err=True):
+        return
+    abort(f"nothing was changed: use --yes to {action} all the same", EXIT_USAGE)
+
+
 def remembered_password_key(ws, name: str) -> str:
     from photovet.core.accounts import name_key
 

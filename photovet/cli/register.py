@@ -14,6 +14,7 @@ from photovet.cli.common import (
     EXIT_USAGE,
     StderrProgress,
     abort,
+    confirm_voids,
     day_text,
     emit_json,
     fail_line,
@@ -333,10 +334,13 @@ def register_remove_cmd(person_id: str, reason: str) -> None:
                    "to look (new channel: off). With --channel, changes an existing channel.")
 @click.option("--channel", "channel_id", default=None,
               help="The existing channel whose --cover-school or --group-only rule to change.")
+@click.option("--yes", is_flag=True,
+              help="With --channel: change it even if approved photos must then be approved "
+                   "again (without this, asked at a terminal, refused in a script).")
 def register_channels_cmd(add_name: str | None, label: str | None, names: str | None,
                           long_edge: int | None, quality: int | None, no_children: bool,
                           cover_school: bool | None, group_only: bool | None,
-                          channel_id: str | None) -> None:
+                          channel_id: str | None, yes: bool) -> None:
     """The channels consent is recorded for, and their rules. --add makes a new one work
     everywhere at once (consent columns, scan, export, captions, the app)."""
     ws = open_workspace()
@@ -359,8 +363,12 @@ def register_channels_cmd(add_name: str | None, label: str | None, names: str | 
             if not changes:
                 raise click.UsageError("say what to change: --cover-school/--show-school or "
                                        "--group-only/--any-shot")
+            effect = ws.channel_change(channel_id, **changes)   # what it voids, first
+            confirm_voids(effect, yes, action="change it")
             ws.channels.update(channel_id, **changes)
             click.echo(f"Channel '{channel_id}' changed (recorded in the audit log).")
+            if effect.voids:
+                click.echo(f"note: {effect.voids_sentence()}", err=True)
         elif names or long_edge or quality or no_children or label or \
                 cover_school is not None or group_only is not None:
             raise click.UsageError("to change an existing channel use the app's Settings (or "

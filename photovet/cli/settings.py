@@ -12,6 +12,7 @@ from photovet.cli.common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
     abort,
+    confirm_voids,
     day_text,
     fail_line,
     open_workspace,
@@ -45,20 +46,27 @@ def settings_group(ctx: click.Context) -> None:
 @settings_group.command("set")
 @click.argument("key")
 @click.argument("value")
-def settings_set_cmd(key: str, value: str) -> None:
+@click.option("--yes", is_flag=True,
+              help="Save it even if it means approvals must be given again (without this, "
+                   "such a change is asked about at a terminal, and refused in a script).")
+def settings_set_cmd(key: str, value: str, yes: bool) -> None:
     """Change one setting, e.g. 'photovet settings set approval.required false'. VALUE is read
     as JSON (true, false, numbers, "text"), or as text when it is not JSON. School settings are
-    stored in the register and the change is audited."""
+    stored in the register and the change is audited. A change that means approved photos must
+    be approved again says so first, and is saved only with --yes or your answer."""
     try:
         parsed = json.loads(value)
     except ValueError:
         parsed = value
     ws = open_workspace()
     try:
-        new = ws.settings.copy()
+        base = ws.settings.copy()
+        new = base.copy()
         new.set(key, parsed)
         effect = ws.settings_change(new)     # what it voids, said by the core before saving
-        changed = ws.save_settings(new)
+        confirm_voids(effect, yes)
+        # refused if another PC changed the school's settings while this one asked
+        changed = ws.save_settings(new, base=base)
     except PhotoVetError as exc:
         abort(exc)
     finally:

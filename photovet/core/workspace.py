@@ -426,9 +426,37 @@ class Workspace:
             raise ModeRefusedError(refusal)
         return mode_to_use(self.settings.mode, mode)
 
-    def save_settings(self, settings: Settings) -> dict:
+    def settings_conflict(self, base: Settings) -> SettingsConflict | None:
+        """The school's settings as stored now differ from ``base`` (those an editor read before
+        the person changed them): who changed them, when and what (a SettingsConflict to show
+        or raise), or None. Saving over it would undo that change unseen."""
+        rows = self.db.all("SELECT section, value, updated_at, actor FROM school_settings")
+        stored = self._settings_from_register({r[0]: r[1] for r in rows})
+        sections = changed_sections(base, stored)
+        if not sections:
+            return None
+        latest = max((r for r in rows if r[0] in sections), key=lambda r: r[2] or "",
+                     default=None)
+        by, at = (latest[3] or "", latest[2] or "") if latest is not None else ("", "")
+        from photovet.core.review import local_time  # noqa: PLC0415
+
+        what = SettingsChange(base, stored, sections).what()
+        who = by or "someone"
+        return SettingsConflict(
+            f"{who} changed {what} at {local_time(at)} (on another computer or with a photovet "
+            "command) after these settings were read, so yours were not saved: saving them "
+            "would have undone that change.",
+            by=by, at=at, sections=sections,
+            hint="Read the settings again, then make your changes again if they are still "
+                 "wanted.")
+
+    def save_settings(self, settings: Settings, *, base: Settings | None = None) -> dict:
         """Store the school's sections in the register (a signed-in admin; audited) and this
-        PC's in settings.json. Returns what changed, by section."""
+        PC's in settings.json. Returns what changed, by section. ``base``: the school's
+        settings the change was made from (an editor's, read when it opened): when the stored
+        ones differ from it now (another PC or a command saved meanwhile), nothing is saved
+        and SettingsConflict says who changed what and when (checked again inside the write,
+        under the register's writer lock)."""
         new_school = settings.to_dict(SCHOOL_SECTIONS)
         if new_school != self.settings.to_dict(SCHOOL_SECTIONS):
             self.access.require("settings")
@@ -436,7 +464,12 @@ class Workspace:
                 self.access.require("approval.off")
         if settings.to_dict(("database",)) != self.settings.to_dict(("database",)):
             self.access.require("database")
-        changed = self._store_school_settings(settings, action="settings.change")
+        with self.db.atomic():
+            if base is not None:
+                conflict = self.settings_conflict(base)
+                if conflict is not None:
+                    raise conflict
+            changed = self._store_school_settings(settings, action="settings.change")
         settings.save(self.home / "settings.json")
         self.settings = settings
         self.register.settings = settings

@@ -119,7 +119,7 @@ def test_settings_set_says_which_approvals_no_longer_count(register, tmp_path):
         ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
     result = run("settings", "set", "retention.cache_days", "10")
     assert result.exit_code == 0 and "no longer count" not in result.output
-    result = run("settings", "set", "mode", "no-identifiable-children")
+    result = run("settings", "set", "mode", "no-identifiable-children", "--yes")
     assert result.exit_code == 0, result.output
     assert "note: 1 approval (1 photo) no longer counts: it must be approved again." in \
         result.output

@@ -199,3 +199,40 @@ def test_a_crest_picture_voids_every_standing_approval_and_means_checking_again(
         draw_crest(400).save(crest)
         ws.school_pictures.add(crest, kind="crest")
     assert _still_valid(ws, photos, key_changed=True) == 0     # the count was true
+
+
+def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws, tmp_path):
+    from photovet.core.errors import SettingsConflict
+
+    base = ws.settings.copy()                   # an editor opens the settings here
+    mine = base.copy()
+    mine.update({"cover": {"style": "pixelate"}})
+    other = Workspace.open(tmp_path / "home")   # meanwhile, on another PC
+    try:
+        other.sign_in("Mrs Prep", PW["Mrs Prep"])
+        theirs = other.settings.copy()
+        theirs.mode = "no-identifiable-children"
+        other.save_settings(theirs)
+    finally:
+        other.close()
+    conflict = ws.settings_conflict(base)
+    assert conflict is not None and conflict.sections == ["mode"] and conflict.by == "Mrs Prep"
+    with pytest.raises(SettingsConflict) as err:
+        ws.save_settings(mine, base=base)
+    text = err.value.message
+    assert text.startswith("Mrs Prep changed the school's mode (now \u201cno identifiable "
+                           "children\u201d) at ")
+    assert "so yours were not saved" in text and "/20" in text      # the time, with its day
+    stored = {r[0] for r in ws.db.all("SELECT section FROM school_settings WHERE actor = ?",
+                                      ["Mrs Prep"])}
+    assert "mode" in stored
+    ws.reload_settings()
+    assert ws.settings.mode == "no-identifiable-children"           # their change stands
+    assert ws.settings.cover.style == "solid"                       # and nothing of mine
+    # read again, the same edit is saved over the new settings
+    base = ws.settings.copy()
+    mine = base.copy()
+    mine.update({"cover": {"style": "pixelate"}})
+    assert ws.settings_conflict(base) is None
+    ws.save_settings(mine, base=base)
+    assert ws.settings.mode == "no-identifiable-children" and ws.settings.cover.style == "pixelate"

@@ -1,0 +1,116 @@
+"""A command that would void approvals says which first and changes nothing without --yes (or
+the person's yes at a terminal): 'photovet settings set' and 'photovet register channels
+--channel'. A change another PC saved while the command asked is not overwritten."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from photovet.cli import cli
+from photovet.core.models import Face, PhotoAnalysis, TextItem
+from photovet.core.workspace import Workspace
+from tests.cli.conftest import password_of
+
+AMY = "B123456789012"
+CSV = ("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,Consent: Facebook\n"
+       f"{AMY},Clarke,Amy,pupil,yes,yes\n")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+@pytest.fixture
+def approved(tmp_path):
+    """Amy's photo approved for Facebook; a line of it reads the school's name (covered on
+    Facebook, whose rule covers school identifiers). Checked on this PC: in its cache."""
+    csv = tmp_path / "mis.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    with Workspace.open() as ws:
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        assert ws.import_register(csv).applied
+        engine = ws.engine()
+        key = engine.cache_key(as_checked=True)
+        a = PhotoAnalysis(path=str(tmp_path / "a.jpg"), sha256="ab" * 32, width=400, height=300,
+                          faces_checked=True, analysis_key=key,
+                          faces=[Face(box=(10, 10, 40, 40), score=0.99, person=AMY,
+                                      match_status="recognised")],
+                          texts=[TextItem(polygon=[(50, 200), (250, 200), (250, 230), (50, 230)],
+                                          text="Oakfield Primary", score=0.95, school="name")])
+        ws.cache.put(a.sha256, key, {"analysis": a.detected().to_dict()})
+        engine.decide(a, "facebook")
+        ws.approvals.mark_ready(a)
+        ws.sign_in("Mr Head", password_of("Mr Head"))
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    return a
+
+
+def stored(ws_check):
+    with Workspace.open() as ws:
+        return ws_check(ws)
+
+
+QUESTION = ("Changing the school's mode (now \u201cno identifiable children\u201d) means that "
+            "1 approval (1 photo) no longer counts: it must be approved again.")
+
+
+def test_settings_set_asks_first_and_saves_nothing_without_yes(approved):
+    result = run("settings", "set", "mode", "no-identifiable-children")
+    assert result.exit_code == 2, result.output
+    assert QUESTION in result.output
+    assert "nothing was changed: use --yes to save it all the same" in result.output
+    assert stored(lambda ws: ws.settings.mode) == "consent"
+    result = run("settings", "set", "mode", "no-identifiable-children", "--yes")
+    assert result.exit_code == 0, result.output
+    assert stored(lambda ws: ws.settings.mode) == "no-identifiable-children"
+
+
+def test_settings_set_asks_at_a_terminal(approved, monkeypatch):
+    monkeypatch.setattr("photovet.cli.common.stdin_is_terminal", lambda: True)
+    result = run("settings", "set", "mode", "no-identifiable-children", input="n\n")
+    assert result.exit_code == 2 and "Save it? [y/N]" in result.output, result.output
+    assert stored(lambda ws: ws.settings.mode) == "consent"
+    result = run("settings", "set", "mode", "no-identifiable-children", input="y\n")
+    assert result.exit_code == 0, result.output
+    assert stored(lambda ws: ws.settings.mode) == "no-identifiable-children"
+
+
+def test_a_setting_that_voids_nothing_is_saved_without_a_question(approved):
+    result = run("settings", "set", "retention.cache_days", "10")
+    assert result.exit_code == 0 and "Changing" not in result.output, result.output
+
+
+def test_a_change_another_pc_saved_while_asking_is_not_overwritten(approved, monkeypatch):
+    def another_pc_saves_meanwhile(*_args, **_kwargs) -> bool:
+        with Workspace.open() as other:
+            other.sign_in("Mrs Office", password_of("Mrs Office"))
+            s = other.settings.copy()
+            s.update({"cover": {"style": "pixelate"}})
+            other.save_settings(s)
+        return True                           # and the person here says yes
+
+    monkeypatch.setattr("photovet.cli.common.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("photovet.cli.common.click.confirm", another_pc_saves_meanwhile)
+    result = run("settings", "set", "mode", "no-identifiable-children")
+    assert result.exit_code == 1, result.output
+    assert "Mrs Office changed how covers look at " in result.output
+    assert "so yours were not saved" in result.output
+    assert stored(lambda ws: (ws.settings.mode, ws.settings.cover.style)) == \
+        ("consent", "pixelate")
+
+
+def test_a_channel_rule_that_voids_approvals_asks_first(approved):
+    result = run("register", "channels", "--channel", "facebook", "--show-school")
+    assert result.exit_code == 2, result.output
+    assert ("Changing whether Facebook covers the school's name and crest (now shown) means "
+            "that 1 approval (1 photo) no longer counts: it must be approved again.") \
+        in result.output
+    assert stored(lambda ws: ws.channels.get("facebook").cover_school) is True
+    # a rule that changes nothing published is changed without a question
+    result = run("register", "channels", "--channel", "website", "--group-only")
+    assert result.exit_code == 0 and "Changing" not in result.output, result.output
+    result = run("register", "channels", "--channel", "facebook", "--show-school", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "note: 1 approval (1 photo) no longer counts" in result.output
+    assert stored(lambda ws: ws.channels.get("facebook").cover_school) is False
