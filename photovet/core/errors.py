@@ -236,14 +236,18 @@ class SettingsError(PhotoVetError):
 class SettingsConflict(SettingsError):
     """The school's settings were changed (on another PC, or by a command) after the ones being
     saved were read: nothing is saved, so that change is not overwritten unseen. ``by``: who
-    changed them, ``at``: when (stored time), ``sections``: which of the school's sections."""
+    changed them, ``at``: when (stored time), ``sections``: which of the school's sections,
+    ``summary``: who changed what and when, in words ("Mrs Office changed how covers look at
+    10:42 on 30/11/2026")."""
 
     def __init__(self, message: str, *, by: str = "", at: str = "",
-                 sections: list[str] | None = None, hint: str | None = None):
+                 sections: list[str] | None = None, summary: str = "",
+                 hint: str | None = None):
         super().__init__(message, hint=hint)
         self.by = by
         self.at = at
         self.sections = list(sections or [])
+        self.summary = summary or message
 
 
 class ModeRefusedError(SettingsError):

@@ -441,12 +441,11 @@ class Workspace:
         from photovet.core.review import local_time  # noqa: PLC0415
 
         what = SettingsChange(base, stored, sections).what()
-        who = by or "someone"
+        summary = f"{by or 'someone'} changed {what} at {local_time(at)}"
         return SettingsConflict(
-            f"{who} changed {what} at {local_time(at)} (on another computer or with a photovet "
-            "command) after these settings were read, so yours were not saved: saving them "
-            "would have undone that change.",
-            by=by, at=at, sections=sections,
+            f"{summary} (on another computer or with a photovet command) after these settings "
+            "were read, so yours were not saved: saving them would have undone that change.",
+            by=by, at=at, sections=sections, summary=summary,
             hint="Read the settings again, then make your changes again if they are still "
                  "wanted.")
 

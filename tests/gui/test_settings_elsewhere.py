@@ -203,3 +203,65 @@ def test_a_crest_picture_asks_first_when_it_would_void_approvals(qtbot, ws, make
     qtbot.waitUntil(lambda: "no longer count" in win.message_banner.text(), timeout=5000)
     assert "The school's crest and logo pictures changed" in unescape(win.message_banner.text())
     dlg.reject()
+
+
+def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settings(
+        qtbot, ws, make_window, tmp_path, photovet_home):
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    dlg = win.register.settings("school")
+    dlg.cover_style.setCurrentIndex(dlg.cover_style.findData("pixelate"))   # my changes
+    dlg.rules.retention["cache_days"].setValue(12)
+    another_pc(photovet_home, lambda s: setattr(s, "mode", "no-identifiable-children"))
+    asked: list[str] = []
+    answer(lambda box: (asked.append(message_text(box)),
+                        button(box, "Show the new settings").click()))
+    button(dlg, "Save").click()
+    qtbot.waitUntil(lambda: dlg.conflict_note.isVisible(), timeout=5000)
+    assert asked[0].startswith(f"{PREPARER_NAME} changed the school's mode (now \u201cno "
+                               "identifiable children\u201d) at "), asked
+    assert "yours were not saved" in asked[0]
+    # their change stands, nothing of mine was saved
+    assert ws.settings.mode == "no-identifiable-children"
+    assert ws.settings.cover.style == "solid" and ws.settings.retention.cache_days != 12
+    # the dialog shows the settings as they are now, and lists my changes to make again
+    assert dlg.isVisible() and dlg.mode.currentData() == "no-identifiable-children"
+    assert dlg.cover_style.currentData() == "solid"
+    note = unescape(dlg.conflict_note.text())
+    assert "Not saved." in note and "changed the school's mode" in note
+    assert "Covered faces look like: Coarse blocks (too coarse to recognise anyone)" in note
+    assert "The analysis cache: 12 days" in note
+    # made again, they are saved over the new settings, which stay
+    dlg.cover_style.setCurrentIndex(dlg.cover_style.findData("pixelate"))
+    button(dlg, "Save").click()
+    qtbot.waitUntil(lambda: ws.settings.cover.style == "pixelate", timeout=5000)
+    assert ws.settings.mode == "no-identifiable-children"
+
+
+def test_a_channel_change_that_voids_approvals_asks_first(qtbot, ws, make_window, tmp_path):
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    approve_all(win, ws)
+    for it in win.batch.model.items:    # as the checking process keeps them on this PC
+        ws.cache.put(it.analysis.sha256, it.analysis.analysis_key,
+                     {"analysis": it.analysis.detected().to_dict()})
+    dlg = win.register.settings("channels")
+    values = dict(label="School website", names="full", long_edge=2048, quality=88,
+                  fixed_mode="no-identifiable-children")
+    asked: list[str] = []
+    answer(lambda box: (asked.append(message_text(box)), button(box, "Go back").click()))
+    assert not dlg.change_channel("website", values)
+    assert asked == ["Changing School website's rule for children (now \u201cno identifiable "
+                     "children\u201d) means that 2 approvals (2 photos) no longer count: they "
+                     "must be approved again.\n\nChange the channel?\n"], asked
+    assert ws.channels.get("website").fixed_mode is None
+    # its size alone voids nothing: changed without a question
+    assert dlg.change_channel("website", dict(values, fixed_mode=None, long_edge=1600))
+    assert ws.channels.get("website").long_edge == 1600 and len(asked) == 1
+    answer(lambda box: button(box, "Change the channel").click())
+    assert dlg.change_channel("website", values)
+    assert ws.channels.get("website").fixed_mode == "no-identifiable-children"
+    qtbot.waitUntil(lambda: "2 approvals (2 photos) no longer count" in
+                    unescape(win.message_banner.text()), timeout=5000)
+    for it in win.batch.model.items:
+        assert not ws.approvals.check(it.analysis, win.ctx.engine.approval_parts(
+            win.ctx.engine.decide(it.analysis, "website"))).ok
+    dlg.reject()

@@ -99,9 +99,9 @@ class RegisterController(QObject):
     # -- settings and channels --------------------------------------------------------------------
 
     def settings(self, tab: str = "school") -> SettingsDialog:
-        before = self.ctx.ws.settings.analysis_key()
         dlg = SettingsDialog(self.ctx, tab=tab, parent=self.window)
-        dlg.saved.connect(lambda: self.ctx.settings_saved(before, dlg.change))
+        # (read again when a save was refused and the dialog showed the settings anew)
+        dlg.saved.connect(lambda: self.ctx.settings_saved(dlg.analysis_key_before, dlg.change))
         dlg.channels_changed.connect(self.ctx.channels_changed)
         # a new crest changes what checking finds: the helper restarts and the batch is re-checked
         dlg.pictures_changed.connect(lambda: self.ctx.settings_saved(

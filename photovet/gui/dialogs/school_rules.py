@@ -88,6 +88,13 @@ def confirm_voids(parent: QWidget, change, action: str = "Save") -> bool:
     return box.clickedButton() is save
 
 
+def channel_voids_news(ctx, change) -> None:
+    """After a channel's change that voided approvals: the banner says so, in the core's words."""
+    if change.voids:
+        what = change.what()
+        ctx.settings_news.emit(f"{what[:1].upper()}{what[1:]} changed. {change.voids_sentence()}")
+
+
 def _lines(edit: QPlainTextEdit) -> list[str]:
     return [" ".join(x.split()) for x in edit.toPlainText().splitlines() if x.strip()]
 
@@ -246,6 +253,15 @@ class SchoolRulesPage(QWidget):
         ``later``: the table is filled again after the signal in hand (a combo box's own)."""
         refill = (lambda: QTimer.singleShot(0, self.fill_channels)) if later else \
             self.fill_channels
+        try:   # the core says first which approvals the new rule would void
+            change = self.ctx.ws.channel_change(channel_id, self.ctx.engine, **{rule: on})
+        except PhotoVetError as exc:
+            self.say(f"Not changed: {error_text(exc)}", error=True)
+            refill()
+            return False
+        if change.voids and not self.confirm_voids(change, "Change the rule"):
+            refill()                   # Go back: the table shows the rule as it is
+            return False
         try:
             self.ctx.ws.channels.update(channel_id, **{rule: on})
         except PhotoVetError as exc:
@@ -255,6 +271,7 @@ class SchoolRulesPage(QWidget):
         self.say("")
         refill()
         self.channels_changed.emit()
+        channel_voids_news(self.ctx, change)
         return True
 
     def _channel_item_changed(self, item: QTableWidgetItem) -> None:
@@ -491,6 +508,19 @@ class SchoolRulesPage(QWidget):
             "checklist": {"checks": self.check_texts()},
         }
 
+    def load(self, s: Settings) -> None:
+        """Show ``s``'s values on this page (the school's settings read again)."""
+        self.delete_when.setCurrentIndex(max(0, self.delete_when.findData(
+            s.retention.delete_originals_when)))
+        for name, spin in self.retention.items():
+            spin.setValue(int(getattr(s.retention, name)))
+        self.min_faces.setValue(s.group.min_faces)
+        self.max_share.setValue(round(s.group.max_share * 100))
+        self.names.setPlainText("\n".join(s.school.names))
+        self.abbreviations.setPlainText("\n".join(s.school.abbreviations))
+        self.address.setPlainText("\n".join(s.school.address_words))
+        self.set_checks(list(s.checklist.checks))
+
     def apply_to(self, settings: Settings) -> Settings:
         """Put this page's values into ``settings`` (SettingsError, in plain words, when one
         cannot be used: e.g. the same check twice)."""
@@ -502,4 +532,4 @@ class SchoolRulesPage(QWidget):
         self.message.setText(text)
 
 
-__all__ = ["RETENTION_FIELDS", "SchoolRulesPage"]
+__all__ = ["RETENTION_FIELDS", "SchoolRulesPage", "channel_voids_news", "confirm_voids"]

@@ -29,14 +29,25 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.channels import NAMES_RULE_LABELS
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import PhotoVetError, SettingsConflict
 from photovet.core.models import Channel
-from photovet.core.settings import RECOGNITION_PRESETS, Settings, recognition_preset
+from photovet.core.settings import (
+    RECOGNITION_PRESETS,
+    SCHOOL_SECTIONS,
+    Settings,
+    recognition_preset,
+)
 
 from .. import style
-from ..words import error_text
+from ..words import error_text, esc
 from .common import ok_cancel
-from .school_rules import SchoolRulesPage, confirm_voids
+from .school_rules import (
+    DELETE_WHEN,
+    RETENTION_FIELDS,
+    SchoolRulesPage,
+    channel_voids_news,
+    confirm_voids,
+)
 
 # the words for the core's recognition presets (settings.RECOGNITION_PRESETS: the numbers):
 # the name in the list, and what it means under it
@@ -135,6 +146,10 @@ class SettingsDialog(QDialog):
         self.setObjectName("SettingsDialog")
         self.resize(860, 640)
         s = ctx.ws.settings
+        # the school's settings as read when the dialog opened: saving over a change made
+        # since (another PC, a command) is refused by the core (SettingsConflict)
+        self.base = s.copy()
+        self.analysis_key_before = s.analysis_key()
         tabs = QTabWidget()
 
         # -- the school's settings ---------------------------------------------------------------
@@ -254,6 +269,15 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
+        # after a save refused because the settings changed elsewhere: what happened, and the
+        # person's own changes to make again (the widgets show the settings as they are now)
+        self.conflict_note = QLabel("")
+        self.conflict_note.setObjectName("SettingsConflictNote")
+        self.conflict_note.setWordWrap(True)
+        self.conflict_note.setTextFormat(Qt.TextFormat.RichText)
+        self.conflict_note.setStyleSheet(style.BANNER_WARNING)
+        self.conflict_note.hide()
+        lay.addWidget(self.conflict_note)
         lay.addWidget(tabs, 1)
         lay.addWidget(buttons)
         self.tabs = tabs
@@ -309,18 +333,48 @@ class SettingsDialog(QDialog):
         dlg = ChannelDialog(self.ctx.ws.channels.get(cid), parent=self)
         if not dlg.exec():
             return
+        self.change_channel(cid, dlg.values())
+
+    def change_channel(self, cid: str, values: dict) -> bool:
+        """Store a channel's new values, asking first when approvals on it would no longer
+        count (the core's count: each approved photo decided again under the new rules)."""
         try:
-            self.ctx.ws.channels.update(cid, **dlg.values())
+            change = self.ctx.ws.channel_change(cid, self.ctx.engine, **values)
         except PhotoVetError as exc:
             self.ctx.fail(self, "Channel not changed", exc)
-            return
+            return False
+        if change.voids and not self.confirm_voids(change, "Change the channel"):
+            return False
+        try:
+            self.ctx.ws.channels.update(cid, **values)
+        except PhotoVetError as exc:
+            self.ctx.fail(self, "Channel not changed", exc)
+            return False
         self._fill_channels()
         self.channels_changed.emit()
+        channel_voids_news(self.ctx, change)
+        return True
 
     # -- saving ---------------------------------------------------------------------------------
 
+    def load(self, s: Settings) -> None:
+        """Show ``s``'s values (the school's settings read again after a refused save)."""
+        self.approval.setChecked(s.approval.required)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(s.mode)))
+        current = self.strictness.findData(recognition_preset(s.recognition) or "")
+        if current < 0:
+            self.strictness.addItem("Custom", "")
+            current = self.strictness.count() - 1
+        self.strictness.setCurrentIndex(current)
+        self.cover_style.setCurrentIndex(max(0, self.cover_style.findData(s.cover.style)))
+        self.text.setChecked(s.text.enabled)
+        self.cores.setValue(s.performance.cores)
+        self.rules.load(s)
+
     def settings(self) -> Settings:
-        new = self.ctx.ws.settings.copy()
+        new = self.base.copy()
+        new.update(self.ctx.ws.settings.to_dict(tuple(
+            k for k in self.ctx.ws.settings.to_dict() if k not in SCHOOL_SECTIONS)))
         preset = self.strictness.currentData()
         new.update({
             "mode": self.mode.currentData(),
@@ -346,6 +400,10 @@ class SettingsDialog(QDialog):
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                     QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return
+        conflict = self.ctx.ws.settings_conflict(self.base)
+        if conflict is not None:      # changed elsewhere since this dialog read them
+            self.refused(conflict, new)
+            return
         try:   # the core says first what saving would cancel: asked only when it would
             change = self.ctx.ws.settings_change(new, self.ctx.engine)
         except PhotoVetError as exc:
@@ -354,7 +412,10 @@ class SettingsDialog(QDialog):
         if change.voids and not self.confirm_voids(change):
             return
         try:
-            self.ctx.ws.save_settings(new)
+            self.ctx.ws.save_settings(new, base=self.base)
+        except SettingsConflict as exc:  # saved elsewhere while the question was open
+            self.refused(exc, new)
+            return
         except PhotoVetError as exc:
             self.ctx.fail(self, "Settings not saved", exc)
             return
@@ -362,9 +423,83 @@ class SettingsDialog(QDialog):
         self.saved.emit()
         self.accept()
 
-    def confirm_voids(self, change) -> bool:
+    def confirm_voids(self, change, action: str = "Save") -> bool:
         """Asked before a save that voids approvals (school_rules.confirm_voids)."""
-        return confirm_voids(self, change)
+        return confirm_voids(self, change, action)
+
+    def refused(self, conflict: SettingsConflict, mine: Settings) -> None:
+        """The save was refused: the school's settings were changed elsewhere after this dialog
+        read them. Says who changed what and when, and offers to show the settings as they are
+        now, with the person's own changes listed to make again (nothing of theirs is lost
+        from view, nothing of the other change is undone)."""
+        edits = edit_lines(self.base, mine)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Settings changed elsewhere",
+                          f"{conflict.message}\n\nShow the settings as they are now? Your "
+                          "changes stay listed at the top of Settings, to make again.",
+                          parent=self)
+        load = box.addButton("Show the new settings", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(load)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is not load:
+            return
+        self.reload(conflict, edits)
+
+    def reload(self, conflict: SettingsConflict, edits: list[str]) -> None:
+        """Read the school's settings again (the window hears of the change as from another
+        PC), show them, and list the person's changes that were not saved."""
+        self.ctx.school_settings_reread(conflict.by)
+        self.base = self.ctx.ws.settings.copy()
+        self.analysis_key_before = self.base.analysis_key()
+        self.load(self.base)
+        items = "".join(f"<li>{esc(line)}</li>" for line in edits)
+        self.conflict_note.setText(
+            f"<b>Not saved.</b> {esc(conflict.summary)}, after you opened Settings. "
+            "Settings now shows the school's settings as they are."
+            + (f" Your changes, to make again if you still want them:<ul>{items}</ul>"
+               if edits else ""))
+        self.conflict_note.show()
 
 
-__all__ = ["ChannelDialog", "SettingsDialog"]
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def edit_lines(old: Settings, new: Settings) -> list[str]:
+    """The changes from ``old`` to ``new`` that this dialog makes, as the dialog labels them
+    ('Covered faces look like: Coarse blocks (too coarse to recognise anyone)')."""
+    out: list[str] = []
+    if old.approval.required != new.approval.required:
+        out.append(f"A senior leader approves every photo: {_on_off(new.approval.required)}")
+    if old.mode != new.mode:
+        out.append(f"Usually: {dict(MODES).get(new.mode, new.mode)}")
+    if old.to_dict(("recognition",)) != new.to_dict(("recognition",)):
+        preset = recognition_preset(new.recognition) or ""
+        out.append(f"Recognition: {STRICTNESS.get(preset, ('Custom', ''))[0]}")
+    if old.cover.style != new.cover.style:
+        out.append(f"Covered faces look like: {dict(COVER_STYLES).get(new.cover.style)}")
+    if old.text.enabled != new.text.enabled:
+        out.append(f"Read the text in every photo: {_on_off(new.text.enabled)}")
+    if old.performance.cores != new.performance.cores:
+        out.append(f"Processor cores for checking: {new.performance.cores or 'All but one'}")
+    if old.retention.delete_originals_when != new.retention.delete_originals_when:
+        out.append("Offer to delete a batch's originals: "
+                   + dict(DELETE_WHEN).get(new.retention.delete_originals_when, ""))
+    for name, label, _after in RETENTION_FIELDS:
+        if getattr(old.retention, name) != getattr(new.retention, name):
+            out.append(f"{label}: {getattr(new.retention, name)} days")
+    if old.group.min_faces != new.group.min_faces:
+        out.append(f"A group shot has at least: {new.group.min_faces} faces")
+    if old.group.max_share != new.group.max_share:
+        out.append(f"No pupil's face more than: {round(new.group.max_share * 100)} %")
+    for name, label in (("names", "The school's names"), ("abbreviations", "Initials"),
+                        ("address_words", "Address words and postcode")):
+        if getattr(old.school, name) != getattr(new.school, name):
+            out.append(f"{label}: " + ("; ".join(getattr(new.school, name)) or "(none)"))
+    if old.checklist.checks != new.checklist.checks:
+        out.append("Approver's checklist: " + ("; ".join(new.checklist.checks) or "(none)"))
+    return out
+
+
+__all__ = ["ChannelDialog", "SettingsDialog", "edit_lines"]
