@@ -440,6 +440,15 @@ def _stop_on_ctrl_c(stop: threading.Event, quiet: bool):
     return restore
 
 
+def _school_name_warning(ws, ch) -> None:
+    """Before photos are checked, prepared or approved for ``ch``: the school's name is not set
+    while the channel must not identify the school (the core's warning), and how to set it."""
+    warning = ws.school_name_warning(ch.id)
+    if warning:
+        click.echo(f"warning: {warning} Set it with: photovet settings set school.names "
+                   "'[\"Your school's name\"]'", err=True)
+
+
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", default="website", show_default=True, help=CHANNEL_HELP)
@@ -464,6 +473,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     files = _files(paths, ws)
     ch = get_channel(ws, channel)
     mode = checked_mode(ws, mode)
+    _school_name_warning(ws, ch)
     engine = load_engine(ws, text=not no_text)
     failed = 0
     analyses = _analyse(ws, engine, files, ch, mode, "Scanning")
@@ -555,6 +565,7 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
     files = _files(paths, ws)
     ch = get_channel(ws, channel)
     mode = checked_mode(ws, mode)
+    _school_name_warning(ws, ch)
     engine = load_engine(ws)
     failed = 0
     analyses = _analyse(ws, engine, files, ch, mode, "Checking")
@@ -623,6 +634,7 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                                  "one's faces named by hand", param_hint="--named-by-hand-checked")
     ch = get_channel(ws, channel)
     mode = checked_mode(ws, mode)
+    _school_name_warning(ws, ch)
     required = ws.approvals.required_checks()
     ticks = list(required) if all_checks_done else list(checked)
     engine = load_engine(ws)

@@ -22,8 +22,8 @@ Fail closed everywhere: a photo whose faces could not be analysed is an error, n
 
 from __future__ import annotations
 
-import datetime as _dt
 import copy
+import datetime as _dt
 import hashlib
 import json
 import os

@@ -910,6 +910,24 @@ def decide_school_identifier(item: TextItem, channel: Channel) -> Decision:
     return Decision("cover", reason, needs_review=item.school_unsure)
 
 
+def school_name_warning(school_names: list[str], channels: list[Channel]) -> str | None:
+    """The warning before photos are prepared or approved when the school's name is not set
+    but a channel's rule says the school must not be identifiable there: text naming the
+    school (a sign, a badge, a uniform) cannot be recognised, so it is not covered. None when
+    the name is set or no channel covers school identifiers. Its initials, address or crest do
+    not stand in for the name (each is looked for on its own)."""
+    if any(n.strip() for n in school_names):
+        return None
+    covering = [c.label for c in channels if c.cover_school]
+    if not covering:
+        return None
+    where = covering[0] if len(covering) == 1 else \
+        ", ".join(covering[:-1]) + " and " + covering[-1]
+    return ("PhotoVet does not yet know your school's name, so it cannot find and cover it "
+            f"(on signs, badges, uniforms) in photos for {where}, where the school must not be "
+            "identifiable. Until the name is set, look for it yourself and cover it by hand.")
+
+
 @dataclass
 class PhotoRules:
     """What the school set beyond consent, for deciding one photo (plain data, built by the
@@ -1150,6 +1168,7 @@ __all__ = [
     "assign_needs_reason", "assign_warning", "consent_note", "hand_named_kind",
     "hand_named_note", "hand_named_refusal", "hand_named_shown", "recognised_as",
     "PhotoRules", "checklist_refusal", "decide_school_identifier", "device_flag",
+    "school_name_warning",
     "device_matches", "face_area_share", "flag_accept_refusal", "group_shot_flag",
     "open_flag_refusal", "photo_flags", "resolve_checks",
     "CAPTION_FORMS", "Publication", "caption_consent_missing", "caption_name_form",

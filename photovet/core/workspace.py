@@ -414,6 +414,15 @@ class Workspace:
                 self.audit.record(action, {"changed": changed}, user=actor)
         return changed
 
+    def school_name_warning(self, channel: str | None = None) -> str | None:
+        """The warning to show before photos are prepared or approved when the school's name is
+        not set while a channel (``channel``; default: any) must not identify the school
+        (policy.school_name_warning), or None."""
+        from photovet.core.policy import school_name_warning  # noqa: PLC0415
+
+        chans = [self.channels.get(channel)] if channel else self.channels.all()
+        return school_name_warning(list(self.settings.school.names), chans)
+
     def mode_for(self, mode: str | None = None) -> str:
         """The mode a job decides with: the school's, or ``mode`` (one command's ``--mode``)
         when it is as strict or stricter; a looser one raises ModeRefusedError

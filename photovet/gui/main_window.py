@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core import logs
+from photovet.core.errors import PhotoVetError
 
 from . import style
 from .context import AppContext
@@ -45,6 +46,7 @@ from .views.banners import Banner, ElidedLabel, KeyBanner, LogBanner, Status
 from .views.checklist import ChecklistPanel
 from .views.photos_tab import PhotosTab
 from .views.register_tab import RegisterView
+from .words import esc
 
 IMAGE_FILTER = ("Photos (*.jpg *.jpeg *.png *.heic *.heif *.webp *.tif *.tiff *.avif *.bmp "
                 "*.gif);;All files (*)")
@@ -71,7 +73,7 @@ class MainWindow(QMainWindow):
         self.problem_banner, self.message_banner = Banner("error"), Banner("info")
         self.log_banner = LogBanner()        # the support log cannot be written: said once
         for b in (self.takedown_banner, self.message_banner, self.problem_banner,
-                  self.log_banner):
+                  self.log_banner, self.approval_banner):
             b.linkActivated.connect(self.link)
 
         self.photos = PhotosTab()
@@ -113,7 +115,9 @@ class MainWindow(QMainWindow):
         self.status.say("Getting ready: loading the face and name recognisers (a few "
                         "seconds)\u2026")
         ctx.problem.connect(self.problem)
-        ctx.settings_changed.connect(self._approval_banner)
+        for sig in (ctx.settings_changed, ctx.channels_changed, ctx.channel_changed,
+                    ctx.session.changed):
+            sig.connect(lambda *_: self._approval_banner())
         self._approval_banner()
         ctx.start_engine()
         self.batch.restore()
@@ -400,10 +404,31 @@ class MainWindow(QMainWindow):
         self.act_setup.setVisible(done < total and self.ctx.session.allowed("settings"))
 
     def _approval_banner(self) -> None:
-        self.approval_banner.say("" if self.ctx.ws.settings.approval.required else
-                                 "<b>Approval is turned off.</b> Photos are exported without a "
-                                 "senior leader checking them. Turn it back on in Register > "
-                                 "Settings if more than one person works here.")
+        """The school's settings that need saying before photos are prepared or approved:
+        approval turned off; the school's name not set while the channel photos are prepared
+        for must not identify the school (the core's warning)."""
+        said = []
+        if not self.ctx.ws.settings.approval.required:
+            said.append("<b>Approval is turned off.</b> Photos are exported without a senior "
+                        "leader checking them. Turn it back on in Register > Settings if more "
+                        "than one person works here.")
+        try:
+            warning = self.ctx.ws.school_name_warning(self.ctx.channel or None)
+        except PhotoVetError:
+            warning = None
+        if warning:
+            first, _, rest = warning.partition(", so ")
+            fix = (" <a href='school-name'>Tell PhotoVet the school's name\u2026</a>"
+                   if self.ctx.session.allowed("settings") else
+                   " An admin sets it in Register > Settings, School rules.")
+            said.append(f"<b>{esc(first)}</b>, so {esc(rest)}{fix}" if rest else
+                        esc(warning) + fix)
+        self.approval_banner.say("<br>".join(said))
+
+    def _school_name(self) -> None:
+        """Settings > School rules > The school, where the school's name is set."""
+        dlg = self.register.settings("rules")
+        dlg.rules.tabs.setCurrentIndex(2)
 
     def problem(self, text: str) -> None:
         self.problem_banner.say(f"{text} <a href='hide-problem'>Hide</a>")
@@ -413,6 +438,7 @@ class MainWindow(QMainWindow):
          "review": self.next_open, "recheck": self.batch.recheck,
          "skipped": self.batch.show_skipped, "hide": self.batch.hide_summary,
          "hide-problem": lambda: self.problem_banner.say(""),
+         "school-name": self._school_name,
          "hide-log": self.log_banner.dismiss}.get(href, lambda: None)()
 
     def copy_diagnostics(self) -> str:

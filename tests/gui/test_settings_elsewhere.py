@@ -219,7 +219,7 @@ def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settin
     qtbot.waitUntil(lambda: dlg.conflict_note.isVisible(), timeout=5000)
     assert asked[0].startswith(f"{PREPARER_NAME} changed the school's mode (now \u201cno "
                                "identifiable children\u201d) at "), asked
-    assert "yours were not saved" in asked[0]
+    assert "while you had Settings open. Your changes were not saved" in asked[0]
     # their change stands, nothing of mine was saved
     assert ws.settings.mode == "no-identifiable-children"
     assert ws.settings.cover.style == "solid" and ws.settings.retention.cache_days != 12
@@ -230,11 +230,16 @@ def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settin
     assert "Not saved." in note and "changed the school's mode" in note
     assert "Covered faces look like: Coarse blocks (too coarse to recognise anyone)" in note
     assert "The analysis cache: 12 days" in note
-    # made again, they are saved over the new settings, which stay
-    dlg.cover_style.setCurrentIndex(dlg.cover_style.findData("pixelate"))
+    # "Put my changes back in": only what I changed, over the new settings; saved with Save
+    assert "Put my changes back in" in note
+    dlg.conflict_note.linkActivated.emit("mine")
+    assert dlg.cover_style.currentData() == "pixelate"
+    assert dlg.rules.retention["cache_days"].value() == 12
+    assert dlg.mode.currentData() == "no-identifiable-children"
     button(dlg, "Save").click()
     qtbot.waitUntil(lambda: ws.settings.cover.style == "pixelate", timeout=5000)
     assert ws.settings.mode == "no-identifiable-children"
+    assert ws.settings.retention.cache_days == 12
 
 
 def test_a_channel_change_that_voids_approvals_asks_first(qtbot, ws, make_window, tmp_path):

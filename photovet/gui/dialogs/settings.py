@@ -276,7 +276,9 @@ class SettingsDialog(QDialog):
         self.conflict_note.setWordWrap(True)
         self.conflict_note.setTextFormat(Qt.TextFormat.RichText)
         self.conflict_note.setStyleSheet(style.BANNER_WARNING)
+        self.conflict_note.linkActivated.connect(lambda *_: self.put_mine_back())
         self.conflict_note.hide()
+        self._unsaved: tuple[Settings, Settings] | None = None
         lay.addWidget(self.conflict_note)
         lay.addWidget(tabs, 1)
         lay.addWidget(buttons)
@@ -434,8 +436,10 @@ class SettingsDialog(QDialog):
         from view, nothing of the other change is undone)."""
         edits = edit_lines(self.base, mine)
         box = QMessageBox(QMessageBox.Icon.Warning, "Settings changed elsewhere",
-                          f"{conflict.message}\n\nShow the settings as they are now? Your "
-                          "changes stay listed at the top of Settings, to make again.",
+                          f"{conflict.summary}, on another computer or with a photovet "
+                          "command, while you had Settings open. Your changes were not saved, "
+                          "so that they do not undo it.\n\nShow the settings as they are now? "
+                          "Your changes stay listed at the top of Settings, to make again.",
                           parent=self)
         load = box.addButton("Show the new settings", QMessageBox.ButtonRole.AcceptRole)
         back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
@@ -444,11 +448,13 @@ class SettingsDialog(QDialog):
         box.exec()
         if box.clickedButton() is not load:
             return
-        self.reload(conflict, edits)
+        self.reload(conflict, edits, mine)
 
-    def reload(self, conflict: SettingsConflict, edits: list[str]) -> None:
+    def reload(self, conflict: SettingsConflict, edits: list[str], mine: Settings) -> None:
         """Read the school's settings again (the window hears of the change as from another
-        PC), show them, and list the person's changes that were not saved."""
+        PC), show them, and list the person's changes that were not saved, with a link that
+        puts them back into the dialog (to look at, then Save)."""
+        self._unsaved = (self.base, mine)
         self.ctx.school_settings_reread(conflict.by)
         self.base = self.ctx.ws.settings.copy()
         self.analysis_key_before = self.base.analysis_key()
@@ -458,8 +464,32 @@ class SettingsDialog(QDialog):
             f"<b>Not saved.</b> {esc(conflict.summary)}, after you opened Settings. "
             "Settings now shows the school's settings as they are."
             + (f" Your changes, to make again if you still want them:<ul>{items}</ul>"
+               "<a href='mine'>Put my changes back in</a> (then check them and Save)"
                if edits else ""))
         self.conflict_note.show()
+
+    def put_mine_back(self) -> None:
+        """The person's unsaved changes (only the values they changed) over the settings as
+        they are now, shown in the dialog; nothing is saved until they Save."""
+        if self._unsaved is None:
+            return
+        old, mine = self._unsaved
+        merged = self.base.copy()
+        merged.update(self.ctx.ws.settings.to_dict(tuple(
+            k for k in self.ctx.ws.settings.to_dict() if k not in SCHOOL_SECTIONS)))
+        a, b = old.to_dict(), mine.to_dict()
+        for section, value in b.items():
+            if not isinstance(value, dict):
+                if value != a.get(section):
+                    merged.update({section: value})
+                continue
+            changed = {k: v for k, v in value.items() if v != (a.get(section) or {}).get(k)}
+            if changed:
+                merged.update({section: changed})
+        self.load(merged)
+        self.conflict_note.setText(
+            "<b>Your changes are back in</b>, over the settings as they are now: check them, "
+            "then Save.")
 
 
 def _on_off(value: bool) -> str:
