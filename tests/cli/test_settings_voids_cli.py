@@ -13,6 +13,9 @@ from photovet.core.workspace import Workspace
 from tests.cli.conftest import password_of
 
 AMY = "B123456789012"
+# on a register file and on a school's server (several PCs share one there)
+pytestmark = pytest.mark.engines
+
 CSV = ("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,Consent: Facebook\n"
        f"{AMY},Clarke,Amy,pupil,yes,yes\n")
 

@@ -140,3 +140,44 @@ def test_the_cover_size_voids_only_photos_with_a_cover(ws):
     assert [v.sha256 for v in change.voids] == [covered.sha256]
     ws.save_settings(new)
     assert still_valid(ws, [covered, shown, empty]) == [False, True, True]
+
+
+def test_a_sound_rule_voids_the_videos_whose_sound_it_changes_only(ws):
+    from photovet.core.models import VideoAnalysis, VideoTrack
+
+    key = ws.engine().video_cache_key(as_checked=True)
+    videos = []
+    for n, audio in ((1, True), (2, False)):
+        v = VideoAnalysis(path=f"/trip/{n}.mp4", sha256=f"v{n}" * 32, width=320, height=240,
+                          fps=30.0, has_audio=audio, frame_times=[i / 30 for i in range(90)],
+                          faces_checked=True, analysis_key=key,
+                          tracks=[VideoTrack(id=0, frames=list(range(0, 60, 3)),
+                                             boxes=[(10, 10, 50, 60)] * 20, scores=[0.9] * 20,
+                                             match_status="unknown")])
+        ws.cache.put(v.sha256, key, {"video": v.detected().to_dict()})
+        videos.append(v)
+    ws.channels.update("website", audio="keep")
+    engine = ws.engine()
+    for v in videos:
+        engine.decide(v, "website")
+        ws.approvals.mark_ready(v)
+    ws.sign_in("Mr Head", PW["Mr Head"])
+    for v in videos:
+        parts = engine.approval_parts(v)
+        ws.approvals.views.confirm(v, parts)
+        ws.approvals.approve(v, parts, checks=ws.approvals.required_checks())
+    ws.sign_in("Mrs Prep", PW["Mrs Prep"])
+    change = ws.channel_change("website", audio="mute")
+    assert [v.sha256 for v in change.voids] == [videos[0].sha256] and change.unsure == 0
+    assert change.question() == (
+        "Changing School website's sound rule (now \u201cSilence the sound\u201d) means that 1 "
+        "approval (1 video) no longer counts: it must be approved again.")
+    ws.channels.update("website", audio="mute")
+    engine = ws.engine()
+    valid = []
+    for v in videos:
+        fresh = VideoAnalysis.from_dict(ws.cache.get(v.sha256, key)["video"])
+        fresh.analysis_key = key
+        engine.decide(fresh, "website")
+        valid.append(ws.approvals.check(fresh, engine.approval_parts(fresh)).ok)
+    assert valid == [False, True]
