@@ -270,3 +270,29 @@ def test_a_channel_change_that_voids_approvals_asks_first(qtbot, ws, make_window
         assert not ws.approvals.check(it.analysis, win.ctx.engine.approval_parts(
             win.ctx.engine.decide(it.analysis, "website"))).ok
     dlg.reject()
+
+
+def test_changing_a_channel_keeps_what_another_pc_changed_on_it_meanwhile(
+        qtbot, ws, make_window, tmp_path, photovet_home):
+    from photovet.gui.dialogs.settings import ChannelDialog
+
+    win = make_window()
+    dlg = win.register.settings("channels")
+    dlg.channel_table.selectRow(0)
+    assert dlg.channel_table.item(0, 0).data(256) == "website"     # Qt.UserRole
+
+    def meanwhile_then_ok(channel: ChannelDialog) -> None:
+        other = Workspace.open(photovet_home)                        # another PC
+        try:
+            other.sign_in(PREPARER_NAME, password_of(PREPARER_NAME))
+            other.channels.update("website", names="initials")
+        finally:
+            other.close()
+        channel.quality.setValue(80)                                 # my change
+        channel.accept()
+
+    answer(meanwhile_then_ok, kind=ChannelDialog)
+    dlg.edit_channel()
+    website = ws.channels.get("website")
+    assert website.quality == 80 and website.names == "initials"     # both changes stand
+    dlg.reject()

@@ -332,10 +332,15 @@ class SettingsDialog(QDialog):
         if row < 0:
             return
         cid = self.channel_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
-        dlg = ChannelDialog(self.ctx.ws.channels.get(cid), parent=self)
+        opened = self.ctx.ws.channels.get(cid)
+        dlg = ChannelDialog(opened, parent=self)
         if not dlg.exec():
             return
-        self.change_channel(cid, dlg.values())
+        # only what the person changed: a rule another PC changed while the dialog was open
+        # is not written back as it was
+        values = {k: v for k, v in dlg.values().items() if getattr(opened, k) != v}
+        if values:
+            self.change_channel(cid, values)
 
     def change_channel(self, cid: str, values: dict) -> bool:
         """Store a channel's new values, asking first when approvals on it would no longer
