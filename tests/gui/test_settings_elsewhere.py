@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from html import unescape
 
+from PySide6.QtCore import Qt
+
 from photovet.core.workspace import Workspace
 from photovet.gui.dialogs.settings import SettingsDialog
 from tests.gui.conftest import (
@@ -295,4 +297,38 @@ def test_changing_a_channel_keeps_what_another_pc_changed_on_it_meanwhile(
     dlg.edit_channel()
     website = ws.channels.get("website")
     assert website.quality == 80 and website.names == "initials"     # both changes stand
+    dlg.reject()
+
+
+def test_a_channel_rule_on_school_rules_asks_first_when_it_voids_approvals(qtbot, ws,
+                                                                          make_window):
+    from photovet.core.models import PhotoAnalysis, TextItem
+
+    win = make_window()
+    engine = win.ctx.engine
+    # a photo approved for Facebook, the school's name on a sign in it (covered there)
+    a = PhotoAnalysis(path="/trip/sign.jpg", sha256="5c" * 32, width=400, height=300,
+                      faces_checked=True, analysis_key=engine.cache_key(),
+                      texts=[TextItem(polygon=[(50, 200), (250, 200), (250, 230), (50, 230)],
+                                      text="Oakfield Primary", score=0.95, school="name")])
+    ws.cache.put(a.sha256, a.analysis_key, {"analysis": a.detected().to_dict()})
+    engine.decide(a, "facebook")
+    ws.approvals.mark_ready(a)
+    sign_in_as(ws, APPROVER_NAME)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    sign_in_as(ws, PREPARER_NAME)
+    dlg = win.register.settings("rules")
+    asked: list = []
+    dlg.rules.confirm_voids = lambda change, action: asked.append(
+        (change.question(), action)) or False                      # Go back
+    assert not dlg.rules.set_channel_rule("facebook", "cover_school", False)
+    assert asked == [("Changing whether Facebook covers the school's name and crest (now "
+                      "shown) means that 1 approval (1 photo) no longer counts: it must be "
+                      "approved again.", "Change the rule")]
+    assert ws.channels.get("facebook").cover_school is True
+    assert dlg.rules.channel_rule_cell("facebook", "cover_school").checkState() == \
+        Qt.CheckState.Checked                                      # shown as it still is
+    dlg.rules.confirm_voids = lambda change, action: True           # Change the rule
+    assert dlg.rules.set_channel_rule("facebook", "cover_school", False)
+    assert ws.channels.get("facebook").cover_school is False
     dlg.reject()
