@@ -39,11 +39,12 @@ class SetupController(QObject):
         can_approve = set(PERMISSIONS["approve"][0])       # who may approve: the core's table
         approvers = ", ".join(a.name for a in ws.accounts.list()
                               if not a.removed_at and can_approve & set(a.roles()))
-        # done when the school's name is known, or looked at and not needed (no channel must
-        # keep the school from being identified); never while the core warns it is missing
+        # done when set, or looked at (a school may leave it empty); looked at and left empty
+        # while a channel must not identify the school, the step says what that means (the
+        # core's warning, also in the window's banner)
         school_checked = bool(qs.value("setup/school_checked", False, type=bool))
         school_warning = ws.school_name_warning()
-        school_set = school_warning is None and (ws.settings.school.configured or school_checked)
+        school_set = ws.settings.school.configured or school_checked
         return [
             Step("register", "Import the consent register",
                  f"{register_count(len(people), sum(1 for p in people if not p.valid))}."
@@ -63,9 +64,9 @@ class SetupController(QObject):
                  bool(qs.value("setup/channels_checked", False, type=bool)),
                  "Check the channels\u2026"),
             Step("school", "Tell PhotoVet the school's name",
-                 ("The school's names, initials and address: covered wherever PhotoVet reads "
+                 (school_warning if school_set and school_warning else
+                  "The school's names, initials and address: covered wherever PhotoVet reads "
                   "them on channels whose rule says so." if school_set else
-                  school_warning if school_checked and school_warning else
                   "Its names, initials and address as they appear on badges, signs and "
                   "uniforms, so that photos do not show which school it is where a channel's "
                   "rule says so. Until then, only pupils' names are looked for."),
