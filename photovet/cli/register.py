@@ -20,6 +20,7 @@ from photovet.cli.common import (
     fail_line,
     get_channel,
     open_workspace,
+    parse_day,
     yn_state,
 )
 from photovet.core import words
@@ -245,8 +246,11 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
         who = f"changed by {src[1]}" if src[0] == "user" else "register import"
         # no earlier value: "not recorded", as the app and the subject access report say
         what = field_label(h.channel, h.media, {h.channel: h.label} if h.label else None)
+        asked = words.request_words(h.requested_by, h.requested_on,
+                                    withdrawal=h.is_withdrawal)
         click.echo(f"    {day_text(h.when)}  {what}: {state_word(h.old_state)} -> "
-                   f"{state_word(h.new_state)}  ({who})")
+                   f"{state_word(h.new_state)}  ({who}"
+                   + (f"; requested by: {asked}" if asked else "") + ")")
 
 
 @register_group.command("set")
@@ -261,35 +265,61 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
               help="Consent to show the person's name with a photo.")
 @click.option("--do-not-photograph", "dnp", type=click.Choice(["yes", "no"]), default=None,
               help="Put the person on (yes) or take them off (no) the do-not-photograph list.")
+@click.option("--requested-by", default=None, metavar="WHO",
+              help="Who asked for the change and how, e.g. 'Mrs Harris (mother), by email'. "
+                   "Needed to withdraw consent (or to put someone on the do-not-photograph "
+                   "list); kept in the consent history.")
+@click.option("--requested-on", default=None, metavar="DD/MM/YYYY",
+              help="The day they asked (default today; never a day still to come).")
 def register_set_cmd(person_id: str, channel: str | None, consent: str | None, media: str,
-                     name_with_photo: str | None, dnp: str | None) -> None:
+                     name_with_photo: str | None, dnp: str | None, requested_by: str | None,
+                     requested_on: str | None) -> None:
     """Change one consent by hand, as the person page in the app does (audited, kept in the
     history). A change made here is kept when a later MIS import says something more
-    permissive, until the MIS agrees."""
+    permissive, until the MIS agrees. A withdrawal says who asked for it and when
+    (--requested-by, --requested-on)."""
+    from photovet.core.errors import ConsentRequestNeeded
+
     if not ((channel and consent) or name_with_photo or dnp):
         raise click.UsageError("say what to change: --channel C --consent yes|no, "
                                "--name-with-photo yes|no, or --do-not-photograph yes|no")
     if bool(channel) != bool(consent):
         raise click.UsageError("--channel and --consent go together")
     value = {"yes": True, "no": False, "not-recorded": None}
+    try:
+        asked_on = parse_day(requested_on)
+    except click.BadParameter as exc:
+        raise click.BadParameter(exc.message, param_hint="--requested-on") from None
+    if requested_by is not None and asked_on is None:
+        asked_on = _dt.date.today()
+    request = {"requested_by": requested_by or "", "requested_on": asked_on,
+               "request_required": True}
     ws = open_workspace()
     changes = []
     try:
         if channel:
             get_channel(ws, channel)
             changes.append(ws.register.set_consent(person_id, channel, value[consent],
-                                                   media=media))
+                                                   media=media, **request))
         if name_with_photo:
             changes.append(ws.register.set_consent(person_id, "name_with_photo",
-                                                   value[name_with_photo]))
+                                                   value[name_with_photo], **request))
         if dnp:
-            changes.append(ws.register.set_do_not_photograph(person_id, dnp == "yes"))
+            changes.append(ws.register.set_do_not_photograph(person_id, dnp == "yes",
+                                                             **request))
         if any(c is not None and c.is_withdrawal for c in changes):
             items = ws.takedown(record=True, withdrawals=[c for c in changes if c])
             if items:
                 click.echo(f"Take-down list: {words.media_count(items)} exported or posted "
                            f"now {words.verb(len(items), 'shows', 'show')} someone without "
                            "consent; see photovet takedown")
+    except ConsentRequestNeeded as exc:
+        for c in changes:       # what was changed before the refusal
+            click.echo(str(c) if c is not None else "No change (it was already so).")
+        click.echo(f"error: not changed: {exc.message}", err=True)
+        click.echo("Say who asked and when: --requested-by 'Mrs Harris (mother), by email' "
+                   "--requested-on DD/MM/YYYY (the day they asked; default today).", err=True)
+        sys.exit(EXIT_USAGE)
     except PhotoVetError as exc:
         abort(exc)
     finally:

@@ -115,6 +115,10 @@ class RegisterError(PhotoVetError):
     """Problems with the consent register database."""
 
 
+class ConsentRequestNeeded(RegisterError):
+    """A withdrawal entered by hand without who asked for it and when (the message says which)."""
+
+
 class CorruptRegisterError(RegisterError):
     """The register file is damaged or is not a PhotoVet register; it is never overwritten."""
 

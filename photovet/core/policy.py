@@ -1163,9 +1163,30 @@ def caption_consent_missing(person: Person | None, channel: Channel, media: str,
     return None
 
 
+# --------------------------------------------------------------------------------------------
+# Who asked for a consent change (a withdrawal)
+# --------------------------------------------------------------------------------------------
+
+def consent_request_refusal(requested_by: str, requested_on: _dt.date | None,
+                            today: _dt.date) -> str | None:
+    """Why a consent change made by hand cannot be recorded with this request, or None. A
+    withdrawal entered by staff says who asked for it ("Mrs Harris (mother), by email") and the
+    day they asked (today or earlier: never a day still to come)."""
+    if not (requested_by or "").strip():
+        return ("say who asked for this (for example: Mrs Harris (mother), by email); it is "
+                "kept with the consent history")
+    if requested_on is None:
+        return "say the day they asked (DD/MM/YYYY)"
+    if requested_on > today:
+        return (f"{_fmt_day(requested_on)} is still to come: say the day they asked (today, "
+                f"{_fmt_day(today)}, or earlier)")
+    return None
+
+
 __all__ = [
     "HAND_NAMED", "HAND_OVER_REFUSAL", "HAND_RELABELLED", "REASON_HAND_NAMED_NO_REASON",
-    "assign_needs_reason", "assign_warning", "consent_note", "hand_named_kind",
+    "assign_needs_reason", "assign_warning", "consent_note", "consent_request_refusal",
+    "hand_named_kind",
     "hand_named_note", "hand_named_refusal", "hand_named_shown", "recognised_as",
     "PhotoRules", "checklist_refusal", "decide_school_identifier", "device_flag",
     "school_name_warning",

@@ -136,13 +136,33 @@ def uk_day(value: str | _dt.date | _dt.datetime | None) -> str:
         return text
 
 
+def request_words(requested_by: str | None, requested_on: str | _dt.date | None, *,
+                  withdrawal: bool = True) -> str:
+    """Who asked for a consent change and the day they asked, as the consent history says it:
+    'Mrs Harris (mother), by email, 28/11/2026'; 'Not recorded' for a withdrawal without them
+    (every one entered before PhotoVet asked, and every register import); '' for another
+    change without them."""
+    by = " ".join((requested_by or "").split())
+    day = uk_day(requested_on)
+    if not by and not day:
+        return consent_word(NOT_RECORDED) if withdrawal else ""
+    return ", ".join(x for x in (by or "someone not recorded", day) if x)
+
+
 def withdrawn_reason(when: str | _dt.date | _dt.datetime | None, media: str = "photo",
-                     channel_label: str = "") -> str:
+                     channel_label: str = "", *, requested: str | None = None) -> str:
     """'Consent withdrawn on 12/03/2026' (for '... for videos on School website' when it was
-    the video consent): what a take-down list says when the register once said Yes."""
+    the video consent): what a take-down list says when the register once said Yes. With
+    ``requested`` (``request_words``): '... (requested by Mrs Harris (mother), by email,
+    28/11/2026)', or '... (who requested it: not recorded)'."""
     what = f" for videos on {channel_label}" if media == "video" and channel_label else ""
     day = uk_day(when)
-    return f"Consent withdrawn{what} on {day}" if day else f"Consent withdrawn{what}"
+    text = f"Consent withdrawn{what} on {day}" if day else f"Consent withdrawn{what}"
+    if requested is None or not requested:
+        return text
+    if requested == consent_word(NOT_RECORDED):
+        return f"{text} (who requested it: not recorded)"
+    return f"{text} (requested by {requested})"
 
 
 def consent_missing_words(why: str, person: Person | None, channel: Channel, media: str,
@@ -165,7 +185,8 @@ def consent_missing_words(why: str, person: Person | None, channel: Channel, med
             last = change
     if last is None or last.old_state != YES or last.new_state == YES:
         return why
-    return withdrawn_reason(last.when, media, channel.label)
+    return withdrawn_reason(last.when, media, channel.label, requested=request_words(
+        getattr(last, "requested_by", ""), getattr(last, "requested_on", "")))
 
 
 def caption_word(text: str | None) -> str:
@@ -213,5 +234,6 @@ def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[
 
 __all__ = ["VIDEO_ENDINGS", "caption_brief", "caption_lines", "caption_word",
            "consent_missing_words", "consent_word", "count", "full_sentence", "media_count",
-           "media_of", "part_of", "register_count", "rejected_count", "tally", "uk_day", "verb",
+           "media_of", "part_of", "register_count", "rejected_count", "request_words", "tally",
+           "uk_day", "verb",
            "withdrawn_reason"]

@@ -195,7 +195,8 @@ def test_set_video_consent_only(csv_file, staff):
     assert row["user"] == "Mrs Office" and row["details"]["media"] == "video"
     # photo consent is the default; --user says who as well as --as
     staff.use("Mr Deputy")
-    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no")
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                         "--requested-by", "Mrs Ashby (mother), by email")
     assert code == 0, out + err
     assert f"Victoria Ashby ({UPN1}): Facebook Yes -> No" in out
     d = show_json(UPN1)
@@ -210,7 +211,8 @@ def test_set_video_consent_only(csv_file, staff):
 def test_set_do_not_photograph(csv_file, staff):
     run("register", "import", str(csv_file))
     staff.use("Mrs Office")
-    code, out, err = run("register", "set", UPN1, "--do-not-photograph", "yes")
+    code, out, err = run("register", "set", UPN1, "--do-not-photograph", "yes",
+                         "--requested-by", "Mrs Ashby (mother), by email")
     assert code == 0, out + err
     assert f"Victoria Ashby ({UPN1}): Do not photograph No -> Yes" in out
     d = show_json(UPN1)
@@ -253,10 +255,57 @@ def test_set_usage_errors(csv_file, staff):
     assert code == 1 and "no one with id 'NOBODY'" in (out + err)
 
 
+def test_a_withdrawal_says_who_asked_and_when(csv_file, staff):
+    """--requested-by is required to withdraw consent (or to put someone on the
+    do-not-photograph list); --requested-on is the day they asked (default today, never a day
+    still to come); both are in the history, apart from the day it was entered."""
+    import datetime as dt
+
+    run("register", "import", str(csv_file))
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no")
+    assert code == 2 and "error: not changed: say who asked for this" in err
+    assert "--requested-by 'Mrs Harris (mother), by email' --requested-on DD/MM/YYYY" in err
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--do-not-photograph", "yes")
+    assert code == 2 and "say who asked" in err
+    future = (dt.date.today() + dt.timedelta(days=2)).strftime("%d/%m/%Y")
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                         "--requested-by", "Mrs Ashby (mother)", "--requested-on", future)
+    assert code == 2 and f"{future} is still to come: say the day they asked" in err
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                         "--requested-by", "Mrs Ashby", "--requested-on", "32/01/2026")
+    assert code == 2 and "'32/01/2026' is not a date (use DD/MM/YYYY)" in err
+    assert "--requested-on" in err
+    d = show_json(UPN1)
+    assert d["consent_states"]["photo"]["facebook"] == "yes" and not d["do_not_photograph"]
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                         "--requested-by", "Mrs Ashby (mother), by email", "--requested-on",
+                         "28/11/2026")
+    assert code == 0, out + err
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--channel", "website", "--consent", "no",
+                         "--requested-by", "Mr Ashby (father), in person")
+    assert code == 0, out + err
+    today = dt.date.today().strftime("%d/%m/%Y")
+    code, out, _ = run("register", "show", UPN1)
+    assert ("Facebook: Yes -> No  (changed by Mrs Office; requested by: Mrs Ashby (mother), "
+            "by email, 28/11/2026)") in out
+    assert ("School website: Yes -> No  (changed by Mrs Office; requested by: Mr Ashby "
+            f"(father), in person, {today})") in out
+    last = show_json(UPN1)["history"][-2]
+    assert (last["requested_by"], last["requested_on"]) == ("Mrs Ashby (mother), by email",
+                                                            "2026-11-28")
+
+
 def test_withdrawal_made_with_set_survives_the_next_import(csv_file, staff):
     run("register", "import", str(csv_file))
     staff.use("Mrs Office")
-    code, out, _ = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no")
+    code, out, _ = run("register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                         "--requested-by", "Mrs Ashby (mother), by email")
     assert code == 0
     code, out, _ = run("register", "import", str(csv_file))   # the MIS still says Yes
     assert code == 0, out

@@ -32,8 +32,10 @@ def test_a_withdrawal_is_listed_with_its_date_and_a_refusal_as_a_refusal(tmp_pat
         ws.register.set_consent(UPNS[1], "website", None)        # Ben's: not recorded now
         [item] = takedown.evaluate(ws.records, ws.register)
         assert item.export_id == rid and sorted(item.people) == sorted(UPNS[:2])
-        assert item.reasons[UPNS[0]] == f"Consent withdrawn on {uk_day(dt.date.today())}"
-        assert item.reasons[UPNS[1]] == f"Consent withdrawn on {uk_day(dt.date.today())}"
+        # entered without who asked for it (as before PhotoVet asked): said so
+        assert item.reasons[UPNS[0]] == (f"Consent withdrawn on {uk_day(dt.date.today())} "
+                                         "(who requested it: not recorded)")
+        assert item.reasons[UPNS[1]] == item.reasons[UPNS[0]]
     finally:
         ws.close()
 

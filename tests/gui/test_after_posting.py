@@ -7,25 +7,26 @@ person page, and deleting originals after posting (the list first)."""
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from photovet.gui.controllers import after_posting
 from photovet.gui.dialogs.mark_posted import MarkPostedDialog
 from photovet.gui.dialogs.person import PersonDialog
 from photovet.gui.dialogs.purge import PurgeDialog
 from photovet.gui.dialogs.reason import ReasonDialog
+from photovet.gui.dialogs.withdrawal import WithdrawalDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
     PREPARER_NAME,
     answer,
     button,
     click,
-    message_text,
     modal,
     sign_in_as,
     wait_checked,
@@ -332,23 +333,71 @@ def test_subject_access_report_from_the_person_page(posted, qtbot, tmp_path, mon
     page.accept()
 
 
+def withdraw_as_asked(seen: list, who: str = "Mrs Amos (mother), by email",
+                      day: str = "") -> Callable:
+    """Fill in the withdrawal dialog (who asked, and the day: today when not given) and OK."""
+    def fill(dlg: WithdrawalDialog) -> None:
+        seen.append(dlg.findChild(QLabel).text())
+        dlg.who.setText(who)
+        if day:
+            dlg.day.setText(day)
+        button(dlg, "Withdraw consent").click()
+    return fill
+
+
 def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, qtbot):
     win = posted
     win.register_view.person_requested.emit(TORI)
     page = modal(kind=PersonDialog)
     combo = page.combos[("facebook", "photo")]
-    seen = []
-    answer(lambda box: (seen.append(message_text(box)), button(box, "&Yes").click()),
-           kind=QMessageBox)
+    seen: list = []
+    asked_on = (_dt.date.today() - _dt.timedelta(days=2)).strftime("%d/%m/%Y")
+    answer(withdraw_as_asked(seen, day=asked_on), kind=WithdrawalDialog)
     combo.setCurrentIndex(combo.findData("no"))
     assert "from Yes to No" in seen[0] and "listed to take down" in seen[0]
     qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)
     assert page.history.rowCount() >= 1
     assert page.history.item(0, 3).text() == "Changed by Mrs Jo Preparer"
     assert page.history.item(0, 0).text()[2] == "/"
+    # who asked, and the day they asked (not the day it was entered), in the history
+    assert page.history.horizontalHeaderItem(4).text() == "Requested by"
+    assert page.history.item(0, 4).text() == f"Mrs Amos (mother), by email, {asked_on}"
     # a consent first set by the import has no earlier value: "Not recorded", as the SAR says
     changes = [page.history.item(r, 2).text() for r in range(page.history.rowCount())]
     assert "Not recorded \u2192 Yes" in changes and not any("Nothing" in c for c in changes)
+    page.accept()
+
+
+def test_a_withdrawal_is_made_only_with_who_asked_and_the_day(posted, qtbot):
+    """Both fields are required, with the core's words when one is empty, and never a day
+    still to come; cancelled, nothing changes."""
+    win = posted
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    combo = page.combos[("facebook", "photo")]
+    said: list = []
+    future = (_dt.date.today() + _dt.timedelta(days=3)).strftime("%d/%m/%Y")
+
+    def try_it(dlg: WithdrawalDialog) -> None:
+        dlg.who.setText("")
+        dlg.day.setText("")
+        for who, day in (("", "01/11/2026"), ("Mrs Amos (mother), by phone", ""),
+                         ("Mrs Amos (mother), by phone", "31/02/2026"),
+                         ("Mrs Amos (mother), by phone", future)):
+            dlg.who.setText(who)
+            dlg.day.setText(day)
+            button(dlg, "Withdraw consent").click()
+            said.append(dlg.error.text() if dlg.isVisible() and dlg.error.isVisible() else "")
+        button(dlg, "Cancel").click()
+
+    answer(try_it, kind=WithdrawalDialog)
+    combo.setCurrentIndex(combo.findData("no"))
+    assert said[0].startswith("Say who asked for this (for example: Mrs Harris (mother), by ")
+    assert said[1] == "Say the day they asked (DD/MM/YYYY)."
+    assert "is not a date" in said[2]
+    assert said[3].startswith(f"{future} is still to come")
+    assert combo.currentData() == "yes"
+    assert win.ctx.ws.register.person(TORI).consent_state("facebook", "photo") == "yes"
     page.accept()
 
 

@@ -36,6 +36,7 @@ from photovet.gui.dialogs.reason import ReasonDialog
 from photovet.gui.dialogs.settings import SettingsDialog
 from photovet.gui.dialogs.sign_in import FirstAdminDialog, SignInDialog
 from photovet.gui.dialogs.takedown import TakedownDialog
+from photovet.gui.dialogs.withdrawal import WithdrawalDialog
 from photovet.gui.main_window import MainWindow
 from tests.gui.conftest import (
     APPROVER_NAME,
@@ -252,7 +253,12 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
         win.register_view.table.selectRow(0)
         win.register_view.open_button.click()
         page = modal(kind=PersonDialog)
-        answer(click("&Yes"), kind=QMessageBox)
+
+        def asked(dlg: WithdrawalDialog) -> None:    # who asked, and when (today)
+            dlg.who.setText("Mrs Amos (mother), by email")
+            button(dlg, "Withdraw consent").click()
+
+        answer(asked, kind=WithdrawalDialog)
         combo = page.combos[("facebook", "photo")]
         combo.setCurrentIndex(combo.findData("no"))
         qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)

@@ -27,6 +27,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError, UnknownPersonError
 from photovet.core.records import takedown
+from photovet.core.words import request_words
 
 THUMB_SIZE = 360
 
@@ -109,9 +110,12 @@ def _source(source: str) -> tuple[str, str]:
     return source, ""
 
 
-def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, str, str, str]]:
-    """(when, what, from, to, source, technical reference) for every consent change the
-    register holds that changed something ("Not recorded -> Not recorded" is left out)."""
+def _history_rows(register: Any, person_id: str
+                  ) -> list[tuple[str, str, str, str, str, str, str]]:
+    """(when, what, from, to, source, requested by, technical reference) for every consent
+    change the register holds that changed something ("Not recorded -> Not recorded" is left
+    out). "Requested by": who asked for it and the day they asked, "Not recorded" for a
+    withdrawal entered without them."""
     try:
         changes = register.history(person_id)
     except (UnknownPersonError, AttributeError):
@@ -132,8 +136,12 @@ def _history_rows(register: Any, person_id: str) -> list[tuple[str, str, str, st
         old, new = _state(d.get("old")), _state(d.get("new"))
         if old == new:
             continue
-        rows.append((_local(d.get("when") or d.get("time") or ""), label, old, new,
-                     *_source(str(d.get("source") or ""))))
+        withdrawal = d.get("withdrawal", old == "Yes" and new != "Yes")
+        requested = request_words(d.get("requested_by"), d.get("requested_on"),
+                                  withdrawal=bool(withdrawal))
+        source, ref = _source(str(d.get("source") or ""))
+        rows.append((_local(d.get("when") or d.get("time") or ""), label, old, new, source,
+                     requested, ref))
     return rows
 
 
@@ -334,10 +342,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     hist = _history_rows(register, pid)
     parts.append(f'<h2 class="pagebreak">Consent history ({len(hist)} change(s))</h2>')
     if hist:
-        parts.append("<table><tr><th>When</th><th>What</th><th>From</th><th>To</th>"
-                     "<th>Source</th></tr>")
+        parts.append("<table><tr><th>Entered</th><th>What</th><th>From</th><th>To</th>"
+                     "<th>Source</th><th>Requested by (and the day they asked)</th></tr>")
         for row in hist:
-            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row[:5]) + "</tr>")
+            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row[:6]) + "</tr>")
         parts.append("</table>")
     else:
         parts.append("<p>No consent changes are recorded for this person.</p>")
@@ -357,7 +365,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
 
     small_table(("Photo", "Export record", "File", "SHA-256"), technical)
     small_table(("Consent change", "What", "Register import"),
-                [(row[0], row[1], row[5]) for row in hist if row[5]])
+                [(row[0], row[1], row[6]) for row in hist if row[6]])
 
     doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            f"<title>Subject access report: {e(name)} ({e(pid)})</title>"

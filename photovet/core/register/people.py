@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from photovet.core.errors import RegisterError, UnknownPersonError
+from photovet.core.errors import ConsentRequestNeeded, RegisterError, UnknownPersonError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.policy import consent_request_refusal
 from photovet.core.register import enrolment, importer, signatures
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import (
@@ -254,10 +255,12 @@ class Register:
 
     def history(self, person_id: str) -> list[ConsentChange]:
         labels = self.channel_labels()
-        return [ConsentChange(r[0], r[1], r[2], r[3], r[4], r[5], "", r[6], labels.get(r[1], ""))
+        return [ConsentChange(r[0], r[1], r[2], r[3], r[4], r[5], "", r[6], labels.get(r[1], ""),
+                              r[7] or "", r[8] or "")
                 for r in self.db.all(
-                    "SELECT person_id, channel, old, new, time, source, media FROM consent_history "
-                    "WHERE person_id = ? ORDER BY id", [person_id])]
+                    "SELECT person_id, channel, old, new, time, source, media, requested_by, "
+                    "requested_on FROM consent_history WHERE person_id = ? ORDER BY id",
+                    [person_id])]
 
     def imports(self) -> list[dict[str, Any]]:
         return [dict(zip(("id", "time", "file", "sha256", "user", "rows", "summary"), r))
@@ -285,9 +288,16 @@ class Register:
     # -- changes by hand ----------------------------------------------------------------------
 
     def _set_state(self, person_id: str, channel: str, media: str, state: str, *,
-                   action: str) -> ConsentChange | None:
+                   action: str, requested_by: str = "", requested_on: _dt.date | None = None,
+                   request_required: bool = False) -> ConsentChange | None:
         who = self.access.require("register.edit").name
         p = self.person(person_id)
+        requested_by = " ".join((requested_by or "").split())
+        given = bool(requested_by) or requested_on is not None
+        if given:   # a request given is a whole one, never a day still to come
+            refusal = consent_request_refusal(requested_by, requested_on, _dt.date.today())
+            if refusal:
+                raise ConsentRequestNeeded(refusal)
         with self.db.atomic():
             row = self.db.one("SELECT value, source FROM consents WHERE person_id = ? AND "
                               "channel = ? AND media = ?", [p.id, channel, media])
@@ -296,6 +306,12 @@ class Register:
             now = _now_iso()
             if old == state and row is not None and (row[1] or "").startswith("user:"):
                 return None
+            change = ConsentChange(p.id, channel, old, state, now, src, p.display_name, media,
+                                   self.channel_labels().get(channel, ""), requested_by,
+                                   requested_on.isoformat() if requested_on else "")
+            if change.is_withdrawal and request_required and not given:
+                raise ConsentRequestNeeded(consent_request_refusal("", None, _dt.date.today())
+                                           or "say who asked for this withdrawal and when")
             self.db.execute(
                 "INSERT INTO consents (person_id, channel, media, value, source, set_at) VALUES "
                 "(?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, channel, media) DO UPDATE SET "
@@ -303,18 +319,30 @@ class Register:
                 [p.id, channel, media, state, src, now])
             self.db.execute(
                 "INSERT INTO consent_history (person_id, channel, media, old, new, time, source, "
-                "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                [p.id, channel, media, old, state, now, src])
+                "import_id, requested_by, requested_on) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                [p.id, channel, media, old, state, now, src, requested_by or None,
+                 change.requested_on or None])
+            # the day asked, and THAT someone asked; never their name (the audit log is kept
+            # for good, the consent history goes with the person's row)
             self.audit.record(action, {"person_id": p.id, "field": channel, "media": media,
-                                       "old": old, "new": state})
-        return ConsentChange(p.id, channel, old, state, now, src, p.display_name, media,
-                             self.channel_labels().get(channel, ""))
+                                       "old": old, "new": state,
+                                       **({"requested_on": change.requested_on,
+                                           "request_recorded": True} if given else {})})
+        return change
 
     def set_consent(self, person_id: str, channel: str, value: bool | str | None, *,
-                    media: str = "photo") -> ConsentChange | None:
+                    media: str = "photo", requested_by: str = "",
+                    requested_on: _dt.date | None = None,
+                    request_required: bool = False) -> ConsentChange | None:
         """Change one consent by hand (audited, kept in history; kept against a later import
         that is more permissive). ``channel`` may also be "name_with_photo". Returns the change,
-        or None when nothing changed."""
+        or None when nothing changed.
+
+        ``requested_by`` / ``requested_on``: who asked for the change and the day they asked
+        (kept with the change in the consent history; refused as policy.consent_request_refusal
+        says: both, and never a day still to come). ``request_required``: a withdrawal without
+        them is refused (``ConsentRequestNeeded``), as the app and the command line ask; a
+        withdrawal is otherwise never refused for want of them (it reads "not recorded")."""
         if channel == NAME_WITH_PHOTO:
             media = "any"
         elif channel not in self.channels():
@@ -323,11 +351,17 @@ class Register:
         elif media not in ("photo", "video"):
             raise RegisterError(f"'{media}' is not photo or video")
         return self._set_state(person_id, channel, media, to_state(value),
-                               action="register.consent-edit")
+                               action="register.consent-edit", requested_by=requested_by,
+                               requested_on=requested_on, request_required=request_required)
 
-    def set_do_not_photograph(self, person_id: str, value: bool) -> ConsentChange | None:
+    def set_do_not_photograph(self, person_id: str, value: bool, *, requested_by: str = "",
+                              requested_on: _dt.date | None = None,
+                              request_required: bool = False) -> ConsentChange | None:
+        """Put a person on (or take them off) the do-not-photograph list; the request as for
+        ``set_consent`` (going on the list is a withdrawal)."""
         return self._set_state(person_id, DO_NOT_PHOTOGRAPH, "any", YES if value else NO,
-                               action="register.do-not-photograph")
+                               action="register.do-not-photograph", requested_by=requested_by,
+                               requested_on=requested_on, request_required=request_required)
 
     def delete_person(self, person_id: str, *, reason: str) -> None:
         """Remove a person from the register: their details, consent, consent history and face

@@ -81,6 +81,8 @@ class ConsentChange:
     name: str = ""          # the person's display name (reports only)
     media: str = "photo"    # "photo" | "video" | "any" (the two special fields)
     label: str = ""         # the channel's label (reports only)
+    requested_by: str = ""  # who asked for it ("Mrs Harris (mother), by email"); "" not recorded
+    requested_on: str = ""  # the day they asked (ISO date); "" not recorded
 
     @property
     def old(self) -> bool | None:
@@ -108,7 +110,8 @@ class ConsentChange:
     def to_dict(self) -> dict[str, Any]:
         return {"person_id": self.person_id, "name": self.name, "channel": self.channel,
                 "media": self.media, "old": self.old_state, "new": self.new_state,
-                "when": self.when, "source": self.source, "withdrawal": self.is_withdrawal}
+                "when": self.when, "source": self.source, "withdrawal": self.is_withdrawal,
+                "requested_by": self.requested_by, "requested_on": self.requested_on}
 
 
 @dataclass

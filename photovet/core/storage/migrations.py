@@ -556,6 +556,14 @@ def _video_views(db: Database) -> None:
         PRIMARY KEY (sha256, channel, viewer))""")
 
 
+def _consent_request(db: Database) -> None:
+    """Who asked for a consent change made by hand, and the day they asked (a withdrawal: "Mrs
+    Harris (mother), by email", 28/11/2026), as opposed to when a member of staff entered it
+    (``time``). NULL: not recorded (every change made before this, and every import)."""
+    ddl(db, "ALTER TABLE consent_history ADD COLUMN requested_by TEXT")
+    ddl(db, "ALTER TABLE consent_history ADD COLUMN requested_on TEXT")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -588,6 +596,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("video-0001-tracks-sound-key-frames", _video),
     Migration("records-0004-captions", _captions),
     Migration("approval-0004-video-views", _video_views),
+    Migration("register-0007-consent-request", _consent_request),
 )
 
 

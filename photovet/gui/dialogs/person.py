@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import NAME_WITH_PHOTO
+from photovet.core.words import request_words
 
 from .. import style
 from ..words import consent_word, day, esc, media_count, when
 from .reason import ReasonDialog
+from .withdrawal import WithdrawalDialog
 
 STATES = (YES, NO, NOT_RECORDED)
 
@@ -80,8 +82,9 @@ class PersonDialog(QDialog):
         note = style.hint("Each change is recorded with your name. A later register import cannot "
                       "undo a withdrawal made here: change it in your MIS too, so both agree.")
 
-        self.history = QTableWidget(0, 4)
-        self.history.setHorizontalHeaderLabels(["When", "What", "Change", "By"])
+        self.history = QTableWidget(0, 5)
+        self.history.setHorizontalHeaderLabels(["Entered", "What", "Change", "By",
+                                                "Requested by"])
         self.history.setWordWrap(False)
         self.history.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.history.verticalHeader().setVisible(False)
@@ -279,7 +282,9 @@ class PersonDialog(QDialog):
                                                               else "")
             old = consent_word(ch.old_state)       # no earlier value: "Not recorded", as the SAR
             vals = [when(ch.when), what, f"{old} \u2192 {consent_word(ch.new_state)}",
-                    _source_text(ch.source)]
+                    _source_text(ch.source),
+                    request_words(ch.requested_by, ch.requested_on,
+                                  withdrawal=ch.is_withdrawal)]
             for c, v in enumerate(vals):
                 self.history.setItem(r, c, QTableWidgetItem(v))
         self.history.resizeColumnsToContents()
@@ -298,21 +303,34 @@ class PersonDialog(QDialog):
         p = self.person
         old, new = combo.property("was"), combo.currentData()
         what = label + (" (videos)" if media == "video" else "")
+        withdrawal = old == YES and new != YES
         extra = ("\n\nPhotos already exported that show them there will be listed to take down."
-                 if old == YES and new != YES else "")
-        if p is None or not self.confirm(
-                f"Change consent for {what} for {p.display_name} ({p.id}) from "
-                f"{consent_word(old)} to {consent_word(new)}?", extra):
+                 if withdrawal else "")
+        question = (f"Change consent for {what} for {p.display_name} ({p.id}) from "
+                    f"{consent_word(old)} to {consent_word(new)}?" if p is not None else "")
+        request = self.ask_request(question + extra) if p is not None and withdrawal else {}
+        if p is None or request is None or (not withdrawal and not self.confirm(question)):
             combo.blockSignals(True)
             combo.setCurrentIndex(STATES.index(old) if old in STATES else 2)
             combo.blockSignals(False)
             return
         try:
             self.ctx.ws.register.set_consent(p.id, channel, new,
-                                             media="photo" if media == "any" else media)
+                                             media="photo" if media == "any" else media,
+                                             **request)
         except PhotoVetError as exc:
             self.ctx.fail(self, "Consent not changed", exc)
         self.ctx.register_changed.emit()
+
+    def ask_request(self, question: str, *, ok_text: str = "Withdraw consent",
+                    title: str = "Withdraw consent") -> dict | None:
+        """Who asked for a withdrawal and the day they asked (both required): the keywords for
+        the register's change, or None when the person cancelled."""
+        dlg = WithdrawalDialog(question, ok_text=ok_text, title=title, parent=self)
+        if not dlg.exec():
+            return None
+        return {"requested_by": dlg.requested_by(), "requested_on": dlg.requested_on(),
+                "request_required": True}
 
     def _dnp_toggled(self, on: bool) -> None:
         p = self.person
@@ -320,15 +338,18 @@ class PersonDialog(QDialog):
                  "that show them will be listed to take down." if on else
                  "\n\nOnly do this if the safeguarding lead has agreed: their face may then be "
                  "shown where they have consent.")
-        if p is None or not self.confirm(
-                f"{'Put' if on else 'Take'} {p.display_name} ({p.id}) {'on' if on else 'off'} the "
-                "do-not-photograph list?", extra):
+        question = (f"{'Put' if on else 'Take'} {p.display_name} ({p.id}) "
+                    f"{'on' if on else 'off'} the do-not-photograph list?" if p is not None else "")
+        # going on the list withdraws every consent: who asked, and when, as for a withdrawal
+        request = self.ask_request(question + extra, ok_text="Put on the list",
+                                   title="Do not photograph") if p is not None and on else {}
+        if p is None or request is None or (not on and not self.confirm(question, extra)):
             self.dnp.blockSignals(True)
             self.dnp.setChecked(not on)
             self.dnp.blockSignals(False)
             return
         try:
-            self.ctx.ws.register.set_do_not_photograph(p.id, on)
+            self.ctx.ws.register.set_do_not_photograph(p.id, on, **request)
         except PhotoVetError as exc:
             self.ctx.fail(self, "Not changed", exc)
         self.ctx.register_changed.emit()
