@@ -223,18 +223,18 @@ def takedown_done_cmd(items: tuple[int, ...], note: str, delete_copy: bool) -> N
                    "earlier report for the same person).")
 def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
     """Subject access report: every export and post where the person appears (face shown or
-    covered, name readable or covered), with pictures as exported, and their consent history,
-    as one HTML file that opens offline and prints.
+    covered, name readable or covered), with pictures as exported; photos and videos held but
+    never published; faces PhotoVet recognised as them that staff named as another person;
+    their face signatures and their consent history, as one HTML file that opens offline and
+    prints.
 
     ID is the person's id in the register: the first column of 'photovet register list' (for a
     pupil usually their UPN), any case."""
     from photovet.core.errors import ExportError, OutputExistsError
-    from photovet.core.records.sar import subject_access_report
 
     ws = open_workspace()
     try:
-        path = subject_access_report(ws.register, ws.records, person_id, out_path,
-                                     overwrite=overwrite)
+        path = ws.subject_access_report(person_id, out_path, overwrite=overwrite)
         n = len(ws.records.exports(person=register_id(ws.register, person_id)))
     except ExportError as exc:  # the file given with --out: named as the user typed it
         fail_line(out_path, exc.message)

@@ -147,8 +147,10 @@ class RetentionSchedule:
         return {r[0] for r in self.db.all(
             "SELECT ref FROM retention_deletions WHERE kind = ? AND state = 'deleted'", [kind])}
 
-    def _due_originals(self, today: _dt.date) -> list[DueItem]:
-        days = self.rules.originals_days
+    def originals_known(self) -> dict[str, tuple[str, _dt.date, str]]:
+        """Every original whose place PhotoVet knows: its full path -> (content hash, the day
+        it was first copied from a device or marked ready, how), whether due or not (the
+        subject access report says when each will be deleted)."""
         known: dict[str, tuple[str, _dt.date, str]] = {}   # path -> (sha, first seen, how)
         for row in self.audit.rows(action="device-import-copied"):
             d = row["details"]
@@ -164,6 +166,15 @@ class RetentionSchedule:
                 key = os.path.abspath(path)
                 if key not in known or known[key][1] > when:
                     known[key] = (sha, when, "marked ready")
+        return known
+
+    def original_due_on(self, when: _dt.date) -> _dt.date:
+        """The day an original first seen on ``when`` is due, if it is never exported."""
+        return when + _dt.timedelta(days=self.rules.originals_days)
+
+    def _due_originals(self, today: _dt.date) -> list[DueItem]:
+        days = self.rules.originals_days
+        known = self.originals_known()
         exported = {r[0] for r in self.db.all("SELECT DISTINCT source_sha256 FROM exports")}
         gone = self._deleted_refs("originals")
         out = []

@@ -695,6 +695,18 @@ class Workspace:
                 "withdrawals": [w.to_dict() for w in (withdrawals or [])]})
         return items
 
+    def subject_access_report(self, person_id: str, out: str | Path, *,
+                              overwrite: bool = False) -> Path:
+        """The subject access report (records/sar.py) with everything this workspace holds
+        about the person besides the export records (records/held.py): photos held but never
+        published, faces recognised as them but named as another person, face signatures."""
+        from photovet.core.records import held  # noqa: PLC0415
+        from photovet.core.records.sar import subject_access_report  # noqa: PLC0415
+
+        return subject_access_report(self.register, self.records, person_id, out,
+                                     overwrite=overwrite,
+                                     holdings=lambda pid: held.holdings(self, pid))
+
     def retention(self, clock=None):
         """The retention schedule of this workspace (``clock``: a function giving the time
         now, for tests)."""

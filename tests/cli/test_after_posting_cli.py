@@ -114,6 +114,9 @@ def test_sar_writes_one_file(school):
     assert "3 export(s)" in r.stdout
     doc = out.read_text(encoding="utf-8")
     assert doc.count('class="export"') == 3 and "Amy Able" in doc
+    # what the workspace holds besides the exports was looked at (records/held.py)
+    assert "Held, not published (0)" in doc and "Not looked at" not in doc
+    assert "PhotoVet holds no face signature for Amy Able." in doc
     r = run("sar", "NOBODY", "--out", tmp / "x.html")
     assert r.exit_code == 1 and "NOBODY" in r.stderr
 

@@ -330,6 +330,10 @@ def test_subject_access_report_from_the_person_page(posted, qtbot, tmp_path, mon
     assert opened == [str(target)] and seen == ["Saved"]
     html = target.read_text(encoding="utf-8")
     assert "Subject access report" in html and "Tori Amos" in html
+    # the workspace's holdings were looked at (no photo of her held unexported; the test's
+    # stand-in recogniser needs no face signature)
+    assert "Held, not published (0)" in html and "Not looked at" not in html
+    assert "PhotoVet holds no face signature for Tori Amos." in html
     page.accept()
 
 

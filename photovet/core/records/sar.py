@@ -27,6 +27,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError, UnknownPersonError
 from photovet.core.records import takedown
+from photovet.core.records.held import Holdings, HoldingsFor
 from photovet.core.words import request_words
 
 THUMB_SIZE = 360
@@ -46,6 +47,8 @@ th, td { border: 1px solid #999; padding: .25em .5em; text-align: left; vertical
            font-size: .9em; color: #444; }
 .role { font-weight: bold; }
 .small { font-size: .85em; color: #333; word-break: break-all; }
+.held { border: 1px solid #bbb; padding: .3em .8em; margin: .6em 0;
+        page-break-inside: avoid; break-inside: avoid; }
 .note { background: #f3f3f3; border-left: 4px solid #666; padding: .5em .8em; }
 @media print {
   body { margin: 0; font-size: 10.5pt; }
@@ -160,13 +163,157 @@ def _takedown_words(item: Any, pid: str) -> str:
     return f"{item.action}" + (f" ({why})" if why else "") + f". {_done_words(item)}."
 
 
+_STATUS_WORDS = {"ready": "marked ready on {d}, waiting for approval",
+                 "approved": "approved on {d}, not exported",
+                 "rejected": "rejected on {d}", "draft": "not marked ready"}
+
+
+def _media_ref(item: Any, file_name: str) -> str:
+    """'IMG_0001.jpg', or 'A photo (file name not recorded; content id 1a2b3c4d5e6f)'."""
+    if file_name:
+        return file_name
+    what = "A video" if item.media == "video" else "A photo"
+    return f"{what} (file name not recorded; content id {item.sha256[:12]})"
+
+
+def _since_words(item: Any) -> str:
+    """'Taken 21/11/2026; copied from a device on 22/11/2026'."""
+    bits = []
+    if item.taken:
+        bits.append(f"Taken {item.taken}")
+    if item.first_seen:
+        how = {"copied from a device": "Copied from a device",
+               "marked ready": "First marked ready",
+               "checked": "Checked in PhotoVet"}.get(item.first_seen_how, "First seen")
+        bits.append(f"{how} on {_local(item.first_seen)[:10]}")
+    return "; ".join(bits) or "Not recorded"
+
+
+def _kept_words(item: Any, how_long: str) -> str:
+    """When the retention schedule deletes the original, and this PC's analysis of it."""
+    if item.original_due is not None:
+        text = (f"The original is due for deletion on {item.original_due:%d/%m/%Y} ({how_long}"
+                ") if it is not exported first.")
+    else:
+        text = item.original_note[:1].upper() + item.original_note[1:] + "." \
+            if item.original_note else "Not known."
+    if item.cache_due is not None:
+        text += (f" PhotoVet's record of the faces it found in it (on the PC that made this "
+                 f"report) is deleted on {item.cache_due:%d/%m/%Y}.")
+    return text
+
+
+def _channel_words(item: Any) -> str:
+    if not item.channels:
+        return "Not prepared for any channel."
+    out = []
+    for c in item.channels:
+        face = {"shown": "face shown", "covered": "face covered"}.get(c.face,
+                                                                    "face not decided yet")
+        state = _STATUS_WORDS.get(c.status, c.status).format(d=_local(c.since)[:10])
+        out.append(f"{c.label}: {face}; {state}.")
+    return " ".join(out)
+
+
+def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str
+                   ) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The sections 'Recognised as this person, named as another', 'Held, not published' and
+    'Face signatures', and the appendix rows (item, content id, what)."""
+    e = html.escape
+    parts: list[str] = []
+    technical: list[tuple[str, str, str]] = []
+    if h is None:
+        msg = ("<p>Not looked at: this report was made from the export records only, so photos "
+               "PhotoVet holds but never exported are not listed here.</p>")
+        parts += ["<h2>Recognised as this person, named as another</h2>", msg,
+                  "<h2>Held, not published</h2>", msg, "<h2>Face signatures</h2>", msg]
+        return parts, technical
+
+    how_long = f"{h.originals_days} days after PhotoVet first had it"
+    parts.append("<h2>Recognised as this person, named as another "
+                 f"({len(h.named_as_other)})</h2>")
+    if not h.named_as_other:
+        parts.append("<p>No photo or video in which PhotoVet recognised this person was named "
+                     "by staff as another person.</p>")
+    for n, o in enumerate(h.named_as_other, 1):
+        ref = _media_ref(o, o.file_name or (o.exports[0].source_path.rsplit("/", 1)[-1]
+                                            if o.exports else ""))
+        technical.append((f"Named as another {n}", o.sha256, ref))
+        day = _local(o.named_at)[:10] if o.named_at else "a day not recorded"
+        why = ("The reason the member of staff gave is kept; the school's data protection lead "
+               "can read it." if o.reason_given else "No reason was recorded.")
+        lines = [f"<p class=\"role\">Named as another {n}: {e(ref)}</p>",
+                 f"<p>PhotoVet recognised this person's face in this "
+                 f"{'video' if o.media == 'video' else 'photo'}. On {e(day)} a member of staff "
+                 f"named that face as another person. {e(why)}</p>"]
+        if o.exports:
+            for r in o.exports:
+                face = {"shown": "that face was shown, under the other person's name",
+                        "covered": "that face was covered"}.get(o.face_in(r),
+                                                              "what happened to that face "
+                                                              "is not recorded")
+                posts = "; ".join(f"posted on {labels.get(p.channel, p.channel)} on "
+                                  f"{_day(p.posted_on)}" + (f" ({p.url})" if p.url else "")
+                                  for p in r.posts) or "not marked as posted"
+                lines.append(f"<p>Exported for {e(labels.get(r.channel, r.channel))} on "
+                             f"{e(_local(r.created_at)[:10])}: {e(face)}; {e(posts)}.</p>")
+        else:
+            held = o.held
+            lines.append("<p>Never exported: not published. "
+                         + (e(_since_words(held)) + ". " + e(_kept_words(held, how_long))
+                            if held is not None else "") + "</p>")
+        parts.append('<div class="held">' + "".join(lines) + "</div>")
+
+    parts.append(f"<h2>Held, not published ({len(h.held)})</h2>")
+    if not h.held:
+        parts.append("<p>PhotoVet holds no photo or video of this person that was never "
+                     "exported.</p>")
+    else:
+        parts.append("<p>Photos and videos PhotoVet checked in which it recognised this person "
+                     "(or a member of staff named them), never exported, so never published. "
+                     "Covered faces count: PhotoVet still recognised them. For each channel "
+                     "it was prepared for: whether their face would be shown or covered as "
+                     "decided today.</p>")
+        parts.append("<table><tr><th>Item</th><th>Photo or video</th><th>When</th>"
+                     "<th>How PhotoVet found them</th><th>Prepared for</th>"
+                     "<th>Kept until</th></tr>")
+        for n, item in enumerate(h.held, 1):
+            ref = _media_ref(item, item.file_name)
+            technical.append((f"Held {n}", item.sha256, ref))
+            if item.found == "named by hand":
+                found = ("Named by hand" + (f" by {item.named_by}" if item.named_by else "")
+                         + (f" on {_local(item.named_at)[:10]}" if item.named_at else ""))
+            else:
+                found = "Recognised by PhotoVet"
+            cells = (f"Held {n}", ref, _since_words(item), found, _channel_words(item),
+                     _kept_words(item, how_long))
+            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
+        parts.append("</table>")
+    for note in h.notes:
+        parts.append(f'<p class="small">{e(note)}</p>')
+
+    parts.append("<h2>Face signatures</h2>")
+    if h.signatures:
+        days_txt = ", ".join(_day(d) for d in h.enrolled_on) or "a day not recorded"
+        parts.append(f"<p>PhotoVet holds {h.signatures} face signature"
+                     f"{'s' if h.signatures != 1 else ''} for {e(name)}, enrolled on "
+                     f"{e(days_txt)}: numbers made from a photo of their face, so that PhotoVet "
+                     "can recognise them (and cover their face where they have no consent). "
+                     "They are kept encrypted; the enrolment photo itself is not kept.</p>")
+    else:
+        parts.append(f"<p>PhotoVet holds no face signature for {e(name)}.</p>")
+    return parts, technical
+
+
 def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path, *,
-                          overwrite: bool = False) -> Path:
+                          overwrite: bool = False, holdings: HoldingsFor | None = None) -> Path:
     """Write the report for ``person_id`` to ``out`` (atomically) and audit it (a signed-in
     admin). A file already called ``out`` is never replaced unless ``overwrite`` (a report
     sent to a family is a record of what was sent); a folder, a place PhotoVet may not write
     or a full disk is a typed error (fsutil.write_report), found before the report is made
-    where it can be."""
+    where it can be. ``holdings(id)``: what PhotoVet holds besides the export records
+    (records/held.py; ``Workspace.subject_access_report`` gives it): without it the report
+    says those sections could not be made (export records only)."""
     records.audit.access.require("sar")
     from photovet.core.fsutil import check_report_path, write_report  # noqa: PLC0415
     from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
@@ -193,7 +340,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     parts: list[str] = []
     parts.append(f"<h1>Subject access report: {e(name)}</h1>")
     parts.append("<p>Photos and videos exported with PhotoVet to be published, in which this "
-                 "person appears, whether each was posted, and any that must now come down.</p>")
+                 "person appears, whether each was posted, and any that must now come down; "
+                 "photos and videos PhotoVet holds of them that were never published; their "
+                 "face signatures; and their consent history.</p>")
     parts.append('<table class="meta">')
     meta = [("Name", name), ("Register id", pid),
             ("Report made", now.strftime("%d/%m/%Y %H:%M")),
@@ -216,7 +365,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         "the files exactly as exported: faces and names that were covered are covered here too. "
         "PhotoVet cannot list photos in which it did not recognise the person. Photos checked "
         "in PhotoVet but never exported (for example still waiting for approval) were not "
-        "published and are not listed.</p>")
+        "published: those in which PhotoVet recognised this person, or a member of staff "
+        "named them, are listed under \u2018Held, not published\u2019, and photos in which "
+        "PhotoVet recognised them but a member of staff named that face as another person "
+        "under \u2018Recognised as this person, named as another\u2019.</p>")
 
     # what must come down (or not be posted) because this person's consent is missing now:
     # the take-down list as it is today, done items too (what was taken down, when, by whom)
@@ -338,6 +490,11 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                 f"<td>{e(_done_words(item))}</td></tr>")
         parts.append("</table>")
 
+    # what PhotoVet holds besides the export records
+    held = holdings(pid) if holdings is not None else None
+    held_html, held_technical = _holdings_html(held, labels, name)
+    parts.extend(held_html)
+
     # consent history
     hist = _history_rows(register, pid)
     parts.append(f'<h2 class="pagebreak">Consent history ({len(hist)} change(s))</h2>')
@@ -354,8 +511,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     parts.append('<h2 class="pagebreak">Appendix: technical details</h2>')
     parts.append('<p class="small">For the school\'s records: where each exported file was '
                  "saved on the PC that exported it, its SHA-256 fingerprint (the same file "
-                 "always has the same fingerprint) and PhotoVet's export record number, and "
-                 "the register imports the consent changes came from.</p>")
+                 "always has the same fingerprint) and PhotoVet's export record number; the "
+                 "fingerprint of each photo or video held but not published (or named as "
+                 "another person); and the register imports the consent changes came from.</p>")
     def small_table(heads: tuple[str, ...], rows: list) -> None:
         if rows:
             parts.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr>")
@@ -364,6 +522,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             parts.append("</table>")
 
     small_table(("Photo", "Export record", "File", "SHA-256"), technical)
+    small_table(("Item", "Content SHA-256", "Photo or video"), held_technical)
     small_table(("Consent change", "What", "Register import"),
                 [(row[0], row[1], row[6]) for row in hist if row[6]])
 
@@ -371,8 +530,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
            f"<title>Subject access report: {e(name)} ({e(pid)})</title>"
            f"<style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
     path = write_report(out, doc, overwrite=overwrite, example=example)
-    records.audit.record("sar.created", {"person": pid, "file": str(path.resolve()),
-                                         "exports": [r.id for r in exports]})
+    records.audit.record("sar.created", {
+        "person": pid, "file": str(path.resolve()), "exports": [r.id for r in exports],
+        **({"held": len(held.held), "named_as_other": len(held.named_as_other)}
+           if held is not None else {"held": None})})
     return path
 
 

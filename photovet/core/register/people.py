@@ -253,6 +253,13 @@ class Register:
     def enrolment_count(self, person_id: str) -> int:
         return self.db.scalar("SELECT COUNT(*) FROM encodings WHERE person_id = ?", [person_id], 0)
 
+    def enrolment_days(self, person_id: str) -> list[str]:
+        """The days (ISO) the person's face signatures were enrolled, oldest first, each once
+        (a subject access report says them; the signatures themselves are never shown)."""
+        days = {str(r[0])[:10] for r in self.db.all(
+            "SELECT created_at FROM encodings WHERE person_id = ?", [person_id]) if r[0]}
+        return sorted(days)
+
     def history(self, person_id: str) -> list[ConsentChange]:
         labels = self.channel_labels()
         return [ConsentChange(r[0], r[1], r[2], r[3], r[4], r[5], "", r[6], labels.get(r[1], ""),

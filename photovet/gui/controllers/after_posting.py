@@ -21,7 +21,6 @@ from shiboken6 import isValid
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.records import takedown
-from photovet.core.records.sar import subject_access_report
 from photovet.core.settings import Retention
 from photovet.core.transfer import purge_batch
 from photovet.core.words import media_count, tally
@@ -426,8 +425,7 @@ class AfterPostingController(QObject):
         def run():
             with ctx.thread_workspace() as wws:
                 # the save dialog has already asked before replacing a file of that name
-                return subject_access_report(wws.register, wws.records, person_id, path,
-                                             overwrite=True)
+                return wws.subject_access_report(person_id, path, overwrite=True)
 
         ctx.workers.start(run, name="sar",
                           on_return=lambda p: self.offer_open(p, "The subject access report",

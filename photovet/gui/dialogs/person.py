@@ -100,8 +100,10 @@ class PersonDialog(QDialog):
         self.exports_btn = QPushButton("Show their exports\u2026")
         self.exports_btn.clicked.connect(lambda *_: self.exports_requested.emit(self.person_id))
         self.sar_btn = QPushButton("Subject access report\u2026")
-        self.sar_btn.setToolTip("Every photo exported with this person in it, their posts and "
-                                "consent history, as one page to save, open and print")
+        self.sar_btn.setToolTip("Everything PhotoVet holds about this person: every photo "
+                                "exported with them in it and its posts, photos held but never "
+                                "published, their face signatures and consent history, as one "
+                                "page to save, open and print")
         self.sar_btn.clicked.connect(lambda *_: self.sar_requested.emit(self.person_id))
         pub_box = QGroupBox("Published photos")
         pl = QVBoxLayout(pub_box)
