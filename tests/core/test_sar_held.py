@@ -165,3 +165,38 @@ def test_recognised_as_the_person_and_named_as_another_is_in_their_report_not_na
     # Sam's report lists the export where the face was published as Sam
     sam = text_of(ws.subject_access_report("B2", tmp_path / "sam.html"))
     assert "Photos exported (1)" in sam
+
+
+def test_a_video_held_and_a_video_face_named_as_another_person(tmp_path):
+    """Videos too: held (recognised, marked ready for the website: Tori's face shown there),
+    then her track named by hand as Sam: in her report as named as another, in a video."""
+    from tests.core.test_video_workflow import TODAY as VIDEO_DAY
+    from tests.core.test_video_workflow import enrolled_workspace, make_video, tracks_by_colour
+    from tests.core.test_video_workflow import new_engine as video_engine
+
+    w = enrolled_workspace(tmp_path)
+    try:
+        (tmp_path / "src").mkdir()
+        clip = make_video(tmp_path / "src" / "assembly.mp4")
+        web = w.channels.get("website")
+        eng = video_engine(w)
+        an = eng.decide(eng.analyse_video(clip), web, on=VIDEO_DAY)
+        w.approvals.mark_ready(an, batch="Assembly")
+        text = text_of(w.subject_access_report("A1", tmp_path / "sar.html"))
+        held = section(text, "Held, not published (1)")
+        assert "assembly.mp4" in held and "Recognised by PhotoVet" in held
+        assert (f"School website: face shown; marked ready on {day(dt.date.today())}, "
+                "waiting for approval.") in held
+        (tori,), _ = tracks_by_colour(an)
+        w.video_reviewer().track(an, tori.id, "assign", web, person="B2",
+                                 reason="twins, says the class teacher")
+        text = text_of(w.subject_access_report("A1", tmp_path / "sar2.html"))
+        named = section(text, "Recognised as this person, named as another (1)")
+        assert ("assembly.mp4 PhotoVet recognised this person's face in this video. On "
+                f"{day(dt.date.today())} a member of staff named that face as another "
+                "person.") in named
+        assert "Never exported: not published." in named and "Held, not published (0)" in text
+        sam = text_of(w.subject_access_report("B2", tmp_path / "sam.html"))
+        assert "Named by hand by Mrs Office on" in section(sam, "Held, not published (1)")
+    finally:
+        w.close()
