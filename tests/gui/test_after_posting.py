@@ -363,9 +363,11 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     assert page.history.rowCount() >= 1
     assert page.history.item(0, 3).text() == "Changed by Mrs Jo Preparer"
     assert page.history.item(0, 0).text()[2] == "/"
-    # who asked, and the day they asked (not the day it was entered), in the history
-    assert page.history.horizontalHeaderItem(4).text() == "Requested by"
-    assert page.history.item(0, 4).text() == f"Mrs Amos (mother), by email, {asked_on}"
+    # who asked, and the day they asked (not the day it was entered), on a line of its own
+    # under the change, across the table (read without scrolling)
+    assert page.history.item(1, 0).text() == \
+        f"\u21b3 Requested by Mrs Amos (mother), by email, {asked_on}"
+    assert page.history.columnSpan(1, 0) == page.history.columnCount()
     # a consent first set by the import has no earlier value: "Not recorded", as the SAR says
     changes = [page.history.item(r, 2).text() for r in range(page.history.rowCount())]
     assert "Not recorded \u2192 Yes" in changes and not any("Nothing" in c for c in changes)

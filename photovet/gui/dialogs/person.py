@@ -82,9 +82,8 @@ class PersonDialog(QDialog):
         note = style.hint("Each change is recorded with your name. A later register import cannot "
                       "undo a withdrawal made here: change it in your MIS too, so both agree.")
 
-        self.history = QTableWidget(0, 5)
-        self.history.setHorizontalHeaderLabels(["Entered", "What", "Change", "By",
-                                                "Requested by"])
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels(["Entered", "What", "Change", "By"])
         self.history.setWordWrap(False)
         self.history.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.history.verticalHeader().setVisible(False)
@@ -269,12 +268,15 @@ class PersonDialog(QDialog):
         return c
 
     def _history(self, changes: list) -> None:
+        """Newest first; a change someone asked for (every withdrawal) has a line of its own
+        under it, across the table: who asked and the day they asked ("Requested by: not
+        recorded" for a withdrawal entered without them), so it is read without scrolling."""
         # "nothing -> not recorded" (a column the first import found empty) says nothing
         changes = [c for c in changes if not (c.old_state is None
                                               and c.new_state == NOT_RECORDED)]
-        self.history.setRowCount(len(changes))
+        rows: list[tuple[list[str], str]] = []
         labels = self.ctx.ws.channels.labels()
-        for r, ch in enumerate(reversed(changes)):
+        for ch in reversed(changes):
             if ch.channel == NAME_WITH_PHOTO:
                 what = "Name with photo"
             elif ch.channel == "do_not_photograph":
@@ -283,12 +285,32 @@ class PersonDialog(QDialog):
                 what = labels.get(ch.channel, ch.channel) + (" (videos)" if ch.media == "video"
                                                               else "")
             old = consent_word(ch.old_state)       # no earlier value: "Not recorded", as the SAR
-            vals = [when(ch.when), what, f"{old} \u2192 {consent_word(ch.new_state)}",
-                    _source_text(ch.source),
-                    request_words(ch.requested_by, ch.requested_on,
-                                  withdrawal=ch.is_withdrawal)]
+            rows.append(([when(ch.when), what, f"{old} \u2192 {consent_word(ch.new_state)}",
+                          _source_text(ch.source)],
+                         request_words(ch.requested_by, ch.requested_on,
+                                       withdrawal=ch.is_withdrawal)))
+        self.history.clearSpans()
+        self.history.setRowCount(sum(1 + bool(asked) for _vals, asked in rows))
+        r = 0
+        for vals, asked in rows:
             for c, v in enumerate(vals):
-                self.history.setItem(r, c, QTableWidgetItem(v))
+                cell = QTableWidgetItem(v)
+                cell.setToolTip(v)          # a narrow column shows "Changed by ..."
+                self.history.setItem(r, c, cell)
+            r += 1
+            if asked:
+                line = "\u21b3 Requested by: not recorded" \
+                    if asked == consent_word(NOT_RECORDED) else f"\u21b3 Requested by {asked}"
+                item = QTableWidgetItem(line)
+                item.setToolTip(line[2:])
+                f = item.font()
+                f.setItalic(True)
+                item.setFont(f)
+                self.history.setItem(r, 0, item)
+                for c in range(1, self.history.columnCount()):
+                    self.history.setItem(r, c, QTableWidgetItem(""))
+                self.history.setSpan(r, 0, 1, self.history.columnCount())
+                r += 1
         self.history.resizeColumnsToContents()
         self.history.horizontalHeader().setStretchLastSection(True)
 

@@ -85,6 +85,7 @@ class WithdrawalDialog(QDialog):
         if why:
             self.error.setText(why)
             self.error.setVisible(True)
+            self.adjustSize()           # room for the message: nothing above it is cut off
             (self.who if not self.requested_by() else self.day).setFocus()
             return
         self.accept()
