@@ -185,10 +185,9 @@ def _first_box(face: Any) -> Any:
     return face.box if hasattr(face, "box") else (face.boxes[0] if face.boxes else (0, 0, 0, 0))
 
 
-def holdings(ws: Any, person_id: str, *, today: _dt.date | None = None) -> Holdings:
-    """Everything ``holdings`` lists for ``person_id`` (a register id as stored) in the
-    workspace ``ws``."""
-    today = today or _dt.date.today()
+def holdings(ws: Any, person_id: str) -> Holdings:
+    """Everything ``Holdings`` lists for ``person_id`` (a register id as stored) in the
+    workspace ``ws`` (decided as of today)."""
     db, audit = ws.db, ws.audit
     out = Holdings(originals_days=ws.settings.retention.originals_days)
     out.signatures = int(ws.register.enrolment_count(person_id))
@@ -271,6 +270,7 @@ def holdings(ws: Any, person_id: str, *, today: _dt.date | None = None) -> Holdi
             known[sha] = (path, when, how)
     labels = ws.register.channel_labels()
     engine = _Decider(ws)
+    held = {sha: item for sha, item in held.items() if sha not in exported}
     for sha, item in held.items():
         _place(item, known.get(sha), schedule)
         for state in ws.approvals.for_photo(sha):
@@ -294,8 +294,7 @@ def holdings(ws: Any, person_id: str, *, today: _dt.date | None = None) -> Holdi
                 o.held.taken = _date_taken(analyses[sha][0])
                 o.held.cache_due = (analyses[sha][1] + _dt.timedelta(
                     days=ws.settings.retention.cache_days)).date()
-    out.held = sorted((h for s, h in held.items() if s not in exported),
-                      key=lambda h: (h.first_seen or "~", h.sha256))
+    out.held = sorted(held.values(), key=lambda h: (h.first_seen or "~", h.sha256))
     out.named_as_other = sorted(other.values(), key=lambda o: (o.named_at or "~", o.sha256))
     out.notes.append(
         "Photos and videos checked on another PC, never marked ready nor named by hand, are "
