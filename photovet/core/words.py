@@ -173,8 +173,22 @@ def consent_missing_words(why: str, person: Person | None, channel: Channel, med
     Yes away. Only the words change: any other reason (do not photograph, a leaver, never
     asked) is ``why`` as it is. ``history``: the person's consent changes, oldest first
     (``Register.history``)."""
-    from photovet.core.policy import no_consent_reason  # noqa: PLC0415
+    from photovet.core.policy import REASON_DNP, no_consent_reason  # noqa: PLC0415
 
+    if person is not None and why == REASON_DNP:
+        # put on the list by hand: who asked for it, as for a withdrawal
+        last = None
+        for change in history:
+            if getattr(change, "channel", None) == "do_not_photograph":
+                last = change
+        if last is None or not getattr(last, "is_withdrawal", False):
+            return why
+        asked = request_words(getattr(last, "requested_by", ""),
+                              getattr(last, "requested_on", ""))
+        on = uk_day(last.when)
+        return (f"{why} since {on}" if on else why) + (
+            " (who requested it: not recorded)" if asked == consent_word(NOT_RECORDED)
+            else f" (requested by {asked})")
     if person is None or why != no_consent_reason(channel, media,
                                                   person.consent_state(channel.id, media)):
         return why

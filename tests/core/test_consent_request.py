@@ -69,6 +69,13 @@ def test_a_withdrawal_keeps_who_asked_and_when_apart_from_when_it_was_entered(ws
                                      f"Mrs Harris (mother), by email, {uk_day(ASKED)})")
     assert item.reasons[UPNS[1]] == (f"Consent withdrawn on {uk_day(TODAY)} "
                                      "(who requested it: not recorded)")
+    # put on the do-not-photograph list at a parent's request: said as for a withdrawal
+    ws.register.set_do_not_photograph(UPNS[1], True, requested_by="Mr Brook (father), letter",
+                                      requested_on=ASKED, request_required=True)
+    [item] = takedown.evaluate(ws.records, ws.register)
+    assert item.reasons[UPNS[1]] == (f"On the do-not-photograph list since {uk_day(TODAY)} "
+                                     f"(requested by Mr Brook (father), letter, "
+                                     f"{uk_day(ASKED)})")
     # the subject access report's consent history
     doc = subject_access_report(ws.register, ws.records, UPNS[0],
                                 tmp_path / "sar.html").read_text(encoding="utf-8")

@@ -52,6 +52,9 @@ def test_a_no_from_the_start_stays_a_refusal_and_other_reasons_are_unchanged(tmp
         ws.register.set_do_not_photograph(UPNS[1], True)
         [item] = takedown.evaluate(ws.records, ws.register)
         assert item.reasons[UPNS[0]] == "Consent refused for School website"
-        assert item.reasons[UPNS[1]] == "On the do-not-photograph list"
+        # put on the list by hand (without who asked for it): since when, and said so
+        assert item.reasons[UPNS[1]] == (f"On the do-not-photograph list since "
+                                         f"{uk_day(dt.date.today())} (who requested it: not "
+                                         "recorded)")
     finally:
         ws.close()

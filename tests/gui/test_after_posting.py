@@ -345,7 +345,7 @@ def withdraw_as_asked(seen: list, who: str = "Mrs Amos (mother), by email",
         dlg.who.setText(who)
         if day:
             dlg.day.setText(day)
-        button(dlg, "Withdraw consent").click()
+        button(dlg, dlg.buttons.button(dlg.buttons.StandardButton.Ok).text()).click()
     return fill
 
 
@@ -404,6 +404,28 @@ def test_a_withdrawal_is_made_only_with_who_asked_and_the_day(posted, qtbot):
     assert said[3].startswith(f"{future} is still to come")
     assert combo.currentData() == "yes"
     assert win.ctx.ws.register.person(TORI).consent_state("facebook", "photo") == "yes"
+    page.accept()
+
+
+def test_do_not_photograph_asks_who_asked_and_a_take_down_says_it(posted, qtbot):
+    """Going on the do-not-photograph list withdraws every consent: the same dialog; the
+    take-down list's reason says who asked and when."""
+    win = posted
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    seen: list = []
+    answer(withdraw_as_asked(seen, who="Mrs Amos (mother), in person", day="27/11/2026"),
+           kind=WithdrawalDialog)
+    page.dnp.setChecked(True)
+    assert "do-not-photograph list" in seen[0]
+    assert win.ctx.ws.register.person(TORI).do_not_photograph
+    assert page.history.item(1, 0).text() == \
+        "\u21b3 Requested by Mrs Amos (mother), in person, 27/11/2026"
+    qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)
+    reasons = [r for i in win.ctx.ws.takedown() for r in i.reasons.values()]
+    assert reasons and all(r.startswith("On the do-not-photograph list since ")
+                           and r.endswith("(requested by Mrs Amos (mother), in person, "
+                                          "27/11/2026)") for r in reasons), reasons
     page.accept()
 
 
