@@ -236,8 +236,9 @@ def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str
         parts.append("<p>No photo or video in which PhotoVet recognised this person was named "
                      "by staff as another person.</p>")
     for n, o in enumerate(h.named_as_other, 1):
-        ref = _media_ref(o, o.file_name or (o.exports[0].source_path.rsplit("/", 1)[-1]
-                                            if o.exports else ""))
+        ref = _media_ref(o, o.file_name or (Path(o.exports[0].source_path).name
+                                            if o.exports and o.exports[0].source_path
+                                            else ""))
         technical.append((f"Named as another {n}", o.sha256, ref))
         day = _local(o.named_at)[:10] if o.named_at else "a day not recorded"
         why = ("The reason the member of staff gave is kept; the school's data protection lead "
