@@ -33,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from photovet.core.fsutil import crash_point
 from photovet.core.keys import mac, mac_ok
 
 log = logging.getLogger("photovet.cache")
@@ -129,6 +130,7 @@ class AnalysisCache:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(payload, fh)
+            crash_point("cache.temp-written")
             os.replace(tmp, path)
         except OSError:
             # A cache that cannot be written only costs time; never fail the analysis for it.

@@ -14,6 +14,33 @@ from pathlib import Path
 
 from photovet.core.errors import DiskFullError, OutputExistsError, OutputFolderError
 
+# --------------------------------------------------------------------------------------------
+# Test-only crash injection (tests/core/test_crash_anywhere.py, bench/crash_sweep.py)
+# --------------------------------------------------------------------------------------------
+# PHOTOVET_CRASH_AT="<label>" or "<label>@<n>": the process ends at once, as a kill -9 would
+# (os._exit: no clean-up, no flush, no finally), the n-th time (default: the first) it reaches
+# ``crash_point(label)``. Read once when PhotoVet starts; unset (always, outside the tests), a
+# point costs one comparison with None. Labels name the moments between two durable steps.
+
+def _crash_setting(text: str | None) -> tuple[str, int] | None:
+    if not text or not text.strip():
+        return None
+    label, _, nth = text.strip().partition("@")
+    return label, int(nth) if nth.strip().isdigit() else 1
+
+
+_CRASH_AT = _crash_setting(os.environ.get("PHOTOVET_CRASH_AT"))
+_crash_hits: dict[str, int] = {}
+
+
+def crash_point(label: str) -> None:
+    """Test-only: end the process here when PHOTOVET_CRASH_AT names this point (see above)."""
+    if _CRASH_AT is None or _CRASH_AT[0] != label:
+        return
+    _crash_hits[label] = n = _crash_hits.get(label, 0) + 1
+    if n == _CRASH_AT[1]:
+        os._exit(137)
+
 
 def fsync_dir(path: str | Path) -> None:
     """Make a rename/link/unlink in ``path`` durable (a no-op where folders cannot be opened)."""
@@ -41,6 +68,7 @@ def atomic_write_text(path: str | Path, text: str, *, prefix: str = ".photovet-t
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        crash_point("fsutil.temp-written")
         os.replace(tmp, path)
     except BaseException:
         try:

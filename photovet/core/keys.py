@@ -335,7 +335,14 @@ class RegisterKeys:
         if stored:
             key = unb64(stored)
             if kid is None:
-                self._record_key_id(key)
+                # _make stores the key first: a crash before its transaction committed leaves
+                # the key here and a register without it. Finish what _make does (the audit
+                # head signed as it stands, if nothing signed it): adopting the key alone left
+                # an unsigned head that refused every change afterwards.
+                with self.db.atomic():
+                    self._record_key_id(key)
+                    if self.db.scalar("SELECT mac FROM audit_meta WHERE key = 'chain'") is None:
+                        self._sign_head(key)
             elif kid != key_id(key):
                 raise self._not_allowed("this PC holds a different key for it")
             self._master = key

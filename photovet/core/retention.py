@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.fsutil import fsync_dir
+from photovet.core.fsutil import crash_point, fsync_dir
 
 KINDS = ("originals", "export-copies", "export-records", "cache", "leavers-rows", "signatures")
 KIND_LABELS = {
@@ -374,11 +374,13 @@ class RetentionSchedule:
             self.audit.record("retention.delete-pending", {"kind": item.kind, "path": str(path),
                                                            "sha256": item.sha256, "method": method,
                                                            "due_on": item.due_on.isoformat()})
+        crash_point("retention.pending")
         try:
             if permanent:
                 hidden = path.with_name(PURGE_PREFIX + path.name)
                 os.rename(path, hidden)
                 fsync_dir(path.parent)
+                crash_point("retention.hidden")
                 overwrite_and_unlink(hidden)
             else:
                 from send2trash import send2trash  # noqa: PLC0415
@@ -387,6 +389,7 @@ class RetentionSchedule:
         except Exception as exc:
             self._mark(item, "failed", reason=f"{type(exc).__name__}: {exc}")
             raise
+        crash_point("retention.removed")
         self._mark(item, "deleted")
         item.status = "deleted"
         item.reason = "deleted for good" if permanent else "moved to the trash"

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
-from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
+from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
 
 TMP_PREFIX = ".photovet-tmp-"
@@ -205,6 +205,7 @@ def _copy_verified(src: Path, src_sha: str, target: Path) -> tuple[Path, bool]:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
+            crash_point("import.temp-written")
             if h.hexdigest() != src_sha:
                 raise PhotoVetError("the file changed on the device while it was being copied; "
                                     "it was kept there", path=src)
@@ -220,6 +221,7 @@ def _copy_verified(src: Path, src_sha: str, target: Path) -> tuple[Path, bool]:
                 pass
             raise
         fsync_dir(cand.parent)
+        crash_point("import.copied")
         return cand, True
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -354,6 +356,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                                                        "verified_copy": str(final),
                                                        "method": "unlink" if permanent else "trash"},
                              user=user)
+                crash_point("import.delete-pending")
                 try:
                     _remove_from_device(path, permanent)
                 except Exception as exc:
@@ -362,6 +365,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                     raise DeletionError(f"copied and verified, but could not be {how} on the "
                                         f"device ({getattr(exc, 'strerror', None) or exc}){hint}; "
                                         "it was kept", path=path) from exc
+                crash_point("import.removed")
                 res.deleted = True
                 audit.record("device-deleted", {"source": str(path), "sha256": res.sha256,
                                                 "verified_copy": str(final),
@@ -475,6 +479,7 @@ def overwrite_and_unlink(path: Path) -> None:
             left -= n
         fh.flush()
         os.fsync(fh.fileno())
+    crash_point("purge.overwritten")
     path.unlink()
     fsync_dir(path.parent)
 
@@ -636,13 +641,16 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
                 continue
             _mark_pending(records, source, sha, verified.id, method, user)
             pending = True
+            crash_point("purge.pending")
             if permanent:
                 hidden = source.with_name(PURGE_PREFIX + source.name)
                 os.rename(source, hidden)
                 fsync_dir(source.parent)
+                crash_point("purge.hidden")
                 overwrite_and_unlink(hidden)
             else:
                 _trash(source)
+            crash_point("purge.removed")
             _mark_deleted(records, source, method, user)
             item.status = "deleted"
             item.reason = f"export {verified.id} verified" + (
@@ -689,11 +697,13 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
                "rejected_for": [s.channel for s in rejected],
                "rejected_by": sorted({s.approver or "" for s in rejected})}
     audit.record("original-delete-pending", dict(details, why="rejected"))
+    crash_point("reject.pending")
     try:
         if permanent:
             hidden = source.with_name(PURGE_PREFIX + source.name)
             os.rename(source, hidden)
             fsync_dir(source.parent)
+            crash_point("reject.hidden")
             overwrite_and_unlink(hidden)
         else:
             _trash(source)

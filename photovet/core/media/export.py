@@ -54,7 +54,7 @@ from photovet.core.errors import (
     RegisterUnavailableError,
     VerificationError,
 )
-from photovet.core.fsutil import fsync_dir, link_no_overwrite, pid_alive
+from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.media.imaging import load_image, read_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Channel, Cover, ExportResult, Progress
@@ -351,6 +351,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
         result.output_sha256 = hashlib.sha256(encoded).hexdigest()
         out_dir = names.out_dir
         tmp = write_temp(encoded, out_dir)
+        crash_point("export.temp-written")
         del encoded
         final = names.next()
         try:
@@ -362,6 +363,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
             job.fill(result)
         if recorder is not None:
             record_id = recorder.record(result, tmp)
+        crash_point("export.recorded")
         while True:
             try:
                 link_no_overwrite(tmp, final)
@@ -371,6 +373,7 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
                 result.output = str(final)
                 if record_id is not None and recorder is not None:
                     recorder.moved(record_id, final)
+        crash_point("export.named")
         fsync_dir(out_dir)
     except RegisterUnavailableError:
         # the register's server went away: nothing was recorded, so nothing is named (the

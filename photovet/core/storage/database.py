@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from photovet.core.errors import RegisterClosedError
+from photovet.core.fsutil import crash_point
 
 log = logging.getLogger("photovet.storage")
 
@@ -187,11 +188,13 @@ class Database:
                 self._rollback()
                 raise
             self._depth = 0
+            crash_point("db.commit")
             try:
                 self._commit()
             except BaseException:
                 self._after_commit.clear()
                 raise
+            crash_point("db.committed")
             callbacks, self._after_commit = self._after_commit, []
         for fn in callbacks:
             try:

@@ -29,7 +29,7 @@ from photovet.core.errors import (
     RegisterUnavailableError,
     VerificationError,
 )
-from photovet.core.fsutil import fsync_dir, link_no_overwrite
+from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite
 from photovet.core.media.video.covers import CoverPlan
 from photovet.core.media.video.linking import face_count
 from photovet.core.media.video.reader import PinnedVideo
@@ -133,11 +133,13 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
         finally:
             os.close(fd)
         result.output_sha256 = _sha256(tmp)
+        crash_point("export.temp-written")
         result.output = str(final)
         if job.fill is not None:
             job.fill(result)
         if recorder is not None:
             record_id = recorder.record(result, tmp)
+        crash_point("export.recorded")
         while True:
             try:
                 link_no_overwrite(tmp, final)
@@ -147,6 +149,7 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
                 result.output = str(final)
                 if record_id is not None and recorder is not None:
                     recorder.moved(record_id, final)
+        crash_point("export.named")
         fsync_dir(out_dir)
     except RegisterUnavailableError:
         if record_id is not None and recorder is not None:
