@@ -93,6 +93,8 @@ def open_workspace(*, sign_in: bool = True):
         ws = Workspace.open()
     except PhotoVetError as exc:
         abort(exc)
+    for note in ws.interrupted:
+        click.echo(f"Note: {note[:1].upper()}{note[1:]}.", err=True)
     if sign_in:
         try:
             sign_in_cli(ws)

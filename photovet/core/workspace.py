@@ -106,7 +106,8 @@ def open_register(target: str | Path, *, store: Any = None,
 
 # Temporary files PhotoVet writes in the data folder (and its cache) while saving; a process
 # killed at that moment leaves one behind. Older than this, nobody is still writing it.
-LEFTOVER_PATTERNS = (".settings-*.tmp", ".photovet-tmp-*", ".mapping-*.tmp", "cache/*/.cache-*.tmp")
+LEFTOVER_PATTERNS = (".settings-*.tmp", ".photovet-tmp-*", ".mapping-*.tmp", ".anchor-*.tmp",
+                     "cache/*/.cache-*.tmp")
 LEFTOVER_AGE_SECONDS = 600
 
 
@@ -155,6 +156,9 @@ class Workspace:
         self.devices = DeviceList(db, self.audit)
         self.school_pictures = SchoolPictures(db, self.audit)
         self._feeds: list[ChangeFeed] = []
+        #: what PhotoVet was doing when it last stopped part-way (a crash, a power cut), in
+        #: words, found when the data folder was opened (``settle_interrupted``)
+        self.interrupted: list[str] = []
 
     @property
     def access(self) -> Access:
@@ -185,6 +189,7 @@ class Workspace:
             ws = cls(home, db, settings, target=target, access=access)
             ws._load_school_settings(raw, legacy_channels)
             ws._after_open()
+            ws.interrupted = ws.settle_interrupted()
         except BaseException:
             db.close()
             raise
@@ -203,6 +208,33 @@ class Workspace:
             scrub = getattr(self.db, "scrub", None)
             if scrub is not None:
                 scrub(vacuum=True)
+
+    def settle_interrupted(self) -> list[str]:
+        """What PhotoVet left unfinished when it stopped part-way (a crash, a power cut), one
+        sentence each. Exports recorded but never given their name are settled now (their
+        records removed: records/exports.py); deletions of originals that were announced
+        ("pending") are only told: the same purge, or the retention schedule applied again,
+        finishes them as the admin who runs it. Never stops the register from opening."""
+        notes: list[str] = []
+        try:
+            notes += self.records.settle_interrupted()
+        except Exception as exc:
+            log.warning("interrupted exports not settled (%s)", type(exc).__name__)
+        try:
+            for batch, n in self.db.all(
+                    "SELECT e.batch, COUNT(*) FROM purges p LEFT JOIN exports e ON "
+                    "e.id = p.export_id WHERE p.state = 'pending' GROUP BY e.batch"):
+                notes.append(f"deleting {n} original(s) of batch '{batch or '?'}' was not "
+                             "finished (PhotoVet stopped part-way); deleting that batch's "
+                             "originals again finishes it")
+            n = self.db.scalar("SELECT COUNT(*) FROM retention_deletions WHERE state = 'pending'")
+            if n:
+                notes.append(f"{n} deletion(s) by the retention schedule were not finished "
+                             "(PhotoVet stopped part-way); applying the schedule again "
+                             "finishes them")
+        except Exception as exc:
+            log.warning("unfinished deletions not listed (%s)", type(exc).__name__)
+        return notes
 
     def _load_school_settings(self, from_file: dict[str, Any],
                               legacy_channels: dict[str, Any]) -> None:

@@ -69,7 +69,7 @@ def tiny_clip(path: Path, seed: int = 0) -> Path:
 class Office:
     """A data folder with its first admin, and a way to run commands in it as real processes."""
 
-    def __init__(self, base: Path, *, settings: dict[str, str] | None = None):
+    def __init__(self, base: Path, *, settings: dict[str, object] | None = None):
         self.base = Path(base)
         self.home = self.base / "home"
         self.env = dict(os.environ, PHOTOVET_HOME=str(self.home), PHOTOVET_USER=USER,
@@ -82,6 +82,7 @@ class Office:
         self.settings = settings or {}
 
     def create(self) -> Office:
+        from photovet.core.accounts import Access
         from photovet.core.workspace import Workspace
 
         saved = dict(os.environ)
@@ -93,11 +94,18 @@ class Office:
                     ws.create_first_admin(USER, PASSWORD)
             finally:
                 ws.close()
+            if self.settings:      # as 'photovet settings set' does, without a process each
+                ws = Workspace.open(self.home, access=Access.system(USER))
+                try:
+                    new = ws.settings.copy()
+                    for key, value in self.settings.items():
+                        new.set(key, value)
+                    ws.save_settings(new)
+                finally:
+                    ws.close()
         finally:
             os.environ.clear()
             os.environ.update(saved)
-        for key, value in self.settings.items():
-            self.run("settings", "set", key, value)
         return self
 
     def run(self, *args: object, crash: str | None = None, ok: tuple[int, ...] = (0,),

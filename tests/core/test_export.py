@@ -155,6 +155,9 @@ class Recorder:
     def moved(self, rid, final):
         self.rows[rid]["output"] = str(final)
 
+    def named(self, rid):
+        pass
+
     def abandon(self, rid, reason):
         self.rows.pop(rid, None)
 

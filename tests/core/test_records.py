@@ -206,6 +206,9 @@ def test_real_exports_are_recorded_before_they_get_their_name_and_identified(rec
         def moved(self, rid, final):
             self.rec.moved(rid, final)
 
+        def named(self, rid):
+            self.rec.named(rid)
+
         def abandon(self, rid, reason):
             self.rec.abandon(rid, reason)
 

@@ -205,6 +205,9 @@ class LosingRecords:
     def moved(self, record_id, final):
         pass
 
+    def named(self, record_id):
+        pass
+
     def abandon(self, record_id, reason):
         pass
 

@@ -262,7 +262,19 @@ class Recorder(Protocol):
 
     def moved(self, record_id: int, final: Path) -> None: ...
 
+    def named(self, record_id: int) -> None: ...
+
     def abandon(self, record_id: int, reason: str) -> None: ...
+
+
+def _named(recorder: Recorder, record_id: int) -> None:
+    """Tell the records the file has its final name. The export is done whatever happens here
+    (recorded, named, its folder synced): a failure only leaves the record to be settled at
+    the next open (records/exports.py, ``settle_interrupted``), never abandoned."""
+    try:
+        recorder.named(record_id)
+    except Exception as exc:
+        log.warning("export %d named, not yet marked so (%s)", record_id, type(exc).__name__)
 
 
 @dataclass
@@ -375,6 +387,8 @@ def export_photo(job: ExportJob, names: NameAllocator, channel: Channel, *, styl
                     recorder.moved(record_id, final)
         crash_point("export.named")
         fsync_dir(out_dir)
+        if record_id is not None and recorder is not None:
+            _named(recorder, record_id)
     except RegisterUnavailableError:
         # the register's server went away: nothing was recorded, so nothing is named (the
         # temporary file goes below); the batch stops (export_batch) and resumes later

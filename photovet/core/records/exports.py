@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import socket
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -319,6 +320,11 @@ class Records:
             "device": json.dumps(result.device, sort_keys=True) if result.device else "",
             "checks": json.dumps(list(result.checks)),
             "caption": caption or "",
+            # still under its temporary name: which file, and who is naming it (cleared by
+            # ``named``; a crash in between is settled at the next open: settle_interrupted)
+            "naming": json.dumps({"temp": os.path.abspath(written), "pid": os.getpid(),
+                                  "host": socket.gethostname()})
+            if os.path.abspath(written) != os.path.abspath(str(result.output)) else None,
         }
         refs = list(caption_refs)
         with self.db.atomic():
@@ -375,6 +381,56 @@ class Records:
             self.db.execute("UPDATE exports SET output_path = ? WHERE id = ?",
                             [os.path.abspath(str(final)), record_id])
             self.audit.record("export.renamed", {"export_id": record_id, "output": str(final)})
+
+    def named(self, record_id: int) -> None:
+        """The recorded export has its final name now (``record`` was given its temporary
+        file): nothing is left to settle if PhotoVet stops."""
+        with self.db.atomic():
+            self.db.execute("UPDATE exports SET naming = NULL WHERE id = ?", [record_id])
+
+    def settle_interrupted(self) -> list[str]:
+        """Exports this PC recorded but never named because PhotoVet stopped in between (a
+        crash, a power cut): the record of one whose file has its name (and its hash) is
+        kept; any other is forgotten (audited, as ``abandon``) and its temporary file removed:
+        nothing was published. Exports of a process still running, or of another PC, are left
+        alone. Returns one sentence per export forgotten."""
+        from photovet.core.fsutil import fsync_dir, pid_alive  # noqa: PLC0415
+
+        out: list[str] = []
+        host = socket.gethostname()
+        for rid, naming in self.db.all("SELECT id, naming FROM exports WHERE naming IS NOT NULL"):
+            try:
+                who = json.loads(naming)
+                if who.get("host") != host or pid_alive(int(who["pid"])):
+                    continue
+            except (ValueError, KeyError, TypeError):
+                continue
+            with self.db.atomic():
+                row = self.db.one("SELECT output_path, output_sha256, batch FROM exports "
+                                  "WHERE id = ? AND naming = ?", [rid, naming])
+                if row is None:
+                    continue        # settled meanwhile by another process of this PC
+                final, digest, batch = Path(row[0]), row[1], row[2]
+                try:
+                    done = final.is_file() and _sha256(final) == digest
+                except OSError:
+                    done = False
+                if done:
+                    self.db.execute("UPDATE exports SET naming = NULL WHERE id = ?", [rid])
+                    continue
+                self.abandon(rid, "PhotoVet stopped (a crash or a power cut) after recording "
+                             "this export and before giving it its name; nothing was published")
+            temp = Path(str(who.get("temp") or ""))
+            if temp.name and temp.is_file() and not final.exists():
+                try:
+                    temp.unlink()
+                    fsync_dir(temp.parent)
+                except OSError:
+                    pass
+            out.append(f"an export was interrupted before it was finished ({final.name}, batch "
+                       f"'{batch}'): its record was removed and nothing was published; export "
+                       "that photo or video again")
+        return out
 
     def abandon(self, record_id: int, reason: str) -> None:
         """The export could not be given its name after it was recorded: forget the record."""
@@ -801,6 +857,10 @@ class _Recorder:
     def moved(self, record_id: int, final: Path) -> None:
         with self._lock:
             self.records.moved(record_id, final)
+
+    def named(self, record_id: int) -> None:
+        with self._lock:
+            self.records.named(record_id)
 
     def abandon(self, record_id: int, reason: str) -> None:
         with self._lock:

@@ -564,6 +564,15 @@ def _consent_request(db: Database) -> None:
     ddl(db, "ALTER TABLE consent_history ADD COLUMN requested_on TEXT")
 
 
+def _export_naming(db: Database) -> None:
+    """An export recorded but not given its final name yet: ``naming`` says which temporary
+    file holds it and which process on which PC is naming it (JSON), and is cleared once the
+    file has its name. A crash between the two is settled at the next open on that PC
+    (``Records.settle_interrupted``); NULL for every export made before."""
+    ddl(db, "ALTER TABLE exports ADD COLUMN naming TEXT")
+    ddl(db, "CREATE INDEX exports_naming ON exports(naming) WHERE naming IS NOT NULL")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -597,6 +606,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("records-0004-captions", _captions),
     Migration("approval-0004-video-views", _video_views),
     Migration("register-0007-consent-request", _consent_request),
+    Migration("records-0005-export-naming", _export_naming),
 )
 
 

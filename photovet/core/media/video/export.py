@@ -73,7 +73,7 @@ def _sha256(path: Path) -> str:
 def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None) -> ExportResult:
     """Make one video's safe copy (module notes). Never raises for a problem with this video:
     see ``result.error`` (the register's server going away is raised, as for photos)."""
-    from photovet.core.media.export import _error_text, _write_error  # noqa: PLC0415
+    from photovet.core.media.export import _error_text, _named, _write_error  # noqa: PLC0415
 
     vp: VideoPlan = job.video
     an = vp.analysis
@@ -151,6 +151,8 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
                     recorder.moved(record_id, final)
         crash_point("export.named")
         fsync_dir(out_dir)
+        if record_id is not None and recorder is not None:
+            _named(recorder, record_id)
     except RegisterUnavailableError:
         if record_id is not None and recorder is not None:
             try:
