@@ -4,6 +4,7 @@ posting, register, first run); it decides nothing itself."""
 
 from __future__ import annotations
 
+import html
 import platform
 import sys
 from pathlib import Path
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
                     ctx.session.changed):
             sig.connect(lambda *_: self._approval_banner())
         self._approval_banner()
+        self._interrupted_banner()
         ctx.start_engine()
         self.batch.restore()
         self.after.check_takedowns()
@@ -430,6 +432,16 @@ class MainWindow(QMainWindow):
         dlg = self.register.settings("rules")
         dlg.rules.tabs.setCurrentIndex(2)
 
+    def _interrupted_banner(self) -> None:
+        """What PhotoVet left unfinished when it last stopped part-way (a crash, a power cut),
+        as the core found it when the data folder was opened (``Workspace.interrupted``)."""
+        notes = list(getattr(self.ctx.ws, "interrupted", []) or [])
+        if notes:
+            self.message_banner.say(
+                "<b>PhotoVet stopped part-way last time.</b> " + " ".join(
+                    html.escape(f"{n[:1].upper()}{n[1:]}.") for n in notes)
+                + " <a href='hide-message'>Hide</a>")
+
     def problem(self, text: str) -> None:
         self.problem_banner.say(f"{text} <a href='hide-problem'>Hide</a>")
 
@@ -439,6 +451,7 @@ class MainWindow(QMainWindow):
          "skipped": self.batch.show_skipped, "hide": self.batch.hide_summary,
          "hide-problem": lambda: self.problem_banner.say(""),
          "school-name": self._school_name,
+         "hide-message": lambda: self.message_banner.say(""),
          "hide-log": self.log_banner.dismiss}.get(href, lambda: None)()
 
     def copy_diagnostics(self) -> str:

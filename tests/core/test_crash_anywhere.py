@@ -371,3 +371,81 @@ def test_first_open_of_a_new_data_folder(tmp_path, point, migrated_schemas):
     assert schema(office.home / "register.db") == migrated_schemas["fresh"]
     office.create()                # the first admin can be made: the register takes changes
     office.audit_ok()
+
+
+# --------------------------------------------------------------------------------------------
+# Settling an export recorded but never named, in-process (records/exports.py)
+# --------------------------------------------------------------------------------------------
+
+def _recorded_unnamed(rec, tmp_path: Path, seed: int, *, pid: int, host: str | None = None,
+                      named_on_disk: bool = False) -> tuple[int, Path, Path]:
+    """An export recorded from its temporary file, as media/export.py records it, with the
+    process and PC naming it set to ``pid`` and ``host``."""
+    import json
+    import socket
+
+    from tests.core.afterpost_util import make_export
+
+    r = make_export(tmp_path, seed)
+    final = Path(r.output)
+    temp = final.with_name(f".photovet-export-{pid}-{seed:04x}.part")
+    final.rename(temp)
+    rid = rec.record(r, temp, batch="b")
+    if named_on_disk:
+        os.link(temp, final)
+    rec.db.execute("UPDATE exports SET naming = ? WHERE id = ?", [json.dumps(
+        {"temp": str(temp), "pid": pid, "host": host or socket.gethostname()}), rid])
+    return rid, temp, final
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_an_unnamed_export_of_a_dead_process_is_forgotten_and_said(tmp_path):
+    from tests.conftest import office_records
+
+    rec = office_records()
+    dead = _dead_pid()
+    lost, lost_temp, lost_final = _recorded_unnamed(rec, tmp_path, 1, pid=dead)
+    done, done_temp, done_final = _recorded_unnamed(rec, tmp_path, 2, pid=dead,
+                                                    named_on_disk=True)
+    running, _, _ = _recorded_unnamed(rec, tmp_path, 3, pid=os.getpid())
+    elsewhere, _, _ = _recorded_unnamed(rec, tmp_path, 4, pid=dead, host="another-pc")
+    notes = rec.settle_interrupted()
+    assert len(notes) == 1 and lost_final.name in notes[0] and "interrupted" in notes[0]
+    ids = {r.id for r in rec.exports()}
+    assert lost not in ids and not lost_temp.exists() and not lost_final.exists()
+    assert {done, running, elsewhere} <= ids           # named, still running, another PC's
+    assert done_final.is_file()
+    pending = {r[0] for r in rec.db.all("SELECT id FROM exports WHERE naming IS NOT NULL")}
+    assert pending == {running, elsewhere}
+    abandoned = [r for r in rec.audit.rows(action="export.abandoned")
+                 if r["details"]["export_id"] == lost]
+    assert abandoned and "stopped" in abandoned[0]["details"]["reason"]
+    assert rec.settle_interrupted() == []               # settled once
+    rec.db.close()
+
+
+def test_an_export_names_its_file_then_clears_its_naming(tmp_path):
+    """The whole export path (media/export.py with the real recorder) leaves no export marked
+    as still being named."""
+    from photovet.core.media.export import ExportJob, NameAllocator, export_photo
+    from photovet.core.models import Channel
+    from tests.conftest import office_records
+
+    rec = office_records()
+    src = gps_jpeg(tmp_path / "IMG_1.JPG", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    res = export_photo(ExportJob(source=src, expected_sha256=sha(src), covers=[]),
+                       NameAllocator(out, "b", 1), Channel(id="website", label="Website"),
+                       recorder=rec.recorder(batch="b"))
+    assert res.error is None and Path(res.output).is_file()
+    assert rec.db.all("SELECT naming FROM exports") == [(None,)]
+    rec.db.close()
