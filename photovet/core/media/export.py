@@ -13,13 +13,18 @@ The order for every photo (issue: "no final-named file ever exists unchecked or 
 4. that file is read back: it must decode, have the expected size and carry nothing but the
    picture;
 5. it is recorded (``recorder.record``: the export record, in the register, in one
-   transaction with its audit row);
+   transaction with its audit row, marked as still being named: which temporary file, which
+   process on which PC);
 6. only then is it linked to its final neutral name (never overwriting; if another export took
    the name meanwhile, the next free number is used and the record follows);
-7. the temporary name is removed and the folder fsynced.
+7. the temporary name is removed, the folder fsynced, and the record marked named
+   (``recorder.named``).
 
 A crash at any step leaves no final-named file that was not checked and recorded: at worst a
-hidden temporary file, which the next export into that folder removes and reports.
+hidden temporary file, which the next export into that folder removes and reports. A crash
+between 5 and 7 leaves a record marked as being named: the next open of the register on that
+PC keeps it if its file has its name, and otherwise forgets it (audited) and says so
+(``Records.settle_interrupted``), so no export is recorded that does not exist.
 
 Per-file problems never stop a batch: the one-line reason is in ``ExportResult.error``. Only a
 problem with the batch itself (the output folder) raises.
