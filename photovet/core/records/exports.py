@@ -419,7 +419,8 @@ class Records:
                     self.db.execute("UPDATE exports SET naming = NULL WHERE id = ?", [rid])
                     continue
                 self.abandon(rid, "PhotoVet stopped (a crash or a power cut) after recording "
-                             "this export and before giving it its name; nothing was published")
+                             "this export and before giving it its name; nothing was published",
+                             user="PhotoVet (after an interruption)")
             temp = Path(str(who.get("temp") or ""))
             if temp.name and temp.is_file() and not final.exists():
                 try:
@@ -432,14 +433,16 @@ class Records:
                        "that photo or video again")
         return out
 
-    def abandon(self, record_id: int, reason: str) -> None:
-        """The export could not be given its name after it was recorded: forget the record."""
+    def abandon(self, record_id: int, reason: str, *, user: str | None = None) -> None:
+        """The export could not be given its name after it was recorded: forget the record.
+        ``user``: who acts when nobody is signed in (the audit log's rule)."""
         with self.db.atomic():
             self.db.execute("DELETE FROM export_key_frames WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM export_people WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM caption_people WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM exports WHERE id = ?", [record_id])
-            self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason})
+            self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason},
+                              user=user)
         self._index = None
 
     def recorder(self, *, batch: str, preparer: str | None = None,
