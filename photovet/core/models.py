@@ -139,6 +139,40 @@ class MetadataReport:
 # People and consent (the register's view that policy needs)
 # --------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class FormerName:
+    """A name a person had in the register before an MIS import renamed them ("also known as").
+    Names are checked with every former name exactly as with the current one (a renamed pupil is
+    still known by the old name, and the rename is often the safeguarding event itself).
+    ``other_person``: replaced when the date of birth changed too (probably another person under
+    a reused or mis-keyed id): a name found in this form is matched to nobody for certain."""
+
+    legal_forename: str = ""
+    legal_surname: str = ""
+    preferred_forename: str = ""
+    preferred_surname: str = ""
+    until: _dt.date | None = None            # the day the import replaced it
+    other_person: bool = False
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_forename or self.legal_forename} " \
+               f"{self.preferred_surname or self.legal_surname}".strip()
+
+    @property
+    def forenames(self) -> tuple[str, ...]:
+        return tuple(f for f in (self.legal_forename, self.preferred_forename) if f)
+
+    @property
+    def surnames(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.legal_surname, self.preferred_surname) if s)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["until"] = self.until.isoformat() if self.until else None
+        return d
+
+
 @dataclass
 class Person:
     """One row of the consent register, as policy and the app see it."""
@@ -162,6 +196,8 @@ class Person:
     valid: bool = True                       # False when the register row was rejected
     enrolled: bool = False                   # has at least one face signature
     family: str = ""                         # the MIS family / contact id: siblings share it
+    also_known_as: tuple[FormerName, ...] = ()   # former names (an import renamed them)
+    missing_since: _dt.date | None = None    # first not in the MIS file (None: in it)
 
     @property
     def first_name(self) -> str:
@@ -178,6 +214,25 @@ class Person:
     @property
     def initials(self) -> str:
         return "".join(p[0].upper() for p in (self.first_name, self.surname) if p)
+
+    @property
+    def forenames(self) -> tuple[str, ...]:
+        """Every first name this person is known by: legal and preferred, now and before (a
+        former name that may be another person's, ``FormerName.other_person``, is not theirs)."""
+        names = [self.legal_forename, self.preferred_forename]
+        for f in self.also_known_as:
+            if not f.other_person:
+                names.extend(f.forenames)
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    @property
+    def surnames(self) -> tuple[str, ...]:
+        """Every surname this person is known by (as ``forenames``)."""
+        names = [self.legal_surname, self.preferred_surname]
+        for f in self.also_known_as:
+            if not f.other_person:
+                names.extend(f.surnames)
+        return tuple(dict.fromkeys(n for n in names if n))
 
     @property
     def is_staff(self) -> bool:
@@ -197,8 +252,9 @@ class Person:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for k in ("date_of_birth", "leaving_date"):
+        for k in ("date_of_birth", "leaving_date", "missing_since"):
             d[k] = d[k].isoformat() if d[k] else None
+        d["also_known_as"] = [f.to_dict() for f in self.also_known_as]
         return d
 
 

@@ -239,6 +239,9 @@ class Engine:
         for p in self.people:
             h.update(f"|{p.id}|{p.legal_forename}|{p.preferred_forename}|{p.legal_surname}|"
                      f"{p.preferred_surname}|{p.role}|{p.family}".encode())
+            for f in p.also_known_as:   # former names are matched too
+                h.update(f"|aka|{'|'.join(f.forenames)}|{'|'.join(f.surnames)}|"
+                         f"{int(f.other_person)}".encode())
         self._fingerprint = h.hexdigest()[:16]
         self.matcher = None
         if self.face_engine is not None:

@@ -50,6 +50,7 @@ from photovet.core.register.mapping import (
 from photovet.core.register.reports import (
     ConsentChange,
     ConsentConflict,
+    DetailChange,
     ImportReport,
     PersonNote,
     RowProblem,
@@ -235,6 +236,11 @@ class Plan:
     invalid_updates: list[tuple[str, str, int]] = field(default_factory=list)
     missing_updates: list[str] = field(default_factory=list)
     unmissing: list[str] = field(default_factory=list)
+    #: (person, legal forename, legal surname, preferred forename, preferred surname, when,
+    #: import, other person): the names an import replaces, kept as "also known as"
+    former_names: list[tuple[Any, ...]] = field(default_factory=list)
+    #: ids whose name and date of birth both changed: their face signatures are deleted
+    other_person: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -243,6 +249,7 @@ class Current:
 
     people: dict[str, dict[str, Any]]
     states: dict[str, dict[Key, tuple[str, str, str | None]]]   # id -> key -> (value, source, at)
+    enrolled: set[str] = field(default_factory=set)             # ids with face signatures
 
 
 def current_state(db: Any) -> Current:
@@ -254,7 +261,8 @@ def current_state(db: Any) -> Current:
     for pid, ch, media, v, src, at in db.all(
             "SELECT person_id, channel, media, value, source, set_at FROM consents"):
         states.setdefault(pid, {})[(ch, media)] = (v, src or "", at)
-    return Current(people, states)
+    enrolled = {r[0] for r in db.all("SELECT DISTINCT person_id FROM encodings")}
+    return Current(people, states, enrolled)
 
 
 def _person_record(p: Person, line: int, valid: bool, reason: str, import_id: str, now: str,
@@ -273,6 +281,53 @@ def _person_record(p: Person, line: int, valid: bool, reason: str, import_id: st
 
 _DETAIL_FIELDS = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
                   "role", "year_group", "reg_group", "date_of_birth", "notes", "family")
+_NAME_FIELDS = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname")
+_DETAIL_WORDS = {"legal_forename": "Legal first name", "legal_surname": "Legal surname",
+                 "preferred_forename": "Preferred first name",
+                 "preferred_surname": "Preferred surname", "role": "Role", "year_group": "Year",
+                 "reg_group": "Class", "date_of_birth": "Date of birth", "notes": "Notes",
+                 "family": "Family ID"}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _shown(fld: str, value: Any) -> str:
+    """A detail's value as the office reads it (dates DD/MM/YYYY)."""
+    text = _text(value)
+    if fld == "date_of_birth" and text:
+        try:
+            return _dt.date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
+        except ValueError:
+            return text
+    return text
+
+
+def _name_of(rec: dict[str, Any]) -> str:
+    return (f"{rec.get('preferred_forename') or rec.get('legal_forename') or ''} "
+            f"{rec.get('preferred_surname') or rec.get('legal_surname') or ''}").strip()
+
+
+def detail_change(old: dict[str, Any], new: dict[str, Any], *, enrolled: bool = False
+                  ) -> DetailChange | None:
+    """What changed in a person's details between the register (``old``) and the file
+    (``new``), in words, or None. The legal name and the date of birth both changing under one
+    id is probably another person (``other_person``): a reused or mis-keyed UPN or staff
+    code."""
+    changed = [k for k in _DETAIL_FIELDS if _text(old.get(k)) != _text(new.get(k))]
+    if not changed:
+        return None
+    legal = any(_text(old.get(k)).casefold() != _text(new.get(k)).casefold()
+                for k in ("legal_forename", "legal_surname"))
+    born = bool(old.get("date_of_birth")) and bool(new.get("date_of_birth")) and \
+        "date_of_birth" in changed
+    old_name, new_name = _name_of(old), _name_of(new)
+    return DetailChange(
+        str(new["id"]), new_name, old_name if old_name != new_name else "",
+        [(_DETAIL_WORDS[k], "(changed)" if k == "notes" else _shown(k, old.get(k)),
+          "" if k == "notes" else _shown(k, new.get(k))) for k in changed],
+        other_person=legal and born, enrolled=enrolled)
 
 
 def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels: list[str],
@@ -310,8 +365,17 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
             if new_leaving != old["leaving_date"] and new_leaving:
                 report.leavers.append(p)
             rec = plan.person_rows[-1]
-            if any(rec[k] != old[k] for k in _DETAIL_FIELDS):
-                report.details_changed.append(r.id)
+            change = detail_change(old, rec, enrolled=r.id in cur.enrolled)
+            if change is not None:
+                if change.other_person:
+                    report.identity_changes.append(change)
+                    plan.other_person.append(r.id)
+                else:
+                    report.details_changed.append(change)
+                if any(_text(old[k]) != _text(rec[k]) for k in _NAME_FIELDS):
+                    # the name it replaces stays known: checked like the current one
+                    plan.former_names.append((r.id, *(_text(old[k]) for k in _NAME_FIELDS),
+                                              now, import_id or None, int(change.other_person)))
         if old is None and p.leaving_date:
             report.leavers.append(p)
         for key in keys:
@@ -401,6 +465,26 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
             f"ON CONFLICT (id) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in updates) + ", missing_since = NULL",
             [tuple(r[c] for c in cols) for r in plan.person_rows])
+    if plan.former_names:
+        db.executemany(
+            "INSERT INTO former_names (person_id, legal_forename, legal_surname, "
+            "preferred_forename, preferred_surname, replaced_at, import_id, other_person) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", plan.former_names)
+    if plan.other_person:
+        # probably another person under this id: the face signatures are not theirs. Deleted
+        # (fail closed: their face is covered until they are enrolled again), and said.
+        removed = []
+        for pid in plan.other_person:
+            if db.execute("DELETE FROM encodings WHERE person_id = ?", [pid]).rowcount:
+                removed.append(pid)
+        report.signatures_removed = removed
+        if removed:
+            audit.record("register.purge-encodings", {
+                "why": "name and date of birth changed under one id (probably another person)",
+                "people": removed, "import_id": import_id})
+            scrub = getattr(db, "scrub", None)
+            if scrub is not None:
+                db.on_commit(scrub)
     if plan.invalid_updates:
         db.executemany(
             "UPDATE people SET valid = 0, invalid_reason = ?, source_line = ?, last_import = ?, "
@@ -430,6 +514,9 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         "invalidated": len(report.invalidated), "missing": len(report.missing),
         "errors": len(report.errors), "warnings": len(report.warnings),
         "skipped_rows": report.skipped_rows,
+        "details_changed": len(report.details_changed),
+        "renamed": sorted({row[0] for row in plan.former_names}),
+        "other_person": list(plan.other_person),
     }
     db.execute("INSERT INTO imports (id, time, file, sha256, actor, rows, summary) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -533,4 +620,5 @@ def _field_key(fld: str) -> tuple[str, str]:
 
 
 __all__ = ["LARGE_REGISTER_ROWS", "FileCheck", "Plan", "check_file", "current_state",
+           "detail_change",
            "import_csv", "permissiveness", "plan_import", "resolve_mapping", "set_by_hand"]

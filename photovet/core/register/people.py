@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from photovet.core.errors import ConsentRequestNeeded, RegisterError, UnknownPersonError
-from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.models import NO, NOT_RECORDED, YES, FormerName, Person
 from photovet.core.policy import consent_request_refusal
 from photovet.core.register import enrolment, importer, signatures
 from photovet.core.register.csv_io import read_table
@@ -129,22 +129,32 @@ class Register:
         chans = self.channels()
         rows = self.db.all(
             "SELECT id, legal_forename, legal_surname, preferred_forename, preferred_surname, role, "
-            "year_group, reg_group, date_of_birth, leaving_date, notes, valid, family FROM people "
+            "year_group, reg_group, date_of_birth, leaving_date, notes, valid, family, "
+            "missing_since FROM people "
             f"{where} ORDER BY LOWER(legal_surname), LOWER(legal_forename), id", list(params))
         if not rows:
             return []
         ids = [r[0] for r in rows]
         states: dict[str, dict[tuple[str, str], str]] = {}
         enrolled: dict[str, int] = {}
+        former_cols = ("SELECT person_id, legal_forename, legal_surname, preferred_forename, "
+                       "preferred_surname, replaced_at, other_person FROM former_names")
         if len(ids) > 500:
             cons = self.db.all("SELECT person_id, channel, media, value FROM consents")
             encs = self.db.all("SELECT person_id, COUNT(*) FROM encodings GROUP BY person_id")
+            formers = self.db.all(former_cols + " ORDER BY id")
         else:
             q = ",".join("?" * len(ids))
             cons = self.db.all(f"SELECT person_id, channel, media, value FROM consents "
                                f"WHERE person_id IN ({q})", ids)
             encs = self.db.all(f"SELECT person_id, COUNT(*) FROM encodings WHERE person_id IN "
                                f"({q}) GROUP BY person_id", ids)
+            formers = self.db.all(former_cols + f" WHERE person_id IN ({q}) ORDER BY id", ids)
+        known_as: dict[str, list[FormerName]] = {}
+        for pid, lf, ls, pf, ps, at, other in formers:
+            known_as.setdefault(pid, []).append(FormerName(
+                lf or "", ls or "", pf or "", ps or "",
+                _dt.date.fromisoformat(at[:10]) if at else None, bool(other)))
         for pid, ch, media, v in cons:
             states.setdefault(pid, {})[(ch, media)] = v
         for pid, n in encs:
@@ -164,6 +174,8 @@ class Register:
                 name_consent=st.get((NAME_WITH_PHOTO, "any"), NOT_RECORDED),
                 do_not_photograph=st.get((DO_NOT_PHOTOGRAPH, "any")) == YES,
                 valid=bool(r[11]), enrolled=enrolled.get(r[0], 0) > 0, family=r[12] or "",
+                also_known_as=tuple(known_as.get(r[0], ())),
+                missing_since=_dt.date.fromisoformat(r[13][:10]) if r[13] else None,
             ))
         return out
 
@@ -217,9 +229,10 @@ class Register:
         if not words:
             return people
 
-        def hay(p: Person) -> str:
+        def hay(p: Person) -> str:   # former names too: the office may know the old one
             return norm(" ".join([p.id, p.legal_forename, p.legal_surname, p.preferred_forename,
-                                  p.preferred_surname, p.year_group, p.reg_group, p.role]))
+                                  p.preferred_surname, p.year_group, p.reg_group, p.role,
+                                  *(f.display_name for f in p.also_known_as)]))
         return [p for p in people if all(w in hay(p) for w in words)]
 
     def encodings(self, model: str | None = None) -> list[tuple[str, np.ndarray]]:
@@ -370,6 +383,23 @@ class Register:
                                action="register.do-not-photograph", requested_by=requested_by,
                                requested_on=requested_on, request_required=request_required)
 
+    def set_leaving_date(self, person_id: str, day: _dt.date | None) -> None:
+        """Record (or clear, with None) a person's leaving date by hand: for someone the MIS
+        file stopped listing ("has Alex left?"). From that date they are a leaver: always
+        covered, and their face signatures and register row fall due on the retention
+        schedule. Audited. A later import that lists them again sets the file's date."""
+        self.access.require("register.edit")
+        p = self.person(person_id)
+        new = day.isoformat() if day else None
+        old = p.leaving_date.isoformat() if p.leaving_date else None
+        if new == old:
+            return
+        with self.db.atomic():
+            self.db.execute("UPDATE people SET leaving_date = ?, updated_at = ? WHERE id = ?",
+                            [new, _now_iso(), p.id])
+            self.audit.record("register.leaving-date", {"person_id": p.id, "old": old,
+                                                        "new": new})
+
     def delete_person(self, person_id: str, *, reason: str) -> None:
         """Remove a person from the register: their details, consent, consent history and face
         signatures (export records keep the id only, so a take-down or subject access request
@@ -382,6 +412,7 @@ class Register:
             n_sig = self.db.execute("DELETE FROM encodings WHERE person_id = ?", [p.id]).rowcount
             self.db.execute("DELETE FROM consents WHERE person_id = ?", [p.id])
             self.db.execute("DELETE FROM consent_history WHERE person_id = ?", [p.id])
+            self.db.execute("DELETE FROM former_names WHERE person_id = ?", [p.id])
             self.db.execute("DELETE FROM people WHERE id = ?", [p.id])
             self.audit.record("register.person-removed", {"person_id": p.id, "reason": reason.strip(),
                                                           "signatures_deleted": n_sig})

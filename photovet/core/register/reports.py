@@ -160,6 +160,47 @@ class PersonNote:
 
 
 @dataclass
+class DetailChange:
+    """What an import changed in a person's details, old -> new in words ("Kit Hart -> Chris
+    Hart-Ellis: Surname Hart -> Hart-Ellis; ..."). ``other_person``: the legal name and the
+    date of birth both changed under one id: probably another person (a reused or mis-keyed
+    UPN or staff code), so the face signatures are deleted and they must be enrolled again."""
+
+    person_id: str
+    name: str                       # the display name after the import
+    old_name: str                   # before it ('' when the same)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)   # (what, old, new)
+    other_person: bool = False
+    enrolled: bool = False          # had face signatures before the import
+
+    @property
+    def who(self) -> str:
+        names = f"{self.old_name} \u2192 {self.name}" if self.old_name and \
+            self.old_name != self.name else self.name
+        return f"{names} ({self.person_id})"
+
+    @property
+    def what(self) -> str:
+        said = "; ".join(f"{what} {old or '(blank)'} \u2192 {new or '(blank)'}"
+                         for what, old, new in self.changes)
+        if not self.other_person:
+            return said
+        face = ("their face signature will be deleted (enrol them again: until then their face "
+                "is covered)" if self.enrolled else
+                "not enrolled, so no face signature to delete")
+        return (f"the name and the date of birth both changed under one UPN: this is probably "
+                f"a different person (a reused or mis-keyed UPN). {face}. ({said})")
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.what}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "name": self.name, "old_name": self.old_name,
+                "changes": [{"field": w, "old": o, "new": n} for w, o, n in self.changes],
+                "other_person": self.other_person, "enrolled": self.enrolled}
+
+
+@dataclass
 class ImportReport:
     file: str
     import_id: str = ""
@@ -176,7 +217,11 @@ class ImportReport:
     invalidated: list[PersonNote] = field(default_factory=list)  # rows rejected: now covered
     revalidated: list[PersonNote] = field(default_factory=list)  # were rejected, now valid
     missing: list[PersonNote] = field(default_factory=list)      # not in this file: now covered
-    details_changed: list[str] = field(default_factory=list)     # names, year, class... changed
+    details_changed: list[DetailChange] = field(default_factory=list)  # names, year, class...
+    #: the name and the date of birth changed under one id: probably another person (their face
+    #: signatures are deleted by the import)
+    identity_changes: list[DetailChange] = field(default_factory=list)
+    signatures_removed: list[str] = field(default_factory=list)   # ids, for identity_changes
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     accepted_variants: list[RowProblem] = field(default_factory=list)
@@ -232,15 +277,21 @@ class ImportReport:
         section("CONFLICTS (kept as changed in PhotoVet: the MIS file says otherwise; update the "
                 "MIS, or set the value again by hand to accept the file)", self.conflicts,
                 always_all=True)
+        section("SAME UPN, PROBABLY A DIFFERENT PERSON (name and date of birth both changed): "
+                "check the UPN in the MIS", self.identity_changes, always_all=True)
+        if self.signatures_removed:
+            who = count(len(self.signatures_removed), 'person', 'people')
+            out.append(f"Face signatures deleted for {who} "
+                       "whose name and date of birth changed: enrol them again (until then their "
+                       "face is covered): " + ", ".join(self.signatures_removed))
         section("Rows rejected: these people are now covered", self.invalidated, always_all=True)
         section("Not in this file: these people are now covered", self.missing, always_all=True)
         section("New people", self.new_people)
         section("Consent changes", self.consent_changes)
         section("Leavers", self.leavers)
         section("Register rows fixed", self.revalidated)
-        if self.details_changed:
-            out.append("Details updated (names, year, class...): "
-                       f"{count(len(self.details_changed), 'person', 'people')}")
+        section("Names, year or class updated (a former name is kept as 'also known as')",
+                self.details_changed)
         if self.purged:
             out.append(f"Face data purged for {count(len(self.purged), 'leaver')}: "
                        f"{', '.join(self.purged)}")
@@ -260,7 +311,8 @@ class ImportReport:
                        "accepted (e.g. 'Y', ' yes ')")
         if not (self.errors or self.withdrawals or self.conflicts or self.new_people
                 or self.consent_changes
-                or self.leavers or self.invalidated or self.missing or self.details_changed):
+                or self.leavers or self.invalidated or self.missing or self.details_changed
+                or self.identity_changes):
             out.append("Nothing changed: the register already matches this file.")
         return out
 
@@ -276,7 +328,9 @@ class ImportReport:
             "invalidated": [n.to_dict() for n in self.invalidated],
             "revalidated": [n.to_dict() for n in self.revalidated],
             "missing": [n.to_dict() for n in self.missing],
-            "details_changed": list(self.details_changed),
+            "details_changed": [d.to_dict() for d in self.details_changed],
+            "identity_changes": [d.to_dict() for d in self.identity_changes],
+            "signatures_removed": list(self.signatures_removed),
             "errors": [p.to_dict() for p in self.errors],
             "warnings": [p.to_dict() for p in self.warnings],
             "accepted_variants": [p.to_dict() for p in self.accepted_variants],
@@ -368,6 +422,6 @@ class SignatureStatus:
                 "message": self.message()}
 
 
-__all__ = ["ConsentChange", "ConsentConflict", "EnrolProblem", "EnrolReport", "ImportReport",
+__all__ = ["ConsentChange", "ConsentConflict", "DetailChange", "EnrolProblem", "EnrolReport", "ImportReport",
            "PersonNote", "RowProblem", "SignatureStatus", "field_label", "local_day",
            "state_word"]

@@ -573,6 +573,25 @@ def _export_naming(db: Database) -> None:
     ddl(db, "CREATE INDEX exports_naming ON exports(naming) WHERE naming IS NOT NULL")
 
 
+def _former_names(db: Database) -> None:
+    """A person's names before an MIS import renamed them ("also known as"): names are checked
+    with them as with the current one (captions, names read in photos). ``replaced_at``: when the
+    import replaced it (UTC ISO); ``other_person`` 1 when the date of birth changed with the
+    name (probably another person under a reused or mis-keyed id: their face signatures were
+    deleted)."""
+    ddl(db, """CREATE TABLE former_names (
+        id {pk},
+        person_id TEXT NOT NULL,
+        legal_forename TEXT NOT NULL DEFAULT '',
+        legal_surname TEXT NOT NULL DEFAULT '',
+        preferred_forename TEXT NOT NULL DEFAULT '',
+        preferred_surname TEXT NOT NULL DEFAULT '',
+        replaced_at TEXT NOT NULL,
+        import_id TEXT,
+        other_person INTEGER NOT NULL DEFAULT 0)""")
+    ddl(db, "CREATE INDEX former_names_person ON former_names(person_id)")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -607,6 +626,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("approval-0004-video-views", _video_views),
     Migration("register-0007-consent-request", _consent_request),
     Migration("records-0005-export-naming", _export_naming),
+    Migration("register-0008-former-names", _former_names),
 )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from photovet.core.errors import ExportError
 from photovet.core.models import Channel, Person
 from photovet.core.policy import caption_name_form, caption_warning
-from photovet.core.vision.text.names import NameMatcher
+from photovet.core.vision.text.names import NameMatcher, canon, ordinary_word
 
 # --------------------------------------------------------------------------------------------
 # Captions
@@ -57,6 +57,14 @@ class CaptionFinding:
     found: str
     replacement: str
     reason: str
+    named: bool = False       # the reason starts with a person's name, as the register has it
+
+    @property
+    def reason_in_sentence(self) -> str:
+        """The reason inside a sentence: lower case first, unless it starts with a name."""
+        if self.named or not self.reason:
+            return self.reason
+        return self.reason[0].lower() + self.reason[1:]
 
     def to_dict(self) -> dict[str, Any]:
         return {"span": list(self.span), "person": self.person, "found": self.found,
@@ -81,9 +89,40 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
     Pupils whose names may not be shown become initials ("John Smith" -> "JS"); where the
     channel allows only first names, the surname is dropped. Anyone on the do-not-photograph
     list is named in a warning: they must not be in the post at all. Staff names are checked
-    against their own consent, like pupils'.
+    against their own consent, like pupils'. Former names ("also known as": an import renamed
+    them) are checked exactly like the current one. The suggestion never holds any part of the
+    name, now or before, of anyone on the do-not-photograph list.
     """
     matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
+    first = _check_once(caption, matcher, channel, on, mode, media)
+    suggestion = _without_dnp_names(first.suggestion, people)
+    for _ in range(3):      # what is left must pass too (initials that are a name, ...)
+        again = _check_once(suggestion, matcher, channel, on, mode, media)
+        if again.ok:
+            break
+        suggestion = _without_dnp_names(again.suggestion, people)
+    return CaptionCheck(ok=first.ok, findings=first.findings,
+                        suggestion=suggestion if not first.ok else first.suggestion)
+
+
+def _initials(words: str) -> str:
+    """"Kit Hart" -> "KH" (lookalike letters as the Latin ones a reader sees)."""
+    return "".join(w[0].upper() for w in _as_read(words)[0].split() if w[:1].isalpha())
+
+
+def _in_current_name(found: str, person: Person) -> bool:
+    """Is any word of ``found`` one of the person's current names (not a former one)?"""
+    now = {canon(n) for n in (person.legal_forename, person.preferred_forename,
+                              person.legal_surname, person.preferred_surname) if n}
+    read = _as_read(found)[0]
+    if any(canon(w) in now for w in re.split(r"[\s,]+", read) if w):
+        return True
+    joined = canon(read)        # a name spelt out letter by letter is read as one word
+    return any(len(k) >= 3 and k in joined for k in now)
+
+
+def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.date, mode: str,
+                media: str) -> CaptionCheck:
     findings: list[CaptionFinding] = []
     taken: list[tuple[int, int]] = []
     read, where = _as_read(caption)
@@ -97,37 +136,94 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
         if hit.role == "staff" and hit.form == "forename":
             continue  # a staff member's first name alone says little (as in the picture)
         form = caption_name_form(person, channel, mode, on, media)
+        named = False
         if person is None:
-            # the same first name fits several pupils: initials of the name as written
-            repl = "".join(w[0].upper() for w in found.split() if w[:1].isalpha()) or found[:1]
-            reason = "Name fits several pupils: use initials"
+            candidates = [matcher.by_id[c] for c in hit.candidates if c in matcher.by_id]
+            if any(c.do_not_photograph for c in candidates):
+                # one of the pupils it may be must not be in the post at all
+                repl = ""
+                reason = ("Name fits a pupil on the do-not-photograph list: leave it out of "
+                          "this post")
+            elif len(candidates) > 1:
+                # the same first name fits several pupils: initials of the name as written
+                repl = _initials(found) or found[:1]
+                reason = "Name fits several pupils: use initials"
+            else:
+                repl = _initials(found) or found[:1]
+                reason = "Name not matched to one pupil for certain: use initials"
         elif warning:
             repl = ""
             reason = warning
+            named = True
         elif form == "full":
             continue
         elif form == "first":
             if hit.form in ("forename",):
                 continue
-            repl = person.first_name
+            repl = person.first_name if _in_current_name(found, person) else \
+                found.split()[0] if found.split() else found
             reason = f"First name only on {channel.label}"
         else:
+            current = _in_current_name(found, person)
             if hit.form == "forename" or hit.form == "surname":
-                repl = (person.first_name or found)[0].upper() if hit.form == "forename" \
+                repl = _initials(found)[:1] or found[:1] if not current else \
+                    (person.first_name or found)[0].upper() if hit.form == "forename" \
                     else (person.surname or found)[0].upper()
             else:
-                repl = person.initials
+                repl = person.initials if current else (_initials(found) or found[:1])
             who = "this member of staff" if person.is_staff else "this pupil"
             reason = f"No consent to name {who} with a photo on {channel.label}: use initials"
-        findings.append(CaptionFinding((s, e), hit.person, found, repl, reason))
+        findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
     suggestion = caption
     for f in sorted(findings, key=lambda f: f.span[0], reverse=True):
         s, e = f.span
         suggestion = suggestion[:s] + f.replacement + suggestion[e:]
-    suggestion = " ".join(suggestion.split())
+    suggestion = _tidy(suggestion)
     return CaptionCheck(ok=not findings, findings=sorted(findings, key=lambda f: f.span[0]),
                         suggestion=suggestion)
+
+
+def _tidy(text: str) -> str:
+    """Spaces as a person types them once words were taken out ("Well done , a star")."""
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+    return text.strip(" ,;:")
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def _without_dnp_names(text: str, people: Sequence[Person]) -> str:
+    """``text`` without any word that is part of the name, now or before, of someone on the
+    do-not-photograph list (a capitalised word, or one that is not an everyday word: "we will"
+    stays for a pupil called Will)."""
+    keys: set[str] = set()
+    for p in people:
+        if not p.do_not_photograph:
+            continue
+        names = [p.legal_forename, p.preferred_forename, p.legal_surname, p.preferred_surname]
+        for f in p.also_known_as:
+            names.extend((*f.forenames, *f.surnames))
+        for n in names:
+            for part in [n, *re.split(r"[-\s]+", n or "")]:
+                k = canon(part or "")
+                if len(k) >= 2:
+                    keys.add(k)
+    if not keys:
+        return text
+    read = text.translate(_LOOKALIKES)
+    out, pos = [], 0
+    for m in _WORD.finditer(read):
+        word = m.group(0)
+        parts = [word, *re.split(r"[-'’]", word)]
+        hit = any(canon(x) in keys for x in parts if x)
+        if hit and (word[:1].isupper() or not ordinary_word(canon(word))):
+            out.append(text[pos:m.start()])
+            pos = m.end()
+    out.append(text[pos:])
+    return _tidy("".join(out))
 
 
 # Initials as a caption writes them: "E.T.", "E. T.", "E.T", "ET" (capitals, two or three letters;
@@ -211,7 +307,7 @@ def caption_refusal(caption: str, people: Sequence[Person], channel: Channel, on
                                media=kind)
         if result.ok:
             continue
-        said = "; ".join(f"\u201c{f.found}\u201d: {f.reason[0].lower()}{f.reason[1:]}"
+        said = "; ".join(f"\u201c{f.found}\u201d: {f.reason_in_sentence}"
                          for f in result.findings)
         return CaptionError(
             f"the caption names someone it may not ({said}); {outcome}",
@@ -267,7 +363,7 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
     more = f" (and {len(result.findings) - 1} more)" if len(result.findings) > 1 else ""
     return LabelError(
         f"the batch label \u201c{label}\u201d names \u201c{first.found}\u201d{more}: "
-        f"{first.reason[0].lower()}{first.reason[1:]}. The label becomes the file names, "
+        f"{first.reason_in_sentence}. The label becomes the file names, "
         f"which are published with the photos",
         suggestion=result.suggestion,
         hint=f"Use a general label, for example: {result.suggestion}")

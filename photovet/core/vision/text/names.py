@@ -258,6 +258,7 @@ class _Variant:
     role: str
     form: str
     ntok: int
+    attributed: bool = True     # False: found, but matched to nobody for certain
 
 
 class NameMatcher:
@@ -277,40 +278,55 @@ class NameMatcher:
         self.surname_keys: dict[str, set[str]] = {}
         for p in self.people:
             role = "staff" if p.role == "staff" else "pupil"
-            firsts = {f for f in (p.legal_forename, p.preferred_forename) if f}
-            surnames = {s for s in (p.legal_surname, p.preferred_surname) if s}
-            for f in firsts:
-                fk = canon(f)
-                if not fk:
-                    continue
-                self.first_keys.setdefault(fk, set()).add(p.id)
-                self._add(fk, p.id, role, "forename", len(f.split()))
-                for s in surnames:
-                    sk = canon(s)
-                    if not sk:
-                        continue
-                    self._add(fk + sk, p.id, role, "full", len(f.split()) + len(s.split()))
-                    self._add(sk + fk, p.id, role, "surname_forename",
-                              len(f.split()) + len(s.split()))
-                    self._add(fk + sk[0], p.id, role, "initial", len(f.split()) + 1)
-            for s in surnames:
-                sk = canon(s)
-                if not sk:
-                    continue
-                self.surname_keys.setdefault(sk, set()).add(p.id)
-                self._add(sk, p.id, role, "surname", len(s.split()))
-                # hyphenated and double surnames: each part counts too
-                for part in re.split(r"[-\s]+", s):
-                    pk = canon(part)
-                    if pk and pk != sk and len(pk) >= 3:
-                        self._add(pk, p.id, role, "surname", 1)
-                        self.surname_keys.setdefault(pk, set()).add(p.id)
+            # every name they are known by, now and before (former names from an import that
+            # renamed them: a renamed pupil is still called by the old one), exactly alike
+            self._add_names(p.id, role, p.forenames, p.surnames, attributed=True)
+            for former in p.also_known_as:
+                if former.other_person:
+                    # a name this id had when it was probably someone else (the date of birth
+                    # changed too): found, but matched to nobody for certain
+                    self._add_names(p.id, role, former.forenames, former.surnames,
+                                    attributed=False)
         self._by_key: dict[str, list[_Variant]] = {}
         for v in self._variants:
             self._by_key.setdefault(v.key, []).append(v)
 
-    def _add(self, key: str, pid: str, role: str, form: str, ntok: int) -> None:
-        self._variants.append(_Variant(key, pid, role, form, ntok))
+    def _add_names(self, pid: str, role: str, firsts: Iterable[str], surnames: Iterable[str],
+                   *, attributed: bool) -> None:
+        firsts, surnames = list(dict.fromkeys(firsts)), list(dict.fromkeys(surnames))
+        for f in firsts:
+            fk = canon(f)
+            if not fk:
+                continue
+            self.first_keys.setdefault(fk, set()).add(pid)
+            self._add(fk, pid, role, "forename", len(f.split()), attributed)
+            for s in surnames:
+                sk = canon(s)
+                if not sk:
+                    continue
+                self._add(fk + sk, pid, role, "full", len(f.split()) + len(s.split()), attributed)
+                self._add(sk + fk, pid, role, "surname_forename",
+                          len(f.split()) + len(s.split()), attributed)
+                self._add(fk + sk[0], pid, role, "initial", len(f.split()) + 1, attributed)
+        for s in surnames:
+            sk = canon(s)
+            if not sk:
+                continue
+            self.surname_keys.setdefault(sk, set()).add(pid)
+            self._add(sk, pid, role, "surname", len(s.split()), attributed)
+            # hyphenated and double surnames: each part counts too
+            for part in re.split(r"[-\s]+", s):
+                pk = canon(part)
+                if pk and pk != sk and len(pk) >= 3:
+                    self._add(pk, pid, role, "surname", 1, attributed)
+                    self.surname_keys.setdefault(pk, set()).add(pid)
+
+    def _add(self, key: str, pid: str, role: str, form: str, ntok: int,
+             attributed: bool = True) -> None:
+        if not attributed and any(v.key == key and v.person == pid and v.form == form
+                                  for v in self._variants):
+            return      # also one of their own names
+        self._variants.append(_Variant(key, pid, role, form, ntok, attributed))
 
     # -- fuzzy core ---------------------------------------------------------------------------
 
@@ -426,12 +442,20 @@ class NameMatcher:
             return None
         score, v = best
         ids = sorted({x.person for x in self._by_key[v.key] if x.role == "pupil"})
-        return NameHit(v.person if len(ids) == 1 else None, v.role, v.form, float(score),
+        certain = len(ids) == 1 and all(x.attributed for x in self._by_key[v.key])
+        return NameHit(v.person if certain else None, v.role, v.form, float(score),
                        (words[0].start, words[-1].end), ids)
 
     def _judge(self, text: str, toks: list[_Token], v: _Variant, score: float,
                i: int, j: int) -> NameHit | None:
         """Accept or refuse one candidate in its context."""
+        hit = self._judge_variant(text, toks, v, score, i, j)
+        if hit is not None and not v.attributed:
+            hit.person = None           # fits a name this id had before: nobody for certain
+        return hit
+
+    def _judge_variant(self, text: str, toks: list[_Token], v: _Variant, score: float,
+                       i: int, j: int) -> NameHit | None:
         span = (toks[i].start, toks[j].end)
         prev_tok = toks[i - 1] if i > 0 else None
         next_tok = toks[j + 1] if j + 1 < len(toks) else None
@@ -463,7 +487,7 @@ class NameMatcher:
                 return None
             if is_common and not (toks[i].capitalised or toks[i].raw.isupper()):
                 return None
-            sur = [canon(x) for x in (person.legal_surname, person.preferred_surname) if x]
+            sur = [canon(x) for x in person.surnames if x]
             if next_tok is not None and next_tok.alpha and len(next_tok.key) >= 2 and sur:
                 from rapidfuzz import fuzz  # noqa: PLC0415
 
@@ -481,9 +505,10 @@ class NameMatcher:
                     and next_tok.key not in _NON_NAME_KEYS \
                     and not next_tok.is_initial and len(next_tok.key) >= 2 and not title_before:
                 return None
-            if (next_tok is not None and next_tok.is_initial
+            if (next_tok is not None and next_tok.is_initial and next_tok.raw[:1].isupper()
                     and sur and next_tok.key[:1] not in {s[:1] for s in sur}):
-                return None   # "Reuben B." is not Reuben Adeyemi
+                # "Reuben B." is not Reuben Adeyemi ("Kit, a star" is Kit: "a" is a word)
+                return None
             ids = sorted(self.first_keys.get(v.key, {v.person}))
             pupil_ids = [p for p in ids if self.by_id[p].role != "staff"]
             if len(pupil_ids) > 1:
