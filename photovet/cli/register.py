@@ -148,6 +148,8 @@ def register_enrol_cmd(folder: Path | None, csv_path: Path | None, only_old: boo
 
 
 def _person_status(p, today) -> str:
+    if p.missing_since is not None and not p.has_left(today):
+        return f"NOT IN THE MIS FILE since {p.missing_since:%d/%m/%Y} (covered): left?"
     if not p.valid:
         return "REJECTED ROW (covered)"
     if p.do_not_photograph:

@@ -16,7 +16,11 @@ defaults and why):
   signatures), ``leavers_rows_days_after_leaving`` after their leaving date, once the export
   records no longer list them;
 - ``signatures``: a leaver's face signatures, ``purge_encodings_days_after_leaving`` after
-  their leaving date (also done at every register import).
+  their leaving date (also done at every register import); and, like a leaver's, the face
+  signatures of someone the MIS file stopped listing, ``purge_encodings_days_after_missing``
+  after the first import without them (``missing_since``; a school's "current pupils" export
+  leaves leavers out, with no leaving date), unless a later import lists them again
+  (``signatures_due_on``).
 
 ``RetentionSchedule.due()`` lists what is due on the clock's day (an injectable clock, so the
 dates can be tested); ``apply()`` deletes it with the same safety as ``photovet purge``: files go
@@ -47,7 +51,7 @@ KIND_LABELS = {
     "export-records": "Leavers in the export records",
     "cache": "Analysis cache",
     "leavers-rows": "Leavers' register rows",
-    "signatures": "Leavers' face signatures",
+    "signatures": "Face signatures of leavers and of people no longer in the MIS file",
 }
 FILE_KINDS = ("originals", "export-copies")
 
@@ -69,6 +73,24 @@ def _day(iso: str | None) -> _dt.date | None:
 
 def _fmt(day: _dt.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+def signatures_due_on(person: Any, rules: Any) -> tuple[_dt.date, str] | None:
+    """When a person's face signatures fall due for deletion, and why in words (ids and dates,
+    never names), or None (they are a current pupil or member of staff). A leaver's
+    ``purge_encodings_days_after_leaving`` after their leaving date; someone no longer in the
+    MIS file is treated like a leaver: ``purge_encodings_days_after_missing`` after the first
+    import without them. The earlier of the two when both apply. ``rules``:
+    ``Settings.retention``."""
+    due: list[tuple[_dt.date, str]] = []
+    if person.leaving_date is not None:
+        due.append((person.leaving_date + _dt.timedelta(
+            days=rules.purge_encodings_days_after_leaving), f"left {_fmt(person.leaving_date)}"))
+    since = getattr(person, "missing_since", None)
+    if since is not None:
+        due.append((since + _dt.timedelta(days=rules.purge_encodings_days_after_missing),
+                    f"not in the MIS file since {_fmt(since)}"))
+    return min(due, key=lambda d: d[0]) if due else None
 
 
 @dataclass
@@ -273,12 +295,17 @@ class RetentionSchedule:
 
     def _due_signatures(self, today: _dt.date) -> list[DueItem]:
         out = []
-        for p, due_on in self._leavers(today, self.rules.purge_encodings_days_after_leaving):
+        for p in self.register.people():
+            if not p.enrolled:
+                continue
+            due = signatures_due_on(p, self.rules)
+            if due is None or due[0] > today:
+                continue
             n = self.register.enrolment_count(p.id)
             if n:
                 out.append(DueItem("signatures", f"person:{p.id}",
-                                   f"{p.id}: {n} face signature(s); left {_fmt(p.leaving_date)}",
-                                   due_on, data={"person": p.id}))
+                                   f"{p.id}: {n} face signature(s); {due[1]}",
+                                   due[0], data={"person": p.id, "left": due[1].startswith("left")}))
         return out
 
     # -- deleting ----------------------------------------------------------------------------
@@ -478,9 +505,12 @@ class RetentionSchedule:
         with self.db.atomic():
             n = self.db.execute("DELETE FROM encodings WHERE person_id = ?", [pid]).rowcount
             self.audit.record("register.purge-encodings", {
-                "why": "left school (retention schedule)", "people": [pid], "signatures": n,
+                "why": "left school (retention schedule)" if item.data.get("left", True)
+                else "no longer in the MIS file (retention schedule)",
+                "people": [pid], "signatures": n,
                 "due_on": item.due_on.isoformat()})
         item.status, item.reason = "deleted", f"{n} face signature(s) deleted"
 
 
-__all__ = ["DueItem", "KINDS", "KIND_LABELS", "RetentionReport", "RetentionSchedule"]
+__all__ = ["DueItem", "KINDS", "KIND_LABELS", "RetentionReport", "RetentionSchedule",
+           "signatures_due_on"]

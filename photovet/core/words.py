@@ -91,17 +91,34 @@ def part_of(done: tuple[int, int], total: tuple[int, int]) -> str:
     return f"{n} of {of} ({media_count(*done)})"
 
 
-def register_count(people: int, rejected: int) -> str:
+def register_count(people: int, rejected: int, missing: int = 0) -> str:
     """How many people the register holds, with the rejected rows said apart (they are in it,
     always covered, so an import's 'new people' and this count can differ): '27 people in the
     register: 25 ready, and 2 whose rows were rejected (always covered until the MIS is fixed
-    and the register imported again)'."""
+    and the register imported again)'. ``missing``: people the MIS file no longer lists (not
+    counted in ``rejected``): '..., and 1 no longer in the MIS file (always covered: have they
+    left?)'."""
     text = f"{count(people, 'person', 'people')} in the register"
-    if not rejected:
+    if not rejected and not missing:
         return text
-    return (f"{text}: {people - rejected} ready, and {rejected} whose "
-            f"row{'s were' if rejected != 1 else ' was'} rejected (always covered until the MIS "
-            "is fixed and the register imported again)")
+    said = []
+    if rejected:
+        said.append(f"{rejected} whose row{'s were' if rejected != 1 else ' was'} rejected "
+                    "(always covered until the MIS is fixed and the register imported again)")
+    if missing:
+        said.append(f"{missing} no longer in the MIS file (always covered: "
+                    f"{'has this person' if missing == 1 else 'have they'} left?)")
+    return f"{text}: {people - rejected - missing} ready, and " + ", and ".join(said)
+
+
+def not_in_mis_file(person: Person) -> str:
+    """'Not in the MIS file since 30/11/2026 – has Alex left?' for someone the register
+    imports stopped listing ('' for anyone else). Their name as the register writes it."""
+    since = getattr(person, "missing_since", None)
+    if since is None:
+        return ""
+    who = person.first_name or person.display_name
+    return f"Not in the MIS file since {uk_day(since)} – has {who} left?"
 
 
 def rejected_count(rejected: int) -> str:
@@ -248,6 +265,5 @@ def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[
 
 __all__ = ["VIDEO_ENDINGS", "caption_brief", "caption_lines", "caption_word",
            "consent_missing_words", "consent_word", "count", "full_sentence", "media_count",
-           "media_of", "part_of", "register_count", "rejected_count", "request_words", "tally",
-           "uk_day", "verb",
-           "withdrawn_reason"]
+           "media_of", "not_in_mis_file", "part_of", "register_count", "rejected_count",
+           "request_words", "tally", "uk_day", "verb", "withdrawn_reason"]

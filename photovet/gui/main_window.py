@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         rv.import_requested.connect(lambda: self.register.import_register())
         rv.enrol_requested.connect(lambda: self.register.enrol())
         rv.person_requested.connect(self.register.open_person)
+        rv.leaving_date_requested.connect(self.register.record_leaving_date)
         self.checklist.start_requested.connect(lambda: self.photos_stack.setCurrentWidget(
             self.photos))
         self.setup.changed.connect(self._setup_changed)

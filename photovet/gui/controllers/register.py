@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from ..context import AppContext
 from ..dialogs.enrol import EnrolDialog
 from ..dialogs.import_wizard import ImportWizard
+from ..dialogs.leaving_date import record_leaving_date
 from ..dialogs.person import PersonDialog
 from ..dialogs.settings import SettingsDialog
 from ..session import permission_refusal
@@ -95,6 +96,10 @@ class RegisterController(QObject):
         dlg.finished.connect(lambda *_: dlg.deleteLater())
         dlg.open()
         return dlg
+
+    def record_leaving_date(self, person_id: str) -> bool:
+        """Someone no longer in the MIS file: record when they left (has Alex left?)."""
+        return record_leaving_date(self.ctx, person_id, self.window)
 
     # -- settings and channels --------------------------------------------------------------------
 

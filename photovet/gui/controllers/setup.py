@@ -45,9 +45,11 @@ class SetupController(QObject):
         school_checked = bool(qs.value("setup/school_checked", False, type=bool))
         school_warning = ws.school_name_warning()
         school_set = ws.settings.school.configured or school_checked
+        missing = sum(1 for p in people if p.missing_since is not None)
+        rejected = sum(1 for p in people if not p.valid and p.missing_since is None)
         return [
             Step("register", "Import the consent register",
-                 f"{register_count(len(people), sum(1 for p in people if not p.valid))}."
+                 f"{register_count(len(people), rejected, missing)}."
                  if people else
                  "Export your pupils and staff with their photo consent from your MIS (SIMS, "
                  "Arbor, Bromcom or another) as a CSV file. You see every change before it is "

@@ -581,12 +581,16 @@ class PreviewPage(QWizardPage):
                       tint=WITHDRAWN_TINT)
         self._section("Not in this file: these people will be covered", r.missing,
                       tint=WITHDRAWN_TINT)
+        self._section("Same UPN, probably a different person: the face signature will be "
+                      "deleted (check the UPN in the MIS)", r.identity_changes,
+                      tint=WITHDRAWN_TINT)
         self._section("New people", r.new_people, expanded=len(r.new_people) <= 40)
         self._section("Other consent changes", r.consent_changes)
         self._section("Leavers", r.leavers)
         self._section("Rows fixed since the last import", r.revalidated)
-        if r.details_changed:
-            self._section("Names, year or class updated", r.details_changed, expanded=False)
+        self._section("Names, year or class updated (a former name is kept as "
+                      "\u201calso known as\u201d)", r.details_changed,
+                      expanded=len(r.details_changed) <= 20)
         self._section("Consent not recorded (counted as No)", r.blank_consents, expanded=False)
         self._section("Warnings", r.warnings, expanded=False)
         if not self.tree.topLevelItemCount():
@@ -664,7 +668,13 @@ class ResultPage(QWizardPage):
                               f"{plural(len(report.withdrawals), 'withdrawal')}." + (
                                   f" <b>{media_count(report.takedown)} already "
                                   "exported or posted must now come down: see After posting > "
-                                  "Take-down list.</b>" if report.takedown else ""))
+                                  "Take-down list.</b>" if report.takedown else "") + (
+                                  " <b>Face photos deleted for "
+                                  f"{plural(len(report.signatures_removed), 'person', 'people')}"
+                                  " whose name and date of birth both changed (probably "
+                                  "someone else under the same UPN): enrol them again. Until "
+                                  "then their face is covered.</b>"
+                                  if report.signatures_removed else ""))
             self.wiz.imported.emit()
         else:
             self.text.setText("<b>Nothing was imported.</b> Fix the rows listed and import the "

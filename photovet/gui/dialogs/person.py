@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import NAME_WITH_PHOTO
-from photovet.core.words import request_words
+from photovet.core.retention import signatures_due_on
+from photovet.core.words import not_in_mis_file, request_words
 
 from .. import style
 from ..words import consent_word, day, esc, media_count, when
+from .leaving_date import record_leaving_date
 from .reason import ReasonDialog
 from .withdrawal import WithdrawalDialog
 
@@ -135,10 +137,17 @@ class PersonDialog(QDialog):
         self.enrol_btn.clicked.connect(lambda *_: self.enrol_requested.emit())
         self.remove_btn = QPushButton("Remove from the register\u2026")
         self.remove_btn.clicked.connect(self.remove_person)
+        self.leaving_btn = QPushButton("Record a leaving date\u2026")
+        self.leaving_btn.setToolTip("They are no longer in the MIS file: if they have left, "
+                                    "say when")
+        self.leaving_btn.clicked.connect(
+            lambda *_: record_leaving_date(self.ctx, self.person_id, self))
+        self.leaving_btn.hide()
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.enrol_btn)
+        buttons.addWidget(self.leaving_btn)
         buttons.addWidget(self.remove_btn)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -166,6 +175,7 @@ class PersonDialog(QDialog):
             self.consent_box.setEnabled(False)
             self.dnp.setEnabled(False)
             self.remove_btn.setEnabled(False)
+            self.leaving_btn.hide()
             self.person = None
             return
         self.person = p
@@ -189,17 +199,28 @@ class PersonDialog(QDialog):
         if p.do_not_photograph:
             lines.append("<b>Do not photograph.</b> Their face is always covered, on every "
                          "channel, whatever the consent below says.")
-        if not p.valid:
+        today = _dt.date.today()
+        gone = p.missing_since is not None and not p.has_left(today)
+        if gone:
+            due = signatures_due_on(p, self.ctx.ws.settings.retention)
+            lines.append(f"<b>{esc(not_in_mis_file(p))}</b> The register files imported since "
+                         "then do not list them, so they are always covered. If they have left, "
+                         "record their leaving date." + (
+                             f" Their face signature is due for deletion on {day(due[0])}, as "
+                             "a leaver's, unless a later import lists them again."
+                             if due is not None and p.enrolled else ""))
+        elif not p.valid and p.missing_since is None:
             lines.append("<b>Register row rejected.</b> The last import found a problem with their "
                          "row" + (f" ({esc(invalid_reason)})" if invalid_reason else "") +
                          ", so they are always covered until it is fixed in the MIS and imported "
                          "again.")
-        if p.has_left(_dt.date.today()):
+        self.leaving_btn.setVisible(gone)
+        if p.has_left(today):
             lines.append(f"<b>Left school on {day(p.leaving_date)}.</b> Always covered.")
         if not p.enrolled:
             lines.append("<b>No face photo enrolled.</b> PhotoVet cannot recognise them, so their "
                          "face is always covered.")
-        serious = p.do_not_photograph or not p.valid
+        serious = p.do_not_photograph or (not p.valid and p.missing_since is None)
         self.banner.setText("<br>".join(lines))
         self.banner.setVisible(bool(lines))
         self.banner.setStyleSheet("padding: 8px; border-radius: 4px; " + (
@@ -220,6 +241,18 @@ class PersonDialog(QDialog):
         add("Legal name", f"{p.legal_forename} {p.legal_surname}".strip())
         if p.preferred_forename or p.preferred_surname:
             add("Known as", f"{p.first_name} {p.surname}".strip())
+        former = [f for f in p.also_known_as if not f.other_person]
+        if former:
+            # checked like the current name: captions, badges (never published)
+            add("Also known as", "; ".join(
+                f"{f.display_name}" + (f" (until {day(f.until)})" if f.until else "")
+                for f in former))
+        other = [f for f in p.also_known_as if f.other_person]
+        if other:
+            add("Earlier under this UPN", "; ".join(
+                f"{f.display_name}" + (f" (until {day(f.until)}: name and date of birth both "
+                                       "changed, face photos deleted)" if f.until else "")
+                for f in other))
         add("Role", "Staff" if p.is_staff else "Pupil")
         if not p.is_staff:
             add("Year group", p.year_group)

@@ -58,7 +58,12 @@ def period_words(settings: Any, kind: str) -> str:
              "export-copies": "after export", "export-records": "after the leaving date",
              "cache": "after it was written", "leavers-rows": "after the leaving date",
              "signatures": "after the leaving date"}[kind]
-    return f"{plural(days, 'day')} {after}" if days else f"on the day ({after.split(',')[0]})"
+    text = f"{plural(days, 'day')} {after}" if days else f"on the day ({after.split(',')[0]})"
+    if kind == "signatures":    # like a leaver: someone the MIS file no longer lists
+        gone = r.purge_encodings_days_after_missing
+        text += (f"; {plural(gone, 'day')} after the MIS file stopped listing them" if gone
+                 else "; on the day the MIS file stopped listing them")
+    return text
 
 
 def confirmation_text(items: list[DueItem], permanent: bool) -> tuple[str, str, str]:

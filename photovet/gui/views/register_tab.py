@@ -2,7 +2,8 @@
 
 Consent is shown with a tick or a cross AND the words Yes / No / Not recorded (never colour
 alone), for photos or for videos. People who must never be published (do not photograph), who
-have left, or whose register row was rejected are marked in words in a Status column, and tinted.
+have left, whom the MIS file no longer lists ("has Alex left?": a right-click records a leaving
+date), or whose register row was rejected are marked in words in a Status column, and tinted.
 The tab re-reads the register whenever anything changes it (``AppContext.register_changed``).
 """
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import NO, Channel, Person
 from photovet.core.models import YES as STATE_YES
 from photovet.core.policy import person_block
+from photovet.core.words import not_in_mis_file
 
 from ..words import day
 
@@ -46,10 +49,16 @@ NOT_RECORDED = "\u2013 Not recorded"
 TINT_DNP = QColor("#fde2e1")      # do not photograph
 TINT_INVALID = QColor("#fff1cc")  # rejected at import
 TINT_LEFT = QColor("#ececec")     # has left
+TINT_MISSING = QColor("#e4ecf7")  # no longer in the MIS file: has the person left?
 
 
 def consent_text(state: str) -> str:
     return YES if state == STATE_YES else NO_WORDS if state == NO else NOT_RECORDED
+
+
+def missing(p: Person, today: _dt.date) -> bool:
+    """No longer in the MIS file, and no leaving date that has passed (has they left?)."""
+    return p.missing_since is not None and not p.has_left(today)
 
 
 def person_status(p: Person, today: _dt.date | None = None) -> str:
@@ -58,7 +67,9 @@ def person_status(p: Person, today: _dt.date | None = None) -> str:
     parts = []
     if p.do_not_photograph:
         parts.append("Do not photograph")
-    if not p.valid:
+    if missing(p, today):
+        parts.append(not_in_mis_file(p))
+    elif not p.valid and p.missing_since is None:
         parts.append("Row rejected at import")
     if p.has_left(today):
         parts.append(f"Left on {day(p.leaving_date)}")
@@ -195,17 +206,20 @@ class PeopleModel(QAbstractTableModel):
         if role == self.SEARCH_ROLE:
             return " ".join(
                 [p.id, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname,
-                 p.year_group, p.reg_group, role_label(p.role)]
+                 p.year_group, p.reg_group, role_label(p.role),
+                 *(f.display_name for f in p.also_known_as)]        # found by a former name too
             ).lower()
         if role == self.PERSON_ROLE:
             return p
         if role == Qt.ItemDataRole.BackgroundRole:
             if p.do_not_photograph:
                 return QBrush(TINT_DNP)
-            if not p.valid:
-                return QBrush(TINT_INVALID)
+            if missing(p, self.today):
+                return QBrush(TINT_MISSING)
             if p.has_left(self.today):
                 return QBrush(TINT_LEFT)
+            if not p.valid:
+                return QBrush(TINT_INVALID)
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col >= len(self.FIXED):
             # Colour is a second cue only: the text already says Yes/No.
@@ -215,10 +229,20 @@ class PeopleModel(QAbstractTableModel):
             return QBrush(QColor("#1b6e20") if value == YES else QColor("#8a1c1c")
                           if value == NO_WORDS else QColor("#6d4c00"))
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 0 and p.also_known_as:
+                return "Also known as " + ", ".join(dict.fromkeys(
+                    f.display_name for f in p.also_known_as if not f.other_person)) \
+                    if any(not f.other_person for f in p.also_known_as) else None
             if col == 5 and p.do_not_photograph:
                 return ("On the do-not-photograph list: this person's face is always covered, "
                         "on every channel.")
-            if col == 5 and not p.valid:
+            if col == 5 and missing(p, self.today):
+                return ("The register files imported since then do not list this person, so "
+                        "they are always covered. If they have left, record their leaving date "
+                        "(right-click, or open their page); their face signature is due for "
+                        "deletion either way, as a leaver's (Register \u203a Due for deletion). "
+                        "A later import that lists them makes them current again.")
+            if col == 5 and not p.valid and p.missing_since is None:
                 return ("The register row for this person had a problem and was not imported. "
                         "They are always covered until the register is fixed and imported again.")
             if col == 6 and not p.enrolled:
@@ -243,6 +267,7 @@ FILTERS = (
     ("dnp", "Do not photograph"),
     ("left", "Left school"),
     ("invalid", "Rows with problems"),
+    ("missing", "Not in the MIS file"),
     ("not_enrolled", "No face photo"),
 )
 
@@ -292,7 +317,9 @@ class PeopleFilter(QSortFilterProxyModel):
             return False
         if c == "left" and not p.has_left(model.today):
             return False
-        if c == "invalid" and p.valid:
+        if c == "invalid" and (p.valid or p.missing_since is not None):
+            return False
+        if c == "missing" and not missing(p, model.today):
             return False
         if c == "not_enrolled" and p.enrolled:
             return False
@@ -308,6 +335,7 @@ class RegisterView(QWidget):
     import_requested = Signal()
     enrol_requested = Signal()
     person_requested = Signal(str)
+    leaving_date_requested = Signal(str)
 
     EMPTY_TEXT = "No one in the register yet. Import your MIS export to start."
 
@@ -394,6 +422,8 @@ class RegisterView(QWidget):
         self.table.setAccessibleName("People in the register")
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)  # Enter / Return
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         self.count_label = QLabel("")
         self.count_label.setObjectName("registerCount")
         self.legend = QLabel(
@@ -489,6 +519,33 @@ class RegisterView(QWidget):
         if p is not None:
             self.person_requested.emit(p.id)
 
+    def row_actions(self, p: Person) -> list[tuple[str, str]]:
+        """(text, what) for a row's menu: "open", and "leaving" for someone no longer in the
+        MIS file (has the person left?)."""
+        actions = [("Open their page\u2026", "open")]
+        if missing(p, self.model.today):
+            actions.insert(0, ("Record a leaving date\u2026", "leaving"))
+        return actions
+
+    def _row_menu(self, pos) -> None:
+        idx = self.table.indexAt(pos)
+        if not idx.isValid():
+            return
+        p = idx.siblingAtColumn(0).data(PeopleModel.PERSON_ROLE)
+        if p is None:
+            return
+        menu = QMenu(self)
+        for text, what in self.row_actions(p):
+            act = menu.addAction(text)
+            act.setData(what)
+        chosen = menu.exec(self.table.viewport().mapToGlobal(pos))
+        if chosen is None:
+            return
+        if chosen.data() == "leaving":
+            self.leaving_date_requested.emit(p.id)
+        else:
+            self.person_requested.emit(p.id)
+
     def _media_changed(self) -> None:
         self.model.set_media(self.media.currentData())
         self._resize_columns()
@@ -513,12 +570,16 @@ class RegisterView(QWidget):
         staff = sum(1 for p in people if p.role == "staff")
         enrolled = sum(1 for p in people if p.enrolled)
         dnp = sum(1 for p in people if p.do_not_photograph)
-        bad = sum(1 for p in people if not p.valid)
+        today = self.model.today
+        gone = sum(1 for p in people if missing(p, today))
+        bad = sum(1 for p in people if not p.valid and p.missing_since is None)
         parts = [f"{pupils} pupils", f"{staff} staff", f"{enrolled} enrolled (face photo)"]
         if dnp:
             parts.append(f"{dnp} do not photograph")
         if bad:
             parts.append(f"{bad} with problems")
+        if gone:
+            parts.append(f"{gone} not in the MIS file")
         return " · ".join(parts)
 
     def _resize_columns(self) -> None:

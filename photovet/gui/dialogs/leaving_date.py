@@ -1,0 +1,83 @@
+"""Record a leaving date by hand, for someone the MIS file stopped listing ("Not in the MIS file
+since 30/11/2026 – has Alex left?"). The register records it (audited, ``Register.
+set_leaving_date``); from that date they are a leaver (always covered, their face signature
+falls due on the retention schedule)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QVBoxLayout, QWidget
+
+from photovet.core.models import Person
+from photovet.core.words import not_in_mis_file
+
+from ..words import day, esc
+from .common import ok_cancel
+
+
+class LeavingDateDialog(QDialog):
+    def __init__(self, person: Person, *, days_after_leaving: int,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("LeavingDateDialog")
+        self.setWindowTitle("Record a leaving date")
+        self.person = person
+        lay = QVBoxLayout(self)
+        missing = not_in_mis_file(person)
+        who = f"{person.display_name} ({person.id})"
+        text = (f"{esc(missing)}<br><br>" if missing else "") + (
+            f"When did <b>{esc(who)}</b> leave? From that day they are always covered, and "
+            "their face signature is deleted "
+            + (f"{days_after_leaving} days after it" if days_after_leaving else "on that day")
+            + " (Register \u203a Due for deletion). This is recorded with your name. If they "
+            "have not left, check that your MIS export lists them: the next import that does "
+            "makes them current again.")
+        question = QLabel(text)
+        question.setWordWrap(True)
+        lay.addWidget(question)
+        self.date = QDateEdit()
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        start = person.leaving_date or person.missing_since or _dt.date.today()
+        self.date.setDate(QDate(start.year, start.month, start.day))
+        self.date.setAccessibleName("Leaving date")
+        lay.addWidget(self.date)
+        if person.missing_since is not None:
+            hint = QLabel(f"The first register file without them was imported on "
+                          f"{day(person.missing_since)}.")
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color: #555555;")
+            lay.addWidget(hint)
+        lay.addWidget(ok_cancel(self, "Record leaving date"))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+
+    def value(self) -> _dt.date:
+        q = self.date.date()
+        return _dt.date(q.year(), q.month(), q.day())
+
+
+def record_leaving_date(ctx, person_id: str, parent: QWidget | None = None) -> bool:
+    """Ask for the leaving date and record it in the register (the core checks the right and
+    audits it); True when recorded."""
+    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
+
+    p = ctx.ws.register.find(person_id)
+    if p is None:
+        return False
+    dlg = LeavingDateDialog(
+        p, days_after_leaving=ctx.ws.settings.retention.purge_encodings_days_after_leaving,
+        parent=parent)
+    if not dlg.exec():
+        return False
+    try:
+        ctx.ws.register.set_leaving_date(p.id, dlg.value())
+    except PhotoVetError as exc:
+        ctx.fail(parent, "Leaving date not recorded", exc)
+        return False
+    ctx.register_changed.emit()
+    return True
+
+
+__all__ = ["LeavingDateDialog", "record_leaving_date"]

@@ -1,0 +1,130 @@
+"""A pupil the MIS file stops listing (audit s27, finding 5): an MIS "current pupils" export
+leaves leavers out, with no leaving date. The register knows since when they are missing, says
+it in words ("has Alex left?"), a leaving date can be recorded by hand, and the retention
+schedule treats them like a leaver: their face signature falls due
+``purge_encodings_days_after_missing`` after the first import without them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from photovet.core.models import Person
+from photovet.core.retention import KIND_LABELS, signatures_due_on
+from photovet.core.settings import Settings
+from photovet.core.words import not_in_mis_file, register_count
+from photovet.core.workspace import Workspace
+from tests.conftest import office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+TODAY = dt.datetime.now(dt.UTC).date()
+ALEX, JOE = "U919241715621", "K919241714412"
+HEADER = "UPN,Surname,Legal Forename,Preferred Name,DOB,Photos: School Website\n"
+AUTUMN = HEADER + (f"{ALEX},Lacey,Alexander,Alex,21/07/2015,Yes\n"
+                   f"{JOE},Harris,Joseph,Joe,03/09/2014,Yes\n")
+SPRING = HEADER + f"{JOE},Harris,Joseph,Joe,03/09/2014,Yes\n"
+
+
+def clock_at(days: int):
+    return lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("DPO"))
+    (tmp_path / "autumn.csv").write_text(AUTUMN, encoding="utf-8")
+    (tmp_path / "spring.csv").write_text(SPRING, encoding="utf-8")
+    assert w.register.import_csv(tmp_path / "autumn.csv", today=TODAY).applied
+    for pid in (ALEX, JOE):
+        w.register.store_signatures({pid: [(np.ones(128, dtype=np.float32) * 0.1, "p.jpg")]},
+                                    replace=True, source="test")
+    report = w.register.import_csv(tmp_path / "spring.csv", today=TODAY)
+    assert [n.person_id for n in report.missing] == [ALEX]
+    yield w
+    w.close()
+
+
+def test_the_register_knows_since_when_a_person_is_missing_from_the_file(ws):
+    alex = ws.register.person(ALEX)
+    assert alex.missing_since == TODAY and not alex.valid and alex.enrolled
+    assert ws.register.person(JOE).missing_since is None
+    assert not_in_mis_file(alex) == \
+        f"Not in the MIS file since {TODAY:%d/%m/%Y} \u2013 has Alex left?"
+    assert not_in_mis_file(ws.register.person(JOE)) == ""
+    assert alex.to_dict()["missing_since"] == TODAY.isoformat()
+
+
+def test_a_missing_persons_face_signature_falls_due_like_a_leavers(ws):
+    days = ws.settings.retention.purge_encodings_days_after_missing
+    assert days == 30
+    assert ws.retention(clock_at(days - 1)).due(("signatures",)) == []
+    [item] = ws.retention(clock_at(days)).due(("signatures",))
+    assert item.ref == f"person:{ALEX}" and item.due_on == TODAY + dt.timedelta(days=days)
+    assert "not in the MIS file since" in item.what and "Alex" not in item.what   # ids only
+    ws.retention(clock_at(days)).apply(items=[item])
+    assert item.status == "deleted"
+    assert ws.register.enrolment_count(ALEX) == 0 and ws.register.enrolment_count(JOE) == 1
+    audit = ws.audit.rows(action="register.purge-encodings")[-1]["details"]
+    assert audit["people"] == [ALEX] and "no longer in the MIS file" in audit["why"]
+    assert "MIS file" in KIND_LABELS["signatures"]
+
+
+def test_listed_again_they_are_not_due(ws, tmp_path):
+    assert ws.register.import_csv(tmp_path / "autumn.csv", today=TODAY).applied
+    assert ws.register.person(ALEX).missing_since is None
+    assert ws.retention(clock_at(400)).due(("signatures",)) == []
+
+
+def test_a_leaving_date_recorded_by_hand_makes_them_a_leaver(ws, tmp_path):
+    left = TODAY - dt.timedelta(days=3)
+    ws.register.set_leaving_date(ALEX, left)
+    alex = ws.register.person(ALEX)
+    assert alex.leaving_date == left and alex.has_left(TODAY)
+    row = ws.audit.rows(action="register.leaving-date")[-1]["details"]
+    assert row == {"person_id": ALEX, "old": None, "new": left.isoformat()}
+    # the school's leavers' period (0 days by default): due at once
+    [item] = ws.retention(clock_at(0)).due(("signatures",))
+    assert item.ref == f"person:{ALEX}" and f"left {left:%d/%m/%Y}" in item.what
+    # a later import that still leaves them out keeps the date
+    assert ws.register.import_csv(tmp_path / "spring.csv", today=TODAY).applied
+    assert ws.register.person(ALEX).leaving_date == left
+    assert ws.audit.verify().ok
+
+
+def test_recording_a_leaving_date_needs_someone_signed_in(ws):
+    from photovet.core.accounts import Access
+    from photovet.core.errors import NotSignedIn
+
+    access = ws.register.audit.access
+    ws.register.audit.access = Access()   # nobody signed in
+    try:
+        with pytest.raises(NotSignedIn):
+            ws.register.set_leaving_date(ALEX, TODAY)
+    finally:
+        ws.register.audit.access = access
+    assert ws.register.person(ALEX).leaving_date is None
+
+
+def test_the_earlier_of_the_two_periods_decides():
+    rules = Settings().retention
+    rules.purge_encodings_days_after_leaving = 10
+    rules.purge_encodings_days_after_missing = 30
+    day = dt.date(2026, 9, 1)
+    assert signatures_due_on(Person("X"), rules) is None
+    assert signatures_due_on(Person("X", missing_since=day), rules) == \
+        (dt.date(2026, 10, 1), "not in the MIS file since 01/09/2026")
+    both = Person("X", missing_since=day, leaving_date=dt.date(2026, 7, 20))
+    assert signatures_due_on(both, rules) == (dt.date(2026, 7, 30), "left 20/07/2026")
+
+
+def test_the_register_count_says_missing_people_apart_from_rejected_rows():
+    assert register_count(10, 1, 1) == (
+        "10 people in the register: 8 ready, and 1 whose row was rejected (always covered "
+        "until the MIS is fixed and the register imported again), and 1 no longer in the MIS "
+        "file (always covered: has this person left?)")
+    assert register_count(10, 0, 2).endswith("8 ready, and 2 no longer in the MIS file "
+                                              "(always covered: have they left?)")
+    assert register_count(10, 0) == "10 people in the register"
