@@ -1,0 +1,137 @@
+"""The register tab, the person page and the import preview for a renamed pupil, a UPN that
+changes identity, and a pupil the MIS file stops listing (audit s27, findings 3, 5 and 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from photovet.gui.dialogs.import_wizard import WITHDRAWN_TINT, ImportWizard
+from photovet.gui.dialogs.leaving_date import LeavingDateDialog
+from photovet.gui.dialogs.person import PersonDialog
+from photovet.gui.views.register_tab import FILTERS, person_status
+from tests.gui.conftest import answer, modal
+from tests.gui.fake_engine import REGISTER_ROWS, SAM, TORI, write_register
+
+TODAY = dt.date.today()
+
+
+def _without(pid):
+    return [r for r in REGISTER_ROWS if r[0] != pid]
+
+
+def _renamed(rows, pid, surname, forename):
+    return [[r[0], surname, forename, *r[3:]] if r[0] == pid else r for r in rows]
+
+
+def test_a_pupil_missing_from_the_file_is_not_a_rejected_row(qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    report = ws.import_register(write_register(tmp_path / "b.csv", _without(SAM)))
+    assert [n.person_id for n in report.missing] == [SAM]
+    win = make_window()
+    view = win.register_view
+    sam = ws.register.person(SAM)
+    status = person_status(sam, TODAY)
+    assert status == f"Not in the MIS file since {TODAY:%d/%m/%Y} \u2013 has Sam left?"
+    assert "rejected" not in status.lower()
+    summary = view.summary.text()
+    assert "1 not in the MIS file" in summary and "with problems" not in summary
+    # the filter for problems does not list them; the one for the MIS file does
+    assert ("missing", "Not in the MIS file") in FILTERS
+    view.proxy.set_category("invalid")
+    assert view.people_shown() == []
+    view.proxy.set_category("missing")
+    assert [p.id for p in view.people_shown()] == [SAM]
+    # the row's menu offers to record a leaving date, and it is recorded
+    assert view.row_actions(sam)[0] == ("Record a leaving date\u2026", "leaving")
+    assert [w for _t, w in view.row_actions(ws.register.person(TORI))] == ["open"]
+    left = TODAY - dt.timedelta(days=2)
+
+    def fill(dlg):
+        dlg.date.setDate(left)
+        dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    seen = answer(fill, kind=LeavingDateDialog)
+    view.leaving_date_requested.emit(SAM)
+    qtbot.waitUntil(lambda: ws.register.person(SAM).leaving_date == left, timeout=5000)
+    assert seen is not None
+    qtbot.waitUntil(lambda: "not in the MIS file" not in view.summary.text(), timeout=5000)
+    assert person_status(ws.register.person(SAM), TODAY) == f"Left on {left:%d/%m/%Y}"
+
+
+def test_the_person_page_says_since_when_and_offers_a_leaving_date(qtbot, ws, make_window,
+                                                                   tmp_path):
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.import_register(write_register(tmp_path / "b.csv", _without(SAM)))
+    win = make_window()
+    win.register_view.person_requested.emit(SAM)
+    page = modal(kind=PersonDialog)
+    text = page.banner.text()
+    assert f"Not in the MIS file since {TODAY:%d/%m/%Y} \u2013 has Sam left?" in text
+    assert "Register row rejected" not in text
+    assert page.leaving_btn.isVisible()
+    page.accept()
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    assert not page.leaving_btn.isVisible()
+    page.accept()
+
+
+def test_the_preview_says_old_and_new_names_and_flags_another_person(qtbot, ws, make_window,
+                                                                     tmp_path):
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    rows = _renamed(REGISTER_ROWS, TORI, "Ward", "Victoria")
+    win = make_window()
+    wiz = ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    report = ws.register.import_csv(write_register(tmp_path / "b.csv", rows), dry_run=True)
+    page = wiz.preview_page
+    page._fill(report)
+    heads = {page.tree.topLevelItem(i).text(0): page.tree.topLevelItem(i)
+             for i in range(page.tree.topLevelItemCount())}
+    [head] = [h for t, h in heads.items() if t.startswith("Names, year or class updated")]
+    child = head.child(0)
+    assert child.text(0) == f"Tori Amos \u2192 Victoria Ward ({TORI})"
+    assert "Legal surname Amos \u2192 Ward" in child.text(1)
+    assert head.isExpanded()
+    # the page of the renamed pupil after the import: the former name is kept
+    ws.import_register(write_register(tmp_path / "b.csv", rows))
+    win.register_view.person_requested.emit(TORI)
+    person = modal(kind=PersonDialog)
+    labels = [person.details.itemAt(i).widget().text()
+              for i in range(person.details.count()) if person.details.itemAt(i).widget()]
+    assert "Also known as:" in labels
+    assert any(t.startswith("Tori Amos (until ") for t in labels)
+    person.accept()
+    # found in the register tab by the former name
+    view = win.register_view
+    view.refresh()
+    view.proxy.set_text("Tori Amos")
+    assert [p.id for p in view.people_shown()] == [TORI]
+    row = [p.id for p in view.model.people].index(TORI)
+    tip = view.model.data(view.model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Also known as Tori Amos"
+
+
+def test_a_changed_identity_is_a_problem_row_in_the_preview(qtbot, ws, make_window, tmp_path):
+    """The name and the date of birth of one UPN both change: a red section, and the face
+    photo is deleted when imported."""
+    head = [*REGISTER_ROWS[0], "Date of Birth"]
+    first = [head] + [[*r, "01/02/2016"] for r in REGISTER_ROWS[1:]]
+    ws.import_register(write_register(tmp_path / "a.csv", first))
+    other = [head] + [([r[0], "Okoro", "Samuel", *r[3:], "17/01/2015"] if r[0] == TORI
+                       else [*r, "01/02/2016"]) for r in REGISTER_ROWS[1:]]
+    report = ws.register.import_csv(write_register(tmp_path / "b.csv", other), dry_run=True)
+    win = make_window()
+    wiz = ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    page = wiz.preview_page
+    page._fill(report)
+    heads = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())]
+    [flag] = [h for h in heads if h.text(0).startswith("Same UPN, probably a different person")]
+    assert flag.background(0).color() == WITHDRAWN_TINT and flag.isExpanded()
+    assert flag.child(0).text(0) == f"Tori Amos \u2192 Samuel Okoro ({TORI})"
+    assert "probably a different person" in flag.child(0).text(1)
+    assert not any(h.text(0).startswith("Names, year or class") for h in heads)
