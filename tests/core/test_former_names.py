@@ -235,3 +235,16 @@ def test_removing_a_person_removes_their_former_names(reg, tmp_path):
     spring(reg, tmp_path)
     reg.delete_person(KIT, reason="test")
     assert reg.db.scalar("SELECT COUNT(*) FROM former_names WHERE person_id = ?", [KIT]) == 0
+
+
+def test_a_first_name_followed_by_a_comma_and_a_word_is_still_a_name(reg):
+    """'Well done Hope, a star': the lower-case 'a' after the name is a word, not an initial
+    that says it is another Hope (the audit's caption passed this way for the current name
+    too)."""
+    result = check_caption("Well done Hope, a star in Year 3", reg.people(),
+                           reg.channel("facebook"), ON, "consent")
+    assert not result.ok and [f.person for f in result.findings] == [HOPE]
+    assert result.suggestion == "Well done H, a star in Year 3"
+    # "Hope B." is still Hope Bennett's initial, "Hope R." somebody else
+    matcher = NameMatcher(reg.people(), threshold=85)
+    assert matcher.match("Hope R.") is None
