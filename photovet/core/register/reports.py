@@ -185,11 +185,11 @@ class DetailChange:
                          for what, old, new in self.changes)
         if not self.other_person:
             return said
-        face = ("their face signature will be deleted (enrol them again: until then their face "
+        face = ("Their face signature will be deleted: enrol them again (until then their face "
                 "is covered)" if self.enrolled else
-                "not enrolled, so no face signature to delete")
-        return (f"the name and the date of birth both changed under one UPN: this is probably "
-                f"a different person (a reused or mis-keyed UPN). {face}. ({said})")
+                "Not enrolled, so there is no face signature to delete")
+        return (f"the name and the date of birth both changed ({said}): probably a different "
+                f"person under a reused or mis-keyed UPN. {face}.")
 
     def __str__(self) -> str:
         return f"{self.who}: {self.what}"

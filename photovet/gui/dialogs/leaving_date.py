@@ -29,7 +29,7 @@ class LeavingDateDialog(QDialog):
         who = f"{person.display_name} ({person.id})"
         text = (f"{esc(missing)}<br><br>" if missing else "") + (
             f"When did <b>{esc(who)}</b> leave? From that day they are always covered, and "
-            "their face signature is deleted "
+            "their face signature is due for deletion "
             + (f"{days_after_leaving} days after it" if days_after_leaving else "on that day")
             + " (Register \u203a Due for deletion). This is recorded with your name. If they "
             "have not left, check that your MIS export lists them: the next import that does "

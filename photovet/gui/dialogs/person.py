@@ -216,7 +216,10 @@ class PersonDialog(QDialog):
                          "again.")
         self.leaving_btn.setVisible(gone)
         if p.has_left(today):
-            lines.append(f"<b>Left school on {day(p.leaving_date)}.</b> Always covered.")
+            due = signatures_due_on(p, self.ctx.ws.settings.retention) if p.enrolled else None
+            lines.append(f"<b>Left school on {day(p.leaving_date)}.</b> Always covered." + (
+                f" Their face signature is due for deletion on {day(due[0])} (Register \u203a "
+                "Due for deletion)." if due is not None else ""))
         if not p.enrolled:
             lines.append("<b>No face photo enrolled.</b> PhotoVet cannot recognise them, so their "
                          "face is always covered.")

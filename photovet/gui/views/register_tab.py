@@ -428,8 +428,8 @@ class RegisterView(QWidget):
         self.count_label.setObjectName("registerCount")
         self.legend = QLabel(
             "\u2713 Yes: consent given for that channel. \u2717 No, or \u2013 not recorded: the "
-            "face is covered there. Do not photograph, left school and rejected rows are always "
-            "covered."
+            "face is covered there. Do not photograph, left school, not in the MIS file and "
+            "rejected rows are always covered."
         )
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet("color: #555555;")
