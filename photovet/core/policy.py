@@ -198,6 +198,8 @@ def person_block(person: Person | None, on: _dt.date) -> str | None:
     if person is None:
         return REASON_NOT_IN_REGISTER
     if not person.valid:
+        if person.missing_since is not None:     # not rejected: the file stopped listing them
+            return f"Not in the MIS file since {_fmt_day(person.missing_since)}"
         return REASON_INVALID_ROW
     if person.do_not_photograph:
         return REASON_DNP
@@ -215,11 +217,13 @@ def no_consent_reason(channel: Channel, media: str, state: str) -> str:
 
 def consent_note(person: Person, channel: Channel, media: str, on: _dt.date) -> str:
     """A person's standing for ``channel`` in a few words, the one way a list of people or a
-    warning says it: 'do not photograph', 'left 20/07/2026', 'register row rejected', else
+    warning says it: 'do not photograph', 'left 20/07/2026', 'register row rejected', 'not in
+    the MIS file', else
     'Facebook: Yes' / 'Facebook: No' / 'Facebook: Not recorded' ('Facebook videos: ...' for a
     video). Words only: ``decide_person`` decides."""
     if not person.valid:
-        return "register row rejected"
+        return "not in the MIS file" if person.missing_since is not None else \
+            "register row rejected"
     if person.do_not_photograph:
         return "do not photograph"
     if person.has_left(on) and person.leaving_date is not None:

@@ -128,3 +128,18 @@ def test_the_register_count_says_missing_people_apart_from_rejected_rows():
     assert register_count(10, 0, 2).endswith("8 ready, and 2 no longer in the MIS file "
                                               "(always covered: have they left?)")
     assert register_count(10, 0) == "10 people in the register"
+
+
+def test_policy_says_not_in_the_mis_file_rather_than_a_rejected_row(ws):
+    """'Who is this?' and every reason said 'register row rejected' for a pupil who left."""
+    from photovet.core.models import Face, MatchStatus
+    from photovet.core.policy import consent_note, decide_face, person_block
+
+    alex = ws.register.person(ALEX)
+    assert person_block(alex, TODAY) == f"Not in the MIS file since {TODAY:%d/%m/%Y}"
+    website = ws.channels.get("website")
+    assert consent_note(alex, website, "photo", TODAY) == "not in the MIS file"
+    face = Face(box=(10, 10, 50, 50), score=0.9, person=ALEX,
+                match_status=MatchStatus.RECOGNISED.value, distance=0.3, margin=0.2)
+    d = decide_face(face, alex, website, "photo", "consent", TODAY)
+    assert d.action == "cover" and "Not in the MIS file since" in d.reason
