@@ -226,7 +226,14 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
     role = "Staff" if p.is_staff else f"Pupil, {p.year_group or 'no year'}" + \
         (f", {p.reg_group}" if p.reg_group else "")
     click.echo(f"  {role}; status: {_person_status(p, today)}")
-    if reason:
+    former = [f.display_name for f in p.also_known_as if not f.other_person]
+    if former:
+        click.echo(f"  Also known as: {'; '.join(dict.fromkeys(former))}")
+    missing = words.not_in_mis_file(p)
+    if missing and not p.has_left(today):
+        click.echo(f"  {missing} Record it with: photovet register set {p.id} "
+                   "--leaving-date DD/MM/YYYY")
+    elif reason:
         click.echo(f"  Why covered: {reason}")
     if p.leaving_date:
         click.echo(f"  Leaving date: {p.leaving_date:%d/%m/%Y}")
@@ -273,18 +280,32 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
                    "list); kept in the consent history.")
 @click.option("--requested-on", default=None, metavar="DD/MM/YYYY",
               help="The day they asked (default today; never a day still to come).")
+@click.option("--leaving-date", "leaving", default=None, metavar="DD/MM/YYYY",
+              help="Record when the person left (someone the MIS file no longer lists).")
 def register_set_cmd(person_id: str, channel: str | None, consent: str | None, media: str,
                      name_with_photo: str | None, dnp: str | None, requested_by: str | None,
-                     requested_on: str | None) -> None:
+                     requested_on: str | None, leaving: str | None) -> None:
     """Change one consent by hand, as the person page in the app does (audited, kept in the
     history). A change made here is kept when a later MIS import says something more
     permissive, until the MIS agrees. A withdrawal says who asked for it and when
-    (--requested-by, --requested-on)."""
+    (--requested-by, --requested-on). --leaving-date records when someone the MIS file no
+    longer lists left: from then they are a leaver (their face signature falls due)."""
     from photovet.core.errors import ConsentRequestNeeded
 
-    if not ((channel and consent) or name_with_photo or dnp):
+    if not ((channel and consent) or name_with_photo or dnp or leaving):
         raise click.UsageError("say what to change: --channel C --consent yes|no, "
-                               "--name-with-photo yes|no, or --do-not-photograph yes|no")
+                               "--name-with-photo yes|no, --do-not-photograph yes|no or "
+                               "--leaving-date DD/MM/YYYY")
+    left = None
+    if leaving:
+        from photovet.core.register.values import parse_date
+
+        try:
+            left = parse_date(leaving)
+        except ValueError:
+            left = None
+        if left is None:
+            raise click.UsageError(f"--leaving-date: '{leaving}' is not a date (DD/MM/YYYY)")
     if bool(channel) != bool(consent):
         raise click.UsageError("--channel and --consent go together")
     value = {"yes": True, "no": False, "not-recorded": None}
@@ -309,6 +330,9 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
         if dnp:
             changes.append(ws.register.set_do_not_photograph(person_id, dnp == "yes",
                                                              **request))
+        if left is not None:
+            ws.register.set_leaving_date(person_id, left)
+            click.echo(f"Leaving date recorded: {left:%d/%m/%Y}")
         if any(c is not None and c.is_withdrawal for c in changes):
             items = ws.takedown(record=True, withdrawals=[c for c in changes if c])
             if items:

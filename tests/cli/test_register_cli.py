@@ -385,3 +385,26 @@ def test_import_of_a_register_far_larger_than_a_school_needs_yes_large(tmp_path)
     code, out, err = run("register", "import", str(p), "--skip-invalid", "--yes-large",
                          "--dry-run")
     assert f"{n} rows" in out.replace(",", "") or f"{n:,}" in out, out[:500]
+
+
+def test_a_pupil_missing_from_the_file_and_a_leaving_date_by_hand(tmp_path, csv_file, staff):
+    """Audit s27 finding 5 on the command line: 'not in the MIS file', not a rejected row, and
+    'register set --leaving-date' records when they left."""
+    run("register", "import", str(csv_file))
+    without = tmp_path / "spring.csv"
+    without.write_text(HEADER + f"{UPN1},Ashby,Victoria,Year 6,Yes,Yes,No,\n", encoding="utf-8")
+    code, out, err = run("register", "import", str(without))
+    assert code == 0, out + err
+    code, out, _ = run("register", "show", UPN2)
+    assert "Not in the MIS file since" in out and "has Joel left?" in out
+    assert "--leaving-date" in out
+    code, out, _ = run("register", "list")
+    line = next(x for x in out.splitlines() if x.startswith(UPN2))
+    assert "NOT IN THE MIS FILE" in line and "REJECTED" not in line
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN2, "--leaving-date", "20/07/2026")
+    assert code == 0, out + err
+    assert "Leaving date recorded: 20/07/2026" in out
+    assert show_json(UPN2)["leaving_date"] == "2026-07-20"
+    code, out, err = run("register", "set", UPN2, "--leaving-date", "someday")
+    assert code != 0 and "not a date" in out + err
