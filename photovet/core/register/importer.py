@@ -325,7 +325,7 @@ def detail_change(old: dict[str, Any], new: dict[str, Any], *, enrolled: bool = 
     old_name, new_name = _name_of(old), _name_of(new)
     return DetailChange(
         str(new["id"]), new_name, old_name if old_name != new_name else "",
-        [(_DETAIL_WORDS[k], "(changed)" if k == "notes" else _shown(k, old.get(k)),
+        [(_DETAIL_WORDS[k], "" if k == "notes" else _shown(k, old.get(k)),   # notes: long
           "" if k == "notes" else _shown(k, new.get(k))) for k in changed],
         other_person=legal and born, enrolled=enrolled)
 

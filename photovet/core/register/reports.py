@@ -182,7 +182,7 @@ class DetailChange:
     @property
     def what(self) -> str:
         said = "; ".join(f"{what} {old or '(blank)'} \u2192 {new or '(blank)'}"
-                         for what, old, new in self.changes)
+                         if old or new else f"{what} changed" for what, old, new in self.changes)
         if not self.other_person:
             return said
         face = ("Their face signature will be deleted: enrol them again (until then their face "
