@@ -144,8 +144,8 @@ def test_the_preview_says_what_changed_old_to_new(reg, tmp_path):
     report = spring(reg, tmp_path, dry_run=True)
     [change] = report.details_changed
     assert change.who == f"Kit Hart \u2192 Chris Hart-Ellis ({KIT})"
-    assert "Legal surname Hart \u2192 Hart-Ellis" in change.what
-    assert "Preferred first name Kit \u2192 Chris" in change.what
+    assert "Legal surname: Hart \u2192 Hart-Ellis" in change.what
+    assert "Preferred first name: Kit \u2192 Chris" in change.what
     assert not report.identity_changes
     assert any("Kit Hart \u2192 Chris Hart-Ellis" in line for line in report.summary_lines())
     # a dry run keeps nothing
@@ -157,7 +157,7 @@ def test_a_year_change_says_old_and_new_without_a_former_name(reg, tmp_path):
                                                   f"{JOE},Harris,Joseph,Joe,Year 7,7H"))
     [change] = report.details_changed
     assert change.who == f"Joe Harris ({JOE})"
-    assert change.what == "Year Year 6 \u2192 Year 7; Class 6H \u2192 7H"
+    assert change.what == "Year group: Year 6 \u2192 Year 7; Class: 6H \u2192 7H"
     assert reg.person(JOE).also_known_as == ()
 
 
@@ -179,7 +179,7 @@ def test_a_upn_whose_name_and_date_of_birth_change_is_flagged_in_the_preview(reg
     assert change.who == f"Joe Harris \u2192 Sam Okoro ({JOE})"
     assert "probably a different person" in change.what
     assert "face signature will be deleted" in change.what
-    assert "Date of birth 03/09/2014 \u2192 17/01/2015" in change.what
+    assert "Date of birth: 03/09/2014 \u2192 17/01/2015" in change.what
     assert any("PROBABLY A DIFFERENT PERSON" in line for line in report.summary_lines())
     assert reg.enrolment_count(JOE) == 1          # a dry run deletes nothing
 

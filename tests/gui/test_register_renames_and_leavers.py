@@ -94,7 +94,7 @@ def test_the_preview_says_old_and_new_names_and_flags_another_person(qtbot, ws, 
     [head] = [h for t, h in heads.items() if t.startswith("Names, year or class updated")]
     child = head.child(0)
     assert child.text(0) == f"Tori Amos \u2192 Victoria Ward ({TORI})"
-    assert "Legal surname Amos \u2192 Ward" in child.text(1)
+    assert "Legal surname: Amos \u2192 Ward" in child.text(1)
     assert head.isExpanded()
     # the page of the renamed pupil after the import: the former name is kept
     ws.import_register(write_register(tmp_path / "b.csv", rows))

@@ -284,7 +284,7 @@ _DETAIL_FIELDS = ("legal_forename", "legal_surname", "preferred_forename", "pref
 _NAME_FIELDS = ("legal_forename", "legal_surname", "preferred_forename", "preferred_surname")
 _DETAIL_WORDS = {"legal_forename": "Legal first name", "legal_surname": "Legal surname",
                  "preferred_forename": "Preferred first name",
-                 "preferred_surname": "Preferred surname", "role": "Role", "year_group": "Year",
+                 "preferred_surname": "Preferred surname", "role": "Role", "year_group": "Year group",
                  "reg_group": "Class", "date_of_birth": "Date of birth", "notes": "Notes",
                  "family": "Family ID"}
 

@@ -162,7 +162,7 @@ class PersonNote:
 @dataclass
 class DetailChange:
     """What an import changed in a person's details, old -> new in words ("Kit Hart -> Chris
-    Hart-Ellis: Surname Hart -> Hart-Ellis; ..."). ``other_person``: the legal name and the
+    Hart-Ellis (UPN): Legal surname: Hart -> Hart-Ellis; ..."). ``other_person``: the legal name and the
     date of birth both changed under one id: probably another person (a reused or mis-keyed
     UPN or staff code), so the face signatures are deleted and they must be enrolled again."""
 
@@ -181,7 +181,7 @@ class DetailChange:
 
     @property
     def what(self) -> str:
-        said = "; ".join(f"{what} {old or '(blank)'} \u2192 {new or '(blank)'}"
+        said = "; ".join(f"{what}: {old or '(blank)'} \u2192 {new or '(blank)'}"
                          if old or new else f"{what} changed" for what, old, new in self.changes)
         if not self.other_person:
             return said

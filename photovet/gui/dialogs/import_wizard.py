@@ -581,9 +581,8 @@ class PreviewPage(QWizardPage):
                       tint=WITHDRAWN_TINT)
         self._section("Not in this file: these people will be covered", r.missing,
                       tint=WITHDRAWN_TINT)
-        self._section("Same UPN, probably a different person: the face signature will be "
-                      "deleted (check the UPN in the MIS)", r.identity_changes,
-                      tint=WITHDRAWN_TINT)
+        self._section("Same UPN, probably a different person (check the UPN in the MIS)",
+                      r.identity_changes, tint=WITHDRAWN_TINT)
         self._section("New people", r.new_people, expanded=len(r.new_people) <= 40)
         self._section("Other consent changes", r.consent_changes)
         self._section("Leavers", r.leavers)
