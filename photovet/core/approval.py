@@ -344,8 +344,10 @@ class Approvals:
 
     def _decide(self, analysis: PhotoAnalysis, status: str, comment: str,
                 parts: dict[str, Any] | None, seen_on: str = "") -> None:
-        approver = self.audit.access.require("approve")
         with self.db.atomic():
+            # the right to approve as the register holds it now, under the writer lock (a role
+            # ended on another PC a moment ago stops it)
+            approver = self.audit.access.require("approve")
             state = self._precheck(analysis, approver)
             if status == APPROVED:
                 self._not_overruling(state, approver)   # read again inside the change

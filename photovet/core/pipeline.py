@@ -1091,7 +1091,10 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
         refused = engine.caption_refusal(caption, ch, mode, media=batch_media(analyses))
         if refused is not None:
             raise refused
+    last_check = _LastCheck(engine, ch, mode, approvals)
     ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode)
+    for a, _pub, _approver, fp in ready:
+        last_check.planned(a, fp if approvals is not None else None)
     total, done = len(analyses), 0
     jobs = []
     already: list[ExportResult] = []
@@ -1102,8 +1105,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                               _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
-    recorder = records.recorder(batch=label, preparer=preparer,
-                                recheck=_consent_still_given(engine, ch),
+    recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
                                 **_caption_record(engine, caption, ch)) \
         if records is not None else None
     first = True
@@ -1152,29 +1154,93 @@ def batch_media(items: Iterable[Any]) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def _consent_still_given(engine: Engine, ch: Channel) -> Callable[[ExportResult], str | None] | None:
-    """What the export record asks, as the register is when the file is recorded: does it now
-    refuse outright anyone the file shows or names on ``ch`` (policy.refused_outright: a No, a
-    leaver, do not photograph...)? Consent withdrawn while a copy was being made stops it
-    (Records.record). None without a register."""
-    register = engine.register
-    if register is None:
-        return None
-    from photovet.core.policy import refused_outright  # noqa: PLC0415
+class _LastCheck:
+    """What the export record asks at the last moment, inside the record's transaction (the
+    register-wide writer lock held: a change on another PC is either seen here or waits until
+    the file is recorded, and the take-down list then sees it): is the file still what was
+    decided and approved? Refused (Records.record: no record, no file kept) when, since the
+    photo was decided for this batch:
 
-    def recheck(result: ExportResult) -> str | None:
-        media, today = result.media or "photo", _dt.date.today()
-        why = []
-        for pid in dict.fromkeys(result.people_shown):
-            reason = refused_outright(register.find(pid), ch, media, today)
-            if reason:
-                why.append(f"{engine.name_of(pid)}: {reason[0].lower()}{reason[1:]}")
-        for pid in dict.fromkeys(result.names_shown):
-            reason = refused_outright(register.find(pid), ch, media, today, name=True)
-            if reason and pid not in result.people_shown:
-                why.append(f"{engine.name_of(pid)}'s name: {reason[0].lower()}{reason[1:]}")
-        return "; ".join(why) or None
-    return recheck
+    - anyone it shows or names may no longer be shown there (``policy.no_longer_shown``:
+      refused outright now, a consent that allowed it withdrawn, the school's mode made
+      stricter), as the register and the school's settings are now;
+    - its review changed (another PC covered, showed or named something);
+    - its approval was withdrawn or given again for something else (rejected, marked ready
+      again).
+
+    ``planned(analysis, fp)`` notes each photo as it was decided (``plan_exports``)."""
+
+    def __init__(self, engine: Engine, ch: Channel, mode: str | None, approvals: Any):
+        self.engine, self.ch, self.mode, self.approvals = engine, ch, mode, approvals
+        self.people_then = engine.people_by_id        # replaced, never changed, on a reload
+        self.mode_then = engine.mode_for(mode)
+        self._planned: dict[str, tuple[PhotoAnalysis | VideoAnalysis, str, str | None]] = {}
+
+    def planned(self, analysis: PhotoAnalysis | VideoAnalysis, fp: str | None) -> None:
+        # the review's versions the decision was made with (apply_review, decide_video)
+        self._planned[analysis.sha256] = (analysis, analysis.review_version, fp)
+
+    def _school_mode_now(self) -> str:
+        """The school's mode as the register holds it now (another PC may have changed it)."""
+        from photovet.core.policy import mode_to_use  # noqa: PLC0415
+
+        db = getattr(self.engine.register, "db", None)
+        raw = db.scalar("SELECT value FROM school_settings WHERE section = 'mode'") \
+            if db is not None else None
+        school = self.engine.settings.mode
+        if raw is not None:
+            try:
+                school = str(json.loads(raw))
+            except ValueError:
+                school = str(raw)       # not a mode PhotoVet knows: the strictest
+        return mode_to_use(school, self.mode)
+
+    def __call__(self, result: ExportResult) -> str | None:
+        from photovet.core.policy import no_longer_shown  # noqa: PLC0415
+
+        why: list[str] = []
+        people: list[str] = []
+        register = self.engine.register
+        mode_now = self.mode_then
+        if register is not None:
+            media, today = result.media or "photo", _dt.date.today()
+            mode_now = self._school_mode_now()
+            for pid in dict.fromkeys(result.people_shown):
+                reason = no_longer_shown(self.people_then.get(pid), register.find(pid), self.ch,
+                                         media, self.mode_then, mode_now, today)
+                if reason:
+                    people.append(f"{self.engine.name_of(pid)}: {reason[0].lower()}{reason[1:]}")
+            for pid in dict.fromkeys(result.names_shown):
+                if pid in result.people_shown:
+                    continue
+                reason = no_longer_shown(self.people_then.get(pid), register.find(pid), self.ch,
+                                         media, self.mode_then, mode_now, today, name=True)
+                if reason:
+                    people.append(f"{self.engine.name_of(pid)}'s name: "
+                                  f"{reason[0].lower()}{reason[1:]}")
+        if people:
+            what = "the school's mode" if mode_now != self.mode_then else "consent"
+            why.append(f"{what} changed ({'; '.join(people)})")
+        planned = self._planned.get(result.source_sha256)
+        if planned is not None:
+            analysis, versions_then, fp = planned
+            parts = self.engine.review_parts(analysis, self.ch)
+            if ":".join(str(r.version) for r in parts) != versions_then:
+                from photovet.core.review import local_time  # noqa: PLC0415
+
+                last = max(parts, key=lambda r: r.updated_at or "", default=None)
+                by = f" by {last.updated_by} at {local_time(last.updated_at)}" \
+                    if last is not None and last.updated_by else ""
+                why.append(f"its review was changed{by}")
+            if self.approvals is not None and fp is not None:
+                from photovet.core.approval import APPROVED, fingerprint  # noqa: PLC0415
+
+                # what the approval signs now (less the approver's ticks) is what was planned
+                state = self.approvals.get(result.source_sha256, self.ch.id)
+                signed = {k: v for k, v in (state.parts or {}).items() if k != "checks"}
+                if state.status != APPROVED or fingerprint(signed) != fp:
+                    why.append("its approval was withdrawn or changed")
+        return " and ".join(why) or None
 
 
 def _record_extras(a: PhotoAnalysis | VideoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
@@ -1256,8 +1322,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     check_output_folder(out_dir, files, allow_beside_originals=allow_beside_originals)
     leftovers = clean_leftovers(out_dir)
     names = NameAllocator(out_dir, label, len(files))
-    recorder = records.recorder(batch=label, preparer=preparer,
-                                recheck=_consent_still_given(engine, ch),
+    last_check = _LastCheck(engine, ch, mode, approvals)
+    recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
                                 **_caption_record(engine, caption, ch, on)) \
         if records is not None else None
     total = len(files)
@@ -1282,6 +1348,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
             # the picture decoded for the check is the one exported (read and decoded once)
             analysis, loaded = engine._check(path, keep_image=True)
         ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on)
+        for a, _pub, _approver, fp in ready:
+            last_check.planned(a, fp if approvals is not None else None)
         if held:
             kind = held[0].kind
             if kind == HELD_UNREADABLE and stop is not None and stop.is_set() \

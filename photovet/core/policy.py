@@ -51,6 +51,7 @@ with a reason, so the findings account for every line read.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import unicodedata
@@ -1130,6 +1131,46 @@ def refused_outright(person: Person | None, channel: Channel, media: str, on: _d
     return None
 
 
+def no_longer_shown(before: Person | None, now: Person | None, channel: Channel, media: str,
+                    mode_then: str | Mode, mode_now: str | Mode, on: _dt.date, *,
+                    name: bool = False) -> str | None:
+    """Why a person an export decided to show (``name``: whose name it decided to leave
+    readable) may no longer be shown, as the register (``now``) and the school's mode
+    (``mode_now``) are at the moment the file is recorded, or None. ``before`` and
+    ``mode_then``: the register row and the mode the export was decided with (another PC may
+    have changed either while the copy was being made).
+
+    - Refused outright now (``refused_outright``): always stopped.
+    - Shown because the rules allowed it then, and they no longer do: stopped (consent
+      withdrawn to "not recorded", the school's mode made stricter).
+    - A mode now stricter than the one decided with: a pupil it covers is stopped, whatever
+      the reason they were shown.
+    - Shown by a person's decision (a consent not recorded, with a reason) and nothing
+      changed: not stopped (the decision was approved as it is)."""
+    reason = refused_outright(now, channel, media, on, name=name)
+    if reason:
+        return reason
+    if name:
+        # the channel's names rule is the same then and now: compare the person's standing
+        full = dataclasses.replace(channel, names="full")
+        now_d = decide_name(now, full, media, mode_now, on)
+        then_ok = decide_name(before, full, media, mode_then, on).action == "keep"
+        ok_now = now_d.action == "keep"
+    else:
+        now_d = decide_person(now, channel, media, mode_now, on)
+        then_ok = before is not None and \
+            decide_person(before, channel, media, mode_then, on).action == "show"
+        ok_now = now_d.action == "show"
+    if ok_now:
+        return None
+    if then_ok:
+        return now_d.reason
+    top = max(MODE_STRICTNESS.values()) + 1       # a mode PhotoVet does not know: strictest
+    stricter = MODE_STRICTNESS.get(effective_mode(channel, mode_now), top) > \
+        MODE_STRICTNESS.get(effective_mode(channel, mode_then), top)
+    return now_d.reason if stricter else None
+
+
 def name_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
                          form: str = "full") -> str | None:
     """Why a person whose NAME was left readable on ``channel`` may not be named there now."""
@@ -1203,8 +1244,8 @@ __all__ = [
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
     "ALLOWED", "NEEDS_REASON", "REFUSED", "OverrideAsk", "covered_whatever_said",
     "face_override_ask", "text_override_ask",
-    "name_consent_missing", "person_block", "publication", "refused_outright", "rule_for_face",
-    "rule_for_text", "text_override_refusal",
+    "name_consent_missing", "no_longer_shown", "person_block", "publication",
+    "refused_outright", "rule_for_face", "rule_for_text", "text_override_refusal",
 ]
 
 

@@ -159,6 +159,9 @@ class Workspace:
         #: what PhotoVet was doing when it last stopped part-way (a crash, a power cut), in
         #: words, found when the data folder was opened (``settle_interrupted``)
         self.interrupted: list[str] = []
+        # the school's sections as this workspace last read them from the register: what a
+        # save changes is told from these, so a section another PC changed since is kept
+        self._school_read: dict[str, Any] = settings.to_dict(SCHOOL_SECTIONS)
 
     @property
     def access(self) -> Access:
@@ -265,6 +268,7 @@ class Workspace:
                         ", ".join(sorted(in_file)))
         self.settings = self._settings_from_register(stored)
         self.register.settings = self.settings
+        self._school_read = self.settings.to_dict(SCHOOL_SECTIONS)
 
     def _settings_from_register(self, stored: dict[str, str]) -> Settings:
         fresh = Settings.from_dict(self.settings.to_dict(
@@ -285,6 +289,7 @@ class Workspace:
         stored = {r[0]: r[1] for r in self.db.all("SELECT section, value FROM school_settings")}
         self.settings = self._settings_from_register(stored)
         self.register.settings = self.settings
+        self._school_read = self.settings.to_dict(SCHOOL_SECTIONS)
         return self.settings
 
     def settings_change(self, new: Settings, engine: Any = None) -> SettingsChange:
@@ -423,17 +428,37 @@ class Workspace:
         if change.changed:
             self.settings = new
             self.register.settings = new
+        self._school_read = new.to_dict(SCHOOL_SECTIONS)
         return change
 
     def _store_school_settings(self, settings: Settings, *, action: str,
-                               actor: str | None = None) -> dict:
+                               actor: str | None = None,
+                               base: dict[str, Any] | None = None) -> dict:
+        """Store the school's sections of ``settings`` that differ from the register's.
+        ``base``: the school's sections the edit started from; then only the sections the
+        edit changed are stored (another PC's change to another section since is kept), and
+        a section another PC changed since to something else is refused (SettingsConflict:
+        by whom and when; nothing stored). Read and written under the writer lock."""
         now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-        old = {r[0]: json.loads(r[1]) for r in self.db.all("SELECT section, value FROM school_settings")}
         new = settings.to_dict(SCHOOL_SECTIONS)
         changed = {}
         with self.db.atomic():
+            rows = {r[0]: r for r in self.db.all(
+                "SELECT section, value, updated_at, actor FROM school_settings")}
+            old = {k: json.loads(r[1]) for k, r in rows.items()}
+            held = self._settings_from_register({k: r[1] for k, r in rows.items()}).to_dict(
+                SCHOOL_SECTIONS) if base is not None else {}
             who = self.audit.actor_name(actor)
             for section, value in new.items():
+                if base is not None:
+                    if value == base.get(section):
+                        continue                 # not changed by this edit: left as it is
+                    if held[section] != base.get(section) and held[section] != value:
+                        was = self._settings_from_register(
+                            {k: json.dumps(v) for k, v in base.items()})
+                        raise self._conflict(rows, [section], was,
+                                             self._settings_from_register(
+                                                 {k: r[1] for k, r in rows.items()}))
                 if old.get(section) == value:
                     continue
                 changed[section] = {"old": old.get(section), "new": value}
@@ -467,16 +492,26 @@ class Workspace:
             raise ModeRefusedError(refusal)
         return mode_to_use(self.settings.mode, mode)
 
-    def settings_conflict(self, base: Settings) -> SettingsConflict | None:
+    def settings_conflict(self, base: Settings, edited: Settings | None = None
+                          ) -> SettingsConflict | None:
         """The school's settings as stored now differ from ``base`` (those an editor read before
-        the person changed them): who changed them, when and what (a SettingsConflict to show
-        or raise), or None. Saving over it would undo that change unseen."""
-        rows = self.db.all("SELECT section, value, updated_at, actor FROM school_settings")
-        stored = self._settings_from_register({r[0]: r[1] for r in rows})
+        the person changed them) in a section ``edited`` changes too, to something else (without
+        ``edited``: in any section): who changed them, when and what (a SettingsConflict to show
+        or raise), or None. A section changed only elsewhere is no conflict: ``save_settings``
+        keeps it. Saving over a conflict would undo that change unseen."""
+        rows = {r[0]: r for r in self.db.all(
+            "SELECT section, value, updated_at, actor FROM school_settings")}
+        stored = self._settings_from_register({k: r[1] for k, r in rows.items()})
         sections = changed_sections(base, stored)
-        if not sections:
-            return None
-        latest = max((r for r in rows if r[0] in sections), key=lambda r: r[2] or "",
+        if edited is not None:
+            mine, was, now = (edited.to_dict(SCHOOL_SECTIONS), base.to_dict(SCHOOL_SECTIONS),
+                              stored.to_dict(SCHOOL_SECTIONS))
+            sections = [x for x in sections if mine[x] != was[x] and mine[x] != now[x]]
+        return self._conflict(rows, sections, base, stored) if sections else None
+
+    def _conflict(self, rows: dict[str, Any], sections: list[str], base: Settings,
+                  stored: Settings) -> SettingsConflict:
+        latest = max((rows[x] for x in sections if x in rows), key=lambda r: r[2] or "",
                      default=None)
         by, at = (latest[3] or "", latest[2] or "") if latest is not None else ("", "")
         from photovet.core.review import local_time  # noqa: PLC0415
@@ -492,28 +527,50 @@ class Workspace:
 
     def save_settings(self, settings: Settings, *, base: Settings | None = None) -> dict:
         """Store the school's sections in the register (a signed-in admin; audited) and this
-        PC's in settings.json. Returns what changed, by section. ``base``: the school's
-        settings the change was made from (an editor's, read when it opened): when the stored
-        ones differ from it now (another PC or a command saved meanwhile), nothing is saved
-        and SettingsConflict says who changed what and when (checked again inside the write,
-        under the register's writer lock)."""
+        PC's in settings.json. Returns what changed, by section.
+
+        Only the school's sections this edit changed are stored: those that differ from
+        ``base`` (the settings the edit started from, e.g. when a Settings window opened;
+        default: as this workspace last read them from the register). A section another PC
+        changed since is kept, not undone by this PC's older copy (a stale save used to write
+        every section and so put back a looser mode); one this edit changed too, to something
+        else, is refused: nothing is saved and SettingsConflict says who changed what and when
+        (checked inside the write, under the register's writer lock). Afterwards this
+        workspace holds the register's."""
+        start = base.to_dict(SCHOOL_SECTIONS) if base is not None else dict(self._school_read)
         new_school = settings.to_dict(SCHOOL_SECTIONS)
-        if new_school != self.settings.to_dict(SCHOOL_SECTIONS):
+        if new_school != start:
             self.access.require("settings")
-            if self.settings.approval.required and not settings.approval.required:
+            if (start.get("approval") or {}).get("required", True) and \
+                    not settings.approval.required:
                 self.access.require("approval.off")
         if settings.to_dict(("database",)) != self.settings.to_dict(("database",)):
             self.access.require("database")
-        with self.db.atomic():
-            if base is not None:
-                conflict = self.settings_conflict(base)
-                if conflict is not None:
-                    raise conflict
-            changed = self._store_school_settings(settings, action="settings.change")
+        changed = self._store_school_settings(settings, action="settings.change", base=start)
         settings.save(self.home / "settings.json")
+        # what the register holds now: a section another PC changed since (and this edit
+        # left alone) is taken from it
+        stored = {r[0]: r[1] for r in self.db.all("SELECT section, value FROM school_settings")}
+        held = self._settings_from_register(stored).to_dict(SCHOOL_SECTIONS)
+        for section in SCHOOL_SECTIONS:
+            if new_school[section] == start[section] and held[section] != start[section]:
+                settings.update({section: held[section]}, only=SCHOOL_SECTIONS)
         self.settings = settings
         self.register.settings = settings
+        self._school_read = held
         return changed
+
+    def merged_settings(self, edited: Settings, base: Settings) -> Settings:
+        """``edited`` (made from ``base``, e.g. a Settings window's values) on top of the
+        settings as this workspace holds them now: the school's sections the edit did not
+        change are today's (another PC may have changed them since ``base``)."""
+        out = edited.copy()
+        now, was, mine = (self.settings.to_dict(SCHOOL_SECTIONS), base.to_dict(SCHOOL_SECTIONS),
+                          edited.to_dict(SCHOOL_SECTIONS))
+        for section in SCHOOL_SECTIONS:
+            if mine[section] == was[section] and now[section] != mine[section]:
+                out.update({section: now[section]}, only=SCHOOL_SECTIONS)
+        return out
 
     # -- signing in ---------------------------------------------------------------------------
 

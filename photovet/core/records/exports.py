@@ -269,11 +269,14 @@ class Records:
         ``preparer``: who prepared it (default: the signed-in account exporting).
 
         ``recheck``: asked inside the record's transaction, as the register is at that moment,
-        whether everyone the file shows (or names) may still be shown; a reason refuses the
+        whether the file is still what was decided (everyone it shows or names may still be
+        shown; its review and approval unchanged: pipeline._LastCheck); a reason refuses the
         record (RecordsError), and the exporter then keeps no file. Consent withdrawn while
         a long video was being made must not be exported with it (found by an audit: it was).
-        On a single-file register the transaction holds the writers' lock, so a withdrawal
-        is either seen here or waits until this export is recorded (and then lists it).
+        The transaction holds the register-wide writer lock (on a file and on a server), so
+        a change on another PC is either seen here or waits until this export is recorded
+        (and the take-down list then lists it). The right to export is checked again under
+        that lock (a role ended on another PC while the copy was made stops it).
 
         ``caption``: the caption to be posted with it (checked by the caller), and
         ``caption_refs`` whom it refers to (vision.text.captions.caption_mentions)."""
@@ -328,11 +331,11 @@ class Records:
         }
         refs = list(caption_refs)
         with self.db.atomic():
+            self.audit.access.require("export")       # as the register is now, under the lock
             why = recheck(result) if recheck is not None else None
             if why:
-                raise RecordsError(f"not exported: consent changed while the copy was being made "
-                                   f"({why}); nothing was recorded, and the copy was not kept",
-                                   path=result.source)
+                raise RecordsError(f"not exported: {why} while the copy was being made; nothing "
+                                   "was recorded, and the copy was not kept", path=result.source)
             rid = self.db.insert(
                 f"INSERT INTO exports ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                 list(row.values()))
@@ -616,6 +619,9 @@ class Records:
                 raise refused
             refs = caption_refs(caption, people, ch, on, threshold=threshold)
         with self.db.atomic():
+            # the right to post as the register holds it now, under the writer lock: a role
+            # ended on another PC while the files were being matched stops it
+            user = self.audit.access.require("post").name
             for rid in ids:
                 self.db.execute(
                     "INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at)"

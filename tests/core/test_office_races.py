@@ -1,0 +1,469 @@
+"""Several PCs of one office on one register: PC A and PC B, each with its own data folder
+(cache, settings.json, audit anchor) and its own connection to the one register (a shared
+SQLite file, or the school's PostgreSQL server). Each race is played step by step: B's work is
+interrupted at a named moment by a hook that makes A's change (committed), then B carries on.
+Nothing here sleeps or relies on timing.
+
+What must hold (docs/ARCHITECTURE.md, BRIEF principles 1-2):
+- nothing exported after a withdrawal (or a stricter mode, a changed review, a withdrawn
+  approval) is committed shows what is no longer allowed: an export under way re-checks at its
+  last moment (inside the record's transaction, under the writer lock) or, when the change
+  came after it was recorded, it is on the take-down list;
+- the last write never silently drops another PC's decision (reviews are versioned);
+- an approval signs exactly what the approver saw;
+- a right ended on one PC stops the other PC's next write under the lock;
+- a stale Settings window saving one section never undoes another PC's other section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_pipeline import (
+    ENC_SAM,
+    ENC_STRANGER,
+    ENC_TORI,
+    REGISTER,
+    FakeFaceEngine,
+    make_photo,
+)
+
+from photovet.core.errors import PermissionDenied
+from photovet.core.media import export as photo_export
+from photovet.core.pipeline import Engine, export_batch
+from photovet.core.review import ReviewConflict
+from photovet.core.workspace import Workspace
+from tests.conftest import act_as, office_access
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+PW = "a long enough password"
+TORI = 0        # the left face of make_photo: Tori Ashby (A1), website consent Yes
+STRANGER = 1    # the right face: nobody enrolled
+
+
+@pytest.fixture
+def office(tmp_path, register_engine, monkeypatch):
+    """PC A (the office, which imported the register) and PC B (another PC), each with its own
+    data folder, on one register."""
+    if register_engine == "sqlite":
+        share = tmp_path / "school-share"
+        share.mkdir()
+        monkeypatch.setenv("PHOTOVET_REGISTER", str(share / "register.db"))
+    a = Workspace.open(tmp_path / "pc-a", access=office_access("Mrs Office"))
+    a.settings.text.enabled = False
+    csv = tmp_path / "register.csv"
+    csv.write_text(REGISTER, encoding="utf-8")
+    assert a.import_register(csv).applied
+    a.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")],
+                                 "C3": [(ENC_STRANGER + 0.3, "c3.jpg")]},
+                                replace=True, source="test")
+    b = Workspace.open(tmp_path / "pc-b", access=office_access("Mr Other"))
+    b.settings.text.enabled = False
+    yield a, b
+    b.close()
+    a.close()
+
+
+def engine_of(ws: Workspace) -> Engine:
+    return Engine(ws.settings, register=ws.register, face_engine=FakeFaceEngine(),
+                  cache=ws.cache, reviews=ws.reviews)
+
+
+def photos(tmp_path: Path, n: int) -> list[Path]:
+    (tmp_path / "in").mkdir(exist_ok=True)
+    return [make_photo(tmp_path / "in" / f"trip{i}.jpg", colour=(200, 120 + 9 * i, 90))
+            for i in range(n)]
+
+
+def decided(engine: Engine, paths, channel="website"):
+    return [engine.decide(engine.analyse(p), channel) for p in paths]
+
+
+def approve_all(ws: Workspace, engine: Engine, analyses, approver="Mr Head") -> None:
+    """Marked ready by the workspace's identity, approved by ``approver`` (as they saw it)."""
+    for a in analyses:
+        ws.approvals.mark_ready(a)
+    who = ws.audit.access
+    act_as(ws, approver)
+    for a in analyses:
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.audit.access = who
+
+
+def run_export(ws: Workspace, engine: Engine, analyses, out: Path, *, approvals=True, **kw):
+    out.mkdir(exist_ok=True)
+    return [s.result for s in export_batch(
+        analyses, out, label="Trip", engine=engine, channel="website", records=ws.records,
+        approvals=ws.approvals if approvals else None, workers=1, **kw)
+        if s.result is not None]
+
+
+def on_render(monkeypatch, when: int, change) -> list[int]:
+    """Make ``change`` (A's step) while B renders its ``when``-th copy (1-based): after B
+    decided and planned the batch, before that copy is recorded."""
+    real, calls = photo_export.render, []
+
+    def render(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == when:
+            change()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(photo_export, "render", render)
+    return calls
+
+
+def exported_files(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir())
+
+
+# --------------------------------------------------------------------------------------------
+# Consent withdrawn on A while B exports
+# --------------------------------------------------------------------------------------------
+
+WITHDRAWALS = {
+    "refused": lambda ws: ws.register.set_consent("A1", "website", False),
+    "not recorded": lambda ws: ws.register.set_consent("A1", "website", None),
+    "never publish": lambda ws: ws.register.set_do_not_photograph("A1", True),
+}
+
+
+@pytest.mark.parametrize("withdrawal", sorted(WITHDRAWALS))
+def test_consent_withdrawn_on_a_mid_batch_on_b(office, tmp_path, monkeypatch, withdrawal):
+    """B exports three approved photos of Tori; A withdraws while B renders the second. The
+    first (recorded before the withdrawal committed) is on the take-down list; the second and
+    third are not exported and no file of them is left. A withdrawal to 'not recorded' (the
+    register's own word for a withdrawal: Yes -> anything else) stops it too: it was exported
+    before (only an explicit No or a block was checked at the last moment)."""
+    a, b = office
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 3))
+    assert all(x.faces[TORI].decision == "show" for x in batch)
+    approve_all(b, eng, batch)
+    on_render(monkeypatch, 2, lambda: WITHDRAWALS[withdrawal](a))
+    out = tmp_path / "out"
+    results = run_export(b, eng, batch, out)
+    assert [r.ok for r in results] == [True, False, False], [r.error for r in results]
+    for r in results[1:]:
+        assert "changed (" in r.error and "while the copy was being made" in r.error, r.error
+        assert "Tori Ashby" in r.error or "Victoria Ashby" in r.error, r.error
+    assert exported_files(out) == [Path(results[0].output).name]
+    assert len(b.records.exports()) == 1
+    # the one exported before the withdrawal committed must come down
+    items = a.takedown()
+    assert [i.export_id for i in items] == [b.records.exports()[0].id]
+    assert items[0].people == ["A1"]
+
+
+def test_a_withdrawal_committed_after_the_record_puts_the_copy_on_the_takedown_list(
+        office, tmp_path, monkeypatch):
+    """A withdraws after B recorded the copy and before B named it: the copy is named (it was
+    allowed when recorded) and A's take-down list has it at once."""
+    a, b = office
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    approve_all(b, eng, [x])
+    real = photo_export.link_no_overwrite
+
+    def link(tmp, final):
+        a.register.set_consent("A1", "website", False)
+        return real(tmp, final)
+
+    monkeypatch.setattr(photo_export, "link_no_overwrite", link)
+    [res] = run_export(b, eng, [x], tmp_path / "out")
+    assert res.ok
+    [item] = a.takedown()
+    assert item.export_id == b.records.exports()[0].id and item.people == ["A1"]
+
+
+@pytest.mark.parametrize("withdrawal", ["refused", "not recorded"])
+def test_b_approved_a_stale_view_after_the_withdrawal(office, tmp_path, withdrawal):
+    """B's window decided the photo before A's withdrawal and B's approver approved what it
+    showed (Tori visible) after it. An export with an engine that reads the register now
+    holds it back (the approval no longer matches); one with B's stale engine (a long-lived
+    window) is stopped at the last moment. Nothing is exported either way."""
+    a, b = office
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    WITHDRAWALS[withdrawal](a)                  # committed before B approves
+    approve_all(b, eng, [x])                     # B's view is stale: Tori shown
+    fresh = engine_of(b)
+    [held] = run_export(b, fresh, [fresh.decide(x, "website")], tmp_path / "out1")
+    assert not held.ok and "would now be covered" in held.error, held.error
+    stale = run_export(b, eng, [x], tmp_path / "out2")
+    assert not stale[0].ok and "while the copy was being made" in stale[0].error
+    assert exported_files(tmp_path / "out1") == exported_files(tmp_path / "out2") == []
+    assert b.records.exports() == []
+
+
+def test_consent_withdrawn_while_b_reviews_refuses_a_show(office, tmp_path):
+    """B has the photo open (decided before A's withdrawal); B's 'show' of Tori with a reason is
+    checked against the register as it is now, and refused."""
+    from photovet.core.review import ReviewRefused
+
+    a, b = office
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    b.reviewer().face(x, TORI, "cover", b.channels.get("website"))
+    x = eng.decide(x, "website")
+    a.register.set_consent("A1", "website", False)
+    with pytest.raises(ReviewRefused):
+        b.reviewer().face(x, TORI, "show", b.channels.get("website"), reason="parent agreed")
+
+
+# --------------------------------------------------------------------------------------------
+# The school's mode changed on A while B exports
+# --------------------------------------------------------------------------------------------
+
+def _mode(ws: Workspace, mode: str) -> None:
+    new = ws.settings.copy()
+    new.mode = mode
+    ws.save_settings(new)
+
+
+def test_mode_made_stricter_on_a_mid_batch_on_b(office, tmp_path, monkeypatch):
+    """A admin sets 'no identifiable children' while B renders the second of three copies: the
+    second and third are not exported (Tori is a pupil); the first is recorded."""
+    a, b = office
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 3))
+    approve_all(b, eng, batch)
+    on_render(monkeypatch, 2, lambda: _mode(a, "no-identifiable-children"))
+    out = tmp_path / "out"
+    results = run_export(b, eng, batch, out)
+    assert [r.ok for r in results] == [True, False, False], [r.error for r in results]
+    assert "the school's mode changed" in results[1].error, results[1].error
+    assert len(exported_files(out)) == 1 and len(b.records.exports()) == 1
+
+
+def test_b_exports_with_settings_read_before_a_made_the_mode_stricter(office, tmp_path):
+    """B's workspace read the school's settings before A's change (a window open all morning,
+    a command started earlier): B decides, approves and exports with the old mode; the last
+    moment reads the mode from the register and stops it."""
+    a, b = office
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    approve_all(b, eng, [x])
+    _mode(a, "no-identifiable-children")
+    assert b.settings.mode == "consent"           # B has not read it again
+    [res] = run_export(b, eng, [x], tmp_path / "out")
+    assert not res.ok and "the school's mode changed" in res.error, res.error
+    assert exported_files(tmp_path / "out") == [] and b.records.exports() == []
+
+
+def test_a_stale_settings_save_on_b_keeps_the_mode_a_set(office):
+    """B's Settings were read before A made the mode stricter; B then saves another section
+    (the approver's checklist) from its stale copy. A's mode stays: B's save writes only the
+    sections B changed (it wrote every section that differed, so B's old mode undid A's)."""
+    a, b = office
+    stale = b.settings.copy()
+    _mode(a, "no-identifiable-children")
+    stale.checklist.checks = ["No pupil on the do-not-photograph list"]
+    b.save_settings(stale)
+    assert a.reload_settings().mode == "no-identifiable-children"
+    assert a.settings.checklist.checks == ["No pupil on the do-not-photograph list"]
+    assert b.settings.mode == "no-identifiable-children"   # B now holds the register's
+
+
+def test_two_admins_changing_the_same_section_the_second_is_told(office):
+    """Both change the approver's checklist from the same start: the second is told who
+    changed it, and nothing is overwritten."""
+    from photovet.core.errors import SettingsError
+
+    a, b = office
+    base = b.settings.copy()                   # B opened Settings
+    mine = a.settings.copy()
+    mine.checklist.checks = ["Nobody on the do-not-photograph list"]
+    a.save_settings(mine)
+    theirs = base.copy()
+    theirs.checklist.checks = ["No pupil in swimwear"]
+    with pytest.raises(SettingsError, match="changed by Mrs Office"):
+        b.save_settings(theirs)
+    assert a.reload_settings().checklist.checks == ["Nobody on the do-not-photograph list"]
+
+
+# --------------------------------------------------------------------------------------------
+# Two preparers, and an approver, on one photo
+# --------------------------------------------------------------------------------------------
+
+def test_cover_on_a_and_show_on_b_at_once_never_drops_the_cover(office, tmp_path):
+    """Both opened the photo; A covers the stranger, then B (stale) shows the stranger with a
+    reason: B is told who changed it, A's cover stays; the other order likewise."""
+    a, b = office
+    path = photos(tmp_path, 1)[0]
+    ea, eb = engine_of(a), engine_of(b)
+    web = a.channels.get("website")
+    on_a, on_b = ea.decide(ea.analyse(path), web), eb.decide(eb.analyse(path), web)
+    assert on_a.faces[STRANGER].decision == on_b.faces[STRANGER].decision == "cover"
+    a.reviewer().face(on_a, STRANGER, "cover", web)
+    with pytest.raises(ReviewConflict, match="changed by Mrs Office"):
+        b.reviewer().face(on_b, STRANGER, "show", web, reason="a visiting author, agreed")
+    again = engine_of(b).decide(engine_of(b).analyse(path), web)
+    assert again.faces[STRANGER].decision == "cover"
+    assert [d.action for d in b.reviews.parts(again.sha256, "website")[0].faces] == ["cover"]
+
+    # the other order: B shows first, A's cover from a stale view is refused, not lost
+    path2 = make_photo(tmp_path / "in" / "other.jpg", colour=(90, 200, 120))
+    on_a, on_b = ea.decide(ea.analyse(path2), web), eb.decide(eb.analyse(path2), web)
+    b.reviewer().face(on_b, STRANGER, "show", web, reason="a visiting author, agreed")
+    with pytest.raises(ReviewConflict, match="changed by Mr Other"):
+        a.reviewer().face(on_a, STRANGER, "cover", web)
+
+
+def test_an_approval_signs_what_the_approver_saw_not_a_review_changed_meanwhile(
+        office, tmp_path):
+    """A's approver has the photo on screen; B shows the stranger meanwhile; A approves what A
+    saw. The approval holds the stranger covered, so the export (which decides again) holds
+    the photo back saying the review changed, and by whom: nothing B showed is published
+    under A's approval."""
+    a, b = office
+    path = photos(tmp_path, 1)[0]
+    ea, eb = engine_of(a), engine_of(b)
+    web = a.channels.get("website")
+    seen = ea.decide(ea.analyse(path), web)
+    b.approvals.mark_ready(eb.decide(eb.analyse(path), web))
+    act_as(a, "Mr Head")
+    parts = ea.approval_parts(seen)                 # what is on A's screen
+    on_b = eb.decide(eb.analyse(path), web)
+    b.reviewer().face(on_b, STRANGER, "show", web, reason="a visiting author, agreed")
+    a.approvals.approve(seen, parts, checks=a.approvals.required_checks())
+    assert a.approvals.get(seen.sha256, "website").parts["publication"] == parts["publication"]
+    fresh = engine_of(b)
+    [res] = run_export(b, fresh, [fresh.decide(fresh.analyse(path), web)], tmp_path / "out")
+    assert not res.ok and "approval no longer counts" in res.error, res.error
+    assert "Mr Other" in res.error, res.error
+    assert exported_files(tmp_path / "out") == []
+
+
+def test_review_changed_on_a_while_b_exports_the_approved_photo(office, tmp_path, monkeypatch):
+    """B exports an approved photo; while the copy is made, A's preparer covers Tori (say the
+    family rang). The copy B is making does not have A's cover: it is not exported (it was)."""
+    a, b = office
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    approve_all(b, eng, [x])
+    web = a.channels.get("website")
+
+    def cover_on_a():
+        ea = engine_of(a)
+        a.reviewer().face(ea.decide(ea.analyse(x.path), web), TORI, "cover", web)
+
+    on_render(monkeypatch, 1, cover_on_a)
+    [res] = run_export(b, eng, [x], tmp_path / "out")
+    assert not res.ok and "its review was changed by Mrs Office" in res.error, res.error
+    assert exported_files(tmp_path / "out") == [] and b.records.exports() == []
+
+
+def test_approval_withdrawn_on_a_while_b_exports(office, tmp_path, monkeypatch):
+    """B exports an approved photo; A's senior leader rejects it while the copy is made (or
+    the preparer marks it ready again): not exported."""
+    a, b = office
+    eng = engine_of(b)
+    [x, y] = decided(eng, photos(tmp_path, 2))
+    approve_all(b, eng, [x, y])
+
+    def reject_on_a():
+        act_as(a, "Mrs Deputy Head")
+        a.approvals.reject(x, comment="pupil upset")
+        a.approvals.mark_ready(y)            # the preparer takes it back
+
+    on_render(monkeypatch, 1, reject_on_a)
+    results = run_export(b, eng, [x, y], tmp_path / "out")
+    assert [r.ok for r in results] == [False, False]
+    assert "its approval was withdrawn or changed" in results[0].error, results[0].error
+    assert exported_files(tmp_path / "out") == [] and b.records.exports() == []
+
+
+# --------------------------------------------------------------------------------------------
+# A staff account's right ended on A while B uses it
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def accounts(office):
+    """A: an admin; B: Pat Poster (poster and preparer), signed in on B."""
+    a, b = office
+    a.access = type(a.access)()                 # real accounts from here
+    a.audit.access.fresh_grants = a.accounts.current_grants
+    a.create_first_admin("Olive Office", PW)
+    code = a.accounts.add("Pat Poster", ["poster", "preparer"])
+    b.access = type(b.access)()
+    b.audit.access.fresh_grants = b.accounts.current_grants
+    b.first_sign_in("Pat Poster", code, PW)
+    return a, b
+
+
+def test_posting_right_ended_on_a_while_b_marks_posted(accounts, tmp_path, monkeypatch):
+    """B matches its files (hashing them: seconds for a batch of videos) while A ends B's
+    poster role: nothing is marked as posted (it was, by a poster no longer)."""
+    a, b = accounts
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    [res] = run_export(b, eng, [x], tmp_path / "out", approvals=False)
+    assert res.ok, res.error
+    real = type(b.records)._match_files
+
+    def match(self, *args, **kwargs):
+        a.accounts.end_role("Pat Poster", "poster")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(b.records), "_match_files", match)
+    with pytest.raises(PermissionDenied, match="poster"):
+        b.records.mark_posted(files=[Path(res.output)], channel="website")
+    assert b.db.scalar("SELECT COUNT(*) FROM posts") == 0
+    assert not a.audit.rows(action="export.posted")
+
+
+def test_export_right_ended_on_a_while_b_records_a_copy(accounts, tmp_path, monkeypatch):
+    """A removes B's account while B's copy is being read for its perceptual hash (after the
+    first check of the right, before the record): not recorded, no file kept."""
+    from photovet.core.records import exports as records_module
+
+    a, b = accounts
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    real = records_module._ph.phash_variants_file
+
+    def phash(path):
+        a.accounts.remove("Pat Poster")
+        return real(path)
+
+    monkeypatch.setattr(records_module._ph, "phash_variants_file", phash)
+    [res] = run_export(b, eng, [x], tmp_path / "out", approvals=False)
+    assert not res.ok and "removed" in res.error, res.error
+    assert exported_files(tmp_path / "out") == []
+    assert a.db.scalar("SELECT COUNT(*) FROM exports") == 0
+
+
+def test_approve_right_ended_just_before_the_approval_is_stored(accounts, tmp_path,
+                                                                monkeypatch):
+    """The approver's role is ended on A at the last moment before the approval's transaction
+    begins (after every check B made): the approval is refused (the right is read again under
+    the writer lock), the photo stays waiting."""
+    a, b = accounts
+    code = a.accounts.add("Hana Head", ["approver"])
+    head = Workspace.open(Path(str(b.home) + "-head"))
+    try:
+        head.first_sign_in("Hana Head", code, PW)
+        eng = engine_of(b)
+        [x] = decided(eng, photos(tmp_path, 1))
+        b.approvals.mark_ready(x)
+        parts = eng.approval_parts(x)
+        engine_class = type(head.db)
+        real, calls = engine_class._begin, []
+
+        def begin(self):
+            if self is head.db and not calls:
+                calls.append(1)
+                a.accounts.end_role("Hana Head", "approver")     # committed on A first
+            return real(self)
+
+        monkeypatch.setattr(engine_class, "_begin", begin)
+        with pytest.raises(PermissionDenied, match="approver"):
+            head.approvals.approve(x, parts, checks=head.approvals.required_checks())
+        assert calls and a.approvals.status(x.sha256, "website") == "ready"
+    finally:
+        head.close()
+
+
