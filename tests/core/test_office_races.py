@@ -467,3 +467,115 @@ def test_approve_right_ended_just_before_the_approval_is_stored(accounts, tmp_pa
         head.close()
 
 
+
+
+# --------------------------------------------------------------------------------------------
+# The register's server goes away in the middle of B's change
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def b_via_proxy(office, register_engine, pg_url, monkeypatch, tmp_path):
+    """B (Mr Other) again, its connection through a proxy the test can cut ("the server PC
+    switched off"); A stays on the server directly."""
+    if register_engine != "postgresql":
+        pytest.skip("a register file does not go away in the middle of a change")
+    from urllib.parse import urlsplit
+
+    from tcpproxy import Proxy
+
+    a, _b = office
+    u = urlsplit(pg_url)
+    proxy = Proxy(u.port)
+    monkeypatch.setenv("PHOTOVET_REGISTER", u._replace(
+        netloc=f"{u.username}:{u.password}@127.0.0.1:{proxy.port}").geturl())
+    b = Workspace.open(tmp_path / "pc-b-far", access=office_access("Mr Other"))
+    b.settings.text.enabled = False
+    yield a, b, proxy
+    b.close()
+    proxy.down()
+
+
+def cut_inside(ws: Workspace, proxy, monkeypatch) -> None:
+    """The server goes away inside B's next write, after its first statements (when the
+    audit row is about to be written: the change itself is already sent)."""
+    real = type(ws.audit).record
+
+    def record(self, *args, **kwargs):
+        if self is ws.audit:
+            monkeypatch.setattr(type(ws.audit), "record", real)
+            proxy.down()
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(ws.audit), "record", record)
+
+
+def test_server_gone_mid_review_edit_mid_approval_mid_post(b_via_proxy, tmp_path, monkeypatch):
+    """Each of B's changes fails with the clear message (nothing half saved), A sees none of
+    it, the audit chain is whole, and once the server is back B's same step works."""
+    from photovet.core.audit import AuditLog
+    from photovet.core.errors import RegisterUnavailableError
+
+    a, b, proxy = b_via_proxy
+    eng = engine_of(b)
+    web = b.channels.get("website")
+    [x] = decided(eng, photos(tmp_path, 1))
+    rows_before = a.db.scalar("SELECT COUNT(*) FROM audit_log")
+
+    # a review edit
+    cut_inside(b, proxy, monkeypatch)
+    with pytest.raises(RegisterUnavailableError, match="was lost; the change in progress was "
+                                                        "not saved") as e:
+        b.reviewer().face(x, STRANGER, "cover", web)
+    assert "Nothing was half saved" in e.value.hint
+    assert a.reviews.parts(x.sha256, "website")[0].faces == []
+    with pytest.raises(RegisterUnavailableError, match="cannot be reached"):
+        b.reviewer().face(x, STRANGER, "cover", web)      # still away: said at once
+    proxy.up()
+    b.reviewer().face(x, STRANGER, "cover", web)           # back: the same step works
+    assert [d.action for d in a.reviews.parts(x.sha256, "website")[0].faces] == ["cover"]
+
+    # an approval
+    x = eng.decide(x, web)
+    b.approvals.mark_ready(x)
+    act_as(b, "Mr Head")
+    cut_inside(b, proxy, monkeypatch)
+    with pytest.raises(RegisterUnavailableError, match="was lost"):
+        b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks())
+    assert a.approvals.status(x.sha256, "website") == "ready"
+    proxy.up()
+    b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks())
+    assert a.approvals.status(x.sha256, "website") == "approved"
+
+    # an export (the copy is not kept), then marking it as posted
+    act_as(b, "Mr Other")
+    out = tmp_path / "out"
+    cut_inside(b, proxy, monkeypatch)
+    with pytest.raises(RegisterUnavailableError):
+        run_export(b, eng, [x], out)
+    assert exported_files(out) == [] and a.db.scalar("SELECT COUNT(*) FROM exports") == 0
+    proxy.up()
+    [res] = run_export(b, eng, [x], out)
+    assert res.ok and exported_files(out) == [Path(res.output).name]
+    cut_inside(b, proxy, monkeypatch)
+    with pytest.raises(RegisterUnavailableError, match="was lost"):
+        b.records.mark_posted(files=[Path(res.output)], channel="website")
+    assert a.db.scalar("SELECT COUNT(*) FROM posts") == 0
+    proxy.up()
+    assert b.records.mark_posted(files=[Path(res.output)], channel="website") == 1
+
+    # the school's settings
+    new = b.settings.copy()
+    new.mode = "no-identifiable-children"
+    cut_inside(b, proxy, monkeypatch)
+    with pytest.raises(RegisterUnavailableError, match="was lost"):
+        b.save_settings(new)
+    assert a.reload_settings().mode == "consent"
+    proxy.up()
+    b.save_settings(new)
+    assert a.reload_settings().mode == "no-identifiable-children"
+
+    v = AuditLog(a.db, keys=a.keys, anchor=False).verify()
+    assert v.ok, v.message
+    actions = [r["action"] for r in a.audit.rows()][rows_before:]
+    assert actions.count("review.face-cover") == 1 and actions.count("approval.approved") == 1
+    assert actions.count("export.recorded") == 1 and actions.count("export.posted") == 1
