@@ -213,23 +213,28 @@ def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settin
     dlg = win.register.settings("school")
     dlg.cover_style.setCurrentIndex(dlg.cover_style.findData("pixelate"))   # my changes
     dlg.rules.retention["cache_days"].setValue(12)
-    another_pc(photovet_home, lambda s: setattr(s, "mode", "no-identifiable-children"))
+    # another PC makes the mode stricter (a setting I did not touch: kept, no conflict) and
+    # keeps the analysis cache 30 days (one I changed too: that is the conflict)
+
+    def theirs(s):
+        s.mode = "no-identifiable-children"
+        s.retention.cache_days = 30
+    another_pc(photovet_home, theirs)
     asked: list[str] = []
     answer(lambda box: (asked.append(message_text(box)),
                         button(box, "Show the new settings").click()))
     button(dlg, "Save").click()
     qtbot.waitUntil(lambda: dlg.conflict_note.isVisible(), timeout=5000)
-    assert asked[0].startswith(f"{PREPARER_NAME} changed the school's mode (now \u201cno "
-                               "identifiable children\u201d) at "), asked
+    assert asked[0].startswith(f"{PREPARER_NAME} changed "), asked
     assert "while you had Settings open. Your changes were not saved" in asked[0]
     # their change stands, nothing of mine was saved
     assert ws.settings.mode == "no-identifiable-children"
-    assert ws.settings.cover.style == "solid" and ws.settings.retention.cache_days != 12
+    assert ws.settings.cover.style == "solid" and ws.settings.retention.cache_days == 30
     # the dialog shows the settings as they are now, and lists my changes to make again
     assert dlg.isVisible() and dlg.mode.currentData() == "no-identifiable-children"
     assert dlg.cover_style.currentData() == "solid"
     note = unescape(dlg.conflict_note.text())
-    assert "Not saved." in note and "changed the school's mode" in note
+    assert "Not saved." in note and f"{PREPARER_NAME} changed " in note
     assert "Covered faces look like: Coarse blocks (too coarse to recognise anyone)" in note
     assert "The analysis cache: 12 days" in note
     # "Put my changes back in": only what I changed, over the new settings; saved with Save
@@ -332,3 +337,28 @@ def test_a_channel_rule_on_school_rules_asks_first_when_it_voids_approvals(qtbot
     assert dlg.rules.set_channel_rule("facebook", "cover_school", False)
     assert ws.channels.get("facebook").cover_school is False
     dlg.reject()
+def test_a_settings_window_open_while_another_pc_makes_the_mode_stricter_keeps_it(
+        qtbot, ws, make_window, tmp_path, photovet_home):
+    """The admin has Settings open; on another PC the mode is made stricter; the admin changes
+    how long the cache is kept and saves. The stricter mode stays (the window stored every
+    section from its copy, so its old mode undid the other PC's), whether or not the window
+    had heard of the change yet."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    for heard in (True, False):
+        another_pc(photovet_home, lambda s: setattr(s, "mode", "consent"))
+        win.ctx.poll_changes()
+        assert ws.settings.mode == "consent"
+        dlg = win.register.settings("rules")
+        dlg.confirm_voids = lambda change: True
+        another_pc(photovet_home, lambda s: setattr(s, "mode", "no-identifiable-children"))
+        if heard:
+            win.ctx.poll_changes()
+        dlg.rules.retention["cache_days"].setValue(12 + heard)
+        button(dlg, "Save").click()
+        other = Workspace.open(photovet_home)
+        try:
+            assert other.settings.mode == "no-identifiable-children"
+            assert other.settings.retention.cache_days == 12 + heard
+        finally:
+            other.close()
+        assert ws.settings.mode == "no-identifiable-children"   # the window holds the register's

@@ -142,6 +142,9 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.change = None          # what the save changed (core SettingsChange), once saved
+        # the settings this window's values start from: a save stores only what was changed
+        # here (another PC may change another setting while this window is open)
+        self.base = ctx.ws.settings.copy()
         self.setWindowTitle("Settings")
         self.setObjectName("SettingsDialog")
         self.resize(860, 640)
@@ -395,7 +398,7 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         try:
-            new = self.settings()
+            new = self.ctx.ws.merged_settings(self.settings(), self.base)
         except PhotoVetError as exc:
             QMessageBox.warning(self, "Settings not saved", error_text(exc))
             return
@@ -407,7 +410,7 @@ class SettingsDialog(QDialog):
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                     QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return
-        conflict = self.ctx.ws.settings_conflict(self.base)
+        conflict = self.ctx.ws.settings_conflict(self.base, new)   # a setting I changed too
         if conflict is not None:      # changed elsewhere since this dialog read them
             self.refused(conflict, new)
             return
