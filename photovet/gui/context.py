@@ -41,6 +41,7 @@ class AppContext(QObject):
     settings_changed = Signal()
     records_changed = Signal()        # exports, posts, take-down items, deletions
     approvals_changed = Signal(list)  # content hashes
+    reviews_changed = Signal(list)    # content hashes whose review another PC changed
     channel_changed = Signal(str)     # the channel the batch is being prepared for
     engine_ready = Signal()
     engine_failed = Signal(str)
@@ -160,6 +161,31 @@ class AppContext(QObject):
             self.school_settings_reread(settings[-1].actor)
         if any(c.area == "channel" or c.action == RESYNC for c in changes):
             self.channels_changed.emit()
+        resync = any(c.action == RESYNC for c in changes)
+        if resync or any(c.area == "register" for c in changes):
+            self._register_changed_elsewhere()
+        reviewed = [str(c.details.get("sha256")) for c in changes
+                    if c.area == "review" and c.details.get("sha256")]
+        if reviewed or resync:
+            self.reviews_changed.emit(list(dict.fromkeys(reviewed)) if not resync else [])
+        decided = [str(c.details.get("sha256")) for c in changes
+                   if c.area == "approval" and c.details.get("sha256")]
+        if decided:
+            self.approvals_changed.emit(list(dict.fromkeys(decided)))
+
+    def _register_changed_elsewhere(self) -> None:
+        """People, consent or face photos changed on another PC (or by a command): what is
+        shown is decided again with the register as it is now (a withdrawal made elsewhere
+        covers the face here within seconds). A change this window made itself was taken in
+        when it was made: nothing is done twice."""
+        engine = self.engine
+        if engine is None:
+            self.register_changed.emit()
+            return
+        before = (engine.people, engine.register_key())
+        engine.reload_people()
+        if (engine.people, engine.register_key()) != before:
+            self.register_changed.emit()
 
     def school_settings_reread(self, actor: str = "") -> None:
         """The school's settings may have been changed outside this window: the core reads

@@ -77,6 +77,7 @@ class BatchController(QObject):
         ctx.channels_changed.connect(self.redecide_all)
         ctx.settings_changed.connect(self.redecide_all)
         ctx.approvals_changed.connect(self.refresh_approvals)
+        ctx.reviews_changed.connect(self.redecide_reviewed)
         ctx.recheck_needed.connect(self.check_all_again)
         ctx.settings_news.connect(self.settings_news)
         ctx.register_reloaded.connect(self.check_out_of_date)
@@ -328,6 +329,21 @@ class BatchController(QObject):
         self.model.set_analyses([item.analysis])
         self.refresh_approvals([item.analysis.sha256])
         self.refresh_summary()
+
+    def redecide_reviewed(self, shas: list[str]) -> None:
+        """Photos whose review another PC changed (every photo: ``shas`` empty), decided
+        again with it, so what is shown, and the version the next decision is made against,
+        are the register's."""
+        if self.ctx.engine is None:
+            return
+        want = set(shas)
+        items = [it for it in self.model.items if it.analysis is not None
+                 and (not want or it.analysis.sha256 in want)]
+        for it in items:
+            self.ctx.engine.decide(it.analysis, self.ctx.channel)
+        if items:
+            self.model.set_analyses([it.analysis for it in items])
+            self.refresh_approvals([it.analysis.sha256 for it in items])
 
     def refresh_approvals(self, shas: list[str] | None = None) -> None:
         want = set(shas) if shas is not None else None

@@ -129,6 +129,7 @@ class ReviewController(QObject):
         photo.after_toggled.connect(lambda *_: self.show_current())
         photo.assign_requested.connect(self.assign_selected)
         ctx.register_changed.connect(self.show_current)
+        ctx.reviews_changed.connect(self._reviewed_elsewhere)
         ctx.session.changed.connect(self._session_changed)
         # the list on the left filled in, emptied or changed its choice with nothing chosen
         # (the senior leader's waiting list fills in as the last batch is checked again):
@@ -154,6 +155,14 @@ class ReviewController(QObject):
     def _analysed(self, analyses: list) -> None:
         cur = self.current()
         if cur is not None and any(a.path == cur.path for a in analyses):
+            self.show_current()
+
+    def _reviewed_elsewhere(self, shas: list[str]) -> None:
+        """The photo on screen is shown again when another PC changed its review (the batch,
+        connected first, has decided it again)."""
+        item = self.current()
+        if item is not None and item.analysis is not None and \
+                (not shas or item.analysis.sha256 in shas):
             self.show_current()
 
     def show_current(self) -> None:

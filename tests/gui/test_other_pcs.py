@@ -1,0 +1,64 @@
+"""Another PC on the shared register (or a command) changes a consent, a photo's review or an
+approval while this window shows the photo: the window hears of it through the register's
+change feed (``AppContext.poll_changes``) and shows what is true now, without a restart. The
+core refuses a stale decision all the same (review versions, the export's last check); this
+is what a person sees before they try."""
+
+from __future__ import annotations
+
+import copy
+
+from photovet.core.workspace import Workspace
+from tests.gui.conftest import PREPARER_NAME, checked_batch, password_of, select_photo
+from tests.gui.fake_engine import TORI
+
+
+def photo_000(win):
+    return next(it for it in win.batch.model.items if it.path.endswith("photo_000.jpg"))
+
+
+def face_of(win, who):
+    return next(f for f in photo_000(win).analysis.faces if f.person == who)
+
+
+def on_another_pc(home, act) -> None:
+    other = Workspace.open(home)
+    try:
+        other.sign_in(PREPARER_NAME, password_of(PREPARER_NAME))
+        act(other)
+    finally:
+        other.close()
+
+
+def test_consent_withdrawn_on_another_pc_covers_the_face_here(qtbot, ws, make_window, tmp_path,
+                                                              photovet_home):
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    select_photo(win, "photo_000.jpg")
+    assert face_of(win, TORI).decision == "show"
+    on_another_pc(photovet_home, lambda o: o.register.set_consent(TORI, "website", False))
+    qtbot.waitUntil(lambda: face_of(win, TORI).decision == "cover", timeout=8000)
+    assert "refused" in face_of(win, TORI).reason.lower()
+    qtbot.waitUntil(lambda: win.photos.findings.summary.text().startswith(
+        "3 faces: 0 shown, 3 covered"), timeout=3000)
+
+
+def test_a_review_changed_on_another_pc_is_shown_here_and_the_next_decision_is_not_refused(
+        qtbot, ws, make_window, tmp_path, photovet_home):
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    select_photo(win, "photo_000.jpg")
+    a = photo_000(win).analysis
+    tori_index = next(i for i, f in enumerate(a.faces) if f.person == TORI)
+    version = a.review_version
+
+    def cover_tori(other: Workspace) -> None:
+        eng = other.engine()
+        seen = eng.decide(copy.deepcopy(a), "website")   # that PC's own view of it
+        other.reviewer().face(seen, tori_index, "cover", other.channels.get("website"))
+
+    on_another_pc(photovet_home, cover_tori)
+    qtbot.waitUntil(lambda: face_of(win, TORI).decision == "cover", timeout=8000)
+    assert photo_000(win).analysis.review_version != version
+    # this window decides next against the version it now shows: not "changed by ..."
+    ws.reviewer().undo_face(photo_000(win).analysis, tori_index, ws.channels.get("website"))
+    assert win.ctx.engine.decide(photo_000(win).analysis, "website").faces[tori_index].decision \
+        == "show"
