@@ -1166,7 +1166,8 @@ class _LastCheck:
       stricter), as the register and the school's settings are now;
     - its review changed (another PC covered, showed or named something);
     - its approval was withdrawn or given again for something else (rejected, marked ready
-      again).
+      again), or, exported without approval because the school did not require it, the
+      school now does.
 
     ``planned(analysis, fp)`` notes each photo as it was decided (``plan_exports``)."""
 
@@ -1174,26 +1175,36 @@ class _LastCheck:
         self.engine, self.ch, self.mode, self.approvals = engine, ch, mode, approvals
         self.people_then = engine.people_by_id        # replaced, never changed, on a reload
         self.mode_then = engine.mode_for(mode)
+        self.approval_then = engine.settings.approval.required
         self._planned: dict[str, tuple[PhotoAnalysis | VideoAnalysis, str, str | None]] = {}
 
     def planned(self, analysis: PhotoAnalysis | VideoAnalysis, fp: str | None) -> None:
         # the review's versions the decision was made with (apply_review, decide_video)
         self._planned[analysis.sha256] = (analysis, analysis.review_version, fp)
 
+    def _school_now(self, section: str, held: Any) -> Any:
+        """One section of the school's settings as the register holds it now (another PC
+        may have changed it); ``held``: this engine's, when the register has none."""
+        db = getattr(self.engine.register, "db", None)
+        raw = db.scalar("SELECT value FROM school_settings WHERE section = ?", [section]) \
+            if db is not None else None
+        if raw is None:
+            return held
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+
     def _school_mode_now(self) -> str:
-        """The school's mode as the register holds it now (another PC may have changed it)."""
+        """The school's mode now (a value PhotoVet does not know is the strictest)."""
         from photovet.core.policy import mode_to_use  # noqa: PLC0415
 
-        db = getattr(self.engine.register, "db", None)
-        raw = db.scalar("SELECT value FROM school_settings WHERE section = 'mode'") \
-            if db is not None else None
-        school = self.engine.settings.mode
-        if raw is not None:
-            try:
-                school = str(json.loads(raw))
-            except ValueError:
-                school = str(raw)       # not a mode PhotoVet knows: the strictest
-        return mode_to_use(school, self.mode)
+        return mode_to_use(str(self._school_now("mode", self.engine.settings.mode)), self.mode)
+
+    def _approval_required_now(self) -> bool:
+        held = {"required": self.engine.settings.approval.required}
+        now = self._school_now("approval", held)
+        return not isinstance(now, dict) or now.get("required") is not False
 
     def __call__(self, result: ExportResult) -> str | None:
         from photovet.core.policy import no_longer_shown  # noqa: PLC0415
@@ -1221,6 +1232,8 @@ class _LastCheck:
         if people:
             what = "the school's mode" if mode_now != self.mode_then else "consent"
             why.append(f"{what} changed ({'; '.join(people)})")
+        if self.approvals is None and not self.approval_then and self._approval_required_now():
+            why.append("the school turned approval on (a senior leader approves it first)")
         planned = self._planned.get(result.source_sha256)
         if planned is not None:
             analysis, versions_then, fp = planned

@@ -253,6 +253,29 @@ def test_b_exports_with_settings_read_before_a_made_the_mode_stricter(office, tm
     assert exported_files(tmp_path / "out") == [] and b.records.exports() == []
 
 
+def test_approval_turned_on_on_a_while_b_exports_without_it(office, tmp_path, monkeypatch):
+    """A one-person office had approval off; an admin turns it on (on A) while B exports:
+    what B had not recorded yet is not exported without a senior leader's approval."""
+    a, b = office
+    off = a.settings.copy()
+    off.approval.required = False
+    a.save_settings(off)
+    b.reload_settings()
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 2))
+
+    def approval_on():
+        on = a.settings.copy()
+        on.approval.required = True
+        a.save_settings(on)
+
+    on_render(monkeypatch, 2, approval_on)
+    results = run_export(b, eng, batch, tmp_path / "out", approvals=False)
+    assert [r.ok for r in results] == [True, False], [r.error for r in results]
+    assert "the school turned approval on" in results[1].error, results[1].error
+    assert len(exported_files(tmp_path / "out")) == 1
+
+
 def test_a_stale_settings_save_on_b_keeps_the_mode_a_set(office):
     """B's Settings were read before A made the mode stricter; B then saves another section
     (the approver's checklist) from its stale copy. A's mode stays: B's save writes only the

@@ -62,3 +62,34 @@ def test_a_review_changed_on_another_pc_is_shown_here_and_the_next_decision_is_n
     ws.reviewer().undo_face(photo_000(win).analysis, tori_index, ws.channels.get("website"))
     assert win.ctx.engine.decide(photo_000(win).analysis, "website").faces[tori_index].decision \
         == "show"
+
+
+def test_approval_turned_on_elsewhere_holds_the_export_back_before_this_window_hears_of_it(
+        qtbot, ws, make_window, tmp_path, photovet_home):
+    """This window's school had approval off; another PC turns it on; before the window's
+    feed has read that (its timer stopped here), the export it starts asks the register: the
+    photos are held back for approval, nothing is exported (it read the window's old value)."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    win.ctx._feed_timer.stop()
+    off = ws.settings.copy()
+    off.approval.required = False
+    ws.save_settings(off)
+
+    def approval_on(other: Workspace) -> None:
+        on = other.settings.copy()
+        on.approval.required = True
+        other.save_settings(on)
+
+    on_another_pc(photovet_home, approval_on)
+    assert not ws.settings.approval.required           # the window has not heard of it
+    out = tmp_path / "out"
+    out.mkdir()
+    win.act_export.trigger()
+    dlg = win.export.dialog
+    qtbot.waitUntil(lambda: dlg.held.count() == 2, timeout=10000)
+    assert not dlg.export_btn.isEnabled()
+    assert "not marked ready and approved yet" in dlg.held.item(0).text()
+    win.export.start(str(out), "Sports day")
+    qtbot.waitUntil(lambda: win.export.worker is None, timeout=20000)
+    assert list(out.iterdir()) == [] and ws.records.exports() == []
+    dlg.reject()

@@ -67,11 +67,13 @@ class ExportController(QObject):
         """Which photos may be exported now, and why the others are held back (a worker)."""
         analyses = _copies(self.batch.analyses())
         ctx, channel = self.ctx, self.ctx.channel
-        approvals_on = ctx.ws.settings.approval.required
 
         def plan():
             with ctx.thread_workspace() as wws:
                 engine = wws.engine()
+                # whether approval is required as the register says now (read by the worker's
+                # own workspace), not as this window last heard
+                approvals_on = wws.settings.approval.required
                 ready, held = plan_exports(analyses, engine, engine.channel(channel),
                                            approvals=wws.approvals if approvals_on else None)
                 return (tally(r[0] for r in ready),
@@ -120,12 +122,12 @@ class ExportController(QObject):
         self.batch.set_label(label)
         analyses = _copies(self.batch.analyses())
         ctx, channel = self.ctx, self.ctx.channel
-        approvals_on = ctx.ws.settings.approval.required
         self.results = []
 
         def work(stop):
             with ctx.thread_workspace() as wws:
                 engine = wws.engine()
+                approvals_on = wws.settings.approval.required    # as the register says now
                 yield from export_batch(
                     analyses, Path(folder), label=label, engine=engine, channel=channel,
                     records=wws.records, approvals=wws.approvals if approvals_on else None,
