@@ -93,3 +93,49 @@ def test_approval_turned_on_elsewhere_holds_the_export_back_before_this_window_h
     qtbot.waitUntil(lambda: win.export.worker is None, timeout=20000)
     assert list(out.iterdir()) == [] and ws.records.exports() == []
     dlg.reject()
+
+
+def test_a_consent_change_the_server_did_not_take_is_not_shown_as_made(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """The register's server goes away as a consent is changed on the person page: one
+    message says so, and the box shows the register's value again (it showed 'No', a
+    withdrawal that was never saved); so does the do-not-photograph box."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from photovet.core.errors import RegisterUnavailableError
+    from photovet.gui.dialogs.person import PersonDialog
+    from tests.gui.conftest import answer, button, message_text, modal
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    win.tabs.setCurrentIndex(1)
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+
+    def gone(*_a, **_k):
+        raise RegisterUnavailableError(
+            "the register server (school:5432/photovet) cannot be reached: no answer",
+            hint="Check that the server is on and this PC is on the school's network, then "
+                 "try again.")
+
+    monkeypatch.setattr(ws.register, "set_consent", gone)
+    monkeypatch.setattr(ws.register, "set_do_not_photograph", gone)
+    changed: list[int] = []
+    win.ctx.register_changed.connect(lambda: changed.append(1))
+    said: list[str] = []
+    combo = page.combos[("website", "photo")]
+    assert combo.currentData() == "yes"
+    answer(lambda box: button(box, "&Yes").click(), kind=QMessageBox)
+    answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox,
+           delay=300)
+    combo.setCurrentIndex(combo.findData("no"))
+    qtbot.waitUntil(lambda: len(said) == 1, timeout=5000)
+    assert "cannot be reached" in said[0]
+    assert combo.currentData() == "yes" and changed == []
+    answer(lambda box: button(box, "&Yes").click(), kind=QMessageBox)
+    answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox,
+           delay=300)
+    page.dnp.setChecked(True)
+    qtbot.waitUntil(lambda: len(said) == 2, timeout=5000)
+    assert not page.dnp.isChecked() and changed == []
+    assert ws.register.person(TORI).consent_state("website", "photo") == "yes"
+    page.reject()

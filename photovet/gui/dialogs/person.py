@@ -379,7 +379,13 @@ class PersonDialog(QDialog):
                                              media="photo" if media == "any" else media,
                                              **request)
         except PhotoVetError as exc:
+            # nothing was saved (the register's server away, a refusal): the box shows the
+            # register's value again, never a change that was not made
+            combo.blockSignals(True)
+            combo.setCurrentIndex(STATES.index(old) if old in STATES else 2)
+            combo.blockSignals(False)
             self.ctx.fail(self, "Consent not changed", exc)
+            return
         self.ctx.register_changed.emit()
 
     def ask_request(self, question: str, *, ok_text: str = "Withdraw consent",
@@ -411,7 +417,11 @@ class PersonDialog(QDialog):
         try:
             self.ctx.ws.register.set_do_not_photograph(p.id, on, **request)
         except PhotoVetError as exc:
+            self.dnp.blockSignals(True)          # not saved: shown as the register has it
+            self.dnp.setChecked(not on)
+            self.dnp.blockSignals(False)
             self.ctx.fail(self, "Not changed", exc)
+            return
         self.ctx.register_changed.emit()
 
     def remove_person(self) -> None:
