@@ -42,6 +42,7 @@ class AppContext(QObject):
     records_changed = Signal()        # exports, posts, take-down items, deletions
     approvals_changed = Signal(list)  # content hashes
     reviews_changed = Signal(list)    # content hashes whose review another PC changed
+    register_reachable = Signal(bool)  # the register's server went away (False), is back (True)
     channel_changed = Signal(str)     # the channel the batch is being prepared for
     engine_ready = Signal()
     engine_failed = Signal(str)
@@ -80,6 +81,7 @@ class AppContext(QObject):
         self.settings_change_what = ""
         # other PCs' (and commands') changes to the register, read on the window's thread
         self._feed: Any = None
+        self._feed_lost = False
         self._feed_timer = QTimer(self)
         self._feed_timer.setInterval(self.CHANGES_EVERY_MS)
         self._feed_timer.timeout.connect(self.poll_changes)
@@ -155,7 +157,13 @@ class AppContext(QObject):
             changes = self._feed.poll()
         except PhotoVetError as exc:
             log.info("change feed: %s", exc)
+            if not self._feed_lost:          # said once; the feed goes on trying
+                self._feed_lost = True
+                self.register_reachable.emit(False)
             return
+        if self._feed_lost:
+            self._feed_lost = False
+            self.register_reachable.emit(True)
         settings = [c for c in changes if c.area == "settings" or c.action == RESYNC]
         if settings:
             self.school_settings_reread(settings[-1].actor)

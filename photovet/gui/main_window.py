@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.status.say("Getting ready: loading the face and name recognisers (a few "
                         "seconds)\u2026")
         ctx.problem.connect(self.problem)
+        ctx.register_reachable.connect(self._register_reachable)
         for sig in (ctx.settings_changed, ctx.channels_changed, ctx.channel_changed,
                     ctx.session.changed):
             sig.connect(lambda *_: self._approval_banner())
@@ -444,7 +445,26 @@ class MainWindow(QMainWindow):
                 + " <a href='hide-message'>Hide</a>")
 
     def problem(self, text: str) -> None:
+        self._server_away = False
         self.problem_banner.say(f"{text} <a href='hide-problem'>Hide</a>")
+
+    _server_away = False
+
+    def _register_reachable(self, reachable: bool) -> None:
+        """The register's server went away (said at once, not only at the next click) or is
+        back (said, and what failed meanwhile, the take-down check, is done again)."""
+        where = getattr(self.ctx.ws.db, "location", "") or "the server"
+        if not reachable:
+            self.problem(f"<b>The register's server ({esc(where)}) cannot be reached.</b> "
+                         "Nothing can be saved or exported until it is back (nothing is half "
+                         "saved). PhotoVet keeps trying and says when it is back.")
+            self._server_away = True
+            return
+        if self._server_away:
+            self._server_away = False
+            self.problem_banner.say("")
+            self.status.say("The register's server is back.")
+        self.after.check_takedowns()
 
     def link(self, href: str) -> None:
         {"takedown": self.after.open_takedown, "takedown-retry": self.after.check_takedowns,

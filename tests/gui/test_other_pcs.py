@@ -139,3 +139,34 @@ def test_a_consent_change_the_server_did_not_take_is_not_shown_as_made(
     assert not page.dnp.isChecked() and changed == []
     assert ws.register.person(TORI).consent_state("website", "photo") == "yes"
     page.reject()
+
+
+def test_the_server_going_away_is_said_at_once_and_its_return_too(qtbot, ws, make_window,
+                                                                   tmp_path, monkeypatch):
+    """The change feed cannot read the register: a banner says so (once, not a message per
+    view), without waiting for a click to fail; when it reads again the banner goes, the
+    status line says the server is back, and the take-down check that failed meanwhile runs
+    again."""
+    from photovet.core.errors import RegisterUnavailableError
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    win.ctx._feed_timer.stop()
+    feed = win.ctx._feed
+    real = feed.poll
+    checks: list[int] = []
+    monkeypatch.setattr(win.after, "check_takedowns", lambda: checks.append(1))
+
+    def away():
+        raise RegisterUnavailableError("the register server (school:5432/photovet) cannot be "
+                                       "reached: no answer")
+
+    monkeypatch.setattr(feed, "poll", away)
+    win.ctx.poll_changes()
+    win.ctx.poll_changes()
+    text = win.problem_banner.text()
+    assert "cannot be reached" in text and "Nothing can be saved or exported" in text
+    assert win.problem_banner.isVisible()
+    monkeypatch.setattr(feed, "poll", real)
+    win.ctx.poll_changes()
+    assert win.problem_banner.text() == "" and checks == [1]
+    assert "back" in win.status.label.text()
