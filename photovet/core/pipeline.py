@@ -1213,24 +1213,36 @@ class _LastCheck:
         people: list[str] = []
         register = self.engine.register
         mode_now = self.mode_then
+        ch_now = self.ch
         if register is not None:
             media, today = result.media or "photo", _dt.date.today()
             mode_now = self._school_mode_now()
+            try:
+                ch_now = register.channel(self.ch.id)         # its rules as they are now
+            except PhotoVetError:
+                return "the channel was removed"
             for pid in dict.fromkeys(result.people_shown):
                 reason = no_longer_shown(self.people_then.get(pid), register.find(pid), self.ch,
-                                         media, self.mode_then, mode_now, today)
+                                         media, self.mode_then, mode_now, today,
+                                         channel_now=ch_now)
                 if reason:
                     people.append(f"{self.engine.name_of(pid)}: {reason[0].lower()}{reason[1:]}")
             for pid in dict.fromkeys(result.names_shown):
                 if pid in result.people_shown:
                     continue
                 reason = no_longer_shown(self.people_then.get(pid), register.find(pid), self.ch,
-                                         media, self.mode_then, mode_now, today, name=True)
+                                         media, self.mode_then, mode_now, today, name=True,
+                                         channel_now=ch_now)
                 if reason:
                     people.append(f"{self.engine.name_of(pid)}'s name: "
                                   f"{reason[0].lower()}{reason[1:]}")
         if people:
-            what = "the school's mode" if mode_now != self.mode_then else "consent"
+            from photovet.core.policy import effective_mode  # noqa: PLC0415
+
+            what = "consent"
+            if effective_mode(ch_now, mode_now) != effective_mode(self.ch, self.mode_then):
+                what = "the school's mode" if mode_now != self.mode_then else \
+                    f"the rules of {self.ch.label}"
             why.append(f"{what} changed ({'; '.join(people)})")
         if self.approvals is None and not self.approval_then and self._approval_required_now():
             why.append("the school turned approval on (a senior leader approves it first)")

@@ -1133,12 +1133,13 @@ def refused_outright(person: Person | None, channel: Channel, media: str, on: _d
 
 def no_longer_shown(before: Person | None, now: Person | None, channel: Channel, media: str,
                     mode_then: str | Mode, mode_now: str | Mode, on: _dt.date, *,
-                    name: bool = False) -> str | None:
+                    name: bool = False, channel_now: Channel | None = None) -> str | None:
     """Why a person an export decided to show (``name``: whose name it decided to leave
     readable) may no longer be shown, as the register (``now``) and the school's mode
     (``mode_now``) are at the moment the file is recorded, or None. ``before`` and
     ``mode_then``: the register row and the mode the export was decided with (another PC may
-    have changed either while the copy was being made).
+    have changed either while the copy was being made); ``channel_now``: the channel's rules
+    now (a fixed mode set meanwhile), ``channel`` as decided when not given.
 
     - Refused outright now (``refused_outright``): always stopped.
     - Shown because the rules allowed it then, and they no longer do: stopped (consent
@@ -1147,17 +1148,19 @@ def no_longer_shown(before: Person | None, now: Person | None, channel: Channel,
       the reason they were shown.
     - Shown by a person's decision (a consent not recorded, with a reason) and nothing
       changed: not stopped (the decision was approved as it is)."""
-    reason = refused_outright(now, channel, media, on, name=name)
+    ch_now = channel_now if channel_now is not None else channel
+    reason = refused_outright(now, ch_now, media, on, name=name)
     if reason:
         return reason
     if name:
-        # the channel's names rule is the same then and now: compare the person's standing
-        full = dataclasses.replace(channel, names="full")
-        now_d = decide_name(now, full, media, mode_now, on)
-        then_ok = decide_name(before, full, media, mode_then, on).action == "keep"
+        # the person's standing for names (the written form was judged by the channel's
+        # names rule when decided)
+        now_d = decide_name(now, dataclasses.replace(ch_now, names="full"), media, mode_now, on)
+        then_ok = decide_name(before, dataclasses.replace(channel, names="full"), media,
+                              mode_then, on).action == "keep"
         ok_now = now_d.action == "keep"
     else:
-        now_d = decide_person(now, channel, media, mode_now, on)
+        now_d = decide_person(now, ch_now, media, mode_now, on)
         then_ok = before is not None and \
             decide_person(before, channel, media, mode_then, on).action == "show"
         ok_now = now_d.action == "show"
@@ -1166,7 +1169,7 @@ def no_longer_shown(before: Person | None, now: Person | None, channel: Channel,
     if then_ok:
         return now_d.reason
     top = max(MODE_STRICTNESS.values()) + 1       # a mode PhotoVet does not know: strictest
-    stricter = MODE_STRICTNESS.get(effective_mode(channel, mode_now), top) > \
+    stricter = MODE_STRICTNESS.get(effective_mode(ch_now, mode_now), top) > \
         MODE_STRICTNESS.get(effective_mode(channel, mode_then), top)
     return now_d.reason if stricter else None
 

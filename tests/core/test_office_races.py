@@ -253,6 +253,41 @@ def test_b_exports_with_settings_read_before_a_made_the_mode_stricter(office, tm
     assert exported_files(tmp_path / "out") == [] and b.records.exports() == []
 
 
+def test_channel_given_a_fixed_mode_on_a_mid_batch_on_b(office, tmp_path, monkeypatch):
+    """An admin on A gives the website the fixed mode 'no identifiable children' while B
+    exports for it: the rest of B's batch is not exported."""
+    a, b = office
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 2))
+    approve_all(b, eng, batch)
+    on_render(monkeypatch, 2, lambda: a.channels.update(
+        "website", fixed_mode="no-identifiable-children"))
+    results = run_export(b, eng, batch, tmp_path / "out")
+    assert [r.ok for r in results] == [True, False], [r.error for r in results]
+    assert "the rules of School website changed" in results[1].error, results[1].error
+
+
+def test_consent_withdrawn_on_a_mid_batch_of_the_export_command_on_b(office, tmp_path,
+                                                                     monkeypatch):
+    """'photovet export' checks, decides and exports each photo in one pass (vet_batch): a
+    withdrawal on A while B's second copy is made stops it there too."""
+    from photovet.core.pipeline import vet_batch
+
+    a, b = office
+    eng = engine_of(b)
+    paths = photos(tmp_path, 3)
+    approve_all(b, eng, decided(eng, paths))
+    on_render(monkeypatch, 2, lambda: a.register.set_consent("A1", "website", None))
+    out = tmp_path / "out"
+    out.mkdir()
+    results = [s.result for s in vet_batch(paths, eng, "website", out, label="Trip",
+                                           records=b.records, approvals=b.approvals, workers=1)
+               if s.result is not None]
+    assert [r.ok for r in results] == [True, False, False], [r.error for r in results]
+    assert "consent changed (" in results[1].error, results[1].error
+    assert len(exported_files(out)) == 1 and len(b.records.exports()) == 1
+
+
 def test_approval_turned_on_on_a_while_b_exports_without_it(office, tmp_path, monkeypatch):
     """A one-person office had approval off; an admin turns it on (on A) while B exports:
     what B had not recorded yet is not exported without a senior leader's approval."""
