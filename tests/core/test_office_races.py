@@ -127,6 +127,7 @@ WITHDRAWALS = {
     "refused": lambda ws: ws.register.set_consent("A1", "website", False),
     "not recorded": lambda ws: ws.register.set_consent("A1", "website", None),
     "never publish": lambda ws: ws.register.set_do_not_photograph("A1", True),
+    "removed": lambda ws: ws.register.delete_person("A1", reason="family asked"),
 }
 
 
@@ -432,6 +433,33 @@ def test_approval_withdrawn_on_a_while_b_exports(office, tmp_path, monkeypatch):
     assert [r.ok for r in results] == [False, False]
     assert "its approval was withdrawn or changed" in results[0].error, results[0].error
     assert exported_files(tmp_path / "out") == [] and b.records.exports() == []
+
+
+def test_a_rejection_on_a_while_b_approves_stands(office, tmp_path, monkeypatch):
+    """A's senior leader rejects the photo at the moment B's approves it (after B's checks,
+    before B's transaction): B's approval, read again under the lock, is refused; the
+    rejection stands. (Checked safe: no change needed.)"""
+    from photovet.core.errors import ApprovalError
+
+    a, b = office
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    b.approvals.mark_ready(x)
+    act_as(b, "Mr Head")
+    act_as(a, "Mrs Deputy")
+    engine_class, calls = type(b.db), []
+    real = engine_class._begin
+
+    def begin(self):
+        if self is b.db and not calls:
+            calls.append(1)
+            a.approvals.reject(x, comment="pupil upset")
+        return real(self)
+
+    monkeypatch.setattr(engine_class, "_begin", begin)
+    with pytest.raises(ApprovalError, match="Mrs Deputy rejected this photo"):
+        b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks())
+    assert a.approvals.status(x.sha256, "website") == "rejected"
 
 
 # --------------------------------------------------------------------------------------------
