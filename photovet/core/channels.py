@@ -210,25 +210,50 @@ class ChannelRegistry:
                 raise SettingsError(f"a channel's {rule} rule must be true or false, not {new[rule]!r}")
         return _replace(old, **{k: new[k] for k in changes})
 
-    def update(self, channel_id: str, **changes: Any) -> Channel:
+    def update(self, channel_id: str, *, base: Channel | None = None,
+               **changes: Any) -> Channel:
         """Change a channel's label, size, quality, names rule, fixed mode, sound rule, or its
         rules "cover school identifiers" (``cover_school``) and "group shots only"
         (``group_only``) (a signed-in admin). A change of a rule that decides what is published
-        (``DECIDING``) may void approvals: ``Workspace.channel_change`` says which, first."""
+        (``DECIDING``) may void approvals: ``Workspace.channel_change`` says which, first.
+
+        ``base``: the channel as the edit started (a window opened earlier, which gives every
+        value it shows): only what differs from it is changed, so another PC's change to
+        another rule meanwhile (a fixed mode) is kept, not undone by this window's old value;
+        a rule changed both here and there is refused (SettingsError), nothing saved. Read
+        and written under the register's writer lock."""
         self.audit.access.require("channels")
+        self.proposed(channel_id, **changes)       # unknown or bad values: refused first
+        with self.db.atomic():
+            return self._update(channel_id, base, changes)
+
+    def _update(self, channel_id: str, base: Channel | None, changes: dict[str, Any]) -> Channel:
         old = self.get(channel_id)
+        if base is not None:
+            changes = {k: v for k, v in changes.items() if getattr(base, k) != v}
+            clash = [k for k, v in changes.items()
+                     if getattr(old, k) != getattr(base, k) and getattr(old, k) != v]
+            if clash:
+                words = {"label": "name", "long_edge": "size", "names": "names rule",
+                         "fixed_mode": "fixed mode", "audio": "sound rule",
+                         "cover_school": "school identifiers rule",
+                         "group_only": "group shots rule"}
+                raise SettingsError(
+                    f"{old.label}'s {', '.join(words.get(k, k) for k in clash)} was changed on "
+                    "another computer (or with a photovet command) since this was opened; "
+                    "nothing was saved",
+                    hint="Open the channel again: it shows the change; then make yours.")
         new = asdict(self.proposed(channel_id, **changes))
         diff = {k: [getattr(old, k), new[k]] for k in changes if getattr(old, k) != new[k]}
         if not diff:
             return old
-        with self.db.atomic():
-            self.db.execute("UPDATE channels SET label = ?, long_edge = ?, quality = ?, names = ?, "
-                            "fixed_mode = ?, audio = ?, cover_school = ?, group_only = ? "
-                            "WHERE name = ?",
-                            [new["label"], new["long_edge"], new["quality"], new["names"],
-                             new["fixed_mode"], new["audio"], int(new["cover_school"]),
-                             int(new["group_only"]), channel_id])
-            self.audit.record("channel.change", {"channel": channel_id, "changes": diff})
+        self.db.execute("UPDATE channels SET label = ?, long_edge = ?, quality = ?, names = ?, "
+                        "fixed_mode = ?, audio = ?, cover_school = ?, group_only = ? "
+                        "WHERE name = ?",
+                        [new["label"], new["long_edge"], new["quality"], new["names"],
+                         new["fixed_mode"], new["audio"], int(new["cover_school"]),
+                         int(new["group_only"]), channel_id])
+        self.audit.record("channel.change", {"channel": channel_id, "changes": diff})
         return self.get(channel_id)
 
 

@@ -268,6 +268,28 @@ def test_channel_given_a_fixed_mode_on_a_mid_batch_on_b(office, tmp_path, monkey
     assert "the rules of School website changed" in results[1].error, results[1].error
 
 
+def test_a_stale_channel_window_on_b_keeps_the_fixed_mode_a_set(office):
+    """B opened the website's rules (the window gives every value it shows); A gives the
+    channel the fixed mode 'no identifiable children'; B changes the quality and saves: the
+    fixed mode stays (the stale window's 'no fixed mode' undid it). The same rule changed on
+    both is refused on B, with nothing saved."""
+    from photovet.core.errors import SettingsError
+
+    a, b = office
+    shown = b.channels.get("website")
+    window = {"label": shown.label, "names": shown.names, "long_edge": shown.long_edge,
+              "quality": shown.quality, "fixed_mode": shown.fixed_mode}
+    a.channels.update("website", fixed_mode="no-identifiable-children")
+    b.channels.update("website", base=shown, **dict(window, quality=70))
+    now = a.channels.get("website")
+    assert now.fixed_mode == "no-identifiable-children" and now.quality == 70
+    shown = b.channels.get("website")
+    a.channels.update("website", quality=80)
+    with pytest.raises(SettingsError, match="quality was changed on another computer"):
+        b.channels.update("website", base=shown, quality=60)
+    assert a.channels.get("website").quality == 80
+
+
 def test_consent_withdrawn_on_a_mid_batch_of_the_export_command_on_b(office, tmp_path,
                                                                      monkeypatch):
     """'photovet export' checks, decides and exports each photo in one pass (vet_batch): a

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 
+from PySide6.QtCore import Qt
+
 from photovet.core.workspace import Workspace
 from tests.gui.conftest import PREPARER_NAME, checked_batch, password_of, select_photo
 from tests.gui.fake_engine import TORI
@@ -170,3 +172,31 @@ def test_the_server_going_away_is_said_at_once_and_its_return_too(qtbot, ws, mak
     win.ctx.poll_changes()
     assert win.problem_banner.text() == "" and checks == [1]
     assert "back" in win.status.label.text()
+
+
+def test_a_channel_window_open_while_another_pc_fixes_its_mode_keeps_it(
+        qtbot, ws, make_window, tmp_path, photovet_home):
+    """The admin has the website's rules open (Settings, Channels, Change); on another PC
+    the website is given the fixed mode 'no identifiable children'; the admin changes the
+    quality and saves: the fixed mode stays (the window's unticked box undid it)."""
+    from photovet.gui.dialogs.settings import ChannelDialog, SettingsDialog
+    from tests.gui.conftest import answer
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    dlg = SettingsDialog(win.ctx, parent=win)
+    row = next(r for r in range(dlg.channel_table.rowCount()) if dlg.channel_table.item(
+        r, 0).data(Qt.ItemDataRole.UserRole) == "website")
+    dlg.channel_table.selectRow(row)
+
+    def meanwhile(ch: ChannelDialog) -> None:
+        assert not ch.no_children.isChecked()
+        on_another_pc(photovet_home, lambda o: o.channels.update(
+            "website", fixed_mode="no-identifiable-children"))
+        ch.quality.setValue(70)
+        ch.accept()
+
+    answer(meanwhile, kind=ChannelDialog)
+    dlg.edit_channel()
+    now = ws.channels.get("website")
+    assert now.fixed_mode == "no-identifiable-children" and now.quality == 70
+    dlg.reject()

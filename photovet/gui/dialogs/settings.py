@@ -340,14 +340,15 @@ class SettingsDialog(QDialog):
         if not dlg.exec():
             return
         # only what the person changed: a rule another PC changed while the dialog was open
-        # is not written back as it was
+        # is not written back as it was (and one changed there too is refused by the core)
         values = {k: v for k, v in dlg.values().items() if getattr(opened, k) != v}
         if values:
-            self.change_channel(cid, values)
+            self.change_channel(cid, values, base=opened)
 
-    def change_channel(self, cid: str, values: dict) -> bool:
+    def change_channel(self, cid: str, values: dict, base=None) -> bool:
         """Store a channel's new values, asking first when approvals on it would no longer
-        count (the core's count: each approved photo decided again under the new rules)."""
+        count (the core's count: each approved photo decided again under the new rules).
+        ``base``: the channel as the window showed it (ChannelRegistry.update(base=))."""
         try:
             change = self.ctx.ws.channel_change(cid, self.ctx.engine, **values)
         except PhotoVetError as exc:
@@ -356,7 +357,7 @@ class SettingsDialog(QDialog):
         if change.voids and not self.confirm_voids(change, "Change the channel"):
             return False
         try:
-            self.ctx.ws.channels.update(cid, **values)
+            self.ctx.ws.channels.update(cid, base=base, **values)
         except PhotoVetError as exc:
             self.ctx.fail(self, "Channel not changed", exc)
             return False
