@@ -214,6 +214,27 @@ def test_consent_withdrawn_while_b_reviews_refuses_a_show(office, tmp_path):
         b.reviewer().face(x, TORI, "show", b.channels.get("website"), reason="parent agreed")
 
 
+def test_a_consent_changed_on_a_after_b_opened_the_person_page(office):
+    """B's person page shows Tori's website consent Yes; A sets it to No; B, from what its
+    page shows, changes Yes to 'Not recorded': refused, saying who changed it (it overwrote
+    A's No with the looser 'Not recorded'). The do-not-photograph box likewise."""
+    from photovet.core.errors import RegisterError
+
+    a, b = office
+    seen = b.register.person("A1").consent_state("website", "photo")
+    a.register.set_consent("A1", "website", False)
+    with pytest.raises(RegisterError, match="School website for .* was changed by Mrs Office "
+                                            ".*it is now No"):
+        b.register.set_consent("A1", "website", None, expected=seen)
+    assert a.register.person("A1").consent_state("website", "photo") == "no"
+    a.register.set_do_not_photograph("A1", True)
+    with pytest.raises(RegisterError, match="Do not photograph for"):
+        b.register.set_do_not_photograph("A1", False, expected=False)
+    assert a.register.person("A1").do_not_photograph
+    b.register.set_consent("A1", "website", None, expected="no")     # as it is now: done
+    assert a.register.person("A1").consent_state("website", "photo") == "not recorded"
+
+
 # --------------------------------------------------------------------------------------------
 # The school's mode changed on A while B exports
 # --------------------------------------------------------------------------------------------

@@ -200,3 +200,34 @@ def test_a_channel_window_open_while_another_pc_fixes_its_mode_keeps_it(
     now = ws.channels.get("website")
     assert now.fixed_mode == "no-identifiable-children" and now.quality == 70
     dlg.reject()
+
+
+def test_a_person_page_opened_before_another_pc_changed_the_consent(
+        qtbot, ws, make_window, tmp_path, photovet_home):
+    """The page shows Tori's website consent Yes; another PC sets No (this window has not
+    heard yet); here Yes -> Not recorded is chosen: refused, saying who changed it, and the
+    page then shows the register's No (it wrote 'Not recorded' over the other PC's No)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from photovet.gui.dialogs.person import PersonDialog
+    from tests.gui.conftest import answer, button, message_text, modal
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    win.ctx._feed_timer.stop()
+    win.tabs.setCurrentIndex(1)
+    win.register_view.person_requested.emit(TORI)
+    page = modal(kind=PersonDialog)
+    assert page.combos[("website", "photo")].currentData() == "yes"
+    on_another_pc(photovet_home, lambda o: o.register.set_consent(TORI, "website", False))
+    said: list[str] = []
+    answer(lambda box: button(box, "&Yes").click(), kind=QMessageBox)
+    answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox,
+           delay=300)
+    combo = page.combos[("website", "photo")]
+    combo.setCurrentIndex(combo.findData("not recorded"))
+    qtbot.waitUntil(lambda: len(said) == 1, timeout=5000)
+    assert "was changed by Mrs Jo Preparer" in said[0] and "now No" in said[0], said
+    qtbot.waitUntil(lambda: page.combos[("website", "photo")].currentData() == "no",
+                    timeout=3000)
+    assert ws.register.person(TORI).consent_state("website", "photo") == "no"
+    page.reject()

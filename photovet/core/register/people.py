@@ -309,7 +309,8 @@ class Register:
 
     def _set_state(self, person_id: str, channel: str, media: str, state: str, *,
                    action: str, requested_by: str = "", requested_on: _dt.date | None = None,
-                   request_required: bool = False) -> ConsentChange | None:
+                   request_required: bool = False,
+                   expected: str | None = None) -> ConsentChange | None:
         who = self.access.require("register.edit").name
         p = self.person(person_id)
         requested_by = " ".join((requested_by or "").split())
@@ -319,9 +320,14 @@ class Register:
             if refusal:
                 raise ConsentRequestNeeded(refusal)
         with self.db.atomic():
-            row = self.db.one("SELECT value, source FROM consents WHERE person_id = ? AND "
-                              "channel = ? AND media = ?", [p.id, channel, media])
+            row = self.db.one("SELECT value, source, set_at FROM consents WHERE person_id = ? "
+                              "AND channel = ? AND media = ?", [p.id, channel, media])
             old = row[0] if row else None
+            if expected is not None:
+                shown = old if old is not None else (NO if channel == DO_NOT_PHOTOGRAPH
+                                                     else NOT_RECORDED)
+                if shown != to_state(expected):
+                    self._changed_meanwhile(p, channel, media, shown, row)
             src = f"user:{who}"
             now = _now_iso()
             if old == state and row is not None and (row[1] or "").startswith("user:"):
@@ -350,10 +356,26 @@ class Register:
                                            "request_recorded": True} if given else {})})
         return change
 
+    def _changed_meanwhile(self, p: Person, channel: str, media: str, now: str,
+                           row: Any) -> None:
+        from photovet.core.register.reports import field_label  # noqa: PLC0415
+        from photovet.core.review import local_time  # noqa: PLC0415
+
+        src = (row[1] or "") if row else ""
+        by = src.split(":", 1)[1] if src.startswith("user:") else \
+            ("a register import" if src.startswith("import:") else "someone")
+        what = field_label(channel, media, self.channel_labels())
+        raise RegisterError(
+            f"{what} for {p.display_name} was changed by {by} at "
+            f"{local_time(row[2] if row else None)} (it is now {now.capitalize()}) since you "
+            "looked at it; nothing was changed",
+            hint="Look at it again as it is now, then change it if it still needs changing.")
+
     def set_consent(self, person_id: str, channel: str, value: bool | str | None, *,
                     media: str = "photo", requested_by: str = "",
                     requested_on: _dt.date | None = None,
-                    request_required: bool = False) -> ConsentChange | None:
+                    request_required: bool = False,
+                    expected: bool | str | None = None) -> ConsentChange | None:
         """Change one consent by hand (audited, kept in history; kept against a later import
         that is more permissive). ``channel`` may also be "name_with_photo". Returns the change,
         or None when nothing changed.
@@ -362,7 +384,10 @@ class Register:
         (kept with the change in the consent history; refused as policy.consent_request_refusal
         says: both, and never a day still to come). ``request_required``: a withdrawal without
         them is refused (``ConsentRequestNeeded``), as the app and the command line ask; a
-        withdrawal is otherwise never refused for want of them (it reads "not recorded")."""
+        withdrawal is otherwise never refused for want of them (it reads "not recorded").
+        ``expected``: the value the person changing it saw (a page opened earlier): if another
+        PC changed it since, nothing is changed (RegisterError saying by whom and when; a
+        stale "Yes -> Not recorded" would have undone another PC's "No")."""
         if channel == NAME_WITH_PHOTO:
             media = "any"
         elif channel not in self.channels():
@@ -372,16 +397,20 @@ class Register:
             raise RegisterError(f"'{media}' is not photo or video")
         return self._set_state(person_id, channel, media, to_state(value),
                                action="register.consent-edit", requested_by=requested_by,
-                               requested_on=requested_on, request_required=request_required)
+                               requested_on=requested_on, request_required=request_required,
+                               expected=None if expected is None else to_state(expected))
 
     def set_do_not_photograph(self, person_id: str, value: bool, *, requested_by: str = "",
                               requested_on: _dt.date | None = None,
-                              request_required: bool = False) -> ConsentChange | None:
+                              request_required: bool = False,
+                              expected: bool | None = None) -> ConsentChange | None:
         """Put a person on (or take them off) the do-not-photograph list; the request as for
-        ``set_consent`` (going on the list is a withdrawal)."""
+        ``set_consent`` (going on the list is a withdrawal). ``expected``: whether the person
+        changing it saw them on the list (as for ``set_consent``)."""
         return self._set_state(person_id, DO_NOT_PHOTOGRAPH, "any", YES if value else NO,
                                action="register.do-not-photograph", requested_by=requested_by,
-                               requested_on=requested_on, request_required=request_required)
+                               requested_on=requested_on, request_required=request_required,
+                               expected=None if expected is None else (YES if expected else NO))
 
     def set_leaving_date(self, person_id: str, day: _dt.date | None) -> None:
         """Record (or clear, with None) a person's leaving date by hand: for someone the MIS

@@ -161,6 +161,14 @@ class PersonDialog(QDialog):
         self.finished.connect(self._disconnect)
         self.reload()
 
+    def _reload_quietly(self) -> None:
+        """After a change that was not made: the page as the register is now, when it can be
+        read (its server away: the message was given once already)."""
+        try:
+            self.reload()
+        except PhotoVetError:
+            pass
+
     def _disconnect(self, *_) -> None:
         self.ctx.register_changed.disconnect(self.reload)
         self.ctx.records_changed.disconnect(self.reload)
@@ -375,16 +383,18 @@ class PersonDialog(QDialog):
             combo.blockSignals(False)
             return
         try:
+            # what this page showed: changed on another PC since, nothing is changed
             self.ctx.ws.register.set_consent(p.id, channel, new,
                                              media="photo" if media == "any" else media,
-                                             **request)
+                                             expected=old, **request)
         except PhotoVetError as exc:
-            # nothing was saved (the register's server away, a refusal): the box shows the
-            # register's value again, never a change that was not made
+            # nothing was saved (the register's server away, changed elsewhere, a refusal):
+            # the box shows the register's value again, never a change that was not made
             combo.blockSignals(True)
             combo.setCurrentIndex(STATES.index(old) if old in STATES else 2)
             combo.blockSignals(False)
             self.ctx.fail(self, "Consent not changed", exc)
+            self._reload_quietly()
             return
         self.ctx.register_changed.emit()
 
@@ -415,12 +425,13 @@ class PersonDialog(QDialog):
             self.dnp.blockSignals(False)
             return
         try:
-            self.ctx.ws.register.set_do_not_photograph(p.id, on, **request)
+            self.ctx.ws.register.set_do_not_photograph(p.id, on, expected=not on, **request)
         except PhotoVetError as exc:
             self.dnp.blockSignals(True)          # not saved: shown as the register has it
             self.dnp.setChecked(not on)
             self.dnp.blockSignals(False)
             self.ctx.fail(self, "Not changed", exc)
+            self._reload_quietly()
             return
         self.ctx.register_changed.emit()
 
