@@ -248,6 +248,7 @@ class ApprovalController(QObject):
                 self.window, "Decisions still open", still_open_text(item)) != \
                 QMessageBox.StandardButton.Yes:
             return
+        self.tab.batch.hold(item.path)      # it stays on screen ("Not marked ready" shown)
         self._mark([item])
 
     def mark_all_shown_ready(self) -> None:

@@ -322,9 +322,12 @@ class BatchController(QObject):
             self.refresh_summary()
 
     def redecide(self, item: PhotoItem) -> None:
-        """One photo again (after a review change)."""
+        """One photo again (after a review change). The photo on screen stays listed and
+        chosen though it may no longer match the list's "Show" choice, until the person moves
+        on (finding 12)."""
         if item.analysis is None or self.ctx.engine is None:
             return
+        self.view.hold(item.path)
         self.ctx.engine.decide(item.analysis, self.ctx.channel)
         self.model.set_analyses([item.analysis])
         self.refresh_approvals([item.analysis.sha256])

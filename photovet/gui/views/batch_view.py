@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QKeySequence, QPainter, QPen, QShortcut
@@ -395,23 +396,46 @@ def all_label(items) -> str:
 
 
 class StatusFilter(QSortFilterProxyModel):
+    """The photos the "Show" choice lists, and the one ``kept``: a photo on screen that was
+    just decided stays listed, even once it no longer matches, until the person moves on or
+    chooses another "Show" (audit, second term, finding 12: answering the last question with
+    "Yours to decide" shown took the photo out of the list, the view jumped to another photo,
+    and the next "Mark ready" acted on that one)."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.key = "all"
+        self.kept: str | None = None
 
-    def set_key(self, key: str) -> None:
+    def _refilter(self, change) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
             self.beginFilterChange()
-            self.key = key
+            change()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.key = key
+            change()
             self.invalidateFilter()
+
+    def set_key(self, key: str) -> None:
+        def change() -> None:
+            self.key, self.kept = key, None
+        self._refilter(change)
+
+    def release(self) -> None:
+        """The photo kept is listed again only if it matches the choice."""
+        left, self.kept = self.kept, None
+        if left is None or self.key == "all":
+            return
+        row = self.sourceModel().row_of(left)
+        if row >= 0 and not self.filterAcceptsRow(row, QModelIndex()):
+            self._refilter(lambda: None)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
         if self.key == "all":
             return True
         item: PhotoItem = self.sourceModel().items[source_row]
+        if self.kept is not None and item.path == self.kept:
+            return True
         if self.key.startswith("approval:"):
             want = self.key.split(":", 1)[1]
             # waiting for approval: marked ready, or approved before a change that means the
@@ -663,7 +687,26 @@ class BatchView(QWidget):
                                              f"({c.get(k, 0)})")
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        self.current_changed.emit(current.data(ItemRole) if current.isValid() else None)
+        item = current.data(ItemRole) if current.isValid() else None
+        self.current_changed.emit(item)
+        kept = self.proxy.kept
+        if kept is not None and (item is None or item.path != kept):
+            # the person moved on: the photo kept leaves the list if it no longer matches
+            # (after this signal: rows are not removed while the selection is changing)
+            QTimer.singleShot(0, self, self._release)
+
+    def hold(self, path: str) -> None:
+        """A decision was just made on ``path``, the photo on screen: it stays listed (and
+        chosen) while it is on screen, whatever the "Show" choice (finding 12)."""
+        cur = self.current_item()
+        if cur is not None and cur.path == path:
+            self.proxy.kept = path
+
+    def _release(self) -> None:
+        cur = self.current_item()
+        if self.proxy.kept is not None and (cur is None or cur.path != self.proxy.kept):
+            self.proxy.release()
+            self._update_state()
 
     def _remove_current(self) -> None:
         item = self.current_item()
