@@ -55,7 +55,7 @@ import dataclasses
 import datetime as _dt
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from photovet.core.models import (
@@ -564,6 +564,40 @@ def face_override_ask(action: str, face: Face, person: Person | None, channel: C
         return OverrideAsk(NEEDS_REASON, assign_warning(face, recognised, person, channel,
                                                         media, on))
     return OverrideAsk(NEEDS_REASON, first)
+
+
+def maybe_refused_ask(ask: OverrideAsk, others: Sequence[tuple[Person | None, bool]],
+                      channel: Channel, media: str, mode: str | Mode,
+                      on: _dt.date) -> OverrideAsk:
+    """``ask`` (showing a face nobody is sure of, with a reason) with a warning first when the
+    face may be someone who may NOT be shown here: ``others`` are the register rows other faces
+    of the same clip were taken to be, that may be this face (never seen at the same moment),
+    each with True when a person named it by hand. A warning only: the face is shown with a
+    reason as before (audit, second term, finding 11: "Show for the whole clip" on a row of
+    the child just named as refused in another row asked only for a free-text reason)."""
+    if not ask.needs_reason:
+        return ask
+    seen: set[str] = set()
+    refused: list[tuple[Person, bool]] = []
+    for person, by_hand in others:
+        if person is None or person.id in seen:
+            continue
+        if decide_person(person, channel, media, mode, on).action != "show":
+            seen.add(person.id)
+            refused.append((person, by_hand))
+    if not refused:
+        return ask
+    who = [f"{p.display_name} ({consent_note(p, channel, media, on)})" for p, _h in refused]
+    named = ("named as" if all(h for _p, h in refused) else
+             "recognised as" if not any(h for _p, h in refused) else "named or recognised as")
+    listed = who[0] if len(who) == 1 else ", ".join(who[:-1]) + " and " + who[-1]
+    one = len(refused) == 1
+    them = refused[0][0].display_name if one else "one of them"
+    return OverrideAsk(NEEDS_REASON, (
+        f"careful: another face in this clip was {named} {listed}, who may not be shown on "
+        f"{channel.label}. This face is never seen at the same moment as "
+        f"{'that face' if one else 'those faces'}, so it could be {them}: if it could be, "
+        f"keep it covered. {ask.words[:1].upper()}{ask.words[1:]}"))
 
 
 def text_override_ask(action: str, item: TextItem, person: Person | None, *, channel: Channel,

@@ -31,7 +31,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.geometry import corner_iou
-from photovet.core.media.video.linking import group_of, group_targets
+from photovet.core.media.video.linking import could_be_same, group_of, group_targets
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import (
     REFUSED,
@@ -40,6 +40,7 @@ from photovet.core.policy import (
     decide_track,
     face_override_ask,
     face_override_refusal,
+    maybe_refused_ask,
     recognised_as,
     text_override_ask,
     text_override_refusal,
@@ -370,8 +371,16 @@ class VideoReviewer:
         row, recognised = self._rows(t, action, person)
         mode = mode or analysis.mode
         if t.kind == "face":
-            return face_override_ask(action, track_as_face(t), row, channel, "video", mode,
-                                     self.today(), recognised=recognised)
+            ask = face_override_ask(action, track_as_face(t), row, channel, "video", mode,
+                                    self.today(), recognised=recognised)
+            if action == "show" and t.who is None:
+                # nobody is sure who it is: it may be a face of the clip taken to be someone
+                # who may not be shown here (policy says who may not)
+                others = [analysis.track(i) for i in could_be_same(analysis, track_id)]
+                ask = maybe_refused_ask(
+                    ask, [(self.person_of(o.who), bool(o.override_person)) for o in others
+                          if o.who], channel, "video", mode, self.today())
+            return ask
         return text_override_ask(action, track_as_text(t), row, channel=channel, media="video",
                                  mode=mode, on=self.today())
 

@@ -180,6 +180,21 @@ def group_of(analysis: VideoAnalysis, track_id: int) -> list[int]:
     return [track_id]
 
 
+def seen_together(a: VideoTrack, b: VideoTrack) -> bool:
+    """Both faces were found on one same frame: two different people."""
+    return not set(a.frames).isdisjoint(b.frames)
+
+
+def could_be_same(analysis: VideoAnalysis, track_id: int) -> list[int]:
+    """The clip's other face tracks that may be the same person as ``track_id``: every one never
+    found on a frame with it (whatever its row: a person turns away, leaves and comes back,
+    is filmed from another side). Only two faces seen together are surely two people; for a
+    warning, not a decision (video_review.VideoReviewer.track_ask)."""
+    chosen = analysis.track(track_id)
+    return [t.id for t in analysis.tracks if t.kind == "face" and t.id != track_id
+            and not seen_together(chosen, t)]
+
+
 def group_targets(analysis: VideoAnalysis, track_id: int, action: str) -> list[int]:
     """The tracks a decision made on ``track_id``'s row applies to, the chosen one first
     (module notes). Besides the chosen track:
