@@ -357,13 +357,14 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
     """Copy photos and videos from a camera, card or phone folder into a folder on this PC,
     checking every copy; with --clear, each file is removed from the device only after its
     copy was verified and only if the copy is really a different file."""
-    from photovet.core.transfer import import_from_device
+    from photovet.core.transfer import TRASH_DEVICE, TRASH_WORDS, import_from_device
 
     if permanent and not clear:
         raise click.UsageError("--permanent goes with --clear")
     ws = open_workspace()
     failed = copied = cleared = 0
     nothing = ""
+    places: set[str] = set()     # where the system's Trash keeps what was cleared
     progress: StderrProgress | None = None
     try:
         for step in import_from_device(src, dest, clear=clear, audit=ws.audit, permanent=permanent):
@@ -381,8 +382,11 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
             copied += res.verified          # copied and checked, even if clearing it failed
             if res.ok:
                 cleared += res.deleted
+                if res.deleted and not permanent:
+                    places.add(res.trashed_to or TRASH_DEVICE)
                 if not as_json:
-                    gone = " (deleted from the device)" if permanent else " (moved to the trash)"
+                    gone = " (deleted from the device)" if permanent else \
+                        f" (moved to {TRASH_WORDS[res.trashed_to or TRASH_DEVICE][0]})"
                     click.echo(f"{printable(res.source)} -> {printable(res.dest)}"
                                + (gone if res.deleted else ""))
             else:
@@ -402,9 +406,11 @@ def import_device_cmd(src: Path, dest: Path, clear: bool, permanent: bool,
         click.echo(f"{nothing[0].upper()}{nothing[1:]}.")
         sys.exit(EXIT_OK)
     if not as_json:
-        how = "deleted from the device" if permanent else "moved to the device's trash"
+        how = "deleted from the device" if permanent else "cleared from the device"
         click.echo(f"Copied and verified {copied} file(s) into {dest}"
                    + (f"; {cleared} {how}" if clear else "")
+                   + "".join(f" (moved to {TRASH_WORDS[p][0]}: {TRASH_WORDS[p][1]})"
+                             for p in sorted(places))
                    + (f"; {failed} problem(s) (above): what was not copied and checked is "
                       "still on the device" if failed else ""))
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -46,6 +46,7 @@ import hashlib
 import os
 import secrets
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -65,6 +66,17 @@ FLASH_NOTE = ("Files were overwritten with random data and then deleted. On flas
               "blocks that overwriting cannot reach; only full-disk encryption protects against "
               "that.")
 TRASH_NOTE = ("Originals were moved to the Recycle Bin / Trash; empty it to delete them for good.")
+
+#: where the system's trash keeps a photo cleared from a device (``trash_place``), in words that
+#: follow "moved to" (audit, second term, finding 10: "moved to the device's trash" was the
+#: Trash of the office PC, where pupils' photos stayed until someone emptied it)
+TRASH_PC, TRASH_DEVICE = "pc", "device"
+TRASH_WORDS = {       # (where, what to do about it)
+    TRASH_PC: ("the Trash (Recycle Bin) on this PC", "empty it to delete them for good"),
+    TRASH_DEVICE: ("a hidden Trash folder on the device itself",
+                   "they are still on the device until that is emptied: choose \u201cDelete for "
+                   "good\u201d when you clear a card or phone"),
+}
 
 _FALLBACK_EXTENSIONS = {".jpg", ".jpeg", ".jpe", ".png", ".heic", ".heif", ".hif", ".webp",
                         ".tif", ".tiff", ".avif", ".bmp", ".gif", ".dng", ".mp4", ".mov", ".m4v",
@@ -171,6 +183,7 @@ class TransferResult:
     copied: bool = False        # a new copy was written (False: an identical copy was already there)
     verified: bool = False      # the copy was read back and its sha256 matches the source
     deleted: bool = False       # the source was deleted from the device (clear=True)
+    trashed_to: str = ""        # where it was trashed (``trash_place``); "" when deleted for good
     error: str | None = None    # one line; the source is kept whenever this is set
 
     @property
@@ -257,6 +270,29 @@ def destination_problem(src: Path, dest: Path) -> str | None:
             return ("the device folder is inside the destination, so the copies would stay on "
                     "the device; choose a folder on this PC")
     return None
+
+
+def _home_trash_root() -> Path:
+    """Where this PC's own trash lives (the folder send2trash compares a file's disk with)."""
+    if sys.platform == "darwin":
+        return Path.home()
+    return Path(os.path.expanduser(os.environ.get("XDG_DATA_HOME") or "~/.local/share"))
+
+
+def trash_place(path: str | Path) -> str:
+    """Where the system's trash keeps ``path`` once trashed: ``TRASH_PC`` (this PC's own Trash
+    / Recycle Bin) or ``TRASH_DEVICE`` (a file on another disk, a camera card or a phone
+    mounted as a drive, goes to a Trash folder on that disk: it is still on the device). Windows
+    keeps what it trashes in the Recycle Bin of this PC."""
+    if os.name == "nt":
+        return TRASH_PC
+    root = _home_trash_root()
+    while not root.exists() and root != root.parent:     # send2trash creates it when needed
+        root = root.parent
+    try:
+        return TRASH_PC if os.lstat(path).st_dev == os.stat(root).st_dev else TRASH_DEVICE
+    except OSError:
+        return TRASH_DEVICE          # not known: never say it left the device
 
 
 def _remove_from_device(path: Path, permanent: bool) -> None:
@@ -357,6 +393,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                                                        "method": "unlink" if permanent else "trash"},
                              user=user)
                 crash_point("import.delete-pending")
+                place = "" if permanent else trash_place(path)
                 try:
                     _remove_from_device(path, permanent)
                 except Exception as exc:
@@ -366,10 +403,11 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                                         f"device ({getattr(exc, 'strerror', None) or exc}){hint}; "
                                         "it was kept", path=path) from exc
                 crash_point("import.removed")
-                res.deleted = True
+                res.deleted, res.trashed_to = True, place
                 audit.record("device-deleted", {"source": str(path), "sha256": res.sha256,
                                                 "verified_copy": str(final),
-                                                "method": "unlink" if permanent else "trash"},
+                                                "method": "unlink" if permanent else "trash",
+                                                "trash": place},
                              user=user)
         except PhotoVetError as exc:
             res.error = f"{_on_device(path, src)}: {exc.message}"

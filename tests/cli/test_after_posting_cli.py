@@ -214,9 +214,13 @@ def test_import_device(tmp_path, monkeypatch):
     dev.mkdir(parents=True)
     for i in range(3):
         photo(i, (64, 48)).save(dev / f"IMG_{i}.JPG", "JPEG")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))     # this PC's Trash: same disk
     r = run("import-device", dev, "--into", pc, "--clear")
     assert r.exit_code == 0, r.output
-    assert "Copied and verified 3 file(s)" in r.stdout and "3 moved to the device's trash" in r.stdout
+    # where the Trash is, said (audit, second term, finding 10: not "the device's trash")
+    assert "Copied and verified 3 file(s)" in r.stdout and "3 cleared from the device (moved to " \
+        "the Trash (Recycle Bin) on this PC: empty it to delete them for good)" in r.stdout
+    assert "IMG_0.JPG (moved to the Trash (Recycle Bin) on this PC)" in r.stdout
     assert sorted(trashed) == ["IMG_0.JPG", "IMG_1.JPG", "IMG_2.JPG"]
     assert sorted(p.name for p in pc.iterdir()) == ["IMG_0.JPG", "IMG_1.JPG", "IMG_2.JPG"]
     assert not list(dev.iterdir())
@@ -230,7 +234,8 @@ def test_import_device(tmp_path, monkeypatch):
     monkeypatch.setattr(transfer, "_trash", refuse)
     r = run("import-device", dev, "--into", tmp_path / "pc2", "--clear")
     assert r.exit_code == 1, r.output
-    assert "Copied and verified 2 file(s)" in r.stdout and "0 moved to the device's trash" in r.stdout
+    assert "Copied and verified 2 file(s)" in r.stdout and "0 cleared from the device" in r.stdout
+    assert "moved to the Trash" not in r.stdout
     assert "2 problem(s)" in r.stdout and "still on the device" in r.stdout
     assert "IMG_0.JPG: copied and verified, but could not be moved to the trash" in r.stderr
     assert (dev / "IMG_0.JPG").exists() and (dev / "IMG_1.JPG").exists()

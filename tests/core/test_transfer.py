@@ -543,3 +543,25 @@ def test_a_device_folder_with_no_photos_says_so(tmp_path, audit):
     (empty / "notes.txt").write_text("not a photo")
     first, _ = run(import_from_device(empty, tmp_path / "pc", audit=audit))
     assert "(1 other file(s), none of them a photo or video)" in first.message
+
+
+def test_where_the_trash_keeps_a_cleared_photo_is_known(tmp_path, audit, trash, monkeypatch):
+    """Audit (second term), finding 10: "moved to the device's trash" was this PC's Trash. The
+    core says where the system's Trash keeps each photo: this PC's (the same disk as the home
+    Trash) or a Trash folder on the device itself (another disk: a card or a phone)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))       # not made yet: its disk
+    dev, pc = tmp_path / "card", tmp_path / "pc"
+    make_device(dev)
+    assert transfer.trash_place(next(dev.rglob("*.JPG"))) == transfer.TRASH_PC
+    _first, results = run(import_from_device(dev, pc, clear=True, audit=audit))
+    assert {r.trashed_to for r in results} == {transfer.TRASH_PC}
+    # a permanent clear is trashed nowhere
+    make_device(dev)
+    _first, results = run(import_from_device(dev, tmp_path / "pc2", clear=True, audit=audit,
+                                             permanent=True))
+    assert all(r.deleted for r in results) and {r.trashed_to for r in results} == {""}
+    # another disk than the home Trash's (/proc is never the disk of a file): the device's own
+    if Path("/proc").is_dir() and transfer.os.name != "nt":
+        monkeypatch.setattr(transfer, "_home_trash_root", lambda: Path("/proc"))
+        assert transfer.trash_place(tmp_path) == transfer.TRASH_DEVICE
+    assert transfer.trash_place(tmp_path / "gone.jpg") == transfer.TRASH_DEVICE   # not known

@@ -18,7 +18,8 @@ def digest(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("clear", [False, True], ids=["keep-on-device", "clear-device"])
+@pytest.mark.parametrize("clear", [False, True, "for good"],
+                         ids=["keep-on-device", "clear-device", "clear-for-good"])
 def test_import_from_a_device(qtbot, make_window, tmp_path, ws, clear):
     device = tmp_path / "DCIM" / "100PHONE"
     originals = [make_photo(device / f"IMG_{i:04d}.jpg", colour=(120 + 20 * i, 150, 160))
@@ -29,7 +30,8 @@ def test_import_from_a_device(qtbot, make_window, tmp_path, ws, clear):
 
     def clear_or_not(box: QMessageBox) -> None:
         asked.append(message_text(box))
-        button(box, "&Yes" if clear else "&No").click()
+        button(box, "Yes, delete for good" if clear == "for good" else
+               "Yes, move to the Trash" if clear else "&No").click()
 
     answer(clear_or_not, kind=QMessageBox)
     dest = tmp_path / "pc" / "trip"
@@ -43,8 +45,21 @@ def test_import_from_a_device(qtbot, make_window, tmp_path, ws, clear):
     if clear:
         qtbot.waitUntil(lambda: win.device.worker is None and
                         not any(p.exists() for p in originals), timeout=10000)
-        assert "The device was cleared: 3 photos moved to the device's trash" in \
-            win.message_banner.text()
+        # audit (second term), finding 10: "moved to the device's trash" was the Trash of
+        # this PC; where they are is said, and how to be rid of them (or "Delete for good")
+        assert "Move to the Trash: they go to the Trash (Recycle Bin) on this PC (empty it " \
+            "to delete them for good)" in asked[0]
+        assert "Delete for good: they are deleted now and cannot be got back" in asked[0]
+        text = win.message_banner.text()
+        assert "device's trash" not in text
+        trashed = list((tmp_path / "xdg").rglob("IMG_*.jpg"))
+        if clear == "for good":
+            assert "The device was cleared. 3 photos deleted for good." in text
+            assert not trashed
+        else:
+            assert "The device was cleared. 3 photos moved to the Trash (Recycle Bin) on this " \
+                "PC: empty it to delete them for good." in text
+            assert sorted(p.name for p in trashed) == [p.name for p in originals]
         actions = [r[0] for r in ws.db.all("SELECT action FROM audit_log ORDER BY id")]
         assert actions.count("device-deleted") == 3
     else:

@@ -1,7 +1,7 @@
 """Photos from a camera card or a phone: copied into a folder on this PC (every copy read back
 and compared), opened as the batch, and then, when the person agrees, cleared from the device
-(each photo only after its copy was verified again; to the device's trash unless the person
-asks for good). The same core call as ``photovet import-device``."""
+(each photo only after its copy was verified again; to the system's Trash, which says where that
+is, or for good when the person asks). The same core call as ``photovet import-device``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from photovet.core.transfer import import_from_device
+from photovet.core.transfer import (
+    FLASH_NOTE,
+    TRASH_DEVICE,
+    TRASH_WORDS,
+    import_from_device,
+    trash_place,
+)
 
 from ..context import AppContext
 from ..session import permission_tip
@@ -100,12 +106,25 @@ class DeviceController(QObject):
                 if not self.ctx.session.allowed("device.clear"):
                     self.banner.say("The photos were copied and checked; they stay on the device "
                                     f"too. {esc(permission_tip('device.clear'))}", "info")
-                elif self.ask_clear(ok):
-                    self._run(clear=True, permanent=False)
+                else:
+                    how = self.ask_clear(ok)
+                    if how is not None:
+                        self._run(clear=True, permanent=how)
             return
-        cleared = media_count([r for r in ok if r.deleted])
-        where = "deleted for good" if permanent else "moved to the device's trash"
-        self.status.done(f"{cleared} {where}.")
+        gone = [r for r in ok if r.deleted]
+        cleared = media_count(gone)
+        self.status.done(f"{cleared} {'deleted for good' if permanent else 'cleared'}.")
+        if permanent:
+            where = f"{cleared} deleted for good."
+        else:
+            # where the system's Trash keeps them, said (never "the device's trash" when it
+            # is this PC's): the core says which (transfer.trash_place)
+            places = {}
+            for r in gone:
+                places.setdefault(r.trashed_to or TRASH_DEVICE, []).append(r)
+            where = " ".join(
+                f"{media_count(some)} moved to {TRASH_WORDS[place][0]}: "
+                f"{TRASH_WORDS[place][1]}." for place, some in places.items())
         if failed:
             no_trash = [r for r in failed if "trash" in (r.error or "")]
             self.banner.say(f"{media_count(failed)} {'was' if len(failed) == 1 else 'were'}"
@@ -113,19 +132,34 @@ class DeviceController(QObject):
             if no_trash and not permanent and self.ask_permanent(no_trash):
                 self._run(clear=True, permanent=True)
         else:
-            self.banner.say(f"The device was cleared: {cleared} {where}; "
-                            f"the checked copies are in {esc(self.dest)}.", "info")
+            self.banner.say(f"The device was cleared. {esc(where)} The checked copies are in "
+                            f"{esc(self.dest)}.", "info")
 
-    def ask_clear(self, copied: list) -> bool:
+    def ask_clear(self, copied: list) -> bool | None:
+        """Clear the device? None (no), False (to the system's Trash, which says where that
+        is), True (for good, as the purge of originals offers)."""
         n = len(copied)
-        return QMessageBox.question(
-            self.window, "Clear the device?",
+        place = trash_place(self.source) if self.source is not None else TRASH_DEVICE
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Clear the device?",
             f"{'The' if n == 1 else 'All'} {media_count(copied)} {'was' if n == 1 else 'were'} "
             f"copied into {self.dest} and each copy was checked.\n\nSchool policy: cameras and "
             "phones are cleared once the copies are safe. Remove them from the device now? Each "
-            "one is checked again first, then moved to the device's trash.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+            "one is checked again first.\n\n"
+            f"\u2022 Move to the Trash: they go to {TRASH_WORDS[place][0]} ("
+            f"{TRASH_WORDS[place][1]}).\n"
+            "\u2022 Delete for good: they are deleted now and cannot be got back (their checked "
+            "copies stay on this PC).",
+            parent=self.window)
+        trash = box.addButton("Yes, move to the Trash", QMessageBox.ButtonRole.YesRole)
+        good = box.addButton("Yes, delete for good", QMessageBox.ButtonRole.DestructiveRole)
+        good.setToolTip(FLASH_NOTE)
+        no = box.addButton(QMessageBox.StandardButton.No)
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        box.exec()
+        clicked = box.clickedButton()
+        return False if clicked is trash else True if clicked is good else None
 
     def ask_permanent(self, kept: list) -> bool:
         return QMessageBox.question(
