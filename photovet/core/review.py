@@ -35,7 +35,7 @@ from typing import Any
 from photovet.core.errors import PhotoVetError
 from photovet.core.geometry import box_iou, int_box
 from photovet.core.media.cover import face_cover, grow_polygon
-from photovet.core.models import Channel, Cover, Face, PhotoAnalysis, TextItem
+from photovet.core.models import Channel, Cover, Face, MatchStatus, PhotoAnalysis, TextItem
 from photovet.core.policy import (
     REFUSED,
     OverrideAsk,
@@ -489,7 +489,10 @@ class Reviewer:
         person's "show" / "not a face" is on it (a face the rules or a person already cover,
         with nothing open, is not offered it); "show" and "not-a-face": where policy would
         allow them with a reason (where no reason could, ``settled`` says why it cannot be
-        shown); "assign": always; "undo": when a person decided something about it."""
+        shown); "assign": always; "undo": when a person decided something about it; "yes" and
+        "no" (is it the uncertain match's nearest person?) while nobody has said who it is, "no"
+        only until it is answered (audit, second term, finding 13: "No, it is not Hope" was
+        still offered after it was chosen)."""
         f = self._face(analysis, index)
         pid = f.override_person or f.person
         row = self.person_of(pid) if pid else None
@@ -508,7 +511,11 @@ class Reviewer:
         if not cover:
             words.insert(0, "Covered by hand." if f.override == "cover" else
                          "Covered by the rules.")
-        offered = {"cover": cover, "show": show, "assign": True,
+        asked = (f.match_status == MatchStatus.UNCERTAIN.value and f.who is None
+                 and f.override != "not-a-face" and f.person is not None
+                 and self.person_of(f.person) is not None)
+        offered = {"yes": asked, "no": asked and f.override != "cover",
+                   "cover": cover, "show": show, "assign": True,
                    "not-a-face": f.override != "not-a-face" and not refused("not-a-face"),
                    "undo": bool(f.override or f.override_person)}
         return Choices(tuple(a for a, ok in offered.items() if ok), " ".join(words))

@@ -568,9 +568,10 @@ class ReviewController(QObject):
                 m.addAction(offer.settled).setEnabled(False)
             m.addSeparator()
             person = face_person(f, self._people())
-            if f.match_status == "uncertain" and f.who is None and person is not None:
+            if person is not None and "yes" in offer.actions:
                 m.addAction(f"Yes, it is {person.first_name}",
                             lambda: self.face_action(index, "yes"))
+            if person is not None and "no" in offer.actions:
                 m.addAction(f"No, it is not {person.first_name}",
                             lambda: self.face_action(index, "no"))
             for key, text, action in (("cover", "Cover this face", "cover"),
