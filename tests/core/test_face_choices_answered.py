@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from photovet.core.models import YES, Channel, Face, MatchStatus, PhotoAnalysis, Person
+from photovet.core.models import YES, Channel, Face, MatchStatus, Person, PhotoAnalysis
 from photovet.core.review import Reviewer
 
 FB = Channel("facebook", "Facebook")
