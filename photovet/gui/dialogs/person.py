@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
+from photovet.core.records import takedown
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 from photovet.core.retention import signatures_due_on
 from photovet.core.words import not_in_mis_file, request_words
@@ -195,9 +196,11 @@ class PersonDialog(QDialog):
         self._history(reg.history(p.id))
         exports = self.ctx.ws.records.exports(person=p.id)
         posted = sum(1 for r in exports if r.posted)
+        # audit (second term), finding 13: what was taken down is said too
+        down = len(takedown.taken_down(self.ctx.ws.records, exports))
         self.exports_label.setText(
             f"{media_count(exports, which='exported')} list {p.first_name or p.display_name} "
-            f"({posted} marked posted)." if exports else
+            f"({posted} marked posted{f', {down} taken down' if down else ''})." if exports else
             "No exported photo lists this person.")
         self.exports_btn.setEnabled(bool(exports))
 
