@@ -575,6 +575,20 @@ class PhotoCanvas(QWidget):
             return
         self.cover_drawn.emit(self.tool, (x0, y0, x1 - x0, y1 - y0))
 
+    def _selection_rect(self) -> QRectF | None:
+        """Where the chosen face, text or area covered by hand is on screen (None: nothing)."""
+        kind, i = self.selection
+        a = self.analysis
+        if a is None:
+            return None
+        if kind == FACE and 0 <= i < len(a.faces):
+            return self.to_screen(a.faces[i].box)
+        if kind == TEXT and 0 <= i < len(a.texts):
+            return self.poly_to_screen(a.texts[i].polygon).boundingRect()
+        if kind == COVER and 0 <= i < len(a.manual):
+            return self._cover_rect(a.manual[i])
+        return None
+
     def keyPressEvent(self, ev) -> None:
         if ev.key() in (Qt.Key.Key_Left, Qt.Key.Key_Up):
             self.navigate.emit(-1)
@@ -586,6 +600,15 @@ class PhotoCanvas(QWidget):
             nxt = (i + 1) % n if kind == FACE else 0
             self.select(FACE, nxt)
             self.selected.emit(FACE, nxt)
+        elif (ev.key() == Qt.Key.Key_Menu or (
+                ev.key() == Qt.Key.Key_F10
+                and ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)) \
+                and self.analysis is not None and not self.show_after \
+                and (at := self._selection_rect()) is not None:
+            # the menu a right-click opens, for the face (or text, or area) chosen with F or a
+            # click, opened beside it
+            self.context_requested.emit(self.selection[0], self.selection[1],
+                                        self.mapToGlobal(at.center().toPoint()))
         elif ev.key() == Qt.Key.Key_Escape and self._drag_start is not None:
             self._drag_start = self._drag_now = None
             self.update()
@@ -605,8 +628,10 @@ HINTS = {
                   "once. To remove an area covered by hand, choose \u201cShow the boxes\u201d.",
     "review": "Amber means a decision is yours to make: answer it on the right, or press K to "
               "keep the rest covered. \u2190/\u2192 move between photos.",
+    # the keyboard way too (audit, second term, finding 13: only right-click and F were said)
     "select": "Click a face or a text to see why it is shown or covered; right-click to change "
-              "it. F: next face; \u2190/\u2192: next photo.",
+              "it. Keyboard: F picks the next face and the Menu key opens its choices (or Tab "
+              "to the list on the right); \u2190/\u2192: next photo.",
     "draw": "Drag over the photo to cover that area. Right-click a covered area to remove it.",
 }
 
