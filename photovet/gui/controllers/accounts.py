@@ -138,19 +138,21 @@ class AccountsController(QObject):
     def end_role(self, name: str, role: str | None = None) -> bool:
         if not name:
             return False
+        last_day = None                  # None: it ends now
         if role is None:
             held = self.accounts.get(name).roles()
             if not held:
                 if self.dialog is not None:
                     self.dialog.say(f"{name} holds no role today.")
                 return False
-            dlg = RoleDialog("End a role", f"Which of {name}'s roles ends today?", held,
-                             dates=False, ok_text="End the role",
+            dlg = RoleDialog("End a role", f"Which of {name}'s roles ends, and when?", held,
+                             dates=False, ok_text="End the role", end=True,
                              parent=self.dialog or self.window)
             if not dlg.exec():
                 return False
-            role = dlg.values()["role"]
-        return bool(self._do("Role not ended", lambda: self.accounts.end_role(name, role)))
+            role, last_day = dlg.values()["role"], dlg.values()["last_day"]
+        return bool(self._do("Role not ended",
+                             lambda: self.accounts.end_role(name, role, on=last_day)))
 
     def reset(self, name: str, confirm: bool = True) -> str | None:
         if not name:

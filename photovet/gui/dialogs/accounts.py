@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.accounts import ROLE_LABELS, ROLES, AccountInfo
 
+from .. import style
 from ..words import day, when
 from .common import ok_cancel
 
@@ -127,6 +128,11 @@ class AddAccountDialog(QDialog):
         self.need = QLabel("")
         self.need.setObjectName("Hint")
         self.need.setWordWrap(True)
+        # its place is kept when it is hidden: the form above stays where it is once the name
+        # and a role are given (audit, second term, finding 13: the text jumped down)
+        keep = self.need.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.need.setSizePolicy(keep)
         lay.addWidget(self.need)
         self.error = QLabel("")
         self.error.setObjectName("Problem")
@@ -172,7 +178,7 @@ class RoleDialog(QDialog):
     """Give a role (from/to dates), or choose which role ends."""
 
     def __init__(self, title: str, question: str, roles: list[str], *, dates: bool,
-                 ok_text: str, parent: QWidget | None = None):
+                 ok_text: str, end: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         lay = QVBoxLayout(self)
@@ -190,12 +196,30 @@ class RoleDialog(QDialog):
         if dates:
             form.addRow("&From:", self.valid_from)
             form.addRow("&Until:", self.valid_to)
+        # ending a role: now, or after a last day (a leaver at the end of term), as "Add an
+        # account" has an Until date (audit, second term, finding 13)
+        self.last_day = QDateEdit(QDate.currentDate())
+        self.last_day.setDisplayFormat("dd/MM/yyyy")
+        self.last_day.setCalendarPopup(True)
+        self.last_day.setSpecialValueText("now")
+        self.last_day.setMinimumDate(QDate.currentDate().addDays(-1))
+        self.last_day.setDate(self.last_day.minimumDate())
+        self.last_day.setAccessibleName("Until")
+        self.last_day.setToolTip("The last day they hold the role; \u201cnow\u201d ends it at "
+                                 "once")
+        if end:
+            form.addRow("&Until:", self.last_day)
         lay.addLayout(form)
+        if end:
+            lay.addWidget(style.hint("They hold the role until the end of the day chosen (the "
+                                     "last day of term, for example). \u201cnow\u201d ends it "
+                                     "at once."))
         lay.addWidget(ok_cancel(self, ok_text))
 
     def values(self) -> dict:
+        """``last_day``: for ending a role, the last day it is held (None: it ends now)."""
         return {"role": self.role.currentData(), "valid_from": _py_date(self.valid_from),
-                "valid_to": _py_date(self.valid_to)}
+                "valid_to": _py_date(self.valid_to), "last_day": _py_date(self.last_day)}
 
 
 class StaffAccountsDialog(QDialog):

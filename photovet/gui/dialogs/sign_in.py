@@ -176,7 +176,12 @@ class SignInDialog(FormDialog):
                             "I have a one-time code from an admin")
         self.ok.setText("Set password and sign in" if on else "Sign in")
         self.say("")
-        (self.code if on else self.password).setFocus()
+        # the name first while it is empty (audit, second term, finding 13: the cursor went to
+        # the code with no name typed)
+        if not self.name.text().strip():
+            self.name.setFocus()
+        else:
+            (self.code if on else self.password).setFocus()
 
     @property
     def with_code(self) -> bool:
