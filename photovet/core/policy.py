@@ -597,7 +597,7 @@ def maybe_refused_ask(ask: OverrideAsk, others: Sequence[tuple[Person | None, bo
         f"careful: another face in this clip was {named} {listed}, who may not be shown on "
         f"{channel.label}. This face is never seen at the same moment as "
         f"{'that face' if one else 'those faces'}, so it could be {them}: if it could be, "
-        f"keep it covered. {ask.words[:1].upper()}{ask.words[1:]}"))
+        f"keep it covered.\n\n{ask.words[:1].upper()}{ask.words[1:]}"))
 
 
 def text_override_ask(action: str, item: TextItem, person: Person | None, *, channel: Channel,
