@@ -266,6 +266,8 @@ def face_line(face, people_by_id) -> str:
         if face.override or face.override_person else ""
     if face.hand_note:     # the core's words: who named it, and whom PhotoVet recognised
         hand = f"  [{face.hand_note}]"
+    elif face.near_note:   # the core's words: a twin or look-alike near it who may not be shown
+        hand += f"  [{face.near_note}]"
     refused = f"  [not allowed: {face.refused}]" if face.refused else ""
     return (f"  face {w}x{h} at ({x},{y}) {name}: {face.decision.upper()} - {face.reason}"
             f"{hand}{refused}{flag}")

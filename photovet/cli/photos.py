@@ -157,6 +157,8 @@ def _video_lines(a, engine, ch) -> None:
             if t.override or t.override_person else ""
         if t.hand_note:   # the core's words: who named it, and whom PhotoVet recognised
             hand = f"  [{t.hand_note}]"
+        elif t.near_note:   # the core's words: a twin or look-alike near it who may not be shown
+            hand += f"  [{t.near_note}]"
         refused = f"  [not allowed: {t.refused}]" if t.refused else ""
         flag = "  [needs review]" if t.needs_review else ""
         also = f"  [the same face as track {', '.join(map(str, same[t.id]))}]" \

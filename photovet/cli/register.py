@@ -136,6 +136,8 @@ def register_enrol_cmd(folder: Path | None, csv_path: Path | None, only_old: boo
         click.echo(f"Enrolled {n} {'person' if n == 1 else 'people'} from "
                    f"{sum(report.enrolled.values())} of {report.photos} photos "
                    f"in {report.seconds:.1f} s")
+        for w in report.lookalikes:    # still enrolled: the core's words, both named
+            click.echo(f"Warning: {w.message}.")
         if status.needs_enrolment:
             click.echo(f"Still to enrol again: {status.old} "
                        f"{'person' if status.old == 1 else 'people'} with face signatures from "

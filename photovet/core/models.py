@@ -269,6 +269,18 @@ class MatchStatus(str, Enum):
     NO_REGISTER = "no-register"  # nobody enrolled / face too small or poor to encode
 
 
+def near_from(value: Any) -> list[tuple[str, float]]:
+    """``Face.near`` / ``VideoTrack.near`` read back from JSON: [(register id, distance)]."""
+    out: list[tuple[str, float]] = []
+    for item in value or []:
+        try:
+            pid, dist = item
+            out.append((str(pid), float(dist)))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
 @dataclass
 class Match:
     """Result of comparing one face encoding with the enrolled people."""
@@ -277,6 +289,11 @@ class Match:
     person: str | None = None        # register id of the nearest person (set for RECOGNISED and UNCERTAIN)
     distance: float | None = None    # to that person's nearest encoding
     margin: float | None = None      # distance to the nearest *different* person minus distance
+    #: other enrolled people this face is also near enough to be (within their own accept
+    #: distance + the uncertain band), nearest first: (register id, distance). Twins, siblings
+    #: and look-alikes land here; policy asks a reason before a face is confirmed as one of
+    #: them while another may not be shown (``policy.lookalikes_covered``).
+    near: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def recognised(self) -> bool:
@@ -318,8 +335,12 @@ class Face:
     encoding: Any = None               # the face signature, or None; never serialised to JSON
     assigned_by: str = ""              # who said who this is (the review's "assign")
     assign_reason: str = ""            # why they said so (required over a recognition)
-    hand_named: str = ""               # set by policy: "", "named", "relabelled", "over-refusal"
+    hand_named: str = ""               # set by policy: "", "named", "relabelled", "over-refusal",
+                                       # "look-alike"
     hand_note: str = ""                # set by policy: the words an approver reads about it
+    #: the matcher's other candidates for this face (``Match.near``): (register id, distance)
+    near: list[tuple[str, float]] = field(default_factory=list)
+    near_note: str = ""                # set by policy: "It could also be Hope Bennett, ..." or ""
 
     @property
     def final_decision(self) -> str:
@@ -355,6 +376,8 @@ class Face:
             "assign_reason": self.assign_reason,
             "hand_named": self.hand_named,
             "hand_note": self.hand_note,
+            "near": [[str(p), round(float(x), 4)] for p, x in self.near],
+            "near_note": self.near_note,
         }
 
     @classmethod
@@ -378,12 +401,15 @@ class Face:
             assign_reason=d.get("assign_reason", ""),
             hand_named=d.get("hand_named", ""),
             hand_note=d.get("hand_note", ""),
+            near=near_from(d.get("near")),
+            near_note=d.get("near_note", ""),
         )
 
     def detected(self) -> Face:
         """Only what detection and recognition found (no decisions): what the cache keeps."""
         return Face(box=self.box, score=self.score, landmarks=self.landmarks, person=self.person,
-                    distance=self.distance, margin=self.margin, match_status=self.match_status)
+                    distance=self.distance, margin=self.margin, match_status=self.match_status,
+                    near=list(self.near))
 
 
 # --------------------------------------------------------------------------------------------
@@ -808,6 +834,8 @@ class VideoTrack:
     assign_reason: str = ""
     hand_named: str = ""               # set by policy (as Face)
     hand_note: str = ""
+    near: list[tuple[str, float]] = field(default_factory=list)   # as Face (any crop's)
+    near_note: str = ""                # set by policy (as Face)
 
     @property
     def first_frame(self) -> int:
@@ -853,6 +881,8 @@ class VideoTrack:
             "override_reason": self.override_reason, "refused": self.refused,
             "assigned_by": self.assigned_by, "assign_reason": self.assign_reason,
             "hand_named": self.hand_named, "hand_note": self.hand_note,
+            "near": [[str(p), round(float(x), 4)] for p, x in self.near],
+            "near_note": self.near_note,
         }
 
     @classmethod
@@ -874,14 +904,15 @@ class VideoTrack:
             override_person=d.get("override_person"),
             override_reason=d.get("override_reason", ""), refused=d.get("refused", ""),
             assigned_by=d.get("assigned_by", ""), assign_reason=d.get("assign_reason", ""),
-            hand_named=d.get("hand_named", ""), hand_note=d.get("hand_note", ""))
+            hand_named=d.get("hand_named", ""), hand_note=d.get("hand_note", ""),
+            near=near_from(d.get("near")), near_note=d.get("near_note", ""))
 
     def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""
         d = self.to_dict()
         for k in ("decision", "reason", "needs_review", "override", "override_person",
                   "override_reason", "refused", "assigned_by", "assign_reason", "hand_named",
-                  "hand_note"):
+                  "hand_note", "near_note"):
             d.pop(k)
         return VideoTrack.from_dict(d)
 

@@ -68,9 +68,11 @@ log = logs.get("pipeline")
 
 #: what analysis finds besides settings and the register (detectors, signature model, how text
 #: is classified): part of the analysis cache key, so a new release never reuses old findings
-ANALYSIS_VERSION = "3"   # 3: text read in smaller tiles, YuNet 640 px tiles (issue 14)
+#: 3: text read in smaller tiles, YuNet 640 px tiles (issue 14); 4: each face keeps the other
+#: people it is near (``Face.near``: twins and look-alikes), which an older analysis lacks
+ANALYSIS_VERSION = "4"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
-VIDEO_ANALYSIS_VERSION = "1"
+VIDEO_ANALYSIS_VERSION = "2"   # 2: face tracks keep the people near them (near)
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
@@ -414,6 +416,7 @@ class Engine:
         for face, m in zip(faces, self.matcher.match_photo(encodings)):
             face.match_status = m.status.value
             face.person, face.distance, face.margin = m.person, m.distance, m.margin
+            face.near = list(m.near)
         return faces
 
     def _texts(self, image, faces=()):

@@ -55,7 +55,7 @@ import dataclasses
 import datetime as _dt
 import json
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from photovet.core.models import (
@@ -242,7 +242,16 @@ def consent_note(person: Person, channel: Channel, media: str, on: _dt.date) -> 
 HAND_NAMED = "named"                 # PhotoVet did not recognise it
 HAND_RELABELLED = "relabelled"       # PhotoVet took it to be someone else, who may be shown here
 HAND_OVER_REFUSAL = "over-refusal"   # PhotoVet took it to be someone else, who may NOT be shown
+#: PhotoVet was not certain, and someone else near the face (a twin, a sibling, a look-alike:
+#: ``face.near``) may NOT be shown here: confirmed (or named) by hand, it may be them
+HAND_LOOKALIKE = "look-alike"
+#: the kinds an approver looks at on the photo alone (never approved in bulk)
+HAND_LOOK_AT = (HAND_OVER_REFUSAL, HAND_LOOKALIKE)
 REASON_HAND_NAMED_NO_REASON = "Named by hand over PhotoVet's recognition, with no reason given"
+
+#: the register rows of the people near a face (``face.near``), by id; a row not given (None,
+#: or the id missing) counts as someone who may not be shown (fail closed)
+Near = Mapping[str, "Person | None"]
 
 
 def recognised_as(face: Face) -> str | None:
@@ -267,21 +276,93 @@ def _recognised_refused(face: Face, recognised: Person | None, channel: Channel,
     return decide_person(recognised, channel, media, mode, on).action != "show"
 
 
+def near_people(face: Face, person_of: Callable[[str], Person | None]) -> dict[str, Person | None]:
+    """The register rows of the people near ``face`` (``face.near``), for ``near=`` below."""
+    return {pid: person_of(pid) for pid, _dist in face.near}
+
+
+def lookalikes_covered(face: Face, chosen: str | None, near: Near | None, channel: Channel,
+                       media: str, mode: str | Mode, on: _dt.date) -> list[tuple[str, Person | None]]:
+    """The people an UNCERTAIN face is also near (``face.near``: a twin, a sibling, a
+    look-alike), other than ``chosen``, who may not be shown here, nearest first, as (id, row).
+    Saying such a face is ``chosen`` may publish one of them. Empty for a face PhotoVet
+    recognised (the matcher already asked more of a look-alike) or did not place. Fail closed:
+    someone whose row is not in ``near`` counts."""
+    if face.match_status != MatchStatus.UNCERTAIN.value or not face.person:
+        return []
+    rows = near or {}
+    out: list[tuple[str, Person | None]] = []
+    for pid, _dist in face.near:
+        if pid == chosen:
+            continue
+        row = rows.get(pid)
+        if row is None or row.id != pid or \
+                decide_person(row, channel, media, mode, on).action != "show":
+            out.append((pid, row))
+    return out
+
+
+def _family_key(person: Person) -> str:
+    return " ".join(str(person.family or "").split()).casefold()
+
+
+def relation_words(other: Person, to: Person | None) -> str:
+    """How ``other`` stands to ``to`` in a few words: "Grace's twin" (same family in the MIS
+    and the same date of birth), "in Grace's family", or "who looks like Grace". Words only."""
+    if to is None:
+        return "who looks alike"
+    first = to.first_name or to.display_name
+    if _family_key(other) and _family_key(other) == _family_key(to):
+        if other.date_of_birth is not None and other.date_of_birth == to.date_of_birth:
+            return f"{first}'s twin"
+        return f"in {first}'s family"
+    return f"who looks like {first}"
+
+
+def near_words(covered: list[tuple[str, Person | None]], to: Person | None, channel: Channel,
+               media: str, on: _dt.date) -> str:
+    """'Hope Bennett, Grace's twin (Facebook: No)' for each of ``covered``
+    (``lookalikes_covered``), joined with "or"."""
+    parts = []
+    for _pid, row in covered:
+        if row is None:
+            parts.append("someone else in the register, whose consent is not known here")
+        else:
+            parts.append(f"{row.display_name}, {relation_words(row, to)} "
+                         f"({consent_note(row, channel, media, on)})")
+    return "; or ".join(parts)
+
+
+def near_note(face: Face, person: Person | None, near: Near | None, channel: Channel,
+              media: str, mode: str | Mode, on: _dt.date) -> str:
+    """What anyone deciding about an uncertain face is told of the people near it who may not
+    be shown here: 'It could also be Hope Bennett, Grace's twin (Facebook: No)', or ''.
+    ``person``: the register row of whom the face is taken to be (named, or nearest)."""
+    chosen = face.override_person or face.person
+    covered = lookalikes_covered(face, chosen, near, channel, media, mode, on)
+    if not covered:
+        return ""
+    to = person if person is not None and person.id == chosen else None
+    return f"It could also be {near_words(covered, to, channel, media, on)}"
+
+
 def hand_named_kind(face: Face, recognised: Person | None, channel: Channel, media: str,
-                    mode: str | Mode, on: _dt.date) -> str:
-    """"" (nobody named it by hand, or a person confirmed PhotoVet's own match), HAND_NAMED,
-    HAND_RELABELLED or HAND_OVER_REFUSAL. ``recognised``: the register row of
-    ``recognised_as(face)``."""
+                    mode: str | Mode, on: _dt.date, *, near: Near | None = None) -> str:
+    """"" (nobody named it by hand, or a person confirmed PhotoVet's own match and nobody near
+    it is refused here), HAND_NAMED, HAND_RELABELLED, HAND_OVER_REFUSAL or HAND_LOOKALIKE.
+    ``recognised``: the register row of ``recognised_as(face)``; ``near``: the rows of the
+    people near it (``near_people``)."""
     if not face.override_person or face.override == "not-a-face":
         return ""
     machine = recognised_as(face)
     if machine is None:
         return HAND_NAMED
+    twin = bool(lookalikes_covered(face, face.override_person, near, channel, media, mode, on))
     if machine == face.override_person:
-        return ""
+        return HAND_LOOKALIKE if twin else ""
     if _recognised_refused(face, recognised, channel, media, mode, on):
         return HAND_OVER_REFUSAL
-    return HAND_RELABELLED
+    return HAND_LOOKALIKE if twin else HAND_RELABELLED
 
 
 def covered_whatever_said(person: Person | None, channel: Channel, media: str,
@@ -295,10 +376,12 @@ def covered_whatever_said(person: Person | None, channel: Channel, media: str,
 
 def assign_needs_reason(face: Face, chosen: str | None, recognised: Person | None,
                         channel: Channel, media: str, mode: str | Mode, on: _dt.date, *,
-                        chosen_row: Person | None = None) -> bool:
+                        chosen_row: Person | None = None, near: Near | None = None) -> bool:
     """Does saying this face is ``chosen`` need a reason? Yes when PhotoVet RECOGNISED someone
-    else, and when its uncertain match was someone else who may not be shown here (a look-alike
-    of a refused child named as a consented one publishes, perhaps, the refused child).
+    else; when its uncertain match was someone else who may not be shown here (a look-alike
+    of a refused child named as a consented one publishes, perhaps, the refused child); and
+    when it was not certain and someone else near the face may not be shown here (the s27
+    audit, item 2: "Yes, it is Grace" with Grace's twin Hope, Facebook: No, as near).
 
     No when ``chosen_row`` (the register row of ``chosen``) is covered here whatever anyone says
     (``covered_whatever_said``): the face stays covered, nothing is loosened. Checked again at
@@ -306,59 +389,88 @@ def assign_needs_reason(face: Face, chosen: str | None, recognised: Person | Non
     not used once their consent allows them to be shown (fail closed). Without ``chosen_row``
     the chosen person is taken to be one who could be shown (a reason is asked)."""
     machine = recognised_as(face)
-    if machine is None or chosen is None or machine == chosen:
+    if machine is None or chosen is None:
         return False
     if chosen_row is not None and chosen_row.id == chosen and \
             covered_whatever_said(chosen_row, channel, media, mode, on):
         return False
-    if face.match_status == MatchStatus.RECOGNISED.value:
-        return True
-    return _recognised_refused(face, recognised, channel, media, mode, on)
+    if machine != chosen:
+        if face.match_status == MatchStatus.RECOGNISED.value:
+            return True
+        if _recognised_refused(face, recognised, channel, media, mode, on):
+            return True
+    return bool(lookalikes_covered(face, chosen, near, channel, media, mode, on))
 
 
 def assign_warning(face: Face, recognised: Person | None, chosen: Person | None,
-                   channel: Channel, media: str, on: _dt.date) -> str:
+                   channel: Channel, media: str, on: _dt.date, *, mode: str | Mode = CONSENT,
+                   near: Near | None = None) -> str:
     """What a person is told before naming a face as ``chosen`` over PhotoVet's match:
     'PhotoVet recognised this face as Joe Harris (Facebook: No). You are saying it is Kit Hart
-    (Facebook: Yes).'"""
+    (Facebook: Yes).' Confirming an uncertain match with a twin near it: 'PhotoVet thought
+    this face might be Grace Bennett (Facebook: Yes), but it could also be Hope Bennett,
+    Grace's twin (Facebook: No), who may not be shown on Facebook.'"""
     machine = recognised_as(face)
     if recognised is not None and recognised.id == machine:
         them = f"{recognised.display_name} ({consent_note(recognised, channel, media, on)})"
     else:
         them = "someone in the register"
+    covered = lookalikes_covered(face, chosen.id if chosen is not None else None, near,
+                                 channel, media, mode, on)
     if face.match_status == MatchStatus.RECOGNISED.value:
         text = f"PhotoVet recognised this face as {them}."
     else:
         text = f"PhotoVet thought this face might be {them}."
-    if chosen is not None:
+    if covered:
+        to = recognised if recognised is not None and recognised.id == machine else chosen
+        one = len(covered) == 1
+        text = (text[:-1] + f", but it could also be {near_words(covered, to, channel, media, on)}"
+                f", who may not be shown on {channel.label}" + ("." if one else " (any of them)."))
+    if chosen is not None and (chosen.id != machine or not covered):
         text += (f" You are saying it is {chosen.display_name} "
                  f"({consent_note(chosen, channel, media, on)}).")
+    elif chosen is not None:
+        text += f" You are saying it is {chosen.display_name}."
     return text
 
 
 def _assign_refusal(face: Face, chosen: Person | None, recognised: Person | None,
                     channel: Channel, media: str, mode: str | Mode, on: _dt.date,
-                    reason: str) -> str | None:
+                    reason: str, near: Near | None = None) -> str | None:
     if chosen is None:
         return "that person is not in the register"
     if assign_needs_reason(face, chosen.id, recognised, channel, media, mode, on,
-                           chosen_row=chosen) and not reason.strip():
-        return (assign_warning(face, recognised, chosen, channel, media, on)
-                + f" Say why this is {chosen.display_name} (for example: checked with the class "
-                  "teacher, twins)")
+                           chosen_row=chosen, near=near) and not reason.strip():
+        twin = lookalikes_covered(face, chosen.id, near, channel, media, mode, on)
+        example = ("checked with the class teacher, who can tell them apart" if twin else
+                   "checked with the class teacher, twins")
+        return (assign_warning(face, recognised, chosen, channel, media, on, mode=mode,
+                               near=near)
+                + f" Say why this is {chosen.display_name} (for example: {example})")
     return None
 
 
 def hand_named_note(face: Face, recognised: Person | None, channel: Channel, media: str,
-                    on: _dt.date) -> str:
+                    on: _dt.date, *, mode: str | Mode = CONSENT, near: Near | None = None) -> str:
     """What an approver reads about a face named by hand (``face.hand_named`` set): 'Named by
-    hand by Mrs Jane Okafor: PhotoVet recognised Joe Harris (Facebook: No). Reason: “twins”'."""
+    hand by Mrs Jane Okafor: PhotoVet recognised Joe Harris (Facebook: No). Reason: “twins”';
+    PhotoVet's uncertain match confirmed with a twin near it who may not be shown here:
+    'Confirmed by hand by Mrs Jane Okafor: PhotoVet thought it might be Grace Bennett
+    (Facebook: Yes); it could also be Hope Bennett, Grace's twin (Facebook: No). Reason: ...'."""
     kind = face.hand_named
     if not kind:
         return ""
     by = f" by {face.assigned_by}" if face.assigned_by else ""
+    covered = lookalikes_covered(face, face.override_person, near, channel, media, mode, on) \
+        if kind == HAND_LOOKALIKE else []
     if kind == HAND_NAMED:
         text = f"Named by hand{by} (PhotoVet did not recognise this face)"
+    elif covered and face.override_person == recognised_as(face):
+        them = (f"{recognised.display_name} ({consent_note(recognised, channel, media, on)})"
+                if recognised is not None and recognised.id == face.override_person else
+                "them")
+        text = (f"Confirmed by hand{by}: PhotoVet thought it might be {them}, not certain; "
+                f"it could also be {near_words(covered, recognised, channel, media, on)}")
     else:
         if recognised is not None and recognised.id == recognised_as(face):
             them = f"{recognised.display_name} ({consent_note(recognised, channel, media, on)})"
@@ -367,6 +479,8 @@ def hand_named_note(face: Face, recognised: Person | None, channel: Channel, med
         seen = "recognised" if face.match_status == MatchStatus.RECOGNISED.value else \
             "thought it might be"
         text = f"Named by hand{by}: PhotoVet {seen} {them}"
+        if covered:
+            text += f"; it could also be {near_words(covered, recognised, channel, media, on)}"
     why = face.assign_reason.strip()
     return text + (f". Reason: \u201c{why}\u201d" if why else "")
 
@@ -442,15 +556,17 @@ def _known_show_refusal(person: Person | None, channel: Channel, media: str,
 
 def face_override_refusal(action: str, face: Face, person: Person | None, channel: Channel,
                           media: str, mode: str | Mode, on: _dt.date, reason: str = "", *,
-                          recognised: Person | None = None) -> str | None:
+                          recognised: Person | None = None, near: Near | None = None
+                          ) -> str | None:
     """Why a person may NOT make this change to a face, or None when they may. ``person``: the
     register row the face is taken to be (or its nearest match when uncertain); for "assign",
     the person chosen. ``recognised``: the register row of whom PhotoVet itself took the face
-    to be (``recognised_as``), for "assign"."""
+    to be (``recognised_as``), for "assign"; ``near``: the rows of the people near the face
+    (``near_people``: fail closed, a row not given counts as someone who may not be shown)."""
     if action == "cover":
         return None
     if action == "assign":
-        return _assign_refusal(face, person, recognised, channel, media, mode, on, reason)
+        return _assign_refusal(face, person, recognised, channel, media, mode, on, reason, near)
     known = face.override_person is not None or (
         face.match_status == MatchStatus.RECOGNISED.value and face.person is not None)
     near_dnp = person is not None and person.do_not_photograph
@@ -479,21 +595,25 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
 
 
 def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
-                mode: str | Mode, on: _dt.date, *, recognised: Person | None = None) -> Decision:
+                mode: str | Mode, on: _dt.date, *, recognised: Person | None = None,
+                near: Near | None = None) -> Decision:
     """The final decision for a face, its override (``face.override``) included. Sets
-    ``face.refused`` when the override is not allowed, and ``face.hand_named`` /
+    ``face.refused`` when the override is not allowed, ``face.hand_named`` /
     ``face.hand_note`` for a face a person named (``recognised``: the register row of whom
-    PhotoVet took it to be, ``recognised_as``)."""
+    PhotoVet took it to be, ``recognised_as``), and ``face.near_note`` for an uncertain face
+    near someone who may not be shown here (``near``: their rows, ``near_people``)."""
     rule = rule_for_face(face, person, channel, media, mode, on)
     face.refused = ""
-    face.hand_named = hand_named_kind(face, recognised, channel, media, mode, on)
-    face.hand_note = hand_named_note(face, recognised, channel, media, on)
+    face.hand_named = hand_named_kind(face, recognised, channel, media, mode, on, near=near)
+    face.hand_note = hand_named_note(face, recognised, channel, media, on, mode=mode, near=near)
+    face.near_note = near_note(face, person, near, channel, media, mode, on)
     action = face.override
     if face.override_person and action not in ("cover", "not-a-face"):
-        # checked again at every decision: a name given over a recognition without a reason
-        # (made before a reason was asked, or by a tool) is not used
+        # checked again at every decision: a name given over a recognition, or over an
+        # uncertain match with a refused twin near it, without a reason (made before a reason
+        # was asked, or by a tool) is not used
         refusal = _assign_refusal(face, person, recognised, channel, media, mode, on,
-                                  face.assign_reason)
+                                  face.assign_reason, near)
         if refusal:
             face.refused = refusal
             return Decision("cover", REASON_HAND_NAMED_NO_REASON, needs_review=True)
@@ -506,7 +626,7 @@ def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
     if action == "cover":
         return Decision("cover", REASON_COVERED_BY_HAND)
     refusal = face_override_refusal(action, face, person, channel, media, mode, on,
-                                    face.override_reason)
+                                    face.override_reason, recognised=recognised, near=near)
     if refusal:
         face.refused = refusal
         return Decision("cover", rule.reason, needs_review=rule.needs_review)
@@ -549,20 +669,21 @@ class OverrideAsk:
 
 def face_override_ask(action: str, face: Face, person: Person | None, channel: Channel,
                       media: str, mode: str | Mode, on: _dt.date, *,
-                      recognised: Person | None = None) -> OverrideAsk:
+                      recognised: Person | None = None, near: Near | None = None
+                      ) -> OverrideAsk:
     """``face_override_refusal`` asked once for a person about to make a change: allowed,
     needs a reason (and what to show), or refused (why). Same arguments."""
     first = face_override_refusal(action, face, person, channel, media, mode, on, "",
-                                  recognised=recognised)
+                                  recognised=recognised, near=near)
     if first is None:
         return OverrideAsk(ALLOWED)
     final = face_override_refusal(action, face, person, channel, media, mode, on, _SOME_REASON,
-                                  recognised=recognised)
+                                  recognised=recognised, near=near)
     if final is not None:
         return OverrideAsk(REFUSED, final)
     if action == "assign":
         return OverrideAsk(NEEDS_REASON, assign_warning(face, recognised, person, channel,
-                                                        media, on))
+                                                        media, on, mode=mode, near=near))
     return OverrideAsk(NEEDS_REASON, first)
 
 
@@ -810,7 +931,8 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
         person = people_by_id.get(pid) if pid else None
         machine = recognised_as(face)
         d = decide_face(face, person, channel, media, mode, on,
-                        recognised=people_by_id.get(machine) if machine else None)
+                        recognised=people_by_id.get(machine) if machine else None,
+                        near=near_people(face, people_by_id.get))
         face.decision, face.reason, face.needs_review = d.action, d.reason, d.needs_review
     for item in analysis.texts:
         person = people_by_id.get(item.person) if item.person else None
@@ -891,15 +1013,22 @@ def hand_named_shown(analysis: PhotoAnalysis | VideoAnalysis) -> list[tuple[str,
 def hand_named_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
     """Why this photo may not be approved without its approver saying they looked at its
     faces named by hand, or None: a face shown because a person named it over PhotoVet's
-    recognition of someone who may not be shown here. Never approved in bulk (a contact sheet,
+    recognition of someone who may not be shown here, or confirmed it while a twin or
+    look-alike near it may not be (``HAND_LOOK_AT``). Never approved in bulk (a contact sheet,
     a list of files): the approver opens it and looks at that face."""
-    over = [note for _pid, kind, note in hand_named_shown(analysis) if kind == HAND_OVER_REFUSAL]
-    if not over:
-        return None
+    shown = hand_named_shown(analysis)
     what = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
-    return (f"this {what} shows a face named by hand over PhotoVet's recognition of someone who "
-            f"may not be shown here ({over[0]}); open it, look at that face and approve it on "
-            "its own")
+    over = [note for _pid, kind, note in shown if kind == HAND_OVER_REFUSAL]
+    if over:
+        return (f"this {what} shows a face named by hand over PhotoVet's recognition of someone "
+                f"who may not be shown here ({over[0]}); open it, look at that face and approve "
+                "it on its own")
+    twin = [note for _pid, kind, note in shown if kind == HAND_LOOKALIKE]
+    if twin:
+        return (f"this {what} shows a face named by hand that could also be someone who may "
+                f"not be shown here ({twin[0]}); open it, look at that face and approve it on "
+                "its own")
+    return None
 
 
 def export_refusal(analysis: PhotoAnalysis | VideoAnalysis) -> str | None:
@@ -1266,7 +1395,9 @@ def consent_request_refusal(requested_by: str, requested_on: _dt.date | None,
 
 
 __all__ = [
-    "HAND_NAMED", "HAND_OVER_REFUSAL", "HAND_RELABELLED", "REASON_HAND_NAMED_NO_REASON",
+    "HAND_LOOKALIKE", "HAND_LOOK_AT", "HAND_NAMED", "HAND_OVER_REFUSAL", "HAND_RELABELLED",
+    "REASON_HAND_NAMED_NO_REASON", "Near", "lookalikes_covered", "near_note", "near_people",
+    "near_words", "relation_words",
     "assign_needs_reason", "assign_warning", "consent_note", "consent_request_refusal",
     "hand_named_kind",
     "hand_named_note", "hand_named_refusal", "hand_named_shown", "recognised_as",
@@ -1304,7 +1435,7 @@ def track_as_face(track: VideoTrack) -> Face:
                 distance=track.distance, margin=track.margin, match_status=track.match_status,
                 override=track.override, override_person=track.override_person,
                 override_reason=track.override_reason, assigned_by=track.assigned_by,
-                assign_reason=track.assign_reason)
+                assign_reason=track.assign_reason, near=list(track.near))
 
 
 def track_as_text(track: VideoTrack) -> TextItem:
@@ -1318,7 +1449,8 @@ def track_as_text(track: VideoTrack) -> TextItem:
 
 
 def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mode: str | Mode,
-                 on: _dt.date, *, recognised: Person | None = None) -> Decision:
+                 on: _dt.date, *, recognised: Person | None = None,
+                 near: Near | None = None) -> Decision:
     """The final decision for one track, with the VIDEO consent for ``channel`` (photo consent
     never shows a face in a video). A face is decided by ``decide_face``; a face track seen on
     one sampled frame only is covered (and offered for review) even when recognised: one view
@@ -1329,9 +1461,10 @@ def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mod
         track.refused = item.refused
         return d
     face = track_as_face(track)
-    d = decide_face(face, person, channel, "video", mode, on, recognised=recognised)
+    d = decide_face(face, person, channel, "video", mode, on, recognised=recognised, near=near)
     track.refused = face.refused
     track.hand_named, track.hand_note = face.hand_named, face.hand_note
+    track.near_note = face.near_note
     if d.action == "show" and track.detections < 2 and track.override is None \
             and not track.override_person:
         return Decision("cover", REASON_TOO_BRIEF, needs_review=True)
@@ -1386,7 +1519,8 @@ def decide_video(analysis: VideoAnalysis, people_by_id: dict[str, Person], chann
         person = people_by_id.get(pid) if pid else None
         machine = recognised_as(track_as_face(t)) if t.kind == "face" else None
         d = decide_track(t, person, channel, mode, on,
-                         recognised=people_by_id.get(machine) if machine else None)
+                         recognised=people_by_id.get(machine) if machine else None,
+                         near={pid: people_by_id.get(pid) for pid, _d in t.near})
         t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
     s = decide_sound(channel, analysis.has_audio, listened_by=listened_by,
                      requested=sound_request)

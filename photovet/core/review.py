@@ -42,6 +42,8 @@ from photovet.core.policy import (
     face_override_ask,
     face_override_refusal,
     flag_accept_refusal,
+    lookalikes_covered,
+    near_people,
     recognised_as,
     rule_for_face,
     text_override_ask,
@@ -435,7 +437,8 @@ class Reviewer:
         f = self._face(analysis, index)
         row, recognised = self._rows(f, action, person)
         return face_override_ask(action, f, row, channel, analysis.media,
-                                 mode or analysis.mode, self.today(), recognised=recognised)
+                                 mode or analysis.mode, self.today(), recognised=recognised,
+                                 near=near_people(f, self.person_of))
 
     def face(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
              person: str | None = None, reason: str = "", mode: str = "consent"
@@ -451,10 +454,14 @@ class Reviewer:
             raise ReviewRefused(f"no one with id '{person}' in the register")
         machine = recognised_as(face)
         refusal = face_override_refusal(action, face, row, channel, analysis.media, mode,
-                                        self.today(), reason, recognised=recognised)
+                                        self.today(), reason, recognised=recognised,
+                                        near=near_people(face, self.person_of))
         if refusal:
             raise ReviewRefused(refusal)
         box = int_box(face.box)
+        twins = [pid for pid, _row in lookalikes_covered(
+            face, person, near_people(face, self.person_of), channel, analysis.media, mode,
+            self.today())] if action == "assign" else []
 
         # "show" where the rules already show it (only a hand cover was in the way): forget
         # the cover, store nothing more
@@ -477,6 +484,9 @@ class Reviewer:
                 # whom PhotoVet recognised (an id), so the audit says what was overridden
                 details["recognised"] = machine
                 details["match"] = face.match_status
+            if action == "assign" and twins:
+                # who else it could be, and may not be shown here (ids)
+                details["could_also_be"] = twins
             return details
 
         return self.store.edit(analysis.sha256, channel.id, change,

@@ -41,6 +41,7 @@ from photovet.core.policy import (
     face_override_ask,
     face_override_refusal,
     maybe_refused_ask,
+    near_people,
     recognised_as,
     text_override_ask,
     text_override_refusal,
@@ -371,8 +372,10 @@ class VideoReviewer:
         row, recognised = self._rows(t, action, person)
         mode = mode or analysis.mode
         if t.kind == "face":
-            ask = face_override_ask(action, track_as_face(t), row, channel, "video", mode,
-                                    self.today(), recognised=recognised)
+            face = track_as_face(t)
+            ask = face_override_ask(action, face, row, channel, "video", mode,
+                                    self.today(), recognised=recognised,
+                                    near=near_people(face, self.person_of))
             if action == "show" and t.who is None:
                 # nobody is sure who it is: it may be a face of the clip taken to be someone
                 # who may not be shown here (policy says who may not)
@@ -396,8 +399,10 @@ class VideoReviewer:
             row, recognised = self._rows(t, action, person)
             if action == "assign" and row is None:
                 raise ReviewRefused(f"no one with id '{person}' in the register")
-            refusal = face_override_refusal(action, track_as_face(t), row, channel, "video",
-                                            mode, self.today(), reason, recognised=recognised)
+            face = track_as_face(t)
+            refusal = face_override_refusal(action, face, row, channel, "video", mode,
+                                            self.today(), reason, recognised=recognised,
+                                            near=near_people(face, self.person_of))
         else:
             row, _ = self._rows(t, action, person)
             refusal = text_override_refusal(action, track_as_text(t), row, reason,

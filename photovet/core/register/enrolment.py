@@ -20,7 +20,7 @@ from photovet.core.media.imaging import load_image
 from photovet.core.models import Person
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import ID_ALIASES, norm
-from photovet.core.register.reports import EnrolProblem, EnrolReport
+from photovet.core.register.reports import EnrolLookalike, EnrolProblem, EnrolReport
 
 # Enrolment photos are portraits: the face is large, so detecting on a copy at most this many
 # pixels on the long edge is several times faster and gives the encoder plenty of detail. When
@@ -143,12 +143,61 @@ def enrol_items(register: Any, items: list[tuple[str, Path]], engine: Any, sourc
             done += 1
             if progress:
                 progress(done, total, path.name)
+    model = getattr(engine, "signature_model", "dlib-128")
     if result:
         register.store_signatures(result, replace=True, source=source, errors=len(report.errors),
-                                  model=getattr(engine, "signature_model", "dlib-128"))
+                                  model=model)
+        report.lookalikes = lookalike_warnings(register, result, model)
     report.enrolled = {pid: len(v) for pid, v in result.items()}
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def lookalike_warnings(register: Any, new: dict[str, list[tuple[np.ndarray, str]]],
+                       model: str) -> list[EnrolLookalike]:
+    """Each person just enrolled (``new``) whose portrait is almost the same face as someone
+    else enrolled with ``model``: nearer than the look-alike distance
+    (``recognition.lookalike_distance``, the matcher's own), nearest first, one warning a pair.
+    Twins look like this, and so does a portrait filed under the wrong pupil."""
+    from photovet.core.vision.faces.matching import thresholds_from_settings  # noqa: PLC0415
+
+    settings = getattr(register, "settings", None)
+    th = thresholds_from_settings(settings.recognition).get(model) if settings else None
+    if th is None or not new:
+        return []
+    others: dict[str, list[np.ndarray]] = {}
+    for pid, vec in register.encodings(model):
+        others.setdefault(pid, []).append(np.asarray(vec, dtype=np.float64).reshape(-1))
+    for pid, items in new.items():     # as just stored (replacing any earlier ones)
+        others[pid] = [np.asarray(e, dtype=np.float64).reshape(-1) for e, _name in items]
+    found: dict[tuple[str, str], float] = {}
+    for pid in new:
+        mine = others[pid]
+        for other, theirs in others.items():
+            if other == pid:
+                continue
+            d = min((float(np.linalg.norm(a - b)) for a in mine for b in theirs
+                     if a.shape == b.shape), default=np.inf)
+            key = (pid, other) if other not in new or pid < other else (other, pid)
+            if d < th.lookalike_distance and d < found.get(key, np.inf):
+                found[key] = d
+    out = []
+    for (pid, other), d in sorted(found.items(), key=lambda x: (x[1], x[0])):
+        a, b = _name(register, pid), _name(register, other)
+        when = "enrolled now too" if other in new else "already enrolled"
+        out.append(EnrolLookalike(pid, other, d, (
+            f"{a}'s photo is almost the same face as {b}'s ({when}). If they are twins or "
+            "look alike, PhotoVet asks more before it recognises either, and a reason before "
+            "a face is confirmed as one of them where the other may not be shown. If they "
+            f"are not, check that the photo is {a}'s")))
+    return out
+
+
+def _name(register: Any, pid: str) -> str:
+    try:
+        return register.person(pid).display_name
+    except PhotoVetError:
+        return pid
 
 
 def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple[str, Path]]:

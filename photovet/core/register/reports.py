@@ -365,12 +365,30 @@ class EnrolProblem:
 
 
 @dataclass
+class EnrolLookalike:
+    """A portrait just enrolled that is almost the same face as someone else enrolled (within
+    the look-alike distance, ``recognition.lookalike_distance``): twins, or the wrong photo.
+    Still enrolled; PhotoVet then asks more of either (the matcher's look-alike rule) and a
+    reason before a face is confirmed as one while the other may not be shown."""
+
+    person_id: str
+    other_id: str
+    distance: float
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "other_id": self.other_id,
+                "distance": round(float(self.distance), 4), "message": self.message}
+
+
+@dataclass
 class EnrolReport:
     enrolled: dict[str, int] = field(default_factory=dict)  # person id -> photos used
     errors: list[EnrolProblem] = field(default_factory=list)
     photos: int = 0             # photos looked at
     ignored: list[str] = field(default_factory=list)  # files that are not photos
     seconds: float = 0.0
+    lookalikes: list[EnrolLookalike] = field(default_factory=list)   # warnings, nearest first
 
     @property
     def ok(self) -> bool:
@@ -381,6 +399,7 @@ class EnrolReport:
         out = [f"Enrolled {n} {'person' if n == 1 else 'people'} from "
                f"{sum(self.enrolled.values())} of {self.photos} photos"
                f" ({len(self.errors)} problem{'s' * (len(self.errors) != 1)})"]
+        out.extend(f"  warning: {w.message}" for w in self.lookalikes)
         out.extend(f"  error: {e}" for e in self.errors)
         return out
 
@@ -388,6 +407,7 @@ class EnrolReport:
         return {"enrolled": dict(self.enrolled), "photos": self.photos,
                 "errors": [{"person_id": e.person_id, "path": e.path, "message": e.message}
                            for e in self.errors],
+                "lookalikes": [w.to_dict() for w in self.lookalikes],
                 "ignored": list(self.ignored), "seconds": round(self.seconds, 3)}
 
 
@@ -422,6 +442,7 @@ class SignatureStatus:
                 "message": self.message()}
 
 
-__all__ = ["ConsentChange", "ConsentConflict", "DetailChange", "EnrolProblem", "EnrolReport", "ImportReport",
+__all__ = ["ConsentChange", "ConsentConflict", "DetailChange", "EnrolLookalike", "EnrolProblem",
+           "EnrolReport", "ImportReport",
            "PersonNote", "RowProblem", "SignatureStatus", "field_label", "local_day",
            "state_word"]

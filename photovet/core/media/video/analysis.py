@@ -174,6 +174,20 @@ def recognise(results: list[Any], offered: int) -> tuple[str, str | None, float 
     return MatchStatus.UNKNOWN.value, None, dist, margin
 
 
+def near_of(results: list[Any], person: str | None) -> list[tuple[str, float]]:
+    """The other people any encoded crop of a track was near (``Match.near``, and a crop's own
+    match to someone else), nearest first, each at its nearest: who the track could also be."""
+    best: dict[str, float] = {}
+    for m in results:
+        seen = list(getattr(m, "near", []) or [])
+        if m.person and m.distance is not None:
+            seen.append((m.person, float(m.distance)))
+        for pid, dist in seen:
+            if pid != person and (pid not in best or dist < best[pid]):
+                best[pid] = float(dist)
+    return sorted(best.items(), key=lambda x: (x[1], x[0]))
+
+
 def one_person_at_a_time(tracks: list[VideoTrack]) -> None:
     """Two face tracks on screen at once cannot be the same person: both become uncertain."""
     rec = [t for t in tracks if t.kind == "face" and t.match_status == MatchStatus.RECOGNISED.value]
@@ -382,6 +396,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             t.samples = len(results)
             t.match_status, t.person, t.distance, t.margin = recognise(
                 results, len(cr.items) if cr is not None else 0)
+            t.near = near_of(results, t.person)
         one_person_at_a_time(faces)
     else:
         for t in faces:

@@ -247,6 +247,10 @@ class FaceMatcher:
         self._m = np.array([self._th(p).needed_margin(bool(self.lookalikes[p]))
                             for p in self.people], np.float64).reshape(n)
         self._b = np.array([self._th(p).band for p in self.people], np.float64).reshape(n)
+        # how near a face must be to a person for them to be among its candidates
+        # (``Match.near``): their accept distance before any look-alike tightening + the band
+        self._near = np.array([self._th(p).accept(self.roles[p], False) + self._th(p).band
+                               for p in self.people], np.float64).reshape(n)
         self._order = order
 
     def _th(self, person: str) -> Thresholds:
@@ -345,13 +349,22 @@ class FaceMatcher:
                 cross = self._model_idx != self._model_idx[j]
                 ok = not bool((D[i, cross] < (T + B)[cross]).any())
             if ok:
-                out.append(Match(MatchStatus.RECOGNISED, person, dist, margin))
+                out.append(Match(MatchStatus.RECOGNISED, person, dist, margin,
+                                 self._candidates(D[i], j)))
             elif dist < T[j] + B[j] or i in pairs:
                 sug = pairs.get(i, j)
-                out.append(Match(MatchStatus.UNCERTAIN, str(names[sug]), float(D[i, sug]), margin))
+                out.append(Match(MatchStatus.UNCERTAIN, str(names[sug]), float(D[i, sug]), margin,
+                                 self._candidates(D[i], sug)))
             else:
                 out.append(Match(MatchStatus.UNKNOWN, None, dist, margin))
         return out
+
+    def _candidates(self, row: np.ndarray, chosen: int) -> list[tuple[str, float]]:
+        """Everyone else this face is near enough to be (``Match.near``), nearest first: the
+        look-alikes and siblings of the person it is matched to, and anyone else that close."""
+        idx = [k for k in np.nonzero(row < self._near)[0] if k != chosen]
+        idx.sort(key=lambda k: (float(row[k]), k))
+        return [(self.people[k], float(row[k])) for k in idx]
 
 
 __all__ = ["FaceMatcher", "Thresholds", "assign", "thresholds_from_settings"]
