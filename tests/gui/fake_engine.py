@@ -21,7 +21,7 @@ from photovet.core.register.reports import EnrolReport
 
 
 class FakeEngine(Engine):
-    """``faces``: file name -> [(box, person id or None, match status[, detector score])];
+    """``faces``: file name -> [(box, person id or None, match status[, detector score[, near]])];
     ``texts``: file name -> [(polygon, text, person id or None, kind)]."""
 
     def __init__(self, ws, faces: dict | None = None, texts: dict | None = None,
@@ -52,9 +52,11 @@ class FakeEngine(Engine):
         except PhotoVetError as exc:
             a.error = exc.message
             return a
-        for box, pid, status, *score in self.faces.get(Path(path).name, []):
-            a.faces.append(Face(box=tuple(box), score=score[0] if score else 0.99, person=pid,
-                                match_status=status))
+        for box, pid, status, *extra in self.faces.get(Path(path).name, []):
+            # extra: the detector's score, then who else the face is near ([(id, distance)])
+            a.faces.append(Face(box=tuple(box), score=extra[0] if extra else 0.99, person=pid,
+                                match_status=status,
+                                near=list(extra[1]) if len(extra) > 1 else []))
         for poly, text, pid, kind in self.texts.get(Path(path).name, []):
             a.texts.append(TextItem(polygon=[tuple(p) for p in poly], text=text, score=0.9,
                                     person=pid, kind=kind, form="full" if pid else ""))

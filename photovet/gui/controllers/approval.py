@@ -195,11 +195,12 @@ class ApprovalController(QObject):
         except PhotoVetError as exc:       # said, and Approve stays off (fail closed)
             return error_text(exc)
     def hand_named(self, a) -> list[tuple[str, str, bool]]:
-        """(who, the core's note, over a refused recognition) for each face (a video: face
-        track) the core shows because a person named it by hand."""
+        """(who, the core's note, to be looked at on its own: over a refused recognition, or
+        with a twin or look-alike near it who may not be shown here) for each face (a video:
+        face track) the core shows because a person named it by hand."""
         if a is None or getattr(a, "error", None) or self.ctx.engine is None:
             return []
-        return [(self._name(pid), note, kind == policy.HAND_OVER_REFUSAL)
+        return [(self._name(pid), note, kind in policy.HAND_LOOK_AT)
                 for pid, kind, note in policy.hand_named_shown(a)]
 
     def set_approver_view(self, on: bool) -> bool:
@@ -309,16 +310,20 @@ class ApprovalController(QObject):
             return False
         notes = "\n".join(f"\u2022 {who}: {note}" for who, note, over in self.hand_named(a)
                           if over)
+        label = self.ctx.current_channel().label
+        kinds = {f.hand_named for f in getattr(a, "faces", ()) if f.decision == "show"}
+        what = (f"a face PhotoVet recognised as someone who may not be shown on {label} was "
+                "named by hand as someone else" if policy.HAND_OVER_REFUSAL in kinds else
+                "a face PhotoVet was not certain of was named by hand, and it could also be "
+                f"someone who may not be shown on {label}")
         box = QMessageBox(QMessageBox.Icon.Warning, "A face was named by hand",
-                          f"In {item.name}, a face PhotoVet recognised as someone who may not "
-                          f"be shown on {self.ctx.current_channel().label} was named by hand "
-                          f"as someone else:\n\n{notes}\n\nLook at that face on the photo. "
-                          "Approve only if you are sure who it is.", parent=self.window)
+                          f"In {item.name}, {what}:\n\n{notes}\n\nLook at that face on the "
+                          "photo. Approve only if you are sure who it is.", parent=self.window)
         yes = box.addButton("I looked at it: approve", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("HandNamedConfirm")
         face = next((f for f in getattr(a, "faces", ()) if f.decision == "show"
-                     and f.hand_named == policy.HAND_OVER_REFUSAL), None)
+                     and f.hand_named in policy.HAND_LOOK_AT), None)
         if face is not None and self.tab.photo.isVisible():   # the face stays in view
             canvas = self.tab.photo.canvas
             r = canvas.to_screen(face.box).toRect()
@@ -476,8 +481,10 @@ class ApprovalController(QObject):
         still += [f.message for f in getattr(a, "flags", ()) if f.open]
         alone = ""
         if policy.hand_named_refusal(a):      # the core never approves it in bulk
-            alone = ("Named by hand over a refused recognition: open it and approve it on its "
-                     "own (it is not approved from here)")
+            over = any(k == policy.HAND_OVER_REFUSAL for _p, k, _n in policy.hand_named_shown(a))
+            alone = ("Named by hand over a refused recognition" if over else
+                     "Named by hand, and it could be a twin or look-alike who may not be "
+                     "shown") + ": open it and approve it on its own (it is not approved from here)"
             still.append(alone)
         # a video's three moments here are not all of it: approved only once the approver has
         # seen it whole in the player (the core's VideoViews; fail closed)

@@ -48,11 +48,13 @@ def render_published(pil_image, covers: list[Cover], size: tuple[int, int], styl
 
 
 def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
-                       beside: QRect | None = None) -> str | None:
+                       beside: QRect | None = None, *, confirming: bool = False) -> str | None:
     """Naming a face by hand, as the core answered (``Reviewer.face_ask`` /
     ``VideoReviewer.track_ask`` "assign"): "" when no reason is needed, the reason typed after
     a confirmation that says what PhotoVet recognised and both people's consent (the core's
-    words), or None (cancelled, or refused: said). ``name``: the person chosen."""
+    words), or None (cancelled, or refused: said). ``name``: the person chosen;
+    ``confirming``: it is PhotoVet's own uncertain match (a twin or a look-alike near it may
+    not be shown here)."""
     if ask.allowed:
         return ""
     if not ask.needs_reason:        # refused whatever the reason (or an answer not known)
@@ -61,7 +63,7 @@ def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
                                 + "\n\nNothing was changed.")
         return None
     dlg = ReasonDialog(
-        "PhotoVet recognised someone else",
+        "It could be someone else" if confirming else "PhotoVet recognised someone else",
         f"{ask.words}\n\nIf you are sure this is {name}, say why. Your reason and your name are "
         "kept with the photo, and the approver is shown that this face was named by hand.",
         ok_text=f"It is {name}: record", placeholder="For example: twins, checked with the "
@@ -392,9 +394,14 @@ class ReviewController(QObject):
         face = item.analysis.faces[index]
         self.tab.photo.canvas.select(FACE, index)
         if action == "yes":
+            # "Yes, it is Grace": as the core has it, a reason first when someone near the face
+            # (a twin, a look-alike) may not be shown here (policy.assign_needs_reason)
             pid = face.person
+            reason = self.assign_reason(item.analysis, index, pid) if pid else ""
+            if reason is None:
+                return False
             return self._record(lambda r, a, ch: r.face(a, index, "assign", ch,
-                                                           person=pid))
+                                                           person=pid, reason=reason))
         if action in ("no", "cover"):
             return self._record(lambda r, a, ch: r.face(a, index, "cover", ch))
         if action == "not-a-face":
@@ -481,7 +488,8 @@ class ReviewController(QObject):
         chosen = self._people().get(pid)
         return confirm_assignment(self.window, ask,
                                   chosen.display_name if chosen is not None else "them",
-                                  QRect(canvas.mapToGlobal(r.topLeft()), r.size()))
+                                  QRect(canvas.mapToGlobal(r.topLeft()), r.size()),
+                                  confirming=policy.recognised_as(a.faces[index]) == pid)
 
     def choose_person(self, index: int) -> str | None:
         a = self.current().analysis

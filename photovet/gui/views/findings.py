@@ -347,8 +347,12 @@ class FindingsPanel(QWidget):
             q = (f"<b>Face {i + 1}:</b> is this <b>{esc(person.display_name)}</b>"
                  f"{' (' + esc(extra) + ')' if extra else ''}? PhotoVet is not certain. They have "
                  "consent, so if it is them their face is shown.")
+            if f.near_note:
+                # the core's words: a twin or look-alike near it who may not be shown here
+                q += (f" <b>{esc(f.near_note)}</b>: if you say it is them, you are asked why.")
             first = person.first_name or person.display_name
-            buttons = [("yes", f"Yes, it is {first}", lambda *_: self.face_action.emit(i, "yes")),
+            yes = f"Yes, it is {first}" + ("\u2026" if f.near_note else "")
+            buttons = [("yes", yes, lambda *_: self.face_action.emit(i, "yes")),
                        ("no", "No", lambda *_: self.face_action.emit(i, "no")),
                        ("who", "Someone else\u2026", lambda *_: self.face_action.emit(i, "who"))]
         else:
