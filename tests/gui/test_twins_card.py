@@ -127,3 +127,28 @@ def test_the_approver_is_told_whom_it_could_also_be_and_approves_it_alone(window
     assert "could also be someone who may not be shown on School website" in asked[0]
     assert "Hope Bennett" in asked[0]
     assert window.batch.item(item.path).approval == "approved"
+
+
+def test_the_enrol_dialog_warns_of_a_portrait_almost_the_same_face(qtbot, ws, tmp_path):
+    """Enrolling Grace when her twin Hope is enrolled: the core's report (a real enrolment, a
+    stand-in encoder) shown by the dialog names both, and Grace is still enrolled."""
+    from photovet.core.vision.faces import SFACE
+    from photovet.gui.dialogs.enrol import EnrolDialog
+    from tests.core.test_twins import SIG_GRACE, SIG_HOPE, _portraits
+
+    ws.import_register(write_register(tmp_path / "mis.csv", ROWS))
+    ws.register.store_signatures({HOPE: [(SIG_HOPE, "h.jpg")]}, replace=True, source="test",
+                                 model=SFACE)
+    report = ws.register.enrol_folder(tmp_path / "new",
+                                      _portraits(tmp_path / "new", {GRACE: SIG_GRACE}))
+    dlg = EnrolDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.show_report(report)
+    assert "1 person enrolled" in plain(dlg.state.text())
+    assert "1 portrait is almost the same face as someone else enrolled" in \
+        plain(dlg.state.text())
+    assert dlg.problems.isVisible()
+    line = dlg.problems.item(0).text()
+    assert line.startswith("Warning: Grace Bennett's photo is almost the same face as Hope "
+                           "Bennett's (already enrolled)")

@@ -147,10 +147,18 @@ class EnrolDialog(QDialog):
                            f"{plural(sum(report.enrolled.values()), 'photo')} of "
                            f"{report.photos}." + (f" {plural(len(report.errors), 'photo')} could "
                                                   "not be used:" if report.errors else ""))
+        warnings = getattr(report, "lookalikes", [])
+        if warnings:
+            # still enrolled: the core's words, both people named
+            self.state.setText(self.state.text() + " " + esc(
+                f"{plural(len(warnings), 'portrait')} {'is' if len(warnings) == 1 else 'are'} "
+                "almost the same face as someone else enrolled:"))
+        for w in warnings:
+            self.problems.addItem(f"Warning: {w.message}.")
         for e in report.errors:
             self.problems.addItem(f"{Path(e.path).name if e.path else e.person_id}: {e.message}")
-        self.problems.setVisible(bool(report.errors))
-        if report.errors:
+        self.problems.setVisible(bool(report.errors or warnings))
+        if report.errors or warnings:
             self.resize(self.width(), max(self.height(), 520))
         self._update()
 
