@@ -68,6 +68,8 @@ def test_the_card_names_the_twin_and_yes_asks_why(window, ws):
     assert "is this Grace Bennett (Year 3, 3J)? PhotoVet is not certain." in question
     assert TWIN in question and "you are asked why" in question
     assert c.buttons["yes"].text() == "Yes, it is Grace\u2026"
+    # and the face list says it too
+    assert TWIN in window.photos.findings.tree.topLevelItem(0).child(0).text(0)
 
     said: list = []
     answer(lambda dlg: (said.append(dlg.findChild(QLabel).text()), dlg.reject()),

@@ -66,8 +66,10 @@ def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
         "It could be someone else" if confirming else "PhotoVet recognised someone else",
         f"{ask.words}\n\nIf you are sure this is {name}, say why. Your reason and your name are "
         "kept with the photo, and the approver is shown that this face was named by hand.",
-        ok_text=f"It is {name}: record", placeholder="For example: twins, checked with the "
-        "class teacher", parent=window)
+        ok_text=f"It is {name}: record",
+        placeholder="For example: checked with the class teacher, who can tell them apart"
+        if machine == pid else "For example: twins, checked with the class teacher",
+        parent=window)
     dlg.setObjectName("AssignReasonDialog")
     if beside is not None:      # the face stays in view while the person decides
         dlg.adjustSize()

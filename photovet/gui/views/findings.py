@@ -63,6 +63,9 @@ def face_sentence(face, people_by_id: dict[str, Any]) -> str:
     if face.hand_note:
         # the core's words: "Named by hand by Mrs Jane Okafor: PhotoVet recognised Joe Harris..."
         text += f" {face.hand_note}" + ("" if face.hand_note.endswith(("\u201d", ".")) else ".")
+    elif face.near_note:
+        # the core's words: "It could also be Hope Bennett, Grace's twin (Facebook: No)"
+        text += f" {face.near_note}."
     if face.refused:
         text += f" Your change was not used: {face.refused}."
     return text
