@@ -304,3 +304,27 @@ def test_the_enrol_command_prints_the_warning(tmp_path, monkeypatch):
     assert "Enrolled 1 person" in r.output
     warn = next(x for x in r.output.splitlines() if "almost the same face" in x)
     assert "Grace Bennett" in warn and "Hope Bennett" in warn
+
+
+def test_a_video_track_near_a_twin_follows_the_same_rule():
+    from photovet.core.models import VideoTrack
+
+    t = VideoTrack(id=1, frames=[0, 5, 10], boxes=[(0, 0, 40, 40)] * 3, scores=[0.9] * 3,
+                   match_status="uncertain", person=GRACE, near=[(HOPE, 0.9)],
+                   override_person=GRACE, assigned_by="Mrs Jane Okafor")
+    assert VideoTrack.from_dict(t.to_dict()).near == [(HOPE, 0.9)]
+    assert t.detected().near == [(HOPE, 0.9)]
+    assert policy.decide_track(t, GRACE_ROW, FB, "consent", ON, recognised=GRACE_ROW,
+                               near=NEAR).action == "cover"
+    assert "Hope Bennett, Grace's twin (Facebook videos: No)" in t.refused
+    t.assign_reason = "checked with Mrs Lee"
+    assert policy.decide_track(t, GRACE_ROW, FB, "consent", ON, recognised=GRACE_ROW,
+                               near=NEAR).action == "show"
+    assert t.hand_named == policy.HAND_LOOKALIKE and "Hope Bennett" in t.hand_note
+    # the track's crops: the other people any crop was near, each at its nearest
+    from photovet.core.media.video.analysis import near_of
+    from photovet.core.models import Match
+
+    crops = [Match(MatchStatus.UNCERTAIN, GRACE, 0.8, 0.05, [(HOPE, 0.92)]),
+             Match(MatchStatus.UNCERTAIN, HOPE, 0.84, 0.02, [(GRACE, 0.86)])]
+    assert near_of(crops, GRACE) == [(HOPE, 0.84)]

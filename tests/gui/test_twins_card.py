@@ -154,3 +154,18 @@ def test_the_enrol_dialog_warns_of_a_portrait_almost_the_same_face(qtbot, ws, tm
     line = dlg.problems.item(0).text()
     assert line.startswith("Warning: Grace Bennett's photo is almost the same face as Hope "
                            "Bennett's (already enrolled)")
+
+
+def test_a_video_row_says_whom_an_uncertain_track_could_also_be():
+    """The player's row sentence carries the core's note (decided by policy.decide_track)."""
+    from photovet.core.models import VideoTrack
+    from photovet.gui.views.video_player import track_sentence
+    from tests.core.test_twins import FB, GRACE_ROW, HOPE_ROW, ON
+
+    t = VideoTrack(id=0, frames=[0, 5, 10], boxes=[(0, 0, 40, 40)] * 3, scores=[0.9] * 3,
+                   match_status="uncertain", person=GRACE_ROW.id, near=[(HOPE_ROW.id, 0.9)])
+    d = policy.decide_track(t, GRACE_ROW, FB, "consent", ON, recognised=GRACE_ROW,
+                            near={HOPE_ROW.id: HOPE_ROW})
+    t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
+    words = track_sentence(t, {GRACE_ROW.id: GRACE_ROW, HOPE_ROW.id: HOPE_ROW})
+    assert "It could also be Hope Bennett, Grace's twin (Facebook videos: No)." in words

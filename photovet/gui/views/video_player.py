@@ -79,6 +79,9 @@ def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
             f"{clock(t.first_time)} to {clock(t.last_time)}. {why}").strip()
     if not text.endswith("."):
         text += "."
+    if t.near_note and not t.hand_named:
+        # the core's words: "It could also be Hope Bennett, Grace's twin (Facebook videos: No)"
+        text += f" {t.near_note}."
     if t.refused:
         text += f" Your change was not used: {t.refused}."
     return text
