@@ -22,9 +22,13 @@ What a person may change (an override, stored in the photo's review and audited)
   PhotoVet RECOGNISED as one person is someone else (or that a face it took to be someone who
   may not be shown here is someone who may) needs a reason, given after being told whom PhotoVet
   recognised and their consent ("PhotoVet recognised this face as Joe Harris (Facebook: No)").
-  A name given by hand is said wherever an approver decides (``face.hand_note``), and a face
-  named by hand over a recognised person who may not be shown here is never approved in bulk
-  (``hand_named_refusal``): the approver looks at that photo on its own.
+  Confirming (or naming) a face PhotoVet was NOT CERTAIN of, while someone else near it
+  (``face.near``: a twin, a sibling, a look-alike) may not be shown here, needs a reason too,
+  after being told whom it could also be ("It could also be Hope Bennett, Grace's twin
+  (Facebook: No)": ``near_note``, ``lookalikes_covered``). A name given by hand is said
+  wherever an approver decides (``face.hand_note``), and a face named by hand over a recognised
+  person who may not be shown here, or with such a twin near it (``HAND_LOOK_AT``), is never
+  approved in bulk (``hand_named_refusal``): the approver looks at that photo on its own.
 - Show a face the rules cover: refused for anyone on the do-not-photograph list, whose consent
   for the channel and media is explicitly "No", who has left, whose register row is rejected,
   or (for pupils) on a channel with no identifiable children. Allowed only with a stated reason

@@ -22,7 +22,10 @@ family or contact column: siblings and twins), has an accept threshold ``lookali
 stricter and needs ``lookalike_margin`` instead of the margin.
 
 Everything else within threshold + uncertain band is UNCERTAIN: covered, and offered for review
-("is this P?") when saying yes would show them. A face that loses a conflict (condition 3 or
+("is this P?") when saying yes would show them. Each match also lists everyone else the face
+is near enough to be (``Match.near``: within their own accept distance, before any look-alike
+tightening, + the band), so policy can say "it could also be Hope, Grace's twin" and ask a
+reason before a twin who may not be shown is published as the one who may. A face that loses a conflict (condition 3 or
 4) is UNCERTAIN. Nothing near: UNKNOWN. Nobody enrolled: NO_REGISTER.
 
 How the thresholds were set (SFace, distance between unit vectors): the pupil threshold 0.85
