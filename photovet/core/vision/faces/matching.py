@@ -25,8 +25,9 @@ Everything else within threshold + uncertain band is UNCERTAIN: covered, and off
 ("is this P?") when saying yes would show them. Each match also lists everyone else the face
 is near enough to be (``Match.near``: within their own accept distance, before any look-alike
 tightening, + the band), so policy can say "it could also be Hope, Grace's twin" and ask a
-reason before a twin who may not be shown is published as the one who may. A face that loses a conflict (condition 3 or
-4) is UNCERTAIN. Nothing near: UNKNOWN. Nobody enrolled: NO_REGISTER.
+reason before a twin who may not be shown is published as the one who may. A face that loses
+a conflict (condition 3 or 4) is UNCERTAIN. Nothing near: UNKNOWN. Nobody enrolled:
+NO_REGISTER.
 
 How the thresholds were set (SFace, distance between unit vectors): the pupil threshold 0.85
 gives a false accept rate of 2.4e-5 per pair of different children (1.8 M pairs of child photos
