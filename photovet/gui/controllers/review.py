@@ -579,7 +579,9 @@ class ReviewController(QObject):
             m.addSeparator()
             person = face_person(f, self._people())
             if person is not None and "yes" in offer.actions:
-                m.addAction(f"Yes, it is {person.first_name}",
+                # (a twin or look-alike near it who may not be shown: a reason is asked)
+                m.addAction(f"Yes, it is {person.first_name}"
+                            + ("\u2026" if f.near_note else ""),
                             lambda: self.face_action(index, "yes"))
             if person is not None and "no" in offer.actions:
                 m.addAction(f"No, it is not {person.first_name}",
