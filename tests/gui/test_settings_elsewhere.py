@@ -214,7 +214,7 @@ def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settin
     dlg.cover_style.setCurrentIndex(dlg.cover_style.findData("pixelate"))   # my changes
     dlg.rules.retention["cache_days"].setValue(12)
     # another PC makes the mode stricter (a setting I did not touch: kept, no conflict) and
-    # keeps the analysis cache 30 days (one I changed too: that is the conflict)
+    # keeps the analysis cache 45 days (one I changed too: that is the conflict)
 
     def theirs(s):
         s.mode = "no-identifiable-children"
@@ -229,7 +229,7 @@ def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settin
     assert "while you had Settings open. Your changes were not saved" in asked[0]
     # their change stands, nothing of mine was saved
     assert ws.settings.mode == "no-identifiable-children"
-    assert ws.settings.cover.style == "solid" and ws.settings.retention.cache_days == 30
+    assert ws.settings.cover.style == "solid" and ws.settings.retention.cache_days == 45
     # the dialog shows the settings as they are now, and lists my changes to make again
     assert dlg.isVisible() and dlg.mode.currentData() == "no-identifiable-children"
     assert dlg.cover_style.currentData() == "solid"
