@@ -68,7 +68,7 @@ def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
         "kept with the photo, and the approver is shown that this face was named by hand.",
         ok_text=f"It is {name}: record",
         placeholder="For example: checked with the class teacher, who can tell them apart"
-        if machine == pid else "For example: twins, checked with the class teacher",
+        if confirming else "For example: twins, checked with the class teacher",
         parent=window)
     dlg.setObjectName("AssignReasonDialog")
     if beside is not None:      # the face stays in view while the person decides
