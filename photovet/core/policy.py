@@ -593,9 +593,33 @@ def face_override_refusal(action: str, face: Face, person: Person | None, channe
     if near_dnp and person is not None:
         return (f"This face looks like {person.display_name}, who is on the "
                 "do-not-photograph list")
+    maybe = _maybe_refused(face, person, near, channel, media, mode, on)
+    if maybe:
+        # shown unnamed, it may publish a child who may not be shown here: say who it is
+        # instead ("Who is this?": a reason, named by hand, never approved in bulk)
+        return (f"This face may be {maybe}. If it is someone else, say who it is (Who is "
+                "this?); otherwise it stays covered")
     if not reason.strip():
         return "Say why this face may be shown (for example: an adult visitor who agreed)"
     return None
+
+
+def _maybe_refused(face: Face, person: Person | None, near: Near | None, channel: Channel,
+                   media: str, mode: str | Mode, on: _dt.date) -> str:
+    """Whom an UNCERTAIN face may be that may not be shown here, in words ("Hope Bennett
+    (Facebook: No)"): its nearest match, or anyone else near it (``lookalikes_covered``: fail
+    closed, a row not given counts); "" when nobody (a face nobody was near)."""
+    if face.match_status != MatchStatus.UNCERTAIN.value or not face.person:
+        return ""
+    parts = []
+    if person is None or person.id != face.person:
+        parts.append("someone in the register whose consent is not known here")
+    elif decide_person(person, channel, media, mode, on).action != "show":
+        parts.append(f"{person.display_name} ({consent_note(person, channel, media, on)})")
+    covered = [c for c in lookalikes_covered(face, face.person, near, channel, media, mode, on)]
+    if covered:
+        parts.append(near_words(covered, person, channel, media, on))
+    return "; or ".join(parts)
 
 
 def decide_face(face: Face, person: Person | None, channel: Channel, media: str,

@@ -510,7 +510,7 @@ class Reviewer:
 
         def refused(action: str) -> str | None:
             return face_override_refusal(action, f, row, channel, analysis.media, analysis.mode,
-                                         today, "a reason")
+                                         today, "a reason", near=near_people(f, self.person_of))
 
         words: list[str] = []
         cover = f.decision != "cover" or f.needs_review or f.override not in (None, "cover")

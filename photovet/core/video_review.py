@@ -568,8 +568,9 @@ class VideoReviewer:
         def refused(action: str) -> str | None:
             """Why ``action`` on the chosen track is refused whatever the reason given."""
             if face:
-                return face_override_refusal(action, track_as_face(t), row, channel, "video",
-                                             mode, today, "a reason")
+                tf = track_as_face(t)
+                return face_override_refusal(action, tf, row, channel, "video", mode, today,
+                                             "a reason", near=near_people(tf, self.person_of))
             return text_override_refusal(action, track_as_text(t), row, "a reason",
                                          channel=channel, media="video", mode=mode, on=today)
 

@@ -128,6 +128,32 @@ def test_a_near_person_whose_row_is_not_given_counts_as_refused():
                                         recognised=GRACE_ROW)
 
 
+def test_show_this_face_on_an_uncertain_face_that_may_be_a_refused_child_is_refused():
+    """'Show this face...' with any reason showed the face PhotoVet was not sure was Grace,
+    with Hope (Facebook: No) near it, and never named Hope: it was marked only 'Shown by hand'
+    and could be approved in bulk. Such a face is named (Who is this?: a reason, kept as named
+    by hand) or stays covered."""
+    f = uncertain_grace()
+    why = policy.face_override_refusal("show", f, GRACE_ROW, FB, "photo", "consent", ON,
+                                       "a parent helper, checked", near=NEAR)
+    assert why is not None and "Hope Bennett" in why and "(Facebook: No)" in why
+    assert "Who is this?" in why
+    # its nearest match refused (Hope the uncertain one, Grace near): refused too
+    f2 = Face(box=(10, 10, 50, 50), score=0.95, person=HOPE, distance=0.78,
+              match_status=MatchStatus.UNCERTAIN.value, near=[(GRACE, 0.88)])
+    why2 = policy.face_override_refusal("show", f2, HOPE_ROW, FB, "photo", "consent", ON,
+                                        "checked", near={GRACE: GRACE_ROW})
+    assert why2 is not None and why2.startswith("This face may be Hope Bennett")
+    # nobody refused near it (Hope may be shown too): a reason shows it, as before
+    hope_yes = dataclasses.replace(HOPE_ROW, photo_consent={"facebook": YES})
+    assert policy.face_override_refusal("show", f, GRACE_ROW, FB, "photo", "consent", ON,
+                                        "an adult helper who agreed",
+                                        near={HOPE: hope_yes}) is None
+    # one question, one answer: the app is told it is refused whatever the reason
+    ask = policy.face_override_ask("show", f, GRACE_ROW, FB, "photo", "consent", ON, near=NEAR)
+    assert ask.refused and "Hope Bennett" in ask.words
+
+
 def test_a_confirmation_without_a_reason_is_not_used_and_with_one_is_told_to_the_approver():
     f = uncertain_grace(override_person=GRACE, assigned_by="Mrs Jane Okafor")
     d = policy.decide_face(f, GRACE_ROW, FB, "photo", "consent", ON, recognised=GRACE_ROW,
