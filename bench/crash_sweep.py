@@ -23,7 +23,6 @@ import argparse
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -42,12 +41,13 @@ from tests.core.crash_util import (  # noqa: E402
     exports_consistent,
     gps_jpeg,
     no_half_files,
+    old_register,
+    prefix_schemas,
     register_sound,
     schema,
     sha,
 )
 
-DUMP = REPO / "tests" / "data" / "register-v0.1.0.sql"
 SETTINGS = {"approval.required": False, "text.enabled": False}
 
 
@@ -71,36 +71,10 @@ class Tally:
         return crashed
 
 
-def _old_register(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path)
-    con.executescript(DUMP.read_text(encoding="utf-8"))
-    con.close()
-
-
-def prefix_schemas(base: Path) -> dict:
-    from photovet.core.storage import open_db
-    from photovet.core.storage.migrations import MIGRATIONS, migrate
-    from photovet.core.storage.sqlite import SQLiteDatabase
-
-    out = {}
-    for n in range(len(MIGRATIONS) + 1):
-        path = base / f"prefix{n}.db"
-        _old_register(path)
-        db = SQLiteDatabase(path)
-        migrate(db, MIGRATIONS[:n])
-        db.close()
-        names = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM _migrations")}
-        out[frozenset(names)] = schema(path)
-    open_db(base / "fresh.db").close()
-    out["fresh"] = schema(base / "fresh.db")
-    return out
-
-
 def migration_once(base: Path, schemas: dict, point: str) -> bool:
     office = Office(base)
     db = office.home / "register.db"
-    _old_register(db)
+    old_register(db)
     tables = ("people", "consents", "encodings", "exports", "audit_log")
     counts = {t: office.rows(f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables}
     env = dict(office.env, PHOTOVET_CRASH_AT=point)

@@ -252,3 +252,37 @@ def exports_consistent(office: Office, out_dirs: list[Path], *, every_record: bo
                 assert os.path.isfile(path), f"recorded as exported, but there is no file: {path}"
                 assert sha(Path(path)) == digest, f"recorded export changed: {path}"
     return recorded
+
+
+#: a register as PhotoVet 0.1.0 made it (the oldest a school may still have)
+OLD_REGISTER_DUMP = Path(__file__).resolve().parents[1] / "data" / "register-v0.1.0.sql"
+
+
+def old_register(path: Path) -> None:
+    """Write a 0.1.0 register (SQLite) at ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path)
+    con.executescript(OLD_REGISTER_DUMP.read_text(encoding="utf-8"))
+    con.close()
+
+
+def prefix_schemas(base: Path) -> dict:
+    """The schema a 0.1.0 register has after each prefix of the migrations (keyed by the set
+    of migration names applied), and a fresh register's ("fresh"), made under ``base``."""
+    from photovet.core.storage import open_db
+    from photovet.core.storage.migrations import MIGRATIONS, migrate
+    from photovet.core.storage.sqlite import SQLiteDatabase
+
+    out: dict = {}
+    for n in range(len(MIGRATIONS) + 1):
+        path = base / f"r{n}.db"
+        old_register(path)
+        db = SQLiteDatabase(path)
+        migrate(db, MIGRATIONS[:n])
+        db.close()
+        names = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM _migrations")}
+        out[frozenset(names)] = schema(path)
+    open_db(base / "fresh.db").close()
+    out["fresh"] = schema(base / "fresh.db")
+    return out
+

@@ -16,7 +16,6 @@ bench/crash_sweep.py runs the longer sweeps: every commit of a migration, random
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,8 @@ from tests.core.crash_util import (
     gps_jpeg,
     is_temp,
     no_half_files,
+    old_register,
+    prefix_schemas,
     register_sound,
     schema,
     sha,
@@ -292,7 +293,6 @@ def test_enrolment(tmp_path, point):
 # migration a transaction, then the register's key and its signatures encrypted)
 # --------------------------------------------------------------------------------------------
 
-DUMP = Path(__file__).resolve().parents[1] / "data" / "register-v0.1.0.sql"
 # the commits of a first open: one to start the history, one per migration, the key, then
 # (a register with signatures stored in clear) the signatures encrypted
 KEY_COMMIT = len(__import__("photovet.core.storage.migrations", fromlist=["MIGRATIONS"]
@@ -301,40 +301,17 @@ MIGRATION_POINTS = ["db.commit@2", f"db.commit@{KEY_COMMIT}", f"db.committed@{KE
                     f"db.commit@{KEY_COMMIT + 1}", "fsutil.temp-written@1"]
 
 
-def _old_register(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path)
-    con.executescript(DUMP.read_text(encoding="utf-8"))
-    con.close()
-
-
 @pytest.fixture(scope="module")
 def migrated_schemas(tmp_path_factory) -> dict:
     """The schema a 0.1.0 register has after each prefix of the migrations, and the fresh one."""
-    from photovet.core.storage import open_db
-    from photovet.core.storage.migrations import MIGRATIONS, migrate
-    from photovet.core.storage.sqlite import SQLiteDatabase
-
-    base = tmp_path_factory.mktemp("prefixes")
-    out = {}
-    for n in range(len(MIGRATIONS) + 1):
-        path = base / f"r{n}.db"
-        _old_register(path)
-        db = SQLiteDatabase(path)
-        migrate(db, MIGRATIONS[:n])
-        db.close()
-        names = {r[0] for r in sqlite3.connect(path).execute("SELECT name FROM _migrations")}
-        out[frozenset(names)] = schema(path)
-    open_db(base / "fresh.db").close()
-    out["fresh"] = schema(base / "fresh.db")
-    return out
+    return prefix_schemas(tmp_path_factory.mktemp("prefixes"))
 
 
 @pytest.mark.parametrize("point", MIGRATION_POINTS)
 def test_first_open_of_an_old_register(tmp_path, point, migrated_schemas):
     office = Office(tmp_path)
     db = office.home / "register.db"
-    _old_register(db)
+    old_register(db)
     counts = {t: office.rows(f"SELECT COUNT(*) FROM {t}")[0][0]
               for t in ("people", "consents", "encodings", "exports", "audit_log")}
     office.run("audit", "verify", crash=point)
