@@ -43,8 +43,9 @@ from photovet.core.errors import PhotoVetError
                    "is given) and recorded with the post, with everyone it refers to.")
 @click.option("--posted-elsewhere", "elsewhere", is_flag=True,
               help="The copies really were posted on --channel though they were exported for "
-                   "another channel: record it all the same (the take-down list then checks "
-                   "consent there). Without it, that is refused.")
+                   "another channel: record it all the same. Everyone in them is checked "
+                   "against their consent there: a copy showing someone who may not be shown "
+                   "there is not recorded (take it down). Without it, that is refused.")
 def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: str | None,
                url: str | None, caption: str | None, elsewhere: bool) -> None:
     """Record that exported photos were posted: a whole batch (--batch LABEL) or FILES (found by
@@ -54,15 +55,20 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
     date = parse_day(day)
     ws = open_workspace()
     problems: list = []
+    refused: list = []
+    label = channel
     try:
-        get_channel(ws, channel)
+        label = get_channel(ws, channel).label
         n = ws.records.mark_posted(batch=batch, files=list(files) or None, channel=channel,
                                    date=date, url=url, elsewhere=elsewhere,
                                    # a whole batch is marked or refused as one (with what to
                                    # do); FILES each say what went wrong and the rest go on
                                    problems=problems if files else None, caption=caption,
                                    people=ws.register.people(), mode=ws.settings.mode,
-                                   threshold=ws.settings.text.caption_threshold)
+                                   threshold=ws.settings.text.caption_threshold,
+                                   # taken down, on the take-down list, or someone in it may
+                                   # not be shown there now: each said, the others recorded
+                                   refused=refused)
         # posted somewhere someone has no consent for (a copy made for another channel): the
         # take-down list says so at once, here too
         urgent = [i for i in ws.takedown(record=True) if i.status == "posted"
@@ -78,14 +84,21 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
         ws.close()
     for f, why in problems:
         fail_line(f, why)
+    for _f, why in refused:
+        fail_line(None, f"not marked as posted: {why}")
+    if refused:
+        click.echo("PhotoVet never records these as posted. If one is already on "
+                   f"{label}, take it down now; a photo still wanted is exported again "
+                   "(checked and approved afresh).", err=True)
+    not_marked = len(problems) + len(refused)
     click.echo(f"Marked {n} export(s) as posted on {channel}" + (f" ({url})" if url else "")
-               + (f"; {len(problems)} file(s) not marked" if problems else ""))
+               + (f"; {not_marked} file(s) not marked" if not_marked else ""))
     for item in urgent:
         who = "; ".join(f"{item.names.get(p, p)}: {item.reasons.get(p, '')}" for p in item.people)
         click.echo(f"warning: {Path(item.output_path).name} must be taken down from "
                    f"{item.channel_label or item.channel} now ({printable(who)}); see "
                    "'photovet takedown'", err=True)
-    sys.exit(EXIT_SOME_FAILED if problems else EXIT_OK)
+    sys.exit(EXIT_SOME_FAILED if problems or refused else EXIT_OK)
 
 
 @click.command("exports")

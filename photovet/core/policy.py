@@ -58,6 +58,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1082,6 +1083,96 @@ def post_channel_refusal(exported_for: str, posted_on: str,
             f"and covers were checked and approved for {label_of(exported_for)} only")
 
 
+@dataclass(frozen=True)
+class TakenDown:
+    """A take-down item of an export, as the records keep it (plain data for
+    ``post_refusal``): on which channel, since when it is listed, when it was marked taken
+    down (None: still open), and whether the export had been posted there."""
+
+    channel_label: str
+    listed_on: _dt.date | None = None
+    done_on: _dt.date | None = None
+    posted: bool = True
+
+
+def _person_clause(name: str, reason: str, channel_label: str) -> str:
+    """A take-down list's reason for one person (\"Consent withdrawn on 30/11/2026\") said
+    about them in a sentence (\"Seun Adeyemi's consent for Facebook was withdrawn on
+    30/11/2026\"). Words only: the reason was decided by ``consent_missing`` and friends."""
+    low = (reason[:1].lower() + reason[1:]) if reason else "consent is missing"
+    if reason.startswith("Consent withdrawn"):
+        rest = reason[len("Consent withdrawn"):]          # " on D", " for videos on X on D"
+        if rest.startswith(" for "):
+            what, _, day = rest[len(" for "):].rpartition(" on ")
+            if not what:
+                what, day = rest[len(" for "):], ""
+            return f"{name}'s consent for {what} was withdrawn" + (f" on {day}" if day else "")
+        return f"{name}'s consent for {channel_label} was withdrawn{rest}"
+    if reason.startswith("Consent refused for "):
+        return f"{name}'s consent for {reason[len('Consent refused for '):]} is No"
+    if reason.startswith("No consent for "):
+        return f"{name}'s consent for {reason[len('No consent for '):]} is not recorded"
+    if reason == REASON_DNP:
+        return f"{name} is on the do-not-photograph list"
+    if reason.startswith("Left school on "):
+        return f"{name} {low}"
+    if reason.startswith("Register row rejected"):
+        return f"{name}'s register row was rejected"
+    if reason == "No longer in the register":
+        return f"{name} is no longer in the register"
+    if reason.startswith("Name readable: "):
+        detail = reason[len("Name readable: "):]
+        inner = re.fullmatch(r"(?:pupil's|staff) name \((.*)\)", detail, re.IGNORECASE)
+        if inner:
+            detail = inner.group(1)
+        elif detail.lower().startswith("name: "):
+            detail = detail[len("name: "):]
+        return f"{name}'s name can be read in it ({detail})"
+    if reason.startswith("Named in the caption as "):
+        found, _, why = reason[len("Named in the caption as "):].partition(": ")
+        return f"its caption names {name} as {found}" + (f" ({why})" if why else "")
+    return f"{name}: {low}"
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def post_refusal(file_name: str, channel: Channel, missing: Sequence[tuple[str, str]],
+                 taken_down: Sequence[TakenDown] = ()) -> str | None:
+    """Why an export may not be recorded as posted on ``channel``, or None.
+
+    Marking as posted is where PhotoVet learns a photo is live (again); an audit recorded a
+    re-post of a photo taken down nine minutes earlier, of photos on the take-down list and of
+    a do-not-photograph pupil, without a word. So it is refused when
+
+    - the export has a take-down item (``taken_down``, on any channel): taken down (done), it
+      came down for a reason and cannot go up again; still open, it must come down, not go up;
+    - anyone it shows, whose name can be read in it, or whom its caption names would now be
+      covered on ``channel`` for its media type (``missing``: ``(name, reason)`` for each, as
+      the take-down list decides them with ``consent_missing``, ``name_consent_missing`` and
+      ``caption_consent_missing``, with the register as it is now).
+
+    A photo still wanted is exported again: checked and approved afresh."""
+    who = _and([_person_clause(n, r, channel.label) for n, r in missing]) if missing else ""
+    because = f" because {who}" if who else " because consent is now missing for someone in it"
+    done = [t for t in taken_down if t.done_on is not None]
+    if done:
+        t = max(done, key=lambda t: t.done_on or _dt.date.min)
+        assert t.done_on is not None
+        return (f"{file_name} was taken down from {t.channel_label} on {_fmt_day(t.done_on)}"
+                f"{because}: it cannot be posted again")
+    if taken_down:
+        t = taken_down[0]
+        since = f" (since {_fmt_day(t.listed_on)})" if t.listed_on else ""
+        again = " again" if any(x.posted for x in taken_down) else ""
+        return (f"{file_name} is on the take-down list{since}{because}: it cannot be posted"
+                f"{again}")
+    if missing:
+        return f"{file_name} cannot be posted on {channel.label} because {who}"
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # What the school policies ask beyond faces (issue 18)
 # --------------------------------------------------------------------------------------------
@@ -1440,8 +1531,8 @@ __all__ = [
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
     "ALLOWED", "NEEDS_REASON", "REFUSED", "OverrideAsk", "covered_whatever_said",
     "face_override_ask", "text_override_ask",
-    "name_consent_missing", "no_longer_shown", "person_block", "publication",
-    "refused_outright", "rule_for_face", "rule_for_text", "text_override_refusal",
+    "name_consent_missing", "no_longer_shown", "person_block", "post_refusal", "publication",
+    "refused_outright", "rule_for_face", "rule_for_text", "TakenDown", "text_override_refusal",
 ]
 
 

@@ -148,7 +148,7 @@ class Workspace:
             self.audit.access.fresh_grants = self.accounts.current_grants
         self.channels = ChannelRegistry(db, self.audit)
         self.register = Register(db, audit=self.audit, channels=self.channels, settings=settings)
-        self.records = Records(db, self.audit, channels=self.channels)
+        self.records = Records(db, self.audit, channels=self.channels, register=self.register)
         self.approvals = Approvals(db, self.audit,
                                    checklist=lambda: list(self.settings.checklist.checks))
         self.reviews = ReviewStore(db, self.audit)

@@ -254,9 +254,10 @@ def test_import_device(tmp_path, monkeypatch):
 
 
 def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_path):
-    """A copy made for Facebook recorded as posted on X, where Amy's family said No: the post
-    is recorded (it happened), and the command says at once that it must come down (an audit
-    found it said nothing; only the take-down list knew)."""
+    """A copy made for Facebook said to be posted on X, where Amy's family said No: the
+    command says at once that it must come down (an audit found it said nothing; only the
+    take-down list knew). Since s27 it is not recorded as posted either (policy.post_refusal):
+    the others are, and the command ends with 1."""
     rows = [{"upn": A, "surname": "Able", "forename": "Amy", "consent": {"x": "No"}},
             {"upn": B, "surname": "Brook", "forename": "Ben"}]
     db = open_db()
@@ -272,11 +273,11 @@ def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_p
     assert r.exit_code == 1 and "it was exported for Facebook, not X" in r.stderr
     assert "--posted-elsewhere" in r.stderr
     r = run("posted", "--batch", "trip", "--channel", "x", "--posted-elsewhere")   # it happened
-    assert r.exit_code == 0 and "Marked 2 export(s) as posted on x" in r.stdout
-    warnings = [line for line in r.stderr.splitlines() if line.startswith("warning:")]
-    assert len(warnings) == 1, r.stderr
-    assert Path(amy.output).name in warnings[0] and "must be taken down from X" in warnings[0]
-    assert "Amy Able" in warnings[0] and "photovet takedown" in warnings[0]
+    assert r.exit_code == 1 and "Marked 1 export(s) as posted on x; 1 file(s) not marked" \
+        in r.stdout
+    assert (f"error: not marked as posted: {Path(amy.output).name} cannot be posted on X "
+            "(Twitter) because Amy Able's consent for X (Twitter) is No") in r.stderr
+    assert "If one is already on X (Twitter), take it down now" in r.stderr
     r = run("posted", "--batch", "trip", "--channel", "facebook")      # consent there: silent
     assert r.exit_code == 0 and "warning:" not in r.stderr
 
@@ -338,3 +339,34 @@ def test_posted_with_its_own_caption_checks_it_and_records_whom_it_names(school)
     assert run("register", "import", register_csv(tmp / "r2.csv", rows)).exit_code == 0
     (item,) = lines(run("takedown", "--json").stdout)
     assert item["people"] == [D] and item["reasons"][D].startswith("Named in the caption as")
+
+
+def test_posted_never_records_a_photo_taken_down_or_listed_again(school):
+    """Audit s27, finding 1: 'posted' recorded a re-post of a photo taken down nine minutes
+    earlier and of photos on the take-down list, without a word. Now each is refused with who
+    and why, the rest of the batch is recorded, and the command ends with 1."""
+    tmp, rows, res = school
+    earlier = f"{dt.date.today() - dt.timedelta(days=3):%d/%m/%Y}"
+    assert run("posted", "--batch", "trip", "--channel", "facebook", "--date",
+               earlier).exit_code == 0
+    rows[0]["consent"] = {"facebook": "No"}                      # Amy withdraws
+    assert run("register", "import", register_csv(tmp / "r2.csv", rows)).exit_code == 0
+    items = {Path(i["output_path"]).name: i for i in lines(run("takedown", "--json").stdout)}
+    assert sorted(items) == ["trip0.jpg", "trip1.jpg"]
+    assert run("takedown", "done", items["trip0.jpg"]["id"]).exit_code == 0
+    r = run("posted", "--batch", "trip", "--channel", "facebook")
+    today = f"{dt.date.today():%d/%m/%Y}"
+    assert r.exit_code == 1, r.output
+    assert "Marked 1 export(s) as posted on facebook; 2 file(s) not marked" in r.stdout
+    assert (f"error: not marked as posted: trip0.jpg was taken down from Facebook on {today} "
+            f"because Amy Able's consent for Facebook was withdrawn on {today}: it cannot be "
+            "posted again") in r.stderr
+    assert (f"error: not marked as posted: trip1.jpg is on the take-down list (since {today}) "
+            "because Amy Able's consent for Facebook was withdrawn") in r.stderr
+    posts = {Path(x["output_path"]).name: len(x["posts"])
+             for x in lines(run("exports", "--json").stdout)}
+    assert posts == {"trip0.jpg": 1, "trip1.jpg": 1, "trip2.jpg": 2}
+    # by file, too
+    r = run("posted", res[0].output, "--channel", "facebook")
+    assert r.exit_code == 1 and "trip0.jpg was taken down" in r.stderr
+    assert "Marked 0 export(s)" in r.stdout

@@ -57,6 +57,7 @@ def world(tmp_path):
     rec = office_records(db)
     reg = FakeRegister([person("E1", "Emily", "Tranter"), person("E2", "Ethan", "Taylor"),
                         person("A1", "Amy", "Able"), person("B1", "Ben", "Brook")])
+    rec.register = reg      # what a post is checked against
     # a photo of Ben only, posted on Facebook with a caption naming Emily by her initials
     refs = [CaptionRef("E1", "E.T.", "initials"), CaptionRef("E2", "E.T.", "initials")]
     eid = rec.add_export(make_export(tmp_path, 1, shown=["B1"]), batch="trip", channel="facebook",
@@ -105,6 +106,7 @@ def test_a_pupil_refused_from_the_start_and_called_by_initials_is_not_listed(tmp
     rec = office_records(open_db())
     refused = person("E1", "Emily", "Tranter", consents={"facebook": False})
     reg = FakeRegister([refused])
+    rec.register = reg      # what a post is checked against
     ref = CaptionRef("E1", "E.T.", "initials", {"photo": "Consent refused for Facebook"})
     rec.add_export(make_export(tmp_path, 2), batch="b", channel="facebook", caption="E.T.",
                    caption_refs=[ref])
@@ -117,6 +119,7 @@ def test_name_consent_withdrawn_takes_down_a_caption_with_the_full_name(tmp_path
     rec = office_records(open_db())
     amy = person("A1", "Amy", "Able", name_with_photo=True)
     reg = FakeRegister([amy])
+    rec.register = reg      # what a post is checked against
     rec.add_export(make_export(tmp_path, 3), batch="b", channel="website",
                    caption="Amy Able wins", caption_refs=[CaptionRef("A1", "Amy Able", "full")])
     assert takedown.evaluate(rec, reg, TODAY) == []     # exported, allowed: nothing to do

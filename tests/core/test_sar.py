@@ -56,6 +56,7 @@ def parse(path) -> tuple[Page, str]:
 def world(tmp_path):
     rec = office_records()
     reg = FakeRegister([person("AMY", "Amy", "<b>Able</b>"), person("BEN", "Ben", "Brook")])
+    rec.register = reg      # what a post is checked against
     # export 1: Amy shown; the picture has a black box where "a face was covered"
     r1 = make_export(tmp_path, 1, shown=["AMY"])
     im = Image.open(r1.output).convert("RGB")
@@ -185,6 +186,7 @@ def test_the_title_names_the_person_and_the_technical_details_come_last(tmp_path
     an export had a camera without make and model; paths and SHA-256 were in every block."""
     rec = office_records()
     reg = FakeRegister([person("AMY", "Amy", "Able")])
+    rec.register = reg      # what a post is checked against
     r = make_export(tmp_path, 1, shown=["AMY"])
     r.device = {"serial": "123", "approved": False}
     rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")

@@ -27,6 +27,7 @@ def setup(tmp_path):
     rec = office_records(db)
     reg = FakeRegister([person("AMY", "Amy", "Able"), person("BEN", "Ben", "Brook"),
                         person("CAL", "Cal", "Cole")])
+    rec.register = reg      # what a post is checked against
     ids = {}
     # batch "trip" for facebook: Amy shown in 1 and 2, Ben shown in 2, Amy covered in 3, name
     # covered in 4

@@ -23,6 +23,7 @@ TODAY = dt.date(2026, 11, 21)
 def listed(tmp_path):
     rec = office_records(open_db())
     reg = FakeRegister([person("AMY", "Amy", "Able")])
+    rec.register = reg      # what a post is checked against
     results = [make_export(tmp_path, i, shown=["AMY"], name=f"trip{i}") for i in range(3)]
     for r in results:
         rec.add_export(r, batch="trip", channel="facebook")

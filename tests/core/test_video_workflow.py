@@ -19,6 +19,7 @@ import pytest
 from photovet.core.errors import ApprovalError
 from photovet.core.models import VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
+from photovet.core.records.exports import RecordsError
 from photovet.core.review import ReviewRefused
 from tests.conftest import act_as, register_workspace, watch_video
 
@@ -285,6 +286,9 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
     html = report.read_text(encoding="utf-8")
     assert "(video)" in html and "data:image/jpeg;base64," in html
 
+    # posted on the website
+    ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY)
+
     # Tori's video consent for the website is withdrawn: the video must come down
     csv = tmp_path / "register2.csv"
     csv.write_text(REGISTER.replace("A1,Ashby,Victoria,Tori,Year 4,Yes,Yes,",
@@ -294,8 +298,11 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
     assert [i.export_id for i in items] == [rec.id]
     assert "videos on" in " ".join(items[0].reasons.values())
 
+    # and is never recorded as posted again (by video consent)
+    with pytest.raises(RecordsError, match="videos on School website"):
+        ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY)
+
     # purge: the original video goes once its export is verified (and posted)
-    ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY)
     report = purge_batch(ws.records, "Sports day", dry_run=False, permanent=True)
     assert [i.status for i in report.items] == ["deleted"]
     assert not clip.exists()

@@ -243,7 +243,8 @@ def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
 class Records:
     """The export records on one database (made by the Workspace)."""
 
-    def __init__(self, db: Database, audit: Any = None, *, channels: Any = None):
+    def __init__(self, db: Database, audit: Any = None, *, channels: Any = None,
+                 register: Any = None):
         self.db = db
         if audit is None:
             from photovet.core.audit import AuditLog  # noqa: PLC0415
@@ -255,8 +256,23 @@ class Records:
 
             channels = ChannelRegistry(db, audit)
         self.channels = channels
+        self._register = register
         self._index: _ph.HashIndex | None = None
         self._index_key: tuple[int, int] | None = None
+
+    @property
+    def register(self) -> Any:
+        """The register whose consent a post is checked against (``mark_posted``): the
+        Workspace's, else the register on this same database (never none: fail closed)."""
+        if self._register is None:
+            from photovet.core.register.people import Register  # noqa: PLC0415
+
+            self._register = Register(self.db, audit=self.audit, channels=self.channels)
+        return self._register
+
+    @register.setter
+    def register(self, value: Any) -> None:
+        self._register = value
 
     # ---- writing ------------------------------------------------------------------------
 
@@ -543,7 +559,7 @@ class Records:
                     problems: list | None = None, caption: str | None = None,
                     people: Sequence[Person] | None = None, mode: str = "consent",
                     threshold: int = 90, elsewhere: bool = False,
-                    marked: list | None = None) -> int:
+                    marked: list | None = None, refused: list | None = None) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
         output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
@@ -562,7 +578,14 @@ class Records:
         and says at once what must come down.
 
         ``marked``: a list that receives the ids of the records marked (to say how many photos
-        and videos they were, ``records_by_id``)."""
+        and videos they were, ``records_by_id``).
+
+        An export is never recorded as posted when it was taken down or is on the take-down
+        list, or when someone it shows (or names) would now be covered on ``channel``
+        (``policy.post_refusal``, judged in the transaction that records the post, with
+        ``self.register`` as it is then): ``refused`` receives ``(file, why)`` for each and the
+        others are recorded (audited, "export.post-refused"); without ``refused``, any such
+        export refuses the whole call (RecordsError naming them all; nothing recorded)."""
         user = self.audit.access.require("post").name
         check = None if elsewhere else channel
         if not channel:
@@ -598,6 +621,42 @@ class Records:
         caption = caption.strip() if caption is not None else None
         if caption is not None and people is None:   # never recorded unchecked
             raise RecordsError("a caption cannot be recorded without the register to check it")
+        with self.db.atomic():
+            return self._record_posts(
+                ids, batch=batch, files=files, channel=channel, day=day, now=now, url=url,
+                user=user, caption=caption, people=people, mode=mode, threshold=threshold,
+                elsewhere=elsewhere, date=date, marked=marked, refused=refused)
+
+    def _record_posts(self, ids: list[int], *, batch: str | None, files: list[Path] | None,
+                      channel: str, day: str, now: str, url: str | None, user: str,
+                      caption: str | None, people: Sequence[Person] | None, mode: str,
+                      threshold: int, elsewhere: bool, date: _dt.date | None,
+                      marked: list | None, refused: list | None) -> int:
+        """``mark_posted`` in its transaction: what may not be posted again is taken out (or
+        refuses the call), the caption is checked, the posts are written."""
+        from photovet.core.records.takedown import post_refusals  # noqa: PLC0415
+
+        # the right to post as the register holds it now, under the writer lock: a role ended
+        # on another PC while the files were being matched stops it
+        user = self.audit.access.require("post").name
+        no = post_refusals(self, self.register, ids, channel)
+        if no:
+            paths = dict(self.db.execute(
+                f"SELECT id, output_path FROM exports WHERE id IN ({','.join('?' for _ in no)})",
+                list(no)).fetchall())
+            if refused is None:
+                raise RecordsError(
+                    "nothing was marked as posted: " + "; ".join(no[i] for i in ids if i in no),
+                    hint="A photo that was taken down, is on the take-down list or shows "
+                         "someone who may not be shown there now is never recorded as posted. "
+                         f"If one is already on {self._channel_label(channel)}, take it down "
+                         "now. A photo still wanted is exported again: checked and approved "
+                         "afresh.")
+            refused.extend((Path(paths[i]), no[i]) for i in ids if i in no)
+            self.audit.record("export.post-refused", {
+                "batch": batch, "export_ids": [i for i in ids if i in no], "channel": channel,
+                "date": day})
+            ids = [i for i in ids if i not in no]
         refs: list[CaptionRef] = []
         medias: dict[int, str] = {}
         if caption is not None and ids:
@@ -612,39 +671,36 @@ class Records:
                 f"SELECT id, media FROM exports WHERE id IN ({','.join('?' for _ in ids)})", ids)}
             on = date or _dt.date.today()
             assert people is not None
-            refused = caption_refusal(caption, people, ch, on, mode, threshold=threshold,
-                                      media=tuple(dict.fromkeys(["photo", *medias.values()])),
-                                      outcome="nothing was marked as posted")
-            if refused is not None:
-                raise refused
+            bad_caption = caption_refusal(
+                caption, people, ch, on, mode, threshold=threshold,
+                media=tuple(dict.fromkeys(["photo", *medias.values()])),
+                outcome="nothing was marked as posted")
+            if bad_caption is not None:
+                raise bad_caption
             refs = caption_refs(caption, people, ch, on, threshold=threshold)
-        with self.db.atomic():
-            # the right to post as the register holds it now, under the writer lock: a role
-            # ended on another PC while the files were being matched stops it
-            user = self.audit.access.require("post").name
-            for rid in ids:
-                self.db.execute(
-                    "INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [rid, channel, day, url or "", user, now])
-                if caption is None:
-                    continue
-                post_id = self.db.scalar(
-                    "SELECT id FROM posts WHERE export_id = ? AND channel = ? AND posted_on = ? "
-                    "AND url = ?", [rid, channel, day, url or ""])
-                self.db.execute("UPDATE posts SET caption = ? WHERE id = ?", [caption, post_id])
-                self.db.execute("DELETE FROM caption_people WHERE export_id = ? AND post_id = ?",
-                                [rid, post_id])
-                self._write_caption_people(rid, int(post_id), refs, medias.get(rid, "photo"))
-            if ids:
-                details: dict[str, Any] = {
-                    "batch": batch, "files": [str(f) for f in files or []], "export_ids": ids,
-                    "channel": channel, "date": day, "url": url or ""}
-                if caption is not None:
-                    details["caption_people"] = [r.person for r in refs]
-                if elsewhere:
-                    details["elsewhere"] = True
-                self.audit.record("export.posted", details)
+        for rid in ids:
+            self.db.execute(
+                "INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [rid, channel, day, url or "", user, now])
+            if caption is None:
+                continue
+            post_id = self.db.scalar(
+                "SELECT id FROM posts WHERE export_id = ? AND channel = ? AND posted_on = ? "
+                "AND url = ?", [rid, channel, day, url or ""])
+            self.db.execute("UPDATE posts SET caption = ? WHERE id = ?", [caption, post_id])
+            self.db.execute("DELETE FROM caption_people WHERE export_id = ? AND post_id = ?",
+                            [rid, post_id])
+            self._write_caption_people(rid, int(post_id), refs, medias.get(rid, "photo"))
+        if ids:
+            details: dict[str, Any] = {
+                "batch": batch, "files": [str(f) for f in files or []], "export_ids": ids,
+                "channel": channel, "date": day, "url": url or ""}
+            if caption is not None:
+                details["caption_people"] = [r.person for r in refs]
+            if elsewhere:
+                details["elsewhere"] = True
+            self.audit.record("export.posted", details)
         if marked is not None:
             marked.extend(ids)
         return len(ids)

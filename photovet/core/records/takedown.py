@@ -34,7 +34,13 @@ from typing import Any
 from photovet.core.channels import UnknownChannelError
 from photovet.core.fsutil import write_report
 from photovet.core.models import Channel
-from photovet.core.policy import caption_consent_missing, consent_missing, name_consent_missing
+from photovet.core.policy import (
+    TakenDown,
+    caption_consent_missing,
+    consent_missing,
+    name_consent_missing,
+    post_refusal,
+)
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
 from photovet.core.words import consent_missing_words
 
@@ -105,6 +111,8 @@ def _channel(records: Records, channel_id: str) -> Channel:
 
 def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
              cache: dict) -> dict[str, str]:
+    """Everyone ``rec`` shows (face), whose name can be read in it or whom its captions on
+    ``channel`` name, and who may not be there now: id -> the take-down list's reason."""
     reasons: dict[str, str] = {}
 
     def person(pid: str):
@@ -179,6 +187,8 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
             else:
                 db.execute("UPDATE takedown_items SET people = ?, reasons = ? WHERE id = ?",
                            [json.dumps(people), json.dumps(reasons), row[0]])
+            if row[2] is not None:
+                row = _reopened(records, row, rec, channel.id)
             if row[2] is not None and not include_done:
                 continue
             items.append(TakedownItem(
@@ -191,6 +201,84 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 copy_on_disk=os.path.lexists(rec.output_path)))
     items.sort(key=lambda i: (i.status != "posted", i.id))
     return items
+
+
+def _reopened(records: Records, row: tuple, rec: ExportRecord, channel: str) -> tuple:
+    """A done item whose export was recorded as posted on its channel AFTER it was taken down
+    is open again (``row`` as read, or with ``done_at`` cleared): it is live once more and must
+    come down. Posting it is refused (``policy.post_refusal``); this catches a post recorded
+    all the same (a register written before that rule, or another tool). Audited."""
+    later = records.db.scalar(
+        "SELECT MAX(created_at) FROM posts WHERE export_id = ? AND channel = ?",
+        [rec.id, channel], None)
+    if not later or _when(later) <= _when(row[2]):
+        return row
+    records.db.execute("UPDATE takedown_items SET done_at = NULL, done_by = NULL WHERE id = ?",
+                       [row[0]])
+    records.audit.record("takedown.reopened", {
+        "item": row[0], "export_id": rec.id, "channel": channel, "was_done_at": row[2],
+        "done_by": row[3], "posted_at": later})
+    return (row[0], row[1], None, None, row[4])
+
+
+def _when(iso: str) -> _dt.datetime:
+    """A stored time (ISO, UTC; a bare date as its midnight) comparable with the others."""
+    t = _dt.datetime.fromisoformat(str(iso))
+    return t if t.tzinfo is not None else t.replace(tzinfo=_dt.UTC)
+
+
+def _local_day(iso: str | None) -> _dt.date | None:
+    if not iso:
+        return None
+    try:
+        return _when(iso).astimezone().date()
+    except ValueError:
+        return None
+
+
+def post_refusals(records: Records, register: Any, export_ids: Iterable[int], channel: str,
+                  on: _dt.date | None = None) -> dict[int, str]:
+    """Of ``export_ids``, those that may not be recorded as posted on ``channel``, each with
+    why in a school's words (``policy.post_refusal``): the export has a take-down item (open,
+    or done: it was taken down), or someone it shows, names or whose name its caption uses
+    would now be covered on ``channel`` (judged as ``evaluate`` judges them, with the register
+    as it is ``on``, default today). ``Records.mark_posted`` asks this."""
+    on = on or _dt.date.today()
+    ids = [int(i) for i in export_ids]
+    if not ids:
+        return {}
+    ch = _channel(records, channel)
+    label_of: dict[str, str] = {}
+
+    def label(cid: str) -> str:
+        if cid not in label_of:
+            label_of[cid] = _channel(records, cid).label
+        return label_of[cid]
+
+    items: dict[int, list[tuple]] = {}
+    for row in records.db.execute(
+            "SELECT export_id, channel, reasons, first_listed_at, done_at FROM takedown_items "
+            f"WHERE export_id IN ({','.join('?' for _ in ids)}) ORDER BY id", ids):
+        items.setdefault(int(row[0]), []).append(tuple(row[1:]))
+    cache: dict = {}
+    out: dict[int, str] = {}
+    for rec in records.records_by_id(ids):
+        reasons: dict[str, str] = {}
+        taken: list[TakenDown] = []
+        for item_channel, recorded, listed, done in items.get(rec.id, []):
+            try:
+                reasons.update(json.loads(recorded or "{}"))
+            except ValueError:
+                pass
+            taken.append(TakenDown(label(item_channel), _local_day(listed), _local_day(done),
+                                   any(p.channel == item_channel for p in rec.posts)))
+        reasons.update(_reasons(rec, ch, register, on, cache))
+        names = display_names(register, reasons)
+        why = post_refusal(Path(rec.output_path).name, ch,
+                           [(names.get(pid) or pid, r) for pid, r in reasons.items()], taken)
+        if why:
+            out[rec.id] = why
+    return out
 
 
 def open_count(records: Records) -> int:
@@ -433,4 +521,4 @@ in PhotoVet.</p>
 
 
 __all__ = ["CopyDeletion", "TakedownItem", "delete_copies", "evaluate", "mark_done", "open_count",
-           "taken_down", "write_csv", "write_html"]
+           "post_refusals", "taken_down", "write_csv", "write_html"]

@@ -1,0 +1,226 @@
+"""'Mark as posted' never records a post of what policy forbids (audit s27, finding 1): an
+export that was taken down, that is on the take-down list, or that shows (or names) someone who
+would now be covered on that channel. policy.post_refusal decides; Records.mark_posted enforces
+it (a batch: the others are recorded, each refused one said); and a post recorded after a
+take-down all the same (old data) puts the item back on the list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
+
+from photovet.core.models import NO, Channel
+from photovet.core.policy import TakenDown, post_refusal
+from photovet.core.records import takedown
+from photovet.core.records.exports import CaptionRef, RecordsError
+from photovet.core.storage import open_db
+from tests.conftest import office_access, office_records
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+TODAY = dt.date.today()
+FB = Channel("facebook", "Facebook")
+
+
+@pytest.fixture
+def trip(tmp_path):
+    """Four photos for Facebook, posted: Amy shown in 1 and 2, Ben in 2 and 3 (Amy covered
+    in 3), Cal in 4 with Amy's name covered."""
+    rec = office_records(open_db())
+    reg = FakeRegister([person("AMY", "Amy", "Able"), person("BEN", "Ben", "Brook"),
+                        person("CAL", "Cal", "Cole")])
+    rec.register = reg
+    plan = {1: dict(shown=["AMY"]), 2: dict(shown=["AMY", "BEN"]),
+            3: dict(shown=["BEN"], covered=["AMY"]), 4: dict(shown=["CAL"], named=["AMY"])}
+    ids = {k: rec.add_export(make_export(tmp_path, k, **kw), batch="trip", channel="facebook",
+                             preparer="p", approver="a") for k, kw in plan.items()}
+    rec.mark_posted(batch="trip", channel="facebook", date=dt.date(2026, 11, 1))
+    return rec, reg, ids
+
+
+def posts(rec, rid: int) -> int:
+    return len(rec.get(rid).posts)
+
+
+def test_taken_down_and_listed_photos_are_refused_and_the_others_recorded(trip):
+    rec, reg, ids = trip
+    reg.withdraw("AMY", "facebook")
+    items = {i.export_id: i for i in takedown.evaluate(rec, reg)}
+    assert sorted(items) == [ids[1], ids[2]]
+    takedown.mark_done(rec, [items[ids[1]].id], "removed")
+    listed, done_on = f"{TODAY:%d/%m/%Y}", f"{TODAY:%d/%m/%Y}"
+
+    # without a list for the refused ones, nothing at all is recorded, and every one is named
+    with pytest.raises(RecordsError) as err:
+        rec.mark_posted(batch="trip", channel="facebook", date=TODAY)
+    assert "photo001.jpg was taken down" in err.value.message
+    assert "photo002.jpg is on the take-down list" in err.value.message
+    assert "take it down now" in (err.value.hint or "")
+    assert [posts(rec, ids[k]) for k in (1, 2, 3, 4)] == [1, 1, 1, 1]
+
+    # a batch: the others are recorded, and each refused one says who and why
+    refused: list = []
+    marked: list = []
+    assert rec.mark_posted(batch="trip", channel="facebook", date=TODAY, refused=refused,
+                           marked=marked) == 2
+    assert sorted(marked) == [ids[3], ids[4]]          # Amy only covered, or her name covered
+    assert [(p.name, why) for p, why in refused] == [
+        ("photo001.jpg", f"photo001.jpg was taken down from Facebook on {done_on} because Amy "
+                         "Able's consent for Facebook is No: it cannot be posted again"),
+        ("photo002.jpg", f"photo002.jpg is on the take-down list (since {listed}) because Amy "
+                         "Able's consent for Facebook is No: it cannot be posted again")]
+    assert [posts(rec, ids[k]) for k in (1, 2, 3, 4)] == [1, 1, 2, 2]
+    row = rec.audit.rows(action="export.post-refused")[-1]
+    assert row["details"]["export_ids"] == [ids[1], ids[2]] and "Amy" not in str(row)
+    # the take-down list is as it was: one open, one done
+    assert [i.export_id for i in takedown.evaluate(rec, reg)] == [ids[2]]
+
+
+def test_someone_now_covered_refuses_the_post_before_any_take_down_list(trip, tmp_path):
+    rec, reg, ids = trip
+    reg.people_by_id["BEN"].do_not_photograph = True      # nobody has looked at the list yet
+    refused: list = []
+    assert rec.mark_posted(files=[rec.get(ids[k]).output_path for k in (1, 2, 3)],
+                           channel="facebook", refused=refused) == 1
+    assert [why for _, why in refused] == [
+        "photo002.jpg cannot be posted on Facebook because Ben Brook is on the "
+        "do-not-photograph list",
+        "photo003.jpg cannot be posted on Facebook because Ben Brook is on the "
+        "do-not-photograph list"]
+    # a readable name whose name consent is gone, and a leaver
+    reg.people_by_id["CAL"].leaving_date = TODAY - dt.timedelta(days=1)
+    named = rec.add_export(make_export(tmp_path, 9, names_shown=["AMY"]), batch="names",
+                           channel="facebook", preparer="p", approver="a")
+    refused = []
+    assert rec.mark_posted(files=[rec.get(named).output_path, rec.get(ids[4]).output_path],
+                           channel="facebook", refused=refused) == 0
+    assert refused[0][1] == ("photo009.jpg cannot be posted on Facebook because Amy Able's "
+                             "name can be read in it (no consent to show names)")
+    assert refused[1][1] == ("photo004.jpg cannot be posted on Facebook because Cal Cole left "
+                             f"school on {TODAY - dt.timedelta(days=1):%d/%m/%Y}")
+
+
+def test_posted_elsewhere_is_judged_by_consent_on_that_channel(trip):
+    rec, reg, ids = trip
+    reg.people_by_id["AMY"].photo_consent["x"] = NO
+    refused: list = []
+    n = rec.mark_posted(files=[rec.get(ids[k]).output_path for k in (1, 3)], channel="x",
+                        elsewhere=True, refused=refused)
+    assert n == 1 and rec.get(ids[3]).posts[-1].channel == "x"
+    assert [why for _, why in refused] == [
+        "photo001.jpg cannot be posted on X (Twitter) because Amy Able's consent for "
+        "X (Twitter) is No"]
+
+
+def test_a_caption_naming_someone_who_may_no_longer_be_named_refuses_the_post(tmp_path):
+    rec = office_records(open_db())
+    amy = person("A1", "Amy", "Able", name_with_photo=True)
+    rec.register = FakeRegister([amy])
+    rid = rec.add_export(make_export(tmp_path, 1), batch="b", channel="facebook",
+                         preparer="p", approver="a", caption="Amy Able wins",
+                         caption_refs=[CaptionRef("A1", "Amy Able", "full")])
+    amy.do_not_photograph = True
+    refused: list = []
+    assert rec.mark_posted(batch="b", channel="facebook", refused=refused) == 0
+    assert refused[0][1] == ("photo001.jpg cannot be posted on Facebook because its caption "
+                             "names Amy Able as \u201cAmy Able\u201d (on the do-not-photograph "
+                             "list)")
+    assert rec.get(rid).posts == []
+
+
+def test_a_post_recorded_after_the_take_down_all_the_same_reopens_the_item(trip):
+    """Defence in depth: old data (a register written before the rule) holds a post made after
+    an item was done; the take-down list shows it again, open, and says so in the audit."""
+    rec, reg, ids = trip
+    reg.withdraw("AMY", "facebook")
+    items = {i.export_id: i for i in takedown.evaluate(rec, reg)}
+    item = items[ids[1]]
+    takedown.mark_done(rec, [item.id], "removed")
+    # the original post (recorded before the take-down) does not reopen it
+    rec.db.execute("UPDATE posts SET created_at = ? WHERE export_id = ?",
+                   ["2026-11-01T09:00:00+00:00", ids[1]])
+    rec.db.execute("UPDATE takedown_items SET done_at = ? WHERE id = ?",
+                   ["2026-11-30T06:19:00+00:00", item.id])
+    assert [i.export_id for i in takedown.evaluate(rec, reg)] == [ids[2]]
+    # a post recorded nine minutes after it was taken down
+    rec.db.execute("INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   [ids[1], "facebook", "2026-11-30", "", "office", "2026-11-30T06:28:00+00:00"])
+    again = {i.export_id: i for i in takedown.evaluate(rec, reg)}
+    assert sorted(again) == [ids[1], ids[2]]
+    assert again[ids[1]].id == item.id and not again[ids[1]].done
+    assert again[ids[1]].status == "posted" and len(again[ids[1]].posts) == 2
+    assert takedown.open_count(rec) == 2
+    row = rec.audit.rows(action="takedown.reopened")[-1]
+    assert row["details"]["item"] == item.id and row["details"]["done_by"] == "office"
+    # it can be marked done again, and stays done while no later post is recorded
+    takedown.mark_done(rec, [item.id], "removed again")
+    assert [i.export_id for i in takedown.evaluate(rec, reg)] == [ids[2]]
+
+
+def test_with_the_real_register_a_withdrawal_is_said_as_one(tmp_path):
+    """The audit's case with the register as the app keeps it: a withdrawal in the MIS, the
+    item marked done, then the batch marked posted again."""
+    from photovet.core.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "home", access=office_access())
+    rows = [{"upn": u, "surname": s, "forename": f}
+            for u, s, f in zip(UPNS, ["Adeyemi", "Hart"], ["Seun", "Kit"])]
+    assert ws.import_register(register_csv(tmp_path / "r1.csv", rows)).applied
+    seun, kit = UPNS[:2]
+    rec = ws.records
+    ids = [rec.add_export(make_export(tmp_path, i, shown=shown, name=f"facebook-trip-00{i}"),
+                          batch="Facebook", channel="facebook", preparer="p", approver="a")
+           for i, shown in enumerate([[seun], [kit], []], start=6)]
+    assert rec.mark_posted(batch="Facebook", channel="facebook") == 3
+    rows[0]["consent"] = {"facebook": "No"}
+    rows[1]["dnp"] = True
+    ws.import_register(register_csv(tmp_path / "r2.csv", rows))
+    item = next(i for i in ws.takedown() if i.export_id == ids[0])
+    takedown.mark_done(rec, [item.id], "removed")
+    refused: list = []
+    assert rec.mark_posted(batch="Facebook", channel="facebook", refused=refused,
+                           date=TODAY) == 1
+    today = f"{TODAY:%d/%m/%Y}"
+    assert [why for _, why in refused] == [
+        f"facebook-trip-006.jpg was taken down from Facebook on {today} because Seun Adeyemi's "
+        f"consent for Facebook was withdrawn on {today}: it cannot be posted again",
+        f"facebook-trip-007.jpg is on the take-down list (since {today}) because Kit Hart is "
+        "on the do-not-photograph list: it cannot be posted again"]
+    ws.close()
+
+
+@pytest.mark.parametrize("reason, said", [
+    ("Consent withdrawn on 30/11/2026",
+     "Seun Adeyemi's consent for Facebook was withdrawn on 30/11/2026"),
+    ("Consent withdrawn for videos on Facebook on 30/11/2026",
+     "Seun Adeyemi's consent for videos on Facebook was withdrawn on 30/11/2026"),
+    ("Consent refused for videos on Facebook", "Seun Adeyemi's consent for videos on Facebook is No"),
+    ("No consent for Facebook", "Seun Adeyemi's consent for Facebook is not recorded"),
+    ("Register row rejected (fix the register)", "Seun Adeyemi's register row was rejected"),
+    ("No longer in the register", "Seun Adeyemi is no longer in the register"),
+    ("Name readable: name: on the do-not-photograph list",
+     "Seun Adeyemi's name can be read in it (on the do-not-photograph list)"),
+    ("Something new", "Seun Adeyemi: something new"),
+])
+def test_post_refusal_says_each_reason_about_the_person(reason, said):
+    assert post_refusal("a.jpg", FB, [("Seun Adeyemi", reason)]) == \
+        f"a.jpg cannot be posted on Facebook because {said}"
+
+
+def test_post_refusal_decides_from_the_items_and_the_people():
+    assert post_refusal("a.jpg", FB, []) is None
+    # an item alone refuses, even with nobody's reason left (fail closed)
+    open_item = TakenDown("Facebook", dt.date(2026, 11, 30), None, posted=False)
+    assert post_refusal("a.jpg", FB, [], [open_item]) == (
+        "a.jpg is on the take-down list (since 30/11/2026) because consent is now missing for "
+        "someone in it: it cannot be posted")
+    done = TakenDown("School website", dt.date(2026, 11, 2), dt.date(2026, 11, 3))
+    who = [("Seun Adeyemi", "On the do-not-photograph list"), ("Kit Hart", "Left school on "
+                                                                "01/11/2026")]
+    assert post_refusal("a.jpg", FB, who, [open_item, done]) == (
+        "a.jpg was taken down from School website on 03/11/2026 because Seun Adeyemi is on the "
+        "do-not-photograph list and Kit Hart left school on 01/11/2026: it cannot be posted "
+        "again")
