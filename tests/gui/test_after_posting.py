@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from photovet.gui.controllers import after_posting
 from photovet.gui.dialogs.mark_posted import MarkPostedDialog
@@ -482,32 +482,106 @@ def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(wind
 
 def test_mark_posted_with_a_caption_is_checked_and_recorded(posted, qtbot, ws):
     """s25: the post's own caption, when it differed from the export's, is checked by the core
-    (refused: nothing marked, the core's words) and recorded with whom it names."""
+    (refused: nothing marked, the core's words) and recorded with whom it names.
+
+    Audit s27, finding 9: the refusal closed the form and the caption typed was lost, and
+    "Posted on" started at the toolbar's channel. Now the form stays open with everything
+    typed, says why in it, offers the suggested caption, and starts at the batch's channel."""
     win = posted
+    win.ctx.set_channel("website")                 # the toolbar: not where the batch went
+    seen: dict = {}
 
-    def post(caption: str):
-        def fill(d: MarkPostedDialog) -> None:
-            d.channel.setCurrentIndex(d.channel.findData("facebook"))
-            d.url.setText("https://facebook.example/posts/2")
-            d.caption.setText(caption)
-            d.accept()
-        return fill
+    def fill(d: MarkPostedDialog) -> None:
+        seen["channel"] = d.channel.currentData()
+        d.url.setText("https://facebook.example/posts/2")
+        d.caption.setText("Joel Clarke on sports day")
+        d.accept()
+        qtbot.waitUntil(lambda: d.refusal.isVisible(), timeout=10000)
+        seen["refusal"] = d.refusal.text()
+        seen["still open"] = d.isVisible() and QApplication.activeModalWidget() is d
+        seen["kept"] = (d.caption.text(), d.url.text(), d.channel.currentData())
+        seen["marked meanwhile"] = any(p.url.endswith("/2") for r in ws.records.exports()
+                                       for p in r.posts)
+        assert d.use_suggestion.isVisible()
+        d.use_suggestion.click()
+        seen["suggested"] = d.caption.text()
+        answer(click("Not now"), kind=QMessageBox, delay=300)
+        d.accept()
 
-    seen: list[str] = []
-    answer(post("Joel Clarke on sports day"), kind=MarkPostedDialog)
-    answer(lambda box: (seen.append(box.text()), box.accept()), kind=QMessageBox, delay=300)
-    win.after.mark_posted("Sports day")
-    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
-    assert "Joel Clarke" in seen[0] and "nothing was marked as posted" in seen[0]
-    assert not any(p.url.endswith("/2") for r in ws.records.exports() for p in r.posts)
-    answer(post("JC on sports day"), kind=MarkPostedDialog)
-    answer(click("Not now"), kind=QMessageBox, delay=300)
-    answer(lambda box: box.accept(), kind=QMessageBox, delay=300)
+    answer(fill, kind=MarkPostedDialog)
     win.after.mark_posted("Sports day")
     qtbot.waitUntil(lambda: any(p.caption == "JC on sports day" for r in ws.records.exports()
                                 for p in r.posts), timeout=10000)
+    assert seen["channel"] == "facebook"
+    assert "Joel Clarke" in seen["refusal"] and "nothing was marked as posted" in seen["refusal"]
+    assert seen["still open"] and not seen["marked meanwhile"]
+    assert seen["kept"] == ("Joel Clarke on sports day", "https://facebook.example/posts/2",
+                            "facebook")
+    assert seen["suggested"] == "JC on sports day"
     assert all(JOEL in p.caption_people for r in ws.records.exports() for p in r.posts
                if p.caption)
+    assert all(p.url.endswith("/2") for r in ws.records.exports() for p in r.posts
+               if p.caption)
+
+
+def test_mark_posted_never_records_a_photo_taken_down_or_showing_someone_now_covered(
+        posted, qtbot, ws):
+    """Audit s27, finding 1: "Mark as posted" recorded a re-post of a photo taken down minutes
+    earlier, without a word. The core refuses each such photo with who and why; the others are
+    recorded, and every refused one is listed."""
+    win = posted
+    withdraw(win, TORI, qtbot)
+    qtbot.waitUntil(lambda: "1 posted photo must be taken down" in win.takedown_banner.text(),
+                    timeout=10000)
+    [item] = ws.takedown()
+    from photovet.core.records import takedown
+
+    takedown.mark_done(ws.records, [item.id], "removed")
+    tori = Path(item.output_path).name
+    said: list = []
+
+    def post(d: MarkPostedDialog) -> None:
+        d.date.setDate(QDate.currentDate())
+        d.url.setText("https://facebook.example/posts/3")
+        d.accept()
+
+    answer(post, kind=MarkPostedDialog)
+    answer(lambda box: (said.append((box.objectName(), box.icon(), box.text())), box.accept()),
+           kind=QMessageBox, delay=300)
+    win.after.mark_posted("Sports day")
+    qtbot.waitUntil(lambda: bool(said), timeout=10000)
+    name, icon, text = said[0]
+    today = _dt.date.today().strftime("%d/%m/%Y")
+    assert name == "PostsRefused" and icon == QMessageBox.Icon.Warning
+    assert text.startswith("2 photos marked as posted.")
+    assert (f"\u2022 {tori} was taken down from Facebook on {today} because Tori Amos's "
+            "consent for Facebook") in text
+    assert "it cannot be posted again." in text
+    assert "If one is already on Facebook, take it down now." in text
+    reposted = {Path(r.output_path).name: [p.url for p in r.posts]
+                for r in ws.records.exports(batch="Sports day")}
+    assert reposted[tori] == [""]                       # only the first post
+    assert sum(urls == ["", "https://facebook.example/posts/3"]
+               for urls in reposted.values()) == 2
+
+    # every photo refused: nothing marked, said in the form, which stays open
+    seen: dict = {}
+
+    def only_tori(d: MarkPostedDialog) -> None:
+        d.accept()
+        qtbot.waitUntil(lambda: d.refusal.isVisible(), timeout=10000)
+        seen["text"], seen["open"] = d.refusal.text(), d.isVisible()
+        d.reject()
+
+    hist = win.after.open_exports()
+    row = next(i for i, r in enumerate(hist.model.records) if Path(r.output_path).name == tori)
+    hist.table.selectRow(row)
+    answer(only_tori, kind=MarkPostedDialog)
+    hist.posted_btn.click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert seen["open"] and seen["text"].startswith("Nothing was marked as posted.")
+    assert f"{tori} was taken down from Facebook on {today}" in seen["text"]
+    hist.accept()
 
 
 def test_a_caption_the_core_refuses_at_export_says_why_on_the_result_page(window, qtbot,

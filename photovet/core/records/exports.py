@@ -800,6 +800,13 @@ class Records:
         return [r[0] for r in self.db.execute(
             "SELECT batch FROM exports GROUP BY batch ORDER BY MIN(id)")]
 
+    def batch_channels(self) -> dict[str, str]:
+        """Each batch -> the channel its latest export was made for (what "Mark as posted"
+        offers first: a copy is posted where it was checked and approved)."""
+        return {r[0]: r[1] for r in self.db.execute(
+            "SELECT batch, channel FROM exports WHERE id IN "
+            "(SELECT MAX(id) FROM exports GROUP BY batch)")}
+
     # ---- identify -----------------------------------------------------------------------
 
     def _current_key(self) -> tuple[int, int]:

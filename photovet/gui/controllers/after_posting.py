@@ -86,6 +86,7 @@ class AfterPostingController(QObject):
         self._checking = None
         self._again = False
         self.takedown_dialog: TakedownDialog | None = None
+        self.mark_posted_dialog: MarkPostedDialog | None = None
         ctx.register_changed.connect(self.check_takedowns)
         ctx.records_changed.connect(self.check_takedowns)
         ctx.channels_changed.connect(self.check_takedowns)
@@ -251,6 +252,9 @@ class AfterPostingController(QObject):
 
     def mark_posted(self, batch: str = "", records: list | None = None, *,
                     parent: QWidget | None = None) -> None:
+        """The "Mark as posted" form. It stays open until the core has recorded the posts: a
+        refusal (a caption the channel may not use; every photo one PhotoVet never records as
+        posted) is said in it, with what was typed kept (audit s27, finding 9)."""
         records = records or []
         parent = parent or self.window
         batches = list(reversed(self.ctx.ws.records.batches()))
@@ -258,41 +262,78 @@ class AfterPostingController(QObject):
             QMessageBox.information(parent, "Nothing exported yet",
                                     "Export photos first; then mark them as posted.")
             return
+        chosen = {r.channel for r in records}
+        channel = next(iter(chosen)) if len(chosen) == 1 else self.ctx.channel
         dlg = MarkPostedDialog(batches, self.ctx.channels(), batch=batch or batches[0],
-                               channel=self.ctx.channel, selected=len(records), parent=parent)
+                               channel=channel, selected=len(records), parent=parent,
+                               batch_channels=self.ctx.ws.records.batch_channels())
+        dlg.on_submit = lambda: self._submit(dlg, records, parent)
+        self.mark_posted_dialog = dlg
+        try:
+            dlg.exec()
+        finally:
+            self.mark_posted_dialog = None
+            dlg.deleteLater()
+
+    def _submit(self, dlg: MarkPostedDialog, records: list, parent: QWidget) -> None:
+        """"Mark as posted" was pressed: ask about another channel, then record in a worker;
+        the form closes only once something was recorded."""
         ctx = self.ctx
-        while True:        # "Go back" below returns to the form, with what was typed kept
-            if not dlg.exec():
-                return
-            v = dlg.values()
-            files = [Path(r.output_path) for r in records] if v["selection"] else None
-            # a copy exported for another channel: the core refuses it unless the person says
-            # it really was posted there (then the take-down list checks consent there)
-            elsewhere = self._posted_elsewhere(v, files, parent)
-            if elsewhere is not None:
-                break
+        v = dlg.values()
+        files = [Path(r.output_path) for r in records] if v["selection"] else None
+        # a copy exported for another channel: the core refuses it unless the person says
+        # it really was posted there ("Go back" returns to the form, what was typed kept)
+        elsewhere = self._posted_elsewhere(v, files, dlg)
+        if elsewhere is None:
             dlg.channel.setFocus()
+            return
+        dlg.busy(True)
 
         def post():
             problems: list = []
+            refused: list = []
             with ctx.thread_workspace() as wws:
                 # a whole batch is marked or refused as one, in one sentence (a batch exported
-                # for another channel); chosen files each say what went wrong
+                # for another channel); chosen files each say what went wrong; photos taken
+                # down, listed, or showing someone now covered are each said, the rest recorded
                 marked: list[int] = []
-                wws.records.mark_posted(
-                    batch=v["batch"], files=files, channel=v["channel"], date=v["date"],
-                    url=v["url"], problems=problems if files else None, caption=v["caption"],
-                    people=wws.register.people(), mode=wws.settings.mode,
-                    threshold=wws.settings.text.caption_threshold, elsewhere=elsewhere,
-                    marked=marked)
+                try:
+                    wws.records.mark_posted(
+                        batch=v["batch"], files=files, channel=v["channel"], date=v["date"],
+                        url=v["url"], problems=problems if files else None,
+                        caption=v["caption"], people=wws.register.people(),
+                        mode=wws.settings.mode, threshold=wws.settings.text.caption_threshold,
+                        elsewhere=elsewhere, marked=marked, refused=refused)
+                except PhotoVetError as exc:       # nothing recorded: said in the form
+                    return None, error_text(exc), getattr(exc, "suggestion", "") or ""
                 # counted as everywhere else: "2 photos and 1 video"
-                return wws.records.records_by_id(marked), problems
+                return (wws.records.records_by_id(marked), problems, refused), "", ""
+
+        def done(res) -> None:
+            result, refusal, suggestion = res
+            if not isValid(dlg):
+                return
+            if result is not None and not result[0] and (result[1] or result[2]):
+                # nothing recorded: said in the form, which stays open
+                refusal = "Nothing was marked as posted.\n\n" + not_marked_text(
+                    result[1], result[2], self._label(v["channel"]))
+                result = None
+            if result is None:
+                dlg.show_refusal(refusal, suggestion)
+                return
+            dlg.finish()
+            self._posted(result, which, parent, self._label(v["channel"]))
+
+        def failed(text: str) -> None:
+            if isValid(dlg):
+                dlg.show_refusal(f"Nothing was marked as posted. {text}")
 
         which = v["batch"] or (records[0].batch if records and
                                len({r.batch for r in records}) == 1 else "")
-        self.ctx.workers.start(post, name="posted",
-                               on_return=lambda res: self._posted(res, which, parent),
-                               on_error=lambda t: QMessageBox.warning(parent, "Not marked", t))
+        self.ctx.workers.start(post, name="posted", on_return=done, on_error=failed)
+
+    def _label(self, channel: str) -> str:
+        return next((c.label for c in self.ctx.channels() if c.id == channel), channel)
 
     def _posted_elsewhere(self, v: dict, files: list | None, parent: QWidget) -> bool | None:
         """False: every copy was exported for the channel chosen; True: some were not, and the
@@ -312,26 +353,30 @@ class AfterPostingController(QObject):
         box.setObjectName("PostedElsewhere")
         box.setInformativeText(
             f"If you chose {label} by mistake, go back and choose where it was exported "
-            f"for (what you typed is kept). If it really was posted on {label}, record it: the "
-            f"take-down list then checks everyone in it against their consent for {label}, and "
-            "says at once what must come down.")
+            f"for (what you typed is kept). If it really was posted on {label}, record it: "
+            f"PhotoVet checks everyone in it against their consent for {label}, and a photo "
+            "showing someone who may not be shown there is not recorded: you are told to take "
+            "it down.")
         record = box.addButton(f"It was posted on {label}: record it",
                                QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
         box.exec()
         return True if box.clickedButton() is record else None
 
-    def _posted(self, result, batch: str, parent: QWidget) -> None:
-        marked, problems = result
+    def _posted(self, result, batch: str, parent: QWidget, label: str = "") -> None:
+        marked, problems, *rest = result
+        refused = rest[0] if rest else []
         n = len(marked)
         self.ctx.records_changed.emit()
         text = f"{media_count(marked)} marked as posted."
-        reasons = {why for _f, why in problems}
-        if len(problems) > 1 and len(reasons) == 1:     # one reason, said once
-            text += f"\n\n{plural(len(problems), 'file')} not marked: {next(iter(reasons))}."
-        elif problems:
-            text += f"\n\n{plural(len(problems), 'file')} not marked: " + \
-                "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5])
+        if problems or refused:
+            text += "\n\n" + not_marked_text(problems, refused, label)
+        if refused:          # what was not recorded is the news: a warning, every one listed
+            box = QMessageBox(QMessageBox.Icon.Warning, "Posted, but not all", text,
+                              parent=parent)
+            box.setObjectName("PostsRefused")
+            box.exec()
+            return
         if batch and self.ctx.ws.settings.retention.delete_originals_when == "posted" and n:
             box = QMessageBox(QMessageBox.Icon.Question, "Posted", text, parent=parent)
             box.setObjectName("DeleteOriginalsOffer")
@@ -434,6 +479,30 @@ class AfterPostingController(QObject):
                                                                  "Report not made", t))
 
 
+def not_marked_text(problems: list, refused: list, label: str = "") -> str:
+    """What was not marked as posted, every one said: files the core could not match or that
+    were exported for another channel (``problems``; one reason said once), and photos PhotoVet
+    never records as posted (``refused``: taken down, on the take-down list, or showing someone
+    now covered there; each with who and why, in the core's words)."""
+    parts: list[str] = []
+    reasons = {why for _f, why in problems}
+    if len(problems) > 1 and len(reasons) == 1:     # one reason, said once
+        parts.append(f"{plural(len(problems), 'file')} not marked: {next(iter(reasons))}.")
+    elif problems:
+        parts.append(f"{plural(len(problems), 'file')} not marked: "
+                     + "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5]))
+    if refused:
+        where = f" on {label}" if label else ""
+        parts.append(
+            f"Not marked as posted ({media_words([f for f, _ in refused])}): PhotoVet never "
+            "records these as posted.\n"
+            # each starts with its file's name, as it is spelled (never capitalised)
+            + "\n".join(f"\u2022 {why.rstrip('.')}." for _f, why in refused)
+            + f"\n\nIf one is already{where}, take it down now. A photo still wanted is "
+              "exported again: checked and approved afresh.")
+    return "\n\n".join(parts)
+
+
 def originals_rule_text(when: str) -> str:
     """When originals are deleted, said as what it is: PhotoVet's default (nobody chose it) or
     a choice made in the school's settings."""
@@ -445,5 +514,5 @@ def originals_rule_text(when: str) -> str:
     return f"The school's settings say originals are deleted {what}."
 
 
-__all__ = ["AfterPostingController", "TakedownSummary", "banner_text", "originals_rule_text",
-           "takedown_summary"]
+__all__ = ["AfterPostingController", "TakedownSummary", "banner_text", "not_marked_text",
+           "originals_rule_text", "takedown_summary"]

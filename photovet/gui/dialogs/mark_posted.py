@@ -1,19 +1,30 @@
 """Mark exported photos as posted: a whole batch or the chosen exports, on which channel, on
 which day (DD/MM/YYYY), and the post's address if it has one. The same core call as
-``photovet posted``."""
+``photovet posted``.
+
+"Posted on" starts at the channel the batch was exported for (and follows the batch chosen),
+not the toolbar's. With ``on_submit``, pressing "Mark as posted" asks the controller and the
+form stays open until it says the posts were recorded: a refusal (a caption the channel may
+not use, photos PhotoVet never records as posted) is shown in the form, with what was typed
+kept and, for a caption, the suggested one offered (audit s27, finding 9)."""
 
 from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QDate
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -28,8 +39,13 @@ from .common import ok_cancel
 
 class MarkPostedDialog(QDialog):
     def __init__(self, batches: list[str], channels: list[Channel], *, batch: str = "",
-                 channel: str = "", selected: int = 0, parent: QWidget | None = None):
+                 channel: str = "", selected: int = 0, parent: QWidget | None = None,
+                 batch_channels: Mapping[str, str] | None = None,
+                 on_submit: Callable[[], None] | None = None):
         super().__init__(parent)
+        self.batch_channels = dict(batch_channels or {})
+        self.on_submit = on_submit
+        self.suggestion = ""
         self.setWindowTitle("Mark as posted")
         self.setObjectName("MarkPostedDialog")
         lay = QVBoxLayout(self)
@@ -57,6 +73,9 @@ class MarkPostedDialog(QDialog):
         self.channel.setAccessibleName("Channel")
         for c in channels:
             self.channel.addItem(c.label, c.id)
+        # the channel the batch (or the chosen exports) was exported for, else the one given
+        if not selected and self.batch_channels.get(self.batch.currentText()):
+            channel = self.batch_channels[self.batch.currentText()]
         i = self.channel.findData(channel)
         self.channel.setCurrentIndex(max(0, i))
         form.addRow("Posted &on:", self.channel)
@@ -78,12 +97,72 @@ class MarkPostedDialog(QDialog):
                       "for take-down lists and subject access reports.")
         form.addRow("", hint)
         lay.addLayout(form)
-        lay.addWidget(ok_cancel(self, "Mark as posted"))
+        # why the last press was refused, in the core's words (hidden until then)
+        self.refusal = QLabel()
+        self.refusal.setObjectName("PostRefusal")
+        self.refusal.setWordWrap(True)
+        self.refusal.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refusal.setStyleSheet(style.PROBLEM_TEXT)
+        self.refusal.hide()
+        self.use_suggestion = QPushButton("Use the suggested caption")
+        self.use_suggestion.hide()
+        self.use_suggestion.clicked.connect(self._use_suggestion)
+        row = QHBoxLayout()
+        row.addWidget(self.refusal, 1)
+        row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(row)
+        self.buttons = ok_cancel(self, "Mark as posted")
+        lay.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
         self.batch.currentIndexChanged.connect(lambda *_: self.by_batch.setChecked(True))
+        self.batch.currentTextChanged.connect(self._batch_chosen)
         if not batches:
             self.by_batch.setEnabled(False)
             self.batch.setEnabled(False)
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _batch_chosen(self, batch: str) -> None:
+        """Another batch: "Posted on" follows the channel it was exported for."""
+        i = self.channel.findData(self.batch_channels.get(batch, ""))
+        if i >= 0:
+            self.channel.setCurrentIndex(i)
+
+    def accept(self) -> None:
+        """"Mark as posted": with ``on_submit``, the controller records it and closes the form
+        (``finish``) or shows why not (``show_refusal``); the form stays open meanwhile."""
+        if self.on_submit is None:
+            super().accept()
+            return
+        self.on_submit()
+
+    def finish(self) -> None:
+        """The posts were recorded (or the person chose to stop): close the form."""
+        super().accept()
+
+    def busy(self, on: bool) -> None:
+        """While the core records the posts: the buttons wait, and the form says so."""
+        self.buttons.setEnabled(not on)
+        self.ok_button.setText("Recording…" if on else "Mark as posted")
+
+    def show_refusal(self, text: str, suggestion: str = "") -> None:
+        """Why nothing was marked, in the form, with what was typed kept; for a caption, the
+        caption the channel allows is offered."""
+        self.busy(False)
+        self.refusal.setText(text)
+        self.refusal.show()
+        self.suggestion = suggestion
+        self.use_suggestion.setVisible(bool(suggestion))
+        (self.caption if suggestion else self.ok_button).setFocus()
+
+    def _use_suggestion(self) -> None:
+        if self.suggestion:
+            self.caption.setText(self.suggestion)
+            self.refusal.hide()
+            self.use_suggestion.hide()
+            self.caption.setFocus()
 
     def day(self) -> _dt.date:
         d = self.date.date()
