@@ -1476,6 +1476,55 @@ def _already_exported(records: Any, ready: list, label: str, channel: str, out_d
     return todo, skipped
 
 
+@dataclass
+class ExportCounts:
+    """What one export batch did, counted for the person who asked for it: photos and videos
+    written now, the same photo twice in the batch (exported once), those already exported
+    into this folder in this batch by an earlier run (nothing written for them: "already
+    exported ... (the batch carried on)"), and those not exported. ``already_on``: the day the
+    earliest of those was exported (local), to say when."""
+
+    written: tuple[int, int] = (0, 0)
+    same: int = 0
+    already: tuple[int, int] = (0, 0)
+    failed: tuple[int, int] = (0, 0)
+    batch: str = ""
+    already_on: _dt.date | None = None
+
+    @property
+    def nothing_new(self) -> bool:
+        """Nothing was written and nothing failed: every photo was exported here already."""
+        return not sum(self.written) and not sum(self.failed) and bool(sum(self.already))
+
+
+def export_counts(results: Iterable[ExportResult], *, label: str = "",
+                  records: Any = None) -> ExportCounts:
+    """Count what ``export_batch`` yielded (its results, in any order): a result with
+    ``same_as`` whose file this run wrote is the same photo as another of the batch; one whose
+    file it did not write was already exported by an earlier run of the batch ``label``.
+    With ``records``, ``already_on`` says when those were exported."""
+    from photovet.core.words import tally  # noqa: PLC0415
+
+    results = list(results)
+    written = [r for r in results if r.ok and not r.same_as]
+    here = {_folder(Path(r.output)) for r in written if r.output}
+    already = [r for r in results if r.ok and r.same_as and r.output
+               and _folder(Path(r.output)) not in here]
+    same = sum(1 for r in results if r.ok and r.same_as) - len(already)
+    on = None
+    if already and records is not None:
+        outs = {_folder(Path(r.output or "")) for r in already}
+        days = [rec.created_at for rec in records.exports(batch=label)
+                if _folder(Path(rec.output_path)) in outs]
+        if days:
+            try:
+                on = _dt.datetime.fromisoformat(min(days)).astimezone().date()
+            except ValueError:
+                on = None
+    return ExportCounts(tally(written), same, tally(already),
+                        tally(r for r in results if not r.ok), label, on)
+
+
 def _folder(path: Path) -> str:
     """A folder as one spelling (``out/../out``, a symlink to it and ``out`` are the same)."""
     try:
@@ -1486,5 +1535,5 @@ def _folder(path: Path) -> str:
 
 __all__ = ["HELD_APPROVAL_CHANGED", "HELD_KINDS", "HELD_NEEDS_REVIEW", "HELD_NOT_APPROVED",
            "HELD_OUT_OF_DATE", "HELD_STOPPED", "HELD_UNREADABLE",
-           "AnalysisProcess", "Engine", "HeldBack", "analyse_batch", "batch_media", "export_batch",
+           "AnalysisProcess", "Engine", "ExportCounts", "export_counts", "HeldBack", "analyse_batch", "batch_media", "export_batch",
            "photo_workers", "plan_exports", "vet_batch"]

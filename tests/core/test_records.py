@@ -230,3 +230,42 @@ def test_real_exports_are_recorded_before_they_get_their_name_and_identified(rec
     assert not list((tmp_path / "out").glob(".photovet-*"))
     copy = downloaded_copy(recs[1].output_path, tmp_path / "dl.jpg")
     assert records.identify(copy)[0].record.id == recs[1].id
+
+
+def test_a_batch_marked_as_posted_gets_a_new_name_for_the_next_export(records, tmp_path):
+    """Audit s27, finding 8: the export offered the name of a batch already posted, and an
+    export into it wrote nothing (every photo 'already exported')."""
+    records.add_export(make_export(tmp_path, 1, shown=["A1"]), batch="Facebook 30-11-2026",
+                       channel="facebook", preparer="p", approver="a")
+    assert records.label_for_new_export("Facebook 30-11-2026") == "Facebook 30-11-2026"
+    assert records.label_for_new_export("Trip") == "Trip"
+    records.mark_posted(batch="Facebook 30-11-2026", channel="facebook")
+    assert records.label_for_new_export("Facebook 30-11-2026") == "Facebook 30-11-2026 (2)"
+    records.add_export(make_export(tmp_path, 2, shown=["A1"]), batch="Facebook 30-11-2026 (2)",
+                       channel="facebook", preparer="p", approver="a")
+    assert records.label_for_new_export("Facebook 30-11-2026") == "Facebook 30-11-2026 (3)"
+    assert records.batch_channels() == {"Facebook 30-11-2026": "facebook",
+                                        "Facebook 30-11-2026 (2)": "facebook"}
+
+
+def test_export_counts_tell_written_from_already_exported(records, tmp_path):
+    """What an export batch did, counted by the core: a result whose file this run did not
+    write was already exported into this folder in this batch (and when)."""
+    from photovet.core.models import ExportResult
+    from photovet.core.pipeline import export_counts
+
+    earlier = make_export(tmp_path, 1, shown=["A1"])
+    records.add_export(earlier, batch="b", channel="facebook", preparer="p", approver="a")
+    again = ExportResult(source=earlier.source, output=earlier.output, channel="facebook",
+                         same_as=earlier.source)
+    fresh = make_export(tmp_path, 2)
+    twin = ExportResult(source="copy.jpg", output=fresh.output, channel="facebook",
+                        same_as=fresh.source)
+    held = ExportResult(source="x.jpg", error="not approved", held="not-approved")
+    counts = export_counts([again], label="b", records=records)
+    assert counts.nothing_new and counts.written == (0, 0) and counts.already == (1, 0)
+    assert counts.already_on == dt.date.today() and counts.batch == "b"
+    counts = export_counts([fresh, twin, again, held], label="b", records=records)
+    assert (counts.written, counts.same, counts.already, counts.failed) == \
+        ((1, 0), 1, (1, 0), (1, 0))
+    assert not counts.nothing_new

@@ -678,3 +678,30 @@ def test_posted_counts_photos_and_videos_the_one_way(window, ws):
               SimpleNamespace(media="video")]
     window.after._posted((marked, []), "", window)
     assert said == ["2 photos and 1 video marked as posted."]
+
+
+def test_an_export_that_writes_nothing_new_says_so_and_a_posted_batch_gets_a_new_name(
+        window, qtbot, tmp_path, ws):
+    """Audit s27, finding 8: exporting again into the same folder and batch said "Exported 3
+    photos" though nothing was written (all 'already exported'); and once the batch was
+    marked as posted, the dialog still offered its name."""
+    approve_all(window)
+    for _ in range(2):
+        dlg = export(window, qtbot, tmp_path / "out")
+        qtbot.waitUntil(lambda d=dlg: d.export_btn.isEnabled(), timeout=10000)
+        dlg.export_btn.click()
+        qtbot.waitUntil(lambda d=dlg: d.stack.currentIndex() == 2, timeout=20000)
+        text = dlg.result.text()
+        dlg.accept()
+    today = _dt.date.today().strftime("%d/%m/%Y")
+    assert "Exported" not in text, text
+    assert text.startswith(
+        "<b>Nothing new to export:</b> these 3 photos were already exported in batch "
+        f"\u201cSports day\u201d on {today}, into {tmp_path / 'out'}. Nothing was written "
+        "again."), text
+    assert len(ws.records.exports(batch="Sports day")) == 3
+    ws.records.mark_posted(batch="Sports day", channel="facebook")
+    window.act_export.trigger()
+    dlg = window.export.dialog
+    assert dlg.label.text() == "Sports day (2)"
+    dlg.reject()

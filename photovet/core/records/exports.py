@@ -800,6 +800,23 @@ class Records:
         return [r[0] for r in self.db.execute(
             "SELECT batch FROM exports GROUP BY batch ORDER BY MIN(id)")]
 
+    def label_for_new_export(self, label: str) -> str:
+        """The batch name to offer for a new export: ``label`` itself, unless that batch was
+        already marked as posted (an export into it would be skipped as "already exported",
+        or mixed into what went out): then "label (2)", "(3)"... the first not used yet."""
+        def posted(name: str) -> bool:
+            return bool(self.db.scalar(
+                "SELECT COUNT(*) FROM posts p JOIN exports e ON e.id = p.export_id "
+                "WHERE e.batch = ?", [name], 0))
+
+        if not posted(label):
+            return label
+        used = set(self.batches())
+        n = 2
+        while f"{label} ({n})" in used:
+            n += 1
+        return f"{label} ({n})"
+
     def batch_channels(self) -> dict[str, str]:
         """Each batch -> the channel its latest export was made for (what "Mark as posted"
         offers first: a copy is posted where it was checked and approved)."""

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.pipeline import export_batch, plan_exports
+from photovet.core.pipeline import export_batch, export_counts, plan_exports
 from photovet.core.words import tally
 
 from ..context import AppContext
@@ -44,6 +44,8 @@ class ExportController(QObject):
             return self.dialog
         ch = self.ctx.current_channel()
         label = self.batch.label or f"{ch.label} {_dt.date.today():%d-%m-%Y}"
+        # a batch already marked as posted: a new name (the same one would export nothing new)
+        label = self.ctx.ws.records.label_for_new_export(label)
         folder = str(self.ctx.qs.value("paths/export", "") or "")
         dlg = ExportDialog(ch.label, label, folder,
                            approval_required=self.ctx.ws.settings.approval.required,
@@ -159,9 +161,13 @@ class ExportController(QObject):
         failed = [(Path(r.source).name, (r.error or "").replace("not exported: ", ""))
                   for r in bad]
         offer = self.ctx.ws.settings.retention.delete_originals_when == "exported"
+        # written now, or already exported into this folder in this batch (the core counts)
+        counts = export_counts(self.results, label=label, records=self.ctx.ws.records)
         if self.dialog is not None:
-            self.dialog.finished_with(tally(ok), failed, folder, bool(stopped), offer,
-                                      failed_media=tally(bad))
+            self.dialog.finished_with(
+                (counts.written[0] + counts.same, counts.written[1]), failed, folder,
+                bool(stopped), offer, failed_media=tally(bad), already=counts.already,
+                batch=label, already_on=counts.already_on)
         if ok:
             self.ctx.records_changed.emit()
             self.exported.emit(label)

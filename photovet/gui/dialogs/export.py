@@ -4,6 +4,7 @@ be exported and which are held back (and why), the progress, and what was done."
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -286,14 +287,34 @@ class ExportDialog(QDialog):
 
     def finished_with(self, ok: int | tuple[int, int], failed: list[tuple[str, str]], folder: str,
                       stopped: bool, offer_delete: bool,
-                      failed_media: tuple[int, int] | None = None) -> None:
-        """``ok``: how many were exported, or (photos, videos); ``failed_media`` likewise for
-        ``failed`` (photos when not given)."""
+                      failed_media: tuple[int, int] | None = None, *,
+                      already: tuple[int, int] = (0, 0), batch: str = "",
+                      already_on: _dt.date | None = None) -> None:
+        """``ok``: how many were written, or (photos, videos); ``failed_media`` likewise for
+        ``failed`` (photos when not given); ``already``: (photos, videos) this batch had
+        already exported into this folder (nothing written for them; the core's
+        ``export_counts``), first exported ``already_on``."""
         self.running = False
         ok = ok if isinstance(ok, tuple) else (ok, 0)
         failed_media = failed_media or (len(failed), 0)
-        head = (f"<b>Exported {media_count(*ok)}</b> to {esc(folder)}." if sum(ok) else
-                "<b>Nothing was exported.</b>")
+        when = f" on {already_on:%d/%m/%Y}" if already_on else ""
+        in_batch = f" in batch \u201c{esc(batch)}\u201d{when}" if batch else when
+        if sum(already) and not sum(ok):
+            # audit s27, finding 8: this said "Exported 5 photos" when nothing was written
+            these = "this" if sum(already) == 1 else f"these {media_count(*already)}"
+            was = "was" if sum(already) == 1 else "were"
+            head = (f"<b>Nothing new to export:</b> {these} {was} already exported{in_batch}, "
+                    f"into {esc(folder)}. Nothing was written again.")
+            if not stopped and not failed:
+                head += (" To export them again (after a change of consent, say), give the "
+                         "export a new batch name.")
+        else:
+            head = (f"<b>Exported {media_count(*ok)}</b> to {esc(folder)}." if sum(ok) else
+                    "<b>Nothing was exported.</b>")
+            if sum(already):
+                was = "was" if sum(already) == 1 else "were"
+                head += (f" {media_count(*already)} {was} already exported there{in_batch} "
+                         "and not written again.")
         if not sum(ok) and self.problem.text():
             # refused before the first photo (a caption or label naming someone, the folder):
             # the core's words, on the page that is shown
