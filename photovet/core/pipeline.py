@@ -1535,5 +1535,6 @@ def _folder(path: Path) -> str:
 
 __all__ = ["HELD_APPROVAL_CHANGED", "HELD_KINDS", "HELD_NEEDS_REVIEW", "HELD_NOT_APPROVED",
            "HELD_OUT_OF_DATE", "HELD_STOPPED", "HELD_UNREADABLE",
-           "AnalysisProcess", "Engine", "ExportCounts", "export_counts", "HeldBack", "analyse_batch", "batch_media", "export_batch",
-           "photo_workers", "plan_exports", "vet_batch"]
+           "AnalysisProcess", "Engine", "ExportCounts", "HeldBack", "analyse_batch",
+           "batch_media", "export_batch", "export_counts", "photo_workers", "plan_exports",
+           "vet_batch"]

@@ -493,9 +493,10 @@ def not_marked_text(problems: list, refused: list, label: str = "") -> str:
                      + "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5]))
     if refused:
         where = f" on {label}" if label else ""
+        these = "this" if len(refused) == 1 else "these"
         parts.append(
-            f"Not marked as posted ({media_words([f for f, _ in refused])}): PhotoVet never "
-            "records these as posted.\n"
+            f"{media_words([f for f, _ in refused])} not marked: PhotoVet never records "
+            f"{these} as posted.\n"
             # each starts with its file's name, as it is spelled (never capitalised)
             + "\n".join(f"\u2022 {why.rstrip('.')}." for _f, why in refused)
             + f"\n\nIf one is already{where}, take it down now. A photo still wanted is "

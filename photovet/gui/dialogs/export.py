@@ -155,6 +155,7 @@ class ExportDialog(QDialog):
         nxt = QLabel("Next: post the copies, then tell PhotoVet they were posted (so a take-down "
                      "or a subject access request can find them).")
         nxt.setWordWrap(True)
+        self.next_step = nxt
         dl.addWidget(nxt)
         dl.addStretch(0)
         self.stack.addWidget(done)
@@ -306,8 +307,8 @@ class ExportDialog(QDialog):
             head = (f"<b>Nothing new to export:</b> {these} {was} already exported{in_batch}, "
                     f"into {esc(folder)}. Nothing was written again.")
             if not stopped and not failed:
-                head += (" To export them again (after a change of consent, say), give the "
-                         "export a new batch name.")
+                head += (" To export them again (after a change of consent, say), close this "
+                         "and export under a new batch name.")
         else:
             head = (f"<b>Exported {media_count(*ok)}</b> to {esc(folder)}." if sum(ok) else
                     "<b>Nothing was exported.</b>")
@@ -331,6 +332,7 @@ class ExportDialog(QDialog):
         self.failures.setVisible(bool(failed))
         self._page(2)
         self.posted_btn.setEnabled(sum(ok) > 0)
+        self.next_step.setVisible(sum(ok) > 0)       # nothing new: nothing new to post
         self.purge_btn.setVisible(offer_delete and sum(ok) > 0)
 
     def reject(self) -> None:

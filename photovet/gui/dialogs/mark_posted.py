@@ -11,7 +11,6 @@ kept and, for a caption, the suggested one offered (audit s27, finding 9)."""
 from __future__ import annotations
 
 import datetime as _dt
-
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QDate, Qt
