@@ -705,3 +705,27 @@ def test_an_export_that_writes_nothing_new_says_so_and_a_posted_batch_gets_a_new
     dlg = window.export.dialog
     assert dlg.label.text() == "Sports day (2)"
     dlg.reject()
+
+
+def test_a_long_list_of_refused_photos_stays_on_the_screen(window, qtbot):
+    """A whole trip refused (41 photos): the form scrolls its list, and the warning shows the
+    first eight with every one in its details."""
+    refused = [(Path(f"/x/trip-{i:03d}.jpg"), f"trip-{i:03d}.jpg is on the take-down list "
+                f"(since 30/11/2026) because Kit Hart is on the do-not-photograph list: it "
+                "cannot be posted again") for i in range(41)]
+    said: list = []
+    answer(lambda box: (said.append((box.text(), box.detailedText())), box.accept()),
+           kind=QMessageBox)
+    window.after._posted(([], [], refused), "", window, "Facebook")
+    text, details = said[0]
+    assert text.count("\u2022") == 8 and "\u2026 and 33 more (Show Details)" in text
+    assert "41 photos not marked" in text and details.count("trip-") == 41
+    dlg = MarkPostedDialog(["Trip"], window.ctx.channels(), batch="Trip", parent=window,
+                           on_submit=lambda: None)
+    dlg.show()
+    dlg.show_refusal("Nothing was marked as posted.\n\n"
+                     + after_posting.not_marked_text([], refused, "Facebook"))
+    qtbot.waitUntil(lambda: dlg.refusal_area.isVisible(), timeout=5000)
+    dlg.adjustSize()
+    assert dlg.height() < 700 and dlg.refusal_area.verticalScrollBar().maximum() > 0
+    dlg.reject()

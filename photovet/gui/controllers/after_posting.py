@@ -375,6 +375,10 @@ class AfterPostingController(QObject):
             box = QMessageBox(QMessageBox.Icon.Warning, "Posted, but not all", text,
                               parent=parent)
             box.setObjectName("PostsRefused")
+            if len(refused) > 8:      # a long list: the first in view, every one in the details
+                box.setText(f"{media_count(marked)} marked as posted.\n\n"
+                            + not_marked_text(problems, refused, label, limit=8))
+                box.setDetailedText("\n".join(f"{why.rstrip('.')}." for _f, why in refused))
             box.exec()
             return
         if batch and self.ctx.ws.settings.retention.delete_originals_when == "posted" and n:
@@ -479,7 +483,8 @@ class AfterPostingController(QObject):
                                                                  "Report not made", t))
 
 
-def not_marked_text(problems: list, refused: list, label: str = "") -> str:
+def not_marked_text(problems: list, refused: list, label: str = "", *,
+                    limit: int | None = None) -> str:
     """What was not marked as posted, every one said: files the core could not match or that
     were exported for another channel (``problems``; one reason said once), and photos PhotoVet
     never records as posted (``refused``: taken down, on the take-down list, or showing someone
@@ -498,7 +503,9 @@ def not_marked_text(problems: list, refused: list, label: str = "") -> str:
             f"{media_words([f for f, _ in refused])} not marked: PhotoVet never records "
             f"{these} as posted.\n"
             # each starts with its file's name, as it is spelled (never capitalised)
-            + "\n".join(f"\u2022 {why.rstrip('.')}." for _f, why in refused)
+            + "\n".join(f"\u2022 {why.rstrip('.')}." for _f, why in refused[:limit])
+            + (f"\n\u2026 and {len(refused) - limit} more (Show Details)"
+               if limit is not None and len(refused) > limit else "")
             + f"\n\nIf one is already{where}, take it down now. A photo still wanted is "
               "exported again: checked and approved afresh.")
     return "\n\n".join(parts)

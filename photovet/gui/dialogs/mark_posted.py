@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -106,8 +108,15 @@ class MarkPostedDialog(QDialog):
         self.use_suggestion = QPushButton("Use the suggested caption")
         self.use_suggestion.hide()
         self.use_suggestion.clicked.connect(self._use_suggestion)
+        # a whole batch refused lists every photo: it scrolls rather than outgrow the screen
+        self.refusal_area = QScrollArea()
+        self.refusal_area.setWidget(self.refusal)
+        self.refusal_area.setWidgetResizable(True)
+        self.refusal_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.refusal_area.setMaximumHeight(self.fontMetrics().lineSpacing() * 16)
+        self.refusal_area.hide()
         row = QHBoxLayout()
-        row.addWidget(self.refusal, 1)
+        row.addWidget(self.refusal_area, 1)
         row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(row)
         self.buttons = ok_cancel(self, "Mark as posted")
@@ -152,6 +161,8 @@ class MarkPostedDialog(QDialog):
         self.busy(False)
         self.refusal.setText(text)
         self.refusal.show()
+        self.refusal_area.show()
+        self.refusal_area.verticalScrollBar().setValue(0)
         self.suggestion = suggestion
         self.use_suggestion.setVisible(bool(suggestion))
         (self.caption if suggestion else self.ok_button).setFocus()
@@ -160,6 +171,7 @@ class MarkPostedDialog(QDialog):
         if self.suggestion:
             self.caption.setText(self.suggestion)
             self.refusal.hide()
+            self.refusal_area.hide()
             self.use_suggestion.hide()
             self.caption.setFocus()
 
