@@ -1112,8 +1112,8 @@ def _person_clause(name: str, reason: str, channel_label: str) -> str:
         return f"{name}'s consent for {reason[len('Consent refused for '):]} is No"
     if reason.startswith("No consent for "):
         return f"{name}'s consent for {reason[len('No consent for '):]} is not recorded"
-    if reason == REASON_DNP:
-        return f"{name} is on the do-not-photograph list"
+    if reason.startswith(REASON_DNP):                   # "... since D (requested by ...)"
+        return f"{name} is on the do-not-photograph list{reason[len(REASON_DNP):]}"
     if reason.startswith("Left school on "):
         return f"{name} {low}"
     if reason.startswith("Register row rejected"):

@@ -200,12 +200,11 @@ def consent_missing_words(why: str, person: Person | None, channel: Channel, med
                 last = change
         if last is None or not getattr(last, "is_withdrawal", False):
             return why
-        asked = request_words(getattr(last, "requested_by", ""),
-                              getattr(last, "requested_on", ""))
+        asked = _asked(last)
         on = uk_day(last.when)
         return (f"{why} since {on}" if on else why) + (
-            " (who requested it: not recorded)" if asked == consent_word(NOT_RECORDED)
-            else f" (requested by {asked})")
+            "" if not asked else " (who requested it: not recorded)"
+            if asked == consent_word(NOT_RECORDED) else f" (requested by {asked})")
     if person is None or why != no_consent_reason(channel, media,
                                                   person.consent_state(channel.id, media)):
         return why
@@ -216,8 +215,16 @@ def consent_missing_words(why: str, person: Person | None, channel: Channel, med
             last = change
     if last is None or last.old_state != YES or last.new_state == YES:
         return why
-    return withdrawn_reason(last.when, media, channel.label, requested=request_words(
-        getattr(last, "requested_by", ""), getattr(last, "requested_on", "")))
+    return withdrawn_reason(last.when, media, channel.label, requested=_asked(last))
+
+
+def _asked(change: Any) -> str:
+    """Who asked for a change by hand (``request_words``); "" for one an MIS import made (the
+    school's own register said so: nobody is asked here)."""
+    if str(getattr(change, "source", "") or "").startswith("import:"):
+        return ""
+    return request_words(getattr(change, "requested_by", ""),
+                         getattr(change, "requested_on", ""))
 
 
 def caption_word(text: str | None) -> str:

@@ -188,7 +188,7 @@ def test_with_the_real_register_a_withdrawal_is_said_as_one(tmp_path):
         f"facebook-trip-006.jpg was taken down from Facebook on {today} because Seun Adeyemi's "
         f"consent for Facebook was withdrawn on {today}: it cannot be posted again",
         f"facebook-trip-007.jpg is on the take-down list (since {today}) because Kit Hart is "
-        "on the do-not-photograph list: it cannot be posted again"]
+        f"on the do-not-photograph list since {today}: it cannot be posted again"]
     ws.close()
 
 

@@ -202,37 +202,49 @@ def test_a_crest_picture_voids_every_standing_approval_and_means_checking_again(
 
 
 def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws, tmp_path):
+    """A setting changed on another PC since the editor read the settings, and changed here
+    too (to something else): nothing is saved, and who changed what and when is said. A setting
+    changed only there is kept, and saving around it works."""
     from photovet.core.errors import SettingsConflict
+
+    def another_pc(change) -> None:
+        other = Workspace.open(tmp_path / "home")
+        try:
+            other.sign_in("Mrs Prep", PW["Mrs Prep"])
+            theirs = other.settings.copy()
+            change(theirs)
+            other.save_settings(theirs)
+        finally:
+            other.close()
 
     base = ws.settings.copy()                   # an editor opens the settings here
     mine = base.copy()
-    mine.update({"cover": {"style": "pixelate"}})
-    other = Workspace.open(tmp_path / "home")   # meanwhile, on another PC
-    try:
-        other.sign_in("Mrs Prep", PW["Mrs Prep"])
-        theirs = other.settings.copy()
-        theirs.mode = "no-identifiable-children"
-        other.save_settings(theirs)
-    finally:
-        other.close()
+    mine.update({"cover": {"style": "pixelate"}, "retention": {"cache_days": 12}})
+
+    def theirs(s):
+        s.mode = "no-identifiable-children"
+        s.retention.cache_days = 45
+    another_pc(theirs)
     conflict = ws.settings_conflict(base)
-    assert conflict is not None and conflict.sections == ["mode"] and conflict.by == "Mrs Prep"
+    assert conflict is not None and conflict.by == "Mrs Prep"
+    assert conflict.sections == ["mode", "retention"]              # changed there at all
+    only = ws.settings_conflict(base, mine)
+    assert only is not None and only.sections == ["retention"]     # changed on both
     with pytest.raises(SettingsConflict) as err:
         ws.save_settings(mine, base=base)
     text = err.value.message
-    assert text.startswith("Mrs Prep changed the school's mode (now \u201cno identifiable "
-                           "children\u201d) at ")
+    assert text.startswith("Mrs Prep changed ") and "at " in text
     assert "so yours were not saved" in text and "/20" in text      # the time, with its day
-    stored = {r[0] for r in ws.db.all("SELECT section FROM school_settings WHERE actor = ?",
-                                      ["Mrs Prep"])}
-    assert "mode" in stored
     ws.reload_settings()
-    assert ws.settings.mode == "no-identifiable-children"           # their change stands
+    assert ws.settings.mode == "no-identifiable-children"           # their changes stand
+    assert ws.settings.retention.cache_days == 45
     assert ws.settings.cover.style == "solid"                       # and nothing of mine
-    # read again, the same edit is saved over the new settings
+    # a setting changed only there is no conflict: saved around it, theirs kept
     base = ws.settings.copy()
     mine = base.copy()
     mine.update({"cover": {"style": "pixelate"}})
-    assert ws.settings_conflict(base) is None
+    another_pc(lambda s: s.update({"retention": {"cache_days": 50}}))
+    assert ws.settings_conflict(base, mine) is None
     ws.save_settings(mine, base=base)
-    assert ws.settings.mode == "no-identifiable-children" and ws.settings.cover.style == "pixelate"
+    assert ws.settings.cover.style == "pixelate" and ws.settings.retention.cache_days == 50
+    assert ws.settings.mode == "no-identifiable-children"
