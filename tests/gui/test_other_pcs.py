@@ -11,8 +11,10 @@ import copy
 from PySide6.QtCore import Qt
 
 from photovet.core.workspace import Workspace
+from photovet.gui.dialogs.withdrawal import WithdrawalDialog
 from tests.gui.conftest import PREPARER_NAME, checked_batch, password_of, select_photo
 from tests.gui.fake_engine import TORI
+from tests.gui.test_after_posting import withdraw_as_asked
 
 
 def photo_000(win):
@@ -106,7 +108,7 @@ def test_a_consent_change_the_server_did_not_take_is_not_shown_as_made(
 
     from photovet.core.errors import RegisterUnavailableError
     from photovet.gui.dialogs.person import PersonDialog
-    from tests.gui.conftest import answer, button, message_text, modal
+    from tests.gui.conftest import answer, message_text, modal
 
     win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
     win.tabs.setCurrentIndex(1)
@@ -126,14 +128,14 @@ def test_a_consent_change_the_server_did_not_take_is_not_shown_as_made(
     said: list[str] = []
     combo = page.combos[("website", "photo")]
     assert combo.currentData() == "yes"
-    answer(lambda box: button(box, "&Yes").click(), kind=QMessageBox)
+    answer(withdraw_as_asked([]), kind=WithdrawalDialog)      # who asked, and when
     answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox,
            delay=300)
     combo.setCurrentIndex(combo.findData("no"))
     qtbot.waitUntil(lambda: len(said) == 1, timeout=5000)
     assert "cannot be reached" in said[0]
     assert combo.currentData() == "yes" and changed == []
-    answer(lambda box: button(box, "&Yes").click(), kind=QMessageBox)
+    answer(withdraw_as_asked([]), kind=WithdrawalDialog)      # going on the list, the same
     answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox,
            delay=300)
     page.dnp.setChecked(True)
@@ -210,7 +212,7 @@ def test_a_person_page_opened_before_another_pc_changed_the_consent(
     from PySide6.QtWidgets import QMessageBox
 
     from photovet.gui.dialogs.person import PersonDialog
-    from tests.gui.conftest import answer, button, message_text, modal
+    from tests.gui.conftest import answer, message_text, modal
 
     win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
     win.ctx._feed_timer.stop()
@@ -220,7 +222,7 @@ def test_a_person_page_opened_before_another_pc_changed_the_consent(
     assert page.combos[("website", "photo")].currentData() == "yes"
     on_another_pc(photovet_home, lambda o: o.register.set_consent(TORI, "website", False))
     said: list[str] = []
-    answer(lambda box: button(box, "&Yes").click(), kind=QMessageBox)
+    answer(withdraw_as_asked([]), kind=WithdrawalDialog)      # Yes -> Not recorded withdraws
     answer(lambda box: (said.append(message_text(box)), box.accept()), kind=QMessageBox,
            delay=300)
     combo = page.combos[("website", "photo")]
