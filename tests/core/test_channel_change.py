@@ -9,26 +9,17 @@ from __future__ import annotations
 import pytest
 
 from photovet.core.models import Face, PhotoAnalysis, TextItem
-from photovet.core.workspace import Workspace
+from tests.core.test_settings_change import PW, office
 
 AMY = "B123456789012"
 CSV = ("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,Consent: Facebook,"
        "Name with photo\n"
        f"{AMY},Clarke,Amy,pupil,yes,yes,yes\n")
-PW = {"Mrs Prep": "staple battery office horse", "Mr Head": "staple battery head horse"}
 
 
 @pytest.fixture
 def ws(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    w = Workspace.open(tmp_path / "home")
-    w.create_first_admin("Mrs Prep", PW["Mrs Prep"])
-    code = w.accounts.add("Mr Head", ["approver"])
-    w.first_sign_in("Mr Head", code, PW["Mr Head"])
-    w.sign_in("Mrs Prep", PW["Mrs Prep"])
-    csv = tmp_path / "r.csv"
-    csv.write_text(CSV, encoding="utf-8")
-    assert w.import_register(csv).applied
+    w = office(tmp_path, monkeypatch, CSV)
     yield w
     w.close()
 

@@ -381,7 +381,7 @@ def test_two_admins_changing_the_same_section_the_second_is_told(office):
     a.save_settings(mine)
     theirs = base.copy()
     theirs.checklist.checks = ["No pupil in swimwear"]
-    with pytest.raises(SettingsError, match="changed by Mrs Office"):
+    with pytest.raises(SettingsError, match="Mrs Office changed the approver.s checklist"):
         b.save_settings(theirs)
     assert a.reload_settings().checklist.checks == ["Nobody on the do-not-photograph list"]
 

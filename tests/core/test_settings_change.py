@@ -16,8 +16,9 @@ CSV = ("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,Consent: F
 PW = {"Mrs Prep": "staple battery office horse", "Mr Head": "staple battery head horse"}
 
 
-@pytest.fixture
-def ws(tmp_path, monkeypatch):
+def office(tmp_path, monkeypatch, register: str = CSV) -> Workspace:
+    """A data folder with the office (Mrs Prep, admin and preparer, signed in) and a senior
+    leader (Mr Head, approver), and ``register`` imported."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     w = Workspace.open(tmp_path / "home")
     w.create_first_admin("Mrs Prep", PW["Mrs Prep"])
@@ -25,8 +26,14 @@ def ws(tmp_path, monkeypatch):
     w.first_sign_in("Mr Head", code, PW["Mr Head"])
     w.sign_in("Mrs Prep", PW["Mrs Prep"])
     csv = tmp_path / "r.csv"
-    csv.write_text(CSV, encoding="utf-8")
+    csv.write_text(register, encoding="utf-8")
     assert w.import_register(csv).applied
+    return w
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    w = office(tmp_path, monkeypatch)
     yield w
     w.close()
 

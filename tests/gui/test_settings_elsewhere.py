@@ -218,7 +218,7 @@ def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settin
 
     def theirs(s):
         s.mode = "no-identifiable-children"
-        s.retention.cache_days = 30
+        s.retention.cache_days = 45
     another_pc(photovet_home, theirs)
     asked: list[str] = []
     answer(lambda box: (asked.append(message_text(box)),
