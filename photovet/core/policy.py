@@ -617,7 +617,7 @@ def _maybe_refused(face: Face, person: Person | None, near: Near | None, channel
         parts.append("someone in the register whose consent is not known here")
     elif decide_person(person, channel, media, mode, on).action != "show":
         parts.append(f"{person.display_name} ({consent_note(person, channel, media, on)})")
-    covered = [c for c in lookalikes_covered(face, face.person, near, channel, media, mode, on)]
+    covered = lookalikes_covered(face, face.person, near, channel, media, mode, on)
     if covered:
         parts.append(near_words(covered, person, channel, media, on))
     return "; or ".join(parts)

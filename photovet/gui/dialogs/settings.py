@@ -142,15 +142,13 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.change = None          # what the save changed (core SettingsChange), once saved
-        # the settings this window's values start from: a save stores only what was changed
-        # here (another PC may change another setting while this window is open)
-        self.base = ctx.ws.settings.copy()
         self.setWindowTitle("Settings")
         self.setObjectName("SettingsDialog")
         self.resize(860, 640)
         s = ctx.ws.settings
-        # the school's settings as read when the dialog opened: saving over a change made
-        # since (another PC, a command) is refused by the core (SettingsConflict)
+        # the settings this window's values start from: a save stores only what was changed
+        # here (another PC may change another setting while this window is open), and one
+        # changed there too since is refused by the core (SettingsConflict)
         self.base = s.copy()
         self.analysis_key_before = s.analysis_key()
         tabs = QTabWidget()
