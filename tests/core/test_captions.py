@@ -224,3 +224,27 @@ def test_a_name_written_to_slip_past_is_still_a_name(caption, found):
 def test_initials_and_abbreviations_are_not_joined_into_names():
     for caption in ("Year 4 at the U.K. museum", "A B C D of road safety", "P.E. with Mr Jones"):
         assert check_caption(caption, PEOPLE, WEBSITE, ON, "consent").ok, caption
+
+
+@pytest.mark.parametrize("caption,found,suggestion", [
+    ("\u202eHTIMS NHOJ\u202c wins!", "JOHN SMITH", "JS wins!"),       # shown as "JOHN SMITH wins!"
+    ("Well done \u202ehtims nhoj", "john smith", "Well done JS"),     # to the end of the line
+    ("\u202e\u202dJohn Smith\u202c\u202c wins", "John Smith", "JS wins"),  # nested: as typed
+    ("\u2067John Smith\u2069 wins", "John Smith", "JS wins"),         # an isolate
+])
+def test_a_name_reversed_by_a_direction_control_is_still_a_name(caption, found, suggestion):
+    """A right-to-left override shows the letters typed after it in reverse order, so
+    "\\u202eHTIMS NHOJ" reads "JOHN SMITH" on every platform (an audit's caption passed). The
+    name is found in the order shown, quoted as shown, and the suggestion has no direction
+    controls left (initials put back under the override would show reversed)."""
+    r = check_caption(caption, PEOPLE, WEBSITE, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == [found]
+    assert r.findings[0].person == "P1" and r.suggestion == suggestion
+
+
+def test_a_reversed_do_not_photograph_name_is_refused_and_recorded():
+    r = check_caption("Go team \u202eSAIBOT\u202c!", PEOPLE, WEBSITE, ON, "consent")
+    assert not r.ok and r.findings[0].person == "P6" and "Tobias" not in r.suggestion
+    assert "do-not-photograph" in r.findings[0].reason
+    from photovet.core.vision.text.captions import caption_mentions
+    assert set(caption_mentions("\u202eHTIMS NHOJ\u202c and \u202eC.A\u202c", PEOPLE)) >= {"P1", "P2"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,24 +31,101 @@ _LOOKALIKES = str.maketrans(
 _SPELLED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][.\s\-·•]{1,2}){2,}[^\W\d_](?![^\W\d_])")
 
 
-def _as_read(caption: str) -> tuple[str, list[int]]:
-    """The caption as a reader reads it (lookalike letters as Latin ones, names spelt out
-    letter by letter joined up), and for each of its characters the index it came from."""
-    text = caption.translate(_LOOKALIKES)
+# Direction controls: a right-to-left override (U+202E, RLO) shows the letters after it in
+# reverse order until U+202C (PDF) or the end of the line, so "\u202eHTIMS NHOJ" is seen as
+# "JOHN SMITH" by every reader (found by an audit: it passed). The other controls (embeddings,
+# isolates, marks) move whole words, never letters, and are only left out of the text read.
+_RLO, _LRO, _PDF = "\u202e", "\u202d", "\u202c"
+_DIRECTION = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                       "\u200e\u200f\u061c")
+
+
+def _in_display_order(text: str, reverse: bool = True) -> tuple[str, list[int]]:
+    """``text`` with every right-to-left override run in the order it is shown (reversed; as
+    typed when not ``reverse``) and the direction controls left out, with each character's
+    index in ``text``."""
+    if not reverse:
+        kept = [i for i, ch in enumerate(text) if ch not in _DIRECTION]
+        return "".join(text[i] for i in kept), kept
+    out: list[int] = []
+    run: list[int] | None = None      # the indices inside an override run, as typed
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in _DIRECTION:
+            if ch in (_RLO, _LRO) or (ch in "\u202a\u202b" and run is not None):
+                if run is None and ch == _RLO:
+                    run, depth = [], 1
+                elif run is not None:
+                    depth += 1
+            elif ch == _PDF and run is not None:
+                depth -= 1
+                if depth == 0:
+                    out.extend(reversed(run))
+                    run = None
+            continue
+        if ch in "\n\r\u2029" and run is not None:     # an override ends with its paragraph
+            out.extend(reversed(run))
+            run = None
+        (run if run is not None else out).append(i)
+    if run is not None:
+        out.extend(reversed(run))
+    return "".join(text[i] for i in out), out
+
+
+def _as_read(caption: str, shown_order: bool = True) -> tuple[str, list[int]]:
+    """The caption as a reader reads it (lookalike letters as Latin ones, letters under a
+    right-to-left override in the order shown, names spelt out letter by letter joined up),
+    and for each of its characters the index it came from. ``shown_order`` False: the letters
+    in the order typed (an override nested in another shows its letters as typed)."""
+    text, shown = _in_display_order(caption.translate(_LOOKALIKES), shown_order)
     out: list[str] = []
     where: list[int] = []
     pos = 0
     for m in _SPELLED.finditer(text):
         out.extend(text[pos:m.start()])
-        where.extend(range(pos, m.start()))
+        where.extend(shown[pos:m.start()])
         for i in range(m.start(), m.end()):
             if text[i].isalpha():
                 out.append(text[i])
-                where.append(i)
+                where.append(shown[i])
         pos = m.end()
     out.extend(text[pos:])
-    where.extend(range(pos, len(text)))
+    where.extend(shown[pos:])
     return "".join(out), where
+
+
+def _readings(caption: str) -> list[tuple[str, list[int]]]:
+    """Every way the caption may be read (``_as_read``): the letters in the order typed and,
+    when a right-to-left override reorders them, in the order shown. Both are checked: a name
+    either way is a name (fail closed on what a viewer's bidi support makes of nested runs)."""
+    typed = _as_read(caption, shown_order=False)
+    shown = _as_read(caption) if _RLO in caption else typed
+    return [typed] if shown[0] == typed[0] else [typed, shown]
+
+
+def _typed_span(where: list[int], start: int, end: int) -> tuple[int, int]:
+    """The characters of the caption as typed that the read text's ``start:end`` came from
+    (reversed under an override, so the smallest and the largest index)."""
+    picked = where[start:end]
+    return min(picked), max(picked) + 1
+
+
+def _hits(matcher: NameMatcher, caption: str) -> Iterator[tuple[str, list[int], Any]]:
+    """(read text, its indices in the caption, a name found in it) for every reading."""
+    for read, where in _readings(caption):
+        for hit in matcher.find_all(read):
+            yield read, where, hit
+
+
+def _found(caption: str, read: str, where: list[int], start: int, end: int) -> str:
+    """The words found, as typed; as shown when an override reversed them (a reason that
+    quoted "HTIMS NHOJ" would make no sense to the person who typed it)."""
+    s, e = _typed_span(where, start, end)
+    typed = caption[s:e]
+    if where[start:end] == sorted(where[start:end]):
+        return typed
+    return read[start:end]
+
 
 @dataclass
 class CaptionFinding:
@@ -125,13 +202,12 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                 media: str) -> CaptionCheck:
     findings: list[CaptionFinding] = []
     taken: list[tuple[int, int]] = []
-    read, where = _as_read(caption)
-    for hit in matcher.find_all(read):
-        s, e = where[hit.span[0]], where[hit.span[1] - 1] + 1    # back to the caption typed
+    for read, where, hit in _hits(matcher, caption):
+        s, e = _typed_span(where, *hit.span)    # back to the caption typed
         if any(s < te and ts < e for ts, te in taken):
             continue
         person = matcher.by_id.get(hit.person) if hit.person else None
-        found = caption[s:e]
+        found = _found(caption, read, where, *hit.span)
         warning = caption_warning(person, on)
         if hit.role == "staff" and hit.form == "forename":
             continue  # a staff member's first name alone says little (as in the picture)
@@ -185,7 +261,9 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
 
 
 def _tidy(text: str) -> str:
-    """Spaces as a person types them once words were taken out ("Well done , a star")."""
+    """Spaces as a person types them once words were taken out ("Well done , a star"), with
+    no direction controls (a name's initials put back under an override would show reversed)."""
+    text = "".join(ch for ch in text if ch not in _DIRECTION)
     text = " ".join(text.split())
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
@@ -266,22 +344,22 @@ def caption_mentions(caption: str, people: Sequence[Person], *,
     if not caption or not caption.strip() or not people:
         return out
     matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
-    read, where = _as_read(caption)
-    for hit in matcher.find_all(read):
+    for read, where, hit in _hits(matcher, caption):
         if hit.role == "staff" and hit.form == "forename":
             continue
-        s, e = where[hit.span[0]], where[hit.span[1] - 1] + 1
+        found = _found(caption, read, where, *hit.span)
         for pid in hit.candidates or ([hit.person] if hit.person else []):
-            add(pid, caption[s:e], _HIT_FORMS.get(hit.form, "full"))
+            add(pid, found, _HIT_FORMS.get(hit.form, "full"))
     by_initials: dict[str, list[str]] = {}
     for p in people:
         if len(p.initials) >= 2:
             by_initials.setdefault(p.initials, []).append(p.id)
-    for m in _INITIALS.finditer(read):
-        letters = "".join(g for g in m.groups() if g)
-        s, e = where[m.start()], where[m.end() - 1] + 1
-        for pid in by_initials.get(letters, []):
-            add(pid, caption[s:e].strip(), "initials")
+    for read, where in _readings(caption):
+        for m in _INITIALS.finditer(read):
+            letters = "".join(g for g in m.groups() if g)
+            found = _found(caption, read, where, m.start(), m.end()).strip()
+            for pid in by_initials.get(letters, []):
+                add(pid, found, "initials")
     return out
 
 
