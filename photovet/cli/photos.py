@@ -234,10 +234,12 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         sys.exit(EXIT_USAGE)
     ch = get_channel(ws, channel)
     mode = checked_mode(ws, mode)
+    from photovet.core.pipeline import batch_media
     from photovet.core.vision.text.captions import label_refusal
 
     refusal = label_refusal(label, ws.register.people(), ch, _dt.date.today(),
-                            mode, threshold=ws.settings.text.caption_threshold)
+                            mode, threshold=ws.settings.text.caption_threshold,
+                            media=batch_media(files))
     if refusal is not None:   # before minutes of checking: the label names a pupil
         ws.close()
         fail_line(None, refusal.message)
@@ -245,7 +247,6 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         sys.exit(EXIT_USAGE)
     caption = (caption or "").strip()
     if caption:
-        from photovet.core.pipeline import batch_media
         from photovet.core.vision.text.captions import caption_refusal
 
         said = caption_refusal(caption, ws.register.people(), ch, _dt.date.today(),

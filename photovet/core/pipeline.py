@@ -559,14 +559,16 @@ class Engine:
         return fn(Path(path), self.face_engine)
 
     def label_refusal(self, label: str, channel: str | Channel, mode: str | None = None,
-                      on: _dt.date | None = None):
+                      on: _dt.date | None = None, media: Iterable[str] = ("photo",)):
         """The LabelError for a batch label that names someone the channel may not name (the
-        label becomes the published file names), or None."""
+        label becomes the published file names; checked for each media type in ``media``: a
+        video's file name needs the video consent), or None."""
         from photovet.core.vision.text.captions import label_refusal  # noqa: PLC0415
 
         return label_refusal(label, self.people, self.channel(channel), on or _dt.date.today(),
                              self.mode_for(mode),
-                             threshold=self.settings.text.caption_threshold)
+                             threshold=self.settings.text.caption_threshold,
+                             media=tuple(media))
 
     def caption_refusal(self, caption: str, channel: str | Channel, mode: str | None = None,
                         on: _dt.date | None = None, media: Iterable[str] = ("photo",)):
@@ -1085,10 +1087,10 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
 
     ch = engine.channel(channel)
     engine.mode_for(mode)   # a mode looser than the school's: refused before anything is read
-    refusal = engine.label_refusal(label, ch, mode)
+    analyses = list(analyses)
+    refusal = engine.label_refusal(label, ch, mode, media=batch_media(analyses))
     if refusal is not None:
         raise refusal
-    analyses = list(analyses)
     caption = (caption or "").strip()
     if caption:
         refused = engine.caption_refusal(caption, ch, mode, media=batch_media(analyses))

@@ -234,3 +234,36 @@ def test_drawn_faces_are_what_the_stand_in_reports(tmp_path):
     arr = np.asarray(Image.open(p).convert("RGB"), dtype=int)
     x, y, w, h = PORTRAIT[0]
     assert abs(arr[y + h // 2, x + w // 2] - [215, 170, 140]).max() < 20
+
+
+# Sam may be named with photos on the website, not with videos (his family said No to video)
+SAM_NO_VIDEO = [Person("B2", "Sam", "Hale", photo_consent={"website": "yes"},
+                       video_consent={"website": "no"}, name_with_photo=True)]
+
+
+def test_a_label_for_a_batch_with_a_video_needs_the_video_consent():
+    """The video's file name is made from the batch's label: it names the pupil with a video
+    (an audit found the label checked for photos only, where the caption was checked for both)."""
+    from photovet.core.vision.text.captions import label_refusal
+
+    web = _channel("full")
+    assert label_refusal("Sam Hale award", SAM_NO_VIDEO, web, TODAY, "consent") is None
+    err = label_refusal("Sam Hale award", SAM_NO_VIDEO, web, TODAY, "consent",
+                        media=("photo", "video"))
+    assert err is not None and "Sam Hale" in err.message and err.suggestion == "SH award"
+
+
+def test_export_checks_the_label_for_the_videos_of_the_batch(ws, tmp_path, monkeypatch):
+    from photovet.core.models import VideoAnalysis
+
+    engine = engine_for(ws, {})
+    monkeypatch.setattr(engine, "people", SAM_NO_VIDEO)
+    web = ws.channels.get("website")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(LabelError) as err:
+        list(export_batch([VideoAnalysis(path=str(tmp_path / "clip.mp4"))], out,
+                          label="Sam Hale award", engine=engine, channel=web,
+                          records=ws.records, approvals=None))
+    assert "Sam Hale" in err.value.message
+    assert list(out.iterdir()) == [] and ws.records.exports() == []

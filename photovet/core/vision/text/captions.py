@@ -432,10 +432,17 @@ def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.
 
 
 def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _dt.date,
-                  mode: str, *, threshold: int = 90, media: str = "photo") -> LabelError | None:
-    """The error to raise for a label that names someone it may not, or None."""
-    result = check_label(label, people, channel, on, mode, threshold=threshold, media=media)
-    if result.ok:
+                  mode: str, *, threshold: int = 90,
+                  media: str | Sequence[str] = ("photo",)) -> LabelError | None:
+    """The error to raise for a label that names someone it may not, or None. Checked for each
+    media type the batch holds (``media``), as a caption is: a video's file name is made from
+    the same label and names the pupil with a video, which needs the video consent."""
+    kinds = (media,) if isinstance(media, str) else tuple(dict.fromkeys(media or ("photo",)))
+    for kind in kinds:
+        result = check_label(label, people, channel, on, mode, threshold=threshold, media=kind)
+        if not result.ok:
+            break
+    else:
         return None
     first = result.findings[0]
     more = f" (and {len(result.findings) - 1} more)" if len(result.findings) > 1 else ""
