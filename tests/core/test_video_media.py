@@ -425,6 +425,34 @@ def test_a_moving_name_badge_is_read_and_covered_on_every_frame(tmp_path, face_e
     assert any(t.decision == "keep" and t.person == "A1" for t in names)
 
 
+def test_a_badge_crossing_the_picture_between_two_reads_is_covered(tmp_path, face_engine):
+    """Text is read once a second; a pupil with a lanyard on screen for 0.6 s between two reads
+    (1.2-1.8 s) was exported with the name readable (an audit). A face whose track began after
+    the last read is read at once, so the badge is found and covered on every frame."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+
+    s = Settings()
+    assert s.video.ocr_every == 1.0     # the default: reads at 0, 1 and 2 s only
+    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
+                  video_consent={"website": "yes"}, name_with_photo=False)
+    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    clip = make_clip(tmp_path / "crossing.mp4", size=(640, 360), seconds=3.0,
+                     movers=[Mover(72, (300, 100), (340, 110), t0=1.2, t1=1.8, variant=1,
+                                   badge="Tori Hale")])
+    an = eng.analyse_video(clip.path)
+    assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
+    ch = Channel("website", "School Website", audio="remove", names="full")
+    eng.decide(an, ch, on=TODAY)
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok and res.texts_covered >= 1
+    assert sum(1 for b in clip.badges if b) >= 15
+    assert_covered(res.output, clip.badges, shrink=0.05, what="badges")
+
+
 def test_the_bundled_ffmpeg_has_the_encoders_exports_need():
     """Exports are H.264 (libx264) and AAC: a future PyAV wheel without them must fail here,
     loudly, not at a school's first export."""
