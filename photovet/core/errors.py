@@ -87,6 +87,11 @@ class UnreadableFileError(ImageError):
     """Permission denied or an I/O error while reading."""
 
 
+class FileChangedError(ImageError):
+    """The file on disk is no longer the one PhotoVet checked (edited, replaced or swapped
+    since): a preview of it would show a person something other than what they decide on."""
+
+
 # --- writing exports ------------------------------------------------------------------------
 
 class ExportError(PhotoVetError):

@@ -518,3 +518,28 @@ def test_a_file_far_larger_than_any_photo_is_refused_before_it_is_read(tmp_path,
     Image.new("RGB", (64, 48)).save(small)
     assert imaging.read_file(small, max_pixels=20_000_000) == small.read_bytes()
     assert imaging.photo_file_limit() == 100_000_000 * 3 + 16 * 1024 * 1024   # about 302 MB
+
+
+def test_a_preview_of_the_checked_content_refuses_a_file_changed_since(tmp_path):
+    """Red-team round: the approver's previews read the file from disk again unchecked, so a
+    photo replaced after it was checked showed the approver something other than what their
+    approval signs. Given the checked hash, the preview is decoded from bytes read once and
+    hashed; another file under the same name is refused in words."""
+    from photovet.core.errors import FileChangedError
+    from photovet.core.media.preview import published_thumbnail
+
+    path = tmp_path / "IMG_0001.jpg"
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(path, "JPEG")
+    checked = hashlib.sha256(path.read_bytes()).hexdigest()
+    small = imaging.thumbnail(path, 128, sha256=checked)
+    assert small.size == (128, 96) and small.getpixel((64, 48))[0] > 150
+    assert published_thumbnail(path, [], (640, 480), long_edge=128, sha256=checked).size == (128, 96)
+
+    Image.new("RGB", (640, 480), (30, 30, 200)).save(path, "JPEG")     # swapped on disk
+    with pytest.raises(FileChangedError) as err:
+        imaging.thumbnail(path, 128, sha256=checked)
+    assert "changed after PhotoVet checked it" in str(err.value)
+    assert "IMG_0001.jpg" in str(err.value)
+    with pytest.raises(FileChangedError):
+        published_thumbnail(path, [], (640, 480), long_edge=128, sha256=checked)
+    assert imaging.thumbnail(path, 128).getpixel((64, 48))[2] > 150       # unchecked: as before

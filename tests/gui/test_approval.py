@@ -402,6 +402,26 @@ def test_approve_all_shows_each_photo_as_published_before_it_can_be_approved(
     assert {r["details"].get("seen_on") for r in rows} == {"a contact sheet of 12 photos"}
 
 
+def test_a_photo_changed_on_disk_since_it_was_checked_is_left_off_the_contact_sheet(
+        qtbot, ws, make_window, tmp_path):
+    """Red-team round: the contact sheet painted each photo from the file as it is now, so one
+    replaced after it was checked was shown to the approver as the photo their approval signs.
+    It is now left out, with the reason, and not approved."""
+    from PIL import Image
+
+    win = _sheet_window(qtbot, ws, make_window, tmp_path, 3)
+    swapped = next(it.path for it in win.batch.model.items if it.name == "photo_001.jpg")
+    Image.new("RGB", (800, 600), (20, 20, 200)).save(swapped, "JPEG")
+    got = answer(lambda sheet: (approve_on_sheet(sheet)), kind=ContactSheetDialog, timeout=30)
+    win.photos.approval.approve_all_btn.click()
+    assert got == ["Approve 3 photos"]          # the button before the sheet was painted
+    state = {it.name: it.approval for it in win.batch.model.items}
+    assert state == {"photo_000.jpg": "approved", "photo_001.jpg": "ready",
+                     "photo_002.jpg": "approved"}
+    assert "1 photo could not be shown on the contact sheet and was left out" in \
+        win.photos.approval.message.text()
+
+
 def test_a_photo_the_sheet_cannot_show_is_left_out_and_cancel_approves_nothing(
         qtbot, ws, make_window, tmp_path, monkeypatch):
     import photovet.core.media.preview as preview

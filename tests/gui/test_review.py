@@ -629,3 +629,28 @@ def test_a_photo_whose_file_is_gone_says_so_instead_of_loading_for_ever(qtbot, w
     assert "Loading" not in canvas.waiting_text()
     select_photo(win, paths[0].name)            # another photo: its own state, not the problem
     assert "cannot be shown" not in canvas.waiting_text()
+
+
+def test_a_photo_changed_on_disk_since_it_was_checked_is_not_shown_as_checked(qtbot, ws,
+                                                                            make_window, tmp_path):
+    """Red-team round: the review's preview was decoded from whatever the file held when it was
+    opened, so a photo replaced after it was checked was shown (and its covers drawn over
+    another picture) as if it were the checked one. Now the preview comes from the checked
+    bytes, and a changed file says so."""
+    from PIL import Image
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    swapped = paths[1]
+    win.review.previews.pop(str(swapped), None)
+    Image.new("RGB", (800, 600), (20, 20, 200)).save(swapped, "JPEG")
+    select_photo(win, swapped.name)
+    canvas = win.photos.photo.canvas
+    qtbot.waitUntil(lambda: "cannot be shown" in canvas.waiting_text(), timeout=10000)
+    assert "changed after PhotoVet checked it" in canvas.waiting_text()
+    assert str(swapped) not in win.review.previews
+    select_photo(win, paths[0].name)            # an unchanged photo is shown as before
+    qtbot.waitUntil(lambda: str(paths[0]) in win.review.previews, timeout=10000)

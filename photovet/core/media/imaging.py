@@ -25,6 +25,7 @@ from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from photovet.core.errors import (
     EmptyFileError,
+    FileChangedError,
     FileVanishedError,
     ImageError,
     ImageTooLargeError,
@@ -628,10 +629,23 @@ def load_image(path: str | Path, *, max_pixels: int | None = None,
                        stored_size=stored)
 
 
-def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = None) -> Image.Image:
-    """A small upright RGB preview, fast: JPEGs are decoded at reduced scale (draft mode)."""
+def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = None,
+              sha256: str | None = None) -> Image.Image:
+    """A small upright RGB preview, fast: JPEGs are decoded at reduced scale (draft mode).
+
+    ``sha256``: the content PhotoVet checked. The preview is then decoded from bytes read once
+    and hashed, and a file that is no longer those bytes raises ``FileChangedError``: what a
+    preparer reviews and an approver signs is shown from the checked content, never from
+    whatever the file holds now (export refuses a changed file the same way)."""
     path = Path(path)
-    with OpenedImage(path, max_pixels) as op:
+    data = None
+    if sha256:
+        data = read_file(path, max_pixels=max_pixels)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise FileChangedError(
+                "the file was changed after PhotoVet checked it, so this is not the photo that "
+                "was checked: check it again (it is never exported as it is)", path=path)
+    with OpenedImage(path, max_pixels, data) as op:
         im = op.im
         orientation, warns = read_orientation(im)
         icc = im.info.get("icc_profile")

@@ -52,10 +52,11 @@ def published_image(image: Image.Image, covers: Sequence[Cover], size: tuple[int
 
 def published_thumbnail(path: str | Path, covers: Sequence[Cover], size: tuple[int, int], *,
                         long_edge: int = 480, style: str = "solid",
-                        max_pixels: int | None = None) -> Image.Image:
+                        max_pixels: int | None = None, sha256: str | None = None) -> Image.Image:
     """The photo at ``path`` as it will be published, at most ``long_edge`` px: decoded small
-    (the same upright, sRGB decode as the app's previews), then covered."""
-    small = imaging.thumbnail(path, long_edge, max_pixels=max_pixels)
+    (the same upright, sRGB decode as the app's previews), then covered. ``sha256``: the
+    checked content; a file changed since raises ``FileChangedError`` (``imaging.thumbnail``)."""
+    small = imaging.thumbnail(path, long_edge, max_pixels=max_pixels, sha256=sha256)
     return published_image(small, covers, size, style=style)
 
 

@@ -57,7 +57,8 @@ def render_sheet(engine, jobs: list[tuple], style: str, stop):
                             published_video_frames(engine, job[1], long_edge=SHEET_EDGE)]
             else:
                 pictures = [pil_to_qimage(published_thumbnail(
-                    job[1], job[2], job[3], long_edge=SHEET_EDGE, style=style))]
+                    job[1], job[2], job[3], long_edge=SHEET_EDGE, style=style,
+                    sha256=job[4]))]
             out = (index, pictures, "")
         except Exception as exc:   # said on the tile, in words; the item is left out
             out = (index, None, error_text(exc))
@@ -501,7 +502,8 @@ class ApprovalController(QObject):
         style = self.ctx.ws.settings.cover.style
         jobs = [("video", it.analysis) if getattr(it.analysis, "media", "photo") == "video"
                 else ("photo", it.path, engine.covers(it.analysis),
-                      (it.analysis.width, it.analysis.height)) for it in items]
+                      (it.analysis.width, it.analysis.height), it.analysis.sha256)
+                for it in items]
         shown: set[str] = set()
         covered = hand = 0
         for it in items:

@@ -96,7 +96,11 @@ class ReviewController(QObject):
         super().__init__(parent)
         self.ctx, self.tab, self.batch = ctx, tab, batch
         self.window = parent
-        self.previews: collections.OrderedDict[str, tuple[Any, QImage]] = \
+        # path -> (PIL preview, QImage, the checked content it was decoded from: "" when it
+        # was decoded before the photo was checked, and then decoded again from the checked
+        # bytes before it is shown: a file changed since it was checked is never shown as if
+        # it were the checked photo)
+        self.previews: collections.OrderedDict[str, tuple[Any, QImage, str]] = \
             collections.OrderedDict()
         self.published: dict[str, tuple[str, QImage]] = {}
         self._loading: str | None = None      # the photo whose preview is being decoded
@@ -186,6 +190,10 @@ class ReviewController(QObject):
         photo.can_review = self.ctx.ws.allowed("review")
         a = item.analysis
         preview = self.previews.get(item.path)
+        if preview is not None and a is not None and not a.error and preview[2] != a.sha256:
+            del self.previews[item.path]      # decoded before it was checked, or another file
+            self.published.pop(item.path, None)
+            preview = None
         image = preview[1] if preview else None
         if a is None:
             photo.canvas.set_photo(None, None)
@@ -251,17 +259,24 @@ class ReviewController(QObject):
             # what it just said, e.g. "11 approved by ...")
             self.tab.photo.clear(self.nothing_chosen())
 
+    def _checked_sha(self, path: str) -> str:
+        """The content PhotoVet checked for the photo on screen at ``path`` ("" before)."""
+        cur = self.current()
+        a = cur.analysis if cur is not None and cur.path == path else None
+        return a.sha256 if a is not None and not a.error else ""
+
     def _load_preview(self, path: str) -> None:
         if self._loading is not None:
             return          # one at a time: ``_preview_done`` starts the next
         self._loading = path
+        sha = self._checked_sha(path)
 
         def load():
             if path != self._wanted:
                 return None               # moved past before its turn came
             if is_video_file(path):       # by content: shown the video's way once checked
                 return path, None, None
-            pil = imaging.thumbnail(path, PREVIEW_MAX)
+            pil = imaging.thumbnail(path, PREVIEW_MAX, sha256=sha or None)
             out = path, pil, pil_to_qimage(pil)
             release_memory()              # the decode's buffers (and previews let go since)
             return out
@@ -273,7 +288,7 @@ class ReviewController(QObject):
             if pil is None:
                 self._videos.add(p)
                 return
-            self.previews[p] = (pil, qimg)
+            self.previews[p] = (pil, qimg, sha)
             while len(self.previews) > PREVIEWS_KEPT:
                 old, _ = self.previews.popitem(last=False)
                 self.published.pop(old, None)
