@@ -269,6 +269,18 @@ class MatchStatus(str, Enum):
     NO_REGISTER = "no-register"  # nobody enrolled / face too small or poor to encode
 
 
+def _same_as_from(value: Any) -> list[tuple[int, float]]:
+    """``VideoTrack.same_as`` read back from JSON: [(track id, distance)]."""
+    out: list[tuple[int, float]] = []
+    for item in value or []:
+        try:
+            tid, dist = item
+            out.append((int(tid), float(dist)))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
 def near_from(value: Any) -> list[tuple[str, float]]:
     """``Face.near`` / ``VideoTrack.near`` read back from JSON: [(register id, distance)]."""
     out: list[tuple[str, float]] = []
@@ -836,6 +848,12 @@ class VideoTrack:
     hand_note: str = ""
     near: list[tuple[str, float]] = field(default_factory=list)   # as Face (any crop's)
     near_note: str = ""                # set by policy (as Face)
+    #: signatures taken of this face for its appearance (0: not known: too small, no
+    #: landmarks, or analysed before PhotoVet compared tracks) and the clip's other face tracks
+    #: that may be the same person (never on a frame with it, and alike: analysis.same_faces),
+    #: as (track id, distance), nearest first. Ids and distances only, never a signature.
+    views: int = 0
+    same_as: list[tuple[int, float]] = field(default_factory=list)
 
     @property
     def first_frame(self) -> int:
@@ -882,7 +900,8 @@ class VideoTrack:
             "assigned_by": self.assigned_by, "assign_reason": self.assign_reason,
             "hand_named": self.hand_named, "hand_note": self.hand_note,
             "near": [[str(p), round(float(x), 4)] for p, x in self.near],
-            "near_note": self.near_note,
+            "near_note": self.near_note, "views": self.views,
+            "same_as": [[int(i), round(float(x), 4)] for i, x in self.same_as],
         }
 
     @classmethod
@@ -905,7 +924,8 @@ class VideoTrack:
             override_reason=d.get("override_reason", ""), refused=d.get("refused", ""),
             assigned_by=d.get("assigned_by", ""), assign_reason=d.get("assign_reason", ""),
             hand_named=d.get("hand_named", ""), hand_note=d.get("hand_note", ""),
-            near=near_from(d.get("near")), near_note=d.get("near_note", ""))
+            near=near_from(d.get("near")), near_note=d.get("near_note", ""),
+            views=int(d.get("views", 0)), same_as=_same_as_from(d.get("same_as")))
 
     def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""

@@ -72,8 +72,10 @@ log = logs.get("pipeline")
 #: people it is near (``Face.near``: twins and look-alikes), which an older analysis lacks
 ANALYSIS_VERSION = "4"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
-VIDEO_ANALYSIS_VERSION = "3"   # 2: face tracks keep the people near them (near)
-# 3: a face that appears between two reads for text is read at once (its badge)
+#: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
+#: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
+#: views: analysis.same_faces)
+VIDEO_ANALYSIS_VERSION = "3"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -1567,9 +1567,141 @@ def track_as_text(track: VideoTrack) -> TextItem:
                     override_reason=track.override_reason)
 
 
+#: the clip's other face tracks a track may be (``VideoTrack.same_as``), each with the register
+#: row of whom it is taken to be (None, or another id: someone who may not be shown; fail closed)
+SameAs = Sequence[tuple[VideoTrack, "Person | None"]]
+
+
+def taken_to_be(track: VideoTrack) -> str | None:
+    """Whom a face track is taken to be by a person or by PhotoVet: named by hand, recognised,
+    or PhotoVet's nearest match when it was not certain (None: nobody, or "not a face")."""
+    if track.kind != "face" or track.override == "not-a-face":
+        return None
+    return track.who or recognised_as(track_as_face(track))
+
+
+def same_as_rows(analysis: VideoAnalysis, track: VideoTrack,
+                 person_of: Callable[[str], Person | None]) -> list[tuple[VideoTrack,
+                                                                     Person | None]]:
+    """The face tracks of ``track.same_as`` with the register row of whom each is taken to be
+    (``taken_to_be``; ``person_of``: id -> row), for ``same=`` below."""
+    by_id = {t.id: t for t in analysis.tracks}
+    out: list[tuple[VideoTrack, Person | None]] = []
+    for tid, _dist in track.same_as:
+        other = by_id.get(tid)
+        if other is None or other.kind != "face" or other.id == track.id:
+            continue
+        pid = taken_to_be(other)
+        out.append((other, person_of(pid) if pid else None))
+    return out
+
+
+def same_face_refused(track: VideoTrack, same: SameAs | None, channel: Channel,
+                      mode: str | Mode, on: _dt.date, *, chosen: str | None = None
+                      ) -> list[tuple[VideoTrack, Person | None]]:
+    """The clip's other face tracks ``track`` may be the same person as (``same``: those of
+    ``track.same_as``: never on a frame with it, and alike, media/video/analysis.same_faces)
+    taken to be someone who may NOT be shown in videos here (named by hand, recognised, or
+    PhotoVet's uncertain match), one per person, as (track, row). ``chosen``: whom this track
+    is said to be (that person is not counted again). Fail closed: a row not given counts."""
+    out: list[tuple[VideoTrack, Person | None]] = []
+    seen: set[str] = set()
+    for other, row in same or ():
+        if other.id == track.id:
+            continue
+        pid = taken_to_be(other)
+        if pid is None or pid == chosen or pid in seen:
+            continue
+        mine = row if row is not None and row.id == pid else None
+        if mine is None or decide_person(mine, channel, "video", mode, on).action != "show":
+            seen.add(pid)
+            out.append((other, mine))
+    return out
+
+
+def same_face_words(items: list[tuple[VideoTrack, Person | None]], channel: Channel,
+                    on: _dt.date) -> str:
+    """'Hope Bennett (named in another part of the clip; Facebook videos: No)' for each of
+    ``same_face_refused``, joined with "or"."""
+    parts = []
+    for other, row in items:
+        how = ("named" if other.override_person else
+               "recognised" if other.match_status == MatchStatus.RECOGNISED.value else
+               "perhaps seen")
+        if row is None:
+            parts.append(f"someone in the register whose consent is not known here ({how} in "
+                         "another part of the clip)")
+        else:
+            parts.append(f"{row.display_name} ({how} in another part of the clip; "
+                         f"{consent_note(row, channel, 'video', on)})")
+    return "; or ".join(parts)
+
+
+def track_override_refusal(action: str, track: VideoTrack, person: Person | None,
+                           channel: Channel, mode: str | Mode, on: _dt.date, reason: str = "",
+                           *, recognised: Person | None = None, near: Near | None = None,
+                           same: SameAs | None = None) -> str | None:
+    """``face_override_refusal`` for a face track of a video, and (audit, second term, finding
+    11) what another track of the clip says: a face nobody is sure of (not recognised, not
+    named) that may be the same person as a track taken to be someone who may not be shown
+    here (``same``, ``same_face_refused``) is not shown, nor marked "not a face", with a reason
+    alone: a person says who it is instead ("Who is this?"), which needs a reason and is shown
+    to the approver as named by hand over a look-alike. A name track: ``text_override_refusal``."""
+    if track.kind != "face":
+        return text_override_refusal(action, track_as_text(track), person, reason,
+                                     channel=channel, media="video", mode=mode, on=on)
+    face = track_as_face(track)
+    first = face_override_refusal(action, face, person, channel, "video", mode, on, reason,
+                                  recognised=recognised, near=near)
+    if first is not None or action not in ("show", "not-a-face", "assign"):
+        return first
+    if action == "assign":
+        chosen = person.id if person is not None else None
+        if person is None or covered_whatever_said(person, channel, "video", mode, on):
+            return None                          # stays covered: nothing is loosened
+        refused = same_face_refused(track, same, channel, mode, on, chosen=chosen)
+        if refused and not reason.strip():
+            return (f"This face may be {same_face_words(refused, channel, on)}. You are saying "
+                    f"it is {person.display_name} "
+                    f"({consent_note(person, channel, 'video', on)}). Say why this is "
+                    f"{person.display_name} (for example: checked with the class teacher, who "
+                    "can tell them apart)")
+        return None
+    if track.who is not None:
+        return None
+    refused = same_face_refused(track, same, channel, mode, on)
+    if refused:
+        return (f"This face may be {same_face_words(refused, channel, on)}. Say who it is "
+                "(Who is this?) if it is someone else; otherwise it stays covered")
+    return None
+
+
+def track_override_ask(action: str, track: VideoTrack, person: Person | None,
+                       channel: Channel, mode: str | Mode, on: _dt.date, *,
+                       recognised: Person | None = None, near: Near | None = None,
+                       same: SameAs | None = None) -> OverrideAsk:
+    """``track_override_refusal`` asked once for a person about to make a change: allowed,
+    needs a reason (and what to show), or refused (why). Same arguments."""
+    first = track_override_refusal(action, track, person, channel, mode, on, "",
+                                   recognised=recognised, near=near, same=same)
+    if first is None:
+        return OverrideAsk(ALLOWED)
+    final = track_override_refusal(action, track, person, channel, mode, on, _SOME_REASON,
+                                   recognised=recognised, near=near, same=same)
+    if final is not None:
+        return OverrideAsk(REFUSED, final)
+    if action == "assign" and track.kind == "face":
+        face = track_as_face(track)
+        if assign_needs_reason(face, person.id if person else None, recognised, channel,
+                               "video", mode, on, chosen_row=person, near=near):
+            return OverrideAsk(NEEDS_REASON, assign_warning(face, recognised, person, channel,
+                                                            "video", on, mode=mode, near=near))
+    return OverrideAsk(NEEDS_REASON, first)
+
+
 def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mode: str | Mode,
                  on: _dt.date, *, recognised: Person | None = None,
-                 near: Near | None = None) -> Decision:
+                 near: Near | None = None, same: SameAs | None = None) -> Decision:
     """The final decision for one track, with the VIDEO consent for ``channel`` (photo consent
     never shows a face in a video). A face is decided by ``decide_face``; a face track seen on
     one sampled frame only is covered (and offered for review) even when recognised: one view
@@ -1584,9 +1716,54 @@ def decide_track(track: VideoTrack, person: Person | None, channel: Channel, mod
     track.refused = face.refused
     track.hand_named, track.hand_note = face.hand_named, face.hand_note
     track.near_note = face.near_note
+    d = _same_face_decision(track, d, person, channel, mode, on, same)
     if d.action == "show" and track.detections < 2 and track.override is None \
             and not track.override_person:
         return Decision("cover", REASON_TOO_BRIEF, needs_review=True)
+    return d
+
+
+def _same_face_decision(track: VideoTrack, d: Decision, person: Person | None,
+                        channel: Channel, mode: str | Mode, on: _dt.date,
+                        same: SameAs | None) -> Decision:
+    """``decide_track``'s answer with what the clip's other tracks say (``same``,
+    ``track_override_refusal``), checked again at every decision: a "show" or "not a face"
+    with only a reason on a face that may be someone who may not be shown here is not used;
+    a name given by hand over such a look-alike without a reason is not used, and with one it
+    is a look-alike named by hand (``HAND_LOOKALIKE``: the approver looks at it on its own)."""
+    if not same:
+        return d
+    chosen = track.override_person if track.override != "not-a-face" else None
+    refused = same_face_refused(track, same, channel, mode, on, chosen=chosen)
+    if not refused:
+        return d
+    words = same_face_words(refused, channel, on)
+    if chosen:
+        if track.refused or covered_whatever_said(person, channel, "video", mode, on):
+            return d
+        if not track.assign_reason.strip():
+            track.refused = track_override_refusal("assign", track, person, channel, mode, on,
+                                                   "", same=same) or ""
+            return Decision("cover", REASON_HAND_NAMED_NO_REASON, needs_review=True)
+        if track.hand_named != HAND_OVER_REFUSAL:
+            track.hand_named = HAND_LOOKALIKE
+            by = f" by {track.assigned_by}" if track.assigned_by else ""
+            base = track.hand_note.split(". Reason: ")[0] if track.hand_note else \
+                f"Named by hand{by}"
+            track.hand_note = (f"{base}; another part of the clip may be the same face: "
+                               f"{words}. Reason: \u201c{track.assign_reason.strip()}\u201d")
+        return d
+    if track.who is not None:
+        return d
+    note = f"It may be {words}"
+    track.near_note = f"{track.near_note}. {note}" if track.near_note else note
+    if track.override in ("show", "not-a-face") and not track.refused:
+        refusal = track_override_refusal(track.override, track, person, channel, mode, on,
+                                         track.override_reason, same=same)
+        if refusal:
+            track.refused = refusal
+            rule = rule_for_face(track_as_face(track), person, channel, "video", mode, on)
+            return Decision("cover", rule.reason, needs_review=rule.needs_review)
     return d
 
 
@@ -1639,7 +1816,8 @@ def decide_video(analysis: VideoAnalysis, people_by_id: dict[str, Person], chann
         machine = recognised_as(track_as_face(t)) if t.kind == "face" else None
         d = decide_track(t, person, channel, mode, on,
                          recognised=people_by_id.get(machine) if machine else None,
-                         near={pid: people_by_id.get(pid) for pid, _d in t.near})
+                         near={pid: people_by_id.get(pid) for pid, _d in t.near},
+                         same=same_as_rows(analysis, t, people_by_id.get))
         t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
     s = decide_sound(channel, analysis.has_audio, listened_by=listened_by,
                      requested=sound_request)
@@ -1694,7 +1872,8 @@ __all__ += ["post_channel_refusal"]
 
 __all__ += ["REASON_TOO_BRIEF", "SOUND_ACTIONS", "VideoPublication", "decide_sound",
             "decide_track", "decide_video", "track_as_face", "track_as_text",
-            "video_publication"]
+            "video_publication", "SameAs", "same_as_rows", "same_face_refused",
+            "same_face_words", "taken_to_be", "track_override_ask", "track_override_refusal"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -38,15 +38,16 @@ from photovet.core.policy import (
     SOUND_ACTIONS,
     OverrideAsk,
     decide_track,
-    face_override_ask,
-    face_override_refusal,
     maybe_refused_ask,
     near_people,
     recognised_as,
+    same_as_rows,
     text_override_ask,
     text_override_refusal,
     track_as_face,
     track_as_text,
+    track_override_ask,
+    track_override_refusal,
 )
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
 from photovet.core.storage import Database
@@ -373,16 +374,20 @@ class VideoReviewer:
         mode = mode or analysis.mode
         if t.kind == "face":
             face = track_as_face(t)
-            ask = face_override_ask(action, face, row, channel, "video", mode,
-                                    self.today(), recognised=recognised,
-                                    near=near_people(face, self.person_of))
+            ask = track_override_ask(action, t, row, channel, mode, self.today(),
+                                     recognised=recognised,
+                                     near=near_people(face, self.person_of),
+                                     same=same_as_rows(analysis, t, self.person_of))
             if action == "show" and t.who is None:
                 # nobody is sure who it is: it may be a face of the clip taken to be someone
-                # who may not be shown here (policy says who may not)
+                # who may not be shown here (policy says who may not). Faces both encoded were
+                # compared (same_as: refused above when alike); for a face whose appearance is
+                # not known (too small, no landmarks) only a warning can be given
                 others = [analysis.track(i) for i in could_be_same(analysis, track_id)]
                 ask = maybe_refused_ask(
                     ask, [(self.person_of(o.who), bool(o.override_person)) for o in others
-                          if o.who], channel, "video", mode, self.today())
+                          if o.who and not (t.views and o.views)], channel, "video", mode,
+                    self.today())
             return ask
         return text_override_ask(action, track_as_text(t), row, channel=channel, media="video",
                                  mode=mode, on=self.today())
@@ -400,9 +405,10 @@ class VideoReviewer:
             if action == "assign" and row is None:
                 raise ReviewRefused(f"no one with id '{person}' in the register")
             face = track_as_face(t)
-            refusal = face_override_refusal(action, face, row, channel, "video", mode,
-                                            self.today(), reason, recognised=recognised,
-                                            near=near_people(face, self.person_of))
+            refusal = track_override_refusal(action, t, row, channel, mode, self.today(),
+                                             reason, recognised=recognised,
+                                             near=near_people(face, self.person_of),
+                                             same=same_as_rows(analysis, t, self.person_of))
         else:
             row, _ = self._rows(t, action, person)
             refusal = text_override_refusal(action, track_as_text(t), row, reason,
@@ -569,8 +575,9 @@ class VideoReviewer:
             """Why ``action`` on the chosen track is refused whatever the reason given."""
             if face:
                 tf = track_as_face(t)
-                return face_override_refusal(action, tf, row, channel, "video", mode, today,
-                                             "a reason", near=near_people(tf, self.person_of))
+                return track_override_refusal(action, t, row, channel, mode, today, "a reason",
+                                              near=near_people(tf, self.person_of),
+                                              same=same_as_rows(analysis, t, self.person_of))
             return text_override_refusal(action, track_as_text(t), row, "a reason",
                                          channel=channel, media="video", mode=mode, on=today)
 

@@ -21,6 +21,15 @@ At the end each face track is recognised from its crops: RECOGNISED as P only wh
 that could be encoded says P (and at least two do, when two were kept); any disagreement or
 near miss makes it UNCERTAIN. Two tracks on screen at the same time cannot both be P: both
 become uncertain. Nothing here decides show or cover (policy.decide_video does, per channel).
+
+Which tracks may be one person (``same_faces``): the tracker splits a child it loses for a
+moment, and linking.py joins only what it is sure of. So every track's crops are also encoded
+with the current signature model (whether or not anyone is enrolled), and each track lists the
+other tracks of the clip never seen on a frame with it whose nearest pair of signatures is
+within ``same_limit`` (``VideoTrack.same_as``: ids and distances only; the signatures are
+dropped here, as the recognition's are). ``VideoTrack.views`` says how many signatures a track
+had: 0 means its appearance is not known (every view under ``min_encode_px``, or no landmarks),
+and policy then cannot rule it out (policy.same_face_refused).
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ from photovet.core.media.video.reader import (
 )
 from photovet.core.media.video.tracking import Det, Tracker, TrackerParams
 from photovet.core.models import Face, MatchStatus, VideoAnalysis, VideoTrack
+from photovet.core.vision.faces.signatures import CURRENT
 
 log = logs.get("video")
 
@@ -74,6 +84,13 @@ class VideoParams:
     crops_per_track: int = 6
     min_encode_px: int = 40          # smaller faces are not encoded (covered)
     text_min_score: float = 0.5
+    #: two tracks whose nearest signatures are closer than this may be one person (SFace
+    #: distance; 0: not looked for). The photo matcher's widest "near": the staff accept
+    #: distance + the uncertain band (module notes; calibration in same_faces)
+    same_limit: float = 1.03
+    #: nobody enrolled: signatures of only this many best crops per track, for its appearance
+    #: alone (an SFace run each; 6 cost 20 % of a 360p clip's analysis, 3 about 10 %)
+    appearance_views: int = 3
 
     @classmethod
     def from_settings(cls, settings: Any) -> VideoParams:
@@ -83,12 +100,21 @@ class VideoParams:
                    cut_threshold=v.cut_threshold, max_gap=v.max_gap, pre=v.pre, post=v.post,
                    threads=max(1, min(2, settings.performance.core_count())),
                    min_encode_px=settings.recognition.min_face_px,
-                   text_min_score=settings.text.min_score)
+                   text_min_score=settings.text.min_score,
+                   same_limit=same_limit(settings.recognition))
 
     def sampling(self) -> dict[str, Any]:
         return {"det_long_side": self.det_long_side, "stride": self.stride,
                 "fine_every": self.fine_every, "threshold": self.threshold,
                 "ocr_every": self.ocr_every, "pre": self.pre, "post": self.post}
+
+
+def same_limit(recognition: Any) -> float:
+    """How near two tracks' signatures must be for them to be perhaps one person: the widest
+    distance at which the photo matcher still says a face is near someone (``Match.near``: the
+    staff accept distance, the looser one, + the uncertain band)."""
+    return float(max(recognition.pupil_distance, recognition.staff_distance)
+                 + recognition.uncertain_band)
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,6 +216,39 @@ def near_of(results: list[Any], person: str | None) -> list[tuple[str, float]]:
     return sorted(best.items(), key=lambda x: (x[1], x[0]))
 
 
+def same_faces(tracks: list[VideoTrack], signatures: dict[int, list[np.ndarray]],
+               limit: float) -> None:
+    """Sets every face track's ``views`` (its signatures) and ``same_as``: the other tracks
+    never seen on one frame with it (two faces on a frame are two people) whose nearest pair of
+    signatures is closer than ``limit``, nearest first, as (track id, distance). The nearest
+    pair, not the mean: one view alike is enough to say "may be" (fail closed)."""
+    faces = [t for t in tracks if t.kind == "face"]
+    vecs: dict[int, np.ndarray] = {}
+    for t in faces:
+        got = [np.asarray(v, dtype=np.float64).reshape(-1) for v in signatures.get(t.id, [])
+               if v is not None]
+        got = [v for v in got if v.size and np.all(np.isfinite(v))]
+        t.views = len(got)
+        t.same_as = []
+        if got:
+            vecs[t.id] = np.stack(got)
+    if limit <= 0:
+        return
+    frames = {t.id: set(t.frames) for t in faces}
+    for i, a in enumerate(faces):
+        for b in faces[i + 1:]:
+            if a.id not in vecs or b.id not in vecs or not frames[a.id].isdisjoint(frames[b.id]):
+                continue
+            va, vb = vecs[a.id], vecs[b.id]
+            d2 = (va * va).sum(1)[:, None] + (vb * vb).sum(1)[None, :] - 2.0 * (va @ vb.T)
+            dist = float(np.sqrt(max(0.0, float(d2.min()))))
+            if dist < limit:
+                a.same_as.append((b.id, round(dist, 4)))
+                b.same_as.append((a.id, round(dist, 4)))
+    for t in faces:
+        t.same_as.sort(key=lambda x: (x[1], x[0]))
+
+
 def one_person_at_a_time(tracks: list[VideoTrack]) -> None:
     """Two face tracks on screen at once cannot be the same person: both become uncertain."""
     rec = [t for t in tracks if t.kind == "face" and t.match_status == MatchStatus.RECOGNISED.value]
@@ -267,7 +326,10 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     st = _State(Tracker(TrackerParams(fps=fps, max_gap=p.max_gap)),
                 Tracker(TrackerParams(fps=fps, iou_gate=0.1, dist_gate=2.0, ambiguity=1.01,
                                       max_gap=max(2.5, 2.5 * p.ocr_every))))
-    want_crops = matcher is not None and bool(getattr(matcher, "ids", None))
+    matching = matcher is not None and bool(getattr(matcher, "ids", None))
+    # every track's appearance, enrolled or not (same_faces): the crops kept for recognition
+    appearance = p.same_limit > 0 and callable(getattr(face_engine, "encode", None))
+    want_crops = matching or appearance
     ocr_stride = max(1, int(round(p.ocr_every * fps))) if (text_engine is not None
                                                             and p.ocr_every > 0) else 0
     th2 = th1 = None
@@ -386,26 +448,39 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             t.best_frame, t.best_box = bf, float_box(bb)
         else:
             t.best_frame, t.best_box = t.first_frame, t.boxes[0]
-    if want_crops:
-        for t in faces:
-            cr = st.crops.get(t.id)
-            results = []
-            if cr is not None:
-                for _q, crop, box in sorted(cr.items.values(), key=lambda x: -x[0]):
-                    # a signature of every model someone is enrolled with (as for photos)
-                    encs = {m: face_engine.encode(crop, [Face(box=box, score=1.0)], m)[0]
-                            for m in matcher.models}
-                    if any(e is not None for e in encs.values()):
-                        results.append(matcher.match_photo({m: [e] for m, e in encs.items()})[0])
+    signatures: dict[int, list[np.ndarray]] = {}
+    for t in faces:
+        cr = st.crops.get(t.id)
+        results = []
+        if cr is not None:
+            best = sorted(cr.items.values(), key=lambda x: -x[0])
+            for _q, crop, box in best if matching else best[:max(1, p.appearance_views)]:
+                # a signature of every model someone is enrolled with (as for photos), and of
+                # the current one for the track's appearance
+                models = list(matcher.models) if matching else []
+                if appearance and CURRENT not in models:
+                    models.append(CURRENT)
+                encs = {m: face_engine.encode(crop, [Face(box=box, score=1.0)], m)[0]
+                        for m in models}
+                if encs.get(CURRENT) is not None:
+                    signatures.setdefault(t.id, []).append(encs[CURRENT])
+                if matching:
+                    mine = {m: e for m, e in encs.items() if m in matcher.models}
+                    if any(e is not None for e in mine.values()):
+                        results.append(matcher.match_photo({m: [e] for m, e in mine.items()})[0])
+        if matching:
             t.samples = len(results)
             t.match_status, t.person, t.distance, t.margin = recognise(
                 results, len(cr.items) if cr is not None else 0)
             t.near = near_of(results, t.person)
-        one_person_at_a_time(faces)
-    else:
-        for t in faces:
+        else:
             t.match_status = MatchStatus.NO_REGISTER.value if matcher is not None else \
                 MatchStatus.UNKNOWN.value
+    if matching:
+        one_person_at_a_time(faces)
+    same_faces(faces, signatures if appearance else {}, p.same_limit)
+    signatures.clear()
+    st.crops.clear()
     texts = st.text_tracker.finish("text", len(faces), st.times)
     raw = st.text_tracker.raw()
     for t, dets in zip(texts, raw):
@@ -466,4 +541,5 @@ def frame_count_hint(info: VideoInfo) -> int:
 
 
 __all__ = ["BestCrops", "VideoParams", "analyse_video", "one_person_at_a_time", "recognise",
-           "scaled_size", "summarise_text", "thumb", "thumb_difference", "view_quality"]
+           "same_faces", "same_limit", "scaled_size", "summarise_text", "thumb",
+           "thumb_difference", "view_quality"]
