@@ -514,3 +514,38 @@ def test_a_tracks_number_on_the_picture_is_white_on_its_outlines_colour(qtbot):
                for y in range(int(r.top()) - h, int(r.top()) - 1)}
     assert style.SHOW.name() in colours                # a tab of the outline's colour
     assert "#ffffff" in colours                        # with the number in white on it
+
+
+def test_a_row_that_may_be_the_child_named_in_another_row_offers_no_show_and_says_why(
+        qtbot, tmp_path, admin_ws):
+    """GUI audit, finding 11: a child split into two rows, one named as Sam (Facebook videos:
+    No): the other row, never on screen with it and alike, offers no "Show for the whole clip"
+    and says why; "Who is this?" stays (policy.track_override_refusal)."""
+    from tests.core.test_video_same_face import Squares, split_child_video
+
+    c = AppContext(admin_ws, engine_factory=lambda w: Engine(
+        w.settings, register=w.register, face_engine=Squares(), cache=w.cache,
+        reviews=w.reviews))
+    c.start_engine()
+    c.test_players = []
+    try:
+        a, player, ctl = open_player(qtbot, c, split_child_video(tmp_path / "play.mp4"))
+        first, later = sorted((t for t in a.face_tracks if not 90 <= t.boxes[0][1] <= 150),
+                              key=lambda t: t.first_frame)
+        assert ctl.track_action(first.id, "assign", person="B2")
+        player.select_track(later.id)
+        visible = {k for k, b in player.track_buttons.items() if b.isVisible()}
+        assert "show" not in visible and "assign" in visible
+        assert ("It cannot be shown: This face may be Sam Hale (named in another part of the "
+                "clip; Facebook videos: No).") in player.track_label.text()
+        assert "It may be Sam Hale" in player.track_label.text()
+        # asked anyway (a stale screen): refused in the core's words, nothing changed
+        texts: list[str] = []
+        answer(lambda w: (texts.append(message_text(w)), button(w, "OK").click()))
+        assert not ctl.track_action(later.id, "show")
+        assert "This face may be Sam Hale" in texts[0]
+        assert a.track(later.id).decision == "cover"
+    finally:
+        for ctl_ in c.test_players:
+            ctl_.close()
+        c.shutdown(10000)
