@@ -752,6 +752,9 @@ class ExportResult:
     people_covered: list[str] = field(default_factory=list)  # recognised, face covered
     names_covered: list[str] = field(default_factory=list)   # their name in the picture covered
     names_shown: list[str] = field(default_factory=list)     # their name in the picture readable
+    #: people a face shown may be besides whom it is shown as (policy.maybe_shown): (register
+    #: id, whom that face is shown as ('' nobody), "recognised" | "near")
+    people_maybe: list[tuple[str, str, str]] = field(default_factory=list)
     channel: str = ""
     fingerprint: str = ""                                    # what was approved (approval.py)
     approver: str | None = None

@@ -1294,6 +1294,7 @@ def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None
         result.people_covered = list(pub.people_covered)
         result.names_shown = list(pub.names_shown)
         result.names_covered = list(pub.names_covered)
+        result.people_maybe = list(pub.people_maybe)
         result.approver, result.fingerprint = approver, fp
         result.device, result.checks = dict(device or {}), list(checks or [])
     return fill
@@ -1476,6 +1477,7 @@ def _already_exported(records: Any, ready: list, label: str, channel: str, out_d
             faces_covered=rec.faces_covered, texts_covered=rec.texts_covered,
             people_shown=list(rec.people_shown), people_covered=list(rec.people_covered),
             names_covered=list(rec.names_covered), names_shown=list(rec.names_shown),
+            people_maybe=[(m.person, m.named_as, m.how) for m in rec.people_maybe.values()],
             channel=channel, fingerprint=rec.fingerprint, approver=rec.approver,
             same_as=rec.source_path))
     return todo, skipped

@@ -259,7 +259,7 @@ REASON_HAND_NAMED_NO_REASON = "Named by hand over PhotoVet's recognition, with n
 Near = Mapping[str, "Person | None"]
 
 
-def recognised_as(face: Face) -> str | None:
+def recognised_as(face: Face | VideoTrack) -> str | None:
     """Whom PhotoVet itself took this face to be: the recognised person, or an uncertain
     match's nearest person; None when it did not know."""
     if face.person and face.match_status in (MatchStatus.RECOGNISED.value,
@@ -971,6 +971,36 @@ def decide_photo(analysis: PhotoAnalysis, people_by_id: dict[str, Person], chann
     return analysis
 
 
+#: how a face shown may be someone else (``maybe_shown``): PhotoVet recognised that person, or
+#: was not certain and that person was near it (a twin, a sibling, a look-alike)
+MAYBE_RECOGNISED = "recognised"
+MAYBE_NEAR = "near"
+
+
+def maybe_shown(face: Face | VideoTrack) -> list[tuple[str, str]]:
+    """The other people a face (a video: face track) that is SHOWN may be, as (register id,
+    ``MAYBE_RECOGNISED`` or ``MAYBE_NEAR``), in order: whom PhotoVet itself took it to be when
+    a person said it is someone else (or not a face), and, when PhotoVet was not certain, every
+    one near it (``face.near``) other than whom it is shown as. A face staff confirmed as Grace
+    while her twin Hope was near it may be Hope: an export records it, so Hope's subject access
+    report lists it and the take-down list treats it as Hope's when her consent goes. Empty
+    for a covered face, and for a face PhotoVet recognised and nobody renamed (the matcher
+    already asked a look-alike for more before it was certain)."""
+    if face.decision != "show" or getattr(face, "kind", "face") != "face":
+        return []
+    who = face.who
+    out: dict[str, str] = {}
+    machine = recognised_as(face)
+    if machine and machine != who:
+        out[machine] = (MAYBE_RECOGNISED if face.match_status == MatchStatus.RECOGNISED.value
+                        else MAYBE_NEAR)
+    if face.match_status == MatchStatus.UNCERTAIN.value:
+        for pid, _dist in face.near:
+            if pid and pid != who:
+                out.setdefault(pid, MAYBE_NEAR)
+    return list(out.items())
+
+
 @dataclass
 class Publication:
     """What an export of a decided photo shows and covers: the substance of an approval."""
@@ -982,6 +1012,10 @@ class Publication:
     names_covered: list[str] = field(default_factory=list)
     faces_shown: list[tuple[tuple[int, int, int, int], str | None, str]] = field(default_factory=list)
     texts_kept: list[tuple[str, str | None, str]] = field(default_factory=list)
+    #: the people a face shown may be besides whom it is shown as (``maybe_shown``): (register
+    #: id, whom it is shown as ('' nobody), how). Recorded with the export; not signed by an
+    #: approval (it follows from the analysis and the review, which are)
+    people_maybe: list[tuple[str, str, str]] = field(default_factory=list)
 
     def signature(self) -> list:
         """A canonical, JSON-ready form (for the approval fingerprint)."""
@@ -1005,6 +1039,7 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
             pub.faces_shown.append(((int(x), int(y), int(w), int(h)), who, face.reason))
             if who:
                 pub.people_shown.append(who)
+            pub.people_maybe += [(pid, who or "", how) for pid, how in maybe_shown(face)]
         else:
             pub.covers.append(face_cover(face.box))
             if who:
@@ -1024,6 +1059,7 @@ def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:
                 pub.names_covered.append(item.person)
     pub.covers.extend(analysis.manual)
     pub.people_shown = sorted(set(pub.people_shown))
+    pub.people_maybe = _maybe_kept(pub)
     pub.people_covered = sorted(set(pub.people_covered) - set(pub.people_shown))
     pub.names_shown = sorted(set(pub.names_shown))
     pub.names_covered = sorted(set(pub.names_covered) - set(pub.names_shown))
@@ -1100,6 +1136,11 @@ def _person_clause(name: str, reason: str, channel_label: str) -> str:
     about them in a sentence (\"Seun Adeyemi's consent for Facebook was withdrawn on
     30/11/2026\"). Words only: the reason was decided by ``consent_missing`` and friends."""
     low = (reason[:1].lower() + reason[1:]) if reason else "consent is missing"
+    if reason.startswith("A face in it may be ") and "): " in reason:
+        # words.maybe_reason: "A face in it may be Hope Bennett (staff named it ...): why"
+        said, _, why = reason.partition("): ")
+        clause = _person_clause(name, why[:1].upper() + why[1:], channel_label)
+        return f"{said[:1].lower()}{said[1:]}), and {clause}"
     if reason.startswith("Consent withdrawn"):
         rest = reason[len("Consent withdrawn"):]          # " on D", " for videos on X on D"
         if rest.startswith(" for "):
@@ -1395,6 +1436,17 @@ def consent_missing(person: Person | None, channel: Channel, media: str, on: _dt
     return None if d.action == "show" else d.reason
 
 
+def maybe_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
+                          *, missing_then: str = "") -> str | None:
+    """Why a post in which a face shown may be ``person`` (``maybe_shown``: a twin near a face
+    staff confirmed as the other twin) must now come down from ``channel``, or None: treated
+    as their own face (``consent_missing``), fail closed, unless they were missing for that
+    same reason when it was exported (``missing_then``, recorded with the export): staff named
+    the face as someone else knowing it, with a reason, and an approver looked at it alone."""
+    why = consent_missing(person, channel, media, on)
+    return why if why and why != missing_then else None
+
+
 def refused_outright(person: Person | None, channel: Channel, media: str, on: _dt.date, *,
                      name: bool = False) -> str | None:
     """Why the register now refuses ``person`` on ``channel`` outright (not in it, a rejected
@@ -1516,6 +1568,7 @@ def consent_request_refusal(requested_by: str, requested_on: _dt.date | None,
 __all__ = [
     "HAND_LOOKALIKE", "HAND_LOOK_AT", "HAND_NAMED", "HAND_OVER_REFUSAL", "HAND_RELABELLED",
     "REASON_HAND_NAMED_NO_REASON", "Near", "lookalikes_covered", "near_note", "near_people",
+    "MAYBE_NEAR", "MAYBE_RECOGNISED", "maybe_consent_missing", "maybe_shown",
     "near_words", "relation_words",
     "assign_needs_reason", "assign_warning", "consent_note", "consent_request_refusal",
     "hand_named_kind",
@@ -1852,6 +1905,7 @@ def video_publication(analysis: VideoAnalysis) -> VideoPublication:
                                          int(box[3] - box[1])), who, t.reason))
                 if who:
                     pub.people_shown.append(who)
+                pub.people_maybe += [(pid, who or "", how) for pid, how in maybe_shown(t)]
             elif who:
                 pub.people_covered.append(who)
         else:
@@ -1862,10 +1916,21 @@ def video_publication(analysis: VideoAnalysis) -> VideoPublication:
             elif t.person:
                 pub.names_covered.append(t.person)
     pub.people_shown = sorted(set(pub.people_shown))
+    pub.people_maybe = _maybe_kept(pub)
     pub.people_covered = sorted(set(pub.people_covered) - set(pub.people_shown))
     pub.names_shown = sorted(set(pub.names_shown))
     pub.names_covered = sorted(set(pub.names_covered) - set(pub.names_shown))
     return pub
+
+
+def _maybe_kept(pub: Publication) -> list[tuple[str, str, str]]:
+    """``people_maybe`` once each (the first face that may be them), sorted, leaving out
+    anyone another face shows as them (they are shown: that is recorded already)."""
+    seen: dict[str, tuple[str, str, str]] = {}
+    for pid, named, how in pub.people_maybe:
+        if pid not in pub.people_shown:
+            seen.setdefault(pid, (pid, named, how))
+    return sorted(seen.values())
 
 
 __all__ += ["post_channel_refusal"]

@@ -244,8 +244,9 @@ class RetentionSchedule:
         for p, due_on in self._leavers(today, self.rules.export_records_days_after_leaving):
             n = self.db.scalar(
                 "SELECT COUNT(DISTINCT export_id) FROM (SELECT export_id FROM export_people "
-                "WHERE person = ? UNION SELECT export_id FROM caption_people WHERE person = ?) "
-                "AS listed", [p.id, p.id])
+                "WHERE person = ? UNION SELECT export_id FROM caption_people WHERE person = ? "
+                "UNION SELECT export_id FROM export_maybe WHERE person = ?) AS listed",
+                [p.id, p.id, p.id])
             if not n:
                 continue
             item = DueItem("export-records", f"person:{p.id}",
@@ -285,7 +286,8 @@ class RetentionSchedule:
                            f"{p.id}: register row, consent history and face signatures; left "
                            f"{_fmt(p.leaving_date)}", due_on, data={"person": p.id})
             n = self.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = ?", [p.id]) \
-                or self.db.scalar("SELECT COUNT(*) FROM caption_people WHERE person = ?", [p.id])
+                or self.db.scalar("SELECT COUNT(*) FROM caption_people WHERE person = ?", [p.id]) \
+                or self.db.scalar("SELECT COUNT(*) FROM export_maybe WHERE person = ?", [p.id])
             if n:
                 item.held = ("export records still list them (see 'Leavers in the export "
                              "records'); their row is kept so a take-down or a subject access "
@@ -466,9 +468,14 @@ class RetentionSchedule:
         with self.db.atomic():
             ids = [r[0] for r in self.db.all(
                 "SELECT export_id FROM export_people WHERE person = ? UNION "
-                "SELECT export_id FROM caption_people WHERE person = ?", [pid, pid])]
+                "SELECT export_id FROM caption_people WHERE person = ? UNION "
+                "SELECT export_id FROM export_maybe WHERE person = ?", [pid, pid, pid])]
             self.db.execute("DELETE FROM export_people WHERE person = ?", [pid])
             self.db.execute("DELETE FROM caption_people WHERE person = ?", [pid])
+            self.db.execute("DELETE FROM export_maybe WHERE person = ?", [pid])
+            # a face shown as them that may be someone else: still named as a person, not them
+            self.db.execute("UPDATE export_maybe SET named_as = 'removed' WHERE named_as = ?",
+                            [pid])
             cols = ("people_shown", "people_covered", "names_covered", "names_shown")
             for rid in ids:
                 row = self.db.one(f"SELECT {', '.join(cols)} FROM exports WHERE id = ?", [rid])

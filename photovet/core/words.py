@@ -218,6 +218,26 @@ def consent_missing_words(why: str, person: Person | None, channel: Channel, med
     return withdrawn_reason(last.when, media, channel.label, requested=_asked(last))
 
 
+#: how a take-down list's reason for a face that may be someone begins (``maybe_reason``)
+MAYBE_REASON_START = "A face in it may be "
+
+
+def maybe_how(how: str, named: bool) -> str:
+    """Why a face shown may be someone though it is shown as another: 'staff named it as
+    another person', 'PhotoVet recognised them; staff named it as another person', 'staff
+    showed it without naming it'. Never whom it was named as: a subject access report says it."""
+    said = "staff named it as another person" if named else "staff showed it without naming it"
+    return f"PhotoVet recognised them; {said}" if how == "recognised" else said
+
+
+def maybe_reason(name: str, how: str, named: bool, why: str) -> str:
+    """A take-down list's reason for someone a face in an export may be (policy.maybe_shown),
+    ``why`` their consent is missing (as ``consent_missing_words`` says it): 'A face in it may
+    be Hope Bennett (staff named it as another person): consent withdrawn on 12/03/2026'."""
+    return (f"{MAYBE_REASON_START}{name} ({maybe_how(how, named)}): "
+            f"{why[:1].lower()}{why[1:]}")
+
+
 def _asked(change: Any) -> str:
     """Who asked for a change by hand (``request_words``); "" for one an MIS import made (the
     school's own register said so: nobody is asked here)."""
@@ -270,7 +290,8 @@ def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[
     return [" ".join(line.split()) for line in (o[:1].upper() + o[1:] for o in out)]
 
 
-__all__ = ["VIDEO_ENDINGS", "caption_brief", "caption_lines", "caption_word",
-           "consent_missing_words", "consent_word", "count", "full_sentence", "media_count",
-           "media_of", "not_in_mis_file", "part_of", "register_count", "rejected_count",
-           "request_words", "tally", "uk_day", "verb", "withdrawn_reason"]
+__all__ = ["MAYBE_REASON_START", "VIDEO_ENDINGS", "caption_brief", "caption_lines",
+           "caption_word", "consent_missing_words", "consent_word", "count", "full_sentence",
+           "maybe_how", "maybe_reason", "media_count", "media_of", "not_in_mis_file", "part_of",
+           "register_count", "rejected_count", "request_words", "tally", "uk_day", "verb",
+           "withdrawn_reason"]

@@ -79,6 +79,23 @@ class CaptionRef:
 
 
 @dataclass
+class MaybeShown:
+    """Someone a face an export shows may be, besides whom it is shown as
+    (``policy.maybe_shown``), as recorded: whom that face is shown as (``named_as``, '' nobody;
+    never said in this person's own report), how ("near": PhotoVet could not tell them apart;
+    "recognised": PhotoVet recognised them and staff named the face otherwise), and why their
+    consent for the export's channel was already missing then ('' it was not)."""
+
+    person: str
+    named_as: str = ""
+    how: str = "near"
+    missing_then: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class ExportRecord:
     id: int
     created_at: str
@@ -106,6 +123,9 @@ class ExportRecord:
     checks: list[str] = field(default_factory=list)        # the approver's ticked checks
     caption: str = ""                                      # posted with it ('' none recorded)
     caption_people: dict[str, CaptionRef] = field(default_factory=dict)
+    #: the people a face it shows may be besides whom it is shown as (a twin near a face staff
+    #: confirmed as the other twin), by id; not in ``people``: they are not known to be in it
+    people_maybe: dict[str, MaybeShown] = field(default_factory=dict)
 
     @property
     def posted(self) -> bool:
@@ -159,6 +179,7 @@ class ExportRecord:
         d = asdict(self)
         d["posts"] = [p.to_dict() for p in self.posts]
         d["posted"] = self.posted
+        d["people_maybe"] = {k: v.to_dict() for k, v in self.people_maybe.items()}
         return d
 
 
@@ -352,6 +373,7 @@ class Records:
             if why:
                 raise RecordsError(f"not exported: {why} while the copy was being made; nothing "
                                    "was recorded, and the copy was not kept", path=result.source)
+            maybe = self._maybe_now(result, shown)
             rid = self.db.insert(
                 f"INSERT INTO exports ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                 list(row.values()))
@@ -365,6 +387,10 @@ class Records:
                     self.db.execute("INSERT INTO export_people (export_id, person, role) "
                                     "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [rid, pid, role])
             self._write_caption_people(rid, 0, refs, result.media or "photo")
+            for m in maybe:
+                self.db.execute("INSERT INTO export_maybe (export_id, person, named_as, how, "
+                                "missing_then) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                                [rid, m.person, m.named_as, m.how, m.missing_then])
             self.audit.record("export.recorded", {
                 "export_id": rid, "batch": batch, "channel": result.channel,
                 "output": row["output_path"], "output_sha256": out_sha,
@@ -373,11 +399,34 @@ class Records:
                 "names_shown": names_shown, "fingerprint": row["fingerprint"],
                 "preparer": preparer, "approver": result.approver,
                 "device": result.device or {}, "checks": list(result.checks),
-                "caption_people": [r.person for r in refs]})
+                "caption_people": [r.person for r in refs],
+                **({"people_maybe": [m.person for m in maybe]} if maybe else {})})
         if self._index is not None:
             self._index.add(rid, variants)
             self._index_key = self._current_key()
         return rid
+
+    def _maybe_now(self, result: ExportResult, shown: list[str]) -> list[MaybeShown]:
+        """``result.people_maybe`` as recorded, each with why their consent for the export's
+        channel is missing as the register is now ('' it is not): under the record's lock, the
+        moment the export is published (``policy.maybe_consent_missing`` compares with it)."""
+        from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
+        from photovet.core.policy import consent_missing  # noqa: PLC0415
+
+        out: list[MaybeShown] = []
+        if not result.people_maybe:
+            return out
+        try:
+            channel = self.channels.get(result.channel)
+        except UnknownChannelError:
+            channel = Channel(id=result.channel, label=result.channel, names="none")
+        for pid, named, how in result.people_maybe:
+            if pid in shown or any(m.person == pid for m in out):
+                continue
+            then = consent_missing(self.register.find(pid), channel, result.media or "photo",
+                                   _dt.date.today())
+            out.append(MaybeShown(pid, named or "", how or "near", then or ""))
+        return out
 
     def add_export(self, result: ExportResult, *, batch: str, channel: str | None = None,
                    preparer: str | None = None, approver: str | None = None,
@@ -459,6 +508,7 @@ class Records:
             self.db.execute("DELETE FROM export_key_frames WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM export_people WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM caption_people WHERE export_id = ?", [record_id])
+            self.db.execute("DELETE FROM export_maybe WHERE export_id = ?", [record_id])
             self.db.execute("DELETE FROM exports WHERE id = ?", [record_id])
             self.audit.record("export.abandoned", {"export_id": record_id, "reason": reason},
                               user=user)
@@ -753,6 +803,10 @@ class Records:
                     by_id[eid].caption_people[pid] = ref
                 elif post_id in posts:
                     posts[post_id].caption_people[pid] = ref
+            for eid, pid, named, how, then in self.db.execute(
+                    f"SELECT export_id, person, named_as, how, missing_then FROM export_maybe "
+                    f"WHERE export_id IN ({qmarks}) ORDER BY export_id, person", list(by_id)):
+                by_id[eid].people_maybe[pid] = MaybeShown(pid, named, how, then)
         return recs
 
     _COLS = ["id", "created_at", "batch", "channel", "output_path", "output_sha256", "phash",
@@ -776,6 +830,13 @@ class Records:
             clauses.append("batch = ?")
             params.append(batch)
         return self._select("WHERE " + " AND ".join(clauses) if clauses else "", params)
+
+    def exports_maybe(self, person: str) -> list[ExportRecord]:
+        """The export records in which a face shown may be ``person`` though it is shown as
+        someone else (``ExportRecord.people_maybe``), oldest first: their subject access
+        report lists them."""
+        return self._select("WHERE id IN (SELECT export_id FROM export_maybe WHERE person = ?)",
+                            [person])
 
     def get(self, export_id: int) -> ExportRecord:
         recs = self._select("WHERE id = ?", [int(export_id)])

@@ -13,7 +13,10 @@ end. No external CSS, scripts, fonts or images: it opens offline and prints clea
 one export per block, no block split across pages). All text is HTML-escaped.
 
 Only photos in which PhotoVet recognised the person (or a person assigned them by hand) can be
-listed; the report says so.
+listed; the report says so. Photos exported with a face shown as someone else that may be them
+(``ExportRecord.people_maybe``: PhotoVet could not tell it from their face, a twin's, and staff
+named it as the other twin) are listed as photos that may show them, never naming the other
+person (their own report is where that person is).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from photovet.core.errors import PhotoVetError, UnknownPersonError
+from photovet.core.policy import MAYBE_RECOGNISED
 from photovet.core.records import takedown
 from photovet.core.records.held import Holdings, HoldingsFor
 from photovet.core.words import request_words
@@ -369,7 +373,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         "published: those in which PhotoVet recognised this person, or a member of staff "
         "named them, are listed under \u2018Held, not published\u2019, and photos in which "
         "PhotoVet recognised them but a member of staff named that face as another person "
-        "under \u2018Recognised as this person, named as another\u2019.</p>")
+        "under \u2018Recognised as this person, named as another\u2019. Photos exported "
+        "with a face PhotoVet could not tell from this person's, named by a member of staff "
+        "as another person, are listed under \u2018Photos that may show this person\u2019 "
+        "(the other person is not named).</p>")
 
     # what must come down (or not be posted) because this person's consent is missing now:
     # the take-down list as it is today, done items too (what was taken down, when, by whom)
@@ -474,25 +481,61 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             + f"</table>{checks_html}<p><b>Posted:</b></p>{posts_html}{takedown_html}"
             f"</div></div>")
 
+    # what PhotoVet holds besides the export records
+    held = holdings(pid) if holdings is not None else None
+
+    # exports in which a face shown as someone else may be this person (never naming them)
+    listed = {o.sha256 for o in held.named_as_other} if held is not None else set()
+    maybe = [r for r in records.exports_maybe(pid)
+             if not (r.people_maybe[pid].how == MAYBE_RECOGNISED and r.source_sha256 in listed)]
+    parts.append(f"<h2>Photos that may show this person ({len(maybe)})</h2>")
+    if not maybe:
+        parts.append("<p>No exported photo has a face that PhotoVet could not tell from this "
+                     "person's and that a member of staff named as another person.</p>")
+    else:
+        parts.append("<p>Photos exported with a face that may be this person's: PhotoVet could "
+                     "not tell it from their face (or recognised them), and a member of staff "
+                     "named it as another person. Their consent is checked for these as for "
+                     "their own photos: if it is withdrawn, the photo is put on the take-down "
+                     "list.</p>")
+    for n, r in enumerate(maybe, 1):
+        m = r.people_maybe[pid]
+        what = "video" if r.media == "video" else "photo"
+        ref = Path(r.source_path).name if r.source_path else \
+            f"A {what} (file name not recorded; content id {r.source_sha256[:12]})"
+        technical.append((f"May show them {n}", str(r.id), r.output_path, r.output_sha256))
+        how = (f"PhotoVet recognised this person's face in this {what}, and "
+               if m.how == MAYBE_RECOGNISED else
+               f"PhotoVet could not tell a face in this {what} from this person's face, and ")
+        how += ("a member of staff named that face as another person." if m.named_as else
+                "a member of staff showed that face without naming it.")
+        posts = "; ".join(f"posted on {labels.get(p.channel, p.channel)} on "
+                          f"{_day(p.posted_on)}" + (f" ({p.url})" if p.url else "")
+                          for p in r.posts) or "not marked as posted"
+        lines = [f'<p class="role">May show them {n}: {e(ref)}</p>', f"<p>{e(how)}</p>",
+                 f"<p>Exported for {e(labels.get(r.channel, r.channel))} on "
+                 f"{e(_local(r.created_at)[:10])}: that face was shown; {e(posts)}.</p>"]
+        lines += [f"<p><b>Take-down list:</b> {e(_takedown_words(item, pid))}</p>"
+                  for item in by_export.get(r.id, [])]
+        parts.append('<div class="held">' + "".join(lines) + "</div>")
+
     # the take-down list for this person, in one place
     pending = [i for i in takedowns if not i.done]
     parts.append(f"<h2>Take-down list ({len(pending)} to do)</h2>")
     if not takedowns:
         parts.append("<p>Nothing published or exported with this person has to come down.</p>")
     else:
-        number = {r.id: n for n, r in enumerate(exports, 1)}
+        number = {r.id: f"Photo {n}" for n, r in enumerate(exports, 1)}
+        number.update({r.id: f"May show them {n}" for n, r in enumerate(maybe, 1)})
         parts.append("<table><tr><th>Photo</th><th>What</th><th>Why</th><th>Done</th></tr>")
         for item in takedowns:
-            shown_as = number.get(item.export_id)
             parts.append(
-                f"<tr><td>{e(f'Photo {shown_as}' if shown_as else item.batch)}</td>"
+                f"<tr><td>{e(number.get(item.export_id, item.batch))}</td>"
                 f"<td>{e(item.action)}</td>"
                 f"<td>{e(item.reasons.get(pid, ''))}</td>"
                 f"<td>{e(_done_words(item))}</td></tr>")
         parts.append("</table>")
 
-    # what PhotoVet holds besides the export records
-    held = holdings(pid) if holdings is not None else None
     held_html, held_technical = _holdings_html(held, labels, name)
     parts.extend(held_html)
 
@@ -533,6 +576,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     path = write_report(out, doc, overwrite=overwrite, example=example)
     records.audit.record("sar.created", {
         "person": pid, "file": str(path.resolve()), "exports": [r.id for r in exports],
+        **({"may_show": [r.id for r in maybe]} if maybe else {}),
         **({"held": len(held.held), "named_as_other": len(held.named_as_other)}
            if held is not None else {"held": None})})
     return path

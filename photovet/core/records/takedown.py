@@ -11,10 +11,15 @@ can be marked as taken down (audited, one or many at once); a done item stays do
 printable (HTML with thumbnails of the exports, A4) and exportable as CSV.
 
 A post also comes down when its caption referred to someone whose consent is now missing
-(policy.caption_consent_missing). Each item says where the exported copy is while it is still
-on this PC (``copy_on_disk``): the export folder is what an office posts from next time, and
-``delete_copies`` deletes it (overwritten, never through a link, only the file exported, and
-audited) when the item is marked done.
+(policy.caption_consent_missing), and when a face it shows as someone else may be someone whose
+consent is now missing (``ExportRecord.people_maybe``: a twin near a face staff confirmed as the
+other twin; policy.maybe_consent_missing), said as "A face in it may be Hope Bennett (staff
+named it as another person): consent withdrawn on 12/03/2026".
+
+Each item says where the exported copy is while it is still on this PC (``copy_on_disk``):
+the export folder is what an office posts from next time, and ``delete_copies`` deletes it
+(overwritten, never through a link, only the file exported, and audited) when the item is
+marked done.
 """
 
 from __future__ import annotations
@@ -38,11 +43,12 @@ from photovet.core.policy import (
     TakenDown,
     caption_consent_missing,
     consent_missing,
+    maybe_consent_missing,
     name_consent_missing,
     post_refusal,
 )
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
-from photovet.core.words import consent_missing_words
+from photovet.core.words import consent_missing_words, maybe_reason
 
 
 @dataclass
@@ -131,6 +137,21 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
         why = name_consent_missing(person(pid), channel, rec.media, on)
         if why:
             reasons[pid] = f"Name readable: {why[0].lower()}{why[1:]}"
+    # a face shown as someone else that may be them (a twin near a face staff confirmed as the
+    # other twin): treated as theirs, unless their consent here was missing for the same
+    # reason when it was exported (staff named it knowing that; an approver looked at it)
+    for pid, maybe in rec.people_maybe.items():
+        if pid in reasons:
+            continue
+        who = person(pid)
+        why = maybe_consent_missing(who, channel, rec.media, on, missing_then=(
+            maybe.missing_then if channel.id == rec.channel else ""))
+        if why:
+            words = consent_missing_words(why, who, channel, rec.media,
+                                          register.history(pid) if who else ())
+            reasons[pid] = maybe_reason(who.display_name if who is not None else
+                                        "someone no longer in the register", maybe.how,
+                                        bool(maybe.named_as), words)
     # the captions published with it on this channel (or to be posted with it)
     for _caption, refs in rec.captions_on(channel.id):
         for pid, ref in refs.items():
@@ -154,11 +175,13 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
         recs = records._select(
             "WHERE id IN (SELECT export_id FROM export_people WHERE person = ? AND role IN "
             "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
-            "WHERE person = ?)", [person, person])
+            "WHERE person = ?) OR id IN (SELECT export_id FROM export_maybe WHERE person = ?)",
+            [person, person, person])
     else:
         recs = records._select(
             "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))"
-            " OR id IN (SELECT export_id FROM caption_people)")
+            " OR id IN (SELECT export_id FROM caption_people)"
+            " OR id IN (SELECT export_id FROM export_maybe)")
     wanted: list[tuple[ExportRecord, Channel, str, list[str], dict[str, str]]] = []
     for rec in recs:
         posted_channels = list(dict.fromkeys(p.channel for p in rec.posts))

@@ -592,6 +592,24 @@ def _former_names(db: Database) -> None:
     ddl(db, "CREATE INDEX former_names_person ON former_names(person_id)")
 
 
+def _faces_that_may_be(db: Database) -> None:
+    """The people a face an export shows may be, besides whom it is shown as
+    (``policy.maybe_shown``: a face staff confirmed as Grace while her twin Hope was near it,
+    or named as someone other than PhotoVet recognised). ``named_as``: whom that face is shown
+    as ('' nobody); ``how``: "recognised" or "near"; ``missing_then``: why their consent for
+    the export's channel was already missing when it was recorded ('' it was not). Hope's
+    subject access report lists these photos, and the take-down list treats the face as hers
+    when her consent goes."""
+    ddl(db, """CREATE TABLE export_maybe (
+        export_id INTEGER NOT NULL REFERENCES exports(id),
+        person TEXT NOT NULL,
+        named_as TEXT NOT NULL DEFAULT '',
+        how TEXT NOT NULL DEFAULT 'near',
+        missing_then TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (export_id, person))""")
+    ddl(db, "CREATE INDEX export_maybe_person ON export_maybe(person)")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -627,6 +645,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("register-0007-consent-request", _consent_request),
     Migration("records-0005-export-naming", _export_naming),
     Migration("register-0008-former-names", _former_names),
+    Migration("records-0006-faces-that-may-be", _faces_that_may_be),
 )
 
 

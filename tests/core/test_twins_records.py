@@ -1,0 +1,276 @@
+"""A face confirmed as one twin may be the other (s28): Grace and Hope Bennett are twins; a face
+PhotoVet is not certain is Grace, with Hope near it, is confirmed "Yes, it is Grace", exported
+and posted. The records said the photo shows Grace only, so Hope's subject access report did
+not list it and her withdrawal did not put it on the take-down list.
+
+Now the export records who a face shown may be besides whom it is shown as
+(``policy.maybe_shown``, ``ExportRecord.people_maybe``): Hope's report lists the photo as one
+that may show her, never naming Grace; her withdrawal (or do not photograph) puts it on the
+take-down list with that reason, unless she was already refused for that same reason when it was
+exported (staff confirmed Grace knowing it, with a reason, and an approver looked at it alone).
+Grace's own report and list are as before; a face not near Hope never counts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from photovet.core import policy
+from photovet.core.models import NO, YES, Channel, Face, MatchStatus, VideoTrack
+from photovet.core.pipeline import Engine, export_batch
+from photovet.core.records.exports import RecordsError
+from photovet.core.vision.faces import SFACE
+from photovet.core.workspace import Workspace
+from tests.conftest import act_as, office_access
+from tests.core.test_lookalikes import Faces, _photo
+from tests.core.test_twins import (
+    GRACE,
+    GRACE_ROW,
+    HOPE,
+    HOPE_ROW,
+    PROBE,
+    RORY,
+    SIG_GRACE,
+    SIG_HOPE,
+    SIG_RORY,
+    uncertain_grace,
+)
+
+ON = dt.date.today()
+
+
+def _register(hope_fb: str) -> str:
+    return ("UPN,Surname,Forename,Year,DOB,Consent: School Website,Consent: Facebook,"
+            "Family ID\n"
+            f"{GRACE},Bennett,Grace,Year 3,04/05/2019,Yes,Yes,F100\n"
+            f"{HOPE},Bennett,Hope,Year 3,04/05/2019,Yes,{hope_fb},F100\n"
+            f"{RORY},Quinn,Rory,Year 3,11/01/2019,Yes,Yes,F200\n")
+
+
+def _workspace(tmp_path: Path, hope_fb: str = "Yes") -> Workspace:
+    ws = Workspace.open(tmp_path / "home", access=office_access("Mrs Jane Okafor"))
+    ws.settings.text.enabled = False
+    ws.settings.approval.required = True
+    csv = tmp_path / "mis.csv"
+    csv.write_text(_register(hope_fb), encoding="utf-8")
+    assert ws.import_register(csv, today=ON).applied
+    ws.register.store_signatures({GRACE: [(SIG_GRACE, "g.jpg")], HOPE: [(SIG_HOPE, "h.jpg")],
+                                  RORY: [(SIG_RORY, "r.jpg")]}, replace=True, source="test",
+                                 model=SFACE)
+    return ws
+
+
+def _engine(ws: Workspace, faces: list | None = None) -> Engine:
+    """Every photo has the face PhotoVet is not certain is Grace (Hope near), and Rory (far
+    from both, recognised) beside it."""
+    faces = faces or [((40, 40, 80, 80), {SFACE: PROBE}),
+                      ((200, 40, 80, 80), {SFACE: SIG_RORY + 0.01})]
+    return Engine(ws.settings, register=ws.register, reviews=ws.reviews, cache=ws.cache,
+                  face_engine=Faces(faces))
+
+
+def _export_posted(ws: Workspace, tmp_path: Path, name: str, *, reason: str = "",
+                   faces: list | None = None) -> int:
+    """Check ``name``, confirm its uncertain face as Grace, approve, export and post it on
+    Facebook; the export record's id."""
+    engine = _engine(ws, faces)
+    fb = ws.channels.get("facebook")
+    photo = _photo(tmp_path, name)
+    a = engine.decide(engine.analyse(photo), fb, on=ON)
+    grace = next(i for i, f in enumerate(a.faces) if f.person == GRACE)
+    assert a.faces[grace].match_status == MatchStatus.UNCERTAIN.value
+    act_as(ws, "Mrs Jane Okafor")
+    ws.reviewer().face(a, grace, "assign", fb, person=GRACE, reason=reason)
+    a = engine.decide(engine.analyse(photo), fb, on=ON)
+    assert a.faces[grace].decision == "show" and a.faces[grace].who == GRACE
+    ws.approvals.mark_ready(a, batch="Trip")
+    act_as(ws, "Mrs Karen Lowe")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         seen_on="the photo, opened", hand_named_checked=True)
+    act_as(ws, "Mrs Jane Okafor")
+    out = tmp_path / f"out-{name}"
+    out.mkdir()
+    results = [s.result for s in export_batch([a], out, label="Trip", engine=engine,
+                                              channel=fb, records=ws.records,
+                                              approvals=ws.approvals)
+               if s.result is not None]
+    assert [r.ok for r in results] == [True], [r.error for r in results]
+    [rec] = [r for r in ws.records.exports() if r.source_path.endswith(name)]
+    assert ws.records.mark_posted(files=[Path(rec.output_path)], channel="facebook",
+                                  url="https://fb.example/trip") == 1
+    return rec.id
+
+
+def text_of(path: Path) -> str:
+    doc = path.read_text(encoding="utf-8")
+    body = re.sub(r"<style>.*?</style>", " ", doc, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+# --- policy ------------------------------------------------------------------------------------
+
+def test_a_face_shown_as_grace_with_hope_near_may_be_hope():
+    f = uncertain_grace(override_person=GRACE, decision="show")
+    assert policy.maybe_shown(f) == [(HOPE, policy.MAYBE_NEAR)]
+    # covered: it shows nobody
+    assert policy.maybe_shown(dataclasses.replace(f, decision="cover")) == []
+    # named as Hope over PhotoVet's uncertain Grace: it may be Grace
+    assert policy.maybe_shown(dataclasses.replace(f, override_person=HOPE)) == [
+        (GRACE, policy.MAYBE_NEAR)]
+    # recognised as Grace and shown, nobody renamed it: the matcher was certain
+    sure = Face(box=(0, 0, 9, 9), score=0.9, person=GRACE, match_status="recognised",
+                near=[(HOPE, 0.9)], decision="show")
+    assert policy.maybe_shown(sure) == []
+    # recognised as Hope, named as Grace by hand: it may be Hope, as PhotoVet recognised
+    renamed = dataclasses.replace(sure, person=HOPE, override_person=GRACE, near=[])
+    assert policy.maybe_shown(renamed) == [(HOPE, policy.MAYBE_RECOGNISED)]
+    # a face nobody is near: nobody else
+    assert policy.maybe_shown(dataclasses.replace(f, near=[])) == []
+    # a video track follows the same rule
+    t = VideoTrack(id=1, frames=[0], boxes=[(0, 0, 9, 9)], scores=[0.9], match_status="uncertain",
+                   person=GRACE, near=[(HOPE, 0.9)], override_person=GRACE, decision="show")
+    assert policy.maybe_shown(t) == [(HOPE, policy.MAYBE_NEAR)]
+
+
+def test_a_twin_already_refused_when_exported_comes_down_only_for_a_new_reason():
+    fb = Channel("facebook", "Facebook")
+    then = policy.consent_missing(HOPE_ROW, fb, "photo", ON)
+    assert then == "Consent refused for Facebook"
+    assert policy.maybe_consent_missing(HOPE_ROW, fb, "photo", ON, missing_then=then) is None
+    dnp = dataclasses.replace(HOPE_ROW, do_not_photograph=True)
+    assert policy.maybe_consent_missing(dnp, fb, "photo", ON, missing_then=then) == \
+        policy.REASON_DNP
+    yes_then = dataclasses.replace(HOPE_ROW, photo_consent={"facebook": YES})
+    assert policy.maybe_consent_missing(yes_then, fb, "photo", ON) is None
+    assert policy.maybe_consent_missing(HOPE_ROW, fb, "photo", ON) == then
+    # another channel's post: nothing was known of it when exported (fail closed)
+    assert policy.maybe_consent_missing(GRACE_ROW, fb, "photo", ON) is None
+
+
+# --- through the register, an export, a post ----------------------------------------------------
+
+def test_hope_withdrawing_takes_down_the_photo_confirmed_as_grace(tmp_path):
+    ws = _workspace(tmp_path, hope_fb="Yes")
+    try:
+        rid = _export_posted(ws, tmp_path, "trip.jpg")
+        rec = ws.records.get(rid)
+        assert sorted(rec.people_shown) == sorted([GRACE, RORY])
+        assert list(rec.people_maybe) == [HOPE]                 # Rory's face is near nobody
+        m = rec.people_maybe[HOPE]
+        assert (m.named_as, m.how, m.missing_then) == (GRACE, "near", "")
+        assert ws.takedown() == []
+        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                                requested_on=ON)
+        [item] = ws.takedown()
+        assert item.export_id == rid and item.people == [HOPE] and item.status == "posted"
+        assert item.names == {HOPE: "Hope Bennett"}
+        assert item.reasons[HOPE] == (
+            "A face in it may be Hope Bennett (staff named it as another person): consent "
+            f"withdrawn on {ON:%d/%m/%Y} (requested by Mrs Bennett (mother), {ON:%d/%m/%Y})")
+        assert [i.id for i in ws.takedown(person=HOPE)] == [item.id]
+        assert ws.takedown(person=GRACE) == [] and ws.takedown(person=RORY) == []
+        # posting it again is refused, and says why in a sentence
+        with pytest.raises(RecordsError) as refused:
+            ws.records.mark_posted(files=[Path(rec.output_path)], channel="facebook")
+        assert ("is on the take-down list (since " in refused.value.message
+                and "because a face in it may be Hope Bennett (staff named it as another "
+                "person), and Hope Bennett's consent for Facebook was withdrawn on "
+                f"{ON:%d/%m/%Y}" in refused.value.message)
+    finally:
+        ws.close()
+
+
+def test_hopes_report_lists_the_photo_without_naming_grace(tmp_path):
+    ws = _workspace(tmp_path, hope_fb="Yes")
+    try:
+        rid = _export_posted(ws, tmp_path, "trip.jpg")
+        hope = text_of(ws.subject_access_report(HOPE, tmp_path / "hope.html"))
+        part = hope[hope.index("Photos that may show this person (1)"):
+                    hope.index("Take-down list (")]
+        assert "trip.jpg" in part
+        assert ("PhotoVet could not tell a face in this photo from this person's face, and a "
+                "member of staff named that face as another person.") in part
+        assert "posted on Facebook on" in part and "https://fb.example/trip" in part
+        assert "Grace" not in hope                                  # never the other twin
+        assert "Photos exported (0)" in hope
+        # withdrawn: the report says it is on the take-down list, and why
+        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                                requested_on=ON)
+        hope = text_of(ws.subject_access_report(HOPE, tmp_path / "hope2.html"))
+        assert "Take-down list (1 to do)" in hope and "May show them 1" in hope
+        assert "A face in it may be Hope Bennett (staff named it as another person)" in hope
+        assert "Grace" not in hope
+        row = ws.audit.rows(action="sar.created")[-1]
+        assert row["details"]["may_show"] == [rid]
+        # Grace's report: her photo as before, and nothing that may show her
+        grace = text_of(ws.subject_access_report(GRACE, tmp_path / "grace.html"))
+        assert "Photos exported (1)" in grace and "Face shown" in grace
+        assert "Photos that may show this person (0)" in grace
+        assert "Hope" not in grace
+    finally:
+        ws.close()
+
+
+def test_a_twin_refused_when_confirmed_with_a_reason_stays_up_until_something_changes(tmp_path):
+    ws = _workspace(tmp_path, hope_fb="No")
+    try:
+        rid = _export_posted(ws, tmp_path, "trip.jpg",
+                             reason="Mrs Lee: Grace has the fringe, Hope was off sick")
+        m = ws.records.get(rid).people_maybe[HOPE]
+        assert m.missing_then == "Consent refused for Facebook"
+        assert ws.takedown() == []            # known and vouched for when it was exported
+        ws.register.set_do_not_photograph(HOPE, True, requested_by="Mrs Bennett (mother)",
+                                          requested_on=ON)
+        [item] = ws.takedown()
+        assert item.export_id == rid and item.people == [HOPE]
+        assert item.reasons[HOPE].startswith(
+            "A face in it may be Hope Bennett (staff named it as another person): on the "
+            "do-not-photograph list since")
+    finally:
+        ws.close()
+
+
+def test_a_face_not_near_hope_never_counts(tmp_path):
+    """Grace's face alone, recognised for certain: Hope is in nothing."""
+    ws = _workspace(tmp_path, hope_fb="Yes")
+    try:
+        engine = _engine(ws, [((40, 40, 80, 80), {SFACE: SIG_GRACE + 0.001})])
+        fb = ws.channels.get("facebook")
+        a = engine.decide(engine.analyse(_photo(tmp_path, "g.jpg")), fb, on=ON)
+        assert a.faces[0].match_status == "recognised" and a.faces[0].decision == "show"
+        ws.approvals.mark_ready(a, batch="Trip")
+        act_as(ws, "Mrs Karen Lowe")
+        ws.approvals.approve(a, engine.approval_parts(a),
+                             checks=ws.approvals.required_checks(), seen_on="the photo")
+        act_as(ws, "Mrs Jane Okafor")
+        (tmp_path / "out").mkdir()
+        list(export_batch([a], tmp_path / "out", label="Trip", engine=engine, channel=fb,
+                          records=ws.records, approvals=ws.approvals))
+        [rec] = ws.records.exports()
+        assert rec.people_shown == [GRACE] and rec.people_maybe == {}
+        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                                requested_on=ON)
+        assert ws.takedown() == []
+        hope = text_of(ws.subject_access_report(HOPE, tmp_path / "hope.html"))
+        assert "Photos that may show this person (0)" in hope
+    finally:
+        ws.close()
+
+
+def test_forgetting_a_leaver_forgets_the_faces_that_may_be_them(tmp_path):
+    ws = _workspace(tmp_path, hope_fb="Yes")
+    try:
+        rid = _export_posted(ws, tmp_path, "trip.jpg")
+        assert ws.db.scalar("SELECT COUNT(*) FROM export_maybe WHERE person = ?", [HOPE]) == 1
+        from photovet.core.retention import DueItem
+
+        item = DueItem("export-records", f"person:{HOPE}", "", ON, data={"person": HOPE})
+        ws.retention()._forget_in_records(item)
+        assert ws.records.get(rid).people_maybe == {}
+    finally:
+        ws.close()
