@@ -58,7 +58,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
-import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +79,7 @@ from photovet.core.models import (
     VideoAnalysis,
     VideoTrack,
 )
+from photovet.core.words import TakedownReason
 
 NO_CHILDREN = Mode.NO_IDENTIFIABLE_CHILDREN.value
 CONSENT = Mode.CONSENT.value
@@ -782,27 +782,42 @@ def decide_name(person: Person | None, channel: Channel, media: str, mode: str |
                 on: _dt.date, form: str = "full") -> Decision:
     """Keep or cover a person's name READ IN THE PICTURE (a badge, a certificate, a door sign).
     Staff follow their own name-with-photo consent, as pupils do."""
+    action, reason, _detail = _name_rule(person, channel, media, mode, on, form)
+    return Decision(action, reason)
+
+
+def _low(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _name_rule(person: Person | None, channel: Channel, media: str, mode: str | Mode,
+               on: _dt.date, form: str) -> tuple[str, str, str]:
+    """``decide_name``'s (action, reason, detail): the detail is the reason about the person
+    without whose name it is ('on the do-not-photograph list', 'no consent to show names'),
+    for a take-down list's sentence ("Kit Hart's name can be read in it (...)")."""
     if person is None:
-        return Decision("cover", "Name not matched to the register")
+        return "cover", "Name not matched to the register", "not matched to the register"
     block = person_block(person, on)
     if block:
-        return Decision("cover", f"Name: {block[0].lower()}{block[1:]}")
+        return "cover", f"Name: {_low(block)}", _low(block)
     mode_v = effective_mode(channel, mode)
     if not _known_mode(mode_v):
-        return Decision("cover", REASON_UNKNOWN_MODE)
+        return "cover", REASON_UNKNOWN_MODE, _low(REASON_UNKNOWN_MODE)
     who = "Staff name" if person.is_staff else "Pupil's name"
     if mode_v == NO_CHILDREN and not person.is_staff:
-        return Decision("cover", f"{who} (no identifiable children on this channel)")
-    if not person.name_with_photo:
-        return Decision("cover", f"{who} (no consent to show names)")
-    if not person.consents_to(channel.id, media):
-        why = no_consent_reason(channel, media, person.consent_state(channel.id, media))
-        return Decision("cover", f"{who} ({why[0].lower()}{why[1:]})")
-    if not name_rule_allows(channel, form):
+        detail = "no identifiable children on this channel"
+    elif not person.name_with_photo:
+        detail = "no consent to show names"
+    elif not person.consents_to(channel.id, media):
+        detail = _low(no_consent_reason(channel, media, person.consent_state(channel.id, media)))
+    elif not name_rule_allows(channel, form):
         rule = {"first": "first names only", "initials": "initials only",
                 "none": "no names"}.get(channel.names, channel.names)
-        return Decision("cover", f"{who} ({channel.label}: {rule})")
-    return Decision("keep", f"{who} (consent to show names on {channel.label})")
+        detail = f"{channel.label}: {rule}"
+    else:
+        detail = f"consent to show names on {channel.label}"
+        return "keep", f"{who} ({detail})", detail
+    return "cover", f"{who} ({detail})", detail
 
 
 def rule_for_text(item: TextItem, person: Person | None, channel: Channel, media: str,
@@ -1131,55 +1146,22 @@ class TakenDown:
     posted: bool = True
 
 
-def _person_clause(name: str, reason: str, channel_label: str) -> str:
-    """A take-down list's reason for one person (\"Consent withdrawn on 30/11/2026\") said
-    about them in a sentence (\"Seun Adeyemi's consent for Facebook was withdrawn on
-    30/11/2026\"). Words only: the reason was decided by ``consent_missing`` and friends."""
-    low = (reason[:1].lower() + reason[1:]) if reason else "consent is missing"
-    if reason.startswith("A face in it may be ") and "): " in reason:
-        # words.maybe_reason: "A face in it may be Hope Bennett (staff named it ...): why"
-        said, _, why = reason.partition("): ")
-        clause = _person_clause(name, why[:1].upper() + why[1:], channel_label)
-        return f"{said[:1].lower()}{said[1:]}), and {clause}"
-    if reason.startswith("Consent withdrawn"):
-        rest = reason[len("Consent withdrawn"):]          # " on D", " for videos on X on D"
-        if rest.startswith(" for "):
-            what, _, day = rest[len(" for "):].rpartition(" on ")
-            if not what:
-                what, day = rest[len(" for "):], ""
-            return f"{name}'s consent for {what} was withdrawn" + (f" on {day}" if day else "")
-        return f"{name}'s consent for {channel_label} was withdrawn{rest}"
-    if reason.startswith("Consent refused for "):
-        return f"{name}'s consent for {reason[len('Consent refused for '):]} is No"
-    if reason.startswith("No consent for "):
-        return f"{name}'s consent for {reason[len('No consent for '):]} is not recorded"
-    if reason.startswith(REASON_DNP):                   # "... since D (requested by ...)"
-        return f"{name} is on the do-not-photograph list{reason[len(REASON_DNP):]}"
-    if reason.startswith("Left school on "):
-        return f"{name} {low}"
-    if reason.startswith("Register row rejected"):
-        return f"{name}'s register row was rejected"
-    if reason == "No longer in the register":
-        return f"{name} is no longer in the register"
-    if reason.startswith("Name readable: "):
-        detail = reason[len("Name readable: "):]
-        inner = re.fullmatch(r"(?:pupil's|staff) name \((.*)\)", detail, re.IGNORECASE)
-        if inner:
-            detail = inner.group(1)
-        elif detail.lower().startswith("name: "):
-            detail = detail[len("name: "):]
-        return f"{name}'s name can be read in it ({detail})"
-    if reason.startswith("Named in the caption as "):
-        found, _, why = reason[len("Named in the caption as "):].partition(": ")
-        return f"its caption names {name} as {found}" + (f" ({why})" if why else "")
-    return f"{name}: {low}"
+def _person_clause(name: str, reason: TakedownReason | str, channel_label: str) -> str:
+    """A take-down list's reason for one person said about them in a sentence ("Seun
+    Adeyemi's consent for Facebook was withdrawn on 30/11/2026"), from its parts
+    (``TakedownReason.sentence``). A reason known only by its words (recorded before, and no
+    longer missing now) is said as it is ("Seun Adeyemi: consent withdrawn on 30/11/2026")."""
+    if isinstance(reason, TakedownReason):
+        return reason.sentence(name, channel_label)
+    return f"{name}: {_low(reason) if reason else 'consent is missing'}"
 
 
 def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def post_refusal(file_name: str, channel: Channel, missing: Sequence[tuple[str, str]],
+def post_refusal(file_name: str, channel: Channel,
+                 missing: Sequence[tuple[str, TakedownReason | str]],
                  taken_down: Sequence[TakenDown] = ()) -> str | None:
     """Why an export may not be recorded as posted on ``channel``, or None.
 
@@ -1190,7 +1172,8 @@ def post_refusal(file_name: str, channel: Channel, missing: Sequence[tuple[str, 
     - the export has a take-down item (``taken_down``, on any channel): taken down (done), it
       came down for a reason and cannot go up again; still open, it must come down, not go up;
     - anyone it shows, whose name can be read in it, or whom its caption names would now be
-      covered on ``channel`` for its media type (``missing``: ``(name, reason)`` for each, as
+      covered on ``channel`` for its media type (``missing``: ``(name, reason)`` for each, the
+      reason in its parts (``TakedownReason``), as
       the take-down list decides them with ``consent_missing``, ``name_consent_missing`` and
       ``caption_consent_missing``, with the register as it is now).
 
@@ -1511,10 +1494,18 @@ def no_longer_shown(before: Person | None, now: Person | None, channel: Channel,
 def name_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
                          form: str = "full") -> str | None:
     """Why a person whose NAME was left readable on ``channel`` may not be named there now."""
+    parts = name_consent_missing_parts(person, channel, media, on, form)
+    return parts[0] if parts else None
+
+
+def name_consent_missing_parts(person: Person | None, channel: Channel, media: str,
+                               on: _dt.date, form: str = "full") -> tuple[str, str] | None:
+    """``name_consent_missing`` with its detail about the person ('on the do-not-photograph
+    list'): (reason, detail), or None."""
     if person is None:
-        return "No longer in the register"
-    d = decide_name(person, channel, media, CONSENT, on, form)
-    return None if d.action == "keep" else d.reason
+        return "No longer in the register", "no longer in the register"
+    action, reason, detail = _name_rule(person, channel, media, CONSENT, on, form)
+    return None if action == "keep" else (reason, detail)
 
 
 #: how much of a name a caption used, least first ("E.T." < "Emily" < "Emily Tranter")
@@ -1584,7 +1575,8 @@ __all__ = [
     "NOT_A_FACE_REASON_SCORE", "export_refusal", "face_override_refusal",
     "ALLOWED", "NEEDS_REASON", "REFUSED", "OverrideAsk", "covered_whatever_said",
     "face_override_ask", "text_override_ask",
-    "name_consent_missing", "no_longer_shown", "person_block", "post_refusal", "publication",
+    "name_consent_missing", "name_consent_missing_parts", "no_longer_shown", "person_block",
+    "post_refusal", "publication",
     "refused_outright", "rule_for_face", "rule_for_text", "TakenDown", "text_override_refusal",
 ]
 

@@ -6,8 +6,10 @@ when one is a video), a consent value ("Yes", "No", "Not recorded"), a withdrawa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -182,40 +184,175 @@ def withdrawn_reason(when: str | _dt.date | _dt.datetime | None, media: str = "p
     return f"{text} (requested by {requested})"
 
 
-def consent_missing_words(why: str, person: Person | None, channel: Channel, media: str,
-                          history: Iterable[Any]) -> str:
-    """The reason a take-down list gives for someone (``why``: policy's, such as "Consent
-    refused for School website"), said as a withdrawal ("Consent withdrawn on 12/03/2026")
-    when the register once said Yes for this channel and media and its last change took the
-    Yes away. Only the words change: any other reason (do not photograph, a leaver, never
-    asked) is ``why`` as it is. ``history``: the person's consent changes, oldest first
-    (``Register.history``)."""
-    from photovet.core.policy import REASON_DNP, no_consent_reason  # noqa: PLC0415
+#: what a take-down reason says of the person (``TakedownReason.kind``)
+WITHDRAWN = "withdrawn"          # the register said Yes; its last change took it away
+REFUSED = "refused"              # No, and never withdrawn here
+NO_CONSENT = "not-recorded"      # consent not recorded
+DO_NOT_PHOTOGRAPH = "dnp"        # on the do-not-photograph list (since ``day``, when put on by hand)
+LEFT = "left"                    # left school on ``day``
+REJECTED = "rejected"            # their register row was rejected
+GONE = "gone"                    # no longer in the register
+OTHER = "other"                  # policy's words as they are (``text``)
 
-    if person is not None and why == REASON_DNP:
+
+@dataclass(frozen=True)
+class TakedownReason:
+    """Why someone in an export may not be there now, in its parts, made where the take-down
+    list decides it (``takedown_reason``; records/takedown.py) and said in one place: the
+    list's words (``words``) and a sentence about the person (``sentence``), so no reason is
+    read back from its words.
+
+    ``via``: how they are in it: "face", "name" (readable in the picture: ``detail`` is the
+    reason about them), "caption" (``found``: the words it used) or "maybe" (a face shown as
+    someone else may be them: ``how``, ``named``, and ``person_name`` for the list's words)."""
+
+    kind: str
+    channel: str = ""            # the channel's label
+    media: str = "photo"
+    day: str = ""                # DD/MM/YYYY: withdrawn on, on the list since, left on
+    asked: str = ""              # who asked (``request_words``; "Not recorded"); "" not said
+    text: str = ""               # policy's reason as decided
+    via: str = "face"
+    detail: str = ""
+    found: str = ""
+    how: str = ""
+    named: bool = True
+    person_name: str = ""
+
+    @property
+    def _asked_words(self) -> str:
+        if not self.asked:
+            return ""
+        if self.asked == consent_word(NOT_RECORDED):
+            return " (who requested it: not recorded)"
+        return f" (requested by {self.asked})"
+
+    @property
+    def _what(self) -> str:
+        """'Facebook', or 'videos on Facebook'."""
+        return f"videos on {self.channel}" if self.media == "video" else self.channel
+
+    @property
+    def person_words(self) -> str:
+        """What the register now says of them, as a take-down list says it: 'Consent withdrawn
+        on 12/03/2026 (requested by ...)', 'Consent refused for School website', 'On the
+        do-not-photograph list since 30/11/2026', or policy's reason as it is."""
+        if self.kind == WITHDRAWN:
+            return withdrawn_reason(self.day, self.media, self.channel, requested=self.asked)
+        if self.kind == DO_NOT_PHOTOGRAPH:
+            return (self.text + (f" since {self.day}" if self.day else "")
+                    + self._asked_words)
+        return self.text
+
+    @property
+    def words(self) -> str:
+        """The take-down list's reason: 'Consent withdrawn on 12/03/2026', 'Name readable:
+        pupil's name (no consent to show names)', 'Named in the caption as \u201cE.T.\u201d:
+        consent refused for Facebook', 'A face in it may be Hope Bennett (staff named it as
+        another person): consent withdrawn on 12/03/2026'."""
+        if self.via == "name":
+            return f"Name readable: {_low(self.text)}"
+        if self.via == "caption":
+            return f"Named in the caption as \u201c{self.found}\u201d: {_low(self.text)}"
+        if self.via == "maybe":
+            return maybe_reason(self.person_name, self.how, self.named, self.person_words)
+        return self.person_words
+
+    def sentence(self, name: str, channel_label: str = "") -> str:
+        """The reason said about ``name`` in a sentence: "Seun Adeyemi's consent for Facebook
+        was withdrawn on 30/11/2026", "its caption names Kit Hart as \u201cE.T.\u201d (...)".
+        ``channel_label``: the channel said when the reason does not carry one."""
+        if self.via == "name":
+            return f"{name}'s name can be read in it ({self.detail or _low(self.text)})"
+        if self.via == "caption":
+            return f"its caption names {name} as \u201c{self.found}\u201d" + (
+                f" ({_low(self.text)})" if self.text else "")
+        if self.via == "maybe":
+            return (f"{_low(MAYBE_REASON_START)}{name} ({maybe_how(self.how, self.named)}), "
+                    f"and {self._person_sentence(name, channel_label)}")
+        return self._person_sentence(name, channel_label)
+
+    def _person_sentence(self, name: str, channel_label: str) -> str:
+        what = self._what if self.channel else channel_label
+        if self.kind == WITHDRAWN:
+            return (f"{name}'s consent for {what} was withdrawn"
+                    + (f" on {self.day}" if self.day else "") + self._asked_words)
+        if self.kind == REFUSED:
+            return f"{name}'s consent for {what} is No"
+        if self.kind == NO_CONSENT:
+            return f"{name}'s consent for {what} is not recorded"
+        if self.kind == DO_NOT_PHOTOGRAPH:
+            return (f"{name} is on the do-not-photograph list"
+                    + (f" since {self.day}" if self.day else "") + self._asked_words)
+        if self.kind == LEFT:
+            return f"{name} left school on {self.day}"
+        if self.kind == REJECTED:
+            return f"{name}'s register row was rejected"
+        if self.kind == GONE:
+            return f"{name} is no longer in the register"
+        return f"{name}: {_low(self.text) or 'consent is missing'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _low(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def takedown_reason(why: str, person: Person | None, channel: Channel, media: str,
+                    history: Iterable[Any]) -> TakedownReason:
+    """The parts of a take-down list's reason for someone whose face is in an export (``why``:
+    policy's, ``consent_missing``): a No or a consent not recorded is a withdrawal (with its
+    day and who asked) when the register once said Yes for this channel and media and its last
+    change took the Yes away; do not photograph put on by hand, since when and who asked.
+    Each is known by policy's own words for it (never by how a reason begins). ``history``:
+    the person's consent changes, oldest first (``Register.history``)."""
+    from photovet.core.policy import (  # noqa: PLC0415
+        REASON_DNP,
+        REASON_INVALID_ROW,
+        consent_missing,
+        no_consent_reason,
+    )
+
+    plain = TakedownReason(OTHER, channel.label, media, text=why)
+    if person is None:
+        gone = why == consent_missing(None, channel, media, _dt.date.today())
+        return dataclasses.replace(plain, kind=GONE if gone else OTHER)
+    if why == REASON_DNP:
         # put on the list by hand: who asked for it, as for a withdrawal
         last = None
         for change in history:
             if getattr(change, "channel", None) == "do_not_photograph":
                 last = change
         if last is None or not getattr(last, "is_withdrawal", False):
-            return why
-        asked = _asked(last)
-        on = uk_day(last.when)
-        return (f"{why} since {on}" if on else why) + (
-            "" if not asked else " (who requested it: not recorded)"
-            if asked == consent_word(NOT_RECORDED) else f" (requested by {asked})")
-    if person is None or why != no_consent_reason(channel, media,
-                                                  person.consent_state(channel.id, media)):
-        return why
+            return dataclasses.replace(plain, kind=DO_NOT_PHOTOGRAPH)
+        return dataclasses.replace(plain, kind=DO_NOT_PHOTOGRAPH, day=uk_day(last.when),
+                                   asked=_asked(last))
+    if why == REASON_INVALID_ROW:
+        return dataclasses.replace(plain, kind=REJECTED)
+    if person.leaving_date is not None and why == f"Left school on {uk_day(person.leaving_date)}":
+        return dataclasses.replace(plain, kind=LEFT, day=uk_day(person.leaving_date))
+    state = person.consent_state(channel.id, media)
+    if why != no_consent_reason(channel, media, state):
+        return plain
     last = None
     for change in history:
         if getattr(change, "channel", None) == channel.id and \
                 (getattr(change, "media", "photo") or "photo") == media:
             last = change
     if last is None or last.old_state != YES or last.new_state == YES:
-        return why
-    return withdrawn_reason(last.when, media, channel.label, requested=_asked(last))
+        return dataclasses.replace(plain, kind=REFUSED if state == NO else NO_CONSENT)
+    return dataclasses.replace(plain, kind=WITHDRAWN, day=uk_day(last.when), asked=_asked(last))
+
+
+def consent_missing_words(why: str, person: Person | None, channel: Channel, media: str,
+                          history: Iterable[Any]) -> str:
+    """The reason a take-down list gives for someone (``why``: policy's, such as "Consent
+    refused for School website"), said as a withdrawal ("Consent withdrawn on 12/03/2026")
+    when the register once said Yes for this channel and media and its last change took the
+    Yes away (``takedown_reason``'s words)."""
+    return takedown_reason(why, person, channel, media, history).words
 
 
 #: how a take-down list's reason for a face that may be someone begins (``maybe_reason``)
@@ -234,8 +371,7 @@ def maybe_reason(name: str, how: str, named: bool, why: str) -> str:
     """A take-down list's reason for someone a face in an export may be (policy.maybe_shown),
     ``why`` their consent is missing (as ``consent_missing_words`` says it): 'A face in it may
     be Hope Bennett (staff named it as another person): consent withdrawn on 12/03/2026'."""
-    return (f"{MAYBE_REASON_START}{name} ({maybe_how(how, named)}): "
-            f"{why[:1].lower()}{why[1:]}")
+    return f"{MAYBE_REASON_START}{name} ({maybe_how(how, named)}): {_low(why)}"
 
 
 def _asked(change: Any) -> str:
@@ -290,8 +426,9 @@ def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[
     return [" ".join(line.split()) for line in (o[:1].upper() + o[1:] for o in out)]
 
 
-__all__ = ["MAYBE_REASON_START", "VIDEO_ENDINGS", "caption_brief", "caption_lines",
-           "caption_word", "consent_missing_words", "consent_word", "count", "full_sentence",
-           "maybe_how", "maybe_reason", "media_count", "media_of", "not_in_mis_file", "part_of",
-           "register_count", "rejected_count", "request_words", "tally", "uk_day", "verb",
-           "withdrawn_reason"]
+__all__ = ["DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_REASON_START", "NO_CONSENT", "OTHER",
+           "REFUSED", "REJECTED", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
+           "caption_brief", "caption_lines", "caption_word", "consent_missing_words",
+           "consent_word", "count", "full_sentence", "maybe_how", "maybe_reason", "media_count",
+           "media_of", "not_in_mis_file", "part_of", "register_count", "rejected_count",
+           "request_words", "takedown_reason", "tally", "uk_day", "verb", "withdrawn_reason"]

@@ -16,6 +16,17 @@ from photovet.core.policy import TakenDown, post_refusal
 from photovet.core.records import takedown
 from photovet.core.records.exports import CaptionRef, RecordsError
 from photovet.core.storage import open_db
+from photovet.core.words import (
+    DO_NOT_PHOTOGRAPH,
+    GONE,
+    LEFT,
+    NO_CONSENT,
+    OTHER,
+    REFUSED,
+    REJECTED,
+    WITHDRAWN,
+    TakedownReason,
+)
 from tests.conftest import office_access, office_records
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -192,22 +203,89 @@ def test_with_the_real_register_a_withdrawal_is_said_as_one(tmp_path):
     ws.close()
 
 
-@pytest.mark.parametrize("reason, said", [
-    ("Consent withdrawn on 30/11/2026",
+def test_who_asked_for_a_video_withdrawal_is_said_where_it_belongs(tmp_path):
+    """A take-down reason is made into a sentence from its parts: "on the phone" in who asked
+    for a withdrawal of video consent was read back as the day it was withdrawn ("... was
+    withdrawn on the phone, 28/11/2026)")."""
+    from photovet.core.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "home", access=office_access())
+    try:
+        rows = [{"upn": UPNS[0], "surname": "Adeyemi", "forename": "Seun"}]
+        assert ws.import_register(register_csv(tmp_path / "r1.csv", rows)).applied
+        seun = UPNS[0]
+        ws.register.set_consent(seun, "facebook", True, media="video")
+        rec = ws.records
+        rid = rec.add_export(make_export(tmp_path, 1, shown=[seun], name="clip"),
+                             batch="Clips", channel="facebook", preparer="p", approver="a")
+        ws.db.execute("UPDATE exports SET media = 'video' WHERE id = ?", [rid])   # a clip
+        asked_on = TODAY - dt.timedelta(days=2)
+        ws.register.set_consent(seun, "facebook", False, media="video",
+                                requested_by="Mrs Adeyemi (mother), on the phone",
+                                requested_on=asked_on)
+        [item] = ws.takedown()
+        today, asked = f"{TODAY:%d/%m/%Y}", f"{asked_on:%d/%m/%Y}"
+        assert item.reasons[seun] == (
+            f"Consent withdrawn for videos on Facebook on {today} (requested by Mrs Adeyemi "
+            f"(mother), on the phone, {asked})")
+        refused: list = []
+        assert rec.mark_posted(batch="Clips", channel="facebook", refused=refused) == 0
+        assert [why for _, why in refused] == [
+            f"clip.jpg is on the take-down list (since {today}) because Seun Adeyemi's consent "
+            f"for videos on Facebook was withdrawn on {today} (requested by Mrs Adeyemi "
+            f"(mother), on the phone, {asked}): it cannot be posted"]
+    finally:
+        ws.close()
+
+
+@pytest.mark.parametrize("reason, words, said", [
+    (TakedownReason(WITHDRAWN, "Facebook", day="30/11/2026"),
+     "Consent withdrawn on 30/11/2026",
      "Seun Adeyemi's consent for Facebook was withdrawn on 30/11/2026"),
-    ("Consent withdrawn for videos on Facebook on 30/11/2026",
+    (TakedownReason(WITHDRAWN, "Facebook", "video", day="30/11/2026"),
+     "Consent withdrawn for videos on Facebook on 30/11/2026",
      "Seun Adeyemi's consent for videos on Facebook was withdrawn on 30/11/2026"),
-    ("Consent refused for videos on Facebook", "Seun Adeyemi's consent for videos on Facebook is No"),
-    ("No consent for Facebook", "Seun Adeyemi's consent for Facebook is not recorded"),
-    ("Register row rejected (fix the register)", "Seun Adeyemi's register row was rejected"),
-    ("No longer in the register", "Seun Adeyemi is no longer in the register"),
-    ("Name readable: name: on the do-not-photograph list",
+    # who asked, said with " on " in it, stays where it belongs (read back from the words, it
+    # was taken for the day the consent was withdrawn)
+    (TakedownReason(WITHDRAWN, "Facebook", "video", day="30/11/2026",
+                    asked="Mrs Harris (mother), on the phone, 28/11/2026"),
+     "Consent withdrawn for videos on Facebook on 30/11/2026 (requested by Mrs Harris "
+     "(mother), on the phone, 28/11/2026)",
+     "Seun Adeyemi's consent for videos on Facebook was withdrawn on 30/11/2026 (requested by "
+     "Mrs Harris (mother), on the phone, 28/11/2026)"),
+    (TakedownReason(REFUSED, "Facebook", "video", text="Consent refused for videos on Facebook"),
+     "Consent refused for videos on Facebook",
+     "Seun Adeyemi's consent for videos on Facebook is No"),
+    (TakedownReason(NO_CONSENT, "Facebook", text="No consent for Facebook"),
+     "No consent for Facebook", "Seun Adeyemi's consent for Facebook is not recorded"),
+    (TakedownReason(DO_NOT_PHOTOGRAPH, "Facebook", day="30/11/2026", asked="Not recorded",
+                    text="On the do-not-photograph list"),
+     "On the do-not-photograph list since 30/11/2026 (who requested it: not recorded)",
+     "Seun Adeyemi is on the do-not-photograph list since 30/11/2026 (who requested it: not "
+     "recorded)"),
+    (TakedownReason(LEFT, "Facebook", day="01/11/2026", text="Left school on 01/11/2026"),
+     "Left school on 01/11/2026", "Seun Adeyemi left school on 01/11/2026"),
+    (TakedownReason(REJECTED, "Facebook", text="Register row rejected (fix the register)"),
+     "Register row rejected (fix the register)", "Seun Adeyemi's register row was rejected"),
+    (TakedownReason(GONE, "Facebook", text="No longer in the register"),
+     "No longer in the register", "Seun Adeyemi is no longer in the register"),
+    (TakedownReason(OTHER, "Facebook", text="Name: on the do-not-photograph list", via="name",
+                    detail="on the do-not-photograph list"),
+     "Name readable: name: on the do-not-photograph list",
      "Seun Adeyemi's name can be read in it (on the do-not-photograph list)"),
-    ("Something new", "Seun Adeyemi: something new"),
+    (TakedownReason(OTHER, "Facebook", text="Consent refused for Facebook", via="caption",
+                    found="S.A."),
+     "Named in the caption as \u201cS.A.\u201d: consent refused for Facebook",
+     "its caption names Seun Adeyemi as \u201cS.A.\u201d (consent refused for Facebook)"),
+    (TakedownReason(OTHER, "Facebook", text="Something new"), "Something new",
+     "Seun Adeyemi: something new"),
+    ("Something recorded before", "Something recorded before",
+     "Seun Adeyemi: something recorded before"),
 ])
-def test_post_refusal_says_each_reason_about_the_person(reason, said):
+def test_post_refusal_says_each_reason_about_the_person(reason, words, said):
     assert post_refusal("a.jpg", FB, [("Seun Adeyemi", reason)]) == \
         f"a.jpg cannot be posted on Facebook because {said}"
+    assert getattr(reason, "words", reason) == words
 
 
 def test_post_refusal_decides_from_the_items_and_the_people():
@@ -218,8 +296,9 @@ def test_post_refusal_decides_from_the_items_and_the_people():
         "a.jpg is on the take-down list (since 30/11/2026) because consent is now missing for "
         "someone in it: it cannot be posted")
     done = TakenDown("School website", dt.date(2026, 11, 2), dt.date(2026, 11, 3))
-    who = [("Seun Adeyemi", "On the do-not-photograph list"), ("Kit Hart", "Left school on "
-                                                                "01/11/2026")]
+    who = [("Seun Adeyemi", TakedownReason(DO_NOT_PHOTOGRAPH, text="On the do-not-photograph "
+                                                                  "list")),
+           ("Kit Hart", TakedownReason(LEFT, day="01/11/2026", text="Left school on 01/11/2026"))]
     assert post_refusal("a.jpg", FB, who, [open_item, done]) == (
         "a.jpg was taken down from School website on 03/11/2026 because Seun Adeyemi is on the "
         "do-not-photograph list and Kit Hart left school on 01/11/2026: it cannot be posted "

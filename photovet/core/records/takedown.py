@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import datetime as _dt
 import html
 import io
@@ -44,11 +45,11 @@ from photovet.core.policy import (
     caption_consent_missing,
     consent_missing,
     maybe_consent_missing,
-    name_consent_missing,
+    name_consent_missing_parts,
     post_refusal,
 )
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
-from photovet.core.words import consent_missing_words, maybe_reason
+from photovet.core.words import OTHER, TakedownReason, takedown_reason
 
 
 @dataclass
@@ -74,6 +75,8 @@ class TakedownItem:
     note: str | None = None
     new: bool = False                # first listed by this call
     copy_on_disk: bool = False       # the exported file is still at output_path on this PC
+    #: id -> the reason in its parts (``reasons`` is their words)
+    parts: dict[str, TakedownReason] = field(default_factory=dict)
 
     @property
     def done(self) -> bool:
@@ -116,27 +119,31 @@ def _channel(records: Records, channel_id: str) -> Channel:
 
 
 def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
-             cache: dict) -> dict[str, str]:
+             cache: dict) -> dict[str, TakedownReason]:
     """Everyone ``rec`` shows (face), whose name can be read in it or whom its captions on
-    ``channel`` name, and who may not be there now: id -> the take-down list's reason."""
-    reasons: dict[str, str] = {}
+    ``channel`` name, and who may not be there now: id -> why, in its parts (said in one
+    place: ``TakedownReason.words`` on the list, ``.sentence`` in a refused post)."""
+    reasons: dict[str, TakedownReason] = {}
 
     def person(pid: str):
         if pid not in cache:
             cache[pid] = register.find(pid)
         return cache[pid]
 
+    def history(pid: str):
+        return register.history(pid) if person(pid) else ()
+
     for pid in rec.people_shown:
         why = consent_missing(person(pid), channel, rec.media, on)
         if why:   # a withdrawal is said as one, with its date (words only: core/words.py)
-            reasons[pid] = consent_missing_words(why, person(pid), channel, rec.media,
-                                                 register.history(pid) if person(pid) else ())
+            reasons[pid] = takedown_reason(why, person(pid), channel, rec.media, history(pid))
     for pid in rec.names_shown:
         if pid in reasons:
             continue
-        why = name_consent_missing(person(pid), channel, rec.media, on)
-        if why:
-            reasons[pid] = f"Name readable: {why[0].lower()}{why[1:]}"
+        name = name_consent_missing_parts(person(pid), channel, rec.media, on)
+        if name:
+            reasons[pid] = TakedownReason(OTHER, channel.label, rec.media, text=name[0],
+                                          via="name", detail=name[1])
     # a face shown as someone else that may be them (a twin near a face staff confirmed as the
     # other twin): treated as theirs, unless their consent here was missing for the same
     # reason when it was exported (staff named it knowing that; an approver looked at it)
@@ -147,11 +154,11 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
         why = maybe_consent_missing(who, channel, rec.media, on, missing_then=(
             maybe.missing_then if channel.id == rec.channel else ""))
         if why:
-            words = consent_missing_words(why, who, channel, rec.media,
-                                          register.history(pid) if who else ())
-            reasons[pid] = maybe_reason(who.display_name if who is not None else
-                                        "someone no longer in the register", maybe.how,
-                                        bool(maybe.named_as), words)
+            reasons[pid] = dataclasses.replace(
+                takedown_reason(why, who, channel, rec.media, history(pid)), via="maybe",
+                how=maybe.how, named=bool(maybe.named_as),
+                person_name=who.display_name if who is not None else
+                "someone no longer in the register")
     # the captions published with it on this channel (or to be posted with it)
     for _caption, refs in rec.captions_on(channel.id):
         for pid, ref in refs.items():
@@ -160,8 +167,8 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
             why = caption_consent_missing(person(pid), channel, rec.media, on, form=ref.form,
                                           refused_then=ref.refused.get(rec.media, ""))
             if why:
-                reasons[pid] = (f"Named in the caption as \u201c{ref.found}\u201d: "
-                                f"{why[0].lower()}{why[1:]}")
+                reasons[pid] = TakedownReason(OTHER, channel.label, rec.media, text=why,
+                                              via="caption", found=ref.found)
     return reasons
 
 
@@ -182,7 +189,7 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
             "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))"
             " OR id IN (SELECT export_id FROM caption_people)"
             " OR id IN (SELECT export_id FROM export_maybe)")
-    wanted: list[tuple[ExportRecord, Channel, str, list[str], dict[str, str]]] = []
+    wanted: list[tuple[ExportRecord, Channel, str, list[str], dict[str, TakedownReason]]] = []
     for rec in recs:
         posted_channels = list(dict.fromkeys(p.channel for p in rec.posts))
         chans = [(c, "posted") for c in posted_channels]
@@ -190,14 +197,15 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
             chans.append((rec.channel, "exported"))
         for ch, status in chans:
             channel = _channel(records, ch)
-            reasons = _reasons(rec, channel, register, on, people_cache)
-            if reasons and (person is None or person in reasons):
-                wanted.append((rec, channel, status, list(reasons), reasons))
+            parts = _reasons(rec, channel, register, on, people_cache)
+            if parts and (person is None or person in parts):
+                wanted.append((rec, channel, status, list(parts), parts))
     items: list[TakedownItem] = []
     now = _now()
     db = records.db
     with db.atomic():
-        for rec, channel, status, people, reasons in wanted:
+        for rec, channel, status, people, parts in wanted:
+            reasons = {pid: r.words for pid, r in parts.items()}
             row = db.one("SELECT id, first_listed_at, done_at, done_by, note FROM takedown_items "
                          "WHERE export_id = ? AND channel = ?", [rec.id, channel.id])
             new = row is None
@@ -221,7 +229,7 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 source_path=rec.source_path, batch=rec.batch, channel_label=channel.label,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
                 done_at=row[2], done_by=row[3], note=row[4], new=new,
-                copy_on_disk=os.path.lexists(rec.output_path)))
+                copy_on_disk=os.path.lexists(rec.output_path), parts=parts))
     items.sort(key=lambda i: (i.status != "posted", i.id))
     return items
 
@@ -286,13 +294,16 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
     cache: dict = {}
     out: dict[int, str] = {}
     for rec in records.records_by_id(ids):
-        reasons: dict[str, str] = {}
+        reasons: dict[str, TakedownReason | str] = {}
         taken: list[TakenDown] = []
         for item_channel, recorded, listed, done in items.get(rec.id, []):
             try:
                 reasons.update(json.loads(recorded or "{}"))
             except ValueError:
                 pass
+            # as the register says it now, in parts; a reason only recorded (their consent
+            # since given again) is said as it was recorded
+            reasons.update(_reasons(rec, _channel(records, item_channel), register, on, cache))
             taken.append(TakenDown(label(item_channel), _local_day(listed), _local_day(done),
                                    any(p.channel == item_channel for p in rec.posts)))
         reasons.update(_reasons(rec, ch, register, on, cache))
