@@ -755,6 +755,9 @@ class ExportResult:
     #: people a face shown may be besides whom it is shown as (policy.maybe_shown): (register
     #: id, whom that face is shown as ('' nobody), "recognised" | "near")
     people_maybe: list[tuple[str, str, str]] = field(default_factory=list)
+    #: why each of them was already missing here as the export was decided ('' they were not);
+    #: one not given is judged as the register is when the export is recorded
+    maybe_missing: dict[str, str] = field(default_factory=dict)
     channel: str = ""
     fingerprint: str = ""                                    # what was approved (approval.py)
     approver: str | None = None

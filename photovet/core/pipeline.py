@@ -1110,7 +1110,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
         ready, already = _already_exported(records, ready, label, ch.id, Path(out_dir))
     for a, pub, approver, fp in ready:
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
-                              _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
+                              _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
+                                      maybe_then=_maybe_then(engine, pub, ch, a)),
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
@@ -1285,16 +1286,31 @@ def _record_extras(a: PhotoAnalysis | VideoAnalysis, approvals: Any, ch: Channel
     return device, checks
 
 
+def _maybe_then(engine: Engine, pub: Publication, ch: Channel,
+                a: PhotoAnalysis | VideoAnalysis) -> dict[str, str]:
+    """For each person a face it shows may be (``pub.people_maybe``), why their consent here
+    was missing as the export was decided ('' it was not), from the register it was decided
+    with: a withdrawal while the copy is made is then a change the take-down list sees."""
+    from photovet.core.policy import consent_missing  # noqa: PLC0415
+
+    media = "video" if isinstance(a, VideoAnalysis) else "photo"
+    return {pid: consent_missing(engine.people_by_id.get(pid), ch, media, _dt.date.today()) or ""
+            for pid, _named, _how in pub.people_maybe}
+
+
 def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None = None,
-            checks: list | None = None) -> Callable[[ExportResult], None]:
-    """What an export result records besides the file: who is shown and covered, the approval,
-    the device it came from and the checks the approver ticked."""
+            checks: list | None = None, *, maybe_then: dict[str, str] | None = None
+            ) -> Callable[[ExportResult], None]:
+    """What an export result records besides the file: who is shown and covered (and who a
+    face shown may be, with why their consent was already missing: ``maybe_then``), the
+    approval, the device it came from and the checks the approver ticked."""
     def fill(result: ExportResult) -> None:
         result.people_shown = list(pub.people_shown)
         result.people_covered = list(pub.people_covered)
         result.names_shown = list(pub.names_shown)
         result.names_covered = list(pub.names_covered)
         result.people_maybe = list(pub.people_maybe)
+        result.maybe_missing = dict(maybe_then or {})
         result.approver, result.fingerprint = approver, fp
         result.device, result.checks = dict(device or {}), list(checks or [])
     return fill
@@ -1407,7 +1423,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         a, pub, approver, fp = ready[0]
         removed = [f.sentence() for f in a.metadata.findings] if a.metadata else []
         job = ExportJob(Path(a.path), a.sha256, pub.covers,
-                        _filler(pub, approver, fp, *_record_extras(a, approvals, ch)),
+                        _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
+                                maybe_then=_maybe_then(engine, pub, ch, a)),
                         loaded=loaded, metadata_removed=removed,
                         video=engine.video_plan(a, stop=stop)
                         if isinstance(a, VideoAnalysis) else None)

@@ -75,9 +75,10 @@ def _engine(ws: Workspace, faces: list | None = None) -> Engine:
 
 
 def _export_posted(ws: Workspace, tmp_path: Path, name: str, *, reason: str = "",
-                   faces: list | None = None) -> int:
+                   faces: list | None = None, while_copying=None, post: bool = True) -> int:
     """Check ``name``, confirm its uncertain face as Grace, approve, export and post it on
-    Facebook; the export record's id."""
+    Facebook; the export record's id. ``while_copying``: (monkeypatch, change): the change is
+    made while the export is rendered, after it was decided."""
     engine = _engine(ws, faces)
     fb = ws.channels.get("facebook")
     photo = _photo(tmp_path, name)
@@ -95,14 +96,26 @@ def _export_posted(ws: Workspace, tmp_path: Path, name: str, *, reason: str = ""
     act_as(ws, "Mrs Jane Okafor")
     out = tmp_path / f"out-{name}"
     out.mkdir()
+    if while_copying is not None:
+        from photovet.core.media import export as photo_export
+
+        monkeypatch, change = while_copying
+        real = photo_export.render
+
+        def render(*args, **kwargs):
+            change()
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(photo_export, "render", render)
     results = [s.result for s in export_batch([a], out, label="Trip", engine=engine,
                                               channel=fb, records=ws.records,
                                               approvals=ws.approvals)
                if s.result is not None]
     assert [r.ok for r in results] == [True], [r.error for r in results]
     [rec] = [r for r in ws.records.exports() if r.source_path.endswith(name)]
-    assert ws.records.mark_posted(files=[Path(rec.output_path)], channel="facebook",
-                                  url="https://fb.example/trip") == 1
+    if post:
+        assert ws.records.mark_posted(files=[Path(rec.output_path)], channel="facebook",
+                                      url="https://fb.example/trip") == 1
     return rec.id
 
 
@@ -231,6 +244,25 @@ def test_a_twin_refused_when_confirmed_with_a_reason_stays_up_until_something_ch
         assert item.reasons[HOPE].startswith(
             "A face in it may be Hope Bennett (staff named it as another person): on the "
             "do-not-photograph list since")
+    finally:
+        ws.close()
+
+
+def test_hope_withdrawn_while_the_copy_is_made_is_listed(tmp_path, monkeypatch):
+    """Her consent was there when the export was decided; withdrawn while the copy was being
+    made, the record must not take her No as one staff knew of."""
+    ws = _workspace(tmp_path, hope_fb="Yes")
+    try:
+        withdraw = lambda: ws.register.set_consent(  # noqa: E731
+            HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)", requested_on=ON)
+        rid = _export_posted(ws, tmp_path, "trip.jpg", while_copying=(monkeypatch, withdraw),
+                             post=False)
+        assert ws.records.get(rid).people_maybe[HOPE].missing_then == ""
+        [item] = ws.takedown()
+        assert item.export_id == rid and item.people == [HOPE] and item.status == "exported"
+        with pytest.raises(RecordsError, match="may be Hope Bennett"):
+            ws.records.mark_posted(files=[Path(ws.records.get(rid).output_path)],
+                                   channel="facebook")
     finally:
         ws.close()
 

@@ -408,8 +408,9 @@ class Records:
 
     def _maybe_now(self, result: ExportResult, shown: list[str]) -> list[MaybeShown]:
         """``result.people_maybe`` as recorded, each with why their consent for the export's
-        channel is missing as the register is now ('' it is not): under the record's lock, the
-        moment the export is published (``policy.maybe_consent_missing`` compares with it)."""
+        channel was missing as the export was decided (``result.maybe_missing``; '' it was not),
+        else as the register is now, under the record's lock (``policy.maybe_consent_missing``
+        compares with it: a withdrawal after the decision is listed)."""
         from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
         from photovet.core.policy import consent_missing  # noqa: PLC0415
 
@@ -423,8 +424,9 @@ class Records:
         for pid, named, how in result.people_maybe:
             if pid in shown or any(m.person == pid for m in out):
                 continue
-            then = consent_missing(self.register.find(pid), channel, result.media or "photo",
-                                   _dt.date.today())
+            then = result.maybe_missing[pid] if pid in result.maybe_missing else \
+                consent_missing(self.register.find(pid), channel, result.media or "photo",
+                                _dt.date.today())
             out.append(MaybeShown(pid, named or "", how or "near", then or ""))
         return out
 
