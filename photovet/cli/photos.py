@@ -669,7 +669,8 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 if a.media == "video" and watched:
                     ws.approvals.views.confirm(a, parts)
                 ws.approvals.approve(a, parts, comment=comment, checks=ticks,
-                                     hand_named_checked=hand_checked)
+                                     hand_named_checked=hand_checked,
+                                     now=lambda a=a: engine.approval_now(a, mode))
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 if a.media == "video":
                     click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "

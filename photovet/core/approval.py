@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from photovet.core.errors import ApprovalError
+from photovet.core.errors import ApprovalConflict, ApprovalError
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import (
     Publication,
@@ -150,6 +150,75 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         return (f"the {what} was checked again with different settings or enrolments since it "
                 "was approved")
     return "what would be published is not what was approved"
+
+
+@dataclass
+class AsNow:
+    """A photo or video as an approval of it would sign it now: decided again from the
+    register (its review, the people, the school's settings and the channel's rules) while the
+    approval is being stored (``Engine.approval_now``). ``review_version``: the review it was
+    decided with; ``review_by`` and ``review_at``: who changed that review last, and when
+    (stored time)."""
+
+    parts: dict[str, Any]
+    review_version: str = ""
+    review_by: str = ""
+    review_at: str = ""
+    name_of: Callable[[str], str] = field(default=lambda i: i)
+
+
+#: what a change to a review did, in the words of the approver's refusal ("covered a face")
+REVIEW_DOINGS = {
+    "review.face-cover": "covered a face",
+    "review.face-show": "left a face shown",
+    "review.face-assign": "said who a face is",
+    "review.face-not-a-face": "said something is not a face",
+    "review.face-undo": "undid a decision about a face",
+    "review.text-cover": "covered a name or word",
+    "review.text-keep": "left a name or word readable",
+    "review.keep-rest-covered": "kept the rest covered",
+    "review.flag-accept": "accepted a warning about it",
+    "review.flag-undo": "undid an accepted warning",
+    "review.cover-add": "covered an area by hand",
+    "review.cover-remove": "took away a cover added by hand",
+    "review.video-track-cover": "covered a face or name",
+    "review.video-track-show": "left a face shown",
+    "review.video-track-assign": "said who a face is",
+    "review.video-track-not-a-face": "said something is not a face",
+    "review.video-track-keep": "left a name readable",
+    "review.video-track-undo": "undid a decision about a face or name",
+    "review.video-sound": "changed what happens to the sound",
+}
+
+
+def changed_since_shown(old: dict[str, Any], new: dict[str, Any], name_of=lambda i: i) -> str:
+    """What differs between what the approver was shown (``old``) and what the photo or video
+    would publish now (``new``), the first difference that matters to a person."""
+    what = "video" if (new.get("media") or old.get("media")) == "video" else "photo"
+    if old.get("photo") != new.get("photo"):
+        return f"the {what} file changed"
+    if old.get("mode") != new.get("mode"):
+        return "the mode for this channel changed (the school's mode, or the channel's own)"
+    if old.get("sound") != new.get("sound"):
+        word = {"keep": "kept", "mute": "silenced", "remove": "removed"}
+        now, then = new.get("sound"), old.get("sound")
+        return (f"the sound would now be {word.get(str(now), now)} (you were shown it "
+                f"{word.get(str(then), then)})")
+    if old.get("cover_style", "solid") != new.get("cover_style", "solid"):
+        how = {"solid": "solid shapes", "pixelate": "coarse blocks"}
+        now = new.get("cover_style", "solid")
+        return f"faces would now be covered with {how.get(now, now)}"
+    gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
+    added = sorted(set(new.get("people_shown", [])) - set(old.get("people_shown", [])))
+    if gone:
+        return f"{_names(gone, name_of)} would now be covered"
+    if added:
+        return f"{_names(added, name_of)} would now be shown"
+    if set(old.get("names_shown", [])) != set(new.get("names_shown", [])):
+        return "which names stay readable changed"
+    if old.get("analysis") != new.get("analysis"):
+        return f"the {what} was checked again with different settings or enrolments"
+    return f"what the {what} would publish changed"
 
 
 class VideoViews:
@@ -342,8 +411,40 @@ class Approvals:
                 hint="Talk to them, or the preparer changes what was wrong and marks it ready "
                      "again; then it can be approved.")
 
+    def _last_review_change(self, sha256: str) -> tuple[str, str, str] | None:
+        """(who, stored time, what they did in words) of the last change to this photo's or
+        video's review, from the audit log; None when the log has none."""
+        row = self.db.one("SELECT actor, time, action FROM audit_log WHERE action LIKE ? AND "
+                          "details LIKE ? ORDER BY id DESC LIMIT 1",
+                          ["review.%", f'%"sha256":"{sha256}"%'])
+        if row is None:
+            return None
+        return row[0] or "", row[1] or "", REVIEW_DOINGS.get(row[2] or "", "changed its review")
+
+    def _same_as_shown(self, analysis: PhotoAnalysis, parts: dict[str, Any], now: AsNow) -> None:
+        """ApprovalConflict unless the approver was shown the photo as it is now: the review
+        version it was decided with is the review's now, and what an approval would sign now
+        is what ``parts`` (taken from what was shown) says."""
+        what = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
+        hint = (f"Nothing was approved. The {what} now shows what it would publish; approve "
+                "it if it is still right.")
+        shown_version = getattr(analysis, "review_version", "")
+        if shown_version and now.review_version and shown_version != now.review_version:
+            last = self._last_review_change(analysis.sha256)
+            by, at, doing = last if last is not None else (now.review_by, now.review_at, "")
+            by = by or now.review_by or "someone"
+            raise ApprovalConflict(
+                f"{by} changed this {what} at {local_time(at or now.review_at)} after you "
+                "opened it" + (f" ({doing})" if doing else "") + ": look at it again",
+                by=by, at=at or now.review_at, hint=hint)
+        if fingerprint(_unticked(parts)) != fingerprint(_unticked(now.parts)):
+            why = changed_since_shown(parts, now.parts, now.name_of)
+            raise ApprovalConflict(f"this {what} changed after you opened it ({why}): look at "
+                                   "it again", hint=hint)
+
     def _decide(self, analysis: PhotoAnalysis, status: str, comment: str,
-                parts: dict[str, Any] | None, seen_on: str = "") -> None:
+                parts: dict[str, Any] | None, seen_on: str = "",
+                now: Callable[[], AsNow] | None = None) -> None:
         with self.db.atomic():
             # the right to approve as the register holds it now, under the writer lock (a role
             # ended on another PC a moment ago stops it)
@@ -351,6 +452,10 @@ class Approvals:
             state = self._precheck(analysis, approver)
             if status == APPROVED:
                 self._not_overruling(state, approver)   # read again inside the change
+                if now is not None and parts is not None:
+                    # what was shown is what is signed: decided again here, under the writer
+                    # lock, so a change made on another PC a moment ago is seen
+                    self._same_as_shown(analysis, parts, now())
             fp = fingerprint(parts) if parts is not None else ""
             self.db.execute(
                 "UPDATE approvals SET status = ?, approver = ?, approver_id = ?, decided_at = ?, "
@@ -405,7 +510,8 @@ class Approvals:
 
     def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, comment: str = "",
                 checks: Sequence[str] | None = None, seen_on: str = "",
-                hand_named_checked: bool = False) -> None:
+                hand_named_checked: bool = False,
+                now: Callable[[], AsNow] | None = None) -> None:
         """The signed-in approver approves exactly ``parts`` (``approval_parts`` of the photo
         as they saw it), with their ticks of the school's checklist (``checks``: each check's
         text or number). Refused while a flag that needs a person's decision is open, or unless
@@ -415,7 +521,11 @@ class Approvals:
         ``hand_named_checked``: the approver looked, on this photo alone, at each face a person
         named by hand over PhotoVet's recognition of someone who may not be shown here
         (``policy.hand_named_refusal``); without it such a photo is refused (never approved in
-        bulk), and with it the audit row says so."""
+        bulk), and with it the audit row says so.
+        ``now``: the photo as an approval would sign it now (``Engine.approval_now``), asked
+        while the approval is stored: when it is not what the approver was shown (``analysis``,
+        as decided for them, and ``parts``), ApprovalConflict says who changed what and when,
+        and nothing is approved. The app and the commands always give it."""
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
         approver = self.audit.access.require("approve")
@@ -440,7 +550,7 @@ class Approvals:
         ticked = self.signed_checks(checks)
         if self.checklist is not None:
             parts = dict(parts, checks=ticked)
-        self._decide(analysis, APPROVED, comment, parts, seen_on)
+        self._decide(analysis, APPROVED, comment, parts, seen_on, now)
 
     def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
         self._decide(analysis, REJECTED, comment, None)
@@ -527,5 +637,6 @@ class Approvals:
         return Verdict(True, "", state)
 
 
-__all__ = ["APPROVED", "ApprovalState", "Approvals", "DRAFT", "READY", "REJECTED", "Verdict",
-           "VideoViews", "approval_parts", "explain_difference", "fingerprint", "video_approval_parts"]
+__all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", "REJECTED",
+           "REVIEW_DOINGS", "Verdict", "VideoViews", "approval_parts", "changed_since_shown",
+           "explain_difference", "fingerprint", "video_approval_parts"]

@@ -212,6 +212,18 @@ class ApprovalError(PhotoVetError):
     """An approval step was refused (for example the preparer tried to approve their own photo)."""
 
 
+class ApprovalConflict(ApprovalError):
+    """The photo or video changed after the approver opened it (its review on another PC, a
+    consent, the school's settings...): nothing is approved, so an approval never signs what
+    the approver did not see. ``by``: who changed its review ('' when it was not the review),
+    ``at``: when (stored time)."""
+
+    def __init__(self, message: str, *, by: str = "", at: str = "", hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.by = by
+        self.at = at
+
+
 class AccountError(PhotoVetError):
     """Signing in or managing staff accounts was refused (wrong name or password, locked,
     expired code, no role today...)."""

@@ -542,6 +542,20 @@ class Engine:
             parts["cover_style"] = style
         return parts
 
+    def approval_now(self, analysis: PhotoAnalysis | VideoAnalysis, mode: str | None = None):
+        """What an approval of ``analysis`` would sign if it were decided again now, from the
+        register (its review, the people, the school's settings and channels), with who changed
+        its review last (approval.AsNow). ``analysis`` is left as it is (what a person was shown);
+        ``mode`` as ``decide``'s. ``Approvals.approve`` asks for it while storing an approval."""
+        from photovet.core.approval import AsNow  # noqa: PLC0415
+
+        fresh = self.decide(copy.deepcopy(analysis), analysis.channel, mode)
+        reviews = self.review_parts(fresh, self.channel(fresh.channel))
+        latest = max(reviews, key=lambda r: r.updated_at or "", default=None)
+        return AsNow(self.approval_parts(fresh), fresh.review_version,
+                     latest.updated_by if latest is not None else "",
+                     latest.updated_at if latest is not None else "", self.name_of)
+
     def enrol(self, kind: str, path: str | Path, *, session: Any = None, register: Any = None):
         """Enrol face photos from a folder of ``<id>.jpg`` (``kind`` "folder") or a CSV of id ->
         photo ("csv") with this engine's face model: in the helper process when there is one

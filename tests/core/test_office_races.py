@@ -439,6 +439,90 @@ def test_an_approval_signs_what_the_approver_saw_not_a_review_changed_meanwhile(
     assert exported_files(tmp_path / "out") == []
 
 
+def test_an_approval_of_a_photo_changed_since_it_was_opened_is_refused_at_once(office, tmp_path):
+    """s28: A's approver has the photo on screen; B covers Tori meanwhile. A's Approve was
+    stored, then failed at export. Now the core decides the photo again as the approval is
+    stored and refuses at once, saying who changed it, when and what: nothing is approved. A
+    looks again (decided afresh) and approves what is there now, which exports."""
+    from photovet.core.errors import ApprovalConflict
+
+    a, b = office
+    path = photos(tmp_path, 1)[0]
+    ea, eb = engine_of(a), engine_of(b)
+    web = a.channels.get("website")
+    seen = ea.decide(ea.analyse(path), web)                  # on A's screen: Tori shown
+    b.approvals.mark_ready(eb.decide(eb.analyse(path), web))
+    act_as(a, "Mr Head")
+    b.reviewer().face(eb.decide(eb.analyse(path), web), TORI, "cover", web)
+    with pytest.raises(ApprovalConflict) as caught:
+        a.approvals.approve(seen, ea.approval_parts(seen), checks=a.approvals.required_checks(),
+                            now=lambda: ea.approval_now(seen))
+    said = caught.value.message
+    assert said.startswith("Mr Other changed this photo at "), said
+    assert "after you opened it (covered a face): look at it again" in said, said
+    assert caught.value.by == "Mr Other"
+    assert "Nothing was approved" in caught.value.hint
+    assert a.approvals.status(seen.sha256, "website") == "ready"
+    assert [f.decision for f in seen.faces][TORI] == "show"    # what was shown, left as it was
+    again = ea.decide(seen, web)                               # A looks again
+    a.approvals.approve(again, ea.approval_parts(again), checks=a.approvals.required_checks(),
+                        now=lambda: ea.approval_now(again))
+    [res] = run_export(a, ea, [ea.decide(ea.analyse(path), web)], tmp_path / "out")
+    assert res.ok, res.error
+
+
+def test_a_review_changed_at_the_moment_of_approval_is_seen_under_the_lock(
+        office, tmp_path, monkeypatch):
+    """B's preparer covers Tori at the moment A's approver presses Approve (after A's checks,
+    before A's transaction): the photo is decided again inside the approval's transaction,
+    so A's approval of Tori shown is refused, not stored."""
+    from photovet.core.errors import ApprovalConflict
+
+    a, b = office
+    path = photos(tmp_path, 1)[0]
+    ea, eb = engine_of(a), engine_of(b)
+    web = a.channels.get("website")
+    seen = ea.decide(ea.analyse(path), web)
+    b.approvals.mark_ready(eb.decide(eb.analyse(path), web))
+    act_as(a, "Mr Head")
+    parts = ea.approval_parts(seen)
+    engine_class, calls = type(a.db), []
+    real = engine_class._begin
+
+    def begin(self):
+        if self is a.db and not calls:
+            calls.append(1)
+            b.reviewer().face(eb.decide(eb.analyse(path), web), TORI, "cover", web)
+        return real(self)
+
+    monkeypatch.setattr(engine_class, "_begin", begin)
+    with pytest.raises(ApprovalConflict, match="Mr Other changed this photo"):
+        a.approvals.approve(seen, parts, checks=a.approvals.required_checks(),
+                            now=lambda: ea.approval_now(seen))
+    assert calls and a.approvals.status(seen.sha256, "website") == "ready"
+
+
+def test_an_approval_after_a_consent_withdrawn_since_it_was_opened_is_refused(office, tmp_path):
+    """Not only a review: Tori's website consent is withdrawn on A after B's approver opened
+    the photo (B's window has read the register again, the photo on screen not yet). B's
+    Approve is refused with what would change."""
+    from photovet.core.errors import ApprovalConflict
+
+    a, b = office
+    eb = engine_of(b)
+    [x] = decided(eb, photos(tmp_path, 1))
+    b.approvals.mark_ready(x)
+    a.register.set_consent("A1", "website", False)
+    eb.reload_register()
+    act_as(b, "Mr Head")
+    with pytest.raises(ApprovalConflict) as caught:
+        b.approvals.approve(x, eb.approval_parts(x), checks=b.approvals.required_checks(),
+                            now=lambda: eb.approval_now(x))
+    assert "this photo changed after you opened it (Tori Ashby would now be covered)" in \
+        caught.value.message, caught.value.message
+    assert b.approvals.status(x.sha256, "website") == "ready"
+
+
 def test_review_changed_on_a_while_b_exports_the_approved_photo(office, tmp_path, monkeypatch):
     """B exports an approved photo; while the copy is made, A's preparer covers Tori (say the
     family rang). The copy B is making does not have A's cover: it is not exported (it was)."""

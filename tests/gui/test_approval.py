@@ -702,3 +702,78 @@ def test_the_sheet_opens_centred_on_the_main_window_under_xvfb_alone(tmp_path, m
         assert abs((sx + sw / 2) - (mx + mw / 2)) <= 1, got
     else:
         assert sx + sw == rx + rw, got
+
+
+def _cover_tori_on_another_pc(home, item) -> None:
+    """The office, on another PC, covers Tori in ``item``'s photo (its own view of it)."""
+    import copy
+
+    from photovet.core.workspace import Workspace
+    from tests.gui.conftest import password_of
+    from tests.gui.fake_engine import TORI
+
+    other = Workspace.open(home)
+    try:
+        other.sign_in(PREPARER_NAME, password_of(PREPARER_NAME))
+        seen = other.engine().decide(copy.deepcopy(item.analysis), "website")
+        index = next(i for i, f in enumerate(seen.faces) if f.person == TORI)
+        other.reviewer().face(seen, index, "cover", other.channels.get("website"))
+    finally:
+        other.close()
+
+
+def test_approve_refuses_a_photo_changed_since_it_was_opened_and_shows_it_again(
+        window, qtbot, ws, photovet_home):
+    """s28: the approver has photo_000 on screen (Tori shown); on another PC the office covers
+    Tori before this window hears of it; Approve is refused at once in the core's words (who,
+    when, what) and the photo is shown as it is now, still waiting. Approving again, having
+    looked, works."""
+    from tests.gui.fake_engine import TORI
+
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    select_photo(window, "photo_000.jpg")
+    item = window.review.current()
+    tori = next(f for f in item.analysis.faces if f.person == TORI)
+    assert tori.decision == "show"
+    _cover_tori_on_another_pc(photovet_home, item)
+    window.approval.approve()                    # before the change feed was read
+    said = window.photos.approval.message.text()
+    assert "Mrs Jo Preparer changed this photo at " in said, said
+    assert "after you opened it (covered a face): look at it again." in said, said
+    assert "Nothing was approved" in said
+    assert window.batch.item(item.path).approval == "ready"
+    assert ws.approvals.status(item.analysis.sha256, "website") == "ready"
+    now = window.review.current()
+    assert now is item                           # still on screen, as it is now
+    assert next(f for f in now.analysis.faces if f.person == TORI).decision == "cover"
+    window.approval.approve()                    # looked again: approved as it is now
+    assert window.batch.item(item.path).approval == "approved", \
+        window.photos.approval.message.text()
+
+
+def test_approve_all_shown_approves_the_others_and_lists_one_changed_meanwhile(
+        window, qtbot, ws, photovet_home):
+    """s28: while the contact sheet is open, the office covers Tori in photo_000 on another
+    PC. The other three are approved; photo_000 is listed as changed after the sheet was made
+    (who, what), shown as it is now, and still waits."""
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    item = next(it for it in window.batch.model.items if it.name == "photo_000.jpg")
+
+    def change_then_approve(sheet: ContactSheetDialog) -> None:
+        _cover_tori_on_another_pc(photovet_home, item)
+        approve_on_sheet(sheet)
+
+    answer(change_then_approve, kind=ContactSheetDialog)
+    window.photos.approval.approve_all_btn.click()
+    state = {it.name: it.approval for it in window.batch.model.items}
+    assert state == {"photo_000.jpg": "ready", "photo_001.jpg": "approved",
+                     "photo_002.jpg": "approved", "photo_003.jpg": "approved"}
+    said = window.photos.approval.message.text()
+    assert "3 photos approved by Mr Sam Head" in said, said
+    assert "photo_000.jpg: Mrs Jo Preparer changed this photo at " in said, said
+    assert "(covered a face): look at it again." in said, said
+    assert "1 photo changed after the contact sheet was made" in said, said
+    from tests.gui.fake_engine import TORI
+    assert next(f for f in item.analysis.faces if f.person == TORI).decision == "cover"

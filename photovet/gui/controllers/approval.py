@@ -6,6 +6,7 @@ rendered, by default. The rules are the core's (``photovet.core.approval``)."""
 
 from __future__ import annotations
 
+import copy
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
-from photovet.core.errors import NotSignedIn, PhotoVetError, ended
+from photovet.core.errors import ApprovalConflict, NotSignedIn, PhotoVetError, ended
 from photovet.core.media.video.linking import face_count
 from photovet.core.transfer import delete_rejected_original
 
@@ -300,7 +301,21 @@ class ApprovalController(QObject):
         a = item.analysis
         self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), checks=checks,
                                       seen_on="the photo, opened",
-                                      hand_named_checked=hand_named_checked)
+                                      hand_named_checked=hand_named_checked,
+                                      now=self._as_now(a))
+
+    def _as_now(self, a):
+        """What the core asks while storing an approval: the photo decided again as it is now,
+        compared with the one on screen (``a``, left as it is)."""
+        engine = self.ctx.engine
+        return lambda: engine.approval_now(a)
+
+    def _show_as_now(self, items: list[PhotoItem]) -> None:
+        """Photos whose approval was refused because they changed after the approver opened
+        them: what changed elsewhere is read (the register's change feed), and these are
+        decided again and shown as they are now."""
+        self.ctx.poll_changes()
+        self.ctx.reviews_changed.emit([it.analysis.sha256 for it in items])
 
     def confirm_hand_named(self, item: PhotoItem) -> bool | None:
         """A photo the core approves only when its approver looked at its faces named by hand
@@ -343,6 +358,10 @@ class ApprovalController(QObject):
             return
         try:
             self._approve(item, self.checklist.ticked(), hand_named_checked=looked)
+        except ApprovalConflict as exc:
+            self._show_as_now([item])
+            self._refused("Not approved", exc)     # said after the photo is shown again
+            return
         except PhotoVetError as exc:
             self._refused("Not approved", exc)
             return
@@ -389,25 +408,33 @@ class ApprovalController(QObject):
         approver = self.ctx.session.name()
         # what the contact sheet shows is what is signed: the parts are taken with its covers
         signed = [self.ctx.engine.approval_parts(it.analysis) for it in todo]
+        # ...and the review each was decided with: another PC's change heard while the sheet
+        # is open decides the list's photos again, not what the sheet showed
+        shown = [copy.copy(it.analysis) for it in todo]
         chosen = self.contact_sheet(todo, approver)
         if chosen is None:
             return
         picked, checks = chosen
         seen_on = f"a contact sheet of {media_count(todo)}"
-        problems, done = [], []
+        problems, done, changed = [], [], []
         for i in picked:
             it = todo[i]
             try:
-                self.ctx.ws.approvals.approve(it.analysis, signed[i], checks=checks,
-                                              seen_on=seen_on)
+                self.ctx.ws.approvals.approve(shown[i], signed[i], checks=checks,
+                                              seen_on=seen_on, now=self._as_now(shown[i]))
                 done.append(it)
             except NotSignedIn as exc:
                 self.ctx.fail(self.window, "Not approved", exc)
                 break
+            except ApprovalConflict as exc:
+                changed.append(it)
+                problems.append(f"{it.name}: {ended(exc.message)}")
             except PhotoVetError as exc:
                 problems.append(f"{it.name}: {ended(exc.full())}")
         if done:
             self._changed(done)
+        if changed:
+            self._show_as_now(changed)
         text = f"{media_count(done)} approved by {approver}."
         kept = set(picked)
         held = [it for i, it in enumerate(todo) if i not in kept and self.unseen(it.analysis)]
@@ -436,6 +463,13 @@ class ApprovalController(QObject):
                      f"{'it' if left == 1 else 'each'} to approve {'it' if left == 1 else 'them'}.")
         if problems:
             text += " Not approved:\n" + "\n".join(problems[:5])
+            if len(problems) > 5:
+                text += f"\n\u2026 and {len(problems) - 5} more"
+        if changed:
+            one = len(changed) == 1
+            text += (f"\n{media_count(changed)} changed after the contact sheet was made: "
+                     f"{'it is' if one else 'they are'} shown as {'it is' if one else 'they are'} "
+                     f"now, still waiting for approval; look at {'it' if one else 'them'} again.")
         self.tab.approval.say(text, error=bool(problems))
 
     def _name(self, person_id: str) -> str:
