@@ -158,34 +158,68 @@ def users_grant_cmd(name: str, role: str, valid_from: str | None, valid_to: str 
                + (f" from {valid_from}" if valid_from else "") + (f" to {valid_to}" if valid_to else ""))
 
 
+KEEP_APPROVALS = click.option(
+    "--keep-approvals", is_flag=True,
+    help="Keep the approvals they gave that are not exported yet (they can still be exported "
+         "under their name). Without it those approvals are cancelled: the photos and videos "
+         "wait for another senior leader's approval. Either way it is recorded.")
+
+
+def _approvals_words(name: str, left: int, keep: bool) -> str:
+    """What happened to an approver's approvals not exported yet, or '' when there were none."""
+    if not left:
+        return ""
+    n = f"{left} approval{'s' if left != 1 else ''}"
+    if keep:
+        return f"{name}'s {n} not yet exported {'was' if left == 1 else 'were'} kept."
+    return (f"{name}'s {n} not yet exported {'was' if left == 1 else 'were'} cancelled: "
+            f"{'it waits' if left == 1 else 'they wait'} for another senior leader's approval "
+            "(--keep-approvals keeps them).")
+
+
 @users_group.command("end-role")
 @click.argument("name")
 @click.option("--role", required=True, type=ROLE_CHOICE, help="The role to take away.")
-def users_end_role_cmd(name: str, role: str) -> None:
-    """Take a role away from an account, from today."""
+@KEEP_APPROVALS
+def users_end_role_cmd(name: str, role: str, keep_approvals: bool) -> None:
+    """Take a role away from an account, from today. Ending the approver role cancels the
+    approvals they gave that are not exported yet (they wait for approval again), unless
+    --keep-approvals; the count is said."""
     ws = open_workspace()
     try:
-        ws.accounts.end_role(name, role)
+        left = len(ws.accounts.approvals_left(name)) if role == "approver" else 0
+        ws.accounts.end_role(name, role, approvals="keep" if keep_approvals else "cancel")
+        shown = ws.accounts.get(name).name
     except PhotoVetError as exc:
         abort(exc)
     finally:
         ws.close()
-    click.echo(f"{' '.join(name.split())} no longer holds the {role} role.")
+    click.echo(f"{shown} no longer holds the {role} role.")
+    said = _approvals_words(shown, left, keep_approvals)
+    if said:
+        click.echo(said)
 
 
 @users_group.command("remove")
 @click.argument("name")
-def users_remove_cmd(name: str) -> None:
+@KEEP_APPROVALS
+def users_remove_cmd(name: str, keep_approvals: bool) -> None:
     """A member of staff leaves: their roles end and their password stops working. The account
-    stays in the audit log (its name is never given to anyone else)."""
+    stays in the audit log (its name is never given to anyone else). Their approvals not
+    exported yet are cancelled (they wait for approval again), unless --keep-approvals."""
     ws = open_workspace()
     try:
-        ws.accounts.remove(name)
+        left = len(ws.accounts.approvals_left(name))
+        ws.accounts.remove(name, approvals="keep" if keep_approvals else "cancel")
+        shown = ws.accounts.get(name).name
     except PhotoVetError as exc:
         abort(exc)
     finally:
         ws.close()
-    click.echo(f"Removed {' '.join(name.split())}: they can no longer sign in.")
+    click.echo(f"Removed {shown}: they can no longer sign in.")
+    said = _approvals_words(shown, left, keep_approvals)
+    if said:
+        click.echo(said)
 
 
 @users_group.command("remember")

@@ -82,6 +82,10 @@ PERMISSIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "retention.apply": (("admin",), "delete what the retention schedule says is due"),
 }
 
+#: what happens to an approver's approvals not exported yet when their role ends: cancelled
+#: (the default: fail closed, a current approver looks again) or kept (an admin's choice)
+APPROVALS_CHOICES = ("cancel", "keep")
+
 CODE_ALPHABET = "ACDEFHJKMNPQRTWXY34679"   # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V
 CODE_HOURS = 72
 MAX_FAILURES = 5
@@ -388,6 +392,8 @@ class Accounts:
         self.audit = audit
         self.access: Access = audit.access
         self.idle_minutes = idle_minutes
+        # the approvals store (set by the Workspace): what an approver whose role ends leaves
+        self.approvals: Any = None
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -535,8 +541,42 @@ class Accounts:
                 "account": acc[1], "role": role, "from": start.isoformat(),
                 "to": end.isoformat() if end else None})
 
-    def end_role(self, name: str, role: str, *, on: _dt.date | None = None) -> int:
-        """The account stops holding ``role`` after ``on`` (default: yesterday, i.e. now)."""
+    def approvals_left(self, name: str) -> builtins.list[Any]:
+        """The account's approvals that stand and are not exported yet (approval states: what
+        ending its approver role, or removing it, asks about: ``end_role``'s ``approvals``)."""
+        if self.approvals is None:
+            return []
+        return self.approvals.not_exported_by(int(self._find(name)[0]))
+
+    def _approvals_after_role(self, acc: Any, approvals: str, last: _dt.date) -> int:
+        """The approver role of ``acc`` ends on ``last``: its approvals not exported yet are
+        cancelled (each waits for approval again) or kept, as the admin chose; audited either
+        way. Returns how many."""
+        if approvals not in APPROVALS_CHOICES:
+            raise AccountError(f"unknown choice for their approvals: '{approvals}'",
+                               hint="cancel or keep")
+        if self.approvals is None:
+            return 0
+        left = self.approvals.not_exported_by(int(acc[0]))
+        if not left:
+            return 0
+        if approvals == "cancel":
+            self.approvals.cancel_of(
+                int(acc[0]), acc[1],
+                why=f"{acc[1]}'s approval was cancelled when their approver role was ended "
+                    f"(last day {last:%d/%m/%Y})")
+        else:
+            self.audit.record("account.approvals-kept", {
+                "account": acc[1], "count": len(left), "last_day": last.isoformat(),
+                "approvals": [[st.sha256, st.channel] for st in left]})
+        return len(left)
+
+    def end_role(self, name: str, role: str, *, on: _dt.date | None = None,
+                 approvals: str = "cancel") -> int:
+        """The account stops holding ``role`` after ``on`` (default: yesterday, i.e. now).
+        Ending the approver role: the approvals it gave that are not exported yet are
+        cancelled (``approvals`` "cancel", the default: they wait for a current approver) or
+        kept ("keep"), audited either way (ask first with ``approvals_left``)."""
         actor = self.access.require("accounts")
         last = on or (_dt.date.today() - _dt.timedelta(days=1))
         with self.db.atomic():
@@ -548,6 +588,8 @@ class Accounts:
             self._keep_an_admin()
             self.audit.record("account.role-ended", {"account": acc[1], "role": role,
                                                      "last_day": last.isoformat()})
+            if role == "approver":
+                self._approvals_after_role(acc, approvals, last)
         return n
 
     def _end_roles(self, account_id: int, last: _dt.date, only: str | None = None) -> int:
@@ -572,22 +614,25 @@ class Accounts:
             raise AccountError("PhotoVet must keep at least one admin",
                                hint="Give another account the admin role first.")
 
-    def remove(self, name: str) -> None:
+    def remove(self, name: str, *, approvals: str = "cancel") -> None:
         """A member of staff leaves: every role ends today, the password and any code stop
-        working. The account's row stays (the audit log names it; names are never reused)."""
+        working. The account's row stays (the audit log names it; names are never reused).
+        Their approvals not exported yet are cancelled or kept, as ``end_role``'s."""
         actor = self.access.require("accounts")
+        last = _dt.date.today() - _dt.timedelta(days=1)
         with self.db.atomic():
             acc = self._find(name)
             if acc[7]:
                 raise AccountError(f"the account {acc[1]} was already removed")
             if acc[0] == actor.account_id:
                 raise AccountError("you cannot remove your own account; another admin can")
-            self._end_roles(acc[0], _dt.date.today() - _dt.timedelta(days=1))
+            self._end_roles(acc[0], last)
             self.db.execute("UPDATE accounts SET removed_at = ?, password_hash = NULL, "
                             "code_hash = NULL, code_expires = NULL WHERE id = ?",
                             [_iso(_now()), acc[0]])
             self._keep_an_admin()
             self.audit.record("account.removed", {"account": acc[1]})
+            self._approvals_after_role(acc, approvals, last)
 
     def reset(self, name: str) -> str:
         """Forgotten password or locked out: a new one-time code (the old password stops
@@ -722,7 +767,8 @@ class Accounts:
                                                        "password"}, user=session.name)
 
 
-__all__ = ["Access", "AccountInfo", "Accounts", "Actor", "CODE_ALPHABET", "CODE_HOURS",
+__all__ = ["APPROVALS_CHOICES", "Access", "AccountInfo", "Accounts", "Actor", "CODE_ALPHABET",
+           "CODE_HOURS",
            "FIRST_ADMIN_ROLES", "LOCK_MINUTES", "MAX_FAILURES", "PERMISSIONS", "ROLES",
            "ROLE_LABELS", "RoleGrant", "Session", "check_password_rules", "name_key",
            "TITLES", "new_code", "no_code_hint", "normalise_code", "set_hasher"]

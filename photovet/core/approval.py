@@ -555,6 +555,36 @@ class Approvals:
     def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
         self._decide(analysis, REJECTED, comment, None)
 
+    def not_exported_by(self, account_id: int) -> list[ApprovalState]:
+        """The approvals the account gave that stand and have not been exported since (no
+        export of that photo or video for that channel recorded after the approval): what an
+        approver whose role ends leaves behind."""
+        return [self._row(r) for r in self.db.all(
+            f"SELECT {self._COLS} FROM approvals a WHERE status = ? AND approver_id = ? AND "
+            "NOT EXISTS (SELECT 1 FROM exports e WHERE e.source_sha256 = a.sha256 AND "
+            "e.channel = a.channel AND e.created_at >= a.decided_at) "
+            "ORDER BY decided_at, sha256, channel", [APPROVED, account_id])]
+
+    def cancel_of(self, account_id: int, name: str, *, why: str) -> list[ApprovalState]:
+        """An admin cancels the account's approvals not exported yet (``not_exported_by``): each
+        photo or video waits for approval again, saying ``why`` ("Mr Head's approval was
+        cancelled: their approver role ended"), audited one by one. Returns what was
+        cancelled. (Staff accounts: ``Accounts.end_role`` and ``remove`` call it.)"""
+        self.audit.access.require("accounts")
+        with self.db.atomic():
+            states = self.not_exported_by(account_id)
+            for st in states:
+                self.db.execute(
+                    "UPDATE approvals SET status = ?, approver = NULL, approver_id = NULL, "
+                    "decided_at = NULL, comment = '', fingerprint = '', parts = '', note = ? "
+                    "WHERE sha256 = ? AND channel = ? AND status = ? AND approver_id = ?",
+                    [READY, why, st.sha256, st.channel, APPROVED, account_id])
+                self.audit.record("approval.cancelled", {
+                    "sha256": st.sha256, "channel": st.channel, "path": st.path,
+                    "batch": st.batch, "approver": name, "approved_at": st.decided_at,
+                    "why": why})
+        return states
+
     def standing(self, current: set[str] | None = None, *,
                  channel: str | None = None) -> list[ApprovalState]:
         """The approvals given with the analysis photos are checked with now (``current``:

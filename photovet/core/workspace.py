@@ -151,6 +151,7 @@ class Workspace:
         self.records = Records(db, self.audit, channels=self.channels, register=self.register)
         self.approvals = Approvals(db, self.audit,
                                    checklist=lambda: list(self.settings.checklist.checks))
+        self.accounts.approvals = self.approvals
         self.reviews = ReviewStore(db, self.audit)
         self.cache = AnalysisCache(self.home / "cache", seal=self.keys.cache_key)
         self.devices = DeviceList(db, self.audit)

@@ -172,3 +172,57 @@ def test_every_audit_row_of_a_command_names_the_signed_in_account(staff, tmp_pat
     rows = [json.loads(x) for x in run("audit", "show", "--json", "--action",
                                        "register.import").stdout.splitlines()]
     assert [r["user"] for r in rows] == ["Mrs Office"]
+
+
+def _approved_by_mr_head(n: int) -> None:
+    """``n`` photos marked ready by Mrs Office and approved by Mr Head, through the core."""
+    from photovet.core.models import PhotoAnalysis
+    from photovet.core.workspace import Workspace
+
+    ws = Workspace.open()
+    try:
+        for i in range(n):
+            a = PhotoAnalysis(path=f"/photos/p{i}.jpg", sha256=f"{i:064x}", width=64,
+                              height=48, channel="website", faces_checked=True)
+            ws.sign_in("Mrs Office", password_of("Mrs Office"))
+            ws.approvals.mark_ready(a)
+            ws.sign_in("Mr Head", password_of("Mr Head"))
+            ws.approvals.approve(a, {"photo": a.sha256, "channel": "website", "media": "photo",
+                                     "mode": "consent", "analysis": "k", "review": "r",
+                                     "publication": "p", "people_shown": [],
+                                     "names_shown": [], "people_covered": []},
+                                 checks=ws.approvals.required_checks())
+    finally:
+        ws.close()
+
+
+def _statuses() -> list[str]:
+    from photovet.core.workspace import Workspace
+
+    ws = Workspace.open()
+    try:
+        return [ws.approvals.status(f"{i:064x}", "website") for i in range(2)]
+    finally:
+        ws.close()
+
+
+def test_ending_an_approvers_role_says_the_count_and_cancels_unless_kept(staff):
+    """s28: the approver role ended on the command line cancels their approvals not yet
+    exported (they wait for approval again), saying how many; --keep-approvals keeps them;
+    removing the account does the same."""
+    _approved_by_mr_head(2)
+    r = run("users", "end-role", "Mr Head", "--role", "approver", "--keep-approvals")
+    assert r.exit_code == 0, r.output
+    assert "Mr Head's 2 approvals not yet exported were kept." in r.stdout
+    assert _statuses() == ["approved", "approved"]
+    r = run("users", "grant", "Mr Head", "--role", "approver")
+    assert r.exit_code == 0, r.output
+    r = run("users", "end-role", "Mr Head", "--role", "approver")
+    assert r.exit_code == 0, r.output
+    assert ("Mr Head's 2 approvals not yet exported were cancelled: they wait for another "
+            "senior leader's approval (--keep-approvals keeps them).") in " ".join(r.stdout.split())
+    assert _statuses() == ["ready", "ready"]
+    r = run("users", "end-role", "Mr Deputy", "--role", "approver")
+    assert r.exit_code == 0 and "approval" not in r.stdout      # none to say
+    r = run("users", "remove", "Mr Head")
+    assert r.exit_code == 0 and "approval" not in r.stdout

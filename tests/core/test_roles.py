@@ -306,3 +306,87 @@ def test_the_idle_lock_refuses_until_unlocked(ws, tmp_path):
     _consent(ws, tmp_path)
     assert ws.register.consent_source(UPN, "facebook")[0] == "user:Ada Admin"
     assert dt.date.today()  # (the session's roles are checked against today's date)
+
+
+def _approved_by_hana(ws, tmp_path, seeds) -> list[PhotoAnalysis]:
+    out = []
+    for seed in seeds:
+        a = analysis(tmp_path, seed)
+        as_(ws, "Pete Prep")
+        ws.approvals.mark_ready(a)
+        as_(ws, "Hana Head")
+        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+        out.append(a)
+    return out
+
+
+def _exported(ws, a: PhotoAnalysis, tmp_path: Path) -> None:
+    """An export of ``a`` for the website recorded (by Paul Poster)."""
+    from afterpost_util import make_export
+
+    res = make_export(tmp_path / f"x{a.sha256[:6]}", 7, channel="website")
+    res.source_sha256 = a.sha256
+    as_(ws, "Paul Poster")
+    ws.records.record(res, Path(res.output), batch="Trip")
+
+
+def test_ending_the_approver_role_cancels_their_approvals_not_exported_by_default(
+        ws, tmp_path):
+    """s28: an approver whose role ends kept their approvals not yet exported, which still
+    exported. The admin is told how many (approvals_left); by default (fail closed) they are
+    cancelled: each photo waits for approval again, saying why; audited one by one. One
+    already exported is not counted or touched."""
+    a, b, c = _approved_by_hana(ws, tmp_path, [1, 2, 3])
+    _exported(ws, c, tmp_path)
+    as_(ws, "Ada Admin")
+    assert len(ws.accounts.approvals_left("Hana Head")) == 2
+    ws.accounts.end_role("Hana Head", "approver")
+    assert [ws.approvals.status(x.sha256, "website") for x in (a, b, c)] == \
+        ["ready", "ready", "approved"]
+    verdict = ws.approvals.check(a, parts_of(a))
+    assert not verdict.ok and verdict.why == (
+        "waiting for a senior leader's approval (Hana Head's approval was cancelled when "
+        f"their approver role was ended (last day {dt.date.today() - dt.timedelta(days=1):%d/%m/%Y}))")
+    rows = ws.audit.rows(action="approval.cancelled")
+    assert sorted(r["details"]["sha256"] for r in rows) == sorted([a.sha256, b.sha256])
+    assert {r["user"] for r in rows} == {"Ada Admin"}
+    assert {r["details"]["approver"] for r in rows} == {"Hana Head"}
+    assert ws.accounts.approvals_left("Hana Head") == []
+    # a current approver approves them again
+    as_(ws, "Dan Deputy")
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    assert ws.approvals.status(a.sha256, "website") == "approved"
+
+
+def test_an_admin_may_keep_them_and_that_is_audited_and_removing_asks_the_same(ws, tmp_path):
+    a, b = _approved_by_hana(ws, tmp_path, [1, 2])
+    as_(ws, "Ada Admin")
+    ws.accounts.end_role("Hana Head", "approver", approvals="keep")
+    assert [ws.approvals.status(x.sha256, "website") for x in (a, b)] == ["approved"] * 2
+    [kept] = ws.audit.rows(action="account.approvals-kept")
+    assert kept["user"] == "Ada Admin" and kept["details"]["count"] == 2
+    assert kept["details"]["account"] == "Hana Head"
+    assert ws.audit.rows(action="approval.cancelled") == []
+    with pytest.raises(Exception, match="unknown choice for their approvals"):
+        ws.accounts.end_role("Dan Deputy", "approver", approvals="maybe")
+    # removing the account: the same question, cancelled by default
+    ws.accounts.remove("Hana Head")
+    assert [ws.approvals.status(x.sha256, "website") for x in (a, b)] == ["ready"] * 2
+    assert len(ws.audit.rows(action="approval.cancelled")) == 2
+
+
+def test_no_approval_after_the_roles_last_day(ws, tmp_path):
+    """An approver role ending on a given day allows approving up to it, never after it
+    (Access.require reads the roles as the register holds them, on today's date)."""
+    a = analysis(tmp_path, 5)
+    as_(ws, "Pete Prep")
+    ws.approvals.mark_ready(a)
+    as_(ws, "Ada Admin")
+    ws.accounts.end_role("Hana Head", "approver", on=dt.date.today() + dt.timedelta(days=3))
+    as_(ws, "Hana Head")
+    ws.access.today = lambda: dt.date.today() + dt.timedelta(days=4)
+    with pytest.raises(PermissionDenied, match="needs the approver role"):
+        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    ws.access.today = lambda: dt.date.today() + dt.timedelta(days=3)
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    assert ws.approvals.status(a.sha256, "website") == "approved"

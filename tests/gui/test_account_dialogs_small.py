@@ -8,11 +8,20 @@ from __future__ import annotations
 import datetime as _dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photovet.gui.dialogs.accounts import AddAccountDialog, RoleDialog, grants_text
+from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
 from photovet.gui.dialogs.sign_in import SignInDialog
-from tests.gui.conftest import APPROVER_NAME, answer
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    PREPARER_NAME,
+    answer,
+    approve_on_sheet,
+    checked_batch,
+    click,
+    sign_in_as,
+)
 
 
 def test_the_one_time_code_sign_in_starts_in_the_name_while_it_is_empty(qtbot):
@@ -64,4 +73,70 @@ def test_a_role_ends_now_or_after_a_last_day(qtbot, ws, make_window):
     answer(lambda d: d.accept(), kind=RoleDialog)               # "now"
     window.accounts.end_role(APPROVER_NAME)
     assert ws.accounts.get(APPROVER_NAME).roles() == []
+    dlg.accept()
+
+
+def _approved_two(qtbot, ws, make_window, tmp_path):
+    window = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    answer(click("&Yes"), kind=QMessageBox)
+    window.approval.mark_all_shown_ready()
+    sign_in_as(window, APPROVER_NAME)
+    answer(approve_on_sheet, kind=ContactSheetDialog)
+    window.photos.approval.approve_all_btn.click()
+    assert {it.approval for it in window.batch.model.items} == {"approved"}
+    sign_in_as(window, PREPARER_NAME)                 # the office: an admin
+    return window
+
+
+def _end_now(window, choice: str | None) -> list[str]:
+    """End the approver's role now, answering the question about their approvals with the
+    button starting ``choice`` (None: Stop); returns the question's text."""
+    from PySide6.QtWidgets import QMessageBox
+
+    seen: list[str] = []
+
+    def pick(box: QMessageBox) -> None:
+        seen.append(box.text())
+        seen.append(box.defaultButton().text())
+        if choice is None:
+            next(b for b in box.buttons() if b.text().startswith("Stop")).click()
+        else:
+            next(b for b in box.buttons() if b.text().startswith(choice)).click()
+
+    answer(lambda d: d.accept(), kind=RoleDialog)
+    answer(pick, kind=QMessageBox)
+    window.accounts.end_role(APPROVER_NAME)
+    return seen
+
+
+def test_ending_an_approvers_role_asks_about_their_approvals_not_exported(
+        qtbot, ws, make_window, tmp_path):
+    """s28: the admin is told how many of the approver's approvals are not exported yet and
+    chooses; cancelling (the default button) sends the photos back to waiting for approval,
+    audited; stopping changes nothing."""
+    window = _approved_two(qtbot, ws, make_window, tmp_path)
+    dlg = window.accounts.open()
+    seen = _end_now(window, None)                         # Stop: nothing changed
+    assert "Mr Sam Head approved 2 photos or videos that have not been exported yet." in seen[0]
+    assert "back to waiting for approval" in seen[0] and "recorded in the audit log" in seen[0]
+    assert seen[1] == "Cancel the approvals"               # the default: fail closed
+    assert ws.accounts.get(APPROVER_NAME).roles() == ["approver"]
+    seen = _end_now(window, "Cancel")
+    assert ws.accounts.get(APPROVER_NAME).roles() == []
+    assert {it.approval for it in window.batch.model.items} == {"ready"}
+    assert len(ws.audit.rows(action="approval.cancelled")) == 2
+    assert dlg.message.text() == ("Mr Sam Head's 2 approvals not yet exported cancelled: "
+                                  "waiting for approval again.")
+    dlg.accept()
+
+
+def test_an_admin_can_keep_them(qtbot, ws, make_window, tmp_path):
+    window = _approved_two(qtbot, ws, make_window, tmp_path)
+    dlg = window.accounts.open()
+    _end_now(window, "Keep")
+    assert ws.accounts.get(APPROVER_NAME).roles() == []
+    assert {it.approval for it in window.batch.model.items} == {"approved"}
+    [kept] = ws.audit.rows(action="account.approvals-kept")
+    assert kept["details"]["count"] == 2 and kept["user"] == "Mrs Jo Preparer"
+    assert "kept" in dlg.message.text()
     dlg.accept()

@@ -24,6 +24,7 @@ class AccountsController(QObject):
         self.ctx = ctx
         self.window = window
         self.dialog: StaffAccountsDialog | None = None
+        self._left: list = []   # the approvals asked about (ask_approvals), said after the change
 
     @property
     def accounts(self):
@@ -151,8 +152,63 @@ class AccountsController(QObject):
             if not dlg.exec():
                 return False
             role, last_day = dlg.values()["role"], dlg.values()["last_day"]
-        return bool(self._do("Role not ended",
-                             lambda: self.accounts.end_role(name, role, on=last_day)))
+        choice = self.ask_approvals(name, "ending their approver role") \
+            if role == "approver" else "cancel"
+        if choice is None:
+            return False
+        done = bool(self._do("Role not ended", lambda: self.accounts.end_role(
+            name, role, on=last_day, approvals=choice)))
+        if done:
+            self.say_approvals(name, choice)
+        return done
+
+    def ask_approvals(self, name: str, doing: str) -> str | None:
+        """An approver's approvals not exported yet, when their role ends: cancelled (the
+        default: fail closed, a current approver looks at them again) or kept. "cancel",
+        "keep", or None when the admin stops (nothing changed). Asked only when there are
+        some."""
+        self._left = []
+        try:
+            self._left = self.accounts.approvals_left(name)
+        except PhotoVetError as exc:          # the core's words; nothing changed
+            if self.dialog is not None:
+                self.dialog.say(error_text(exc, after="Nothing changed"), error=True)
+            return None
+        left = len(self._left)
+        if not left:
+            return "cancel"
+        what = "approval" if left == 1 else "approvals"
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Their approvals not yet exported",
+            f"{name} approved {left} {'photo or video' if left == 1 else 'photos or videos'} "
+            f"that {'has' if left == 1 else 'have'} not been exported yet.\n\n"
+            f"Cancel {'it' if left == 1 else 'them'}: {'it goes' if left == 1 else 'they go'} "
+            "back to waiting for approval, and another senior leader looks again before "
+            "anything is exported (recommended).\n\n"
+            f"Keep {'it' if left == 1 else 'them'}: {'it' if left == 1 else 'they'} can still "
+            f"be exported under {name}'s approval.\n\nYour choice is recorded in the audit "
+            "log.", parent=self.dialog or self.window)
+        box.setObjectName("ApprovalsLeft")
+        cancel = box.addButton(f"Cancel the {what}", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(f"Keep the {what}", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(f"Stop ({doing} waits)", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "cancel" if clicked is cancel else "keep" if clicked is keep else None
+
+    def say_approvals(self, name: str, choice: str) -> None:
+        """After the change: what happened to their approvals, in the dialog."""
+        left = len(self._left)
+        if not left:
+            return
+        self.ctx.approvals_changed.emit(list(dict.fromkeys(st.sha256 for st in self._left)))
+        if self.dialog is None:
+            return
+        n = f"{left} {'approval' if left == 1 else 'approvals'}"
+        self.dialog.say(f"{name}'s {n} not yet exported "
+                        + ("cancelled: waiting for approval again." if choice == "cancel"
+                           else "kept."))
 
     def reset(self, name: str, confirm: bool = True) -> str | None:
         if not name:
@@ -177,7 +233,14 @@ class AccountsController(QObject):
                 "in. What they did stays recorded under their name.") != \
                 QMessageBox.StandardButton.Yes:
             return False
-        return bool(self._do("Not removed", lambda: self.accounts.remove(name)))
+        choice = self.ask_approvals(name, "removing the account")
+        if choice is None:
+            return False
+        done = bool(self._do("Not removed", lambda: self.accounts.remove(name,
+                                                                       approvals=choice)))
+        if done:
+            self.say_approvals(name, choice)
+        return done
 
     # -- the code, shown once ---------------------------------------------------------------------
 
