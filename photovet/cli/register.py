@@ -439,7 +439,8 @@ def register_channels_cmd(add_name: str | None, label: str | None, names: str | 
             extra += "; school identifiers covered" if c.cover_school else ""
             extra += "; group shots only" if c.group_only else ""
             click.echo(f"{c.id:<14} {c.label:<20} names: {rules[c.names]:<12} "
-                       f"exports {c.long_edge or 'full size'} px, quality {c.quality}{extra}")
+                       f"exports {f'{c.long_edge} px' if c.long_edge else 'full size'}, "
+                       f"quality {c.quality}{extra}")
     except PhotoVetError as exc:
         abort(exc)
     finally:

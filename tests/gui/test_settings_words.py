@@ -97,3 +97,51 @@ def test_the_readme_names_the_same_menu():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "Register → Due for\n   deletion" in readme or "Register → Due for deletion" in readme
     assert "Settings → School rules → Keeping data" in readme
+
+
+def test_a_full_size_channel_stays_full_size_when_another_field_is_changed(qtbot, ctx):
+    """s28: the channel dialog showed 2048 for a full-size channel, so changing only its
+    quality saved 2048. Full size is a choice of its own and round-trips; a size can be
+    chosen instead, and full size chosen again."""
+    from tests.gui.conftest import answer
+
+    ctx.ws.channels.update("website", long_edge=None)
+    dlg = SettingsDialog(ctx, tab="channels")
+    qtbot.addWidget(dlg)
+    row = next(r for r in range(dlg.channel_table.rowCount())
+               if dlg.channel_table.item(r, 0).data(256) == "website")
+    assert dlg.channel_table.item(row, 2).text() == "Full size"
+    seen = []
+
+    def quality_only(ch: ChannelDialog) -> None:
+        seen.append((ch.full_size.isChecked(), ch.size.isEnabled()))
+        ch.quality.setValue(80)
+        ch.accept()
+
+    dlg.channel_table.selectRow(row)
+    answer(quality_only, kind=ChannelDialog)
+    dlg.edit_channel()
+    assert seen == [(True, False)]                      # shown as full size, no number to edit
+    website = ctx.ws.channels.get("website")
+    assert website.long_edge is None and website.quality == 80
+
+    def at_most_1600(ch: ChannelDialog) -> None:
+        ch.limited.setChecked(True)
+        assert ch.size.isEnabled()
+        ch.size.setValue(1600)
+        ch.accept()
+
+    answer(at_most_1600, kind=ChannelDialog)
+    dlg.edit_channel()
+    assert ctx.ws.channels.get("website").long_edge == 1600
+
+    def full_again(ch: ChannelDialog) -> None:
+        seen.append((ch.full_size.isChecked(), ch.size.value()))
+        ch.full_size.setChecked(True)
+        ch.accept()
+
+    answer(full_again, kind=ChannelDialog)
+    dlg.edit_channel()
+    assert seen[-1] == (False, 1600)
+    assert ctx.ws.channels.get("website").long_edge is None
+    assert dlg.channel_table.item(row, 2).text() == "Full size"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -58,7 +59,8 @@ STRICTNESS = {
 }
 #: what a channel's size and quality mean, where a channel is added or changed
 SIZE_HINT = ("The published photo is made at most this many pixels on its longest side "
-             "(2048 is sharp on a website or social media, and small to upload).")
+             "(2048 is sharp on a website or social media, and small to upload). Full size "
+             "keeps every pixel the camera took: a large file.")
 QUALITY_HINT = ("The published photo's JPEG quality, out of 100: higher is sharper and a "
                 "larger file (88 looks like the original).")
 
@@ -105,12 +107,27 @@ class ChannelDialog(QDialog):
         form.addRow("Names with photos:", self.names)
         form.addRow("", style.hint("How much of a name may appear with a photo when the "
                                     "family consented to names."))
+        # full size is a choice of its own (long_edge None): the spin box alone showed 2048
+        # for a full-size channel, and saving any other field made it 2048
+        full = channel is not None and not channel.long_edge
+        self.full_size = QRadioButton("Full size (as the photo was taken)")
+        self.limited = QRadioButton("At most")
         self.size = QSpinBox()
         self.size.setRange(320, 12000)
         self.size.setSingleStep(100)
         self.size.setSuffix(" pixels on the longest side")
         self.size.setValue((channel.long_edge or 2048) if channel else 2048)
-        form.addRow("Published photo size:", self.size)
+        (self.full_size if full else self.limited).setChecked(True)
+        self.size.setEnabled(not full)
+        self.limited.toggled.connect(self.size.setEnabled)
+        sizes = QVBoxLayout()
+        at_most = QHBoxLayout()
+        at_most.addWidget(self.limited)
+        at_most.addWidget(self.size)
+        at_most.addStretch(1)
+        sizes.addLayout(at_most)
+        sizes.addWidget(self.full_size)
+        form.addRow("Published photo size:", sizes)
         form.addRow("", style.hint(SIZE_HINT))
         self.quality = QSpinBox()
         self.quality.setRange(50, 95)
@@ -127,7 +144,8 @@ class ChannelDialog(QDialog):
 
     def values(self) -> dict:
         return {"label": self.label.text().strip(), "names": self.names.currentData(),
-                "long_edge": self.size.value(), "quality": self.quality.value(),
+                "long_edge": None if self.full_size.isChecked() else self.size.value(),
+                "quality": self.quality.value(),
                 "fixed_mode": "no-identifiable-children" if self.no_children.isChecked() else None}
 
 
