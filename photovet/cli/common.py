@@ -277,17 +277,23 @@ def yn_state(state: str | None) -> str:
     return {"yes": "Yes", "no": "No", "not recorded": "not recorded", None: "-"}.get(state, str(state))
 
 
-def parse_day(value: str | None):
-    import datetime as _dt
+def parse_day(value: str | None, param_hint: str = "--date"):
+    """A day as a UK office types it (30/11/2026, 2026-11-30, 30.11.2026, 30 Nov 2026...:
+    the register's own reading, ``register.values.parse_date``), or None when not given. Every
+    command's date options read through this, so a bad date is said one way, naming the
+    option: "'31/02/2026' is not a date (use DD/MM/YYYY)"."""
+    from photovet.core.register.values import parse_date
 
     if value is None:
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return _dt.datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise click.BadParameter(f"'{value}' is not a date (use DD/MM/YYYY)", param_hint="--date")
+    try:
+        day = parse_date(value)
+    except ValueError:
+        day = None
+    if day is None:
+        raise click.BadParameter(f"'{value}' is not a date (use DD/MM/YYYY)",
+                                 param_hint=param_hint)
+    return day
 
 
 def day_text(iso: str | None) -> str:

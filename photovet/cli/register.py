@@ -298,23 +298,12 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
         raise click.UsageError("say what to change: --channel C --consent yes|no, "
                                "--name-with-photo yes|no, --do-not-photograph yes|no or "
                                "--leaving-date DD/MM/YYYY")
-    left = None
-    if leaving:
-        from photovet.core.register.values import parse_date
-
-        try:
-            left = parse_date(leaving)
-        except ValueError:
-            left = None
-        if left is None:
-            raise click.UsageError(f"--leaving-date: '{leaving}' is not a date (DD/MM/YYYY)")
+    # both dates read one way (parse_day), a bad one said the same way
+    left = parse_day(leaving, "--leaving-date")
     if bool(channel) != bool(consent):
         raise click.UsageError("--channel and --consent go together")
     value = {"yes": True, "no": False, "not-recorded": None}
-    try:
-        asked_on = parse_day(requested_on)
-    except click.BadParameter as exc:
-        raise click.BadParameter(exc.message, param_hint="--requested-on") from None
+    asked_on = parse_day(requested_on, "--requested-on")
     if requested_by is not None and asked_on is None:
         asked_on = _dt.date.today()
     request = {"requested_by": requested_by or "", "requested_on": asked_on,

@@ -22,12 +22,7 @@ ROLE_CHOICE = click.Choice(list(ROLES), case_sensitive=False)
 
 
 def _day(value: str | None, param: str):
-    if value is None:
-        return None
-    try:
-        return parse_day(value)
-    except click.BadParameter as exc:
-        raise click.BadParameter(str(exc.message), param_hint=param) from None
+    return parse_day(value, param)
 
 
 @click.group("users")

@@ -408,3 +408,35 @@ def test_a_pupil_missing_from_the_file_and_a_leaving_date_by_hand(tmp_path, csv_
     assert show_json(UPN2)["leaving_date"] == "2026-07-20"
     code, out, err = run("register", "set", UPN2, "--leaving-date", "someday")
     assert code != 0 and "not a date" in out + err
+
+
+def test_register_set_reads_both_dates_one_way_and_says_a_bad_one_the_same_way(csv_file,
+                                                                              staff):
+    """s28: --leaving-date was read by the register's parser and --requested-on by the
+    command line's own, with different errors. Both now take what an office types (30/11/2025,
+    2025-11-30, 30.11.2025) and say a bad date in one sentence, naming the option."""
+    run("register", "import", str(csv_file))
+    for typed, iso in (("20/07/2026", "2026-07-20"), ("2026-07-21", "2026-07-21"),
+                       ("22.07.2026", "2026-07-22")):
+        staff.use("Mrs Office")
+        code, out, err = run("register", "set", UPN2, "--leaving-date", typed)
+        assert code == 0, out + err
+        assert show_json(UPN2)["leaving_date"] == iso
+    for typed in ("28/11/2025", "2025-11-27", "26.11.2025"):
+        staff.use("Mrs Office")
+        code, out, err = run("register", "set", UPN1, "--channel", "facebook", "--consent",
+                             "no" if typed != "2025-11-27" else "yes",
+                             "--requested-by", "Mrs Ashby (mother), by email",
+                             "--requested-on", typed)
+        assert code == 0, out + err
+    said = {}
+    for option in ("--leaving-date", "--requested-on"):
+        staff.use("Mrs Office")
+        args = ["register", "set", UPN1, "--channel", "facebook", "--consent", "no",
+                "--requested-by", "Mrs Ashby", option, "31/02/2026"]
+        code, out, err = run(*args)
+        assert code == 2, out + err
+        assert f"Invalid value for {option}: '31/02/2026' is not a date (use DD/MM/YYYY)" \
+            in " ".join((out + err).split()), out + err
+        said[option] = " ".join(err.split()).split(option)[-1]
+    assert said["--leaving-date"] == said["--requested-on"]
