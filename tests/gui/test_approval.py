@@ -747,6 +747,11 @@ def test_approve_refuses_a_photo_changed_since_it_was_opened_and_shows_it_again(
     now = window.review.current()
     assert now is item                           # still on screen, as it is now
     assert next(f for f in now.analysis.faces if f.person == TORI).decision == "cover"
+    qtbot.waitUntil(lambda: window.photos.photo.canvas.after is not None, timeout=5000)
+    for _ in range(5):                           # its preview drawn again: still said
+        QApplication.processEvents()
+    assert not window.photos.approval.message.isHidden()
+    assert "after you opened it" in window.photos.approval.message.text()
     window.approval.approve()                    # looked again: approved as it is now
     assert window.batch.item(item.path).approval == "approved", \
         window.photos.approval.message.text()
@@ -775,5 +780,9 @@ def test_approve_all_shown_approves_the_others_and_lists_one_changed_meanwhile(
     assert "photo_000.jpg: Mrs Jo Preparer changed this photo at " in said, said
     assert "(covered a face): look at it again." in said, said
     assert "1 photo changed after the contact sheet was made" in said, said
+    for _ in range(5):                           # the list settled: still said
+        QApplication.processEvents()
+    assert not window.photos.approval.message.isHidden()
+    assert "changed after the contact sheet was made" in window.photos.approval.message.text()
     from tests.gui.fake_engine import TORI
     assert next(f for f in item.analysis.faces if f.person == TORI).decision == "cover"

@@ -97,6 +97,10 @@ class ApprovalController(QObject):
         # until now (controllers/video.py), so the core decides on all of it
         self.before_approve: Callable[[], None] = lambda: None
         self._approve_all_action: QAction | None = None      # the menu's (main_window.py)
+        # words that stay said while this photo is on screen ((content hash, words)): a
+        # refusal of a photo that changed meanwhile is said, then the photo is shown again as
+        # it is now (after its preview is drawn), which would otherwise clear the words
+        self._kept: tuple[str, str] | None = None
         panel = tab.approval
         panel.mark_ready_requested.connect(self.mark_ready)
         panel.mark_all_ready_requested.connect(self.mark_all_shown_ready)
@@ -140,6 +144,11 @@ class ApprovalController(QObject):
             a, state, void, self.ctx.current_channel().label, required=self.required,
             approver_view=self.approver_view, approver=self.ctx.session.name(),
             shown=shown, unseen=unseen, hand_named=self.hand_named(a))
+        if self._kept is not None:
+            if a is not None and a.sha256 == self._kept[0]:
+                self.tab.approval.say(self._kept[1], error=True)
+            else:
+                self._kept = None           # another photo: said no more
         p, s = self.tab.approval, self.ctx.session
         for button, permission in ((p.ready_btn, "review"), (p.ready_all_btn, "review"),
                                    (p.approve_btn, "approve"), (p.reject_btn, "approve"),
@@ -221,6 +230,7 @@ class ApprovalController(QObject):
     def session_changed(self) -> None:
         """Someone else signed in: a senior leader who does not prepare photos starts in the
         approver's view; someone who may not approve leaves it."""
+        self._kept = None                   # never said to the next person
         s = self.ctx.session
         want = s.allowed("approve") and (self.approver_view or not s.allowed("review"))
         if s.signed_in and not s.locked() and want != self.approver_view:
@@ -277,6 +287,7 @@ class ApprovalController(QObject):
         self._mark(todo)
 
     def _mark(self, items: list[PhotoItem]) -> None:
+        self._kept = None
         problems, done = [], []
         for it in items:
             try:
@@ -352,6 +363,7 @@ class ApprovalController(QObject):
         item = self.review.current()
         if not self._usable(item) or not self.required or self.ctx.engine is None:
             return
+        self._kept = None
         self.before_approve()
         looked = self.confirm_hand_named(item)
         if looked is None:
@@ -359,8 +371,9 @@ class ApprovalController(QObject):
         try:
             self._approve(item, self.checklist.ticked(), hand_named_checked=looked)
         except ApprovalConflict as exc:
-            self._show_as_now([item])
-            self._refused("Not approved", exc)     # said after the photo is shown again
+            self._kept = (item.analysis.sha256, error_text(exc))
+            self._show_as_now([item])               # shown again as it is now, still said
+            self._refused("Not approved", exc)
             return
         except PhotoVetError as exc:
             self._refused("Not approved", exc)
@@ -400,6 +413,7 @@ class ApprovalController(QObject):
             self.tab.approval.say(error_text(exc, after="Nothing more was approved"), error=True)
 
     def _approve_all_shown(self) -> None:
+        self._kept = None
         todo = self.waiting_shown()
         if not todo:
             self.tab.approval.say("Nothing to approve: the list shows nothing waiting for "
@@ -433,8 +447,6 @@ class ApprovalController(QObject):
                 problems.append(f"{it.name}: {ended(exc.full())}")
         if done:
             self._changed(done)
-        if changed:
-            self._show_as_now(changed)
         text = f"{media_count(done)} approved by {approver}."
         kept = set(picked)
         held = [it for i, it in enumerate(todo) if i not in kept and self.unseen(it.analysis)]
@@ -469,7 +481,10 @@ class ApprovalController(QObject):
             one = len(changed) == 1
             text += (f"\n{media_count(changed)} changed after the contact sheet was made: "
                      f"{'it is' if one else 'they are'} shown as {'it is' if one else 'they are'} "
-                     f"now, still waiting for approval; look at {'it' if one else 'them'} again.")
+                     f"now and still {'waits' if one else 'wait'} for approval.")
+            current = self.review.current()
+            self._kept = (current.analysis.sha256, text) if self._usable(current) else None
+            self._show_as_now(changed)               # shown again as they are now, still said
         self.tab.approval.say(text, error=bool(problems))
 
     def _name(self, person_id: str) -> str:
@@ -581,6 +596,7 @@ class ApprovalController(QObject):
         item = self.review.current()
         if not self._usable(item) or not self.required:
             return
+        self._kept = None
         dlg = ReasonDialog("Reject this photo", f"Reject {item.name} for "
                            f"{self.ctx.current_channel().label}? It will not be exported. Say "
                            "why, so the preparer knows (optional).", ok_text="Reject",
