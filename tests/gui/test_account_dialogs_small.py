@@ -90,7 +90,8 @@ def _approved_two(qtbot, ws, make_window, tmp_path):
 
 def _end_now(window, choice: str | None) -> list[str]:
     """End the approver's role now, answering the question about their approvals with the
-    button starting ``choice`` (None: Stop); returns the question's text."""
+    button starting ``choice`` (None: "Don't end the role yet"); returns the question's text
+    and its default button's."""
     from PySide6.QtWidgets import QMessageBox
 
     seen: list[str] = []
@@ -99,7 +100,7 @@ def _end_now(window, choice: str | None) -> list[str]:
         seen.append(box.text())
         seen.append(box.defaultButton().text())
         if choice is None:
-            next(b for b in box.buttons() if b.text().startswith("Stop")).click()
+            next(b for b in box.buttons() if b.text().startswith("Don't")).click()
         else:
             next(b for b in box.buttons() if b.text().startswith(choice)).click()
 
@@ -116,8 +117,8 @@ def test_ending_an_approvers_role_asks_about_their_approvals_not_exported(
     audited; stopping changes nothing."""
     window = _approved_two(qtbot, ws, make_window, tmp_path)
     dlg = window.accounts.open()
-    seen = _end_now(window, None)                         # Stop: nothing changed
-    assert "Mr Sam Head approved 2 photos or videos that have not been exported yet." in seen[0]
+    seen = _end_now(window, None)                         # not yet: nothing changed
+    assert "Mr Sam Head approved 2 photos that have not been exported yet." in seen[0]
     assert "back to waiting for approval" in seen[0] and "recorded in the audit log" in seen[0]
     assert seen[1] == "Cancel the approvals"               # the default: fail closed
     assert ws.accounts.get(APPROVER_NAME).roles() == ["approver"]
@@ -125,8 +126,8 @@ def test_ending_an_approvers_role_asks_about_their_approvals_not_exported(
     assert ws.accounts.get(APPROVER_NAME).roles() == []
     assert {it.approval for it in window.batch.model.items} == {"ready"}
     assert len(ws.audit.rows(action="approval.cancelled")) == 2
-    assert dlg.message.text() == ("Mr Sam Head's 2 approvals not yet exported cancelled: "
-                                  "waiting for approval again.")
+    assert dlg.message.text() == ("Mr Sam Head's 2 approvals not yet exported were cancelled: "
+                                  "the 2 photos wait for another senior leader's approval.")
     dlg.accept()
 
 

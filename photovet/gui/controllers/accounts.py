@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from photovet.core import words
 from photovet.core.accounts import CODE_HOURS, ROLE_LABELS, ROLES, TITLES
 from photovet.core.errors import NotSignedIn, PhotoVetError
 
@@ -152,7 +153,7 @@ class AccountsController(QObject):
             if not dlg.exec():
                 return False
             role, last_day = dlg.values()["role"], dlg.values()["last_day"]
-        choice = self.ask_approvals(name, "ending their approver role") \
+        choice = self.ask_approvals(name, "Don't end the role yet") \
             if role == "approver" else "cancel"
         if choice is None:
             return False
@@ -162,11 +163,11 @@ class AccountsController(QObject):
             self.say_approvals(name, choice)
         return done
 
-    def ask_approvals(self, name: str, doing: str) -> str | None:
+    def ask_approvals(self, name: str, stop: str) -> str | None:
         """An approver's approvals not exported yet, when their role ends: cancelled (the
         default: fail closed, a current approver looks at them again) or kept. "cancel",
-        "keep", or None when the admin stops (nothing changed). Asked only when there are
-        some."""
+        "keep", or None when the admin stops (``stop``: that button's words; nothing changed).
+        Asked only when there are some."""
         self._left = []
         try:
             self._left = self.accounts.approvals_left(name)
@@ -178,10 +179,11 @@ class AccountsController(QObject):
         if not left:
             return "cancel"
         what = "approval" if left == 1 else "approvals"
+        items = words.media_count([(st.parts or {}).get("media", "photo") for st in self._left])
         box = QMessageBox(
             QMessageBox.Icon.Question, "Their approvals not yet exported",
-            f"{name} approved {left} {'photo or video' if left == 1 else 'photos or videos'} "
-            f"that {'has' if left == 1 else 'have'} not been exported yet.\n\n"
+            f"{name} approved {items} that {'has' if left == 1 else 'have'} not been exported "
+            "yet.\n\n"
             f"Cancel {'it' if left == 1 else 'them'}: {'it goes' if left == 1 else 'they go'} "
             "back to waiting for approval, and another senior leader looks again before "
             "anything is exported (recommended).\n\n"
@@ -191,7 +193,7 @@ class AccountsController(QObject):
         box.setObjectName("ApprovalsLeft")
         cancel = box.addButton(f"Cancel the {what}", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton(f"Keep the {what}", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(f"Stop ({doing} waits)", QMessageBox.ButtonRole.RejectRole)
+        box.addButton(stop, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(cancel)
         box.exec()
         clicked = box.clickedButton()
@@ -206,8 +208,11 @@ class AccountsController(QObject):
         if self.dialog is None:
             return
         n = f"{left} {'approval' if left == 1 else 'approvals'}"
-        self.dialog.say(f"{name}'s {n} not yet exported "
-                        + ("cancelled: waiting for approval again." if choice == "cancel"
+        were = "was" if left == 1 else "were"
+        items = words.media_count([(st.parts or {}).get("media", "photo") for st in self._left])
+        self.dialog.say(f"{name}'s {n} not yet exported {were} "
+                        + (f"cancelled: the {items} {words.verb(left, 'waits', 'wait')} for "
+                           "another senior leader's approval." if choice == "cancel"
                            else "kept."))
 
     def reset(self, name: str, confirm: bool = True) -> str | None:
@@ -233,7 +238,7 @@ class AccountsController(QObject):
                 "in. What they did stays recorded under their name.") != \
                 QMessageBox.StandardButton.Yes:
             return False
-        choice = self.ask_approvals(name, "removing the account")
+        choice = self.ask_approvals(name, "Don't remove them yet")
         if choice is None:
             return False
         done = bool(self._do("Not removed", lambda: self.accounts.remove(name,
