@@ -400,6 +400,22 @@ class Register:
                                requested_on=requested_on, request_required=request_required,
                                expected=None if expected is None else to_state(expected))
 
+    def set_consents(self, person_id: str, edits: Iterable[dict[str, Any]]
+                     ) -> list[ConsentChange]:
+        """A paper consent form entered at once: each of ``edits`` is the keywords of one
+        ``set_consent`` (``channel``, ``value``, and ``media``, ``expected``, ``requested_by``,
+        ``requested_on``, ``request_required`` as there). One transaction: every change is
+        made, or none (a refusal, or a value changed on another PC since the form was opened,
+        changes nothing). Returns the changes made."""
+        out: list[ConsentChange] = []
+        with self.db.atomic():
+            for edit in edits:
+                kw = dict(edit)
+                change = self.set_consent(person_id, kw.pop("channel"), kw.pop("value"), **kw)
+                if change is not None:
+                    out.append(change)
+        return out
+
     def set_do_not_photograph(self, person_id: str, value: bool, *, requested_by: str = "",
                               requested_on: _dt.date | None = None,
                               request_required: bool = False,

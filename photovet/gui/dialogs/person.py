@@ -36,6 +36,7 @@ from photovet.core.words import not_in_mis_file, request_words
 
 from .. import style
 from ..words import consent_word, day, esc, media_count, when
+from .consent_form import ConsentFormDialog
 from .leaving_date import record_leaving_date
 from .reason import ReasonDialog
 from .withdrawal import WithdrawalDialog
@@ -120,6 +121,13 @@ class PersonDialog(QDialog):
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(details_box)
+        # a paper form: every answer on one screen, saved with one confirmation (audit s28)
+        self.form_btn = QPushButton("Enter a consent form\u2026")
+        self.form_btn.setToolTip("Enter the answers on the family's consent form together: "
+                                 "\u201cYes on every channel\u201d in one click, one "
+                                 "confirmation for the whole form")
+        self.form_btn.clicked.connect(self.enter_form)
+        ll.addWidget(self.form_btn)
         ll.addWidget(self.consent_box)
         ll.addWidget(self.dnp)
         ll.addWidget(note)
@@ -182,6 +190,7 @@ class PersonDialog(QDialog):
         if p is None:
             self.name_label.setText(f"{self.person_id}: no longer in the register")
             self.consent_box.setEnabled(False)
+            self.form_btn.setEnabled(False)
             self.dnp.setEnabled(False)
             self.remove_btn.setEnabled(False)
             self.leaving_btn.hide()
@@ -400,6 +409,12 @@ class PersonDialog(QDialog):
             self._reload_quietly()
             return
         self.ctx.register_changed.emit()
+
+    def enter_form(self) -> None:
+        """The family's paper form, entered on one screen and saved at once."""
+        if self.person is None:
+            return
+        ConsentFormDialog(self.ctx, self.person, self).exec()
 
     def ask_request(self, question: str, *, ok_text: str = "Withdraw consent",
                     title: str = "Withdraw consent") -> dict | None:
