@@ -88,7 +88,8 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
 
 @register_group.command("enrol")
 @click.option("--folder", type=click.Path(path_type=Path, readable=False), default=None,
-              help="A folder of <UPN>.jpg portraits (as MIS photo exports look).")
+              help="A folder of <UPN>.jpg portraits (as MIS photo exports look), or of "
+                   "portraits named by the pupil (Rosie Cooper.jpg, as photographers name them).")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="A CSV of UPN -> photo path (paths relative to the CSV).")
 @click.option("--only-old", is_flag=True,

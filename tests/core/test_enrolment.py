@@ -320,3 +320,37 @@ def test_scenario_enrolment_with_real_engine(face_engine):
         assert [e.person_id for e in rep.errors] == sorted(leavers)
         assert reg.enrolment_count("A919241717737") == 2
         assert all(v.shape == (128,) for _, v in reg.encodings())
+
+
+def test_a_photographers_folder_named_by_pupil_is_enrolled_by_name(tmp_path, reg):
+    """Audit s28, finding 4: the school photographer names files by the pupil, not the UPN.
+    A file whose name is one current person's name (either order, any case, accents and
+    separators aside, a preferred forename too) enrols them and says so; a name two current
+    people share, or a leaver's, enrols no one."""
+    extra = tmp_path / "more.csv"
+    extra.write_text(CSV.rstrip("\n") + "\n"
+                     "B100000000002,Ashby,Victoria,Year 2,Yes,\n"      # a second Victoria Ashby
+                     "C100000000003,Laurent,Anaïs,Year 4,Yes,\n", encoding="utf-8")
+    assert reg.import_csv(extra).applied
+    d = tmp_path / "photographer"
+    d.mkdir()
+    photo(d / "Joel Abrahams.jpg", seed=1)
+    photo(d / "WHITCOMBE_Graham (2).jpg", seed=2)
+    photo(d / "laurent-anais.jpg", seed=3)
+    photo(d / "Victoria Ashby.jpg", seed=4)                    # two of them: refused
+    photo(d / "Patrick Quinlan.jpg", seed=5)                   # left: never enrolled
+    rep = reg.enrol_folder(d, FakeEngine())
+    assert rep.enrolled == {UPN2: 1, UPN3: 1, "C100000000003": 1}
+    assert sorted(rep.by_name) == [
+        ("Joel Abrahams.jpg", UPN2, "Joel Abrahams"),
+        ("WHITCOMBE_Graham (2).jpg", UPN3, "Graham Whitcombe"),
+        ("laurent-anais.jpg", "C100000000003", "Anaïs Laurent")]
+    assert "Joel Abrahams.jpg: taken as Joel Abrahams (G919241714767), from the name in the " \
+        "file name" in rep.by_name_lines()
+    msgs = [str(e) for e in rep.errors]
+    assert "Victoria Ashby.jpg: 2 people in the register are called Victoria Ashby: name " \
+        "this photo by their UPN or staff code" in msgs
+    assert any(m.startswith("Patrick Quinlan.jpg: PATRICK QUINLAN: no one with this id")
+               for m in msgs)
+    assert not reg.person(UPN1).enrolled and not reg.person("B100000000002").enrolled
+    assert rep.to_dict()["by_name"][0] == {"file": "Joel Abrahams.jpg", "person_id": UPN2}

@@ -243,3 +243,21 @@ def test_the_enrol_dialog_starts_afresh_when_folder_or_csv_is_chosen(qtbot, tmp_
     assert dlg.go.isEnabled()
     dlg.from_folder.setChecked(True)
     assert dlg.path.text() == "" and not dlg.go.isEnabled()
+
+
+def test_the_enrol_dialog_lists_photos_taken_by_the_name_in_the_file_name(qtbot, tmp_path):
+    """Audit s28, finding 4: a photographer's folder named by pupil is enrolled by name, and the
+    dialog lists which pupil each file was taken as, to check."""
+    from photovet.core.register.reports import EnrolReport
+
+    dlg = EnrolDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert "by name (Rosie Cooper.jpg)" in dlg.from_folder.text()
+    dlg.show_report(EnrolReport(enrolled={TORI: 1}, photos=1,
+                                by_name=[("Tori Amos.jpg", TORI, "Tori Amos")]))
+    assert dlg.problems.isVisible()
+    assert "1 photo found by the name in the file name: check each one is the right pupil." in \
+        dlg.state.text()
+    assert dlg.problems.item(0).text() == \
+        f"Check: Tori Amos.jpg: taken as Tori Amos ({TORI}), from the name in the file name."

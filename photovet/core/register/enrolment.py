@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -200,12 +201,42 @@ def _name(register: Any, pid: str) -> str:
         return pid
 
 
+_COPY_SUFFIX = re.compile(r"^(.+?)(?:[ _-]+\(?\d{1,2}\)?|\s*\(\d{1,2}\))$")
+
+
+def _name_key(text: str) -> tuple[str, ...]:
+    """The words of a name, in any order, case and accents aside ("COOPER_Rosie" and
+    "Rosie Cooper" are the same key)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text)
+                    if not unicodedata.combining(c))
+    return tuple(sorted(re.findall(r"[a-z]+", plain.lower())))
+
+
+def name_index(people: list[Person], today: _dt.date) -> dict[tuple[str, ...], set[str]]:
+    """Every current person's name keys (legal and preferred forename, each with the legal and
+    preferred surname) -> the ids of the people called that."""
+    index: dict[tuple[str, ...], set[str]] = {}
+    for p in people:
+        if p.has_left(today):
+            continue
+        for fore in {p.legal_forename, p.preferred_forename} - {""}:
+            for sur in {p.legal_surname, p.preferred_surname} - {""}:
+                key = _name_key(f"{fore or ''} {sur or ''}")
+                if len(key) >= 2:
+                    index.setdefault(key, set()).add(p.id)
+    return index
+
+
 def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple[str, Path]]:
-    """``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder -> (id, path)."""
+    """``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder -> (id, path). A school
+    photographer's files named by the pupil ("Rosie Cooper.jpg", "COOPER_Rosie.jpg") are taken
+    as the one current person of that name, said in ``report.by_name``; a name two people
+    share is refused (name that photo by UPN)."""
     if not folder.is_dir():
         raise EnrolmentError("the enrolment folder was not found" if not folder.exists()
                              else "that is a file, not a folder", path=folder)
     ids = {r[0] for r in register.db.all("SELECT id FROM people")}
+    names: dict[tuple[str, ...], set[str]] | None = None
     items: list[tuple[str, Path]] = []
     for f in sorted(folder.iterdir()):
         if f.name.startswith(".") or not f.is_file():
@@ -216,9 +247,24 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
         stem = f.stem.strip()
         pid = stem.upper()
         if pid not in ids:
-            mm = re.match(r"^(.+?)(?:[ _-]+\(?\d{1,2}\)?|\s*\(\d{1,2}\))$", stem)
+            mm = _COPY_SUFFIX.match(stem)
             if mm and mm.group(1).strip().upper() in ids:
                 pid = mm.group(1).strip().upper()
+        if pid not in ids:
+            if names is None:
+                names = name_index(register.people(), _dt.date.today())
+            mm = _COPY_SUFFIX.match(stem)
+            found = names.get(_name_key(stem)) or (
+                names.get(_name_key(mm.group(1))) if mm else None) or set()
+            if len(found) > 1:
+                report.photos += 1
+                report.errors.append(EnrolProblem("", str(f), (
+                    f"{len(found)} people in the register are called {stem}: name this photo "
+                    "by their UPN or staff code")))
+                continue
+            if found:
+                pid = next(iter(found))
+                report.by_name.append((f.name, pid, _name(register, pid)))
         items.append((pid, f))
     if not items:
         # not "0 people enrolled from 0 photos of 0" (a bad-input audit): the wrong folder
@@ -261,4 +307,4 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
 
 __all__ = ["ENROL_MAX_SIDE", "ENROL_MIN_SURENESS", "IMAGE_SUFFIXES", "PORTRAIT_DOMINANCE",
            "csv_items", "encode_portrait", "enrol_items", "enrollable", "folder_items",
-           "portrait_face"]
+           "name_index", "portrait_face"]

@@ -389,10 +389,17 @@ class EnrolReport:
     ignored: list[str] = field(default_factory=list)  # files that are not photos
     seconds: float = 0.0
     lookalikes: list[EnrolLookalike] = field(default_factory=list)   # warnings, nearest first
+    # photos found by the pupil's name in their file name (a photographer's folder), not a UPN:
+    # (file name, person id, the person's name), said so the office can check each one
+    by_name: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def by_name_lines(self) -> list[str]:
+        return [f"{f}: taken as {name} ({pid}), from the name in the file name"
+                for f, pid, name in self.by_name]
 
     def summary_lines(self) -> list[str]:
         n = len(self.enrolled)
@@ -400,6 +407,7 @@ class EnrolReport:
                f"{sum(self.enrolled.values())} of {self.photos} photos"
                f" ({len(self.errors)} problem{'s' * (len(self.errors) != 1)})"]
         out.extend(f"  warning: {w.message}" for w in self.lookalikes)
+        out.extend(f"  note: {line}" for line in self.by_name_lines())
         out.extend(f"  error: {e}" for e in self.errors)
         return out
 
@@ -408,6 +416,7 @@ class EnrolReport:
                 "errors": [{"person_id": e.person_id, "path": e.path, "message": e.message}
                            for e in self.errors],
                 "lookalikes": [w.to_dict() for w in self.lookalikes],
+                "by_name": [{"file": f, "person_id": pid} for f, pid, _n in self.by_name],
                 "ignored": list(self.ignored), "seconds": round(self.seconds, 3)}
 
 

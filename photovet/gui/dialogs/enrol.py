@@ -41,8 +41,8 @@ class EnrolDialog(QDialog):
                        "signature is kept, never the photo; enrolling someone again replaces "
                        "their old signature.")
         intro.setWordWrap(True)
-        self.from_folder = QRadioButton("A &folder of photos named by UPN or staff code (for "
-                                        "example A123456789012.jpg)")
+        self.from_folder = QRadioButton("A &folder of photos named by UPN or staff code "
+                                        "(A123456789012.jpg) or by name (Rosie Cooper.jpg)")
         self.from_csv = QRadioButton("A &CSV file with two columns: UPN and Photo (the photo's "
                                      "file name)")
         self.from_folder.setChecked(True)
@@ -155,10 +155,18 @@ class EnrolDialog(QDialog):
                 "almost the same face as someone else enrolled:"))
         for w in warnings:
             self.problems.addItem(f"Warning: {w.message}.")
+        # a photographer's files named by the pupil: which pupil each was taken as (audit s28)
+        by_name = getattr(report, "by_name_lines", lambda: [])()
+        if by_name:
+            self.state.setText(self.state.text() + " " + esc(
+                f"{plural(len(by_name), 'photo')} found by the name in the file name: check "
+                "each one is the right pupil."))
+        for line in by_name:
+            self.problems.addItem(f"Check: {line}.")
         for e in report.errors:
             self.problems.addItem(f"{Path(e.path).name if e.path else e.person_id}: {e.message}")
-        self.problems.setVisible(bool(report.errors or warnings))
-        if report.errors or warnings:
+        self.problems.setVisible(bool(report.errors or warnings or by_name))
+        if report.errors or warnings or by_name:
             self.resize(self.width(), max(self.height(), 520))
         self._update()
 
