@@ -603,6 +603,40 @@ def test_consent_given_by_hand_gives_way_to_an_import_that_says_no(tmp_path, reg
     assert (last.old_state, last.new_state, last.source) == (YES, NO, f"import:{rep.import_id}")
 
 
+def test_a_form_entered_by_hand_undone_by_a_blank_cell_says_so(tmp_path, reg):
+    """Audit s28, finding 8: in September the office types in the paper forms; the MIS is not
+    updated yet and its next file has the cells blank. The import still withdraws the Yes
+    (fail closed: a blank cell may be a withdrawal), but the preview says the Yes was entered
+    by hand, by whom and when, that the file has it blank, and what to do."""
+    blank = ("", "", "", "", "", "")
+    mis = write(tmp_path, HEADER + row(UPN1, consents=blank) + row(UPN2, consents=blank))
+    reg.import_csv(mis, today=TODAY)
+    reg.set_consent(UPN1, "facebook", True)                 # the family's form said Yes
+    _source, at = reg.consent_source(UPN1, "facebook")
+    rep = reg.import_csv(mis, today=TODAY, dry_run=True)
+    (c,) = rep.withdrawals
+    assert (c.channel, c.old_state, c.new_state, c.hand_source, c.hand_set_at) == (
+        "facebook", YES, NOT_RECORDED, "user:Mrs Office", at)
+    assert str(c) == (f"Amelia Stone ({UPN1}): Facebook Yes -> not recorded (the Yes was "
+                      f"entered in PhotoVet by Mrs Office on {local_day(at)}; this file has it "
+                      "blank)")
+    assert rep.hand_entries_undone() == (
+        "1 withdrawal undoes a Yes entered by hand in PhotoVet (a consent form?) that this file "
+        "does not have. If the family said Yes, put it in the MIS and export the file again "
+        "before importing; otherwise the import withdraws it.")
+    assert rep.hand_entries_undone() in rep.summary_lines()
+    assert rep.to_dict()["withdrawals"][0]["entered_by_hand"] == "Mrs Office"
+    # still withdrawn when imported: a blank cell is never taken for a Yes
+    rep = reg.import_csv(mis, today=TODAY)
+    assert rep.applied and photo_states(reg, UPN1)["facebook"] == NOT_RECORDED
+    # a withdrawal the file itself makes (no value set by hand) says nothing more
+    reg.import_csv(write(tmp_path, HEADER + row(UPN1) + row(UPN2), "yes.csv"), today=TODAY)
+    rep = reg.import_csv(mis, today=TODAY, dry_run=True)
+    assert rep.withdrawals and not any(c.hand_source for c in rep.withdrawals)
+    assert "(the Yes was entered" not in str(rep.withdrawals[0])
+    assert rep.hand_entries_undone() == ""
+
+
 def test_do_not_photograph_set_by_hand_survives_an_import_that_leaves_it_blank(tmp_path, reg):
     mis = write(tmp_path, HEADER + row(UPN1))
     reg.import_csv(mis, today=TODAY)

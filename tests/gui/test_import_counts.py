@@ -73,3 +73,34 @@ def test_the_dry_run_says_errors_and_warnings_apart_and_long_lines_wrap(qtbot, w
     assert "1 person has blank consent cells (not recorded): counted as No" in lines
     assert not any("1 people" in x for x in lines)
     wiz.reject()
+
+
+def test_the_preview_says_a_withdrawal_undoes_a_form_entered_by_hand(qtbot, ws, make_window,
+                                                                     tmp_path):
+    """Audit s28, finding 8: a Yes typed in from a paper form, then an MIS file with the cell
+    blank: the preview's withdrawal says the Yes was entered by hand, and the status line says
+    what to do."""
+    from tests.gui.fake_engine import SAM
+
+    blank_sam = [[*r[:5], "", "", *r[7:]] if r[0] == SAM else r for r in REGISTER_ROWS]
+    csv_path = write_register(tmp_path / "mis.csv", blank_sam)
+    ws.import_register(csv_path)
+    ws.register.set_consent(SAM, "facebook", True)
+    win = make_window()
+    page = ImportWizard(win.ctx, csv_path=csv_path)
+    qtbot.addWidget(page)
+    page.resize(900, 640)
+    page.show()
+    qtbot.waitUntil(lambda: page.button(QWizard.WizardButton.NextButton).isEnabled(),
+                    timeout=10000)
+    page.next()
+    page.next()
+    preview = page.preview_page
+    qtbot.waitUntil(lambda: preview.report is not None, timeout=10000)
+    assert "1 withdrawal undoes a Yes entered by hand in PhotoVet (a consent form?)" in \
+        preview.status.text()
+    head = preview.tree.topLevelItem(0)
+    assert head.text(0).startswith("Consent withdrawn")
+    assert head.child(0).text(1).startswith(
+        "Facebook Yes -> not recorded (the Yes was entered in PhotoVet by Mrs Jo Preparer on ")
+    assert head.child(0).text(1).endswith("; this file has it blank)")

@@ -448,7 +448,9 @@ def _plan_value(plan: Plan, report: ImportReport, r: Row, key: Key, existing_per
                               import_id or None))
     if existing_person:
         ch = ConsentChange(r.id, channel, old_state, new_state, now, source,
-                           r.person.display_name, media, labels.get(channel, ""))
+                           r.person.display_name, media, labels.get(channel, ""),
+                           hand_source=old_source if manual else "",
+                           hand_set_at=(old[2] or "") if old is not None and manual else "")
         (report.withdrawals if ch.is_withdrawal else report.consent_changes).append(ch)
 
 

@@ -83,6 +83,9 @@ class ConsentChange:
     label: str = ""         # the channel's label (reports only)
     requested_by: str = ""  # who asked for it ("Mrs Harris (mother), by email"); "" not recorded
     requested_on: str = ""  # the day they asked (ISO date); "" not recorded
+    # an import's change of a value a person set in PhotoVet: "user:<name>" and when (UTC ISO)
+    hand_source: str = ""
+    hand_set_at: str = ""
 
     @property
     def old(self) -> bool | None:
@@ -105,13 +108,24 @@ class ConsentChange:
     def __str__(self) -> str:
         who = f"{self.name} ({self.person_id})" if self.name else self.person_id
         what = field_label(self.channel, self.media, {self.channel: self.label} if self.label else None)
-        return f"{who}: {what} {state_word(self.old_state)} -> {state_word(self.new_state)}"
+        text = f"{who}: {what} {state_word(self.old_state)} -> {state_word(self.new_state)}"
+        if self.hand_source:
+            # audit s28, finding 8: the Yes typed in from a paper form, undone by an MIS file
+            # not yet updated, read as any withdrawal did
+            by = self.hand_source.split(":", 1)[-1]
+            text += (f" (the {state_word(self.old_state)} was entered in PhotoVet by {by} on "
+                     f"{local_day(self.hand_set_at)}; this file has "
+                     + ("it blank" if self.new_state == NOT_RECORDED else
+                        state_word(self.new_state)) + ")")
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {"person_id": self.person_id, "name": self.name, "channel": self.channel,
                 "media": self.media, "old": self.old_state, "new": self.new_state,
                 "when": self.when, "source": self.source, "withdrawal": self.is_withdrawal,
-                "requested_by": self.requested_by, "requested_on": self.requested_on}
+                "requested_by": self.requested_by, "requested_on": self.requested_on,
+                "entered_by_hand": self.hand_source.split(":", 1)[-1] if self.hand_source
+                else ""}
 
 
 @dataclass
@@ -235,6 +249,17 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def hand_entries_undone(self) -> str:
+        """Audit s28, finding 8: withdrawals of a Yes a person entered in PhotoVet (a paper form)
+        that the MIS file does not have yet, said with what to do; "" when there are none."""
+        n = sum(1 for c in self.withdrawals if c.hand_source and c.old_state == YES)
+        if not n:
+            return ""
+        return (f"{count(n, 'withdrawal')} {'undoes' if n == 1 else 'undo'} a Yes entered by "
+                "hand in PhotoVet (a consent form?) that this file does not have. If the family "
+                "said Yes, put it in the MIS and export the file again before importing; "
+                "otherwise the import withdraws it.")
+
     def summary_lines(self, max_items: int | None = 50) -> list[str]:
         """Human-readable summary: status, errors, WITHDRAWALS FIRST, then the rest."""
         out: list[str] = []
@@ -274,6 +299,8 @@ class ImportReport:
 
         section("WITHDRAWALS (consent removed: check photos already posted)", self.withdrawals,
                 always_all=True)
+        if self.hand_entries_undone():
+            out.append(self.hand_entries_undone())
         section("CONFLICTS (kept as changed in PhotoVet: the MIS file says otherwise; update the "
                 "MIS, or set the value again by hand to accept the file)", self.conflicts,
                 always_all=True)

@@ -572,7 +572,8 @@ class PreviewPage(QWizardPage):
             f"{Path(r.file).name}: {plural(r.rows, 'row')} read ({r.encoding}). "
             + found_text(n_err, len(r.warnings)) + " "
             + ("Consent WITHDRAWN for someone: photos already posted may need taking down."
-               if r.withdrawals else ""))
+               if r.withdrawals else "")
+            + (f" {r.hand_entries_undone()}" if r.hand_entries_undone() else ""))
         self._section("Consent withdrawn: check photos already posted", r.withdrawals,
                       tint=WITHDRAWN_TINT)
         self._section("Kept as changed in PhotoVet (the file says otherwise)", r.conflicts,
