@@ -104,7 +104,7 @@ class DueItem:
     path: str = ""
     sha256: str = ""
     held: str = ""                # due, but kept: why (a take-down still open, a changed file)
-    status: str = "due"           # after apply: "deleted" | "kept" | "error"
+    status: str = "due"           # after apply: "deleted" | "kept" | "error"; "coming": not due yet
     reason: str = ""              # after apply: what happened
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -309,6 +309,27 @@ class RetentionSchedule:
                                    f"{p.id}: {n} face signature(s); {due[1]}",
                                    due[0], data={"person": p.id, "left": due[1].startswith("left")}))
         return out
+
+    def signatures_coming(self) -> list[DueItem]:
+        """Face signatures the schedule deletes on a later day (audit s28, finding 6: last
+        July's Year 6 are simply absent from September's MIS file, and their biometric data was
+        not mentioned at all): each enrolled leaver or person the MIS file no longer lists
+        whose day has not come, with that day and why. Never deleted from this list."""
+        today = self.today()
+        out = []
+        for p in self.register.people():
+            if not p.enrolled:
+                continue
+            due = signatures_due_on(p, self.rules)
+            if due is None or due[0] <= today:
+                continue
+            n = self.register.enrolment_count(p.id)
+            if n:
+                out.append(DueItem("signatures", f"person:{p.id}",
+                                   f"{p.id}: {n} face signature(s); {due[1]}", due[0],
+                                   status="coming",
+                                   data={"person": p.id, "left": due[1].startswith("left")}))
+        return sorted(out, key=lambda i: (i.due_on, i.ref))
 
     # -- deleting ----------------------------------------------------------------------------
 

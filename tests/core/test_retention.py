@@ -194,6 +194,38 @@ def test_leavers_signatures_are_due_on_the_schedule(ws):
     assert item.status == "deleted" and ws.register.enrolment_count("L1") == 0
 
 
+def test_face_signatures_due_later_are_listed_with_their_day(ws, tmp_path):
+    """Audit s28, finding 6: last July's Year 6 are absent from September's MIS file; their face
+    signatures fall due 30 days after that import, and "Due for deletion" said nothing of them.
+    ``signatures_coming`` lists each enrolled leaver or person no longer in the file whose day
+    has not come, with the day and why; never the current pupils, never one already due."""
+    import numpy as np
+
+    for pid in ("L1", "S1"):
+        ws.register.store_signatures({pid: [(np.ones(128) * 0.1, f"{pid}.jpg")]}, replace=True,
+                                     source="test")
+    sched = ws.retention()
+    [lola] = sched.signatures_coming()               # Lola leaves in 10 days; Sam stays
+    assert (lola.ref, lola.due_on, lola.status) == ("person:L1", LEAVES, "coming")
+    assert lola.what == f"L1: 1 face signature(s); left {LEAVES:%d/%m/%Y}" and lola.data["left"]
+    # Sam is not in the next file: due 30 days after it (the school's grace period)
+    csv = tmp_path / "september.csv"
+    csv.write_text("Admission No,Surname,Forename,Leaving Date,Consent: School Website,"
+                   "Name with photo\n"
+                   f"L1,Leaver,Lola,{LEAVES.strftime('%d/%m/%Y')},Yes,No\n", encoding="utf-8")
+    assert ws.import_register(csv).applied
+    grace = ws.settings.retention.purge_encodings_days_after_missing
+    coming = {i.ref: i for i in ws.retention().signatures_coming()}
+    sam = coming["person:S1"]
+    assert sam.due_on == TODAY + dt.timedelta(days=grace) and not sam.data["left"]
+    assert sam.what == f"S1: 1 face signature(s); not in the MIS file since {TODAY:%d/%m/%Y}"
+    # on the day it is due it is in ``due``, no longer "coming"; nothing of it is deleted here
+    later = ws.retention(clock_at(grace))
+    assert "person:S1" in {i.ref for i in later.due(("signatures",))}
+    assert "person:S1" not in {i.ref for i in later.signatures_coming()}
+    assert ws.register.enrolment_count("S1") == 1
+
+
 def test_the_analysis_cache_is_cleared_by_age(ws):
     old = ws.cache.root / "ab" / "old.json"
     new = ws.cache.root / "cd" / "new.json"

@@ -438,6 +438,43 @@ def test_nothing_due_before_the_period(qtbot, ctx, tmp_path):
     assert not dlg.apply_btn.isEnabled()
 
 
+def test_due_for_deletion_names_people_and_shows_signatures_due_later(qtbot, ctx, tmp_path):
+    """Audit s28, finding 6: the list said "X919241717845: register row..." (no name), and
+    the face signatures of pupils the September MIS file no longer lists were not mentioned."""
+    import numpy as np
+
+    from tests.gui.fake_engine import REGISTER_ROWS, SAM, TORI, write_register
+
+    ws = ctx.ws
+    ws.import_register(write_register(tmp_path / "july.csv"))
+    for pid in (TORI, SAM):
+        ws.register.store_signatures({pid: [(np.full(128, 0.1), f"{pid}.jpg")]},
+                                     replace=True, source="test")
+    ws.import_register(write_register(tmp_path / "september.csv",
+                                      [r for r in REGISTER_ROWS if r[0] != SAM]))
+    dlg = DueForDeletionDialog(ctx, clock=clock_at(0))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    head = next(dlg.tree.topLevelItem(i) for i in range(dlg.tree.topLevelItemCount())
+                if dlg.tree.topLevelItem(i).text(0).startswith(KIND_LABELS["signatures"]))
+    assert head.text(0) == f"{KIND_LABELS['signatures']} (0), 1 on a later day"
+    assert head.isExpanded()
+    row = head.child(head.childCount() - 1)
+    assert row.text(0).startswith(f"Sam Brown ({SAM}): 1 face signature(s); not in the MIS file")
+    grace = ws.settings.retention.purge_encodings_days_after_missing
+    assert row.text(1) == (dt.date.today() + dt.timedelta(days=grace)).strftime("%d/%m/%Y")
+    assert row.text(2).startswith("Not due yet: they are no longer in the MIS file. If they "
+                                  "have left, record their leaving date")
+    assert dlg.due_items() == [] and not dlg.apply_btn.isEnabled()   # nothing is deleted now
+    # on its day it is due, named, and the confirmation names them too
+    dlg = DueForDeletionDialog(ctx, clock=clock_at(grace))
+    qtbot.addWidget(dlg)
+    [item] = [i for i in dlg.due_items() if i.kind == "signatures"]
+    assert dlg.what(item).startswith(f"Sam Brown ({SAM}): 1 face signature(s)")
+    _q, short, full = confirmation_text(dlg.items, False, dlg.what)
+    assert f"Sam Brown ({SAM})" in short and f"Sam Brown ({SAM})" in full
+
+
 # --------------------------------------------------------------------------------------------
 # Settings > School rules
 # --------------------------------------------------------------------------------------------

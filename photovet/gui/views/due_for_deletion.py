@@ -66,8 +66,11 @@ def period_words(settings: Any, kind: str) -> str:
     return text
 
 
-def confirmation_text(items: list[DueItem], permanent: bool) -> tuple[str, str, str]:
-    """(question, what will be deleted in short, every item in full) for the confirmation."""
+def confirmation_text(items: list[DueItem], permanent: bool,
+                      describe: Callable[[DueItem], str] | None = None) -> tuple[str, str, str]:
+    """(question, what will be deleted in short, every item in full) for the confirmation.
+    ``describe``: an item in words (default its ``what``; the window adds the person's name)."""
+    words = describe or (lambda i: i.what)
     todo = [i for i in items if not i.held]
     kept = [i for i in items if i.held]
     lines, full = [], []
@@ -77,7 +80,7 @@ def confirmation_text(items: list[DueItem], permanent: bool) -> tuple[str, str, 
             continue
         lines.append(f"{KIND_LABELS[kind]}: {len(group)}")
         full.append(f"{KIND_LABELS[kind]}:")
-        full += [f"  {i.what} (due {day(i.due_on)})" for i in group]
+        full += [f"  {words(i)} (due {day(i.due_on)})" for i in group]
     files = sum(1 for i in todo if i.path)
     how = ("Files are overwritten and deleted for good: they cannot be got back."
            if permanent else "Files go to the Recycle Bin / Trash (empty it to delete them for "
@@ -92,7 +95,7 @@ def confirmation_text(items: list[DueItem], permanent: bool) -> tuple[str, str, 
     if kept:
         short += f"\n\n{plural(len(kept), 'item')} due but kept (see why in the list)."
         full.append("Kept:")
-        full += [f"  {i.what}: {i.held}" for i in kept]
+        full += [f"  {words(i)}: {i.held}" for i in kept]
     return question, short, "\n".join(full)
 
 
@@ -116,6 +119,7 @@ class DueForDeletionDialog(QDialog):
         self.ctx = ctx
         self.clock = clock
         self.items: list[DueItem] = []
+        self.coming: list[DueItem] = []       # face signatures due on a later day (audit s28)
         self.worker = None
         self.results: list[DueItem] = []
         self.setWindowTitle("Due for deletion")
@@ -178,12 +182,30 @@ class DueForDeletionDialog(QDialog):
         sched = self.schedule()
         try:
             self.items = sched.due()
+            self.coming = sched.signatures_coming()
         except PhotoVetError as exc:
-            self.items = []
+            self.items, self.coming = [], []
             self.say(error_text(exc, after="What is due could not be worked out"), error=True)
         self.today = sched.today()
         self._fill(self.items)
         self._update()
+
+    def what(self, i: DueItem) -> str:
+        """An item in words, with the person's name where it is about a person (the core's
+        words carry ids only: they go into the audit log; the office reads names)."""
+        pid = i.data.get("person") if i.data else None
+        p = self.ctx.ws.register.find(pid) if pid else None
+        if p is None or not i.what.startswith(f"{pid}:"):
+            return i.what
+        return f"{p.display_name} ({pid}):{i.what[len(pid) + 1:]}"
+
+    @staticmethod
+    def coming_words(i: DueItem) -> str:
+        if i.data.get("left"):
+            return "Not due yet"
+        return ("Not due yet: they are no longer in the MIS file. If they have left, record "
+                "their leaving date (their page in the register); their face signatures are "
+                "then deleted as a leaver's")
 
     def due_items(self) -> list[DueItem]:
         return [i for i in self.items if not i.held]
@@ -193,7 +215,9 @@ class DueForDeletionDialog(QDialog):
         s = self.ctx.ws.settings
         for kind in KINDS:
             group = [i for i in items if i.kind == kind]
-            head = QTreeWidgetItem([f"{KIND_LABELS[kind]} ({len(group)})", "",
+            later = [i for i in self.coming if i.kind == kind]
+            head = QTreeWidgetItem([f"{KIND_LABELS[kind]} ({len(group)})"
+                                    + (f", {len(later)} on a later day" if later else ""), "",
                                     period_words(s, kind)])
             f = head.font(0)
             f.setBold(True)
@@ -203,8 +227,8 @@ class DueForDeletionDialog(QDialog):
             if not group:
                 QTreeWidgetItem(head, ["Nothing due.", "", ""])
             for i in group:
-                row = QTreeWidgetItem(head, [i.what, day(i.due_on), self._state(i)])
-                row.setToolTip(0, i.path or i.what)
+                row = QTreeWidgetItem(head, [self.what(i), day(i.due_on), self._state(i)])
+                row.setToolTip(0, i.path or self.what(i))
                 row.setToolTip(2, self._state(i))
                 row.setData(0, Qt.ItemDataRole.UserRole, i.ref)
                 if i.held or i.status == "kept":
@@ -213,7 +237,13 @@ class DueForDeletionDialog(QDialog):
                     row.setForeground(2, QBrush(style.COVER))
                 elif i.status == "deleted":
                     row.setForeground(2, QBrush(style.SHOW))
-            head.setExpanded(bool(group))
+            for i in later:
+                row = QTreeWidgetItem(head, [self.what(i), day(i.due_on), self.coming_words(i)])
+                row.setToolTip(0, self.what(i))
+                row.setToolTip(2, self.coming_words(i))
+                row.setData(0, Qt.ItemDataRole.UserRole, i.ref)
+                row.setForeground(2, QBrush(QColor("#6b5800")))
+            head.setExpanded(bool(group or later))
 
     @staticmethod
     def _state(i: DueItem) -> str:
@@ -252,7 +282,7 @@ class DueForDeletionDialog(QDialog):
             return False
         permanent = self.permanent.isChecked()
         if confirm:
-            question, short, full = confirmation_text(self.items, permanent)
+            question, short, full = confirmation_text(self.items, permanent, self.what)
             box = QMessageBox(QMessageBox.Icon.Warning, "Delete what is due?", question,
                               parent=self)
             box.setInformativeText(short)
