@@ -257,7 +257,7 @@ def test_the_enrol_dialog_lists_photos_taken_by_the_name_in_the_file_name(qtbot,
     dlg.show_report(EnrolReport(enrolled={TORI: 1}, photos=1,
                                 by_name=[("Tori Amos.jpg", TORI, "Tori Amos")]))
     assert dlg.problems.isVisible()
-    assert "1 photo found by the name in the file name: check each one is the right pupil." in \
+    assert "1 photo found by the name in the file name: check each one is the right pupil (listed below)." in \
         dlg.state.text()
     assert dlg.problems.item(0).text() == \
         f"Check: Tori Amos.jpg: taken as Tori Amos ({TORI}), from the name in the file name."

@@ -147,6 +147,12 @@ class EnrolDialog(QDialog):
                            f"{plural(sum(report.enrolled.values()), 'photo')} of "
                            f"{report.photos}." + (f" {plural(len(report.errors), 'photo')} could "
                                                   "not be used:" if report.errors else ""))
+        # a photographer's files named by the pupil: which pupil each was taken as (audit s28)
+        by_name = getattr(report, "by_name_lines", lambda: [])()
+        if by_name:
+            self.state.setText(self.state.text() + " " + esc(
+                f"{plural(len(by_name), 'photo')} found by the name in the file name: check "
+                "each one is the right pupil (listed below)."))
         warnings = getattr(report, "lookalikes", [])
         if warnings:
             # still enrolled: the core's words, both people named
@@ -155,12 +161,6 @@ class EnrolDialog(QDialog):
                 "almost the same face as someone else enrolled:"))
         for w in warnings:
             self.problems.addItem(f"Warning: {w.message}.")
-        # a photographer's files named by the pupil: which pupil each was taken as (audit s28)
-        by_name = getattr(report, "by_name_lines", lambda: [])()
-        if by_name:
-            self.state.setText(self.state.text() + " " + esc(
-                f"{plural(len(by_name), 'photo')} found by the name in the file name: check "
-                "each one is the right pupil."))
         for line in by_name:
             self.problems.addItem(f"Check: {line}.")
         for e in report.errors:
