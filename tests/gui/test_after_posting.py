@@ -107,6 +107,10 @@ def test_export_then_mark_posted_then_delete_the_originals(window, qtbot, tmp_pa
             "By default PhotoVet deletes the originals once their safe copies are posted "
             "(change this in Settings, School rules, Keeping data).")
         assert "school's settings say" not in box.informativeText()
+        # audit s28: the same trip for another channel, not prepared yet, needs its originals
+        assert box.informativeText().endswith(
+            "If these photos are also going somewhere you have not prepared yet (the school "
+            "website, the newsletter\u2026), choose Not now: the originals are needed for that.")
         button(box, "Show me").click()
 
     answer(post, kind=MarkPostedDialog)

@@ -386,7 +386,12 @@ class AfterPostingController(QObject):
             box.setObjectName("DeleteOriginalsOffer")
             box.setInformativeText(
                 f"{originals_rule_text('posted')} See which originals of \u201c{batch}\u201d "
-                "can be deleted now? Nothing is deleted until you confirm.")
+                "can be deleted now? Nothing is deleted until you confirm.\n\n"
+                # audit s28: a trip for Facebook AND the website, the website not prepared yet
+                "Photos marked ready or approved for another channel keep their originals. If "
+                "these photos are also going somewhere you have not prepared yet (the school "
+                "website, the newsletter\u2026), choose Not now: the originals are needed for "
+                "that.")
             yes = box.addButton("Show me", QMessageBox.ButtonRole.AcceptRole)
             box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
             box.exec()
