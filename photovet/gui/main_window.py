@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         rv.enrol_requested.connect(lambda: self.register.enrol())
         rv.person_requested.connect(self.register.open_person)
         rv.leaving_date_requested.connect(self.register.record_leaving_date)
+        rv.leaving_dates_requested.connect(self.register.record_leaving_dates)
         self.checklist.start_requested.connect(lambda: self.photos_stack.setCurrentWidget(
             self.photos))
         self.setup.changed.connect(self._setup_changed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from photovet.gui.dialogs.import_wizard import WITHDRAWN_TINT, ImportWizard
 from photovet.gui.dialogs.leaving_date import LeavingDateDialog
@@ -135,3 +135,40 @@ def test_a_changed_identity_is_a_problem_row_in_the_preview(qtbot, ws, make_wind
     assert flag.child(0).text(0) == f"Tori Amos \u2192 Samuel Okoro ({TORI})"
     assert "probably a different person" in flag.child(0).text(1)
     assert not any(h.text(0).startswith("Names, year or class") for h in heads)
+
+
+def test_everyone_no_longer_in_the_file_gets_one_leaving_date(qtbot, ws, make_window, tmp_path):
+    """Audit s28, finding 10: in September last July's Year 6 are simply absent from the MIS
+    file; the office recorded each leaving date from each pupil's page. With "Not in the MIS
+    file" shown, one button records one date for all of them (in one change)."""
+    from photovet.gui.dialogs.leaving_date import LeavingDatesDialog
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.import_register(write_register(tmp_path / "b.csv",
+                                      [r for r in REGISTER_ROWS if r[0] not in (SAM, TORI)]))
+    win = make_window()
+    view = win.register_view
+    assert not view.left_all_button.isVisibleTo(view)
+    view.filter.setCurrentIndex(view.filter.findData("missing"))
+    assert view.left_all_button.isVisibleTo(view)
+    assert view.left_all_button.text() == "They have left: record a leaving date for 2\u2026"
+    july = dt.date(TODAY.year - 1 if TODAY.month < 8 else TODAY.year, 7, 22)
+    said: list[str] = []
+
+    def fill(dlg):
+        said.extend(w.text() for w in dlg.findChildren(QLabel))
+        dlg.date.setDate(july)
+        ok = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        assert ok.text() == "Record it for 2"
+        ok.click()
+
+    answer(fill, kind=LeavingDatesDialog)
+    view.left_all_button.click()
+    qtbot.waitUntil(lambda: ws.register.person(SAM).leaving_date == july, timeout=5000)
+    assert ws.register.person(TORI).leaving_date == july
+    question = next(t for t in said if "no longer in the MIS file" in t)
+    assert "<b>2 people are</b>" in question and "Sam Brown" in question and \
+        "Tori Amos" in question
+    assert [p.id for p in view.people_shown()] == []           # no one left to ask about
+    qtbot.waitUntil(lambda: not view.left_all_button.isVisibleTo(view), timeout=5000)
+    assert len([r for r in ws.audit.rows(action="register.leaving-date")]) == 2

@@ -445,6 +445,13 @@ class Register:
             self.audit.record("register.leaving-date", {"person_id": p.id, "old": old,
                                                         "new": new})
 
+    def set_leaving_dates(self, person_ids: Iterable[str], day: _dt.date) -> None:
+        """One leaving date for several people at once (audit s28: last July's Year 6, all
+        absent from September's MIS file), in one transaction: all of them, or none."""
+        with self.db.atomic():
+            for pid in person_ids:
+                self.set_leaving_date(pid, day)
+
     def delete_person(self, person_id: str, *, reason: str) -> None:
         """Remove a person from the register: their details, consent, consent history and face
         signatures (export records keep the id only, so a take-down or subject access request

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from ..context import AppContext
 from ..dialogs.enrol import EnrolDialog
 from ..dialogs.import_wizard import ImportWizard
-from ..dialogs.leaving_date import record_leaving_date
+from ..dialogs.leaving_date import record_leaving_date, record_leaving_dates
 from ..dialogs.person import PersonDialog
 from ..dialogs.settings import SettingsDialog
 from ..session import permission_refusal
@@ -100,6 +100,10 @@ class RegisterController(QObject):
     def record_leaving_date(self, person_id: str) -> bool:
         """Someone no longer in the MIS file: record when they left (has Alex left?)."""
         return record_leaving_date(self.ctx, person_id, self.window)
+
+    def record_leaving_dates(self, person_ids: list) -> bool:
+        """Everyone the register shows as no longer in the MIS file: one leaving date."""
+        return record_leaving_dates(self.ctx, list(person_ids), self.window)
 
     # -- settings and channels --------------------------------------------------------------------
 

@@ -58,6 +58,68 @@ class LeavingDateDialog(QDialog):
         return _dt.date(q.year(), q.month(), q.day())
 
 
+class LeavingDatesDialog(QDialog):
+    """One leaving date for everyone the register shows as no longer in the MIS file (audit
+    s28: the Year 6 who left in July are simply absent from September's file)."""
+
+    def __init__(self, people: list[Person], *, days_after_leaving: int,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("LeavingDatesDialog")
+        self.setWindowTitle("Record a leaving date")
+        self.people = people
+        lay = QVBoxLayout(self)
+        names = ", ".join(esc(p.display_name) for p in people[:12]) + (
+            f" and {len(people) - 12} more" if len(people) > 12 else "")
+        question = QLabel(
+            f"<b>{len(people)} {'person is' if len(people) == 1 else 'people are'}</b> no "
+            f"longer in the MIS file: {names}.<br><br>If they all left on the same day (the end "
+            "of the summer term), record it for all of them. From that day they are always "
+            "covered, and their face signatures are due for deletion "
+            + (f"{days_after_leaving} days after it" if days_after_leaving else "on that day")
+            + " (Register \u203a Due for deletion). This is recorded with your name. Anyone "
+            "who has not left: record theirs from their own page instead, or check that your "
+            "MIS export lists them.")
+        question.setWordWrap(True)
+        lay.addWidget(question)
+        self.date = QDateEdit()
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        since = min((p.missing_since for p in people if p.missing_since), default=None)
+        start = since or _dt.date.today()
+        self.date.setDate(QDate(start.year, start.month, start.day))
+        self.date.setAccessibleName("Leaving date")
+        lay.addWidget(self.date)
+        lay.addWidget(ok_cancel(self, f"Record it for {len(people)}"))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+
+    def value(self) -> _dt.date:
+        q = self.date.date()
+        return _dt.date(q.year(), q.month(), q.day())
+
+
+def record_leaving_dates(ctx, person_ids: list[str], parent: QWidget | None = None) -> bool:
+    """One leaving date for several people (the register records all or none); True when
+    recorded."""
+    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
+
+    people = [p for p in (ctx.ws.register.find(i) for i in person_ids) if p is not None]
+    if not people:
+        return False
+    dlg = LeavingDatesDialog(
+        people, days_after_leaving=ctx.ws.settings.retention.purge_encodings_days_after_leaving,
+        parent=parent)
+    if not dlg.exec():
+        return False
+    try:
+        ctx.ws.register.set_leaving_dates([p.id for p in people], dlg.value())
+    except PhotoVetError as exc:
+        ctx.fail(parent, "Leaving dates not recorded", exc)
+        return False
+    ctx.register_changed.emit()
+    return True
+
+
 def record_leaving_date(ctx, person_id: str, parent: QWidget | None = None) -> bool:
     """Ask for the leaving date and record it in the register (the core checks the right and
     audits it); True when recorded."""
@@ -80,4 +142,5 @@ def record_leaving_date(ctx, person_id: str, parent: QWidget | None = None) -> b
     return True
 
 
-__all__ = ["LeavingDateDialog", "record_leaving_date"]
+__all__ = ["LeavingDateDialog", "LeavingDatesDialog", "record_leaving_date",
+           "record_leaving_dates"]

@@ -336,6 +336,7 @@ class RegisterView(QWidget):
     enrol_requested = Signal()
     person_requested = Signal(str)
     leaving_date_requested = Signal(str)
+    leaving_dates_requested = Signal(list)
 
     EMPTY_TEXT = "No one in the register yet. Import your MIS export to start."
 
@@ -439,7 +440,15 @@ class RegisterView(QWidget):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addLayout(bar)
         tl.addWidget(self.table, 1)
+        # shown with "Not in the MIS file": one leaving date for all of them (audit s28)
+        self.left_all_button = QPushButton("They have left: record a leaving date\u2026")
+        self.left_all_button.setToolTip("Record one leaving date for everyone shown here "
+                                         "(the pupils who left at the end of the year)")
+        self.left_all_button.clicked.connect(lambda *_: self.leaving_dates_requested.emit(
+            [p.id for p in self.people_shown() if missing(p, self.model.today)]))
+        self.left_all_button.hide()
         foot = QHBoxLayout()
+        foot.addWidget(self.left_all_button)
         foot.addWidget(self.count_label)
         foot.addWidget(self.legend, 1)
         tl.addLayout(foot)
@@ -562,6 +571,10 @@ class RegisterView(QWidget):
             self.count_label.setText(f"{total} {'person' if total == 1 else 'people'}")
         else:
             self.count_label.setText(f"Showing {shown} of {total}")
+        gone = self.filter.currentData() == "missing" and shown > 0 and \
+            self.ctx.ws.allowed("register.edit")
+        self.left_all_button.setText(f"They have left: record a leaving date for {shown}\u2026")
+        self.left_all_button.setVisible(gone)
 
     def _summary_text(self, people: list[Person]) -> str:
         if not people:
