@@ -94,7 +94,7 @@ def test_export_then_mark_posted_then_delete_the_originals(window, qtbot, tmp_pa
 
     def post(d: MarkPostedDialog) -> None:
         assert d.batch.currentText() == "Sports day" and d.by_batch.isChecked()
-        assert d.date.displayFormat() == "dd/MM/yyyy"
+        assert d.date.text() == QDate.currentDate().toString("dd/MM/yyyy")   # UK order
         d.channel.setCurrentIndex(d.channel.findData("facebook"))
         d.date.setDate(min(QDate(2026, 3, 12), QDate.currentDate()))
         d.url.setText("https://facebook.example/posts/1")

@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,7 +31,7 @@ from photovet.core.accounts import ROLE_LABELS, ROLES, AccountInfo
 
 from .. import style
 from ..words import day, when
-from .common import ok_cancel
+from .common import DateField, ok_cancel
 
 ROLE_HELP = {
     "preparer": "checks photos and marks them ready",
@@ -60,22 +59,21 @@ def grants_text(info: AccountInfo, today: _dt.date | None = None) -> str:
     return ", ".join(parts) or "no role"
 
 
-def _date_edit(optional: bool) -> QDateEdit:
-    d = QDateEdit(QDate.currentDate())
-    d.setDisplayFormat("dd/MM/yyyy")
-    d.setCalendarPopup(True)
+def _date_edit(optional: bool, name: str) -> DateField:
+    """From (today unless changed) or Until (empty: no end date)."""
     if optional:
-        d.setSpecialValueText("no end date")
-        d.setMinimumDate(QDate(2000, 1, 1))
-        d.setDate(d.minimumDate())
-    return d
+        return DateField(None, empty_text="no end date", name=name)
+    return DateField(_dt.date.today(), name=name)
 
 
-def _py_date(d: QDateEdit) -> _dt.date | None:
-    if d.specialValueText() and d.date() == d.minimumDate():
-        return None
-    q = d.date()
-    return _dt.date(q.year(), q.month(), q.day())
+def _py_date(d: DateField) -> _dt.date | None:
+    return d.value()
+
+
+def _dates_written(*fields: DateField) -> bool:
+    """Every date field holds a date (or is an empty one that may be); the first that does
+    not says why and takes the focus."""
+    return all(f.check() for f in fields)
 
 
 class RoleBoxes(QWidget):
@@ -118,8 +116,8 @@ class AddAccountDialog(QDialog):
         self.name.setPlaceholderText("Their full name, for example Mr T Okafor")
         self.name.setAccessibleName("Name")
         self.roles = RoleBoxes()
-        self.valid_from = _date_edit(False)
-        self.valid_to = _date_edit(True)
+        self.valid_from = _date_edit(False, "From")
+        self.valid_to = _date_edit(True, "Until")
         form.addRow("&Name:", self.name)
         form.addRow("Roles:", self.roles)
         form.addRow("&From:", self.valid_from)
@@ -163,7 +161,7 @@ class AddAccountDialog(QDialog):
 
     def accept(self) -> None:
         """Add the account; a refusal is said here and the form stays as it was typed."""
-        if not self.add_btn.isEnabled():
+        if not self.add_btn.isEnabled() or not _dates_written(self.valid_from, self.valid_to):
             return
         refusal = self.submit(self.values()) if self.submit is not None else None
         if refusal:
@@ -191,35 +189,40 @@ class RoleDialog(QDialog):
         for r in roles:
             self.role.addItem(f"{ROLE_LABELS.get(r, r)}: {ROLE_HELP.get(r, '')}", r)
         form.addRow("&Role:", self.role)
-        self.valid_from = _date_edit(False)
-        self.valid_to = _date_edit(True)
+        self.valid_from = _date_edit(False, "From")
+        self.valid_to = _date_edit(True, "Until")
+        self.dates = dates
         if dates:
             form.addRow("&From:", self.valid_from)
             form.addRow("&Until:", self.valid_to)
         # ending a role: now, or after a last day (a leaver at the end of term), as "Add an
         # account" has an Until date (audit, second term, finding 13)
-        self.last_day = QDateEdit(QDate.currentDate())
-        self.last_day.setDisplayFormat("dd/MM/yyyy")
-        self.last_day.setCalendarPopup(True)
-        self.last_day.setSpecialValueText("now")
-        self.last_day.setMinimumDate(QDate.currentDate().addDays(-1))
-        self.last_day.setDate(self.last_day.minimumDate())
-        self.last_day.setAccessibleName("Until")
-        self.last_day.setToolTip("The last day they hold the role; \u201cnow\u201d ends it at "
-                                 "once")
+        self.last_day = DateField(None, empty_text="now", earliest=_dt.date.today(),
+                                  name="Until")
+        self.last_day.line.setToolTip("The last day they hold the role (DD/MM/YYYY); empty "
+                                      "(\u201cnow\u201d) ends it at once")
+        self.end = end
         if end:
             form.addRow("&Until:", self.last_day)
         lay.addLayout(form)
         if end:
-            lay.addWidget(style.hint("They hold the role until the end of the day chosen (the "
-                                     "last day of term, for example). \u201cnow\u201d ends it "
-                                     "at once."))
+            lay.addWidget(style.hint("They hold the role until the end of the day written (the "
+                                     "last day of term, for example, as DD/MM/YYYY). Left "
+                                     "empty (\u201cnow\u201d), it ends at once."))
         lay.addWidget(ok_cancel(self, ok_text))
+
+    def accept(self) -> None:
+        shown = ([self.valid_from, self.valid_to] if self.dates else []) + \
+            ([self.last_day] if self.end else [])
+        if _dates_written(*shown):
+            super().accept()
 
     def values(self) -> dict:
         """``last_day``: for ending a role, the last day it is held (None: it ends now)."""
-        return {"role": self.role.currentData(), "valid_from": _py_date(self.valid_from),
-                "valid_to": _py_date(self.valid_to), "last_day": _py_date(self.last_day)}
+        return {"role": self.role.currentData(),
+                "valid_from": _py_date(self.valid_from) if self.dates else None,
+                "valid_to": _py_date(self.valid_to) if self.dates else None,
+                "last_day": _py_date(self.last_day) if self.end else None}
 
 
 class StaffAccountsDialog(QDialog):

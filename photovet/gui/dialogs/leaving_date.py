@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from photovet.core.models import Person
 from photovet.core.words import not_in_mis_file
 
 from ..words import day, esc
-from .common import ok_cancel
+from .common import DateField, ok_cancel
 
 
 class LeavingDateDialog(QDialog):
@@ -37,12 +36,8 @@ class LeavingDateDialog(QDialog):
         question = QLabel(text)
         question.setWordWrap(True)
         lay.addWidget(question)
-        self.date = QDateEdit()
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
         start = person.leaving_date or person.missing_since or _dt.date.today()
-        self.date.setDate(QDate(start.year, start.month, start.day))
-        self.date.setAccessibleName("Leaving date")
+        self.date = DateField(start, name="Leaving date")
         lay.addWidget(self.date)
         if person.missing_since is not None:
             hint = QLabel(f"The first register file without them was imported on "
@@ -53,9 +48,14 @@ class LeavingDateDialog(QDialog):
         lay.addWidget(ok_cancel(self, "Record leaving date"))
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
 
+    def accept(self) -> None:
+        if self.date.check():           # a date as written, never one Qt guessed
+            super().accept()
+
     def value(self) -> _dt.date:
-        q = self.date.date()
-        return _dt.date(q.year(), q.month(), q.day())
+        value = self.date.value()
+        assert value is not None        # a leaving date is needed (accept checked it)
+        return value
 
 
 class LeavingDatesDialog(QDialog):
@@ -82,20 +82,20 @@ class LeavingDatesDialog(QDialog):
             "MIS export lists them.")
         question.setWordWrap(True)
         lay.addWidget(question)
-        self.date = QDateEdit()
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
         since = min((p.missing_since for p in people if p.missing_since), default=None)
-        start = since or _dt.date.today()
-        self.date.setDate(QDate(start.year, start.month, start.day))
-        self.date.setAccessibleName("Leaving date")
+        self.date = DateField(since or _dt.date.today(), name="Leaving date")
         lay.addWidget(self.date)
         lay.addWidget(ok_cancel(self, f"Record it for {len(people)}"))
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
 
+    def accept(self) -> None:
+        if self.date.check():           # a date as written, never one Qt guessed
+            super().accept()
+
     def value(self) -> _dt.date:
-        q = self.date.date()
-        return _dt.date(q.year(), q.month(), q.day())
+        value = self.date.value()
+        assert value is not None        # a leaving date is needed (accept checked it)
+        return value
 
 
 def record_leaving_dates(ctx, person_ids: list[str], parent: QWidget | None = None) -> bool:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,7 +34,7 @@ from photovet.core.models import Channel
 
 from .. import style
 from ..words import plural
-from .common import ok_cancel
+from .common import DateField, ok_cancel
 
 
 class MarkPostedDialog(QDialog):
@@ -80,11 +79,7 @@ class MarkPostedDialog(QDialog):
         i = self.channel.findData(channel)
         self.channel.setCurrentIndex(max(0, i))
         form.addRow("Posted &on:", self.channel)
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
-        self.date.setMaximumDate(QDate.currentDate())
-        self.date.setAccessibleName("Date posted")
+        self.date = DateField(_dt.date.today(), latest=_dt.date.today(), name="Date posted")
         form.addRow("&Date:", self.date)
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://\u2026 (optional)")
@@ -140,7 +135,10 @@ class MarkPostedDialog(QDialog):
 
     def accept(self) -> None:
         """"Mark as posted": with ``on_submit``, the controller records it and closes the form
-        (``finish``) or shows why not (``show_refusal``); the form stays open meanwhile."""
+        (``finish``) or shows why not (``show_refusal``); the form stays open meanwhile. A
+        date that is not a date keeps the form open, saying why."""
+        if not self.date.check():
+            return
         if self.on_submit is None:
             super().accept()
             return
@@ -176,8 +174,9 @@ class MarkPostedDialog(QDialog):
             self.caption.setFocus()
 
     def day(self) -> _dt.date:
-        d = self.date.date()
-        return _dt.date(d.year(), d.month(), d.day())
+        value = self.date.value()
+        assert value is not None        # a posting date is needed (accept checked it)
+        return value
 
     def values(self) -> dict:
         return {"batch": self.batch.currentText() if self.by_batch.isChecked() else None,
