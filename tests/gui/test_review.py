@@ -654,3 +654,29 @@ def test_a_photo_changed_on_disk_since_it_was_checked_is_not_shown_as_checked(qt
     assert str(swapped) not in win.review.previews
     select_photo(win, paths[0].name)            # an unchanged photo is shown as before
     qtbot.waitUntil(lambda: str(paths[0]) in win.review.previews, timeout=10000)
+
+
+def test_a_preview_decoded_before_the_photo_was_checked_is_decoded_again(qtbot, ws, make_window,
+                                                                          tmp_path):
+    """A preview decoded while the photo was still being checked is not known to be of the
+    checked bytes: it is let go and decoded again, even when it is let go just as another load
+    of the same photo ends (under load the view then waited for ever for a picture)."""
+    from photovet.core.media import imaging
+    from photovet.gui.tasks import pil_to_qimage
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 2)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 2)
+    target = str(paths[1])
+    unchecked = imaging.thumbnail(target, 256)
+    win.review.previews[target] = (unchecked, pil_to_qimage(unchecked), "")
+    win.review._loading = target                 # its first load is just ending
+    select_photo(win, paths[1].name)
+    assert target not in win.review.previews     # let go: not known to be the checked photo
+    win.review._preview_done(target)             # the load ends: decoded again, checked
+    assert win.review._loading == target         # at once, not only if the view is redrawn
+    qtbot.waitUntil(lambda: target in win.review.previews, timeout=10000)
+    assert win.review.previews[target][2] == win.review.current().analysis.sha256
+    qtbot.waitUntil(lambda: win.photos.photo.canvas.before is not None, timeout=10000)

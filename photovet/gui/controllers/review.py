@@ -104,6 +104,7 @@ class ReviewController(QObject):
             collections.OrderedDict()
         self.published: dict[str, tuple[str, QImage]] = {}
         self._loading: str | None = None      # the photo whose preview is being decoded
+        self._stale: str | None = None        # a photo whose preview was let go to decode again
         self._rendering: str | None = None    # the photo being painted as published
         # One preview decoded and one "what will be published" painted at a time; when one is
         # done, the photo then on screen is next. Moving quickly through a batch of 12 MP
@@ -193,6 +194,7 @@ class ReviewController(QObject):
         if preview is not None and a is not None and not a.error and preview[2] != a.sha256:
             del self.previews[item.path]      # decoded before it was checked, or another file
             self.published.pop(item.path, None)
+            self._stale = item.path           # decoded again, even if its load is ending now
             preview = None
         image = preview[1] if preview else None
         if a is None:
@@ -307,7 +309,9 @@ class ReviewController(QObject):
     def _preview_done(self, path: str) -> None:
         self._loading = None
         wanted = self._wanted
-        if wanted is not None and wanted != path and wanted not in self.previews \
+        again = self._stale == wanted         # its preview was let go as not the checked one
+        self._stale = None
+        if wanted is not None and (wanted != path or again) and wanted not in self.previews \
                 and wanted not in self._videos:
             self._load_preview(wanted)
 
