@@ -473,6 +473,15 @@ def test_due_for_deletion_names_people_and_shows_signatures_due_later(qtbot, ctx
     assert dlg.what(item).startswith(f"Sam Brown ({SAM}): 1 face signature(s)")
     _q, short, full = confirmation_text(dlg.items, False, dlg.what)
     assert f"Sam Brown ({SAM})" in short and f"Sam Brown ({SAM})" in full
+    # deleted: no file went anywhere, so the Recycle Bin is not mentioned (audit s28, 12)
+    dlg.show()
+    answer(lambda w: button(w, next(b.text() for b in w.buttons()
+                                    if b.text().startswith("Delete"))).click())
+    assert dlg.apply()
+    qtbot.waitUntil(lambda: dlg.worker is None, timeout=15000)
+    assert "Deleted 1, kept 0, not deleted 0." in dlg.message.text()
+    assert "Recycle Bin" not in dlg.message.text()
+    assert SAM not in {pid for pid, _e in ws.register.encodings()}
 
 
 # --------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.retention import KIND_LABELS, KINDS, DueItem
+from photovet.core.retention import FILE_KINDS, KIND_LABELS, KINDS, DueItem
 from photovet.core.workspace import Workspace
 
 from .. import style
@@ -341,8 +341,9 @@ class DueForDeletionDialog(QDialog):
         shown = [done.get((i.kind, i.ref), i) for i in self.items]
         self._fill(shown)
         n = {s: sum(1 for i in self.results if i.status == s) for s in ("deleted", "kept", "error")}
+        files = any(i.status == "deleted" and i.kind in FILE_KINDS for i in self.results)
         text = (f"Deleted {n['deleted']}, kept {n['kept']}, not deleted {n['error']}."
-                + ("" if self.permanent.isChecked() else
+                + ("" if self.permanent.isChecked() or not files else
                    " Deleted files are in the Recycle Bin / Trash."))
         if stopped:
             text = "Stopped. " + text
