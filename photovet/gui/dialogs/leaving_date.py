@@ -16,7 +16,22 @@ from ..words import day, esc
 from .common import DateField, ok_cancel
 
 
-class LeavingDateDialog(QDialog):
+class _AsksALeavingDate(QDialog):
+    """A dialog with one leaving date (``self.date``, a DateField): OK only with a date."""
+
+    date: DateField
+
+    def accept(self) -> None:
+        if self.date.check():           # a date as written, never one Qt guessed
+            super().accept()
+
+    def value(self) -> _dt.date:
+        value = self.date.value()
+        assert value is not None        # a leaving date is needed (accept checked it)
+        return value
+
+
+class LeavingDateDialog(_AsksALeavingDate):
     def __init__(self, person: Person, *, days_after_leaving: int,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -48,17 +63,8 @@ class LeavingDateDialog(QDialog):
         lay.addWidget(ok_cancel(self, "Record leaving date"))
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
 
-    def accept(self) -> None:
-        if self.date.check():           # a date as written, never one Qt guessed
-            super().accept()
 
-    def value(self) -> _dt.date:
-        value = self.date.value()
-        assert value is not None        # a leaving date is needed (accept checked it)
-        return value
-
-
-class LeavingDatesDialog(QDialog):
+class LeavingDatesDialog(_AsksALeavingDate):
     """One leaving date for everyone the register shows as no longer in the MIS file (audit
     s28: the Year 6 who left in July are simply absent from September's file)."""
 
@@ -87,15 +93,6 @@ class LeavingDatesDialog(QDialog):
         lay.addWidget(self.date)
         lay.addWidget(ok_cancel(self, f"Record it for {len(people)}"))
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
-
-    def accept(self) -> None:
-        if self.date.check():           # a date as written, never one Qt guessed
-            super().accept()
-
-    def value(self) -> _dt.date:
-        value = self.date.value()
-        assert value is not None        # a leaving date is needed (accept checked it)
-        return value
 
 
 def record_leaving_dates(ctx, person_ids: list[str], parent: QWidget | None = None) -> bool:
