@@ -8,9 +8,14 @@ compared, not the names typed). A photo marked ready before staff accounts exist
 ready again by its preparer before it can be approved.
 
 An approval signs a fingerprint of exactly what was reviewed: the photo's content hash, the
-channel, the mode, the analysis (settings and enrolments it was made with), the review, and what
-will be published (every cover, every face and name left visible, and whose). Export computes
-the fingerprint again from the photo as it is now: any difference voids the approval, and
+channel, the mode, what the analysis was made with (the school's settings analysis depends on,
+the analysis version and models; not the register's people, face signatures and crest, whose
+effect is signed as what will be published), the review, and what will be published (every
+cover, every face and name left visible, and whose). A photo checked again after a register
+change (a pupil enrolled, a leaver's face photos deleted) so keeps its approval when it
+publishes the same; an approval stored before it signed ``"checked_with"`` signs the analysis
+key itself (``same_signed``). Export computes the fingerprint again from the photo as it is
+now: any difference voids the approval, and
 ``Approvals.check`` says why ("the review changed after approval (by ... at ...)", "Olivia
 Bennett would now be covered: consent refused for Facebook", "the photo was checked again with
 different settings or enrolments"). Every step is audited.
@@ -72,8 +77,66 @@ def video_approval_parts(analysis: Any, review_digest: str, pub: Any) -> dict[st
 
 
 def fingerprint(parts: dict[str, Any]) -> str:
+    """The hash of what an approval signs. Parts that carry ``"checked_with"`` (what the
+    analysis was made with apart from the register: the school's settings analysis depends on,
+    the analysis version and models; ``Engine.checked_with_key``) sign that instead of
+    ``"analysis"`` (which also holds the register's key, and stays in the parts for the
+    record): a photo checked again after a register change (someone enrolled, a leaver's face
+    photos deleted, a crest picture) keeps its approval when everything else it signs,
+    what it publishes above all, is the same. Parts without it (approvals stored before, an
+    analysis whose making is not known) sign the analysis key itself: the strict rule."""
+    if parts.get("checked_with"):
+        parts = {k: v for k, v in parts.items() if k != "analysis"}
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=list)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+#: what only an approval that signs ``"checked_with"`` signs: with the analysis key left out, who
+#: else a face shown may be (``policy.maybe_shown``: a twin enrolled since, PhotoVet now taking
+#: a face named by hand for someone else) is signed in its place
+SIGNED_WITH_CHECKED_WITH = ("checked_with", "people_maybe")
+
+
+def with_checked_with(parts: dict[str, Any], checked_with: str, pub: Any) -> dict[str, Any]:
+    """``parts`` signing ``checked_with`` (``Engine.checked_with_key``: what the analysis was
+    made with apart from the register) instead of the analysis key, and so also who else each
+    face shown may be (which the analysis key covered before: the register it was matched
+    against)."""
+    return dict(parts, checked_with=checked_with,
+                people_maybe=sorted([p, w or "", h] for p, w, h in pub.people_maybe))
+
+
+def as_signed(signed: dict[str, Any], parts: dict[str, Any]) -> dict[str, Any]:
+    """``parts`` (what an approval would sign now) in the form of the approval that signed
+    ``signed``: one stored without ``"checked_with"`` (before approvals carried it) compares
+    the analysis key itself, as it always did, so nothing already stored changes meaning."""
+    if (signed or {}).get("checked_with"):
+        return parts
+    return {k: v for k, v in parts.items() if k not in SIGNED_WITH_CHECKED_WITH}
+
+
+def same_signed(signed: dict[str, Any], now: dict[str, Any],
+                signed_fp: str | None = None) -> bool:
+    """Does ``now`` (what an approval would sign now) sign what ``signed`` signed (its stored
+    fingerprint ``signed_fp``; default: ``signed``'s own)? When both say what their analysis
+    was made with apart from the register (``"checked_with"``), the analysis key is left out
+    (``fingerprint``); when either does not (an approval stored before, an analysis made
+    with another engine's key), the analysis key itself is compared, the strict rule."""
+    fp = fingerprint(signed) if signed_fp is None else signed_fp
+    if signed.get("checked_with") and now.get("checked_with"):
+        return fp == fingerprint(now)
+    if signed.get("checked_with"):
+        # what the analysis shown now was made with is not known: the strict rule, on the
+        # stored parts (which must be what the stored fingerprint signed)
+        return fp == fingerprint(signed) and \
+            fingerprint(as_signed({}, signed)) == fingerprint(as_signed({}, now))
+    return fp == fingerprint(as_signed({}, now))
+
+
+def signed_key(parts: dict[str, Any]) -> str:
+    """The key of what the analysis an approval signed was made with, as the approval compares
+    it: ``"checked_with"`` when it carries one, else ``"analysis"`` ('' when neither)."""
+    return str((parts or {}).get("checked_with") or (parts or {}).get("analysis") or "")
 
 
 @dataclass
@@ -106,6 +169,15 @@ class Verdict:
 
 def _names(ids: list[str], name_of) -> str:
     return ", ".join(name_of(i) for i in ids)
+
+
+def _maybe_added(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Whom a face shown may now be that it was not taken to maybe be when signed (both sides
+    signing ``people_maybe``), by id."""
+    if "people_maybe" not in old or "people_maybe" not in new:
+        return []
+    then = {m[0] for m in old["people_maybe"]}
+    return sorted({m[0] for m in new["people_maybe"]} - then)
 
 
 def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda i: i,
@@ -141,12 +213,15 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         effect = f"{_names(added, name_of)} would now be shown, which was not approved"
     elif ngone or nadded:
         effect = "which names stay readable changed"
+    elif _maybe_added(old, new):
+        effect = (f"a face shown may now be {_names(_maybe_added(old, new), name_of)}, which "
+                  "was not approved")
     if old.get("review") != new.get("review"):
         who = f" (by {review_by}" + (f" at {review_at}" if review_at else "") + ")" if review_by else ""
         return f"the review changed after it was approved{who}" + (f": {effect}" if effect else "")
     if effect:
         return f"{effect} (their consent or the register changed since it was approved)"
-    if old.get("analysis") != new.get("analysis"):
+    if signed_key(old) != signed_key(new) or old.get("analysis") != new.get("analysis"):
         return (f"the {what} was checked again with different settings or enrolments since it "
                 "was approved")
     return "what would be published is not what was approved"
@@ -216,6 +291,8 @@ def changed_since_shown(old: dict[str, Any], new: dict[str, Any], name_of=lambda
         return f"{_names(added, name_of)} would now be shown"
     if set(old.get("names_shown", [])) != set(new.get("names_shown", [])):
         return "which names stay readable changed"
+    if _maybe_added(old, new):
+        return f"a face shown may now be {_names(_maybe_added(old, new), name_of)}"
     if old.get("analysis") != new.get("analysis"):
         return f"the {what} was checked again with different settings or enrolments"
     return f"what the {what} would publish changed"
@@ -250,7 +327,10 @@ class VideoViews:
     def _spans(self, analysis: Any, parts: dict[str, Any], viewer: str
                ) -> list[tuple[float, float]]:
         row = self._row(analysis, viewer)
-        return row[1] if row is not None and row[0] == fingerprint(_unticked(parts)) else []
+        # seen as this version (a register change alone that leaves what it publishes as it
+        # was is the same version), or recorded before "checked_with" with the same analysis
+        seen = (fingerprint(_unticked(parts)), fingerprint(as_signed({}, _unticked(parts))))
+        return row[1] if row is not None and row[0] in seen else []
 
     def _store(self, analysis: Any, parts: dict[str, Any], who: Any,
                spans: list[tuple[float, float]], how: str) -> None:
@@ -437,7 +517,7 @@ class Approvals:
                 f"{by} changed this {what} at {local_time(at or now.review_at)} after you "
                 "opened it" + (f" ({doing})" if doing else "") + ": look at it again",
                 by=by, at=at or now.review_at, hint=hint)
-        if fingerprint(_unticked(parts)) != fingerprint(_unticked(now.parts)):
+        if not same_signed(_unticked(parts), _unticked(now.parts)):
             why = changed_since_shown(parts, now.parts, now.name_of)
             raise ApprovalConflict(f"this {what} changed after you opened it ({why}): look at "
                                    "it again", hint=hint)
@@ -588,16 +668,18 @@ class Approvals:
     def standing(self, current: set[str] | None = None, *,
                  channel: str | None = None) -> list[ApprovalState]:
         """The approvals given with the analysis photos are checked with now (``current``:
-        the engine's analysis keys; without it, every approval): what a change to what photos
-        are matched against (the school's crest pictures, enrolments) voids. ``channel``: on
-        that channel only."""
+        the engine's keys, ``Workspace._current_keys``: an approval that signed
+        ``"checked_with"`` is compared by that, one stored before by its analysis key; without
+        ``current``, every approval): what a change to what photos are matched against (the
+        school's crest pictures, enrolments) may void, when it changes what a photo publishes.
+        ``channel``: on that channel only."""
         where, args = "status = ?", [APPROVED]
         if channel is not None:
             where, args = where + " AND channel = ?", [*args, channel]
         return [s for s in (self._row(r) for r in self.db.all(
             f"SELECT {self._COLS} FROM approvals WHERE {where} ORDER BY decided_at, sha256, "
             "channel", args))
-            if current is None or (s.parts or {}).get("analysis") in current]
+            if current is None or signed_key(s.parts) in current]
 
     def voided_by_settings(self, old: Any, new: Any, *, fixed_channels: set[str],
                            current: set[str] | None = None) -> list[ApprovalState]:
@@ -608,8 +690,9 @@ class Approvals:
         no fixed mode of its own), how faces are covered (the cover style; the cover's size
         is counted here as voiding every approval: ``Workspace.settings_change`` counts it
         exactly instead, by deciding each approved photo again), and the checklist (a check
-        added that the ticks do not cover). ``current``: the analysis keys photos are checked
-        with now (the engine's ``cache_key`` and ``video_cache_key``): an approval signed with
+        added that the ticks do not cover). ``current``: the keys photos are checked with now
+        (``Workspace._current_keys``: the engine's ``cache_key``, ``video_cache_key`` and the
+        same without the register, compared with ``signed_key``): an approval signed with
         another is void already and not counted; without it, every approval is taken as
         standing."""
         analysis = old.analysis_key() != new.analysis_key()
@@ -626,7 +709,7 @@ class Approvals:
                              "decided_at, sha256, channel", [APPROVED]):
             state = self._row(r)
             p = state.parts or {}
-            if current is not None and p.get("analysis") not in current:
+            if current is not None and signed_key(p) not in current:
                 continue                      # checked again since: void already
             media = p.get("media", "photo")
             ticks = list(p.get("checks", []))
@@ -653,7 +736,7 @@ class Approvals:
                            + (f": {state.comment}" if state.comment else ""), state)
         if "checks" in state.parts:
             parts = dict(parts, checks=state.parts["checks"])
-        if state.fingerprint != fingerprint(parts):
+        if not same_signed(state.parts, parts, state.fingerprint):
             why = explain_difference(state.parts, parts, name_of, review_by, review_at)
             return Verdict(False, f"the approval no longer counts: {why}; approve it again", state)
         required = self.required_checks()
@@ -668,5 +751,6 @@ class Approvals:
 
 
 __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", "REJECTED",
-           "REVIEW_DOINGS", "Verdict", "VideoViews", "approval_parts", "changed_since_shown",
-           "explain_difference", "fingerprint", "video_approval_parts"]
+           "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
+           "as_signed", "changed_since_shown", "explain_difference", "fingerprint", "same_signed",
+           "signed_key", "video_approval_parts", "with_checked_with"]

@@ -760,6 +760,7 @@ class ExportResult:
     maybe_missing: dict[str, str] = field(default_factory=dict)
     channel: str = ""
     fingerprint: str = ""                                    # what was approved (approval.py)
+    analysis_key: str = ""                                   # the analysis it was decided from
     approver: str | None = None
     device: dict[str, Any] = field(default_factory=dict)     # camera and whether approved
     checks: list[str] = field(default_factory=list)          # the approver's ticked checks

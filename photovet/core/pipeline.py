@@ -297,12 +297,45 @@ class Engine:
         """The key an analysis made by this engine carries (``analysis_key``). ``as_checked``:
         the key of an engine with the models a check loads (the app's helper, a command),
         from an engine without them (which approvals a settings change voids)."""
+        parts = self._key_parts(as_checked)
+        parts.insert(1, self.register_key())
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+    def _key_parts(self, as_checked: bool) -> list[str]:
+        """What an analysis depends on apart from the register: the school's settings analysis
+        depends on, ``ANALYSIS_VERSION`` and which models it runs."""
         faces = as_checked or bool(self.face_engine or self.process)
         text = self.settings.text.enabled if as_checked else bool(
             self.text_engine or (self.process and self.settings.text.enabled))
-        parts = [self.settings.analysis_key(), self.register_key(),
-                 ANALYSIS_VERSION, "f" if faces else "-", "t" if text else "-"]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+        return [self.settings.analysis_key(), ANALYSIS_VERSION, "f" if faces else "-",
+                "t" if text else "-"]
+
+    def checked_with_key(self, *, as_checked: bool = False) -> str:
+        """``cache_key`` without the register: what an analysis made by this engine was made
+        with apart from the people, their names, face signatures and the school's identifiers.
+        An approval signs it (``"checked_with"``) instead of the analysis key, so a photo
+        checked again after a register change keeps its approval when what it publishes is
+        the same (``approval.fingerprint``); a settings change that changes what analysis
+        finds changes it, and voids the approval as before."""
+        blob = "checked-with|" + "|".join(self._key_parts(as_checked))
+        return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+    def checked_with(self, analysis: PhotoAnalysis | VideoAnalysis) -> str:
+        """``checked_with_key`` (``video_checked_with_key`` for a video) of ``analysis`` when it
+        is known for certain: it carries this engine's own analysis key (as this engine checks,
+        or as one with the models checks: ``as_checked``). '' otherwise (made with other
+        settings or another register): an approval of it then signs the analysis key itself,
+        the strict rule."""
+        if not analysis.analysis_key:
+            return ""
+        video = isinstance(analysis, VideoAnalysis)
+        for as_checked in (False, True):
+            mine = self.video_cache_key(as_checked=as_checked) if video else \
+                self.cache_key(as_checked=as_checked)
+            if analysis.analysis_key == mine:
+                return self.video_checked_with_key(as_checked=as_checked) if video else \
+                    self.checked_with_key(as_checked=as_checked)
+        return ""
 
     def mode_for(self, mode: str | None = None) -> str:
         """The mode to decide with: the school's, or ``mode`` when it is as strict or stricter
@@ -523,7 +556,7 @@ class Engine:
 
     def approval_parts(self, analysis: PhotoAnalysis | VideoAnalysis) -> dict[str, Any]:
         """What an approval of the (decided) photo signs."""
-        from photovet.core.approval import approval_parts  # noqa: PLC0415
+        from photovet.core.approval import approval_parts, with_checked_with  # noqa: PLC0415
         from photovet.core.review import review_hash  # noqa: PLC0415
 
         ch = self.channel(analysis.channel)
@@ -531,10 +564,20 @@ class Engine:
             from photovet.core.approval import video_approval_parts  # noqa: PLC0415
             from photovet.core.video_review import video_review_hash  # noqa: PLC0415
 
-            return video_approval_parts(analysis, video_review_hash(
-                self.video_review_parts(analysis, ch)), self.publication(analysis))
+            pub = self.publication(analysis)
+            parts = video_approval_parts(analysis, video_review_hash(
+                self.video_review_parts(analysis, ch)), pub)
+            checked_with = self.checked_with(analysis)
+            return with_checked_with(parts, checked_with, pub) if checked_with else parts
         digest = review_hash(self.review_parts(analysis, ch))
-        parts = approval_parts(analysis, digest, self.publication(analysis))
+        pub = self.publication(analysis)
+        parts = approval_parts(analysis, digest, pub)
+        checked_with = self.checked_with(analysis)
+        if checked_with:
+            # what the analysis was made with apart from the register: signed instead of the
+            # analysis key (approval.fingerprint), with who else a face shown may be; absent
+            # when not known (the strict rule)
+            parts = with_checked_with(parts, checked_with, pub)
         style = self.settings.cover.style
         if style != "solid":
             # how faces are covered is part of what is published (absent for the default, so
@@ -617,6 +660,12 @@ class Engine:
         enrolments, text) plus the video settings and ``VIDEO_ANALYSIS_VERSION``."""
         blob = json.dumps(self.settings.to_dict(("video",)), sort_keys=True)
         key = self.cache_key(as_checked=as_checked)
+        return hashlib.sha256(f"{key}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()).hexdigest()[:20]
+
+    def video_checked_with_key(self, *, as_checked: bool = False) -> str:
+        """``video_cache_key`` without the register (as ``checked_with_key``)."""
+        blob = json.dumps(self.settings.to_dict(("video",)), sort_keys=True)
+        key = self.checked_with_key(as_checked=as_checked)
         return hashlib.sha256(f"{key}|{blob}|{VIDEO_ANALYSIS_VERSION}".encode()).hexdigest()[:20]
 
     def analyse_media(self, path: str | Path, *, use_cache: bool = True,
@@ -1078,7 +1127,11 @@ def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engi
                                      HELD_APPROVAL_CHANGED if verdict.state.status == APPROVED
                                      else HELD_NOT_APPROVED))
                 continue
-            approver, fp = verdict.state.approver, fingerprint(parts)
+            # what the approval signed (less the approver's ticks): the parts now sign the same
+            # (``check``), and the last check before recording compares it with the approval
+            # as it is then, like with like
+            approver = verdict.state.approver
+            fp = fingerprint({k: v for k, v in verdict.state.parts.items() if k != "checks"})
         ready.append((a, pub, approver, fp))
     return ready, held
 
@@ -1125,7 +1178,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
     for a, pub, approver, fp in ready:
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
                               _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
-                                      maybe_then=_maybe_then(engine, pub, ch, a)),
+                                      maybe_then=_maybe_then(engine, pub, ch, a),
+                                analysis_key=a.analysis_key),
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
@@ -1313,11 +1367,14 @@ def _maybe_then(engine: Engine, pub: Publication, ch: Channel,
 
 
 def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None = None,
-            checks: list | None = None, *, maybe_then: dict[str, str] | None = None
-            ) -> Callable[[ExportResult], None]:
+            checks: list | None = None, *, maybe_then: dict[str, str] | None = None,
+            analysis_key: str = "") -> Callable[[ExportResult], None]:
     """What an export result records besides the file: who is shown and covered (and who a
     face shown may be, with why their consent was already missing: ``maybe_then``), the
-    approval, the device it came from and the checks the approver ticked."""
+    approval, the analysis it was decided from (``analysis_key``: an approval given before a
+    register change still counts when the photo, checked again, publishes the same; the
+    record keeps the key it was exported with), the device it came from and the checks the
+    approver ticked."""
     def fill(result: ExportResult) -> None:
         result.people_shown = list(pub.people_shown)
         result.people_covered = list(pub.people_covered)
@@ -1326,6 +1383,7 @@ def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None
         result.people_maybe = list(pub.people_maybe)
         result.maybe_missing = dict(maybe_then or {})
         result.approver, result.fingerprint = approver, fp
+        result.analysis_key = analysis_key
         result.device, result.checks = dict(device or {}), list(checks or [])
     return fill
 
@@ -1438,7 +1496,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         removed = [f.sentence() for f in a.metadata.findings] if a.metadata else []
         job = ExportJob(Path(a.path), a.sha256, pub.covers,
                         _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
-                                maybe_then=_maybe_then(engine, pub, ch, a)),
+                                maybe_then=_maybe_then(engine, pub, ch, a),
+                                analysis_key=a.analysis_key),
                         loaded=loaded, metadata_removed=removed,
                         video=engine.video_plan(a, stop=stop)
                         if isinstance(a, VideoAnalysis) else None)

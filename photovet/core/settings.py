@@ -541,10 +541,14 @@ class VoidedApprovals:
     approvals (approval.ApprovalState); ``unsure``: how many of them could not be decided again
     on this PC (what was found in the photo is not in this PC's cache: another PC checked it,
     or the cache was cleared) and are counted in case: asked once too often, never once too
-    few. ``what()``: the change in words."""
+    few. ``may``: the change does not void them itself, but each photo and video is checked
+    again and those that would then publish something different (a face now recognised, or
+    covered) must be approved again; which, is known only after checking (a crest picture).
+    ``what()``: the change in words."""
 
     voids: list[Any]
     unsure: int
+    may: bool = False
 
     def what(self) -> str:
         raise NotImplementedError
@@ -575,6 +579,14 @@ class VoidedApprovals:
         if not self.voids:
             return ""
         one = len(self.voids) == 1
+        if self.may:
+            if one:
+                return (f"{self.voids_words()} may no longer count: it is checked again, and "
+                        "must be approved again if it would now cover or show someone "
+                        "differently.")
+            return (f"{self.voids_words()} may no longer count: they are checked again, and "
+                    "any that would now cover or show someone differently must be approved "
+                    "again.")
         text = (f"{self.voids_words()} no longer count{'s' if one else ''}: "
                 f"{'it' if one else 'they'} must be approved again.")
         if self.unsure:
@@ -601,6 +613,7 @@ class SettingsChange(VoidedApprovals):
     voids: list[Any] = field(default_factory=list)     # approval.ApprovalState
     register: bool = False      # what photos are matched against changes too (crest pictures)
     unsure: int = 0             # of ``voids``: could not be decided again on this PC
+    may: bool = False           # ``voids`` may no longer count: known after checking again
 
     @property
     def changed(self) -> bool:

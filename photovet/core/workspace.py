@@ -301,16 +301,21 @@ class Workspace:
         return self._change(self.settings, new, engine)
 
     def _current_keys(self, engine: Any) -> set[str] | None:
-        """The analysis keys photos and videos are checked with now: the engine's, or (none
-        given) those of an engine with the models, worked out without loading them; None when
+        """The keys photos and videos are checked with now (compared with
+        ``approval.signed_key``: the analysis keys, and the same without the register, which
+        approvals sign since a register change alone no longer voids them): the engine's, or
+        (none given) those of an engine with the models, worked out without loading them; None when
         they cannot be known (the register's key is not on this PC): then every approval
         counts as standing (asking once too often, never once too few)."""
         if engine is not None:
-            return {engine.cache_key(), engine.video_cache_key()}
+            return {engine.cache_key(), engine.video_cache_key(), engine.checked_with_key(),
+                    engine.video_checked_with_key()}
         plain = self.engine()
         if plain.recognition_off:
             return None
-        return {plain.cache_key(as_checked=True), plain.video_cache_key(as_checked=True)}
+        return {plain.cache_key(as_checked=True), plain.video_cache_key(as_checked=True),
+                plain.checked_with_key(as_checked=True),
+                plain.video_checked_with_key(as_checked=True)}
 
     def _change(self, old: Settings, new: Settings, engine: Any) -> SettingsChange:
         sections = changed_sections(old, new)
@@ -387,7 +392,7 @@ class Workspace:
         """The fingerprint an approval of ``state``'s photo or video would sign if decided now by
         ``engine`` for ``channel``, from the analysis it was approved on (read from this PC's
         cache) and its review; None when that analysis is not here or cannot be decided."""
-        from photovet.core.approval import fingerprint  # noqa: PLC0415
+        from photovet.core.approval import as_signed, fingerprint  # noqa: PLC0415
         from photovet.core.models import PhotoAnalysis, VideoAnalysis  # noqa: PLC0415
 
         parts = state.parts or {}
@@ -408,14 +413,20 @@ class Workspace:
             return None
         if "checks" in parts:
             signed = dict(signed, checks=parts["checks"])
-        return fingerprint(signed)
+        return fingerprint(as_signed(parts, signed))
 
     def pictures_change(self, engine: Any = None) -> SettingsChange:
         """What adding or removing a crest or logo picture does (stored at once, so ask
         before): every photo is checked again against the school's identifiers, and every
-        approval given with the analysis as it is now no longer counts."""
+        approval given with the analysis as it is now MAY no longer count (``may``): one whose
+        photo, checked again, covers or shows the same must not be given again
+        (``approval.fingerprint``: a register change alone does not void an approval), one
+        whose publication changes (the crest now found and covered) must; which, is known only
+        after checking again. Approvals stored before approvals signed ``"checked_with"``
+        sign the analysis key itself and no longer count after it."""
         return SettingsChange(self.settings, self.settings, ["pictures"],
-                              self.approvals.standing(self._current_keys(engine)), register=True)
+                              self.approvals.standing(self._current_keys(engine)), register=True,
+                              may=True)
 
     def reload_settings_change(self, engine: Any = None) -> SettingsChange:
         """Read the school's settings again (another PC, or a command, may have changed them)

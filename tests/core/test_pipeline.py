@@ -280,6 +280,109 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     assert not res.ok and "checked again with different settings" in res.error
 
 
+def _approve_as_head(ws, engine, a):
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(a)
+    act_as(ws, "Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    act_as(ws, "Mrs Office")
+    return ws.approvals.get(a.sha256, a.channel)
+
+
+def _exported_with_key(ws) -> list[str]:
+    """The analysis key each export was recorded with (the audit's export row)."""
+    import json
+
+    return [json.loads(r[0]).get("analysis", "") for r in ws.db.all(
+        "SELECT details FROM audit_log WHERE action = 'export.recorded' ORDER BY id")]
+
+
+def test_an_approval_still_counts_after_a_register_change_that_publishes_the_same(
+        ws, engine, tmp_path):
+    """September: the office enrols new pupils and deletes leavers' face photos. The register's
+    key changes, so every photo is checked again; an approval still counts when the photo, so
+    checked, publishes exactly what was approved (the approval signs what the analysis was made
+    with apart from the register). A twin enrolled near the shown pupil, or a change of the
+    settings analysis depends on, voids it as before."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    try_export = _export_with_approvals(ws, engine, photo, web, tmp_path / "out")
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    state = _approve_as_head(ws, engine, a)
+    assert state.parts["checked_with"] == engine.checked_with_key()
+    assert state.parts["analysis"] == engine.cache_key() == a.analysis_key
+
+    # an unrelated pupil's face photos replaced, then deleted (a leaver): checked again
+    ws.register.store_signatures({"B2": [(ENC_SAM + 0.02, "b2-new.jpg")]}, replace=True,
+                                 source="test")
+    engine.reload_register()
+    assert engine.cache_key() != state.parts["analysis"]
+    first = try_export()
+    assert engine.face_engine.detect_calls == 2
+    assert first.ok, first.error
+    assert first.approver == "Mr Head" and first.people_shown == ["A1"]
+    # the record keeps the analysis it was exported with, not the one approved
+    assert _exported_with_key(ws) == [engine.cache_key()]
+    assert engine.cache_key() != state.parts["analysis"]
+    ws.register.store_signatures({"B2": []}, replace=True, source="test")
+    engine.reload_register()
+    second = try_export()
+    assert engine.face_engine.detect_calls == 3 and second.ok, second.error
+    assert ws.approvals.get(a.sha256, "website").parts == state.parts     # nothing rewritten
+
+    # Tori's twin enrolled, a face close to hers: her face is no longer certain, so covered
+    csv = tmp_path / "register2.csv"
+    csv.write_text(REGISTER + "D4,Ashby,Vera,,Year 4,No,No,No,\n", encoding="utf-8")
+    assert ws.import_register(csv).applied
+    ws.register.store_signatures({"D4": [(ENC_TORI + 0.015, "d4.jpg")]}, replace=True,
+                                 source="test")
+    engine.reload_register()
+    res = try_export()
+    assert not res.ok and "would now be covered" in res.error, res.error
+    assert "Ashby" in res.error and "approve it again" in res.error
+
+    # approved again; then the settings analysis depends on change: void, as always
+    a = engine.decide(engine.analyse(photo), web, on=TODAY)
+    act_as(ws, "Mr Head")
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    assert try_export().ok
+    before = engine.checked_with_key()
+    engine.settings.recognition.max_distance = 0.44
+    assert engine.checked_with_key() != before
+    res = try_export()
+    assert not res.ok and "checked again with different settings" in res.error
+
+
+def test_an_approval_stored_before_keeps_the_strict_rule(ws, engine, tmp_path):
+    """An approval stored before approvals said what the analysis was made with apart from the
+    register (its parts have no "checked_with") signs the analysis key itself, as it did: it
+    counts while the photo is checked with that key, and a register change voids it; an
+    approval given now, of the same photo for another channel, survives the same change."""
+    from photovet.core.approval import fingerprint
+
+    photo = make_photo(tmp_path / "trip.jpg")
+    web, fb = ws.channels.get("website"), ws.channels.get("facebook")
+    old = _approve_as_head(ws, engine, engine.decide(engine.analyse(photo), web, on=TODAY))
+    new = _approve_as_head(ws, engine, engine.decide(engine.analyse(photo), fb, on=TODAY))
+    assert "checked_with" in new.parts
+    import json
+
+    legacy = {k: v for k, v in old.parts.items() if k not in ("checked_with", "people_maybe")}
+    ws.db.execute("UPDATE approvals SET parts = ?, fingerprint = ? WHERE sha256 = ? AND "
+                  "channel = ?", [json.dumps(legacy, sort_keys=True), fingerprint(legacy),
+                                  old.sha256, "website"])
+    on_web = _export_with_approvals(ws, engine, photo, web, tmp_path / "web")
+    on_fb = _export_with_approvals(ws, engine, photo, fb, tmp_path / "fb")
+    assert on_web().ok and on_fb().ok
+
+    ws.register.store_signatures({"B2": [(ENC_SAM + 0.02, "b2-new.jpg")]}, replace=True,
+                                 source="test")
+    engine.reload_register()
+    res = on_web()
+    assert not res.ok and "checked again with different settings or enrolments" in res.error
+    assert on_fb().ok
+
+
 def test_analysis_is_cached_by_content_and_invalidated_by_settings(engine, tmp_path):
     photo = make_photo(tmp_path / "trip.jpg")
     engine.analyse(photo)

@@ -139,9 +139,12 @@ def test_cover_style_and_a_new_check_are_counted_as_they_void(ws):
 
 def test_an_approval_void_already_is_not_counted(ws):
     photos = _approved(ws, 2)
-    # the first was approved with an analysis made before enrolments changed: void already
+    # the first was approved (before approvals said what the analysis was made with apart
+    # from the register) with an analysis made before enrolments changed: void already
     row = ws.approvals.get(photos[0].sha256, "website")
-    parts = dict(row.parts, analysis="an-older-key")
+    assert row.parts["checked_with"]
+    parts = {k: v for k, v in row.parts.items() if k not in ("checked_with", "people_maybe")}
+    parts["analysis"] = "an-older-key"
     import json
 
     ws.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?", [json.dumps(parts),
@@ -189,13 +192,34 @@ def test_a_video_is_called_a_video_when_its_approval_no_longer_counts():
     assert explain_difference(photo, dict(photo, analysis="k2")).startswith("the photo was")
 
 
-def test_a_crest_picture_voids_every_standing_approval_and_means_checking_again(ws):
+def test_an_approval_given_before_a_register_change_is_counted_as_standing(ws):
+    """An approval says what its analysis was made with apart from the register: one given
+    before the register changed (its analysis key is another now) still counts when its photo,
+    checked again, publishes the same, so a settings change counts it."""
+    photos = _approved(ws, 2)
+    row = ws.approvals.get(photos[0].sha256, "website")
+    import json
+
+    ws.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?",
+                  [json.dumps(dict(row.parts, analysis="made-before-enrolments-changed")),
+                   photos[0].sha256])
+    new = ws.settings.copy()
+    new.mode = "no-identifiable-children"
+    assert len(ws.settings_change(new).voids) == 2
+
+
+def test_a_crest_picture_may_void_standing_approvals_and_means_checking_again(ws):
+    """A crest or logo picture changes what photos are checked against (the register side):
+    an approval whose photo, checked again, publishes the same still counts; which ones change
+    is known only after checking, so the count says 'may'."""
     photos = _approved(ws, 2)
     change = ws.pictures_change()
     assert change.recheck and change.what() == "the school's crest and logo pictures"
-    assert len(change.voids) == 2
-    assert change.question().startswith("Changing the school's crest and logo pictures means "
-                                        "that 2 approvals (2 photos) no longer count")
+    assert len(change.voids) == 2 and change.may
+    assert change.question() == (
+        "Changing the school's crest and logo pictures means that 2 approvals (2 photos) may "
+        "no longer count: they are checked again, and any that would now cover or show "
+        "someone differently must be approved again.")
     import tempfile
     from pathlib import Path
 
@@ -205,7 +229,10 @@ def test_a_crest_picture_voids_every_standing_approval_and_means_checking_again(
         crest = Path(d) / "crest.png"
         draw_crest(400).save(crest)
         ws.school_pictures.add(crest, kind="crest")
-    assert _still_valid(ws, photos, key_changed=True) == 0     # the count was true
+    # checked again (no crest in them): what they publish is the same, so both still count
+    assert _still_valid(ws, photos, key_changed=True) == 2
+    assert photos[0].analysis_key != ws.approvals.get(photos[0].sha256, "website").parts[
+        "analysis"]
 
 
 def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws, tmp_path):

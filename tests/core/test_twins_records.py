@@ -198,6 +198,40 @@ def test_hope_withdrawing_takes_down_the_photo_confirmed_as_grace(tmp_path):
         ws.close()
 
 
+def test_an_approval_does_not_carry_over_a_new_person_a_face_may_be(tmp_path):
+    """A face confirmed as Grace (Hope near) is approved; then their sister Ivy is enrolled,
+    near that face too. Checked again, the photo publishes the same covers and faces, but the
+    face may now be Ivy, which the approver never saw: the approval no longer counts (an
+    approval carried over a register change signs who else each face shown may be)."""
+    import numpy as np
+
+    from tests.core.test_twins import SIG_GRACE, SIG_HOPE
+
+    ws = _workspace(tmp_path, hope_fb="Yes")
+    try:
+        _export_posted(ws, tmp_path, "trip.jpg", post=False)
+        engine = _engine(ws)
+        csv = tmp_path / "mis2.csv"
+        csv.write_text(_register("Yes") + "U900,Bennett,Ivy,Year 3,04/05/2019,Yes,Yes,F100\n",
+                       encoding="utf-8")
+        assert ws.import_register(csv, today=ON).applied
+        sig = (SIG_GRACE + SIG_HOPE) / 2
+        ws.register.store_signatures({"U900": [(sig / np.linalg.norm(sig)
+                                                * np.linalg.norm(SIG_GRACE), "i.jpg")]},
+                                     replace=True, source="test", model=SFACE)
+        engine.reload_register()
+        fb = ws.channels.get("facebook")
+        a = engine.decide(engine.analyse(_photo(tmp_path, "trip.jpg")), fb, on=ON)
+        parts = engine.approval_parts(a)
+        signed = ws.approvals.get(a.sha256, "facebook").parts
+        assert parts["publication"] == signed["publication"]          # the same faces shown
+        verdict = ws.approvals.check(a, parts, name_of=engine.name_of)
+        assert not verdict.ok
+        assert "a face shown may now be Ivy Bennett, which was not approved" in verdict.why
+    finally:
+        ws.close()
+
+
 def test_hopes_report_lists_the_photo_without_naming_grace(tmp_path):
     ws = _workspace(tmp_path, hope_fb="Yes")
     try:

@@ -360,6 +360,35 @@ def _export(ws, eng, web, an, out):
     return res
 
 
+def test_a_video_approval_still_counts_after_a_register_change_that_publishes_the_same(
+        ws, tmp_path):
+    """A video checked again after an unrelated register change (Sam's face photos replaced,
+    then deleted) keeps its approval when every track is decided as approved; the approver's
+    viewing stands too. A register change that covers the shown pupil (her face photos
+    deleted: no longer recognised) voids it, saying so."""
+    clip, _other, eng, web, an = _approved(ws, tmp_path)
+    signed = ws.approvals.get(an.sha256, web.id).parts
+    assert signed["checked_with"] == eng.video_checked_with_key()
+    act_as(ws, "Mrs Office")
+    ws.register.store_signatures({"B2": [(ENC_SAM + 0.02, "b2-new.jpg")]}, replace=True,
+                                 source="test")
+    eng.reload_register()
+    again = eng.decide(eng.analyse_video(clip), web, on=TODAY)
+    assert again.analysis_key == eng.video_cache_key() != signed["analysis"]
+    assert eng.out_of_date(again) is None
+    act_as(ws, "Mr Head")
+    assert ws.approvals.views.refusal(again, eng.approval_parts(again)) is None
+    act_as(ws, "Mrs Office")
+    res = _export(ws, eng, web, again, tmp_path / "out")
+    assert res.ok and res.people_shown == ["A1"], res.error
+
+    ws.register.store_signatures({"A1": []}, replace=True, source="test")
+    eng.reload_register()
+    again = eng.decide(eng.analyse_video(clip), web, on=TODAY)
+    res = _export(ws, eng, web, again, tmp_path / "out2")
+    assert not res.ok and "would now be covered" in res.error, res.error
+
+
 def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, tmp_path,
                                                                              monkeypatch):
     """The copy is decoded from the file that was hashed (an audit swapped the file after the

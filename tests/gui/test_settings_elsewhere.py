@@ -195,16 +195,27 @@ def test_a_crest_picture_asks_first_when_it_would_void_approvals(qtbot, ws, make
     wait_checked(qtbot, win, 2)
     approve_all(win, ws)
     assert not dlg.rules.add_picture(str(crest), kind="crest")              # Go back
+    # a crest changes what photos are checked against: which approvals change is known only
+    # after checking again, so the office is told they MAY have to be given again
     assert asked == [("Changing the school's crest and logo pictures means that 2 approvals "
-                      "(2 photos) no longer count: they must be approved again.",
+                      "(2 photos) may no longer count: they are checked again, and any that "
+                      "would now cover or show someone differently must be approved again.",
                       "Add the picture")]
     assert ws.school_pictures.all() == []
+    keys = {it.analysis.analysis_key for it in win.batch.model.items}
     dlg.rules.confirm_voids = lambda change, action: True                    # Add
     assert dlg.rules.add_picture(str(crest), kind="crest")
     assert len(ws.school_pictures.all()) == 1
-    qtbot.waitUntil(lambda: "no longer count" in win.message_banner.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "may no longer count" in win.message_banner.text(), timeout=5000)
     assert "The school's crest and logo pictures changed" in unescape(win.message_banner.text())
     dlg.reject()
+    # checked again (no crest in them): both publish what was approved, so both still count
+    qtbot.waitUntil(lambda: not win.batch.checking and all(
+        it.analysis is not None and it.analysis.analysis_key not in keys
+        for it in win.batch.model.items), timeout=15000)
+    engine = win.ctx.engine
+    assert all(ws.approvals.check(it.analysis, engine.approval_parts(it.analysis)).ok
+               for it in win.batch.model.items)
 
 
 def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settings(

@@ -397,6 +397,7 @@ class Records:
                 "source": row["source_path"], "source_sha256": row["source_sha256"],
                 "people_shown": shown, "people_covered": covered, "names_covered": named,
                 "names_shown": names_shown, "fingerprint": row["fingerprint"],
+                **({"analysis": result.analysis_key} if result.analysis_key else {}),
                 "preparer": preparer, "approver": result.approver,
                 "device": result.device or {}, "checks": list(result.checks),
                 "caption_people": [r.person for r in refs],

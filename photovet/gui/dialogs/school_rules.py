@@ -78,7 +78,10 @@ def confirm_voids(parent: QWidget, change, action: str = "Save") -> bool:
     no longer count: they must be approved again. Save?' (the core's count and words; Go back
     is the default; ``action``: what the person is about to do). True: go on."""
     n = len(change.voids)
-    box = QMessageBox(QMessageBox.Icon.Warning, f"Approval{'s' if n != 1 else ''} to be given again",
+    title = f"Approval{'s' if n != 1 else ''} to be given again"
+    if getattr(change, "may", False):
+        title = f"Approval{'s' if n != 1 else ''} that may be needed again"
+    box = QMessageBox(QMessageBox.Icon.Warning, title,
                       f"{change.question()}\n\n{action}?", parent=parent)
     save = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     back = box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
