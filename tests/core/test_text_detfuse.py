@@ -131,10 +131,11 @@ def value_info(name: str, dims) -> bytes:
 
 
 def model(nodes: list[bytes], inits: list[bytes] = (), out: str = "y", opset: int = 12,
-          out_channels: int = 4) -> bytes:
+          side: int = 8) -> bytes:
+    """x (1, 3, side, side) -> y (1, 4, side - 2, side - 2): a 3 x 3 convolution, no padding."""
     graph = pb_serialise([*((1, 2, n) for n in nodes), (2, 2, b"g"), *((5, 2, t) for t in inits),
-                          (11, 2, value_info("x", [1, 3, 8, 8])),
-                          (12, 2, value_info(out, [1, out_channels, 8, 8]))])
+                          (11, 2, value_info("x", [1, 3, side, side])),
+                          (12, 2, value_info(out, [1, 4, side - 2, side - 2]))])
     opset_id = pb_serialise([(1, 2, b""), (2, 0, opset)])
     return pb_serialise([(1, 0, 8), (2, 2, b"test"), (7, 2, graph), (8, 2, opset_id)])
 
@@ -188,7 +189,8 @@ def test_a_convolution_without_bias_folds_a_lone_add():
     "wrong_constant",      # x * clip(x + 2, 0, 6) / 6 is not hard-swish
     "wrong_divisor",       # ... / 5
     "conv_read_twice",     # the convolution's output is read by the Mul and by another node
-    "per_width",           # a (C,)-shaped constant broadcasts over the width, not the channels
+    "per_width",           # a (C,)-shaped constant broadcasts over the width (here as wide as
+                           # there are channels), not over the channels
     "changes_the_shape",   # a (1, 1, 1, 1, 1) constant makes the output rank 5
     "not_constant",        # Mul by another tensor of the graph
     "chain_read_twice",    # the Clip's output is read by a second node
@@ -205,8 +207,8 @@ def test_a_graph_the_rewrite_does_not_recognise_is_left_unchanged(case):
         raw = model([*conv_nodes(), constant("s", np.float32(2.0)), node("Mul", ["c", "s"], ["m"]),
                      node("Add", ["m", "c"], ["y"])])
     elif case == "per_width":
-        raw = model([*conv_nodes(), constant("s", np.arange(1, 9, dtype=np.float32)),
-                     node("Mul", ["c", "s"], ["y"])])
+        raw = model([*conv_nodes(), constant("s", np.arange(1, 5, dtype=np.float32)),
+                     node("Mul", ["c", "s"], ["y"])], side=6)
     elif case == "changes_the_shape":
         raw = model([*conv_nodes(), constant("s", np.full((1, 1, 1, 1, 1), 2.0, np.float32)),
                      node("Mul", ["c", "s"], ["y"])])
