@@ -4,8 +4,9 @@ vetting: CPU time per photo for each model, output equality, compile cost. Issue
     python bench/runtimes.py [--count 2] [--rounds 5] [--no-decoded] [--data ../shared/data]
 
 Needs ``pip install openvino`` (not a PhotoVet dependency: the probe of round 28 found it does
-not pay, see below) and, for the rewritten text detector row, ``onnx`` (the [bench] extra).
-Without them those columns say "not installed".
+not pay, see below); without it those columns say "not installed". The rewritten text detector
+row is PhotoVet's own rewrite (``vision/text/detfuse``, on by default since round 28); every
+other row, and the recorded vetting, load the detector as published.
 
 1. Builds ``--count`` 12 MP photos as bench/throughput.py does (../shared/data/faces tiled, a
    badge, GPS) and vets them on one core, one photo at a time (``pipeline.vet_batch``), with
@@ -26,7 +27,7 @@ Without them those columns say "not installed".
      (compile cost per shape, as a runtime would pay per photo size);
    - ORT rewritten (text detector only): the PP-OCRv4 graph with its 24 hard-swish chains
      (Add 3, Clip 0..6, Mul, Div 6) made one HardSwish and its 28 scalar affine blocks after a
-     convolution (Mul s, Add b) folded into that convolution's weights.
+     convolution (Mul s, Add b) folded into that convolution's weights (``detfuse.rewrite``).
    Max |difference| of every raw output from ORT's.
 3. ``--no-decoded`` skips: faces/, badges/ and text/ of ../shared/data through FaceEngine and
    TextEngine with every model OpenVINO can load on OpenVINO, against onnxruntime: the same
@@ -84,6 +85,7 @@ def record(tmp: str, count: int, faces: str) -> dict:
 
     from photovet.core import offline
 
+    original_text_detector()
     folder = Path(tmp) / "inputs"
     folder.mkdir()
     models: dict[str, dict] = {}
@@ -191,85 +193,22 @@ def cpu(fn: Any, *args: Any) -> float:
 
 
 def rewrite_text_detector(path: str) -> bytes | None:
-    """The PP-OCRv4 detector with hard-swish chains fused and post-conv scalar affines folded
-    (see the module notes); None without the onnx package."""
-    try:
-        import onnx
-        from onnx import helper, numpy_helper
-    except ImportError:
-        return None
-    m = onnx.load(path)
-    g = m.graph
-    consts = {n.output[0]: numpy_helper.to_array(n.attribute[0].t)
-              for n in g.node if n.op_type == "Constant"}
-    consts.update({i.name: numpy_helper.to_array(i) for i in g.initializer})
-    users: dict[str, list] = collections.defaultdict(list)
-    for n in g.node:
-        for i in n.input:
-            users[i].append(n)
-    prod = {o: n for n in g.node for o in n.output}
+    """The PP-OCRv4 detector as PhotoVet now loads it (``vision/text/detfuse``: hard-swish
+    chains fused, post-conv constant scale and shift folded); None if the rewrite did not apply."""
+    from photovet.core.vision.text import detfuse
 
-    def scalar(name: str) -> float | None:
-        v = consts.get(name)
-        return float(v.reshape(-1)[0]) if v is not None and v.size == 1 else None
+    result = detfuse.rewrite(Path(path).read_bytes())
+    print(f"  (text detector rewritten: {result.hard_swish} hard-swish chains, {result.folded} "
+          f"affines folded{'; ' + '; '.join(result.notes) if result.notes else ''})")
+    return result.model if result.changed else None
 
-    def only_user(name: str) -> Any:
-        return users[name][0] if len(users[name]) == 1 else None
 
-    drop: set[int] = set()
-    replace: dict[int, list] = {}
-    for clip in (n for n in g.node if n.op_type == "Clip"):     # x * clip(x + 3, 0, 6) / 6
-        add = prod.get(clip.input[0])
-        if add is None or add.op_type != "Add" or [scalar(i) for i in clip.input[1:]] != [0.0, 6.0]:
-            continue
-        xs = [i for i in add.input if scalar(i) is None]
-        if len(xs) != 1 or [scalar(i) for i in add.input if scalar(i) is not None] != [3.0]:
-            continue
-        mul = only_user(clip.output[0])
-        div = only_user(mul.output[0]) if mul is not None else None
-        if (mul is None or mul.op_type != "Mul" or xs[0] not in mul.input or div is None
-                or div.op_type != "Div" or scalar(div.input[1]) != 6.0 or only_user(add.output[0]) is None):
-            continue
-        drop.update(id(n) for n in (add, clip, mul))
-        replace[id(div)] = [helper.make_node("HardSwish", [xs[0]], [div.output[0]],
-                                             name=f"{div.name}_hardswish")]
-    folds = 0
-    for mul in (n for n in g.node if n.op_type == "Mul"):      # conv(x) * s + b
-        convs = [prod[i] for i in mul.input if i in prod and prod[i].op_type == "Conv"]
-        s = [scalar(i) for i in mul.input if scalar(i) is not None]
-        if len(convs) != 1 or len(s) != 1 or only_user(convs[0].output[0]) is None:
-            continue
-        add = only_user(mul.output[0])
-        b = [scalar(i) for i in add.input if scalar(i) is not None] if add is not None else []
-        conv = convs[0]
-        if add is None or add.op_type != "Add" or len(b) != 1 or conv.input[1] not in consts:
-            continue
-        w = consts[conv.input[1]].astype(np.float32)
-        bias = (consts[conv.input[2]].astype(np.float32) if len(conv.input) > 2
-                else np.zeros(w.shape[0], np.float32))
-        wn, bn = f"{conv.name}_folded_w", f"{conv.name}_folded_b"
-        g.initializer.extend([numpy_helper.from_array(w * np.float32(s[0]), wn),
-                              numpy_helper.from_array(bias * np.float32(s[0]) + np.float32(b[0]), bn)])
-        x = conv.input[0]
-        del conv.input[:]
-        conv.input.extend([x, wn, bn])
-        del conv.output[:]
-        conv.output.extend([add.output[0]])
-        drop.update((id(mul), id(add)))
-        folds += 1
-    nodes = []
-    for n in g.node:
-        if id(n) in replace:
-            nodes.extend(replace[id(n)])
-        elif id(n) not in drop:
-            nodes.append(n)
-    del g.node[:]
-    g.node.extend(nodes)
-    for opset in m.opset_import:
-        if opset.domain in ("", "ai.onnx"):
-            opset.version = max(opset.version, 14)   # HardSwish
-    print(f"  (text detector rewritten: {len(replace)} hard-swish chains, {folds} affines folded)")
-    return m.SerializeToString()
+def original_text_detector() -> None:
+    """Sessions of this process load the text detector as published (the rows compare the
+    rewrite against it explicitly)."""
+    from photovet.core.vision.text import detfuse
+
+    detfuse.ENABLED = False
 
 
 def measure(rec: dict, rounds: int) -> list[dict]:
@@ -422,6 +361,7 @@ def decoded(runtime: str, data: str) -> dict:
 
     from photovet.core import offline
 
+    original_text_detector()
     make = offline.onnx_session
     used: dict[str, str] = {}
 
@@ -438,7 +378,7 @@ def decoded(runtime: str, data: str) -> dict:
                 used[key] = f"onnxruntime (OpenVINO: {ov_error(exc)})"
         elif runtime == "rewrite" and isinstance(model, str) and Path(model).name == TEXT_DETECTOR:
             used[key] = "onnxruntime, rewritten"
-            model = rewrite_text_detector(model)
+            model = rewrite_text_detector(model) or model
         else:
             used[key] = "onnxruntime"
         return make(model, 1, **kw)
