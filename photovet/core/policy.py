@@ -1028,8 +1028,10 @@ class Publication:
     faces_shown: list[tuple[tuple[int, int, int, int], str | None, str]] = field(default_factory=list)
     texts_kept: list[tuple[str, str | None, str]] = field(default_factory=list)
     #: the people a face shown may be besides whom it is shown as (``maybe_shown``): (register
-    #: id, whom it is shown as ('' nobody), how). Recorded with the export; not signed by an
-    #: approval (it follows from the analysis and the review, which are)
+    #: id, whom it is shown as ('' nobody), how). Recorded with the export; signed by an
+    #: approval that signs ``checked_with`` instead of the analysis key (approval.py: a twin
+    #: enrolled since may make a face shown someone else); older approvals signed the analysis
+    #: key, which covered it
     people_maybe: list[tuple[str, str, str]] = field(default_factory=list)
 
     def signature(self) -> list:
