@@ -57,6 +57,15 @@ def _read_varint(buf: bytes, i: int) -> tuple[int, int]:
             return result, i
 
 
+def packed_varints(buf: bytes) -> list[int]:
+    """The integers of a packed repeated varint field (a tensor's dims, written packed)."""
+    out, i = [], 0
+    while i < len(buf):
+        v, i = _read_varint(buf, i)
+        out.append(v)
+    return out
+
+
 def _write_varint(value: int) -> bytes:
     out = bytearray()
     while True:
@@ -155,10 +164,7 @@ def _tensor_dims(tensor: bytes) -> tuple[str, list[int]]:
         if f == 1 and wt == 0:
             dims.append(v)
         elif f == 1 and wt == 2:
-            i = 0
-            while i < len(v):
-                d, i = _read_varint(v, i)
-                dims.append(d)
+            dims += packed_varints(v)
         elif f == 8 and wt == 2:
             name = v.decode("utf-8", "replace")
     return name, dims
@@ -273,5 +279,5 @@ def session(raw: bytes, threads: int = 1, *, disable_qdq: bool = False, arena: b
     return onnx_session(raw, threads, config=config, arena=arena)
 
 
-__all__ = ["centerface_dynamic", "fix_model", "opencv_zoo_model", "pb_parse", "pb_serialise",
-           "session"]
+__all__ = ["centerface_dynamic", "fix_model", "opencv_zoo_model", "packed_varints", "pb_parse",
+           "pb_serialise", "session"]

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from photovet.core.vision.faces.onnxfix import pb_parse, pb_serialise
+from photovet.core.vision.faces.onnxfix import packed_varints, pb_parse, pb_serialise
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +125,7 @@ def _tensor_array(raw: bytes) -> tuple[str, np.ndarray | None]:
         if f == 1 and wt == 0:
             dims.append(v)
         elif f == 1 and wt == 2:
-            i = 0
-            while i < len(v):
-                d, i = _read_varint(v, i)
-                dims.append(d)
+            dims += packed_varints(v)
         elif f == 2 and wt == 0:
             dtype = v
         elif f == 4 and wt in (2, 5):
@@ -146,17 +143,6 @@ def _tensor_array(raw: bytes) -> tuple[str, np.ndarray | None]:
     if len(buf) != 4 * count:
         return name, None
     return name, np.frombuffer(buf, dtype="<f4").reshape(dims).astype(np.float32)
-
-
-def _read_varint(buf: bytes, i: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        c = buf[i]
-        i += 1
-        result |= (c & 0x7F) << shift
-        shift += 7
-        if c < 0x80:
-            return result, i
 
 
 class _Graph:
