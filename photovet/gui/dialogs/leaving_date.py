@@ -95,48 +95,48 @@ class LeavingDatesDialog(_AsksALeavingDate):
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
 
 
+def _ask_and_record(ctx, dlg: _AsksALeavingDate, save, failed: str,
+                    parent: QWidget | None) -> bool:
+    """Ask ``dlg``; on OK, ``save(date)`` in the register (the core checks the right and
+    audits it), a refusal said under ``failed``; True when recorded."""
+    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
+
+    if not dlg.exec():
+        return False
+    try:
+        save(dlg.value())
+    except PhotoVetError as exc:
+        ctx.fail(parent, failed, exc)
+        return False
+    ctx.register_changed.emit()
+    return True
+
+
 def record_leaving_dates(ctx, person_ids: list[str], parent: QWidget | None = None) -> bool:
     """One leaving date for several people (the register records all or none); True when
     recorded."""
-    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
-
     people = [p for p in (ctx.ws.register.find(i) for i in person_ids) if p is not None]
     if not people:
         return False
     dlg = LeavingDatesDialog(
         people, days_after_leaving=ctx.ws.settings.retention.purge_encodings_days_after_leaving,
         parent=parent)
-    if not dlg.exec():
-        return False
-    try:
-        ctx.ws.register.set_leaving_dates([p.id for p in people], dlg.value())
-    except PhotoVetError as exc:
-        ctx.fail(parent, "Leaving dates not recorded", exc)
-        return False
-    ctx.register_changed.emit()
-    return True
+    return _ask_and_record(
+        ctx, dlg, lambda day: ctx.ws.register.set_leaving_dates([p.id for p in people], day),
+        "Leaving dates not recorded", parent)
 
 
 def record_leaving_date(ctx, person_id: str, parent: QWidget | None = None) -> bool:
     """Ask for the leaving date and record it in the register (the core checks the right and
     audits it); True when recorded."""
-    from photovet.core.errors import PhotoVetError  # noqa: PLC0415
-
     p = ctx.ws.register.find(person_id)
     if p is None:
         return False
     dlg = LeavingDateDialog(
         p, days_after_leaving=ctx.ws.settings.retention.purge_encodings_days_after_leaving,
         parent=parent)
-    if not dlg.exec():
-        return False
-    try:
-        ctx.ws.register.set_leaving_date(p.id, dlg.value())
-    except PhotoVetError as exc:
-        ctx.fail(parent, "Leaving date not recorded", exc)
-        return False
-    ctx.register_changed.emit()
-    return True
+    return _ask_and_record(ctx, dlg, lambda day: ctx.ws.register.set_leaving_date(p.id, day),
+                           "Leaving date not recorded", parent)
 
 
 __all__ = ["LeavingDateDialog", "LeavingDatesDialog", "record_leaving_date",
