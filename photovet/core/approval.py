@@ -180,6 +180,11 @@ def _maybe_added(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return sorted({m[0] for m in new["people_maybe"]} - then)
 
 
+#: a video's sound and a face's cover, as said when what was approved or shown differs
+_SOUND_DONE = {"keep": "kept", "mute": "silenced", "remove": "removed"}
+_COVERED_WITH = {"solid": "solid shapes", "pixelate": "coarse blocks"}
+
+
 def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda i: i,
                        review_by: str = "", review_at: str = "") -> str:
     """Why an approval no longer fits the photo as it is now (the first difference that
@@ -193,12 +198,12 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         return ("the mode for this channel changed since it was approved (the school's mode, "
                 "or the channel's own)")
     if old.get("sound") != new.get("sound"):
-        word = {"keep": "kept", "mute": "silenced", "remove": "removed"}
+        word = _SOUND_DONE
         now, then = new.get("sound"), old.get("sound")
         return (f"the sound would now be {word.get(str(now), now)} "
                 f"(it was approved {word.get(str(then), then)})")
     if old.get("cover_style", "solid") != new.get("cover_style", "solid"):
-        how = {"solid": "solid shapes", "pixelate": "coarse blocks"}
+        how = _COVERED_WITH
         now, then = new.get("cover_style", "solid"), old.get("cover_style", "solid")
         return (f"faces would now be covered with {how.get(now, now)} (it was approved with "
                 f"{how.get(then, then)})")
@@ -275,12 +280,12 @@ def changed_since_shown(old: dict[str, Any], new: dict[str, Any], name_of=lambda
     if old.get("mode") != new.get("mode"):
         return "the mode for this channel changed (the school's mode, or the channel's own)"
     if old.get("sound") != new.get("sound"):
-        word = {"keep": "kept", "mute": "silenced", "remove": "removed"}
+        word = _SOUND_DONE
         now, then = new.get("sound"), old.get("sound")
         return (f"the sound would now be {word.get(str(now), now)} (you were shown it "
                 f"{word.get(str(then), then)})")
     if old.get("cover_style", "solid") != new.get("cover_style", "solid"):
-        how = {"solid": "solid shapes", "pixelate": "coarse blocks"}
+        how = _COVERED_WITH
         now = new.get("cover_style", "solid")
         return f"faces would now be covered with {how.get(now, now)}"
     gone = sorted(set(old.get("people_shown", [])) - set(new.get("people_shown", [])))
