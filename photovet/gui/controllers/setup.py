@@ -58,7 +58,8 @@ class SetupController(QObject):
                  f"{enrolled} of {plural(len(people), 'person', 'people')} enrolled. PhotoVet "
                  "recognises only enrolled people; everyone else is covered." if people else
                  "Once the register is in, add one clear portrait per person (your MIS photo "
-                 "export, named by UPN) so PhotoVet can recognise who has consent.",
+                 "export named by UPN, or the photographer's files named by pupil) so PhotoVet "
+                 "can recognise who has consent.",
                  enrolled > 0, "Enrol face photos\u2026", enabled=bool(people)),
             Step("channels", "Check where you post",
                  f"Channels: {labels}. Add the school's own (a prospectus, a local paper) and set "
