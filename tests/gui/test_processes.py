@@ -83,12 +83,17 @@ def test_the_helper_ends_with_the_app_on_a_signal(tmp_path, sig):
     app = subprocess.Popen([sys.executable, "-m", "photovet"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert wait_until(lambda: bool(descendants(app.pid)), 60), "no helper started"
+        # wait until the helper has been handed its start-up data and imported PhotoVet (its
+        # models load on first use, so an idle helper stays near 50 MB). Killing the app before
+        # that is a different test: the half-started child then reports multiprocessing's own
+        # "Ran out of input" (CI's slow machine once took over 20 s to get there).
+        def helper_started() -> bool:
+            return any("spawn_main" in cmdline(p) and rss_mb(p) > 40
+                       for p in descendants(app.pid))
+
+        assert wait_until(helper_started, 180), \
+            f"no helper started: {[cmdline(p) for p in descendants(app.pid)]}"
         helpers = descendants(app.pid)
-        # let the helper start up (its models load on first use, so an idle helper stays near
-        # 50 MB: waiting for a bigger one only cost 90 s a run)
-        wait_until(lambda: any(rss_mb(p) > 40 for p in descendants(app.pid)), 20)
-        helpers |= descendants(app.pid)
         app.send_signal(sig)
         app.wait(timeout=60)
         assert wait_until(lambda: not any(alive(p) for p in helpers), 20), \
