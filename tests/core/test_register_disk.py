@@ -187,17 +187,23 @@ def test_a_register_owned_by_another_account_for_real(folder_mode):
     root = Path(__file__).resolve().parents[2]
     if exe is None:
         pytest.skip("needs root, runuser and a Python 3.11 the account 'nobody' can run")
-    packages = [d for d in sys.path if d.endswith(("site-packages", "dist-packages"))]
-    prelude = ("import site, sys\n"
-               f"for d in {packages!r}:\n    site.addsitedir(d)\n"
-               f"sys.path.insert(0, {str(root)!r})\n"
+    # the one package the register needs beyond the standard library, copied where 'nobody'
+    # can read it: CI's Python and its site-packages sit in root's home (0700)
+    import platformdirs
+
+    site_dir = Path(tempfile.mkdtemp(prefix="photovet-ro-site-", dir="/tmp"))
+    shutil.copytree(Path(platformdirs.__file__).parent, site_dir / "platformdirs")
+    for d in (site_dir, *site_dir.rglob("*")):
+        os.chmod(d, 0o755 if d.is_dir() else 0o644)
+    prelude = ("import sys\n"
+               f"sys.path[:0] = [{str(root)!r}, {str(site_dir)!r}]\n"
                "from photovet.core.errors import PhotoVetError\n"
                "from photovet.core.storage.sqlite import SQLiteDatabase\n")
     probe = subprocess.run(["runuser", "-u", "nobody", "--", exe, "-c", prelude],
                            capture_output=True, text=True, timeout=60, cwd="/tmp")
     if probe.returncode != 0:
-        pytest.skip("the account 'nobody' cannot read this checkout or its packages: "
-                    + probe.stderr[-900:])
+        shutil.rmtree(site_dir, ignore_errors=True)
+        pytest.skip("the account 'nobody' cannot read this checkout: " + probe.stderr[-900:])
     home = Path(tempfile.mkdtemp(prefix="photovet-ro-", dir="/tmp"))
     try:
         db = open_db(home / "register.db")
@@ -222,6 +228,7 @@ def test_a_register_owned_by_another_account_for_real(folder_mode):
         assert (home / "register.db").read_bytes() == before
     finally:
         shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(site_dir, ignore_errors=True)
 
 
 # --- A6: an empty or missing register.db where this PC saw a register ------------------------
