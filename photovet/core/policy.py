@@ -1421,15 +1421,53 @@ def consent_missing(person: Person | None, channel: Channel, media: str, on: _dt
     return None if d.action == "show" else d.reason
 
 
+def _stored_time(iso: str) -> _dt.datetime | None:
+    """A stored time (UTC ISO; a bare date as its midnight, UTC), or None when unreadable."""
+    try:
+        t = _dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return None
+    return t if t.tzinfo is not None else t.replace(tzinfo=_dt.UTC)
+
+
+def withdrawn_since(history: Sequence[object], channel: str, media: str, since: str) -> bool:
+    """Whether the register took a Yes away from this person for ``channel`` and ``media``, or
+    put them on the do-not-photograph list, at or after ``since`` (a stored UTC ISO time: when
+    an export, or a caption, was recorded). ``history``: their consent changes, oldest first
+    (``Register.history``: ``channel``, ``media``, ``when`` and ``is_withdrawal`` each). Within
+    the same second counts as after, and a time that cannot be read counts as after: a consent
+    given and withdrawn again since is never mistaken for the one missing then (fail closed)."""
+    start = _stored_time(since)
+    for change in history:
+        field_ = getattr(change, "channel", None)
+        if not getattr(change, "is_withdrawal", False):
+            continue
+        if field_ != "do_not_photograph" and not (
+                field_ == channel and (getattr(change, "media", "photo") or "photo") == media):
+            continue
+        when = _stored_time(getattr(change, "when", "") or "")
+        if start is None or when is None or when >= start:
+            return True
+    return False
+
+
 def maybe_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
-                          *, missing_then: str = "") -> str | None:
+                          *, missing_then: str = "", history: Sequence[object] = (),
+                          since: str = "") -> str | None:
     """Why a post in which a face shown may be ``person`` (``maybe_shown``: a twin near a face
     staff confirmed as the other twin) must now come down from ``channel``, or None: treated
     as their own face (``consent_missing``), fail closed, unless they were missing for that
-    same reason when it was exported (``missing_then``, recorded with the export): staff named
-    the face as someone else knowing it, with a reason, and an approver looked at it alone."""
+    same reason when it was exported (``missing_then``, recorded with the export: staff named
+    the face as someone else knowing it, with a reason, and an approver looked at it alone)
+    and nothing was withdrawn since (``withdrawn_since``: ``history``, their consent changes;
+    ``since``, when the export was recorded): a No at export, a Yes later and a withdrawal
+    after it comes down, though the reason reads the same as at export."""
     why = consent_missing(person, channel, media, on)
-    return why if why and why != missing_then else None
+    if not why:
+        return None
+    if why != missing_then or (since and withdrawn_since(history, channel.id, media, since)):
+        return why
+    return None
 
 
 def refused_outright(person: Person | None, channel: Channel, media: str, on: _dt.date, *,
@@ -1515,18 +1553,23 @@ CAPTION_FORMS = ("initials", "first", "full")
 
 
 def caption_consent_missing(person: Person | None, channel: Channel, media: str, on: _dt.date,
-                            *, form: str, refused_then: str = "") -> str | None:
+                            *, form: str, refused_then: str = "", history: Sequence[object] = (),
+                            since: str = "") -> str | None:
     """Why a post whose caption refers to ``person`` (by ``form``: "initials", "first" or
     "full") must now come down from ``channel``, or None.
 
     The register now refuses them outright (consent withdrawn, do not photograph, a leaver, a
     rejected row, no longer in the register) and did not for the same reason when the caption
     was recorded (``refused_then``: a pupil with a No from the start may be called by initials,
-    as ``caption_name_form`` allowed); or the caption uses more of their name than may now be
-    used (name-with-photo consent withdrawn: initials only)."""
+    as ``caption_name_form`` allowed), or did, but a consent was withdrawn since
+    (``withdrawn_since``: ``history``, their consent changes; ``since``, when the caption was
+    recorded: a No then, a Yes later, withdrawn again); or the caption uses more of their name
+    than may now be used (name-with-photo consent withdrawn: initials only)."""
     why = refused_outright(person, channel, media, on)
     if why:
-        return why if why != refused_then else None
+        if why != refused_then or (since and withdrawn_since(history, channel.id, media, since)):
+            return why
+        return None
     assert person is not None
     allowed = caption_name_form(person, channel, CONSENT, on, media)
     rank = {f: i for i, f in enumerate(CAPTION_FORMS)}
@@ -1561,7 +1604,7 @@ def consent_request_refusal(requested_by: str, requested_on: _dt.date | None,
 __all__ = [
     "HAND_LOOKALIKE", "HAND_LOOK_AT", "HAND_NAMED", "HAND_OVER_REFUSAL", "HAND_RELABELLED",
     "REASON_HAND_NAMED_NO_REASON", "Near", "lookalikes_covered", "near_note", "near_people",
-    "MAYBE_NEAR", "MAYBE_RECOGNISED", "maybe_consent_missing", "maybe_shown",
+    "MAYBE_NEAR", "MAYBE_RECOGNISED", "maybe_consent_missing", "maybe_shown", "withdrawn_since",
     "near_words", "relation_words",
     "assign_needs_reason", "assign_warning", "consent_note", "consent_request_refusal",
     "hand_named_kind",

@@ -214,6 +214,34 @@ def test_export_records_the_caption_and_everyone_it_refers_to(ws, tmp_path):
     assert item.reasons["E1"].startswith("Named in the caption as \u201cET\u201d: ")
 
 
+def test_a_caption_naming_a_pupil_refused_then_given_consent_then_withdrawn_comes_down(
+        ws, tmp_path):
+    """Emily was No for the website when a caption calling her "ET" was exported (allowed:
+    initials); her family then said Yes and later withdrew it. Her reason reads as it did when
+    the caption was recorded, but the withdrawal came after it: the export is listed."""
+    from photovet.core.models import YES
+
+    ws.register.set_consent("E1", "website", NO)
+    hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
+    ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?", [hour_ago, "E1"])
+    engine = _engine(ws)
+    web = ws.channels.get("website")
+    out = tmp_path / "out"
+    out.mkdir()
+    steps = list(vet_batch([_photo(tmp_path)], engine, web, out, label="Sports day",
+                           records=ws.records, caption="Well done ET!"))
+    assert [s.result.ok for s in steps if s.result] == [True]
+    (r,) = ws.records.exports()
+    assert r.caption_people["E1"].refused["photo"]            # refused when recorded
+    assert takedown.evaluate(ws.records, ws.register) == []   # and nothing changed since
+    ws.register.set_consent("E1", "website", YES)
+    assert takedown.evaluate(ws.records, ws.register) == []
+    ws.register.set_consent("E1", "website", NO)
+    (item,) = takedown.evaluate(ws.records, ws.register)
+    assert item.export_id == r.id and item.people == ["E1"] and item.status == "exported"
+    assert item.reasons["E1"].startswith("Named in the caption as \u201cET\u201d: ")
+
+
 def test_cli_export_refuses_the_caption_and_suggests_one(ws, tmp_path, monkeypatch):
     from photovet.cli import cli
     from tests.cli.conftest import Staff, create_staff

@@ -282,6 +282,79 @@ def test_a_twin_refused_when_confirmed_with_a_reason_stays_up_until_something_ch
         ws.close()
 
 
+def test_a_twin_refused_at_export_then_given_consent_then_withdrawn_comes_down(tmp_path):
+    """Hope was No when the face was confirmed as Grace (with a reason) and exported; her
+    family then said Yes, and later withdrew it. Her reason now reads as it did at export
+    ("Consent refused for Facebook"), but the withdrawal came after the export: listed."""
+    ws = _workspace(tmp_path, hope_fb="No")
+    try:
+        rid = _export_posted(ws, tmp_path, "trip.jpg",
+                             reason="Mrs Lee: Grace has the fringe, Hope was off sick")
+        assert ws.records.get(rid).people_maybe[HOPE].missing_then == \
+            "Consent refused for Facebook"
+        assert ws.takedown() == []
+        ws.register.set_consent(HOPE, "facebook", YES)
+        assert ws.takedown() == []                      # consent given: nothing to take down
+        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                                requested_on=ON)
+        [item] = ws.takedown()
+        assert item.export_id == rid and item.people == [HOPE] and item.status == "posted"
+        assert item.reasons[HOPE] == (
+            "A face in it may be Hope Bennett (staff named it as another person): consent "
+            f"withdrawn on {ON:%d/%m/%Y} (requested by Mrs Bennett (mother), {ON:%d/%m/%Y})")
+        with pytest.raises(RecordsError, match="may be Hope Bennett"):
+            ws.records.mark_posted(files=[Path(ws.records.get(rid).output_path)],
+                                   channel="facebook", url="https://fb.example/again")
+    finally:
+        ws.close()
+
+
+def test_a_twin_withdrawn_before_the_export_was_decided_stays_up(tmp_path):
+    """Hope's consent was withdrawn an hour before the face was confirmed as Grace (with a
+    reason) and exported: known when it was decided, nothing changed since, not listed."""
+    ws = _workspace(tmp_path, hope_fb="Yes")
+    try:
+        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                                requested_on=ON)
+        hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(
+            timespec="seconds")
+        ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?",
+                      [hour_ago, HOPE])
+        rid = _export_posted(ws, tmp_path, "trip.jpg",
+                             reason="Mrs Lee: Grace has the fringe, Hope was off sick")
+        assert ws.records.get(rid).people_maybe[HOPE].missing_then != ""
+        assert ws.takedown() == []
+    finally:
+        ws.close()
+
+
+def test_withdrawn_since_reads_the_consent_history():
+    from photovet.core.register.reports import ConsentChange
+
+    at = "2026-03-12T10:00:00+00:00"
+    given = ConsentChange(HOPE, "facebook", NO, YES, "2026-03-12T11:00:00+00:00")
+    gone = ConsentChange(HOPE, "facebook", YES, NO, "2026-03-12T12:00:00+00:00")
+    assert policy.withdrawn_since([given, gone], "facebook", "photo", at)
+    assert not policy.withdrawn_since([given], "facebook", "photo", at)
+    assert not policy.withdrawn_since([given, gone], "facebook", "photo",
+                                      "2026-03-12T13:00:00+00:00")       # before the export
+    assert not policy.withdrawn_since([given, gone], "website", "photo", at)
+    assert not policy.withdrawn_since([given, gone], "facebook", "video", at)
+    # the same second counts as after; a time that cannot be read too (fail closed)
+    assert policy.withdrawn_since([gone], "facebook", "photo", "2026-03-12T12:00:00+00:00")
+    assert policy.withdrawn_since([dataclasses.replace(gone, when="garbled")], "facebook",
+                                  "photo", at)
+    dnp = ConsentChange(HOPE, "do_not_photograph", NO, YES, "2026-03-12T12:00:00+00:00",
+                        media="any")
+    assert policy.withdrawn_since([dnp], "facebook", "photo", at)
+    fb = Channel("facebook", "Facebook")
+    then = "Consent refused for Facebook"
+    assert policy.maybe_consent_missing(HOPE_ROW, fb, "photo", ON, missing_then=then,
+                                        history=[given, gone], since=at) == then
+    assert policy.maybe_consent_missing(HOPE_ROW, fb, "photo", ON, missing_then=then,
+                                        history=[given], since=at) is None
+
+
 def test_hope_withdrawn_while_the_copy_is_made_is_listed(tmp_path, monkeypatch):
     """Her consent was there when the export was decided; withdrawn while the copy was being
     made, the record must not take her No as one staff knew of."""

@@ -55,6 +55,7 @@ class PostRecord:
     user: str | None = None
     caption: str | None = None        # None: posted with the export's caption
     caption_people: dict[str, CaptionRef] = field(default_factory=dict)
+    created_at: str = ""              # when it was recorded (UTC ISO)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -66,12 +67,14 @@ class PostRecord:
 class CaptionRef:
     """Someone a caption refers to, as recorded: the words it used (``found``), how much of
     the name (``form``: "initials", "first", "full") and, per media type, why the register
-    already refused them when it was recorded ('' when it did not)."""
+    already refused them when it was recorded ('' when it did not); read back, when that was
+    (``recorded_at``, UTC ISO: the export's or the post's recording; '' not read back)."""
 
     person: str
     found: str
     form: str = "full"
     refused: dict[str, str] = field(default_factory=dict)
+    recorded_at: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"person": self.person, "found": self.found, "form": self.form,
@@ -791,9 +794,10 @@ class Records:
             qmarks = ",".join("?" for _ in by_id)
             posts: dict[int, PostRecord] = {}
             for p in self.db.execute(
-                    f"SELECT id, export_id, channel, posted_on, url, actor, caption FROM posts "
-                    f"WHERE export_id IN ({qmarks}) ORDER BY posted_on, id", list(by_id)):
-                post = PostRecord(*p)
+                    f"SELECT id, export_id, channel, posted_on, url, actor, caption, created_at "
+                    f"FROM posts WHERE export_id IN ({qmarks}) ORDER BY posted_on, id",
+                    list(by_id)):
+                post = PostRecord(*p[:7], created_at=p[7] or "")
                 by_id[p[1]].posts.append(post)
                 posts[post.id] = post
             for eid, post_id, pid, found, form, refused, media in self.db.execute(
@@ -803,8 +807,10 @@ class Records:
                     list(by_id)):
                 ref = CaptionRef(pid, found, form, {media: refused} if refused else {})
                 if post_id == 0:
+                    ref.recorded_at = by_id[eid].created_at
                     by_id[eid].caption_people[pid] = ref
                 elif post_id in posts:
+                    ref.recorded_at = posts[post_id].created_at
                     posts[post_id].caption_people[pid] = ref
             for eid, pid, named, how, then in self.db.execute(
                     f"SELECT export_id, person, named_as, how, missing_then FROM export_maybe "

@@ -146,26 +146,31 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
                                           via="name", detail=name[1])
     # a face shown as someone else that may be them (a twin near a face staff confirmed as the
     # other twin): treated as theirs, unless their consent here was missing for the same
-    # reason when it was exported (staff named it knowing that; an approver looked at it)
+    # reason when it was exported (staff named it knowing that; an approver looked at it) and
+    # nothing was withdrawn since it was recorded
     for pid, maybe in rec.people_maybe.items():
         if pid in reasons:
             continue
         who = person(pid)
         why = maybe_consent_missing(who, channel, rec.media, on, missing_then=(
-            maybe.missing_then if channel.id == rec.channel else ""))
+            maybe.missing_then if channel.id == rec.channel else ""),
+            history=history(pid), since=rec.created_at)
         if why:
             reasons[pid] = dataclasses.replace(
                 takedown_reason(why, who, channel, rec.media, history(pid)), via="maybe",
                 how=maybe.how, named=bool(maybe.named_as),
                 person_name=who.display_name if who is not None else
                 "someone no longer in the register")
-    # the captions published with it on this channel (or to be posted with it)
+    # the captions published with it on this channel (or to be posted with it), each judged
+    # against the register as it was when that caption was recorded
     for _caption, refs in rec.captions_on(channel.id):
         for pid, ref in refs.items():
             if pid in reasons:
                 continue
             why = caption_consent_missing(person(pid), channel, rec.media, on, form=ref.form,
-                                          refused_then=ref.refused.get(rec.media, ""))
+                                          refused_then=ref.refused.get(rec.media, ""),
+                                          history=history(pid),
+                                          since=ref.recorded_at or rec.created_at)
             if why:
                 reasons[pid] = TakedownReason(OTHER, channel.label, rec.media, text=why,
                                               via="caption", found=ref.found)
