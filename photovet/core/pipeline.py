@@ -57,12 +57,14 @@ from photovet.core.models import (
 from photovet.core.policy import (
     PhotoRules,
     Publication,
+    consent_missing,
     decide_photo,
     export_refusal,
+    maybe_consent_missing,
     publication,
 )
 from photovet.core.settings import Settings
-from photovet.core.words import media_count
+from photovet.core.words import maybe_reason, media_count
 
 log = logs.get("pipeline")
 
@@ -1241,6 +1243,10 @@ class _LastCheck:
     - anyone it shows or names may no longer be shown there (``policy.no_longer_shown``:
       refused outright now, a consent that allowed it withdrawn, the school's mode made
       stricter), as the register and the school's settings are now;
+    - anyone a face it shows may be (``policy.maybe_shown``: a twin near a face staff
+      confirmed as the other twin) would now put it on the take-down list
+      (``policy.maybe_consent_missing``: their consent missing for another reason than when
+      it was decided, or withdrawn since);
     - its review changed (another PC covered, showed or named something);
     - its approval was withdrawn or given again for something else (rejected, marked ready
       again), or, exported without approval because the school did not require it, the
@@ -1251,6 +1257,9 @@ class _LastCheck:
     def __init__(self, engine: Engine, ch: Channel, mode: str | None, approvals: Any):
         self.engine, self.ch, self.mode, self.approvals = engine, ch, mode, approvals
         self.people_then = engine.people_by_id        # replaced, never changed, on a reload
+        # before anything is decided: a consent withdrawn from here on is one the decision
+        # may not have seen (within the same second counts: fail closed)
+        self.decided_from = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         self.mode_then = engine.mode_for(mode)
         self.approval_then = engine.settings.approval.required
         self._planned: dict[str, tuple[PhotoAnalysis | VideoAnalysis, str, str | None]] = {}
@@ -1313,6 +1322,7 @@ class _LastCheck:
                 if reason:
                     people.append(f"{self.engine.name_of(pid)}'s name: "
                                   f"{reason[0].lower()}{reason[1:]}")
+            people += self._maybe_now(result, register, ch_now, media, today)
         if people:
             from photovet.core.policy import effective_mode  # noqa: PLC0415
 
@@ -1344,6 +1354,32 @@ class _LastCheck:
                     why.append("its approval was withdrawn or changed")
         return " and ".join(why) or None
 
+    def _maybe_now(self, result: ExportResult, register: Any, ch_now: Channel, media: str,
+                   today: _dt.date) -> list[str]:
+        """Of the people a face it shows may be, those who would now put it on the take-down
+        list, each in words ("a face in it may be Hope Bennett (staff named it as another
+        person): consent refused for Facebook"): their consent here missing for another
+        reason than when the export was decided (``result.maybe_missing``; from the register
+        it was decided with when not given), or withdrawn since (their consent history)."""
+        out: list[str] = []
+        history = getattr(register, "history", None)
+        for pid, named, how in result.people_maybe:
+            if pid in result.people_shown:
+                continue
+            then = result.maybe_missing[pid] if pid in result.maybe_missing else \
+                consent_missing(self.people_then.get(pid), self.ch, media, today) or ""
+            now = register.find(pid)
+            reason = maybe_consent_missing(
+                now, ch_now, media, today, missing_then=then,
+                history=history(pid) if history is not None and now is not None else (),
+                since=self.decided_from)
+            if reason:
+                words = maybe_reason(self.engine.name_of(pid), how, bool(named), reason)
+                words = words[:1].lower() + words[1:]
+                if words not in out:
+                    out.append(words)
+        return out
+
 
 def _record_extras(a: PhotoAnalysis | VideoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
     """The device flag (as accepted or not) and the approver's ticked checks, for the record."""
@@ -1359,8 +1395,6 @@ def _maybe_then(engine: Engine, pub: Publication, ch: Channel,
     """For each person a face it shows may be (``pub.people_maybe``), why their consent here
     was missing as the export was decided ('' it was not), from the register it was decided
     with: a withdrawal while the copy is made is then a change the take-down list sees."""
-    from photovet.core.policy import consent_missing  # noqa: PLC0415
-
     media = "video" if isinstance(a, VideoAnalysis) else "photo"
     return {pid: consent_missing(engine.people_by_id.get(pid), ch, media, _dt.date.today()) or ""
             for pid, _named, _how in pub.people_maybe}

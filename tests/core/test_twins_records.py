@@ -75,10 +75,12 @@ def _engine(ws: Workspace, faces: list | None = None) -> Engine:
 
 
 def _export_posted(ws: Workspace, tmp_path: Path, name: str, *, reason: str = "",
-                   faces: list | None = None, while_copying=None, post: bool = True) -> int:
+                   faces: list | None = None, while_copying=None, post: bool = True,
+                   held: list | None = None) -> int:
     """Check ``name``, confirm its uncertain face as Grace, approve, export and post it on
     Facebook; the export record's id. ``while_copying``: (monkeypatch, change): the change is
-    made while the export is rendered, after it was decided."""
+    made while the export is rendered, after it was decided. ``held``: receives the export's
+    results instead of asserting it was exported (-1 returned when it was not)."""
     engine = _engine(ws, faces)
     fb = ws.channels.get("facebook")
     photo = _photo(tmp_path, name)
@@ -111,6 +113,10 @@ def _export_posted(ws: Workspace, tmp_path: Path, name: str, *, reason: str = ""
                                               channel=fb, records=ws.records,
                                               approvals=ws.approvals)
                if s.result is not None]
+    if held is not None:
+        held.extend(results)
+        if not all(r.ok for r in results):
+            return -1
     assert [r.ok for r in results] == [True], [r.error for r in results]
     [rec] = [r for r in ws.records.exports() if r.source_path.endswith(name)]
     if post:
@@ -355,21 +361,64 @@ def test_withdrawn_since_reads_the_consent_history():
                                         history=[given], since=at) is None
 
 
-def test_hope_withdrawn_while_the_copy_is_made_is_listed(tmp_path, monkeypatch):
-    """Her consent was there when the export was decided; withdrawn while the copy was being
-    made, the record must not take her No as one staff knew of."""
+def test_hope_withdrawn_while_the_copy_is_made_holds_the_photo_back(tmp_path, monkeypatch):
+    """Her consent was there when the export was decided and approved; withdrawn while the
+    copy was being made (another PC), the last check before the file is recorded holds the
+    photo back, as it does for the person shown: nothing recorded, no file left, and the
+    office is told whom the face may be and why."""
     ws = _workspace(tmp_path, hope_fb="Yes")
     try:
         withdraw = lambda: ws.register.set_consent(  # noqa: E731
             HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)", requested_on=ON)
-        rid = _export_posted(ws, tmp_path, "trip.jpg", while_copying=(monkeypatch, withdraw),
-                             post=False)
-        assert ws.records.get(rid).people_maybe[HOPE].missing_then == ""
-        [item] = ws.takedown()
-        assert item.export_id == rid and item.people == [HOPE] and item.status == "exported"
-        with pytest.raises(RecordsError, match="may be Hope Bennett"):
-            ws.records.mark_posted(files=[Path(ws.records.get(rid).output_path)],
-                                   channel="facebook")
+        results: list = []
+        assert _export_posted(ws, tmp_path, "trip.jpg", while_copying=(monkeypatch, withdraw),
+                              post=False, held=results) == -1
+        [res] = results
+        assert not res.ok
+        assert ("consent changed (a face in it may be Hope Bennett (staff named it as another "
+                "person): consent refused for Facebook) while the copy was being made"
+                in res.error), res.error
+        assert ws.records.exports() == []
+        assert list((tmp_path / "out-trip.jpg").iterdir()) == []
+        assert ws.takedown() == []
+    finally:
+        ws.close()
+
+
+def test_hope_given_consent_and_withdrawn_while_the_copy_is_made_holds_it_back(
+        tmp_path, monkeypatch):
+    """Hope was No when the export was decided (the face confirmed as Grace with a reason);
+    while the copy was being made her family said Yes and withdrew it again. Her reason reads
+    as it did, but a withdrawal came after the decision: held back (fail closed)."""
+    ws = _workspace(tmp_path, hope_fb="No")
+
+    def yes_then_no():
+        ws.register.set_consent(HOPE, "facebook", YES)
+        ws.register.set_consent(HOPE, "facebook", NO, requested_by="Mrs Bennett (mother)",
+                                requested_on=ON)
+
+    try:
+        results: list = []
+        assert _export_posted(ws, tmp_path, "trip.jpg", reason="Mrs Lee: Grace has the fringe",
+                              while_copying=(monkeypatch, yes_then_no), post=False,
+                              held=results) == -1
+        [res] = results
+        assert not res.ok and "may be Hope Bennett" in res.error, res.error
+        assert ws.records.exports() == []
+    finally:
+        ws.close()
+
+
+def test_hope_refused_all_along_does_not_hold_the_export_back(tmp_path, monkeypatch):
+    """Nothing about Hope changed while the copy was made (another pupil's consent did): the
+    photo confirmed as Grace with a reason, Hope refused all along, is exported."""
+    ws = _workspace(tmp_path, hope_fb="No")
+    try:
+        other = lambda: ws.register.set_consent(RORY, "website", NO)  # noqa: E731
+        rid = _export_posted(ws, tmp_path, "trip.jpg", reason="Mrs Lee: Grace has the fringe",
+                             while_copying=(monkeypatch, other), post=False)
+        assert ws.records.get(rid).people_maybe[HOPE].missing_then == \
+            "Consent refused for Facebook"
     finally:
         ws.close()
 
