@@ -248,7 +248,11 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
     ws = open_workspace()
     try:
         path = ws.subject_access_report(person_id, out_path, overwrite=overwrite)
-        n = len(ws.records.exports(person=register_id(ws.register, person_id)))
+        pid = register_id(ws.register, person_id) or person_id
+        listed = {r.id for r in ws.records.exports(person=pid)}
+        n = len(listed)
+        # a face shown as someone else that may be theirs (a twin): in the report too
+        maybe = sum(1 for r in ws.records.exports_maybe(pid) if r.id not in listed)
     except ExportError as exc:  # the file given with --out: named as the user typed it
         fail_line(out_path, exc.message)
         if isinstance(exc, OutputExistsError):
@@ -260,7 +264,8 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
         abort(exc)
     finally:
         ws.close()
-    click.echo(f"Report written: {path} ({n} export(s))")
+    click.echo(f"Report written: {path} ({n} export(s)"
+               + (f"; {maybe} more that may show them" if maybe else "") + ")")
 
 
 @click.command("identify")
@@ -309,6 +314,15 @@ def identify_cmd(files: tuple[Path, ...], max_distance: int | None, as_json: boo
                     click.echo(f"     names readable: {people_text(r.names_shown, h.names)}")
                 if r.names_covered:
                     click.echo(f"     names covered: {people_text(r.names_covered, h.names)}")
+                for pid, m in r.people_maybe.items():
+                    # a twin near a face staff confirmed as the other twin: their consent is
+                    # checked for it as for their own photos, so the office is told here too
+                    shown = f"as {people_text([m.named_as], h.names)}" if m.named_as else \
+                        "without a name"
+                    why = "PhotoVet recognised them" if m.how == "recognised" else \
+                        "PhotoVet could not tell them apart"
+                    click.echo(f"     a face shown {shown} may be "
+                               f"{people_text([pid], h.names)} ({why})")
                 click.echo(f"     posted: {posts}")
     finally:
         ws.close()

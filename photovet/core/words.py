@@ -374,6 +374,22 @@ def maybe_reason(name: str, how: str, named: bool, why: str) -> str:
     return f"{MAYBE_REASON_START}{name} ({maybe_how(how, named)}): {_low(why)}"
 
 
+def maybe_shown_count(records: Iterable[object], name: str, *, more: bool = False) -> str:
+    """How many exports have a face shown that may be ``name``'s though staff did not name it
+    as them (``ExportRecord.people_maybe``: a twin near a face confirmed as the other twin),
+    as a person's page and ``photovet sar`` say it, never whom that face was named as: '1
+    exported photo may show Hope: a face in it may be theirs though staff did not name it as
+    them (their subject access report lists it)'; ``more``: said after the exports that list
+    them ('2 more exported photos may show Hope: ...'). '' for none."""
+    recs = list(records)
+    if not recs:
+        return ""
+    one = len(recs) == 1
+    return (f"{media_count(recs, which='more exported' if more else 'exported')} may show "
+            f"{name}: a face in {'it' if one else 'each'} may be theirs though staff did not "
+            f"name it as them (their subject access report lists {'it' if one else 'them'}).")
+
+
 def _asked(change: Any) -> str:
     """Who asked for a change by hand (``request_words``); "" for one an MIS import made (the
     school's own register said so: nobody is asked here)."""
@@ -429,6 +445,7 @@ def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[
 __all__ = ["DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_REASON_START", "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "caption_brief", "caption_lines", "caption_word", "consent_missing_words",
-           "consent_word", "count", "full_sentence", "maybe_how", "maybe_reason", "media_count",
+           "consent_word", "count", "full_sentence", "maybe_how", "maybe_reason", "maybe_shown_count",
+           "media_count",
            "media_of", "not_in_mis_file", "part_of", "register_count", "rejected_count",
            "request_words", "takedown_reason", "tally", "uk_day", "verb", "withdrawn_reason"]

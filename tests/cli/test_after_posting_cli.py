@@ -174,6 +174,33 @@ def test_identify(school):
     assert "trip1.jpg" in r.stdout
 
 
+def test_identify_and_sar_say_whom_a_face_shown_may_be(school):
+    """A face confirmed as Amy while Ben was near it (twins: PhotoVet could not tell them
+    apart) may be Ben: identify says so, and Ben's report is said to hold that photo too."""
+    tmp, _, _ = school
+    db = open_db()
+    reg = Register(db, audit=office_audit(db))
+    rec = Records(reg.db, reg.audit)
+    r = make_export(tmp, 7, shown=[A], name="twins")
+    r.people_maybe, r.maybe_missing = [(B, A, "near")], {B: ""}
+    rid = rec.add_export(r, batch="twins", channel="facebook", preparer="jo", approver="head")
+    assert list(rec.get(rid).people_maybe) == [B]
+    reg.close()
+    copy = downloaded_copy(Path(r.output), tmp / "fb-twins.jpg")
+    out = run("identify", copy)
+    assert out.exit_code == 0, out.output
+    assert "faces shown: Amy Able" in out.stdout
+    assert (f"a face shown as Amy Able ({A}) may be Ben Brook ({B}) (PhotoVet could not tell "
+            "them apart)") in out.stdout
+    [row] = lines(run("identify", "--json", copy).stdout)
+    assert row["hits"][0]["people_maybe"] == [B] and row["hits"][0]["names"][B] == "Ben Brook"
+    out = run("sar", B, "--out", tmp / "ben.html")
+    assert out.exit_code == 0, out.output
+    assert "(1 export(s); 1 more that may show them)" in out.stdout
+    out = run("sar", A, "--out", tmp / "amy.html")
+    assert "(4 export(s))" in out.stdout
+
+
 def test_purge(school, monkeypatch):
     from photovet.core import transfer
 

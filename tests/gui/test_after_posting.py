@@ -327,7 +327,7 @@ def test_subject_access_report_from_the_person_page(posted, qtbot, tmp_path, mon
     win.tabs.setCurrentIndex(1)
     win.register_view.person_requested.emit(TORI)
     page = modal(kind=PersonDialog)
-    assert "1 exported photo list Tori" in page.exports_label.text()
+    assert "1 exported photo lists Tori" in page.exports_label.text()
     seen = answer(click("Open it"), kind=QMessageBox)
     page.sar_btn.click()
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)

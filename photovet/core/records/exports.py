@@ -209,7 +209,8 @@ class IdentifyHit:
                 "people_shown": self.record.people_shown,
                 "people_covered": self.record.people_covered,
                 "names_shown": self.record.names_shown,
-                "names_covered": self.record.names_covered}
+                "names_covered": self.record.names_covered,
+                "people_maybe": list(self.record.people_maybe)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -797,7 +798,8 @@ class Records:
                     f"SELECT id, export_id, channel, posted_on, url, actor, caption, created_at "
                     f"FROM posts WHERE export_id IN ({qmarks}) ORDER BY posted_on, id",
                     list(by_id)):
-                post = PostRecord(*p[:7], created_at=p[7] or "")
+                post = PostRecord(id=p[0], export_id=p[1], channel=p[2], posted_on=p[3],
+                                  url=p[4], user=p[5], caption=p[6], created_at=p[7] or "")
                 by_id[p[1]].posts.append(post)
                 posts[post.id] = post
             for eid, post_id, pid, found, form, refused, media in self.db.execute(
@@ -926,7 +928,8 @@ class Records:
 
     def identify(self, path: str | Path, *, max_distance: int = _ph.DEFAULT_MAX_DISTANCE,
                  register: Any = None, limit: int = 5) -> list[IdentifyHit]:
-        """Which export record(s) is this file a copy of (nearest first), and who is in it.
+        """Which export record(s) is this file a copy of (nearest first), and who is in it (with
+        whom a face shown may be besides whom it is shown as: ``ExportRecord.people_maybe``).
         A byte-identical copy is found by sha256; a resized / recompressed / slightly cropped
         copy by perceptual hash: a photo, a still taken from an exported video, or a video
         (its frames against every exported video's key frames: at least two of its frames,
@@ -968,7 +971,8 @@ class Records:
         for rid, d in found:
             rec = recs[rid]
             results.append(IdentifyHit(record=rec, distance=d, exact=rid in exact_ids,
-                                       names=display_names(register, rec.people)))
+                                       names=display_names(register,
+                                                           [*rec.people, *rec.people_maybe])))
         return results
 
     def _hits(self, hashes: list[int], max_distance: int) -> dict[int, list[int]]:

@@ -32,7 +32,7 @@ from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.records import takedown
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 from photovet.core.retention import signatures_due_on
-from photovet.core.words import not_in_mis_file, request_words
+from photovet.core.words import maybe_shown_count, not_in_mis_file, request_words, tally, verb
 
 from .. import style
 from ..words import consent_word, day, esc, media_count, when
@@ -203,14 +203,22 @@ class PersonDialog(QDialog):
         self._details(p, reg.enrolment_count(p.id))
         self._consents(p)
         self._history(reg.history(p.id))
-        exports = self.ctx.ws.records.exports(person=p.id)
+        records = self.ctx.ws.records
+        exports = records.exports(person=p.id)
         posted = sum(1 for r in exports if r.posted)
         # audit (second term), finding 13: what was taken down is said too
-        down = len(takedown.taken_down(self.ctx.ws.records, exports))
-        self.exports_label.setText(
-            f"{media_count(exports, which='exported')} list {p.first_name or p.display_name} "
-            f"({posted} marked posted{f', {down} taken down' if down else ''})." if exports else
-            "No exported photo lists this person.")
+        down = len(takedown.taken_down(records, exports))
+        name = p.first_name or p.display_name
+        listed = {r.id for r in exports}
+        # a face shown as another person that may be theirs (a twin): the office answers a
+        # parent from this page, so it is counted here, never naming whom it was named as
+        maybe = [r for r in records.exports_maybe(p.id) if r.id not in listed]
+        text = (f"{media_count(exports, which='exported')} "
+                f"{verb(tally(exports), 'lists', 'list')} {name} "
+                f"({posted} marked posted{f', {down} taken down' if down else ''})."
+                if exports else "No exported photo lists this person.")
+        more = maybe_shown_count(maybe, name, more=bool(exports))
+        self.exports_label.setText(f"{text} {more}" if more else text)
         self.exports_btn.setEnabled(bool(exports))
 
     def _banner(self, p: Person, invalid_reason: str) -> None:
