@@ -242,6 +242,37 @@ def test_a_caption_naming_a_pupil_refused_then_given_consent_then_withdrawn_come
     assert item.reasons["E1"].startswith("Named in the caption as \u201cET\u201d: ")
 
 
+def test_a_posts_own_caption_is_judged_from_when_the_post_was_recorded(ws, tmp_path):
+    """Exported without a caption two hours ago; Emily's website consent withdrawn an hour
+    ago; then posted with a caption calling her "ET" (allowed: initials). Known when the
+    post's caption was recorded: not listed. Given again and withdrawn again: listed."""
+    from photovet.core.models import YES
+
+    engine = _engine(ws)
+    web = ws.channels.get("website")
+    out = tmp_path / "out"
+    out.mkdir()
+    steps = list(vet_batch([_photo(tmp_path)], engine, web, out, label="Sports day",
+                           records=ws.records))
+    assert [s.result.ok for s in steps if s.result] == [True]
+    now = dt.datetime.now(dt.UTC)
+    ws.db.execute("UPDATE exports SET created_at = ?",
+                  [(now - dt.timedelta(hours=2)).isoformat(timespec="seconds")])
+    ws.register.set_consent("E1", "website", YES)
+    ws.register.set_consent("E1", "website", NO)
+    ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?",
+                  [(now - dt.timedelta(hours=1)).isoformat(timespec="seconds"), "E1"])
+    assert ws.records.mark_posted(batch="Sports day", channel="website", caption="Well done ET!",
+                                  people=ws.register.people()) == 1
+    (r,) = ws.records.exports()
+    assert r.posts[0].caption_people["E1"].refused["photo"]
+    assert takedown.evaluate(ws.records, ws.register) == []
+    ws.register.set_consent("E1", "website", YES)
+    ws.register.set_consent("E1", "website", NO)
+    (item,) = takedown.evaluate(ws.records, ws.register)
+    assert item.export_id == r.id and item.people == ["E1"] and item.status == "posted"
+
+
 def test_cli_export_refuses_the_caption_and_suggests_one(ws, tmp_path, monkeypatch):
     from photovet.cli import cli
     from tests.cli.conftest import Staff, create_staff
