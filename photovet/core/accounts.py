@@ -548,16 +548,31 @@ class Accounts:
             return []
         return self.approvals.not_exported_by(int(self._find(name)[0]))
 
-    def _approvals_after_role(self, acc: Any, approvals: str, last: _dt.date) -> int:
-        """The approver role of ``acc`` ends on ``last``: its approvals not exported yet are
-        cancelled (each waits for approval again) or kept, as the admin chose; audited either
-        way. Returns how many."""
+    @staticmethod
+    def _check_approvals_choice(approvals: str) -> None:
         if approvals not in APPROVALS_CHOICES:
             raise AccountError(f"unknown choice for their approvals: '{approvals}'",
                                hint="cancel or keep")
+
+    def _approvals_after_role(self, acc: Any, approvals: str, last: _dt.date) -> int:
+        """The approver role of ``acc`` ends on ``last``: the admin's choice for its approvals
+        not exported by then is kept with the role (``approvals_after``). A role that has ended
+        (``last`` before today): they are cancelled now (each waits for approval again) or
+        kept. A last day still to come: nothing changes now (they still approve until then);
+        from the day after it, their approvals not exported by then no longer count unless the
+        admin chose to keep them (``Approvals.lapsed_refusal``), the ones given meanwhile too.
+        Audited either way. Returns how many are not exported now."""
+        self._check_approvals_choice(approvals)
+        self.db.execute("UPDATE account_roles SET approvals_after = ? WHERE account_id = ? AND "
+                        "role = 'approver' AND valid_to = ?", [approvals, acc[0], last.isoformat()])
         if self.approvals is None:
             return 0
         left = self.approvals.not_exported_by(int(acc[0]))
+        if last >= self.access.today():
+            self.audit.record("account.approvals-when-role-ends", {
+                "account": acc[1], "choice": approvals, "last_day": last.isoformat(),
+                "count_now": len(left)})
+            return len(left)
         if not left:
             return 0
         if approvals == "cancel":
@@ -576,8 +591,12 @@ class Accounts:
         """The account stops holding ``role`` after ``on`` (default: yesterday, i.e. now).
         Ending the approver role: the approvals it gave that are not exported yet are
         cancelled (``approvals`` "cancel", the default: they wait for a current approver) or
-        kept ("keep"), audited either way (ask first with ``approvals_left``)."""
+        kept ("keep"), audited either way (ask first with ``approvals_left``). With a last day
+        still to come the choice is kept with the role and applies when it ends, to the
+        approvals given meanwhile too: cancelled ones then no longer count for an export
+        (``Approvals.lapsed_refusal``)."""
         actor = self.access.require("accounts")
+        self._check_approvals_choice(approvals)
         last = on or (_dt.date.today() - _dt.timedelta(days=1))
         with self.db.atomic():
             acc = self._find(name)
@@ -600,9 +619,12 @@ class Accounts:
         n = self.db.execute(
             "UPDATE account_roles SET valid_to = ? WHERE account_id = ? AND (valid_to IS NULL "
             f"OR valid_to > ?){where}", params).rowcount
-        # roles that would only have started later never start
+        # roles that would only have started later never start; one that started today and
+        # ends now stays (ending the day before it started: held on no day from now), the
+        # record of the role its approvals today were given under (Approvals.lapsed_refusal)
+        never = max(last, self.access.today())
         self.db.execute(f"DELETE FROM account_roles WHERE account_id = ? AND valid_from > ?{where}",
-                        [account_id, last.isoformat()] + ([only] if only else []))
+                        [account_id, never.isoformat()] + ([only] if only else []))
         return n
 
     def _keep_an_admin(self) -> None:

@@ -37,6 +37,7 @@ from photovet.core.policy import (
     Publication,
     checklist_refusal,
     hand_named_refusal,
+    lapsed_approval_refusal,
     open_flag_refusal,
     resolve_checks,
     seen_spans,
@@ -390,6 +391,16 @@ class VideoViews:
         return watch_refusal(float(analysis.duration), self.spans_seen(analysis, parts))
 
 
+def _local_day(iso: str | None) -> _dt.date | None:
+    """The day (this PC's) of a stored UTC time; None when there is none or it cannot be read."""
+    if not iso:
+        return None
+    try:
+        return _dt.datetime.fromisoformat(iso).astimezone().date()
+    except ValueError:
+        return None
+
+
 def _unticked(parts: dict[str, Any]) -> dict[str, Any]:
     """What was seen is what will be published: the approver's ticks are not part of it."""
     return {k: v for k, v in parts.items() if k != "checks"}
@@ -727,6 +738,39 @@ class Approvals:
                 out.append(state)
         return out
 
+    def lapsed_refusal(self, state: ApprovalState) -> str | None:
+        """Why an approval no longer counts because its approver's approver role has ended
+        (``policy.lapsed_approval_refusal``: unless it was exported before, or an admin kept
+        their approvals when the role ended, also on a last day set in advance), or None (the
+        role holds today, the state is no approval, or it was given by a named tool). Today
+        is the signed-in session's (``Access.today``)."""
+        if state.status != APPROVED or state.approver_id is None:
+            return None
+        today = self.audit.access.today()
+        grants = [(_dt.date.fromisoformat(r[0]), _dt.date.fromisoformat(r[1]) if r[1] else None,
+                   r[2] or "") for r in self.db.all(
+            "SELECT valid_from, valid_to, approvals_after FROM account_roles WHERE account_id = ? "
+            "AND role = 'approver' ORDER BY id", [state.approver_id])]
+        removed = self.db.one("SELECT removed_at FROM accounts WHERE id = ?", [state.approver_id])
+        if (removed is not None and not removed[0]) and any(
+                start <= today and (end is None or today <= end) for start, end, _ in grants):
+            return None                                  # an approver today
+        decided = _local_day(state.decided_at)
+        # the grant it was given under: the one holding on the day of the approval (else, the
+        # clock having moved, the last to end before it)
+        held = [g for g in grants if decided is not None and g[0] <= decided
+                and (g[1] is None or decided <= g[1])]
+        ended = [g for g in grants if g[1] is not None and (decided is None or g[0] <= decided)]
+        grant = max(held or ended, key=lambda g: g[1] or _dt.date.max, default=None)
+        last = grant[1] if grant is not None else None
+        exported = last is not None and any(
+            (_local_day(r[0]) or _dt.date.max) <= last for r in self.db.all(
+                "SELECT created_at FROM exports WHERE source_sha256 = ? AND channel = ? AND "
+                "created_at >= ?", [state.sha256, state.channel, state.decided_at or ""]))
+        return lapsed_approval_refusal(state.approver or "their approver",
+                                       last, kept=grant is not None and grant[2] == "keep",
+                                       exported_by_then=exported)
+
     def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
               review_by: str = "", review_at: str = "") -> Verdict:
         """May the photo be exported as it is now (``parts``)? Says why not."""
@@ -739,6 +783,10 @@ class Approvals:
         if state.status == REJECTED:
             return Verdict(False, f"rejected by {state.approver}"
                            + (f": {state.comment}" if state.comment else ""), state)
+        lapsed = self.lapsed_refusal(state)
+        if lapsed:
+            return Verdict(False, f"the approval no longer counts: {lapsed}; a current senior "
+                           "leader approves it again", state)
         if "checks" in state.parts:
             parts = dict(parts, checks=state.parts["checks"])
         if not same_signed(state.parts, parts, state.fingerprint):

@@ -1407,6 +1407,23 @@ def checklist_refusal(checklist: list[str], ticked: list[str]) -> str | None:
             + ". Look at the photo for each and tick them, or reject it")
 
 
+
+def lapsed_approval_refusal(approver: str, last_day: _dt.date | None, *, kept: bool,
+                            exported_by_then: bool) -> str | None:
+    """Why an approval given by ``approver``, whose approver role has ended (its last day
+    ``last_day``; None: no role of theirs is known), no longer counts for an export, or None
+    when it still does. It counts when an admin chose to keep their approvals when the role
+    ended (``kept``), or when it had been exported before the role ended
+    (``exported_by_then``: ending the role now asks about those not exported yet only). Any
+    other, also one given between the admin's question and a last day still to come then, does
+    not: fail closed, a current senior leader approves it again."""
+    if kept or exported_by_then:
+        return None
+    if last_day is None:
+        return f"{approver} no longer holds the approver role"
+    return (f"{approver}'s approver role ended (last day {last_day:%d/%m/%Y}) before it was "
+            "exported, and their approvals were not kept")
+
 # --------------------------------------------------------------------------------------------
 # After publishing: take-down
 # --------------------------------------------------------------------------------------------
@@ -2057,3 +2074,4 @@ def watch_refusal(duration: float, spans: list[tuple[float, float]]) -> str | No
 
 
 __all__ += ["WATCH_GAP", "seen_seconds", "seen_spans", "watch_refusal"]
+__all__ += ["lapsed_approval_refusal"]

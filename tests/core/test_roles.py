@@ -375,6 +375,71 @@ def test_an_admin_may_keep_them_and_that_is_audited_and_removing_asks_the_same(w
     assert len(ws.audit.rows(action="approval.cancelled")) == 2
 
 
+def test_a_last_day_to_come_decides_their_approvals_when_it_comes(ws, tmp_path):
+    """s29: an approver given a last day still to come kept the approvals made after the
+    question, and when the day came those not exported were neither cancelled nor asked about.
+    Now nothing changes on the day of the question (they still approve until the last day);
+    from the day after it, their approvals not exported by then no longer count, the ones
+    given meanwhile too (the admin's choice, kept with the role: cancel by default), saying
+    why; one exported before the role ended still counts; a current approver approves again."""
+    a, c = _approved_by_hana(ws, tmp_path, [1, 3])
+    last = dt.date.today() + dt.timedelta(days=3)
+    as_(ws, "Ada Admin")
+    ws.accounts.end_role("Hana Head", "approver", on=last)
+    assert [ws.approvals.status(x.sha256, "website") for x in (a, c)] == ["approved"] * 2
+    assert ws.approvals.check(a, parts_of(a)).ok                 # still an approver today
+    [b] = _approved_by_hana(ws, tmp_path, [2])                   # after the question
+    _exported(ws, c, tmp_path)
+    as_(ws, "Ada Admin")
+    ws.access.today = lambda: last                               # the last day: still counts
+    assert ws.approvals.check(b, parts_of(b)).ok
+    ws.access.today = lambda: last + dt.timedelta(days=1)        # the day after it
+    for x in (a, b):
+        verdict = ws.approvals.check(x, parts_of(x))
+        assert not verdict.ok and verdict.why == (
+            f"the approval no longer counts: Hana Head's approver role ended (last day "
+            f"{last:%d/%m/%Y}) before it was exported, and their approvals were not kept; a "
+            "current senior leader approves it again")
+    assert ws.approvals.check(c, parts_of(c)).ok                 # exported by then
+    [asked] = ws.audit.rows(action="account.approvals-when-role-ends")
+    assert asked["details"]["choice"] == "cancel" and asked["details"]["count_now"] == 2
+    as_(ws, "Dan Deputy")
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    assert ws.approvals.check(a, parts_of(a)).ok
+
+
+def test_a_last_day_to_come_with_their_approvals_kept_keeps_those_given_meanwhile(
+        ws, tmp_path):
+    """The admin chose to keep them: after the last day the approvals given before and after
+    the question still count; a role given with its end date (nobody asked) is taken as
+    cancel (fail closed); kept approvals still count once the account is removed with them
+    kept."""
+    [a] = _approved_by_hana(ws, tmp_path, [1])
+    last = dt.date.today() + dt.timedelta(days=2)
+    as_(ws, "Ada Admin")
+    ws.accounts.end_role("Hana Head", "approver", on=last, approvals="keep")
+    [b] = _approved_by_hana(ws, tmp_path, [2])
+    as_(ws, "Ada Admin")
+    ws.access.today = lambda: last + dt.timedelta(days=1)
+    assert ws.approvals.check(a, parts_of(a)).ok and ws.approvals.check(b, parts_of(b)).ok
+    ws.access.today = dt.date.today
+    ws.accounts.remove("Hana Head", approvals="keep")
+    assert ws.approvals.check(a, parts_of(a)).ok and ws.approvals.check(b, parts_of(b)).ok
+    # a role given with its last day: nobody was asked, so it ends as "cancel" would
+    ws.accounts.add("Val Visitor", ["approver"], valid_to=last)
+    code = ws.accounts.reset("Val Visitor")
+    ws.first_sign_in("Val Visitor", code, PW)
+    d = analysis(tmp_path, 4)
+    as_(ws, "Pete Prep")
+    ws.approvals.mark_ready(d)
+    as_(ws, "Val Visitor")
+    ws.approvals.approve(d, parts_of(d), checks=ws.approvals.required_checks())
+    as_(ws, "Ada Admin")
+    assert ws.approvals.check(d, parts_of(d)).ok
+    ws.access.today = lambda: last + dt.timedelta(days=1)
+    assert "Val Visitor's approver role ended" in ws.approvals.check(d, parts_of(d)).why
+
+
 def test_no_approval_after_the_roles_last_day(ws, tmp_path):
     """An approver role ending on a given day allows approving up to it, never after it
     (Access.require reads the roles as the register holds them, on today's date)."""

@@ -141,3 +141,35 @@ def test_an_admin_can_keep_them(qtbot, ws, make_window, tmp_path):
     assert kept["details"]["count"] == 2 and kept["user"] == "Mrs Jo Preparer"
     assert "kept" in dlg.message.text()
     dlg.accept()
+
+
+def test_a_last_day_to_come_asks_about_their_approvals_then_and_cancels_nothing_now(
+        qtbot, ws, make_window, tmp_path):
+    """s29: with a last day still to come the question says the choice applies after that day,
+    to the approvals they give until then too; cancelling changes nothing now (they still
+    approve), and the dialog says what will happen."""
+    window = _approved_two(qtbot, ws, make_window, tmp_path)
+    dlg = window.accounts.open()
+    last = _dt.date.today() + _dt.timedelta(days=5)
+    seen: list[str] = []
+
+    def until(d: RoleDialog) -> None:
+        d.last_day.setDate(QDate(last.year, last.month, last.day))
+        d.accept()
+
+    def pick(box: QMessageBox) -> None:
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text().startswith("Cancel")).click()
+
+    answer(until, kind=RoleDialog)
+    answer(pick, kind=QMessageBox)
+    window.accounts.end_role(APPROVER_NAME)
+    assert f"They can approve until {last:%d/%m/%Y}." in seen[0]
+    assert "also those they give until then" in seen[0]
+    assert ws.accounts.get(APPROVER_NAME).roles() == ["approver"]
+    assert {it.approval for it in window.batch.model.items} == {"approved"}
+    assert ws.audit.rows(action="approval.cancelled") == []
+    assert dlg.message.text() == (f"After {last:%d/%m/%Y}, Mr Sam Head's approvals not exported "
+                                  "by then no longer count: another senior leader approves "
+                                  "them again.")
+    dlg.accept()

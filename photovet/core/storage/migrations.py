@@ -13,6 +13,7 @@ SQL here is written once for both engines. The few words that differ are tokens:
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -610,6 +611,29 @@ def _faces_that_may_be(db: Database) -> None:
     ddl(db, "CREATE INDEX export_maybe_person ON export_maybe(person)")
 
 
+def _approvals_after_role(db: Database) -> None:
+    """What an admin chose for an approver's approvals not exported when their approver role
+    ends: ``approvals_after`` on the approver grant, 'keep' or 'cancel' (NULL: nobody chose,
+    as for a role given with its last day: taken as 'cancel'). An approval by someone whose
+    approver role has ended counts only if it was exported before the role ended or the admin
+    kept it (``policy.lapsed_approval_refusal``), also for a role ending on a day still to come.
+    Grants whose approvals an admin kept before this (audited as ``account.approvals-kept``)
+    are marked 'keep'."""
+    ddl(db, "ALTER TABLE account_roles ADD COLUMN approvals_after TEXT")
+    for (details,) in db.all("SELECT details FROM audit_log WHERE action = "
+                             "'account.approvals-kept' ORDER BY id"):
+        try:
+            d = json.loads(details or "{}")
+        except ValueError:
+            continue
+        name, last = d.get("account"), d.get("last_day")
+        if not name or not last:
+            continue
+        db.execute("UPDATE account_roles SET approvals_after = 'keep' WHERE role = 'approver' "
+                   "AND valid_to = ? AND account_id IN (SELECT id FROM accounts WHERE name = ?)",
+                   [str(last), str(name)])
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -646,6 +670,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("records-0005-export-naming", _export_naming),
     Migration("register-0008-former-names", _former_names),
     Migration("records-0006-faces-that-may-be", _faces_that_may_be),
+    Migration("accounts-0002-approvals-after-role", _approvals_after_role),
 )
 
 

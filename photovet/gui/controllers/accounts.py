@@ -5,6 +5,8 @@ account's or a reset's one-time code is shown once, to be passed on."""
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -153,21 +155,23 @@ class AccountsController(QObject):
             if not dlg.exec():
                 return False
             role, last_day = dlg.values()["role"], dlg.values()["last_day"]
-        choice = self.ask_approvals(name, "Don't end the role yet") \
+        later = last_day if last_day is not None and last_day >= _dt.date.today() else None
+        choice = self.ask_approvals(name, "Don't end the role yet", later=later) \
             if role == "approver" else "cancel"
         if choice is None:
             return False
         done = bool(self._do("Role not ended", lambda: self.accounts.end_role(
             name, role, on=last_day, approvals=choice)))
         if done:
-            self.say_approvals(name, choice)
+            self.say_approvals(name, choice, later=later)
         return done
 
-    def ask_approvals(self, name: str, stop: str) -> str | None:
+    def ask_approvals(self, name: str, stop: str, *, later: _dt.date | None = None) -> str | None:
         """An approver's approvals not exported yet, when their role ends: cancelled (the
         default: fail closed, a current approver looks at them again) or kept. "cancel",
         "keep", or None when the admin stops (``stop``: that button's words; nothing changed).
-        Asked only when there are some."""
+        Asked only when there are some. ``later``: the role's last day, still to come: the
+        choice applies then, to the approvals they give until then too."""
         self._left = []
         try:
             self._left = self.accounts.approvals_left(name)
@@ -180,16 +184,28 @@ class AccountsController(QObject):
             return "cancel"
         what = "approval" if left == 1 else "approvals"
         items = words.media_count([(st.parts or {}).get("media", "photo") for st in self._left])
+        if later is None:
+            text = (
+                f"{name} approved {items} that {'has' if left == 1 else 'have'} not been "
+                "exported yet.\n\n"
+                f"Cancel {'it' if left == 1 else 'them'}: {'it goes' if left == 1 else 'they go'}"
+                " back to waiting for approval, and another senior leader looks again before "
+                "anything is exported (recommended).\n\n"
+                f"Keep {'it' if left == 1 else 'them'}: {'it' if left == 1 else 'they'} can "
+                f"still be exported under {name}'s approval.")
+        else:
+            text = (
+                f"{name} approved {items} that {'has' if left == 1 else 'have'} not been "
+                f"exported yet. They can approve until {later:%d/%m/%Y}.\n\n"
+                f"Cancel: after {later:%d/%m/%Y}, their approvals not exported by then no "
+                "longer count, also those they give until then, and another senior leader "
+                "looks again before anything is exported (recommended).\n\n"
+                f"Keep: they can still be exported under {name}'s approval after that day.")
+            what = "approvals"
         box = QMessageBox(
             QMessageBox.Icon.Question, "Their approvals not yet exported",
-            f"{name} approved {items} that {'has' if left == 1 else 'have'} not been exported "
-            "yet.\n\n"
-            f"Cancel {'it' if left == 1 else 'them'}: {'it goes' if left == 1 else 'they go'} "
-            "back to waiting for approval, and another senior leader looks again before "
-            "anything is exported (recommended).\n\n"
-            f"Keep {'it' if left == 1 else 'them'}: {'it' if left == 1 else 'they'} can still "
-            f"be exported under {name}'s approval.\n\nYour choice is recorded in the audit "
-            "log.", parent=self.dialog or self.window)
+            text + "\n\nYour choice is recorded in the audit log.",
+            parent=self.dialog or self.window)
         box.setObjectName("ApprovalsLeft")
         cancel = box.addButton(f"Cancel the {what}", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton(f"Keep the {what}", QMessageBox.ButtonRole.ActionRole)
@@ -199,10 +215,18 @@ class AccountsController(QObject):
         clicked = box.clickedButton()
         return "cancel" if clicked is cancel else "keep" if clicked is keep else None
 
-    def say_approvals(self, name: str, choice: str) -> None:
-        """After the change: what happened to their approvals, in the dialog."""
+    def say_approvals(self, name: str, choice: str, *, later: _dt.date | None = None) -> None:
+        """After the change: what happened to their approvals, in the dialog (``later``: the
+        role's last day, still to come: what will happen then)."""
         left = len(self._left)
         if not left:
+            return
+        if later is not None:
+            if self.dialog is not None:
+                self.dialog.say(
+                    f"After {later:%d/%m/%Y}, {name}'s approvals not exported by then "
+                    + ("no longer count: another senior leader approves them again."
+                       if choice == "cancel" else "are kept."))
             return
         self.ctx.approvals_changed.emit(list(dict.fromkeys(st.sha256 for st in self._left)))
         if self.dialog is None:
