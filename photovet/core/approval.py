@@ -548,10 +548,12 @@ class Approvals:
             state = self._precheck(analysis, approver)
             if status == APPROVED:
                 self._not_overruling(state, approver)   # read again inside the change
-                if now is not None and parts is not None:
-                    # what was shown is what is signed: decided again here, under the writer
-                    # lock, so a change made on another PC a moment ago is seen
-                    self._same_as_shown(analysis, parts, now())
+                if now is None or parts is None:
+                    raise ApprovalError("an approval needs what was shown and the photo as it "
+                                        "is now")
+                # what was shown is what is signed: decided again here, under the writer
+                # lock, so a change made on another PC a moment ago is seen
+                self._same_as_shown(analysis, parts, now())
             fp = fingerprint(parts) if parts is not None else ""
             self.db.execute(
                 "UPDATE approvals SET status = ?, approver = ?, approver_id = ?, decided_at = ?, "
@@ -604,10 +606,10 @@ class Approvals:
             raise ApprovalError(refusal)
         return ticked
 
-    def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, comment: str = "",
+    def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *,
+                now: Callable[[], AsNow], comment: str = "",
                 checks: Sequence[str] | None = None, seen_on: str = "",
-                hand_named_checked: bool = False,
-                now: Callable[[], AsNow] | None = None) -> None:
+                hand_named_checked: bool = False) -> None:
         """The signed-in approver approves exactly ``parts`` (``approval_parts`` of the photo
         as they saw it), with their ticks of the school's checklist (``checks``: each check's
         text or number). Refused while a flag that needs a person's decision is open, or unless
@@ -621,7 +623,8 @@ class Approvals:
         ``now``: the photo as an approval would sign it now (``Engine.approval_now``), asked
         while the approval is stored: when it is not what the approver was shown (``analysis``,
         as decided for them, and ``parts``), ApprovalConflict says who changed what and when,
-        and nothing is approved. The app and the commands always give it."""
+        and nothing is approved. Required: an approval always signs what it was shown as it
+        is when stored."""
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
         approver = self.audit.access.require("approve")

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 import photovet.cli.common as common
 from photovet.cli import cli
+from photovet.core.approval import AsNow
 from tests.cli.conftest import password_of
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -187,11 +188,11 @@ def _approved_by_mr_head(n: int) -> None:
             ws.sign_in("Mrs Office", password_of("Mrs Office"))
             ws.approvals.mark_ready(a)
             ws.sign_in("Mr Head", password_of("Mr Head"))
-            ws.approvals.approve(a, {"photo": a.sha256, "channel": "website", "media": "photo",
-                                     "mode": "consent", "analysis": "k", "review": "r",
-                                     "publication": "p", "people_shown": [],
-                                     "names_shown": [], "people_covered": []},
-                                 checks=ws.approvals.required_checks())
+            parts = {"photo": a.sha256, "channel": "website", "media": "photo",
+                     "mode": "consent", "analysis": "k", "review": "r", "publication": "p",
+                     "people_shown": [], "names_shown": [], "people_covered": []}
+            ws.approvals.approve(a, parts, checks=ws.approvals.required_checks(),
+                                 now=lambda parts=parts: AsNow(parts))
     finally:
         ws.close()
 

@@ -116,7 +116,8 @@ def test_settings_set_says_which_approvals_no_longer_count(register, tmp_path):
         engine.decide(a, "website")
         ws.approvals.mark_ready(a)
         ws.sign_in("Mr Head", password_of("Mr Head"))
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda: engine.approval_now(a))
     result = run("settings", "set", "retention.cache_days", "10")
     assert result.exit_code == 0 and "no longer count" not in result.output
     result = run("settings", "set", "mode", "no-identifiable-children", "--yes")

@@ -257,9 +257,10 @@ def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine
     parts = engine.approval_parts(a)
     checks = ws.approvals.required_checks()
     with pytest.raises(ApprovalError, match="named by hand"):
-        ws.approvals.approve(a, parts, checks=checks, seen_on="a contact sheet of 2")
+        ws.approvals.approve(a, parts, checks=checks, seen_on="a contact sheet of 2",
+                             now=lambda: engine.approval_now(a))
     ws.approvals.approve(a, parts, checks=checks, seen_on="the photo, opened",
-                         hand_named_checked=True)
+                         hand_named_checked=True, now=lambda: engine.approval_now(a))
     assert ws.approvals.check(a, engine.approval_parts(a)).ok
     row = [r for r in ws.audit.rows() if r["action"] == "approval.approved"][-1]
     assert "named by hand" in row["details"]["seen_on"]

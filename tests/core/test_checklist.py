@@ -90,13 +90,14 @@ def test_approval_refused_unless_every_check_is_ticked(ws, tmp_path):
     engine, a = ready(ws, tmp_path)
     parts = engine.approval_parts(a)
     with pytest.raises(ApprovalError, match="not every check is ticked"):
-        ws.approvals.approve(a, parts)
+        ws.approvals.approve(a, parts, now=lambda: engine.approval_now(a))
     with pytest.raises(ApprovalError, match="not every check is ticked"):
-        ws.approvals.approve(a, parts, checks=["1", "2", "3"])
+        ws.approvals.approve(a, parts, checks=["1", "2", "3"], now=lambda: engine.approval_now(a))
     with pytest.raises(ApprovalError, match="no check on the school's checklist says 'pretty'"):
-        ws.approvals.approve(a, parts, checks=["pretty", "1", "2", "3", "4"])
+        ws.approvals.approve(a, parts, checks=["pretty", "1", "2", "3", "4"],
+                             now=lambda: engine.approval_now(a))
     assert ws.approvals.status(a.sha256, "website") == "ready"
-    ws.approvals.approve(a, parts, checks=["4", "3", "2", "1"])
+    ws.approvals.approve(a, parts, checks=["4", "3", "2", "1"], now=lambda: engine.approval_now(a))
     state = ws.approvals.get(a.sha256, "website")
     assert state.status == "approved" and state.parts["checks"] == DEFAULT_CHECKS
     assert ws.audit.rows(action="approval.approved")[-1]["details"]["checks"] == DEFAULT_CHECKS
@@ -104,7 +105,8 @@ def test_approval_refused_unless_every_check_is_ticked(ws, tmp_path):
 
 def test_the_ticks_are_signed_and_a_new_check_voids_the_approval(ws, tmp_path):
     engine, a = ready(ws, tmp_path)
-    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
+                         now=lambda: engine.approval_now(a))
     assert ws.approvals.check(a, engine.approval_parts(a)).ok
     # the stored ticks are part of the fingerprint: editing them in the database voids it
     state = ws.approvals.get(a.sha256, "website")
@@ -114,7 +116,8 @@ def test_the_ticks_are_signed_and_a_new_check_voids_the_approval(ws, tmp_path):
     v = ws.approvals.check(a, engine.approval_parts(a))
     assert not v.ok and "no longer counts" in v.why
     # approved properly again; then the school adds a check: approve again
-    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
+                         now=lambda: engine.approval_now(a))
     new = ws.settings.copy()
     new.checklist.checks = DEFAULT_CHECKS + ["No pupil's home or route to school can be worked out"]
     ws.save_settings(new)
@@ -125,7 +128,8 @@ def test_the_ticks_are_signed_and_a_new_check_voids_the_approval(ws, tmp_path):
 
 def test_ticks_are_in_the_export_record_and_the_subject_access_report(ws, tmp_path):
     engine, a = ready(ws, tmp_path)
-    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
+                         now=lambda: engine.approval_now(a))
     out = tmp_path / "out"
     out.mkdir()
     [res] = [s.result for s in export_batch([a], out, label="Trip", engine=engine,

@@ -130,7 +130,8 @@ def test_a_flagged_photo_is_held_back_until_a_person_accepts_it_with_a_reason(ws
     ws.approvals.mark_ready(a)
     act_as(ws, "Mr Head")
     with pytest.raises(ApprovalError, match="group shots only"):
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda: engine.approval_now(a))
     # approval turned off (a one-person office): export refuses it all the same
     out = tmp_path / "out"
     out.mkdir()
@@ -145,7 +146,8 @@ def test_a_flagged_photo_is_held_back_until_a_person_accepts_it_with_a_reason(ws
     [flag] = [f for f in a.flags if f.kind == "group-shot"]
     assert flag.accepted == "award winner, parents asked for it" and not flag.open
     assert a.status is not PhotoStatus.NEEDS_REVIEW
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     [res] = [s.result for s in export_batch([a], out, label="Awards", engine=engine, channel=fb,
                                             records=ws.records, approvals=ws.approvals) if s.result]
     assert res.ok, res.error

@@ -88,7 +88,8 @@ def approve_all(ws: Workspace, engine: Engine, analyses, approver="Mr Head") -> 
     who = ws.audit.access
     act_as(ws, approver)
     for a in analyses:
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda a=a: engine.approval_now(a))
     ws.audit.access = who
 
 
@@ -416,10 +417,10 @@ def test_cover_on_a_and_show_on_b_at_once_never_drops_the_cover(office, tmp_path
 
 def test_an_approval_signs_what_the_approver_saw_not_a_review_changed_meanwhile(
         office, tmp_path):
-    """A's approver has the photo on screen; B shows the stranger meanwhile; A approves what A
-    saw. The approval holds the stranger covered, so the export (which decides again) holds
-    the photo back saying the review changed, and by whom: nothing B showed is published
-    under A's approval."""
+    """A's approver has the photo on screen and approves what A saw; B shows the stranger
+    just after (a change made meanwhile is refused at once: the next test). The approval holds
+    the stranger covered, so the export (which decides again) holds the photo back saying the
+    review changed, and by whom: nothing B showed is published under A's approval."""
     a, b = office
     path = photos(tmp_path, 1)[0]
     ea, eb = engine_of(a), engine_of(b)
@@ -429,8 +430,9 @@ def test_an_approval_signs_what_the_approver_saw_not_a_review_changed_meanwhile(
     act_as(a, "Mr Head")
     parts = ea.approval_parts(seen)                 # what is on A's screen
     on_b = eb.decide(eb.analyse(path), web)
+    a.approvals.approve(seen, parts, checks=a.approvals.required_checks(),
+                        now=lambda: ea.approval_now(seen))
     b.reviewer().face(on_b, STRANGER, "show", web, reason="a visiting author, agreed")
-    a.approvals.approve(seen, parts, checks=a.approvals.required_checks())
     assert a.approvals.get(seen.sha256, "website").parts["publication"] == parts["publication"]
     fresh = engine_of(b)
     [res] = run_export(b, fresh, [fresh.decide(fresh.analyse(path), web)], tmp_path / "out")
@@ -585,7 +587,8 @@ def test_a_rejection_on_a_while_b_approves_stands(office, tmp_path, monkeypatch)
 
     monkeypatch.setattr(engine_class, "_begin", begin)
     with pytest.raises(ApprovalError, match="Mrs Deputy rejected this photo"):
-        b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks())
+        b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks(),
+                            now=lambda: eng.approval_now(x))
     assert a.approvals.status(x.sha256, "website") == "rejected"
 
 
@@ -674,7 +677,8 @@ def test_approve_right_ended_just_before_the_approval_is_stored(accounts, tmp_pa
 
         monkeypatch.setattr(engine_class, "_begin", begin)
         with pytest.raises(PermissionDenied, match="approver"):
-            head.approvals.approve(x, parts, checks=head.approvals.required_checks())
+            head.approvals.approve(x, parts, checks=head.approvals.required_checks(),
+                                   now=lambda: eng.approval_now(x))
         assert calls and a.approvals.status(x.sha256, "website") == "ready"
     finally:
         head.close()
@@ -753,10 +757,12 @@ def test_server_gone_mid_review_edit_mid_approval_mid_post(b_via_proxy, tmp_path
     act_as(b, "Mr Head")
     cut_inside(b, proxy, monkeypatch)
     with pytest.raises(RegisterUnavailableError, match="was lost"):
-        b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks())
+        b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks(),
+                            now=lambda: eng.approval_now(x))
     assert a.approvals.status(x.sha256, "website") == "ready"
     proxy.up()
-    b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks())
+    b.approvals.approve(x, eng.approval_parts(x), checks=b.approvals.required_checks(),
+                        now=lambda: eng.approval_now(x))
     assert a.approvals.status(x.sha256, "website") == "approved"
 
     # an export (the copy is not kept), then marking it as posted

@@ -156,7 +156,8 @@ def test_a_hand_cover_is_in_the_export_after_a_restart(ws, engine, tmp_path):
     engine.decide(a, web, on=TODAY)
     ws.approvals.mark_ready(a)
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
 
     ws.cache.clear()
     again = new_engine(ws)
@@ -245,9 +246,11 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
 
     act_as(ws, "mrs  office")   # a named tool is compared by name (staff by account)
     with pytest.raises(ApprovalError, match="cannot also approve"):
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda: engine.approval_now(a))
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     first = try_export()
     assert first.ok and first.approver == "Mr Head" and first.fingerprint
 
@@ -263,7 +266,8 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     ws.reviewer().undo_face(a, 0, web)
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     assert try_export().ok
     ws.register.set_consent("A1", "website", False)
     engine.reload_register()
@@ -274,7 +278,8 @@ def test_approval_signs_what_was_reviewed_and_any_change_voids_it(ws, engine, tm
     ws.register.set_consent("A1", "website", True)
     engine.reload_register()
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     engine.settings.recognition.max_distance = 0.44
     res = try_export()
     assert not res.ok and "checked again with different settings" in res.error
@@ -284,7 +289,8 @@ def _approve_as_head(ws, engine, a):
     act_as(ws, "Mrs Office")
     ws.approvals.mark_ready(a)
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     act_as(ws, "Mrs Office")
     return ws.approvals.get(a.sha256, a.channel)
 
@@ -344,7 +350,8 @@ def test_an_approval_still_counts_after_a_register_change_that_publishes_the_sam
     # approved again; then the settings analysis depends on change: void, as always
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     assert try_export().ok
     before = engine.checked_with_key()
     engine.settings.recognition.max_distance = 0.44
@@ -444,15 +451,18 @@ def test_a_rejection_stands_until_the_photo_is_prepared_again(ws, engine, tmp_pa
     act_as(ws, "Ms Other")
     with pytest.raises(ApprovalError, match=r"Mr Head rejected this photo at .* \('pupil upset'\); "
                                             "another approver cannot approve it over that"):
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda: engine.approval_now(a))
     assert ws.approvals.get(a.sha256, "website").status == "rejected"
     act_as(ws, "Mr Head")                      # the one who rejected it may change their mind
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     ws.approvals.reject(a, comment="on second thoughts, no")
     act_as(ws, "Mrs Office")
     ws.approvals.mark_ready(a)                 # prepared again: decided afresh
     act_as(ws, "Ms Other")
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     assert ws.approvals.get(a.sha256, "website").status == "approved"
 
 
@@ -468,7 +478,8 @@ def test_an_approval_signs_how_faces_are_covered(ws, engine, tmp_path):
     assert "cover_style" not in engine.approval_parts(a)
     ws.approvals.mark_ready(a)
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     act_as(ws, "Mrs Office")
     engine.settings.cover.style = "pixelate"
     res = try_export()
@@ -718,7 +729,8 @@ def test_an_export_under_the_same_batch_name_into_another_folder_is_exported_the
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     ws.approvals.mark_ready(a)
     act_as(ws, "Mr Head")
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     act_as(ws, "Mrs Office")
     first = _export_with_approvals(ws, engine, photo, web, tmp_path / "out")()
     assert first.ok and Path(first.output).parent == tmp_path / "out"

@@ -11,6 +11,7 @@ import pytest
 from afterpost_util import make_export, photo
 
 from photovet.core.accounts import PERMISSIONS, ROLES
+from photovet.core.approval import AsNow
 from photovet.core.errors import ApprovalError, NotSignedIn, PermissionDenied
 from photovet.core.models import Cover, PhotoAnalysis
 from photovet.core.records import takedown
@@ -146,7 +147,7 @@ def _ready(ws, tmp):
 
 
 def _approve(ws, tmp):
-    ws.approvals.approve(analysis(tmp), parts_of(analysis(tmp)))
+    ws.approvals.approve(analysis(tmp), parts_of(analysis(tmp)), now=lambda: AsNow(parts_of(analysis(tmp))))
 
 
 def _reject(ws, tmp):
@@ -255,10 +256,11 @@ def test_approval_needs_an_approver_who_is_not_the_preparer_by_account(ws, tmp_p
     state = ws.approvals.get(a.sha256, "website")
     assert state.preparer == "Dan Deputy" and state.preparer_id is not None
     with pytest.raises(ApprovalError, match="Dan Deputy prepared this photo, so cannot also"):
-        ws.approvals.approve(a, parts_of(a))
+        ws.approvals.approve(a, parts_of(a), now=lambda: AsNow(parts_of(a)))
     # a name that merely looks different is still the same account; a similar name is not
     as_(ws, "Hana Head")
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+                         now=lambda: AsNow(parts_of(a)))
     state = ws.approvals.get(a.sha256, "website")
     assert state.status == "approved" and state.approver == "Hana Head"
     assert state.approver_id != state.preparer_id
@@ -274,7 +276,7 @@ def test_a_photo_marked_ready_before_sign_in_existed_is_marked_again(ws, tmp_pat
                       "'', '', '', '')", [a.sha256])
     as_(ws, "Hana Head")
     with pytest.raises(ApprovalError, match="marked ready before staff sign-in existed"):
-        ws.approvals.approve(a, parts_of(a))
+        ws.approvals.approve(a, parts_of(a), now=lambda: AsNow(parts_of(a)))
 
 
 def test_approval_off_is_refused_to_an_admin_less_account_even_with_other_settings(ws):
@@ -315,7 +317,8 @@ def _approved_by_hana(ws, tmp_path, seeds) -> list[PhotoAnalysis]:
         as_(ws, "Pete Prep")
         ws.approvals.mark_ready(a)
         as_(ws, "Hana Head")
-        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+                             now=lambda a=a: AsNow(parts_of(a)))
         out.append(a)
     return out
 
@@ -354,7 +357,8 @@ def test_ending_the_approver_role_cancels_their_approvals_not_exported_by_defaul
     assert ws.accounts.approvals_left("Hana Head") == []
     # a current approver approves them again
     as_(ws, "Dan Deputy")
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+                         now=lambda: AsNow(parts_of(a)))
     assert ws.approvals.status(a.sha256, "website") == "approved"
 
 
@@ -404,7 +408,8 @@ def test_a_last_day_to_come_decides_their_approvals_when_it_comes(ws, tmp_path):
     [asked] = ws.audit.rows(action="account.approvals-when-role-ends")
     assert asked["details"]["choice"] == "cancel" and asked["details"]["count_now"] == 2
     as_(ws, "Dan Deputy")
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+                         now=lambda: AsNow(parts_of(a)))
     assert ws.approvals.check(a, parts_of(a)).ok
 
 
@@ -433,7 +438,8 @@ def test_a_last_day_to_come_with_their_approvals_kept_keeps_those_given_meanwhil
     as_(ws, "Pete Prep")
     ws.approvals.mark_ready(d)
     as_(ws, "Val Visitor")
-    ws.approvals.approve(d, parts_of(d), checks=ws.approvals.required_checks())
+    ws.approvals.approve(d, parts_of(d), checks=ws.approvals.required_checks(),
+                         now=lambda: AsNow(parts_of(d)))
     as_(ws, "Ada Admin")
     assert ws.approvals.check(d, parts_of(d)).ok
     ws.access.today = lambda: last + dt.timedelta(days=1)
@@ -451,7 +457,27 @@ def test_no_approval_after_the_roles_last_day(ws, tmp_path):
     as_(ws, "Hana Head")
     ws.access.today = lambda: dt.date.today() + dt.timedelta(days=4)
     with pytest.raises(PermissionDenied, match="needs the approver role"):
-        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+                             now=lambda: AsNow(parts_of(a)))
     ws.access.today = lambda: dt.date.today() + dt.timedelta(days=3)
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+                         now=lambda: AsNow(parts_of(a)))
     assert ws.approvals.status(a.sha256, "website") == "approved"
+
+
+def test_an_approval_always_asks_what_the_photo_is_now(ws, tmp_path):
+    """s29: ``now`` (the photo as an approval would sign it when stored) was optional, so a
+    caller could store an approval without comparing it with what the register says now. It
+    is required: without it nothing is approved."""
+    a = analysis(tmp_path, 6)
+    as_(ws, "Pete Prep")
+    ws.approvals.mark_ready(a)
+    as_(ws, "Hana Head")
+    with pytest.raises(TypeError, match="now"):
+        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
+    assert ws.approvals.status(a.sha256, "website") == "ready"
+    changed = dict(parts_of(a), people_shown=["B123"])
+    with pytest.raises(Exception, match="changed after you opened it"):
+        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+                             now=lambda: AsNow(changed))
+    assert ws.approvals.status(a.sha256, "website") == "ready"

@@ -53,7 +53,8 @@ def _approved(ws, n: int, channel: str = "website") -> list[PhotoAnalysis]:
         out.append(a)
     ws.sign_in("Mr Head", PW["Mr Head"])
     for a in out:
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda a=a: engine.approval_now(a))
     ws.sign_in("Mrs Prep", PW["Mrs Prep"])
     return out
 
@@ -86,7 +87,8 @@ def test_the_schools_name_voids_every_approval_and_says_so_before(ws):
     engine = ws.engine()
     ws.sign_in("Mr Head", PW["Mr Head"])
     for a in photos:
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda a=a: engine.approval_now(a))
     assert _still_valid(ws, photos) == 3
 
 
@@ -110,7 +112,8 @@ def test_the_mode_voids_approvals_on_channels_without_a_fixed_mode_only(ws):
     engine.decide(fb[0], "facebook")
     ws.approvals.mark_ready(fb[0])
     ws.sign_in("Mr Head", PW["Mr Head"])
-    ws.approvals.approve(fb[0], engine.approval_parts(fb[0]), checks=ws.approvals.required_checks())
+    ws.approvals.approve(fb[0], engine.approval_parts(fb[0]), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(fb[0]))
     ws.sign_in("Mrs Prep", PW["Mrs Prep"])
     new = ws.settings.copy()
     new.mode = "no-identifiable-children"

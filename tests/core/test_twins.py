@@ -234,9 +234,10 @@ def test_yes_it_is_grace_needs_a_reason_is_flagged_and_never_approved_in_bulk(tm
         parts = again.approval_parts(b)
         checks = ws.approvals.required_checks()
         with pytest.raises(ApprovalError, match="could also be someone who may not be shown"):
-            ws.approvals.approve(b, parts, checks=checks, seen_on="a contact sheet of 3")
+            ws.approvals.approve(b, parts, checks=checks, seen_on="a contact sheet of 3",
+                                 now=lambda: again.approval_now(b))
         ws.approvals.approve(b, parts, checks=checks, seen_on="the photo, opened",
-                             hand_named_checked=True)
+                             hand_named_checked=True, now=lambda: again.approval_now(b))
         assert ws.approvals.check(b, again.approval_parts(b)).ok
     finally:
         ws.close()

@@ -94,7 +94,8 @@ def _export_posted(ws: Workspace, tmp_path: Path, name: str, *, reason: str = ""
     ws.approvals.mark_ready(a, batch="Trip")
     act_as(ws, "Mrs Karen Lowe")
     ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
-                         seen_on="the photo, opened", hand_named_checked=True)
+                         seen_on="the photo, opened", hand_named_checked=True,
+                         now=lambda: engine.approval_now(a))
     act_as(ws, "Mrs Jane Okafor")
     out = tmp_path / f"out-{name}"
     out.mkdir()
@@ -434,7 +435,8 @@ def test_a_face_not_near_hope_never_counts(tmp_path):
         ws.approvals.mark_ready(a, batch="Trip")
         act_as(ws, "Mrs Karen Lowe")
         ws.approvals.approve(a, engine.approval_parts(a),
-                             checks=ws.approvals.required_checks(), seen_on="the photo")
+                             checks=ws.approvals.required_checks(), seen_on="the photo",
+                             now=lambda: engine.approval_now(a))
         act_as(ws, "Mrs Jane Okafor")
         (tmp_path / "out").mkdir()
         list(export_batch([a], tmp_path / "out", label="Trip", engine=engine, channel=fb,

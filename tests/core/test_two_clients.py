@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from photovet.core.approval import AsNow
 from photovet.core.audit import AuditLog
 from photovet.core.models import Cover, PhotoAnalysis
 from photovet.core.review import ReviewConflict
@@ -91,7 +92,8 @@ def test_preparer_and_approver_at_once(office_and_head, tmp_path):
                 if errors:
                     return
                 head.approvals.approve(photo(k), parts(photo(k)),
-                                       checks=head.approvals.required_checks())
+                                       checks=head.approvals.required_checks(),
+                                       now=lambda k=k: AsNow(parts(photo(k))))
         except BaseException as exc:
             errors.append(exc)
 

@@ -198,7 +198,7 @@ def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws, tm
     parts = eng.approval_parts(an)
     assert parts["media"] == "video" and parts["sound"] == "remove"
     watch_video(ws, an, parts)
-    ws.approvals.approve(an, parts, checks=ws.approvals.required_checks())
+    ws.approvals.approve(an, parts, checks=ws.approvals.required_checks(), now=lambda: eng.approval_now(an))
     assert ws.approvals.check(an, eng.approval_parts(an)).ok
 
     # the approver listened: the sound is now kept, which the approval did not cover
@@ -208,7 +208,8 @@ def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws, tm
     verdict = ws.approvals.check(an, eng.approval_parts(an))
     assert not verdict.ok and "sound would now be kept" in verdict.why
     watch_video(ws, an, eng.approval_parts(an))
-    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
+    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks(),
+                         now=lambda: eng.approval_now(an))
     assert ws.approvals.check(an, eng.approval_parts(an)).ok
 
     # a review change voids the approval (who may confirm listening: tests/cli/test_video_cli.py)
@@ -222,7 +223,8 @@ def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws, tm
     act_as(ws, "Mrs Office")
     with pytest.raises(ApprovalError):
         watch_video(ws, an, eng.approval_parts(an))
-        ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
+        ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks(),
+                             now=lambda: eng.approval_now(an))
 
 
 def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
@@ -239,7 +241,8 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
     ws.sound_checks().confirm(an.sha256, web.id)      # the website's rule is "listen" too
     eng.decide(an, web, on=TODAY)
     watch_video(ws, an, eng.approval_parts(an))
-    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
+    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks(),
+                         now=lambda: eng.approval_now(an))
     act_as(ws, "Mrs Office")
     out = tmp_path / "out"
     out.mkdir()
@@ -347,7 +350,8 @@ def _checked_and_approved(ws, eng, web, clip):
     ws.sound_checks().confirm(an.sha256, web.id)
     eng.decide(an, web, on=TODAY)
     watch_video(ws, an, eng.approval_parts(an))
-    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks())
+    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks(),
+                         now=lambda: eng.approval_now(an))
     act_as(ws, "Mrs Office")
     return an
 

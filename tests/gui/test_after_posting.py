@@ -56,7 +56,8 @@ def approve_all(win) -> None:
     sign_in_as(win, APPROVER_NAME)
     for it in win.batch.model.items:
         ctx.ws.approvals.approve(it.analysis, ctx.engine.approval_parts(it.analysis),
-                                 checks=ctx.ws.approvals.required_checks())
+                                 checks=ctx.ws.approvals.required_checks(),
+                                 now=lambda it=it: ctx.engine.approval_now(it.analysis))
     sign_in_as(win, PREPARER_NAME)
     ctx.approvals_changed.emit([it.analysis.sha256 for it in win.batch.model.items])
 

@@ -110,11 +110,13 @@ def test_the_checklist_shows_the_schools_checks_and_the_core_refuses_an_unticked
     assert ctl.ticked() == DEFAULT_CHECKS[:3]
     parts = ctx.engine.approval_parts(item.analysis)
     with pytest.raises(PhotoVetError) as refused:
-        ws.approvals.approve(item.analysis, parts, checks=ctl.ticked())
+        ws.approvals.approve(item.analysis, parts, checks=ctl.ticked(),
+                             now=lambda: ctx.engine.approval_now(item.analysis))
     assert DEFAULT_CHECKS[3] in refused.value.message       # the core's words name the check
     assert ws.approvals.get(item.analysis.sha256, "website").status == "ready"
     ticks.tick(4)
-    ws.approvals.approve(item.analysis, parts, checks=ctl.ticked())
+    ws.approvals.approve(item.analysis, parts, checks=ctl.ticked(),
+                         now=lambda: ctx.engine.approval_now(item.analysis))
     state = ws.approvals.get(item.analysis.sha256, "website")
     assert state.status == "approved" and state.parts["checks"] == DEFAULT_CHECKS
     ctl.refresh()                                  # approved: its signed ticks, read-only

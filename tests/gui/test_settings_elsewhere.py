@@ -50,7 +50,8 @@ def approve_all(win, ws) -> None:
         ws.approvals.mark_ready(it.analysis)
     sign_in_as(ws, APPROVER_NAME)
     for it in items:
-        ws.approvals.approve(it.analysis, engine.approval_parts(it.analysis))
+        ws.approvals.approve(it.analysis, engine.approval_parts(it.analysis),
+                             now=lambda it=it: engine.approval_now(it.analysis))
     sign_in_as(win, PREPARER_NAME)
     win.ctx.approvals_changed.emit([it.analysis.sha256 for it in items])
 
@@ -331,7 +332,8 @@ def test_a_channel_rule_on_school_rules_asks_first_when_it_voids_approvals(qtbot
     engine.decide(a, "facebook")
     ws.approvals.mark_ready(a)
     sign_in_as(ws, APPROVER_NAME)
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks())
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a))
     sign_in_as(ws, PREPARER_NAME)
     dlg = win.register.settings("rules")
     asked: list = []
