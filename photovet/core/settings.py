@@ -575,7 +575,12 @@ class VoidedApprovals:
 
     def voids_sentence(self) -> str:
         """'3 approvals (3 photos) no longer count: they must be approved again.' ('' for
-        none). Not 'deleted': they count again if the setting is put back as it was."""
+        none). Not 'deleted': they count again if the setting is put back as it was. After a
+        crest change, once the photos were checked again (``checked_again``): the approvals
+        that really no longer count, those whose photos were not checked again yet, and
+        those that still count."""
+        if getattr(self, "checked_again", False):
+            return self._after_checking_sentence()
         if not self.voids:
             return ""
         one = len(self.voids) == 1
@@ -599,6 +604,35 @@ class VoidedApprovals:
         return text
 
 
+    def _after_checking_sentence(self) -> str:
+        from photovet.core.words import media_count  # noqa: PLC0415
+
+        def approvals(states: list[Any]) -> str:
+            n = len(states)
+            videos = sum(1 for v in states if (v.parts or {}).get("media") == "video")
+            return f"{n} approval{'s' if n != 1 else ''} ({media_count(n - videos, videos)})"
+
+        bits = []
+        if self.voids:
+            one = len(self.voids) == 1
+            bits.append(f"Checked again: {approvals(self.voids)} no longer "
+                        f"count{'s' if one else ''}: {'it' if one else 'they'} would now cover "
+                        "or show someone differently and must be approved again.")
+        not_checked = list(getattr(self, "not_checked", []))
+        if not_checked:
+            one = len(not_checked) == 1
+            bits.append(f"{approvals(not_checked)} may no longer count: "
+                        f"{'its photo is' if one else 'their photos are'} not checked again "
+                        "yet; any that would now cover or show someone differently must be "
+                        "approved again.")
+        kept = int(getattr(self, "still_count", 0))
+        if kept:
+            bits.append(f"{'Checked again: ' if not bits else ''}{kept} approval"
+                        f"{'s' if kept != 1 else ''} still count{'s' if kept == 1 else ''}: "
+                        f"{'it publishes' if kept == 1 else 'they publish'} what was approved.")
+        return " ".join(bits)
+
+
 @dataclass
 class SettingsChange(VoidedApprovals):
     """What a change of the school's settings from ``old`` to ``new`` does, as the core knows
@@ -614,6 +648,17 @@ class SettingsChange(VoidedApprovals):
     register: bool = False      # what photos are matched against changes too (crest pictures)
     unsure: int = 0             # of ``voids``: could not be decided again on this PC
     may: bool = False           # ``voids`` may no longer count: known after checking again
+    # after checking again (``Workspace.pictures_change_checked``): ``voids`` are the approvals
+    # that really no longer count; ``not_checked``: those whose photos were not checked again
+    # yet (they may still no longer count); ``still_count``: how many still count
+    checked_again: bool = False
+    not_checked: list[Any] = field(default_factory=list)
+    still_count: int = 0
+
+    @property
+    def told(self) -> bool:
+        """Is there something about approvals to tell (``voids_sentence`` says it)?"""
+        return bool(self.voids or self.not_checked or (self.checked_again and self.still_count))
 
     @property
     def changed(self) -> bool:

@@ -428,6 +428,36 @@ class Workspace:
                               self.approvals.standing(self._current_keys(engine)), register=True,
                               may=True)
 
+    def pictures_change_checked(self, change: SettingsChange, analyses: list[Any],
+                                engine: Any) -> SettingsChange:
+        """``change`` (``pictures_change``: approvals that MAY no longer count) once photos
+        were checked again (``analyses``: as checked now, with ``engine``): each approval whose
+        photo or video is among them, checked with the register as it is now, is decided again
+        for its channel and checked (``Approvals.check``, the rule export applies): those it
+        refuses no longer count (``voids``), the others still count (``still_count``); those
+        whose photo was not checked again stay unknown (``not_checked``). Nothing is stored."""
+        import copy  # noqa: PLC0415
+
+        if not change.may:
+            return change
+        by_sha = {a.sha256: a for a in analyses
+                  if a is not None and a.sha256 and not a.error and not engine.out_of_date(a)}
+        voids, not_checked, kept = [], [], 0
+        for state in change.voids:
+            a = by_sha.get(state.sha256)
+            if a is None:
+                not_checked.append(state)
+                continue
+            a = engine.decide(copy.deepcopy(a), state.channel)
+            verdict = self.approvals.check(a, engine.approval_parts(a), name_of=engine.name_of)
+            if verdict.ok:
+                kept += 1
+            else:
+                voids.append(state)
+        return SettingsChange(change.old, change.new, list(change.sections), voids,
+                              register=change.register, checked_again=True,
+                              not_checked=not_checked, still_count=kept)
+
     def reload_settings_change(self, engine: Any = None) -> SettingsChange:
         """Read the school's settings again (another PC, or a command, may have changed them)
         and say what changed from those this workspace held (nothing, for a change this

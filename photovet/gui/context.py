@@ -222,7 +222,7 @@ class AppContext(QObject):
                                                     if doing else ""))
         else:
             text = f"{what[:1].upper()}{what[1:]} changed" + (f": {doing}." if doing else ".")
-        if change is not None and change.voids:
+        if change is not None and _told(change):
             text += f" {change.voids_sentence()}"
         return text
 
@@ -230,7 +230,18 @@ class AppContext(QObject):
         """What stays said after the photos are checked again: the change and the approvals
         that no longer count ('' when none)."""
         change = self.settings_change
-        return self.settings_words() if change is not None and change.voids else ""
+        return self.settings_words() if change is not None and _told(change) else ""
+
+    def settings_checked_again(self, analyses: list) -> None:
+        """The photos were checked again after a crest change whose approvals MAY no longer
+        count: the core says which really no longer count, and the words say that from now."""
+        change = self.settings_change
+        if change is None or not getattr(change, "may", False) or self.engine is None:
+            return
+        try:
+            self.settings_change = self.ws.pictures_change_checked(change, analyses, self.engine)
+        except PhotoVetError as exc:
+            log.info("approvals after the crest change not settled: %s", exc)
 
     def settings_saved(self, analysis_key_before: str, change: Any = None, *, by: str = "",
                        what: str = "") -> None:
@@ -304,6 +315,12 @@ class AppContext(QObject):
         elif self._helper is not None:
             self._helper.close()
         self.qs.sync()
+
+
+
+def _told(change: Any) -> bool:
+    """Has the change something about approvals to say (``voids_sentence``)?"""
+    return bool(getattr(change, "told", change.voids))
 
 
 __all__ = ["AppContext", "gui_settings"]

@@ -238,6 +238,56 @@ def test_a_crest_picture_may_void_standing_approvals_and_means_checking_again(ws
         "analysis"]
 
 
+def test_after_checking_again_a_crest_change_says_which_approvals_no_longer_count(ws, tmp_path):
+    """s29: after a crest change the banner kept saying approvals "may" no longer count even
+    once the photos were checked again. Checked again, the core says it exactly: one whose
+    photo now covers someone differently no longer counts, one that publishes the same still
+    counts, one whose photo was not checked again yet still may not."""
+    import copy
+
+    from tests.core.test_school_identifiers import draw_crest
+
+    photos = _approved(ws, 3)
+    change = ws.pictures_change()
+    crest = tmp_path / "crest.png"
+    draw_crest(400).save(crest)
+    ws.school_pictures.add(crest, kind="crest")
+    engine = ws.engine()
+    again = []
+    for a in photos[:2]:                               # photo 3 is not checked again
+        b = copy.deepcopy(a)
+        b.analysis_key = engine.cache_key(as_checked=True)
+        b.register_key = engine.register_key()
+        again.append(b)
+    again[0].faces[0].person, again[0].faces[0].match_status = None, "unknown"   # now covered
+    after = ws.pictures_change_checked(change, again, engine)
+    assert not after.may and after.checked_again
+    assert [v.sha256 for v in after.voids] == [photos[0].sha256]
+    assert [v.sha256 for v in after.not_checked] == [photos[2].sha256]
+    assert after.still_count == 1
+    assert after.voids_sentence() == (
+        "Checked again: 1 approval (1 photo) no longer counts: it would now cover or show "
+        "someone differently and must be approved again. 1 approval (1 photo) may no longer "
+        "count: its photo is not checked again yet; any that would now cover or show someone "
+        "differently must be approved again. 1 approval still counts: it publishes what was "
+        "approved.")
+    # all checked again and the same: nothing but that they still count
+    same = ws.pictures_change_checked(change, [_checked_again(a, engine) for a in photos],
+                                      engine)
+    assert same.voids == [] and same.not_checked == [] and same.still_count == 3
+    assert same.voids_sentence() == ("Checked again: 3 approvals still count: they publish "
+                                     "what was approved.")
+
+
+def _checked_again(a, engine):
+    import copy
+
+    b = copy.deepcopy(a)
+    b.analysis_key = engine.cache_key(as_checked=True)
+    b.register_key = engine.register_key()
+    return b
+
+
 def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws, tmp_path):
     """A setting changed on another PC since the editor read the settings, and changed here
     too (to something else): nothing is saved, and who changed what and when is said. A setting

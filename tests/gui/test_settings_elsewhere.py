@@ -217,6 +217,12 @@ def test_a_crest_picture_asks_first_when_it_would_void_approvals(qtbot, ws, make
     engine = win.ctx.engine
     assert all(ws.approvals.check(it.analysis, engine.approval_parts(it.analysis)).ok
                for it in win.batch.model.items)
+    # s29: and the banner says so, no longer that they "may" not count
+    qtbot.waitUntil(lambda: "still count" in win.message_banner.text(), timeout=5000)
+    said = unescape(win.message_banner.text())
+    assert "may no longer count" not in said
+    assert ("The school's crest and logo pictures changed. Checked again: 2 approvals still "
+            "count: they publish what was approved.") in said, said
 
 
 def test_a_save_over_a_change_made_elsewhere_is_refused_and_shows_the_new_settings(

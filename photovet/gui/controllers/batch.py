@@ -200,6 +200,12 @@ class BatchController(QObject):
         self._queue = None
         left = self.model.unanalysed_paths()
         self.status.done("")
+        if not self._pending and self.ctx.settings_change is not None:
+            # after a crest change: which approvals really no longer count is known now
+            self.ctx.settings_checked_again([it.analysis for it in self.model.items
+                                             if it.analysis is not None])
+            if self._settings_note:
+                self._settings_note = self.ctx.settings_note()
         if stopped and left:
             self.banner.say(f"Checking stopped. {media_words(left)} not checked yet: "
                             "they cannot be exported. <a href='recheck'>Check them now</a>",
