@@ -372,11 +372,16 @@ class Workspace:
 
     def _voided_by_deciding(self, states: list[Any], before: tuple[Any, Any],
                             after: tuple[Any, Any]) -> tuple[list[Any], int]:
-        """Of the approvals ``states``, those whose signed content differs when decided by
-        ``before`` and by ``after`` (each: an engine, and the channel to decide for, or None
-        for the approval's own channel as stored), and how many of them could not be decided
-        again here (counted in case). Both sides are decided the same way from the same
-        analysis, so the count is of what the change itself alters."""
+        """Of the approvals ``states``, those the change voids, and how many of them could not
+        be decided again here (counted in case). Each is decided by ``before`` and by
+        ``after`` (each: an engine, and the channel to decide for, or None for the approval's
+        own channel as stored) from the same analysis, and judged with the one rule export
+        applies (``approval.same_signed``): it is voided when it counts as things are and
+        would not after the change. An approval carried over to a photo checked again since
+        (a register change that left what it publishes as it was) is judged on the analysis
+        as checked now, as export would judge it, not counted in case."""
+        from photovet.core.approval import same_signed  # noqa: PLC0415
+
         voids, unsure = [], 0
         for state in states:
             a = self._signed_now(state, *before)
@@ -384,23 +389,30 @@ class Workspace:
             if a is None or b is None:
                 voids.append(state)
                 unsure += 1
-            elif a != b:
+            elif same_signed(state.parts, a, state.fingerprint) and \
+                    not same_signed(state.parts, b, state.fingerprint):
                 voids.append(state)
         return voids, unsure
 
-    def _signed_now(self, state: Any, engine: Any, channel: Any) -> str | None:
-        """The fingerprint an approval of ``state``'s photo or video would sign if decided now by
-        ``engine`` for ``channel``, from the analysis it was approved on (read from this PC's
-        cache) and its review; None when that analysis is not here or cannot be decided."""
-        from photovet.core.approval import as_signed, fingerprint  # noqa: PLC0415
+    def _signed_now(self, state: Any, engine: Any, channel: Any) -> dict[str, Any] | None:
+        """What an approval of ``state``'s photo or video would sign if decided now by
+        ``engine`` for ``channel``, from its analysis in this PC's cache (as checked now with
+        the register as it is, else the one the approval signed) and its review; None when
+        neither is here or it cannot be decided."""
         from photovet.core.models import PhotoAnalysis, VideoAnalysis  # noqa: PLC0415
 
         parts = state.parts or {}
-        key = parts.get("analysis")
         video = parts.get("media", "photo") == "video"
-        cached = self.cache.get(state.sha256, key) if key else None
+        keys = ([engine.video_cache_key(as_checked=True), engine.video_cache_key()] if video
+                else [engine.cache_key(as_checked=True), engine.cache_key()])
         kind = "video" if video else "analysis"
-        if not cached or not isinstance(cached.get(kind), dict):
+        cached, key = None, ""
+        for key in dict.fromkeys([*keys, parts.get("analysis") or ""]):
+            cached = self.cache.get(state.sha256, key) if key else None
+            if cached and isinstance(cached.get(kind), dict):
+                break
+            cached = None
+        if cached is None:
             return None
         try:
             analysis: Any = (VideoAnalysis if video else PhotoAnalysis).from_dict(cached[kind])
@@ -413,7 +425,7 @@ class Workspace:
             return None
         if "checks" in parts:
             signed = dict(signed, checks=parts["checks"])
-        return fingerprint(as_signed(parts, signed))
+        return signed
 
     def pictures_change(self, engine: Any = None) -> SettingsChange:
         """What adding or removing a crest or logo picture does (stored at once, so ask

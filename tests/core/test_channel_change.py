@@ -174,3 +174,32 @@ def test_a_sound_rule_voids_the_videos_whose_sound_it_changes_only(ws):
         engine.decide(fresh, "website")
         valid.append(ws.approvals.check(fresh, engine.approval_parts(fresh)).ok)
     assert valid == [False, True]
+
+
+def test_an_approval_carried_over_to_a_photo_checked_again_is_counted_exactly(ws, tmp_path):
+    """s29: an approval carried over a register change (the photo checked again with a crest
+    picture added publishes the same, so it still counts) was decided from the analysis it
+    signed; with that gone from the cache it was counted "in case" (asked once too often).
+    It is judged on the photo as checked now, with the rule export applies (same_signed):
+    counted only when the change voids it."""
+    from tests.core.test_school_identifiers import draw_crest
+
+    named, plain = photo(ws, 1, name=True), photo(ws, 2)
+    approve(ws, [named, plain])
+    old_key = named.analysis_key
+    crest = tmp_path / "crest.png"
+    draw_crest(400).save(crest)
+    ws.school_pictures.add(crest, kind="crest")          # the register changes
+    new_key = ws.engine().cache_key(as_checked=True)
+    assert new_key != old_key
+    for a in (named, plain):                             # checked again: the same found
+        a.analysis_key = new_key
+        ws.cache.put(a.sha256, new_key, {"analysis": a.detected().to_dict()})
+        ws.cache._drop(ws.cache._file(a.sha256, old_key))  # the old check no longer kept
+    assert still_valid(ws, [named, plain]) == [True, True]  # carried over
+    change = ws.channel_change("website", names="none")
+    assert change.unsure == 0, change.voids_sentence()
+    assert [v.sha256 for v in change.voids] == [named.sha256]
+    assert ws.channel_change("website", group_only=True).voids == []   # nothing it changes
+    ws.channels.update("website", names="none")
+    assert still_valid(ws, [named, plain]) == [False, True]              # as counted
