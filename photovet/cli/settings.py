@@ -85,18 +85,33 @@ def settings_set_cmd(key: str, value: str, yes: bool) -> None:
 @click.option("--logo", is_flag=True, help="The pictures are a logo rather than the crest.")
 @click.option("--remove", "remove", default=None, metavar="ID",
               help="Remove a stored picture (the start of its id, as listed).")
-def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | None) -> None:
+@click.option("--yes", is_flag=True,
+              help="Add or remove it even if approvals may have to be given again (without "
+                   "this, that is asked about at a terminal, and refused in a script).")
+def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | None,
+                       yes: bool) -> None:
     """The school's crest and logo pictures, looked for in every photo and covered on channels
     that cover school identifiers. 'photovet settings crest PICTURE' adds a picture (a copy is
     kept in the register: the file may be moved afterwards); with no PICTURE, lists them. The
     school's names, initials and address words are settings: 'photovet settings set
-    school.names ["Oakfield Primary School"]'."""
+    school.names ["Oakfield Primary School"]'. A change means every photo is checked again, so
+    approvals given may no longer count: that is said first, and the change is made only with
+    --yes or your answer."""
     ws = open_workspace()
     failed = 0
+    changed = False
+    effect = None
     try:
+        if remove or pictures:
+            # which approvals may no longer count, said by the core before the change
+            effect = ws.pictures_change()
+            confirm_voids(effect, yes, action=("remove the picture" if remove and not pictures
+                                               else "add the picture" if len(pictures) == 1
+                                               and not remove else "change the pictures"))
         if remove:
             gone = ws.school_pictures.remove(remove)
             click.echo(f"Removed {gone.kind} picture {gone.sha256[:12]} ({printable(gone.name)}).")
+            changed = True
         for path in pictures:
             try:
                 pic = ws.school_pictures.add(path, kind="logo" if logo else "crest",
@@ -104,6 +119,7 @@ def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | Non
                 click.echo(f"{printable(path)}: stored as the school's {pic.kind} "
                            f"({pic.width} x {pic.height}, id {pic.sha256[:12]}); photos are "
                            "checked for it from now on")
+                changed = True
             except PhotoVetError as exc:
                 failed += 1
                 fail_line(path, exc.message + (f" ({exc.hint})" if exc.hint else ""))
@@ -119,4 +135,6 @@ def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | Non
         abort(exc)
     finally:
         ws.close()
+    if changed and effect is not None and effect.voids:
+        click.echo(f"note: {effect.voids_sentence()}", err=True)
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -118,3 +118,31 @@ def test_a_channel_rule_that_voids_approvals_asks_first(approved):
     assert result.exit_code == 0, result.output
     assert "note: 1 approval (1 photo) no longer counts" in result.output
     assert stored(lambda ws: ws.channels.get("facebook").cover_school) is False
+
+
+def test_a_crest_picture_says_what_the_app_says_about_approvals(approved, tmp_path):
+    """s29: 'photovet settings crest' said nothing about approvals. As in the app, it says
+    first which approvals may no longer count (the core's words) and changes nothing without
+    --yes (or a yes at a terminal); afterwards it says it again."""
+    from tests.core.test_school_identifiers import draw_crest
+
+    crest = tmp_path / "crest.png"
+    draw_crest(400).save(crest)
+    may = ("1 approval (1 photo) may no longer count: it is checked again, and must be "
+           "approved again if it would now cover or show someone differently.")
+    result = run("settings", "crest", crest)
+    assert result.exit_code == 2, result.output
+    assert ("Changing the school's crest and logo pictures means that " + may) in result.output
+    assert "use --yes to add the picture all the same" in result.output
+    assert stored(lambda ws: ws.school_pictures.all()) == []
+    result = run("settings", "crest", crest, "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"note: {may}" in result.output
+    [pic] = stored(lambda ws: ws.school_pictures.all())
+    # removing it asks the same (the approval was given before the picture: it still stands
+    # until its photo is checked again)
+    result = run("settings", "crest", "--remove", pic.sha256[:12])
+    assert result.exit_code == 2 and "use --yes to remove the picture" in result.output, \
+        result.output
+    assert len(stored(lambda ws: ws.school_pictures.all())) == 1
+
