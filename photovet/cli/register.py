@@ -369,7 +369,12 @@ def register_remove_cmd(person_id: str, reason: str) -> None:
 @click.option("--names", type=click.Choice(["full", "first", "initials", "none"]), default=None,
               help="How names may appear with a photo there, when consented (new channel: initials).")
 @click.option("--long-edge", type=click.IntRange(320, 12000), default=None,
-              help="Longest side of its exports, in pixels (new channel: 2048).")
+              help="Longest side of its exports, in pixels (new channel: 2048). With "
+                   "--channel, changes an existing channel.")
+@click.option("--full-size", is_flag=True,
+              help="Export photos at full size, as they were taken (not made smaller: large "
+                   "files, slow to upload). With --channel, changes an existing channel; "
+                   "--long-edge makes it smaller again.")
 @click.option("--quality", type=click.IntRange(50, 95), default=None,
               help="JPEG quality of its exports (new channel: 88).")
 @click.option("--no-children", is_flag=True,
@@ -386,42 +391,48 @@ def register_remove_cmd(person_id: str, reason: str) -> None:
               help="With --channel: change it even if approved photos must then be approved "
                    "again (without this, asked at a terminal, refused in a script).")
 def register_channels_cmd(add_name: str | None, label: str | None, names: str | None,
-                          long_edge: int | None, quality: int | None, no_children: bool,
-                          cover_school: bool | None, group_only: bool | None,
-                          channel_id: str | None, yes: bool) -> None:
+                          long_edge: int | None, full_size: bool, quality: int | None,
+                          no_children: bool, cover_school: bool | None,
+                          group_only: bool | None, channel_id: str | None, yes: bool) -> None:
     """The channels consent is recorded for, and their rules. --add makes a new one work
-    everywhere at once (consent columns, scan, export, captions, the app)."""
+    everywhere at once (consent columns, scan, export, captions, the app). --channel ID changes
+    an existing one's size (--long-edge, --full-size), school and group-shot rules."""
+    if full_size and long_edge:
+        raise click.UsageError("choose --long-edge or --full-size, not both")
     ws = open_workspace()
     try:
         if add_name:
             ch = ws.channels.add(add_name, label, names=names or "initials",
-                                 long_edge=long_edge or 2048, quality=quality or 88,
+                                 long_edge=None if full_size else long_edge or 2048,
+                                 quality=quality or 88,
                                  fixed_mode="no-identifiable-children" if no_children else None,
                                  cover_school=True if cover_school is None else cover_school,
                                  group_only=bool(group_only))
             click.echo(f"Added channel '{ch.id}'. Nobody has consent for it until a register "
                        "import or an edit says so.")
         elif channel_id:
-            if names or long_edge or quality or no_children or label:
-                raise click.UsageError("with --channel only --cover-school/--show-school and "
-                                       "--group-only/--any-shot can be changed here; the rest "
-                                       "in the app's Settings")
-            changes = {k: v for k, v in (("cover_school", cover_school),
-                                         ("group_only", group_only)) if v is not None}
+            if names or quality or no_children or label:
+                raise click.UsageError("with --channel only --long-edge/--full-size, "
+                                       "--cover-school/--show-school and --group-only/--any-shot "
+                                       "can be changed here; the rest in the app's Settings")
+            changes: dict = {k: v for k, v in (("cover_school", cover_school),
+                                               ("group_only", group_only)) if v is not None}
+            if full_size or long_edge:
+                changes["long_edge"] = None if full_size else long_edge
             if not changes:
-                raise click.UsageError("say what to change: --cover-school/--show-school or "
-                                       "--group-only/--any-shot")
+                raise click.UsageError("say what to change: --long-edge/--full-size, "
+                                       "--cover-school/--show-school or --group-only/--any-shot")
             effect = ws.channel_change(channel_id, **changes)   # what it voids, first
             confirm_voids(effect, yes, action="change it")
             ws.channels.update(channel_id, **changes)
             click.echo(f"Channel '{channel_id}' changed (recorded in the audit log).")
             if effect.voids:
                 click.echo(f"note: {effect.voids_sentence()}", err=True)
-        elif names or long_edge or quality or no_children or label or \
+        elif names or long_edge or full_size or quality or no_children or label or \
                 cover_school is not None or group_only is not None:
             raise click.UsageError("to change an existing channel use the app's Settings (or "
-                                   "--channel ID for its school and group-shot rules); --names, "
-                                   "--label and the others go with --add")
+                                   "--channel ID for its size, school and group-shot rules); "
+                                   "--names, --label and the others go with --add")
         rules = {"full": "full names", "first": "first names", "initials": "initials only",
                  "none": "no names"}
         for c in ws.channels.all():

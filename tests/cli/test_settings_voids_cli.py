@@ -146,3 +146,31 @@ def test_a_crest_picture_says_what_the_app_says_about_approvals(approved, tmp_pa
         result.output
     assert len(stored(lambda ws: ws.school_pictures.all())) == 1
 
+
+def test_a_channel_is_made_full_size_or_smaller_again_from_the_command_line(approved):
+    """s29: only the app could make a channel full size. 'register channels --channel ID
+    --full-size' does it with the same core call (audited; nothing an approval signed, so no
+    question), --long-edge makes it smaller again, and --help says so."""
+    result = run("register", "channels", "--channel", "website", "--full-size")
+    assert result.exit_code == 0, result.output
+    assert "Changing" not in result.output
+    assert stored(lambda ws: ws.channels.get("website").long_edge) is None
+    assert any(ln.startswith("website") and "exports full size" in ln
+               for ln in result.output.splitlines()), result.output
+    def last_change(ws):
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        return ws.audit.rows(action="channel.change")[-1]["details"]
+
+    assert stored(last_change) == {"channel": "website", "changes": {"long_edge": [2048, None]}}
+    result = run("register", "channels", "--channel", "website", "--long-edge", "1600")
+    assert result.exit_code == 0, result.output
+    assert stored(lambda ws: ws.channels.get("website").long_edge) == 1600
+    result = run("register", "channels", "--channel", "website", "--long-edge", "1600",
+                 "--full-size")
+    assert result.exit_code == 2 and "not both" in result.output, result.output
+    result = run("register", "channels", "--add", "prospectus", "--full-size")
+    assert result.exit_code == 0, result.output
+    assert stored(lambda ws: ws.channels.get("prospectus").long_edge) is None
+    result = run("register", "channels", "--help")
+    assert "--full-size" in result.output and "full size, as they were taken" in \
+        " ".join(result.output.split())
