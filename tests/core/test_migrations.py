@@ -110,3 +110,29 @@ def test_a_released_register_gets_its_key_at_the_first_open(dump, photovet_home)
         ws.close()
     data = path.read_bytes()
     assert clear and not any(c[:64] in data for c in clear)
+
+
+def test_approvals_an_admin_kept_before_are_kept_with_the_role(tmp_path):
+    """accounts-0002-approvals-after-role: an approver role ended before it, whose approvals
+    the admin kept (audited as account.approvals-kept), is marked 'keep', so those approvals
+    still count under the new rule; another ended role is not (fail closed)."""
+    import json
+
+    at = [m.name for m in MIGRATIONS].index("accounts-0002-approvals-after-role")
+    db = open_db(tmp_path / "r.db", migrate_schema=False)
+    migrate(db, MIGRATIONS[:at])
+    with db.atomic():
+        for i, name in ((1, "Mr Head"), (2, "Mrs Deputy")):
+            db.execute("INSERT INTO accounts (id, name, name_key, created_at) VALUES (?, ?, ?, "
+                       "'2026-09-01T08:00:00+00:00')", [i, name, name.casefold()])
+            db.execute("INSERT INTO account_roles (account_id, role, valid_from, valid_to, "
+                       "granted_at) VALUES (?, 'approver', '2026-09-01', '2026-11-20', "
+                       "'2026-09-01T08:00:00+00:00')", [i])
+        db.execute("INSERT INTO audit_log (time, os_user, actor, action, details, prev_hash, "
+                   "hash) VALUES ('2026-11-21T08:00:00+00:00', 'x', 'Ada', "
+                   "'account.approvals-kept', ?, '', '')",
+                   [json.dumps({"account": "Mr Head", "count": 2, "last_day": "2026-11-20"})])
+    assert "accounts-0002-approvals-after-role" in migrate(db)
+    assert [tuple(r) for r in db.all("SELECT account_id, approvals_after FROM account_roles "
+                                     "ORDER BY account_id")] == [(1, "keep"), (2, None)]
+    db.close()
