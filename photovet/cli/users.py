@@ -15,6 +15,7 @@ from photovet.cli.common import (
     read_secret,
     remembered_password_key,
 )
+from photovet.core import words
 from photovet.core.accounts import ROLES
 from photovet.core.errors import PhotoVetError
 
@@ -56,6 +57,7 @@ def users_add_cmd(name: str, roles: tuple[str, ...], valid_from: str | None,
     shown = " ".join(name.split())
     click.echo(f"It works once, for 72 hours, with the name exactly as here (title included): "
                f"photovet users set-password \"{shown}\" --code {code}")
+    _approvals_after(name, list(roles), valid_to)
 
 
 @users_group.command("list")
@@ -151,6 +153,14 @@ def users_grant_cmd(name: str, role: str, valid_from: str | None, valid_to: str 
         ws.close()
     click.echo(f"{' '.join(name.split())} holds the {role} role"
                + (f" from {valid_from}" if valid_from else "") + (f" to {valid_to}" if valid_to else ""))
+    _approvals_after(name, [role], valid_to)
+
+
+def _approvals_after(name: str, roles: list[str], valid_to: str | None) -> None:
+    """An approver role given with a last day: what happens to their approvals after it."""
+    last = _day(valid_to, "--to") if valid_to else None
+    if "approver" in roles and last is not None:
+        click.echo(words.approvals_after_last_day(" ".join(name.split()), last))
 
 
 KEEP_APPROVALS = click.option(

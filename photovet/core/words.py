@@ -442,10 +442,20 @@ def caption_brief(record: Any, labels: Mapping[str, str] | None = None) -> list[
     return [" ".join(line.split()) for line in (o[:1].upper() + o[1:] for o in out)]
 
 
+def approvals_after_last_day(name: str, last: _dt.date, keep: bool = False) -> str:
+    """What happens to an approver's approvals once their approver role ends on ``last``, a
+    day still to come (the app's staff accounts and ``photovet users``): 'After 31/03/2027, Mr
+    Head's approvals not exported by then no longer count: another senior leader approves
+    them again.'"""
+    return (f"After {last:%d/%m/%Y}, {name}'s approvals not exported by then "
+            + ("are kept." if keep else
+               "no longer count: another senior leader approves them again."))
+
+
 __all__ = ["DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_REASON_START", "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
-           "caption_brief", "caption_lines", "caption_word", "consent_missing_words",
-           "consent_word", "count", "full_sentence", "maybe_how", "maybe_reason", "maybe_shown_count",
-           "media_count",
+           "approvals_after_last_day", "caption_brief", "caption_lines", "caption_word",
+           "consent_missing_words", "consent_word", "count", "full_sentence", "maybe_how",
+           "maybe_reason", "maybe_shown_count", "media_count",
            "media_of", "not_in_mis_file", "part_of", "register_count", "rejected_count",
            "request_words", "takedown_reason", "tally", "uk_day", "verb", "withdrawn_reason"]

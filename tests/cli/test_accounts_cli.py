@@ -165,6 +165,20 @@ def test_reset_grant_end_role_remove(staff):
     assert r.exit_code == 2
 
 
+def test_an_approver_role_with_a_last_day_says_what_happens_to_their_approvals(staff):
+    """s29: an approver role given with its last day: their approvals not exported by then no
+    longer count after it (the core's rule), and the command says so; other roles say
+    nothing of approvals."""
+    r = run("users", "grant", "Pat Poster", "--role", "approver", "--to", "31/08/2027")
+    assert r.exit_code == 0, r.output
+    assert ("After 31/08/2027, Pat Poster's approvals not exported by then no longer count: "
+            "another senior leader approves them again.") in r.stdout
+    r = run("users", "grant", "Pat Poster", "--role", "preparer", "--to", "31/08/2027")
+    assert r.exit_code == 0 and "approvals" not in r.stdout, r.output
+    r = run("users", "add", "Mrs Visiting Head", "--role", "approver", "--to", "31/08/2027")
+    assert r.exit_code == 0 and "After 31/08/2027, Mrs Visiting Head's approvals" in r.stdout
+
+
 def test_every_audit_row_of_a_command_names_the_signed_in_account(staff, tmp_path):
     (tmp_path / "r.csv").write_text(CSV, encoding="utf-8")
     staff.use("Mrs Office")

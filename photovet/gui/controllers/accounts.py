@@ -135,9 +135,13 @@ class AccountsController(QObject):
             if not dlg.exec():
                 return False
             values = dlg.values()
-        return bool(self._do("Role not given", lambda: self.accounts.grant(
+        done = bool(self._do("Role not given", lambda: self.accounts.grant(
             name, values["role"], valid_from=values.get("valid_from"),
             valid_to=values.get("valid_to"))))
+        if done and values["role"] == "approver" and values.get("valid_to") \
+                and self.dialog is not None:
+            self.dialog.say(words.approvals_after_last_day(name, values["valid_to"]))
+        return done
 
     def end_role(self, name: str, role: str | None = None) -> bool:
         if not name:
@@ -223,10 +227,7 @@ class AccountsController(QObject):
             return
         if later is not None:
             if self.dialog is not None:
-                self.dialog.say(
-                    f"After {later:%d/%m/%Y}, {name}'s approvals not exported by then "
-                    + ("no longer count: another senior leader approves them again."
-                       if choice == "cancel" else "are kept."))
+                self.dialog.say(words.approvals_after_last_day(name, later, choice == "keep"))
             return
         self.ctx.approvals_changed.emit(list(dict.fromkeys(st.sha256 for st in self._left)))
         if self.dialog is None:
