@@ -766,8 +766,12 @@ class Approvals:
         ended = [g for g in grants if g[1] is not None and (decided is None or g[0] <= decided)]
         grant = max(held or ended, key=lambda g: g[1] or _dt.date.max, default=None)
         last = grant[1] if grant is not None else None
+        # exported before the role ended: by the end of the day after the last day, the day a
+        # role ended "now" was ended on (its approvals not exported then were cancelled then,
+        # and after a last day set in advance nothing is exported without this check passing)
         exported = last is not None and any(
-            (_local_day(r[0]) or _dt.date.max) <= last for r in self.db.all(
+            (_local_day(r[0]) or _dt.date.max) <= last + _dt.timedelta(days=1)
+            for r in self.db.all(
                 "SELECT created_at FROM exports WHERE source_sha256 = ? AND channel = ? AND "
                 "created_at >= ?", [state.sha256, state.channel, state.decided_at or ""]))
         return lapsed_approval_refusal(state.approver or "their approver",
