@@ -5,7 +5,9 @@ school sets a period per kind in its settings (``Settings.retention``; docs/POLI
 defaults and why):
 
 - ``originals``: photos PhotoVet copied from a device or prepared, whose content was never
-  exported, ``originals_days`` after they were copied or prepared;
+  exported, ``originals_days`` after they were copied or prepared; and those exported whose
+  exported copies are all gone from this PC (purge can no longer verify one), ``originals_days``
+  after their last export;
 - ``export-copies``: the files PhotoVet exported, ``export_copies_days`` after export (the export
   record stays: take-down, identify and subject access requests work from it);
 - ``export-records``: a leaver's place in the export records (which photos show their face or
@@ -46,7 +48,7 @@ from photovet.core.fsutil import crash_point, fsync_dir
 
 KINDS = ("originals", "export-copies", "export-records", "cache", "leavers-rows", "signatures")
 KIND_LABELS = {
-    "originals": "Original photos never exported",
+    "originals": "Original photos not exported, or with no exported copy left",
     "export-copies": "Export copies",
     "export-records": "Leavers in the export records",
     "cache": "Analysis cache",
@@ -194,18 +196,47 @@ class RetentionSchedule:
         """The day an original first seen on ``when`` is due, if it is never exported."""
         return when + _dt.timedelta(days=self.rules.originals_days)
 
+    def _exports_by_source(self) -> dict[str, tuple[_dt.date | None, bool]]:
+        """Each exported original's content hash -> (the day of its latest export, whether an
+        exported copy of it is still on this PC, where purge can verify it)."""
+        out: dict[str, tuple[_dt.date | None, bool]] = {}
+        for sha, path, created in self.db.all(
+                "SELECT source_sha256, output_path, created_at FROM exports"):
+            if not sha:
+                continue
+            last, copy = out.get(sha, (None, False))
+            day = _day(created)
+            if day is not None and (last is None or day > last):
+                last = day
+            out[sha] = (last, copy or bool(path) and Path(path).is_file())
+        return out
+
     def _due_originals(self, today: _dt.date) -> list[DueItem]:
+        """Originals never exported, ``originals_days`` after they were copied or marked ready;
+        and originals whose exported copies are all gone from this PC (taken down with their
+        copy, or deleted as export copies by this schedule), ``originals_days`` after the
+        later of that day and their last export. ``photovet purge`` deletes an original only
+        beside a verified copy, so without this nothing ever deleted those (audit s29: a
+        withdrawn pupil's originals, and every original not purged within the export copies'
+        period, were kept for good). An original with a copy still here is purge's."""
         days = self.rules.originals_days
         known = self.originals_known()
-        exported = {r[0] for r in self.db.all("SELECT DISTINCT source_sha256 FROM exports")}
+        exported = self._exports_by_source()
         gone = self._deleted_refs("originals")
         out = []
         for path, (sha, when, how) in sorted(known.items()):
-            due_on = when + _dt.timedelta(days=days)
-            if due_on > today or sha in exported or path in gone or not Path(path).exists():
+            last, copy_here = exported.get(sha, (None, False))
+            if copy_here or path in gone or not Path(path).exists():
                 continue
+            start = max(when, last) if last is not None else when
+            due_on = start + _dt.timedelta(days=days)
+            if due_on > today:
+                continue
+            said = "never exported" if sha not in exported else \
+                f"last exported {_fmt(last) if last else 'on a day not recorded'}, no exported " \
+                "copy left on this PC"
             out.append(DueItem("originals", path, f"{Path(path).name} ({how} on {_fmt(when)}, "
-                               "never exported)", due_on, path=path, sha256=sha))
+                               f"{said})", due_on, path=path, sha256=sha))
         return out
 
     def _due_export_copies(self, today: _dt.date) -> list[DueItem]:

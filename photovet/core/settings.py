@@ -225,7 +225,8 @@ class Retention:
     #: face signatures of people no longer in the MIS file are deleted after this many days
     purge_encodings_days_after_missing: int = 30
     delete_originals_when: str = "posted"   # or "exported"
-    #: originals PhotoVet imported or prepared that were never exported, after import
+    #: originals PhotoVet imported or prepared that were never exported, after import; those
+    #: whose exported copies are all gone from this PC, after their last export
     originals_days: int = 90
     #: the export copies (the files PhotoVet wrote), after export
     export_copies_days: int = 90

@@ -5,6 +5,7 @@ and an analysis cache that keeps ids, never names."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -92,6 +93,34 @@ def test_originals_never_exported_are_due_after_the_period(ws, tmp_path, trash):
     i_pending, i_done = actions.index("retention.delete-pending"), actions.index("retention.deleted")
     assert i_pending < i_done and actions[-1] == "retention.applied"
     assert report.ok and ws.retention(clock_at(days)).due(("originals",)) == []
+
+
+def test_an_exported_original_with_no_copy_left_is_due_after_the_period(ws, tmp_path, trash):
+    """Audit s29: purge deletes an original only beside a verified exported copy, and the
+    schedule listed only originals never exported, so once the copy was gone (taken down with
+    its copy after a withdrawal, or deleted as an export copy by this schedule) nothing ever
+    deleted the original: a withdrawn pupil's photo was kept for good. Now it is due
+    ``originals_days`` after its last export; one whose copy is still here stays purge's."""
+    a, b = imported(ws, tmp_path)
+    for n, original in enumerate((a, b)):
+        res = make_export(tmp_path, 20 + n, name=f"exported{n}")
+        res.source, res.source_sha256 = str(original), hashlib.sha256(
+            original.read_bytes()).hexdigest()
+        ws.records.add_export(res, batch="Trip", channel="website")
+        if original == a:
+            Path(res.output).unlink()      # the copy deleted with its take-down
+    days = ws.settings.retention.originals_days
+    assert ws.retention(clock_at(days - 1)).due(("originals",)) == []
+    [due] = ws.retention(clock_at(days)).due(("originals",))
+    assert due.path == str(a.resolve()) and "no exported copy left on this PC" in due.what
+    assert due.due_on == dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)
+    ws.retention(clock_at(days)).apply(items=[due])
+    assert due.status == "deleted" and not a.exists() and (trash / a.name).exists() and b.exists()
+    # the export copies' own period passes: b's copy goes too, and b falls due with it
+    copies = ws.retention(clock_at(days)).due(("export-copies",))
+    ws.retention(clock_at(days)).apply(items=copies)
+    [due_b] = ws.retention(clock_at(days)).due(("originals",))
+    assert due_b.path == str(b.resolve())
 
 
 def test_a_changed_original_is_kept_and_says_why(ws, tmp_path, trash):
@@ -315,7 +344,7 @@ def test_cli_retention_lists_then_applies(ws, tmp_path, trash, monkeypatch):
     staff.use("Pat Poster")     # anyone signed in sees what is due; only an admin deletes
     runner = CliRunner()
     res = runner.invoke(cli, ["retention"])
-    assert res.exit_code == 0 and "Original photos never exported:" in res.output
+    assert res.exit_code == 0 and "Original photos not exported, or with no exported copy left:" in res.output
     assert "due: IMG_0.JPG" in res.output and "Nothing was deleted" in res.output and a.exists()
     res = runner.invoke(cli, ["retention", "--permanent"])
     assert res.exit_code == 2

@@ -56,8 +56,8 @@ DELETE_WHEN = (("posted", "Once the photo is marked posted (recommended)"),
                ("exported", "Once a safe copy is exported"))
 #: (setting, label, explanation) for each retention period this page sets
 RETENTION_FIELDS = (
-    ("originals_days", "Original photos never exported",
-     "after they were copied from a device or marked ready"),
+    ("originals_days", "Original photos not exported, or with no exported copy left",
+     "after they were copied from a device or marked ready, or after their last export"),
     ("export_copies_days", "Export copies (the files PhotoVet wrote)",
      "after export; the export record stays"),
     ("export_records_days_after_leaving", "Leavers in the export records",

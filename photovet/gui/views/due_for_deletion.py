@@ -54,7 +54,8 @@ def period_words(settings: Any, kind: str) -> str:
             "export-records": r.export_records_days_after_leaving, "cache": r.cache_days,
             "leavers-rows": r.leavers_rows_days_after_leaving,
             "signatures": r.purge_encodings_days_after_leaving}[kind]
-    after = {"originals": "after they were copied or marked ready, if never exported",
+    after = {"originals": "after they were copied or marked ready, or after their last export "
+                          "once no exported copy is left",
              "export-copies": "after export", "export-records": "after the leaving date",
              "cache": "after it was written", "leavers-rows": "after the leaving date",
              "signatures": "after the leaving date"}[kind]
