@@ -835,7 +835,7 @@ class Workspace:
         if record:
             self.audit.record("takedown.list-updated", {
                 "open_items": len(items), "new_items": [i.id for i in items if i.new],
-                "withdrawals": [w.to_dict() for w in (withdrawals or [])]})
+                "withdrawals": [w.audit_dict() for w in (withdrawals or [])]})
         return items
 
     def subject_access_report(self, person_id: str, out: str | Path, *,

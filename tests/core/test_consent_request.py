@@ -89,6 +89,31 @@ def test_a_withdrawal_keeps_who_asked_and_when_apart_from_when_it_was_entered(ws
         in hist
 
 
+def test_the_take_down_lists_audit_row_names_neither_the_pupil_nor_who_asked(ws, tmp_path):
+    """Audit s29: the consent edit's audit row kept ids only, but the take-down list's row
+    written with it (``photovet register set``, an MIS import) kept the pupil's name and the
+    parent's: in the audit log, which is kept for good, after the pupil's row is deleted."""
+    change = ws.register.set_consent(UPNS[0], "website", False,
+                                     requested_by="Mrs Harris (mother), by email",
+                                     requested_on=ASKED, request_required=True)
+    ws.takedown(record=True, withdrawals=[change])
+    rows = [r for r in ws.audit.rows() if r["action"] in ("takedown.list-updated",
+                                                          "register.consent-edit")]
+    assert [r["action"] for r in rows] == ["register.consent-edit", "takedown.list-updated"]
+    [w] = rows[-1]["details"]["withdrawals"]
+    assert w["person_id"] == UPNS[0] and w["channel"] == "website" and w["withdrawal"]
+    assert w["request_recorded"] is True and w["requested_on"] == ASKED.isoformat()
+    for row in rows:
+        assert "Harris" not in str(row["details"]) and "Joe" not in str(row["details"])
+    # an MIS import that withdraws: the same
+    ws.import_register(register_csv(tmp_path / "mis2.csv", [
+        {"upn": UPNS[0], "surname": "Harris", "forename": "Joe"},
+        {"upn": UPNS[1], "surname": "Brook", "forename": "Ben", "consent": {"website": "No"}}]))
+    row = ws.audit.rows(action="takedown.list-updated")[-1]
+    assert [w["person_id"] for w in row["details"]["withdrawals"]] == [UPNS[1]]
+    assert "Brook" not in str(row["details"]) and "Ben" not in str(row["details"])
+
+
 def test_when_asked_for_a_withdrawal_without_who_or_when_is_refused_and_changes_nothing(ws):
     with pytest.raises(ConsentRequestNeeded, match="say who asked"):
         ws.register.set_consent(UPNS[0], "website", False, request_required=True)

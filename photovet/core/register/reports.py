@@ -127,6 +127,15 @@ class ConsentChange:
                 "entered_by_hand": self.hand_source.split(":", 1)[-1] if self.hand_source
                 else ""}
 
+    def audit_dict(self) -> dict[str, Any]:
+        """The change as the audit log keeps it: ids, never the person's name nor who asked
+        (a parent's name): the audit log is kept for good, the consent history goes with the
+        person's row (audit s29: the take-down list's audit row kept both)."""
+        d = self.to_dict()
+        del d["name"], d["requested_by"]
+        d["request_recorded"] = bool(self.requested_by)
+        return d
+
 
 @dataclass
 class ConsentConflict:
