@@ -762,6 +762,7 @@ class ExportResult:
     fingerprint: str = ""                                    # what was approved (approval.py)
     analysis_key: str = ""                                   # the analysis it was decided from
     approver: str | None = None
+    preparer: str | None = None                              # who marked it ready (approval.py)
     device: dict[str, Any] = field(default_factory=dict)     # camera and whether approved
     checks: list[str] = field(default_factory=list)          # the approver's ticked checks
     media: str = "photo"                                     # "photo" | "video"

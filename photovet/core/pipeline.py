@@ -1381,13 +1381,15 @@ class _LastCheck:
         return out
 
 
-def _record_extras(a: PhotoAnalysis | VideoAnalysis, approvals: Any, ch: Channel) -> tuple[dict, list]:
-    """The device flag (as accepted or not) and the approver's ticked checks, for the record."""
+def _record_extras(a: PhotoAnalysis | VideoAnalysis, approvals: Any,
+                   ch: Channel) -> tuple[dict, list, str | None]:
+    """The device flag (as accepted or not), the approver's ticked checks and who marked it
+    ready (the approval's preparer: not whoever exports it, audit s29), for the record."""
     flags = getattr(a, "flags", [])     # videos carry no photo flags
     device = next((dict(f.data, accepted=f.accepted) for f in flags if f.kind == "device"), {})
     approval = approvals.get(a.sha256, ch.id) if approvals is not None else None
     checks = list(approval.parts.get("checks", [])) if approval is not None else []
-    return device, checks
+    return device, checks, (approval.preparer or None) if approval is not None else None
 
 
 def _maybe_then(engine: Engine, pub: Publication, ch: Channel,
@@ -1401,14 +1403,16 @@ def _maybe_then(engine: Engine, pub: Publication, ch: Channel,
 
 
 def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None = None,
-            checks: list | None = None, *, maybe_then: dict[str, str] | None = None,
+            checks: list | None = None, preparer: str | None = None, *,
+            maybe_then: dict[str, str] | None = None,
             analysis_key: str = "") -> Callable[[ExportResult], None]:
     """What an export result records besides the file: who is shown and covered (and who a
     face shown may be, with why their consent was already missing: ``maybe_then``), the
     approval, the analysis it was decided from (``analysis_key``: an approval given before a
     register change still counts when the photo, checked again, publishes the same; the
     record keeps the key it was exported with), the device it came from and the checks the
-    approver ticked."""
+    approver ticked, and who prepared it (``preparer``: who marked it ready for approval;
+    None: the account exporting, when approval is not required)."""
     def fill(result: ExportResult) -> None:
         result.people_shown = list(pub.people_shown)
         result.people_covered = list(pub.people_covered)
@@ -1417,6 +1421,7 @@ def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None
         result.people_maybe = list(pub.people_maybe)
         result.maybe_missing = dict(maybe_then or {})
         result.approver, result.fingerprint = approver, fp
+        result.preparer = preparer
         result.analysis_key = analysis_key
         result.device, result.checks = dict(device or {}), list(checks or [])
     return fill

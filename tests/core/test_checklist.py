@@ -145,6 +145,29 @@ def test_ticks_are_in_the_export_record_and_the_subject_access_report(ws, tmp_pa
         assert c.replace("'", "&#x27;") in html
 
 
+def test_the_export_record_names_who_prepared_it_not_who_exported_it(ws, tmp_path):
+    """Audit s29: the export record (and the subject access report's "Prepared by") named
+    the account that ran the export, not the one that marked the photo ready for approval;
+    with a comms lead exporting the office's photos, the report named the wrong person."""
+    engine, a = ready(ws, tmp_path)                 # marked ready by Mrs Office
+    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS)
+    act_as(ws, "Mr Poster")
+    ws.records.audit.access = ws.audit.access
+    out = tmp_path / "out"
+    out.mkdir()
+    [res] = [s.result for s in export_batch([a], out, label="Trip", engine=engine,
+                                            channel="website", records=ws.records,
+                                            approvals=ws.approvals) if s.result]
+    assert res.ok, res.error
+    [rec] = ws.records.exports()
+    assert rec.preparer == "Mrs Office" and rec.approver == "Mr Head"
+    [row] = ws.audit.rows(action="export.recorded")
+    assert row["user"] == "Mr Poster" and row["details"]["preparer"] == "Mrs Office"
+    html = subject_access_report(ws.register, ws.records, "A1",
+                                 tmp_path / "sar.html").read_text(encoding="utf-8")
+    assert "Mrs Office" in html and "Mr Poster" not in html
+
+
 def test_cli_approve_needs_the_checks_and_prints_them(ws, tmp_path, monkeypatch):
     from photovet.cli import cli
     from photovet.core.accounts import Access

@@ -307,7 +307,8 @@ class Records:
                caption: str = "", caption_refs: Iterable[CaptionRef] = ()) -> int:
         """Record one checked export that is still under its temporary name ``written``;
         ``result.output`` is the name it is about to get (media/export.py calls this).
-        ``preparer``: who prepared it (default: the signed-in account exporting).
+        ``preparer``: who prepared it: the account that marked it ready (``result.preparer``,
+        from its approval), else this, else the signed-in account exporting.
 
         ``recheck``: asked inside the record's transaction, as the register is at that moment,
         whether the file is still what was decided (everyone it shows or names may still be
@@ -322,7 +323,7 @@ class Records:
         ``caption``: the caption to be posted with it (checked by the caller), and
         ``caption_refs`` whom it refers to (vision.text.captions.caption_mentions)."""
         actor = self.audit.access.require("export")
-        preparer = preparer or actor.name
+        preparer = result.preparer or preparer or actor.name
         if result.error or not result.output:
             raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
                                "record", path=result.source)
