@@ -123,7 +123,10 @@ class AnalysisCache:
         if seal:
             payload["_seal"] = mac(seal, "cache v1", sha256, key, _canonical(payload))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # the cache folder too (mkdir gives ``mode`` to the last folder only: the cache
+            # folder was made 0755, audit s29)
+            for folder in (self.root, path.parent):
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-", suffix=".tmp")
         except OSError:
             return

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -267,6 +268,18 @@ def test_the_analysis_cache_is_cleared_by_age(ws):
     assert item.data["files"] == [str(old)]
     ws.retention().apply(items=[item])
     assert not old.exists() and new.exists()
+
+
+def test_the_analysis_cache_folders_are_owner_only(ws):
+    """Audit s29: a cache entry's folder was made 0700 but the cache folder above it, made on
+    the way (``mkdir(parents=True)`` gives ``mode`` to the last folder only), 0755."""
+    sha = "ab" * 32
+    ws.cache.put(sha, "k1", {"faces": []})
+    assert ws.cache.get(sha, "k1") is not None
+    for folder in (ws.cache.root, ws.cache.root / "ab"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for f in ws.cache.files():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
 
 
 def test_an_interrupted_permanent_deletion_is_finished_by_the_next_run(ws, tmp_path):
