@@ -10,6 +10,7 @@ imported from the first-run checklist shows at once on the register tab (issue 1
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,18 @@ log = logs.get("gui")
 
 
 def gui_settings(home: Path) -> QSettings:
-    """Window state, kept beside the register (PHOTOVET_HOME is honoured)."""
-    return QSettings(str(Path(home) / "gui.ini"), QSettings.Format.IniFormat)
+    """Window state, kept beside the register (PHOTOVET_HOME is honoured). It names the
+    batch's files (often a pupil's name), so it is readable by this user only: made 0600
+    before Qt first writes it (Qt keeps an existing file's permissions, and made a new one
+    0644: audit s29)."""
+    path = Path(home) / "gui.ini"
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, 0o600)
+    except OSError:
+        pass        # Qt says nothing either when it cannot write its settings
+    return QSettings(str(path), QSettings.Format.IniFormat)
 
 
 class AppContext(QObject):

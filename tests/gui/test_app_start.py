@@ -111,3 +111,24 @@ def test_a_timer_that_finds_the_register_closed_is_not_a_crash(qtbot, monkeypatc
     logging.getLogger("photovet").removeHandler(catch)
     assert not any("unexpected error" in r.getMessage() for r in records)
     win.deleteLater()
+
+
+def test_the_window_settings_file_is_readable_by_this_user_only(tmp_path):
+    """gui.ini names the batch's files (often a pupil's name): audit s29 found it 0644 (Qt's
+    default for a new file), and it is 0600 however it was left."""
+    import os
+    import stat
+
+    from photovet.gui.context import gui_settings
+
+    for before in (None, 0o644):
+        ini = tmp_path / "gui.ini"
+        if before is not None:
+            ini.chmod(before)
+        else:
+            ini.unlink(missing_ok=True)
+        qs = gui_settings(tmp_path)
+        qs.setValue("batch/paths", [str(tmp_path / "Joel Abrahams sports day.jpg")])
+        qs.sync()
+        del qs
+        assert stat.S_IMODE(os.stat(ini).st_mode) == 0o600, before
