@@ -536,11 +536,19 @@ class RetentionSchedule:
                 new = [json.dumps([x for x in json.loads(v or "[]") if x != pid]) for v in row]
                 self.db.execute(f"UPDATE exports SET {', '.join(c + ' = ?' for c in cols)} "
                                 "WHERE id = ?", [*new, rid])
-            for tid, people in self.db.all("SELECT id, people FROM takedown_items"):
+            # and from the take-down list: whom each item lists, and why (audit s29: the why,
+            # "Consent withdrawn ... (requested by <the parent>)", "Named in the caption as
+            # 'NE'", stayed, also where an item's list of people did not name them)
+            for tid, people, reasons in self.db.all(
+                    "SELECT id, people, reasons FROM takedown_items"):
                 listed = json.loads(people or "[]")
-                if pid in listed:
-                    self.db.execute("UPDATE takedown_items SET people = ? WHERE id = ?",
-                                    [json.dumps([x for x in listed if x != pid]), tid])
+                why = json.loads(reasons or "{}")
+                if pid in listed or pid in why:
+                    why.pop(pid, None)
+                    self.db.execute("UPDATE takedown_items SET people = ?, reasons = ? "
+                                    "WHERE id = ?",
+                                    [json.dumps([x for x in listed if x != pid]),
+                                     json.dumps(why), tid])
             self.audit.record("retention.export-records", {
                 "person": pid, "export_ids": ids, "due_on": item.due_on.isoformat()})
         item.status = "deleted"

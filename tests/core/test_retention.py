@@ -184,6 +184,9 @@ def test_a_leaver_is_kept_in_the_records_while_a_photo_of_them_is_still_up(ws, t
     rec = ws.records.get(rid)
     assert rec.people_shown == ["S1"] and "L1" not in rec.people
     assert ws.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = 'L1'") == 0
+    # the take-down list forgets them too: whom the item lists and why (audit s29)
+    for people, reasons in ws.db.all("SELECT people, reasons FROM takedown_items"):
+        assert "L1" not in json.loads(people) and "L1" not in json.loads(reasons)
     report = ws.retention(clock_at(due_day)).apply()
     assert [i.status for i in report.items if i.kind == "leavers-rows"] == ["deleted"]
     assert ws.register.find("L1") is None and ws.register.find("S1") is not None
