@@ -191,3 +191,25 @@ def test_adding_the_originals_folder_leaves_out_the_copies_exported_into_it(qtbo
         ["photo_000.jpg", "photo_001.jpg"]
     assert any("1 copy PhotoVet exported earlier was left out: it is not an original" in s
                for s in said), said
+
+
+def test_files_gone_since_the_last_batch_leave_the_saved_list_at_once(qtbot, ws, make_window,
+                                                                      tmp_path):
+    """Audit s29: originals deleted by the retention schedule stayed named in gui.ini (a file
+    name is often a pupil's) until the batch changed; the next start forgets them."""
+    from pathlib import Path
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    [kept], faces = make_batch(tmp_path / "photos", 1)
+    gone = tmp_path / "photos" / "Joel Abrahams sports day.jpg"
+    win = make_window(faces)
+    win.ctx.qs.setValue("batch/paths", [str(gone)])
+    win.ctx.qs.sync()
+    win.close()
+    win = make_window(faces)
+    assert win.ctx.qs.value("batch/paths", []) in ([], None)
+    win.ctx.qs.setValue("batch/paths", [str(kept), str(gone)])
+    win.close()
+    win = make_window(faces)
+    wait_checked(qtbot, win, 1)
+    assert [Path(p).name for p in win.ctx.qs.value("batch/paths")] == [kept.name]

@@ -432,6 +432,11 @@ class BatchController(QObject):
         if isinstance(saved, str):
             saved = [saved]
         there = [p for p in saved if Path(p).is_file()]
+        if len(there) != len(saved):
+            # the files no longer on this PC (deleted once posted, or by the retention
+            # schedule) leave the saved list now: their names, often a pupil's, stayed in
+            # gui.ini until the batch changed (audit s29)
+            self.ctx.qs.setValue("batch/paths", there)
         if there:
             self.add_paths(there, quiet=True)
             gone = len(saved) - len(there)
