@@ -87,6 +87,9 @@ def test_video_captions_follow_video_consent():
     assert check_caption(text, [amy], WEBSITE, ON, "consent").ok
     r = check_caption(text, [amy], WEBSITE, ON, "consent", media="video")
     assert not r.ok and r.suggestion == "AC collects her award."
+    # and says it is the video's consent that is missing (audit s29)
+    (f,) = r.findings
+    assert "with a video on School website" in f.reason and "photo" not in f.reason
 
 
 def test_no_identifiable_children_mode_names_nobody():

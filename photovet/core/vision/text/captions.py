@@ -248,7 +248,10 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
             else:
                 repl = person.initials if current else (_initials(found) or found[:1])
             who = "this member of staff" if person.is_staff else "this pupil"
-            reason = f"No consent to name {who} with a photo on {channel.label}: use initials"
+            # a video's caption follows video consent: said so (audit s29: "with a photo" for
+            # a batch refused for its video sent the office to a photo consent that was there)
+            what = "a video" if media == "video" else "a photo"
+            reason = f"No consent to name {who} with {what} on {channel.label}: use initials"
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
     suggestion = caption
