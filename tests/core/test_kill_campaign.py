@@ -27,7 +27,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-pytestmark = pytest.mark.slow
+# each test kills a real command 10-25 times (105 s for the longest on CI's 2-core machine,
+# sharing it with another test worker): more than the suite's 300 s per test is not a hang
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 KILLS = {"export": 25, "import-device": 25, "purge": 20, "register import": 20, "enrol": 10}
 RNG = random.Random(20261129)
