@@ -44,9 +44,14 @@ def register_group() -> None:
 @click.option("--yes-large", "large_ok", is_flag=True,
               help="Import a file with far more rows than a school's roll (over 5,000): only "
                    "when you are sure it is the right file.")
+@click.option("--left-on", "left_on", default=None, metavar="DD/MM/YYYY",
+              help="Everyone in the register this file no longer lists (and who has no leaving "
+                   "date) left on this day, e.g. last July's Year 6: recorded with the import "
+                   "(a --dry-run shows who). From then they are leavers.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool,
-                        skip_invalid: bool, large_ok: bool, as_json: bool) -> None:
+                        skip_invalid: bool, large_ok: bool, left_on: str | None,
+                        as_json: bool) -> None:
     """Import the register CSV exported from the school's MIS.
 
     Any row error: nothing is imported and every error is listed (exit 1), unless
@@ -55,10 +60,11 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
     """
     from photovet.core.errors import RegisterImportError, RegisterTooLargeError
 
+    left = parse_day(left_on, "--left-on")
     ws = open_workspace()
     try:
         report = ws.import_register(csv_path, mapping=mapping_path, dry_run=dry_run,
-                                    skip_invalid=skip_invalid, large_ok=large_ok)
+                                    skip_invalid=skip_invalid, large_ok=large_ok, left_on=left)
     except RegisterImportError as exc:
         if as_json:
             emit_json({"file": str(csv_path), "applied": False, "error": str(exc),

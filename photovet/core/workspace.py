@@ -823,7 +823,7 @@ class Workspace:
         someone already exported or posted)."""
         report = self.register.import_csv(csv_path, **kwargs)
         if report.applied and (report.withdrawals or report.invalidated or report.missing
-                               or report.leavers):
+                               or report.leavers or report.left):
             report.takedown = self.takedown(record=True, withdrawals=report.withdrawals)
         return report
 

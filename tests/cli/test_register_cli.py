@@ -440,3 +440,32 @@ def test_register_set_reads_both_dates_one_way_and_says_a_bad_one_the_same_way(c
             in " ".join((out + err).split()), out + err
         said[option] = " ".join(err.split()).split(option)[-1]
     assert said["--leaving-date"] == said["--requested-on"]
+
+
+def test_import_says_the_file_has_no_video_consent_and_records_who_left(csv_file, tmp_path):
+    """s29: a file without video columns is said (everyone covered in videos, how to enter
+    it); --left-on records one leaving date for everyone the new file no longer lists."""
+    code, out, _ = run("register", "import", str(csv_file))
+    assert code == 0, out
+    assert "CONSENT NOT IN THIS FILE:" in out
+    assert "no video consent at all, so everyone will be covered in every video" in out
+    code, out, _ = run("register", "import", str(csv_file), "--dry-run", "--json")
+    assert json.loads(out)["consent_not_in_file"][0].startswith(
+        "This file has no video consent at all")
+    september = tmp_path / "sept.csv"
+    september.write_text(HEADER + f"{UPN1},Ashby,Victoria,Year 6,Yes,Yes,No,\n",
+                         encoding="utf-8")
+    code, out, _ = run("register", "import", str(september), "--dry-run", "--left-on",
+                       "22/07/2026")
+    assert code == 0, out
+    assert (f"Leaving date 22/07/2026 would be recorded for 1 person not in this file (always "
+            f"covered; their face signatures fall due for deletion): Joel Abrahams ({UPN2})"
+            in out)
+    code, out, _ = run("register", "show", UPN2, "--json")
+    assert json.loads(out)["leaving_date"] is None            # a dry run changes nothing
+    code, out, _ = run("register", "import", str(september), "--left-on", "31/02/2026")
+    assert code != 0 and "'31/02/2026' is not a date" in out
+    code, out, _ = run("register", "import", str(september), "--left-on", "22/07/2026")
+    assert code == 0 and "Leaving date 22/07/2026 recorded for 1 person" in out
+    code, out, _ = run("register", "show", UPN2, "--json")
+    assert json.loads(out)["leaving_date"] == "2026-07-22"

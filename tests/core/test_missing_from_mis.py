@@ -143,3 +143,69 @@ def test_policy_says_not_in_the_mis_file_rather_than_a_rejected_row(ws):
                 match_status=MatchStatus.RECOGNISED.value, distance=0.3, margin=0.2)
     d = decide_face(face, alex, website, "photo", "consent", TODAY)
     assert d.action == "cover" and "Not in the MIS file since" in d.reason
+
+
+def test_the_import_records_one_leaving_date_for_everyone_it_no_longer_lists(ws, tmp_path):
+    """s29: the import preview offers "they have left" for the people the new file does not
+    list (last July's Year 6): one leaving date, recorded with the import, in its transaction
+    and audited; only for the people shown, never over a leaving date already recorded."""
+    summer = TODAY - dt.timedelta(days=120)
+    beth = "Z919241716655"
+    (tmp_path / "with-beth.csv").write_text(
+        SPRING + f"{beth},Hale,Bethany,Beth,01/01/2015,Yes\n", encoding="utf-8")
+    assert ws.register.import_csv(tmp_path / "with-beth.csv", today=TODAY).applied
+    # Alex: missing since the spring file, no leaving date; Beth: missing now
+    dry = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True,
+                                 left_on=summer)
+    assert [n.person_id for n in dry.missing] == [beth]
+    assert [n.person_id for n in dry.still_missing] == [ALEX]
+    assert dry.still_missing[0].message == (f"not in the MIS file since {TODAY:%d/%m/%Y}, no "
+                                         "leaving date: still covered")
+    assert sorted(dry.no_leaving_date) == sorted([ALEX, beth]) and dry.left == dry.no_leaving_date
+    assert any(line.startswith(f"Leaving date {summer:%d/%m/%Y} would be recorded for 2 people")
+               for line in dry.summary_lines())
+    assert ws.register.person(ALEX).leaving_date is None            # a dry run: nothing
+    # without a date, the report says how to record one
+    plain = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True)
+    assert plain.left == [] and any("no leaving date. If they have left, record it" in line
+                                    for line in plain.summary_lines())
+    # only the people shown (another may have gone missing since on another PC)
+    rep = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, left_on=summer,
+                                 left_ids=[ALEX])
+    assert rep.applied and rep.left == [ALEX]
+    assert ws.register.person(ALEX).leaving_date == summer
+    assert ws.register.person(beth).leaving_date is None
+    assert ALEX in rep.purged          # the leavers' period (0 days): their signature goes now
+    rows = [r["details"] for r in ws.audit.rows(action="register.leaving-date")]
+    assert rows == [{"person_id": ALEX, "old": None, "new": summer.isoformat()}]
+    # a leaving date already recorded is never written over: Alex is not asked about again
+    again = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True,
+                                   left_on=TODAY)
+    assert again.no_leaving_date == [beth] and again.left == [beth]
+    assert ws.audit.verify().ok
+
+
+def test_recording_leaving_dates_with_an_import_needs_the_right_to_change_the_register(
+        ws, tmp_path):
+    from photovet.core.accounts import Access
+    from photovet.core.errors import PermissionDenied
+
+    access = ws.register.audit.access
+    ws.register.audit.access = Access.system("importer")
+    try:
+        ws.register.audit.access.require = _only_import(ws.register.audit.access.require)
+        with pytest.raises(PermissionDenied):
+            ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, left_on=TODAY)
+    finally:
+        ws.register.audit.access = access
+    assert ws.register.person(ALEX).leaving_date is None
+
+
+def _only_import(require):
+    from photovet.core.errors import PermissionDenied
+
+    def check(permission: str):
+        if permission == "register.edit":
+            raise PermissionDenied("change consent by hand needs an admin")
+        return require(permission)
+    return check

@@ -172,3 +172,80 @@ def test_everyone_no_longer_in_the_file_gets_one_leaving_date(qtbot, ws, make_wi
     assert [p.id for p in view.people_shown()] == []           # no one left to ask about
     qtbot.waitUntil(lambda: not view.left_all_button.isVisibleTo(view), timeout=5000)
     assert len([r for r in ws.audit.rows(action="register.leaving-date")]) == 2
+
+
+def test_the_preview_says_there_is_no_video_consent_and_offers_they_have_left(qtbot, ws,
+                                                                              make_window,
+                                                                              tmp_path):
+    """s29: September's MIS file has no video consent columns (everyone covered in videos:
+    said above the changes, with how to enter it), and last July's leavers are simply absent:
+    the preview offers one leaving date for all of them, recorded with the import, or not now."""
+    from PySide6.QtWidgets import QWizard
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    september = write_register(tmp_path / "sept.csv",
+                               [r for r in REGISTER_ROWS if r[0] not in (SAM, TORI)])
+    win = make_window()
+    wiz = ImportWizard(win.ctx, csv_path=september)
+    qtbot.addWidget(wiz)
+    wiz.show()
+    qtbot.waitUntil(lambda: wiz.button(QWizard.WizardButton.NextButton).isEnabled(),
+                    timeout=10000)
+    wiz.next()
+    wiz.next()
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
+    assert page.not_in_file.isVisibleTo(page)
+    said = page.not_in_file.text()
+    assert "<b>Consent not in this file</b>" in said
+    assert ("This file has no video consent at all, so everyone will be covered in every video "
+            "until their video consent is entered") in said
+    assert "Enter a consent form" in said
+    # the two pupils not in the file: "not now" unless chosen
+    assert page.left_box.isVisibleTo(page) and sorted(page.left_ids) == sorted([SAM, TORI])
+    assert "<b>2 people in the register are not in this file</b>" in page.left_text.text()
+    assert page.left_no.isChecked() and page.left_choice() == (None, [])
+    # "they have left" with no date (or not a date) keeps the page: never a guessed date
+    page.left_yes.setChecked(True)
+    assert not page.validatePage()
+    page.left_date.line.setText("31/02/2026")
+    assert not page.validatePage() and page.left_date.error.isVisibleTo(page)
+    july = dt.date(TODAY.year - 1 if TODAY.month < 8 else TODAY.year, 7, 22)
+    page.left_no.setChecked(True)
+    page.left_date.line.setText(f"{july:%d/%m/%Y}")       # writing a date chooses "left"
+    assert page.left_yes.isChecked() and page.validatePage()
+    wiz.next()                                           # Import
+    result = wiz.result_page
+    qtbot.waitUntil(lambda: result.report is not None, timeout=10000)
+    assert result.report.applied and sorted(result.report.left) == sorted([SAM, TORI])
+    assert ws.register.person(SAM).leaving_date == july
+    assert ws.register.person(TORI).leaving_date == july
+    lines = [result.lines.topLevelItem(i).text(0) for i in range(result.lines.topLevelItemCount())]
+    assert any(line.startswith(f"Leaving date {july:%d/%m/%Y} recorded for 2 people")
+               for line in lines)
+    assert "CONSENT NOT IN THIS FILE:" in lines
+    wiz.accept()
+
+
+def test_not_now_records_no_leaving_date(qtbot, ws, make_window, tmp_path):
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    win = make_window()
+    wiz = ImportWizard(win.ctx, csv_path=write_register(tmp_path / "b.csv", _without(SAM)))
+    qtbot.addWidget(wiz)
+    from PySide6.QtWidgets import QWizard
+
+    wiz.show()
+    qtbot.waitUntil(lambda: wiz.button(QWizard.WizardButton.NextButton).isEnabled(),
+                    timeout=10000)
+    wiz.next()
+    wiz.next()
+    page = wiz.preview_page
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
+    assert page.left_ids == [SAM] and "<b>1 person in the register is not in this file</b>" \
+        in page.left_text.text()
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.result_page.report is not None, timeout=10000)
+    assert wiz.result_page.report.applied and wiz.result_page.report.left == []
+    assert ws.register.person(SAM).leaving_date is None
+    assert ws.register.person(SAM).missing_since == TODAY
+    wiz.accept()

@@ -27,6 +27,7 @@ import datetime as _dt
 import json
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,48 @@ def resolve_mapping(headers: list[str], mapping: Any, path: Path, labels: dict[s
     return m
 
 
+def _listed(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+#: how consent the file does not have is entered, in the app and on the command line
+_ENTER_IT = ("enter it from each person's consent form (Register, open the person, Enter a "
+             "consent form\u2026; or photovet register set ID --channel C{media} --consent "
+             "yes), or add {what} to the MIS export and import it again")
+
+
+def consent_not_in_file(m: ColumnMapping, labels: dict[str, str]) -> list[str]:
+    """What consent a register file has no column for at all, each said plainly with what it
+    means (everyone covered there, fail closed) and how to enter it: no video consent at all
+    (photo consent is not video consent), a channel with neither photo nor video consent. A
+    value already entered by hand in PhotoVet is kept (the import leaves it alone)."""
+    channels = list(labels)
+    no_photo = [c for c in channels if not m.fields.get(CONSENT_PREFIX + c)]
+    no_video = [c for c in channels if not m.fields.get(VIDEO_PREFIX + c)]
+    nothing = [c for c in channels if c in no_photo and c in no_video]
+    kept = " (consent already entered in PhotoVet is kept)"
+    out: list[str] = []
+    if no_video and len(no_video) == len(channels):
+        out.append("This file has no video consent at all, so everyone will be covered in "
+                   "every video until their video consent is entered" + kept + ": "
+                   + _ENTER_IT.format(media=" --media video", what="the video consent columns")
+                   + ".")
+    else:
+        only_video = [labels[c] for c in no_video if c not in nothing]
+        if only_video:
+            out.append(f"This file has no video consent for {_listed(only_video)}, so everyone "
+                       f"will be covered in videos on {_listed(only_video)} until their video "
+                       "consent is entered" + kept + ": " + _ENTER_IT.format(
+                           media=" --media video", what="those video consent columns") + ".")
+    if nothing:
+        names = _listed([labels[c] for c in nothing])
+        media = "photos" if no_video and len(no_video) == len(channels) else "photos or videos"
+        out.append(f"This file has no consent at all for {names}, so everyone "
+                   f"will be covered in {media} on {names} until their consent is entered"
+                   + kept + ": " + _ENTER_IT.format(media="", what="those columns") + ".")
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # The plan: what an import would change
 # --------------------------------------------------------------------------------------------
@@ -411,11 +454,17 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         if pid in seen or old["role"] not in roles_in_file:
             continue
         plan.missing_updates.append(pid)
+        name = f"{old['preferred_forename'] or old['legal_forename']} " \
+               f"{old['preferred_surname'] or old['legal_surname']}".strip()
         if old["valid"]:
-            name = f"{old['preferred_forename'] or old['legal_forename']} " \
-                   f"{old['preferred_surname'] or old['legal_surname']}".strip()
             report.missing.append(PersonNote(pid, name, "not in this register file: covered "
                                              "until a later import lists them again"))
+        elif old["missing_since"] and not old["leaving_date"]:
+            report.still_missing.append(PersonNote(
+                pid, name, f"not in the MIS file since {_shown('date_of_birth', old['missing_since'])}"
+                ", no leaving date: still covered"))
+        if not old["leaving_date"] and (old["valid"] or old["missing_since"]):
+            report.no_leaving_date.append(pid)
     report.skipped_rows = sorted({r.line for rows in rejected.values() for r in rows} |
                                  {r.line for r in parsed if r.errors})
     return plan
@@ -538,13 +587,22 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
 
 def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_run: bool = False,
                skip_invalid: bool = False, today: _dt.date | None = None,
-               large_ok: bool = False) -> ImportReport:
+               large_ok: bool = False, left_on: _dt.date | None = None,
+               left_ids: Iterable[str] | None = None) -> ImportReport:
     """Import an MIS export into ``register`` (see the module notes); returns a report.
     Needs a signed-in admin (a dry run too: it shows the register's consents). A file that is
     not a register export raises NotARegisterError; one with more than LARGE_REGISTER_ROWS
     rows raises RegisterTooLargeError unless ``large_ok`` (a person said it is the right
-    file), a dry run too."""
+    file), a dry run too.
+
+    ``left_on``: the people in the register this file does not list and who have no leaving
+    date (``report.no_leaving_date``; of those, only ``left_ids`` when given: the ones a
+    person was shown) left on that day: recorded with the import, in its transaction
+    (``Register.set_leaving_dates``, audited each), listed in ``report.left``. From that day
+    they are leavers: always covered, their face signatures due on the retention schedule."""
     user = register.access.require("register.import").name
+    if left_on is not None:
+        register.access.require("register.edit")
     path = Path(csv_path)
     today = today or _dt.date.today()
     headers, raw_rows, encoding, sha = read_table(path)
@@ -563,15 +621,11 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     for note in m.notes:
         report.warnings.append(RowProblem(1, "", "", note, "", "unknown_column"))
     for ch in channels:
-        if not m.fields.get(CONSENT_PREFIX + ch):
+        if m.fields.get(VIDEO_PREFIX + ch) and not m.fields.get(CONSENT_PREFIX + ch):
             report.warnings.append(RowProblem(
                 1, "", "", f"no column for {labels[ch]} photo consent: everyone counts as No for "
                 f"{labels[ch]} (except values set by hand in PhotoVet)", "", "missing_column"))
-    no_video = [labels[ch] for ch in channels if not m.fields.get(VIDEO_PREFIX + ch)]
-    if no_video and len(no_video) < len(channels):
-        report.warnings.append(RowProblem(
-            1, "", "", "no video consent column for " + ", ".join(no_video) + ": nobody has "
-            "video consent there (except values set by hand in PhotoVet)", "", "missing_column"))
+    report.consent_not_in_file = consent_not_in_file(m, labels)
     by_id: dict[str, list[Row]] = {}
     for r in parsed:
         if r.id:
@@ -601,6 +655,7 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     db = register.db
     if dry_run:
         plan_import(parsed, report, current_state(db), channels, labels, today=today)
+        _left(report, left_on, left_ids)
         return report
     import_id = "import-" + _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ") + \
         "-" + secrets.token_hex(3)
@@ -610,10 +665,24 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
                            import_id=import_id)
         apply_plan(db, plan, report, import_id=import_id, sha=sha, user=user,
                    audit=register.audit, today=today)
+        if _left(report, left_on, left_ids):
+            register.set_leaving_dates(report.left, left_on)
         report.applied = True
         report.purged = register.purge_leavers(today=today, _reason=import_id)
         report.purged += register.purge_missing(today=today, _reason=import_id)
     return report
+
+
+def _left(report: ImportReport, left_on: _dt.date | None, left_ids: Iterable[str] | None
+          ) -> list[str]:
+    """Who gets ``left_on`` as their leaving date: the people this file does not list who
+    have none (only those of ``left_ids`` when given); said in ``report.left``."""
+    if left_on is None:
+        return []
+    wanted = None if left_ids is None else set(left_ids)
+    report.left_on = left_on
+    report.left = [pid for pid in report.no_leaving_date if wanted is None or pid in wanted]
+    return report.left
 
 
 def _field_key(fld: str) -> tuple[str, str]:
@@ -621,6 +690,7 @@ def _field_key(fld: str) -> tuple[str, str]:
     return cm if cm is not None else (fld, "any")
 
 
-__all__ = ["LARGE_REGISTER_ROWS", "FileCheck", "Plan", "check_file", "current_state",
+__all__ = ["LARGE_REGISTER_ROWS", "FileCheck", "Plan", "check_file", "consent_not_in_file",
+           "current_state",
            "detail_change",
            "import_csv", "permissiveness", "plan_import", "resolve_mapping", "set_by_hand"]

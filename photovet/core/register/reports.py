@@ -240,6 +240,13 @@ class ImportReport:
     invalidated: list[PersonNote] = field(default_factory=list)  # rows rejected: now covered
     revalidated: list[PersonNote] = field(default_factory=list)  # were rejected, now valid
     missing: list[PersonNote] = field(default_factory=list)      # not in this file: now covered
+    #: not in this file, as in the import before (no leaving date yet): still covered
+    still_missing: list[PersonNote] = field(default_factory=list)
+    #: the ids of everyone this file does not list who has no leaving date (in ``missing`` or
+    #: ``still_missing``): the import can record one leaving date for them (``left_on``)
+    no_leaving_date: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)   # ids given the leaving date ``left_on``
+    left_on: _dt.date | None = None
     details_changed: list[DetailChange] = field(default_factory=list)  # names, year, class...
     #: the name and the date of birth changed under one id: probably another person (their face
     #: signatures are deleted by the import)
@@ -253,6 +260,9 @@ class ImportReport:
     purged: list[str] = field(default_factory=list)
     mapping: dict[str, str | None] = field(default_factory=dict)
     takedown: list[Any] = field(default_factory=list)  # records.TakedownItem, open after this import
+    #: consent the file has no column for at all (no video consent; a channel with neither),
+    #: each a sentence: everyone is covered there until it is entered, and how to enter it
+    consent_not_in_file: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -310,6 +320,9 @@ class ImportReport:
                 always_all=True)
         if self.hand_entries_undone():
             out.append(self.hand_entries_undone())
+        if self.consent_not_in_file:
+            out.append("CONSENT NOT IN THIS FILE:")
+            out.extend(f"  {line}" for line in self.consent_not_in_file)
         section("CONFLICTS (kept as changed in PhotoVet: the MIS file says otherwise; update the "
                 "MIS, or set the value again by hand to accept the file)", self.conflicts,
                 always_all=True)
@@ -322,6 +335,23 @@ class ImportReport:
                        "face is covered): " + ", ".join(self.signatures_removed))
         section("Rows rejected: these people are now covered", self.invalidated, always_all=True)
         section("Not in this file: these people are now covered", self.missing, always_all=True)
+        section("Still not in this file, no leaving date: still covered",
+                [n for n in self.still_missing if n.person_id not in self.left])
+        if self.left and self.left_on is not None:
+            names = {n.person_id: n.name for n in self.missing + self.still_missing}
+            verb = "would be recorded" if self.dry_run else "recorded"
+            out.append(f"Leaving date {self.left_on:%d/%m/%Y} {verb} for "
+                       f"{count(len(self.left), 'person', 'people')} not in this file "
+                       f"(always covered; their face signatures fall due for deletion): "
+                       + ", ".join(f"{names[pid]} ({pid})" if names.get(pid) else pid
+                                   for pid in self.left))
+        elif self.no_leaving_date and (self.applied or self.dry_run):
+            n = len(self.no_leaving_date)
+            out.append(f"{count(n, 'person', 'people')} not in this file "
+                       f"{'has' if n == 1 else 'have'} no leaving date. If they have left, "
+                       "record it (in the app: \u201cThey have left\u201d when checking the "
+                       "import's changes, or in the Register shown \u201cNot in the MIS file\u201d; "
+                       "or import with --left-on DD/MM/YYYY).")
         section("New people", self.new_people)
         section("Consent changes", self.consent_changes)
         section("Leavers", self.leavers)
@@ -348,7 +378,7 @@ class ImportReport:
         if not (self.errors or self.withdrawals or self.conflicts or self.new_people
                 or self.consent_changes
                 or self.leavers or self.invalidated or self.missing or self.details_changed
-                or self.identity_changes):
+                or self.identity_changes or self.left):
             out.append("Nothing changed: the register already matches this file.")
         return out
 
@@ -364,6 +394,10 @@ class ImportReport:
             "invalidated": [n.to_dict() for n in self.invalidated],
             "revalidated": [n.to_dict() for n in self.revalidated],
             "missing": [n.to_dict() for n in self.missing],
+            "still_missing": [n.to_dict() for n in self.still_missing],
+            "no_leaving_date": list(self.no_leaving_date),
+            "left": list(self.left),
+            "left_on": self.left_on.isoformat() if self.left_on else None,
             "details_changed": [d.to_dict() for d in self.details_changed],
             "identity_changes": [d.to_dict() for d in self.identity_changes],
             "signatures_removed": list(self.signatures_removed),
@@ -374,6 +408,7 @@ class ImportReport:
             "purged": list(self.purged),
             "mapping": dict(self.mapping),
             "takedown": [t.id for t in self.takedown],
+            "consent_not_in_file": list(self.consent_not_in_file),
         }
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QStyledItemDelegate,
     QTableWidget,
@@ -59,7 +60,8 @@ from photovet.core.register.mapping import (
 from photovet.core.register.reports import ImportReport
 from photovet.core.words import rejected_count
 
-from ..words import day, error_text, media_count, plural
+from ..words import day, error_text, esc, media_count, plural
+from .common import DateField
 
 NOT_IN_FILE = "(not in this file)"
 WITHDRAWN_TINT = QColor("#fde2e1")
@@ -448,6 +450,14 @@ class PreviewPage(QWizardPage):
         self.busy.setTextVisible(False)
         self.status = QLabel("Checking the file\u2026")
         self.status.setWordWrap(True)
+        # consent the file has no column for (no video consent at all...): said above the
+        # list, not under Warnings, with what it means and how to enter it
+        self.not_in_file = QLabel("")
+        self.not_in_file.setObjectName("ConsentNotInFile")
+        self.not_in_file.setWordWrap(True)
+        self.not_in_file.setTextFormat(Qt.TextFormat.RichText)
+        self.not_in_file.setStyleSheet(f"background: {WITHDRAWN_TINT.name()}; padding: 6px;")
+        self.not_in_file.hide()
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Change", "Details"])
         self.tree.setAccessibleName("Changes the import would make")
@@ -480,10 +490,33 @@ class PreviewPage(QWizardPage):
         eb.addWidget(self.errors, 1)
         eb.addWidget(self.skip)
         eb.addWidget(self.skip_note)
+        # people the register has and this file does not, with no leaving date: "they have
+        # left" (one date for all of them, recorded with the import) or not now (audit s28)
+        self.left_ids: list[str] = []       # the people the choice is about, as shown
+        self.left_text = QLabel("")
+        self.left_text.setWordWrap(True)
+        self.left_yes = QRadioButton("They have &left. Leaving date:")
+        self.left_no = QRadioButton("&Not now: they stay in the register, always covered")
+        self.left_no.setChecked(True)
+        self.left_date = DateField(None, name="Leaving date")
+        self.left_date.changed.connect(lambda: self.left_yes.setChecked(True))
+        self.left_box = QWidget()
+        self.left_box.setObjectName("LeftChoice")
+        lb = QVBoxLayout(self.left_box)
+        lb.setContentsMargins(0, 0, 0, 0)
+        lb.addWidget(self.left_text)
+        yes_row = QHBoxLayout()
+        yes_row.addWidget(self.left_yes)
+        yes_row.addWidget(self.left_date, 1)
+        lb.addLayout(yes_row)
+        lb.addWidget(self.left_no)
+        self.left_box.hide()
         lay = QVBoxLayout(self)
         lay.addWidget(self.status)
         lay.addWidget(self.busy)
+        lay.addWidget(self.not_in_file)
         lay.addWidget(self.tree, 3)
+        lay.addWidget(self.left_box)
         lay.addWidget(self.error_box, 2)
 
     def initializePage(self) -> None:
@@ -506,6 +539,9 @@ class PreviewPage(QWizardPage):
         self.tree.clear()
         self.errors.setRowCount(0)
         self.error_box.hide()
+        self.not_in_file.hide()
+        self.left_box.hide()
+        self.left_ids = []
         self.busy.show()
         self.status.setText("Checking the file\u2026")
         path, mapping, skip = self.wiz.file_page.path(), self.wiz.mapping_page.mapping(), \
@@ -574,6 +610,9 @@ class PreviewPage(QWizardPage):
             + ("Consent WITHDRAWN for someone: photos already posted may need taking down."
                if r.withdrawals else "")
             + (f" {r.hand_entries_undone()}" if r.hand_entries_undone() else ""))
+        self.not_in_file.setText("<b>Consent not in this file</b>" + "".join(
+            f"<p>{esc(line)}</p>" for line in r.consent_not_in_file))
+        self.not_in_file.setVisible(bool(r.consent_not_in_file))
         self._section("Consent withdrawn: check photos already posted", r.withdrawals,
                       tint=WITHDRAWN_TINT)
         self._section("Kept as changed in PhotoVet (the file says otherwise)", r.conflicts,
@@ -582,6 +621,8 @@ class PreviewPage(QWizardPage):
                       tint=WITHDRAWN_TINT)
         self._section("Not in this file: these people will be covered", r.missing,
                       tint=WITHDRAWN_TINT)
+        self._section("Still not in this file, no leaving date (still covered)",
+                      r.still_missing, expanded=len(r.still_missing) <= 20)
         self._section("Same UPN, probably a different person (check the UPN in the MIS)",
                       r.identity_changes, tint=WITHDRAWN_TINT)
         self._section("New people", r.new_people, expanded=len(r.new_people) <= 40)
@@ -607,7 +648,42 @@ class PreviewPage(QWizardPage):
         self.errors.resizeColumnsToContents()
         self.errors.horizontalHeader().setStretchLastSection(True)
         self.error_box.setVisible(bool(n_err))
+        self._offer_leaving_date(r)
         QTimer.singleShot(0, self.errors.resizeRowsToContents)   # once the columns are laid out
+
+    def _offer_leaving_date(self, r: ImportReport) -> None:
+        """Everyone this file does not list who has no leaving date: one leaving date for all
+        of them with the import, or not now (the choice is kept when the same people are
+        shown again)."""
+        if self.left_ids != r.no_leaving_date:
+            self.left_date.set_value(None)   # (writing in it chooses "they have left")
+            self.left_no.setChecked(True)
+        self.left_ids = list(r.no_leaving_date)
+        n = len(self.left_ids)
+        if not n:
+            self.left_box.hide()
+            return
+        days = self.wiz.ctx.ws.settings.retention.purge_encodings_days_after_leaving
+        self.left_text.setText(
+            f"<b>{plural(n, 'person', 'people')} in the register "
+            f"{'is' if n == 1 else 'are'} not in this file</b> and "
+            f"{'has' if n == 1 else 'have'} no leaving date (listed above). If they have left "
+            "(for example last year's Year 6), record one leaving date for all of them with "
+            "this import: from that day they are always covered, and their face signatures are "
+            "due for deletion " + (f"{days} days after it" if days else "on that day") +
+            ". Anyone who has not left: choose Not now, and check that your MIS export lists "
+            "them.")
+        self.left_box.show()
+
+    def left_choice(self) -> tuple:
+        """(leaving date, the people it is for) chosen here, or (None, [])."""
+        if not self.left_ids or not self.left_yes.isChecked():
+            return None, []
+        return self.left_date.value(), list(self.left_ids)
+
+    def validatePage(self) -> bool:
+        # "they have left" needs a date as written (never one guessed)
+        return not (self.left_ids and self.left_yes.isChecked() and not self.left_date.check())
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
@@ -648,12 +724,14 @@ class ResultPage(QWizardPage):
         w = self.wiz
         path, mapping = w.file_page.path(), w.mapping_page.mapping()
         skip = w.preview_page.skip.isChecked()
+        left_on, left_ids = w.preview_page.left_choice()
         ctx, large_ok = w.ctx, w.large_ok
 
         def run():
             with ctx.thread_workspace() as wws:
                 return wws.import_register(path, mapping=mapping, skip_invalid=skip,
-                                           large_ok=large_ok)
+                                           large_ok=large_ok, left_on=left_on,
+                                           left_ids=left_ids)
 
         ctx.workers.start(run, name="import", on_return=self._done, on_error=self._failed)
 
