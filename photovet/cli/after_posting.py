@@ -27,6 +27,7 @@ from photovet.cli.common import (
     printable,
     register_id,
 )
+from photovet.core import words
 from photovet.core.errors import PhotoVetError
 
 
@@ -45,17 +46,22 @@ from photovet.core.errors import PhotoVetError
               help="The copies really were posted on --channel though they were exported for "
                    "another channel: record it all the same. Everyone in them is checked "
                    "against their consent there: a copy showing someone who may not be shown "
-                   "there is not recorded (take it down). Without it, that is refused.")
+                   "there is put on the take-down list at once (take it down). Without it, "
+                   "that is refused.")
 def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: str | None,
                url: str | None, caption: str | None, elsewhere: bool) -> None:
     """Record that exported photos were posted: a whole batch (--batch LABEL) or FILES (found by
-    their content, so renamed copies work, or by their export path)."""
+    their content, so renamed copies work, or by their export path).
+
+    A post that happened is always recorded, even one PhotoVet would not have allowed (a
+    photo taken down, on the take-down list, or showing someone now covered there): it is
+    flagged, put on the take-down list at once and said (exit 1): take it down."""
     if not batch and not files:
         raise click.UsageError("say what was posted: --batch LABEL or one or more FILES")
     date = parse_day(day)
     ws = open_workspace()
     problems: list = []
-    refused: list = []
+    not_allowed: list = []
     label = channel
     try:
         label = get_channel(ws, channel).label
@@ -67,12 +73,14 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
                                    people=ws.register.people(), mode=ws.settings.mode,
                                    threshold=ws.settings.text.caption_threshold,
                                    # taken down, on the take-down list, or someone in it may
-                                   # not be shown there now: each said, the others recorded
-                                   refused=refused)
+                                   # not be shown there now: recorded all the same (it was
+                                   # posted), on the take-down list at once, each said
+                                   not_allowed=not_allowed)
         # posted somewhere someone has no consent for (a copy made for another channel): the
         # take-down list says so at once, here too
+        flagged = {str(f) for f, _why in not_allowed}
         urgent = [i for i in ws.takedown(record=True) if i.status == "posted"
-                  and i.channel == channel and i.new]
+                  and i.channel == channel and i.new and i.output_path not in flagged]
     except PhotoVetError as exc:
         suggestion = getattr(exc, "suggestion", None)     # a refused caption (CaptionError)
         if suggestion is None:
@@ -84,21 +92,20 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
         ws.close()
     for f, why in problems:
         fail_line(f, why)
-    for _f, why in refused:
-        fail_line(None, f"not marked as posted: {why}")
-    if refused:
-        click.echo("PhotoVet never records these as posted. If one is already on "
-                   f"{label}, take it down now; a photo still wanted is exported again "
-                   "(checked and approved afresh).", err=True)
-    not_marked = len(problems) + len(refused)
+    for _f, why in not_allowed:
+        click.echo(f"warning: {words.posted_not_allowed(why, label)}", err=True)
+    if not_allowed:
+        click.echo("See 'photovet takedown'; once taken down, mark the item done. A photo still "
+                   "wanted is exported again (checked and approved afresh).", err=True)
     click.echo(f"Marked {n} export(s) as posted on {channel}" + (f" ({url})" if url else "")
-               + (f"; {not_marked} file(s) not marked" if not_marked else ""))
+               + (f"; {len(not_allowed)} of them must be taken down now" if not_allowed else "")
+               + (f"; {len(problems)} file(s) not marked" if problems else ""))
     for item in urgent:
         who = "; ".join(f"{item.names.get(p, p)}: {item.reasons.get(p, '')}" for p in item.people)
         click.echo(f"warning: {Path(item.output_path).name} must be taken down from "
                    f"{item.channel_label or item.channel} now ({printable(who)}); see "
                    "'photovet takedown'", err=True)
-    sys.exit(EXIT_SOME_FAILED if problems or refused else EXIT_OK)
+    sys.exit(EXIT_SOME_FAILED if problems or not_allowed else EXIT_OK)
 
 
 @click.command("exports")

@@ -452,10 +452,25 @@ def approvals_after_last_day(name: str, last: _dt.date, keep: bool = False) -> s
                "no longer count: another senior leader approves them again."))
 
 
+def posted_not_allowed(why: str, channel_label: str) -> str:
+    """A post recorded though PhotoVet would not have allowed it (``Records.mark_posted``):
+    why, that it is on record all the same, and what to do now."""
+    why = why.strip()     # it starts with the file's name: never capitalised
+    why = why if why.endswith(".") else why + "."
+    return (f"{why} It is recorded as posted all the same (a post that happened is always on "
+            f"record) and is on the take-down list now: take it down from {channel_label}.")
+
+
+def not_allowed_note(why: str) -> str:
+    """A take-down item's words for a post PhotoVet would not have allowed."""
+    return f"Recorded as posted although PhotoVet did not allow it: {why}"
+
+
 __all__ = ["DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_REASON_START", "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_word",
            "consent_missing_words", "consent_word", "count", "full_sentence", "maybe_how",
            "maybe_reason", "maybe_shown_count", "media_count",
-           "media_of", "not_in_mis_file", "part_of", "register_count", "rejected_count",
+           "media_of", "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
+           "register_count", "rejected_count",
            "request_words", "takedown_reason", "tally", "uk_day", "verb", "withdrawn_reason"]

@@ -283,8 +283,8 @@ def test_import_device(tmp_path, monkeypatch):
 def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_path):
     """A copy made for Facebook said to be posted on X, where Amy's family said No: the
     command says at once that it must come down (an audit found it said nothing; only the
-    take-down list knew). Since s27 it is not recorded as posted either (policy.post_refusal):
-    the others are, and the command ends with 1."""
+    take-down list knew). Since s29 it is recorded (it happened) and listed at once, each said
+    (policy.post_refusal), and the command ends with 1."""
     rows = [{"upn": A, "surname": "Able", "forename": "Amy", "consent": {"x": "No"}},
             {"upn": B, "surname": "Brook", "forename": "Ben"}]
     db = open_db()
@@ -300,13 +300,20 @@ def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_p
     assert r.exit_code == 1 and "it was exported for Facebook, not X" in r.stderr
     assert "--posted-elsewhere" in r.stderr
     r = run("posted", "--batch", "trip", "--channel", "x", "--posted-elsewhere")   # it happened
-    assert r.exit_code == 1 and "Marked 1 export(s) as posted on x; 1 file(s) not marked" \
-        in r.stdout
-    assert (f"error: not marked as posted: {Path(amy.output).name} cannot be posted on X "
-            "(Twitter) because Amy Able's consent for X (Twitter) is No") in r.stderr
-    assert "If one is already on X (Twitter), take it down now" in r.stderr
-    r = run("posted", "--batch", "trip", "--channel", "facebook")      # consent there: silent
+    assert r.exit_code == 1 and "Marked 2 export(s) as posted on x; 1 of them must be taken " \
+        "down now" in r.stdout
+    assert (f"warning: {Path(amy.output).name} cannot be posted on X (Twitter) because Amy "
+            "Able's consent for X (Twitter) is No. It is recorded as posted all the same (a "
+            "post that happened is always on record) and is on the take-down list now: take it "
+            "down from X (Twitter).") in r.stderr
+    (item,) = lines(run("takedown", "--json").stdout)
+    assert Path(item["output_path"]).name == Path(amy.output).name and item["channel"] == "x"
+    r = run("posted", ben.output, "--channel", "facebook")      # consent there: silent
     assert r.exit_code == 0 and "warning:" not in r.stderr
+    # Amy's copy is on the take-down list (for X): PhotoVet would not post it anywhere now
+    # (policy.post_refusal), so a post on Facebook is recorded, flagged and listed too
+    r = run("posted", amy.output, "--channel", "facebook")
+    assert r.exit_code == 1 and "is on the take-down list (since " in r.stderr
 
 
 def test_covered_faces_are_counted_even_when_no_one_was_recognised():
@@ -370,8 +377,9 @@ def test_posted_with_its_own_caption_checks_it_and_records_whom_it_names(school)
 
 def test_posted_never_records_a_photo_taken_down_or_listed_again(school):
     """Audit s27, finding 1: 'posted' recorded a re-post of a photo taken down nine minutes
-    earlier and of photos on the take-down list, without a word. Now each is refused with who
-    and why, the rest of the batch is recorded, and the command ends with 1."""
+    earlier and of photos on the take-down list, without a word. s29: a post that happened is
+    always on record: each is recorded flagged, on the take-down list at once (taken down:
+    open again), said with who and why and what to do, and the command ends with 1."""
     tmp, rows, res = school
     earlier = f"{dt.date.today() - dt.timedelta(days=3):%d/%m/%Y}"
     assert run("posted", "--batch", "trip", "--channel", "facebook", "--date",
@@ -384,16 +392,26 @@ def test_posted_never_records_a_photo_taken_down_or_listed_again(school):
     r = run("posted", "--batch", "trip", "--channel", "facebook")
     today = f"{dt.date.today():%d/%m/%Y}"
     assert r.exit_code == 1, r.output
-    assert "Marked 1 export(s) as posted on facebook; 2 file(s) not marked" in r.stdout
-    assert (f"error: not marked as posted: trip0.jpg was taken down from Facebook on {today} "
-            f"because Amy Able's consent for Facebook was withdrawn on {today}: it cannot be "
-            "posted again") in r.stderr
-    assert (f"error: not marked as posted: trip1.jpg is on the take-down list (since {today}) "
-            "because Amy Able's consent for Facebook was withdrawn") in r.stderr
+    assert "Marked 3 export(s) as posted on facebook; 2 of them must be taken down now" \
+        in r.stdout
+    assert (f"warning: trip0.jpg was taken down from Facebook on {today} because Amy Able's "
+            f"consent for Facebook was withdrawn on {today}: it cannot be posted again. It is "
+            "recorded as posted all the same") in r.stderr
+    assert (f"warning: trip1.jpg is on the take-down list (since {today}) because Amy Able's "
+            "consent for Facebook was withdrawn") in r.stderr
+    assert "See 'photovet takedown'; once taken down, mark the item done." in r.stderr
     posts = {Path(x["output_path"]).name: len(x["posts"])
              for x in lines(run("exports", "--json").stdout)}
-    assert posts == {"trip0.jpg": 1, "trip1.jpg": 1, "trip2.jpg": 2}
+    assert posts == {"trip0.jpg": 2, "trip1.jpg": 2, "trip2.jpg": 2}
+    flags = {Path(x["output_path"]).name: [bool(p["not_allowed"]) for p in x["posts"]]
+             for x in lines(run("exports", "--json").stdout)}
+    assert flags == {"trip0.jpg": [False, True], "trip1.jpg": [False, True],
+                     "trip2.jpg": [False, False]}
+    # taken down, it is open on the list again
+    again = {Path(i["output_path"]).name: i for i in lines(run("takedown", "--json").stdout)}
+    assert sorted(again) == ["trip0.jpg", "trip1.jpg"]
+    assert again["trip0.jpg"]["id"] == items["trip0.jpg"]["id"] and not again["trip0.jpg"]["done"]
     # by file, too
-    r = run("posted", res[0].output, "--channel", "facebook")
-    assert r.exit_code == 1 and "trip0.jpg was taken down" in r.stderr
-    assert "Marked 0 export(s)" in r.stdout
+    r = run("posted", res[0].output, "--channel", "facebook", "--url", "https://fb/3")
+    assert r.exit_code == 1 and "warning: trip0.jpg is on the take-down list" in r.stderr
+    assert "Marked 1 export(s)" in r.stdout

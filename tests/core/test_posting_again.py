@@ -1,8 +1,10 @@
-"""'Mark as posted' never records a post of what policy forbids (audit s27, finding 1): an
+"""'Mark as posted' of what PhotoVet would not have allowed (audit s27, finding 1; s29): an
 export that was taken down, that is on the take-down list, or that shows (or names) someone who
-would now be covered on that channel. policy.post_refusal decides; Records.mark_posted enforces
-it (a batch: the others are recorded, each refused one said); and a post recorded after a
-take-down all the same (old data) puts the item back on the list."""
+would now be covered on that channel. policy.post_refusal says why; Records.mark_posted records
+the post all the same (it happened: subject access reports and the take-down list need it),
+flagged with why, puts it on the take-down list in the same transaction (an item taken down is
+open again) and audits it; the front ends say each one with what to do. A post recorded after a
+take-down by older data puts the item back on the list too."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ import datetime as dt
 import pytest
 from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
 
-from photovet.core.models import NO, Channel
+from photovet.core.models import NO, YES, Channel
 from photovet.core.policy import TakenDown, post_refusal
 from photovet.core.records import takedown
-from photovet.core.records.exports import CaptionRef, RecordsError
+from photovet.core.records.exports import CaptionRef
 from photovet.core.storage import open_db
 from photovet.core.words import (
     DO_NOT_PHOTOGRAPH,
@@ -26,6 +28,7 @@ from photovet.core.words import (
     REJECTED,
     WITHDRAWN,
     TakedownReason,
+    posted_not_allowed,
 )
 from tests.conftest import office_access, office_records
 
@@ -55,77 +58,130 @@ def posts(rec, rid: int) -> int:
     return len(rec.get(rid).posts)
 
 
-def test_taken_down_and_listed_photos_are_refused_and_the_others_recorded(trip):
+def test_a_repost_of_photos_taken_down_or_listed_is_recorded_flagged_and_listed(trip):
     rec, reg, ids = trip
     reg.withdraw("AMY", "facebook")
     items = {i.export_id: i for i in takedown.evaluate(rec, reg)}
     assert sorted(items) == [ids[1], ids[2]]
     takedown.mark_done(rec, [items[ids[1]].id], "removed")
     listed, done_on = f"{TODAY:%d/%m/%Y}", f"{TODAY:%d/%m/%Y}"
+    assert [i.export_id for i in takedown.evaluate(rec, reg)] == [ids[2]]
 
-    # without a list for the refused ones, nothing at all is recorded, and every one is named
-    with pytest.raises(RecordsError) as err:
-        rec.mark_posted(batch="trip", channel="facebook", date=TODAY)
-    assert "photo001.jpg was taken down" in err.value.message
-    assert "photo002.jpg is on the take-down list" in err.value.message
-    assert "take it down now" in (err.value.hint or "")
-    assert [posts(rec, ids[k]) for k in (1, 2, 3, 4)] == [1, 1, 1, 1]
-
-    # a batch: the others are recorded, and each refused one says who and why
-    refused: list = []
+    # a batch: every post is recorded; those PhotoVet would not have allowed say who and why
+    flagged: list = []
     marked: list = []
-    assert rec.mark_posted(batch="trip", channel="facebook", date=TODAY, refused=refused,
-                           marked=marked) == 2
-    assert sorted(marked) == [ids[3], ids[4]]          # Amy only covered, or her name covered
-    assert [(p.name, why) for p, why in refused] == [
+    assert rec.mark_posted(batch="trip", channel="facebook", date=TODAY, url="https://fb/2",
+                           not_allowed=flagged, marked=marked) == 4
+    assert sorted(marked) == sorted(ids.values())
+    assert [(p.name, why) for p, why in flagged] == [
         ("photo001.jpg", f"photo001.jpg was taken down from Facebook on {done_on} because Amy "
                          "Able's consent for Facebook is No: it cannot be posted again"),
         ("photo002.jpg", f"photo002.jpg is on the take-down list (since {listed}) because Amy "
                          "Able's consent for Facebook is No: it cannot be posted again")]
-    assert [posts(rec, ids[k]) for k in (1, 2, 3, 4)] == [1, 1, 2, 2]
-    row = rec.audit.rows(action="export.post-refused")[-1]
+    assert [posts(rec, ids[k]) for k in (1, 2, 3, 4)] == [2, 2, 2, 2]
+    # the post is on record, flagged with why (its subject access report lists it)
+    last = rec.get(ids[1]).posts[-1]
+    assert last.url == "https://fb/2" and last.not_allowed == flagged[0][1]
+    assert last.not_allowed_at and rec.get(ids[3]).posts[-1].not_allowed == ""
+    assert [r.id for r in rec.exports(person="AMY") if any(p.not_allowed for p in r.posts)] \
+        == [ids[1], ids[2]]
+    # on the take-down list at once: the item taken down is open again, and says why
+    now = {i.export_id: i for i in takedown.evaluate(rec, reg)}
+    assert sorted(now) == [ids[1], ids[2]]
+    assert now[ids[1]].id == items[ids[1]].id and not now[ids[1]].done
+    assert now[ids[1]].status == "posted" and now[ids[1]].not_allowed == flagged[0][1]
+    assert takedown.open_count(rec) == 2
+    row = rec.audit.rows(action="export.posted-not-allowed")[-1]
     assert row["details"]["export_ids"] == [ids[1], ids[2]] and "Amy" not in str(row)
-    # the take-down list is as it was: one open, one done
-    assert [i.export_id for i in takedown.evaluate(rec, reg)] == [ids[2]]
+    assert sorted(row["details"]["takedown_items"]) == sorted(now[k].id for k in (ids[1], ids[2]))
+    assert rec.audit.rows(action="takedown.reopened")[-1]["details"]["item"] == \
+        items[ids[1]].id
+    # without a list for them, every post is recorded all the same (nothing is raised)
+    assert rec.mark_posted(batch="trip", channel="facebook", date=TODAY) == 4
+    assert [posts(rec, ids[k]) for k in (1, 2, 3, 4)] == [3, 3, 3, 3]
+    assert takedown.open_count(rec) == 2
+    # what the front ends say, from the core's words
+    assert posted_not_allowed(flagged[0][1], "Facebook") == (
+        f"photo001.jpg was taken down from Facebook on {done_on} because Amy Able's consent "
+        "for Facebook is No: it cannot be posted again. It is recorded as posted all the same "
+        "(a post that happened is always on record) and is on the take-down list now: take it "
+        "down from Facebook.")
 
 
-def test_someone_now_covered_refuses_the_post_before_any_take_down_list(trip, tmp_path):
+def test_a_repost_after_consent_was_given_again_still_comes_down(trip, tmp_path):
+    """Taken down for a withdrawal; consent given again since; then posted again: it came down
+    for a reason and PhotoVet would not have allowed it, so it is listed again with the
+    reason held from then (nobody in it lacks consent now)."""
+    rec, reg, ids = trip
+    reg.withdraw("AMY", "facebook")
+    item = next(i for i in takedown.evaluate(rec, reg) if i.export_id == ids[1])
+    takedown.mark_done(rec, [item.id], "removed")
+    reg.people_by_id["AMY"].photo_consent["facebook"] = YES
+    assert takedown.evaluate(rec, reg) == []
+    flagged: list = []
+    assert rec.mark_posted(files=[rec.get(ids[1]).output_path], channel="facebook",
+                           not_allowed=flagged) == 1
+    assert flagged[0][1].startswith("photo001.jpg was taken down from Facebook on ")
+    [again] = takedown.evaluate(rec, reg)
+    assert again.id == item.id and not again.done and again.status == "posted"
+    assert again.people == ["AMY"] and again.reasons == item.reasons
+    assert again.not_allowed == flagged[0][1]
+    # on the printable list and the spreadsheet too
+    sheet = takedown.write_csv([again], tmp_path / "takedown.csv")
+    assert "Recorded as posted although PhotoVet did not allow it" in \
+        sheet.read_text(encoding="utf-8-sig")
+    page = takedown.write_html([again], tmp_path / "takedown.html")
+    assert "Recorded as posted although PhotoVet did not allow it" in \
+        page.read_text(encoding="utf-8")
+    # marked done, it stays done until it is posted again
+    takedown.mark_done(rec, [again.id], "removed again")
+    assert takedown.evaluate(rec, reg) == []
+    [done] = [i for i in takedown.evaluate(rec, reg, include_done=True) if i.export_id == ids[1]]
+    assert done.done and done.note == "removed again"
+
+
+def test_someone_now_covered_is_recorded_and_listed_before_any_take_down_list(trip, tmp_path):
     rec, reg, ids = trip
     reg.people_by_id["BEN"].do_not_photograph = True      # nobody has looked at the list yet
-    refused: list = []
+    flagged: list = []
     assert rec.mark_posted(files=[rec.get(ids[k]).output_path for k in (1, 2, 3)],
-                           channel="facebook", refused=refused) == 1
-    assert [why for _, why in refused] == [
+                           channel="facebook", not_allowed=flagged) == 3
+    assert [why for _, why in flagged] == [
         "photo002.jpg cannot be posted on Facebook because Ben Brook is on the "
         "do-not-photograph list",
         "photo003.jpg cannot be posted on Facebook because Ben Brook is on the "
         "do-not-photograph list"]
+    assert sorted(i.export_id for i in takedown.evaluate(rec, reg)) == [ids[2], ids[3]]
     # a readable name whose name consent is gone, and a leaver
     reg.people_by_id["CAL"].leaving_date = TODAY - dt.timedelta(days=1)
     named = rec.add_export(make_export(tmp_path, 9, names_shown=["AMY"]), batch="names",
                            channel="facebook", preparer="p", approver="a")
-    refused = []
+    flagged = []
     assert rec.mark_posted(files=[rec.get(named).output_path, rec.get(ids[4]).output_path],
-                           channel="facebook", refused=refused) == 0
-    assert refused[0][1] == ("photo009.jpg cannot be posted on Facebook because Amy Able's "
+                           channel="facebook", not_allowed=flagged) == 2
+    assert flagged[0][1] == ("photo009.jpg cannot be posted on Facebook because Amy Able's "
                              "name can be read in it (no consent to show names)")
-    assert refused[1][1] == ("photo004.jpg cannot be posted on Facebook because Cal Cole left "
+    assert flagged[1][1] == ("photo004.jpg cannot be posted on Facebook because Cal Cole left "
                              f"school on {TODAY - dt.timedelta(days=1):%d/%m/%Y}")
+    assert {named, ids[4]} <= {i.export_id for i in takedown.evaluate(rec, reg)
+                               if i.status == "posted"}
 
 
 def test_posted_elsewhere_is_judged_by_consent_on_that_channel(trip):
     rec, reg, ids = trip
     reg.people_by_id["AMY"].photo_consent["x"] = NO
-    refused: list = []
+    flagged: list = []
     n = rec.mark_posted(files=[rec.get(ids[k]).output_path for k in (1, 3)], channel="x",
-                        elsewhere=True, refused=refused)
-    assert n == 1 and rec.get(ids[3]).posts[-1].channel == "x"
-    assert [why for _, why in refused] == [
+                        elsewhere=True, not_allowed=flagged)
+    assert n == 2 and rec.get(ids[3]).posts[-1].channel == "x"
+    assert [why for _, why in flagged] == [
         "photo001.jpg cannot be posted on X (Twitter) because Amy Able's consent for "
         "X (Twitter) is No"]
+    [item] = [i for i in takedown.evaluate(rec, reg) if i.channel == "x"]
+    assert item.export_id == ids[1] and item.status == "posted"
 
 
-def test_a_caption_naming_someone_who_may_no_longer_be_named_refuses_the_post(tmp_path):
+def test_a_caption_naming_someone_who_may_no_longer_be_named_is_flagged(tmp_path):
     rec = office_records(open_db())
     amy = person("A1", "Amy", "Able", name_with_photo=True)
     rec.register = FakeRegister([amy])
@@ -133,12 +189,13 @@ def test_a_caption_naming_someone_who_may_no_longer_be_named_refuses_the_post(tm
                          preparer="p", approver="a", caption="Amy Able wins",
                          caption_refs=[CaptionRef("A1", "Amy Able", "full")])
     amy.do_not_photograph = True
-    refused: list = []
-    assert rec.mark_posted(batch="b", channel="facebook", refused=refused) == 0
-    assert refused[0][1] == ("photo001.jpg cannot be posted on Facebook because its caption "
+    flagged: list = []
+    assert rec.mark_posted(batch="b", channel="facebook", not_allowed=flagged) == 1
+    assert flagged[0][1] == ("photo001.jpg cannot be posted on Facebook because its caption "
                              "names Amy Able as \u201cAmy Able\u201d (on the do-not-photograph "
                              "list)")
-    assert rec.get(rid).posts == []
+    assert len(rec.get(rid).posts) == 1 and rec.get(rid).posts[0].not_allowed
+    assert [i.export_id for i in takedown.evaluate(rec, rec.register)] == [rid]
 
 
 def test_a_post_recorded_after_the_take_down_all_the_same_reopens_the_item(trip):
@@ -171,6 +228,20 @@ def test_a_post_recorded_after_the_take_down_all_the_same_reopens_the_item(trip)
     assert [i.export_id for i in takedown.evaluate(rec, reg)] == [ids[2]]
 
 
+def test_the_same_post_recorded_again_after_the_take_down_reopens_it(trip):
+    """The post of 01/11 recorded again (same day, same address) after it was taken down: it
+    is the same post, still up: flagged now, and the item is open again."""
+    rec, reg, ids = trip
+    reg.withdraw("AMY", "facebook")
+    item = next(i for i in takedown.evaluate(rec, reg) if i.export_id == ids[1])
+    takedown.mark_done(rec, [item.id], "removed")
+    flagged: list = []
+    assert rec.mark_posted(files=[rec.get(ids[1]).output_path], channel="facebook",
+                           date=dt.date(2026, 11, 1), not_allowed=flagged) == 1
+    assert posts(rec, ids[1]) == 1 and rec.get(ids[1]).posts[0].not_allowed == flagged[0][1]
+    assert item.id in {i.id for i in takedown.evaluate(rec, reg)}
+
+
 def test_with_the_real_register_a_withdrawal_is_said_as_one(tmp_path):
     """The audit's case with the register as the app keeps it: a withdrawal in the MIS, the
     item marked done, then the batch marked posted again."""
@@ -191,15 +262,19 @@ def test_with_the_real_register_a_withdrawal_is_said_as_one(tmp_path):
     ws.import_register(register_csv(tmp_path / "r2.csv", rows))
     item = next(i for i in ws.takedown() if i.export_id == ids[0])
     takedown.mark_done(rec, [item.id], "removed")
-    refused: list = []
-    assert rec.mark_posted(batch="Facebook", channel="facebook", refused=refused,
-                           date=TODAY) == 1
+    flagged: list = []
+    assert rec.mark_posted(batch="Facebook", channel="facebook", not_allowed=flagged,
+                           date=TODAY, url="https://fb/again") == 3
     today = f"{TODAY:%d/%m/%Y}"
-    assert [why for _, why in refused] == [
+    assert [why for _, why in flagged] == [
         f"facebook-trip-006.jpg was taken down from Facebook on {today} because Seun Adeyemi's "
         f"consent for Facebook was withdrawn on {today}: it cannot be posted again",
         f"facebook-trip-007.jpg is on the take-down list (since {today}) because Kit Hart is "
         f"on the do-not-photograph list since {today}: it cannot be posted again"]
+    assert sorted(i.export_id for i in ws.takedown()) == ids[:2]
+    # Seun's subject access report has the post, with its address
+    assert any(p.url == "https://fb/again" for r in rec.exports(person=seun) for p in r.posts)
+    assert ws.audit.verify().ok
     ws.close()
 
 
@@ -228,9 +303,9 @@ def test_who_asked_for_a_video_withdrawal_is_said_where_it_belongs(tmp_path):
         assert item.reasons[seun] == (
             f"Consent withdrawn for videos on Facebook on {today} (requested by Mrs Adeyemi "
             f"(mother), on the phone, {asked})")
-        refused: list = []
-        assert rec.mark_posted(batch="Clips", channel="facebook", refused=refused) == 0
-        assert [why for _, why in refused] == [
+        flagged: list = []
+        assert rec.mark_posted(batch="Clips", channel="facebook", not_allowed=flagged) == 1
+        assert [why for _, why in flagged] == [
             f"clip.jpg is on the take-down list (since {today}) because Seun Adeyemi's consent "
             f"for videos on Facebook was withdrawn on {today} (requested by Mrs Adeyemi "
             f"(mother), on the phone, {asked}): it cannot be posted"]

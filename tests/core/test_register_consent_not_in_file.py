@@ -6,6 +6,7 @@ and nobody knew why)."""
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 
 from photovet.core.models import NOT_RECORDED, YES

@@ -19,7 +19,6 @@ import pytest
 from photovet.core.errors import ApprovalError
 from photovet.core.models import VideoAnalysis
 from photovet.core.pipeline import Engine, export_batch
-from photovet.core.records.exports import RecordsError
 from photovet.core.review import ReviewRefused
 from tests.conftest import act_as, register_workspace, watch_video
 
@@ -301,9 +300,12 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
     assert [i.export_id for i in items] == [rec.id]
     assert "videos on" in " ".join(items[0].reasons.values())
 
-    # and is never recorded as posted again (by video consent)
-    with pytest.raises(RecordsError, match="videos on School website"):
-        ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY)
+    # posted again all the same: recorded, flagged (by video consent), still on the list
+    flagged: list = []
+    assert ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY,
+                                  url="https://school.example/again", not_allowed=flagged) == 1
+    assert "videos on School website" in flagged[0][1]
+    assert [i.export_id for i in ws.takedown()] == [rec.id]
 
     # purge: the original video goes once its export is verified (and posted)
     report = purge_batch(ws.records, "Sports day", dry_run=False, permanent=True)

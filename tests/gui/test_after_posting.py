@@ -529,11 +529,11 @@ def test_mark_posted_with_a_caption_is_checked_and_recorded(posted, qtbot, ws):
                if p.caption)
 
 
-def test_mark_posted_never_records_a_photo_taken_down_or_showing_someone_now_covered(
-        posted, qtbot, ws):
+def test_mark_posted_of_a_photo_taken_down_is_recorded_and_says_take_it_down(posted, qtbot, ws):
     """Audit s27, finding 1: "Mark as posted" recorded a re-post of a photo taken down minutes
-    earlier, without a word. The core refuses each such photo with who and why; the others are
-    recorded, and every refused one is listed."""
+    earlier, without a word. s29: a post that happened is always on record, so it is recorded,
+    flagged, and on the take-down list at once; the warning says each one, who and why, and
+    to take it down now."""
     win = posted
     withdraw(win, TORI, qtbot)
     qtbot.waitUntil(lambda: "1 posted photo must be taken down" in win.takedown_banner.text(),
@@ -557,36 +557,23 @@ def test_mark_posted_never_records_a_photo_taken_down_or_showing_someone_now_cov
     qtbot.waitUntil(lambda: bool(said), timeout=10000)
     name, icon, text = said[0]
     today = _dt.date.today().strftime("%d/%m/%Y")
-    assert name == "PostsRefused" and icon == QMessageBox.Icon.Warning
-    assert text.startswith("2 photos marked as posted.")
+    assert name == "PostedNotAllowed" and icon == QMessageBox.Icon.Warning
+    assert text.startswith("3 photos marked as posted.\n\n1 photo PhotoVet would not have "
+                           "allowed is recorded as posted all the same (a post that happened "
+                           "is always on record) and on the take-down list now:")
     assert (f"\u2022 {tori} was taken down from Facebook on {today} because Tori Amos's "
             "consent for Facebook") in text
     assert "it cannot be posted again." in text
-    assert "If one is already on Facebook, take it down now." in text
+    assert "Take it down from Facebook now, then mark it done on the take-down list." in text
     reposted = {Path(r.output_path).name: [p.url for p in r.posts]
                 for r in ws.records.exports(batch="Sports day")}
-    assert reposted[tori] == [""]                       # only the first post
-    assert sum(urls == ["", "https://facebook.example/posts/3"]
-               for urls in reposted.values()) == 2
-
-    # every photo refused: nothing marked, said in the form, which stays open
-    seen: dict = {}
-
-    def only_tori(d: MarkPostedDialog) -> None:
-        d.accept()
-        qtbot.waitUntil(lambda: d.refusal.isVisible(), timeout=10000)
-        seen["text"], seen["open"] = d.refusal.text(), d.isVisible()
-        d.reject()
-
-    hist = win.after.open_exports()
-    row = next(i for i, r in enumerate(hist.model.records) if Path(r.output_path).name == tori)
-    hist.table.selectRow(row)
-    answer(only_tori, kind=MarkPostedDialog)
-    hist.posted_btn.click()
-    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
-    assert seen["open"] and seen["text"].startswith("Nothing was marked as posted.")
-    assert f"{tori} was taken down from Facebook on {today}" in seen["text"]
-    hist.accept()
+    assert reposted[tori] == ["", "https://facebook.example/posts/3"]
+    assert all(urls == ["", "https://facebook.example/posts/3"] for urls in reposted.values())
+    # the take-down list has it again, open
+    [again] = ws.takedown()
+    assert again.id == item.id and not again.done and again.not_allowed
+    qtbot.waitUntil(lambda: "1 posted photo must be taken down" in win.takedown_banner.text(),
+                    timeout=10000)
 
 
 def test_a_caption_the_core_refuses_at_export_says_why_on_the_result_page(window, qtbot,
@@ -712,25 +699,17 @@ def test_an_export_that_writes_nothing_new_says_so_and_a_posted_batch_gets_a_new
     dlg.reject()
 
 
-def test_a_long_list_of_refused_photos_stays_on_the_screen(window, qtbot):
-    """A whole trip refused (41 photos): the form scrolls its list, and the warning shows the
+def test_a_long_list_of_photos_to_take_down_stays_on_the_screen(window, qtbot):
+    """A whole trip posted though on the take-down list (41 photos): the warning shows the
     first eight with every one in its details."""
-    refused = [(Path(f"/x/trip-{i:03d}.jpg"), f"trip-{i:03d}.jpg is on the take-down list "
+    flagged = [(Path(f"/x/trip-{i:03d}.jpg"), f"trip-{i:03d}.jpg is on the take-down list "
                 f"(since 30/11/2026) because Kit Hart is on the do-not-photograph list: it "
                 "cannot be posted again") for i in range(41)]
     said: list = []
     answer(lambda box: (said.append((box.text(), box.detailedText())), box.accept()),
            kind=QMessageBox)
-    window.after._posted(([], [], refused), "", window, "Facebook")
+    window.after._posted(([], [], flagged), "", window, "Facebook")
     text, details = said[0]
     assert text.count("\u2022") == 8 and "\u2026 and 33 more (Show Details)" in text
-    assert "41 photos not marked" in text and details.count("trip-") == 41
-    dlg = MarkPostedDialog(["Trip"], window.ctx.channels(), batch="Trip", parent=window,
-                           on_submit=lambda: None)
-    dlg.show()
-    dlg.show_refusal("Nothing was marked as posted.\n\n"
-                     + after_posting.not_marked_text([], refused, "Facebook"))
-    qtbot.waitUntil(lambda: dlg.refusal_area.isVisible(), timeout=5000)
-    dlg.adjustSize()
-    assert dlg.height() < 700 and dlg.refusal_area.verticalScrollBar().maximum() > 0
-    dlg.reject()
+    assert "41 photos PhotoVet would not have allowed are recorded as posted" in text
+    assert "Take them down from Facebook now" in text and details.count("trip-") == 41

@@ -56,6 +56,10 @@ class PostRecord:
     caption: str | None = None        # None: posted with the export's caption
     caption_people: dict[str, CaptionRef] = field(default_factory=dict)
     created_at: str = ""              # when it was recorded (UTC ISO)
+    #: why PhotoVet would not have allowed this post ('' it allowed it): recorded all the same
+    #: (it happened) and put on the take-down list at once
+    not_allowed: str = ""
+    not_allowed_at: str | None = None     # when it was recorded so (UTC ISO)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -617,7 +621,7 @@ class Records:
                     problems: list | None = None, caption: str | None = None,
                     people: Sequence[Person] | None = None, mode: str = "consent",
                     threshold: int = 90, elsewhere: bool = False,
-                    marked: list | None = None, refused: list | None = None) -> int:
+                    marked: list | None = None, not_allowed: list | None = None) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
         output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
@@ -638,12 +642,15 @@ class Records:
         ``marked``: a list that receives the ids of the records marked (to say how many photos
         and videos they were, ``records_by_id``).
 
-        An export is never recorded as posted when it was taken down or is on the take-down
-        list, or when someone it shows (or names) would now be covered on ``channel``
+        A post that happened is always on record (subject access reports, the take-down list),
+        even when PhotoVet would not have allowed it: an export taken down or on the take-down
+        list, or showing (or naming) someone who would now be covered on ``channel``
         (``policy.post_refusal``, judged in the transaction that records the post, with
-        ``self.register`` as it is then): ``refused`` receives ``(file, why)`` for each and the
-        others are recorded (audited, "export.post-refused"); without ``refused``, any such
-        export refuses the whole call (RecordsError naming them all; nothing recorded)."""
+        ``self.register`` as it is then). Such a post is recorded flagged
+        (``PostRecord.not_allowed``: why), put on the take-down list in the same transaction
+        (an item taken down is open again), and audited ("export.posted-not-allowed", ids
+        only); ``not_allowed`` receives ``(file, why)`` for each, for the front end to say
+        (``words.posted_not_allowed``)."""
         user = self.audit.access.require("post").name
         check = None if elsewhere else channel
         if not channel:
@@ -683,38 +690,21 @@ class Records:
             return self._record_posts(
                 ids, batch=batch, files=files, channel=channel, day=day, now=now, url=url,
                 user=user, caption=caption, people=people, mode=mode, threshold=threshold,
-                elsewhere=elsewhere, date=date, marked=marked, refused=refused)
+                elsewhere=elsewhere, date=date, marked=marked, not_allowed=not_allowed)
 
     def _record_posts(self, ids: list[int], *, batch: str | None, files: list[Path] | None,
                       channel: str, day: str, now: str, url: str | None, user: str,
                       caption: str | None, people: Sequence[Person] | None, mode: str,
                       threshold: int, elsewhere: bool, date: _dt.date | None,
-                      marked: list | None, refused: list | None) -> int:
-        """``mark_posted`` in its transaction: what may not be posted again is taken out (or
-        refuses the call), the caption is checked, the posts are written."""
-        from photovet.core.records.takedown import post_refusals  # noqa: PLC0415
+                      marked: list | None, not_allowed: list | None) -> int:
+        """``mark_posted`` in its transaction: the caption is checked, the posts are written
+        (those PhotoVet would not have allowed flagged, and on the take-down list at once)."""
+        from photovet.core.records.takedown import list_not_allowed, post_refusals  # noqa: PLC0415
 
         # the right to post as the register holds it now, under the writer lock: a role ended
         # on another PC while the files were being matched stops it
         user = self.audit.access.require("post").name
         no = post_refusals(self, self.register, ids, channel)
-        if no:
-            paths = dict(self.db.execute(
-                f"SELECT id, output_path FROM exports WHERE id IN ({','.join('?' for _ in no)})",
-                list(no)).fetchall())
-            if refused is None:
-                raise RecordsError(
-                    "nothing was marked as posted: " + "; ".join(no[i] for i in ids if i in no),
-                    hint="A photo that was taken down, is on the take-down list or shows "
-                         "someone who may not be shown there now is never recorded as posted. "
-                         f"If one is already on {self._channel_label(channel)}, take it down "
-                         "now. A photo still wanted is exported again: checked and approved "
-                         "afresh.")
-            refused.extend((Path(paths[i]), no[i]) for i in ids if i in no)
-            self.audit.record("export.post-refused", {
-                "batch": batch, "export_ids": [i for i in ids if i in no], "channel": channel,
-                "date": day})
-            ids = [i for i in ids if i not in no]
         refs: list[CaptionRef] = []
         medias: dict[int, str] = {}
         if caption is not None and ids:
@@ -737,10 +727,19 @@ class Records:
                 raise bad_caption
             refs = caption_refs(caption, people, ch, on, threshold=threshold)
         for rid in ids:
+            why = no.get(rid, "")
             self.db.execute(
-                "INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [rid, channel, day, url or "", user, now])
+                "INSERT INTO posts (export_id, channel, posted_on, url, actor, created_at, "
+                "not_allowed, not_allowed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                [rid, channel, day, url or "", user, now, why, now if why else None])
+            if why:
+                # the same post recorded again (after a take-down): flagged now, so the
+                # take-down list has it again
+                self.db.execute(
+                    "UPDATE posts SET not_allowed = ?, not_allowed_at = ? WHERE export_id = ? "
+                    "AND channel = ? AND posted_on = ? AND url = ?",
+                    [why, now, rid, channel, day, url or ""])
             if caption is None:
                 continue
             post_id = self.db.scalar(
@@ -759,6 +758,18 @@ class Records:
             if elsewhere:
                 details["elsewhere"] = True
             self.audit.record("export.posted", details)
+        flagged = [i for i in ids if i in no]
+        if flagged:
+            # on the take-down list at once, in this transaction (taken down: open again)
+            items = list_not_allowed(self, self.register, flagged, channel)
+            self.audit.record("export.posted-not-allowed", {
+                "batch": batch, "export_ids": flagged, "channel": channel, "date": day,
+                "takedown_items": sorted({it.id for it in items if it.channel == channel})})
+            if not_allowed is not None:
+                paths = dict(self.db.execute(
+                    f"SELECT id, output_path FROM exports WHERE id IN "
+                    f"({','.join('?' for _ in flagged)})", flagged).fetchall())
+                not_allowed.extend((Path(paths[i]), no[i]) for i in flagged)
         if marked is not None:
             marked.extend(ids)
         return len(ids)
@@ -796,11 +807,13 @@ class Records:
             qmarks = ",".join("?" for _ in by_id)
             posts: dict[int, PostRecord] = {}
             for p in self.db.execute(
-                    f"SELECT id, export_id, channel, posted_on, url, actor, caption, created_at "
+                    f"SELECT id, export_id, channel, posted_on, url, actor, caption, created_at, "
+                    f"not_allowed, not_allowed_at "
                     f"FROM posts WHERE export_id IN ({qmarks}) ORDER BY posted_on, id",
                     list(by_id)):
                 post = PostRecord(id=p[0], export_id=p[1], channel=p[2], posted_on=p[3],
-                                  url=p[4], user=p[5], caption=p[6], created_at=p[7] or "")
+                                  url=p[4], user=p[5], caption=p[6], created_at=p[7] or "",
+                                  not_allowed=p[8] or "", not_allowed_at=p[9])
                 by_id[p[1]].posts.append(post)
                 posts[post.id] = post
             for eid, post_id, pid, found, form, refused, media in self.db.execute(

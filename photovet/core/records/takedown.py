@@ -49,7 +49,7 @@ from photovet.core.policy import (
     post_refusal,
 )
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
-from photovet.core.words import OTHER, TakedownReason, takedown_reason
+from photovet.core.words import OTHER, TakedownReason, not_allowed_note, takedown_reason
 
 
 @dataclass
@@ -77,6 +77,8 @@ class TakedownItem:
     copy_on_disk: bool = False       # the exported file is still at output_path on this PC
     #: id -> the reason in its parts (``reasons`` is their words)
     parts: dict[str, TakedownReason] = field(default_factory=dict)
+    #: a post here recorded though PhotoVet would not have allowed it: why ('' none)
+    not_allowed: str = ""
 
     @property
     def done(self) -> bool:
@@ -178,12 +180,21 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
 
 
 def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
-             person: str | None = None, include_done: bool = False) -> list[TakedownItem]:
+             person: str | None = None, include_done: bool = False,
+             export_ids: Iterable[int] | None = None) -> list[TakedownItem]:
     """The files to take down (posted) or not to post (exported only), per channel, brought up
-    to date in the ``takedown_items`` table. With ``person``, only items involving them."""
+    to date in the ``takedown_items`` table. With ``person``, only items involving them; with
+    ``export_ids``, only those exports (``Records.mark_posted``).
+
+    A post recorded though PhotoVet would not have allowed it (``PostRecord.not_allowed``) is
+    listed on its channel even when nobody in it lacks consent now (taken down before, and
+    consent given again since): it came down, or was listed, for a reason, and is said with
+    the reasons the item holds from then."""
     on = on or _dt.date.today()
     people_cache: dict = {}
-    if person is not None:
+    if export_ids is not None:
+        recs = records.records_by_id(list(export_ids))
+    elif person is not None:
         recs = records._select(
             "WHERE id IN (SELECT export_id FROM export_people WHERE person = ? AND role IN "
             "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
@@ -194,7 +205,8 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
             "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))"
             " OR id IN (SELECT export_id FROM caption_people)"
             " OR id IN (SELECT export_id FROM export_maybe)")
-    wanted: list[tuple[ExportRecord, Channel, str, list[str], dict[str, TakedownReason]]] = []
+    wanted: list[tuple[ExportRecord, Channel, str, list[str], dict[str, TakedownReason],
+                       str]] = []
     for rec in recs:
         posted_channels = list(dict.fromkeys(p.channel for p in rec.posts))
         chans = [(c, "posted") for c in posted_channels]
@@ -203,17 +215,24 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
         for ch, status in chans:
             channel = _channel(records, ch)
             parts = _reasons(rec, channel, register, on, people_cache)
-            if parts and (person is None or person in parts):
-                wanted.append((rec, channel, status, list(parts), parts))
+            flags = [p for p in rec.posts if p.channel == ch and p.not_allowed]
+            flag = max(flags, key=lambda p: p.not_allowed_at or "").not_allowed if flags else ""
+            if (parts and (person is None or person in parts)) or (flag and person is None):
+                wanted.append((rec, channel, status, list(parts), parts, flag))
     items: list[TakedownItem] = []
     now = _now()
     db = records.db
     with db.atomic():
-        for rec, channel, status, people, parts in wanted:
+        for rec, channel, status, people, parts, flag in wanted:
             reasons = {pid: r.words for pid, r in parts.items()}
-            row = db.one("SELECT id, first_listed_at, done_at, done_by, note FROM takedown_items "
-                         "WHERE export_id = ? AND channel = ?", [rec.id, channel.id])
+            row = db.one("SELECT id, first_listed_at, done_at, done_by, note, people, reasons "
+                         "FROM takedown_items WHERE export_id = ? AND channel = ?",
+                         [rec.id, channel.id])
             new = row is None
+            if not parts:
+                # only a post PhotoVet would not have allowed: the reasons held from when it
+                # was listed (on this channel, else on another), none when there are none
+                people, reasons = _held_reasons(db, rec.id, row)
             if new:
                 new_id = db.insert(
                     "INSERT INTO takedown_items (export_id, channel, people, reasons, "
@@ -221,8 +240,10 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                     [rec.id, channel.id, json.dumps(people), json.dumps(reasons), now])
                 row = (new_id, now, None, None, None)
             else:
-                db.execute("UPDATE takedown_items SET people = ?, reasons = ? WHERE id = ?",
-                           [json.dumps(people), json.dumps(reasons), row[0]])
+                if parts:
+                    db.execute("UPDATE takedown_items SET people = ?, reasons = ? WHERE id = ?",
+                               [json.dumps(people), json.dumps(reasons), row[0]])
+                row = tuple(row[:5])
             if row[2] is not None:
                 row = _reopened(records, row, rec, channel.id)
             if row[2] is not None and not include_done:
@@ -234,19 +255,58 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 source_path=rec.source_path, batch=rec.batch, channel_label=channel.label,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
                 done_at=row[2], done_by=row[3], note=row[4], new=new,
-                copy_on_disk=os.path.lexists(rec.output_path), parts=parts))
+                copy_on_disk=os.path.lexists(rec.output_path), parts=parts, not_allowed=flag))
     items.sort(key=lambda i: (i.status != "posted", i.id))
     return items
+
+
+def list_not_allowed(records: Records, register: Any, export_ids: Iterable[int],
+                     channel: str) -> list[TakedownItem]:
+    """Posts on ``channel`` just recorded though PhotoVet would not have allowed them
+    (``Records.mark_posted``, in its transaction): each is on the take-down list now, an item
+    already taken down open again (audited, "takedown.reopened"), whatever the clock says about
+    when it was done. Returns the items of ``export_ids`` (every channel)."""
+    ids = [int(i) for i in export_ids]
+    for rid in ids:
+        row = records.db.one("SELECT id, done_at, done_by FROM takedown_items WHERE "
+                             "export_id = ? AND channel = ?", [rid, channel])
+        if row is not None and row[1] is not None:
+            records.db.execute("UPDATE takedown_items SET done_at = NULL, done_by = NULL "
+                               "WHERE id = ?", [row[0]])
+            records.audit.record("takedown.reopened", {
+                "item": row[0], "export_id": rid, "channel": channel, "was_done_at": row[1],
+                "done_by": row[2], "posted_at": _now(), "not_allowed": True})
+    return evaluate(records, register, export_ids=ids)
+
+
+def _held_reasons(db: Any, export_id: int, row: tuple | None) -> tuple[list[str], dict]:
+    """The people and reasons a take-down item holds (``row``: this channel's, read with
+    them), else those of the export's other items: why a post PhotoVet would not have allowed
+    must come down when nobody in it lacks consent now."""
+    rows = [row[5:7]] if row is not None else []
+    rows += db.all("SELECT people, reasons FROM takedown_items WHERE export_id = ? ORDER BY id",
+                   [export_id])
+    for people, reasons in rows:
+        try:
+            held_people, held_reasons = json.loads(people or "[]"), json.loads(reasons or "{}")
+        except ValueError:
+            continue
+        if held_people:
+            return list(held_people), dict(held_reasons)
+    return [], {}
 
 
 def _reopened(records: Records, row: tuple, rec: ExportRecord, channel: str) -> tuple:
     """A done item whose export was recorded as posted on its channel AFTER it was taken down
     is open again (``row`` as read, or with ``done_at`` cleared): it is live once more and must
-    come down. Posting it is refused (``policy.post_refusal``); this catches a post recorded
-    all the same (a register written before that rule, or another tool). Audited."""
-    later = records.db.scalar(
-        "SELECT MAX(created_at) FROM posts WHERE export_id = ? AND channel = ?",
-        [rec.id, channel], None)
+    come down. ``Records.mark_posted`` records such a post flagged (``not_allowed_at``: the
+    same post recorded again counts from then); a post recorded all the same by a register
+    written before that rule, or another tool, is caught too. Audited."""
+    times = records.db.one(
+        "SELECT MAX(created_at), MAX(not_allowed_at) FROM posts WHERE export_id = ? AND "
+        "channel = ?", [rec.id, channel]) or (None, None)
+    stamps = [t for t in times if t]
+    later = max(stamps, key=_when) if stamps else None
     if not later or _when(later) <= _when(row[2]):
         return row
     records.db.execute("UPDATE takedown_items SET done_at = NULL, done_by = NULL WHERE id = ?",
@@ -477,7 +537,9 @@ def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
         w.writerow([_csv_cell(v) for v in [
             it.id, it.status, it.channel_label or it.channel, it.action, "; ".join(it.people),
             "; ".join(it.names.get(p, "") for p in it.people),
-            "; ".join(f"{p}: {it.reasons[p]}" for p in it.people), it.output_path,
+            "; ".join([f"{p}: {it.reasons[p]}" for p in it.people]
+                      + ([not_allowed_note(it.not_allowed)] if it.not_allowed else [])),
+            it.output_path,
             it.output_sha256, it.batch, "; ".join(_day(p.posted_on) for p in it.posts),
             "; ".join(p.url for p in it.posts if p.url), _day(it.first_listed_at),
             _day(it.done_at), it.done_by or "", it.note or "",
@@ -507,7 +569,8 @@ def write_html(items: list[TakedownItem], path: str | Path, *, school: str = "")
     for it in items:
         people = "".join(
             f"<li><b>{e(it.names.get(p, '') or p)}</b> ({e(p)}): {e(it.reasons.get(p, ''))}</li>"
-            for p in it.people)
+            for p in it.people) + (f"<li>{e(not_allowed_note(it.not_allowed))}</li>"
+                                   if it.not_allowed else "")
         posts = "; ".join(_day(p.posted_on) + (f" — {e(p.url)}" if p.url else "")
                           for p in it.posts) or "not posted"
         thumb = _thumb(it.output_path)
@@ -559,5 +622,6 @@ in PhotoVet.</p>
     return write_report(Path(path), doc, overwrite=True, example="takedown.html")
 
 
-__all__ = ["CopyDeletion", "TakedownItem", "delete_copies", "evaluate", "mark_done", "open_count",
+__all__ = ["CopyDeletion", "TakedownItem", "delete_copies", "evaluate", "list_not_allowed",
+           "mark_done", "open_count",
            "post_refusals", "taken_down", "write_csv", "write_html"]

@@ -634,6 +634,15 @@ def _approvals_after_role(db: Database) -> None:
                    [str(last), str(name)])
 
 
+def _posts_not_allowed(db: Database) -> None:
+    """A post that happened is on record even when PhotoVet would not have allowed it (taken
+    down before, on the take-down list, or showing someone now covered there): ``not_allowed``
+    says why ('' for a post it allowed), ``not_allowed_at`` when it was recorded so (the same
+    post recorded again after a take-down puts it back on the list)."""
+    ddl(db, "ALTER TABLE posts ADD COLUMN not_allowed TEXT NOT NULL DEFAULT ''")
+    ddl(db, "ALTER TABLE posts ADD COLUMN not_allowed_at TEXT")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -671,6 +680,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("register-0008-former-names", _former_names),
     Migration("records-0006-faces-that-may-be", _faces_that_may_be),
     Migration("accounts-0002-approvals-after-role", _approvals_after_role),
+    Migration("records-0008-posts-not-allowed", _posts_not_allowed),
 )
 
 

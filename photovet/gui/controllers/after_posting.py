@@ -291,11 +291,12 @@ class AfterPostingController(QObject):
 
         def post():
             problems: list = []
-            refused: list = []
+            not_allowed: list = []
             with ctx.thread_workspace() as wws:
                 # a whole batch is marked or refused as one, in one sentence (a batch exported
-                # for another channel); chosen files each say what went wrong; photos taken
-                # down, listed, or showing someone now covered are each said, the rest recorded
+                # for another channel); chosen files each say what went wrong; a post PhotoVet
+                # would not have allowed (taken down, listed, or showing someone now covered)
+                # is recorded all the same, on the take-down list at once, and each is said
                 marked: list[int] = []
                 try:
                     wws.records.mark_posted(
@@ -303,20 +304,19 @@ class AfterPostingController(QObject):
                         url=v["url"], problems=problems if files else None,
                         caption=v["caption"], people=wws.register.people(),
                         mode=wws.settings.mode, threshold=wws.settings.text.caption_threshold,
-                        elsewhere=elsewhere, marked=marked, refused=refused)
+                        elsewhere=elsewhere, marked=marked, not_allowed=not_allowed)
                 except PhotoVetError as exc:       # nothing recorded: said in the form
                     return None, error_text(exc), getattr(exc, "suggestion", "") or ""
                 # counted as everywhere else: "2 photos and 1 video"
-                return (wws.records.records_by_id(marked), problems, refused), "", ""
+                return (wws.records.records_by_id(marked), problems, not_allowed), "", ""
 
         def done(res) -> None:
             result, refusal, suggestion = res
             if not isValid(dlg):
                 return
-            if result is not None and not result[0] and (result[1] or result[2]):
+            if result is not None and not result[0] and result[1]:
                 # nothing recorded: said in the form, which stays open
-                refusal = "Nothing was marked as posted.\n\n" + not_marked_text(
-                    result[1], result[2], self._label(v["channel"]))
+                refusal = "Nothing was marked as posted.\n\n" + not_marked_text(result[1])
                 result = None
             if result is None:
                 dlg.show_refusal(refusal, suggestion)
@@ -355,8 +355,8 @@ class AfterPostingController(QObject):
             f"If you chose {label} by mistake, go back and choose where it was exported "
             f"for (what you typed is kept). If it really was posted on {label}, record it: "
             f"PhotoVet checks everyone in it against their consent for {label}, and a photo "
-            "showing someone who may not be shown there is not recorded: you are told to take "
-            "it down.")
+            "showing someone who may not be shown there is put on the take-down list at once: "
+            "you are told to take it down.")
         record = box.addButton(f"It was posted on {label}: record it",
                                QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Go back", QMessageBox.ButtonRole.RejectRole)
@@ -365,20 +365,23 @@ class AfterPostingController(QObject):
 
     def _posted(self, result, batch: str, parent: QWidget, label: str = "") -> None:
         marked, problems, *rest = result
-        refused = rest[0] if rest else []
+        not_allowed = rest[0] if rest else []
         n = len(marked)
         self.ctx.records_changed.emit()
         text = f"{media_count(marked)} marked as posted."
-        if problems or refused:
-            text += "\n\n" + not_marked_text(problems, refused, label)
-        if refused:          # what was not recorded is the news: a warning, every one listed
-            box = QMessageBox(QMessageBox.Icon.Warning, "Posted, but not all", text,
+        if not_allowed:
+            text += "\n\n" + not_allowed_text(not_allowed, label)
+        if problems:
+            text += "\n\n" + not_marked_text(problems)
+        if not_allowed:      # what must come down now is the news: a warning, every one listed
+            box = QMessageBox(QMessageBox.Icon.Warning, "Posted: take down now", text,
                               parent=parent)
-            box.setObjectName("PostsRefused")
-            if len(refused) > 8:      # a long list: the first in view, every one in the details
+            box.setObjectName("PostedNotAllowed")
+            if len(not_allowed) > 8:  # a long list: the first in view, every one in the details
                 box.setText(f"{media_count(marked)} marked as posted.\n\n"
-                            + not_marked_text(problems, refused, label, limit=8))
-                box.setDetailedText("\n".join(f"{why.rstrip('.')}." for _f, why in refused))
+                            + not_allowed_text(not_allowed, label, limit=8)
+                            + ("\n\n" + not_marked_text(problems) if problems else ""))
+                box.setDetailedText("\n".join(f"{why.rstrip('.')}." for _f, why in not_allowed))
             box.exec()
             return
         if batch and self.ctx.ws.settings.retention.delete_originals_when == "posted" and n:
@@ -488,32 +491,34 @@ class AfterPostingController(QObject):
                                                                  "Report not made", t))
 
 
-def not_marked_text(problems: list, refused: list, label: str = "", *,
-                    limit: int | None = None) -> str:
+def not_marked_text(problems: list) -> str:
     """What was not marked as posted, every one said: files the core could not match or that
-    were exported for another channel (``problems``; one reason said once), and photos PhotoVet
-    never records as posted (``refused``: taken down, on the take-down list, or showing someone
-    now covered there; each with who and why, in the core's words)."""
-    parts: list[str] = []
+    were exported for another channel (one reason said once)."""
     reasons = {why for _f, why in problems}
     if len(problems) > 1 and len(reasons) == 1:     # one reason, said once
-        parts.append(f"{plural(len(problems), 'file')} not marked: {next(iter(reasons))}.")
-    elif problems:
-        parts.append(f"{plural(len(problems), 'file')} not marked: "
-                     + "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5]))
-    if refused:
-        where = f" on {label}" if label else ""
-        these = "this" if len(refused) == 1 else "these"
-        parts.append(
-            f"{media_words([f for f, _ in refused])} not marked: PhotoVet never records "
-            f"{these} as posted.\n"
+        return f"{plural(len(problems), 'file')} not marked: {next(iter(reasons))}."
+    if problems:
+        return (f"{plural(len(problems), 'file')} not marked: "
+                + "; ".join(f"{Path(f).name}: {why}" for f, why in problems[:5]))
+    return ""
+
+
+def not_allowed_text(not_allowed: list, label: str = "", *, limit: int | None = None) -> str:
+    """Posts recorded though PhotoVet would not have allowed them (taken down, on the take-down
+    list, or showing someone now covered there; each with who and why, in the core's words):
+    on record all the same, on the take-down list now, and what to do."""
+    one = len(not_allowed) == 1
+    where = f" from {label}" if label else ""
+    return (f"{media_words([f for f, _ in not_allowed])} PhotoVet would not have allowed "
+            f"{'is' if one else 'are'} recorded as posted all the same (a post that happened "
+            "is always on record) and on the take-down list now:\n"
             # each starts with its file's name, as it is spelled (never capitalised)
-            + "\n".join(f"\u2022 {why.rstrip('.')}." for _f, why in refused[:limit])
-            + (f"\n\u2026 and {len(refused) - limit} more (Show Details)"
-               if limit is not None and len(refused) > limit else "")
-            + f"\n\nIf one is already{where}, take it down now. A photo still wanted is "
+            + "\n".join(f"\u2022 {why.rstrip('.')}." for _f, why in not_allowed[:limit])
+            + (f"\n\u2026 and {len(not_allowed) - limit} more (Show Details)"
+               if limit is not None and len(not_allowed) > limit else "")
+            + f"\n\nTake {'it' if one else 'them'} down{where} now, then mark "
+              f"{'it' if one else 'them'} done on the take-down list. A photo still wanted is "
               "exported again: checked and approved afresh.")
-    return "\n\n".join(parts)
 
 
 def originals_rule_text(when: str) -> str:
@@ -527,5 +532,6 @@ def originals_rule_text(when: str) -> str:
     return f"The school's settings say originals are deleted {what}."
 
 
-__all__ = ["AfterPostingController", "TakedownSummary", "banner_text", "not_marked_text",
+__all__ = ["AfterPostingController", "TakedownSummary", "banner_text", "not_allowed_text",
+           "not_marked_text",
            "originals_rule_text", "takedown_summary"]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.records.takedown import TakedownItem
+from photovet.core.words import not_allowed_note
 
 from .. import style
 from ..words import day, plural
@@ -102,7 +103,8 @@ class TakedownDialog(QDialog):
         self.table.setRowCount(len(items))
         for r, it in enumerate(items):
             who = ", ".join(it.names.get(p, p) for p in it.people)
-            why = "; ".join(it.reasons.get(p, "") for p in it.people)
+            why = "; ".join([it.reasons.get(p, "") for p in it.people]
+                            + ([not_allowed_note(it.not_allowed)] if it.not_allowed else []))
             posts = "; ".join(day(p.posted_on) for p in it.posts) or "Not posted"
             action = it.action + (f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
             where = (f"{Path(it.output_path).name} (still on this PC)" if it.copy_on_disk
