@@ -133,7 +133,9 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
         return
     for r in recs:
         posts = "; ".join(f"{labels.get(p.channel, p.channel)} {day_text(p.posted_on)}"
-                          + (f" {p.url}" if p.url else "") for p in r.posts) or "not posted"
+                          + (f" {p.url}" if p.url else "")
+                          + (" (posted though not allowed)" if p.not_allowed else "")
+                          for p in r.posts) or "not posted"
         click.echo(f"#{r.id}  {day_text(r.created_at)}  {labels.get(r.channel, r.channel)}  "
                    f"batch '{r.batch}'  {Path(r.output_path).name}")
         click.echo(f"     faces shown: {people_text(r.people_shown, names)}; covered: "

@@ -411,6 +411,8 @@ def test_posted_never_records_a_photo_taken_down_or_listed_again(school):
     again = {Path(i["output_path"]).name: i for i in lines(run("takedown", "--json").stdout)}
     assert sorted(again) == ["trip0.jpg", "trip1.jpg"]
     assert again["trip0.jpg"]["id"] == items["trip0.jpg"]["id"] and not again["trip0.jpg"]["done"]
+    listing = run("exports").stdout
+    assert listing.count("(posted though not allowed)") == 2
     # by file, too
     r = run("posted", res[0].output, "--channel", "facebook", "--url", "https://fb/3")
     assert r.exit_code == 1 and "warning: trip0.jpg is on the take-down list" in r.stderr

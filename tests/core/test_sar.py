@@ -226,3 +226,21 @@ def test_the_opening_line_is_true_and_a_pending_take_down_is_in_the_report(world
     # Ben has nothing to take down
     page, _ = parse(subject_access_report(reg, rec, "BEN", tmp_path / "sar3.html"))
     assert "Nothing published or exported with this person has to come down." in page.text
+
+
+def test_a_post_photovet_would_not_have_allowed_is_in_the_report_without_others_reasons(
+        world, tmp_path):
+    """s29: a re-post after Amy's withdrawal is recorded (it happened) and flagged; Ben's
+    report lists it and says it was not allowed, without why (the reason names Amy)."""
+    rec, reg = world
+    rec.add_export(make_export(tmp_path, 5, shown=["AMY", "BEN"]), batch="trip",
+                   channel="facebook", preparer="jo", approver="head")
+    flagged: list = []
+    assert rec.mark_posted(batch="trip", channel="facebook", date=dt.date(2025, 6, 1),
+                           not_allowed=flagged) == 4
+    assert [p.name for p, _why in flagged] == ["photo001.jpg", "photo005.jpg"]
+    assert "Amy" in flagged[1][1]
+    page, _doc = parse(subject_access_report(reg, rec, "BEN", tmp_path / "ben.html"))
+    assert "01/06/2025, recorded as posted although PhotoVet did not allow it (put on the " \
+           "take-down list)" in page.text
+    assert "Amy" not in page.text

@@ -440,6 +440,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             f"<li>{e(labels.get(p.channel, p.channel))}, {e(_day(p.posted_on))}"
             + (f", {e(p.url)}" if p.url else "")
             + (f", with the caption \u201c{e(p.caption)}\u201d" if p.caption is not None else "")
+            # said without why: the reason may name other people
+            + (", recorded as posted although PhotoVet did not allow it (put on the take-down "
+               "list)" if p.not_allowed else "")
             + "</li>" for p in r.posts)
         posts_html = f"<ul>{posts}</ul>" if posts else "<p>Not marked as posted.</p>"
         if r.checks:

@@ -80,7 +80,9 @@ class ExportsModel(QAbstractTableModel):
             return r.approver or "\u2014"
         if col == self.CAPTION:          # a line each: the export's, a post's own
             return "\n".join(caption_brief(r, self.labels))
-        posts = [f"{self.labels.get(p.channel, p.channel)} {day(p.posted_on)}" for p in r.posts]
+        posts = [f"{self.labels.get(p.channel, p.channel)} {day(p.posted_on)}"
+                 + (" (posted though not allowed)" if p.not_allowed else "")
+                 for p in r.posts]
         return "; ".join(posts) or "Not posted"
 
     def caption_html(self, r: ExportRecord) -> str:
