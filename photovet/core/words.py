@@ -452,6 +452,18 @@ def approvals_after_last_day(name: str, last: _dt.date, keep: bool = False) -> s
                "no longer count: another senior leader approves them again."))
 
 
+#: how consent a register file has no column for is entered (``ImportReport.
+#: consent_not_in_file``): in the app, and on the command line (the report says both)
+CONSENT_NOT_IN_FILE_APP = ("To enter it: open the person in the Consent register and choose "
+                           "Enter a consent form\u2026, or add the missing columns to the MIS "
+                           "export and import it again.")
+CONSENT_NOT_IN_FILE_COMMAND = ("To enter it: in the app, open the person in the Consent "
+                               "register and choose Enter a consent form\u2026; on the command "
+                               "line, photovet register set ID --channel C --consent yes "
+                               "(with --media video for video consent). Or add the missing "
+                               "columns to the MIS export and import it again.")
+
+
 def posted_not_allowed(why: str, channel_label: str) -> str:
     """A post recorded though PhotoVet would not have allowed it (``Records.mark_posted``):
     why, that it is on record all the same, and what to do now."""
@@ -466,7 +478,8 @@ def not_allowed_note(why: str) -> str:
     return f"Recorded as posted although PhotoVet did not allow it: {why}"
 
 
-__all__ = ["DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_REASON_START", "NO_CONSENT", "OTHER",
+__all__ = ["CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
+           "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_REASON_START", "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_word",
            "consent_missing_words", "consent_word", "count", "full_sentence", "maybe_how",

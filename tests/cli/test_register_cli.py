@@ -458,9 +458,10 @@ def test_import_says_the_file_has_no_video_consent_and_records_who_left(csv_file
     code, out, _ = run("register", "import", str(september), "--dry-run", "--left-on",
                        "22/07/2026")
     assert code == 0, out
-    assert (f"Leaving date 22/07/2026 would be recorded for 1 person not in this file (always "
-            f"covered; their face signatures fall due for deletion): Joel Abrahams ({UPN2})"
-            in out)
+    assert (f"  Joel Abrahams ({UPN2}): not in this register file: leaving date 22/07/2026 "
+            "would be recorded (always covered)") in out
+    assert ("Leaving date 22/07/2026 would be recorded for 1 person not in this file (listed "
+            "above): always covered, and their face signatures fall due for deletion.") in out
     code, out, _ = run("register", "show", UPN2, "--json")
     assert json.loads(out)["leaving_date"] is None            # a dry run changes nothing
     code, out, _ = run("register", "import", str(september), "--left-on", "31/02/2026")

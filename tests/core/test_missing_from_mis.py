@@ -159,8 +159,9 @@ def test_the_import_records_one_leaving_date_for_everyone_it_no_longer_lists(ws,
                                  left_on=summer)
     assert [n.person_id for n in dry.missing] == [beth]
     assert [n.person_id for n in dry.still_missing] == [ALEX]
-    assert dry.still_missing[0].message == (f"not in the MIS file since {TODAY:%d/%m/%Y}, no "
-                                         "leaving date: still covered")
+    assert dry.still_missing[0].message == (f"not in this register file: leaving date "
+                                            f"{summer:%d/%m/%Y} would be recorded (always "
+                                            "covered)")
     assert sorted(dry.no_leaving_date) == sorted([ALEX, beth]) and dry.left == dry.no_leaving_date
     assert any(line.startswith(f"Leaving date {summer:%d/%m/%Y} would be recorded for 2 people")
                for line in dry.summary_lines())
@@ -169,6 +170,8 @@ def test_the_import_records_one_leaving_date_for_everyone_it_no_longer_lists(ws,
     plain = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True)
     assert plain.left == [] and any("no leaving date. If they have left, record it" in line
                                     for line in plain.summary_lines())
+    assert plain.still_missing[0].message == (f"not in the MIS file since {TODAY:%d/%m/%Y}, "
+                                              "no leaving date: still covered")
     # only the people shown (another may have gone missing since on another PC)
     rep = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, left_on=summer,
                                  left_ids=[ALEX])

@@ -11,6 +11,7 @@ import pytest
 
 from photovet.core.models import NOT_RECORDED, YES
 from photovet.core.register.people import Register
+from photovet.core.words import CONSENT_NOT_IN_FILE_COMMAND
 from tests.conftest import office_access
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -41,11 +42,15 @@ def test_a_file_with_no_video_consent_says_everyone_is_covered_in_videos(tmp_pat
         rep = reg.import_csv(path, dry_run=dry, today=TODAY)
         assert len(rep.consent_not_in_file) == 1
         said = rep.consent_not_in_file[0]
-        assert said.startswith("This file has no video consent at all, so everyone will be "
-                               "covered in every video until their video consent is entered")
-        assert "consent form" in said and "--media video" in said
+        assert said == ("This file has no video consent at all, so everyone will be covered "
+                        "in every video until their video consent is entered (consent already "
+                        "entered in PhotoVet is kept).")
         lines = rep.summary_lines()
         assert "CONSENT NOT IN THIS FILE:" in lines and f"  {said}" in lines
+        # how to enter it, in the app and on the command line
+        assert f"  {CONSENT_NOT_IN_FILE_COMMAND}" in lines
+        assert "Enter a consent form" in CONSENT_NOT_IN_FILE_COMMAND
+        assert "--media video" in CONSENT_NOT_IN_FILE_COMMAND
         assert rep.to_dict()["consent_not_in_file"] == [said]
     assert reg.consent_states(UPN1)["video"]["facebook"] == NOT_RECORDED
 
@@ -69,9 +74,7 @@ def test_some_channels_without_video_and_a_channel_without_anything_are_named(tm
     assert rep.consent_not_in_file == [
         "This file has no consent at all for Instagram, so everyone will be covered in photos "
         "or videos on Instagram until their consent is entered (consent already entered in "
-        "PhotoVet is kept): enter it from each person's consent form (Register, open the "
-        "person, Enter a consent form\u2026; or photovet register set ID --channel C "
-        "--consent yes), or add those columns to the MIS export and import it again."]
+        "PhotoVet is kept)."]
     header = header.replace(",Videos on YouTube", "").replace(",Filming - X", "")
     rep = reg.import_csv(write(tmp_path, header, 10, "two.csv"), today=TODAY)
     assert rep.consent_not_in_file[0].startswith(

@@ -200,7 +200,8 @@ def test_the_preview_says_there_is_no_video_consent_and_offers_they_have_left(qt
     assert "<b>Consent not in this file</b>" in said
     assert ("This file has no video consent at all, so everyone will be covered in every video "
             "until their video consent is entered") in said
-    assert "Enter a consent form" in said
+    assert "choose Enter a consent form\u2026, or add the missing columns" in said
+    assert "photovet register set" not in said                # the app's words, not a command
     # the two pupils not in the file: "not now" unless chosen
     assert page.left_box.isVisibleTo(page) and sorted(page.left_ids) == sorted([SAM, TORI])
     assert "<b>2 people in the register are not in this file</b>" in page.left_text.text()
@@ -223,7 +224,10 @@ def test_the_preview_says_there_is_no_video_consent_and_offers_they_have_left(qt
     lines = [result.lines.topLevelItem(i).text(0) for i in range(result.lines.topLevelItemCount())]
     assert any(line.startswith(f"Leaving date {july:%d/%m/%Y} recorded for 2 people")
                for line in lines)
+    assert (f"Leaving date {july:%d/%m/%Y} recorded for 2 people no longer in the file."
+            in result.text.text())
     assert "CONSENT NOT IN THIS FILE:" in lines
+    assert not any("photovet register set" in line for line in lines)
     wiz.accept()
 
 

@@ -229,41 +229,32 @@ def _listed(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-#: how consent the file does not have is entered, in the app and on the command line
-_ENTER_IT = ("enter it from each person's consent form (Register, open the person, Enter a "
-             "consent form\u2026; or photovet register set ID --channel C{media} --consent "
-             "yes), or add {what} to the MIS export and import it again")
-
-
 def consent_not_in_file(m: ColumnMapping, labels: dict[str, str]) -> list[str]:
     """What consent a register file has no column for at all, each said plainly with what it
-    means (everyone covered there, fail closed) and how to enter it: no video consent at all
-    (photo consent is not video consent), a channel with neither photo nor video consent. A
-    value already entered by hand in PhotoVet is kept (the import leaves it alone)."""
+    means (everyone covered there, fail closed): no video consent at all (photo consent is
+    not video consent), a channel with neither photo nor video consent. A value already
+    entered by hand in PhotoVet is kept (the import leaves it alone). How to enter it:
+    ``words.CONSENT_NOT_IN_FILE_APP`` and ``CONSENT_NOT_IN_FILE_COMMAND``."""
     channels = list(labels)
     no_photo = [c for c in channels if not m.fields.get(CONSENT_PREFIX + c)]
     no_video = [c for c in channels if not m.fields.get(VIDEO_PREFIX + c)]
     nothing = [c for c in channels if c in no_photo and c in no_video]
-    kept = " (consent already entered in PhotoVet is kept)"
+    kept = " (consent already entered in PhotoVet is kept)."
     out: list[str] = []
     if no_video and len(no_video) == len(channels):
         out.append("This file has no video consent at all, so everyone will be covered in "
-                   "every video until their video consent is entered" + kept + ": "
-                   + _ENTER_IT.format(media=" --media video", what="the video consent columns")
-                   + ".")
+                   "every video until their video consent is entered" + kept)
     else:
         only_video = [labels[c] for c in no_video if c not in nothing]
         if only_video:
             out.append(f"This file has no video consent for {_listed(only_video)}, so everyone "
                        f"will be covered in videos on {_listed(only_video)} until their video "
-                       "consent is entered" + kept + ": " + _ENTER_IT.format(
-                           media=" --media video", what="those video consent columns") + ".")
+                       "consent is entered" + kept)
     if nothing:
         names = _listed([labels[c] for c in nothing])
         media = "photos" if no_video and len(no_video) == len(channels) else "photos or videos"
-        out.append(f"This file has no consent at all for {names}, so everyone "
-                   f"will be covered in {media} on {names} until their consent is entered"
-                   + kept + ": " + _ENTER_IT.format(media="", what="those columns") + ".")
+        out.append(f"This file has no consent at all for {names}, so everyone will be covered "
+                   f"in {media} on {names} until their consent is entered" + kept)
     return out
 
 
@@ -682,6 +673,12 @@ def _left(report: ImportReport, left_on: _dt.date | None, left_ids: Iterable[str
     wanted = None if left_ids is None else set(left_ids)
     report.left_on = left_on
     report.left = [pid for pid in report.no_leaving_date if wanted is None or pid in wanted]
+    left = set(report.left)
+    said = (f"not in this register file: leaving date {left_on:%d/%m/%Y} "
+            f"{'would be ' if report.dry_run else ''}recorded (always covered)")
+    for note in report.missing + report.still_missing:
+        if note.person_id in left:
+            note.message = said
     return report.left
 
 

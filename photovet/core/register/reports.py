@@ -9,7 +9,7 @@ from typing import Any
 
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import DO_NOT_PHOTOGRAPH, NAME_WITH_PHOTO
-from photovet.core.words import consent_word, count, media_count
+from photovet.core.words import CONSENT_NOT_IN_FILE_COMMAND, consent_word, count, media_count
 
 
 @dataclass
@@ -323,6 +323,7 @@ class ImportReport:
         if self.consent_not_in_file:
             out.append("CONSENT NOT IN THIS FILE:")
             out.extend(f"  {line}" for line in self.consent_not_in_file)
+            out.append(f"  {CONSENT_NOT_IN_FILE_COMMAND}")
         section("CONFLICTS (kept as changed in PhotoVet: the MIS file says otherwise; update the "
                 "MIS, or set the value again by hand to accept the file)", self.conflicts,
                 always_all=True)
@@ -335,16 +336,14 @@ class ImportReport:
                        "face is covered): " + ", ".join(self.signatures_removed))
         section("Rows rejected: these people are now covered", self.invalidated, always_all=True)
         section("Not in this file: these people are now covered", self.missing, always_all=True)
-        section("Still not in this file, no leaving date: still covered",
-                [n for n in self.still_missing if n.person_id not in self.left])
+        section("Still not in this file" + ("" if self.left else ", no leaving date")
+                + ": still covered", self.still_missing)
         if self.left and self.left_on is not None:
-            names = {n.person_id: n.name for n in self.missing + self.still_missing}
             verb = "would be recorded" if self.dry_run else "recorded"
             out.append(f"Leaving date {self.left_on:%d/%m/%Y} {verb} for "
-                       f"{count(len(self.left), 'person', 'people')} not in this file "
-                       f"(always covered; their face signatures fall due for deletion): "
-                       + ", ".join(f"{names[pid]} ({pid})" if names.get(pid) else pid
-                                   for pid in self.left))
+                       f"{count(len(self.left), 'person', 'people')} not in this file (listed "
+                       "above): always covered, and their face signatures fall due for "
+                       "deletion.")
         elif self.no_leaving_date and (self.applied or self.dry_run):
             n = len(self.no_leaving_date)
             out.append(f"{count(n, 'person', 'people')} not in this file "

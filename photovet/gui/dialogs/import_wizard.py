@@ -58,7 +58,11 @@ from photovet.core.register.mapping import (
     save_mapping,
 )
 from photovet.core.register.reports import ImportReport
-from photovet.core.words import rejected_count
+from photovet.core.words import (
+    CONSENT_NOT_IN_FILE_APP,
+    CONSENT_NOT_IN_FILE_COMMAND,
+    rejected_count,
+)
 
 from ..words import day, error_text, esc, media_count, plural
 from .common import DateField
@@ -611,7 +615,8 @@ class PreviewPage(QWizardPage):
                if r.withdrawals else "")
             + (f" {r.hand_entries_undone()}" if r.hand_entries_undone() else ""))
         self.not_in_file.setText("<b>Consent not in this file</b>" + "".join(
-            f"<p>{esc(line)}</p>" for line in r.consent_not_in_file))
+            f"<p>{esc(line)}</p>" for line in r.consent_not_in_file)
+            + f"<p>{esc(CONSENT_NOT_IN_FILE_APP)}</p>")
         self.not_in_file.setVisible(bool(r.consent_not_in_file))
         self._section("Consent withdrawn: check photos already posted", r.withdrawals,
                       tint=WITHDRAWN_TINT)
@@ -671,8 +676,8 @@ class PreviewPage(QWizardPage):
             "(for example last year's Year 6), record one leaving date for all of them with "
             "this import: from that day they are always covered, and their face signatures are "
             "due for deletion " + (f"{days} days after it" if days else "on that day") +
-            ". Anyone who has not left: choose Not now, and check that your MIS export lists "
-            "them.")
+            " (already past: they are deleted with this import). Anyone who has not left: "
+            "choose Not now, and check that your MIS export lists them.")
         self.left_box.show()
 
     def left_choice(self) -> tuple:
@@ -744,6 +749,9 @@ class ResultPage(QWizardPage):
                               + (f"{rejected_count(len(report.invalidated))}; "
                                  if report.invalidated else "") +
                               f"{plural(len(report.withdrawals), 'withdrawal')}." + (
+                                  f" Leaving date {day(report.left_on)} recorded for "
+                                  f"{plural(len(report.left), 'person', 'people')} no longer "
+                                  "in the file." if report.left and report.left_on else "") + (
                                   f" <b>{media_count(report.takedown)} already "
                                   "exported or posted must now come down: see After posting > "
                                   "Take-down list.</b>" if report.takedown else "") + (
@@ -761,6 +769,8 @@ class ResultPage(QWizardPage):
         for line in report.summary_lines(max_items=30)[1:]:
             if "--skip-invalid" in line:
                 continue
+            if line.strip() == CONSENT_NOT_IN_FILE_COMMAND:    # the app's words here
+                line = CONSENT_NOT_IN_FILE_APP
             self.lines.addTopLevelItem(QTreeWidgetItem([line.strip()]))
         self.completeChanged.emit()
 
