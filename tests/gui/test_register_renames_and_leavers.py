@@ -58,6 +58,7 @@ def test_a_pupil_missing_from_the_file_is_not_a_rejected_row(qtbot, ws, make_win
     qtbot.waitUntil(lambda: ws.register.person(SAM).leaving_date == left, timeout=5000)
     assert seen is not None
     qtbot.waitUntil(lambda: "not in the MIS file" not in view.summary.text(), timeout=5000)
+    assert "1 left school (always covered)" in view.summary.text()      # not just "5 pupils"
     assert person_status(ws.register.person(SAM), TODAY) == f"Left on {left:%d/%m/%Y}"
 
 

@@ -593,6 +593,9 @@ class RegisterView(QWidget):
             parts.append(f"{bad} with problems")
         if gone:
             parts.append(f"{gone} not in the MIS file")
+        left = sum(1 for p in people if p.has_left(today))
+        if left:      # counted above too: September's "36 pupils" were 22 and last July's 14
+            parts.append(f"{left} left school (always covered)")
         return " · ".join(parts)
 
     def _resize_columns(self) -> None:
