@@ -253,8 +253,9 @@ class AfterPostingController(QObject):
     def mark_posted(self, batch: str = "", records: list | None = None, *,
                     parent: QWidget | None = None) -> None:
         """The "Mark as posted" form. It stays open until the core has recorded the posts: a
-        refusal (a caption the channel may not use; every photo one PhotoVet never records as
-        posted) is said in it, with what was typed kept (audit s27, finding 9)."""
+        refusal (a caption the channel may not use; files not found or exported for another
+        channel) is said in it, with what was typed kept (audit s27, finding 9). A post
+        PhotoVet would not have allowed is recorded all the same and said afterwards."""
         records = records or []
         parent = parent or self.window
         batches = list(reversed(self.ctx.ws.records.batches()))
