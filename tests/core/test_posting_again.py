@@ -126,6 +126,9 @@ def test_a_repost_after_consent_was_given_again_still_comes_down(trip, tmp_path)
     assert again.id == item.id and not again.done and again.status == "posted"
     assert again.people == ["AMY"] and again.reasons == item.reasons
     assert again.not_allowed == flagged[0][1]
+    # Amy's page and subject access report have it too (the list for her)
+    assert [i.id for i in takedown.evaluate(rec, reg, person="AMY")] == [item.id]
+    assert takedown.evaluate(rec, reg, person="BEN") == []
     # on the printable list and the spreadsheet too
     sheet = takedown.write_csv([again], tmp_path / "takedown.csv")
     assert "Recorded as posted although PhotoVet did not allow it" in \

@@ -217,7 +217,8 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
             parts = _reasons(rec, channel, register, on, people_cache)
             flags = [p for p in rec.posts if p.channel == ch and p.not_allowed]
             flag = max(flags, key=lambda p: p.not_allowed_at or "").not_allowed if flags else ""
-            if (parts and (person is None or person in parts)) or (flag and person is None):
+            if (parts and (person is None or person in parts)) or (flag and (
+                    person is None or person in _held_reasons(records.db, rec.id, None)[0])):
                 wanted.append((rec, channel, status, list(parts), parts, flag))
     items: list[TakedownItem] = []
     now = _now()
