@@ -862,6 +862,11 @@ class VideoTrack:
     #: as (track id, distance), nearest first. Ids and distances only, never a signature.
     views: int = 0
     same_as: list[tuple[int, float]] = field(default_factory=list)
+    #: text tracks: the face tracks this name is worn under (a badge, a lanyard card), as
+    #: (face track id, the name's box relative to that face: (x1, y1, x2, y2) in face sizes
+    #: from the face box's centre, every reading's box in one). The name's cover follows each
+    #: of these faces for its whole time on screen (covers.py ``ride_boxes``).
+    rides: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
 
     @property
     def first_frame(self) -> int:
@@ -910,6 +915,7 @@ class VideoTrack:
             "near": [[str(p), round(float(x), 4)] for p, x in self.near],
             "near_note": self.near_note, "views": self.views,
             "same_as": [[int(i), round(float(x), 4)] for i, x in self.same_as],
+            "rides": [[int(i), [round(float(v), 4) for v in rel]] for i, rel in self.rides],
         }
 
     @classmethod
@@ -933,7 +939,9 @@ class VideoTrack:
             assigned_by=d.get("assigned_by", ""), assign_reason=d.get("assign_reason", ""),
             hand_named=d.get("hand_named", ""), hand_note=d.get("hand_note", ""),
             near=near_from(d.get("near")), near_note=d.get("near_note", ""),
-            views=int(d.get("views", 0)), same_as=_same_as_from(d.get("same_as")))
+            views=int(d.get("views", 0)), same_as=_same_as_from(d.get("same_as")),
+            rides=[(int(i), (float(rel[0]), float(rel[1]), float(rel[2]), float(rel[3])))
+                   for i, rel in d.get("rides") or []])
 
     def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""

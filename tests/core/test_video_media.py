@@ -453,6 +453,39 @@ def test_a_badge_crossing_the_picture_between_two_reads_is_covered(tmp_path, fac
     assert_covered(res.output, clip.badges, shrink=0.05, what="badges")
 
 
+def test_a_fast_crossing_badge_is_covered_before_its_first_read_and_after_its_last(
+        tmp_path, face_engine):
+    """A pupil with a lanyard runs across the picture (12 px a frame) between two reads:
+    the badge is read once, a few frames after the face is first seen, and never again. One read
+    is one place; the badge was on screen elsewhere before it and after it. The name's cover
+    follows the face it is worn under (analysis: ``VideoTrack.rides``) from the face track's
+    first frame to its last, so the badge is covered on every frame it is in."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+
+    s = Settings()
+    assert s.video.ocr_every == 1.0     # the default: reads at 0, 1 and 2 s only
+    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
+                  video_consent={"website": "yes"}, name_with_photo=False)
+    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    clip = make_clip(tmp_path / "run.mp4", size=(640, 360), seconds=3.0,
+                     movers=[Mover(72, (90, 100), (340, 110), t0=1.1, t1=1.8, variant=1,
+                                   badge="Tori Hale")])
+    an = eng.analyse_video(clip.path)
+    names = [t for t in an.text_tracks if t.person == "A1"]
+    assert names, [t.text for t in an.text_tracks]
+    ch = Channel("website", "School Website", audio="remove", names="full")
+    eng.decide(an, ch, on=TODAY)
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok and res.texts_covered >= 1
+    shown = [i for i, b in enumerate(clip.badges) if b]
+    assert len(shown) >= 18
+    assert_covered(res.output, clip.badges, shrink=0.05, what="badges")
+
+
 def test_the_bundled_ffmpeg_has_the_encoders_exports_need():
     """Exports are H.264 (libx264) and AAC: a future PyAV wheel without them must fail here,
     loudly, not at a school's first export."""

@@ -124,3 +124,47 @@ def test_cover_plan_and_covers_at_agree_and_shown_tracks_are_not_covered():
     # fail closed: a decision that is neither "show" nor "keep" covers
     b.decision = "review"
     assert len(CoverPlan(an).at(45)) == 2
+
+
+def test_a_name_read_once_under_a_moving_face_is_covered_wherever_the_face_was():
+    """A badge read on one frame (a fast crossing between two reads) is one place; its wearer
+    was on screen, moving, for the whole face track. The name rides on the face it is worn
+    under (analysis.worn_under), so its cover is under that face on every frame of the face
+    track, not only around the one reading; a name read nowhere near a face rides on nothing."""
+    from photovet.core.media.video.analysis import worn_under
+    from photovet.core.media.video.covers import cover_boxes
+    from photovet.core.models import TextItem, VideoTrack
+
+    def face_at(f):
+        x = 20 + 12 * (f - 30)
+        return (x, 80.0, x + 40.0, 125.0)
+
+    frames = list(range(30, 52, 3))
+    face = VideoTrack(id=0, kind="face", frames=frames, boxes=[face_at(f) for f in frames],
+                      vx=12.0, vy=0.0)
+
+    def badge_at(f):
+        x1, _y1, x2, _y2 = face_at(f)
+        return (x1 - 10, 140.0, x2 + 10, 156.0)
+
+    b = badge_at(42)
+    poly = [(b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])]
+    read = Det(42, b, 0.9, payload=TextItem(polygon=poly, text="Tori Hale", kind="pupil-name"))
+    name = VideoTrack(id=1, kind="text", frames=[42], boxes=[b])
+    name.rides = worn_under([read], [face], slack=3)
+    assert [fid for fid, _rel in name.rides] == [0]
+    assert VideoTrack.from_dict(name.to_dict()).rides == name.rides
+    an = VideoAnalysis(path="x.mp4", width=640, height=360, fps=30.0,
+                       frame_times=[i / 30 for i in range(90)], tracks=[face, name],
+                       sampling={"stride": 3, "fine_every": 15, "ocr_every": 1.0})
+    got = cover_boxes(an, name)
+    for f in range(30, 52):
+        x1, y1, x2, y2 = badge_at(f)
+        c = got.get(f)
+        assert c is not None and c[0] <= x1 and c[1] <= y1 and c[2] >= x2 and c[3] >= y2, f
+    plan = CoverPlan(an)
+    assert any(c.label == "name" for c in plan.at(31))
+    far = Det(42, (500, 300, 560, 316), 0.9,
+              payload=TextItem(polygon=[(500, 300), (560, 300), (560, 316), (500, 316)],
+                               text="Tori Hale", kind="pupil-name"))
+    assert worn_under([far], [face], slack=3) == []

@@ -15,7 +15,9 @@ One decode of the whole clip, one frame in memory at a time:
 - names: every ``ocr_every`` seconds the frame is read (the photo text engine, badge areas below
   faces first) and lines that are, or may be, names become text tracks; a face whose track
   began after the last read is read once more as soon as it is seen twice (a badge crossing
-  the picture between two reads).
+  the picture between two reads). A name read below a face (``names.worn``) rides on that
+  face track (``VideoTrack.rides``): its cover follows the face from the track's first frame
+  to its last, where the badge was on screen but not read.
 
 At the end each face track is recognised from its crops: RECOGNISED as P only when every crop
 that could be encoded says P (and at least two do, when two were kept); any disagreement or
@@ -34,6 +36,7 @@ and policy then cannot rule it out (policy.same_face_refused).
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 from collections import deque
@@ -488,12 +491,64 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
         if items:
             summarise_text(t, items)
         t.best_frame, t.best_box = t.first_frame, t.boxes[0]
+        t.rides = worn_under(dets, faces, slack=max(p.stride, p.fine_every or 0))
     an.tracks = faces + texts
     an.faces_checked = True
     an.texts_checked = bool(ocr_stride)
     if progress is not None:
         progress(n, n)
     return an
+
+
+def face_box_at(track: VideoTrack, frame: int, slack: int) -> tuple[float, float, float, float] | None:
+    """Where face ``track`` was on ``frame``: between two detections, the box interpolated;
+    up to ``slack`` frames before its first or after its last, that detection's box; else
+    None."""
+    fr, bx = track.frames, track.boxes
+    if not fr or frame < fr[0] - slack or frame > fr[-1] + slack:
+        return None
+    if frame <= fr[0]:
+        return float_box(bx[0])
+    if frame >= fr[-1]:
+        return float_box(bx[-1])
+    k = bisect.bisect_right(fr, frame) - 1
+    fa, fb = fr[k], fr[k + 1]
+    u = (frame - fa) / max(1, fb - fa)
+    a, b = bx[k], bx[k + 1]
+    return (a[0] + (b[0] - a[0]) * u, a[1] + (b[1] - a[1]) * u,
+            a[2] + (b[2] - a[2]) * u, a[3] + (b[3] - a[3]) * u)
+
+
+def worn_under(dets: list[Det], faces: list[VideoTrack], *, slack: int
+               ) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """The face tracks a name (its readings ``dets``) is worn under, by the photo's rule
+    (``names.worn``: below the face, near it, smaller than it), each with the name's box
+    relative to the face (from the face box's centre, in face sizes; every reading's box under
+    that face in one). A badge is read once a second at best, or once when a face crosses the
+    picture between two reads: it was on screen, moving with its wearer, before and after each
+    reading, so its cover follows the face (covers.py ``ride_boxes``)."""
+    from photovet.core.vision.text.names import worn  # noqa: PLC0415
+
+    rel: dict[int, tuple[float, float, float, float]] = {}
+    for d in dets:
+        it = d.payload
+        polygon = getattr(it, "polygon", None) or [(d.box[0], d.box[1]), (d.box[2], d.box[1]),
+                                                   (d.box[2], d.box[3]), (d.box[0], d.box[3])]
+        for f in faces:
+            fb = face_box_at(f, d.frame, slack)
+            if fb is None:
+                continue
+            w, h = fb[2] - fb[0], fb[3] - fb[1]
+            if w <= 0 or h <= 0 or not worn(polygon, [(fb[0], fb[1], w, h)]):
+                continue
+            size, cx, cy = max(w, h), (fb[0] + fb[2]) / 2, (fb[1] + fb[3]) / 2
+            r = ((d.box[0] - cx) / size, (d.box[1] - cy) / size,
+                 (d.box[2] - cx) / size, (d.box[3] - cy) / size)
+            old = rel.get(f.id)
+            rel[f.id] = r if old is None else (min(old[0], r[0]), min(old[1], r[1]),
+                                               max(old[2], r[2]), max(old[3], r[3]))
+    return [(fid, (round(r[0], 4), round(r[1], 4), round(r[2], 4), round(r[3], 4)))
+            for fid, r in sorted(rel.items())]
 
 
 def _unread_face(st: _State, i: int, p: VideoParams) -> bool:
@@ -541,5 +596,5 @@ def frame_count_hint(info: VideoInfo) -> int:
 
 
 __all__ = ["BestCrops", "VideoParams", "analyse_video", "one_person_at_a_time", "recognise",
-           "same_faces", "same_limit", "scaled_size", "summarise_text", "thumb",
-           "thumb_difference", "view_quality"]
+           "face_box_at", "same_faces", "same_limit", "scaled_size", "summarise_text", "thumb",
+           "thumb_difference", "view_quality", "worn_under"]

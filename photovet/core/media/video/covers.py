@@ -18,7 +18,10 @@ covered track (media/video/tracking.py makes them; policy decides them):
   ellipse ``grow`` times the face, a rectangle where the picture's edge cuts it).
 
 A name (text track) is covered by a rectangle over its padded box, from one reading interval
-before its first sighting to one after its last (a badge moves with its wearer).
+before its first sighting to one after its last; a name worn under a face (a badge, a lanyard
+card: ``VideoTrack.rides``) is also covered wherever that face's cover is, at its place
+relative to the face, padded as a name is (``ride_boxes``): a badge moves with its wearer, and
+a fast crossing is read once at best.
 
 Nothing here decodes a frame: the GUI asks ``covers_at`` for any time; the export paints the
 same covers (render.py).
@@ -130,6 +133,52 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, B
     return {f: b for f, b in out.items() if lo <= f <= hi and 0 <= f < n_frames}
 
 
+def ride_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
+    """Frame -> padded box of name ``track`` where the faces it is worn under are
+    (``track.rides``): each face track's detections moved to the name's place relative to the
+    face (scaled with the face), padded and extended in time as that face's cover is, with a
+    name's padding."""
+    out: dict[int, Box] = {}
+    if track.kind != "text" or not track.rides:
+        return out
+    by_id = {t.id: t for t in analysis.tracks if t.kind == "face"}
+    face_p = params_for(analysis, "face")
+    text_p = params_for(analysis, "text")
+    p = CoverParams(fps=face_p.fps, stride=face_p.stride, sample_gap=face_p.sample_gap,
+                    pre=face_p.pre, post=face_p.post, base_pad=text_p.base_pad,
+                    gap_pad=face_p.gap_pad, accel=face_p.accel, speed_pad=face_p.speed_pad,
+                    max_pad=text_p.max_pad)
+    for fid, rel in track.rides:
+        face = by_id.get(fid)
+        if face is None or not face.frames:
+            continue
+        boxes = []
+        for b in face.boxes:
+            s = _size(b)
+            cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+            boxes.append((cx + rel[0] * s, cy + rel[1] * s, cx + rel[2] * s, cy + rel[3] * s))
+        follow = VideoTrack(id=track.id, kind="text", frames=list(face.frames), boxes=boxes,
+                            shot_start=face.shot_start, shot_end=face.shot_end,
+                            vx=face.vx, vy=face.vy)
+        for f, box in track_boxes(follow, analysis.frame_count, p).items():
+            out[f] = _union(out[f], box) if f in out else box
+    return out
+
+
+def _union(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def cover_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
+    """Frame -> padded box of ``track``'s cover: its own (``track_boxes``) and, for a name worn
+    under a face, where that face is (``ride_boxes``; on a frame with both, one box over both).
+    """
+    out = track_boxes(track, analysis.frame_count, params_for(analysis, track.kind))
+    for f, box in ride_boxes(analysis, track).items():
+        out[f] = _union(out[f], box) if f in out else box
+    return out
+
+
 def bridge_boxes(a: VideoTrack, b: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:
     """Frame -> padded box for the frames strictly between ``a``'s last detection and ``b``'s
     first (a gap link): the two ends joined as one track would join two detections."""
@@ -158,7 +207,7 @@ def bridges(analysis: VideoAnalysis, tracks: Iterable[VideoTrack] | None = None
 
 def track_span(analysis: VideoAnalysis, track: VideoTrack) -> tuple[int, int]:
     """First and last frame the track's cover is on (padding included)."""
-    boxes = track_boxes(track, analysis.frame_count, params_for(analysis, track.kind))
+    boxes = cover_boxes(analysis, track)
     if not boxes:
         return track.first_frame, track.last_frame
     return min(boxes), max(boxes)
@@ -200,14 +249,13 @@ class CoverPlan:
         self.size = (analysis.width, analysis.height)
         self.grow = float(grow)
         self.by_frame: dict[int, list[tuple[int, Cover]]] = {}
-        n = analysis.frame_count
         chosen = list(tracks) if tracks is not None else list(analysis.tracks)
         for t in chosen:
             if decision == "cover" and not is_covered(t):
                 continue
             if decision not in (None, "cover") and t.decision != decision:
                 continue
-            for f, box in track_boxes(t, n, params_for(analysis, t.kind)).items():
+            for f, box in cover_boxes(analysis, t).items():
                 c = cover_shape(t, box, self.size, self.grow)
                 if c is not None:
                     self.by_frame.setdefault(f, []).append((t.id, c))
@@ -236,7 +284,7 @@ def covers_at(analysis: VideoAnalysis, seconds: float, *, grow: float = 1.4) -> 
     for t in analysis.tracks:
         if not is_covered(t):
             continue
-        box = track_boxes(t, analysis.frame_count, params_for(analysis, t.kind)).get(frame)
+        box = cover_boxes(analysis, t).get(frame)
         if box is not None:
             c = cover_shape(t, box, (analysis.width, analysis.height), grow)
             if c is not None:
@@ -250,5 +298,5 @@ def covers_at(analysis: VideoAnalysis, seconds: float, *, grow: float = 1.4) -> 
     return out
 
 
-__all__ = ["CoverParams", "CoverPlan", "bridge_boxes", "bridges", "cover_shape", "covers_at",
-           "is_covered", "params_for", "track_boxes", "track_span"]
+__all__ = ["CoverParams", "CoverPlan", "bridge_boxes", "bridges", "cover_boxes", "cover_shape",
+           "covers_at", "is_covered", "params_for", "ride_boxes", "track_boxes", "track_span"]
