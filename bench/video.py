@@ -3,6 +3,7 @@ ONE run, on the same clips; and memory over a 10-minute 1080p clip.
 
     python bench/video.py [--clips hamilton,hamilton1080,synth1080] [--cores 2] [--tools ours,deface]
     python bench/video.py --memory [--minutes 10]
+    python bench/video.py --clips hamilton --tools ours --before /work/main --text   (names read too)
 
 Clips (made once into --data, default ~/.cache/photovet-bench/video; never in the repository):
 - ``hamilton``: ../shared/data/video/face_recognition__short_hamilton_clip.mp4 (640x360, 275
@@ -220,12 +221,26 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
                                                       "threshold", "preset")}})
     eng = FaceEngine.load(settings)
     vp = VideoParams.from_settings(settings)
-    vp.ocr_every = 0.0
+    text_engine, reads = None, [0]
+    if params.get("text"):       # names read as the product reads them (--text)
+        from photovet.core.vision.text.ocr import TextEngine, text_options
+
+        class Counted:
+            def __init__(self, inner):
+                self.inner = inner
+
+            def read(self, *a, **k):
+                reads[0] += 1
+                return self.inner.read(*a, **k)
+
+        text_engine = Counted(TextEngine.load(text_options(settings.text)))
+    else:
+        vp.ocr_every = 0.0
     vp.threads = cores
     load0 = os.getloadavg()[0]
     cpu0, t0 = _cpu(), time.perf_counter()
     info = probe(clip)
-    an = analyse_video(clip, face_engine=eng, params=vp, info=info)
+    an = analyse_video(clip, face_engine=eng, params=vp, info=info, text_engine=text_engine)
     ch = Channel("bench", "Bench", long_edge=1920, audio="keep")
     decide_video(an, {}, ch, "consent", dt.date.today())
     try:       # rows a reviewer decides (linking.py; a checkout before it has one per track)
@@ -274,7 +289,7 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
         "analyse_s": t1 - t0, "render_s": t2 - t1, "wall_s": t2 - t0, "cpu_s": cpu,
         "cpu_analyse_s": cpu1 - cpu0, "fps": n / (t2 - t0), "peak_rss_mb": _rss_mb(),
         "load_start": load0, "load_end": os.getloadavg()[0], "tracks": len(an.face_tracks),
-        "rows": rows,
+        "rows": rows, "text_reads": reads[0], "name_tracks": len(an.text_tracks),
         "cuts": an.cuts, "check_problems": check.problems, "out_bytes": out_bytes,
         "shapes": shapes, "raw": raw, "track_frame_violations": violations, "params": params,
     }, open(out_json, "w"))
@@ -539,6 +554,8 @@ def main() -> None:
     ap.add_argument("--det", type=int, default=None, help="video.det_long_side")
     ap.add_argument("--fine", type=int, default=None, help="video.fine_every")
     ap.add_argument("--preset", default=None)
+    ap.add_argument("--text", action="store_true",
+                    help="read names as the product does (the text engine; reads counted)")
     ap.add_argument("--data", default=str(Path.home() / ".cache" / "photovet-bench" / "video"))
     ap.add_argument("--out", default=None, help="results JSON (default: --data/results.json)")
     ap.add_argument("--before", default=None,
@@ -555,6 +572,8 @@ def main() -> None:
         return
     params = {k: v for k, v in (("stride", a.stride), ("det_long_side", a.det),
                                 ("fine_every", a.fine), ("preset", a.preset)) if v is not None}
+    if a.text:
+        params["text"] = True
     names = a.clips.split(",")
     clips = make_clips(data, names)
     print(f"{time.strftime('%H:%M:%S')} load average {os.getloadavg()}, {os.cpu_count()} cores",
@@ -593,7 +612,9 @@ def main() -> None:
                          f" uncovered-track-frames={row['track_frame_violations']}"
                          f" code={row['code']}"
                          f" check={'clean' if not row['check_problems'] else row['check_problems']}"
-                         if tool in ("ours", "before") else ""), flush=True)
+                         if tool in ("ours", "before") else "")
+                      + (f" cpu-analyse={row['cpu_analyse_s']:.1f}s text-reads={row['text_reads']}"
+                         f" names={row['name_tracks']}" if a.text else ""), flush=True)
                 json.dump(results, open(out_path, "w"), indent=1)
     print(f"results: {out_path}")
 

@@ -126,6 +126,18 @@ def background(w: int, h: int, seed: int = 0) -> np.ndarray:
 
 
 @dataclass
+class Card:
+    """A name card with no face (a caption, a held sign): ``text`` on a white card ``height``
+    px high, its top left at ``at`` (display px), on screen from ``t0`` to ``t1`` seconds."""
+
+    text: str
+    at: tuple[int, int]
+    t0: float
+    t1: float
+    height: int = 28
+
+
+@dataclass
 class Clip:
     path: Path
     size: tuple[int, int]              # display
@@ -173,9 +185,11 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
               metadata: dict[str, str] | None = None, fmt_options: dict[str, str] | None = None,
               cover_art: bool = False, subtitle: str | None = None,
               chapters: Sequence[tuple[float, float, str]] = (), pix_fmt: str = "yuv420p",
-              background_seed: int = 0, cut_at: float | None = None) -> Clip:
+              background_seed: int = 0, cut_at: float | None = None,
+              cards: Sequence[Card] = ()) -> Clip:
     """Write a clip; return its ground truth. ``rotation``: counter-clockwise degrees a player
-    turns the stored picture. ``cut_at``: a scene cut (another background) at that second."""
+    turns the stored picture. ``cut_at``: a scene cut (another background) at that second.
+    ``cards``: name cards with no face (their boxes are in the truth's ``badges``)."""
     path = Path(path)
     W, H = size
     n = int(round(seconds * fps))
@@ -184,6 +198,7 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
     rng = np.random.default_rng(1)
     sprites = {id(m): draw_face(m.size, m.variant) for m in movers}
     badges = {id(m): draw_badge(m.badge, max(12, m.size // 4)) for m in movers if m.badge}
+    card_pics = [draw_badge(c.text, c.height) for c in cards]
     truth = Clip(path, (W, H), float(fps), n)
     c = av.open(str(path), "w", format=fmt, container_options=fmt_options or {})
     if metadata:
@@ -236,6 +251,11 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
                 bx, by = int(cx - b.width / 2), int(y0 + m.size * 1.05)
                 img.paste(b, (bx, by), b)
                 bboxes.append((max(0, bx), max(0, by), min(W, bx + b.width), min(H, by + b.height)))
+        for card, pic in zip(cards, card_pics):
+            if card.t0 <= t < card.t1:
+                img.paste(pic, card.at, pic)
+                bboxes.append((max(0, card.at[0]), max(0, card.at[1]),
+                               min(W, card.at[0] + pic.width), min(H, card.at[1] + pic.height)))
         arr = np.asarray(img)
         arr = np.clip(arr.astype(np.int16) + rng.integers(-3, 4, arr.shape, dtype=np.int16),
                       0, 255).astype(np.uint8)

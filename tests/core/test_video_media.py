@@ -486,6 +486,73 @@ def test_a_fast_crossing_badge_is_covered_before_its_first_read_and_after_its_la
     assert_covered(res.output, clip.badges, shrink=0.05, what="badges")
 
 
+def test_a_badge_on_a_face_too_fast_to_track_is_still_read(tmp_path, face_engine):
+    """At 22 px a frame a 72 px face moves more than its size between two looks, and the
+    tracker makes a new one-look track at each (tracking.py's gates): no track was ever "seen
+    twice", so the crossing between two reads was never read and the name never known. Two
+    new faces seen on two frames since the last read count as a face seen twice."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+
+    s = Settings()
+    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
+                  video_consent={"website": "yes"}, name_with_photo=False)
+    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    clip = make_clip(tmp_path / "sprint.mp4", size=(640, 360), seconds=3.0,
+                     movers=[Mover(72, (90, 100), (560, 110), t0=1.1, t1=1.8, variant=1,
+                                   badge="Tori Hale")])
+    an = eng.analyse_video(clip.path)
+    assert max(t.detections for t in an.face_tracks) <= 2     # the tracker lost it each look
+    assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
+
+
+def test_a_name_card_on_screen_for_under_a_second_between_two_reads_is_covered(
+        tmp_path, face_engine):
+    """Text is read once a second; a name card with no face near it (a caption, a held sign)
+    on screen from 1.2 to 1.8 s was never read, so never covered. A part of the picture that
+    changed since the last read and has settled is read at once (analysis.changed_since_read),
+    and the card is covered on every frame it is on screen. A face moving across the picture
+    the whole clip does not add a read at every frame."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+    from tests.video_clips import Card
+
+    s = Settings()
+    assert s.video.ocr_every == 1.0     # the default: reads at 0, 1 and 2 s only
+    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
+                  video_consent={"website": "yes"}, name_with_photo=False)
+    reads = []
+
+    class Counted:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def read(self, *a, **k):
+            reads.append(1)
+            return self.inner.read(*a, **k)
+
+    eng = Engine(s, face_engine=face_engine,
+                 text_engine=Counted(TextEngine.load(text_options(s.text))))
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    clip = make_clip(tmp_path / "card.mp4", size=(640, 360), seconds=3.0,
+                     movers=[Mover(64, (80, 100), (300, 110), variant=2)],
+                     cards=[Card("Tori Hale", (380, 260), 1.2, 1.8, 24)])
+    an = eng.analyse_video(clip.path)
+    assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
+    assert len(reads) <= 6, len(reads)          # 0, 1, 2 s, the card, and a face or two
+    ch = Channel("website", "School Website", audio="remove", names="full")
+    eng.decide(an, ch, on=TODAY)
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok and res.texts_covered >= 1
+    assert sum(1 for b in clip.badges if b) >= 15
+    assert_covered(res.output, clip.badges, shrink=0.05, what="name cards")
+
+
 def test_the_bundled_ffmpeg_has_the_encoders_exports_need():
     """Exports are H.264 (libx264) and AAC: a future PyAV wheel without them must fail here,
     loudly, not at a school's first export."""

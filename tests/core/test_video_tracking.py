@@ -168,3 +168,29 @@ def test_a_name_read_once_under_a_moving_face_is_covered_wherever_the_face_was()
               payload=TextItem(polygon=[(500, 300), (560, 300), (560, 316), (500, 316)],
                                text="Tori Hale", kind="pupil-name"))
     assert worn_under([far], [face], slack=3) == []
+
+
+def test_a_new_steady_part_of_the_picture_is_read_and_motion_or_nothing_new_is_not():
+    """changed_since_read (pure): a card that appeared since the last read and holds still is
+    read at once; a face moving through the picture, or a picture like the one last read, is
+    not (the once-a-second reads see those)."""
+    from collections import deque
+
+    from photovet.core.media.video.analysis import changed_since_read, thumb
+
+    rng = np.random.default_rng(3)
+    base = rng.integers(40, 200, (360, 640)).astype(np.uint8)
+
+    def with_patch(x, y, value=250):
+        img = base.copy()
+        img[y:y + 40, x:x + 110] = value
+        return thumb(img)
+
+    read = thumb(base)
+    quiet = deque([thumb(base)] * 4)
+    assert not changed_since_read(read, quiet)
+    card = deque([with_patch(400, 260)] * 4)
+    assert changed_since_read(read, card)
+    moving = deque([with_patch(100 + 30 * k, 100) for k in range(4)])
+    assert not changed_since_read(read, moving)
+    assert not changed_since_read(None, card)

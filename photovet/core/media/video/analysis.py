@@ -15,9 +15,12 @@ One decode of the whole clip, one frame in memory at a time:
 - names: every ``ocr_every`` seconds the frame is read (the photo text engine, badge areas below
   faces first) and lines that are, or may be, names become text tracks; a face whose track
   began after the last read is read once more as soon as it is seen twice (a badge crossing
-  the picture between two reads). A name read below a face (``names.worn``) rides on that
-  face track (``VideoTrack.rides``): its cover follows the face from the track's first frame
-  to its last, where the badge was on screen but not read.
+  the picture between two reads); and a part of the picture that changed since the last read
+  and has settled is read at once (``changed_since_read``: a name card or a caption on screen
+  for less than a second, a new shot), at most four times a reading interval. A name read
+  below a face (``names.worn``) rides on that face track (``VideoTrack.rides``): its cover
+  follows the face from the track's first frame to its last, where the badge was on screen
+  but not read.
 
 At the end each face track is recognised from its crops: RECOGNISED as P only when every crop
 that could be encoded says P (and at least two do, when two were kept); any disagreement or
@@ -295,6 +298,8 @@ class _State:
     times: list[float] = field(default_factory=list)
     cuts: list[int] = field(default_factory=list)
     last_read: int = -1       # the last frame whose text was read
+    read_thumb: np.ndarray | None = None     # that frame's thumbnail (changed_since_read)
+    recent: deque[np.ndarray] = field(default_factory=deque)   # the last thumbnails, newest last
 
 
 def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
@@ -433,9 +438,15 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             fine_now = bool(fine) and i % fine == 0
             if base or fine_now:
                 events.append(("det", fr, pool.submit(detect, fr, base, fine_now)))
-            if ocr_stride and (i % ocr_stride == 0 or _unread_face(st, i, p)):
-                _read_names(fr, i, info, text_engine, name_matcher, st, p)
-                st.last_read = i
+            if ocr_stride:
+                st.recent.append(th)
+                if len(st.recent) > p.stride + 1:
+                    st.recent.popleft()
+                if i % ocr_stride == 0 or _unread_face(st, i, p) or (
+                        i - st.last_read >= max(p.stride, ocr_stride // 4)
+                        and changed_since_read(st.read_thumb, st.recent)):
+                    _read_names(fr, i, info, text_engine, name_matcher, st, p)
+                    st.last_read, st.read_thumb = i, th
             if progress is not None and i % 15 == 0:
                 progress(i, total)
     finally:
@@ -500,6 +511,38 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     return an
 
 
+#: a part of the picture (one of 6 x 8 blocks of the scene-cut thumbnail) that changed by more
+#: than CHANGE since the last read, and has been steady (changed by less than STEADY) over the
+#: last face-sampling stride: something new is on screen and holding still (a name card, a
+#: caption, a new shot), so it is read now rather than at the next once-a-second read
+CHANGE_BLOCKS = (6, 8)
+CHANGE = 0.6
+STEADY = 0.15
+
+
+def _blocks(a: np.ndarray) -> np.ndarray:
+    by, bx = CHANGE_BLOCKS
+    h, w = a.shape
+    h, w = h // by * by, w // bx * bx
+    return a[:h, :w].reshape(by, h // by, bx, w // bx).mean(axis=(1, 3))
+
+
+def changed_since_read(read: np.ndarray | None, recent: deque[np.ndarray]) -> bool:
+    """Has a part of the picture changed since the frame last read for text (``read``, its
+    thumbnail) and held still since the oldest of ``recent`` (thumbnails, newest last)? A name
+    card on screen for less than a second between two once-a-second reads was never read (an
+    audit): it is read as soon as it has appeared and settled. Moving people and a panning
+    camera are not steady, so they do not add reads; each read resets what counts as new."""
+    if read is None or len(recent) < 2:
+        return False
+    now, before = recent[-1], recent[0]
+    if now.shape != read.shape or now.shape != before.shape:
+        return True
+    changed = _blocks(np.abs(now - read)) > CHANGE
+    steady = _blocks(np.abs(now - before)) < STEADY
+    return bool(np.any(changed & steady))
+
+
 def face_box_at(track: VideoTrack, frame: int, slack: int) -> tuple[float, float, float, float] | None:
     """Where face ``track`` was on ``frame``: between two detections, the box interpolated;
     up to ``slack`` frames before its first or after its last, that detection's box; else
@@ -557,12 +600,24 @@ def _unread_face(st: _State, i: int, p: VideoParams) -> bool:
     screen for less than a reading interval between two reads (an audit: a pupil crossing the
     picture in 0.6 s with a lanyard was exported with the name readable). One more read then;
     text tracks are padded by a reading interval both ways, so that read covers the badge's
-    whole time on screen."""
+    whole time on screen.
+
+    A face faster than the tracker follows (more than about a face size between two looks) is
+    a new track at each look, each seen once: two such new faces seen on two different frames
+    since the last read count as a face seen twice (a badge crossing in 0.7 s at 22 px a frame
+    was never read)."""
+    gap = max(p.stride, p.fine_every or 0)
+    once: set[int] = set()
+    now = False
     for t in st.tracker.active:
-        if len(t.dets) >= 2 and t.dets[0].frame > st.last_read and \
-                i - t.dets[-1].frame <= max(p.stride, p.fine_every or 0):
+        if t.dets[0].frame <= st.last_read:
+            continue
+        on_screen = i - t.dets[-1].frame <= gap
+        if len(t.dets) >= 2 and on_screen:
             return True
-    return False
+        once.add(t.dets[0].frame)
+        now = now or on_screen
+    return now and len(once) >= 2
 
 
 def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_matcher: Any,
@@ -595,6 +650,6 @@ def frame_count_hint(info: VideoInfo) -> int:
     return info.frames or int(math.ceil(info.duration * (info.fps or 30)))
 
 
-__all__ = ["BestCrops", "VideoParams", "analyse_video", "one_person_at_a_time", "recognise",
-           "face_box_at", "same_faces", "same_limit", "scaled_size", "summarise_text", "thumb",
-           "thumb_difference", "view_quality", "worn_under"]
+__all__ = ["BestCrops", "VideoParams", "analyse_video", "changed_since_read", "face_box_at",
+           "one_person_at_a_time", "recognise", "same_faces", "same_limit", "scaled_size",
+           "summarise_text", "thumb", "thumb_difference", "view_quality", "worn_under"]
