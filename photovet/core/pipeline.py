@@ -838,13 +838,25 @@ class Engine:
                       end: float | None = None, long_edge: int = 640) -> Any:
         """"Show what will be published": the decided video's covers (and sound) rendered
         for ``start`` to ``end`` seconds into ``out_path`` (an MP4 the app plays), small and
-        fast. Not an export: nothing is recorded."""
+        fast. Not an export: nothing is recorded. Rendered from the checked content only: a
+        file that is no longer what was checked raises ``FileChangedError`` (before and after:
+        a rewrite while it was read), and nothing rendered is left at ``out_path``."""
+        from photovet.core.media.video.reader import CheckedVideo  # noqa: PLC0415
         from photovet.core.media.video.render import RenderOptions, render  # noqa: PLC0415
 
         opts = RenderOptions(long_edge=long_edge, sound=analysis.sound, preset="ultrafast",
                              crf=28, start=start, end=end,
                              threads=max(1, min(2, self.settings.performance.core_count())))
-        return render(analysis, out_path, self.video_covers(analysis), opts)
+        with CheckedVideo(analysis.path, analysis.sha256) as checked:
+            checked.check()
+            done = render(analysis, out_path, self.video_covers(analysis), opts,
+                          source=checked.pin)
+            try:
+                checked.check()
+            except PhotoVetError:
+                Path(out_path).unlink(missing_ok=True)
+                raise
+        return done
 
 
 # ------------------------------------------------------------------------------------------

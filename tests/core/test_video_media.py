@@ -588,3 +588,47 @@ def test_what_the_app_asks_for_a_track_row_and_a_frame(tmp_path, engine):
         cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
         assert any(c.box[0] <= cx <= c.box[0] + c.box[2] and c.box[1] <= cy <= c.box[1] + c.box[3]
                    for c in got)
+
+
+def test_a_video_is_shown_and_previewed_only_as_it_was_checked(tmp_path, engine):
+    """What a person sees of a video is what PhotoVet checked (as a photo's preview): the
+    player's frames come from the file opened and hashed when it was first shown
+    (frames.ShownVideo), so a file swapped under the name meanwhile is never read; a file
+    rewritten in place is refused in the photo's words; "what will be published" and the
+    approver's contact sheet (Engine.video_preview) are not rendered from a changed file."""
+    import os
+
+    from photovet.core.errors import FileChangedError
+    from photovet.core.media.video.frames import ShownVideo
+    from tests.core.test_video_workflow import make_video
+
+    clip = make_video(tmp_path / "assembly.mp4")
+    an = engine.decide(engine.analyse_video(clip), WEB, on=TODAY)
+    first = np.asarray(decode_rgb(clip).__next__())
+    shown = ShownVideo()
+    try:
+        got = shown.grab(clip, an.sha256, 0.0)
+        assert np.abs(got.astype(int) - first.astype(int)).mean() < 4
+        other = make_video(tmp_path / "other.mp4", swap=True)
+        os.replace(other, clip)                      # swapped under its name: never read
+        again = shown.grab(clip, an.sha256, 0.0)
+        assert np.abs(again.astype(int) - got.astype(int)).mean() < 1
+    finally:
+        shown.close()
+    shown = ShownVideo()
+    try:
+        with pytest.raises(FileChangedError) as err:  # the file there now is another video
+            shown.grab(clip, an.sha256, 0.0)
+        assert "the file was changed after PhotoVet checked it, so this is not the video that " \
+               "was checked: check it again (it is never exported as it is)" in str(err.value)
+        with pytest.raises(FileChangedError):
+            shown.grab(clip, "", 0.0)                # nothing checked: nothing shown
+    finally:
+        shown.close()
+    out = tmp_path / "preview.mp4"
+    with pytest.raises(FileChangedError):
+        engine.video_preview(an, out, start=0.0, end=1.0)
+    assert not out.exists()
+    make_video(tmp_path / "assembly.mp4")           # the checked content again: previewed
+    engine.video_preview(an, out, start=0.0, end=1.0)
+    assert out.exists()

@@ -549,3 +549,41 @@ def test_a_row_that_may_be_the_child_named_in_another_row_offers_no_show_and_say
         for ctl_ in c.test_players:
             ctl_.close()
         c.shutdown(10000)
+
+
+def test_a_video_changed_after_it_was_checked_is_not_shown_opened_or_previewed(
+        qtbot, ctx, clip, monkeypatch):
+    """The player read the file on disk whatever it held now; a photo's preview refuses a
+    changed file. A video rewritten after PhotoVet checked it is not shown (the frame is taken
+    away, in the photo's words), not opened in the computer's video player, and what will be
+    published is not rendered from it."""
+    from photovet.gui.controllers import video as video_ctl
+    from tests.core.test_video_workflow import make_video
+
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    assert player.canvas.image is not None and not player.canvas.message
+    opened = []
+    monkeypatch.setattr(video_ctl.QDesktopServices, "openUrl", lambda url: opened.append(url))
+    ctl.open_externally()                            # unchanged: opened
+    qtbot.waitUntil(lambda: bool(opened), timeout=15000)
+    make_video(clip, swap=True)                      # rewritten in place: another video
+    player.set_frame_index(30)
+    qtbot.waitUntil(lambda: bool(player.canvas.message), timeout=15000)
+    assert player.canvas.image is None
+    assert player.canvas.message.startswith("This video cannot be shown: ")
+    assert "the file was changed after PhotoVet checked it, so this is not the video that " \
+           "was checked: check it again" in player.canvas.message
+    said = []
+    answer(lambda w: (said.append((w.windowTitle(), message_text(w))), button(w, "OK").click()),
+           timeout=15)
+    ctl.open_externally()
+    qtbot.waitUntil(lambda: bool(said), timeout=15000)
+    assert said[0][0] == "Not opened"
+    assert said[0][1].startswith("This video cannot be opened: ")
+    assert "the file was changed after PhotoVet checked it" in said[0][1]
+    assert len(opened) == 1
+    player.published_btn.setChecked(True)
+    qtbot.waitUntil(lambda: "What will be published cannot be shown" in player.canvas.message,
+                    timeout=60000)
+    assert "the file was changed after PhotoVet checked it" in player.canvas.message
+    assert ctl._preview is None

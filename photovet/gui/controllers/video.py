@@ -26,7 +26,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from photovet.core.errors import PhotoVetError
+from photovet.core.errors import FileChangedError, PhotoVetError
 from photovet.core.models import VideoAnalysis
 from photovet.core.review import ReviewConflict, ReviewRefused
 from photovet.core.video_review import RowChoices
@@ -73,6 +73,11 @@ class VideoController(QObject):
         self._previewing = False
         self._plan: tuple[str, Any] | None = None
         self._tmp = tempfile.TemporaryDirectory(prefix="photovet-preview-")
+        # the video on screen, read from the file as PhotoVet checked it (a changed file is
+        # refused in the words a photo's preview uses)
+        from photovet.core.media.video.frames import ShownVideo  # noqa: PLC0415 - PyAV loads on first use
+
+        self._shown = ShownVideo()
         self.timer = QTimer(self)
         self.timer.setInterval(PLAY_MS)
         self.timer.timeout.connect(self._tick)
@@ -173,19 +178,33 @@ class VideoController(QObject):
             else None
         self._loading = True
         want = self._want
+        shown, sha = self._shown, a.sha256
 
         def grab():
             from photovet.core.media.video.frames import grab as grab_frame  # noqa: PLC0415 - in the worker
 
-            return _qimage(grab_frame(src, at, origin=origin, rotation=rotation, size=size))
+            if published:                  # the core's own render of the checked content
+                return _qimage(grab_frame(src, at, origin=origin, rotation=rotation, size=size))
+            try:
+                return _qimage(shown.grab(src, sha, at, origin=origin, rotation=rotation,
+                                          size=size))
+            except FileChangedError as exc:
+                return exc
 
-        def done(img: QImage) -> None:
+        def done(img: QImage | FileChangedError) -> None:
             cur = self.current()
-            if is_video(cur) and cur.analysis.path == want[0]:
-                self.player.set_frame(img, [] if want[2] else self.outlines(cur.analysis, want[1]),
-                                      published=want[2])
-                if want[3] == self._key(cur.analysis):
-                    self.saw(cur.analysis, want[1])
+            if not (is_video(cur) and cur.analysis.path == want[0]):
+                return
+            if isinstance(img, FileChangedError):
+                # nothing of the file is shown: it is not what was checked
+                self.player.play_btn.setChecked(False)
+                self.player.set_frame(None, [], published=False)
+                self.player.canvas.set_message(f"This video cannot be shown: {error_text(img)}")
+                return
+            self.player.set_frame(img, [] if want[2] else self.outlines(cur.analysis, want[1]),
+                                  published=want[2])
+            if want[3] == self._key(cur.analysis):
+                self.saw(cur.analysis, want[1])
 
         def finished(*_: Any) -> None:
             self._loading = False
@@ -304,9 +323,23 @@ class VideoController(QObject):
         self.player.step(max(1, round(fps * PLAY_MS / 1000)))
 
     def open_externally(self) -> None:
+        """The computer's video player (to listen): only a file that is still the content
+        PhotoVet checked (hashed first, in a worker); a changed one is refused in words."""
         item = self.current()
-        if is_video(item):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(item.path))
+        if not is_video(item):
+            return
+        path, sha = item.path, item.analysis.sha256
+
+        def check() -> None:
+            from photovet.core.media.video.reader import file_is_checked  # noqa: PLC0415 - in the worker
+
+            file_is_checked(path, sha)
+
+        self.ctx.workers.start(
+            check, name="video-open",
+            on_return=lambda *_: QDesktopServices.openUrl(QUrl.fromLocalFile(path)),
+            on_error=lambda t: QMessageBox.warning(
+                self.window, "Not opened", f"This video cannot be opened: {t}"))
 
     # -- decisions ------------------------------------------------------------------------------
 
@@ -423,6 +456,7 @@ class VideoController(QObject):
         self.timer.stop()
         self.report_seen()
         self._closed = True
+        self._shown.close()
         self._tmp.cleanup()
 
 

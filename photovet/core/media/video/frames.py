@@ -4,12 +4,15 @@ record of a video (or of a still from it) downloaded back from a website."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from photovet.core.media.video.reader import (
+    CheckedVideo,
+    PinnedVideo,
     display_rgb,
     import_av,
     iter_frames,
@@ -26,12 +29,12 @@ HASH_SIDE = 512      # key frames are hashed from a picture this size (the hash 
 
 
 def grab(path: str | Path, seconds: float, *, origin: float | None = None, rotation: int = 0,
-         size: tuple[int, int] | None = None) -> np.ndarray:
+         size: tuple[int, int] | None = None, source: PinnedVideo | None = None) -> np.ndarray:
     """The frame shown at ``seconds`` (from the first picture; ``origin``: that picture's time
     on the file's clock, from the analysis) as RGB in display orientation, seeking instead of
-    decoding the whole video."""
+    decoding the whole video; read through ``source`` when given."""
     av = import_av()
-    c = open_container(path)
+    c = open_container(path, source=source)
     try:
         v = main_video_stream(c, path)
         tb = float(v.time_base)
@@ -52,6 +55,39 @@ def grab(path: str | Path, seconds: float, *, origin: float | None = None, rotat
         return display_rgb(chosen, rotation, size)
     finally:
         c.close()
+
+
+class ShownVideo:
+    """The video the app shows, as PhotoVet checked it: each frame is read from the file opened
+    and hashed when that video was first shown (``reader.CheckedVideo``), and a file that is no
+    longer the checked content raises ``FileChangedError`` (the words a photo's preview says)
+    instead of showing a person something other than what they decide on and approve. One
+    video open at a time; safe to call from one worker while another is closing it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: CheckedVideo | None = None
+
+    def grab(self, path: str | Path, sha256: str, seconds: float, *,
+             origin: float | None = None, rotation: int = 0,
+             size: tuple[int, int] | None = None) -> np.ndarray:
+        with self._lock:
+            cv = self._open
+            if cv is None or cv.path != Path(path) or cv.sha256 != (sha256 or ""):
+                self._close()
+                cv = self._open = CheckedVideo(path, sha256)
+            cv.check()
+            return grab(path, seconds, origin=origin, rotation=rotation, size=size,
+                        source=cv.pin)
+
+    def _close(self) -> None:
+        if self._open is not None:
+            self._open.close()
+            self._open = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
 
 
 def track_thumbnail(analysis: VideoAnalysis, track: VideoTrack, *, size: int = 128) -> Image.Image:
@@ -135,5 +171,5 @@ def media_thumbnail(path: str | Path, size: int = 256) -> Image.Image:
     return photo_thumbnail(path, size)
 
 
-__all__ = ["KEY_FRAME_EVERY", "MAX_KEY_FRAMES", "grab", "key_frame_hashes", "key_frames",
+__all__ = ["ShownVideo", "KEY_FRAME_EVERY", "MAX_KEY_FRAMES", "grab", "key_frame_hashes", "key_frames",
            "media_thumbnail", "query_hashes", "thumbnail", "track_thumbnail"]

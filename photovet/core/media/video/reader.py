@@ -31,6 +31,7 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from photovet.core.errors import (
+    FileChangedError,
     TruncatedVideoError,
     UnsupportedVideoError,
     VideoError,
@@ -207,6 +208,58 @@ class PinnedVideo:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: what is said of a video whose file is no longer the content PhotoVet checked (as a photo's
+#: preview says it: imaging.thumbnail)
+CHANGED_WORDS = ("the file was changed after PhotoVet checked it, so this is not the video "
+                 "that was checked: check it again (it is never exported as it is)")
+
+
+class CheckedVideo:
+    """A video to be shown as PhotoVet checked it: opened once (``pin``: a file put in its
+    place under the same name is never read) and hashed; ``check()`` raises
+    ``FileChangedError`` when the opened file is not the checked content (``sha256``; none
+    given: nothing was checked, so nothing is shown). Hashed again only when the open file's
+    size or times changed since the last check (a rewrite in place), so showing frame after
+    frame costs one ``fstat`` each."""
+
+    def __init__(self, path: str | Path, sha256: str):
+        self.path = Path(path)
+        self.sha256 = sha256 or ""
+        self.pin = PinnedVideo(self.path)
+        self._stamp: tuple[int, int, int] | None = None
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        with self._lock:
+            try:
+                st = os.fstat(self.pin._fh.fileno())
+            except (OSError, ValueError) as exc:
+                raise VideoError(f"the file could not be read ({exc})", path=self.path) from None
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            if stamp == self._stamp:
+                return
+            if not self.sha256 or self.pin.sha256() != self.sha256:
+                self._stamp = None
+                raise FileChangedError(CHANGED_WORDS, path=self.path)
+            self._stamp = stamp
+
+    def close(self) -> None:
+        self.pin.close()
+
+    def __enter__(self) -> CheckedVideo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def file_is_checked(path: str | Path, sha256: str) -> None:
+    """Raises ``FileChangedError`` unless the file at ``path`` now is the checked content
+    (before it is handed to another program, e.g. the computer's video player)."""
+    with CheckedVideo(path, sha256) as cv:
+        cv.check()
 
 
 class _PinnedView(io.RawIOBase):
@@ -522,8 +575,9 @@ def is_video_file(path: str | Path) -> bool:
     return sniff(head) == "video"
 
 
-__all__ = ["CONTAINERS", "Frame", "PinnedVideo", "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo",
-           "check_file", "display_rgb",
+__all__ = ["CHANGED_WORDS", "CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
+           "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "display_rgb",
+           "file_is_checked",
            "import_av", "is_video_file", "iter_frames", "luma", "main_video_stream",
            "missing_index", "open_container", "parse_iso6709", "probe", "rotate",
            "sha256_stream", "still"]
