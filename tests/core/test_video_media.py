@@ -544,7 +544,7 @@ def test_a_name_card_on_screen_for_under_a_second_between_two_reads_is_covered(
                      cards=[Card("Tori Hale", (380, 260), 1.2, 1.8, 24)])
     an = eng.analyse_video(clip.path)
     assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
-    assert len(reads) <= 6, len(reads)          # 0, 1, 2 s, the card, and a face or two
+    assert len(reads) <= 10, len(reads)   # 0, 1, 2 s, the card, a face or two: not 90 frames
     ch = Channel("website", "School Website", audio="remove", names="full")
     eng.decide(an, ch, on=TODAY)
     (res,) = export(eng, [an], tmp_path / "out", channel=ch)

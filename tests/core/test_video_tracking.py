@@ -172,25 +172,35 @@ def test_a_name_read_once_under_a_moving_face_is_covered_wherever_the_face_was()
 
 def test_a_new_steady_part_of_the_picture_is_read_and_motion_or_nothing_new_is_not():
     """changed_since_read (pure): a card that appeared since the last read and holds still is
-    read at once; a face moving through the picture, or a picture like the one last read, is
-    not (the once-a-second reads see those)."""
+    read at once, the rows it is in across the whole width (block_area); a face moving through
+    the picture, or a picture like the one last read, is not (the once-a-second reads see
+    those)."""
     from collections import deque
 
-    from photovet.core.media.video.analysis import changed_since_read, thumb
+    from photovet.core.media.video.analysis import (
+        STEADY_FRAMES,
+        block_area,
+        changed_since_read,
+        thumb,
+    )
 
     rng = np.random.default_rng(3)
     base = rng.integers(40, 200, (360, 640)).astype(np.uint8)
 
     def with_patch(x, y, value=250):
         img = base.copy()
-        img[y:y + 40, x:x + 110] = value
+        img[y:y + 30, x:x + 110] = value
         return thumb(img)
 
+    n = STEADY_FRAMES + 1
     read = thumb(base)
-    quiet = deque([thumb(base)] * 4)
-    assert not changed_since_read(read, quiet)
-    card = deque([with_patch(400, 260)] * 4)
-    assert changed_since_read(read, card)
-    moving = deque([with_patch(100 + 30 * k, 100) for k in range(4)])
-    assert not changed_since_read(read, moving)
-    assert not changed_since_read(None, card)
+    assert changed_since_read(read, deque([thumb(base)] * n)) is None
+    card = deque([with_patch(400, 260)] * n)
+    blocks = changed_since_read(read, card)
+    assert blocks is not None
+    x0, y0, x1, y1 = block_area(blocks, 640, 360)
+    assert (x0, x1) == (0, 640) and y0 <= 260 and y1 >= 290 and y1 - y0 <= 360 // 2
+    assert changed_since_read(read, deque([with_patch(400, 260)] * (n - 1))) is None
+    moving = deque([with_patch(60 + 25 * k, 100) for k in range(n)])
+    assert changed_since_read(read, moving) is None
+    assert changed_since_read(None, card) is None

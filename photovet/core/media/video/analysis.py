@@ -16,8 +16,8 @@ One decode of the whole clip, one frame in memory at a time:
   faces first) and lines that are, or may be, names become text tracks; a face whose track
   began after the last read is read once more as soon as it is seen twice (a badge crossing
   the picture between two reads); and a part of the picture that changed since the last read
-  and has settled is read at once (``changed_since_read``: a name card or a caption on screen
-  for less than a second, a new shot), at most four times a reading interval. A name read
+  and has settled is read at once, that part only (``changed_since_read``: a name card or a
+  caption on screen for less than a second, a new shot). A name read
   below a face (``names.worn``) rides on that face track (``VideoTrack.rides``): its cover
   follows the face from the track's first frame to its last, where the badge was on screen
   but not read.
@@ -298,7 +298,10 @@ class _State:
     times: list[float] = field(default_factory=list)
     cuts: list[int] = field(default_factory=list)
     last_read: int = -1       # the last frame whose text was read
-    read_thumb: np.ndarray | None = None     # that frame's thumbnail (changed_since_read)
+    #: the picture as last read, block by block (changed_since_read): a whole read sets it
+    #: all, a read of a changed area only those blocks
+    read_thumb: np.ndarray | None = None
+    last_area_read: int = -1
     recent: deque[np.ndarray] = field(default_factory=deque)   # the last thumbnails, newest last
 
 
@@ -440,13 +443,18 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                 events.append(("det", fr, pool.submit(detect, fr, base, fine_now)))
             if ocr_stride:
                 st.recent.append(th)
-                if len(st.recent) > p.stride + 1:
+                if len(st.recent) > STEADY_FRAMES + 1:
                     st.recent.popleft()
-                if i % ocr_stride == 0 or _unread_face(st, i, p) or (
-                        i - st.last_read >= max(p.stride, ocr_stride // 4)
-                        and changed_since_read(st.read_thumb, st.recent)):
+                if i % ocr_stride == 0 or _unread_face(st, i, p):
                     _read_names(fr, i, info, text_engine, name_matcher, st, p)
-                    st.last_read, st.read_thumb = i, th
+                    st.last_read, st.read_thumb = i, th.copy()
+                elif i - max(st.last_read, st.last_area_read) >= p.stride:
+                    changed = changed_since_read(st.read_thumb, st.recent)
+                    if changed is not None and st.read_thumb is not None:
+                        _read_names(fr, i, info, text_engine, name_matcher, st, p,
+                                    area=block_area(changed, W, H))
+                        st.last_area_read = i
+                        st.read_thumb[_cells(changed, th.shape)] = th[_cells(changed, th.shape)]
             if progress is not None and i % 15 == 0:
                 progress(i, total)
     finally:
@@ -511,13 +519,16 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     return an
 
 
-#: a part of the picture (one of 6 x 8 blocks of the scene-cut thumbnail) that changed by more
-#: than CHANGE since the last read, and has been steady (changed by less than STEADY) over the
-#: last face-sampling stride: something new is on screen and holding still (a name card, a
-#: caption, a new shot), so it is read now rather than at the next once-a-second read
-CHANGE_BLOCKS = (6, 8)
-CHANGE = 0.6
-STEADY = 0.15
+#: A part of the picture (one of 12 x 16 blocks of the scene-cut thumbnail) that changed by
+#: more than CHANGE since it was last read and has been steady (changed by less than STEADY)
+#: for STEADY_FRAMES frames: something new is on screen and holding still (a name card, a
+#: caption, a new shot). That part is read at once rather than at the next once-a-second read
+#: (on the shared stage clip, 12 x 16 / 1.0 / 0.1 / 6 frames read changed areas 13 times in
+#: 11 s: moving people are rarely steady, a caption is).
+CHANGE_BLOCKS = (12, 16)
+CHANGE = 1.0
+STEADY = 0.1
+STEADY_FRAMES = 6
 
 
 def _blocks(a: np.ndarray) -> np.ndarray:
@@ -527,20 +538,40 @@ def _blocks(a: np.ndarray) -> np.ndarray:
     return a[:h, :w].reshape(by, h // by, bx, w // bx).mean(axis=(1, 3))
 
 
-def changed_since_read(read: np.ndarray | None, recent: deque[np.ndarray]) -> bool:
-    """Has a part of the picture changed since the frame last read for text (``read``, its
-    thumbnail) and held still since the oldest of ``recent`` (thumbnails, newest last)? A name
-    card on screen for less than a second between two once-a-second reads was never read (an
-    audit): it is read as soon as it has appeared and settled. Moving people and a panning
-    camera are not steady, so they do not add reads; each read resets what counts as new."""
-    if read is None or len(recent) < 2:
-        return False
+def _cells(blocks: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The thumbnail cells of the chosen ``blocks`` (a boolean block mask) as a cell mask."""
+    by, bx = blocks.shape
+    h, w = shape[0] // by * by, shape[1] // bx * bx
+    cells = np.zeros(shape[:2], dtype=bool)
+    cells[:h, :w] = np.repeat(np.repeat(blocks, h // by, axis=0), w // bx, axis=1)
+    return cells
+
+
+def changed_since_read(read: np.ndarray | None, recent: deque[np.ndarray]) -> np.ndarray | None:
+    """The blocks of the picture that changed since they were last read for text (``read``,
+    thumbnail) and held still since the oldest of ``recent`` (thumbnails, newest last), as a
+    boolean block mask; None when there are none. A name card on screen for less than a
+    second between two once-a-second reads was never read (an audit): it is read as soon as it
+    has appeared and settled. Moving people and a panning camera are not steady, so they add
+    few reads; each read makes what it read the new reference."""
+    if read is None or len(recent) < STEADY_FRAMES + 1:
+        return None
     now, before = recent[-1], recent[0]
     if now.shape != read.shape or now.shape != before.shape:
-        return True
-    changed = _blocks(np.abs(now - read)) > CHANGE
-    steady = _blocks(np.abs(now - before)) < STEADY
-    return bool(np.any(changed & steady))
+        return np.ones(CHANGE_BLOCKS, dtype=bool)
+    hit = (_blocks(np.abs(now - read)) > CHANGE) & (_blocks(np.abs(now - before)) < STEADY)
+    return hit if bool(hit.any()) else None
+
+
+def block_area(blocks: np.ndarray, width: int, height: int) -> tuple[int, int, int, int]:
+    """The picture's area (x0, y0, x1, y1) to read for the chosen blocks: their rows and one
+    block above and below, across the whole width (a line of text runs on past the part that
+    changed, and a line cut at the area's edge would be covered only in part)."""
+    by = blocks.shape[0]
+    ys = np.nonzero(blocks.any(axis=1))[0]
+    bh = height / by
+    return (0, max(0, int((ys.min() - 1) * bh)), width,
+            min(height, int(math.ceil((ys.max() + 2) * bh))))
 
 
 def face_box_at(track: VideoTrack, frame: int, slack: int) -> tuple[float, float, float, float] | None:
@@ -621,8 +652,10 @@ def _unread_face(st: _State, i: int, p: VideoParams) -> bool:
 
 
 def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_matcher: Any,
-                st: _State, p: VideoParams) -> None:
-    """Read the frame's text; lines that are (or may be) names join the text tracker."""
+                st: _State, p: VideoParams,
+                area: tuple[int, int, int, int] | None = None) -> None:
+    """Read the frame's text (only ``area``, x0, y0, x1, y1, when given); lines that are (or
+    may be) names join the text tracker."""
     from photovet.core.vision.text.names import badge_areas, classify_texts  # noqa: PLC0415
 
     rgb = display_rgb(fr.frame, info.rotation)
@@ -631,9 +664,16 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
         d = t.dets[-1]
         if i - d.frame <= max(p.stride, p.fine_every or 0):
             face_boxes.append((d.box[0], d.box[1], d.w, d.h))
-    image = Image.fromarray(rgb)
-    del rgb
-    reads = text_engine.read(image, focus=badge_areas(face_boxes))
+    if area is not None:
+        x0, y0, x1, y1 = area
+        image = Image.fromarray(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+        del rgb
+        reads = [([(float(x) + x0, float(y) + y0) for x, y in poly], text, score)
+                 for poly, text, score in text_engine.read(image)]
+    else:
+        image = Image.fromarray(rgb)
+        del rgb
+        reads = text_engine.read(image, focus=badge_areas(face_boxes))
     items = classify_texts(reads, name_matcher, faces=face_boxes, min_score=p.text_min_score)
     dets = []
     for it in items:
@@ -650,6 +690,6 @@ def frame_count_hint(info: VideoInfo) -> int:
     return info.frames or int(math.ceil(info.duration * (info.fps or 30)))
 
 
-__all__ = ["BestCrops", "VideoParams", "analyse_video", "changed_since_read", "face_box_at",
+__all__ = ["BestCrops", "VideoParams", "analyse_video", "block_area", "changed_since_read", "face_box_at",
            "one_person_at_a_time", "recognise", "same_faces", "same_limit", "scaled_size",
            "summarise_text", "thumb", "thumb_difference", "view_quality", "worn_under"]
