@@ -1774,6 +1774,20 @@ def track_override_refusal(action: str, track: VideoTrack, person: Person | None
                     f"{person.display_name} (for example: checked with the class teacher, who "
                     "can tell them apart)")
         return None
+    return same_face_refusal(track, same, channel, mode, on)
+
+
+#: a timeline row's words when "show" is refused because the face may be a child who may not
+#: be shown, after the row has said whom it may be (``VideoTrack.near_note``): said once
+SAME_FACE_SAID = ("It cannot be shown while it may be that person: if it is someone else, say "
+                  "who it is (Who is this?).")
+
+
+def same_face_refusal(track: VideoTrack, same: SameAs | None, channel: Channel,
+                      mode: str | Mode, on: _dt.date) -> str | None:
+    """Why a face nobody is sure of cannot be shown (nor marked "not a face") with a reason
+    alone: it may be the same person as another track of the clip taken to be someone who may
+    not be shown here (``same_face_refused``); None otherwise."""
     if track.who is not None:
         return None
     refused = same_face_refused(track, same, channel, mode, on)

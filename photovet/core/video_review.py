@@ -35,6 +35,7 @@ from photovet.core.media.video.linking import could_be_same, group_of, group_tar
 from photovet.core.models import Channel, MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.policy import (
     REFUSED,
+    SAME_FACE_SAID,
     SOUND_ACTIONS,
     OverrideAsk,
     decide_track,
@@ -42,6 +43,7 @@ from photovet.core.policy import (
     near_people,
     recognised_as,
     same_as_rows,
+    same_face_refusal,
     text_override_ask,
     text_override_refusal,
     track_as_face,
@@ -590,8 +592,13 @@ class VideoReviewer:
         show = any(x.decision != showing for x in shown)
         if show and (why := refused(showing)):
             show = False
-            words.append(f"It cannot be {'shown' if face else 'left readable'}: "
-                         + full_sentence(why))
+            if face and t.near_note and not t.hand_named and why == same_face_refusal(
+                    t, same_as_rows(analysis, t, self.person_of), channel, mode, today):
+                # the row already says whom it may be (near_note): not said twice
+                words.append(SAME_FACE_SAID)
+            else:
+                words.append(f"It cannot be {'shown' if face else 'left readable'}: "
+                             + full_sentence(why))
         not_face = face and t.override != "not-a-face" and not refused("not-a-face")
         if not cover and all(m.decision == "cover" for m in members):
             by_hand = {m.override == "cover" for m in members}

@@ -295,8 +295,13 @@ def test_a_row_that_may_be_the_child_named_in_another_cannot_be_shown(tmp_path):
         later = an.track(later.id)
         c = r.row_choices(an, later.id, fb)
         assert "show" not in c.actions and "assign" in c.actions
-        assert ("It cannot be shown: This face may be Sam Hale (named in another part of the "
-                "clip; Facebook videos: No).") in c.settled
+        # whom it may be is said once, by the row (near_note); the refusal does not repeat it
+        assert later.near_note == ("It may be Sam Hale (named in another part of the clip; "
+                                   "Facebook videos: No)")
+        assert c.settled == ("Covered for the whole clip by the rules. It cannot be shown while "
+                             "it may be that person: if it is someone else, say who it is (Who "
+                             "is this?).")
+        assert "Sam Hale" not in c.settled
         with pytest.raises(ReviewRefused, match="This face may be Sam Hale"):
             r.group(an, later.id, "show", fb, reason="adult visitor")
         # the face on screen with Sam the whole time: a reason is enough

@@ -536,9 +536,14 @@ def test_a_row_that_may_be_the_child_named_in_another_row_offers_no_show_and_say
         player.select_track(later.id)
         visible = {k for k, b in player.track_buttons.items() if b.isVisible()}
         assert "show" not in visible and "assign" in visible
-        assert ("It cannot be shown: This face may be Sam Hale (named in another part of the "
-                "clip; Facebook videos: No).") in player.track_label.text()
-        assert "It may be Sam Hale" in player.track_label.text()
+        # whom it may be, said once (not "It may be Sam Hale ... It cannot be shown: This face
+        # may be Sam Hale ..."), and what to do
+        said = player.track_label.text()
+        assert said.count("Sam Hale") == 1, said
+        assert ("It may be Sam Hale (named in another part of the clip; Facebook videos: No)."
+                in said)
+        assert ("It cannot be shown while it may be that person: if it is someone else, say "
+                "who it is (Who is this?).") in said
         # asked anyway (a stale screen): refused in the core's words, nothing changed
         texts: list[str] = []
         answer(lambda w: (texts.append(message_text(w)), button(w, "OK").click()))
