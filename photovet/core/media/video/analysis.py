@@ -564,14 +564,34 @@ def changed_since_read(read: np.ndarray | None, recent: deque[np.ndarray]) -> np
 
 
 def block_area(blocks: np.ndarray, width: int, height: int) -> tuple[int, int, int, int]:
-    """The picture's area (x0, y0, x1, y1) to read for the chosen blocks: their rows and one
-    block above and below, across the whole width (a line of text runs on past the part that
-    changed, and a line cut at the area's edge would be covered only in part)."""
-    by = blocks.shape[0]
-    ys = np.nonzero(blocks.any(axis=1))[0]
-    bh = height / by
-    return (0, max(0, int((ys.min() - 1) * bh)), width,
+    """The picture's area (x0, y0, x1, y1) to read for the chosen blocks: them and one block
+    around them (a line of text may run on past the part that changed: ``_read_area`` reads
+    the whole width of those rows when a line reaches the area's side)."""
+    by, bx = blocks.shape
+    ys, xs = np.nonzero(blocks)
+    bw, bh = width / bx, height / by
+    return (max(0, int((xs.min() - 1) * bw)), max(0, int((ys.min() - 1) * bh)),
+            min(width, int(math.ceil((xs.max() + 2) * bw))),
             min(height, int(math.ceil((ys.max() + 2) * bh))))
+
+
+def _read_area(rgb: np.ndarray, area: tuple[int, int, int, int], text_engine: Any) -> list[Any]:
+    """The text in ``area`` of the picture, in the picture's pixels. A line that reaches the
+    area's left or right side (where the picture goes on) may be cut there and would be
+    covered only in part: those rows are then read across the whole width."""
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = area
+
+    def read(a: int, b: int) -> list[Any]:
+        image = Image.fromarray(np.ascontiguousarray(rgb[y0:y1, a:b]))
+        return [([(float(x) + a, float(y) + y0) for x, y in poly], text, score)
+                for poly, text, score in text_engine.read(image)]
+
+    reads = read(x0, x1)
+    edge = 0.01 * w + 2
+    cut = any((x0 > 0 and min(q[0] for q in poly) <= x0 + edge) or
+              (x1 < w and max(q[0] for q in poly) >= x1 - edge) for poly, _t, _s in reads)
+    return read(0, w) if cut and (x0 > 0 or x1 < w) else reads
 
 
 def face_box_at(track: VideoTrack, frame: int, slack: int) -> tuple[float, float, float, float] | None:
@@ -665,11 +685,8 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
         if i - d.frame <= max(p.stride, p.fine_every or 0):
             face_boxes.append((d.box[0], d.box[1], d.w, d.h))
     if area is not None:
-        x0, y0, x1, y1 = area
-        image = Image.fromarray(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+        reads = _read_area(rgb, area, text_engine)
         del rgb
-        reads = [([(float(x) + x0, float(y) + y0) for x, y in poly], text, score)
-                 for poly, text, score in text_engine.read(image)]
     else:
         image = Image.fromarray(rgb)
         del rgb
