@@ -76,7 +76,8 @@ ANALYSIS_VERSION = "4"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
-#: views: analysis.same_faces); 4: a name read below a face follows that face (rides)
+#: views: analysis.same_faces); 4: a name read below a face follows that face (rides), and
+#: a part of the picture that changed and settled is read at once
 VIDEO_ANALYSIS_VERSION = "4"
 
 _MODELS: dict[tuple, Any] = {}

@@ -1690,11 +1690,21 @@ def taken_to_be(track: VideoTrack) -> str | None:
 def same_as_rows(analysis: VideoAnalysis, track: VideoTrack,
                  person_of: Callable[[str], Person | None]) -> list[tuple[VideoTrack,
                                                                      Person | None]]:
-    """The face tracks of ``track.same_as`` with the register row of whom each is taken to be
-    (``taken_to_be``; ``person_of``: id -> row), for ``same=`` below."""
+    """The face tracks ``track`` may be, with the register row of whom each is taken to be
+    (``taken_to_be``; ``person_of``: id -> row), for ``same=`` below: those of
+    ``track.same_as`` (compared, and alike) and, where either face's appearance is not known
+    (``views`` 0: every view too small to encode, or no landmarks, or analysed before faces
+    were compared), every face track never on a frame with it. A face nobody could compare
+    cannot be ruled out, so it is not shown on a reason alone when the other is someone who may
+    not be shown (fail closed; saying who it is still can, with a reason)."""
     by_id = {t.id: t for t in analysis.tracks}
+    ids = [tid for tid, _dist in track.same_as]
+    mine = set(track.frames)
+    ids += [t.id for t in analysis.tracks
+            if t.kind == "face" and t.id != track.id and t.id not in ids
+            and not (track.views and t.views) and mine.isdisjoint(t.frames)]
     out: list[tuple[VideoTrack, Person | None]] = []
-    for tid, _dist in track.same_as:
+    for tid in ids:
         other = by_id.get(tid)
         if other is None or other.kind != "face" or other.id == track.id:
             continue

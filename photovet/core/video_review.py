@@ -383,8 +383,9 @@ class VideoReviewer:
             if action == "show" and t.who is None:
                 # nobody is sure who it is: it may be a face of the clip taken to be someone
                 # who may not be shown here (policy says who may not). Faces both encoded were
-                # compared (same_as: refused above when alike); for a face whose appearance is
-                # not known (too small, no landmarks) only a warning can be given
+                # compared (same_as: refused above when alike), and a face whose appearance is
+                # not known (too small, no landmarks) is refused above too (same_as_rows: it
+                # cannot be ruled out); the warning stays for anything the refusal lets through
                 others = [analysis.track(i) for i in could_be_same(analysis, track_id)]
                 ask = maybe_refused_ask(
                     ask, [(self.person_of(o.who), bool(o.override_person)) for o in others

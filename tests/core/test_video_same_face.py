@@ -4,7 +4,8 @@ on a frame with it, and alike: media/video/analysis.same_faces) is not shown wit
 alone: "Show" and "not a face" are refused with words that say who it may be, and naming it by
 hand as someone who may be shown needs a reason and is shown to the approver as a look-alike
 named by hand (policy.track_override_refusal, decide_track). A face whose appearance is not
-known (never encoded) keeps the warning it had (policy.maybe_refused_ask)."""
+known (never encoded) cannot be ruled out: it is treated as one that may be any face never on
+a frame with it (policy.same_as_rows)."""
 
 from __future__ import annotations
 
@@ -166,14 +167,34 @@ def test_show_with_a_reason_stays_possible_when_the_other_row_may_be_shown():
     assert ask.needs_reason and "careful" not in ask.words
 
 
-def test_without_appearance_the_warning_stays_and_nothing_is_refused():
+def test_without_appearance_it_cannot_be_ruled_out_and_show_is_refused():
+    """A face too small to encode (or without landmarks) was never compared: it may be the
+    child named in another row as well as any face, so a reason alone does not show it (it
+    only warned before); naming it as someone who may be shown stays possible, with a reason.
+    Seen on a frame with her, it is surely someone else: a reason is enough."""
     a = hope_and_later()
     a.track(1).views = 0                    # never encoded (too small): not compared
     a.track(0).same_as = a.track(1).same_as = []
     decide(a)
     ask = reviewer().track_ask(a, 1, "show", YT, mode="consent")
-    assert ask.needs_reason
-    assert ask.words.startswith("careful: another face in this clip was named as Hope Bennett")
+    assert ask.refused
+    assert ask.words.startswith("This face may be Hope Bennett (named in another part of the "
+                                "clip; YouTube videos: No)")
+    assert reviewer().track_ask(a, 1, "not-a-face", YT, mode="consent").refused
+    later = a.track(1)
+    later.override, later.override_reason = "show", "adult visitor"    # stored before
+    decide(a)
+    assert later.decision == "cover" and later.refused
+    later.override, later.override_reason, later.refused = None, "", ""
+    decide(a)
+    beside = reviewer().track_ask(a, 2, "show", YT, mode="consent")
+    assert beside.needs_reason and "Hope" not in beside.words
+    # both encoded and not alike: compared, so nothing is refused
+    a = hope_and_later()
+    for t in a.tracks:
+        t.same_as, t.views = [], 3
+    decide(a)
+    assert reviewer().track_ask(a, 1, "show", YT, mode="consent").needs_reason
 
 
 # ------------------------------------------------------------------------------------------
