@@ -507,6 +507,28 @@ def test_a_badge_on_a_face_too_fast_to_track_is_still_read(tmp_path, face_engine
     an = eng.analyse_video(clip.path)
     assert max(t.detections for t in an.face_tracks) <= 2     # the tracker lost it each look
     assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
+    # and covered on every frame, the face and the badge: the looks are covered as one face
+    # moving (covers.fast_links), the name follows them (covers.ride_boxes)
+    ch = Channel("website", "School Website", audio="remove", names="full")
+    eng.decide(an, ch, on=TODAY)
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok
+    assert_covered(res.output, clip.faces, what="faces")
+    assert_covered(res.output, clip.badges, shrink=0.05, what="badges")
+
+
+def test_a_face_too_fast_for_the_tracker_is_covered_on_every_frame(tmp_path, engine):
+    """A 72 px face crossing 610 px in 0.7 s (29 px a frame) is a new one-look track at each
+    look; each look's cover stood where it was seen, and the face was partly readable on 12 of
+    its 20 frames. Two looks a look apart and a few face sizes on are covered as one face
+    moving between them, and on after the last (covers.fast_links)."""
+    clip = make_clip(tmp_path / "dash.mp4", size=(640, 360), seconds=3.0,
+                     movers=[Mover(72, (90, 100), (700, 110), t0=1.1, t1=1.8, variant=1)])
+    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    assert len(an.face_tracks) >= 4 and max(t.detections for t in an.face_tracks) <= 2
+    (res,) = export(engine, [an], tmp_path / "out")
+    assert res.ok and sum(1 for f in clip.faces if f) >= 18
+    assert_covered(res.output, clip.faces, what="faces")
 
 
 def test_a_name_card_on_screen_for_under_a_second_between_two_reads_is_covered(

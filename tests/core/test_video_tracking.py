@@ -237,3 +237,32 @@ def test_a_line_cut_at_the_side_of_a_changed_area_is_read_across_the_whole_width
 
     got = _read_area(rgb, (200, 100, 400, 160), Inside())
     assert seen == [(200, 60)] and got[0][0][0] == (250.0, 105.0)
+
+
+def test_looks_of_one_fast_face_are_covered_as_one_moving_face_and_others_are_not_joined():
+    """covers.fast_links (pure): one-look tracks a look apart and a few face sizes on are
+    joined for covering (the face between two looks, and after the last, is under a cover);
+    a much bigger face, one far away, one in another shot or long after is not."""
+    from photovet.core.media.video.covers import bridges, fast_links
+    from photovet.core.models import VideoTrack
+
+    def look(tid, f, x, size=40, shot=0):
+        return VideoTrack(id=tid, kind="face", frames=[f], boxes=[(x, 100.0, x + size, 100.0 + size)],
+                          shot_start=shot)
+
+    looks = [look(i, 30 + 3 * i, 20 + 75 * i) for i in range(5)]          # 25 px a frame
+    others = [look(10, 36, 500, size=120), look(11, 33, 20 + 75 * 1 + 400),
+              look(12, 39, 20 + 75 * 3, shot=39), look(13, 80, 20 + 75 * 5)]
+    links = fast_links(looks + others, stride=3)
+    assert {(0, 1), (1, 2), (2, 3), (3, 4)} <= set(links)    # (and a look missed: (0, 2)...)
+    assert not any(b >= 10 or a >= 10 for a, b in links)
+    an = VideoAnalysis(path="x.mp4", width=640, height=360, fps=30.0,
+                       frame_times=[i / 30 for i in range(120)], tracks=looks,
+                       sampling={"stride": 3, "fine_every": 15})
+    plan = CoverPlan(an)
+    for f in range(30, 46):                                   # between looks and 3 frames on
+        x = 20 + 25 * (f - 30)
+        centre = (x + 20, 120)
+        assert any(c.box[0] <= centre[0] <= c.box[0] + c.box[2] and
+                   c.box[1] <= centre[1] <= c.box[1] + c.box[3] for c in plan.at(f)), f
+    assert bridges(an)                                        # drawn for the covered looks

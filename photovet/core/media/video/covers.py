@@ -14,6 +14,10 @@ covered track (media/video/tracking.py makes them; policy decides them):
 - between two tracks of one group linked across a gap (linking.py ``gap_links``: the same
   place moments apart, inside one shot) when either is covered: the gap too, interpolated and
   padded as a gap inside one track is (the face was most likely there, undetected);
+- a face too fast for the tracker is a new track at each look (``fast_links``: one ends and
+  another starts a look or two later, a few face sizes on): when either is covered, the two
+  are covered as one track moving from one to the other, before, between and after
+  (``chase_boxes``);
 - the padded box becomes the photo rule's face cover (media/cover.py ``face_cover``: an
   ellipse ``grow`` times the face, a rectangle where the picture's edge cuts it).
 
@@ -29,8 +33,9 @@ same covers (render.py).
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from photovet.core.media.cover import face_cover
@@ -148,10 +153,11 @@ def ride_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
                     pre=face_p.pre, post=face_p.post, base_pad=text_p.base_pad,
                     gap_pad=face_p.gap_pad, accel=face_p.accel, speed_pad=face_p.speed_pad,
                     max_pad=text_p.max_pad)
+    chained = _chains(list(by_id.values()), face_p.stride)
     for fid, rel in track.rides:
-        face = by_id.get(fid)
-        if face is None or not face.frames:
+        if by_id.get(fid) is None or not by_id[fid].frames:
             continue
+        face = _joined([by_id[i] for i in chained.get(fid, [fid])])
         boxes = []
         for b in face.boxes:
             s = _size(b)
@@ -163,6 +169,48 @@ def ride_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
         for f, box in track_boxes(follow, analysis.frame_count, p).items():
             out[f] = _union(out[f], box) if f in out else box
     return out
+
+
+def _chains(faces: list[VideoTrack], stride: int) -> dict[int, list[int]]:
+    """Face track id -> the ids of the tracks joined to it by fast links (``fast_links``), in
+    time order, itself included: one face too fast for the tracker, look by look."""
+    nxt: dict[int, list[int]] = {}
+    for a, b in fast_links(faces, stride):
+        nxt.setdefault(a, []).append(b)
+        nxt.setdefault(b, []).append(a)
+    first = {t.id: t.first_frame for t in faces}
+    out: dict[int, list[int]] = {}
+    for start in nxt:
+        if start in out:
+            continue
+        seen, todo = {start}, [start]
+        while todo:
+            for j in nxt.get(todo.pop(), []):
+                if j not in seen:
+                    seen.add(j)
+                    todo.append(j)
+        chain = sorted(seen, key=lambda i: (first[i], i))
+        for i in chain:
+            out[i] = chain
+    return out
+
+
+def _joined(parts: list[VideoTrack]) -> VideoTrack:
+    """Face tracks as one (a fast face's looks): every detection in time order (one box a
+    frame: the union where two meet), the speed from the first to the last."""
+    if len(parts) == 1:
+        return parts[0]
+    at: dict[int, Box] = {}
+    for t in parts:
+        for f, b in zip(t.frames, t.boxes):
+            at[f] = _union(at[f], b) if f in at else b
+    frames = sorted(at)
+    a, b = at[frames[0]], at[frames[-1]]
+    span = max(1, frames[-1] - frames[0])
+    return VideoTrack(id=parts[0].id, kind="face", frames=frames, boxes=[at[f] for f in frames],
+                      shot_start=parts[0].shot_start, shot_end=parts[-1].shot_end,
+                      vx=(a[0] + a[2] - b[0] - b[2]) / -2 / span,
+                      vy=(a[1] + a[3] - b[1] - b[3]) / -2 / span)
 
 
 def _union(a: Box, b: Box) -> Box:
@@ -189,19 +237,79 @@ def bridge_boxes(a: VideoTrack, b: VideoTrack, n_frames: int, p: CoverParams) ->
             if a.last_frame < f < b.first_frame}
 
 
+#: a face track that ends and another that starts at most this many sampling intervals later,
+#: no more than FAST_SIZES face sizes per interval away, sizes within FAST_RATIO: perhaps one
+#: face moving too fast for the tracker (it starts a new track at each look)
+FAST_INTERVALS = 2
+FAST_SIZES = 3.0
+FAST_RATIO = 1.5
+
+
+def fast_links(tracks: Sequence[VideoTrack], stride: int) -> list[tuple[int, int]]:
+    """(A id, B id), A before B, for every pair of face tracks that may be one face too fast for
+    the tracker (``FAST_*``; inside one shot). A face moving more than about its size between
+    two looks is a new one-look track at each look, and each track's cover stood still where it
+    was seen: between two looks and after the last one the face moved on, uncovered (at 29 px a
+    frame a 72 px face was partly readable on 12 of its 20 frames). Covers only: nothing here
+    says who anyone is or joins a row (linking.py does that)."""
+    faces = sorted((t for t in tracks if t.kind == "face" and t.frames),
+                   key=lambda t: t.first_frame)
+    starts = [t.first_frame for t in faces]
+    reach = FAST_INTERVALS * max(1, stride)
+    out = []
+    for a in faces:
+        ea = a.boxes[-1]
+        for b in faces[bisect.bisect_right(starts, a.last_frame):]:
+            gap = b.first_frame - a.last_frame
+            if gap > reach:
+                break
+            if b.shot_start != a.shot_start:
+                continue
+            sb = b.boxes[0]
+            sa_, sb_ = _size(ea), _size(sb)
+            if max(sa_, sb_) > FAST_RATIO * min(sa_, sb_):
+                continue
+            dist = math.hypot((sb[0] + sb[2] - ea[0] - ea[2]) / 2,
+                              (sb[1] + sb[3] - ea[1] - ea[3]) / 2)
+            if dist <= FAST_SIZES * min(sa_, sb_) * max(1.0, gap / max(1, stride)):
+                out.append((a.id, b.id))
+    return out
+
+
+def chase_boxes(a: VideoTrack, b: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:
+    """Frame -> padded box for a fast link: the two tracks' detections as one track, its speed
+    the jump from ``a``'s last box to ``b``'s first, so the cover follows the face between the
+    two looks and goes on before the first and after the last as a track's does."""
+    ea, sb = a.boxes[-1], b.boxes[0]
+    gap = max(1, b.first_frame - a.last_frame)
+    vx = (sb[0] + sb[2] - ea[0] - ea[2]) / 2 / gap
+    vy = (sb[1] + sb[3] - ea[1] - ea[3]) / 2 / gap
+    join = VideoTrack(id=a.id, kind="face", frames=list(a.frames) + list(b.frames),
+                      boxes=list(a.boxes) + list(b.boxes), shot_start=a.shot_start,
+                      shot_end=a.shot_end if a.shot_end is not None else b.shot_end,
+                      vx=vx, vy=vy)
+    return track_boxes(join, n_frames, p)
+
+
 def bridges(analysis: VideoAnalysis, tracks: Iterable[VideoTrack] | None = None
             ) -> list[tuple[VideoTrack, dict[int, Box]]]:
-    """(the covered track a bridge is drawn for, its boxes) for every gap link of which at least
-    one track is covered, among ``tracks`` (default: all)."""
+    """(the covered track a bridge is drawn for, its boxes) for every gap link (linking.py) and
+    every fast link (``fast_links``) of which at least one track is covered, among ``tracks``
+    (default: all)."""
     chosen = list(tracks) if tracks is not None else list(analysis.tracks)
     by_id = {t.id: t for t in chosen}
+    p = params_for(analysis, "face")
     out = []
     for ia, ib in gap_links(chosen, analysis.fps):
         a, b = by_id[ia], by_id[ib]
         owner = a if is_covered(a) else b if is_covered(b) else None
         if owner is not None:
-            out.append((owner, bridge_boxes(a, b, analysis.frame_count,
-                                            params_for(analysis, "face"))))
+            out.append((owner, bridge_boxes(a, b, analysis.frame_count, p)))
+    for ia, ib in fast_links(chosen, p.stride):
+        a, b = by_id[ia], by_id[ib]
+        owner = a if is_covered(a) else b if is_covered(b) else None
+        if owner is not None:
+            out.append((owner, chase_boxes(a, b, analysis.frame_count, p)))
     return out
 
 
@@ -298,5 +406,6 @@ def covers_at(analysis: VideoAnalysis, seconds: float, *, grow: float = 1.4) -> 
     return out
 
 
-__all__ = ["CoverParams", "CoverPlan", "bridge_boxes", "bridges", "cover_boxes", "cover_shape",
-           "covers_at", "is_covered", "params_for", "ride_boxes", "track_boxes", "track_span"]
+__all__ = ["CoverParams", "CoverPlan", "bridge_boxes", "bridges", "chase_boxes", "cover_boxes",
+           "cover_shape", "covers_at", "fast_links", "is_covered", "params_for", "ride_boxes",
+           "track_boxes", "track_span"]
