@@ -612,34 +612,38 @@ def test_what_the_app_asks_for_a_track_row_and_a_frame(tmp_path, engine):
                    for c in got)
 
 
-def test_a_video_is_shown_and_previewed_only_as_it_was_checked(tmp_path, engine):
+def test_a_video_is_shown_and_previewed_only_as_it_was_checked(tmp_path, engine, monkeypatch):
     """What a person sees of a video is what PhotoVet checked (as a photo's preview): the
-    player's frames come from the file opened and hashed when it was first shown
-    (frames.ShownVideo), so a file swapped under the name meanwhile is never read; a file
-    rewritten in place is refused in the photo's words; "what will be published" and the
-    approver's contact sheet (Engine.video_preview) are not rendered from a changed file."""
+    player's frames come from the file found to be the checked content (frames.ShownVideo:
+    hashed once, again when the file is another or was rewritten), so a file swapped under
+    the name or rewritten in place is refused in the photo's words; "what will be published"
+    and the approver's contact sheet (Engine.video_preview) are not rendered from a changed
+    file."""
     import os
 
     from photovet.core.errors import FileChangedError
     from photovet.core.media.video.frames import ShownVideo
+    from photovet.core.media.video.reader import PinnedVideo
     from tests.core.test_video_workflow import make_video
 
     clip = make_video(tmp_path / "assembly.mp4")
     an = engine.decide(engine.analyse_video(clip), WEB, on=TODAY)
     first = np.asarray(decode_rgb(clip).__next__())
     shown = ShownVideo()
+    hashed = []
+    real = PinnedVideo.sha256
+    monkeypatch.setattr(PinnedVideo, "sha256", lambda self: hashed.append(1) or real(self))
     try:
         got = shown.grab(clip, an.sha256, 0.0)
         assert np.abs(got.astype(int) - first.astype(int)).mean() < 4
+        shown.grab(clip, an.sha256, 0.5)
+        assert len(hashed) == 1                      # hashed once, not for every frame
+        if Path("/proc/self/fd").is_dir():           # not held open between frames
+            fds = [os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")]
+            assert str(Path(clip).resolve()) not in fds
         other = make_video(tmp_path / "other.mp4", swap=True)
-        os.replace(other, clip)                      # swapped under its name: never read
-        again = shown.grab(clip, an.sha256, 0.0)
-        assert np.abs(again.astype(int) - got.astype(int)).mean() < 1
-    finally:
-        shown.close()
-    shown = ShownVideo()
-    try:
-        with pytest.raises(FileChangedError) as err:  # the file there now is another video
+        os.replace(other, clip)                      # swapped under its name: not shown
+        with pytest.raises(FileChangedError) as err:
             shown.grab(clip, an.sha256, 0.0)
         assert "the file was changed after PhotoVet checked it, so this is not the video that " \
                "was checked: check it again (it is never exported as it is)" in str(err.value)

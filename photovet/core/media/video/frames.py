@@ -59,35 +59,35 @@ def grab(path: str | Path, seconds: float, *, origin: float | None = None, rotat
 
 class ShownVideo:
     """The video the app shows, as PhotoVet checked it: each frame is read from the file opened
-    and hashed when that video was first shown (``reader.CheckedVideo``), and a file that is no
-    longer the checked content raises ``FileChangedError`` (the words a photo's preview says)
-    instead of showing a person something other than what they decide on and approve. One
-    video open at a time; safe to call from one worker while another is closing it."""
+    for that frame and found to be the checked content (``reader.CheckedVideo``: hashed the
+    first time, then only when the file's stamp changed, a rewrite or another file under the
+    name), and a file that is no longer the checked content raises ``FileChangedError`` (the
+    words a photo's preview says) instead of showing a person something other than what they
+    decide on and approve. The file is open only while a frame is read (so it can be moved or
+    deleted meanwhile, as on Windows an open file cannot be)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._open: CheckedVideo | None = None
+        self._known: tuple[Path, str, tuple[int, int, int, int, int]] | None = None
 
     def grab(self, path: str | Path, sha256: str, seconds: float, *,
              origin: float | None = None, rotation: int = 0,
              size: tuple[int, int] | None = None) -> np.ndarray:
+        path = Path(path)
         with self._lock:
-            cv = self._open
-            if cv is None or cv.path != Path(path) or cv.sha256 != (sha256 or ""):
-                self._close()
-                cv = self._open = CheckedVideo(path, sha256)
-            cv.check()
-            return grab(path, seconds, origin=origin, rotation=rotation, size=size,
-                        source=cv.pin)
-
-    def _close(self) -> None:
-        if self._open is not None:
-            self._open.close()
-            self._open = None
+            k = self._known
+            known = k[2] if k is not None and k[0] == path and k[1] == (sha256 or "") else None
+            with CheckedVideo(path, sha256, known=known) as cv:
+                try:
+                    cv.check()
+                finally:
+                    self._known = (path, cv.sha256, cv.stamp) if cv.stamp else None
+                return grab(path, seconds, origin=origin, rotation=rotation, size=size,
+                            source=cv.pin)
 
     def close(self) -> None:
         with self._lock:
-            self._close()
+            self._known = None
 
 
 def track_thumbnail(analysis: VideoAnalysis, track: VideoTrack, *, size: int = 128) -> Image.Image:

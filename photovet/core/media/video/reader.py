@@ -200,6 +200,15 @@ class PinnedVideo:
                              path=self.path) from None
         return h.hexdigest()
 
+    def stamp(self) -> tuple[int, int, int, int, int]:
+        """What says the open file is still the same bytes: its device, inode, size and times
+        (a rewrite in place changes the times; another file has another inode)."""
+        try:
+            st = os.fstat(self._fh.fileno())
+        except (OSError, ValueError) as exc:
+            raise VideoError(f"the file could not be read ({exc})", path=self.path) from None
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
     def close(self) -> None:
         self._fh.close()
 
@@ -222,28 +231,28 @@ class CheckedVideo:
     ``FileChangedError`` when the opened file is not the checked content (``sha256``; none
     given: nothing was checked, so nothing is shown). Hashed again only when the open file's
     size or times changed since the last check (a rewrite in place), so showing frame after
-    frame costs one ``fstat`` each."""
+    frame costs one ``fstat`` each (``known``: a stamp from an earlier open of the same file,
+    so a file opened again for each frame is not hashed again either)."""
 
-    def __init__(self, path: str | Path, sha256: str):
+    def __init__(self, path: str | Path, sha256: str, *,
+                 known: tuple[int, int, int, int, int] | None = None):
         self.path = Path(path)
         self.sha256 = sha256 or ""
         self.pin = PinnedVideo(self.path)
-        self._stamp: tuple[int, int, int] | None = None
+        #: the stamp (PinnedVideo.stamp) of the file when it was last found to be the checked
+        #: content; ``known``: from an earlier open of it (not hashed again while it holds)
+        self.stamp = known
         self._lock = threading.Lock()
 
     def check(self) -> None:
         with self._lock:
-            try:
-                st = os.fstat(self.pin._fh.fileno())
-            except (OSError, ValueError) as exc:
-                raise VideoError(f"the file could not be read ({exc})", path=self.path) from None
-            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-            if stamp == self._stamp:
+            stamp = self.pin.stamp()
+            if stamp == self.stamp:
                 return
             if not self.sha256 or self.pin.sha256() != self.sha256:
-                self._stamp = None
+                self.stamp = None
                 raise FileChangedError(CHANGED_WORDS, path=self.path)
-            self._stamp = stamp
+            self.stamp = stamp
 
     def close(self) -> None:
         self.pin.close()
