@@ -154,6 +154,17 @@ def play_video_through(qtbot, win: MainWindow, path) -> None:
 # Answering dialogs as a person would: find the window that popped up, press its buttons
 # --------------------------------------------------------------------------------------------
 
+def select_row(view, row: int) -> None:
+    """Choose ``row`` of a table, and only it, as a click would. ``QTableView.selectRow`` adds
+    to the selection when the application believes Ctrl or Shift is held, which an earlier
+    test's modified click can leave behind in the same process (seen once, in parallel runs)."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+             | QItemSelectionModel.SelectionFlag.Rows)
+    view.selectionModel().setCurrentIndex(view.model().index(row, 0), flags)
+
+
 def modal(timeout: float = 5.0, kind: type = QWidget) -> QWidget:
     end = time.monotonic() + timeout
     while time.monotonic() < end:

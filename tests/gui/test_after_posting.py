@@ -28,6 +28,7 @@ from tests.gui.conftest import (
     button,
     click,
     modal,
+    select_row,
     sign_in_as,
     wait_checked,
 )
@@ -152,7 +153,7 @@ def test_exports_history_filters_and_marks_chosen_exports_posted(window, qtbot, 
     hist.batch.setCurrentIndex(hist.batch.findData("Sports day"))
     assert hist.model.rowCount() == 3
     assert hist.model.text(hist.model.records[0], 0)[2] == "/"      # DD/MM/YYYY HH:MM
-    hist.table.selectRow(0)
+    select_row(hist.table, 0)
 
     def post(d: MarkPostedDialog) -> None:
         assert d.by_selection.isChecked() and "1 export" in d.by_selection.text()
@@ -470,7 +471,7 @@ def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(wind
     assert "Named in the caption as \u201cJC\u201d" in td.table.item(0, 3).text()
     assert "(still on this PC)" in td.table.item(0, 4).text()
     first = Path(td.items[0].output_path)
-    td.table.selectRow(0)
+    select_row(td.table, 0)
 
     def done(d: MarkDoneDialog) -> None:
         assert d.delete_copy.isChecked()
@@ -653,11 +654,12 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
 
     # the chosen export's captions in full under the list
     assert hist.caption.isHidden()
-    hist.table.selectRow(posted_row)
+    select_row(hist.table, posted_row)
     assert not hist.caption.isHidden()
     assert "egg and spoon race &amp; the sack race" in hist.caption.text()
     assert "JC on sports day" in hist.caption.text()
-    hist.table.selectRow(trip_row)
+    select_row(hist.table, trip_row)
+    assert not hist.caption.isHidden()                # one export chosen
     assert "<b>Caption exported:</b> Not recorded" in hist.caption.text()
     hist.accept()
 

@@ -48,6 +48,7 @@ from tests.gui.conftest import (
     message_text,
     modal,
     password_of,
+    select_row,
     without_checklist,
 )
 from tests.gui.fake_engine import (
@@ -250,7 +251,7 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
         # 7. a family withdraws consent: the person page, then the take-down list
         win.tabs.setCurrentIndex(1)
         win.register_view.search.setText("Tori")
-        win.register_view.table.selectRow(0)
+        select_row(win.register_view.table, 0)
         win.register_view.open_button.click()
         page = modal(kind=PersonDialog)
 
@@ -275,7 +276,7 @@ def test_from_an_empty_data_folder_to_deleting_the_originals(qtbot, photovet_hom
         menu_action(win, "After posting", "Take-down list").trigger()
         td = win.findChild(TakedownDialog)
         qtbot.waitUntil(lambda: td.table.rowCount() == 1, timeout=10000)
-        td.table.selectRow(0)
+        select_row(td.table, 0)
         answer(click("Mark 1 item done"), kind=ReasonDialog)
         td.done_btn.click()
         qtbot.waitUntil(lambda: not win.takedown_banner.isVisible(), timeout=10000)

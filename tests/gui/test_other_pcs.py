@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from photovet.core.workspace import Workspace
 from photovet.gui.dialogs.withdrawal import WithdrawalDialog
-from tests.gui.conftest import PREPARER_NAME, checked_batch, password_of, select_photo
+from tests.gui.conftest import PREPARER_NAME, checked_batch, password_of, select_photo, select_row
 from tests.gui.fake_engine import TORI
 from tests.gui.test_after_posting import withdraw_as_asked
 
@@ -188,7 +188,7 @@ def test_a_channel_window_open_while_another_pc_fixes_its_mode_keeps_it(
     dlg = SettingsDialog(win.ctx, parent=win)
     row = next(r for r in range(dlg.channel_table.rowCount()) if dlg.channel_table.item(
         r, 0).data(Qt.ItemDataRole.UserRole) == "website")
-    dlg.channel_table.selectRow(row)
+    select_row(dlg.channel_table, row)
 
     def meanwhile(ch: ChannelDialog) -> None:
         assert not ch.no_children.isChecked()

@@ -32,7 +32,7 @@ from photovet.gui.views.batch_view import PhotoItem
 from photovet.gui.views.checklist_ticks import ChecklistTicks
 from photovet.gui.views.due_for_deletion import DueForDeletionDialog, confirmation_text
 from photovet.gui.views.photo_flags import PhotoFlagsPanel, school_sentence
-from tests.gui.conftest import answer, button, click, look_through_sheet, message_text
+from tests.gui.conftest import answer, button, click, look_through_sheet, message_text, select_row
 from tests.gui.fake_engine import FakeEngine, make_photo
 
 ADMIN, ADMIN_PW = "Test Admin", "a long password 123"
@@ -326,7 +326,7 @@ def test_the_devices_dialog_lists_adds_and_removes(qtbot, ctx, tmp_path):
     Image.new("RGB", (64, 64)).save(png)
     assert not dlg.add_from_photo(str(png), label="")
     assert "does not say which camera" in dlg.message.text()
-    dlg.table.selectRow(0)
+    select_row(dlg.table, 0)
     assert dlg.remove_btn.isEnabled()
     answer(click("&Yes"))
     assert dlg.remove_selected()
@@ -340,7 +340,7 @@ def test_the_devices_dialog_is_read_only_without_the_permission(qtbot, ctx, tmp_
     dlg = DevicesDialog(ctx)
     qtbot.addWidget(dlg)
     dlg.show()
-    dlg.table.selectRow(0)
+    select_row(dlg.table, 0)
     assert dlg.table.rowCount() == 1
     assert not dlg.add_btn.isEnabled() and not dlg.remove_btn.isEnabled()
     assert "Only an admin" in dlg.permission.text()

@@ -20,6 +20,7 @@ from tests.gui.conftest import (
     message_text,
     password_of,
     select_photo,
+    select_row,
     sign_in_as,
     wait_checked,
 )
@@ -303,7 +304,7 @@ def test_changing_a_channel_keeps_what_another_pc_changed_on_it_meanwhile(
 
     win = make_window()
     dlg = win.register.settings("channels")
-    dlg.channel_table.selectRow(0)
+    select_row(dlg.channel_table, 0)
     assert dlg.channel_table.item(0, 0).data(256) == "website"     # Qt.UserRole
 
     def meanwhile_then_ok(channel: ChannelDialog) -> None:

@@ -103,7 +103,7 @@ def test_a_full_size_channel_stays_full_size_when_another_field_is_changed(qtbot
     """s28: the channel dialog showed 2048 for a full-size channel, so changing only its
     quality saved 2048. Full size is a choice of its own and round-trips; a size can be
     chosen instead, and full size chosen again."""
-    from tests.gui.conftest import answer
+    from tests.gui.conftest import answer, select_row
 
     ctx.ws.channels.update("website", long_edge=None)
     dlg = SettingsDialog(ctx, tab="channels")
@@ -118,7 +118,7 @@ def test_a_full_size_channel_stays_full_size_when_another_field_is_changed(qtbot
         ch.quality.setValue(80)
         ch.accept()
 
-    dlg.channel_table.selectRow(row)
+    select_row(dlg.channel_table, row)
     answer(quality_only, kind=ChannelDialog)
     dlg.edit_channel()
     assert seen == [(True, False)]                      # shown as full size, no number to edit
