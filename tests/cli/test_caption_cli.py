@@ -44,6 +44,13 @@ def test_caption_naming_a_pupil_without_consent_exits_1(register):
     assert "Suggested: Well done JS!" in result.output
 
 
+def test_caption_naming_a_pupil_misspelt_exits_1_with_initials(register):
+    result = CliRunner().invoke(cli, ["caption", "-c", "website", "Well done Jhon Smtih!"])
+    assert result.exit_code == 1, result.output
+    assert '"Jhon Smtih" -> "JS": Spelt differently, but a pupil\'s name;' in result.output
+    assert "Suggested: Well done JS!" in result.output
+
+
 def test_caption_that_is_fine_exits_0(register):
     result = CliRunner().invoke(cli, ["caption", "-c", "website", "Amy Clarke and Mrs Hughes at Sports Day 2026"])
     assert result.exit_code == 0, result.output

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from photovet.core.models import NO, YES, Channel, Person
-from photovet.core.vision.text.captions import check_caption
+from photovet.core.vision.text.captions import caption_mentions, check_caption, check_label
 
 ON = dt.date(2026, 6, 1)
 # The builtin channels and their names rules (see channels.py)
@@ -251,3 +251,73 @@ def test_a_reversed_do_not_photograph_name_is_refused_and_recorded():
     assert "do-not-photograph" in r.findings[0].reason
     from photovet.core.vision.text.captions import caption_mentions
     assert set(caption_mentions("\u202eHTIMS NHOJ\u202c and \u202eC.A\u202c", PEOPLE)) >= {"P1", "P2"}
+
+
+# --- names typed with a slip are still names -------------------------------------------------
+
+OLIVIA = person("P7", "Olivia", "Bennett")
+SLIPS = [JOHN, AMY, BILLY, OLIVIA, HUGHES, person("P8", "Theo", "Long"),
+         person("P9", "Grace", "Bell"), person("P10", "Hope", "Hill"),
+         person("P11", "Summer", "Young"), person("P12", "Rose", "Brown")]
+
+
+@pytest.mark.parametrize("caption, found, suggestion", [
+    ("Well done Jhon Smtih!", "Jhon Smtih", "Well done JS!"),             # letters swapped
+    ("Olivai Benett wins the race", "Olivai Benett", "OB wins the race"),  # swapped, missing
+    ("Jon Smth at the museum", "Jon Smth", "JS at the museum"),            # one missing each
+    ("Johnn Smitth at the museum", "Johnn Smitth", "JS at the museum"),     # one extra each
+    ("Jahn Smoth at the museum", "Jahn Smoth", "JS at the museum"),         # one wrong each
+    ("01ivai Bennnet reads", "01ivai Bennnet", "OB reads"),                 # and like OCR
+    ("Smtih, Jhon: sports day", "Smtih, Jhon", "JS: sports day"),          # surname first
+    ("Jhon Smtih's painting won", "Jhon Smtih's", "JS painting won"),
+    ("Congratulations Fairbrothr!", "Fairbrothr", "Congratulations F!"),    # a rare surname alone
+    ("congratulations fiarbrother", "fiarbrother", "congratulations F"),
+    ("Karen Hugehs led the trip", "Karen Hugehs", "KH led the trip"),      # staff too
+])
+def test_a_misspelt_name_is_still_a_name(caption, found, suggestion):
+    """A reader still knows who "Jhon Smtih" is: a first name and surname with one slip in each
+    word (letters swapped, one missing, extra or wrong; OCR-like confusions), or a rare surname
+    with one slip alone, is that person's name and gets their initials."""
+    r = check_caption(caption, SLIPS, WEBSITE, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == [found], r.findings
+    assert r.suggestion == suggestion
+
+
+def test_the_reason_says_the_name_was_spelt_differently():
+    (f,) = check_caption("Well done Jhon Smtih!", SLIPS, PROSPECTUS, ON, "consent").findings
+    assert f.person == "P1" and f.replacement == "JS"
+    assert f.reason == ("Spelt differently, but a pupil's name; no consent to name this pupil "
+                        "with a photo on Prospectus: use initials")
+
+
+def test_a_misspelt_name_follows_the_same_consent_as_the_name():
+    # Amy Clarke may be named in full on the website, by first name only on Facebook
+    assert check_caption("Amy Clrake wins", SLIPS, WEBSITE, ON, "consent").ok
+    r = check_caption("Aym Clrake wins", SLIPS, FACEBOOK, ON, "consent")
+    assert not r.ok and r.suggestion == "Amy wins"
+
+
+def test_a_misspelt_do_not_photograph_name_is_refused_without_the_name():
+    r = check_caption("Well done Tobais Winterbotom", PEOPLE, WEBSITE, ON, "consent")
+    assert not r.ok and r.findings[0].person == "P6"
+    assert "Tobais" not in r.suggestion and "Winterbotom" not in r.suggestion
+
+
+def test_a_misspelt_name_in_a_batch_label_and_in_the_export_record():
+    r = check_label("jhon_smtih-sports-day", SLIPS, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == "JS sports day"
+    assert caption_mentions("Well done Jhon Smtih", SLIPS)["P1"].form == "full"
+
+
+@pytest.mark.parametrize("caption", [
+    "Year 5 at the Science Museum", "Sports day relay", "Bell ringing at the church",
+    "Hill walking on the residential", "Long jump at sports day", "Young voices concert",
+    "Brown bread baking in Year 2", "the long walk home", "Bennet's shop in the village",
+    "Smtih won", "A long way from home", "The Long Walk: Year 6 sponsored hike",
+    "Theo and the long jump", "Rise and shine breakfast club",
+])
+def test_ordinary_captions_are_not_taken_for_misspelt_names(caption):
+    """An everyday word is never a slip ("the Long" is not Theo Long), and a common surname
+    misspelt alone names nobody in particular ("Smtih"); nor does a word near a first name."""
+    r = check_caption(caption, SLIPS, WEBSITE, ON, "consent")
+    assert [f.found for f in r.findings if f.found != "Theo"] == [], r.findings

@@ -483,3 +483,76 @@ def test_a_sign_far_behind_a_small_face_is_not_worn():
     small_face = (420.0, 380.0, 30.0, 36.0)
     (item,) = classify_texts([_at("Zainab", 380.0, 440.0, 60.0)], m, faces=[small_face])
     assert item.context == ""
+
+
+SPLIT_REGISTER = [pupil("P40", "Tobias", "Winterbottom"), pupil("P41", "Ewan", "MacDonald"),
+                  pupil("P42", "Niamh", "O'Connor"), pupil("P1", "Olivia", "Bennett"),
+                  pupil("P20", "Muhammad", "Iqbal")]
+
+
+@pytest.mark.parametrize("text, person, form", [
+    ("WINTER BOTTOM", "P40", "surname"),          # the reader split a long surname at a space
+    ("Winter Bottom", "P40", "surname"),
+    ("MAC DONALD", "P41", "surname"),
+    ("O CONNOR", "P42", "surname"),
+    ("TOBIAS WINTER BOTTOM", "P40", "full"),
+    ("Ewan Mac Donald", "P41", "full"),
+    ("NIAMH O CONNOR", "P42", "full"),
+    ("WINTER BOTTOM, TOBIAS", "P40", "surname_forename"),
+    ("OLIVIABENNETT", "P1", "full"),              # and words run together
+    ("Muhammadlqbal", "P20", "full"),
+])
+def test_a_name_the_reader_split_or_joined_is_the_pupils_name(text, person, form):
+    """A long surname read as two words is the pupil's name, on a badge and on a sign alike
+    (before, "WINTER BOTTOM" and "O CONNOR" on a sign stayed readable and on a badge were only
+    an unknown name for review)."""
+    m = NameMatcher(SPLIT_REGISTER, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert (item.kind, item.person, item.form) == ("pupil-name", person, form), (text, read)
+        decide([item])
+        assert item.decision == "cover" and not item.needs_review
+    hit = m.match(text)
+    assert (hit.span[0], hit.span[1]) == (0, len(text))     # the whole name, not a part of it
+
+
+@pytest.mark.parametrize("text, span", [
+    ("WELL DONE OLIVIA BENNETT AND", (10, 24)),   # the word after the name is not part of it
+    ("OLD MAC DONALD HAD A FARM", (4, 14)),
+    ("MR TOBIAS WINTERBOTTOM", (3, 22)),
+])
+def test_only_the_words_a_split_name_needs_are_joined(text, span):
+    m = NameMatcher(SPLIT_REGISTER, threshold=85)
+    assert m.match(text).span == span
+
+
+def test_school_words_that_do_not_make_a_name_stay_apart():
+    """"WINTER FAIR" is not Winterbottom: the pieces must make the name."""
+    m = NameMatcher(SPLIT_REGISTER, threshold=85)
+    for text in ("WINTER FAIR", "Winter Sports Day", "Winter bottom of the hill"):
+        assert m.match(text) is None, text
+
+
+@pytest.mark.parametrize("first, second, person", [
+    ("WINTER", "BOTTOM", "P40"), ("Mac", "Donald", "P41"), ("Olivia", "Benet", "P1"),
+])
+def test_a_name_read_as_two_boxes_on_one_line_is_covered_in_both(first, second, person):
+    """The reader made two boxes of one name: read together they are the pupil's name, so
+    both are covered (on a sign too, where neither alone looked like a name)."""
+    m = NameMatcher(SPLIT_REGISTER, threshold=85)
+    a = _at(first, 20.0, 40.0)
+    b = _at(second, a[0][1][0] + 18.0, 40.0)
+    for reads in ([a, b], [b, a]):
+        items = classify_texts(reads, m)
+        assert [(i.kind, i.person) for i in items] == [("pupil-name", person)] * 2, reads
+        decide(items)
+        assert all(i.decision == "cover" and not i.needs_review for i in items)
+
+
+def test_boxes_apart_or_not_making_a_name_stay_as_they_are():
+    m = NameMatcher(SPLIT_REGISTER, threshold=85)
+    a = _at("WINTER", 20.0, 40.0)
+    for b in (_at("FAIR", a[0][1][0] + 18.0, 40.0),      # the next word, but no name
+              _at("BOTTOM", 20.0, 120.0),                # a name, but on another line
+              _at("BOTTOM", a[0][1][0] + 200.0, 40.0)):  # too far along the line
+        assert [i.kind for i in classify_texts([a, b], m)] == ["", ""], b

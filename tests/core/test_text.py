@@ -413,3 +413,41 @@ def test_a_large_photo_is_scaled_for_detection_in_bands_with_the_same_pixels(wid
     got = scaled_down(Counted(Image.fromarray(arr)), size, cv2)
     assert np.array_equal(got, cv2.resize(arr, size, interpolation=cv2.INTER_AREA))
     assert Counted.wholes == (0 if banded else 1)
+
+
+SPLIT_PEOPLE = [
+    Person(id="P40", legal_forename="Tobias", legal_surname="Winterbottom"),
+    Person(id="P41", legal_forename="Ewan", legal_surname="MacDonald"),
+    Person(id="P42", legal_forename="Niamh", legal_surname="O'Connor"),
+    *PEOPLE,
+]
+
+
+@pytest.mark.parametrize("pieces, person", [
+    (["WINTER", "BOTTOM"], "P40"),              # printed apart: read as two boxes
+    (["Tobias", "Winter", "Bottom"], "P40"),
+    (["MAC", "DONALD"], "P41"),
+    (["Niamh", "O'Connor"], "P42"),
+    (["MAC DONALD"], "P41"), (["O CONNOR"], "P42"),   # one line with a space in the name
+    (["OLIVIABENNETT"], "P1"),                   # or all run together
+])
+def test_a_drawn_badge_with_a_name_in_pieces_is_matched_and_covered(engine, pieces, person):
+    """A name badge printed with a long surname in words ("WINTER BOTTOM", "MAC DONALD",
+    "O CONNOR"), far enough apart for the reader to make two boxes of it, or all run together
+    ("OLIVIABENNETT"): the pupil's name, covered whole, with no one asked to look (before,
+    "WINTER" + "BOTTOM" stayed readable: neither box alone is a name)."""
+    img = background((1000, 600), False, seed=len(pieces))
+    font = ImageFont.load_default(size=28 * 1.3)
+    widths = [font.getbbox(p)[2] for p in pieces]
+    gap = 60                                        # between the words' ink, in pixels
+    x = 500 - (sum(widths) + gap * (len(pieces) - 1)) / 2
+    mask = np.zeros((img.height, img.width), dtype=bool)
+    for p, w in zip(pieces, widths):
+        mask |= paste_text(img, p, 28, 0, (x + w / 2, 300))
+        x += w + gap
+    by_id = {p.id: p for p in SPLIT_PEOPLE}
+    items, reds = cover(engine, NameMatcher(SPLIT_PEOPLE, threshold=85), img, people_by_id=by_id)
+    assert items and all(i.kind == "pupil-name" and i.person == person for i in items), \
+        [(i.text, i.kind, i.person) for i in items]
+    assert all(i.decision == "cover" and not i.needs_review for i in items)
+    assert covered_fraction(mask, reds) >= 0.95

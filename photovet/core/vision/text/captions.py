@@ -236,15 +236,20 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
         elif form == "first":
             if hit.form in ("forename",):
                 continue
-            repl = person.first_name if _in_current_name(found, person) else \
+            repl = person.first_name if _in_current_name(found, person) or hit.misspelt else \
                 found.split()[0] if found.split() else found
             reason = f"First name only on {channel.label}"
         else:
-            current = _in_current_name(found, person)
+            # a name typed with a slip ("Jhon Smtih") is still theirs: their initials
+            current = _in_current_name(found, person) or hit.misspelt
             if hit.form == "forename" or hit.form == "surname":
                 repl = _initials(found)[:1] or found[:1] if not current else \
                     (person.first_name or found)[0].upper() if hit.form == "forename" \
                     else (person.surname or found)[0].upper()
+            elif hit.misspelt:
+                # initials of the name as written, first name first ("Smtih, Jhon" -> "JS")
+                letters = _initials(found) or found[:1]
+                repl = letters[1:] + letters[:1] if hit.form == "surname_forename" else letters
             else:
                 repl = person.initials if current else (_initials(found) or found[:1])
             who = "this member of staff" if person.is_staff else "this pupil"
@@ -252,6 +257,9 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
             # a batch refused for its video sent the office to a photo consent that was there)
             what = "a video" if media == "video" else "a photo"
             reason = f"No consent to name {who} with {what} on {channel.label}: use initials"
+            if hit.misspelt:
+                whose = "a member of staff's" if person.is_staff else "a pupil's"
+                reason = f"Spelt differently, but {whose} name; {reason[0].lower()}{reason[1:]}"
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
     suggestion = caption

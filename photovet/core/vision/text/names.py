@@ -233,6 +233,73 @@ def generic_word(key: str) -> bool:
     return key in _NON_NAME_KEYS
 
 
+# The most common surnames in England and Wales: one of these misspelt alone in a caption names
+# nobody in particular ("Smtih"); a rarer one does ("Winterbotom"). (General knowledge of UK
+# surnames, not taken from any test set.)
+COMMON_SURNAMES = set([
+    "smith", "jones", "williams", "taylor", "brown", "davies", "evans", "wilson", "thomas", "johnson",
+    "roberts", "robinson", "thompson", "wright", "walker", "white", "edwards", "hughes", "green",
+    "hall", "lewis", "harris", "clarke", "clark", "patel", "jackson", "wood", "turner", "martin",
+    "cooper", "hill", "ward", "morris", "moore", "lee", "king", "baker", "harrison", "morgan",
+    "allen", "james", "scott", "phillips", "watson", "davis", "parker", "price", "bennett", "young",
+    "griffiths", "mitchell", "kelly", "cook", "carter", "richardson", "bailey", "collins", "bell",
+    "shaw", "murphy", "miller", "cox", "richards", "khan", "marshall", "anderson", "simpson", "ellis",
+    "adams", "singh", "begum", "wilkinson", "foster", "chapman", "powell", "webb", "rogers", "gray",
+    "grey", "mason", "ali", "hunt", "hussain", "campbell", "matthews", "owen", "palmer", "holmes",
+    "mills", "barnes", "knight", "lloyd", "butler", "russell", "barker", "fisher", "stevens",
+    "jenkins", "murray", "dixon", "harvey", "graham", "pearson", "ahmed", "fletcher", "walsh",
+    "kaur", "gibson", "howard", "andrews", "stewart", "elliott", "reynolds", "saunders", "payne",
+    "fox", "ford", "pearce", "day", "brooks", "west", "lawrence", "cole", "atkinson", "bradley",
+    "spencer", "gill", "dawson", "ball", "burton", "obrien", "watts", "rose", "booth", "perry",
+    "ryan", "grant", "wells", "armstrong", "francis", "rees", "hayes", "hart", "hudson", "newman",
+    "barrett", "webster", "hunter", "gregory", "carr", "lowe", "page", "marsh", "riley", "dunn",
+    "woods", "parsons", "berry", "stone", "reid", "holland", "hawkins", "harding", "porter",
+    "robertson", "newton", "oliver", "reed", "kennedy", "williamson", "bird", "gardner", "shah",
+    "dean", "lane", "cooke", "bates", "henderson", "parry", "burgess", "bishop", "walton", "burns",
+    "nicholson", "shepherd", "ross", "cross", "long", "freeman", "warren", "nicholls", "hamilton",
+    "byrne", "sutton", "mcdonald", "yates", "hodgson", "robson", "curtis", "hopkins", "obrien",
+    "kim", "nguyen", "chen", "wang", "li", "zhang", "liu", "rahman", "islam", "miah", "uddin",
+    "hussein", "mahmood", "akhtar", "iqbal", "sharma", "kumar",
+])
+
+_COMMON_SURNAME_KEYS = {canon(w) for w in COMMON_SURNAMES}
+
+
+def _one_slip(typed: str, name: str) -> bool:
+    """Is ``typed`` the comparison key ``name`` with one slip: two adjacent letters swapped, or
+    one letter missing, extra or wrong (Damerau distance 1; OCR-like confusions are already
+    undone by ``canon``)? Names of three letters allow only a swap, shorter ones nothing."""
+    if typed == name or len(name) < 3:
+        return False
+    la, lb = len(typed), len(name)
+    if la == lb:
+        diff = [k for k in range(la) if typed[k] != name[k]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1:
+            a, b = diff
+            return typed[a] == name[b] and typed[b] == name[a]
+        return len(diff) == 1 and lb >= 4
+    if lb < 4 or abs(la - lb) != 1:
+        return False
+    short, long_ = (typed, name) if la < lb else (name, typed)
+    k = 0
+    while k < len(short) and short[k] == long_[k]:
+        k += 1
+    return short[k:] == long_[k + 1:]
+
+
+def _split_name(pieces: Sequence[_Token], key: str) -> bool:
+    """Are these words one name (``key``) that the reader split at spaces ("WINTER BOTTOM" for
+    Winterbottom, "MAC DONALD", "O CONNOR", "JOHN MAC DONALD")? Every piece is a capitalised
+    or upper-case word (an "O" too), and each piece at either end is needed to make the name:
+    without it fewer letters than the name has are left ("JOHN SMITH AND" is John Smith and a
+    word)."""
+    if not all(t.alpha and (t.capitalised or t.raw.isupper()) for t in pieces):
+        return False
+    joined = "".join(t.key for t in pieces)
+    return (len(joined) - len(pieces[0].key) < len(key)
+            and len(joined) - len(pieces[-1].key) < len(key))
+
+
 @dataclass
 class NameHit:
     """A register person's name found in a line of text."""
@@ -245,6 +312,7 @@ class NameHit:
     span: tuple[int, int]       # character span in the text
     candidates: list[str] = field(default_factory=list)   # every id the name fits
     missing_chars: int = 0      # the line ends inside the name (box cut short): letters not read
+    misspelt: bool = False      # a slip away from the name ("Jhon Smtih"): in captions only
 
 
 _FORM_RANK = {"full": 6, "surname_forename": 6, "title_surname": 5, "initial": 5,
@@ -290,6 +358,22 @@ class NameMatcher:
         self._by_key: dict[str, list[_Variant]] = {}
         for v in self._variants:
             self._by_key.setdefault(v.key, []).append(v)
+        # captions: names typed with a slip ("Jhon Smtih", "Winterbotom"), see _misspelt
+        self._slip_full: dict[str, list[tuple[str, str, str]]] = {}   # forename: (surname, id, role)
+        self._slip_surnames: dict[str, set[str]] = {}                  # rare surname: ids
+        if in_sentences:
+            for p in self.people:
+                role = "staff" if p.role == "staff" else "pupil"
+                for f in p.forenames:
+                    for sn in p.surnames:
+                        fk, sk = canon(f), canon(sn)
+                        if fk and sk:
+                            self._slip_full.setdefault(fk, []).append((sk, p.id, role))
+                for sn in p.surnames:
+                    sk = canon(sn)
+                    if len(sk) >= 6 and sk not in _COMMON_SURNAME_KEYS and sk not in _COMMON_KEYS \
+                            and sk not in _KNOWN_KEYS:
+                        self._slip_surnames.setdefault(sk, set()).add(p.id)
 
     def _add_names(self, pid: str, role: str, firsts: Iterable[str], surnames: Iterable[str],
                    *, attributed: bool) -> None:
@@ -372,12 +456,17 @@ class NameMatcher:
                 for v, score in self._similar(key):
                     if v.form == "initial" and not (j == i + 1 and toks[j].is_initial):
                         continue
+                    if self.in_sentences and score < 100 and all(
+                            t.key in _KNOWN_KEYS or t.key in _COMMON_KEYS for t in toks[i:j + 1]):
+                        continue    # everyday words near a name, not a name ("the long": Theo Long)
                     if j != i and v.ntok < j - i + 1:
                         # one name word made of several tokens: only when OCR split one word
-                        # ("Mc Donald" glued, or short pieces "Oli via")
+                        # ("Mc Donald" glued, short pieces "Oli via", or a long name read as
+                        # words: "WINTER BOTTOM", "MAC DONALD", "O CONNOR")
                         pieces = toks[i:j + 1]
                         if not (all(t.glued for t in pieces[1:])
-                                or all(len(t.key) <= 3 for t in pieces)):
+                                or all(len(t.key) <= 3 for t in pieces)
+                                or _split_name(pieces, v.key)):
                             continue
                     candidates.append((v, score, i, j))
         hits: list[NameHit] = []
@@ -385,6 +474,8 @@ class NameMatcher:
             hit = self._judge(text, toks, v, score, i, j)
             if hit is not None:
                 hits.append(hit)
+        if self.in_sentences:
+            hits.extend(self._misspelt(toks, hits))
         if not any(h.role == "pupil" for h in hits):
             loose = self._loose_full_name(toks)
             if loose is not None:
@@ -402,9 +493,86 @@ class NameMatcher:
             k = (h.person, h.role, h.span)
             if k not in best or (_FORM_RANK[h.form], h.score) > (_FORM_RANK[best[k].form], best[k].score):
                 best[k] = h
+        # (of two equal hits, the one over more of the name: "Tobias Winter Bottom" before
+        # "Tobias Winter")
         ordered = sorted(best.values(), key=lambda h: (h.role != "pupil", -_FORM_RANK[h.form],
-                                                        -h.score, h.span[0]))
+                                                        -h.score, h.span[0],
+                                                        h.span[0] - h.span[1]))
         return ordered
+
+    def _misspelt(self, toks: list[_Token], found: list[NameHit]) -> list[NameHit]:
+        """Names typed with a slip in a caption (``in_sentences``), where a reader still knows
+        who is meant: a first name and surname next to each other (either order), each the
+        register's with at most one slip (``_one_slip``: "Jhon Smtih", "Olivai Benett",
+        "Smtih, Jhon"), and a rare surname alone with one slip ("Winterbotom"; not one of the
+        ``COMMON_SURNAMES`` or an everyday word, six letters or more). A word that is itself an
+        everyday word is never taken for a slip ("the Long" is not Theo Long). Spans where
+        ``found`` already has a full name are left alone."""
+        from rapidfuzz import fuzz  # noqa: PLC0415
+
+        full_spans = [h.span for h in found if _FORM_RANK[h.form] >= 6]
+
+        def free(span: tuple[int, int]) -> bool:
+            return not any(a <= span[0] and span[1] <= b for a, b in full_spans)
+
+        def word(t: _Token) -> bool:
+            return t.alpha and not t.is_initial and len(t.key) >= 2
+
+        def fits(t: _Token, key: str) -> bool:
+            typed = t.key
+            if t.raw.endswith(("'s", "’s", "'S", "’S")) and typed != key:
+                typed = typed[:-1]          # "Smtih's"
+            return typed == key or (_one_slip(typed, key) and typed not in _KNOWN_KEYS
+                                    and typed not in _COMMON_KEYS)
+
+        out: list[NameHit] = []
+        for i in range(len(toks) - 1):
+            a, b = toks[i], toks[i + 1]
+            if not (word(a) and word(b)):
+                continue
+            span = (a.start, b.end)
+            if not free(span):
+                continue
+            ids: dict[str, str] = {}
+            score, hit_form = 0.0, "full"
+            for first, second, form in ((a, b, "full"), (b, a, "surname_forename")):
+                for fk, rows in self._slip_full.items():
+                    if abs(len(fk) - len(first.key)) > 2 or not fits(first, fk):
+                        continue
+                    for sk, pid, role in rows:
+                        if (first.key, second.key) != (fk, sk) and fits(second, sk):
+                            ids.setdefault(pid, role)
+                            r = float(fuzz.ratio(first.key + second.key, fk + sk))
+                            if r > score:
+                                score, hit_form = r, form
+            if not ids:
+                continue
+            pupils = sorted(p for p, r in ids.items() if r == "pupil")
+            if len(ids) == 1:
+                pid, role = next(iter(ids.items()))
+                out.append(NameHit(pid, role, hit_form, score, span, [pid], misspelt=True))
+            else:
+                out.append(NameHit(None, "pupil" if pupils else "staff", hit_form, score, span,
+                                   pupils or sorted(ids), misspelt=True))
+            full_spans.append(span)
+        for t in toks:
+            if not word(t) or len(t.key) < 5 or t.key in self._by_key or not free((t.start, t.end)):
+                continue
+            if not (t.capitalised or t.raw.isupper() or len(t.key) >= 7):
+                continue        # a rare surname typed in lower case still counts when long
+            ids_s: set[str] = set()
+            best = 0.0
+            for sk, pids in self._slip_surnames.items():
+                if abs(len(sk) - len(t.key)) <= 2 and fits(t, sk):
+                    ids_s |= pids
+                    best = max(best, float(fuzz.ratio(t.key, sk)))
+            if not ids_s:
+                continue
+            one = sorted(ids_s)
+            role = "staff" if all(self.by_id[x].role == "staff" for x in one) else "pupil"
+            out.append(NameHit(one[0] if len(one) == 1 else None, role, "surname", best,
+                               (t.start, t.end), one, misspelt=True))
+        return out
 
     def _loose_full_name(self, toks: list[_Token]) -> NameHit | None:
         """A line that is shaped like a name (2-3 capitalised words, nothing else) is compared
@@ -740,8 +908,46 @@ def classify_texts(reads: Iterable[Read], matcher: NameMatcher | None, *,
         # school word may be a name the register does not know (or one the reader garbled)
         if not t.kind and t.context and badge_words(t.text):
             t.kind = "name-like"
+    if matcher is not None:
+        _join_split_names(items, matcher)
     _absorb_name_fragments(items)
     return items
+
+
+def _same_line_next(a: TextItem, b: TextItem) -> bool:
+    """Is ``b`` the next box on ``a``'s line (same height and slant, just after it, at most
+    1.5 line heights away)?"""
+    ga, gb = _line_geometry(a.polygon), _line_geometry(b.polygon)
+    if ga is None or gb is None:
+        return False
+    ca, ua, la, ha = ga
+    cb, ub, lb, hb = gb
+    if not (0.6 <= hb / ha <= 1.6) or float(np.dot(ua, ub)) < 0.95:
+        return False
+    d = cb - ca
+    along = float(np.dot(d, ua))
+    off_line = abs(float(d[0] * -ua[1] + d[1] * ua[0]))
+    return along > 0 and off_line <= 0.5 * ha and along - (la + lb) / 2.0 <= 1.5 * ha
+
+
+def _join_split_names(items: list[TextItem], matcher: NameMatcher) -> None:
+    """A name the reader cut into two boxes on one line ("WINTER" + "BOTTOM" for
+    Winterbottom, "Olivia" + "Bennet"): when the two read together are a register name that
+    runs across both, both boxes are that name."""
+    for a in items:
+        if a.kind in ("pupil-name", "staff-name"):
+            continue
+        for b in items:
+            if b is a or b.kind in ("pupil-name", "staff-name") or not _same_line_next(a, b):
+                continue
+            head = a.text.rstrip()
+            hit = matcher.match(f"{head} {b.text.lstrip()}")
+            if hit is None or not (hit.span[0] < len(head) < hit.span[1] - 1):
+                continue
+            kind = "pupil-name" if hit.role == "pupil" else "staff-name"
+            for t in (a, b):
+                t.kind, t.person, t.form = kind, hit.person, hit.form
+            break
 
 
 def _line_geometry(poly: Sequence[tuple[float, float]]):

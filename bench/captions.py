@@ -1,0 +1,407 @@
+"""Benchmark: pupils' names in captions, misspelt or not, against ordinary captions refused.
+
+    python bench/captions.py [--show]
+
+A made-up register of 300 pupils with realistic UK names (including names that are everyday
+words: Grace, Hope, Summer, Rose, Bell, Hill, Long, Brown, Young), nobody with consent to be
+named with a photo, on an initials-only channel. Two figures:
+
+  * caught: captions naming a pupil with a plausible misspelling of first name + surname
+    (adjacent letters swapped, one letter missing, extra or wrong in a word, typed or read like
+    OCR: "rn" for "m", "1" for "l", "0" for "o"), and rare surnames misspelt alone; every one of
+    them must be refused;
+  * false refusals: about 200 ordinary school captions that name nobody; none should be refused.
+
+Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
+and every false refusal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from photovet.core.models import YES, Channel, Person  # noqa: E402
+from photovet.core.vision.text.captions import check_caption  # noqa: E402
+from photovet.core.vision.text.names import COMMON_SURNAMES  # noqa: E402
+
+ON = _dt.date(2026, 6, 1)
+CHANNEL = Channel("website", "School website", names="full")
+
+FORENAMES = [
+    "Oliver", "George", "Arthur", "Noah", "Muhammad", "Leo", "Oscar", "Harry", "Archie", "Jack",
+    "Henry", "Charlie", "Freddie", "Theodore", "Thomas", "Finley", "Theo", "Alfie", "Jacob",
+    "William", "Isaac", "Tommy", "Joshua", "James", "Lucas", "Alexander", "Arlo", "Teddy",
+    "Edward", "Max", "Ethan", "Reuben", "Samuel", "Daniel", "Logan", "Harrison", "Mason", "Louie",
+    "Hugo", "Joseph", "Adam", "Sebastian", "Elijah", "Zachary", "Albie", "Rory", "Dylan", "Toby",
+    "Jude", "Ezra", "Ronnie", "Riley", "Felix", "Jaxon", "Frankie", "Hunter", "Ibrahim", "Yusuf",
+    "Ali", "Omar", "Ayaan", "Kai", "Callum", "Connor", "Kieran", "Declan", "Owen", "Rhys",
+    "Dafydd", "Olivia", "Amelia", "Isla", "Ava", "Ivy", "Freya", "Lily", "Florence", "Mia",
+    "Willow", "Rosie", "Sophia", "Isabella", "Grace", "Daisy", "Sienna", "Poppy", "Elsie",
+    "Emily", "Ella", "Evelyn", "Phoebe", "Sofia", "Evie", "Charlotte", "Harper", "Millie",
+    "Matilda", "Maya", "Sophie", "Alice", "Emilia", "Isabelle", "Ruby", "Luna", "Maisie", "Aria",
+    "Penelope", "Mila", "Bonnie", "Eva", "Hallie", "Eliza", "Ada", "Violet", "Esme", "Ayla",
+    "Aisha", "Fatima", "Zainab", "Maryam", "Hope", "Summer", "Rose", "Holly", "Hazel", "Amber",
+    "Faith", "Joy", "Skye", "Autumn", "April", "Megan", "Ffion", "Caitlin", "Niamh", "Siobhan",
+    "Priya", "Anaya", "Chloe", "Jessica", "Lauren", "Bethany", "Keira", "Molly", "Erin", "Orla",
+]
+SURNAMES = [
+    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas",
+    "Johnson", "Roberts", "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards",
+    "Hughes", "Green", "Hall", "Lewis", "Harris", "Clarke", "Patel", "Jackson", "Wood", "Turner",
+    "Martin", "Cooper", "Hill", "Ward", "Morris", "Moore", "Clark", "Lee", "King", "Baker",
+    "Harrison", "Morgan", "Allen", "James", "Scott", "Phillips", "Watson", "Davis", "Parker",
+    "Price", "Bennett", "Young", "Griffiths", "Mitchell", "Kelly", "Cook", "Carter", "Richardson",
+    "Bailey", "Collins", "Bell", "Shaw", "Murphy", "Miller", "Cox", "Richards", "Khan",
+    "Marshall", "Anderson", "Simpson", "Ellis", "Adams", "Singh", "Begum", "Wilkinson", "Foster",
+    "Chapman", "Powell", "Webb", "Rogers", "Gray", "Mason", "Ali", "Hunt", "Hussain", "Campbell",
+    "Matthews", "Owen", "Palmer", "Holmes", "Mills", "Barnes", "Knight", "Lloyd", "Butler",
+    "Russell", "Barker", "Fisher", "Stevens", "Jenkins", "Murray", "Dixon", "Harvey", "Long",
+    "Rose", "Winterbottom", "MacDonald", "O'Connor", "Fairbrother", "Ramsbottom", "Featherstone",
+    "Ashworth", "Greenhalgh", "Higginbottom", "Oyelaran", "Nwankwo", "Kowalczyk", "Wiśniewski",
+    "Chaudhry", "Rahman", "Iqbal", "Okonkwo", "Abernethy", "Llewellyn", "Pritchard", "Cartwright",
+    "Sutcliffe", "Hargreaves", "Whitaker", "Pemberton", "Tranter", "Ackroyd", "Blackburn",
+    "Ormerod", "Fairclough", "Pilkington", "Entwistle", "Crowther", "Haworth", "Threlfall",
+    "Lightfoot", "Dunmore", "Kirkpatrick", "McAllister", "Fitzgerald", "Donoghue", "Quigley",
+    "Brennan", "Gallagher", "Doherty", "Sweeney", "Mahmood", "Akhtar", "Nowak", "Popescu",
+    "Adeyemi", "Mensah", "Osei", "Tshabalala", "Nakamura", "Nguyen", "Kaur", "Gill", "Sandhu",
+]
+# common UK surnames (names.COMMON_SURNAMES): misspelt alone they name nobody in particular
+COMMON = COMMON_SURNAMES
+
+
+def register(n: int = 300) -> list[Person]:
+    rng = random.Random(29)
+    people = []
+    for k in range(n):
+        first = FORENAMES[k % len(FORENAMES)]
+        last = SURNAMES[(k * 7 + k // len(FORENAMES)) % len(SURNAMES)]
+        people.append(Person(id=f"P{k:03d}", legal_forename=first, legal_surname=last,
+                             photo_consent={c: YES for c in ("website", "facebook")},
+                             name_with_photo=False, year_group=str(rng.randint(1, 6))))
+    return people
+
+
+# --- ordinary captions that name nobody -------------------------------------------------------
+
+CAPTIONS = """
+Year 5 at the Science Museum
+Sports day relay
+Sports Day 2026: the egg and spoon race
+Year 6 leavers' assembly
+Reception's first week at school
+Well done to everyone who took part in the cross-country!
+Our Year 3 choir singing at the care home
+Harvest festival donations for the food bank
+World Book Day costumes in Year 2
+Year 4 trip to the Roman villa
+Bikeability training for Year 6
+Forest School fun in the mud
+Our new library is open!
+Christmas jumper day raised £240 for charity
+The nativity play: a huge thank you to all our families
+Year 1 planting sunflowers in the garden
+Summer fair this Saturday from 12 until 3
+Hope you all have a lovely half term
+Rose class visited the farm
+Maple class learning about the Great Fire of London
+Class 4B made volcanoes in science
+Our football team won the league!
+Netball tournament at Greenfield Academy
+Year 5 residential at Kingswood
+Swimming gala results
+Chess club meets every Tuesday
+Safer Internet Day assembly
+Anti-bullying week: odd socks day
+Red Nose Day bake sale
+Children in Need: spotty day
+Remembrance assembly with poppies made by Year 2
+Black History Month display in the hall
+Mental health awareness week
+Road safety talk from the local police
+Fire engine visit for Nursery
+Reception meet the farm animals
+Year 2 at the seaside
+Year 3 Stone Age day
+Egyptian day in Year 4
+Tudor day: Year 5 dressed up
+Evacuee day for Year 6
+Maths week: times tables rock stars
+Science week: building bridges
+Art gallery of our self-portraits
+Music concert in the school hall
+Our orchestra performs at the town hall
+Year 6 SATs breakfast club
+Sports Relief mile
+The Big Garden Birdwatch
+Easter bonnet parade
+Easter egg hunt on the field
+Pancake races in the playground
+Chinese New Year dragon dance
+Diwali celebrations with diyas
+Eid celebration lunch
+Hanukkah story time
+Year 1 visit to the church
+Year 4 recorder concert
+Well done Year 5!
+Welcome back everyone!
+Happy Christmas from all of us
+Reading corner in Class 3
+Our school council meeting
+School council visit the town hall
+Eco-council litter pick
+Gardening club harvest potatoes
+Cooking club made pizza
+Coding club programmes robots
+Year 6 perform Macbeth
+Year 5 perform Oliver!
+Year 2 perform The Gruffalo
+Sleeping Beauty pantomime visit
+Theatre trip to see Matilda
+Our Year 6 play: Bugsy Malone
+Sports day medals
+Tag rugby tournament
+Cricket coaching with Lancashire
+Tennis taster session
+Dance workshop with a visiting company
+Gymnastics display
+Football match against St Mary's
+Hockey festival results
+Athletics at the stadium
+Cross-country at Heaton Park
+Swimming lessons begin for Year 4
+Year 3 at the zoo
+Year 1 at the aquarium
+Year 2 at the toy museum
+Year 5 at the planetarium
+Year 6 visit the secondary school
+Transition day for Year 6
+New Reception children settling in well
+Stay and play for Nursery families
+Grandparents' afternoon tea
+Mother's Day cards
+Father's Day breakfast
+Teddy bears' picnic
+Superhero day in Reception
+Pyjama day for charity
+Sponsored silence raised £300
+Non-uniform day
+Cake sale for the PTA
+Summer concert in the sunshine
+Spring walk in the woods
+Autumn leaves art
+Winter wonderland display
+Snow day fun on the field
+Rainy day indoor games
+Our new climbing frame
+The new playground markings
+Outdoor classroom opening
+Library books donated by families
+Author visit for World Book Day
+Poetry competition winners
+Spelling bee final
+Handwriting awards this week
+Star of the week certificates
+Golden time rewards
+Headteacher's awards
+Attendance cup for Class 5
+Well done to our attendance champions
+Thank you to our volunteers
+Thank you to the PTA for the new books
+A huge thank you to our parents
+Year 6 enterprise project
+Year 4 made their own board games
+Year 3 made moving toys
+Year 2 made fruit kebabs
+Year 1 made puppets
+Nursery made playdough
+Reception counting with conkers
+Maths in the outdoors
+Measuring the playground
+Fractions with pizza
+Science investigation: which paper towel is best?
+Growing cress in Year 1
+Life cycle of a butterfly
+Tadpoles in the classroom
+Chicks hatching in Reception
+Visit from the dentist
+Healthy eating week
+Fruit and vegetable tasting
+Brass band lessons
+Ukulele lessons in Year 4
+Steel pans workshop
+Year 5 at the mosque
+Year 4 at the gurdwara
+Year 3 at the synagogue
+Year 2 at the cathedral
+Our Harvest assembly
+Carol singing in the village
+Christmas lunch in the dining hall
+Christmas party in the hall
+Santa's grotto at the PTA fair
+Year 6 bake off winners
+Year 5 Viking longboats
+Year 4 rainforest topic
+Year 3 volcano models
+Year 2 Great Fire of London houses
+Year 1 castles topic
+Fun run for the hospice
+Sports leaders help with KS1 games
+Playground buddies ready to help
+Prefects chosen for next year
+House captains announced
+Blue house won sports day
+Green team tidy the garden
+Bell ringing at the church
+Hill walking on the residential
+Long jump at sports day
+Brown bread baking in Year 2
+Young voices concert at the arena
+Hope and Faith: our RE topic
+Grace before lunch
+Rose garden planted by Year 6
+Summer term dates
+Holly and ivy wreaths for Christmas
+Amber warning: school closed for snow
+Daisy chains on the field
+Violet and yellow paintings
+Ruby anniversary of our school
+Autumn term newsletter
+April showers: our weather topic
+Year 6 leavers' hoodies
+The leavers' disco
+Last day of term
+First day back
+Open morning for new families
+Parents' evening next week
+School photographs on Monday
+Flu vaccinations in school
+Sports kit reminder
+Lost property table
+Uniform shop open
+Breakfast club pancakes
+After-school club crafts
+Design and technology: bridges
+Computing: coding with Scratch
+History: the Romans in Britain
+Geography: rivers and mountains
+French day: croissants and crêpes
+Spanish songs in Year 3
+""".strip().splitlines()
+
+# --- misspellings -------------------------------------------------------------------------------
+
+TEMPLATES = ["Well done {} for winning the race!", "{} collects her award", "Congratulations to {}",
+             "Year 5 with {} at the museum", "{}'s painting won first prize"]
+_NEAR = {"a": "s", "e": "r", "i": "o", "o": "i", "u": "y", "n": "m", "m": "n", "s": "a",
+         "t": "r", "r": "t", "l": "k", "h": "j", "c": "v", "d": "f", "b": "v", "g": "h"}
+_OCR = [("m", "rn"), ("l", "1"), ("o", "0"), ("i", "l"), ("s", "5"), ("w", "vv")]
+
+
+def _swap(w: str, rng: random.Random) -> str:
+    k = rng.randrange(1, len(w) - 1) if len(w) > 2 else 0
+    return w[:k] + w[k + 1] + w[k] + w[k + 2:]
+
+
+def _drop(w: str, rng: random.Random) -> str:
+    k = rng.randrange(1, len(w))
+    return w[:k] + w[k + 1:]
+
+
+def _extra(w: str, rng: random.Random) -> str:
+    k = rng.randrange(1, len(w))
+    return w[:k] + w[k] + w[k:]
+
+
+def _wrong(w: str, rng: random.Random) -> str:
+    ks = [k for k in range(1, len(w)) if w[k].lower() in _NEAR]
+    if not ks:
+        return _drop(w, rng)
+    k = rng.choice(ks)
+    return w[:k] + _NEAR[w[k].lower()] + w[k + 1:]
+
+
+def _ocr(w: str, rng: random.Random) -> str:
+    options = [(a, b) for a, b in _OCR if a in w[1:].lower()]
+    if not options:
+        return _swap(w, rng)
+    a, b = rng.choice(options)
+    k = w.lower().index(a, 1)
+    return w[:k] + b + w[k + 1:]
+
+
+KINDS = {"swap": _swap, "drop": _drop, "extra": _extra, "wrong": _wrong, "ocr": _ocr}
+
+
+def misspelt(people: list[Person], rng: random.Random) -> list[tuple[str, str, str]]:
+    """(kind, caption, person id): first name + surname with one change in each word (the
+    surname only when the first name is three letters or fewer), and rare surnames (7 letters or more, not common) with one change, alone."""
+    out = []
+    for p in rng.sample(people, 120):
+        for kind, f in KINDS.items():
+            # both words changed ("Jhon Smtih"): with one word as the register has it, the
+            # name is found by that word alone
+            first, last = p.legal_forename, p.legal_surname
+            if len(first) >= 4:
+                first = f(first, rng)
+            last = f(last, rng)
+            out.append((f"full-{kind}", rng.choice(TEMPLATES).format(f"{first} {last}"), p.id))
+    rare = [p for p in people if len(p.legal_surname) >= 7
+            and p.legal_surname.lower().replace("'", "") not in COMMON]
+    for p in rng.sample(rare, min(60, len(rare))):
+        for kind, f in KINDS.items():
+            out.append((f"surname-{kind}",
+                        rng.choice(TEMPLATES).format(f(p.legal_surname, rng)), p.id))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--show", action="store_true")
+    args = ap.parse_args()
+    people = register()
+    rng = random.Random(2026)
+    t0 = time.perf_counter()
+    refused = []
+    for c in CAPTIONS:
+        r = check_caption(c, people, CHANNEL, ON, "consent")
+        if not r.ok:
+            refused.append((c, [(f.found, f.person) for f in r.findings]))
+    t1 = time.perf_counter()
+    print(f"register: {len(people)} pupils; ordinary captions: {len(CAPTIONS)}")
+    print(f"false refusals: {len(refused)}/{len(CAPTIONS)} "
+          f"({100 * len(refused) / len(CAPTIONS):.1f}%), "
+          f"{1000 * (t1 - t0) / len(CAPTIONS):.1f} ms per caption")
+    if args.show:
+        for c, fs in refused:
+            print(f"  REFUSED {c!r}: {fs}")
+    cases = misspelt(people, rng)
+    by_kind: dict[str, list[int]] = {}
+    missed = []
+    for kind, caption, pid in cases:
+        r = check_caption(caption, people, CHANNEL, ON, "consent")
+        ok = not r.ok
+        by_kind.setdefault(kind, [0, 0])
+        by_kind[kind][0] += ok
+        by_kind[kind][1] += 1
+        if not ok:
+            missed.append((kind, caption, pid))
+    caught = sum(v[0] for v in by_kind.values())
+    print(f"misspelt names caught: {caught}/{len(cases)} ({100 * caught / len(cases):.1f}%)")
+    for kind, (a, n) in sorted(by_kind.items()):
+        print(f"  {kind:16s} {a:4d}/{n:<4d} ({100 * a / n:.0f}%)")
+    if args.show:
+        for kind, caption, pid in missed:
+            print(f"  MISSED {kind}: {caption!r} ({pid})")
+
+
+if __name__ == "__main__":
+    main()
