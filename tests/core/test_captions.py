@@ -267,7 +267,7 @@ SLIPS = [JOHN, AMY, BILLY, OLIVIA, HUGHES, person("P8", "Theo", "Long"),
     ("Jon Smth at the museum", "Jon Smth", "JS at the museum"),            # one missing each
     ("Johnn Smitth at the museum", "Johnn Smitth", "JS at the museum"),     # one extra each
     ("Jahn Smoth at the museum", "Jahn Smoth", "JS at the museum"),         # one wrong each
-    ("01ivai Bennnet reads", "01ivai Bennnet", "OB reads"),                 # and like OCR
+    ("01ivai Bemnett reads", "01ivai Bemnett", "OB reads"),                 # and like OCR
     ("Smtih, Jhon: sports day", "Smtih, Jhon", "JS: sports day"),          # surname first
     ("Jhon Smtih's painting won", "Jhon Smtih's", "JS painting won"),
     ("Congratulations Fairbrothr!", "Fairbrothr", "Congratulations F!"),    # a rare surname alone

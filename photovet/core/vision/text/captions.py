@@ -247,9 +247,8 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                     (person.first_name or found)[0].upper() if hit.form == "forename" \
                     else (person.surname or found)[0].upper()
             elif hit.misspelt:
-                # initials of the name as written, first name first ("Smtih, Jhon" -> "JS")
-                letters = _initials(found) or found[:1]
-                repl = letters[1:] + letters[:1] if hit.form == "surname_forename" else letters
+                # their initials, whatever the slip ("Smtih, Jhon" -> "JS", "01ivai" -> "O")
+                repl = person.initials
             else:
                 repl = person.initials if current else (_initials(found) or found[:1])
             who = "this member of staff" if person.is_staff else "this pupil"

@@ -263,6 +263,13 @@ COMMON_SURNAMES = set([
 ])
 
 _COMMON_SURNAME_KEYS = {canon(w) for w in COMMON_SURNAMES}
+# everyday words as spelt: never taken for a name typed with a slip
+_EVERYDAY = {w for w in NON_NAME_WORDS | COMMON_ENGLISH | COMMON_WORD_NAMES if w.isalpha()}
+
+
+def _spelling(text: str) -> str:
+    """The letters as spelt, lower case, accents removed (no OCR-like confusions undone)."""
+    return re.sub(r"[^a-z]", "", strip_accents(text).lower())
 
 
 def _one_slip(typed: str, name: str) -> bool:
@@ -361,9 +368,12 @@ class NameMatcher:
         # captions: names typed with a slip ("Jhon Smtih", "Winterbotom"), see _misspelt
         self._slip_full: dict[str, list[tuple[str, str, str]]] = {}   # forename: (surname, id, role)
         self._slip_surnames: dict[str, set[str]] = {}                  # rare surname: ids
+        self._spelt: dict[str, set[str]] = {}       # key: the names as spelt ("abernethy")
         if in_sentences:
             for p in self.people:
                 role = "staff" if p.role == "staff" else "pupil"
+                for n in (*p.forenames, *p.surnames):
+                    self._spelt.setdefault(canon(n), set()).add(_spelling(n))
                 for f in p.forenames:
                     for sn in p.surnames:
                         fk, sk = canon(f), canon(sn)
@@ -516,15 +526,35 @@ class NameMatcher:
             return not any(a <= span[0] and span[1] <= b for a, b in full_spans)
 
         def word(t: _Token) -> bool:
-            return t.alpha and not t.is_initial and len(t.key) >= 2
+            # letters, or digits read for letters ("Isabe1le")
+            r = t.raw.replace("'", "").replace("’", "").replace("-", "").rstrip(".!?")
+            return (not t.is_initial and len(t.key) >= 2 and any(c.isalpha() for c in r)
+                    and all(c.isalpha() or c in "012568" for c in r))
 
         def fits(t: _Token, key: str) -> bool:
-            typed = t.key
+            typed, spelt = t.key, _spelling(t.raw)
             if t.raw.endswith(("'s", "’s", "'S", "’S")) and typed != key:
-                typed = typed[:-1]          # "Smtih's"
-            return typed == key or (_one_slip(typed, key) and typed not in _KNOWN_KEYS
-                                    and typed not in _COMMON_KEYS)
+                typed, spelt = typed[:-1], spelt[:-1]       # "Smtih's"
+            if typed == key:
+                return True
+            if spelt in _EVERYDAY or (typed in _KNOWN_KEYS | _COMMON_KEYS and spelt == typed):
+                return False
+            # one slip in the comparison key (OCR-like confusions undone), or in the letters as
+            # spelt: "Tarnter" is Tranter, though "rn" reads as "m" in the key
+            return _one_slip(typed, key) or any(_one_slip(spelt, n)
+                                                for n in self._spelt.get(key, ()))
 
+        # words cut where digits read for letters meet letters ("01" + "ivai") are one word here
+        joined: list[_Token] = []
+        for t in toks:
+            prev = joined[-1] if joined else None
+            if prev is not None and t.glued and prev.end == t.start \
+                    and (prev.raw[-1:].isdigit() or t.raw[:1].isdigit()):
+                raw = prev.raw + t.raw
+                joined[-1] = _Token(raw, canon(raw), prev.start, t.end, prev.glued)
+            else:
+                joined.append(t)
+        toks = joined
         out: list[NameHit] = []
         for i in range(len(toks) - 1):
             a, b = toks[i], toks[i + 1]
@@ -537,7 +567,7 @@ class NameMatcher:
             score, hit_form = 0.0, "full"
             for first, second, form in ((a, b, "full"), (b, a, "surname_forename")):
                 for fk, rows in self._slip_full.items():
-                    if abs(len(fk) - len(first.key)) > 2 or not fits(first, fk):
+                    if abs(len(fk) - len(first.key)) > 3 or not fits(first, fk):
                         continue
                     for sk, pid, role in rows:
                         if (first.key, second.key) != (fk, sk) and fits(second, sk):
@@ -563,7 +593,7 @@ class NameMatcher:
             ids_s: set[str] = set()
             best = 0.0
             for sk, pids in self._slip_surnames.items():
-                if abs(len(sk) - len(t.key)) <= 2 and fits(t, sk):
+                if abs(len(sk) - len(t.key)) <= 3 and fits(t, sk):
                     ids_s |= pids
                     best = max(best, float(fuzz.ratio(t.key, sk)))
             if not ids_s:
