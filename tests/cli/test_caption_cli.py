@@ -47,7 +47,7 @@ def test_caption_naming_a_pupil_without_consent_exits_1(register):
 def test_caption_naming_a_pupil_misspelt_exits_1_with_initials(register):
     result = CliRunner().invoke(cli, ["caption", "-c", "website", "Well done Jhon Smtih!"])
     assert result.exit_code == 1, result.output
-    assert '"Jhon Smtih" -> "JS": Spelt differently, but a pupil\'s name;' in result.output
+    assert '"Jhon Smtih" -> "JS": Looks like a pupil\'s name spelt differently;' in result.output
     assert "Suggested: Well done JS!" in result.output
 
 

@@ -286,7 +286,7 @@ def test_a_misspelt_name_is_still_a_name(caption, found, suggestion):
 def test_the_reason_says_the_name_was_spelt_differently():
     (f,) = check_caption("Well done Jhon Smtih!", SLIPS, PROSPECTUS, ON, "consent").findings
     assert f.person == "P1" and f.replacement == "JS"
-    assert f.reason == ("Spelt differently, but a pupil's name; no consent to name this pupil "
+    assert f.reason == ("Looks like a pupil's name spelt differently; no consent to name this pupil "
                         "with a photo on Prospectus: use initials")
 
 

@@ -258,7 +258,8 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
             reason = f"No consent to name {who} with {what} on {channel.label}: use initials"
             if hit.misspelt:
                 whose = "a member of staff's" if person.is_staff else "a pupil's"
-                reason = f"Spelt differently, but {whose} name; {reason[0].lower()}{reason[1:]}"
+                reason = (f"Looks like {whose} name spelt differently; "
+                          f"{reason[0].lower()}{reason[1:]}")
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
     suggestion = caption
