@@ -321,3 +321,16 @@ def test_ordinary_captions_are_not_taken_for_misspelt_names(caption):
     misspelt alone names nobody in particular ("Smtih"); nor does a word near a first name."""
     r = check_caption(caption, SLIPS, WEBSITE, ON, "consent")
     assert [f.found for f in r.findings if f.found != "Theo"] == [], r.findings
+
+
+def test_a_word_one_ending_away_from_a_surname_alone_is_a_word():
+    """"painted" is not Painter typed with a slip (grammar changes a word's ending), though
+    "Paintre" is; beside their first name it is their name."""
+    people = [person("P13", "Mia", "Painter")]
+    for caption in ("Year 2 painted sunflowers", "Year 2 Painted Sunflowers"):
+        assert check_caption(caption, people, WEBSITE, ON, "consent").ok, caption
+    assert check_label("painted-sunflowers", people, WEBSITE, ON, "consent").ok
+    r = check_caption("Well done Paintre", people, WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == "Well done P"
+    assert check_caption("Mia Painted a sunflower", people, WEBSITE, ON, "consent").suggestion \
+        == "MP a sunflower"

@@ -9,6 +9,7 @@ something that looks like a name but is not in the register is covered and flagg
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -292,6 +293,20 @@ def _one_slip(typed: str, name: str) -> bool:
     while k < len(short) and short[k] == long_[k]:
         k += 1
     return short[k:] == long_[k + 1:]
+
+
+def _only_the_ending(tok: _Token, key: str, spellings: Iterable[str]) -> bool:
+    """Does ``tok`` differ from the name (its ``key``, or one of its ``spellings``) only in its
+    last letter, and end as words do that grammar changes (-s, -d, -r, -y: "painted" for
+    Painter, "farmers" for Farmer)? Alone, that is an everyday word rather than a surname typed
+    with a slip ("Crowthet" is a slip)."""
+    def ending(a: str, b: str) -> bool:
+        k = len(os.path.commonprefix([a, b]))
+        return k >= min(len(a), len(b)) - 1 and k >= 4 and a.endswith(("s", "d", "r", "y"))
+    typed, spelt = tok.key, _spelling(tok.raw)
+    if tok.raw.endswith(("'s", "’s", "'S", "’S")):
+        typed, spelt = typed[:-1], spelt[:-1]       # "Nwankwi's": the name is "Nwankwi"
+    return ending(typed, key) or any(ending(spelt, n) for n in spellings)
 
 
 def _split_name(pieces: Sequence[_Token], key: str) -> bool:
@@ -593,7 +608,8 @@ class NameMatcher:
             ids_s: set[str] = set()
             best = 0.0
             for sk, pids in self._slip_surnames.items():
-                if abs(len(sk) - len(t.key)) <= 3 and fits(t, sk):
+                if abs(len(sk) - len(t.key)) <= 3 and fits(t, sk) \
+                        and not _only_the_ending(t, sk, self._spelt.get(sk, ())):
                     ids_s |= pids
                     best = max(best, float(fuzz.ratio(t.key, sk)))
             if not ids_s:
