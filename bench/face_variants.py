@@ -92,19 +92,8 @@ def load(pairs: dict[str, str]) -> FaceEngine:
 def found(sample, boxes) -> list[bool]:
     """For each annotated face (bench/faces.py's matching: in order, its best free detection
     with IoU >= 0.3), whether it is found; faces under 10 px count as not wanted."""
-    used: set[int] = set()
-    out = []
-    for g in sample.gt:
-        best, bj = 0.3, None
-        for j, d in enumerate(boxes):
-            if j not in used:
-                v = box_iou(g, d)
-                if v >= best:
-                    best, bj = v, j
-        if bj is not None:
-            used.add(bj)
-        out.append(bj is not None and max(g[2], g[3]) >= 10)
-    return out
+    return [bj is not None and max(g[2], g[3]) >= 10
+            for g, bj in zip(sample.gt, fb.matched(sample.gt, boxes))]
 
 
 def main() -> int:

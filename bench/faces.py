@@ -195,9 +195,12 @@ def _xyxy(boxes) -> np.ndarray:
     return np.array([[x, y, x + w, y + h] for x, y, w, h in boxes], np.float64).reshape(-1, 4)
 
 
-def score(t: Tally, s: Sample, dets: list) -> None:
+def matched(gt: list, dets: list) -> list[int | None]:
+    """For each annotated face, in order, the index of its best detection not yet taken with
+    IoU >= 0.3, or None (missed)."""
     used: set[int] = set()
-    for g, a in zip(s.gt, s.attrs or [{}] * len(s.gt)):
+    out: list[int | None] = []
+    for g in gt:
         best, bj = 0.3, None
         for j, d in enumerate(dets):
             if j not in used:
@@ -206,6 +209,12 @@ def score(t: Tally, s: Sample, dets: list) -> None:
                     best, bj = v, j
         if bj is not None:
             used.add(bj)
+        out.append(bj)
+    return out
+
+
+def score(t: Tally, s: Sample, dets: list) -> None:
+    for g, a, bj in zip(s.gt, s.attrs or [{}] * len(s.gt), matched(s.gt, dets)):
         size = max(g[2], g[3])
         hit = bj is not None
         if size < 10:
