@@ -53,6 +53,7 @@ from photovet.core.errors import (
 )
 from photovet.core.keys import RegisterKeys, default_key_store
 from photovet.core.paths import data_dir, ensure_folder
+from photovet.core.previews import PreviewFolder, clean_previews
 from photovet.core.records import takedown
 from photovet.core.records.exports import Records
 from photovet.core.register import signatures
@@ -157,6 +158,7 @@ class Workspace:
         self.devices = DeviceList(db, self.audit)
         self.school_pictures = SchoolPictures(db, self.audit)
         self._feeds: list[ChangeFeed] = []
+        self._previews: PreviewFolder | None = None
         #: what PhotoVet was doing when it last stopped part-way (a crash, a power cut), in
         #: words, found when the data folder was opened (``settle_interrupted``)
         self.interrupted: list[str] = []
@@ -184,6 +186,7 @@ class Workspace:
         removed = clean_leftovers(home)
         if removed:
             log.info("removed %d unfinished temporary file(s) left by an interrupted run", removed)
+        clean_previews(home)   # rendered previews a crashed or killed run left (logs counts)
         settings_file = home / "settings.json"
         raw, legacy_channels = upgrade_settings_file(read_settings_file(settings_file))
         settings = Settings.from_dict(raw, path=settings_file)
@@ -1010,7 +1013,17 @@ class Workspace:
 
     # -- closing ------------------------------------------------------------------------------
 
+    def previews(self) -> PreviewFolder:
+        """This run's private folder for rendered previews (``previews/`` in the data folder,
+        0700; core/previews.py): made at the first use, removed at ``close``. Previews of
+        pupils are never written anywhere else (never the system's temporary folder)."""
+        if self._previews is None or self._previews.closed:
+            self._previews = PreviewFolder(self.home)
+        return self._previews
+
     def close(self) -> None:
+        if self._previews is not None:
+            self._previews.close()
         for feed in self._feeds:
             feed.close()
         self._feeds.clear()

@@ -7,12 +7,17 @@ will be published rendered by the core and shown covered; the sound and the appr
 
 from __future__ import annotations
 
+import tempfile
+import threading
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QColor
 
 from photovet.core.pipeline import Engine
 from photovet.core.workspace import Workspace
 from photovet.gui.context import AppContext
+from photovet.gui.controllers.approval import render_sheet
 from photovet.gui.controllers.video import VideoController
 from photovet.gui.views.batch_view import PhotoItem
 from photovet.gui.views.video_player import VideoPlayer, clock, video_summary
@@ -248,6 +253,35 @@ def test_what_will_be_published_is_the_cores_rendering_with_the_covers(qtbot, ct
     f = player.frame()
     bx = tori.boxes[min(range(len(tori.frames)), key=lambda i: abs(tori.frames[i] - f))]
     assert not red_at(player.canvas.image, a, (bx[0] + bx[2]) / 2, (bx[1] + bx[3]) / 2)
+
+
+def test_what_will_be_published_is_rendered_in_the_data_folder_never_the_system_temp(
+        qtbot, ctx, clip, tmp_path, monkeypatch):
+    """DPO audit s29: rendered previews (pupils' faces) were written to the system's
+    temporary folder and left there by a crash. They go in the data folder's private
+    ``previews/`` (the core's), the player's and the contact sheet's alike."""
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(system_temp))
+    monkeypatch.setenv("TMPDIR", str(system_temp))
+    previews = Path(ctx.ws.home) / "previews"
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    player.published_btn.setChecked(True)
+    qtbot.waitUntil(lambda: ctl._preview is not None and not ctl._loading
+                    and bool(player.canvas.banner), timeout=60000)
+    shown = Path(ctl._preview["path"])
+    assert shown.is_file() and previews in shown.parents
+    assert list(system_temp.rglob("*")) == []
+    # the approver's contact sheet renders a video's moments in the same private folder
+    out = list(render_sheet(ctx.engine, [("video", a)], "solid", threading.Event(),
+                            ctx.ws.previews().path))
+    assert out[0][2] == "" and len(out[0][1]) == 3
+    assert list(system_temp.rglob("*")) == []
+    assert not list(previews.rglob("sheet-*"))                 # its pieces are deleted
+    ctl.close()
+    assert not shown.exists() and not shown.parent.exists()    # the player's go on closing
+    ctx.test_players.remove(ctl)
 
 
 def test_the_sound_follows_the_channels_rule_and_the_approver_listens(qtbot, ctx, clip):

@@ -82,14 +82,18 @@ def video_moments(analysis: Any, count: int = VIDEO_FRAMES) -> list[float]:
 
 def published_video_frames(engine: Any, analysis: Any, *, count: int = VIDEO_FRAMES,
                            long_edge: int = 480,
-                           workdir: str | Path | None = None) -> list[tuple[float, Image.Image]]:
+                           workdir: str | Path) -> list[tuple[float, Image.Image]]:
     """A few moments of the decided video as it will be published: each rendered by the video
     export's renderer (``engine.video_preview``, a fraction of a second from that moment) and
-    its first picture read back from what was rendered. The rendered pieces are deleted."""
+    its first picture read back from what was rendered. The rendered pieces are written in a
+    folder made in ``workdir`` (the run's preview folder in the data folder,
+    ``Workspace.previews()``: never the system's temporary folder) and deleted."""
     from photovet.core.media.video.frames import grab  # noqa: PLC0415 - PyAV loads on first use
 
     out: list[tuple[float, Image.Image]] = []
-    with tempfile.TemporaryDirectory(prefix="photovet-sheet-", dir=workdir) as tmp:
+    if not workdir or not Path(workdir).is_dir():
+        raise ValueError("a video's preview is rendered in the data folder's preview folder")
+    with tempfile.TemporaryDirectory(prefix="sheet-", dir=workdir) as tmp:
         for i, at in enumerate(video_moments(analysis, count)):
             piece = Path(tmp) / f"moment-{i}.mp4"
             end = min(float(analysis.duration), at + 0.25)

@@ -39,10 +39,11 @@ log = logs.get("gui")
 SHEET_EDGE = 480
 
 
-def render_sheet(engine, jobs: list[tuple], style: str, stop):
+def render_sheet(engine, jobs: list[tuple], style: str, stop, workdir):
     """Worker: each item of an "Approve all shown" as it will be published, by the core's
     renderers (``core.media.preview``), in the sheet's order: (index, [QImage], "") or
-    (index, None, why it cannot be shown). Touches no widget."""
+    (index, None, why it cannot be shown). A video's moments are rendered in ``workdir`` (the
+    core's preview folder, ``Workspace.previews()``). Touches no widget."""
     from photovet.core.media.preview import (  # noqa: PLC0415 - PyAV loads on first use
         published_thumbnail,
         published_video_frames,
@@ -55,7 +56,8 @@ def render_sheet(engine, jobs: list[tuple], style: str, stop):
         try:
             if job[0] == "video":
                 pictures = [pil_to_qimage(im) for _t, im in
-                            published_video_frames(engine, job[1], long_edge=SHEET_EDGE)]
+                            published_video_frames(engine, job[1], long_edge=SHEET_EDGE,
+                                                   workdir=workdir)]
             else:
                 pictures = [pil_to_qimage(published_thumbnail(
                     job[1], job[2], job[3], long_edge=SHEET_EDGE, style=style,
@@ -579,8 +581,10 @@ class ApprovalController(QObject):
                 for index, pictures, error in batch:
                     dlg.show_result(index, pictures, error)
 
+        workdir = self.ctx.ws.previews().path   # the core's, in the data folder
+
         def run(stop):
-            return render_sheet(engine, jobs, style, stop)
+            return render_sheet(engine, jobs, style, stop, workdir)
 
         worker = self.ctx.workers.start(run, name="contact-sheet", on_yield=got)
         try:

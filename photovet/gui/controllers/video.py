@@ -17,7 +17,7 @@ After each change the video is decided again and shown.
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,10 @@ class VideoController(QObject):
         self._preview: dict[str, Any] | None = None   # key, path, start, end
         self._previewing = False
         self._plan: tuple[str, Any] | None = None
-        self._tmp = tempfile.TemporaryDirectory(prefix="photovet-preview-")
+        # rendered previews (pupils' faces) go in the core's preview folder in the data
+        # folder, never the system's temporary folder; removed on close, and by the core at
+        # the next start after a crash or kill (core/previews.py). Made at the first preview.
+        self._dir: Path | None = None
         # the video on screen, read from the file as PhotoVet checked it (a changed file is
         # refused in the words a photo's preview uses)
         from photovet.core.media.video.frames import ShownVideo  # noqa: PLC0415 - PyAV loads on first use
@@ -220,12 +223,20 @@ class VideoController(QObject):
         """The core renders the covered video from ``seconds`` (a worker; seconds)."""
         if self._previewing or self.ctx.engine is None:
             return
+        try:
+            if self._dir is None or not self._dir.is_dir():
+                self._dir = self.ctx.ws.previews().folder("player-")
+        except OSError as exc:
+            self.player.canvas.set_message(
+                f"What will be published cannot be shown: {error_text(exc)}")
+            self._want = None
+            return
         self._previewing = True
         self._loading = True
         engine, key = self.ctx.engine, self._key(a)
         start = max(0.0, seconds - 0.5)
         end = min(a.duration, start + PREVIEW_SECONDS)
-        out = Path(self._tmp.name) / f"preview-{abs(hash((key, start))) % 10**9}.mp4"
+        out = self._dir / f"preview-{abs(hash((key, start))) % 10**9}.mp4"
         self.player.canvas.set_message("Preparing what will be published\u2026")
 
         def render():
@@ -457,7 +468,8 @@ class VideoController(QObject):
         self.report_seen()
         self._closed = True
         self._shown.close()
-        self._tmp.cleanup()
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
 
 
 

@@ -1,0 +1,164 @@
+"""Where rendered previews are written: inside the data folder, never the system's temp folder.
+
+"Show what will be published" (the video player) and the approver's contact sheet have the
+core render a video with its covers into a small MP4 that is read back and shown: pupils'
+faces, covered or not. Such files are pupils' personal data, so they live where the rest of
+it lives, in ``previews/`` in the data folder (mode 0700, like ``cache/``), and never in the
+system's temporary folder (shared, outside the data folder's protection and backups' scope,
+cleaned by nobody after a crash; DPO audit s29 found seven left there).
+
+Each running PhotoVet (the app, a CLI run, an analysis helper) that renders a preview has its
+own folder ``previews/run-<pid>-<random>/`` holding a lock file it keeps locked while it runs
+(``PreviewFolder``); it removes that folder when it closes. A folder whose lock nobody holds
+was left by a run that ended without closing (a crash, a kill, a power cut) and is removed
+when the data folder is next opened (``clean_previews``, called by ``Workspace.open``), with
+a log line of counts only. A lock, not only the process id: an id can be given to a new
+process after a crash, and another PhotoVet opening the same data folder at the same time
+(the analysis helper does) must not remove a live run's previews.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from photovet.core import logs
+
+log = logs.get("previews")
+
+FOLDER = "previews"
+RUN_PREFIX = "run-"
+LOCK_NAME = ".lock"
+#: a run folder without its lock file yet (made a moment ago) is left alone this long
+YOUNG_SECONDS = 60.0
+
+
+def previews_root(home: str | Path) -> Path:
+    """The data folder's previews folder, made if needed, mode 0700 (also when it already
+    existed with a wider mode)."""
+    root = Path(home) / FOLDER
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(root, 0o700)
+    return root
+
+
+def _try_lock(fd: int) -> bool:
+    """Lock the open file ``fd`` for this process, without waiting: False if another process
+    (or another open of it in this process) holds it. Released when the process ends,
+    however it ends."""
+    if os.name == "nt":  # pragma: no cover - Windows
+        import msvcrt  # noqa: PLC0415
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl  # noqa: PLC0415
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class PreviewFolder:
+    """This run's private folder for rendered previews (see the module notes). ``path`` is
+    made (0700) and locked when this is made; ``folder(prefix)`` gives a new empty folder in
+    it for one user of it (the player, a contact sheet); ``close()`` removes everything."""
+
+    def __init__(self, home: str | Path):
+        root = previews_root(home)
+        self.path = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-", dir=root))
+        self._fd: int | None = os.open(self.path / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        if not _try_lock(self._fd):   # pragma: no cover - a fresh file nobody else knows
+            raise OSError(f"the preview folder {self.path.name} could not be locked")
+
+    def folder(self, prefix: str = "") -> Path:
+        """A new empty folder (0700) in this run's folder."""
+        if self._fd is None:
+            raise OSError("the preview folder is closed")
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=self.path))
+
+    @property
+    def closed(self) -> bool:
+        return self._fd is None
+
+    def close(self) -> None:
+        """Remove this run's previews and let go of the lock (once; harmless again)."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        shutil.rmtree(self.path, ignore_errors=True)   # Windows: before the lock file closes
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _files_in(folder: Path) -> int:
+    n = 0
+    for _dir, _dirs, files in os.walk(folder):
+        n += sum(1 for f in files if f != LOCK_NAME)
+    return n
+
+
+def _abandoned(folder: Path, now: float) -> bool:
+    """Was ``folder`` left by a run that has ended? Its lock can be taken (nobody holds it),
+    or it has no lock file and is not a moment old."""
+    lock = folder / LOCK_NAME
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        try:
+            return now - folder.stat().st_mtime > YOUNG_SECONDS
+        except OSError:
+            return False
+    except OSError:
+        return False
+    try:
+        return _try_lock(fd)
+    finally:
+        os.close(fd)   # the lock taken (if it was) goes with it
+
+
+def clean_previews(home: str | Path) -> tuple[int, int]:
+    """Remove the preview folders of runs that ended without closing (crash, kill) from the
+    data folder ``home``: (folders, files) removed. A live run's folder is kept. Anything else
+    found in ``previews/`` is removed too: nothing but run folders belongs there."""
+    root = Path(home) / FOLDER
+    if not root.is_dir():
+        return 0, 0
+    try:
+        os.chmod(root, 0o700)
+        entries = list(root.iterdir())
+    except OSError as exc:
+        log.warning("previews folder not cleaned (%s)", type(exc).__name__)
+        return 0, 0
+    now, folders, files = time.time(), 0, 0
+    for p in entries:
+        if p.is_dir() and not p.is_symlink():
+            if p.name.startswith(RUN_PREFIX) and not _abandoned(p, now):
+                continue
+            n = _files_in(p)
+            shutil.rmtree(p, ignore_errors=True)
+            if not p.exists():
+                folders, files = folders + 1, files + n
+        else:
+            try:
+                p.unlink()
+                files += 1
+            except OSError:
+                pass
+    if folders or files:
+        log.info("removed %d preview folder(s) (%d file(s)) left by an earlier run",
+                 folders, files)
+    return folders, files
+
+
+__all__ = ["FOLDER", "PreviewFolder", "clean_previews", "previews_root"]

@@ -1,0 +1,123 @@
+"""Rendered previews (pupils' faces, covered or not) live in a private folder inside the data
+folder, and what a crashed or killed run left there is removed at the next start (DPO audit
+s29: leftovers were found in the system's temporary folder)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from photovet.core.logs import log_path
+from photovet.core.previews import FOLDER, LOCK_NAME, PreviewFolder, clean_previews
+from photovet.core.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def mode(p: Path) -> int:
+    return stat.S_IMODE(p.stat().st_mode)
+
+
+def start_renderer(home: Path) -> subprocess.Popen:
+    """Another PhotoVet run that has rendered a preview and is still running: prints its
+    folder, then waits to be killed."""
+    code = textwrap.dedent(f"""
+        import sys, time
+        from photovet.core.previews import PreviewFolder
+        f = PreviewFolder({str(home)!r})
+        d = f.folder("player-")
+        (d / "preview-1.mp4").write_bytes(b"pupils' faces")
+        print(f.path, flush=True)
+        time.sleep(600)
+    """)
+    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX modes")
+def test_the_preview_folders_are_private_even_when_the_folder_was_made_open(tmp_path):
+    home = tmp_path / "home"
+    (home / FOLDER).mkdir(parents=True, mode=0o755)
+    os.chmod(home / FOLDER, 0o755)
+    run = PreviewFolder(home)
+    mine = run.folder("player-")
+    assert run.path.parent == home / FOLDER and mine.parent == run.path
+    assert mode(home / FOLDER) == 0o700
+    assert mode(run.path) == 0o700 and mode(mine) == 0o700
+    assert mode(run.path / LOCK_NAME) == 0o600
+    run.close()
+    assert not run.path.exists()
+    with pytest.raises(OSError):
+        run.folder()
+
+
+def test_a_killed_runs_previews_are_removed_at_the_next_start_and_a_live_ones_kept(
+        tmp_path):
+    home = tmp_path / "home"
+    Workspace.open(home).close()
+    killed, alive = start_renderer(home), start_renderer(home)
+    try:
+        killed_dir = Path(killed.stdout.readline().strip())
+        alive_dir = Path(alive.stdout.readline().strip())
+        assert (killed_dir.parent, alive_dir.parent) == (home / FOLDER, home / FOLDER)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(30)
+        assert (killed_dir / LOCK_NAME).exists()          # a kill leaves them behind
+        # a run that ended without a lock held, under this very process's id (an id given
+        # again after a crash): left over too
+        reused = home / FOLDER / f"run-{os.getpid()}-reused"
+        (reused / "player-x").mkdir(parents=True)
+        (reused / LOCK_NAME).touch()
+        (reused / "player-x" / "preview-2.mp4").write_bytes(b"faces")
+        (home / FOLDER / "stray.mp4").write_bytes(b"faces")
+        own = PreviewFolder(home)                          # this process's live run
+        (own.folder() / "preview-3.mp4").write_bytes(b"faces")
+        ws = Workspace.open(home)                          # the next start
+        ws.close()
+        assert not killed_dir.exists() and not reused.exists()
+        assert not (home / FOLDER / "stray.mp4").exists()
+        assert alive_dir.is_dir() and (alive_dir / LOCK_NAME).exists()   # another live run
+        assert own.path.is_dir()
+        # the data folder's log says so, in counts only (no folder or file names)
+        lines = [line for line in log_path(home).read_text(encoding="utf-8").splitlines()
+                 if "preview folder" in line]
+        assert len(lines) == 1
+        assert lines[0].endswith("removed 2 preview folder(s) (3 file(s)) left by an earlier run")
+        assert "run-" not in lines[0] and ".mp4" not in lines[0]
+        own.close()
+    finally:
+        for p in (killed, alive):
+            if p.poll() is None:
+                p.kill()
+            p.wait(30)
+            p.stdout.close()
+    # the live run has ended (killed too): its folder goes at the next start
+    assert clean_previews(home) == (1, 1)
+    assert [p.name for p in (home / FOLDER).iterdir()] == []
+
+
+def test_a_run_folder_made_a_moment_ago_without_its_lock_yet_is_kept(tmp_path):
+    home = tmp_path / "home"
+    young = home / FOLDER / "run-1-young"
+    young.mkdir(parents=True)
+    assert clean_previews(home) == (0, 0) and young.is_dir()
+    old = time.time() - 3600
+    os.utime(young, (old, old))
+    assert clean_previews(home) == (1, 0) and not young.exists()
+
+
+def test_the_workspace_gives_one_preview_folder_removed_when_it_closes(tmp_path):
+    ws = Workspace.open(tmp_path / "home")
+    run = ws.previews()
+    assert ws.previews() is run and run.path.parent == ws.home / FOLDER
+    (run.folder("sheet-") / "moment-0.mp4").write_bytes(b"faces")
+    ws.close()
+    assert not run.path.exists()
