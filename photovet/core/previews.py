@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -49,7 +50,7 @@ def _try_lock(fd: int) -> bool:
     """Lock the open file ``fd`` for this process, without waiting: False if another process
     (or another open of it in this process) holds it. Released when the process ends,
     however it ends."""
-    if os.name == "nt":  # pragma: no cover - Windows
+    if sys.platform == "win32":  # pragma: no cover - Windows
         import msvcrt  # noqa: PLC0415
 
         try:
