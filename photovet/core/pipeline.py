@@ -857,6 +857,10 @@ class Engine:
             except PhotoVetError:
                 Path(out_path).unlink(missing_ok=True)
                 raise
+        try:
+            os.chmod(out_path, 0o600)   # pupils' faces: this account only, like the cache
+        except OSError:
+            pass
         return done
 
 

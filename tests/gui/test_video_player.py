@@ -7,6 +7,8 @@ will be published rendered by the core and shown covered; the sound and the appr
 
 from __future__ import annotations
 
+import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -272,6 +274,9 @@ def test_what_will_be_published_is_rendered_in_the_data_folder_never_the_system_
                     and bool(player.canvas.banner), timeout=60000)
     shown = Path(ctl._preview["path"])
     assert shown.is_file() and previews in shown.parents
+    if os.name != "nt":
+        assert stat.S_IMODE(previews.stat().st_mode) == 0o700
+        assert stat.S_IMODE(shown.stat().st_mode) == 0o600
     assert list(system_temp.rglob("*")) == []
     # the approver's contact sheet renders a video's moments in the same private folder
     out = list(render_sheet(ctx.engine, [("video", a)], "solid", threading.Event(),
