@@ -86,6 +86,8 @@ def test_a_killed_runs_previews_are_removed_at_the_next_start_and_a_live_ones_ke
         assert not (home / FOLDER / "stray.mp4").exists()
         assert alive_dir.is_dir() and (alive_dir / LOCK_NAME).exists()   # another live run
         assert own.path.is_dir()
+        # looking at a live run's lock does not let go of it (a second look keeps it too)
+        assert clean_previews(home) == (0, 0) and own.path.is_dir() and alive_dir.is_dir()
         # the data folder's log says so, in counts only (no folder or file names)
         lines = [line for line in log_path(home).read_text(encoding="utf-8").splitlines()
                  if "preview folder" in line]
