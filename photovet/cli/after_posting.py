@@ -110,7 +110,9 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
 
 @click.command("exports")
 @click.option("--person", default=None, help="Only exports where this person appears (face shown "
-              "or covered, name readable or covered, named in the caption).")
+              "or covered, name readable or covered, named in the caption), and those with a "
+              "face shown as someone else that may be theirs (a twin), marked \"May show "
+              "them\".")
 @click.option("--batch", default=None, help="Only this batch.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per export per line.")
 def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
@@ -119,14 +121,16 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
     ws = open_workspace()
     try:
         person = register_id(ws.register, person)
-        recs = ws.records.exports(person=person, batch=batch)
+        recs = ws.records.exports(person=person, batch=batch, maybe=True)
         names = names_for(ws.register, {p for r in recs for p in r.people})
         labels = ws.channels.labels()
     finally:
         ws.close()
     if as_json:
         for r in recs:
-            emit_json(r.to_dict())
+            # with --person: whether it only may show them (a face shown as someone else)
+            emit_json({**r.to_dict(), **({"may_show_them": r.may_show_only(person)}
+                                         if person else {})})
         return
     if not recs:
         click.echo("No exports recorded" + (f" for {person}" if person else "") + ".")
@@ -138,6 +142,8 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
                           for p in r.posts) or "not posted"
         click.echo(f"#{r.id}  {day_text(r.created_at)}  {labels.get(r.channel, r.channel)}  "
                    f"batch '{r.batch}'  {Path(r.output_path).name}")
+        if person and r.may_show_only(person):
+            click.echo(f"     {words.maybe_export_note(r, person)}")
         click.echo(f"     faces shown: {people_text(r.people_shown, names)}; covered: "
                    f"{covered_text(r.people_covered, r.faces_covered, names)}")
         click.echo(f"     names readable: {people_text(r.names_shown, names)}; covered: "

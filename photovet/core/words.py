@@ -367,6 +367,18 @@ def maybe_how(how: str, named: bool) -> str:
     return f"PhotoVet recognised them; {said}" if how == "recognised" else said
 
 
+def maybe_export_note(record: Any, person: str) -> str:
+    """What a list of ``person``'s exports (``photovet exports --person``, the app's exports
+    filtered by person) says of an export that only may show them
+    (``ExportRecord.may_show_only``), never whom that face was named as: 'May show them: a
+    face in it may be theirs (staff named it as another person)'. '' for an export that lists
+    them (or does not involve them)."""
+    if not record.may_show_only(person):
+        return ""
+    m = record.people_maybe[person]
+    return f"May show them: a face in it may be theirs ({maybe_how(m.how, bool(m.named_as))})"
+
+
 def maybe_reason(name: str, how: str, named: bool, why: str) -> str:
     """A take-down list's reason for someone a face in an export may be (policy.maybe_shown),
     ``why`` their consent is missing (as ``consent_missing_words`` says it): 'A face in it may

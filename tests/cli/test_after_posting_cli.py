@@ -201,6 +201,36 @@ def test_identify_and_sar_say_whom_a_face_shown_may_be(school):
     assert "(4 export(s))" in out.stdout
 
 
+def test_exports_for_a_person_lists_those_that_may_show_them_marked(school):
+    """s29: 'photovet exports --person' left out an export with a face shown as a twin that
+    may be theirs, though identify and sar count it. It is listed, marked "May show them"
+    (never saying whom the face was named as), and in JSON "may_show_them"."""
+    tmp, _, _ = school
+    db = open_db()
+    reg = Register(db, audit=office_audit(db))
+    rec = Records(reg.db, reg.audit)
+    r = make_export(tmp, 7, shown=[A], name="twins")
+    r.people_maybe, r.maybe_missing = [(B, A, "recognised")], {B: ""}
+    rid = rec.add_export(r, batch="twins", channel="facebook", preparer="jo", approver="head")
+    reg.close()
+    out = run("exports", "--person", B)
+    assert out.exit_code == 0, out.output
+    assert "twins.jpg" in out.stdout and "trip1.jpg" in out.stdout
+    note = ("     May show them: a face in it may be theirs (PhotoVet recognised them; staff "
+            "named it as another person)")
+    assert out.stdout.count(note) == 1
+    block = out.stdout[out.stdout.index(f"#{rid} "):]
+    assert block.splitlines()[1] == note                 # under the twins export, not trip1
+    rows = lines(run("exports", "--person", B, "--json").stdout)
+    assert [(x["id"], x["may_show_them"]) for x in rows][-1] == (rid, True)
+    assert [x["may_show_them"] for x in rows[:-1]] == [False]
+    amy = run("exports", "--person", A).stdout           # shown as Amy: hers, no mark
+    assert "twins.jpg" in amy and "May show them" not in amy
+    assert "may_show_them" not in lines(run("exports", "--json").stdout)[0]
+    assert "May show" not in run("exports").stdout       # everyone: the list as before
+    assert "a twin" in run("exports", "--help").stdout
+
+
 def test_purge(school, monkeypatch):
     from photovet.core import transfer
 

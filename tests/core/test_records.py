@@ -63,6 +63,33 @@ def test_person_filter_finds_every_way_a_person_appears(records, tmp_path):
     assert records.exports(person="nobody") == []
 
 
+def test_a_persons_exports_with_maybe_include_those_that_may_show_them(records, tmp_path):
+    """s29: 'photovet exports --person' and the app's exports filtered by person left out an
+    export with a face shown as a twin that may be theirs (``people_maybe``); with ``maybe``
+    it is listed, told apart by ``may_show_only``, and said without naming the twin."""
+    from photovet.core import words
+
+    twins = make_export(tmp_path, 1, shown=["A1"])
+    twins.people_maybe, twins.maybe_missing = [("B2", "A1", "near")], {"B2": ""}
+    maybe_id = records.add_export(twins, batch="b", channel="website", preparer=None,
+                                  approver=None)
+    own_id = records.add_export(make_export(tmp_path, 2, shown=["B2"]), batch="b",
+                                channel="website", preparer=None, approver=None)
+    records.add_export(make_export(tmp_path, 3, shown=["Z9"]), batch="b", channel="website",
+                       preparer=None, approver=None)
+    assert [r.id for r in records.exports(person="B2")] == [own_id]     # as before
+    recs = records.exports(person="B2", maybe=True)
+    assert [r.id for r in recs] == [maybe_id, own_id]
+    assert [r.may_show_only("B2") for r in recs] == [True, False]
+    assert not recs[0].may_show_only("A1")                 # shown as A1: listed, not "maybe"
+    assert [r.id for r in records.exports(person="A1", maybe=True)] == [maybe_id]
+    assert records.exports(person="B2", batch="other", maybe=True) == []
+    assert words.maybe_export_note(recs[0], "B2") == (
+        "May show them: a face in it may be theirs (staff named it as another person)")
+    assert words.maybe_export_note(recs[1], "B2") == ""
+    assert words.maybe_export_note(recs[0], "A1") == ""
+
+
 def test_failed_or_missing_or_changed_export_is_refused(records, tmp_path):
     res = make_export(tmp_path, 1)
     res.error, res.output = "could not write", None

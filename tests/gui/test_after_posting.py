@@ -145,7 +145,7 @@ def test_exports_history_filters_and_marks_chosen_exports_posted(window, qtbot, 
     hist = window.after.open_exports()
     assert hist.model.rowCount() == 3
     hist.person.setCurrentIndex(hist.person.findData(TORI))
-    assert hist.model.rowCount() == 1 and hist.model.text(hist.model.records[0], 4) == "Tori Amos"
+    assert hist.model.rowCount() == 1 and hist.model.text(hist.model.records[0], 5) == "Tori Amos"
     hist.person.setCurrentIndex(0)
     hist.channel.setCurrentIndex(hist.channel.findData("website"))
     assert hist.model.rowCount() == 0
@@ -165,8 +165,8 @@ def test_exports_history_filters_and_marks_chosen_exports_posted(window, qtbot, 
     qtbot.waitUntil(lambda: sum(1 for r in ws.records.exports() if r.posted) == 1,
                     timeout=10000)
     qtbot.waitUntil(lambda: "1 marked posted" in hist.count.text(), timeout=5000)
-    assert hist.model.text(hist.model.records[0], 7).startswith("Facebook ")
-    assert _dt.date.today().strftime("%d/%m/%Y") in hist.model.text(hist.model.records[0], 7)
+    assert hist.model.text(hist.model.records[0], 8).startswith("Facebook ")
+    assert _dt.date.today().strftime("%d/%m/%Y") in hist.model.text(hist.model.records[0], 8)
     hist.accept()
 
 

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
 from photovet.core.records import takedown
 from photovet.gui.dialogs.person import PersonDialog
 from tests.gui.conftest import modal
@@ -38,6 +41,16 @@ def test_an_item_open_again_is_not_counted_as_taken_down(posted, ws):  # noqa: F
     assert takedown.taken_down(ws.records, exports) == set()
 
 
+def _their_exports(page, win):
+    """Press "Show their exports…" on ``page``: the exports history filtered by that person."""
+    from photovet.gui.dialogs.exports_history import ExportsDialog
+
+    page.exports_btn.click()
+    [hist] = [w for w in QApplication.topLevelWidgets()
+              if isinstance(w, ExportsDialog) and w.isVisible()]
+    return hist
+
+
 def test_the_person_page_counts_photos_that_may_show_them(qtbot, ws, make_window, tmp_path):
     """A face confirmed as Joel while Tori was near it may be Tori's: the office answers her
     parent from her page, so it says that photo may show her, never naming Joel; Joel's page
@@ -52,11 +65,25 @@ def test_the_person_page_counts_photos_that_may_show_them(qtbot, ws, make_window
     ws.records.add_export(r, batch="Trip", channel="facebook")
     page = PersonDialog(win.ctx, TORI)
     qtbot.addWidget(page)
+    page.exports_requested.connect(lambda pid: win.after.open_exports(person=pid))  # as the app
     assert page.exports_label.text() == (
         "No exported photo lists this person. 1 exported photo may show Tori: a face in it may "
         "be theirs though staff did not name it as them (their subject access report lists it).")
     assert "Joel" not in page.exports_label.text()
-    assert not page.exports_btn.isEnabled()
+    assert page.exports_btn.isEnabled()        # s29: was disabled, though there is one to show
+    hist = _their_exports(page, win)
+    assert hist.model.rowCount() == 1
+    assert hist.model.text(hist.model.records[0], hist.model.PERSON) == "May show them"
+    tip = hist.model.data(hist.model.index(0, hist.model.PERSON), Qt.ItemDataRole.ToolTipRole)
+    assert tip == ("May show them: a face in it may be theirs (staff named it as another "
+                   "person); their subject access report lists it")
+    assert not hist.table.isColumnHidden(hist.model.PERSON)
+    assert hist.count.text() == ("1 export, 0 marked posted; 1 may show Tori Amos (a face shown "
+                                 "as someone else may be theirs).")
+    hist.person.setCurrentIndex(0)                          # everyone: as before
+    assert hist.table.isColumnHidden(hist.model.PERSON)
+    assert hist.count.text() == "1 export, 0 marked posted."
+    hist.accept()
     # a photo of her own as well: counted apart, "more"
     ws.records.add_export(make_export(tmp_path, 2, shown=[TORI], name="own"), batch="Trip",
                           channel="facebook")
@@ -65,6 +92,11 @@ def test_the_person_page_counts_photos_that_may_show_them(qtbot, ws, make_window
         "1 exported photo lists Tori (0 marked posted). 1 more exported photo may show Tori: a "
         "face in it may be theirs though staff did not name it as them (their subject access "
         "report lists it).")
+    hist = _their_exports(page, win)
+    assert [hist.model.text(r, hist.model.PERSON) for r in hist.model.records] == [
+        "Face shown", "May show them"]                       # newest first
+    assert "1 may show Tori Amos" in hist.count.text()
+    hist.accept()
     joel = PersonDialog(win.ctx, JOEL)
     qtbot.addWidget(joel)
     assert joel.exports_label.text() == "1 exported photo lists Joel (0 marked posted)."

@@ -168,6 +168,12 @@ class ExportRecord:
                 out.append(pid)
         return out
 
+    def may_show_only(self, person: str) -> bool:
+        """Whether ``person`` is in this export only as someone a face shown may be (a twin
+        near a face staff confirmed as the other twin: ``people_maybe``), not known to be in
+        it: a list of their exports marks it "may show them"."""
+        return person in self.people_maybe and person not in self.people
+
     def roles(self, person: str) -> list[str]:
         r = []
         if person in self.people_shown:
@@ -843,14 +849,20 @@ class Records:
         sql = f"SELECT {', '.join(self._COLS)} FROM exports {where} ORDER BY id"
         return self._rows_to_records(self.db.execute(sql, params or []).fetchall(), self._COLS)
 
-    def exports(self, person: str | None = None, *, batch: str | None = None) -> list[ExportRecord]:
+    def exports(self, person: str | None = None, *, batch: str | None = None,
+                maybe: bool = False) -> list[ExportRecord]:
         """Every export record (oldest first); with ``person``, those where they appear at all
-        (face shown or covered, name readable or covered, referred to by a caption)."""
+        (face shown or covered, name readable or covered, referred to by a caption); with
+        ``maybe`` too, those in which a face shown may be theirs though it is shown as someone
+        else (``ExportRecord.people_maybe``; ``ExportRecord.may_show_only`` tells them apart):
+        a list of a person's exports shown to staff marks those "may show them"."""
         clauses, params = [], []
         if person is not None:
+            also = (" OR id IN (SELECT export_id FROM export_maybe WHERE person = ?)"
+                    if maybe else "")
             clauses.append("(id IN (SELECT export_id FROM export_people WHERE person = ?) OR "
-                           "id IN (SELECT export_id FROM caption_people WHERE person = ?))")
-            params += [person, person]
+                           f"id IN (SELECT export_id FROM caption_people WHERE person = ?){also})")
+            params += [person, person] + ([person] if maybe else [])
         if batch is not None:
             clauses.append("batch = ?")
             params.append(batch)

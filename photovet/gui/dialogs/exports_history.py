@@ -1,7 +1,10 @@
 """Every export PhotoVet made: when, which batch and channel, who is in it, who approved it,
 where it was posted, and the caption it went out with (and a post's own, where it differed;
 the core's words: core/words.caption_lines). Filter by batch, person and channel; mark chosen
-exports or a whole batch posted; delete a batch's originals. The same records as ``photovet exports``."""
+exports or a whole batch posted; delete a batch's originals. The same records as ``photovet exports``.
+Filtered by a person, it lists too the exports with a face shown as someone else that may be
+theirs (a twin), marked "May show them" in the "This person" column, never saying whom that
+face was named as (core/words.maybe_export_note)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.records.exports import ExportRecord
-from photovet.core.words import caption_brief, caption_lines
+from photovet.core.words import caption_brief, caption_lines, maybe_export_note
 
 from ..words import day, esc, plural, when
 
@@ -31,9 +34,13 @@ _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
 
 
 class ExportsModel(QAbstractTableModel):
-    COLUMNS = ("Exported", "Batch", "For", "File", "Faces shown", "Names readable",
-               "Approved by", "Posted", "Caption")
-    CAPTION = 8
+    COLUMNS = ("Exported", "Batch", "For", "File", "This person", "Faces shown",
+               "Names readable", "Approved by", "Posted", "Caption")
+    #: how the person the list is filtered by is in each export (hidden for everyone)
+    PERSON = 4
+    CAPTION = 9
+    #: the "This person" cell of an export that only may show them
+    MAY_SHOW = "May show them"
     #: the caption column's widest, in average characters: longer captions end in '…' (the
     #: whole of each in the tooltip and under the list for the chosen export)
     CAPTION_CHARS = 48
@@ -43,10 +50,12 @@ class ExportsModel(QAbstractTableModel):
         self.records: list[ExportRecord] = []
         self.names: dict[str, str] = {}
         self.labels: dict[str, str] = {}
+        self.person: str | None = None
 
-    def set_records(self, records, names, labels) -> None:
+    def set_records(self, records, names, labels, person: str | None = None) -> None:
         self.beginResetModel()
         self.records, self.names, self.labels = list(records), names, labels
+        self.person = person
         self.endResetModel()
 
     def rowCount(self, parent=_ROOT) -> int:
@@ -72,11 +81,18 @@ class ExportsModel(QAbstractTableModel):
             return self.labels.get(r.channel, r.channel)
         if col == 3:
             return Path(r.output_path).name
-        if col == 4:
-            return self._people(r.people_shown)
+        if col == self.PERSON:
+            if self.person is None:
+                return ""
+            if r.may_show_only(self.person):
+                return self.MAY_SHOW
+            roles = ", ".join(r.roles(self.person))
+            return roles[:1].upper() + roles[1:] or "\u2014"
         if col == 5:
-            return self._people(r.names_shown)
+            return self._people(r.people_shown)
         if col == 6:
+            return self._people(r.names_shown)
+        if col == 7:
             return r.approver or "\u2014"
         if col == self.CAPTION:          # a line each: the export's, a post's own
             return "\n".join(caption_brief(r, self.labels))
@@ -105,6 +121,9 @@ class ExportsModel(QAbstractTableModel):
                 return r.output_path
             if index.column() == self.CAPTION:
                 return self.caption_html(r)
+            if index.column() == self.PERSON and self.person is not None \
+                    and r.may_show_only(self.person):
+                return maybe_export_note(r, self.person) + "; their subject access report lists it"
             return self.text(r, index.column())
         return None
 
@@ -206,18 +225,21 @@ class ExportsDialog(QDialog):
 
     def reload(self) -> None:
         ws = self.ctx.ws
-        recs = ws.records.exports(person=self.person.currentData(), batch=self.batch.currentData())
+        person = self.person.currentData()
+        # a face shown as someone else that may be theirs (a twin): listed, marked
+        recs = ws.records.exports(person=person, batch=self.batch.currentData(), maybe=True)
         ch = self.channel.currentData()
         if ch:
             recs = [r for r in recs if r.channel == ch or any(p.channel == ch for p in r.posts)]
         recs.reverse()   # newest first
-        ids = {p for r in recs for p in r.people}
+        ids = {p for r in recs for p in r.people} | ({person} if person else set())
         names = {}
         for i in ids:
-            person = ws.register.find(i)
-            if person is not None:
-                names[i] = person.display_name
-        self.model.set_records(recs, names, ws.channels.labels())
+            found = ws.register.find(i)
+            if found is not None:
+                names[i] = found.display_name
+        self.model.set_records(recs, names, ws.channels.labels(), person)
+        self.table.setColumnHidden(self.model.PERSON, person is None)
         self.table.resizeColumnsToContents()
         widest = self.table.fontMetrics().averageCharWidth() * self.model.CAPTION_CHARS
         if self.table.columnWidth(self.model.CAPTION) > widest:
@@ -228,7 +250,11 @@ class ExportsDialog(QDialog):
             rows.resizeSection(row, max(rows.defaultSectionSize(),
                                         self.table.sizeHintForRow(row) + 8))
         posted = sum(1 for r in recs if r.posted)
-        self.count.setText(f"{plural(len(recs), 'export')}, {posted} marked posted."
+        maybe = sum(1 for r in recs if person is not None and r.may_show_only(person))
+        who = names.get(person, person) if person is not None else ""
+        self.count.setText(f"{plural(len(recs), 'export')}, {posted} marked posted"
+                           + (f"; {maybe} may show {who} (a face shown as someone else may be "
+                              "theirs)" if maybe else "") + "."
                            if recs else "No exports match.")
         self._update()
 

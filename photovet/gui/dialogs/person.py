@@ -219,7 +219,8 @@ class PersonDialog(QDialog):
                 if exports else "No exported photo lists this person.")
         more = maybe_shown_count(maybe, name, more=bool(exports))
         self.exports_label.setText(f"{text} {more}" if more else text)
-        self.exports_btn.setEnabled(bool(exports))
+        # "Show their exports" lists those that may show them too, marked (ExportsDialog)
+        self.exports_btn.setEnabled(bool(exports or maybe))
 
     def _banner(self, p: Person, invalid_reason: str) -> None:
 
