@@ -8,7 +8,6 @@ import click
 from photovet.cli.common import (
     EXIT_USAGE,
     abort,
-    day_text,
     emit_json,
     open_workspace,
     parse_day,
@@ -78,9 +77,19 @@ def users_list_cmd(as_json: bool) -> None:
             emit_json({"name": a.name, "status": a.status, "roles_today": a.roles(),
                        "roles": grants, "created_at": a.created_at, "created_by": a.created_by})
             continue
-        held = "; ".join(f"{g['role']} {day_text(g['from'])}-{day_text(g['to']) if g['to'] else ''}"
-                         for g in grants) or "no roles"
+        held = "; ".join(_held_text(g) for g in a.grants) or "no roles"
         click.echo(f"{a.name:<28} {a.status:<28} today: {', '.join(a.roles()) or '-':<30} {held}")
+
+
+def _held_text(g) -> str:
+    """A role and its dates as 'photovet users list' says them: 'poster 30/11/2026-' (no last
+    day), 'preparer 01/09/2026-31/08/2027'; a role ended the day it started (its last day
+    recorded as the day before it: held on no whole day) 'poster ended the day it started
+    (30/11/2026)', never 'from 30/11 to 29/11'."""
+    if g.valid_to is not None and g.valid_to < g.valid_from:
+        return f"{g.role} ended the day it started ({g.valid_from:%d/%m/%Y})"
+    return (f"{g.role} {g.valid_from:%d/%m/%Y}-"
+            + (f"{g.valid_to:%d/%m/%Y}" if g.valid_to is not None else ""))
 
 
 @users_group.command("set-password")
@@ -185,20 +194,36 @@ def _approvals_words(name: str, left: int, keep: bool) -> str:
 @users_group.command("end-role")
 @click.argument("name")
 @click.option("--role", required=True, type=ROLE_CHOICE, help="The role to take away.")
+@click.option("--last-day", "last_day", default=None, metavar="DD/MM/YYYY",
+              help="The last day they hold the role (the last day of term, for example): it "
+                   "ends at the end of that day. Today or later; without it the role ends now.")
 @KEEP_APPROVALS
-def users_end_role_cmd(name: str, role: str, keep_approvals: bool) -> None:
-    """Take a role away from an account, from today. Ending the approver role cancels the
-    approvals they gave that are not exported yet (they wait for approval again), unless
-    --keep-approvals; the count is said."""
+def users_end_role_cmd(name: str, role: str, last_day: str | None, keep_approvals: bool) -> None:
+    """Take a role away from an account: now, or after --last-day. Ending the approver role
+    now cancels the approvals they gave that are not exported yet (they wait for approval
+    again), unless --keep-approvals; the count is said. With --last-day they still approve
+    until that day; after it, their approvals not exported by then (those they give meanwhile
+    too) no longer count, unless --keep-approvals."""
+    last = _day(last_day, "--last-day")
+    keep = "keep" if keep_approvals else "cancel"
     ws = open_workspace()
     try:
         left = len(ws.accounts.approvals_left(name)) if role == "approver" else 0
-        ws.accounts.end_role(name, role, approvals="keep" if keep_approvals else "cancel")
+        ws.accounts.end_role(name, role, on=last, approvals=keep)
         shown = ws.accounts.get(name).name
     except PhotoVetError as exc:
         abort(exc)
     finally:
         ws.close()
+    if last is not None:
+        click.echo(f"{shown} holds the {role} role until the end of {last:%d/%m/%Y}.")
+        if role == "approver":
+            # the choice applies then, to the approvals given meanwhile too: always said
+            click.echo(words.approvals_after_last_day(shown, last, keep_approvals)
+                       + ("" if keep_approvals else " (--keep-approvals keeps them.)")
+                       + (f" {shown} has {left} approval{'s' if left != 1 else ''} not "
+                          "exported yet." if left else ""))
+        return
     click.echo(f"{shown} no longer holds the {role} role.")
     said = _approvals_words(shown, left, keep_approvals)
     if said:

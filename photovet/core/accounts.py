@@ -588,7 +588,8 @@ class Accounts:
 
     def end_role(self, name: str, role: str, *, on: _dt.date | None = None,
                  approvals: str = "cancel") -> int:
-        """The account stops holding ``role`` after ``on`` (default: yesterday, i.e. now).
+        """The account stops holding ``role`` after ``on`` (default: yesterday, i.e. now; a day
+        gone by is refused: it would rewrite who held the role then).
         Ending the approver role: the approvals it gave that are not exported yet are
         cancelled (``approvals`` "cancel", the default: they wait for a current approver) or
         kept ("keep"), audited either way (ask first with ``approvals_left``). With a last day
@@ -597,6 +598,11 @@ class Accounts:
         (``Approvals.lapsed_refusal``)."""
         actor = self.access.require("accounts")
         self._check_approvals_choice(approvals)
+        if on is not None and on < self.access.today():
+            # a last day gone by would rewrite who held the role then, and its approvals
+            raise AccountError(f"the last day {on:%d/%m/%Y} has already gone by",
+                               hint="Give today or a later day, or leave the last day out to "
+                                    "end the role now.")
         last = on or (_dt.date.today() - _dt.timedelta(days=1))
         with self.db.atomic():
             acc = self._find(name)

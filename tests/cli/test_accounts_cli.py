@@ -241,3 +241,73 @@ def test_ending_an_approvers_role_says_the_count_and_cancels_unless_kept(staff):
     assert r.exit_code == 0 and "approval" not in r.stdout      # none to say
     r = run("users", "remove", "Mr Head")
     assert r.exit_code == 0 and "approval" not in r.stdout
+
+
+def test_end_role_with_a_last_day_to_come(staff):
+    """s29: the app can end a role after a last day (the end of term); the command could only
+    end it now. --last-day DD/MM/YYYY (read as every date option is): they still approve
+    until then; after it, their approvals not exported by then no longer count unless
+    --keep-approvals (the core's rule, said in its words); a day gone by is refused."""
+    import datetime as dt
+
+    from photovet.core.workspace import Workspace
+
+    _approved_by_mr_head(2)
+    last = dt.date.today() + dt.timedelta(days=30)
+    r = run("users", "end-role", "Mr Head", "--role", "approver", "--last-day",
+            f"{last:%d/%m/%Y}")
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.stdout.split())
+    assert f"Mr Head holds the approver role until the end of {last:%d/%m/%Y}." in said
+    assert (f"After {last:%d/%m/%Y}, Mr Head's approvals not exported by then no longer "
+            "count: another senior leader approves them again. (--keep-approvals keeps "
+            "them.) Mr Head has 2 approvals not exported yet.") in said
+    assert _statuses() == ["approved", "approved"]             # nothing cancelled today
+    ws = Workspace.open()
+    try:
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        [g] = [g for g in ws.accounts.get("Mr Head").grants if g.role == "approver"]
+        assert g.valid_to == last
+        [asked] = ws.audit.rows(action="account.approvals-when-role-ends")
+        assert asked["details"]["choice"] == "cancel" and asked["details"]["count_now"] == 2
+    finally:
+        ws.close()
+    # kept: said so, recorded as the admin's choice
+    r = run("users", "end-role", "Mr Deputy", "--role", "approver", "--last-day",
+            f"{last:%d/%m/%Y}", "--keep-approvals")
+    assert r.exit_code == 0, r.output
+    assert f"After {last:%d/%m/%Y}, Mr Deputy's approvals not exported by then are kept." \
+        in " ".join(r.stdout.split())
+    # other roles: nothing about approvals
+    r = run("users", "end-role", "Pat Poster", "--role", "poster", "--last-day",
+            f"{last:%d/%m/%Y}")
+    assert r.exit_code == 0 and "approvals" not in r.stdout, r.output
+    # a bad date: the one way every date option says it; a day gone by: refused
+    r = run("users", "end-role", "Pat Poster", "--role", "poster", "--last-day", "31/02/2027")
+    assert r.exit_code == 2 and "'31/02/2027' is not a date (use DD/MM/YYYY)" in r.output
+    assert "--last-day" in r.output
+    gone = dt.date.today() - dt.timedelta(days=2)
+    r = run("users", "end-role", "Pat Poster", "--role", "poster", "--last-day",
+            f"{gone:%d/%m/%Y}")
+    assert r.exit_code == 1 and "has already gone by" in r.stderr, r.output
+    help_text = " ".join(run("users", "end-role", "--help").stdout.split())
+    assert "--last-day DD/MM/YYYY" in help_text and "--keep-approvals" in help_text
+
+
+def test_users_list_says_a_role_ended_the_day_it_started(staff):
+    """s29: a role given and ended on the same day was listed "poster 30/11/2026-29/11/2026"
+    (its last day is recorded as the day before: held on no day from then). It says so in
+    words; a role with dates is listed as before."""
+    import datetime as dt
+
+    today = dt.date.today()
+    assert run("users", "grant", "Pat Poster", "--role", "preparer").exit_code == 0
+    assert run("users", "end-role", "Pat Poster", "--role", "preparer").exit_code == 0
+    assert run("users", "grant", "Pat Poster", "--role", "approver", "--to",
+               "31/08/2099").exit_code == 0
+    out = run("users", "list")
+    assert out.exit_code == 0, out.output
+    [line] = [x for x in out.stdout.splitlines() if x.startswith("Pat Poster")]
+    assert f"preparer ended the day it started ({today:%d/%m/%Y})" in line
+    assert f"approver {today:%d/%m/%Y}-31/08/2099" in line
+    assert f"{(today - dt.timedelta(days=1)):%d/%m/%Y}" not in line

@@ -165,6 +165,25 @@ def test_roles_have_dates(ws):
     assert s.roles(today + dt.timedelta(days=8)) == {"poster", "preparer"}
 
 
+def test_a_roles_last_day_cannot_be_a_day_gone_by(ws):
+    """s29: 'photovet users end-role --last-day' reaches ``end_role(on=...)``; a day gone by
+    would rewrite who held the role then (and what their approvals were worth), so it is
+    refused, nothing changed, as the app's "Until" field allows only today or later; today
+    itself is their last day."""
+    ws.create_first_admin("Dee Office", ADMIN_PW)
+    today = dt.date.today()
+    ws.accounts.add("Pat Poster", ["poster", "preparer"])
+    with pytest.raises(AccountError, match="has already gone by") as exc:
+        ws.accounts.end_role("Pat Poster", "poster", on=today - dt.timedelta(days=1))
+    assert "leave the last day out" in (exc.value.hint or "")
+    assert ws.accounts.get("Pat Poster").roles() == ["preparer", "poster"]
+    assert ws.audit.rows(action="account.role-ended") == []
+    ws.accounts.end_role("Pat Poster", "poster", on=today)
+    info = ws.accounts.get("Pat Poster")
+    assert info.roles() == ["preparer", "poster"] and info.roles(today + dt.timedelta(days=1)) \
+        == ["preparer"]
+
+
 def test_no_role_today_cannot_sign_in(ws):
     ws.create_first_admin("Dee Office", ADMIN_PW)
     code = ws.accounts.add("Sam Later", ["approver"], valid_from=dt.date.today() + dt.timedelta(days=3))
