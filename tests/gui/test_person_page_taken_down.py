@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from photovet.core.records import takedown
 from photovet.gui.dialogs.person import PersonDialog
-from tests.gui.conftest import modal
+from tests.gui.conftest import modal, select_row
 from tests.gui.fake_engine import TORI
 from tests.gui.test_after_posting import posted, window  # noqa: F401 - fixtures
 
@@ -76,7 +76,9 @@ def test_the_person_page_counts_photos_that_may_show_them(qtbot, ws, make_window
     assert hist.model.text(hist.model.records[0], hist.model.PERSON) == "May show them"
     tip = hist.model.data(hist.model.index(0, hist.model.PERSON), Qt.ItemDataRole.ToolTipRole)
     assert tip == ("May show them: a face in it may be theirs (staff named it as another "
-                   "person); their subject access report lists it")
+                   "person); their subject access report lists it.")
+    select_row(hist.table, 0)                               # said under the list too
+    assert f"<b>{tip}</b>" in hist.caption.text() and "Joel" not in hist.caption.text()
     assert not hist.table.isColumnHidden(hist.model.PERSON)
     assert hist.count.text() == ("1 export, 0 marked posted; 1 may show Tori Amos (a face shown "
                                  "as someone else may be theirs).")

@@ -101,6 +101,13 @@ class ExportsModel(QAbstractTableModel):
                  for p in r.posts]
         return "; ".join(posts) or "Not posted"
 
+    def maybe_note(self, r: ExportRecord) -> str:
+        """For an export that only may show the person the list is filtered by, why (never
+        whom that face was named as); '' otherwise."""
+        if self.person is None or not r.may_show_only(self.person):
+            return ""
+        return maybe_export_note(r, self.person) + "; their subject access report lists it."
+
     def caption_html(self, r: ExportRecord) -> str:
         """Every caption that went out with ``r``, in full, with whom each refers to (rich
         text: a tooltip and the note under the list wrap it)."""
@@ -121,9 +128,8 @@ class ExportsModel(QAbstractTableModel):
                 return r.output_path
             if index.column() == self.CAPTION:
                 return self.caption_html(r)
-            if index.column() == self.PERSON and self.person is not None \
-                    and r.may_show_only(self.person):
-                return maybe_export_note(r, self.person) + "; their subject access report lists it"
+            if index.column() == self.PERSON and self.maybe_note(r):
+                return self.maybe_note(r)
             return self.text(r, index.column())
         return None
 
@@ -269,7 +275,9 @@ class ExportsDialog(QDialog):
         self.open_btn.setEnabled(bool(self.chosen()))
         chosen = self.chosen()
         if len(chosen) == 1:
-            self.caption.setText(self.model.caption_html(chosen[0]))
+            note = self.model.maybe_note(chosen[0])     # it only may show the person chosen
+            self.caption.setText((f"<p><b>{esc(note)}</b></p>" if note else "")
+                                 + self.model.caption_html(chosen[0]))
         self.caption.setVisible(len(chosen) == 1)
 
     def _mark_posted(self) -> None:
