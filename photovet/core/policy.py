@@ -1199,6 +1199,19 @@ def post_refusal(file_name: str, channel: Channel,
     return None
 
 
+def caption_posted_refusal(file_name: str, channel: Channel,
+                           findings: Sequence[tuple[str, str]], other: str | None = None) -> str:
+    """Why a post that went out with a caption PhotoVet refuses was not allowed, when the
+    take-down list's reasons do not say it (a name that fits several pupils, one of them on
+    the do-not-photograph list): ``findings``, the caption check's ``(words, reason in a
+    sentence)``; ``other``, why it was not allowed besides (``post_refusal``)."""
+    said = "; ".join(f"\u201c{found}\u201d: {reason}" for found, reason in findings)
+    if other:
+        return f"{other.rstrip('.')}; and its caption names someone it may not ({said})"
+    return (f"{file_name} went out on {channel.label} with a caption that names someone it "
+            f"may not ({said})")
+
+
 # --------------------------------------------------------------------------------------------
 # What the school policies ask beyond faces (issue 18)
 # --------------------------------------------------------------------------------------------
@@ -1638,7 +1651,7 @@ __all__ = [
     "ALLOWED", "NEEDS_REASON", "REFUSED", "OverrideAsk", "covered_whatever_said",
     "face_override_ask", "text_override_ask",
     "name_consent_missing", "name_consent_missing_parts", "no_longer_shown", "person_block",
-    "post_refusal", "publication",
+    "caption_posted_refusal", "post_refusal", "publication",
     "refused_outright", "rule_for_face", "rule_for_text", "TakenDown", "text_override_refusal",
 ]
 

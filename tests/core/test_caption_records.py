@@ -302,3 +302,82 @@ def test_a_posts_caption_is_never_recorded_unchecked(world):
         rec.mark_posted(batch="trip", channel="website", caption="Emily Tranter",
                         people=reg.people(), elsewhere=True)
     assert [p.channel for r in rec.exports() for p in r.posts] == ["facebook"]
+
+
+# ---- a caption PhotoVet refuses that already went out (s29) ---------------------------------
+
+def _posted_with(rec, reg, caption: str, **kw):
+    got: list = []
+    n = rec.mark_posted(batch="trip", channel="facebook", date=dt.date(2026, 11, 20),
+                        url="https://facebook.example/2", caption=caption, people=reg.people(),
+                        not_allowed=got, **kw)
+    return n, got
+
+
+def test_a_refused_caption_that_already_went_out_is_recorded_flagged_and_listed(world):
+    """Mark as posted refused a caption naming Emily in full (no consent to show her name) and
+    offered initials: a caption that really went out was then either recorded falsely or not
+    at all. Said to have gone out, it is on record as it went out, flagged with why, on the
+    take-down list at once in the list's words, and audited with ids only."""
+    rec, reg, eid = world
+    caption = "Well done Emily Tranter at the farm"
+    with pytest.raises(CaptionError, match="nothing was marked as posted"):
+        _posted_with(rec, reg, caption)              # not said to have gone out: as before
+    assert [p.url for r in rec.exports() for p in r.posts] == ["https://facebook.example/1"]
+    assert takedown.evaluate(rec, reg, TODAY) == []
+
+    n, got = _posted_with(rec, reg, caption, already_posted=True)
+    assert n == 1 and len(got) == 1
+    (r,) = rec.exports()
+    post = r.posts[-1]
+    assert (post.caption, post.url) == (caption, "https://facebook.example/2")
+    assert post.caption_people["E1"].found == "Emily Tranter"
+    assert post.not_allowed == got[0][1] and post.not_allowed_at
+    assert got[0][1].startswith(f"{Path(r.output_path).name} cannot be posted on Facebook "
+                                "because its caption names Emily Tranter as \u201cEmily "
+                                "Tranter\u201d")
+    (item,) = takedown.evaluate(rec, reg, TODAY)
+    assert (item.export_id, item.channel, item.status, item.people) == \
+        (eid, "facebook", "posted", ["E1"])
+    assert item.reasons["E1"].startswith("Named in the caption as \u201cEmily Tranter\u201d: ")
+    assert item.not_allowed == post.not_allowed
+    row = rec.audit.rows(action="export.posted-not-allowed")[-1]
+    assert row["details"]["export_ids"] == [eid] and row["details"]["caption_refused"] is True
+    assert row["details"]["caption_people"] == ["E1"]
+    assert row["details"]["takedown_items"] == [item.id]
+    assert "Emily" not in str(row) and "Tranter" not in str(row)
+
+
+def test_a_refused_caption_naming_a_pupil_refused_from_the_start_comes_down(tmp_path):
+    """A pupil whose family said No from the start may be called by initials only: a caption
+    that went out with her full name is listed with why (the register's No excused nothing),
+    not as a post listed without a reason."""
+    rec = office_records(open_db())
+    reg = FakeRegister([person("E1", "Emily", "Tranter", consents={"facebook": False}),
+                        person("B1", "Ben", "Brook")])
+    rec.register = reg
+    rec.add_export(make_export(tmp_path, 4, shown=["B1"]), batch="trip", channel="facebook")
+    n, got = _posted_with(rec, reg, "Emily Tranter at the farm", already_posted=True)
+    assert n == 1 and "its caption names Emily Tranter" in got[0][1]
+    (item,) = takedown.evaluate(rec, reg, TODAY)
+    assert item.people == ["E1"]
+    assert item.reasons["E1"] == ("Named in the caption as \u201cEmily Tranter\u201d: consent "
+                                  "refused for Facebook")
+    # the same pupil called by initials in a caption that was allowed: still not listed
+    rec.add_export(make_export(tmp_path, 5, shown=["B1"]), batch="b", channel="facebook")
+    rec.mark_posted(batch="b", channel="facebook", caption="E.T. at the farm",
+                    people=reg.people())
+    assert [i.batch for i in takedown.evaluate(rec, reg, TODAY)] == ["trip"]
+
+
+def test_a_caption_that_went_out_is_said_in_the_checks_words_when_the_list_has_none():
+    from photovet.core.models import Channel
+    from photovet.core.policy import caption_posted_refusal
+
+    fb = Channel(id="facebook", label="Facebook", names="first")
+    said = [("Sam", "name fits a pupil on the do-not-photograph list: leave it out")]
+    assert caption_posted_refusal("trip1.jpg", fb, said) == (
+        "trip1.jpg went out on Facebook with a caption that names someone it may not "
+        "(\u201cSam\u201d: name fits a pupil on the do-not-photograph list: leave it out)")
+    assert caption_posted_refusal("trip1.jpg", fb, said, "trip1.jpg is on the take-down list.") \
+        .startswith("trip1.jpg is on the take-down list; and its caption names someone")

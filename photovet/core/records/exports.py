@@ -240,18 +240,26 @@ def _norm(path: str | Path) -> str:
 
 
 def caption_refs(caption: str, people: Sequence[Person], channel: Channel,
-                 on: _dt.date | None = None, *, threshold: int = 90) -> list[CaptionRef]:
+                 on: _dt.date | None = None, *, threshold: int = 90,
+                 named_not_allowed: Iterable[str] = ()) -> list[CaptionRef]:
     """Whom a caption refers to, as a record keeps it: the words used, how much of the name
     (vision.text.captions.caption_mentions), and why the register already refused each of
-    them on ``channel`` that day (policy.refused_outright; '' when it did not), per media."""
+    them on ``channel`` that day (policy.refused_outright; '' when it did not), per media.
+
+    ``named_not_allowed``: the people a caption that went out though PhotoVet refused it
+    names in a way it may not (``Records.mark_posted(already_posted=True)``). The register's
+    refusal that day excused nothing for them (a pupil refused from the start may be called
+    by initials only), so none is kept: the take-down list says why they must come down."""
     from photovet.core.policy import refused_outright  # noqa: PLC0415
     from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
 
     on = on or _dt.date.today()
     by_id = {p.id: p for p in people}
     refs = []
+    not_excused = set(named_not_allowed)
     for pid, m in caption_mentions(caption, people, threshold=threshold).items():
-        refused = {media: refused_outright(by_id.get(pid), channel, media, on) or ""
+        refused = {media: "" if pid in not_excused else
+                   refused_outright(by_id.get(pid), channel, media, on) or ""
                    for media in ("photo", "video")}
         refs.append(CaptionRef(pid, m.found, m.form, refused))
     return refs
@@ -627,7 +635,8 @@ class Records:
                     problems: list | None = None, caption: str | None = None,
                     people: Sequence[Person] | None = None, mode: str = "consent",
                     threshold: int = 90, elsewhere: bool = False,
-                    marked: list | None = None, not_allowed: list | None = None) -> int:
+                    marked: list | None = None, not_allowed: list | None = None,
+                    already_posted: bool = False) -> int:
         """Add a post to every record of ``batch`` and/or of ``files``. Returns how many export
         records were marked. Files are matched by the sha256 of their content first, then by
         output path. Unmatched files raise ``RecordsError`` (nothing written) unless a
@@ -656,7 +665,16 @@ class Records:
         (``PostRecord.not_allowed``: why), put on the take-down list in the same transaction
         (an item taken down is open again), and audited ("export.posted-not-allowed", ids
         only); ``not_allowed`` receives ``(file, why)`` for each, for the front end to say
-        (``words.posted_not_allowed``)."""
+        (``words.posted_not_allowed``).
+
+        ``already_posted``: the person says the post already went out with ``caption``. A
+        caption PhotoVet refuses then no longer refuses the call (that would leave a post that
+        happened off the record, or record a caption that never went out): the posts are
+        recorded with the caption as it went out and whom it names, flagged not allowed (the
+        caption's reasons as the take-down list words them, ``policy.post_refusal``; else
+        ``policy.caption_posted_refusal``), on the take-down list at once and audited, as
+        above. Without it, such a caption refuses the call (CaptionError: nothing recorded;
+        fix the caption before posting)."""
         user = self.audit.access.require("post").name
         check = None if elsewhere else channel
         if not channel:
@@ -696,15 +714,18 @@ class Records:
             return self._record_posts(
                 ids, batch=batch, files=files, channel=channel, day=day, now=now, url=url,
                 user=user, caption=caption, people=people, mode=mode, threshold=threshold,
-                elsewhere=elsewhere, date=date, marked=marked, not_allowed=not_allowed)
+                elsewhere=elsewhere, date=date, marked=marked, not_allowed=not_allowed,
+                already_posted=already_posted)
 
     def _record_posts(self, ids: list[int], *, batch: str | None, files: list[Path] | None,
                       channel: str, day: str, now: str, url: str | None, user: str,
                       caption: str | None, people: Sequence[Person] | None, mode: str,
                       threshold: int, elsewhere: bool, date: _dt.date | None,
-                      marked: list | None, not_allowed: list | None) -> int:
+                      marked: list | None, not_allowed: list | None,
+                      already_posted: bool = False) -> int:
         """``mark_posted`` in its transaction: the caption is checked, the posts are written
-        (those PhotoVet would not have allowed flagged, and on the take-down list at once)."""
+        (those PhotoVet would not have allowed flagged, and on the take-down list at once; a
+        refused caption only when it already went out)."""
         from photovet.core.records.takedown import list_not_allowed, post_refusals  # noqa: PLC0415
 
         # the right to post as the register holds it now, under the writer lock: a role ended
@@ -713,6 +734,7 @@ class Records:
         no = post_refusals(self, self.register, ids, channel)
         refs: list[CaptionRef] = []
         medias: dict[int, str] = {}
+        caption_findings: list = []     # a refused caption that already went out: why
         if caption is not None and ids:
             from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
             from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
@@ -725,13 +747,20 @@ class Records:
                 f"SELECT id, media FROM exports WHERE id IN ({','.join('?' for _ in ids)})", ids)}
             on = date or _dt.date.today()
             assert people is not None
-            bad_caption = caption_refusal(
-                caption, people, ch, on, mode, threshold=threshold,
-                media=tuple(dict.fromkeys(["photo", *medias.values()])),
-                outcome="nothing was marked as posted")
-            if bad_caption is not None:
+            kinds = tuple(dict.fromkeys(["photo", *medias.values()]))
+            bad_caption = caption_refusal(caption, people, ch, on, mode, threshold=threshold,
+                                          media=kinds, outcome="nothing was marked as posted")
+            if bad_caption is not None and not already_posted:
                 raise bad_caption
-            refs = caption_refs(caption, people, ch, on, threshold=threshold)
+            if bad_caption is not None:
+                # it went out so: what it may not say, for every media type posted
+                for kind in kinds:
+                    more = caption_refusal(caption, people, ch, on, mode, threshold=threshold,
+                                           media=(kind,))
+                    caption_findings += [f for f in (more.findings if more else [])
+                                         if f not in caption_findings]
+            refs = caption_refs(caption, people, ch, on, threshold=threshold, named_not_allowed={
+                f.person for f in caption_findings if f.person})
         for rid in ids:
             why = no.get(rid, "")
             self.db.execute(
@@ -764,13 +793,21 @@ class Records:
             if elsewhere:
                 details["elsewhere"] = True
             self.audit.record("export.posted", details)
+        if caption_findings:
+            self._flag_caption_posted(ids, no, channel=ch, day=day, now=now, url=url,
+                                      findings=caption_findings)
         flagged = [i for i in ids if i in no]
         if flagged:
             # on the take-down list at once, in this transaction (taken down: open again)
             items = list_not_allowed(self, self.register, flagged, channel)
-            self.audit.record("export.posted-not-allowed", {
+            details = {
                 "batch": batch, "export_ids": flagged, "channel": channel, "date": day,
-                "takedown_items": sorted({it.id for it in items if it.channel == channel})})
+                "takedown_items": sorted({it.id for it in items if it.channel == channel})}
+            if caption_findings:        # ids only: never the caption's words
+                details["caption_refused"] = True
+                details["caption_people"] = sorted({f.person for f in caption_findings
+                                                    if f.person})
+            self.audit.record("export.posted-not-allowed", details)
             if not_allowed is not None:
                 paths = dict(self.db.execute(
                     f"SELECT id, output_path FROM exports WHERE id IN "
@@ -779,6 +816,30 @@ class Records:
         if marked is not None:
             marked.extend(ids)
         return len(ids)
+
+    def _flag_caption_posted(self, ids: list[int], no: dict[int, str], *, channel: Channel,
+                             day: str, now: str, url: str | None, findings: list) -> None:
+        """Posts just recorded with a caption PhotoVet refuses that already went out: each
+        flagged not allowed (``no`` gets why), in the take-down list's words for whom the
+        caption names as it may not (judged like any recorded caption, now it is on record),
+        else in the caption check's words (a name that fits several pupils)."""
+        from photovet.core.policy import caption_posted_refusal  # noqa: PLC0415
+        from photovet.core.records.takedown import post_refusals  # noqa: PLC0415
+
+        again = post_refusals(self, self.register, ids, channel.id)
+        said = [(f.found, f.reason_in_sentence) for f in findings]
+        paths = dict(self.db.execute(
+            f"SELECT id, output_path FROM exports WHERE id IN ({','.join('?' for _ in ids)})",
+            ids).fetchall())
+        for rid in ids:
+            why = again.get(rid)
+            if not why or why == no.get(rid):     # the caption added no reason the list words
+                why = caption_posted_refusal(Path(paths[rid]).name, channel, said, no.get(rid))
+            no[rid] = why
+            self.db.execute(
+                "UPDATE posts SET not_allowed = ?, not_allowed_at = ? WHERE export_id = ? "
+                "AND channel = ? AND posted_on = ? AND url = ?",
+                [why, now, rid, channel.id, day, url or ""])
 
     def records_by_id(self, ids: Sequence[int]) -> list[ExportRecord]:
         """The export records of ``ids`` (oldest first; ids not recorded are left out)."""
