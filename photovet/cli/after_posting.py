@@ -41,7 +41,13 @@ from photovet.core.errors import PhotoVetError
               help="The caption the post went out with, if it was not the one given when "
                    "exporting. Checked with the channel's rules (a caption naming someone the "
                    "channel may not name is refused: nothing is marked, and a suggested caption "
-                   "is given) and recorded with the post, with everyone it refers to.")
+                   "is given, unless --already-posted) and recorded with the post, with everyone "
+                   "it refers to.")
+@click.option("--already-posted", "already_posted", is_flag=True,
+              help="The post already went out with --caption, though PhotoVet refuses that "
+                   "caption: record it as it went out. It is flagged, put on the take-down list "
+                   "at once and said (exit 1): take it down. Without it, a refused caption "
+                   "marks nothing (fix the caption before posting).")
 @click.option("--posted-elsewhere", "elsewhere", is_flag=True,
               help="The copies really were posted on --channel though they were exported for "
                    "another channel: record it all the same. Everyone in them is checked "
@@ -49,15 +55,20 @@ from photovet.core.errors import PhotoVetError
                    "there is put on the take-down list at once (take it down). Without it, "
                    "that is refused.")
 def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: str | None,
-               url: str | None, caption: str | None, elsewhere: bool) -> None:
+               url: str | None, caption: str | None, elsewhere: bool,
+               already_posted: bool) -> None:
     """Record that exported photos were posted: a whole batch (--batch LABEL) or FILES (found by
     their content, so renamed copies work, or by their export path).
 
     A post that happened is always recorded, even one PhotoVet would not have allowed (a
     photo taken down, on the take-down list, or showing someone now covered there): it is
-    flagged, put on the take-down list at once and said (exit 1): take it down."""
+    flagged, put on the take-down list at once and said (exit 1): take it down. So is a post
+    that already went out with a caption PhotoVet refuses (--caption ... --already-posted)."""
     if not batch and not files:
         raise click.UsageError("say what was posted: --batch LABEL or one or more FILES")
+    if already_posted and caption is None:
+        raise click.UsageError("--already-posted goes with --caption: the caption the post "
+                               "went out with")
     date = parse_day(day)
     ws = open_workspace()
     problems: list = []
@@ -75,7 +86,7 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
                                    # taken down, on the take-down list, or someone in it may
                                    # not be shown there now: recorded all the same (it was
                                    # posted), on the take-down list at once, each said
-                                   not_allowed=not_allowed)
+                                   not_allowed=not_allowed, already_posted=already_posted)
         # posted somewhere someone has no consent for (a copy made for another channel): the
         # take-down list says so at once, here too
         flagged = {str(f) for f, _why in not_allowed}
@@ -87,6 +98,9 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
             abort(exc)
         fail_line(None, exc.message)
         click.echo(f"Suggested caption: --caption \"{suggestion}\"", err=True)
+        click.echo("Not posted yet: post it with the suggested caption, then mark it. Already "
+                   "posted with this caption: add --already-posted to record it as it went out "
+                   "(it is then on the take-down list: take it down).", err=True)
         sys.exit(EXIT_USAGE)
     finally:
         ws.close()

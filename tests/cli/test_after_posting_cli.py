@@ -405,6 +405,35 @@ def test_posted_with_its_own_caption_checks_it_and_records_whom_it_names(school)
     assert item["people"] == [D] and item["reasons"][D].startswith("Named in the caption as")
 
 
+def test_posted_with_a_refused_caption_that_already_went_out_is_recorded_and_listed(school):
+    """s29: a caption PhotoVet refuses was refused by 'posted' with a suggested caption, so a
+    post that really went out with it was recorded with a caption it never had, or not at
+    all. --already-posted records it as it went out: flagged, on the take-down list at once
+    with the caption's reason, said as a warning with what to do (exit 1)."""
+    tmp, rows, res = school
+    caption = "Dot Dean on the trip"             # Facebook: first names only
+    r = run("posted", res[2].output, "--channel", "facebook", "--caption", caption)
+    assert r.exit_code == 2, r.output                # as before: nothing marked
+    assert "add --already-posted to record it as it went out" in r.stderr
+    assert all(not x["posts"] for x in lines(run("exports", "--json").stdout))
+    r = run("posted", res[2].output, "--channel", "facebook", "--already-posted")
+    assert r.exit_code == 2 and "--already-posted goes with --caption" in r.output
+    r = run("posted", res[2].output, "--channel", "facebook", "--caption", caption,
+            "--already-posted")
+    assert r.exit_code == 1, r.output
+    assert ("warning: trip2.jpg cannot be posted on Facebook because its caption names Dot Dean "
+            "as \u201cDot Dean\u201d") in r.stderr
+    assert "It is recorded as posted all the same" in r.stderr
+    assert "take it down from Facebook" in r.stderr
+    assert "Marked 1 export(s) as posted on facebook; 1 of them must be taken down now" in r.stdout
+    (rec,) = [x for x in lines(run("exports", "--json").stdout) if x["posts"]]
+    assert rec["posts"][0]["caption"] == caption and rec["posts"][0]["not_allowed"]
+    assert rec["posts"][0]["caption_people"][D]["found"] == "Dot Dean"
+    (item,) = lines(run("takedown", "--json").stdout)
+    assert item["status"] == "posted" and item["people"] == [D]
+    assert item["reasons"][D].startswith("Named in the caption as \u201cDot Dean\u201d: ")
+
+
 def test_posted_never_records_a_photo_taken_down_or_listed_again(school):
     """Audit s27, finding 1: 'posted' recorded a re-post of a photo taken down nine minutes
     earlier and of photos on the take-down list, without a word. s29: a post that happened is
