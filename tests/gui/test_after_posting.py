@@ -501,6 +501,9 @@ def test_mark_posted_with_a_caption_is_checked_and_recorded(posted, qtbot, ws):
         seen["channel"] = d.channel.currentData()
         d.url.setText("https://facebook.example/posts/2")
         d.caption.setText("Joel Clarke on sports day")
+        # s29: asked whether it already went out with this caption: not yet
+        answer(lambda box: (seen.setdefault("asked", box.objectName()),
+                            click("No, not posted yet")(box)), kind=QMessageBox, delay=100)
         d.accept()
         qtbot.waitUntil(lambda: d.refusal.isVisible(), timeout=10000)
         seen["refusal"] = d.refusal.text()
@@ -518,7 +521,7 @@ def test_mark_posted_with_a_caption_is_checked_and_recorded(posted, qtbot, ws):
     win.after.mark_posted("Sports day")
     qtbot.waitUntil(lambda: any(p.caption == "JC on sports day" for r in ws.records.exports()
                                 for p in r.posts), timeout=10000)
-    assert seen["channel"] == "facebook"
+    assert seen["channel"] == "facebook" and seen["asked"] == "CaptionAlreadyPosted"
     assert "Joel Clarke" in seen["refusal"] and "nothing was marked as posted" in seen["refusal"]
     assert seen["still open"] and not seen["marked meanwhile"]
     assert seen["kept"] == ("Joel Clarke on sports day", "https://facebook.example/posts/2",
@@ -528,6 +531,50 @@ def test_mark_posted_with_a_caption_is_checked_and_recorded(posted, qtbot, ws):
                if p.caption)
     assert all(p.url.endswith("/2") for r in ws.records.exports() for p in r.posts
                if p.caption)
+
+
+def test_mark_posted_with_a_refused_caption_that_already_went_out_is_recorded(posted, qtbot, ws):
+    """s29: a caption the core refuses was only ever refused, with a suggested caption: a post
+    that really went out with it was then recorded with a caption it never had, or not at all.
+    Now the office is asked whether it already went out with this caption; yes: it is recorded
+    as it went out, flagged, on the take-down list at once, and the warning says take it down."""
+    win = posted
+    seen: dict = {}
+
+    def fill(d: MarkPostedDialog) -> None:
+        d.url.setText("https://facebook.example/posts/4")
+        d.caption.setText("Joel Clarke on sports day")
+
+        def ask(box: QMessageBox) -> None:
+            seen["asked"] = (box.objectName(), box.text(), box.informativeText())
+            answer(lambda b: (seen.setdefault("said", (b.objectName(), b.text())), b.accept()),
+                   kind=QMessageBox, delay=300)
+            click("Yes, it went out with this caption")(box)
+
+        answer(ask, kind=QMessageBox, delay=100)
+        d.accept()
+
+    answer(fill, kind=MarkPostedDialog)
+    win.after.mark_posted("Sports day")
+    qtbot.waitUntil(lambda: "said" in seen, timeout=20000)
+    name, text, info = seen["asked"]
+    assert name == "CaptionAlreadyPosted" and "Joel Clarke" in text
+    assert info.startswith("Was it already posted with this caption?")
+    name, said = seen["said"]
+    assert name == "PostedNotAllowed"
+    assert said.startswith("3 photos marked as posted.\n\n3 photos PhotoVet would not have "
+                           "allowed are recorded as posted all the same")
+    assert "its caption names Joel Clarke as \u201cJoel Clarke\u201d" in said
+    assert "Take them down from Facebook now" in said
+    posts = [p for r in ws.records.exports() for p in r.posts if p.url.endswith("/4")]
+    assert len(posts) == 3 and all(p.caption == "Joel Clarke on sports day" and p.not_allowed
+                                   and JOEL in p.caption_people for p in posts)
+    items = ws.takedown()
+    assert len(items) == 3 and all(i.people == [JOEL] and i.status == "posted" for i in items)
+    assert all(i.reasons[JOEL].startswith("Named in the caption as \u201cJoel Clarke\u201d")
+               for i in items)
+    qtbot.waitUntil(lambda: "3 posted photos must be taken down" in win.takedown_banner.text(),
+                    timeout=10000)
 
 
 def test_mark_posted_of_a_photo_taken_down_is_recorded_and_says_take_it_down(posted, qtbot, ws):

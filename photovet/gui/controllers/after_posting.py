@@ -290,7 +290,9 @@ class AfterPostingController(QObject):
             return
         dlg.busy(True)
 
-        def post():
+        def post(already_posted: bool = False):
+            from photovet.core.vision.text.captions import CaptionError  # noqa: PLC0415 (only here)
+
             problems: list = []
             not_allowed: list = []
             with ctx.thread_workspace() as wws:
@@ -305,15 +307,25 @@ class AfterPostingController(QObject):
                         url=v["url"], problems=problems if files else None,
                         caption=v["caption"], people=wws.register.people(),
                         mode=wws.settings.mode, threshold=wws.settings.text.caption_threshold,
-                        elsewhere=elsewhere, marked=marked, not_allowed=not_allowed)
+                        elsewhere=elsewhere, marked=marked, not_allowed=not_allowed,
+                        already_posted=already_posted)
+                except CaptionError as exc:       # nothing recorded: was it posted so?
+                    return None, error_text(exc), exc.suggestion or "", True
                 except PhotoVetError as exc:       # nothing recorded: said in the form
-                    return None, error_text(exc), getattr(exc, "suggestion", "") or ""
+                    return None, error_text(exc), getattr(exc, "suggestion", "") or "", False
                 # counted as everywhere else: "2 photos and 1 video"
-                return (wws.records.records_by_id(marked), problems, not_allowed), "", ""
+                return (wws.records.records_by_id(marked), problems, not_allowed), "", "", False
 
         def done(res) -> None:
-            result, refusal, suggestion = res
+            result, refusal, suggestion, caption_refused = res
             if not isValid(dlg):
+                return
+            if caption_refused and self._caption_went_out(refusal, dlg):
+                # it went out with this caption: on record as it went out, flagged, and on the
+                # take-down list at once (the core decides; said once recorded)
+                dlg.busy(True)
+                self.ctx.workers.start(lambda: post(True), name="posted", on_return=done,
+                                       on_error=failed)
                 return
             if result is not None and not result[0] and result[1]:
                 # nothing recorded: said in the form, which stays open
@@ -332,6 +344,27 @@ class AfterPostingController(QObject):
         which = v["batch"] or (records[0].batch if records and
                                len({r.batch for r in records}) == 1 else "")
         self.ctx.workers.start(post, name="posted", on_return=done, on_error=failed)
+
+    def _caption_went_out(self, refusal: str, parent: QWidget) -> bool:
+        """A caption the core refuses: was the post already made with it? Yes: it is recorded
+        as it went out (flagged, on the take-down list at once); No: back to the form, where
+        the suggested caption is offered (fix the caption before posting)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Already posted with this caption?",
+                          sentence(refusal), parent=parent)
+        box.setObjectName("CaptionAlreadyPosted")
+        box.setInformativeText(
+            "Was it already posted with this caption?\n\n"
+            "If it was, record it as it went out: a post that happened is always on record. "
+            "PhotoVet puts it on the take-down list at once and tells you to take it down.\n\n"
+            "If it was not posted yet, go back and change the caption before posting (the "
+            "suggested caption is offered; what you typed is kept).")
+        yes = box.addButton("Yes, it went out with this caption: record it",
+                            QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton("No, not posted yet: change the caption",
+                           QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(no)
+        box.exec()
+        return box.clickedButton() is yes
 
     def _label(self, channel: str) -> str:
         return next((c.label for c in self.ctx.channels() if c.id == channel), channel)

@@ -6,8 +6,10 @@ which day (DD/MM/YYYY), and the post's address if it has one. The same core call
 not the toolbar's. With ``on_submit``, pressing "Mark as posted" asks the controller and the
 form stays open until it says the posts were recorded: a refusal (a caption the channel may
 not use, files not found or exported for another channel) is shown in the form, with what was
-typed kept and, for a caption, the suggested one offered (audit s27, finding 9). A post
-PhotoVet would not have allowed is recorded all the same (s29) and said once recorded."""
+typed kept and, for a caption, the suggested one offered (audit s27, finding 9), once the
+office said it was not already posted with that caption (if it was, it is recorded as it went
+out). A post PhotoVet would not have allowed is recorded all the same (s29) and said once
+recorded."""
 
 from __future__ import annotations
 
