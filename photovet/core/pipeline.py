@@ -57,6 +57,7 @@ from photovet.core.models import (
 from photovet.core.policy import (
     PhotoRules,
     Publication,
+    caption_consent_missing,
     consent_missing,
     decide_photo,
     export_refusal,
@@ -1185,7 +1186,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
         refused = engine.caption_refusal(caption, ch, mode, media=batch_media(analyses))
         if refused is not None:
             raise refused
-    last_check = _LastCheck(engine, ch, mode, approvals)
+    captioned = _caption_record(engine, caption, ch)
+    last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()))
     ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode)
     for a, _pub, _approver, fp in ready:
         last_check.planned(a, fp if approvals is not None else None)
@@ -1202,8 +1204,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
-                                **_caption_record(engine, caption, ch)) \
-        if records is not None else None
+                                **captioned) if records is not None else None
     first = True
     for progress in _export(jobs, Path(out_dir), label=label, channel=ch,
                             style=engine.settings.cover.style,
@@ -1264,6 +1265,9 @@ class _LastCheck:
       confirmed as the other twin) would now put it on the take-down list
       (``policy.maybe_consent_missing``: their consent missing for another reason than when
       it was decided, or withdrawn since);
+    - anyone the batch's caption names would now put it on the take-down list
+      (``policy.caption_consent_missing``, as for a caption recorded when the batch started:
+      refused for another reason, withdrawn since, or named more fully than may now be);
     - its review changed (another PC covered, showed or named something);
     - its approval was withdrawn or given again for something else (rejected, marked ready
       again), or, exported without approval because the school did not require it, the
@@ -1271,8 +1275,10 @@ class _LastCheck:
 
     ``planned(analysis, fp)`` notes each photo as it was decided (``plan_exports``)."""
 
-    def __init__(self, engine: Engine, ch: Channel, mode: str | None, approvals: Any):
+    def __init__(self, engine: Engine, ch: Channel, mode: str | None, approvals: Any,
+                 caption_refs: Sequence[Any] = ()):
         self.engine, self.ch, self.mode, self.approvals = engine, ch, mode, approvals
+        self.caption_refs = list(caption_refs)     # whom the batch's caption names (CaptionRef)
         self.people_then = engine.people_by_id        # replaced, never changed, on a reload
         # before anything is decided: a consent withdrawn from here on is one the decision
         # may not have seen (within the same second counts: fail closed)
@@ -1340,6 +1346,7 @@ class _LastCheck:
                     people.append(f"{self.engine.name_of(pid)}'s name: "
                                   f"{reason[0].lower()}{reason[1:]}")
             people += self._maybe_now(result, register, ch_now, media, today)
+            people += self._captioned_now(register, ch_now, media, today)
         if people:
             from photovet.core.policy import effective_mode  # noqa: PLC0415
 
@@ -1395,6 +1402,27 @@ class _LastCheck:
                 words = words[:1].lower() + words[1:]
                 if words not in out:
                     out.append(words)
+        return out
+
+
+    def _captioned_now(self, register: Any, ch_now: Channel, media: str,
+                       today: _dt.date) -> list[str]:
+        """Of the people the batch's caption names, those who would now put it on the
+        take-down list, each in words ("Amy Able, named in the caption as 'Amy Able': consent
+        refused for the School website"): the take-down list's rule for a caption recorded
+        when the batch started (``caption_consent_missing``; a withdrawal since counts)."""
+        out: list[str] = []
+        history = getattr(register, "history", None)
+        for ref in self.caption_refs:
+            now = register.find(ref.person)
+            reason = caption_consent_missing(
+                now, ch_now, media, today, form=ref.form,
+                refused_then=ref.refused.get(media, ""),
+                history=history(ref.person) if history is not None and now is not None else (),
+                since=self.decided_from)
+            if reason:
+                out.append(f"{self.engine.name_of(ref.person)}, named in the caption as "
+                           f"\u201c{ref.found}\u201d: {reason[0].lower()}{reason[1:]}")
         return out
 
 
@@ -1500,10 +1528,10 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
     check_output_folder(out_dir, files, allow_beside_originals=allow_beside_originals)
     leftovers = clean_leftovers(out_dir)
     names = NameAllocator(out_dir, label, len(files))
-    last_check = _LastCheck(engine, ch, mode, approvals)
+    captioned = _caption_record(engine, caption, ch, on)
+    last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
-                                **_caption_record(engine, caption, ch, on)) \
-        if records is not None else None
+                                **captioned) if records is not None else None
     total = len(files)
     note = (f"; removed {len(leftovers)} unfinished cop{'y' if len(leftovers) == 1 else 'ies'} "
             "left by an interrupted export") if leftovers else ""

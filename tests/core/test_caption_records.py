@@ -381,3 +381,44 @@ def test_a_caption_that_went_out_is_said_in_the_checks_words_when_the_list_has_n
         "(\u201cSam\u201d: name fits a pupil on the do-not-photograph list: leave it out)")
     assert caption_posted_refusal("trip1.jpg", fb, said, "trip1.jpg is on the take-down list.") \
         .startswith("trip1.jpg is on the take-down list; and its caption names someone")
+
+
+def test_a_pupil_named_in_the_caption_withdrawn_while_the_copy_is_made_holds_it_back(
+        ws, tmp_path, monkeypatch):
+    """s29: the export's last check looked at the faces and names in the photo but not at the
+    batch's caption: Amy's website consent withdrawn while the copy of a photo captioned
+    "Well done Amy Able!" was made, and it was exported (the take-down list caught it after).
+    It is held back now, saying who and why; a change to someone else lets it through."""
+    from photovet.core.media import export as photo_export
+
+    engine = _engine(ws)
+    web = ws.channels.get("website")
+    real = photo_export.render
+    change: list = []
+
+    def render(*args, **kwargs):
+        while change:
+            change.pop()()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(photo_export, "render", render)
+
+    def export(name: str) -> list:
+        out = tmp_path / f"out-{name}"
+        out.mkdir()
+        a = engine.decide(engine.analyse(_photo(tmp_path, name)), web, on=TODAY)
+        return [s.result for s in export_batch([a], out, label="Sports day", engine=engine,
+                                               channel=web, records=ws.records, approvals=None,
+                                               caption="Well done Amy Able!")
+                if s.result is not None]
+
+    change.append(lambda: ws.register.set_consent("E2", "website", NO))   # not in the caption
+    assert [r.ok for r in export("a.jpg")] == [True]
+    change.append(lambda: ws.register.set_consent("A1", "website", NO))
+    [res] = export("b.jpg")
+    assert not res.ok
+    assert ("consent changed (Amy Able, named in the caption as \u201cAmy Able\u201d: consent "
+            in res.error), res.error
+    assert "while the copy was being made" in res.error
+    assert [Path(r.source_path).name for r in ws.records.exports()] == ["a.jpg"]
+    assert list((tmp_path / "out-b.jpg").iterdir()) == []
