@@ -218,6 +218,7 @@ class Workers(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._running: set[Worker] = set()
+        self._closing = False
 
     def start(self, fn: Callable[..., Any], *, name: str = "task", batch_ms: int = 0,
               on_yield: Callable[[list], None] | None = None,
@@ -235,6 +236,10 @@ class Workers(QObject):
             w.finished.connect(on_finish)
         w.finished.connect(lambda *_: self._forget(w))
         self._running.add(w)
+        if self._closing:
+            # started by something delivered while the window closes (a finished device
+            # import starting the check of what it copied): it stops before its first item
+            w.stop()
         return w.start()
 
     def _forget(self, w: Worker) -> None:
@@ -247,13 +252,20 @@ class Workers(QObject):
 
     def stop_all(self, wait_ms: int = 60000) -> None:
         """Stop every worker, wait for each, and deliver what they sent last (the window is
-        closing: nothing may be left running or half-delivered)."""
-        for w in list(self._running):
-            w.stop()
-        for w in list(self._running):
-            w.wait(wait_ms)
-        QCoreApplication.processEvents()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        closing: nothing may be left running or half-delivered). What they sent last can start
+        another (a device import's end starts checking what it copied): that one is told to
+        stop before it starts and is waited for too, so nothing is delivered after this."""
+        self._closing = True
+        for _round in range(10):
+            running = list(self._running)
+            for w in running:
+                w.stop()
+            for w in running:
+                w.wait(wait_ms)
+            QCoreApplication.processEvents()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            if not any(w.running for w in self._running):
+                break
 
 
 # --------------------------------------------------------------------------------------------

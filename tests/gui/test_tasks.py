@@ -99,6 +99,39 @@ def test_closing_stops_and_waits_for_every_worker(qtbot):
     assert len(ended) == 3 and not any(w.running for w in workers.running)
 
 
+def test_a_worker_started_by_what_closing_delivers_is_stopped_too(qtbot):
+    """s29: a device import's end, delivered while the window closed, started the check of
+    what it copied; that worker ran on after closing and delivered its photos to a register
+    already closed (seen in a parallel test run). It is now told to stop before it starts and
+    waited for: nothing arrives after closing."""
+    workers = Workers()
+    after: list = []
+    closed = []
+
+    def endless(stop):
+        while not stop.is_set():
+            time.sleep(0.01)
+            yield 0
+
+    def checking(stop):
+        for i in range(50):
+            if stop.is_set():
+                return
+            time.sleep(0.02)
+            yield i
+
+    def start_checking(_stopped):
+        workers.start(checking, name="check",
+                      on_yield=lambda items: after.extend(items) if closed else None)
+
+    workers.start(endless, name="device", on_finish=start_checking)
+    qtbot.wait(50)
+    workers.stop_all(5000)
+    closed.append(True)
+    qtbot.wait(300)
+    assert after == [] and not workers.running
+
+
 def test_thumbnails_are_served_visible_first(qtbot, tmp_path):
     paths = [str(make_photo(tmp_path / f"p{i}.jpg", size=(320, 240))) for i in range(6)]
     queue = ThumbnailQueue()
