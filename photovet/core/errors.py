@@ -91,6 +91,12 @@ class FileChangedError(ImageError):
     """The file on disk is no longer the one PhotoVet checked (edited, replaced or swapped
     since): a preview of it would show a person something other than what they decide on."""
 
+    @classmethod
+    def since_checked(cls, path: str | Path, what: str = "photo") -> FileChangedError:
+        """The one sentence for it, of a ``what`` ("photo" or "video")."""
+        return cls(f"the file was changed after PhotoVet checked it, so this is not the {what} "
+                   "that was checked: check it again (it is never exported as it is)", path=path)
+
 
 # --- writing exports ------------------------------------------------------------------------
 

@@ -642,9 +642,7 @@ def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = Non
     if sha256:
         data = read_file(path, max_pixels=max_pixels)
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise FileChangedError(
-                "the file was changed after PhotoVet checked it, so this is not the photo that "
-                "was checked: check it again (it is never exported as it is)", path=path)
+            raise FileChangedError.since_checked(path)
     with OpenedImage(path, max_pixels, data) as op:
         im = op.im
         orientation, warns = read_orientation(im)

@@ -219,12 +219,6 @@ class PinnedVideo:
         self.close()
 
 
-#: what is said of a video whose file is no longer the content PhotoVet checked (as a photo's
-#: preview says it: imaging.thumbnail)
-CHANGED_WORDS = ("the file was changed after PhotoVet checked it, so this is not the video "
-                 "that was checked: check it again (it is never exported as it is)")
-
-
 class CheckedVideo:
     """A video to be shown as PhotoVet checked it: opened once (``pin``: a file put in its
     place under the same name is never read) and hashed; ``check()`` raises
@@ -251,7 +245,7 @@ class CheckedVideo:
                 return
             if not self.sha256 or self.pin.sha256() != self.sha256:
                 self.stamp = None
-                raise FileChangedError(CHANGED_WORDS, path=self.path)
+                raise FileChangedError.since_checked(self.path, "video")
             self.stamp = stamp
 
     def close(self) -> None:
@@ -584,7 +578,7 @@ def is_video_file(path: str | Path) -> bool:
     return sniff(head) == "video"
 
 
-__all__ = ["CHANGED_WORDS", "CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
+__all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
            "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "display_rgb",
            "file_is_checked",
            "import_av", "is_video_file", "iter_frames", "luma", "main_video_stream",
