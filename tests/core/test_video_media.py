@@ -394,21 +394,28 @@ def test_analysis_is_cached_by_content(tmp_path, face_engine):
     assert Counting.calls > n
 
 
-def test_a_moving_name_badge_is_read_and_covered_on_every_frame(tmp_path, face_engine):
-    """OCR on key frames finds a register name on a badge riding under a moving face; the name
-    track is covered on every frame (text tracks are padded by a reading interval both ways),
-    and on a channel where Tori's name may be shown it stays readable."""
+def _tori_reads(s: Settings, face_engine, *, name_with_photo: bool) -> Engine:
+    """An engine that reads text (``s``'s settings) with one pupil, Tori Hale (A1), who has
+    website consent for photos and videos (name with photo: ``name_with_photo``)."""
     from photovet.core.models import Person
     from photovet.core.vision.text.names import NameMatcher
     from photovet.core.vision.text.ocr import TextEngine, text_options
 
-    s = Settings()
-    s.video.ocr_every = 0.5
     tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
-                  video_consent={"website": "yes"}, name_with_photo=True)
+                  video_consent={"website": "yes"}, name_with_photo=name_with_photo)
     eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
     eng.people, eng.people_by_id = [tori], {"A1": tori}
     eng.name_matcher = NameMatcher([tori])
+    return eng
+
+
+def test_a_moving_name_badge_is_read_and_covered_on_every_frame(tmp_path, face_engine):
+    """OCR on key frames finds a register name on a badge riding under a moving face; the name
+    track is covered on every frame (text tracks are padded by a reading interval both ways),
+    and on a channel where Tori's name may be shown it stays readable."""
+    s = Settings()
+    s.video.ocr_every = 0.5
+    eng = _tori_reads(s, face_engine, name_with_photo=True)
     clip = make_clip(tmp_path / "badge.mp4", size=(640, 360), seconds=2.0,
                      movers=[Mover(72, (120, 90), (480, 110), variant=1, badge="Tori Hale")])
     an = eng.analyse_video(clip.path)
@@ -429,17 +436,9 @@ def test_a_badge_crossing_the_picture_between_two_reads_is_covered(tmp_path, fac
     """Text is read once a second; a pupil with a lanyard on screen for 0.6 s between two reads
     (1.2-1.8 s) was exported with the name readable (an audit). A face whose track began after
     the last read is read at once, so the badge is found and covered on every frame."""
-    from photovet.core.models import Person
-    from photovet.core.vision.text.names import NameMatcher
-    from photovet.core.vision.text.ocr import TextEngine, text_options
-
     s = Settings()
     assert s.video.ocr_every == 1.0     # the default: reads at 0, 1 and 2 s only
-    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
-                  video_consent={"website": "yes"}, name_with_photo=False)
-    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
-    eng.people, eng.people_by_id = [tori], {"A1": tori}
-    eng.name_matcher = NameMatcher([tori])
+    eng = _tori_reads(s, face_engine, name_with_photo=False)
     clip = make_clip(tmp_path / "crossing.mp4", size=(640, 360), seconds=3.0,
                      movers=[Mover(72, (300, 100), (340, 110), t0=1.2, t1=1.8, variant=1,
                                    badge="Tori Hale")])
@@ -460,17 +459,9 @@ def test_a_fast_crossing_badge_is_covered_before_its_first_read_and_after_its_la
     is one place; the badge was on screen elsewhere before it and after it. The name's cover
     follows the face it is worn under (analysis: ``VideoTrack.rides``) from the face track's
     first frame to its last, so the badge is covered on every frame it is in."""
-    from photovet.core.models import Person
-    from photovet.core.vision.text.names import NameMatcher
-    from photovet.core.vision.text.ocr import TextEngine, text_options
-
     s = Settings()
     assert s.video.ocr_every == 1.0     # the default: reads at 0, 1 and 2 s only
-    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
-                  video_consent={"website": "yes"}, name_with_photo=False)
-    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
-    eng.people, eng.people_by_id = [tori], {"A1": tori}
-    eng.name_matcher = NameMatcher([tori])
+    eng = _tori_reads(s, face_engine, name_with_photo=False)
     clip = make_clip(tmp_path / "run.mp4", size=(640, 360), seconds=3.0,
                      movers=[Mover(72, (90, 100), (340, 110), t0=1.1, t1=1.8, variant=1,
                                    badge="Tori Hale")])
@@ -491,16 +482,8 @@ def test_a_badge_on_a_face_too_fast_to_track_is_still_read(tmp_path, face_engine
     tracker makes a new one-look track at each (tracking.py's gates): no track was ever "seen
     twice", so the crossing between two reads was never read and the name never known. Two
     new faces seen on two frames since the last read count as a face seen twice."""
-    from photovet.core.models import Person
-    from photovet.core.vision.text.names import NameMatcher
-    from photovet.core.vision.text.ocr import TextEngine, text_options
-
     s = Settings()
-    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
-                  video_consent={"website": "yes"}, name_with_photo=False)
-    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
-    eng.people, eng.people_by_id = [tori], {"A1": tori}
-    eng.name_matcher = NameMatcher([tori])
+    eng = _tori_reads(s, face_engine, name_with_photo=False)
     clip = make_clip(tmp_path / "sprint.mp4", size=(640, 360), seconds=3.0,
                      movers=[Mover(72, (90, 100), (560, 110), t0=1.1, t1=1.8, variant=1,
                                    badge="Tori Hale")])
