@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
+from shiboken6 import isValid
 
 from photovet.core.errors import FileChangedError, PhotoVetError
 from photovet.core.models import VideoAnalysis
@@ -195,6 +196,8 @@ class VideoController(QObject):
                 return exc
 
         def done(img: QImage | FileChangedError) -> None:
+            if not isValid(self.player.canvas):
+                return          # the window closed while the frame was read
             cur = self.current()
             if not (is_video(cur) and cur.analysis.path == want[0]):
                 return
