@@ -1139,13 +1139,20 @@ def post_channel_refusal(exported_for: str, posted_on: str,
 @dataclass(frozen=True)
 class TakenDown:
     """A take-down item of an export, as the records keep it (plain data for
-    ``post_refusal``): on which channel, since when it is listed, when it was marked taken
-    down (None: still open), and whether the export had been posted there."""
+    ``post_refusal``): on which channel (its label; ``channel``, its id: '' when not known,
+    taken to be any channel), since when it is listed, when it was marked taken down (None:
+    still open), and whether the export had been posted there."""
 
     channel_label: str
     listed_on: _dt.date | None = None
     done_on: _dt.date | None = None
     posted: bool = True
+    channel: str = ""
+
+    def on(self, channel: Channel) -> bool:
+        """Is this item about ``channel``? An item whose channel is not known is taken to be
+        about every channel (fail closed)."""
+        return not self.channel or self.channel == channel.id
 
 
 def _person_clause(name: str, reason: TakedownReason | str, channel_label: str) -> str:
@@ -1171,8 +1178,12 @@ def post_refusal(file_name: str, channel: Channel,
     re-post of a photo taken down nine minutes earlier, of photos on the take-down list and of
     a do-not-photograph pupil, without a word. So it is refused when
 
-    - the export has a take-down item (``taken_down``, on any channel): taken down (done), it
-      came down for a reason and cannot go up again; still open, it must come down, not go up;
+    - the export has a take-down item on ``channel`` (``taken_down``; an item on another
+      channel does not refuse it here: a withdrawal for Facebook says nothing about the
+      school's website, and whoever lacks consent on ``channel`` too, do-not-photograph,
+      withdrawn for every channel, a channel no longer known, is in ``missing``): taken down
+      (done), it came down for a reason and cannot go up again; still open, it must come
+      down, not go up;
     - anyone it shows, whose name can be read in it, or whom its caption names would now be
       covered on ``channel`` for its media type (``missing``: ``(name, reason)`` for each, the
       reason in its parts (``TakedownReason``), as
@@ -1182,6 +1193,7 @@ def post_refusal(file_name: str, channel: Channel,
     A photo still wanted is exported again: checked and approved afresh."""
     who = _and([_person_clause(n, r, channel.label) for n, r in missing]) if missing else ""
     because = f" because {who}" if who else " because consent is now missing for someone in it"
+    taken_down = [t for t in taken_down if t.on(channel)]
     done = [t for t in taken_down if t.done_on is not None]
     if done:
         t = max(done, key=lambda t: t.done_on or _dt.date.min)

@@ -340,9 +340,12 @@ def test_posting_a_copy_where_someone_has_no_consent_says_take_it_down_now(tmp_p
     assert Path(item["output_path"]).name == Path(amy.output).name and item["channel"] == "x"
     r = run("posted", ben.output, "--channel", "facebook")      # consent there: silent
     assert r.exit_code == 0 and "warning:" not in r.stderr
-    # Amy's copy is on the take-down list (for X): PhotoVet would not post it anywhere now
-    # (policy.post_refusal), so a post on Facebook is recorded, flagged and listed too
+    # Amy's copy is on the take-down list for X; on Facebook her family said Yes: a post
+    # there is allowed (s30: an item refuses a post on its own channel only) and listed nowhere
     r = run("posted", amy.output, "--channel", "facebook")
+    assert r.exit_code == 0 and "warning:" not in r.stderr, r.output
+    assert [i["channel"] for i in lines(run("takedown", "--json").stdout)] == ["x"]
+    r = run("posted", amy.output, "--channel", "x", "--posted-elsewhere")   # again on X
     assert r.exit_code == 1 and "is on the take-down list (since " in r.stderr
 
 

@@ -184,6 +184,41 @@ def test_posted_elsewhere_is_judged_by_consent_on_that_channel(trip):
     assert item.export_id == ids[1] and item.status == "posted"
 
 
+def test_a_take_down_on_one_channel_does_not_refuse_a_post_on_another(trip):
+    """s30: a take-down item on Facebook (Amy's Facebook consent withdrawn) refused a post of
+    the same export on X, where Amy's family still says Yes, so X's take-down list asked the
+    office for a take-down nobody needed. Each channel is judged for itself; whoever may not
+    be shown on X either is still refused there."""
+    rec, reg, ids = trip
+    reg.withdraw("AMY", "facebook")
+    items = {i.export_id: i for i in takedown.evaluate(rec, reg)}
+    takedown.mark_done(rec, [items[ids[1]].id], "removed")       # 1 done, 2 still open
+    files = [rec.get(ids[k]).output_path for k in (1, 2)]
+    flagged: list = []
+    assert rec.mark_posted(files=files, channel="x", elsewhere=True, not_allowed=flagged) == 2
+    assert flagged == []                      # consent on X: allowed, nothing flagged
+    assert all(not p.not_allowed for k in (1, 2) for p in rec.get(ids[k]).posts)
+    assert [i.channel for i in takedown.evaluate(rec, reg)] == ["facebook"]   # none for X
+    # on Facebook itself, both are refused as before (done: taken down; open: listed)
+    refused = takedown.post_refusals(rec, reg, [ids[1], ids[2]], "facebook")
+    assert "was taken down from Facebook on" in refused[ids[1]]
+    assert "is on the take-down list (since" in refused[ids[2]]
+    # withdrawn for every channel, do-not-photograph, or a channel no longer known: still
+    # refused on X (fail closed), each saying why
+    reg.withdraw("AMY", "x")
+    assert takedown.post_refusals(rec, reg, [ids[1]], "x")[ids[1]] == (
+        "photo001.jpg cannot be posted on X (Twitter) because Amy Able's consent for "
+        "X (Twitter) is No")
+    reg.people_by_id["AMY"].photo_consent["x"] = YES
+    assert takedown.post_refusals(rec, reg, [ids[1]], "x") == {}
+    reg.people_by_id["AMY"].do_not_photograph = True
+    assert "Amy Able is on the do-not-photograph list" in \
+        takedown.post_refusals(rec, reg, [ids[1]], "x")[ids[1]]
+    reg.people_by_id["AMY"].do_not_photograph = False
+    assert "photo001.jpg cannot be posted on gone-channel because Amy Able" in \
+        takedown.post_refusals(rec, reg, [ids[1]], "gone-channel")[ids[1]]
+
+
 def test_a_caption_naming_someone_who_may_no_longer_be_named_is_flagged(tmp_path):
     rec = office_records(open_db())
     amy = person("A1", "Amy", "Able", name_with_photo=True)
@@ -381,3 +416,15 @@ def test_post_refusal_decides_from_the_items_and_the_people():
         "a.jpg was taken down from School website on 03/11/2026 because Seun Adeyemi is on the "
         "do-not-photograph list and Kit Hart left school on 01/11/2026: it cannot be posted "
         "again")
+    # an item on another channel (its id known) refuses nothing here; the people still do
+    web_done = TakenDown("School website", dt.date(2026, 11, 2), dt.date(2026, 11, 3),
+                         channel="website")
+    assert post_refusal("a.jpg", FB, [], [web_done]) is None
+    assert post_refusal("a.jpg", FB, who, [web_done]) == (
+        "a.jpg cannot be posted on Facebook because Seun Adeyemi is on the do-not-photograph "
+        "list and Kit Hart left school on 01/11/2026")
+    fb_open = TakenDown("Facebook", dt.date(2026, 11, 30), None, posted=False,
+                        channel="facebook")
+    assert post_refusal("a.jpg", FB, [], [web_done, fb_open]) == (
+        "a.jpg is on the take-down list (since 30/11/2026) because consent is now missing for "
+        "someone in it: it cannot be posted")

@@ -336,10 +336,12 @@ def _local_day(iso: str | None) -> _dt.date | None:
 def post_refusals(records: Records, register: Any, export_ids: Iterable[int], channel: str,
                   on: _dt.date | None = None) -> dict[int, str]:
     """Of ``export_ids``, those that may not be recorded as posted on ``channel``, each with
-    why in a school's words (``policy.post_refusal``): the export has a take-down item (open,
-    or done: it was taken down), or someone it shows, names or whose name its caption uses
-    would now be covered on ``channel`` (judged as ``evaluate`` judges them, with the register
-    as it is ``on``, default today). ``Records.mark_posted`` asks this."""
+    why in a school's words (``policy.post_refusal``): the export has a take-down item on
+    ``channel`` (open, or done: it was taken down there), or someone it shows, names or whose
+    name its caption uses would now be covered on ``channel`` (judged as ``evaluate`` judges
+    them, with the register as it is ``on``, default today). An item on another channel does
+    not refuse it: whoever it lists is judged on ``channel`` as the register says now.
+    ``Records.mark_posted`` asks this."""
     on = on or _dt.date.today()
     ids = [int(i) for i in export_ids]
     if not ids:
@@ -363,15 +365,17 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
         reasons: dict[str, TakedownReason | str] = {}
         taken: list[TakenDown] = []
         for item_channel, recorded, listed, done in items.get(rec.id, []):
+            if item_channel != ch.id:
+                continue        # another channel's item: its people are judged here below
             try:
                 reasons.update(json.loads(recorded or "{}"))
             except ValueError:
                 pass
-            # as the register says it now, in parts; a reason only recorded (their consent
-            # since given again) is said as it was recorded
-            reasons.update(_reasons(rec, _channel(records, item_channel), register, on, cache))
             taken.append(TakenDown(label(item_channel), _local_day(listed), _local_day(done),
-                                   any(p.channel == item_channel for p in rec.posts)))
+                                   any(p.channel == item_channel for p in rec.posts),
+                                   channel=item_channel))
+        # as the register says it now, in parts; a reason only recorded (their consent since
+        # given again) is said as it was recorded
         reasons.update(_reasons(rec, ch, register, on, cache))
         names = display_names(register, reasons)
         why = post_refusal(Path(rec.output_path).name, ch,
