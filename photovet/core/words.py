@@ -485,6 +485,12 @@ def posted_not_allowed(why: str, channel_label: str) -> str:
             f"record) and is on the take-down list now: take it down from {channel_label}.")
 
 
+def takedown_closed(day: _dt.date) -> str:
+    """Why a take-down item was closed without being done: nobody in it lacks consent for its
+    channel now (``takedown.evaluate`` found it on ``day``)."""
+    return f"Consent given again on {day:%d/%m/%Y}"
+
+
 def not_allowed_note(why: str) -> str:
     """A take-down item's words for a post PhotoVet would not have allowed."""
     return f"Recorded as posted although PhotoVet did not allow it: {why}"
@@ -497,5 +503,5 @@ __all__ = ["CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
            "consent_missing_words", "consent_word", "count", "full_sentence", "maybe_how",
            "maybe_reason", "maybe_shown_count", "media_count",
            "media_of", "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
-           "register_count", "rejected_count",
+           "register_count", "rejected_count", "takedown_closed",
            "request_words", "takedown_reason", "tally", "uk_day", "verb", "withdrawn_reason"]

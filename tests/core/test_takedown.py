@@ -152,6 +152,57 @@ def test_items_have_stable_numbers_and_can_be_marked_done(setup):
         takedown.mark_done(rec, [999], "")
 
 
+def test_an_item_whose_reason_went_away_is_closed_and_no_longer_counted(setup):
+    """s30: consent given again left the item open: the list no longer showed it but
+    open_count still counted it. Now the list and the count agree: the item is closed with
+    why ("Consent given again on <day>"), audited, refuses no post, and is listed afresh
+    (the same number, new again) if the reason comes back."""
+    rec, reg, ids = setup
+    reg.withdraw("AMY", "facebook")
+    first = takedown.evaluate(rec, reg, TODAY)
+    assert len(first) == takedown.open_count(rec) == 2
+    reg.people_by_id["AMY"].photo_consent["facebook"] = "yes"       # given again
+    # before the list is looked at again, one person's list closes nothing (it does not
+    # know about the others in a photo)
+    assert takedown.evaluate(rec, reg, TODAY, person="BEN") == []
+    assert takedown.open_count(rec) == 2
+    assert takedown.evaluate(rec, reg, TODAY) == [] and takedown.open_count(rec) == 0
+    rows = rec.audit.rows(action="takedown.closed")
+    assert sorted(r["details"]["item"] for r in rows) == sorted(i.id for i in first)
+    assert {r["details"]["reason"] for r in rows} == {"Consent given again on 01/06/2025"}
+    assert all(r["details"]["people"] == ["AMY"] for r in rows) and "Amy" not in str(rows)
+    stored = rec.db.all("SELECT closed_reason, done_at FROM takedown_items ORDER BY id")
+    assert stored == [("Consent given again on 01/06/2025", None)] * 2
+    # not taken down (it never came down), and not counted again by a second look
+    assert takedown.evaluate(rec, reg, TODAY, include_done=True) == []
+    assert len(rec.audit.rows(action="takedown.closed")) == 2
+    # a closed item refuses no post on its channel
+    assert takedown.post_refusals(rec, reg, [ids[1]], "facebook", on=TODAY) == {}
+    # the reason comes back: listed afresh under the same number
+    reg.withdraw("AMY", "facebook")
+    again = takedown.evaluate(rec, reg, TODAY)
+    assert [i.id for i in again] == [i.id for i in first] and all(i.new for i in again)
+    assert takedown.open_count(rec) == 2
+    assert len(rec.audit.rows(action="takedown.listed-again")) == 2
+
+
+def test_a_post_is_judged_with_the_list_as_the_register_says_now(setup):
+    """An item left open from before consent was given again (nobody looked at the list since)
+    does not refuse the post: the post brings the list up to date first, as the list shows."""
+    rec, reg, ids = setup
+    reg.withdraw("AMY", "facebook")
+    [item] = [i for i in takedown.evaluate(rec, reg, TODAY) if i.export_id == ids[1]]
+    reg.people_by_id["AMY"].photo_consent["facebook"] = "yes"
+    flagged: list = []
+    assert rec.mark_posted(files=[rec.get(ids[1]).output_path], channel="facebook",
+                           not_allowed=flagged) == 1
+    assert flagged == [] and rec.get(ids[1]).posts[-1].not_allowed == ""
+    assert takedown.open_count(rec) == 1      # photo 2's item: closed when the list is seen
+    assert takedown.evaluate(rec, reg, TODAY) == [] and takedown.open_count(rec) == 0
+    assert rec.db.scalar("SELECT closed_reason FROM takedown_items WHERE id = ?",
+                         [item.id]).startswith("Consent given again on ")
+
+
 def test_many_items_are_marked_done_at_once_or_not_at_all(setup):
     rec, reg, ids = setup
     reg.people_by_id["AMY"].do_not_photograph = True

@@ -726,11 +726,19 @@ class Records:
         """``mark_posted`` in its transaction: the caption is checked, the posts are written
         (those PhotoVet would not have allowed flagged, and on the take-down list at once; a
         refused caption only when it already went out)."""
-        from photovet.core.records.takedown import list_not_allowed, post_refusals  # noqa: PLC0415
+        from photovet.core.records.takedown import (  # noqa: PLC0415
+            close_stale,
+            list_not_allowed,
+            post_refusals,
+        )
 
         # the right to post as the register holds it now, under the writer lock: a role ended
         # on another PC while the files were being matched stops it
         user = self.audit.access.require("post").name
+        if ids and self.register is not None:
+            # an item whose reason went away is closed (it refuses nothing), as the list
+            # would show it now
+            close_stale(self, self.register, ids)
         no = post_refusals(self, self.register, ids, channel)
         refs: list[CaptionRef] = []
         medias: dict[int, str] = {}

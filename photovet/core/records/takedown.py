@@ -49,7 +49,13 @@ from photovet.core.policy import (
     post_refusal,
 )
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
-from photovet.core.words import OTHER, TakedownReason, not_allowed_note, takedown_reason
+from photovet.core.words import (
+    OTHER,
+    TakedownReason,
+    not_allowed_note,
+    takedown_closed,
+    takedown_reason,
+)
 
 
 @dataclass
@@ -73,7 +79,7 @@ class TakedownItem:
     done_at: str | None = None
     done_by: str | None = None
     note: str | None = None
-    new: bool = False                # first listed by this call
+    new: bool = False                # first listed by this call (or listed again after closing)
     copy_on_disk: bool = False       # the exported file is still at output_path on this PC
     #: id -> the reason in its parts (``reasons`` is their words)
     parts: dict[str, TakedownReason] = field(default_factory=dict)
@@ -179,34 +185,17 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
     return reasons
 
 
-def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
-             person: str | None = None, include_done: bool = False,
-             export_ids: Iterable[int] | None = None) -> list[TakedownItem]:
-    """The files to take down (posted) or not to post (exported only), per channel, brought up
-    to date in the ``takedown_items`` table. With ``person``, only items involving them; with
-    ``export_ids``, only those exports (``Records.mark_posted``).
+_Wanted = tuple[ExportRecord, Channel, str, list[str], dict[str, TakedownReason], str]
 
-    A post recorded though PhotoVet would not have allowed it (``PostRecord.not_allowed``) is
-    listed on its channel even when nobody in it lacks consent now (taken down before, and
-    consent given again since): it came down, or was listed, for a reason, and is said with
-    the reasons the item holds from then."""
-    on = on or _dt.date.today()
+
+def _wanted(records: Records, register: Any, recs: list[ExportRecord], on: _dt.date,
+            person: str | None = None) -> list[_Wanted]:
+    """What ``evaluate`` lists of ``recs`` (reads only): ``(record, channel, status, people,
+    reasons in parts, why a post there was not allowed)`` for each channel it was posted on
+    or exported for where someone in it lacks consent now, or a post was recorded not
+    allowed. ``person``: only those involving them."""
     people_cache: dict = {}
-    if export_ids is not None:
-        recs = records.records_by_id(list(export_ids))
-    elif person is not None:
-        recs = records._select(
-            "WHERE id IN (SELECT export_id FROM export_people WHERE person = ? AND role IN "
-            "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
-            "WHERE person = ?) OR id IN (SELECT export_id FROM export_maybe WHERE person = ?)",
-            [person, person, person])
-    else:
-        recs = records._select(
-            "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))"
-            " OR id IN (SELECT export_id FROM caption_people)"
-            " OR id IN (SELECT export_id FROM export_maybe)")
-    wanted: list[tuple[ExportRecord, Channel, str, list[str], dict[str, TakedownReason],
-                       str]] = []
+    wanted: list[_Wanted] = []
     for rec in recs:
         posted_channels = list(dict.fromkeys(p.channel for p in rec.posts))
         chans = [(c, "posted") for c in posted_channels]
@@ -220,16 +209,80 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
             if (parts and (person is None or person in parts)) or (flag and (
                     person is None or person in _held_reasons(records.db, rec.id, None)[0])):
                 wanted.append((rec, channel, status, list(parts), parts, flag))
+    return wanted
+
+
+def close_stale(records: Records, register: Any, export_ids: Iterable[int],
+                on: _dt.date | None = None) -> None:
+    """Close the open items of ``export_ids`` whose reason went away, as ``evaluate`` would,
+    without listing anything new (``Records.mark_posted``, before it judges a post: an item
+    the list would no longer show refuses nothing)."""
+    recs = records.records_by_id([int(i) for i in export_ids])
+    on = on or _dt.date.today()
+    wanted = _wanted(records, register, recs, on)
+    with records.db.atomic():
+        _close_stale(records, recs, {(w[0].id, w[1].id) for w in wanted}, on, _now())
+
+
+def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
+             person: str | None = None, include_done: bool = False,
+             export_ids: Iterable[int] | None = None) -> list[TakedownItem]:
+    """The files to take down (posted) or not to post (exported only), per channel, brought up
+    to date in the ``takedown_items`` table. With ``person``, only items involving them; with
+    ``export_ids``, only those exports (``Records.mark_posted``).
+
+    A post recorded though PhotoVet would not have allowed it (``PostRecord.not_allowed``) is
+    listed on its channel even when nobody in it lacks consent now (taken down before, and
+    consent given again since): it came down, or was listed, for a reason, and is said with
+    the reasons the item holds from then.
+
+    An open item whose reason went away (nobody in it lacks consent for its channel now, and
+    no post there was recorded not allowed) is closed, not left open: "Consent given again on
+    30/11/2026" (``words.takedown_closed``, the day it was found), audited
+    ("takedown.closed"). It is no longer counted (``open_count``) nor listed; it is open
+    again, listed afresh, when a reason comes back. Only a whole evaluation (no ``person``)
+    closes items: one person's list does not know about the others in a photo."""
+    on = on or _dt.date.today()
+    if export_ids is not None:
+        recs = records.records_by_id(list(export_ids))
+    elif person is not None:
+        recs = records._select(
+            "WHERE id IN (SELECT export_id FROM export_people WHERE person = ? AND role IN "
+            "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
+            "WHERE person = ?) OR id IN (SELECT export_id FROM export_maybe WHERE person = ?)",
+            [person, person, person])
+    else:
+        # every export with an open item too, so that each open item is listed or closed (the
+        # count and the list agree)
+        recs = records._select(
+            "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))"
+            " OR id IN (SELECT export_id FROM caption_people)"
+            " OR id IN (SELECT export_id FROM export_maybe)"
+            " OR id IN (SELECT export_id FROM takedown_items WHERE done_at IS NULL AND "
+            "closed_at IS NULL)")
+    wanted = _wanted(records, register, recs, on, person)
     items: list[TakedownItem] = []
     now = _now()
     db = records.db
     with db.atomic():
+        if person is None:
+            _close_stale(records, recs, {(w[0].id, w[1].id) for w in wanted}, on, now)
         for rec, channel, status, people, parts, flag in wanted:
             reasons = {pid: r.words for pid, r in parts.items()}
-            row = db.one("SELECT id, first_listed_at, done_at, done_by, note, people, reasons "
-                         "FROM takedown_items WHERE export_id = ? AND channel = ?",
-                         [rec.id, channel.id])
+            row = db.one("SELECT id, first_listed_at, done_at, done_by, note, people, reasons, "
+                         "closed_at, closed_reason FROM takedown_items WHERE export_id = ? AND "
+                         "channel = ?", [rec.id, channel.id])
             new = row is None
+            again = False
+            if row is not None and row[7] is not None:
+                # closed when its reason went away; a reason is back: listed afresh
+                db.execute("UPDATE takedown_items SET closed_at = NULL, closed_reason = NULL, "
+                           "first_listed_at = ? WHERE id = ?", [now, row[0]])
+                records.audit.record("takedown.listed-again", {
+                    "item": row[0], "export_id": rec.id, "channel": channel.id,
+                    "was_closed_at": row[7], "people": sorted(parts)})
+                row = (row[0], now, *row[2:7])
+                again = True
             if not parts:
                 # only a post PhotoVet would not have allowed: the reasons held from when it
                 # was listed (on this channel, else on another), none when there are none
@@ -255,10 +308,36 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 output_path=rec.output_path, output_sha256=rec.output_sha256,
                 source_path=rec.source_path, batch=rec.batch, channel_label=channel.label,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
-                done_at=row[2], done_by=row[3], note=row[4], new=new,
+                done_at=row[2], done_by=row[3], note=row[4], new=new or again,
                 copy_on_disk=os.path.lexists(rec.output_path), parts=parts, not_allowed=flag))
     items.sort(key=lambda i: (i.status != "posted", i.id))
     return items
+
+
+def _close_stale(records: Records, recs: list[ExportRecord], wanted: set[tuple[int, str]],
+                 on: _dt.date, now: str) -> None:
+    """Close the open items of ``recs`` that ``evaluate`` no longer lists (``wanted``: its
+    ``(export id, channel)``): their reason went away, so they are no longer to do."""
+    if not recs:
+        return
+    ids = [r.id for r in recs]
+    why = takedown_closed(on)
+    for item_id, export_id, channel, people in records.db.all(
+            "SELECT id, export_id, channel, people FROM takedown_items WHERE done_at IS NULL "
+            f"AND closed_at IS NULL AND export_id IN ({','.join('?' for _ in ids)}) ORDER BY id",
+            ids):
+        if (int(export_id), channel) in wanted:
+            continue
+        records.db.execute("UPDATE takedown_items SET closed_at = ?, closed_reason = ? "
+                           "WHERE id = ? AND done_at IS NULL AND closed_at IS NULL",
+                           [now, why, item_id])
+        try:
+            held = json.loads(people or "[]")
+        except ValueError:
+            held = []
+        records.audit.record("takedown.closed", {
+            "item": item_id, "export_id": int(export_id), "channel": channel,
+            "people": held, "reason": why})
 
 
 def list_not_allowed(records: Records, register: Any, export_ids: Iterable[int],
@@ -357,7 +436,8 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
     items: dict[int, list[tuple]] = {}
     for row in records.db.execute(
             "SELECT export_id, channel, reasons, first_listed_at, done_at FROM takedown_items "
-            f"WHERE export_id IN ({','.join('?' for _ in ids)}) ORDER BY id", ids):
+            f"WHERE export_id IN ({','.join('?' for _ in ids)}) AND closed_at IS NULL "
+            "ORDER BY id", ids):
         items.setdefault(int(row[0]), []).append(tuple(row[1:]))
     cache: dict = {}
     out: dict[int, str] = {}
@@ -386,8 +466,11 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
 
 
 def open_count(records: Records) -> int:
-    """Items listed and not yet done (as of the last evaluation)."""
-    return records.db.scalar("SELECT COUNT(*) FROM takedown_items WHERE done_at IS NULL", (), 0)
+    """Items listed and not yet done, as of the last whole evaluation (``evaluate`` without
+    ``person``): the items it listed. An item whose reason went away is closed there
+    (``closed_at``), so it is not counted."""
+    return records.db.scalar("SELECT COUNT(*) FROM takedown_items WHERE done_at IS NULL AND "
+                             "closed_at IS NULL", (), 0)
 
 
 def taken_down(records: Records, exports: Iterable[ExportRecord]) -> set[int]:
@@ -627,6 +710,7 @@ in PhotoVet.</p>
     return write_report(Path(path), doc, overwrite=True, example="takedown.html")
 
 
-__all__ = ["CopyDeletion", "TakedownItem", "delete_copies", "evaluate", "list_not_allowed",
+__all__ = ["CopyDeletion", "TakedownItem", "close_stale", "delete_copies", "evaluate",
+           "list_not_allowed",
            "mark_done", "open_count",
            "post_refusals", "taken_down", "write_csv", "write_html"]

@@ -643,6 +643,15 @@ def _posts_not_allowed(db: Database) -> None:
     ddl(db, "ALTER TABLE posts ADD COLUMN not_allowed_at TEXT")
 
 
+def _takedown_closed(db: Database) -> None:
+    """A take-down item whose reason went away before it was done (consent given again) is
+    closed, not left open: ``closed_at`` when the list found it, ``closed_reason`` in words
+    ("Consent given again on 30/11/2026"). It is not counted as open nor as taken down, and
+    is open again (closed_at cleared) if the reason comes back. NULL: not closed."""
+    ddl(db, "ALTER TABLE takedown_items ADD COLUMN closed_at TEXT")
+    ddl(db, "ALTER TABLE takedown_items ADD COLUMN closed_reason TEXT")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -681,6 +690,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("records-0006-faces-that-may-be", _faces_that_may_be),
     Migration("accounts-0002-approvals-after-role", _approvals_after_role),
     Migration("records-0008-posts-not-allowed", _posts_not_allowed),
+    Migration("records-0009-takedown-closed", _takedown_closed),
 )
 
 
