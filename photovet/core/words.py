@@ -491,6 +491,15 @@ def takedown_closed(day: _dt.date) -> str:
     return f"Consent given again on {day:%d/%m/%Y}"
 
 
+def caption_may_name(found: str, reason: str) -> str:
+    """A take-down item's reason for a pupil a caption that went out may name, when the
+    caption check could not say which pupil its words are (``reason``: "Name fits several
+    pupils: use initials"; what comes before the colon is said)."""
+    why = reason.split(":", 1)[0].strip()
+    why = why[:1].lower() + why[1:] if why else ""
+    return f"May be named in the caption as \u201c{found}\u201d" + (f" ({why})" if why else "")
+
+
 def not_allowed_note(why: str) -> str:
     """A take-down item's words for a post PhotoVet would not have allowed."""
     return f"Recorded as posted although PhotoVet did not allow it: {why}"
@@ -499,7 +508,7 @@ def not_allowed_note(why: str) -> str:
 __all__ = ["CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
            "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_REASON_START", "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
-           "approvals_after_last_day", "caption_brief", "caption_lines", "caption_word",
+           "approvals_after_last_day", "caption_brief", "caption_may_name", "caption_lines", "caption_word",
            "consent_missing_words", "consent_word", "count", "full_sentence", "maybe_how",
            "maybe_reason", "maybe_shown_count", "media_count",
            "media_of", "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",

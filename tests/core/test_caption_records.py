@@ -370,6 +370,36 @@ def test_a_refused_caption_naming_a_pupil_refused_from_the_start_comes_down(tmp_
     assert [i.batch for i in takedown.evaluate(rec, reg, TODAY)] == ["trip"]
 
 
+def test_a_caption_whose_only_fault_is_a_shared_first_name_names_everyone_it_may_be(tmp_path):
+    """s30: "Sam at the farm" went out on Facebook (first names allowed) while two pupils are
+    called Sam: refused for that alone, it was flagged and listed with nobody named, so the
+    office could not tell whom it concerned. The item now holds every pupil the words may name
+    (by id, with why), on the list, on their own lists and after the list is read again."""
+    rec = office_records(open_db())
+    reg = FakeRegister([person("S1", "Sam", "Able", name_with_photo=True),
+                        person("S2", "Sam", "Brook", name_with_photo=True),
+                        person("B1", "Ben", "Cole", name_with_photo=True)])
+    rec.register = reg
+    eid = rec.add_export(make_export(tmp_path, 4, shown=["B1"]), batch="trip",
+                         channel="facebook")
+    n, got = _posted_with(rec, reg, "Sam and Ben at the farm", already_posted=True)
+    assert n == 1 and got[0][1] == (
+        "photo004.jpg went out on Facebook with a caption that names someone it may not "
+        "(\u201cSam\u201d: name fits several pupils: use initials)")
+    (item,) = takedown.evaluate(rec, reg, TODAY)
+    assert (item.export_id, item.channel) == (eid, "facebook")
+    assert item.people == ["S1", "S2"]                         # not Ben: his name was fine
+    assert item.reasons == {pid: "May be named in the caption as \u201cSam\u201d (name fits "
+                                 "several pupils)" for pid in ("S1", "S2")}
+    assert item.names == {"S1": "Sam Able", "S2": "Sam Brook"}
+    assert item.not_allowed == got[0][1]
+    assert [i.id for i in takedown.evaluate(rec, reg, TODAY, person="S2")] == [item.id]
+    assert takedown.evaluate(rec, reg, TODAY, person="B1") == []
+    assert takedown.evaluate(rec, reg, TODAY)[0].people == ["S1", "S2"]     # read again
+    row = rec.audit.rows(action="export.posted-not-allowed")[-1]
+    assert row["details"]["takedown_items"] == [item.id] and "Sam" not in str(row)
+
+
 def test_a_caption_that_went_out_is_said_in_the_checks_words_when_the_list_has_none():
     from photovet.core.models import Channel
     from photovet.core.policy import caption_posted_refusal

@@ -265,6 +265,23 @@ def caption_refs(caption: str, people: Sequence[Person], channel: Channel,
     return refs
 
 
+def _caption_maybe(findings: Sequence[Any], refs: Sequence[CaptionRef]) -> dict[str, str]:
+    """Of a refused caption's findings (``CaptionFinding``), those tied to no one pupil (a
+    name several pupils share): everyone the caption's records say those words may refer to
+    (``refs``, ``caption_mentions``), with why (``words.caption_may_name``)."""
+    from photovet.core.words import caption_may_name  # noqa: PLC0415
+
+    out: dict[str, str] = {}
+    for f in findings:
+        if f.person:
+            continue
+        said = " ".join(f.found.split()).casefold()
+        for ref in refs:
+            if ref.person not in out and " ".join(ref.found.split()).casefold() == said:
+                out[ref.person] = caption_may_name(f.found, f.reason)
+    return out
+
+
 def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     if register is None:
@@ -728,6 +745,8 @@ class Records:
         refused caption only when it already went out)."""
         from photovet.core.records.takedown import (  # noqa: PLC0415
             close_stale,
+            evaluate,
+            hold_caption_people,
             list_not_allowed,
             post_refusals,
         )
@@ -808,6 +827,12 @@ class Records:
         if flagged:
             # on the take-down list at once, in this transaction (taken down: open again)
             items = list_not_allowed(self, self.register, flagged, channel)
+            maybe = _caption_maybe(caption_findings, refs)
+            if maybe:
+                # words the check could not tie to one pupil: everyone they may name is held
+                # on the item, so it says whom it concerns
+                hold_caption_people(self, flagged, channel, maybe)
+                items = evaluate(self, self.register, export_ids=flagged)
             details = {
                 "batch": batch, "export_ids": flagged, "channel": channel, "date": day,
                 "takedown_items": sorted({it.id for it in items if it.channel == channel})}

@@ -359,6 +359,33 @@ def list_not_allowed(records: Records, register: Any, export_ids: Iterable[int],
     return evaluate(records, register, export_ids=ids)
 
 
+def hold_caption_people(records: Records, export_ids: Iterable[int], channel: str,
+                        maybe: dict[str, str]) -> None:
+    """Posts on ``channel`` just recorded with a caption PhotoVet refuses whose words it could
+    not tie to one pupil (a name several pupils share): each pupil the words may name
+    (``maybe``: register id -> why, ``words.caption_may_name``) is held on the export's item
+    there, so the office knows whom it concerns (the item named nobody). Kept with the
+    people and reasons the item already holds; the list shows them while nobody in it lacks
+    consent now (``_held_reasons``)."""
+    if not maybe:
+        return
+    for rid in [int(i) for i in export_ids]:
+        row = records.db.one("SELECT id, people, reasons FROM takedown_items WHERE "
+                             "export_id = ? AND channel = ?", [rid, channel])
+        if row is None:
+            continue
+        try:
+            people, reasons = json.loads(row[1] or "[]"), json.loads(row[2] or "{}")
+        except ValueError:
+            people, reasons = [], {}
+        for pid, why in maybe.items():
+            if pid not in people:
+                people.append(pid)
+                reasons[pid] = why
+        records.db.execute("UPDATE takedown_items SET people = ?, reasons = ? WHERE id = ?",
+                           [json.dumps(people), json.dumps(reasons), row[0]])
+
+
 def _held_reasons(db: Any, export_id: int, row: tuple | None) -> tuple[list[str], dict]:
     """The people and reasons a take-down item holds (``row``: this channel's, read with
     them), else those of the export's other items: why a post PhotoVet would not have allowed
@@ -711,6 +738,6 @@ in PhotoVet.</p>
 
 
 __all__ = ["CopyDeletion", "TakedownItem", "close_stale", "delete_copies", "evaluate",
-           "list_not_allowed",
+           "hold_caption_people", "list_not_allowed",
            "mark_done", "open_count",
            "post_refusals", "taken_down", "write_csv", "write_html"]
