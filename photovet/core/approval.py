@@ -27,7 +27,8 @@ import datetime as _dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -422,6 +423,40 @@ class Approvals:
         self.audit = audit
         self.checklist = checklist
         self.views = VideoViews(db, audit)
+        #: while ``one_look`` is open: approver account id -> (grants, still an account)
+        self._standing: dict[int, tuple[list[tuple[_dt.date, _dt.date | None, str]], bool]] \
+            | None = None
+
+    @contextmanager
+    def one_look(self) -> Iterator[None]:
+        """Checking many photos at once (the grid, an export's plan, a settings change):
+        inside it each approver's roles are read from the register once, not once per photo
+        (``lapsed_refusal``). Only for one pass over a batch: a role changed on another PC
+        after it began is seen at the next look. Nested: the outer one holds."""
+        if self._standing is not None:
+            yield
+            return
+        self._standing = {}
+        try:
+            yield
+        finally:
+            self._standing = None
+
+    def _approver_standing(self, account_id: int
+                           ) -> tuple[list[tuple[_dt.date, _dt.date | None, str]], bool]:
+        """The account's approver grants (from, to, what becomes of its approvals after) and
+        whether it is still an account (not removed): read once per ``one_look``."""
+        if self._standing is not None and account_id in self._standing:
+            return self._standing[account_id]
+        grants = [(_dt.date.fromisoformat(r[0]), _dt.date.fromisoformat(r[1]) if r[1] else None,
+                   r[2] or "") for r in self.db.all(
+            "SELECT valid_from, valid_to, approvals_after FROM account_roles WHERE account_id = ? "
+            "AND role = 'approver' ORDER BY id", [account_id])]
+        removed = self.db.one("SELECT removed_at FROM accounts WHERE id = ?", [account_id])
+        out = (grants, removed is not None and not removed[0])
+        if self._standing is not None:
+            self._standing[account_id] = out
+        return out
 
     def required_checks(self) -> list[str]:
         return list(self.checklist()) if self.checklist is not None else []
@@ -750,12 +785,8 @@ class Approvals:
         if state.status != APPROVED or state.approver_id is None:
             return None
         today = self.audit.access.today()
-        grants = [(_dt.date.fromisoformat(r[0]), _dt.date.fromisoformat(r[1]) if r[1] else None,
-                   r[2] or "") for r in self.db.all(
-            "SELECT valid_from, valid_to, approvals_after FROM account_roles WHERE account_id = ? "
-            "AND role = 'approver' ORDER BY id", [state.approver_id])]
-        removed = self.db.one("SELECT removed_at FROM accounts WHERE id = ?", [state.approver_id])
-        if (removed is not None and not removed[0]) and any(
+        grants, account = self._approver_standing(state.approver_id)
+        if account and any(
                 start <= today and (end is None or today <= end) for start, end, _ in grants):
             return None                                  # an approver today
         decided = _local_day(state.decided_at)

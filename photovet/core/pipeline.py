@@ -22,6 +22,7 @@ Fail closed everywhere: a photo whose faces could not be analysed is an error, n
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
 import hashlib
@@ -1119,6 +1120,19 @@ def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engi
     held back and why. ``approvals``: the Approvals store when approval is required."""
     ready: list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]] = []
     held: list[HeldBack] = []
+    # each approver's roles are read once for the batch (not once per photo)
+    one_look = getattr(approvals, "one_look", None)
+    look = one_look() if one_look is not None else contextlib.nullcontext()
+    with look:
+        _plan(analyses, engine, channel, approvals, mode, on, ready, held)
+    return ready, held
+
+
+def _plan(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine, channel: Channel,
+          approvals: Any, mode: str | None, on: _dt.date | None,
+          ready: list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]],
+          held: list[HeldBack]) -> None:
+    """``plan_exports``' pass over the photos."""
     for a in analyses:
         engine.decide(a, channel, mode, on)
         refusal = export_refusal(a)
@@ -1153,7 +1167,6 @@ def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engi
             approver = verdict.state.approver
             fp = fingerprint({k: v for k, v in verdict.state.parts.items() if k != "checks"})
         ready.append((a, pub, approver, fp))
-    return ready, held
 
 
 def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str | Path, *, label: str,

@@ -458,17 +458,19 @@ class Workspace:
         by_sha = {a.sha256: a for a in analyses
                   if a is not None and a.sha256 and not a.error and not engine.out_of_date(a)}
         voids, not_checked, kept = [], [], 0
-        for state in change.voids:
-            a = by_sha.get(state.sha256)
-            if a is None:
-                not_checked.append(state)
-                continue
-            a = engine.decide(copy.deepcopy(a), state.channel)
-            verdict = self.approvals.check(a, engine.approval_parts(a), name_of=engine.name_of)
-            if verdict.ok:
-                kept += 1
-            else:
-                voids.append(state)
+        with self.approvals.one_look():      # each approver's roles read once
+            for state in change.voids:
+                a = by_sha.get(state.sha256)
+                if a is None:
+                    not_checked.append(state)
+                    continue
+                a = engine.decide(copy.deepcopy(a), state.channel)
+                verdict = self.approvals.check(a, engine.approval_parts(a),
+                                               name_of=engine.name_of)
+                if verdict.ok:
+                    kept += 1
+                else:
+                    voids.append(state)
         return SettingsChange(change.old, change.new, list(change.sections), voids,
                               register=change.register, checked_again=True,
                               not_checked=not_checked, still_count=kept)

@@ -482,3 +482,54 @@ def test_an_approval_always_asks_what_the_photo_is_now(ws, tmp_path):
         ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
                              now=lambda: AsNow(changed))
     assert ws.approvals.status(a.sha256, "website") == "ready"
+
+
+class _Counting:
+    """The register as the approvals see it, counting the questions about approver roles."""
+
+    def __init__(self, db):
+        self._db, self.asked = db, 0
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+    def _count(self, sql):
+        self.asked += "account_roles" in sql or "FROM accounts " in sql
+
+    def all(self, sql, *args, **kw):
+        self._count(sql)
+        return self._db.all(sql, *args, **kw)
+
+    def one(self, sql, *args, **kw):
+        self._count(sql)
+        return self._db.one(sql, *args, **kw)
+
+
+def test_checking_many_photos_asks_the_register_about_each_approver_once(ws, tmp_path):
+    """s30: Approvals.check asked the register twice per approved photo whether its
+    approver's role had lapsed (the grid and export check every photo). Within one look at a
+    batch (``one_look``: the grid, an export's plan, a settings change) each approver is read
+    once; the next look sees a role ended since."""
+    photos = _approved_by_hana(ws, tmp_path, [1, 2, 3, 4, 5, 6])
+    as_(ws, "Ada Admin")
+    counting = _Counting(ws.approvals.db)
+    ws.approvals.db = counting
+    assert all(ws.approvals.check(a, parts_of(a)).ok for a in photos)
+    assert counting.asked == 2 * len(photos)                     # as before: per photo
+    counting.asked = 0
+    with ws.approvals.one_look():
+        assert all(ws.approvals.check(a, parts_of(a)).ok for a in photos)
+        with ws.approvals.one_look():                            # nested: the outer holds
+            assert ws.approvals.check(photos[0], parts_of(photos[0])).ok
+    assert counting.asked == 2                                   # Hana, once
+    ws.approvals.db = counting._db
+    ws.accounts.end_role("Hana Head", "approver", approvals="keep")
+    ws.access.today = lambda: dt.date.today() + dt.timedelta(days=1)
+    # the next look reads her roles again (kept: still counts); ended and not kept: not
+    with ws.approvals.one_look():
+        assert ws.approvals.check(photos[0], parts_of(photos[0])).ok
+    ws.db.execute("UPDATE account_roles SET approvals_after = 'cancel' WHERE role = 'approver' "
+                  "AND approvals_after = 'keep'")
+    with ws.approvals.one_look():
+        assert "Hana Head's approver role ended" in \
+            ws.approvals.check(photos[0], parts_of(photos[0])).why
