@@ -2124,3 +2124,23 @@ def watch_refusal(duration: float, spans: list[tuple[float, float]]) -> str | No
 
 __all__ += ["WATCH_GAP", "seen_seconds", "seen_spans", "watch_refusal"]
 __all__ += ["lapsed_approval_refusal"]
+
+
+# --------------------------------------------------------------------------------------------
+# What waits for a person's decision (the banner and the photo's panel say the same)
+# --------------------------------------------------------------------------------------------
+
+#: approval states in which a photo has been handed on by its preparer (``approval.READY``,
+#: ``approval.APPROVED``): what is still open in it stays covered, as decided
+HANDED_ON = ("ready", "approved")
+
+
+def waiting_for_decision(needs_review: bool, approval: str) -> bool:
+    """Does a photo (or video) wait for a preparer's decision? Only while something in it
+    still needs one (``needs_review``) and it has not been handed on (``approval``: its
+    approval state for the channel; marked ready or approved, what is open stays covered and
+    is no longer waiting). The batch's count, its banner and the photo's panel all ask this."""
+    return bool(needs_review) and approval not in HANDED_ON
+
+
+__all__ += ["HANDED_ON", "waiting_for_decision"]

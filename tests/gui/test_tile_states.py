@@ -14,9 +14,11 @@ from photovet.gui.controllers.approval import still_open_text
 from photovet.gui.dialogs.reason import ReasonDialog
 from tests.gui.conftest import (
     APPROVER_NAME,
+    PREPARER_NAME,
     answer,
     checked_batch,
     click,
+    select_photo,
     sign_in_as,
 )
 
@@ -106,3 +108,40 @@ def test_after_an_approval_the_list_goes_on_to_the_next_photo(window):
     assert view.current_item().name == order[3]           # not order[0]
     window.approval.approve()                             # the last one: the one before it
     assert view.current_item().name == order[1]
+
+
+def test_an_approved_photo_with_a_question_left_open_waits_for_nobody(window, qtbot):
+    """s30: the banner said "Nothing is waiting for your decision" while the panel said "Yours
+    to decide (1)" beside an approved photo with a question left open (covered). One place
+    decides what waits for a decision (policy.waiting_for_decision): handed on (marked ready or
+    approved), it waits for nobody, and the panel says it stays covered and what deciding now
+    would mean."""
+    findings = window.photos.findings
+    select_photo(window, "photo_000.jpg")
+    qtbot.waitUntil(lambda: bool(findings.cards), timeout=5000)
+    assert findings.decide_title.text() == "Yours to decide (1)"      # before it is handed on
+    assert window.photos.photo.hint.text().startswith("Amber means a decision is yours")
+    answer(click("&Yes"), kind=QMessageBox)                  # mark ready with it left open
+    window.approval.mark_all_shown_ready()
+    select_photo(window, "photo_000.jpg")
+    qtbot.waitUntil(lambda: findings.decide_title.text().startswith("Marked ready:"),
+                    timeout=5000)
+    sign_in_as(window, APPROVER_NAME)
+    view = window.photos.batch
+    view.select_path(by_name(window, "photo_000.jpg").path)
+    window.approval.approve()
+    assert by_name(window, "photo_000.jpg").approval == "approved"
+    sign_in_as(window, PREPARER_NAME)
+    select_photo(window, "photo_000.jpg")
+    qtbot.waitUntil(lambda: findings.decide_title.text().startswith("Approved:"), timeout=5000)
+    window.batch.refresh_summary()
+    banner = window.batch.banner.text()
+    assert "Nothing is waiting for your decision" in banner
+    assert findings.decide_title.text() == "Approved: 1 question left open, covered"
+    assert "Yours to decide" not in findings.decide_title.text()
+    assert findings.more.text().startswith("Nothing is waiting for your decision: it was "
+                                           "approved with these covered")
+    assert "must be approved again" in findings.more.text()
+    assert "Amber means a decision is yours" not in window.photos.photo.hint.text()
+    assert view.filter_combo.itemText(view.filter_combo.findData("needs-review")) == \
+        "Yours to decide (0)"

@@ -132,6 +132,8 @@ class ReviewController(QObject):
         findings.face_action.connect(self.face_action)
         findings.text_action.connect(self.text_action)
         findings.keep_rest.connect(self.keep_rest)
+        # marked ready or approved (here or on another PC): its open questions are said again
+        batch.model.dataChanged.connect(lambda *_: self._approval_shown())
         # the open questions' buttons are for an account that may make them (the core's roles)
         ctx.session.changed.connect(
             lambda *_: findings.set_can_decide(self.ctx.ws.allowed("review")))
@@ -189,6 +191,7 @@ class ReviewController(QObject):
             self.shown.emit(item)
             return
         photo.can_review = self.ctx.ws.allowed("review")
+        photo.approval = item.approval
         a = item.analysis
         preview = self.previews.get(item.path)
         if preview is not None and a is not None and not a.error and preview[2] != a.sha256:
@@ -223,8 +226,17 @@ class ReviewController(QObject):
             if not done or done[0] != key:
                 self._render(item)
         findings.can_decide = self.ctx.ws.allowed("review")
+        findings.approval = item.approval
         findings.show_analysis(a, self._people())
         self.shown.emit(item)
+
+    def _approval_shown(self) -> None:
+        """The photo on screen's approval state as the list holds it, for its open questions
+        (``policy.waiting_for_decision``: the banner and the panel say the same)."""
+        item = self.current()
+        if item is not None and item.analysis is not None and not item.is_video:
+            self.tab.findings.set_approval(item.approval)
+            self.tab.photo.set_approval(item.approval)
 
     def _session_changed(self) -> None:
         """Someone else signed in: the tools that change a review are theirs only if they may

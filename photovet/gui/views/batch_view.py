@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.media.video.linking import FaceCount, face_count
 from photovet.core.models import PhotoAnalysis
+from photovet.core.policy import HANDED_ON, waiting_for_decision
 from photovet.core.words import tally
 
 from .. import style
@@ -102,7 +103,7 @@ class PhotoItem:
     def handed_on(self) -> bool:
         """Marked ready (waiting for approval) or approved: no longer the preparer's to decide
         (what is still open stays covered, as the core decides)."""
-        return self.approval in ("ready", "approved")
+        return self.approval in HANDED_ON
 
     @property
     def list_status(self) -> str:
@@ -110,7 +111,9 @@ class PhotoItem:
         handed on with decisions open is no longer 'yours to decide' (its open items stay
         covered: it covers something)."""
         s = self.status
-        return "will-cover" if s == "needs-review" and self.handed_on else s
+        if s == "needs-review" and not waiting_for_decision(True, self.approval):
+            return "will-cover"
+        return s
 
     def open_decisions(self) -> list[str]:
         """What is still open, in words: '1 face to decide', 'the sound to decide'."""

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import PhotoAnalysis
-from photovet.core.policy import hand_named_shown, text_fragment
+from photovet.core.policy import hand_named_shown, text_fragment, waiting_for_decision
 
 from .. import style
 from ..words import esc, plural, read_words, uk_dates
@@ -214,6 +214,10 @@ class FindingsPanel(QWidget):
         # permission, set by the controller)? If not, the open questions are shown without
         # their buttons (the GUI audit, item 7: an approver-only account saw "Keep it covered")
         self.can_decide = True
+        # the photo's approval state for the channel (set by the controller): once it is
+        # handed on (marked ready or approved), what is open is no longer waiting for a
+        # decision (policy.waiting_for_decision: the banner says the same)
+        self.approval = "draft"
         self.heading = QLabel("What PhotoVet found")
         self.heading.setObjectName("SectionTitle")
         self.summary = QLabel("")
@@ -264,6 +268,13 @@ class FindingsPanel(QWidget):
 
     # -- showing --------------------------------------------------------------------------------
 
+    def set_approval(self, approval: str) -> None:
+        """The photo on screen was marked ready, approved, or sent back: its open questions
+        are said again."""
+        if approval != self.approval:
+            self.approval = approval
+            self._cards(self.analysis)
+
     def set_can_decide(self, on: bool) -> None:
         """Whoever is signed in may (or may not) answer the open questions: shown again."""
         if bool(on) != self.can_decide:
@@ -304,9 +315,17 @@ class FindingsPanel(QWidget):
         self.decide_box.setVisible(bool(opened))
         if not opened:
             return
+        waiting = waiting_for_decision(True, self.approval)
         decide = self.can_decide
-        self.decide_title.setText(f"Yours to decide ({len(opened)})" if decide else
-                                  f"Still open for the preparer ({len(opened)})")
+        if not waiting:
+            # handed on: nothing here waits for anyone; each stays covered (the banner says
+            # "Nothing is waiting for your decision" of it too)
+            done = "Approved" if self.approval == "approved" else "Marked ready"
+            self.decide_title.setText(f"{done}: {plural(len(opened), 'question')} left open, "
+                                      "covered")
+        else:
+            self.decide_title.setText(f"Yours to decide ({len(opened)})" if decide else
+                                      f"Still open for the preparer ({len(opened)})")
         for kind, i in opened[:self.MAX_CARDS]:
             card = self._face_card(i) if kind == FACE else self._text_card(i)
             if not decide:       # read-only: what is open, never a button this account can't use
@@ -315,7 +334,16 @@ class FindingsPanel(QWidget):
             self.decide_lay.addWidget(card)
             self.cards.append(card)
         rest = len(opened) - self.MAX_CARDS
-        if decide:
+        if not waiting:
+            what = "approved" if self.approval == "approved" else "marked ready"
+            then = ("so it must be approved again" if self.approval == "approved" else
+                    "before a senior leader approves it")
+            more = (f"\u2026and {plural(rest, 'more')}. " if rest > 0 else "") + (
+                f"Nothing is waiting for your decision: it was {what} with these covered, and "
+                f"they stay covered. Deciding one now changes what is published, {then}."
+                if decide else f"It was {what} with these covered: they stay covered until a "
+                               "preparer decides them.")
+        elif decide:
             more = (f"\u2026and {plural(rest, 'more question')}: answer these first, or keep "
                     "the rest covered." if rest > 0 else "")
         else:
@@ -325,9 +353,9 @@ class FindingsPanel(QWidget):
         self.more.setText(more)
         self.decide_lay.addWidget(self.more)
         self.more.setVisible(bool(more))
-        if len(opened) > 1 and decide:
+        if len(opened) > 1 and decide and waiting:
             self.decide_lay.addWidget(self.keep_rest_button)
-        self.keep_rest_button.setVisible(len(opened) > 1 and decide)
+        self.keep_rest_button.setVisible(len(opened) > 1 and decide and waiting)
         self._fit_cards()
 
     def _fit_cards(self) -> None:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import Face, PhotoAnalysis, TextItem
+from photovet.core.policy import waiting_for_decision
 
 from .. import style
 from ..session import permission_tip
@@ -648,6 +649,9 @@ class PhotoView(QWidget):
         self.canvas = PhotoCanvas(self)
         # may the signed-in person change a photo's review (the review controller says)
         self.can_review = True
+        # the photo's approval state (the review controller says): handed on, its open
+        # questions wait for nobody (policy.waiting_for_decision) and the hint says so
+        self.approval = "draft"
         self.title = QLabel("")
         self.title.setObjectName("SectionTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -753,6 +757,12 @@ class PhotoView(QWidget):
         if self.after_button.isChecked() != on:
             self.after_button.setChecked(on)
 
+    def set_approval(self, approval: str) -> None:
+        """The photo on screen was marked ready, approved, or sent back."""
+        if approval != self.approval:
+            self.approval = approval
+            self._update_hint()
+
     def _update_hint(self) -> None:
         a = self.canvas.analysis
         if a is None:
@@ -764,7 +774,9 @@ class PhotoView(QWidget):
             self.hint.setText(HINTS["after"] if self.canvas.tool == TOOL_SELECT
                               else HINTS["after-draw"])
         elif self.canvas.tool == TOOL_SELECT:
-            self.hint.setText(HINTS["review"] if a.needs_review else HINTS["select"])
+            self.hint.setText(HINTS["review"] if waiting_for_decision(a.needs_review,
+                                                                       self.approval)
+                              else HINTS["select"])
         else:
             self.hint.setText(HINTS["draw"])
         self._fit_hint()
