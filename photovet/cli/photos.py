@@ -32,6 +32,8 @@ from photovet.cli.common import (
 from photovet.core import policy, words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 from photovet.core.media.video.linking import face_count, track_groups
+from photovet.core.models import Channel
+from photovet.core.workspace import Workspace
 
 
 @click.command("inspect")
@@ -587,8 +589,41 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
+def _role_ended(ws: Workspace, ch: Channel) -> tuple[tuple[Path, ...], int]:
+    """The originals of the approvals on ``ch`` that no longer count because their approver's
+    role ended (``Approvals.role_ended``), each said; one no longer where it was approved is
+    said and left out (how many: returned with them); none: said, and the command ends."""
+    try:
+        lapsed = ws.approvals.role_ended(channel=ch.id)
+    except PhotoVetError as exc:
+        ws.close()
+        abort(exc)
+    found, gone = [], []
+    for state, _why in lapsed:
+        (found if state.path and Path(state.path).is_file() else gone).append(state)
+    if not lapsed:
+        ws.close()
+        click.echo(f"Nothing to approve again: no approval on {ch.label} lost its approver.")
+        sys.exit(EXIT_OK)
+    states = [s for s, _why in lapsed]
+    said = words.media_count([(s.parts or {}).get("media", "photo") for s in states])
+    whose = list(dict.fromkeys(s.approver for s in states if s.approver)) or ["their approver"]
+    ended = (f"{whose[0]}'s approver role ended" if len(whose) == 1 else
+             f"the approver roles of {', '.join(whose)} ended")
+    click.echo(f"Approving again {said} on {ch.label} whose approval no longer counts: "
+               f"{ended}.")
+    for state in gone:
+        fail_line(state.path or state.sha256[:12],
+                  "the original is no longer where it was approved: add it again from where "
+                  "it is now, then approve it")
+    if not found:
+        ws.close()
+        sys.exit(EXIT_SOME_FAILED)
+    return tuple(Path(s.path) for s in found), len(gone)
+
+
 @click.command("approve")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--reject", is_flag=True, help="Reject the photos instead (they will not be exported).")
 @click.option("--comment", default="", help="A note kept with the decision.")
@@ -614,11 +649,16 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
               help="Videos: you watched the whole of each video given, from start to end, in "
                    "a video player. Recorded with your name; a video is approved only by "
                    "someone who has seen all of it (in the app: played or stepped through).")
+@click.option("--role-ended", "role_ended", is_flag=True,
+              help="Instead of PHOTOS: every photo and video on --channel whose approval no "
+                   "longer counts because its approver's role ended (and their approvals were "
+                   "not kept). You approve them again, all at once, each as it is now; look "
+                   "at them first ('photovet scan' lists what each publishes).")
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
                 checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
                 reason: str, hand_checked: bool, listened: bool, watched: bool,
-                mode: str | None) -> None:
+                role_ended: bool, mode: str | None) -> None:
     """Approve (or --reject) photos and videos for a channel as a senior leader, exactly as
     they are now: every cover, every face and name left visible, and for a video every track
     and what happens to its sound. Every check of the school's checklist must be ticked
@@ -629,7 +669,16 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     watch all of it before approving it (--watched)."""
     if accept and not reason.strip():
         raise click.BadParameter("say why with --reason", param_hint="--accept")
+    if role_ended and (paths or reject):
+        raise click.UsageError("--role-ended approves again the approvals whose approver's "
+                               "role ended: give no PHOTOS with it, and no --reject")
+    if not role_ended and not paths:
+        raise click.UsageError("say which photos or videos to approve (PHOTOS), or "
+                               "--role-ended")
     ws = open_workspace()
+    gone = 0
+    if role_ended:
+        paths, gone = _role_ended(ws, get_channel(ws, channel))
     files = _files(paths, ws)
     if hand_checked and len(files) != 1:
         ws.close()
@@ -641,7 +690,7 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     required = ws.approvals.required_checks()
     ticks = list(required) if all_checks_done else list(checked)
     engine = load_engine(ws)
-    failed = 0
+    failed = gone           # an original no longer where it was approved: said above
     analyses = _analyse(ws, engine, files, ch, mode, "Checking")
     try:
         for a in analyses:

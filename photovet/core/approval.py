@@ -809,6 +809,16 @@ class Approvals:
                                        last, kept=grant is not None and grant[2] == "keep",
                                        exported_by_then=exported)
 
+    def role_ended(self, channel: str | None = None) -> list[tuple[ApprovalState, str]]:
+        """The approvals that no longer count because their approver's role ended
+        (``lapsed_refusal``), each with why, oldest first; ``channel``: on that channel only.
+        They cannot be kept after the fact: a current senior leader approves them again, all
+        at once ("photovet approve --role-ended", the app's "Approve again\u2026" in the Approve
+        menu), each as it is now."""
+        with self.one_look():
+            return [(s, why) for s in self.standing(channel=channel)
+                    if (why := self.lapsed_refusal(s))]
+
     def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
               review_by: str = "", review_at: str = "") -> Verdict:
         """May the photo be exported as it is now (``parts``)? Says why not."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -311,3 +312,53 @@ def test_users_list_says_a_role_ended_the_day_it_started(staff):
     assert f"preparer ended the day it started ({today:%d/%m/%Y})" in line
     assert f"approver {today:%d/%m/%Y}-31/08/2099" in line
     assert f"{(today - dt.timedelta(days=1)):%d/%m/%Y}" not in line
+
+
+def test_approvals_whose_approver_role_ended_are_approved_again_in_one_command(staff, tmp_path):
+    """s30: a lapsed approver's approvals cannot be kept after the fact; a current senior
+    leader had to find each photo and approve it again. 'approve --role-ended' approves again
+    every one on the channel at once, each as it is now, saying whose role ended; one no
+    longer where it was approved is said; none left: said."""
+    import datetime as dt
+
+    from PIL import Image, ImageDraw
+
+    from photovet.core.workspace import Workspace
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i, colour in enumerate([(120, 160, 200), (200, 160, 120), (160, 200, 120)]):
+        img = Image.new("RGB", (320, 200), colour)
+        ImageDraw.Draw(img).rectangle([20 + 30 * i, 20, 120, 90], fill=(240, 240, 240))
+        img.save(src / f"p{i}.jpg", "JPEG")
+    for cmd, who, more in (("ready", "Mrs Office", []),
+                           ("approve", "Mr Head", ["--all-checks-done"])):
+        staff.use(who)
+        r = run(cmd, src, "--channel", "website", *more)
+        assert r.exit_code == 0, r.output
+    staff.use("Mr Deputy")
+    r = run("approve", "--role-ended", "--channel", "website", "--all-checks-done")
+    assert r.exit_code == 0, r.output
+    assert "Nothing to approve again: no approval on School website lost its approver." \
+        in r.stdout
+    # Mr Head's last day (set in advance, their approvals not kept) has come and gone
+    with Workspace.open() as ws:
+        ws.db.execute("UPDATE account_roles SET valid_to = ? WHERE role = 'approver' AND "
+                      "account_id = (SELECT id FROM accounts WHERE name = 'Mr Head')",
+                      [(dt.date.today() - dt.timedelta(days=1)).isoformat()])
+    (src / "p2.jpg").rename(tmp_path / "p2.jpg")                  # moved since
+    r = run("approve", "src", "--role-ended", "--channel", "website")
+    assert r.exit_code == 2 and "give no PHOTOS with it" in r.output
+    r = run("approve", "--channel", "website")
+    assert r.exit_code == 2 and "--role-ended" in r.output
+    r = run("approve", "--role-ended", "--channel", "website", "--all-checks-done")
+    assert r.exit_code == 1, r.output
+    said = " ".join(r.stdout.split())
+    assert ("Approving again 3 photos on School website whose approval no longer counts: Mr "
+            "Head's approver role ended.") in said
+    assert said.count("approved for School website") == 2
+    assert "p2.jpg: the original is no longer where it was approved" in r.stderr
+    with Workspace.open() as ws:
+        states = {Path(s.path).name: s for s in ws.approvals.standing(channel="website")}
+    assert {n: s.approver for n, s in states.items()} == {
+        "p0.jpg": "Mr Deputy", "p1.jpg": "Mr Deputy", "p2.jpg": "Mr Head"}

@@ -533,3 +533,27 @@ def test_checking_many_photos_asks_the_register_about_each_approver_once(ws, tmp
     with ws.approvals.one_look():
         assert "Hana Head's approver role ended" in \
             ws.approvals.check(photos[0], parts_of(photos[0])).why
+
+
+def test_the_approvals_whose_approver_role_ended_are_listed_for_approving_again(ws, tmp_path):
+    """s30: a lapsed approver's approvals cannot be kept after the fact; a current senior
+    leader approves them again. The core lists them all (with why) for that one action; an
+    approval exported before the role ended, or kept, is not listed; approved again, gone."""
+    a, b, c = _approved_by_hana(ws, tmp_path, [1, 2, 3])
+    _exported(ws, c, tmp_path)
+    last = dt.date.today() + dt.timedelta(days=2)
+    as_(ws, "Ada Admin")
+    ws.accounts.end_role("Hana Head", "approver", on=last)
+    assert ws.approvals.role_ended() == []                       # still an approver
+    ws.access.today = lambda: last + dt.timedelta(days=1)
+    listed = ws.approvals.role_ended()
+    assert sorted(s.sha256 for s, _ in listed) == sorted([a.sha256, b.sha256])  # not c
+    assert all(f"Hana Head's approver role ended (last day {last:%d/%m/%Y})" in why
+               for _, why in listed)
+    assert ws.approvals.role_ended(channel="facebook") == []
+    assert {s.path for s, _ in listed} == {a.path, b.path}       # where to find them
+    as_(ws, "Dan Deputy")
+    ws.access.today = lambda: last + dt.timedelta(days=1)
+    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+                         now=lambda: AsNow(parts_of(a)))
+    assert [s.sha256 for s, _ in ws.approvals.role_ended()] == [b.sha256]
