@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
                          P("approve", A("Reject\u2026", self.approval.reject)),
                          self.approval.menu_action(P("approve", A(
                              "Approve all shown\u2026", self.approval.approve_all_shown))),
+                         P("approve", A("Approve again where the approver's role ended\u2026",
+                                        self.approval.approve_role_ended)),
                          None,
                          P("originals.delete", A("Delete this rejected original now\u2026",
                                                  self.approval.delete_original))],

@@ -66,6 +66,11 @@ def test_a_role_ends_now_or_after_a_last_day(qtbot, ws, make_window):
     answer(choose, kind=RoleDialog)
     window.accounts.end_role(APPROVER_NAME)
     assert seen == ["now"]                                      # the default: as before
+    # no approvals outstanding: nobody is asked keep or cancel, but what happens after the
+    # last day to those they give until then is said (s30: it said nothing), as the command
+    assert dlg.message.text() == (f"After {last:%d/%m/%Y}, Mr Sam Head's approvals not exported "
+                                  "by then no longer count: another senior leader approves "
+                                  "them again.")
     info = ws.accounts.get(APPROVER_NAME)
     assert info.roles() == ["approver"]                         # still theirs today...
     assert grants_text(info) == f"Approver (senior leader) (until {last:%d/%m/%Y})"

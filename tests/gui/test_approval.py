@@ -786,3 +786,47 @@ def test_approve_all_shown_approves_the_others_and_lists_one_changed_meanwhile(
     assert "changed after the contact sheet was made" in window.photos.approval.message.text()
     from tests.gui.fake_engine import TORI
     assert next(f for f in item.analysis.faces if f.person == TORI).decision == "cover"
+
+
+def test_approvals_whose_approver_role_ended_are_approved_again_in_one_action(window, qtbot,
+                                                                              ws):
+    """s30: an approver's role ended with their approvals not kept: those approvals no longer
+    count and cannot be kept after the fact. A current senior leader approves them all again
+    in one action (Approve > Approve again where the approver's role ended...): the photos
+    come back to the list even from an earlier batch, checked, and go on one contact sheet."""
+    import datetime as dt
+
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    answer(approve_on_sheet, kind=ContactSheetDialog)
+    window.approval.approve_all_shown()
+    assert {it.approval for it in window.batch.model.items} == {"approved"}
+    paths = sorted(it.path for it in window.batch.model.items)
+    # Mr Head's last day (set in advance, approvals not kept) has come and gone
+    ws.db.execute("UPDATE account_roles SET valid_to = ? WHERE role = 'approver' AND "
+                  "account_id = (SELECT id FROM accounts WHERE name = ?)",
+                  [(dt.date.today() - dt.timedelta(days=1)).isoformat(), APPROVER_NAME])
+    assert window.batch.new_batch(confirm=lambda _text: True)       # another batch since
+    assert window.batch.model.items == []
+    sign_in_as(window, DEPUTY)
+    window.approval.set_approver_view(True)
+    seen: list = []
+
+    def confirm(sheet: ContactSheetDialog) -> None:
+        seen.append(sheet.head.text())
+        approve_on_sheet(sheet)
+
+    answer(confirm, kind=ContactSheetDialog, timeout=30)
+    window.approval.approve_role_ended()
+    qtbot.waitUntil(lambda: bool(seen), timeout=30000)
+    qtbot.waitUntil(lambda: {it.approval for it in window.batch.model.items} == {"approved"},
+                    timeout=10000)
+    assert sorted(it.path for it in window.batch.model.items) == paths
+    states = [ws.approvals.get(it.analysis.sha256, "website") for it in window.batch.model.items]
+    assert {s.approver for s in states} == {DEPUTY}
+    assert ws.approvals.role_ended() == []
+    assert "4 photos approved by Mr Deputy." in window.photos.approval.message.text()
+    # nothing left: said
+    window.approval.approve_role_ended()
+    assert window.photos.approval.message.text() == (
+        "Nothing to approve again: no approval on School website lost its approver.")

@@ -223,11 +223,13 @@ class AccountsController(QObject):
         """After the change: what happened to their approvals, in the dialog (``later``: the
         role's last day, still to come: what will happen then)."""
         left = len(self._left)
-        if not left:
-            return
         if later is not None:
+            # said even with none outstanding (nobody was asked): the approvals they give
+            # until then are cancelled after it by default (as the command says it)
             if self.dialog is not None:
                 self.dialog.say(words.approvals_after_last_day(name, later, choice == "keep"))
+            return
+        if not left:
             return
         self.ctx.approvals_changed.emit(list(dict.fromkeys(st.sha256 for st in self._left)))
         if self.dialog is None:

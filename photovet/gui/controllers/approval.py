@@ -103,6 +103,10 @@ class ApprovalController(QObject):
         # refusal of a photo that changed meanwhile is said, then the photo is shown again as
         # it is now (after its preview is drawn), which would otherwise clear the words
         self._kept: tuple[str, str] | None = None
+        # "Approve again where the approver's role ended": the approvals waited for while
+        # their photos are added and checked ((content hashes, words said of those left out))
+        self._role_ended: tuple[set[str], str] | None = None
+        batch.finished_checking.connect(self._role_ended_checked)
         panel = tab.approval
         panel.mark_ready_requested.connect(self.mark_ready)
         panel.mark_all_ready_requested.connect(self.mark_all_shown_ready)
@@ -414,9 +418,75 @@ class ApprovalController(QObject):
             self.ctx.fail(self.window, "Not approved", exc)
             self.tab.approval.say(error_text(exc, after="Nothing more was approved"), error=True)
 
-    def _approve_all_shown(self) -> None:
+    def approve_role_ended(self) -> None:
+        """One action for a current senior leader: every approval on the channel in use that
+        no longer counts because its approver's role ended (``Approvals.role_ended``: it
+        cannot be kept after the fact) is approved again. Their photos are added to the list
+        (checked if they are not yet), the list shows those whose approval no longer counts,
+        and they go on one contact sheet of what each publishes now, as "Approve all
+        shown\u2026" does. An original no longer where it was approved is said."""
+        if not self.required or self.ctx.engine is None:
+            return
+        ch = self.ctx.current_channel()
+        try:
+            lapsed = self.ctx.ws.approvals.role_ended(channel=ch.id)
+        except PhotoVetError as exc:
+            self.ctx.fail(self.window, "Not approved", exc)
+            return
+        if not lapsed:
+            self.tab.approval.say(f"Nothing to approve again: no approval on {ch.label} lost "
+                                  "its approver.")
+            return
+        here = [s for s, _ in lapsed if s.path and Path(s.path).is_file()]
+        gone = [s for s, _ in lapsed if s not in here]
+        note = ""
+        if gone:
+            one = len(gone) == 1
+            note = (f" {words.media_count([(s.parts or {}).get('media', 'photo') for s in gone])}"
+                    f" {'is' if one else 'are'} no longer where {'it was' if one else 'they were'}"
+                    " approved: add " + ("it" if one else "them") + " again from where "
+                    + ("it is" if one else "they are") + " now, then approve "
+                    + ("it" if one else "them") + " ("
+                    + ", ".join(Path(s.path).name for s in gone[:3] if s.path)
+                    + ("\u2026" if len(gone) > 3 else "") + ").")
+        if not here:
+            self.tab.approval.say(note.strip(), error=True)
+            return
+        self._role_ended = ({s.sha256 for s in here}, note)
+        listed = {it.path for it in self.batch.model.items}
+        new = [s.path for s in here if str(Path(s.path).absolute()) not in listed]
+        if new:
+            self.tab.approval.say(f"Adding {words.media_count(len(new), 0)} whose approval "
+                                  "no longer counts (their approver's role ended); when they "
+                                  "are checked, a contact sheet shows them to approve again.")
+            self.batch.add_paths(new, quiet=True)
+        else:
+            self._role_ended_checked()
+
+    def _role_ended_checked(self) -> None:
+        """The photos of ``approve_role_ended`` are in the list and checked: shown, and put on
+        one contact sheet."""
+        if self._role_ended is None or self.batch.model.unanalysed_paths():
+            return
+        shas, note = self._role_ended
+        self._role_ended = None
+        self.batch.refresh_approvals()
+        self.tab.batch.set_filter("approval:void")
+        if not self.required or self.ctx.engine is None:
+            return
+        self.before_approve()
+        try:
+            self._approve_all_shown(only=shas, note=note)
+        except Exception as exc:   # said to the person, in words, and logged (ids only)
+            log.error("approve again failed: %s\n%s", type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            self.ctx.fail(self.window, "Not approved", exc)
+
+    def _approve_all_shown(self, only: set[str] | None = None, note: str = "") -> None:
         self._kept = None
         todo = self.waiting_shown()
+        if only is not None:
+            todo = [it for it in todo if it.analysis.sha256 in only]
         if not todo:
             self.tab.approval.say("Nothing to approve: the list shows nothing waiting for "
                                   "approval.")
@@ -479,6 +549,7 @@ class ApprovalController(QObject):
             text += " Not approved:\n" + "\n".join(problems[:5])
             if len(problems) > 5:
                 text += f"\n\u2026 and {len(problems) - 5} more"
+        text += note
         if changed:
             one = len(changed) == 1
             text += (f"\n{media_count(changed)} changed after the contact sheet was made: "
