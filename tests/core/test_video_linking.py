@@ -108,6 +108,37 @@ def test_a_link_needs_one_candidate_each_way_the_same_shot_and_no_bystander():
                      30) == []
 
 
+def _look(tid, frame, x, *, y=100, size=60, who=None):
+    t = _track(tid, frame, frame, x, who=who, size=size)
+    t.boxes = [(x, y, x + size, y + size)]
+    return t
+
+
+def test_a_face_too_fast_for_the_tracker_is_one_row_and_two_fast_children_are_not():
+    """A child dashing across is a new one-look track at each look (90 px a look, a 60 px
+    face): seven rows to decide for one child. The looks the covers already follow as one face
+    (fast_links) are one row when each is the other's only next look: cover on the row reaches
+    every look; show reaches only the chosen one (policy trusts no single view)."""
+    dash = [_look(k, 30 + 3 * k, 20 + 90 * k) for k in range(7)]
+    assert gap_links(dash, 30) == []                 # too far a look for a gap link
+    a = _analysis(dash)
+    assert track_groups(a) == [[0, 1, 2, 3, 4, 5, 6]]
+    assert face_count(a).faces == 1
+    assert group_targets(a, 2, "cover") == [2, 0, 1, 3, 4, 5, 6]
+    assert group_targets(a, 2, "show") == [2]
+    # two children dashing side by side: each look has two next looks at once: no row joined
+    pair = dash + [_look(10 + k, 30 + 3 * k, 20 + 90 * k, y=200) for k in range(7)]
+    assert len(track_groups(_analysis(pair))) == 14
+    # a look someone said is another person, or not a face, breaks the chain there
+    dash[4].person, dash[4].match_status = "B2", MatchStatus.RECOGNISED.value
+    dash[3].person, dash[3].match_status = "A1", MatchStatus.RECOGNISED.value
+    assert track_groups(_analysis(dash)) == [[0, 1, 2, 3], [4, 5, 6]]
+    dash[3].person = dash[4].person = None
+    dash[3].match_status = dash[4].match_status = MatchStatus.UNKNOWN.value
+    dash[5].override = "not-a-face"
+    assert track_groups(_analysis(dash)) == [[0, 1, 2, 3, 4], [5], [6]]
+
+
 def test_show_on_a_group_reaches_only_the_same_person_and_cover_reaches_all():
     tori = _track(0, 0, 90, 100, who="A1")
     lost = _track(1, 150, 240, 110)                              # gap-linked, nobody sure who

@@ -33,13 +33,12 @@ same covers (render.py).
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from photovet.core.media.cover import face_cover
-from photovet.core.media.video.linking import gap_links
+from photovet.core.media.video.linking import fast_links, gap_links
 from photovet.core.models import Cover, VideoAnalysis, VideoTrack
 
 
@@ -235,45 +234,6 @@ def bridge_boxes(a: VideoTrack, b: VideoTrack, n_frames: int, p: CoverParams) ->
                       shot_end=a.shot_end)
     return {f: box for f, box in track_boxes(join, n_frames, p).items()
             if a.last_frame < f < b.first_frame}
-
-
-#: a face track that ends and another that starts at most this many sampling intervals later,
-#: no more than FAST_SIZES face sizes per interval away, sizes within FAST_RATIO: perhaps one
-#: face moving too fast for the tracker (it starts a new track at each look)
-FAST_INTERVALS = 2
-FAST_SIZES = 3.0
-FAST_RATIO = 1.5
-
-
-def fast_links(tracks: Sequence[VideoTrack], stride: int) -> list[tuple[int, int]]:
-    """(A id, B id), A before B, for every pair of face tracks that may be one face too fast for
-    the tracker (``FAST_*``; inside one shot). A face moving more than about its size between
-    two looks is a new one-look track at each look, and each track's cover stood still where it
-    was seen: between two looks and after the last one the face moved on, uncovered (at 29 px a
-    frame a 72 px face was partly readable on 12 of its 20 frames). Covers only: nothing here
-    says who anyone is or joins a row (linking.py does that)."""
-    faces = sorted((t for t in tracks if t.kind == "face" and t.frames),
-                   key=lambda t: t.first_frame)
-    starts = [t.first_frame for t in faces]
-    reach = FAST_INTERVALS * max(1, stride)
-    out = []
-    for a in faces:
-        ea = a.boxes[-1]
-        for b in faces[bisect.bisect_right(starts, a.last_frame):]:
-            gap = b.first_frame - a.last_frame
-            if gap > reach:
-                break
-            if b.shot_start != a.shot_start:
-                continue
-            sb = b.boxes[0]
-            sa_, sb_ = _size(ea), _size(sb)
-            if max(sa_, sb_) > FAST_RATIO * min(sa_, sb_):
-                continue
-            dist = math.hypot((sb[0] + sb[2] - ea[0] - ea[2]) / 2,
-                              (sb[1] + sb[3] - ea[1] - ea[3]) / 2)
-            if dist <= FAST_SIZES * min(sa_, sb_) * max(1.0, gap / max(1, stride)):
-                out.append((a.id, b.id))
-    return out
 
 
 def chase_boxes(a: VideoTrack, b: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:

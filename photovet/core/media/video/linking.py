@@ -14,7 +14,12 @@ Two tracks are in one group when
   and B is A's; no third face is near either box during the gap (it could be the same person);
   and they are not two different people by recognition (``VideoTrack.who``); or
 - **the same person**: both are taken to be the same register person by the rules the core
-  already uses (``who``: recognised on every view that could be encoded, or assigned by hand).
+  already uses (``who``: recognised on every view that could be encoded, or assigned by hand); or
+- **a fast face's looks** (``fast_chain_links``): a face moving more than its size between two
+  looks is a new one-look track at each look (seven rows for one child dashing across); B
+  starts a look or two after A ends, a few face sizes on (``fast_links``, what covers.py
+  covers as one moving face), and each is the other's only such look at that moment, with no
+  third face near and nobody saying they are two people.
 
 What a group does (fail closed):
 
@@ -133,6 +138,82 @@ def gap_links(tracks: Sequence[VideoTrack], fps: float,
     return out
 
 
+#: a face track that ends and another that starts at most this many sampling intervals later,
+#: no more than FAST_SIZES face sizes per interval away, sizes within FAST_RATIO: perhaps one
+#: face moving too fast for the tracker (it starts a new track at each look)
+FAST_INTERVALS = 2
+FAST_SIZES = 3.0
+FAST_RATIO = 1.5
+
+
+def fast_links(tracks: Sequence[VideoTrack], stride: int) -> list[tuple[int, int]]:
+    """(A id, B id), A before B, for every pair of face tracks that may be one face too fast for
+    the tracker (``FAST_*``; inside one shot). A face moving more than about its size between
+    two looks is a new one-look track at each look, and each track's cover stood still where it
+    was seen: between two looks and after the last one the face moved on, uncovered (at 29 px a
+    frame a 72 px face was partly readable on 12 of its 20 frames). Covers use every such pair
+    (covers.chase_boxes); a row joins only the sure ones (``fast_chain_links``)."""
+    faces = sorted((t for t in tracks if t.kind == "face" and t.frames),
+                   key=lambda t: t.first_frame)
+    starts = [t.first_frame for t in faces]
+    reach = FAST_INTERVALS * max(1, stride)
+    out = []
+    for a in faces:
+        ea = a.boxes[-1]
+        for b in faces[bisect.bisect_right(starts, a.last_frame):]:
+            gap = b.first_frame - a.last_frame
+            if gap > reach:
+                break
+            if b.shot_start != a.shot_start:
+                continue
+            sb = b.boxes[0]
+            sa_, sb_ = _size(ea), _size(sb)
+            if max(sa_, sb_) > FAST_RATIO * min(sa_, sb_):
+                continue
+            dist = math.hypot((sb[0] + sb[2] - ea[0] - ea[2]) / 2,
+                              (sb[1] + sb[3] - ea[1] - ea[3]) / 2)
+            if dist <= FAST_SIZES * min(sa_, sb_) * max(1.0, gap / max(1, stride)):
+                out.append((a.id, b.id))
+    return out
+
+
+def fast_chain_links(tracks: Sequence[VideoTrack], stride: int) -> list[tuple[int, int]]:
+    """(A id, B id) among ``fast_links`` sure enough to make one row of a fast face's looks:
+    B is the earliest look after A that links to A, and the only one at that frame; A is the
+    latest look before B that links to B, and the only one at that frame; nobody says they
+    are two people (``who``), neither is "not a face", and no third face is near either end
+    (``_bystander``). Two children running side by side fast stay rows of their own."""
+    faces = [t for t in tracks if t.kind == "face" and t.frames]
+    by_id = {t.id: t for t in faces}
+    nxt: dict[int, list[VideoTrack]] = {}
+    prev: dict[int, list[VideoTrack]] = {}
+    for ia, ib in fast_links(faces, stride):
+        nxt.setdefault(ia, []).append(by_id[ib])
+        prev.setdefault(ib, []).append(by_id[ia])
+    out = []
+    for a in sorted(faces, key=lambda t: (t.first_frame, t.id)):
+        bs = nxt.get(a.id, [])
+        if not bs:
+            continue
+        first = min(b.first_frame for b in bs)
+        soonest = [b for b in bs if b.first_frame == first]
+        if len(soonest) != 1:
+            continue
+        b = soonest[0]
+        before = prev.get(b.id, [])
+        last = max(x.last_frame for x in before)
+        latest = [x for x in before if x.last_frame == last]
+        if len(latest) != 1 or latest[0] is not a:
+            continue
+        wa, wb = _who(a), _who(b)
+        if (wa and wb and wa != wb) or "not-a-face" in (a.override, b.override):
+            continue
+        if _bystander(a, b, faces):
+            continue
+        out.append((a.id, b.id))
+    return out
+
+
 def _first_at_or_after(starts: list[int], frame: int) -> int:
     return bisect.bisect_left(starts, frame)
 
@@ -155,6 +236,8 @@ def track_groups(analysis: VideoAnalysis) -> list[list[int]]:
             parent[max(rx, ry)] = min(rx, ry)
 
     for a, b in gap_links(faces, analysis.fps):
+        join(a, b)
+    for a, b in fast_chain_links(faces, int((analysis.sampling or {}).get("stride", 3))):
         join(a, b)
     by_who: dict[str, int] = {}
     for t in faces:
@@ -307,5 +390,6 @@ def face_count(analysis: VideoAnalysis, groups: list[list[int]] | None = None) -
                      tuple(sorted(seen, reverse=True)))
 
 
-__all__ = ["FaceCount", "RELINK_SECONDS", "face_count", "gap_links", "group_of",
+__all__ = ["FAST_INTERVALS", "FAST_RATIO", "FAST_SIZES", "FaceCount", "RELINK_SECONDS",
+           "face_count", "fast_chain_links", "fast_links", "gap_links", "group_of",
            "group_targets", "track_groups"]
