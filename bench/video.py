@@ -233,6 +233,9 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
                 reads[0] += 1
                 return self.inner.read(*a, **k)
 
+            def __getattr__(self, name):       # the engine's other calls (detection_scale)
+                return getattr(self.inner, name)
+
         text_engine = Counted(TextEngine.load(text_options(settings.text)))
     else:
         vp.ocr_every = 0.0

@@ -135,6 +135,13 @@ class Card:
     t0: float
     t1: float
     height: int = 28
+    #: px per frame the card moves in the picture (held still in a panning scene: the pan)
+    velocity: tuple[float, float] = (0.0, 0.0)
+
+    def where(self, t: float, fps: float) -> tuple[int, int]:
+        k = (t - self.t0) * fps
+        return (int(round(self.at[0] + self.velocity[0] * k)),
+                int(round(self.at[1] + self.velocity[1] * k)))
 
 
 @dataclass
@@ -186,14 +193,18 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
               cover_art: bool = False, subtitle: str | None = None,
               chapters: Sequence[tuple[float, float, str]] = (), pix_fmt: str = "yuv420p",
               background_seed: int = 0, cut_at: float | None = None,
-              cards: Sequence[Card] = ()) -> Clip:
+              cards: Sequence[Card] = (), pan: tuple[int, int] = (0, 0)) -> Clip:
     """Write a clip; return its ground truth. ``rotation``: counter-clockwise degrees a player
     turns the stored picture. ``cut_at``: a scene cut (another background) at that second.
-    ``cards``: name cards with no face (their boxes are in the truth's ``badges``)."""
+    ``cards``: name cards with no face (their boxes are in the truth's ``badges``). ``pan``:
+    the camera pans, the background moving (dx, dy) whole px a frame (a card held in the scene
+    moves with it: give it the same ``velocity``)."""
     path = Path(path)
     W, H = size
     n = int(round(seconds * fps))
-    bg = background(W, H, background_seed)
+    px, py = abs(pan[0]) * n, abs(pan[1]) * n
+    scene = background(W + px, H + py, background_seed)
+    bg = scene[:H, :W]
     bg2 = np.ascontiguousarray(255 - bg[::-1]) if cut_at is not None else bg
     rng = np.random.default_rng(1)
     sprites = {id(m): draw_face(m.size, m.variant) for m in movers}
@@ -232,6 +243,11 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
                         for k, (s0, s1, title) in enumerate(chapters)])
     for i in range(n):
         t = i / fps
+        if pan != (0, 0):
+            # the scene moves by ``pan`` a frame: the window onto it moves the other way
+            x0 = -i * pan[0] if pan[0] < 0 else px - i * pan[0]
+            y0 = -i * pan[1] if pan[1] < 0 else py - i * pan[1]
+            bg = scene[y0:y0 + H, x0:x0 + W]
         img = Image.fromarray((bg2 if cut_at is not None and t >= cut_at else bg).copy())
         boxes, bboxes = [], []
         for m in movers:
@@ -253,9 +269,10 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
                 bboxes.append((max(0, bx), max(0, by), min(W, bx + b.width), min(H, by + b.height)))
         for card, pic in zip(cards, card_pics):
             if card.t0 <= t < card.t1:
-                img.paste(pic, card.at, pic)
-                bboxes.append((max(0, card.at[0]), max(0, card.at[1]),
-                               min(W, card.at[0] + pic.width), min(H, card.at[1] + pic.height)))
+                at = card.where(t, fps)
+                img.paste(pic, at, pic)
+                bboxes.append((max(0, at[0]), max(0, at[1]),
+                               min(W, at[0] + pic.width), min(H, at[1] + pic.height)))
         arr = np.asarray(img)
         arr = np.clip(arr.astype(np.int16) + rng.integers(-3, 4, arr.shape, dtype=np.int16),
                       0, 255).astype(np.uint8)

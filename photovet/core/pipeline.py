@@ -79,8 +79,9 @@ ANALYSIS_VERSION = "4"
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
 #: views: analysis.same_faces); 4: a name read below a face follows that face (rides), and
-#: a part of the picture that changed and settled is read at once
-VIDEO_ANALYSIS_VERSION = "4"
+#: a part of the picture that changed and settled is read at once; 5: a part that changed and
+#: moves (a pan) is read four times a reading interval, and a name found is followed
+VIDEO_ANALYSIS_VERSION = "5"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -295,6 +295,30 @@ def test_overlapping_badge_areas_are_searched_once_and_nothing_is_dropped():
     assert len(merge_overlapping([(0, 0, 100, 100), (90, 90, 190, 190)], 1024)) == 2
 
 
+def test_a_part_of_a_picture_is_detected_at_the_scale_asked_for(engine, monkeypatch):
+    """read(scale=...): a part of a video frame is detected at the frame's scale
+    (detection_scale), not enlarged on its own to det_min_side; a name on it is still read."""
+    assert engine.detection_scale(640, 360) == pytest.approx(1.5)
+    part = Image.new("RGB", (360, 330), (90, 110, 140))
+    ImageDraw.Draw(part).rectangle([40, 150, 250, 185], fill=(255, 255, 255))
+    ImageDraw.Draw(part).text((50, 155), "Tori Hale", fill=(0, 0, 0),
+                              font=ImageFont.load_default(size=26))
+    sizes = []
+    det_tile = engine._det_tile
+
+    def spy(arr):
+        sizes.append(arr.shape[:2])
+        return det_tile(arr)
+
+    monkeypatch.setattr(engine, "_det_tile", spy)
+    alone = engine.read(part)
+    at_frame = engine.read(part, scale=engine.detection_scale(640, 360))
+    assert any("Tori" in t for _p, t, _s in at_frame), at_frame
+    assert any("Tori" in t for _p, t, _s in alone), alone
+    assert max(sizes[0]) > 800 and max(sizes[-1]) <= 544, sizes
+    assert engine._scale is None                      # the next read is its own size again
+
+
 def test_a_scaled_down_pass_is_cut_into_small_tiles_and_a_small_photo_stays_whole(engine):
     tile = engine.options["det_tile"]
     whole = engine.options["det_whole_side"]

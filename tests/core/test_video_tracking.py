@@ -207,6 +207,34 @@ def test_a_new_steady_part_of_the_picture_is_read_and_motion_or_nothing_new_is_n
     assert changed_since_read(None, card) is None
 
 
+def test_a_part_that_changed_since_it_was_read_is_found_even_while_it_moves():
+    """moved_since_read (pure): a card carried across the picture, or a panning camera, never
+    holds still (changed_since_read never fires); the parts that changed since they were read
+    are found anyway (the pass reads them a few times a reading interval); a picture like the
+    one last read has none."""
+    from photovet.core.media.video.analysis import (
+        CHANGE_BLOCKS,
+        block_area,
+        moved_since_read,
+        thumb,
+    )
+
+    rng = np.random.default_rng(3)
+    base = rng.integers(40, 200, (360, 640)).astype(np.uint8)
+    read = thumb(base)
+    assert moved_since_read(read, thumb(base)) is None
+    assert moved_since_read(None, read) is None
+    img = base.copy()
+    img[100:130, 160:270] = 250                      # a card, wherever it is going
+    blocks = moved_since_read(read, thumb(img))
+    assert blocks is not None
+    x0, y0, x1, y1 = block_area(blocks, 640, 360)
+    assert x0 <= 160 and x1 >= 270 and y0 <= 100 and y1 >= 130
+    assert (x1 - x0) * (y1 - y0) <= 640 * 360 // 8
+    panned = thumb(np.roll(base, 40, axis=1))        # the whole picture moved
+    assert moved_since_read(read, panned).sum() >= CHANGE_BLOCKS[0] * CHANGE_BLOCKS[1] // 2
+
+
 def test_a_line_cut_at_the_side_of_a_changed_area_is_read_across_the_whole_width():
     """A changed area is read on its own (cheaper than the whole picture); a line that reaches
     the area's side may run on beyond it and would be covered only in part, so those rows are
@@ -237,6 +265,30 @@ def test_a_line_cut_at_the_side_of_a_changed_area_is_read_across_the_whole_width
 
     got = _read_area(rgb, (200, 100, 400, 160), Inside())
     assert seen == [(200, 60)] and got[0][0][0] == (250.0, 105.0)
+
+
+def test_a_moving_part_is_read_at_the_whole_frames_scale():
+    """The frequent reads (a moving part, a name followed) read the part at the scale the whole
+    frame is read at (the engine's detection_scale): on its own a 360 x 330 part of a 640 x 360
+    frame was enlarged 2.7x, more pixels than the whole frame at 1.5x. A part read because it
+    changed and settled keeps its own scale; an engine without detection_scale is asked as
+    before."""
+    from photovet.core.media.video.analysis import _read_area
+
+    rgb = np.zeros((360, 640, 3), np.uint8)
+    asked = []
+
+    class Reader:
+        def detection_scale(self, width, height):
+            return min(3.0, 960 / max(width, height))
+
+        def read(self, image, **kw):
+            asked.append((image.size, kw.get("scale")))
+            return []
+
+    _read_area(rgb, (0, 0, 360, 330), Reader(), frame_scale=True)
+    _read_area(rgb, (0, 0, 360, 330), Reader())
+    assert asked == [((360, 330), 1.5), ((360, 330), None)]
 
 
 def test_looks_of_one_fast_face_are_covered_as_one_moving_face_and_others_are_not_joined():

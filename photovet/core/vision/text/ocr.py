@@ -129,6 +129,7 @@ class TextEngine:
         self._give_back = arena_shrink_options()
         self._arena_grown = False      # a run larger than det_max_pixels kept its buffers
         self._in_tiles = False         # the photo being read is detected in tiles
+        self._scale: float | None = None   # read(scale=...): the detection scale asked for
 
     @classmethod
     def load(cls, options: dict[str, Any] | None = None) -> TextEngine:
@@ -200,13 +201,19 @@ class TextEngine:
 
     # -- public ------------------------------------------------------------------------------
 
-    def read(self, image: Any, focus: Sequence[tuple[int, int, int, int]] = ()) -> list[Read]:
+    def read(self, image: Any, focus: Sequence[tuple[int, int, int, int]] = (), *,
+             scale: float | None = None) -> list[Read]:
         """Every line of text in ``image`` (a PIL image), in the image's pixels.
 
         ``focus``: areas (x0, y0, x1, y1) where small text matters most (below faces: badges,
         lanyards): on a photo detected scaled down, they are detected again at full
         resolution, up to ``focus_max_pixels`` in all, so a 14 px name on a 12 MP photo is
         found even where the scaled-down pass saw nothing.
+
+        ``scale``: detect at this scale (``detection_scale`` of the whole picture) when
+        ``image`` is a part of a larger picture: the part is read as the picture would be. On
+        its own a small part is enlarged up to ``det_min_side`` (a 360 x 330 part of a 640 x
+        360 video frame to 960 x 880: more than the whole frame, enlarged 1.5x, costs).
 
         Returns ``[(polygon, text, score)]``; polygon is 4 points TL, TR, BR, BL as read.
         """
@@ -215,6 +222,7 @@ class TextEngine:
             arr = self._to_rgb(image)
             if arr is None:
                 return []
+            self._scale = None if scale is None else max(0.05, min(3.0, float(scale)))
             self._in_tiles = self._detection_scale(*arr.shape[:2]) < 0.9
             try:
                 boxes = self._detect(arr)
@@ -224,9 +232,14 @@ class TextEngine:
                     return []
                 return self._recognise(arr, boxes)
             finally:
+                self._scale = None
                 if self._in_tiles:
                     give_back_arena(self._det_session)
                     self._arena_grown = False
+
+    def detection_scale(self, width: int, height: int) -> float:
+        """The scale a whole picture of ``width`` x ``height`` is detected at (``read``)."""
+        return self._size_scale(height, width)
 
     def _focus(self, arr: Picture, boxes: list[np.ndarray],
                focus: Sequence[tuple[int, int, int, int]]) -> list[np.ndarray]:
@@ -312,8 +325,14 @@ class TextEngine:
 
     def _detection_scale(self, h: int, w: int) -> float:
         """The photo's scale for detection: down to ``det_max_side``, small photos up to
-        ``det_min_side`` (at most 3x). Below 0.9 the photo is detected in tiles and its small
-        lines and badge areas are looked at again at full resolution."""
+        ``det_min_side`` (at most 3x); the one ``read(scale=...)`` was given while it reads.
+        Below 0.9 the photo is detected in tiles and its small lines and badge areas are looked
+        at again at full resolution."""
+        if self._scale is not None:
+            return self._scale
+        return self._size_scale(h, w)
+
+    def _size_scale(self, h: int, w: int) -> float:
         long_side = max(h, w)
         if long_side < int(self.options["det_min_side"]):
             return min(3.0, float(self.options["det_min_side"]) / long_side)
