@@ -435,6 +435,34 @@ def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, t
     assert list(out2.iterdir()) == []
 
 
+def test_the_computers_video_player_gets_a_private_copy_of_the_checked_bytes(tmp_path):
+    """"Open in your video player" hashed the file, then the other program read it by name: a
+    change in that gap was played. It gets a copy in the previews folder, made of bytes hashed
+    as they were copied (reader.checked_copy), under a neutral name; a change to the original
+    afterwards never reaches it; a changed original is refused and leaves nothing behind."""
+    import hashlib
+
+    from photovet.core.errors import FileChangedError
+    from photovet.core.media.video.reader import checked_copy
+
+    src = make_video(tmp_path / "Tori Hale sports day.mp4")
+    data = src.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    folder = tmp_path / "previews"
+    folder.mkdir()
+    copy = checked_copy(src, sha, folder)
+    assert copy.parent == folder and "Tori" not in copy.name and copy.suffix == ".mp4"
+    assert copy.read_bytes() == data
+    assert checked_copy(src, sha, folder) == copy            # the same copy, checked again
+    make_video(src, swap=True)                               # the original changes afterwards
+    assert copy.read_bytes() == data                         # what the player reads does not
+    with pytest.raises(FileChangedError, match="changed after PhotoVet checked it"):
+        checked_copy(src, sha, folder)                       # asked again: refused
+    assert list(folder.iterdir()) == [copy]                  # and nothing new left behind
+    with pytest.raises(FileChangedError):
+        checked_copy(src, "", folder)                        # nothing checked: nothing copied
+
+
 def test_a_video_swapped_or_rewritten_while_it_is_checked(ws, tmp_path, monkeypatch):
     """What is checked is what was hashed: a file swapped under its name during the check is
     not read (its analysis would be filed under the first file's hash and used for it later);

@@ -610,7 +610,14 @@ def test_a_video_changed_after_it_was_checked_is_not_shown_opened_or_previewed(
     monkeypatch.setattr(video_ctl.QDesktopServices, "openUrl", lambda url: opened.append(url))
     ctl.open_externally()                            # unchanged: opened
     qtbot.waitUntil(lambda: bool(opened), timeout=15000)
+    # the player is handed a private copy of the checked bytes (in this run's previews), not
+    # the original, which may change between the check and the other program reading it
+    given = Path(opened[0].toLocalFile())
+    assert given != Path(clip) and given.parent.parent == ctx.ws.previews().path
+    before = Path(clip).read_bytes()
+    assert given.read_bytes() == before
     make_video(clip, swap=True)                      # rewritten in place: another video
+    assert given.read_bytes() == before and Path(clip).read_bytes() != before
     player.set_frame_index(30)
     qtbot.waitUntil(lambda: bool(player.canvas.message), timeout=15000)
     assert player.canvas.image is None

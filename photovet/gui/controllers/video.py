@@ -337,21 +337,32 @@ class VideoController(QObject):
         self.player.step(max(1, round(fps * PLAY_MS / 1000)))
 
     def open_externally(self) -> None:
-        """The computer's video player (to listen): only a file that is still the content
-        PhotoVet checked (hashed first, in a worker); a changed one is refused in words."""
+        """The computer's video player (to listen): a private copy of the video in this run's
+        preview folder, made only of bytes that are the content PhotoVet checked (hashed as
+        they are copied, in a worker: reader.checked_copy); a changed file is refused in words.
+        The other program reads that copy, so a change to the original after the check is
+        never what it plays; the copy goes with the previews when PhotoVet closes."""
         item = self.current()
         if not is_video(item):
             return
         path, sha = item.path, item.analysis.sha256
+        try:
+            if self._dir is None or not self._dir.is_dir():
+                self._dir = self.ctx.ws.previews().folder("player-")
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Not opened",
+                                f"This video cannot be opened: {error_text(exc)}")
+            return
+        folder = self._dir
 
-        def check() -> None:
-            from photovet.core.media.video.reader import file_is_checked  # noqa: PLC0415 - in the worker
+        def copy() -> Path:
+            from photovet.core.media.video.reader import checked_copy  # noqa: PLC0415 - in the worker
 
-            file_is_checked(path, sha)
+            return checked_copy(path, sha, folder)
 
         self.ctx.workers.start(
-            check, name="video-open",
-            on_return=lambda *_: QDesktopServices.openUrl(QUrl.fromLocalFile(path)),
+            copy, name="video-open",
+            on_return=lambda copied: QDesktopServices.openUrl(QUrl.fromLocalFile(str(copied))),
             on_error=lambda t: QMessageBox.warning(
                 self.window, "Not opened", f"This video cannot be opened: {t}"))
 

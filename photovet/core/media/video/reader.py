@@ -22,6 +22,7 @@ import io
 import os
 import re
 import stat as _stat
+import tempfile
 import threading
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -258,11 +259,50 @@ class CheckedVideo:
         self.close()
 
 
-def file_is_checked(path: str | Path, sha256: str) -> None:
-    """Raises ``FileChangedError`` unless the file at ``path`` now is the checked content
-    (before it is handed to another program, e.g. the computer's video player)."""
-    with CheckedVideo(path, sha256) as cv:
-        cv.check()
+def checked_copy(path: str | Path, sha256: str, folder: str | Path) -> Path:
+    """A private copy of the video at ``path`` in ``folder`` (the data folder's previews: 0700,
+    removed on close and after a crash, core/previews.py), made only when the bytes copied are
+    the checked content (``sha256``: hashed as they are copied, so nothing can change between
+    the check and the copy), under a neutral name (a file name may name a pupil).
+    What is handed to another program (the computer's video player) is then this copy: a
+    change to the original after the check, while or after that program opens it, is never
+    what it plays. The original is read whole at every call (a copy made earlier in this run is
+    handed again only when the original is still the checked content). Raises
+    ``FileChangedError`` (nothing new is left behind) when the bytes are not the checked
+    content, ``OSError`` when the copy cannot be written."""
+    src, folder = Path(path), Path(folder)
+    suffix = "".join(ch for ch in src.suffix.lower() if ch.isalnum() or ch == ".")[:8]
+    final = folder / f"video-{(sha256 or 'unchecked')[:16]}{suffix}"
+    if not sha256:
+        raise FileChangedError.since_checked(src, "video")
+    h = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(prefix=".copy-", suffix=suffix, dir=folder)
+    try:
+        with open(src, "rb") as fin, os.fdopen(fd, "wb") as fout:
+            while chunk := fin.read(1 << 20):
+                h.update(chunk)
+                fout.write(chunk)
+        if h.hexdigest() != sha256:
+            raise FileChangedError.since_checked(src, "video")
+        if _same_bytes(final, sha256):
+            # opened before in this run (perhaps still open in the other program): kept
+            Path(tmp).unlink()
+        else:
+            os.replace(tmp, final)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return final
+
+
+def _same_bytes(path: Path, sha256: str) -> bool:
+    if not path.is_file():
+        return False
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest() == sha256
 
 
 class _PinnedView(io.RawIOBase):
@@ -579,8 +619,7 @@ def is_video_file(path: str | Path) -> bool:
 
 
 __all__ = ["CONTAINERS", "CheckedVideo", "Frame", "PinnedVideo",
-           "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "display_rgb",
-           "file_is_checked",
-           "import_av", "is_video_file", "iter_frames", "luma", "main_video_stream",
+           "VIDEO_EXTENSIONS", "VIDEO_GATE", "VideoInfo", "check_file", "checked_copy",
+           "display_rgb", "import_av", "is_video_file", "iter_frames", "luma", "main_video_stream",
            "missing_index", "open_container", "parse_iso6709", "probe", "rotate",
            "sha256_stream", "still"]
