@@ -839,19 +839,27 @@ class Engine:
                          stop=stop)
 
     def video_preview(self, analysis: VideoAnalysis, out_path: str | Path, *, start: float = 0.0,
-                      end: float | None = None, long_edge: int = 640) -> Any:
+                      end: float | None = None, long_edge: int = 640,
+                      checked: Any = None) -> Any:
         """"Show what will be published": the decided video's covers (and sound) rendered
         for ``start`` to ``end`` seconds into ``out_path`` (an MP4 the app plays), small and
         fast. Not an export: nothing is recorded. Rendered from the checked content only: a
         file that is no longer what was checked raises ``FileChangedError`` (before and after:
-        a rewrite while it was read), and nothing rendered is left at ``out_path``."""
+        a rewrite while it was read), and nothing rendered is left at ``out_path``.
+        ``checked``: the video already opened and hashed by the caller (``CheckedVideo`` of
+        ``analysis.path``; several moments of one contact sheet tile: hashed once, checked
+        again by its stamp before and after each), left open; else it is opened here."""
         from photovet.core.media.video.reader import CheckedVideo  # noqa: PLC0415
         from photovet.core.media.video.render import RenderOptions, render  # noqa: PLC0415
 
         opts = RenderOptions(long_edge=long_edge, sound=analysis.sound, preset="ultrafast",
                              crf=28, start=start, end=end,
                              threads=max(1, min(2, self.settings.performance.core_count())))
-        with CheckedVideo(analysis.path, analysis.sha256) as checked:
+        if checked is not None and (Path(checked.path) != Path(analysis.path)
+                                    or checked.sha256 != (analysis.sha256 or "")):
+            raise ValueError("the checked video given is not this analysis's video")
+        with contextlib.nullcontext(checked) if checked is not None else \
+                CheckedVideo(analysis.path, analysis.sha256) as checked:
             checked.check()
             done = render(analysis, out_path, self.video_covers(analysis), opts,
                           source=checked.pin)

@@ -435,6 +435,33 @@ def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, t
     assert list(out2.iterdir()) == []
 
 
+def test_a_contact_sheet_tile_hashes_its_video_once_and_refuses_a_changed_one(
+        ws, tmp_path, monkeypatch):
+    """The approver's contact sheet rendered each moment of a video with its own open and
+    hash of the whole file (three moments: three full reads). The video is opened and hashed
+    once per tile; each moment still checks that open file's stamp, and a changed file is
+    refused in the photo's words."""
+    from photovet.core.errors import FileChangedError
+    from photovet.core.media import preview
+    from photovet.core.media.video import reader
+
+    clip = make_video(tmp_path / "assembly.mp4")
+    eng = new_engine(ws)
+    an = eng.decide(eng.analyse_video(clip), ws.channels.get("website"), on=TODAY)
+    hashed = []
+    real = reader.PinnedVideo.sha256
+    monkeypatch.setattr(reader.PinnedVideo, "sha256",
+                        lambda self: (hashed.append(self.path), real(self))[1])
+    work = tmp_path / "previews"
+    work.mkdir()
+    moments = preview.published_video_frames(eng, an, count=3, workdir=work)
+    assert len(moments) == 3 and len(hashed) == 1, hashed
+    assert list(work.iterdir()) == []                      # the rendered pieces are gone
+    make_video(clip, swap=True)
+    with pytest.raises(FileChangedError, match="changed after PhotoVet checked it"):
+        preview.published_video_frames(eng, an, count=3, workdir=work)
+
+
 def test_the_computers_video_player_gets_a_private_copy_of_the_checked_bytes(tmp_path):
     """"Open in your video player" hashed the file, then the other program read it by name: a
     change in that gap was played. It gets a copy in the previews folder, made of bytes hashed

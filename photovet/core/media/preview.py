@@ -87,18 +87,22 @@ def published_video_frames(engine: Any, analysis: Any, *, count: int = VIDEO_FRA
     export's renderer (``engine.video_preview``, a fraction of a second from that moment) and
     its first picture read back from what was rendered. The rendered pieces are written in a
     folder made in ``workdir`` (the run's preview folder in the data folder,
-    ``Workspace.previews()``: never the system's temporary folder) and deleted."""
+    ``Workspace.previews()``: never the system's temporary folder) and deleted. The video is
+    opened and hashed once for all its moments (``reader.CheckedVideo``; each moment checks
+    that open file's stamp before and after, and a rewrite is hashed again)."""
     from photovet.core.media.video.frames import grab  # noqa: PLC0415 - PyAV loads on first use
+    from photovet.core.media.video.reader import CheckedVideo  # noqa: PLC0415
 
     out: list[tuple[float, Image.Image]] = []
     if not workdir or not Path(workdir).is_dir():
         raise ValueError("a video's preview is rendered in the data folder's preview folder")
-    with tempfile.TemporaryDirectory(prefix="sheet-", dir=workdir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="sheet-", dir=workdir) as tmp, \
+            CheckedVideo(analysis.path, analysis.sha256) as checked:
         for i, at in enumerate(video_moments(analysis, count)):
             piece = Path(tmp) / f"moment-{i}.mp4"
             end = min(float(analysis.duration), at + 0.25)
             engine.video_preview(analysis, piece, start=at, end=max(end, at + 0.04),
-                                 long_edge=long_edge)
+                                 long_edge=long_edge, checked=checked)
             out.append((at, Image.fromarray(grab(piece, 0.0))))
             piece.unlink(missing_ok=True)
     return out
