@@ -317,13 +317,56 @@ class CheckQueue:
 
 
 class ThumbnailQueue:
-    """Paths waiting for a thumbnail, in request order; ``urgent`` ones (on screen) first."""
+    """Paths waiting for a thumbnail, in request order; ``urgent`` ones (on screen) first.
+
+    A photo's tile is read from the file as it is when first painted, often before it is
+    checked, and the bytes it was decoded from are hashed (``shown``). Once the photo is
+    checked (``checked``: its hash), a tile of other bytes is read again from bytes that
+    must be the checked content (``sha_of``; ``imaging.thumbnail(sha256=...)``): a file
+    changed or replaced before the check, or between the tile and the check, shows "No
+    preview" instead of another picture beside a badge about the checked one. Videos are
+    not: that would read the whole video for a tile (their player, preview, contact sheet and
+    export each check it)."""
 
     def __init__(self) -> None:
         self._queue: collections.deque[str] = collections.deque()
         self._queued: set[str] = set()
         self._done: set[str] = set()
+        self._sha: dict[str, str] = {}
+        self._shown: dict[str, str] = {}       # path -> the hash of the bytes its tile shows
         self._wake = threading.Condition()
+
+    def checked(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Photos checked: (path, sha256). A tile read from other bytes is read again."""
+        with self._wake:
+            for path, sha in pairs:
+                if not sha or self._sha.get(path) == sha:
+                    continue
+                self._sha[path] = sha
+                if path in self._done and self._shown.get(path) != sha:
+                    self._done.discard(path)
+                    if path not in self._queued:
+                        self._queue.append(path)
+                        self._queued.add(path)
+            self._wake.notify()
+
+    def sha_of(self, path: str) -> str | None:
+        with self._wake:
+            return self._sha.get(path)
+
+    def shown(self, path: str, sha: str | None) -> None:
+        """The tile of ``path`` shows bytes of hash ``sha`` (None: not known, a video). Read
+        before the check and found then to be other bytes: read again now."""
+        with self._wake:
+            if sha is None:
+                self._shown.pop(path, None)
+                return
+            self._shown[path] = sha
+            want = self._sha.get(path)
+            if want and want != sha and path not in self._queued:
+                self._done.discard(path)
+                self._queue.append(path)
+                self._queued.add(path)
 
     def request(self, paths: Iterable[str], *, urgent: bool = False) -> None:
         with self._wake:
@@ -346,6 +389,8 @@ class ThumbnailQueue:
             self._queue.clear()
             self._queued.clear()
             self._done.clear()
+            self._sha.clear()
+            self._shown.clear()
 
     def pending(self) -> int:
         with self._wake:
@@ -369,17 +414,28 @@ class ThumbnailQueue:
 
 def thumbnails(queue: ThumbnailQueue, size: int, dpr: float, stop: threading.Event):
     """Yield (path, QImage or None) for every path put in ``queue`` until ``stop``."""
-    # a photo or a video (issue 17: a frame from the middle of the clip)
+    # a photo or a video (issue 17: a frame from the middle of the clip); a checked photo from
+    # its checked bytes (ThumbnailQueue.checked)
+    from photovet.core.media.imaging import hashed_thumbnail, thumbnail  # noqa: PLC0415
     from photovet.core.media.video.frames import (  # noqa: PLC0415 - PyAV loads on first use
-        media_thumbnail as thumbnail,
+        thumbnail as video_thumbnail,
     )
+    from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
 
     while not stop.is_set():
         path = queue.take(stop)
         if path is None:
             continue
         try:
-            img = pil_to_qimage(thumbnail(path, size))
+            sha = queue.sha_of(path)
+            if is_video_file(path):
+                pil, shown = video_thumbnail(path, size), None
+            elif sha:
+                pil, shown = thumbnail(path, size, sha256=sha), sha
+            else:
+                pil, shown = hashed_thumbnail(path, size)
+            queue.shown(path, shown)
+            img = pil_to_qimage(pil)
             # RGB32 is the raster engine's native format: painting it is a plain copy
             img = img.convertToFormat(QImage.Format.Format_RGB32)
             img.setDevicePixelRatio(dpr)

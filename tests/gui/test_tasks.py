@@ -149,6 +149,44 @@ def test_thumbnails_are_served_visible_first(qtbot, tmp_path):
     assert all(img is not None and img.width() <= 64 for _, img in got)
 
 
+def test_a_photos_tile_is_the_checked_content_or_no_preview(qtbot, tmp_path):
+    """A tile was read from the file as it was when first painted and never compared with
+    what was checked: a photo replaced between its tile and its check showed another picture
+    beside a badge about the checked one. The tile's bytes are hashed as it is read; once
+    checked, a tile of other bytes is read again from the checked content only, and a file
+    that is not that content shows "No preview" (None). A tile of the checked bytes is not
+    read again."""
+    import hashlib
+    from pathlib import Path
+
+    def sha(p):
+        return hashlib.sha256(Path(p).read_bytes()).hexdigest()
+
+    a, b, c = (str(make_photo(tmp_path / f"{n}.jpg", size=(320, 240))) for n in "abc")
+    queue = ThumbnailQueue()
+    got: list = []
+    w = Worker(lambda stop: thumbnails(queue, 64, 1.0, stop))
+    w.yielded.connect(got.extend)
+    w.start()
+    try:
+        queue.request([a, b, c])
+        qtbot.waitUntil(lambda: len(got) == 3, timeout=10000)
+        assert all(img is not None for _p, img in got)
+        make_photo(Path(b), size=(320, 240), colour=(200, 30, 30))   # changed, then checked
+        make_photo(Path(c), size=(320, 240), colour=(30, 30, 200))   # changed again after
+        queue.checked([(a, sha(a)), (b, sha(b)), (c, "0" * 64)])
+        qtbot.waitUntil(lambda: len(got) == 5, timeout=10000)
+        time.sleep(0.5)
+        again = dict(got[3:])
+        assert len(got) == 5 and set(again) == {b, c}      # a's tile is the checked bytes
+        assert again[b] is not None and again[b].pixelColor(5, 5).red() > 150
+        assert again[c] is None                             # not what was checked: no preview
+    finally:
+        w.stop()
+        queue.wake()
+        qtbot.waitUntil(lambda: not w.running, timeout=5000)
+
+
 def test_the_runner_is_handed_back_and_deleted_on_the_gui_thread(qtbot):
     """A Python QObject destroyed in the worker thread as it exits can deadlock with the GUI
     thread (Qt's signal lock against the GIL): the runner goes back to the GUI thread and is

@@ -643,6 +643,21 @@ def thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = Non
         data = read_file(path, max_pixels=max_pixels)
         if hashlib.sha256(data).hexdigest() != sha256:
             raise FileChangedError.since_checked(path)
+    return _thumbnail(path, size, max_pixels, data)
+
+
+def hashed_thumbnail(path: str | Path, size: int = 256, *, max_pixels: int | None = None
+                     ) -> tuple[Image.Image, str]:
+    """``thumbnail`` decoded from the file's bytes read once, and those bytes' sha256: a
+    picture shown before the file is checked can be compared with the check afterwards
+    without reading the file again (the batch's tiles)."""
+    path = Path(path)
+    data = read_file(path, max_pixels=max_pixels)
+    return _thumbnail(path, size, max_pixels, data), hashlib.sha256(data).hexdigest()
+
+
+def _thumbnail(path: Path, size: int, max_pixels: int | None, data: bytes | None
+               ) -> Image.Image:
     with OpenedImage(path, max_pixels, data) as op:
         im = op.im
         orientation, warns = read_orientation(im)

@@ -70,6 +70,7 @@ class BatchController(QObject):
             lambda stop: thumbnails(self.thumbs, size, ratio, stop), name="thumbnails",
             batch_ms=40, on_yield=self.model.set_thumbnails)
         self.model.thumbnails_wanted.connect(lambda paths: self.thumbs.request(paths, urgent=True))
+        self.model.checked_content.connect(self.thumbs.checked)
         view.current_changed.connect(self.look_first)
         ctx.engine_ready.connect(self._start_analysis)
         ctx.channel_changed.connect(lambda *_: self.redecide_all())

@@ -223,6 +223,8 @@ class PhotoItem:
 
 class BatchModel(QAbstractListModel):
     thumbnails_wanted = Signal(list)   # paths on screen without a thumbnail yet
+    #: [(path, sha256)] of photos just checked: their tiles are read from the checked bytes
+    checked_content = Signal(list)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -327,14 +329,18 @@ class BatchModel(QAbstractListModel):
         self._changed_rows(rows)
 
     def set_analyses(self, analyses: list[PhotoAnalysis]) -> None:
-        rows = []
+        rows, checked = [], []
         for a in analyses:
             r = self._row.get(str(a.path), -1)
             if r < 0:
                 continue
             self.items[r].analysis = a
             rows.append(r)
+            if not self.items[r].is_video and not a.error and a.sha256:
+                checked.append((str(a.path), a.sha256))
         self._changed_rows(rows)
+        if checked:
+            self.checked_content.emit(checked)
 
     def set_approvals(self, states: dict[str, tuple[str, str]]) -> None:
         """``states``: path -> (approval status, why it no longer counts)."""
