@@ -638,3 +638,17 @@ def test_a_video_changed_after_it_was_checked_is_not_shown_opened_or_previewed(
                     timeout=60000)
     assert "the file was changed after PhotoVet checked it" in player.canvas.message
     assert ctl._preview is None
+
+
+def test_a_fast_faces_row_says_it_is_one_face_moving_too_fast_to_follow():
+    """A child dashing across is one row (linking.fast_chain_links): the row's words say why
+    its seven looks are one face, and what Cover and Show reach."""
+    from photovet.core.media.video.linking import track_groups
+    from photovet.gui.views.video_player import group_sentence
+    from tests.core.test_video_linking import _analysis, _look
+
+    dash = [_look(k, 30 + 3 * k, 20 + 90 * k) for k in range(7)]
+    (row,) = track_groups(_analysis(dash))
+    said = group_sentence(dash[2], [t for t in dash if t.id in row], {})
+    assert said.startswith("Face 1, seen 7 times (") and "one face moving too fast to follow" in said
+    assert "Cover covers it every time." in said

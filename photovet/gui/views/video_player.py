@@ -96,8 +96,8 @@ def group_sentence(chosen: VideoTrack, members: list[VideoTrack],
         return track_sentence(chosen, people_by_id)
     offered = set(offered) if offered is not None else {"cover", "show", "assign", "not-a-face"}
     times = "twice" if len(members) == 2 else f"{len(members)} times"
-    lines = [f"Face {members[0].id + 1}, seen {times} (the same place moments apart, or "
-             "recognised as the same person):"]
+    lines = [f"Face {members[0].id + 1}, seen {times} (the same place moments apart, one "
+             "face moving too fast to follow, or recognised as the same person):"]
     lines += [f"\u2022 {track_sentence(m, people_by_id)}" for m in members]
     bits = []
     if "cover" in offered:
