@@ -156,12 +156,16 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
                           for p in r.posts) or "not posted"
         click.echo(f"#{r.id}  {day_text(r.created_at)}  {labels.get(r.channel, r.channel)}  "
                    f"batch '{r.batch}'  {Path(r.output_path).name}")
-        if person and r.may_show_only(person):
+        maybe = person is not None and r.may_show_only(person)
+        if maybe and person is not None:
             click.echo(f"     {words.maybe_export_note(r, person)}")
-        click.echo(f"     faces shown: {people_text(r.people_shown, names)}; covered: "
-                   f"{covered_text(r.people_covered, r.faces_covered, names)}")
-        click.echo(f"     names readable: {people_text(r.names_shown, names)}; covered: "
-                   f"{people_text(r.names_covered, names)}")
+        # whom the face that may be theirs was shown as is among those shown: never said
+        # beside "May show them" (the two names would be put together)
+        unsaid = words.MAYBE_PEOPLE_NOT_SAID[:1].lower() + words.MAYBE_PEOPLE_NOT_SAID[1:]
+        click.echo(f"     faces shown: {unsaid if maybe else people_text(r.people_shown, names)}"
+                   f"; covered: {covered_text(r.people_covered, r.faces_covered, names)}")
+        click.echo(f"     names readable: {unsaid if maybe else people_text(r.names_shown, names)}"
+                   f"; covered: {people_text(r.names_covered, names)}")
         click.echo(f"     approved by: {r.approver or '-'}; posted: {posts}")
         for text, refs in r.captions_on():
             click.echo(f"     caption: {printable(text) or '(not recorded)'}"
@@ -278,10 +282,9 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
     try:
         path = ws.subject_access_report(person_id, out_path, overwrite=overwrite)
         pid = register_id(ws.register, person_id) or person_id
-        listed = {r.id for r in ws.records.exports(person=pid)}
-        n = len(listed)
-        # a face shown as someone else that may be theirs (a twin): in the report too
-        maybe = sum(1 for r in ws.records.exports_maybe(pid) if r.id not in listed)
+        n = len(ws.records.exports(person=pid))
+        # a face shown as someone else that may be theirs (a twin): the report's own count
+        maybe = len(ws.records.exports_may_show_only(pid))
     except ExportError as exc:  # the file given with --out: named as the user typed it
         fail_line(out_path, exc.message)
         if isinstance(exc, OutputExistsError):

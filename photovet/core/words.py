@@ -379,6 +379,12 @@ def maybe_export_note(record: Any, person: str) -> str:
     return f"May show them: a face in it may be theirs ({maybe_how(m.how, bool(m.named_as))})"
 
 
+#: what a list of a person's exports says in place of whose faces are shown and whose names
+#: are readable, for an export that only may show them (``maybe_export_note``): whom that face
+#: was shown as would be among them, and the list would put the two names together
+MAYBE_PEOPLE_NOT_SAID = "Not listed here (it may show them)"
+
+
 def maybe_reason(name: str, how: str, named: bool, why: str) -> str:
     """A take-down list's reason for someone a face in an export may be (policy.maybe_shown),
     ``why`` their consent is missing (as ``consent_missing_words`` says it): 'A face in it may
@@ -506,7 +512,8 @@ def not_allowed_note(why: str) -> str:
 
 
 __all__ = ["CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
-           "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_REASON_START", "NO_CONSENT", "OTHER",
+           "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START",
+           "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_may_name", "caption_lines", "caption_word",
            "consent_missing_words", "consent_word", "count", "full_sentence", "maybe_how",

@@ -221,6 +221,10 @@ def test_exports_for_a_person_lists_those_that_may_show_them_marked(school):
     assert out.stdout.count(note) == 1
     block = out.stdout[out.stdout.index(f"#{rid} "):]
     assert block.splitlines()[1] == note                 # under the twins export, not trip1
+    # s30: never whom that face was shown as beside it (the two names put together)
+    assert block.splitlines()[2].startswith("     faces shown: not listed here (it may show")
+    assert block.splitlines()[3].startswith("     names readable: not listed here (it may show")
+    assert "Amy" not in block.split("\n#")[0]
     rows = lines(run("exports", "--person", B, "--json").stdout)
     assert [(x["id"], x["may_show_them"]) for x in rows][-1] == (rid, True)
     assert [x["may_show_them"] for x in rows[:-1]] == [False]

@@ -244,3 +244,51 @@ def test_a_post_photovet_would_not_have_allowed_is_in_the_report_without_others_
     assert "01/06/2025, recorded as posted although PhotoVet did not allow it (put on the " \
            "take-down list)" in page.text
     assert "Amy" not in page.text
+
+
+def test_the_report_counts_photos_that_may_show_them_as_their_page_does(tmp_path):
+    """s30: the report's "Photos that may show this person (N)" and the person page (and
+    'photovet sar') counted them each their own way: the report left out a photo recognised
+    as them and named as another (it has a section of its own), the page one that lists them
+    anyway (a face of theirs covered, another face shown as their twin). Both now take
+    ``Records.exports_may_show_only``: one that lists them is said in its own block, one
+    named as another is in both sections."""
+    from photovet.core.records.held import Holdings, NamedAsOther
+
+    rec = office_records()
+    rec.register = FakeRegister([person("AMY", "Amy", "Able"), person("BEN", "Ben", "Able"),
+                                 person("CAL", "Cal", "Cole"), person("DOT", "Dot", "Cole")])
+    # Ben's face covered; another face, shown as Amy, may be Ben's: it lists Ben anyway
+    both = make_export(tmp_path, 1, shown=["AMY"], covered=["BEN"])
+    both.people_maybe, both.maybe_missing = [("BEN", "AMY", "near")], {"BEN": ""}
+    both_id = rec.add_export(both, batch="trip", channel="facebook", preparer="jo",
+                             approver="head")
+    # Cal recognised, staff named the face Dot: only may show Cal
+    named = make_export(tmp_path, 2, shown=["DOT"])
+    named.people_maybe, named.maybe_missing = [("CAL", "DOT", "recognised")], {"CAL": ""}
+    named_id = rec.add_export(named, batch="trip", channel="facebook", preparer="jo",
+                              approver="head")
+    reg = rec.register
+
+    def held(pid):
+        other = [NamedAsOther(named.source_sha256, other="DOT", named_at="2026-05-01T10:00:00")]
+        return Holdings(named_as_other=other if pid == "CAL" else [])
+
+    assert [r.id for r in rec.exports_may_show_only("BEN")] == []
+    assert [r.id for r in rec.exports_may_show_only("CAL")] == [named_id]
+    act_as(rec, "jo")
+    p, _ = parse(subject_access_report(reg, rec, "BEN", tmp_path / "ben.html", holdings=held))
+    text = " ".join(p.text.split())
+    assert "Photos that may show this person (0)" in text       # was 1: listed twice
+    assert "Photos exported (1)" in text
+    assert "Face covered, A face shown as another person may be theirs too" in text
+    assert "Amy" not in text
+    p, _ = parse(subject_access_report(reg, rec, "CAL", tmp_path / "cal.html", holdings=held))
+    text = " ".join(p.text.split())
+    assert "Photos that may show this person (1)" in text       # was 0: left out
+    assert ("named that face as another person. It is listed under \u2018Recognised as this "
+            "person, named as another\u2019 too.") in text
+    assert "Recognised as this person, named as another (1)" in text
+    assert "Dot" not in text
+    assert rec.audit.rows(action="sar.created")[-1]["details"]["may_show"] == [named_id]
+    assert both_id not in rec.audit.rows(action="sar.created")[-2]["details"].get("may_show", [])

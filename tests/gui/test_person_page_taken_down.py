@@ -77,6 +77,17 @@ def test_the_person_page_counts_photos_that_may_show_them(qtbot, ws, make_window
     tip = hist.model.data(hist.model.index(0, hist.model.PERSON), Qt.ItemDataRole.ToolTipRole)
     assert tip == ("May show them: a face in it may be theirs (staff named it as another "
                    "person); their subject access report lists it.")
+    # s30: nor whom that face was shown as, beside it ("Faces shown: Joel Wright" and "May
+    # show them" put the two names together); the core's words, in that row only
+    from photovet.core.words import MAYBE_PEOPLE_NOT_SAID
+
+    row = [hist.model.text(hist.model.records[0], c) for c in range(hist.model.columnCount())]
+    assert row[hist.model.COLUMNS.index("Faces shown")] == MAYBE_PEOPLE_NOT_SAID
+    assert row[hist.model.COLUMNS.index("Names readable")] == MAYBE_PEOPLE_NOT_SAID
+    assert not any("Joel" in cell for cell in row)
+    tips = [hist.model.data(hist.model.index(0, c), Qt.ItemDataRole.ToolTipRole)
+            for c in range(hist.model.columnCount())]
+    assert not any("Joel" in (t or "") for t in tips)
     select_row(hist.table, 0)                               # said under the list too
     assert f"<b>{tip}</b>" in hist.caption.text() and "Joel" not in hist.caption.text()
     assert not hist.table.isColumnHidden(hist.model.PERSON)
@@ -97,6 +108,7 @@ def test_the_person_page_counts_photos_that_may_show_them(qtbot, ws, make_window
     hist = _their_exports(page, win)
     assert [hist.model.text(r, hist.model.PERSON) for r in hist.model.records] == [
         "Face shown", "May show them"]                       # newest first
+    assert hist.model.text(hist.model.records[0], 5) == "Tori Amos"     # her own: as before
     assert "1 may show Tori Amos" in hist.count.text()
     hist.accept()
     joel = PersonDialog(win.ctx, JOEL)

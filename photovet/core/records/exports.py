@@ -962,6 +962,15 @@ class Records:
             params.append(batch)
         return self._select("WHERE " + " AND ".join(clauses) if clauses else "", params)
 
+    def exports_may_show_only(self, person: str) -> list[ExportRecord]:
+        """The exports that only may show ``person`` (``ExportRecord.may_show_only``: a face
+        shown as someone else may be theirs, and they are not in it otherwise), oldest first.
+        The one count of them: their page, their subject access report, ``photovet sar`` and
+        the exports listed for them all take it from here (``exports(person, maybe=True)``), so
+        none says a number another does not (s30: the report left out the photos recognised
+        as them and named as another, the page those that list them anyway)."""
+        return [r for r in self.exports(person=person, maybe=True) if r.may_show_only(person)]
+
     def exports_maybe(self, person: str) -> list[ExportRecord]:
         """The export records in which a face shown may be ``person`` though it is shown as
         someone else (``ExportRecord.people_maybe``), oldest first: their subject access

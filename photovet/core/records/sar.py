@@ -465,6 +465,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                         None: ""}.get(device.get("approved"))
             device_txt = camera + (f": {approved}" if approved else "")
         role_words = [role_txt.get(x, x[:1].upper() + x[1:]) for x in roles]
+        if pid in r.people_maybe:
+            # another face in it, shown as someone else, may be theirs too (never whom)
+            role_words.append("A face shown as another person may be theirs too")
         takedown_html = "".join(
             f"<p><b>Take-down list:</b> {e(_takedown_words(item, pid))}</p>"
             for item in by_export.get(r.id, []))
@@ -488,9 +491,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     held = holdings(pid) if holdings is not None else None
 
     # exports in which a face shown as someone else may be this person (never naming them)
+    # (the one count, as their page and 'photovet sar' say it: those that list them are above,
+    # said there; those recognised as them and named as another are in both sections)
     listed = {o.sha256 for o in held.named_as_other} if held is not None else set()
-    maybe = [r for r in records.exports_maybe(pid)
-             if not (r.people_maybe[pid].how == MAYBE_RECOGNISED and r.source_sha256 in listed)]
+    maybe = records.exports_may_show_only(pid)
     parts.append(f"<h2>Photos that may show this person ({len(maybe)})</h2>")
     if not maybe:
         parts.append("<p>No exported photo has a face that PhotoVet could not tell from this "
@@ -512,6 +516,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                f"PhotoVet could not tell a face in this {what} from this person's face, and ")
         how += ("a member of staff named that face as another person." if m.named_as else
                 "a member of staff showed that face without naming it.")
+        if m.how == MAYBE_RECOGNISED and r.source_sha256 in listed:
+            how += (" It is listed under \u2018Recognised as this person, named as another\u2019 "
+                    "too.")
         posts = "; ".join(f"posted on {labels.get(p.channel, p.channel)} on "
                           f"{_day(p.posted_on)}" + (f" ({p.url})" if p.url else "")
                           for p in r.posts) or "not marked as posted"

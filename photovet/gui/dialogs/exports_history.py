@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.records.exports import ExportRecord
-from photovet.core.words import caption_brief, caption_lines, maybe_export_note
+from photovet.core.words import (
+    MAYBE_PEOPLE_NOT_SAID,
+    caption_brief,
+    caption_lines,
+    maybe_export_note,
+)
 
 from ..words import day, esc, plural, when
 
@@ -88,6 +93,10 @@ class ExportsModel(QAbstractTableModel):
                 return self.MAY_SHOW
             roles = ", ".join(r.roles(self.person))
             return roles[:1].upper() + roles[1:] or "\u2014"
+        if col in (5, 6) and self.person is not None and r.may_show_only(self.person):
+            # whom the face that may be theirs was shown as is among these: never beside
+            # "May show them" (staff would put the two names together)
+            return MAYBE_PEOPLE_NOT_SAID
         if col == 5:
             return self._people(r.people_shown)
         if col == 6:

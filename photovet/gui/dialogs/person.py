@@ -209,10 +209,10 @@ class PersonDialog(QDialog):
         # audit (second term), finding 13: what was taken down is said too
         down = len(takedown.taken_down(records, exports))
         name = p.first_name or p.display_name
-        listed = {r.id for r in exports}
         # a face shown as another person that may be theirs (a twin): the office answers a
-        # parent from this page, so it is counted here, never naming whom it was named as
-        maybe = [r for r in records.exports_maybe(p.id) if r.id not in listed]
+        # parent from this page, so it is counted here, never naming whom it was named as (the
+        # core's one count: their subject access report says the same number)
+        maybe = records.exports_may_show_only(p.id)
         text = (f"{media_count(exports, which='exported')} "
                 f"{verb(tally(exports), 'lists', 'list')} {name} "
                 f"({posted} marked posted{f', {down} taken down' if down else ''})."
