@@ -10,7 +10,12 @@ named with a photo, on an initials-only channel. Two figures:
     (adjacent letters swapped, one letter missing, extra or wrong in a word, typed or read like
     OCR: "rn" for "m", "1" for "l", "0" for "o"), and rare surnames misspelt alone; every one of
     them must be refused;
-  * false refusals: about 200 ordinary school captions that name nobody; none should be refused.
+  * false refusals: about 200 ordinary school captions that name nobody; none should be refused;
+  * caught alone: a pupil's first name (four letters or more) or a common surname (five or more)
+    alone with one change ("Well done Olivai!", "Smtih collects her award"); first names of
+    four letters and surnames that are everyday words are left out by design (one letter from
+    "Rose" is "Nose", one from "Price" is "Prize"), so this figure is not 100%;
+  * everyday-word first names used as names ("Summer won the race"): every one refused.
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
 and every false refusal.
@@ -362,6 +367,51 @@ def misspelt(people: list[Person], rng: random.Random) -> list[tuple[str, str, s
     return out
 
 
+def misspelt_alone(people: list[Person], rng: random.Random) -> list[tuple[str, str, str]]:
+    """(kind, caption, person id): a first name alone with one change ("Well done Olivai!"),
+    first names of four letters or more, and a common surname (``COMMON``, five letters or
+    more, not an everyday word) alone with one change ("Smtih"). Each is a name leak as the
+    name itself alone is."""
+    out = []
+    firsts = [p for p in people if len(p.legal_forename) >= 4]
+    for p in rng.sample(firsts, 60):
+        for kind, f in KINDS.items():
+            out.append((f"first-{kind}", rng.choice(TEMPLATES).format(f(p.legal_forename, rng)),
+                        p.id))
+    common = [p for p in people if p.legal_surname.lower() in COMMON
+              and len(p.legal_surname) >= 5]
+    for p in rng.sample(common, min(40, len(common))):
+        for kind, f in KINDS.items():
+            out.append((f"common-{kind}", rng.choice(TEMPLATES).format(f(p.legal_surname, rng)),
+                        p.id))
+    return out
+
+
+# a pupil's first name that is an everyday word, used as the name: every one must be refused
+# (the ordinary captions above use the same words as words: "Summer fair", "Hope you all...")
+WORD_NAMES_AS_NAMES = """
+Summer won the race
+Well done Summer!
+Summer collects her award
+Summer's painting won first prize
+Congratulations to Hope
+Hope and Grace at the museum
+Rose scored the winning goal
+Well done Rose, a star
+Grace read her poem in assembly
+Holly and Daisy at the zoo
+Amber was star of the week
+Ruby and Violet perform a duet
+April won the spelling bee
+Summer fair winner: Summer!
+Autumn planted the sunflowers
+Faith sang a solo
+Joy at sports day
+Summer term star: Hope
+Hope, you were brilliant
+""".strip().splitlines()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -401,6 +451,30 @@ def main() -> None:
     if args.show:
         for kind, caption, pid in missed:
             print(f"  MISSED {kind}: {caption!r} ({pid})")
+    alone = misspelt_alone(people, rng)
+    by_kind = {}
+    missed = []
+    for kind, caption, pid in alone:
+        r = check_caption(caption, people, CHANNEL, ON, "consent")
+        by_kind.setdefault(kind, [0, 0])
+        by_kind[kind][0] += not r.ok
+        by_kind[kind][1] += 1
+        if r.ok:
+            missed.append((kind, caption, pid))
+    caught = sum(v[0] for v in by_kind.values())
+    print(f"misspelt alone (first names, common surnames) caught: {caught}/{len(alone)} "
+          f"({100 * caught / len(alone):.1f}%)")
+    for kind, (a, n) in sorted(by_kind.items()):
+        print(f"  {kind:16s} {a:4d}/{n:<4d} ({100 * a / n:.0f}%)")
+    if args.show:
+        for kind, caption, pid in missed:
+            print(f"  MISSED {kind}: {caption!r} ({pid})")
+    passed = [c for c in WORD_NAMES_AS_NAMES
+              if check_caption(c, people, CHANNEL, ON, "consent").ok]
+    print(f"everyday-word first names used as names refused: "
+          f"{len(WORD_NAMES_AS_NAMES) - len(passed)}/{len(WORD_NAMES_AS_NAMES)}")
+    for c in passed:
+        print(f"  PASSED {c!r}")
 
 
 if __name__ == "__main__":

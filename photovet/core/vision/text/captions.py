@@ -127,6 +127,14 @@ def _found(caption: str, read: str, where: list[int], start: int, end: int) -> s
     return read[start:end]
 
 
+#: said after the reason for a word only close to a first name or a common surname alone
+#: ("Olivai", "Smtih"; names.NameHit.weak): it may be an everyday word PhotoVet does not know
+#: ("Games" is one letter from James), and only the person can tell. An everyday word in lower
+#: case is never taken for one.
+WEAK_NAME_ASK = ("if it is not a name but an ordinary word, write it in lower case and check "
+                 "again")
+
+
 @dataclass
 class CaptionFinding:
     span: tuple[int, int]
@@ -220,6 +228,10 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                 repl = ""
                 reason = ("Name fits a pupil on the do-not-photograph list: leave it out of "
                           "this post")
+            elif len(candidates) > 1 and hit.misspelt:
+                # "Smtih" with two pupils called Smith: said as it is for one of them
+                repl = _initials(found) or found[:1]
+                reason = "Looks like a pupil's name spelt differently (it fits several): use initials"
             elif len(candidates) > 1:
                 # the same first name fits several pupils: initials of the name as written
                 repl = _initials(found) or found[:1]
@@ -260,6 +272,8 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                 whose = "a member of staff's" if person.is_staff else "a pupil's"
                 reason = (f"Looks like {whose} name spelt differently; "
                           f"{reason[0].lower()}{reason[1:]}")
+        if hit.weak:
+            reason = f"{reason}; {WEAK_NAME_ASK}"
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
     suggestion = caption

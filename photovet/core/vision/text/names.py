@@ -212,9 +212,20 @@ def _tokens(text: str) -> list[_Token]:
             off = raw.find(stripped)
             start = m.start() + a + off
             raw_keep = stripped + "." if (len(stripped) == 1 and raw.endswith(".")) else stripped
-            toks.append(_Token(raw_keep, canon(stripped), start, start + len(stripped),
+            toks.append(_Token(raw_keep, _word_key(stripped), start, start + len(stripped),
                                glued=n > 0))
     return toks
+
+
+_POSSESSIVE = ("'s", "’s", "'S", "’S")
+
+
+def _word_key(word: str) -> str:
+    """``canon`` of a word, without the possessive "'s": "Amy's painting" names Amy (audit
+    s30: "Amy's painting won" and "Leo's painting won" passed, "amys" being no name)."""
+    if len(word) > 2 and word.endswith(_POSSESSIVE) and word[-3].isalnum():
+        word = word[:-2]
+    return canon(word)
 
 
 def words(text: str) -> list[tuple[str, str, int, int]]:
@@ -264,6 +275,40 @@ COMMON_SURNAMES = set([
 ])
 
 _COMMON_SURNAME_KEYS = {canon(w) for w in COMMON_SURNAMES}
+
+# Surnames that are everyday words (trades): their plural opening a sentence is the word
+# ("Farmers market on Saturday"; names.NameMatcher._plural_of_a_word). (General English, not
+# taken from any test set.)
+WORD_SURNAMES = set([
+    "farmer", "baker", "cook", "fisher", "hunter", "mason", "turner", "walker", "carter",
+    "shepherd", "painter", "potter", "gardener", "butcher", "archer", "miller", "weaver",
+    "porter", "builder", "carpenter", "singer", "dancer", "player", "brewer", "fowler", "bishop",
+    "knight", "king", "bell", "hill", "wood", "field", "brook", "stone", "mill", "bird",
+])
+_WORD_SURNAME_KEYS = {canon(w) for w in WORD_SURNAMES}
+_NOT_AFTER_A_WORD_KEYS = {canon(w) for w in (
+    "family", "families", "twins", "household", "and", "or", "are", "were", "was", "is", "have",
+    "has", "had", "will", "who", "all", "both")}
+
+# A first name that is an everyday word ("Summer", "Rose", "Autumn") capitalised as the first
+# word of one of these in a caption is the word: a school event, term or place ("Summer fair",
+# "Autumn term", "Rose class", "Rose garden"). (General school-calendar words, not taken from
+# any test set.)
+WORD_NAME_PHRASES = set([
+    "fair", "fayre", "fete", "term", "terms", "concert", "concerts", "show", "holiday", "holidays",
+    "festival", "camp", "school", "club", "party", "disco", "ball", "uniform", "timetable", "menu",
+    "newsletter", "production", "performance", "class", "classes", "garden", "gardens",
+    "playground", "sports", "fun", "reading", "challenge", "walk", "trip", "half",
+])
+# ... and one that is a verb ("Hope") opening a sentence, followed by one of these
+# ("Hope you all have a lovely half term", "Hope to see you there")
+WORD_NAME_VERBS = set(["hope"])
+_PHRASE_KEYS = {canon(w) for w in WORD_NAME_PHRASES}
+_VERB_KEYS = {canon(w) for w in WORD_NAME_VERBS}
+_AFTER_VERB_KEYS = {canon(w) for w in ("you", "we", "everyone", "everybody", "all", "to", "that",
+                                       "your")}
+# the shortest first name (or common surname) taken for a name when typed with a slip alone
+_SLIP_ALONE_MIN = 5
 # everyday words as spelt: never taken for a name typed with a slip
 _EVERYDAY = {w for w in NON_NAME_WORDS | COMMON_ENGLISH | COMMON_WORD_NAMES if w.isalpha()}
 
@@ -304,8 +349,8 @@ def _only_the_ending(tok: _Token, key: str, spellings: Iterable[str]) -> bool:
         k = len(os.path.commonprefix([a, b]))
         return k >= min(len(a), len(b)) - 1 and k >= 4 and a.endswith(("s", "d", "r", "y"))
     typed, spelt = tok.key, _spelling(tok.raw)
-    if tok.raw.endswith(("'s", "’s", "'S", "’S")):
-        typed, spelt = typed[:-1], spelt[:-1]       # "Nwankwi's": the name is "Nwankwi"
+    if tok.raw.endswith(_POSSESSIVE):
+        spelt = spelt[:-1]      # "Nwankwi's": the name is "Nwankwi" (the key has no "'s")
     return ending(typed, key) or any(ending(spelt, n) for n in spellings)
 
 
@@ -335,6 +380,8 @@ class NameHit:
     candidates: list[str] = field(default_factory=list)   # every id the name fits
     missing_chars: int = 0      # the line ends inside the name (box cut short): letters not read
     misspelt: bool = False      # a slip away from the name ("Jhon Smtih"): in captions only
+    weak: bool = False          # ... a first name or common surname alone ("Olivai", "Smtih"):
+                                # it may be an everyday word the lists do not know ("Games")
 
 
 _FORM_RANK = {"full": 6, "surname_forename": 6, "title_surname": 5, "initial": 5,
@@ -384,6 +431,9 @@ class NameMatcher:
         self._slip_full: dict[str, list[tuple[str, str, str]]] = {}   # forename: (surname, id, role)
         self._slip_surnames: dict[str, set[str]] = {}                  # rare surname: ids
         self._spelt: dict[str, set[str]] = {}       # key: the names as spelt ("abernethy")
+        # a pupil's first name or a common surname alone with a slip ("Olivai", "Smtih")
+        self._slip_alone: dict[str, set[str]] = {}
+        self._slip_first: set[str] = set()          # (those of them that are first names)
         if in_sentences:
             for p in self.people:
                 role = "staff" if p.role == "staff" else "pupil"
@@ -399,6 +449,17 @@ class NameMatcher:
                     if len(sk) >= 6 and sk not in _COMMON_SURNAME_KEYS and sk not in _COMMON_KEYS \
                             and sk not in _KNOWN_KEYS:
                         self._slip_surnames.setdefault(sk, set()).add(p.id)
+                    elif len(sk) >= _SLIP_ALONE_MIN and sk not in _COMMON_KEYS \
+                            and sk not in _KNOWN_KEYS:
+                        # a common surname (or a short one): alone with a slip, still theirs
+                        self._slip_alone.setdefault(sk, set()).add(p.id)
+                if role == "pupil":
+                    for f in p.forenames:
+                        fk = canon(f)
+                        if len(fk) >= _SLIP_ALONE_MIN and fk not in _KNOWN_KEYS \
+                                and fk not in _COMMON_KEYS:     # not "Grade" for Grace
+                            self._slip_alone.setdefault(fk, set()).add(p.id)
+                            self._slip_first.add(fk)
 
     def _add_names(self, pid: str, role: str, firsts: Iterable[str], surnames: Iterable[str],
                    *, attributed: bool) -> None:
@@ -548,8 +609,8 @@ class NameMatcher:
 
         def fits(t: _Token, key: str) -> bool:
             typed, spelt = t.key, _spelling(t.raw)
-            if t.raw.endswith(("'s", "’s", "'S", "’S")) and typed != key:
-                typed, spelt = typed[:-1], spelt[:-1]       # "Smtih's"
+            if t.raw.endswith(_POSSESSIVE):
+                spelt = spelt[:-1]      # "Smtih's" (the key has no "'s")
             if typed == key:
                 return True
             if spelt in _EVERYDAY or (typed in _KNOWN_KEYS | _COMMON_KEYS and spelt == typed):
@@ -566,7 +627,7 @@ class NameMatcher:
             if prev is not None and t.glued and prev.end == t.start \
                     and (prev.raw[-1:].isdigit() or t.raw[:1].isdigit()):
                 raw = prev.raw + t.raw
-                joined[-1] = _Token(raw, canon(raw), prev.start, t.end, prev.glued)
+                joined[-1] = _Token(raw, _word_key(raw), prev.start, t.end, prev.glued)
             else:
                 joined.append(t)
         toks = joined
@@ -618,6 +679,35 @@ class NameMatcher:
             role = "staff" if all(self.by_id[x].role == "staff" for x in one) else "pupil"
             out.append(NameHit(one[0] if len(one) == 1 else None, role, "surname", best,
                                (t.start, t.end), one, misspelt=True))
+        # a pupil's first name or a common surname alone, typed with a slip ("Well done
+        # Olivai!", "Smtih collects her award"): the name itself alone is a name ("Well done
+        # Olivia!"), and a reader still knows who is meant. Capitalised as a name is, never an
+        # everyday word, nor one grammar made from a word ("Hopes", "painted"). A weaker sign
+        # than a full name: a word the lists do not know may be one slip from a name ("Games"
+        # for James), so the reason asks the person (captions.check_caption).
+        taken = [h.span for h in [*found, *out]]
+        for t in toks:
+            if not word(t) or len(t.key) < _SLIP_ALONE_MIN - 1 or t.key in self._by_key \
+                    or any(a < t.end and t.start < b for a, b in taken):
+                continue
+            if not (t.capitalised or t.raw.isupper()):
+                continue        # (so an everyday word in lower case always passes: the reason
+                                # says so, captions.check_caption)
+            ids_a: set[str] = set()
+            best, is_first = 0.0, False
+            for k, pids in self._slip_alone.items():
+                if abs(len(k) - len(t.key)) <= 1 and fits(t, k) \
+                        and not _only_the_ending(t, k, self._spelt.get(k, ())):
+                    ids_a |= pids
+                    best = max(best, float(fuzz.ratio(t.key, k)))
+                    is_first = is_first or k in self._slip_first
+            if not ids_a:
+                continue
+            one = sorted(ids_a)
+            role = "staff" if all(self.by_id[x].role == "staff" for x in one) else "pupil"
+            out.append(NameHit(one[0] if len(one) == 1 else None, role,
+                               "forename" if is_first else "surname", best, (t.start, t.end), one,
+                               misspelt=True, weak=True))
         return out
 
     def _loose_full_name(self, toks: list[_Token]) -> NameHit | None:
@@ -688,6 +778,9 @@ class NameMatcher:
                     return NameHit(v.person, v.role, form, score, span, [v.person])
                 if is_common and self._has_ordinary_words(others):
                     return None
+                if self.in_sentences and score < 100 and i == j \
+                        and self._plural_of_a_word(text, toks, i, v):
+                    return None     # "Farmers market on Saturday": farmers, not the Farmers
                 if (not toks[i].capitalised and not toks[i].raw.isupper()
                         and (is_common or self._has_ordinary_words(others))):
                     return None   # lower-case ordinary word ("a walk in the wood")
@@ -701,6 +794,8 @@ class NameMatcher:
                 return None
             if is_common and not (toks[i].capitalised or toks[i].raw.isupper()):
                 return None
+            if self.in_sentences and is_common and i == j and self._the_word_itself(text, toks, i):
+                return None     # "Summer fair", "Rose class", "Hope you all...": the word
             sur = [canon(x) for x in person.surnames if x]
             if next_tok is not None and next_tok.alpha and len(next_tok.key) >= 2 and sur:
                 from rapidfuzz import fuzz  # noqa: PLC0415
@@ -729,6 +824,61 @@ class NameMatcher:
                 return NameHit(None, "pupil", "forename", score, span, pupil_ids)
             return NameHit(v.person, v.role, "forename", score, span, [v.person])
         return NameHit(v.person, v.role, v.form, score, span, [v.person])
+
+    def _plural_of_a_word(self, text: str, toks: list[_Token], i: int, v: _Variant) -> bool:
+        """Is ``toks[i]``, close to a surname that is an everyday word (``WORD_SURNAMES``:
+        Farmer, Baker, Walker), that word's plural opening a sentence before a word in lower
+        case ("Farmers market on Saturday", "Bakers dozen")? A capital there is grammar's, and a
+        family is written "The Farmers ...". Not with an apostrophe ("Farmers' Market" cannot
+        be told from "the Bakers' garden"), not inside a sentence ("Visit the Farmers market"
+        cannot be told from "the Farmers farm": the word in lower case passes there), not
+        before "family", "are"..., and never with a first name of a pupil with that surname
+        anywhere in the caption."""
+        tok = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if v.key not in _WORD_SURNAME_KEYS or not tok.raw.isalpha() or nxt is None:
+            return False
+        if tok.key not in (v.key + "s", v.key + "es"):
+            return False
+        opens = i == 0 or text[:tok.start].rstrip()[-1:] in ".!?:;\n"
+        if not opens or text[tok.end:nxt.start] != " " or not nxt.raw.isalpha() \
+                or not nxt.raw.islower() or nxt.key in _NOT_AFTER_A_WORD_KEYS:
+            return False
+        firsts = {canon(f) for pid in self.surname_keys.get(v.key, ())
+                  for f in self.by_id[pid].forenames if canon(f)}
+        return not any(t.key in firsts or any(len(fk) >= 4 and _one_slip(t.key, fk)
+                                              for fk in firsts)
+                       for k, t in enumerate(toks) if k != i)
+
+    def _the_word_itself(self, text: str, toks: list[_Token], i: int) -> bool:
+        """Is ``toks[i]``, a first name that is an everyday word ("Summer", "Rose", "Hope"),
+        capitalised in a caption only as that word is: the first word of a school event or
+        place (``WORD_NAME_PHRASES``: "Summer fair", "Autumn term", "Rose class") or a verb
+        opening a sentence (``WORD_NAME_VERBS``: "Hope you all have a lovely half term")?
+        Only the word as the register has it, followed by one space and that word, and only
+        when no surname of a pupil with that first name, nor its initial, is anywhere in the
+        caption ("Summer fair winner Summer S." is refused). "Summer won the race", "Well done
+        Summer!" and "Summer's painting" are names."""
+        tok = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is None or text[tok.end:nxt.start] != " " or tok.raw.rstrip(".!?") != tok.raw \
+                or not tok.raw.isalpha():
+            return False
+        opens = i == 0 or text[:tok.start].rstrip()[-1:] in ".!?:;\n"
+        phrase = nxt.key in _PHRASE_KEYS and nxt.raw.isalpha()
+        verb = opens and tok.key in _VERB_KEYS and nxt.key in _AFTER_VERB_KEYS
+        if not (phrase or verb):
+            return False
+        surnames = {canon(s) for pid in self.first_keys.get(tok.key, ())
+                    for s in self.by_id[pid].surnames if canon(s)}
+        for k, t in enumerate(toks):
+            if k == i:
+                continue
+            if t.is_initial and t.raw[:1].isupper() and any(sk[:1] == t.key for sk in surnames):
+                return False
+            if t.key in surnames or any(len(sk) >= 4 and _one_slip(t.key, sk) for sk in surnames):
+                return False
+        return True
 
     @staticmethod
     def _has_ordinary_words(others: list[_Token]) -> bool:
