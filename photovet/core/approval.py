@@ -503,9 +503,10 @@ class Approvals:
                 "preparer_id = excluded.preparer_id, approver_id = NULL",
                 [analysis.sha256, analysis.channel, READY, path, batch, preparer.name,
                  _now(), preparer.account_id])
+            # the audit row names the file by its content, never by its path: a file name
+            # such as "Nathan Ellison at sports day.jpg" would stay in the log for good
             self.audit.record("approval.ready", {"sha256": analysis.sha256,
-                                                 "channel": analysis.channel,
-                                                 "path": path, "batch": batch})
+                                                 "channel": analysis.channel, "batch": batch})
 
     def _precheck(self, analysis: PhotoAnalysis, approver: Any) -> ApprovalState:
         """Refusals that come before anything else an approver is told: the photo is not
@@ -598,7 +599,7 @@ class Approvals:
                  json.dumps(parts, sort_keys=True) if parts is not None else "",
                  analysis.sha256, analysis.channel])
             self.audit.record(f"approval.{status}", {
-                "sha256": analysis.sha256, "channel": analysis.channel, "path": state.path,
+                "sha256": analysis.sha256, "channel": analysis.channel,
                 "batch": state.batch, "comment": comment or "", "fingerprint": fp,
                 "preparer": state.preparer,
                 "people_shown": (parts or {}).get("people_shown", []),
@@ -714,7 +715,7 @@ class Approvals:
                     "WHERE sha256 = ? AND channel = ? AND status = ? AND approver_id = ?",
                     [READY, why, st.sha256, st.channel, APPROVED, account_id])
                 self.audit.record("approval.cancelled", {
-                    "sha256": st.sha256, "channel": st.channel, "path": st.path,
+                    "sha256": st.sha256, "channel": st.channel,
                     "batch": st.batch, "approver": name, "approved_at": st.decided_at,
                     "why": why})
         return states

@@ -1675,7 +1675,7 @@ def _already_exported(records: Any, ready: list, label: str, channel: str, out_d
             names_covered=list(rec.names_covered), names_shown=list(rec.names_shown),
             people_maybe=[(m.person, m.named_as, m.how) for m in rec.people_maybe.values()],
             channel=channel, fingerprint=rec.fingerprint, approver=rec.approver,
-            same_as=rec.source_path))
+            same_as=rec.source_path or f"export {rec.id}"))
     return todo, skipped
 
 

@@ -171,18 +171,27 @@ class RetentionSchedule:
         return {r[0] for r in self.db.all(
             "SELECT ref FROM retention_deletions WHERE kind = ? AND state = 'deleted'", [kind])}
 
+    def _deleted_contents(self, kind: str) -> set[str]:
+        """The content hashes of the files of ``kind`` this schedule deleted: an original
+        deleted is known by its content, never its place, once it is gone (a file name often
+        names a pupil: DPO audit s30), and is never deleted a second time (put back from the
+        trash, it is the school's to keep)."""
+        return {r[0] for r in self.db.all(
+            "SELECT sha256 FROM retention_deletions WHERE kind = ? AND state = 'deleted' AND "
+            "sha256 != ''", [kind])}
+
     def originals_known(self) -> dict[str, tuple[str, _dt.date, str]]:
         """Every original whose place PhotoVet knows: its full path -> (content hash, the day
         it was first copied from a device or marked ready, how), whether due or not (the
         subject access report says when each will be deleted)."""
         known: dict[str, tuple[str, _dt.date, str]] = {}   # path -> (sha, first seen, how)
-        for row in self.audit.rows(action="device-import-copied"):
-            d = row["details"]
-            when = _day(row["time"])
+        for path, sha, at in self.db.all("SELECT path, sha256, copied_at FROM device_copies "
+                                         "WHERE path != '' ORDER BY id"):
+            when = _day(at)
             # a path recorded as typed (relative) names a different file in each folder this
             # runs from (an audit saw a backup's identical copy go to the trash): never used
-            if d.get("dest") and d.get("sha256") and when and os.path.isabs(d["dest"]):
-                known.setdefault(os.path.abspath(d["dest"]), (d["sha256"], when, "copied from a device"))
+            if sha and when and os.path.isabs(path):
+                known.setdefault(os.path.abspath(path), (sha, when, "copied from a device"))
         for path, sha, at in self.db.all("SELECT path, sha256, prepared_at FROM approvals "
                                          "WHERE path IS NOT NULL AND path != ''"):
             when = _day(at)
@@ -222,11 +231,11 @@ class RetentionSchedule:
         days = self.rules.originals_days
         known = self.originals_known()
         exported = self._exports_by_source()
-        gone = self._deleted_refs("originals")
+        gone = self._deleted_refs("originals") | self._deleted_contents("originals")
         out = []
         for path, (sha, when, how) in sorted(known.items()):
             last, copy_here = exported.get(sha, (None, False))
-            if copy_here or path in gone or not Path(path).exists():
+            if copy_here or path in gone or sha in gone or not Path(path).exists():
                 continue
             start = max(when, last) if last is not None else when
             due_on = start + _dt.timedelta(days=days)
@@ -462,7 +471,9 @@ class RetentionSchedule:
                 "INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
                 "pending_at, actor) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
                 [item.kind, item.ref, str(path), item.sha256, method, self._now_iso(), user])
-            self.audit.record("retention.delete-pending", {"kind": item.kind, "path": str(path),
+            # by its content, never its path (a file name often names a pupil; the log is
+            # kept for good); the row keeps the path until the file is gone (a crash needs it)
+            self.audit.record("retention.delete-pending", {"kind": item.kind,
                                                            "sha256": item.sha256, "method": method,
                                                            "due_on": item.due_on.isoformat()})
         crash_point("retention.pending")
@@ -487,14 +498,29 @@ class RetentionSchedule:
 
     def _mark(self, item: DueItem, state: str, *, reason: str = "",
               resumed: bool = False) -> None:
+        from photovet.core.records.exports import forget_original_place  # noqa: PLC0415
+        from photovet.core.transfer import without_place  # noqa: PLC0415
+
         with self.db.atomic():
+            rows = self.db.all("SELECT id, sha256 FROM retention_deletions WHERE kind = ? AND "
+                               "ref = ? AND state = 'pending'", [item.kind, item.ref])
+            # done (deleted, or failed and left where it is): the row keeps the file's content
+            # hash, not its place; an original's reference becomes its content too
+            ref = item.ref
+            if item.kind == "originals" and rows and rows[0][1]:
+                ref = f"sha256:{rows[0][1]}"
             self.db.execute(
-                "UPDATE retention_deletions SET state = ?, deleted_at = ? WHERE kind = ? AND "
-                "ref = ? AND state = 'pending'",
-                [state, self._now_iso() if state == "deleted" else None, item.kind, item.ref])
-            details = {"kind": item.kind, "path": item.path, "finished_after_interruption": resumed}
+                "UPDATE retention_deletions SET state = ?, deleted_at = ?, ref = ?, path = '' "
+                "WHERE kind = ? AND ref = ? AND state = 'pending'",
+                [state, self._now_iso() if state == "deleted" else None, ref, item.kind,
+                 item.ref])
+            if state == "deleted" and item.kind == "originals" and item.path:
+                forget_original_place(self.db, item.path)
+            details: dict[str, Any] = {"kind": item.kind, "deletions": [r[0] for r in rows],
+                                       "sha256": rows[0][1] if rows else "",
+                                       "finished_after_interruption": resumed}
             if reason:
-                details["reason"] = reason
+                details["reason"] = without_place(reason, item.path) if item.path else reason
             self.audit.record("retention.deleted" if state == "deleted" else
                               "retention.delete-failed", details)
 

@@ -303,6 +303,22 @@ def _remove_from_device(path: Path, permanent: bool) -> None:
         _trash(path)
 
 
+def _record_copy(audit: Any, final: Path, sha: str, new_copy: bool, user: str) -> int:
+    """A verified copy from a device: where it is (``device_copies``: the retention schedule
+    deletes an original never exported from there; the place is forgotten once it is deleted)
+    and an audit row that names it by its id and content, never its path. Returns its id."""
+    from photovet.core.storage import atomic  # noqa: PLC0415
+
+    now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    with atomic(audit.db):
+        copy_id = int(audit.db.insert(
+            "INSERT INTO device_copies (path, sha256, copied_at, actor) VALUES (?, ?, ?, ?)",
+            [os.path.abspath(final), sha, now, user]))
+        audit.record("device-import-copied", {"copy": copy_id, "sha256": sha,
+                                              "new_copy": new_copy}, user=user)
+    return copy_id
+
+
 def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False, stop: Any = None,
                        audit: Any, permanent: bool = False) -> Iterator[Progress]:
     """Copy every photo (and video) under ``src`` into ``dest`` (same sub-folders), verified;
@@ -378,9 +394,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 raise PhotoVetError("the copy did not read back identical (disk problem?); "
                                     "the original was kept", path=path)
             res.verified = True
-            audit.record("device-import-copied", {"source": str(path), "dest": str(final),
-                                                  "sha256": res.sha256, "new_copy": res.copied},
-                         user=user)
+            copy_id = _record_copy(audit, final, res.sha256, res.copied, user)
             if clear:
                 if sha256_of(path) != res.sha256:
                     raise PhotoVetError("the file changed on the device after it was copied; "
@@ -388,8 +402,9 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                 if _same_file(final, path):
                     raise DeletionError("the copy is the original itself; nothing was deleted",
                                         path=path)
-                audit.record("device-delete-pending", {"source": str(path), "sha256": res.sha256,
-                                                       "verified_copy": str(final),
+                # by content and the copy's id, never a path (a file name may name a pupil)
+                audit.record("device-delete-pending", {"sha256": res.sha256,
+                                                       "verified_copy": copy_id,
                                                        "method": "unlink" if permanent else "trash"},
                              user=user)
                 crash_point("import.delete-pending")
@@ -404,8 +419,8 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                                         "it was kept", path=path) from exc
                 crash_point("import.removed")
                 res.deleted, res.trashed_to = True, place
-                audit.record("device-deleted", {"source": str(path), "sha256": res.sha256,
-                                                "verified_copy": str(final),
+                audit.record("device-deleted", {"sha256": res.sha256,
+                                                "verified_copy": copy_id,
                                                 "method": "unlink" if permanent else "trash",
                                                 "trash": place},
                              user=user)
@@ -539,6 +554,24 @@ def _finish_interrupted(records: Any, source: Path, user: str | None) -> bool:
     return True
 
 
+def without_place(text: str, path: str | Path) -> str:
+    """``text`` (an error's words, which often quote the file) with the file's path and name
+    said as "the file": for an audit row, kept for good (a file name often names a pupil)."""
+    p = Path(path)
+    for said in (str(path), os.path.abspath(str(path)), p.name):
+        if said and said not in (".", os.sep):
+            text = text.replace(said, "the file")
+    return text
+
+
+def _state_by_content(records: Any, sha: str) -> str | None:
+    """The latest purge of an original by its content (a deleted original's place is no
+    longer recorded anywhere: only its content hash)."""
+    row = records.db.execute(
+        "SELECT state FROM purges WHERE sha256 = ? ORDER BY id DESC LIMIT 1", [sha]).fetchone()
+    return row[0] if row else None
+
+
 def _purge_state(records: Any, source: Path) -> str | None:
     row = records.db.execute(
         "SELECT state FROM purges WHERE source_path = ? ORDER BY id DESC LIMIT 1",
@@ -555,33 +588,44 @@ def _mark_pending(records: Any, source: Path, sha: str, export_id: int, method: 
         records.db.execute(
             "INSERT INTO purges (source_path, sha256, export_id, method, state, pending_at, actor)"
             " VALUES (?, ?, ?, ?, 'pending', ?, ?)", [str(source), sha, export_id, method, now, user])
+        # the audit row names the original by its content, never by its path (a file name
+        # often names the pupil, and the log is kept for good); the purge row keeps the path
+        # only until the deletion is finished (a crash in between needs it)
         records.audit.record("original-delete-pending", {
-            "source": str(source), "sha256": sha, "verified_export": export_id, "method": method},
-            user=user)
+            "sha256": sha, "verified_export": export_id, "method": method}, user=user)
 
 
 def _mark_deleted(records: Any, source: Path, method: str, user: str | None,
                   resumed: bool = False) -> None:
+    from photovet.core.records.exports import forget_original_place  # noqa: PLC0415
     from photovet.core.storage import atomic  # noqa: PLC0415
 
     now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     with atomic(records.db):
+        rows = records.db.all("SELECT id, sha256 FROM purges WHERE source_path = ? AND "
+                              "state = 'pending'", [str(source)])
+        # gone: no row keeps its place any more (the content hash says which it was)
         records.db.execute(
-            "UPDATE purges SET state = 'deleted', deleted_at = ? WHERE source_path = ? AND "
-            "state = 'pending'", [now, str(source)])
-        records.audit.record("original-deleted", {"source": str(source), "method": method,
-                                                  "finished_after_interruption": resumed},
-                             user=user)
+            "UPDATE purges SET state = 'deleted', deleted_at = ?, source_path = '' WHERE "
+            "source_path = ? AND state = 'pending'", [now, str(source)])
+        forget_original_place(records.db, source)
+        records.audit.record("original-deleted", {
+            "purges": [r[0] for r in rows], "sha256": rows[0][1] if rows else "",
+            "method": method, "finished_after_interruption": resumed}, user=user)
 
 
 def _mark_failed(records: Any, source: Path, reason: str, user: str | None) -> None:
     from photovet.core.storage import atomic  # noqa: PLC0415
 
     with atomic(records.db):
-        records.db.execute("UPDATE purges SET state = 'failed' WHERE source_path = ? AND "
-                           "state = 'pending'", [str(source)])
-        records.audit.record("original-delete-failed", {"source": str(source), "reason": reason},
-                             user=user)
+        rows = records.db.all("SELECT id, sha256 FROM purges WHERE source_path = ? AND "
+                              "state = 'pending'", [str(source)])
+        # the export record still knows where the original is; this row needs it no more
+        records.db.execute("UPDATE purges SET state = 'failed', source_path = '' WHERE "
+                           "source_path = ? AND state = 'pending'", [str(source)])
+        records.audit.record("original-delete-failed", {
+            "purges": [r[0] for r in rows], "sha256": rows[0][1] if rows else "",
+            "reason": without_place(reason, source)}, user=user)
 
 
 def _still_wanted(approvals: Any, records: Any, sha: str) -> list[str]:
@@ -618,9 +662,18 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
         by_source.setdefault(r.source_path, []).append(r)
     for source_s, group in by_source.items():
         source = Path(source_s)
-        item = PurgeItem(source=source_s, status="refused", export_ids=[r.id for r in group],
+        item = PurgeItem(source=source_s or f"the original of export {group[0].id}",
+                         status="refused", export_ids=[r.id for r in group],
                          sha256=group[0].source_sha256, method=method)
         report.items.append(item)
+        if not source_s:
+            # its place was forgotten when it was deleted (a purge, the retention schedule, a
+            # rejection): never looked for again, so never deleted twice
+            if _state_by_content(records, item.sha256) == "deleted":
+                item.status, item.reason = "already-deleted", "deleted by an earlier purge"
+            else:
+                item.status, item.reason = "already-deleted", "deleted earlier"
+            continue
         pending = False
         try:
             if not dry_run and _finish_interrupted(records, source, user):
@@ -731,7 +784,8 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
     if sha256_of(source) != sha256:
         raise DeletionError("the file changed since it was rejected; it was kept", path=source)
     method = "overwrite" if permanent else "trash"
-    details = {"source": str(source), "sha256": sha256, "method": method,
+    # by its content, never its path (a file name often names a pupil; the log is for good)
+    details = {"sha256": sha256, "method": method,
                "rejected_for": [s.channel for s in rejected],
                "rejected_by": sorted({s.approver or "" for s in rejected})}
     audit.record("original-delete-pending", dict(details, why="rejected"))
@@ -746,11 +800,17 @@ def delete_rejected_original(path: str | Path, *, sha256: str, approvals: Any, a
         else:
             _trash(source)
     except Exception as exc:
-        audit.record("original-delete-failed", {"source": str(source), "reason": str(exc)})
+        audit.record("original-delete-failed", {"sha256": sha256,
+                                                 "reason": without_place(str(exc), source)})
         how = "deleted" if permanent else "moved to the trash"
         raise DeletionError(f"could not be {how} ({getattr(exc, 'strerror', None) or exc}); "
                             "it was kept", path=source) from exc
-    audit.record("original-deleted", dict(details, why="rejected"))
+    from photovet.core.records.exports import forget_original_place  # noqa: PLC0415
+    from photovet.core.storage import atomic  # noqa: PLC0415
+
+    with atomic(audit.db):
+        forget_original_place(audit.db, source)
+        audit.record("original-deleted", dict(details, why="rejected"))
     return method
 
 

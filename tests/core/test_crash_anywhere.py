@@ -76,7 +76,8 @@ def test_import_from_a_card_with_clearing(office, permanent):
             if not (src.is_file() and sha(src) == digest):
                 copy = pc / rel
                 assert copy.is_file() and sha(copy) == digest, f"LOST at {point}: {rel}"
-                assert office.audited("device-delete-pending", str(src)), \
+                # by its content: the audit log holds no path (DPO audit s30)
+                assert office.audited("device-delete-pending", digest), \
                     f"{rel} left the card without an 'about to delete' record ({point})"
         no_half_files(pc, known=set(originals.values()))
         register_sound(office)
@@ -179,11 +180,12 @@ def _deleted_safely(office: Office, p: Path, digest: str, point: str) -> None:
         assert sha(p) == digest, f"{p.name} changed in place ({point})"
         assert not hidden.exists()
         return
-    state = office.rows("SELECT state, export_id FROM purges WHERE source_path = ? "
-                        "ORDER BY id DESC LIMIT 1", (os.path.abspath(p),))
+    # by its content: a finished deletion keeps no path (DPO audit s30)
+    state = office.rows("SELECT state, export_id FROM purges WHERE sha256 = ? "
+                        "ORDER BY id DESC LIMIT 1", (digest,))
     assert state and state[0][0] in ("pending", "deleted"), \
         f"{p.name} deleted without an 'about to delete' record ({point})"
-    assert office.audited("original-delete-pending", str(p))
+    assert office.audited("original-delete-pending", digest)
     out_path, out_sha = office.rows("SELECT output_path, output_sha256 FROM exports "
                                     "WHERE id = ?", (state[0][1],))[0]
     assert sha(Path(out_path)) == out_sha, "deleted without a verified copy"
@@ -211,9 +213,10 @@ def test_purge_after_posting(office, permanent):
     assert not any(p.exists() for p in originals)
     clean_of_temp(src)
     marks = ",".join("?" * len(originals))
-    states = office.rows(f"SELECT state FROM purges WHERE source_path IN ({marks})",
-                         tuple(os.path.abspath(p) for p in originals))
-    assert {s for (s,) in states} == {"deleted"}, states
+    states = office.rows(f"SELECT state, source_path FROM purges WHERE sha256 IN ({marks})",
+                         tuple(originals.values()))
+    assert {s for (s, _) in states} == {"deleted"}, states
+    assert {where for (_, where) in states} == {""}, "a deleted original's path was kept"
     if permanent:
         trash = office.base / "xdg" / "Trash" / "files"
         assert not [p for p in files_under(trash) if sha(p) in originals.values()]
@@ -242,7 +245,8 @@ def test_retention_apply_permanent(keeper):
             if p.exists():
                 assert sha(p) == digest, f"{p.name} changed in place"
                 continue
-            rows = keeper.rows("SELECT state FROM retention_deletions WHERE path = ?", (str(p),))
+            rows = keeper.rows("SELECT state FROM retention_deletions WHERE sha256 = ?",
+                               (digest,))
             assert rows and rows[-1][0] in ("pending", "deleted"), f"{p.name} deleted unrecorded"
         assert {p: sha(p) for p in originals} == originals, "an original was touched"
         register_sound(keeper)

@@ -186,11 +186,13 @@ def test_purge_survives_sigkill(tmp_path, monkeypatch):
         gen += 1
 
     def pending_or_deleted(src: str) -> bool:
-        row = rec.db.execute("SELECT state FROM purges WHERE source_path = ? ORDER BY id DESC "
-                             "LIMIT 1", [src]).fetchone()
+        # by its content: a finished deletion keeps no path (DPO audit s30)
+        sha = hashlib.sha256(originals[src][0]).hexdigest()
+        row = rec.db.execute("SELECT state FROM purges WHERE sha256 = ? ORDER BY id DESC "
+                             "LIMIT 1", [sha]).fetchone()
         audited = rec.db.execute("SELECT COUNT(*) FROM audit_log WHERE action = "
                                  "'original-delete-pending' AND details LIKE ?",
-                                 [f"%{src}%"]).fetchone()[0]
+                                 [f"%{sha}%"]).fetchone()[0]
         return row is not None and row[0] in ("pending", "deleted") and audited > 0
 
     def check(final: bool) -> None:

@@ -366,12 +366,20 @@ def test_purge_removes_only_what_is_safe(batch, trash):
     for n in ("changed", "unposted", "export_gone", "export_changed"):
         assert Path(res[n].source).exists()
     assert "Trash" in report.note and not report.ok
-    acts = [(r["action"], r["details"].get("source")) for r in rec.audit.rows()]
-    i = acts.index(("original-delete-pending", res["ok"].source))
-    assert acts[i + 1] == ("original-deleted", res["ok"].source)
-    # a second run knows it was already deleted
-    again = statuses(purge_batch(rec, "trip"))
-    assert again["ok"][0] == "already-deleted"
+    # audited by its content, never its path (a file name often names a pupil: DPO s30)
+    acts = [(r["action"], r["details"].get("sha256")) for r in rec.audit.rows()]
+    i = acts.index(("original-delete-pending", res["ok"].source_sha256))
+    assert acts[i + 1] == ("original-deleted", res["ok"].source_sha256)
+    where = str(Path(res["ok"].source).parent)
+    assert not any(where in str(r["details"]) for r in rec.audit.rows())
+    # and, once deleted, its path is kept nowhere: the purge and its export record forget it
+    assert rec.db.scalar("SELECT COUNT(*) FROM purges WHERE source_path != ''") == 0
+    assert [r.source_path for r in rec.exports() if r.source_sha256 == res["ok"].source_sha256
+            ] == [""]
+    # a second run knows it was already deleted (by its content: its place is forgotten)
+    again = {i.sha256: (i.status, i.source) for i in purge_batch(rec, "trip").items}
+    status, said = again[res["ok"].source_sha256]
+    assert status == "already-deleted" and said.startswith("the original of export ")
 
 
 class _Approvals:

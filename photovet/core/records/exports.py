@@ -282,6 +282,19 @@ def _caption_maybe(findings: Sequence[Any], refs: Sequence[CaptionRef]) -> dict[
     return out
 
 
+def forget_original_place(db: Database, path: str | Path) -> None:
+    """An original at ``path`` was deleted: the export records, approvals and copies from a
+    device that knew its place forget it (set to ''), in the caller's transaction. A file name often names the
+    pupil ("Nathan Ellison at sports day.jpg"), and these rows are kept long after the file,
+    some for good (DPO audit s30); each keeps the file's content hash (``source_sha256``,
+    ``sha256``), which is how a take-down, a subject access report and a second purge know it.
+    """
+    where = os.path.abspath(str(path))
+    db.execute("UPDATE exports SET source_path = '' WHERE source_path = ?", [where])
+    db.execute("UPDATE approvals SET path = '' WHERE path = ?", [where])
+    db.execute("UPDATE device_copies SET path = '' WHERE path = ?", [where])
+
+
 def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     if register is None:
@@ -434,7 +447,7 @@ class Records:
             self.audit.record("export.recorded", {
                 "export_id": rid, "batch": batch, "channel": result.channel,
                 "output": row["output_path"], "output_sha256": out_sha,
-                "source": row["source_path"], "source_sha256": row["source_sha256"],
+                "source_sha256": row["source_sha256"],
                 "people_shown": shown, "people_covered": covered, "names_covered": named,
                 "names_shown": names_shown, "fingerprint": row["fingerprint"],
                 **({"analysis": result.analysis_key} if result.analysis_key else {}),
@@ -1160,4 +1173,4 @@ class _Recorder:
 
 
 __all__ = ["CaptionRef", "ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError",
-           "caption_refs", "display_names"]
+           "caption_refs", "display_names", "forget_original_place"]

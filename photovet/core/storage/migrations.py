@@ -652,6 +652,67 @@ def _takedown_closed(db: Database) -> None:
     ddl(db, "ALTER TABLE takedown_items ADD COLUMN closed_reason TEXT")
 
 
+def _device_copies(db: Database) -> None:
+    """Where each verified copy from a device is (the retention schedule deletes an original
+    never exported from there), in a table instead of the audit log (DPO audit s30: the log,
+    kept for good, held every copied file's path, and a file name may name a pupil; its row
+    now names the copy by this id and its content). Copies recorded in the audit log before
+    are read from it (read, never changed)."""
+    ddl(db, """CREATE TABLE device_copies (
+        id {pk},
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        copied_at TEXT NOT NULL,
+        actor TEXT)""")
+    ddl(db, "CREATE INDEX device_copies_path ON device_copies(path)")
+    for time, actor, details in db.all("SELECT time, actor, details FROM audit_log WHERE "
+                                       "action = 'device-import-copied' ORDER BY id"):
+        try:
+            d = json.loads(details or "{}")
+        except ValueError:
+            continue
+        if isinstance(d, dict) and d.get("dest") and d.get("sha256"):
+            db.execute("INSERT INTO device_copies (path, sha256, copied_at, actor) VALUES "
+                       "(?, ?, ?, ?)", [str(d["dest"]), str(d["sha256"]), time, actor])
+
+
+def _deleted_files_by_content(db: Database) -> None:
+    """A file PhotoVet deleted is known by its content hash, never its place (DPO audit s30: a
+    file name often names a pupil, "Nathan Ellison at sports day.jpg", and these rows outlive
+    the file and the pupil's register row). A finished deletion of an original (purge, the
+    retention schedule, a rejected photo) forgets its path: ``purges.source_path`` and the
+    done ``retention_deletions``' ``path`` become '', an original's ``ref`` its
+    ``sha256:<hash>``, and the export records, approvals and device copies that pointed at the
+    deleted file (``exports.source_path``, ``approvals.path``, ``device_copies.path``) become
+    ''. Pending rows keep theirs (the next
+    run finishes them). No schema change. Audit rows written before are left as they are: the
+    log is hash-chained and its head signed, and rewriting history is what it exists to show
+    (from now on no audit row gets a path)."""
+    gone: set[str] = set()
+    for (path,) in db.all("SELECT DISTINCT source_path FROM purges WHERE state = 'deleted' "
+                          "AND source_path != ''"):
+        gone.add(str(path))
+    for (path,) in db.all("SELECT DISTINCT path FROM retention_deletions WHERE state = "
+                          "'deleted' AND kind = 'originals' AND path != ''"):
+        gone.add(str(path))
+    # a rejected photo deleted at once left an audit row only (read, never changed)
+    for (details,) in db.all("SELECT details FROM audit_log WHERE action = 'original-deleted'"):
+        try:
+            d = json.loads(details or "{}")
+        except ValueError:
+            continue
+        if isinstance(d, dict) and d.get("why") == "rejected" and d.get("source"):
+            gone.add(str(d["source"]))
+    for path in sorted(gone):
+        db.execute("UPDATE exports SET source_path = '' WHERE source_path = ?", [path])
+        db.execute("UPDATE approvals SET path = '' WHERE path = ?", [path])
+        db.execute("UPDATE device_copies SET path = '' WHERE path = ?", [path])
+    db.execute("UPDATE purges SET source_path = '' WHERE state IN ('deleted', 'failed')")
+    db.execute("UPDATE retention_deletions SET ref = 'sha256:' || sha256 WHERE kind = "
+               "'originals' AND state IN ('deleted', 'failed') AND sha256 != ''")
+    db.execute("UPDATE retention_deletions SET path = '' WHERE state IN ('deleted', 'failed')")
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -691,6 +752,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("accounts-0002-approvals-after-role", _approvals_after_role),
     Migration("records-0008-posts-not-allowed", _posts_not_allowed),
     Migration("records-0009-takedown-closed", _takedown_closed),
+    Migration("transfer-0001-device-copies", _device_copies),
+    Migration("records-0010-deleted-files-by-content", _deleted_files_by_content),
 )
 
 
