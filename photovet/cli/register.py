@@ -354,7 +354,9 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
 
 @register_group.command("remove")
 @click.argument("person_id", metavar="ID")
-@click.option("--reason", required=True, help="Why the person is removed (kept in the audit log).")
+@click.option("--reason", required=True,
+              help="Why the person is removed, without their name (kept in the audit log for "
+                   "good).")
 def register_remove_cmd(person_id: str, reason: str) -> None:
     """Remove a person from the register: their details, consent history and face signatures.
     Export records keep their id, so take-down lists and subject access reports still work."""

@@ -87,6 +87,8 @@ CONSENT = Mode.CONSENT.value
 REASON_NOT_RECOGNISED = "Not recognised"
 REASON_NOBODY_ENROLLED = "Not recognised (nobody is enrolled yet)"
 REASON_NOT_IN_REGISTER = "Not in the register"
+#: why someone published may not be shown now once their register row is deleted
+REASON_GONE = "No longer in the register"
 REASON_INVALID_ROW = "Register row rejected (fix the register)"
 REASON_DNP = "On the do-not-photograph list"
 REASON_NO_CHILDREN = "No identifiable children on this channel"
@@ -1458,7 +1460,7 @@ def consent_missing(person: Person | None, channel: Channel, media: str, on: _dt
     None while they still may (consent mode: once someone was shown, the school's posting mode
     at the time no longer matters)."""
     if person is None:
-        return "No longer in the register"
+        return REASON_GONE
     d = decide_person(person, channel, media, CONSENT, on)
     return None if d.action == "show" else d.reason
 

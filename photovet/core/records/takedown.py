@@ -492,6 +492,27 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
     return out
 
 
+def forget_person_reasons(db: Any, person_id: str) -> list[int]:
+    """A person's register row is deleted: each take-down item's reason about them becomes
+    "No longer in the register" (what the list says of them from now on), in the caller's
+    transaction. The reason as it was ("Consent withdrawn on ... (requested by Mrs Ellison
+    (mother), by email, ...)", "Named in the caption as ...") named their parent or them, and
+    the take-down list is kept for good (DPO audit s30). The item, whom it lists (by id) and
+    the post it is about are kept: what must come down still comes down. Returns the items
+    changed."""
+    from photovet.core.policy import REASON_GONE  # noqa: PLC0415
+
+    changed = []
+    for tid, reasons in db.all("SELECT id, reasons FROM takedown_items ORDER BY id"):
+        why = json.loads(reasons or "{}")
+        if person_id in why and why[person_id] != REASON_GONE:
+            why[person_id] = REASON_GONE
+            db.execute("UPDATE takedown_items SET reasons = ? WHERE id = ?",
+                       [json.dumps(why), tid])
+            changed.append(int(tid))
+    return changed
+
+
 def open_count(records: Records) -> int:
     """Items listed and not yet done, as of the last whole evaluation (``evaluate`` without
     ``person``): the items it listed. An item whose reason went away is closed there
@@ -738,6 +759,6 @@ in PhotoVet.</p>
 
 
 __all__ = ["CopyDeletion", "TakedownItem", "close_stale", "delete_copies", "evaluate",
-           "hold_caption_people", "list_not_allowed",
+           "forget_person_reasons", "hold_caption_people", "list_not_allowed",
            "mark_done", "open_count",
            "post_refusals", "taken_down", "write_csv", "write_html"]

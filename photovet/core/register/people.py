@@ -14,6 +14,7 @@ person stopped being in the MIS file; a person can be removed altogether (``dele
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,20 @@ def to_state(value: Any) -> str:
     if state is None:
         raise RegisterError(f"'{value}' is not Yes or No")
     return state
+
+
+def _names_in(text: str, person: Person) -> str:
+    """The first of the person's names (3 letters or more, current or former) that ``text``
+    says as a word, or ''."""
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+    forms = [person, *getattr(person, "also_known_as", ())]
+    for form in forms:
+        for name in (form.legal_forename, form.legal_surname, form.preferred_forename,
+                     form.preferred_surname):
+            for part in re.findall(r"[^\W\d_]+", name or ""):
+                if len(part) >= 3 and part.casefold() in words:
+                    return part
+    return ""
 
 
 class Register:
@@ -460,14 +475,27 @@ class Register:
         if not reason or not reason.strip():
             raise RegisterError("say why this person is removed from the register")
         p = self.person(person_id)
+        named = _names_in(reason, p)
+        if named:
+            raise RegisterError(
+                f"say why without their name ('{named}'): the reason is kept in the audit log "
+                "for good, after everything else about them is deleted",
+                hint="For example: 'left the school in July 2026' or 'the family asked for "
+                     "their data to be erased'.")
+        from photovet.core.records.takedown import forget_person_reasons  # noqa: PLC0415
+
         with self.db.atomic():
             n_sig = self.db.execute("DELETE FROM encodings WHERE person_id = ?", [p.id]).rowcount
             self.db.execute("DELETE FROM consents WHERE person_id = ?", [p.id])
             self.db.execute("DELETE FROM consent_history WHERE person_id = ?", [p.id])
             self.db.execute("DELETE FROM former_names WHERE person_id = ?", [p.id])
             self.db.execute("DELETE FROM people WHERE id = ?", [p.id])
+            # the take-down list's reasons about them named them or the parent who asked
+            items = forget_person_reasons(self.db, p.id)
             self.audit.record("register.person-removed", {"person_id": p.id, "reason": reason.strip(),
-                                                          "signatures_deleted": n_sig})
+                                                          "signatures_deleted": n_sig,
+                                                          **({"takedown_reasons_cleared": items}
+                                                             if items else {})})
             self._scrub_after_commit()
 
     # -- enrolment ----------------------------------------------------------------------------

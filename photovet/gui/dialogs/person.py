@@ -470,7 +470,8 @@ class PersonDialog(QDialog):
                            f"Remove {p.display_name} ({p.id}) from the register? Their details, "
                            "consent, consent history and face photos are deleted. Export records "
                            "keep their id, so a take-down or a subject access request can still "
-                           "be answered. Say why (recorded with your name).",
+                           "be answered. Say why, without their name (it is kept in the "
+                           "audit log for good, with yours).",
                            ok_text="Remove", parent=self)
         if not dlg.exec():
             return
