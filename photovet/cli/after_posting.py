@@ -277,11 +277,13 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
     ID is the person's id in the register: the first column of 'photovet register list' (for a
     pupil usually their UPN), any case."""
     from photovet.core.errors import ExportError, OutputExistsError
+    from photovet.core.words import SAR_NOTHING_HELD_NEXT, sar_nothing_held
 
     ws = open_workspace()
     try:
         path = ws.subject_access_report(person_id, out_path, overwrite=overwrite)
         pid = register_id(ws.register, person_id) or person_id
+        nothing = ws.sar_nothing_held(pid)
         n = len(ws.records.exports(person=pid))
         # a face shown as someone else that may be theirs (a twin): the report's own count
         maybe = len(ws.records.exports_may_show_only(pid))
@@ -296,6 +298,10 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
         abort(exc)
     finally:
         ws.close()
+    if nothing:
+        click.echo(sar_nothing_held(person_id))
+        click.echo(f"Report written: {path}. {SAR_NOTHING_HELD_NEXT}")
+        return
     click.echo(f"Report written: {path} ({n} export(s)"
                + (f"; {maybe} more that may show them" if maybe else "") + ")")
 

@@ -511,13 +511,28 @@ def not_allowed_note(why: str) -> str:
     return f"Recorded as posted although PhotoVet did not allow it: {why}"
 
 
+def sar_nothing_held(person_id: str) -> str:
+    """What a subject access request is answered with when PhotoVet holds nothing about the
+    id asked for: said the same whether that id was never in the register or everything about
+    it was deleted (it never confirms that someone was there), and in the report itself."""
+    return (f"PhotoVet holds nothing about the person with the register id {person_id}: no "
+            "register entry, no consent record, no face signature, no photo or video exported "
+            "or held in which they were recognised or named.")
+
+
+SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to the request. "
+                         "Photos PhotoVet never recognised them in cannot be listed by it.")
+
+
 __all__ = ["CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
            "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START",
            "NO_CONSENT", "OTHER",
-           "REFUSED", "REJECTED", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
-           "approvals_after_last_day", "caption_brief", "caption_may_name", "caption_lines", "caption_word",
+           "REFUSED", "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN",
+           "TakedownReason",
+           "approvals_after_last_day", "caption_brief", "caption_may_name", "caption_lines",
+           "caption_word",
            "consent_missing_words", "consent_word", "count", "full_sentence", "maybe_how",
            "maybe_reason", "maybe_shown_count", "media_count",
            "media_of", "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
-           "register_count", "rejected_count", "takedown_closed",
-           "request_words", "takedown_reason", "tally", "uk_day", "verb", "withdrawn_reason"]
+           "register_count", "rejected_count", "request_words", "sar_nothing_held",
+           "takedown_closed", "takedown_reason", "tally", "uk_day", "verb", "withdrawn_reason"]

@@ -855,6 +855,16 @@ class Workspace:
                                      overwrite=overwrite,
                                      holdings=lambda pid: held.holdings(self, pid))
 
+    def sar_nothing_held(self, person_id: str) -> bool:
+        """Whether PhotoVet holds nothing at all about ``person_id`` (never in the register, or
+        everything about them deleted): its subject access report says so plainly
+        (``words.sar_nothing_held``)."""
+        from photovet.core.records import held  # noqa: PLC0415
+        from photovet.core.records.sar import nothing_held  # noqa: PLC0415
+
+        return nothing_held(self.register, self.records, person_id,
+                            holdings=lambda pid: held.holdings(self, pid))
+
     def retention(self, clock=None):
         """The retention schedule of this workspace (``clock``: a function giving the time
         now, for tests)."""

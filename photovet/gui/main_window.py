@@ -205,6 +205,11 @@ class MainWindow(QMainWindow):
                                P("post", A("Mark as posted\u2026",
                                            lambda: self.after.mark_posted())),
                                A("Take-down list\u2026", self.after.open_takedown),
+                               P("sar", A("Subject access request\u2026",
+                                          lambda: self.after.subject_access_by_id(), None, None,
+                                          "A report of what PhotoVet holds about one person, "
+                                          "by their register id (also someone no longer in "
+                                          "the register)")),
                                P("originals.delete", A("Delete original photos\u2026",
                                                        lambda: self.after.delete_originals()))],
             "Re&gister": [P("register.import", A("Import the register\u2026",

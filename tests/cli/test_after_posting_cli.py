@@ -14,6 +14,7 @@ from photovet.cli import cli
 from photovet.core.records.exports import Records
 from photovet.core.register.people import Register
 from photovet.core.storage import open_db
+from photovet.core.words import sar_nothing_held
 from tests.conftest import office_audit
 from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
 
@@ -117,8 +118,11 @@ def test_sar_writes_one_file(school):
     # what the workspace holds besides the exports was looked at (records/held.py)
     assert "Held, not published (0)" in doc and "Not looked at" not in doc
     assert "PhotoVet holds no face signature for Amy Able." in doc
+    # an id PhotoVet holds nothing about: answered plainly, not an error (DPO audit s30)
     r = run("sar", "NOBODY", "--out", tmp / "x.html")
-    assert r.exit_code == 1 and "NOBODY" in r.stderr
+    assert r.exit_code == 0, r.output
+    assert sar_nothing_held("NOBODY") in r.stdout and "Report written" in r.stdout
+    assert sar_nothing_held("NOBODY") in (tmp / "x.html").read_text(encoding="utf-8")
 
 
 def test_sar_out_is_a_folder_an_existing_file_or_not_writable(school, monkeypatch):

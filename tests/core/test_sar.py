@@ -14,10 +14,10 @@ import pytest
 from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
 from PIL import Image
 
-from photovet.core.errors import UnknownPersonError
 from photovet.core.records.exports import Records
 from photovet.core.records.sar import subject_access_report
 from photovet.core.storage import open_db
+from photovet.core.words import sar_nothing_held
 from tests.conftest import act_as, office_audit, office_records
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
@@ -123,8 +123,13 @@ def test_consent_history_and_unknown_person(world, tmp_path):
     rec, reg = world
     page, _ = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
     assert "Consent history (1 change(s))" in page.text
-    with pytest.raises(UnknownPersonError):
-        subject_access_report(reg, rec, "NOBODY", tmp_path / "x.html")
+    # an id PhotoVet holds nothing about is answered, not an error (DPO audit s30): the
+    # report says so plainly (without holdings: the export records alone were searched)
+    doc = subject_access_report(reg, rec, "NOBODY", tmp_path / "x.html").read_text("utf-8")
+    assert sar_nothing_held("NOBODY") in doc and "Only the export records" in doc
+    (row,) = [r for r in rec.audit.rows(action="sar.created")
+              if r["details"]["person"] == "NOBODY"]
+    assert row["details"]["nothing_held"] is True and "file" not in row["details"]
 
 
 def test_a_readable_name_is_reported(world, tmp_path):

@@ -343,6 +343,32 @@ def test_subject_access_report_from_the_person_page(posted, qtbot, tmp_path, mon
     page.accept()
 
 
+def test_a_subject_access_request_for_someone_no_longer_held(window, qtbot, tmp_path,
+                                                              monkeypatch):
+    """After posting > Subject access request, by register id: for an id PhotoVet holds
+    nothing about (never there, or all of it deleted) the report is written and the office is
+    told plainly that nothing is held (DPO audit s30: it was an error)."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QInputDialog
+
+    from photovet.core.words import sar_nothing_held
+
+    win = window
+    target = tmp_path / "sar-gone.html"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (" X123 ", True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    told = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda parent, title, text, *a, **k: told.append(text))
+    [act] = [a for a in win.findChildren(QAction) if a.text() == "Subject access request\u2026"]
+    assert act.isEnabled()
+    seen = answer(click("Close"), kind=QMessageBox)
+    act.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert seen == ["Saved"] and len(told) == 1 and told[0].startswith(sar_nothing_held("X123"))
+    assert sar_nothing_held("X123") in target.read_text(encoding="utf-8")
+
+
 def withdraw_as_asked(seen: list, who: str = "Mrs Amos (mother), by email",
                       day: str = "") -> Callable:
     """Fill in the withdrawal dialog (who asked, and the day: today when not given) and OK."""

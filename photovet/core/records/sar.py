@@ -310,6 +310,64 @@ def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str
     return parts, technical
 
 
+def holds_something(held: Holdings) -> bool:
+    """Whether PhotoVet holds anything of the person besides the export records."""
+    return bool(held.held or held.named_as_other or held.signatures)
+
+
+def nothing_held(register: Any, records: Any, person_id: str,
+                 holdings: HoldingsFor | None = None) -> bool:
+    """Whether PhotoVet holds nothing at all about ``person_id``: no register row, no export
+    record (shown, covered, named, in a caption, or a face that may be them), and nothing held
+    besides (``holdings``)."""
+    try:
+        if register.person(person_id) is not None:
+            return False
+    except UnknownPersonError:
+        pass
+    if records.exports(person=person_id) or records.exports_maybe(person_id):
+        return False
+    return holdings is None or not holds_something(holdings(person_id))
+
+
+def _nothing_held_report(records: Any, person_id: str, out: Path, *, overwrite: bool,
+                         example: str, complete: bool) -> Path:
+    """The report for an id PhotoVet holds nothing about: said plainly, the same for an id
+    never in the register and for one whose every record was deleted (it confirms nothing
+    beyond what the request itself says). Audited with the id alone."""
+    from photovet.core.fsutil import write_report  # noqa: PLC0415
+    from photovet.core.words import sar_nothing_held  # noqa: PLC0415
+
+    e = html.escape
+    now = _dt.datetime.now()
+    body = [f"<h1>Subject access report: register id {e(person_id)}</h1>",
+            '<table class="meta">',
+            f"<tr><td>Register id</td><td>{e(person_id)}</td></tr>",
+            f"<tr><td>Report made</td><td>{e(now.strftime('%d/%m/%Y %H:%M'))}</td></tr>",
+            "</table>",
+            f"<p>{e(sar_nothing_held(person_id))}</p>",
+            "<p>PhotoVet cannot list photos in which it never recognised the person, nor "
+            "photos kept outside PhotoVet.</p>"]
+    if not complete:
+        body.append("<p>Only the export records could be searched for this report.</p>")
+    doc = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+           f"<title>Subject access report: register id {e(person_id)}</title>"
+           f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+    path = write_report(out, doc, overwrite=overwrite, example=example)
+    records.audit.record("sar.created", {"person": person_id, "nothing_held": True,
+                                         "report_sha256": _file_sha(path)})
+    return path
+
+
+def _file_sha(path: Path) -> str:
+    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
+
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
+
+
 def subject_access_report(register: Any, records: Any, person_id: str, out: str | Path, *,
                           overwrite: bool = False, holdings: HoldingsFor | None = None) -> Path:
     """Write the report for ``person_id`` to ``out`` (atomically) and audit it (a signed-in
@@ -332,9 +390,13 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     except UnknownPersonError:
         person = None
     exports = records.exports(person=person_id)
-    if person is None and not exports:
-        raise UnknownPersonError(f"no one with id '{person_id}' in the register, and no export "
-                                 "records mention that id")
+    if person is None and not exports and not records.exports_maybe(person_id):
+        held_now = holdings(person_id) if holdings is not None else None
+        if held_now is None or not holds_something(held_now):
+            # nothing at all (never there, or everything deleted): that is the answer, in a
+            # report like any other, never an error (DPO audit s30)
+            return _nothing_held_report(records, person_id, out, overwrite=overwrite,
+                                        example=example, complete=held_now is not None)
     pid = person.id if person is not None else person_id
     if person is not None and person.id != person_id and not exports:
         exports = records.exports(person=person.id)
@@ -584,12 +646,13 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
            f"<title>Subject access report: {e(name)} ({e(pid)})</title>"
            f"<style>{_CSS}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
     path = write_report(out, doc, overwrite=overwrite, example=example)
+    # the report by its content, not its place: the file is often named after the person
     records.audit.record("sar.created", {
-        "person": pid, "file": str(path.resolve()), "exports": [r.id for r in exports],
+        "person": pid, "report_sha256": _file_sha(path), "exports": [r.id for r in exports],
         **({"may_show": [r.id for r in maybe]} if maybe else {}),
         **({"held": len(held.held), "named_as_other": len(held.named_as_other)}
            if held is not None else {"held": None})})
     return path
 
 
-__all__ = ["subject_access_report"]
+__all__ = ["holds_something", "nothing_held", "subject_access_report"]

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from shiboken6 import isValid
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.records import takedown
 from photovet.core.settings import Retention
 from photovet.core.transfer import purge_batch
-from photovet.core.words import media_count, tally
+from photovet.core.words import SAR_NOTHING_HELD_NEXT, media_count, sar_nothing_held, tally
 
 from ..context import AppContext
 from ..dialogs.exports_history import ExportsDialog
@@ -494,6 +494,21 @@ class AfterPostingController(QObject):
 
     # -- subject access ----------------------------------------------------------------------------
 
+    def subject_access_by_id(self, parent: QWidget | None = None) -> None:
+        """A subject access request for a register id: also for someone no longer in the
+        register (the report then says plainly that nothing is held, or what still is)."""
+        parent = parent or self.window
+        refusal = permission_refusal(self.ctx, "sar")
+        if refusal is not None:
+            self.ctx.fail(parent, "Subject access report", refusal)
+            return
+        text, ok = QInputDialog.getText(
+            parent, "Subject access request",
+            "The register id of the person who asked (for a pupil, usually their UPN; it is "
+            "on the request or in the MIS):")
+        if ok and text.strip():
+            self.subject_access(text.strip(), parent)
+
     def subject_access(self, person_id: str, parent: QWidget | None = None) -> None:
         parent = parent or self.window
         refusal = permission_refusal(self.ctx, "sar")
@@ -516,11 +531,18 @@ class AfterPostingController(QObject):
         def run():
             with ctx.thread_workspace() as wws:
                 # the save dialog has already asked before replacing a file of that name
-                return wws.subject_access_report(person_id, path, overwrite=True)
+                out = wws.subject_access_report(person_id, path, overwrite=True)
+                return out, wws.sar_nothing_held(person_id)
 
-        ctx.workers.start(run, name="sar",
-                          on_return=lambda p: self.offer_open(p, "The subject access report",
-                                                              parent),
+        def written(result) -> None:
+            out, nothing = result
+            if nothing:     # said plainly, the same for an id never there and one deleted
+                QMessageBox.information(parent or self.window, "Subject access report",
+                                        f"{sar_nothing_held(person_id)}\n\n"
+                                        f"{SAR_NOTHING_HELD_NEXT}")
+            self.offer_open(out, "The subject access report", parent)
+
+        ctx.workers.start(run, name="sar", on_return=written,
                           on_error=lambda t: QMessageBox.warning(parent or self.window,
                                                                  "Report not made", t))
 
