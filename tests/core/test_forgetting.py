@@ -1,0 +1,281 @@
+"""What PhotoVet keeps of a pupil once they are gone (DPO audit s30).
+
+File names and paths often name a pupil ("Nathan Ellison at sports day.jpg"). The inventory
+here reads every text column of every table, the audit log and every file of the data folder
+after each step of a pupil's life in PhotoVet (exported, posted, consent withdrawn by a
+parent, taken down, originals deleted, a leaver's records and register row deleted by the
+retention schedule) and fails if what must be gone by then is still anywhere: no audit row
+ever holds a file's path; a deleted file's path is kept nowhere; once the pupil's register row
+is deleted, neither their name nor their parent's is left in any table or in the audit log.
+A subject access request for them then says plainly that nothing is held."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from photovet.core.errors import RegisterError
+from photovet.core.models import ExportResult, PhotoAnalysis
+from photovet.core.records import takedown
+from photovet.core.storage.migrations import MIGRATIONS
+from photovet.core.transfer import import_from_device, purge_batch
+from photovet.core.words import sar_nothing_held
+from photovet.core.workspace import Workspace
+from tests.conftest import office_access
+from tests.core.afterpost_util import photo, sha
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+TODAY = dt.date.today()
+LEAVES = TODAY + dt.timedelta(days=10)
+NATHAN, SAM = "N1", "S1"
+PARENT = "Mrs Harriet Ellison (mother), by email"
+PUPIL_WORDS = ("Nathan", "Ellison", "Harriet")
+SACK_RACE = "Nathan Ellison in the sack race"   # exported, posted, then purged
+NATIVITY = "Nathan Ellison nativity play"      # from a phone, marked ready, never exported
+
+
+@pytest.fixture
+def trash(monkeypatch, tmp_path):
+    """send2trash into a folder of the test (the system's trash is not touched)."""
+    bin_ = tmp_path / "trash"
+    bin_.mkdir()
+    monkeypatch.setattr("send2trash.send2trash",
+                        lambda p: os.replace(p, bin_ / Path(p).name))
+    return bin_
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
+    csv = tmp_path / "register.csv"
+    csv.write_text("Admission No,Surname,Forename,Leaving Date,Consent: School Website,"
+                   "Name with photo\n"
+                   f"{NATHAN},Ellison,Nathan,{LEAVES:%d/%m/%Y},Yes,No\n"
+                   f"{SAM},Stayer,Sam,,Yes,No\n", encoding="utf-8")
+    assert w.import_register(csv).applied
+    yield w
+    w.close()
+
+
+def original(tmp_path: Path, name: str, seed: int) -> Path:
+    folder = tmp_path / "originals"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.JPG"
+    photo(seed).save(path, "JPEG", quality=95)
+    return path
+
+
+def exported(tmp_path: Path, src: Path, seed: int, shown: list[str]) -> ExportResult:
+    """Its export under a neutral name, as media/export.py names them."""
+    folder = tmp_path / "exports"
+    folder.mkdir(exist_ok=True)
+    out = folder / f"Sports day {seed:03d}.jpg"
+    photo(seed).save(out, "JPEG", quality=88)
+    return ExportResult(source=str(src), output=str(out), source_sha256=sha(src),
+                        output_sha256=sha(out), width=640, height=480, people_shown=shown,
+                        channel="website")
+
+
+def mark_ready(ws, path: Path) -> None:
+    ws.approvals.mark_ready(PhotoAnalysis(path=str(path), sha256=sha(path), width=640,
+                                          height=480, channel="website", faces_checked=True),
+                            batch="Sports day")
+
+
+def found_in_tables(ws, words) -> list[str]:
+    """Every table's every value, as text (the audit log's details too), where one of
+    ``words`` occurs (any case): 'table.column: value'."""
+    low = [w.casefold() for w in words]
+    hits = []
+    for table in sorted(ws.db.tables()):
+        cur = ws.db.execute(f"SELECT * FROM {table}")
+        cols = [c[0] for c in cur.description]
+        for row in cur.fetchall():
+            for col, value in zip(cols, row, strict=True):
+                if isinstance(value, (bytes, bytearray, memoryview)):
+                    text = bytes(value).decode("utf-8", "replace")
+                else:
+                    text = "" if value is None else str(value)
+                if any(w in text.casefold() for w in low):
+                    hits.append(f"{table}.{col}: {text[:160]}")
+    return hits
+
+
+def found_in_audit(ws, words) -> list[str]:
+    low = [w.casefold() for w in words]
+    return [f"{r['action']}: {json.dumps(r['details'])[:200]}" for r in ws.audit.rows()
+            if any(w in json.dumps(r["details"], ensure_ascii=False).casefold() for w in low)]
+
+
+def found_in_files(home: Path, words, *, skip=()) -> list[str]:
+    """Files of the data folder whose bytes hold one of ``words`` (as UTF-8, any case)."""
+    low = [w.casefold().encode() for w in words]
+    hits = []
+    for f in sorted(home.rglob("*")):
+        if not f.is_file() or f.name in skip:
+            continue
+        data = f.read_bytes().lower()
+        hits += [f"{f.relative_to(home)}: {w.decode()}" for w in low if w in data]
+    return hits
+
+
+def test_a_pupils_name_is_kept_nowhere_once_they_are_gone(ws, tmp_path, trash):
+    home = tmp_path / "home"
+    paths = ("sack race", "nativity")        # what only the original files' names say
+    a = original(tmp_path, SACK_RACE, 1)
+    # the other, from a phone that named it (copied, verified, cleared from the phone)
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    photo(2).save(phone / f"{NATIVITY}.JPG", "JPEG", quality=95)
+    [step] = [s for s in import_from_device(phone, tmp_path / "originals", clear=True,
+                                            audit=ws.audit) if s.result is not None]
+    b = Path(step.result.dest)
+    assert b.name == f"{NATIVITY}.JPG" and step.result.deleted
+    assert found_in_audit(ws, paths) == []
+
+    # prepared and exported: the tables know where the originals are (purge and the retention
+    # schedule need it), the audit log never does
+    mark_ready(ws, a)
+    mark_ready(ws, b)
+    ws.records.add_export(exported(tmp_path, a, 1, [NATHAN, SAM]), batch="Sports day",
+                          channel="website")
+    ws.records.mark_posted(batch="Sports day", channel="website")
+    assert found_in_tables(ws, ["sack race"]) and found_in_tables(ws, ["nativity"])
+    assert found_in_audit(ws, paths) == []
+
+    # his mother withdraws his consent: the post must come down, and the list says who asked
+    ws.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
+    [item] = takedown.evaluate(ws.records, ws.register)
+    assert "Harriet" in item.reasons[NATHAN]
+    takedown.mark_done(ws.records, [item.id])
+
+    # the original of what was posted is deleted: its path is kept nowhere, and a second
+    # purge knows it is gone
+    report = purge_batch(ws.records, "Sports day", approvals=ws.approvals)
+    assert [i.status for i in report.items] == ["deleted"] and not a.exists()
+    assert found_in_tables(ws, ["sack race"]) == []
+    assert found_in_audit(ws, paths) == []
+    again = purge_batch(ws.records, "Sports day", approvals=ws.approvals)
+    assert [i.status for i in again.items] == ["already-deleted"]
+    assert "sack race" not in again.items[0].source.casefold()
+
+    # the retention schedule, when all of it is due: the original never exported, his
+    # export records once the take-down is done, then his register row
+    rules = ws.settings.retention
+    days = max(rules.originals_days, (LEAVES - TODAY).days + max(
+        rules.export_records_days_after_leaving, rules.leavers_rows_days_after_leaving))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=days + 1)
+    report = ws.retention(lambda: later).apply()
+    done = {(i.kind, i.status) for i in report.items}
+    assert {("originals", "deleted"), ("export-records", "deleted"),
+            ("leavers-rows", "deleted")} <= done, report.items
+    assert not b.exists() and ws.register.find(NATHAN) is None
+    # restored from the trash by the school, it is not deleted a second time
+    os.replace(trash / b.name, b)
+    assert ws.retention(lambda: later).due(("originals",)) == []
+
+    # nothing names him, his parent, or the files any more: not a table, not the audit log,
+    # not a file of the data folder
+    words = PUPIL_WORDS + paths
+    assert found_in_tables(ws, words) == []
+    assert found_in_audit(ws, words) == []
+    assert found_in_files(home, words, skip=("register.db", "register.db-wal")) == []
+    # a subject access request for him is answered: nothing is held, said plainly
+    out = ws.subject_access_report(NATHAN, tmp_path / "sar.html")
+    html = out.read_text(encoding="utf-8")
+    assert sar_nothing_held(NATHAN) in html and "Nathan" not in html
+    assert ws.sar_nothing_held(NATHAN) and not ws.sar_nothing_held(SAM)
+    # the same words for an id that was never there: it confirms nothing
+    never = ws.subject_access_report("Q9", tmp_path / "sar-q9.html").read_text(encoding="utf-8")
+    assert never.replace("Q9", NATHAN).split("Report made")[0] == html.split("Report made")[0]
+    if ws.db.engine == "sqlite":
+        ws.db.scrub(vacuum=True)
+        assert found_in_files(home, words) == []
+
+
+def test_removing_a_pupil_clears_their_parent_from_the_take_down_list(ws, tmp_path, trash):
+    """register remove while a photo of him is still up: the post stays on the list (by id:
+    it must still come down), its reason no longer names the parent who asked."""
+    a = original(tmp_path, SACK_RACE, 3)
+    ws.records.add_export(exported(tmp_path, a, 3, [NATHAN]), batch="Sports day",
+                          channel="website")
+    ws.records.mark_posted(batch="Sports day", channel="website")
+    ws.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
+    [item] = takedown.evaluate(ws.records, ws.register)
+    assert "Harriet" in item.reasons[NATHAN]
+    with pytest.raises(RegisterError, match="without their name"):
+        ws.register.delete_person(NATHAN, reason="Nathan's family asked")
+    ws.register.delete_person(NATHAN, reason="the family asked for erasure")
+    (row,) = ws.audit.rows(action="register.person-removed")
+    assert row["details"]["takedown_reasons_cleared"] == [item.id]
+    # what is left: the place of the original, while it is there (named after him, it says
+    # so itself; deleting it needs its place)
+    assert found_in_tables(ws, PUPIL_WORDS) == [f"exports.source_path: {a}"]
+    assert found_in_audit(ws, PUPIL_WORDS) == []
+    [item] = takedown.evaluate(ws.records, ws.register)      # still to come down
+    assert item.people == [NATHAN] and item.reasons[NATHAN] == "No longer in the register"
+    report = purge_batch(ws.records, "Sports day", approvals=ws.approvals)
+    assert [i.status for i in report.items] == ["deleted"]
+    assert found_in_tables(ws, PUPIL_WORDS) == []
+    assert found_in_audit(ws, PUPIL_WORDS) == []
+
+
+def test_a_rejected_original_deleted_at_once_is_forgotten_too(ws, tmp_path, trash):
+    from photovet.core.transfer import delete_rejected_original
+
+    a = original(tmp_path, SACK_RACE, 4)
+    mark_ready(ws, a)
+    ws.db.execute("UPDATE approvals SET status = 'rejected', approver = 'Mr Head'")
+    delete_rejected_original(a, sha256=sha(a), approvals=ws.approvals, audit=ws.audit)
+    assert not a.exists()
+    assert found_in_tables(ws, ["sack race"]) == []
+    assert found_in_audit(ws, ["sack race"]) == []
+
+
+def test_existing_registers_forget_the_paths_of_deleted_files(ws, tmp_path):
+    """records-0009-deleted-files-by-content, on a register that recorded paths before it:
+    finished deletions forget the path (the content hash stays), pending ones keep it, and the
+    export records and approvals of a deleted original forget it too."""
+    db = ws.db
+    gone, kept, pending = (str(tmp_path / f"{n}.JPG") for n in
+                           (SACK_RACE, "Sam in the sack race", NATIVITY))
+    res = exported(tmp_path, original(tmp_path, "x", 5), 5, [NATHAN])
+    rid = ws.records.add_export(res, batch="Sports day", channel="website")
+    with db.atomic():
+        db.execute("UPDATE exports SET source_path = ? WHERE id = ?", [gone, rid])
+        db.execute("INSERT INTO approvals (sha256, channel, status, path) VALUES "
+                   "('a1', 'website', 'ready', ?), ('a2', 'website', 'ready', ?)", [gone, kept])
+        db.execute("INSERT INTO purges (source_path, sha256, export_id, method, state, "
+                   "pending_at) VALUES (?, 'a1', ?, 'trash', 'deleted', 'x'), "
+                   "(?, 'a3', ?, 'trash', 'pending', 'x')", [gone, rid, pending, rid])
+        db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
+                   "pending_at) VALUES ('originals', ?, ?, 'a4', 'trash', 'deleted', 'x')",
+                   [str(tmp_path / "b.JPG"), str(tmp_path / "b.JPG")])
+        db.execute("DELETE FROM _migrations WHERE name = 'records-0009-deleted-files-by-content'")
+    assert MIGRATIONS[-1].name == "records-0009-deleted-files-by-content"
+    from photovet.core.storage.migrations import migrate
+
+    # a copy from a device recorded before: its place was only in the audit log (read)
+    with db.atomic():
+        db.execute("DROP TABLE device_copies")
+        db.execute("DELETE FROM _migrations WHERE name = 'transfer-0001-device-copies'")
+        db.execute("UPDATE audit_log SET details = ? WHERE id = (SELECT MAX(id) FROM audit_log)",
+                   [json.dumps({"source": "/card/DCIM/IMG_1.JPG", "dest": gone, "sha256": "a1",
+                                "new_copy": True})])
+        db.execute("UPDATE audit_log SET action = 'device-import-copied' WHERE id = "
+                   "(SELECT MAX(id) FROM audit_log)")
+    assert migrate(db) == ["transfer-0001-device-copies", "records-0009-deleted-files-by-content"]
+    assert [tuple(r) for r in db.all("SELECT sha256, path FROM device_copies")] == [("a1", "")]
+    assert db.scalar("SELECT source_path FROM exports WHERE id = ?", [rid]) == ""
+    assert [tuple(r) for r in db.all("SELECT sha256, path FROM approvals ORDER BY sha256")] == [
+        ("a1", ""), ("a2", kept)]
+    assert [tuple(r) for r in db.all("SELECT sha256, source_path FROM purges ORDER BY id")] == [
+        ("a1", ""), ("a3", pending)]
+    assert [tuple(r) for r in db.all("SELECT ref, path FROM retention_deletions")] == [
+        ("sha256:a4", "")]
+    assert migrate(db) == []
