@@ -552,6 +552,11 @@ class RetentionSchedule:
         return n
 
     def _forget_in_records(self, item: DueItem) -> None:
+        from photovet.core.records.exports import (  # noqa: PLC0415
+            forget_caption_names,
+            full_names,
+        )
+
         pid = item.data["person"]
         with self.db.atomic():
             ids = [r[0] for r in self.db.all(
@@ -559,6 +564,8 @@ class RetentionSchedule:
                 "SELECT export_id FROM caption_people WHERE person = ? UNION "
                 "SELECT export_id FROM export_maybe WHERE person = ?", [pid, pid, pid])]
             self.db.execute("DELETE FROM export_people WHERE person = ?", [pid])
+            # the captions recorded with them said their name (DPO audit s30)
+            forget_caption_names(self.db, pid, full_names(self.register.find(pid)))
             self.db.execute("DELETE FROM caption_people WHERE person = ?", [pid])
             self.db.execute("DELETE FROM export_maybe WHERE person = ?", [pid])
             # a face shown as them that may be someone else: still named as a person, not them

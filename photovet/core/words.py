@@ -511,6 +511,11 @@ def not_allowed_note(why: str) -> str:
     return f"Recorded as posted although PhotoVet did not allow it: {why}"
 
 
+#: what a caption kept in the export records says instead of the words that named a person
+#: whose records were deleted (they are no longer kept anywhere)
+CAPTION_NAME_REMOVED = "[name removed]"
+
+
 def sar_nothing_held(person_id: str) -> str:
     """What a subject access request is answered with when PhotoVet holds nothing about the
     id asked for: said the same whether that id was never in the register or everything about
@@ -524,7 +529,7 @@ SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to th
                          "Photos PhotoVet never recognised them in cannot be listed by it.")
 
 
-__all__ = ["CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
+__all__ = ["CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
            "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START",
            "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN",

@@ -21,9 +21,10 @@ import pytest
 from photovet.core.errors import RegisterError
 from photovet.core.models import ExportResult, PhotoAnalysis
 from photovet.core.records import takedown
+from photovet.core.records.exports import CaptionRef
 from photovet.core.storage.migrations import MIGRATIONS
 from photovet.core.transfer import import_from_device, purge_batch
-from photovet.core.words import sar_nothing_held
+from photovet.core.words import CAPTION_NAME_REMOVED, sar_nothing_held
 from photovet.core.workspace import Workspace
 from tests.conftest import office_access
 from tests.core.afterpost_util import photo, sha
@@ -35,6 +36,8 @@ LEAVES = TODAY + dt.timedelta(days=10)
 NATHAN, SAM = "N1", "S1"
 PARENT = "Mrs Harriet Ellison (mother), by email"
 PUPIL_WORDS = ("Nathan", "Ellison", "Harriet")
+CAPTION = "Well done Nathan and Sam on sports day!"
+REFS = [CaptionRef(NATHAN, "Nathan", "first"), CaptionRef(SAM, "Sam", "first")]
 SACK_RACE = "Nathan Ellison in the sack race"   # exported, posted, then purged
 NATIVITY = "Nathan Ellison nativity play"      # from a phone, marked ready, never exported
 
@@ -143,7 +146,7 @@ def test_a_pupils_name_is_kept_nowhere_once_they_are_gone(ws, tmp_path, trash):
     mark_ready(ws, a)
     mark_ready(ws, b)
     ws.records.add_export(exported(tmp_path, a, 1, [NATHAN, SAM]), batch="Sports day",
-                          channel="website")
+                          channel="website", caption=CAPTION, caption_refs=REFS)
     ws.records.mark_posted(batch="Sports day", channel="website")
     assert found_in_tables(ws, ["sack race"]) and found_in_tables(ws, ["nativity"])
     assert found_in_audit(ws, paths) == []
@@ -189,6 +192,9 @@ def test_a_pupils_name_is_kept_nowhere_once_they_are_gone(ws, tmp_path, trash):
     out = ws.subject_access_report(NATHAN, tmp_path / "sar.html")
     html = out.read_text(encoding="utf-8")
     assert sar_nothing_held(NATHAN) in html and "Nathan" not in html
+    # the caption that went out keeps the rest of what it said
+    assert [r.caption for r in ws.records.exports()] == [
+        f"Well done {CAPTION_NAME_REMOVED} and Sam on sports day!"]
     assert ws.sar_nothing_held(NATHAN) and not ws.sar_nothing_held(SAM)
     # the same words for an id that was never there: it confirms nothing
     never = ws.subject_access_report("Q9", tmp_path / "sar-q9.html").read_text(encoding="utf-8")
@@ -203,7 +209,7 @@ def test_removing_a_pupil_clears_their_parent_from_the_take_down_list(ws, tmp_pa
     it must still come down), its reason no longer names the parent who asked."""
     a = original(tmp_path, SACK_RACE, 3)
     ws.records.add_export(exported(tmp_path, a, 3, [NATHAN]), batch="Sports day",
-                          channel="website")
+                          channel="website", caption=CAPTION, caption_refs=REFS)
     ws.records.mark_posted(batch="Sports day", channel="website")
     ws.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
     [item] = takedown.evaluate(ws.records, ws.register)
@@ -213,12 +219,13 @@ def test_removing_a_pupil_clears_their_parent_from_the_take_down_list(ws, tmp_pa
     ws.register.delete_person(NATHAN, reason="the family asked for erasure")
     (row,) = ws.audit.rows(action="register.person-removed")
     assert row["details"]["takedown_reasons_cleared"] == [item.id]
+    assert row["details"]["captions_cleared"] == [item.export_id]
     # what is left: the place of the original, while it is there (named after him, it says
     # so itself; deleting it needs its place)
     assert found_in_tables(ws, PUPIL_WORDS) == [f"exports.source_path: {a}"]
     assert found_in_audit(ws, PUPIL_WORDS) == []
     [item] = takedown.evaluate(ws.records, ws.register)      # still to come down
-    assert item.people == [NATHAN] and item.reasons[NATHAN] == "No longer in the register"
+    assert NATHAN in item.people and item.reasons[NATHAN] == "No longer in the register"
     report = purge_batch(ws.records, "Sports day", approvals=ws.approvals)
     assert [i.status for i in report.items] == ["deleted"]
     assert found_in_tables(ws, PUPIL_WORDS) == []

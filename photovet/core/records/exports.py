@@ -295,6 +295,63 @@ def forget_original_place(db: Database, path: str | Path) -> None:
     db.execute("UPDATE device_copies SET path = '' WHERE path = ?", [where])
 
 
+def full_names(person: Any) -> list[str]:
+    """Every full name a person is or was said by (legal, preferred, display; former names
+    too), longest first: what a sentence PhotoVet stored about them may contain."""
+    forms = [person, *getattr(person, "also_known_as", ())] if person is not None else []
+    names: set[str] = set()
+    for f in forms:
+        for first in (f.legal_forename, f.preferred_forename):
+            for last in (f.legal_surname, f.preferred_surname):
+                if first and last:
+                    names.add(f"{first} {last}".strip())
+        if getattr(f, "display_name", ""):
+            names.add(f.display_name)
+    return sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
+
+
+def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()) -> list[int]:
+    """A person's records or register row are deleted: the words of each caption recorded
+    with an export or a post that named them ("Nathan", "N.E.": ``caption_people.found``)
+    become ``words.CAPTION_NAME_REMOVED``, there and in the caption, in the caller's
+    transaction (DPO audit s30: the caption kept their name for good); so do their ``names``
+    (``full_names``) in why a post was recorded as not allowed (``posts.not_allowed``). The
+    rest, and whom a caption refers to by id, stay. Returns the export records changed."""
+    import re  # noqa: PLC0415
+
+    from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
+
+    def whole(words: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)", re.IGNORECASE)
+
+    changed: list[int] = []
+    refs = db.all("SELECT export_id, post_id, found FROM caption_people WHERE person = ? AND "
+                  "found != '' AND found != ?", [person_id, CAPTION_NAME_REMOVED])
+    said = [whole(n) for n in [*names, *dict.fromkeys(str(r[2]) for r in refs)] if n]
+    if said:
+        for post_id, export_id, why in db.all(
+                "SELECT id, export_id, not_allowed FROM posts WHERE not_allowed != ''"):
+            text = str(why)
+            for pattern in said:
+                text = pattern.sub(CAPTION_NAME_REMOVED, text)
+            if text != why:
+                db.execute("UPDATE posts SET not_allowed = ? WHERE id = ?", [text, post_id])
+                changed.append(int(export_id))
+    for export_id, post_id, found in refs:
+        words = whole(str(found))
+        table, key = ("exports", export_id) if not post_id else ("posts", post_id)
+        row = db.one(f"SELECT caption FROM {table} WHERE id = ?", [key])
+        if row is None or not row[0]:
+            continue
+        text = words.sub(CAPTION_NAME_REMOVED, str(row[0]))
+        if text != row[0]:
+            db.execute(f"UPDATE {table} SET caption = ? WHERE id = ?", [text, key])
+            changed.append(int(export_id))
+    db.execute("UPDATE caption_people SET found = ? WHERE person = ? AND found != ''",
+               [CAPTION_NAME_REMOVED, person_id])
+    return sorted(set(changed))
+
+
 def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     if register is None:
@@ -1173,4 +1230,5 @@ class _Recorder:
 
 
 __all__ = ["CaptionRef", "ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError",
-           "caption_refs", "display_names", "forget_original_place"]
+           "caption_refs", "display_names", "forget_caption_names", "forget_original_place",
+           "full_names"]

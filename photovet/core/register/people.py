@@ -482,6 +482,10 @@ class Register:
                 "for good, after everything else about them is deleted",
                 hint="For example: 'left the school in July 2026' or 'the family asked for "
                      "their data to be erased'.")
+        from photovet.core.records.exports import (  # noqa: PLC0415
+            forget_caption_names,
+            full_names,
+        )
         from photovet.core.records.takedown import forget_person_reasons  # noqa: PLC0415
 
         with self.db.atomic():
@@ -492,10 +496,14 @@ class Register:
             self.db.execute("DELETE FROM people WHERE id = ?", [p.id])
             # the take-down list's reasons about them named them or the parent who asked
             items = forget_person_reasons(self.db, p.id)
+            # and the captions recorded with an export or a post said their name
+            captions = forget_caption_names(self.db, p.id, full_names(p))
             self.audit.record("register.person-removed", {"person_id": p.id, "reason": reason.strip(),
                                                           "signatures_deleted": n_sig,
                                                           **({"takedown_reasons_cleared": items}
-                                                             if items else {})})
+                                                             if items else {}),
+                                                          **({"captions_cleared": captions}
+                                                             if captions else {})})
             self._scrub_after_commit()
 
     # -- enrolment ----------------------------------------------------------------------------
