@@ -245,7 +245,7 @@ def test_a_rejected_original_deleted_at_once_is_forgotten_too(ws, tmp_path, tras
 
 
 def test_existing_registers_forget_the_paths_of_deleted_files(ws, tmp_path):
-    """records-0009-deleted-files-by-content, on a register that recorded paths before it:
+    """records-0010-deleted-files-by-content, on a register that recorded paths before it:
     finished deletions forget the path (the content hash stays), pending ones keep it, and the
     export records and approvals of a deleted original forget it too."""
     db = ws.db
@@ -263,8 +263,8 @@ def test_existing_registers_forget_the_paths_of_deleted_files(ws, tmp_path):
         db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
                    "pending_at) VALUES ('originals', ?, ?, 'a4', 'trash', 'deleted', 'x')",
                    [str(tmp_path / "b.JPG"), str(tmp_path / "b.JPG")])
-        db.execute("DELETE FROM _migrations WHERE name = 'records-0009-deleted-files-by-content'")
-    assert MIGRATIONS[-1].name == "records-0009-deleted-files-by-content"
+        db.execute("DELETE FROM _migrations WHERE name = 'records-0010-deleted-files-by-content'")
+    assert MIGRATIONS[-1].name == "records-0010-deleted-files-by-content"
     from photovet.core.storage.migrations import migrate
 
     # a copy from a device recorded before: its place was only in the audit log (read)
@@ -276,7 +276,7 @@ def test_existing_registers_forget_the_paths_of_deleted_files(ws, tmp_path):
                                 "new_copy": True})])
         db.execute("UPDATE audit_log SET action = 'device-import-copied' WHERE id = "
                    "(SELECT MAX(id) FROM audit_log)")
-    assert migrate(db) == ["transfer-0001-device-copies", "records-0009-deleted-files-by-content"]
+    assert migrate(db) == ["transfer-0001-device-copies", "records-0010-deleted-files-by-content"]
     assert [tuple(r) for r in db.all("SELECT sha256, path FROM device_copies")] == [("a1", "")]
     assert db.scalar("SELECT source_path FROM exports WHERE id = ?", [rid]) == ""
     assert [tuple(r) for r in db.all("SELECT sha256, path FROM approvals ORDER BY sha256")] == [
