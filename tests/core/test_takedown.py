@@ -203,6 +203,24 @@ def test_a_post_is_judged_with_the_list_as_the_register_says_now(setup):
                          [item.id]).startswith("Consent given again on ")
 
 
+def test_an_item_marked_taken_down_after_it_was_closed_still_refuses_a_post_again(setup):
+    """s30 review: an item closed by another PC's list (consent given again) could still be
+    marked done from a list printed before (the office took the photo down): it was then both
+    done and closed, and the post check skips closed items, so the photo marked taken down
+    was posted again on the same channel without a word. Taken down, it cannot go up again:
+    marking it done makes it a done item like any other."""
+    rec, reg, ids = setup
+    reg.withdraw("AMY", "facebook")
+    [item] = [i for i in takedown.evaluate(rec, reg, TODAY) if i.export_id == ids[1]]
+    reg.people_by_id["AMY"].photo_consent["facebook"] = "yes"       # given again
+    assert takedown.evaluate(rec, reg, TODAY) == []                  # closed (another PC)
+    takedown.mark_done(rec, [item.id], "taken down from the printed list")
+    refused = takedown.post_refusals(rec, reg, [ids[1]], "facebook", on=TODAY)
+    assert "was taken down from Facebook on" in refused[ids[1]]
+    assert rec.db.scalar("SELECT closed_at FROM takedown_items WHERE id = ?", [item.id]) is None
+    assert takedown.open_count(rec) == 0
+
+
 def test_many_items_are_marked_done_at_once_or_not_at_all(setup):
     rec, reg, ids = setup
     reg.people_by_id["AMY"].do_not_photograph = True
