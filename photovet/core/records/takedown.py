@@ -463,7 +463,8 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
     items: dict[int, list[tuple]] = {}
     for row in records.db.execute(
             "SELECT export_id, channel, reasons, first_listed_at, done_at FROM takedown_items "
-            f"WHERE export_id IN ({','.join('?' for _ in ids)}) AND closed_at IS NULL "
+            f"WHERE export_id IN ({','.join('?' for _ in ids)}) AND (closed_at IS NULL OR "
+            "done_at IS NOT NULL) "
             "ORDER BY id", ids):
         items.setdefault(int(row[0]), []).append(tuple(row[1:]))
     cache: dict = {}
@@ -556,8 +557,12 @@ def mark_done(records: Records, item_ids: Iterable[int], note: str | None = None
             if row[4] is not None:
                 raise RecordsError(f"take-down item {item_id} was already marked done on "
                                    f"{_dt.datetime.fromisoformat(row[4]).astimezone():%d/%m/%Y}")
-            records.db.execute("UPDATE takedown_items SET done_at = ?, done_by = ?, note = ? "
-                               "WHERE id = ?", [now, user, note or "", item_id])
+            # an item closed meanwhile (consent given again, another PC's list) that the
+            # office took down all the same is taken down: done, no longer closed, so it
+            # refuses a post again like any item taken down (post_refusals)
+            records.db.execute("UPDATE takedown_items SET done_at = ?, done_by = ?, note = ?, "
+                               "closed_at = NULL, closed_reason = NULL WHERE id = ?",
+                               [now, user, note or "", item_id])
             rec = records.get(row[1])
             records.audit.record("takedown.done", {
                 "item": row[0], "export_id": row[1], "channel": row[2],
