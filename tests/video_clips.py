@@ -193,12 +193,16 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
               cover_art: bool = False, subtitle: str | None = None,
               chapters: Sequence[tuple[float, float, str]] = (), pix_fmt: str = "yuv420p",
               background_seed: int = 0, cut_at: float | None = None,
-              cards: Sequence[Card] = (), pan: tuple[int, int] = (0, 0)) -> Clip:
+              cards: Sequence[Card] = (), pan: tuple[int, int] = (0, 0),
+              swaps: Sequence[tuple[tuple[int, int], int, int]] = ()) -> Clip:
     """Write a clip; return its ground truth. ``rotation``: counter-clockwise degrees a player
     turns the stored picture. ``cut_at``: a scene cut (another background) at that second.
     ``cards``: name cards with no face (their boxes are in the truth's ``badges``). ``pan``:
     the camera pans, the background moving (dx, dy) whole px a frame (a card held in the scene
-    moves with it: give it the same ``velocity``)."""
+    moves with it: give it the same ``velocity``). ``swaps``: ((x, y), period, phase) each, an
+    80 x 30 px patch fixed in the picture (a screen, a light panel) whose dark and light halves
+    swap every ``period`` frames from frame ``phase``: something that changes and then holds
+    still, the picture's brightness unchanged."""
     path = Path(path)
     W, H = size
     n = int(round(seconds * fps))
@@ -274,6 +278,12 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
                 bboxes.append((max(0, at[0]), max(0, at[1]),
                                min(W, at[0] + pic.width), min(H, at[1] + pic.height)))
         arr = np.asarray(img)
+        if swaps:
+            arr = arr.copy()
+            for (sx, sy), period, phase in swaps:
+                flip = ((i - phase) // period) % 2 if i >= phase else 0
+                arr[sy:sy + 30, sx:sx + 80] = 220
+                arr[sy:sy + 30, sx + 40 * flip:sx + 40 + 40 * flip] = 30
         arr = np.clip(arr.astype(np.int16) + rng.integers(-3, 4, arr.shape, dtype=np.int16),
                       0, 255).astype(np.uint8)
         if rotation:

@@ -601,6 +601,41 @@ def test_a_name_card_carried_through_a_camera_pan_for_under_a_second_is_covered(
         assert_covered(res.output, clip.badges, shrink=0.05, what="name cards")
 
 
+def test_a_moving_name_card_is_read_while_other_parts_keep_changing_and_settling(
+        tmp_path, face_engine):
+    """s30 review: the quarter-interval reads of a part that moves (moved_since_read) waited
+    for a quarter interval since ANY read of a part, and a part that changed and settled
+    elsewhere (a wall of screens, lights, people stopping in turn) is read as soon as it
+    settles: while such reads came more often than every quarter interval, the moving part
+    was never read, and a card carried across a still scene between two once-a-second reads
+    was exported readable on every frame (30 frames a second, a phone's: a quarter interval
+    is 8 frames, a part settles in 7). The moving parts keep their own quarter-interval
+    reads."""
+    from photovet.core.models import Person
+    from photovet.core.vision.text.names import NameMatcher
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+    from tests.video_clips import Card
+
+    s = Settings()
+    tori = Person("A1", "Tori", "Hale", photo_consent={"website": "yes"},
+                  video_consent={"website": "yes"}, name_with_photo=False)
+    eng = Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
+    eng.people, eng.people_by_id = [tori], {"A1": tori}
+    eng.name_matcher = NameMatcher([tori])
+    ch = Channel("website", "School Website", audio="remove", names="full")
+    # seven panels along the top, each swapping its halves every 7 frames, one a frame in turn:
+    # every frame one of them has just held still for 7 frames
+    swaps = [((80 * k, 0), 7, k) for k in range(7)]
+    clip = make_clip(tmp_path / "busy.mp4", size=(640, 360), fps=30, seconds=3.0, swaps=swaps,
+                     cards=[Card("Tori Hale", (60, 250), 1.16, 1.84, 24, velocity=(11, 0))])
+    assert sum(1 for b in clip.badges if b) == 21
+    an = eng.decide(eng.analyse_video(clip.path), ch, on=TODAY)
+    assert any(t.person == "A1" for t in an.text_tracks), [t.text for t in an.text_tracks]
+    (res,) = export(eng, [an], tmp_path / "out", channel=ch)
+    assert res.ok and res.texts_covered >= 1
+    assert_covered(res.output, clip.badges, shrink=0.05, what="name cards")
+
+
 def test_the_bundled_ffmpeg_has_the_encoders_exports_need():
     """Exports are H.264 (libx264) and AAC: a future PyAV wheel without them must fail here,
     loudly, not at a school's first export."""
