@@ -80,8 +80,9 @@ ANALYSIS_VERSION = "4"
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
 #: views: analysis.same_faces); 4: a name read below a face follows that face (rides), and
 #: a part of the picture that changed and settled is read at once; 5: a part that changed and
-#: moves (a pan) is read four times a reading interval, and a name found is followed
-VIDEO_ANALYSIS_VERSION = "5"
+#: moves (a pan) is read four times a reading interval, and a name found is followed; 6: those
+#: moving parts' reads are not put off by reads of parts that settled in between
+VIDEO_ANALYSIS_VERSION = "6"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

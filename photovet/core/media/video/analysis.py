@@ -305,6 +305,9 @@ class _State:
     #: all, a read of a changed area only those blocks
     read_thumb: np.ndarray | None = None
     last_area_read: int = -1
+    #: the last read of the parts that moved since they were read (moved_since_read): kept
+    #: apart from reads of parts that settled, which may come more often than MOVING_EVERY
+    last_moved_read: int = -1
     recent: deque[np.ndarray] = field(default_factory=deque)   # the last thumbnails, newest last
 
 
@@ -458,13 +461,19 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     since = i - max(st.last_read, st.last_area_read)
                     changed = changed_since_read(st.read_thumb, st.recent) \
                         if since >= p.stride else None
-                    moving = changed is None and since >= moving_gap
+                    # due a quarter interval after the last whole read or read of moving
+                    # parts, whatever settled parts were read meanwhile (parts settling in
+                    # turn, read every 7 frames, never let an 8-frame wait come)
+                    moving = changed is None and \
+                        i - max(st.last_read, st.last_moved_read) >= moving_gap
                     if moving:
                         changed = moved_since_read(st.read_thumb, th)
                     if changed is not None and st.read_thumb is not None:
                         _read_names(fr, i, info, text_engine, name_matcher, st, p,
                                     area=block_area(changed, W, H), frame_scale=moving)
                         st.last_area_read = i
+                        if moving:
+                            st.last_moved_read = i
                         st.read_thumb[_cells(changed, th.shape)] = th[_cells(changed, th.shape)]
                     for area in _followed(st, i, p, W, H):
                         _read_names(fr, i, info, text_engine, name_matcher, st, p, area=area,
