@@ -589,10 +589,12 @@ def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | Non
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _role_ended(ws: Workspace, ch: Channel) -> tuple[tuple[Path, ...], int]:
+def _role_ended(ws: Workspace, ch: Channel) -> tuple[tuple[Path, ...], int, set[str]]:
     """The originals of the approvals on ``ch`` that no longer count because their approver's
     role ended (``Approvals.role_ended``), each said; one no longer where it was approved is
-    said and left out (how many: returned with them); none: said, and the command ends."""
+    said and left out (how many: returned with them); none: said, and the command ends. With
+    them, the content hashes approved: only those are approved again (a file replaced at one
+    of the paths since is another photo, not in the list)."""
     try:
         lapsed = ws.approvals.role_ended(channel=ch.id)
     except PhotoVetError as exc:
@@ -619,7 +621,7 @@ def _role_ended(ws: Workspace, ch: Channel) -> tuple[tuple[Path, ...], int]:
     if not found:
         ws.close()
         sys.exit(EXIT_SOME_FAILED)
-    return tuple(Path(s.path) for s in found), len(gone)
+    return tuple(Path(s.path) for s in found), len(gone), {s.sha256 for s in found}
 
 
 @click.command("approve")
@@ -677,8 +679,9 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                                "--role-ended")
     ws = open_workspace()
     gone = 0
+    lapsed: set[str] | None = None
     if role_ended:
-        paths, gone = _role_ended(ws, get_channel(ws, channel))
+        paths, gone, lapsed = _role_ended(ws, get_channel(ws, channel))
     files = _files(paths, ws)
     if hand_checked and len(files) != 1:
         ws.close()
@@ -697,6 +700,10 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
             try:
                 if a.error:
                     raise PhotoVetError(a.error)
+                if lapsed is not None and a.sha256 not in lapsed:
+                    raise PhotoVetError("it is not the photo whose approval no longer counts "
+                                        "(the file was changed or replaced since): look at "
+                                        "it, then approve it by name")
                 if reject:
                     ws.approvals.reject(a, comment=comment)
                     click.echo(f"{printable(a.path)}: rejected for {ch.label}")
