@@ -442,11 +442,12 @@ class Approvals:
         finally:
             self._standing = None
 
-    def _approver_standing(self, account_id: int
+    def _approver_standing(self, account_id: int, *, fresh: bool = False
                            ) -> tuple[list[tuple[_dt.date, _dt.date | None, str]], bool]:
         """The account's approver grants (from, to, what becomes of its approvals after) and
-        whether it is still an account (not removed): read once per ``one_look``."""
-        if self._standing is not None and account_id in self._standing:
+        whether it is still an account (not removed): read once per ``one_look`` (``fresh``:
+        from the register now, whatever a look holds)."""
+        if not fresh and self._standing is not None and account_id in self._standing:
             return self._standing[account_id]
         grants = [(_dt.date.fromisoformat(r[0]), _dt.date.fromisoformat(r[1]) if r[1] else None,
                    r[2] or "") for r in self.db.all(
@@ -454,7 +455,7 @@ class Approvals:
             "AND role = 'approver' ORDER BY id", [account_id])]
         removed = self.db.one("SELECT removed_at FROM accounts WHERE id = ?", [account_id])
         out = (grants, removed is not None and not removed[0])
-        if self._standing is not None:
+        if self._standing is not None and not fresh:
             self._standing[account_id] = out
         return out
 
@@ -777,16 +778,17 @@ class Approvals:
                 out.append(state)
         return out
 
-    def lapsed_refusal(self, state: ApprovalState) -> str | None:
+    def lapsed_refusal(self, state: ApprovalState, *, fresh: bool = False) -> str | None:
         """Why an approval no longer counts because its approver's approver role has ended
         (``policy.lapsed_approval_refusal``: unless it was exported before, or an admin kept
         their approvals when the role ended, also on a last day set in advance), or None (the
         role holds today, the state is no approval, or it was given by a named tool). Today
-        is the signed-in session's (``Access.today``)."""
+        is the signed-in session's (``Access.today``). ``fresh``: the approver's roles read
+        from the register now even inside a ``one_look`` (an export's last check)."""
         if state.status != APPROVED or state.approver_id is None:
             return None
         today = self.audit.access.today()
-        grants, account = self._approver_standing(state.approver_id)
+        grants, account = self._approver_standing(state.approver_id, fresh=fresh)
         if account and any(
                 start <= today and (end is None or today <= end) for start, end, _ in grants):
             return None                                  # an approver today

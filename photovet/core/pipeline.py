@@ -1293,7 +1293,8 @@ class _LastCheck:
       refused for another reason, withdrawn since, or named more fully than may now be);
     - its review changed (another PC covered, showed or named something);
     - its approval was withdrawn or given again for something else (rejected, marked ready
-      again), or, exported without approval because the school did not require it, the
+      again), or no longer counts because its approver's role ended (``lapsed_refusal``,
+      read from the register now), or, exported without approval because the school did not require it, the
       school now does.
 
     ``planned(analysis, fp)`` notes each photo as it was decided (``plan_exports``)."""
@@ -1399,6 +1400,11 @@ class _LastCheck:
                 signed = {k: v for k, v in (state.parts or {}).items() if k != "checks"}
                 if state.status != APPROVED or fingerprint(signed) != fp:
                     why.append("its approval was withdrawn or changed")
+                elif lapsed := self.approvals.lapsed_refusal(state, fresh=True):
+                    # the approver's role ended since the plan (a last day that passed, or
+                    # ended on another PC with their approvals left as they were)
+                    why.append(f"its approval stopped counting ({lapsed}; a current senior "
+                               "leader approves it again)")
         return " and ".join(why) or None
 
     def _maybe_now(self, result: ExportResult, register: Any, ch_now: Channel, media: str,

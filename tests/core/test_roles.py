@@ -557,3 +557,60 @@ def test_the_approvals_whose_approver_role_ended_are_listed_for_approving_again(
     ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
                          now=lambda: AsNow(parts_of(a)))
     assert [s.sha256 for s, _ in ws.approvals.role_ended()] == [b.sha256]
+
+
+class _NoFaces:
+    """A face engine that finds nobody (the photo shows no one: exportable once approved)."""
+
+    def detect(self, image):
+        return []
+
+    def encode(self, image, faces, model=None):
+        return []
+
+
+def test_an_approver_role_ending_while_the_copy_is_made_holds_the_export_back(
+        ws, tmp_path, monkeypatch):
+    """s30: the export's last check (inside the record's transaction) asked whether the
+    approval was withdrawn or changed, not whether its approver's role had ended since the
+    plan. Hana Head's last day (set in advance) is today; she approves; the export is planned
+    today and, while the copy is made, the day after comes: nothing is recorded or kept, and
+    the person is told why."""
+    from test_pipeline import make_photo
+
+    from photovet.core.media import export as photo_export
+    from photovet.core.pipeline import Engine, export_batch
+
+    ws.settings.text.enabled = False
+    eng = Engine(ws.settings, register=ws.register, face_engine=_NoFaces(), cache=ws.cache,
+                 reviews=ws.reviews)
+    today = dt.date.today()
+    as_(ws, "Ada Admin")
+    ws.accounts.end_role("Hana Head", "approver", on=today)
+    (tmp_path / "in").mkdir()
+    a = eng.decide(eng.analyse(make_photo(tmp_path / "in" / "trip.jpg")), "website")
+    as_(ws, "Pete Prep")
+    ws.approvals.mark_ready(a)
+    as_(ws, "Hana Head")
+    ws.approvals.approve(a, eng.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: eng.approval_now(a))
+    as_(ws, "Paul Poster")
+    real = photo_export.render
+
+    def render(*args, **kwargs):
+        ws.access.today = lambda: today + dt.timedelta(days=1)     # midnight, mid-copy
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(photo_export, "render", render)
+    out = tmp_path / "out"
+    out.mkdir()
+    [res] = [s.result for s in export_batch([a], out, label="Trip", engine=eng,
+                                            channel="website", records=ws.records,
+                                            approvals=ws.approvals, workers=1)
+             if s.result is not None]
+    assert not res.ok
+    assert (f"its approval stopped counting (Hana Head's approver role ended (last day "
+            f"{today:%d/%m/%Y}) before it was exported, and their approvals were not kept; a "
+            "current senior leader approves it again) while the copy was being made") \
+        in res.error, res.error
+    assert list(out.iterdir()) == [] and ws.records.exports() == []
