@@ -483,67 +483,74 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     failed = 0
     analyses = _analyse(ws, engine, files, ch, mode, "Scanning")
     try:
-        for a in analyses:
-            if a.error:
-                failed += 1
-                fail_line(a.path, a.error)
+        # each approver's roles are read once for the scan (one_look), not once per photo.
+        # Safe although roles may change while it runs: scan changes and publishes nothing (an
+        # export checks again at its last moment); today is still asked for each photo (a last
+        # day passing is seen); and ending a role now cancels the approvals not exported, which
+        # each photo's approval, read afresh, shows. At worst a line is as the roles were when
+        # the scan began.
+        with ws.approvals.one_look():
+            for a in analyses:
+                if a.error:
+                    failed += 1
+                    fail_line(a.path, a.error)
+                    if as_json:
+                        emit_json({"path": a.path, "error": a.error, "status": a.status.value})
+                    continue
+                approval = ws.approvals.get(a.sha256, ch.id)
+                verdict = ws.approvals.check(a, engine.approval_parts(a), name_of=engine.name_of) \
+                    if approval.status == "approved" else None
                 if as_json:
-                    emit_json({"path": a.path, "error": a.error, "status": a.status.value})
-                continue
-            approval = ws.approvals.get(a.sha256, ch.id)
-            verdict = ws.approvals.check(a, engine.approval_parts(a), name_of=engine.name_of) \
-                if approval.status == "approved" else None
-            if as_json:
-                d = a.to_dict()
+                    d = a.to_dict()
+                    if a.media == "video":
+                        out = {k: d[k] for k in ("path", "sha256", "media", "width", "height",
+                                                 "error", "status", "channel", "mode", "fps",
+                                                 "frames", "duration", "rotation", "cuts",
+                                                 "has_audio", "sound", "sound_reason",
+                                                 "sound_needs_review", "tracks", "metadata",
+                                                 "warnings", "review_notes")}
+                        # faces as the app's timeline rows (a face lost for a moment is one face)
+                        out["faces"] = face_count(a).to_dict()
+                    else:
+                        out = {k: d[k] for k in ("path", "sha256", "width", "height", "error",
+                                                 "status", "channel", "mode", "faces", "texts",
+                                                 "manual", "metadata", "warnings", "review_notes",
+                                                 "flags")}
+                    out["approval"] = {"status": approval.status, "preparer": approval.preparer,
+                                       "approver": approval.approver,
+                                       "valid": verdict.ok if verdict else None,
+                                       "why_not": verdict.why if verdict and not verdict.ok else ""}
+                    emit_json(out)
+                    continue
                 if a.media == "video":
-                    out = {k: d[k] for k in ("path", "sha256", "media", "width", "height",
-                                             "error", "status", "channel", "mode", "fps",
-                                             "frames", "duration", "rotation", "cuts",
-                                             "has_audio", "sound", "sound_reason",
-                                             "sound_needs_review", "tracks", "metadata",
-                                             "warnings", "review_notes")}
-                    # faces as the app's timeline rows (a face lost for a moment is one face)
-                    out["faces"] = face_count(a).to_dict()
-                else:
-                    out = {k: d[k] for k in ("path", "sha256", "width", "height", "error",
-                                             "status", "channel", "mode", "faces", "texts",
-                                             "manual", "metadata", "warnings", "review_notes",
-                                             "flags")}
-                out["approval"] = {"status": approval.status, "preparer": approval.preparer,
-                                   "approver": approval.approver,
-                                   "valid": verdict.ok if verdict else None,
-                                   "why_not": verdict.why if verdict and not verdict.ok else ""}
-                emit_json(out)
-                continue
-            if a.media == "video":
-                _video_lines(a, engine, ch)
+                    _video_lines(a, engine, ch)
+                    _approval_line(ch, approval, verdict)
+                    continue
+                shown = sum(1 for f in a.faces if f.decision == "show")
+                click.echo(f"{printable(a.path)}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
+                           f"shown, {a.cover_count} covered; {a.covered_text_count} text(s) covered"
+                           f" - {a.status.value.replace('-', ' ')}")
+                for f in a.faces:
+                    click.echo(face_line(f, engine.people_by_id))
+                for t in a.texts:
+                    if t.kind or t.school or t.decision != "keep" or t.override:
+                        hand = f"  [by hand: {t.override}]" if t.override else ""
+                        flag = "  [needs review]" if t.needs_review else ""
+                        words = t.text or (f"name of {engine.name_of(t.person)}" if t.person
+                                           else "a name")   # the cache keeps ids, not names
+                        what = "crest" if t.school == "crest" else f"text '{words}'"
+                        click.echo(f"  {what}: {t.decision.upper()} - {t.reason}{hand}{flag}")
+                for f in a.flags:
+                    state = ("  [needs review]" if f.open else
+                             f"  [accepted: {f.accepted}]" if f.accepted else "")
+                    click.echo(f"  {f.kind}: {f.message}{state}")
+                for c in a.manual:
+                    click.echo(f"  area covered by hand: {c.shape} {list(c.box or c.points or [])}")
+                for note in a.review_notes:
+                    click.echo(f"  review: {note}")
+                for finding in (a.metadata.findings if a.metadata else []):
+                    click.echo(f"  {finding.sentence()}")
                 _approval_line(ch, approval, verdict)
-                continue
-            shown = sum(1 for f in a.faces if f.decision == "show")
-            click.echo(f"{printable(a.path)}  ({a.width} x {a.height}): {len(a.faces)} face(s), {shown} "
-                       f"shown, {a.cover_count} covered; {a.covered_text_count} text(s) covered"
-                       f" - {a.status.value.replace('-', ' ')}")
-            for f in a.faces:
-                click.echo(face_line(f, engine.people_by_id))
-            for t in a.texts:
-                if t.kind or t.school or t.decision != "keep" or t.override:
-                    hand = f"  [by hand: {t.override}]" if t.override else ""
-                    flag = "  [needs review]" if t.needs_review else ""
-                    words = t.text or (f"name of {engine.name_of(t.person)}" if t.person
-                                       else "a name")   # the cache keeps ids, not names
-                    what = "crest" if t.school == "crest" else f"text '{words}'"
-                    click.echo(f"  {what}: {t.decision.upper()} - {t.reason}{hand}{flag}")
-            for f in a.flags:
-                state = ("  [needs review]" if f.open else
-                         f"  [accepted: {f.accepted}]" if f.accepted else "")
-                click.echo(f"  {f.kind}: {f.message}{state}")
-            for c in a.manual:
-                click.echo(f"  area covered by hand: {c.shape} {list(c.box or c.points or [])}")
-            for note in a.review_notes:
-                click.echo(f"  review: {note}")
-            for finding in (a.metadata.findings if a.metadata else []):
-                click.echo(f"  {finding.sentence()}")
-            _approval_line(ch, approval, verdict)
     finally:
         analyses.close()   # waits for the photos still being checked
         ws.close()

@@ -123,3 +123,38 @@ def test_a_batch_keeps_no_photo_it_has_finished_with(tmp_path, staff, monkeypatc
     assert result.exit_code == 0, result.output
     assert len(seen) == 3
     assert still_held == [], f"analyses still held by `photovet {command}`: {still_held}"
+
+
+def test_scan_reads_each_approvers_roles_once_not_once_per_photo(tmp_path, staff,
+                                                                  monkeypatch):
+    """s30: scan asked the register about the approver's roles for every approved photo (twice
+    each); within the scan (one look) Mr Head's roles are read once, and every photo still
+    says it is approved."""
+    from photovet.core.storage.database import Database
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3):
+        img = Image.new("RGB", (320, 200), (120, 160, 200 - 30 * i))
+        img.save(src / f"trip{i}.jpg", "JPEG")
+    runner = CliRunner()
+    for cmd, who, more in (("ready", "Mrs Office", []),
+                           ("approve", "Mr Head", ["--all-checks-done"])):
+        staff.use(who)
+        r = runner.invoke(cli, [cmd, str(src), "--channel", "website", *more])
+        assert r.exit_code == 0, r.output
+    staff.use("Office Admin")
+    real, asked = Database.all, []
+
+    def counting(self, sql, *args, **kw):
+        if "FROM account_roles" in sql and "role = 'approver'" in sql:
+            asked.append(sql)
+        return real(self, sql, *args, **kw)
+
+    monkeypatch.setattr(Database, "all", counting)
+    result = runner.invoke(cli, ["scan", "--json", str(src)])
+    assert result.exit_code == 0, result.output
+    rows = _lines(result.stdout)
+    assert [r["approval"]["valid"] for r in rows] == [True] * 3, \
+        [r["approval"]["why_not"] for r in rows]
+    assert len(asked) == 1, asked
