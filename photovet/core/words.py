@@ -497,13 +497,17 @@ def takedown_closed(day: _dt.date) -> str:
     return f"Consent given again on {day:%d/%m/%Y}"
 
 
+#: how ``caption_may_name`` begins: an item's reason held for a pupil a shared name may be
+CAPTION_MAY_NAME_START = "May be named in the caption as "
+
+
 def caption_may_name(found: str, reason: str) -> str:
     """A take-down item's reason for a pupil a caption that went out may name, when the
     caption check could not say which pupil its words are (``reason``: "Name fits several
     pupils: use initials"; what comes before the colon is said)."""
     why = reason.split(":", 1)[0].strip()
     why = why[:1].lower() + why[1:] if why else ""
-    return f"May be named in the caption as \u201c{found}\u201d" + (f" ({why})" if why else "")
+    return f"{CAPTION_MAY_NAME_START}\u201c{found}\u201d" + (f" ({why})" if why else "")
 
 
 def not_allowed_note(why: str) -> str:
@@ -529,7 +533,7 @@ SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to th
                          "Photos PhotoVet never recognised them in cannot be listed by it.")
 
 
-__all__ = ["CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
+__all__ = ["CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
            "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START",
            "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN",

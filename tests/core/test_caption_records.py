@@ -400,6 +400,33 @@ def test_a_caption_whose_only_fault_is_a_shared_first_name_names_everyone_it_may
     assert row["details"]["takedown_items"] == [item.id] and "Sam" not in str(row)
 
 
+def test_a_shared_first_name_and_another_fault_lists_both_on_the_item(tmp_path):
+    """s30: "Sam and Ben at the farm" went out on Facebook while two pupils are called Sam,
+    and the photo shows Ben, who has no Facebook consent. The item listed Ben only: the
+    pupils "Sam" may be were held on it, then overwritten by Ben's reason. Now it lists Ben
+    and every Sam, each with why, also after the list is read again and on each Sam's list."""
+    rec = office_records(open_db())
+    reg = FakeRegister([person("S1", "Sam", "Able", name_with_photo=True),
+                        person("S2", "Sam", "Brook", name_with_photo=True),
+                        person("B1", "Ben", "Cole", consents={"website": True,
+                                                              "facebook": False},
+                               name_with_photo=True)])
+    rec.register = reg
+    eid = rec.add_export(make_export(tmp_path, 4, shown=["B1"]), batch="trip",
+                         channel="facebook")
+    n, got = _posted_with(rec, reg, "Sam and Ben at the farm", already_posted=True)
+    assert n == 1 and got
+    sam = "May be named in the caption as \u201cSam\u201d (name fits several pupils)"
+    for _ in range(2):                                             # and read again
+        (item,) = takedown.evaluate(rec, reg, TODAY)
+        assert (item.export_id, item.channel) == (eid, "facebook")
+        assert item.people == ["B1", "S1", "S2"]
+        assert item.reasons["S1"] == item.reasons["S2"] == sam
+        assert "B1" in item.reasons and item.reasons["B1"] != sam
+    assert [i.id for i in takedown.evaluate(rec, reg, TODAY, person="S2")] == [item.id]
+    assert [i.id for i in takedown.evaluate(rec, reg, TODAY, person="B1")] == [item.id]
+
+
 def test_a_caption_that_went_out_is_said_in_the_checks_words_when_the_list_has_none():
     from photovet.core.models import Channel
     from photovet.core.policy import caption_posted_refusal

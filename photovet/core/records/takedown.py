@@ -50,6 +50,7 @@ from photovet.core.policy import (
 )
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
 from photovet.core.words import (
+    CAPTION_MAY_NAME_START,
     OTHER,
     TakedownReason,
     not_allowed_note,
@@ -295,6 +296,8 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 row = (new_id, now, None, None, None)
             else:
                 if parts:
+                    if flag:
+                        people, reasons = _with_caption_candidates(people, reasons, row)
                     db.execute("UPDATE takedown_items SET people = ?, reasons = ? WHERE id = ?",
                                [json.dumps(people), json.dumps(reasons), row[0]])
                 row = tuple(row[:5])
@@ -384,6 +387,25 @@ def hold_caption_people(records: Records, export_ids: Iterable[int], channel: st
                 reasons[pid] = why
         records.db.execute("UPDATE takedown_items SET people = ?, reasons = ? WHERE id = ?",
                            [json.dumps(people), json.dumps(reasons), row[0]])
+
+
+def _with_caption_candidates(people: list[str], reasons: dict[str, str], row: tuple
+                             ) -> tuple[list[str], dict[str, str]]:
+    """``people`` and ``reasons`` (who lacks consent now), with the pupils a caption that went
+    out may name (a name several pupils share: ``hold_caption_people``) the item ``row`` holds
+    kept after them: a shared name AND another fault lists both (it listed the other pupil
+    only, the candidates overwritten)."""
+    try:
+        held_people, held_reasons = json.loads(row[5] or "[]"), json.loads(row[6] or "{}")
+    except (ValueError, IndexError, TypeError):
+        return people, reasons
+    people, reasons = list(people), dict(reasons)
+    for pid in held_people:
+        why = held_reasons.get(pid) if isinstance(held_reasons, dict) else None
+        if pid not in reasons and isinstance(why, str) and why.startswith(CAPTION_MAY_NAME_START):
+            people.append(pid)
+            reasons[pid] = why
+    return people, reasons
 
 
 def _held_reasons(db: Any, export_id: int, row: tuple | None) -> tuple[list[str], dict]:
