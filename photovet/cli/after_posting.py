@@ -178,7 +178,9 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
               help="Also write the list as a CSV file.")
 @click.option("--html", "html_path", type=click.Path(path_type=Path, readable=False), default=None,
               help="Also write the list as a printable page (A4, with pictures).")
-@click.option("--all", "include_done", is_flag=True, help="Include items already taken down.")
+@click.option("--all", "include_done", is_flag=True,
+              help="Include items already taken down, and those no longer needed (consent "
+                   "given again).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per item per line.")
 @click.pass_context
 def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None,
@@ -214,7 +216,9 @@ def takedown_group(ctx: click.Context, person: str | None, csv_path: Path | None
     if not items:
         click.echo("Nothing to take down.")
     for it in items:
-        click.echo(f"[{it.id}] {it.action}" + (f"  (DONE {day_text(it.done_at)})" if it.done else ""))
+        click.echo(f"[{it.id}] {it.action}" + (f"  ({it.done_text})" if it.closed else
+                                               f"  (DONE {day_text(it.done_at)})" if it.done
+                                               else ""))
         click.echo(f"     {it.copy_text}" if it.copy_on_disk
                    else f"     {it.output_path} (no longer on this PC)")
         for p in it.people:

@@ -501,6 +501,13 @@ def takedown_closed(day: _dt.date) -> str:
 CAPTION_MAY_NAME_START = "May be named in the caption as "
 
 
+def takedown_no_longer_needed(closed_reason: str) -> str:
+    """How a take-down item closed because its reason went away is said beside it on the
+    lists (``closed_reason``: ``takedown_closed``'s words)."""
+    why = closed_reason.strip()
+    return "no longer needed" + (f": {why[:1].lower()}{why[1:]}" if why else "")
+
+
 def caption_may_name(found: str, reason: str) -> str:
     """A take-down item's reason for a pupil a caption that went out may name, when the
     caption check could not say which pupil its words are (``reason``: "Name fits several
@@ -533,7 +540,7 @@ SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to th
                          "Photos PhotoVet never recognised them in cannot be listed by it.")
 
 
-__all__ = ["CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
+__all__ = ["takedown_no_longer_needed", "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
            "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START",
            "NO_CONSENT", "OTHER",
            "REFUSED", "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN",

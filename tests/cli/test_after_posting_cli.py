@@ -107,6 +107,26 @@ def test_takedown_after_withdrawal_csv_html_and_done(school):
     assert lines(run("takedown", "--person", B, "--json").stdout) == []
 
 
+def test_takedown_all_shows_an_item_closed_when_consent_was_given_again(school):
+    """s30: an item closed because its reason went away ("Consent given again on ...") was
+    not shown by --all: it is, with why, as done items are; the open list stays empty."""
+    tmp, rows, res = school
+    run("posted", "--batch", "trip", "--channel", "facebook")
+    rows[0]["consent"] = {"facebook": "No"}
+    assert run("register", "import", register_csv(tmp / "r2.csv", rows)).exit_code == 0
+    assert len(lines(run("takedown", "--json").stdout)) == 2
+    rows[0]["consent"] = {"facebook": "Yes"}                     # given again
+    assert run("register", "import", register_csv(tmp / "r3.csv", rows)).exit_code == 0
+    assert "Nothing to take down" in run("takedown").stdout
+    r = run("takedown", "--all")
+    assert r.exit_code == 0, r.output
+    today = f"{dt.date.today():%d/%m/%Y}"
+    assert r.stdout.count(f"(no longer needed: consent given again on {today})") == 2, r.stdout
+    got = lines(run("takedown", "--all", "--json").stdout)
+    assert [(g["done"], g["closed_reason"]) for g in got] == \
+        [(True, f"Consent given again on {today}")] * 2
+
+
 def test_sar_writes_one_file(school):
     tmp, _, _ = school
     out = tmp / "sar" / "amy.html"

@@ -173,8 +173,18 @@ def test_an_item_whose_reason_went_away_is_closed_and_no_longer_counted(setup):
     assert all(r["details"]["people"] == ["AMY"] for r in rows) and "Amy" not in str(rows)
     stored = rec.db.all("SELECT closed_reason, done_at FROM takedown_items ORDER BY id")
     assert stored == [("Consent given again on 01/06/2025", None)] * 2
-    # not taken down (it never came down), and not counted again by a second look
-    assert takedown.evaluate(rec, reg, TODAY, include_done=True) == []
+    # not taken down (it never came down), and not counted again by a second look; listed
+    # with the done items, with why it was closed (s30: it was not listed at all)
+    shown = takedown.evaluate(rec, reg, TODAY, include_done=True)
+    assert [i.id for i in shown] == [i.id for i in first]
+    assert all(i.done and i.closed and not i.new and i.done_at is None for i in shown)
+    assert {i.done_text for i in shown} == {"no longer needed: consent given again on "
+                                            "01/06/2025"}
+    assert all(i.people == ["AMY"] and "AMY" in i.reasons for i in shown), shown
+    assert [i.id for i in takedown.evaluate(rec, reg, TODAY, include_done=True,
+                                            person="AMY")] == [i.id for i in first]
+    assert takedown.evaluate(rec, reg, TODAY, include_done=True, person="BEN") == []
+    assert takedown.open_count(rec) == 0
     assert len(rec.audit.rows(action="takedown.closed")) == 2
     # a closed item refuses no post on its channel
     assert takedown.post_refusals(rec, reg, [ids[1]], "facebook", on=TODAY) == {}

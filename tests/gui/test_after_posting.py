@@ -788,3 +788,25 @@ def test_a_long_list_of_photos_to_take_down_stays_on_the_screen(window, qtbot):
     assert text.count("\u2022") == 8 and "\u2026 and 33 more (Show Details)" in text
     assert "41 photos PhotoVet would not have allowed are recorded as posted" in text
     assert "Take them down from Facebook now" in text and details.count("trip-") == 41
+
+
+def test_the_takedown_list_shows_an_item_closed_when_consent_was_given_again(qtbot):
+    """s30: with "Show items already done", an item closed because its reason went away is
+    shown with why, as done items are (not counted as to do, not chosen to mark done)."""
+    from photovet.core.records.takedown import TakedownItem
+    from photovet.gui.dialogs.takedown import TakedownDialog
+
+    dlg = TakedownDialog()
+    qtbot.addWidget(dlg)
+    closed = TakedownItem(id=4, export_id=1, channel="facebook", status="posted",
+                          people=["A1"], reasons={"A1": "Consent withdrawn on 01/11/2026"},
+                          names={"A1": "Amy Able"}, output_path="/x/trip0.jpg",
+                          output_sha256="0" * 64, source_path="/s/a.jpg", batch="trip",
+                          channel_label="Facebook", closed_at="2026-11-30T10:00:00+00:00",
+                          closed_reason="Consent given again on 30/11/2026")
+    dlg.show_items([closed])
+    assert dlg.table.item(0, 1).text() == ("Take this photo down from Facebook (no longer "
+                                           "needed: consent given again on 30/11/2026)")
+    assert dlg.state.text().startswith("0 items to do")
+    dlg.table.selectRow(0)
+    assert dlg.chosen() == [] and not dlg.done_btn.isEnabled()

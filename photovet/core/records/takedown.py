@@ -55,6 +55,7 @@ from photovet.core.words import (
     TakedownReason,
     not_allowed_note,
     takedown_closed,
+    takedown_no_longer_needed,
     takedown_reason,
 )
 
@@ -86,10 +87,28 @@ class TakedownItem:
     parts: dict[str, TakedownReason] = field(default_factory=dict)
     #: a post here recorded though PhotoVet would not have allowed it: why ('' none)
     not_allowed: str = ""
+    #: closed because its reason went away (``words.takedown_closed``: "Consent given again
+    #: on 30/11/2026"): no longer to do, listed with the done items
+    closed_at: str | None = None
+    closed_reason: str = ""
 
     @property
     def done(self) -> bool:
-        return self.done_at is not None
+        """Nothing left to do: taken down, or closed because its reason went away."""
+        return self.done_at is not None or self.closed_at is not None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None and self.done_at is None
+
+    @property
+    def done_text(self) -> str:
+        """How a done item is said on the lists ("" while it is open)."""
+        if self.done_at is not None:
+            return f"done {_day(self.done_at)}" + (f" by {self.done_by}" if self.done_by else "")
+        if self.closed_at is not None:
+            return takedown_no_longer_needed(self.closed_reason)
+        return ""
 
     @property
     def copy_text(self) -> str:
@@ -313,8 +332,47 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
                 done_at=row[2], done_by=row[3], note=row[4], new=new or again,
                 copy_on_disk=os.path.lexists(rec.output_path), parts=parts, not_allowed=flag))
+    if include_done:
+        items += _closed_items(records, register, recs, {(w[0].id, w[1].id) for w in wanted},
+                               person)
     items.sort(key=lambda i: (i.status != "posted", i.id))
     return items
+
+
+def _closed_items(records: Records, register: Any, recs: list[ExportRecord],
+                  wanted: set[tuple[int, str]], person: str | None) -> list[TakedownItem]:
+    """The items of ``recs`` closed because their reason went away (not listed again now),
+    each with the people and reasons it held and why it was closed, as done items are listed
+    (``evaluate(include_done=True)``); ``person``: only those that held them."""
+    if not recs:
+        return []
+    by_id = {r.id: r for r in recs}
+    ids = list(by_id)
+    out: list[TakedownItem] = []
+    for row in records.db.all(
+            "SELECT id, export_id, channel, people, reasons, first_listed_at, closed_at, "
+            "closed_reason, note FROM takedown_items WHERE done_at IS NULL AND closed_at IS NOT "
+            f"NULL AND export_id IN ({','.join('?' for _ in ids)}) ORDER BY id", ids):
+        rec = by_id[int(row[1])]
+        if (rec.id, row[2]) in wanted:
+            continue
+        try:
+            people, reasons = list(json.loads(row[3] or "[]")), dict(json.loads(row[4] or "{}"))
+        except (ValueError, TypeError):
+            people, reasons = [], {}
+        if person is not None and person not in people:
+            continue
+        channel = _channel(records, row[2])
+        posts = [p for p in rec.posts if p.channel == channel.id]
+        out.append(TakedownItem(
+            id=row[0], export_id=rec.id, channel=channel.id,
+            status="posted" if posts else "exported", people=people, reasons=reasons,
+            names=display_names(register, people), output_path=rec.output_path,
+            output_sha256=rec.output_sha256, source_path=rec.source_path, batch=rec.batch,
+            channel_label=channel.label, posts=posts, first_listed_at=row[5], note=row[8],
+            copy_on_disk=os.path.lexists(rec.output_path), closed_at=row[6],
+            closed_reason=row[7] or ""))
+    return out
 
 
 def _close_stale(records: Records, recs: list[ExportRecord], wanted: set[tuple[int, str]],
@@ -705,7 +763,8 @@ def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
             it.output_path,
             it.output_sha256, it.batch, "; ".join(_day(p.posted_on) for p in it.posts),
             "; ".join(p.url for p in it.posts if p.url), _day(it.first_listed_at),
-            _day(it.done_at), it.done_by or "", it.note or "",
+            _day(it.done_at or it.closed_at), it.done_by or "",
+            it.closed_reason if it.closed else it.note or "",
             "Yes" if it.copy_on_disk else "No"]])
     # BOM: Excel reads UTF-8. The list is made again each time: a file of that name is replaced
     return write_report(Path(path), "\ufeff" + buf.getvalue(), overwrite=True,
@@ -738,8 +797,9 @@ def write_html(items: list[TakedownItem], path: str | Path, *, school: str = "")
                           for p in it.posts) or "not posted"
         thumb = _thumb(it.output_path)
         img = f'<img src="{thumb}" alt="">' if thumb else '<div class="nopic">file not found</div>'
-        done = (f"<p class=done>Done {_day(it.done_at)} by {e(it.done_by or '')}"
-                f"{': ' + e(it.note) if it.note else ''}</p>") if it.done else \
+        done = f"<p class=done>{e(it.done_text[:1].upper() + it.done_text[1:])}</p>" \
+            if it.closed else (f"<p class=done>Done {_day(it.done_at)} by {e(it.done_by or '')}"
+                               f"{': ' + e(it.note) if it.note else ''}</p>") if it.done else \
             "<p class=tick>&#9744; Done on ____/____/________ by ______________________</p>"
         blocks.append(f"""<section class=item>
 <div class=pic>{img}</div>

@@ -106,7 +106,8 @@ class TakedownDialog(QDialog):
             why = "; ".join([it.reasons.get(p, "") for p in it.people]
                             + ([not_allowed_note(it.not_allowed)] if it.not_allowed else []))
             posts = "; ".join(day(p.posted_on) for p in it.posts) or "Not posted"
-            action = it.action + (f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
+            action = it.action + (f" ({it.done_text})" if it.closed else
+                                  f" (done {day(it.done_at)} by {it.done_by})" if it.done else "")
             where = (f"{Path(it.output_path).name} (still on this PC)" if it.copy_on_disk
                      else f"{Path(it.output_path).name} (no longer on this PC)")
             for c, text in enumerate((str(it.id), action, who, why, where,
