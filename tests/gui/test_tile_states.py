@@ -8,7 +8,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photovet.gui.controllers.approval import still_open_text
 from photovet.gui.dialogs.reason import ReasonDialog
@@ -145,3 +145,33 @@ def test_an_approved_photo_with_a_question_left_open_waits_for_nobody(window, qt
     assert "Amber means a decision is yours" not in window.photos.photo.hint.text()
     assert view.filter_combo.itemText(view.filter_combo.findData("needs-review")) == \
         "Yours to decide (0)"
+
+
+def test_k_on_an_approved_photo_changes_nothing_and_keeps_its_approval(window, qtbot):
+    """s30: the K shortcut ("Keep the rest covered") still worked on an approved photo with a
+    question left open (the panel's button is hidden there) and voided its approval. Now K
+    changes nothing where the button is hidden, and says why; where the photo waits for a
+    decision K works as before."""
+    from PySide6.QtGui import QKeySequence
+
+    findings = window.photos.findings
+    answer(click("&Yes"), kind=QMessageBox)                  # mark ready with it left open
+    window.approval.mark_all_shown_ready()
+    sign_in_as(window, APPROVER_NAME)
+    window.photos.batch.select_path(by_name(window, "photo_000.jpg").path)
+    window.approval.approve()
+    assert by_name(window, "photo_000.jpg").approval == "approved"
+    sign_in_as(window, PREPARER_NAME)
+    select_photo(window, "photo_000.jpg")
+    qtbot.waitUntil(lambda: findings.decide_title.text().startswith("Approved:"), timeout=5000)
+    assert not findings.keep_rest_button.isVisibleTo(findings)
+    [k] = [a for a in window.findChildren(type(window.menuBar().actions()[0]))
+           if a.shortcut() == QKeySequence("K")]
+    k.trigger()                                              # the K key
+    QApplication.processEvents()
+    a = by_name(window, "photo_000.jpg").analysis
+    assert window.ctx.ws.approvals.status(a.sha256, a.channel) == "approved"
+    assert by_name(window, "photo_000.jpg").approval == "approved"
+    assert a.needs_review                                    # still open, still covered
+    assert window.batch.status.label.text().startswith(
+        "Nothing changed: this photo was approved with its open questions covered")

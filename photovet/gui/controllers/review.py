@@ -35,7 +35,7 @@ from ..views.batch_view import PhotoItem
 from ..views.photo_view import COVER, FACE, TEXT, face_name, face_person
 from ..views.photos_tab import PhotosTab
 from ..words import read_words, sentence
-from .batch import BatchController
+from .batch import BatchController, approval_state
 
 PREVIEW_MAX = 1600
 PREVIEWS_KEPT = 4
@@ -560,8 +560,21 @@ class ReviewController(QObject):
                                                        reason=reason))
 
     def keep_rest(self) -> bool:
+        """"Keep the rest covered" (the panel's button, or K): only while the photo waits for a
+        decision (``policy.waiting_for_decision``, as the list holds it and as the register
+        says now: ``approval_state``), as the button is shown. On a photo marked ready or approved what is open
+        already stays covered, and K recorded a decision that voided its approval (the button
+        is hidden there): now nothing is changed, and the status bar says why."""
         item = self.current()
         if item is None or item.analysis is None or not item.analysis.needs_review:
+            return False
+        a = item.analysis
+        now = approval_state(self.ctx, a)[0]       # as the list would say it now
+        if not (policy.waiting_for_decision(True, item.approval)
+                and policy.waiting_for_decision(True, now)):
+            done = "approved" if "approved" in (now, item.approval) else "marked ready"
+            self.batch.status.say(f"Nothing changed: this photo was {done} with its open "
+                                  "questions covered, and they stay covered.")
             return False
         return self._record(lambda r, a, ch: r.keep_rest_covered(a, ch))
 
