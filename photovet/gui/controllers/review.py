@@ -560,11 +560,12 @@ class ReviewController(QObject):
                                                        reason=reason))
 
     def keep_rest(self) -> bool:
-        """"Keep the rest covered" (the panel's button, or K): only while the photo waits for a
-        decision (``policy.waiting_for_decision``, as the list holds it and as the register
-        says now: ``approval_state``), as the button is shown. On a photo marked ready or approved what is open
-        already stays covered, and K recorded a decision that voided its approval (the button
-        is hidden there): now nothing is changed, and the status bar says why."""
+        """"Keep the rest covered" (the panel's button, or K): only while the photo waits for
+        a decision (``policy.waiting_for_decision``, as the list holds it and as the register
+        says now: ``approval_state``), as the button is shown. On a photo marked ready or
+        approved what is open already stays covered, and K recorded a decision that voided
+        its approval (the button is hidden there): now nothing is changed, and the status bar
+        says why."""
         item = self.current()
         if item is None or item.analysis is None or not item.analysis.needs_review:
             return False
