@@ -15,15 +15,25 @@ when the data folder is next opened (``clean_previews``, called by ``Workspace.o
 a log line of counts only. A lock, not only the process id: an id can be given to a new
 process after a crash, and another PhotoVet opening the same data folder at the same time
 (the analysis helper does) must not remove a live run's previews.
+
+Versions before s29 rendered them in the system's temporary folder (``photovet-preview-*``,
+the video player's, kept while the app ran; ``photovet-sheet-*``, a contact sheet's), with no
+lock. Those of this user are removed when a data folder is opened
+(``clean_old_temp_previews``) only when no other PhotoVet of this user is running on this
+computer (an older one still running may be using its folder, and nothing on the folder says
+so); where that cannot be told (no ``/proc``: Windows, macOS), they are left and counted in
+the log.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from photovet.core import logs
@@ -162,4 +172,93 @@ def clean_previews(home: str | Path) -> tuple[int, int]:
     return folders, files
 
 
-__all__ = ["FOLDER", "PreviewFolder", "clean_previews", "previews_root"]
+#: the preview folders versions before s29 made in the system's temporary folder
+#: (``tempfile.TemporaryDirectory(prefix=...)``: the prefix and 8 random characters)
+OLD_TEMP_NAME = re.compile(r"photovet-(?:preview|sheet)-[A-Za-z0-9_]{8}")
+
+
+def _ancestors() -> set[int]:
+    """This process and the ones that started it (a launcher is not another PhotoVet)."""
+    out, pid = {os.getpid()}, os.getppid()
+    while pid > 1 and pid not in out:
+        out.add(pid)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+            pid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    return out
+
+
+def other_photovet_running(proc: Path = Path("/proc")) -> bool | None:
+    """Is another PhotoVet (any version: the app, a command, a helper) of this user running
+    on this computer? None when it cannot be told (no ``/proc`` to read)."""
+    if not hasattr(os, "getuid") or not proc.is_dir():
+        return None
+    uid, mine = os.getuid(), _ancestors()
+    try:
+        pids = [int(n) for n in os.listdir(proc) if n.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        if pid in mine:
+            continue
+        try:
+            if os.stat(proc / str(pid)).st_uid != uid:
+                continue
+            cmd = (proc / str(pid) / "cmdline").read_bytes()
+        except OSError:
+            continue              # ended meanwhile, or not ours to read
+        if b"photovet" in cmd.lower():
+            return True
+    return False
+
+
+def clean_old_temp_previews(temp: str | Path | None = None, *,
+                            others_running: Callable[[], bool | None] | None = None
+                            ) -> tuple[int, int]:
+    """Remove the preview folders older versions left in the system's temporary folder
+    (``temp``: ``tempfile.gettempdir()``) that belong to this user: (folders, files) removed.
+    Only when no other PhotoVet of this user runs (``others_running``: False); one running,
+    or not knowable (None), leaves them all (an older PhotoVet's folder has no lock to say it
+    is in use). Never follows a link; logs counts only."""
+    root = Path(temp if temp is not None else tempfile.gettempdir())
+    if not hasattr(os, "getuid"):
+        return 0, 0                               # pragma: no cover - Windows: not knowable
+    uid, found = os.getuid(), []
+    try:
+        with os.scandir(root) as it:
+            for e in it:
+                if not OLD_TEMP_NAME.fullmatch(e.name):
+                    continue
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if e.is_dir(follow_symlinks=False) and st.st_uid == uid:
+                    found.append(Path(e.path))
+    except OSError:
+        return 0, 0
+    if not found:
+        return 0, 0
+    running = (others_running or other_photovet_running)()
+    if running is not False:
+        log.info("%d preview folder(s) of an older PhotoVet left in the system's temporary "
+                 "folder: not removed (%s)", len(found),
+                 "another PhotoVet is running" if running else
+                 "whether another PhotoVet is running cannot be told here")
+        return 0, 0
+    folders = files = 0
+    for p in found:
+        n = _files_in(p)
+        shutil.rmtree(p, ignore_errors=True)
+        if not p.exists():
+            folders, files = folders + 1, files + n
+    if folders:
+        log.info("removed %d preview folder(s) (%d file(s)) an older PhotoVet left in the "
+                 "system's temporary folder", folders, files)
+    return folders, files
+
+
+__all__ = ["FOLDER", "OLD_TEMP_NAME", "PreviewFolder", "clean_old_temp_previews",
+           "clean_previews", "other_photovet_running", "previews_root"]

@@ -53,7 +53,7 @@ from photovet.core.errors import (
 )
 from photovet.core.keys import RegisterKeys, default_key_store
 from photovet.core.paths import data_dir, ensure_folder
-from photovet.core.previews import PreviewFolder, clean_previews
+from photovet.core.previews import PreviewFolder, clean_old_temp_previews, clean_previews
 from photovet.core.records import takedown
 from photovet.core.records.exports import Records
 from photovet.core.register import signatures
@@ -187,6 +187,7 @@ class Workspace:
         if removed:
             log.info("removed %d unfinished temporary file(s) left by an interrupted run", removed)
         clean_previews(home)   # rendered previews a crashed or killed run left (logs counts)
+        clean_old_temp_previews()   # older versions' in the system temp folder, when safe
         settings_file = home / "settings.json"
         raw, legacy_channels = upgrade_settings_file(read_settings_file(settings_file))
         settings = Settings.from_dict(raw, path=settings_file)

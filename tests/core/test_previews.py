@@ -123,3 +123,106 @@ def test_the_workspace_gives_one_preview_folder_removed_when_it_closes(tmp_path)
     (run.folder("sheet-") / "moment-0.mp4").write_bytes(b"faces")
     ws.close()
     assert not run.path.exists()
+
+
+# --- preview folders older versions left in the system's temporary folder ------------------
+
+def _old_folders(temp: Path) -> list[Path]:
+    """What versions before s29 left in the system temp folder: the player's and a contact
+    sheet's preview folders (TemporaryDirectory: the prefix and 8 random characters)."""
+    out = []
+    for name in ("photovet-preview-ab12cd_3", "photovet-sheet-zz99yy88"):
+        d = temp / name
+        d.mkdir(parents=True)
+        (d / "preview-1.mp4").write_bytes(b"pupils' faces")
+        out.append(d)
+    return out
+
+
+def test_older_versions_temp_previews_are_removed_when_no_other_photovet_runs(tmp_path):
+    """s30: only the data folder's previews/ were cleaned; an older version's folders in the
+    system temp folder (pupils' faces) stayed for ever. Those of this user are removed when
+    no other PhotoVet runs; nothing else there is touched, and a link is never followed."""
+    from photovet.core.previews import clean_old_temp_previews
+
+    temp = tmp_path / "systemp"
+    old = _old_folders(temp)
+    keep = [temp / "photovet-preview-", temp / "photovet-previews-ab12cd34",
+            temp / "someone-elses-abcdefgh"]
+    for d in keep:
+        d.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.jpg").write_bytes(b"x")
+    (temp / "photovet-sheet-linklink").symlink_to(outside, target_is_directory=True)
+    (temp / "photovet-sheet-afileabc").write_bytes(b"not a folder")
+    assert clean_old_temp_previews(temp, others_running=lambda: False) == (2, 2)
+    assert not any(d.exists() for d in old)
+    assert all(d.is_dir() for d in keep)
+    assert (outside / "precious.jpg").exists() and (temp / "photovet-sheet-linklink").is_symlink()
+    assert (temp / "photovet-sheet-afileabc").is_file()
+    assert clean_old_temp_previews(temp, others_running=lambda: False) == (0, 0)
+
+
+@pytest.mark.parametrize("running", [True, None])
+def test_older_versions_temp_previews_are_kept_while_another_photovet_may_use_them(
+        tmp_path, running):
+    """An older PhotoVet still running uses its folder with no lock to say so: while another
+    PhotoVet runs (True), or where that cannot be told (None), nothing is removed."""
+    from photovet.core.previews import clean_old_temp_previews
+
+    temp = tmp_path / "systemp"
+    old = _old_folders(temp)
+    asked = []
+    assert clean_old_temp_previews(temp, others_running=lambda: asked.append(1) or running) \
+        == (0, 0)
+    assert asked and all((d / "preview-1.mp4").exists() for d in old)
+
+
+def test_another_photovet_of_this_user_is_seen_in_proc(tmp_path):
+    """Another PhotoVet (any version: 'python -m photovet', the photovet-app program, a helper)
+    is told by its command line; this process and other programs are not one."""
+    from photovet.core.previews import other_photovet_running
+
+    proc = tmp_path / "proc"
+    (proc / str(os.getpid())).mkdir(parents=True)
+    (proc / str(os.getpid()) / "cmdline").write_bytes(b"python\0-m\0photovet\0")   # itself
+    (proc / "4242").mkdir()
+    (proc / "4242" / "cmdline").write_bytes(b"/usr/bin/vim\0notes.txt\0")
+    (proc / "self").mkdir()
+    assert other_photovet_running(proc) is False
+    (proc / "4343").mkdir()
+    (proc / "4343" / "cmdline").write_bytes(b"C:/Program Files/PhotoVet-App.exe\0")
+    assert other_photovet_running(proc) is True
+    assert other_photovet_running(tmp_path / "no-proc") is None
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="no /proc here")
+def test_a_running_photovet_is_seen_and_its_temp_folder_kept(tmp_path):
+    """A real other PhotoVet process (running, not closed) is seen, so its folder is kept."""
+    from photovet.core.previews import clean_old_temp_previews, other_photovet_running
+
+    temp = tmp_path / "systemp"
+    old = _old_folders(temp)
+    p = start_renderer(tmp_path / "other-home")
+    try:
+        p.stdout.readline()
+        assert other_photovet_running() is True
+        assert clean_old_temp_previews(temp) == (0, 0)
+        assert all(d.exists() for d in old)
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_opening_a_data_folder_cleans_older_versions_temp_previews(tmp_path, monkeypatch):
+    import tempfile
+
+    from photovet.core import previews
+
+    temp = tmp_path / "systemp"
+    old = _old_folders(temp)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(previews, "other_photovet_running", lambda: False)
+    Workspace.open(tmp_path / "home").close()
+    assert not any(d.exists() for d in old)
