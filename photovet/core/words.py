@@ -540,15 +540,14 @@ SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to th
                          "Photos PhotoVet never recognised them in cannot be listed by it.")
 
 
-__all__ = ["takedown_no_longer_needed", "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP", "CONSENT_NOT_IN_FILE_COMMAND",
-           "DO_NOT_PHOTOGRAPH", "GONE", "LEFT", "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START",
-           "NO_CONSENT", "OTHER",
-           "REFUSED", "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN",
-           "TakedownReason",
-           "approvals_after_last_day", "caption_brief", "caption_may_name", "caption_lines",
-           "caption_word",
-           "consent_missing_words", "consent_word", "count", "full_sentence", "maybe_how",
-           "maybe_reason", "maybe_shown_count", "media_count",
-           "media_of", "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
+__all__ = ["CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP",
+           "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEFT",
+           "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",
+           "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
+           "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",
+           "caption_word", "consent_missing_words", "consent_word", "count", "full_sentence",
+           "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
+           "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
            "register_count", "rejected_count", "request_words", "sar_nothing_held",
-           "takedown_closed", "takedown_reason", "tally", "uk_day", "verb", "withdrawn_reason"]
+           "takedown_closed", "takedown_no_longer_needed", "takedown_reason", "tally", "uk_day",
+           "verb", "withdrawn_reason"]
