@@ -82,7 +82,7 @@ ANALYSIS_VERSION = "4"
 #: a part of the picture that changed and settled is read at once; 5: a part that changed and
 #: moves (a pan) is read four times a reading interval, and a name found is followed; 6: those
 #: moving parts' reads are not put off by reads of parts that settled in between
-VIDEO_ANALYSIS_VERSION = "6"
+VIDEO_ANALYSIS_VERSION = "7"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -318,3 +318,25 @@ def test_looks_of_one_fast_face_are_covered_as_one_moving_face_and_others_are_no
         assert any(c.box[0] <= centre[0] <= c.box[0] + c.box[2] and
                    c.box[1] <= centre[1] <= c.box[1] + c.box[3] for c in plan.at(f)), f
     assert bridges(an)                                        # drawn for the covered looks
+
+
+def test_a_followed_name_missed_by_one_read_is_looked_for_once_more_then_let_go():
+    """analysis._followed (pure): a moving name found on frames 0 and 3 is read again around
+    where it is going on frame 6; missed there (a blurred frame mid-pan), it is looked for once
+    more on frame 9, further along and in a wider area, and let go after a second miss
+    (following used to stop after one miss, its cover standing still while the card moved)."""
+    from photovet.core.media.video.analysis import VideoParams, _followed, _State
+
+    st = _State(tracker=Tracker(TrackerParams(fps=25.0)),
+                text_tracker=Tracker(TrackerParams(fps=25.0)))
+    p = VideoParams(stride=3)
+    st.text_tracker.update(0, [Det(0, (100.0, 200.0, 220.0, 230.0))])
+    st.text_tracker.update(3, [Det(3, (130.0, 200.0, 250.0, 230.0))])   # 10 px a frame
+    first = _followed(st, 6, p, 640, 360)
+    assert len(first) == 1
+    assert _followed(st, 7, p, 640, 360) == []          # between reads: nothing
+    again = _followed(st, 9, p, 640, 360)               # missed on frame 6: once more
+    assert len(again) == 1
+    assert again[0][2] > first[0][2]                    # further along the pan
+    assert (again[0][2] - again[0][0]) > (first[0][2] - first[0][0])
+    assert _followed(st, 12, p, 640, 360) == []         # missed twice: let go

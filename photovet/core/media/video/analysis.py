@@ -618,18 +618,21 @@ def _followed(st: _State, i: int, p: VideoParams, width: int, height: int
               ) -> list[tuple[int, int, int, int]]:
     """The areas (x0, y0, x1, y1) to read on frame ``i`` to follow the names found ``stride``
     frames ago that move or whose motion is not known yet (FOLLOW_SPEED): each one's
-    predicted box, grown by twice its height, half its width and its motion over one interval
-    (a card seen once may move either way)."""
+    predicted box, grown by twice its height, half its width and its motion since it was last
+    found (a card seen once may move either way). A name not found by one such read (a blurred
+    frame mid-pan) is looked for once more, one interval later, before it is let go: following
+    stopped after one miss, and its cover stood still until the next read of moving parts."""
     out = []
     for t in st.text_tracker.active:
         d = t.dets[-1]
-        if i - d.frame != p.stride:
+        gap = i - d.frame
+        if gap not in (p.stride, 2 * p.stride):
             continue
         speed = math.hypot(t.vx, t.vy)
         if len(t.dets) >= 2 and speed < FOLLOW_SPEED:
             continue
         x0, y0, x1, y1 = t.predict(i)
-        m = 2.0 * d.h + 0.5 * d.w + speed * p.stride
+        m = 2.0 * d.h + 0.5 * d.w + speed * gap
         out.append((max(0, int(x0 - m)), max(0, int(y0 - m)),
                     min(width, int(math.ceil(x1 + m))), min(height, int(math.ceil(y1 + m)))))
     return [a for a in out if a[2] > a[0] and a[3] > a[1]]
