@@ -56,3 +56,31 @@ def test_long_texts_never_make_the_window_wider_than_the_screen(qtbot, ws, make_
     assert win.width() <= SCREEN_WIDTH
     # ...and the signed-in name still gets its room in the status bar (cut, never squeezed out)
     assert win.who.isVisible() and win.who.width() >= 160
+
+
+LAPTOP_WIDTH = 1024
+
+
+def test_the_window_fits_a_small_school_laptop_with_a_photo_or_a_video_open(qtbot, ws,
+                                                                             make_window,
+                                                                             tmp_path):
+    """1024 x 768 (small school laptops): the window was at least 1293 px wide, the list of
+    findings and the approval buttons off the screen. The video player's row of buttons set
+    the width of the middle even with a photo on screen, and the empty batch's two buttons
+    side by side and the longest "Show:" choice set the list's."""
+    win = make_window({})
+    assert min_width(win) <= LAPTOP_WIDTH                               # nothing added yet
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 3)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    assert min_width(win) <= LAPTOP_WIDTH                               # a photo on screen
+    win.photos.media.setCurrentWidget(win.photos.video)
+    assert min_width(win) <= LAPTOP_WIDTH                               # a video on screen
+    win.photos.media.setCurrentWidget(win.photos.photo)
+    win.resize(LAPTOP_WIDTH, 768)
+    QApplication.processEvents()
+    assert win.width() <= LAPTOP_WIDTH
+    # the findings and the approval buttons are on the screen, not pushed off its right edge
+    side = win.photos.splitter.widget(2)
+    assert side.isVisible() and side.mapTo(win, side.rect().topRight()).x() <= LAPTOP_WIDTH

@@ -559,6 +559,11 @@ class BatchView(QWidget):
         for key, label in FILTERS:
             self.filter_combo.addItem(label, key)
         self.filter_combo.currentIndexChanged.connect(self._filter_changed)
+        # as wide as the panel, never wider than a short choice: the longest ("Waiting for
+        # approval (10)") made the panel, and so the window, too wide for a 1024 px laptop
+        self.filter_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_combo.setMinimumContentsLength(12)
         self.count_label = QLabel()
         self.count_label.setObjectName("CountLabel")
         # "11 photos and 1 video · 4 yours to decide · 1 could not be checked · 4 being
@@ -609,15 +614,15 @@ class BatchView(QWidget):
         self.empty_label.setAlignment(Qt.AlignCenter)
         self.empty_label.setWordWrap(True)
         el.addWidget(self.empty_label)
-        row = QHBoxLayout()
-        row.addStretch(1)
+        # one above the other: side by side they made the panel (and the window) too wide
+        # for a 1024 px school laptop
+        row = QVBoxLayout()
         self.empty_folder = QPushButton(style.icon("folder"), "Choose a folder…")
         self.empty_files = QPushButton(style.icon("files"), "Choose photos…")
         self.empty_folder.clicked.connect(self.add_folder_requested)
         self.empty_files.clicked.connect(self.add_files_requested)
-        row.addWidget(self.empty_folder)
-        row.addWidget(self.empty_files)
-        row.addStretch(1)
+        row.addWidget(self.empty_folder, 0, Qt.AlignmentFlag.AlignHCenter)
+        row.addWidget(self.empty_files, 0, Qt.AlignmentFlag.AlignHCenter)
         el.addLayout(row)
         el.addStretch(2)
 

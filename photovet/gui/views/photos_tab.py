@@ -4,7 +4,7 @@ approval on the right."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
@@ -24,6 +24,10 @@ class PhotosTab(QWidget):
         self.media.addWidget(self.photo)
         self.video = VideoPlayer()          # issue 17: controllers/video.py feeds it
         self.media.addWidget(self.video)
+        # only the page on screen sets how narrow the middle may be: the video player's
+        # buttons made a photo's page (and the window) too wide for a 1024 px laptop
+        self.media.currentChanged.connect(self._media_changed)
+        self._media_changed()
         self.findings = FindingsPanel()
         self.approval = ApprovalPanel()
         # issue 18: the school's rules on the whole photo, at the top of what was found
@@ -55,6 +59,14 @@ class PhotosTab(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
+
+    def _media_changed(self, *_args) -> None:
+        current = self.media.currentWidget()
+        for i in range(self.media.count()):
+            page = self.media.widget(i)
+            how = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(how, how)
+        self.media.updateGeometry()
 
 
 __all__ = ["PhotosTab"]

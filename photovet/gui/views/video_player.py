@@ -542,12 +542,15 @@ class VideoPlayer(QWidget):
         self.keys_hint = QLabel("\u2190 \u2192 a frame \u00b7 Shift+\u2190 \u2192 a second")
         self.keys_hint.setObjectName("Hint")
         self.keys_hint.setStyleSheet("color: #52606d;")
+        # the room the buttons leave, on two lines if it must: at its full width it made the
+        # window too wide for a 1024 px school laptop (the buttons' tooltips say it too)
+        self.keys_hint.setWordWrap(True)
+        self.keys_hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         transport = QHBoxLayout()
         transport.addWidget(self.play_btn)
         transport.addWidget(self.back_btn)
         transport.addWidget(self.next_btn)
-        transport.addWidget(self.keys_hint)
-        transport.addStretch(1)
+        transport.addWidget(self.keys_hint, 1)
         transport.addWidget(self.published_btn)
         for key, frames, seconds in (("Left", -1, 0.0), ("Right", 1, 0.0),
                                      ("Shift+Left", 0, -1.0), ("Shift+Right", 0, 1.0)):
