@@ -84,3 +84,21 @@ def test_the_window_fits_a_small_school_laptop_with_a_photo_or_a_video_open(qtbo
     # the findings and the approval buttons are on the screen, not pushed off its right edge
     side = win.photos.splitter.widget(2)
     assert side.isVisible() and side.mapTo(win, side.rect().topRight()).x() <= LAPTOP_WIDTH
+
+
+def test_the_wide_dialogs_are_never_wider_than_the_screen(qtbot, monkeypatch):
+    """The take-down list (1100 px) and the exports (1100 px) opened wider than a 1024 px
+    laptop: the Close button and the end of every line were off the screen."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from photovet.gui.dialogs.takedown import TakedownDialog
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1024, 728))
+    dlg = TakedownDialog()
+    qtbot.addWidget(dlg)
+    assert dlg.width() <= 1024 and dlg.height() <= 728
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 1920, 1040))
+    roomy = TakedownDialog()
+    qtbot.addWidget(roomy)
+    assert roomy.width() == 1100          # a big screen keeps the room it was given

@@ -31,7 +31,7 @@ from photovet.core.accounts import ROLE_LABELS, ROLES, AccountInfo
 
 from .. import style
 from ..words import day, when
-from .common import DateField, ok_cancel
+from .common import DateField, fit_resize, ok_cancel
 
 ROLE_HELP = {
     "preparer": "checks photos and marks them ready",
@@ -240,7 +240,7 @@ class StaffAccountsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Staff accounts")
         self.setObjectName("StaffAccountsDialog")
-        self.resize(900, 480)
+        fit_resize(self, 900, 480)
         lay = QVBoxLayout(self)
         intro = QLabel("Everyone who uses PhotoVet signs in with their own account; what they "
                        "may do comes from their roles. A member of staff who leaves is removed "

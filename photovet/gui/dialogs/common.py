@@ -6,6 +6,7 @@ import datetime as _dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
@@ -37,6 +38,19 @@ def ok_cancel(dialog: QDialog, ok_text: str | None = None, *, cancel_text: str |
     buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def fit_resize(dialog: QWidget, width: int, height: int, parent: QWidget | None = None) -> None:
+    """``dialog.resize(width, height)``, never larger than the screen it opens on (less a
+    margin for the window's frame): a 1100 px take-down list on a 1024 px school laptop put its
+    Close button and the end of every line off the screen."""
+    owner = parent if parent is not None else dialog.parentWidget()
+    screen = (owner.screen() if owner is not None else None) or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, room.width() - 24)
+        height = min(height, room.height() - 48)
+    dialog.resize(width, height)
 
 
 def _qdate(d: _dt.date) -> QDate:

@@ -34,6 +34,7 @@ from photovet.core.words import (
 )
 
 from ..words import day, esc, plural, when
+from .common import fit_resize
 
 _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
 
@@ -153,7 +154,7 @@ class ExportsDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("Exports and posts")
         self.setObjectName("ExportsDialog")
-        self.resize(1100, 600)
+        fit_resize(self, 1100, 600)
         self.model = ExportsModel(self)
 
         self.batch = QComboBox()

@@ -36,6 +36,7 @@ from photovet.core.words import maybe_shown_count, not_in_mis_file, request_word
 
 from .. import style
 from ..words import consent_word, day, esc, media_count, when
+from .common import fit_resize
 from .consent_form import ConsentFormDialog
 from .leaving_date import record_leaving_date
 from .reason import ReasonDialog
@@ -65,7 +66,7 @@ class PersonDialog(QDialog):
         self.person: Person | None = None
         self.combos: dict[tuple[str, str], QComboBox] = {}
         self.setObjectName("PersonDialog")
-        self.resize(1000, 700)
+        fit_resize(self, 1000, 700)
 
         self.name_label = QLabel()
         f = self.name_label.font()

@@ -24,6 +24,7 @@ from photovet.core.transfer import FLASH_NOTE, PurgeReport
 
 from .. import style
 from ..words import plural
+from .common import fit_resize
 
 
 class PurgeDialog(QDialog):
@@ -35,7 +36,7 @@ class PurgeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Delete original photos")
         self.setObjectName("PurgeDialog")
-        self.resize(820, 520)
+        fit_resize(self, 820, 520)
         self.report: PurgeReport | None = None
         rule = ("posted" if when == "posted" else "exported")
         intro = QLabel(

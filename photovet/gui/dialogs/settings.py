@@ -41,7 +41,7 @@ from photovet.core.settings import (
 
 from .. import style
 from ..words import error_text, esc
-from .common import ok_cancel
+from .common import fit_resize, ok_cancel
 from .school_rules import (
     DELETE_WHEN,
     RETENTION_FIELDS,
@@ -162,7 +162,7 @@ class SettingsDialog(QDialog):
         self.change = None          # what the save changed (core SettingsChange), once saved
         self.setWindowTitle("Settings")
         self.setObjectName("SettingsDialog")
-        self.resize(860, 640)
+        fit_resize(self, 860, 640)
         s = ctx.ws.settings
         # the settings this window's values start from: a save stores only what was changed
         # here (another PC may change another setting while this window is open), and one

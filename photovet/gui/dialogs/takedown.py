@@ -26,6 +26,7 @@ from photovet.core.words import not_allowed_note
 
 from .. import style
 from ..words import day, plural
+from .common import fit_resize
 from .reason import ReasonDialog
 
 
@@ -41,7 +42,7 @@ class TakedownDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Take-down list")
         self.setObjectName("TakedownDialog")
-        self.resize(1100, 560)
+        fit_resize(self, 1100, 560)
         self.items: list[TakedownItem] = []
         intro = QLabel("Consent is now missing for someone in these photos or named in their "
                        "caption (withdrawn, on the do-not-photograph list, left school, or their "

@@ -40,6 +40,7 @@ from photovet.core.retention import FILE_KINDS, KIND_LABELS, KINDS, DueItem
 from photovet.core.workspace import Workspace
 
 from .. import style
+from ..dialogs.common import fit_resize
 from ..words import day, error_text, plural
 
 Clock = Callable[[], _dt.datetime]
@@ -125,7 +126,7 @@ class DueForDeletionDialog(QDialog):
         self.results: list[DueItem] = []
         self.setWindowTitle("Due for deletion")
         self.setObjectName("DueForDeletionDialog")
-        self.resize(900, 560)
+        fit_resize(self, 900, 560)
         lay = QVBoxLayout(self)
         self.intro = QLabel("")
         self.intro.setWordWrap(True)
