@@ -108,3 +108,17 @@ def test_the_preview_says_a_withdrawal_undoes_a_form_entered_by_hand(qtbot, ws, 
     assert head.child(0).text(1).startswith(
         "Facebook Yes -> not recorded (the Yes was entered in PhotoVet by Mrs Jo Preparer on ")
     assert head.child(0).text(1).endswith("; this file has it blank)")
+
+
+def test_a_warning_says_its_line_and_column_whole_when_the_column_name_has_a_colon():
+    """Walkthrough s30: an MIS column "Consent: X (Twitter)" split the preview's line at its own
+    colon: 'line 6, Consent' beside "X (Twitter): 'N/A' means not recorded: counted as No"."""
+    from photovet.core.register.reports import RowProblem
+    from photovet.gui.dialogs.import_wizard import _describe
+
+    w = RowProblem(6, "Consent: X (Twitter)", "N/A", "'N/A' means not recorded: counted as No",
+                   "U919241721225", "not_recorded")
+    assert _describe(w) == ("line 6, Consent: X (Twitter)",
+                            "'N/A' means not recorded: counted as No")
+    assert _describe(RowProblem(None, "", "", "the file has no UPN column")) == (
+        "the file", "the file has no UPN column")

@@ -57,7 +57,7 @@ from photovet.core.register.mapping import (
     load_mapping,
     save_mapping,
 )
-from photovet.core.register.reports import ImportReport
+from photovet.core.register.reports import ImportReport, RowProblem
 from photovet.core.words import (
     CONSENT_NOT_IN_FILE_APP,
     CONSENT_NOT_IN_FILE_COMMAND,
@@ -65,7 +65,7 @@ from photovet.core.words import (
 )
 
 from ..words import day, error_text, esc, media_count, plural
-from .common import DateField
+from .common import DateField, fit_resize
 
 NOT_IN_FILE = "(not in this file)"
 WITHDRAWN_TINT = QColor("#fde2e1")
@@ -400,6 +400,11 @@ def _describe(x: Any) -> tuple[str, str]:
         bits = ["Staff" if x.is_staff else x.year_group, x.reg_group,
                 f"leaving date {day(x.leaving_date)}" if x.leaving_date else ""]
         return f"{x.display_name} ({x.id})", ", ".join(b for b in bits if b)
+    if isinstance(x, RowProblem):
+        # where, then what: a column's own name may hold ": " ("Consent: X (Twitter)"), which
+        # split the line there ('line 6, Consent' | "X (Twitter): 'N/A' means ...")
+        where = f"line {x.line}" if x.line else "the file"
+        return (f"{where}, {x.column}" if x.column else where), x.message
     text = str(x)
     who, _, rest = text.partition(": ")
     return (who, rest) if rest else (text, "")
@@ -802,7 +807,7 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
-        self.resize(900, 640)
+        fit_resize(self, 900, 640)
 
     def reject(self) -> None:
         # an import in progress finishes (it is one transaction) before the window closes
