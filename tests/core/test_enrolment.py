@@ -76,8 +76,11 @@ def test_enrol_folder(tmp_path, reg):
     msgs = sorted(str(e) for e in rep.errors)
     assert f"{UPN2.lower()}.JPG: {UPN2}: 2 faces in the enrolment photo; use a single portrait" in msgs
     assert any(m.startswith(f"{UPN3} (1).jpeg: {UPN3}: no face found") for m in msgs)
-    assert any(m.startswith("Z000000000000.jpg: Z000000000000: no one with this id") for m in msgs)
-    assert any(m.startswith("broken.jpg: BROKEN") for m in msgs)
+    assert any(m.startswith("Z000000000000.jpg: no one in the register has the UPN or staff "
+                            "code \u201cZ000000000000\u201d") for m in msgs)
+    assert any(m.startswith("broken.jpg: no one in the register has the UPN or staff code "
+                            "\u201cbroken\u201d, and no pupil or member of staff now at the "
+                            "school is called that") for m in msgs)
     assert reg.enrolment_count(UPN1) == 2 and reg.enrolment_count(UPN2) == 0
     assert reg.person(UPN1).enrolled and not reg.person(UPN2).enrolled
     encs = reg.encodings()
@@ -350,7 +353,10 @@ def test_a_photographers_folder_named_by_pupil_is_enrolled_by_name(tmp_path, reg
     msgs = [str(e) for e in rep.errors]
     assert "Victoria Ashby.jpg: 2 people in the register are called Victoria Ashby: name " \
         "this photo by their UPN or staff code" in msgs
-    assert any(m.startswith("Patrick Quinlan.jpg: PATRICK QUINLAN: no one with this id")
-               for m in msgs)
+    # neither an id nor the name of someone at the school now (never "PATRICK QUINLAN: no one
+    # with this id", the file's name in capitals)
+    assert any(m.startswith("Patrick Quinlan.jpg: no one in the register has the UPN or staff "
+                            "code \u201cPatrick Quinlan\u201d, and no pupil or member of staff "
+                            "now at the school is called that: name the photo by") for m in msgs)
     assert not reg.person(UPN1).enrolled and not reg.person("B100000000002").enrolled
     assert rep.to_dict()["by_name"][0] == {"file": "Joel Abrahams.jpg", "person_id": UPN2}

@@ -261,3 +261,38 @@ def test_the_enrol_dialog_lists_photos_taken_by_the_name_in_the_file_name(qtbot,
         dlg.state.text()
     assert dlg.problems.item(0).text() == \
         f"Check: Tori Amos.jpg: taken as Tori Amos ({TORI}), from the name in the file name."
+
+
+def test_the_enrolment_report_says_how_many_photos_were_used_and_checks_only_those(qtbot):
+    """Walkthrough s30: "6 people enrolled from 6 photos of 6."; "4 photos could not be used:
+    3 photos found by the name in the file name: check each one..." (a colon running into
+    another sentence), and a "Check:" line for each photo that was then refused."""
+    import html
+    import re
+
+    from photovet.core.register.reports import EnrolProblem, EnrolReport
+
+    def plain(rich: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", rich))
+
+    dlg = EnrolDialog()
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.show_report(EnrolReport(enrolled={JOEL: 1, JANE: 1}, photos=2))
+    assert plain(dlg.state.text()) == "2 people enrolled from 2 photos."
+
+    failed = EnrolReport(enrolled={JANE: 1}, photos=3, by_name=[
+        ("Joel Abrahams.jpg", JOEL, "Joel Abrahams"), ("Jane Ng.jpg", JANE, "Jane Ng")])
+    failed.errors.append(EnrolProblem(JOEL, "/photos/Joel Abrahams.jpg",
+                                      f"{JOEL}: 2 faces in the enrolment photo; use a single "
+                                      "portrait"))
+    failed.errors.append(EnrolProblem("", "/photos/Nobody.jpg", "no one in the register ..."))
+    dlg.show_report(failed)
+    assert plain(dlg.state.text()) == (
+        "1 person enrolled from 1 of the 3 photos. 2 photos could not be used (listed below). "
+        "1 photo found by the name in the file name: check each one is the right pupil "
+        "(listed below).")
+    lines = [dlg.problems.item(i).text() for i in range(dlg.problems.count())]
+    assert [x for x in lines if x.startswith("Check:")] == [
+        f"Check: Jane Ng.jpg: taken as Jane Ng ({JANE}), from the name in the file name."]
+    assert any(x.startswith("Joel Abrahams.jpg: ") for x in lines)

@@ -227,6 +227,14 @@ def name_index(people: list[Person], today: _dt.date) -> dict[tuple[str, ...], s
     return index
 
 
+def unknown_portrait_words(stem: str) -> str:
+    """Why a portrait in a folder was not used when its file name is neither an id nor the
+    name of one current person in the register."""
+    return (f"no one in the register has the UPN or staff code \u201c{stem}\u201d, and no "
+            "pupil or member of staff now at the school is called that: name the photo by the "
+            "UPN or staff code in the MIS, or by the name as the register has it")
+
+
 def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple[str, Path]]:
     """``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder -> (id, path). A school
     photographer's files named by the pupil ("Rosie Cooper.jpg", "COOPER_Rosie.jpg") are taken
@@ -265,6 +273,12 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
             if found:
                 pid = next(iter(found))
                 report.by_name.append((f.name, pid, _name(register, pid)))
+            else:
+                # neither an id nor a name: said as such (it read "NOBODY HERE: no one with
+                # this id in the register", the file's name in capitals, for a name)
+                report.photos += 1
+                report.errors.append(EnrolProblem("", str(f), unknown_portrait_words(stem)))
+                continue
         items.append((pid, f))
     if not items:
         # not "0 people enrolled from 0 photos of 0" (a bad-input audit): the wrong folder

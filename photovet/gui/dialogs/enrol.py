@@ -143,12 +143,23 @@ class EnrolDialog(QDialog):
         self.running = False
         self.busy.hide()
         n = len(report.enrolled)
-        self.state.setText(f"<b>{plural(n, 'person', 'people')} enrolled</b> from "
-                           f"{plural(sum(report.enrolled.values()), 'photo')} of "
-                           f"{report.photos}." + (f" {plural(len(report.errors), 'photo')} could "
-                                                  "not be used:" if report.errors else ""))
-        # a photographer's files named by the pupil: which pupil each was taken as (audit s28)
-        by_name = getattr(report, "by_name_lines", lambda: [])()
+        used, total = sum(report.enrolled.values()), report.photos
+        # "6 people enrolled from 6 photos.", "... from 2 of the 6 photos. 4 photos could not
+        # be used (listed below)." (it read "from 6 photos of 6.", and "could not be used:"
+        # ran into the next sentence)
+        state = (f"<b>{plural(n, 'person', 'people')} enrolled</b> from "
+                 + (plural(total, 'photo') if used == total else
+                    f"{used} of the {plural(total, 'photo')}") + ".")
+        if report.errors:
+            state += (f" {plural(len(report.errors), 'photo')} could not be used (listed "
+                      "below).")
+        self.state.setText(state)
+        # a photographer's files named by the pupil: which pupil each was taken as (audit s28),
+        # for the photos enrolled (one that could not be used has nothing to check)
+        failed = {Path(e.path).name for e in report.errors if e.path}
+        by_name = [line for (f, _pid, _name), line in zip(getattr(report, "by_name", []),
+                                                          report.by_name_lines())
+                   if f not in failed]
         if by_name:
             self.state.setText(self.state.text() + " " + esc(
                 f"{plural(len(by_name), 'photo')} found by the name in the file name: check "
