@@ -175,3 +175,22 @@ def test_k_on_an_approved_photo_changes_nothing_and_keeps_its_approval(window, q
     assert a.needs_review                                    # still open, still covered
     assert window.batch.status.label.text().startswith(
         "Nothing changed: this photo was approved with its open questions covered")
+
+
+def test_a_file_that_could_not_be_checked_says_so_on_its_tile(qtbot, ws, make_window, tmp_path):
+    """Walkthrough s30: its tile said "Failed" while the Show: choice and the banner say
+    "Could not be checked" (the whole of that does not fit on a tile's badge)."""
+    from tests.gui.conftest import wait_checked
+
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("not a photo")
+    win = make_window({})
+    win.add_paths([str(broken)])
+    wait_checked(qtbot, win, 1)
+    item = by_name(win, "broken.jpg")
+    assert item.status_text() == "Could not check"
+    # the badge has room for it (as the tile draws it): never cut to "Could not be ch..."
+    view = win.photos.batch
+    pad = view.list.itemDelegate().PAD
+    room = view.list.visualRect(view.proxy.index(0, 0)).width() - 2 * pad
+    assert view.list.fontMetrics().horizontalAdvance(item.status_text()) + 14 <= room

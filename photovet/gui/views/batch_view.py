@@ -144,13 +144,15 @@ class PhotoItem:
 
     def status_text(self) -> str:
         """Short words for the badge: 'Nothing to cover', 'Covers 2', 'Yours to decide',
-        'Failed'; once marked ready, approved or rejected, that ('Waiting for approval')."""
+        'Could not check' (what the "Show:" choice and the banner call "Could not be checked",
+        short enough for the badge); once marked ready, approved or rejected, that ('Waiting
+        for approval')."""
         a = self.analysis
         if a is None:
             return "Checking\u2026"
         s = a.status.value
         if s == "failed":
-            return "Failed"
+            return "Could not check"
         if self.approval in APPROVAL_BADGES:
             return APPROVAL_BADGES[self.approval]
         if s == "needs-review":
