@@ -103,4 +103,5 @@ def photoshop_findings(rep: Report, data: bytes) -> None:
             xmp_findings(rep, body)
         i = j + 4 + size + (size % 2)
     if count:
-        rep.add("other", "Photoshop data block", f"{count} resources", "Photoshop", {"resources": count})
+        rep.add("other", "Photoshop data block", f"{count} resource{'s' * (count != 1)}",
+                "Photoshop", {"resources": count})
