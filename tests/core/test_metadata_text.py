@@ -58,3 +58,22 @@ def test_decode_order():
     # text read properly already is kept, whatever it holds
     assert _clean("日本 – ok") == "日本 – ok"
     assert _clean("Zoë") == "Zoë"
+
+
+def test_a_photoshop_block_with_one_resource_says_one_resource():
+    """Walkthrough s30: 'Photoshop data block: 1 resources'."""
+    import struct
+
+    from photovet.core.media.metadata.iptc import photoshop_findings
+    from photovet.core.media.metadata.report import Report
+
+    def block(rid: int, body: bytes) -> bytes:
+        return b"8BIM" + struct.pack(">H", rid) + b"\x00\x00" + struct.pack(">I", len(body)) \
+            + body + b"\x00" * (len(body) % 2)
+
+    one, two = Report(), Report()
+    photoshop_findings(one, b"Photoshop 3.0\x00" + block(0x03ED, b"12345678"))
+    photoshop_findings(two, b"Photoshop 3.0\x00" + block(0x03ED, b"12345678")
+                       + block(0x03F3, b"abcdefgh"))
+    assert [f.value for f in one.findings if f.label == "Photoshop data block"] == ["1 resource"]
+    assert [f.value for f in two.findings if f.label == "Photoshop data block"] == ["2 resources"]
