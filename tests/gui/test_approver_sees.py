@@ -202,3 +202,18 @@ def test_closing_the_window_stores_what_was_seen_and_no_timer_runs_after(qtbot, 
     ws.close()
     qtbot.wait(1300)                                     # longer than a report's interval
     win.video.report_seen()                              # nothing is touched once closed
+
+
+def test_the_contact_sheet_says_an_open_question_is_the_preparers(qtbot, ws, make_window,
+                                                                 tmp_path):
+    """Walkthrough s30: a tile on the approver's contact sheet said "1 decision still yours to
+    decide (covered until then)" to the approver, who cannot decide it."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)   # photo_000: Joel is a question
+    asked = answer(click("&Yes"), kind=QMessageBox)    # "... still have decisions open"
+    win.approval.mark_all_shown_ready()          # what is open stays covered
+    assert asked
+    sign_in_as(win, APPROVER_NAME)
+    item = next(it for it in win.batch.model.items if it.name == "photo_000.jpg")
+    tile = win.approval.tile_for(item)
+    assert "1 decision still open for the preparer (covered until decided)" in tile.open
+    assert not any("yours" in line for line in tile.open + tile.lines)

@@ -596,11 +596,13 @@ class ApprovalController(QObject):
         still: list[str] = []
         parts = (a.text_tracks if video else list(a.faces) + list(a.texts))
         waiting = sum(1 for x in parts if x.needs_review) + (face_count(a).open if video else 0)
+        # the approver's sheet: open for the preparer, as the approver's panel says it (it
+        # said "still yours to decide" to an approver, who cannot decide them)
         if waiting:
-            still.append(f"{plural(waiting, 'decision')} still yours to decide (covered until "
-                         "then)")
+            still.append(f"{plural(waiting, 'decision')} still open for the preparer (covered "
+                         "until decided)")
         if video and a.sound_needs_review:
-            still.append("The sound is still yours to decide (removed until then)")
+            still.append("The sound is still open for the preparer (removed until decided)")
         still += [f.message for f in getattr(a, "flags", ()) if f.open]
         alone = ""
         if policy.hand_named_refusal(a):      # the core never approves it in bulk
