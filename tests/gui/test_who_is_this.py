@@ -310,3 +310,27 @@ def test_a_name_given_without_a_reason_is_not_used_and_the_card_says_so(window, 
     text = card.findChild(QLabel).text()
     assert "PhotoVet recognised this face as Sam Brown" in text and "Is this" not in text
     assert set(card.buttons) == {"no", "who"}
+
+
+def test_a_long_name_wraps_in_who_is_this_and_its_consent_stays_in_view(qtbot):
+    """Walkthrough s30: "Christabel-Anastasia Montgomery-Fitzwilliam-Abernethy (Year 4 · 4B ·
+    School website: Yes)" ran past the list's right edge: the consent, the point of the line,
+    was behind a sideways scroll bar."""
+    from photovet.core.models import Channel, Person
+
+    long = Person(id="G919241716030", legal_forename="Christabel-Anastasia",
+                  legal_surname="Montgomery-Fitzwilliam-Abernethy", year_group="Year 4",
+                  reg_group="4B", photo_consent={"website": "yes"})
+    short = Person(id="A919241717737", legal_forename="Amelia", legal_surname="Hartley",
+                   year_group="Year 4", reg_group="4B", photo_consent={"website": "yes"})
+    picker = PersonPicker([long, short], Channel(id="website", label="School website"))
+    qtbot.addWidget(picker)
+    picker.show()
+    qtbot.waitExposed(picker)
+    lst = picker.list
+    row = next(lst.item(i) for i in range(lst.count()) if lst.item(i).data(256) == long.id)
+    assert "School website: Yes" in row.text()
+    rect = lst.visualItemRect(row)
+    assert rect.right() <= lst.viewport().width()                  # nothing past the edge
+    assert rect.height() >= 2 * lst.fontMetrics().height()          # wrapped onto two lines
+    assert lst.horizontalScrollBar().maximum() == 0

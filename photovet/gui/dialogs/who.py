@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -64,6 +65,10 @@ class PersonPicker(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("People in the register")
         self.list.itemDoubleClicked.connect(lambda *_: self.accept())
+        # a long name wraps: its consent, the point of the line, was behind a sideways scroll
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         lay.addWidget(self.list, 1)
         today = _dt.date.today()
         for p in sorted(people, key=lambda p: (p.surname.lower(), p.first_name.lower())):
