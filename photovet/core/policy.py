@@ -94,6 +94,8 @@ REASON_DNP = "On the do-not-photograph list"
 REASON_NO_CHILDREN = "No identifiable children on this channel"
 REASON_UNKNOWN_MODE = "Unknown mode (covered to be safe)"
 REASON_COVERED_BY_HAND = "Covered by hand"
+#: what a shown face's reason ends with when a person named it (who and whom: face.hand_note)
+NAMED_BY_HAND = "; named by hand"
 REASON_NOT_A_FACE = "Not a face (checked by hand)"
 
 #: A detection scoring at least this is "not a face" only with a reason, as "show" is: calling
@@ -651,7 +653,7 @@ def decide_face(face: Face, person: Person | None, channel: Channel, media: str,
     if face.hand_named and rule.action == "show" and (
             action is None or action == "show"):
         # signed with the approval (the publication's reasons); who and whom: face.hand_note
-        rule = Decision("show", rule.reason + "; named by hand", rule.needs_review)
+        rule = Decision("show", rule.reason + NAMED_BY_HAND, rule.needs_review)
     if action is None or (action == "show" and rule.action == "show"):
         return rule
     if action == "cover":

@@ -118,6 +118,8 @@ def test_naming_a_refused_recognised_face_asks_why_and_says_whom(window, ws):
     assert face_tag(1, f, window.review._people()) == "2 Tori shown, named by hand"
     faces = window.photos.findings.tree.topLevelItem(0)
     assert f.hand_note in faces.child(1).text(0)
+    # said once, with who and whom (walkthrough s30: "...; named by hand. Named by hand by ...")
+    assert faces.child(1).text(0).lower().count("named by hand") == 1, faces.child(1).text(0)
     assert "(1 named by hand)" in summary_sentence(current(window))
     row = [r for r in ws.audit.rows() if r["action"] == "review.face-assign"][-1]
     assert row["details"]["recognised"] == SAM and row["details"]["reason"]

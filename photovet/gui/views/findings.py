@@ -36,7 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import PhotoAnalysis
-from photovet.core.policy import hand_named_shown, text_fragment, waiting_for_decision
+from photovet.core.policy import (
+    NAMED_BY_HAND,
+    hand_named_shown,
+    text_fragment,
+    waiting_for_decision,
+)
 
 from .. import style
 from ..words import esc, plural, read_words, uk_dates
@@ -57,7 +62,11 @@ CATEGORY_WORDS = {
 def face_sentence(face, people_by_id: dict[str, Any]) -> str:
     """'Joel Smith: shown. Consent for Facebook.'"""
     verb = "shown" if face.decision == "show" else "covered"
-    text = f"{face_name(face, people_by_id)}: {verb}. {face.reason}".rstrip()
+    reason = face.reason
+    if face.hand_note and reason.endswith(NAMED_BY_HAND):
+        # the note says it, with who and whom ("...; named by hand. Named by hand by ...")
+        reason = reason[:-len(NAMED_BY_HAND)]
+    text = f"{face_name(face, people_by_id)}: {verb}. {reason}".rstrip()
     if not text.endswith("."):
         text += "."
     if face.hand_note:
