@@ -391,6 +391,11 @@ def test_due_for_deletion_lists_per_kind_with_dates_and_deletes_after_confirmati
     assert head.text(0) == f"{KIND_LABELS['originals']} (2)"
     assert head.text(2) == ("90 days after they were copied or marked ready, or after their last "
                             "export once no exported copy is left")
+    # read whole: it wraps onto more lines (walkthrough s30: "... or marked rea...")
+    dlg.resize(900, 560)
+    qtbot.waitUntil(lambda: dlg.tree.visualItemRect(head).height()
+                    >= 2 * dlg.tree.fontMetrics().height())
+    assert head.toolTip(2) == head.text(2)
     due_day = (dt.date.today() + dt.timedelta(days=90)).strftime("%d/%m/%Y")
     assert {head.child(i).text(1) for i in range(2)} == {due_day}
     assert "IMG_0.JPG" in head.child(0).text(0) + head.child(1).text(0)

@@ -41,6 +41,7 @@ from photovet.core.workspace import Workspace
 
 from .. import style
 from ..dialogs.common import fit_resize
+from ..dialogs.import_wizard import WrappingDelegate
 from ..words import day, error_text, plural
 
 Clock = Callable[[], _dt.datetime]
@@ -138,12 +139,17 @@ class DueForDeletionDialog(QDialog):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.tree.setWordWrap(True)
         self.tree.setAccessibleName("What is due for deletion")
+        # each kind's keeping period (its heading's last column) and a state wrap onto more
+        # lines: they were cut ("... or marked rea...", "30 days ...")
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
         hh = self.tree.header()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         hh.setStretchLastSection(False)
-        self.tree.setColumnWidth(2, 300)
+        self.tree.setColumnWidth(0, 420)
+        hh.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         lay.addWidget(self.tree, 1)
         self.permanent = QCheckBox("Delete files for good (overwrite them) instead of moving them "
                                    "to the Recycle Bin / Trash")
@@ -225,6 +231,7 @@ class DueForDeletionDialog(QDialog):
             f.setBold(True)
             head.setFont(0, f)
             head.setData(0, Qt.ItemDataRole.UserRole, kind)
+            head.setToolTip(2, period_words(s, kind))
             self.tree.addTopLevelItem(head)
             if not group:
                 QTreeWidgetItem(head, ["Nothing due.", "", ""])
