@@ -67,3 +67,25 @@ def test_fragments_are_folded_under_other_text_and_every_line_is_still_listed(qt
     # presentation only: the decisions are as policy made them
     assert [(t.decision, t.needs_review) for t in texts] == before
     assert [other_text(t) for t in texts] == [False, True, False, True, True, True]
+
+
+def test_a_hidden_detail_kept_twice_in_the_file_is_one_line_saying_so(qtbot):
+    """Walkthrough s30: "Dates — Date taken: 27/08/2004 13:52" stood twice in the list (the
+    file keeps it in its EXIF and in its XMP)."""
+    from photovet.core.models import Finding, MetadataReport
+
+    meta = MetadataReport(findings=[
+        Finding(category="date", label="Date taken", value="2004:08:27 13:52:00", source="EXIF"),
+        Finding(category="date", label="Date taken", value="2004:08:27 13:52:00", source="XMP"),
+        Finding(category="device", label="Camera make and model", value="Canon", source="EXIF")])
+    a = PhotoAnalysis(path="x.jpg", sha256="x", faces_checked=True, metadata=meta)
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.show_analysis(a, {})
+    head = next(panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())
+                if panel.tree.topLevelItem(i).text(0).startswith("Hidden data"))
+    lines = [head.child(i).text(0) for i in range(head.childCount())]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("Dates \u2014 Date taken: ") and \
+        lines[0].endswith(" (in the file twice)")
+    assert lines[1] == "Camera \u2014 Camera make and model: Canon"

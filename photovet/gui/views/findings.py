@@ -479,10 +479,17 @@ class FindingsPanel(QWidget):
         hidden = self._section(f"Hidden data removed by the export ({len(meta)})")
         if not meta:
             self._row(hidden, "Nothing besides the picture.")
+        # a detail kept twice in the file (EXIF and XMP: "Date taken: 27/08/2004 13:52") is
+        # one line saying so, not the same line twice
+        lines: dict[str, int] = {}
         for fnd in meta:
             value = uk_dates(fnd.value) if fnd.category == "date" else fnd.value
             core = f"{fnd.label}: {value}" if value else fnd.label
-            self._row(hidden, f"{CATEGORY_WORDS.get(fnd.category, 'Other')} \u2014 {core}")
+            line = f"{CATEGORY_WORDS.get(fnd.category, 'Other')} \u2014 {core}"
+            lines[line] = lines.get(line, 0) + 1
+        for line, n in lines.items():
+            times = "twice" if n == 2 else f"{n} times"
+            self._row(hidden, line + (f" (in the file {times})" if n > 1 else ""))
         for w in a.warnings:
             self._row(hidden, w)
 
