@@ -253,7 +253,7 @@ class TakedownReason:
         if self.via == "name":
             return f"Name readable: {_low(self.text)}"
         if self.via == "caption":
-            return f"Named in the caption as \u201c{self.found}\u201d: {_low(self.text)}"
+            return f"Named in the caption as \u201c{self.found}\u201d: {_low(self.person_words)}"
         if self.via == "maybe":
             return maybe_reason(self.person_name, self.how, self.named, self.person_words)
         return self.person_words
@@ -266,7 +266,7 @@ class TakedownReason:
             return f"{name}'s name can be read in it ({self.detail or _low(self.text)})"
         if self.via == "caption":
             return f"its caption names {name} as \u201c{self.found}\u201d" + (
-                f" ({_low(self.text)})" if self.text else "")
+                f" ({_low(self.person_words)})" if self.person_words else "")
         if self.via == "maybe":
             return (f"{_low(MAYBE_REASON_START)}{name} ({maybe_how(self.how, self.named)}), "
                     f"and {self._person_sentence(name, channel_label)}")

@@ -495,6 +495,11 @@ def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(wind
     td = window.after.takedown_dialog
     qtbot.waitUntil(lambda: td.table.rowCount() == 3, timeout=10000)
     assert "Named in the caption as \u201cJC\u201d" in td.table.item(0, 3).text()
+    # a withdrawal is said as one, as for a face (walkthrough s30: "consent refused for ...")
+    said = [td.table.item(i, 3).text() for i in range(3)]
+    by_caption = [s for s in said if s.startswith("Named in the caption as")]
+    assert by_caption and all(": consent withdrawn on " in s and "refused" not in s
+                              for s in by_caption), said
     assert "(still on this PC)" in td.table.item(0, 4).text()
     first = Path(td.items[0].output_path)
     select_row(td.table, 0)

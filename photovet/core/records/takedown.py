@@ -200,8 +200,11 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
                                           history=history(pid),
                                           since=ref.recorded_at or rec.created_at)
             if why:
-                reasons[pid] = TakedownReason(OTHER, channel.label, rec.media, text=why,
-                                              via="caption", found=ref.found)
+                # said as a withdrawal where it is one, as for a face ("consent refused for
+                # School website" stood beside the same pupil's "Consent withdrawn on ...")
+                reasons[pid] = dataclasses.replace(
+                    takedown_reason(why, person(pid), channel, rec.media, history(pid)),
+                    via="caption", found=ref.found)
     return reasons
 
 
