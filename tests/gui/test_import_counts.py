@@ -122,3 +122,15 @@ def test_a_warning_says_its_line_and_column_whole_when_the_column_name_has_a_col
                             "'N/A' means not recorded: counted as No")
     assert _describe(RowProblem(None, "", "", "the file has no UPN column")) == (
         "the file", "the file has no UPN column")
+
+
+def test_a_new_person_on_the_do_not_photograph_list_is_said_so_in_the_preview():
+    """Walkthrough s30: a new pupil marked Do Not Photograph in the MIS file was listed under
+    New people as "Year 6, 6H" only: the preview said it nowhere."""
+    from photovet.core.models import Person
+    from photovet.gui.dialogs.import_wizard import _describe
+
+    oliver = Person(id="Z919241720729", legal_forename="Oliver", legal_surname="Whitaker",
+                    year_group="Year 6", reg_group="6H", do_not_photograph=True)
+    assert _describe(oliver) == ("Oliver Whitaker (Z919241720729)",
+                                 "Year 6, 6H, do not photograph")

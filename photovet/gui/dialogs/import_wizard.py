@@ -398,7 +398,9 @@ def _describe(x: Any) -> tuple[str, str]:
     """(who, what) for one line of the preview."""
     if isinstance(x, Person):
         bits = ["Staff" if x.is_staff else x.year_group, x.reg_group,
-                f"leaving date {day(x.leaving_date)}" if x.leaving_date else ""]
+                f"leaving date {day(x.leaving_date)}" if x.leaving_date else "",
+                # said where the office checks the file (it was said nowhere in the preview)
+                "do not photograph" if x.do_not_photograph else ""]
         return f"{x.display_name} ({x.id})", ", ".join(b for b in bits if b)
     if isinstance(x, RowProblem):
         # where, then what: a column's own name may hold ": " ("Consent: X (Twitter)"), which
