@@ -393,7 +393,9 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     assert "from Yes to No" in seen[0] and "listed to take down" in seen[0]
     qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)
     assert page.history.rowCount() >= 1
-    assert page.history.item(0, 3).text() == "Changed by Mrs Jo Preparer"
+    # the column is "By": the name (it read "Changed by Mrs Jo Preparer", by twice)
+    assert page.history.horizontalHeaderItem(3).text() == "By"
+    assert page.history.item(0, 3).text() == "Mrs Jo Preparer"
     assert page.history.item(0, 0).text()[2] == "/"
     # who asked, and the day they asked (not the day it was entered), on a line of its own
     # under the change, across the table (read without scrolling)

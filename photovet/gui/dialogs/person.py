@@ -50,7 +50,7 @@ def _source_text(source: str) -> str:
     if kind == "import":
         return "Register import"
     if kind == "user":
-        return f"Changed by {rest}"
+        return rest     # the column is "By" ("Changed by Mrs ..." said it twice, and was cut)
     return source
 
 
@@ -361,7 +361,7 @@ class PersonDialog(QDialog):
         for vals, asked in rows:
             for c, v in enumerate(vals):
                 cell = QTableWidgetItem(v)
-                cell.setToolTip(v)          # a narrow column shows "Changed by ..."
+                cell.setToolTip(v)          # a narrow column shows "Mrs Karen Adebayo-..."
                 self.history.setItem(r, c, cell)
             r += 1
             if asked:
