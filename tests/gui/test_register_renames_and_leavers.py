@@ -254,3 +254,22 @@ def test_not_now_records_no_leaving_date(qtbot, ws, make_window, tmp_path):
     assert ws.register.person(SAM).leaving_date is None
     assert ws.register.person(SAM).missing_since == TODAY
     wiz.accept()
+
+
+def test_a_long_name_is_cut_in_the_register_never_the_consent(qtbot, ws, make_window,
+                                                              tmp_path):
+    """Walkthrough s30: "Christabel-Anastasia Montgomery-Fitzwilliam-Abernethy" made the Name
+    column 340 px wide, pushing every channel's consent past a 1024 px laptop's screen. The
+    column is cut at about 34 letters; its tooltip gives the whole name."""
+    long = ["G919241716030", "Montgomery-Fitzwilliam-Abernethy", "Christabel-Anastasia",
+            "Year 4", "4B", "Yes", "Yes", "No", "No"]
+    ws.import_register(write_register(tmp_path / "mis.csv", [*REGISTER_ROWS, long]))
+    win = make_window()
+    view = win.register_view
+    view.refresh()
+    fm = view.table.fontMetrics()
+    full = "Christabel-Anastasia Montgomery-Fitzwilliam-Abernethy"
+    assert view.table.columnWidth(0) < fm.horizontalAdvance(full)
+    assert view.table.columnWidth(0) >= fm.horizontalAdvance("Christabel-Anastasia Montgomery")
+    row = [p.id for p in view.model.people].index("G919241716030")
+    assert view.model.data(view.model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == full

@@ -95,6 +95,10 @@ def role_label(role: str) -> str:
 _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
 
 
+#: the most of a name the register's Name column shows before cutting it (in letters)
+NAME_WIDTH_CHARS = 34
+
+
 class PeopleModel(QAbstractTableModel):
     """People and their consent, one row each."""
 
@@ -229,10 +233,11 @@ class PeopleModel(QAbstractTableModel):
             return QBrush(QColor("#1b6e20") if value == YES else QColor("#8a1c1c")
                           if value == NO_WORDS else QColor("#6d4c00"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == 0 and p.also_known_as:
+            if col == 0 and any(not f.other_person for f in p.also_known_as):
                 return "Also known as " + ", ".join(dict.fromkeys(
-                    f.display_name for f in p.also_known_as if not f.other_person)) \
-                    if any(not f.other_person for f in p.also_known_as) else None
+                    f.display_name for f in p.also_known_as if not f.other_person))
+            if col == 0:
+                return self._text(p, 0)     # the whole name, when the column cuts a long one
             if col == 5 and p.do_not_photograph:
                 return ("On the do-not-photograph list: this person's face is always covered, "
                         "on every channel.")
@@ -612,3 +617,7 @@ class RegisterView(QWidget):
             self.table.setColumnWidth(col, w)
         status_w = self.table.columnWidth(5)
         self.table.setColumnWidth(5, min(max(status_w, 120), 320))
+        # a long name is cut (its tooltip gives it whole), never the consent: one pupil's
+        # 52-letter name pushed every channel past a 1024 px laptop's screen
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH_CHARS
+                                         * fm.horizontalAdvance("x")))
