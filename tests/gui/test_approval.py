@@ -395,7 +395,7 @@ def test_approve_all_shows_each_photo_as_published_before_it_can_be_approved(
     assert "tiles" in seen, win.photos.approval.message.text()
     assert "Faces shown: Tori Amos" in seen["words"]
     assert "Covered: 2 faces" in seen["words"]             # the unknown face and Joel
-    assert "yours to decide" in seen["words"]               # Joel: still a question
+    assert "still open for the preparer" in seen["words"]   # Joel: still a question
     assert {it.approval for it in win.batch.model.items} == {"approved"}
     rows = ws.audit.rows(action="approval.approved")
     assert len(rows) == 12
