@@ -379,3 +379,31 @@ def test_scenario_withdrawal(tmp_path):
     assert sorted(i.export_id for i in items) == sorted(ids_by_upn[who])
     assert all(i.people == [who] and i.channel == "facebook" and i.status == "posted"
                for i in items)
+
+
+def test_an_item_done_by_another_pc_while_the_list_was_read_is_not_recorded_closed(setup):
+    """An item the list found stale but that another PC marked taken down before this PC's
+    update (the update changes no row) is not audited as "takedown.closed": the audit said
+    an item was closed that was in fact done."""
+    rec, reg, _ids = setup
+    reg.withdraw("AMY", "facebook")
+    first = takedown.evaluate(rec, reg, TODAY)
+    reg.people_by_id["AMY"].photo_consent["facebook"] = "yes"       # given again
+    real_all = rec.db.all
+
+    def read_then_another_pc_marks_done(sql, params=()):
+        rows = real_all(sql, params)
+        if "closed_at IS NULL AND export_id IN" in sql:
+            rec.db.execute("UPDATE takedown_items SET done_at = 'x', done_by = 'other PC' "
+                           "WHERE id = ?", [first[0].id])
+        return rows
+
+    rec.db.all = read_then_another_pc_marks_done
+    try:
+        takedown.evaluate(rec, reg, TODAY)
+    finally:
+        rec.db.all = real_all
+    closed = {r["details"]["item"] for r in rec.audit.rows(action="takedown.closed")}
+    assert closed == {i.id for i in first[1:]}
+    assert rec.db.scalar("SELECT closed_at FROM takedown_items WHERE id = ?",
+                         [first[0].id]) is None

@@ -392,9 +392,10 @@ def _close_stale(records: Records, recs: list[ExportRecord], wanted: set[tuple[i
             ids):
         if (int(export_id), channel) in wanted:
             continue
-        records.db.execute("UPDATE takedown_items SET closed_at = ?, closed_reason = ? "
-                           "WHERE id = ? AND done_at IS NULL AND closed_at IS NULL",
-                           [now, why, item_id])
+        if not records.db.execute("UPDATE takedown_items SET closed_at = ?, closed_reason = ? "
+                                  "WHERE id = ? AND done_at IS NULL AND closed_at IS NULL",
+                                  [now, why, item_id]).rowcount:
+            continue    # marked done (or closed) by another PC meanwhile: nothing to record
         try:
             held = json.loads(people or "[]")
         except ValueError:
