@@ -111,8 +111,8 @@ def test_a_portrait_the_second_detector_doubts_is_not_enrolled(tmp_path, reg):
     assert reg.enrolment_count(UPN1) == 1 and not reg.person(UPN2).enrolled
     msgs = sorted(str(e) for e in rep.errors)
     assert len(msgs) == 2
-    assert all("not sure the enrolment photo shows a face (sureness 0.54, "
-               f"{ENROL_MIN_SURENESS:.2f} needed)" in m for m in msgs), msgs
+    assert all("not sure the enrolment photo shows a face clearly enough (54% sure, "
+               f"{round(100 * ENROL_MIN_SURENESS)}% needed)" in m for m in msgs), msgs
     assert any(m.startswith(f"{UPN2}.jpg: {UPN2}:") for m in msgs)
 
 

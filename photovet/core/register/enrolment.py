@@ -34,6 +34,11 @@ PHOTO_COLUMNS = {"photo", "path", "file", "image", "photo path", "filename", "fi
                  "picture", "photo file", "image path", "photograph"}
 
 
+def _percent(sureness: float) -> str:
+    """A detector's sureness (0-1) as an office reads it: "15%", never "0.15"."""
+    return f"{round(100 * max(0.0, min(1.0, sureness)))}%"
+
+
 def _portrait_faces(engine: Any, image: Any) -> list:
     """The faces of an enrolment photo, ``[(box, signature, sureness), ...]``, found in a copy
     scaled to ``ENROL_MAX_SIDE`` when the photo is larger and faces are found there, else in
@@ -97,11 +102,12 @@ def encode_portrait(person: Person, path: Path, engine: Any, *, max_pixels: int 
     sure = float(main[2])
     if not sure >= ENROL_MIN_SURENESS:
         raise EnrolmentError(f"{person.id}: PhotoVet is not sure the enrolment photo shows a face "
-                             f"(sureness {sure:.2f}, {ENROL_MIN_SURENESS:.2f} needed); use a clear, "
-                             "front-facing portrait of the pupil", path=path)
+                             f"clearly enough ({_percent(sure)} sure, {_percent(ENROL_MIN_SURENESS)}"
+                             " needed); use a clear, front-facing portrait of the pupil", path=path)
     enc = np.asarray(main[1], dtype=np.float64).reshape(-1)
     if enc.ndim != 1 or not enc.size or not np.all(np.isfinite(enc)):
-        raise EnrolmentError(f"{person.id}: the face encoder gave an unusable result", path=path)
+        raise EnrolmentError(f"{person.id}: PhotoVet could not take a face signature from this "
+                             "photo; use another clear, front-facing portrait", path=path)
     return enc
 
 
