@@ -301,6 +301,31 @@ French day: croissants and crêpes
 Spanish songs in Year 3
 """.strip().splitlines()
 
+# ordinary captions opening with an everyday word one slip from a pupil's first name or a common
+# surname of the register ("Games" for James, "Hurry" for Harry, "Copper" for Cooper): part of
+# the ordinary set above, and counted on their own too (written before any result was seen)
+EVERYDAY_WORD_CAPTIONS = """
+Games afternoon for Year 3
+Hurry, only a few tickets left for the quiz night!
+Began our new science topic on forces today
+Slice of birthday cake for everyone in Class 2
+Hamper raffle: tickets on sale at the office
+Login details for the homework website are in book bags
+Tummy bugs are going round: please keep children off for 48 hours
+Puppy visit to Reception
+Vegan and vegetarian options at the summer fair
+Gorge walking on the Year 6 residential
+Jolly Phonics songs in Reception
+Copper and zinc: Year 6 science experiments
+Homes for hedgehogs built by Year 3
+Butter making in Reception
+Ferry crossing on the Isle of Wight trip
+Giant puppets at the carnival
+Gates open at 8:40 for the summer fair
+Buns for the bake sale
+""".strip().splitlines()
+CAPTIONS += EVERYDAY_WORD_CAPTIONS
+
 # --- misspellings -------------------------------------------------------------------------------
 
 TEMPLATES = ["Well done {} for winning the race!", "{} collects her award", "Congratulations to {}",
@@ -430,6 +455,9 @@ def main() -> None:
     print(f"false refusals: {len(refused)}/{len(CAPTIONS)} "
           f"({100 * len(refused) / len(CAPTIONS):.1f}%), "
           f"{1000 * (t1 - t0) / len(CAPTIONS):.1f} ms per caption")
+    everyday = [c for c, _ in refused if c in EVERYDAY_WORD_CAPTIONS]
+    print(f"  of them, ordinary captions opening with a word one slip from a name: "
+          f"{len(everyday)}/{len(EVERYDAY_WORD_CAPTIONS)}")
     if args.show:
         for c, fs in refused:
             print(f"  REFUSED {c!r}: {fs}")
