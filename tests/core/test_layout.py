@@ -95,6 +95,29 @@ def test_every_package_ships_in_the_wheel():
     assert found - listed == set(), "add these to [tool.setuptools] packages in pyproject.toml"
 
 
+def test_every_data_file_in_the_package_ships_in_the_wheel():
+    """A data file inside photovet/ (the English word list and its licence) is in the wheel
+    only when [tool.setuptools.package-data] names it: without it the word list would load
+    in a checkout and be missing after `pip install .`."""
+    import fnmatch
+    import tomllib
+
+    root = CORE.parents[1]
+    data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]
+    files = [p for p in (root / "photovet").rglob("*") if p.is_file()
+             and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    assert any(p.name == "english_words.txt.gz" for p in files)
+    for p in files:
+        pkg = p.parent
+        while not (pkg / "__init__.py").exists():
+            pkg = pkg.parent
+        name = ".".join(pkg.relative_to(root).parts)
+        rel = p.relative_to(pkg).as_posix()
+        assert any(fnmatch.fnmatch(rel, g) for g in data.get(name, [])), \
+            f"{p.relative_to(root)}: add it to [tool.setuptools.package-data] {name!r}"
+
+
 def test_the_front_ends_never_act_as_a_named_tool():
     """``Access.system`` (every right, no account) is for tests and scripts; the app and the
     command line always act as the signed-in member of staff."""

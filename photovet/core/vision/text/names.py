@@ -8,6 +8,9 @@ something that looks like a name but is not in the register is covered and flagg
 
 from __future__ import annotations
 
+import functools
+import gzip
+import importlib.resources
 import math
 import os
 import re
@@ -313,6 +316,23 @@ _SLIP_ALONE_MIN = 5
 _EVERYDAY = {w for w in NON_NAME_WORDS | COMMON_ENGLISH | COMMON_WORD_NAMES if w.isalpha()}
 
 
+@functools.lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """An English word list (SCOWL's British English list, as Debian's ``wbritish`` ships it;
+    its licence is ``data/LICENSE-english_words.txt``; how it was made: ``data/README.txt``),
+    lower case, letters only, read once when first asked. Used only to tell an ordinary word
+    opening a sentence from a pupil's first name or a common surname typed with a slip
+    ("Games afternoon" is not James: NameMatcher._misspelt). It has no word that SCOWL also
+    spells with a capital (names and places: "harry", "robin", "olive"), nor such a name with a
+    letter doubled ("marry" for Mary: the commonest slip in a name), and none of the
+    surnames and name-words PhotoVet knows (``COMMON_SURNAMES``, ``WORD_SURNAMES``,
+    ``COMMON_WORD_NAMES``): such a word typed is more likely a name than the word."""
+    raw = importlib.resources.files("photovet.core.vision.text").joinpath("data", "english_words.txt.gz")
+    text = gzip.decompress(raw.read_bytes()).decode("ascii")
+    names = {w for w in COMMON_SURNAMES | WORD_SURNAMES | COMMON_WORD_NAMES if w.isalpha()}
+    return frozenset(text.split()) - names
+
+
 def _spelling(text: str) -> str:
     """The letters as spelt, lower case, accents removed (no OCR-like confusions undone)."""
     return re.sub(r"[^a-z]", "", strip_accents(text).lower())
@@ -338,6 +358,24 @@ def _one_slip(typed: str, name: str) -> bool:
     while k < len(short) and short[k] == long_[k]:
         k += 1
     return short[k:] == long_[k + 1:]
+
+
+def _opens_sentence(text: str, tok: _Token) -> bool:
+    """Is ``tok`` the first word of ``text`` or of a sentence or line in it?"""
+    before = text[:tok.start]
+    kept = before.rstrip()
+    return kept[-1:] in ("", ".", "!", "?", ":", ";") or "\n" in before[len(kept):]
+
+
+def _english_word(tok: _Token) -> bool:
+    """Is ``tok``, letters only as typed (an "'s" or a full stop after it aside), a word of the
+    English word list?"""
+    raw = tok.raw
+    for end in _POSSESSIVE:
+        if raw.endswith(end):
+            raw = raw[:-len(end)]
+    raw = raw.rstrip(".!?")
+    return raw.isascii() and raw.isalpha() and raw.lower() in english_words()
 
 
 def _only_the_ending(tok: _Token, key: str, spellings: Iterable[str]) -> bool:
@@ -561,7 +599,7 @@ class NameMatcher:
             if hit is not None:
                 hits.append(hit)
         if self.in_sentences:
-            hits.extend(self._misspelt(toks, hits))
+            hits.extend(self._misspelt(text, toks, hits))
         if not any(h.role == "pupil" for h in hits):
             loose = self._loose_full_name(toks)
             if loose is not None:
@@ -586,7 +624,7 @@ class NameMatcher:
                                                         h.span[0] - h.span[1]))
         return ordered
 
-    def _misspelt(self, toks: list[_Token], found: list[NameHit]) -> list[NameHit]:
+    def _misspelt(self, text: str, toks: list[_Token], found: list[NameHit]) -> list[NameHit]:
         """Names typed with a slip in a caption (``in_sentences``), where a reader still knows
         who is meant: a first name and surname next to each other (either order), each the
         register's with at most one slip (``_one_slip``: "Jhon Smtih", "Olivai Benett",
@@ -684,7 +722,10 @@ class NameMatcher:
         # Olivia!"), and a reader still knows who is meant. Capitalised as a name is, never an
         # everyday word, nor one grammar made from a word ("Hopes", "painted"). A weaker sign
         # than a full name: a word the lists do not know may be one slip from a name ("Games"
-        # for James), so the reason asks the person (captions.check_caption).
+        # for James), so the reason asks the person (captions.check_caption). A word of the
+        # English word list (``english_words``) opening a sentence, where the capital is
+        # grammar's, is that word ("Games afternoon", "Hurry, only a few tickets left"); inside
+        # a sentence a capital says name ("Well done Marry!" is refused for Harry).
         taken = [h.span for h in [*found, *out]]
         for t in toks:
             if not word(t) or len(t.key) < _SLIP_ALONE_MIN - 1 or t.key in self._by_key \
@@ -693,6 +734,8 @@ class NameMatcher:
             if not (t.capitalised or t.raw.isupper()):
                 continue        # (so an everyday word in lower case always passes: the reason
                                 # says so, captions.check_caption)
+            if _opens_sentence(text, t) and _english_word(t):
+                continue
             ids_a: set[str] = set()
             best, is_first = 0.0, False
             for k, pids in self._slip_alone.items():
