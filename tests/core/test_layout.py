@@ -103,14 +103,14 @@ def test_every_data_file_in_the_package_ships_in_the_wheel():
     import tomllib
 
     root = CORE.parents[1]
-    data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
-        "package-data"]
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    packages, data = set(config["packages"]), config["package-data"]
     files = [p for p in (root / "photovet").rglob("*") if p.is_file()
              and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
     assert any(p.name == "english_words.txt.gz" for p in files)
     for p in files:
         pkg = p.parent
-        while not (pkg / "__init__.py").exists():
+        while ".".join(pkg.relative_to(root).parts) not in packages:
             pkg = pkg.parent
         name = ".".join(pkg.relative_to(root).parts)
         rel = p.relative_to(pkg).as_posix()
