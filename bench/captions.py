@@ -11,6 +11,8 @@ named with a photo, on an initials-only channel. Two figures:
     OCR: "rn" for "m", "1" for "l", "0" for "o"), and rare surnames misspelt alone; every one of
     them must be refused;
   * false refusals: about 200 ordinary school captions that name nobody; none should be refused;
+    among them, captions opening with an everyday word one slip from a pupil's first name or a
+    common surname ("Games afternoon" for James), also counted on their own;
   * caught alone: a pupil's first name (four letters or more) or a common surname (five or more)
     alone with one change ("Well done Olivai!", "Smtih collects her award"); first names of
     four letters and surnames that are everyday words are left out by design (one letter from
