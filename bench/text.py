@@ -154,7 +154,14 @@ def score_items(gt_items, items, cover, review, scale=(1.0, 1.0)):
     return rows
 
 
+#: --dump: every ground-truth item's coverage per section, every decoy's, the text folder's
+#: words found per file, and the CPU seconds per photo, to compare two versions item by item
+#: (bench/text_compare.py)
+DUMP: dict[str, object] = {}
+
+
 def report(rows, title: str) -> None:
+    DUMP.setdefault("sections", {})[title] = rows
     print(f"\n== {title}")
     pupils = [r for r in rows if r["pupil"]]
     print("pupil names by text height: covered (>=90% covered) / items   [also: review-covered]")
@@ -195,6 +202,7 @@ def times_line(label: str, times: list[tuple[float, float]]) -> None:
     """Wall time, and CPU time of this process (all threads): on a busy shared machine the
     wall time mostly measures the other work; CPU time / 2 is what 2 free cores would take."""
     if times:
+        DUMP.setdefault("times", {})[label] = times
         wall = [w for w, _ in times]
         cpu = [c for _, c in times]
         print(f"  {label}: wall median {statistics.median(wall):.2f} s (mean {statistics.mean(wall):.2f},"
@@ -349,6 +357,7 @@ def school_rows(engine, data: Path, limit: int | None = None):
 
 
 def report_school(rows: dict) -> None:
+    DUMP["school"] = rows
     print("\n== the school's name and initials on the badges (rule on / off / no identifiers set)")
     for rule in ("on", "off", "none"):
         school = [r for r in rows[rule] if r["kind"] == "school"]
@@ -399,6 +408,9 @@ def run_text(engine, data: Path) -> None:
                 hit += 1
         found += hit
         total += len(words)
+        DUMP.setdefault("text", {})[entry["file"]] = {"hit": hit, "words": len(words),
+                                                       "lines": [t for _, t, _ in reads],
+                                                       "seconds": el}
         print(f"  {entry['file']:<40} {hit:>3}/{len(words):<3} words  {len(reads):>3} lines  {el:.2f} s")
     if total:
         print(f"  word recall: {found}/{total} = {found / total:.2f}")
@@ -421,6 +433,8 @@ def main() -> None:
                     help="override the detection tile size (memory against speed)")
     ap.add_argument("--det-overlap", type=int, default=None,
                     help="override the detection tiles' overlap")
+    ap.add_argument("--dump", type=Path, default=None,
+                    help="write every item's result as JSON (for bench/text_compare.py)")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "badges" / "manifest.json").exists():
@@ -453,6 +467,9 @@ def main() -> None:
     report_school(school_rows(engine, data, args.limit))
     if not args.no_icdar:
         run_text(engine, data)
+    if args.dump:
+        args.dump.write_text(json.dumps(DUMP, indent=1, default=str), encoding="utf-8")
+        print(f"item results written to {args.dump}")
 
 
 if __name__ == "__main__":
