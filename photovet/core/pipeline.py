@@ -73,16 +73,19 @@ log = logs.get("pipeline")
 #: what analysis finds besides settings and the register (detectors, signature model, how text
 #: is classified): part of the analysis cache key, so a new release never reuses old findings
 #: 3: text read in smaller tiles, YuNet 640 px tiles (issue 14); 4: each face keeps the other
-#: people it is near (``Face.near``: twins and look-alikes), which an older analysis lacks
-ANALYSIS_VERSION = "4"
+#: people it is near (``Face.near``: twins and look-alikes), which an older analysis lacks;
+#: 5: text lines read one per recogniser run (issue 14, item 3)
+ANALYSIS_VERSION = "5"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
 #: views: analysis.same_faces); 4: a name read below a face follows that face (rides), and
 #: a part of the picture that changed and settled is read at once; 5: a part that changed and
 #: moves (a pan) is read four times a reading interval, and a name found is followed; 6: those
-#: moving parts' reads are not put off by reads of parts that settled in between
-VIDEO_ANALYSIS_VERSION = "7"
+#: moving parts' reads are not put off by reads of parts that settled in between; 7: a
+#: followed name missed once is looked for once more; 8: text lines read one per recogniser
+#: run (issue 14, item 3)
+VIDEO_ANALYSIS_VERSION = "8"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
