@@ -69,6 +69,13 @@ def _run_and_kill(fn, rng: random.Random, max_delay: float) -> bool:
     return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
 
 
+def _budget(full: float) -> float:
+    """How long a campaign may take before it is called stuck: 150 s, more on a machine whose
+    uninterrupted run (``full``, 0.1-0.4 s on a quiet one) shows it is loaded (a parallel run
+    beside other work once took over 150 s for 24 kills that take 4 s alone)."""
+    return max(150.0, 300.0 * full)
+
+
 def _run_to_end(fn) -> float:
     """Run fn in a child to its end; returns how long its work took."""
     pid, r = _fork(fn)
@@ -135,12 +142,13 @@ def test_import_with_clearing_survives_sigkill(tmp_path):
     full = _run_to_end(child)
     check(final=True)
     max_delay = max(MAX_DELAY, 0.7 * full)
+    budget = _budget(full)
     dev, pc = dirs["dev"], dirs["pc"] = tmp_path / "card", tmp_path / "pc"
     originals.clear()
     trace: list[int] = []
     new_generation()
     while kills < KILLS_EACH:
-        assert time.monotonic() - t0 < 150, f"too slow: only {kills} kills"
+        assert time.monotonic() - t0 < budget, f"too slow: only {kills} kills in {budget:.0f} s"
         if _run_and_kill(child, rng, max_delay):
             kills += 1
         check(final=False)
@@ -213,10 +221,11 @@ def test_purge_survives_sigkill(tmp_path, monkeypatch):
     full = _run_to_end(child)
     check(final=True)
     max_delay = max(MAX_DELAY, 0.7 * full)
+    budget = _budget(full)
     trace: list[int] = []
     new_generation()
     while kills < KILLS_EACH:
-        assert time.monotonic() - t0 < 150, f"too slow: only {kills} kills"
+        assert time.monotonic() - t0 < budget, f"too slow: only {kills} kills in {budget:.0f} s"
         state["permanent"] = rng.random() < 0.5
         if _run_and_kill(child, rng, max_delay):
             kills += 1
