@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self.register_view.search.clear()
         self.photos.approval.say("")
+        self.batch.person_changed()        # the previous person's "Checked 11 photos..." goes
 
     def _allow_pc(self) -> None:
         if self.access.allow_this_pc():

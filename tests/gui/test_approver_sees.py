@@ -217,3 +217,20 @@ def test_the_contact_sheet_says_an_open_question_is_the_preparers(qtbot, ws, mak
     tile = win.approval.tile_for(item)
     assert "1 decision still open for the preparer (covered until decided)" in tile.open
     assert not any("yours" in line for line in tile.open + tile.lines)
+
+
+def test_the_previous_persons_batch_summary_goes_when_the_approver_signs_in(
+        qtbot, ws, make_window, tmp_path):
+    """The walkthrough (round 30): the approver's first screen still said the preparer's
+    'Checked 3 photos. ... have a decision for you'. Another person's summary goes; the batch
+    is still there for them."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 3)
+    qtbot.waitUntil(lambda: win.message_banner.text().startswith("Checked 3 photos."))
+    sign_in_as(win, APPROVER_NAME)
+    qtbot.wait(50)
+    assert not win.message_banner.isVisibleTo(win), win.message_banner.text()
+    assert "Checked" not in win.message_banner.text()
+    assert len(win.batch.model.items) == 3
+    win.batch.redecide_all()                   # deciding again does not bring it back
+    qtbot.wait(200)
+    assert "Checked" not in win.message_banner.text()

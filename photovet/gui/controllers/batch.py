@@ -238,6 +238,16 @@ class BatchController(QObject):
             bits.append(esc(self._settings_note))
         self.banner.say(" ".join(bits) + " <a href='hide'>Hide</a>", "info")
 
+    def person_changed(self) -> None:
+        """Someone else signed in: the batch's summary ('Checked 11 photos. 4 have a decision
+        for you') was about the previous person's work and goes; a change of the school's
+        settings that voided approvals stays said (the approver must hear of it)."""
+        if not self._summary:
+            return
+        self._summary = False
+        self.banner.say(f"{esc(self._settings_note)} <a href='hide'>Hide</a>"
+                        if self._settings_note else "")
+
     def hide_summary(self) -> None:
         self._summary = False
         self._settings_note = ""
