@@ -382,3 +382,29 @@ def test_a_settings_window_open_while_another_pc_makes_the_mode_stricter_keeps_i
         finally:
             other.close()
         assert ws.settings.mode == "no-identifiable-children"   # the window holds the register's
+
+
+def test_the_first_runs_own_save_of_the_schools_name_says_nothing_with_no_photo_checked(
+        qtbot, ws, make_window):
+    """The walkthrough (round 30, shot 06): on the first run, with no photo checked yet, the
+    admin's own save of the school's name put up 'The school's name and details changed:
+    photos added now are checked with the new settings'. Nothing was checked with the old
+    settings, so nothing needs saying; with photos in the batch it is still said (above)."""
+    win = make_window()
+    qtbot.waitUntil(lambda: win.ctx.engine is not None, timeout=10000)
+    said: list[str] = []
+    real_say = win.message_banner.say
+    win.message_banner.say = lambda html, kind=None: (said.append(unescape(html)),
+                                                      real_say(html, kind))
+
+    def name_the_school(settings: SettingsDialog) -> None:
+        settings.rules.names.setPlainText("St Mary's C of E Primary")
+        button(settings, "Save").click()
+
+    answer(name_the_school, kind=SettingsDialog)
+    win.register.settings("rules")
+    qtbot.waitUntil(lambda: ws.settings.school.names == ["St Mary's C of E Primary"],
+                    timeout=5000)
+    qtbot.wait(300)
+    assert not any("changed" in s for s in said), said
+    assert not win.message_banner.isVisibleTo(win), win.message_banner.text()

@@ -268,11 +268,15 @@ class BatchController(QObject):
         self.model.refresh_rows()
         self._pending = [it.path for it in self.model.items]
         n = len(self._pending)
-        doing = (f"{media_words(self._pending)} {'is' if n == 1 else 'are'} being checked again"
-                 if n else "photos added now are checked with the new settings")
-        self.banner.say(f"{esc(self.ctx.settings_words(doing))} <a href='hide'>Hide</a>", "info")
         self._settings_note = self.ctx.settings_note()
         self._summary = False
+        if n or self.ctx.settings_change_by or self._settings_note:
+            doing = (f"{media_words(self._pending)} {'is' if n == 1 else 'are'} being checked "
+                     "again" if n else "photos added now are checked with the new settings")
+            self.banner.say(f"{esc(self.ctx.settings_words(doing))} <a href='hide'>Hide</a>",
+                            "info")
+        # else: this person's own change with no photo checked (the first run's Settings):
+        # nothing was checked with the old settings, so there is nothing to say
         self._start_analysis()
 
     def settings_news(self, text: str) -> None:
