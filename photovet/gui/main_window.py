@@ -239,12 +239,20 @@ class MainWindow(QMainWindow):
         tb.setObjectName("MainToolbar")
         tb.setMovable(False)
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # the toolbar fits a 1024 px laptop with "Getting started (1 of 5)" on it (the
+        # walkthrough, round 30: it overflowed into "»"): shorter words on the buttons,
+        # the whole ones in the menus and tooltips
+        self.act_folder.setIconText("Add folder")
+        self.act_device.setIconText("From device")
         for a in (self.act_files, self.act_folder, self.act_device):
             tb.addAction(a)
         tb.addSeparator()
         tb.addWidget(QLabel(" Post to: "))
         self.channel_combo = QComboBox()
         self.channel_combo.setAccessibleName("Channel")
+        # "School website" whole, whatever the school names its own channels (a longer name
+        # is cut here, whole in the list): the toolbar keeps fitting 1024 px
+        self.channel_combo.setMaximumWidth(130)
         self.channel_combo.setToolTip("Where these photos will be posted: consent is checked for "
                                       "this channel")
         self.channel_combo.currentIndexChanged.connect(

@@ -51,8 +51,8 @@ BANNER_INFO = "background:#e8f1fb; color:#0d3a66; border:1px solid #a9c8ec; padd
 BANNER_ERROR = "background:#fde7e7; color:#6b1111; border:1px solid #e4a0a0; padding:6px;"
 
 APP_STYLESHEET = """
-QToolBar { spacing: 6px; padding: 4px; }
-QToolButton { padding: 4px 8px; }
+QToolBar { spacing: 3px; padding: 4px; }
+QToolButton { padding: 4px 5px; }
 QListView#BatchGrid { background: #f6f7f9; }
 QLabel#EmptyState { color: #55606b; font-size: 15px; }
 QLabel#SectionTitle { font-weight: 600; margin-top: 6px; }

@@ -102,3 +102,25 @@ def test_the_wide_dialogs_are_never_wider_than_the_screen(qtbot, monkeypatch):
     roomy = TakedownDialog()
     qtbot.addWidget(roomy)
     assert roomy.width() == 1100          # a big screen keeps the room it was given
+
+
+def test_the_toolbar_fits_a_small_laptop_with_getting_started_on_it(qtbot, ws, make_window):
+    """The walkthrough (round 30): at 1024 px the toolbar overflowed into "\u00bb", hiding
+    "Getting started (1 of 5)", the first-run help. It fits, even with a school's own channel
+    with a long name in "Post to:"."""
+    from PySide6.QtWidgets import QToolBar, QToolButton
+
+    ws.channels.add("parish", "The parish magazine and the Oakfield village newsletter")
+    win = make_window()
+    win.resize(LAPTOP_WIDTH, 768)
+    QApplication.processEvents()
+    assert win.act_setup.isVisible() and win.act_setup.text().startswith("Getting started (")
+    tb = win.findChild(QToolBar, "MainToolbar")
+    for action in tb.actions():
+        button = tb.widgetForAction(action)
+        if action.isVisible() and button is not None:
+            assert button.isVisible(), action.text()
+            assert button.mapTo(win, button.rect().topRight()).x() <= LAPTOP_WIDTH
+    ext = tb.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert ext is None or not ext.isVisible()
+    assert win.act_folder.text() == "Add a folder\u2026"      # the whole words in the menu
