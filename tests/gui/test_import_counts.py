@@ -4,6 +4,8 @@ the register": the two people whose rows were rejected are in the register, alwa
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QWizard
 
 from photovet.gui.dialogs.import_wizard import ImportWizard, found_text
@@ -72,10 +74,47 @@ def test_the_dry_run_says_errors_and_warnings_apart_and_long_lines_wrap(qtbot, w
     assert found_text(0, 0) == "No problems."
     assert found_text(2, 1) == "2 row problems (listed below); 1 warning (under Warnings)."
     assert found_text(1, 0) == "1 row problem (listed below); no warnings."
-    # the result: '1 person has', counted the one way
+    # the result: each heading counts exactly the lines under it (the walkthrough, round 30:
+    # 'Warnings (1):' stood above the warning and the blank-cells line)
     lines = report.summary_lines()
-    assert "1 person has blank consent cells (not recorded): counted as No" in lines
+    at = lines.index(f"Warnings ({n_warn}):")
+    assert [x.startswith("  ") for x in lines[at + 1:at + 2 + n_warn]] == [True] * n_warn + [False]
+    at = lines.index("Consent not recorded (blank cells), counted as No (1):")
+    assert lines[at + 1].startswith("  Eve Evans (E100000000006): no consent recorded for ")
+    assert lines[at + 1].endswith("counted as No")
     assert not any("1 people" in x for x in lines)
+    wiz.reject()
+
+
+def test_the_import_result_lists_under_each_heading_what_it_counts(qtbot, ws, make_window,
+                                                                   tmp_path):
+    """The walkthrough (round 30, shot 11): the result page said 'Warnings (1):' and then two
+    lines, the blank consent cells line after the warning. Each heading holds the lines it
+    counts."""
+    blank = ["E100000000006", "Evans", "Eve", "Year 3", "3C", "", "", "No", "No"]
+    rows = [[*r, "Photo consent: Prospectus" if i == 0 else "Yes"]
+            for i, r in enumerate([*REGISTER_ROWS, blank])]
+    report = ws.import_register(write_register(tmp_path / "mis.csv", rows))
+    assert report.applied and report.warnings and len(report.blank_consents) == 1
+    win = make_window()
+    wiz = ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    wiz.result_page._done(report)
+    tree = wiz.result_page.lines
+    headings = {tree.topLevelItem(i).text(0): tree.topLevelItem(i)
+                for i in range(tree.topLevelItemCount())}
+    checked = 0
+    for text, item in headings.items():
+        m = re.search(r"\((\d+)\):$", text)
+        if m:                                          # 'New people (6):' holds 6 lines
+            assert item.childCount() == int(m.group(1)), text
+            assert item.isExpanded(), text
+            checked += 1
+    warnings = next(v for k, v in headings.items() if k.startswith("Warnings ("))
+    assert all("blank" not in warnings.child(i).text(0) for i in range(warnings.childCount()))
+    blank_heading = headings["Consent not recorded (blank cells), counted as No (1):"]
+    assert blank_heading.child(0).text(0).startswith("Eve Evans (E100000000006)")
+    assert checked >= 3, list(headings)
     wiz.reject()
 
 

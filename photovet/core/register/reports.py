@@ -365,15 +365,14 @@ class ImportReport:
             out.append(f"TAKE-DOWN LIST: {media_count(self.takedown)} published or exported "
                        f"{'shows' if len(self.takedown) == 1 else 'show'} "
                        f"someone without consent now ({new} new): see the take-down list.")
-        section("Warnings", self.warnings)   # each says what it means (counted as No...)
-        if self.blank_consents:
-            n = len(self.blank_consents)
-            out.append(f"{count(n, 'person', 'people')} {'has' if n == 1 else 'have'} blank "
-                       "consent cells (not recorded): counted as No")
         if self.accepted_variants:
             n = len(self.accepted_variants)
             out.append(f"{count(n, 'value')} spelt differently {'was' if n == 1 else 'were'} "
                        "accepted (e.g. 'Y', ' yes ')")
+        # each heading counts exactly the lines under it: the blank cells are not warnings
+        # (the walkthrough, round 30: 'Warnings (1):' stood above two lines)
+        section("Warnings", self.warnings)   # each says what it means (counted as No...)
+        section("Consent not recorded (blank cells), counted as No", self.blank_consents)
         if not (self.errors or self.withdrawals or self.conflicts or self.new_people
                 or self.consent_changes
                 or self.leavers or self.invalidated or self.missing or self.details_changed

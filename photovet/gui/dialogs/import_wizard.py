@@ -773,12 +773,21 @@ class ResultPage(QWizardPage):
             self.text.setText("<b>Nothing was imported.</b> Fix the rows listed and import the "
                               "file again.")
         self.lines.clear()
+        heading: QTreeWidgetItem | None = None
         for line in report.summary_lines(max_items=30)[1:]:
             if "--skip-invalid" in line:
                 continue
             if line.strip() == CONSENT_NOT_IN_FILE_COMMAND:    # the app's words here
-                line = CONSENT_NOT_IN_FILE_APP
-            self.lines.addTopLevelItem(QTreeWidgetItem([line.strip()]))
+                line = f"  {CONSENT_NOT_IN_FILE_APP}"
+            item = QTreeWidgetItem([line.strip()])
+            # a line indented under a heading ('Warnings (1):') is shown under it, so what a
+            # heading counts is what stands under it
+            if line.startswith("  ") and heading is not None:
+                heading.addChild(item)
+                heading.setExpanded(True)
+            else:
+                self.lines.addTopLevelItem(item)
+                heading = item if line.rstrip().endswith(":") else None
         self.completeChanged.emit()
 
     def _failed(self, text: str) -> None:
