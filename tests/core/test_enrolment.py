@@ -353,10 +353,27 @@ def test_a_photographers_folder_named_by_pupil_is_enrolled_by_name(tmp_path, reg
     msgs = [str(e) for e in rep.errors]
     assert "Victoria Ashby.jpg: 2 people in the register are called Victoria Ashby: name " \
         "this photo by their UPN or staff code" in msgs
-    # neither an id nor the name of someone at the school now (never "PATRICK QUINLAN: no one
-    # with this id", the file's name in capitals)
-    assert any(m.startswith("Patrick Quinlan.jpg: no one in the register has the UPN or staff "
-                            "code \u201cPatrick Quinlan\u201d, and no pupil or member of staff "
+    # a leaver's name: said as such, with their leaving date as the register has it and what
+    # to do (the walkthrough, round 30: it read "no one ... is called that")
+    assert ("Patrick Quinlan.jpg: Patrick Quinlan has left the school, as the register has it "
+            "(Patrick Quinlan (X919241717845) left on 18/07/2025): face photos are not kept for "
+            "leavers. If they have come back, import the register once the MIS lists them "
+            "again without a leaving date, then enrol this photo") in msgs, msgs
+    # neither an id nor the name of anyone in the register (never "NOBODY HERE: no one with
+    # this id", the file's name in capitals)
+    photo(d / "Nobody Here.jpg", seed=6)
+    msgs = [str(e) for e in reg.enrol_folder(d, FakeEngine()).errors]
+    assert any(m.startswith("Nobody Here.jpg: no one in the register has the UPN or staff "
+                            "code \u201cNobody Here\u201d, and no pupil or member of staff "
                             "now at the school is called that: name the photo by") for m in msgs)
+    assert not any(m.startswith("Patrick Quinlan.jpg: no one") for m in msgs)
     assert not reg.person(UPN1).enrolled and not reg.person("B100000000002").enrolled
     assert rep.to_dict()["by_name"][0] == {"file": "Joel Abrahams.jpg", "person_id": UPN2}
+    # what the words say to do works: listed again without a leaving date, he is enrolled
+    back = tmp_path / "back.csv"
+    back.write_text(extra.read_text(encoding="utf-8").replace("18/07/2025", ""),
+                    encoding="utf-8")
+    assert reg.import_csv(back).applied and reg.person("X919241717845").leaving_date is None
+    (d2 := tmp_path / "again").mkdir()
+    photo(d2 / "Patrick Quinlan.jpg", seed=5)
+    assert reg.enrol_folder(d2, FakeEngine()).enrolled == {"X919241717845": 1}

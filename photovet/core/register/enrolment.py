@@ -218,12 +218,14 @@ def _name_key(text: str) -> tuple[str, ...]:
     return tuple(sorted(re.findall(r"[a-z]+", plain.lower())))
 
 
-def name_index(people: list[Person], today: _dt.date) -> dict[tuple[str, ...], set[str]]:
+def name_index(people: list[Person], today: _dt.date, *,
+               leavers: bool = False) -> dict[tuple[str, ...], set[str]]:
     """Every current person's name keys (legal and preferred forename, each with the legal and
-    preferred surname) -> the ids of the people called that."""
+    preferred surname) -> the ids of the people called that (``leavers``: the people who have
+    left instead)."""
     index: dict[tuple[str, ...], set[str]] = {}
     for p in people:
-        if p.has_left(today):
+        if p.has_left(today) != leavers:
             continue
         for fore in {p.legal_forename, p.preferred_forename} - {""}:
             for sur in {p.legal_surname, p.preferred_surname} - {""}:
@@ -241,6 +243,16 @@ def unknown_portrait_words(stem: str) -> str:
             "UPN or staff code in the MIS, or by the name as the register has it")
 
 
+def leaver_portrait_words(stem: str, leavers: list[Person]) -> str:
+    """Why a portrait named after someone who has left was not used: who they are as the
+    register has them, their leaving date, and what to do if they are back."""
+    who = "; ".join(f"{p.display_name} ({p.id}) left on {p.leaving_date:%d/%m/%Y}"
+                    for p in sorted(leavers, key=lambda p: p.id) if p.leaving_date)
+    return (f"{stem} has left the school, as the register has it ({who}): face photos are not "
+            "kept for leavers. If they have come back, import the register once the MIS lists "
+            "them again without a leaving date, then enrol this photo")
+
+
 def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple[str, Path]]:
     """``<id>.jpg`` (also ``<id>_2.jpg``, ``<id> (2).jpg``) in a folder -> (id, path). A school
     photographer's files named by the pupil ("Rosie Cooper.jpg", "COOPER_Rosie.jpg") are taken
@@ -251,6 +263,7 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
                              else "that is a file, not a folder", path=folder)
     ids = {r[0] for r in register.db.all("SELECT id FROM people")}
     names: dict[tuple[str, ...], set[str]] | None = None
+    left: dict[tuple[str, ...], set[str]] | None = None
     items: list[tuple[str, Path]] = []
     for f in sorted(folder.iterdir()):
         if f.name.startswith(".") or not f.is_file():
@@ -280,9 +293,17 @@ def folder_items(register: Any, folder: Path, report: EnrolReport) -> list[tuple
                 pid = next(iter(found))
                 report.by_name.append((f.name, pid, _name(register, pid)))
             else:
+                if left is None:
+                    left = name_index(register.people(), _dt.date.today(), leavers=True)
+                gone = left.get(_name_key(stem)) or (
+                    left.get(_name_key(mm.group(1))) if mm else None) or set()
+                report.photos += 1
+                if gone:          # the name of someone who has left: said so, with the date
+                    report.errors.append(EnrolProblem("", str(f), leaver_portrait_words(
+                        stem, [register.person(pid) for pid in gone])))
+                    continue
                 # neither an id nor a name: said as such (it read "NOBODY HERE: no one with
                 # this id in the register", the file's name in capitals, for a name)
-                report.photos += 1
                 report.errors.append(EnrolProblem("", str(f), unknown_portrait_words(stem)))
                 continue
         items.append((pid, f))
@@ -327,4 +348,4 @@ def csv_items(csv_path: Path, report: EnrolReport) -> list[tuple[str, Path]]:
 
 __all__ = ["ENROL_MAX_SIDE", "ENROL_MIN_SURENESS", "IMAGE_SUFFIXES", "PORTRAIT_DOMINANCE",
            "csv_items", "encode_portrait", "enrol_items", "enrollable", "folder_items",
-           "name_index", "portrait_face"]
+           "leaver_portrait_words", "name_index", "portrait_face"]
