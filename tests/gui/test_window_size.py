@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.conftest import APPROVER_NAME, sign_in_as, wait_checked
+from tests.gui.conftest import APPROVER_NAME, select_photo, sign_in_as, wait_checked
 from tests.gui.fake_engine import make_batch, write_register
 
 SCREEN_WIDTH = 1366
@@ -124,3 +124,53 @@ def test_the_toolbar_fits_a_small_laptop_with_getting_started_on_it(qtbot, ws, m
     ext = tb.findChild(QToolButton, "qt_toolbar_ext_button")
     assert ext is None or not ext.isVisible()
     assert win.act_folder.text() == "Add a folder\u2026"      # the whole words in the menu
+
+
+def test_the_list_of_faces_and_text_keeps_its_rows_under_two_questions(qtbot, ws, make_window,
+                                                                      tmp_path):
+    """The walkthrough (round 30, shots 27 and 30): under two question cards the list of faces
+    and text shrank to 1.5 lines, inside three nested scroll bars. The list is as tall as its
+    rows (at least LIST_MIN_HEIGHT) and the panel scrolls as one; the questions' buttons can
+    all be reached."""
+    from PySide6.QtWidgets import QPushButton, QScrollArea
+
+    from photovet.gui.views.findings import FindingsPanel
+
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 1)
+    box = [(40, 300), (220, 300), (220, 330), (40, 330)]
+    texts = {paths[0].name: [(box, "Jeff Kravitz", None, "name-like"),
+                             (box, "BARU", None, "name-like")]
+             + [(box, f"Sign number {i} on the wall", None, "") for i in range(8)]}
+    win = make_window(faces, texts)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 1)
+    win.resize(1366, 768)
+    QApplication.processEvents()
+    panel, tree = win.photos.findings, win.photos.findings.tree
+    select_photo(win, paths[0].name)
+    QApplication.processEvents()
+    assert len(panel.cards) >= 2, [(t.text, t.decision, t.needs_review, t.kind)
+                                   for t in panel.analysis.texts]
+    QApplication.processEvents()
+    rows = sum(tree.visualItemRect(tree.topLevelItem(i)).height()
+               for i in range(tree.topLevelItemCount()))
+    assert rows > 0
+    assert tree.height() >= FindingsPanel.LIST_MIN_HEIGHT
+    assert not tree.verticalScrollBar().isVisible()            # the list never scrolls itself
+    inner = [s for s in panel.findChildren(QScrollArea)
+             if s.isVisible() and s.verticalScrollBar().isVisible()]
+    assert inner == []                                          # one scroll area: the panel's
+    assert win.photos.findings_scroll.verticalScrollBar().maximum() > 0   # and it scrolls
+    for card in panel.cards:
+        for b in card.findChildren(QPushButton):
+            if b.isVisibleTo(card):
+                win.photos.findings_scroll.ensureWidgetVisible(b)
+                QApplication.processEvents()
+                assert not b.visibleRegion().isEmpty(), b.text()
+    last = tree.topLevelItem(1).child(tree.topLevelItem(1).childCount() - 1)
+    tree.setCurrentItem(last)                                   # chosen: scrolled into view
+    QApplication.processEvents()
+    at = tree.viewport().mapTo(win.photos.findings_scroll.viewport(),
+                               tree.visualItemRect(last).center())
+    assert win.photos.findings_scroll.viewport().rect().contains(at)

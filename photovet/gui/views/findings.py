@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -45,7 +46,6 @@ from photovet.core.policy import (
 
 from .. import style
 from ..words import esc, plural, read_words, uk_dates
-from .photo_flags import FitScroll
 from .photo_view import COVER, FACE, TEXT, face_name, face_person
 
 KindRole = Qt.ItemDataRole.UserRole + 1
@@ -206,7 +206,7 @@ class DecisionCard(QFrame):
 
 class FindingsPanel(QWidget):
     MAX_CARDS = 3          # more questions wait below (the photo view stays in sight)
-    DECIDE_MAX_HEIGHT = 230
+    LIST_MIN_HEIGHT = 160  # about six rows of faces and text, whatever is above the list
 
 
     row_selected = Signal(str, int)                 # kind, index
@@ -247,7 +247,16 @@ class FindingsPanel(QWidget):
         self.keep_rest_button.clicked.connect(self.keep_rest)
 
         self.tree = QTreeWidget()
-        self.tree.setMinimumHeight(120)
+        # the list is as tall as its rows, at least LIST_MIN_HEIGHT, and never scrolls by
+        # itself: the panel around it is the one scroll area (the walkthrough, round 30: under
+        # two questions and the "named by hand" box it shrank to 1.5 lines, with three nested
+        # scroll bars)
+        self.tree.setMinimumHeight(self.LIST_MIN_HEIGHT)
+        self.tree.setSizeAdjustPolicy(QTreeWidget.SizeAdjustPolicy.AdjustToContents)
+        self.tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.tree.itemExpanded.connect(lambda *_: self.tree.updateGeometry())
+        self.tree.itemCollapsed.connect(lambda *_: self.tree.updateGeometry())
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
         # rows wrap to the panel's width (never cut off): one column, as wide as the panel
@@ -268,9 +277,10 @@ class FindingsPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.heading)
         lay.addWidget(self.summary)
-        # the questions keep their height and scroll past DECIDE_MAX_HEIGHT: squeezed, their
-        # words were cut off and the window grew taller than a 768-pixel screen
-        lay.addWidget(FitScroll(self.decide_box, self.DECIDE_MAX_HEIGHT))
+        # the questions keep their whole height (squeezed, their words were cut off); the
+        # panel scrolls as one (photos_tab's YieldingScroll), so the window never grows taller
+        # than a 768-pixel screen
+        lay.addWidget(self.decide_box)
         lay.addWidget(self.tree, 1)
         lay.addStretch(0)          # takes the space when the tree is hidden (a video)
         self.show_analysis(None, {})

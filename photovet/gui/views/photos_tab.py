@@ -43,6 +43,9 @@ class PhotosTab(QWidget):
         # approval panel (the approver's checklist, its message) gets its whole height first
         self.findings_scroll = YieldingScroll(self.findings, 120)
         sl.addWidget(self.findings_scroll, 1)
+        # the list of faces and text does not scroll by itself (the panel does, as one): the
+        # row chosen (a click on the photo, the arrow keys) is scrolled into view here
+        self.findings.tree.currentItemChanged.connect(self._show_row)
         sl.addWidget(self.approval, 0)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -59,6 +62,14 @@ class PhotosTab(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
+
+    def _show_row(self, item, _previous=None) -> None:
+        tree = self.findings.tree
+        if item is None or not tree.isVisible():
+            return
+        rect = tree.visualItemRect(item)
+        at = tree.viewport().mapTo(self.findings, rect.center())
+        self.findings_scroll.ensureVisible(at.x(), at.y(), 0, rect.height() // 2 + 8)
 
     def _media_changed(self, *_args) -> None:
         current = self.media.currentWidget()
