@@ -143,8 +143,15 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
     if as_json:
         for r in recs:
             # with --person: whether it only may show them (a face shown as someone else)
-            emit_json({**r.to_dict(), **({"may_show_them": r.may_show_only(person)}
-                                         if person else {})})
+            d = {**r.to_dict(), **({"may_show_them": r.may_show_only(person)}
+                                   if person else {})}
+            if person is not None and r.may_show_only(person):
+                # as the table and the app: whom that face was shown as is among those shown,
+                # never put beside "may show them" (the two would be put together)
+                d["people_shown"] = d["names_shown"] = None
+                d["people_not_said"] = words.MAYBE_PEOPLE_NOT_SAID
+                d["people_maybe"] = {person: {**d["people_maybe"][person], "named_as": ""}}
+            emit_json(d)
         return
     if not recs:
         click.echo("No exports recorded" + (f" for {person}" if person else "") + ".")

@@ -14,7 +14,7 @@ from photovet.cli import cli
 from photovet.core.records.exports import Records
 from photovet.core.register.people import Register
 from photovet.core.storage import open_db
-from photovet.core.words import sar_nothing_held
+from photovet.core.words import MAYBE_PEOPLE_NOT_SAID, sar_nothing_held
 from tests.conftest import office_audit
 from tests.core.afterpost_util import UPNS, downloaded_copy, make_export, photo, register_csv
 
@@ -252,6 +252,16 @@ def test_exports_for_a_person_lists_those_that_may_show_them_marked(school):
     rows = lines(run("exports", "--person", B, "--json").stdout)
     assert [(x["id"], x["may_show_them"]) for x in rows][-1] == (rid, True)
     assert [x["may_show_them"] for x in rows[:-1]] == [False]
+    # s30: nor in JSON: the ids shown are left out, as the table and the app leave them out
+    maybe = rows[-1]
+    assert maybe["people_shown"] is None and maybe["names_shown"] is None
+    assert maybe["people_not_said"] == MAYBE_PEOPLE_NOT_SAID
+    assert maybe["people_maybe"] == {B: {"person": B, "named_as": "", "how": "recognised",
+                                         "missing_then": ""}}
+    assert A not in json.dumps(maybe)
+    amy_rows = lines(run("exports", "--person", A, "--json").stdout)
+    twins = [x for x in amy_rows if x["id"] == rid]
+    assert twins and twins[0]["people_shown"] == [A] and "people_not_said" not in twins[0]
     amy = run("exports", "--person", A).stdout           # shown as Amy: hers, no mark
     assert "twins.jpg" in amy and "May show them" not in amy
     assert "may_show_them" not in lines(run("exports", "--json").stdout)[0]
