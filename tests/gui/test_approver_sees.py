@@ -234,3 +234,28 @@ def test_the_previous_persons_batch_summary_goes_when_the_approver_signs_in(
     win.batch.redecide_all()                   # deciding again does not bring it back
     qtbot.wait(200)
     assert "Checked" not in win.message_banner.text()
+
+
+def test_the_count_says_open_decisions_are_the_preparers_to_an_approver(qtbot, ws, make_window,
+                                                                        tmp_path):
+    """s30: the list's count line said "3 photos · 1 yours to decide" to an approver, who
+    cannot make those decisions (they are the preparer's: ``policy.waiting_for_decision``)."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths, faces = make_batch(tmp_path / "photos", 3)
+    win = make_window(faces)
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    batch = win.photos.batch
+    combo = batch.filter_combo
+    label = lambda: combo.itemText(combo.findData("needs-review"))  # noqa: E731
+    assert "1 yours to decide" in batch.count_label.text()
+    assert label() == "Yours to decide (1)"
+    sign_in_as(win, APPROVER_NAME)
+    QApplication.processEvents()
+    text = batch.count_label.text()
+    assert "1 still open for the preparer" in text and "yours to decide" not in text, text
+    assert label() == "Open for the preparer (1)"
+    sign_in_as(win, ONLY_PREPARER)
+    QApplication.processEvents()
+    assert "1 yours to decide" in batch.count_label.text()
+    assert label() == "Yours to decide (1)"

@@ -81,6 +81,10 @@ def test_a_rejected_photo_with_a_question_is_yours_to_decide_again(window):
     window.approval.reject()
     assert first.status_text() == "Rejected"
     assert view.model.counts().get("needs-review") == 1  # back with the preparer
+    # s30: said so to the approver (it said "1 yours to decide" to them); to the preparer,
+    # theirs to decide again
+    assert "1 still open for the preparer" in view.count_label.text()
+    sign_in_as(window, PREPARER_NAME)
     assert "1 yours to decide" in view.count_label.text()
 
 

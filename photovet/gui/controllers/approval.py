@@ -136,6 +136,9 @@ class ApprovalController(QObject):
 
     def show_state(self) -> None:
         self.checklist.refresh()
+        # what is open is "yours to decide" only to whom may decide it, outside the approver's
+        # view (an approver was told "1 yours to decide")
+        self.tab.batch.set_deciding(self.ctx.session.allowed("review") and not self.approver_view)
         item = self.review.current()
         a = item.analysis if item is not None else None
         state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and a.sha256 \

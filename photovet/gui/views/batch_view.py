@@ -566,6 +566,9 @@ class BatchView(QWidget):
         self.filter_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.filter_combo.setMinimumContentsLength(12)
+        # who is signed in decides what is open (a preparer) or only sees it (an approver,
+        # or the approver's view): the count and the filter say it for them
+        self.deciding = True
         self.count_label = QLabel()
         self.count_label.setObjectName("CountLabel")
         # "11 photos and 1 video · 4 yours to decide · 1 could not be checked · 4 being
@@ -674,6 +677,14 @@ class BatchView(QWidget):
         if i >= 0:
             self.filter_combo.setCurrentIndex(i)
 
+    def set_deciding(self, deciding: bool) -> None:
+        """Whether who is signed in makes the decisions still open (a preparer) or not (an
+        approver, or the approver's view: they are the preparer's): "4 yours to decide", or
+        "4 still open for the preparer" (it said "yours to decide" to an approver)."""
+        if deciding != self.deciding:
+            self.deciding = deciding
+            self._update_state()
+
     def _update_state(self, *args) -> None:
         c = self.model.counts()
         n = c["all"]
@@ -688,7 +699,8 @@ class BatchView(QWidget):
                 "Nothing is waiting for approval." if key == "approval:ready" else
                 "Nothing in this batch matches this choice.")
             bits = [media_words(it.path for it in self.model.items)]
-            for key, word in (("needs-review", "yours to decide"), ("failed", "could not be checked"),
+            open_word = "yours to decide" if self.deciding else "still open for the preparer"
+            for key, word in (("needs-review", open_word), ("failed", "could not be checked"),
                               (PENDING, "being checked"), ("approval:approved", "approved"),
                               ("approval:void", "to approve again")):
                 if c.get(key):
@@ -699,6 +711,8 @@ class BatchView(QWidget):
         self.show_all.setText(f"Show {every[0].lower()}{every[1:]}")
         for i, (key, label) in enumerate(FILTERS):
             k = "approval:waiting" if key == "approval:ready" else key
+            if key == "needs-review" and not self.deciding:
+                label = "Open for the preparer"
             self.filter_combo.setItemText(i, f"{every if key == 'all' else label} "
                                              f"({c.get(k, 0)})")
 
