@@ -540,8 +540,16 @@ SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to th
                          "Photos PhotoVet never recognised them in cannot be listed by it.")
 
 
+#: what an import's preview and report say where the register has a leaving date (entered in
+#: PhotoVet, or by an earlier file) and the file has none: the import clears it, and from then
+#: their consent decides again ("Leaving date: 18/07/2025 -> none in the file (...)")
+LEAVING_DATE_NOT_IN_FILE = ("none in the file (no longer a leaver: their consent decides "
+                            "again; if they have left, put the date in the MIS first)")
+
+
 __all__ = ["CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP",
-           "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEFT",
+           "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
+           "LEFT",
            "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",
            "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",

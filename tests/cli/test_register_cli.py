@@ -470,3 +470,23 @@ def test_import_says_the_file_has_no_video_consent_and_records_who_left(csv_file
     assert code == 0 and "Leaving date 22/07/2026 recorded for 1 person" in out
     code, out, _ = run("register", "show", UPN2, "--json")
     assert json.loads(out)["leaving_date"] == "2026-07-22"
+
+
+def test_import_dry_run_says_a_leaving_date_entered_by_hand_is_cleared(csv_file):
+    """s30: 'register import --dry-run' (and the report) said nothing of a leaving date entered
+    by hand that the import clears (the file lists the person without one)."""
+    assert run("register", "import", str(csv_file))[0] == 0
+    code, out, err = run("register", "set", UPN2, "--leaving-date", "18/07/2025")
+    assert code == 0, out + err
+    code, out, _ = run("register", "import", str(csv_file), "--dry-run")
+    assert code == 0, out
+    assert "Names, year, class or leaving date updated" in out
+    assert (f"  Joel Abrahams ({UPN2}): Leaving date: 18/07/2025 \u2192 none in the file (no "
+            "longer a leaver") in out
+    assert "Nothing changed" not in out
+    code, out, _ = run("register", "import", str(csv_file), "--dry-run", "--json")
+    [change] = json.loads(out)["details_changed"]
+    assert change["person_id"] == UPN2
+    assert change["changes"][0]["field"] == "Leaving date"
+    assert change["changes"][0]["old"] == "18/07/2025"
+    assert change["changes"][0]["new"].startswith("none in the file")

@@ -42,3 +42,27 @@ def test_one_date_for_several_people_all_or_none(ws):
     assert len(ws.audit.rows(action="register.leaving-date")) == 2
     due = {i.ref for i in ws.retention().due(("signatures",))}
     assert due == {f"person:{UPNS[0]}", f"person:{UPNS[1]}"}
+
+
+def test_an_import_says_it_clears_a_leaving_date_the_file_does_not_have(ws, tmp_path):
+    """s30: a leaving date entered in PhotoVet was cleared by the next import of a file that
+    lists the person without one, and neither the preview nor the report said so. It is said
+    as a change of that person, before it happens (the import still clears it: the MIS is the
+    school's record, and a pupil who came back is brought back so)."""
+    ws.register.set_leaving_date(UPNS[0], dt.date(2025, 7, 18))
+    again = register_csv(tmp_path / "again.csv", [
+        {"upn": UPNS[0], "surname": "Harris", "forename": "Joe"},
+        {"upn": UPNS[1], "surname": "Brook", "forename": "Ben"}])
+    said = ("Leaving date: 18/07/2025 \u2192 none in the file (no longer a leaver: their "
+            "consent decides again; if they have left, put the date in the MIS first)")
+    preview = ws.register.import_csv(again, dry_run=True)
+    [change] = preview.details_changed
+    assert change.person_id == UPNS[0] and change.what == said
+    assert f"  Joe Harris ({UPNS[0]}): {said}" in preview.summary_lines()
+    assert "Nothing changed" not in "\n".join(preview.summary_lines())
+    assert ws.register.person(UPNS[0]).leaving_date == dt.date(2025, 7, 18)   # a dry run
+    report = ws.register.import_csv(again)
+    assert [c.what for c in report.details_changed] == [said]
+    assert ws.register.person(UPNS[0]).leaving_date is None
+    # the same file again: nothing to say
+    assert not ws.register.import_csv(again, dry_run=True).details_changed

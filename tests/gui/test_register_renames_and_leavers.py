@@ -92,7 +92,8 @@ def test_the_preview_says_old_and_new_names_and_flags_another_person(qtbot, ws, 
     page._fill(report)
     heads = {page.tree.topLevelItem(i).text(0): page.tree.topLevelItem(i)
              for i in range(page.tree.topLevelItemCount())}
-    [head] = [h for t, h in heads.items() if t.startswith("Names, year or class updated")]
+    [head] = [h for t, h in heads.items()
+              if t.startswith("Names, year, class or leaving date updated")]
     child = head.child(0)
     assert child.text(0) == f"Tori Amos \u2192 Victoria Ward ({TORI})"
     assert "Legal surname: Amos \u2192 Ward" in child.text(1)
@@ -116,6 +117,25 @@ def test_the_preview_says_old_and_new_names_and_flags_another_person(qtbot, ws, 
     assert tip == "Also known as Tori Amos"
 
 
+def test_the_preview_says_a_leaving_date_the_file_does_not_have_is_cleared(qtbot, ws,
+                                                                          make_window, tmp_path):
+    """s30: a leaving date entered by hand was cleared by the next import, unsaid: the preview
+    lists it as a change of that person, before it happens."""
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.register.set_leaving_date(SAM, dt.date(2025, 7, 18))
+    report = ws.register.import_csv(write_register(tmp_path / "a.csv"), dry_run=True)
+    win = make_window()
+    wiz = ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    page = wiz.preview_page
+    page._fill(report)
+    heads = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())]
+    [head] = [h for h in heads if h.text(0).startswith("Names, year, class or leaving date")]
+    assert head.childCount() == 1 and head.child(0).text(0).endswith(f"({SAM})")
+    assert head.child(0).text(1).startswith(
+        "Leaving date: 18/07/2025 \u2192 none in the file (no longer a leaver")
+
+
 def test_a_changed_identity_is_a_problem_row_in_the_preview(qtbot, ws, make_window, tmp_path):
     """The name and the date of birth of one UPN both change: a red section, and the face
     photo is deleted when imported."""
@@ -135,7 +155,7 @@ def test_a_changed_identity_is_a_problem_row_in_the_preview(qtbot, ws, make_wind
     assert flag.background(0).color() == WITHDRAWN_TINT and flag.isExpanded()
     assert flag.child(0).text(0) == f"Tori Amos \u2192 Samuel Okoro ({TORI})"
     assert "probably a different person" in flag.child(0).text(1)
-    assert not any(h.text(0).startswith("Names, year or class") for h in heads)
+    assert not any(h.text(0).startswith("Names, year, class") for h in heads)
 
 
 def test_everyone_no_longer_in_the_file_gets_one_leaving_date(qtbot, ws, make_window, tmp_path):

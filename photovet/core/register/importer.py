@@ -59,6 +59,7 @@ from photovet.core.register.reports import (
 )
 from photovet.core.register.rows import Key, Layout, Row, consent_keys, parse_row
 from photovet.core.register.values import TEMP_UPN_RE, UPN_RE
+from photovet.core.words import LEAVING_DATE_NOT_IN_FILE
 
 # How permissive a value is (higher = allows more).
 _RANK = {NO: 0, NOT_RECORDED: 1, YES: 2}
@@ -330,7 +331,7 @@ def _text(value: Any) -> str:
 def _shown(fld: str, value: Any) -> str:
     """A detail's value as the office reads it (dates DD/MM/YYYY)."""
     text = _text(value)
-    if fld == "date_of_birth" and text:
+    if fld in ("date_of_birth", "leaving_date") and text:
         try:
             return _dt.date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
         except ValueError:
@@ -350,18 +351,24 @@ def detail_change(old: dict[str, Any], new: dict[str, Any], *, enrolled: bool = 
     id is probably another person (``other_person``): a reused or mis-keyed UPN or staff
     code."""
     changed = [k for k in _DETAIL_FIELDS if _text(old.get(k)) != _text(new.get(k))]
-    if not changed:
+    # a leaving date the file does not have is cleared by the import: said before it happens
+    # (it was cleared unsaid, a date an office entered by hand too); a new or later date is
+    # said among the leavers
+    cleared = bool(old.get("leaving_date")) and not new.get("leaving_date")
+    if not changed and not cleared:
         return None
     legal = any(_text(old.get(k)).casefold() != _text(new.get(k)).casefold()
                 for k in ("legal_forename", "legal_surname"))
     born = bool(old.get("date_of_birth")) and bool(new.get("date_of_birth")) and \
         "date_of_birth" in changed
     old_name, new_name = _name_of(old), _name_of(new)
-    return DetailChange(
-        str(new["id"]), new_name, old_name if old_name != new_name else "",
-        [(_DETAIL_WORDS[k], "" if k == "notes" else _shown(k, old.get(k)),   # notes: long
-          "" if k == "notes" else _shown(k, new.get(k))) for k in changed],
-        other_person=legal and born, enrolled=enrolled)
+    said = [(_DETAIL_WORDS[k], "" if k == "notes" else _shown(k, old.get(k)),   # notes: long
+             "" if k == "notes" else _shown(k, new.get(k))) for k in changed]
+    if cleared:
+        said.append(("Leaving date", _shown("leaving_date", old.get("leaving_date")),
+                     LEAVING_DATE_NOT_IN_FILE))
+    return DetailChange(str(new["id"]), new_name, old_name if old_name != new_name else "",
+                        said, other_person=legal and born, enrolled=enrolled)
 
 
 def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels: list[str],

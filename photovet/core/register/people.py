@@ -447,7 +447,8 @@ class Register:
         """Record (or clear, with None) a person's leaving date by hand: for someone the MIS
         file stopped listing ("has Alex left?"). From that date they are a leaver: always
         covered, and their face signatures and register row fall due on the retention
-        schedule. Audited. A later import that lists them again sets the file's date."""
+        schedule. Audited. A later import that lists them again sets the file's date (none, when
+        the file has none: its preview and report say so, ``DetailChange``)."""
         self.access.require("register.edit")
         p = self.person(person_id)
         new = day.isoformat() if day else None

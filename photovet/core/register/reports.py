@@ -355,7 +355,8 @@ class ImportReport:
         section("Consent changes", self.consent_changes)
         section("Leavers", self.leavers)
         section("Register rows fixed", self.revalidated)
-        section("Names, year or class updated (a former name is kept as 'also known as')",
+        section("Names, year, class or leaving date updated (a former name is kept as 'also "
+                "known as')",
                 self.details_changed)
         if self.purged:
             out.append(f"Face data purged for {count(len(self.purged), 'leaver')}: "

@@ -641,7 +641,7 @@ class PreviewPage(QWizardPage):
         self._section("Other consent changes", r.consent_changes)
         self._section("Leavers", r.leavers)
         self._section("Rows fixed since the last import", r.revalidated)
-        self._section("Names, year or class updated (a former name is kept as "
+        self._section("Names, year, class or leaving date updated (a former name is kept as "
                       "\u201calso known as\u201d)", r.details_changed,
                       expanded=len(r.details_changed) <= 20)
         self._section("Consent not recorded (counted as No)", r.blank_consents, expanded=False)
