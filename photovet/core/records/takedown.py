@@ -359,10 +359,7 @@ def _closed_items(records: Records, register: Any, recs: list[ExportRecord],
         rec = by_id[int(row[1])]
         if (rec.id, row[2]) in wanted:
             continue
-        try:
-            people, reasons = list(json.loads(row[3] or "[]")), dict(json.loads(row[4] or "{}"))
-        except (ValueError, TypeError):
-            people, reasons = [], {}
+        people, reasons = _item_people(row[3], row[4])
         if person is not None and person not in people:
             continue
         channel = _channel(records, row[2])
@@ -396,13 +393,9 @@ def _close_stale(records: Records, recs: list[ExportRecord], wanted: set[tuple[i
                                   "WHERE id = ? AND done_at IS NULL AND closed_at IS NULL",
                                   [now, why, item_id]).rowcount:
             continue    # marked done (or closed) by another PC meanwhile: nothing to record
-        try:
-            held = json.loads(people or "[]")
-        except ValueError:
-            held = []
         records.audit.record("takedown.closed", {
             "item": item_id, "export_id": int(export_id), "channel": channel,
-            "people": held, "reason": why})
+            "people": _item_people(people, None)[0], "reason": why})
 
 
 def list_not_allowed(records: Records, register: Any, export_ids: Iterable[int],
@@ -439,10 +432,7 @@ def hold_caption_people(records: Records, export_ids: Iterable[int], channel: st
                              "export_id = ? AND channel = ?", [rid, channel])
         if row is None:
             continue
-        try:
-            people, reasons = json.loads(row[1] or "[]"), json.loads(row[2] or "{}")
-        except ValueError:
-            people, reasons = [], {}
+        people, reasons = _item_people(row[1], row[2])
         for pid, why in maybe.items():
             if pid not in people:
                 people.append(pid)
@@ -457,17 +447,26 @@ def _with_caption_candidates(people: list[str], reasons: dict[str, str], row: tu
     out may name (a name several pupils share: ``hold_caption_people``) the item ``row`` holds
     kept after them: a shared name AND another fault lists both (it listed the other pupil
     only, the candidates overwritten)."""
-    try:
-        held_people, held_reasons = json.loads(row[5] or "[]"), json.loads(row[6] or "{}")
-    except (ValueError, IndexError, TypeError):
-        return people, reasons
+    held_people, held_reasons = _item_people(row[5], row[6])
     people, reasons = list(people), dict(reasons)
     for pid in held_people:
-        why = held_reasons.get(pid) if isinstance(held_reasons, dict) else None
+        why = held_reasons.get(pid)
         if pid not in reasons and isinstance(why, str) and why.startswith(CAPTION_MAY_NAME_START):
             people.append(pid)
             reasons[pid] = why
     return people, reasons
+
+
+def _item_people(people: str | None, reasons: str | None) -> tuple[list[str], dict]:
+    """A take-down item's people (ids) and reasons as stored (JSON); ([], {}) when they cannot
+    be read as a list and a mapping."""
+    try:
+        held_people, held_reasons = json.loads(people or "[]"), json.loads(reasons or "{}")
+    except ValueError:
+        return [], {}
+    if not isinstance(held_people, list) or not isinstance(held_reasons, dict):
+        return [], {}
+    return held_people, held_reasons
 
 
 def _held_reasons(db: Any, export_id: int, row: tuple | None) -> tuple[list[str], dict]:
@@ -478,12 +477,9 @@ def _held_reasons(db: Any, export_id: int, row: tuple | None) -> tuple[list[str]
     rows += db.all("SELECT people, reasons FROM takedown_items WHERE export_id = ? ORDER BY id",
                    [export_id])
     for people, reasons in rows:
-        try:
-            held_people, held_reasons = json.loads(people or "[]"), json.loads(reasons or "{}")
-        except ValueError:
-            continue
+        held_people, held_reasons = _item_people(people, reasons)
         if held_people:
-            return list(held_people), dict(held_reasons)
+            return held_people, held_reasons
     return [], {}
 
 
@@ -537,35 +533,23 @@ def post_refusals(records: Records, register: Any, export_ids: Iterable[int], ch
     if not ids:
         return {}
     ch = _channel(records, channel)
-    label_of: dict[str, str] = {}
-
-    def label(cid: str) -> str:
-        if cid not in label_of:
-            label_of[cid] = _channel(records, cid).label
-        return label_of[cid]
-
+    # this channel's items only: another channel's item does not refuse a post here (whoever
+    # it lists is judged on this channel below)
     items: dict[int, list[tuple]] = {}
     for row in records.db.execute(
-            "SELECT export_id, channel, reasons, first_listed_at, done_at FROM takedown_items "
-            f"WHERE export_id IN ({','.join('?' for _ in ids)}) AND (closed_at IS NULL OR "
-            "done_at IS NOT NULL) "
-            "ORDER BY id", ids):
+            "SELECT export_id, reasons, first_listed_at, done_at FROM takedown_items "
+            f"WHERE export_id IN ({','.join('?' for _ in ids)}) AND channel = ? AND "
+            "(closed_at IS NULL OR done_at IS NOT NULL) ORDER BY id", [*ids, ch.id]):
         items.setdefault(int(row[0]), []).append(tuple(row[1:]))
     cache: dict = {}
     out: dict[int, str] = {}
     for rec in records.records_by_id(ids):
         reasons: dict[str, TakedownReason | str] = {}
         taken: list[TakenDown] = []
-        for item_channel, recorded, listed, done in items.get(rec.id, []):
-            if item_channel != ch.id:
-                continue        # another channel's item: its people are judged here below
-            try:
-                reasons.update(json.loads(recorded or "{}"))
-            except ValueError:
-                pass
-            taken.append(TakenDown(label(item_channel), _local_day(listed), _local_day(done),
-                                   any(p.channel == item_channel for p in rec.posts),
-                                   channel=item_channel))
+        for recorded, listed, done in items.get(rec.id, []):
+            reasons.update(_item_people(None, recorded)[1])
+            taken.append(TakenDown(ch.label, _local_day(listed), _local_day(done),
+                                   any(p.channel == ch.id for p in rec.posts), channel=ch.id))
         # as the register says it now, in parts; a reason only recorded (their consent since
         # given again) is said as it was recorded
         reasons.update(_reasons(rec, ch, register, on, cache))
