@@ -407,3 +407,37 @@ def test_an_item_done_by_another_pc_while_the_list_was_read_is_not_recorded_clos
     assert closed == {i.id for i in first[1:]}
     assert rec.db.scalar("SELECT closed_at FROM takedown_items WHERE id = ?",
                          [first[0].id]) is None
+
+
+@pytest.mark.parametrize("how", ["evaluate", "close_stale"])
+def test_a_withdrawal_committed_as_the_list_begins_is_seen_and_nothing_is_closed(setup,
+                                                                                monkeypatch, how):
+    """s31: the list read the register before its transaction: consent withdrawn again on
+    another PC between that read and the transaction closed the item as "consent given
+    again" though it was withdrawn by then (until the list was looked at again). It is read
+    inside the transaction (the writer lock held), so the other PC's change is before it or
+    after it, never in between."""
+    rec, reg, ids = setup
+    reg.withdraw("AMY", "facebook")
+    first = takedown.evaluate(rec, reg, TODAY)
+    assert len(first) == 2
+    reg.people_by_id["AMY"].photo_consent["facebook"] = "yes"       # given again...
+    engine_class, calls = type(rec.db), []
+    real = engine_class._begin
+
+    def begin(self):
+        if self is rec.db and not calls:
+            calls.append(1)
+            reg.withdraw("AMY", "facebook")     # ...and withdrawn again on another PC
+        return real(self)
+
+    monkeypatch.setattr(engine_class, "_begin", begin)
+    if how == "evaluate":
+        assert sorted(i.id for i in takedown.evaluate(rec, reg, TODAY)) == \
+            sorted(i.id for i in first)
+    else:
+        takedown.close_stale(rec, reg, [ids[1], ids[2]], TODAY)
+    assert calls
+    assert rec.db.scalar("SELECT COUNT(*) FROM takedown_items WHERE closed_at IS NOT NULL") == 0
+    assert rec.audit.rows(action="takedown.closed") == []
+    assert takedown.open_count(rec) == 2

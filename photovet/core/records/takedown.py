@@ -240,10 +240,10 @@ def close_stale(records: Records, register: Any, export_ids: Iterable[int],
     """Close the open items of ``export_ids`` whose reason went away, as ``evaluate`` would,
     without listing anything new (``Records.mark_posted``, before it judges a post: an item
     the list would no longer show refuses nothing)."""
-    recs = records.records_by_id([int(i) for i in export_ids])
     on = on or _dt.date.today()
-    wanted = _wanted(records, register, recs, on)
-    with records.db.atomic():
+    with records.db.atomic():      # read under the writer lock: see ``evaluate``
+        recs = records.records_by_id([int(i) for i in export_ids])
+        wanted = _wanted(records, register, recs, on)
         _close_stale(records, recs, {(w[0].id, w[1].id) for w in wanted}, on, _now())
 
 
@@ -266,28 +266,31 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
     again, listed afresh, when a reason comes back. Only a whole evaluation (no ``person``)
     closes items: one person's list does not know about the others in a photo."""
     on = on or _dt.date.today()
-    if export_ids is not None:
-        recs = records.records_by_id(list(export_ids))
-    elif person is not None:
-        recs = records._select(
-            "WHERE id IN (SELECT export_id FROM export_people WHERE person = ? AND role IN "
-            "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
-            "WHERE person = ?) OR id IN (SELECT export_id FROM export_maybe WHERE person = ?)",
-            [person, person, person])
-    else:
-        # every export with an open item too, so that each open item is listed or closed (the
-        # count and the list agree)
-        recs = records._select(
-            "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', 'name-shown'))"
-            " OR id IN (SELECT export_id FROM caption_people)"
-            " OR id IN (SELECT export_id FROM export_maybe)"
-            " OR id IN (SELECT export_id FROM takedown_items WHERE done_at IS NULL AND "
-            "closed_at IS NULL)")
-    wanted = _wanted(records, register, recs, on, person)
     items: list[TakedownItem] = []
     now = _now()
     db = records.db
+    # the register and the records are read inside the transaction (the register-wide writer
+    # lock held): read before it, a consent withdrawn on another PC in between was not seen,
+    # and an item was closed as "consent given again" though it was withdrawn by then
     with db.atomic():
+        if export_ids is not None:
+            recs = records.records_by_id(list(export_ids))
+        elif person is not None:
+            recs = records._select(
+                "WHERE id IN (SELECT export_id FROM export_people WHERE person = ? AND role IN "
+                "('shown', 'name-shown')) OR id IN (SELECT export_id FROM caption_people "
+                "WHERE person = ?) OR id IN (SELECT export_id FROM export_maybe WHERE person = ?)",
+                [person, person, person])
+        else:
+            # every export with an open item too, so that each open item is listed or closed
+            # (the count and the list agree)
+            recs = records._select(
+                "WHERE id IN (SELECT export_id FROM export_people WHERE role IN ('shown', "
+                "'name-shown')) OR id IN (SELECT export_id FROM caption_people)"
+                " OR id IN (SELECT export_id FROM export_maybe)"
+                " OR id IN (SELECT export_id FROM takedown_items WHERE done_at IS NULL AND "
+                "closed_at IS NULL)")
+        wanted = _wanted(records, register, recs, on, person)
         if person is None:
             _close_stale(records, recs, {(w[0].id, w[1].id) for w in wanted}, on, now)
         for rec, channel, status, people, parts, flag in wanted:
