@@ -245,7 +245,10 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
     elif reason:
         click.echo(f"  Why covered: {reason}")
     if p.leaving_date:
-        click.echo(f"  Leaving date: {p.leaving_date:%d/%m/%Y}")
+        click.echo(f"  Leaving date: {p.leaving_date:%d/%m/%Y} ("
+                   + ("entered in PhotoVet: kept by imports whose file has none"
+                      if p.leaving_date_by_hand else "from the MIS file")
+                   + f"; if they are back: photovet register back {p.id})")
     click.echo(f"  Face photos enrolled: {count}")
     click.echo(f"  {'Consent':<20} {'Photos':<14} Videos")
 
@@ -350,6 +353,31 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
         ws.close()
     for c in changes:
         click.echo(str(c) if c is not None else "No change (it was already so).")
+
+
+@register_group.command("back")
+@click.argument("person_id", metavar="ID")
+def register_back_cmd(person_id: str) -> None:
+    """They are back: clear the leaving date of someone who has not left after all (a pupil
+    who returned, a date entered by mistake). Audited; from then their consent decides again.
+    A leaving date entered in PhotoVet is kept by every import until cleared here (or in the
+    app: They are back... on their page)."""
+    ws = open_workspace()
+    try:
+        p = ws.register.person(person_id)
+        cleared = ws.register.they_are_back(p.id)
+    except PhotoVetError as exc:
+        abort(exc)
+    finally:
+        ws.close()
+    if cleared is None:
+        click.echo(f"{p.display_name} ({p.id}) has no leaving date: nothing changed.")
+        return
+    click.echo(f"{p.display_name} ({p.id}) is back: leaving date {cleared:%d/%m/%Y} cleared. "
+               "Their consent decides again.")
+    if not p.leaving_date_by_hand:
+        click.echo("That leaving date came from the MIS file: change it in the MIS too, or the "
+                   "next import of a file that has it sets it again.")
 
 
 @register_group.command("remove")

@@ -198,6 +198,9 @@ class Person:
     family: str = ""                         # the MIS family / contact id: siblings share it
     also_known_as: tuple[FormerName, ...] = ()   # former names (an import renamed them)
     missing_since: _dt.date | None = None    # first not in the MIS file (None: in it)
+    #: the leaving date was entered in PhotoVet (kept by an import whose file has none), not
+    #: given by a register file
+    leaving_date_by_hand: bool = False
 
     @property
     def first_name(self) -> str:

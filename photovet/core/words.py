@@ -547,9 +547,28 @@ LEAVING_DATE_NOT_IN_FILE = ("none in the file (no longer a leaver: their consent
                             "again; if they have left, put the date in the MIS first)")
 
 
+#: a leaving date an import keeps though its file has none (s31, fail closed): one entered in
+#: PhotoVet, or any when the file has no leaving date column at all; the import's preview,
+#: dry run and report list each ("Leaving date 18/07/2025 kept: entered here, not in the file")
+LEAVING_DATES_KEPT = ("Leaving dates kept (still leavers, always covered): if someone is back, "
+                      "say so on their page")
+LEAVING_DATE_BACK_APP = ("If someone is back, open them in the Consent register and choose "
+                         "They are back\u2026")
+LEAVING_DATE_BACK_COMMAND = ("If someone is back: photovet register back ID (in the app: They "
+                             "are back\u2026 on their page)")
+
+
+def leaving_date_kept(day: _dt.date, *, by_hand: bool) -> str:
+    """Why an import kept a leaving date its file does not have: "Leaving date 18/07/2025
+    kept: entered here, not in the file", or, for one an earlier file gave, "... kept: this
+    file has no leaving date column"."""
+    why = "entered here, not in the file" if by_hand else "this file has no leaving date column"
+    return f"Leaving date {day:%d/%m/%Y} kept: {why}"
+
+
 __all__ = ["CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP",
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
-           "LEFT",
+           "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND", "LEFT",
            "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",
            "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",

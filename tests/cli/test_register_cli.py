@@ -472,21 +472,33 @@ def test_import_says_the_file_has_no_video_consent_and_records_who_left(csv_file
     assert json.loads(out)["leaving_date"] == "2026-07-22"
 
 
-def test_import_dry_run_says_a_leaving_date_entered_by_hand_is_cleared(csv_file):
-    """s30: 'register import --dry-run' (and the report) said nothing of a leaving date entered
-    by hand that the import clears (the file lists the person without one)."""
+def test_import_keeps_a_leaving_date_entered_by_hand_and_register_back_clears_it(csv_file):
+    """s31: a leaving date entered by hand is kept by an import whose file has none (s30 only
+    said it was cleared): the dry run and the import say so; 'register back' clears it."""
     assert run("register", "import", str(csv_file))[0] == 0
     code, out, err = run("register", "set", UPN2, "--leaving-date", "18/07/2025")
     assert code == 0, out + err
+    code, out, _ = run("register", "show", UPN2)
+    assert (f"  Leaving date: 18/07/2025 (entered in PhotoVet: kept by imports whose file has "
+            f"none; if they are back: photovet register back {UPN2})") in out
     code, out, _ = run("register", "import", str(csv_file), "--dry-run")
     assert code == 0, out
-    assert "Names, year, class or leaving date updated" in out
-    assert (f"  Joel Abrahams ({UPN2}): Leaving date: 18/07/2025 \u2192 none in the file (no "
-            "longer a leaver") in out
-    assert "Nothing changed" not in out
+    assert (f"  Joel Abrahams ({UPN2}): Leaving date 18/07/2025 kept: entered here, not in "
+            "the file") in out
+    assert "If someone is back: photovet register back ID" in out
+    assert "none in the file" not in out and "Nothing changed" not in out
     code, out, _ = run("register", "import", str(csv_file), "--dry-run", "--json")
-    [change] = json.loads(out)["details_changed"]
-    assert change["person_id"] == UPN2
-    assert change["changes"][0]["field"] == "Leaving date"
-    assert change["changes"][0]["old"] == "18/07/2025"
-    assert change["changes"][0]["new"].startswith("none in the file")
+    [kept] = json.loads(out)["leaving_dates_kept"]
+    assert kept["person_id"] == UPN2 and kept["message"].startswith("Leaving date 18/07/2025 kept")
+    assert json.loads(out)["details_changed"] == []
+    assert run("register", "import", str(csv_file))[0] == 0
+    code, out, _ = run("register", "show", UPN2, "--json")
+    assert json.loads(out)["leaving_date"] == "2025-07-18"
+    assert json.loads(out)["leaving_date_by_hand"] is True
+    code, out, err = run("register", "back", UPN2)
+    assert code == 0, out + err
+    assert out.startswith(f"Joel Abrahams ({UPN2}) is back: leaving date 18/07/2025 cleared.")
+    code, out, _ = run("register", "show", UPN2, "--json")
+    assert json.loads(out)["leaving_date"] is None
+    code, out, _ = run("register", "back", UPN2)
+    assert code == 0 and "has no leaving date: nothing changed" in out

@@ -126,14 +126,15 @@ UPNS = ["J919241718564", "K919241714412", "U919241715621", "D919241714655"]
 
 
 def register_csv(path: Path, rows: list[dict]) -> Path:
-    """A small MIS export. rows: {upn, surname, forename, consent: {channel: 'Yes'/'No'}, dnp}."""
+    """A small MIS export. rows: {upn, surname, forename, consent: {channel: 'Yes'/'No'}, dnp,
+    leaving: 'DD/MM/YYYY'}."""
     order = ["website", "facebook", "x", "instagram", "newsletter", "press"]
     lines = [REGISTER_HEADER]
     for r in rows:
         cons = r.get("consent", {})
         vals = [cons.get(c, "Yes") for c in order]
         lines.append(",".join([r["upn"], r["surname"], r["forename"], "", "Year 2", "2A",
-                               "04/03/2019", "", *vals, "Yes", "Yes" if r.get("dnp") else "",
+                               "04/03/2019", r.get("leaving", ""), *vals, "Yes", "Yes" if r.get("dnp") else "",
                                ""]))
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return path

@@ -44,25 +44,120 @@ def test_one_date_for_several_people_all_or_none(ws):
     assert due == {f"person:{UPNS[0]}", f"person:{UPNS[1]}"}
 
 
-def test_an_import_says_it_clears_a_leaving_date_the_file_does_not_have(ws, tmp_path):
-    """s30: a leaving date entered in PhotoVet was cleared by the next import of a file that
-    lists the person without one, and neither the preview nor the report said so. It is said
-    as a change of that person, before it happens (the import still clears it: the MIS is the
-    school's record, and a pupil who came back is brought back so)."""
-    ws.register.set_leaving_date(UPNS[0], dt.date(2025, 7, 18))
-    again = register_csv(tmp_path / "again.csv", [
-        {"upn": UPNS[0], "surname": "Harris", "forename": "Joe"},
+def _file(tmp_path, name: str, leaving: str = "", *, column: bool = True):
+    """Joe and Ben, Joe with ``leaving`` as his leaving date; ``column=False``: a file with
+    no leaving date column at all."""
+    path = register_csv(tmp_path / name, [
+        {"upn": UPNS[0], "surname": "Harris", "forename": "Joe", "leaving": leaving},
         {"upn": UPNS[1], "surname": "Brook", "forename": "Ben"}])
+    if not column:
+        rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()]
+        at = rows[0].index("Leaving Date")
+        path.write_text("\r\n".join(",".join(r[:at] + r[at + 1:]) for r in rows) + "\r\n",
+                        encoding="utf-8")
+    return path
+
+
+KEPT = "Leaving date 18/07/2025 kept: entered here, not in the file"
+
+
+def test_an_import_keeps_a_leaving_date_entered_here_that_the_file_does_not_have(ws, tmp_path):
+    """s31 (fail closed): a leaving date entered in PhotoVet was cleared by the next import of
+    a file that lists the person without one (s30 only said so): a pupil the office knows has
+    left was current again, their consent deciding. It is kept, and the preview and the report
+    say so; "they are back" clears it, audited."""
+    ws.register.set_leaving_date(UPNS[0], dt.date(2025, 7, 18))
+    joe = ws.register.person(UPNS[0])
+    assert joe.leaving_date_by_hand and joe.to_dict()["leaving_date_by_hand"] is True
+    again = _file(tmp_path, "again.csv")
+    preview = ws.register.import_csv(again, dry_run=True)
+    assert not preview.details_changed and not preview.leavers
+    [kept] = preview.leaving_dates_kept
+    assert (kept.person_id, kept.message) == (UPNS[0], KEPT)
+    lines = preview.summary_lines()
+    assert f"  Joe Harris ({UPNS[0]}): {KEPT}" in lines
+    assert any(line.startswith("Leaving dates kept (still leavers, always covered)")
+               for line in lines)
+    assert "  If someone is back: photovet register back ID (in the app: They are back\u2026 on " \
+        "their page)" in lines
+    assert "Nothing changed" not in "\n".join(lines)
+    assert preview.to_dict()["leaving_dates_kept"] == [
+        {"person_id": UPNS[0], "name": "Joe Harris", "message": KEPT}]
+    report = ws.register.import_csv(again)
+    assert [n.message for n in report.leaving_dates_kept] == [KEPT]
+    joe = ws.register.person(UPNS[0])
+    assert joe.leaving_date == dt.date(2025, 7, 18) and joe.leaving_date_by_hand
+    [row] = ws.audit.rows(action="register.import")[-1:]
+    assert row["details"]["leaving_dates_kept"] == [UPNS[0]]
+    # and by every import after it, until someone says they are back
+    assert ws.register.import_csv(again).leaving_dates_kept
+    assert ws.register.person(UPNS[0]).leaving_date == dt.date(2025, 7, 18)
+    assert ws.register.they_are_back(UPNS[0]) == dt.date(2025, 7, 18)
+    joe = ws.register.person(UPNS[0])
+    assert joe.leaving_date is None and not joe.leaving_date_by_hand
+    [back] = ws.audit.rows(action="register.back")
+    assert back["details"] == {"person_id": UPNS[0], "leaving_date": "2025-07-18",
+                               "entered": "here"}
+    assert ws.register.they_are_back(UPNS[0]) is None          # nothing to clear: no row
+    assert len(ws.audit.rows(action="register.back")) == 1
+    after = ws.register.import_csv(again, dry_run=True)
+    assert not after.leaving_dates_kept and not after.details_changed
+
+
+def test_a_leaving_date_the_file_gave_and_no_longer_has_is_cleared(ws, tmp_path):
+    """A leaving date a register file gave is the MIS's: a later file whose leaving date
+    column no longer has it clears it (said as a change), as before."""
+    ws.register.import_csv(_file(tmp_path, "july.csv", "18/07/2025"))
+    joe = ws.register.person(UPNS[0])
+    assert joe.leaving_date == dt.date(2025, 7, 18) and not joe.leaving_date_by_hand
     said = ("Leaving date: 18/07/2025 \u2192 none in the file (no longer a leaver: their "
             "consent decides again; if they have left, put the date in the MIS first)")
-    preview = ws.register.import_csv(again, dry_run=True)
-    [change] = preview.details_changed
-    assert change.person_id == UPNS[0] and change.what == said
-    assert f"  Joe Harris ({UPNS[0]}): {said}" in preview.summary_lines()
-    assert "Nothing changed" not in "\n".join(preview.summary_lines())
-    assert ws.register.person(UPNS[0]).leaving_date == dt.date(2025, 7, 18)   # a dry run
-    report = ws.register.import_csv(again)
+    report = ws.register.import_csv(_file(tmp_path, "sept.csv"))
     assert [c.what for c in report.details_changed] == [said]
+    assert not report.leaving_dates_kept
     assert ws.register.person(UPNS[0]).leaving_date is None
-    # the same file again: nothing to say
-    assert not ws.register.import_csv(again, dry_run=True).details_changed
+
+
+def test_a_file_with_no_leaving_date_column_keeps_every_leaving_date(ws, tmp_path):
+    """A file with no leaving date column says nothing about leaving (as a file without a
+    family column says nothing about siblings): a date an earlier file gave is kept, and said."""
+    ws.register.import_csv(_file(tmp_path, "july.csv", "18/07/2025"))
+    report = ws.register.import_csv(_file(tmp_path, "no-column.csv", column=False))
+    assert [n.message for n in report.leaving_dates_kept] == [
+        "Leaving date 18/07/2025 kept: this file has no leaving date column"]
+    assert not report.details_changed
+    joe = ws.register.person(UPNS[0])
+    assert joe.leaving_date == dt.date(2025, 7, 18) and not joe.leaving_date_by_hand
+
+
+def test_a_file_with_a_leaving_date_sets_it_and_it_is_the_files_from_then(ws, tmp_path):
+    """The file has a date for someone whose date was entered here: the file's is recorded,
+    as the file's (a later file without it clears it)."""
+    ws.register.set_leaving_date(UPNS[0], dt.date(2025, 7, 18))
+    report = ws.register.import_csv(_file(tmp_path, "mis.csv", "20/07/2025"))
+    assert [p.id for p in report.leavers] == [UPNS[0]] and not report.leaving_dates_kept
+    joe = ws.register.person(UPNS[0])
+    assert joe.leaving_date == dt.date(2025, 7, 20) and not joe.leaving_date_by_hand
+    assert ws.register.import_csv(_file(tmp_path, "sept.csv")).details_changed
+    assert ws.register.person(UPNS[0]).leaving_date is None
+
+
+def test_the_migration_tells_a_date_entered_here_from_one_a_file_gave(ws, tmp_path):
+    """register-0009-leaving-date-source, on a register made before it: a leaving date whose
+    last hand entry in the audit log is that date was entered here; any other, a file's."""
+    from photovet.core.storage.migrations import migrate
+
+    ws.register.import_csv(_file(tmp_path, "july.csv", "18/07/2025"))      # Joe: the file's
+    ws.register.set_leaving_date(UPNS[1], dt.date(2025, 7, 21))             # Ben: by hand
+    db = ws.db
+    with db.atomic():
+        db.execute("ALTER TABLE people DROP COLUMN leaving_date_source")
+        db.execute("DELETE FROM _migrations WHERE name = 'register-0009-leaving-date-source'")
+    assert migrate(db) == ["register-0009-leaving-date-source"]
+    assert not ws.register.person(UPNS[0]).leaving_date_by_hand
+    ben = ws.register.person(UPNS[1])
+    assert ben.leaving_date_by_hand
+    assert db.scalar("SELECT leaving_date_source FROM people WHERE id = ?", [UPNS[1]]) == \
+        "user:Olive Office"
+    assert db.scalar("SELECT leaving_date_source FROM people WHERE id = ?",
+                     [UPNS[0]]).startswith("import:import-")

@@ -117,10 +117,11 @@ def test_the_preview_says_old_and_new_names_and_flags_another_person(qtbot, ws, 
     assert tip == "Also known as Tori Amos"
 
 
-def test_the_preview_says_a_leaving_date_the_file_does_not_have_is_cleared(qtbot, ws,
-                                                                          make_window, tmp_path):
-    """s30: a leaving date entered by hand was cleared by the next import, unsaid: the preview
-    lists it as a change of that person, before it happens."""
+def test_the_preview_says_a_leaving_date_entered_here_is_kept_and_they_are_back_clears_it(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """s31: a leaving date entered by hand is kept by an import whose file has none (s30 only
+    said it was cleared): the preview says so; the person page's "They are back" clears it
+    after one question (audited)."""
     ws.import_register(write_register(tmp_path / "a.csv"))
     ws.register.set_leaving_date(SAM, dt.date(2025, 7, 18))
     report = ws.register.import_csv(write_register(tmp_path / "a.csv"), dry_run=True)
@@ -130,10 +131,41 @@ def test_the_preview_says_a_leaving_date_the_file_does_not_have_is_cleared(qtbot
     page = wiz.preview_page
     page._fill(report)
     heads = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())]
-    [head] = [h for h in heads if h.text(0).startswith("Names, year, class or leaving date")]
+    assert not [h for h in heads if h.text(0).startswith("Names, year, class or leaving date")]
+    [head] = [h for h in heads if h.text(0).startswith("Leaving dates kept")]
+    assert "They are back" in head.toolTip(1)
     assert head.childCount() == 1 and head.child(0).text(0).endswith(f"({SAM})")
-    assert head.child(0).text(1).startswith(
-        "Leaving date: 18/07/2025 \u2192 none in the file (no longer a leaver")
+    assert head.child(0).text(1) == ("Leaving date 18/07/2025 kept: entered here, not in the "
+                                     "file")
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    assert ws.register.person(SAM).leaving_date == dt.date(2025, 7, 18)
+    # the person page: "They are back", asked once
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def question(_parent, title, text, *_a, **_k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel if len(asked) == 1 else \
+            QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    win.register_view.person_requested.emit(SAM)
+    person = modal(kind=PersonDialog)
+    assert person.back_btn.isVisible()
+    assert "The leaving date was entered in PhotoVet" in person.banner.text()
+    assert not person.they_are_back()                      # Cancel: nothing changed
+    assert ws.register.person(SAM).leaving_date == dt.date(2025, 7, 18)
+    person.back_btn.click()
+    assert asked[-1].startswith("Clear the leaving date 18/07/2025 of Sam ")
+    qtbot.waitUntil(lambda: ws.register.person(SAM).leaving_date is None, timeout=5000)
+    assert len(ws.audit.rows(action="register.back")) == 1
+    qtbot.waitUntil(lambda: not person.back_btn.isVisible(), timeout=5000)
+    person.accept()
+    win.register_view.person_requested.emit(TORI)
+    person = modal(kind=PersonDialog)
+    assert not person.back_btn.isVisible()
+    person.accept()
 
 
 def test_a_changed_identity_is_a_problem_row_in_the_preview(qtbot, ws, make_window, tmp_path):

@@ -59,7 +59,7 @@ from photovet.core.register.reports import (
 )
 from photovet.core.register.rows import Key, Layout, Row, consent_keys, parse_row
 from photovet.core.register.values import TEMP_UPN_RE, UPN_RE
-from photovet.core.words import LEAVING_DATE_NOT_IN_FILE
+from photovet.core.words import LEAVING_DATE_NOT_IN_FILE, leaving_date_kept
 
 # How permissive a value is (higher = allows more).
 _RANK = {NO: 0, NOT_RECORDED: 1, YES: 2}
@@ -290,7 +290,7 @@ class Current:
 def current_state(db: Any) -> Current:
     cols = ("id", "legal_forename", "legal_surname", "preferred_forename", "preferred_surname",
             "role", "year_group", "reg_group", "date_of_birth", "leaving_date", "notes", "valid",
-            "invalid_reason", "missing_since", "family")
+            "invalid_reason", "missing_since", "family", "leaving_date_source")
     people = {r[0]: dict(zip(cols, r)) for r in db.all(f"SELECT {', '.join(cols)} FROM people")}
     states: dict[str, dict[Key, tuple[str, str, str | None]]] = {}
     for pid, ch, media, v, src, at in db.all(
@@ -301,7 +301,8 @@ def current_state(db: Any) -> Current:
 
 
 def _person_record(p: Person, line: int, valid: bool, reason: str, import_id: str, now: str,
-                   missing_since: str | None = None) -> dict[str, Any]:
+                   missing_since: str | None = None, leaving_source: str | None = None
+                   ) -> dict[str, Any]:
     return {
         "id": p.id, "legal_forename": p.legal_forename, "legal_surname": p.legal_surname,
         "preferred_forename": p.preferred_forename, "preferred_surname": p.preferred_surname,
@@ -311,6 +312,9 @@ def _person_record(p: Person, line: int, valid: bool, reason: str, import_id: st
         "notes": p.notes, "family": p.family, "valid": 1 if valid else 0, "invalid_reason": reason,
         "source_line": line, "last_import": import_id or None, "updated_at": now,
         "missing_since": missing_since,
+        # where the leaving date came from: this file ("import:<id>"), or kept as it was
+        "leaving_date_source": leaving_source if leaving_source is not None else (
+            f"import:{import_id}" if p.leaving_date else None),
     }
 
 
@@ -371,6 +375,29 @@ def detail_change(old: dict[str, Any], new: dict[str, Any], *, enrolled: bool = 
                         said, other_person=legal and born, enrolled=enrolled)
 
 
+def _kept_leaving_date(r: Row, old: dict[str, Any] | None, report: ImportReport) -> str | None:
+    """A leaving date the register has and the file does not, kept (fail closed: they stay a
+    leaver, always covered): one entered in PhotoVet (``leaving_date_source`` "user:..."), or
+    any when the file has no leaving date column at all (it says nothing about leaving). Set
+    on ``r.person``, said in ``report.leaving_dates_kept``; returns its source (None: nothing
+    kept). A date an earlier file gave that this file's column no longer has is the MIS's
+    decision: cleared, and said as a change (``detail_change``)."""
+    if old is None or not old.get("leaving_date") or r.person.leaving_date is not None:
+        return None
+    source = str(old.get("leaving_date_source") or "")
+    by_hand = set_by_hand(source)
+    if not by_hand and r.leaving_date_present:
+        return None
+    try:
+        day = _dt.date.fromisoformat(str(old["leaving_date"])[:10])
+    except ValueError:
+        return None
+    r.person.leaving_date = day
+    report.leaving_dates_kept.append(PersonNote(r.id, r.person.display_name,
+                                                leaving_date_kept(day, by_hand=by_hand)))
+    return source or None
+
+
 def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels: list[str],
                 labels: dict[str, str], *, today: _dt.date, import_id: str = "") -> Plan:
     """Work out every change of an import (pure: no database). Fills ``report``."""
@@ -395,7 +422,9 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         if not r.family_present and old is not None:
             # a file without a family column says nothing about siblings: the link stays
             p.family = old.get("family") or ""
-        plan.person_rows.append(_person_record(p, r.line, True, "", import_id, now))
+        kept_source = _kept_leaving_date(r, old, report)
+        plan.person_rows.append(_person_record(p, r.line, True, "", import_id, now,
+                                               leaving_source=kept_source))
         if old is None:
             report.new_people.append(p)
         else:
@@ -566,6 +595,7 @@ def apply_plan(db: Any, plan: Plan, report: ImportReport, *, import_id: str, sha
         "details_changed": len(report.details_changed),
         "renamed": sorted({row[0] for row in plan.former_names}),
         "other_person": list(plan.other_person),
+        "leaving_dates_kept": [n.person_id for n in report.leaving_dates_kept],
     }
     db.execute("INSERT INTO imports (id, time, file, sha256, actor, rows, summary) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -145,7 +145,7 @@ class Register:
         rows = self.db.all(
             "SELECT id, legal_forename, legal_surname, preferred_forename, preferred_surname, role, "
             "year_group, reg_group, date_of_birth, leaving_date, notes, valid, family, "
-            "missing_since FROM people "
+            "missing_since, leaving_date_source FROM people "
             f"{where} ORDER BY LOWER(legal_surname), LOWER(legal_forename), id", list(params))
         if not rows:
             return []
@@ -191,6 +191,7 @@ class Register:
                 valid=bool(r[11]), enrolled=enrolled.get(r[0], 0) > 0, family=r[12] or "",
                 also_known_as=tuple(known_as.get(r[0], ())),
                 missing_since=_dt.date.fromisoformat(r[13][:10]) if r[13] else None,
+                leaving_date_by_hand=bool(r[9]) and str(r[14] or "").startswith("user:"),
             ))
         return out
 
@@ -447,19 +448,41 @@ class Register:
         """Record (or clear, with None) a person's leaving date by hand: for someone the MIS
         file stopped listing ("has Alex left?"). From that date they are a leaver: always
         covered, and their face signatures and register row fall due on the retention
-        schedule. Audited. A later import that lists them again sets the file's date (none, when
-        the file has none: its preview and report say so, ``DetailChange``)."""
-        self.access.require("register.edit")
+        schedule. Audited. It is kept as entered here (``leaving_date_source`` "user:<name>"):
+        a later import whose file lists them without a leaving date keeps it and says so
+        (``ImportReport.leaving_dates_kept``); a file with a date sets the file's. ``they_are_back``
+        clears it."""
+        who = self.access.require("register.edit")
         p = self.person(person_id)
         new = day.isoformat() if day else None
         old = p.leaving_date.isoformat() if p.leaving_date else None
         if new == old:
             return
         with self.db.atomic():
-            self.db.execute("UPDATE people SET leaving_date = ?, updated_at = ? WHERE id = ?",
-                            [new, _now_iso(), p.id])
+            self.db.execute("UPDATE people SET leaving_date = ?, leaving_date_source = ?, "
+                            "updated_at = ? WHERE id = ?",
+                            [new, f"user:{who.name}" if new else None, _now_iso(), p.id])
             self.audit.record("register.leaving-date", {"person_id": p.id, "old": old,
                                                         "new": new})
+
+    def they_are_back(self, person_id: str) -> _dt.date | None:
+        """"They are back": a person with a leaving date who has not left after all (a pupil
+        who returned, a date entered by mistake). The leaving date is cleared, audited
+        ("register.back", with the date and where it came from), and from then their consent
+        decides again. Returns the date cleared, or None when they had none (nothing
+        changes). A date a register file gave comes back with the next import of a file that
+        still has it: change it in the MIS too."""
+        self.access.require("register.edit")
+        with self.db.atomic():
+            p = self.person(person_id)
+            if p.leaving_date is None:
+                return None
+            self.db.execute("UPDATE people SET leaving_date = NULL, leaving_date_source = NULL, "
+                            "updated_at = ? WHERE id = ?", [_now_iso(), p.id])
+            self.audit.record("register.back", {
+                "person_id": p.id, "leaving_date": p.leaving_date.isoformat(),
+                "entered": "here" if p.leaving_date_by_hand else "file"})
+        return p.leaving_date
 
     def set_leaving_dates(self, person_ids: Iterable[str], day: _dt.date) -> None:
         """One leaving date for several people at once (audit s28: last July's Year 6, all

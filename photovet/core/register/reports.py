@@ -9,7 +9,14 @@ from typing import Any
 
 from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.register.mapping import DO_NOT_PHOTOGRAPH, NAME_WITH_PHOTO
-from photovet.core.words import CONSENT_NOT_IN_FILE_COMMAND, consent_word, count, media_count
+from photovet.core.words import (
+    CONSENT_NOT_IN_FILE_COMMAND,
+    LEAVING_DATE_BACK_COMMAND,
+    LEAVING_DATES_KEPT,
+    consent_word,
+    count,
+    media_count,
+)
 
 
 @dataclass
@@ -263,6 +270,9 @@ class ImportReport:
     #: consent the file has no column for at all (no video consent; a channel with neither),
     #: each a sentence: everyone is covered there until it is entered, and how to enter it
     consent_not_in_file: list[str] = field(default_factory=list)
+    #: leaving dates kept though the file has none (entered in PhotoVet; or the file has no
+    #: leaving date column): "Leaving date 18/07/2025 kept: entered here, not in the file"
+    leaving_dates_kept: list[PersonNote] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -358,6 +368,9 @@ class ImportReport:
         section("Names, year, class or leaving date updated (a former name is kept as 'also "
                 "known as')",
                 self.details_changed)
+        if self.leaving_dates_kept:
+            section(LEAVING_DATES_KEPT, self.leaving_dates_kept)
+            out.append(f"  {LEAVING_DATE_BACK_COMMAND}")
         if self.purged:
             out.append(f"Face data purged for {count(len(self.purged), 'leaver')}: "
                        f"{', '.join(self.purged)}")
@@ -377,7 +390,7 @@ class ImportReport:
         if not (self.errors or self.withdrawals or self.conflicts or self.new_people
                 or self.consent_changes
                 or self.leavers or self.invalidated or self.missing or self.details_changed
-                or self.identity_changes or self.left):
+                or self.identity_changes or self.left or self.leaving_dates_kept):
             out.append("Nothing changed: the register already matches this file.")
         return out
 
@@ -408,6 +421,7 @@ class ImportReport:
             "mapping": dict(self.mapping),
             "takedown": [t.id for t in self.takedown],
             "consent_not_in_file": list(self.consent_not_in_file),
+            "leaving_dates_kept": [n.to_dict() for n in self.leaving_dates_kept],
         }
 
 

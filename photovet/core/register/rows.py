@@ -52,6 +52,7 @@ class Row:
     variants: list[RowProblem] = field(default_factory=list)
     blanks: list[str] = field(default_factory=list)
     family_present: bool = False    # the file has a family / contact column
+    leaving_date_present: bool = False  # the file has a leaving date column
 
 
 class Layout:
@@ -101,6 +102,7 @@ def parse_row(line: int, cells: list[str], layout: Layout, channels: list[str]) 
                                      pid, "missing_value"))
     family, family_col = cell("family")
     p.family = " ".join(family.split())
+    leaving_col = cell("leaving_date")[1]
     for fld in ("date_of_birth", "leaving_date"):
         value, col = cell(fld)
         try:
@@ -167,7 +169,7 @@ def parse_row(line: int, cells: list[str], layout: Layout, channels: list[str]) 
     p.name_consent = states.get((NAME_WITH_PHOTO, "any"), NOT_RECORDED)
     p.do_not_photograph = states.get((DO_NOT_PHOTOGRAPH, "any")) == YES
     return Row(line, pid, p, states, present, errors, warnings, variants, blanks,
-               family_present=bool(family_col))
+               family_present=bool(family_col), leaving_date_present=bool(leaving_col))
 
 
 __all__ = ["Key", "Layout", "Row", "SPECIAL_KEYS", "consent_keys", "key_field", "parse_row"]

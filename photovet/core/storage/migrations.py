@@ -713,6 +713,32 @@ def _deleted_files_by_content(db: Database) -> None:
     db.execute("UPDATE retention_deletions SET path = '' WHERE state IN ('deleted', 'failed')")
 
 
+def _leaving_date_source(db: Database) -> None:
+    """Where a person's leaving date came from (s31): ``leaving_date_source`` "user:<name>" for
+    one entered in PhotoVet (by hand, or with an import for the people its file no longer
+    lists), "import:<import id>" for one a register file gave; NULL when there is none. An
+    import keeps a date entered here that its file does not have (fail closed: a person told
+    PhotoVet they left), and clears one an earlier file gave that this file no longer has (the
+    MIS's decision). A date already there is taken as entered here when the audit log's last
+    leaving date recorded by hand for that person is that date, else as the file's."""
+    ddl(db, "ALTER TABLE people ADD COLUMN leaving_date_source TEXT")
+    by_hand: dict[str, tuple[str, str]] = {}
+    for actor, details in db.all("SELECT actor, details FROM audit_log WHERE action = "
+                                 "'register.leaving-date' ORDER BY id"):
+        try:
+            d = json.loads(details or "{}")
+        except ValueError:
+            continue
+        if isinstance(d, dict) and d.get("person_id"):
+            by_hand[str(d["person_id"])] = (str(d.get("new") or ""), str(actor or ""))
+    for pid, day, last_import in db.all("SELECT id, leaving_date, last_import FROM people "
+                                        "WHERE leaving_date IS NOT NULL"):
+        hand = by_hand.get(str(pid))
+        source = f"user:{hand[1]}" if hand is not None and hand[0] and hand[0] == \
+            str(day) else f"import:{last_import or ''}"
+        db.execute("UPDATE people SET leaving_date_source = ? WHERE id = ?", [source, pid])
+
+
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
@@ -754,6 +780,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("records-0009-takedown-closed", _takedown_closed),
     Migration("transfer-0001-device-copies", _device_copies),
     Migration("records-0010-deleted-files-by-content", _deleted_files_by_content),
+    Migration("register-0009-leaving-date-source", _leaving_date_source),
 )
 
 

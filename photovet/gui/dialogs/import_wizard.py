@@ -61,6 +61,8 @@ from photovet.core.register.reports import ImportReport, RowProblem
 from photovet.core.words import (
     CONSENT_NOT_IN_FILE_APP,
     CONSENT_NOT_IN_FILE_COMMAND,
+    LEAVING_DATE_BACK_APP,
+    LEAVING_DATES_KEPT,
     rejected_count,
 )
 
@@ -592,10 +594,12 @@ class PreviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def _section(self, title: str, items: list, *, tint: QColor | None = None,
-                 expanded: bool = True) -> None:
+                 expanded: bool = True, tip: str = "") -> None:
         if not items:
             return
-        head = QTreeWidgetItem([f"{title} ({len(items)})", ""])
+        head = QTreeWidgetItem([f"{title} ({len(items)})", tip])
+        if tip:
+            head.setToolTip(1, tip)
         f = head.font(0)
         f.setBold(True)
         head.setFont(0, f)
@@ -644,6 +648,8 @@ class PreviewPage(QWizardPage):
         self._section("Names, year, class or leaving date updated (a former name is kept as "
                       "\u201calso known as\u201d)", r.details_changed,
                       expanded=len(r.details_changed) <= 20)
+        # a leaving date entered here that the file does not have stays (fail closed)
+        self._section(LEAVING_DATES_KEPT, r.leaving_dates_kept, tip=LEAVING_DATE_BACK_APP)
         self._section("Consent not recorded (counted as No)", r.blank_consents, expanded=False)
         self._section("Warnings", r.warnings, expanded=False)
         if not self.tree.topLevelItemCount():

@@ -153,11 +153,19 @@ class PersonDialog(QDialog):
         self.leaving_btn.clicked.connect(
             lambda *_: record_leaving_date(self.ctx, self.person_id, self))
         self.leaving_btn.hide()
+        # a leaving date entered here is kept by every import whose file has none (fail
+        # closed): a pupil who came back is brought back here, audited
+        self.back_btn = QPushButton("They are back\u2026")
+        self.back_btn.setToolTip("They have not left after all: clear their leaving date (their "
+                                 "consent decides again)")
+        self.back_btn.clicked.connect(lambda *_: self.they_are_back())
+        self.back_btn.hide()
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.enrol_btn)
         buttons.addWidget(self.leaving_btn)
+        buttons.addWidget(self.back_btn)
         buttons.addWidget(self.remove_btn)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -195,6 +203,7 @@ class PersonDialog(QDialog):
             self.dnp.setEnabled(False)
             self.remove_btn.setEnabled(False)
             self.leaving_btn.hide()
+            self.back_btn.hide()
             self.person = None
             return
         self.person = p
@@ -245,11 +254,15 @@ class PersonDialog(QDialog):
                          ", so they are always covered until it is fixed in the MIS and imported "
                          "again.")
         self.leaving_btn.setVisible(gone)
+        self.back_btn.setVisible(p.leaving_date is not None)
         if p.has_left(today):
             due = signatures_due_on(p, self.ctx.ws.settings.retention) if p.enrolled else None
             lines.append(f"<b>Left school on {day(p.leaving_date)}.</b> Always covered." + (
                 f" Their face signature is due for deletion on {day(due[0])} (Register \u203a "
-                "Due for deletion)." if due is not None else ""))
+                "Due for deletion)." if due is not None else "") + (
+                " The leaving date was entered in PhotoVet: a register import whose file has "
+                "none keeps it. If they are back, choose They are back\u2026"
+                if p.leaving_date_by_hand else ""))
         if not p.enrolled:
             lines.append("<b>No face photo enrolled.</b> PhotoVet cannot recognise them, so their "
                          "face is always covered.")
@@ -462,6 +475,32 @@ class PersonDialog(QDialog):
             self._reload_quietly()
             return
         self.ctx.register_changed.emit()
+
+    def they_are_back(self) -> bool:
+        """"They are back": the leaving date is cleared in the register (the core checks the
+        right and audits it), after one question; True when cleared."""
+        p = self.person
+        if p is None or p.leaving_date is None:
+            return False
+        where = ("It was entered in PhotoVet." if p.leaving_date_by_hand else
+                 "It came from the MIS file: change it in the MIS too, or the next import of a "
+                 "file that has it sets it again.")
+        answer = QMessageBox.question(
+            self, "They are back",
+            f"Clear the leaving date {day(p.leaving_date)} of {p.display_name} ({p.id})? "
+            f"{where}\n\nFrom now on their consent decides again, as for any current pupil. "
+            "This is recorded with your name.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.ctx.ws.register.they_are_back(p.id)
+        except PhotoVetError as exc:
+            self.ctx.fail(self, "Leaving date not cleared", exc)
+            return False
+        self.ctx.register_changed.emit()
+        return True
 
     def remove_person(self) -> None:
         p = self.person
