@@ -195,6 +195,12 @@ GONE = "gone"                    # no longer in the register
 OTHER = "other"                  # policy's words as they are (``text``)
 
 
+#: how a take-down reason begins for someone only a caption names: the caption went out with
+#: every photo of its post, so each is listed ("Not in this photo, but the caption of this post
+#: names them as \u201cE.T.\u201d: consent withdrawn on 12/03/2026")
+CAPTION_NOT_IN_PHOTO = "Not in this photo, but "
+
+
 @dataclass(frozen=True)
 class TakedownReason:
     """Why someone in an export may not be there now, in its parts, made where the take-down
@@ -218,6 +224,12 @@ class TakedownReason:
     how: str = ""
     named: bool = True
     person_name: str = ""
+    #: a caption's reason ("caption"): whether they are in the photo itself too (a face, shown
+    #: or covered, or a name in it). A caption recorded with a batch, or given when its posts
+    #: were recorded, went out with every photo of the post: each is listed, and one that does
+    #: not show them says why it is listed (``words``)
+    in_it: bool = True
+    posted: bool = True          # (a caption's reason) the caption went out; False: to go out
 
     @property
     def _asked_words(self) -> str:
@@ -252,6 +264,14 @@ class TakedownReason:
         another person): consent withdrawn on 12/03/2026'."""
         if self.via == "name":
             return f"Name readable: {_low(self.text)}"
+        if self.via == "caption" and not self.in_it:
+            # s31: every photo of a post captioned with a pupil's name is listed, those that
+            # do not show them too (the caption went out with each): said, so the list is not
+            # taken for a mistake ("Sam is not in this photo")
+            post = "the caption of this post" if self.posted else \
+                "the caption to be posted with it"
+            return (f"{CAPTION_NOT_IN_PHOTO}{post} names them as \u201c{self.found}\u201d: "
+                    f"{_low(self.person_words)}")
         if self.via == "caption":
             return f"Named in the caption as \u201c{self.found}\u201d: {_low(self.person_words)}"
         if self.via == "maybe":
@@ -566,7 +586,8 @@ def leaving_date_kept(day: _dt.date, *, by_hand: bool) -> str:
     return f"Leaving date {day:%d/%m/%Y} kept: {why}"
 
 
-__all__ = ["CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CONSENT_NOT_IN_FILE_APP",
+__all__ = ["CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
+           "CONSENT_NOT_IN_FILE_APP",
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
            "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND", "LEFT",
            "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",

@@ -22,6 +22,10 @@ pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 A, B, C, D = UPNS
 
+# s31: a caption names someone not in the photo: listed, and said so (the caption went
+# out with every photo of its post)
+POST_NAMES = "Not in this photo, but the caption of this post names them as "
+
 
 def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
@@ -443,7 +447,7 @@ def test_posted_with_its_own_caption_checks_it_and_records_whom_it_names(school)
     rows[3]["consent"] = {"facebook": "No"}
     assert run("register", "import", register_csv(tmp / "r2.csv", rows)).exit_code == 0
     (item,) = lines(run("takedown", "--json").stdout)
-    assert item["people"] == [D] and item["reasons"][D].startswith("Named in the caption as")
+    assert item["people"] == [D] and item["reasons"][D].startswith(POST_NAMES)
 
 
 def test_posted_with_a_refused_caption_that_already_went_out_is_recorded_and_listed(school):
@@ -472,7 +476,7 @@ def test_posted_with_a_refused_caption_that_already_went_out_is_recorded_and_lis
     assert rec["posts"][0]["caption_people"][D]["found"] == "Dot Dean"
     (item,) = lines(run("takedown", "--json").stdout)
     assert item["status"] == "posted" and item["people"] == [D]
-    assert item["reasons"][D].startswith("Named in the caption as \u201cDot Dean\u201d: ")
+    assert item["reasons"][D].startswith(POST_NAMES + "\u201cDot Dean\u201d: ")
 
 
 def test_posted_never_records_a_photo_taken_down_or_listed_again(school):

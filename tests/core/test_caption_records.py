@@ -25,6 +25,11 @@ pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date(2026, 11, 21)
 
+# s31: a caption names someone not in the photo: listed, and said so (the caption went
+# out with every photo of its post)
+POST_NAMES = "Not in this photo, but the caption of this post names them as "
+TO_POST_NAMES = "Not in this photo, but the caption to be posted with it names them as "
+
 
 # ---- whom a caption refers to --------------------------------------------------------------
 
@@ -83,9 +88,39 @@ def test_withdrawal_puts_a_post_whose_caption_names_the_pupil_on_the_take_down_l
     (item,) = takedown.evaluate(rec, reg, TODAY)
     assert (item.export_id, item.channel, item.status, item.people) == \
         (eid, "facebook", "posted", ["E1"])
-    assert item.reasons["E1"] == ("Named in the caption as \u201cE.T.\u201d: consent refused "
+    assert item.reasons["E1"] == (POST_NAMES + "\u201cE.T.\u201d: consent refused "
                                   "for Facebook")
     assert takedown.evaluate(rec, reg, TODAY, person="E1")[0].id == item.id
+
+
+def test_a_caption_recorded_with_a_batch_lists_every_photo_and_says_why(tmp_path):
+    """s31: a caption recorded with a batch names Emily; only one of its three photos shows
+    her. Every photo is listed when her consent goes: right, the caption went out with each
+    (her name beside photos of her class's trip identifies her with them). A photo that does
+    not show her says why it is listed, as do those to be posted with it; one that shows her
+    (covered) is named in the caption; one that shows her face says her consent."""
+    rec = office_records(open_db())
+    reg = FakeRegister([person("E1", "Emily", "Tranter"), person("B1", "Ben", "Brook")])
+    rec.register = reg
+    refs = [CaptionRef("E1", "Emily Tranter", "full")]
+    ids = [rec.add_export(make_export(tmp_path, i, shown=shown, covered=covered),
+                          batch=batch, channel="facebook", caption="Ben and Emily Tranter",
+                          caption_refs=refs)
+           for i, (shown, covered, batch) in enumerate([
+               (["B1"], [], "trip"), (["B1"], ["E1"], "trip"), (["E1"], [], "trip"),
+               (["B1"], [], "to post")], start=1)]
+    rec.mark_posted(batch="trip", channel="facebook", date=dt.date(2026, 11, 1),
+                    url="https://facebook.example/1")
+    reg.withdraw("E1", "facebook")
+    items = {i.export_id: i for i in takedown.evaluate(rec, reg, TODAY)}
+    assert sorted(items) == ids and all(i.people == ["E1"] for i in items.values())
+    why = {eid: items[eid].reasons["E1"] for eid in ids}
+    assert why[ids[0]].startswith(POST_NAMES + "\u201cEmily Tranter\u201d: ")
+    assert why[ids[1]].startswith("Named in the caption as \u201cEmily Tranter\u201d: ")
+    assert not why[ids[2]].startswith(("Named", "Not in this photo"))       # her face
+    assert items[ids[3]].status == "exported"
+    assert why[ids[3]].startswith(TO_POST_NAMES + "\u201cEmily Tranter\u201d: ")
+    assert (items[ids[0]].parts["E1"].in_it, items[ids[1]].parts["E1"].in_it) == (False, True)
 
 
 @pytest.mark.parametrize("change", ["dnp", "left"])
@@ -97,7 +132,7 @@ def test_do_not_photograph_or_a_leaver_named_in_a_caption_comes_down(world, chan
     else:
         p.leaving_date = dt.date(2026, 7, 20)
     (item,) = takedown.evaluate(rec, reg, TODAY)
-    assert item.people == ["E2"] and item.reasons["E2"].startswith("Named in the caption as")
+    assert item.people == ["E2"] and item.reasons["E2"].startswith(POST_NAMES)
 
 
 def test_a_pupil_refused_from_the_start_and_called_by_initials_is_not_listed(tmp_path):
@@ -126,7 +161,7 @@ def test_name_consent_withdrawn_takes_down_a_caption_with_the_full_name(tmp_path
     amy.name_with_photo = False
     (item,) = takedown.evaluate(rec, reg, TODAY)
     assert item.status == "exported" and item.reasons["A1"].startswith(
-        "Named in the caption as \u201cAmy Able\u201d: ")
+        TO_POST_NAMES + "\u201cAmy Able\u201d: ")
 
 
 def test_the_sar_lists_posts_whose_caption_refers_to_the_person(world, tmp_path):
@@ -211,7 +246,7 @@ def test_export_records_the_caption_and_everyone_it_refers_to(ws, tmp_path):
     ws.register.set_consent("E1", "website", NO)
     (item,) = takedown.evaluate(ws.records, ws.register)
     assert item.export_id == r.id and item.people == ["E1"] and item.status == "exported"
-    assert item.reasons["E1"].startswith("Named in the caption as \u201cET\u201d: ")
+    assert item.reasons["E1"].startswith(TO_POST_NAMES + "\u201cET\u201d: ")
 
 
 def test_a_caption_naming_a_pupil_refused_then_given_consent_then_withdrawn_comes_down(
@@ -239,7 +274,7 @@ def test_a_caption_naming_a_pupil_refused_then_given_consent_then_withdrawn_come
     ws.register.set_consent("E1", "website", NO)
     (item,) = takedown.evaluate(ws.records, ws.register)
     assert item.export_id == r.id and item.people == ["E1"] and item.status == "exported"
-    assert item.reasons["E1"].startswith("Named in the caption as \u201cET\u201d: ")
+    assert item.reasons["E1"].startswith(TO_POST_NAMES + "\u201cET\u201d: ")
 
 
 def test_a_posts_own_caption_is_judged_from_when_the_post_was_recorded(ws, tmp_path):
@@ -339,7 +374,7 @@ def test_a_refused_caption_that_already_went_out_is_recorded_flagged_and_listed(
     (item,) = takedown.evaluate(rec, reg, TODAY)
     assert (item.export_id, item.channel, item.status, item.people) == \
         (eid, "facebook", "posted", ["E1"])
-    assert item.reasons["E1"].startswith("Named in the caption as \u201cEmily Tranter\u201d: ")
+    assert item.reasons["E1"].startswith(POST_NAMES + "\u201cEmily Tranter\u201d: ")
     assert item.not_allowed == post.not_allowed
     row = rec.audit.rows(action="export.posted-not-allowed")[-1]
     assert row["details"]["export_ids"] == [eid] and row["details"]["caption_refused"] is True
@@ -361,7 +396,7 @@ def test_a_refused_caption_naming_a_pupil_refused_from_the_start_comes_down(tmp_
     assert n == 1 and "its caption names Emily Tranter" in got[0][1]
     (item,) = takedown.evaluate(rec, reg, TODAY)
     assert item.people == ["E1"]
-    assert item.reasons["E1"] == ("Named in the caption as \u201cEmily Tranter\u201d: consent "
+    assert item.reasons["E1"] == (POST_NAMES + "\u201cEmily Tranter\u201d: consent "
                                   "refused for Facebook")
     # the same pupil called by initials in a caption that was allowed: still not listed
     rec.add_export(make_export(tmp_path, 5, shown=["B1"]), batch="b", channel="facebook")

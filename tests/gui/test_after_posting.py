@@ -34,6 +34,10 @@ from tests.gui.conftest import (
 )
 from tests.gui.fake_engine import FACE_A, JANE, JOEL, TORI, make_photo, write_register
 
+# s31: a caption names someone not in the photo: listed, and said so (the caption went
+# out with every photo of its post)
+POST_NAMES = "Not in this photo, but the caption of this post names them as "
+
 
 @pytest.fixture
 def window(qtbot, ws, make_window, tmp_path):
@@ -496,10 +500,10 @@ def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(wind
     window.link("takedown")
     td = window.after.takedown_dialog
     qtbot.waitUntil(lambda: td.table.rowCount() == 3, timeout=10000)
-    assert "Named in the caption as \u201cJC\u201d" in td.table.item(0, 3).text()
+    assert POST_NAMES + "\u201cJC\u201d" in td.table.item(0, 3).text()
     # a withdrawal is said as one, as for a face (walkthrough s30: "consent refused for ...")
     said = [td.table.item(i, 3).text() for i in range(3)]
-    by_caption = [s for s in said if s.startswith("Named in the caption as")]
+    by_caption = [s for s in said if s.startswith(POST_NAMES)]
     assert by_caption and all(": consent withdrawn on " in s and "refused" not in s
                               for s in by_caption), said
     assert "(still on this PC)" in td.table.item(0, 4).text()
@@ -604,7 +608,7 @@ def test_mark_posted_with_a_refused_caption_that_already_went_out_is_recorded(po
                                    and JOEL in p.caption_people for p in posts)
     items = ws.takedown()
     assert len(items) == 3 and all(i.people == [JOEL] and i.status == "posted" for i in items)
-    assert all(i.reasons[JOEL].startswith("Named in the caption as \u201cJoel Clarke\u201d")
+    assert all(i.reasons[JOEL].startswith(POST_NAMES + "\u201cJoel Clarke\u201d")
                for i in items)
     qtbot.waitUntil(lambda: "3 posted photos must be taken down" in win.takedown_banner.text(),
                     timeout=10000)

@@ -190,7 +190,12 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
                 person_name=who.display_name if who is not None else
                 "someone no longer in the register")
     # the captions published with it on this channel (or to be posted with it), each judged
-    # against the register as it was when that caption was recorded
+    # against the register as it was when that caption was recorded. A caption is the post's:
+    # it went out with every photo of it, so each is listed, a photo that does not show them
+    # too (right: the name went out beside it), and said so (``TakedownReason.in_it``)
+    in_it = set(rec.people_shown) | set(rec.names_shown) | set(rec.people_covered) | \
+        set(rec.names_covered) | set(rec.people_maybe)
+    posted = any(p.channel == channel.id for p in rec.posts)
     for _caption, refs in rec.captions_on(channel.id):
         for pid, ref in refs.items():
             if pid in reasons:
@@ -204,7 +209,7 @@ def _reasons(rec: ExportRecord, channel: Channel, register: Any, on: _dt.date,
                 # School website" stood beside the same pupil's "Consent withdrawn on ...")
                 reasons[pid] = dataclasses.replace(
                     takedown_reason(why, person(pid), channel, rec.media, history(pid)),
-                    via="caption", found=ref.found)
+                    via="caption", found=ref.found, in_it=pid in in_it, posted=posted)
     return reasons
 
 
