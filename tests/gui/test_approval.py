@@ -830,3 +830,47 @@ def test_approvals_whose_approver_role_ended_are_approved_again_in_one_action(wi
     window.approval.approve_role_ended()
     assert window.photos.approval.message.text() == (
         "Nothing to approve again: no approval on School website lost its approver.")
+
+
+def test_approve_again_waits_for_its_own_photos_to_be_checked_not_the_whole_batch(
+        window, qtbot, ws, tmp_path):
+    """s31: "Approve again where the approver's role ended" waited for every photo of the
+    batch to be checked before its contact sheet (a card's worth added meanwhile held it
+    up); and checking stopped with its photos unchecked left it waiting, unsaid. It waits for
+    its own photos only (they must be checked: the sheet shows what each publishes now), and
+    says so when checking ends without them."""
+    import datetime as dt
+
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    answer(approve_on_sheet, kind=ContactSheetDialog)
+    window.approval.approve_all_shown()
+    ws.db.execute("UPDATE account_roles SET valid_to = ? WHERE role = 'approver' AND "
+                  "account_id = (SELECT id FROM accounts WHERE name = ?)",
+                  [(dt.date.today() - dt.timedelta(days=1)).isoformat(), APPROVER_NAME])
+    sign_in_as(window, DEPUTY)
+    window.approval.set_approver_view(True)
+    # another photo in the list, not checked yet (a card's worth being added)
+    other = make_batch(tmp_path / "more", 1)[0][0]
+    window.batch.model.add_paths([str(other)])
+    assert window.batch.model.unanalysed_paths() == [str(other)]
+    seen: list = []
+
+    def confirm(sheet: ContactSheetDialog) -> None:
+        seen.append(sheet.head.text())
+        approve_on_sheet(sheet)
+
+    answer(confirm, kind=ContactSheetDialog, timeout=30)
+    window.approval.approve_role_ended()
+    qtbot.waitUntil(lambda: bool(seen), timeout=15000)
+    qtbot.waitUntil(lambda: ws.approvals.role_ended() == [], timeout=10000)
+    # one not checked when checking ends (stopped): said, nothing approved, nothing waits
+    first = window.batch.model.items[0]
+    state = ws.approvals.get(first.analysis.sha256, "website")
+    assert state.status == "approved"
+    window.approval._role_ended = ({state.sha256}, "", [first.path])
+    first.analysis = None
+    window.approval._role_ended_checked()
+    assert window.approval._role_ended is None
+    assert window.photos.approval.message.text().startswith(
+        "Not approved again: 1 photo not checked yet (checking stopped).")

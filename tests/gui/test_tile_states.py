@@ -183,6 +183,49 @@ def test_k_on_an_approved_photo_changes_nothing_and_keeps_its_approval(window, q
         "Nothing changed: this photo was approved with its open questions covered")
 
 
+def test_k_on_a_photo_whose_approval_lapsed_with_its_approvers_role_changes_nothing(
+        window, qtbot):
+    """s31: K ("Keep the rest covered") acted on an approved photo whose approval no longer
+    counts only because its approver's role ended (the list shows it "void", which waits for
+    a decision), changing its review once more. The photo is as it was approved: still handed
+    on, waiting for a current senior leader (Approve again), not its preparer. K changes
+    nothing and says so; the panel's button is hidden, as on an approved photo."""
+    import datetime as dt
+
+    from PySide6.QtGui import QKeySequence
+
+    findings = window.photos.findings
+    answer(click("&Yes"), kind=QMessageBox)                  # mark ready with it left open
+    window.approval.mark_all_shown_ready()
+    sign_in_as(window, APPROVER_NAME)
+    window.photos.batch.select_path(by_name(window, "photo_000.jpg").path)
+    window.approval.approve()
+    ws = window.ctx.ws
+    a = by_name(window, "photo_000.jpg").analysis
+    reviewed = "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'review.%'"
+    before = ws.db.scalar(reviewed)
+    # the approver's last day (set in advance, approvals not kept) has come and gone
+    ws.db.execute("UPDATE account_roles SET valid_to = ? WHERE role = 'approver' AND "
+                  "account_id = (SELECT id FROM accounts WHERE name = ?)",
+                  [(dt.date.today() - dt.timedelta(days=1)).isoformat(), APPROVER_NAME])
+    sign_in_as(window, PREPARER_NAME)
+    window.batch.refresh_approvals()
+    assert by_name(window, "photo_000.jpg").approval == "void"
+    select_photo(window, "photo_000.jpg")
+    qtbot.waitUntil(lambda: findings.decide_title.text().startswith("Approved:"), timeout=5000)
+    assert not findings.keep_rest_button.isVisibleTo(findings)
+    [k] = [x for x in window.findChildren(type(window.menuBar().actions()[0]))
+           if x.shortcut() == QKeySequence("K")]
+    k.trigger()                                              # the K key
+    QApplication.processEvents()
+    assert ws.db.scalar(reviewed) == before                  # nothing recorded
+    assert a.needs_review                                    # still open, still covered
+    said = window.batch.status.label.text()
+    assert said.startswith("Nothing changed: this photo was approved with its open questions "
+                           "covered") and "approver's role ended" in said, said
+    assert [s.sha256 for s, _why in ws.approvals.role_ended()] == [a.sha256]
+
+
 def test_a_file_that_could_not_be_checked_says_so_on_its_tile(qtbot, ws, make_window, tmp_path):
     """Walkthrough s30: its tile said "Failed" while the Show: choice and the banner say
     "Could not be checked" (the whole of that does not fit on a tile's badge)."""

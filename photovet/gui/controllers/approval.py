@@ -104,9 +104,11 @@ class ApprovalController(QObject):
         # it is now (after its preview is drawn), which would otherwise clear the words
         self._kept: tuple[str, str] | None = None
         # "Approve again where the approver's role ended": the approvals waited for while
-        # their photos are added and checked ((content hashes, words said of those left out))
-        self._role_ended: tuple[set[str], str] | None = None
+        # their photos are added and checked ((content hashes, words said of those left out,
+        # their paths in the list)): each photo's own check is waited for, not the batch's
+        self._role_ended: tuple[set[str], str, list[str]] | None = None
         batch.finished_checking.connect(self._role_ended_checked)
+        batch.analysed.connect(lambda *_: self._role_ended_checked(finished=False))
         panel = tab.approval
         panel.mark_ready_requested.connect(self.mark_ready)
         panel.mark_all_ready_requested.connect(self.mark_all_shown_ready)
@@ -455,9 +457,10 @@ class ApprovalController(QObject):
         if not here:
             self.tab.approval.say(note.strip(), error=True)
             return
-        self._role_ended = ({s.sha256 for s in here}, note)
+        paths = list(dict.fromkeys(str(Path(s.path).absolute()) for s in here))
+        self._role_ended = ({s.sha256 for s in here}, note, paths)
         listed = {it.path for it in self.batch.model.items}
-        new = [s.path for s in here if str(Path(s.path).absolute()) not in listed]
+        new = [p for p in paths if p not in listed]
         if new:
             self.tab.approval.say(f"Adding {words.media_count(len(new), 0)} whose approval "
                                   "no longer counts (their approver's role ended); when they "
@@ -466,12 +469,26 @@ class ApprovalController(QObject):
         else:
             self._role_ended_checked()
 
-    def _role_ended_checked(self) -> None:
+    def _role_ended_checked(self, finished: bool = True) -> None:
         """The photos of ``approve_role_ended`` are in the list and checked: shown, and put on
-        one contact sheet."""
-        if self._role_ended is None or self.batch.model.unanalysed_paths():
+        one contact sheet. Only their own checks are waited for (s31: it waited for every
+        photo of the batch to be checked, a whole card's worth for one photo). Checking that
+        ended with some of them not checked (stopped) is said, and nothing is approved."""
+        if self._role_ended is None:
             return
-        shas, note = self._role_ended
+        shas, note, paths = self._role_ended
+        # (one not in the list yet is being added: waited for too)
+        unchecked = [p for p in paths if (it := self.batch.model.item_for(p)) is None
+                     or it.analysis is None]
+        if unchecked:
+            if finished and not self.batch.checks_waiting:
+                self._role_ended = None
+                self.tab.approval.say(
+                    f"Not approved again: {words.media_count(len(unchecked), 0)} not checked yet "
+                    f"(checking stopped). Check {'it' if len(unchecked) == 1 else 'them'}, "
+                    "then choose Approve again where the approver's role ended\u2026",
+                    error=True)
+            return
         self._role_ended = None
         self.batch.refresh_approvals()
         self.tab.batch.set_filter("approval:void")

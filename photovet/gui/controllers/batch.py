@@ -42,6 +42,22 @@ def approval_state(ctx: AppContext, a: PhotoAnalysis) -> tuple[str, str]:
     return st.status, ""
 
 
+def as_handed_on(ctx: AppContext, a: PhotoAnalysis | None, status: str) -> str:
+    """The approval state a photo's open questions are judged by
+    (``policy.waiting_for_decision``): an approval that no longer counts only because its
+    approver's role ended (``Approvals.lapsed_refusal``) is still handed on, "approved": the
+    photo is as it was approved, and waits for a current senior leader to approve it again
+    (Approve \u203a Approve again\u2026), not for its preparer. Any other state as it is."""
+    if status != "void" or a is None or a.error or not a.sha256:
+        return status
+    try:
+        approvals = ctx.ws.approvals
+        return "approved" if approvals.lapsed_refusal(approvals.get(a.sha256, a.channel)) \
+            else status
+    except PhotoVetError:
+        return status
+
+
 class BatchController(QObject):
     analysed = Signal(list)          # PhotoAnalysis, decided (GUI thread)
     finished_checking = Signal()
@@ -55,6 +71,7 @@ class BatchController(QObject):
         self.model = view.model
         self.label = str(ctx.qs.value("batch/label", "") or "")
         self._pending: list[str] = []
+        self._collecting = 0        # folders and files being listed (add_paths, in a worker)
         self._analysis = None
         self._queue: CheckQueue | None = None      # the photos the running check has left
         self._out_of_date: set[str] = set()   # checked again once: the register changed
@@ -97,12 +114,18 @@ class BatchController(QObject):
             return collect_media(paths, exported=exported)   # photos and videos (issue 17)
 
         self.status.say("Looking for photos\u2026")
+        self._collecting += 1
+
+        def failed(t: str) -> None:
+            self._collecting -= 1
+            self.banner.say(f"The photos could not be listed: {esc(t)}", "error")
+
         self.ctx.workers.start(collect, name="collect",
                                on_return=lambda res: self._collected(res, quiet),
-                               on_error=lambda t: self.banner.say(
-                                   f"The photos could not be listed: {esc(t)}", "error"))
+                               on_error=failed)
 
     def _collected(self, result: tuple[list, list], quiet: bool) -> None:
+        self._collecting -= 1
         photos, skipped = result
         new = self.model.add_paths(str(Path(p).absolute()) for p in photos)
         self._skipped = [f"{Path(p).name}: {why}" for p, why in skipped]
@@ -252,6 +275,12 @@ class BatchController(QObject):
         self._summary = False
         self._settings_note = ""
         self.banner.say("")
+
+    @property
+    def checks_waiting(self) -> bool:
+        """Photos are being listed, checked, or wait to be (checked again: the register
+        changed)."""
+        return self._analysis is not None or bool(self._pending) or self._collecting > 0
 
     def stop_checking(self) -> None:
         self._pending.clear()

@@ -35,7 +35,7 @@ from ..views.batch_view import PhotoItem
 from ..views.photo_view import COVER, FACE, TEXT, face_name, face_person
 from ..views.photos_tab import PhotosTab
 from ..words import read_words, sentence
-from .batch import BatchController, approval_state
+from .batch import BatchController, approval_state, as_handed_on
 
 PREVIEW_MAX = 1600
 PREVIEWS_KEPT = 4
@@ -191,7 +191,8 @@ class ReviewController(QObject):
             self.shown.emit(item)
             return
         photo.can_review = self.ctx.ws.allowed("review")
-        photo.approval = item.approval
+        # (an approval lapsed with its approver's role is still handed on: as_handed_on)
+        photo.approval = as_handed_on(self.ctx, item.analysis, item.approval)
         a = item.analysis
         preview = self.previews.get(item.path)
         if preview is not None and a is not None and not a.error and preview[2] != a.sha256:
@@ -226,7 +227,7 @@ class ReviewController(QObject):
             if not done or done[0] != key:
                 self._render(item)
         findings.can_decide = self.ctx.ws.allowed("review")
-        findings.approval = item.approval
+        findings.approval = photo.approval
         findings.show_analysis(a, self._people())
         self.shown.emit(item)
 
@@ -235,8 +236,9 @@ class ReviewController(QObject):
         (``policy.waiting_for_decision``: the banner and the panel say the same)."""
         item = self.current()
         if item is not None and item.analysis is not None and not item.is_video:
-            self.tab.findings.set_approval(item.approval)
-            self.tab.photo.set_approval(item.approval)
+            state = as_handed_on(self.ctx, item.analysis, item.approval)
+            self.tab.findings.set_approval(state)
+            self.tab.photo.set_approval(state)
 
     def _session_changed(self) -> None:
         """Someone else signed in: the tools that change a review are theirs only if they may
@@ -570,12 +572,20 @@ class ReviewController(QObject):
         if item is None or item.analysis is None or not item.analysis.needs_review:
             return False
         a = item.analysis
-        now = approval_state(self.ctx, a)[0]       # as the list would say it now
-        if not (policy.waiting_for_decision(True, item.approval)
+        # as the list holds it and as the register says now; an approval that lapsed with its
+        # approver's role is still handed on (s31: K acted there, voiding it once more)
+        held = as_handed_on(self.ctx, a, item.approval)
+        now = as_handed_on(self.ctx, a, approval_state(self.ctx, a)[0])
+        if not (policy.waiting_for_decision(True, held)
                 and policy.waiting_for_decision(True, now)):
-            done = "approved" if "approved" in (now, item.approval) else "marked ready"
-            self.batch.status.say(f"Nothing changed: this photo was {done} with its open "
-                                  "questions covered, and they stay covered.")
+            done = "approved" if "approved" in (now, held) else "marked ready"
+            lapsed = as_handed_on(self.ctx, a, "void") == "approved"     # as the register says
+            self.batch.status.say(
+                f"Nothing changed: this photo was {done} with its open questions covered, and "
+                "they stay covered." + (
+                    " Its approval no longer counts only because its approver's role ended: a "
+                    "current senior leader approves it again (Approve \u203a Approve again "
+                    "where the approver's role ended\u2026)." if lapsed else ""))
             return False
         return self._record(lambda r, a, ch: r.keep_rest_covered(a, ch))
 
