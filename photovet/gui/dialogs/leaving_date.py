@@ -45,9 +45,10 @@ class LeavingDateDialog(_AsksALeavingDate):
             f"When did <b>{esc(who)}</b> leave? From that day they are always covered, and "
             "their face signature is due for deletion "
             + (f"{days_after_leaving} days after it" if days_after_leaving else "on that day")
-            + " (Register \u203a Due for deletion). This is recorded with your name. If they "
-            "have not left, check that your MIS export lists them: the next import that does "
-            "makes them current again.")
+            + " (Register \u203a Due for deletion). This is recorded with your name, and kept "
+            "by later register imports, until someone chooses They are back\u2026 on their "
+            "page. If they have not left, do not record it: check that your MIS export lists "
+            "them.")
         question = QLabel(text)
         question.setWordWrap(True)
         lay.addWidget(question)
