@@ -570,8 +570,7 @@ LEAVING_DATE_NOT_IN_FILE = ("none in the file (no longer a leaver: their consent
 #: a leaving date an import keeps though its file has none (s31, fail closed): one entered in
 #: PhotoVet, or any when the file has no leaving date column at all; the import's preview,
 #: dry run and report list each ("Leaving date 18/07/2025 kept: entered here, not in the file")
-LEAVING_DATES_KEPT = ("Leaving dates kept (still leavers, always covered): if someone is back, "
-                      "say so on their page")
+LEAVING_DATES_KEPT = "Leaving dates kept (still leavers, always covered)"
 LEAVING_DATE_BACK_APP = ("If someone is back, open them in the Consent register and choose "
                          "They are back\u2026")
 LEAVING_DATE_BACK_COMMAND = ("If someone is back: photovet register back ID (in the app: They "
