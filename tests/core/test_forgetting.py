@@ -264,7 +264,7 @@ def test_existing_registers_forget_the_paths_of_deleted_files(ws, tmp_path):
                    "pending_at) VALUES ('originals', ?, ?, 'a4', 'trash', 'deleted', 'x')",
                    [str(tmp_path / "b.JPG"), str(tmp_path / "b.JPG")])
         db.execute("DELETE FROM _migrations WHERE name = 'records-0010-deleted-files-by-content'")
-    assert MIGRATIONS[-1].name == "records-0010-deleted-files-by-content"
+    assert "records-0010-deleted-files-by-content" in {m.name for m in MIGRATIONS}
     from photovet.core.storage.migrations import migrate
 
     # a copy from a device recorded before: its place was only in the audit log (read)
