@@ -210,7 +210,11 @@ def test_k_on_a_photo_whose_approval_lapsed_with_its_approvers_role_changes_noth
                   [(dt.date.today() - dt.timedelta(days=1)).isoformat(), APPROVER_NAME])
     sign_in_as(window, PREPARER_NAME)
     window.batch.refresh_approvals()
-    assert by_name(window, "photo_000.jpg").approval == "void"
+    item = by_name(window, "photo_000.jpg")
+    assert item.approval == "void" and item.approval_lapsed
+    # the list says the same: not "yours to decide" (it covers what is open)
+    assert item.list_status == "will-cover"
+    assert window.batch.model.counts().get("needs-review", 0) == 0
     select_photo(window, "photo_000.jpg")
     qtbot.waitUntil(lambda: findings.decide_title.text().startswith("Approved:"), timeout=5000)
     assert not findings.keep_rest_button.isVisibleTo(findings)

@@ -401,13 +401,16 @@ class BatchController(QObject):
     def refresh_approvals(self, shas: list[str] | None = None) -> None:
         want = set(shas) if shas is not None else None
         states = {}
+        lapsed: set[str] = set()
         with self.ctx.ws.approvals.one_look():      # each approver's roles read once
             for it in self.model.items:
                 a = it.analysis
                 if a is None or (want is not None and a.sha256 not in want):
                     continue
                 states[it.path] = approval_state(self.ctx, a)
-        self.model.set_approvals(states)
+                if states[it.path][0] == "void" and as_handed_on(self.ctx, a, "void") != "void":
+                    lapsed.add(it.path)
+        self.model.set_approvals(states, lapsed)
         self.refresh_summary()        # a photo marked ready is no longer "a decision for you"
 
     # -- new batch -----------------------------------------------------------------------------

@@ -74,6 +74,8 @@ class PhotoItem:
     thumb_failed: bool = False
     approval: str = "draft"                    # draft | ready | approved | rejected | void
     approval_note: str = ""                    # why an approval no longer counts
+    #: "void" only because its approver's role ended: still handed on (batch.as_handed_on)
+    approval_lapsed: bool = False
     _faces: tuple[object, FaceCount] | None = field(default=None, repr=False, compare=False)
 
     def face_count(self) -> FaceCount:
@@ -103,7 +105,7 @@ class PhotoItem:
     def handed_on(self) -> bool:
         """Marked ready (waiting for approval) or approved: no longer the preparer's to decide
         (what is still open stays covered, as the core decides)."""
-        return self.approval in HANDED_ON
+        return self.approval in HANDED_ON or self.approval_lapsed
 
     @property
     def list_status(self) -> str:
@@ -111,7 +113,8 @@ class PhotoItem:
         handed on with decisions open is no longer 'yours to decide' (its open items stay
         covered: it covers something)."""
         s = self.status
-        if s == "needs-review" and not waiting_for_decision(True, self.approval):
+        handed = "approved" if self.approval_lapsed else self.approval
+        if s == "needs-review" and not waiting_for_decision(True, handed):
             return "will-cover"
         return s
 
@@ -344,13 +347,19 @@ class BatchModel(QAbstractListModel):
         if checked:
             self.checked_content.emit(checked)
 
-    def set_approvals(self, states: dict[str, tuple[str, str]]) -> None:
-        """``states``: path -> (approval status, why it no longer counts)."""
+    def set_approvals(self, states: dict[str, tuple[str, str]],
+                      lapsed: set[str] | frozenset[str] = frozenset()) -> None:
+        """``states``: path -> (approval status, why it no longer counts); ``lapsed``: the
+        paths whose approval no longer counts only because its approver's role ended."""
         rows = []
         for path, (st, note) in states.items():
             r = self._row.get(path, -1)
-            if r >= 0 and (self.items[r].approval, self.items[r].approval_note) != (st, note):
-                self.items[r].approval, self.items[r].approval_note = st, note
+            if r < 0:
+                continue
+            it = self.items[r]
+            now = (st, note, path in lapsed)
+            if (it.approval, it.approval_note, it.approval_lapsed) != now:
+                it.approval, it.approval_note, it.approval_lapsed = now
                 rows.append(r)
         self._changed_rows(rows)
 
