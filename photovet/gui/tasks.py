@@ -324,9 +324,11 @@ class ThumbnailQueue:
     checked (``checked``: its hash), a tile of other bytes is read again from bytes that
     must be the checked content (``sha_of``; ``imaging.thumbnail(sha256=...)``): a file
     changed or replaced before the check, or between the tile and the check, shows "No
-    preview" instead of another picture beside a badge about the checked one. Videos are
-    not: that would read the whole video for a tile (their player, preview, contact sheet and
-    export each check it)."""
+    preview" instead of another picture beside a badge about the checked one. A video's
+    tile is not hashed when first read (that would read the whole video for each tile
+    painted); once the video is checked, its tile is read again from the checked content
+    (``frames.thumbnail(sha256=...)``: the file hashed once more, beside the check's decode of
+    every frame), or shows "No preview", as a photo's."""
 
     def __init__(self) -> None:
         self._queue: collections.deque[str] = collections.deque()
@@ -337,7 +339,8 @@ class ThumbnailQueue:
         self._wake = threading.Condition()
 
     def checked(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Photos checked: (path, sha256). A tile read from other bytes is read again."""
+        """Photos and videos checked: (path, sha256). A tile read from other bytes, or from
+        bytes not known (a video's tile read before its check), is read again."""
         with self._wake:
             for path, sha in pairs:
                 if not sha or self._sha.get(path) == sha:
@@ -355,7 +358,8 @@ class ThumbnailQueue:
             return self._sha.get(path)
 
     def shown(self, path: str, sha: str | None) -> None:
-        """The tile of ``path`` shows bytes of hash ``sha`` (None: not known, a video). Read
+        """The tile of ``path`` shows bytes of hash ``sha`` (None: not known, a video read
+        before its check). Read
         before the check and found then to be other bytes: read again now."""
         with self._wake:
             if sha is None:
@@ -429,7 +433,8 @@ def thumbnails(queue: ThumbnailQueue, size: int, dpr: float, stop: threading.Eve
         try:
             sha = queue.sha_of(path)
             if is_video_file(path):
-                pil, shown = video_thumbnail(path, size), None
+                # once checked, from the checked content only (the file hashed once more)
+                pil, shown = video_thumbnail(path, size, sha256=sha), sha
             elif sha:
                 pil, shown = thumbnail(path, size, sha256=sha), sha
             else:

@@ -187,6 +187,76 @@ def test_a_photos_tile_is_the_checked_content_or_no_preview(qtbot, tmp_path):
         qtbot.waitUntil(lambda: not w.running, timeout=5000)
 
 
+def _plain_video(path, colour):
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w", format="mp4") as c:
+        v = c.add_stream("libx264", rate=10)
+        v.width, v.height, v.pix_fmt = 96, 64, "yuv420p"
+        for i in range(10):
+            f = av.VideoFrame.from_ndarray(np.full((64, 96, 3), colour, np.uint8), format="rgb24")
+            f.pts = i
+            for pk in v.encode(f):
+                c.mux(pk)
+        for pk in v.encode():
+            c.mux(pk)
+    return str(path)
+
+
+def test_a_videos_tile_is_the_checked_content_or_no_preview(qtbot, tmp_path):
+    """s31: a video's tile was a frame of the file as it was whenever the tile was read, never
+    compared with what was checked: a video replaced or rewritten under its name showed
+    another video beside a badge about the checked one. Once checked, its tile is read again
+    from the file found to be the checked content (frames.thumbnail(sha256=...)), and a file
+    that is not shows "No preview" (None), as a photo's; the batch passes videos' checks to
+    the tiles too (batch_view.set_analyses)."""
+    import hashlib
+    from pathlib import Path
+
+    from photovet.core.models import VideoAnalysis
+    from photovet.gui.views.batch_view import BatchModel
+
+    def sha(p):
+        return hashlib.sha256(Path(p).read_bytes()).hexdigest()
+
+    a, b, c = (_plain_video(tmp_path / f"{n}.mp4", (90, 160, 90)) for n in "abc")
+    queue = ThumbnailQueue()
+    got: list = []
+    w = Worker(lambda stop: thumbnails(queue, 64, 1.0, stop))
+    w.yielded.connect(got.extend)
+    w.start()
+    try:
+        queue.request([a, b, c])
+        qtbot.waitUntil(lambda: len(got) == 3, timeout=20000)
+        assert all(img is not None for _p, img in got)
+        _plain_video(b, (220, 30, 30))              # changed, then checked
+        _plain_video(c, (30, 30, 220))              # changed again after its check
+        model = BatchModel()
+        model.add_paths([a, b, c])
+        sent: list = []
+        model.checked_content.connect(sent.extend)
+        model.set_analyses([VideoAnalysis(path=a, sha256=sha(a)),
+                            VideoAnalysis(path=b, sha256=sha(b)),
+                            VideoAnalysis(path=c, sha256="0" * 64)])
+        assert sorted(sent) == sorted([(a, sha(a)), (b, sha(b)), (c, "0" * 64)])
+        queue.checked(sent)
+        qtbot.waitUntil(lambda: len(got) == 6, timeout=20000)
+        time.sleep(0.5)
+        again = dict(got[3:])
+        assert len(got) == 6 and set(again) == {a, b, c}   # first tiles were never hashed
+        assert again[a] is not None and again[a].pixelColor(30, 20).green() > 120
+        assert again[b] is not None and again[b].pixelColor(30, 20).red() > 150
+        assert again[c] is None                     # not what was checked: no preview
+        queue.checked([(a, sha(a))])                # its tile is the checked content now
+        time.sleep(0.5)
+        assert len(got) == 6
+    finally:
+        w.stop()
+        queue.wake()
+        qtbot.waitUntil(lambda: not w.running, timeout=5000)
+
+
 def test_the_runner_is_handed_back_and_deleted_on_the_gui_thread(qtbot):
     """A Python QObject destroyed in the worker thread as it exits can deadlock with the GUI
     thread (Qt's signal lock against the GIL): the runner goes back to the GUI thread and is

@@ -341,7 +341,7 @@ class BatchModel(QAbstractListModel):
                 continue
             self.items[r].analysis = a
             rows.append(r)
-            if not self.items[r].is_video and not a.error and a.sha256:
+            if not a.error and a.sha256:
                 checked.append((str(a.path), a.sha256))
         self._changed_rows(rows)
         if checked:

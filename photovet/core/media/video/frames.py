@@ -108,13 +108,27 @@ def track_thumbnail(analysis: VideoAnalysis, track: VideoTrack, *, size: int = 1
     return crop
 
 
-def thumbnail(path: str | Path, size: int = 256) -> Image.Image:
-    """A frame from the middle of the video, at most ``size`` px (records and reports)."""
-    info = probe(path)
+def thumbnail(path: str | Path, size: int = 256, *, sha256: str | None = None) -> Image.Image:
+    """A frame from the middle of the video, at most ``size`` px (records and reports).
+
+    ``sha256``: the content PhotoVet checked (the batch's tile of a checked video, as a
+    photo's ``imaging.thumbnail``). The frame is then read from the file opened once and
+    found to be those bytes (``reader.CheckedVideo``: the whole file hashed, once), and a
+    file that is not raises ``FileChangedError``: a tile beside a badge about the checked
+    video never shows another video put in its place or a rewrite of it."""
+    if sha256 is None:
+        return _thumbnail(path, size, None)
+    with CheckedVideo(path, sha256) as cv:
+        cv.check()
+        return _thumbnail(path, size, cv.pin)
+
+
+def _thumbnail(path: str | Path, size: int, source: PinnedVideo | None) -> Image.Image:
+    info = probe(path, source=source)
     w, h = info.size
     k = min(1.0, size / max(w, h))
     rgb = grab(path, info.duration / 2, rotation=info.rotation,
-               size=(max(2, int(w * k)), max(2, int(h * k))))
+               size=(max(2, int(w * k)), max(2, int(h * k))), source=source)
     return Image.fromarray(rgb)
 
 
