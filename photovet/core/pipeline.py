@@ -84,8 +84,10 @@ ANALYSIS_VERSION = "5"
 #: moves (a pan) is read four times a reading interval, and a name found is followed; 6: those
 #: moving parts' reads are not put off by reads of parts that settled in between; 7: a
 #: followed name missed once is looked for once more; 8: text lines read one per recogniser
-#: run (issue 14, item 3)
-VIDEO_ANALYSIS_VERSION = "8"
+#: run (issue 14, item 3); 9: a changed part that looks like text is read at once (at most
+#: every TEXT_GAP frames), a name found once is looked for on the next frame, and changed
+#: parts are found in the picture as shown (a video stored turned read other parts)
+VIDEO_ANALYSIS_VERSION = "9"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -235,6 +235,71 @@ def test_a_part_that_changed_since_it_was_read_is_found_even_while_it_moves():
     assert moved_since_read(read, panned).sum() >= CHANGE_BLOCKS[0] * CHANGE_BLOCKS[1] // 2
 
 
+def test_a_part_that_changed_and_looks_like_text_is_found_and_a_plain_change_is_not():
+    """text_since_read (pure): a lettered card that appeared since the last read is found on
+    its first frame, that part only (analysis reads it at once, at most every TEXT_GAP
+    frames); a plain patch that changed as much (a shirt, a light) is not (the waits for a
+    settled or moving part read it), nor is a picture like the one read, nor the blocks on a
+    face being tracked."""
+    from PIL import Image, ImageDraw
+
+    from photovet.core.media.video.analysis import block_area, picture_thumb, text_since_read
+
+    yy, xx = np.mgrid[0:360, 0:640]
+    base = (110 + 40 * np.sin(xx / 97.0) + 30 * np.cos(yy / 53.0)).astype(np.uint8)
+    read = picture_thumb(base)
+    card = Image.fromarray(base.copy())
+    d = ImageDraw.Draw(card)
+    d.rectangle((400, 260, 500, 286), fill=250)
+    d.text((404, 264), "Tori Hale", fill=10, font_size=18)
+    lettered = np.asarray(card)
+    plain = base.copy()
+    plain[260:287, 400:501] = 250
+    assert text_since_read(read, picture_thumb(base), base) is None
+    assert text_since_read(read, picture_thumb(plain), plain) is None
+    blocks = text_since_read(read, picture_thumb(lettered), lettered)
+    assert blocks is not None
+    x0, y0, x1, y1 = block_area(blocks, 640, 360)
+    assert x0 <= 400 and x1 >= 500 and y0 <= 260 and y1 >= 286
+    assert (x1 - x0) * (y1 - y0) <= 640 * 360 // 6
+    # on a face being tracked (its eyes and mouth look like letters): left to the face rules
+    assert text_since_read(read, picture_thumb(lettered), lettered, blocks.copy()) is None
+    elsewhere = np.zeros_like(blocks)
+    elsewhere[0, 0] = True
+    assert text_since_read(read, picture_thumb(lettered), lettered, elsewhere) is not None
+
+
+def test_the_changed_parts_are_places_in_the_picture_as_shown():
+    """picture_thumb (pure): the blocks a change is found in are the parts of the picture as
+    shown that block_area reads, whatever the picture's sides and however it is stored
+    (``thumb`` samples from the stored top left: a 360 x 640 picture stored turned had its
+    changes found elsewhere, and read there)."""
+    from photovet.core.media.video.analysis import (
+        block_area,
+        display_luma,
+        moved_since_read,
+        picture_thumb,
+    )
+
+    rng = np.random.default_rng(5)
+    for w, h, rotation in ((640, 360, 0), (640, 360, 90), (640, 360, 270), (640, 360, 180),
+                           (1000, 700, 0), (700, 1000, 90)):
+        shown = rng.integers(40, 200, (h, w)).astype(np.uint8)
+        changed = shown.copy()
+        x, y, cw, ch = int(w * 0.6), int(h * 0.7), int(w * 0.17), int(h * 0.09)
+        changed[y:y + ch, x:x + cw] = 250
+        # stored turned back the other way: what the decoder gives
+        stored = np.rot90(shown, -(rotation // 90)).copy()
+        stored_changed = np.rot90(changed, -(rotation // 90)).copy()
+        assert np.array_equal(display_luma(stored_changed, rotation), changed)
+        blocks = moved_since_read(picture_thumb(display_luma(stored, rotation)),
+                                  picture_thumb(display_luma(stored_changed, rotation)))
+        assert blocks is not None, (w, h, rotation)
+        x0, y0, x1, y1 = block_area(blocks, w, h)
+        assert x0 <= x and x1 >= x + cw and y0 <= y and y1 >= y + ch, (w, h, rotation)
+        assert (x1 - x0) * (y1 - y0) <= w * h // 5, (w, h, rotation)
+
+
 def test_a_line_cut_at_the_side_of_a_changed_area_is_read_across_the_whole_width():
     """A changed area is read on its own (cheaper than the whole picture); a line that reaches
     the area's side may run on beyond it and would be covered only in part, so those rows are

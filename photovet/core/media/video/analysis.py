@@ -20,7 +20,10 @@ One decode of the whole clip, one frame in memory at a time:
   caption on screen for less than a second, a new shot); a part that changed and does not
   settle (a camera pan, a card carried across) is read every quarter of a reading interval
   (``moved_since_read``), and a name found is read again every ``stride`` frames where it is
-  going while it moves (``_followed``), so its cover follows it. A name read
+  going while it moves (``_followed``; on the next frame too when it was found once), so its
+  cover follows it; and a part that changed since it was read and looks like text
+  (``text_since_read``: sharp steps close together) is read at once, at most every
+  ``TEXT_GAP`` frames, so a card on screen that long is read however short. A name read
   below a face (``names.worn``) rides on that face track (``VideoTrack.rides``): its cover
   follows the face from the track's first frame to its last, where the badge was on screen
   but not read.
@@ -145,6 +148,24 @@ def thumb(y_plane: np.ndarray) -> np.ndarray:
     h, w = y_plane.shape
     sy, sx = max(1, h // 36), max(1, w // 64)
     t = y_plane[::sy, ::sx][:36, :64].astype(np.float32)
+    return (t - t.mean()) / (t.std() + 8.0)
+
+
+def display_luma(y_plane: np.ndarray, rotation: int) -> np.ndarray:
+    """The luma plane turned as the picture is shown (a view, no copy)."""
+    k = (int(rotation) // 90) % 4
+    return np.rot90(y_plane, k) if k else y_plane
+
+
+def picture_thumb(shown: np.ndarray) -> np.ndarray:
+    """``thumb`` of the picture as shown (``display_luma``), its 36 x 64 samples spread over
+    the whole picture, so that each of CHANGE_BLOCKS is the part of the picture
+    ``block_area`` reads (``thumb`` samples from the stored top left corner: a phone's
+    portrait video, stored turned, had its changed parts read in other places)."""
+    h, w = shown.shape
+    rows = np.arange(36) * h // 36 + h // 72
+    cols = np.arange(64) * w // 64 + w // 128
+    t = shown[np.ix_(rows, cols)].astype(np.float32)
     return (t - t.mean()) / (t.std() + 8.0)
 
 
@@ -309,6 +330,8 @@ class _State:
     #: apart from reads of parts that settled, which may come more often than MOVING_EVERY
     last_moved_read: int = -1
     recent: deque[np.ndarray] = field(default_factory=deque)   # the last thumbnails, newest last
+    #: the last read of the parts that changed and look like text (text_like)
+    last_text_read: int = -1
 
 
 def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
@@ -451,6 +474,11 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             if base or fine_now:
                 events.append(("det", fr, pool.submit(detect, fr, base, fine_now)))
             if ocr_stride:
+                # the parts read are places in the picture as shown (block_area): a video
+                # stored turned (a phone's) or whose sides are not multiples of the thumbnail's
+                # had its changed parts read elsewhere (picture_thumb)
+                shown = display_luma(luma(fr.frame), info.rotation)
+                th = picture_thumb(shown)
                 st.recent.append(th)
                 if len(st.recent) > STEADY_FRAMES + 1:
                     st.recent.popleft()
@@ -475,6 +503,18 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                         if moving:
                             st.last_moved_read = i
                         st.read_thumb[_cells(changed, th.shape)] = th[_cells(changed, th.shape)]
+                    # what changed since it was read (and was not read just now) and looks
+                    # like text is read at once, at most every TEXT_GAP frames: a card on
+                    # screen for less than the waits above (7 or 8 frames) was read only
+                    # when a read fell on it
+                    if st.read_thumb is not None and i - st.last_text_read >= TEXT_GAP:
+                        lettered = text_since_read(st.read_thumb, th, shown,
+                                                   _on_faces(st, i, p, W, H))
+                        if lettered is not None:
+                            _read_names(fr, i, info, text_engine, name_matcher, st, p,
+                                        area=block_area(lettered, W, H), frame_scale=True)
+                            st.last_text_read = i
+                            st.read_thumb[_cells(lettered, th.shape)] = th[_cells(lettered, th.shape)]
                     for area in _followed(st, i, p, W, H):
                         _read_names(fr, i, info, text_engine, name_matcher, st, p, area=area,
                                     frame_scale=True)
@@ -606,6 +646,76 @@ def moved_since_read(read: np.ndarray | None, now: np.ndarray) -> np.ndarray | N
     return hit if bool(hit.any()) else None
 
 
+#: A part of the picture that changed since it was read and looks like text now (more than
+#: TEXT_LIKE of its samples a sharp step, SHARP levels of luma or more, from the next one
+#: across or down: the strokes of letters) is read on the frame it is seen, at most every
+#: TEXT_GAP frames, so a name card on screen for TEXT_GAP frames or more is read on one of
+#: them, the camera still or panning. Without it a card was read only when one of the reads
+#: above fell on it: a card on screen under 7 frames (still) or 8 (panning, or anything
+#: else moving) could be missed (s31, a drawn card at 8 start frames in a reading interval,
+#: 30 fps: still, 2-6 frames missed at 1-2 of them; panning, 2 frames at 7, 3-6 at 3-4; with
+#: this rule none, 1-8 frames). A drawn 24 px card's blocks are 0.05-0.18; the shared stage
+#: clip has 5 % of its blocks over 0.05 (the edges of people and lights): TEXT_GAP bounds
+#: what those cost (there, 50 reads became 105, most of them small parts: the analysis's CPU
+#: 14.4-16.9 s, mean 15.3, against 13.3-14.8 s, mean 14.0, before: about 10 % more, in
+#: 4 + 5 runs side by side on 2 shared, loaded cores). A card under about half a block
+#: (12 px high in 640 x 360) changes no block enough for any of these rules to see it.
+#: Blocks on a face being tracked are left out (its eyes and mouth look like letters; its
+#: badge is read by the rules for faces).
+SHARP = 40
+TEXT_LIKE = 0.05
+TEXT_GAP = 3
+
+
+def text_like(shown: np.ndarray) -> np.ndarray:
+    """Per block of the picture as shown (``display_luma``; CHANGE_BLOCKS), the share of
+    samples with a sharp step to the next sample across or down (a frame over 640 px is
+    sampled every few px: a few ms a frame)."""
+    h, w = shown.shape
+    s = max(1, -(-max(h, w) // 640))
+    a = shown[::s, ::s].astype(np.int16)
+    step = np.zeros(a.shape, dtype=np.float32)
+    step[:, 1:] = np.abs(np.diff(a, axis=1)) > SHARP
+    step[1:, :] = np.maximum(step[1:, :], np.abs(np.diff(a, axis=0)) > SHARP)
+    return _blocks(step)
+
+
+def text_since_read(read: np.ndarray | None, now: np.ndarray, shown: np.ndarray,
+                    faces: np.ndarray | None = None) -> np.ndarray | None:
+    """The blocks that changed since they were read (``moved_since_read``) and look like
+    text now (``text_like`` over TEXT_LIKE), but for ``faces`` (a block mask: blocks mostly
+    on a face being tracked, whose eyes and mouth look like letters to this measure, and
+    whose badge is read by the rules for faces), as a boolean block mask; None when there
+    are none (text_like is worked out only when something changed)."""
+    moved = moved_since_read(read, now)
+    if moved is None:
+        return None
+    if faces is not None:
+        moved &= ~faces
+    if not bool(moved.any()):
+        return None
+    hit = moved & (text_like(shown) > TEXT_LIKE)
+    return hit if bool(hit.any()) else None
+
+
+def _on_faces(st: _State, i: int, p: VideoParams, width: int, height: int) -> np.ndarray:
+    """The blocks (CHANGE_BLOCKS) mostly on a face being tracked, where it is predicted on
+    frame ``i`` (its detections join one frame late or more)."""
+    by, bx = CHANGE_BLOCKS
+    out = np.zeros((by, bx), dtype=bool)
+    gap = max(p.stride, p.fine_every or 0)
+    bw, bh = width / bx, height / by
+    for t in st.tracker.active:
+        if i - t.dets[-1].frame > gap:
+            continue
+        x0, y0, x1, y1 = t.predict(i)
+        c0, c1 = int(math.ceil(x0 / bw - 0.5)), int(math.floor(x1 / bw + 0.5))
+        r0, r1 = int(math.ceil(y0 / bh - 0.5)), int(math.floor(y1 / bh + 0.5))
+        if c1 > c0 and r1 > r0:
+            out[max(0, r0):max(0, r1), max(0, c0):max(0, c1)] = True
+    return out
+
+
 #: A name that moves (or was seen once, so its motion is not known) is read again every
 #: detector interval (``stride`` frames), around where it is going, for as long
 #: as it is found and moves faster than FOLLOW_SPEED px a frame: its cover then follows it
@@ -617,7 +727,8 @@ FOLLOW_SPEED = 0.5
 def _followed(st: _State, i: int, p: VideoParams, width: int, height: int
               ) -> list[tuple[int, int, int, int]]:
     """The areas (x0, y0, x1, y1) to read on frame ``i`` to follow the names found ``stride``
-    frames ago that move or whose motion is not known yet (FOLLOW_SPEED): each one's
+    frames ago (or found once, the frame before) that move or whose motion is not known yet
+    (FOLLOW_SPEED): each one's
     predicted box, grown by twice its height, half its width and its motion since it was last
     found (a card seen once may move either way). A name not found by one such read (a blurred
     frame mid-pan) is looked for once more, one interval later, before it is let go: following
@@ -626,7 +737,10 @@ def _followed(st: _State, i: int, p: VideoParams, width: int, height: int
     for t in st.text_tracker.active:
         d = t.dets[-1]
         gap = i - d.frame
-        if gap not in (p.stride, 2 * p.stride):
+        # a name found once is looked for on the next frame too: its motion is then known
+        # (its cover follows it, covers.track_boxes) though it may be gone before the next
+        # detector interval (a card on screen 3 frames in a pan, read on its first)
+        if gap not in (p.stride, 2 * p.stride) and not (gap == 1 and len(t.dets) == 1):
             continue
         speed = math.hypot(t.vx, t.vy)
         if len(t.dets) >= 2 and speed < FOLLOW_SPEED:
