@@ -36,6 +36,8 @@ from photovet.core.errors import ApprovalConflict, ApprovalError
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import (
     Publication,
+    caption_approval_refusal,
+    caption_text,
     checklist_refusal,
     hand_named_refusal,
     lapsed_approval_refusal,
@@ -46,6 +48,7 @@ from photovet.core.policy import (
 )
 from photovet.core.review import local_time
 from photovet.core.storage import Database
+from photovet.core.words import caption_word
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
@@ -158,6 +161,15 @@ class ApprovalState:
     note: str = ""                    # e.g. why an old approval no longer counts
     preparer_id: int | None = None    # the preparer's account
     approver_id: int | None = None    # the approver's account
+    caption: str = ""                 # the caption the preparer proposed ('' none)
+
+    @property
+    def approved_caption(self) -> str | None:
+        """The caption this approval signed ('' none), as export compares it; None when it
+        signed none because it was given before captions were signed (or is no approval)."""
+        if self.status != APPROVED or "caption" not in self.parts:
+            return None
+        return str(self.parts["caption"])
 
 
 @dataclass
@@ -228,6 +240,10 @@ def explain_difference(old: dict[str, Any], new: dict[str, Any], name_of=lambda 
         return f"the review changed after it was approved{who}" + (f": {effect}" if effect else "")
     if effect:
         return f"{effect} (their consent or the register changed since it was approved)"
+    if old.get("caption") != new.get("caption"):
+        return (f"the caption changed since it was approved ({caption_word(new.get('caption'))}; "
+                f"{caption_word(old.get('caption')) if old.get('caption') else 'no caption'} "
+                "was approved)")
     if signed_key(old) != signed_key(new) or old.get("analysis") != new.get("analysis"):
         return (f"the {what} was checked again with different settings or enrolments since it "
                 "was approved")
@@ -463,12 +479,12 @@ class Approvals:
         return list(self.checklist()) if self.checklist is not None else []
 
     _COLS = ("sha256, channel, status, path, batch, preparer, prepared_at, approver, decided_at, "
-             "comment, fingerprint, parts, note, preparer_id, approver_id")
+             "comment, fingerprint, parts, note, preparer_id, approver_id, caption")
 
     def _row(self, r: Any) -> ApprovalState:
         return ApprovalState(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], r[8],
                              r[9] or "", r[10] or "", json.loads(r[11]) if r[11] else {},
-                             r[12] or "", r[13], r[14])
+                             r[12] or "", r[13], r[14], r[15] or "")
 
     def get(self, sha256: str, channel: str) -> ApprovalState:
         r = self.db.one(f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? AND channel = ?",
@@ -482,13 +498,28 @@ class Approvals:
     def status(self, sha256: str, channel: str) -> str:
         return self.get(sha256, channel).status
 
-    def mark_ready(self, analysis: PhotoAnalysis, *, batch: str = "") -> None:
-        """The signed-in preparer has reviewed the photo for ``analysis.channel``."""
+    def mark_ready(self, analysis: PhotoAnalysis, *, batch: str = "", caption: str = "",
+                   caption_refusal: Callable[[str], Exception | None] | None = None) -> None:
+        """The signed-in preparer has reviewed the photo for ``analysis.channel``, and proposes
+        ``caption`` to be posted with it there ('' none; a batch marked ready together shares
+        one), which the approver sees and the approval signs. ``caption_refusal``: the
+        channel's rules for captions (``Engine.caption_refusal`` for this photo's channel,
+        mode and media type): a caption is never proposed unchecked, and one they refuse is
+        raised (a CaptionError, with the suggestion): nothing is marked ready. Marking ready
+        again replaces the proposed caption (and asks for the approval afresh)."""
         preparer = self.audit.access.require("review")
+        what = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
         if analysis.error:
-            what = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
             raise ApprovalError(f"this {what} cannot be marked ready: it could not be checked: "
                                 f"{analysis.error}")
+        caption = (caption or "").strip()
+        if caption:
+            if caption_refusal is None:
+                raise ApprovalError("a caption cannot be proposed without the channel's rules "
+                                    "to check it")
+            refused = caption_refusal(caption)
+            if refused is not None:
+                raise refused
         # the original's full path: a relative one would mean another file wherever the
         # retention schedule runs (an audit saw it move a backup's copy to the trash)
         path = os.path.abspath(analysis.path) if analysis.path else ""
@@ -496,18 +527,22 @@ class Approvals:
             self.db.execute(
                 "INSERT INTO approvals (sha256, channel, status, path, batch, preparer, prepared_at,"
                 " approver, decided_at, comment, fingerprint, parts, note, preparer_id, "
-                "approver_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', '', '', '', ?, NULL) "
+                "approver_id, caption) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', '', '', '', "
+                "?, NULL, ?) "
                 "ON CONFLICT (sha256, channel) DO UPDATE SET status = excluded.status, "
                 "path = excluded.path, batch = excluded.batch, preparer = excluded.preparer, "
                 "prepared_at = excluded.prepared_at, approver = NULL, decided_at = NULL, "
                 "comment = '', fingerprint = '', parts = '', note = '', "
-                "preparer_id = excluded.preparer_id, approver_id = NULL",
+                "preparer_id = excluded.preparer_id, approver_id = NULL, "
+                "caption = excluded.caption",
                 [analysis.sha256, analysis.channel, READY, path, batch, preparer.name,
-                 _now(), preparer.account_id])
+                 _now(), preparer.account_id, caption])
             # the audit row names the file by its content, never by its path: a file name
-            # such as "Nathan Ellison at sports day.jpg" would stay in the log for good
+            # such as "Nathan Ellison at sports day.jpg" would stay in the log for good (nor
+            # the caption's words: whether there is one)
             self.audit.record("approval.ready", {"sha256": analysis.sha256,
-                                                 "channel": analysis.channel, "batch": batch})
+                                                 "channel": analysis.channel, "batch": batch,
+                                                 **({"caption": True} if caption else {})})
 
     def _precheck(self, analysis: PhotoAnalysis, approver: Any) -> ApprovalState:
         """Refusals that come before anything else an approver is told: the photo is not
@@ -577,7 +612,8 @@ class Approvals:
 
     def _decide(self, analysis: PhotoAnalysis, status: str, comment: str,
                 parts: dict[str, Any] | None, seen_on: str = "",
-                now: Callable[[], AsNow] | None = None) -> None:
+                now: Callable[[], AsNow] | None = None,
+                shown_caption: str | None = None) -> None:
         with self.db.atomic():
             # the right to approve as the register holds it now, under the writer lock (a role
             # ended on another PC a moment ago stops it)
@@ -591,6 +627,7 @@ class Approvals:
                 # what was shown is what is signed: decided again here, under the writer
                 # lock, so a change made on another PC a moment ago is seen
                 self._same_as_shown(analysis, parts, now())
+                parts = dict(parts, caption=self._caption_as_shown(state, shown_caption))
             fp = fingerprint(parts) if parts is not None else ""
             self.db.execute(
                 "UPDATE approvals SET status = ?, approver = ?, approver_id = ?, decided_at = ?, "
@@ -606,7 +643,31 @@ class Approvals:
                 "people_shown": (parts or {}).get("people_shown", []),
                 "names_shown": (parts or {}).get("names_shown", []),
                 "checks": (parts or {}).get("checks", []),
+                **({"caption": True} if (parts or {}).get("caption") else {}),
                 **({"seen_on": seen_on} if seen_on else {})})
+
+    @staticmethod
+    def _caption_as_shown(state: ApprovalState, shown: str | None) -> str:
+        """The caption an approval signs: the preparer's proposal as stored now (white space
+        as one space), when it is what the approver was shown (``shown``; None: none was
+        shown); else nothing is approved (ApprovalError, ApprovalConflict when it changed
+        after they were shown it)."""
+        proposed = caption_text(state.caption)
+        if caption_text(shown) == proposed:
+            return proposed
+        what = "video" if (state.parts or {}).get("media") == "video" else "photo"
+        if shown is None:
+            raise ApprovalError(
+                f"the preparer proposed a caption to post with this {what} "
+                f"({caption_word(state.caption)}), and it was not shown with it",
+                hint="Look at the caption with the photo and approve them together (the app "
+                     "shows it beside the photo; 'photovet approve' prints it).")
+        raise ApprovalConflict(
+            f"the caption proposed for this {what} changed after you opened it: it is now "
+            f"{caption_word(state.caption)}" if proposed else
+            f"the caption proposed for this {what} was taken away after you opened it: look at "
+            "it again", hint=f"Nothing was approved. Look at the {what} and its caption again; "
+                             "approve them if they are right.")
 
     @staticmethod
     def _not_the_preparer(state: ApprovalState, approver: Any) -> None:
@@ -646,7 +707,7 @@ class Approvals:
     def approve(self, analysis: PhotoAnalysis, parts: dict[str, Any], *,
                 now: Callable[[], AsNow], comment: str = "",
                 checks: Sequence[str] | None = None, seen_on: str = "",
-                hand_named_checked: bool = False) -> None:
+                hand_named_checked: bool = False, caption: str | None = None) -> None:
         """The signed-in approver approves exactly ``parts`` (``approval_parts`` of the photo
         as they saw it), with their ticks of the school's checklist (``checks``: each check's
         text or number). Refused while a flag that needs a person's decision is open, or unless
@@ -661,7 +722,12 @@ class Approvals:
         while the approval is stored: when it is not what the approver was shown (``analysis``,
         as decided for them, and ``parts``), ApprovalConflict says who changed what and when,
         and nothing is approved. Required: an approval always signs what it was shown as it
-        is when stored."""
+        is when stored.
+        ``caption``: the caption the approver was shown with it (``ApprovalState.caption``, the
+        preparer's proposal; None: none was shown). The approval signs the proposed caption
+        ('' none), so export may publish that caption or none, never another; a proposal the
+        approver was not shown, or one changed since they were shown it, refuses the approval
+        (nothing approved)."""
         if parts.get("photo") != analysis.sha256 or parts.get("channel") != analysis.channel:
             raise ApprovalError("what is being approved is not this photo for this channel")
         approver = self.audit.access.require("approve")
@@ -686,7 +752,7 @@ class Approvals:
         ticked = self.signed_checks(checks)
         if self.checklist is not None:
             parts = dict(parts, checks=ticked)
-        self._decide(analysis, APPROVED, comment, parts, seen_on, now)
+        self._decide(analysis, APPROVED, comment, parts, seen_on, now, shown_caption=caption)
 
     def reject(self, analysis: PhotoAnalysis, *, comment: str = "") -> None:
         self._decide(analysis, REJECTED, comment, None)
@@ -823,8 +889,10 @@ class Approvals:
                     if (why := self.lapsed_refusal(s))]
 
     def check(self, analysis: PhotoAnalysis, parts: dict[str, Any], *, name_of=lambda i: i,
-              review_by: str = "", review_at: str = "") -> Verdict:
-        """May the photo be exported as it is now (``parts``)? Says why not."""
+              review_by: str = "", review_at: str = "", caption: str | None = None) -> Verdict:
+        """May the photo be exported as it is now (``parts``), with ``caption`` (None or '':
+        none)? Says why not. A caption is allowed only when it is the one the approval signed
+        (``policy.caption_approval_refusal``); no caption always is (less is published)."""
         state = self.get(analysis.sha256, analysis.channel)
         if state.status == DRAFT:
             return Verdict(False, "not marked ready and approved yet", state)
@@ -840,6 +908,12 @@ class Approvals:
                            "leader approves it again", state)
         if "checks" in state.parts:
             parts = dict(parts, checks=state.parts["checks"])
+        refused = caption_approval_refusal(state.approved_caption, caption)
+        if refused:
+            return Verdict(False, refused, state)
+        if "caption" in state.parts:
+            # no caption publishes less than the one approved: it is signed by that approval
+            parts = dict(parts, caption=caption_text(caption) or state.parts["caption"])
         if not same_signed(state.parts, parts, state.fingerprint):
             why = explain_difference(state.parts, parts, name_of, review_by, review_at)
             return Verdict(False, f"the approval no longer counts: {why}; approve it again", state)

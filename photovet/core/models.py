@@ -768,6 +768,9 @@ class ExportResult:
     preparer: str | None = None                              # who marked it ready (approval.py)
     device: dict[str, Any] = field(default_factory=dict)     # camera and whether approved
     checks: list[str] = field(default_factory=list)          # the approver's ticked checks
+    #: the caption its approval signed ('' none: an approval with no caption, or one stored
+    #: before captions were signed; None: exported without approval)
+    approved_caption: str | None = None
     media: str = "photo"                                     # "photo" | "video"
     duration: float = 0.0                                    # videos: seconds of picture
     frames: int = 0                                          # videos: frames written

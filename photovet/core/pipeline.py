@@ -643,15 +643,25 @@ class Engine:
                              media=tuple(media))
 
     def caption_refusal(self, caption: str, channel: str | Channel, mode: str | None = None,
-                        on: _dt.date | None = None, media: Iterable[str] = ("photo",)):
+                        on: _dt.date | None = None, media: Iterable[str] = ("photo",),
+                        outcome: str = "nothing was exported"):
         """The CaptionError for a caption to post with an export that names someone the
-        channel may not name (checked for each media type in ``media``), or None."""
+        channel may not name (checked for each media type in ``media``), or None.
+        ``outcome``: what the refusal says was not done."""
         from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
 
         return caption_refusal(caption, self.people, self.channel(channel),
                                on or _dt.date.today(), self.mode_for(mode),
                                threshold=self.settings.text.caption_threshold,
-                               media=tuple(media))
+                               media=tuple(media), outcome=outcome)
+
+    def proposed_caption_check(self, channel: str | Channel, mode: str | None = None,
+                               media: Iterable[str] = ("photo",)):
+        """The check a caption proposed when marking ready passes (``Approvals.mark_ready``'s
+        ``caption_refusal``): the channel's rules, as export checks it."""
+        media = tuple(media)
+        return lambda caption: self.caption_refusal(caption, channel, mode, media=media,
+                                                    outcome="nothing was marked ready")
 
     def caption_refs(self, caption: str, channel: str | Channel,
                      on: _dt.date | None = None) -> list:
@@ -1128,25 +1138,27 @@ class HeldBack:
 
 def plan_exports(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine,
                  channel: Channel, *, approvals: Any = None, mode: str | None = None,
-                 on: _dt.date | None = None
+                 on: _dt.date | None = None, caption: str | None = None
                  ) -> tuple[list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]],
                             list[HeldBack]]:
     """Which photos may be exported for ``channel`` now, with what they publish; and which are
-    held back and why. ``approvals``: the Approvals store when approval is required."""
+    held back and why. ``approvals``: the Approvals store when approval is required; then a
+    ``caption`` to post with them is allowed only with a photo whose approval signed it
+    (``Approvals.check``)."""
     ready: list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]] = []
     held: list[HeldBack] = []
     # each approver's roles are read once for the batch (not once per photo)
     one_look = getattr(approvals, "one_look", None)
     look = one_look() if one_look is not None else contextlib.nullcontext()
     with look:
-        _plan(analyses, engine, channel, approvals, mode, on, ready, held)
+        _plan(analyses, engine, channel, approvals, mode, on, ready, held, caption)
     return ready, held
 
 
 def _plan(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine, channel: Channel,
           approvals: Any, mode: str | None, on: _dt.date | None,
           ready: list[tuple[PhotoAnalysis | VideoAnalysis, Publication, str | None, str]],
-          held: list[HeldBack]) -> None:
+          held: list[HeldBack], caption: str | None = None) -> None:
     """``plan_exports``' pass over the photos."""
     for a in analyses:
         engine.decide(a, channel, mode, on)
@@ -1168,7 +1180,8 @@ def _plan(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine, cha
             verdict = approvals.check(
                 a, parts, name_of=engine.name_of,
                 review_by=latest.updated_by if latest else "",
-                review_at=local_time(latest.updated_at) if latest and latest.updated_at else "")
+                review_at=local_time(latest.updated_at) if latest and latest.updated_at else "",
+                caption=caption)
             if not verdict.ok:
                 from photovet.core.approval import APPROVED  # noqa: PLC0415
 
@@ -1216,7 +1229,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
             raise refused
     captioned = _caption_record(engine, caption, ch)
     last_check = _LastCheck(engine, ch, mode, approvals, captioned.get("caption_refs", ()))
-    ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode)
+    ready, held = plan_exports(analyses, engine, ch, approvals=approvals, mode=mode,
+                               caption=caption)
     for a, _pub, _approver, fp in ready:
         last_check.planned(a, fp if approvals is not None else None)
     total, done = len(analyses), 0
@@ -1461,14 +1475,18 @@ class _LastCheck:
 
 
 def _record_extras(a: PhotoAnalysis | VideoAnalysis, approvals: Any,
-                   ch: Channel) -> tuple[dict, list, str | None]:
-    """The device flag (as accepted or not), the approver's ticked checks and who marked it
-    ready (the approval's preparer: not whoever exports it, audit s29), for the record."""
+                   ch: Channel) -> tuple[dict, list, str | None, str | None]:
+    """The device flag (as accepted or not), the approver's ticked checks, who marked it
+    ready (the approval's preparer: not whoever exports it, audit s29) and the caption the
+    approval signed ('' none, also an approval given before captions were signed; None: no
+    approval is required), for the record."""
     flags = getattr(a, "flags", [])     # videos carry no photo flags
     device = next((dict(f.data, accepted=f.accepted) for f in flags if f.kind == "device"), {})
     approval = approvals.get(a.sha256, ch.id) if approvals is not None else None
-    checks = list(approval.parts.get("checks", [])) if approval is not None else []
-    return device, checks, (approval.preparer or None) if approval is not None else None
+    if approval is None:
+        return device, [], None, None
+    return (device, list(approval.parts.get("checks", [])), approval.preparer or None,
+            approval.approved_caption or "")
 
 
 def _maybe_then(engine: Engine, pub: Publication, ch: Channel,
@@ -1482,7 +1500,8 @@ def _maybe_then(engine: Engine, pub: Publication, ch: Channel,
 
 
 def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None = None,
-            checks: list | None = None, preparer: str | None = None, *,
+            checks: list | None = None, preparer: str | None = None,
+            approved_caption: str | None = None, *,
             maybe_then: dict[str, str] | None = None,
             analysis_key: str = "") -> Callable[[ExportResult], None]:
     """What an export result records besides the file: who is shown and covered (and who a
@@ -1503,6 +1522,7 @@ def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None
         result.preparer = preparer
         result.analysis_key = analysis_key
         result.device, result.checks = dict(device or {}), list(checks or [])
+        result.approved_caption = approved_caption
     return fill
 
 
@@ -1587,7 +1607,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         else:
             # the picture decoded for the check is the one exported (read and decoded once)
             analysis, loaded = engine._check(path, keep_image=True)
-        ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on)
+        ready, held = plan_exports([analysis], engine, ch, approvals=approvals, mode=mode, on=on,
+                                   caption=caption)
         for a, _pub, _approver, fp in ready:
             last_check.planned(a, fp if approvals is not None else None)
         if held:

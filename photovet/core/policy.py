@@ -79,7 +79,7 @@ from photovet.core.models import (
     VideoAnalysis,
     VideoTrack,
 )
-from photovet.core.words import TakedownReason
+from photovet.core.words import TakedownReason, caption_not_approved
 
 NO_CHILDREN = Mode.NO_IDENTIFIABLE_CHILDREN.value
 CONSENT = Mode.CONSENT.value
@@ -1453,6 +1453,24 @@ def lapsed_approval_refusal(approver: str, last_day: _dt.date | None, *, kept: b
     return (f"{approver}'s approver role ended (last day {last_day:%d/%m/%Y}) before it was "
             "exported, and their approvals were not kept")
 
+def caption_text(caption: str | None) -> str:
+    """A caption as an approval signs and compares it: white space and line breaks as one
+    space, none at either end."""
+    return " ".join((caption or "").split())
+
+
+def caption_approval_refusal(approved: str | None, caption: str | None) -> str | None:
+    """Why ``caption`` may not be published with a photo or video whose approval signed the
+    caption ``approved`` ('' none; None: an approval given before captions were signed), or
+    None. The caption a senior leader approved may go out (white space aside), and so may no
+    caption at all (less is published); any other caption was seen by nobody with authority:
+    refused (fail closed)."""
+    now = caption_text(caption)
+    if not now or (approved is not None and caption_text(approved) == now):
+        return None
+    return caption_not_approved(now, approved if approved is None else caption_text(approved))
+
+
 # --------------------------------------------------------------------------------------------
 # After publishing: take-down
 # --------------------------------------------------------------------------------------------
@@ -2148,3 +2166,4 @@ def waiting_for_decision(needs_review: bool, approval: str) -> bool:
 
 
 __all__ += ["HANDED_ON", "waiting_for_decision"]
+__all__ += ["caption_approval_refusal", "caption_text"]

@@ -444,6 +444,46 @@ def caption_word(text: str | None) -> str:
     return f"\u201c{text}\u201d" if text else consent_word(NOT_RECORDED)
 
 
+def caption_not_approved(caption: str, approved: str | None) -> str:
+    """Why ``caption`` may not go out with a photo or video whose approval signed ``approved``
+    ('' no caption; None: approved before captions were signed with an approval), saying what
+    was approved (``policy.caption_approval_refusal`` decides)."""
+    if approved is None:
+        then = "it was approved before captions were approved with photos, so no caption was"
+    elif not approved:
+        then = "it was approved with no caption"
+    else:
+        then = f"the caption approved with it is {caption_word(approved)}"
+    return f"the caption {caption_word(caption)} is not the one a senior leader approved ({then})"
+
+
+#: what to do about a caption not approved (export, the app's export window)
+CAPTION_GET_APPROVED = (
+    "To post this caption, the preparer marks the photos ready again with it (the app: Mark "
+    "ready; the command: photovet ready ... --caption) and a senior leader approves it. Or "
+    "export with the approved caption, or with no caption.")
+
+
+def caption_posted_not_approved(file_name: str, channel_label: str, caption: str,
+                                approved: str) -> str:
+    """Why a post that went out with a caption its approval did not sign was not allowed (the
+    take-down list keeps it): ``approved``, the caption that was approved ('' none)."""
+    then = f"{caption_word(approved)} was approved" if approved else "no caption was approved"
+    return (f"{file_name} went out on {channel_label} with a caption no senior leader approved "
+            f"({caption_word(caption)}; {then})")
+
+
+#: what to do about a post's caption not approved (nothing was marked as posted)
+CAPTION_POSTED_HINT = (
+    "Not posted yet: post it with the caption a senior leader approved (or with none), then "
+    "mark it. Already posted with this caption: record it as it went out (the app asks; the "
+    "command: --already-posted); it is then on the take-down list: take it down.")
+
+
+#: a post's caption not the approved one, added to another reason it was not allowed
+CAPTION_POSTED_NOT_APPROVED_TOO = "and its caption is not the one a senior leader approved"
+
+
 def caption_lines(record: Any, labels: Mapping[str, str] | None = None,
                   names: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
     """What caption went out with an export record, said the one way every screen shows it:
@@ -585,7 +625,7 @@ def leaving_date_kept(day: _dt.date, *, by_hand: bool) -> str:
     return f"Leaving date {day:%d/%m/%Y} kept: {why}"
 
 
-__all__ = ["CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
+__all__ = ["caption_posted_not_approved", "caption_not_approved", "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTION_GET_APPROVED", "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
            "CONSENT_NOT_IN_FILE_APP",
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
            "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND", "LEFT",

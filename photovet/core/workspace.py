@@ -429,6 +429,8 @@ class Workspace:
             return None
         if "checks" in parts:
             signed = dict(signed, checks=parts["checks"])
+        if "caption" in parts:      # the caption it was approved with (a settings change
+            signed = dict(signed, caption=parts["caption"])     # does not change it)
         return signed
 
     def pictures_change(self, engine: Any = None) -> SettingsChange:

@@ -130,6 +130,9 @@ class ExportRecord:
     checks: list[str] = field(default_factory=list)        # the approver's ticked checks
     caption: str = ""                                      # posted with it ('' none recorded)
     caption_people: dict[str, CaptionRef] = field(default_factory=dict)
+    #: the caption its approval signed ('' none; None: exported without approval, or recorded
+    #: before approvals signed captions): a post with another caption is not allowed
+    approved_caption: str | None = None
     #: the people a face it shows may be besides whom it is shown as (a twin near a face staff
     #: confirmed as the other twin), by id; not in ``people``: they are not known to be in it
     people_maybe: dict[str, MaybeShown] = field(default_factory=dict)
@@ -470,6 +473,7 @@ class Records:
             "device": json.dumps(result.device, sort_keys=True) if result.device else "",
             "checks": json.dumps(list(result.checks)),
             "caption": caption or "",
+            "approved_caption": result.approved_caption,
             # still under its temporary name: which file, and who is naming it (cleared by
             # ``named``; a crash in between is settled at the next open: settle_interrupted)
             "naming": json.dumps({"temp": os.path.abspath(written), "pid": os.getpid(),
@@ -832,9 +836,18 @@ class Records:
         refs: list[CaptionRef] = []
         medias: dict[int, str] = {}
         caption_findings: list = []     # a refused caption that already went out: why
+        unapproved: dict[int, tuple[str, str]] = {}   # not the caption approved: why, approved
         if caption is not None and ids:
             from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
-            from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
+            from photovet.core.vision.text.captions import (  # noqa: PLC0415
+                CaptionError,
+                caption_refusal,
+            )
+            from photovet.core.words import (  # noqa: PLC0415
+                CAPTION_POSTED_HINT,
+                CAPTION_POSTED_NOT_APPROVED_TOO,
+                caption_posted_not_approved,
+            )
 
             try:
                 ch = self.channels.get(channel)
@@ -849,6 +862,19 @@ class Records:
                                           media=kinds, outcome="nothing was marked as posted")
             if bad_caption is not None and not already_posted:
                 raise bad_caption
+            unapproved = self._caption_not_approved(ids, caption)
+            if unapproved and not already_posted:
+                why, approved = next(iter(unapproved.values()))
+                raise CaptionError(f"nothing was marked as posted: {why}", suggestion=approved,
+                                   findings=[], hint=CAPTION_POSTED_HINT)
+            if unapproved:
+                # it went out so: recorded as it went out, flagged, and on the take-down list
+                # at once (below), as a caption the channel's rules refuse
+                paths = self._output_paths(list(unapproved))
+                for rid, (_why, approved) in unapproved.items():
+                    no[rid] = (f"{no[rid].rstrip('.')}; {CAPTION_POSTED_NOT_APPROVED_TOO}"
+                               if no.get(rid) else caption_posted_not_approved(
+                                   Path(paths[rid]).name, ch.label, caption, approved))
             if bad_caption is not None:
                 # it went out so: what it may not say, for every media type posted
                 for kind in kinds:
@@ -908,6 +934,8 @@ class Records:
                 "takedown_items": sorted({it.id for it in items if it.channel == channel})}
             if caption_findings:        # ids only: never the caption's words
                 details["caption_refused"] = True
+            if unapproved:
+                details["caption_not_approved"] = sorted(unapproved)
                 details["caption_people"] = sorted({f.person for f in caption_findings
                                                     if f.person})
             self.audit.record("export.posted-not-allowed", details)
@@ -919,6 +947,35 @@ class Records:
         if marked is not None:
             marked.extend(ids)
         return len(ids)
+
+    def _output_paths(self, ids: Sequence[int]) -> dict[int, str]:
+        """Export record id -> the path of its copy."""
+        if not ids:
+            return {}
+        return {int(r[0]): r[1] for r in self.db.execute(
+            f"SELECT id, output_path FROM exports WHERE id IN ({','.join('?' for _ in ids)})",
+            list(ids)).fetchall()}
+
+    def _caption_not_approved(self, ids: Sequence[int], caption: str
+                              ) -> dict[int, tuple[str, str]]:
+        """Of the exports ``ids``, those whose approval did not sign ``caption`` (a post with
+        it was seen by nobody with authority: ``policy.caption_approval_refusal``), each with
+        why and the caption it signed ('' none). An export made without approval (approval
+        turned off), or recorded before approvals signed captions, is not asked."""
+        from photovet.core.policy import caption_approval_refusal  # noqa: PLC0415
+
+        if not ids:
+            return {}
+        out: dict[int, tuple[str, str]] = {}
+        for rid, approved in self.db.execute(
+                f"SELECT id, approved_caption FROM exports WHERE id IN "
+                f"({','.join('?' for _ in ids)}) ORDER BY id", list(ids)).fetchall():
+            if approved is None:
+                continue
+            why = caption_approval_refusal(approved, caption)
+            if why:
+                out[int(rid)] = (why, approved)
+        return out
 
     def _flag_caption_posted(self, ids: list[int], no: dict[int, str], *, channel: Channel,
                              day: str, now: str, url: str | None, findings: list) -> None:
@@ -971,7 +1028,7 @@ class Records:
                 fingerprint=d["fingerprint"],
                 device=json.loads(d["device"]) if d.get("device") else {},
                 checks=json.loads(d["checks"]) if d.get("checks") else [],
-                caption=d.get("caption") or ""))
+                caption=d.get("caption") or "", approved_caption=d.get("approved_caption")))
         if recs:
             by_id = {r.id: r for r in recs}
             qmarks = ",".join("?" for _ in by_id)
@@ -1007,7 +1064,8 @@ class Records:
     _COLS = ["id", "created_at", "batch", "channel", "output_path", "output_sha256", "phash",
              "source_path", "source_sha256", "width", "height", "faces_covered", "texts_covered",
              "people_shown", "people_covered", "names_covered", "names_shown", "preparer",
-             "approver", "media", "fingerprint", "device", "checks", "caption"]
+             "approver", "media", "fingerprint", "device", "checks", "caption",
+             "approved_caption"]
 
     def _select(self, where: str = "", params: list | None = None) -> list[ExportRecord]:
         sql = f"SELECT {', '.join(self._COLS)} FROM exports {where} ORDER BY id"

@@ -742,6 +742,16 @@ def _leaving_date_source(db: Database) -> None:
 # --------------------------------------------------------------------------------------------
 # The list. Append only.
 # --------------------------------------------------------------------------------------------
+def _signed_caption(db: Database) -> None:
+    """The caption is part of what the approver signs (s31): the preparer proposes it when
+    marking a photo or video ready for a channel (``approvals.caption``: '' none proposed), the
+    approver sees it and the approval signs it; an export records the caption its approval
+    signed (``exports.approved_caption``: NULL when exported without approval or recorded
+    before this; '' when its approval signed no caption), so a post that went out with a
+    caption nobody approved is flagged and on the take-down list."""
+    ddl(db, "ALTER TABLE approvals ADD COLUMN caption TEXT NOT NULL DEFAULT ''")
+    ddl(db, "ALTER TABLE exports ADD COLUMN approved_caption TEXT")
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
@@ -781,6 +791,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("transfer-0001-device-copies", _device_copies),
     Migration("records-0010-deleted-files-by-content", _deleted_files_by_content),
     Migration("register-0009-leaving-date-source", _leaving_date_source),
+    Migration("approval-0005-signed-caption", _signed_caption),
 )
 
 

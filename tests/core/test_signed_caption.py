@@ -1,0 +1,261 @@
+"""The caption is part of what the approver signs (s31): the preparer proposes it when marking
+photos ready for a channel (checked by the channel's rules there), the approver is shown it and
+the approval signs it; export may publish that caption or none, never another (fail closed);
+a post that went out with another caption is recorded as it went out, flagged, and on the
+take-down list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from photovet.core.approval import APPROVED, READY, explain_difference, fingerprint
+from photovet.core.errors import ApprovalConflict, ApprovalError
+from photovet.core.pipeline import export_batch, vet_batch
+from photovet.core.records import takedown
+from photovet.core.vision.text.captions import CaptionError
+from tests.conftest import act_as
+from tests.core.test_pipeline import ENC_SAM, ENC_STRANGER, ENC_TORI, REGISTER, make_photo
+from tests.core.test_pipeline import new_engine as _new_engine
+from tests.core.test_pipeline import open_workspace as _open_workspace
+
+pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
+
+TODAY = dt.date(2026, 11, 21)
+APPROVED_WORDS = "Well done, Year 4!"
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = _open_workspace(tmp_path / "home")
+    csv = tmp_path / "register.csv"
+    csv.write_text(REGISTER, encoding="utf-8")
+    assert w.import_register(csv).applied
+    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")],
+                                 "C3": [(ENC_STRANGER + 0.3, "c3.jpg")]},
+                                replace=True, source="test")
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def engine(ws):
+    return _new_engine(ws)
+
+
+def _decided(engine, photo, ch):
+    return engine.decide(engine.analyse(photo), ch, on=TODAY)
+
+
+def _ready(ws, engine, a, caption):
+    act_as(ws, "Mrs Office")
+    ws.approvals.mark_ready(a, batch="Trip", caption=caption,
+                            caption_refusal=engine.proposed_caption_check(a.channel))
+
+
+def _approve(ws, engine, a, *, shown=None):
+    """Mr Head approves ``a`` as shown, with the caption proposed (as the app shows it)."""
+    act_as(ws, "Mr Head")
+    state = ws.approvals.get(a.sha256, a.channel)
+    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                         now=lambda: engine.approval_now(a),
+                         caption=state.caption if shown is None else shown)
+    act_as(ws, "Mrs Office")
+    return ws.approvals.get(a.sha256, a.channel)
+
+
+def _export(ws, engine, photo, ch, out, caption=""):
+    out.mkdir(exist_ok=True)
+    a = _decided(engine, photo, ch)
+    return [s.result for s in export_batch([a], out, label="Trip 2026", engine=engine,
+                                           channel=ch, records=ws.records,
+                                           approvals=ws.approvals, caption=caption)
+            if s.result is not None]
+
+
+@pytest.fixture
+def approved(ws, engine, tmp_path):
+    """A photo marked ready for the website with APPROVED_WORDS and approved with it."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = _decided(engine, photo, web)
+    _ready(ws, engine, a, APPROVED_WORDS)
+    state = _approve(ws, engine, a)
+    assert state.status == APPROVED and state.parts["caption"] == APPROVED_WORDS
+    return photo, web
+
+
+def test_a_caption_changed_after_approval_is_refused_at_export(ws, engine, approved, tmp_path):
+    photo, web = approved
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out",
+                     caption="Olivia B. from Year 3 at Hollins Park")
+    assert not res.ok and res.held == "approval-changed"
+    assert "is not the one a senior leader approved" in res.error
+    assert "\u201cWell done, Year 4!\u201d" in res.error      # what was approved
+    assert ws.records.exports() == []
+    # the same through the one-pass export the command uses
+    out = tmp_path / "out2"
+    out.mkdir()
+    (step,) = [s.result for s in vet_batch([photo], engine, web, out, label="Trip",
+                                           records=ws.records, approvals=ws.approvals,
+                                           caption="Olivia B. from Year 3 at Hollins Park")
+               if s.result is not None]
+    assert not step.ok and "not the one a senior leader approved" in step.error
+    assert ws.records.exports() == [] and list(out.iterdir()) == []
+
+
+def test_the_approved_caption_is_exported_and_recorded(ws, engine, approved, tmp_path):
+    photo, web = approved
+    # the same words, white space aside
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out",
+                     caption="  Well done,\n Year 4!  ")
+    assert res.ok, res.error
+    (rec,) = ws.records.exports()
+    assert rec.caption == "Well done,\n Year 4!"
+    assert rec.approved_caption == APPROVED_WORDS
+
+
+def test_no_caption_where_one_was_approved_is_allowed(ws, engine, approved, tmp_path):
+    photo, web = approved
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out", caption="")
+    assert res.ok, res.error
+    (rec,) = ws.records.exports()
+    assert rec.caption == "" and rec.approved_caption == APPROVED_WORDS
+
+
+def test_the_fingerprint_signs_the_caption_and_a_change_is_explained(ws, engine, approved):
+    photo, web = approved
+    state = ws.approvals.get(__import__("hashlib").sha256(photo.read_bytes()).hexdigest(),
+                             "website")
+    other = dict(state.parts, caption="Olivia B. from Year 3")
+    assert fingerprint(other) != fingerprint(state.parts) == state.fingerprint
+    why = explain_difference(state.parts, other)
+    assert why.startswith("the caption changed since it was approved")
+    assert "\u201cWell done, Year 4!\u201d was approved" in why
+
+
+def test_the_proposed_and_signed_caption_survive_a_restart(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = _decided(engine, photo, web)
+    _ready(ws, engine, a, APPROVED_WORDS)
+    home = ws.home
+    ws.close()
+    ws2 = _open_workspace(home)
+    try:
+        engine2 = _new_engine(ws2)
+        a = _decided(engine2, photo, web)
+        assert ws2.approvals.get(a.sha256, "website").caption == APPROVED_WORDS
+        _approve(ws2, engine2, a)
+        ws2.close()
+        ws3 = _open_workspace(home)
+        engine3 = _new_engine(ws3)
+        state = ws3.approvals.get(a.sha256, "website")
+        assert state.status == APPROVED and state.approved_caption == APPROVED_WORDS
+        (res,) = _export(ws3, engine3, photo, web, tmp_path / "out", caption="Other words")
+        assert not res.ok and "not the one a senior leader approved" in res.error
+        (res,) = _export(ws3, engine3, photo, web, tmp_path / "out", caption=APPROVED_WORDS)
+        assert res.ok, res.error
+        ws3.close()
+    finally:
+        ws2.close()
+
+
+def test_a_caption_the_channel_refuses_is_refused_when_marking_ready(ws, engine, tmp_path):
+    a = _decided(engine, make_photo(tmp_path / "trip.jpg"), ws.channels.get("website"))
+    with pytest.raises(CaptionError) as err:
+        _ready(ws, engine, a, "Well done Victoria Ashby!")
+    assert "nothing was marked ready" in err.value.message
+    assert err.value.suggestion == "Well done TA!"   # Tori, as the school calls her
+    assert ws.approvals.get(a.sha256, "website").status == "draft"
+    # never proposed unchecked
+    with pytest.raises(ApprovalError, match="without the channel's rules"):
+        ws.approvals.mark_ready(a, caption="Well done!")
+
+
+def test_the_approver_must_be_shown_the_caption_they_sign(ws, engine, tmp_path):
+    a = _decided(engine, make_photo(tmp_path / "trip.jpg"), ws.channels.get("website"))
+    _ready(ws, engine, a, APPROVED_WORDS)
+    act_as(ws, "Mr Head")
+    with pytest.raises(ApprovalError, match="not shown with it"):
+        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+                             now=lambda: engine.approval_now(a))
+    # shown one caption; the preparer proposed another meanwhile (marked ready again)
+    shown = ws.approvals.get(a.sha256, "website").caption
+    _ready(ws, engine, a, "Well done, everyone in Year 4!")
+    with pytest.raises(ApprovalConflict, match="changed after you opened it"):
+        _approve(ws, engine, a, shown=shown)
+    assert ws.approvals.get(a.sha256, "website").status == READY
+
+
+def test_an_approval_without_a_caption_allows_none_and_refuses_one(ws, engine, tmp_path):
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = _decided(engine, photo, web)
+    _ready(ws, engine, a, "")
+    _approve(ws, engine, a)
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out", caption="Sports day!")
+    assert not res.ok and "it was approved with no caption" in res.error
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out", caption="")
+    assert res.ok, res.error
+    assert ws.records.exports()[0].approved_caption == ""
+
+
+def test_an_approval_made_before_captions_were_signed_needs_one(ws, engine, tmp_path):
+    """An approval stored before this change signs no caption at all: exporting without one
+    still works; with one, it says the caption needs approving (mark ready with it)."""
+    photo = make_photo(tmp_path / "trip.jpg")
+    web = ws.channels.get("website")
+    a = _decided(engine, photo, web)
+    _ready(ws, engine, a, "")
+    state = _approve(ws, engine, a)
+    old = {k: v for k, v in state.parts.items() if k != "caption"}
+    ws.approvals.db.execute("UPDATE approvals SET parts = ?, fingerprint = ? WHERE sha256 = ?",
+                            [__import__("json").dumps(old), fingerprint(old), a.sha256])
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out", caption="Sports day!")
+    assert not res.ok and "approved before captions were approved with photos" in res.error
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out", caption="")
+    assert res.ok, res.error
+    assert ws.records.exports()[0].approved_caption == ""
+
+
+def test_a_post_with_another_caption_is_refused_or_flagged_as_it_went_out(
+        ws, engine, approved, tmp_path):
+    photo, web = approved
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out", caption=APPROVED_WORDS)
+    assert res.ok, res.error
+    people = ws.register.people()
+    # not posted yet: refused, nothing marked, the approved caption suggested
+    with pytest.raises(CaptionError) as err:
+        ws.records.mark_posted(batch="Trip 2026", channel="website", caption="Our trip, Year 3",
+                               people=people)
+    assert "not the one a senior leader approved" in err.value.message
+    assert err.value.suggestion == APPROVED_WORDS
+    assert ws.records.exports()[0].posts == []
+    # the approved caption (white space aside) posts as any post
+    assert ws.records.mark_posted(batch="Trip 2026", channel="website",
+                                  caption=" Well done,  Year 4! ", people=people) == 1
+    assert takedown.evaluate(ws.records, ws.register) == []
+    # it already went out with another: recorded as it went out, flagged, on the list
+    said: list = []
+    assert ws.records.mark_posted(batch="Trip 2026", channel="website",
+                                  caption="Our trip, Year 3", people=people,
+                                  already_posted=True, not_allowed=said,
+                                  date=dt.date.today() + dt.timedelta(days=1)) == 1
+    ((_f, why),) = said
+    assert "caption no senior leader approved" in why and "Well done, Year 4!" in why
+    rec = ws.records.exports()[0]
+    assert [p.caption for p in rec.posts][-1] == "Our trip, Year 3"
+    assert rec.posts[-1].not_allowed == why
+    (item,) = takedown.evaluate(ws.records, ws.register)
+    assert item.export_id == rec.id and item.not_allowed == why
+
+
+def test_the_migration_adds_the_caption_columns(ws):
+    from photovet.core.storage.migrations import applied
+
+    db = ws.approvals.db
+    assert "approval-0005-signed-caption" in applied(db)
+    assert db.scalar("SELECT COUNT(*) FROM approvals WHERE caption = ''") == 0
+    assert db.scalar("SELECT COUNT(*) FROM exports WHERE approved_caption IS NULL") == 0
