@@ -41,11 +41,13 @@ from photovet.core.errors import PhotoVetError
               help="The caption the post went out with, if it was not the one given when "
                    "exporting. Checked with the channel's rules (a caption naming someone the "
                    "channel may not name is refused: nothing is marked, and a suggested caption "
-                   "is given, unless --already-posted) and recorded with the post, with everyone "
-                   "it refers to.")
+                   "is given, unless --already-posted) and with the approval (a caption other "
+                   "than the one a senior leader approved with the photos is refused the same "
+                   "way) and recorded with the post, with everyone it refers to.")
 @click.option("--already-posted", "already_posted", is_flag=True,
               help="The post already went out with --caption, though PhotoVet refuses that "
-                   "caption: record it as it went out. It is flagged, put on the take-down list "
+                   "caption (the channel's rules, or not the approved one): record it as it "
+                   "went out. It is flagged, put on the take-down list "
                    "at once and said (exit 1): take it down. Without it, a refused caption "
                    "marks nothing (fix the caption before posting).")
 @click.option("--posted-elsewhere", "elsewhere", is_flag=True,
@@ -97,7 +99,8 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
         if suggestion is None:
             abort(exc)
         fail_line(None, exc.message)
-        click.echo(f"Suggested caption: --caption \"{suggestion}\"", err=True)
+        click.echo(f"Suggested caption: --caption \"{suggestion}\"" if suggestion else
+                   "Suggested: no caption (none was approved with it)", err=True)
         click.echo("Not posted yet: post it with the suggested caption, then mark it. Already "
                    "posted with this caption: add --already-posted to record it as it went out "
                    "(it is then on the take-down list: take it down).", err=True)

@@ -190,11 +190,16 @@ def _video_lines(a, engine, ch) -> None:
                    "caption: a label naming a pupil the channel may not name is refused, with "
                    "a suggested label.")
 @click.option("--caption", default=None,
-              help="The caption to be posted with these photos. Checked with the channel's "
-                   "rules (as 'photovet caption' does): a caption naming someone the channel "
-                   "may not name is refused, nothing is exported, and a suggested caption is "
-                   "given. It is recorded with each export, with everyone it refers to (for "
-                   "take-down lists and subject access reports).")
+              help="The caption to be posted with these photos. Default: the caption a senior "
+                   "leader approved with them (none when they were approved with different "
+                   "captions); --caption \"\" for none. When approval is required, only the "
+                   "approved caption (or none) is allowed: any other is refused for each photo, "
+                   "saying what was approved (the preparer proposes a new one with 'photovet "
+                   "ready --caption', and it is approved). Checked with the channel's rules "
+                   "(as 'photovet caption' does): a caption naming someone the channel may not "
+                   "name is refused, nothing is exported, and a suggested caption is given. It "
+                   "is recorded with each export, with everyone it refers to (for take-down "
+                   "lists and subject access reports).")
 @click.option("--beside-originals", is_flag=True,
               help="Allow writing into the folder that holds the original photos.")
 @MODE_OPTION
@@ -247,6 +252,8 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         fail_line(None, refusal.message)
         click.echo(f"Suggested label: --label \"{refusal.suggestion}\"", err=True)
         sys.exit(EXIT_USAGE)
+    if caption is None and ws.settings.approval.required:
+        caption = _approved_caption(ws, files, ch, as_json)
     caption = (caption or "").strip()
     if caption:
         from photovet.core.vision.text.captions import caption_refusal
@@ -557,36 +564,97 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
+def _approved_caption(ws: Workspace, files: list[Path], ch: Channel, as_json: bool) -> str:
+    """The caption an export of ``files`` defaults to: the one their approvals signed
+    (``Approvals.export_caption``; none when they differ), said."""
+    from photovet.core.media.imaging import sha256_file
+
+    shas = []
+    for f in files:
+        try:
+            shas.append(sha256_file(f))
+        except OSError:
+            continue            # said for that file when it is checked
+    caption, signed = ws.approvals.export_caption(shas, ch.id)
+    if as_json:
+        return caption
+    if caption:
+        click.echo(f"Caption: {printable(words.caption_word(caption))} (the one approved with "
+                   "these photos)", err=True)
+    elif len(signed) > 1:
+        click.echo("Note: these photos were approved with different captions, so they are "
+                   "exported with none; export each group on its own to post its caption.",
+                   err=True)
+    return caption
+
+
 def _approval_line(ch, approval, verdict) -> None:
     status = {"draft": "not marked ready", "ready": "ready, waiting for approval",
               "approved": "approved", "rejected": "rejected"}[approval.status]
     if verdict is not None and not verdict.ok:
         status = verdict.why
     click.echo(f"  approval for {ch.label}: {status}")
+    if approval.status != "draft":
+        click.echo(f"  {_caption_said(approval)}")
+
+
+def _caption_said(state) -> str:
+    """The caption of an approval, as the approver and the preparer read it."""
+    return printable(words.approval_caption(state.status, state.caption,
+                                            state.approved_caption))
 
 
 @click.command("ready")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", required=True, help=CHANNEL_HELP)
 @click.option("--batch", default="", help="The batch name, for the approver's list.")
+@click.option("--caption", default="",
+              help="The caption you propose to post with these photos on this channel. "
+                   "Checked with the channel's rules at once (a caption naming someone the "
+                   "channel may not name is refused, nothing is marked ready, and a suggested "
+                   "caption is given). The approver sees it and approves it with the photos; "
+                   "they are then exported with this caption or none, never another.")
 @MODE_OPTION
-def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, mode: str | None) -> None:
+def ready_cmd(paths: tuple[Path, ...], channel: str, batch: str, caption: str,
+              mode: str | None) -> None:
     """Mark photos as prepared for a channel (the preparer has reviewed them), so a senior
-    leader can approve them. The preparer cannot approve their own photos."""
+    leader can approve them, with the caption you propose to post with them (--caption). The
+    preparer cannot approve their own photos. Marking photos ready again replaces their
+    caption and asks for their approval again."""
     ws = open_workspace()
     files = _files(paths, ws)
     ch = get_channel(ws, channel)
     mode = checked_mode(ws, mode)
     _school_name_warning(ws, ch)
+    caption = caption.strip()
+    if caption:
+        import datetime as _dt
+
+        from photovet.core.pipeline import batch_media
+        from photovet.core.vision.text.captions import caption_refusal
+
+        said = caption_refusal(caption, ws.register.people(), ch, _dt.date.today(), mode,
+                               threshold=ws.settings.text.caption_threshold,
+                               media=batch_media(files), outcome="nothing was marked ready")
+        if said is not None:   # before minutes of checking (checked again for each photo)
+            ws.close()
+            fail_line(None, said.message)
+            click.echo(f"Suggested caption: --caption \"{said.suggestion}\"", err=True)
+            sys.exit(EXIT_USAGE)
     engine = load_engine(ws)
     failed = 0
     analyses = _analyse(ws, engine, files, ch, mode, "Checking")
     try:
         for a in analyses:
             try:
-                ws.approvals.mark_ready(a, batch=batch)
+                ws.approvals.mark_ready(
+                    a, batch=batch, caption=caption,
+                    caption_refusal=engine.proposed_caption_check(ch, mode, (a.media,)))
                 open_items = " (decisions still open: they stay covered)" if a.needs_review else ""
-                click.echo(f"{printable(a.path)}: ready for approval for {ch.label}{open_items}")
+                with_caption = (f" with the caption {printable(words.caption_word(caption))}"
+                                if caption else "")
+                click.echo(f"{printable(a.path)}: ready for approval for {ch.label}"
+                           f"{with_caption}{open_items}")
             except PhotoVetError as exc:
                 failed += 1
                 fail_line(a.path, exc.message)
@@ -731,9 +799,14 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 parts = engine.approval_parts(a)
                 if a.media == "video" and watched:
                     ws.approvals.views.confirm(a, parts)
+                # the caption proposed with it is signed with it: said before, and after
+                proposed = ws.approvals.get(a.sha256, ch.id)
+                if proposed.caption:
+                    click.echo(f"{printable(a.path)}: {_caption_said(proposed)}")
                 ws.approvals.approve(a, parts, comment=comment, checks=ticks,
                                      hand_named_checked=hand_checked,
-                                     now=lambda a=a: engine.approval_now(a, mode))
+                                     now=lambda a=a: engine.approval_now(a, mode),
+                                     caption=proposed.caption)
                 shown = ", ".join(engine.name_of(p) for p in parts["people_shown"]) or "nobody"
                 if a.media == "video":
                     click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "
@@ -743,7 +816,9 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                     click.echo(f"{printable(a.path)}: approved for {ch.label} (faces shown: "
                                f"{shown}; {a.cover_count} face(s) and {a.covered_text_count} "
                                "text(s) covered)")
-                for c in ws.approvals.get(a.sha256, ch.id).parts.get("checks", []):
+                signed = ws.approvals.get(a.sha256, ch.id)
+                click.echo(f"  {_caption_said(signed)}")
+                for c in signed.parts.get("checks", []):
                     click.echo(f"  [x] {c}")
             except PhotoVetError as exc:
                 failed += 1

@@ -48,7 +48,7 @@ from photovet.core.policy import (
 )
 from photovet.core.review import local_time
 from photovet.core.storage import Database
-from photovet.core.words import caption_word
+from photovet.core.words import CAPTION_GET_APPROVED, caption_word
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
@@ -495,6 +495,35 @@ class Approvals:
         return [self._row(r) for r in self.db.all(
             f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? ORDER BY channel", [sha256])]
 
+    def export_caption(self, sha256s: Sequence[str], channel: str) -> tuple[str, list[str]]:
+        """The caption an export of these photos and videos for ``channel`` defaults to, and
+        the captions their approvals signed (each once, '' for none; approvals given before
+        captions were signed count as none). The default is the one caption every approval
+        signed; when they differ (or none was signed) it is '' (no caption: less is
+        published, and each group of photos is exported with its own)."""
+        signed: list[str] = []
+        for sha in dict.fromkeys(sha256s):
+            state = self.get(sha, channel)
+            if state.status == APPROVED:
+                signed.append(state.approved_caption or "")
+        distinct = list(dict.fromkeys(signed))
+        return (distinct[0] if len(distinct) == 1 else ""), distinct
+
+    def caption_refusal(self, sha256s: Sequence[str], channel: str,
+                        caption: str | None) -> str | None:
+        """Why ``caption`` may not be exported with these photos and videos for ``channel``
+        (those approved: the others are held back anyway), with what to do; None when every
+        approval signed it, or there is no caption (``check`` holds each photo back the same
+        way; this says it before an export starts, as the caption is typed)."""
+        refused = [why for sha in dict.fromkeys(sha256s)
+                   if (state := self.get(sha, channel)).status == APPROVED
+                   and (why := caption_approval_refusal(state.approved_caption, caption))]
+        if not refused:
+            return None
+        more = (f" (so for {len(refused)} of the photos and videos)" if len(refused) > 1
+                else "")
+        return f"{refused[0]}{more}: {CAPTION_GET_APPROVED}"
+
     def status(self, sha256: str, channel: str) -> str:
         return self.get(sha256, channel).status
 
@@ -910,7 +939,7 @@ class Approvals:
             parts = dict(parts, checks=state.parts["checks"])
         refused = caption_approval_refusal(state.approved_caption, caption)
         if refused:
-            return Verdict(False, refused, state)
+            return Verdict(False, f"{refused}: {CAPTION_GET_APPROVED}", state)
         if "caption" in state.parts:
             # no caption publishes less than the one approved: it is signed by that approval
             parts = dict(parts, caption=caption_text(caption) or state.parts["caption"])

@@ -457,11 +457,24 @@ def caption_not_approved(caption: str, approved: str | None) -> str:
     return f"the caption {caption_word(caption)} is not the one a senior leader approved ({then})"
 
 
-#: what to do about a caption not approved (export, the app's export window)
+def approval_caption(status: str, proposed: str, approved: str | None) -> str:
+    """The caption of a photo's approval for a channel, as the preparer and the approver read
+    it (the app's approval panel and contact sheet, 'photovet scan' and 'photovet approve'):
+    ``proposed``, the preparer's ('' none); ``approved``, the one the approval signed ('' none;
+    None: approved before captions were approved with photos)."""
+    if status == "approved":
+        if approved is None:
+            return ("Caption: none approved (approved before captions were approved with "
+                    "photos)")
+        return f"Caption approved: {caption_word(approved) if approved else 'none'}"
+    return f"Caption proposed: {caption_word(proposed) if proposed else 'none'}"
+
+
+#: what to do about a caption not approved when exporting (after ``caption_not_approved``)
 CAPTION_GET_APPROVED = (
-    "To post this caption, the preparer marks the photos ready again with it (the app: Mark "
-    "ready; the command: photovet ready ... --caption) and a senior leader approves it. Or "
-    "export with the approved caption, or with no caption.")
+    "to post it, the preparer marks it ready again with this caption (the app: Mark ready; the "
+    "command: photovet ready --caption) and a senior leader approves it; or export with the "
+    "approved caption, or with none")
 
 
 def caption_posted_not_approved(file_name: str, channel_label: str, caption: str,
@@ -625,7 +638,7 @@ def leaving_date_kept(day: _dt.date, *, by_hand: bool) -> str:
     return f"Leaving date {day:%d/%m/%Y} kept: {why}"
 
 
-__all__ = ["caption_posted_not_approved", "caption_not_approved", "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTION_GET_APPROVED", "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
+__all__ = ["approval_caption", "caption_posted_not_approved", "caption_not_approved", "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTION_GET_APPROVED", "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
            "CONSENT_NOT_IN_FILE_APP",
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
            "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND", "LEFT",

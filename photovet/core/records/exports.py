@@ -934,10 +934,10 @@ class Records:
                 "takedown_items": sorted({it.id for it in items if it.channel == channel})}
             if caption_findings:        # ids only: never the caption's words
                 details["caption_refused"] = True
-            if unapproved:
-                details["caption_not_approved"] = sorted(unapproved)
                 details["caption_people"] = sorted({f.person for f in caption_findings
                                                     if f.person})
+            if unapproved:              # the caption was not the approved one (ids only)
+                details["caption_not_approved"] = sorted(unapproved)
             self.audit.record("export.posted-not-allowed", details)
             if not_allowed is not None:
                 paths = dict(self.db.execute(

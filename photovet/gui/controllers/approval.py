@@ -268,6 +268,13 @@ class ApprovalController(QObject):
         item = self.review.current()
         if not self._usable(item) or not self.required:
             return
+        if item.approval == "approved" and self.tab.approval.caption_changed() and \
+                QMessageBox.question(
+                    self.window, "Mark ready with a new caption",
+                    f"{item.name} is approved with another caption. Marking it ready with this "
+                    "caption asks a senior leader to approve it again, with the caption. Mark "
+                    "it ready?") != QMessageBox.StandardButton.Yes:
+            return
         if item.analysis.needs_review and QMessageBox.question(
                 self.window, "Decisions still open", still_open_text(item)) != \
                 QMessageBox.StandardButton.Yes:
@@ -278,8 +285,15 @@ class ApprovalController(QObject):
     def mark_all_shown_ready(self) -> None:
         if not self.required:
             return
+        caption = policy.caption_text(self.tab.approval.caption_edit.text())
+        ws = self.ctx.ws
+        # with a caption typed: also those marked ready or approved with another caption (they
+        # are then approved again, with this one)
         todo = [it for it in self.tab.batch.shown_items()
-                if self._usable(it) and it.approval in ("draft", "void", "rejected")]
+                if self._usable(it) and (it.approval in ("draft", "void", "rejected") or (
+                    caption and it.approval in ("ready", "approved") and policy.caption_text(
+                        ws.approvals.get(it.analysis.sha256, it.analysis.channel).caption)
+                    != caption))]
         if not todo:
             self.tab.approval.say("Nothing to mark: every photo the list shows is already ready, "
                                   "approved, or could not be checked.")
@@ -290,6 +304,11 @@ class ApprovalController(QObject):
                  "stays covered.") if still_open else ""
         if any(getattr(it.analysis, "sound_needs_review", False) for it in still_open):
             extra += " A video's sound waits for the approver, who listens to it."
+        again = [it for it in todo if it.approval == "approved"]
+        if again:
+            extra += (f"\n\n{media_count(again)} {words.verb(len(again), 'was', 'were')} "
+                      "approved with another caption: a senior leader approves "
+                      f"{'it' if len(again) == 1 else 'them'} again, with this one.")
         if QMessageBox.question(
                 self.window, "Mark photos ready",
                 f"Mark {media_count(todo)} ready for a senior leader's approval for "
@@ -300,9 +319,29 @@ class ApprovalController(QObject):
     def _mark(self, items: list[PhotoItem]) -> None:
         self._kept = None
         problems, done = [], []
+        caption = self.tab.approval.caption_edit.text().strip()
+        engine = self.ctx.engine
+        ch = self.ctx.current_channel()
+        if caption:
+            from photovet.core.pipeline import batch_media  # noqa: PLC0415
+
+            if engine is None:
+                return
+            # the batch's caption, checked once for all of them (and again for each by the
+            # core): refused, nothing is marked ready, and the caption allowed is suggested
+            refused = engine.caption_refusal(caption, ch, media=batch_media(
+                [it.analysis for it in items]), outcome="nothing was marked ready")
+            if refused is not None:
+                self.tab.approval.say(f"{sentence(refused.message)}\nSuggested caption: "
+                                      f"{refused.suggestion}", error=True)
+                return
         for it in items:
             try:
-                self.ctx.ws.approvals.mark_ready(it.analysis, batch=self.batch.label)
+                self.ctx.ws.approvals.mark_ready(
+                    it.analysis, batch=self.batch.label, caption=caption,
+                    caption_refusal=engine.proposed_caption_check(
+                        ch, media=(getattr(it.analysis, "media", "photo"),))
+                    if engine is not None else None)
                 done.append(it)
             except NotSignedIn as exc:
                 self.ctx.fail(self.window, "Not marked ready", exc)
@@ -324,7 +363,8 @@ class ApprovalController(QObject):
         self.ctx.ws.approvals.approve(a, self.ctx.engine.approval_parts(a), checks=checks,
                                       seen_on="the photo, opened",
                                       hand_named_checked=hand_named_checked,
-                                      now=self._as_now(a))
+                                      now=self._as_now(a),
+                                      caption=self.tab.approval.shown_caption)
 
     def _as_now(self, a):
         """What the core asks while storing an approval: the photo decided again as it is now,
@@ -517,7 +557,10 @@ class ApprovalController(QObject):
         # ...and the review each was decided with: another PC's change heard while the sheet
         # is open decides the list's photos again, not what the sheet showed
         shown = [copy.copy(it.analysis) for it in todo]
-        chosen = self.contact_sheet(todo, approver)
+        # ...and the caption proposed with each, on its tile: signed with it
+        captions = [self.ctx.ws.approvals.get(it.analysis.sha256, it.analysis.channel).caption
+                    for it in todo]
+        chosen = self.contact_sheet(todo, approver, captions)
         if chosen is None:
             return
         picked, checks = chosen
@@ -527,7 +570,8 @@ class ApprovalController(QObject):
             it = todo[i]
             try:
                 self.ctx.ws.approvals.approve(shown[i], signed[i], checks=checks,
-                                              seen_on=seen_on, now=self._as_now(shown[i]))
+                                              seen_on=seen_on, now=self._as_now(shown[i]),
+                                              caption=captions[i])
                 done.append(it)
             except NotSignedIn as exc:
                 self.ctx.fail(self.window, "Not approved", exc)
@@ -637,11 +681,12 @@ class ApprovalController(QObject):
                     held=self.unseen(a) if video else "",
                     hand=[f"{who}: {note}" for who, note, _over in hand], alone=alone)
 
-    def contact_sheet(self, items: list[PhotoItem], approver: str
-                      ) -> tuple[list[int], list[str]] | None:
+    def contact_sheet(self, items: list[PhotoItem], approver: str,
+                      captions: list[str] | None = None) -> tuple[list[int], list[str]] | None:
         """Every item as it will be published, rendered in a worker by the core, with the
-        school's checklist; None when the approver cancels, else the indexes of the items seen
-        as published and the ticks."""
+        school's checklist and the caption proposed with each (``captions``, said on its
+        tile); None when the approver cancels, else the indexes of the items seen as
+        published and the ticks."""
         engine = self.ctx.engine
         style = self.ctx.ws.settings.cover.style
         jobs = [("video", it.analysis) if getattr(it.analysis, "media", "photo") == "video"
@@ -664,7 +709,10 @@ class ApprovalController(QObject):
             summary += (f" {plural(hand, 'face')} shown because a person named "
                         f"{'it' if hand == 1 else 'them'} by hand (said on "
                         f"{'its tile' if hand == 1 else 'their tiles'}).")
-        dlg = ContactSheetDialog([self.tile_for(it) for it in items], self.checklist.checks(),
+        tiles = [self.tile_for(it) for it in items]
+        for tile, caption in zip(tiles, captions or [], strict=False):
+            tile.lines.append(words.approval_caption("ready", caption, None))
+        dlg = ContactSheetDialog(tiles, self.checklist.checks(),
                                  channel=self.ctx.current_channel().label, approver=approver,
                                  summary=summary, parent=self.window)
         open_ = [True]

@@ -55,6 +55,15 @@ class ExportController(QObject):
         dlg.stop_requested.connect(self.stop)
         dlg.finished.connect(lambda *_: self._closed(dlg))
         self.dialog = dlg
+        if self.ctx.ws.settings.approval.required:
+            # the caption a senior leader approved with these photos (none when they were
+            # approved with different ones): another is refused, none is allowed
+            caption, signed = self.ctx.ws.approvals.export_caption(self._shas(), ch.id)
+            dlg.caption.setText(caption)
+            if not caption and len(signed) > 1:
+                dlg.caption.setPlaceholderText(
+                    "None: these photos were approved with different captions (export each "
+                    "group on its own to post its caption)")
         self._plan()
         dlg.setModal(True)
         dlg.show()
@@ -90,6 +99,9 @@ class ExportController(QObject):
         self.ctx.workers.start(plan, name="export-plan", on_return=planned,
                                on_error=lambda t: self.dialog and self.dialog.show_problem(t))
 
+    def _shas(self) -> list[str]:
+        return [a.sha256 for a in self.batch.analyses() if a is not None and a.sha256]
+
     def check_caption(self, caption: str) -> None:
         """The core's check of the caption for this channel and batch (check_caption, as the
         export will check it), shown as it is typed."""
@@ -110,6 +122,14 @@ class ExportController(QObject):
         except PhotoVetError as exc:
             self.dialog.show_caption_check(caption, False, [("", exc.message)], "")
             return
+        if refused is None and ws.settings.approval.required:
+            # the approval signed the caption: another is held back (the core's words)
+            ch = self.ctx.current_channel()
+            why = ws.approvals.caption_refusal(self._shas(), ch.id, caption)
+            if why is not None:
+                approved, _signed = ws.approvals.export_caption(self._shas(), ch.id)
+                self.dialog.show_caption_check(caption, False, [("", why)], approved)
+                return
         if refused is None:
             self.dialog.show_caption_check(caption, True, [], "")
         else:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from photovet.core.words import media_count, verb
 
 from .. import style
-from ..words import esc
+from ..words import esc, sentence
 
 
 class ExportDialog(QDialog):
@@ -263,11 +263,12 @@ class ExportDialog(QDialog):
                                        "here. It is recorded with the photos.")
             self.caption_check.setStyleSheet("")
         else:
-            lines = "".join(f"<li>\u201c{esc(found)}\u201d: {esc(why)}</li>"
-                            for found, why in findings)
+            lines = "".join(f"<li>\u201c{esc(found)}\u201d: {esc(why)}</li>" if found else
+                            f"<li>{esc(sentence(why))}</li>" for found, why in findings)
             self.caption_check.setText(
                 f"<b>This caption cannot be posted here:</b><ul style='margin:0'>{lines}</ul>"
-                f"Suggested: \u201c{esc(suggestion)}\u201d")
+                + (f"Suggested: \u201c{esc(suggestion)}\u201d" if suggestion else
+                   "Suggested: no caption"))
             self.caption_check.setStyleSheet(style.PROBLEM_TEXT)
         self.use_suggestion.setVisible(not ok and bool(caption))
         self._update_export()

@@ -5,10 +5,11 @@ approves or rejects them). The rules are the core's (``photovet.core.approval``)
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from photovet.core.approval import ApprovalState
-from photovet.core.words import media_of
+from photovet.core.policy import caption_text
+from photovet.core.words import approval_caption, media_of
 
 from .. import style
 from ..words import day, esc
@@ -94,6 +95,29 @@ class ApprovalPanel(QWidget):
         self.shown_label.setTextFormat(Qt.TextFormat.RichText)
         self.shown_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.shown_label.hide()
+        # s31: the caption is part of what is approved. The preparer proposes it here (for
+        # "Mark ready" and "Mark all shown ready"); the approver reads it here, and approves
+        # it with the photo; export then allows that caption or none
+        self.caption_edit = QLineEdit()
+        self.caption_edit.setObjectName("ProposedCaption")
+        self.caption_edit.setPlaceholderText("Caption to post with it (optional)")
+        self.caption_edit.setToolTip(
+            "The caption you propose to post with the photos you mark ready now. It is "
+            "checked for pupils' names at once; the senior leader sees it and approves it "
+            "with the photos, and they are exported with this caption or none.")
+        # a photo already marked ready or approved is marked ready again with a new caption
+        self.caption_edit.textChanged.connect(lambda *_: self._update_ready())
+        self._ready_base = False              # Mark ready fits the photo whatever the caption
+        self._ready_again: str | None = None  # ...or with another caption than this one
+        self.caption_label = QLabel("")
+        self.caption_label.setObjectName("ApprovalCaption")
+        self.caption_label.setWordWrap(True)
+        self.caption_label.setTextFormat(Qt.TextFormat.RichText)
+        self.caption_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caption_label.hide()
+        #: the caption the approver is shown for the current photo (None: none shown), the
+        #: one the approval signs (``Approvals.approve(caption=...)``)
+        self.shown_caption: str | None = None
         # the GUI audit, item 8: what is left to see of a video before it can be approved
         self.watch_label = QLabel("")
         self.watch_label.setObjectName("ApprovalWatch")
@@ -114,6 +138,7 @@ class ApprovalPanel(QWidget):
         lay.addWidget(self.heading)
         lay.addWidget(self.state_label)
         lay.addWidget(self.shown_label)
+        lay.addWidget(self.caption_label)
         lay.addWidget(self.hand)
         # the checklist asks for its whole height (a 1366 x 768 screen has room for the
         # school's checks when "What PhotoVet found" above yields), and scrolls only below that:
@@ -121,6 +146,7 @@ class ApprovalPanel(QWidget):
         self.checks_scroll = ContentScroll(self.checks, 60)
         lay.addWidget(self.checks_scroll)
         lay.addWidget(self.watch_label)
+        lay.addWidget(self.caption_edit)
         lay.addLayout(grid)
         lay.addWidget(self.who)
         lay.addWidget(self.message)
@@ -139,6 +165,7 @@ class ApprovalPanel(QWidget):
         self.shown_label.hide()
         self.watch_label.hide()
         self.show_hand_named(hand_named or [] if analysis is not None else [])
+        self.show_caption(state if analysis is not None else None, approver_view, required)
         if not required:
             self.state_label.setText("Approval is turned off in the school's settings: photos "
                                      "are exported without a senior leader's approval.")
@@ -159,7 +186,10 @@ class ApprovalPanel(QWidget):
             b.setVisible(approver_view)
         for b in (self.ready_all_btn, self.approve_all_btn, self.delete_btn):
             b.setEnabled(True)
-        self.ready_btn.setEnabled(usable and (status in ("draft", "rejected") or bool(void)))
+        self._ready_base = usable and (status in ("draft", "rejected") or bool(void))
+        self._ready_again = state.caption if usable and state is not None and \
+            status in ("ready", "approved") else None
+        self._update_ready()
         can_approve = usable and (status == "ready" or bool(void))
         self.approve_btn.setEnabled(can_approve and not unseen)
         if approver_view and can_approve and unseen:
@@ -174,6 +204,38 @@ class ApprovalPanel(QWidget):
         self.checks.setVisible(approver_view and usable and bool(self.checks.checks()))
         self.who.setVisible(approver_view)
         self.who.setText(f"Approving as <b>{esc(approver)}</b>" if approver else "")
+
+    def caption_changed(self) -> bool:
+        """Is the caption typed another than the one the current photo was marked ready
+        with (it is then marked ready again with it, for approval afresh)?"""
+        return self._ready_again is not None and \
+            caption_text(self.caption_edit.text()) != caption_text(self._ready_again)
+
+    def _update_ready(self) -> None:
+        self.ready_btn.setEnabled(self._ready_base or self.caption_changed())
+
+    def show_caption(self, state: ApprovalState | None, approver_view: bool,
+                     required: bool) -> None:
+        """The caption of the current photo's approval: the one proposed (the approver approves
+        it with the photo: ``shown_caption``), or approved; the preparer's box holds the one
+        proposed for it, to keep or change when marking it ready again."""
+        status = state.status if state is not None else "draft"
+        self.shown_caption = state.caption if state is not None and approver_view and \
+            status in ("ready", "approved") else None
+        self.caption_edit.setVisible(required and not approver_view)
+        if not approver_view and state is not None and status != "draft":
+            self.caption_edit.setText(state.caption)
+        if not required or state is None or status == "draft":
+            self.caption_label.hide()
+            return
+        said = approval_caption(status if status == "approved" else "ready", state.caption,
+                                state.approved_caption)
+        head, _, rest = said.partition(": ")
+        if approver_view and status == "ready":
+            head = "Caption you approve with it" if state.caption else "No caption proposed"
+            rest = rest if state.caption else "it is exported with none"
+        self.caption_label.setText(f"<b>{esc(head)}</b>: {esc(rest)}")
+        self.caption_label.show()
 
     def show_hand_named(self, items: list[tuple[str, str, bool]]) -> None:
         if not items:

@@ -1,0 +1,84 @@
+"""The caption is signed with the approval, on the command line: 'photovet ready --caption'
+proposes it (checked at once), 'photovet approve' prints it and signs it, 'photovet export'
+defaults to it and refuses another, 'photovet posted --caption' with another caption is
+refused, or recorded flagged with --already-posted."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageDraw
+
+from photovet.cli import cli
+from photovet.core.workspace import Workspace
+from tests.cli.conftest import password_of
+
+pytestmark = pytest.mark.engines
+
+CSV = ("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,Name with photo\n"
+       "B123456789012,Clarke,Amy,pupil,yes,no\n")
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def src(tmp_path, staff):
+    csv = tmp_path / "mis.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    with Workspace.open() as ws:
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        assert ws.import_register(csv).applied
+    folder = tmp_path / "src"
+    folder.mkdir()
+    img = Image.new("RGB", (320, 200), (120, 160, 200))
+    ImageDraw.Draw(img).rectangle([20, 20, 120, 90], fill=(240, 240, 240))
+    img.save(folder / "p0.jpg", "JPEG")
+    return folder
+
+
+def test_the_caption_goes_from_ready_to_approval_to_export_and_post(src, staff, tmp_path):
+    staff.use("Mrs Office")
+    r = run("ready", src, "--channel", "website", "--caption", "Well done Amy Clarke!")
+    assert r.exit_code == 2, r.output
+    assert 'Suggested caption: --caption "Well done AC!"' in r.output
+    with Workspace.open() as ws:
+        assert ws.db.scalar("SELECT COUNT(*) FROM approvals") == 0     # nothing marked ready
+    r = run("ready", src, "--channel", "website", "--caption", "Well done, Year 4!")
+    assert r.exit_code == 0, r.output
+    assert "with the caption \u201cWell done, Year 4!\u201d" in r.output
+
+    staff.use("Mr Head")
+    r = run("approve", src, "--channel", "website", "--all-checks-done")
+    assert r.exit_code == 0, r.output
+    assert "Caption proposed: \u201cWell done, Year 4!\u201d" in r.output
+    assert "Caption approved: \u201cWell done, Year 4!\u201d" in r.output
+
+    staff.use("Office Admin")
+    out = tmp_path / "out"
+    out.mkdir()
+    r = run("export", src, "--out", out, "--caption", "Our trip to the zoo, Year 3")
+    assert r.exit_code == 1, r.output
+    said = " ".join(r.output.split())
+    assert ("the caption \u201cOur trip to the zoo, Year 3\u201d is not the one a senior leader "
+            "approved (the caption approved with it is \u201cWell done, Year 4!\u201d)") in said
+    assert "photovet ready --caption" in said
+    assert list(out.iterdir()) == []
+    r = run("export", src, "--out", out, "--label", "Trip")     # the approved one by default
+    assert r.exit_code == 0, r.output
+    assert "Caption: \u201cWell done, Year 4!\u201d (the one approved" in r.output
+    with Workspace.open() as ws:
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        (rec,) = ws.records.exports()
+        assert rec.caption == "Well done, Year 4!" == rec.approved_caption
+
+    r = run("posted", "--batch", "Trip", "--channel", "website", "--caption", "Our trip to the zoo, Year 3")
+    assert r.exit_code == 2, r.output
+    assert 'Suggested caption: --caption "Well done, Year 4!"' in r.output
+    r = run("posted", "--batch", "Trip", "--channel", "website", "--caption", "Our trip to the zoo, Year 3",
+            "--already-posted")
+    assert r.exit_code == 1, r.output
+    said = " ".join(r.output.split())
+    assert "with a caption no senior leader approved" in said
+    assert "on the take-down list now" in said

@@ -1,0 +1,120 @@
+"""The caption is part of what the approver signs, in the app (s31): the preparer types it in
+the approval panel when marking photos ready (checked at once: a caption naming a pupil who may
+not be named is refused, nothing marked, the allowed caption suggested); the approver reads it
+in the panel and on the contact sheet's tiles and approves it with the photos; the export
+window starts with the approved caption and refuses another."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from photovet.gui.dialogs.contact_sheet import ContactSheetDialog
+from tests.gui.conftest import (
+    APPROVER_NAME,
+    PREPARER_NAME,
+    answer,
+    approve_on_sheet,
+    checked_batch,
+    click,
+    select_photo,
+    sign_in_as,
+)
+
+CAPTION = "Well done, Year 4!"
+
+
+def _mark_all_ready(win, caption: str) -> None:
+    win.photos.approval.caption_edit.setText(caption)
+    answer(click("&Yes"), kind=QMessageBox)
+    win.approval.mark_all_shown_ready()
+
+
+def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, tmp_path):
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    panel = win.photos.approval
+    assert panel.caption_edit.isVisible()
+    # a caption naming Joel (no consent to his name with a photo): refused, nothing marked
+    _mark_all_ready(win, "Well done Joel Clarke!")
+    assert {it.approval for it in win.batch.model.items} == {"draft"}
+    said = panel.message.text()
+    assert "nothing was marked ready" in said and "Suggested caption: Well done JC!" in said
+    _mark_all_ready(win, CAPTION)
+    assert {it.approval for it in win.batch.model.items} == {"ready"}
+    sha = [it.analysis.sha256 for it in win.batch.model.items]
+    assert {ws.approvals.get(s, "website").caption for s in sha} == {CAPTION}
+
+    sign_in_as(win, APPROVER_NAME)
+    assert win.approval.approver_view
+    QApplication.processEvents()
+    # the approver reads the caption where they decide, and it is what they sign
+    assert panel.caption_label.isVisible() and not panel.caption_edit.isVisible()
+    assert "Caption you approve with it" in panel.caption_label.text()
+    assert "\u201cWell done, Year 4!\u201d" in panel.caption_label.text()
+    assert panel.shown_caption == CAPTION
+    tiles: list = []
+
+    def look(sheet: ContactSheetDialog) -> None:
+        tiles.extend(t.words.text() for t in sheet.tiles)
+        approve_on_sheet(sheet)
+
+    answer(look, kind=ContactSheetDialog)
+    panel.approve_all_btn.click()
+    assert len(tiles) == 2 and all("Caption proposed: \u201cWell done, Year 4!\u201d" in t
+                                   for t in tiles), tiles
+    assert {it.approval for it in win.batch.model.items} == {"approved"}, panel.message.text()
+    assert {ws.approvals.get(s, "website").approved_caption for s in sha} == {CAPTION}
+
+    sign_in_as(win, PREPARER_NAME)
+    dlg = win.export.open()
+    assert dlg.caption.text() == CAPTION                       # the approved one, to start with
+    qtbot.waitUntil(lambda: "names nobody" in dlg.caption_check.text(), timeout=10000)
+    dlg.caption.setText("Our trip to the zoo, Year 3")
+    qtbot.waitUntil(lambda: "cannot be posted here" in dlg.caption_check.text(), timeout=10000)
+    text = " ".join(dlg.caption_check.text().split())
+    assert "is not the one a senior leader approved" in text
+    assert "Suggested: \u201cWell done, Year 4!\u201d" in text
+    assert not dlg.export_btn.isEnabled()
+    dlg.caption.setText("")                                    # none: less is published
+    qtbot.waitUntil(lambda: "PhotoVet checks the caption" in dlg.caption_check.text(),
+                    timeout=10000)
+    assert dlg.caption_ok
+    dlg.reject()
+
+
+def test_one_photo_approved_in_the_panel_signs_its_caption(qtbot, ws, make_window, tmp_path):
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    sign_in_as(win, PREPARER_NAME)
+    _mark_all_ready(win, CAPTION)
+    sign_in_as(win, APPROVER_NAME)
+    (item,) = win.batch.model.items
+    select_photo(win, item.name)
+    QApplication.processEvents()
+    panel = win.photos.approval
+    assert panel.shown_caption == CAPTION
+    panel.approve_btn.click()
+    state = ws.approvals.get(item.analysis.sha256, "website")
+    assert state.status == "approved", panel.message.text()
+    assert state.approved_caption == CAPTION
+
+    # the preparer wants another caption: Mark ready is offered again for the approved photo,
+    # says the approval is asked afresh, and the caption waits for approval with it
+    sign_in_as(win, PREPARER_NAME)
+    select_photo(win, item.name)
+    QApplication.processEvents()
+    assert panel.caption_edit.text() == CAPTION and not panel.ready_btn.isEnabled()
+    panel.caption_edit.setText("Well done, everyone in Year 4!")
+    assert panel.ready_btn.isEnabled()
+    asked: list[str] = []
+
+    def yes(box) -> None:
+        asked.append(box.text())
+        if item.analysis.needs_review:      # then: "Decisions still open" (Joel's question)
+            answer(click("&Yes"), kind=QMessageBox, delay=100)
+        click("&Yes")(box)
+
+    answer(yes, kind=QMessageBox)
+    panel.ready_btn.click()
+    assert asked and "approved with another caption" in asked[0]
+    state = ws.approvals.get(item.analysis.sha256, "website")
+    assert (state.status, state.caption) == ("ready", "Well done, everyone in Year 4!")
