@@ -365,6 +365,7 @@ _HELD_WORDS = {
     "not-approved": "not approved yet",
     "approval-changed": "changed since approval (approve again)",
     "stopped": "stopped before the end",
+    "caption-not-approved": "with a caption not approved (export with the approved one, or none)",
     "": "could not be written",
 }
 

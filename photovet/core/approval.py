@@ -179,6 +179,7 @@ class Verdict:
     ok: bool
     why: str = ""                     # when not ok: for the person ("not approved yet", ...)
     state: ApprovalState | None = None
+    caption_refused: bool = False     # not ok for the caption alone: another was approved
 
 
 def _names(ids: list[str], name_of) -> str:
@@ -939,7 +940,8 @@ class Approvals:
             parts = dict(parts, checks=state.parts["checks"])
         refused = caption_approval_refusal(state.approved_caption, caption)
         if refused:
-            return Verdict(False, f"{refused}: {CAPTION_GET_APPROVED}", state)
+            return Verdict(False, f"{refused}: {CAPTION_GET_APPROVED}", state,
+                           caption_refused=True)
         if "caption" in state.parts:
             # no caption publishes less than the one approved: it is signed by that approval
             parts = dict(parts, caption=caption_text(caption) or state.parts["caption"])

@@ -1122,8 +1122,10 @@ HELD_OUT_OF_DATE = "out-of-date"          # checked before the register changed:
 HELD_NOT_APPROVED = "not-approved"        # not marked ready, waiting for approval, or rejected
 HELD_APPROVAL_CHANGED = "approval-changed"  # approved, but changed since (approve it again)
 HELD_STOPPED = "stopped"                  # the export was stopped while this one was in hand
+#: approved, but with another caption than the one to export with (or none)
+HELD_CAPTION_NOT_APPROVED = "caption-not-approved"
 HELD_KINDS = (HELD_UNREADABLE, HELD_NEEDS_REVIEW, HELD_OUT_OF_DATE, HELD_NOT_APPROVED,
-              HELD_APPROVAL_CHANGED, HELD_STOPPED)
+              HELD_APPROVAL_CHANGED, HELD_STOPPED, HELD_CAPTION_NOT_APPROVED)
 
 
 @dataclass
@@ -1186,7 +1188,8 @@ def _plan(analyses: Iterable[PhotoAnalysis | VideoAnalysis], engine: Engine, cha
                 from photovet.core.approval import APPROVED  # noqa: PLC0415
 
                 held.append(HeldBack(a, f"not exported: {verdict.why}",
-                                     HELD_APPROVAL_CHANGED if verdict.state.status == APPROVED
+                                     HELD_CAPTION_NOT_APPROVED if verdict.caption_refused
+                                     else HELD_APPROVAL_CHANGED if verdict.state.status == APPROVED
                                      else HELD_NOT_APPROVED))
                 continue
             # what the approval signed (less the approver's ticks): the parts now sign the same
@@ -1769,8 +1772,8 @@ def _folder(path: Path) -> str:
         return os.path.normcase(os.path.abspath(path))
 
 
-__all__ = ["HELD_APPROVAL_CHANGED", "HELD_KINDS", "HELD_NEEDS_REVIEW", "HELD_NOT_APPROVED",
-           "HELD_OUT_OF_DATE", "HELD_STOPPED", "HELD_UNREADABLE",
+__all__ = ["HELD_APPROVAL_CHANGED", "HELD_CAPTION_NOT_APPROVED", "HELD_KINDS", "HELD_NEEDS_REVIEW",
+           "HELD_NOT_APPROVED", "HELD_OUT_OF_DATE", "HELD_STOPPED", "HELD_UNREADABLE",
            "AnalysisProcess", "Engine", "ExportCounts", "HeldBack", "analyse_batch",
            "batch_media", "export_batch", "export_counts", "photo_workers", "plan_exports",
            "vet_batch"]

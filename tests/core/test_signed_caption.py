@@ -90,7 +90,7 @@ def test_a_caption_changed_after_approval_is_refused_at_export(ws, engine, appro
     photo, web = approved
     (res,) = _export(ws, engine, photo, web, tmp_path / "out",
                      caption="Olivia B. from Year 3 at Hollins Park")
-    assert not res.ok and res.held == "approval-changed"
+    assert not res.ok and res.held == "caption-not-approved"
     assert "is not the one a senior leader approved" in res.error
     assert "\u201cWell done, Year 4!\u201d" in res.error      # what was approved
     assert ws.records.exports() == []

@@ -54,15 +54,20 @@ def window(qtbot, ws, make_window, tmp_path):
     return win
 
 
-def approve_all(win) -> None:
+def approve_all(win, caption: str = "") -> None:
+    """Every photo marked ready and approved, with ``caption`` (s31: the approval signs the
+    caption; export and posts allow that one or none)."""
     ctx = win.ctx
     for it in win.batch.model.items:
-        ctx.ws.approvals.mark_ready(it.analysis)
+        ctx.ws.approvals.mark_ready(
+            it.analysis, caption=caption,
+            caption_refusal=ctx.engine.proposed_caption_check(it.analysis.channel))
     sign_in_as(win, APPROVER_NAME)
     for it in win.batch.model.items:
         ctx.ws.approvals.approve(it.analysis, ctx.engine.approval_parts(it.analysis),
                                  checks=ctx.ws.approvals.required_checks(),
-                                 now=lambda it=it: ctx.engine.approval_now(it.analysis))
+                                 now=lambda it=it: ctx.engine.approval_now(it.analysis),
+                                 caption=caption)
     sign_in_as(win, PREPARER_NAME)
     ctx.approvals_changed.emit([it.analysis.sha256 for it in win.batch.model.items])
 
@@ -180,7 +185,7 @@ def test_a_batch_exported_for_facebook_is_not_marked_as_posted_on_the_website(
     were checked and approved for, and it was recorded without a word. The core refuses it
     unless the person says it really was posted there (then the take-down list checks
     consent there); a slip is undone with 'Go back'."""
-    approve_all(window)
+    approve_all(window, caption="Sports day")
     dlg = export(window, qtbot, tmp_path / "out")
     qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
     dlg.export_btn.click()
@@ -245,8 +250,9 @@ def test_a_batch_exported_for_facebook_is_not_marked_as_posted_on_the_website(
 
 @pytest.fixture
 def posted(window, qtbot, tmp_path, ws):
-    approve_all(window)
+    approve_all(window, caption="JC on sports day")     # the caption a post may go out with
     dlg = export(window, qtbot, tmp_path / "out")
+    dlg.caption.setText("")                            # exported with none (allowed)
     qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
     dlg.export_btn.click()
     qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
@@ -475,7 +481,7 @@ def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(wind
     exported copy is) and marking them done can delete the copies."""
     from photovet.gui.dialogs.takedown import MarkDoneDialog
 
-    approve_all(window)
+    approve_all(window, caption="Well done JC at sports day")
     dlg = export(window, qtbot, tmp_path / "out")
     qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
     dlg.caption.setText("Well done Joel Clarke at sports day")
@@ -693,9 +699,9 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     chosen export; 'Not recorded' when there is none."""
     from PySide6.QtCore import Qt
 
-    approve_all(window)
     long = ("A lovely afternoon at sports day with Year 4 and their teachers, who ran the egg "
             "and spoon race & the sack race <in the rain>")
+    approve_all(window, caption=long)
     for label, caption in (("Sports day", long), ("Trip", "")):
         dlg = export(window, qtbot, tmp_path / label, label)
         dlg.caption.setText(caption)

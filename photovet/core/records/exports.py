@@ -737,7 +737,10 @@ class Records:
         ``caption``: the caption the post went out with, when it was not the one recorded with
         the export. It is checked like an export's caption with ``people`` (the register),
         ``mode`` and the channel's rules (CaptionError: nothing recorded) and kept with the
-        post, with whom it refers to (take-down lists and subject access reports).
+        post, with whom it refers to (take-down lists and subject access reports). A caption
+        the export's approval did not sign (``ExportRecord.approved_caption``; none signed
+        counts: only no caption goes then) is refused the same way (CaptionError, suggesting
+        the approved caption): nobody with authority saw it.
 
         A copy is marked as posted only on the channel it was exported (checked and approved)
         for (``policy.post_channel_refusal``): refused, nothing written, or per file with
@@ -764,7 +767,8 @@ class Records:
         recorded with the caption as it went out and whom it names, flagged not allowed (the
         caption's reasons as the take-down list words them, ``policy.post_refusal``; else
         ``policy.caption_posted_refusal``), on the take-down list at once and audited, as
-        above. Without it, such a caption refuses the call (CaptionError: nothing recorded;
+        above; so does a caption the approval did not sign (``words.caption_posted_not_approved``).
+        Without it, such a caption refuses the call (CaptionError: nothing recorded;
         fix the caption before posting)."""
         user = self.audit.access.require("post").name
         check = None if elsewhere else channel

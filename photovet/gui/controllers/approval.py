@@ -325,7 +325,10 @@ class ApprovalController(QObject):
         if caption:
             from photovet.core.pipeline import batch_media  # noqa: PLC0415
 
-            if engine is None:
+            if engine is None:          # never proposed unchecked
+                self.tab.approval.say("The caption cannot be checked yet (PhotoVet is still "
+                                      "starting): nothing was marked ready. Try again in a "
+                                      "moment.", error=True)
                 return
             # the batch's caption, checked once for all of them (and again for each by the
             # core): refused, nothing is marked ready, and the caption allowed is suggested
