@@ -252,6 +252,20 @@ def test_a_post_with_another_caption_is_refused_or_flagged_as_it_went_out(
     assert item.export_id == rec.id and item.not_allowed == why
 
 
+def test_a_post_whose_caption_is_refused_and_not_approved_says_both(ws, engine, approved,
+                                                                    tmp_path):
+    photo, web = approved
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out", caption="")
+    assert res.ok, res.error
+    said: list = []
+    ws.records.mark_posted(batch="Trip 2026", channel="website",
+                           caption="Well done Victoria Ashby!", people=ws.register.people(),
+                           already_posted=True, not_allowed=said)
+    ((_f, why),) = said
+    assert "Ashby" in why and why.endswith(
+        "and its caption is not the one a senior leader approved")
+
+
 def test_the_migration_adds_the_caption_columns(ws):
     from photovet.core.storage.migrations import applied
 

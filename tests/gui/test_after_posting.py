@@ -721,8 +721,10 @@ def test_exports_history_shows_the_caption_each_export_and_post_went_out_with(wi
     assert {model.data(model.index(row, col)) for row in rows["Sports day"]} == \
         {f"\u201c{long}\u201d"}
 
+    # s31: a post's own caption is one its approval did not sign: it went out so (recorded,
+    # flagged and on the take-down list), as the history shows it
     ws.records.mark_posted(batch="Sports day", channel="facebook", caption="JC on sports day",
-                           people=ws.register.people())
+                           people=ws.register.people(), already_posted=True)
     window.ctx.records_changed.emit()
     hist.reload()
     today = _dt.date.today().strftime("%d/%m/%Y")

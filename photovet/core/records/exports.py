@@ -922,7 +922,7 @@ class Records:
             self.audit.record("export.posted", details)
         if caption_findings:
             self._flag_caption_posted(ids, no, channel=ch, day=day, now=now, url=url,
-                                      findings=caption_findings)
+                                      findings=caption_findings, unapproved=set(unapproved))
         flagged = [i for i in ids if i in no]
         if flagged:
             # on the take-down list at once, in this transaction (taken down: open again)
@@ -982,13 +982,16 @@ class Records:
         return out
 
     def _flag_caption_posted(self, ids: list[int], no: dict[int, str], *, channel: Channel,
-                             day: str, now: str, url: str | None, findings: list) -> None:
+                             day: str, now: str, url: str | None, findings: list,
+                             unapproved: set[int] | None = None) -> None:
         """Posts just recorded with a caption PhotoVet refuses that already went out: each
         flagged not allowed (``no`` gets why), in the take-down list's words for whom the
         caption names as it may not (judged like any recorded caption, now it is on record),
-        else in the caption check's words (a name that fits several pupils)."""
+        else in the caption check's words (a name that fits several pupils); ``unapproved``:
+        those whose approval did not sign the caption either (said too)."""
         from photovet.core.policy import caption_posted_refusal  # noqa: PLC0415
         from photovet.core.records.takedown import post_refusals  # noqa: PLC0415
+        from photovet.core.words import CAPTION_POSTED_NOT_APPROVED_TOO  # noqa: PLC0415
 
         again = post_refusals(self, self.register, ids, channel.id)
         said = [(f.found, f.reason_in_sentence) for f in findings]
@@ -999,6 +1002,8 @@ class Records:
             why = again.get(rid)
             if not why or why == no.get(rid):     # the caption added no reason the list words
                 why = caption_posted_refusal(Path(paths[rid]).name, channel, said, no.get(rid))
+            elif rid in (unapproved or ()) and CAPTION_POSTED_NOT_APPROVED_TOO not in why:
+                why = f"{why.rstrip('.')}; {CAPTION_POSTED_NOT_APPROVED_TOO}"
             no[rid] = why
             self.db.execute(
                 "UPDATE posts SET not_allowed = ?, not_allowed_at = ? WHERE export_id = ? "
