@@ -565,7 +565,8 @@ class RetentionSchedule:
                 "SELECT export_id FROM export_maybe WHERE person = ?", [pid, pid, pid])]
             self.db.execute("DELETE FROM export_people WHERE person = ?", [pid])
             # the captions recorded with them said their name (DPO audit s30)
-            forget_caption_names(self.db, pid, full_names(self.register.find(pid)))
+            forget_caption_names(self.db, pid, full_names(gone := self.register.find(pid)),
+                                 person=gone)
             self.db.execute("DELETE FROM caption_people WHERE person = ?", [pid])
             self.db.execute("DELETE FROM export_maybe WHERE person = ?", [pid])
             # a face shown as them that may be someone else: still named as a person, not them

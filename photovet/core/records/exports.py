@@ -313,13 +313,21 @@ def full_names(person: Any) -> list[str]:
     return sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
 
 
-def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()) -> list[int]:
+def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = (), *,
+                         person: Person | None = None) -> list[int]:
     """A person's records or register row are deleted: the words of each caption recorded
     with an export or a post that named them ("Nathan", "N.E.": ``caption_people.found``)
     become ``words.CAPTION_NAME_REMOVED``, there and in the caption, in the caller's
     transaction (DPO audit s30: the caption kept their name for good); so do their ``names``
     (``full_names``) in why a post was recorded as not allowed (``posts.not_allowed``). The
-    rest, and whom a caption refers to by id, stay. Returns the export records changed."""
+    rest, and whom a caption refers to by id, stay. Returns the export records changed.
+
+    A caption proposed for approval, and the one an approval signed (``approvals.caption``,
+    its signed ``parts``, ``exports.approved_caption``: s31), is never recorded with whom it
+    names: the words that may name ``person`` there are found again, as a record's would be
+    (``caption_mentions`` of them alone, so a first name they share is removed too: fail
+    closed), and removed the same way. An approval whose signed caption changes no longer
+    matches the caption that was approved: exporting with it is refused, without is not."""
     import re  # noqa: PLC0415
 
     from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
@@ -352,7 +360,49 @@ def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()
             changed.append(int(export_id))
     db.execute("UPDATE caption_people SET found = ? WHERE person = ? AND found != ''",
                [CAPTION_NAME_REMOVED, person_id])
+    _forget_in_approved_captions(db, person, said, whole)
     return sorted(set(changed))
+
+
+def _forget_in_approved_captions(db: Database, person: Person | None,
+                                 said: list[Any], whole: Callable[[str], Any]) -> None:
+    """``forget_caption_names`` for the captions of approvals and those exports keep as
+    approved (none is recorded with whom it names)."""
+    from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
+    from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
+
+    def scrub(text: str) -> str:
+        patterns = list(said)
+        if person is not None:
+            patterns += [whole(m.found) for m in caption_mentions(text, [person]).values()
+                         if m.found]
+        for pattern in patterns:
+            text = pattern.sub(CAPTION_NAME_REMOVED, text)
+        return text
+
+    for sha, channel, caption, parts in db.all(
+            "SELECT sha256, channel, caption, parts FROM approvals WHERE caption != '' OR "
+            "parts LIKE '%caption%'"):
+        try:
+            signed = json.loads(parts) if parts else {}
+        except ValueError:
+            signed = {}
+        new_caption = scrub(str(caption or ""))
+        new_parts = parts
+        if isinstance(signed, dict) and signed.get("caption"):
+            cleaned = scrub(str(signed["caption"]))
+            if cleaned != signed["caption"]:
+                new_parts = json.dumps(dict(signed, caption=cleaned), sort_keys=True)
+        if new_caption != caption or new_parts != parts:
+            db.execute("UPDATE approvals SET caption = ?, parts = ? WHERE sha256 = ? AND "
+                       "channel = ?", [new_caption, new_parts, sha, channel])
+    for export_id, approved in db.all(
+            "SELECT id, approved_caption FROM exports WHERE approved_caption IS NOT NULL AND "
+            "approved_caption != ''"):
+        cleaned = scrub(str(approved))
+        if cleaned != approved:
+            db.execute("UPDATE exports SET approved_caption = ? WHERE id = ?",
+                       [cleaned, export_id])
 
 
 def display_names(register: Any, ids: Iterable[str]) -> dict[str, str]:

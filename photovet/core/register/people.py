@@ -521,7 +521,7 @@ class Register:
             # the take-down list's reasons about them named them or the parent who asked
             items = forget_person_reasons(self.db, p.id)
             # and the captions recorded with an export or a post said their name
-            captions = forget_caption_names(self.db, p.id, full_names(p))
+            captions = forget_caption_names(self.db, p.id, full_names(p), person=p)
             self.audit.record("register.person-removed", {"person_id": p.id, "reason": reason.strip(),
                                                           "signatures_deleted": n_sig,
                                                           **({"takedown_reasons_cleared": items}
