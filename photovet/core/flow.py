@@ -6,8 +6,11 @@ without a second copy of the models (bench/throughput.py measures it). ``ordered
 
 - runs ``fn(item)`` on up to ``workers`` items at once, in threads;
 - yields the results **in the order of the items**, whatever order they finish in;
-- holds at most ``workers + ahead`` items started but not yet taken by the caller: a
-  500-photo batch keeps a handful of photos in memory, never the whole batch (the bound);
+- holds at most ``workers + ahead`` items handed to its threads but not yet taken by the
+  caller, of which at most ``workers`` run at once: a 500-photo batch keeps a handful of
+  photos in memory, never the whole batch (the bound). ``ahead`` lets a thread whose item is
+  done start the next one while an earlier item is still running (results are yielded in
+  order: without it the thread waits, and its core idles, until the earlier item is done);
 - never stops for one item's failure: an exception is handed back with that item, and the
   rest go on (principle 6);
 - checks ``stop`` before starting each item: once it is set no new item starts and items not
@@ -57,6 +60,13 @@ def _stopped(stop: StopFlag | None) -> bool:
     return stop is not None and stop.is_set()
 
 
+class _NotStarted:
+    """What an item handed to the pool ahead gives when a stop came before it started."""
+
+
+_NOT_STARTED = _NotStarted()
+
+
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, ahead: int = 0,
                 stop: StopFlag | None = None, drain: bool = False,
                 name: str = "photovet-work") -> Iterator[Outcome[T, R]]:
@@ -81,20 +91,29 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], *, workers: int = 1, a
     pending: deque[tuple[T, Future]] = deque()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
 
+    def guarded(item: T) -> R | _NotStarted:
+        # an item handed to the pool ahead starts only if no stop came meanwhile
+        if _stopped(stop):
+            return _NOT_STARTED
+        return fn(item)
+
     def fill() -> None:
         while len(pending) < window and not _stopped(stop):
             try:
                 item = next(it)
             except StopIteration:
                 return
-            pending.append((item, pool.submit(fn, item)))
+            pending.append((item, pool.submit(guarded, item)))
 
     try:
         fill()
         while pending:
             item, fut = pending.popleft()
             try:
-                out = Outcome(item, fut.result())
+                result = fut.result()
+                if isinstance(result, _NotStarted):
+                    continue    # stopped before it started: dropped, as if never handed over
+                out = Outcome(item, cast(R, result))
             except Exception as exc:
                 out = Outcome(item, error=exc)
             if _stopped(stop) and not drain:

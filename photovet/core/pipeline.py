@@ -1107,8 +1107,10 @@ def analyse_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Ch
     total = len(files)
     yield Progress(0, total, message="Starting")
     n = photo_workers(engine, workers)
+    # ahead: a finished photo waiting its turn holds only its analysis (see vet_batch)
     for i, out in enumerate(ordered_map(lambda p: engine.analyse_media(p, stop=stop), files,
-                                        workers=n, stop=stop, name="photovet-check"), 1):
+                                        workers=n, ahead=n if n > 1 else 0, stop=stop,
+                                        name="photovet-check"), 1):
         analysis = out.value() if out.error is None else _unexpected(out.item, out.error)
         engine.decide(analysis, ch, mode, on)
         yield Progress(i, total, str(out.item), analysis)
@@ -1648,7 +1650,12 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
                             recorder=recorder), None
 
     error: RegisterUnavailableError | None = None
-    for done, out in enumerate(ordered_map(one, files, workers=photo_workers(engine, workers),
+    # ahead: a worker whose photo is exported goes on to the next one while an earlier photo is
+    # still being checked (a finished photo waiting its turn holds only its small result);
+    # without it that worker's core idled (py-spy: 19 % of one worker's time on 12 MP photos)
+    n_workers = photo_workers(engine, workers)
+    for done, out in enumerate(ordered_map(one, files, workers=n_workers,
+                                           ahead=n_workers if n_workers > 1 else 0,
                                            stop=_Either(stop, lost), drain=True,
                                            name="photovet-vet"), 1):
         message = None

@@ -132,3 +132,39 @@ def test_leaving_early_waits_for_the_running_items_and_starts_no_more():
     started = len(t.started)
     time.sleep(0.1)
     assert len(t.started) == started <= 4
+
+
+@pytest.mark.parametrize("ahead,most_started", [(0, 2), (2, 4)])
+def test_a_worker_whose_item_is_done_starts_the_next_while_an_earlier_one_still_runs(
+        ahead, most_started):
+    """Photo 0 is slow, the others fast. Without ``ahead`` the second worker, done with photo
+    1, waits (its core idle) until photo 0 is taken; with ``ahead`` it goes on to photos 2 and
+    3 meanwhile, and the results still come in order, never more than two running at once."""
+    t = Tracker(delay=lambda i: 0.4 if i == 0 else 0.01)
+    gen = ordered_map(t, range(12), workers=2, ahead=ahead)
+    first = next(gen)
+    assert first.item == 0
+    with t.lock:
+        started_before_first = len(t.started)
+    rest = [o.item for o in gen]
+    assert rest == list(range(1, 12))
+    assert started_before_first == most_started, t.started
+    assert t.most <= 2
+
+
+def test_items_handed_over_ahead_do_not_start_after_a_stop_even_when_drained():
+    """With ``ahead`` some items wait in the pool; a stop while they wait: they never start and
+    are not reported (only the items that had started are), with drain=True too."""
+    stop = threading.Event()
+
+    def slow_first(i):
+        if i == 0:
+            stop.set()          # the stop comes while item 0 runs and items 1-3 are handed over
+            time.sleep(0.2)
+        return t(i)
+
+    t = Tracker(delay=lambda i: 0.0)
+    seen = [o.item for o in ordered_map(slow_first, range(20), workers=1, ahead=3, stop=stop,
+                                        drain=True)]
+    assert seen == [0]
+    assert t.started == [0]
