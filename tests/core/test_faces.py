@@ -740,3 +740,32 @@ def test_a_model_busy_with_another_photo_is_not_waited_for(engine, monkeypatch):
     assert given == ["yunet", "sface"]
     engine.give_back()
     assert given == ["yunet", "sface", "centerface", "yunet", "sface"]
+
+
+def test_a_photo_waiting_for_centerface_runs_yunet_meanwhile_and_finds_the_same_faces():
+    """One model thread per photo (two photos at once on two cores): while another photo holds
+    CenterFace, this one runs YuNet first instead of idling, then CenterFace; the faces found
+    are the same as when nobody else was in CenterFace."""
+    eng = FaceEngine.load(Settings(), threads=1)
+    img = Image.new("RGB", (640, 480), (90, 120, 150))
+    img.paste(_cartoon_face(160), (100, 120))
+    img.paste(_cartoon_face(120), (400, 150))
+    alone = eng.detect_all(img)
+    order = []
+    real_yn, real_cf = eng.yunet.detect, eng.centerface.detect_raw
+    eng.yunet.detect = lambda *a, **k: (order.append("yunet"), real_yn(*a, **k))[1]
+    eng.centerface.detect_raw = lambda *a, **k: (order.append("centerface"), real_cf(*a, **k))[1]
+    got = []
+    eng._cf_lock.acquire()          # the other photo is in CenterFace
+    try:
+        th = threading.Thread(target=lambda: got.append(eng.detect_all(img)))
+        th.start()
+        deadline = time.monotonic() + 30
+        while "yunet" not in order and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert order == ["yunet"]   # YuNet ran while CenterFace was taken
+    finally:
+        eng._cf_lock.release()
+    th.join(60)
+    assert order == ["yunet", "centerface"]
+    np.testing.assert_allclose(got[0].boxes, alone.boxes)

@@ -148,10 +148,19 @@ class FaceEngine:
             with self._cf_lock:
                 cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
             yn = future.result()
+        elif self._cf_lock.acquire(blocking=False):
+            try:
+                cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
+            finally:
+                self._cf_lock.release()
+            yn = second()
         else:
+            # another photo is in CenterFace: this one runs YuNet first instead of waiting for
+            # it with its core idle (py-spy, two 12 MP photos at once: 6 % of the workers' time
+            # was spent waiting here), then CenterFace
+            yn = second()
             with self._cf_lock:
                 cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
-            yn = second()
         return fuse((cf, cfm), (wb, wm), yn, cf_hi=self.centerface.threshold,
                     yn_hi=self.yunet_threshold, cf_lo=self.centerface.candidate_threshold,
                     yn_lo=self.agree_threshold)
