@@ -89,3 +89,50 @@ def test_lines_are_read_one_at_a_time_at_their_own_width(engine, monkeypatch):
     assert shapes and all(s[0] == 1 for s in shapes), shapes
     widths = sorted(s[3] for s in shapes)
     assert widths[0] < widths[-1] / 2, widths   # the short line at its own (smaller) width
+
+
+def test_a_photo_is_detected_while_another_photo_is_being_read(engine, monkeypatch):
+    """Detection and reading take turns separately: while one photo's lines are being read,
+    another photo's detection goes on (it waited for the whole read before), and both photos'
+    names are read right."""
+    import threading
+    import time
+
+    first, second = Image.new("RGB", (900, 600), (235, 235, 235)), Image.new("RGB", (900, 600),
+                                                                              (235, 235, 235))
+    font = ImageFont.load_default(size=36)
+    ImageDraw.Draw(first).text((100, 200), "Olivia Bennett", font=font, fill=(20, 20, 30))
+    ImageDraw.Draw(second).text((100, 300), "Jasper Thornbury", font=font, fill=(20, 20, 30))
+    reading, go_on = threading.Event(), threading.Event()
+    real = engine._recognise
+    detected = []
+    real_detect = engine._detect
+
+    def slow_read(arr, boxes):
+        if not reading.is_set():
+            reading.set()
+            assert go_on.wait(60)
+        return real(arr, boxes)
+
+    def spy_detect(arr):
+        out = real_detect(arr)
+        detected.append(len(out))
+        return out
+
+    monkeypatch.setattr(engine, "_recognise", slow_read)
+    monkeypatch.setattr(engine, "_detect", spy_detect)
+    got = {}
+    a = threading.Thread(target=lambda: got.setdefault("a", engine.read(first)))
+    a.start()
+    assert reading.wait(60)
+    b = threading.Thread(target=lambda: got.setdefault("b", engine.read(second)))
+    b.start()
+    deadline = time.monotonic() + 60
+    while len(detected) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(detected) == 2          # the second photo was detected while the first was read
+    go_on.set()
+    a.join(60)
+    b.join(60)
+    assert any("Bennett" in t for _, t, _ in got["a"])
+    assert any("Thornbury" in t for _, t, _ in got["b"])
