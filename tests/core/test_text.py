@@ -262,7 +262,7 @@ def test_below_a_face_small_text_is_looked_at_closely(engine):
     assert [t for _, t, _ in engine.read(img)] == []
     face = (2450, 1600, 100, 110)               # a face above the badge
     areas = badge_areas([face])
-    assert areas == [(2300, 1666, 2700, 2095)]
+    assert areas == [(2300, 1666, 2700, 2095, 1.0)]     # at full resolution
     assert [t for _, t, _ in engine.read(img, focus=areas)] == ["Olivia Bennett"]
     assert badge_areas([(10, 10, 30, 30)]) == []        # too small a face to read a badge
     small = background((900, 600), True, seed=8)
@@ -270,6 +270,113 @@ def test_below_a_face_small_text_is_looked_at_closely(engine):
 
 
 # -- the text budget (issue 14) ----------------------------------------------------------------
+
+class DetectorPixels:
+    """Counts the pixels the text detector is run on (each call's input)."""
+
+    def __init__(self, engine, monkeypatch):
+        self.sizes = []
+        det_tile = engine._det_tile
+
+        def spy(tile):
+            self.sizes.append(tile.shape[:2])
+            return det_tile(tile)
+
+        monkeypatch.setattr(engine, "_det_tile", spy)
+
+    def total(self) -> int:
+        return sum(h * w for h, w in self.sizes)
+
+
+def test_a_small_faces_badge_area_costs_a_fraction_of_the_budget_and_finds_its_small_name(
+        engine, monkeypatch):
+    """A child's face of 110 px in a 12 MP photo: its chest is looked at closely at full
+    resolution, and that costs what its own area costs (well under the 3 MP budget), not more;
+    the 8 px name on its badge, which the scaled-down pass misses, is read."""
+    from photovet.core.vision.text.names import badge_areas
+
+    img = background((4000, 3000), True, seed=8)
+    paste_text(img, "Olivia Bennett", 8, -5, (2500, 1900))
+    face = (2450, 1600, 100, 110)
+    (area,) = badge_areas([face])
+    assert area[4] == 1.0                                   # a small face: its own pixels
+    area_px = (area[2] - area[0]) * (area[3] - area[1])
+    assert area_px < 200_000
+    whole = DetectorPixels(engine, monkeypatch)
+    assert not any("Bennett" in t for _, t, _ in engine.read(img))
+    plain = whole.total()
+    whole.sizes.clear()
+    assert any("Bennett" in t for _, t, _ in engine.read(img, focus=[area]))
+    spent = whole.total() - plain
+    assert 0 < spent <= 2 * area_px < engine.options["focus_max_pixels"] / 5, (spent, area_px)
+
+
+def test_a_large_faces_badge_is_looked_at_scaled_down_and_a_very_large_ones_not_again(
+        engine, monkeypatch):
+    """A 320 px face: the smallest name it could wear (4 % of its height, 13 px) is 10 px at a
+    scale of 0.8, so its chest is looked at there (fewer pixels than full resolution) and the
+    name on it is read; before, an area that large was not looked at again at all. A 700 px
+    face's chest is seen as finely by the whole photo's pass: not looked at again."""
+    from photovet.core.vision.text.names import badge_areas
+    from photovet.core.vision.text.ocr import focus_level
+
+    img = background((4000, 3000), True, seed=6)
+    paste_text(img, "Olivia Bennett", 13, -3, (800, 1450))
+    face = (650, 700, 300, 320)
+    (area,) = badge_areas([face])
+    main = engine.detection_scale(4000, 3000)
+    assert focus_level(area[4], main) == 0.8
+    pixels = DetectorPixels(engine, monkeypatch)
+    plain_reads = engine.read(img)
+    plain = pixels.total()
+    pixels.sizes.clear()
+    reads = engine.read(img, focus=[area])
+    spent = pixels.total() - plain
+    assert any("Bennett" in t for _, t, _ in reads), [t for _, t, _ in reads]
+    full = (area[2] - area[0]) * (area[3] - area[1])
+    assert 0 < spent < full, (spent, full)      # (at full resolution: its pixels, in tiles)
+    # the very large face: nothing more than the photo's own pass
+    (big,) = badge_areas([(1500, 200, 660, 700)])
+    assert focus_level(big[4], main) is None
+    pixels.sizes.clear()
+    engine.read(img, focus=[big])
+    assert pixels.total() == plain, plain_reads
+
+
+def test_focus_levels_and_covered_share():
+    from photovet.core.vision.text.ocr import covered_share, focus_level
+
+    assert focus_level(1.0, 0.512) == 1.0
+    assert focus_level(0.9, 0.512) == 1.0           # rounded up: finer, never coarser
+    assert focus_level(0.7, 0.512) == 0.8
+    assert focus_level(0.6, 0.512) == 0.64
+    assert focus_level(0.53, 0.512) is None         # the photo's own pass is as fine
+    assert focus_level(0.3, 0.512) is None
+    assert covered_share((0, 0, 100, 100), []) == 0.0
+    assert covered_share((0, 0, 100, 100), [(-10, -10, 200, 200)]) == 1.0
+    assert covered_share((0, 0, 100, 100), [(0, 0, 50, 100)]) == pytest.approx(0.5, abs=0.1)
+    assert covered_share((0, 0, 100, 100), [(0, 0, 50, 100), (48, 0, 100, 100)]) == 1.0
+    assert covered_share((0, 0, 100, 100), [(200, 200, 300, 300)]) == 0.0
+
+
+def test_pixels_already_detected_at_a_finer_scale_are_not_detected_again(engine, monkeypatch):
+    """A badge area (a large face's, asking for 0.8) that lies well inside an area already
+    detected at full resolution (a smaller face's, beside it) is not detected a second time;
+    one that reaches out of it, or lies within the detector's context margin of its edge, is."""
+    img = background((4000, 3000), True, seed=9)
+    paste_text(img, "Jasper Thornbury", 9, 0, (1300, 1300))
+    pixels = DetectorPixels(engine, monkeypatch)
+    fine = (1000, 1000, 1600, 1600, 1.0)
+    reads = engine.read(img, focus=[fine])
+    assert any("Thornbury" in t for _, t, _ in reads), [t for _, t, _ in reads]
+    once = pixels.total()
+    pixels.sizes.clear()
+    engine.read(img, focus=[fine, (1150, 1150, 1450, 1450, 0.8)])
+    assert pixels.total() == once
+    pixels.sizes.clear()
+    engine.read(img, focus=[fine, (1050, 1050, 1450, 1450, 0.8)])     # too near the edge
+    assert pixels.total() > once
+
 
 def test_overlapping_badge_areas_are_searched_once_and_nothing_is_dropped():
     from photovet.core.vision.text.ocr import merge_overlapping

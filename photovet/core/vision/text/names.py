@@ -1017,8 +1017,17 @@ WORN_BELOW = (0.6, 6.0)         # from 0.6 to 6 face heights below the face's to
 WORN_ASIDE = 2.0                # up to 2 face widths either side of the face
 WORN_MAX_TEXT = 1.0
 #: the part of that area the text reader looks at closely (where most badges and lanyard
-#: cards hang): 1.5 face widths either side, down to 4.5 face heights
-FOCUS_ASIDE, FOCUS_BELOW = 1.5, 4.5
+#: cards hang): 1.5 face widths either side, from 0.6 down to 4.5 face heights. (0.9 widths
+#: from 0.9 to 4.2 heights still holds every name of ../shared/data/badges, but lost one on a
+#: 12 MP mosaic: the detector misses an 11 px name less than ~100 px from a crop's edge, and
+#: the margin is that context.)
+FOCUS_ASIDE, FOCUS_TOP, FOCUS_BELOW = 1.5, 0.6, 4.5
+#: the smallest name worn below a face, as a share of the face's height (../shared/data/badges:
+#: 0.045 to 0.195), and the line height the detector finds a name at: a face's badge area is
+#: looked at closely at the scale where that name is READ_PX high (full resolution for faces
+#: up to 250 px high, a scale down for larger ones, and not at all where the whole photo's
+#: pass already sees it at that scale or finer)
+BADGE_NAME_SHARE, READ_PX = 0.04, 10.0
 
 
 def worn(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]]) -> bool:
@@ -1038,16 +1047,21 @@ def worn(polygon: Sequence[tuple[float, float]], faces: Sequence[Sequence[float]
 
 
 def badge_areas(faces: Sequence[Sequence[float]], *, min_face: float = 48.0
-                ) -> list[tuple[int, int, int, int]]:
+                ) -> list[tuple[int, int, int, int, float]]:
     """Where badges, lanyards and held certificates would be, below each face at least
-    ``min_face`` px high (a smaller face's badge is too small to read): the ``worn`` areas, for
-    the text reader to look at closely (``TextEngine.read(image, focus=...)``)."""
+    ``min_face`` px high (a smaller face's badge is too small to read): the chest and lanyard
+    part of the ``worn`` area, for the text reader to look at closely
+    (``TextEngine.read(image, focus=...)``), each with the scale to look at it (x0, y0, x1, y1,
+    scale): where the smallest name such a face wears (``BADGE_NAME_SHARE`` of its height) is
+    ``READ_PX`` high, at most 1 (the photo's own pixels)."""
     out = []
     for x, y, w, h in faces:
         if h < min_face or w <= 0:
             continue
-        out.append((int(x - FOCUS_ASIDE * w), int(y + WORN_BELOW[0] * h),
-                    int(math.ceil(x + w + FOCUS_ASIDE * w)), int(math.ceil(y + FOCUS_BELOW * h))))
+        scale = min(1.0, READ_PX / (BADGE_NAME_SHARE * h))
+        out.append((int(x - FOCUS_ASIDE * w), int(y + FOCUS_TOP * h),
+                    int(math.ceil(x + w + FOCUS_ASIDE * w)), int(math.ceil(y + FOCUS_BELOW * h)),
+                    round(scale, 4)))
     return out
 
 

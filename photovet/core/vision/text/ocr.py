@@ -42,8 +42,6 @@ _DEFAULTS: dict[str, Any] = {
     "det_whole_side": 1536,   # a photo detected at its own pixels (or enlarged) stays whole up
                               # to this side (its lines keep their context; cutting them lost
                               # names), and is cut into 1024 px tiles above it
-    "focus_max_side": 1024,   # a badge area larger than this is a very large face's: its badge
-                              # is big text, which the main pass reads
     "det_overlap": 192,       # tile overlap at detection scale: a name line (100-150 px wide
                               # there) lies whole in one tile more often than across two (128 px
                               # saved 17 % of the detector's pixels on 12 MP photos but lost an
@@ -63,7 +61,8 @@ _DEFAULTS: dict[str, Any] = {
     "refine_below": 32,       # re-detect at full resolution lines lower than this (detection px)
     "overview_side": 1024,    # also detect at this long side (large lines); 0 = off
     "overview_from": 1434,    # ... when the detection image is longer than this
-    "focus_max_pixels": 3_000_000,  # full-resolution detection below faces (badges), in all
+    "focus_max_pixels": 3_000_000,  # detection again below faces (badges), in all (detector
+                              # pixels: an area detected at a scale s costs s * s of its own)
     "det_max_pixels": 460_000,  # largest detector input (672 x 672): larger areas are searched
                               # in tiles of this size. The detector's arena grows to its largest
                               # input and keeps it: 1.5 MP crops held 230 MB, 672 px tiles 60 MB.
@@ -139,6 +138,7 @@ class TextEngine:
         self._arena_grown = False      # a run larger than det_max_pixels kept its buffers
         self._in_tiles = False         # the photo being read is detected in tiles
         self._scale: float | None = None   # read(scale=...): the detection scale asked for
+        self._fine: list[Rect] = []    # the photo's areas detected at full resolution (_refine)
 
     @classmethod
     def load(cls, options: dict[str, Any] | None = None) -> TextEngine:
@@ -211,14 +211,15 @@ class TextEngine:
 
     # -- public ------------------------------------------------------------------------------
 
-    def read(self, image: Any, focus: Sequence[tuple[int, int, int, int]] = (), *,
+    def read(self, image: Any, focus: Sequence[Sequence[float]] = (), *,
              scale: float | None = None) -> list[Read]:
         """Every line of text in ``image`` (a PIL image), in the image's pixels.
 
-        ``focus``: areas (x0, y0, x1, y1) where small text matters most (below faces: badges,
-        lanyards): on a photo detected scaled down, they are detected again at full
-        resolution, up to ``focus_max_pixels`` in all, so a 14 px name on a 12 MP photo is
-        found even where the scaled-down pass saw nothing.
+        ``focus``: areas (x0, y0, x1, y1[, scale]) where small text matters most (below faces:
+        badges, lanyards; ``names.badge_areas``): on a photo detected scaled down, they are
+        detected again at their scale (full resolution without one) where that is finer than
+        the photo's, up to ``focus_max_pixels`` detector pixels in all, so a 14 px name on a
+        12 MP photo is found even where the scaled-down pass saw nothing.
 
         ``scale``: detect at this scale (``detection_scale`` of the whole picture) when
         ``image`` is a part of a larger picture: the part is read as the picture would be. On
@@ -234,12 +235,14 @@ class TextEngine:
                 return []
             self._scale = None if scale is None else max(0.05, min(3.0, float(scale)))
             self._in_tiles = self._detection_scale(*arr.shape[:2]) < 0.9
+            self._fine = []
             try:
                 boxes = self._detect(arr)
                 if focus:
                     boxes = self._focus(arr, boxes, focus)
             finally:
                 self._scale = None
+                self._fine = []
                 if self._in_tiles:
                     give_back_arena(self._det_session)
                     self._arena_grown = False
@@ -256,43 +259,54 @@ class TextEngine:
         return self._size_scale(height, width)
 
     def _focus(self, arr: Picture, boxes: list[np.ndarray],
-               focus: Sequence[tuple[int, int, int, int]]) -> list[np.ndarray]:
-        """Full-resolution detection in the focus areas (smallest first, within the budget);
-        lines found there that the main pass did not have are added."""
+               focus: Sequence[Sequence[float]]) -> list[np.ndarray]:
+        """Detection again in the focus areas, each at its own scale (x0, y0, x1, y1[, scale]:
+        1 without one), finest first and smallest first within the budget (detector pixels);
+        lines found there that the main pass did not have are added.
+
+        An area is not looked at again where the whole photo's pass already saw it at its scale
+        or finer, nor where it lies inside pixels already detected at its scale or finer (the
+        full-resolution crops of ``_refine``, a finer area)."""
         h, w = arr.shape[:2]
-        if self._detection_scale(h, w) >= 0.9:
+        main = self._detection_scale(h, w)
+        if main >= 0.9:
             return boxes            # the main pass already saw the photo at full resolution
         budget = float(self.options.get("focus_max_pixels", 0))
-        rects = []
-        for x0, y0, x1, y1 in focus:
-            x0, y0 = max(0, int(x0)), max(0, int(y0))
-            x1, y1 = min(w, int(math.ceil(x1))), min(h, int(math.ceil(y1)))
-            if x1 - x0 >= 16 and y1 - y0 >= 16:
-                rects.append((x0, y0, x1, y1))
-        # neighbours in a group photo share most of their badge areas: detect those once (up
-        # to one detector input: a larger area is searched in tiles anyway)
-        rects = merge_overlapping(rects, min(int(self.options["focus_max_side"]), self._side()))
-        # smallest first: the smallest badges are the ones the scaled-down pass misses
-        rects.sort(key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+        levels: dict[float, list[Rect]] = {}
+        for item in focus:
+            x0, y0 = max(0, int(item[0])), max(0, int(item[1]))
+            x1, y1 = min(w, int(math.ceil(item[2]))), min(h, int(math.ceil(item[3])))
+            if x1 - x0 < 16 or y1 - y0 < 16:
+                continue
+            level = focus_level(float(item[4]) if len(item) > 4 else 1.0, main)
+            if level is not None:
+                levels.setdefault(level, []).append((x0, y0, x1, y1))
+        # photo pixels already detected at full resolution, with the context the detector
+        # needs around a small line (it misses an 11 px name ~100 px from a crop's edge)
+        done = [_shrunk(r, FOCUS_CONTEXT) for r in self._fine]
         out = list(boxes)
         pp = self._det.postprocess_op
         saved = (pp.box_thresh, pp.thresh)
         pp.box_thresh = float(self.options["det_box_thresh"])
         pp.thresh = float(self.options["det_thresh"])
-        largest = int(self.options["focus_max_side"])
         try:
-            for rect in rects:
-                x0, y0, x1, y1 = rect
-                area = (x1 - x0) * (y1 - y0)
-                if area > budget:
-                    continue
-                budget -= area
-                if max(x1 - x0, y1 - y0) > largest:   # a very large face: its badge is big text
-                    continue
-                for b in self._detect_area(arr, rect):
-                    if _quad_area(b) < 4 or _covered_by(b, out, 0.5):
+            for level in sorted(levels, reverse=True):     # the finest first
+                # neighbours in a group photo share most of their badge areas: detect those once
+                # (up to one detector input: a larger area is searched in tiles anyway)
+                rects = merge_overlapping(levels[level], int(self._side() / level))
+                # smallest first: the smallest badges are the ones the scaled-down pass misses
+                rects.sort(key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+                for rect in rects:
+                    x0, y0, x1, y1 = rect
+                    cost = (x1 - x0) * (y1 - y0) * level * level
+                    if cost > budget or covered_share(rect, done) >= 0.95:
                         continue
-                    out.append(_order_points(b))
+                    budget -= cost
+                    for b in self._detect_area(arr, rect, level):
+                        if _quad_area(b) < 4 or _covered_by(b, out, 0.5):
+                            continue
+                        out.append(_order_points(b))
+                    done.append(_shrunk(rect, round(FOCUS_CONTEXT / level)))
         finally:
             pp.box_thresh, pp.thresh = saved
         return out
@@ -514,6 +528,7 @@ class TextEngine:
                     keep.extend(boxes[k] for k in members)
                     continue
                 got = []
+                self._fine.append((x0, y0, x1, y1))
                 for b in self._detect_area(arr, (x0, y0, x1, y1)):
                     if _quad_area(b) < 4 or _covered_by(b, large) or _covered_by(b, refined, 0.8):
                         continue      # (or found already by an overlapping crop)
@@ -535,14 +550,25 @@ class TextEngine:
         """The side of the largest square detector input (a multiple of 32)."""
         return max(64, int(math.sqrt(int(self.options["det_max_pixels"]))) // 32 * 32)
 
-    def _detect_area(self, arr: Picture, rect: tuple[int, int, int, int]) -> list[np.ndarray]:
-        """Text boxes (4x2 float32, photo pixels) in ``rect`` of the full-resolution photo.
+    def _detect_area(self, arr: Picture, rect: tuple[int, int, int, int],
+                     scale: float = 1.0) -> list[np.ndarray]:
+        """Text boxes (4x2 float32, photo pixels) in ``rect`` of the photo, detected at its own
+        pixels or, with ``scale`` < 1, made that much smaller first (area averaging).
 
-        An area larger than ``det_max_pixels`` is searched in overlapping tiles no larger than
-        that (``det_overlap`` px, so a line lies whole in one tile more often), and a line that
-        two tiles found, or cut in two, is joined again."""
+        An area larger than ``det_max_pixels`` (as detected) is searched in overlapping tiles
+        no larger than that (``det_overlap`` px, so a line lies whole in one tile more often),
+        and a line that two tiles found, or cut in two, is joined again."""
         cv2 = self._cv2
         x0, y0, x1, y1 = rect
+        if scale < 0.999:
+            sw, sh = max(16, round((x1 - x0) * scale)), max(16, round((y1 - y0) * scale))
+            small = cv2.resize(arr.region(x0, y0, x1, y1), (sw, sh), interpolation=cv2.INTER_AREA)
+            quads = self._detect_area(Picture(small), (0, 0, sw, sh))
+            fx, fy = (x1 - x0) / sw, (y1 - y0) / sh
+            for q in quads:
+                q[:, 0] = q[:, 0] * fx + x0
+                q[:, 1] = q[:, 1] * fy + y0
+            return quads
         w, h = x1 - x0, y1 - y0
         if _padded(w) * _padded(h) <= int(self.options["det_max_pixels"]):   # as it is run
             xs, ys = [(0, w)], [(0, h)]
@@ -714,6 +740,54 @@ def merge_overlapping(rects: Sequence[Rect], max_side: int, waste: float = 0.15)
     return out  # type: ignore[return-value]
 
 
+#: the scales badge areas are detected at: each area's scale is rounded up to one of these
+#: (finer, never coarser), so neighbours share a level and are merged and detected once
+FOCUS_LEVELS = (1.0, 0.8, 0.64)
+
+
+#: the detector's pixels of context a line needs around it to be found as it is at the centre
+#: of a crop: only pixels at least this far inside an area already detected count as seen
+FOCUS_CONTEXT = 128
+
+
+def _shrunk(rect: Rect, by: int) -> Rect:
+    return (rect[0] + by, rect[1] + by, rect[2] - by, rect[3] - by)
+
+
+def focus_level(scale: float, main: float) -> float | None:
+    """The level a focus area asking for ``scale`` is detected at: the coarsest of
+    ``FOCUS_LEVELS`` at least that fine; None when the photo's own pass (at ``main``) already
+    sees it at that scale or finer (5 % margin). Pure; unit-tested."""
+    scale = min(1.0, max(0.0, scale))
+    if scale <= main * 1.05:
+        return None
+    return min((lv for lv in FOCUS_LEVELS if lv >= scale - 1e-6), default=1.0)
+
+
+def covered_share(rect: Rect, others: Sequence[Rect], cell: int = 8) -> float:
+    """The share of ``rect`` (x0, y0, x1, y1) inside the union of ``others`` (to ``cell`` px).
+    Pure; unit-tested."""
+    x0, y0, x1, y1 = rect
+    if x1 <= x0 or y1 <= y0:
+        return 1.0
+    gw, gh = max(1, math.ceil((x1 - x0) / cell)), max(1, math.ceil((y1 - y0) / cell))
+    grid = np.zeros((gh, gw), bool)
+    for ox0, oy0, ox1, oy1 in others:
+        if ox1 <= ox0 or oy1 <= oy0:
+            continue
+        # cells wholly inside the other rectangle
+        cx0, cy0 = math.ceil((ox0 - x0) / cell), math.ceil((oy0 - y0) / cell)
+        cx1, cy1 = math.floor((ox1 - x0) / cell), math.floor((oy1 - y0) / cell)
+        if ox1 >= x1:
+            cx1 = gw
+        if oy1 >= y1:
+            cy1 = gh
+        cx0, cy0 = max(0, cx0), max(0, cy0)
+        if cx1 > cx0 and cy1 > cy0:
+            grid[cy0:cy1, cx0:cx1] = True
+    return float(grid.mean())
+
+
 def _covered_by(box: np.ndarray, others: list[np.ndarray], frac: float = 0.6) -> bool:
     """True when ``frac`` of ``box``'s bounding rectangle lies inside one of ``others``'."""
     bx0, by0 = box[:, 0].min(), box[:, 1].min()
@@ -781,4 +855,5 @@ def _merge_tile_boxes(found: list[tuple[np.ndarray, tuple[int, int, int, int]]],
     return out
 
 
-__all__ = ["Read", "TextEngine", "merge_overlapping", "text_options"]
+__all__ = ["Read", "TextEngine", "covered_share", "focus_level", "merge_overlapping",
+           "text_options"]
