@@ -74,8 +74,9 @@ log = logs.get("pipeline")
 #: is classified): part of the analysis cache key, so a new release never reuses old findings
 #: 3: text read in smaller tiles, YuNet 640 px tiles (issue 14); 4: each face keeps the other
 #: people it is near (``Face.near``: twins and look-alikes), which an older analysis lacks;
-#: 5: text lines read one per recogniser run (issue 14, item 3)
-ANALYSIS_VERSION = "5"
+#: 5: text lines read one per recogniser run (issue 14, item 3); 6: each face's badge area is
+#: looked at at its own scale (faces above 262 px had no close look)
+ANALYSIS_VERSION = "6"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
