@@ -161,3 +161,31 @@ def test_the_migration_tells_a_date_entered_here_from_one_a_file_gave(ws, tmp_pa
         "user:Olive Office"
     assert db.scalar("SELECT leaving_date_source FROM people WHERE id = ?",
                      [UPNS[0]]).startswith("import:import-")
+
+
+def test_the_migration_forgets_a_hand_entry_made_before_the_person_was_removed(ws, tmp_path):
+    """register-0009-leaving-date-source (review s31): a person removed from the register
+    (everything about them deleted) and added again by a later import is a new row: a leaving
+    date entered by hand before the removal is not theirs now. Their date, from the file, was
+    taken as entered here when it was the same day (kept by every later import whose file has
+    none: the MIS could no longer bring them back; the person page said "entered in
+    PhotoVet")."""
+    from photovet.core.storage.migrations import migrate
+
+    ws.register.set_leaving_date(UPNS[0], dt.date(2025, 7, 18))             # by hand...
+    ws.register.delete_person(UPNS[0], reason="added by mistake")            # ...removed...
+    ws.register.import_csv(_file(tmp_path, "july.csv", "18/07/2025"))       # ...the file's now
+    ws.register.set_leaving_date(UPNS[1], dt.date(2025, 7, 21))             # Ben: by hand
+    ws.register.delete_person(UPNS[1], reason="added by mistake")
+    ws.register.import_csv(_file(tmp_path, "july2.csv", "18/07/2025"))
+    ws.register.set_leaving_date(UPNS[1], dt.date(2025, 7, 22))             # by hand, after
+    assert not ws.register.person(UPNS[0]).leaving_date_by_hand
+    db = ws.db
+    with db.atomic():
+        db.execute("ALTER TABLE people DROP COLUMN leaving_date_source")
+        db.execute("DELETE FROM _migrations WHERE name = 'register-0009-leaving-date-source'")
+    assert migrate(db) == ["register-0009-leaving-date-source"]
+    assert not ws.register.person(UPNS[0]).leaving_date_by_hand
+    assert db.scalar("SELECT leaving_date_source FROM people WHERE id = ?",
+                     [UPNS[0]]).startswith("import:import-")
+    assert ws.register.person(UPNS[1]).leaving_date_by_hand                 # entered since

@@ -720,16 +720,23 @@ def _leaving_date_source(db: Database) -> None:
     import keeps a date entered here that its file does not have (fail closed: a person told
     PhotoVet they left), and clears one an earlier file gave that this file no longer has (the
     MIS's decision). A date already there is taken as entered here when the audit log's last
-    leaving date recorded by hand for that person is that date, else as the file's."""
+    leaving date recorded by hand for that person is that date, else as the file's. A hand
+    entry made before the person was removed from the register (``register.person-removed``:
+    everything about them deleted; an import added them again) is not theirs now."""
     ddl(db, "ALTER TABLE people ADD COLUMN leaving_date_source TEXT")
     by_hand: dict[str, tuple[str, str]] = {}
-    for actor, details in db.all("SELECT actor, details FROM audit_log WHERE action = "
-                                 "'register.leaving-date' ORDER BY id"):
+    for action, actor, details in db.all(
+            "SELECT action, actor, details FROM audit_log WHERE action IN "
+            "('register.leaving-date', 'register.person-removed') ORDER BY id"):
         try:
             d = json.loads(details or "{}")
         except ValueError:
             continue
-        if isinstance(d, dict) and d.get("person_id"):
+        if not isinstance(d, dict) or not d.get("person_id"):
+            continue
+        if action == "register.person-removed":
+            by_hand.pop(str(d["person_id"]), None)
+        else:
             by_hand[str(d["person_id"])] = (str(d.get("new") or ""), str(actor or ""))
     for pid, day, last_import in db.all("SELECT id, leaving_date, last_import FROM people "
                                         "WHERE leaving_date IS NOT NULL"):
