@@ -623,19 +623,23 @@ LEAVING_DATE_NOT_IN_FILE = ("none in the file (no longer a leaver: their consent
 #: a leaving date an import keeps though its file has none (s31, fail closed): one entered in
 #: PhotoVet, or any when the file has no leaving date column at all; the import's preview,
 #: dry run and report list each ("Leaving date 18/07/2025 kept: entered here, not in the file")
-LEAVING_DATES_KEPT = "Leaving dates kept (still leavers, always covered)"
+#: (not "still leavers": a date entered for a day to come is kept too, review s31)
+LEAVING_DATES_KEPT = "Leaving dates kept (always covered from that day)"
 LEAVING_DATE_BACK_APP = ("If someone is back, open them in the Consent register and choose "
                          "They are back\u2026")
 LEAVING_DATE_BACK_COMMAND = ("If someone is back: photovet register back ID (in the app: They "
                              "are back\u2026 on their page)")
 
 
-def leaving_date_kept(day: _dt.date, *, by_hand: bool) -> str:
+def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = None) -> str:
     """Why an import kept a leaving date its file does not have: "Leaving date 18/07/2025
     kept: entered here, not in the file", or, for one an earlier file gave, "... kept: this
-    file has no leaving date column"."""
+    file has no leaving date column"; a day after ``today`` is said not to have come yet
+    (their consent decides until then)."""
     why = "entered here, not in the file" if by_hand else "this file has no leaving date column"
-    return f"Leaving date {day:%d/%m/%Y} kept: {why}"
+    later = " (not left yet: always covered from that day)" if today is not None and \
+        day > today else ""
+    return f"Leaving date {day:%d/%m/%Y} kept: {why}{later}"
 
 
 __all__ = ["approval_caption", "caption_posted_not_approved", "caption_not_approved",

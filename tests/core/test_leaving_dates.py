@@ -76,7 +76,7 @@ def test_an_import_keeps_a_leaving_date_entered_here_that_the_file_does_not_have
     assert (kept.person_id, kept.message) == (UPNS[0], KEPT)
     lines = preview.summary_lines()
     assert f"  Joe Harris ({UPNS[0]}): {KEPT}" in lines
-    assert any(line.startswith("Leaving dates kept (still leavers, always covered)")
+    assert any(line.startswith("Leaving dates kept (always covered from that day)")
                for line in lines)
     assert "  If someone is back: photovet register back ID (in the app: They are back\u2026 on " \
         "their page)" in lines
@@ -189,3 +189,20 @@ def test_the_migration_forgets_a_hand_entry_made_before_the_person_was_removed(w
     assert db.scalar("SELECT leaving_date_source FROM people WHERE id = ?",
                      [UPNS[0]]).startswith("import:import-")
     assert ws.register.person(UPNS[1]).leaving_date_by_hand                 # entered since
+
+
+def test_a_leaving_date_entered_here_for_later_is_kept_and_not_called_left(ws, tmp_path):
+    """Review s31: a leaving date entered here for a day still to come (a pupil leaving at
+    the end of term) is kept by an import whose file has none, like any other; the report
+    said "still leavers, always covered" of them: they have not left, and their consent still
+    decides until that day."""
+    later = dt.date.today() + dt.timedelta(days=60)
+    ws.register.set_leaving_date(UPNS[0], later)
+    report = ws.register.import_csv(_file(tmp_path, "again.csv"))
+    assert ws.register.person(UPNS[0]).leaving_date == later
+    [kept] = report.leaving_dates_kept
+    assert kept.message == (f"Leaving date {later:%d/%m/%Y} kept: entered here, not in the "
+                            f"file (not left yet: always covered from that day)")
+    text = "\n".join(report.summary_lines())
+    assert "still leavers" not in text
+    assert "Leaving dates kept (always covered from that day)" in text

@@ -375,7 +375,8 @@ def detail_change(old: dict[str, Any], new: dict[str, Any], *, enrolled: bool = 
                         said, other_person=legal and born, enrolled=enrolled)
 
 
-def _kept_leaving_date(r: Row, old: dict[str, Any] | None, report: ImportReport) -> str | None:
+def _kept_leaving_date(r: Row, old: dict[str, Any] | None, report: ImportReport,
+                       today: _dt.date) -> str | None:
     """A leaving date the register has and the file does not, kept (fail closed: they stay a
     leaver, always covered): one entered in PhotoVet (``leaving_date_source`` "user:..."), or
     any when the file has no leaving date column at all (it says nothing about leaving). Set
@@ -394,7 +395,8 @@ def _kept_leaving_date(r: Row, old: dict[str, Any] | None, report: ImportReport)
         return None
     r.person.leaving_date = day
     report.leaving_dates_kept.append(PersonNote(r.id, r.person.display_name,
-                                                leaving_date_kept(day, by_hand=by_hand)))
+                                                leaving_date_kept(day, by_hand=by_hand,
+                                                                  today=today)))
     return source or None
 
 
@@ -422,7 +424,7 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         if not r.family_present and old is not None:
             # a file without a family column says nothing about siblings: the link stays
             p.family = old.get("family") or ""
-        kept_source = _kept_leaving_date(r, old, report)
+        kept_source = _kept_leaving_date(r, old, report, today)
         plan.person_rows.append(_person_record(p, r.line, True, "", import_id, now,
                                                leaving_source=kept_source))
         if old is None:
