@@ -703,6 +703,35 @@ def test_a_name_card_in_a_phone_video_stored_turned_is_read_where_it_is(tmp_path
     assert_covered(res.output, clip.badges, shrink=0.05, what="name cards")
 
 
+def test_a_checked_videos_tile_rewritten_while_its_frame_is_read_is_no_preview(tmp_path,
+                                                                              monkeypatch):
+    """Review s31: frames.thumbnail(sha256=...) found the open file to be the checked content,
+    then read its frame: a file rewritten in place in between (a sync tool) gave a tile of
+    other content beside a badge about the checked one, kept until the video was checked
+    again. The open file is looked at again after the frame is read (one fstat)."""
+    import hashlib
+    import os
+
+    from photovet.core.errors import FileChangedError
+    from photovet.core.media.video import frames
+    from tests.core.test_video_workflow import make_video
+
+    clip = make_video(tmp_path / "assembly.mp4", seconds=1.0)
+    sha = hashlib.sha256(clip.read_bytes()).hexdigest()
+    assert frames.thumbnail(clip, 64, sha256=sha).size[0] <= 64
+    real = frames.grab
+
+    def rewritten(*a, **k):
+        with open(clip, "r+b") as f:             # the same file, other bytes at its end
+            f.seek(-16, os.SEEK_END)
+            f.write(b"\0" * 16)
+        return real(*a, **k)
+
+    monkeypatch.setattr(frames, "grab", rewritten)
+    with pytest.raises(FileChangedError):
+        frames.thumbnail(clip, 64, sha256=sha)
+
+
 def test_the_bundled_ffmpeg_has_the_encoders_exports_need():
     """Exports are H.264 (libx264) and AAC: a future PyAV wheel without them must fail here,
     loudly, not at a school's first export."""

@@ -120,7 +120,9 @@ def thumbnail(path: str | Path, size: int = 256, *, sha256: str | None = None) -
         return _thumbnail(path, size, None)
     with CheckedVideo(path, sha256) as cv:
         cv.check()
-        return _thumbnail(path, size, cv.pin)
+        image = _thumbnail(path, size, cv.pin)
+        cv.check()          # rewritten in place while the frame was read: one fstat
+        return image
 
 
 def _thumbnail(path: str | Path, size: int, source: PinnedVideo | None) -> Image.Image:
