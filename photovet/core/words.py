@@ -631,11 +631,17 @@ LEAVING_DATE_BACK_COMMAND = ("If someone is back: photovet register back ID (in 
                              "are back\u2026 on their page)")
 
 
-def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = None) -> str:
+def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = None,
+                      file_day: _dt.date | None = None) -> str:
     """Why an import kept a leaving date its file does not have: "Leaving date 18/07/2025
     kept: entered here, not in the file", or, for one an earlier file gave, "... kept: this
     file has no leaving date column"; a day after ``today`` is said not to have come yet
-    (their consent decides until then)."""
+    (their consent decides until then). ``file_day``: the file's date, still to come, that
+    would have made them current again ("... kept: entered here; the file's 20/07/2027 would
+    make them current again")."""
+    if file_day is not None:
+        return (f"Leaving date {day:%d/%m/%Y} kept: entered here; the file's "
+                f"{file_day:%d/%m/%Y} would make them current again")
     why = "entered here, not in the file" if by_hand else "this file has no leaving date column"
     later = " (not left yet: always covered from that day)" if today is not None and \
         day > today else ""

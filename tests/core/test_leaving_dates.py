@@ -206,3 +206,29 @@ def test_a_leaving_date_entered_here_for_later_is_kept_and_not_called_left(ws, t
     text = "\n".join(report.summary_lines())
     assert "still leavers" not in text
     assert "Leaving dates kept (always covered from that day)" in text
+
+
+def test_a_file_date_still_to_come_does_not_make_someone_who_left_current_again(ws, tmp_path):
+    """Review s31 (fail closed): someone PhotoVet was told has left (a leaving date entered
+    here, passed) was made current again by an import whose file gives a leaving date still to
+    come (a planned date, a mistake in the MIS): their consent decided again, said only as a
+    changed detail. The date entered here is kept, and said, until someone says they are
+    back (as consent set by hand is kept against a file that allows more); a file date that
+    has passed too is the file's, as before."""
+    ws.register.set_leaving_date(UPNS[0], JULY)
+    later = dt.date.today() + dt.timedelta(days=60)
+    preview = ws.register.import_csv(_file(tmp_path, "mis.csv", f"{later:%d/%m/%Y}"),
+                                     dry_run=True)
+    assert not preview.details_changed and not preview.leavers
+    [kept] = preview.leaving_dates_kept
+    assert kept.message == (f"Leaving date {JULY:%d/%m/%Y} kept: entered here; the file's "
+                            f"{later:%d/%m/%Y} would make them current again")
+    ws.register.import_csv(_file(tmp_path, "mis.csv", f"{later:%d/%m/%Y}"))
+    joe = ws.register.person(UPNS[0])
+    assert joe.leaving_date == JULY and joe.leaving_date_by_hand
+    assert joe.has_left(dt.date.today())
+    # they are back: the file's date from then
+    ws.register.they_are_back(UPNS[0])
+    ws.register.import_csv(_file(tmp_path, "mis.csv", f"{later:%d/%m/%Y}"))
+    joe = ws.register.person(UPNS[0])
+    assert joe.leaving_date == later and not joe.leaving_date_by_hand

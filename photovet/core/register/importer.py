@@ -382,8 +382,10 @@ def _kept_leaving_date(r: Row, old: dict[str, Any] | None, report: ImportReport,
     any when the file has no leaving date column at all (it says nothing about leaving). Set
     on ``r.person``, said in ``report.leaving_dates_kept``; returns its source (None: nothing
     kept). A date an earlier file gave that this file's column no longer has is the MIS's
-    decision: cleared, and said as a change (``detail_change``)."""
-    if old is None or not old.get("leaving_date") or r.person.leaving_date is not None:
+    decision: cleared, and said as a change (``detail_change``). A date entered here that has
+    passed is kept against a file date still to come too (that would make someone PhotoVet was
+    told has left current again: as consent set by hand against a file that allows more)."""
+    if old is None or not old.get("leaving_date"):
         return None
     source = str(old.get("leaving_date_source") or "")
     by_hand = set_by_hand(source)
@@ -393,10 +395,14 @@ def _kept_leaving_date(r: Row, old: dict[str, Any] | None, report: ImportReport,
         day = _dt.date.fromisoformat(str(old["leaving_date"])[:10])
     except ValueError:
         return None
+    file_day = r.person.leaving_date
+    if file_day is not None and not (by_hand and day <= today < file_day):
+        return None
     r.person.leaving_date = day
     report.leaving_dates_kept.append(PersonNote(r.id, r.person.display_name,
                                                 leaving_date_kept(day, by_hand=by_hand,
-                                                                  today=today)))
+                                                                  today=today,
+                                                                  file_day=file_day)))
     return source or None
 
 

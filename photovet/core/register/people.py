@@ -450,7 +450,8 @@ class Register:
         covered, and their face signatures and register row fall due on the retention
         schedule. Audited. It is kept as entered here (``leaving_date_source`` "user:<name>"):
         a later import whose file lists them without a leaving date keeps it and says so
-        (``ImportReport.leaving_dates_kept``); a file with a date sets the file's. ``they_are_back``
+        (``ImportReport.leaving_dates_kept``); a file with a date sets the file's (not one still
+        to come over a date here that has passed). ``they_are_back``
         clears it."""
         who = self.access.require("register.edit")
         p = self.person(person_id)
