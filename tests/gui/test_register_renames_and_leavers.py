@@ -168,6 +168,37 @@ def test_the_preview_says_a_leaving_date_entered_here_is_kept_and_they_are_back_
     person.accept()
 
 
+def test_the_import_result_says_the_kept_leaving_dates_in_the_apps_words(qtbot, ws,
+                                                                          make_window, tmp_path):
+    """Review s31: the result page after an import that kept a leaving date entered here
+    showed the command line's "If someone is back: photovet register back ID ..." to office
+    staff, and under the heading "Leaving dates kept (...) (1):", which then held two lines
+    for the one it counts. The app's words are shown, on their own line."""
+    import re
+
+    from photovet.core.words import LEAVING_DATE_BACK_APP
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.register.set_leaving_date(SAM, dt.date(2025, 7, 18))
+    report = ws.import_register(write_register(tmp_path / "a.csv"))
+    assert report.applied and len(report.leaving_dates_kept) == 1
+    win = make_window()
+    wiz = ImportWizard(win.ctx)
+    qtbot.addWidget(wiz)
+    wiz.result_page._done(report)
+    tree = wiz.result_page.lines
+    tops = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    [head] = [t for t in tops if t.text(0).startswith("Leaving dates kept")]
+    assert re.search(r"\(1\):$", head.text(0)) and head.childCount() == 1
+    assert head.child(0).text(0).endswith("Leaving date 18/07/2025 kept: entered here, not in "
+                                          "the file")
+    everything = [t.text(0) for t in tops] + [t.child(i).text(0) for t in tops
+                                              for i in range(t.childCount())]
+    assert not any("photovet register" in line for line in everything), everything
+    assert LEAVING_DATE_BACK_APP in [t.text(0) for t in tops]
+    wiz.reject()
+
+
 def test_a_changed_identity_is_a_problem_row_in_the_preview(qtbot, ws, make_window, tmp_path):
     """The name and the date of birth of one UPN both change: a red section, and the face
     photo is deleted when imported."""

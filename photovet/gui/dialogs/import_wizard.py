@@ -62,6 +62,7 @@ from photovet.core.words import (
     CONSENT_NOT_IN_FILE_APP,
     CONSENT_NOT_IN_FILE_COMMAND,
     LEAVING_DATE_BACK_APP,
+    LEAVING_DATE_BACK_COMMAND,
     LEAVING_DATES_KEPT,
     rejected_count,
 )
@@ -785,6 +786,9 @@ class ResultPage(QWizardPage):
                 continue
             if line.strip() == CONSENT_NOT_IN_FILE_COMMAND:    # the app's words here
                 line = f"  {CONSENT_NOT_IN_FILE_APP}"
+            elif line.strip() == LEAVING_DATE_BACK_COMMAND:
+                # the app's words, on a line of their own (not one more under the count)
+                line = LEAVING_DATE_BACK_APP
             item = QTreeWidgetItem([line.strip()])
             # a line indented under a heading ('Warnings (1):') is shown under it, so what a
             # heading counts is what stands under it
