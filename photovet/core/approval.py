@@ -874,6 +874,16 @@ class Approvals:
                 out.append(state)
         return out
 
+    def as_handed_on(self, sha256: str, channel: str, status: str) -> str:
+        """The approval state a photo's open questions are judged by
+        (``policy.waiting_for_decision``): an approval that no longer counts only because its
+        approver's role ended (``lapsed_refusal``) is still handed on, "approved": the photo
+        is as it was approved and waits for a current senior leader to approve it again
+        (Approve \u203a Approve again\u2026), not for its preparer. Any other state as it is."""
+        if status != "void" or not sha256:
+            return status
+        return "approved" if self.lapsed_refusal(self.get(sha256, channel)) else status
+
     def lapsed_refusal(self, state: ApprovalState, *, fresh: bool = False) -> str | None:
         """Why an approval no longer counts because its approver's approver role has ended
         (``policy.lapsed_approval_refusal``: unless it was exported before, or an admin kept

@@ -43,17 +43,13 @@ def approval_state(ctx: AppContext, a: PhotoAnalysis) -> tuple[str, str]:
 
 
 def as_handed_on(ctx: AppContext, a: PhotoAnalysis | None, status: str) -> str:
-    """The approval state a photo's open questions are judged by
-    (``policy.waiting_for_decision``): an approval that no longer counts only because its
-    approver's role ended (``Approvals.lapsed_refusal``) is still handed on, "approved": the
-    photo is as it was approved, and waits for a current senior leader to approve it again
-    (Approve \u203a Approve again\u2026), not for its preparer. Any other state as it is."""
-    if status != "void" or a is None or a.error or not a.sha256:
+    """The approval state a photo's open questions are judged by, as the core says
+    (``Approvals.as_handed_on``: an approval lapsed only with its approver's role is still
+    handed on)."""
+    if a is None or a.error or not a.sha256:
         return status
     try:
-        approvals = ctx.ws.approvals
-        return "approved" if approvals.lapsed_refusal(approvals.get(a.sha256, a.channel)) \
-            else status
+        return ctx.ws.approvals.as_handed_on(a.sha256, a.channel, status)
     except PhotoVetError:
         return status
 
