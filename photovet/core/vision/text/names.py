@@ -360,11 +360,23 @@ def _one_slip(typed: str, name: str) -> bool:
     return short[k:] == long_[k + 1:]
 
 
+# what may stand between the end of a sentence and its first word: spaces, line breaks, an
+# opening quote or bracket, a bullet ('Great day. "Games afternoon" next', "• Hope you...")
+_BEFORE_A_SENTENCE = " \t\r\n\u2028\u2029\"'“‘([{•·*★☆"
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
+_LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")
+
+
 def _opens_sentence(text: str, tok: _Token) -> bool:
-    """Is ``tok`` the first word of ``text`` or of a sentence or line in it?"""
+    """Is ``tok`` the first word of ``text``, of a sentence in it (after ".", "!", "?", ":",
+    ";" or "…") or of a line? An opening quote, bracket or bullet before it changes nothing.
+    The one rule for "opens a sentence", where a capital is grammar's rather than a name's
+    (``NameMatcher._misspelt``, ``_plural_of_a_word``, ``_the_word_itself``)."""
     before = text[:tok.start]
-    kept = before.rstrip()
-    return kept[-1:] in ("", ".", "!", "?", ":", ";") or "\n" in before[len(kept):]
+    if not any(c.isalnum() for c in before):
+        return True         # nothing but punctuation before it: the first word
+    kept = before.rstrip(_BEFORE_A_SENTENCE)
+    return kept.endswith(_SENTENCE_ENDS) or any(b in before[len(kept):] for b in _LINE_BREAKS)
 
 
 def _english_word(tok: _Token) -> bool:
@@ -883,9 +895,9 @@ class NameMatcher:
             return False
         if tok.key not in (v.key + "s", v.key + "es"):
             return False
-        opens = i == 0 or text[:tok.start].rstrip()[-1:] in ".!?:;\n"
-        if not opens or text[tok.end:nxt.start] != " " or not nxt.raw.isalpha() \
-                or not nxt.raw.islower() or nxt.key in _NOT_AFTER_A_WORD_KEYS:
+        if not _opens_sentence(text, tok) or text[tok.end:nxt.start] != " " \
+                or not nxt.raw.isalpha() or not nxt.raw.islower() \
+                or nxt.key in _NOT_AFTER_A_WORD_KEYS:
             return False
         firsts = {canon(f) for pid in self.surname_keys.get(v.key, ())
                   for f in self.by_id[pid].forenames if canon(f)}
@@ -907,9 +919,8 @@ class NameMatcher:
         if nxt is None or text[tok.end:nxt.start] != " " or tok.raw.rstrip(".!?") != tok.raw \
                 or not tok.raw.isalpha():
             return False
-        opens = i == 0 or text[:tok.start].rstrip()[-1:] in ".!?:;\n"
         phrase = nxt.key in _PHRASE_KEYS and nxt.raw.isalpha()
-        verb = opens and tok.key in _VERB_KEYS and nxt.key in _AFTER_VERB_KEYS
+        verb = _opens_sentence(text, tok) and tok.key in _VERB_KEYS and nxt.key in _AFTER_VERB_KEYS
         if not (phrase or verb):
             return False
         surnames = {canon(s) for pid in self.first_keys.get(tok.key, ())
