@@ -130,8 +130,8 @@ def _found(caption: str, read: str, where: list[int], start: int, end: int) -> s
 #: said after the reason for a word only close to a first name or a common surname alone
 #: ("Olivai", "Smtih"; names.NameHit.weak): it may be an everyday word PhotoVet does not know
 #: (inside a sentence, "Year 3 Games afternoon": "Games" is one letter from James; opening one,
-#: a word of names.english_words passes), and only the person can tell. An everyday word in lower
-#: case is never taken for one.
+#: or after "the", a word of names.english_words passes: NameMatcher._ordinary_word_near), and
+#: only the person can tell. An everyday word in lower case is never taken for one.
 WEAK_NAME_ASK = ("if it is not a name but an ordinary word, write it in lower case and check "
                  "again")
 

@@ -310,6 +310,12 @@ _PHRASE_KEYS = {canon(w) for w in WORD_NAME_PHRASES}
 _VERB_KEYS = {canon(w) for w in WORD_NAME_VERBS}
 _AFTER_VERB_KEYS = {canon(w) for w in ("you", "we", "everyone", "everybody", "all", "to", "that",
                                        "your")}
+# An article or a demonstrative right before a word makes it a thing, not a person: "the Isle
+# of Wight", "the Games afternoon", "a Slice of cake" (no one writes "the Olivia"); not before
+# a word for a family ("the Copper family" may be the Coopers typed with a slip).
+_ARTICLE_KEYS = {canon(w) for w in ("the", "a", "an", "this", "that", "these", "those")}
+_FAMILY_KEYS = {canon(w) for w in ("family", "families", "twins", "household", "siblings",
+                                   "brothers", "sisters")}
 # the shortest first name (or common surname) taken for a name when typed with a slip alone
 _SLIP_ALONE_MIN = 5
 # everyday words as spelt: never taken for a name typed with a slip
@@ -321,8 +327,9 @@ def english_words() -> frozenset[str]:
     """An English word list (SCOWL's British English list, as Debian's ``wbritish`` ships it;
     its licence is ``data/LICENSE-english_words.txt``; how it was made: ``data/README.txt``),
     lower case, letters only, read once when first asked. Used only to tell an ordinary word
-    opening a sentence from a pupil's first name or a common surname typed with a slip
-    ("Games afternoon" is not James: NameMatcher._misspelt). It has no word that SCOWL also
+    written where an ordinary word is (opening a sentence, after "the", in lower case) from a
+    pupil's name typed with a slip ("Games afternoon" is not James, "the Isle of Wight" is not
+    Elsie: NameMatcher._ordinary_word_near). It has no word that SCOWL also
     spells with a capital (names and places: "harry", "robin", "olive"), nor such a name with a
     letter doubled ("marry" for Mary: the commonest slip in a name), and none of the
     surnames and name-words PhotoVet knows (``COMMON_SURNAMES``, ``WORD_SURNAMES``,
@@ -595,6 +602,10 @@ class NameMatcher:
                     if self.in_sentences and score < 100 and all(
                             t.key in _KNOWN_KEYS or t.key in _COMMON_KEYS for t in toks[i:j + 1]):
                         continue    # everyday words near a name, not a name ("the long": Theo Long)
+                    if self.in_sentences and score < 100 and i == j \
+                            and v.form in ("forename", "surname") \
+                            and self._ordinary_word_near(text, toks, i, v.key):
+                        continue    # "Gorge walking" is not George (_ordinary_word_near)
                     if j != i and v.ntok < j - i + 1:
                         # one name word made of several tokens: only when OCR split one word
                         # ("Mc Donald" glued, short pieces "Oli via", or a long name read as
@@ -609,6 +620,8 @@ class NameMatcher:
         for v, score, i, j in candidates:
             hit = self._judge(text, toks, v, score, i, j)
             if hit is not None:
+                if self.in_sentences and score < 100 and i == j and _english_word(toks[i]):
+                    hit.weak = True     # an English word inside a sentence: the person is asked
                 hits.append(hit)
         if self.in_sentences:
             hits.extend(self._misspelt(text, toks, hits))
@@ -711,7 +724,7 @@ class NameMatcher:
                 out.append(NameHit(None, "pupil" if pupils else "staff", hit_form, score, span,
                                    pupils or sorted(ids), misspelt=True))
             full_spans.append(span)
-        for t in toks:
+        for n, t in enumerate(toks):
             if not word(t) or len(t.key) < 5 or t.key in self._by_key or not free((t.start, t.end)):
                 continue
             if not (t.capitalised or t.raw.isupper() or len(t.key) >= 7):
@@ -720,7 +733,8 @@ class NameMatcher:
             best = 0.0
             for sk, pids in self._slip_surnames.items():
                 if abs(len(sk) - len(t.key)) <= 3 and fits(t, sk) \
-                        and not _only_the_ending(t, sk, self._spelt.get(sk, ())):
+                        and not _only_the_ending(t, sk, self._spelt.get(sk, ())) \
+                        and not self._ordinary_word_near(text, toks, n, sk):
                     ids_s |= pids
                     best = max(best, float(fuzz.ratio(t.key, sk)))
             if not ids_s:
@@ -728,31 +742,31 @@ class NameMatcher:
             one = sorted(ids_s)
             role = "staff" if all(self.by_id[x].role == "staff" for x in one) else "pupil"
             out.append(NameHit(one[0] if len(one) == 1 else None, role, "surname", best,
-                               (t.start, t.end), one, misspelt=True))
+                               (t.start, t.end), one, misspelt=True, weak=_english_word(t)))
         # a pupil's first name or a common surname alone, typed with a slip ("Well done
         # Olivai!", "Smtih collects her award"): the name itself alone is a name ("Well done
         # Olivia!"), and a reader still knows who is meant. Capitalised as a name is, never an
         # everyday word, nor one grammar made from a word ("Hopes", "painted"). A weaker sign
         # than a full name: a word the lists do not know may be one slip from a name ("Games"
         # for James), so the reason asks the person (captions.check_caption). A word of the
-        # English word list (``english_words``) opening a sentence, where the capital is
-        # grammar's, is that word ("Games afternoon", "Hurry, only a few tickets left"); inside
-        # a sentence a capital says name ("Well done Marry!" is refused for Harry).
+        # English word list (``english_words``) where an ordinary word is written is that word
+        # (``_ordinary_word_near``: "Games afternoon", "Hurry, only a few tickets left", "the
+        # Isle of Wight"); elsewhere inside a sentence a capital says name ("Well done Marry!"
+        # is refused for Harry, "Congratulations to Sofa" for Sofia).
         taken = [h.span for h in [*found, *out]]
-        for t in toks:
+        for n, t in enumerate(toks):
             if not word(t) or len(t.key) < _SLIP_ALONE_MIN - 1 or t.key in self._by_key \
                     or any(a < t.end and t.start < b for a, b in taken):
                 continue
             if not (t.capitalised or t.raw.isupper()):
                 continue        # (so an everyday word in lower case always passes: the reason
                                 # says so, captions.check_caption)
-            if _opens_sentence(text, t) and _english_word(t):
-                continue
             ids_a: set[str] = set()
             best, is_first = 0.0, False
             for k, pids in self._slip_alone.items():
                 if abs(len(k) - len(t.key)) <= 1 and fits(t, k) \
-                        and not _only_the_ending(t, k, self._spelt.get(k, ())):
+                        and not _only_the_ending(t, k, self._spelt.get(k, ())) \
+                        and not self._ordinary_word_near(text, toks, n, k):
                     ids_a |= pids
                     best = max(best, float(fuzz.ratio(t.key, k)))
                     is_first = is_first or k in self._slip_first
@@ -764,6 +778,37 @@ class NameMatcher:
                                "forename" if is_first else "surname", best, (t.start, t.end), one,
                                misspelt=True, weak=True))
         return out
+
+    def _ordinary_word_near(self, text: str, toks: Sequence[_Token], i: int, key: str) -> bool:
+        """Is ``toks[i]``, close to the name ``key`` but not it, an ordinary English word
+        (``english_words``: no name is in it) written as an ordinary word is, so that the name
+        is not written there? In captions only. That is when it is:
+
+        - one slip from the name only through the look-alike letters ``canon`` undoes, not as
+          spelt: "Isle" is two slips from Elsie (an "i" read for an "l");
+        - in lower case ("we went gorge walking");
+        - the first word of a sentence or line, where the capital is grammar's ("Gorge walking
+          on the residential", "Games afternoon"; ``_opens_sentence``);
+        - right after an article or a demonstrative ("on the Isle of Wight", "We loved the
+          Games afternoon", "a Slice of cake"), not before a word for a family.
+
+        Never the name with "s" or "'s" ("Graces painting", "the Smiths": the pupil, the
+        family). Elsewhere inside a sentence a capital says name: "Well done Hurry!" is refused
+        for Harry, and the reason asks the person (``NameHit.weak``)."""
+        tok = toks[i]
+        if not _english_word(tok) or tok.key in (key + "s", key + "es") \
+                or tok.raw.endswith(_POSSESSIVE):
+            return False
+        spelt = _spelling(tok.raw)
+        if not any(spelt == n or _one_slip(spelt, n) for n in self._spelt.get(key, ()) or (key,)):
+            return True
+        if not (tok.capitalised or tok.raw.isupper()) or _opens_sentence(text, tok):
+            return True
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        return (prev is not None and prev.key in _ARTICLE_KEYS and prev.raw.isalpha()
+                and not text[prev.end:tok.start].strip()
+                and (nxt is None or nxt.key not in _FAMILY_KEYS))
 
     def _loose_full_name(self, toks: list[_Token]) -> NameHit | None:
         """A line that is shaped like a name (2-3 capitalised words, nothing else) is compared
