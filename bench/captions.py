@@ -15,8 +15,9 @@ named with a photo, on an initials-only channel. Two figures:
     common surname ("Games afternoon" for James), also counted on their own;
   * caught alone: a pupil's first name (four letters or more) or a common surname (five or more)
     alone with one change ("Well done Olivai!", "Smtih collects her award"); first names of
-    four letters and surnames that are everyday words are left out by design (one letter from
-    "Rose" is "Nose", one from "Price" is "Prize"), so this figure is not 100%;
+    four letters are caught only with two letters swapped ("Evei"), and surnames that are
+    everyday words are left out by design (one letter from "Rose" is "Nose", one from "Price"
+    is "Prize"; one from "Mila" is "Milan"), so this figure is not 100%;
   * everyday-word first names used as names ("Summer won the race"): every one refused.
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss

@@ -215,3 +215,35 @@ def test_an_english_word_inside_a_sentence_is_refused_with_the_question():
     # not a word: no such question (in lower case it is still George)
     (f,) = check_caption("Well done Georg!", NEAR, PROSPECTUS, ON, "consent").findings
     assert not f.reason.endswith(WEAK_NAME_ASK)
+
+
+# --- short first names alone with a slip ------------------------------------------------------
+
+SHORT = [person("P50", "Leo", "Hart"), person("P51", "Amy", "Clarke"),
+         person("P52", "Evie", "Ward"), person("P53", "Isla", "Moore"),
+         person("P54", "Mila", "Khan"), person("P55", "Ella", "Shaw")]
+
+
+@pytest.mark.parametrize("caption, name", [
+    ("Well done Loe!", "Loe"), ("Congratulations to Aym", "Aym"), ("Evei won the race", "Evei"),
+    ("Well done Ilsa for her poem", "Ilsa"), ("Year 5 with Mial at the museum", "Mial"),
+    ("Loe's painting won", "Loe's"),
+])
+def test_a_short_first_name_alone_with_two_letters_swapped_is_a_name(caption, name):
+    """s31: a first name of three or four letters alone with a slip passed ("Well done Loe!"
+    for Leo). Two letters swapped is caught, as a longer name's slip is."""
+    r = check_caption(caption, SHORT, PROSPECTUS, ON, "consent")
+    assert [f.found for f in r.findings] == [name], r.findings
+    assert r.findings[0].reason.startswith("Looks like a pupil's name spelt differently")
+
+
+@pytest.mark.parametrize("caption", [
+    "Year 5 learning about Islam", "Our trip to Milan", "Bella the class bear visits",
+    "Well done Elsa in Frozen", "Well done Amu", "Congratulations to Evi",
+    "Well done Leon", "Year 6 at Ela's cafe",
+])
+def test_a_short_first_name_with_another_slip_is_not_taken_for_it(caption):
+    """A letter missing, extra or wrong in a name of three or four letters makes another name
+    or a place as often as a slip ("Islam" for Isla, "Milan" for Mila, "Bella" for Ella): only
+    a swap counts (measured, bench s31)."""
+    assert found(caption, SHORT, PROSPECTUS) == []

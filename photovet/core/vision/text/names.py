@@ -316,8 +316,14 @@ _AFTER_VERB_KEYS = {canon(w) for w in ("you", "we", "everyone", "everybody", "al
 _ARTICLE_KEYS = {canon(w) for w in ("the", "a", "an", "this", "that", "these", "those")}
 _FAMILY_KEYS = {canon(w) for w in ("family", "families", "twins", "household", "siblings",
                                    "brothers", "sisters")}
-# the shortest first name (or common surname) taken for a name when typed with a slip alone
+# the shortest common surname taken for a name when typed with a slip alone
 _SLIP_ALONE_MIN = 5
+# ... and the shortest pupil's first name; one shorter than _SLIP_ALONE_MIN only with two
+# letters swapped ("Loe" for Leo, "Evei" for Evie): a letter missing, extra or wrong in a name
+# of three or four letters makes another name or a place ("Ella": Bella, Elsa; "Mila": Milan;
+# "Isla": Islam) as often as a slip (bench s31: 91 more names and places of SCOWL's 9,635
+# refused inside a sentence, against 3 for a swap)
+_SLIP_ALONE_FIRST_MIN = 3
 # everyday words as spelt: never taken for a name typed with a slip
 _EVERYDAY = {w for w in NON_NAME_WORDS | COMMON_ENGLISH | COMMON_WORD_NAMES if w.isalpha()}
 
@@ -372,6 +378,18 @@ def _one_slip(typed: str, name: str) -> bool:
 _BEFORE_A_SENTENCE = " \t\r\n\u2028\u2029\"'“‘([{•·*★☆"
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
 _LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")
+
+
+def _swapped(tok: _Token, key: str, spellings: Iterable[str] = ()) -> bool:
+    """Is ``tok`` the name ``key`` (or one of its ``spellings``) with two adjacent letters
+    swapped ("Loe" for Leo, "Evei" for Evie), in its comparison key or as spelt?"""
+    def swap(a: str, b: str) -> bool:
+        d = [k for k in range(len(a)) if a[k] != b[k]] if len(a) == len(b) else []
+        return len(d) == 2 and d[1] == d[0] + 1 and a[d[0]] == b[d[1]] and a[d[1]] == b[d[0]]
+    spelt = _spelling(tok.raw)
+    if tok.raw.endswith(_POSSESSIVE):
+        spelt = spelt[:-1]
+    return swap(tok.key, key) or any(swap(spelt, n) for n in spellings)
 
 
 def _opens_sentence(text: str, tok: _Token) -> bool:
@@ -513,7 +531,7 @@ class NameMatcher:
                 if role == "pupil":
                     for f in p.forenames:
                         fk = canon(f)
-                        if len(fk) >= _SLIP_ALONE_MIN and fk not in _KNOWN_KEYS \
+                        if len(fk) >= _SLIP_ALONE_FIRST_MIN and fk not in _KNOWN_KEYS \
                                 and fk not in _COMMON_KEYS:     # not "Grade" for Grace
                             self._slip_alone.setdefault(fk, set()).add(p.id)
                             self._slip_first.add(fk)
@@ -755,7 +773,8 @@ class NameMatcher:
         # is refused for Harry, "Congratulations to Sofa" for Sofia).
         taken = [h.span for h in [*found, *out]]
         for n, t in enumerate(toks):
-            if not word(t) or len(t.key) < _SLIP_ALONE_MIN - 1 or t.key in self._by_key \
+            if not word(t) or len(t.key) < min(_SLIP_ALONE_MIN, _SLIP_ALONE_FIRST_MIN) - 1 \
+                    or t.key in self._by_key \
                     or any(a < t.end and t.start < b for a, b in taken):
                 continue
             if not (t.capitalised or t.raw.isupper()):
@@ -764,6 +783,8 @@ class NameMatcher:
             ids_a: set[str] = set()
             best, is_first = 0.0, False
             for k, pids in self._slip_alone.items():
+                if len(k) < _SLIP_ALONE_MIN and not _swapped(t, k, self._spelt.get(k, ())):
+                    continue
                 if abs(len(k) - len(t.key)) <= 1 and fits(t, k) \
                         and not _only_the_ending(t, k, self._spelt.get(k, ())) \
                         and not self._ordinary_word_near(text, toks, n, k):
