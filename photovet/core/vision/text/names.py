@@ -321,8 +321,9 @@ _SLIP_ALONE_MIN = 5
 # ... and the shortest pupil's first name; one shorter than _SLIP_ALONE_MIN only with two
 # letters swapped ("Loe" for Leo, "Evei" for Evie): a letter missing, extra or wrong in a name
 # of three or four letters makes another name or a place ("Ella": Bella, Elsa; "Mila": Milan;
-# "Isla": Islam) as often as a slip (bench s31: 91 more names and places of SCOWL's 9,635
-# refused inside a sentence, against 3 for a swap)
+# "Isla": Islam) as often as a slip (measured s31 on bench/captions.py's register: of SCOWL's
+# 9,635 names and places that are no pupil's name, 125 refused inside a sentence before; 219
+# with every slip of a four-letter first name, 129 with swaps of three- and four-letter ones)
 _SLIP_ALONE_FIRST_MIN = 3
 # everyday words as spelt: never taken for a name typed with a slip
 _EVERYDAY = {w for w in NON_NAME_WORDS | COMMON_ENGLISH | COMMON_WORD_NAMES if w.isalpha()}
