@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from photovet.core import free_text
 from photovet.core.errors import ApprovalConflict, ApprovalError
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import (
@@ -644,6 +645,10 @@ class Approvals:
                 parts: dict[str, Any] | None, seen_on: str = "",
                 now: Callable[[], AsNow] | None = None,
                 shown_caption: str | None = None) -> None:
+        # the comment is kept with the approval and in the audit log: no pupil's name in it
+        named = free_text.check(self.db, comment)
+        if named:
+            raise ApprovalError(named)
         with self.db.atomic():
             # the right to approve as the register holds it now, under the writer lock (a role
             # ended on another PC a moment ago stops it)

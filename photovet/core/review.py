@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from photovet.core import free_text
 from photovet.core.errors import PhotoVetError
 from photovet.core.geometry import box_iou, int_box
 from photovet.core.media.cover import face_cover, grow_polygon
@@ -413,6 +414,13 @@ class Reviewer:
         """The signed-in preparer (refused at once for anyone else)."""
         return self.store.audit.access.require("review").name
 
+    def _no_pupil_named(self, reason: str) -> None:
+        """A reason is kept in the review and the audit log: refused when it names a pupil
+        (free_text)."""
+        why = free_text.check(self.store.db, reason)
+        if why:
+            raise ReviewRefused(why)
+
     def _face(self, analysis: PhotoAnalysis, index: int) -> Face:
         if not 0 <= index < len(analysis.faces):
             raise PhotoVetError(f"this photo has no face {index + 1}")
@@ -458,6 +466,7 @@ class Reviewer:
                                         near=near_people(face, self.person_of))
         if refusal:
             raise ReviewRefused(refusal)
+        self._no_pupil_named(reason)
         box = int_box(face.box)
         twins = [pid for pid, _row in lookalikes_covered(
             face, person, near_people(face, self.person_of), channel, analysis.media, mode,
@@ -594,6 +603,7 @@ class Reviewer:
                                         on=self.today())
         if refusal:
             raise ReviewRefused(refusal)
+        self._no_pupil_named(reason)
         poly = [(float(x), float(y)) for x, y in item.polygon]
         box = _poly_box(poly)
 
@@ -640,6 +650,7 @@ class Reviewer:
         refusal = flag_accept_refusal(analysis, kind, reason)
         if refusal:
             raise ReviewRefused(refusal)
+        self._no_pupil_named(reason)
 
         def change(every: Review, one: Review) -> dict[str, Any]:
             target = one if FLAG_SCOPES.get(kind) == "channel" else every

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from photovet.core import free_text
 from photovet.core.errors import PhotoVetError
 from photovet.core.geometry import corner_iou
 from photovet.core.media.video.linking import could_be_same, group_of, group_targets
@@ -395,6 +396,13 @@ class VideoReviewer:
         return text_override_ask(action, track_as_text(t), row, channel=channel, media="video",
                                  mode=mode, on=self.today())
 
+    def _no_pupil_named(self, reason: str) -> None:
+        """A reason is kept in the review and the audit log: refused when it names a pupil
+        (free_text)."""
+        why = free_text.check(self.store.db, reason)
+        if why:
+            raise ReviewRefused(why)
+
     def _prepare(self, analysis: VideoAnalysis, t: VideoTrack, action: str, channel: Channel,
                  person: str | None, reason: str, mode: str, user: str
                  ) -> tuple[TrackDecision, bool]:
@@ -457,6 +465,7 @@ class VideoReviewer:
         "not-a-face"; names "cover", "keep"."""
         user = self.store.audit.access.require("review").name
         t = self._track(analysis, track_id)
+        self._no_pupil_named(reason)
         decision, rules_show = self._prepare(analysis, t, action, channel, person, reason, mode,
                                              user)
         return self._store(analysis, channel, action, [(t, decision, rules_show)], {
@@ -477,6 +486,7 @@ class VideoReviewer:
             return self._undo_row(analysis, targets, channel), targets
         user = self.store.audit.access.require("review").name
         chosen = self._track(analysis, track_id)
+        self._no_pupil_named(reason)
         items = [(chosen, *self._prepare(analysis, chosen, action, channel, person, reason,
                                          mode, user))]
         for tid in targets[1:]:

@@ -595,6 +595,21 @@ def not_allowed_note(why: str) -> str:
     return f"Recorded as posted although PhotoVet did not allow it: {why}"
 
 
+def free_text_names(found: list[str], weak: bool = False) -> str:
+    """Why a reason, comment or note typed by staff is refused (``free_text.refusal``): it
+    names a pupil (``found``: the words, as typed), and it is kept in the audit log, which is
+    never rewritten, so it would outlive the pupil's records. ``weak``: the words are only
+    close to a name (it may be an everyday word)."""
+    words = list(dict.fromkeys(found))
+    said = ", ".join(f"\u201c{w}\u201d" for w in words)
+    whose = "the pupil's name" if len(words) == 1 else "pupils' names"
+    text = (f"Write this without {whose} ({said}): it is kept in the audit log. "
+            "Use their initials or 'the pupil'.")
+    if weak:
+        text += " If it is not a name but an ordinary word, write it in lower case."
+    return text
+
+
 #: what a caption kept in the export records says instead of the words that named a person
 #: whose records were deleted (they are no longer kept anywhere)
 CAPTION_NAME_REMOVED = "[name removed]"
@@ -657,7 +672,8 @@ __all__ = ["approval_caption", "caption_posted_not_approved", "caption_not_appro
            "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",
            "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",
-           "caption_word", "consent_missing_words", "consent_word", "count", "full_sentence",
+           "caption_word", "consent_missing_words", "consent_word", "count", "free_text_names",
+           "full_sentence",
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
            "register_count", "rejected_count", "request_words", "sar_nothing_held",

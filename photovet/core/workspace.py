@@ -774,6 +774,14 @@ class Workspace:
 
     # -- what several stores do together ------------------------------------------------------
 
+    def free_text_refusal(self, text: str) -> str | None:
+        """Why a reason, comment or note typed by staff would be refused as it is (it names a
+        pupil, and it is kept in the audit log: ``free_text``), or None: asked by the app
+        before its dialog closes; every store asks again when it keeps it."""
+        from photovet.core import free_text  # noqa: PLC0415
+
+        return free_text.check(self.db, text)
+
     def reviewer(self, person_of=None) -> Reviewer:
         """Records a person's review decisions, refusing what policy refuses."""
         return Reviewer(self.reviews, person_of or self.register.find)

@@ -102,6 +102,11 @@ def test_takedown_after_withdrawal_csv_html_and_done(school):
     assert "Take this photo down" in (tmp / "td.html").read_text(encoding="utf-8")
     items = lines(run("takedown", "--json").stdout)
     assert len(items) == 2
+    # a note naming a pupil is refused (it is kept in the audit log), and nothing is done
+    r = run("takedown", "done", items[0]["id"], "--note", "deleted Amy's post")
+    assert r.exit_code == 1 and "Write this without the pupil's name (\u201cAmy's\u201d): it " \
+        "is kept in the audit log. Use their initials or 'the pupil'." in " ".join(r.stderr.split())
+    assert len(lines(run("takedown", "--json").stdout)) == 2
     r = run("takedown", "done", items[0]["id"], "--note", "deleted the post")
     assert r.exit_code == 0 and "as taken down" in r.stdout
     assert len(lines(run("takedown", "--json").stdout)) == 1

@@ -216,7 +216,7 @@ def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp
                                             r"\(Facebook: No\)"):
         reviewer.face(a, 0, "assign", fb, person="B2")
     assert ws.reviews.load(a.sha256, "*").empty
-    reviewer.face(a, 0, "assign", fb, person="B2", reason="twins, checked with Mr Hale")
+    reviewer.face(a, 0, "assign", fb, person="B2", reason="twins, checked with the class teacher")
     ws.cache.clear()
     again = new_engine(ws)
     b = again.decide(again.analyse(photo), fb, on=TODAY)
@@ -224,9 +224,9 @@ def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp
     assert f.override_person == "B2" and f.decision == "show"
     assert f.hand_named == policy.HAND_OVER_REFUSAL
     assert f.hand_note == ("Named by hand by Mrs Office: PhotoVet recognised Tori Ashby "
-                           "(Facebook: No). Reason: \u201ctwins, checked with Mr Hale\u201d")
+                           "(Facebook: No). Reason: \u201ctwins, checked with the class teacher\u201d")
     row = [r for r in ws.audit.rows() if r["action"] == "review.face-assign"][-1]
-    assert row["details"]["reason"] == "twins, checked with Mr Hale"
+    assert row["details"]["reason"] == "twins, checked with the class teacher"
     assert row["details"]["recognised"] == "A1" and row["details"]["person"] == "B2"
 
 
@@ -266,7 +266,7 @@ def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine
     assert "named by hand" in row["details"]["seen_on"]
     # the assignment is signed: the same person named with another reason voids the approval
     act_as(ws, "Mrs Office")
-    ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="checked with Mr Hale")
+    ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="checked with the class teacher")
     engine.decide(a, fb, on=TODAY)
     verdict = ws.approvals.check(a, engine.approval_parts(a))
     assert not verdict.ok and "the review changed" in verdict.why

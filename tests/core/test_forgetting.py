@@ -21,7 +21,7 @@ import pytest
 from photovet.core.errors import RegisterError
 from photovet.core.models import ExportResult, PhotoAnalysis
 from photovet.core.records import takedown
-from photovet.core.records.exports import CaptionRef
+from photovet.core.records.exports import CaptionRef, RecordsError
 from photovet.core.storage.migrations import MIGRATIONS
 from photovet.core.transfer import import_from_device, purge_batch
 from photovet.core.words import CAPTION_NAME_REMOVED, sar_nothing_held
@@ -160,7 +160,11 @@ def test_a_pupils_name_is_kept_nowhere_once_they_are_gone(ws, tmp_path, trash):
     ws.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
     [item] = takedown.evaluate(ws.records, ws.register)
     assert "Harriet" in item.reasons[NATHAN]
-    takedown.mark_done(ws.records, [item.id])
+    # what the office writes about taking it down is kept in the audit log for good: never
+    # his name (free_text), so it is not left there once he is gone
+    with pytest.raises(RecordsError, match="Write this without the pupil's name .*Nathan"):
+        takedown.mark_done(ws.records, [item.id], note="Nathan's photo removed from the site")
+    takedown.mark_done(ws.records, [item.id], note="removed from the website")
 
     # the original of what was posted is deleted: its path is kept nowhere, and a second
     # purge knows it is gone

@@ -140,6 +140,9 @@ def test_a_flagged_photo_is_held_back_until_a_person_accepts_it_with_a_reason(ws
     assert not held.ok and "group shots only" in held.error
     with pytest.raises(ReviewRefused, match="Say why"):
         ws.reviewer().accept_flag(a, "group-shot", fb, reason=" ")
+    # the reason is kept in the audit log: never a pupil's name (free_text)
+    with pytest.raises(ReviewRefused, match="Write this without the pupil's name .*Tori"):
+        ws.reviewer().accept_flag(a, "group-shot", fb, reason="Tori's award, parents asked")
     ws.reviewer().accept_flag(a, "group-shot", fb,
                               reason="award winner, parents asked for it")
     engine.decide(a, fb, on=TODAY)

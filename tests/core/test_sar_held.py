@@ -119,7 +119,7 @@ def test_recognised_as_the_person_and_named_as_another_is_in_their_report_not_na
     (tmp_path / "src").mkdir()
     photo = make_photo(tmp_path / "src" / "trip.jpg")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
-    ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="twins, checked with Mr Quinn")
+    ws.reviewer().face(a, 0, "assign", fb, person="B2", reason="twins, checked with the class teacher")
     b = engine.decide(engine.analyse(photo), fb, on=TODAY)
     assert b.faces[0].decision == "show" and b.faces[0].who == "B2"
     [res] = exported(engine, [b], tmp_path / "out", channel=fb, records=ws.records)
@@ -129,7 +129,7 @@ def test_recognised_as_the_person_and_named_as_another_is_in_their_report_not_na
     # a second one, never exported
     kept = make_photo(tmp_path / "src" / "kept.jpg", (150, 90, 60))
     c = engine.decide(engine.analyse(kept), fb, on=TODAY)
-    ws.reviewer().face(c, 0, "assign", fb, person="B2", reason="Sam, says Mr Quinn")
+    ws.reviewer().face(c, 0, "assign", fb, person="B2", reason="SH, says the class teacher")
 
     report = ws.subject_access_report("A1", tmp_path / "tori.html")
     text = text_of(report)

@@ -218,7 +218,7 @@ def test_yes_it_is_grace_needs_a_reason_is_flagged_and_never_approved_in_bulk(tm
         with pytest.raises(ReviewRefused, match="could also be Hope Bennett, Grace's twin"):
             reviewer.face(a, 0, "assign", fb, person=GRACE)
         assert ws.reviews.load(a.sha256, "*").empty
-        reviewer.face(a, 0, "assign", fb, person=GRACE, reason="Mrs Lee: Grace has the fringe")
+        reviewer.face(a, 0, "assign", fb, person=GRACE, reason="the class teacher knows them by the fringe")
         row = [r for r in ws.audit.rows() if r["action"] == "review.face-assign"][-1]
         assert row["details"]["could_also_be"] == [HOPE]
         # after a restart (a fresh engine, the cache read back): shown, named by hand

@@ -274,7 +274,7 @@ def test_a_twin_refused_when_confirmed_with_a_reason_stays_up_until_something_ch
     ws = _workspace(tmp_path, hope_fb="No")
     try:
         rid = _export_posted(ws, tmp_path, "trip.jpg",
-                             reason="Mrs Lee: Grace has the fringe, Hope was off sick")
+                             reason="the class teacher: the fringe, the twin was off sick")
         m = ws.records.get(rid).people_maybe[HOPE]
         assert m.missing_then == "Consent refused for Facebook"
         assert ws.takedown() == []            # known and vouched for when it was exported
@@ -296,7 +296,7 @@ def test_a_twin_refused_at_export_then_given_consent_then_withdrawn_comes_down(t
     ws = _workspace(tmp_path, hope_fb="No")
     try:
         rid = _export_posted(ws, tmp_path, "trip.jpg",
-                             reason="Mrs Lee: Grace has the fringe, Hope was off sick")
+                             reason="the class teacher: the fringe, the twin was off sick")
         assert ws.records.get(rid).people_maybe[HOPE].missing_then == \
             "Consent refused for Facebook"
         assert ws.takedown() == []
@@ -332,7 +332,7 @@ def test_a_twin_withdrawn_before_the_export_was_decided_stays_up(tmp_path):
         ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?",
                       [hour_ago, HOPE])
         rid = _export_posted(ws, tmp_path, "trip.jpg",
-                             reason="Mrs Lee: Grace has the fringe, Hope was off sick")
+                             reason="the class teacher: the fringe, the twin was off sick")
         assert ws.records.get(rid).people_maybe[HOPE].missing_then != ""
         assert ws.takedown() == []
     finally:
@@ -404,7 +404,7 @@ def test_hope_given_consent_and_withdrawn_while_the_copy_is_made_holds_it_back(
 
     try:
         results: list = []
-        assert _export_posted(ws, tmp_path, "trip.jpg", reason="Mrs Lee: Grace has the fringe",
+        assert _export_posted(ws, tmp_path, "trip.jpg", reason="the class teacher knows them by the fringe",
                               while_copying=(monkeypatch, yes_then_no), post=False,
                               held=results) == -1
         [res] = results
@@ -420,7 +420,7 @@ def test_hope_refused_all_along_does_not_hold_the_export_back(tmp_path, monkeypa
     ws = _workspace(tmp_path, hope_fb="No")
     try:
         other = lambda: ws.register.set_consent(RORY, "website", NO)  # noqa: E731
-        rid = _export_posted(ws, tmp_path, "trip.jpg", reason="Mrs Lee: Grace has the fringe",
+        rid = _export_posted(ws, tmp_path, "trip.jpg", reason="the class teacher knows them by the fringe",
                              while_copying=(monkeypatch, other), post=False)
         assert ws.records.get(rid).people_maybe[HOPE].missing_then == \
             "Consent refused for Facebook"

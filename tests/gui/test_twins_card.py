@@ -81,7 +81,16 @@ def test_the_card_names_the_twin_and_yes_asks_why(window, ws):
 
     def give(dlg: ReasonDialog) -> None:
         assert dlg.windowTitle() == "It could be someone else"
+        # a pupil's name is refused before the dialog closes: the reason is kept in the audit
+        # log (free_text); the text stays to be rewritten
         dlg.edit.setText("Mrs Lee: Grace has the fringe")
+        button(dlg, "It is Grace Bennett").click()
+        assert dlg.isVisible() and not dlg.refusal.isHidden()
+        assert dlg.refusal.text().startswith("Write this without the pupil's name "
+                                             "(\u201cGrace\u201d): it is kept in the audit log")
+        assert dlg.value() == "Mrs Lee: Grace has the fringe"
+        dlg.edit.setText("the class teacher knows them by the fringe")
+        assert dlg.refusal.isHidden()
         button(dlg, "It is Grace Bennett").click()
 
     answer(give, kind=ReasonDialog)
@@ -100,7 +109,7 @@ def test_the_card_names_the_twin_and_yes_asks_why(window, ws):
 
 def test_the_approver_is_told_whom_it_could_also_be_and_approves_it_alone(window, ws):
     def give(dlg: ReasonDialog) -> None:
-        dlg.edit.setText("Mrs Lee: Grace has the fringe")
+        dlg.edit.setText("the class teacher knows them by the fringe")
         button(dlg, "It is Grace Bennett").click()
 
     answer(give, kind=ReasonDialog)

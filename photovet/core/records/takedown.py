@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from photovet.core import free_text
 from photovet.core.channels import UnknownChannelError
 from photovet.core.fsutil import write_report
 from photovet.core.models import Channel
@@ -622,6 +623,10 @@ def mark_done(records: Records, item_ids: Iterable[int], note: str | None = None
     ids = [int(i) for i in item_ids]
     if not ids:
         return []
+    # the note is kept with the item and in the audit log: no pupil's name in it
+    named = free_text.check(records.db, note)
+    if named:
+        raise RecordsError(named)
     now = _now()
     with records.db.atomic():
         for item_id in ids:

@@ -76,6 +76,24 @@ def _names_in(text: str, person: Person) -> str:
     return ""
 
 
+def names_on(db: Database) -> list[Person]:
+    """Everyone on the register with only their names, now and before (``also_known_as``), and
+    whether they are staff: what a text is checked against for names (``free_text``), read
+    without the consent rows and face signatures ``Register.people`` joins. Rejected rows too."""
+    rows = db.all("SELECT id, legal_forename, legal_surname, preferred_forename, "
+                  "preferred_surname, role FROM people ORDER BY id")
+    known_as: dict[str, list[FormerName]] = {}
+    for pid, lf, ls, pf, ps, other in db.all(
+            "SELECT person_id, legal_forename, legal_surname, preferred_forename, "
+            "preferred_surname, other_person FROM former_names ORDER BY id"):
+        known_as.setdefault(pid, []).append(FormerName(lf or "", ls or "", pf or "", ps or "",
+                                                       None, bool(other)))
+    return [Person(id=r[0], legal_forename=r[1] or "", legal_surname=r[2] or "",
+                   preferred_forename=r[3] or "", preferred_surname=r[4] or "",
+                   role=r[5] or "pupil", also_known_as=tuple(known_as.get(r[0], ())))
+            for r in rows]
+
+
 class Register:
     """The consent register on one database. Made by the Workspace (``Register.open`` for a
     register on its own, as tools and tests use it)."""
@@ -507,6 +525,11 @@ class Register:
                 "for good, after everything else about them is deleted",
                 hint="For example: 'left the school in July 2026' or 'the family asked for "
                      "their data to be erased'.")
+        from photovet.core import free_text  # noqa: PLC0415
+
+        others = free_text.check(self.db, reason)     # nor another pupil's
+        if others:
+            raise RegisterError(others)
         from photovet.core.records.exports import (  # noqa: PLC0415
             forget_caption_names,
             full_names,

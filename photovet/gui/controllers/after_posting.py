@@ -167,7 +167,7 @@ class AfterPostingController(QObject):
         listed = {i.id: i for i in self._items_for_file()}
         items = [listed[i] for i in ids if i in listed]
         parent = self.takedown_dialog or self.window
-        dlg = MarkDoneDialog(items, parent=parent)
+        dlg = MarkDoneDialog(items, parent=parent, check=self.ctx.ws.free_text_refusal)
         if not dlg.exec():
             return
         copies = []

@@ -748,7 +748,8 @@ class ApprovalController(QObject):
         dlg = ReasonDialog("Reject this photo", f"Reject {item.name} for "
                            f"{self.ctx.current_channel().label}? It will not be exported. Say "
                            "why, so the preparer knows (optional).", ok_text="Reject",
-                           required=False, multiline=True, parent=self.window)
+                           required=False, multiline=True, parent=self.window,
+                           check=self.ctx.ws.free_text_refusal)
         if not dlg.exec():
             return
         try:

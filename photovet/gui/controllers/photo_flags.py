@@ -102,7 +102,8 @@ class PhotoFlagsController:
             if flag is not None:
                 question = f"{sentence(flag.message)}\n\n{question}"
             dlg = ReasonDialog(title, question, ok_text="Accept", placeholder=hint,
-                               multiline=True, parent=self.window)
+                               multiline=True, parent=self.window,
+                               check=self.ctx.ws.free_text_refusal)
             if not dlg.exec():
                 return False
             reason = dlg.value()

@@ -48,13 +48,15 @@ def render_published(pil_image, covers: list[Cover], size: tuple[int, int], styl
 
 
 def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
-                       beside: QRect | None = None, *, confirming: bool = False) -> str | None:
+                       beside: QRect | None = None, *, confirming: bool = False,
+                       check=None) -> str | None:
     """Naming a face by hand, as the core answered (``Reviewer.face_ask`` /
     ``VideoReviewer.track_ask`` "assign"): "" when no reason is needed, the reason typed after
     a confirmation that says what PhotoVet recognised and both people's consent (the core's
     words), or None (cancelled, or refused: said). ``name``: the person chosen;
     ``confirming``: it is PhotoVet's own uncertain match (a twin or a look-alike near it may
-    not be shown here)."""
+    not be shown here); ``check``: the core's refusal of a reason that names a pupil
+    (``Workspace.free_text_refusal``)."""
     if ask.allowed:
         return ""
     if not ask.needs_reason:        # refused whatever the reason (or an answer not known)
@@ -69,7 +71,7 @@ def confirm_assignment(window, ask: policy.OverrideAsk, name: str,
         ok_text=f"It is {name}: record",
         placeholder="For example: checked with the class teacher, who can tell them apart"
         if confirming else "For example: twins, checked with the class teacher",
-        parent=window)
+        parent=window, check=check)
     dlg.setObjectName("AssignReasonDialog")
     if beside is not None:      # the face stays in view while the person decides
         dlg.adjustSize()
@@ -483,7 +485,7 @@ class ReviewController(QObject):
 
     def ask_reason(self, title: str, question: str, placeholder: str = "") -> str:
         dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
-                           parent=self.window)
+                           parent=self.window, check=self.ctx.ws.free_text_refusal)
         return dlg.value() if dlg.exec() else ""
 
     def assign_selected(self) -> None:
@@ -524,7 +526,8 @@ class ReviewController(QObject):
         return confirm_assignment(self.window, ask,
                                   chosen.display_name if chosen is not None else "them",
                                   QRect(canvas.mapToGlobal(r.topLeft()), r.size()),
-                                  confirming=policy.recognised_as(a.faces[index]) == pid)
+                                  confirming=policy.recognised_as(a.faces[index]) == pid,
+                                  check=self.ctx.ws.free_text_refusal)
 
     def choose_person(self, index: int) -> str | None:
         a = self.current().analysis

@@ -398,7 +398,7 @@ class VideoController(QObject):
 
     def ask_reason(self, title: str, question: str, placeholder: str) -> str:
         dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,
-                           parent=self.window)
+                           parent=self.window, check=self.ctx.ws.free_text_refusal)
         return dlg.value() if dlg.exec() else ""
 
     def track_action(self, track_id: int, action: str, *, person: str | None = None,
@@ -423,7 +423,8 @@ class VideoController(QObject):
             reason = confirm_assignment(
                 self.window, reviewer.track_ask(a, track_id, "assign", channel, person=person,
                                                 mode=a.mode),
-                chosen.display_name if chosen is not None else "them")
+                chosen.display_name if chosen is not None else "them",
+                check=self.ctx.ws.free_text_refusal)
             if reason is None:
                 return False
         if action in ("show", "keep", "not-a-face") and reason is None:

@@ -512,7 +512,8 @@ class PersonDialog(QDialog):
                            "keep their id, so a take-down or a subject access request can still "
                            "be answered. Say why, without their name (it is kept in the "
                            "audit log for good, with yours).",
-                           ok_text="Remove", parent=self)
+                           ok_text="Remove", parent=self,
+                           check=self.ctx.ws.free_text_refusal)
         if not dlg.exec():
             return
         try:

@@ -1,7 +1,12 @@
 """Ask for a short sentence: why a face may be shown, why a text may stay readable, a note for
-the record. The question wraps (no text is cut off at any scale)."""
+the record. The question wraps (no text is cut off at any scale). ``check``: the core's
+refusal of what was typed (``Workspace.free_text_refusal``: it names a pupil and is kept in the
+audit log), said under the box when OK is pressed; the dialog stays open with the text, so the
+person rewrites it instead of typing it again."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,8 +23,10 @@ from .common import ok_cancel
 
 class ReasonDialog(QDialog):
     def __init__(self, title: str, question: str, *, ok_text: str = "OK", placeholder: str = "",
-                 required: bool = True, multiline: bool = False, parent: QWidget | None = None):
+                 required: bool = True, multiline: bool = False, parent: QWidget | None = None,
+                 check: Callable[[str], str | None] | None = None):
         super().__init__(parent)
+        self.check = check
         self.setWindowTitle(title)
         self.setObjectName("ReasonDialog")
         self.required = required
@@ -38,6 +45,13 @@ class ReasonDialog(QDialog):
             self.edit.textChanged.connect(self._update)
         self.edit.setAccessibleName(title)
         lay.addWidget(self.edit)
+        self.refusal = QLabel()
+        self.refusal.setObjectName("ReasonRefusal")
+        self.refusal.setWordWrap(True)
+        self.refusal.setStyleSheet("color: #a4262c;")
+        self.refusal.setAccessibleName("Why this cannot be kept")
+        self.refusal.hide()
+        lay.addWidget(self.refusal)
         self.buttons = ok_cancel(self, ok_text)
         lay.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
@@ -49,7 +63,18 @@ class ReasonDialog(QDialog):
             return self.edit.toPlainText().strip()
         return self.edit.text().strip()
 
+    def accept(self) -> None:
+        why = self.check(self.value()) if self.check is not None and self.value() else None
+        if why:
+            self.refusal.setText(why)
+            self.refusal.show()
+            self.edit.setFocus()
+            return
+        super().accept()
+
     def _update(self) -> None:
+        if self.refusal.isVisible():
+            self.refusal.hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
             bool(self.value()) or not self.required)
 

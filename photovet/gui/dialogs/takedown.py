@@ -150,12 +150,14 @@ class MarkDoneDialog(ReasonDialog):
     this PC) "Also delete the exported copy (…/001.jpg)", ticked: the export folder is what the
     office posts from next time."""
 
-    def __init__(self, items: list[TakedownItem], parent: QWidget | None = None):
+    def __init__(self, items: list[TakedownItem], parent: QWidget | None = None, *,
+                 check=None):
         n = len(items)
         super().__init__("Mark as taken down",
                          f"Mark {plural(n, 'item')} as taken down? A note for the record "
                          "(optional), for example: removed from the Facebook page.",
-                         ok_text=f"Mark {plural(n, 'item')} done", required=False, parent=parent)
+                         ok_text=f"Mark {plural(n, 'item')} done", required=False, parent=parent,
+                         check=check)
         copies = list(dict.fromkeys(i.output_path for i in items if i.copy_on_disk))
         if len(copies) == 1:
             text = f"Also delete the exported copy (\u2026/{Path(copies[0]).name})"

@@ -389,6 +389,31 @@ def caption_mentions(caption: str, people: Sequence[Person], *,
     return out
 
 
+def note_names(text: str, people: Sequence[Person], *,
+               threshold: int = 90) -> list[tuple[str, bool]]:
+    """The words of ``text`` typed by staff (a reason, a comment, a note kept in the audit
+    log: ``free_text.refusal``) that name a pupil of ``people``, as typed, each with whether it
+    is only close to a name (``NameHit.weak``: it may be an everyday word). Found the way a
+    caption's names are found (full names, first names, surnames, former names, slips, letters
+    that look alike, a right-to-left override). Initials are not names here: they are what
+    staff are asked to write. A name that is also a member of staff's ("Mrs Jones" where a
+    pupil is a Jones too) is taken for the member of staff's: the account names staff anyway."""
+    if not text or not text.strip() or not people:
+        return []
+    matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
+    found: dict[tuple[int, int], tuple[str, bool]] = {}
+    for read, where, hit in _hits(matcher, text):
+        ids = hit.candidates or ([hit.person] if hit.person else [])
+        rows = [matcher.by_id[i] for i in ids if i in matcher.by_id]
+        if hit.role == "staff" or not rows or any(r.is_staff for r in rows):
+            continue
+        span = _typed_span(where, *hit.span)
+        if any(s < span[1] and span[0] < e for s, e in found):
+            continue
+        found[span] = (_found(text, read, where, *hit.span).strip(), hit.weak)
+    return [found[k] for k in sorted(found)]
+
+
 class CaptionError(ExportError):
     """The caption to post with an export names someone the channel may not name; nothing was
     exported. ``suggestion``: the caption with those names in the form allowed."""
@@ -480,5 +505,6 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
         hint=f"Use a general label, for example: {result.suggestion}")
 
 
-__all__ = ["CaptionCheck", "CaptionError", "CaptionFinding", "CaptionMention", "DEFAULT_LABEL", "LabelError",
-           "caption_mentions", "caption_refusal", "check_caption", "check_label", "label_refusal"]
+__all__ = ["DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
+           "CaptionMention", "LabelError", "caption_mentions", "caption_refusal",
+           "check_caption", "check_label", "label_refusal", "note_names"]
