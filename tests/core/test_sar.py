@@ -8,13 +8,15 @@ import html.parser
 import io
 import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
 from PIL import Image
 
-from photovet.core.records.exports import Records
+from photovet.core.records import takedown
+from photovet.core.records.exports import CaptionRef, Records
 from photovet.core.records.sar import subject_access_report
 from photovet.core.storage import open_db
 from photovet.core.words import sar_nothing_held
@@ -297,3 +299,42 @@ def test_the_report_counts_photos_that_may_show_them_as_their_page_does(tmp_path
     assert "Dot" not in text
     assert rec.audit.rows(action="sar.created")[-1]["details"]["may_show"] == [named_id]
     assert both_id not in rec.audit.rows(action="sar.created")[-2]["details"].get("may_show", [])
+
+
+def test_a_report_never_names_another_pupil(world, tmp_path):
+    """s31 (DPO): a report for Amy is hers, not Ben's. Others in her photos are counted, never
+    named; Ben's name in the caption, the batch label, the file's name, the web address and an
+    older take-down note is "[another pupil]"; her own name stays. Ben's report says nothing of
+    Amy either."""
+    rec, reg = world
+    r = make_export(tmp_path, 5, shown=["AMY", "BEN"], name="Ben_Brook-and-Amy")
+    r.faces_covered = 2
+    rid = rec.add_export(r, batch="Ben Brook award", channel="facebook", preparer="jo",
+                         approver="head", caption="B.B. and Amy won: well done Ben and Amy!",
+                         caption_refs=[CaptionRef("AMY", "Amy", "first"),
+                                       CaptionRef("BEN", "Ben", "first"),
+                                       CaptionRef("BEN", "B.B.", "initials")])
+    rec.mark_posted(files=[Path(r.output)], channel="facebook", date=dt.date(2025, 6, 1),
+                    url="https://facebook.example/ben-brook-award")
+    [item] = [i for i in takedown.evaluate(rec, reg) if i.export_id == rid]
+    takedown.mark_done(rec, [item.id], note="took down Ben's photo")   # before s31's check
+    page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "amy.html"))
+    doc = re.sub(r'src="data:[^"]*"', "", doc)         # the thumbnails' bytes
+    for word in ("Ben", "Brook", "B.B.", "BEN"):
+        assert word not in page.text and word not in doc, word
+    assert "[another pupil] and Amy won: well done [another pupil] and Amy!" in page.text
+    assert "[another pupil] award" in page.text                 # the batch label
+    assert "https://facebook.example/[another pupil]-award" in page.text
+    assert "took down [another pupil]'s photo" in page.text
+    assert "Take this photo down from Facebook (https://facebook.example/[another pupil]-award)" \
+        in page.text
+    assert "[another pupil]-and-Amy.jpg" in page.text           # the file's name (appendix)
+    assert "Others in it1 other person shown, 2 other faces covered (not named here)" in \
+        page.text
+    # an export with nobody else in it says so
+    assert "Others in itNo one else recorded" in page.text
+    page, doc = parse(subject_access_report(reg, rec, "BEN", tmp_path / "ben.html"))
+    doc = re.sub(r'src="data:[^"]*"', "", doc)
+    for word in ("Amy", "Able", "AMY"):
+        assert word not in page.text and word not in doc, word
+    assert "B.B. and [another pupil] won: well done Ben and [another pupil]!" in page.text

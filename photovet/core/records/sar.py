@@ -17,6 +17,13 @@ listed; the report says so. Photos exported with a face shown as someone else th
 (``ExportRecord.people_maybe``: PhotoVet could not tell it from their face, a twin's, and staff
 named it as the other twin) are listed as photos that may show them, never naming the other
 person (their own report is where that person is).
+
+Other people are third parties: a report for one pupil never names another (DPO audit s31).
+Others in a photo are counted, not named ("Others in it: 1 other person shown, 2 other faces
+covered"); another pupil's name in a caption, a batch label, a file name, a web address or a
+take-down note is "[another pupil]" (``captions.OtherPupils``: found as a caption's names are,
+and from whom the caption was recorded as referring to). Staff's names are kept (they acted for
+the school), and so is any word that may be the person's own name.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from photovet.core.errors import PhotoVetError, UnknownPersonError
 from photovet.core.policy import MAYBE_RECOGNISED
 from photovet.core.records import takedown
 from photovet.core.records.held import Holdings, HoldingsFor
-from photovet.core.words import request_words
+from photovet.core.words import count, request_words
 
 THUMB_SIZE = 360
 
@@ -152,19 +159,40 @@ def _history_rows(register: Any, person_id: str
     return rows
 
 
-def _done_words(item: Any) -> str:
-    """'Not yet (listed on 12/03/2026)', or 'Done on 13/03/2026 by Jo: removed from the page'."""
+def _keep(text: str | None, refs: Any = None) -> str:
+    """The text as it is (where no other pupil's name is looked for)."""
+    return text or ""
+
+
+def _done_words(item: Any, hide: Any = _keep) -> str:
+    """'Not yet (listed on 12/03/2026)', or 'Done on 13/03/2026 by Jo: removed from the page'
+    (``hide``: the note without other pupils' names)."""
     if not item.done:
         return f"Not yet (listed on {_local(item.first_listed_at)[:10]})"
-    note = f": {item.note}" if item.note else ""
+    note = f": {hide(item.note)}" if item.note else ""
     return f"Done on {_local(item.done_at)[:10]}" + (f" by {item.done_by}" if item.done_by
                                                       else "") + note
 
 
-def _takedown_words(item: Any, pid: str) -> str:
+def _takedown_words(item: Any, pid: str, hide: Any = _keep) -> str:
     """One take-down item in a photo's block: what to do, why, done or not."""
     why = item.reasons.get(pid, "")
-    return f"{item.action}" + (f" ({why})" if why else "") + f". {_done_words(item)}."
+    return f"{hide(item.action)}" + (f" ({why})" if why else "") + f". {_done_words(item, hide)}."
+
+
+def _others_words(r: Any, pid: str) -> str:
+    """Who else is in an export, counted, never named (third parties): 'Others in it: 1 other
+    person shown, 2 other faces covered'."""
+    shown = len(set(r.people_shown) - {pid})
+    covered = max(0, r.faces_covered - (1 if pid in r.people_covered else 0))
+    readable = len(set(r.names_shown) - {pid})
+    hidden = max(0, r.texts_covered - (1 if pid in r.names_covered else 0))
+    bits = [count(shown, "other person", "other people") + " shown" if shown else "",
+            count(covered, "other face") + " covered" if covered else "",
+            count(readable, "other name") + " readable" if readable else "",
+            count(hidden, "other name or label") + " covered" if hidden else ""]
+    said = ", ".join(b for b in bits if b)
+    return (said + " (not named here)") if said else "No one else recorded"
 
 
 _STATUS_WORDS = {"ready": "marked ready on {d}, waiting for approval",
@@ -219,7 +247,7 @@ def _channel_words(item: Any) -> str:
     return " ".join(out)
 
 
-def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str
+def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str, hide: Any = _keep
                    ) -> tuple[list[str], list[tuple[str, str, str]]]:
     """The sections 'Recognised as this person, named as another', 'Held, not published' and
     'Face signatures', and the appendix rows (item, content id, what)."""
@@ -240,9 +268,9 @@ def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str
         parts.append("<p>No photo or video in which PhotoVet recognised this person was named "
                      "by staff as another person.</p>")
     for n, o in enumerate(h.named_as_other, 1):
-        ref = _media_ref(o, o.file_name or (Path(o.exports[0].source_path).name
-                                            if o.exports and o.exports[0].source_path
-                                            else ""))
+        ref = hide(_media_ref(o, o.file_name or (Path(o.exports[0].source_path).name
+                                                 if o.exports and o.exports[0].source_path
+                                                 else "")))
         technical.append((f"Named as another {n}", o.sha256, ref))
         day = _local(o.named_at)[:10] if o.named_at else "a day not recorded"
         why = ("The reason the member of staff gave is kept; the school's data protection lead "
@@ -258,7 +286,7 @@ def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str
                                                               "what happened to that face "
                                                               "is not recorded")
                 posts = "; ".join(f"posted on {labels.get(p.channel, p.channel)} on "
-                                  f"{_day(p.posted_on)}" + (f" ({p.url})" if p.url else "")
+                                  f"{_day(p.posted_on)}" + (f" ({hide(p.url)})" if p.url else "")
                                   for p in r.posts) or "not marked as posted"
                 lines.append(f"<p>Exported for {e(labels.get(r.channel, r.channel))} on "
                              f"{e(_local(r.created_at)[:10])}: {e(face)}; {e(posts)}.</p>")
@@ -283,7 +311,7 @@ def _holdings_html(h: Holdings | None, labels: dict[str, str], name: str
                      "<th>How PhotoVet found them</th><th>Prepared for</th>"
                      "<th>Kept until</th></tr>")
         for n, item in enumerate(h.held, 1):
-            ref = _media_ref(item, item.file_name)
+            ref = hide(_media_ref(item, item.file_name))
             technical.append((f"Held {n}", item.sha256, ref))
             if item.found == "named by hand":
                 found = ("Named by hand" + (f" by {item.named_by}" if item.named_by else "")
@@ -401,6 +429,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     if person is not None and person.id != person_id and not exports:
         exports = records.exports(person=person.id)
     name = person.display_name if person is not None else "(no longer in the register)"
+    # other pupils are third parties: their names are hidden wherever a text may hold one
+    from photovet.core.vision.text.captions import OtherPupils  # noqa: PLC0415 (numpy)
+
+    hide = OtherPupils(pid, register.people()).hide
     now = _dt.datetime.now()
     posts_total = sum(len(r.posts) for r in exports)
 
@@ -474,7 +506,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         out_path = Path(r.output_path)
         if not out_path.is_file():
             pic = (f'<div class="nothumb">The exported file is no longer on this PC '
-                   f"({e(out_path.name)}), so no picture can be shown.</div>")
+                   f"({e(hide(out_path.name))}), so no picture can be shown.</div>")
         else:
             try:
                 same = sha256_file(out_path) == r.output_sha256
@@ -486,7 +518,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                        "</div>")
             else:
                 try:
-                    pic = (f'<img alt="Exported photo {e(out_path.name)}" '
+                    pic = (f'<img alt="Exported photo {e(hide(out_path.name))}" '
                            f'src="{_thumb_data_uri(out_path)}">')
                 except Exception as exc:
                     pic = f'<div class="nothumb">The picture could not be read ({e(str(exc))}).</div>'
@@ -496,12 +528,13 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                     "name covered": "Name covered"}
         captions = r.captions_on()
         caption_html = "".join(
-            f"<tr><td>Caption</td><td>{e(text) if text else '(not recorded)'}</td></tr>"
-            for text, _refs in captions)
+            f"<tr><td>Caption</td><td>{e(hide(text, refs)) if text else '(not recorded)'}</td></tr>"
+            for text, refs in captions)
         posts = "".join(
             f"<li>{e(labels.get(p.channel, p.channel))}, {e(_day(p.posted_on))}"
-            + (f", {e(p.url)}" if p.url else "")
-            + (f", with the caption \u201c{e(p.caption)}\u201d" if p.caption is not None else "")
+            + (f", {e(hide(p.url))}" if p.url else "")
+            + (f", with the caption \u201c{e(hide(p.caption, p.caption_people))}\u201d"
+               if p.caption is not None else "")
             # said without why: the reason may name other people
             + (", recorded as posted although PhotoVet did not allow it (put on the take-down "
                "list)" if p.not_allowed else "")
@@ -531,9 +564,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             # another face in it, shown as someone else, may be theirs too (never whom)
             role_words.append("A face shown as another person may be theirs too")
         takedown_html = "".join(
-            f"<p><b>Take-down list:</b> {e(_takedown_words(item, pid))}</p>"
+            f"<p><b>Take-down list:</b> {e(_takedown_words(item, pid, hide))}</p>"
             for item in by_export.get(r.id, []))
-        technical.append((f"Photo {n}", str(r.id), str(out_path), r.output_sha256))
+        technical.append((f"Photo {n}", str(r.id), hide(str(out_path)), r.output_sha256))
         parts.append(
             f'<div class="export">{pic}<div>'
             f'<p class="role">Photo {n}: {e(", ".join(role_words))}</p>'
@@ -541,7 +574,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             f"<tr><td>Exported</td><td>{e(_local(r.created_at))}</td></tr>"
             f"<tr><td>For</td><td>{e(labels.get(r.channel, r.channel))}"
             f"{' (video)' if r.media == 'video' else ''}</td></tr>"
-            f"<tr><td>Batch</td><td>{e(r.batch)}</td></tr>"
+            f"<tr><td>Batch</td><td>{e(hide(r.batch))}</td></tr>"
+            f"<tr><td>Others in it</td><td>{e(_others_words(r, pid))}</td></tr>"
             + caption_html
             + f"<tr><td>Prepared by</td><td>{e(r.preparer or '')}</td></tr>"
             f"<tr><td>Approved by</td><td>{e(r.approver or '')}</td></tr>"
@@ -570,9 +604,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
     for n, r in enumerate(maybe, 1):
         m = r.people_maybe[pid]
         what = "video" if r.media == "video" else "photo"
-        ref = Path(r.source_path).name if r.source_path else \
+        ref = hide(Path(r.source_path).name) if r.source_path else \
             f"A {what} (file name not recorded; content id {r.source_sha256[:12]})"
-        technical.append((f"May show them {n}", str(r.id), r.output_path, r.output_sha256))
+        technical.append((f"May show them {n}", str(r.id), hide(r.output_path), r.output_sha256))
         how = (f"PhotoVet recognised this person's face in this {what}, and "
                if m.how == MAYBE_RECOGNISED else
                f"PhotoVet could not tell a face in this {what} from this person's face, and ")
@@ -582,12 +616,12 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             how += (" It is listed under \u2018Recognised as this person, named as another\u2019 "
                     "too.")
         posts = "; ".join(f"posted on {labels.get(p.channel, p.channel)} on "
-                          f"{_day(p.posted_on)}" + (f" ({p.url})" if p.url else "")
+                          f"{_day(p.posted_on)}" + (f" ({hide(p.url)})" if p.url else "")
                           for p in r.posts) or "not marked as posted"
         lines = [f'<p class="role">May show them {n}: {e(ref)}</p>', f"<p>{e(how)}</p>",
                  f"<p>Exported for {e(labels.get(r.channel, r.channel))} on "
                  f"{e(_local(r.created_at)[:10])}: that face was shown; {e(posts)}.</p>"]
-        lines += [f"<p><b>Take-down list:</b> {e(_takedown_words(item, pid))}</p>"
+        lines += [f"<p><b>Take-down list:</b> {e(_takedown_words(item, pid, hide))}</p>"
                   for item in by_export.get(r.id, [])]
         parts.append('<div class="held">' + "".join(lines) + "</div>")
 
@@ -602,13 +636,13 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         parts.append("<table><tr><th>Photo</th><th>What</th><th>Why</th><th>Done</th></tr>")
         for item in takedowns:
             parts.append(
-                f"<tr><td>{e(number.get(item.export_id, item.batch))}</td>"
-                f"<td>{e(item.action)}</td>"
+                f"<tr><td>{e(number.get(item.export_id, hide(item.batch)))}</td>"
+                f"<td>{e(hide(item.action))}</td>"
                 f"<td>{e(item.reasons.get(pid, ''))}</td>"
-                f"<td>{e(_done_words(item))}</td></tr>")
+                f"<td>{e(_done_words(item, hide))}</td></tr>")
         parts.append("</table>")
 
-    held_html, held_technical = _holdings_html(held, labels, name)
+    held_html, held_technical = _holdings_html(held, labels, name, hide)
     parts.extend(held_html)
 
     # consent history

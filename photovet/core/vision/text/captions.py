@@ -414,6 +414,82 @@ def note_names(text: str, people: Sequence[Person], *,
     return [found[k] for k in sorted(found)]
 
 
+#: what a subject access report says instead of the words that name another pupil (their
+#: name is a third party's personal data, not the subject's)
+ANOTHER_PUPIL = "[another pupil]"
+# word separators in file names and labels ("tori_ashby-award.jpg"), read as spaces
+_SEPARATORS = str.maketrans("_-.+", "    ")
+
+
+class OtherPupils:
+    """Hides the names of pupils other than ``person`` in texts shown to ``person`` (a subject
+    access report: captions, batch labels, file names, notes). A name is found as a caption's
+    is (full names, first names, surnames, former names, slips, letters that look alike) in the
+    text with file-name separators read as spaces; one that may be ``person``'s ("Sam" when
+    they are a Sam too, a surname they share) or a member of staff's stays. ``refs``: whom a
+    recorded caption refers to (``CaptionRef``: id and the words used), so initials and names
+    the register no longer has are hidden too, unless the same words refer to ``person``."""
+
+    def __init__(self, person: str, people: Sequence[Person], *, threshold: int = 90):
+        self.person = person
+        self.matcher = NameMatcher(people, threshold=threshold, in_sentences=True) \
+            if people else None
+        # initials ("B.B.", "BB") of the other pupils, unless they are this person's too
+        theirs = {p.initials for p in people if p.id == person}
+        self.initials = {p.initials for p in people if p.id != person and not p.is_staff
+                         and len(p.initials) >= 2} - theirs
+
+    def spans(self, text: str, refs: dict[str, Any] | None = None) -> list[tuple[int, int]]:
+        """Where ``text`` names another pupil: (start, end) of each, in order, not overlapping."""
+        found: list[tuple[int, int]] = []
+        if not text:
+            return found
+        read = text.translate(_SEPARATORS)
+        kept: list[tuple[int, int]] = []       # words that may be theirs, or staff's
+        if self.matcher is not None:
+            for _read, where, hit in _hits(self.matcher, read):
+                ids = hit.candidates or ([hit.person] if hit.person else [])
+                rows = [self.matcher.by_id[i] for i in ids if i in self.matcher.by_id]
+                span = _typed_span(where, *hit.span)
+                if self.person in ids or hit.role == "staff" or any(r.is_staff for r in rows):
+                    kept.append(span)
+                else:
+                    found.append(span)
+        # a word of their own name that is another's too ("Ellison" of "Nathan Ellison", his
+        # sister's surname) stays; another's name that only begins like theirs goes
+        found = [(s, e) for s, e in found if not any(ks <= s and e <= ke for ks, ke in kept)]
+        for read_, where in _readings(text):
+            for m in _INITIALS.finditer(read_):
+                if "".join(g for g in m.groups() if g) in self.initials:
+                    found.append(_typed_span(where, m.start(), m.end()))
+        # "Ben's photo": the name goes, the "'s" stays
+        found = [(s, e - 2) if text[s:e][-2:] in ("'s", "\u2019s") and e - s > 2 else (s, e)
+                 for s, e in found]
+        mine = {getattr(r, "found", "") for pid, r in (refs or {}).items() if pid == self.person}
+        for pid, ref in (refs or {}).items():
+            words = (getattr(ref, "found", "") or "").strip()
+            if pid == self.person or not words or words in mine:
+                continue
+            for m in re.finditer(r"(?<![^\W_])" + re.escape(words) + r"(?![^\W_])", text):
+                found.append((m.start(), m.end()))
+        out: list[tuple[int, int]] = []
+        for s, e in sorted(found):
+            if out and s < out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], e))
+            else:
+                out.append((s, e))
+        return out
+
+    def hide(self, text: str | None, refs: dict[str, Any] | None = None) -> str:
+        """``text`` with every other pupil's name as ``ANOTHER_PUPIL``."""
+        if not text:
+            return text or ""
+        out = text
+        for s, e in reversed(self.spans(text, refs)):
+            out = out[:s] + ANOTHER_PUPIL + out[e:]
+        return out
+
+
 class CaptionError(ExportError):
     """The caption to post with an export names someone the channel may not name; nothing was
     exported. ``suggestion``: the caption with those names in the form allowed."""
@@ -505,6 +581,6 @@ def label_refusal(label: str, people: Sequence[Person], channel: Channel, on: _d
         hint=f"Use a general label, for example: {result.suggestion}")
 
 
-__all__ = ["DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
-           "CaptionMention", "LabelError", "caption_mentions", "caption_refusal",
+__all__ = ["ANOTHER_PUPIL", "DEFAULT_LABEL", "CaptionCheck", "CaptionError", "CaptionFinding",
+           "CaptionMention", "LabelError", "OtherPupils", "caption_mentions", "caption_refusal",
            "check_caption", "check_label", "label_refusal", "note_names"]
