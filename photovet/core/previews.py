@@ -19,10 +19,18 @@ process after a crash, and another PhotoVet opening the same data folder at the 
 Versions before s29 rendered them in the system's temporary folder (``photovet-preview-*``,
 the video player's, kept while the app ran; ``photovet-sheet-*``, a contact sheet's), with no
 lock. Those of this user are removed when a data folder is opened
-(``clean_old_temp_previews``) only when no other PhotoVet of this user is running on this
-computer (an older one still running may be using its folder, and nothing on the folder says
-so); where that cannot be told (no ``/proc``: Windows, macOS), they are left and counted in
-the log.
+(``clean_old_temp_previews``), on every system:
+
+- a folder made before the computer last started is removed whatever runs now: the program
+  that made it ended with that start (``boot_time``: the system's own clock of time since it
+  started, counting sleep: ``CLOCK_BOOTTIME`` on Linux, ``kern.boottime`` on macOS,
+  ``GetTickCount64`` on Windows; each folder's earliest recorded time, its creation where the
+  system keeps it, else its last change, which is no earlier);
+- one made since then only when no other PhotoVet of this user is running on this computer (an
+  older one still running may be using its folder, and nothing on the folder says so): told
+  from ``/proc`` on Linux and from ``ps`` (part of the system) on macOS; where that cannot be
+  told (Windows: another process's command line is not open to a plain program), it is left
+  and counted in the log, and goes once the computer has been restarted.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -190,11 +199,98 @@ def _ancestors() -> set[int]:
     return out
 
 
-def other_photovet_running(proc: Path = Path("/proc")) -> bool | None:
-    """Is another PhotoVet (any version: the app, a command, a helper) of this user running
-    on this computer? None when it cannot be told (no ``/proc`` to read)."""
-    if not hasattr(os, "getuid") or not proc.is_dir():
+def boot_time() -> float | None:
+    """When this computer last started (seconds since the epoch, as ``time.time()``), from the
+    system's clock of time since it started, counting time asleep; None where it cannot be
+    read. Windows's fast start-up keeps that clock going over a shut-down, so the start found
+    may be earlier than the last switch-on: older, never later (fail safe here)."""
+    try:
+        if sys.platform.startswith("linux") and hasattr(time, "CLOCK_BOOTTIME"):
+            return time.time() - time.clock_gettime(time.CLOCK_BOOTTIME)
+        if sys.platform == "darwin" or "bsd" in sys.platform:
+            return _sysctl_boot_time()
+        if sys.platform == "win32":  # pragma: no cover - Windows
+            import ctypes  # noqa: PLC0415
+
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.GetTickCount64.restype = ctypes.c_uint64
+            return time.time() - kernel32.GetTickCount64() / 1000.0
+    except (OSError, AttributeError, ValueError):
         return None
+    return None
+
+
+def _sysctl_boot_time() -> float | None:  # pragma: no cover - macOS, BSD
+    """``kern.boottime`` (a ``struct timeval``) through the C library's ``sysctlbyname``."""
+    import ctypes  # noqa: PLC0415
+    import ctypes.util  # noqa: PLC0415
+
+    class TimeVal(ctypes.Structure):
+        _fields_ = [("tv_sec", ctypes.c_long), ("tv_usec", ctypes.c_long)]
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    tv = TimeVal()
+    size = ctypes.c_size_t(ctypes.sizeof(tv))
+    if libc.sysctlbyname(b"kern.boottime", ctypes.byref(tv), ctypes.byref(size), None, 0) != 0:
+        return None
+    return tv.tv_sec + tv.tv_usec / 1e6 if tv.tv_sec > 0 else None
+
+
+#: a folder's time is compared with the start of the computer with this much to spare (clocks
+#: set at start-up, file systems that keep times to 2 seconds)
+BOOT_MARGIN = 120.0
+
+
+def _made_before(st: os.stat_result, booted: float) -> bool:
+    """Was the folder whose ``stat`` is ``st`` made before ``booted``? Its creation time where
+    the system keeps one (``st_birthtime``), else its last change: a folder is never made after
+    it last changed, so either one before the start means it was made before."""
+    times = [st.st_mtime]
+    birth = getattr(st, "st_birthtime", None)
+    if birth:
+        times.append(birth)
+    elif sys.platform == "win32":  # pragma: no cover - Windows before Python 3.12: creation
+        times.append(st.st_ctime)
+    return min(times) < booted - BOOT_MARGIN
+
+
+def _running_from_ps(run: Callable[[], str] | None = None) -> bool | None:
+    """``other_photovet_running`` where there is no ``/proc`` but a ``ps`` (macOS, BSD): its
+    list of every process's owner, id, parent and command line. None when it cannot be run."""
+    if not hasattr(os, "getuid"):
+        return None
+    try:
+        out = run() if run is not None else subprocess.run(
+            ["ps", "-axww", "-o", "uid=,pid=,ppid=,command="], capture_output=True,
+            text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    uid, rows = os.getuid(), []
+    parent: dict[int, int] = {}
+    for line in out.splitlines():
+        bits = line.split(None, 3)
+        if len(bits) < 4 or not all(b.lstrip("-").isdigit() for b in bits[:3]):
+            continue
+        owner, pid, ppid = (int(b) for b in bits[:3])
+        parent[pid] = ppid
+        rows.append((owner, pid, bits[3]))
+    mine, pid = {os.getpid()}, os.getppid()
+    while pid > 1 and pid not in mine:      # this process and the ones that started it
+        mine.add(pid)
+        pid = parent.get(pid, 0)
+    return any(owner == uid and pid not in mine and "photovet" in cmd.lower()
+               for owner, pid, cmd in rows)
+
+
+def other_photovet_running(proc: Path = Path("/proc"), *,
+                           ps: Callable[[], str] | None = None) -> bool | None:
+    """Is another PhotoVet (any version: the app, a command, a helper) of this user running
+    on this computer? From ``/proc`` (Linux), else from ``ps`` (macOS; ``ps``: its output, for
+    tests); None when it cannot be told (Windows)."""
+    if not hasattr(os, "getuid"):
+        return None
+    if not proc.is_dir():
+        return _running_from_ps(ps)
     uid, mine = os.getuid(), _ancestors()
     try:
         pids = [int(n) for n in os.listdir(proc) if n.isdigit()]
@@ -215,17 +311,19 @@ def other_photovet_running(proc: Path = Path("/proc")) -> bool | None:
 
 
 def clean_old_temp_previews(temp: str | Path | None = None, *,
-                            others_running: Callable[[], bool | None] | None = None
+                            others_running: Callable[[], bool | None] | None = None,
+                            booted: Callable[[], float | None] | None = None
                             ) -> tuple[int, int]:
     """Remove the preview folders older versions left in the system's temporary folder
-    (``temp``: ``tempfile.gettempdir()``) that belong to this user: (folders, files) removed.
-    Only when no other PhotoVet of this user runs (``others_running``: False); one running,
-    or not knowable (None), leaves them all (an older PhotoVet's folder has no lock to say it
-    is in use). Never follows a link; logs counts only."""
+    (``temp``: ``tempfile.gettempdir()``) that belong to this user (on Windows the temporary
+    folder is the user's own): (folders, files) removed. One made before the computer last
+    started (``booted``: ``boot_time``) is removed at once; one made since only when no other
+    PhotoVet of this user runs (``others_running``: False); one running, or not knowable
+    (None), leaves those (an older PhotoVet's folder has no lock to say it is in use). Never
+    follows a link; logs counts only."""
     root = Path(temp if temp is not None else tempfile.gettempdir())
-    if not hasattr(os, "getuid"):
-        return 0, 0                               # pragma: no cover - Windows: not knowable
-    uid, found = os.getuid(), []
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    found: list[tuple[Path, os.stat_result]] = []
     try:
         with os.scandir(root) as it:
             for e in it:
@@ -235,21 +333,25 @@ def clean_old_temp_previews(temp: str | Path | None = None, *,
                     st = e.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                if e.is_dir(follow_symlinks=False) and st.st_uid == uid:
-                    found.append(Path(e.path))
+                if e.is_dir(follow_symlinks=False) and (uid is None or st.st_uid == uid):
+                    found.append((Path(e.path), st))
     except OSError:
         return 0, 0
     if not found:
         return 0, 0
-    running = (others_running or other_photovet_running)()
+    start = (booted or boot_time)()
+    gone = [p for p, st in found if start is not None and _made_before(st, start)]
+    recent = [p for p, st in found if p not in gone]
+    running = (others_running or other_photovet_running)() if recent else False
     if running is not False:
         log.info("%d preview folder(s) of an older PhotoVet left in the system's temporary "
-                 "folder: not removed (%s)", len(found),
+                 "folder since the computer started: not removed (%s)", len(recent),
                  "another PhotoVet is running" if running else
                  "whether another PhotoVet is running cannot be told here")
-        return 0, 0
+    else:
+        gone += recent
     folders = files = 0
-    for p in found:
+    for p in gone:
         n = _files_in(p)
         shutil.rmtree(p, ignore_errors=True)
         if not p.exists():
@@ -260,5 +362,5 @@ def clean_old_temp_previews(temp: str | Path | None = None, *,
     return folders, files
 
 
-__all__ = ["FOLDER", "OLD_TEMP_NAME", "PreviewFolder", "clean_old_temp_previews",
+__all__ = ["FOLDER", "OLD_TEMP_NAME", "PreviewFolder", "boot_time", "clean_old_temp_previews",
            "clean_previews", "other_photovet_running", "previews_root"]

@@ -194,7 +194,8 @@ def test_another_photovet_of_this_user_is_seen_in_proc(tmp_path):
     (proc / "4343").mkdir()
     (proc / "4343" / "cmdline").write_bytes(b"C:/Program Files/PhotoVet-App.exe\0")
     assert other_photovet_running(proc) is True
-    assert other_photovet_running(tmp_path / "no-proc") is None
+    # no /proc: "ps" is asked instead (see the test below)
+    assert other_photovet_running(tmp_path / "no-proc", ps=lambda: "") is False
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="no /proc here")
@@ -213,6 +214,83 @@ def test_a_running_photovet_is_seen_and_its_temp_folder_kept(tmp_path):
     finally:
         p.kill()
         p.wait()
+
+
+@pytest.mark.parametrize("running", [True, None])
+def test_older_versions_temp_previews_made_before_the_computer_started_are_removed(
+        tmp_path, running):
+    """s31: on Windows and macOS (no /proc) nothing was ever removed. A folder made before the
+    computer last started cannot be in use (the program that made it ended then): removed on
+    every system, whatever runs now or whether that can be told; one made since stays while
+    another PhotoVet may be using it."""
+    from photovet.core.previews import clean_old_temp_previews
+
+    temp = tmp_path / "systemp"
+    before, since = _old_folders(temp)
+    now = time.time()
+    os.utime(before, (now - 2 * 86400, now - 2 * 86400))
+    assert clean_old_temp_previews(temp, others_running=lambda: running,
+                                   booted=lambda: now - 3600) == (1, 1)
+    assert not before.exists() and (since / "preview-1.mp4").exists()
+    # the start not known: nothing is taken to be older than it
+    os.utime(since, (now - 2 * 86400, now - 2 * 86400))
+    assert clean_old_temp_previews(temp, others_running=lambda: running,
+                                   booted=lambda: None) == (0, 0)
+    # nobody is asked whether another PhotoVet runs when every folder is older than the start
+    asked: list = []
+    assert clean_old_temp_previews(temp, others_running=lambda: asked.append(1) or running,
+                                   booted=lambda: now - 3600) == (1, 1)
+    assert not since.exists() and not asked
+
+
+def test_the_computers_start_is_read_from_the_system():
+    from photovet.core.previews import _made_before, boot_time
+
+    start = boot_time()
+    assert start is not None and time.time() - 20 * 365 * 86400 < start < time.time()
+    st = os.stat(Path(__file__))
+    # a file made now is never taken for one made before the start; one dated a year before it is
+    assert not _made_before(os.stat_result((*st[:7], time.time(), time.time(), time.time())),
+                            start)
+    year_before = start - 365 * 86400
+    assert _made_before(os.stat_result((*st[:7], year_before, year_before, year_before)), start)
+
+
+def test_without_user_ids_the_temp_folder_is_the_users_own(tmp_path, monkeypatch):
+    """Windows: no user ids (its temporary folder is the user's own), and whether another
+    PhotoVet runs cannot be told; folders made before the start are removed all the same."""
+    from photovet.core.previews import clean_old_temp_previews, other_photovet_running
+
+    temp = tmp_path / "systemp"
+    before, since = _old_folders(temp)
+    now = time.time()
+    os.utime(before, (now - 86400, now - 86400))
+    monkeypatch.delattr(os, "getuid")
+    assert other_photovet_running(tmp_path / "no-proc") is None
+    assert clean_old_temp_previews(temp, booted=lambda: now - 3600) == (1, 1)
+    assert not before.exists() and since.exists()
+
+
+def test_another_photovet_of_this_user_is_seen_in_ps_where_there_is_no_proc(tmp_path):
+    """macOS: no /proc; 'ps' (part of the system) lists every process's owner, id, parent and
+    command line. This process and the ones that started it, and other users', are not one."""
+    from photovet.core.previews import other_photovet_running
+
+    uid, me, parent = os.getuid(), os.getpid(), os.getppid()
+    lines = [f"  {uid} {me} {parent} /usr/bin/python3 -m photovet check",
+             f"  {uid} {parent} 1 /Applications/PhotoVet.app/Contents/MacOS/PhotoVet",
+             f"  {uid} 4242 1 /usr/bin/vim notes.txt",
+             f"  {uid + 1} 4343 1 /Applications/PhotoVet.app/Contents/MacOS/PhotoVet",
+             "garbage line"]
+    no_proc = tmp_path / "no-proc"
+    assert other_photovet_running(no_proc, ps=lambda: "\n".join(lines)) is False
+    lines.append(f"  {uid} 4444 1 /Applications/PhotoVet.app/Contents/MacOS/PhotoVet --helper")
+    assert other_photovet_running(no_proc, ps=lambda: "\n".join(lines)) is True
+
+    def broken() -> str:
+        raise OSError("no ps")
+
+    assert other_photovet_running(no_proc, ps=broken) is None
 
 
 def test_opening_a_data_folder_cleans_older_versions_temp_previews(tmp_path, monkeypatch):
