@@ -120,7 +120,7 @@ class FakeRegister:
 REGISTER_HEADER = ("UPN,Legal Surname,Legal Forename,Preferred Forename,Year Group,Reg Group,"
                    "Date of Birth,Leaving Date,Consent: School Website,Consent: Facebook,"
                    "Consent: X (Twitter),Consent: Instagram,Consent: Newsletter,Consent: Local Press,"
-                   "Consent: Name with Photo,Do Not Photograph,Notes")
+                   "Consent: Name with Photo,Do Not Photograph,Photo notes")
 # valid DfE UPNs (check letters verified by the register's own rule)
 UPNS = ["J919241718564", "K919241714412", "U919241715621", "D919241714655"]
 

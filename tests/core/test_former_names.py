@@ -251,7 +251,7 @@ def test_a_first_name_followed_by_a_comma_and_a_word_is_still_a_name(reg):
 
 
 def test_a_notes_change_is_said_without_the_notes(reg, tmp_path):
-    head = HEADER.replace("Do Not Photograph\n", "Do Not Photograph,Notes\n")
+    head = HEADER.replace("Do Not Photograph\n", "Do Not Photograph,Photo notes\n")
     joe = f"{JOE},Harris,Joseph,Joe,Year 6,6H,03/09/2014,,Yes,Yes,Yes,,"
     assert spring(reg, tmp_path, head + joe + "\n").applied
     report = spring(reg, tmp_path, head + joe + "allergy: nuts\n")

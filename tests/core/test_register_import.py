@@ -40,7 +40,7 @@ def write(tmp_path: Path, text: str, name="reg.csv", encoding="utf-8") -> Path:
 HEADER = ("UPN,Legal Surname,Legal Forename,Preferred Forename,Year Group,Reg Group,Date of Birth,"
           "Leaving Date,Consent: School Website,Consent: Facebook,Consent: X (Twitter),"
           "Consent: Instagram,Consent: Newsletter,Consent: Local Press,Consent: Name with Photo,"
-          "Do Not Photograph,Notes\n")
+          "Do Not Photograph,Photo Notes\n")
 
 
 def row(upn, sur="Stone", fore="Amelia", year="Year 3", consents=("Yes",) * 6, name="No",
@@ -305,7 +305,7 @@ def test_a_quote_that_never_closes_refuses_the_whole_file(tmp_path, reg):
     err = ei.value
     assert str(err) == ('quote.csv: line 2: a quotation mark (") opens a cell that never closes, '
                         "so lines 2-4 were read as one cell. Nothing was imported")
-    assert err.hint == ("Open the file in Excel, fix the Notes cell on line 2 (remove the "
+    assert err.hint == ("Open the file in Excel, fix the Photo Notes cell on line 2 (remove the "
                         "quotation mark, or close it), and save it as CSV again.")
     assert photo_states(reg, UPN2) == before and reg.find(UPN3) is None   # nothing changed
     with pytest.raises(RegisterImportError, match="line 2: a quotation mark"):   # a dry run too
@@ -868,3 +868,27 @@ def test_a_register_far_larger_than_a_school_needs_a_yes(tmp_path, reg):
     assert rep.rows == n
     small = write(tmp_path, HEADER + row(UPN1), name="school.csv")
     assert not reg.check_file(small).large and reg.import_csv(small, today=TODAY).applied
+
+
+def test_an_mis_general_notes_column_is_not_kept_only_photo_or_consent_notes(tmp_path, reg):
+    """s31 (DPO): the register kept an MIS's whole "Notes" column (health, SEN, family details:
+    "allergy: nuts"), which PhotoVet does not need. Only a column about photos or consent is
+    taken by itself ("Photo notes", "Consent notes": shown on the person's page); a general one
+    is left out, and the import says why (it can still be mapped by hand)."""
+    general = HEADER.replace("Photo Notes\n", "Notes\n")
+    rep = reg.import_csv(write(tmp_path, general + row(UPN1, notes="allergy: nuts"), "mis.csv"),
+                         today=TODAY)
+    assert rep.applied and rep.mapping["notes"] is None
+    assert reg.db.scalar("SELECT notes FROM people WHERE id = ?", [UPN1]) == ""
+    [said] = [w.message for w in rep.warnings if "'Notes'" in w.message]
+    assert said.startswith("column 'Notes' is not kept: PhotoVet keeps only notes about photos "
+                           "or consent")
+    for header in ("Comments", "Remarks", "Pupil notes"):
+        assert detect_mapping(["UPN", "Surname", "Forename", header], LABELS).fields["notes"] \
+            is None
+    for header in ("Photo notes", "Consent Notes", "Photo consent notes"):
+        m = detect_mapping(["UPN", "Surname", "Forename", header], LABELS)
+        assert m.fields["notes"] == header and not m.notes
+    rep = reg.import_csv(write(tmp_path, HEADER + row(UPN1, notes="group photos only"),
+                               "photo.csv"), today=TODAY)
+    assert reg.db.scalar("SELECT notes FROM people WHERE id = ?", [UPN1]) == "group photos only"

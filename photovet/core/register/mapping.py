@@ -83,7 +83,13 @@ _ALIASES: dict[str, list[str]] = {
     "date_of_birth": ["dob", "date of birth", "birth date", "birthdate", "d o b"],
     "leaving_date": ["leaving date", "date of leaving", "leave date", "left date", "date left",
                      "end date", "leaving", "date of leaving school", "leaver date"],
-    "notes": ["notes", "note", "comments", "comment", "remarks", "photo notes", "consent notes"],
+    # notes about photos or consent only (shown on the person's page to the office, e.g. "group
+    # photos only, agreed with mum"): an MIS's general notes, comments or remarks column holds
+    # health, SEN and family details PhotoVet does not need, so it is not taken by itself
+    # (GENERAL_NOTES; it can still be chosen by hand)
+    "notes": ["photo notes", "consent notes", "photo consent notes", "photograph notes",
+              "photography notes", "media notes", "image notes", "photo comments",
+              "consent comments", "photo note", "consent note"],
     # siblings and twins share it (SIMS "Family ID", Arbor "Family Code", contact ids...)
     "family": ["family", "family id", "family code", "family no", "family number", "family ref",
                "family reference", "family group", "family key", "sibling group",
@@ -150,6 +156,13 @@ class ColumnMapping:
         return dict(self.fields)
 
 
+#: an MIS's general notes columns: not taken as the register's notes by themselves (see
+#: ``_ALIASES["notes"]``); the mapping says why
+GENERAL_NOTES = frozenset({"notes", "note", "comments", "comment", "remarks", "general notes",
+                           "pupil notes", "student notes", "additional notes", "other notes",
+                           "other information", "additional information"})
+
+
 def _channel_words(channels: dict[str, str]) -> dict[str, set[str]]:
     words: dict[str, set[str]] = {}
     for name, label in channels.items():
@@ -214,6 +227,11 @@ def detect_mapping(headers: list[str], channels: dict[str, str] | None = None) -
                                "PhotoVet does not know; add the channel first (in the app: "
                                "Settings, Channels; or photovet register channels --add) or "
                                "map it")
+        if hit is None and n in GENERAL_NOTES:
+            m.notes.append(f"column '{h}' is not kept: PhotoVet keeps only notes about photos "
+                           "or consent (a column called 'Photo notes' or 'Consent notes'); an "
+                           "MIS's general notes can hold health, SEN or family details it does "
+                           "not need. Map it by hand only if it holds nothing else")
         if hit is None:
             m.ignored.append(h)
             continue
