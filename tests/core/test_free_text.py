@@ -31,12 +31,12 @@ ASKED = "Use their initials or 'the pupil'."
 
 
 @pytest.mark.parametrize("text, found", [
-    ("Nathan's mum said it was fine", "\u201cNathan's\u201d"),
+    ("Nathan's mum said it was fine", "\u201cNathan\u201d"),
     ("the Ellison family asked", "\u201cEllison\u201d"),
     ("sam was happy to be shown", "\u201csam\u201d"),             # any case
     ("Grace asked to be in it", "\u201cGrace\u201d"),
-    ("Robin Marsh's parents agreed", "\u201cRobin Marsh's\u201d"),  # a former name
-    ("N\u0430than's mum", "\u201cN\u0430than's\u201d"),             # a Cyrillic a
+    ("Robin Marsh's parents agreed", "\u201cRobin Marsh\u201d"),  # a former name
+    ("N\u0430than\u2019s mum", "\u201cN\u0430than\u201d"),             # a Cyrillic a
     ("Sam and Nathan, twins", "\u201cSam\u201d, \u201cNathan\u201d"),
 ])
 def test_a_pupils_name_is_refused_with_what_to_write_instead(text, found):
@@ -121,5 +121,5 @@ def test_a_take_down_note_and_a_removal_reason_naming_a_pupil_are_refused(ws, tm
 
 
 def test_the_app_asks_the_same_before_its_dialog_closes(ws):  # noqa: F811
-    assert ws.free_text_refusal("Victoria's dad asked") == free_text_names(["Victoria's"])
+    assert ws.free_text_refusal("Victoria's dad asked") == free_text_names(["Victoria"])
     assert ws.free_text_refusal("the pupil's dad asked") is None

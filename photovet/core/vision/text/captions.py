@@ -410,7 +410,10 @@ def note_names(text: str, people: Sequence[Person], *,
         span = _typed_span(where, *hit.span)
         if any(s < span[1] and span[0] < e for s, e in found):
             continue
-        found[span] = (_found(text, read, where, *hit.span).strip(), hit.weak)
+        words = _found(text, read, where, *hit.span).strip()
+        if words[-2:] in ("'s", "\u2019s") and len(words) > 2:     # "Nathan's mum": "Nathan"
+            words = words[:-2]
+        found[span] = (words, hit.weak)
     return [found[k] for k in sorted(found)]
 
 
