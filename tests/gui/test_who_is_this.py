@@ -283,14 +283,14 @@ def test_a_video_track_recognised_as_someone_is_named_otherwise_only_with_a_reas
     assert a.track(tori.id).who == "A1"
 
     def give(dlg: ReasonDialog) -> None:
-        dlg.edit.setText("Tori was not there that day")
+        dlg.edit.setText("the recognised pupil was not there that day")
         button(dlg, "It is Sam Hale").click()
 
     answer(give, kind=ReasonDialog)
     assert ctl.track_action(tori.id, "assign", person="B2")
     t = a.track(tori.id)
     assert t.who == "B2" and t.decision == "cover"          # Sam: no video consent
-    assert t.assign_reason == "Tori was not there that day"
+    assert t.assign_reason == "the recognised pupil was not there that day"
 
 
 def test_a_name_given_without_a_reason_is_not_used_and_the_card_says_so(window, ws):
