@@ -49,6 +49,33 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("register_engine", ENGINES, indirect=True)
 
 
+# The longest modules, started first (most seconds first, CI's 2-core machine, s30-s31): the
+# suite runs one module per worker at a time (pyproject: --dist loadfile --no-loadscope-reorder,
+# modules handed out in collection order), so a long module handed out last holds the whole run
+# up on one worker while the others sit idle. A long module that is not here only ends later.
+LONGEST_FIRST = (
+    "tests/core/test_scenario.py",
+    "tests/core/test_faces_accuracy.py",
+    "tests/core/test_school_badges.py",
+    "tests/core/test_kill_export.py",
+    "tests/core/test_kill_campaign.py",
+    "tests/core/test_text_accuracy.py",
+    "tests/core/test_kill_enrolment.py",
+    "tests/core/test_kill_device.py",
+    "tests/core/test_crash_anywhere.py",
+    "tests/core/test_kill_register.py",
+    "tests/core/test_crash_safety.py",
+    "tests/core/test_text.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Modules in LONGEST_FIRST run first, in that order; the rest keep collection order (a
+    module's tests stay together, in their order)."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 @pytest.fixture(autouse=True)
 def register_engine(request, photovet_home, monkeypatch) -> str:
     """Where the test's register is: "sqlite" (register.db in the test's data folder), or
