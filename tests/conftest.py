@@ -55,17 +55,19 @@ def pytest_generate_tests(metafunc):
 # up on one worker while the others sit idle. A long module that is not here only ends later.
 LONGEST_FIRST = (
     "tests/core/test_scenario.py",
+    "tests/core/test_crash_anywhere.py",      # 18 tests of 5-15 s
+    "tests/core/test_kill_campaign.py",
     "tests/core/test_faces_accuracy.py",
     "tests/core/test_school_badges.py",
     "tests/core/test_kill_export.py",
-    "tests/core/test_kill_campaign.py",
     "tests/core/test_text_accuracy.py",
     "tests/core/test_kill_enrolment.py",
     "tests/core/test_kill_device.py",
-    "tests/core/test_crash_anywhere.py",
     "tests/core/test_kill_register.py",
     "tests/core/test_crash_safety.py",
     "tests/core/test_text.py",
+    "tests/core/test_layout.py",
+    "tests/core/test_no_network_process.py",
 )
 
 
