@@ -574,8 +574,8 @@ def _approved_caption(ws: Workspace, files: list[Path], ch: Channel, as_json: bo
     for f in files:
         try:
             shas.append(sha256_file(f))
-        except OSError:
-            continue            # said for that file when it is checked
+        except (OSError, PhotoVetError):
+            continue            # said for that file when it is checked (a loop, unreadable)
     caption, signed = ws.approvals.export_caption(shas, ch.id)
     if as_json:
         return caption

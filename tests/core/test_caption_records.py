@@ -170,7 +170,8 @@ def test_the_sar_lists_posts_whose_caption_refers_to_the_person(world, tmp_path)
     doc = out.read_text(encoding="utf-8")
     assert "Photos exported (1)" in doc
     assert "Named in the caption as \u201cE.T.\u201d" in doc
-    assert "Ben and E.T. at the farm" in doc
+    # another pupil in the caption is not named in her report (third party: dpo2, s31)
+    assert "[another pupil] and E.T. at the farm" in doc and "Ben and" not in doc
 
 
 # ---- the export path -----------------------------------------------------------------------
