@@ -68,9 +68,21 @@ class ReasonDialog(QDialog):
         if why:
             self.refusal.setText(why)
             self.refusal.show()
+            self._fit()
             self.edit.setFocus()
             return
         super().accept()
+
+    def _fit(self) -> None:
+        """Grow to hold the question and the refusal at the dialog's width: a dialog already
+        shown does not grow by itself, and its wrapped question was squeezed (cut at the top,
+        its second paragraph hidden) when the refusal appeared under the box."""
+        lay = self.layout()
+        lay.activate()
+        need = lay.totalHeightForWidth(self.width()) if lay.hasHeightForWidth() else 0
+        need = max(need, lay.totalMinimumSize().height(), self.sizeHint().height())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def _update(self) -> None:
         if self.refusal.isVisible():
