@@ -235,6 +235,10 @@ class SheetTile(QFrame):
         self.words.setFixedWidth(self.box.width())
         self.words.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.words.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        # the height its wrapped words take at that width: the tile's size hint took the
+        # label's own guess (fewer lines), and a tile with more words than its neighbours
+        # (two names shown, and the caption) drew its name over the bottom of its picture
+        self.words.setMinimumHeight(self.words.heightForWidth(self.box.width()))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.setSpacing(3)
