@@ -470,6 +470,19 @@ def approval_caption(status: str, proposed: str, approved: str | None) -> str:
     return f"Caption proposed: {caption_word(proposed) if proposed else 'none'}"
 
 
+def sheet_captions(captions: list[str]) -> str:
+    """The captions an approver signs on the contact sheet, said once beside the checklist
+    (each tile says its own): the one they all share, or that they differ."""
+    distinct = set(captions)
+    if not captions or distinct == {""}:
+        return "No caption was proposed with them: they are approved with none."
+    if len(distinct) == 1:
+        (caption,) = distinct
+        return (f"Caption you approve with {'it' if len(captions) == 1 else 'them'}: "
+                f"{caption_word(caption)}.")
+    return "The captions differ: each one's caption is on its tile, and is approved with it."
+
+
 #: what to do about a caption not approved when exporting (after ``caption_not_approved``)
 CAPTION_GET_APPROVED = (
     "to post it, the preparer marks it ready again with this caption (the app: Mark ready; the "

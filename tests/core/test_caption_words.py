@@ -247,3 +247,13 @@ def test_a_short_first_name_with_another_slip_is_not_taken_for_it(caption):
     or a place as often as a slip ("Islam" for Isla, "Milan" for Mila, "Bella" for Ella): only
     a swap counts (measured, bench s31)."""
     assert found(caption, SHORT, PROSPECTUS) == []
+
+
+def test_the_contact_sheet_says_once_which_caption_is_signed():
+    from photovet.core.words import sheet_captions
+
+    assert sheet_captions(["Sports day", "Sports day"]) == (
+        "Caption you approve with them: \u201cSports day\u201d.")
+    assert sheet_captions(["Sports day"]).startswith("Caption you approve with it: ")
+    assert "approved with none" in sheet_captions(["", ""])
+    assert "captions differ" in sheet_captions(["Sports day", ""])

@@ -56,12 +56,15 @@ def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, t
 
     def look(sheet: ContactSheetDialog) -> None:
         tiles.extend(t.words.text() for t in sheet.tiles)
+        # said once beside the checklist too: what the approver signs with the photos
+        tiles.append(sheet.intro.text())
         approve_on_sheet(sheet)
 
     answer(look, kind=ContactSheetDialog)
     panel.approve_all_btn.click()
-    assert len(tiles) == 2 and all("Caption proposed: \u201cWell done, Year 4!\u201d" in t
-                                   for t in tiles), tiles
+    assert len(tiles) == 3 and all("Caption proposed: \u201cWell done, Year 4!\u201d" in t
+                                   for t in tiles[:2]), tiles
+    assert "Caption you approve with them: \u201cWell done, Year 4!\u201d." in tiles[2], tiles
     assert {it.approval for it in win.batch.model.items} == {"approved"}, panel.message.text()
     assert {ws.approvals.get(s, "website").approved_caption for s in sha} == {CAPTION}
 

@@ -712,6 +712,8 @@ class ApprovalController(QObject):
             summary += (f" {plural(hand, 'face')} shown because a person named "
                         f"{'it' if hand == 1 else 'them'} by hand (said on "
                         f"{'its tile' if hand == 1 else 'their tiles'}).")
+        if captions is not None:
+            summary += " " + words.sheet_captions(captions)
         tiles = [self.tile_for(it) for it in items]
         for tile, caption in zip(tiles, captions or [], strict=False):
             tile.lines.append(words.approval_caption("ready", caption, None))
