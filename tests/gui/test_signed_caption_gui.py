@@ -72,6 +72,7 @@ def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, t
     dlg = win.export.open()
     assert dlg.caption.text() == CAPTION                       # the approved one, to start with
     qtbot.waitUntil(lambda: "names nobody" in dlg.caption_check.text(), timeout=10000)
+    assert "This is the caption a senior leader approved" in dlg.caption_check.text()
     dlg.caption.setText("Our trip to the zoo, Year 3")
     qtbot.waitUntil(lambda: "cannot be posted here" in dlg.caption_check.text(), timeout=10000)
     text = " ".join(dlg.caption_check.text().split())

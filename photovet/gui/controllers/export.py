@@ -59,6 +59,7 @@ class ExportController(QObject):
             # the caption a senior leader approved with these photos (none when they were
             # approved with different ones): another is refused, none is allowed
             caption, signed = self.ctx.ws.approvals.export_caption(self._shas(), ch.id)
+            dlg.approved_caption = caption
             dlg.caption.setText(caption)
             if not caption and len(signed) > 1:
                 dlg.caption.setPlaceholderText(

@@ -103,6 +103,9 @@ class ExportDialog(QDialog):
         check_row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
         form.addRow("", check_row)
         self.suggestion = ""
+        #: the caption a senior leader approved with these photos ('' none, or they differ):
+        #: said so when it is the one in the box
+        self.approved_caption = ""
         self.caption_ok = True
         self.ready = 0
         self._caption_timer = QTimer(self)
@@ -259,8 +262,13 @@ class ExportDialog(QDialog):
                                        "subject access request finds everyone it names.")
             self.caption_check.setStyleSheet("")
         elif ok:
-            self.caption_check.setText("\u2713 The caption names nobody who must not be named "
-                                       "here. It is recorded with the photos.")
+            if caption == self.approved_caption:
+                self.caption_check.setText("\u2713 This is the caption a senior leader approved "
+                                           "with these photos. It names nobody who must not be "
+                                           "named here, and is recorded with the photos.")
+            else:
+                self.caption_check.setText("\u2713 The caption names nobody who must not be "
+                                           "named here. It is recorded with the photos.")
             self.caption_check.setStyleSheet("")
         else:
             lines = "".join(f"<li>\u201c{esc(found)}\u201d: {esc(why)}</li>" if found else
