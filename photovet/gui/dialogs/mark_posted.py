@@ -166,13 +166,32 @@ class MarkPostedDialog(QDialog):
         self.refusal_area.verticalScrollBar().setValue(0)
         self.suggestion = suggestion
         self.use_suggestion.setVisible(bool(suggestion))
+        self._fit()
         (self.caption if suggestion else self.ok_button).setFocus()
+
+    def _fit(self) -> None:
+        """Grow to show the refusal whole (up to its 16 lines, then it scrolls) and the form
+        above it unsqueezed: a dialog already shown does not grow by itself, and the refusal
+        sat in a four-line box with a scroll bar, the hint above it drawn over."""
+        lay = self.layout()
+        lay.activate()
+        width = self.refusal_area.viewport().width()
+        cap = self.fontMetrics().lineSpacing() * 16
+        self.refusal_area.setMinimumHeight(min(self.refusal.heightForWidth(width), cap))
+        lay.activate()
+        need = max(lay.totalMinimumSize().height(), self.sizeHint().height())
+        screen = self.screen()
+        if screen is not None:
+            need = min(need, screen.availableGeometry().height() - 40)
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def _use_suggestion(self) -> None:
         if self.suggestion:
             self.caption.setText(self.suggestion)
             self.refusal.hide()
             self.refusal_area.hide()
+            self.refusal_area.setMinimumHeight(0)
             self.use_suggestion.hide()
             self.caption.setFocus()
 

@@ -1,0 +1,34 @@
+"""The "Mark as posted" form grows to show a refused caption whole (s31 walk): it kept its
+height, so the refusal sat in a four-line box with a scroll bar and the hint above it ("PhotoVet
+checks it with the channel's rules...") was drawn over half-hidden."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QLabel
+
+from photovet.core.models import Channel
+from photovet.gui.dialogs.mark_posted import MarkPostedDialog
+
+REFUSAL = ("The caption names someone it may not (\u201cTori Ashby\u201d: no consent to name "
+           "this pupil with a photo on School website: use initials); nothing was marked as "
+           "posted. Suggested caption: TA wins the award.")
+
+
+def test_a_refused_caption_is_shown_whole(qtbot):
+    dlg = MarkPostedDialog(["School website 30-11-2026"],
+                           [Channel("website", "School website", names="full")],
+                           batch="School website 30-11-2026", on_submit=lambda: None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.caption.setText("Tori Ashby wins the award")
+    dlg.show_refusal(REFUSAL, "TA wins the award")
+    QApplication.processEvents()
+    area, refusal = dlg.refusal_area, dlg.refusal
+    assert area.height() >= refusal.heightForWidth(area.viewport().width()), "scrolls"
+    assert not area.verticalScrollBar().isVisible()
+    hint = next(lbl for lbl in dlg.findChildren(QLabel) if "channel's rules" in lbl.text())
+    assert hint.height() >= hint.heightForWidth(hint.width())
+    assert hint.geometry().bottom() < dlg.mapFromGlobal(
+        area.mapToGlobal(area.rect().topLeft())).y()
+    assert dlg.caption.text() == "Tori Ashby wins the award"
