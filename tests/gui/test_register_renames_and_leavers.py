@@ -158,6 +158,8 @@ def test_the_preview_says_a_leaving_date_entered_here_is_kept_and_they_are_back_
     assert ws.register.person(SAM).leaving_date == dt.date(2025, 7, 18)
     person.back_btn.click()
     assert asked[-1].startswith("Clear the leaving date 18/07/2025 of Sam ")
+    # s31 walk: their face data went when they left; the question says what to do next
+    assert "choose Enrol face photos" in asked[-1] and "stays covered" in asked[-1]
     qtbot.waitUntil(lambda: ws.register.person(SAM).leaving_date is None, timeout=5000)
     assert len(ws.audit.rows(action="register.back")) == 1
     qtbot.waitUntil(lambda: not person.back_btn.isVisible(), timeout=5000)

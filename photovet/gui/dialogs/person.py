@@ -488,8 +488,12 @@ class PersonDialog(QDialog):
         answer = QMessageBox.question(
             self, "They are back",
             f"Clear the leaving date {day(p.leaving_date)} of {p.display_name} ({p.id})? "
-            f"{where}\n\nFrom now on their consent decides again, as for any current pupil. "
-            "This is recorded with your name.",
+            f"{where}\n\nFrom now on their consent decides again, as for any current "
+            f"{'member of staff' if p.is_staff else 'pupil'}. This is recorded with your name."
+            + ("" if p.enrolled else
+               "\n\nNo face photo is enrolled for them (face data is deleted when someone "
+               "leaves): choose Enrol face photos\u2026 afterwards. Until then PhotoVet cannot "
+               "recognise them, so their face stays covered."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
