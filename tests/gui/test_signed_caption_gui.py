@@ -23,10 +23,12 @@ from tests.gui.conftest import (
 CAPTION = "Well done, Year 4!"
 
 
-def _mark_all_ready(win, caption: str) -> None:
+def _mark_all_ready(win, caption: str) -> list[str]:
     win.photos.approval.caption_edit.setText(caption)
-    answer(click("&Yes"), kind=QMessageBox)
+    asked: list[str] = []
+    answer(lambda box: (asked.append(box.text()), click("&Yes")(box)), kind=QMessageBox)
     win.approval.mark_all_shown_ready()
+    return asked
 
 
 def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, tmp_path):
@@ -39,7 +41,11 @@ def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, t
     assert {it.approval for it in win.batch.model.items} == {"draft"}
     said = panel.message.text()
     assert "nothing was marked ready" in said and "Suggested caption: Well done JC!" in said
-    _mark_all_ready(win, CAPTION)
+    asked = _mark_all_ready(win, CAPTION)
+    # the question says the caption the photos go to the approver with
+    assert asked and asked[0].startswith("Mark 2 photos ready for a senior leader's approval "
+                                         "for School website, with the caption \u201cWell "
+                                         "done, Year 4!\u201d?"), asked
     assert {it.approval for it in win.batch.model.items} == {"ready"}
     sha = [it.analysis.sha256 for it in win.batch.model.items]
     assert {ws.approvals.get(s, "website").caption for s in sha} == {CAPTION}

@@ -312,7 +312,10 @@ class ApprovalController(QObject):
         if QMessageBox.question(
                 self.window, "Mark photos ready",
                 f"Mark {media_count(todo)} ready for a senior leader's approval for "
-                f"{self.ctx.current_channel().label}?{extra}") != QMessageBox.StandardButton.Yes:
+                f"{self.ctx.current_channel().label}, "
+                # what the approver signs with them, said where the preparer confirms it
+                + (f"with the caption {words.caption_word(caption)}?" if caption else
+                   "with no caption?") + extra) != QMessageBox.StandardButton.Yes:
             return
         self._mark(todo)
 
