@@ -128,3 +128,23 @@ def test_one_photo_approved_in_the_panel_signs_its_caption(qtbot, ws, make_windo
     assert asked and "approved with another caption" in asked[0]
     state = ws.approvals.get(item.analysis.sha256, "website")
     assert (state.status, state.caption) == ("ready", "Well done, everyone in Year 4!")
+
+
+def test_a_void_approval_says_its_caption_is_proposed_again(qtbot):
+    """s31 walk: a face shown by hand after the approval voids it ("The approval no longer
+    counts"), and the panel still said "Caption approved" under it; the approval is asked
+    afresh, with the caption proposed."""
+    from photovet.core.approval import ApprovalState
+    from photovet.gui.views.approval_panel import ApprovalPanel
+
+    panel = ApprovalPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    state = ApprovalState("a" * 64, "website", status="approved", caption=CAPTION,
+                          parts={"caption": CAPTION})
+    for approver_view, head in ((False, "Caption proposed"),
+                                (True, "Caption you approve with it")):
+        panel.show_caption(state, approver_view, True, void=True)
+        assert panel.caption_label.text().startswith(f"<b>{head}</b>"), panel.caption_label.text()
+        panel.show_caption(state, approver_view, True)
+        assert panel.caption_label.text().startswith("<b>Caption approved</b>")

@@ -165,7 +165,8 @@ class ApprovalPanel(QWidget):
         self.shown_label.hide()
         self.watch_label.hide()
         self.show_hand_named(hand_named or [] if analysis is not None else [])
-        self.show_caption(state if analysis is not None else None, approver_view, required)
+        self.show_caption(state if analysis is not None else None, approver_view, required,
+                          void=bool(void))
         if not required:
             self.state_label.setText("Approval is turned off in the school's settings: photos "
                                      "are exported without a senior leader's approval.")
@@ -215,10 +216,12 @@ class ApprovalPanel(QWidget):
         self.ready_btn.setEnabled(self._ready_base or self.caption_changed())
 
     def show_caption(self, state: ApprovalState | None, approver_view: bool,
-                     required: bool) -> None:
+                     required: bool, *, void: bool = False) -> None:
         """The caption of the current photo's approval: the one proposed (the approver approves
         it with the photo: ``shown_caption``), or approved; the preparer's box holds the one
-        proposed for it, to keep or change when marking it ready again."""
+        proposed for it, to keep or change when marking it ready again. ``void``: the approval
+        no longer counts, so its caption is proposed again, not approved (it said "Caption
+        approved" under "The approval no longer counts")."""
         status = state.status if state is not None else "draft"
         self.shown_caption = state.caption if state is not None and approver_view and \
             status in ("ready", "approved") else None
@@ -228,10 +231,11 @@ class ApprovalPanel(QWidget):
         if not required or state is None or status == "draft":
             self.caption_label.hide()
             return
-        said = approval_caption(status if status == "approved" else "ready", state.caption,
+        counts = status == "approved" and not void
+        said = approval_caption("approved" if counts else "ready", state.caption,
                                 state.approved_caption)
         head, _, rest = said.partition(": ")
-        if approver_view and status == "ready":
+        if approver_view and not counts:
             head = "Caption you approve with it" if state.caption else "No caption proposed"
             rest = rest if state.caption else "it is exported with none"
         self.caption_label.setText(f"<b>{esc(head)}</b>: {esc(rest)}")
