@@ -148,3 +148,36 @@ def test_a_void_approval_says_its_caption_is_proposed_again(qtbot):
         assert panel.caption_label.text().startswith(f"<b>{head}</b>"), panel.caption_label.text()
         panel.show_caption(state, approver_view, True)
         assert panel.caption_label.text().startswith("<b>Caption approved</b>")
+
+
+def test_the_sheet_counts_a_face_shown_by_hand(qtbot, ws, make_window, tmp_path):
+    """s31 walk: a face nobody on the register, shown by hand, was on the tile ("1 face not on
+    the register") while the summary beside the checklist said "Faces shown: nobody"."""
+    from photovet.gui.dialogs.reason import ReasonDialog
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    sign_in_as(win, PREPARER_NAME)
+    (item,) = win.batch.model.items
+    select_photo(win, item.name)
+    QApplication.processEvents()
+    unknown = next(i for i, f in enumerate(item.analysis.faces) if f.person is None
+                   and not f.needs_review)
+
+    def reason(d: ReasonDialog) -> None:
+        d.edit.setText("An adult visitor who agreed")
+        d.accept()
+
+    answer(reason, kind=ReasonDialog)
+    assert win.review.show_face(unknown)
+    _mark_all_ready(win, CAPTION)
+    sign_in_as(win, APPROVER_NAME)
+    said: list[str] = []
+
+    def look(sheet: ContactSheetDialog) -> None:
+        said.append(sheet.intro.text())
+        sheet.reject()
+
+    answer(look, kind=ContactSheetDialog)
+    win.photos.approval.approve_all_btn.click()
+    assert said and "Faces shown: nobody" not in said[0], said
+    assert "face not on the register" in said[0].split("Faces shown:")[1], said

@@ -700,15 +700,21 @@ class ApprovalController(QObject):
                       (it.analysis.width, it.analysis.height), it.analysis.sha256)
                 for it in items]
         shown: set[str] = set()
-        covered = hand = 0
+        covered = hand = others = 0
         for it in items:
             a = it.analysis
-            shown |= set(engine.publication(a).people_shown)
+            pub = engine.publication(a)
+            shown |= set(pub.people_shown)
+            # faces shown that are nobody on the register (shown by hand): said as the tiles
+            # say them (the summary said "Faces shown: nobody" over a face shown by hand)
+            others += sum(1 for _box, who, _why in pub.faces_shown if not who)
             hand += len(policy.hand_named_shown(a))
             faces = face_count(a).with_cover if getattr(a, "media", "photo") == "video" \
                 else a.cover_count
             covered += faces + a.covered_text_count + len(getattr(a, "manual", ()))
-        names = ", ".join(sorted(self._name(p) for p in shown)) or "nobody"
+        names = ", ".join(sorted(self._name(p) for p in shown) + (
+            [plural(others, "face not on the register", "faces not on the register")]
+            if others else [])) or "nobody"
         summary = (f"Faces shown: {names}. "
                    f"{plural(covered, 'face or name', 'faces or names')} covered in all.")
         if hand:
