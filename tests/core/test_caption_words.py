@@ -140,6 +140,21 @@ def test_a_first_name_with_another_initial_is_still_that_first_name(caption):
         assert f.person is None and f.found == "Olivia"
 
 
+@pytest.mark.parametrize("caption", ["Well done Kai, Sam and Ben", "Kai, Sam and Ben won",
+                                     "Congratulations Kai. Sam came second",
+                                     "Stars of the week: Kai; Sam", "Thanks Kai, Bob"])
+def test_a_first_name_before_punctuation_and_another_name_is_still_that_first_name(caption):
+    """Review s31: "Grace Thornbury" (a pupil's first name and a surname not theirs) is somebody
+    else, but a comma or a full stop ends the name: "Well done Kai, Sam and Ben" names Kai. It
+    passed on every channel where "Kai" alone is refused (the first name was taken for another
+    person's full name across the comma; a caption has no second look)."""
+    r = check_caption(caption, [OLIVIA, KAI], PROSPECTUS, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == ["Kai"], r.findings
+    # "Kai Sam" with no stop between is still another person's name (left as it was)
+    assert check_caption(caption.replace("Kai,", "Kai").replace("Kai.", "Kai").replace(
+        "Kai;", "Kai"), [OLIVIA, KAI], PROSPECTUS, ON, "consent").ok
+
+
 def test_a_name_with_a_wrong_initial_in_a_picture_is_still_left_to_review():
     """In a picture the rule stays: "Reuben B." is not Reuben Adeyemi (looks_like_name covers
     it for review)."""

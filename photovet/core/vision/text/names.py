@@ -931,10 +931,13 @@ class NameMatcher:
                     return NameHit(v.person, v.role, "full", score, (span[0], next_tok.end),
                                    [v.person], missing_chars=missing)
             # "Grace Thornbury": the forename of a pupil followed by a surname that is not
-            # theirs is somebody else; it is left to looks_like_name (review).
+            # theirs is somebody else; it is left to looks_like_name (review). Not across a
+            # comma or a full stop in a caption: "Well done Grace, Sam and Ben" names Grace
+            # (review s31: it passed wherever her first name alone is refused)
             if next_tok is not None and next_tok.alpha and (next_tok.capitalised or next_tok.raw.isupper()) \
                     and next_tok.key not in _NON_NAME_KEYS \
-                    and not next_tok.is_initial and len(next_tok.key) >= 2 and not title_before:
+                    and not next_tok.is_initial and len(next_tok.key) >= 2 and not title_before \
+                    and not (self.in_sentences and text[toks[j].end:next_tok.start].strip()):
                 return None
             if (not self.in_sentences and next_tok is not None and next_tok.is_initial
                     and next_tok.raw[:1].isupper()
