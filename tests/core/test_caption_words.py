@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from photovet.core.models import YES, Channel, Person
-from photovet.core.vision.text.captions import check_caption
+from photovet.core.vision.text.captions import OtherPupils, check_caption
 from photovet.core.vision.text.names import _opens_sentence, _tokens
 
 ON = dt.date(2026, 6, 1)
@@ -150,6 +150,8 @@ def test_a_first_name_before_punctuation_and_another_name_is_still_that_first_na
     person's full name across the comma; a caption has no second look)."""
     r = check_caption(caption, [OLIVIA, KAI], PROSPECTUS, ON, "consent")
     assert not r.ok and [f.found for f in r.findings] == ["Kai"], r.findings
+    # nor is Kai named in another pupil's subject access report
+    assert "Kai" not in OtherPupils("P10", [OLIVIA, KAI]).hide(caption)
     # "Kai Sam" with no stop between is still another person's name (left as it was)
     assert check_caption(caption.replace("Kai,", "Kai").replace("Kai.", "Kai").replace(
         "Kai;", "Kai"), [OLIVIA, KAI], PROSPECTUS, ON, "consent").ok

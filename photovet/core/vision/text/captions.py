@@ -449,8 +449,10 @@ class OtherPupils:
             return found
         read = text.translate(_SEPARATORS)
         kept: list[tuple[int, int]] = []       # words that may be theirs, or staff's
-        if self.matcher is not None:
-            for _read, where, hit in _hits(self.matcher, read):
+        # as written too: a full stop between two words ("Kai. Sam came second") ends a name
+        # there, read as a space it would not (review s31); both readings keep the length
+        for reading in dict.fromkeys((read, text)) if self.matcher is not None else ():
+            for _read, where, hit in _hits(self.matcher, reading):
                 ids = hit.candidates or ([hit.person] if hit.person else [])
                 rows = [self.matcher.by_id[i] for i in ids if i in self.matcher.by_id]
                 span = _typed_span(where, *hit.span)
