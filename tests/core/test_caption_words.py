@@ -157,6 +157,22 @@ def test_a_first_name_before_punctuation_and_another_name_is_still_that_first_na
         "Kai;", "Kai"), [OLIVIA, KAI], PROSPECTUS, ON, "consent").ok
 
 
+@pytest.mark.parametrize("caption", ["Well done O. King", "Well done O King!",
+                                     "O. King won the race", "Thanks to O.King"])
+def test_their_initial_and_a_surname_that_is_a_word_is_their_name(caption):
+    """Review s31: a surname that is an everyday word passes alone in a sentence ("the King's
+    speech"), but with the pupil's own first initial before it, it is how a school writes that
+    pupil's name: "Well done O. King" passed on every channel for Olivia King."""
+    king = person("P20", "Olivia", "King")
+    r = check_caption(caption, [king], NO_NAMES, ON, "consent")
+    assert not r.ok and r.findings[0].person == "P20", r.findings
+    assert "King" not in r.suggestion
+    # another initial, an article, or the word alone are not her
+    for other in ("Well done J. King", "A King came to visit", "We read about a king",
+                  "Well done King"):
+        assert check_caption(other, [king], NO_NAMES, ON, "consent").ok, other
+
+
 def test_a_name_with_a_wrong_initial_in_a_picture_is_still_left_to_review():
     """In a picture the rule stays: "Reuben B." is not Reuben Adeyemi (looks_like_name covers
     it for review)."""

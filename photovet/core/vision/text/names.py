@@ -898,6 +898,12 @@ class NameMatcher:
                     form = "title_surname"
                     span = (prev_tok.start, span[1])
                     return NameHit(v.person, v.role, form, score, span, [v.person])
+                if is_common and self._initial_before(text, toks, i, person):
+                    # "Well done O. King": their own first initial before a surname that is
+                    # an everyday word is how a school writes the pupil (review s31: it passed
+                    # as the word)
+                    return NameHit(v.person, v.role, "surname", score,
+                                   (toks[i - 1].start, span[1]), [v.person])
                 if is_common and self._has_ordinary_words(others):
                     return None
                 if self.in_sentences and score < 100 and i == j \
@@ -959,6 +965,17 @@ class NameMatcher:
             # "Olivia. won" would end a sentence); at the end of a line it ends the sentence too
             span = (span[0], span[1] + 1)
         return NameHit(v.person, v.role, v.form, score, span, [v.person])
+
+    @staticmethod
+    def _initial_before(text: str, toks: list[_Token], i: int, person: Person) -> bool:
+        """Is ``toks[i]`` (a surname) right after a capital initial of one of ``person``'s first
+        names ("O. King", "O King", "O.King")? Not "A" or "I" without a full stop: a word."""
+        prev = toks[i - 1] if i > 0 else None
+        if prev is None or not prev.is_initial or not prev.raw[:1].isupper():
+            return False
+        if prev.raw in ("A", "I") or text[prev.end:toks[i].start].strip(". "):
+            return False
+        return prev.key[:1] in {canon(f)[:1] for f in person.forenames if canon(f)}
 
     def _plural_of_a_word(self, text: str, toks: list[_Token], i: int, v: _Variant) -> bool:
         """Is ``toks[i]``, close to a surname that is an everyday word (``WORD_SURNAMES``:
