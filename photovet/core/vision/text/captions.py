@@ -451,10 +451,13 @@ class OtherPupils:
         kept: list[tuple[int, int]] = []       # words that may be theirs, or staff's
         # as written too: a full stop between two words ("Kai. Sam came second") ends a name
         # there, read as a space it would not (review s31); both readings keep the length
-        for reading in dict.fromkeys((read, text)) if self.matcher is not None else ():
-            for _read, where, hit in _hits(self.matcher, reading):
+        matcher = self.matcher
+        for reading in dict.fromkeys((read, text)):
+            if matcher is None:
+                break
+            for _read, where, hit in _hits(matcher, reading):
                 ids = hit.candidates or ([hit.person] if hit.person else [])
-                rows = [self.matcher.by_id[i] for i in ids if i in self.matcher.by_id]
+                rows = [matcher.by_id[i] for i in ids if i in matcher.by_id]
                 span = _typed_span(where, *hit.span)
                 if self.person in ids or hit.role == "staff" or any(r.is_staff for r in rows):
                     kept.append(span)
