@@ -142,10 +142,12 @@ def test_a_first_name_with_another_initial_is_still_that_first_name(caption):
 
 @pytest.mark.parametrize("caption", ["Well done Kai, Sam and Ben", "Kai, Sam and Ben won",
                                      "Congratulations Kai. Sam came second",
-                                     "Stars of the week: Kai; Sam", "Thanks Kai, Bob"])
+                                     "Stars of the week: Kai; Sam", "Thanks Kai, Bob",
+                                     "Stars of the week:\nKai\nSam", "Kai\r\nSam Jones"])
 def test_a_first_name_before_punctuation_and_another_name_is_still_that_first_name(caption):
     """Review s31: "Grace Thornbury" (a pupil's first name and a surname not theirs) is somebody
-    else, but a comma or a full stop ends the name: "Well done Kai, Sam and Ben" names Kai. It
+    else, but a comma, a full stop or a line break ends the name: "Well done Kai, Sam and Ben"
+    and a list of names one to a line ("Stars of the week:\nKai\nSam") name Kai. It
     passed on every channel where "Kai" alone is refused (the first name was taken for another
     person's full name across the comma; a caption has no second look)."""
     r = check_caption(caption, [OLIVIA, KAI], PROSPECTUS, ON, "consent")
@@ -154,7 +156,8 @@ def test_a_first_name_before_punctuation_and_another_name_is_still_that_first_na
     assert "Kai" not in OtherPupils("P10", [OLIVIA, KAI]).hide(caption)
     # "Kai Sam" with no stop between is still another person's name (left as it was)
     assert check_caption(caption.replace("Kai,", "Kai").replace("Kai.", "Kai").replace(
-        "Kai;", "Kai"), [OLIVIA, KAI], PROSPECTUS, ON, "consent").ok
+        "Kai;", "Kai").replace("\r", "").replace("\n", " "), [OLIVIA, KAI], PROSPECTUS, ON,
+        "consent").ok
 
 
 @pytest.mark.parametrize("caption", ["Well done O. King", "Well done O King!",

@@ -393,6 +393,12 @@ def _swapped(tok: _Token, key: str, spellings: Iterable[str] = ()) -> bool:
     return swap(tok.key, key) or any(swap(spelt, n) for n in spellings)
 
 
+def _ends_name(between: str) -> bool:
+    """Do the characters ``between`` two words of a caption end a name there (punctuation, or a
+    line break: names listed one to a line)? One or more spaces do not."""
+    return bool(between.strip()) or "\n" in between or "\r" in between
+
+
 def _opens_sentence(text: str, tok: _Token) -> bool:
     """Is ``tok`` the first word of ``text``, of a sentence in it (after ".", "!", "?", ":",
     ";" or "…") or of a line? An opening quote, bracket or bullet before it changes nothing.
@@ -938,12 +944,13 @@ class NameMatcher:
                                    [v.person], missing_chars=missing)
             # "Grace Thornbury": the forename of a pupil followed by a surname that is not
             # theirs is somebody else; it is left to looks_like_name (review). Not across a
-            # comma or a full stop in a caption: "Well done Grace, Sam and Ben" names Grace
-            # (review s31: it passed wherever her first name alone is refused)
+            # comma, a full stop or a line break in a caption: "Well done Grace, Sam and Ben"
+            # and "Stars of the week:\nGrace\nSam" name Grace (review s31: they passed wherever
+            # her first name alone is refused)
             if next_tok is not None and next_tok.alpha and (next_tok.capitalised or next_tok.raw.isupper()) \
                     and next_tok.key not in _NON_NAME_KEYS \
                     and not next_tok.is_initial and len(next_tok.key) >= 2 and not title_before \
-                    and not (self.in_sentences and text[toks[j].end:next_tok.start].strip()):
+                    and not (self.in_sentences and _ends_name(text[toks[j].end:next_tok.start])):
                 return None
             if (not self.in_sentences and next_tok is not None and next_tok.is_initial
                     and next_tok.raw[:1].isupper()
