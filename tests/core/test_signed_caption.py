@@ -273,3 +273,34 @@ def test_the_migration_adds_the_caption_columns(ws):
     assert "approval-0005-signed-caption" in applied(db)
     assert db.scalar("SELECT COUNT(*) FROM approvals WHERE caption = ''") == 0
     assert db.scalar("SELECT COUNT(*) FROM exports WHERE approved_caption IS NULL") == 0
+
+
+def test_a_caption_is_signed_for_its_channel_and_its_photo_only(ws, engine, approved, tmp_path):
+    """Review s31: the caption approved with a photo for the website is not approved for it on
+    another channel (approved there with none), nor for another photo of the batch approved
+    with another caption: each is held back, the rest goes out."""
+    photo, web = approved
+    other_channel = next(c for c in ws.channels.all() if c.id != web.id)
+    a = _decided(engine, photo, other_channel)
+    _ready(ws, engine, a, "")
+    assert _approve(ws, engine, a).status == APPROVED
+    (res,) = _export(ws, engine, photo, other_channel, tmp_path / "other", caption=APPROVED_WORDS)
+    assert not res.ok and res.held == "caption-not-approved", res.error
+    assert "approved with no caption" in res.error
+    # a second photo of the batch, approved for the website with another caption
+    second = make_photo(tmp_path / "trip2.jpg", colour=(205, 125, 95))
+    b = _decided(engine, second, web)
+    assert b.sha256 != engine.analyse(photo).sha256
+    _ready(ws, engine, b, "Year 4 at the farm")
+    assert _approve(ws, engine, b).status == APPROVED
+    assert ws.approvals.export_caption([engine.analyse(photo).sha256, b.sha256], web.id) == (
+        "", [APPROVED_WORDS, "Year 4 at the farm"])
+    out = tmp_path / "both"
+    out.mkdir()
+    got = [s.result for s in export_batch(
+        [_decided(engine, photo, web), _decided(engine, second, web)], out, label="Trip 2026",
+        engine=engine, channel=web, records=ws.records, approvals=ws.approvals,
+        caption=APPROVED_WORDS) if s.result is not None]
+    assert sorted((r.ok, r.held or "") for r in got) == [(False, "caption-not-approved"),
+                                                        (True, "")], [r.error for r in got]
+    assert [r.approved_caption for r in ws.records.exports()] == [APPROVED_WORDS]
