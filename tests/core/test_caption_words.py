@@ -297,3 +297,13 @@ def test_the_contact_sheet_says_once_which_caption_is_signed():
     assert sheet_captions(["Sports day"]).startswith("Caption you approve with it: ")
     assert "approved with none" in sheet_captions(["", ""])
     assert "captions differ" in sheet_captions(["Sports day", ""])
+
+
+@pytest.mark.parametrize("text", ["Kai_Sam.jpg", "Kai-Sam-award.jpg", "Kai+Sam.jpg",
+                                  "Trip_Kai_Osei.jpg"])
+def test_another_pupils_first_name_in_a_file_name_is_hidden_in_a_report(text):
+    """Review s31: in a file name a separator ends a first name ("Kai_Sam.jpg" is Kai and Sam);
+    read as a space, "Kai Sam" was taken for somebody else and left in another pupil's subject
+    access report (hiding a name that is not theirs hides nothing of the subject's)."""
+    hidden = OtherPupils("P10", [OLIVIA, KAI]).hide(text)
+    assert "Kai" not in hidden and "[another pupil]" in hidden, hidden

@@ -422,6 +422,9 @@ def note_names(text: str, people: Sequence[Person], *,
 ANOTHER_PUPIL = "[another pupil]"
 # word separators in file names and labels ("tori_ashby-award.jpg"), read as spaces
 _SEPARATORS = str.maketrans("_-.+", "    ")
+# ...and as line breaks, which end a first name as they do in a list of names ("Kai_Sam.jpg":
+# Kai and Sam, not a Kai Sam) and leave a full name whole ("tori_ashby"): review s31
+_SEPARATORS_AS_BREAKS = str.maketrans("_-.+", "\n\n\n\n")
 
 
 class OtherPupils:
@@ -450,9 +453,10 @@ class OtherPupils:
         read = text.translate(_SEPARATORS)
         kept: list[tuple[int, int]] = []       # words that may be theirs, or staff's
         # as written too: a full stop between two words ("Kai. Sam came second") ends a name
-        # there, read as a space it would not (review s31); both readings keep the length
+        # there, read as a space it would not; and with the separators as line breaks (review
+        # s31); every reading keeps the length
         matcher = self.matcher
-        for reading in dict.fromkeys((read, text)):
+        for reading in dict.fromkeys((read, text, text.translate(_SEPARATORS_AS_BREAKS))):
             if matcher is None:
                 break
             for _read, where, hit in _hits(matcher, reading):
