@@ -1453,6 +1453,7 @@ def lapsed_approval_refusal(approver: str, last_day: _dt.date | None, *, kept: b
     return (f"{approver}'s approver role ended (last day {last_day:%d/%m/%Y}) before it was "
             "exported, and their approvals were not kept")
 
+
 def caption_text(caption: str | None) -> str:
     """A caption as an approval signs and compares it: white space and line breaks as one
     space, none at either end."""
