@@ -15,7 +15,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from PIL import Image
+
+# each test kills a real command 10-25 times (105 s for the longest on CI's 2-core machine,
+# sharing it with another test worker): more than the suite's 300 s per test is not a hang.
+# Every kill file sets ``pytestmark = CAMPAIGN``.
+CAMPAIGN = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 KILLS = {"export": 25, "import-device": 25, "purge": 20, "register import": 20, "enrol": 10}
 
@@ -139,3 +145,9 @@ def office_home(home: Path) -> Path:
     for key, value in (("approval.required", "false"), ("text.enabled", "false")):
         in_process(home, "settings", "set", key, value)
     return home
+
+
+@pytest.fixture(scope="module", name="office")
+def office_fixture(tmp_path_factory) -> Path:
+    """One ``office_home`` data folder per kill file (a file imports ``office_fixture``)."""
+    return office_home(tmp_path_factory.mktemp("kill-home"))

@@ -9,14 +9,13 @@ helpers and KILLS in tests/core/kill_util.py) so test workers share it.
 
 from __future__ import annotations
 
-import pytest
-
 from tests.core.kill_util import (
+    CAMPAIGN,
     KILLS,
     audit_ok,
     cli,
     killed,
-    office_home,
+    office_fixture,  # noqa: F401  (a fixture: "office")
     open_register,
     photos,
     rng,
@@ -24,16 +23,9 @@ from tests.core.kill_util import (
     timed,
 )
 
-# each test kills a real command 10-25 times (105 s for the longest on CI's 2-core machine,
-# sharing it with another test worker): more than the suite's 300 s per test is not a hang
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+pytestmark = CAMPAIGN
 
 RNG = rng("export")
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    return office_home(tmp_path_factory.mktemp("kill-home"))
 
 
 def test_kill_during_export(office, tmp_path):

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.core.kill_util import KILLS, audit_ok, cli, killed, open_register, register_file, rng, timed
+from tests.core.kill_util import (
+    CAMPAIGN,
+    KILLS,
+    audit_ok,
+    cli,
+    killed,
+    open_register,
+    register_file,
+    rng,
+    timed,
+)
 
-# each test kills a real command 10-25 times (105 s for the longest on CI's 2-core machine,
-# sharing it with another test worker): more than the suite's 300 s per test is not a hang
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+pytestmark = CAMPAIGN
 
 RNG = rng("register import")
 
