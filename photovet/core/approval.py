@@ -570,9 +570,11 @@ class Approvals:
                  _now(), preparer.account_id, caption])
             # the audit row names the file by its content, never by its path: a file name
             # such as "Nathan Ellison at sports day.jpg" would stay in the log for good (nor
-            # the caption's words: whether there is one)
+            # the caption's words, nor the batch label's, "Nathan's award" (s32): whether
+            # there is one; the approval row keeps the label, and forgets a pupil's name in it)
             self.audit.record("approval.ready", {"sha256": analysis.sha256,
-                                                 "channel": analysis.channel, "batch": batch,
+                                                 "channel": analysis.channel,
+                                                 **({"batch": True} if batch else {}),
                                                  **({"caption": True} if caption else {})})
 
     def _precheck(self, analysis: PhotoAnalysis, approver: Any) -> ApprovalState:
@@ -673,7 +675,7 @@ class Approvals:
                  analysis.sha256, analysis.channel])
             self.audit.record(f"approval.{status}", {
                 "sha256": analysis.sha256, "channel": analysis.channel,
-                "batch": state.batch, "comment": comment or "", "fingerprint": fp,
+                "comment": comment or "", "fingerprint": fp,
                 "preparer": state.preparer,
                 "people_shown": (parts or {}).get("people_shown", []),
                 "names_shown": (parts or {}).get("names_shown", []),
@@ -818,7 +820,7 @@ class Approvals:
                     [READY, why, st.sha256, st.channel, APPROVED, account_id])
                 self.audit.record("approval.cancelled", {
                     "sha256": st.sha256, "channel": st.channel,
-                    "batch": st.batch, "approver": name, "approved_at": st.decided_at,
+                    "approver": name, "approved_at": st.decided_at,
                     "why": why})
         return states
 

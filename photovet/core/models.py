@@ -761,6 +761,10 @@ class ExportResult:
     #: why each of them was already missing here as the export was decided ('' they were not);
     #: one not given is judged as the register is when the export is recorded
     maybe_missing: dict[str, str] = field(default_factory=dict)
+    #: every face left visible in a photo, where it is as fractions of the picture (x, y, w,
+    #: h) and whom it is shown as ('' nobody): a subject access report covers the others'
+    #: (records/sar.py). None: not recorded (a video: faces move)
+    faces_shown: list[dict[str, Any]] | None = None
     channel: str = ""
     fingerprint: str = ""                                    # what was approved (approval.py)
     analysis_key: str = ""                                   # the analysis it was decided from

@@ -1248,7 +1248,7 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
                               _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
                                       maybe_then=_maybe_then(engine, pub, ch, a),
-                                analysis_key=a.analysis_key),
+                                      analysis_key=a.analysis_key, picture=_picture(a)),
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
@@ -1505,18 +1505,37 @@ def _maybe_then(engine: Engine, pub: Publication, ch: Channel,
             for pid, _named, _how in pub.people_maybe}
 
 
+def _picture(a: PhotoAnalysis | VideoAnalysis) -> tuple[int, int] | None:
+    """A photo's size as decided (display pixels); None for a video."""
+    return None if isinstance(a, VideoAnalysis) else (a.width, a.height)
+
+
+def _faces_shown(pub: Publication, picture: tuple[int, int] | None
+                 ) -> list[dict[str, Any]] | None:
+    """Every face ``pub`` leaves visible, as fractions of a ``picture`` (w, h) and whom it is
+    shown as ('' nobody); None without a picture's size (a video)."""
+    if picture is None or picture[0] <= 0 or picture[1] <= 0:
+        return None
+    w, h = picture
+    return [{"box": [round(x / w, 5), round(y / h, 5), round(bw / w, 5), round(bh / h, 5)],
+             "person": who or ""} for (x, y, bw, bh), who, _reason in pub.faces_shown]
+
+
 def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None = None,
             checks: list | None = None, preparer: str | None = None,
             approved_caption: str | None = None, *,
             maybe_then: dict[str, str] | None = None,
-            analysis_key: str = "") -> Callable[[ExportResult], None]:
+            analysis_key: str = "",
+            picture: tuple[int, int] | None = None) -> Callable[[ExportResult], None]:
     """What an export result records besides the file: who is shown and covered (and who a
     face shown may be, with why their consent was already missing: ``maybe_then``), the
     approval, the analysis it was decided from (``analysis_key``: an approval given before a
     register change still counts when the photo, checked again, publishes the same; the
     record keeps the key it was exported with), the device it came from and the checks the
     approver ticked, and who prepared it (``preparer``: who marked it ready for approval;
-    None: the account exporting, when approval is not required)."""
+    None: the account exporting, when approval is not required). ``picture``: a photo's size
+    as decided (display pixels): where each face left visible is, as fractions of it, is
+    recorded (``ExportResult.faces_shown``); None (a video) records none."""
     def fill(result: ExportResult) -> None:
         result.people_shown = list(pub.people_shown)
         result.people_covered = list(pub.people_covered)
@@ -1524,6 +1543,7 @@ def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None
         result.names_covered = list(pub.names_covered)
         result.people_maybe = list(pub.people_maybe)
         result.maybe_missing = dict(maybe_then or {})
+        result.faces_shown = _faces_shown(pub, picture)
         result.approver, result.fingerprint = approver, fp
         result.preparer = preparer
         result.analysis_key = analysis_key
@@ -1642,7 +1662,7 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         job = ExportJob(Path(a.path), a.sha256, pub.covers,
                         _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
                                 maybe_then=_maybe_then(engine, pub, ch, a),
-                                analysis_key=a.analysis_key),
+                                analysis_key=a.analysis_key, picture=_picture(a)),
                         loaded=loaded, metadata_removed=removed,
                         video=engine.video_plan(a, stop=stop)
                         if isinstance(a, VideoAnalysis) else None)

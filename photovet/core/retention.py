@@ -554,6 +554,7 @@ class RetentionSchedule:
     def _forget_in_records(self, item: DueItem) -> None:
         from photovet.core.records.exports import (  # noqa: PLC0415
             forget_caption_names,
+            forget_faces_shown,
             full_names,
         )
 
@@ -564,6 +565,7 @@ class RetentionSchedule:
                 "SELECT export_id FROM caption_people WHERE person = ? UNION "
                 "SELECT export_id FROM export_maybe WHERE person = ?", [pid, pid, pid])]
             self.db.execute("DELETE FROM export_people WHERE person = ?", [pid])
+            forget_faces_shown(self.db, pid, ids)      # a face shown as them: as nobody
             # the captions recorded with them said their name (DPO audit s30)
             forget_caption_names(self.db, pid, full_names(gone := self.register.find(pid)),
                                  person=gone)

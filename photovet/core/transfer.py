@@ -754,7 +754,9 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
         if item.status == "error" and pending:
             _mark_failed(records, source, item.reason, user)
     if not dry_run:  # a dry run changes nothing, not even the audit log
-        records.audit.record("purge-batch", {"batch": batch, "method": method,
+        # the export records, never the batch label (it may name a pupil: s32)
+        records.audit.record("purge-batch", {"export_ids": [r.id for r in recs],
+                                             "method": method,
                                              "counts": report.to_dict()["counts"]}, user=user)
     return report
 

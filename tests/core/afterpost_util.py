@@ -43,8 +43,11 @@ LABELS = {"website": "School website", "facebook": "Facebook", "x": "X (Twitter)
 
 
 def make_export(tmp: Path, seed: int, *, shown=(), covered=(), named=(), names_shown=(),
-                name: str | None = None, size=(640, 480), channel: str = "") -> ExportResult:
-    """An original (a camera-like JPEG) and its 'export' (a fresh JPEG re-encoded from it)."""
+                name: str | None = None, size=(640, 480), channel: str = "",
+                faces: list[dict] | None | str = "each shown") -> ExportResult:
+    """An original (a camera-like JPEG) and its 'export' (a fresh JPEG re-encoded from it).
+    ``faces``: the faces it left visible as the pipeline records them (``faces_shown``); by
+    default one small face per person ``shown``, side by side along the top."""
     src_dir, out_dir = tmp / "originals", tmp / "exports"
     src_dir.mkdir(parents=True, exist_ok=True)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -58,7 +61,10 @@ def make_export(tmp: Path, seed: int, *, shown=(), covered=(), named=(), names_s
                         output_sha256=sha(out), width=im.width, height=im.height,
                         people_shown=list(shown), people_covered=list(covered),
                         names_covered=list(named), names_shown=list(names_shown),
-                        channel=channel)
+                        channel=channel,
+                        faces_shown=[{"box": [0.05 + 0.15 * i, 0.05, 0.1, 0.13], "person": pid}
+                                     for i, pid in enumerate(shown)]
+                        if faces == "each shown" else faces)
 
 
 def downloaded_copy(src: Path, dest: Path, crop=(0.03, 0.02, 0.02, 0.03), scale=0.5,

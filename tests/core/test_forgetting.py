@@ -86,12 +86,12 @@ def exported(tmp_path: Path, src: Path, seed: int, shown: list[str],
                         channel="website", approved_caption=approved_caption)
 
 
-def mark_ready(ws, path: Path, caption: str = "") -> None:
+def mark_ready(ws, path: Path, caption: str = "", batch: str = "Sports day") -> None:
     """Marked ready for the website, with the caption the preparer proposes (the channel's
     rules allowed it: ``caption_refusal`` refuses nothing)."""
     ws.approvals.mark_ready(PhotoAnalysis(path=str(path), sha256=sha(path), width=640,
                                           height=480, channel="website", faces_checked=True),
-                            batch="Sports day", caption=caption,
+                            batch=batch, caption=caption,
                             caption_refusal=lambda _caption: None)
 
 
@@ -241,6 +241,71 @@ def test_removing_a_pupil_clears_their_parent_from_the_take_down_list(ws, tmp_pa
     assert NATHAN in item.people and item.reasons[NATHAN] == "No longer in the register"
     report = purge_batch(ws.records, "Sports day", approvals=ws.approvals)
     assert [i.status for i in report.items] == ["deleted"]
+    assert found_in_tables(ws, PUPIL_WORDS) == []
+    assert found_in_audit(ws, PUPIL_WORDS) == []
+
+
+AWARD = "Nathan's reading award"
+
+
+def test_a_batch_label_naming_a_pupil_is_forgotten_with_them(ws, tmp_path, trash):
+    """A batch label typed by staff may name a pupil ("Nathan's reading award"): it is kept
+    with each export record and approval, and the export's file name is made from it. When
+    he goes (his register row deleted, or the retention schedule removing him from the export
+    records) his name in it becomes '[name removed]' as a caption's does, the same words
+    everywhere so the batch is still one batch; the exported copy's name too once the
+    schedule deleted it. The audit log is never rewritten, so its rows never held the label:
+    they name the photo by its content and the export by its record id."""
+    a = original(tmp_path, "IMG_0001", 5)
+    a_sha = sha(a)
+    mark_ready(ws, a, batch=AWARD)
+    res = exported(tmp_path, a, 5, [NATHAN])
+    named = Path(res.output).with_name("nathan-s-reading-award-001.jpg")
+    os.replace(res.output, named)
+    res.output = str(named)
+    ws.records.add_export(res, batch=AWARD, channel="website")
+    ws.records.mark_posted(batch=AWARD, channel="website", files=[named])
+    purge_batch(ws.records, AWARD, approvals=ws.approvals)
+    ws.register.set_consent(NATHAN, "website", False)          # taken down since
+    [item] = takedown.evaluate(ws.records, ws.register)
+    assert item.batch == AWARD
+    takedown.mark_done(ws.records, [item.id], note="removed from the website")
+    assert found_in_audit(ws, ["Nathan", "reading award", "reading-award"]) == []
+    assert sorted(h for h in found_in_tables(ws, ["Nathan"]) if not h.startswith("people.")
+                  ) == sorted([
+        f"approvals.batch: {AWARD}", f"exports.batch: {AWARD}",
+        f"exports.output_path: {named}"])
+
+    # the schedule, when all of it is due: the copy, then his records, then his row
+    rules = ws.settings.retention
+    days = max(rules.export_copies_days, (LEAVES - TODAY).days + max(
+        rules.export_records_days_after_leaving, rules.leavers_rows_days_after_leaving))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=days + 1)
+    report = ws.retention(lambda: later).apply()
+    done = {(i.kind, i.status) for i in report.items}
+    assert {("export-copies", "deleted"), ("export-records", "deleted")} <= done, report.items
+    assert not named.exists()
+    assert found_in_tables(ws, PUPIL_WORDS) == []
+    assert found_in_audit(ws, PUPIL_WORDS) == []
+    label = f"{CAPTION_NAME_REMOVED} reading award"    # "Nathan's", as in a caption
+    assert ws.records.batches() == [label]
+    [rec] = ws.records.exports(batch=label)
+    assert ws.approvals.get(a_sha, "website").batch == label
+    assert Path(rec.output_path).name == f"{CAPTION_NAME_REMOVED} s reading award 001.jpg"
+    assert ws.retention(lambda: later).due(("export-copies",)) == []    # not again
+
+
+def test_removing_a_pupil_forgets_them_in_batch_labels(ws, tmp_path, trash):
+    """register remove: a label naming him (first name alone, or his full name) loses his
+    name; one naming only another pupil is kept as it is."""
+    for n, label in enumerate(("Nathan Ellison: swimming gala", "Sam's certificate")):
+        src = original(tmp_path, f"IMG_{n:04d}", 10 + n)
+        mark_ready(ws, src, batch=label)
+        ws.records.add_export(exported(tmp_path, src, 10 + n, [NATHAN]), batch=label,
+                              channel="website")
+    ws.register.delete_person(NATHAN, reason="the family asked for erasure")
+    assert sorted(ws.records.batches()) == sorted([f"{CAPTION_NAME_REMOVED}: swimming gala",
+                                                   "Sam's certificate"])
     assert found_in_tables(ws, PUPIL_WORDS) == []
     assert found_in_audit(ws, PUPIL_WORDS) == []
 

@@ -562,6 +562,13 @@ def test_export_covers_faces_removes_metadata_and_records_who_is_in_it(ws, engin
     assert region(dst, RIGHT).std(axis=(0, 1)).max() < 12  # flat: no detail left
     [rec] = ws.records.exports(person="A1")
     assert rec.people_shown == ["A1"] and rec.output_path == res.output
+    # where the face left visible is, and whose (a subject access report covers the others'):
+    # the covered stranger is not listed, being covered already
+    [face] = rec.faces_shown
+    assert face["person"] == "A1"
+    x, y, w, h = face["box"]
+    assert abs(x * 360 - LEFT[0]) < 3 and abs(y * 240 - LEFT[1]) < 3
+    assert abs(w * 360 - LEFT[2]) < 3 and abs(h * 240 - LEFT[3]) < 3
 
 
 def test_export_refuses_photos_not_checked(engine, tmp_path):

@@ -338,3 +338,71 @@ def test_a_report_never_names_another_pupil(world, tmp_path):
     for word in ("Amy", "Able", "AMY"):
         assert word not in page.text and word not in doc, word
     assert "B.B. and [another pupil] won: well done Ben and [another pupil]!" in page.text
+
+
+def _picture(src: str) -> np.ndarray:
+    im = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("L")
+    return np.asarray(im, dtype=float)
+
+
+def test_other_peoples_faces_are_covered_in_the_thumbnail(tmp_path):
+    """A report goes to one pupil's family: the other pupils in the same photo (shown when
+    it was published) are third parties, and their faces are covered in its picture, solid,
+    from where the export record says each face is; a face shown as nobody (not positively
+    theirs) is covered too, theirs is not. Where the record does not say (an export of an
+    older version, a video), no picture is shown."""
+    rec = office_records()
+    reg = FakeRegister([person("AMY", "Amy", "Able"), person("BEN", "Ben", "Brook")])
+    rec.register = reg
+    faces = [{"box": [0.05, 0.1, 0.2, 0.3], "person": "AMY"},
+             {"box": [0.4, 0.1, 0.2, 0.3], "person": "BEN"},
+             {"box": [0.72, 0.5, 0.2, 0.3], "person": ""}]       # shown, nobody's
+    rec.add_export(make_export(tmp_path, 1, shown=["AMY", "BEN"], faces=faces), batch="trip",
+                   channel="facebook", preparer="jo", approver="head")
+    old = make_export(tmp_path, 2, shown=["AMY", "BEN"], faces=None)   # before boxes were kept
+    rec.add_export(old, batch="trip", channel="facebook", preparer="jo", approver="head")
+    act_as(rec, "dpo")
+    page, _ = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert "Other people's faces are covered in this report" in page.text
+    assert len(page.imgs) == 1 and "exported before PhotoVet recorded where each face is" \
+        in page.text
+    a = _picture(page.imgs[0])
+    h, w = a.shape
+
+    def region(box):
+        x, y, bw, bh = box
+        return a[int((y + bh * .3) * h):int((y + bh * .7) * h),
+                 int((x + bw * .3) * w):int((x + bw * .7) * w)]
+
+    original = np.asarray(Image.open(rec.exports()[0].output_path).convert("L").resize((w, h)),
+                          dtype=float)
+    for f in faces:
+        x, y, bw, bh = f["box"]
+        inner = region(f["box"])
+        before = original[int((y + bh * .3) * h):int((y + bh * .7) * h),
+                          int((x + bw * .3) * w):int((x + bw * .7) * w)]
+        if f["person"] == "AMY":
+            assert inner.std() > 6 and abs(inner.mean() - before.mean()) < 12   # theirs: as it was
+        else:
+            assert inner.std() < 4, f                                           # solid
+    # Ben's own report covers Amy's face and the stranger's, not his
+    page, _ = parse(subject_access_report(reg, rec, "BEN", tmp_path / "ben.html"))
+    a = _picture(page.imgs[0])
+    assert region(faces[0]["box"]).std() < 4 and region(faces[1]["box"]).std() > 6
+
+
+def test_the_export_records_where_each_face_left_visible_is(tmp_path):
+    """The record keeps the faces an export left visible (fractions of the picture, and whom
+    each is shown as), as the pipeline hands them over; a row written without them reads
+    as not known."""
+    rec = office_records()
+    faces = [{"box": [0.1, 0.2, 0.3, 0.4], "person": "AMY"}, {"box": [0.5, 0.5, 0.1, 0.1],
+                                                             "person": ""}]
+    rid = rec.add_export(make_export(tmp_path, 1, shown=["AMY"], faces=faces), batch="b",
+                         channel="website")
+    assert rec.get(rid).faces_shown == faces
+    rid2 = rec.add_export(make_export(tmp_path, 2, shown=["AMY"], faces=None), batch="b",
+                          channel="website")
+    assert rec.get(rid2).faces_shown is None
+    rec.db.execute("UPDATE exports SET faces = ? WHERE id = ?", ['[1, 2]', rid2])
+    assert rec.get(rid2).faces_shown is None

@@ -136,6 +136,10 @@ class ExportRecord:
     #: the people a face it shows may be besides whom it is shown as (a twin near a face staff
     #: confirmed as the other twin), by id; not in ``people``: they are not known to be in it
     people_maybe: dict[str, MaybeShown] = field(default_factory=dict)
+    #: every face left visible in the exported photo: where (x, y, w, h as fractions of the
+    #: picture) and whom it was shown as ('' nobody); None: not recorded (a video, or an
+    #: export recorded before this was kept): a subject access report then shows no picture
+    faces_shown: list[dict[str, Any]] | None = None
 
     @property
     def posted(self) -> bool:
@@ -285,6 +289,50 @@ def _caption_maybe(findings: Sequence[Any], refs: Sequence[CaptionRef]) -> dict[
     return out
 
 
+#: the version of ``exports.faces`` (the column was made, and left empty, long before)
+_FACES_VERSION = 1
+
+
+def _faces_json(faces: list[dict[str, Any]] | None) -> str | None:
+    """``ExportResult.faces_shown`` as the record keeps it (None: not recorded)."""
+    if faces is None:
+        return None
+    return json.dumps({"v": _FACES_VERSION, "shown": [
+        {"box": [float(v) for v in f["box"]], "person": str(f.get("person") or "")}
+        for f in faces]}, sort_keys=True)
+
+
+def _faces_read(text: Any) -> list[dict[str, Any]] | None:
+    """The faces a record kept visible; None when not recorded or not readable (a reader
+    then knows nothing of where faces are: fail closed)."""
+    if not text:
+        return None
+    try:
+        d = json.loads(text)
+        if not isinstance(d, dict) or d.get("v") != _FACES_VERSION:
+            return None
+        out = []
+        for f in d["shown"]:
+            x, y, w, h = (float(v) for v in f["box"])
+            out.append({"box": [x, y, w, h], "person": str(f.get("person") or "")})
+        return out
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def forget_faces_shown(db: Database, person_id: str, export_ids: Iterable[int]) -> None:
+    """``person_id`` is removed from the export records ``export_ids``: a face recorded as
+    shown as them is kept as a face shown as nobody, in the caller's transaction."""
+    for rid in export_ids:
+        row = db.one("SELECT faces FROM exports WHERE id = ?", [rid])
+        faces = _faces_read(row[0]) if row is not None else None
+        if faces is None or not any(f["person"] == person_id for f in faces):
+            continue
+        db.execute("UPDATE exports SET faces = ? WHERE id = ?", [_faces_json(
+            [dict(f, person="" if f["person"] == person_id else f["person"]) for f in faces]),
+            rid])
+
+
 def forget_original_place(db: Database, path: str | Path) -> None:
     """An original at ``path`` was deleted: the export records, approvals and copies from a
     device that knew its place forget it (set to ''), in the caller's transaction. A file name often names the
@@ -360,14 +408,17 @@ def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()
             changed.append(int(export_id))
     db.execute("UPDATE caption_people SET found = ? WHERE person = ? AND found != ''",
                [CAPTION_NAME_REMOVED, person_id])
-    _forget_in_approved_captions(db, person, said, whole)
+    scrub = _scrubber(person, said, whole)
+    _forget_in_approved_captions(db, scrub)
+    _forget_in_batch_labels(db, scrub)
     return sorted(set(changed))
 
 
-def _forget_in_approved_captions(db: Database, person: Person | None,
-                                 said: list[Any], whole: Callable[[str], Any]) -> None:
-    """``forget_caption_names`` for the captions of approvals and those exports keep as
-    approved (none is recorded with whom it names)."""
+def _scrubber(person: Person | None, said: list[Any], whole: Callable[[str], Any]
+              ) -> Callable[[str], str]:
+    """A text with ``said`` (patterns) and what may name ``person`` in it (found again, as a
+    caption's names are: ``caption_mentions`` of them alone, so a first name they share is
+    removed too: fail closed) replaced by ``words.CAPTION_NAME_REMOVED``."""
     from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
     from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
 
@@ -380,6 +431,48 @@ def _forget_in_approved_captions(db: Database, person: Person | None,
             text = pattern.sub(CAPTION_NAME_REMOVED, text)
         return text
 
+    return scrub
+
+
+def _forget_in_batch_labels(db: Database, scrub: Callable[[str], str]) -> None:
+    """``forget_caption_names`` for batch labels ("Nathan's award"), in the caller's
+    transaction: typed by staff, kept with each export record and approval, and never recorded
+    with whom they name. The same label becomes the same words everywhere (a batch stays one
+    batch: posting, purging and the take-down list find it by its label). An exported copy's
+    file name is made from the label ("nathan-s-award-001.jpg"): where the retention schedule
+    deleted the copy, the name its record (and the deletion's row) keeps is read with the
+    separators as spaces and its words that may name them removed the same way. A copy not
+    known to be deleted keeps its place, even if this PC does not see it (it may be on the PC
+    that exported it, which still has to find it to delete it; the file's own name says as
+    much, as an original's does)."""
+    import re  # noqa: PLC0415
+
+    labels: dict[str, str] = {}
+    for (label,) in db.all("SELECT DISTINCT batch FROM exports WHERE batch != '' UNION "
+                           "SELECT DISTINCT batch FROM approvals WHERE batch IS NOT NULL AND "
+                           "batch != ''"):
+        cleaned = scrub(str(label))
+        if cleaned != label:
+            labels[str(label)] = cleaned
+    for old, new in labels.items():
+        db.execute("UPDATE exports SET batch = ? WHERE batch = ?", [new, old])
+        db.execute("UPDATE approvals SET batch = ? WHERE batch = ?", [new, old])
+    for (where,) in db.all("SELECT DISTINCT ref FROM retention_deletions WHERE "
+                           "kind = 'export-copies' AND state = 'deleted'"):
+        path = Path(str(where))
+        spaced = re.sub(r"[-_.\s]+", " ", path.stem).strip()
+        cleaned = scrub(spaced)
+        if cleaned == spaced:
+            continue
+        new = str(path.with_name(cleaned + path.suffix))
+        db.execute("UPDATE exports SET output_path = ? WHERE output_path = ?", [new, where])
+        db.execute("UPDATE retention_deletions SET ref = ? WHERE kind = 'export-copies' AND "
+                   "ref = ?", [new, where])
+
+
+def _forget_in_approved_captions(db: Database, scrub: Callable[[str], str]) -> None:
+    """``forget_caption_names`` for the captions of approvals and those exports keep as
+    approved (none is recorded with whom it names)."""
     for sha, channel, caption, parts in db.all(
             "SELECT sha256, channel, caption, parts FROM approvals WHERE caption != '' OR "
             "parts LIKE '%caption%'"):
@@ -518,7 +611,7 @@ class Records:
             "faces_covered": result.faces_covered, "texts_covered": result.texts_covered,
             "people_shown": json.dumps(shown), "people_covered": json.dumps(covered),
             "names_covered": json.dumps(named), "names_shown": json.dumps(names_shown),
-            "faces": None, "preparer": preparer, "approver": result.approver,
+            "faces": _faces_json(result.faces_shown), "preparer": preparer, "approver": result.approver,
             "media": result.media or "photo", "fingerprint": result.fingerprint or "",
             "device": json.dumps(result.device, sort_keys=True) if result.device else "",
             "checks": json.dumps(list(result.checks)),
@@ -556,8 +649,10 @@ class Records:
                                 "missing_then) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                                 [rid, m.person, m.named_as, m.how, m.missing_then])
             self.audit.record("export.recorded", {
-                "export_id": rid, "batch": batch, "channel": result.channel,
-                "output": row["output_path"], "output_sha256": out_sha,
+                # ids, never the batch label nor the file name made from it ("Nathan's
+                # award", "nathan-s-award-001.jpg": s32): the record keeps them, and forgets
+                # a pupil's name in them when the pupil goes; the log is never rewritten
+                "export_id": rid, "channel": result.channel, "output_sha256": out_sha,
                 "source_sha256": row["source_sha256"],
                 "people_shown": shown, "people_covered": covered, "names_covered": named,
                 "names_shown": names_shown, "fingerprint": row["fingerprint"],
@@ -615,7 +710,8 @@ class Records:
         with self.db.atomic():
             self.db.execute("UPDATE exports SET output_path = ? WHERE id = ?",
                             [os.path.abspath(str(final)), record_id])
-            self.audit.record("export.renamed", {"export_id": record_id, "output": str(final)})
+            # by its record: the file name is made from the batch label (s32)
+            self.audit.record("export.renamed", {"export_id": record_id})
 
     def named(self, record_id: int) -> None:
         """The recorded export has its final name now (``record`` was given its temporary
@@ -963,7 +1059,7 @@ class Records:
             self._write_caption_people(rid, int(post_id), refs, medias.get(rid, "photo"))
         if ids:
             details: dict[str, Any] = {
-                "batch": batch, "files": [str(f) for f in files or []], "export_ids": ids,
+                "files": len(files or []), "export_ids": ids,
                 "channel": channel, "date": day, "url": url or ""}
             if caption is not None:
                 details["caption_people"] = [r.person for r in refs]
@@ -984,7 +1080,7 @@ class Records:
                 hold_caption_people(self, flagged, channel, maybe)
                 items = evaluate(self, self.register, export_ids=flagged)
             details = {
-                "batch": batch, "export_ids": flagged, "channel": channel, "date": day,
+                "export_ids": flagged, "channel": channel, "date": day,
                 "takedown_items": sorted({it.id for it in items if it.channel == channel})}
             if caption_findings:        # ids only: never the caption's words
                 details["caption_refused"] = True
@@ -1087,7 +1183,8 @@ class Records:
                 fingerprint=d["fingerprint"],
                 device=json.loads(d["device"]) if d.get("device") else {},
                 checks=json.loads(d["checks"]) if d.get("checks") else [],
-                caption=d.get("caption") or "", approved_caption=d.get("approved_caption")))
+                caption=d.get("caption") or "", approved_caption=d.get("approved_caption"),
+                faces_shown=_faces_read(d.get("faces"))))
         if recs:
             by_id = {r.id: r for r in recs}
             qmarks = ",".join("?" for _ in by_id)
@@ -1124,7 +1221,7 @@ class Records:
              "source_path", "source_sha256", "width", "height", "faces_covered", "texts_covered",
              "people_shown", "people_covered", "names_covered", "names_shown", "preparer",
              "approver", "media", "fingerprint", "device", "checks", "caption",
-             "approved_caption"]
+             "approved_caption", "faces"]
 
     def _select(self, where: str = "", params: list | None = None) -> list[ExportRecord]:
         sql = f"SELECT {', '.join(self._COLS)} FROM exports {where} ORDER BY id"
@@ -1347,5 +1444,6 @@ class _Recorder:
 
 
 __all__ = ["CaptionRef", "ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError",
-           "caption_refs", "display_names", "forget_caption_names", "forget_original_place",
+           "caption_refs", "display_names", "forget_caption_names", "forget_faces_shown",
+           "forget_original_place",
            "full_names"]

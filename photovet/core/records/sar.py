@@ -18,7 +18,12 @@ listed; the report says so. Photos exported with a face shown as someone else th
 named it as the other twin) are listed as photos that may show them, never naming the other
 person (their own report is where that person is).
 
-Other people are third parties: a report for one pupil never names another (DPO audit s31).
+Other people are third parties: a report for one pupil never names another (DPO audit s31),
+nor shows their faces (s32): every face an export left visible that was not shown as the
+person is covered in the thumbnail, solid, as PhotoVet covers faces, from where the export
+record says each face is (``ExportRecord.faces_shown``; no new detection). Where it does not
+know (a video; an export recorded before it kept them) no picture is shown, and the report
+says why.
 Others in a photo are counted, not named ("Others in it: 1 other person shown, 2 other faces
 covered"); another pupil's name in a caption, a batch label, a file name, a web address or a
 take-down note is "[another pupil]" (``captions.OtherPupils``: found as a caption's names are,
@@ -32,6 +37,7 @@ import base64
 import datetime as _dt
 import html
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +84,19 @@ def _day(iso: str) -> str:
         return iso
 
 
-def _thumb_data_uri(path: Path) -> str:
+def _others_faces(r: Any, pid: str) -> list[list[float]] | None:
+    """Where the faces of an export not shown as ``pid`` are (fractions of the picture): every
+    face it left visible as someone else or nobody. None: not known (a video, or an export
+    recorded before PhotoVet kept where each face is): no picture is shown then (fail closed:
+    a face not positively theirs is another person's)."""
+    if getattr(r, "media", "photo") == "video" or r.faces_shown is None:
+        return None
+    return [list(f["box"]) for f in r.faces_shown if f.get("person") != pid]
+
+
+def _thumb_data_uri(path: Path, cover: Sequence[Sequence[float]] = ()) -> str:
+    """A small copy of ``path`` as a data URI, with a solid cover over each face at ``cover``
+    (x, y, w, h as fractions of the picture), as PhotoVet covers faces."""
     try:
         from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
 
@@ -89,6 +107,13 @@ def _thumb_data_uri(path: Path) -> str:
         with Image.open(path) as src:
             im = ImageOps.exif_transpose(src).convert("RGB")
         im.thumbnail((THUMB_SIZE, THUMB_SIZE))
+    im = im.convert("RGB")
+    if cover:
+        from photovet.core.media.cover import apply_covers, face_cover  # noqa: PLC0415
+
+        w, h = im.size
+        im = apply_covers(im, [face_cover((x * w, y * h, bw * w, bh * h), (w, h))
+                               for x, y, bw, bh in cover], style="solid")
     buf = io.BytesIO()
     im.convert("RGB").save(buf, "JPEG", quality=80)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
@@ -461,7 +486,10 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         "photo posted with a caption that refers to them (by name or by initials; initials "
         "that several people share are listed for each of them). "
         "Pictures are small copies of "
-        "the files exactly as exported: faces and names that were covered are covered here too. "
+        "the files as exported: faces and names that were covered are covered here too. "
+        "Other people's faces are covered in this report, whether or not they were "
+        "published (where PhotoVet does not know where every face is, in a video or a photo "
+        "exported by an older version, no picture is shown). "
         "PhotoVet cannot list photos in which it did not recognise the person. Photos checked "
         "in PhotoVet but never exported (for example still waiting for approval) were not "
         "published: those in which PhotoVet recognised this person, or a member of staff "
@@ -512,14 +540,22 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                 same = sha256_file(out_path) == r.output_sha256
             except PhotoVetError:
                 same = False
+            others = _others_faces(r, pid)
             if not same:
                 pic = ('<div class="nothumb">The file at the export\'s location has changed since '
                        "it was exported, so it is not shown (it may not be what was published)."
                        "</div>")
+            elif others is None:
+                pic = ('<div class="nothumb">No picture is shown: other people\'s faces in it '
+                       "could not be covered in this report ("
+                       + ("PhotoVet does not record where each face is in a video"
+                          if r.media == "video" else
+                          "it was exported before PhotoVet recorded where each face is")
+                       + "). The school can show it to the family.</div>")
             else:
                 try:
                     pic = (f'<img alt="Exported photo {e(hide(out_path.name))}" '
-                           f'src="{_thumb_data_uri(out_path)}">')
+                           f'src="{_thumb_data_uri(out_path, others)}">')
                 except Exception as exc:
                     pic = f'<div class="nothumb">The picture could not be read ({e(str(exc))}).</div>'
         roles = r.roles(pid)

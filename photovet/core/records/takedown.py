@@ -644,10 +644,13 @@ def mark_done(records: Records, item_ids: Iterable[int], note: str | None = None
             records.db.execute("UPDATE takedown_items SET done_at = ?, done_by = ?, note = ?, "
                                "closed_at = NULL, closed_reason = NULL WHERE id = ?",
                                [now, user, note or "", item_id])
+            # the export by its record and content, never the copy's file name (made from
+            # the batch label, which may name a pupil: s32)
             rec = records.get(row[1])
             records.audit.record("takedown.done", {
                 "item": row[0], "export_id": row[1], "channel": row[2],
-                "people": json.loads(row[3]), "output": rec.output_path, "note": note or ""})
+                "people": json.loads(row[3]), "output_sha256": rec.output_sha256,
+                "note": note or ""})
     return ids
 
 
@@ -711,13 +714,13 @@ def delete_copies(records: Records, item_ids: Iterable[int]) -> list[CopyDeletio
         if why is not None:
             with records.db.atomic():
                 records.audit.record("takedown.copy-kept", {
-                    "item": item_id, "export_id": rec.id, "output": str(path), "reason": why})
+                    "item": item_id, "export_id": rec.id, "sha256": rec.output_sha256,
+                    "reason": why})
             out.append(CopyDeletion(item_id, str(path), False, why))
             continue
         with records.db.atomic():
             records.audit.record("takedown.copy-deleted", {
-                "item": item_id, "export_id": rec.id, "output": str(path),
-                "sha256": rec.output_sha256})
+                "item": item_id, "export_id": rec.id, "sha256": rec.output_sha256})
         out.append(CopyDeletion(item_id, str(path), True, "deleted"))
     return out
 
