@@ -74,6 +74,12 @@ class DeviceList:
                               "device cannot be added",
                               hint="Add it from a photo taken with the device itself (not a "
                                    "screenshot, an edited copy or a photo sent by a messaging app).")
+        from photovet.core import free_text  # noqa: PLC0415
+
+        # kept in the list and the audit log for good: never a pupil's name (s32)
+        named = free_text.check(self.db, label)
+        if named:
+            raise DeviceError(named)
         key = _key(device)
         now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         with self.db.atomic():

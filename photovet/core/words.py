@@ -608,15 +608,23 @@ def not_allowed_note(why: str) -> str:
     return f"Recorded as posted although PhotoVet did not allow it: {why}"
 
 
-def free_text_names(found: list[str], weak: bool = False) -> str:
+#: where a text typed by staff is kept, as a refusal says it (``free_text_names``)
+KEPT_IN_AUDIT_LOG = "in the audit log"
+KEPT_WITH_CONSENT_HISTORY = ("with this person's consent history, and shown in their subject "
+                             "access report")
+
+
+def free_text_names(found: list[str], weak: bool = False, *,
+                    kept: str = KEPT_IN_AUDIT_LOG) -> str:
     """Why a reason, comment or note typed by staff is refused (``free_text.refusal``): it
     names a pupil (``found``: the words, as typed), and it is kept in the audit log, which is
-    never rewritten, so it would outlive the pupil's records. ``weak``: the words are only
-    close to a name (it may be an everyday word)."""
+    never rewritten, so it would outlive the pupil's records (``kept``: where else it is kept,
+    ``KEPT_WITH_CONSENT_HISTORY`` for who asked for a consent change). ``weak``: the words are
+    only close to a name (it may be an everyday word)."""
     words = list(dict.fromkeys(found))
     said = ", ".join(f"\u201c{w}\u201d" for w in words)
     whose = "the pupil's name" if len(words) == 1 else "pupils' names"
-    text = (f"Write this without {whose} ({said}): it is kept in the audit log. "
+    text = (f"Write this without {whose} ({said}): it is kept {kept}. "
             "Use their initials or 'the pupil'.")
     if weak:
         text += " If it is not a name but an ordinary word, write it in lower case."

@@ -782,6 +782,14 @@ class Workspace:
 
         return free_text.check(self.db, text)
 
+    def requester_refusal(self, person_id: str, text: str) -> str | None:
+        """Why who asked for a consent change of ``person_id`` would be refused as it is
+        (another pupil's full name: ``free_text.requester_refusal``), or None: asked by the
+        app before its dialog closes; the register asks again when it keeps it."""
+        from photovet.core import free_text  # noqa: PLC0415
+
+        return free_text.requester_check(self.db, text, person_id)
+
     def reviewer(self, person_of=None) -> Reviewer:
         """Records a person's review decisions, refusing what policy refuses."""
         return Reviewer(self.reviews, person_of or self.register.find)

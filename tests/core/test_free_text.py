@@ -123,3 +123,49 @@ def test_a_take_down_note_and_a_removal_reason_naming_a_pupil_are_refused(ws, tm
 def test_the_app_asks_the_same_before_its_dialog_closes(ws):  # noqa: F811
     assert ws.free_text_refusal("Victoria's dad asked") == free_text_names(["Victoria"])
     assert ws.free_text_refusal("the pupil's dad asked") is None
+
+
+def test_a_device_label_naming_a_pupil_is_refused(ws):  # noqa: F811
+    """A device's label is kept in the school's list and the audit log for good: "Tori's
+    iPad" is refused with the words staff see everywhere; "Mrs Office's iPad" is not."""
+    from photovet.core.devices import DeviceError
+    from photovet.core.models import Device
+
+    ipad = Device(make="Apple", model="iPad (9th generation)", serial="DMPX123")
+    with pytest.raises(DeviceError) as exc:
+        ws.devices.add(ipad, label="Tori's iPad")
+    assert str(exc.value.message) == free_text_names(["Tori"])
+    assert ws.devices.all() == []
+    assert "Tori" not in str([r["details"] for r in ws.audit.rows(action="device.add")])
+    assert ws.devices.add(ipad, label="Class 4 iPad").label == "Class 4 iPad"
+
+
+@pytest.mark.parametrize("requested_by", [
+    "Mrs Harriet Ashby (mother), by email",    # the parent's name, the pupil's surname
+    "Tori herself, in person",                  # the pupil's own name
+    "Mr Hale (father), by phone",               # a surname another pupil has
+    "Sam's mum, by phone",                      # another pupil's first name alone
+])
+def test_who_asked_may_be_a_parent_whose_name_is_a_pupils_too(ws, requested_by):  # noqa: F811
+    """A parent's name is what the consent history needs: it shares words with pupils' names
+    (their child's surname, a first name a pupil also has), and a withdrawal is never held up
+    by it."""
+    change = ws.register.set_consent("A1", "website", False, requested_by=requested_by,
+                                     requested_on=TODAY)
+    assert change.requested_by == requested_by
+
+
+def test_who_asked_is_refused_when_it_gives_another_pupils_full_name(ws):  # noqa: F811
+    """Another pupil's full name there would be a third party's name kept in this pupil's
+    consent history and shown in their subject access report: refused, nothing changed."""
+    from photovet.core.errors import ConsentRequestNeeded
+    from photovet.core.words import KEPT_WITH_CONSENT_HISTORY
+
+    with pytest.raises(ConsentRequestNeeded) as exc:
+        ws.register.set_consent("A1", "website", False,
+                                requested_by="Sam Hale's mum (also Tori's), by email",
+                                requested_on=TODAY)
+    assert exc.value.message == free_text_names(["Sam Hale"], kept=KEPT_WITH_CONSENT_HISTORY)
+    assert ws.register.person("A1").consent_state("website", "photo") == "yes"
+    assert free_text.requester_refusal("Rory Quinn (brother)", ws.register.people(), "A1")
+    assert free_text.requester_refusal("Rory Quinn", ws.register.people(), "C3") is None

@@ -78,6 +78,11 @@ def test_a_withdrawal_in_the_form_asks_who_asked_and_nothing_changes_on_cancel(
         form.findChild(type(form.save_btn), "all-photo-no").click()
 
         def who(dlg):
+            # another pupil's full name: the core's words, asked before the dialog closes
+            dlg.who.setText("Sam Brown's mum, on the form")
+            button(dlg, "Save the form").click()
+            assert dlg.isVisible() and dlg.error.isVisible()
+            assert "\u201cSam Brown\u201d" in dlg.error.text()
             dlg.who.setText("Mrs Amos (mother), on the form")
             dlg.day.setText((dt.date.today() - dt.timedelta(days=1)).strftime("%d/%m/%Y"))
             button(dlg, "Save the form").click()

@@ -353,6 +353,12 @@ class Register:
             refusal = consent_request_refusal(requested_by, requested_on, _dt.date.today())
             if refusal:
                 raise ConsentRequestNeeded(refusal)
+            from photovet.core import free_text  # noqa: PLC0415
+
+            # the parent's name is needed; another pupil's full name is not (s32)
+            refusal = free_text.requester_check(self.db, requested_by, p.id)
+            if refusal:
+                raise ConsentRequestNeeded(refusal)
         with self.db.atomic():
             row = self.db.one("SELECT value, source, set_at FROM consents WHERE person_id = ? "
                               "AND channel = ? AND media = ?", [p.id, channel, media])

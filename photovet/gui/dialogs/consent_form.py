@@ -123,7 +123,8 @@ class ConsentFormDialog(QDialog):
         if withdrawals:
             dlg = WithdrawalDialog(question + "\n\nPhotos already exported that show them "
                                    "there will be listed to take down.",
-                                   ok_text="Save the form", title="Consent form", parent=self)
+                                   ok_text="Save the form", title="Consent form", parent=self,
+                                   names=lambda text: self.ctx.ws.requester_refusal(p.id, text))
             if not dlg.exec():
                 return
             request = {"requested_by": dlg.requested_by(), "requested_on": dlg.requested_on(),

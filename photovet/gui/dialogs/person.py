@@ -443,7 +443,9 @@ class PersonDialog(QDialog):
                     title: str = "Withdraw consent") -> dict | None:
         """Who asked for a withdrawal and the day they asked (both required): the keywords for
         the register's change, or None when the person cancelled."""
-        dlg = WithdrawalDialog(question, ok_text=ok_text, title=title, parent=self)
+        pid = self.person.id if self.person is not None else ""
+        dlg = WithdrawalDialog(question, ok_text=ok_text, title=title, parent=self,
+                               names=lambda text: self.ctx.ws.requester_refusal(pid, text))
         if not dlg.exec():
             return None
         return {"requested_by": dlg.requested_by(), "requested_on": dlg.requested_on(),

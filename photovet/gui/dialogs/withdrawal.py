@@ -5,6 +5,7 @@ words of a refusal are the core's (policy.consent_request_refusal)."""
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,12 +24,16 @@ from .common import ok_cancel
 
 class WithdrawalDialog(QDialog):
     """``question``: what is about to change ("Change consent for Facebook for Joe Harris
-    (J1) from Yes to No?"). ``today`` is for tests."""
+    (J1) from Yes to No?"). ``today`` is for tests. ``names``: the core's refusal of who
+    asked, for the person changed (``Workspace.requester_refusal``: another pupil's full
+    name), asked before the dialog closes so nothing typed is lost."""
 
     def __init__(self, question: str, *, ok_text: str = "Withdraw consent",
                  title: str = "Withdraw consent", parent: QWidget | None = None,
-                 today: _dt.date | None = None):
+                 today: _dt.date | None = None,
+                 names: Callable[[str], str | None] | None = None):
         super().__init__(parent)
+        self.names = names
         self.setWindowTitle(title)
         self.setObjectName("WithdrawalDialog")
         self.today = today or _dt.date.today()
@@ -77,6 +82,9 @@ class WithdrawalDialog(QDialog):
         why = consent_request_refusal(self.requested_by(), day, self.today)
         if why:
             return why[:1].upper() + why[1:] + "."
+        named = self.names(self.requested_by()) if self.names is not None else None
+        if named:
+            return named
         self._requested_on = day
         return None
 
@@ -86,7 +94,8 @@ class WithdrawalDialog(QDialog):
             self.error.setText(why)
             self.error.setVisible(True)
             self.adjustSize()           # room for the message: nothing above it is cut off
-            (self.who if not self.requested_by() else self.day).setFocus()
+            (self.who if not self.requested_by() or why.startswith("Write")
+             else self.day).setFocus()
             return
         self.accept()
 
