@@ -406,3 +406,38 @@ def test_the_export_records_where_each_face_left_visible_is(tmp_path):
     assert rec.get(rid2).faces_shown is None
     rec.db.execute("UPDATE exports SET faces = ? WHERE id = ?", ['[1, 2]', rid2])
     assert rec.get(rid2).faces_shown is None
+
+
+def test_a_pupil_renamed_since_the_export_is_still_found_in_its_caption(tmp_path):
+    """s32 (DPO): the report is made with today's register, but whom a caption referred to
+    was recorded by register id as it was exported, and a rename keeps the name before: a
+    pupil renamed since is still listed for a caption that used the old name, that name stays
+    theirs in their report, and it is another pupil's in anyone else's."""
+    from photovet.core.channels import Channel
+    from photovet.core.records.exports import caption_refs
+    from photovet.core.register.people import Register
+
+    db = open_db()
+    reg = Register(db, audit=office_audit(db))
+    rows = [{"upn": UPNS[0], "surname": "Able", "forename": "Amy"},
+            {"upn": UPNS[1], "surname": "Brook", "forename": "Ben"},
+            {"upn": UPNS[2], "surname": "Cole", "forename": "Cara"}]
+    reg.import_csv(register_csv(tmp_path / "r1.csv", rows))
+    rec = Records(reg.db, reg.audit)
+    caption = "Well done Amy Able and Ben Brook!"
+    web = Channel(id="website", label="School website", names="full")
+    refs = caption_refs(caption, reg.people(), web)
+    assert {r.person for r in refs} == {UPNS[0], UPNS[1]}
+    rec.add_export(make_export(tmp_path, 1, shown=[UPNS[2]]), batch="b", channel="website",
+                   preparer="a", approver="b", caption=caption, caption_refs=refs)
+    # both renamed since (a new surname each, from the MIS)
+    rows[0]["surname"], rows[1]["surname"] = "Dale", "Evans"
+    reg.import_csv(register_csv(tmp_path / "r2.csv", rows))
+    assert reg.person(UPNS[0]).display_name == "Amy Dale"
+    page, _ = parse(subject_access_report(reg, rec, UPNS[0], tmp_path / "amy.html"))
+    assert page.exports == 1 and "Named in the caption as \u201cAmy Able\u201d" in page.text
+    assert "Well done Amy Able and [another pupil]!" in page.text
+    page, _ = parse(subject_access_report(reg, rec, UPNS[1], tmp_path / "ben.html"))
+    assert page.exports == 1 and "Well done [another pupil] and Ben Brook!" in page.text
+    page, _ = parse(subject_access_report(reg, rec, UPNS[2], tmp_path / "cara.html"))
+    assert "Well done [another pupil] and [another pupil]!" in page.text
