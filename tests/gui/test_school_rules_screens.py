@@ -627,3 +627,30 @@ def test_the_window_offers_the_screens_and_shows_a_photos_flags(qtbot, admin_ws,
         assert not win.school_rules.act_devices.isEnabled()
     finally:
         win.close()
+
+
+def test_a_device_name_the_core_refuses_is_asked_again_with_its_words(qtbot, monkeypatch):
+    """A device's name naming a pupil is refused by the core (free_text, kept in the audit
+    log): the question is asked again with the core's words and what was typed, and a
+    cancel adds nothing."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from photovet.core.free_text import refusal
+    from photovet.core.models import Person
+    from photovet.gui.dialogs.devices import ask_label
+
+    pupils = [Person("T1", "Tori", "Ashby")]
+    asked: list[tuple[str, str]] = []
+    answers = iter([("Tori's iPad ", True), ("Class 4 iPad", True)])
+
+    def get_text(parent, title, prompt, echo, text):
+        asked.append((prompt, text))
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    assert ask_label(None, "the iPad", lambda t: refusal(t, pupils)) == "Class 4 iPad"
+    assert asked[1][1] == "Tori's iPad"
+    assert refusal("Tori's iPad", pupils) in asked[1][0]
+    assert "Write this" not in asked[0][0]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a: ("", False))
+    assert ask_label(None, "the iPad", lambda t: refusal(t, pupils)) is None

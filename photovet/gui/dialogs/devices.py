@@ -6,6 +6,7 @@ took, removing one. The same core calls as ``photovet devices [add|remove]``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -41,14 +43,27 @@ def device_note(d: ApprovedDevice) -> str:
                                        "model that writes none counts as this one")
 
 
-def ask_label(parent: QWidget | None, device_text: str) -> str | None:
-    """A name for the device (optional); None when the person cancelled."""
-    label, ok = QInputDialog.getText(
-        parent, "Add an approved device",
-        f"Add {device_text} to the school's approved devices?\n\nPhotos it takes then count as "
-        "taken with a school device. This is recorded with your name.\n\nA name for it "
-        "(optional), for example \u201cOffice camera\u201d:")
-    return label.strip() if ok else None
+def ask_label(parent: QWidget | None, device_text: str,
+              refusal: Callable[[str], str | None] | None = None) -> str | None:
+    """A name for the device (optional); None when the person cancelled. ``refusal``: the
+    core's words for a name it would refuse (``Workspace.free_text_refusal``: a pupil's name,
+    kept in the audit log), asked before the question closes: it is asked again with the
+    words and what was typed, so nothing typed is lost."""
+    typed, why = "", ""
+    while True:
+        label, ok = QInputDialog.getText(
+            parent, "Add an approved device",
+            f"Add {device_text} to the school's approved devices?\n\nPhotos it takes then "
+            "count as taken with a school device. This is recorded with your name.\n\nA name "
+            "for it (optional), for example \u201cOffice camera\u201d:"
+            + (f"\n\n{why}" if why else ""), QLineEdit.EchoMode.Normal, typed)
+        if not ok:
+            return None
+        label = label.strip()
+        why = (refusal(label) or "") if refusal is not None and label else ""
+        if not why:
+            return label
+        typed = label
 
 
 class DevicesDialog(QDialog):
@@ -162,7 +177,8 @@ class DevicesDialog(QDialog):
             if not path:
                 return False
         if label is None:
-            label = ask_label(self, "the camera or phone that took " + Path(path).name)
+            label = ask_label(self, "the camera or phone that took " + Path(path).name,
+                              self.ctx.ws.free_text_refusal)
             if label is None:
                 return False
         try:
