@@ -152,6 +152,7 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
                 # as the table and the app: whom that face was shown as is among those shown,
                 # never put beside "may show them" (the two would be put together)
                 d["people_shown"] = d["names_shown"] = None
+                d["faces_shown"] = None          # whom each face left visible is shown as
                 d["people_not_said"] = words.MAYBE_PEOPLE_NOT_SAID
                 d["people_maybe"] = {person: {**d["people_maybe"][person], "named_as": ""}}
             emit_json(d)

@@ -263,6 +263,7 @@ def test_a_batch_label_naming_a_pupil_is_forgotten_with_them(ws, tmp_path, trash
     named = Path(res.output).with_name("nathan-s-reading-award-001.jpg")
     os.replace(res.output, named)
     res.output = str(named)
+    res.faces_shown = [{"box": [0.1, 0.1, 0.2, 0.3], "person": NATHAN}]
     ws.records.add_export(res, batch=AWARD, channel="website")
     ws.records.mark_posted(batch=AWARD, channel="website", files=[named])
     purge_batch(ws.records, AWARD, approvals=ws.approvals)
@@ -292,6 +293,8 @@ def test_a_batch_label_naming_a_pupil_is_forgotten_with_them(ws, tmp_path, trash
     [rec] = ws.records.exports(batch=label)
     assert ws.approvals.get(a_sha, "website").batch == label
     assert Path(rec.output_path).name == f"{CAPTION_NAME_REMOVED} s reading award 001.jpg"
+    # where his face was is kept (a report for anyone else covers it), as nobody's
+    assert rec.faces_shown == [{"box": [0.1, 0.1, 0.2, 0.3], "person": ""}]
     assert ws.retention(lambda: later).due(("export-copies",)) == []    # not again
 
 

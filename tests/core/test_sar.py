@@ -441,3 +441,23 @@ def test_a_pupil_renamed_since_the_export_is_still_found_in_its_caption(tmp_path
     assert page.exports == 1 and "Well done [another pupil] and Ben Brook!" in page.text
     page, _ = parse(subject_access_report(reg, rec, UPNS[2], tmp_path / "cara.html"))
     assert "Well done [another pupil] and [another pupil]!" in page.text
+
+
+def test_a_pupil_removed_from_the_records_leaves_their_face_as_nobodys(tmp_path):
+    """The retention schedule removes a leaver from the export records: a face recorded as
+    shown as them is kept as a face shown as nobody (covered in anyone's report), the others
+    as they were."""
+    from photovet.core.records.exports import forget_faces_shown
+
+    rec = office_records()
+    faces = [{"box": [0.1, 0.1, 0.2, 0.3], "person": "AMY"},
+             {"box": [0.5, 0.1, 0.2, 0.3], "person": "BEN"}]
+    rid = rec.add_export(make_export(tmp_path, 1, shown=["AMY", "BEN"], faces=faces),
+                         batch="b", channel="website")
+    other = rec.add_export(make_export(tmp_path, 2, shown=["BEN"], faces=None), batch="b",
+                           channel="website")
+    with rec.db.atomic():
+        forget_faces_shown(rec.db, "BEN", [rid, other])
+    assert [f["person"] for f in rec.get(rid).faces_shown] == ["AMY", ""]
+    assert rec.get(rid).faces_shown[1]["box"] == faces[1]["box"]
+    assert rec.get(other).faces_shown is None
