@@ -152,7 +152,8 @@ def exports_cmd(person: str | None, batch: str | None, as_json: bool) -> None:
                 # as the table and the app: whom that face was shown as is among those shown,
                 # never put beside "may show them" (the two would be put together)
                 d["people_shown"] = d["names_shown"] = None
-                d["faces_shown"] = None          # whom each face left visible is shown as
+                # whom each face left visible is shown as, whose each name left readable is
+                d["faces_shown"] = d["names_kept"] = None
                 d["people_not_said"] = words.MAYBE_PEOPLE_NOT_SAID
                 d["people_maybe"] = {person: {**d["people_maybe"][person], "named_as": ""}}
             emit_json(d)

@@ -765,6 +765,9 @@ class ExportResult:
     #: h) and whom it is shown as ('' nobody): a subject access report covers the others'
     #: (records/sar.py). None: not recorded (a video: faces move)
     faces_shown: list[dict[str, Any]] | None = None
+    #: every name left readable in a photo: where (its corners as fractions of the picture)
+    #: and whose ('' nobody known); None: not recorded (a video)
+    names_kept: list[dict[str, Any]] | None = None
     channel: str = ""
     fingerprint: str = ""                                    # what was approved (approval.py)
     analysis_key: str = ""                                   # the analysis it was decided from

@@ -1248,7 +1248,8 @@ def export_batch(analyses: Iterable[PhotoAnalysis | VideoAnalysis], out_dir: str
         jobs.append(ExportJob(Path(a.path), a.sha256, pub.covers,
                               _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
                                       maybe_then=_maybe_then(engine, pub, ch, a),
-                                      analysis_key=a.analysis_key, picture=_picture(a)),
+                                      analysis_key=a.analysis_key, picture=_picture(a),
+                                      names_kept=_names_kept(a)),
                               video=engine.video_plan(a, stop=stop)
                               if isinstance(a, VideoAnalysis) else None))
     recorder = records.recorder(batch=label, preparer=preparer, recheck=last_check,
@@ -1510,6 +1511,18 @@ def _picture(a: PhotoAnalysis | VideoAnalysis) -> tuple[int, int] | None:
     return None if isinstance(a, VideoAnalysis) else (a.width, a.height)
 
 
+def _names_kept(a: PhotoAnalysis | VideoAnalysis) -> list[dict[str, Any]] | None:
+    """Every name a photo leaves readable (a text kept that names someone, or looks like a
+    name), where it is (its four corners as fractions of the picture) and whose ('' nobody
+    known); None for a video."""
+    if isinstance(a, VideoAnalysis) or a.width <= 0 or a.height <= 0:
+        return None
+    return [{"polygon": [[round(x / a.width, 5), round(y / a.height, 5)] for x, y in t.polygon],
+             "person": t.person or ""}
+            for t in a.texts if t.decision == "keep"
+            and (t.person or t.kind in ("pupil-name", "staff-name", "name-like"))]
+
+
 def _faces_shown(pub: Publication, picture: tuple[int, int] | None
                  ) -> list[dict[str, Any]] | None:
     """Every face ``pub`` leaves visible, as fractions of a ``picture`` (w, h) and whom it is
@@ -1526,7 +1539,8 @@ def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None
             approved_caption: str | None = None, *,
             maybe_then: dict[str, str] | None = None,
             analysis_key: str = "",
-            picture: tuple[int, int] | None = None) -> Callable[[ExportResult], None]:
+            picture: tuple[int, int] | None = None,
+            names_kept: list[dict[str, Any]] | None = None) -> Callable[[ExportResult], None]:
     """What an export result records besides the file: who is shown and covered (and who a
     face shown may be, with why their consent was already missing: ``maybe_then``), the
     approval, the analysis it was decided from (``analysis_key``: an approval given before a
@@ -1535,7 +1549,8 @@ def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None
     approver ticked, and who prepared it (``preparer``: who marked it ready for approval;
     None: the account exporting, when approval is not required). ``picture``: a photo's size
     as decided (display pixels): where each face left visible is, as fractions of it, is
-    recorded (``ExportResult.faces_shown``); None (a video) records none."""
+    recorded (``ExportResult.faces_shown``); None (a video) records none; ``names_kept``: the
+    names it leaves readable, where (``_names_kept``)."""
     def fill(result: ExportResult) -> None:
         result.people_shown = list(pub.people_shown)
         result.people_covered = list(pub.people_covered)
@@ -1544,6 +1559,7 @@ def _filler(pub: Publication, approver: str | None, fp: str, device: dict | None
         result.people_maybe = list(pub.people_maybe)
         result.maybe_missing = dict(maybe_then or {})
         result.faces_shown = _faces_shown(pub, picture)
+        result.names_kept = names_kept
         result.approver, result.fingerprint = approver, fp
         result.preparer = preparer
         result.analysis_key = analysis_key
@@ -1662,7 +1678,8 @@ def vet_batch(paths: Iterable[str | Path], engine: Engine, channel: str | Channe
         job = ExportJob(Path(a.path), a.sha256, pub.covers,
                         _filler(pub, approver, fp, *_record_extras(a, approvals, ch),
                                 maybe_then=_maybe_then(engine, pub, ch, a),
-                                analysis_key=a.analysis_key, picture=_picture(a)),
+                                analysis_key=a.analysis_key, picture=_picture(a),
+                                names_kept=_names_kept(a)),
                         loaded=loaded, metadata_removed=removed,
                         video=engine.video_plan(a, stop=stop)
                         if isinstance(a, VideoAnalysis) else None)

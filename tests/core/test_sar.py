@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from afterpost_util import UPNS, FakeRegister, make_export, person, register_csv
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from photovet.core.records import takedown
 from photovet.core.records.exports import CaptionRef, Records
@@ -357,8 +357,22 @@ def test_other_peoples_faces_are_covered_in_the_thumbnail(tmp_path):
     faces = [{"box": [0.05, 0.1, 0.2, 0.3], "person": "AMY"},
              {"box": [0.4, 0.1, 0.2, 0.3], "person": "BEN"},
              {"box": [0.72, 0.5, 0.2, 0.3], "person": ""}]       # shown, nobody's
-    rec.add_export(make_export(tmp_path, 1, shown=["AMY", "BEN"], faces=faces), batch="trip",
-                   channel="facebook", preparer="jo", approver="head")
+    first = make_export(tmp_path, 1, shown=["AMY", "BEN"], faces=faces, names_shown=["AMY", "BEN"])
+    # their names on badges, left readable (name-with-photo consent): Ben's is covered too
+    first.names_kept = [{"polygon": [[0.05, 0.75], [0.25, 0.75], [0.25, 0.85], [0.05, 0.85]],
+                         "person": "AMY"},
+                        {"polygon": [[0.4, 0.75], [0.6, 0.75], [0.6, 0.85], [0.4, 0.85]],
+                         "person": "BEN"}]
+    im = Image.open(first.output).convert("RGB")
+    stripes = ImageDraw.Draw(im)
+    for n in first.names_kept:                        # "letters": black and white stripes
+        (x0, y0), _, (x1, y1), _ = n["polygon"]
+        for x in range(int(x0 * im.width), int(x1 * im.width), 8):
+            stripes.rectangle([x, y0 * im.height, x + 3, y1 * im.height], fill=(0, 0, 0))
+            stripes.rectangle([x + 4, y0 * im.height, x + 7, y1 * im.height], fill="white")
+    im.save(first.output, "JPEG", quality=95)
+    first.output_sha256 = ""
+    rec.add_export(first, batch="trip", channel="facebook", preparer="jo", approver="head")
     old = make_export(tmp_path, 2, shown=["AMY", "BEN"], faces=None)   # before boxes were kept
     rec.add_export(old, batch="trip", channel="facebook", preparer="jo", approver="head")
     act_as(rec, "dpo")
@@ -385,10 +399,14 @@ def test_other_peoples_faces_are_covered_in_the_thumbnail(tmp_path):
             assert inner.std() > 6 and abs(inner.mean() - before.mean()) < 12   # theirs: as it was
         else:
             assert inner.std() < 4, f                                           # solid
+    badge = [0.4, 0.75, 0.2, 0.1]
+    assert region(badge).std() < 4                                    # Ben's name: solid
+    assert region([0.05, 0.75, 0.2, 0.1]).std() > 6                  # hers: as it was
     # Ben's own report covers Amy's face and the stranger's, not his
     page, _ = parse(subject_access_report(reg, rec, "BEN", tmp_path / "ben.html"))
     a = _picture(page.imgs[0])
     assert region(faces[0]["box"]).std() < 4 and region(faces[1]["box"]).std() > 6
+    assert region([0.05, 0.75, 0.2, 0.1]).std() < 4 and region(badge).std() > 6
 
 
 def test_the_export_records_where_each_face_left_visible_is(tmp_path):
@@ -406,6 +424,12 @@ def test_the_export_records_where_each_face_left_visible_is(tmp_path):
     assert rec.get(rid2).faces_shown is None
     rec.db.execute("UPDATE exports SET faces = ? WHERE id = ?", ['[1, 2]', rid2])
     assert rec.get(rid2).faces_shown is None
+    # a record with the faces and not the names is known only if no other name is readable
+    from photovet.core.records.sar import _others
+    r = rec.get(rid)
+    assert r.names_kept is None and _others(r, "AMY") == ([[0.5, 0.5, 0.1, 0.1]], [])
+    r.names_shown = ["BEN"]
+    assert _others(r, "AMY") is None
 
 
 def test_a_pupil_renamed_since_the_export_is_still_found_in_its_caption(tmp_path):

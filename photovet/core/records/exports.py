@@ -140,6 +140,9 @@ class ExportRecord:
     #: picture) and whom it was shown as ('' nobody); None: not recorded (a video, or an
     #: export recorded before this was kept): a subject access report then shows no picture
     faces_shown: list[dict[str, Any]] | None = None
+    #: every name left readable in it (a subject access report covers the others'): where
+    #: (corners, as fractions of the picture) and whose; None: not recorded, [] none
+    names_kept: list[dict[str, Any]] | None = None
 
     @property
     def posted(self) -> bool:
@@ -293,28 +296,39 @@ def _caption_maybe(findings: Sequence[Any], refs: Sequence[CaptionRef]) -> dict[
 _FACES_VERSION = 1
 
 
-def _faces_json(faces: list[dict[str, Any]] | None) -> str | None:
-    """``ExportResult.faces_shown`` as the record keeps it (None: not recorded)."""
+def _faces_json(faces: list[dict[str, Any]] | None,
+                names: list[dict[str, Any]] | None = None) -> str | None:
+    """``ExportResult.faces_shown`` (and ``names_kept``) as the record keeps them (None: not
+    recorded)."""
     if faces is None:
         return None
-    return json.dumps({"v": _FACES_VERSION, "shown": [
+    d: dict[str, Any] = {"v": _FACES_VERSION, "shown": [
         {"box": [float(v) for v in f["box"]], "person": str(f.get("person") or "")}
-        for f in faces]}, sort_keys=True)
+        for f in faces]}
+    if names is not None:
+        d["names"] = [{"polygon": [[float(x), float(y)] for x, y in n["polygon"]],
+                       "person": str(n.get("person") or "")} for n in names]
+    return json.dumps(d, sort_keys=True)
 
 
-def _faces_read(text: Any) -> list[dict[str, Any]] | None:
-    """The faces a record kept visible; None when not recorded or not readable (a reader
-    then knows nothing of where faces are: fail closed)."""
+def _faces_read(text: Any, key: str = "shown") -> list[dict[str, Any]] | None:
+    """The faces a record kept visible (``key`` "names": the names it left readable); None
+    when not recorded or not readable (a reader then knows nothing of where they are: fail
+    closed)."""
     if not text:
         return None
     try:
         d = json.loads(text)
-        if not isinstance(d, dict) or d.get("v") != _FACES_VERSION:
+        if not isinstance(d, dict) or d.get("v") != _FACES_VERSION or key not in d:
             return None
-        out = []
-        for f in d["shown"]:
-            x, y, w, h = (float(v) for v in f["box"])
-            out.append({"box": [x, y, w, h], "person": str(f.get("person") or "")})
+        out: list[dict[str, Any]] = []
+        for f in d[key]:
+            if key == "names":
+                out.append({"polygon": [[float(x), float(y)] for x, y in f["polygon"]],
+                            "person": str(f.get("person") or "")})
+            else:
+                x, y, w, h = (float(v) for v in f["box"])
+                out.append({"box": [x, y, w, h], "person": str(f.get("person") or "")})
         return out
     except (ValueError, TypeError, KeyError):
         return None
@@ -326,11 +340,17 @@ def forget_faces_shown(db: Database, person_id: str, export_ids: Iterable[int]) 
     for rid in export_ids:
         row = db.one("SELECT faces FROM exports WHERE id = ?", [rid])
         faces = _faces_read(row[0]) if row is not None else None
-        if faces is None or not any(f["person"] == person_id for f in faces):
+        names = _faces_read(row[0], "names") if row is not None else None
+        if faces is None or not any(f["person"] == person_id for f in [*faces, *(names or [])]):
             continue
-        db.execute("UPDATE exports SET faces = ? WHERE id = ?", [_faces_json(
-            [dict(f, person="" if f["person"] == person_id else f["person"]) for f in faces]),
-            rid])
+
+        def nobody(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [dict(f, person="" if f["person"] == person_id else f["person"])
+                    for f in items]
+
+        db.execute("UPDATE exports SET faces = ? WHERE id = ?",
+                   [_faces_json(nobody(faces), nobody(names) if names is not None else None),
+                    rid])
 
 
 def forget_original_place(db: Database, path: str | Path) -> None:
@@ -611,7 +631,8 @@ class Records:
             "faces_covered": result.faces_covered, "texts_covered": result.texts_covered,
             "people_shown": json.dumps(shown), "people_covered": json.dumps(covered),
             "names_covered": json.dumps(named), "names_shown": json.dumps(names_shown),
-            "faces": _faces_json(result.faces_shown), "preparer": preparer, "approver": result.approver,
+            "faces": _faces_json(result.faces_shown, result.names_kept),
+            "preparer": preparer, "approver": result.approver,
             "media": result.media or "photo", "fingerprint": result.fingerprint or "",
             "device": json.dumps(result.device, sort_keys=True) if result.device else "",
             "checks": json.dumps(list(result.checks)),
@@ -1184,7 +1205,8 @@ class Records:
                 device=json.loads(d["device"]) if d.get("device") else {},
                 checks=json.loads(d["checks"]) if d.get("checks") else [],
                 caption=d.get("caption") or "", approved_caption=d.get("approved_caption"),
-                faces_shown=_faces_read(d.get("faces"))))
+                faces_shown=_faces_read(d.get("faces")),
+                names_kept=_faces_read(d.get("faces"), "names")))
         if recs:
             by_id = {r.id: r for r in recs}
             qmarks = ",".join("?" for _ in by_id)

@@ -20,8 +20,9 @@ person (their own report is where that person is).
 
 Other people are third parties: a report for one pupil never names another (DPO audit s31),
 nor shows their faces (s32): every face an export left visible that was not shown as the
-person is covered in the thumbnail, solid, as PhotoVet covers faces, from where the export
-record says each face is (``ExportRecord.faces_shown``; no new detection). Where it does not
+person, and every name it left readable that is not theirs, is covered in the thumbnail,
+solid, as PhotoVet covers them, from where the export record says each is
+(``ExportRecord.faces_shown``, ``names_kept``; no new detection). Where it does not
 know (a video; an export recorded before it kept them) no picture is shown, and the report
 says why.
 Others in a photo are counted, not named ("Others in it: 1 other person shown, 2 other faces
@@ -84,19 +85,28 @@ def _day(iso: str) -> str:
         return iso
 
 
-def _others_faces(r: Any, pid: str) -> list[list[float]] | None:
-    """Where the faces of an export not shown as ``pid`` are (fractions of the picture): every
-    face it left visible as someone else or nobody. None: not known (a video, or an export
-    recorded before PhotoVet kept where each face is): no picture is shown then (fail closed:
-    a face not positively theirs is another person's)."""
+def _others(r: Any, pid: str) -> tuple[list[list[float]], list[list[list[float]]]] | None:
+    """What of an export is another person's, to cover in ``pid``'s report: where every face
+    it left visible as someone else or nobody is (x, y, w, h as fractions of the picture),
+    and every name it left readable that is not theirs (its corners). None: not known (a
+    video, or an export recorded before PhotoVet kept where each face is): no picture is
+    shown then (fail closed: a face not positively theirs is another person's). A record
+    with the faces but not the names (recorded by a tool) is known only if the names it
+    lists as readable are theirs alone."""
     if getattr(r, "media", "photo") == "video" or r.faces_shown is None:
         return None
-    return [list(f["box"]) for f in r.faces_shown if f.get("person") != pid]
+    names = getattr(r, "names_kept", None)
+    if names is None and set(r.names_shown) - {pid}:
+        return None
+    return ([list(f["box"]) for f in r.faces_shown if f.get("person") != pid],
+            [[list(p) for p in n["polygon"]] for n in names or [] if n.get("person") != pid])
 
 
-def _thumb_data_uri(path: Path, cover: Sequence[Sequence[float]] = ()) -> str:
+def _thumb_data_uri(path: Path, cover: Sequence[Sequence[float]] = (),
+                    names: Sequence[Sequence[Sequence[float]]] = ()) -> str:
     """A small copy of ``path`` as a data URI, with a solid cover over each face at ``cover``
-    (x, y, w, h as fractions of the picture), as PhotoVet covers faces."""
+    (x, y, w, h as fractions of the picture) and each name at ``names`` (corners), as
+    PhotoVet covers them."""
     try:
         from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
 
@@ -108,12 +118,18 @@ def _thumb_data_uri(path: Path, cover: Sequence[Sequence[float]] = ()) -> str:
             im = ImageOps.exif_transpose(src).convert("RGB")
         im.thumbnail((THUMB_SIZE, THUMB_SIZE))
     im = im.convert("RGB")
-    if cover:
-        from photovet.core.media.cover import apply_covers, face_cover  # noqa: PLC0415
+    if cover or names:
+        from photovet.core.media.cover import (  # noqa: PLC0415
+            apply_covers,
+            face_cover,
+            text_cover,
+        )
 
         w, h = im.size
         im = apply_covers(im, [face_cover((x * w, y * h, bw * w, bh * h), (w, h))
-                               for x, y, bw, bh in cover], style="solid")
+                               for x, y, bw, bh in cover]
+                          + [text_cover([(x * w, y * h) for x, y in corners])
+                             for corners in names], style="solid")
     buf = io.BytesIO()
     im.convert("RGB").save(buf, "JPEG", quality=80)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
@@ -488,8 +504,9 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         "Pictures are small copies of "
         "the files as exported: faces and names that were covered are covered here too. "
         "Other people's faces are covered in this report, whether or not they were "
-        "published (where PhotoVet does not know where every face is, in a video or a photo "
-        "exported by an older version, no picture is shown). "
+        "published, and so are other people's names that could be read in them (where "
+        "PhotoVet does not know where every face is, in a video or a photo exported by an "
+        "older version, no picture is shown). "
         "PhotoVet cannot list photos in which it did not recognise the person. Photos checked "
         "in PhotoVet but never exported (for example still waiting for approval) were not "
         "published: those in which PhotoVet recognised this person, or a member of staff "
@@ -540,7 +557,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
                 same = sha256_file(out_path) == r.output_sha256
             except PhotoVetError:
                 same = False
-            others = _others_faces(r, pid)
+            others = _others(r, pid)
             if not same:
                 pic = ('<div class="nothumb">The file at the export\'s location has changed since '
                        "it was exported, so it is not shown (it may not be what was published)."
@@ -555,7 +572,7 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             else:
                 try:
                     pic = (f'<img alt="Exported photo {e(hide(out_path.name))}" '
-                           f'src="{_thumb_data_uri(out_path, others)}">')
+                           f'src="{_thumb_data_uri(out_path, *others)}">')
                 except Exception as exc:
                     pic = f'<div class="nothumb">The picture could not be read ({e(str(exc))}).</div>'
         roles = r.roles(pid)
