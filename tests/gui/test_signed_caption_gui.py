@@ -36,8 +36,10 @@ def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, t
     sign_in_as(win, PREPARER_NAME)
     panel = win.photos.approval
     assert panel.caption_edit.isVisible()
-    # a caption naming Joel (no consent to his name with a photo): refused, nothing marked
-    _mark_all_ready(win, "Well done Joel Clarke!")
+    # a caption naming Joel (no consent to his name with a photo): refused before anything
+    # is asked, nothing marked
+    panel.caption_edit.setText("Well done Joel Clarke!")
+    win.approval.mark_all_shown_ready()
     assert {it.approval for it in win.batch.model.items} == {"draft"}
     said = panel.message.text()
     assert "nothing was marked ready" in said and "Suggested caption: Well done JC!" in said
@@ -45,7 +47,8 @@ def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, t
     # the question says the caption the photos go to the approver with
     assert asked and asked[0].startswith("Mark 2 photos ready for a senior leader's approval "
                                          "for School website, with the caption \u201cWell "
-                                         "done, Year 4!\u201d?"), asked
+                                         "done, Year 4!\u201d (one caption for all of them)?"), \
+        asked
     assert {it.approval for it in win.batch.model.items} == {"ready"}
     sha = [it.analysis.sha256 for it in win.batch.model.items]
     assert {ws.approvals.get(s, "website").caption for s in sha} == {CAPTION}
@@ -181,3 +184,91 @@ def test_the_sheet_counts_a_face_shown_by_hand(qtbot, ws, make_window, tmp_path)
     win.photos.approval.approve_all_btn.click()
     assert said and "Faces shown: nobody" not in said[0], said
     assert "face not on the register" in said[0].split("Faces shown:")[1], said
+
+
+def _questions(monkeypatch, reply=QMessageBox.StandardButton.Yes) -> list[str]:
+    """Every question the app asks (QMessageBox.question), answered ``reply``, kept."""
+    asked: list[str] = []
+
+    def question(_parent, title, text, *_a, **_k):
+        asked.append(f"{title}: {text}")
+        return reply
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_the_caption_box_holds_the_selected_photos_own_caption(qtbot, ws, make_window,
+                                                                 tmp_path, monkeypatch):
+    """s32: the box kept its text when the preparer moved to the next photo, so a caption
+    could be proposed for the wrong photo. It holds the selected photo's own proposed caption
+    (or nothing); what was typed and not marked ready waits with its photo, and is never lost
+    while that photo stays selected."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 3)
+    sign_in_as(win, PREPARER_NAME)
+    _questions(monkeypatch)
+    panel = win.photos.approval
+    first, second, third = win.batch.model.items
+    select_photo(win, first.name)
+    QApplication.processEvents()
+    assert panel.caption_edit.text() == ""
+    panel.caption_edit.setText(CAPTION)
+    panel.ready_btn.click()
+    assert ws.approvals.get(first.analysis.sha256, "website").caption == CAPTION, \
+        panel.message.text()
+    select_photo(win, second.name)
+    QApplication.processEvents()
+    assert panel.caption_edit.text() == ""              # not the first photo's caption
+    panel.caption_edit.setText("Sports day")
+    # the same photo shown again (its approval read afresh): what is typed stays
+    win.ctx.approvals_changed.emit([])
+    QApplication.processEvents()
+    assert panel.caption_edit.text() == "Sports day"
+    select_photo(win, third.name)
+    QApplication.processEvents()
+    assert panel.caption_edit.text() == ""
+    select_photo(win, first.name)
+    QApplication.processEvents()
+    assert panel.caption_edit.text() == CAPTION         # its own, as proposed
+    select_photo(win, second.name)
+    QApplication.processEvents()
+    assert panel.caption_edit.text() == "Sports day"    # typed for it, kept for it
+    assert ws.approvals.get(second.analysis.sha256, "website").status == "draft"
+    # another person signs in: what was typed is not theirs
+    sign_in_as(win, APPROVER_NAME)
+    sign_in_as(win, PREPARER_NAME)
+    select_photo(win, second.name)
+    QApplication.processEvents()
+    assert panel.caption_edit.text() == ""
+
+
+def test_a_refused_caption_is_said_before_asking_with_the_suggestion(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """s32: a caption the channel refuses was said only after "Mark N photos ready?" was
+    answered, with no way to take the suggestion. It is checked (by the core) first, said in
+    the panel, and "Use the suggested caption" puts the core's suggestion in the box."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    panel = win.photos.approval
+    asked = _questions(monkeypatch)
+    panel.caption_edit.setText("Well done Joel Clarke!")
+    win.approval.mark_all_shown_ready()
+    assert asked == []                                   # nothing asked: it is refused first
+    assert {it.approval for it in win.batch.model.items} == {"draft"}
+    said = panel.message.text()
+    assert panel.message.isVisible() and "nothing was marked ready" in said, said
+    assert panel.use_suggestion_btn.isVisible()
+    # one photo's Mark ready is checked first too
+    select_photo(win, win.batch.model.items[0].name)
+    QApplication.processEvents()
+    panel.caption_edit.setText("Well done Joel Clarke!")
+    panel.ready_btn.click()
+    assert asked == [] and panel.use_suggestion_btn.isVisible()
+    panel.use_suggestion_btn.click()
+    assert panel.caption_edit.text() == "Well done JC!"
+    assert not panel.use_suggestion_btn.isVisible() and not panel.message.isVisible()
+    win.approval.mark_all_shown_ready()
+    assert asked and "with the caption \u201cWell done JC!\u201d (one caption for all of them)?" \
+        in asked[-1], asked
+    assert {ws.approvals.get(it.analysis.sha256, "website").caption
+            for it in win.batch.model.items} == {"Well done JC!"}

@@ -242,6 +242,7 @@ class ApprovalController(QObject):
         """Someone else signed in: a senior leader who does not prepare photos starts in the
         approver's view; someone who may not approve leaves it."""
         self._kept = None                   # never said to the next person
+        self.tab.approval.forget_typed()    # nor what the one before typed
         s = self.ctx.session
         want = s.allowed("approve") and (self.approver_view or not s.allowed("review"))
         if s.signed_in and not s.locked() and want != self.approver_view:
@@ -264,9 +265,40 @@ class ApprovalController(QObject):
     def _usable(self, item: PhotoItem | None) -> bool:
         return item is not None and item.analysis is not None and not item.analysis.error
 
+    def _caption_refused(self, items: list[PhotoItem]) -> bool:
+        """The caption in the box checked by the core's one check (``Engine.caption_refusal``:
+        the channel's rules for these items' media types) before the preparer is asked
+        anything: refused, it is said in the panel with "Use the suggested caption" where
+        the core suggests one, and nothing is marked ready (True). An empty box: nothing to
+        check. The core checks it again for each item when it is marked ready."""
+        caption = self.tab.approval.caption_edit.text().strip()
+        if not caption:
+            return False
+        from photovet.core.pipeline import batch_media  # noqa: PLC0415
+
+        engine = self.ctx.engine
+        if engine is None:          # never proposed unchecked
+            self.tab.approval.say("The caption cannot be checked yet (PhotoVet is still "
+                                  "starting): nothing was marked ready. Try again in a "
+                                  "moment.", error=True)
+            return True
+        refused = engine.caption_refusal(caption, self.ctx.current_channel(), media=batch_media(
+            [it.analysis for it in items]), outcome="nothing was marked ready")
+        if refused is None:
+            return False
+        suggestion = getattr(refused, "suggestion", "") or ""
+        offered = suggestion if policy.caption_text(suggestion) not in (
+            "", policy.caption_text(caption)) else ""
+        self.tab.approval.say(sentence(refused.message) + (
+            f"\nSuggested caption: {suggestion}" if offered else ""), error=True,
+            suggestion=offered)
+        return True
+
     def mark_ready(self) -> None:
         item = self.review.current()
         if not self._usable(item) or not self.required:
+            return
+        if self._caption_refused([item]):
             return
         if item.approval == "approved" and self.tab.approval.caption_changed() and \
                 QMessageBox.question(
@@ -309,13 +341,16 @@ class ApprovalController(QObject):
             extra += (f"\n\n{media_count(again)} {words.verb(len(again), 'was', 'were')} "
                       "approved with another caption: a senior leader approves "
                       f"{'it' if len(again) == 1 else 'them'} again, with this one.")
+        if self._caption_refused(todo):
+            return
         if QMessageBox.question(
                 self.window, "Mark photos ready",
                 f"Mark {media_count(todo)} ready for a senior leader's approval for "
                 f"{self.ctx.current_channel().label}, "
                 # what the approver signs with them, said where the preparer confirms it
-                + (f"with the caption {words.caption_word(caption)}?" if caption else
-                   "with no caption?") + extra) != QMessageBox.StandardButton.Yes:
+                + (f"with the caption {words.caption_word(caption)}" + (
+                    " (one caption for all of them)?" if len(todo) > 1 else "?") if caption
+                   else "with no caption?") + extra) != QMessageBox.StandardButton.Yes:
             return
         self._mark(todo)
 
@@ -325,22 +360,11 @@ class ApprovalController(QObject):
         caption = self.tab.approval.caption_edit.text().strip()
         engine = self.ctx.engine
         ch = self.ctx.current_channel()
-        if caption:
-            from photovet.core.pipeline import batch_media  # noqa: PLC0415
-
-            if engine is None:          # never proposed unchecked
-                self.tab.approval.say("The caption cannot be checked yet (PhotoVet is still "
-                                      "starting): nothing was marked ready. Try again in a "
-                                      "moment.", error=True)
-                return
-            # the batch's caption, checked once for all of them (and again for each by the
-            # core): refused, nothing is marked ready, and the caption allowed is suggested
-            refused = engine.caption_refusal(caption, ch, media=batch_media(
-                [it.analysis for it in items]), outcome="nothing was marked ready")
-            if refused is not None:
-                self.tab.approval.say(f"{sentence(refused.message)}\nSuggested caption: "
-                                      f"{refused.suggestion}", error=True)
-                return
+        # the batch's caption, checked once for all of them (and again for each by the core)
+        # before the preparer was asked; checked again here: the register may have changed
+        # while the question was open
+        if self._caption_refused(items):
+            return
         for it in items:
             try:
                 self.ctx.ws.approvals.mark_ready(
@@ -355,6 +379,8 @@ class ApprovalController(QObject):
             except PhotoVetError as exc:
                 problems.append(f"{it.name}: {ended(exc.full())}")
         if done:
+            self.tab.approval.marked_ready([(it.analysis.sha256, it.analysis.channel)
+                                            for it in done])
             self._changed(done)
         if problems:
             self.tab.approval.say("Not marked ready:\n" + "\n".join(problems[:5]), error=True)

@@ -100,11 +100,24 @@ class ApprovalPanel(QWidget):
         # it with the photo; export then allows that caption or none
         self.caption_edit = QLineEdit()
         self.caption_edit.setObjectName("ProposedCaption")
-        self.caption_edit.setPlaceholderText("Caption to post with it (optional)")
+        self.caption_edit.setPlaceholderText("Caption to post with this photo (optional)")
         self.caption_edit.setToolTip(
-            "The caption you propose to post with the photos you mark ready now. It is "
-            "checked for pupils' names at once; the senior leader sees it and approves it "
+            "The caption you propose to post with this photo (Mark ready), or with every "
+            "photo the list shows (Mark all shown ready: one caption for all of them). It "
+            "is checked for pupils' names first; the senior leader sees it and approves it "
             "with the photos, and they are exported with this caption or none.")
+        # s32: the box holds the selected photo's own proposed caption (it kept the text of
+        # the photo before, so a caption could be proposed for the wrong photo); what is
+        # typed and not yet marked ready stays with its photo while another is looked at
+        self._caption_for: tuple[str, str] | None = None   # (content hash, channel) shown
+        self._caption_base = ""                            # its caption as stored
+        self._typed: dict[tuple[str, str], str] = {}       # typed, not marked ready yet
+        # a refused caption's suggestion, offered with one click (the core's suggestion)
+        self.suggestion = ""
+        self.use_suggestion_btn = QPushButton("Use the suggested caption")
+        self.use_suggestion_btn.setObjectName("UseSuggestedCaption")
+        self.use_suggestion_btn.clicked.connect(self.use_suggestion)
+        self.use_suggestion_btn.hide()
         # a photo already marked ready or approved is marked ready again with a new caption
         self.caption_edit.textChanged.connect(lambda *_: self._update_ready())
         self._ready_base = False              # Mark ready fits the photo whatever the caption
@@ -150,6 +163,7 @@ class ApprovalPanel(QWidget):
         lay.addLayout(grid)
         lay.addWidget(self.who)
         lay.addWidget(self.message)
+        lay.addWidget(self.use_suggestion_btn)
         self.show_state(None, None, "", "", required=True, approver_view=False, approver="")
 
     def show_state(self, analysis, state: ApprovalState | None, void: str, channel_label: str, *,
@@ -162,6 +176,7 @@ class ApprovalPanel(QWidget):
         be approved ('' when nothing is); ``hand_named``: (who, the core's note, named over a
         refused recognition) for each face shown because a person named it by hand."""
         self.message.hide()
+        self.offer_suggestion("")
         self.shown_label.hide()
         self.watch_label.hide()
         self.show_hand_named(hand_named or [] if analysis is not None else [])
@@ -226,8 +241,7 @@ class ApprovalPanel(QWidget):
         self.shown_caption = state.caption if state is not None and approver_view and \
             status in ("ready", "approved") else None
         self.caption_edit.setVisible(required and not approver_view)
-        if not approver_view and state is not None and status != "draft":
-            self.caption_edit.setText(state.caption)
+        self._follow_photo(state)
         if not required or state is None or status == "draft":
             self.caption_label.hide()
             return
@@ -240,6 +254,56 @@ class ApprovalPanel(QWidget):
             rest = rest if state.caption else "it is exported with none"
         self.caption_label.setText(f"<b>{esc(head)}</b>: {esc(rest)}")
         self.caption_label.show()
+
+    def _follow_photo(self, state: ApprovalState | None) -> None:
+        """The box holds the shown photo's own proposed caption ('' when it has none): another
+        photo shown puts its caption in the box (what was typed for the one before, not yet
+        marked ready, is kept for it, and is back when it is shown again); the same photo
+        shown again (its state read afresh) keeps what is being typed, and takes the stored
+        caption only when nothing was typed over it."""
+        key = (state.sha256, state.channel) if state is not None and state.sha256 else None
+        stored = state.caption if state is not None and state.status != "draft" else ""
+        typed = self.caption_edit.text()
+        edited = caption_text(typed) != caption_text(self._caption_base)
+        if key != self._caption_for:
+            if self._caption_for is not None:
+                if edited:
+                    self._typed[self._caption_for] = typed
+                else:
+                    self._typed.pop(self._caption_for, None)
+            self._caption_for, self._caption_base = key, stored
+            self.caption_edit.setText(self._typed.pop(key, stored) if key is not None else "")
+            return
+        self._caption_base = stored
+        if not edited and typed != stored:
+            self.caption_edit.setText(stored)
+
+    def marked_ready(self, keys: list[tuple[str, str]]) -> None:
+        """These photos ((content hash, channel)) were marked ready: the captions typed for
+        them before are stored or replaced, no longer waiting in the box."""
+        for key in keys:
+            self._typed.pop(key, None)
+
+    def forget_typed(self) -> None:
+        """Captions typed and not marked ready, forgotten (another person signed in: never
+        shown to them, nor proposed in their name)."""
+        self._typed.clear()
+        self._caption_for, self._caption_base = None, ""
+        self.caption_edit.setText("")
+
+    def offer_suggestion(self, suggestion: str) -> None:
+        """"Use the suggested caption" under the words saying why the caption was refused,
+        when the core suggested one ('' hides it)."""
+        self.suggestion = suggestion
+        self.use_suggestion_btn.setToolTip(f"Put \u201c{suggestion}\u201d in the caption box"
+                                           if suggestion else "")
+        self.use_suggestion_btn.setVisible(bool(suggestion))
+
+    def use_suggestion(self) -> None:
+        if self.suggestion:
+            self.caption_edit.setText(self.suggestion)
+        self.offer_suggestion("")
+        self.message.hide()
 
     def show_hand_named(self, items: list[tuple[str, str, bool]]) -> None:
         if not items:
@@ -256,10 +320,13 @@ class ApprovalPanel(QWidget):
         self.hand.setText(head + lines)
         self.hand.show()
 
-    def say(self, text: str, error: bool = False) -> None:
+    def say(self, text: str, error: bool = False, suggestion: str = "") -> None:
+        """``text`` under the buttons; ``suggestion``: a caption the core suggests instead of
+        the one refused, offered as "Use the suggested caption"."""
         self.message.setStyleSheet(style.BANNER_ERROR if error else style.BANNER_INFO)
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        self.offer_suggestion(suggestion)
 
 
 __all__ = ["ApprovalPanel", "state_sentence"]
