@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -567,11 +568,21 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
 
 def _approved_caption(ws: Workspace, files: list[Path], ch: Channel, as_json: bool) -> str:
     """The caption an export of ``files`` defaults to: the one their approvals signed
-    (``Approvals.export_caption``; none when they differ), said."""
+    (``Approvals.export_caption``; none when they differ), said. The approvals are found by
+    the files' paths (``Approvals.at_paths``), so the files are read once, by the export (it
+    read every file twice: 1.5 GB more for 300 photos of 5 MB); only a file with no approval
+    recorded at its path (marked ready under another name or folder) is hashed here. Each
+    file's content is checked against its approval, with the caption, when it is exported:
+    a file that changed since is held back whatever caption this finds."""
     from photovet.core.media.imaging import sha256_file
 
+    known = ws.approvals.at_paths(files, ch.id)
     shas = []
     for f in files:
+        state = known.get(os.path.abspath(f))
+        if state is not None:
+            shas.append(state.sha256)
+            continue
         try:
             shas.append(sha256_file(f))
         except (OSError, PhotoVetError):

@@ -497,6 +497,26 @@ class Approvals:
         return [self._row(r) for r in self.db.all(
             f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? ORDER BY channel", [sha256])]
 
+    def at_paths(self, paths: Sequence[str | os.PathLike[str]],
+                 channel: str) -> dict[str, ApprovalState]:
+        """The approval for ``channel`` last recorded for the file at each of ``paths`` (by
+        its full path, as ``mark_ready`` keeps it), keyed by that full path; paths with none
+        are left out. No file is read: what is there now may not be what was approved (the
+        export checks each file's content against its approval when it reads it), so this
+        only tells what an export of these files is likely to need, such as its default
+        caption (``export_caption``), without reading every file twice."""
+        full = list(dict.fromkeys(os.path.abspath(os.fspath(p)) for p in paths))
+        found: dict[str, ApprovalState] = {}
+        for i in range(0, len(full), 500):
+            chunk = full[i:i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.all(f"SELECT {self._COLS} FROM approvals WHERE channel = ? AND "
+                               f"path IN ({marks})", [channel, *chunk])
+            # the one marked ready last wins (the file there was replaced and marked again)
+            for r in sorted(rows, key=lambda r: (r[6] or "", r[0])):
+                found[r[3]] = self._row(r)
+        return found
+
     def export_caption(self, sha256s: Sequence[str], channel: str) -> tuple[str, list[str]]:
         """The caption an export of these photos and videos for ``channel`` defaults to, and
         the captions their approvals signed (each once, '' for none; approvals given before
