@@ -29,6 +29,7 @@ from photovet.cli.common import (
     open_workspace,
     printable,
     report_skipped,
+    stdin_is_terminal,
 )
 from photovet.core import policy, words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
@@ -711,6 +712,27 @@ def _role_ended(ws: Workspace, ch: Channel) -> tuple[tuple[Path, ...], int, set[
     return tuple(Path(s.path) for s in found), len(gone), {s.sha256 for s in found}
 
 
+#: why a photo with a caption proposed was not approved: the approver did not say they read it
+_CAPTION_READ_FIRST = ("not approved: a caption is proposed with it (printed above); read it, "
+                       "then approve them together with --caption-read")
+_CAPTION_NOT_CONFIRMED = ("not approved: you did not approve the caption proposed with it "
+                          "(reject it with a comment, or ask the preparer for another caption)")
+
+
+def _caption_confirmed(caption: str, caption_read: bool, confirmed: set[str]) -> None:
+    """The approver has read the caption proposed with a photo (printed just before) before
+    the approval signs it: --caption-read, or yes at the terminal (asked once for each
+    caption in a run); otherwise PhotoVetError, and that photo is not approved."""
+    said = policy.caption_text(caption)
+    if caption_read or said in confirmed:
+        return
+    if not stdin_is_terminal():
+        raise PhotoVetError(_CAPTION_READ_FIRST)
+    if not click.confirm("Approve it with this caption?", default=False, err=True):
+        raise PhotoVetError(_CAPTION_NOT_CONFIRMED)
+    confirmed.add(said)
+
+
 @click.command("approve")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--channel", required=True, help=CHANNEL_HELP)
@@ -743,11 +765,16 @@ def _role_ended(ws: Workspace, ch: Channel) -> tuple[tuple[Path, ...], int, set[
                    "longer counts because its approver's role ended (and their approvals were "
                    "not kept). You approve them again, all at once, each as it is now; look "
                    "at them first ('photovet scan' lists what each publishes).")
+@click.option("--caption-read", "caption_read", is_flag=True,
+              help="You read the caption proposed with each photo or video given (the command "
+                   "prints it first: 'photovet scan' prints it too) and approve it with them. "
+                   "Without it, at a terminal you are asked about each caption before it is "
+                   "approved; elsewhere a photo with a caption proposed is not approved.")
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
                 checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],
                 reason: str, hand_checked: bool, listened: bool, watched: bool,
-                role_ended: bool, mode: str | None) -> None:
+                role_ended: bool, caption_read: bool, mode: str | None) -> None:
     """Approve (or --reject) photos and videos for a channel as a senior leader, exactly as
     they are now: every cover, every face and name left visible, and for a video every track
     and what happens to its sound. Every check of the school's checklist must be ticked
@@ -755,7 +782,9 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     subject access reports. Any later change to the review, to the register decision of
     someone in it, to its analysis, or to the checklist voids the approval. Spoken names cannot
     be checked automatically: listen to a video before approving its sound (--listened), and
-    watch all of it before approving it (--watched)."""
+    watch all of it before approving it (--watched). A caption the preparer proposed is
+    printed and approved with the photo once you say you read it (asked at a terminal, or
+    --caption-read)."""
     if accept and not reason.strip():
         raise click.BadParameter("say why with --reason", param_hint="--accept")
     if role_ended and (paths or reject):
@@ -781,6 +810,7 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     ticks = list(required) if all_checks_done else list(checked)
     engine = load_engine(ws)
     failed = gone           # an original no longer where it was approved: said above
+    confirmed: set[str] = set()     # captions the approver said yes to at the terminal
     analyses = _analyse(ws, engine, files, ch, mode, "Checking")
     try:
         for a in analyses:
@@ -795,6 +825,12 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                     ws.approvals.reject(a, comment=comment)
                     click.echo(f"{printable(a.path)}: rejected for {ch.label}")
                     continue
+                # the caption proposed with it is signed with it: shown first, and approved
+                # only once the approver said they read it (before anything else is done)
+                proposed = ws.approvals.get(a.sha256, ch.id)
+                if proposed.caption:
+                    click.echo(f"{printable(a.path)}: {_caption_said(proposed)}")
+                    _caption_confirmed(proposed.caption, caption_read, confirmed)
                 for kind in accept if a.media == "photo" else ():
                     if any(f.kind == kind and f.open for f in a.flags):
                         ws.reviewer().accept_flag(a, kind, ch, reason=reason)
@@ -811,10 +847,6 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 parts = engine.approval_parts(a)
                 if a.media == "video" and watched:
                     ws.approvals.views.confirm(a, parts)
-                # the caption proposed with it is signed with it: said before, and after
-                proposed = ws.approvals.get(a.sha256, ch.id)
-                if proposed.caption:
-                    click.echo(f"{printable(a.path)}: {_caption_said(proposed)}")
                 ws.approvals.approve(a, parts, comment=comment, checks=ticks,
                                      hand_named_checked=hand_checked,
                                      now=lambda a=a: engine.approval_now(a, mode),

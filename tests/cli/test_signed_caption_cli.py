@@ -50,7 +50,7 @@ def test_the_caption_goes_from_ready_to_approval_to_export_and_post(src, staff, 
     assert "with the caption \u201cWell done, Year 4!\u201d" in r.output
 
     staff.use("Mr Head")
-    r = run("approve", src, "--channel", "website", "--all-checks-done")
+    r = run("approve", src, "--channel", "website", "--all-checks-done", "--caption-read")
     assert r.exit_code == 0, r.output
     assert "Caption proposed: \u201cWell done, Year 4!\u201d" in r.output
     assert "Caption approved: \u201cWell done, Year 4!\u201d" in r.output
@@ -98,7 +98,7 @@ def test_export_reads_each_photo_once_to_find_the_approved_caption(src, staff, t
     assert run("ready", src, "--channel", "website", "--caption", "Well done, Year 4!"
                ).exit_code == 0
     staff.use("Mr Head")
-    r = run("approve", src, "--channel", "website", "--all-checks-done")
+    r = run("approve", src, "--channel", "website", "--all-checks-done", "--caption-read")
     assert r.exit_code == 0, r.output
     reads: dict[str, int] = {}
     for name in ("read_file", "sha256_file"):
@@ -129,7 +129,8 @@ def test_a_photo_approved_under_another_name_still_gives_its_caption(src, staff,
     assert run("ready", src, "--channel", "website", "--caption", "Well done, Year 4!"
                ).exit_code == 0
     staff.use("Mr Head")
-    assert run("approve", src, "--channel", "website", "--all-checks-done").exit_code == 0
+    assert run("approve", src, "--channel", "website", "--all-checks-done",
+               "--caption-read").exit_code == 0
     moved = tmp_path / "moved"
     moved.mkdir()
     (moved / "copy.jpg").write_bytes((src / "p0.jpg").read_bytes())
@@ -139,3 +140,41 @@ def test_a_photo_approved_under_another_name_still_gives_its_caption(src, staff,
     r = run("export", moved, "--out", out, "--label", "Trip")
     assert r.exit_code == 0, r.output
     assert "Caption: \u201cWell done, Year 4!\u201d (the one approved" in r.output
+
+
+def test_approve_shows_the_caption_and_asks_before_signing_it(src, staff, monkeypatch):
+    """s32: 'photovet approve' printed the proposed caption and signed it in the same step.
+    It is shown first and signed only once the approver says they read it: asked at a
+    terminal (once for each caption), or --caption-read; without either, not approved."""
+    import photovet.cli.photos as photos
+
+    for i in (1, 2):
+        Image.new("RGB", (320, 200), (100 + 40 * i, 160, 200)).save(src / f"p{i}.jpg", "JPEG")
+    staff.use("Mrs Office")
+    assert run("ready", src, "--channel", "website", "--caption", "Well done, Year 4!"
+               ).exit_code == 0
+    staff.use("Mr Head")
+
+    def approved() -> int:
+        with Workspace.open() as ws:
+            return ws.db.scalar("SELECT COUNT(*) FROM approvals WHERE status = 'approved'")
+
+    r = run("approve", src, "--channel", "website", "--all-checks-done")   # no terminal
+    assert r.exit_code == 1, r.output
+    said = " ".join(r.output.split())
+    assert "Caption proposed: \u201cWell done, Year 4!\u201d" in said
+    assert "read it, then approve them together with --caption-read" in said
+    assert approved() == 0
+    monkeypatch.setattr(photos, "stdin_is_terminal", lambda: True)
+    r = CliRunner().invoke(cli, ["approve", str(src), "--channel", "website",
+                                 "--all-checks-done"], input="n\nn\nn\n")
+    assert r.exit_code == 1 and "you did not approve the caption" in r.output, r.output
+    assert approved() == 0
+    r = CliRunner().invoke(cli, ["approve", str(src), "--channel", "website",
+                                 "--all-checks-done"], input="y\n")
+    assert r.exit_code == 0, r.output
+    assert r.output.count("Approve it with this caption?") == 1      # one caption, asked once
+    # shown before it is asked, and before the approval
+    assert r.output.index("Caption proposed") < r.output.index("Approve it with this caption?") \
+        < r.output.index("approved for")
+    assert approved() == 3
