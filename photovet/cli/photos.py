@@ -229,7 +229,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
 
     from photovet.core.errors import ExportError
     from photovet.core.media.export import check_output_folder
-    from photovet.core.pipeline import vet_batch
+    from photovet.core.pipeline import HELD_CAPTION_NOT_APPROVED, vet_batch
 
     label = label or f"photos-{_dt.date.today().isoformat()}"
     ws = open_workspace()
@@ -279,6 +279,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                    "without a senior leader's approval.", err=True)
     progress: StderrProgress | None = None
     tally = _ExportTally(files)
+    hinted = False
     stop = threading.Event()
     restore_ctrl_c = _stop_on_ctrl_c(stop, as_json)
     try:
@@ -300,6 +301,9 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
             tally.add(res)
             if not res.ok:
                 fail_line(src, cause(res.error or "failed", src))
+                if res.held == HELD_CAPTION_NOT_APPROVED and not hinted:
+                    hinted = True       # what to do, said once (it is the same for each)
+                    click.echo(words.CAPTION_GET_APPROVED_COMMAND, err=True)
             if as_json:
                 emit_json(res.to_dict())
             elif res.ok and res.same_as and tally.made_here(res):

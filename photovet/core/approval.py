@@ -49,7 +49,7 @@ from photovet.core.policy import (
 )
 from photovet.core.review import local_time
 from photovet.core.storage import Database
-from photovet.core.words import CAPTION_GET_APPROVED, caption_word
+from photovet.core.words import caption_word
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
@@ -534,7 +534,8 @@ class Approvals:
     def caption_refusal(self, sha256s: Sequence[str], channel: str,
                         caption: str | None) -> str | None:
         """Why ``caption`` may not be exported with these photos and videos for ``channel``
-        (those approved: the others are held back anyway), with what to do; None when every
+        (those approved: the others are held back anyway; what to do is the app's or the
+        command's own words: ``words.CAPTION_GET_APPROVED_APP``, ``_COMMAND``); None when every
         approval signed it, or there is no caption (``check`` holds each photo back the same
         way; this says it before an export starts, as the caption is typed)."""
         refused = [why for sha in dict.fromkeys(sha256s)
@@ -544,7 +545,7 @@ class Approvals:
             return None
         more = (f" (so for {len(refused)} of the photos and videos)" if len(refused) > 1
                 else "")
-        return f"{refused[0]}{more}: {CAPTION_GET_APPROVED}"
+        return f"{refused[0]}{more}"
 
     def status(self, sha256: str, channel: str) -> str:
         return self.get(sha256, channel).status
@@ -977,8 +978,9 @@ class Approvals:
             parts = dict(parts, checks=state.parts["checks"])
         refused = caption_approval_refusal(state.approved_caption, caption)
         if refused:
-            return Verdict(False, f"{refused}: {CAPTION_GET_APPROVED}", state,
-                           caption_refused=True)
+            # what to do is said once where it is shown (words.CAPTION_GET_APPROVED_APP,
+            # _COMMAND), not for each photo
+            return Verdict(False, refused, state, caption_refused=True)
         if "caption" in state.parts:
             # no caption publishes less than the one approved: it is signed by that approval
             parts = dict(parts, caption=caption_text(caption) or state.parts["caption"])

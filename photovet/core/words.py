@@ -449,11 +449,11 @@ def caption_not_approved(caption: str, approved: str | None) -> str:
     ('' no caption; None: approved before captions were signed with an approval), saying what
     was approved (``policy.caption_approval_refusal`` decides)."""
     if approved is None:
-        then = "it was approved before captions were approved with photos, so no caption was"
+        then = "it was approved before captions were, so with none"
     elif not approved:
         then = "it was approved with no caption"
     else:
-        then = f"the caption approved with it is {caption_word(approved)}"
+        then = f"{caption_word(approved)} was"
     return f"the caption {caption_word(caption)} is not the one a senior leader approved ({then})"
 
 
@@ -483,11 +483,14 @@ def sheet_captions(captions: list[str]) -> str:
     return "The captions differ: each one's caption is on its tile, and is approved with it."
 
 
-#: what to do about a caption not approved when exporting (after ``caption_not_approved``)
-CAPTION_GET_APPROVED = (
-    "to post it, the preparer marks it ready again with this caption (the app: Mark ready; the "
-    "command: photovet ready --caption) and a senior leader approves it; or export with the "
-    "approved caption, or with none")
+#: what to do about a caption not approved, said once after ``caption_not_approved`` where it
+#: is shown: in the app's export window (which offers the approved caption beside it) ...
+CAPTION_GET_APPROVED_APP = ("To post this caption, mark the photos ready again with it (Mark "
+                            "ready) for a senior leader to approve.")
+#: ... and by 'photovet export'
+CAPTION_GET_APPROVED_COMMAND = ("To post this caption: 'photovet ready --caption', then "
+                                "'photovet approve'. Or leave out --caption for the approved "
+                                "one, or give --caption \"\" for none.")
 
 
 def caption_posted_not_approved(file_name: str, channel_label: str, caption: str,
@@ -685,7 +688,8 @@ def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = 
 
 
 __all__ = ["approval_caption", "caption_posted_not_approved", "caption_not_approved",
-           "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTION_GET_APPROVED",
+           "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTION_GET_APPROVED_APP",
+           "CAPTION_GET_APPROVED_COMMAND",
            "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
            "CONSENT_NOT_IN_FILE_APP",
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",

@@ -61,9 +61,11 @@ def test_the_caption_goes_from_ready_to_approval_to_export_and_post(src, staff, 
     r = run("export", src, "--out", out, "--caption", "Our trip to the zoo, Year 3")
     assert r.exit_code == 1, r.output
     said = " ".join(r.output.split())
+    # short, and what to do said once, in the command's words (not the app's button)
     assert ("the caption \u201cOur trip to the zoo, Year 3\u201d is not the one a senior leader "
-            "approved (the caption approved with it is \u201cWell done, Year 4!\u201d)") in said
-    assert "photovet ready --caption" in said
+            "approved (\u201cWell done, Year 4!\u201d was)") in said
+    assert said.count("'photovet ready --caption', then 'photovet approve'") == 1, said
+    assert "Mark ready" not in said
     assert list(out.iterdir()) == []
     r = run("export", src, "--out", out, "--label", "Trip")     # the approved one by default
     assert r.exit_code == 0, r.output

@@ -86,6 +86,8 @@ def test_the_caption_is_proposed_approved_and_exported(qtbot, ws, make_window, t
     qtbot.waitUntil(lambda: "cannot be posted here" in dlg.caption_check.text(), timeout=10000)
     text = " ".join(dlg.caption_check.text().split())
     assert "is not the one a senior leader approved" in text
+    # what to do, in the app's words (not the command's)
+    assert "mark the photos ready again with it (Mark ready)" in text and "photovet" not in text
     assert "Suggested: \u201cWell done, Year 4!\u201d" in text
     assert not dlg.export_btn.isEnabled()
     dlg.caption.setText("")                                    # none: less is published

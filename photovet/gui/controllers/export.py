@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.pipeline import export_batch, export_counts, plan_exports
-from photovet.core.words import tally
+from photovet.core.words import CAPTION_GET_APPROVED_APP, tally
 
 from ..context import AppContext
 from ..dialogs.export import ExportDialog
@@ -129,7 +129,8 @@ class ExportController(QObject):
             why = ws.approvals.caption_refusal(self._shas(), ch.id, caption)
             if why is not None:
                 approved, _signed = ws.approvals.export_caption(self._shas(), ch.id)
-                self.dialog.show_caption_check(caption, False, [("", why)], approved)
+                self.dialog.show_caption_check(
+                    caption, False, [("", f"{why}. {CAPTION_GET_APPROVED_APP}")], approved)
                 return
         if refused is None:
             self.dialog.show_caption_check(caption, True, [], "")
