@@ -21,15 +21,7 @@ from photovet.core.models import NO, YES, Channel, Face, MatchStatus, Person, Vi
 from photovet.core.policy import decide_face, decide_track, face_override_refusal
 from photovet.core.review import FaceDecision, ReviewRefused
 from tests.conftest import act_as
-from tests.core.test_pipeline import (  # noqa: F401 - fixtures
-    LEFT,
-    RIGHT,
-    TODAY,
-    engine,
-    make_photo,
-    new_engine,
-    ws,
-)
+from tests.core.test_pipeline import LEFT, TODAY, make_photo, new_engine
 
 ON = dt.date(2026, 11, 21)
 FB = Channel("facebook", "Facebook", names="first")
@@ -203,7 +195,7 @@ def test_the_picker_words_say_a_leaver_left_and_never_their_old_consent():
 
 # --- the store, the audit, the approval ------------------------------------------------------
 
-def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp_path):  # noqa: F811
+def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp_path):
     """Tori (A1) is recognised and refused for Facebook; naming her Sam (B2, consent) needs a
     reason; the reason and the preparer are kept and audited, and survive a restart."""
     photo = make_photo(tmp_path / "trip.jpg")
@@ -230,7 +222,7 @@ def test_reviewer_refuses_without_a_reason_and_keeps_who_and_why(ws, engine, tmp
     assert row["details"]["recognised"] == "A1" and row["details"]["person"] == "B2"
 
 
-def test_an_assignment_without_a_reason_written_into_the_review_is_not_used(ws, engine, tmp_path):  # noqa: F811
+def test_an_assignment_without_a_reason_written_into_the_review_is_not_used(ws, engine, tmp_path):
     photo = make_photo(tmp_path / "trip.jpg")
     fb = ws.channels.get("facebook")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
@@ -245,7 +237,7 @@ def test_an_assignment_without_a_reason_written_into_the_review_is_not_used(ws, 
     assert "Say why" in a.faces[0].refused
 
 
-def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine, tmp_path):  # noqa: F811
+def test_the_approval_signs_the_assignment_and_is_never_given_in_bulk(ws, engine, tmp_path):
     photo = make_photo(tmp_path / "trip.jpg")
     fb = ws.channels.get("facebook")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
@@ -359,7 +351,7 @@ def test_one_call_says_allowed_needs_a_reason_or_refused():
         "keep", t, dnp, "a reason", **rules)
 
 
-def test_the_reviewers_answer_is_the_one_it_then_keeps_to(ws, engine, tmp_path):  # noqa: F811
+def test_the_reviewers_answer_is_the_one_it_then_keeps_to(ws, engine, tmp_path):
     """``Reviewer.face_ask`` judges with the rows ``Reviewer.face`` uses: what it says needs a
     reason is refused without one and recorded with one; what it allows is recorded as is."""
     photo = make_photo(tmp_path / "trip.jpg")

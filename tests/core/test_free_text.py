@@ -18,7 +18,7 @@ from photovet.core.records.exports import RecordsError
 from photovet.core.review import ReviewRefused
 from photovet.core.words import free_text_names
 from tests.conftest import act_as
-from tests.core.test_pipeline import TODAY, engine, make_photo, ws  # noqa: F401 - fixtures
+from tests.core.test_pipeline import TODAY, make_photo
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -61,7 +61,7 @@ def test_the_words_are_the_same_everywhere():
 
 # --- every store asks before it keeps anything -----------------------------------------------
 
-def test_a_reason_for_a_face_naming_a_pupil_is_refused_and_nothing_kept(ws, engine, tmp_path):  # noqa: F811
+def test_a_reason_for_a_face_naming_a_pupil_is_refused_and_nothing_kept(ws, engine, tmp_path):
     photo = make_photo(tmp_path / "trip.jpg")
     fb = ws.channels.get("facebook")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
@@ -79,7 +79,7 @@ def test_a_reason_for_a_face_naming_a_pupil_is_refused_and_nothing_kept(ws, engi
     assert not ws.reviews.load(a.sha256, "*").empty
 
 
-def test_a_video_reason_naming_a_pupil_is_refused(ws):  # noqa: F811
+def test_a_video_reason_naming_a_pupil_is_refused(ws):
     frames = list(range(0, 90, 3))
     t = VideoTrack(id=0, frames=frames, boxes=[(100, 100, 160, 160)] * len(frames),
                    scores=[0.9] * len(frames), shot_start=0, shot_end=None,
@@ -95,7 +95,7 @@ def test_a_video_reason_naming_a_pupil_is_refused(ws):  # noqa: F811
     assert not [r for r in ws.audit.rows() if r["action"].startswith("review.video")]
 
 
-def test_an_approvers_comment_naming_a_pupil_is_refused(ws, engine, tmp_path):  # noqa: F811
+def test_an_approvers_comment_naming_a_pupil_is_refused(ws, engine, tmp_path):
     photo = make_photo(tmp_path / "trip.jpg")
     web = ws.channels.get("website")
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
@@ -109,7 +109,7 @@ def test_an_approvers_comment_naming_a_pupil_is_refused(ws, engine, tmp_path):  
     assert ws.approvals.status(a.sha256, "website") == "rejected"
 
 
-def test_a_take_down_note_and_a_removal_reason_naming_a_pupil_are_refused(ws, tmp_path):  # noqa: F811
+def test_a_take_down_note_and_a_removal_reason_naming_a_pupil_are_refused(ws, tmp_path):
     with pytest.raises(RecordsError, match="without the pupil's name .*Quinn"):
         takedown.mark_done(ws.records, [1], note="Rory Quinn's photo removed")
     # the person removed, or anyone else on the register
@@ -120,7 +120,7 @@ def test_a_take_down_note_and_a_removal_reason_naming_a_pupil_are_refused(ws, tm
     assert ws.register.find("B2") is None
 
 
-def test_the_app_asks_the_same_before_its_dialog_closes(ws):  # noqa: F811
+def test_the_app_asks_the_same_before_its_dialog_closes(ws):
     assert ws.free_text_refusal("Victoria's dad asked") == free_text_names(["Victoria"])
     assert ws.free_text_refusal("the pupil's dad asked") is None
 

@@ -80,25 +80,6 @@ def new_engine(ws: Workspace) -> Engine:
                   cache=ws.cache, reviews=ws.reviews)
 
 
-@pytest.fixture
-def ws(tmp_path):
-    home = tmp_path / "home"
-    w = open_workspace(home)
-    csv = tmp_path / "register.csv"
-    csv.write_text(REGISTER, encoding="utf-8")
-    assert w.import_register(csv).applied
-    w.register.store_signatures({"A1": [(ENC_TORI, "a1.jpg")], "B2": [(ENC_SAM, "b2.jpg")],
-                                 "C3": [(ENC_STRANGER + 0.3, "c3.jpg")]},
-                                replace=True, source="test")
-    yield w
-    w.close()
-
-
-@pytest.fixture
-def engine(ws):
-    return new_engine(ws)
-
-
 def exported(engine, analyses, out, **kw):
     out.mkdir(exist_ok=True)
     kw.setdefault("records", engine.register and None)

@@ -14,13 +14,7 @@ import re
 import pytest
 
 from photovet.core.pipeline import analyse_batch
-from tests.core.test_pipeline import (  # noqa: F401 - fixtures
-    TODAY,
-    engine,
-    exported,
-    make_photo,
-    ws,
-)
+from tests.core.test_pipeline import TODAY, exported, make_photo
 
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
@@ -44,7 +38,7 @@ def day(d: dt.date) -> str:
 
 
 def test_photos_held_but_never_exported_are_listed_with_each_channel_and_their_deletion(
-        ws, engine, tmp_path):  # noqa: F811
+        ws, engine, tmp_path):
     fb, web = ws.channels.get("facebook"), ws.channels.get("website")
     (tmp_path / "src").mkdir()
     ready = make_photo(tmp_path / "src" / "trip.jpg")
@@ -98,7 +92,7 @@ def test_photos_held_but_never_exported_are_listed_with_each_channel_and_their_d
 
 
 def test_a_face_named_by_hand_is_held_for_the_person_named_even_without_this_pcs_cache(
-        ws, engine, tmp_path):  # noqa: F811
+        ws, engine, tmp_path):
     fb = ws.channels.get("facebook")
     photo = make_photo(tmp_path / "trip.jpg")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
@@ -111,7 +105,7 @@ def test_a_face_named_by_hand_is_held_for_the_person_named_even_without_this_pcs
 
 
 def test_recognised_as_the_person_and_named_as_another_is_in_their_report_not_naming_them(
-        ws, engine, tmp_path):  # noqa: F811
+        ws, engine, tmp_path):
     """Joe's case (here Tori, A1): PhotoVet recognised her; staff named the face as Sam (B2)
     with a reason. Her report says so, and where it was exported and posted, without Sam's
     name or the reason (which may name someone); Sam's report lists the export as before."""

@@ -15,15 +15,7 @@ from PIL import Image
 from photovet.core.errors import RegisterUnavailableError
 from photovet.core.models import Face
 from photovet.core.pipeline import Engine, analyse_batch, export_batch, vet_batch
-from tests.core.test_pipeline import (  # noqa: F401 - fixtures
-    ENC_STRANGER,
-    ENC_TORI,
-    LEFT,
-    RIGHT,
-    TODAY,
-    make_photo,
-    ws,
-)
+from tests.core.test_pipeline import ENC_STRANGER, ENC_TORI, LEFT, RIGHT, TODAY, make_photo
 
 COLOURS = [(60 + 25 * i, 50, 50) for i in range(8)]
 
@@ -65,7 +57,7 @@ class SideBySideFaces:
         return [ENC_TORI + 0.01, ENC_STRANGER][: len(faces)]
 
 
-def engine_for(ws, faces) -> Engine:  # noqa: F811
+def engine_for(ws, faces) -> Engine:
     return Engine(ws.settings, register=ws.register, face_engine=faces, cache=None,
                   reviews=ws.reviews)
 
@@ -79,7 +71,7 @@ def results(steps) -> list:
     return [s.result for s in steps if s.result is not None]
 
 
-def test_analyse_batch_checks_photos_side_by_side_and_keeps_their_order(ws, tmp_path):  # noqa: F811
+def test_analyse_batch_checks_photos_side_by_side_and_keeps_their_order(ws, tmp_path):
     faces = SideBySideFaces()
     paths = photos(tmp_path / "src", 6)
     out = results(analyse_batch(paths, engine_for(ws, faces), "website", on=TODAY, workers=3))
@@ -89,7 +81,7 @@ def test_analyse_batch_checks_photos_side_by_side_and_keeps_their_order(ws, tmp_
     assert faces.started != sorted(faces.started) or faces.most >= 2
 
 
-def test_a_failing_photo_in_the_middle_of_a_parallel_check_fails_alone(ws, tmp_path):  # noqa: F811
+def test_a_failing_photo_in_the_middle_of_a_parallel_check_fails_alone(ws, tmp_path):
     faces = SideBySideFaces(broken={2})
     paths = photos(tmp_path / "src", 5)
     out = results(analyse_batch(paths, engine_for(ws, faces), "website", on=TODAY, workers=2))
@@ -98,7 +90,7 @@ def test_a_failing_photo_in_the_middle_of_a_parallel_check_fails_alone(ws, tmp_p
     assert "wrong shape" in out[2].error
 
 
-def test_vet_batch_exports_in_order_side_by_side(ws, tmp_path):  # noqa: F811
+def test_vet_batch_exports_in_order_side_by_side(ws, tmp_path):
     faces = SideBySideFaces()
     paths = photos(tmp_path / "src", 6)
     out_dir = tmp_path / "out"
@@ -117,7 +109,7 @@ def test_vet_batch_exports_in_order_side_by_side(ws, tmp_path):  # noqa: F811
     assert len(ws.records.exports(batch="Trip")) == 6
 
 
-def test_vet_batch_exports_what_check_then_export_exports(ws, tmp_path):  # noqa: F811
+def test_vet_batch_exports_what_check_then_export_exports(ws, tmp_path):
     paths = photos(tmp_path / "src", 3)
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
@@ -136,7 +128,7 @@ def test_vet_batch_exports_what_check_then_export_exports(ws, tmp_path):  # noqa
         assert np.array_equal(np.asarray(Image.open(a.output)), np.asarray(Image.open(b.output)))
 
 
-def test_a_broken_photo_in_the_middle_of_vet_batch_is_not_exported_and_the_rest_are(ws, tmp_path):  # noqa: F811
+def test_a_broken_photo_in_the_middle_of_vet_batch_is_not_exported_and_the_rest_are(ws, tmp_path):
     paths = photos(tmp_path / "src", 5)
     paths[2].write_text("this is not a photo")
     out_dir = tmp_path / "out"
@@ -150,7 +142,7 @@ def test_a_broken_photo_in_the_middle_of_vet_batch_is_not_exported_and_the_rest_
     assert len(list(out_dir.glob("*.jpg"))) == 3
 
 
-def test_vet_batch_holds_back_photos_not_approved(ws, tmp_path):  # noqa: F811
+def test_vet_batch_holds_back_photos_not_approved(ws, tmp_path):
     paths = photos(tmp_path / "src", 3)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -162,7 +154,7 @@ def test_vet_batch_holds_back_photos_not_approved(ws, tmp_path):  # noqa: F811
     assert list(out_dir.iterdir()) == []
 
 
-def test_stop_starts_no_new_photo_and_reports_every_photo_written(ws, tmp_path):  # noqa: F811
+def test_stop_starts_no_new_photo_and_reports_every_photo_written(ws, tmp_path):
     faces = SideBySideFaces(slow=0.05)
     paths = photos(tmp_path / "src", 8)
     out_dir = tmp_path / "out"
@@ -212,7 +204,7 @@ class LosingRecords:
         pass
 
 
-def test_when_the_register_goes_away_no_new_photo_starts_and_the_error_is_raised(ws, tmp_path):  # noqa: F811
+def test_when_the_register_goes_away_no_new_photo_starts_and_the_error_is_raised(ws, tmp_path):
     faces = SideBySideFaces(slow=0.02)
     paths = photos(tmp_path / "src", 8)
     out_dir = tmp_path / "out"
@@ -231,7 +223,7 @@ def test_when_the_register_goes_away_no_new_photo_starts_and_the_error_is_raised
     assert [p.name for p in out_dir.iterdir()] == [Path(ok[0].output).name]
 
 
-def test_the_same_photo_twice_side_by_side_is_exported_once(ws, tmp_path):  # noqa: F811
+def test_the_same_photo_twice_side_by_side_is_exported_once(ws, tmp_path):
     """A copy of a photo under another name in the same batch, checked at the same moment as
     the original: exported once; the other says it is the same photo (a bad-input audit saw
     both exported when they were checked side by side)."""
@@ -252,7 +244,7 @@ def test_the_same_photo_twice_side_by_side_is_exported_once(ws, tmp_path):  # no
     assert second.output == first.output
 
 
-def test_vet_batch_into_another_folder_under_the_same_batch_name_exports_there(ws, tmp_path):  # noqa: F811
+def test_vet_batch_into_another_folder_under_the_same_batch_name_exports_there(ws, tmp_path):
     """The same batch again into a new folder (a USB stick): exported there with records of
     their own; into the first folder again: nothing twice (an audit saw 'already exported'
     and nothing on the stick)."""
