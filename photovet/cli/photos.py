@@ -772,8 +772,8 @@ def _caption_confirmed(caption: str, caption_read: bool, confirmed: set[str]) ->
 @click.option("--caption-read", "caption_read", is_flag=True,
               help="You read the caption proposed with each photo or video given (the command "
                    "prints it first: 'photovet scan' prints it too) and approve it with them. "
-                   "Without it, at a terminal you are asked about each caption before it is "
-                   "approved; elsewhere a photo with a caption proposed is not approved.")
+                   "Without it, at a terminal you are asked first (once for each caption); "
+                   "elsewhere a photo with a caption proposed is not approved.")
 @MODE_OPTION
 def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: str,
                 checked: tuple[str, ...], all_checks_done: bool, accept: tuple[str, ...],

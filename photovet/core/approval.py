@@ -499,23 +499,24 @@ class Approvals:
 
     def at_paths(self, paths: Sequence[str | os.PathLike[str]],
                  channel: str) -> dict[str, ApprovalState]:
-        """The approval for ``channel`` last recorded for the file at each of ``paths`` (by
-        its full path, as ``mark_ready`` keeps it), keyed by that full path; paths with none
-        are left out. No file is read: what is there now may not be what was approved (the
-        export checks each file's content against its approval when it reads it), so this
-        only tells what an export of these files is likely to need, such as its default
-        caption (``export_caption``), without reading every file twice."""
+        """The approval for ``channel`` recorded for the file at each of ``paths`` (by its
+        full path, as ``mark_ready`` keeps it), keyed by that full path; paths with none are
+        left out, and so are paths with more than one (the file there was replaced and marked
+        ready again: which one is there now is known only by reading it). No file is read:
+        what is there now may not be what was approved (the export checks each file's content
+        against its approval when it reads it), so this only tells what an export of these
+        files is likely to need, such as its default caption (``export_caption``), without
+        reading every file twice."""
         full = list(dict.fromkeys(os.path.abspath(os.fspath(p)) for p in paths))
-        found: dict[str, ApprovalState] = {}
+        found: dict[str, ApprovalState | None] = {}
         for i in range(0, len(full), 500):
             chunk = full[i:i + 500]
             marks = ", ".join("?" for _ in chunk)
             rows = self.db.all(f"SELECT {self._COLS} FROM approvals WHERE channel = ? AND "
                                f"path IN ({marks})", [channel, *chunk])
-            # the one marked ready last wins (the file there was replaced and marked again)
-            for r in sorted(rows, key=lambda r: (r[6] or "", r[0])):
-                found[r[3]] = self._row(r)
-        return found
+            for r in rows:
+                found[r[3]] = None if r[3] in found else self._row(r)
+        return {path: state for path, state in found.items() if state is not None}
 
     def export_caption(self, sha256s: Sequence[str], channel: str) -> tuple[str, list[str]]:
         """The caption an export of these photos and videos for ``channel`` defaults to, and

@@ -284,3 +284,27 @@ def test_a_caption_is_signed_for_its_channel_and_its_photo_only(ws, engine, appr
     assert sorted((r.ok, r.held or "") for r in got) == [(False, "caption-not-approved"),
                                                         (True, "")], [r.error for r in got]
     assert [r.approved_caption for r in ws.records.exports()] == [APPROVED_WORDS]
+
+
+def test_approvals_are_found_by_the_files_path_without_reading_it(ws, engine, tmp_path):
+    """s32: 'photovet export' finds the caption to default to by the files' paths
+    (``Approvals.at_paths``), not by reading each file twice. A path marked ready for another
+    channel only is not found; nor is a path whose file was replaced and marked ready again
+    (which one is there now is known only by reading it)."""
+    import os
+
+    web = ws.channels.get("website")
+    photo = make_photo(tmp_path / "trip.jpg")
+    a = _decided(engine, photo, web)
+    _ready(ws, engine, a, APPROVED_WORDS)
+    other = make_photo(tmp_path / "other.jpg", colour=(90, 120, 200))
+    found = ws.approvals.at_paths([photo, other], "website")
+    assert list(found) == [os.path.abspath(photo)]
+    assert (found[os.path.abspath(photo)].sha256, found[os.path.abspath(photo)].caption) == \
+        (a.sha256, APPROVED_WORDS)
+    assert ws.approvals.at_paths([photo], "facebook") == {}
+    make_photo(photo, colour=(30, 200, 60))             # replaced, and marked ready again
+    b = _decided(engine, photo, web)
+    assert b.sha256 != a.sha256
+    _ready(ws, engine, b, "Sports day")
+    assert ws.approvals.at_paths([photo], "website") == {}
