@@ -266,8 +266,16 @@ def test_a_refused_caption_is_said_before_asking_with_the_suggestion(
     panel.caption_edit.setText("Well done Joel Clarke!")
     panel.ready_btn.click()
     assert asked == [] and panel.use_suggestion_btn.isVisible()
+    # the photo shown afresh (a change heard from another PC): still said, still offered
+    win.ctx.approvals_changed.emit([])
+    QApplication.processEvents()
+    assert panel.message.isVisible() and "nothing was marked ready" in panel.message.text()
+    assert panel.use_suggestion_btn.isVisible()
     panel.use_suggestion_btn.click()
     assert panel.caption_edit.text() == "Well done JC!"
+    assert not panel.use_suggestion_btn.isVisible() and not panel.message.isVisible()
+    win.ctx.approvals_changed.emit([])                   # the caption taken: said no more
+    QApplication.processEvents()
     assert not panel.use_suggestion_btn.isVisible() and not panel.message.isVisible()
     win.approval.mark_all_shown_ready()
     assert asked and "with the caption \u201cWell done JC!\u201d (one caption for all of them)?" \

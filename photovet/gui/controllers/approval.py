@@ -289,9 +289,8 @@ class ApprovalController(QObject):
         suggestion = getattr(refused, "suggestion", "") or ""
         offered = suggestion if policy.caption_text(suggestion) not in (
             "", policy.caption_text(caption)) else ""
-        self.tab.approval.say(sentence(refused.message) + (
-            f"\nSuggested caption: {suggestion}" if offered else ""), error=True,
-            suggestion=offered)
+        self.tab.approval.say_refused(sentence(refused.message) + (
+            f"\nSuggested caption: {suggestion}" if offered else ""), offered)
         return True
 
     def mark_ready(self) -> None:

@@ -118,6 +118,10 @@ class ApprovalPanel(QWidget):
         self.use_suggestion_btn.setObjectName("UseSuggestedCaption")
         self.use_suggestion_btn.clicked.connect(self.use_suggestion)
         self.use_suggestion_btn.hide()
+        # the refusal said of the caption typed for this photo ((content hash, channel), the
+        # caption, the words, the suggestion): said again while both stay (the photo shown
+        # afresh, a change heard from another PC, would otherwise clear it)
+        self._refusal: tuple[tuple[str, str] | None, str, str, str] | None = None
         # a photo already marked ready or approved is marked ready again with a new caption
         self.caption_edit.textChanged.connect(lambda *_: self._update_ready())
         self._ready_base = False              # Mark ready fits the photo whatever the caption
@@ -182,6 +186,12 @@ class ApprovalPanel(QWidget):
         self.show_hand_named(hand_named or [] if analysis is not None else [])
         self.show_caption(state if analysis is not None else None, approver_view, required,
                           void=bool(void))
+        if self._refusal is not None:
+            key, typed, text, suggestion = self._refusal
+            if key == self._caption_for and typed == caption_text(self.caption_edit.text()):
+                self.say_refused(text, suggestion)
+            else:
+                self._refusal = None
         if not required:
             self.state_label.setText("Approval is turned off in the school's settings: photos "
                                      "are exported without a senior leader's approval.")
@@ -327,6 +337,14 @@ class ApprovalPanel(QWidget):
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.offer_suggestion(suggestion)
+        self._refusal = None
+
+    def say_refused(self, text: str, suggestion: str = "") -> None:
+        """Why the caption in the box was refused (the core's words), with its suggestion
+        offered; said again while the same photo is shown with the same caption."""
+        self.say(text, error=True, suggestion=suggestion)
+        self._refusal = (self._caption_for, caption_text(self.caption_edit.text()), text,
+                         suggestion)
 
 
 __all__ = ["ApprovalPanel", "state_sentence"]
