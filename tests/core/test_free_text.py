@@ -125,7 +125,7 @@ def test_the_app_asks_the_same_before_its_dialog_closes(ws):
     assert ws.free_text_refusal("the pupil's dad asked") is None
 
 
-def test_a_device_label_naming_a_pupil_is_refused(ws):  # noqa: F811
+def test_a_device_label_naming_a_pupil_is_refused(ws):
     """A device's label is kept in the school's list and the audit log for good: "Tori's
     iPad" is refused with the words staff see everywhere; "Mrs Office's iPad" is not."""
     from photovet.core.devices import DeviceError
@@ -146,7 +146,7 @@ def test_a_device_label_naming_a_pupil_is_refused(ws):  # noqa: F811
     "Mr Hale (father), by phone",               # a surname another pupil has
     "Sam's mum, by phone",                      # another pupil's first name alone
 ])
-def test_who_asked_may_be_a_parent_whose_name_is_a_pupils_too(ws, requested_by):  # noqa: F811
+def test_who_asked_may_be_a_parent_whose_name_is_a_pupils_too(ws, requested_by):
     """A parent's name is what the consent history needs: it shares words with pupils' names
     (their child's surname, a first name a pupil also has), and a withdrawal is never held up
     by it."""
@@ -155,7 +155,7 @@ def test_who_asked_may_be_a_parent_whose_name_is_a_pupils_too(ws, requested_by):
     assert change.requested_by == requested_by
 
 
-def test_who_asked_is_refused_when_it_gives_another_pupils_full_name(ws):  # noqa: F811
+def test_who_asked_is_refused_when_it_gives_another_pupils_full_name(ws):
     """Another pupil's full name there would be a third party's name kept in this pupil's
     consent history and shown in their subject access report: refused, nothing changed."""
     from photovet.core.errors import ConsentRequestNeeded
