@@ -19,6 +19,7 @@ from photovet.core.settings import Settings
 from photovet.core.vision.faces import (
     DLIB,
     SFACE,
+    SFACE_ONE_CROP,
     FaceEngine,
     FaceMatcher,
     Thresholds,
@@ -38,6 +39,7 @@ from photovet.core.vision.faces.centerface import (
     refine_cells,
 )
 from photovet.core.vision.faces.fusion import CENTERFACE, YUNET, fuse
+from photovet.core.vision.faces.matching import THREE_CROPS_STRICTER
 from photovet.core.vision.faces.onnxfix import (
     centerface_dynamic,
     opencv_zoo_model,
@@ -376,9 +378,16 @@ def test_matcher_from_settings_reads_values():
                                             "margin": 0.12, "uncertain_band": 0.05}})
     a = _unit(1)
     m = FaceMatcher.from_settings([("A", a)], s, people=[Person("A", role="staff")])
-    assert m.thresholds[SFACE].pupil == 0.8 and m.thresholds[SFACE].margin == 0.12
-    assert m.match(_at(a, 0.89, 1)).status is MatchStatus.RECOGNISED
-    assert m.match(_at(a, 0.91, 1)).status is MatchStatus.UNCERTAIN
+    # the current (three-crop) signatures' thresholds are THREE_CROPS_STRICTER stricter than
+    # the settings, calibrated on one-crop signatures; those keep them as they are
+    k = THREE_CROPS_STRICTER
+    assert k > 0
+    assert m.thresholds[SFACE].pupil == pytest.approx(0.8 - k) and m.thresholds[SFACE].margin == 0.12
+    assert m.thresholds[SFACE_ONE_CROP].pupil == 0.8 and m.thresholds[SFACE_ONE_CROP].staff == 0.9
+    assert m.match(_at(a, 0.9 - k - 0.005, 1)).status is MatchStatus.RECOGNISED
+    assert m.match(_at(a, 0.9 - k + 0.005, 1)).status is MatchStatus.UNCERTAIN
+    old = FaceMatcher.from_settings({SFACE_ONE_CROP: [("A", a)]}, s, people=[Person("A", role="staff")])
+    assert old.match(_at(a, 0.9 - k + 0.005, 1), SFACE_ONE_CROP).status is MatchStatus.RECOGNISED
     d = Settings()
     assert FaceMatcher.from_settings([], d).thresholds[DLIB].pupil == d.recognition.max_distance
 
@@ -451,6 +460,64 @@ def test_one_person_twice_in_a_photo_the_second_best_face_is_uncertain():
     assert r[0].status is MatchStatus.RECOGNISED and r[2].status is MatchStatus.RECOGNISED
     assert r[1].status is MatchStatus.UNCERTAIN
     assert sum(x.recognised and x.person == "A" for x in r) == 1
+
+
+class _CropYuNet:
+    """YuNet's landmarks_for, answering per crop size (None: nothing found on that crop)."""
+
+    def __init__(self, by_size):
+        self.by_size, self.asked = by_size, []
+
+    def landmarks_for(self, rgb, box, *, target=128, **kw):
+        self.asked.append(target)
+        found = self.by_size.get(target)
+        return None if found is None else np.array(found, np.float64)
+
+
+def test_three_crop_signatures_align_on_the_mean_of_the_crops_landmarks():
+    from photovet.core.vision.faces.signatures import LANDMARK_CROPS, SFaceEncoder
+
+    class Session:
+        def get_inputs(self):
+            return [type("I", (), {"name": "data"})()]
+
+        def get_outputs(self):
+            return [type("O", (), {"name": "fc1"})()]
+
+    lm = {s: np.full((5, 2), float(s)) for s in (96, 128, 160)}
+    yn = _CropYuNet(lm)
+    enc = SFaceEncoder(Session(), yn)
+    img, box = Image.new("RGB", (200, 200)), (50, 50, 80, 80)
+    assert LANDMARK_CROPS[SFACE] == (96, 128, 160) and LANDMARK_CROPS[SFACE_ONE_CROP] == (128,)
+    np.testing.assert_allclose(enc.landmarks(img, box, SFACE), np.full((5, 2), 128.0))
+    yn.by_size = {96: lm[96], 128: lm[128], 160: np.full((5, 2), 200.0)}
+    np.testing.assert_allclose(enc.landmarks(img, box, SFACE), np.full((5, 2), (96 + 128 + 200) / 3))
+    # the older signatures: the 128 px crop alone
+    yn.asked = []
+    np.testing.assert_allclose(enc.landmarks(img, box, SFACE_ONE_CROP), lm[128])
+    assert yn.asked == [128]
+    # the other crops only refine: without landmarks on the 128 px crop the face is not encoded
+    yn.by_size = {96: lm[96], 160: lm[160]}
+    assert enc.landmarks(img, box, SFACE) is None
+    # a crop that finds nothing is left out of the mean
+    yn.by_size = {128: lm[128], 160: lm[160]}
+    np.testing.assert_allclose(enc.landmarks(img, box, SFACE), np.full((5, 2), 144.0))
+    with pytest.raises(ValueError):
+        enc.landmarks(img, box, DLIB)
+
+
+def test_one_crop_sface_signatures_are_never_compared_with_three_crop_ones():
+    a_new, b_old = _unit(1), _unit(2)
+    th = {SFACE: TH, SFACE_ONE_CROP: TH, DLIB: TH_DLIB}
+    m = FaceMatcher({SFACE: [("A", a_new)], SFACE_ONE_CROP: [("B", b_old)]}, th)
+    assert m.model_of == {"A": SFACE, "B": SFACE_ONE_CROP}
+    assert m.models == [SFACE, SFACE_ONE_CROP]
+    # a face whose three-crop signature is B's one-crop one is not B (nor anyone)
+    r = m.match_photo({SFACE: [b_old], SFACE_ONE_CROP: [_unit(9)]})
+    assert r[0].status is MatchStatus.UNKNOWN
+    # its one-crop signature near B's: B
+    r = m.match_photo({SFACE: [_unit(9)], SFACE_ONE_CROP: [_at(b_old, 0.3, 4)]})
+    assert r[0].status is MatchStatus.RECOGNISED and r[0].person == "B"
 
 
 def test_people_with_old_signatures_are_matched_with_the_old_model():
@@ -574,6 +641,9 @@ def test_encode_sizes_and_none_for_small_faces(engine):
     assert engine.signature_model == SFACE
     got = engine.encode_models(img, [big], [SFACE, DLIB])
     assert set(got) == {SFACE, DLIB} and all(len(v) == 1 for v in got.values())
+    # the one-crop SFace signatures, for people enrolled before the three crops
+    one = engine.encode(img, [big, small], model=SFACE_ONE_CROP)
+    assert one[0].shape == (128,) and np.linalg.norm(one[0]) == pytest.approx(1.0) and one[1] is None
 
 
 def test_yunet_is_not_sure_of_a_face_where_there_is_none(engine):

@@ -16,7 +16,7 @@ from PIL import Image
 from photovet.core.models import Face, MatchStatus
 from photovet.core.pipeline import Engine
 from photovet.core.register.mapping import detect_mapping
-from photovet.core.vision.faces import DLIB, SFACE
+from photovet.core.vision.faces import DLIB, SFACE, SFACE_ONE_CROP
 from photovet.core.workspace import Workspace
 from tests.conftest import office_access
 
@@ -151,26 +151,29 @@ def test_one_person_twice_in_a_photo_the_second_best_face_is_uncertain(tmp_path)
         ws.close()
 
 
-def test_people_with_old_signatures_are_still_recognised_and_counted(tmp_path):
+@pytest.mark.parametrize("old_model", [DLIB, SFACE_ONE_CROP])
+def test_people_with_old_signatures_are_still_recognised_and_counted(tmp_path, old_model):
+    """PhotoVet 0.1's dlib signatures and the one-crop SFace ones (before the three crops) are
+    both older models: counted for the banner, and matched only with their own kind."""
     ws = _workspace(tmp_path)
     try:
         old_amara, rory = np.full(128, 0.05), _unit(3)
         old_amara[0] = 0.6
-        ws.register.store_signatures({AMARA: [(old_amara, "a.jpg")]}, replace=True, source="0.1", model=DLIB)
+        ws.register.store_signatures({AMARA: [(old_amara, "a.jpg")]}, replace=True, source="0.1", model=old_model)
         ws.register.store_signatures({RORY: [(rory, "c.jpg")]}, replace=True,
                                      source="test", model=SFACE)
         st = ws.signature_status()
         assert (st.current_model, st.current, st.old, st.old_ids) == (SFACE, 1, 1, [AMARA])
-        assert st.old_models == {DLIB: 1}
+        assert st.old_models == {old_model: 1}
         assert st.message().startswith("1 person still has face signatures from the older")
-        faces = Faces([((20, 20, 60, 60), {SFACE: _unit(9), DLIB: old_amara + 0.01}),
-                       ((200, 20, 60, 60), {SFACE: rory, DLIB: np.full(128, 0.9)})])
+        faces = Faces([((20, 20, 60, 60), {SFACE: _unit(9), old_model: old_amara + 0.01}),
+                       ((200, 20, 60, 60), {SFACE: rory, old_model: np.full(128, 0.9)})])
         engine = Engine(ws.settings, register=ws.register, face_engine=faces, cache=None)
-        assert engine.matcher.models == [SFACE, DLIB]
+        assert engine.matcher.models == [SFACE, old_model]
         a = engine.decide(engine.analyse(_photo(tmp_path)), "website", on=ON)
         assert [(f.match_status, f.person) for f in a.faces] == [("recognised", AMARA),
                                                                  ("recognised", RORY)]
-        # enrolled again: SFace only, nobody left to count, dlib no longer needed
+        # enrolled again: current SFace only, nobody left to count, the old model no longer needed
         ws.register.store_signatures({AMARA: [(_unit(1), "a.jpg")]}, replace=True, source="again", model=SFACE)
         assert not ws.signature_status().needs_enrolment
         engine.reload_register()

@@ -34,8 +34,8 @@ from photovet.core.vision.faces.matching import (
            thresholds_from_settings,
 )
 from photovet.core.vision.faces.pixels import to_rgb
-from photovet.core.vision.faces.signatures import CURRENT, DLIB, MODEL_NAMES, SFACE
+from photovet.core.vision.faces.signatures import CURRENT, DLIB, MODEL_NAMES, SFACE, SFACE_ONE_CROP
 
-__all__ = ["CURRENT", "DLIB", "FaceEngine", "FaceMatcher", "MODEL_NAMES", "SFACE", "Thresholds",
-           "VERSION", "assign", "box_iou", "clip_box", "iou_matrix", "merge_nested", "nms", "nms_merge",
-           "thresholds_from_settings", "tile_spans", "to_rgb"]
+__all__ = ["CURRENT", "DLIB", "FaceEngine", "FaceMatcher", "MODEL_NAMES", "SFACE", "SFACE_ONE_CROP",
+           "Thresholds", "VERSION", "assign", "box_iou", "clip_box", "iou_matrix", "merge_nested", "nms",
+           "nms_merge", "thresholds_from_settings", "tile_spans", "to_rgb"]

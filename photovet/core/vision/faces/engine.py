@@ -3,9 +3,9 @@ them: ``detect`` (every face in a photo), ``encode`` (a signature per face) and
 ``portrait_encodings`` (enrolment).
 
 Detection runs CenterFace and YuNet (in two threads when the PC has the cores) and fuses them
-(fusion.py). Signatures are SFace (``signature_model`` = "sface-128"); dlib's are made only for
-people enrolled with PhotoVet 0.1 and not yet enrolled again (``encode(..., model="dlib-128")``,
-loaded on first use).
+(fusion.py). Signatures are SFace (``signature_model`` = "sface-128-3crops"); the older
+one-crop SFace ("sface-128") and dlib's are made only for people enrolled with them and not yet
+enrolled again (``encode(..., model="dlib-128")``, dlib loaded on first use).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from photovet.core.vision.faces.signatures import (
     CURRENT,
     DLIB,
     SFACE,
+    SFACE_ONE_CROP,
     DlibEncoder,
     SFaceEncoder,
 )
@@ -43,7 +44,7 @@ YUNET_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 
 #: what analysis depends on besides the settings (the analysis cache keys on it)
-VERSION = "cf+yunet-fuse/sface-128/2"
+VERSION = "cf+yunet-fuse/sface-128-3crops/3"
 
 
 def _model_bytes(name: str, what: str) -> bytes:
@@ -232,11 +233,11 @@ class FaceEngine:
             return []
         rgb = to_rgb(image)
         boxes = [float_box(f.box) if self.encodable(f) else None for f in faces]
-        if model == SFACE:
+        if model in (SFACE, SFACE_ONE_CROP):
             if self.sface is None:
                 raise ModelError("the face signature model is not loaded")
             with self._sf_lock:
-                return self.sface.encode(rgb, boxes)
+                return self.sface.encode(rgb, boxes, model)
         if model == DLIB:
             return self._dlib_encoder().encode(rgb, boxes)
         raise ValueError(f"unknown signature model {model!r}")

@@ -33,8 +33,11 @@ How the thresholds were set (SFace, distance between unit vectors): the pupil th
 gives a false accept rate of 2.4e-5 per pair of different children (1.8 M pairs of child photos
 in the LAG research dataset, which cannot be shipped), and none of 4,000 non-enrolled children
 was accepted against 30 enrolled ones; the staff threshold 0.93 gives 6e-6 per pair of adults.
-What could not be calibrated: same-term photos of the same child (LAG's child pairs span years,
-so the 34 % it accepts understates a school's), real twins and siblings, and UK school photos.
+These were measured on one-crop signatures (``sface-128``), still used as they are for people
+enrolled with them. The current signatures (``sface-128-3crops``) use thresholds
+``THREE_CROPS_STRICTER`` (0.01) stricter, for the same false accept rate. What could not be
+calibrated: same-term photos of the same child (LAG's child pairs span years, so the 34 % it
+accepts understates a school's), real twins and siblings, and UK school photos.
 """
 
 from __future__ import annotations
@@ -46,7 +49,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from photovet.core.models import Match, MatchStatus
-from photovet.core.vision.faces.signatures import CURRENT, DLIB, SFACE
+from photovet.core.vision.faces.signatures import CURRENT, DLIB, SFACE, SFACE_ONE_CROP
+
+#: how much stricter the thresholds of ``sface-128-3crops`` are than the settings, which were
+#: calibrated on ``sface-128`` (one crop): averaging the landmarks of three crops brings the
+#: nearest 1 % of pairs of different people 0.011 nearer (identities/ and different faces of one
+#: photo, bench/recognition.py --recipes), so the same distance would accept a little more.
+#: Subtracting it keeps the false accept rate calibrated on children (LAG could not be run
+#: again on the new signatures).
+THREE_CROPS_STRICTER = 0.01
 
 # --------------------------------------------------------------------------------------------
 # exact assignment
@@ -138,9 +149,13 @@ class Thresholds:
 def thresholds_from_settings(recognition) -> dict[str, Thresholds]:
     """The thresholds of each model from the ``Recognition`` settings section."""
     r = recognition
+    k = THREE_CROPS_STRICTER
     return {
-        SFACE: Thresholds(r.pupil_distance, r.staff_distance, r.margin, r.uncertain_band,
+        SFACE: Thresholds(r.pupil_distance - k, r.staff_distance - k, r.margin, r.uncertain_band,
                           r.lookalike_distance, r.lookalike_margin, r.lookalike_tighten),
+        # the one-crop SFace signatures of people not yet enrolled again: as calibrated
+        SFACE_ONE_CROP: Thresholds(r.pupil_distance, r.staff_distance, r.margin, r.uncertain_band,
+                                   r.lookalike_distance, r.lookalike_margin, r.lookalike_tighten),
         # PhotoVet 0.1's rule for its dlib signatures (one threshold for everyone, as then);
         # look-alikes: closer than where a face could be near both (not calibrated on children)
         DLIB: Thresholds(r.max_distance, r.max_distance, r.min_margin, r.uncertain_band,
