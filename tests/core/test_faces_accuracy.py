@@ -161,9 +161,11 @@ def test_every_identity_photo_has_an_encodable_face(identity_encodings):
 def test_distances_same_and_different_people(identity_encodings):
     """SFace signatures of the shared identities (adults): no two different people within the
     staff threshold (the looser one), nor within its uncertain band."""
-    s = Settings()
-    max_d = s.recognition.staff_distance
-    band = s.recognition.uncertain_band
+    from photovet.core.vision.faces import SFACE, thresholds_from_settings
+
+    th = thresholds_from_settings(Settings().recognition)[SFACE]   # the current signatures'
+    max_d = th.staff
+    band = th.band
     items = []
     for gt, encs in identity_encodings.values():
         if len(gt["identities_present"]) != 1:
