@@ -68,6 +68,7 @@ def setup_workspace(home: str) -> int:
     from export import NAMES
 
     from photovet.core.accounts import Access
+    from photovet.core.vision.faces import CURRENT
     from photovet.core.workspace import Workspace
 
     ws = Workspace.open(Path(home), access=Access.system("bench"))
@@ -86,7 +87,7 @@ def setup_workspace(home: str) -> int:
         for i in range(len(NAMES)):
             v = rng.normal(size=128)
             sigs[f"P{i:03d}"] = [(v / np.linalg.norm(v), "bench.jpg")]
-        ws.register.store_signatures(sigs, replace=True, source="bench", model="sface-128")
+        ws.register.store_signatures(sigs, replace=True, source="bench", model=CURRENT)
         return len(NAMES)
     finally:
         ws.close()

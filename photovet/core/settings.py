@@ -39,9 +39,11 @@ from photovet.core.fsutil import atomic_write_text
 class Recognition:
     """When a face counts as recognised. Stricter = more faces covered and sent to review.
 
-    Signatures of the current model (SFace, "sface-128"): the distance is the Euclidean distance
-    between unit-length signatures, sqrt(2 - 2 cos), 0 (same image) to 2. How each default was
-    measured is in photovet/core/vision/faces/matching.py; ``RECOGNITION_PRESETS`` below are
+    SFace signatures: the distance is the Euclidean distance between unit-length signatures,
+    sqrt(2 - 2 cos), 0 (same image) to 2. The distances below were calibrated on one-crop SFace
+    signatures ("sface-128"); the current ones ("sface-128-3crops") are matched 0.01 stricter
+    (``matching.THREE_CROPS_STRICTER``). How each default was measured is in
+    photovet/core/vision/faces/matching.py; ``RECOGNITION_PRESETS`` below are
     the three strictness levels a school chooses from.
 
     ``max_distance`` and ``min_margin`` are PhotoVet 0.1's rule for the dlib signatures of
