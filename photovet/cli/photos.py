@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -31,11 +32,15 @@ from photovet.cli.common import (
     report_skipped,
     stdin_is_terminal,
 )
-from photovet.core import policy, words
+from photovet.core import words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
-from photovet.core.media.video.linking import face_count, track_groups
-from photovet.core.models import Channel
-from photovet.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from photovet.core.models import Channel
+    from photovet.core.workspace import Workspace
+
+# The rules (policy), the video timeline (linking: numpy) and the workspace are imported by the
+# commands that use them, so 'photovet --help' and the other commands start without them.
 
 
 @click.command("inspect")
@@ -132,6 +137,7 @@ def _clock(seconds: float) -> str:
 def _video_lines(a, engine, ch) -> None:
     """A decided video, for a person: one line per track, the sound, what is removed."""
     from photovet.core.media.video.covers import track_span
+    from photovet.core.media.video.linking import face_count, track_groups
 
     groups = track_groups(a)
     count = face_count(a, groups)
@@ -524,6 +530,10 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                                                  "sound_needs_review", "tracks", "metadata",
                                                  "warnings", "review_notes")}
                         # faces as the app's timeline rows (a face lost for a moment is one face)
+                        from photovet.core.media.video.linking import (
+                            face_count,
+                        )
+
                         out["faces"] = face_count(a).to_dict()
                     else:
                         out = {k: d[k] for k in ("path", "sha256", "width", "height", "error",
@@ -797,6 +807,9 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
     if not role_ended and not paths:
         raise click.UsageError("say which photos or videos to approve (PHOTOS), or "
                                "--role-ended")
+    from photovet.core import policy
+    from photovet.core.media.video.linking import face_count
+
     ws = open_workspace()
     gone = 0
     lapsed: set[str] | None = None

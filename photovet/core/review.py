@@ -35,7 +35,6 @@ from typing import Any
 from photovet.core import free_text
 from photovet.core.errors import PhotoVetError
 from photovet.core.geometry import box_iou, int_box
-from photovet.core.media.cover import face_cover, grow_polygon
 from photovet.core.models import Channel, Cover, Face, MatchStatus, PhotoAnalysis, TextItem
 from photovet.core.policy import (
     REFUSED,
@@ -226,6 +225,8 @@ def match_text(texts: Sequence[TextItem], polygon: Sequence[Sequence[float]]) ->
 def apply_review(analysis: PhotoAnalysis, parts: Sequence[Review], *, grow: float = 1.4
                  ) -> PhotoAnalysis:
     """Set the overrides of ``analysis`` from its review (both scopes), in place."""
+    from photovet.core.media.cover import face_cover, grow_polygon  # noqa: PLC0415 (numpy, PIL)
+
     for f in analysis.faces:
         f.override = f.override_person = None
         f.override_reason = f.refused = f.assigned_by = f.assign_reason = ""

@@ -22,15 +22,19 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from photovet.core.errors import PhotoVetError
-from photovet.core.media import phash as _ph
-from photovet.core.media.imaging import sha256_file
 from photovet.core.models import Channel, ExportResult, Person
 from photovet.core.storage import Database
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from photovet.core.media import phash as _ph
+
+# The perceptual hashes (numpy, PIL) are imported where files are recorded or identified, so a
+# command that only lists or marks records starts without them.
 
 
 class RecordsError(PhotoVetError):
@@ -242,6 +246,8 @@ def _now() -> str:
 
 
 def _sha256(path: Path) -> str:
+    from photovet.core.media.imaging import sha256_file  # noqa: PLC0415 (numpy, PIL)
+
     return sha256_file(path)
 
 
@@ -601,6 +607,8 @@ class Records:
         written = Path(written)
         if not written.is_file():
             raise RecordsError("the checked copy is missing; nothing recorded", path=written)
+        from photovet.core.media import phash as _ph  # noqa: PLC0415
+
         out_sha = _sha256(written)
         if result.output_sha256 and result.output_sha256 != out_sha:
             raise RecordsError("the checked copy changed before it was recorded; nothing recorded",
@@ -1340,6 +1348,10 @@ class Records:
     def hash_index(self) -> _ph.HashIndex:
         """Every record's hash variants, loaded once (reloaded when records were added by
         another process)."""
+        import numpy as np  # noqa: PLC0415
+
+        from photovet.core.media import phash as _ph  # noqa: PLC0415
+
         key = self._current_key()
         if self._index is None or self._index_key != key:
             rows = self.db.execute("SELECT id, phash_variants FROM exports ORDER BY id").fetchall()
@@ -1353,6 +1365,10 @@ class Records:
 
     def key_frame_index(self) -> tuple[np.ndarray, _ph.HashIndex]:
         """The key frames of every exported video: (export id per row, their hashes)."""
+        import numpy as np  # noqa: PLC0415
+
+        from photovet.core.media import phash as _ph  # noqa: PLC0415
+
         rows = self.db.execute("SELECT export_id, phash_variants FROM export_key_frames "
                                "ORDER BY export_id, position").fetchall()
         n = _ph.N_VARIANTS
@@ -1361,15 +1377,22 @@ class Records:
         hashes = np.frombuffer(blob, dtype="<u8").astype(np.uint64).reshape(len(rows), n)
         return ids, _ph.HashIndex.from_arrays(np.arange(len(rows), dtype=np.int64), hashes)
 
-    def identify(self, path: str | Path, *, max_distance: int = _ph.DEFAULT_MAX_DISTANCE,
+    def identify(self, path: str | Path, *, max_distance: int | None = None,
                  register: Any = None, limit: int = 5) -> list[IdentifyHit]:
         """Which export record(s) is this file a copy of (nearest first), and who is in it (with
         whom a face shown may be besides whom it is shown as: ``ExportRecord.people_maybe``).
         A byte-identical copy is found by sha256; a resized / recompressed / slightly cropped
         copy by perceptual hash: a photo, a still taken from an exported video, or a video
         (its frames against every exported video's key frames: at least two of its frames,
-        or a fifth of them, must match)."""
+        or a fifth of them, must match). ``max_distance``: the phash module's default
+        (``DEFAULT_MAX_DISTANCE``) unless given."""
+        import numpy as np  # noqa: PLC0415
+
+        from photovet.core.media import phash as _ph  # noqa: PLC0415
         from photovet.core.media.video.reader import is_video_file  # noqa: PLC0415
+
+        if max_distance is None:
+            max_distance = _ph.DEFAULT_MAX_DISTANCE
 
         path = Path(path)
         sha = _sha256(path)
@@ -1413,6 +1436,8 @@ class Records:
     def _hits(self, hashes: list[int], max_distance: int) -> dict[int, list[int]]:
         """Per export record, the distances of those of ``hashes`` that come within
         ``max_distance`` of it (of a photo's variants, or of any key frame of a video)."""
+        import numpy as np  # noqa: PLC0415
+
         out: dict[int, list[int]] = {}
         index = self.hash_index()
         kf_ids, kf_index = self.key_frame_index()

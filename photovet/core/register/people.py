@@ -17,14 +17,12 @@ import datetime as _dt
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from photovet.core.errors import ConsentRequestNeeded, RegisterError, UnknownPersonError
 from photovet.core.models import NO, NOT_RECORDED, YES, FormerName, Person
 from photovet.core.policy import consent_request_refusal
-from photovet.core.register import enrolment, importer, signatures
+from photovet.core.register import importer, signatures
 from photovet.core.register.csv_io import read_table
 from photovet.core.register.mapping import (
     DO_NOT_PHOTOGRAPH,
@@ -42,6 +40,9 @@ from photovet.core.register.reports import (
 from photovet.core.register.values import parse_yes_no
 from photovet.core.settings import Settings
 from photovet.core.storage import Database
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SPECIAL_FIELDS = (NAME_WITH_PHOTO, DO_NOT_PHOTOGRAPH)
 
@@ -593,6 +594,8 @@ class Register:
         """Enrol one photo; returns how many signatures the person now has."""
         self.access.require("register.enrol")
         path = Path(photo_path)
+        from photovet.core.register import enrolment  # noqa: PLC0415 (numpy, PIL)
+
         p = enrolment.enrollable(self, person_id, _dt.date.today())
         enc = enrolment.encode_portrait(p, path, engine,
                                         max_pixels=self.settings.performance.max_pixels)
@@ -610,6 +613,8 @@ class Register:
         self.access.require("register.enrol")
         folder = Path(folder)
         report = EnrolReport()
+        from photovet.core.register import enrolment  # noqa: PLC0415
+
         items = enrolment.folder_items(self, folder, report)
         if only_old:
             old = set(self.signature_status(getattr(engine, "signature_model", "")).old_ids)
@@ -625,6 +630,8 @@ class Register:
         self.access.require("register.enrol")
         path = Path(csv_path)
         report = EnrolReport()
+        from photovet.core.register import enrolment  # noqa: PLC0415
+
         items = enrolment.csv_items(path, report)
         return enrolment.enrol_items(self, items, engine, f"csv:{path.name}",
                                      progress=progress, report=report,

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from photovet.core.errors import KeyUnavailableError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAGIC = b"PVE1"
 
@@ -36,6 +37,7 @@ def _aad(person_id: str, model: str) -> bytes:
 
 
 def encrypt(key: bytes, person_id: str, model: str, vec: Any) -> bytes:
+    import numpy as np  # noqa: PLC0415 (numpy where signatures are read or written, not before)
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
 
     nonce = os.urandom(12)
@@ -44,6 +46,7 @@ def encrypt(key: bytes, person_id: str, model: str, vec: Any) -> bytes:
 
 
 def decrypt(key: bytes, person_id: str, model: str, blob: bytes, dims: int) -> np.ndarray:
+    import numpy as np  # noqa: PLC0415
     from cryptography.exceptions import InvalidTag  # noqa: PLC0415
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
 
@@ -63,6 +66,8 @@ def decrypt(key: bytes, person_id: str, model: str, blob: bytes, dims: int) -> n
 def rows_for(keys: Any, person_id: str, model: str, vectors: Iterable[tuple[Any, str]],
              now: str) -> list[tuple]:
     """INSERT rows (person_id, encoding, dims, photo_name, created_at, model, key_id)."""
+    import numpy as np  # noqa: PLC0415
+
     from photovet.core.keys import key_id  # noqa: PLC0415
 
     key = keys.signature_key()
@@ -107,6 +112,8 @@ def encrypt_plaintext(db: Any, keys: Any, audit: Any) -> int:
 
     if not db.one("SELECT 1 FROM encodings WHERE key_id IS NULL LIMIT 1"):
         return 0
+    import numpy as np  # noqa: PLC0415
+
     key = keys.signature_key()
     kid = key_id(keys.master())
     with db.atomic():
