@@ -75,8 +75,10 @@ log = logs.get("pipeline")
 #: 3: text read in smaller tiles, YuNet 640 px tiles (issue 14); 4: each face keeps the other
 #: people it is near (``Face.near``: twins and look-alikes), which an older analysis lacks;
 #: 5: text lines read one per recogniser run (issue 14, item 3); 6: each face's badge area is
-#: looked at at its own scale (faces above 262 px had no close look)
-ANALYSIS_VERSION = "6"
+#: looked at at its own scale (faces above 262 px had no close look); 7: a badge area that
+#: overlaps one already looked at is looked at only where that one did not see (with the
+#: detector's context: ocr.unseen_pieces)
+ANALYSIS_VERSION = "7"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -87,8 +89,9 @@ ANALYSIS_VERSION = "6"
 #: followed name missed once is looked for once more; 8: text lines read one per recogniser
 #: run (issue 14, item 3); 9: a changed part that looks like text is read at once (at most
 #: every TEXT_GAP frames), a name found once is looked for on the next frame, and changed
-#: parts are found in the picture as shown (a video stored turned read other parts)
-VIDEO_ANALYSIS_VERSION = "9"
+#: parts are found in the picture as shown (a video stored turned read other parts); 10: a
+#: badge area overlapping one already looked at is looked at only where that one did not see
+VIDEO_ANALYSIS_VERSION = "10"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

@@ -14,7 +14,7 @@ from photovet.core.models import YES, Channel, Person, PhotoAnalysis
 from photovet.core.policy import decide_photo, publication
 from photovet.core.settings import Settings
 from photovet.core.vision.text.names import NameMatcher, classify_texts
-from photovet.core.vision.text.ocr import TextEngine, text_options
+from photovet.core.vision.text.ocr import TextEngine, _padded, text_options
 
 ON = dt.date(2026, 6, 1)
 CHANNELS = {"website": Channel("website", "School website", names="full"),
@@ -360,9 +360,10 @@ def test_focus_levels_and_covered_share():
 
 
 def test_pixels_already_detected_at_a_finer_scale_are_not_detected_again(engine, monkeypatch):
-    """A badge area (a large face's, asking for 0.8) that lies well inside an area already
-    detected at full resolution (a smaller face's, beside it) is not detected a second time;
-    one that reaches out of it, or lies within the detector's context margin of its edge, is."""
+    """A badge area (a large face's, asking for 0.8) that lies inside an area already detected
+    at full resolution (a smaller face's, beside it) is not detected a second time, even near
+    its edge (every pixel of it had more context there than the area itself gives it); one
+    that reaches out of it is, only where it reaches out (and the detector's context)."""
     img = background((4000, 3000), True, seed=9)
     paste_text(img, "Jasper Thornbury", 9, 0, (1300, 1300))
     pixels = DetectorPixels(engine, monkeypatch)
@@ -374,8 +375,75 @@ def test_pixels_already_detected_at_a_finer_scale_are_not_detected_again(engine,
     engine.read(img, focus=[fine, (1150, 1150, 1450, 1450, 0.8)])
     assert pixels.total() == once
     pixels.sizes.clear()
-    engine.read(img, focus=[fine, (1050, 1050, 1450, 1450, 0.8)])     # too near the edge
-    assert pixels.total() > once
+    engine.read(img, focus=[fine, (1050, 1050, 1450, 1450, 0.8)])     # near the edge, inside
+    assert pixels.total() == once
+    pixels.sizes.clear()
+    engine.read(img, focus=[fine, (1050, 1050, 1900, 1450, 0.8)])     # reaching out of it
+    whole = _padded(round(850 * 0.8)) * _padded(round(400 * 0.8))
+    # x 1472-1900 (outside what was seen with its context) and 160 px (128 at 0.8) before it
+    part = _padded(round((1900 - 1312) * 0.8)) * _padded(round(400 * 0.8))
+    assert pixels.total() == once + part < once + whole, (pixels.sizes, once, part)
+
+
+def test_unseen_pieces_leave_no_pixel_with_less_context_than_its_area_gave_it():
+    """What is left of an area after areas already detected: every pixel of it is either inside
+    a seen area with at least as much context (up to that area's) as the area itself gives it,
+    or inside a piece with that much (up to ``context``); pieces lie inside the area and cost no
+    more than it."""
+    from photovet.core.vision.text.ocr import unseen_pieces
+
+    def margins(p, r):
+        return (p[0] - r[0], p[1] - r[1], r[2] - p[0], r[3] - p[1])
+
+    rng = np.random.default_rng(11)
+    for _ in range(150):
+        x0, y0 = (int(v) for v in rng.integers(0, 400, 2))
+        rect = (x0, y0, x0 + int(rng.integers(40, 900)), y0 + int(rng.integers(40, 900)))
+        seen = []
+        for _ in range(int(rng.integers(0, 5))):
+            a, b = (int(v) for v in rng.integers(0, 1000, 2))
+            seen.append(((a, b, a + int(rng.integers(50, 900)), b + int(rng.integers(50, 900))),
+                         int(rng.integers(0, 160))))
+        context = int(rng.integers(0, 160))
+        pieces = unseen_pieces(rect, seen, context, 700)
+        assert sum((c - a) * (d - b) for a, b, c, d in pieces) <= \
+            (rect[2] - rect[0]) * (rect[3] - rect[1])
+        for pc in pieces:
+            assert rect[0] <= pc[0] < pc[2] <= rect[2] and rect[1] <= pc[1] < pc[3] <= rect[3]
+        for px, py in rng.uniform((rect[0], rect[1]), (rect[2], rect[3]), (60, 2)):
+            own = margins((px, py), rect)
+            ok = any(all(m >= min(ctx, o) for m, o in zip(margins((px, py), r), own))
+                     for r, ctx in seen) or \
+                any(all(m >= min(context, o) for m, o in zip(margins((px, py), pc), own))
+                    for pc in pieces)
+            assert ok, (rect, seen, context, pieces, (px, py))
+    # a neighbour in the same row: only its own part, with the context it needs, is left
+    assert unseen_pieces((1250, 1000, 1850, 1500), [((1000, 1000, 1600, 1500), 128)], 128,
+                         700) == [(1344, 1000, 1850, 1500)]
+    # nothing left of an area inside what was seen; the area whole where little is saved
+    assert unseen_pieces((1100, 1100, 1300, 1300), [((1000, 1000, 1600, 1600), 100)], 128,
+                         700) == []
+    assert unseen_pieces((0, 0, 400, 400), [((100, 100, 300, 300), 10)], 50, 700) == \
+        [(0, 0, 400, 400)]
+
+
+def test_two_overlapping_badge_areas_detect_their_shared_pixels_once_and_find_the_name_there(
+        engine, monkeypatch):
+    """Two neighbours' badge areas in a row, too wide together to be one detector input: the
+    second is detected only where the first did not already see it (with the detector's
+    context), and a 10 px name in their overlap is still found and read."""
+    from photovet.core.vision.picture import Picture
+
+    img = background((4000, 3000), True, seed=12)
+    paste_text(img, "Jasper Thornbury", 10, 0, (1420, 1250))
+    first, second = (1000, 1000, 1600, 1500, 1.0), (1250, 1000, 1850, 1500, 1.0)
+    pixels = DetectorPixels(engine, monkeypatch)
+    picture = Picture(img)
+    boxes = engine._focus(picture, [], [first, second])    # the badge areas' pass alone
+    reads = engine._recognise(picture, boxes)
+    assert any("Thornbury" in t for _, t, _ in reads), [t for _, t, _ in reads]
+    # the first whole (608 x 512 as run), of the second x 1344-1850 (512 x 512), not 608 x 512
+    assert pixels.total() == 608 * 512 + 512 * 512, pixels.sizes
 
 
 def test_overlapping_badge_areas_are_searched_once_and_nothing_is_dropped():

@@ -281,9 +281,9 @@ class TextEngine:
             level = focus_level(float(item[4]) if len(item) > 4 else 1.0, main)
             if level is not None:
                 levels.setdefault(level, []).append((x0, y0, x1, y1))
-        # photo pixels already detected at full resolution, with the context the detector
+        # photo pixels already detected at full resolution, each with the context the detector
         # needs around a small line (it misses an 11 px name ~100 px from a crop's edge)
-        done = [_shrunk(r, FOCUS_CONTEXT) for r in self._fine]
+        done: list[tuple[Rect, int]] = [(r, FOCUS_CONTEXT) for r in self._fine]
         out = list(boxes)
         pp = self._det.postprocess_op
         saved = (pp.box_thresh, pp.thresh)
@@ -296,17 +296,22 @@ class TextEngine:
                 rects = merge_overlapping(levels[level], int(self._side() / level))
                 # smallest first: the smallest badges are the ones the scaled-down pass misses
                 rects.sort(key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
+                context = round(FOCUS_CONTEXT / level)
                 for rect in rects:
-                    x0, y0, x1, y1 = rect
-                    cost = (x1 - x0) * (y1 - y0) * level * level
-                    if cost > budget or covered_share(rect, done) >= 0.95:
+                    if covered_share(rect, [_shrunk(r, c) for r, c in done]) >= 0.95:
+                        continue
+                    # only what is not already seen, each piece with the context it needs
+                    pieces = unseen_pieces(rect, done, context, int(self._side() / level))
+                    cost = sum((p[2] - p[0]) * (p[3] - p[1]) for p in pieces) * level * level
+                    if cost > budget:
                         continue
                     budget -= cost
-                    for b in self._detect_area(arr, rect, level):
-                        if _quad_area(b) < 4 or _covered_by(b, out, 0.5):
-                            continue
-                        out.append(_order_points(b))
-                    done.append(_shrunk(rect, round(FOCUS_CONTEXT / level)))
+                    for piece in pieces:
+                        for b in self._detect_area(arr, piece, level):
+                            if _quad_area(b) < 4 or _covered_by(b, out, 0.5):
+                                continue
+                            out.append(_order_points(b))
+                    done.append((rect, context))
         finally:
             pp.box_thresh, pp.thresh = saved
         return out
@@ -764,6 +769,65 @@ def focus_level(scale: float, main: float) -> float | None:
     return min((lv for lv in FOCUS_LEVELS if lv >= scale - 1e-6), default=1.0)
 
 
+def unseen_pieces(rect: Rect, seen: Sequence[tuple[Rect, int]], context: int, max_side: int,
+                  worth: float = 0.9) -> list[Rect]:
+    """What of ``rect`` is left to detect after the areas ``seen`` (each detected at this scale
+    or finer, with the context, in photo px, the detector needed there), as few rectangles as
+    can be, each grown by ``context`` px inside ``rect``; overlapping ones joined
+    (``merge_overlapping``, up to ``max_side``); ``[rect]`` whole when that saves less than
+    ``1 - worth`` of its pixels.
+
+    A seen area counts for the pixels at least its context inside it, except on a side where it
+    reaches as far as ``rect`` (or further): there ``rect`` gives its own pixels no more context
+    than the seen area did (both end at the same edge: the same row of badges, the photo's
+    edge). A piece cut out of ``rect`` gets its context back from the rest of ``rect`` (the
+    detector misses a small line near a crop's edge). So every pixel of ``rect`` is seen with
+    at least the context ``rect`` would have given it, up to ``context``. Pure; unit-tested.
+    """
+    x0, y0, x1, y1 = rect
+    cut = []
+    for (a, b, c, d), ctx in seen:
+        a, b = (a if a <= x0 else a + ctx), (b if b <= y0 else b + ctx)
+        c, d = (c if c >= x1 else c - ctx), (d if d >= y1 else d - ctx)
+        cut.append((max(x0, a), max(y0, b), min(x1, c), min(y1, d)))
+    cut = [r for r in cut if r[2] > r[0] and r[3] > r[1]]
+    if not cut:
+        return [rect]
+    xs = sorted({x0, x1, *(r[0] for r in cut), *(r[2] for r in cut)})
+    ys = sorted({y0, y1, *(r[1] for r in cut), *(r[3] for r in cut)})
+    seen_cell = np.zeros((len(ys) - 1, len(xs) - 1), bool)
+    for a, b, c, d in cut:
+        seen_cell[ys.index(b):ys.index(d), xs.index(a):xs.index(c)] = True
+    # runs of unseen cells along each band of rows; a run the band below repeats grows down
+    pieces: list[list[int]] = []
+    open_runs: dict[tuple[int, int], int] = {}
+    for j in range(len(ys) - 1):
+        runs: dict[tuple[int, int], int] = {}
+        i = 0
+        while i < len(xs) - 1:
+            if seen_cell[j, i]:
+                i += 1
+                continue
+            k = i
+            while k < len(xs) - 1 and not seen_cell[j, k]:
+                k += 1
+            key = (xs[i], xs[k])
+            if key in open_runs:
+                pieces[open_runs[key]][3] = ys[j + 1]
+                runs[key] = open_runs[key]
+            else:
+                runs[key] = len(pieces)
+                pieces.append([xs[i], ys[j], xs[k], ys[j + 1]])
+            i = k
+        open_runs = runs
+    grown = [(max(x0, a - context), max(y0, b - context), min(x1, c + context),
+              min(y1, d + context)) for a, b, c, d in pieces]
+    grown = merge_overlapping(grown, max_side)
+    if sum((c - a) * (d - b) for a, b, c, d in grown) >= worth * (x1 - x0) * (y1 - y0):
+        return [rect]
+    return grown
+
+
 def covered_share(rect: Rect, others: Sequence[Rect], cell: int = 8) -> float:
     """The share of ``rect`` (x0, y0, x1, y1) inside the union of ``others`` (to ``cell`` px).
     Pure; unit-tested."""
@@ -856,4 +920,4 @@ def _merge_tile_boxes(found: list[tuple[np.ndarray, tuple[int, int, int, int]]],
 
 
 __all__ = ["Read", "TextEngine", "covered_share", "focus_level", "merge_overlapping",
-           "text_options"]
+           "text_options", "unseen_pieces"]
