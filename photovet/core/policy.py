@@ -936,12 +936,15 @@ def decide_text(item: TextItem, person: Person | None, channel: Channel, media: 
 
 def caption_name_form(person: Person | None, channel: Channel, mode: str | Mode,
                       on: _dt.date, media: str = "photo") -> str:
-    """What a caption may call this person: "full", "first" or "initials".
+    """What a caption may call this person: "full", "first", "initials" or "none".
 
     Initials unless the name may be shown (``decide_name``); then what the channel's names rule
     allows. Anyone who may never be published gets initials too (and ``caption_warning`` names
-    the reason).
+    the reason). On a channel that shows no names, "none": the name is left out, not made
+    initials (s32: the caption check suggested initials there).
     """
+    if channel.names == "none":
+        return "none"
     if person is None or decide_name(person, channel, media, mode, on).action != "keep":
         # decide_name with form "full" fails on a first-names channel: ask for the first name
         if person is not None and channel.names == "first" and \
@@ -1637,6 +1640,10 @@ def caption_consent_missing(person: Person | None, channel: Channel, media: str,
         return None
     assert person is not None
     allowed = caption_name_form(person, channel, CONSENT, on, media)
+    if allowed == "none":
+        # a caption's initials are not checked against a channel's names rule (the caption
+        # check finds names, not initials): a post recorded with initials there stays up
+        allowed = "initials"
     rank = {f: i for i, f in enumerate(CAPTION_FORMS)}
     if rank.get(form, len(CAPTION_FORMS)) > rank[allowed]:
         return (name_consent_missing(person, channel, media, on,

@@ -111,10 +111,13 @@ def test_a_first_name_with_their_initial_is_more_than_a_first_name(caption, sugg
 
 @pytest.mark.parametrize("channel", [PROSPECTUS, NO_NAMES])
 def test_a_first_name_with_an_initial_on_a_channel_of_initials(channel):
-    for caption, suggestion in (("Olivia B. won the race", "OB won the race"),
-                                ("Well done Kai O.", "Well done KO."),
-                                ("Well done Olivia K.", "Well done O K.")):
+    for caption, initials, none in (("Olivia B. won the race", "OB won the race", "won the race"),
+                                    ("Well done Kai O.", "Well done KO.", "Well done."),
+                                    ("Well done Olivia K.", "Well done O K.", "Well done.")):
         r = check_caption(caption, [OLIVIA, SUMMER_Y, KAI], channel, ON, "consent")
+        # s32: a channel that shows no names suggests none (not initials), nor the initial
+        # left after a first name ("Well done K.")
+        suggestion = none if channel is NO_NAMES else initials
         assert not r.ok and r.suggestion == suggestion, (caption, r.findings)
 
 
@@ -307,3 +310,122 @@ def test_another_pupils_first_name_in_a_file_name_is_hidden_in_a_report(text):
     access report (hiding a name that is not theirs hides nothing of the subject's)."""
     hidden = OtherPupils("P10", [OLIVIA, KAI]).hide(text)
     assert "Kai" not in hidden and "[another pupil]" in hidden, hidden
+
+
+# --- s32: pupils' names side by side, lines in capitals, plurals, a channel of no names -------
+
+KAI_J = person("P60", "Kai", "Jones", name_with_photo=False)       # no consent to be named
+SAM_P = person("P61", "Sam", "Patel", name_with_photo=True)
+OLIVIA_R = person("P62", "Olivia", "Reed", name_with_photo=False)
+TOM_K = person("P63", "Tom", "Kowalski", name_with_photo=True)
+SIDE = [KAI_J, SAM_P, OLIVIA_R, TOM_K]
+
+
+@pytest.mark.parametrize("caption, name", [
+    ("Well done Kai Sam", "Kai"), ("Kai Sam won the relay", "Kai"),
+    ("Olivia Kowalski", "Olivia"), ("Well done Olivia Kowalski!", "Olivia"),
+    ("Well done Olivia Patel", "Olivia"),           # another pupil's surname
+    ("Kai Sam's painting", "Kai"),
+])
+@pytest.mark.parametrize("channel", [WEBSITE, FACEBOOK], ids=lambda c: c.id)
+def test_a_first_name_before_another_pupils_name_is_a_pupils_name(caption, name, channel):
+    """s32: a pupil's first name followed by a capitalised word is taken for somebody else's
+    name ("Grace Thornbury"), so "Well done Kai Sam" passed for Kai (no consent to be named)
+    where Sam may be named, and "Olivia Kowalski" for Olivia where Tom Kowalski may be. Where
+    every word of that somebody else is a pupil's name, it is pupils' names (fail closed)."""
+    r = check_caption(caption, SIDE, channel, ON, "consent")
+    assert not r.ok and name in [f.found for f in r.findings], r.findings
+    assert name not in r.suggestion
+
+
+@pytest.mark.parametrize("caption", [
+    "Author Julia Donaldson visited Year 2", "Olivia Donaldson read to Year 2",
+    "Kai Havertz signed the ball",
+])
+def test_a_visitor_with_a_pupils_first_name_still_passes(caption):
+    """Where the next word is no pupil's name, the rule stays: a visitor, not the pupil."""
+    assert check_caption(caption, SIDE, WEBSITE, ON, "consent").ok
+
+
+def test_a_pupils_surname_after_another_first_name_goes_on_a_first_names_channel():
+    """s32: "Olivia Kowalski" on a first-names channel suggested "Olivia Tom" (the surname
+    alone was put as Tom Kowalski's first name); after a first name the surname goes."""
+    olivia = person("P62", "Olivia", "Reed", name_with_photo=True)
+    r = check_caption("Well done Olivia Kowalski!", [olivia, TOM_K], FACEBOOK, ON, "consent")
+    assert not r.ok and r.suggestion == "Well done Olivia!", r
+    # the surname alone is still the pupil's first name there
+    r = check_caption("Well done Kowalski!", [olivia, TOM_K], FACEBOOK, ON, "consent")
+    assert r.suggestion == "Well done Tom!"
+
+
+GEORGE_W = person("P64", "George", "Wilson")
+
+
+@pytest.mark.parametrize("caption", [
+    "GORGE WALKING", "GORGE WALKING ON THE RESIDENTIAL", "YEAR 6 WENT GORGE WALKING",
+    "Year 6 residential\nGORGE WALKING AND CANOEING", "FARMERS MARKET ON SATURDAY",
+])
+def test_a_line_in_capitals_of_ordinary_words_is_ordinary(caption):
+    """s32: "GORGE WALKING" was refused for George Wilson (a line of two capitalised words
+    compared loosely with full names) and "YEAR 6 WENT GORGE WALKING" for George (one slip,
+    and a capital said name). In capitals a capital says nothing: a line where every word is
+    ordinary English is ordinary, as the same words in lower case are."""
+    assert found(caption, [GEORGE_W, FARMER], PROSPECTUS) == []
+
+
+@pytest.mark.parametrize("caption, names", [
+    ("WELL DONE GEORGE", ["GEORGE"]),                   # the name as written
+    ("GORGE WILSON WON THE RACE", ["GORGE WILSON"]),    # not every word is ordinary
+    ("Well done GORGE", ["GORGE"]),                     # not a line in capitals
+    ("STAR OF THE WEEK: GEORGE", ["GEORGE"]),
+])
+def test_a_name_in_a_line_in_capitals_is_still_refused(caption, names):
+    assert found(caption, [GEORGE_W], PROSPECTUS) == names
+
+
+def test_a_pupils_name_exactly_as_written_in_capitals_is_refused():
+    """A pupil called Gorge: "GORGE WALKING" names her (in capitals "WALKING" is not taken
+    for her surname: before s32 it passed as somebody else's name, "Gorge Walking")."""
+    gorge = person("P65", "Gorge", "Evans")
+    assert found("GORGE WALKING", [gorge], PROSPECTUS) == ["GORGE"]
+    # ... and a visitor in capitals whose surname is no word still passes
+    assert found("GORGE DONALDSON VISITED", [gorge], PROSPECTUS) == []
+
+
+ROSE_H, SUMMER_H = person("P66", "Rose", "Hill"), person("P67", "Summer", "Hughes")
+GRACE_T = person("P68", "Grace", "Taylor")
+
+
+@pytest.mark.parametrize("caption", [
+    "we planted roses", "Our summers are long", "well done graces", "graces",
+    "Year 2 planted summers and roses",
+])
+def test_the_plural_of_a_word_name_in_lower_case_is_the_word(caption):
+    """s32: "summers" and "graces" in lower case were refused for Summer and Grace (near the
+    name by one letter). In lower case, the plural of a name that is an everyday word is that
+    word's plural."""
+    assert found(caption, [ROSE_H, SUMMER_H, GRACE_T], PROSPECTUS) == []
+
+
+@pytest.mark.parametrize("caption, names", [
+    ("Graces painting won", ["Graces"]),              # capitalised: Grace's
+    ("well done olivias team", ["olivias"]),          # no everyday word: still the name
+])
+def test_a_plural_that_is_no_word_or_capitalised_is_still_a_name(caption, names):
+    assert found(caption, [ROSE_H, SUMMER_H, GRACE_T, OLIVIA], PROSPECTUS) == names
+
+
+def test_a_channel_that_shows_no_names_suggests_leaving_the_name_out():
+    """s32: a channel whose names rule is "none" suggested initials (and gave a reason about
+    consent): it suggests what it allows, the name left out, and says why."""
+    r = check_caption("Well done Kai, Sam and Olivia Reed!", SIDE, NO_NAMES, ON, "consent")
+    assert not r.ok and r.suggestion == "Well done!", r
+    assert {f.reason for f in r.findings} == {"Noticeboard shows no names: leave the name out"}
+    assert all(f.replacement == "" for f in r.findings)
+    # the other channels still suggest initials
+    r = check_caption("Well done Kai Jones!", SIDE, PROSPECTUS, ON, "consent")
+    assert r.suggestion == "Well done KJ!"
+    # a batch label made only of names becomes the neutral label
+    from photovet.core.vision.text.captions import DEFAULT_LABEL, check_label
+
+    assert check_label("kai_jones", SIDE, NO_NAMES, ON, "consent").suggestion == DEFAULT_LABEL

@@ -68,9 +68,15 @@ def test_consented_pupil_first_name_only_on_social_media():
 
 
 def test_channel_names_rule_initials_or_none():
-    for channel in (PROSPECTUS, NO_NAMES):
-        r = check_caption("Amy Clarke collects her award.", PEOPLE, channel, ON, "consent")
-        assert not r.ok and r.suggestion == "AC collects her award.", channel.names
+    r = check_caption("Amy Clarke collects her award.", PEOPLE, PROSPECTUS, ON, "consent")
+    assert not r.ok and r.suggestion == "AC collects her award."
+    # s32: a channel that shows no names suggested initials too; it suggests what it allows
+    r = check_caption("Well done Amy Clarke and John!", PEOPLE, NO_NAMES, ON, "consent")
+    assert not r.ok and r.suggestion == "Well done!", r
+    assert [f.replacement for f in r.findings] == ["", ""]
+    assert {f.reason for f in r.findings} == {"Noticeboard shows no names: leave the name out"}
+    r = check_caption("Amy Clarke collects her award.", PEOPLE, NO_NAMES, ON, "consent")
+    assert r.suggestion == "collects her award."
 
 
 def test_no_consent_for_the_channel_means_no_name():

@@ -136,6 +136,10 @@ WEAK_NAME_ASK = ("if it is not a name but an ordinary word, write it in lower ca
                  "again")
 
 
+#: the reason for a name on a channel whose names rule is "none" (``policy.caption_name_form``)
+_NO_NAMES = "{channel} shows no names: leave the name out"
+
+
 @dataclass
 class CaptionFinding:
     span: tuple[int, int]
@@ -207,6 +211,16 @@ def _in_current_name(found: str, person: Person) -> bool:
     return any(len(k) >= 3 and k in joined for k in now)
 
 
+def _after_a_first_name(caption: str, start: int, matcher: NameMatcher) -> bool:
+    """Does the word right before ``start`` (one or more spaces between) read as a pupil's
+    first name ("Olivia" in "Olivia Kowalski")?"""
+    before = caption[:start]
+    if not before.endswith(" ") or not before.strip():
+        return False
+    word = _as_read(before.rstrip(" ").rsplit(None, 1)[-1])[0]
+    return bool(_WORD.fullmatch(word)) and canon(word) in matcher.first_keys
+
+
 def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.date, mode: str,
                 media: str) -> CaptionCheck:
     findings: list[CaptionFinding] = []
@@ -222,7 +236,18 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
             continue  # a staff member's first name alone says little (as in the picture)
         form = caption_name_form(person, channel, mode, on, media)
         named = False
-        if person is None:
+        if form == "none" and not warning and not (person is None and any(
+                c in matcher.by_id and matcher.by_id[c].do_not_photograph
+                for c in hit.candidates)):
+            # a channel that shows no names: the name is left out, never made initials (s32)
+            repl = ""
+            reason = _NO_NAMES.format(channel=channel.label)
+            if hit.misspelt:
+                whose = "a member of staff's" if person is not None and person.is_staff \
+                    else "a pupil's"
+                reason = (f"Looks like {whose} name spelt differently; "
+                          f"{reason[0].lower()}{reason[1:]}")
+        elif person is None:
             candidates = [matcher.by_id[c] for c in hit.candidates if c in matcher.by_id]
             if any(c.do_not_photograph for c in candidates):
                 # one of the pupils it may be must not be in the post at all
@@ -251,6 +276,8 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                 continue
             repl = person.first_name if _in_current_name(found, person) or hit.misspelt else \
                 found.split()[0] if found.split() else found
+            if hit.form == "surname" and _after_a_first_name(caption, s, matcher):
+                repl = ""   # "Olivia Kowalski": the surname goes, as a full name's does (s32)
             reason = f"First name only on {channel.label}"
         else:
             # a name typed with a slip ("Jhon Smtih") is still theirs: their initials
@@ -278,12 +305,39 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
     suggestion = caption
-    for f in sorted(findings, key=lambda f: f.span[0], reverse=True):
-        s, e = f.span
-        suggestion = suggestion[:s] + f.replacement + suggestion[e:]
+    for (s, e), repl in reversed(_edits(caption, findings)):
+        suggestion = suggestion[:s] + repl + suggestion[e:]
     suggestion = _tidy(suggestion)
     return CaptionCheck(ok=not findings, findings=sorted(findings, key=lambda f: f.span[0]),
                         suggestion=suggestion)
+
+
+# an initial right after a name ("Olivia K.", "Olivia K")
+# ("A" and "I" only with a full stop: otherwise a word); a full stop ending the line stays
+_AN_INITIAL = re.compile(r" +(?:[B-HJ-Z]\.?|[AI]\.)(?![^\W\d_])")
+# what joins names in a list: "Amy, John and Zoe", "Kai & Sam"
+_JOINERS = re.compile(r"[\s,;]*(?:(?:and|or|&)[\s,;]*)?", re.IGNORECASE)
+
+
+def _edits(caption: str, findings: Sequence[CaptionFinding]) -> list[tuple[tuple[int, int], str]]:
+    """The changes the suggestion makes, in order: each finding's span and replacement; names
+    left out one after another in a list go with what joined them ("Well done Amy, John and
+    Zoe!" -> "Well done!", not "Well done, and!")."""
+    out: list[tuple[tuple[int, int], str]] = []
+    starts = [f.span[0] for f in findings]
+    for f in sorted(findings, key=lambda f: f.span[0]):
+        s, e = f.span
+        initial = _AN_INITIAL.match(caption, e)
+        if not f.replacement and initial and not any(e <= x < initial.end() for x in starts):
+            e = initial.end()       # "Olivia K." left out: the initial goes with the name
+            if caption[e - 1] == "." and not caption[e:].split("\n", 1)[0].strip():
+                e -= 1
+        if out and not f.replacement and not out[-1][1] and out[-1][0][1] <= s \
+                and _JOINERS.fullmatch(caption[out[-1][0][1]:s]):
+            out[-1] = ((out[-1][0][0], e), "")
+        else:
+            out.append(((s, e), f.replacement))
+    return out
 
 
 def _tidy(text: str) -> str:

@@ -289,6 +289,8 @@ WORD_SURNAMES = set([
     "knight", "king", "bell", "hill", "wood", "field", "brook", "stone", "mill", "bird",
 ])
 _WORD_SURNAME_KEYS = {canon(w) for w in WORD_SURNAMES}
+# names that are everyday words (first names, surnames): their plural in lower case is the word
+_WORD_NAME_KEYS = _COMMON_KEYS | _WORD_SURNAME_KEYS
 _NOT_AFTER_A_WORD_KEYS = {canon(w) for w in (
     "family", "families", "twins", "household", "and", "or", "are", "were", "was", "is", "have",
     "has", "had", "will", "who", "all", "both")}
@@ -427,6 +429,55 @@ def _english_word(tok: _Token) -> bool:
             raw = raw[:-len(end)]
     raw = raw.rstrip(".!?")
     return raw.isascii() and raw.isalpha() and raw.lower() in english_words()
+
+
+_LINE_SPLIT = re.compile(r"\r\n|[\n\r\u2028\u2029]")
+
+
+def _in_capitals(text: str, tok: _Token) -> bool:
+    """Is the line of ``text`` that ``tok`` is on written in capitals (no lower-case letter)?"""
+    starts = [m.end() for m in _LINE_SPLIT.finditer(text, 0, tok.start)]
+    start = starts[-1] if starts else 0
+    m = _LINE_SPLIT.search(text, tok.end)
+    line = text[start:m.start() if m else len(text)]
+    return not any(c.islower() for c in line)
+
+
+def _caps_line_of_words(text: str, toks: Sequence[_Token]) -> set[int]:
+    """The indices of ``toks`` on a line of ``text`` written in capitals ("GORGE WALKING ON
+    THE RESIDENTIAL") where every word is an ordinary English word (``english_words``, or a
+    common or school word; numbers aside, a letter alone only "A" or "I"). In capitals, a
+    capital says nothing: such a line is ordinary text, as the same words in lower case are
+    (a word near a name is not taken for it there; a name exactly as written still is)."""
+    out: set[int] = set()
+    start = 0
+    for m in [*_LINE_SPLIT.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        line = text[start:end]
+        if any(c.isupper() for c in line) and not any(c.islower() for c in line):
+            on = [k for k, t in enumerate(toks) if start <= t.start and t.end <= end]
+            if on and all(_ordinary_in_capitals(toks[k]) for k in on):
+                out.update(on)
+        if m is not None:
+            start = m.end()
+    return out
+
+
+def _ordinary_in_capitals(tok: _Token) -> bool:
+    if not tok.key or any(c.isdigit() for c in tok.raw):
+        return True         # a number, a sign ("YEAR 6", "&")
+    if len(tok.key) == 1:
+        return tok.raw.rstrip(".") in ("A", "I")
+    return _english_word(tok) or tok.key in _KNOWN_KEYS
+
+
+def _plural_of(tok: _Token, key: str) -> bool:
+    """Is ``tok``, as spelt, the plural of the word ``key`` ("roses", "daisies", "summers")?"""
+    spelt = _spelling(tok.raw)
+    forms = {key + "s", key + "es"}
+    if key.endswith("y"):
+        forms.add(key[:-1] + "ies")
+    return spelt in forms
 
 
 def _only_the_ending(tok: _Token, key: str, spellings: Iterable[str]) -> bool:
@@ -661,6 +712,14 @@ class NameMatcher:
             loose = self._loose_full_name(toks)
             if loose is not None:
                 hits.append(loose)
+        if self.in_sentences and hits:
+            # a line in capitals of ordinary English words is ordinary text: "GORGE WALKING"
+            # is not George Wilson nor George (s32); only a name exactly as written counts there
+            caps = _caps_line_of_words(text, toks)
+            if caps:
+                hits = [h for h in hits if (h.score >= 100 and not h.misspelt) or not all(
+                    k in caps for k, t in enumerate(toks)
+                    if t.start < h.span[1] and h.span[0] < t.end)]
         if not hits:
             return []
         # "Mrs Hughes" when a staff member is called Hughes: the title says it is the adult,
@@ -901,6 +960,10 @@ class NameMatcher:
         next_tok = toks[j + 1] if j + 1 < len(toks) else None
         person = self.by_id[v.person]
         others = [t for k, t in enumerate(toks) if k < i or k > j]
+        if self.in_sentences and v.form in ("forename", "surname") and score < 100 and i == j \
+                and toks[i].raw.islower() and v.key in _WORD_NAME_KEYS \
+                and _plural_of(toks[i], v.key):
+            return None     # "we planted roses", "our summers": the plural of a word (s32)
         if v.form in ("forename", "surname"):
             word = toks[i].key if i == j else "".join(t.key for t in toks[i:j + 1])
             is_common = word in _COMMON_KEYS
@@ -955,10 +1018,17 @@ class NameMatcher:
             # comma, a full stop or a line break in a caption: "Well done Grace, Sam and Ben"
             # and "Stars of the week:\nGrace\nSam" name Grace (review s31: they passed wherever
             # her first name alone is refused)
+            # Nor when every word of that somebody else is a pupil's name (s32): "Well done Kai
+            # Sam" (two pupils' first names), "Olivia Kowalski" (another pupil's surname) are
+            # pupils' names; "author Julia Donaldson" (no pupil is a Donaldson) is a visitor. In
+            # a line in capitals a capital says nothing: "GORGE WALKING" is Gorge and a word.
             if next_tok is not None and next_tok.alpha and (next_tok.capitalised or next_tok.raw.isupper()) \
                     and next_tok.key not in _NON_NAME_KEYS \
                     and not next_tok.is_initial and len(next_tok.key) >= 2 and not title_before \
-                    and not (self.in_sentences and _ends_name(text[toks[j].end:next_tok.start])):
+                    and not (self.in_sentences and (
+                        _ends_name(text[toks[j].end:next_tok.start])
+                        or self._a_pupils_name(next_tok.key)
+                        or (_in_capitals(text, next_tok) and _english_word(next_tok)))):
                 return None
             if (not self.in_sentences and next_tok is not None and next_tok.is_initial
                     and next_tok.raw[:1].isupper()
@@ -980,6 +1050,11 @@ class NameMatcher:
             # "Olivia. won" would end a sentence); at the end of a line it ends the sentence too
             span = (span[0], span[1] + 1)
         return NameHit(v.person, v.role, v.form, score, span, [v.person])
+
+    def _a_pupils_name(self, key: str) -> bool:
+        """Is ``key`` a first name or a surname of a pupil of the register (now or before)?"""
+        ids = self.first_keys.get(key, set()) | self.surname_keys.get(key, set())
+        return any(self.by_id[p].role != "staff" for p in ids)
 
     @staticmethod
     def _initial_before(text: str, toks: list[_Token], i: int, person: Person) -> bool:
