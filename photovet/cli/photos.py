@@ -912,8 +912,9 @@ def caption_cmd(text: str, channel: str, video: bool, mode: str | None, as_json:
     Finds names from the register (full names, first names, "Surname, Forename", any case,
     accents ignored) and suggests what the policy allows: initials (John Smith -> JS) unless the
     person consented to their name being shown with a photo on this channel (then what the
-    channel's names rule allows: full names, or first names only). Anyone on the
-    do-not-photograph list is named in a warning.
+    channel's names rule allows: full names, or first names only). On a channel that shows no
+    names, the name is left out instead. Anyone on the do-not-photograph list is named in a
+    warning.
 
     Exit status: 0 the caption is fine as it is; 1 it names someone who must not be named
     (the findings and a suggested caption are printed); 2 usage error.
