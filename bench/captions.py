@@ -18,7 +18,10 @@ named with a photo, on an initials-only channel. Two figures:
     four letters are caught only with two letters swapped ("Evei"), and surnames that are
     everyday words are left out by design (one letter from "Rose" is "Nose", one from "Price"
     is "Prize"; one from "Mila" is "Milan"), so this figure is not 100%;
-  * everyday-word first names used as names ("Summer won the race"): every one refused.
+  * everyday-word first names used as names ("Summer won the race"): every one refused;
+  * visitors named in full whose first name is a pupil's ("Author Julia Donaldson"): those
+    whose surname is no pupil's should pass; those whose surname is a pupil's too are refused
+    (a pupil's first name before another pupil's name is taken for pupils' names).
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
 and every false refusal.
@@ -329,6 +332,39 @@ Buns for the bake sale
 """.strip().splitlines()
 CAPTIONS += EVERYDAY_WORD_CAPTIONS
 
+# visitors and characters named in full, whose first name is a pupil's (s32: a pupil's first
+# name before a word that is another pupil's name is refused): counted on their own, not among
+# the ordinary captions above, in two groups: the surname is no pupil's (they should pass), or
+# it is a pupil's surname too (refused: the cost of failing closed on "Kai Sam"). (caption,
+# surname). The first eight were written before any result was seen; the register turned out
+# to use only 54 of SURNAMES, so only one of them fell in the second group, and the last nine
+# were added after the first run, to measure both groups.
+VISITORS = [
+    ("Author Julia Donaldson visits Year 2", "Donaldson"),
+    ("Storyteller Grace Nichols read her poems in assembly", "Nichols"),
+    ("Football coach Jack Wilshere ran a session for Year 5", "Wilshere"),
+    ("Meet the author: Chloe Daykin", "Daykin"),
+    ("Reading Oliver Twist in Year 6", "Twist"),
+    ("Mayor Amelia Whitfield opened the new library", "Whitfield"),
+    ("Olympian Jessica Ennis-Hill opened our sports day", "Ennis-Hill"),
+    ("Thank you to Leo Reynolds from the library service", "Reynolds"),
+    ("Thank you to PC Harry Morgan for his road safety talk", "Morgan"),
+    ("Our visitor Adam Hargreaves from the fire service", "Hargreaves"),
+    ("Musician Evie Walker led our singing", "Walker"),
+    ("Artist Lily Parker ran our printing workshop", "Parker"),
+    ("Thanks to Oscar Davies from the rugby club", "Davies"),
+    # added after the first run
+    ("Florence Nightingale day in Year 2", "Nightingale"),
+    ("Isaac Newton and the apple: our forces topic", "Newton"),
+    ("Grace Darling and the lifeboat: Year 1 history", "Darling"),
+    ("Author Jack Mitchell visited Year 4", "Mitchell"),
+    ("Thanks to Grace Harris from the town library", "Harris"),
+    ("Year 6 met Olympian Leo Russell", "Russell"),
+    ("Our visitor Amelia Smith from the NHS", "Smith"),
+    ("Thank you to Oscar Watson from the fire service", "Watson"),
+    ("Poet Chloe Williams ran a writing workshop", "Williams"),
+]
+
 # --- misspellings -------------------------------------------------------------------------------
 
 TEMPLATES = ["Well done {} for winning the race!", "{} collects her award", "Congratulations to {}",
@@ -500,6 +536,17 @@ def main() -> None:
     if args.show:
         for kind, caption, pid in missed:
             print(f"  MISSED {kind}: {caption!r} ({pid})")
+    surnames = {p.legal_surname for p in people}
+    for title, group in (
+            ("visitors named in full, surname no pupil's",
+             [c for c, sn in VISITORS if sn not in surnames]),
+            ("visitors named in full, surname a pupil's too",
+             [c for c, sn in VISITORS if sn in surnames])):
+        out = [c for c in group if not check_caption(c, people, CHANNEL, ON, "consent").ok]
+        print(f"{title}: refused {len(out)}/{len(group)}")
+        if args.show:
+            for c in out:
+                print(f"  REFUSED {c!r}")
     passed = [c for c in WORD_NAMES_AS_NAMES
               if check_caption(c, people, CHANNEL, ON, "consent").ok]
     print(f"everyday-word first names used as names refused: "
