@@ -429,3 +429,20 @@ def test_a_channel_that_shows_no_names_suggests_leaving_the_name_out():
     from photovet.core.vision.text.captions import DEFAULT_LABEL, check_label
 
     assert check_label("kai_jones", SIDE, NO_NAMES, ON, "consent").suggestion == DEFAULT_LABEL
+
+
+@pytest.mark.parametrize("caption, names", [
+    ("SUMMER WON THE RACE", ["SUMMER"]),              # passed: "WON" was taken for a surname
+    ("AUTUMN PLANTED THE SUNFLOWERS", ["AUTUMN"]),
+    ("WELL DONE ALI", ["ALI"]),
+    ("Well done A1i", ["A1i"]),                       # a look-alike that is no word: the name
+    ("HOPE YOU ALL HAVE A LOVELY HALF TERM", []),     # "ALL" is Ali only through "l" for "i"
+    ("Hope you ALL have fun", []),
+])
+def test_a_first_name_in_capitals_before_an_english_word(caption, names):
+    """s32: in a line in capitals, an English word after a pupil's first name was taken for a
+    surname, so "SUMMER WON THE RACE" passed as somebody else ("Summer Won"); and an everyday
+    word that is a name only through the reader's look-alike letters ("ALL": Ali) is the word."""
+    people = [person("P70", "Summer", "Young"), person("P71", "Autumn", "Khan"),
+              person("P72", "Ali", "Osei"), person("P73", "Hope", "Hill")]
+    assert found(caption, people, PROSPECTUS) == names

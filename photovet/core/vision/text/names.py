@@ -574,11 +574,14 @@ class NameMatcher:
         # a pupil's first name or a common surname alone with a slip ("Olivai", "Smtih")
         self._slip_alone: dict[str, set[str]] = {}
         self._slip_first: set[str] = set()          # (those of them that are first names)
+        self._spelt_all: set[str] = set()           # every name word as spelt (_as_written)
         if in_sentences:
             for p in self.people:
                 role = "staff" if p.role == "staff" else "pupil"
                 for n in (*p.forenames, *p.surnames):
                     self._spelt.setdefault(canon(n), set()).add(_spelling(n))
+                    self._spelt_all.add(_spelling(n))
+                    self._spelt_all.update(_spelling(x) for x in re.split(r"[-\s]+", n))
                 for f in p.forenames:
                     for sn in p.surnames:
                         fk, sk = canon(f), canon(sn)
@@ -689,6 +692,10 @@ class NameMatcher:
                             and v.form in ("forename", "surname") \
                             and self._ordinary_word_near(text, toks, i, v.key):
                         continue    # "Gorge walking" is not George (_ordinary_word_near)
+                    if self.in_sentences and score >= 100 and i == j \
+                            and v.form in ("forename", "surname") \
+                            and self._word_by_look_alikes(toks[i], v.key):
+                        continue    # "ALL" is not Ali (s32)
                     if j != i and v.ntok < j - i + 1:
                         # one name word made of several tokens: only when OCR split one word
                         # ("Mc Donald" glued, short pieces "Oli via", or a long name read as
@@ -717,9 +724,9 @@ class NameMatcher:
             # is not George Wilson nor George (s32); only a name exactly as written counts there
             caps = _caps_line_of_words(text, toks)
             if caps:
-                hits = [h for h in hits if (h.score >= 100 and not h.misspelt) or not all(
+                hits = [h for h in hits if not all(
                     k in caps for k, t in enumerate(toks)
-                    if t.start < h.span[1] and h.span[0] < t.end)]
+                    if t.start < h.span[1] and h.span[0] < t.end) or self._as_written(h, toks)]
         if not hits:
             return []
         # "Mrs Hughes" when a staff member is called Hughes: the title says it is the adult,
@@ -1050,6 +1057,33 @@ class NameMatcher:
             # "Olivia. won" would end a sentence); at the end of a line it ends the sentence too
             span = (span[0], span[1] + 1)
         return NameHit(v.person, v.role, v.form, score, span, [v.person])
+
+    def _as_written(self, hit: NameHit, toks: Sequence[_Token]) -> bool:
+        """Is ``hit`` a register name exactly as written, each word spelt as the register has
+        a name ("GRACE", not "GORGE" for George nor "ALL" for Ali: the reader's look-alike
+        letters are not undone)?"""
+        if hit.score < 100 or hit.misspelt:
+            return False
+        spelt = self._spelt_all
+        for t in toks:
+            if t.start < hit.span[1] and hit.span[0] < t.end and not t.is_initial \
+                    and t.key not in _TITLE_KEYS:
+                word = _spelling(t.raw)
+                if t.raw.endswith(_POSSESSIVE):
+                    word = word[:-1]
+                if word not in spelt:
+                    return False
+        return True
+
+    def _word_by_look_alikes(self, tok: _Token, key: str) -> bool:
+        """Is ``tok`` an everyday word as spelt that is the name ``key`` only through the
+        look-alike letters ``canon`` undoes ("ALL" for Ali: an "l" read for an "i")? In a
+        caption that is the word: a person types letters, and the word in capitals ("HOPE YOU
+        ALL HAVE A LOVELY HALF TERM") has no capital to tell it from the name."""
+        word = _spelling(tok.raw)
+        if tok.raw.endswith(_POSSESSIVE):
+            word = word[:-1]
+        return word in _EVERYDAY and word not in self._spelt.get(key, {key})
 
     def _a_pupils_name(self, key: str) -> bool:
         """Is ``key`` a first name or a surname of a pupil of the register (now or before)?"""
