@@ -446,3 +446,12 @@ def test_a_first_name_in_capitals_before_an_english_word(caption, names):
     people = [person("P70", "Summer", "Young"), person("P71", "Autumn", "Khan"),
               person("P72", "Ali", "Osei"), person("P73", "Hope", "Hill")]
     assert found(caption, people, PROSPECTUS) == names
+
+
+@pytest.mark.parametrize("caption", ["CONGRATULATIONS TO GE0RGE WI1SON",
+                                     "WELL DONE GE0RGE FOR WINNING THE RACE"])
+def test_digits_for_letters_in_a_line_in_capitals_are_no_ordinary_word(caption):
+    """A name with digits for letters in capitals is still the name: such a word is no
+    ordinary English word, so the line is not ordinary (found measuring the bench in
+    capitals: "AI5HA MARSHA1L" passed)."""
+    assert found(caption, [GEORGE_W], PROSPECTUS) != []

@@ -464,8 +464,10 @@ def _caps_line_of_words(text: str, toks: Sequence[_Token]) -> set[int]:
 
 
 def _ordinary_in_capitals(tok: _Token) -> bool:
-    if not tok.key or any(c.isdigit() for c in tok.raw):
+    if not any(c.isalpha() for c in tok.raw):
         return True         # a number, a sign ("YEAR 6", "&")
+    if any(c.isdigit() for c in tok.raw):
+        return False        # digits read or typed for letters ("AI5HA"): no ordinary word
     if len(tok.key) == 1:
         return tok.raw.rstrip(".") in ("A", "I")
     return _english_word(tok) or tok.key in _KNOWN_KEYS
