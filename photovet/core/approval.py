@@ -518,6 +518,15 @@ class Approvals:
                 found[r[3]] = None if r[3] in found else self._row(r)
         return {path: state for path, state in found.items() if state is not None}
 
+    def voided_by_review(self, sha256: str, scopes: Sequence[str]) -> list[ApprovalState]:
+        """The approvals of photo ``sha256`` a change to the parts ``scopes`` of its review
+        would void (``Reviewer.face_scopes``; ``"*"``, every channel's part, is signed by each
+        channel's approval): every approval signs its channel's review as a whole, so any
+        change to a part it signed means it no longer counts."""
+        every = "*" in scopes
+        return [st for st in self.for_photo(sha256)
+                if st.status == APPROVED and (every or st.channel in scopes)]
+
     def export_caption(self, sha256s: Sequence[str], channel: str) -> tuple[str, list[str]]:
         """The caption an export of these photos and videos for ``channel`` defaults to, and
         the captions their approvals signed (each once, '' for none; approvals given before

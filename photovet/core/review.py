@@ -25,6 +25,7 @@ decision.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import hashlib
 import json
@@ -461,13 +462,26 @@ class Reviewer:
         row, recognised = self._rows(face, action, person)
         if action == "assign" and row is None:
             raise ReviewRefused(f"no one with id '{person}' in the register")
-        machine = recognised_as(face)
         refusal = face_override_refusal(action, face, row, channel, analysis.media, mode,
                                         self.today(), reason, recognised=recognised,
                                         near=near_people(face, self.person_of))
         if refusal:
             raise ReviewRefused(refusal)
         self._no_pupil_named(reason)
+        change = self._face_change(analysis, index, action, channel, person=person,
+                                   reason=reason, mode=mode, user=user)
+        return self.store.edit(analysis.sha256, channel.id, change,
+                               expected=analysis.review_version or None,
+                               action=f"review.face-{action}")
+
+    def _face_change(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel,
+                     *, person: str | None, reason: str, mode: str, user: str
+                     ) -> Callable[[Review, Review], dict[str, Any]]:
+        """What ``face`` does to a photo's review parts (every channel's, this channel's), for
+        ``ReviewStore.edit``; returns the audit details."""
+        face = self._face(analysis, index)
+        row, _recognised = self._rows(face, action, person)
+        machine = recognised_as(face)
         box = int_box(face.box)
         twins = [pid for pid, _row in lookalikes_covered(
             face, person, near_people(face, self.person_of), channel, analysis.media, mode,
@@ -499,9 +513,23 @@ class Reviewer:
                 details["could_also_be"] = twins
             return details
 
-        return self.store.edit(analysis.sha256, channel.id, change,
-                               expected=analysis.review_version or None,
-                               action=f"review.face-{action}")
+        return change
+
+    def face_scopes(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel,
+                    *, person: str | None = None, mode: str | None = None) -> list[str]:
+        """Before ``face`` is called: the parts of the photo's review the change would alter
+        (``ALL``: every channel's; a channel id: that channel's), nothing stored. Every
+        approval that signed an altered part no longer counts once the change is made
+        (``Approvals.voided_by_review``)."""
+        _only_photos(analysis)
+        if action not in FACE_ACTIONS:
+            return []
+        parts = copy.deepcopy(self.store.parts(analysis.sha256, channel.id))
+        before = [json.dumps(p.content(), sort_keys=True) for p in parts]
+        self._face_change(analysis, index, action, channel, person=person, reason="",
+                          mode=mode or analysis.mode, user="")(parts[0], parts[1])
+        return [p.channel for p, old in zip(parts, before)
+                if json.dumps(p.content(), sort_keys=True) != old]
 
     def face_choices(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> Choices:
         """What face ``index`` of the decided ``analysis`` offers: only the decisions that would

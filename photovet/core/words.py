@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,18 @@ def not_in_mis_file(person: Person) -> str:
         return ""
     who = person.first_name or person.display_name
     return f"Not in the MIS file since {uk_day(since)} – has {who} left?"
+
+
+def back_not_in_file(person: Person) -> str:
+    """After "They are back" for someone the register imports stopped listing ('' for anyone
+    else): they are still covered as not in the MIS file, and what brings them back."""
+    since = getattr(person, "missing_since", None)
+    if since is None:
+        return ""
+    who = person.first_name or person.display_name
+    return (f"{who} is still not in the MIS file (not since {uk_day(since)}), so they stay "
+            "covered until a register file that lists them is imported: check that the MIS "
+            "lists them, then import the register again.")
 
 
 def rejected_count(rejected: int) -> str:
@@ -571,6 +583,66 @@ CONSENT_NOT_IN_FILE_COMMAND = ("To enter it: in the app, open the person in the 
                                "columns to the MIS export and import it again.")
 
 
+def days_words(days: Iterable[str | _dt.date]) -> str:
+    """'on 12/11/2026', 'on 12/11/2026 and 14/11/2026', 'between 02/11/2026 and 20/11/2026'
+    ('' for none): the days something happened, each said once, in order."""
+    seen = sorted({d if isinstance(d, _dt.date) else _dt.date.fromisoformat(str(d)[:10])
+                   for d in days if d})
+    if not seen:
+        return ""
+    if len(seen) == 1:
+        return f"on {uk_day(seen[0])}"
+    if len(seen) == 2:
+        return f"on {uk_day(seen[0])} and {uk_day(seen[1])}"
+    return f"between {uk_day(seen[0])} and {uk_day(seen[-1])}"
+
+
+def already_posted(posted: tuple[int, int], total: tuple[int, int], channel_label: str,
+                   days: Iterable[str | _dt.date]) -> str:
+    """Before an export: how many of the photos and videos to be exported were already posted
+    on the channel, and when ('' none): '2 of 3 photos were already posted to Facebook on
+    12/11/2026. Exporting makes new copies of them: post only what is not up there yet.'"""
+    n = sum(posted)
+    if not n:
+        return ""
+    when = days_words(days)
+    if n == sum(total):
+        head = (f"{'This photo' if posted[0] else 'This video'} was" if n == 1 else
+                f"All {media_count(*total)} were")
+    else:
+        head = f"{part_of(posted, total)} {verb(n, 'was', 'were')}"
+    them = "it" if n == 1 else "them"
+    return (f"{head} already posted to {channel_label}{' ' + when if when else ''}. Exporting "
+            f"makes new copies of {them}: post only what is not up there yet.")
+
+
+def approval_withdrawn(change: str, approvals: Sequence[tuple[str, str, str]],
+                       posts: Sequence[tuple[str, str]]) -> str:
+    """Before a change to a reviewed photo that voids its approvals (``Approvals.
+    voided_by_review``): what was approved and posted, and what the change does.
+    ``change``: 'Showing this face'; ``approvals``: (approver, channel label, day) each;
+    ``posts``: (channel label, day) each of its copies posted."""
+    said = "; ".join(f"by {who or 'a senior leader'} for {ch}" + (f" on {uk_day(day)}"
+                                                                     if day else "")
+                     for who, ch, day in approvals)
+    head = f"This photo was approved {said}"
+    by_channel: dict[str, list[str]] = {}
+    for ch, day in posts:
+        by_channel.setdefault(ch, []).append(day)
+    if by_channel:
+        head += ", and posted " + " and ".join(
+            f"on {ch}" + (f" {days_words(d)}" if days_words(d) else "")
+            for ch, d in by_channel.items())
+    one = len(approvals) == 1
+    text = (f"{head}. {change} withdraws {'the' if one else 'these'} "
+            f"approval{'' if one else 's'}: a senior leader must approve the photo again "
+            "before it is exported again.")
+    if by_channel:
+        text += (" The copy already posted stays as it was posted: PhotoVet does not change "
+                 "or take it down.")
+    return text
+
+
 def posted_not_allowed(why: str, channel_label: str) -> str:
     """A post recorded though PhotoVet would not have allowed it (``Records.mark_posted``):
     why, that it is on record all the same, and what to do now."""
@@ -687,7 +759,8 @@ def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = 
     return f"Leaving date {day:%d/%m/%Y} kept: {why}{later}"
 
 
-__all__ = ["approval_caption", "caption_posted_not_approved", "caption_not_approved",
+__all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_words",
+           "approval_caption", "caption_posted_not_approved", "caption_not_approved",
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTION_GET_APPROVED_APP",
            "CAPTION_GET_APPROVED_COMMAND",
            "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",

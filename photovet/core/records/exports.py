@@ -1276,6 +1276,20 @@ class Records:
             params.append(batch)
         return self._select("WHERE " + " AND ".join(clauses) if clauses else "", params)
 
+    def exports_of(self, sha256s: Iterable[str], channel: str | None = None
+                   ) -> list[ExportRecord]:
+        """The export records made from the photos ``sha256s`` (their originals' content), on
+        ``channel`` when given, oldest first, with their posts."""
+        wanted = sorted({s for s in sha256s if s})
+        if not wanted:
+            return []
+        where = f"WHERE source_sha256 IN ({','.join('?' for _ in wanted)})"
+        params: list[Any] = list(wanted)
+        if channel is not None:
+            where += " AND channel = ?"
+            params.append(channel)
+        return self._select(where, params)
+
     def exports_may_show_only(self, person: str) -> list[ExportRecord]:
         """The exports that only may show ``person`` (``ExportRecord.may_show_only``: a face
         shown as someone else may be theirs, and they are not in it otherwise), oldest first.

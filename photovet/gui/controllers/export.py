@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.pipeline import export_batch, export_counts, plan_exports
-from photovet.core.words import CAPTION_GET_APPROVED_APP, tally
+from photovet.core.words import CAPTION_GET_APPROVED_APP, already_posted, tally
 
 from ..context import AppContext
 from ..dialogs.export import ExportDialog
@@ -86,12 +86,23 @@ class ExportController(QObject):
                 # whether approval is required as the register says now (read by the worker's
                 # own workspace), not as this window last heard
                 approvals_on = wws.settings.approval.required
-                ready, held = plan_exports(analyses, engine, engine.channel(channel),
+                ch = engine.channel(channel)
+                ready, held = plan_exports(analyses, engine, ch,
                                            approvals=wws.approvals if approvals_on else None)
+                # those already posted on this channel, and when (the records): said before
+                # the export runs (a school posting them again would post them twice)
+                shas = {r[0].sha256 for r in ready}
+                posts = [(rec.source_sha256, p.posted_on)
+                         for rec in wws.records.exports_of(shas, ch.id)
+                         for p in rec.posts if p.channel == ch.id]
+                up = {sha for sha, _day in posts}
+                posted = already_posted(tally(r[0] for r in ready if r[0].sha256 in up),
+                                        tally(r[0] for r in ready), ch.label,
+                                        [day for _sha, day in posts])
                 return (tally(r[0] for r in ready),
                         [(Path(h.analysis.path).name, h.why.replace("not exported: ", ""))
                          for h in held],
-                        tally(h.analysis for h in held))
+                        tally(h.analysis for h in held), posted)
 
         def planned(res: Any) -> None:
             if self.dialog is not None:

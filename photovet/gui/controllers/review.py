@@ -24,7 +24,7 @@ from photovet.core.media.video.reader import is_video_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
-from photovet.core.words import tally
+from photovet.core.words import approval_withdrawn, tally
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
@@ -473,6 +473,8 @@ class ReviewController(QObject):
                                         mode=a.mode)
         if ask_refused(self.window, ask, refused_title):
             return False
+        if not self.approval_withdrawn_ok(a, index, action):
+            return False
         reason = ""
         if ask.needs_reason:
             reason = self.ask_reason(
@@ -482,6 +484,38 @@ class ReviewController(QObject):
                 return False
         return self._record(lambda r, a_, ch: r.face(a_, index, action, ch,
                                                         reason=reason, mode=a_.mode))
+
+    def approval_withdrawn_ok(self, a, index: int, action: str) -> bool:
+        """Before a change that withdraws the photo's approval (the core says which approvals
+        it voids: ``Reviewer.face_scopes``, ``Approvals.voided_by_review``; the one on this
+        channel only while it counts now): what was approved and posted, and what the change
+        does, with Cancel. True to go on (nothing approved is withdrawn, or they chose to)."""
+        ws = self.ctx.ws
+        channel = self.ctx.current_channel()
+        try:
+            scopes = self._reviewer().face_scopes(a, index, action, channel, mode=a.mode)
+            voids = [st for st in ws.approvals.voided_by_review(a.sha256, scopes)
+                     if st.channel != a.channel or approval_state(self.ctx, a)[0] == "approved"]
+            if not voids:
+                return True
+            label = ws.channels.label
+            posts = [(label(p.channel), p.posted_on)
+                     for rec in ws.records.exports_of([a.sha256]) for p in rec.posts]
+        except PhotoVetError as exc:
+            self.ctx.fail(self.window, "Not changed", exc)
+            return False
+        change = {"show": "Showing this face",
+                  "not-a-face": "Marking it as not a face"}.get(action, "This change")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Withdraw the approval?",
+                          approval_withdrawn(change, [(st.approver or "", label(st.channel),
+                                                       st.decided_at or "") for st in voids],
+                                             posts), parent=self.window)
+        box.setObjectName("ApprovalWithdrawnBox")
+        go = box.addButton("Withdraw the approval and go on", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is go
 
     def ask_reason(self, title: str, question: str, placeholder: str = "") -> str:
         dlg = ReasonDialog(title, question, ok_text="Record and go on", placeholder=placeholder,

@@ -119,6 +119,13 @@ class ExportDialog(QDialog):
         self.plan.setWordWrap(True)
         self.plan.setTextFormat(Qt.TextFormat.RichText)
         sl.addWidget(self.plan)
+        # some of them were already posted on this channel (the records), said before export
+        self.posted_note = QLabel("")
+        self.posted_note.setObjectName("AlreadyPosted")
+        self.posted_note.setWordWrap(True)
+        self.posted_note.setStyleSheet(style.BANNER_WARNING)
+        self.posted_note.hide()
+        sl.addWidget(self.posted_note)
         self.held = QListWidget()
         self.held.setAccessibleName("Photos held back and why")
         self.held.setWordWrap(True)
@@ -228,9 +235,11 @@ class ExportDialog(QDialog):
     # -- what the controller tells it -------------------------------------------------------
 
     def show_plan(self, ready: int | tuple[int, int], held: list[tuple[str, str]],
-                  held_media: tuple[int, int] | None = None) -> None:
+                  held_media: tuple[int, int] | None = None, posted: str = "") -> None:
         """``ready``: how many may be exported, or (photos, videos); ``held``: (file, why) for
-        each held back, ``held_media`` their (photos, videos) (photos when not given)."""
+        each held back, ``held_media`` their (photos, videos) (photos when not given);
+        ``posted``: how many of them were already posted on this channel, and when (the core's
+        words, '' none)."""
         ready = ready if isinstance(ready, tuple) else (ready, 0)
         held_media = held_media or (len(held), 0)
         n = sum(ready)
@@ -245,6 +254,8 @@ class ExportDialog(QDialog):
         for name, why in held:
             self.held.addItem(f"{name}: {why}")
         self.held.setVisible(bool(held))
+        self.posted_note.setText(posted)
+        self.posted_note.setVisible(bool(posted))
         self.ready = n
         self._update_export()
         self.export_btn.setText(f"Export {media_count(*ready)}" if n else "Export")

@@ -1,0 +1,109 @@
+"""A photo already approved, exported and posted (walkthrough s31): "Show this face..." says
+that it withdraws the approval, and that the posted copy stays as posted, before anything is
+changed, and can be cancelled; exporting again says how many were already posted, and when,
+before the export runs."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from photovet.gui.dialogs.reason import ReasonDialog
+from tests.gui.conftest import answer, button, message_text, select_photo, wait_checked
+from tests.gui.fake_engine import FACE_A, FACE_B, TORI, make_photo, write_register
+from tests.gui.test_after_posting import approve_all, export
+
+POSTED_ON = _dt.date(2026, 11, 12)
+
+
+@pytest.fixture
+def posted(qtbot, ws, make_window, tmp_path):
+    """Three photos approved for Facebook and exported; two of them posted on 12/11/2026.
+    trip_0 shows Tori and an unknown face (covered)."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    paths = [make_photo(tmp_path / "trip" / f"trip_{i}.jpg", faces=[FACE_A, FACE_B] if i == 0
+                        else [], colour=(150 + 30 * i, 140, 130)) for i in range(3)]
+    win = make_window({"trip_0.jpg": [(FACE_A, TORI, "recognised"),
+                                      (FACE_B, None, "unknown")]})
+    win.ctx.set_channel("facebook")
+    win.add_paths([str(p) for p in paths])
+    wait_checked(qtbot, win, 3)
+    approve_all(win)
+    dlg = export(win, qtbot, tmp_path / "out")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    dlg.reject()
+    recs = sorted(ws.records.exports(batch="Sports day"), key=lambda r: r.source_path)
+    first_two = [r.output_path for r in recs if not r.source_path.endswith("trip_2.jpg")]
+    assert ws.records.mark_posted(files=[Path(p) for p in first_two], channel="facebook",
+                                  date=POSTED_ON) == 2
+    return win
+
+
+def face_b(win):
+    return win.review.current().analysis.faces[1]
+
+
+def test_show_this_face_on_a_posted_photo_warns_first_and_can_be_cancelled(posted, ws):
+    win = posted
+    select_photo(win, "trip_0.jpg")
+    assert face_b(win).decision == "cover"
+    seen: list[str] = []
+    answer(lambda box: (seen.append(message_text(box)),
+                        box.button(QMessageBox.StandardButton.Cancel).click()),
+           kind=QMessageBox)
+    assert not win.review.face_action(1, "show")
+    text = seen[0]
+    assert "This photo was approved by" in text and "for Facebook" in text
+    assert "posted on Facebook on 12/11/2026" in text
+    assert "Showing this face withdraws the approval" in text
+    assert "The copy already posted stays as it was posted" in text
+    # cancelled: nothing changed, the approval still counts
+    assert face_b(win).decision == "cover" and face_b(win).override is None
+    a = win.review.current().analysis
+    assert ws.approvals.check(a, win.ctx.engine.approval_parts(a)).ok
+
+    def why(dlg: ReasonDialog) -> None:
+        dlg.edit.setText("An adult visitor who agreed to be in the photo")
+        button(dlg, "Record and go on").click()
+
+    answer(lambda box: button(box, "Withdraw the approval and go on").click(),
+           kind=QMessageBox)
+    answer(why, kind=ReasonDialog, delay=300)
+    assert win.review.face_action(1, "show")
+    assert face_b(win).decision == "show"
+    a = win.review.current().analysis
+    assert not ws.approvals.check(a, win.ctx.engine.approval_parts(a)).ok
+
+
+def test_show_this_face_on_an_unapproved_photo_asks_nothing_more(qtbot, ws, make_window,
+                                                                  tmp_path):
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    p = make_photo(tmp_path / "one.jpg", faces=[FACE_B])
+    win = make_window({"one.jpg": [(FACE_B, None, "unknown")]})
+    win.add_paths([str(p)])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "one.jpg")
+    seen: list[str] = []
+
+    def why(dlg: ReasonDialog) -> None:
+        seen.append(type(dlg).__name__)
+        dlg.edit.setText("An adult visitor who agreed to be in the photo")
+        button(dlg, "Record and go on").click()
+
+    answer(why, kind=ReasonDialog)
+    assert win.review.face_action(0, "show")
+    assert seen == ["ReasonDialog"]         # no warning about an approval first
+
+
+def test_export_again_says_how_many_were_already_posted(posted, qtbot, tmp_path):
+    dlg = export(posted, qtbot, tmp_path / "again", label="Sports day again")
+    qtbot.waitUntil(lambda: dlg.posted_note.isVisible(), timeout=10000)
+    assert dlg.posted_note.text().startswith(
+        "2 of 3 photos were already posted to Facebook on 12/11/2026.")
+    assert dlg.export_btn.text() == "Export 3 photos"
+    dlg.reject()
