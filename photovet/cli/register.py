@@ -374,7 +374,8 @@ def register_back_cmd(person_id: str) -> None:
         click.echo(f"{p.display_name} ({p.id}) has no leaving date: nothing changed.")
         return
     click.echo(f"{p.display_name} ({p.id}) is back: leaving date {cleared:%d/%m/%Y} cleared. "
-               "Their consent decides again.")
+               + (words.back_not_in_file(p) if p.missing_since is not None else
+                  "Their consent decides again."))
     if not p.leaving_date_by_hand:
         click.echo("That leaving date came from the MIS file: change it in the MIS too, or the "
                    "next import of a file that has it sets it again.")

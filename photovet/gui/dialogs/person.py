@@ -32,7 +32,14 @@ from photovet.core.models import NO, NOT_RECORDED, YES, Person
 from photovet.core.records import takedown
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 from photovet.core.retention import signatures_due_on
-from photovet.core.words import maybe_shown_count, not_in_mis_file, request_words, tally, verb
+from photovet.core.words import (
+    back_not_in_file,
+    maybe_shown_count,
+    not_in_mis_file,
+    request_words,
+    tally,
+    verb,
+)
 
 from .. import style
 from ..words import consent_word, day, esc, media_count, when
@@ -63,6 +70,7 @@ class PersonDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.person_id = person_id
+        self._brought_back = ""       # "They are back" chosen on this page (its person's id)
         self.person: Person | None = None
         self.combos: dict[tuple[str, str], QComboBox] = {}
         self.setObjectName("PersonDialog")
@@ -240,7 +248,10 @@ class PersonDialog(QDialog):
                          "channel, whatever the consent below says.")
         today = _dt.date.today()
         gone = p.missing_since is not None and not p.has_left(today)
-        if gone:
+        if gone and self._brought_back == p.id:
+            # s31: straight after "They are back" the page asked "has Toby left?"
+            lines.append(f"<b>Leaving date cleared.</b> {esc(back_not_in_file(p))}")
+        elif gone:
             due = signatures_due_on(p, self.ctx.ws.settings.retention)
             lines.append(f"<b>{esc(not_in_mis_file(p))}</b> The register files imported since "
                          "then do not list them, so they are always covered. If they have left, "
@@ -490,8 +501,11 @@ class PersonDialog(QDialog):
         answer = QMessageBox.question(
             self, "They are back",
             f"Clear the leaving date {day(p.leaving_date)} of {p.display_name} ({p.id})? "
-            f"{where}\n\nFrom now on their consent decides again, as for any current "
-            f"{'member of staff' if p.is_staff else 'pupil'}. This is recorded with your name."
+            f"{where}\n\n"
+            + (back_not_in_file(p) if p.missing_since is not None else
+               "From now on their consent decides again, as for any current "
+               f"{'member of staff' if p.is_staff else 'pupil'}.")
+            + " This is recorded with your name."
             + ("" if p.enrolled else
                "\n\nNo face photo is enrolled for them (face data is deleted when someone "
                "leaves): choose Enrol face photos\u2026 afterwards. Until then PhotoVet cannot "
@@ -505,6 +519,7 @@ class PersonDialog(QDialog):
         except PhotoVetError as exc:
             self.ctx.fail(self, "Leaving date not cleared", exc)
             return False
+        self._brought_back = p.id
         self.ctx.register_changed.emit()
         return True
 
