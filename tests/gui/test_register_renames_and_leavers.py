@@ -301,6 +301,17 @@ def test_the_preview_says_there_is_no_video_consent_and_offers_they_have_left(qt
     page.left_no.setChecked(True)
     page.left_date.line.setText(f"{july:%d/%m/%Y}")       # writing a date chooses "left"
     assert page.left_yes.isChecked() and page.validatePage()
+    # s31 walk: the rows of the two say what was just chosen, not "will be covered"
+    heads = [page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())]
+    [head] = [h for h in heads if h.text(0).startswith("Not in this file")]
+    assert head.text(0) == f"Not in this file: they have left, leaving date {july:%d/%m/%Y} (2)"
+    assert all(head.child(i).text(1).startswith(f"left school: leaving date {july:%d/%m/%Y}, "
+                                                "recorded with this import")
+               for i in range(head.childCount()))
+    page.left_no.setChecked(True)                        # and back, when they change their mind
+    assert head.text(0) == "Not in this file: these people will be covered (2)"
+    assert "covered until a later import lists them again" in head.child(0).text(1)
+    page.left_yes.setChecked(True)
     wiz.next()                                           # Import
     result = wiz.result_page
     qtbot.waitUntil(lambda: result.report is not None, timeout=10000)
@@ -358,3 +369,34 @@ def test_a_long_name_is_cut_in_the_register_never_the_consent(qtbot, ws, make_wi
     assert view.table.columnWidth(0) >= fm.horizontalAdvance("Christabel-Anastasia Montgomery")
     row = [p.id for p in view.model.people].index("G919241716030")
     assert view.model.data(view.model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == full
+
+
+def test_they_are_back_for_someone_not_in_the_file_does_not_then_ask_if_they_left(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """s31 walk: straight after "They are back" the page of a pupil the MIS file no longer
+    lists asked "has Sam left?". The question and the page now say what is true: the leaving
+    date is cleared, and they stay covered until a file that lists them is imported."""
+    from PySide6.QtWidgets import QMessageBox
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.import_register(write_register(tmp_path / "b.csv", _without(SAM)))
+    ws.register.set_leaving_date(SAM, TODAY - dt.timedelta(days=3))
+    asked = []
+
+    def question(_parent, title, text, *_a, **_k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    win = make_window()
+    win.register_view.person_requested.emit(SAM)
+    person = modal(kind=PersonDialog)
+    assert person.they_are_back()
+    assert "Sam is still not in the MIS file" in asked[0]
+    assert "their consent decides again" not in asked[0].lower()
+    qtbot.waitUntil(lambda: "Leaving date cleared" in person.banner.text(), timeout=5000)
+    text = person.banner.text()
+    assert "has Sam left?" not in text and "If they have left" not in text
+    assert "Sam is still not in the MIS file (not since " in text
+    assert "they stay covered until a register file that lists them is imported" in text
+    person.accept()

@@ -514,6 +514,10 @@ class PreviewPage(QWizardPage):
         self.left_no.setChecked(True)
         self.left_date = DateField(None, name="Leaving date")
         self.left_date.changed.connect(lambda: self.left_yes.setChecked(True))
+        self.left_date.changed.connect(self._left_words)
+        self.left_yes.toggled.connect(lambda *_: self._left_words())
+        self._left_heads: list[tuple[QTreeWidgetItem, list]] = []
+        self._left_said: list[tuple[str, list[str]]] = []
         self.left_box = QWidget()
         self.left_box.setObjectName("LeftChoice")
         lb = QVBoxLayout(self.left_box)
@@ -556,6 +560,7 @@ class PreviewPage(QWizardPage):
         self.not_in_file.hide()
         self.left_box.hide()
         self.left_ids = []
+        self._left_heads, self._left_said = [], []
         self.busy.show()
         self.status.setText("Checking the file\u2026")
         path, mapping, skip = self.wiz.file_page.path(), self.wiz.mapping_page.mapping(), \
@@ -595,9 +600,9 @@ class PreviewPage(QWizardPage):
         self.completeChanged.emit()
 
     def _section(self, title: str, items: list, *, tint: QColor | None = None,
-                 expanded: bool = True, tip: str = "") -> None:
+                 expanded: bool = True, tip: str = "") -> QTreeWidgetItem | None:
         if not items:
-            return
+            return None
         head = QTreeWidgetItem([f"{title} ({len(items)})", tip])
         if tip:
             head.setToolTip(1, tip)
@@ -617,6 +622,7 @@ class PreviewPage(QWizardPage):
                 head.setBackground(c, QBrush(tint))
         self.tree.addTopLevelItem(head)
         head.setExpanded(expanded)
+        return head
 
     def _fill(self, r: ImportReport) -> None:
         n_err = len(r.errors)
@@ -636,10 +642,16 @@ class PreviewPage(QWizardPage):
                       tint=WITHDRAWN_TINT)
         self._section("Rows with problems: these people will be covered", r.invalidated,
                       tint=WITHDRAWN_TINT)
-        self._section("Not in this file: these people will be covered", r.missing,
-                      tint=WITHDRAWN_TINT)
-        self._section("Still not in this file, no leaving date (still covered)",
-                      r.still_missing, expanded=len(r.still_missing) <= 20)
+        # their words follow the choice below ("They have left"): _left_words
+        self._left_heads = [(head, items) for head, items in (
+            (self._section("Not in this file: these people will be covered", r.missing,
+                           tint=WITHDRAWN_TINT), r.missing),
+            (self._section("Still not in this file, no leaving date (still covered)",
+                           r.still_missing, expanded=len(r.still_missing) <= 20),
+             r.still_missing)) if head is not None]
+        self._left_said = [(head.text(0), [head.child(i).text(1)
+                                           for i in range(head.childCount())])
+                           for head, _items in self._left_heads]
         self._section("Same UPN, probably a different person (check the UPN in the MIS)",
                       r.identity_changes, tint=WITHDRAWN_TINT)
         self._section("New people", r.new_people, expanded=len(r.new_people) <= 40)
@@ -668,6 +680,7 @@ class PreviewPage(QWizardPage):
         self.errors.horizontalHeader().setStretchLastSection(True)
         self.error_box.setVisible(bool(n_err))
         self._offer_leaving_date(r)
+        self._left_words()
         QTimer.singleShot(0, self.errors.resizeRowsToContents)   # once the columns are laid out
 
     def _offer_leaving_date(self, r: ImportReport) -> None:
@@ -693,6 +706,27 @@ class PreviewPage(QWizardPage):
             " (already past: they are deleted with this import). Anyone who has not left: "
             "choose Not now, and check that your MIS export lists them.")
         self.left_box.show()
+
+    def _left_words(self) -> None:
+        """The rows of the people not in this file say what the choice below does: "they
+        have left" and its date, or, not chosen, that they stay covered (s31 walk: the row
+        still said "will be covered" after "They have left" was chosen)."""
+        left = set(self.left_ids) if self.left_yes.isChecked() else set()
+        try:
+            when = self.left_date.value() if left else None
+        except ValueError:
+            when = None
+        on = f"leaving date {day(when)}" if when else "leaving date to be written below"
+        for (head, items), (title, said) in zip(self._left_heads, self._left_said):
+            ids = [getattr(x, "person_id", "") for x in items]
+            mine = [pid in left for pid in ids]
+            head.setText(0, f"Not in this file: they have left, {on} ({len(items)})"
+                         if mine and all(mine) else title)
+            for i, is_left in enumerate(mine[:head.childCount()]):
+                text = (f"left school: {on}, recorded with this import; always covered from "
+                        "that day" if is_left else said[i])
+                head.child(i).setText(1, text)
+                head.child(i).setToolTip(1, text)
 
     def left_choice(self) -> tuple:
         """(leaving date, the people it is for) chosen here, or (None, [])."""
