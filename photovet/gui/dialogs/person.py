@@ -42,6 +42,7 @@ from photovet.core.words import (
 )
 
 from .. import style
+from ..session import permission_tip, permit
 from ..words import consent_word, day, esc, media_count, when
 from .common import fit_resize
 from .consent_form import ConsentFormDialog
@@ -129,13 +130,16 @@ class PersonDialog(QDialog):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(details_box)
         # a paper form: every answer on one screen, saved with one confirmation (audit s28)
         self.form_btn = QPushButton("Enter a consent form\u2026")
         self.form_btn.setToolTip("Enter the answers on the family's consent form together: "
                                  "\u201cYes on every channel\u201d in one click, one "
                                  "confirmation for the whole form")
         self.form_btn.clicked.connect(self.enter_form)
+        # an account that may not change consent reads the page (the controls greyed out)
+        self.read_only = style.hint("")
+        self.read_only.hide()
+        ll.addWidget(self.read_only)
         ll.addWidget(self.form_btn)
         ll.addWidget(self.consent_box)
         ll.addWidget(self.dnp)
@@ -144,7 +148,10 @@ class PersonDialog(QDialog):
         left_scroll = QScrollArea()
         left_scroll.setWidgetResizable(True)
         left_scroll.setWidget(left)
+        # the details sit above the published photos (s31 walk: under a banner of three
+        # lines at 1366 x 768 the left column, details and consent, cut its last line)
         right = QVBoxLayout()
+        right.addWidget(details_box)
         right.addWidget(pub_box)
         right.addWidget(hist_box, 1)
         body = QHBoxLayout()
@@ -220,6 +227,7 @@ class PersonDialog(QDialog):
         self._banner(p, reg.invalid_reason(p.id))
         self._details(p, reg.enrolment_count(p.id))
         self._consents(p)
+        self._permits()
         self._history(reg.history(p.id))
         records = self.ctx.ws.records
         exports = records.exports(person=p.id)
@@ -344,6 +352,24 @@ class PersonDialog(QDialog):
         self.dnp.blockSignals(True)
         self.dnp.setChecked(p.do_not_photograph)
         self.dnp.blockSignals(False)
+
+    def _permits(self) -> None:
+        """What the signed-in account may change here, as the core's table of roles says
+        (walk s32: a preparer chose No, typed who asked, and was then refused with a command
+        to type): the rest is shown greyed out, with the role it needs."""
+        s = self.ctx.session
+        for c in self.combos.values():
+            permit(c, s, "register.edit")
+        for w in (self.dnp, self.form_btn, self.leaving_btn, self.back_btn):
+            permit(w, s, "register.edit")
+        permit(self.enrol_btn, s, "register.enrol")
+        permit(self.remove_btn, s, "register.remove")
+        permit(self.sar_btn, s, "sar")
+        may = s.allowed("register.edit")
+        tip = permission_tip("register.edit")         # "Needs the Admin role (to ...)."
+        self.read_only.setText("" if may else
+                               f"You can read this page. Changing it {tip[:1].lower()}{tip[1:]}")
+        self.read_only.setVisible(not may)
 
     def _combo(self, channel: str, media: str, label: str, state: str) -> QComboBox:
         c = QComboBox()
