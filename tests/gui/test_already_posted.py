@@ -106,4 +106,8 @@ def test_export_again_says_how_many_were_already_posted(posted, qtbot, tmp_path)
     assert dlg.posted_note.text().startswith(
         "2 of 3 photos were already posted to Facebook on 12/11/2026.")
     assert dlg.export_btn.text() == "Export 3 photos"
+    # the names said are the names written (they said sports-day-2026-001.jpg whatever the name)
+    assert "(sports-day-again-001.jpg\u2026)" in dlg.names.text()
+    dlg.label.setText("Trip to the zoo")
+    assert "(trip-to-the-zoo-001.jpg\u2026)" in dlg.names.text()
     dlg.reject()

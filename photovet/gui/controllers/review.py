@@ -32,7 +32,7 @@ from ..dialogs.who import PersonPicker, place_beside
 from ..session import permission_tip
 from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
-from ..views.photo_view import COVER, FACE, TEXT, face_name, face_person
+from ..views.photo_view import COVER, FACE, NOTHING_ADDED, TEXT, face_name, face_person
 from ..views.photos_tab import PhotosTab
 from ..words import read_words, sentence
 from .batch import BatchController, approval_state, as_handed_on
@@ -230,7 +230,7 @@ class ReviewController(QObject):
                 self._render(item)
         findings.can_decide = self.ctx.ws.allowed("review")
         findings.approval = photo.approval
-        findings.show_analysis(a, self._people())
+        findings.show_analysis(a, self._people(), checking=a is None)
         self.shown.emit(item)
 
     def _approval_shown(self) -> None:
@@ -254,7 +254,7 @@ class ReviewController(QObject):
         """What the middle says when no photo is chosen: true for the batch and the list."""
         items = self.batch.model.items
         if not items:
-            return "Add photos to start: drop them on this window, or use File > Add photos."
+            return NOTHING_ADDED
         if not self.tab.batch.proxy.rowCount():
             return ("Nothing in this batch is in the list on the left for this choice: choose "
                     "another under \u201cShow\u201d (top left) to see the rest.")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photovet.core.media.export import slugify
 from photovet.core.words import media_count, verb
 
 from .. import style
@@ -81,9 +82,12 @@ class ExportDialog(QDialog):
         self.label.setAccessibleName("Batch name")
         self.label.setPlaceholderText("For example: Sports day 2026")
         form.addRow("&Batch name:", self.label)
-        names = style.hint("Files are named after the batch (sports-day-2026-001.jpg\u2026); the batch "
-                       "name is also how you find these photos later to mark them posted.")
-        form.addRow("", names)
+        # the names as the export will write them (walk s32: the example said
+        # sports-day-2026-001.jpg under "Facebook 30-11-2026")
+        self.names = style.hint("")
+        self.label.textChanged.connect(lambda *_: self._names_hint())
+        self._names_hint()
+        form.addRow("", self.names)
         self.caption = QLineEdit()
         self.caption.setAccessibleName("Caption to post with these photos")
         self.caption.setPlaceholderText("Optional. For example: Well done to Year 4 at sports "
@@ -207,6 +211,11 @@ class ExportDialog(QDialog):
         self.open_btn.setVisible(i == 2)
         self.posted_btn.setVisible(i == 2)
         self.close_btn.setEnabled(i != 1)
+
+    def _names_hint(self) -> None:
+        first = f"{slugify(self.label.text().strip() or 'Sports day 2026')}-001.jpg"
+        self.names.setText(f"Files are named after the batch ({first}\u2026); the batch name is "
+                           "also how you find these photos later to mark them posted.")
 
     def _browse(self) -> None:
         d = QFileDialog.getExistingDirectory(self, "Choose the folder for the safe copies",

@@ -427,6 +427,18 @@ class PersonDialog(QDialog):
                     self.history.setItem(r, c, QTableWidgetItem(""))
                 self.history.setSpan(r, 0, 1, self.history.columnCount())
                 r += 1
+        if not rows:
+            # walk s32: an empty table, its columns squeezed to their headers, said nothing
+            for c, v in enumerate(("00/00/0000 00:00", "Do not photograph", "Not recorded "
+                                   "\u2192 Not recorded", "Register import")):
+                self.history.setColumnWidth(c, self.history.fontMetrics().horizontalAdvance(v)
+                                            + 16)
+            self.history.setRowCount(1)
+            empty = QTableWidgetItem("No consent recorded for them yet.")
+            self.history.setItem(0, 0, empty)
+            self.history.setSpan(0, 0, 1, self.history.columnCount())
+            self.history.horizontalHeader().setStretchLastSection(True)
+            return
         self.history.resizeColumnsToContents()
         self.history.horizontalHeader().setStretchLastSection(True)
 

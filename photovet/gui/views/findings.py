@@ -300,7 +300,9 @@ class FindingsPanel(QWidget):
             self.can_decide = bool(on)
             self._cards(self.analysis)
 
-    def show_analysis(self, a: PhotoAnalysis | None, people_by_id: dict[str, Any]) -> None:
+    def show_analysis(self, a: PhotoAnalysis | None, people_by_id: dict[str, Any], *,
+                      checking: bool = False) -> None:
+        """``checking``: a photo is chosen and still being checked (``a`` is None)."""
         keep = self.selected()
         same = a is not None and self.analysis is not None and a.path == self.analysis.path
         self.analysis, self.people_by_id = a, people_by_id
@@ -308,7 +310,9 @@ class FindingsPanel(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         if a is None:
-            self.summary.setText("Choose a photo to see what PhotoVet found in it.")
+            self.summary.setText(
+                "Still being checked: what PhotoVet finds in this photo is listed here."
+                if checking else "Choose a photo to see what PhotoVet found in it.")
             self.tree.blockSignals(False)
             return
         self.summary.setText(summary_sentence(a))

@@ -44,6 +44,9 @@ from ..words import read_words
 
 FACE, TEXT, COVER = "face", "text", "cover"
 
+#: what the middle says while the batch is empty
+NOTHING_ADDED = "Add photos to start: drop them on this window, or use File > Add photos."
+
 # --------------------------------------------------------------------------------------------
 # Words for faces and texts (shared with the findings panel)
 # --------------------------------------------------------------------------------------------
@@ -243,7 +246,9 @@ class PhotoCanvas(QWidget):
         self.tool = TOOL_SELECT
         self.selection: tuple[str, int] = ("", -1)
         self.hover: tuple[str, int] = ("", -1)
-        self.message = "Choose a photo from the batch."
+        # the window opens on an empty batch (walk s32: it said "Choose a photo from the
+        # batch" with nothing to choose; the review controller says the same once it runs)
+        self.message = NOTHING_ADDED
         self.problem = ""               # why the chosen photo cannot be shown (its file is gone...)
         self.labels: list[Label] = []
         self._layout_key: tuple = ()
@@ -802,7 +807,7 @@ class PhotoView(QWidget):
         self.set_enabled_tools(ok)
         self._update_hint()
 
-    def clear(self, message: str = "Choose a photo from the batch.") -> None:
+    def clear(self, message: str = NOTHING_ADDED) -> None:
         self.canvas.set_photo(None, None)
         self.canvas.set_message(message)
         self.title.setText("")
