@@ -130,7 +130,7 @@ def back_not_in_file(person: Person) -> str:
     if since is None:
         return ""
     who = person.first_name or person.display_name
-    return (f"{who} is still not in the MIS file (not since {uk_day(since)}), so they stay "
+    return (f"{who} is still not in the MIS file (missing since {uk_day(since)}), so they stay "
             "covered until a register file that lists them is imported: check that the MIS "
             "lists them, then import the register again.")
 

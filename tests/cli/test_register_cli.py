@@ -470,6 +470,12 @@ def test_import_says_the_file_has_no_video_consent_and_records_who_left(csv_file
     assert code == 0 and "Leaving date 22/07/2026 recorded for 1 person" in out
     code, out, _ = run("register", "show", UPN2, "--json")
     assert json.loads(out)["leaving_date"] == "2026-07-22"
+    # s32 walk: back, but still not in the file: said so (not "their consent decides again")
+    code, out, err = run("register", "back", UPN2)
+    assert code == 0, out + err
+    assert "Joel is still not in the MIS file (missing since " in out
+    assert "so they stay covered until a register file that lists them is imported" in out
+    assert "Their consent decides again" not in out
 
 
 def test_import_keeps_a_leaving_date_entered_by_hand_and_register_back_clears_it(csv_file):

@@ -397,6 +397,6 @@ def test_they_are_back_for_someone_not_in_the_file_does_not_then_ask_if_they_lef
     qtbot.waitUntil(lambda: "Leaving date cleared" in person.banner.text(), timeout=5000)
     text = person.banner.text()
     assert "has Sam left?" not in text and "If they have left" not in text
-    assert "Sam is still not in the MIS file (not since " in text
+    assert "Sam is still not in the MIS file (missing since " in text
     assert "they stay covered until a register file that lists them is imported" in text
     person.accept()
