@@ -394,9 +394,15 @@ def test_they_are_back_for_someone_not_in_the_file_does_not_then_ask_if_they_lef
     assert person.they_are_back()
     assert "Sam is still not in the MIS file" in asked[0]
     assert "their consent decides again" not in asked[0].lower()
-    qtbot.waitUntil(lambda: "Leaving date cleared" in person.banner.text(), timeout=5000)
+    said = f"They are back (their leaving date was cleared on {TODAY:%d/%m/%Y})."
+    qtbot.waitUntil(lambda: said in person.banner.text(), timeout=5000)
     text = person.banner.text()
     assert "has Sam left?" not in text and "If they have left" not in text
     assert "Sam is still not in the MIS file (missing since " in text
     assert "they stay covered until a register file that lists them is imported" in text
+    person.accept()
+    # the page opened again says the same (it is read from the register, not the window)
+    win.register_view.person_requested.emit(SAM)
+    person = modal(kind=PersonDialog)
+    assert said in person.banner.text() and "has Sam left?" not in person.banner.text()
     person.accept()

@@ -14,6 +14,7 @@ person stopped being in the MIS file; a person can be removed altogether (``dele
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -509,6 +510,21 @@ class Register:
                 "person_id": p.id, "leaving_date": p.leaving_date.isoformat(),
                 "entered": "here" if p.leaving_date_by_hand else "file"})
         return p.leaving_date
+
+    def brought_back(self, person_id: str) -> str | None:
+        """When someone last chose "They are back" for ``person_id`` (UTC ISO, from the audit
+        log), or None: the person page says so rather than ask again whether they left."""
+        rows = self.db.all("SELECT time, details FROM audit_log WHERE action = ? ORDER BY id",
+                           ["register.back"])
+        last = None
+        for when, details in rows:
+            try:
+                pid = json.loads(details).get("person_id")
+            except (ValueError, AttributeError):
+                continue
+            if pid == person_id:
+                last = when
+        return last
 
     def set_leaving_dates(self, person_ids: Iterable[str], day: _dt.date) -> None:
         """One leaving date for several people at once (audit s28: last July's Year 6, all

@@ -62,6 +62,12 @@ def _source_text(source: str) -> str:
     return source
 
 
+def _local_date(iso: str) -> _dt.date:
+    """The local day of an ISO time (UTC) the register keeps."""
+    t = _dt.datetime.fromisoformat(iso)
+    return (t.astimezone() if t.tzinfo else t).date()
+
+
 class PersonDialog(QDialog):
     sar_requested = Signal(str)
     exports_requested = Signal(str)
@@ -71,7 +77,6 @@ class PersonDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.person_id = person_id
-        self._brought_back = ""       # "They are back" chosen on this page (its person's id)
         self.person: Person | None = None
         self.combos: dict[tuple[str, str], QComboBox] = {}
         self.setObjectName("PersonDialog")
@@ -256,9 +261,11 @@ class PersonDialog(QDialog):
                          "channel, whatever the consent below says.")
         today = _dt.date.today()
         gone = p.missing_since is not None and not p.has_left(today)
-        if gone and self._brought_back == p.id:
+        back = self.ctx.ws.register.brought_back(p.id) if gone else None
+        if gone and back is not None and _local_date(back) >= p.missing_since:
             # s31: straight after "They are back" the page asked "has Toby left?"
-            lines.append(f"<b>Leaving date cleared.</b> {esc(back_not_in_file(p))}")
+            lines.append(f"<b>They are back (their leaving date was cleared on "
+                         f"{day(back)}).</b> {esc(back_not_in_file(p))}")
         elif gone:
             due = signatures_due_on(p, self.ctx.ws.settings.retention)
             lines.append(f"<b>{esc(not_in_mis_file(p))}</b> The register files imported since "
@@ -557,7 +564,6 @@ class PersonDialog(QDialog):
         except PhotoVetError as exc:
             self.ctx.fail(self, "Leaving date not cleared", exc)
             return False
-        self._brought_back = p.id
         self.ctx.register_changed.emit()
         return True
 
