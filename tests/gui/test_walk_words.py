@@ -37,3 +37,30 @@ def test_an_empty_consent_history_says_so(qtbot, ws, make_window, tmp_path):
     assert page.history.rowCount() == 1
     assert page.history.item(0, 0).text() == "No consent recorded for them yet."
     assert page.history.columnWidth(0) > page.history.fontMetrics().horizontalAdvance("Entered")
+
+
+def test_a_double_click_in_the_register_opens_one_page(qtbot, ws, make_window, tmp_path):
+    """Walk s32: a double-click is also an "activated" (Enter): two pages opened, one on the
+    other, and Close seemed to do nothing the first time."""
+    from PySide6.QtWidgets import QApplication
+
+    from photovet.gui.dialogs.person import PersonDialog
+    from tests.gui.fake_engine import write_register
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    win = make_window()
+    view = win.register_view
+    win.tabs.setCurrentWidget(view)
+    view.refresh()
+    qtbot.waitUntil(lambda: view.table.isVisible() and view.table.model().rowCount() > 0,
+                    timeout=5000)
+    table = view.table
+    index = table.model().index(0, 0)
+    # what a double-click makes the table say (on Windows and Linux styles: both signals)
+    table.doubleClicked.emit(index)
+    table.activated.emit(index)
+    QApplication.processEvents()
+    pages = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, PersonDialog) and w.isVisible()]
+    assert len(pages) == 1
+    pages[0].accept()

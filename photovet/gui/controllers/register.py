@@ -26,6 +26,7 @@ class RegisterController(QObject):
         self.on_sar = on_sar
         self.on_exports = on_exports
         self.enrol_dialog: EnrolDialog | None = None
+        self._pages: dict[str, PersonDialog] = {}      # the person pages open, by person
 
     # -- import ---------------------------------------------------------------------------------
 
@@ -87,7 +88,18 @@ class RegisterController(QObject):
     # -- people ---------------------------------------------------------------------------------
 
     def open_person(self, person_id: str) -> PersonDialog:
+        # one page per person: a double-click in the register is also an "activated" (Enter),
+        # and each opened a page (walk s32: Close had to be pressed twice, the first seemed to
+        # do nothing)
+        shown = self._pages.get(person_id)
+        if shown is not None and shown.isVisible():
+            shown.raise_()
+            shown.activateWindow()
+            return shown
         dlg = PersonDialog(self.ctx, person_id, parent=self.window)
+        self._pages[person_id] = dlg
+        dlg.finished.connect(lambda *_: self._pages.pop(person_id, None)
+                             if self._pages.get(person_id) is dlg else None)
         if self.on_sar is not None:
             dlg.sar_requested.connect(lambda pid: self.on_sar(pid, dlg))
         if self.on_exports is not None:
