@@ -524,12 +524,9 @@ class Reviewer:
         _only_photos(analysis)
         if action not in FACE_ACTIONS:
             return []
-        parts = copy.deepcopy(self.store.parts(analysis.sha256, channel.id))
-        before = [json.dumps(p.content(), sort_keys=True) for p in parts]
-        self._face_change(analysis, index, action, channel, person=person, reason="",
-                          mode=mode or analysis.mode, user="")(parts[0], parts[1])
-        return [p.channel for p, old in zip(parts, before)
-                if json.dumps(p.content(), sort_keys=True) != old]
+        return self._scopes(analysis, channel, self._face_change(
+            analysis, index, action, channel, person=person, reason="",
+            mode=mode or analysis.mode, user=""))
 
     def face_choices(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> Choices:
         """What face ``index`` of the decided ``analysis`` offers: only the decisions that would
@@ -633,6 +630,15 @@ class Reviewer:
         if refusal:
             raise ReviewRefused(refusal)
         self._no_pupil_named(reason)
+        return self.store.edit(analysis.sha256, channel.id,
+                               self._text_change(item, index, action, reason, user),
+                               expected=analysis.review_version or None,
+                               action=f"review.text-{action}")
+
+    @staticmethod
+    def _text_change(item: TextItem, index: int, action: str, reason: str, user: str
+                     ) -> Callable[[Review, Review], dict[str, Any]]:
+        """What ``text`` does to a photo's review parts, for ``ReviewStore.edit``."""
         poly = [(float(x), float(y)) for x, y in item.polygon]
         box = _poly_box(poly)
 
@@ -644,9 +650,25 @@ class Reviewer:
             return {"text": index, "decision": action, "person": item.person,
                     "reason": reason.strip()}
 
-        return self.store.edit(analysis.sha256, channel.id, change,
-                               expected=analysis.review_version or None,
-                               action=f"review.text-{action}")
+        return change
+
+    def text_scopes(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel
+                    ) -> list[str]:
+        """Before ``text`` is called: the parts of the photo's review the change would alter
+        (as ``face_scopes``), nothing stored."""
+        _only_photos(analysis)
+        if action not in TEXT_ACTIONS or not 0 <= index < len(analysis.texts):
+            return []
+        return self._scopes(analysis, channel, self._text_change(
+            analysis.texts[index], index, action, "", ""))
+
+    def _scopes(self, analysis: PhotoAnalysis, channel: Channel,
+                change: Callable[[Review, Review], dict[str, Any]]) -> list[str]:
+        parts = copy.deepcopy(self.store.parts(analysis.sha256, channel.id))
+        before = [json.dumps(p.content(), sort_keys=True) for p in parts]
+        change(parts[0], parts[1])
+        return [p.channel for p, old in zip(parts, before)
+                if json.dumps(p.content(), sort_keys=True) != old]
 
     def keep_rest_covered(self, analysis: PhotoAnalysis, channel: Channel) -> list[Review]:
         """Every face and text still open stays covered, as a decision (so it is not open)."""

@@ -111,3 +111,32 @@ def test_export_again_says_how_many_were_already_posted(posted, qtbot, tmp_path)
     dlg.label.setText("Trip to the zoo")
     assert "(trip-to-the-zoo-001.jpg\u2026)" in dlg.names.text()
     dlg.reject()
+
+
+def test_leave_this_text_readable_on_an_approved_photo_warns_first(qtbot, ws, make_window,
+                                                                    tmp_path):
+    """As "Show this face...": leaving a covered name readable withdrew the approval without
+    a word."""
+    ws.import_register(write_register(tmp_path / "mis.csv"))
+    p = make_photo(tmp_path / "sign.jpg")
+    box = [(40, 300), (220, 300), (220, 330), (40, 330)]
+    win = make_window({}, {"sign.jpg": [(box, "Jeff Kravitz", None, "name-like")]})
+    win.ctx.set_channel("facebook")
+    win.add_paths([str(p)])
+    wait_checked(qtbot, win, 1)
+    select_photo(win, "sign.jpg")
+    assert win.review.keep_rest()                  # its open question answered: covered
+    approve_all(win)
+    select_photo(win, "sign.jpg")
+    seen: list[str] = []
+    answer(lambda box: (seen.append(message_text(box)),
+                        box.button(QMessageBox.StandardButton.Cancel).click()),
+           kind=QMessageBox)
+    assert not win.review.text_action(0, "keep")
+    assert "This photo was approved by" in seen[0] and "for Facebook" in seen[0]
+    assert "Leaving this text readable withdraws the approval" in seen[0]
+    assert "posted" not in seen[0]                 # not posted: nothing said about it
+    t = win.review.current().analysis.texts[0]
+    assert t.decision == "cover"
+    a = win.review.current().analysis
+    assert ws.approvals.check(a, win.ctx.engine.approval_parts(a)).ok

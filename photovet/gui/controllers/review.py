@@ -485,7 +485,8 @@ class ReviewController(QObject):
         return self._record(lambda r, a_, ch: r.face(a_, index, action, ch,
                                                         reason=reason, mode=a_.mode))
 
-    def approval_withdrawn_ok(self, a, index: int, action: str) -> bool:
+    def approval_withdrawn_ok(self, a, index: int, action: str, *, text: bool = False
+                              ) -> bool:
         """Before a change that withdraws the photo's approval (the core says which approvals
         it voids: ``Reviewer.face_scopes``, ``Approvals.voided_by_review``; the one on this
         channel only while it counts now): what was approved and posted, and what the change
@@ -493,7 +494,9 @@ class ReviewController(QObject):
         ws = self.ctx.ws
         channel = self.ctx.current_channel()
         try:
-            scopes = self._reviewer().face_scopes(a, index, action, channel, mode=a.mode)
+            reviewer = self._reviewer()
+            scopes = (reviewer.text_scopes(a, index, action, channel) if text else
+                      reviewer.face_scopes(a, index, action, channel, mode=a.mode))
             voids = [st for st in ws.approvals.voided_by_review(a.sha256, scopes)
                      if st.channel != a.channel or approval_state(self.ctx, a)[0] == "approved"]
             if not voids:
@@ -504,8 +507,9 @@ class ReviewController(QObject):
         except PhotoVetError as exc:
             self.ctx.fail(self.window, "Not changed", exc)
             return False
-        change = {"show": "Showing this face",
-                  "not-a-face": "Marking it as not a face"}.get(action, "This change")
+        change = ("Leaving this text readable" if text else
+                  {"show": "Showing this face",
+                   "not-a-face": "Marking it as not a face"}.get(action, "This change"))
         box = QMessageBox(QMessageBox.Icon.Warning, "Withdraw the approval?",
                           approval_withdrawn(change, [(st.approver or "", label(st.channel),
                                                        st.decided_at or "") for st in voids],
@@ -585,6 +589,8 @@ class ReviewController(QObject):
         ask = self._reviewer().text_ask(item.analysis, index, "keep",
                                         self.ctx.current_channel())
         if ask_refused(self.window, ask, "This text stays covered"):
+            return False
+        if not self.approval_withdrawn_ok(item.analysis, index, "keep", text=True):
             return False
         reason = ""
         if ask.needs_reason:
