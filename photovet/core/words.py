@@ -607,7 +607,10 @@ def already_posted(posted: tuple[int, int], total: tuple[int, int], channel_labe
         return ""
     when = days_words(days)
     if n == sum(total):
+        both = "photos" if not total[1] else "videos" if not total[0] else ""
         head = (f"{'This photo' if posted[0] else 'This video'} was" if n == 1 else
+                (f"Both {both} were" if both else "The photo and the video were") if n == 2
+                else
                 f"All {media_count(*total)} were")
     else:
         head = f"{part_of(posted, total)} {verb(n, 'was', 'were')}"

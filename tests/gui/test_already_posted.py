@@ -140,3 +140,20 @@ def test_leave_this_text_readable_on_an_approved_photo_warns_first(qtbot, ws, ma
     assert t.decision == "cover"
     a = win.review.current().analysis
     assert ws.approvals.check(a, win.ctx.engine.approval_parts(a)).ok
+
+
+def test_the_words_for_what_was_already_posted():
+    from photovet.core.words import already_posted
+
+    day = ["2026-11-12", "2026-11-12T09:30:00+00:00"]
+    assert already_posted((0, 0), (3, 0), "Facebook", []) == ""
+    assert already_posted((1, 0), (1, 0), "Facebook", day[:1]).startswith(
+        "This photo was already posted to Facebook on 12/11/2026. Exporting makes new copies "
+        "of it:")
+    assert already_posted((2, 0), (2, 0), "Facebook", day).startswith(
+        "Both photos were already posted to Facebook on 12/11/2026.")        # never "All 2"
+    assert already_posted((1, 1), (1, 1), "X", day).startswith(
+        "The photo and the video were already posted to X")
+    assert already_posted((3, 0), (3, 0), "Facebook", ["2026-11-02", "2026-11-09",
+                                                      "2026-11-20"]).startswith(
+        "All 3 photos were already posted to Facebook between 02/11/2026 and 20/11/2026.")
