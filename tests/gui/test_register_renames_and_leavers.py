@@ -406,3 +406,21 @@ def test_they_are_back_for_someone_not_in_the_file_does_not_then_ask_if_they_lef
     person = modal(kind=PersonDialog)
     assert said in person.banner.text() and "has Sam left?" not in person.banner.text()
     person.accept()
+
+
+def test_the_register_list_says_back_but_not_in_the_file_after_they_are_back(
+        qtbot, ws, make_window, tmp_path):
+    """Walk s32: the list kept asking "has Sam left?" after They are back."""
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.import_register(write_register(tmp_path / "b.csv", _without(SAM)))
+    ws.register.set_leaving_date(SAM, TODAY - dt.timedelta(days=3))
+    ws.register.they_are_back(SAM)
+    win = make_window()
+    view = win.register_view
+    view.refresh()
+    row = [p.id for p in view.model.people].index(SAM)
+    status = view.model.data(view.model.index(row, 5))
+    assert status == "Back, but not in the MIS file yet"
+    # someone else the file stops listing is still asked about
+    assert person_status(ws.register.person(SAM), TODAY) == \
+        f"Not in the MIS file since {TODAY:%d/%m/%Y} \u2013 has Sam left?"

@@ -514,16 +514,19 @@ class Register:
     def brought_back(self, person_id: str) -> str | None:
         """When someone last chose "They are back" for ``person_id`` (UTC ISO, from the audit
         log), or None: the person page says so rather than ask again whether they left."""
-        rows = self.db.all("SELECT time, details FROM audit_log WHERE action = ? ORDER BY id",
-                           ["register.back"])
-        last = None
-        for when, details in rows:
+        return self.all_brought_back().get(person_id)
+
+    def all_brought_back(self) -> dict[str, str]:
+        """Person id -> when "They are back" was last chosen for them (``brought_back``)."""
+        last: dict[str, str] = {}
+        for when, details in self.db.all("SELECT time, details FROM audit_log WHERE action = ? "
+                                         "ORDER BY id", ["register.back"]):
             try:
                 pid = json.loads(details).get("person_id")
             except (ValueError, AttributeError):
                 continue
-            if pid == person_id:
-                last = when
+            if pid:
+                last[str(pid)] = when
         return last
 
     def set_leaving_dates(self, person_ids: Iterable[str], day: _dt.date) -> None:

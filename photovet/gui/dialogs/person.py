@@ -43,6 +43,7 @@ from photovet.core.words import (
 
 from .. import style
 from ..session import permission_tip, permit
+from ..views.register_tab import back_since_missing
 from ..words import consent_word, day, esc, media_count, when
 from .common import fit_resize
 from .consent_form import ConsentFormDialog
@@ -60,12 +61,6 @@ def _source_text(source: str) -> str:
     if kind == "user":
         return rest     # the column is "By" ("Changed by Mrs ..." said it twice, and was cut)
     return source
-
-
-def _local_date(iso: str) -> _dt.date:
-    """The local day of an ISO time (UTC) the register keeps."""
-    t = _dt.datetime.fromisoformat(iso)
-    return (t.astimezone() if t.tzinfo else t).date()
 
 
 class PersonDialog(QDialog):
@@ -262,7 +257,7 @@ class PersonDialog(QDialog):
         today = _dt.date.today()
         gone = p.missing_since is not None and not p.has_left(today)
         back = self.ctx.ws.register.brought_back(p.id) if gone else None
-        if gone and back is not None and _local_date(back) >= p.missing_since:
+        if gone and back is not None and back_since_missing(p, back):
             # s31: straight after "They are back" the page asked "has Toby left?"
             lines.append(f"<b>They are back (their leaving date was cleared on "
                          f"{day(back)}).</b> {esc(back_not_in_file(p))}")

@@ -61,13 +61,25 @@ def missing(p: Person, today: _dt.date) -> bool:
     return p.missing_since is not None and not p.has_left(today)
 
 
-def person_status(p: Person, today: _dt.date | None = None) -> str:
-    """What stops a person being published, in words ("" when nothing does)."""
+def back_since_missing(p: Person, back: str | None) -> bool:
+    """"They are back" was chosen for ``p`` since the MIS file stopped listing them."""
+    if not back or p.missing_since is None:
+        return False
+    t = _dt.datetime.fromisoformat(back)
+    return (t.astimezone() if t.tzinfo else t).date() >= p.missing_since
+
+
+def person_status(p: Person, today: _dt.date | None = None, back: str | None = None) -> str:
+    """What stops a person being published, in words ("" when nothing does). ``back``: when
+    "They are back" was last chosen for them (``Register.brought_back``)."""
     today = today or _dt.date.today()
     parts = []
     if p.do_not_photograph:
         parts.append("Do not photograph")
-    if missing(p, today):
+    if missing(p, today) and back_since_missing(p, back):
+        # walk s32: still "has Lucy left?" after They are back
+        parts.append("Back, but not in the MIS file yet")
+    elif missing(p, today):
         parts.append(not_in_mis_file(p))
     elif not p.valid and p.missing_since is None:
         parts.append("Row rejected at import")
@@ -114,12 +126,15 @@ class PeopleModel(QAbstractTableModel):
         self._channels: list[Channel] = []
         self.media = "photo"
         self.today = _dt.date.today()
+        self.back: dict[str, str] = {}      # person id -> when "They are back" was chosen
 
     # -- data -------------------------------------------------------------------------
-    def set_people(self, people: list[Person], channels: list[Channel]) -> None:
+    def set_people(self, people: list[Person], channels: list[Channel],
+                   back: dict[str, str] | None = None) -> None:
         self.beginResetModel()
         self._people = list(people)
         self._channels = list(channels)
+        self.back = dict(back or {})
         self.endResetModel()
 
     def set_media(self, media: str) -> None:
@@ -181,7 +196,7 @@ class PeopleModel(QAbstractTableModel):
         if col == 4:
             return p.reg_group
         if col == 5:
-            return person_status(p, self.today)
+            return person_status(p, self.today, self.back.get(p.id))
         if col == 6:
             return "Enrolled" if p.enrolled else "Not enrolled"
         k = col - len(self.FIXED)
@@ -509,7 +524,8 @@ class RegisterView(QWidget):
         """Re-read the register (after an import, enrolment or consent change)."""
         people = self.ctx.ws.register.people()
         self.model.today = _dt.date.today()
-        self.model.set_people(people, self.ctx.ws.channels.all())
+        self.model.set_people(people, self.ctx.ws.channels.all(),
+                              self.ctx.ws.register.all_brought_back())
         self._resize_columns()
         self.stack.setCurrentIndex(1 if not people else 0)
         self.enrol_button.setEnabled(bool(people))
