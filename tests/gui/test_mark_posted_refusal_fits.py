@@ -32,3 +32,18 @@ def test_a_refused_caption_is_shown_whole(qtbot):
     assert hint.geometry().bottom() < dlg.mapFromGlobal(
         area.mapToGlobal(area.rect().topLeft())).y()
     assert dlg.caption.text() == "Tori Ashby wins the award"
+
+
+def test_no_lone_radio_button_when_there_is_nothing_else_to_choose(qtbot):
+    """Walk s32: opened from the export, the form showed "( ) Every photo of the batch" alone;
+    with exports chosen in a list the two choices are offered."""
+    chs = [Channel("website", "School website", names="full")]
+    dlg = MarkPostedDialog(["Trip"], chs, batch="Trip", on_submit=lambda: None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.by_batch.isChecked() and not dlg.by_batch.isVisible()
+    assert dlg.values()["batch"] == "Trip"
+    two = MarkPostedDialog(["Trip"], chs, batch="Trip", selected=2, on_submit=lambda: None)
+    qtbot.addWidget(two)
+    two.show()
+    assert two.by_batch.isVisible() and two.by_selection.isVisible()

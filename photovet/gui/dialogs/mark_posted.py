@@ -72,6 +72,8 @@ class MarkPostedDialog(QDialog):
         else:
             self.by_selection.hide()
             self.by_batch.setChecked(True)
+            # nothing else to choose: a lone radio button read as a question (walk s32)
+            self.by_batch.hide()
         self.channel = QComboBox()
         self.channel.setAccessibleName("Channel")
         for c in channels:
