@@ -737,6 +737,8 @@ def _caption_confirmed(caption: str, caption_read: bool, confirmed: set[str]) ->
     """The approver has read the caption proposed with a photo (printed just before) before
     the approval signs it: --caption-read, or yes at the terminal (asked once for each
     caption in a run); otherwise PhotoVetError, and that photo is not approved."""
+    from photovet.core import policy
+
     said = policy.caption_text(caption)
     if caption_read or said in confirmed:
         return
