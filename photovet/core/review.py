@@ -520,9 +520,10 @@ class Reviewer:
         """Before ``face`` is called: the parts of the photo's review the change would alter
         (``ALL``: every channel's; a channel id: that channel's), nothing stored. Every
         approval that signed an altered part no longer counts once the change is made
-        (``Approvals.voided_by_review``)."""
+        (``Approvals.voided_by_review``). An unknown decision or a face the photo does not have
+        alters nothing: [] (as ``text_scopes``; ``face`` refuses both)."""
         _only_photos(analysis)
-        if action not in FACE_ACTIONS:
+        if action not in FACE_ACTIONS or not 0 <= index < len(analysis.faces):
             return []
         return self._scopes(analysis, channel, self._face_change(
             analysis, index, action, channel, person=person, reason="",
