@@ -308,6 +308,7 @@ def test_at_paths_finds_each_path_marked_ready_once(ws, engine, tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     found = ws.approvals.at_paths(["first.jpg", str(first), "./first.jpg"], "website")
     assert list(found) == [full[first]] and found[full[first]].sha256 == a.sha256
+    assert list(ws.approvals.at_paths(["second.jpg"], "website")) == [full[second]]
 
     _approve(ws, engine, a)
     assert ws.approvals.at_paths([first], "website")[full[first]].status == APPROVED
