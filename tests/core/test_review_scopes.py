@@ -175,6 +175,12 @@ def test_voided_by_review_names_the_approvals_a_change_withdraws(ws, engine, tmp
     a_fb = _decided(engine, photo, fb)
     act_as(ws, "Mrs Office")
     ws.approvals.mark_ready(a_fb, batch="Trip")                # waiting, not approved
+    a_x = _decided(engine, photo, ws.channels.get("x"))
+    ws.approvals.mark_ready(a_x, batch="Trip")
+    act_as(ws, "Mr Head")
+    ws.approvals.reject(a_x, comment="not this one")          # rejected
+    act_as(ws, "Mrs Office")
+    assert ws.approvals.status(a_x.sha256, "x") != APPROVED
     sha = a_web.sha256
     voided = ws.approvals.voided_by_review
     assert [st.channel for st in voided(sha, [ALL])] == ["website"]
@@ -186,7 +192,7 @@ def test_voided_by_review_names_the_approvals_a_change_withdraws(ws, engine, tmp
     assert [st.channel for st in voided(sha, [ALL, "facebook"])] == ["facebook", "website"]
     assert [st.channel for st in voided(sha, ["facebook"])] == ["facebook"]
     assert [st.channel for st in voided(sha, ["website"])] == ["website"]
-    assert voided(sha, ["instagram"]) == []
+    assert voided(sha, ["instagram"]) == [] and voided(sha, ["x"]) == []
     assert voided("0" * 64, [ALL]) == []                       # another photo's: none
     assert all(st.status == APPROVED and st.sha256 == sha for st in voided(sha, [ALL]))
     assert _counts(ws, engine, photo, web) and _counts(ws, engine, photo, fb)
