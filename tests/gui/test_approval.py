@@ -6,6 +6,7 @@ original can be deleted at once (audited)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -70,11 +71,21 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
     assert "Faces shown: Joel Clarke, Tori Amos" not in seen[0]     # Joel is only a question
     assert "Faces shown: Tori Amos" in seen[0]
     assert {it.approval for it in window.batch.model.items} == {"approved"}
-    assert "4 photos approved by Mr Sam Head" in window.photos.approval.message.text()
+    said = ("4 photos approved for School website by Mr Sam Head. They can be exported now.")
+    assert window.photos.approval.message.text() == said
     assert window.photos.batch.proxy.rowCount() == 0   # the waiting list is empty now
     for _ in range(3):
         QApplication.processEvents()
     assert window.photos.approval.message.isVisible()  # still said once the list settled
+    # s32: the register's change feed hears these approvals a moment later and shows the
+    # (empty) choice afresh: what was done is still said, not wiped for "Choose a photo."
+    window.ctx.poll_changes()
+    QApplication.processEvents()
+    assert window.photos.approval.message.isVisible()
+    assert window.photos.approval.message.text() == said
+    # another photo chosen: said no more
+    select_photo(window, Path(window.batch.model.items[1].path).name)
+    assert window.photos.approval.message.isHidden()
     assert "Show" in window.photos.photo.canvas.message
 
 
@@ -258,7 +269,7 @@ def test_approve_all_shown_with_a_video_in_the_list_approves_both_kinds(
     approved = {it.path: it.approval for it in win.batch.model.items}
     assert approved[str(clip)] == "approved", win.photos.approval.message.text()
     assert set(approved.values()) == {"approved"}
-    assert "2 photos and 1 video approved by Mr Sam Head" in \
+    assert "2 photos and 1 video approved for School website by Mr Sam Head" in \
         win.photos.approval.message.text()
     # nothing chosen in a batch with a video: the middle says so in those words
     win.photos.batch.set_filter("all")
@@ -446,7 +457,7 @@ def test_a_photo_the_sheet_cannot_show_is_left_out_and_cancel_approves_nothing(
     assert state == {"photo_000.jpg": "approved", "photo_001.jpg": "ready",
                      "photo_002.jpg": "approved"}
     text = win.photos.approval.message.text()
-    assert "2 photos approved by Mr Sam Head" in text
+    assert "2 photos approved for School website by Mr Sam Head" in text
     assert "1 photo could not be shown on the contact sheet and was left out" in text
 
 
@@ -647,6 +658,7 @@ sheet = ContactSheetDialog([Tile(f"/x/p{i}.jpg", f"p{i}.jpg") for i in range(6)]
                            approver="Mr Sam Head", parent=main)
 sheet.show()
 import time
+from pathlib import Path
 end = time.monotonic() + 1.0
 while time.monotonic() < end:
     app.processEvents()
@@ -776,7 +788,7 @@ def test_approve_all_shown_approves_the_others_and_lists_one_changed_meanwhile(
     assert state == {"photo_000.jpg": "ready", "photo_001.jpg": "approved",
                      "photo_002.jpg": "approved", "photo_003.jpg": "approved"}
     said = window.photos.approval.message.text()
-    assert "3 photos approved by Mr Sam Head" in said, said
+    assert "3 photos approved for School website by Mr Sam Head" in said, said
     assert "photo_000.jpg: Mrs Jo Preparer changed this photo at " in said, said
     assert "(covered a face): look at it again." in said, said
     assert "1 photo changed after the contact sheet was made" in said, said
@@ -825,7 +837,7 @@ def test_approvals_whose_approver_role_ended_are_approved_again_in_one_action(wi
     states = [ws.approvals.get(it.analysis.sha256, "website") for it in window.batch.model.items]
     assert {s.approver for s in states} == {DEPUTY}
     assert ws.approvals.role_ended() == []
-    assert "4 photos approved by Mr Deputy." in window.photos.approval.message.text()
+    assert "4 photos approved for School website by Mr Deputy." in window.photos.approval.message.text()
     # nothing left: said
     window.approval.approve_role_ended()
     assert window.photos.approval.message.text() == (

@@ -102,7 +102,11 @@ class ApprovalController(QObject):
         # words that stay said while this photo is on screen ((content hash, words)): a
         # refusal of a photo that changed meanwhile is said, then the photo is shown again as
         # it is now (after its preview is drawn), which would otherwise clear the words
-        self._kept: tuple[str, str] | None = None
+        # what the panel said of the photo shown ((its content hash, or None when none is),
+        # the words, an error?): said again while it stays shown, as the register's change
+        # feed hears this PC's own approvals a moment later and shows the photo afresh (s32:
+        # "4 photos approved" vanished within 2 seconds, leaving "Choose a photo.")
+        self._kept: tuple[str | None, str, bool] | None = None
         # "Approve again where the approver's role ended": the approvals waited for while
         # their photos are added and checked ((content hashes, words said of those left out,
         # their paths in the list)): each photo's own check is waited for, not the batch's
@@ -156,8 +160,8 @@ class ApprovalController(QObject):
             approver_view=self.approver_view, approver=self.ctx.session.name(),
             shown=shown, unseen=unseen, hand_named=self.hand_named(a))
         if self._kept is not None:
-            if a is not None and a.sha256 == self._kept[0]:
-                self.tab.approval.say(self._kept[1], error=True)
+            if self._shown_key() == self._kept[0]:
+                self.tab.approval.say(self._kept[1], error=self._kept[2])
             else:
                 self._kept = None           # another photo: said no more
         p, s = self.tab.approval, self.ctx.session
@@ -166,6 +170,18 @@ class ApprovalController(QObject):
                                    (p.delete_btn, "originals.delete")):
             permit(button, s, permission, button.isEnabled())
         self.update_approve_all()
+
+    def _shown_key(self) -> str | None:
+        """The content hash of the photo shown (None when none is shown)."""
+        item = self.review.current()
+        a = item.analysis if item is not None else None
+        return a.sha256 if a is not None else None
+
+    def _say_kept(self, text: str, error: bool = False) -> None:
+        """``text`` in the panel, said again while the photo now shown (or none) stays shown:
+        what was done is not wiped by the register's change feed a moment later."""
+        self._kept = (self._shown_key(), text, error)
+        self.tab.approval.say(text, error=error)
 
     def waiting_shown(self) -> list[PhotoItem]:
         """What "Approve all shown" would put on the contact sheet: every photo and video the
@@ -382,9 +398,9 @@ class ApprovalController(QObject):
                                             for it in done])
             self._changed(done)
         if problems:
-            self.tab.approval.say("Not marked ready:\n" + "\n".join(problems[:5]), error=True)
+            self._say_kept("Not marked ready:\n" + "\n".join(problems[:5]), error=True)
         else:
-            self.tab.approval.say(f"{media_count(done)} marked ready for approval.")
+            self._say_kept(f"{media_count(done)} marked ready for approval.")
 
     # -- approving -----------------------------------------------------------------------------
 
@@ -453,7 +469,7 @@ class ApprovalController(QObject):
         try:
             self._approve(item, self.checklist.ticked(), hand_named_checked=looked)
         except ApprovalConflict as exc:
-            self._kept = (item.analysis.sha256, error_text(exc))
+            self._kept = (item.analysis.sha256, error_text(exc), True)
             self._show_as_now([item])               # shown again as it is now, still said
             self._refused("Not approved", exc)
             return
@@ -614,7 +630,12 @@ class ApprovalController(QObject):
                 problems.append(f"{it.name}: {ended(exc.full())}")
         if done:
             self._changed(done)
-        text = f"{media_count(done)} approved by {approver}."
+        # what was done, where the approver is looking: for which channel, and what next
+        if done:
+            text = (f"{media_count(done)} approved for {self.ctx.current_channel().label} by "
+                    f"{approver}. {'It' if len(done) == 1 else 'They'} can be exported now.")
+        else:
+            text = "Nothing was approved."
         kept = set(picked)
         held = [it for i, it in enumerate(todo) if i not in kept and self.unseen(it.analysis)]
         if held:
@@ -650,10 +671,9 @@ class ApprovalController(QObject):
             text += (f"\n{media_count(changed)} changed after the contact sheet was made: "
                      f"{'it is' if one else 'they are'} shown as {'it is' if one else 'they are'} "
                      f"now and still {'waits' if one else 'wait'} for approval.")
-            current = self.review.current()
-            self._kept = (current.analysis.sha256, text) if self._usable(current) else None
+            self._kept = (self._shown_key(), text, bool(problems))
             self._show_as_now(changed)               # shown again as they are now, still said
-        self.tab.approval.say(text, error=bool(problems))
+        self._say_kept(text, error=bool(problems))
 
     def _name(self, person_id: str) -> str:
         p = self.ctx.engine.people_by_id.get(person_id)
