@@ -63,6 +63,26 @@ def _source_text(source: str) -> str:
     return source
 
 
+def takedown_text(items: list, name: str) -> str:
+    """The person page's words for the open take-down items that list them ('' for none):
+    "On the take-down list because of Nathan: 2 posted photos must be taken down from
+    Facebook. See After posting > Take-down list…"."""
+    if not items:
+        return ""
+    posted = [i for i in items if i.status == "posted"]
+    rest = [i for i in items if i.status != "posted"]
+    parts = []
+    for group, which, must in ((posted, "posted", "must be taken down from"),
+                               (rest, "exported", "must not be posted on")):
+        if group:
+            channels = list(dict.fromkeys(i.channel_label or i.channel for i in group))
+            where = (", ".join(channels[:-1]) + " and " + channels[-1] if len(channels) > 1
+                     else channels[0])
+            parts.append(f"{media_count(group, which=which)} {must} {where}")
+    return (f"On the take-down list because of {name}: " + "; ".join(parts)
+            + ". See After posting > Take-down list…")
+
+
 class PersonDialog(QDialog):
     sar_requested = Signal(str)
     exports_requested = Signal(str)
@@ -110,6 +130,14 @@ class PersonDialog(QDialog):
 
         self.exports_label = QLabel("")
         self.exports_label.setWordWrap(True)
+        # s32: what of theirs is on the take-down list, from the core's take-down records
+        # (the main window's banner said it, behind this page)
+        self.takedown_label = QLabel("")
+        self.takedown_label.setObjectName("PersonTakedown")
+        self.takedown_label.setWordWrap(True)
+        self.takedown_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.takedown_label.setStyleSheet(style.BANNER_ERROR)
+        self.takedown_label.hide()
         self.exports_btn = QPushButton("Show their exports\u2026")
         self.exports_btn.clicked.connect(lambda *_: self.exports_requested.emit(self.person_id))
         self.sar_btn = QPushButton("Subject access report\u2026")
@@ -121,6 +149,7 @@ class PersonDialog(QDialog):
         pub_box = QGroupBox("Published photos")
         pl = QVBoxLayout(pub_box)
         pl.addWidget(self.exports_label)
+        pl.addWidget(self.takedown_label)
         row = QHBoxLayout()
         row.addWidget(self.exports_btn)
         row.addWidget(self.sar_btn)
@@ -245,8 +274,23 @@ class PersonDialog(QDialog):
                 if exports else "No exported photo lists this person.")
         more = maybe_shown_count(maybe, name, more=bool(exports))
         self.exports_label.setText(f"{text} {more}" if more else text)
+        self._takedown(p.id, name)
         # "Show their exports" lists those that may show them too, marked (ExportsDialog)
         self.exports_btn.setEnabled(bool(exports or maybe))
+
+    def _takedown(self, person_id: str, name: str) -> None:
+        """What of theirs is on the take-down list now: the core's list brought up to date
+        for this person (``Workspace.takedown``), its open items that list them."""
+        try:
+            items = self.ctx.ws.takedown(person=person_id)
+        except PhotoVetError as exc:
+            self.takedown_label.setText(f"Could not check the take-down list: {exc.full()} "
+                                        "Photos already posted may show them.")
+            self.takedown_label.show()
+            return
+        text = takedown_text([i for i in items if person_id in i.people and not i.done], name)
+        self.takedown_label.setText(text)
+        self.takedown_label.setVisible(bool(text))
 
     def _banner(self, p: Person, invalid_reason: str) -> None:
 
