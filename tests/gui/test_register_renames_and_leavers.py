@@ -424,3 +424,30 @@ def test_the_register_list_says_back_but_not_in_the_file_after_they_are_back(
     # someone else the file stops listing is still asked about
     assert person_status(ws.register.person(SAM), TODAY) == \
         f"Not in the MIS file since {TODAY:%d/%m/%Y} \u2013 has Sam left?"
+
+
+def test_a_long_status_is_cut_in_the_register_never_the_consent(qtbot, ws, make_window,
+                                                                tmp_path):
+    """Walkthrough s32: "Not in the MIS file since 30/11/2026 – has Lucy left?" made the Status
+    column 320 px wide, pushing the channels' consent off a 1366 px screen. The column is as
+    wide as the usual words ("Back, but not in the MIS file yet"); a longer status is cut,
+    its tooltip says it whole, then what it means."""
+    from photovet.gui.views.register_tab import STATUS_WIDTH_WORDS
+
+    ws.import_register(write_register(tmp_path / "a.csv"))
+    ws.import_register(write_register(tmp_path / "b.csv", _without(SAM)))
+    win = make_window()
+    view = win.register_view
+    view.refresh()
+    fm = view.table.fontMetrics()
+    row = [p.id for p in view.model.people].index(SAM)
+    status = view.model.data(view.model.index(row, 5))
+    assert status == f"Not in the MIS file since {TODAY:%d/%m/%Y} \u2013 has Sam left?"
+    assert view.table.columnWidth(5) < fm.horizontalAdvance(status)          # cut...
+    assert view.table.columnWidth(5) <= fm.horizontalAdvance(STATUS_WIDTH_WORDS) + 20
+    assert view.table.columnWidth(5) >= fm.horizontalAdvance("Row rejected at import")
+    tip = view.model.data(view.model.index(row, 5), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(status + ".\nThe register files imported since then do not list")
+    # someone with nothing to say: no tooltip
+    tori = [p.id for p in view.model.people].index(TORI)
+    assert view.model.data(view.model.index(tori, 5), Qt.ItemDataRole.ToolTipRole) is None

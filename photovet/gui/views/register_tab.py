@@ -109,6 +109,9 @@ _ROOT = QModelIndex()   # the model's root: rows of a flat list or table
 
 #: the most of a name the register's Name column shows before cutting it (in letters)
 NAME_WIDTH_CHARS = 34
+#: the Status column is at most as wide as these words (the longest of the usual ones); a
+#: longer status is cut, and its tooltip gives it whole
+STATUS_WIDTH_WORDS = "Back, but not in the MIS file yet"
 
 
 class PeopleModel(QAbstractTableModel):
@@ -253,18 +256,10 @@ class PeopleModel(QAbstractTableModel):
                     f.display_name for f in p.also_known_as if not f.other_person))
             if col == 0:
                 return self._text(p, 0)     # the whole name, when the column cuts a long one
-            if col == 5 and p.do_not_photograph:
-                return ("On the do-not-photograph list: this person's face is always covered, "
-                        "on every channel.")
-            if col == 5 and missing(p, self.today):
-                return ("The register files imported since then do not list this person, so "
-                        "they are always covered. If they have left, record their leaving date "
-                        "(right-click, or open their page); their face signature is due for "
-                        "deletion either way, as a leaver's (Register \u203a Due for deletion). "
-                        "A later import that lists them makes them current again.")
-            if col == 5 and not p.valid and p.missing_since is None:
-                return ("The register row for this person had a problem and was not imported. "
-                        "They are always covered until the register is fixed and imported again.")
+            if col == 5:
+                # the status whole (the column cuts a long one), then what it means
+                status, why = self._text(p, 5), self._status_tip(p)
+                return f"{status}.\n{why}" if status and why else (status or why)
             if col == 6 and not p.enrolled:
                 return ("No face photo enrolled: PhotoVet cannot recognise this person, so they "
                         "are always covered.")
@@ -277,6 +272,23 @@ class PeopleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole and col >= len(self.FIXED):
             head = str(self.headerData(col, Qt.Orientation.Horizontal)).replace("\n", " ")
             return f"{head}: {self._text(p, col)}"
+        return None
+
+
+    def _status_tip(self, p: Person) -> str | None:
+        """What the Status column's words mean for ``p`` (None: nothing more to say)."""
+        if p.do_not_photograph:
+            return ("On the do-not-photograph list: this person's face is always covered, "
+                    "on every channel.")
+        if missing(p, self.today):
+            return ("The register files imported since then do not list this person, so "
+                    "they are always covered. If they have left, record their leaving date "
+                    "(right-click, or open their page); their face signature is due for "
+                    "deletion either way, as a leaver's (Register \u203a Due for deletion). "
+                    "A later import that lists them makes them current again.")
+        if not p.valid and p.missing_since is None:
+            return ("The register row for this person had a problem and was not imported. "
+                    "They are always covered until the register is fixed and imported again.")
         return None
 
 
@@ -631,8 +643,12 @@ class RegisterView(QWidget):
                     *(fm.horizontalAdvance(t) for t in (YES, NO_WORDS, NOT_RECORDED,
                                                         f"{YES} (not used)"))) + 20
             self.table.setColumnWidth(col, w)
+        # the Status column as wide as its usual words, never wider: "Not in the MIS file
+        # since 30/11/2026 \u2013 has Lucy left?" (walkthrough s32) pushed the channels' consent
+        # off a 1366 px screen; a longer status is cut with "\u2026", its tooltip says it whole
         status_w = self.table.columnWidth(5)
-        self.table.setColumnWidth(5, min(max(status_w, 120), 320))
+        self.table.setColumnWidth(5, min(max(status_w, 120),
+                                         fm.horizontalAdvance(STATUS_WIDTH_WORDS) + 20))
         # a long name is cut (its tooltip gives it whole), never the consent: one pupil's
         # 52-letter name pushed every channel past a 1024 px laptop's screen
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), NAME_WIDTH_CHARS
