@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photovet.core.errors import AccountError, NotSignedIn, PermissionDenied, SessionLocked
+from photovet.core.words import ROLE_GRANT_COMMAND, ROLE_GRANT_ONE_COMMAND
 
 ROLES = ("preparer", "approver", "poster", "admin")
 ROLE_LABELS = {"preparer": "Preparer", "approver": "Approver (senior leader)",
@@ -345,7 +346,7 @@ class Access:
             need = " or ".join(roles)
             raise PermissionDenied(
                 f"{s.name} cannot {what}: it needs the {need} role",
-                hint="An admin can give you that role (photovet users grant).")
+                hint=ROLE_GRANT_COMMAND)
         s.touch(self.clock())
         return s.actor
 
@@ -738,7 +739,7 @@ class Accounts:
         session = self._open_session(acc_id, acc[1])
         if not session.roles(self.access.today()):
             raise AccountError(f"{acc[1]} holds no role today",
-                               hint="An admin can give you one (photovet users grant).")
+                               hint=ROLE_GRANT_ONE_COMMAND)
         new_hash = _hash(password) if _ph().check_needs_rehash(acc[2]) else None
         with self.db.atomic():
             if new_hash:
@@ -780,7 +781,7 @@ class Accounts:
         session = self._open_session(int(acc[0]), acc[1])
         if not session.roles(self.access.today()):
             raise AccountError(f"{acc[1]}'s password is set, but the account holds no role today",
-                               hint="An admin can give you one (photovet users grant).")
+                               hint=ROLE_GRANT_ONE_COMMAND)
         return session
 
     def change_password(self, session: Session, old: str, new: str) -> None:

@@ -745,6 +745,23 @@ LEAVING_DATE_BACK_COMMAND = ("If someone is back: photovet register back ID (in 
                              "are back\u2026 on their page)")
 
 
+#: who can give a role, and where: the core's refusal says the command (it is what the
+#: command line shows: 'photovet users grant') ...
+ROLE_GRANT_COMMAND = "An admin can give you that role (photovet users grant)."
+ROLE_GRANT_ONE_COMMAND = "An admin can give you one (photovet users grant)."
+#: ... and the app says the Staff screen instead (walkthrough s32: a refusal in the app named
+#: the command to an office worker who has never seen a command line)
+ROLE_GRANT_APP = "An admin can give you that role in Register > Staff accounts\u2026"
+ROLE_GRANT_ONE_APP = "An admin can give you one in Register > Staff accounts\u2026"
+_APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_GRANT_ONE_APP}
+
+
+def app_hint(hint: str | None) -> str | None:
+    """A refusal's hint as the app says it: the Staff screen, not the command, where the
+    core's hint names a command the app has a screen for (any other hint as it is)."""
+    return _APP_HINTS.get(hint, hint) if hint is not None else None
+
+
 def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = None,
                       file_day: _dt.date | None = None) -> str:
     """Why an import kept a leaving date its file does not have: "Leaving date 18/07/2025
@@ -769,7 +786,9 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
            "CONSENT_NOT_IN_FILE_APP",
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
-           "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND", "LEFT",
+           "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",
+           "ROLE_GRANT_APP", "ROLE_GRANT_COMMAND", "ROLE_GRANT_ONE_APP", "ROLE_GRANT_ONE_COMMAND",
+           "app_hint", "LEFT",
            "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",
            "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",

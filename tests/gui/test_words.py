@@ -86,3 +86,32 @@ def test_an_error_with_what_to_do_reads_as_sentences():
     assert error_text(AccountError("you cannot remove your own account", hint="Ask another "
                                    "admin"), after="Not removed") == \
         "Not removed: you cannot remove your own account.\nAsk another admin."
+
+
+def test_a_refusal_in_the_app_says_who_and_where_never_the_command(qtbot, ws, make_window):
+    """Walkthrough s32: the app's refusal said "An admin can give you that role (photovet users
+    grant)" to an office worker. The core's refusal names the command (the command line shows
+    it as it is); the app says the Staff screen instead (words.app_hint)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from photovet.core.words import ROLE_GRANT_APP, ROLE_GRANT_COMMAND
+    from photovet.gui.session import permission_refusal
+    from tests.gui.conftest import ONLY_PREPARER, answer, message_text, sign_in_as
+
+    win = make_window()
+    sign_in_as(win, ONLY_PREPARER)
+    exc = permission_refusal(win.ctx, "register.edit")
+    assert exc is not None and exc.hint == ROLE_GRANT_COMMAND      # the core's: the command
+    assert "photovet users grant" in exc.full()
+    said = error_text(exc)
+    assert said == (f"{ONLY_PREPARER} cannot change consent by hand: it needs the admin role.\n"
+                    "An admin can give you that role in Register > Staff accounts\u2026")
+    assert ROLE_GRANT_APP in said and "photovet" not in said
+    seen: list[str] = []
+    answer(lambda box: (seen.append(message_text(box)), box.accept()), kind=QMessageBox)
+    win.ctx.fail(win, "Consent not changed", exc)                  # as the person page does
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert "Register > Staff accounts" in seen[0] and "photovet users grant" not in seen[0]
+    # any other hint is said as the core wrote it
+    other = PhotoVetError("the file is not a photo", hint="Choose a JPEG.")
+    assert error_text(other) == "The file is not a photo.\nChoose a JPEG."

@@ -392,7 +392,7 @@ class ApprovalController(QObject):
                 self.ctx.fail(self.window, "Not marked ready", exc)
                 break
             except PhotoVetError as exc:
-                problems.append(f"{it.name}: {ended(exc.full())}")
+                problems.append(error_text(exc, after=it.name))
         if done:
             self.tab.approval.marked_ready([(it.analysis.sha256, it.analysis.channel)
                                             for it in done])
@@ -627,7 +627,7 @@ class ApprovalController(QObject):
                 changed.append(it)
                 problems.append(f"{it.name}: {ended(exc.message)}")
             except PhotoVetError as exc:
-                problems.append(f"{it.name}: {ended(exc.full())}")
+                problems.append(error_text(exc, after=it.name))
         if done:
             self._changed(done)
         # what was done, where the approver is looking: for which channel, and what next
