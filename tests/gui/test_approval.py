@@ -77,6 +77,7 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
     for _ in range(3):
         QApplication.processEvents()
     assert window.photos.approval.message.isVisible()  # still said once the list settled
+    assert "Show" in window.photos.photo.canvas.message
     # s32: the register's change feed hears these approvals a moment later and shows the
     # (empty) choice afresh: what was done is still said, not wiped for "Choose a photo."
     window.ctx.poll_changes()
@@ -86,7 +87,20 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
     # another photo chosen: said no more
     select_photo(window, Path(window.batch.model.items[1].path).name)
     assert window.photos.approval.message.isHidden()
-    assert "Show" in window.photos.photo.canvas.message
+
+
+def test_what_approve_all_did_is_not_said_in_a_new_batch(window, qtbot):
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    answer(approve_on_sheet, kind=ContactSheetDialog)
+    window.approval.approve_all_shown()
+    assert window.photos.approval.message.text().startswith("4 photos approved for School")
+    answer(click("&Yes"), kind=QMessageBox)
+    window.act_new.trigger()                      # a new batch: nothing of the old is said
+    assert window.batch.model.rowCount() == 0
+    window.ctx.poll_changes()
+    QApplication.processEvents()
+    assert window.photos.approval.message.isHidden()
 
 
 def test_approve_all_shown_is_greyed_out_with_why_when_nothing_waits(window, qtbot):

@@ -124,7 +124,7 @@ class ApprovalController(QObject):
         ctx.approvals_changed.connect(lambda *_: self.show_state())
         ctx.settings_changed.connect(self.show_state)
         ctx.session.changed.connect(self.session_changed)
-        batch.cleared.connect(self.show_state)
+        batch.cleared.connect(self._batch_cleared)
         # "Approve all shown..." follows what the list shows (a filter, photos added or
         # removed, an approval state changed)
         proxy = tab.batch.proxy
@@ -170,6 +170,11 @@ class ApprovalController(QObject):
                                    (p.delete_btn, "originals.delete")):
             permit(button, s, permission, button.isEnabled())
         self.update_approve_all()
+
+    def _batch_cleared(self) -> None:
+        """A new batch: nothing said of the old photos is said again."""
+        self._kept = None
+        self.show_state()
 
     def _shown_key(self) -> str | None:
         """The content hash of the photo shown (None when none is shown)."""
