@@ -634,18 +634,18 @@ def test_posting_right_ended_on_a_while_b_marks_posted(accounts, tmp_path, monke
 def test_export_right_ended_on_a_while_b_records_a_copy(accounts, tmp_path, monkeypatch):
     """A removes B's account while B's copy is being read for its perceptual hash (after the
     first check of the right, before the record): not recorded, no file kept."""
-    from photovet.core.records import exports as records_module
+    from photovet.core.media import phash as phash_module
 
     a, b = accounts
     eng = engine_of(b)
     [x] = decided(eng, photos(tmp_path, 1))
-    real = records_module._ph.phash_variants_file
+    real = phash_module.phash_variants_file
 
     def phash(path):
         a.accounts.remove("Pat Poster")
         return real(path)
 
-    monkeypatch.setattr(records_module._ph, "phash_variants_file", phash)
+    monkeypatch.setattr(phash_module, "phash_variants_file", phash)
     [res] = run_export(b, eng, [x], tmp_path / "out", approvals=False)
     assert not res.ok and "removed" in res.error, res.error
     assert exported_files(tmp_path / "out") == []

@@ -282,11 +282,13 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
     hits = ws.records.identify(still, register=ws.register)
     assert hits and hits[0].record.id == rec.id
 
-    # the subject access report lists the video (with a picture of it)
+    # the subject access report lists the video, without a picture: where other people's
+    # faces are in each frame is not recorded, so they could not be covered in it
     act_as(ws, "Office Admin")
     report = subject_access_report(ws.register, ws.records, "A1", tmp_path / "sar.html")
     html = report.read_text(encoding="utf-8")
-    assert "(video)" in html and "data:image/jpeg;base64," in html
+    assert "(video)" in html and "data:image/jpeg;base64," not in html
+    assert "does not record where each face is in a video" in html
 
     # posted on the website
     ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY)
