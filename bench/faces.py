@@ -10,9 +10,10 @@ Data (read only, never copied into the repository):
   (199 boxes, 2 of them WIDER FACE photos with attributes) and 9 without boxes, 3 of them with a
   known face count (dlib__dogs: 0 faces);
 - ``--wider`` (or $PHOTOVET_WIDER): a WIDER FACE validation subset laid out as
-  ``manifest.json`` + ``images/`` (see /work/scratch/accuracy/data/prepare_wider.py: 394 photos,
-  all of Students_Schoolkids and Family_Group, split dev/test by a hash of the name). WIDER FACE
-  is for non-commercial research only: it stays outside the repository. Skipped when absent.
+  ``manifest.json`` + ``images/``, built by bench/prepare_wider.py (its docstring says from
+  which public copies: 403 photos of all 61 events, every photo of Family_Group and
+  Students_Schoolkids, split dev/test by a hash of the name). WIDER FACE is for non-commercial
+  research only: it stays outside the repository. Skipped when absent.
 
 Scoring (as the issue): each annotated face, in order, takes its best free detection with
 IoU >= 0.3. Size = the box's longer side. Faces WIDER marks invalid are not counted, and a box
