@@ -305,10 +305,12 @@ def _wider(split: str) -> list[dict]:
 
 @pytest.mark.slow
 def test_detection_recall_on_wider_test_photos(engine):
-    """The test half of the WIDER subset (207 photos, 1,851 faces >= 10 px). Measured: 0.954 of
-    faces >= 10 px, 0.979 >= 32 px, 0.924 of profiles, 0.855 of heavily occluded faces
-    (CenterFace alone: 0.929, 0.968, 0.880, 0.774). The issue's goals (0.97 and 0.99) are not
-    reached; these floors keep what was."""
+    """The test half of the WIDER subset ``bench/prepare_wider.py`` builds (403 photos from all
+    61 events; test half 199 photos, 1,839 faces >= 10 px). Measured (s32): 0.946 of faces
+    >= 10 px, 0.967 >= 32 px, 0.887 of profiles, 0.843 of heavily occluded faces (CenterFace
+    alone: 0.923, 0.956, 0.868, 0.780). The issue's goals (0.97 and 0.99) are not reached;
+    these floors keep what is. (The floors before were set on a 207-photo subset that can no
+    longer be rebuilt: 0.954, 0.979, 0.924, 0.855 there.)"""
     hits: dict[str, list[int]] = {}
 
     def add(key, hit):
@@ -330,8 +332,8 @@ def test_detection_recall_on_wider_test_photos(engine):
             if g[8] == 2:
                 add("occl", m is not None)
     rate = {k: h / t for k, (h, t) in hits.items()}
-    assert hits["r10"][1] > 1800
-    assert rate["r10"] >= 0.945, rate
-    assert rate["r32"] >= 0.975, rate
-    assert rate["pose"] >= 0.92, rate
-    assert rate["occl"] >= 0.84, rate
+    assert hits["r10"][1] > 1800, hits
+    assert rate["r10"] >= 0.94, rate
+    assert rate["r32"] >= 0.96, rate
+    assert rate["pose"] >= 0.88, rate
+    assert rate["occl"] >= 0.835, rate
