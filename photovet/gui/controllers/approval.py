@@ -141,6 +141,10 @@ class ApprovalController(QObject):
     # -- showing -------------------------------------------------------------------------------
 
     def show_state(self) -> None:
+        if self.ctx.ws.db.closed:
+            # a window closed with its register: a late redraw of its photo (a timer of the
+            # photo view) has nothing to show and must not use the register
+            return
         self.checklist.refresh()
         # what is open is "yours to decide" only to whom may decide it, outside the approver's
         # view (an approver was told "1 yours to decide")
