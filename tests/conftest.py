@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 from pathlib import Path
@@ -36,6 +37,19 @@ def photovet_home(tmp_path_factory, monkeypatch) -> Path:
         monkeypatch.delenv(var, raising=False)
     return home
 
+
+def set_dates_from_today(module, today: dt.date) -> None:
+    """Set the dates a test module names in ``DATES_FROM_TODAY`` ({name: days from today})."""
+    for name, days in getattr(module, "DATES_FROM_TODAY", {}).items():
+        setattr(module, name, today + dt.timedelta(days=days))
+
+
+@pytest.fixture(autouse=True)
+def _dates_of_the_day_the_test_runs(request):
+    """Dates a module takes from today are set on the day each test runs, not the day the
+    module was imported: a run across midnight compared a date taken before it with the
+    register's after it (s32: six GUI tests failed that way)."""
+    set_dates_from_today(request.module, dt.date.today())
 
 ENGINES = ("sqlite", "postgresql")
 

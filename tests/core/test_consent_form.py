@@ -17,6 +17,7 @@ from tests.conftest import office_access
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 ASKED = dt.date.today() - dt.timedelta(days=1)
+DATES_FROM_TODAY = {"ASKED": -1}  # set again on the day each test runs (tests/conftest.py)
 
 
 @pytest.fixture

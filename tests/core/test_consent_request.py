@@ -22,6 +22,7 @@ pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date.today()
 ASKED = TODAY - dt.timedelta(days=2)
+DATES_FROM_TODAY = {"TODAY": 0, "ASKED": -2}  # set again on the day each test runs (tests/conftest.py)
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date.today()
 LEAVES = TODAY + dt.timedelta(days=10)
+DATES_FROM_TODAY = {"TODAY": 0, "LEAVES": 10}  # set again on the day each test runs (tests/conftest.py)
 NATHAN, SAM = "N1", "S1"
 PARENT = "Mrs Harriet Ellison (mother), by email"
 PUPIL_WORDS = ("Nathan", "Ellison", "Harriet")

@@ -35,6 +35,7 @@ from tests.conftest import office_access, office_records
 pytestmark = pytest.mark.engines  # SQLite and PostgreSQL
 
 TODAY = dt.date.today()
+DATES_FROM_TODAY = {"TODAY": 0}  # set again on the day each test runs (tests/conftest.py)
 FB = Channel("facebook", "Facebook")
 
 

@@ -39,6 +39,7 @@ from tests.core.test_twins import (
 )
 
 ON = dt.date.today()
+DATES_FROM_TODAY = {"ON": 0}  # set again on the day each test runs (tests/conftest.py)
 
 
 def _register(hope_fb: str) -> str:

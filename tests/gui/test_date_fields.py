@@ -14,6 +14,7 @@ from tests.gui.conftest import answer
 from tests.gui.fake_engine import REGISTER_ROWS, SAM, write_register
 
 TODAY = dt.date.today()
+DATES_FROM_TODAY = {"TODAY": 0}  # set again on the day each test runs (tests/conftest.py)
 
 
 def _type_over(qtbot, field: DateField, text: str) -> None:

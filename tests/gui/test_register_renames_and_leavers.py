@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
@@ -17,14 +16,7 @@ from tests.gui.conftest import answer, modal
 from tests.gui.fake_engine import REGISTER_ROWS, SAM, TORI, write_register
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture(autouse=True)
-def _today_when_the_test_runs():
-    """TODAY is the day each test runs, not the day the file was imported: a run across
-    midnight compared a date taken before it with the register's after it."""
-    global TODAY
-    TODAY = dt.date.today()
+DATES_FROM_TODAY = {"TODAY": 0}  # set again on the day each test runs (tests/conftest.py)
 
 
 def _without(pid):
