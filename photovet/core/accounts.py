@@ -43,7 +43,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photovet.core.errors import AccountError, NotSignedIn, PermissionDenied, SessionLocked
-from photovet.core.words import ROLE_GRANT_COMMAND, ROLE_GRANT_ONE_COMMAND
+from photovet.core.words import (
+    CODE_RESET_COMMAND,
+    ROLE_GRANT_COMMAND,
+    ROLE_GRANT_ONE_COMMAND,
+    USERS_ADD_COMMAND,
+    USERS_LIST_COMMAND,
+)
 
 ROLES = ("preparer", "approver", "poster", "admin")
 ROLE_LABELS = {"preparer": "Preparer", "approver": "Approver (senior leader)",
@@ -426,7 +432,7 @@ class Accounts:
         row = self._row(name)
         if row is None:
             raise AccountError(f"there is no account called '{' '.join(name.split())}'",
-                               hint="photovet users list shows the accounts.")
+                               hint=USERS_LIST_COMMAND)
         return row
 
     def _info(self, r: Any) -> AccountInfo:
@@ -456,8 +462,7 @@ class Accounts:
         now = _iso(_now())
         with self.db.atomic():
             if self.any():
-                raise AccountError("PhotoVet already has accounts: an admin adds new ones "
-                                   "(photovet users add)")
+                raise AccountError("PhotoVet already has accounts", hint=USERS_ADD_COMMAND)
             acc_id = self.db.insert(
                 "INSERT INTO accounts (name, name_key, password_hash, created_at, created_by) "
                 "VALUES (?, ?, ?, ?, NULL)", [name, name_key(name), pw_hash, now])
@@ -766,8 +771,7 @@ class Accounts:
             raise self._fail(acc, "one-time code")
         expires = _parse(acc[4])
         if expires and expires < _now():
-            raise AccountError("this one-time code has expired", hint="Ask an admin for a new "
-                               "one (photovet users reset).")
+            raise AccountError("this one-time code has expired", hint=CODE_RESET_COMMAND)
         pw_hash = _hash(new_password)
         with self.db.atomic():
             # single use, even if two PCs race with the same code: one UPDATE matches

@@ -49,7 +49,7 @@ from photovet.core.policy import (
 )
 from photovet.core.review import local_time
 from photovet.core.storage import Database
-from photovet.core.words import caption_word
+from photovet.core.words import CAPTION_SHOWN_COMMAND, caption_word
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
@@ -728,8 +728,7 @@ class Approvals:
             raise ApprovalError(
                 f"the preparer proposed a caption to post with this {what} "
                 f"({caption_word(state.caption)}), and it was not shown with it",
-                hint="Look at the caption with the photo and approve them together (the app "
-                     "shows it beside the photo; 'photovet approve' prints it).")
+                hint=CAPTION_SHOWN_COMMAND)
         raise ApprovalConflict(
             f"the caption proposed for this {what} changed after you opened it: it is now "
             f"{caption_word(state.caption)}" if proposed else

@@ -58,6 +58,7 @@ from typing import Any
 from photovet.core.errors import AuditError, KeyUnavailableError
 from photovet.core.storage import Database, atomic
 from photovet.core.storage.database import text_safe
+from photovet.core.words import AUDIT_CHANGED_ADMIN_COMMAND, AUDIT_CHANGED_COMMAND
 
 GENESIS = "0" * 64
 ANCHOR_VERSION = 1
@@ -150,15 +151,13 @@ class AuditLog:
                 "SELECT count, last_id, last_hash, mac FROM audit_meta WHERE key = 'chain'")
             if meta is None:
                 raise AuditError("the audit log's check record is missing; nothing was changed",
-                                 hint="Run 'photovet audit verify' and restore the register "
-                                      "from a backup.")
+                                 hint=AUDIT_CHANGED_COMMAND)
             count, last_id, last_hash, head = int(meta[0]), int(meta[1]), meta[2], meta[3]
             if not head_ok(key, head, rid, count, last_id, last_hash):
                 raise AuditError(
                     "the audit log was changed outside PhotoVet (its signed head does not "
                     "match); nothing was changed, and nothing can be until it is checked",
-                    hint="Run 'photovet audit verify'; an admin restores the register from a "
-                         "backup.")
+                    hint=AUDIT_CHANGED_ADMIN_COMMAND)
             last = self.db.one("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
             prev = last[1] if last else GENESIS
             new_id = max(last_id, last[0] if last else 0) + 1

@@ -19,6 +19,7 @@ from photovet.core.errors import PhotoVetError, SettingsError
 from photovet.core.models import Channel
 from photovet.core.settings import VoidedApprovals
 from photovet.core.storage import Database
+from photovet.core.words import CHANNEL_ADD_COMMAND
 
 NAMES_RULES = ("full", "first", "initials", "none")
 AUDIO_RULES = ("listen", "keep", "mute", "remove")
@@ -154,8 +155,7 @@ class ChannelRegistry:
                 return c
         raise UnknownChannelError(
             f"unknown channel '{channel_id}'",
-            hint="Channels: " + ", ".join(self.ids()) + " (add one with: photovet register "
-                 "channels --add NAME)")
+            hint="Channels: " + ", ".join(self.ids()) + f" ({CHANNEL_ADD_COMMAND})")
 
     def label(self, channel_id: str) -> str:
         try:
@@ -240,7 +240,7 @@ class ChannelRegistry:
                          "group_only": "group shots rule"}
                 raise SettingsError(
                     f"{old.label}'s {', '.join(words.get(k, k) for k in clash)} was changed on "
-                    "another computer (or with a photovet command) since this was opened; "
+                    "another computer (or from the command line) since this was opened; "
                     "nothing was saved",
                     hint="Open the channel again: it shows the change; then make yours.")
         new = asdict(self.proposed(channel_id, **changes))

@@ -16,6 +16,7 @@ from typing import Any
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import Device
 from photovet.core.storage import Database
+from photovet.core.words import DEVICES_LIST_COMMAND
 
 
 class DeviceError(PhotoVetError):
@@ -64,7 +65,7 @@ class DeviceList:
             if a.id == int(device_id):
                 return a
         raise DeviceError(f"there is no approved device number {device_id}",
-                          hint="photovet devices lists them with their numbers.")
+                          hint=DEVICES_LIST_COMMAND)
 
     def add(self, device: Device, *, label: str = "") -> ApprovedDevice:
         """Approve a device (a signed-in admin). Refused when the photo names no camera."""

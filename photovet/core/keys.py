@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from photovet.core.errors import KeyUnavailableError, PhotoVetError
+from photovet.core.words import ADMIN_SECRET_COMMAND, ALLOW_PC_COMMAND, REPLACE_KEY_COMMAND
 
 SERVICE = "PhotoVet"
 #: argon2id for the admin secret (tests lower it)
@@ -317,10 +318,7 @@ class RegisterKeys:
 
     def _not_allowed(self, extra: str = "") -> KeyUnavailableError:
         has_secret = self.db.one("SELECT 1 FROM key_wraps LIMIT 1") is not None
-        how = ("An admin allows this PC by typing the register's admin secret (Settings, or "
-               "photovet setup allow-pc)." if has_secret else
-               "Use this register on the PC that holds its key, or an admin replaces the key "
-               "(photovet setup replace-key: face signatures must then be enrolled again).")
+        how = ALLOW_PC_COMMAND if has_secret else REPLACE_KEY_COMMAND
         return KeyUnavailableError(
             "this PC is not allowed to use this register: it does not hold the register's key"
             + (f" ({extra})" if extra else "") + "; face recognition is off and nothing can be "
@@ -437,8 +435,7 @@ class RegisterKeys:
                           "DESC LIMIT 1")
         if row is None:
             raise KeyUnavailableError("this register has no admin secret to allow a PC with",
-                                      hint="Set one on a PC that holds the key (Settings, or "
-                                           "photovet setup admin-secret).")
+                                      hint=ADMIN_SECRET_COMMAND)
         kid, kdf, salt, wrapped = row[0], json.loads(row[1]), bytes(row[2]), bytes(row[3])
         kek = _kek(secret, salt, kdf["argon2id"])
         from cryptography.exceptions import InvalidTag  # noqa: PLC0415

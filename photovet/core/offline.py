@@ -36,6 +36,7 @@ import threading
 from typing import Any
 
 from photovet.core.errors import ModelError
+from photovet.core.words import TELEMETRY_COMMAND
 
 # Set before onnxruntime loads; later values are ignored by it.
 ENVIRONMENT = {
@@ -64,8 +65,7 @@ def import_onnxruntime() -> Any:
         raise ModelError(
             "onnxruntime was loaded before PhotoVet could switch off its telemetry, so PhotoVet "
             "will not run its models in this process",
-            hint="Start PhotoVet on its own (photovet or photovet-app), or set "
-                 "ORT_DISABLE_TELEMETRY=1 before starting the program that imports it.",
+            hint=TELEMETRY_COMMAND,
         )
     import onnxruntime as ort  # noqa: PLC0415
 

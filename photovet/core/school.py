@@ -24,6 +24,7 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.storage import Database
+from photovet.core.words import CRESTS_LIST_COMMAND
 
 PICTURE_SIDE = 1024           # a crest picture is kept at most this size (pixels, longer side)
 MAX_PICTURES = 8
@@ -136,7 +137,7 @@ class SchoolPictures:
         matches = [p for p in self.all() if p.sha256.startswith(sha256.lower())] if sha256 else []
         if len(matches) != 1:
             raise SchoolPictureError(f"no single crest picture starts with '{sha256}'",
-                                     hint="photovet settings crest lists them.")
+                                     hint=CRESTS_LIST_COMMAND)
         gone = matches[0]
         with self.db.atomic():
             self.db.execute("DELETE FROM school_pictures WHERE sha256 = ?", [gone.sha256])

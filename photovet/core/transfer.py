@@ -56,6 +56,7 @@ from typing import Any
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
+from photovet.core.words import EXPORTS_LIST_COMMAND
 
 TMP_PREFIX = ".photovet-tmp-"
 PURGE_PREFIX = ".photovet-purge-"
@@ -650,7 +651,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
     recs = records.exports(batch=batch)
     if not recs:
         raise DeletionError(f"no exports are recorded for batch '{batch}'; nothing was deleted",
-                            hint="photovet exports lists the recorded batches.")
+                            hint=EXPORTS_LIST_COMMAND)
     if not allow_exported and settings is not None and \
             settings.retention.delete_originals_when == "exported":
         allow_exported = True

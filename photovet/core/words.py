@@ -753,13 +753,90 @@ ROLE_GRANT_ONE_COMMAND = "An admin can give you one (photovet users grant)."
 #: the command to an office worker who has never seen a command line)
 ROLE_GRANT_APP = "An admin can give you that role in Register > Staff accounts\u2026"
 ROLE_GRANT_ONE_APP = "An admin can give you one in Register > Staff accounts\u2026"
-_APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_GRANT_ONE_APP}
+
+#: every other hint of the core that names a command, as the command line says it (the core's
+#: errors carry these) and as the app says it (where in the app; walkthrough s33: "photovet
+#: users list shows the accounts." reached the app) ...
+USERS_LIST_COMMAND = "photovet users list shows the accounts."
+USERS_LIST_APP = "Register > Staff accounts\u2026 lists the accounts."
+USERS_ADD_COMMAND = "An admin adds new ones (photovet users add)."
+USERS_ADD_APP = "An admin adds new ones in Register > Staff accounts\u2026"
+CODE_RESET_COMMAND = "Ask an admin for a new one (photovet users reset)."
+CODE_RESET_APP = ("Ask an admin for a new one (Register > Staff accounts\u2026, New one-time "
+                  "code\u2026).")
+AUDIT_CHANGED_COMMAND = ("Run 'photovet audit verify' and restore the register from a "
+                         "backup.")
+AUDIT_CHANGED_APP = ("Ask whoever looks after PhotoVet to check the audit log and restore the "
+                     "register from a backup (Help > Copy diagnostics copies what they need).")
+AUDIT_CHANGED_ADMIN_COMMAND = ("Run 'photovet audit verify'; an admin restores the register "
+                               "from a backup.")
+AUDIT_CHANGED_ADMIN_APP = ("Ask whoever looks after PhotoVet to check the audit log; an admin "
+                           "restores the register from a backup (Help > Copy diagnostics "
+                           "copies what they need).")
+CHANNEL_ADD_COMMAND = "add one with: photovet register channels --add NAME"
+CHANNEL_ADD_APP = "an admin adds one in Register > Channels\u2026"
+#: (in an import's note about a column, said with the column)
+CHANNEL_ADD_FIRST_COMMAND = "add the channel first (photovet register channels --add)"
+CHANNEL_ADD_FIRST_APP = "add the channel first (Register > Channels\u2026)"
+DEVICES_LIST_COMMAND = "photovet devices lists them with their numbers."
+DEVICES_LIST_APP = "Register > Approved devices\u2026 lists them."
+EXPORTS_LIST_COMMAND = "photovet exports lists the recorded batches."
+EXPORTS_LIST_APP = "After posting > Exports and posts\u2026 lists the recorded batches."
+CRESTS_LIST_COMMAND = "photovet settings crest lists them."
+CRESTS_LIST_APP = ("Register > Settings\u2026, School rules, The school lists them (Crest and "
+                   "logo pictures).")
+ALLOW_PC_COMMAND = ("An admin allows this PC by typing the register's admin secret (photovet "
+                    "setup allow-pc).")
+ALLOW_PC_APP = ("An admin allows this PC by typing the register's admin secret (Register > "
+                "Allow this PC (admin secret)\u2026).")
+REPLACE_KEY_COMMAND = ("Use this register on the PC that holds its key, or an admin replaces "
+                       "the key (photovet setup replace-key: face signatures must then be "
+                       "enrolled again).")
+REPLACE_KEY_APP = ("Use this register on the PC that holds its key, or ask whoever looks after "
+                   "PhotoVet to replace the key (face signatures must then be enrolled again).")
+ADMIN_SECRET_COMMAND = ("Set one on a PC that holds the key (photovet setup admin-secret).")
+ADMIN_SECRET_APP = ("Ask whoever looks after PhotoVet to set one on a PC that holds the key.")
+MAX_PIXELS_COMMAND = ("Resize it in a photo editor, or raise this PC's limit: photovet settings "
+                      "set performance.max_pixels NUMBER")
+MAX_PIXELS_APP = ("Resize it in a photo editor, or ask whoever looks after PhotoVet to raise "
+                  "this PC's limit.")
+CAPTION_SHOWN_COMMAND = ("Look at the caption with the photo and approve them together "
+                         "('photovet approve' prints it).")
+CAPTION_SHOWN_APP = ("Look at the caption beside the photo and approve them together.")
+TELEMETRY_COMMAND = ("Start PhotoVet on its own (photovet or photovet-app), or set "
+                     "ORT_DISABLE_TELEMETRY=1 before starting the program that imports it.")
+TELEMETRY_APP = "Close PhotoVet and start it again on its own."
+#: ... a command's hint -> the app's (the import's two, said by its report, too)
+_APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_GRANT_ONE_APP,
+              USERS_LIST_COMMAND: USERS_LIST_APP, USERS_ADD_COMMAND: USERS_ADD_APP,
+              CODE_RESET_COMMAND: CODE_RESET_APP, AUDIT_CHANGED_COMMAND: AUDIT_CHANGED_APP,
+              AUDIT_CHANGED_ADMIN_COMMAND: AUDIT_CHANGED_ADMIN_APP,
+              CHANNEL_ADD_COMMAND: CHANNEL_ADD_APP,
+              CHANNEL_ADD_FIRST_COMMAND: CHANNEL_ADD_FIRST_APP,
+              DEVICES_LIST_COMMAND: DEVICES_LIST_APP, EXPORTS_LIST_COMMAND: EXPORTS_LIST_APP,
+              CRESTS_LIST_COMMAND: CRESTS_LIST_APP, ALLOW_PC_COMMAND: ALLOW_PC_APP,
+              REPLACE_KEY_COMMAND: REPLACE_KEY_APP, ADMIN_SECRET_COMMAND: ADMIN_SECRET_APP,
+              MAX_PIXELS_COMMAND: MAX_PIXELS_APP, CAPTION_SHOWN_COMMAND: CAPTION_SHOWN_APP,
+              TELEMETRY_COMMAND: TELEMETRY_APP,
+              CAPTION_GET_APPROVED_COMMAND: CAPTION_GET_APPROVED_APP,
+              CONSENT_NOT_IN_FILE_COMMAND: CONSENT_NOT_IN_FILE_APP,
+              LEAVING_DATE_BACK_COMMAND: LEAVING_DATE_BACK_APP}
+#: the command hints, for a test that no other text of the core names a command
+COMMAND_HINTS = tuple(_APP_HINTS)
 
 
 def app_hint(hint: str | None) -> str | None:
-    """A refusal's hint as the app says it: the Staff screen, not the command, where the
-    core's hint names a command the app has a screen for (any other hint as it is)."""
-    return _APP_HINTS.get(hint, hint) if hint is not None else None
+    """A hint (or any text of the core's: a message, an import's note) as the app says it:
+    where in the app, not the command, for every command hint above, whole or within the
+    text (any other text as it is)."""
+    if hint is None:
+        return None
+    if hint in _APP_HINTS:
+        return _APP_HINTS[hint]
+    for command, app in _APP_HINTS.items():
+        if command in hint:
+            hint = hint.replace(command, app)
+    return hint
 
 
 def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = None,
@@ -788,7 +865,12 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
            "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",
            "ROLE_GRANT_APP", "ROLE_GRANT_COMMAND", "ROLE_GRANT_ONE_APP", "ROLE_GRANT_ONE_COMMAND",
-           "app_hint", "LEFT",
+           "app_hint", "COMMAND_HINTS", "LEFT", "USERS_LIST_COMMAND", "USERS_ADD_COMMAND",
+           "CODE_RESET_COMMAND", "AUDIT_CHANGED_COMMAND", "AUDIT_CHANGED_ADMIN_COMMAND",
+           "CHANNEL_ADD_COMMAND", "CHANNEL_ADD_FIRST_COMMAND", "DEVICES_LIST_COMMAND",
+           "EXPORTS_LIST_COMMAND", "CRESTS_LIST_COMMAND", "ALLOW_PC_COMMAND",
+           "REPLACE_KEY_COMMAND", "ADMIN_SECRET_COMMAND", "MAX_PIXELS_COMMAND",
+           "CAPTION_SHOWN_COMMAND", "TELEMETRY_COMMAND",
            "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",
            "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",

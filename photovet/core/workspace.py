@@ -581,7 +581,7 @@ class Workspace:
         what = SettingsChange(base, stored, sections).what()
         summary = f"{by or 'someone'} changed {what} at {local_time(at)}"
         return SettingsConflict(
-            f"{summary} (on another computer or with a photovet command) after these settings "
+            f"{summary} (on another computer or from the command line) after these settings "
             "were read, so yours were not saved: saving them would have undone that change.",
             by=by, at=at, sections=sections, summary=summary,
             hint="Read the settings again, then make your changes again if they are still "

@@ -228,8 +228,8 @@ class AppContext(QObject):
         what = change.what() if change is not None else (self.settings_change_what
                                                           or "the school's settings")
         if by:
-            text = (f"The school's settings were changed by {by} on another computer or with a "
-                    f"photovet command: {what}." + (f" {doing[:1].upper()}{doing[1:]}."
+            text = (f"The school's settings were changed by {by} on another computer or from the "
+                    f"command line: {what}." + (f" {doing[:1].upper()}{doing[1:]}."
                                                     if doing else ""))
         else:
             text = f"{what[:1].upper()}{what[1:]} changed" + (f": {doing}." if doing else ".")

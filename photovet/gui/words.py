@@ -61,10 +61,11 @@ def error_text(exc: BaseException, *, after: str = "") -> str:
     spelt as it is). ``after``: words it follows, as 'Not added: the name is taken.' (the
     message's first letter then as the core wrote it)."""
     if isinstance(exc, PhotoVetError):
-        # the app's words for a hint that names a command (words.app_hint: "Register > Staff
-        # accounts\u2026", not "photovet users grant")
+        # the app's words for a hint (or a message) that names a command (words.app_hint:
+        # "Register > Staff accounts\u2026", not "photovet users grant")
         hint = _w.app_hint(exc.hint)
-        text = ended(exc.full() if hint == exc.hint else f"{ended(str(exc))}\n{ended(hint)}")
+        said = _w.app_hint(str(exc)) or ""
+        text = ended(f"{ended(said)}\n{ended(hint)}" if hint else said)
         if after:
             return f"{after}: {text}"
         return text if exc.path is not None else text[:1].upper() + text[1:]

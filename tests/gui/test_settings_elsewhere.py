@@ -72,8 +72,8 @@ def test_the_mode_changed_on_another_pc_reaches_the_review_screen(qtbot, ws, mak
     qtbot.waitUntil(lambda: win.photos.findings.summary.text().startswith(
         "3 faces: 0 shown, 3 covered"), timeout=3000)
     text = unescape(win.message_banner.text())
-    assert ("The school's settings were changed by Mrs Jo Preparer on another computer or with "
-            "a photovet command: the school's mode (now \u201cno identifiable children\u201d). "
+    assert ("The school's settings were changed by Mrs Jo Preparer on another computer or from "
+            "the command line: the school's mode (now \u201cno identifiable children\u201d). "
             "What will be published has been decided again.") in text, text
 
 

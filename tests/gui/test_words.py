@@ -115,3 +115,53 @@ def test_a_refusal_in_the_app_says_who_and_where_never_the_command(qtbot, ws, ma
     # any other hint is said as the core wrote it
     other = PhotoVetError("the file is not a photo", hint="Choose a JPEG.")
     assert error_text(other) == "The file is not a photo.\nChoose a JPEG."
+
+
+def test_no_hint_or_text_the_app_shows_names_a_command(qtbot, ws, make_window):
+    """Walkthrough s33: "photovet users list shows the accounts.", "photovet exports lists...",
+    "Run 'photovet audit verify'..." reached the app. Every hint of the core that names a
+    command (``words.COMMAND_HINTS``; tests/core/test_command_hints.py: no other core text
+    does) is said the app's way by the one function every refusal goes through, as a real
+    refusal from the staff accounts shows; and the app's own texts name no command."""
+    import ast
+    import re
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from photovet.core import words
+    from photovet.core.errors import AccountError
+    from tests.gui.conftest import answer, message_text
+
+    command = re.compile(r"(?<![\w.-])photovet(?: [a-z]|-app)")
+    for hint in words.COMMAND_HINTS:
+        said = error_text(PhotoVetError("it was refused", hint=hint))
+        assert not command.search(said), said
+        # a command hint inside the message (an import's note) too
+        said = error_text(PhotoVetError(f"it was refused ({hint})"))
+        assert not command.search(said), said
+    # a real refusal: an account removed on another PC
+    win = make_window()
+    try:
+        win.ctx.ws.accounts.get("Nobody Here")
+    except AccountError as exc:
+        refusal = exc
+    assert "photovet users list" in refusal.full()               # the command line's words
+    seen: list[str] = []
+    answer(lambda box: (seen.append(message_text(box)), box.accept()), kind=QMessageBox)
+    win.ctx.fail(win, "Not changed", refusal)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0].strip() == ("There is no account called 'Nobody Here'.\n"
+                       "Register > Staff accounts\u2026 lists the accounts."), seen[0]
+    # the app's own words
+    gui = Path(__file__).resolve().parents[2] / "photovet" / "gui"
+    strays = []
+    for path in sorted(gui.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {id(n.body[0].value) for n in ast.walk(tree)
+                if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        strays += [f"{path.name}:{n.lineno}" for n in ast.walk(tree)
+                   if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                   and id(n) not in docs and command.search(n.value)]
+    assert not strays, strays

@@ -34,6 +34,7 @@ from photovet.core.errors import (
     UnreadableFileError,
     UnsupportedImageError,
 )
+from photovet.core.words import MAX_PIXELS_COMMAND
 
 try:  # HEIC/HEIF from phones. pillow-heif is a hard dependency, but fail soft if it is missing.
     import pillow_heif
@@ -279,8 +280,7 @@ def _too_large(path: Path, exc: Exception | None, limit: int,
     return ImageTooLargeError(
         f"the image is too large to open safely ({what}; the limit is {limit / 1e6:.0f} megapixels)",
         path=path,
-        hint="Resize it in a photo editor, or raise this PC's limit: "
-             "photovet settings set performance.max_pixels NUMBER")
+        hint=MAX_PIXELS_COMMAND)
 
 
 def _boxes_end_early(fh: BinaryIO) -> bool:

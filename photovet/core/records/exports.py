@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel, ExportResult, Person
 from photovet.core.storage import Database
+from photovet.core.words import EXPORTS_LIST_COMMAND
 
 if TYPE_CHECKING:
     import numpy as np
@@ -957,7 +958,7 @@ class Records:
                 "SELECT id, output_path FROM exports WHERE batch = ? ORDER BY id", [batch]))
             if not rows:
                 raise RecordsError(f"no exports are recorded for batch '{batch}'",
-                                   hint="photovet exports lists the recorded batches.")
+                                   hint=EXPORTS_LIST_COMMAND)
             # a copy is posted only where it was checked and approved for (fail closed)
             checked = [(rid, out, self._channel_refusal(rid, check) if check else None)
                        for rid, out in rows]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from photovet.core.errors import RegisterImportError
 from photovet.core.fsutil import atomic_write_text
+from photovet.core.words import CHANNEL_ADD_FIRST_COMMAND
 
 NAME_WITH_PHOTO = "name_with_photo"
 DO_NOT_PHOTOGRAPH = "do_not_photograph"
@@ -224,8 +225,7 @@ def detect_mapping(headers: list[str], channels: dict[str, str] | None = None) -
                                "map it by hand if it should be used")
             elif {"consent", "permission"} & set(tokens) or "photo" in tokens:
                 m.notes.append(f"column '{h}' looks like a consent column for a channel "
-                               "PhotoVet does not know; add the channel first (in the app: "
-                               "Settings, Channels; or photovet register channels --add) or "
+                               f"PhotoVet does not know; {CHANNEL_ADD_FIRST_COMMAND} or "
                                "map it")
         if hit is None and n in GENERAL_NOTES:
             m.notes.append(f"column '{h}' is not kept: PhotoVet keeps only notes about photos "

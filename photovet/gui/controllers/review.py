@@ -24,7 +24,7 @@ from photovet.core.media.video.reader import is_video_file
 from photovet.core.memory import release as release_memory
 from photovet.core.models import Cover
 from photovet.core.review import ALL, ReviewConflict, ReviewRefused
-from photovet.core.words import approval_withdrawn, tally
+from photovet.core.words import app_hint, approval_withdrawn, tally
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
@@ -397,7 +397,7 @@ class ReviewController(QObject):
             return False
         except ReviewConflict as exc:
             box = QMessageBox(QMessageBox.Icon.Warning, "Changed by someone else",
-                              sentence(exc.message) + (f"\n\n{sentence(exc.hint)}" if exc.hint
+                              sentence(exc.message) + (f"\n\n{sentence(app_hint(exc.hint) or '')}" if exc.hint
                                                        else ""),
                               parent=self.window)
             reload = box.addButton("Reload the photo", QMessageBox.ButtonRole.AcceptRole)

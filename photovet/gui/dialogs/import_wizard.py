@@ -64,6 +64,7 @@ from photovet.core.words import (
     LEAVING_DATE_BACK_APP,
     LEAVING_DATE_BACK_COMMAND,
     LEAVING_DATES_KEPT,
+    app_hint,
     rejected_count,
 )
 
@@ -339,7 +340,8 @@ class MappingPage(QWizardPage):
         self._build(detected)
         notes = detected.problems + detected.notes
         if notes and not self.error.text():
-            self.error.setText("Please check: " + "; ".join(notes) + ".")
+            self.error.setText("Please check: " + "; ".join(app_hint(n) or n for n in notes)
+                               + ".")
 
     def _build(self, detected: ColumnMapping) -> None:
         while self.form.rowCount():
@@ -823,6 +825,8 @@ class ResultPage(QWizardPage):
             elif line.strip() == LEAVING_DATE_BACK_COMMAND:
                 # the app's words, on a line of their own (not one more under the count)
                 line = LEAVING_DATE_BACK_APP
+            else:                                              # a note naming a command
+                line = app_hint(line) or line
             item = QTreeWidgetItem([line.strip()])
             # a line indented under a heading ('Warnings (1):') is shown under it, so what a
             # heading counts is what stands under it

@@ -461,8 +461,8 @@ class SettingsDialog(QDialog):
         from view, nothing of the other change is undone)."""
         edits = edit_lines(self.base, mine)
         box = QMessageBox(QMessageBox.Icon.Warning, "Settings changed elsewhere",
-                          f"{conflict.summary}, on another computer or with a photovet "
-                          "command, while you had Settings open. Your changes were not saved, "
+                          f"{conflict.summary}, on another computer or from the command "
+                          "line, while you had Settings open. Your changes were not saved, "
                           "so that they do not undo it.\n\nShow the settings as they are now? "
                           "Your changes stay listed at the top of Settings, to make again.",
                           parent=self)
