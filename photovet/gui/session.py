@@ -31,6 +31,15 @@ def permission_tip(permission: str) -> str:
     return f"Needs the {who} role (to {what})."
 
 
+def who_may(permission: str) -> str:
+    """'someone with the Preparer or Poster role' from the core's table of who may do what
+    (for "what next" after a step another role takes on)."""
+    roles, _what = PERMISSIONS[permission]
+    if set(roles) >= set(ROLES):
+        return "anyone signed in"
+    return f"someone with the {' or '.join(ROLE_LABELS.get(r, r) for r in roles)} role"
+
+
 def permit(target, session: Session, permission: str, enabled: bool = True) -> None:
     """Enable a button or menu item only when the signed-in account may do ``permission``
     (and ``enabled``: it can do something now); its tooltip always says which role may.

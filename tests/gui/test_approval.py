@@ -71,7 +71,9 @@ def test_mark_ready_then_approve_all_shown_with_a_count_and_one_confirmation(win
     assert "Faces shown: Joel Clarke, Tori Amos" not in seen[0]     # Joel is only a question
     assert "Faces shown: Tori Amos" in seen[0]
     assert {it.approval for it in window.batch.model.items} == {"approved"}
-    said = ("4 photos approved for School website by Mr Sam Head. They can be exported now.")
+    # s33: Mr Head approves but does not export: who does is said, from the core's roles
+    said = ("4 photos approved for School website by Mr Sam Head. Someone with the Preparer "
+            "or Poster role can export them now.")
     assert window.photos.approval.message.text() == said
     assert window.photos.batch.proxy.rowCount() == 0   # the waiting list is empty now
     for _ in range(3):
@@ -851,7 +853,9 @@ def test_approvals_whose_approver_role_ended_are_approved_again_in_one_action(wi
     states = [ws.approvals.get(it.analysis.sha256, "website") for it in window.batch.model.items]
     assert {s.approver for s in states} == {DEPUTY}
     assert ws.approvals.role_ended() == []
-    assert "4 photos approved for School website by Mr Deputy." in window.photos.approval.message.text()
+    # Mr Deputy prepares too: he can export them himself
+    assert "4 photos approved for School website by Mr Deputy. They can be exported now." \
+        in window.photos.approval.message.text()
     # nothing left: said
     window.approval.approve_role_ended()
     assert window.photos.approval.message.text() == (

@@ -24,7 +24,7 @@ from ..context import AppContext
 from ..dialogs.contact_sheet import ContactSheetDialog, Tile
 from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import place_beside
-from ..session import permit
+from ..session import permission_refusal, permit, who_may
 from ..tasks import pil_to_qimage
 from ..views.batch_view import PhotoItem
 from ..views.photos_tab import PhotosTab
@@ -641,8 +641,14 @@ class ApprovalController(QObject):
             self._changed(done)
         # what was done, where the approver is looking: for which channel, and what next
         if done:
+            them, who = ("it" if len(done) == 1 else "them"), who_may("export")
+            # who exports next, as the core's table of roles says (an approver who is not a
+            # preparer or poster cannot: walkthrough s33)
+            nxt = (f"{'It' if len(done) == 1 else 'They'} can be exported now."
+                   if permission_refusal(self.ctx, "export") is None else
+                   f"{who[:1].upper()}{who[1:]} can export {them} now.")
             text = (f"{media_count(done)} approved for {self.ctx.current_channel().label} by "
-                    f"{approver}. {'It' if len(done) == 1 else 'They'} can be exported now.")
+                    f"{approver}. {nxt}")
         else:
             text = "Nothing was approved."
         kept = set(picked)
