@@ -422,6 +422,13 @@ def test_the_register_list_says_back_but_not_in_the_file_after_they_are_back(
     row = [p.id for p in view.model.people].index(SAM)
     status = view.model.data(view.model.index(row, 5))
     assert status == "Back, but not in the MIS file yet"
+    # walk s33: its tooltip says what the status means, as the person page does (not "If they
+    # have left, record their leaving date...")
+    tip = view.model.data(view.model.index(row, 5), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Back, but not in the MIS file yet.\nThey are back (their leaving "
+                          f"date was cleared on {TODAY:%d/%m/%Y}). Sam is still not in the MIS "
+                          "file (missing since "), tip
+    assert "If they have left" not in tip and "record their leaving date" not in tip
     # someone else the file stops listing is still asked about
     assert person_status(ws.register.person(SAM), TODAY) == \
         f"Not in the MIS file since {TODAY:%d/%m/%Y} \u2013 has Sam left?"

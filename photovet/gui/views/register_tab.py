@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from photovet.core.models import NO, Channel, Person
 from photovet.core.models import YES as STATE_YES
 from photovet.core.policy import person_block
-from photovet.core.words import not_in_mis_file
+from photovet.core.words import back_not_in_file, not_in_mis_file
 
 from ..words import day
 
@@ -280,6 +280,12 @@ class PeopleModel(QAbstractTableModel):
         if p.do_not_photograph:
             return ("On the do-not-photograph list: this person's face is always covered, "
                     "on every channel.")
+        back = self.back.get(p.id)
+        if missing(p, self.today) and back_since_missing(p, back):
+            # walk s33: the tip still said "If they have left, record their leaving date..."
+            # under "Back, but not in the MIS file yet" (the person page's words)
+            return (f"They are back (their leaving date was cleared on {day(back)}). "
+                    f"{back_not_in_file(p)}")
         if missing(p, self.today):
             return ("The register files imported since then do not list this person, so "
                     "they are always covered. If they have left, record their leaving date "
