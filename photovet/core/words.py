@@ -597,15 +597,29 @@ def days_words(days: Iterable[str | _dt.date]) -> str:
     return f"between {uk_day(seen[0])} and {uk_day(seen[-1])}"
 
 
+def file_names(names: Iterable[str], most: int = 4) -> str:
+    """Files by name, for a sentence: 'a.jpg', 'a.jpg and b.jpg', 'a.jpg, b.jpg and c.jpg';
+    more than ``most``: the first few and how many more ('a.jpg, b.jpg, c.jpg and 5 more')."""
+    names = list(dict.fromkeys(names))
+    if len(names) > most:
+        names = names[:most - 1] + [f"{len(names) - most + 1} more"]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" \
+        if names else ""
+
+
 def already_posted(posted: tuple[int, int], total: tuple[int, int], channel_label: str,
-                   days: Iterable[str | _dt.date]) -> str:
+                   days: Iterable[str | _dt.date], names: Iterable[str] = ()) -> str:
     """Before an export: how many of the photos and videos to be exported were already posted
     on the channel, and when ('' none): '2 of 3 photos were already posted to Facebook on
-    12/11/2026. Exporting makes new copies of them: post only what is not up there yet.'"""
+    12/11/2026 (a.jpg and b.jpg). Exporting makes new copies of them: post only what is not
+    up there yet.' ``names``: the files already posted, said (shortened when many) unless
+    it is the one file being exported (walkthrough s33: "Both photos..." did not say which)."""
     n = sum(posted)
     if not n:
         return ""
     when = days_words(days)
+    said = file_names(names) if sum(total) > 1 else ""
+    when = f"{when} ({said})" if when and said else when or (f"({said})" if said else "")
     if n == sum(total):
         both = "photos" if not total[1] else "videos" if not total[0] else ""
         head = (f"{'This photo' if posted[0] else 'This video'} was" if n == 1 else
@@ -875,7 +889,7 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",
            "caption_word", "consent_missing_words", "consent_word", "count", "free_text_names",
-           "full_sentence",
+           "file_names", "full_sentence",
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
            "register_count", "rejected_count", "request_words", "sar_nothing_held",

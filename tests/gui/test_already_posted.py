@@ -103,8 +103,10 @@ def test_show_this_face_on_an_unapproved_photo_asks_nothing_more(qtbot, ws, make
 def test_export_again_says_how_many_were_already_posted(posted, qtbot, tmp_path):
     dlg = export(posted, qtbot, tmp_path / "again", label="Sports day again")
     qtbot.waitUntil(lambda: dlg.posted_note.isVisible(), timeout=10000)
+    # s33: which two, by file name (the batch's names: never a pupil's)
     assert dlg.posted_note.text().startswith(
-        "2 of 3 photos were already posted to Facebook on 12/11/2026.")
+        "2 of 3 photos were already posted to Facebook on 12/11/2026 (trip_0.jpg and "
+        "trip_1.jpg). Exporting makes new copies of them:"), dlg.posted_note.text()
     assert dlg.export_btn.text() == "Export 3 photos"
     # the names said are the names written (they said sports-day-2026-001.jpg whatever the name)
     assert "(sports-day-again-001.jpg\u2026)" in dlg.names.text()
@@ -152,6 +154,14 @@ def test_the_words_for_what_was_already_posted():
         "of it:")
     assert already_posted((2, 0), (2, 0), "Facebook", day).startswith(
         "Both photos were already posted to Facebook on 12/11/2026.")        # never "All 2"
+    # which ones (walkthrough s33), shortened when many; the only one is "This photo"
+    assert already_posted((2, 0), (2, 0), "Facebook", day, ["a.jpg", "b.jpg"]).startswith(
+        "Both photos were already posted to Facebook on 12/11/2026 (a.jpg and b.jpg). ")
+    assert already_posted((1, 0), (1, 0), "Facebook", day, ["a.jpg"]).startswith(
+        "This photo was already posted to Facebook on 12/11/2026. ")
+    assert already_posted((6, 0), (9, 0), "Facebook", [], [f"p{i}.jpg" for i in range(6)]) \
+        .startswith("6 of 9 photos were already posted to Facebook (p0.jpg, p1.jpg, p2.jpg and "
+                    "3 more). ")
     assert already_posted((1, 1), (1, 1), "X", day).startswith(
         "The photo and the video were already posted to X")
     assert already_posted((3, 0), (3, 0), "Facebook", ["2026-11-02", "2026-11-09",

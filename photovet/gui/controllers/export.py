@@ -98,7 +98,9 @@ class ExportController(QObject):
                 up = {sha for sha, _day in posts}
                 posted = already_posted(tally(r[0] for r in ready if r[0].sha256 in up),
                                         tally(r[0] for r in ready), ch.label,
-                                        [day for _sha, day in posts])
+                                        [day for _sha, day in posts],
+                                        [Path(r[0].path).name for r in ready
+                                         if r[0].sha256 in up])
                 return (tally(r[0] for r in ready),
                         [(Path(h.analysis.path).name, h.why.replace("not exported: ", ""))
                          for h in held],
