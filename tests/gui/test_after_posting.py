@@ -831,3 +831,36 @@ def test_the_takedown_list_shows_an_item_closed_when_consent_was_given_again(qtb
     assert dlg.state.text().startswith("0 items to do")
     dlg.table.selectRow(0)
     assert dlg.chosen() == [] and not dlg.done_btn.isEnabled()
+
+
+def test_a_subject_access_report_is_saved_first_in_the_data_folders_reports(
+        window, qtbot, tmp_path, monkeypatch):
+    """Walkthrough s33: saving a subject access report started in the home folder. It starts
+    in the data folder's reports folder (private: the report names a pupil), then in the
+    folder a report was saved in last, as the take-down list's saves do."""
+    from PySide6.QtWidgets import QInputDialog
+
+    win = window
+    starts: list[str] = []
+    target = tmp_path / "elsewhere" / "sar.html"
+    target.parent.mkdir()
+
+    def save(parent, title, start, *a, **k):
+        starts.append(start)
+        return (str(target), "") if len(starts) == 1 else ("", "")
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("X123", True))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    win.ctx.qs.remove("paths/reports")
+    reports = Path(win.ctx.ws.home) / "reports"
+    seen = answer(click("Close"), kind=QMessageBox)
+    win.after.subject_access_by_id()
+    assert Path(starts[0]).parent == reports and reports.is_dir()
+    assert Path(starts[0]).name.startswith("Subject access report X123 ")
+    assert reports.stat().st_mode & 0o077 == 0
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    win.after.subject_access_by_id()              # the folder used last
+    assert Path(starts[1]).parent == target.parent
+    win.after.save_page()                         # the take-down list's save: the same folder
+    assert Path(starts[2]).parent == target.parent

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from shiboken6 import isValid
 
 from photovet.core.errors import PhotoVetError
+from photovet.core.paths import ensure_folder
 from photovet.core.records import takedown
 from photovet.core.settings import Retention
 from photovet.core.transfer import purge_batch
@@ -191,12 +192,24 @@ class AfterPostingController(QObject):
     def _items_for_file(self):
         return self.takedown_dialog.items if self.takedown_dialog is not None else []
 
+    def reports_folder(self) -> Path:
+        """Where a report or a list is saved first: the folder one was saved in last (this
+        PC's window settings), while it is there; else the data folder's reports folder, made
+        private (0700: a subject access report names a pupil; walkthrough s33: it started in
+        the home folder)."""
+        last = str(self.ctx.qs.value("paths/reports", "") or "")
+        if last and Path(last).is_dir():
+            return Path(last)
+        try:
+            return ensure_folder(Path(self.ctx.ws.home) / "reports")
+        except PhotoVetError:
+            return Path.home()
+
     def save_page(self, path: str | None = None) -> None:
         """The printable page (A4, a picture of each photo), written in a worker."""
         parent = self.takedown_dialog or self.window
         if not path:
-            start = Path(str(self.ctx.qs.value("paths/reports", str(Path.home())))) / \
-                f"Take-down list {_dt.date.today():%d-%m-%Y}.html"
+            start = self.reports_folder() / f"Take-down list {_dt.date.today():%d-%m-%Y}.html"
             path, _ = QFileDialog.getSaveFileName(parent, "Save the take-down list as a page",
                                                   str(start), "Web page (*.html)")
             if not path:
@@ -211,12 +224,12 @@ class AfterPostingController(QObject):
     def save_csv(self, path: str | None = None) -> None:
         parent = self.takedown_dialog or self.window
         if not path:
-            start = Path(str(self.ctx.qs.value("paths/reports", str(Path.home())))) / \
-                f"Take-down list {_dt.date.today():%d-%m-%Y}.csv"
+            start = self.reports_folder() / f"Take-down list {_dt.date.today():%d-%m-%Y}.csv"
             path, _ = QFileDialog.getSaveFileName(parent, "Save the take-down list as a "
                                                   "spreadsheet", str(start), "CSV (*.csv)")
             if not path:
                 return
+        self.ctx.qs.setValue("paths/reports", str(Path(path).parent))
         try:
             takedown.write_csv(list(self._items_for_file()), path)
         except (PhotoVetError, OSError) as exc:
@@ -515,7 +528,7 @@ class AfterPostingController(QObject):
         if refusal is not None:
             self.ctx.fail(parent, "Subject access report", refusal)
             return
-        start = Path(str(self.ctx.qs.value("paths/reports", str(Path.home())))) / \
+        start = self.reports_folder() / \
             f"Subject access report {person_id} {_dt.date.today():%d-%m-%Y}.html"
         path, _ = QFileDialog.getSaveFileName(parent, "Save the subject access report",
                                               str(start), "Web page (*.html)")
