@@ -399,6 +399,11 @@ class Choices:
     settled: str = ""
 
 
+#: the reason a dry run (``face_scopes``, ``text_scopes``, the choices offered) judges with:
+#: it is asked before the person types theirs, so only a refusal no reason lifts counts
+_A_REASON = "a reason"
+
+
 class Reviewer:
     """Records a person's decisions about a photo, refusing what policy refuses.
 
@@ -450,21 +455,32 @@ class Reviewer:
                                  mode or analysis.mode, self.today(), recognised=recognised,
                                  near=near_people(f, self.person_of))
 
-    def face(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
-             person: str | None = None, reason: str = "", mode: str = "consent"
-             ) -> list[Review]:
-        """Record ``action`` ("cover", "show", "assign", "not-a-face") for face ``index``."""
-        _only_photos(analysis)
-        user = self._who()
+    def _face_refusal(self, analysis: PhotoAnalysis, index: int, action: str,
+                      channel: Channel, *, person: str | None, reason: str, mode: str
+                      ) -> str | None:
+        """Why ``face`` refuses ``action`` on face ``index`` (None: it would be made), the one
+        judgement ``face`` and ``face_scopes`` share."""
         if action not in FACE_ACTIONS:
-            raise ReviewRefused(f"unknown decision '{action}' for a face")
+            return f"unknown decision '{action}' for a face"
         face = self._face(analysis, index)
         row, recognised = self._rows(face, action, person)
         if action == "assign" and row is None:
-            raise ReviewRefused(f"no one with id '{person}' in the register")
-        refusal = face_override_refusal(action, face, row, channel, analysis.media, mode,
-                                        self.today(), reason, recognised=recognised,
-                                        near=near_people(face, self.person_of))
+            return f"no one with id '{person}' in the register"
+        return face_override_refusal(action, face, row, channel, analysis.media, mode,
+                                     self.today(), reason, recognised=recognised,
+                                     near=near_people(face, self.person_of))
+
+    def face(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel, *,
+             person: str | None = None, reason: str = "", mode: str | None = None
+             ) -> list[Review]:
+        """Record ``action`` ("cover", "show", "assign", "not-a-face") for face ``index``,
+        judged with ``mode`` (the analysis's when not given, as ``face_ask`` and
+        ``face_scopes``: never a looser one by default)."""
+        _only_photos(analysis)
+        user = self._who()
+        mode = mode or analysis.mode
+        refusal = self._face_refusal(analysis, index, action, channel, person=person,
+                                     reason=reason, mode=mode)
         if refusal:
             raise ReviewRefused(refusal)
         self._no_pupil_named(reason)
@@ -520,14 +536,18 @@ class Reviewer:
         """Before ``face`` is called: the parts of the photo's review the change would alter
         (``ALL``: every channel's; a channel id: that channel's), nothing stored. Every
         approval that signed an altered part no longer counts once the change is made
-        (``Approvals.voided_by_review``). An unknown decision or a face the photo does not have
-        alters nothing: [] (as ``text_scopes``; ``face`` refuses both)."""
+        (``Approvals.voided_by_review``). A decision ``face`` would refuse, whatever the
+        reason typed (it is asked before the reason), alters nothing: [] (an unknown decision,
+        a face the photo does not have, someone not in the register, a face policy will not let
+        be shown or named; as ``text_scopes``). ``mode``: the analysis's when not given, as
+        ``face``."""
         _only_photos(analysis)
-        if action not in FACE_ACTIONS or not 0 <= index < len(analysis.faces):
+        mode = mode or analysis.mode
+        if not 0 <= index < len(analysis.faces) or self._face_refusal(
+                analysis, index, action, channel, person=person, reason=_A_REASON, mode=mode):
             return []
         return self._scopes(analysis, channel, self._face_change(
-            analysis, index, action, channel, person=person, reason="",
-            mode=mode or analysis.mode, user=""))
+            analysis, index, action, channel, person=person, reason="", mode=mode, user=""))
 
     def face_choices(self, analysis: PhotoAnalysis, index: int, channel: Channel) -> Choices:
         """What face ``index`` of the decided ``analysis`` offers: only the decisions that would
@@ -546,7 +566,7 @@ class Reviewer:
 
         def refused(action: str) -> str | None:
             return face_override_refusal(action, f, row, channel, analysis.media, analysis.mode,
-                                         today, "a reason", near=near_people(f, self.person_of))
+                                         today, _A_REASON, near=near_people(f, self.person_of))
 
         words: list[str] = []
         cover = f.decision != "cover" or f.needs_review or f.override not in (None, "cover")
@@ -578,7 +598,7 @@ class Reviewer:
         cover = t.decision != "cover" or t.needs_review or t.override not in (None, "cover")
         keep = t.decision != "keep"
         if keep and (why := text_override_refusal(
-                "keep", t, row, "a reason", channel=channel, media=analysis.media,
+                "keep", t, row, _A_REASON, channel=channel, media=analysis.media,
                 mode=analysis.mode, on=self.today())):
             keep = False
             words.append(f"It cannot be left readable: {full_sentence(why)}")
@@ -656,12 +676,18 @@ class Reviewer:
     def text_scopes(self, analysis: PhotoAnalysis, index: int, action: str, channel: Channel
                     ) -> list[str]:
         """Before ``text`` is called: the parts of the photo's review the change would alter
-        (as ``face_scopes``), nothing stored."""
+        (as ``face_scopes``), nothing stored; [] for a decision ``text`` would refuse
+        whatever the reason typed."""
         _only_photos(analysis)
         if action not in TEXT_ACTIONS or not 0 <= index < len(analysis.texts):
             return []
+        item = analysis.texts[index]
+        row = self.person_of(item.person) if item.person else None
+        if text_override_refusal(action, item, row, _A_REASON, channel=channel,
+                                 media=analysis.media, mode=analysis.mode, on=self.today()):
+            return []
         return self._scopes(analysis, channel, self._text_change(
-            analysis.texts[index], index, action, "", ""))
+            item, index, action, "", ""))
 
     def _scopes(self, analysis: PhotoAnalysis, channel: Channel,
                 change: Callable[[Review, Review], dict[str, Any]]) -> list[str]:

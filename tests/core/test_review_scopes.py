@@ -164,6 +164,87 @@ def test_scopes_of_no_such_face_text_or_decision_are_none(ws, engine, tmp_path):
     assert _state(ws, a.sha256) == stored
 
 
+# decisions the real call refuses whatever the reason: (face index, action, channel, kwargs)
+REFUSED_FACE_CASES = {
+    # Tori's family said No to Facebook
+    "show-said-no": (0, "show", "facebook", {}),
+    # no one with that id in the register
+    "assign-unknown-id": (1, "assign", "website", {"person": "Z9"}),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED_FACE_CASES))
+def test_face_scopes_of_a_decision_the_policy_refuses_are_none(ws, engine, tmp_path, case):
+    """s33: the dry run answered what a refused decision would alter (and the app warned
+    about approvals it would withdraw); it answers nothing, as the real call changes
+    nothing."""
+    from photovet.core.review import ReviewRefused
+
+    index, action, ch_id, kw = REFUSED_FACE_CASES[case]
+    ch = ws.channels.get(ch_id)
+    a = _decided(engine, make_photo(tmp_path / "trip.jpg"), ch)
+    reviewer = ws.reviewer()
+    stored = _state(ws, a.sha256)
+    assert reviewer.face_ask(a, index, action, ch, **kw).refused
+    assert reviewer.face_scopes(a, index, action, ch, **kw) == []
+    with pytest.raises(ReviewRefused):
+        reviewer.face(a, index, action, ch, reason="they asked", **kw)
+    assert _state(ws, a.sha256) == stored
+
+
+def test_face_scopes_of_a_decision_that_needs_a_reason_are_what_it_alters_with_one(
+        ws, engine, tmp_path):
+    """Asked before the reason is typed: a decision a reason makes allowed is answered as it
+    will be made (the unknown face shown on Facebook alters Facebook's part)."""
+    fb = ws.channels.get("facebook")
+    a = _decided(engine, make_photo(tmp_path / "trip.jpg"), fb)
+    reviewer = ws.reviewer()
+    assert reviewer.face_scopes(a, 1, "show", fb) == ["facebook"]
+    before = _contents(ws, a.sha256, fb.id)
+    reviewer.face(a, 1, "show", fb, reason="adult visitor who agreed")
+    assert _altered(before, _contents(ws, a.sha256, fb.id)) == ["facebook"]
+
+
+def test_text_scopes_of_a_name_that_may_never_be_left_readable_are_none(ws, engine, tmp_path):
+    from photovet.core.review import ReviewRefused
+
+    web = ws.channels.get("website")
+    a = _decided(engine, make_photo(tmp_path / "trip.jpg"), web, text=False)
+    a.texts.append(TextItem(polygon=list(SIGN), text="Rory", score=0.95, person="C3",
+                            kind="pupil-name"))
+    a = engine.decide(a, web, on=TODAY)
+    reviewer = ws.reviewer()
+    index = len(a.texts) - 1
+    assert a.texts[index].decision == "cover"
+    assert reviewer.text_scopes(a, index, "keep", web) == []       # do not photograph
+    with pytest.raises(ReviewRefused, match="do-not-photograph"):
+        reviewer.text(a, index, "keep", web, reason="on the sign")
+    assert reviewer.text_scopes(a, index, "cover", web) == [ALL]   # a cover always may be
+
+
+def test_face_is_judged_with_the_analysis_mode_when_none_is_given(ws, engine, tmp_path):
+    """s33: ``face`` judged with "consent" when the caller gave no mode, while ``face_ask``
+    and ``face_scopes`` took the analysis's: a photo decided with no identifiable children
+    let Tori be shown by a caller that gave none. All three take the analysis's now."""
+    from photovet.core.policy import NO_CHILDREN
+    from photovet.core.review import ReviewRefused
+
+    web = ws.channels.get("website")
+    a = engine.decide(engine.analyse(make_photo(tmp_path / "trip.jpg")), web, mode=NO_CHILDREN,
+                      on=TODAY)
+    assert a.mode == NO_CHILDREN and a.faces[0].decision == "cover"
+    reviewer = ws.reviewer()
+    stored = _state(ws, a.sha256)
+    assert reviewer.face_ask(a, 0, "show", web).refused
+    assert reviewer.face_scopes(a, 0, "show", web) == []
+    with pytest.raises(ReviewRefused):
+        reviewer.face(a, 0, "show", web, reason="her parents agreed")
+    assert _state(ws, a.sha256) == stored
+    # with the mode given, as before
+    with pytest.raises(ReviewRefused):
+        reviewer.face(a, 0, "show", web, reason="her parents agreed", mode=NO_CHILDREN)
+
+
 def test_voided_by_review_names_the_approvals_a_change_withdraws(ws, engine, tmp_path):
     """'*' (every channel's part) voids every channel's approval, a channel id only that
     channel's, and only approvals that were given (not one waiting); once the change is made,
