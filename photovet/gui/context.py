@@ -317,6 +317,13 @@ class AppContext(QObject):
 
     # -- closing --------------------------------------------------------------------------------
 
+    @property
+    def register_closed(self) -> bool:
+        """The register was closed (the window closed with it): a redraw, a timer or a worker's
+        answer that comes late has nothing to show and must not read it (it would raise
+        ``RegisterClosedError``)."""
+        return self.ws.db.closed
+
     def shutdown(self, wait_ms: int = 60000) -> None:
         """Stop every worker (each finishes the file in hand) and the helper process."""
         self._feed_timer.stop()

@@ -141,7 +141,7 @@ class ApprovalController(QObject):
     # -- showing -------------------------------------------------------------------------------
 
     def show_state(self) -> None:
-        if self.ctx.ws.db.closed:
+        if self.ctx.register_closed:
             # a window closed with its register: a late redraw of its photo (a timer of the
             # photo view) has nothing to show and must not use the register
             return

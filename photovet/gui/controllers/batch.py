@@ -189,7 +189,7 @@ class BatchController(QObject):
             on_finish=self._check_done)
 
     def _checked(self, items: list, total: int, generation: int) -> None:
-        if generation != self._generation:
+        if generation != self._generation or self.ctx.register_closed:
             return
         done = []
         for _i, a in items:
@@ -350,6 +350,9 @@ class BatchController(QObject):
         QTimer.singleShot(0, self._redecide_step)
 
     def _redecide_step(self) -> None:
+        if self.ctx.register_closed:        # the window closed with its register meanwhile
+            self._redecide = []
+            return
         chunk, self._redecide = self._redecide[:DECIDE_CHUNK], self._redecide[DECIDE_CHUNK:]
         done = []
         for r in chunk:

@@ -54,6 +54,8 @@ class PhotoFlagsController:
     # -- showing ----------------------------------------------------------------------------------
 
     def show(self, *_: Any) -> None:
+        if self.ctx.register_closed:        # a late redraw of a closed window's photo
+            return
         item = self.current()
         a = item.analysis if item is not None else None
         ws = self.ctx.ws

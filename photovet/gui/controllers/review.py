@@ -179,6 +179,11 @@ class ReviewController(QObject):
             self.show_current()
 
     def show_current(self) -> None:
+        if self.ctx.register_closed:
+            # a late redraw (the list settling, a preview or a check arriving) of a window
+            # closed with its register: nothing to show, the register is not read, and no
+            # listener of ``shown`` is told
+            return
         item = self.current()
         self._wanted = None
         photo, findings = self.tab.photo, self.tab.findings
@@ -268,7 +273,7 @@ class ReviewController(QObject):
 
     def _settle(self) -> None:
         self._settling = False
-        if self.current() is not None:
+        if self.ctx.register_closed or self.current() is not None:
             return
         if self.tab.batch.proxy.rowCount():
             self.tab.batch.select_row(0)      # opens it (current_changed)
