@@ -118,8 +118,9 @@ class ExportController(QObject):
 
     def check_caption(self, caption: str) -> None:
         """The core's check of the caption for this channel and batch (check_caption, as the
-        export will check it), shown as it is typed."""
-        if self.dialog is None:
+        export will check it), shown as it is typed (its timer may fire after the window
+        closed with its register: then nothing is read)."""
+        if self.dialog is None or self.ctx.register_closed:
             return
         from photovet.core.pipeline import batch_media  # noqa: PLC0415
         from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415

@@ -207,6 +207,8 @@ class SchoolRulesPage(QWidget):
         return w
 
     def fill_channels(self) -> None:
+        if self.ctx.register_closed:        # a late refill (a timer) after the window closed
+            return
         t = self.channel_table
         t.blockSignals(True)
         chans = self.ctx.ws.channels.all()
