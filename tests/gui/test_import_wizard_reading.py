@@ -185,3 +185,23 @@ def test_a_file_given_when_the_wizard_opens_is_read_at_once(qtbot, make_window, 
     qtbot.waitUntil(lambda: wiz.button(NEXT).isEnabled(), timeout=10000)
     assert wiz.file_page.state.text() == f"mis.csv: {len(REGISTER_ROWS) - 1} rows."
     wiz.reject()
+
+
+def test_a_column_for_a_channel_photovet_does_not_know_says_where_to_add_it_in_the_app(
+        qtbot, make_window, tmp_path):
+    """Walkthrough s33: the column page's note said "photovet register channels --add" to an
+    office worker. The core's note names the command (the command line says it); the app
+    says where in the app (words.app_hint)."""
+    rows = [r + [c] for r, c in zip(REGISTER_ROWS, ["Snapchat photo consent"]
+                                    + ["Yes"] * (len(REGISTER_ROWS) - 1))]
+    csv_path = write_register(tmp_path / "mis.csv", rows)
+    win = make_window()
+    wiz = open_wizard(win)
+    wiz.file_page.path_edit.setText(str(csv_path))
+    qtbot.waitUntil(wiz.file_page.isComplete, timeout=10000)
+    wiz.next()
+    said = wiz.mapping_page.error.text()
+    assert "Snapchat photo consent" in said and "looks like a consent column" in said, said
+    assert "add the channel first (Register > Channels\u2026)" in said, said
+    assert "photovet " not in said
+    wiz.reject()
