@@ -73,6 +73,77 @@ def requester_refusal(text: str | None, people: Sequence[Person], person_id: str
     return free_text_names([w for w, _weak in found], kept=KEPT_WITH_CONSENT_HISTORY)
 
 
+#: how a child says who a grown-up is to them ("Sam's mum", "mother of Sam")
+RELATIONS = frozenset({
+    "mum", "mummy", "mom", "mother", "dad", "daddy", "father", "parent", "parents", "carer",
+    "carers", "guardian", "guardians", "gran", "granny", "grandma", "grandmother", "nan",
+    "nana", "nanny", "grandad", "granddad", "grandpa", "grandfather", "grandparent",
+    "grandparents", "aunt", "auntie", "aunty", "uncle", "stepmum", "stepdad", "stepmother",
+    "stepfather", "step-mum", "step-dad", "brother", "sister", "family", "foster", "nanna"})
+
+_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)*"
+
+
+def _listed_before(text: str, tokens: list[tuple[str, str, int]], i: int,
+                   firsts: set[str]) -> list[int]:
+    """The tokens of first names listed before token ``i`` ("Sam, Amy and Tori's"): a name,
+    then "and", "or" or "&", then more names after commas. None unless the list ends with
+    "and", "or" or "&" (in "Kate, Tori's mum" Kate is the mum)."""
+
+    def gap(j: int) -> str:      # the text between token j and the next
+        return text[tokens[j][2] + len(tokens[j][0]) + len(tokens[j][1]):tokens[j + 1][2]].strip()
+
+    j = i - 1
+    if j >= 0 and tokens[j][0].casefold() in ("and", "or") and gap(j) == "":
+        j -= 1
+    elif not (j >= 0 and gap(j) == "&"):
+        return []
+    out: list[int] = []
+    while j >= 0 and not tokens[j][1] and tokens[j][0].casefold() in firsts:
+        out.append(j)
+        if j >= 1 and gap(j - 1) == ",":
+            j -= 1
+            continue
+        break
+    return out
+
+
+def children_named(text: str | None, people: Sequence[Person]) -> list[str]:
+    """The first names of ``people`` (now and before) that ``text`` says as someone's child,
+    as typed: with "'s" and capitalised or before a relation ("Sam's mum", "sam's dad",
+    "Sam's"), listed before such a name ("Sam and Tori's mum": both), or after a relation and
+    "of" ("mother of Sam"). Not after a title: "Mrs Thomas's email" is a parent's surname.
+    A first name alone ("Sam Jones (mother)") is not a child's: a parent may have it too."""
+    import re  # noqa: PLC0415
+
+    if not text or not text.strip() or not people:
+        return []
+    firsts: set[str] = set()
+    for p in people:
+        for f in (p, *getattr(p, "also_known_as", ())):
+            for n in (f.legal_forename, f.preferred_forename):
+                firsts.update(w.casefold() for w in (n or "").split() if len(w) >= 2)
+    if not firsts:
+        return []
+    tokens = [(m.group(1), m.group(2) or "", m.start(1)) for m in re.finditer(
+        rf"({_WORD})(['\u2019]s?(?!\w))?", text)]
+    found: dict[str, None] = {}
+    for i, (word, poss, _at) in enumerate(tokens):
+        after = tokens[i + 1][0].casefold() if i + 1 < len(tokens) else ""
+        before = tokens[i - 1][0].rstrip(".").casefold() if i else ""
+        if poss and word.casefold() in firsts and before not in _TITLES and (
+                word[:1].isupper() or after in RELATIONS or
+                (after.endswith("s") and after[:-1] in RELATIONS)):
+            found[word] = None
+            # "Sam and Tori's mum", "Sam, Amy & Tori's": the names listed before it too
+            for j in _listed_before(text, tokens, i, firsts):
+                found[tokens[j][0]] = None
+    for m in re.finditer(rf"(?<!\w)({_WORD})\s+of\s+({_WORD})(?!\w)", text, re.IGNORECASE):
+        if m.group(1).casefold() in RELATIONS and m.group(2).casefold() in firsts:
+            found[m.group(2)] = None
+    return sorted(found, key=text.find)
+
+
 #: what goes before a parent's surname ("Mr Hale"): not a first name
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame", "lady",
                      "lord"})
@@ -109,4 +180,5 @@ def check(db: Any, text: str | None) -> str | None:
     return refusal(text, names_on(db))
 
 
-__all__ = ["check", "refusal", "requester_check", "requester_refusal"]
+__all__ = ["RELATIONS", "check", "children_named", "refusal", "requester_check",
+           "requester_refusal"]

@@ -410,6 +410,7 @@ def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()
     def whole(words: str) -> re.Pattern[str]:
         return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)", re.IGNORECASE)
 
+    names = list(names)
     changed: list[int] = []
     refs = db.all("SELECT export_id, post_id, found FROM caption_people WHERE person = ? AND "
                   "found != '' AND found != ?", [person_id, CAPTION_NAME_REMOVED])
@@ -438,27 +439,49 @@ def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()
     scrub = _scrubber(person, said, whole)
     _forget_in_approved_captions(db, scrub)
     _forget_in_batch_labels(db, scrub)
+    # the web addresses of posts, why a post was not allowed, take-down notes and who asked
+    # for another pupil's withdrawal (s33: typed before the free-text check, or what happened)
+    from photovet.core.records.forgetting import (  # noqa: PLC0415
+        Forgetter,
+        forget_in_posts_and_takedowns,
+    )
+
+    forget_in_posts_and_takedowns(db, person_id, Forgetter(person, scrub, names))
     return sorted(set(changed))
 
 
-def _scrubber(person: Person | None, said: list[Any], whole: Callable[[str], Any]
-              ) -> Callable[[str], str]:
+class _Scrubber:
     """A text with ``said`` (patterns) and what may name ``person`` in it (found again, as a
     caption's names are: ``caption_mentions`` of them alone, so a first name they share is
-    removed too: fail closed) replaced by ``words.CAPTION_NAME_REMOVED``."""
-    from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
-    from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
+    removed too: fail closed) replaced by ``words.CAPTION_NAME_REMOVED`` (calling it)."""
 
-    def scrub(text: str) -> str:
-        patterns = list(said)
-        if person is not None:
-            patterns += [whole(m.found) for m in caption_mentions(text, [person]).values()
-                         if m.found]
-        for pattern in patterns:
+    def __init__(self, person: Person | None, said: list[Any],
+                 whole: Callable[[str], Any]) -> None:
+        self.person = person
+        self.said = said
+        self.whole = whole
+
+    def patterns(self, text: str) -> list[Any]:
+        """The patterns that may name them in ``text``."""
+        from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
+
+        patterns = list(self.said)
+        if self.person is not None:
+            patterns += [self.whole(m.found) for m in caption_mentions(
+                text, [self.person]).values() if m.found]
+        return patterns
+
+    def __call__(self, text: str) -> str:
+        from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
+
+        for pattern in self.patterns(text):
             text = pattern.sub(CAPTION_NAME_REMOVED, text)
         return text
 
-    return scrub
+
+def _scrubber(person: Person | None, said: list[Any], whole: Callable[[str], Any]
+              ) -> _Scrubber:
+    return _Scrubber(person, said, whole)
 
 
 def _forget_in_batch_labels(db: Database, scrub: Callable[[str], str]) -> None:
@@ -1088,9 +1111,12 @@ class Records:
                             [rid, post_id])
             self._write_caption_people(rid, int(post_id), refs, medias.get(rid, "photo"))
         if ids:
+            # whether a web address was given, never the address: it may name a pupil
+            # ("/news/sam-hale-wins") and the audit log is never rewritten (s33); the post
+            # keeps it, and loses the name when the pupil is forgotten
             details: dict[str, Any] = {
                 "files": len(files or []), "export_ids": ids,
-                "channel": channel, "date": day, "url": url or ""}
+                "channel": channel, "date": day, "url_given": bool(url)}
             if caption is not None:
                 details["caption_people"] = [r.person for r in refs]
             if elsewhere:
