@@ -22,7 +22,9 @@ Who asked for a consent change ("Mrs Harriet Ellison (mother), by email") is not
 audit log (only that someone asked, and the day), but with the person's consent history, and
 the parent's name is what the record is for: ``requester_refusal`` refuses only another
 pupil's full name there ("Sam Stayer's mum"), a third party's name in this pupil's record and
-subject access report (s32).
+subject access report (s32), and another pupil's first name said as someone's child ("Sam's
+mum", ``children_named``: a sibling at the school; s33), asking for the parent as this pupil's
+("Tori's mum") or by their own name. A first name alone passes: a parent may have it too.
 """
 
 from __future__ import annotations
@@ -50,8 +52,10 @@ def refusal(text: str | None, people: Sequence[Person]) -> str | None:
 def requester_refusal(text: str | None, people: Sequence[Person], person_id: str
                       ) -> str | None:
     """Why ``text``, who asked for a consent change of ``person_id`` ("Mrs Harris (mother), by
-    email"), may not be kept as it is: it gives another pupil's full name ("Sam Stayer's mum").
-    The requester's own name is needed for the record (the consent history is the evidence),
+    email"), may not be kept as it is: it gives another pupil's full name ("Sam Stayer's mum"),
+    or another pupil's first name as someone's child ("Sam's mum": ``children_named``; the
+    refusal asks for the parent as this pupil's, "Tori's mum", or by their own name). The
+    requester's own name is needed for the record (the consent history is the evidence),
     and a parent's name shares words with pupils' names (their child's surname, a first name
     a pupil also has), so a first name or a surname alone is kept, and the person's own names
     always: a withdrawal is never held up by a parent's name. Another pupil's full name would
@@ -68,9 +72,18 @@ def requester_refusal(text: str | None, people: Sequence[Person], person_id: str
     found = [(w, weak) for w, weak in note_names(text, others)
              if len(names := _without_titles(w)) >= 2 and not weak
              and not {x.casefold() for x in names} <= own]
-    if not found:
+    if found:
+        return free_text_names([w for w, _weak in found], kept=KEPT_WITH_CONSENT_HISTORY)
+    # another pupil's first name said as someone's child ("Sam's mum"): a sibling at the
+    # school, named in this pupil's record (s33); the first name alone stays (a parent's own)
+    children = [w for w in children_named(text, [p for p in people if p.role != "staff"])
+                if w.casefold() not in own]
+    if not children:
         return None
-    return free_text_names([w for w, _weak in found], kept=KEPT_WITH_CONSENT_HISTORY)
+    from photovet.core.words import requester_names_another_child  # noqa: PLC0415
+
+    mine = next((p for p in people if p.id == person_id), None)
+    return requester_names_another_child(children, mine.first_name if mine else "")
 
 
 #: how a child says who a grown-up is to them ("Sam's mum", "mother of Sam")

@@ -723,6 +723,19 @@ def free_text_names(found: list[str], weak: bool = False, *,
     return text
 
 
+def requester_names_another_child(found: list[str], own_first_name: str = "") -> str:
+    """Why who asked for a consent change is refused when it says another pupil's first name
+    as someone's child ("Sam's mum": ``free_text.children_named``), and what to write instead:
+    the parent as this pupil's (``own_first_name``: "Tori's mum") or by their own name."""
+    words = list(dict.fromkeys(found))
+    said = ", ".join(f"\u201c{w}\u201d" for w in words)
+    whose = "another pupil's name" if len(words) == 1 else "other pupils' names"
+    theirs = f"\u201c{own_first_name}'s mum\u201d" if own_first_name else "\u201cthe pupil's mum\u201d"
+    return (f"Write who asked without {whose} ({said}): it is kept {KEPT_WITH_CONSENT_HISTORY}. "
+            f"Say the parent as this pupil's ({theirs}) or by their own name "
+            "(\u201cMrs Hale (mother), by email\u201d).")
+
+
 #: what a caption kept in the export records says instead of the words that named a person
 #: whose records were deleted (they are no longer kept anywhere)
 CAPTION_NAME_REMOVED = "[name removed]"
@@ -892,6 +905,7 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "file_names", "full_sentence",
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
-           "register_count", "rejected_count", "request_words", "sar_nothing_held",
+           "register_count", "rejected_count", "request_words", "requester_names_another_child",
+           "sar_nothing_held",
            "takedown_closed", "takedown_no_longer_needed", "takedown_reason", "tally", "uk_day",
            "verb", "withdrawn_reason"]

@@ -144,7 +144,11 @@ def test_a_device_label_naming_a_pupil_is_refused(ws):
     "Mrs Harriet Ashby (mother), by email",    # the parent's name, the pupil's surname
     "Tori herself, in person",                  # the pupil's own name
     "Mr Hale (father), by phone",               # a surname another pupil has
-    "Sam's mum, by phone",                      # another pupil's first name alone
+    "Sam (mother), by phone",                   # another pupil's first name alone: hers too
+    "Sam Jones, by phone",
+    "Tori's mum, by phone",                     # as this pupil's: what it is for
+    "Kate, Tori's mum",
+    "Mrs Rory's email",                         # after a title: a surname
 ])
 def test_who_asked_may_be_a_parent_whose_name_is_a_pupils_too(ws, requested_by):
     """A parent's name is what the consent history needs: it shares words with pupils' names
@@ -169,3 +173,27 @@ def test_who_asked_is_refused_when_it_gives_another_pupils_full_name(ws):
     assert ws.register.person("A1").consent_state("website", "photo") == "yes"
     assert free_text.requester_refusal("Rory Quinn (brother)", ws.register.people(), "A1")
     assert free_text.requester_refusal("Rory Quinn", ws.register.people(), "C3") is None
+
+
+@pytest.mark.parametrize("requested_by", [
+    "Sam's mum, by phone",
+    "sam\u2019s dad",
+    "Sam and Tori's mum, by email",
+    "mother of Sam, in person",
+])
+def test_who_asked_is_refused_when_it_names_another_pupil_as_their_child(ws, requested_by):
+    """s33: "Sam's mum" on Tori's withdrawal, where Sam is another pupil (a sibling at the
+    school): the first name is a child's there, not the parent's, and would be kept in Tori's
+    consent history and shown in her subject access report. Refused with what to write instead
+    (the parent as Tori's, or by their own name); nothing changed. A first name alone is not
+    refused: a parent may have it too (the parametrised passes above)."""
+    from photovet.core.errors import ConsentRequestNeeded
+    from photovet.core.words import requester_names_another_child
+
+    with pytest.raises(ConsentRequestNeeded) as exc:
+        ws.register.set_consent("A1", "website", False, requested_by=requested_by,
+                                requested_on=TODAY)
+    said = "sam" if requested_by.startswith("sam") else "Sam"
+    assert exc.value.message == requester_names_another_child([said], "Tori")
+    assert "\u201cTori's mum\u201d" in exc.value.message
+    assert ws.register.person("A1").consent_state("website", "photo") == "yes"
