@@ -736,6 +736,29 @@ def requester_names_another_child(found: list[str], own_first_name: str = "") ->
             "(\u201cMrs Hale (mother), by email\u201d).")
 
 
+#: on the printed take-down list (staff only, but printed and left on desks): whose faces its
+#: pictures show
+TAKEDOWN_PICTURES_COVERED = ("In each picture only the faces of the people listed for it are "
+                             "shown; every other face, and every other name PhotoVet left "
+                             "readable, is covered.")
+
+
+def takedown_no_picture(why: str) -> str:
+    """Why an item of the printed take-down list has no picture: ``why`` "gone" (the exported
+    copy is not on this PC), "video" (faces per frame are not recorded), "unknown" (exported
+    before PhotoVet recorded where faces are), "changed" (the file is not the one exported),
+    "unreadable"."""
+    return {
+        "gone": "No picture: the exported copy is no longer on this PC.",
+        "video": "No picture: PhotoVet does not record where each face is in a video, so "
+                 "other children in it could not be covered on this list.",
+        "unknown": "No picture: it was exported before PhotoVet recorded where each face is, "
+                   "so other children in it could not be covered on this list.",
+        "changed": "No picture: the file at the export's place has changed since it was "
+                   "exported (it may not be what was published).",
+    }.get(why, "No picture: the exported copy could not be read.")
+
+
 #: what a caption kept in the export records says instead of the words that named a person
 #: whose records were deleted (they are no longer kept anywhere)
 CAPTION_NAME_REMOVED = "[name removed]"
@@ -907,5 +930,6 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
            "register_count", "rejected_count", "request_words", "requester_names_another_child",
            "sar_nothing_held",
-           "takedown_closed", "takedown_no_longer_needed", "takedown_reason", "tally", "uk_day",
+           "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
+           "takedown_no_picture", "takedown_reason", "tally", "uk_day",
            "verb", "withdrawn_reason"]

@@ -441,3 +441,80 @@ def test_a_withdrawal_committed_as_the_list_begins_is_seen_and_nothing_is_closed
     assert rec.db.scalar("SELECT COUNT(*) FROM takedown_items WHERE closed_at IS NOT NULL") == 0
     assert rec.audit.rows(action="takedown.closed") == []
     assert takedown.open_count(rec) == 2
+
+
+def test_the_printed_list_covers_every_face_but_the_listed_peoples(tmp_path):
+    """s33: the take-down list is for staff, but it is printed and left on desks: each picture
+    shows the faces of the people the item lists (what staff look for on the page they take
+    down) and covers every other face the export left visible, a face shown as nobody too, and
+    every other name left readable, solid, from where the export record says each is, as the
+    subject access report does. Where the record does not say (exported before faces were
+    recorded, a video) there is no picture, and a sentence says why."""
+    import base64
+    import html
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from photovet.core.words import TAKEDOWN_PICTURES_COVERED, takedown_no_picture
+
+    rec = office_records(open_db())
+    reg = FakeRegister([person("AMY", "Amy", "Able", name_with_photo=True),
+                        person("BEN", "Ben", "Brook", name_with_photo=True)])
+    rec.register = reg
+    faces = [{"box": [0.05, 0.1, 0.2, 0.3], "person": "AMY"},
+             {"box": [0.4, 0.1, 0.2, 0.3], "person": "BEN"},
+             {"box": [0.72, 0.5, 0.2, 0.3], "person": ""}]       # shown, nobody's
+    first = make_export(tmp_path, 1, shown=["AMY", "BEN"], faces=faces,
+                        names_shown=["AMY", "BEN"])
+    first.names_kept = [{"polygon": [[0.05, 0.75], [0.25, 0.75], [0.25, 0.85], [0.05, 0.85]],
+                         "person": "AMY"},
+                        {"polygon": [[0.4, 0.75], [0.6, 0.75], [0.6, 0.85], [0.4, 0.85]],
+                         "person": "BEN"}]
+    im = Image.open(first.output).convert("RGB")
+    stripes = ImageDraw.Draw(im)
+    for n in first.names_kept:                        # "letters": black and white stripes
+        (x0, y0), _, (x1, y1), _ = n["polygon"]
+        for x in range(int(x0 * im.width), int(x1 * im.width), 8):
+            stripes.rectangle([x, y0 * im.height, x + 3, y1 * im.height], fill=(0, 0, 0))
+            stripes.rectangle([x + 4, y0 * im.height, x + 7, y1 * im.height], fill="white")
+    im.save(first.output, "JPEG", quality=95)
+    first.output_sha256 = ""
+    rec.add_export(first, batch="trip", channel="website", preparer="p", approver="a")
+    rec.add_export(make_export(tmp_path, 2, shown=["AMY", "BEN"], faces=None), batch="trip",
+                   channel="website", preparer="p", approver="a")    # before boxes were kept
+    vid = rec.add_export(make_export(tmp_path, 3, shown=["AMY", "BEN"]), batch="trip",
+                         channel="website", preparer="p", approver="a")
+    with rec.db.atomic():
+        rec.db.execute("UPDATE exports SET media = 'video' WHERE id = ?", [vid])
+    rec.mark_posted(batch="trip", channel="website", date=dt.date(2025, 5, 1))
+    reg.withdraw("AMY", "website")
+    reg.people_by_id["AMY"].video_consent["website"] = "no"
+    items = takedown.evaluate(rec, reg, TODAY)
+    assert len(items) == 3 and all(i.people == ["AMY"] for i in items)
+    page = takedown.write_html(items, tmp_path / "td.html").read_text(encoding="utf-8")
+    assert html.escape(TAKEDOWN_PICTURES_COVERED) in page
+    assert html.escape(takedown_no_picture("unknown")) in page
+    assert html.escape(takedown_no_picture("video")) in page
+    [src] = [s for s in page.split('src="')[1:]]
+    a = np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split('"')[0].split(",", 1)[1])))
+                   .convert("L"), dtype=float)
+    h, w = a.shape
+    original = np.asarray(Image.open(first.output).convert("L").resize((w, h)), dtype=float)
+
+    def region(pic, box):
+        x, y, bw, bh = box
+        return pic[int((y + bh * .3) * h):int((y + bh * .7) * h),
+                   int((x + bw * .3) * w):int((x + bw * .7) * w)]
+
+    amy = region(a, faces[0]["box"])
+    assert amy.std() > 6 and abs(amy.mean() - region(original, faces[0]["box"]).mean()) < 12
+    for f in faces[1:]:                              # Ben's and nobody's: solid
+        assert region(a, f["box"]).std() < 4, f
+    assert region(a, [0.4, 0.75, 0.2, 0.1]).std() < 4                # Ben's name: solid
+    assert region(a, [0.05, 0.75, 0.2, 0.1]).std() > 6               # hers: as it was
+    # the file changed since it was exported: not shown (it may not be what was published)
+    Image.open(first.output).convert("RGB").rotate(90).save(first.output, "JPEG")
+    page = takedown.write_html(items, tmp_path / "td.html").read_text(encoding="utf-8")
+    assert 'src="' not in page and html.escape(takedown_no_picture("changed")) in page

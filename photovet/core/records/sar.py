@@ -34,10 +34,8 @@ the school), and so is any word that may be the person's own name.
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,7 @@ from photovet.core.errors import PhotoVetError, UnknownPersonError
 from photovet.core.policy import MAYBE_RECOGNISED
 from photovet.core.records import takedown
 from photovet.core.records.held import Holdings, HoldingsFor
+from photovet.core.records.thumbs import covered_thumb_data_uri, others_in
 from photovet.core.words import count, request_words
 
 THUMB_SIZE = 360
@@ -86,53 +85,15 @@ def _day(iso: str) -> str:
 
 
 def _others(r: Any, pid: str) -> tuple[list[list[float]], list[list[list[float]]]] | None:
-    """What of an export is another person's, to cover in ``pid``'s report: where every face
-    it left visible as someone else or nobody is (x, y, w, h as fractions of the picture),
-    and every name it left readable that is not theirs (its corners). None: not known (a
-    video, or an export recorded before PhotoVet kept where each face is): no picture is
-    shown then (fail closed: a face not positively theirs is another person's). A record
-    with the faces but not the names (recorded by a tool) is known only if the names it
-    lists as readable are theirs alone."""
-    if getattr(r, "media", "photo") == "video" or r.faces_shown is None:
-        return None
-    names = getattr(r, "names_kept", None)
-    if names is None and set(r.names_shown) - {pid}:
-        return None
-    return ([list(f["box"]) for f in r.faces_shown if f.get("person") != pid],
-            [[list(p) for p in n["polygon"]] for n in names or [] if n.get("person") != pid])
+    """What of an export is another person's than ``pid``, to cover in their report
+    (``thumbs.others_in``); None: not known, no picture is shown."""
+    return others_in(r, {pid})
 
 
 def _thumb_data_uri(path: Path, cover: Sequence[Sequence[float]] = (),
                     names: Sequence[Sequence[Sequence[float]]] = ()) -> str:
-    """A small copy of ``path`` as a data URI, with a solid cover over each face at ``cover``
-    (x, y, w, h as fractions of the picture) and each name at ``names`` (corners), as
-    PhotoVet covers them."""
-    try:
-        from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
-
-        im = media_thumbnail(path, THUMB_SIZE)   # a photo, or a frame of a video
-    except ImportError:  # pragma: no cover - imaging ships with PhotoVet
-        from PIL import Image, ImageOps  # noqa: PLC0415
-
-        with Image.open(path) as src:
-            im = ImageOps.exif_transpose(src).convert("RGB")
-        im.thumbnail((THUMB_SIZE, THUMB_SIZE))
-    im = im.convert("RGB")
-    if cover or names:
-        from photovet.core.media.cover import (  # noqa: PLC0415
-            apply_covers,
-            face_cover,
-            text_cover,
-        )
-
-        w, h = im.size
-        im = apply_covers(im, [face_cover((x * w, y * h, bw * w, bh * h), (w, h))
-                               for x, y, bw, bh in cover]
-                          + [text_cover([(x * w, y * h) for x, y in corners])
-                             for corners in names], style="solid")
-    buf = io.BytesIO()
-    im.convert("RGB").save(buf, "JPEG", quality=80)
-    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    """A small copy of ``path`` as a data URI, covered as ``thumbs.covered_thumb_data_uri``."""
+    return covered_thumb_data_uri(path, THUMB_SIZE, cover, names)
 
 
 def _local(when: str) -> str:

@@ -24,7 +24,6 @@ marked done.
 
 from __future__ import annotations
 
-import base64
 import csv
 import dataclasses
 import datetime as _dt
@@ -50,13 +49,16 @@ from photovet.core.policy import (
     post_refusal,
 )
 from photovet.core.records.exports import ExportRecord, PostRecord, Records, RecordsError, display_names
+from photovet.core.records.thumbs import others_in
 from photovet.core.words import (
     CAPTION_MAY_NAME_START,
     OTHER,
+    TAKEDOWN_PICTURES_COVERED,
     TakedownReason,
     not_allowed_note,
     takedown_closed,
     takedown_no_longer_needed,
+    takedown_no_picture,
     takedown_reason,
 )
 
@@ -92,6 +94,11 @@ class TakedownItem:
     #: on 30/11/2026"): no longer to do, listed with the done items
     closed_at: str | None = None
     closed_reason: str = ""
+    #: what of the export to cover in its picture on the printed list (``thumbs.others_in``):
+    #: every face and readable name that is not one of ``people``'s; None: not known (a video,
+    #: an export recorded before PhotoVet kept where faces are), so no picture is shown
+    cover: tuple[list[list[float]], list[list[list[float]]]] | None = None
+    media: str = "photo"
 
     @property
     def done(self) -> bool:
@@ -343,7 +350,8 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 source_path=rec.source_path, batch=rec.batch, channel_label=channel.label,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
                 done_at=row[2], done_by=row[3], note=row[4], new=new or again,
-                copy_on_disk=os.path.lexists(rec.output_path), parts=parts, not_allowed=flag))
+                copy_on_disk=os.path.lexists(rec.output_path), parts=parts, not_allowed=flag,
+                cover=others_in(rec, people), media=rec.media))
     if include_done:
         items += _closed_items(records, register, recs, {(w[0].id, w[1].id) for w in wanted},
                                person)
@@ -380,7 +388,7 @@ def _closed_items(records: Records, register: Any, recs: list[ExportRecord],
             output_sha256=rec.output_sha256, source_path=rec.source_path, batch=rec.batch,
             channel_label=channel.label, posts=posts, first_listed_at=row[5], note=row[8],
             copy_on_disk=os.path.lexists(rec.output_path), closed_at=row[6],
-            closed_reason=row[7] or ""))
+            closed_reason=row[7] or "", cover=others_in(rec, people), media=rec.media))
     return out
 
 
@@ -775,17 +783,32 @@ def write_csv(items: list[TakedownItem], path: str | Path) -> Path:
                         example="takedown.csv")
 
 
-def _thumb(path: str) -> str:
-    """A small JPEG of the export as a data: URI ("" when the file is gone)."""
-    try:
-        from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
+#: how wide a picture on the printed list is drawn from (it is shown 160 px wide)
+THUMB_SIZE = 220
 
-        im = media_thumbnail(path, 220)   # a photo, or a frame of a video
-        buf = io.BytesIO()
-        im.save(buf, "JPEG", quality=80)
-        return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+def _picture(it: TakedownItem) -> str:
+    """The item's picture on the printed list: the export as exported, every face and name in
+    it that is not one of the item's people covered (a list printed and left on a desk must
+    not show other children), or a sentence saying why there is none."""
+    from photovet.core.records.thumbs import covered_thumb_data_uri  # noqa: PLC0415
+
+    e = html.escape
+    path = Path(it.output_path)
+    if not path.is_file():
+        return f'<div class=nopic>{e(takedown_no_picture("gone"))}</div>'
+    if it.cover is None:
+        why = "video" if it.media == "video" else "unknown"
+        return f'<div class=nopic>{e(takedown_no_picture(why))}</div>'
+    try:
+        from photovet.core.media.imaging import sha256_file  # noqa: PLC0415
+
+        if sha256_file(path) != it.output_sha256:
+            return f'<div class=nopic>{e(takedown_no_picture("changed"))}</div>'
+        thumb = covered_thumb_data_uri(path, THUMB_SIZE, *it.cover)
     except Exception:
-        return ""
+        return f'<div class=nopic>{e(takedown_no_picture("unreadable"))}</div>'
+    return f'<img src="{thumb}" alt="">'
 
 
 def write_html(items: list[TakedownItem], path: str | Path, *, school: str = "") -> Path:
@@ -799,8 +822,7 @@ def write_html(items: list[TakedownItem], path: str | Path, *, school: str = "")
                                    if it.not_allowed else "")
         posts = "; ".join(_day(p.posted_on) + (f" — {e(p.url)}" if p.url else "")
                           for p in it.posts) or "not posted"
-        thumb = _thumb(it.output_path)
-        img = f'<img src="{thumb}" alt="">' if thumb else '<div class="nopic">file not found</div>'
+        img = _picture(it)
         done = f"<p class=done>{e(it.done_text[:1].upper() + it.done_text[1:])}</p>" \
             if it.closed else (f"<p class=done>Done {_day(it.done_at)} by {e(it.done_by or '')}"
                                f"{': ' + e(it.note) if it.note else ''}</p>") if it.done else \
@@ -828,8 +850,8 @@ h1 {{ font-size: 18pt; margin: 0 0 .2em; }}
 .item {{ display: flex; gap: 1em; border: 1px solid #999; border-radius: 4px; padding: .8em;
          margin: 0 0 .8em; page-break-inside: avoid; break-inside: avoid; }}
 .pic img {{ width: 160px; height: auto; border: 1px solid #ccc; }}
-.nopic {{ width: 160px; height: 110px; border: 1px dashed #999; display: flex;
-          align-items: center; justify-content: center; color: #666; font-size: 9pt; }}
+.nopic {{ width: 160px; min-height: 110px; border: 1px dashed #999; padding: .4em;
+          box-sizing: border-box; color: #555; font-size: 9pt; }}
 .text {{ flex: 1; min-width: 0; }}
 h2 {{ font-size: 12pt; margin: 0 0 .3em; }}
 ul {{ margin: .2em 0 .4em 1.2em; padding: 0; }}
@@ -842,7 +864,7 @@ ul {{ margin: .2em 0 .4em 1.2em; padding: 0; }}
 <h1>{title}</h1>
 <p>Made {e(_dt.datetime.now().strftime('%d/%m/%Y %H:%M'))}. {len(items)} item(s): photos that
 show someone whose consent for the channel is now missing. Take each one down, then mark it done
-in PhotoVet.</p>
+in PhotoVet. {e(TAKEDOWN_PICTURES_COVERED)}</p>
 {body}
 </body></html>
 """
