@@ -131,19 +131,26 @@ class Forgetter:
         self.words, self.joined = name_words(person)
         self.full = [re.compile(rf"(?<!\w){re.escape(n)}(?!\w)", re.IGNORECASE)
                      for n in full_names if n]
+        self._seen: dict[str, str] = {}     # the same address or note again: read once
 
     def web(self, text: str) -> str:
         """A web address or a file name."""
-        return scrub_web_words(text, self.scrub.patterns, self.words, self.joined)
+        if text not in self._seen:
+            self._seen[text] = scrub_web_words(text, self.scrub.patterns, self.words,
+                                               self.joined)
+        return self._seen[text]
 
     def text(self, text: str) -> str:
         """A sentence (a note, why a post was not allowed): its file names and web addresses
         word by word, the rest as a caption's names are found."""
         if not text:
             return text
-        parts = re.split(r"(\s+)", text)
-        text = "".join(self.web(p) if _WEBBY.search(p) else p for p in parts)
-        return str(self.scrub(text))
+        key = "\0text\0" + text
+        if key not in self._seen:
+            parts = re.split(r"(\s+)", text)
+            self._seen[key] = str(self.scrub("".join(self.web(p) if _WEBBY.search(p) else p
+                                                 for p in parts)))
+        return self._seen[key]
 
     def requester(self, text: str) -> str:
         """Who asked for another pupil's consent change ("Sam's mum"): their full names, and
