@@ -768,6 +768,10 @@ class ExportResult:
     #: every name left readable in a photo: where (its corners as fractions of the picture)
     #: and whose ('' nobody known); None: not recorded (a video)
     names_kept: list[dict[str, Any]] | None = None
+    #: a video: the time (seconds from its first picture) of the one frame whose faces left
+    #: visible and names left readable ``faces_shown`` and ``names_kept`` are (the frame a
+    #: report shows, covered: s33); None for a photo
+    faces_at: float | None = None
     channel: str = ""
     fingerprint: str = ""                                    # what was approved (approval.py)
     analysis_key: str = ""                                   # the analysis it was decided from

@@ -745,13 +745,14 @@ TAKEDOWN_PICTURES_COVERED = ("In each picture only the faces of the people liste
 
 def takedown_no_picture(why: str) -> str:
     """Why an item of the printed take-down list has no picture: ``why`` "gone" (the exported
-    copy is not on this PC), "video" (faces per frame are not recorded), "unknown" (exported
+    copy is not on this PC), "video" (exported before a frame's faces were recorded), "unknown" (exported
     before PhotoVet recorded where faces are), "changed" (the file is not the one exported),
     "unreadable"."""
     return {
         "gone": "No picture: the exported copy is no longer on this PC.",
-        "video": "No picture: PhotoVet does not record where each face is in a video, so "
-                 "other children in it could not be covered on this list.",
+        "video": "No picture: it was exported before PhotoVet recorded where the faces are "
+                 "in one frame of a video, so other children in it could not be covered on "
+                 "this list.",
         "unknown": "No picture: it was exported before PhotoVet recorded where each face is, "
                    "so other children in it could not be covered on this list.",
         "changed": "No picture: the file at the export's place has changed since it was "

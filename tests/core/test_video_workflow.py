@@ -282,13 +282,15 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
     hits = ws.records.identify(still, register=ws.register)
     assert hits and hits[0].record.id == rec.id
 
-    # the subject access report lists the video, without a picture: where other people's
-    # faces are in each frame is not recorded, so they could not be covered in it
+    # the subject access report lists the video with its middle frame: its record says where
+    # the faces left visible are on that frame, and whose, so the others' are covered (s33;
+    # tests/core/test_sar_video.py checks the covers)
+    assert rec.faces_at is not None and rec.faces_shown is not None
     act_as(ws, "Office Admin")
     report = subject_access_report(ws.register, ws.records, "A1", tmp_path / "sar.html")
     html = report.read_text(encoding="utf-8")
-    assert "(video)" in html and "data:image/jpeg;base64," not in html
-    assert "does not record where each face is in a video" in html
+    assert "(video)" in html and html.count("data:image/jpeg;base64,") == 1
+    assert "A frame from the middle of the exported video" in html
 
     # posted on the website
     ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY)

@@ -148,6 +148,9 @@ class ExportRecord:
     #: every name left readable in it (a subject access report covers the others'): where
     #: (corners, as fractions of the picture) and whose; None: not recorded, [] none
     names_kept: list[dict[str, Any]] | None = None
+    #: a video: the time of the one frame ``faces_shown`` and ``names_kept`` are at (s33);
+    #: None: a photo, or a video whose faces were not recorded
+    faces_at: float | None = None
 
     @property
     def posted(self) -> bool:
@@ -304,14 +307,17 @@ _FACES_VERSION = 1
 
 
 def _faces_json(faces: list[dict[str, Any]] | None,
-                names: list[dict[str, Any]] | None = None) -> str | None:
-    """``ExportResult.faces_shown`` (and ``names_kept``) as the record keeps them (None: not
-    recorded)."""
+                names: list[dict[str, Any]] | None = None, at: float | None = None
+                ) -> str | None:
+    """``ExportResult.faces_shown`` (and ``names_kept``; ``at``: a video's frame they are at)
+    as the record keeps them (None: not recorded)."""
     if faces is None:
         return None
     d: dict[str, Any] = {"v": _FACES_VERSION, "shown": [
         {"box": [float(v) for v in f["box"]], "person": str(f.get("person") or "")}
         for f in faces]}
+    if at is not None:
+        d["at"] = float(at)
     if names is not None:
         d["names"] = [{"polygon": [[float(x), float(y)] for x, y in n["polygon"]],
                        "person": str(n.get("person") or "")} for n in names]
@@ -341,6 +347,16 @@ def _faces_read(text: Any, key: str = "shown") -> list[dict[str, Any]] | None:
         return None
 
 
+def _faces_at(text: Any) -> float | None:
+    """A video's record: the time of the frame its faces are at (None: a photo, none kept)."""
+    try:
+        d = json.loads(text) if text else None
+        at = d.get("at") if isinstance(d, dict) and d.get("v") == _FACES_VERSION else None
+        return float(at) if at is not None else None
+    except (ValueError, TypeError):
+        return None
+
+
 def forget_faces_shown(db: Database, person_id: str, export_ids: Iterable[int]) -> None:
     """``person_id`` is removed from the export records ``export_ids``: a face recorded as
     shown as them is kept as a face shown as nobody, in the caller's transaction."""
@@ -356,8 +372,8 @@ def forget_faces_shown(db: Database, person_id: str, export_ids: Iterable[int]) 
                     for f in items]
 
         db.execute("UPDATE exports SET faces = ? WHERE id = ?",
-                   [_faces_json(nobody(faces), nobody(names) if names is not None else None),
-                    rid])
+                   [_faces_json(nobody(faces), nobody(names) if names is not None else None,
+                                _faces_at(row[0])), rid])
 
 
 def forget_original_place(db: Database, path: str | Path) -> None:
@@ -663,7 +679,8 @@ class Records:
             "faces_covered": result.faces_covered, "texts_covered": result.texts_covered,
             "people_shown": json.dumps(shown), "people_covered": json.dumps(covered),
             "names_covered": json.dumps(named), "names_shown": json.dumps(names_shown),
-            "faces": _faces_json(result.faces_shown, result.names_kept),
+            "faces": _faces_json(result.faces_shown, result.names_kept,
+                                 result.faces_at if result.media == "video" else None),
             "preparer": preparer, "approver": result.approver,
             "media": result.media or "photo", "fingerprint": result.fingerprint or "",
             "device": json.dumps(result.device, sort_keys=True) if result.device else "",
@@ -1241,7 +1258,8 @@ class Records:
                 checks=json.loads(d["checks"]) if d.get("checks") else [],
                 caption=d.get("caption") or "", approved_caption=d.get("approved_caption"),
                 faces_shown=_faces_read(d.get("faces")),
-                names_kept=_faces_read(d.get("faces"), "names")))
+                names_kept=_faces_read(d.get("faces"), "names"),
+                faces_at=_faces_at(d.get("faces"))))
         if recs:
             by_id = {r.id: r for r in recs}
             qmarks = ",".join("?" for _ in by_id)

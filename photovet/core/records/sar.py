@@ -23,7 +23,7 @@ nor shows their faces (s32): every face an export left visible that was not show
 person, and every name it left readable that is not theirs, is covered in the thumbnail,
 solid, as PhotoVet covers them, from where the export record says each is
 (``ExportRecord.faces_shown``, ``names_kept``; no new detection). Where it does not
-know (a video; an export recorded before it kept them) no picture is shown, and the report
+know (an export recorded before it kept them) no picture is shown, and the report
 says why.
 Others in a photo are counted, not named ("Others in it: 1 other person shown, 2 other faces
 covered"); another pupil's name in a caption, a batch label, a file name, a web address or a
@@ -91,9 +91,11 @@ def _others(r: Any, pid: str) -> tuple[list[list[float]], list[list[list[float]]
 
 
 def _thumb_data_uri(path: Path, cover: Sequence[Sequence[float]] = (),
-                    names: Sequence[Sequence[Sequence[float]]] = ()) -> str:
-    """A small copy of ``path`` as a data URI, covered as ``thumbs.covered_thumb_data_uri``."""
-    return covered_thumb_data_uri(path, THUMB_SIZE, cover, names)
+                    names: Sequence[Sequence[Sequence[float]]] = (), *,
+                    at: float | None = None) -> str:
+    """A small copy of ``path`` as a data URI, covered as ``thumbs.covered_thumb_data_uri``
+    (``at``: a video's frame)."""
+    return covered_thumb_data_uri(path, THUMB_SIZE, cover, names, at=at)
 
 
 def _local(when: str) -> str:
@@ -466,8 +468,8 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         "the files as exported: faces and names that were covered are covered here too. "
         "Other people's faces are covered in this report, whether or not they were "
         "published, and so are other people's names that could be read in them (where "
-        "PhotoVet does not know where every face is, in a video or a photo exported by an "
-        "older version, no picture is shown). "
+        "PhotoVet does not know where every face is, in a photo or a video exported by an "
+        "older version, no picture is shown; a video is shown by one frame from its middle). "
         "PhotoVet cannot list photos in which it did not recognise the person. Photos checked "
         "in PhotoVet but never exported (for example still waiting for approval) were not "
         "published: those in which PhotoVet recognised this person, or a member of staff "
@@ -526,14 +528,16 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
             elif others is None:
                 pic = ('<div class="nothumb">No picture is shown: other people\'s faces in it '
                        "could not be covered in this report ("
-                       + ("PhotoVet does not record where each face is in a video"
-                          if r.media == "video" else
+                       + ("it was exported before PhotoVet recorded where the faces are "
+                          "in one frame of a video" if r.media == "video" else
                           "it was exported before PhotoVet recorded where each face is")
                        + "). The school can show it to the family.</div>")
             else:
                 try:
-                    pic = (f'<img alt="Exported photo {e(hide(out_path.name))}" '
-                           f'src="{_thumb_data_uri(out_path, *others)}">')
+                    what = ("A frame from the middle of the exported video"
+                            if r.media == "video" else "Exported photo")
+                    pic = (f'<img alt="{what} {e(hide(out_path.name))}" '
+                           f'src="{_thumb_data_uri(out_path, *others, at=r.faces_at)}">')
                 except Exception as exc:
                     pic = f'<div class="nothumb">The picture could not be read ({e(str(exc))}).</div>'
         roles = r.roles(pid)

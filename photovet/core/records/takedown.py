@@ -99,6 +99,7 @@ class TakedownItem:
     #: an export recorded before PhotoVet kept where faces are), so no picture is shown
     cover: tuple[list[list[float]], list[list[list[float]]]] | None = None
     media: str = "photo"
+    faces_at: float | None = None    # a video: the frame ``cover`` is on (its time)
 
     @property
     def done(self) -> bool:
@@ -351,7 +352,7 @@ def evaluate(records: Records, register: Any, on: _dt.date | None = None, *,
                 posts=[p for p in rec.posts if p.channel == channel.id], first_listed_at=row[1],
                 done_at=row[2], done_by=row[3], note=row[4], new=new or again,
                 copy_on_disk=os.path.lexists(rec.output_path), parts=parts, not_allowed=flag,
-                cover=others_in(rec, people), media=rec.media))
+                cover=others_in(rec, people), media=rec.media, faces_at=rec.faces_at))
     if include_done:
         items += _closed_items(records, register, recs, {(w[0].id, w[1].id) for w in wanted},
                                person)
@@ -388,7 +389,8 @@ def _closed_items(records: Records, register: Any, recs: list[ExportRecord],
             output_sha256=rec.output_sha256, source_path=rec.source_path, batch=rec.batch,
             channel_label=channel.label, posts=posts, first_listed_at=row[5], note=row[8],
             copy_on_disk=os.path.lexists(rec.output_path), closed_at=row[6],
-            closed_reason=row[7] or "", cover=others_in(rec, people), media=rec.media))
+            closed_reason=row[7] or "", cover=others_in(rec, people), media=rec.media,
+            faces_at=rec.faces_at))
     return out
 
 
@@ -805,7 +807,7 @@ def _picture(it: TakedownItem) -> str:
 
         if sha256_file(path) != it.output_sha256:
             return f'<div class=nopic>{e(takedown_no_picture("changed"))}</div>'
-        thumb = covered_thumb_data_uri(path, THUMB_SIZE, *it.cover)
+        thumb = covered_thumb_data_uri(path, THUMB_SIZE, *it.cover, at=it.faces_at)
     except Exception:
         return f'<div class=nopic>{e(takedown_no_picture("unreadable"))}</div>'
     return f'<img src="{thumb}" alt="">'

@@ -5,9 +5,10 @@ down: both are printed and may be left on a desk, so a thumbnail shows only the 
 people it is about (the person asking; the people an item lists), and covers every other face
 the export left visible, and every name it left readable that is not theirs, solid, as
 PhotoVet covers them, from where the export record says each is (``ExportRecord.faces_shown``,
-``names_kept``; no new detection). Where the record does not say (a video: faces per frame
-are not recorded; an export recorded before PhotoVet kept where faces are) no picture is
-shown, and the report says why.
+``names_kept``; no new detection). A video's record says it for one frame (``faces_at``: the
+middle one, s33; faces per frame are not kept), and that frame is shown. Where the record does
+not say (an export recorded before PhotoVet kept where faces are, a video exported before it
+kept that frame's) no picture is shown, and the report says why.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def others_in(r: Any, keep: Iterable[str]) -> Others | None:
     positively theirs is another person's). A record with the faces but not the names
     (recorded by a tool) is known only if the names it lists as readable are theirs alone."""
     mine = set(keep)
-    if getattr(r, "media", "photo") == "video" or r.faces_shown is None:
+    if r.faces_shown is None or (getattr(r, "media", "photo") == "video"
+                                 and getattr(r, "faces_at", None) is None):
         return None
     names = getattr(r, "names_kept", None)
     if names is None and set(r.names_shown) - mine:
@@ -41,14 +43,20 @@ def others_in(r: Any, keep: Iterable[str]) -> Others | None:
 
 
 def covered_thumb_data_uri(path: Path, size: int, cover: Sequence[Sequence[float]] = (),
-                           names: Sequence[Sequence[Sequence[float]]] = ()) -> str:
+                           names: Sequence[Sequence[Sequence[float]]] = (), *,
+                           at: float | None = None) -> str:
     """A copy of ``path`` at most ``size`` pixels across as a data URI (JPEG), with a solid
     cover over each face at ``cover`` (x, y, w, h as fractions of the picture) and each name at
-    ``names`` (corners), as PhotoVet covers them."""
+    ``names`` (corners), as PhotoVet covers them. ``at``: a video, its frame at that time (the
+    one its record says where the faces are on)."""
     try:
-        from photovet.core.media.video.frames import media_thumbnail  # noqa: PLC0415
+        from photovet.core.media.video.frames import (  # noqa: PLC0415
+            frame_thumbnail,
+            media_thumbnail,
+        )
 
-        im = media_thumbnail(path, size)   # a photo, or a frame of a video
+        im = (frame_thumbnail(path, at, size) if at is not None
+              else media_thumbnail(path, size))   # a photo, or a frame of a video
     except ImportError:  # pragma: no cover - imaging ships with PhotoVet
         from PIL import Image, ImageOps  # noqa: PLC0415
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from photovet.core.media.cover import face_cover
 from photovet.core.media.video.linking import fast_links, gap_links
@@ -366,6 +367,55 @@ def covers_at(analysis: VideoAnalysis, seconds: float, *, grow: float = 1.4) -> 
     return out
 
 
+#: a text track that is a name (as a photo's ``pipeline._names_kept`` counts them)
+_NAME_KINDS = ("pupil-name", "staff-name", "name-like")
+
+
+def report_frame(analysis: VideoAnalysis) -> float:
+    """The time of the frame a report shows of a video (s33): the middle one, said halfway
+    to the next frame's start so that reading the exported file there gives that frame
+    whatever its clock rounds to. 0.0 for a video of no frames."""
+    times = analysis.frame_times
+    if not times:
+        return 0.0
+    m = len(times) // 2
+    nxt = times[m + 1] if m + 1 < len(times) else times[m] + 1.0 / float(analysis.fps or 30.0)
+    return round((times[m] + nxt) / 2.0, 6)
+
+
+def shown_at(analysis: VideoAnalysis, seconds: float
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What the decided ``analysis`` leaves visible on the frame shown at ``seconds``, as a
+    photo's export record keeps it (``ExportResult.faces_shown``, ``names_kept``): every face
+    track not covered whose (padded) box is on that frame, as fractions of the picture (x, y,
+    w, h) and whom it is shown as ('' nobody), and every name left readable there (its
+    corners) and whose. Nothing here decodes the frame: faces the tracker never found are not
+    known (as in a photo, where a face the detector missed is not covered either)."""
+    frame = analysis.frame_at(seconds)
+    w, h = float(analysis.width or 0), float(analysis.height or 0)
+    faces: list[dict[str, Any]] = []
+    names: list[dict[str, Any]] = []
+    if w <= 0 or h <= 0:
+        return faces, names
+    for t in analysis.tracks:
+        if is_covered(t) or (t.kind == "text" and not (t.person or t.text_kind in _NAME_KINDS)):
+            continue
+        box = cover_boxes(analysis, t).get(frame)
+        if box is None:
+            continue
+        x1, y1 = max(0.0, box[0]) / w, max(0.0, box[1]) / h
+        x2, y2 = min(w, box[2]) / w, min(h, box[3]) / h
+        if x2 <= x1 or y2 <= y1:
+            continue
+        if t.kind == "text":
+            names.append({"polygon": [[x1, y1], [x2, y1], [x2, y2], [x1, y2]],
+                          "person": t.person or ""})
+        else:
+            faces.append({"box": [round(x1, 5), round(y1, 5), round(x2 - x1, 5),
+                                  round(y2 - y1, 5)], "person": t.person or ""})
+    return faces, names
+
+
 __all__ = ["CoverParams", "CoverPlan", "bridge_boxes", "bridges", "chase_boxes", "cover_boxes",
-           "cover_shape", "covers_at", "fast_links", "is_covered", "params_for", "ride_boxes",
-           "track_boxes", "track_span"]
+           "cover_shape", "covers_at", "fast_links", "is_covered", "params_for", "report_frame",
+           "ride_boxes", "shown_at", "track_boxes", "track_span"]

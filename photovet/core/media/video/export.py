@@ -30,7 +30,7 @@ from photovet.core.errors import (
     VerificationError,
 )
 from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite
-from photovet.core.media.video.covers import CoverPlan
+from photovet.core.media.video.covers import CoverPlan, report_frame, shown_at
 from photovet.core.media.video.linking import face_count
 from photovet.core.media.video.reader import PinnedVideo
 from photovet.core.media.video.render import RenderOptions, output_size, render
@@ -137,6 +137,10 @@ def export_video(job: Any, names: Any, channel: Channel, *, recorder: Any = None
         result.output = str(final)
         if job.fill is not None:
             job.fill(result)
+        # one frame's faces left visible and names left readable, where and whose: a report
+        # shows that frame with everyone else's covered (s33; faces per frame are not kept)
+        result.faces_at = report_frame(an)
+        result.faces_shown, result.names_kept = shown_at(an, result.faces_at)
         if recorder is not None:
             record_id = recorder.record(result, tmp)
         crash_point("export.recorded")

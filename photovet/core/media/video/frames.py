@@ -134,6 +134,16 @@ def _thumbnail(path: str | Path, size: int, source: PinnedVideo | None) -> Image
     return Image.fromarray(rgb)
 
 
+def frame_thumbnail(path: str | Path, seconds: float, size: int = 256) -> Image.Image:
+    """The frame shown at ``seconds``, at most ``size`` px (a report's picture of a video: the
+    frame its export record says where the faces are on, s33)."""
+    info = probe(path)
+    w, h = info.size
+    k = min(1.0, size / max(w, h))
+    return Image.fromarray(grab(path, seconds, rotation=info.rotation,
+                                size=(max(2, int(w * k)), max(2, int(h * k)))))
+
+
 def key_frames(path: str | Path, *, every: float = KEY_FRAME_EVERY,
                limit: int = MAX_KEY_FRAMES) -> list[tuple[float, Image.Image]]:
     """Frames about ``every`` seconds apart from the first (at most ``limit``: further apart on
@@ -187,5 +197,6 @@ def media_thumbnail(path: str | Path, size: int = 256) -> Image.Image:
     return photo_thumbnail(path, size)
 
 
-__all__ = ["ShownVideo", "KEY_FRAME_EVERY", "MAX_KEY_FRAMES", "grab", "key_frame_hashes", "key_frames",
-           "media_thumbnail", "query_hashes", "thumbnail", "track_thumbnail"]
+__all__ = ["ShownVideo", "KEY_FRAME_EVERY", "MAX_KEY_FRAMES", "frame_thumbnail", "grab",
+           "key_frame_hashes", "key_frames", "media_thumbnail", "query_hashes", "thumbnail",
+           "track_thumbnail"]
