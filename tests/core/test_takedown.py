@@ -497,6 +497,7 @@ def test_the_printed_list_covers_every_face_but_the_listed_peoples(tmp_path):
     assert html.escape(TAKEDOWN_PICTURES_COVERED) in page
     assert html.escape(takedown_no_picture("unknown")) in page
     assert html.escape(takedown_no_picture("video")) in page
+    assert page.count("Take this photo down") == 2 and page.count("Take this video down") == 1
     [src] = [s for s in page.split('src="')[1:]]
     a = np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split('"')[0].split(",", 1)[1])))
                    .convert("L"), dtype=float)

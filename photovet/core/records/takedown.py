@@ -131,7 +131,8 @@ class TakedownItem:
         label = self.channel_label or self.channel
         if self.status == "posted":
             urls = ", ".join(p.url for p in self.posts if p.url)
-            return f"Take this photo down from {label}" + (f" ({urls})" if urls else "")
+            what = "video" if self.media == "video" else "photo"
+            return f"Take this {what} down from {label}" + (f" ({urls})" if urls else "")
         return f"Do not post this export on {label}; delete it"
 
     def to_dict(self) -> dict[str, Any]:
