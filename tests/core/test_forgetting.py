@@ -437,3 +437,37 @@ def test_posts_take_downs_and_withdrawals_forget_a_pupil(ws, tmp_path, trash, ho
         f"{CAPTION_NAME_REMOVED}'s consent was withdrawn")
     [sam_asked] = [h.requested_by for h in ws.register.history(SAM) if h.requested_by]
     assert sam_asked == f"{CAPTION_NAME_REMOVED}'s mum, by phone"
+
+
+def test_a_web_address_loses_only_the_words_that_name_them():
+    """The words of a web address, read as words: a name run together or in mixed case, an
+    "s" after it, percent-encoded; an address that names nobody is kept exactly as given."""
+    import re
+
+    from photovet.core.models import Person
+    from photovet.core.records.exports import _scrubber
+    from photovet.core.records.forgetting import Forgetter
+
+    sam = Person("S1", "Sam", "Hale")
+
+    def whole(w):
+        return re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.IGNORECASE)
+
+    forget = Forgetter(sam, _scrubber(sam, [whole("Sam Hale")], whole), ["Sam Hale"])
+    gone = CAPTION_NAME_REMOVED
+    for url, left in [
+            ("https://oakfield.example/news/sam-hale-wins", f"https://oakfield.example/news/{gone}-wins"),
+            ("https://oakfield.example/news/samhale-wins", f"https://oakfield.example/news/{gone}-wins"),
+            ("https://x.example/SamHaleWins?id=3", f"https://x.example/{gone}Wins?id=3"),
+            ("https://x.example/news/sam%20hale", f"https://x.example/news/{gone}"),
+            ("https://x.example/news/sams-award", f"https://x.example/news/{gone}-award"),
+            ("https://x.example/p/a%20b?id=1", "https://x.example/p/a%20b?id=1"),
+            ("https://facebook.com/oakfield/posts/9912", "https://facebook.com/oakfield/posts/9912")]:
+        assert forget.web(url) == left, url
+    # a note: its file names and web addresses word by word, the rest as a caption's words
+    assert forget.text("Hope it is gone: sam-hale-wins.jpg") == f"Hope it is gone: {gone}-wins.jpg"
+    # who asked for another pupil's withdrawal: his full name, or his first name as someone's
+    # child; a first name alone may be the parent's own
+    assert forget.requester("Sam's mum, by phone") == f"{gone}'s mum, by phone"
+    assert forget.requester("Sam Jones (mother)") == "Sam Jones (mother)"
+    assert forget.requester("Mrs Hale (mother)") == "Mrs Hale (mother)"

@@ -83,11 +83,12 @@ def scrub_web_words(text: str, patterns: Callable[[str], list[Any]], words: set[
     separated by spaces, where ``patterns`` finds the words that name them as in a sentence;
     and any word that is one of their name ``words`` (or it with an "s"), or contains a
     first name and surname run together (``joined``)."""
+    given = text
     if "%" in text:
         text = unquote(text, errors="replace")
     spans = _words_of(text)
     if not spans:
-        return text
+        return given
     spaced = " ".join(text[a:b] for a, b in spans)
     starts: list[int] = []
     at = 0
@@ -104,7 +105,7 @@ def scrub_web_words(text: str, patterns: Callable[[str], list[Any]], words: set[
         if w in words or (w.endswith("s") and w[:-1] in words) or any(j in w for j in joined):
             gone.add(k)
     if not gone:
-        return text
+        return given          # as it was given, percent-encoded or not
     out: list[str] = []
     last = 0
     k = 0
