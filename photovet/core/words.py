@@ -778,6 +778,31 @@ SAR_NOTHING_HELD_NEXT = ("The report says so: it can be sent as the answer to th
                          "Photos PhotoVet never recognised them in cannot be listed by it.")
 
 
+#: what the app asks for a subject access request made from the menu (walk s33: the office
+#: typed the pupil's name and got a report saying nothing is held about "the register id
+#: Tori Ashby", to be sent as the answer, while PhotoVet held her consent and 7 posts)
+SAR_ASK_WHO = ("Who asked? Their register id (for a pupil, usually their UPN: it is on the "
+               "request or in the MIS), or their name as the register has it:")
+
+
+def sar_no_one_called(text: str) -> str:
+    """What the app says when what was typed for a subject access request is neither a
+    register id nor a name in the register (a name is never taken as an id: the report would
+    say nothing is held about "the register id" of that name)."""
+    return (f"No one in the register has the register id or the name \u201c{text}\u201d. "
+            "Check the spelling, or type their register id (for a pupil, the UPN on the "
+            "request or in the MIS).\n\nIf it is the register id of someone whose records "
+            "were deleted, make the report for it: it says PhotoVet holds nothing about them.")
+
+
+SAR_MAKE_FOR_ID = "Make the report for this id"
+
+
+def sar_which_person(text: str, n: int) -> str:
+    """Asked when a name typed for a subject access request fits several people."""
+    return f"{n} people in the register fit \u201c{text}\u201d. Whose report is it?"
+
+
 #: what an import's preview and report say where the register has a leaving date (entered in
 #: PhotoVet, or by an earlier file) and the file has none: the import clears it, and from then
 #: their consent decides again ("Leaving date: 18/07/2025 -> none in the file (...)")
@@ -923,14 +948,15 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "REPLACE_KEY_COMMAND", "ADMIN_SECRET_COMMAND", "MAX_PIXELS_COMMAND",
            "CAPTION_SHOWN_COMMAND", "TELEMETRY_COMMAND",
            "MAYBE_PEOPLE_NOT_SAID", "MAYBE_REASON_START", "NO_CONSENT", "OTHER", "REFUSED",
-           "REJECTED", "SAR_NOTHING_HELD_NEXT", "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
+           "REJECTED", "SAR_ASK_WHO", "SAR_MAKE_FOR_ID", "SAR_NOTHING_HELD_NEXT",
+           "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",
            "caption_word", "consent_missing_words", "consent_word", "count", "free_text_names",
            "file_names", "full_sentence",
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
            "register_count", "rejected_count", "request_words", "requester_names_another_child",
-           "sar_nothing_held",
+           "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",
            "verb", "withdrawn_reason"]

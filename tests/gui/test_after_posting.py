@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
+from photovet.core.words import SAR_MAKE_FOR_ID, sar_no_one_called, sar_which_person
 from photovet.gui.controllers import after_posting
 from photovet.gui.dialogs.mark_posted import MarkPostedDialog
 from photovet.gui.dialogs.person import PersonDialog
@@ -32,7 +33,7 @@ from tests.gui.conftest import (
     sign_in_as,
     wait_checked,
 )
-from tests.gui.fake_engine import FACE_A, JANE, JOEL, TORI, make_photo, write_register
+from tests.gui.fake_engine import FACE_A, JANE, JOEL, SAM, TORI, make_photo, write_register
 
 # s31: a caption names someone not in the photo: listed, and said so (the caption went
 # out with every photo of its post)
@@ -372,11 +373,90 @@ def test_a_subject_access_request_for_someone_no_longer_held(window, qtbot, tmp_
                         lambda parent, title, text, *a, **k: told.append(text))
     [act] = [a for a in win.findChildren(QAction) if a.text() == "Subject access request\u2026"]
     assert act.isEnabled()
-    seen = answer(click("Close"), kind=QMessageBox)
+    seen: list = []
+    # s33: an id not in the register is first said to be no one's, and the report for it is
+    # made only when the office says it is an id (someone whose records were deleted)
+    asked = answer(lambda w: (seen.append(w.text()), button(w, SAR_MAKE_FOR_ID).click(),
+                              seen.append(answer(click("Close"), kind=QMessageBox, delay=50))),
+                   kind=QMessageBox)
     act.trigger()
-    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
-    assert seen == ["Saved"] and len(told) == 1 and told[0].startswith(sar_nothing_held("X123"))
+    qtbot.waitUntil(lambda: len(seen) == 2 and bool(seen[1]), timeout=10000)
+    assert asked == ["Subject access request"] and seen[0] == sar_no_one_called("X123")
+    assert seen[1] == ["Saved"] and len(told) == 1 and \
+        told[0].startswith(sar_nothing_held("X123"))
     assert sar_nothing_held("X123") in target.read_text(encoding="utf-8")
+
+
+def sar_from_the_menu(win, monkeypatch, typed: str, target: Path) -> list:
+    """After posting > Subject access request with ``typed``; the save dialogs it opens are
+    listed (none when no report is made)."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (typed, True))
+    saves: list = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (saves.append(a[2] if len(a) > 2 else ""),
+                                         (str(target), ""))[1])
+    [act] = [a for a in win.findChildren(QAction) if a.text() == "Subject access request\u2026"]
+    act.trigger()
+    return saves
+
+
+def test_a_subject_access_request_typed_as_a_name_is_for_that_person(window, qtbot, tmp_path,
+                                                                    monkeypatch):
+    """Walk s33: the office typed the pupil's name where the menu asked for a register id and
+    got a report saying PhotoVet holds nothing about "the register id Tori Ashby", offered as
+    the answer to send, while it held her consent and seven posts. A name that fits one person
+    is that person's report (said first); a name that fits no one makes no report unless the
+    office says it is an id; one that fits several asks whose."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from photovet.core.words import sar_nothing_held
+
+    win = window
+    told: list = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        lambda parent, title, text, *a, **k: told.append(text))
+    # one person fits: asked to confirm, and the report is hers
+    target = tmp_path / "sar-tori.html"
+    asked: list = []
+    saved: list = []
+    answer(lambda w: (asked.append(w.text()), button(w, "Yes").click(),
+                      saved.append(answer(click("Close"), kind=QMessageBox, delay=50))),
+           kind=QMessageBox)
+    saves = sar_from_the_menu(win, monkeypatch, "  tori amos ", target)
+    qtbot.waitUntil(lambda: bool(saved) and bool(saved[0]), timeout=10000)
+    assert asked == [f"Make the subject access report for Tori Amos, {TORI}, Year 5?"]
+    assert len(saves) == 1 and TORI in saves[0]      # the file is named by her id, not the text
+    html = target.read_text(encoding="utf-8")
+    assert "Tori Amos" in html and sar_nothing_held("tori amos") not in html
+    assert not told                                  # never "nothing is held"
+
+    # no one fits: said so, and Cancel makes no report at all
+    other = tmp_path / "sar-nobody.html"
+    seen: list = []
+    answer(lambda w: (seen.append(w.text()), button(w, "Cancel").click()), kind=QMessageBox)
+    saves = sar_from_the_menu(win, monkeypatch, "Tori Ashby", other)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    QApplication.processEvents()
+    assert seen == [sar_no_one_called("Tori Ashby")]
+    assert saves == [] and not other.exists() and not told
+
+    # several fit: the office chooses whose
+    offered: list = []
+
+    def choose(parent, title, label, items, *a, **k):
+        offered.append((label, list(items)))
+        return next(i for i in items if SAM in i), True
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    third = tmp_path / "sar-sam.html"
+    closed = answer(click("Close"), kind=QMessageBox)
+    saves = sar_from_the_menu(win, monkeypatch, "year 5", third)
+    qtbot.waitUntil(lambda: bool(closed), timeout=10000)
+    assert offered == [(sar_which_person("year 5", 2),
+                        [f"Tori Amos, {TORI}, Year 5", f"Sam Brown, {SAM}, Year 5"])]
+    assert len(saves) == 1 and SAM in saves[0] and "Sam Brown" in third.read_text("utf-8")
 
 
 def withdraw_as_asked(seen: list, who: str = "Mrs Amos (mother), by email",

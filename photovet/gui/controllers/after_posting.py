@@ -24,7 +24,16 @@ from photovet.core.paths import ensure_folder
 from photovet.core.records import takedown
 from photovet.core.settings import Retention
 from photovet.core.transfer import purge_batch
-from photovet.core.words import SAR_NOTHING_HELD_NEXT, media_count, sar_nothing_held, tally
+from photovet.core.words import (
+    SAR_ASK_WHO,
+    SAR_MAKE_FOR_ID,
+    SAR_NOTHING_HELD_NEXT,
+    media_count,
+    sar_no_one_called,
+    sar_nothing_held,
+    sar_which_person,
+    tally,
+)
 
 from ..context import AppContext
 from ..dialogs.exports_history import ExportsDialog
@@ -515,12 +524,44 @@ class AfterPostingController(QObject):
         if refusal is not None:
             self.ctx.fail(parent, "Subject access report", refusal)
             return
-        text, ok = QInputDialog.getText(
-            parent, "Subject access request",
-            "The register id of the person who asked (for a pupil, usually their UPN; it is "
-            "on the request or in the MIS):")
-        if ok and text.strip():
-            self.subject_access(text.strip(), parent)
+        text, ok = QInputDialog.getText(parent, "Subject access request", SAR_ASK_WHO)
+        person_id = self.sar_person(text.strip(), parent) if ok and text.strip() else None
+        if person_id:
+            self.subject_access(person_id, parent)
+
+    def sar_person(self, text: str, parent: QWidget) -> str | None:
+        """The register id a subject access request typed as ``text`` is for: an id in the
+        register; else the one person whose name fits (said, to confirm) or the one chosen of
+        several; else, only when the office says it is an id (someone whose records were
+        deleted), the text itself. A name is never taken as an id: the report would say
+        PhotoVet holds nothing about "the register id Tori Ashby" (walk s33)."""
+        register = self.ctx.ws.register
+        found = register.find(text)
+        if found is not None:
+            return found.id
+        fits = register.search(text)
+
+        def who(p) -> str:
+            return ", ".join(x for x in (p.display_name, p.id, p.year_group or p.role) if x)
+        if len(fits) == 1:
+            yes = QMessageBox.question(
+                parent, "Subject access request",
+                f"Make the subject access report for {who(fits[0])}?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes)
+            return fits[0].id if yes == QMessageBox.StandardButton.Yes else None
+        if fits:
+            names = [who(p) for p in fits]
+            chosen, ok = QInputDialog.getItem(parent, "Subject access request",
+                                              sar_which_person(text, len(fits)), names, 0, False)
+            return fits[names.index(chosen)].id if ok and chosen in names else None
+        box = QMessageBox(QMessageBox.Icon.Warning, "Subject access request",
+                          sar_no_one_called(text), parent=parent)
+        make = box.addButton(SAR_MAKE_FOR_ID, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return text if box.clickedButton() is make else None
 
     def subject_access(self, person_id: str, parent: QWidget | None = None) -> None:
         parent = parent or self.window
