@@ -55,20 +55,22 @@ def window(qtbot, ws, make_window, tmp_path):
     return win
 
 
-def approve_all(win, caption: str = "") -> None:
+def approve_all(win, caption: str = "", captions: list[str] | None = None) -> None:
     """Every photo marked ready and approved, with ``caption`` (s31: the approval signs the
-    caption; export and posts allow that one or none)."""
+    caption; export and posts allow that one or none), or each with its own ``captions``."""
     ctx = win.ctx
-    for it in win.batch.model.items:
+    items = win.batch.model.items
+    each = captions or [caption] * len(items)
+    for it, text in zip(items, each, strict=True):
         ctx.ws.approvals.mark_ready(
-            it.analysis, caption=caption,
+            it.analysis, caption=text,
             caption_refusal=ctx.engine.proposed_caption_check(it.analysis.channel))
     sign_in_as(win, APPROVER_NAME)
-    for it in win.batch.model.items:
+    for it, text in zip(items, each, strict=True):
         ctx.ws.approvals.approve(it.analysis, ctx.engine.approval_parts(it.analysis),
                                  checks=ctx.ws.approvals.required_checks(),
                                  now=lambda it=it: ctx.engine.approval_now(it.analysis),
-                                 caption=caption)
+                                 caption=text)
     sign_in_as(win, PREPARER_NAME)
     ctx.approvals_changed.emit([it.analysis.sha256 for it in win.batch.model.items])
 
@@ -88,6 +90,32 @@ def test_export_says_what_is_held_back_and_why(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: dlg.held.count() == 3, timeout=10000)
     assert not dlg.export_btn.isEnabled()
     assert "not marked ready and approved yet" in dlg.held.item(0).text()
+    dlg.reject()
+
+
+def test_photos_approved_with_different_captions_are_exported_with_none_said_in_full(
+        window, qtbot):
+    """Walk s33: the export's caption box said it only in its grey example text, cut off
+    ("None: these photos were approved with different captions (export each group on its own
+    t..."), and the app had no "group" to export. Said in full under the box, with how."""
+    win = window
+    approve_all(win, captions=["Sports day", "Sports day", "Well done Year 5"])
+    win.act_export.trigger()
+    dlg = win.export.dialog
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    note = dlg.findChild(QLabel, "CaptionsDiffer")
+    assert note is not None and note.isVisible() and note.wordWrap()
+    assert note.text().startswith("These photos were approved with different captions, so "
+                                  "they are exported with none.")
+    assert "New batch" in note.text() and dlg.caption.text() == ""
+    dlg.reject()
+    # one caption for all: no such note, the caption is the approved one
+    approve_all(win, caption="Sports day")
+    win.act_export.trigger()
+    dlg = win.export.dialog
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    assert not dlg.findChild(QLabel, "CaptionsDiffer").isVisible()
+    assert dlg.caption.text() == "Sports day"
     dlg.reject()
 
 

@@ -62,9 +62,7 @@ class ExportController(QObject):
             dlg.approved_caption = caption
             dlg.caption.setText(caption)
             if not caption and len(signed) > 1:
-                dlg.caption.setPlaceholderText(
-                    "None: these photos were approved with different captions (export each "
-                    "group on its own to post its caption)")
+                dlg.show_captions_differ()
         self._plan()
         dlg.setModal(True)
         dlg.show()

@@ -106,6 +106,13 @@ class ExportDialog(QDialog):
         check_row.addWidget(self.caption_check, 1)
         check_row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
         form.addRow("", check_row)
+        # the photos were approved with different captions: none goes out with them, said in
+        # full where it is read (walk s33: a box's grey example text, cut off at "its own t...")
+        self.captions_differ = style.hint("")
+        self.captions_differ.setObjectName("CaptionsDiffer")
+        self.captions_differ.setWordWrap(True)
+        self.captions_differ.hide()
+        form.addRow("", self.captions_differ)
         self.suggestion = ""
         #: the caption a senior leader approved with these photos ('' none, or they differ):
         #: said so when it is the one in the box
@@ -269,6 +276,16 @@ class ExportDialog(QDialog):
         self.ready = n
         self._update_export()
         self.export_btn.setText(f"Export {media_count(*ready)}" if n else "Export")
+
+    def show_captions_differ(self) -> None:
+        """The photos and videos to export were approved with different captions: none goes
+        out with them, and how to post each caption with its own photos."""
+        self.caption.setPlaceholderText("None: they were approved with different captions")
+        self.captions_differ.setText(
+            "These photos were approved with different captions, so they are exported "
+            "with none. To post a caption with its photos, export them as a batch of their own "
+            "(File \u203a New batch\u2026, add them, export), or leave the caption empty.")
+        self.captions_differ.show()
 
     def show_caption_check(self, caption: str, ok: bool, findings: list[tuple[str, str]],
                            suggestion: str) -> None:
