@@ -208,8 +208,8 @@ class MainWindow(QMainWindow):
                                P("sar", A("Subject access request\u2026",
                                           lambda: self.after.subject_access_by_id(), None, None,
                                           "A report of what PhotoVet holds about one person, "
-                                          "by their register id (also someone no longer in "
-                                          "the register)")),
+                                          "by their register id or name (also someone no "
+                                          "longer in the register, by their id)")),
                                P("originals.delete", A("Delete original photos\u2026",
                                                        lambda: self.after.delete_originals()))],
             "Re&gister": [P("register.import", A("Import the register\u2026",
