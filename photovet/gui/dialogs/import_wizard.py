@@ -490,7 +490,7 @@ class PreviewPage(QWizardPage):
         self.errors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.errors.horizontalHeader().setStretchLastSection(True)
         self.errors.horizontalHeader().sectionResized.connect(
-            lambda *_: self.errors.resizeRowsToContents())
+            lambda *_: self._fit_errors())
         self.errors.setWordWrap(True)
         self.errors.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.errors.setAccessibleName("Rows with problems")
@@ -503,7 +503,7 @@ class PreviewPage(QWizardPage):
         self.error_box = QWidget()
         eb = QVBoxLayout(self.error_box)
         eb.setContentsMargins(0, 0, 0, 0)
-        eb.addWidget(self.errors, 1)
+        eb.addWidget(self.errors)
         eb.addWidget(self.skip)
         eb.addWidget(self.skip_note)
         # people the register has and this file does not, with no leaving date: "they have
@@ -537,7 +537,10 @@ class PreviewPage(QWizardPage):
         lay.addWidget(self.not_in_file)
         lay.addWidget(self.tree, 3)
         lay.addWidget(self.left_box)
-        lay.addWidget(self.error_box, 2)
+        # the table of rows with problems is as tall as its rows (up to a third of the page),
+        # the list of changes has the rest (walk s33: three problem rows took the page and
+        # the changes, 25 new people among them, showed in three lines)
+        lay.addWidget(self.error_box, 0)
 
     def initializePage(self) -> None:
         self.skip.blockSignals(True)
@@ -683,7 +686,7 @@ class PreviewPage(QWizardPage):
         self.error_box.setVisible(bool(n_err))
         self._offer_leaving_date(r)
         self._left_words()
-        QTimer.singleShot(0, self.errors.resizeRowsToContents)   # once the columns are laid out
+        QTimer.singleShot(0, self._fit_errors)     # once the columns are laid out
 
     def _offer_leaving_date(self, r: ImportReport) -> None:
         """Everyone this file does not list who has no leaving date: one leaving date for all
@@ -742,7 +745,19 @@ class PreviewPage(QWizardPage):
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
-        self.errors.resizeRowsToContents()
+        self._fit_errors()
+
+    def _fit_errors(self) -> None:
+        """The table of rows with problems as tall as its rows, up to a third of the page
+        (more scroll); the list of changes has the rest."""
+        t = self.errors
+        t.resizeRowsToContents()
+        rows = sum(t.rowHeight(i) for i in range(t.rowCount()))
+        need = rows + t.horizontalHeader().height() + 2 * t.frameWidth() + 2
+        if t.horizontalScrollBar().isVisible():
+            need += t.horizontalScrollBar().height()
+        t.setFixedHeight(max(min(need, self.height() // 3), 3 * t.verticalHeader()
+                             .defaultSectionSize()))
 
     def isComplete(self) -> bool:
         if self.report is None:
