@@ -620,9 +620,13 @@ def test_the_sheet_counts_photos_and_videos_in_the_shared_words(qtbot):
     sheet.tiles[0].mark_seen()
     sheet._update_buttons()
     assert "You have seen 1 of 4 (1 photo)." in sheet.status.text()
+    assert sheet.head.text() == ("<b>Approve 3 photos and 1 video for School website as "
+                                 "Mr Sam Head?</b>")
     sheet.show_result(3, None, "the file is damaged")
     assert "1 video could not be shown and is left out: assembly.mp4." in sheet.status.text()
     assert sheet.approve_btn.text() == "Approve 3 photos"
+    # walk s33: the question asks what Approve approves, not every tile shown
+    assert sheet.head.text() == "<b>Approve 3 photos for School website as Mr Sam Head?</b>"
     for i in (1, 2):
         sheet.show_result(i, [img])
         sheet.tiles[i].mark_seen()
@@ -639,6 +643,25 @@ def test_the_sheet_counts_photos_and_videos_in_the_shared_words(qtbot):
     assert sheet.status.text().startswith("You have seen all 3 photos and 1 video.")
     assert "Now tick" not in sheet.status.text()
     assert sheet.ticks.rows[0].mapTo(sheet, QPoint(0, 0)).y() == top
+
+
+def test_the_sheet_asks_to_approve_what_approve_approves(qtbot):
+    """Walk s33: a video not seen whole in the player is left out of "Approve all shown", and
+    the button said "Approve 19 photos", but the question above it asked to approve "19 photos
+    and 1 video". It asks what the button approves."""
+    from photovet.gui.dialogs.contact_sheet import Tile
+
+    tiles = [Tile(f"/x/p{i}.jpg", f"p{i}.jpg") for i in range(2)] + \
+        [Tile("/x/trip.mp4", "trip.mp4", video=True, held="not seen whole in the player")]
+    sheet = ContactSheetDialog(tiles, ["Everyone is dressed appropriately"],
+                               channel="School website", approver="Mrs Anne Okafor")
+    qtbot.addWidget(sheet)
+    sheet._update_buttons()
+    assert sheet.approve_btn.text() == "Approve 2 photos"
+    assert sheet.head.text() == ("<b>Approve 2 photos for School website as Mrs Anne Okafor?"
+                                 "</b>")
+    assert "1 video is left out: not seen whole in the player yet (trip.mp4)." in \
+        sheet.status.text()
 
 
 def test_a_video_that_could_not_be_checked_is_called_a_video_in_the_approval_panel(qtbot):

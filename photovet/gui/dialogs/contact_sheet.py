@@ -325,6 +325,7 @@ class ContactSheetDialog(QDialog):
         lay.addWidget(self.scroll, 1)
 
         # -- on the right: what is approved, how far the approver has got, the checklist -----
+        self._channel, self._approver = channel, approver
         head = QLabel(f"<b>Approve {esc(what)} for {esc(channel)} as {esc(approver)}?</b>")
         head.setTextFormat(Qt.TextFormat.RichText)
         head.setWordWrap(True)
@@ -528,6 +529,11 @@ class ContactSheetDialog(QDialog):
                      + ("\u2026" if len(alone) > 3 else "") + ".")
         self.status.setText(text)
         self.approve_btn.setText(f"Approve {media_count(*ok)}" if sum(ok) else "Approve")
+        # the question asks what Approve approves (walk s33: it asked to approve "19 photos
+        # and 1 video" while the video was left out and the button said "Approve 19 photos")
+        what = media_count(*(ok if sum(ok) else total))
+        self.head.setText(f"<b>Approve {esc(what)} for {esc(self._channel)} as "
+                          f"{esc(self._approver)}?</b>")
         self.approve_btn.setEnabled(every and bool(sum(ok)) and all_ticked)
 
     def showEvent(self, ev) -> None:
