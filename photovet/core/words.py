@@ -521,6 +521,26 @@ CAPTION_POSTED_HINT = (
     "command: --already-posted); it is then on the take-down list: take it down.")
 
 
+def posted_caption_approved(approved: Sequence[str | None]) -> str:
+    """What "Mark as posted" says under its caption box about the captions the photos chosen
+    were approved with (``approved``: each approval's caption, '' none; None: exported
+    without approval, or before approvals signed captions), so the post's caption is typed
+    knowing which one is allowed (walk s33: the office typed one, took the suggestion for
+    pupils' names, and was then refused for a caption no senior leader approved)."""
+    signed = list(dict.fromkeys(a for a in approved if a is not None))
+    if not signed:
+        return ""
+    if len(signed) > 1:
+        return ("These photos were approved with different captions: a post of them all "
+                "with one caption is not allowed. Leave the box empty if they went out with no "
+                "caption.")
+    if not signed[0]:
+        return ("They were approved with no caption: leave the box empty (a post with a "
+                "caption is not allowed).")
+    return (f"The caption approved with them: {caption_word(signed[0])}. A post with another "
+            "caption is not allowed.")
+
+
 #: a post's caption not the approved one, added to another reason it was not allowed
 CAPTION_POSTED_NOT_APPROVED_TOO = "and its caption is not the one a senior leader approved"
 
@@ -954,7 +974,8 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "caption_word", "consent_missing_words", "consent_word", "count", "free_text_names",
            "file_names", "full_sentence",
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
-           "not_allowed_note", "not_in_mis_file", "part_of", "posted_not_allowed",
+           "not_allowed_note", "not_in_mis_file", "part_of", "posted_caption_approved",
+           "posted_not_allowed",
            "register_count", "rejected_count", "request_words", "requester_names_another_child",
            "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",

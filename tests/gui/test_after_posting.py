@@ -639,6 +639,43 @@ def test_the_caption_is_checked_as_it_is_typed_and_recorded_with_the_export(wind
     td.accept()
 
 
+def test_mark_posted_says_the_caption_approved_before_one_is_typed(window, qtbot, tmp_path,
+                                                                  ws):
+    """Walk s33: the office typed the caption the post went out with, took the suggestion
+    given for a pupil's name, and was then refused: not the caption a senior leader approved
+    (and for a batch approved with different captions, the one offered was the first photo's).
+    The form says under the box which caption the photos were approved with."""
+    approve_all(window, captions=["Sports day", "Sports day", "Well done Year 5"])
+    dlg = export(window, qtbot, tmp_path / "out", label="Mixed")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    dlg.accept()
+    approve_all(window, caption="JC on sports day")
+    dlg = export(window, qtbot, tmp_path / "out2", label="One caption")
+    qtbot.waitUntil(lambda: dlg.export_btn.isEnabled(), timeout=10000)
+    dlg.export_btn.click()
+    qtbot.waitUntil(lambda: dlg.stack.currentIndex() == 2, timeout=20000)
+    dlg.accept()
+    seen: dict = {}
+
+    def look(d: MarkPostedDialog) -> None:
+        note = d.findChild(QLabel, "ApprovedCaptionNote")
+        seen["one"] = (note.isVisible(), note.text())
+        d.batch.setCurrentText("Mixed")
+        seen["mixed"] = (note.isVisible(), note.text())
+        d.reject()
+
+    answer(look, kind=MarkPostedDialog)
+    window.after.mark_posted("One caption")
+    qtbot.waitUntil(lambda: "mixed" in seen, timeout=10000)
+    assert seen["one"] == (True, "The caption approved with them: \u201cJC on sports day\u201d. "
+                                 "A post with another caption is not allowed.")
+    assert seen["mixed"][0] and seen["mixed"][1].startswith(
+        "These photos were approved with different captions: a post of them all with one "
+        "caption is not allowed.")
+
+
 def test_mark_posted_with_a_caption_is_checked_and_recorded(posted, qtbot, ws):
     """s25: the post's own caption, when it differed from the export's, is checked by the core
     (refused: nothing marked, the core's words) and recorded with whom it names.

@@ -287,9 +287,14 @@ class AfterPostingController(QObject):
             return
         chosen = {r.channel for r in records}
         channel = next(iter(chosen)) if len(chosen) == 1 else self.ctx.channel
+        approved: dict[str, list] = {}
+        for rec in self.ctx.ws.records.exports():
+            approved.setdefault(rec.batch, []).append(rec.approved_caption)
         dlg = MarkPostedDialog(batches, self.ctx.channels(), batch=batch or batches[0],
                                channel=channel, selected=len(records), parent=parent,
-                               batch_channels=self.ctx.ws.records.batch_channels())
+                               batch_channels=self.ctx.ws.records.batch_channels(),
+                               approved_captions=approved,
+                               chosen_approved=[r.approved_caption for r in records])
         dlg.on_submit = lambda: self._submit(dlg, records, parent)
         self.mark_posted_dialog = dlg
         try:

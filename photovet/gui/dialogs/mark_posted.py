@@ -14,7 +14,7 @@ recorded."""
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import Channel
+from photovet.core.words import posted_caption_approved
 
 from .. import style
 from ..words import plural
@@ -44,9 +45,15 @@ class MarkPostedDialog(QDialog):
     def __init__(self, batches: list[str], channels: list[Channel], *, batch: str = "",
                  channel: str = "", selected: int = 0, parent: QWidget | None = None,
                  batch_channels: Mapping[str, str] | None = None,
-                 on_submit: Callable[[], None] | None = None):
+                 on_submit: Callable[[], None] | None = None,
+                 approved_captions: Mapping[str, Sequence[str | None]] | None = None,
+                 chosen_approved: Sequence[str | None] = ()):
         super().__init__(parent)
         self.batch_channels = dict(batch_channels or {})
+        #: each batch's approvals' captions, and the chosen exports': what the caption box
+        #: says is allowed ("" none; None: no caption signed with the approval)
+        self.approved_captions = {k: list(v) for k, v in (approved_captions or {}).items()}
+        self.chosen_approved = list(chosen_approved)
         self.on_submit = on_submit
         self.suggestion = ""
         self.setWindowTitle("Mark as posted")
@@ -97,6 +104,12 @@ class MarkPostedDialog(QDialog):
         hint = style.hint("PhotoVet checks it with the channel's rules and records whom it names, "
                       "for take-down lists and subject access reports.")
         form.addRow("", hint)
+        # the caption a senior leader approved with them, said before one is typed (walk s33)
+        self.approved_note = style.hint("")
+        self.approved_note.setObjectName("ApprovedCaptionNote")
+        self.approved_note.setWordWrap(True)
+        self.approved_note.hide()
+        form.addRow("", self.approved_note)
         lay.addLayout(form)
         # why the last press was refused, in the core's words (hidden until then)
         self.refusal = QLabel()
@@ -124,6 +137,9 @@ class MarkPostedDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
         self.batch.currentIndexChanged.connect(lambda *_: self.by_batch.setChecked(True))
         self.batch.currentTextChanged.connect(self._batch_chosen)
+        self.batch.currentTextChanged.connect(lambda *_: self._say_approved())
+        self.by_batch.toggled.connect(lambda *_: self._say_approved())
+        self._say_approved()
         if not batches:
             self.by_batch.setEnabled(False)
             self.batch.setEnabled(False)
@@ -131,6 +147,15 @@ class MarkPostedDialog(QDialog):
     @property
     def ok_button(self) -> QPushButton:
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _say_approved(self) -> None:
+        """Under the caption box: the caption the photos chosen were approved with (the
+        core's words), so the one typed is known to be allowed or not before it is sent."""
+        approved = self.chosen_approved if self.by_selection.isChecked() else \
+            self.approved_captions.get(self.batch.currentText(), [])
+        text = posted_caption_approved(approved)
+        self.approved_note.setText(text)
+        self.approved_note.setVisible(bool(text))
 
     def _batch_chosen(self, batch: str) -> None:
         """Another batch: "Posted on" follows the channel it was exported for."""
