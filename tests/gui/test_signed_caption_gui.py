@@ -200,6 +200,22 @@ def _questions(monkeypatch, reply=QMessageBox.StandardButton.Yes) -> list[str]:
     return asked
 
 
+def test_mark_all_shown_ready_with_no_caption_says_how_to_propose_one(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """Walk s33: "Mark all shown ready" asked "... with no caption?" and the office, who had
+    read the box under the photo as that photo's own caption, did not know where to type the
+    one for all of them. The question says how; for one photo it is not needed."""
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    sign_in_as(win, PREPARER_NAME)
+    asked = _questions(monkeypatch, reply=QMessageBox.StandardButton.No)
+    win.photos.approval.caption_edit.setText("")
+    win.approval.mark_all_shown_ready()
+    assert len(asked) == 1 and asked[0].startswith("Mark photos ready: Mark 2 photos ready")
+    assert "with no caption?\n\nTo propose a caption for all of them, choose No, type it in the " \
+        "caption box under the photo, and choose Mark all shown ready again." in asked[0]
+    assert {it.approval for it in win.batch.model.items} == {"draft"}
+
+
 def test_the_caption_box_holds_the_selected_photos_own_caption(qtbot, ws, make_window,
                                                                  tmp_path, monkeypatch):
     """s32: the box kept its text when the preparer moved to the next photo, so a caption

@@ -374,7 +374,12 @@ class ApprovalController(QObject):
                 # what the approver signs with them, said where the preparer confirms it
                 + (f"with the caption {words.caption_word(caption)}" + (
                     " (one caption for all of them)?" if len(todo) > 1 else "?") if caption
-                   else "with no caption?") + extra) != QMessageBox.StandardButton.Yes:
+                   else "with no caption?" + (
+                       # walk s33: the box reads as the selected photo's own; for several it
+                       # is the one caption proposed for all of them
+                       "\n\nTo propose a caption for all of them, choose No, type it in the "
+                       "caption box under the photo, and choose Mark all shown ready again."
+                       if len(todo) > 1 else "")) + extra) != QMessageBox.StandardButton.Yes:
             return
         self._mark(todo)
 
