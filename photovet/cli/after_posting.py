@@ -283,7 +283,11 @@ def takedown_done_cmd(items: tuple[int, ...], note: str, delete_copy: bool) -> N
 @click.option("--overwrite", is_flag=True,
               help="Replace the file given with --out if it already exists (for example an "
                    "earlier report for the same person).")
-def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
+@click.option("--not-in-register", is_flag=True,
+              help="ID is the register id of someone whose records were deleted: make the "
+                   "report (it says PhotoVet holds nothing about them) even though ID also "
+                   "fits someone in the register by name.")
+def sar_cmd(person_id: str, out_path: Path, overwrite: bool, not_in_register: bool) -> None:
     """Subject access report: every export and post where the person appears (face shown or
     covered, name readable or covered), with pictures as exported; photos and videos held but
     never published; faces PhotoVet recognised as them that staff named as another person;
@@ -291,12 +295,19 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool) -> None:
     prints.
 
     ID is the person's id in the register: the first column of 'photovet register list' (for a
-    pupil usually their UPN), any case."""
+    pupil usually their UPN), any case. A name is never taken as an id: what is no one's id but
+    fits someone by name is refused, with their ids."""
     from photovet.core.errors import ExportError, OutputExistsError
-    from photovet.core.words import SAR_NOTHING_HELD_NEXT, sar_nothing_held
+    from photovet.core.words import SAR_NOTHING_HELD_NEXT, sar_name_not_id, sar_nothing_held
 
     ws = open_workspace()
     try:
+        if ws.register.find(person_id) is None and not not_in_register and \
+                (fits := ws.register.search(person_id)):
+            fail_line(None, sar_name_not_id(person_id, [
+                ", ".join(x for x in (p.display_name, p.id, p.year_group or p.role) if x)
+                for p in fits]))
+            sys.exit(EXIT_SOME_FAILED)
         path = ws.subject_access_report(person_id, out_path, overwrite=overwrite)
         pid = register_id(ws.register, person_id) or person_id
         nothing = ws.sar_nothing_held(pid)

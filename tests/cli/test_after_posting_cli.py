@@ -154,6 +154,22 @@ def test_sar_writes_one_file(school):
     assert sar_nothing_held("NOBODY") in (tmp / "x.html").read_text(encoding="utf-8")
 
 
+def test_sar_given_a_name_for_the_id_makes_no_nothing_held_report(school):
+    """walk s33: a name typed where the register id was asked made a report saying nothing is
+    held about "the register id Amy Able", while PhotoVet held her exports."""
+    tmp, _, _ = school
+    out = tmp / "amy.html"
+    r = run("sar", "Amy Able", "--out", out)
+    assert r.exit_code == 1 and not out.exists()
+    assert f"Amy Able, {A}" in r.output and "no one's register id" in r.output
+    assert sar_nothing_held("Amy Able") not in r.output
+    # the id of someone whose records were deleted that happens to fit a name: on request
+    r = run("sar", "Amy", "--out", out, "--not-in-register")
+    assert r.exit_code == 0 and sar_nothing_held("Amy") in r.stdout
+    # the id itself still makes her report
+    assert "3 export(s)" in run("sar", A.lower(), "--out", tmp / "a.html").stdout
+
+
 def test_sar_out_is_a_folder_an_existing_file_or_not_writable(school, monkeypatch):
     """A1: a folder, an existing file (never replaced without --overwrite) or a place PhotoVet
     may not write gives one line in words, never a traceback."""
