@@ -1429,9 +1429,20 @@ def resolve_checks(checklist: list[str], given: list[str]) -> tuple[list[str], l
     return [c for c in checklist if c in ticked], unknown
 
 
+#: default checks whose words were corrected: {new words: the words approvals ticked before};
+#: such a tick still counts for the check (an upgrade does not void every approval; the ticks
+#: signed stay as they were)
+CHECKS_REWORDED = {
+    _check_key("The caption and file names use pupils' initials, unless the channel's names "
+               "rule allows more and their parents agreed to their name with photos"):
+        _check_key("The caption and file names use initials only (no pupil's full name)"),
+}
+
+
 def checklist_refusal(checklist: list[str], ticked: list[str]) -> str | None:
     """Why an approval with these ticks is refused (a check not ticked), or None."""
     done = {_check_key(t) for t in ticked}
+    done |= {new for new, old in CHECKS_REWORDED.items() if old in done}
     missing = [c for c in checklist if _check_key(c) not in done]
     if not missing:
         return None

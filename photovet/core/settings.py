@@ -296,7 +296,11 @@ DEFAULT_CHECKS = [
     "Everyone is dressed appropriately (no swimwear, nightwear or partial undress)",
     "No one is upset, distressed or being ridiculed",
     "Nothing shows where the school is (signs, crest, uniform badge, street names, car number plates)",
-    "The caption and file names use initials only (no pupil's full name)",
+    # s33: it said "The caption and file names use initials ..." while a channel may allow
+    # full names (walk s33: the head ticked a check that was false); ticks of those words still
+    # count (policy.CHECKS_REWORDED)
+    "The caption and file names use pupils' initials, unless the channel's names rule allows "
+    "more and their parents agreed to their name with photos",
 ]
 
 

@@ -198,3 +198,18 @@ def test_cli_approve_needs_the_checks_and_prints_them(ws, tmp_path, monkeypatch)
     assert res.exit_code == 0, res.output
     for c in DEFAULT_CHECKS:
         assert f"[x] {c}" in res.output
+
+
+def test_the_reworded_default_check_still_counts_ticks_of_its_old_words():
+    """walk s33: the fourth default check said "initials only" while a channel may allow full
+    names with the parents' consent; its words were corrected, and approvals that ticked the
+    old words still count for it (an upgrade voids nothing), while other checks do not."""
+    from photovet.core.policy import checklist_refusal
+    from photovet.core.settings import DEFAULT_CHECKS
+
+    old = "The caption and file names use initials only (no pupil's full name)"
+    assert old not in DEFAULT_CHECKS and "names rule allows more" in DEFAULT_CHECKS[3]
+    assert checklist_refusal(DEFAULT_CHECKS, [*DEFAULT_CHECKS[:3], old]) is None
+    assert checklist_refusal(DEFAULT_CHECKS, list(DEFAULT_CHECKS)) is None
+    # the old words count for the reworded check only, never for another
+    assert "dressed appropriately" in checklist_refusal(DEFAULT_CHECKS, [*DEFAULT_CHECKS[1:], old])

@@ -10,7 +10,8 @@ CHECKS = ["Everyone is dressed appropriately (no swimwear, nightwear or partial 
           "No one is upset, distressed or being ridiculed",
           "Nothing shows where the school is (signs, crest, uniform badge, street names, car "
           "number plates)",
-          "The caption and file names use initials only (no pupil's full name)"]
+          "The caption and file names use pupils' initials, unless the channel's names rule "
+          "allows more and their parents agreed to their name with photos"]
 
 
 def test_a_hidden_or_not_yet_shown_checklist_sets_no_negative_sizes(qtbot, qtlog):
