@@ -77,8 +77,10 @@ log = logs.get("pipeline")
 #: 5: text lines read one per recogniser run (issue 14, item 3); 6: each face's badge area is
 #: looked at at its own scale (faces above 262 px had no close look); 7: a badge area that
 #: overlaps one already looked at is looked at only where that one did not see (with the
-#: detector's context: ocr.unseen_pieces)
-ANALYSIS_VERSION = "7"
+#: detector's context: ocr.unseen_pieces); 8: a line shaped like any school's name ("Oakfield
+#: Primary School") is a possible school identifier, whether or not the school's name is set
+#: (school.any_school_name)
+ANALYSIS_VERSION = "8"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -424,6 +426,10 @@ class Engine:
             if self.school is not None and self.school.active:
                 analysis.texts.extend(self._school_marks(image, analysis.texts,
                                                          [f.box for f in analysis.faces]))
+            elif analysis.texts:
+                from photovet.core.vision.text.school import mark_school_texts  # noqa: PLC0415
+
+                mark_school_texts(analysis.texts, None)   # a line shaped like a school's name
             for t in analysis.texts:
                 # as the cache keeps them (0.1 px): an approval made on this analysis still
                 # matches the photo read back from the cache

@@ -1268,9 +1268,11 @@ def school_name_warning(school_names: list[str], channels: list[Channel]) -> str
         return None
     where = covering[0] if len(covering) == 1 else \
         ", ".join(covering[:-1]) + " and " + covering[-1]
-    return ("PhotoVet does not yet know your school's name, so it cannot find and cover it "
-            f"(on signs, badges, uniforms) in photos for {where}, where the school must not be "
-            "identifiable. Until the name is set, look for it yourself and cover it by hand.")
+    return ("PhotoVet does not yet know your school's name, so in photos for "
+            f"{where}, where the school must not be identifiable, it covers only text shaped "
+            "like a school's name (\u201cOakfield Primary School\u201d), not the name alone, "
+            "the school's initials or its address. Until the name is set, look for them "
+            "yourself and cover them by hand.")
 
 
 @dataclass

@@ -367,3 +367,50 @@ def test_an_approval_made_on_a_fresh_analysis_matches_the_cached_one(ws, tmp_pat
     cached = engine.decide(engine.analyse(path), fb, on=TODAY)
     assert any(t.school == "crest" for t in fresh.texts)
     assert engine.approval_parts(fresh) == engine.approval_parts(cached)
+
+
+@pytest.mark.parametrize(("line", "shaped"), [
+    ("Oakfield Primary School", True), ("OAKFIELD PRIMARY SCH00L", True),
+    ("St Mary's Catholic Academy", True), ("ST. MARY'S C.E. PRIMARY", True),
+    ("Hollins Lane Primary School", True), ("Hillside Infants", True),
+    ("Brambleside Church of England Primary", True), ("King Edward VI Grammar School", True),
+    # a kind of school with no school's own word, an activity, or words that only say school
+    ("Primary School", False), ("Forest School", False), ("Summer School", False),
+    ("Whole School Assembly", False), ("School trip 2026", False), ("Sports Day 2026", False),
+    ("Consent: School Website", False), ("Well done Olivia at school today", False),
+    ("HELLO my name is", False), ("Year 5 Class", False),
+])
+def test_a_line_shaped_like_a_school_s_name_is_a_possible_identifier(line, shaped):
+    """walk s33: before the school's name is set nothing found a badge's "Oakfield Primary
+    School"; a line shaped like any school's name is now a possible identifier (unsure)."""
+    from photovet.core.vision.text.school import any_school_name
+
+    hit = any_school_name(line)
+    assert (hit is not None) == shaped
+    if hit is not None:
+        assert hit.what == "name" and hit.unsure
+
+
+def test_before_the_school_s_name_is_set_a_school_s_name_on_a_badge_is_covered_for_review(
+        tmp_path):
+    """No school words set (a new school): the lanyard's "Oakfield Primary School" is covered on
+    Facebook (which covers school identifiers) and sent for review; the website (which says
+    which school it is) keeps it; "Sports Day 2026" is kept on both."""
+    w = Workspace.open(tmp_path / "home", access=office_access("office"))
+    try:
+        assert not w.settings.school.names
+        path = tmp_path / "lanyard.jpg"
+        Image.new("RGB", (1600, 1200), (120, 140, 160)).save(path, "JPEG", quality=90)
+        engine = Engine(w.settings, register=w.register, face_engine=NoFaces(),
+                        text_engine=Reads(), cache=w.cache, reviews=w.reviews)
+        a = engine.analyse(path)
+        marked = {t.text: (t.school, t.school_unsure) for t in a.texts}
+        assert marked == {"Oakfield Primary School": ("name", True), "Sports Day 2026": ("", False)}
+        engine.decide(a, w.channels.get("facebook"), on=TODAY)
+        fb = {t.text: (t.decision, t.needs_review) for t in a.texts}
+        assert fb["Oakfield Primary School"] == ("cover", True)
+        assert fb["Sports Day 2026"][0] == "keep"
+        engine.decide(a, w.channels.get("website"), on=TODAY)
+        assert all(t.decision == "keep" for t in a.texts)
+    finally:
+        w.close()

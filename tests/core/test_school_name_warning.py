@@ -16,10 +16,11 @@ X = Channel(id="x", label="X (Twitter)", cover_school=True)
 
 def test_the_warning_names_the_channels_whose_rule_it_is():
     text = school_name_warning([], [WEB, FB, X])
-    assert text == ("PhotoVet does not yet know your school's name, so it cannot find and "
-                    "cover it (on signs, badges, uniforms) in photos for Facebook and X "
-                    "(Twitter), where the school must not be identifiable. Until the name is "
-                    "set, look for it yourself and cover it by hand.")
+    assert text == ("PhotoVet does not yet know your school's name, so in photos for Facebook "
+                    "and X (Twitter), where the school must not be identifiable, it covers only "
+                    "text shaped like a school's name (\u201cOakfield Primary School\u201d), not "
+                    "the name alone, the school's initials or its address. Until the name is "
+                    "set, look for them yourself and cover them by hand.")
     assert "in photos for Facebook, where" in school_name_warning([], [FB])
 
 

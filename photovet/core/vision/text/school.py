@@ -262,15 +262,69 @@ def find_small_school_text(image, items: Sequence[TextItem], reader,
     return found
 
 
+#: words that make a line some school's name when a distinctive word stands just before them
+#: ("Oakfield Primary School", "ST MARY'S ACADEMY", "Hillside Infants")
+SCHOOL_KINDS = frozenset(canon(w) for w in (
+    "school", "academy", "college", "primary", "infant", "infants", "junior", "juniors",
+    "nursery", "grammar", "secondary"))
+#: words before "School" that make it an activity, an event or a kind of school, not one
+#: school's name ("Forest School" sessions, "Eco School", "Whole School Assembly")
+NOT_A_SCHOOL_NAME = frozenset(canon(w) for w in (
+    "forest", "eco", "whole", "summer", "holiday", "sunday", "saturday", "weekend", "night",
+    "dance", "drama", "music", "art", "ballet", "swim", "swimming", "ski", "surf", "sailing",
+    "riding", "driving", "film", "cookery", "cooking", "language", "football", "rugby",
+    "netball", "cricket", "tennis", "golf", "chess", "coding", "bbc", "online", "home", "boarding",
+    "state", "private", "independent", "free", "faith", "village", "local", "outstanding",
+    "prep", "preparatory", "special", "middle", "upper", "lower", "our", "your", "the", "this",
+    "new", "old", "big", "little", "first", "out", "back", "after", "before", "ofsted"))
+#: everyday words that stand inside schools' names ("Hollins Lane Primary", "Church of
+#: England", "St Mary's C of E"), between the distinctive word and the kind of school
+NAME_JOINERS = frozenset(canon(w) for w in (
+    "of", "and", "the", "st", "saint", "c", "e", "ce", "rc", "church", "england", "catholic",
+    "methodist", "lane", "road", "street", "hill", "park", "green", "wood", "vale", "valley",
+    "bridge", "farm", "field", "fields", "north", "south", "east", "west", "upper", "lower",
+    "great", "little", "new", "old", "high", "community", "county", "village", "infant",
+    "junior", "federation", "free"))
+#: the phrase a line shaped like a school's name is reported as
+ANY_SCHOOL = "a school's name"
+
+
+def any_school_name(text: str) -> SchoolHit | None:
+    """A line shaped like a school's name, whichever school: a kind of school ("Primary",
+    "Academy") with a distinctive word (not an everyday or sign word, 3+ letters) up to three
+    words before it. Unsure (policy covers it and asks a person to look) and found whether or
+    not the school's own name is set: before it is set, nothing else finds a badge's "Oakfield
+    Primary School" (walk s33); after, it catches what the configured name does not ("Oakfeld
+    Primary", a school renamed). "Summer School", "Forest School", "Primary School" alone, a
+    word and "School" on either side of a colon or a dash: no."""
+    toks = words(text)
+    keys = [k for _, k, _, _ in toks]
+    for i, key in enumerate(keys):
+        if key not in SCHOOL_KINDS:
+            continue
+        for j in range(max(0, i - 3), i):
+            k = keys[j]
+            between = text[toks[j][3]:toks[i][2]]
+            if len(k) >= 3 and k not in SCHOOL_KINDS and k not in NOT_A_SCHOOL_NAME and \
+                    not _generic(k) and not ordinary_word(k) and \
+                    not re.search(r"[^\w\s'\u2019.&]", between) and \
+                    all(m in SCHOOL_KINDS or m in NAME_JOINERS or not ordinary_word(m)
+                        for m in keys[j + 1:i]):   # "Olivia at school": not a name's words
+                return SchoolHit("name", ANY_SCHOOL, 50.0, True, (toks[j][2], toks[i][3]))
+    return None
+
+
 def mark_school_texts(items: Iterable[TextItem], matcher: SchoolMatcher | None) -> None:
-    """Set ``school`` and ``school_unsure`` on every line that names the school (in place)."""
-    if matcher is None or matcher.empty:
-        return
+    """Set ``school`` and ``school_unsure`` on every line that names the school (in place):
+    the school's own identifiers (``matcher``, when set), else a line shaped like any school's
+    name (``any_school_name``, unsure)."""
     for item in items:
-        hit = matcher.match(item.text)
+        hit = matcher.match(item.text) if matcher is not None and not matcher.empty else None
+        hit = hit or any_school_name(item.text)
         if hit is not None:
             item.school, item.school_unsure = hit.what, hit.unsure
 
 
-__all__ = ["SchoolHit", "SchoolMatcher", "find_small_school_text", "mark_school_texts",
+__all__ = ["ANY_SCHOOL", "SchoolHit", "SchoolMatcher", "any_school_name", "find_small_school_text",
+           "mark_school_texts",
            "zoom_regions"]
