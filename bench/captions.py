@@ -21,7 +21,12 @@ named with a photo, on an initials-only channel. Two figures:
   * everyday-word first names used as names ("Summer won the race"): every one refused;
   * visitors named in full whose first name is a pupil's ("Author Julia Donaldson"): those
     whose surname is no pupil's should pass; those whose surname is a pupil's too are refused
-    (a pupil's first name before another pupil's name is taken for pupils' names).
+    (a pupil's first name before another pupil's name is taken for pupils' names);
+  * on a channel that shows no names (s33): the ordinary captions again (no more refused than
+    on the website), captions with short forms in capitals ("PE", "DT", "KS2", "PTA": none
+    refused, though many are a pupil's initials too), and pupils' initials typed by staff
+    ("Well done KJ!", "K.J. won the race": every one refused, except initials that are a short
+    form themselves).
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
 and every false refusal.
@@ -41,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from photovet.core.models import YES, Channel, Person  # noqa: E402
 from photovet.core.vision.text.captions import check_caption  # noqa: E402
-from photovet.core.vision.text.names import COMMON_SURNAMES  # noqa: E402
+from photovet.core.vision.text.names import COMMON_SURNAMES, abbreviation  # noqa: E402
 
 ON = _dt.date(2026, 6, 1)
 CHANNEL = Channel("website", "School website", names="full")
@@ -365,6 +370,62 @@ VISITORS = [
     ("Poet Chloe Williams ran a writing workshop", "Williams"),
 ]
 
+# --- a channel that shows no names (s33) -------------------------------------------------------
+
+NO_NAMES = Channel("noticeboard", "Noticeboard", names="none")
+
+# Ordinary captions with capitals that are short forms, not initials: on a channel that shows no
+# names every one should pass, though 17 of names.CAPTION_ABBREVIATIONS are some pupil's initials
+# in this register (AD, AM, CC, DT, EG, EP, FA, FC, GB, GP, HT, IT, LA, MC, MP, PS, RC). Written
+# for s33 before the first run.
+SHORT_FORM_CAPTIONS = """
+DT projects in Year 6
+Our DT club made bird boxes
+IT lessons in the new suite
+Year 3 in PE
+PE kits on Monday please
+RE: visiting the mosque
+KS2 SATs week
+KS1 nativity rehearsals
+Cake sale for the PTA
+BBC Children in Need: spotty day
+Our FA Cup trip to Wembley
+Year 5 at the local FC ground
+GP surgery visit for our People Who Help Us topic
+Our local MP visited Year 6
+HT award winners this week
+Romans in AD 43: our history topic
+Stone Age to 500 BC
+Parents' evening at 6 PM
+Doors open at 8.45 AM
+PS: the fair is on Saturday
+Thank you to the LA team
+Year 6 and the RC parish
+CC: please bring a coat
+VE Day tea party
+WW2 evacuee day
+GB athletics coach visited
+NHS heroes week
+PSHE: keeping safe online
+EYFS stay and play
+SEN coffee morning
+""".strip().splitlines()
+
+#: how staff type a pupil's initials
+INITIAL_FORMS = ("{a}{b}", "{a}.{b}.", "{a}. {b}.")
+INITIAL_TEMPLATES = ("Well done {}!", "{} won the race", "Congratulations to {}",
+                     "{}'s painting won first prize")
+
+
+def typed_initials(people: list[Person]) -> list[tuple[str, str]]:
+    """(caption, initials) giving the first 60 pupils' initials in every form and template."""
+    out = []
+    for k, p in enumerate(people[:60]):
+        form = INITIAL_FORMS[k % len(INITIAL_FORMS)].format(a=p.initials[0], b=p.initials[1])
+        out.append((INITIAL_TEMPLATES[k % len(INITIAL_TEMPLATES)].format(form), p.initials))
+    return out
+
+
 # --- misspellings -------------------------------------------------------------------------------
 
 TEMPLATES = ["Well done {} for winning the race!", "{} collects her award", "Congratulations to {}",
@@ -500,6 +561,28 @@ def main() -> None:
     if args.show:
         for c, fs in refused:
             print(f"  REFUSED {c!r}: {fs}")
+    refused_none = [c for c in CAPTIONS
+                    if not check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"on a channel that shows no names, false refusals: "
+          f"{len(refused_none)}/{len(CAPTIONS)}")
+    if args.show:
+        for c in refused_none:
+            print(f"  REFUSED {c!r}")
+    short = [c for c in SHORT_FORM_CAPTIONS
+             if not check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"  captions with short forms (PE, DT, KS2, PTA...) refused: "
+          f"{len(short)}/{len(SHORT_FORM_CAPTIONS)}")
+    for c in short:
+        print(f"  REFUSED {c!r}")
+    typed = typed_initials(people)
+    shortform = [(c, i) for c, i in typed if abbreviation(i)]
+    passed = [c for c, i in typed if (c, i) not in shortform
+              and check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"  pupils' initials typed (KJ, K.J., K. J.) refused: "
+          f"{len(typed) - len(shortform) - len(passed)}/{len(typed) - len(shortform)} "
+          f"(and {len(shortform)} whose initials are a short form, left to pass)")
+    for c in passed:
+        print(f"  PASSED {c!r}")
     cases = misspelt(people, rng)
     by_kind: dict[str, list[int]] = {}
     missed = []

@@ -954,6 +954,25 @@ def caption_name_form(person: Person | None, channel: Channel, mode: str | Mode,
     return "full" if channel.names == "full" else "first"
 
 
+#: the reason for a pupil's initials in a caption on a channel whose names rule is "none"
+CAPTION_NO_INITIALS = ("{channel} shows no names, not even initials: leave the initials out "
+                       "(if they are short for something else, write it in full)")
+
+
+def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: str | Mode,
+                             on: _dt.date, media: str = "photo") -> str | None:
+    """Why initials typed in a caption ("Well done KJ", "K.J. won") may not go out on
+    ``channel``, or None. ``people``: every pupil in the register whose initials they are
+    (staff are left out: initials are how staff are asked to write a pupil's name). A channel
+    that shows no names (``caption_name_form`` "none") shows no initials either: the initials of
+    any pupil there are refused, whoever they stand for (s33: "Well done KJ" passed there).
+    Every other channel allows initials (the form ``caption_name_form`` falls back to)."""
+    pupils = [p for p in people if not p.is_staff]
+    if any(caption_name_form(p, channel, mode, on, media) == "none" for p in pupils):
+        return CAPTION_NO_INITIALS.format(channel=channel.label)
+    return None
+
+
 def caption_warning(person: Person | None, on: _dt.date) -> str | None:
     """A warning by name for someone who must not be in the post at all."""
     if person is None:
@@ -1698,7 +1717,8 @@ __all__ = [
     "school_name_warning",
     "device_matches", "face_area_share", "flag_accept_refusal", "group_shot_flag",
     "open_flag_refusal", "photo_flags", "resolve_checks",
-    "CAPTION_FORMS", "Publication", "caption_consent_missing", "caption_name_form",
+    "CAPTION_FORMS", "CAPTION_NO_INITIALS", "Publication", "caption_consent_missing",
+    "caption_initials_refusal", "caption_name_form",
     "caption_warning", "consent_missing", "decide_face",
     "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",
     "mode_to_use", "requested_mode_refusal", "MODE_STRICTNESS", "MODE_WORDS",

@@ -111,7 +111,7 @@ def test_a_first_name_with_their_initial_is_more_than_a_first_name(caption, sugg
 
 @pytest.mark.parametrize("channel", [PROSPECTUS, NO_NAMES])
 def test_a_first_name_with_an_initial_on_a_channel_of_initials(channel):
-    for caption, initials, none in (("Olivia B. won the race", "OB won the race", "won the race"),
+    for caption, initials, none in (("Olivia B. won the race", "OB won the race", "Won the race"),
                                     ("Well done Kai O.", "Well done KO.", "Well done."),
                                     ("Well done Olivia K.", "Well done O K.", "Well done.")):
         r = check_caption(caption, [OLIVIA, SUMMER_Y, KAI], channel, ON, "consent")

@@ -76,7 +76,7 @@ def test_channel_names_rule_initials_or_none():
     assert [f.replacement for f in r.findings] == ["", ""]
     assert {f.reason for f in r.findings} == {"Noticeboard shows no names: leave the name out"}
     r = check_caption("Amy Clarke collects her award.", PEOPLE, NO_NAMES, ON, "consent")
-    assert r.suggestion == "collects her award."
+    assert r.suggestion == "Collects her award."  # s33: reads as a sentence
 
 
 def test_no_consent_for_the_channel_means_no_name():
@@ -173,7 +173,7 @@ def test_a_do_not_photograph_pupil_is_named_in_a_warning(channel):
     assert (f.person, f.found, f.replacement) == ("P6", "Tobias Winterbottom", "")
     assert "Tobias Winterbottom" in f.reason and "do-not-photograph" in f.reason
     assert "must not appear" in f.reason and "not even by initials" in f.reason
-    assert r.suggestion == "wins the cup!"
+    assert r.suggestion == "Wins the cup!"
 
 
 def test_a_do_not_photograph_pupil_named_by_first_name_only():
@@ -487,3 +487,80 @@ def test_a_plural_opening_a_sentence_of_a_surname_that_is_a_word_is_the_word():
                     "Farmers market: Tom helped", "Bakers dozen from Ela"):
         r = check_caption(refused, people, WEBSITE, ON, "consent")
         assert not r.ok and r.findings[0].found in ("Farmers", "Farmers'", "Bakers"), refused
+
+
+# --- initials on a channel that shows no names (s33) ------------------------------------------
+
+# pupils whose initials are also short forms school captions use: PE, RE, DT, KS, PT, BB, TO
+SHORT_FORMS = [person("P30", "Kai", "Jones"), person("P31", "Poppy", "Evans"),
+               person("P32", "Rosie", "Evans"), person("P33", "Daisy", "Taylor"),
+               person("P34", "Kit", "Smith"), person("P35", "Priya", "Thomas"),
+               person("P36", "Ben", "Bell"), person("P37", "Tom", "Owen"),
+               person("P38", "William", "Fairbrother", preferred_forename="Billy"),
+               person("S30", "Mary", "Lane", role="staff")]
+
+
+@pytest.mark.parametrize("caption, found, suggestion", [
+    ("Well done KJ", "KJ", "Well done"),
+    ("Well done KJ!", "KJ", "Well done!"),
+    ("K.J. won the race", "K.J.", "Won the race"),
+    ("K. J. won the race", "K. J.", "Won the race"),
+    ("KJ's painting won", "KJ", "Painting won"),
+    ("T.O. won the race", "T.O.", "Won the race"),       # initials, though "TO" is a word
+    ("Well done BF and WF", "BF", "Well done"),          # preferred and legal first names
+])
+def test_a_pupils_initials_are_refused_on_a_channel_that_shows_no_names(caption, found,
+                                                                          suggestion):
+    """s33: initials typed by staff ("Well done KJ", "K.J. won") passed on a channel whose
+    names rule is "none": there they are refused whoever they stand for, with words that say
+    what to do, and the suggestion leaves them out. Every other channel allows them."""
+    r = check_caption(caption, SHORT_FORMS, NO_NAMES, ON, "consent")
+    assert not r.ok and r.findings[0].found == found, r.findings
+    assert r.findings[0].reason == ("Noticeboard shows no names, not even initials: leave the "
+                                    "initials out (if they are short for something else, write "
+                                    "it in full)")
+    assert all(f.replacement == "" for f in r.findings)
+    assert r.suggestion == suggestion
+    assert check_caption(r.suggestion, SHORT_FORMS, NO_NAMES, ON, "consent").ok
+    for channel in (PROSPECTUS, WEBSITE, FACEBOOK):
+        assert check_caption(caption, SHORT_FORMS, channel, ON, "consent").ok, channel
+
+
+@pytest.mark.parametrize("caption", [
+    "PE with Year 3", "Our RE topic: festivals of light", "DT projects in Year 6",
+    "KS2 SATs week", "KS 2 sports", "Cake sale for the PTA", "P.E. kits on Monday",
+    "BBC Children in Need", "Year 4 visit the BBC", "WELL DONE TO ALL OF US",
+    "Well done QX",             # nobody's initials
+    "Thank you ML",             # a member of staff's: staff are asked to write initials
+])
+def test_short_forms_and_other_capitals_pass_on_a_channel_that_shows_no_names(caption):
+    assert check_caption(caption, SHORT_FORMS, NO_NAMES, ON, "consent").ok, caption
+
+
+def test_policy_decides_initials_on_a_channel():
+    from photovet.core.policy import CAPTION_NO_INITIALS, caption_initials_refusal
+
+    kai, staff = SHORT_FORMS[0], SHORT_FORMS[-1]
+    assert caption_initials_refusal([kai], NO_NAMES, "consent", ON) == \
+        CAPTION_NO_INITIALS.format(channel="Noticeboard")
+    for channel in (PROSPECTUS, WEBSITE, FACEBOOK):
+        assert caption_initials_refusal([kai], channel, "consent", ON) is None
+    assert caption_initials_refusal([staff], NO_NAMES, "consent", ON) is None
+    assert caption_initials_refusal([], NO_NAMES, "consent", ON) is None
+
+
+# --- a suggestion reads as a sentence (s33) ---------------------------------------------------
+
+@pytest.mark.parametrize("caption, suggestion", [
+    ("Sam won the race", "Won the race"),
+    ("Sam Reed won the race", "Won the race"),
+    ("Sam, Kai and Olivia won", "Olivia won"),       # not "and Olivia won"
+    ("Sam & Kai won", "Won"),
+    ("sam won the race", "won the race"),            # typed in lower case: left so
+    ("And Sam won too", "And won too"),              # the caption's own first word stays
+    ("Well done Sam!", "Well done!"),
+])
+def test_a_suggestion_that_leaves_out_an_opening_name_reads_as_a_sentence(caption, suggestion):
+    people = [person("P40", "Sam", "Reed"), person("P41", "Kai", "Moss")]
+    r = check_caption(caption, people, NO_NAMES, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r

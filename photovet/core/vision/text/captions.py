@@ -10,8 +10,15 @@ from typing import Any
 
 from photovet.core.errors import ExportError
 from photovet.core.models import Channel, Person
-from photovet.core.policy import caption_name_form, caption_warning
-from photovet.core.vision.text.names import NameMatcher, canon, ordinary_word
+from photovet.core.policy import caption_initials_refusal, caption_name_form, caption_warning
+from photovet.core.vision.text.names import (
+    NameMatcher,
+    abbreviation,
+    canon,
+    everyday_word,
+    ordinary_word,
+    strip_accents,
+)
 
 # --------------------------------------------------------------------------------------------
 # Captions
@@ -191,8 +198,31 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
         if again.ok:
             break
         suggestion = _without_dnp_names(again.suggestion, people)
-    return CaptionCheck(ok=first.ok, findings=first.findings,
-                        suggestion=suggestion if not first.ok else first.suggestion)
+    if first.ok:
+        return first
+    sentence = _as_sentence(caption, suggestion)
+    if sentence != suggestion and _check_once(sentence, matcher, channel, on, mode, media).ok:
+        suggestion = sentence       # (a capital that makes a word a name, "Hope ...", stays off)
+    return CaptionCheck(ok=False, findings=first.findings, suggestion=suggestion)
+
+
+def _as_sentence(caption: str, suggestion: str) -> str:
+    """The suggestion opening as the caption did: with a capital when a name or initials left
+    out opened it ("Sam won the race" -> "Won the race", not "won the race"), and not with a
+    word that joined names in a list ("Sam, Kai and Olivia won" -> "Olivia won")."""
+    joiner = _OPENING_JOINER.match(suggestion)
+    if joiner and joiner.end() < len(suggestion) and not _OPENING_JOINER.match(caption):
+        suggestion = suggestion[joiner.end():]
+    was = next((c for c in caption if c.isalpha()), "")
+    word = re.search(r"[^\W\d_]+", suggestion)
+    if was.isupper() and word and word.group(0).islower():
+        k = word.start()
+        suggestion = suggestion[:k] + suggestion[k].upper() + suggestion[k + 1:]
+    return suggestion
+
+
+# a word that joins names in a list, opening a text ("and Olivia won")
+_OPENING_JOINER = re.compile(r"\s*(?:and|or|&)(?![^\W_])[\s,;]*", re.IGNORECASE)
 
 
 def _initials(words: str) -> str:
@@ -304,12 +334,71 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
             reason = f"{reason}; {WEAK_NAME_ASK}"
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
+    for s, e, typed, pupils in _typed_initials(caption, matcher):
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        refusal = caption_initials_refusal(pupils, channel, mode, on, media)
+        if refusal:
+            findings.append(CaptionFinding((s, e), pupils[0].id if len(pupils) == 1 else None,
+                                           typed, "", refusal))
+            taken.append((s, e))
     suggestion = caption
     for (s, e), repl in reversed(_edits(caption, findings)):
         suggestion = suggestion[:s] + repl + suggestion[e:]
     suggestion = _tidy(suggestion)
     return CaptionCheck(ok=not findings, findings=sorted(findings, key=lambda f: f.span[0]),
                         suggestion=suggestion)
+
+
+_POSSESSIVE = ("'s", "\u2019s")
+# Two capitals typed as initials: "KJ", "K.J.", "K. J.", "K J" (not inside a word or a number:
+# "PTA", "KS2")
+_TWO_INITIALS = re.compile(r"(?<![^\W_])([A-Z])(\.)?(\s)?([A-Z])(\.)?(?![^\W_])")
+
+
+def _pupil_initials(people: Sequence[Person]) -> dict[str, list[Person]]:
+    """Every pupil by the initials a caption may call them ("KJ"): of each first name with each
+    surname they are known by (legal, preferred, former)."""
+    out: dict[str, list[Person]] = {}
+    for p in people:
+        if p.is_staff:
+            continue
+        for f in p.forenames:
+            for sn in p.surnames:
+                a, b = _as_read(f)[0][:1].upper(), _as_read(sn)[0][:1].upper()
+                if a.isalpha() and b.isalpha():
+                    who = out.setdefault(strip_accents(a + b), [])
+                    if p not in who:
+                        who.append(p)
+    return out
+
+
+def _typed_initials(caption: str, matcher: NameMatcher
+                    ) -> Iterator[tuple[int, int, str, list[Person]]]:
+    """(start, end, as typed, the pupils whose initials they are) for each pair of capitals in
+    the caption typed as initials ("Well done KJ", "K.J. won") that are a pupil's. A short form
+    school captions use ("PE", "DT", "KS2": ``names.abbreviation``) is not, nor a common English
+    word in capitals ("WE", "TO") unless written with full stops or a space ("T.O.")."""
+    by_initials = _pupil_initials(list(matcher.by_id.values()))
+    if not by_initials:
+        return
+    seen: set[tuple[int, int]] = set()
+    for read, where in _readings(caption):
+        for m in _TWO_INITIALS.finditer(read):
+            letters = m.group(1) + m.group(4)
+            who = by_initials.get(letters)
+            if not who or abbreviation(letters):
+                continue
+            bare = not (m.group(2) or m.group(3) or m.group(5))
+            if bare and everyday_word(letters):
+                continue
+            s, e = _typed_span(where, m.start(), m.end())
+            if caption[e:e + 2] in _POSSESSIVE:
+                e += 2          # "KJ's painting": the "'s" goes with them
+            if (s, e) in seen:
+                continue
+            seen.add((s, e))
+            yield s, e, _found(caption, read, where, m.start(), m.end()), who
 
 
 # an initial right after a name ("Olivia K.", "Olivia K")

@@ -70,6 +70,30 @@ NON_NAME_WORDS = set([
     "federation", "multi", "mat", "diocese", "church", "ce", "rc", "st", "saint",
 ])
 
+# Short forms written in capitals in school captions that are no one's initials ("PE", "DT",
+# "KS2", "PTA", "BBC"), beside those already in NON_NAME_WORDS ("pe", "re", "pta"): a caption
+# on a channel that shows no names may hold them though a pupil's initials are the same letters
+# (a pupil called Poppy Evans does not make "PE with Year 3" name her). Kept apart from
+# NON_NAME_WORDS: two-letter pieces there would let the badge reader take a name for words glued
+# together (``_known_words``). (General knowledge of UK school life, not taken from any test
+# set.)
+CAPTION_ABBREVIATIONS = frozenset([
+    "pe", "re", "dt", "it", "ict", "rse", "pshe", "mfl", "sats", "ks", "eyfs", "sen", "send",
+    "senco", "ta", "hlta", "lsa", "slt", "ht", "fsm", "pp", "ppa", "cpd", "inset", "dbs", "ehcp",
+    "dfe", "la", "pta", "ptfa", "pfa", "pto", "ofsted", "nhs", "bbc", "itv", "tv", "uk", "gb", "eu",
+    "us", "un", "fc", "afc", "rfc", "cc", "pc", "mp", "gp", "dj", "mc", "cd", "dvd", "ok", "am",
+    "pm", "ve", "vj", "ww", "raf", "rnli", "rspb", "rspca", "nspcc", "wwf", "stem", "diy", "faq",
+    "ps", "nb", "eg", "ie", "aka", "id", "qr", "hq", "fa", "rfu", "ecb", "wi", "ymca", "cbbc",
+    "ppe", "cpr", "sos", "gcse", "yr", "abc", "rsvp", "asap", "bst", "gmt", "st", "rc", "ce",
+    "ad", "bc", "hm", "mbe", "obe", "cbe", "vip", "mvp", "pb", "ep",
+])
+
+
+def abbreviation(letters: str) -> bool:
+    """Are these capitals ("PE", "KS", "BBC") a short form school captions use, not initials?"""
+    return letters.lower() in CAPTION_ABBREVIATIONS
+
+
 # The most common English words (function words and everyday verbs): a line made of these is
 # prose, and a word glued together from them by the reader ("awardedto", "THEPOND") is too.
 COMMON_ENGLISH = set([
@@ -97,6 +121,12 @@ COMMON_ENGLISH = set([
     "field", "lunch", "dinner", "breakfast", "today", "yesterday", "tomorrow", "morning", "afternoon",
     "evening", "night", "fun", "nice", "lovely", "happy", "sad", "best",
 ])
+
+def everyday_word(word: str) -> bool:
+    """Is ``word``, in any case, one of the most common English words or a word of signs and
+    school life ("to", "we", "go", "no")? (As written: no look-alike letters read as others.)"""
+    return word.lower() in COMMON_ENGLISH or word.lower() in NON_NAME_WORDS
+
 
 # The name of a school or other institution: a line with one of these is not a person's name
 # even when its other words are unknown ("Oakfield Primary School", "St Mary's CE").
@@ -1489,6 +1519,7 @@ def _extend_right(poly: Sequence[tuple[float, float]], frac: float) -> list[tupl
     return [(float(x), float(y)) for x, y in out]
 
 
-__all__ = ["INSTITUTION_WORDS", "NON_NAME_WORDS", "NameHit", "NameMatcher", "badge_areas",
+__all__ = ["CAPTION_ABBREVIATIONS", "INSTITUTION_WORDS", "NON_NAME_WORDS", "NameHit",
+           "NameMatcher", "abbreviation", "badge_areas", "everyday_word",
            "badge_words", "canon", "classify_texts", "generic_word", "looks_like_name",
            "ordinary_word", "words", "worn"]
