@@ -36,6 +36,7 @@ from photovet.core import words
 from photovet.core.errors import PhotoVetError, RegisterUnavailableError
 
 if TYPE_CHECKING:
+    from photovet.core.approval import ApprovalState
     from photovet.core.models import Channel
     from photovet.core.workspace import Workspace
 
@@ -416,7 +417,8 @@ class _ExportTally:
             self.outputs.append(str(res.output))
 
     def summary(self, out_dir: Path) -> str:
-        text = f"Exported {words.part_of(tuple(self.done), self.media)} to {printable(out_dir)}"
+        done = (self.done[0], self.done[1])
+        text = f"Exported {words.part_of(done, self.media)} to {printable(out_dir)}"
         if self.same:
             was = "was the same photo as another" if self.same == 1 else \
                 "were the same photo as others"
@@ -702,7 +704,8 @@ def _role_ended(ws: Workspace, ch: Channel) -> tuple[tuple[Path, ...], int, set[
     except PhotoVetError as exc:
         ws.close()
         abort(exc)
-    found, gone = [], []
+    found: list[ApprovalState] = []
+    gone: list[ApprovalState] = []
     for state, _why in lapsed:
         (found if state.path and Path(state.path).is_file() else gone).append(state)
     if not lapsed:

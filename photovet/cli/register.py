@@ -321,7 +321,7 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
     ws = open_workspace()
     changes = []
     try:
-        if channel:
+        if channel and consent:     # (they go together: checked above)
             get_channel(ws, channel)
             changes.append(ws.register.set_consent(person_id, channel, value[consent],
                                                    media=media, **request))

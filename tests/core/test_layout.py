@@ -153,14 +153,15 @@ def _run(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
-def test_the_core_type_checks():
-    """mypy on photovet/core with the project's settings ([tool.mypy] in pyproject): clean.
-    A finding that needs a design change gets a precise ``# type: ignore[code]`` with why."""
+def test_the_core_and_the_command_line_type_check():
+    """mypy on photovet/core and photovet/cli with the project's settings ([tool.mypy] in
+    pyproject; the command line since s33): clean. A finding that needs a design change gets a
+    precise ``# type: ignore[code]`` with why."""
     _dev_tool("mypy")
     run = _run("mypy", "--no-error-summary", "--hide-error-context")
     findings = [line for line in run.stdout.splitlines() if ": error:" in line]
     assert run.returncode == 0 and not findings, (
-        f"mypy found {len(findings)} problem(s) in photovet/core:\n"
+        f"mypy found {len(findings)} problem(s) in photovet/core and photovet/cli:\n"
         + "\n".join(findings or [run.stdout[-4000:], run.stderr[-2000:]]))
 
 
