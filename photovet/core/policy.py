@@ -1673,8 +1673,9 @@ def caption_consent_missing(person: Person | None, channel: Channel, media: str,
     assert person is not None
     allowed = caption_name_form(person, channel, CONSENT, on, media)
     if allowed == "none":
-        # a caption's initials are not checked against a channel's names rule (the caption
-        # check finds names, not initials): a post recorded with initials there stays up
+        # a post recorded there with initials stays up: the caption check refuses a pupil's
+        # initials on such a channel (s33: caption_initials_refusal), so they were allowed when
+        # it was posted (the channel showed names then, or the post predates s33)
         allowed = "initials"
     rank = {f: i for i, f in enumerate(CAPTION_FORMS)}
     if rank.get(form, len(CAPTION_FORMS)) > rank[allowed]:

@@ -564,3 +564,11 @@ def test_a_suggestion_that_leaves_out_an_opening_name_reads_as_a_sentence(captio
     people = [person("P40", "Sam", "Reed"), person("P41", "Kai", "Moss")]
     r = check_caption(caption, people, NO_NAMES, ON, "consent")
     assert not r.ok and r.suggestion == suggestion, r
+
+
+def test_a_label_suggestion_is_not_made_a_sentence():
+    """A batch label becomes file names, not a sentence: its suggestion keeps its case."""
+    people = [person("P40", "Sam", "Reed"), person("P41", "Kai", "Moss")]
+    assert check_label("Sam Reed award", people, NO_NAMES, ON, "consent").suggestion == "award"
+    assert check_label("Sam Reed Award", people, PROSPECTUS, ON, "consent").suggestion == \
+        "SR Award"

@@ -180,7 +180,8 @@ class CaptionCheck:
 
 
 def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: _dt.date,
-                  mode: str, *, threshold: int = 90, media: str = "photo") -> CaptionCheck:
+                  mode: str, *, threshold: int = 90, media: str = "photo",
+                  sentence: bool = True) -> CaptionCheck:
     """Find pupils' names in a caption and suggest the form the policy allows.
 
     Pupils whose names may not be shown become initials ("John Smith" -> "JS"); where the
@@ -188,7 +189,8 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
     list is named in a warning: they must not be in the post at all. Staff names are checked
     against their own consent, like pupils'. Former names ("also known as": an import renamed
     them) are checked exactly like the current one. The suggestion never holds any part of the
-    name, now or before, of anyone on the do-not-photograph list.
+    name, now or before, of anyone on the do-not-photograph list. ``sentence``: the suggestion
+    reads as a sentence (``_as_sentence``; not for a batch label, which becomes file names).
     """
     matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
     first = _check_once(caption, matcher, channel, on, mode, media)
@@ -200,9 +202,9 @@ def check_caption(caption: str, people: Sequence[Person], channel: Channel, on: 
         suggestion = _without_dnp_names(again.suggestion, people)
     if first.ok:
         return first
-    sentence = _as_sentence(caption, suggestion)
-    if sentence != suggestion and _check_once(sentence, matcher, channel, on, mode, media).ok:
-        suggestion = sentence       # (a capital that makes a word a name, "Hope ...", stays off)
+    said = _as_sentence(caption, suggestion) if sentence else suggestion
+    if said != suggestion and _check_once(said, matcher, channel, on, mode, media).ok:
+        suggestion = said       # (a capital that makes a word a name, "Hope ...", stays off)
     return CaptionCheck(ok=False, findings=first.findings, suggestion=suggestion)
 
 
@@ -703,11 +705,13 @@ def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.
     with every photo of the batch, so a pupil's name in it must be allowed on the channel in that
     form. ``suggestion`` is the label with those names as initials (or left out)."""
     words = _label_words(label)
-    result = check_caption(words, people, channel, on, mode, threshold=threshold, media=media)
+    result = check_caption(words, people, channel, on, mode, threshold=threshold, media=media,
+                           sentence=False)
     if result.ok:
         return result
     suggestion = _label_words(result.suggestion) or DEFAULT_LABEL
-    again = check_caption(suggestion, people, channel, on, mode, threshold=threshold, media=media)
+    again = check_caption(suggestion, people, channel, on, mode, threshold=threshold, media=media,
+                          sentence=False)
     if not again.ok:   # initials that are themselves a name: a neutral label
         suggestion = DEFAULT_LABEL
     return CaptionCheck(ok=False, findings=result.findings, suggestion=suggestion)
