@@ -41,7 +41,7 @@ def test_the_refusal_names_the_schools_setting_and_who_changes_it():
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_no_children(tmp_path):
     w = register_workspace(tmp_path, CSV)
     new = w.settings.copy()
     new.mode = NO_CHILDREN
@@ -57,29 +57,29 @@ def _amy(tmp_path) -> PhotoAnalysis:
                                      match_status="recognised")])
 
 
-def test_engine_refuses_a_looser_mode_and_decides_with_the_schools(ws, tmp_path):
-    engine = ws.engine()
+def test_engine_refuses_a_looser_mode_and_decides_with_the_schools(ws_no_children, tmp_path):
+    engine = ws_no_children.engine()
     a = _amy(tmp_path)
     with pytest.raises(ModeRefusedError, match="no identifiable children"):
         engine.decide(a, "website", CONSENT)
     with pytest.raises(ModeRefusedError):
-        ws.mode_for(CONSENT)
+        ws_no_children.mode_for(CONSENT)
     engine.decide(a, "website")
     assert a.mode == NO_CHILDREN and a.faces[0].decision == "cover"
     engine.decide(a, "website", NO_CHILDREN)
     assert a.faces[0].decision == "cover"
     # the school back to consent: consent shows Amy, the stricter mode still covers her
-    new = ws.settings.copy()
+    new = ws_no_children.settings.copy()
     new.mode = CONSENT
-    ws.save_settings(new)
-    engine = ws.engine()
+    ws_no_children.save_settings(new)
+    engine = ws_no_children.engine()
     assert engine.decide(a, "website", CONSENT).faces[0].decision == "show"
     assert engine.decide(a, "website", NO_CHILDREN).faces[0].decision == "cover"
-    assert ws.mode_for(NO_CHILDREN) == NO_CHILDREN and ws.mode_for(None) == CONSENT
+    assert ws_no_children.mode_for(NO_CHILDREN) == NO_CHILDREN and ws_no_children.mode_for(None) == CONSENT
 
 
-def test_batches_refuse_a_looser_mode_before_anything_is_read(ws, tmp_path):
-    engine = ws.engine()
+def test_batches_refuse_a_looser_mode_before_anything_is_read(ws_no_children, tmp_path):
+    engine = ws_no_children.engine()
     missing = tmp_path / "never-read.jpg"
     with pytest.raises(ModeRefusedError):
         next(iter(analyse_batch([missing], engine, "website", CONSENT)))
