@@ -18,7 +18,7 @@ NOW = dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture
-def ws(tmp_path, monkeypatch):
+def ws_with_bin(tmp_path, monkeypatch):
     bin_ = tmp_path / "trash"
     bin_.mkdir()
     monkeypatch.setattr("send2trash.send2trash",
@@ -37,9 +37,9 @@ def imported(ws, tmp_path, n=3) -> list[Path]:
     return [Path(s.result.dest) for s in steps if s.result is not None]
 
 
-def test_steps_yield_each_item_once_done_and_return_the_report(ws, tmp_path):
-    files = imported(ws, tmp_path)
-    sched = ws.retention(lambda: NOW + dt.timedelta(days=100))
+def test_steps_yield_each_item_once_done_and_return_the_report(ws_with_bin, tmp_path):
+    files = imported(ws_with_bin, tmp_path)
+    sched = ws_with_bin.retention(lambda: NOW + dt.timedelta(days=100))
     steps = sched.apply_steps()
     seen = []
     while True:
@@ -52,19 +52,19 @@ def test_steps_yield_each_item_once_done_and_return_the_report(ws, tmp_path):
         seen.append(item.path)
     assert sorted(seen) == sorted(str(f) for f in files)
     assert report.count("deleted") == 3 and report.applied
-    assert ws.audit.rows(action="retention.applied")[-1]["details"]["counts"]["deleted"] == 3
+    assert ws_with_bin.audit.rows(action="retention.applied")[-1]["details"]["counts"]["deleted"] == 3
 
 
-def test_a_run_stopped_half_way_is_audited_and_the_rest_stays_due(ws, tmp_path):
-    imported(ws, tmp_path)
-    sched = ws.retention(lambda: NOW + dt.timedelta(days=100))
+def test_a_run_stopped_half_way_is_audited_and_the_rest_stays_due(ws_with_bin, tmp_path):
+    imported(ws_with_bin, tmp_path)
+    sched = ws_with_bin.retention(lambda: NOW + dt.timedelta(days=100))
     items = sched.due()
     steps = sched.apply_steps(items)
     first = next(steps)
     steps.close()                                   # the person pressed Stop
     assert first.status == "deleted"
     assert [i.status for i in items[1:]] == ["due", "due"]
-    counts = ws.audit.rows(action="retention.applied")[-1]["details"]["counts"]
+    counts = ws_with_bin.audit.rows(action="retention.applied")[-1]["details"]["counts"]
     assert counts["deleted"] == 1 and counts["due"] == 2
     assert len(sched.due()) == 2                    # still due next time
 
