@@ -26,7 +26,7 @@ DATES_FROM_TODAY = {"TODAY": 0, "ASKED": -2}  # set again on the day each test r
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_with_export(tmp_path):
     w = Workspace.open(access=office_access("Olive Office"))
     w.import_register(register_csv(tmp_path / "mis.csv", [
         {"upn": UPNS[0], "surname": "Harris", "forename": "Joe"},
@@ -47,12 +47,12 @@ def test_the_policy_asks_for_both_and_never_a_day_to_come():
     assert why.startswith(f"{uk_day(TODAY + dt.timedelta(days=1))} is still to come")
 
 
-def test_a_withdrawal_keeps_who_asked_and_when_apart_from_when_it_was_entered(ws, tmp_path):
-    change = ws.register.set_consent(UPNS[0], "website", False,
+def test_a_withdrawal_keeps_who_asked_and_when_apart_from_when_it_was_entered(ws_with_export, tmp_path):
+    change = ws_with_export.register.set_consent(UPNS[0], "website", False,
                                      requested_by="Mrs Harris (mother),  by email",
                                      requested_on=ASKED, request_required=True)
     assert change.is_withdrawal
-    [h] = [c for c in ws.register.history(UPNS[0]) if c.source.startswith("user:")]
+    [h] = [c for c in ws_with_export.register.history(UPNS[0]) if c.source.startswith("user:")]
     assert h.requested_by == "Mrs Harris (mother), by email"
     assert h.requested_on == ASKED.isoformat() and h.when[:10] == dt.datetime.now(
         dt.UTC).date().isoformat()
@@ -60,45 +60,45 @@ def test_a_withdrawal_keeps_who_asked_and_when_apart_from_when_it_was_entered(ws
         f"Mrs Harris (mother), by email, {uk_day(ASKED)}"
     # the audit says a request was recorded and its day; never the parent's name (the audit
     # log is kept for good; the history goes with the person's row)
-    row = ws.audit.rows(action="register.consent-edit")[-1]
+    row = ws_with_export.audit.rows(action="register.consent-edit")[-1]
     assert row["details"]["requested_on"] == ASKED.isoformat()
     assert "Harris (mother)" not in str(row["details"])
     # the take-down list's reason
-    ws.register.set_consent(UPNS[1], "website", False)       # entered without: not recorded
-    [item] = takedown.evaluate(ws.records, ws.register)
+    ws_with_export.register.set_consent(UPNS[1], "website", False)       # entered without: not recorded
+    [item] = takedown.evaluate(ws_with_export.records, ws_with_export.register)
     assert item.reasons[UPNS[0]] == (f"Consent withdrawn on {uk_day(TODAY)} (requested by "
                                      f"Mrs Harris (mother), by email, {uk_day(ASKED)})")
     assert item.reasons[UPNS[1]] == (f"Consent withdrawn on {uk_day(TODAY)} "
                                      "(who requested it: not recorded)")
     # put on the do-not-photograph list at a parent's request: said as for a withdrawal
-    ws.register.set_do_not_photograph(UPNS[1], True, requested_by="Mr Brook (father), letter",
+    ws_with_export.register.set_do_not_photograph(UPNS[1], True, requested_by="Mr Brook (father), letter",
                                       requested_on=ASKED, request_required=True)
-    [item] = takedown.evaluate(ws.records, ws.register)
+    [item] = takedown.evaluate(ws_with_export.records, ws_with_export.register)
     assert item.reasons[UPNS[1]] == (f"On the do-not-photograph list since {uk_day(TODAY)} "
                                      f"(requested by Mr Brook (father), letter, "
                                      f"{uk_day(ASKED)})")
     # the subject access report's consent history
-    doc = subject_access_report(ws.register, ws.records, UPNS[0],
+    doc = subject_access_report(ws_with_export.register, ws_with_export.records, UPNS[0],
                                 tmp_path / "sar.html").read_text(encoding="utf-8")
     hist = doc[doc.index("Consent history"):doc.index("Appendix: technical details")]
     assert "<th>Requested by (and the day they asked)</th>" in hist
     assert f"<td>Mrs Harris (mother), by email, {uk_day(ASKED)}</td>" in hist
-    doc = subject_access_report(ws.register, ws.records, UPNS[1],
+    doc = subject_access_report(ws_with_export.register, ws_with_export.records, UPNS[1],
                                 tmp_path / "sar2.html").read_text(encoding="utf-8")
     hist = doc[doc.index("Consent history"):doc.index("Appendix: technical details")]
     assert "<td>Yes</td><td>No</td><td>Changed by Olive Office</td><td>Not recorded</td>" \
         in hist
 
 
-def test_the_take_down_lists_audit_row_names_neither_the_pupil_nor_who_asked(ws, tmp_path):
+def test_the_take_down_lists_audit_row_names_neither_the_pupil_nor_who_asked(ws_with_export, tmp_path):
     """Audit s29: the consent edit's audit row kept ids only, but the take-down list's row
     written with it (``photovet register set``, an MIS import) kept the pupil's name and the
     parent's: in the audit log, which is kept for good, after the pupil's row is deleted."""
-    change = ws.register.set_consent(UPNS[0], "website", False,
+    change = ws_with_export.register.set_consent(UPNS[0], "website", False,
                                      requested_by="Mrs Harris (mother), by email",
                                      requested_on=ASKED, request_required=True)
-    ws.takedown(record=True, withdrawals=[change])
-    rows = [r for r in ws.audit.rows() if r["action"] in ("takedown.list-updated",
+    ws_with_export.takedown(record=True, withdrawals=[change])
+    rows = [r for r in ws_with_export.audit.rows() if r["action"] in ("takedown.list-updated",
                                                           "register.consent-edit")]
     assert [r["action"] for r in rows] == ["register.consent-edit", "takedown.list-updated"]
     [w] = rows[-1]["details"]["withdrawals"]
@@ -107,29 +107,29 @@ def test_the_take_down_lists_audit_row_names_neither_the_pupil_nor_who_asked(ws,
     for row in rows:
         assert "Harris" not in str(row["details"]) and "Joe" not in str(row["details"])
     # an MIS import that withdraws: the same
-    ws.import_register(register_csv(tmp_path / "mis2.csv", [
+    ws_with_export.import_register(register_csv(tmp_path / "mis2.csv", [
         {"upn": UPNS[0], "surname": "Harris", "forename": "Joe"},
         {"upn": UPNS[1], "surname": "Brook", "forename": "Ben", "consent": {"website": "No"}}]))
-    row = ws.audit.rows(action="takedown.list-updated")[-1]
+    row = ws_with_export.audit.rows(action="takedown.list-updated")[-1]
     assert [w["person_id"] for w in row["details"]["withdrawals"]] == [UPNS[1]]
     assert "Brook" not in str(row["details"]) and "Ben" not in str(row["details"])
 
 
-def test_when_asked_for_a_withdrawal_without_who_or_when_is_refused_and_changes_nothing(ws):
+def test_when_asked_for_a_withdrawal_without_who_or_when_is_refused_and_changes_nothing(ws_with_export):
     with pytest.raises(ConsentRequestNeeded, match="say who asked"):
-        ws.register.set_consent(UPNS[0], "website", False, request_required=True)
+        ws_with_export.register.set_consent(UPNS[0], "website", False, request_required=True)
     with pytest.raises(ConsentRequestNeeded, match="say who asked"):
-        ws.register.set_do_not_photograph(UPNS[0], True, request_required=True)
+        ws_with_export.register.set_do_not_photograph(UPNS[0], True, request_required=True)
     with pytest.raises(ConsentRequestNeeded, match="still to come"):
-        ws.register.set_consent(UPNS[0], "website", False, requested_by="Mrs Harris",
+        ws_with_export.register.set_consent(UPNS[0], "website", False, requested_by="Mrs Harris",
                                 requested_on=TODAY + dt.timedelta(days=1),
                                 request_required=True)
     with pytest.raises(ConsentRequestNeeded, match="the day they asked"):
-        ws.register.set_consent(UPNS[0], "website", False, requested_by="Mrs Harris")
-    p = ws.register.person(UPNS[0])
+        ws_with_export.register.set_consent(UPNS[0], "website", False, requested_by="Mrs Harris")
+    p = ws_with_export.register.person(UPNS[0])
     assert p.consent_state("website", "photo") == "yes" and not p.do_not_photograph
-    assert not [c for c in ws.register.history(UPNS[0]) if c.source.startswith("user:")]
+    assert not [c for c in ws_with_export.register.history(UPNS[0]) if c.source.startswith("user:")]
     # giving consent back needs nothing; a withdrawal not asked for is never refused for it
-    given = ws.register.set_consent(UPNS[0], "facebook", True, request_required=True)
+    given = ws_with_export.register.set_consent(UPNS[0], "facebook", True, request_required=True)
     assert given is not None and not given.is_withdrawal
-    assert ws.register.set_consent(UPNS[0], "website", False) is not None
+    assert ws_with_export.register.set_consent(UPNS[0], "website", False) is not None
