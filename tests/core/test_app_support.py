@@ -21,7 +21,7 @@ from tests.core.afterpost_util import photo, sha
 
 
 @pytest.fixture
-def ws(tmp_path, monkeypatch):
+def ws_signed_in(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     w = Workspace.open(tmp_path / "home")
     w.create_first_admin("Mrs Prep", "staple battery office horse")   # admin, preparer, poster
@@ -42,46 +42,46 @@ def _analysis(path: Path, channel: str = "website") -> PhotoAnalysis:
                          faces_checked=True)
 
 
-def test_a_rejected_original_is_deleted_at_once_and_audited(ws, tmp_path):
+def test_a_rejected_original_is_deleted_at_once_and_audited(ws_signed_in, tmp_path):
     p = tmp_path / "compromising.jpg"
     photo(1, (64, 48)).save(p)
     a = _analysis(p)
     with pytest.raises(DeletionError, match="only a photo a senior leader has rejected"):
-        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit)
-    ws.approvals.mark_ready(a)
-    as_(ws, "Mr Head")
-    ws.approvals.reject(a, comment="address on the fridge")
+        delete_rejected_original(p, sha256=a.sha256, approvals=ws_signed_in.approvals, audit=ws_signed_in.audit)
+    ws_signed_in.approvals.mark_ready(a)
+    as_(ws_signed_in, "Mr Head")
+    ws_signed_in.approvals.reject(a, comment="address on the fridge")
     # deleting an original is an admin's (the senior leader who rejected it asks the office)
     with pytest.raises(PermissionDenied, match="Mr Head cannot delete original photos"):
-        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit)
+        delete_rejected_original(p, sha256=a.sha256, approvals=ws_signed_in.approvals, audit=ws_signed_in.audit)
     assert p.exists()
-    as_(ws, "Mrs Prep")
-    assert delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals,
-                                    audit=ws.audit) == "trash"
+    as_(ws_signed_in, "Mrs Prep")
+    assert delete_rejected_original(p, sha256=a.sha256, approvals=ws_signed_in.approvals,
+                                    audit=ws_signed_in.audit) == "trash"
     assert not p.exists()
-    rows = ws.db.all("SELECT action, actor FROM audit_log ORDER BY id")[-2:]
+    rows = ws_signed_in.db.all("SELECT action, actor FROM audit_log ORDER BY id")[-2:]
     assert rows == [("original-delete-pending", "Mrs Prep"), ("original-deleted", "Mrs Prep")]
-    assert ws.audit.verify().ok
+    assert ws_signed_in.audit.verify().ok
 
 
-def test_a_changed_file_is_not_the_rejected_photo(ws, tmp_path):
+def test_a_changed_file_is_not_the_rejected_photo(ws_signed_in, tmp_path):
     p = tmp_path / "photo.jpg"
     photo(2, (64, 48)).save(p)
     a = _analysis(p)
-    ws.approvals.mark_ready(a)
-    as_(ws, "Mr Head")
-    ws.approvals.reject(a)
-    as_(ws, "Mrs Prep")
+    ws_signed_in.approvals.mark_ready(a)
+    as_(ws_signed_in, "Mr Head")
+    ws_signed_in.approvals.reject(a)
+    as_(ws_signed_in, "Mrs Prep")
     photo(3, (64, 48)).save(p)          # another picture under the same name
     with pytest.raises(DeletionError, match="changed since it was rejected"):
-        delete_rejected_original(p, sha256=a.sha256, approvals=ws.approvals, audit=ws.audit)
+        delete_rejected_original(p, sha256=a.sha256, approvals=ws_signed_in.approvals, audit=ws_signed_in.audit)
     assert p.exists()
 
 
-def test_export_threads_share_the_recorder_safely(ws, tmp_path):
+def test_export_threads_share_the_recorder_safely(ws_signed_in, tmp_path):
     """media/export.py calls the recorder from two export threads; one connection must see one
     transaction at a time (and the audit chain must stay whole)."""
-    recorder = ws.records.recorder(batch="Sports day", preparer="Mrs Prep")
+    recorder = ws_signed_in.records.recorder(batch="Sports day", preparer="Mrs Prep")
     files = []
     for i in range(12):
         f = tmp_path / f"out-{i}.jpg"
@@ -104,8 +104,8 @@ def test_export_threads_share_the_recorder_safely(ws, tmp_path):
     for t in threads:
         t.join()
     assert not errors
-    assert len(ws.records.exports(batch="Sports day")) == 12
-    assert ws.audit.verify().ok
+    assert len(ws_signed_in.records.exports(batch="Sports day")) == 12
+    assert ws_signed_in.audit.verify().ok
 
 
 def test_confirming_what_the_rule_does_closes_the_question():
@@ -121,31 +121,31 @@ def test_confirming_what_the_rule_does_closes_the_question():
     assert d.reason == "Looks like a name that is not in the register"
 
 
-def test_enrol_through_an_engine_without_a_face_model_says_so(ws, tmp_path):
-    engine = ws.engine()
+def test_enrol_through_an_engine_without_a_face_model_says_so(ws_signed_in, tmp_path):
+    engine = ws_signed_in.engine()
     with pytest.raises(ModelError, match="face model is not loaded"):
-        engine.enrol("folder", tmp_path, session=ws.session)
+        engine.enrol("folder", tmp_path, session=ws_signed_in.session)
     with pytest.raises(PhotoVetError, match="unknown enrolment source"):
-        engine.enrol("camera", tmp_path, session=ws.session)
+        engine.enrol("camera", tmp_path, session=ws_signed_in.session)
 
 
-def test_a_helper_can_be_stopped_while_it_starts(ws):
+def test_a_helper_can_be_stopped_while_it_starts(ws_signed_in):
     stop = threading.Event()
     stop.set()
     t0 = time.monotonic()
     with pytest.raises(PhotoVetError, match="stopped while it started"):
-        ws.start_helper(faces=False, text=False, stop=stop)
+        ws_signed_in.start_helper(faces=False, text=False, stop=stop)
     assert time.monotonic() - t0 < 20
 
 
-def test_the_helper_enrols_as_the_apps_signed_in_account_then_signs_out(ws, monkeypatch):
+def test_the_helper_enrols_as_the_apps_signed_in_account_then_signs_out(ws_signed_in, monkeypatch):
     """The app's helper process has its own register connection with nobody signed in; an
     enrolment there acts as the app's signed-in account for that call only (the register
     still checks the role), and a locked session stays locked."""
     from photovet.core import pipeline
     from photovet.core.errors import SessionLocked
 
-    helper_ws = Workspace.open(ws.home)
+    helper_ws = Workspace.open(ws_signed_in.home)
     seen: list[str] = []
 
     class Engine:
@@ -160,14 +160,14 @@ def test_the_helper_enrols_as_the_apps_signed_in_account_then_signs_out(ws, monk
     monkeypatch.setattr(pipeline, "_WORKER_WS", helper_ws)
     try:
         assert helper_ws.session is None
-        assert pipeline._worker_enrol("folder", "photos", ws.session) == "report"
+        assert pipeline._worker_enrol("folder", "photos", ws_signed_in.session) == "report"
         assert seen == ["Mrs Prep"] and helper_ws.session is None
-        ws.lock()
+        ws_signed_in.lock()
         with pytest.raises(SessionLocked):
-            pipeline._worker_enrol("folder", "photos", ws.session)
+            pipeline._worker_enrol("folder", "photos", ws_signed_in.session)
         assert helper_ws.session is None
-        as_(ws, "Mr Head")                                   # no admin role: refused there too
+        as_(ws_signed_in, "Mr Head")                                   # no admin role: refused there too
         with pytest.raises(PermissionDenied):
-            pipeline._worker_enrol("folder", "photos", ws.session)
+            pipeline._worker_enrol("folder", "photos", ws_signed_in.session)
     finally:
         helper_ws.close()
