@@ -58,7 +58,7 @@ class OneFace:
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_no_register(tmp_path):
     w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
     w.settings.text.enabled = False
     w.settings.approval.required = False
@@ -80,13 +80,13 @@ def test_the_structured_accessor_reads_make_model_and_serial(tmp_path):
     assert not none.device.known
 
 
-def test_two_cameras_of_one_model_are_told_apart_by_serial(ws, tmp_path):
+def test_two_cameras_of_one_model_are_told_apart_by_serial(ws_no_register, tmp_path):
     school = photo(tmp_path / "school.jpg", serial="0123456")
     personal = photo(tmp_path / "personal.jpg", serial="7777777", colour=(190, 130, 100))
-    added = ws.devices.add_from_photo(school, label="Office camera")
+    added = ws_no_register.devices.add_from_photo(school, label="Office camera")
     assert added.device.serial == "0123456"
-    engine = engine_of(ws)
-    web = ws.channels.get("website")
+    engine = engine_of(ws_no_register)
+    web = ws_no_register.channels.get("website")
     a = engine.decide(engine.analyse(school), web, on=TODAY)
     b = engine.decide(engine.analyse(personal), web, on=TODAY)
     [fa] = [f for f in a.flags if f.kind == "device"]
@@ -99,40 +99,40 @@ def test_two_cameras_of_one_model_are_told_apart_by_serial(ws, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     results = [s.result for s in export_batch([a, b], out, label="Trip", engine=engine,
-                                              channel=web, records=ws.records) if s.result]
+                                              channel=web, records=ws_no_register.records) if s.result]
     assert all(r.ok for r in results), [r.error for r in results]
-    recs = {Path(r.source_path).name: r for r in ws.records.exports()}
+    recs = {Path(r.source_path).name: r for r in ws_no_register.records.exports()}
     assert recs["personal.jpg"].device["serial"] == "7777777"
     assert recs["personal.jpg"].device["approved"] is False
     assert recs["school.jpg"].device["approved"] is True
-    assert ws.audit.rows(action="export.recorded")[-1]["details"]["device"]
+    assert ws_no_register.audit.rows(action="export.recorded")[-1]["details"]["device"]
 
 
-def test_a_photo_naming_two_serials_cannot_be_tied_to_a_device(ws, tmp_path):
+def test_a_photo_naming_two_serials_cannot_be_tied_to_a_device(ws_no_register, tmp_path):
     twice = photo(tmp_path / "twice.jpg", xmp_serial="999999")
     with pytest.raises(DeviceError, match="two different camera serial numbers"):
-        ws.devices.add_from_photo(twice)
-    ws.devices.add_from_photo(photo(tmp_path / "ok.jpg"))
-    engine = engine_of(ws)
+        ws_no_register.devices.add_from_photo(twice)
+    ws_no_register.devices.add_from_photo(photo(tmp_path / "ok.jpg"))
+    engine = engine_of(ws_no_register)
     a = engine.decide(engine.analyse(twice), "website", on=TODAY)
     [f] = [f for f in a.flags if f.kind == "device"]
     assert f.needs_review and "two camera serial numbers" in f.message
 
 
-def test_no_list_means_no_check_and_no_camera_details_is_flagged_once_there_is_one(ws, tmp_path):
+def test_no_list_means_no_check_and_no_camera_details_is_flagged_once_there_is_one(ws_no_register, tmp_path):
     bare = photo(tmp_path / "bare.jpg", make="", model="", serial=None)
-    engine = engine_of(ws)
+    engine = engine_of(ws_no_register)
     a = engine.decide(engine.analyse(bare), "website", on=TODAY)
     [f] = [f for f in a.flags if f.kind == "device"]
     assert not f.needs_review and "does not say which camera" in f.message
     with pytest.raises(DeviceError, match="does not say which camera"):
-        ws.devices.add_from_photo(bare)
-    ws.devices.add_from_photo(photo(tmp_path / "ok.jpg"))
+        ws_no_register.devices.add_from_photo(bare)
+    ws_no_register.devices.add_from_photo(photo(tmp_path / "ok.jpg"))
     a = engine.decide(a, "website", on=TODAY)
     [f] = [f for f in a.flags if f.kind == "device"]
     assert f.needs_review and "cannot tell whether it came from a school device" in f.message
     # a person may accept it (kept in the review, on every channel)
-    ws.reviewer().accept_flag(a, "device", ws.channels.get("website"),
+    ws_no_register.reviewer().accept_flag(a, "device", ws_no_register.channels.get("website"),
                               reason="taken on the school iPad, which strips camera details")
     b = engine.decide(engine.analyse(bare), "facebook", on=TODAY)
     [f] = [f for f in b.flags if f.kind == "device"]
@@ -148,16 +148,16 @@ def test_matching_rules():
     assert device_flag(rules).data["approved"] is True
 
 
-def test_devices_add_list_remove_are_audited(ws, tmp_path):
-    d = ws.devices.add_from_photo(photo(tmp_path / "a.jpg"))
+def test_devices_add_list_remove_are_audited(ws_no_register, tmp_path):
+    d = ws_no_register.devices.add_from_photo(photo(tmp_path / "a.jpg"))
     with pytest.raises(DeviceError, match="already on the school's list"):
-        ws.devices.add_from_photo(photo(tmp_path / "b.jpg"))
-    assert [x.id for x in ws.devices.all()] == [d.id]
-    ws.devices.remove(d.id)
-    assert ws.devices.all() == []
+        ws_no_register.devices.add_from_photo(photo(tmp_path / "b.jpg"))
+    assert [x.id for x in ws_no_register.devices.all()] == [d.id]
+    ws_no_register.devices.remove(d.id)
+    assert ws_no_register.devices.all() == []
     with pytest.raises(DeviceError, match="no approved device number"):
-        ws.devices.remove(d.id)
-    actions = [r["action"] for r in ws.audit.rows()]
+        ws_no_register.devices.remove(d.id)
+    actions = [r["action"] for r in ws_no_register.audit.rows()]
     assert "device.add" in actions and "device.remove" in actions
 
 
