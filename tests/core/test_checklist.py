@@ -50,7 +50,7 @@ def photo(path: Path) -> Path:
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_enrolled(tmp_path):
     import numpy as np
 
     w = register_workspace(tmp_path, REGISTER)
@@ -86,99 +86,99 @@ def test_ticks_by_text_or_number_and_what_is_missing():
     assert checklist_refusal(DEFAULT_CHECKS, DEFAULT_CHECKS) is None
 
 
-def test_approval_refused_unless_every_check_is_ticked(ws, tmp_path):
-    engine, a = ready(ws, tmp_path)
+def test_approval_refused_unless_every_check_is_ticked(ws_enrolled, tmp_path):
+    engine, a = ready(ws_enrolled, tmp_path)
     parts = engine.approval_parts(a)
     with pytest.raises(ApprovalError, match="not every check is ticked"):
-        ws.approvals.approve(a, parts, now=lambda: engine.approval_now(a))
+        ws_enrolled.approvals.approve(a, parts, now=lambda: engine.approval_now(a))
     with pytest.raises(ApprovalError, match="not every check is ticked"):
-        ws.approvals.approve(a, parts, checks=["1", "2", "3"], now=lambda: engine.approval_now(a))
+        ws_enrolled.approvals.approve(a, parts, checks=["1", "2", "3"], now=lambda: engine.approval_now(a))
     with pytest.raises(ApprovalError, match="no check on the school's checklist says 'pretty'"):
-        ws.approvals.approve(a, parts, checks=["pretty", "1", "2", "3", "4"],
+        ws_enrolled.approvals.approve(a, parts, checks=["pretty", "1", "2", "3", "4"],
                              now=lambda: engine.approval_now(a))
-    assert ws.approvals.status(a.sha256, "website") == "ready"
-    ws.approvals.approve(a, parts, checks=["4", "3", "2", "1"], now=lambda: engine.approval_now(a))
-    state = ws.approvals.get(a.sha256, "website")
+    assert ws_enrolled.approvals.status(a.sha256, "website") == "ready"
+    ws_enrolled.approvals.approve(a, parts, checks=["4", "3", "2", "1"], now=lambda: engine.approval_now(a))
+    state = ws_enrolled.approvals.get(a.sha256, "website")
     assert state.status == "approved" and state.parts["checks"] == DEFAULT_CHECKS
-    assert ws.audit.rows(action="approval.approved")[-1]["details"]["checks"] == DEFAULT_CHECKS
+    assert ws_enrolled.audit.rows(action="approval.approved")[-1]["details"]["checks"] == DEFAULT_CHECKS
 
 
-def test_the_ticks_are_signed_and_a_new_check_voids_the_approval(ws, tmp_path):
-    engine, a = ready(ws, tmp_path)
-    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
+def test_the_ticks_are_signed_and_a_new_check_voids_the_approval(ws_enrolled, tmp_path):
+    engine, a = ready(ws_enrolled, tmp_path)
+    ws_enrolled.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
                          now=lambda: engine.approval_now(a))
-    assert ws.approvals.check(a, engine.approval_parts(a)).ok
+    assert ws_enrolled.approvals.check(a, engine.approval_parts(a)).ok
     # the stored ticks are part of the fingerprint: editing them in the database voids it
-    state = ws.approvals.get(a.sha256, "website")
+    state = ws_enrolled.approvals.get(a.sha256, "website")
     forged = dict(state.parts, checks=DEFAULT_CHECKS[:3] + ["Nothing at all"])
-    ws.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?",
+    ws_enrolled.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?",
                   [json.dumps(forged), a.sha256])
-    v = ws.approvals.check(a, engine.approval_parts(a))
+    v = ws_enrolled.approvals.check(a, engine.approval_parts(a))
     assert not v.ok and "no longer counts" in v.why
     # approved properly again; then the school adds a check: approve again
-    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
+    ws_enrolled.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
                          now=lambda: engine.approval_now(a))
-    new = ws.settings.copy()
+    new = ws_enrolled.settings.copy()
     new.checklist.checks = DEFAULT_CHECKS + ["No pupil's home or route to school can be worked out"]
-    ws.save_settings(new)
-    v = ws.approvals.check(a, engine.approval_parts(a))
+    ws_enrolled.save_settings(new)
+    v = ws_enrolled.approvals.check(a, engine.approval_parts(a))
     assert not v.ok and "checklist changed since it was approved" in v.why
     assert "route to school" in v.why
 
 
-def test_ticks_are_in_the_export_record_and_the_subject_access_report(ws, tmp_path):
-    engine, a = ready(ws, tmp_path)
-    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
+def test_ticks_are_in_the_export_record_and_the_subject_access_report(ws_enrolled, tmp_path):
+    engine, a = ready(ws_enrolled, tmp_path)
+    ws_enrolled.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
                          now=lambda: engine.approval_now(a))
     out = tmp_path / "out"
     out.mkdir()
     [res] = [s.result for s in export_batch([a], out, label="Trip", engine=engine,
-                                            channel="website", records=ws.records,
-                                            approvals=ws.approvals) if s.result]
+                                            channel="website", records=ws_enrolled.records,
+                                            approvals=ws_enrolled.approvals) if s.result]
     assert res.ok, res.error
-    [rec] = ws.records.exports()
+    [rec] = ws_enrolled.records.exports()
     assert rec.checks == DEFAULT_CHECKS and rec.approver == "Mr Head"
-    sar = subject_access_report(ws.register, ws.records, "A1", tmp_path / "sar.html")
+    sar = subject_access_report(ws_enrolled.register, ws_enrolled.records, "A1", tmp_path / "sar.html")
     html = sar.read_text(encoding="utf-8")
     assert "Checks the approver ticked" in html
     for c in DEFAULT_CHECKS:
         assert c.replace("'", "&#x27;") in html
 
 
-def test_the_export_record_names_who_prepared_it_not_who_exported_it(ws, tmp_path):
+def test_the_export_record_names_who_prepared_it_not_who_exported_it(ws_enrolled, tmp_path):
     """Audit s29: the export record (and the subject access report's "Prepared by") named
     the account that ran the export, not the one that marked the photo ready for approval;
     with a comms lead exporting the office's photos, the report named the wrong person."""
-    engine, a = ready(ws, tmp_path)                 # marked ready by Mrs Office
-    ws.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
+    engine, a = ready(ws_enrolled, tmp_path)                 # marked ready by Mrs Office
+    ws_enrolled.approvals.approve(a, engine.approval_parts(a), checks=DEFAULT_CHECKS,
                          now=lambda: engine.approval_now(a))
-    act_as(ws, "Mr Poster")
-    ws.records.audit.access = ws.audit.access
+    act_as(ws_enrolled, "Mr Poster")
+    ws_enrolled.records.audit.access = ws_enrolled.audit.access
     out = tmp_path / "out"
     out.mkdir()
     [res] = [s.result for s in export_batch([a], out, label="Trip", engine=engine,
-                                            channel="website", records=ws.records,
-                                            approvals=ws.approvals) if s.result]
+                                            channel="website", records=ws_enrolled.records,
+                                            approvals=ws_enrolled.approvals) if s.result]
     assert res.ok, res.error
-    [rec] = ws.records.exports()
+    [rec] = ws_enrolled.records.exports()
     assert rec.preparer == "Mrs Office" and rec.approver == "Mr Head"
-    [row] = ws.audit.rows(action="export.recorded")
+    [row] = ws_enrolled.audit.rows(action="export.recorded")
     assert row["user"] == "Mr Poster" and row["details"]["preparer"] == "Mrs Office"
-    html = subject_access_report(ws.register, ws.records, "A1",
+    html = subject_access_report(ws_enrolled.register, ws_enrolled.records, "A1",
                                  tmp_path / "sar.html").read_text(encoding="utf-8")
     assert "Mrs Office" in html and "Mr Poster" not in html
 
 
-def test_cli_approve_needs_the_checks_and_prints_them(ws, tmp_path, monkeypatch):
+def test_cli_approve_needs_the_checks_and_prints_them(ws_enrolled, tmp_path, monkeypatch):
     from photovet.cli import cli
     from photovet.core.accounts import Access
     from tests.cli.conftest import Staff, create_staff, password_of
 
-    create_staff(ws)
-    ws.access = Access()       # the office manager's account prepares the photo
-    ws.sign_in("Mrs Office", password_of("Mrs Office"))
-    engine, a = ready(ws, tmp_path)
-    ws.close()
+    create_staff(ws_enrolled)
+    ws_enrolled.access = Access()       # the office manager's account prepares the photo
+    ws_enrolled.sign_in("Mrs Office", password_of("Mrs Office"))
+    engine, a = ready(ws_enrolled, tmp_path)
+    ws_enrolled.close()
     Staff(monkeypatch).use("Mr Head")
     monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
     monkeypatch.setattr("photovet.cli.common.load_engine",
