@@ -67,7 +67,7 @@ def draw(path: Path, boxes, size=(500, 480)) -> Path:
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_group_only(tmp_path):
     w = register_workspace(tmp_path, REGISTER)
     w.channels.update("facebook", group_only=True)
     yield w
@@ -88,15 +88,15 @@ def test_the_figures_portrait_class_and_close_up():
     assert n == 9 and share > 0.6
 
 
-def test_portrait_and_close_up_are_flagged_a_class_photo_is_not(ws, tmp_path):
+def test_portrait_and_close_up_are_flagged_a_class_photo_is_not(ws_group_only, tmp_path):
     sizes = {}
     photos = {}
     for name, boxes, size in (("portrait", PORTRAIT, (500, 480)), ("class", CLASS, (501, 480)),
                               ("close", CLOSE_UP, (502, 480))):
         sizes[size] = boxes
         photos[name] = draw(tmp_path / f"{name}.jpg", boxes, size)
-    engine = engine_for(ws, sizes)
-    fb, web = ws.channels.get("facebook"), ws.channels.get("website")
+    engine = engine_for(ws_group_only, sizes)
+    fb, web = ws_group_only.channels.get("facebook"), ws_group_only.channels.get("website")
     decided = {k: engine.decide(engine.analyse(p), fb, on=TODAY) for k, p in photos.items()}
     flags = {k: [f for f in a.flags if f.kind == "group-shot"] for k, a in decided.items()}
     assert not flags["class"]
@@ -122,41 +122,41 @@ def test_a_staff_portrait_is_not_a_pupil_standing_out():
     assert group_shot_flag(a, {"S1": staff}, ch, PhotoRules()) is not None
 
 
-def test_a_flagged_photo_is_held_back_until_a_person_accepts_it_with_a_reason(ws, tmp_path):
+def test_a_flagged_photo_is_held_back_until_a_person_accepts_it_with_a_reason(ws_group_only, tmp_path):
     photo = draw(tmp_path / "portrait.jpg", PORTRAIT)
-    engine = engine_for(ws, {(500, 480): PORTRAIT})
-    fb = ws.channels.get("facebook")
+    engine = engine_for(ws_group_only, {(500, 480): PORTRAIT})
+    fb = ws_group_only.channels.get("facebook")
     a = engine.decide(engine.analyse(photo), fb, on=TODAY)
-    ws.approvals.mark_ready(a)
-    act_as(ws, "Mr Head")
+    ws_group_only.approvals.mark_ready(a)
+    act_as(ws_group_only, "Mr Head")
     with pytest.raises(ApprovalError, match="group shots only"):
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+        ws_group_only.approvals.approve(a, engine.approval_parts(a), checks=ws_group_only.approvals.required_checks(),
                              now=lambda: engine.approval_now(a))
     # approval turned off (a one-person office): export refuses it all the same
     out = tmp_path / "out"
     out.mkdir()
     [held] = [s.result for s in export_batch([a], out, label="Awards", engine=engine, channel=fb,
-                                             records=ws.records, approvals=None) if s.result]
+                                             records=ws_group_only.records, approvals=None) if s.result]
     assert not held.ok and "group shots only" in held.error
     with pytest.raises(ReviewRefused, match="Say why"):
-        ws.reviewer().accept_flag(a, "group-shot", fb, reason=" ")
+        ws_group_only.reviewer().accept_flag(a, "group-shot", fb, reason=" ")
     # the reason is kept in the audit log: never a pupil's name (free_text)
     with pytest.raises(ReviewRefused, match="Write this without the pupil's name .*Tori"):
-        ws.reviewer().accept_flag(a, "group-shot", fb, reason="Tori's award, parents asked")
-    ws.reviewer().accept_flag(a, "group-shot", fb,
+        ws_group_only.reviewer().accept_flag(a, "group-shot", fb, reason="Tori's award, parents asked")
+    ws_group_only.reviewer().accept_flag(a, "group-shot", fb,
                               reason="award winner, parents asked for it")
     engine.decide(a, fb, on=TODAY)
     [flag] = [f for f in a.flags if f.kind == "group-shot"]
     assert flag.accepted == "award winner, parents asked for it" and not flag.open
     assert a.status is not PhotoStatus.NEEDS_REVIEW
-    ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+    ws_group_only.approvals.approve(a, engine.approval_parts(a), checks=ws_group_only.approvals.required_checks(),
                          now=lambda: engine.approval_now(a))
     [res] = [s.result for s in export_batch([a], out, label="Awards", engine=engine, channel=fb,
-                                            records=ws.records, approvals=ws.approvals) if s.result]
+                                            records=ws_group_only.records, approvals=ws_group_only.approvals) if s.result]
     assert res.ok, res.error
     # accepting is a review decision: audited, kept across a restart, signed by the approval
-    assert any(r["action"] == "review.flag-accept" for r in ws.audit.rows())
-    ws.reviewer().undo_flag(a, "group-shot", fb)
+    assert any(r["action"] == "review.flag-accept" for r in ws_group_only.audit.rows())
+    ws_group_only.reviewer().undo_flag(a, "group-shot", fb)
     b = engine.decide(engine.analyse(photo), fb, on=TODAY)
     assert any(f.kind == "group-shot" and f.open for f in b.flags)
 
@@ -202,26 +202,26 @@ def test_a_label_follows_the_channels_names_rule_and_general_labels_pass():
     assert not dnp.ok and dnp.suggestion == "cup"
 
 
-def test_export_refuses_a_label_naming_a_pupil_before_writing_anything(ws, tmp_path):
+def test_export_refuses_a_label_naming_a_pupil_before_writing_anything(ws_group_only, tmp_path):
     photo = draw(tmp_path / "class.jpg", CLASS)
-    engine = engine_for(ws, {(500, 480): CLASS})
-    web = ws.channels.get("website")
+    engine = engine_for(ws_group_only, {(500, 480): CLASS})
+    web = ws_group_only.channels.get("website")
     a = engine.decide(engine.analyse(photo), web, on=TODAY)
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(LabelError) as err:
         list(export_batch([a], out, label="Tori Ashby award", engine=engine, channel=web,
-                          records=ws.records, approvals=None))
+                          records=ws_group_only.records, approvals=None))
     assert "Tori Ashby" in err.value.message and err.value.suggestion == "TA award"
-    assert list(out.iterdir()) == [] and ws.records.exports() == []
+    assert list(out.iterdir()) == [] and ws_group_only.records.exports() == []
 
 
-def test_cli_export_refuses_the_label_and_suggests_one(ws, tmp_path, monkeypatch):
+def test_cli_export_refuses_the_label_and_suggests_one(ws_group_only, tmp_path, monkeypatch):
     from photovet.cli import cli
     from tests.cli.conftest import Staff, create_staff
 
-    create_staff(ws)
-    monkeypatch.setenv("PHOTOVET_HOME", str(ws.home))
+    create_staff(ws_group_only)
+    monkeypatch.setenv("PHOTOVET_HOME", str(ws_group_only.home))
     Staff(monkeypatch).use("Mrs Office")
     photo = draw(tmp_path / "class.jpg", CLASS)
     out = tmp_path / "out"
@@ -258,17 +258,17 @@ def test_a_label_for_a_batch_with_a_video_needs_the_video_consent():
     assert err is not None and "Sam Hale" in err.message and err.suggestion == "SH award"
 
 
-def test_export_checks_the_label_for_the_videos_of_the_batch(ws, tmp_path, monkeypatch):
+def test_export_checks_the_label_for_the_videos_of_the_batch(ws_group_only, tmp_path, monkeypatch):
     from photovet.core.models import VideoAnalysis
 
-    engine = engine_for(ws, {})
+    engine = engine_for(ws_group_only, {})
     monkeypatch.setattr(engine, "people", SAM_NO_VIDEO)
-    web = ws.channels.get("website")
+    web = ws_group_only.channels.get("website")
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(LabelError) as err:
         list(export_batch([VideoAnalysis(path=str(tmp_path / "clip.mp4"))], out,
                           label="Sam Hale award", engine=engine, channel=web,
-                          records=ws.records, approvals=None))
+                          records=ws_group_only.records, approvals=None))
     assert "Sam Hale" in err.value.message
-    assert list(out.iterdir()) == [] and ws.records.exports() == []
+    assert list(out.iterdir()) == [] and ws_group_only.records.exports() == []
