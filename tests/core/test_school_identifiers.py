@@ -208,7 +208,7 @@ class Reads:
 
 
 @pytest.fixture
-def ws(tmp_path, crest):
+def ws_with_crest(tmp_path, crest):
     w = Workspace.open(tmp_path / "home", access=office_access("office"))
     w.settings.approval.required = False
     w.settings.school.names = ["Oakfield Primary School"]
@@ -221,18 +221,18 @@ def ws(tmp_path, crest):
 
 
 @pytest.mark.engines  # the crest pictures kept in SQLite and on PostgreSQL
-def test_the_pipeline_covers_name_and_crest_on_a_covering_channel_only(ws, tmp_path, crest):
+def test_the_pipeline_covers_name_and_crest_on_a_covering_channel_only(ws_with_crest, tmp_path, crest):
     photo, box = scene(crest, 0.5, 20, seed=2, size=(1600, 1200), at=(900, 500))
     path = tmp_path / "lanyard.jpg"
     photo.save(path, "JPEG", quality=92)
-    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(), text_engine=Reads(),
-                    cache=ws.cache, reviews=ws.reviews)
+    engine = Engine(ws_with_crest.settings, register=ws_with_crest.register, face_engine=NoFaces(), text_engine=Reads(),
+                    cache=ws_with_crest.cache, reviews=ws_with_crest.reviews)
     a = engine.analyse(path)
     crests = [t for t in a.texts if t.school == "crest"]
     assert len(crests) == 1 and _centre_in(crests[0].polygon, box)
     assert [t.school for t in a.texts if t.text == "Oakfield Primary School"] == ["name"]
-    fb = ws.channels.get("facebook")          # covers school identifiers (default)
-    web = ws.channels.get("website")          # the school's own site: shows them (default)
+    fb = ws_with_crest.channels.get("facebook")          # covers school identifiers (default)
+    web = ws_with_crest.channels.get("website")          # the school's own site: shows them (default)
     assert fb.cover_school and not web.cover_school
     engine.decide(a, fb, on=TODAY)
     covered = {t.text: t.decision for t in a.texts}
@@ -241,7 +241,7 @@ def test_the_pipeline_covers_name_and_crest_on_a_covering_channel_only(ws, tmp_p
     out = tmp_path / "out"
     out.mkdir()
     [res] = [s.result for s in export_batch([a], out, label="Trip", engine=engine, channel=fb,
-                                            records=ws.records) if s.result]
+                                            records=ws_with_crest.records) if s.result]
     assert res.ok and res.texts_covered == 2
     arr = np.asarray(Image.open(res.output).convert("RGB"), dtype=float)
     sx = arr.shape[1] / 1600
@@ -252,74 +252,74 @@ def test_the_pipeline_covers_name_and_crest_on_a_covering_channel_only(ws, tmp_p
     assert all(t.decision == "keep" for t in b.texts)
 
 
-def test_keeping_a_crest_match_needs_a_reason(ws, tmp_path, crest):
+def test_keeping_a_crest_match_needs_a_reason(ws_with_crest, tmp_path, crest):
     photo, _ = scene(crest, 0.5, 20, seed=2, size=(1600, 1200), at=(900, 500))
     path = tmp_path / "p.jpg"
     photo.save(path, "JPEG", quality=92)
-    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(), cache=ws.cache,
-                    reviews=ws.reviews)
-    fb = ws.channels.get("facebook")
+    engine = Engine(ws_with_crest.settings, register=ws_with_crest.register, face_engine=NoFaces(), cache=ws_with_crest.cache,
+                    reviews=ws_with_crest.reviews)
+    fb = ws_with_crest.channels.get("facebook")
     a = engine.decide(engine.analyse(path), fb, on=TODAY)
     i = next(i for i, t in enumerate(a.texts) if t.school == "crest")
     with pytest.raises(ReviewRefused, match="not the school's crest"):
-        ws.reviewer().text(a, i, "keep", fb)
-    ws.reviewer().text(a, i, "keep", fb, reason="another school's sign")
+        ws_with_crest.reviewer().text(a, i, "keep", fb)
+    ws_with_crest.reviewer().text(a, i, "keep", fb, reason="another school's sign")
     engine.decide(a, fb, on=TODAY)
     assert a.texts[i].decision == "keep" and "another school's sign" in a.texts[i].reason
 
 
 @pytest.mark.engines  # the crest pictures kept in SQLite and on PostgreSQL
-def test_a_new_crest_checks_photos_again(ws, tmp_path, crest):
+def test_a_new_crest_checks_photos_again(ws_with_crest, tmp_path, crest):
     photo, _ = scene(crest, 0.5, 20, seed=2, size=(1600, 1200), at=(900, 500))
     path = tmp_path / "p.jpg"
     photo.save(path, "JPEG", quality=92)
-    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(), cache=ws.cache,
-                    reviews=ws.reviews)
+    engine = Engine(ws_with_crest.settings, register=ws_with_crest.register, face_engine=NoFaces(), cache=ws_with_crest.cache,
+                    reviews=ws_with_crest.reviews)
     key = engine.cache_key()
     draw_decoy().save(tmp_path / "logo.png")
-    ws.school_pictures.add(tmp_path / "logo.png", kind="logo")
+    ws_with_crest.school_pictures.add(tmp_path / "logo.png", kind="logo")
     engine.reload_register()
     assert engine.cache_key() != key
 
 
-def test_the_cache_key_follows_detection_recognition_the_school_and_the_release(ws, monkeypatch):
+def test_the_cache_key_follows_detection_recognition_the_school_and_the_release(ws_with_crest, monkeypatch):
     """The analysis cache (ids only) is keyed on every setting that changes what analysis
     finds, the register, the crest pictures and the release's ANALYSIS_VERSION."""
     from photovet.core import pipeline
 
     def key_of(settings):
-        return Engine(settings, register=ws.register, face_engine=NoFaces(), text_engine=Reads(),
-                      cache=ws.cache, reviews=ws.reviews).cache_key()
+        return Engine(settings, register=ws_with_crest.register, face_engine=NoFaces(), text_engine=Reads(),
+                      cache=ws_with_crest.cache, reviews=ws_with_crest.reviews).cache_key()
 
-    base = key_of(ws.settings)
+    base = key_of(ws_with_crest.settings)
     keys = {base}
     for change in ({"detection.yunet_threshold": 0.7}, {"recognition.margin": 0.12},
                    {"text.fuzzy_threshold": 80},
                    {"school.names": ["Oakfield Primary School", "Oakfield Juniors"]}):
-        s = ws.settings.copy()
+        s = ws_with_crest.settings.copy()
         for k, v in change.items():
             s.set(k, v)
         keys.add(key_of(s))
     with monkeypatch.context() as m:
         m.setattr(pipeline, "ANALYSIS_VERSION", "next release")
-        keys.add(key_of(ws.settings))
+        keys.add(key_of(ws_with_crest.settings))
     assert len(keys) == 6
-    assert key_of(ws.settings) == base      # the same settings: the same key
+    assert key_of(ws_with_crest.settings) == base      # the same settings: the same key
 
 
 @pytest.mark.engines  # the crest pictures kept in SQLite and on PostgreSQL
-def test_pictures_are_checked_and_audited(ws, tmp_path):
+def test_pictures_are_checked_and_audited(ws_with_crest, tmp_path):
     Image.new("RGB", (300, 300), (20, 40, 120)).save(tmp_path / "plain.png")
     with pytest.raises(SchoolPictureError, match="too little detail"):
-        ws.school_pictures.add(tmp_path / "plain.png")
+        ws_with_crest.school_pictures.add(tmp_path / "plain.png")
     Image.new("RGB", (30, 30), (20, 40, 120)).save(tmp_path / "tiny.png")
     with pytest.raises(SchoolPictureError, match="too small"):
-        ws.school_pictures.add(tmp_path / "tiny.png")
-    [pic] = ws.school_pictures.all()
+        ws_with_crest.school_pictures.add(tmp_path / "tiny.png")
+    [pic] = ws_with_crest.school_pictures.all()
     assert pic.kind == "crest" and max(pic.width, pic.height) <= 1024
-    ws.school_pictures.remove(pic.sha256[:10])
-    assert ws.school_pictures.all() == []
-    actions = [r["action"] for r in ws.audit.rows()]
+    ws_with_crest.school_pictures.remove(pic.sha256[:10])
+    assert ws_with_crest.school_pictures.all() == []
+    actions = [r["action"] for r in ws_with_crest.audit.rows()]
     assert "school.picture-add" in actions and "school.picture-remove" in actions
 
 
@@ -354,15 +354,15 @@ def test_cli_settings_crest_and_channel_rules(tmp_path, monkeypatch, crest):
     assert "school identifiers covered" in line and "group shots only" in line
 
 
-def test_an_approval_made_on_a_fresh_analysis_matches_the_cached_one(ws, tmp_path, crest):
+def test_an_approval_made_on_a_fresh_analysis_matches_the_cached_one(ws_with_crest, tmp_path, crest):
     """Crest outlines and text lines are in fractions of a pixel; the cache keeps 0.1 px. What
     an approval signs must not change when the photo is next read from the cache."""
     photo, _ = scene(crest, 0.5, 20, seed=2, size=(1600, 1200), at=(900, 500))
     path = tmp_path / "p.jpg"
     photo.save(path, "JPEG", quality=92)
-    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(), text_engine=Reads(),
-                    cache=ws.cache, reviews=ws.reviews)
-    fb = ws.channels.get("facebook")
+    engine = Engine(ws_with_crest.settings, register=ws_with_crest.register, face_engine=NoFaces(), text_engine=Reads(),
+                    cache=ws_with_crest.cache, reviews=ws_with_crest.reviews)
+    fb = ws_with_crest.channels.get("facebook")
     fresh = engine.decide(engine.analyse(path), fb, on=TODAY)
     cached = engine.decide(engine.analyse(path), fb, on=TODAY)
     assert any(t.school == "crest" for t in fresh.texts)
