@@ -28,7 +28,7 @@ STAFF = {"Ada Admin": ["admin"], "Pete Prep": ["preparer"], "Hana Head": ["appro
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_with_staff(tmp_path):
     w = Workspace.open()
     w.create_first_admin("First Admin", PW)
     codes = {n: w.accounts.add(n, roles) for n, roles in STAFF.items()}
@@ -215,98 +215,98 @@ def test_every_permission_is_tested():
 
 
 @pytest.mark.parametrize("perm,action", CASES, ids=[f"{p}-{f.__name__[1:]}" for p, f in CASES])
-def test_refused_without_the_role_and_without_sign_in(ws, tmp_path, perm, action):
+def test_refused_without_the_role_and_without_sign_in(ws_with_staff, tmp_path, perm, action):
     roles = set(PERMISSIONS[perm][0])
-    before = ws.audit.count()
+    before = ws_with_staff.audit.count()
     with pytest.raises(NotSignedIn):
-        action(ws, tmp_path)
+        action(ws_with_staff, tmp_path)
     for name, held in STAFF.items():
         if roles & set(held):
             continue
-        as_(ws, name)
-        n = ws.audit.count()
+        as_(ws_with_staff, name)
+        n = ws_with_staff.audit.count()
         with pytest.raises(PermissionDenied, match=f"{name} cannot .*: it needs the"):
-            action(ws, tmp_path)
-        assert ws.audit.count() == n, "a refused action must change nothing"
-    assert ws.audit.count() > before  # (only sign-ins were recorded)
+            action(ws_with_staff, tmp_path)
+        assert ws_with_staff.audit.count() == n, "a refused action must change nothing"
+    assert ws_with_staff.audit.count() > before  # (only sign-ins were recorded)
 
 
 @pytest.mark.parametrize("perm,action", [c for c in CASES if c[0] not in ("approve",)],
                          ids=[f"{p}-{f.__name__[1:]}" for p, f in CASES if p != "approve"])
-def test_allowed_with_the_role(ws, tmp_path, perm, action):
+def test_allowed_with_the_role(ws_with_staff, tmp_path, perm, action):
     holder = next(n for n, held in STAFF.items() if set(held) & set(PERMISSIONS[perm][0]))
     if perm == "takedown":
-        as_(ws, holder)
+        as_(ws_with_staff, holder)
         with pytest.raises(Exception, match="no take-down item 12345"):   # past the check
-            action(ws, tmp_path)
+            action(ws_with_staff, tmp_path)
         return
     if perm in ("originals.delete", "post"):
-        as_(ws, "Paul Poster")
-        ws.records.add_export(make_export(tmp_path, 4), batch="trip", channel="website")
+        as_(ws_with_staff, "Paul Poster")
+        ws_with_staff.records.add_export(make_export(tmp_path, 4), batch="trip", channel="website")
     if perm == "sar":
         pass
-    as_(ws, holder)
-    action(ws, tmp_path)
+    as_(ws_with_staff, holder)
+    action(ws_with_staff, tmp_path)
 
 
-def test_approval_needs_an_approver_who_is_not_the_preparer_by_account(ws, tmp_path):
+def test_approval_needs_an_approver_who_is_not_the_preparer_by_account(ws_with_staff, tmp_path):
     a = analysis(tmp_path)
-    as_(ws, "Dan Deputy")
-    ws.approvals.mark_ready(a)
-    state = ws.approvals.get(a.sha256, "website")
+    as_(ws_with_staff, "Dan Deputy")
+    ws_with_staff.approvals.mark_ready(a)
+    state = ws_with_staff.approvals.get(a.sha256, "website")
     assert state.preparer == "Dan Deputy" and state.preparer_id is not None
     with pytest.raises(ApprovalError, match="Dan Deputy prepared this photo, so cannot also"):
-        ws.approvals.approve(a, parts_of(a), now=lambda: AsNow(parts_of(a)))
+        ws_with_staff.approvals.approve(a, parts_of(a), now=lambda: AsNow(parts_of(a)))
     # a name that merely looks different is still the same account; a similar name is not
-    as_(ws, "Hana Head")
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+    as_(ws_with_staff, "Hana Head")
+    ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
                          now=lambda: AsNow(parts_of(a)))
-    state = ws.approvals.get(a.sha256, "website")
+    state = ws_with_staff.approvals.get(a.sha256, "website")
     assert state.status == "approved" and state.approver == "Hana Head"
     assert state.approver_id != state.preparer_id
-    [row] = ws.audit.rows(action="approval.approved")
+    [row] = ws_with_staff.audit.rows(action="approval.approved")
     assert row["user"] == "Hana Head" and row["details"]["preparer"] == "Dan Deputy"
 
 
-def test_a_photo_marked_ready_before_sign_in_existed_is_marked_again(ws, tmp_path):
+def test_a_photo_marked_ready_before_sign_in_existed_is_marked_again(ws_with_staff, tmp_path):
     a = analysis(tmp_path)
-    with ws.db.atomic():   # as PhotoVet 0.2 left it: a typed preparer name, no account
-        ws.db.execute("INSERT INTO approvals (sha256, channel, status, preparer, comment, "
+    with ws_with_staff.db.atomic():   # as PhotoVet 0.2 left it: a typed preparer name, no account
+        ws_with_staff.db.execute("INSERT INTO approvals (sha256, channel, status, preparer, comment, "
                       "fingerprint, parts, note) VALUES (?, 'website', 'ready', 'Mrs Dufour', "
                       "'', '', '', '')", [a.sha256])
-    as_(ws, "Hana Head")
+    as_(ws_with_staff, "Hana Head")
     with pytest.raises(ApprovalError, match="marked ready before staff sign-in existed"):
-        ws.approvals.approve(a, parts_of(a), now=lambda: AsNow(parts_of(a)))
+        ws_with_staff.approvals.approve(a, parts_of(a), now=lambda: AsNow(parts_of(a)))
 
 
-def test_approval_off_is_refused_to_an_admin_less_account_even_with_other_settings(ws):
-    as_(ws, "Dan Deputy")
-    new = ws.settings.copy()
+def test_approval_off_is_refused_to_an_admin_less_account_even_with_other_settings(ws_with_staff):
+    as_(ws_with_staff, "Dan Deputy")
+    new = ws_with_staff.settings.copy()
     new.set("approval.required", False)
     with pytest.raises(PermissionDenied, match="needs the admin role"):
-        ws.save_settings(new)
-    assert ws.settings.approval.required
+        ws_with_staff.save_settings(new)
+    assert ws_with_staff.settings.approval.required
     # this PC's own settings (cores) need no role
-    mine = ws.settings.copy()
+    mine = ws_with_staff.settings.copy()
     mine.set("performance.cores", 1)
-    ws.save_settings(mine)
+    ws_with_staff.save_settings(mine)
 
 
 def test_roles_listed_are_the_four():
     assert ROLES == ("preparer", "approver", "poster", "admin")
 
 
-def test_the_idle_lock_refuses_until_unlocked(ws, tmp_path):
-    as_(ws, "Ada Admin")
+def test_the_idle_lock_refuses_until_unlocked(ws_with_staff, tmp_path):
+    as_(ws_with_staff, "Ada Admin")
     clock = [0.0]
-    ws.access.clock = lambda: clock[0]
-    ws.touch()
-    clock[0] += ws.session.idle_minutes * 60 + 1
+    ws_with_staff.access.clock = lambda: clock[0]
+    ws_with_staff.touch()
+    clock[0] += ws_with_staff.session.idle_minutes * 60 + 1
     with pytest.raises(NotSignedIn, match="locked itself"):
-        _consent(ws, tmp_path)
-    ws.unlock(PW)
-    _consent(ws, tmp_path)
-    assert ws.register.consent_source(UPN, "facebook")[0] == "user:Ada Admin"
+        _consent(ws_with_staff, tmp_path)
+    ws_with_staff.unlock(PW)
+    _consent(ws_with_staff, tmp_path)
+    assert ws_with_staff.register.consent_source(UPN, "facebook")[0] == "user:Ada Admin"
     assert dt.date.today()  # (the session's roles are checked against today's date)
 
 
@@ -334,154 +334,154 @@ def _exported(ws, a: PhotoAnalysis, tmp_path: Path) -> None:
 
 
 def test_ending_the_approver_role_cancels_their_approvals_not_exported_by_default(
-        ws, tmp_path):
+        ws_with_staff, tmp_path):
     """s28: an approver whose role ends kept their approvals not yet exported, which still
     exported. The admin is told how many (approvals_left); by default (fail closed) they are
     cancelled: each photo waits for approval again, saying why; audited one by one. One
     already exported is not counted or touched."""
-    a, b, c = _approved_by_hana(ws, tmp_path, [1, 2, 3])
-    _exported(ws, c, tmp_path)
-    as_(ws, "Ada Admin")
-    assert len(ws.accounts.approvals_left("Hana Head")) == 2
-    ws.accounts.end_role("Hana Head", "approver")
-    assert [ws.approvals.status(x.sha256, "website") for x in (a, b, c)] == \
+    a, b, c = _approved_by_hana(ws_with_staff, tmp_path, [1, 2, 3])
+    _exported(ws_with_staff, c, tmp_path)
+    as_(ws_with_staff, "Ada Admin")
+    assert len(ws_with_staff.accounts.approvals_left("Hana Head")) == 2
+    ws_with_staff.accounts.end_role("Hana Head", "approver")
+    assert [ws_with_staff.approvals.status(x.sha256, "website") for x in (a, b, c)] == \
         ["ready", "ready", "approved"]
-    verdict = ws.approvals.check(a, parts_of(a))
+    verdict = ws_with_staff.approvals.check(a, parts_of(a))
     assert not verdict.ok and verdict.why == (
         "waiting for a senior leader's approval (Hana Head's approval was cancelled when "
         f"their approver role was ended (last day {dt.date.today() - dt.timedelta(days=1):%d/%m/%Y}))")
-    rows = ws.audit.rows(action="approval.cancelled")
+    rows = ws_with_staff.audit.rows(action="approval.cancelled")
     assert sorted(r["details"]["sha256"] for r in rows) == sorted([a.sha256, b.sha256])
     assert {r["user"] for r in rows} == {"Ada Admin"}
     assert {r["details"]["approver"] for r in rows} == {"Hana Head"}
-    assert ws.accounts.approvals_left("Hana Head") == []
-    assert ws.approvals.check(c, parts_of(c)).ok     # exported while she approved: it stands
+    assert ws_with_staff.accounts.approvals_left("Hana Head") == []
+    assert ws_with_staff.approvals.check(c, parts_of(c)).ok     # exported while she approved: it stands
     # a current approver approves them again
-    as_(ws, "Dan Deputy")
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+    as_(ws_with_staff, "Dan Deputy")
+    ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
                          now=lambda: AsNow(parts_of(a)))
-    assert ws.approvals.status(a.sha256, "website") == "approved"
+    assert ws_with_staff.approvals.status(a.sha256, "website") == "approved"
 
 
-def test_an_admin_may_keep_them_and_that_is_audited_and_removing_asks_the_same(ws, tmp_path):
-    a, b = _approved_by_hana(ws, tmp_path, [1, 2])
-    as_(ws, "Ada Admin")
-    ws.accounts.end_role("Hana Head", "approver", approvals="keep")
-    assert [ws.approvals.status(x.sha256, "website") for x in (a, b)] == ["approved"] * 2
-    [kept] = ws.audit.rows(action="account.approvals-kept")
+def test_an_admin_may_keep_them_and_that_is_audited_and_removing_asks_the_same(ws_with_staff, tmp_path):
+    a, b = _approved_by_hana(ws_with_staff, tmp_path, [1, 2])
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", approvals="keep")
+    assert [ws_with_staff.approvals.status(x.sha256, "website") for x in (a, b)] == ["approved"] * 2
+    [kept] = ws_with_staff.audit.rows(action="account.approvals-kept")
     assert kept["user"] == "Ada Admin" and kept["details"]["count"] == 2
     assert kept["details"]["account"] == "Hana Head"
-    assert ws.audit.rows(action="approval.cancelled") == []
+    assert ws_with_staff.audit.rows(action="approval.cancelled") == []
     with pytest.raises(Exception, match="unknown choice for their approvals"):
-        ws.accounts.end_role("Dan Deputy", "approver", approvals="maybe")
+        ws_with_staff.accounts.end_role("Dan Deputy", "approver", approvals="maybe")
     # removing the account: the same question, cancelled by default
-    ws.accounts.remove("Hana Head")
-    assert [ws.approvals.status(x.sha256, "website") for x in (a, b)] == ["ready"] * 2
-    assert len(ws.audit.rows(action="approval.cancelled")) == 2
+    ws_with_staff.accounts.remove("Hana Head")
+    assert [ws_with_staff.approvals.status(x.sha256, "website") for x in (a, b)] == ["ready"] * 2
+    assert len(ws_with_staff.audit.rows(action="approval.cancelled")) == 2
 
 
-def test_a_last_day_to_come_decides_their_approvals_when_it_comes(ws, tmp_path):
+def test_a_last_day_to_come_decides_their_approvals_when_it_comes(ws_with_staff, tmp_path):
     """s29: an approver given a last day still to come kept the approvals made after the
     question, and when the day came those not exported were neither cancelled nor asked about.
     Now nothing changes on the day of the question (they still approve until the last day);
     from the day after it, their approvals not exported by then no longer count, the ones
     given meanwhile too (the admin's choice, kept with the role: cancel by default), saying
     why; one exported before the role ended still counts; a current approver approves again."""
-    a, c = _approved_by_hana(ws, tmp_path, [1, 3])
+    a, c = _approved_by_hana(ws_with_staff, tmp_path, [1, 3])
     last = dt.date.today() + dt.timedelta(days=3)
-    as_(ws, "Ada Admin")
-    ws.accounts.end_role("Hana Head", "approver", on=last)
-    assert [ws.approvals.status(x.sha256, "website") for x in (a, c)] == ["approved"] * 2
-    assert ws.approvals.check(a, parts_of(a)).ok                 # still an approver today
-    [b] = _approved_by_hana(ws, tmp_path, [2])                   # after the question
-    _exported(ws, c, tmp_path)
-    as_(ws, "Ada Admin")
-    ws.access.today = lambda: last                               # the last day: still counts
-    assert ws.approvals.check(b, parts_of(b)).ok
-    ws.access.today = lambda: last + dt.timedelta(days=1)        # the day after it
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", on=last)
+    assert [ws_with_staff.approvals.status(x.sha256, "website") for x in (a, c)] == ["approved"] * 2
+    assert ws_with_staff.approvals.check(a, parts_of(a)).ok                 # still an approver today
+    [b] = _approved_by_hana(ws_with_staff, tmp_path, [2])                   # after the question
+    _exported(ws_with_staff, c, tmp_path)
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.access.today = lambda: last                               # the last day: still counts
+    assert ws_with_staff.approvals.check(b, parts_of(b)).ok
+    ws_with_staff.access.today = lambda: last + dt.timedelta(days=1)        # the day after it
     for x in (a, b):
-        verdict = ws.approvals.check(x, parts_of(x))
+        verdict = ws_with_staff.approvals.check(x, parts_of(x))
         assert not verdict.ok and verdict.why == (
             f"the approval no longer counts: Hana Head's approver role ended (last day "
             f"{last:%d/%m/%Y}) before it was exported, and their approvals were not kept; a "
             "current senior leader approves it again")
-    assert ws.approvals.check(c, parts_of(c)).ok                 # exported by then
-    [asked] = ws.audit.rows(action="account.approvals-when-role-ends")
+    assert ws_with_staff.approvals.check(c, parts_of(c)).ok                 # exported by then
+    [asked] = ws_with_staff.audit.rows(action="account.approvals-when-role-ends")
     assert asked["details"]["choice"] == "cancel" and asked["details"]["count_now"] == 2
-    as_(ws, "Dan Deputy")
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+    as_(ws_with_staff, "Dan Deputy")
+    ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
                          now=lambda: AsNow(parts_of(a)))
-    assert ws.approvals.check(a, parts_of(a)).ok
+    assert ws_with_staff.approvals.check(a, parts_of(a)).ok
 
 
 def test_a_last_day_to_come_with_their_approvals_kept_keeps_those_given_meanwhile(
-        ws, tmp_path):
+        ws_with_staff, tmp_path):
     """The admin chose to keep them: after the last day the approvals given before and after
     the question still count; a role given with its end date (nobody asked) is taken as
     cancel (fail closed); kept approvals still count once the account is removed with them
     kept."""
-    [a] = _approved_by_hana(ws, tmp_path, [1])
+    [a] = _approved_by_hana(ws_with_staff, tmp_path, [1])
     last = dt.date.today() + dt.timedelta(days=2)
-    as_(ws, "Ada Admin")
-    ws.accounts.end_role("Hana Head", "approver", on=last, approvals="keep")
-    [b] = _approved_by_hana(ws, tmp_path, [2])
-    as_(ws, "Ada Admin")
-    ws.access.today = lambda: last + dt.timedelta(days=1)
-    assert ws.approvals.check(a, parts_of(a)).ok and ws.approvals.check(b, parts_of(b)).ok
-    ws.access.today = dt.date.today
-    ws.accounts.remove("Hana Head", approvals="keep")
-    assert ws.approvals.check(a, parts_of(a)).ok and ws.approvals.check(b, parts_of(b)).ok
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", on=last, approvals="keep")
+    [b] = _approved_by_hana(ws_with_staff, tmp_path, [2])
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.access.today = lambda: last + dt.timedelta(days=1)
+    assert ws_with_staff.approvals.check(a, parts_of(a)).ok and ws_with_staff.approvals.check(b, parts_of(b)).ok
+    ws_with_staff.access.today = dt.date.today
+    ws_with_staff.accounts.remove("Hana Head", approvals="keep")
+    assert ws_with_staff.approvals.check(a, parts_of(a)).ok and ws_with_staff.approvals.check(b, parts_of(b)).ok
     # a role given with its last day: nobody was asked, so it ends as "cancel" would
-    ws.accounts.add("Val Visitor", ["approver"], valid_to=last)
-    code = ws.accounts.reset("Val Visitor")
-    ws.first_sign_in("Val Visitor", code, PW)
+    ws_with_staff.accounts.add("Val Visitor", ["approver"], valid_to=last)
+    code = ws_with_staff.accounts.reset("Val Visitor")
+    ws_with_staff.first_sign_in("Val Visitor", code, PW)
     d = analysis(tmp_path, 4)
-    as_(ws, "Pete Prep")
-    ws.approvals.mark_ready(d)
-    as_(ws, "Val Visitor")
-    ws.approvals.approve(d, parts_of(d), checks=ws.approvals.required_checks(),
+    as_(ws_with_staff, "Pete Prep")
+    ws_with_staff.approvals.mark_ready(d)
+    as_(ws_with_staff, "Val Visitor")
+    ws_with_staff.approvals.approve(d, parts_of(d), checks=ws_with_staff.approvals.required_checks(),
                          now=lambda: AsNow(parts_of(d)))
-    as_(ws, "Ada Admin")
-    assert ws.approvals.check(d, parts_of(d)).ok
-    ws.access.today = lambda: last + dt.timedelta(days=1)
-    assert "Val Visitor's approver role ended" in ws.approvals.check(d, parts_of(d)).why
+    as_(ws_with_staff, "Ada Admin")
+    assert ws_with_staff.approvals.check(d, parts_of(d)).ok
+    ws_with_staff.access.today = lambda: last + dt.timedelta(days=1)
+    assert "Val Visitor's approver role ended" in ws_with_staff.approvals.check(d, parts_of(d)).why
 
 
-def test_no_approval_after_the_roles_last_day(ws, tmp_path):
+def test_no_approval_after_the_roles_last_day(ws_with_staff, tmp_path):
     """An approver role ending on a given day allows approving up to it, never after it
     (Access.require reads the roles as the register holds them, on today's date)."""
     a = analysis(tmp_path, 5)
-    as_(ws, "Pete Prep")
-    ws.approvals.mark_ready(a)
-    as_(ws, "Ada Admin")
-    ws.accounts.end_role("Hana Head", "approver", on=dt.date.today() + dt.timedelta(days=3))
-    as_(ws, "Hana Head")
-    ws.access.today = lambda: dt.date.today() + dt.timedelta(days=4)
+    as_(ws_with_staff, "Pete Prep")
+    ws_with_staff.approvals.mark_ready(a)
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", on=dt.date.today() + dt.timedelta(days=3))
+    as_(ws_with_staff, "Hana Head")
+    ws_with_staff.access.today = lambda: dt.date.today() + dt.timedelta(days=4)
     with pytest.raises(PermissionDenied, match="needs the approver role"):
-        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+        ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
                              now=lambda: AsNow(parts_of(a)))
-    ws.access.today = lambda: dt.date.today() + dt.timedelta(days=3)
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+    ws_with_staff.access.today = lambda: dt.date.today() + dt.timedelta(days=3)
+    ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
                          now=lambda: AsNow(parts_of(a)))
-    assert ws.approvals.status(a.sha256, "website") == "approved"
+    assert ws_with_staff.approvals.status(a.sha256, "website") == "approved"
 
 
-def test_an_approval_always_asks_what_the_photo_is_now(ws, tmp_path):
+def test_an_approval_always_asks_what_the_photo_is_now(ws_with_staff, tmp_path):
     """s29: ``now`` (the photo as an approval would sign it when stored) was optional, so a
     caller could store an approval without comparing it with what the register says now. It
     is required: without it nothing is approved."""
     a = analysis(tmp_path, 6)
-    as_(ws, "Pete Prep")
-    ws.approvals.mark_ready(a)
-    as_(ws, "Hana Head")
+    as_(ws_with_staff, "Pete Prep")
+    ws_with_staff.approvals.mark_ready(a)
+    as_(ws_with_staff, "Hana Head")
     with pytest.raises(TypeError, match="now"):
-        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks())
-    assert ws.approvals.status(a.sha256, "website") == "ready"
+        ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks())
+    assert ws_with_staff.approvals.status(a.sha256, "website") == "ready"
     changed = dict(parts_of(a), people_shown=["B123"])
     with pytest.raises(Exception, match="changed after you opened it"):
-        ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+        ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
                              now=lambda: AsNow(changed))
-    assert ws.approvals.status(a.sha256, "website") == "ready"
+    assert ws_with_staff.approvals.status(a.sha256, "website") == "ready"
 
 
 class _Counting:
@@ -505,58 +505,58 @@ class _Counting:
         return self._db.one(sql, *args, **kw)
 
 
-def test_checking_many_photos_asks_the_register_about_each_approver_once(ws, tmp_path):
+def test_checking_many_photos_asks_the_register_about_each_approver_once(ws_with_staff, tmp_path):
     """s30: Approvals.check asked the register twice per approved photo whether its
     approver's role had lapsed (the grid and export check every photo). Within one look at a
     batch (``one_look``: the grid, an export's plan, a settings change) each approver is read
     once; the next look sees a role ended since."""
-    photos = _approved_by_hana(ws, tmp_path, [1, 2, 3, 4, 5, 6])
-    as_(ws, "Ada Admin")
-    counting = _Counting(ws.approvals.db)
-    ws.approvals.db = counting
-    assert all(ws.approvals.check(a, parts_of(a)).ok for a in photos)
+    photos = _approved_by_hana(ws_with_staff, tmp_path, [1, 2, 3, 4, 5, 6])
+    as_(ws_with_staff, "Ada Admin")
+    counting = _Counting(ws_with_staff.approvals.db)
+    ws_with_staff.approvals.db = counting
+    assert all(ws_with_staff.approvals.check(a, parts_of(a)).ok for a in photos)
     assert counting.asked == 2 * len(photos)                     # as before: per photo
     counting.asked = 0
-    with ws.approvals.one_look():
-        assert all(ws.approvals.check(a, parts_of(a)).ok for a in photos)
-        with ws.approvals.one_look():                            # nested: the outer holds
-            assert ws.approvals.check(photos[0], parts_of(photos[0])).ok
+    with ws_with_staff.approvals.one_look():
+        assert all(ws_with_staff.approvals.check(a, parts_of(a)).ok for a in photos)
+        with ws_with_staff.approvals.one_look():                            # nested: the outer holds
+            assert ws_with_staff.approvals.check(photos[0], parts_of(photos[0])).ok
     assert counting.asked == 2                                   # Hana, once
-    ws.approvals.db = counting._db
-    ws.accounts.end_role("Hana Head", "approver", approvals="keep")
-    ws.access.today = lambda: dt.date.today() + dt.timedelta(days=1)
+    ws_with_staff.approvals.db = counting._db
+    ws_with_staff.accounts.end_role("Hana Head", "approver", approvals="keep")
+    ws_with_staff.access.today = lambda: dt.date.today() + dt.timedelta(days=1)
     # the next look reads her roles again (kept: still counts); ended and not kept: not
-    with ws.approvals.one_look():
-        assert ws.approvals.check(photos[0], parts_of(photos[0])).ok
-    ws.db.execute("UPDATE account_roles SET approvals_after = 'cancel' WHERE role = 'approver' "
+    with ws_with_staff.approvals.one_look():
+        assert ws_with_staff.approvals.check(photos[0], parts_of(photos[0])).ok
+    ws_with_staff.db.execute("UPDATE account_roles SET approvals_after = 'cancel' WHERE role = 'approver' "
                   "AND approvals_after = 'keep'")
-    with ws.approvals.one_look():
+    with ws_with_staff.approvals.one_look():
         assert "Hana Head's approver role ended" in \
-            ws.approvals.check(photos[0], parts_of(photos[0])).why
+            ws_with_staff.approvals.check(photos[0], parts_of(photos[0])).why
 
 
-def test_the_approvals_whose_approver_role_ended_are_listed_for_approving_again(ws, tmp_path):
+def test_the_approvals_whose_approver_role_ended_are_listed_for_approving_again(ws_with_staff, tmp_path):
     """s30: a lapsed approver's approvals cannot be kept after the fact; a current senior
     leader approves them again. The core lists them all (with why) for that one action; an
     approval exported before the role ended, or kept, is not listed; approved again, gone."""
-    a, b, c = _approved_by_hana(ws, tmp_path, [1, 2, 3])
-    _exported(ws, c, tmp_path)
+    a, b, c = _approved_by_hana(ws_with_staff, tmp_path, [1, 2, 3])
+    _exported(ws_with_staff, c, tmp_path)
     last = dt.date.today() + dt.timedelta(days=2)
-    as_(ws, "Ada Admin")
-    ws.accounts.end_role("Hana Head", "approver", on=last)
-    assert ws.approvals.role_ended() == []                       # still an approver
-    ws.access.today = lambda: last + dt.timedelta(days=1)
-    listed = ws.approvals.role_ended()
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", on=last)
+    assert ws_with_staff.approvals.role_ended() == []                       # still an approver
+    ws_with_staff.access.today = lambda: last + dt.timedelta(days=1)
+    listed = ws_with_staff.approvals.role_ended()
     assert sorted(s.sha256 for s, _ in listed) == sorted([a.sha256, b.sha256])  # not c
     assert all(f"Hana Head's approver role ended (last day {last:%d/%m/%Y})" in why
                for _, why in listed)
-    assert ws.approvals.role_ended(channel="facebook") == []
+    assert ws_with_staff.approvals.role_ended(channel="facebook") == []
     assert {s.path for s, _ in listed} == {a.path, b.path}       # where to find them
-    as_(ws, "Dan Deputy")
-    ws.access.today = lambda: last + dt.timedelta(days=1)
-    ws.approvals.approve(a, parts_of(a), checks=ws.approvals.required_checks(),
+    as_(ws_with_staff, "Dan Deputy")
+    ws_with_staff.access.today = lambda: last + dt.timedelta(days=1)
+    ws_with_staff.approvals.approve(a, parts_of(a), checks=ws_with_staff.approvals.required_checks(),
                          now=lambda: AsNow(parts_of(a)))
-    assert [s.sha256 for s, _ in ws.approvals.role_ended()] == [b.sha256]
+    assert [s.sha256 for s, _ in ws_with_staff.approvals.role_ended()] == [b.sha256]
 
 
 class _NoFaces:
@@ -570,7 +570,7 @@ class _NoFaces:
 
 
 def test_an_approver_role_ending_while_the_copy_is_made_holds_the_export_back(
-        ws, tmp_path, monkeypatch):
+        ws_with_staff, tmp_path, monkeypatch):
     """s30: the export's last check (inside the record's transaction) asked whether the
     approval was withdrawn or changed, not whether its approver's role had ended since the
     plan. Hana Head's last day (set in advance) is today; she approves; the export is planned
@@ -581,36 +581,36 @@ def test_an_approver_role_ending_while_the_copy_is_made_holds_the_export_back(
     from photovet.core.media import export as photo_export
     from photovet.core.pipeline import Engine, export_batch
 
-    ws.settings.text.enabled = False
-    eng = Engine(ws.settings, register=ws.register, face_engine=_NoFaces(), cache=ws.cache,
-                 reviews=ws.reviews)
+    ws_with_staff.settings.text.enabled = False
+    eng = Engine(ws_with_staff.settings, register=ws_with_staff.register, face_engine=_NoFaces(), cache=ws_with_staff.cache,
+                 reviews=ws_with_staff.reviews)
     today = dt.date.today()
-    as_(ws, "Ada Admin")
-    ws.accounts.end_role("Hana Head", "approver", on=today)
+    as_(ws_with_staff, "Ada Admin")
+    ws_with_staff.accounts.end_role("Hana Head", "approver", on=today)
     (tmp_path / "in").mkdir()
     a = eng.decide(eng.analyse(make_photo(tmp_path / "in" / "trip.jpg")), "website")
-    as_(ws, "Pete Prep")
-    ws.approvals.mark_ready(a)
-    as_(ws, "Hana Head")
-    ws.approvals.approve(a, eng.approval_parts(a), checks=ws.approvals.required_checks(),
+    as_(ws_with_staff, "Pete Prep")
+    ws_with_staff.approvals.mark_ready(a)
+    as_(ws_with_staff, "Hana Head")
+    ws_with_staff.approvals.approve(a, eng.approval_parts(a), checks=ws_with_staff.approvals.required_checks(),
                          now=lambda: eng.approval_now(a))
-    as_(ws, "Paul Poster")
+    as_(ws_with_staff, "Paul Poster")
     real = photo_export.render
 
     def render(*args, **kwargs):
-        ws.access.today = lambda: today + dt.timedelta(days=1)     # midnight, mid-copy
+        ws_with_staff.access.today = lambda: today + dt.timedelta(days=1)     # midnight, mid-copy
         return real(*args, **kwargs)
 
     monkeypatch.setattr(photo_export, "render", render)
     out = tmp_path / "out"
     out.mkdir()
     [res] = [s.result for s in export_batch([a], out, label="Trip", engine=eng,
-                                            channel="website", records=ws.records,
-                                            approvals=ws.approvals, workers=1)
+                                            channel="website", records=ws_with_staff.records,
+                                            approvals=ws_with_staff.approvals, workers=1)
              if s.result is not None]
     assert not res.ok
     assert (f"its approval stopped counting (Hana Head's approver role ended (last day "
             f"{today:%d/%m/%Y}) before it was exported, and their approvals were not kept; a "
             "current senior leader approves it again) while the copy was being made") \
         in res.error, res.error
-    assert list(out.iterdir()) == [] and ws.records.exports() == []
+    assert list(out.iterdir()) == [] and ws_with_staff.records.exports() == []
