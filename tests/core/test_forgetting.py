@@ -54,7 +54,7 @@ def trash(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_with_leaver(tmp_path):
     w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
     csv = tmp_path / "register.csv"
     csv.write_text("Admission No,Surname,Forename,Leaving Date,Consent: School Website,"
@@ -133,7 +133,7 @@ def found_in_files(home: Path, words, *, skip=()) -> list[str]:
     return hits
 
 
-def test_a_pupils_name_is_kept_nowhere_once_they_are_gone(ws, tmp_path, trash):
+def test_a_pupils_name_is_kept_nowhere_once_they_are_gone(ws_with_leaver, tmp_path, trash):
     home = tmp_path / "home"
     paths = ("sack race", "nativity")        # what only the original files' names say
     a = original(tmp_path, SACK_RACE, 1)
@@ -142,114 +142,114 @@ def test_a_pupils_name_is_kept_nowhere_once_they_are_gone(ws, tmp_path, trash):
     phone.mkdir()
     photo(2).save(phone / f"{NATIVITY}.JPG", "JPEG", quality=95)
     [step] = [s for s in import_from_device(phone, tmp_path / "originals", clear=True,
-                                            audit=ws.audit) if s.result is not None]
+                                            audit=ws_with_leaver.audit) if s.result is not None]
     b = Path(step.result.dest)
     assert b.name == f"{NATIVITY}.JPG" and step.result.deleted
-    assert found_in_audit(ws, paths) == []
+    assert found_in_audit(ws_with_leaver, paths) == []
 
     # prepared and exported: the tables know where the originals are (purge and the retention
     # schedule need it), the audit log never does
-    mark_ready(ws, a)
-    mark_ready(ws, b, caption="Nathan E. as a shepherd")   # proposed, never approved (s31)
-    ws.records.add_export(exported(tmp_path, a, 1, [NATHAN, SAM]), batch="Sports day",
+    mark_ready(ws_with_leaver, a)
+    mark_ready(ws_with_leaver, b, caption="Nathan E. as a shepherd")   # proposed, never approved (s31)
+    ws_with_leaver.records.add_export(exported(tmp_path, a, 1, [NATHAN, SAM]), batch="Sports day",
                           channel="website", caption=CAPTION, caption_refs=REFS)
-    ws.records.mark_posted(batch="Sports day", channel="website")
-    assert found_in_tables(ws, ["sack race"]) and found_in_tables(ws, ["nativity"])
-    assert found_in_audit(ws, paths) == []
+    ws_with_leaver.records.mark_posted(batch="Sports day", channel="website")
+    assert found_in_tables(ws_with_leaver, ["sack race"]) and found_in_tables(ws_with_leaver, ["nativity"])
+    assert found_in_audit(ws_with_leaver, paths) == []
 
     # his mother withdraws his consent: the post must come down, and the list says who asked
-    ws.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
-    [item] = takedown.evaluate(ws.records, ws.register)
+    ws_with_leaver.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
+    [item] = takedown.evaluate(ws_with_leaver.records, ws_with_leaver.register)
     assert "Harriet" in item.reasons[NATHAN]
     # what the office writes about taking it down is kept in the audit log for good: never
     # his name (free_text), so it is not left there once he is gone
     with pytest.raises(RecordsError, match="Write this without the pupil's name .*Nathan"):
-        takedown.mark_done(ws.records, [item.id], note="Nathan's photo removed from the site")
-    takedown.mark_done(ws.records, [item.id], note="removed from the website")
+        takedown.mark_done(ws_with_leaver.records, [item.id], note="Nathan's photo removed from the site")
+    takedown.mark_done(ws_with_leaver.records, [item.id], note="removed from the website")
 
     # the original of what was posted is deleted: its path is kept nowhere, and a second
     # purge knows it is gone
-    report = purge_batch(ws.records, "Sports day", approvals=ws.approvals)
+    report = purge_batch(ws_with_leaver.records, "Sports day", approvals=ws_with_leaver.approvals)
     assert [i.status for i in report.items] == ["deleted"] and not a.exists()
-    assert found_in_tables(ws, ["sack race"]) == []
-    assert found_in_audit(ws, paths) == []
-    again = purge_batch(ws.records, "Sports day", approvals=ws.approvals)
+    assert found_in_tables(ws_with_leaver, ["sack race"]) == []
+    assert found_in_audit(ws_with_leaver, paths) == []
+    again = purge_batch(ws_with_leaver.records, "Sports day", approvals=ws_with_leaver.approvals)
     assert [i.status for i in again.items] == ["already-deleted"]
     assert "sack race" not in again.items[0].source.casefold()
 
     # the retention schedule, when all of it is due: the original never exported, his
     # export records once the take-down is done, then his register row
-    rules = ws.settings.retention
+    rules = ws_with_leaver.settings.retention
     days = max(rules.originals_days, (LEAVES - TODAY).days + max(
         rules.export_records_days_after_leaving, rules.leavers_rows_days_after_leaving))
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=days + 1)
-    report = ws.retention(lambda: later).apply()
+    report = ws_with_leaver.retention(lambda: later).apply()
     done = {(i.kind, i.status) for i in report.items}
     assert {("originals", "deleted"), ("export-records", "deleted"),
             ("leavers-rows", "deleted")} <= done, report.items
-    assert not b.exists() and ws.register.find(NATHAN) is None
+    assert not b.exists() and ws_with_leaver.register.find(NATHAN) is None
     # restored from the trash by the school, it is not deleted a second time
     os.replace(trash / b.name, b)
-    assert ws.retention(lambda: later).due(("originals",)) == []
+    assert ws_with_leaver.retention(lambda: later).due(("originals",)) == []
 
     # nothing names him, his parent, or the files any more: not a table, not the audit log,
     # not a file of the data folder
     words = PUPIL_WORDS + paths
-    assert found_in_tables(ws, words) == []
-    assert found_in_audit(ws, words) == []
+    assert found_in_tables(ws_with_leaver, words) == []
+    assert found_in_audit(ws_with_leaver, words) == []
     assert found_in_files(home, words, skip=("register.db", "register.db-wal")) == []
     # a subject access request for him is answered: nothing is held, said plainly
-    out = ws.subject_access_report(NATHAN, tmp_path / "sar.html")
+    out = ws_with_leaver.subject_access_report(NATHAN, tmp_path / "sar.html")
     html = out.read_text(encoding="utf-8")
     assert sar_nothing_held(NATHAN) in html and "Nathan" not in html
     # the caption that went out keeps the rest of what it said
-    assert [r.caption for r in ws.records.exports()] == [
+    assert [r.caption for r in ws_with_leaver.records.exports()] == [
         f"Well done {CAPTION_NAME_REMOVED} and Sam on sports day!"]
-    assert ws.sar_nothing_held(NATHAN) and not ws.sar_nothing_held(SAM)
+    assert ws_with_leaver.sar_nothing_held(NATHAN) and not ws_with_leaver.sar_nothing_held(SAM)
     # the same words for an id that was never there: it confirms nothing
-    never = ws.subject_access_report("Q9", tmp_path / "sar-q9.html").read_text(encoding="utf-8")
+    never = ws_with_leaver.subject_access_report("Q9", tmp_path / "sar-q9.html").read_text(encoding="utf-8")
     assert never.replace("Q9", NATHAN).split("Report made")[0] == html.split("Report made")[0]
-    if ws.db.engine == "sqlite":
-        ws.db.scrub(vacuum=True)
+    if ws_with_leaver.db.engine == "sqlite":
+        ws_with_leaver.db.scrub(vacuum=True)
         assert found_in_files(home, words) == []
 
 
-def test_removing_a_pupil_clears_their_parent_from_the_take_down_list(ws, tmp_path, trash):
+def test_removing_a_pupil_clears_their_parent_from_the_take_down_list(ws_with_leaver, tmp_path, trash):
     """register remove while a photo of him is still up: the post stays on the list (by id:
     it must still come down), its reason no longer names the parent who asked."""
     a = original(tmp_path, SACK_RACE, 3)
     # the caption the approval signed is kept with the export, and proposed for another photo
     # still waiting (s31): neither is recorded with whom it names
-    ws.records.add_export(exported(tmp_path, a, 3, [NATHAN], approved_caption=CAPTION),
+    ws_with_leaver.records.add_export(exported(tmp_path, a, 3, [NATHAN], approved_caption=CAPTION),
                           batch="Sports day", channel="website", caption=CAPTION,
                           caption_refs=REFS)
-    mark_ready(ws, original(tmp_path, "IMG_0007", 4), caption="Nathan E. as a shepherd")
-    ws.records.mark_posted(batch="Sports day", channel="website")
-    ws.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
-    [item] = takedown.evaluate(ws.records, ws.register)
+    mark_ready(ws_with_leaver, original(tmp_path, "IMG_0007", 4), caption="Nathan E. as a shepherd")
+    ws_with_leaver.records.mark_posted(batch="Sports day", channel="website")
+    ws_with_leaver.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
+    [item] = takedown.evaluate(ws_with_leaver.records, ws_with_leaver.register)
     assert "Harriet" in item.reasons[NATHAN]
     with pytest.raises(RegisterError, match="without their name"):
-        ws.register.delete_person(NATHAN, reason="Nathan's family asked")
-    ws.register.delete_person(NATHAN, reason="the family asked for erasure")
-    (row,) = ws.audit.rows(action="register.person-removed")
+        ws_with_leaver.register.delete_person(NATHAN, reason="Nathan's family asked")
+    ws_with_leaver.register.delete_person(NATHAN, reason="the family asked for erasure")
+    (row,) = ws_with_leaver.audit.rows(action="register.person-removed")
     assert row["details"]["takedown_reasons_cleared"] == [item.id]
     assert row["details"]["captions_cleared"] == [item.export_id]
     # what is left: the place of the original, while it is there (named after him, it says
     # so itself; deleting it needs its place)
-    assert found_in_tables(ws, PUPIL_WORDS) == [f"exports.source_path: {a}"]
-    assert found_in_audit(ws, PUPIL_WORDS) == []
-    [item] = takedown.evaluate(ws.records, ws.register)      # still to come down
+    assert found_in_tables(ws_with_leaver, PUPIL_WORDS) == [f"exports.source_path: {a}"]
+    assert found_in_audit(ws_with_leaver, PUPIL_WORDS) == []
+    [item] = takedown.evaluate(ws_with_leaver.records, ws_with_leaver.register)      # still to come down
     assert NATHAN in item.people and item.reasons[NATHAN] == "No longer in the register"
-    report = purge_batch(ws.records, "Sports day", approvals=ws.approvals)
+    report = purge_batch(ws_with_leaver.records, "Sports day", approvals=ws_with_leaver.approvals)
     assert [i.status for i in report.items] == ["deleted"]
-    assert found_in_tables(ws, PUPIL_WORDS) == []
-    assert found_in_audit(ws, PUPIL_WORDS) == []
+    assert found_in_tables(ws_with_leaver, PUPIL_WORDS) == []
+    assert found_in_audit(ws_with_leaver, PUPIL_WORDS) == []
 
 
 AWARD = "Nathan's reading award"
 
 
-def test_a_batch_label_naming_a_pupil_is_forgotten_with_them(ws, tmp_path, trash):
+def test_a_batch_label_naming_a_pupil_is_forgotten_with_them(ws_with_leaver, tmp_path, trash):
     """A batch label typed by staff may name a pupil ("Nathan's reading award"): it is kept
     with each export record and approval, and the export's file name is made from it. When
     he goes (his register row deleted, or the retention schedule removing him from the export
@@ -259,82 +259,82 @@ def test_a_batch_label_naming_a_pupil_is_forgotten_with_them(ws, tmp_path, trash
     they name the photo by its content and the export by its record id."""
     a = original(tmp_path, "IMG_0001", 5)
     a_sha = sha(a)
-    mark_ready(ws, a, batch=AWARD)
+    mark_ready(ws_with_leaver, a, batch=AWARD)
     res = exported(tmp_path, a, 5, [NATHAN])
     named = Path(res.output).with_name("nathan-s-reading-award-001.jpg")
     os.replace(res.output, named)
     res.output = str(named)
     res.faces_shown = [{"box": [0.1, 0.1, 0.2, 0.3], "person": NATHAN}]
-    ws.records.add_export(res, batch=AWARD, channel="website")
-    ws.records.mark_posted(batch=AWARD, channel="website", files=[named])
-    purge_batch(ws.records, AWARD, approvals=ws.approvals)
-    ws.register.set_consent(NATHAN, "website", False)          # taken down since
-    [item] = takedown.evaluate(ws.records, ws.register)
+    ws_with_leaver.records.add_export(res, batch=AWARD, channel="website")
+    ws_with_leaver.records.mark_posted(batch=AWARD, channel="website", files=[named])
+    purge_batch(ws_with_leaver.records, AWARD, approvals=ws_with_leaver.approvals)
+    ws_with_leaver.register.set_consent(NATHAN, "website", False)          # taken down since
+    [item] = takedown.evaluate(ws_with_leaver.records, ws_with_leaver.register)
     assert item.batch == AWARD
-    takedown.mark_done(ws.records, [item.id], note="removed from the website")
-    assert found_in_audit(ws, ["Nathan", "reading award", "reading-award"]) == []
-    assert sorted(h for h in found_in_tables(ws, ["Nathan"]) if not h.startswith("people.")
+    takedown.mark_done(ws_with_leaver.records, [item.id], note="removed from the website")
+    assert found_in_audit(ws_with_leaver, ["Nathan", "reading award", "reading-award"]) == []
+    assert sorted(h for h in found_in_tables(ws_with_leaver, ["Nathan"]) if not h.startswith("people.")
                   ) == sorted([
         f"approvals.batch: {AWARD}", f"exports.batch: {AWARD}",
         f"exports.output_path: {named}"])
 
     # the schedule, when all of it is due: the copy, then his records, then his row
-    rules = ws.settings.retention
+    rules = ws_with_leaver.settings.retention
     days = max(rules.export_copies_days, (LEAVES - TODAY).days + max(
         rules.export_records_days_after_leaving, rules.leavers_rows_days_after_leaving))
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=days + 1)
-    report = ws.retention(lambda: later).apply()
+    report = ws_with_leaver.retention(lambda: later).apply()
     done = {(i.kind, i.status) for i in report.items}
     assert {("export-copies", "deleted"), ("export-records", "deleted")} <= done, report.items
     assert not named.exists()
-    assert found_in_tables(ws, PUPIL_WORDS) == []
-    assert found_in_audit(ws, PUPIL_WORDS) == []
+    assert found_in_tables(ws_with_leaver, PUPIL_WORDS) == []
+    assert found_in_audit(ws_with_leaver, PUPIL_WORDS) == []
     label = f"{CAPTION_NAME_REMOVED} reading award"    # "Nathan's", as in a caption
-    assert ws.records.batches() == [label]
-    [rec] = ws.records.exports(batch=label)
-    assert ws.approvals.get(a_sha, "website").batch == label
+    assert ws_with_leaver.records.batches() == [label]
+    [rec] = ws_with_leaver.records.exports(batch=label)
+    assert ws_with_leaver.approvals.get(a_sha, "website").batch == label
     assert Path(rec.output_path).name == f"{CAPTION_NAME_REMOVED} s reading award 001.jpg"
     # where his face was is kept (a report for anyone else covers it), as nobody's
     assert rec.faces_shown == [{"box": [0.1, 0.1, 0.2, 0.3], "person": ""}]
-    assert ws.retention(lambda: later).due(("export-copies",)) == []    # not again
+    assert ws_with_leaver.retention(lambda: later).due(("export-copies",)) == []    # not again
 
 
-def test_removing_a_pupil_forgets_them_in_batch_labels(ws, tmp_path, trash):
+def test_removing_a_pupil_forgets_them_in_batch_labels(ws_with_leaver, tmp_path, trash):
     """register remove: a label naming him (first name alone, or his full name) loses his
     name; one naming only another pupil is kept as it is."""
     for n, label in enumerate(("Nathan Ellison: swimming gala", "Sam's certificate")):
         src = original(tmp_path, f"IMG_{n:04d}", 10 + n)
-        mark_ready(ws, src, batch=label)
-        ws.records.add_export(exported(tmp_path, src, 10 + n, [NATHAN]), batch=label,
+        mark_ready(ws_with_leaver, src, batch=label)
+        ws_with_leaver.records.add_export(exported(tmp_path, src, 10 + n, [NATHAN]), batch=label,
                               channel="website")
-    ws.register.delete_person(NATHAN, reason="the family asked for erasure")
-    assert sorted(ws.records.batches()) == sorted([f"{CAPTION_NAME_REMOVED}: swimming gala",
+    ws_with_leaver.register.delete_person(NATHAN, reason="the family asked for erasure")
+    assert sorted(ws_with_leaver.records.batches()) == sorted([f"{CAPTION_NAME_REMOVED}: swimming gala",
                                                    "Sam's certificate"])
-    assert found_in_tables(ws, PUPIL_WORDS) == []
-    assert found_in_audit(ws, PUPIL_WORDS) == []
+    assert found_in_tables(ws_with_leaver, PUPIL_WORDS) == []
+    assert found_in_audit(ws_with_leaver, PUPIL_WORDS) == []
 
 
-def test_a_rejected_original_deleted_at_once_is_forgotten_too(ws, tmp_path, trash):
+def test_a_rejected_original_deleted_at_once_is_forgotten_too(ws_with_leaver, tmp_path, trash):
     from photovet.core.transfer import delete_rejected_original
 
     a = original(tmp_path, SACK_RACE, 4)
-    mark_ready(ws, a)
-    ws.db.execute("UPDATE approvals SET status = 'rejected', approver = 'Mr Head'")
-    delete_rejected_original(a, sha256=sha(a), approvals=ws.approvals, audit=ws.audit)
+    mark_ready(ws_with_leaver, a)
+    ws_with_leaver.db.execute("UPDATE approvals SET status = 'rejected', approver = 'Mr Head'")
+    delete_rejected_original(a, sha256=sha(a), approvals=ws_with_leaver.approvals, audit=ws_with_leaver.audit)
     assert not a.exists()
-    assert found_in_tables(ws, ["sack race"]) == []
-    assert found_in_audit(ws, ["sack race"]) == []
+    assert found_in_tables(ws_with_leaver, ["sack race"]) == []
+    assert found_in_audit(ws_with_leaver, ["sack race"]) == []
 
 
-def test_existing_registers_forget_the_paths_of_deleted_files(ws, tmp_path):
+def test_existing_registers_forget_the_paths_of_deleted_files(ws_with_leaver, tmp_path):
     """records-0010-deleted-files-by-content, on a register that recorded paths before it:
     finished deletions forget the path (the content hash stays), pending ones keep it, and the
     export records and approvals of a deleted original forget it too."""
-    db = ws.db
+    db = ws_with_leaver.db
     gone, kept, pending = (str(tmp_path / f"{n}.JPG") for n in
                            (SACK_RACE, "Sam in the sack race", NATIVITY))
     res = exported(tmp_path, original(tmp_path, "x", 5), 5, [NATHAN])
-    rid = ws.records.add_export(res, batch="Sports day", channel="website")
+    rid = ws_with_leaver.records.add_export(res, batch="Sports day", channel="website")
     with db.atomic():
         db.execute("UPDATE exports SET source_path = ? WHERE id = ?", [gone, rid])
         db.execute("INSERT INTO approvals (sha256, channel, status, path) VALUES "
