@@ -36,7 +36,7 @@ def clock_at(days: int):
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_with_leaver(tmp_path):
     w = Workspace.open(tmp_path / "home", access=office_access("DPO"))
     csv = tmp_path / "register.csv"
     csv.write_text("Admission No,Surname,Forename,Leaving Date,Consent: School Website,"
@@ -76,99 +76,99 @@ def kinds(items):
     return sorted({i.kind for i in items})
 
 
-def test_originals_never_exported_are_due_after_the_period(ws, tmp_path, trash):
-    a, b = imported(ws, tmp_path)
+def test_originals_never_exported_are_due_after_the_period(ws_with_leaver, tmp_path, trash):
+    a, b = imported(ws_with_leaver, tmp_path)
     res = make_export(tmp_path, 7, name="exported")
     # b's content was exported (under another path): only a is "never exported"
     res.source_sha256 = __import__("hashlib").sha256(b.read_bytes()).hexdigest()
-    ws.records.add_export(res, batch="Trip", channel="website")
-    days = ws.settings.retention.originals_days
-    assert [i for i in ws.retention(clock_at(days - 1)).due(("originals",))] == []
-    [due] = ws.retention(clock_at(days)).due(("originals",))
+    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
+    days = ws_with_leaver.settings.retention.originals_days
+    assert [i for i in ws_with_leaver.retention(clock_at(days - 1)).due(("originals",))] == []
+    [due] = ws_with_leaver.retention(clock_at(days)).due(("originals",))
     assert due.path == str(a.resolve())
     assert due.due_on == dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)
     assert "never exported" in due.what and "IMG_0.JPG" in due.what
-    report = ws.retention(clock_at(days)).apply(items=[due])
+    report = ws_with_leaver.retention(clock_at(days)).apply(items=[due])
     assert due.status == "deleted" and not a.exists() and (trash / a.name).exists() and b.exists()
-    actions = [r["action"] for r in ws.audit.rows()]
+    actions = [r["action"] for r in ws_with_leaver.audit.rows()]
     i_pending, i_done = actions.index("retention.delete-pending"), actions.index("retention.deleted")
     assert i_pending < i_done and actions[-1] == "retention.applied"
-    assert report.ok and ws.retention(clock_at(days)).due(("originals",)) == []
+    assert report.ok and ws_with_leaver.retention(clock_at(days)).due(("originals",)) == []
 
 
-def test_an_exported_original_with_no_copy_left_is_due_after_the_period(ws, tmp_path, trash):
+def test_an_exported_original_with_no_copy_left_is_due_after_the_period(ws_with_leaver, tmp_path, trash):
     """Audit s29: purge deletes an original only beside a verified exported copy, and the
     schedule listed only originals never exported, so once the copy was gone (taken down with
     its copy after a withdrawal, or deleted as an export copy by this schedule) nothing ever
     deleted the original: a withdrawn pupil's photo was kept for good. Now it is due
     ``originals_days`` after its last export; one whose copy is still here stays purge's."""
-    a, b = imported(ws, tmp_path)
+    a, b = imported(ws_with_leaver, tmp_path)
     for n, original in enumerate((a, b)):
         res = make_export(tmp_path, 20 + n, name=f"exported{n}")
         res.source, res.source_sha256 = str(original), hashlib.sha256(
             original.read_bytes()).hexdigest()
-        ws.records.add_export(res, batch="Trip", channel="website")
+        ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
         if original == a:
             Path(res.output).unlink()      # the copy deleted with its take-down
-    days = ws.settings.retention.originals_days
-    assert ws.retention(clock_at(days - 1)).due(("originals",)) == []
-    [due] = ws.retention(clock_at(days)).due(("originals",))
+    days = ws_with_leaver.settings.retention.originals_days
+    assert ws_with_leaver.retention(clock_at(days - 1)).due(("originals",)) == []
+    [due] = ws_with_leaver.retention(clock_at(days)).due(("originals",))
     assert due.path == str(a.resolve()) and "no exported copy left on this PC" in due.what
     assert due.due_on == dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)
-    ws.retention(clock_at(days)).apply(items=[due])
+    ws_with_leaver.retention(clock_at(days)).apply(items=[due])
     assert due.status == "deleted" and not a.exists() and (trash / a.name).exists() and b.exists()
     # the export copies' period passes too: one run deletes b's copy, then b
-    ws.settings.retention.export_copies_days = days
-    report = ws.retention(clock_at(days)).apply()
+    ws_with_leaver.settings.retention.export_copies_days = days
+    report = ws_with_leaver.retention(clock_at(days)).apply()
     assert [(i.kind, i.status) for i in report.items] == [("export-copies", "deleted"),
                                                           ("originals", "deleted")]
     assert not b.exists() and (trash / b.name).exists()
 
 
-def test_a_changed_original_is_kept_and_says_why(ws, tmp_path, trash):
-    [a] = imported(ws, tmp_path, n=1)
+def test_a_changed_original_is_kept_and_says_why(ws_with_leaver, tmp_path, trash):
+    [a] = imported(ws_with_leaver, tmp_path, n=1)
     a.write_bytes(a.read_bytes() + b"edited")
-    sched = ws.retention(clock_at(ws.settings.retention.originals_days))
+    sched = ws_with_leaver.retention(clock_at(ws_with_leaver.settings.retention.originals_days))
     report = sched.apply()
     [item] = [i for i in report.items if i.kind == "originals"]
     assert item.status == "kept" and "changed since" in item.reason and a.exists()
 
 
 @pytest.mark.parametrize("permanent", [False, True])
-def test_an_original_with_a_second_name_is_kept_and_says_why(ws, tmp_path, trash, permanent):
+def test_an_original_with_a_second_name_is_kept_and_says_why(ws_with_leaver, tmp_path, trash, permanent):
     """Deleting one name of a file with two would not delete the photo, and overwriting it
     would change the other name's file: kept, with the reason (as the batch purge)."""
-    [a] = imported(ws, tmp_path, n=1)
+    [a] = imported(ws_with_leaver, tmp_path, n=1)
     data = a.read_bytes()
     other = tmp_path / "kept-elsewhere.jpg"
     os.link(a, other)
-    sched = ws.retention(clock_at(ws.settings.retention.originals_days))
+    sched = ws_with_leaver.retention(clock_at(ws_with_leaver.settings.retention.originals_days))
     report = sched.apply(permanent=permanent)
     [item] = [i for i in report.items if i.kind == "originals"]
     assert item.status == "kept" and "hard link" in item.reason
     assert a.read_bytes() == data and other.read_bytes() == data and not list(trash.iterdir())
 
 
-def test_export_copies_are_due_after_the_period_and_the_record_stays(ws, tmp_path, trash):
+def test_export_copies_are_due_after_the_period_and_the_record_stays(ws_with_leaver, tmp_path, trash):
     res = make_export(tmp_path, 1)
-    ws.records.add_export(res, batch="Trip", channel="website")
-    days = ws.settings.retention.export_copies_days
-    assert ws.retention(clock_at(days - 1)).due(("export-copies",)) == []
-    [due] = ws.retention(clock_at(days)).due(("export-copies",))
-    ws.retention(clock_at(days)).apply(items=[due], permanent=True)
+    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
+    days = ws_with_leaver.settings.retention.export_copies_days
+    assert ws_with_leaver.retention(clock_at(days - 1)).due(("export-copies",)) == []
+    [due] = ws_with_leaver.retention(clock_at(days)).due(("export-copies",))
+    ws_with_leaver.retention(clock_at(days)).apply(items=[due], permanent=True)
     assert due.status == "deleted" and not Path(res.output).exists()
     assert not any(trash.iterdir())                    # permanent: not in the trash
-    assert len(ws.records.exports()) == 1              # the record is kept (take-down, SAR)
+    assert len(ws_with_leaver.records.exports()) == 1              # the record is kept (take-down, SAR)
 
 
-def test_a_leaver_is_kept_in_the_records_while_a_photo_of_them_is_still_up(ws, tmp_path, trash):
+def test_a_leaver_is_kept_in_the_records_while_a_photo_of_them_is_still_up(ws_with_leaver, tmp_path, trash):
     res = make_export(tmp_path, 2, shown=["L1", "S1"])
-    rid = ws.records.add_export(res, batch="Trip", channel="website")
-    ws.records.mark_posted(batch="Trip", channel="website")
-    days = ws.settings.retention.export_records_days_after_leaving
+    rid = ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
+    ws_with_leaver.records.mark_posted(batch="Trip", channel="website")
+    days = ws_with_leaver.settings.retention.export_records_days_after_leaving
     due_day = (LEAVES - TODAY).days + days
-    assert ws.retention(clock_at(due_day - 1)).due(("export-records",)) == []
-    sched = ws.retention(clock_at(due_day))
+    assert ws_with_leaver.retention(clock_at(due_day - 1)).due(("export-records",)) == []
+    sched = ws_with_leaver.retention(clock_at(due_day))
     [item] = sched.due(("export-records",))
     assert item.ref == "person:L1" and "take-down" in item.held
     # the leaver's register row is held too: the export records still list them
@@ -178,58 +178,58 @@ def test_a_leaver_is_kept_in_the_records_while_a_photo_of_them_is_still_up(ws, t
     assert {i.kind: i.status for i in report.items if i.ref == "person:L1"} == {
         "export-records": "kept", "leavers-rows": "kept"}
     # taken down: now the leaver is removed from the records, then their row goes
-    items = takedown.evaluate(ws.records, ws.register, TODAY + dt.timedelta(days=due_day))
-    takedown.mark_done(ws.records, [i.id for i in items])
-    report = ws.retention(clock_at(due_day)).apply()
+    items = takedown.evaluate(ws_with_leaver.records, ws_with_leaver.register, TODAY + dt.timedelta(days=due_day))
+    takedown.mark_done(ws_with_leaver.records, [i.id for i in items])
+    report = ws_with_leaver.retention(clock_at(due_day)).apply()
     assert [i.status for i in report.items if i.kind == "export-records"] == ["deleted"]
     # and in the same run their row, which the records no longer hold back (audit s29: it
     # took a second run)
     assert [i.status for i in report.items if i.kind == "leavers-rows"] == ["deleted"]
-    rec = ws.records.get(rid)
+    rec = ws_with_leaver.records.get(rid)
     assert rec.people_shown == ["S1"] and "L1" not in rec.people
-    assert ws.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = 'L1'") == 0
+    assert ws_with_leaver.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = 'L1'") == 0
     # the take-down list forgets them too: whom the item lists and why (audit s29)
-    for people, reasons in ws.db.all("SELECT people, reasons FROM takedown_items"):
+    for people, reasons in ws_with_leaver.db.all("SELECT people, reasons FROM takedown_items"):
         assert "L1" not in json.loads(people) and "L1" not in json.loads(reasons)
-    assert ws.register.find("L1") is None and ws.register.find("S1") is not None
-    assert any(r["action"] == "register.person-removed" for r in ws.audit.rows())
+    assert ws_with_leaver.register.find("L1") is None and ws_with_leaver.register.find("S1") is not None
+    assert any(r["action"] == "register.person-removed" for r in ws_with_leaver.audit.rows())
 
 
-def test_a_leaver_named_only_in_a_caption_is_due_and_then_forgotten_there_too(ws, tmp_path):
+def test_a_leaver_named_only_in_a_caption_is_due_and_then_forgotten_there_too(ws_with_leaver, tmp_path):
     """s25: a caption records whom it refers to; a leaver named only there is listed in the
     export records (due on the schedule) and removed from the caption's record as well."""
     from photovet.core.records.exports import CaptionRef
 
-    rid = ws.records.add_export(make_export(tmp_path, 3, shown=["S1"]), batch="Trip",
+    rid = ws_with_leaver.records.add_export(make_export(tmp_path, 3, shown=["S1"]), batch="Trip",
                                 channel="website", caption="Sam and LL",
                                 caption_refs=[CaptionRef("L1", "LL", "initials")])
-    due_day = (LEAVES - TODAY).days + ws.settings.retention.export_records_days_after_leaving
-    sched = ws.retention(clock_at(due_day))
+    due_day = (LEAVES - TODAY).days + ws_with_leaver.settings.retention.export_records_days_after_leaving
+    sched = ws_with_leaver.retention(clock_at(due_day))
     [item] = sched.due(("export-records",))
     assert item.ref == "person:L1" and item.data["exports"] == 1
     [row] = sched.due(("leavers-rows",))
     assert "export records still list them" in row.held
-    items = takedown.evaluate(ws.records, ws.register, TODAY + dt.timedelta(days=due_day))
-    takedown.mark_done(ws.records, [i.id for i in items])
-    ws.retention(clock_at(due_day)).apply(items=ws.retention(clock_at(due_day)).due(
+    items = takedown.evaluate(ws_with_leaver.records, ws_with_leaver.register, TODAY + dt.timedelta(days=due_day))
+    takedown.mark_done(ws_with_leaver.records, [i.id for i in items])
+    ws_with_leaver.retention(clock_at(due_day)).apply(items=ws_with_leaver.retention(clock_at(due_day)).due(
         ("export-records",)))
-    assert "L1" not in ws.records.get(rid).people
-    assert ws.db.scalar("SELECT COUNT(*) FROM caption_people WHERE person = 'L1'") == 0
+    assert "L1" not in ws_with_leaver.records.get(rid).people
+    assert ws_with_leaver.db.scalar("SELECT COUNT(*) FROM caption_people WHERE person = 'L1'") == 0
 
 
-def test_leavers_signatures_are_due_on_the_schedule(ws):
+def test_leavers_signatures_are_due_on_the_schedule(ws_with_leaver):
     import numpy as np
 
-    ws.register.store_signatures({"L1": [(np.ones(128) * 0.1, "l1.jpg")]}, replace=True,
+    ws_with_leaver.register.store_signatures({"L1": [(np.ones(128) * 0.1, "l1.jpg")]}, replace=True,
                                  source="test")
-    days = (LEAVES - TODAY).days + ws.settings.retention.purge_encodings_days_after_leaving
-    assert ws.retention(clock_at(days - 1)).due(("signatures",)) == []
-    [item] = ws.retention(clock_at(days)).due(("signatures",))
-    ws.retention(clock_at(days)).apply(items=[item])
-    assert item.status == "deleted" and ws.register.enrolment_count("L1") == 0
+    days = (LEAVES - TODAY).days + ws_with_leaver.settings.retention.purge_encodings_days_after_leaving
+    assert ws_with_leaver.retention(clock_at(days - 1)).due(("signatures",)) == []
+    [item] = ws_with_leaver.retention(clock_at(days)).due(("signatures",))
+    ws_with_leaver.retention(clock_at(days)).apply(items=[item])
+    assert item.status == "deleted" and ws_with_leaver.register.enrolment_count("L1") == 0
 
 
-def test_face_signatures_due_later_are_listed_with_their_day(ws, tmp_path):
+def test_face_signatures_due_later_are_listed_with_their_day(ws_with_leaver, tmp_path):
     """Audit s28, finding 6: last July's Year 6 are absent from September's MIS file; their face
     signatures fall due 30 days after that import, and "Due for deletion" said nothing of them.
     ``signatures_coming`` lists each enrolled leaver or person no longer in the file whose day
@@ -237,9 +237,9 @@ def test_face_signatures_due_later_are_listed_with_their_day(ws, tmp_path):
     import numpy as np
 
     for pid in ("L1", "S1"):
-        ws.register.store_signatures({pid: [(np.ones(128) * 0.1, f"{pid}.jpg")]}, replace=True,
+        ws_with_leaver.register.store_signatures({pid: [(np.ones(128) * 0.1, f"{pid}.jpg")]}, replace=True,
                                      source="test")
-    sched = ws.retention()
+    sched = ws_with_leaver.retention()
     [lola] = sched.signatures_coming()               # Lola leaves in 10 days; Sam stays
     assert (lola.ref, lola.due_on, lola.status) == ("person:L1", LEAVES, "coming")
     assert lola.what == f"L1: 1 face signature(s); left {LEAVES:%d/%m/%Y}" and lola.data["left"]
@@ -248,63 +248,63 @@ def test_face_signatures_due_later_are_listed_with_their_day(ws, tmp_path):
     csv.write_text("Admission No,Surname,Forename,Leaving Date,Consent: School Website,"
                    "Name with photo\n"
                    f"L1,Leaver,Lola,{LEAVES.strftime('%d/%m/%Y')},Yes,No\n", encoding="utf-8")
-    assert ws.import_register(csv).applied
-    grace = ws.settings.retention.purge_encodings_days_after_missing
-    coming = {i.ref: i for i in ws.retention().signatures_coming()}
+    assert ws_with_leaver.import_register(csv).applied
+    grace = ws_with_leaver.settings.retention.purge_encodings_days_after_missing
+    coming = {i.ref: i for i in ws_with_leaver.retention().signatures_coming()}
     sam = coming["person:S1"]
     assert sam.due_on == TODAY + dt.timedelta(days=grace) and not sam.data["left"]
     assert sam.what == f"S1: 1 face signature(s); not in the MIS file since {TODAY:%d/%m/%Y}"
     # on the day it is due it is in ``due``, no longer "coming"; nothing of it is deleted here
-    later = ws.retention(clock_at(grace))
+    later = ws_with_leaver.retention(clock_at(grace))
     assert "person:S1" in {i.ref for i in later.due(("signatures",))}
     assert "person:S1" not in {i.ref for i in later.signatures_coming()}
-    assert ws.register.enrolment_count("S1") == 1
+    assert ws_with_leaver.register.enrolment_count("S1") == 1
 
 
-def test_the_analysis_cache_is_cleared_by_age(ws):
-    old = ws.cache.root / "ab" / "old.json"
-    new = ws.cache.root / "cd" / "new.json"
+def test_the_analysis_cache_is_cleared_by_age(ws_with_leaver):
+    old = ws_with_leaver.cache.root / "ab" / "old.json"
+    new = ws_with_leaver.cache.root / "cd" / "new.json"
     for f in (old, new):
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text("{}")
-    past = (NOW - dt.timedelta(days=ws.settings.retention.cache_days + 1)).timestamp()
+    past = (NOW - dt.timedelta(days=ws_with_leaver.settings.retention.cache_days + 1)).timestamp()
     os.utime(old, (past, past))
-    [item] = ws.retention().due(("cache",))
+    [item] = ws_with_leaver.retention().due(("cache",))
     assert item.data["files"] == [str(old)]
-    ws.retention().apply(items=[item])
+    ws_with_leaver.retention().apply(items=[item])
     assert not old.exists() and new.exists()
 
 
-def test_the_analysis_cache_folders_are_owner_only(ws):
+def test_the_analysis_cache_folders_are_owner_only(ws_with_leaver):
     """Audit s29: a cache entry's folder was made 0700 but the cache folder above it, made on
     the way (``mkdir(parents=True)`` gives ``mode`` to the last folder only), 0755."""
     sha = "ab" * 32
-    ws.cache.put(sha, "k1", {"faces": []})
-    assert ws.cache.get(sha, "k1") is not None
-    for folder in (ws.cache.root, ws.cache.root / "ab"):
+    ws_with_leaver.cache.put(sha, "k1", {"faces": []})
+    assert ws_with_leaver.cache.get(sha, "k1") is not None
+    for folder in (ws_with_leaver.cache.root, ws_with_leaver.cache.root / "ab"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
-    for f in ws.cache.files():
+    for f in ws_with_leaver.cache.files():
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
 
 
-def test_an_interrupted_permanent_deletion_is_finished_by_the_next_run(ws, tmp_path):
+def test_an_interrupted_permanent_deletion_is_finished_by_the_next_run(ws_with_leaver, tmp_path):
     res = make_export(tmp_path, 3)
-    ws.records.add_export(res, batch="Trip", channel="website")
+    ws_with_leaver.records.add_export(res, batch="Trip", channel="website")
     out = Path(res.output)
     # as if the process died after the pending row and the rename, before the overwrite
-    ws.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
+    ws_with_leaver.db.execute("INSERT INTO retention_deletions (kind, ref, path, sha256, method, state, "
                   "pending_at) VALUES ('export-copies', ?, ?, ?, 'overwrite', 'pending', ?)",
                   [str(out), str(out), res.output_sha256, NOW.isoformat()])
     hidden = out.with_name(PURGE_PREFIX + out.name)
     os.rename(out, hidden)
-    assert ws.retention().finish_interrupted() == 1
+    assert ws_with_leaver.retention().finish_interrupted() == 1
     assert not hidden.exists()
-    assert ws.db.scalar("SELECT state FROM retention_deletions") == "deleted"
-    row = ws.audit.rows(action="retention.deleted")[-1]
+    assert ws_with_leaver.db.scalar("SELECT state FROM retention_deletions") == "deleted"
+    row = ws_with_leaver.audit.rows(action="retention.deleted")[-1]
     assert row["details"]["finished_after_interruption"] is True
 
 
-def test_the_cache_keeps_ids_never_names(ws, tmp_path):
+def test_the_cache_keeps_ids_never_names(ws_with_leaver, tmp_path):
     class NoFaces:
         def detect(self, image):
             return [Face(box=(10, 10, 40, 50), score=0.9)]
@@ -319,11 +319,11 @@ def test_the_cache_keeps_ids_never_names(ws, tmp_path):
 
     src = tmp_path / "Lola_Leaver_sports_day.jpg"
     photo(5).save(src, "JPEG", quality=90)
-    engine = Engine(ws.settings, register=ws.register, face_engine=NoFaces(), text_engine=Reads(),
-                    cache=ws.cache, reviews=ws.reviews)
+    engine = Engine(ws_with_leaver.settings, register=ws_with_leaver.register, face_engine=NoFaces(), text_engine=Reads(),
+                    cache=ws_with_leaver.cache, reviews=ws_with_leaver.reviews)
     fresh = engine.analyse(src)
     assert fresh.texts[0].person == "L1" and fresh.texts[0].kind == "pupil-name"
-    [f] = ws.cache.files()
+    [f] = ws_with_leaver.cache.files()
     blob = f.read_text(encoding="utf-8")
     assert "Lola" not in blob and "Leaver" not in blob
     data = json.loads(blob)["analysis"]
@@ -331,32 +331,32 @@ def test_the_cache_keeps_ids_never_names(ws, tmp_path):
     cached = engine.analyse(src)
     assert cached.path == str(src) and cached.texts[0].person == "L1"
     # what an approval signs is the same for the fresh and the cached analysis
-    web = ws.channels.get("website")
+    web = ws_with_leaver.channels.get("website")
     for a in (fresh, cached):
         engine.decide(a, web)
     assert engine.approval_parts(fresh) == engine.approval_parts(cached)
 
 
-def test_an_old_cache_file_with_names_is_deleted_when_met(ws):
+def test_an_old_cache_file_with_names_is_deleted_when_met(ws_with_leaver):
     from photovet.core.cache import CACHE_VERSION
 
-    f = ws.cache._file("ab" * 32, "k")
+    f = ws_with_leaver.cache._file("ab" * 32, "k")
     f.parent.mkdir(parents=True, exist_ok=True)
     f.write_text(json.dumps({"_version": CACHE_VERSION - 1, "analysis": {"texts": [
         {"text": "Lola Leaver"}]}}))
-    assert ws.cache.get("ab" * 32, "k") is None and not f.exists()
+    assert ws_with_leaver.cache.get("ab" * 32, "k") is None and not f.exists()
 
 
-def test_cli_retention_lists_then_applies(ws, tmp_path, trash, monkeypatch):
+def test_cli_retention_lists_then_applies(ws_with_leaver, tmp_path, trash, monkeypatch):
     from photovet.cli import cli
     from tests.cli.conftest import Staff, create_staff
 
-    [a] = imported(ws, tmp_path, n=1)
-    new = ws.settings.copy()
+    [a] = imported(ws_with_leaver, tmp_path, n=1)
+    new = ws_with_leaver.settings.copy()
     new.retention.originals_days = 0
-    ws.save_settings(new)
-    create_staff(ws)
-    ws.close()
+    ws_with_leaver.save_settings(new)
+    create_staff(ws_with_leaver)
+    ws_with_leaver.close()
     monkeypatch.setenv("PHOTOVET_HOME", str(tmp_path / "home"))
     staff = Staff(monkeypatch)
     staff.use("Pat Poster")     # anyone signed in sees what is due; only an admin deletes
