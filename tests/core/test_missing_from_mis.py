@@ -33,7 +33,7 @@ def clock_at(days: int):
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_autumn_register(tmp_path):
     w = Workspace.open(tmp_path / "home", access=office_access("DPO"))
     (tmp_path / "autumn.csv").write_text(AUTUMN, encoding="utf-8")
     (tmp_path / "spring.csv").write_text(SPRING, encoding="utf-8")
@@ -47,65 +47,65 @@ def ws(tmp_path):
     w.close()
 
 
-def test_the_register_knows_since_when_a_person_is_missing_from_the_file(ws):
-    alex = ws.register.person(ALEX)
+def test_the_register_knows_since_when_a_person_is_missing_from_the_file(ws_autumn_register):
+    alex = ws_autumn_register.register.person(ALEX)
     assert alex.missing_since == TODAY and not alex.valid and alex.enrolled
-    assert ws.register.person(JOE).missing_since is None
+    assert ws_autumn_register.register.person(JOE).missing_since is None
     assert not_in_mis_file(alex) == \
         f"Not in the MIS file since {TODAY:%d/%m/%Y} \u2013 has Alex left?"
-    assert not_in_mis_file(ws.register.person(JOE)) == ""
+    assert not_in_mis_file(ws_autumn_register.register.person(JOE)) == ""
     assert alex.to_dict()["missing_since"] == TODAY.isoformat()
 
 
-def test_a_missing_persons_face_signature_falls_due_like_a_leavers(ws):
-    days = ws.settings.retention.purge_encodings_days_after_missing
+def test_a_missing_persons_face_signature_falls_due_like_a_leavers(ws_autumn_register):
+    days = ws_autumn_register.settings.retention.purge_encodings_days_after_missing
     assert days == 30
-    assert ws.retention(clock_at(days - 1)).due(("signatures",)) == []
-    [item] = ws.retention(clock_at(days)).due(("signatures",))
+    assert ws_autumn_register.retention(clock_at(days - 1)).due(("signatures",)) == []
+    [item] = ws_autumn_register.retention(clock_at(days)).due(("signatures",))
     assert item.ref == f"person:{ALEX}" and item.due_on == TODAY + dt.timedelta(days=days)
     assert "not in the MIS file since" in item.what and "Alex" not in item.what   # ids only
-    ws.retention(clock_at(days)).apply(items=[item])
+    ws_autumn_register.retention(clock_at(days)).apply(items=[item])
     assert item.status == "deleted"
-    assert ws.register.enrolment_count(ALEX) == 0 and ws.register.enrolment_count(JOE) == 1
-    audit = ws.audit.rows(action="register.purge-encodings")[-1]["details"]
+    assert ws_autumn_register.register.enrolment_count(ALEX) == 0 and ws_autumn_register.register.enrolment_count(JOE) == 1
+    audit = ws_autumn_register.audit.rows(action="register.purge-encodings")[-1]["details"]
     assert audit["people"] == [ALEX] and "no longer in the MIS file" in audit["why"]
     assert "MIS file" in KIND_LABELS["signatures"]
 
 
-def test_listed_again_they_are_not_due(ws, tmp_path):
-    assert ws.register.import_csv(tmp_path / "autumn.csv", today=TODAY).applied
-    assert ws.register.person(ALEX).missing_since is None
-    assert ws.retention(clock_at(400)).due(("signatures",)) == []
+def test_listed_again_they_are_not_due(ws_autumn_register, tmp_path):
+    assert ws_autumn_register.register.import_csv(tmp_path / "autumn.csv", today=TODAY).applied
+    assert ws_autumn_register.register.person(ALEX).missing_since is None
+    assert ws_autumn_register.retention(clock_at(400)).due(("signatures",)) == []
 
 
-def test_a_leaving_date_recorded_by_hand_makes_them_a_leaver(ws, tmp_path):
+def test_a_leaving_date_recorded_by_hand_makes_them_a_leaver(ws_autumn_register, tmp_path):
     left = TODAY - dt.timedelta(days=3)
-    ws.register.set_leaving_date(ALEX, left)
-    alex = ws.register.person(ALEX)
+    ws_autumn_register.register.set_leaving_date(ALEX, left)
+    alex = ws_autumn_register.register.person(ALEX)
     assert alex.leaving_date == left and alex.has_left(TODAY)
-    row = ws.audit.rows(action="register.leaving-date")[-1]["details"]
+    row = ws_autumn_register.audit.rows(action="register.leaving-date")[-1]["details"]
     assert row == {"person_id": ALEX, "old": None, "new": left.isoformat()}
     # the school's leavers' period (0 days by default): due at once
-    [item] = ws.retention(clock_at(0)).due(("signatures",))
+    [item] = ws_autumn_register.retention(clock_at(0)).due(("signatures",))
     assert item.ref == f"person:{ALEX}" and f"left {left:%d/%m/%Y}" in item.what
     # a later import that still leaves them out keeps the date
-    assert ws.register.import_csv(tmp_path / "spring.csv", today=TODAY).applied
-    assert ws.register.person(ALEX).leaving_date == left
-    assert ws.audit.verify().ok
+    assert ws_autumn_register.register.import_csv(tmp_path / "spring.csv", today=TODAY).applied
+    assert ws_autumn_register.register.person(ALEX).leaving_date == left
+    assert ws_autumn_register.audit.verify().ok
 
 
-def test_recording_a_leaving_date_needs_someone_signed_in(ws):
+def test_recording_a_leaving_date_needs_someone_signed_in(ws_autumn_register):
     from photovet.core.accounts import Access
     from photovet.core.errors import NotSignedIn
 
-    access = ws.register.audit.access
-    ws.register.audit.access = Access()   # nobody signed in
+    access = ws_autumn_register.register.audit.access
+    ws_autumn_register.register.audit.access = Access()   # nobody signed in
     try:
         with pytest.raises(NotSignedIn):
-            ws.register.set_leaving_date(ALEX, TODAY)
+            ws_autumn_register.register.set_leaving_date(ALEX, TODAY)
     finally:
-        ws.register.audit.access = access
-    assert ws.register.person(ALEX).leaving_date is None
+        ws_autumn_register.register.audit.access = access
+    assert ws_autumn_register.register.person(ALEX).leaving_date is None
 
 
 def test_the_earlier_of_the_two_periods_decides():
@@ -130,14 +130,14 @@ def test_the_register_count_says_missing_people_apart_from_rejected_rows():
     assert register_count(10, 0) == "10 people in the register"
 
 
-def test_policy_says_not_in_the_mis_file_rather_than_a_rejected_row(ws):
+def test_policy_says_not_in_the_mis_file_rather_than_a_rejected_row(ws_autumn_register):
     """'Who is this?' and every reason said 'register row rejected' for a pupil who left."""
     from photovet.core.models import Face, MatchStatus
     from photovet.core.policy import consent_note, decide_face, person_block
 
-    alex = ws.register.person(ALEX)
+    alex = ws_autumn_register.register.person(ALEX)
     assert person_block(alex, TODAY) == f"Not in the MIS file since {TODAY:%d/%m/%Y}"
-    website = ws.channels.get("website")
+    website = ws_autumn_register.channels.get("website")
     assert consent_note(alex, website, "photo", TODAY) == "not in the MIS file"
     face = Face(box=(10, 10, 50, 50), score=0.9, person=ALEX,
                 match_status=MatchStatus.RECOGNISED.value, distance=0.3, margin=0.2)
@@ -145,7 +145,7 @@ def test_policy_says_not_in_the_mis_file_rather_than_a_rejected_row(ws):
     assert d.action == "cover" and "Not in the MIS file since" in d.reason
 
 
-def test_the_import_records_one_leaving_date_for_everyone_it_no_longer_lists(ws, tmp_path):
+def test_the_import_records_one_leaving_date_for_everyone_it_no_longer_lists(ws_autumn_register, tmp_path):
     """s29: the import preview offers "they have left" for the people the new file does not
     list (last July's Year 6): one leaving date, recorded with the import, in its transaction
     and audited; only for the people shown, never over a leaving date already recorded."""
@@ -153,9 +153,9 @@ def test_the_import_records_one_leaving_date_for_everyone_it_no_longer_lists(ws,
     beth = "Z919241716655"
     (tmp_path / "with-beth.csv").write_text(
         SPRING + f"{beth},Hale,Bethany,Beth,01/01/2015,Yes\n", encoding="utf-8")
-    assert ws.register.import_csv(tmp_path / "with-beth.csv", today=TODAY).applied
+    assert ws_autumn_register.register.import_csv(tmp_path / "with-beth.csv", today=TODAY).applied
     # Alex: missing since the spring file, no leaving date; Beth: missing now
-    dry = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True,
+    dry = ws_autumn_register.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True,
                                  left_on=summer)
     assert [n.person_id for n in dry.missing] == [beth]
     assert [n.person_id for n in dry.still_missing] == [ALEX]
@@ -165,43 +165,43 @@ def test_the_import_records_one_leaving_date_for_everyone_it_no_longer_lists(ws,
     assert sorted(dry.no_leaving_date) == sorted([ALEX, beth]) and dry.left == dry.no_leaving_date
     assert any(line.startswith(f"Leaving date {summer:%d/%m/%Y} would be recorded for 2 people")
                for line in dry.summary_lines())
-    assert ws.register.person(ALEX).leaving_date is None            # a dry run: nothing
+    assert ws_autumn_register.register.person(ALEX).leaving_date is None            # a dry run: nothing
     # without a date, the report says how to record one
-    plain = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True)
+    plain = ws_autumn_register.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True)
     assert plain.left == [] and any("no leaving date. If they have left, record it" in line
                                     for line in plain.summary_lines())
     assert plain.still_missing[0].message == (f"not in the MIS file since {TODAY:%d/%m/%Y}, "
                                               "no leaving date: still covered")
     # only the people shown (another may have gone missing since on another PC)
-    rep = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, left_on=summer,
+    rep = ws_autumn_register.register.import_csv(tmp_path / "spring.csv", today=TODAY, left_on=summer,
                                  left_ids=[ALEX])
     assert rep.applied and rep.left == [ALEX]
-    assert ws.register.person(ALEX).leaving_date == summer
-    assert ws.register.person(beth).leaving_date is None
+    assert ws_autumn_register.register.person(ALEX).leaving_date == summer
+    assert ws_autumn_register.register.person(beth).leaving_date is None
     assert ALEX in rep.purged          # the leavers' period (0 days): their signature goes now
-    rows = [r["details"] for r in ws.audit.rows(action="register.leaving-date")]
+    rows = [r["details"] for r in ws_autumn_register.audit.rows(action="register.leaving-date")]
     assert rows == [{"person_id": ALEX, "old": None, "new": summer.isoformat()}]
     # a leaving date already recorded is never written over: Alex is not asked about again
-    again = ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True,
+    again = ws_autumn_register.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True,
                                    left_on=TODAY)
     assert again.no_leaving_date == [beth] and again.left == [beth]
-    assert ws.audit.verify().ok
+    assert ws_autumn_register.audit.verify().ok
 
 
 def test_recording_leaving_dates_with_an_import_needs_the_right_to_change_the_register(
-        ws, tmp_path):
+        ws_autumn_register, tmp_path):
     from photovet.core.accounts import Access
     from photovet.core.errors import PermissionDenied
 
-    access = ws.register.audit.access
-    ws.register.audit.access = Access.system("importer")
+    access = ws_autumn_register.register.audit.access
+    ws_autumn_register.register.audit.access = Access.system("importer")
     try:
-        ws.register.audit.access.require = _only_import(ws.register.audit.access.require)
+        ws_autumn_register.register.audit.access.require = _only_import(ws_autumn_register.register.audit.access.require)
         with pytest.raises(PermissionDenied):
-            ws.register.import_csv(tmp_path / "spring.csv", today=TODAY, left_on=TODAY)
+            ws_autumn_register.register.import_csv(tmp_path / "spring.csv", today=TODAY, left_on=TODAY)
     finally:
-        ws.register.audit.access = access
-    assert ws.register.person(ALEX).leaving_date is None
+        ws_autumn_register.register.audit.access = access
+    assert ws_autumn_register.register.person(ALEX).leaving_date is None
 
 
 def _only_import(require):
