@@ -18,7 +18,7 @@ CSV = ("UPN,Legal Surname,Legal Forename,Role,Consent: School Website,Consent: F
 
 
 @pytest.fixture
-def ws(tmp_path, monkeypatch):
+def ws_office(tmp_path, monkeypatch):
     w = office(tmp_path, monkeypatch, CSV)
     yield w
     w.close()
@@ -69,52 +69,52 @@ def still_valid(ws, analyses) -> list[bool]:
     return out
 
 
-def test_a_names_rule_voids_only_the_photos_whose_names_it_covers(ws):
-    named, plain = photo(ws, 1, name=True), photo(ws, 2)
-    approve(ws, [named, plain])
-    change = ws.channel_change("website", names="none")
+def test_a_names_rule_voids_only_the_photos_whose_names_it_covers(ws_office):
+    named, plain = photo(ws_office, 1, name=True), photo(ws_office, 2)
+    approve(ws_office, [named, plain])
+    change = ws_office.channel_change("website", names="none")
     assert change.fields == ["names"] and change.unsure == 0
     assert [v.sha256 for v in change.voids] == [named.sha256]
     assert change.question() == (
         "Changing School website's names rule (now \u201cNo names\u201d) means that 1 approval "
         "(1 photo) no longer counts: it must be approved again.")
-    assert still_valid(ws, [named, plain]) == [True, True]       # nothing stored yet
-    ws.channels.update("website", names="none")
-    assert still_valid(ws, [named, plain]) == [False, True]      # the count was exact
+    assert still_valid(ws_office, [named, plain]) == [True, True]       # nothing stored yet
+    ws_office.channels.update("website", names="none")
+    assert still_valid(ws_office, [named, plain]) == [False, True]      # the count was exact
 
 
-def test_a_fixed_mode_voids_every_approval_on_the_channel_as_the_mode_is_signed(ws):
-    shown, covered, empty = photo(ws, 1), photo(ws, 2, face="unknown"), photo(ws, 3, face=None)
-    approve(ws, [shown, covered, empty])
-    approve(ws, [photo(ws, 4)], "facebook")
-    change = ws.channel_change("website", fixed_mode="no-identifiable-children")
+def test_a_fixed_mode_voids_every_approval_on_the_channel_as_the_mode_is_signed(ws_office):
+    shown, covered, empty = photo(ws_office, 1), photo(ws_office, 2, face="unknown"), photo(ws_office, 3, face=None)
+    approve(ws_office, [shown, covered, empty])
+    approve(ws_office, [photo(ws_office, 4)], "facebook")
+    change = ws_office.channel_change("website", fixed_mode="no-identifiable-children")
     assert [v.sha256 for v in change.voids] == [shown.sha256, covered.sha256, empty.sha256]
     assert change.question().startswith(
         "Changing School website's rule for children (now \u201cno identifiable children\u201d) "
         "means that 3 approvals (3 photos) no longer count")
-    ws.channels.update("website", fixed_mode="no-identifiable-children")
-    assert still_valid(ws, [shown, covered, empty]) == [False, False, False]
+    ws_office.channels.update("website", fixed_mode="no-identifiable-children")
+    assert still_valid(ws_office, [shown, covered, empty]) == [False, False, False]
 
 
-def test_another_channels_approvals_are_not_counted(ws):
-    web, fb = photo(ws, 1, name=True), photo(ws, 2, name=True)
-    approve(ws, [web])
-    approve(ws, [fb], "facebook")
-    change = ws.channel_change("facebook", names="full")   # her full name would be shown
+def test_another_channels_approvals_are_not_counted(ws_office):
+    web, fb = photo(ws_office, 1, name=True), photo(ws_office, 2, name=True)
+    approve(ws_office, [web])
+    approve(ws_office, [fb], "facebook")
+    change = ws_office.channel_change("facebook", names="full")   # her full name would be shown
     assert [(v.sha256, v.channel) for v in change.voids] == [(fb.sha256, "facebook")]
 
 
-def test_its_name_size_or_quality_voids_nothing(ws):
-    approve(ws, [photo(ws, 1, name=True)])
-    change = ws.channel_change("website", label="Our website", long_edge=1600, quality=80)
+def test_its_name_size_or_quality_voids_nothing(ws_office):
+    approve(ws_office, [photo(ws_office, 1, name=True)])
+    change = ws_office.channel_change("website", label="Our website", long_edge=1600, quality=80)
     assert change.changed and change.voids == [] and change.question() == ""
-    assert ws.channel_change("website", names="full").changed is False   # as it is
+    assert ws_office.channel_change("website", names="full").changed is False   # as it is
 
 
-def test_a_photo_not_in_this_pcs_cache_is_counted_and_said_so(ws):
-    here, elsewhere = photo(ws, 1, face=None), photo(ws, 2, face=None, cache=False)
-    approve(ws, [here, elsewhere])
-    change = ws.channel_change("website", names="none")
+def test_a_photo_not_in_this_pcs_cache_is_counted_and_said_so(ws_office):
+    here, elsewhere = photo(ws_office, 1, face=None), photo(ws_office, 2, face=None, cache=False)
+    approve(ws_office, [here, elsewhere])
+    change = ws_office.channel_change("website", names="none")
     assert [v.sha256 for v in change.voids] == [elsewhere.sha256] and change.unsure == 1
     assert change.voids_sentence() == (
         "1 approval (1 photo) no longer counts: it must be approved again. (PhotoVet could not "
@@ -122,22 +122,22 @@ def test_a_photo_not_in_this_pcs_cache_is_counted_and_said_so(ws):
         "long ago: it is counted in case.)")
 
 
-def test_the_cover_size_voids_only_photos_with_a_cover(ws):
-    covered, shown, empty = photo(ws, 1, face="unknown"), photo(ws, 2), photo(ws, 3, face=None)
-    approve(ws, [covered, shown, empty])
-    new = ws.settings.copy()
+def test_the_cover_size_voids_only_photos_with_a_cover(ws_office):
+    covered, shown, empty = photo(ws_office, 1, face="unknown"), photo(ws_office, 2), photo(ws_office, 3, face=None)
+    approve(ws_office, [covered, shown, empty])
+    new = ws_office.settings.copy()
     new.update({"cover": {"grow": 1.8}})
-    change = ws.settings_change(new)
+    change = ws_office.settings_change(new)
     assert change.sections == ["cover"] and change.unsure == 0
     assert [v.sha256 for v in change.voids] == [covered.sha256]
-    ws.save_settings(new)
-    assert still_valid(ws, [covered, shown, empty]) == [False, True, True]
+    ws_office.save_settings(new)
+    assert still_valid(ws_office, [covered, shown, empty]) == [False, True, True]
 
 
-def test_a_sound_rule_voids_the_videos_whose_sound_it_changes_only(ws):
+def test_a_sound_rule_voids_the_videos_whose_sound_it_changes_only(ws_office):
     from photovet.core.models import VideoAnalysis, VideoTrack
 
-    key = ws.engine().video_cache_key(as_checked=True)
+    key = ws_office.engine().video_cache_key(as_checked=True)
     videos = []
     for n, audio in ((1, True), (2, False)):
         v = VideoAnalysis(path=f"/trip/{n}.mp4", sha256=f"v{n}" * 32, width=320, height=240,
@@ -146,37 +146,37 @@ def test_a_sound_rule_voids_the_videos_whose_sound_it_changes_only(ws):
                           tracks=[VideoTrack(id=0, frames=list(range(0, 60, 3)),
                                              boxes=[(10, 10, 50, 60)] * 20, scores=[0.9] * 20,
                                              match_status="unknown")])
-        ws.cache.put(v.sha256, key, {"video": v.detected().to_dict()})
+        ws_office.cache.put(v.sha256, key, {"video": v.detected().to_dict()})
         videos.append(v)
-    ws.channels.update("website", audio="keep")
-    engine = ws.engine()
+    ws_office.channels.update("website", audio="keep")
+    engine = ws_office.engine()
     for v in videos:
         engine.decide(v, "website")
-        ws.approvals.mark_ready(v)
-    ws.sign_in("Mr Head", PW["Mr Head"])
+        ws_office.approvals.mark_ready(v)
+    ws_office.sign_in("Mr Head", PW["Mr Head"])
     for v in videos:
         parts = engine.approval_parts(v)
-        ws.approvals.views.confirm(v, parts)
-        ws.approvals.approve(v, parts, checks=ws.approvals.required_checks(),
+        ws_office.approvals.views.confirm(v, parts)
+        ws_office.approvals.approve(v, parts, checks=ws_office.approvals.required_checks(),
                              now=lambda v=v: engine.approval_now(v))
-    ws.sign_in("Mrs Prep", PW["Mrs Prep"])
-    change = ws.channel_change("website", audio="mute")
+    ws_office.sign_in("Mrs Prep", PW["Mrs Prep"])
+    change = ws_office.channel_change("website", audio="mute")
     assert [v.sha256 for v in change.voids] == [videos[0].sha256] and change.unsure == 0
     assert change.question() == (
         "Changing School website's sound rule (now \u201cSilence the sound\u201d) means that 1 "
         "approval (1 video) no longer counts: it must be approved again.")
-    ws.channels.update("website", audio="mute")
-    engine = ws.engine()
+    ws_office.channels.update("website", audio="mute")
+    engine = ws_office.engine()
     valid = []
     for v in videos:
-        fresh = VideoAnalysis.from_dict(ws.cache.get(v.sha256, key)["video"])
+        fresh = VideoAnalysis.from_dict(ws_office.cache.get(v.sha256, key)["video"])
         fresh.analysis_key = key
         engine.decide(fresh, "website")
-        valid.append(ws.approvals.check(fresh, engine.approval_parts(fresh)).ok)
+        valid.append(ws_office.approvals.check(fresh, engine.approval_parts(fresh)).ok)
     assert valid == [False, True]
 
 
-def test_an_approval_carried_over_to_a_photo_checked_again_is_counted_exactly(ws, tmp_path):
+def test_an_approval_carried_over_to_a_photo_checked_again_is_counted_exactly(ws_office, tmp_path):
     """s29: an approval carried over a register change (the photo checked again with a crest
     picture added publishes the same, so it still counts) was decided from the analysis it
     signed; with that gone from the cache it was counted "in case" (asked once too often).
@@ -184,22 +184,22 @@ def test_an_approval_carried_over_to_a_photo_checked_again_is_counted_exactly(ws
     counted only when the change voids it."""
     from tests.core.test_school_identifiers import draw_crest
 
-    named, plain = photo(ws, 1, name=True), photo(ws, 2)
-    approve(ws, [named, plain])
+    named, plain = photo(ws_office, 1, name=True), photo(ws_office, 2)
+    approve(ws_office, [named, plain])
     old_key = named.analysis_key
     crest = tmp_path / "crest.png"
     draw_crest(400).save(crest)
-    ws.school_pictures.add(crest, kind="crest")          # the register changes
-    new_key = ws.engine().cache_key(as_checked=True)
+    ws_office.school_pictures.add(crest, kind="crest")          # the register changes
+    new_key = ws_office.engine().cache_key(as_checked=True)
     assert new_key != old_key
     for a in (named, plain):                             # checked again: the same found
         a.analysis_key = new_key
-        ws.cache.put(a.sha256, new_key, {"analysis": a.detected().to_dict()})
-        ws.cache._drop(ws.cache._file(a.sha256, old_key))  # the old check no longer kept
-    assert still_valid(ws, [named, plain]) == [True, True]  # carried over
-    change = ws.channel_change("website", names="none")
+        ws_office.cache.put(a.sha256, new_key, {"analysis": a.detected().to_dict()})
+        ws_office.cache._drop(ws_office.cache._file(a.sha256, old_key))  # the old check no longer kept
+    assert still_valid(ws_office, [named, plain]) == [True, True]  # carried over
+    change = ws_office.channel_change("website", names="none")
     assert change.unsure == 0, change.voids_sentence()
     assert [v.sha256 for v in change.voids] == [named.sha256]
-    assert ws.channel_change("website", group_only=True).voids == []   # nothing it changes
-    ws.channels.update("website", names="none")
-    assert still_valid(ws, [named, plain]) == [False, True]              # as counted
+    assert ws_office.channel_change("website", group_only=True).voids == []   # nothing it changes
+    ws_office.channels.update("website", names="none")
+    assert still_valid(ws_office, [named, plain]) == [False, True]              # as counted
