@@ -32,7 +32,7 @@ def office(tmp_path, monkeypatch, register: str = CSV) -> Workspace:
 
 
 @pytest.fixture
-def ws(tmp_path, monkeypatch):
+def ws_office(tmp_path, monkeypatch):
     w = office(tmp_path, monkeypatch)
     yield w
     w.close()
@@ -70,99 +70,99 @@ def _still_valid(ws, analyses, *, key_changed: bool = False) -> int:
     return n
 
 
-def test_the_schools_name_voids_every_approval_and_says_so_before(ws):
-    photos = _approved(ws, 3)
-    new = ws.settings.copy()
+def test_the_schools_name_voids_every_approval_and_says_so_before(ws_office):
+    photos = _approved(ws_office, 3)
+    new = ws_office.settings.copy()
     new.update({"school": {"names": ["St Mary's C of E Primary"], "abbreviations": ["SMP"]}})
-    change = ws.settings_change(new)
+    change = ws_office.settings_change(new)
     assert change.sections == ["school"] and change.recheck
     assert change.what() == "the school's name and details"
     assert len(change.voids) == 3 and change.voided_count() == (3, 0)
     assert change.question() == ("Changing the school's name and details means that 3 approvals "
                                  "(3 photos) no longer count: they must be approved again.")
-    assert _still_valid(ws, photos) == 3          # nothing is voided before saving
-    ws.save_settings(new)
-    assert _still_valid(ws, photos, key_changed=True) == 0
+    assert _still_valid(ws_office, photos) == 3          # nothing is voided before saving
+    ws_office.save_settings(new)
+    assert _still_valid(ws_office, photos, key_changed=True) == 0
     # "approved again" is all it takes: the approver approves what is published now
-    engine = ws.engine()
-    ws.sign_in("Mr Head", PW["Mr Head"])
+    engine = ws_office.engine()
+    ws_office.sign_in("Mr Head", PW["Mr Head"])
     for a in photos:
-        ws.approvals.approve(a, engine.approval_parts(a), checks=ws.approvals.required_checks(),
+        ws_office.approvals.approve(a, engine.approval_parts(a), checks=ws_office.approvals.required_checks(),
                              now=lambda a=a: engine.approval_now(a))
-    assert _still_valid(ws, photos) == 3
+    assert _still_valid(ws_office, photos) == 3
 
 
-def test_a_change_that_voids_nothing_asks_nothing(ws):
-    _approved(ws, 2)
-    new = ws.settings.copy()
+def test_a_change_that_voids_nothing_asks_nothing(ws_office):
+    _approved(ws_office, 2)
+    new = ws_office.settings.copy()
     new.update({"retention": {"cache_days": 10}})
-    change = ws.settings_change(new)
+    change = ws_office.settings_change(new)
     assert change.sections == ["retention"] and not change.recheck
     assert change.voids == [] and change.question() == ""
-    same = ws.settings_change(ws.settings.copy())
+    same = ws_office.settings_change(ws_office.settings.copy())
     assert not same.changed and same.voids == []
 
 
-def test_the_mode_voids_approvals_on_channels_without_a_fixed_mode_only(ws):
-    web = _approved(ws, 2, "website")
-    ws.channels.update("facebook", fixed_mode="no-identifiable-children")
+def test_the_mode_voids_approvals_on_channels_without_a_fixed_mode_only(ws_office):
+    web = _approved(ws_office, 2, "website")
+    ws_office.channels.update("facebook", fixed_mode="no-identifiable-children")
     fb = [PhotoAnalysis(path="/trip/fb.jpg", sha256="fb" * 32, width=100, height=100,
-                        faces_checked=True, analysis_key=ws.engine().cache_key(as_checked=True))]
-    engine = ws.engine()
+                        faces_checked=True, analysis_key=ws_office.engine().cache_key(as_checked=True))]
+    engine = ws_office.engine()
     engine.decide(fb[0], "facebook")
-    ws.approvals.mark_ready(fb[0])
-    ws.sign_in("Mr Head", PW["Mr Head"])
-    ws.approvals.approve(fb[0], engine.approval_parts(fb[0]), checks=ws.approvals.required_checks(),
+    ws_office.approvals.mark_ready(fb[0])
+    ws_office.sign_in("Mr Head", PW["Mr Head"])
+    ws_office.approvals.approve(fb[0], engine.approval_parts(fb[0]), checks=ws_office.approvals.required_checks(),
                          now=lambda: engine.approval_now(fb[0]))
-    ws.sign_in("Mrs Prep", PW["Mrs Prep"])
-    new = ws.settings.copy()
+    ws_office.sign_in("Mrs Prep", PW["Mrs Prep"])
+    new = ws_office.settings.copy()
     new.mode = "no-identifiable-children"
-    change = ws.settings_change(new)
+    change = ws_office.settings_change(new)
     assert change.what() == "the school's mode (now \u201cno identifiable children\u201d)"
     assert sorted(s.channel for s in change.voids) == ["website", "website"]
-    ws.save_settings(new)
-    assert _still_valid(ws, web) == 0 and _still_valid(ws, fb) == 1
+    ws_office.save_settings(new)
+    assert _still_valid(ws_office, web) == 0 and _still_valid(ws_office, fb) == 1
 
 
-def test_cover_style_and_a_new_check_are_counted_as_they_void(ws):
-    photos = _approved(ws, 2)
-    new = ws.settings.copy()
+def test_cover_style_and_a_new_check_are_counted_as_they_void(ws_office):
+    photos = _approved(ws_office, 2)
+    new = ws_office.settings.copy()
     new.update({"cover": {"style": "pixelate"}})
-    assert len(ws.settings_change(new).voids) == 2
-    new = ws.settings.copy()
-    new.update({"checklist": {"checks": [*ws.settings.checklist.checks, "No car number plates"]}})
-    change = ws.settings_change(new)
+    assert len(ws_office.settings_change(new).voids) == 2
+    new = ws_office.settings.copy()
+    new.update({"checklist": {"checks": [*ws_office.settings.checklist.checks, "No car number plates"]}})
+    change = ws_office.settings_change(new)
     assert len(change.voids) == 2 and change.what() == "the approver's checklist"
-    fewer = ws.settings.copy()
-    fewer.update({"checklist": {"checks": ws.settings.checklist.checks[:1]}})
-    assert ws.settings_change(fewer).voids == []   # a check taken away voids none
-    ws.save_settings(fewer)
-    assert _still_valid(ws, photos) == 2
+    fewer = ws_office.settings.copy()
+    fewer.update({"checklist": {"checks": ws_office.settings.checklist.checks[:1]}})
+    assert ws_office.settings_change(fewer).voids == []   # a check taken away voids none
+    ws_office.save_settings(fewer)
+    assert _still_valid(ws_office, photos) == 2
 
 
-def test_an_approval_void_already_is_not_counted(ws):
-    photos = _approved(ws, 2)
+def test_an_approval_void_already_is_not_counted(ws_office):
+    photos = _approved(ws_office, 2)
     # the first was approved (before approvals said what the analysis was made with apart
     # from the register) with an analysis made before enrolments changed: void already
-    row = ws.approvals.get(photos[0].sha256, "website")
+    row = ws_office.approvals.get(photos[0].sha256, "website")
     assert row.parts["checked_with"]
     parts = {k: v for k, v in row.parts.items() if k not in ("checked_with", "people_maybe")}
     parts["analysis"] = "an-older-key"
     import json
 
-    ws.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?", [json.dumps(parts),
+    ws_office.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?", [json.dumps(parts),
                                                                       photos[0].sha256])
-    new = ws.settings.copy()
+    new = ws_office.settings.copy()
     new.mode = "no-identifiable-children"
-    one = ws.settings_change(new)
+    one = ws_office.settings_change(new)
     assert len(one.voids) == 1
     # an engine given (the app's) decides what "now" is: one that checks differently counts none
-    assert ws.settings_change(new, ws.engine()).voids == []
+    assert ws_office.settings_change(new, ws_office.engine()).voids == []
     assert one.voids_sentence() == "1 approval (1 photo) no longer counts: it must be approved again."
 
 
-def test_another_pcs_change_is_read_again_with_what_it_voided(ws, tmp_path):
-    _approved(ws, 2)
+def test_another_pcs_change_is_read_again_with_what_it_voided(ws_office, tmp_path):
+    _approved(ws_office, 2)
     other = Workspace.open(tmp_path / "home")
     try:
         other.sign_in("Mrs Prep", PW["Mrs Prep"])
@@ -171,17 +171,17 @@ def test_another_pcs_change_is_read_again_with_what_it_voided(ws, tmp_path):
         other.save_settings(new)
     finally:
         other.close()
-    assert ws.settings.mode == "consent"
-    change = ws.reload_settings_change()
+    assert ws_office.settings.mode == "consent"
+    change = ws_office.reload_settings_change()
     assert change.sections == ["mode"] and len(change.voids) == 2 and not change.recheck
-    assert ws.settings.mode == "no-identifiable-children"
-    again = ws.reload_settings_change()
+    assert ws_office.settings.mode == "no-identifiable-children"
+    again = ws_office.reload_settings_change()
     assert not again.changed and again.voids == []
     # a change this workspace saved itself is no news when read again
-    mine = ws.settings.copy()
+    mine = ws_office.settings.copy()
     mine.mode = "consent"
-    ws.save_settings(mine)
-    assert not ws.reload_settings_change().changed
+    ws_office.save_settings(mine)
+    assert not ws_office.reload_settings_change().changed
 
 
 def test_a_video_is_called_a_video_when_its_approval_no_longer_counts():
@@ -195,28 +195,28 @@ def test_a_video_is_called_a_video_when_its_approval_no_longer_counts():
     assert explain_difference(photo, dict(photo, analysis="k2")).startswith("the photo was")
 
 
-def test_an_approval_given_before_a_register_change_is_counted_as_standing(ws):
+def test_an_approval_given_before_a_register_change_is_counted_as_standing(ws_office):
     """An approval says what its analysis was made with apart from the register: one given
     before the register changed (its analysis key is another now) still counts when its photo,
     checked again, publishes the same, so a settings change counts it."""
-    photos = _approved(ws, 2)
-    row = ws.approvals.get(photos[0].sha256, "website")
+    photos = _approved(ws_office, 2)
+    row = ws_office.approvals.get(photos[0].sha256, "website")
     import json
 
-    ws.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?",
+    ws_office.db.execute("UPDATE approvals SET parts = ? WHERE sha256 = ?",
                   [json.dumps(dict(row.parts, analysis="made-before-enrolments-changed")),
                    photos[0].sha256])
-    new = ws.settings.copy()
+    new = ws_office.settings.copy()
     new.mode = "no-identifiable-children"
-    assert len(ws.settings_change(new).voids) == 2
+    assert len(ws_office.settings_change(new).voids) == 2
 
 
-def test_a_crest_picture_may_void_standing_approvals_and_means_checking_again(ws):
+def test_a_crest_picture_may_void_standing_approvals_and_means_checking_again(ws_office):
     """A crest or logo picture changes what photos are checked against (the register side):
     an approval whose photo, checked again, publishes the same still counts; which ones change
     is known only after checking, so the count says 'may'."""
-    photos = _approved(ws, 2)
-    change = ws.pictures_change()
+    photos = _approved(ws_office, 2)
+    change = ws_office.pictures_change()
     assert change.recheck and change.what() == "the school's crest and logo pictures"
     assert len(change.voids) == 2 and change.may
     assert change.question() == (
@@ -231,14 +231,14 @@ def test_a_crest_picture_may_void_standing_approvals_and_means_checking_again(ws
     with tempfile.TemporaryDirectory() as d:
         crest = Path(d) / "crest.png"
         draw_crest(400).save(crest)
-        ws.school_pictures.add(crest, kind="crest")
+        ws_office.school_pictures.add(crest, kind="crest")
     # checked again (no crest in them): what they publish is the same, so both still count
-    assert _still_valid(ws, photos, key_changed=True) == 2
-    assert photos[0].analysis_key != ws.approvals.get(photos[0].sha256, "website").parts[
+    assert _still_valid(ws_office, photos, key_changed=True) == 2
+    assert photos[0].analysis_key != ws_office.approvals.get(photos[0].sha256, "website").parts[
         "analysis"]
 
 
-def test_after_checking_again_a_crest_change_says_which_approvals_no_longer_count(ws, tmp_path):
+def test_after_checking_again_a_crest_change_says_which_approvals_no_longer_count(ws_office, tmp_path):
     """s29: after a crest change the banner kept saying approvals "may" no longer count even
     once the photos were checked again. Checked again, the core says it exactly: one whose
     photo now covers someone differently no longer counts, one that publishes the same still
@@ -247,12 +247,12 @@ def test_after_checking_again_a_crest_change_says_which_approvals_no_longer_coun
 
     from tests.core.test_school_identifiers import draw_crest
 
-    photos = _approved(ws, 3)
-    change = ws.pictures_change()
+    photos = _approved(ws_office, 3)
+    change = ws_office.pictures_change()
     crest = tmp_path / "crest.png"
     draw_crest(400).save(crest)
-    ws.school_pictures.add(crest, kind="crest")
-    engine = ws.engine()
+    ws_office.school_pictures.add(crest, kind="crest")
+    engine = ws_office.engine()
     again = []
     for a in photos[:2]:                               # photo 3 is not checked again
         b = copy.deepcopy(a)
@@ -260,7 +260,7 @@ def test_after_checking_again_a_crest_change_says_which_approvals_no_longer_coun
         b.register_key = engine.register_key()
         again.append(b)
     again[0].faces[0].person, again[0].faces[0].match_status = None, "unknown"   # now covered
-    after = ws.pictures_change_checked(change, again, engine)
+    after = ws_office.pictures_change_checked(change, again, engine)
     assert not after.may and after.checked_again
     assert [v.sha256 for v in after.voids] == [photos[0].sha256]
     assert [v.sha256 for v in after.not_checked] == [photos[2].sha256]
@@ -272,7 +272,7 @@ def test_after_checking_again_a_crest_change_says_which_approvals_no_longer_coun
         "differently must be approved again. 1 approval still counts: it publishes what was "
         "approved.")
     # all checked again and the same: nothing but that they still count
-    same = ws.pictures_change_checked(change, [_checked_again(a, engine) for a in photos],
+    same = ws_office.pictures_change_checked(change, [_checked_again(a, engine) for a in photos],
                                       engine)
     assert same.voids == [] and same.not_checked == [] and same.still_count == 3
     assert same.voids_sentence() == ("Checked again: 3 approvals still count: they publish "
@@ -288,7 +288,7 @@ def _checked_again(a, engine):
     return b
 
 
-def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws, tmp_path):
+def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws_office, tmp_path):
     """A setting changed on another PC since the editor read the settings, and changed here
     too (to something else): nothing is saved, and who changed what and when is said. A setting
     changed only there is kept, and saving around it works."""
@@ -304,7 +304,7 @@ def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws, tm
         finally:
             other.close()
 
-    base = ws.settings.copy()                   # an editor opens the settings here
+    base = ws_office.settings.copy()                   # an editor opens the settings here
     mine = base.copy()
     mine.update({"cover": {"style": "pixelate"}, "retention": {"cache_days": 12}})
 
@@ -312,26 +312,26 @@ def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws, tm
         s.mode = "no-identifiable-children"
         s.retention.cache_days = 45
     another_pc(theirs)
-    conflict = ws.settings_conflict(base)
+    conflict = ws_office.settings_conflict(base)
     assert conflict is not None and conflict.by == "Mrs Prep"
     assert conflict.sections == ["mode", "retention"]              # changed there at all
-    only = ws.settings_conflict(base, mine)
+    only = ws_office.settings_conflict(base, mine)
     assert only is not None and only.sections == ["retention"]     # changed on both
     with pytest.raises(SettingsConflict) as err:
-        ws.save_settings(mine, base=base)
+        ws_office.save_settings(mine, base=base)
     text = err.value.message
     assert text.startswith("Mrs Prep changed ") and "at " in text
     assert "so yours were not saved" in text and "/20" in text      # the time, with its day
-    ws.reload_settings()
-    assert ws.settings.mode == "no-identifiable-children"           # their changes stand
-    assert ws.settings.retention.cache_days == 45
-    assert ws.settings.cover.style == "solid"                       # and nothing of mine
+    ws_office.reload_settings()
+    assert ws_office.settings.mode == "no-identifiable-children"           # their changes stand
+    assert ws_office.settings.retention.cache_days == 45
+    assert ws_office.settings.cover.style == "solid"                       # and nothing of mine
     # a setting changed only there is no conflict: saved around it, theirs kept
-    base = ws.settings.copy()
+    base = ws_office.settings.copy()
     mine = base.copy()
     mine.update({"cover": {"style": "pixelate"}})
     another_pc(lambda s: s.update({"retention": {"cache_days": 50}}))
-    assert ws.settings_conflict(base, mine) is None
-    ws.save_settings(mine, base=base)
-    assert ws.settings.cover.style == "pixelate" and ws.settings.retention.cache_days == 50
-    assert ws.settings.mode == "no-identifiable-children"
+    assert ws_office.settings_conflict(base, mine) is None
+    ws_office.save_settings(mine, base=base)
+    assert ws_office.settings.cover.style == "pixelate" and ws_office.settings.retention.cache_days == 50
+    assert ws_office.settings.mode == "no-identifiable-children"
