@@ -184,7 +184,7 @@ A1,Able,Amy,Year 4,Yes,Yes,Yes,
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_with_register(tmp_path):
     w = register_workspace(tmp_path, REGISTER)
     yield w
     w.close()
@@ -212,109 +212,109 @@ def _engine(ws):
                   reviews=ws.reviews)
 
 
-def test_export_refuses_a_caption_naming_a_pupil_and_exports_nothing(ws, tmp_path):
-    engine = _engine(ws)
-    web = ws.channels.get("website")
+def test_export_refuses_a_caption_naming_a_pupil_and_exports_nothing(ws_with_register, tmp_path):
+    engine = _engine(ws_with_register)
+    web = ws_with_register.channels.get("website")
     a = engine.decide(engine.analyse(_photo(tmp_path)), web, on=TODAY)
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(CaptionError) as err:
         list(export_batch([a], out, label="Sports day", engine=engine, channel=web,
-                          records=ws.records, approvals=None, caption="Well done Emily Tranter!"))
+                          records=ws_with_register.records, approvals=None, caption="Well done Emily Tranter!"))
     assert "Emily Tranter" in err.value.message and err.value.suggestion == "Well done ET!"
-    assert list(out.iterdir()) == [] and ws.records.exports() == []
+    assert list(out.iterdir()) == [] and ws_with_register.records.exports() == []
     with pytest.raises(CaptionError):
         list(vet_batch([_photo(tmp_path)], engine, web, out, label="Sports day",
-                       records=ws.records, caption="Well done Emily Tranter!"))
-    assert list(out.iterdir()) == [] and ws.records.exports() == []
+                       records=ws_with_register.records, caption="Well done Emily Tranter!"))
+    assert list(out.iterdir()) == [] and ws_with_register.records.exports() == []
 
 
-def test_export_records_the_caption_and_everyone_it_refers_to(ws, tmp_path):
-    engine = _engine(ws)
-    web = ws.channels.get("website")
+def test_export_records_the_caption_and_everyone_it_refers_to(ws_with_register, tmp_path):
+    engine = _engine(ws_with_register)
+    web = ws_with_register.channels.get("website")
     out = tmp_path / "out"
     out.mkdir()
     steps = list(vet_batch([_photo(tmp_path)], engine, web, out, label="Sports day",
-                           records=ws.records, caption="Well done ET and Amy Able!"))
+                           records=ws_with_register.records, caption="Well done ET and Amy Able!"))
     assert [s.result.ok for s in steps if s.result] == [True]
-    (r,) = ws.records.exports()
+    (r,) = ws_with_register.records.exports()
     assert r.caption == "Well done ET and Amy Able!"
     assert {k: (v.found, v.form) for k, v in r.caption_people.items()} == {
         "E1": ("ET", "initials"), "E2": ("ET", "initials"), "A1": ("Amy Able", "full")}
-    assert [x.id for x in ws.records.exports(person="E2")] == [r.id]
+    assert [x.id for x in ws_with_register.records.exports(person="E2")] == [r.id]
     # Emily's website consent is withdrawn (a real register): the export is on her list
-    assert takedown.evaluate(ws.records, ws.register) == []
-    ws.register.set_consent("E1", "website", NO)
-    (item,) = takedown.evaluate(ws.records, ws.register)
+    assert takedown.evaluate(ws_with_register.records, ws_with_register.register) == []
+    ws_with_register.register.set_consent("E1", "website", NO)
+    (item,) = takedown.evaluate(ws_with_register.records, ws_with_register.register)
     assert item.export_id == r.id and item.people == ["E1"] and item.status == "exported"
     assert item.reasons["E1"].startswith(TO_POST_NAMES + "\u201cET\u201d: ")
 
 
 def test_a_caption_naming_a_pupil_refused_then_given_consent_then_withdrawn_comes_down(
-        ws, tmp_path):
+        ws_with_register, tmp_path):
     """Emily was No for the website when a caption calling her "ET" was exported (allowed:
     initials); her family then said Yes and later withdrew it. Her reason reads as it did when
     the caption was recorded, but the withdrawal came after it: the export is listed."""
     from photovet.core.models import YES
 
-    ws.register.set_consent("E1", "website", NO)
+    ws_with_register.register.set_consent("E1", "website", NO)
     hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
-    ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?", [hour_ago, "E1"])
-    engine = _engine(ws)
-    web = ws.channels.get("website")
+    ws_with_register.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?", [hour_ago, "E1"])
+    engine = _engine(ws_with_register)
+    web = ws_with_register.channels.get("website")
     out = tmp_path / "out"
     out.mkdir()
     steps = list(vet_batch([_photo(tmp_path)], engine, web, out, label="Sports day",
-                           records=ws.records, caption="Well done ET!"))
+                           records=ws_with_register.records, caption="Well done ET!"))
     assert [s.result.ok for s in steps if s.result] == [True]
-    (r,) = ws.records.exports()
+    (r,) = ws_with_register.records.exports()
     assert r.caption_people["E1"].refused["photo"]            # refused when recorded
-    assert takedown.evaluate(ws.records, ws.register) == []   # and nothing changed since
-    ws.register.set_consent("E1", "website", YES)
-    assert takedown.evaluate(ws.records, ws.register) == []
-    ws.register.set_consent("E1", "website", NO)
-    (item,) = takedown.evaluate(ws.records, ws.register)
+    assert takedown.evaluate(ws_with_register.records, ws_with_register.register) == []   # and nothing changed since
+    ws_with_register.register.set_consent("E1", "website", YES)
+    assert takedown.evaluate(ws_with_register.records, ws_with_register.register) == []
+    ws_with_register.register.set_consent("E1", "website", NO)
+    (item,) = takedown.evaluate(ws_with_register.records, ws_with_register.register)
     assert item.export_id == r.id and item.people == ["E1"] and item.status == "exported"
     assert item.reasons["E1"].startswith(TO_POST_NAMES + "\u201cET\u201d: ")
 
 
-def test_a_posts_own_caption_is_judged_from_when_the_post_was_recorded(ws, tmp_path):
+def test_a_posts_own_caption_is_judged_from_when_the_post_was_recorded(ws_with_register, tmp_path):
     """Exported without a caption two hours ago; Emily's website consent withdrawn an hour
     ago; then posted with a caption calling her "ET" (allowed: initials). Known when the
     post's caption was recorded: not listed. Given again and withdrawn again: listed."""
     from photovet.core.models import YES
 
-    engine = _engine(ws)
-    web = ws.channels.get("website")
+    engine = _engine(ws_with_register)
+    web = ws_with_register.channels.get("website")
     out = tmp_path / "out"
     out.mkdir()
     steps = list(vet_batch([_photo(tmp_path)], engine, web, out, label="Sports day",
-                           records=ws.records))
+                           records=ws_with_register.records))
     assert [s.result.ok for s in steps if s.result] == [True]
     now = dt.datetime.now(dt.UTC)
-    ws.db.execute("UPDATE exports SET created_at = ?",
+    ws_with_register.db.execute("UPDATE exports SET created_at = ?",
                   [(now - dt.timedelta(hours=2)).isoformat(timespec="seconds")])
-    ws.register.set_consent("E1", "website", YES)
-    ws.register.set_consent("E1", "website", NO)
-    ws.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?",
+    ws_with_register.register.set_consent("E1", "website", YES)
+    ws_with_register.register.set_consent("E1", "website", NO)
+    ws_with_register.db.execute("UPDATE consent_history SET time = ? WHERE person_id = ?",
                   [(now - dt.timedelta(hours=1)).isoformat(timespec="seconds"), "E1"])
-    assert ws.records.mark_posted(batch="Sports day", channel="website", caption="Well done ET!",
-                                  people=ws.register.people()) == 1
-    (r,) = ws.records.exports()
+    assert ws_with_register.records.mark_posted(batch="Sports day", channel="website", caption="Well done ET!",
+                                  people=ws_with_register.register.people()) == 1
+    (r,) = ws_with_register.records.exports()
     assert r.posts[0].caption_people["E1"].refused["photo"]
-    assert takedown.evaluate(ws.records, ws.register) == []
-    ws.register.set_consent("E1", "website", YES)
-    ws.register.set_consent("E1", "website", NO)
-    (item,) = takedown.evaluate(ws.records, ws.register)
+    assert takedown.evaluate(ws_with_register.records, ws_with_register.register) == []
+    ws_with_register.register.set_consent("E1", "website", YES)
+    ws_with_register.register.set_consent("E1", "website", NO)
+    (item,) = takedown.evaluate(ws_with_register.records, ws_with_register.register)
     assert item.export_id == r.id and item.people == ["E1"] and item.status == "posted"
 
 
-def test_cli_export_refuses_the_caption_and_suggests_one(ws, tmp_path, monkeypatch):
+def test_cli_export_refuses_the_caption_and_suggests_one(ws_with_register, tmp_path, monkeypatch):
     from photovet.cli import cli
     from tests.cli.conftest import Staff, create_staff
 
-    create_staff(ws)
-    monkeypatch.setenv("PHOTOVET_HOME", str(ws.home))
+    create_staff(ws_with_register)
+    monkeypatch.setenv("PHOTOVET_HOME", str(ws_with_register.home))
     Staff(monkeypatch).use("Mrs Office")
     out = tmp_path / "out"
     out.mkdir()
@@ -477,15 +477,15 @@ def test_a_caption_that_went_out_is_said_in_the_checks_words_when_the_list_has_n
 
 
 def test_a_pupil_named_in_the_caption_withdrawn_while_the_copy_is_made_holds_it_back(
-        ws, tmp_path, monkeypatch):
+        ws_with_register, tmp_path, monkeypatch):
     """s29: the export's last check looked at the faces and names in the photo but not at the
     batch's caption: Amy's website consent withdrawn while the copy of a photo captioned
     "Well done Amy Able!" was made, and it was exported (the take-down list caught it after).
     It is held back now, saying who and why; a change to someone else lets it through."""
     from photovet.core.media import export as photo_export
 
-    engine = _engine(ws)
-    web = ws.channels.get("website")
+    engine = _engine(ws_with_register)
+    web = ws_with_register.channels.get("website")
     real = photo_export.render
     change: list = []
 
@@ -501,17 +501,17 @@ def test_a_pupil_named_in_the_caption_withdrawn_while_the_copy_is_made_holds_it_
         out.mkdir()
         a = engine.decide(engine.analyse(_photo(tmp_path, name)), web, on=TODAY)
         return [s.result for s in export_batch([a], out, label="Sports day", engine=engine,
-                                               channel=web, records=ws.records, approvals=None,
+                                               channel=web, records=ws_with_register.records, approvals=None,
                                                caption="Well done Amy Able!")
                 if s.result is not None]
 
-    change.append(lambda: ws.register.set_consent("E2", "website", NO))   # not in the caption
+    change.append(lambda: ws_with_register.register.set_consent("E2", "website", NO))   # not in the caption
     assert [r.ok for r in export("a.jpg")] == [True]
-    change.append(lambda: ws.register.set_consent("A1", "website", NO))
+    change.append(lambda: ws_with_register.register.set_consent("A1", "website", NO))
     [res] = export("b.jpg")
     assert not res.ok
     assert ("consent changed (Amy Able, named in the caption as \u201cAmy Able\u201d: consent "
             in res.error), res.error
     assert "while the copy was being made" in res.error
-    assert [Path(r.source_path).name for r in ws.records.exports()] == ["a.jpg"]
+    assert [Path(r.source_path).name for r in ws_with_register.records.exports()] == ["a.jpg"]
     assert list((tmp_path / "out-b.jpg").iterdir()) == []
