@@ -22,7 +22,7 @@ pytestmark = pytest.mark.engines
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_enrolled(tmp_path):
     w = enrolled_workspace(tmp_path)
     yield w
     w.close()
@@ -72,60 +72,60 @@ def _ready(ws, tmp_path, seconds=3.0):
     return an, eng, fb
 
 
-def test_a_video_cannot_be_approved_from_its_first_frame(ws, tmp_path):
-    an, eng, _fb = _ready(ws, tmp_path)
+def test_a_video_cannot_be_approved_from_its_first_frame(ws_enrolled, tmp_path):
+    an, eng, _fb = _ready(ws_enrolled, tmp_path)
     parts = eng.approval_parts(an)
-    checks = ws.approvals.required_checks()
+    checks = ws_enrolled.approvals.required_checks()
     with pytest.raises(ApprovalError) as e:
-        ws.approvals.approve(an, parts, checks=checks, now=lambda: eng.approval_now(an))
+        ws_enrolled.approvals.approve(an, parts, checks=checks, now=lambda: eng.approval_now(an))
     assert e.value.message.startswith("Play the clip to the end (or step through it)")
     assert "0 s of 3 s seen" in e.value.message
     # the first frame and a second of it: still not enough, and what is left is said
-    left = ws.approvals.views.seen(an, parts, [0.0, 0.5, 1.0])
+    left = ws_enrolled.approvals.views.seen(an, parts, [0.0, 0.5, 1.0])
     assert "1 s of 3 s seen" in left and "from 0:01.0 to the end" in left
     with pytest.raises(ApprovalError):
-        ws.approvals.approve(an, parts, checks=checks, now=lambda: eng.approval_now(an))
-    assert ws.approvals.status(an.sha256, an.channel) == "ready"
+        ws_enrolled.approvals.approve(an, parts, checks=checks, now=lambda: eng.approval_now(an))
+    assert ws_enrolled.approvals.status(an.sha256, an.channel) == "ready"
     # the rest, later (kept in the register: another sitting, another Workspace object)
-    assert ws.approvals.views.seen(an, parts, [1.5, 2.0, 2.5, 2.95]) is None
-    ws.approvals.approve(an, parts, checks=checks, now=lambda: eng.approval_now(an))
-    assert ws.approvals.check(an, eng.approval_parts(an)).ok
-    actions = [r[0] for r in ws.db.all("SELECT action FROM audit_log ORDER BY id")]
+    assert ws_enrolled.approvals.views.seen(an, parts, [1.5, 2.0, 2.5, 2.95]) is None
+    ws_enrolled.approvals.approve(an, parts, checks=checks, now=lambda: eng.approval_now(an))
+    assert ws_enrolled.approvals.check(an, eng.approval_parts(an)).ok
+    actions = [r[0] for r in ws_enrolled.db.all("SELECT action FROM audit_log ORDER BY id")]
     assert actions.count("video.watched") == 1
 
 
-def test_seen_is_per_approver_and_per_version(ws, tmp_path):
-    an, eng, fb = _ready(ws, tmp_path)
+def test_seen_is_per_approver_and_per_version(ws_enrolled, tmp_path):
+    an, eng, fb = _ready(ws_enrolled, tmp_path)
     parts = eng.approval_parts(an)
     t0 = an.frame_times[0]
     times = [t - t0 for t in an.frame_times]
-    assert ws.approvals.views.seen(an, parts, times) is None
+    assert ws_enrolled.approvals.views.seen(an, parts, times) is None
     # another senior leader has seen nothing
-    act_as(ws, "Mrs Deputy")
-    assert ws.approvals.views.refusal(an, parts).startswith("Play the clip")
+    act_as(ws_enrolled, "Mrs Deputy")
+    assert ws_enrolled.approvals.views.refusal(an, parts).startswith("Play the clip")
     with pytest.raises(ApprovalError):
-        ws.approvals.approve(an, parts, checks=ws.approvals.required_checks(),
+        ws_enrolled.approvals.approve(an, parts, checks=ws_enrolled.approvals.required_checks(),
                              now=lambda: eng.approval_now(an))
     # what would be published changed (a face covered): what was seen was another version
-    act_as(ws, "Mrs Office")
+    act_as(ws_enrolled, "Mrs Office")
     (tori,), _ = tracks_by_colour(an)
-    ws.video_reviewer().track(an, tori.id, "cover", fb)
+    ws_enrolled.video_reviewer().track(an, tori.id, "cover", fb)
     eng.decide(an, fb, on=TODAY)
-    act_as(ws, "Mr Head")
+    act_as(ws_enrolled, "Mr Head")
     now = eng.approval_parts(an)
     assert now != parts
-    assert ws.approvals.views.refusal(an, now).startswith("Play the clip")
+    assert ws_enrolled.approvals.views.refusal(an, now).startswith("Play the clip")
     with pytest.raises(ApprovalError):
-        ws.approvals.approve(an, now, checks=ws.approvals.required_checks(), now=lambda: eng.approval_now(an))
-    assert ws.approvals.views.seen(an, now, times) is None
-    ws.approvals.approve(an, now, checks=ws.approvals.required_checks(), now=lambda: eng.approval_now(an))
+        ws_enrolled.approvals.approve(an, now, checks=ws_enrolled.approvals.required_checks(), now=lambda: eng.approval_now(an))
+    assert ws_enrolled.approvals.views.seen(an, now, times) is None
+    ws_enrolled.approvals.approve(an, now, checks=ws_enrolled.approvals.required_checks(), now=lambda: eng.approval_now(an))
 
 
-def test_only_an_approver_reports_what_they_saw_and_photos_need_nothing(ws, tmp_path):
+def test_only_an_approver_reports_what_they_saw_and_photos_need_nothing(ws_enrolled, tmp_path):
     from photovet.core.errors import PermissionDenied
     from photovet.core.workspace import Workspace
 
-    an, eng, _fb = _ready(ws, tmp_path)
+    an, eng, _fb = _ready(ws_enrolled, tmp_path)
     parts = eng.approval_parts(an)
     # nobody signed in: nothing seen, nothing recorded
     other = Workspace.open(tmp_path / "home")
@@ -138,10 +138,10 @@ def test_only_an_approver_reports_what_they_saw_and_photos_need_nothing(ws, tmp_
         other.close()
 
 
-def test_said_on_the_command_line_counts_and_is_audited(ws, tmp_path):
-    an, eng, _fb = _ready(ws, tmp_path)
+def test_said_on_the_command_line_counts_and_is_audited(ws_enrolled, tmp_path):
+    an, eng, _fb = _ready(ws_enrolled, tmp_path)
     parts = eng.approval_parts(an)
-    ws.approvals.views.confirm(an, parts)
-    ws.approvals.approve(an, parts, checks=ws.approvals.required_checks(), now=lambda: eng.approval_now(an))
-    row = ws.db.one("SELECT how, actor FROM video_views WHERE sha256 = ?", [an.sha256])
+    ws_enrolled.approvals.views.confirm(an, parts)
+    ws_enrolled.approvals.approve(an, parts, checks=ws_enrolled.approvals.required_checks(), now=lambda: eng.approval_now(an))
+    row = ws_enrolled.db.one("SELECT how, actor FROM video_views WHERE sha256 = ?", [an.sha256])
     assert tuple(row) == ("confirmed", "Mr Head")
