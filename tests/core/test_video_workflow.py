@@ -102,7 +102,7 @@ def enrolled_workspace(tmp_path):
 
 
 @pytest.fixture
-def ws(tmp_path):
+def ws_enrolled(tmp_path):
     w = enrolled_workspace(tmp_path)
     yield w
     w.close()
@@ -145,10 +145,10 @@ def tracks_by_colour(an: VideoAnalysis):
     return red, blue
 
 
-def test_tracks_are_decided_with_video_consent_and_reviewed_whole(ws, tmp_path):
+def test_tracks_are_decided_with_video_consent_and_reviewed_whole(ws_enrolled, tmp_path):
     clip = make_video(tmp_path / "assembly.mp4")
-    web, fb = ws.channels.get("website"), ws.channels.get("facebook")
-    eng = new_engine(ws)
+    web, fb = ws_enrolled.channels.get("website"), ws_enrolled.channels.get("facebook")
+    eng = new_engine(ws_enrolled)
     an = eng.decide(eng.analyse_video(clip), web, on=TODAY)
     assert an.error is None and an.faces_checked and an.frame_count == 60
     (tori,), (stranger,) = tracks_by_colour(an)
@@ -156,7 +156,7 @@ def test_tracks_are_decided_with_video_consent_and_reviewed_whole(ws, tmp_path):
     assert (tori.decision, stranger.decision) == ("show", "cover")
     assert stranger.match_status == "unknown"
 
-    reviewer = ws.video_reviewer()
+    reviewer = ws_enrolled.video_reviewer()
     with pytest.raises(ReviewRefused, match="Say why"):
         reviewer.track(an, stranger.id, "show", web)
     reviewer.track(an, stranger.id, "assign", web, person="B2")   # Sam: no video consent
@@ -168,8 +168,8 @@ def test_tracks_are_decided_with_video_consent_and_reviewed_whole(ws, tmp_path):
     reviewer.track(an, tori.id, "cover", web)
 
     # a restart: fresh engine, no cache; every decision is still there
-    ws.cache.clear()
-    again = new_engine(ws)
+    ws_enrolled.cache.clear()
+    again = new_engine(ws_enrolled)
     b = again.decide(again.analyse_video(clip), web, on=TODAY)
     (tori2,), (stranger2,) = tracks_by_colour(b)
     assert (tori2.decision, tori2.reason) == ("cover", "Covered by hand")
@@ -177,88 +177,88 @@ def test_tracks_are_decided_with_video_consent_and_reviewed_whole(ws, tmp_path):
     # covering is never undone by switching channel
     again.decide(b, fb, on=TODAY)
     assert tori2.decision == "cover"
-    ws.video_reviewer().undo_track(b, tori2.id, fb)
+    ws_enrolled.video_reviewer().undo_track(b, tori2.id, fb)
     again.decide(b, web, on=TODAY)
     assert tori2.decision == "show"
-    actions = [r[0] for r in ws.db.all("SELECT action FROM audit_log ORDER BY id")]
+    actions = [r[0] for r in ws_enrolled.db.all("SELECT action FROM audit_log ORDER BY id")]
     assert "review.video-track-cover" in actions and "review.video-track-assign" in actions
 
 
-def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws, tmp_path):
+def test_approval_signs_the_tracks_and_the_sound_and_the_approver_listens(ws_enrolled, tmp_path):
     clip = make_video(tmp_path / "play.mp4")
-    fb = ws.channels.get("facebook")
+    fb = ws_enrolled.channels.get("facebook")
     assert fb.audio == "listen"
-    eng = new_engine(ws)
+    eng = new_engine(ws_enrolled)
     an = eng.decide(eng.analyse_video(clip), fb, on=TODAY)
     assert an.sound == "remove" and an.sound_needs_review and an.status.value == "needs-review"
-    act_as(ws, "Mrs Office")
-    ws.approvals.mark_ready(an, batch="Play")
-    act_as(ws, "Mr Head")
+    act_as(ws_enrolled, "Mrs Office")
+    ws_enrolled.approvals.mark_ready(an, batch="Play")
+    act_as(ws_enrolled, "Mr Head")
     parts = eng.approval_parts(an)
     assert parts["media"] == "video" and parts["sound"] == "remove"
-    watch_video(ws, an, parts)
-    ws.approvals.approve(an, parts, checks=ws.approvals.required_checks(), now=lambda: eng.approval_now(an))
-    assert ws.approvals.check(an, eng.approval_parts(an)).ok
+    watch_video(ws_enrolled, an, parts)
+    ws_enrolled.approvals.approve(an, parts, checks=ws_enrolled.approvals.required_checks(), now=lambda: eng.approval_now(an))
+    assert ws_enrolled.approvals.check(an, eng.approval_parts(an)).ok
 
     # the approver listened: the sound is now kept, which the approval did not cover
-    assert ws.sound_checks().confirm(an.sha256, fb.id) == "Mr Head"
+    assert ws_enrolled.sound_checks().confirm(an.sha256, fb.id) == "Mr Head"
     eng.decide(an, fb, on=TODAY)
     assert an.sound == "keep" and "Mr Head listened" in an.sound_reason
-    verdict = ws.approvals.check(an, eng.approval_parts(an))
+    verdict = ws_enrolled.approvals.check(an, eng.approval_parts(an))
     assert not verdict.ok and "sound would now be kept" in verdict.why
-    watch_video(ws, an, eng.approval_parts(an))
-    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks(),
+    watch_video(ws_enrolled, an, eng.approval_parts(an))
+    ws_enrolled.approvals.approve(an, eng.approval_parts(an), checks=ws_enrolled.approvals.required_checks(),
                          now=lambda: eng.approval_now(an))
-    assert ws.approvals.check(an, eng.approval_parts(an)).ok
+    assert ws_enrolled.approvals.check(an, eng.approval_parts(an)).ok
 
     # a review change voids the approval (who may confirm listening: tests/cli/test_video_cli.py)
-    act_as(ws, "Mrs Office")
+    act_as(ws_enrolled, "Mrs Office")
     (tori,), _ = tracks_by_colour(an)
-    ws.video_reviewer().track(an, tori.id, "cover", fb)
+    ws_enrolled.video_reviewer().track(an, tori.id, "cover", fb)
     eng.decide(an, fb, on=TODAY)
-    verdict = ws.approvals.check(an, eng.approval_parts(an))
+    verdict = ws_enrolled.approvals.check(an, eng.approval_parts(an))
     assert not verdict.ok and "review changed" in verdict.why
     # the preparer still cannot approve their own video
-    act_as(ws, "Mrs Office")
+    act_as(ws_enrolled, "Mrs Office")
     with pytest.raises(ApprovalError):
-        watch_video(ws, an, eng.approval_parts(an))
-        ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks(),
+        watch_video(ws_enrolled, an, eng.approval_parts(an))
+        ws_enrolled.approvals.approve(an, eng.approval_parts(an), checks=ws_enrolled.approvals.required_checks(),
                              now=lambda: eng.approval_now(an))
 
 
-def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
+def test_export_records_identify_report_takedown_and_purge(ws_enrolled, tmp_path):
     from photovet.core.records.sar import subject_access_report
     from photovet.core.transfer import purge_batch
 
     clip = make_video(tmp_path / "src" / "sports.mp4" if (tmp_path / "src").mkdir() is None else None)
-    web = ws.channels.get("website")
-    eng = new_engine(ws)
+    web = ws_enrolled.channels.get("website")
+    eng = new_engine(ws_enrolled)
     an = eng.decide(eng.analyse_video(clip), web, on=TODAY)
-    act_as(ws, "Mrs Office")
-    ws.approvals.mark_ready(an, batch="Sports")
-    act_as(ws, "Mr Head")
-    ws.sound_checks().confirm(an.sha256, web.id)      # the website's rule is "listen" too
+    act_as(ws_enrolled, "Mrs Office")
+    ws_enrolled.approvals.mark_ready(an, batch="Sports")
+    act_as(ws_enrolled, "Mr Head")
+    ws_enrolled.sound_checks().confirm(an.sha256, web.id)      # the website's rule is "listen" too
     eng.decide(an, web, on=TODAY)
-    watch_video(ws, an, eng.approval_parts(an))
-    ws.approvals.approve(an, eng.approval_parts(an), checks=ws.approvals.required_checks(),
+    watch_video(ws_enrolled, an, eng.approval_parts(an))
+    ws_enrolled.approvals.approve(an, eng.approval_parts(an), checks=ws_enrolled.approvals.required_checks(),
                          now=lambda: eng.approval_now(an))
-    act_as(ws, "Mrs Office")
+    act_as(ws_enrolled, "Mrs Office")
     out = tmp_path / "out"
     out.mkdir()
     res = [s.result for s in export_batch([an], out, label="Sports day", engine=eng, channel=web,
-                                          records=ws.records, approvals=ws.approvals)
+                                          records=ws_enrolled.records, approvals=ws_enrolled.approvals)
            if s.result is not None]
     assert len(res) == 1 and res[0].ok, res[0].error
     r = res[0]
     assert r.media == "video" and r.sound == "keep" and r.people_shown == ["A1"]
     assert r.approver == "Mr Head"
-    rec = ws.records.exports()[0]
+    rec = ws_enrolled.records.exports()[0]
     assert rec.media == "video" and rec.people_shown == ["A1"]
-    n_keys = ws.db.scalar("SELECT COUNT(*) FROM export_key_frames WHERE export_id = ?", [rec.id])
+    n_keys = ws_enrolled.db.scalar("SELECT COUNT(*) FROM export_key_frames WHERE export_id = ?", [rec.id])
     assert n_keys == 1            # 2 s: one key frame every 2 s
 
     # identify: the file itself, a smaller re-encoded copy, and a still from it
-    hits = ws.records.identify(r.output, register=ws.register)
+    hits = ws_enrolled.records.identify(r.output, register=ws_enrolled.register)
     assert hits and hits[0].exact and hits[0].record.id == rec.id
     small = tmp_path / "download.mp4"
     with av.open(r.output) as src, av.open(str(small), "w") as dst:
@@ -271,7 +271,7 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
                 dst.mux(p)
         for p in s.encode():
             dst.mux(p)
-    hits = ws.records.identify(small, register=ws.register)
+    hits = ws_enrolled.records.identify(small, register=ws_enrolled.register)
     assert hits and hits[0].record.id == rec.id and not hits[0].exact
     from PIL import Image
 
@@ -279,45 +279,45 @@ def test_export_records_identify_report_takedown_and_purge(ws, tmp_path):
 
     still = tmp_path / "still.jpg"
     Image.fromarray(grab(r.output, 0.0)).save(still, quality=70)
-    hits = ws.records.identify(still, register=ws.register)
+    hits = ws_enrolled.records.identify(still, register=ws_enrolled.register)
     assert hits and hits[0].record.id == rec.id
 
     # the subject access report lists the video with its middle frame: its record says where
     # the faces left visible are on that frame, and whose, so the others' are covered (s33;
     # tests/core/test_sar_video.py checks the covers)
     assert rec.faces_at is not None and rec.faces_shown is not None
-    act_as(ws, "Office Admin")
-    report = subject_access_report(ws.register, ws.records, "A1", tmp_path / "sar.html")
+    act_as(ws_enrolled, "Office Admin")
+    report = subject_access_report(ws_enrolled.register, ws_enrolled.records, "A1", tmp_path / "sar.html")
     html = report.read_text(encoding="utf-8")
     assert "(video)" in html and html.count("data:image/jpeg;base64,") == 1
     assert "A frame from the middle of the exported video" in html
 
     # posted on the website
-    ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY)
+    ws_enrolled.records.mark_posted(batch="Sports day", channel="website", date=TODAY)
 
     # Tori's video consent for the website is withdrawn: the video must come down
     csv = tmp_path / "register2.csv"
     csv.write_text(REGISTER.replace("A1,Ashby,Victoria,Tori,Year 4,Yes,Yes,",
                                     "A1,Ashby,Victoria,Tori,Year 4,Yes,No,"), encoding="utf-8")
-    ws.import_register(csv)
-    items = ws.takedown()
+    ws_enrolled.import_register(csv)
+    items = ws_enrolled.takedown()
     assert [i.export_id for i in items] == [rec.id]
     assert "videos on" in " ".join(items[0].reasons.values())
 
     # posted again all the same: recorded, flagged (by video consent), still on the list
     flagged: list = []
-    assert ws.records.mark_posted(batch="Sports day", channel="website", date=TODAY,
+    assert ws_enrolled.records.mark_posted(batch="Sports day", channel="website", date=TODAY,
                                   url="https://school.example/again", not_allowed=flagged) == 1
     assert "videos on School website" in flagged[0][1]
-    assert [i.export_id for i in ws.takedown()] == [rec.id]
+    assert [i.export_id for i in ws_enrolled.takedown()] == [rec.id]
 
     # purge: the original video goes once its export is verified (and posted)
-    report = purge_batch(ws.records, "Sports day", dry_run=False, permanent=True)
+    report = purge_batch(ws_enrolled.records, "Sports day", dry_run=False, permanent=True)
     assert [i.status for i in report.items] == ["deleted"]
     assert not clip.exists()
 
 
-def test_import_from_a_device_copies_and_clears_videos_too(ws, tmp_path):
+def test_import_from_a_device_copies_and_clears_videos_too(ws_enrolled, tmp_path):
     from PIL import Image
 
     from photovet.core.transfer import import_from_device
@@ -327,9 +327,9 @@ def test_import_from_a_device_copies_and_clears_videos_too(ws, tmp_path):
     make_video(phone / "VID_0001.mp4", seconds=0.5)
     Image.new("RGB", (40, 30), (10, 200, 10)).save(phone / "IMG_0001.jpg")
     (phone / "notes.txt").write_text("hello")
-    act_as(ws, "Office Admin")
+    act_as(ws_enrolled, "Office Admin")
     steps = [s.result for s in import_from_device(phone, tmp_path / "pc", clear=True,
-                                                  audit=ws.audit, permanent=True)
+                                                  audit=ws_enrolled.audit, permanent=True)
              if s.result is not None]
     assert sorted(Path(r.source).name for r in steps) == ["IMG_0001.jpg", "VID_0001.mp4"]
     assert all(r.ok and r.verified and r.deleted for r in steps)
@@ -371,35 +371,35 @@ def _export(ws, eng, web, an, out):
 
 
 def test_a_video_approval_still_counts_after_a_register_change_that_publishes_the_same(
-        ws, tmp_path):
+        ws_enrolled, tmp_path):
     """A video checked again after an unrelated register change (Sam's face photos replaced,
     then deleted) keeps its approval when every track is decided as approved; the approver's
     viewing stands too. A register change that covers the shown pupil (her face photos
     deleted: no longer recognised) voids it, saying so."""
-    clip, _other, eng, web, an = _approved(ws, tmp_path)
-    signed = ws.approvals.get(an.sha256, web.id).parts
+    clip, _other, eng, web, an = _approved(ws_enrolled, tmp_path)
+    signed = ws_enrolled.approvals.get(an.sha256, web.id).parts
     assert signed["checked_with"] == eng.video_checked_with_key()
-    act_as(ws, "Mrs Office")
-    ws.register.store_signatures({"B2": [(ENC_SAM + 0.02, "b2-new.jpg")]}, replace=True,
+    act_as(ws_enrolled, "Mrs Office")
+    ws_enrolled.register.store_signatures({"B2": [(ENC_SAM + 0.02, "b2-new.jpg")]}, replace=True,
                                  source="test")
     eng.reload_register()
     again = eng.decide(eng.analyse_video(clip), web, on=TODAY)
     assert again.analysis_key == eng.video_cache_key() != signed["analysis"]
     assert eng.out_of_date(again) is None
-    act_as(ws, "Mr Head")
-    assert ws.approvals.views.refusal(again, eng.approval_parts(again)) is None
-    act_as(ws, "Mrs Office")
-    res = _export(ws, eng, web, again, tmp_path / "out")
+    act_as(ws_enrolled, "Mr Head")
+    assert ws_enrolled.approvals.views.refusal(again, eng.approval_parts(again)) is None
+    act_as(ws_enrolled, "Mrs Office")
+    res = _export(ws_enrolled, eng, web, again, tmp_path / "out")
     assert res.ok and res.people_shown == ["A1"], res.error
 
-    ws.register.store_signatures({"A1": []}, replace=True, source="test")
+    ws_enrolled.register.store_signatures({"A1": []}, replace=True, source="test")
     eng.reload_register()
     again = eng.decide(eng.analyse_video(clip), web, on=TODAY)
-    res = _export(ws, eng, web, again, tmp_path / "out2")
+    res = _export(ws_enrolled, eng, web, again, tmp_path / "out2")
     assert not res.ok and "would now be covered" in res.error, res.error
 
 
-def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, tmp_path,
+def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws_enrolled, tmp_path,
                                                                              monkeypatch):
     """The copy is decoded from the file that was hashed (an audit swapped the file after the
     hash was checked, and the stranger was published uncovered); rewritten in place, it is
@@ -408,7 +408,7 @@ def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, t
 
     from photovet.core.media.video import export as video_export
 
-    clip, other, eng, web, an = _approved(ws, tmp_path)
+    clip, other, eng, web, an = _approved(ws_enrolled, tmp_path)
     real = video_export.render
 
     def swapped(*args, **kwargs):
@@ -416,7 +416,7 @@ def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, t
         return real(*args, **kwargs)
 
     monkeypatch.setattr(video_export, "render", swapped)
-    res = _export(ws, eng, web, an, tmp_path / "out")
+    res = _export(ws_enrolled, eng, web, an, tmp_path / "out")
     assert res.ok, res.error
     with av.open(res.output) as c:
         first = next(c.decode(video=0)).to_ndarray(format="rgb24").astype(int)
@@ -431,16 +431,16 @@ def test_a_video_swapped_under_its_name_while_it_is_exported_is_never_read(ws, t
             fh.write(bytes(64))
         return done
 
-    an2 = _checked_and_approved(ws, eng, web, clip)
+    an2 = _checked_and_approved(ws_enrolled, eng, web, clip)
     monkeypatch.setattr(video_export, "render", rewritten)
     out2 = tmp_path / "out2"
-    res = _export(ws, eng, web, an2, out2)
+    res = _export(ws_enrolled, eng, web, an2, out2)
     assert not res.ok and "changed while its copy was being made" in res.error
     assert list(out2.iterdir()) == []
 
 
 def test_a_contact_sheet_tile_hashes_its_video_once_and_refuses_a_changed_one(
-        ws, tmp_path, monkeypatch):
+        ws_enrolled, tmp_path, monkeypatch):
     """The approver's contact sheet rendered each moment of a video with its own open and
     hash of the whole file (three moments: three full reads). The video is opened and hashed
     once per tile; each moment still checks that open file's stamp, and a changed file is
@@ -450,8 +450,8 @@ def test_a_contact_sheet_tile_hashes_its_video_once_and_refuses_a_changed_one(
     from photovet.core.media.video import reader
 
     clip = make_video(tmp_path / "assembly.mp4")
-    eng = new_engine(ws)
-    an = eng.decide(eng.analyse_video(clip), ws.channels.get("website"), on=TODAY)
+    eng = new_engine(ws_enrolled)
+    an = eng.decide(eng.analyse_video(clip), ws_enrolled.channels.get("website"), on=TODAY)
     hashed = []
     real = reader.PinnedVideo.sha256
     monkeypatch.setattr(reader.PinnedVideo, "sha256",
@@ -494,7 +494,7 @@ def test_the_computers_video_player_gets_a_private_copy_of_the_checked_bytes(tmp
         checked_copy(src, "", folder)                        # nothing checked: nothing copied
 
 
-def test_a_video_swapped_or_rewritten_while_it_is_checked(ws, tmp_path, monkeypatch):
+def test_a_video_swapped_or_rewritten_while_it_is_checked(ws_enrolled, tmp_path, monkeypatch):
     """What is checked is what was hashed: a file swapped under its name during the check is
     not read (its analysis would be filed under the first file's hash and used for it later);
     one rewritten in place (still being copied) fails, and nothing is cached."""
@@ -513,8 +513,8 @@ def test_a_video_swapped_or_rewritten_while_it_is_checked(ws, tmp_path, monkeypa
         return real(path, **kwargs)
 
     monkeypatch.setattr(video_analysis, "analyse_video", swapped)
-    web = ws.channels.get("website")
-    eng = new_engine(ws)
+    web = ws_enrolled.channels.get("website")
+    eng = new_engine(ws_enrolled)
     an = eng.decide(eng.analyse_video(clip), web, on=TODAY)
     assert an.sha256 == sha_a and not an.error
     red, _blue = tracks_by_colour(an)
@@ -528,7 +528,7 @@ def test_a_video_swapped_or_rewritten_while_it_is_checked(ws, tmp_path, monkeypa
         return found
 
     monkeypatch.setattr(video_analysis, "analyse_video", rewritten)
-    before = len(ws.cache.files())
+    before = len(ws_enrolled.cache.files())
     bad = eng.analyse_video(clip, use_cache=False)
     assert bad.error and "changed while it was being checked" in bad.error
-    assert not bad.faces_checked and len(ws.cache.files()) == before
+    assert not bad.faces_checked and len(ws_enrolled.cache.files()) == before
