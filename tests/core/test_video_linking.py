@@ -22,7 +22,7 @@ from tests.video_clips import Mover, make_clip
 
 
 @pytest.fixture(scope="module")
-def engine():
+def face_engine():
     from photovet.core.settings import Settings
     from photovet.core.vision.faces import FaceEngine
 
@@ -44,10 +44,10 @@ def fragmenting_clip(path):
     return make_clip(path, size=(480, 270), fps=30, seconds=10.0, movers=movers, audio=False)
 
 
-def test_a_pupil_lost_for_a_few_seconds_is_one_row_and_the_gap_is_covered(tmp_path, engine):
+def test_a_pupil_lost_for_a_few_seconds_is_one_row_and_the_gap_is_covered(tmp_path, face_engine):
     clip = fragmenting_clip(tmp_path / "lost.mp4")
     p = VideoParams(ocr_every=0.0)
-    a = analyse_video(clip.path, face_engine=engine, params=p)
+    a = analyse_video(clip.path, face_engine=face_engine, params=p)
     decide_video(a, {}, Channel("web", "Web", audio="remove"), "consent", dt.date.today())
     faces = a.face_tracks
     # the tracker itself splits the lost pupil (it coasts 1.5 s at most): the fragmentation
