@@ -13,7 +13,7 @@ from photovet.core.vision.text.ocr import TextEngine, text_options
 
 
 @pytest.fixture(scope="module")
-def engine():
+def text_engine():
     return TextEngine.load(text_options(Settings().text))
 
 
@@ -43,26 +43,26 @@ def paper(img: Image.Image, text: str, height_px: int, center) -> tuple[int, int
 
 
 @pytest.mark.parametrize("where", ["overlap", "edge"])
-def test_a_small_name_on_paper_far_from_any_face_is_read(engine, where):
+def test_a_small_name_on_paper_far_from_any_face_is_read(text_engine, where):
     """A 13 px name on a sheet of paper, no face anywhere (no badge area to look at closely),
     where two tiles of the scaled-down pass overlap, or just past the end of an overlap (cut
     by one tile's edge, whole only in the other): found and read from the photo's pixels."""
     img = textured((4000, 3000), seed=2)
-    xs = engine._tiles(2048, True)
+    xs = text_engine._tiles(2048, True)
     scale = 4000 / 2048
     if where == "overlap":
         cx = (xs[1][0] + xs[0][1]) / 2 * scale
     else:
         cx = (xs[0][1] + 30) * scale
     box = paper(img, "Olivia Bennett", 13, (cx, 2200))
-    reads = engine.read(img)
+    reads = text_engine.read(img)
     hits = [(poly, text) for poly, text, _ in reads if "bennett" in text.lower()]
     assert hits, [t for _, t, _ in reads]
     poly = np.array(hits[0][0])
     assert poly[:, 0].min() <= box[0] + 3 and poly[:, 0].max() >= box[2] - 3, (poly, box)
 
 
-def test_lines_are_read_one_at_a_time_at_their_own_width(engine, monkeypatch):
+def test_lines_are_read_one_at_a_time_at_their_own_width(text_engine, monkeypatch):
     """The recogniser reads each line at its own width: a short name is not padded to the width
     of the longest line read with it (that cost 1.8x the CPU), and both are read right."""
     img = Image.new("RGB", (1100, 400), (245, 245, 240))
@@ -72,7 +72,7 @@ def test_lines_are_read_one_at_a_time_at_their_own_width(engine, monkeypatch):
     d.text((60, 250), "we had our lunch by the pond on a sunny Friday in June", font=font,
            fill=(20, 20, 30))
     shapes = []
-    session = engine._rec.session
+    session = text_engine._rec.session
 
     class Spy:
         def __call__(self, batch):
@@ -82,8 +82,8 @@ def test_lines_are_read_one_at_a_time_at_their_own_width(engine, monkeypatch):
         def __getattr__(self, name):
             return getattr(session, name)
 
-    monkeypatch.setattr(engine._rec, "session", Spy())
-    texts = [t for _, t, _ in engine.read(img)]
+    monkeypatch.setattr(text_engine._rec, "session", Spy())
+    texts = [t for _, t, _ in text_engine.read(img)]
     assert any("Zainab" in t for t in texts), texts
     assert any("lunch" in t for t in texts), texts
     assert shapes and all(s[0] == 1 for s in shapes), shapes
@@ -91,7 +91,7 @@ def test_lines_are_read_one_at_a_time_at_their_own_width(engine, monkeypatch):
     assert widths[0] < widths[-1] / 2, widths   # the short line at its own (smaller) width
 
 
-def test_a_photo_is_detected_while_another_photo_is_being_read(engine, monkeypatch):
+def test_a_photo_is_detected_while_another_photo_is_being_read(text_engine, monkeypatch):
     """Detection and reading take turns separately: while one photo's lines are being read,
     another photo's detection goes on (it waited for the whole read before), and both photos'
     names are read right."""
@@ -104,9 +104,9 @@ def test_a_photo_is_detected_while_another_photo_is_being_read(engine, monkeypat
     ImageDraw.Draw(first).text((100, 200), "Olivia Bennett", font=font, fill=(20, 20, 30))
     ImageDraw.Draw(second).text((100, 300), "Jasper Thornbury", font=font, fill=(20, 20, 30))
     reading, go_on = threading.Event(), threading.Event()
-    real = engine._recognise
+    real = text_engine._recognise
     detected = []
-    real_detect = engine._detect
+    real_detect = text_engine._detect
 
     def slow_read(arr, boxes):
         if not reading.is_set():
@@ -119,13 +119,13 @@ def test_a_photo_is_detected_while_another_photo_is_being_read(engine, monkeypat
         detected.append(len(out))
         return out
 
-    monkeypatch.setattr(engine, "_recognise", slow_read)
-    monkeypatch.setattr(engine, "_detect", spy_detect)
+    monkeypatch.setattr(text_engine, "_recognise", slow_read)
+    monkeypatch.setattr(text_engine, "_detect", spy_detect)
     got = {}
-    a = threading.Thread(target=lambda: got.setdefault("a", engine.read(first)))
+    a = threading.Thread(target=lambda: got.setdefault("a", text_engine.read(first)))
     a.start()
     assert reading.wait(60)
-    b = threading.Thread(target=lambda: got.setdefault("b", engine.read(second)))
+    b = threading.Thread(target=lambda: got.setdefault("b", text_engine.read(second)))
     b.start()
     deadline = time.monotonic() + 60
     while len(detected) < 2 and time.monotonic() < deadline:
