@@ -193,7 +193,7 @@ def test_many_covers_on_a_large_image_are_fast():
 
 
 @pytest.fixture(scope="module")
-def engine():
+def face_engine():
     from photovet.core.settings import Settings
     from photovet.core.vision.faces import FaceEngine
 
@@ -203,15 +203,15 @@ def engine():
 @pytest.mark.parametrize("style", ["solid", "pixelate"])
 @pytest.mark.parametrize("name", ["face_recognition__obama.jpg", "deepface__img14.jpg",
                                   "insightface__Rob_Lowe_0001.jpg"])
-def test_covered_face_is_gone_for_detector_and_encoder(engine, name, style):
+def test_covered_face_is_gone_for_detector_and_encoder(face_engine, name, style):
     path = shared_data("identities") / name
     img = Image.open(path)
     img.load()
     img = img.convert("RGB")
-    faces = engine.detect(img)
+    faces = face_engine.detect(img)
     assert faces, "the test photo must have a detectable face"
     face = max(faces, key=lambda f: f.box[2] * f.box[3])
-    original = engine.encode(img, [face])[0]
+    original = face_engine.encode(img, [face])[0]
     assert original is not None
     red = face_cover(face.box, img.size)
     out = apply_covers(img, [red], style=style, seed=3)
@@ -219,7 +219,7 @@ def test_covered_face_is_gone_for_detector_and_encoder(engine, name, style):
     # 1. the detector (at its operating threshold) finds nothing where the face was. (A grey oval
     # on shoulders can still score ~0.27 as "head-shaped"; part 2 shows nothing identifying is left.)
     fx, fy, fw, fh = face.box
-    for f in engine.detect(out):
+    for f in face_engine.detect(out):
         cx, cy = f.box[0] + f.box[2] / 2, f.box[1] + f.box[3] / 2
         assert not (fx <= cx <= fx + fw and fy <= cy <= fy + fh), f"face still found: {f.box}"
     # 2. nothing identifying is left: a signature forced from the original face's landmarks is
@@ -227,13 +227,13 @@ def test_covered_face_is_gone_for_detector_and_encoder(engine, name, style):
     from photovet.core.vision.faces import DLIB
     from photovet.core.vision.faces.alignment import align_112
 
-    landmarks = engine.sface.landmarks(img, face.box)
+    landmarks = face_engine.sface.landmarks(img, face.box)
     assert landmarks is not None
-    forced = engine.sface.embed_chips([align_112(out, landmarks)])[0]
-    r = engine.settings.recognition
+    forced = face_engine.sface.embed_chips([align_112(out, landmarks)])[0]
+    r = face_engine.settings.recognition
     assert float(np.linalg.norm(forced - original)) > r.staff_distance + r.uncertain_band
     # and for PhotoVet 0.1's signatures (people not yet enrolled again)
-    old_before, old_after = (engine.encode(x, [face], model=DLIB)[0] for x in (img, out))
+    old_before, old_after = (face_engine.encode(x, [face], model=DLIB)[0] for x in (img, out))
     assert float(np.linalg.norm(old_after - old_before)) > 0.6
 
 
