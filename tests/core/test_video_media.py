@@ -47,7 +47,7 @@ def face_engine():
 
 
 @pytest.fixture
-def engine(face_engine):
+def engine_without_text(face_engine):
     s = Settings()
     s.text.enabled = False
     return Engine(s, face_engine=face_engine)
@@ -127,7 +127,7 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     return bad
 
 
-def test_bad_and_truncated_videos_fail_clearly_and_the_batch_goes_on(tmp_path, engine):
+def test_bad_and_truncated_videos_fail_clearly_and_the_batch_goes_on(tmp_path, engine_without_text):
     bad = _bad_files(tmp_path)
     with pytest.raises(TruncatedVideoError, match="index is missing"):
         probe(bad["cut_no_index.mp4"])
@@ -137,7 +137,7 @@ def test_bad_and_truncated_videos_fail_clearly_and_the_batch_goes_on(tmp_path, e
         probe(bad["empty.mov"])
     good = make_clip(tmp_path / "good.mp4", seconds=1.0, movers=[Mover(64, (60, 100), (250, 120))])
     paths = [*bad.values(), good.path]
-    results = {Path(s.path).name: s.result for s in analyse_batch(paths, engine, WEB, on=TODAY)
+    results = {Path(s.path).name: s.result for s in analyse_batch(paths, engine_without_text, WEB, on=TODAY)
                if s.result is not None}
     assert isinstance(results["good.mp4"], VideoAnalysis)
     assert results["good.mp4"].error is None and results["good.mp4"].faces_checked
@@ -148,7 +148,7 @@ def test_bad_and_truncated_videos_fail_clearly_and_the_batch_goes_on(tmp_path, e
     assert "no picture" in msgs["sound_only.m4a"]
     # "text.mp4" is text by its content: read as a photo, it fails as one
     assert msgs["text.mp4"] and "text" in msgs["text.mp4"]
-    out = export(engine, list(results.values()), tmp_path / "out")
+    out = export(engine_without_text, list(results.values()), tmp_path / "out")
     ok = [r for r in out if r.ok]
     assert [Path(r.source).name for r in ok] == ["good.mp4"]
     assert len(list((tmp_path / "out").iterdir())) == 1
@@ -204,11 +204,11 @@ def test_what_a_video_leaks_is_listed(tmp_path):
 
 
 @pytest.mark.parametrize("sound", ["keep", "mute", "remove"])
-def test_exports_carry_nothing_but_picture_and_sound(tmp_path, engine, sound):
+def test_exports_carry_nothing_but_picture_and_sound(tmp_path, engine_without_text, sound):
     clips = hostile_clips(tmp_path)
     ch = Channel("website", "School Website", long_edge=2048, audio=sound)
-    analyses = [engine.decide(engine.analyse_video(c.path), ch, on=TODAY) for c in clips]
-    results = export(engine, analyses, tmp_path / "out", channel=ch)
+    analyses = [engine_without_text.decide(engine_without_text.analyse_video(c.path), ch, on=TODAY) for c in clips]
+    results = export(engine_without_text, analyses, tmp_path / "out", channel=ch)
     for clip, res in zip(clips, results):
         assert res.ok, res.error
         out = Path(res.output)
@@ -255,13 +255,13 @@ def _sound(path: Path) -> np.ndarray:
         return np.concatenate([f.to_ndarray().reshape(2, -1) for f in c.decode(audio=0)], axis=1)
 
 
-def test_sound_keep_mute_remove(tmp_path, engine):
+def test_sound_keep_mute_remove(tmp_path, engine_without_text):
     clip = make_clip(tmp_path / "a.mp4", seconds=1.0)
     levels = {}
     for mode in ("keep", "mute", "remove"):
         ch = Channel("website", "School Website", audio=mode)
-        an = engine.decide(engine.analyse_video(clip.path), ch, on=TODAY)
-        (res,) = export(engine, [an], tmp_path / mode, channel=ch)
+        an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), ch, on=TODAY)
+        (res,) = export(engine_without_text, [an], tmp_path / mode, channel=ch)
         assert res.ok and res.sound == mode
         with av.open(res.output) as c:
             if mode == "remove":
@@ -273,13 +273,13 @@ def test_sound_keep_mute_remove(tmp_path, engine):
     assert levels["keep"] > 0.05 and levels["mute"] < 1e-4
 
 
-def test_gaps_in_the_sound_stay_silent_and_in_step(tmp_path, engine):
+def test_gaps_in_the_sound_stay_silent_and_in_step(tmp_path, engine_without_text):
     """The prototype closed gaps up (sound drifted ahead of the picture). Holes at 1.0-1.4 s and
     3.0-3.2 s must stay where they were, silent, and the sound must last as long as the
     picture."""
     clip = make_clip(tmp_path / "holes.mp4", seconds=4.0, audio_holes=[(1.0, 1.4), (3.0, 3.2)])
-    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
-    (res,) = export(engine, [an], tmp_path / "out")
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), WEB, on=TODAY)
+    (res,) = export(engine_without_text, [an], tmp_path / "out")
     assert res.ok, res.error
     s = _sound(Path(res.output))
     assert abs(s.shape[1] / 48000 - 4.0) < 0.05
@@ -292,11 +292,11 @@ def test_gaps_in_the_sound_stay_silent_and_in_step(tmp_path, engine):
     assert rms(1.08, 1.32) < 0.01 and rms(3.06, 3.14) < 0.01   # the holes, where they were
 
 
-def test_variable_frame_rate_keeps_each_frame_time(tmp_path, engine):
+def test_variable_frame_rate_keeps_each_frame_time(tmp_path, engine_without_text):
     times = vfr_clip(tmp_path / "vfr.mp4", [1 / 30 if k % 3 else 1 / 20 for k in range(44)])
-    an = engine.decide(engine.analyse_video(tmp_path / "vfr.mp4"), WEB, on=TODAY)
+    an = engine_without_text.decide(engine_without_text.analyse_video(tmp_path / "vfr.mp4"), WEB, on=TODAY)
     assert an.frame_times == pytest.approx(times, abs=2e-3)
-    (res,) = export(engine, [an], tmp_path / "out")
+    (res,) = export(engine_without_text, [an], tmp_path / "out")
     assert res.ok, res.error
     with av.open(res.output) as c:
         v = c.streams.video[0]
@@ -308,11 +308,11 @@ def test_variable_frame_rate_keeps_each_frame_time(tmp_path, engine):
 # Covers
 # ------------------------------------------------------------------------------------------
 
-def test_every_frame_of_moving_crossing_and_entering_faces_is_covered(tmp_path, engine):
+def test_every_frame_of_moving_crossing_and_entering_faces_is_covered(tmp_path, engine_without_text):
     clip = make_clip(tmp_path / "move.mp4", size=(480, 270), seconds=2.0, movers=movers())
-    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), WEB, on=TODAY)
     assert an.face_tracks and all(t.decision == "cover" for t in an.face_tracks)
-    (res,) = export(engine, [an], tmp_path / "out")
+    (res,) = export(engine_without_text, [an], tmp_path / "out")
     # the faces a person sees (the timeline's rows), never fewer covers: every track is painted
     from photovet.core.media.video.linking import track_groups
 
@@ -323,40 +323,40 @@ def test_every_frame_of_moving_crossing_and_entering_faces_is_covered(tmp_path, 
     assert grey < 0.45          # the rest of the picture is still there
 
 
-def test_a_rotated_phone_video_is_covered_as_it_is_seen(tmp_path, engine):
+def test_a_rotated_phone_video_is_covered_as_it_is_seen(tmp_path, engine_without_text):
     clip = make_clip(tmp_path / "rot.mov", fmt="mov", size=(270, 480), seconds=1.5, rotation=90,
                      movers=[Mover(64, (40, 100), (220, 380), variant=1)])
-    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), WEB, on=TODAY)
     assert (an.width, an.height, an.rotation) == (270, 480, 90)
-    (res,) = export(engine, [an], tmp_path / "out")
+    (res,) = export(engine_without_text, [an], tmp_path / "out")
     assert res.ok and (res.width, res.height) == (270, 480)
     assert_covered(res.output, clip.faces)
 
 
-def test_the_channel_size_applies_and_covers_scale_with_it(tmp_path, engine):
+def test_the_channel_size_applies_and_covers_scale_with_it(tmp_path, engine_without_text):
     clip = make_clip(tmp_path / "big.mp4", size=(640, 360), seconds=1.0,
                      movers=[Mover(80, (100, 150), (500, 170))])
     ch = Channel("small", "Small", long_edge=320, audio="remove")
-    an = engine.decide(engine.analyse_video(clip.path), ch, on=TODAY)
-    (res,) = export(engine, [an], tmp_path / "out", channel=ch)
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), ch, on=TODAY)
+    (res,) = export(engine_without_text, [an], tmp_path / "out", channel=ch)
     assert res.ok and (res.width, res.height) == (320, 180)
     half = [[tuple(v / 2 for v in b) for b in fr] for fr in clip.faces]
     assert_covered(res.output, half)
 
 
-def test_a_scene_cut_ends_every_track(tmp_path, engine):
+def test_a_scene_cut_ends_every_track(tmp_path, engine_without_text):
     clip = make_clip(tmp_path / "cut.mp4", size=(480, 270), seconds=2.0, cut_at=1.0,
                      movers=[Mover(72, (100, 130), (380, 130))])
-    an = engine.analyse_video(clip.path)
+    an = engine_without_text.analyse_video(clip.path)
     assert an.cuts == [30]
     for t in an.face_tracks:
         assert t.last_frame < 30 or t.first_frame >= 30
 
 
-def test_the_preview_shows_what_will_be_published(tmp_path, engine):
+def test_the_preview_shows_what_will_be_published(tmp_path, engine_without_text):
     clip = make_clip(tmp_path / "p.mp4", size=(480, 270), seconds=2.0, movers=movers()[:1])
-    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
-    done = engine.video_preview(an, tmp_path / "preview.mp4", start=0.5, end=1.5, long_edge=480)
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), WEB, on=TODAY)
+    done = engine_without_text.video_preview(an, tmp_path / "preview.mp4", start=0.5, end=1.5, long_edge=480)
     assert 29 <= done.frames <= 31 and done.sound
     frames = list(decode_rgb(tmp_path / "preview.mp4"))
     assert len(frames) == done.frames
@@ -501,18 +501,18 @@ def test_a_badge_on_a_face_too_fast_to_track_is_still_read(tmp_path, face_engine
     assert_covered(res.output, clip.badges, shrink=0.05, what="badges")
 
 
-def test_a_face_too_fast_for_the_tracker_is_covered_on_every_frame(tmp_path, engine):
+def test_a_face_too_fast_for_the_tracker_is_covered_on_every_frame(tmp_path, engine_without_text):
     """A 72 px face crossing 610 px in 0.7 s (29 px a frame) is a new one-look track at each
     look; each look's cover stood where it was seen, and the face was partly readable on 12 of
     its 20 frames. Two looks a look apart and a few face sizes on are covered as one face
     moving between them, and on after the last (covers.fast_links)."""
     clip = make_clip(tmp_path / "dash.mp4", size=(640, 360), seconds=3.0,
                      movers=[Mover(72, (90, 100), (700, 110), t0=1.1, t1=1.8, variant=1)])
-    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), WEB, on=TODAY)
     assert len(an.face_tracks) >= 4 and max(t.detections for t in an.face_tracks) <= 2
     # one child, one row to decide (linking.fast_chain_links), not one per look
     assert len(track_groups(an)) == 1, track_groups(an)
-    (res,) = export(engine, [an], tmp_path / "out")
+    (res,) = export(engine_without_text, [an], tmp_path / "out")
     assert res.ok and sum(1 for f in clip.faces if f) >= 18
     assert_covered(res.output, clip.faces, what="faces")
 
@@ -741,14 +741,14 @@ def test_the_bundled_ffmpeg_has_the_encoders_exports_need():
         av.codec.Codec(decoder, "r")
 
 
-def test_what_the_app_asks_for_a_track_row_and_a_frame(tmp_path, engine):
+def test_what_the_app_asks_for_a_track_row_and_a_frame(tmp_path, engine_without_text):
     """The player's API: each track's time span, decision and best view; the covers at any
     time (the same the export paints)."""
     from photovet.core.media.video.covers import covers_at, track_span
     from photovet.core.media.video.frames import track_thumbnail
 
     clip = make_clip(tmp_path / "app.mp4", size=(480, 270), seconds=2.0, movers=movers()[:1])
-    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip.path), WEB, on=TODAY)
     (t,) = an.face_tracks
     assert 0.0 <= t.first_time < t.last_time <= an.duration
     first, last = track_span(an, t)
@@ -759,9 +759,9 @@ def test_what_the_app_asks_for_a_track_row_and_a_frame(tmp_path, engine):
     h, w = arr.shape[:2]
     skin = arr[int(h * 0.45):int(h * 0.7), int(w * 0.3):int(w * 0.7)].reshape(-1, 3).mean(0)
     assert skin[0] > skin[2] + 15              # the drawn face's cheeks, not the background
-    plan = engine.video_covers(an)
+    plan = engine_without_text.video_covers(an)
     for f in (0, 20, 59):
-        got = covers_at(an, an.time_of(f), grow=engine.settings.cover.grow)
+        got = covers_at(an, an.time_of(f), grow=engine_without_text.settings.cover.grow)
         assert [c.to_dict() for c in got] == [c.to_dict() for c in plan.at(f)]
         x1, y1, x2, y2 = clip.faces[f][0]
         cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
@@ -769,7 +769,7 @@ def test_what_the_app_asks_for_a_track_row_and_a_frame(tmp_path, engine):
                    for c in got)
 
 
-def test_a_video_is_shown_and_previewed_only_as_it_was_checked(tmp_path, engine, monkeypatch):
+def test_a_video_is_shown_and_previewed_only_as_it_was_checked(tmp_path, engine_without_text, monkeypatch):
     """What a person sees of a video is what PhotoVet checked (as a photo's preview): the
     player's frames come from the file found to be the checked content (frames.ShownVideo:
     hashed once, again when the file is another or was rewritten), so a file swapped under
@@ -784,7 +784,7 @@ def test_a_video_is_shown_and_previewed_only_as_it_was_checked(tmp_path, engine,
     from tests.core.test_video_workflow import make_video
 
     clip = make_video(tmp_path / "assembly.mp4")
-    an = engine.decide(engine.analyse_video(clip), WEB, on=TODAY)
+    an = engine_without_text.decide(engine_without_text.analyse_video(clip), WEB, on=TODAY)
     first = np.asarray(decode_rgb(clip).__next__())
     shown = ShownVideo()
     hashed = []
@@ -810,8 +810,8 @@ def test_a_video_is_shown_and_previewed_only_as_it_was_checked(tmp_path, engine,
         shown.close()
     out = tmp_path / "preview.mp4"
     with pytest.raises(FileChangedError):
-        engine.video_preview(an, out, start=0.0, end=1.0)
+        engine_without_text.video_preview(an, out, start=0.0, end=1.0)
     assert not out.exists()
     make_video(tmp_path / "assembly.mp4")           # the checked content again: previewed
-    engine.video_preview(an, out, start=0.0, end=1.0)
+    engine_without_text.video_preview(an, out, start=0.0, end=1.0)
     assert out.exists()
