@@ -32,7 +32,7 @@ HUGHES_NAMED = Person(id="S1", legal_forename="Karen", legal_surname="Hughes", r
 
 
 @pytest.fixture(scope="module")
-def engine():
+def text_engine():
     return TextEngine.load(text_options(Settings().text))
 
 
@@ -103,20 +103,20 @@ def cover(engine, matcher, img, channel="website", people_by_id=None):
 @pytest.mark.parametrize("height, angle, noisy", [
     (16, 0, False), (16, 12, True), (24, -20, True), (40, 25, False), (20, 8, True),
 ])
-def test_rendered_names_are_read_matched_and_covered(engine, matcher, height, angle, noisy):
+def test_rendered_names_are_read_matched_and_covered(text_engine, matcher, height, angle, noisy):
     img = background((900, 600), noisy, seed=height)
     mask = paste_text(img, "Olivia Bennett", height, angle, (420, 300))
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(text_engine, matcher, img)
     names = [i for i in items if i.kind == "pupil-name"]
     assert names, [i.text for i in items]
     assert names[0].person == "P1" and names[0].decision == "cover"
     assert covered_fraction(mask, reds) >= 0.95
 
 
-def test_upside_down_text_is_read_the_right_way_up(engine, matcher):
+def test_upside_down_text_is_read_the_right_way_up(text_engine, matcher):
     img = background((800, 500), True, seed=3)
     mask = paste_text(img, "Harriet Lloyd", 28, 180, (400, 250))
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(text_engine, matcher, img)
     texts = [i.text for i in items]
     assert any("Harriet" in t for t in texts), texts
     hit = [i for i in items if i.person == "P2"]
@@ -127,22 +127,22 @@ def test_upside_down_text_is_read_the_right_way_up(engine, matcher):
     assert poly[0][1] > poly[2][1]
 
 
-def test_staff_name_with_consent_and_ordinary_text_are_kept(engine, matcher):
+def test_staff_name_with_consent_and_ordinary_text_are_kept(text_engine, matcher):
     img = background((1000, 700), False)
     paste_text(img, "Mrs Hughes", 30, 0, (300, 150))
     paste_text(img, "Sports Day 2026", 30, 0, (600, 450))
-    items, reds = cover(engine, matcher, img, people_by_id=dict(BY_ID, S1=HUGHES_NAMED))
+    items, reds = cover(text_engine, matcher, img, people_by_id=dict(BY_ID, S1=HUGHES_NAMED))
     assert {i.text.replace(" ", "").lower() for i in items} >= {"mrshughes", "sportsday2026"}
     assert [i.kind for i in items if i.person == "S1"] == ["staff-name"]
     assert all(i.decision == "keep" for i in items), [(i.text, i.decision) for i in items]
     assert reds == []
 
 
-def test_staff_name_without_consent_is_covered(engine, matcher):
+def test_staff_name_without_consent_is_covered(text_engine, matcher):
     img = background((1000, 700), False)
     mask = paste_text(img, "Mrs Hughes", 30, 0, (300, 150))
     paste_text(img, "Sports Day 2026", 30, 0, (600, 450))
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(text_engine, matcher, img)
     [staff] = [i for i in items if i.person == "S1"]
     assert staff.kind == "staff-name" and staff.decision == "cover" and not staff.needs_review
     assert staff.reason == "Staff name (no consent to show names)"
@@ -151,22 +151,22 @@ def test_staff_name_without_consent_is_covered(engine, matcher):
     assert covered_fraction(mask, reds) >= 0.95
 
 
-def test_unknown_name_is_flagged_for_review_and_covered(engine, matcher):
+def test_unknown_name_is_flagged_for_review_and_covered(text_engine, matcher):
     img = background((900, 500), True, seed=5)
     mask = paste_text(img, "Matilda Crowther", 26, -6, (450, 250))
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(text_engine, matcher, img)
     flagged = [i for i in items if i.kind == "name-like"]
     assert flagged and flagged[0].decision == "cover" and flagged[0].needs_review
     assert covered_fraction(mask, reds) >= 0.95
 
 
-def test_small_name_on_a_12_megapixel_photo(engine, matcher):
+def test_small_name_on_a_12_megapixel_photo(text_engine, matcher):
     """About 12 px high text on a 4000 x 3000 photo is found (recognised from full-res pixels)."""
     img = background((4000, 3000), True, seed=12)
     mask = paste_text(img, "Olivia Bennett", 13, -8, (2500, 1900))
     paste_text(img, "EXIT", 60, 0, (600, 400))
     t0 = time.perf_counter()
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(text_engine, matcher, img)
     elapsed = time.perf_counter() - t0
     assert any(i.person == "P1" and i.decision == "cover" for i in items), \
         [(i.text, i.kind) for i in items]
@@ -174,7 +174,7 @@ def test_small_name_on_a_12_megapixel_photo(engine, matcher):
     assert elapsed < 300   # pathological slowness only; bench/text.py measures speed
 
 
-def test_page_full_of_text(engine, matcher):
+def test_page_full_of_text(text_engine, matcher):
     """A newsletter page: many lines are read, a pupil's name inside a sentence is caught."""
     img = Image.new("RGB", (1400, 1900), (255, 255, 255))
     d = ImageDraw.Draw(img)
@@ -193,7 +193,7 @@ def test_page_full_of_text(engine, matcher):
         d.text((80, y), line, font=body, fill=(20, 20, 20))
         y += 36
     t0 = time.perf_counter()
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(text_engine, matcher, img)
     elapsed = time.perf_counter() - t0
     assert len(items) >= 30
     named = [i for i in items if i.person == "P1"]
@@ -204,36 +204,36 @@ def test_page_full_of_text(engine, matcher):
     assert elapsed < 600   # pathological slowness only; bench/text.py measures speed
 
 
-def test_photo_without_text(engine, matcher):
+def test_photo_without_text(text_engine, matcher):
     img = background((1200, 900), True, seed=9)
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(text_engine, matcher, img)
     assert [i for i in items if i.kind in ("pupil-name", "name-like")] == []
     assert reds == []
     blank = Image.new("RGB", (640, 480), (30, 120, 200))
-    assert engine.read(blank) == []
+    assert text_engine.read(blank) == []
 
 
 @pytest.mark.parametrize("size", [(1, 1), (5, 3), (7, 200), (16, 16)])
-def test_tiny_images(engine, size):
-    assert engine.read(Image.new("RGB", size, (255, 255, 255))) == []
+def test_tiny_images(text_engine, size):
+    assert text_engine.read(Image.new("RGB", size, (255, 255, 255))) == []
 
 
 @pytest.mark.parametrize("mode", ["L", "RGBA", "P", "1", "I;16", "CMYK"])
-def test_image_modes(engine, matcher, mode):
+def test_image_modes(text_engine, matcher, mode):
     img = background((700, 400), False)
     paste_text(img, "Olivia Bennett", 30, 0, (350, 200))
     if mode == "I;16":
         conv = img.convert("L").convert("I;16")
     else:
         conv = img.convert(mode)
-    items = classify_texts(engine.read(conv), matcher)
+    items = classify_texts(text_engine.read(conv), matcher)
     assert any(i.person == "P1" for i in items), (mode, [i.text for i in items])
 
 
-def test_read_returns_plain_python_values(engine):
+def test_read_returns_plain_python_values(text_engine):
     img = background((700, 400), False)
     paste_text(img, "Tom Baxter", 30, 5, (350, 200))
-    reads = engine.read(img)
+    reads = text_engine.read(img)
     assert reads
     for poly, text, score in reads:
         assert len(poly) == 4 and all(isinstance(v, float) for p in poly for v in p)
@@ -242,16 +242,16 @@ def test_read_returns_plain_python_values(engine):
             assert 0 <= x <= img.width and 0 <= y <= img.height
 
 
-def test_large_name_on_a_large_photo(engine, matcher):
+def test_large_name_on_a_large_photo(text_engine, matcher):
     """Big text (a certificate held close) is seen whole by the overview pass."""
     img = background((3000, 2000), True, seed=21)
     mask = paste_text(img, "Tom Baxter", 150, -10, (1500, 1000))
-    items, reds = cover(engine, matcher, img)
+    items, reds = cover(text_engine, matcher, img)
     assert any(i.person == "P3" and i.decision == "cover" for i in items), [i.text for i in items]
     assert covered_fraction(mask, reds) >= 0.95
 
 
-def test_below_a_face_small_text_is_looked_at_closely(engine):
+def test_below_a_face_small_text_is_looked_at_closely(text_engine):
     """On a 12 MP photo the reader detects text scaled down, and an 8 px name there is missed;
     given where badges would be (below a face), it looks again at full resolution and finds
     it. Nothing is looked at twice on a photo small enough to be read at full resolution."""
@@ -259,14 +259,14 @@ def test_below_a_face_small_text_is_looked_at_closely(engine):
 
     img = background((4000, 3000), True, seed=8)
     paste_text(img, "Olivia Bennett", 8, -5, (2500, 1900))
-    assert [t for _, t, _ in engine.read(img)] == []
+    assert [t for _, t, _ in text_engine.read(img)] == []
     face = (2450, 1600, 100, 110)               # a face above the badge
     areas = badge_areas([face])
     assert areas == [(2300, 1666, 2700, 2095, 1.0)]     # at full resolution
-    assert [t for _, t, _ in engine.read(img, focus=areas)] == ["Olivia Bennett"]
+    assert [t for _, t, _ in text_engine.read(img, focus=areas)] == ["Olivia Bennett"]
     assert badge_areas([(10, 10, 30, 30)]) == []        # too small a face to read a badge
     small = background((900, 600), True, seed=8)
-    assert engine._focus(np.asarray(small), [], [(0, 0, 900, 600)]) == []
+    assert text_engine._focus(np.asarray(small), [], [(0, 0, 900, 600)]) == []
 
 
 # -- the text budget (issue 14) ----------------------------------------------------------------
@@ -289,7 +289,7 @@ class DetectorPixels:
 
 
 def test_a_small_faces_badge_area_costs_a_fraction_of_the_budget_and_finds_its_small_name(
-        engine, monkeypatch):
+        text_engine, monkeypatch):
     """A child's face of 110 px in a 12 MP photo: its chest is looked at closely at full
     resolution, and that costs what its own area costs (well under the 3 MP budget), not more;
     the 8 px name on its badge, which the scaled-down pass misses, is read."""
@@ -302,17 +302,17 @@ def test_a_small_faces_badge_area_costs_a_fraction_of_the_budget_and_finds_its_s
     assert area[4] == 1.0                                   # a small face: its own pixels
     area_px = (area[2] - area[0]) * (area[3] - area[1])
     assert area_px < 200_000
-    whole = DetectorPixels(engine, monkeypatch)
-    assert not any("Bennett" in t for _, t, _ in engine.read(img))
+    whole = DetectorPixels(text_engine, monkeypatch)
+    assert not any("Bennett" in t for _, t, _ in text_engine.read(img))
     plain = whole.total()
     whole.sizes.clear()
-    assert any("Bennett" in t for _, t, _ in engine.read(img, focus=[area]))
+    assert any("Bennett" in t for _, t, _ in text_engine.read(img, focus=[area]))
     spent = whole.total() - plain
-    assert 0 < spent <= 2 * area_px < engine.options["focus_max_pixels"] / 5, (spent, area_px)
+    assert 0 < spent <= 2 * area_px < text_engine.options["focus_max_pixels"] / 5, (spent, area_px)
 
 
 def test_a_large_faces_badge_is_looked_at_scaled_down_and_a_very_large_ones_not_again(
-        engine, monkeypatch):
+        text_engine, monkeypatch):
     """A 320 px face: the smallest name it could wear (4 % of its height, 13 px) is 10 px at a
     scale of 0.8, so its chest is looked at there (fewer pixels than full resolution) and the
     name on it is read; before, an area that large was not looked at again at all. A 700 px
@@ -324,13 +324,13 @@ def test_a_large_faces_badge_is_looked_at_scaled_down_and_a_very_large_ones_not_
     paste_text(img, "Olivia Bennett", 13, -3, (800, 1450))
     face = (650, 700, 300, 320)
     (area,) = badge_areas([face])
-    main = engine.detection_scale(4000, 3000)
+    main = text_engine.detection_scale(4000, 3000)
     assert focus_level(area[4], main) == 0.8
-    pixels = DetectorPixels(engine, monkeypatch)
-    plain_reads = engine.read(img)
+    pixels = DetectorPixels(text_engine, monkeypatch)
+    plain_reads = text_engine.read(img)
     plain = pixels.total()
     pixels.sizes.clear()
-    reads = engine.read(img, focus=[area])
+    reads = text_engine.read(img, focus=[area])
     spent = pixels.total() - plain
     assert any("Bennett" in t for _, t, _ in reads), [t for _, t, _ in reads]
     full = (area[2] - area[0]) * (area[3] - area[1])
@@ -339,7 +339,7 @@ def test_a_large_faces_badge_is_looked_at_scaled_down_and_a_very_large_ones_not_
     (big,) = badge_areas([(1500, 200, 660, 700)])
     assert focus_level(big[4], main) is None
     pixels.sizes.clear()
-    engine.read(img, focus=[big])
+    text_engine.read(img, focus=[big])
     assert pixels.total() == plain, plain_reads
 
 
@@ -359,26 +359,26 @@ def test_focus_levels_and_covered_share():
     assert covered_share((0, 0, 100, 100), [(200, 200, 300, 300)]) == 0.0
 
 
-def test_pixels_already_detected_at_a_finer_scale_are_not_detected_again(engine, monkeypatch):
+def test_pixels_already_detected_at_a_finer_scale_are_not_detected_again(text_engine, monkeypatch):
     """A badge area (a large face's, asking for 0.8) that lies inside an area already detected
     at full resolution (a smaller face's, beside it) is not detected a second time, even near
     its edge (every pixel of it had more context there than the area itself gives it); one
     that reaches out of it is, only where it reaches out (and the detector's context)."""
     img = background((4000, 3000), True, seed=9)
     paste_text(img, "Jasper Thornbury", 9, 0, (1300, 1300))
-    pixels = DetectorPixels(engine, monkeypatch)
+    pixels = DetectorPixels(text_engine, monkeypatch)
     fine = (1000, 1000, 1600, 1600, 1.0)
-    reads = engine.read(img, focus=[fine])
+    reads = text_engine.read(img, focus=[fine])
     assert any("Thornbury" in t for _, t, _ in reads), [t for _, t, _ in reads]
     once = pixels.total()
     pixels.sizes.clear()
-    engine.read(img, focus=[fine, (1150, 1150, 1450, 1450, 0.8)])
+    text_engine.read(img, focus=[fine, (1150, 1150, 1450, 1450, 0.8)])
     assert pixels.total() == once
     pixels.sizes.clear()
-    engine.read(img, focus=[fine, (1050, 1050, 1450, 1450, 0.8)])     # near the edge, inside
+    text_engine.read(img, focus=[fine, (1050, 1050, 1450, 1450, 0.8)])     # near the edge, inside
     assert pixels.total() == once
     pixels.sizes.clear()
-    engine.read(img, focus=[fine, (1050, 1050, 1900, 1450, 0.8)])     # reaching out of it
+    text_engine.read(img, focus=[fine, (1050, 1050, 1900, 1450, 0.8)])     # reaching out of it
     whole = _padded(round(850 * 0.8)) * _padded(round(400 * 0.8))
     # x 1472-1900 (outside what was seen with its context) and 160 px (128 at 0.8) before it
     part = _padded(round((1900 - 1312) * 0.8)) * _padded(round(400 * 0.8))
@@ -428,7 +428,7 @@ def test_unseen_pieces_leave_no_pixel_with_less_context_than_its_area_gave_it():
 
 
 def test_two_overlapping_badge_areas_detect_their_shared_pixels_once_and_find_the_name_there(
-        engine, monkeypatch):
+        text_engine, monkeypatch):
     """Two neighbours' badge areas in a row, too wide together to be one detector input: the
     second is detected only where the first did not already see it (with the detector's
     context), and a 10 px name in their overlap is still found and read."""
@@ -437,10 +437,10 @@ def test_two_overlapping_badge_areas_detect_their_shared_pixels_once_and_find_th
     img = background((4000, 3000), True, seed=12)
     paste_text(img, "Jasper Thornbury", 10, 0, (1420, 1250))
     first, second = (1000, 1000, 1600, 1500, 1.0), (1250, 1000, 1850, 1500, 1.0)
-    pixels = DetectorPixels(engine, monkeypatch)
+    pixels = DetectorPixels(text_engine, monkeypatch)
     picture = Picture(img)
-    boxes = engine._focus(picture, [], [first, second])    # the badge areas' pass alone
-    reads = engine._recognise(picture, boxes)
+    boxes = text_engine._focus(picture, [], [first, second])    # the badge areas' pass alone
+    reads = text_engine._recognise(picture, boxes)
     assert any("Thornbury" in t for _, t, _ in reads), [t for _, t, _ in reads]
     # the first whole (608 x 512 as run), of the second x 1344-1850 (512 x 512), not 608 x 512
     assert pixels.total() == 608 * 512 + 512 * 512, pixels.sizes
@@ -470,42 +470,42 @@ def test_overlapping_badge_areas_are_searched_once_and_nothing_is_dropped():
     assert len(merge_overlapping([(0, 0, 100, 100), (90, 90, 190, 190)], 1024)) == 2
 
 
-def test_a_part_of_a_picture_is_detected_at_the_scale_asked_for(engine, monkeypatch):
+def test_a_part_of_a_picture_is_detected_at_the_scale_asked_for(text_engine, monkeypatch):
     """read(scale=...): a part of a video frame is detected at the frame's scale
     (detection_scale), not enlarged on its own to det_min_side; a name on it is still read."""
-    assert engine.detection_scale(640, 360) == pytest.approx(1.5)
+    assert text_engine.detection_scale(640, 360) == pytest.approx(1.5)
     part = Image.new("RGB", (360, 330), (90, 110, 140))
     ImageDraw.Draw(part).rectangle([40, 150, 250, 185], fill=(255, 255, 255))
     ImageDraw.Draw(part).text((50, 155), "Tori Hale", fill=(0, 0, 0),
                               font=ImageFont.load_default(size=26))
     sizes = []
-    det_tile = engine._det_tile
+    det_tile = text_engine._det_tile
 
     def spy(arr):
         sizes.append(arr.shape[:2])
         return det_tile(arr)
 
-    monkeypatch.setattr(engine, "_det_tile", spy)
-    alone = engine.read(part)
-    at_frame = engine.read(part, scale=engine.detection_scale(640, 360))
+    monkeypatch.setattr(text_engine, "_det_tile", spy)
+    alone = text_engine.read(part)
+    at_frame = text_engine.read(part, scale=text_engine.detection_scale(640, 360))
     assert any("Tori" in t for _p, t, _s in at_frame), at_frame
     assert any("Tori" in t for _p, t, _s in alone), alone
     assert max(sizes[0]) > 800 and max(sizes[-1]) <= 544, sizes
-    assert engine._scale is None                      # the next read is its own size again
+    assert text_engine._scale is None                      # the next read is its own size again
 
 
-def test_a_scaled_down_pass_is_cut_into_small_tiles_and_a_small_photo_stays_whole(engine):
-    tile = engine.options["det_tile"]
-    whole = engine.options["det_whole_side"]
-    spans = engine._tiles(2048, True)
+def test_a_scaled_down_pass_is_cut_into_small_tiles_and_a_small_photo_stays_whole(text_engine):
+    tile = text_engine.options["det_tile"]
+    whole = text_engine.options["det_whole_side"]
+    spans = text_engine._tiles(2048, True)
     assert len(spans) > 1 and max(b - a for a, b in spans) <= tile
     assert spans[0][0] == 0 and spans[-1][1] == 2048
     assert all(spans[k + 1][0] < spans[k][1] for k in range(len(spans) - 1))   # overlapping
-    assert engine._tiles(whole, False) == [(0, whole)]
-    assert len(engine._tiles(whole + 200, False)) > 1
+    assert text_engine._tiles(whole, False) == [(0, whole)]
+    assert len(text_engine._tiles(whole + 200, False)) > 1
 
 
-def test_lines_are_cut_from_the_picture_as_from_a_whole_array(engine):
+def test_lines_are_cut_from_the_picture_as_from_a_whole_array(text_engine):
     """The reader takes a line's pixels from the picture around it, not from an array of the
     whole photo: the warped line is the same, at the borders too (replicated edge)."""
     from photovet.core.vision.picture import Picture
@@ -524,12 +524,12 @@ def test_lines_are_cut_from_the_picture_as_from_a_whole_array(engine):
                               np.float32))
     for q in quads:
         for margin in (0.0, 0.1):
-            from_picture = engine._crop(Picture(img), q.copy(), margin)
-            from_array = engine._crop(Picture(whole), q.copy(), margin)
+            from_picture = text_engine._crop(Picture(img), q.copy(), margin)
+            from_array = text_engine._crop(Picture(whole), q.copy(), margin)
             assert np.array_equal(from_picture, from_array)
 
 
-def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(engine):
+def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(text_engine):
     """Badge areas and second looks larger than det_max_pixels are cut into tiles no larger
     than that (the detector's memory follows its largest input), and a name across a cut is
     still found whole."""
@@ -545,25 +545,25 @@ def test_a_large_area_is_searched_in_tiles_the_detector_keeps_small(engine):
     ink = paste_text(img, "Olivia Bennett", 22, 0, (700, 450))  # where two tiles overlap
     cols = np.nonzero(ink.any(axis=0))[0]
     sizes = []
-    run = engine._det_tile
+    run = text_engine._det_tile
 
     def spy(tile):
         sizes.append(tile.shape[0] * tile.shape[1])
         return run(tile)
 
-    engine._det_tile = spy
+    text_engine._det_tile = spy
     try:
-        boxes = engine._detect_area(Picture(img), (0, 0, 1400, 900))
+        boxes = text_engine._detect_area(Picture(img), (0, 0, 1400, 900))
     finally:
-        del engine._det_tile
-    assert len(sizes) > 1 and max(sizes) <= engine.options["det_max_pixels"]
+        del text_engine._det_tile
+    assert len(sizes) > 1 and max(sizes) <= text_engine.options["det_max_pixels"]
     xs = [(float(b[:, 0].min()), float(b[:, 0].max())) for b in boxes
           if b[:, 1].min() < 450 < b[:, 1].max()]
     # one box holds the whole line (not two halves, nor the line twice)
     assert len(xs) == 1 and xs[0][0] <= cols[0] + 2 and xs[0][1] >= cols[-1] - 2, (xs, cols[[0, -1]])
 
 
-def test_a_photo_read_in_tiles_gives_the_detector_buffers_back(engine, monkeypatch):
+def test_a_photo_read_in_tiles_gives_the_detector_buffers_back(text_engine, monkeypatch):
     """A large photo (read scaled down, in tiles) gives the detector's arena back once read,
     so the photo's next stage, or another photo's faces, do not stack on it; a small photo,
     read whole, keeps it (the next one reuses it). The lines read are the same either way."""
@@ -574,13 +574,13 @@ def test_a_photo_read_in_tiles_gives_the_detector_buffers_back(engine, monkeypat
     monkeypatch.setattr(ocr, "give_back_arena", lambda s: (calls.append(s), real(s)))
     large = background((4000, 3000), noisy=False)
     paste_text(large, "Olivia Bennett", 60, 0, (2000, 1500))
-    first = engine.read(large)
-    assert calls == [engine._det_session] and not engine._arena_grown
-    assert [t for _, t, _ in engine.read(large)] == [t for _, t, _ in first]
+    first = text_engine.read(large)
+    assert calls == [text_engine._det_session] and not text_engine._arena_grown
+    assert [t for _, t, _ in text_engine.read(large)] == [t for _, t, _ in first]
     assert any("Bennett" in t for _, t, _ in first)
     small = background((800, 600), noisy=False)
     paste_text(small, "Olivia Bennett", 30, 0, (400, 300))
-    engine.read(small)
+    text_engine.read(small)
     assert len(calls) == 2
 
 
@@ -630,7 +630,7 @@ SPLIT_PEOPLE = [
     (["MAC DONALD"], "P41"), (["O CONNOR"], "P42"),   # one line with a space in the name
     (["OLIVIABENNETT"], "P1"),                   # or all run together
 ])
-def test_a_drawn_badge_with_a_name_in_pieces_is_matched_and_covered(engine, pieces, person):
+def test_a_drawn_badge_with_a_name_in_pieces_is_matched_and_covered(text_engine, pieces, person):
     """A name badge printed with a long surname in words ("WINTER BOTTOM", "MAC DONALD",
     "O CONNOR"), far enough apart for the reader to make two boxes of it, or all run together
     ("OLIVIABENNETT"): the pupil's name, covered whole, with no one asked to look (before,
@@ -645,7 +645,7 @@ def test_a_drawn_badge_with_a_name_in_pieces_is_matched_and_covered(engine, piec
         mask |= paste_text(img, p, 28, 0, (x + w / 2, 300))
         x += w + gap
     by_id = {p.id: p for p in SPLIT_PEOPLE}
-    items, reds = cover(engine, NameMatcher(SPLIT_PEOPLE, threshold=85), img, people_by_id=by_id)
+    items, reds = cover(text_engine, NameMatcher(SPLIT_PEOPLE, threshold=85), img, people_by_id=by_id)
     assert items and all(i.kind == "pupil-name" and i.person == person for i in items), \
         [(i.text, i.kind, i.person) for i in items]
     assert all(i.decision == "cover" and not i.needs_review for i in items)
