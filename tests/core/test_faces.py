@@ -547,7 +547,7 @@ def test_people_with_old_signatures_are_matched_with_the_old_model():
 
 
 @pytest.fixture(scope="module")
-def engine() -> FaceEngine:
+def face_engine() -> FaceEngine:
     return FaceEngine.load(Settings())
 
 
@@ -585,31 +585,31 @@ def test_broken_signature_model_raises_model_error(monkeypatch, tmp_path):
     assert "face signature model could not be loaded" in str(exc.value)
 
 
-def test_blank_and_tiny_images_have_no_faces(engine):
-    assert engine.detect(Image.new("RGB", (640, 480), (128, 128, 128))) == []
-    assert engine.detect(Image.new("RGB", (40, 40), (200, 180, 160))) == []
-    assert engine.detect(Image.new("RGB", (1, 1))) == []
-    assert engine.encode(Image.new("RGB", (40, 40)), []) == []
+def test_blank_and_tiny_images_have_no_faces(face_engine):
+    assert face_engine.detect(Image.new("RGB", (640, 480), (128, 128, 128))) == []
+    assert face_engine.detect(Image.new("RGB", (40, 40), (200, 180, 160))) == []
+    assert face_engine.detect(Image.new("RGB", (1, 1))) == []
+    assert face_engine.encode(Image.new("RGB", (40, 40)), []) == []
 
 
 @pytest.mark.parametrize("mode", ["L", "RGBA", "LA", "P", "CMYK"])
-def test_detect_accepts_other_modes(engine, mode):
+def test_detect_accepts_other_modes(face_engine, mode):
     img = _cartoon_face(160).convert(mode)
-    found = engine.detect(img)
+    found = face_engine.detect(img)
     assert isinstance(found, list)
     for f in found:
         x, y, w, h = f.box
         assert x >= 0 and y >= 0 and x + w <= 160 and y + h <= 160
 
 
-def test_many_faces_is_bounded_in_time(engine):
+def test_many_faces_is_bounded_in_time(face_engine):
     tile = _cartoon_face(64)
     grid = Image.new("RGB", (64 * 20, 64 * 15))
     for j in range(15):
         for i in range(20):
             grid.paste(tile, (i * 64, j * 64))          # 300 cartoon faces
     t0 = time.process_time()
-    found = engine.detect(grid)
+    found = face_engine.detect(grid)
     cpu = time.process_time() - t0
     assert isinstance(found, list) and len(found) <= 600
     assert cpu < 60, f"detection of a 300-face grid took {cpu:.1f} s of CPU"
@@ -619,48 +619,48 @@ def test_many_faces_is_bounded_in_time(engine):
         assert x >= 0 and y >= 0 and x + w <= grid.width and y + h <= grid.height
 
 
-def test_encode_sizes_and_none_for_small_faces(engine):
+def test_encode_sizes_and_none_for_small_faces(face_engine):
     img = _cartoon_face(300)
     big = Face(box=(60, 30, 180, 240), score=0.9)
     small = Face(box=(10, 10, 30, 30), score=0.9)
     blank = Face(box=(0, 250, 60, 50), score=0.9)    # no face there: no landmarks, no signature
-    encs = engine.encode(img, [big, small, blank])
+    encs = face_engine.encode(img, [big, small, blank])
     assert encs[1] is None                          # under recognition.min_face_px
     assert encs[2] is None
     e = encs[0]
     assert isinstance(e, np.ndarray) and e.shape == (128,) and np.all(np.isfinite(e))
     assert np.linalg.norm(e) == pytest.approx(1.0)  # SFace signatures are unit length
     # deterministic
-    np.testing.assert_allclose(engine.encode(img, [big])[0], e, atol=1e-6)
-    assert engine.encode(img.convert("L"), [big])[0].shape == (128,)
+    np.testing.assert_allclose(face_engine.encode(img, [big])[0], e, atol=1e-6)
+    assert face_engine.encode(img.convert("L"), [big])[0].shape == (128,)
     # PhotoVet 0.1's signatures, for people not yet enrolled again
-    old = engine.encode(img, [big, small], model=DLIB)
+    old = face_engine.encode(img, [big, small], model=DLIB)
     assert old[0].shape == (128,) and old[1] is None
     with pytest.raises(ValueError):
-        engine.encode(img, [big], model="nonsense")
-    assert engine.signature_model == SFACE
-    got = engine.encode_models(img, [big], [SFACE, DLIB])
+        face_engine.encode(img, [big], model="nonsense")
+    assert face_engine.signature_model == SFACE
+    got = face_engine.encode_models(img, [big], [SFACE, DLIB])
     assert set(got) == {SFACE, DLIB} and all(len(v) == 1 for v in got.values())
     # the one-crop SFace signatures, for people enrolled before the three crops
-    one = engine.encode(img, [big, small], model=SFACE_ONE_CROP)
+    one = face_engine.encode(img, [big, small], model=SFACE_ONE_CROP)
     assert one[0].shape == (128,) and np.linalg.norm(one[0]) == pytest.approx(1.0) and one[1] is None
 
 
-def test_yunet_is_not_sure_of_a_face_where_there_is_none(engine):
-    assert engine.yunet.sureness(Image.new("RGB", (300, 300), (255, 255, 255)),
+def test_yunet_is_not_sure_of_a_face_where_there_is_none(face_engine):
+    assert face_engine.yunet.sureness(Image.new("RGB", (300, 300), (255, 255, 255)),
                                  (100, 100, 80, 80)) == 0.0
 
 
-def test_portrait_encodings_on_blank_is_empty(engine):
-    assert engine.portrait_encodings(Image.new("RGB", (300, 300), (255, 255, 255))) == []
+def test_portrait_encodings_on_blank_is_empty(face_engine):
+    assert face_engine.portrait_encodings(Image.new("RGB", (300, 300), (255, 255, 255))) == []
 
 
-def test_detection_boxes_are_clipped_at_the_edge(engine):
+def test_detection_boxes_are_clipped_at_the_edge(face_engine):
     """Whatever the detector reports for a face cut by the border stays inside the image."""
     face = _cartoon_face(200)
     img = Image.new("RGB", (300, 300), (70, 110, 160))
     img.paste(face, (-90, -60))
-    for f in engine.detect(img):
+    for f in face_engine.detect(img):
         x, y, w, h = f.box
         assert x >= 0 and y >= 0 and x + w <= 300 and y + h <= 300 and w > 0 and h > 0
 
@@ -720,7 +720,7 @@ def test_recognition_settings_are_typed_checked_and_keyed():
         Settings.from_dict({"detection": {"yunet_agree_threshold": 0.7, "yunet_threshold": 0.6}})
 
 
-def test_signatures_made_a_few_faces_at_a_time_equal_those_made_one_by_one(engine, monkeypatch):
+def test_signatures_made_a_few_faces_at_a_time_equal_those_made_one_by_one(face_engine, monkeypatch):
     """SFace runs on one chip at a time (memory: the arena keeps the largest batch's
     activations); made in runs of several (the last one short), a face's signature does not
     depend on which other faces share its run, so the run size is free to choose."""
@@ -731,14 +731,14 @@ def test_signatures_made_a_few_faces_at_a_time_equal_those_made_one_by_one(engin
     rng = np.random.default_rng(5)
     chips = [Image.fromarray(rng.integers(0, 255, (112, 112, 3), dtype=np.uint8))
              for _ in range(7)]
-    together = engine.sface.embed_chips(chips)
-    alone = np.concatenate([engine.sface.embed_chips([c]) for c in chips])
+    together = face_engine.sface.embed_chips(chips)
+    alone = np.concatenate([face_engine.sface.embed_chips([c]) for c in chips])
     assert together.shape == (len(chips), 128)
     assert np.allclose(together, alone, atol=1e-4)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0)
 
 
-def test_photos_checked_side_by_side_find_what_they_find_one_at_a_time(engine):
+def test_photos_checked_side_by_side_find_what_they_find_one_at_a_time(face_engine):
     """Each face model takes one photo at a time (its arena holds one run): two threads
     detecting and encoding at once get exactly the results of one thread, and never wait on
     each other for ever."""
@@ -752,9 +752,9 @@ def test_photos_checked_side_by_side_find_what_they_find_one_at_a_time(engine):
         photos.append(img)
 
     def work(img):
-        faces = engine.detect(img)
+        faces = face_engine.detect(img)
         return [f.box for f in faces], [None if e is None else e.round(5).tolist()
-                                        for e in engine.encode(img, faces)]
+                                        for e in face_engine.encode(img, faces)]
 
     alone = [work(p) for p in photos]
     assert any(boxes for boxes, _ in alone)
@@ -777,7 +777,7 @@ def test_photos_checked_side_by_side_find_what_they_find_one_at_a_time(engine):
         assert got[i] == [want, want]
 
 
-def test_the_face_models_give_their_buffers_back_and_find_the_same_faces_after(engine):
+def test_the_face_models_give_their_buffers_back_and_find_the_same_faces_after(face_engine):
     """Once a photo's faces are found and encoded the models' arenas are given back (the text
     models run next); the next photo grows them again and finds exactly the same."""
     img = Image.new("RGB", (1400, 1000), (100, 130, 160))
@@ -785,30 +785,30 @@ def test_the_face_models_give_their_buffers_back_and_find_the_same_faces_after(e
         img.paste(_cartoon_face(size), (80 + j * 400, 300))
 
     def work():
-        faces = engine.detect(img)
-        return [f.box for f in faces], [e.round(5).tolist() for e in engine.encode(img, faces)
+        faces = face_engine.detect(img)
+        return [f.box for f in faces], [e.round(5).tolist() for e in face_engine.encode(img, faces)
                                         if e is not None]
 
     before = work()
     assert before[0]
-    engine.give_back()
+    face_engine.give_back()
     assert work() == before
 
 
-def test_a_model_busy_with_another_photo_is_not_waited_for(engine, monkeypatch):
+def test_a_model_busy_with_another_photo_is_not_waited_for(face_engine, monkeypatch):
     """Photos checked side by side: giving the face models back never waits for a model the
     other photo is using (that would hold this photo back); the idle ones are given back."""
     given = []
     for name in ("centerface", "yunet", "sface"):
-        monkeypatch.setattr(getattr(engine, name), "give_back",
+        monkeypatch.setattr(getattr(face_engine, name), "give_back",
                             lambda name=name: given.append(name))
-    with engine._cf_lock:             # another photo is in CenterFace
+    with face_engine._cf_lock:             # another photo is in CenterFace
         done = threading.Event()
-        t = threading.Thread(target=lambda: (engine.give_back(), done.set()), daemon=True)
+        t = threading.Thread(target=lambda: (face_engine.give_back(), done.set()), daemon=True)
         t.start()
         assert done.wait(10), "giving back waited for the busy model"
     assert given == ["yunet", "sface"]
-    engine.give_back()
+    face_engine.give_back()
     assert given == ["yunet", "sface", "centerface", "yunet", "sface"]
 
 
