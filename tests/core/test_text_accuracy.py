@@ -28,13 +28,13 @@ def _bench():
 
 
 @pytest.fixture(scope="module")
-def engine():
+def text_engine():
     from photovet.core.vision.text.ocr import TextEngine
 
     return TextEngine.load()
 
 
-def test_badges_pupil_names_covered_and_decoys_left(engine):
+def test_badges_pupil_names_covered_and_decoys_left(text_engine):
     from photovet.core.vision.text.names import NameMatcher
 
     folder = shared_data("badges")
@@ -47,7 +47,7 @@ def test_badges_pupil_names_covered_and_decoys_left(engine):
     for entry in manifest["files"]:
         im = Image.open(folder / entry["file"])
         im.load()
-        items, red, rev, _ = bench.analyse_image(engine, matcher, by_id, im)
+        items, red, rev, _ = bench.analyse_image(text_engine, matcher, by_id, im)
         rows.extend(bench.score_items(entry["items"], items, red, rev))
     pupils = [r for r in rows if r["pupil"]]
     big = [r for r in pupils if r["height"] >= 14]
@@ -63,7 +63,7 @@ def test_badges_pupil_names_covered_and_decoys_left(engine):
     assert sum(r["person_ok"] for r in red) >= 0.95 * len(red)
 
 
-def test_real_text_photos_and_non_latin_scripts_do_not_crash(engine):
+def test_real_text_photos_and_non_latin_scripts_do_not_crash(text_engine):
     from photovet.core.vision.text.names import NameMatcher, classify_texts
 
     folder = shared_data("text")
@@ -74,7 +74,7 @@ def test_real_text_photos_and_non_latin_scripts_do_not_crash(engine):
     for path in files:
         with Image.open(path) as im:
             im.load()
-            reads = engine.read(im)
+            reads = text_engine.read(im)
         items = classify_texts(reads, matcher)
         for it in items:
             assert isinstance(it.text, str) and len(it.polygon) == 4
