@@ -52,7 +52,7 @@ def match_boxes(gt: list, dets: list, thr: float = 0.3) -> list[int | None]:
 
 
 @pytest.fixture(scope="module")
-def engine() -> FaceEngine:
+def face_engine() -> FaceEngine:
     return FaceEngine.load(Settings())
 
 
@@ -62,12 +62,12 @@ def engine() -> FaceEngine:
 
 
 @pytest.fixture(scope="module")
-def detection_results(engine):
+def detection_results(face_engine):
     folder = shared_data("faces")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     results = []
     for f in manifest["files"]:
-        faces = engine.detect(_open(folder / f["file"]))
+        faces = face_engine.detect(_open(folder / f["file"]))
         results.append((f, [fc.box for fc in faces]))
     return results
 
@@ -135,13 +135,13 @@ def test_detection_boxes_inside_images(detection_results):
 
 
 @pytest.fixture(scope="module")
-def identity_faces(engine):
+def identity_faces(face_engine):
     """file -> (ground truth, ``engine.portrait_faces``: (box, encoding, sureness) for every
     encodable face), worked out once for the module's tests (the models' work on every identity
     photo is most of this module's time)."""
     folder = shared_data("identities")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return {f["file"]: (f["ground_truth"], engine.portrait_faces(_open(folder / f["file"])))
+    return {f["file"]: (f["ground_truth"], face_engine.portrait_faces(_open(folder / f["file"])))
             for f in manifest["files"]}
 
 
@@ -190,7 +190,7 @@ def test_distances_same_and_different_people(identity_encodings):
     assert np.mean(same < max_d + band) >= 0.98
 
 
-def test_enrolment_is_sure_of_every_real_portrait_and_refuses_the_dog(engine, identity_faces):
+def test_enrolment_is_sure_of_every_real_portrait_and_refuses_the_dog(face_engine, identity_faces):
     """The sureness enrolment asks for (``ENROL_MIN_SURENESS``): the largest face of every
     single-person identity portrait passes it, with room; dlib's photo of dogs (no human face: the audit enrolled it as
     a pupil) does not, and ``encode_portrait`` says so."""
@@ -207,7 +207,7 @@ def test_enrolment_is_sure_of_every_real_portrait_and_refuses_the_dog(engine, id
     dogs = shared_data("faces") / "dlib__dogs.jpg"
     person = Person(id="D919241714655", role="pupil")
     with pytest.raises(EnrolmentError, match="not sure the enrolment photo shows a face"):
-        encode_portrait(person, dogs, engine)
+        encode_portrait(person, dogs, face_engine)
 
 
 # ------------------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def _person(p: dict) -> Person:
     )
 
 
-def test_scenario_nobody_shown_who_should_be_covered(engine, identity_encodings):
+def test_scenario_nobody_shown_who_should_be_covered(face_engine, identity_encodings):
     policy = pytest.importorskip("photovet.core.policy")
     folder = shared_data("scenario")
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
@@ -304,7 +304,7 @@ def _wider(split: str) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_detection_recall_on_wider_test_photos(engine):
+def test_detection_recall_on_wider_test_photos(face_engine):
     """The test half of the WIDER subset ``bench/prepare_wider.py`` builds (403 photos from all
     61 events; test half 199 photos, 1,839 faces >= 10 px). Measured (s32): 0.946 of faces
     >= 10 px, 0.967 >= 32 px, 0.887 of profiles, 0.843 of heavily occluded faces (CenterFace
@@ -319,7 +319,7 @@ def test_detection_recall_on_wider_test_photos(engine):
         hits[key][1] += 1
 
     for f in _wider("test"):
-        dets = [fc.box for fc in engine.detect(_open(f["path"]))]
+        dets = [fc.box for fc in face_engine.detect(_open(f["path"]))]
         gt = [b for b in f["boxes"] if not b[7] and b[2] > 0 and b[3] > 0]
         for g, m in zip(gt, match_boxes([b[:4] for b in gt], dets)):
             if max(g[2], g[3]) < 10:
