@@ -3,8 +3,9 @@
 test_sar_held.py, test_assign_by_hand.py): a workspace with test_pipeline's register and three
 faces enrolled, and an engine on it with the fake face engine.
 
-Many other files here define a ``ws`` (and some an ``engine``) of their own, for their own
-register: pytest gives each test its own module's fixture first, so theirs are untouched."""
+A file that needs another workspace or engine names its own for what it is (``ws_office``,
+``ws_with_leaver``, ``face_engine``, ``text_engine``...), never ``ws`` or ``engine``: a test
+asking for ``ws`` gets this one (s33; 20 files shadowed ``ws`` and 8 ``engine``)."""
 
 from __future__ import annotations
 

@@ -175,3 +175,18 @@ def test_the_code_its_tests_and_benchmarks_are_lint_clean():
                 and not line.startswith(("Found ", "[*]", "All checks passed"))]
     assert run.returncode == 0, ("ruff found problems:\n" + "\n".join(findings)
                                  + run.stderr[-2000:])
+
+
+def test_no_core_test_file_shadows_the_shared_workspace_fixtures():
+    """tests/core/conftest.py's ``ws`` and ``engine`` are the only fixtures by those names in
+    tests/core: a file that needs another workspace or engine names its own for what it is
+    (s33: 20 files defined a ``ws`` of their own and 8 an ``engine``, so which one a test got
+    depended on the file it was in)."""
+    here = Path(__file__).resolve().parent
+    shadows = []
+    for path in sorted(here.glob("test_*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name in ("ws", "engine") and any(
+                    "fixture" in ast.unparse(d) for d in node.decorator_list):
+                shadows.append(f"{path.name}: {node.name}")
+    assert not shadows, "fixtures shadowing tests/core/conftest.py's:\n" + "\n".join(shadows)
