@@ -37,7 +37,7 @@ WEB = Channel("website", "School website", long_edge=2048, audio="keep")
 
 
 @pytest.fixture(scope="module")
-def engine():
+def video_engine():
     from photovet.core.vision.faces import FaceEngine
 
     s = Settings()
@@ -69,11 +69,11 @@ def _inner(a: np.ndarray, box) -> np.ndarray:
              int((x + bw * .35) * w):int((x + bw * .65) * w)]
 
 
-def test_a_video_is_shown_by_its_middle_frame_with_others_covered(tmp_path, engine):
+def test_a_video_is_shown_by_its_middle_frame_with_others_covered(tmp_path, video_engine):
     clip = make_clip(tmp_path / "two.mp4", size=(480, 270), seconds=1.5,
                      movers=[Mover(72, (110, 130), (130, 130), variant=1),
                              Mover(72, (360, 140), (340, 140), variant=2)])
-    an = engine.decide(engine.analyse_video(clip.path), WEB, on=TODAY)
+    an = video_engine.decide(video_engine.analyse_video(clip.path), WEB, on=TODAY)
     assert len(an.face_tracks) == 2
     # staff showed both faces, as Amy's (left) and Ben's (right)
     for t in an.face_tracks:
