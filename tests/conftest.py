@@ -244,7 +244,9 @@ def _pg_reason() -> str:
 @pytest.fixture(autouse=True, scope="session")
 def cheap_key_work():
     """argon2 at its cheapest for passwords and the admin secret (the real costs are measured
-    in bench/register.py); everything else is the real code."""
+    in bench/register.py); everything else is the real code. The same in every Python process
+    a test starts (``python -m photovet ...``): tests/process_start/sitecustomize.py, first on
+    their PYTHONPATH."""
     from argon2 import PasswordHasher, profiles
 
     from photovet.core import accounts, keys
@@ -252,9 +254,18 @@ def cheap_key_work():
     accounts.set_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
     old = dict(keys.KDF)
     keys.KDF.update(time_cost=1, memory_cost=8192, parallelism=1)
+    old_path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROCESS_START), old_path]))
     yield
+    if old_path is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = old_path
     keys.KDF.update(old)
     accounts.set_hasher(None)
+
+
+PROCESS_START = Path(__file__).resolve().parent / "process_start"
 
 
 def office_access(name: str = "office"):
