@@ -95,32 +95,50 @@ def analyse_image(engine, matcher, people_by_id, image: Image.Image, channel=WEB
     the text part. ``school``: a SchoolMatcher (the school's identifiers are then marked, and
     covered when ``channel.cover_school``). ``reads`` / ``boxes``: OCR lines and face boxes
     already found."""
-    from photovet.core.media.cover import text_cover
-    from photovet.core.policy import decide_text
+    boxes = face_boxes(image) if boxes is None else boxes
+    t0, c0 = time.perf_counter(), time.process_time()
+    items = text_items(engine, matcher, image, school=school, reads=reads, boxes=boxes)
+    covered, cover, review = decide_items(items, people_by_id, channel)
+    elapsed = (time.perf_counter() - t0, time.process_time() - c0)
+    return covered, cover, review, elapsed
+
+
+def text_items(engine, matcher, image: Image.Image, school=None, reads=None, boxes=None):
+    """The text items of one image, read (unless ``reads`` are given), classified and, with
+    ``school``, the school's identifiers marked and looked for closely, as the pipeline does
+    (Engine._school_marks); not yet decided."""
     from photovet.core.vision.text.names import badge_areas, classify_texts
     from photovet.core.vision.text.school import find_small_school_text, mark_school_texts
 
     boxes = face_boxes(image) if boxes is None else boxes
-    t0, c0 = time.perf_counter(), time.process_time()
     reads = engine.read(image, focus=badge_areas(boxes)) if reads is None else reads
     items = classify_texts(reads, matcher, faces=boxes, min_score=MIN_SCORE)
     mark_school_texts(items, school)
-    if school is not None:   # as the pipeline does (Engine._school_marks)
+    if school is not None:
         items += find_small_school_text(
             image, items, engine, school,
             classify=lambda r: classify_texts(r, matcher, faces=boxes, min_score=MIN_SCORE))
+    return items
+
+
+def decide_items(items, people_by_id, channel=WEBSITE):
+    """Decide (policy) every item for ``channel`` (each item's decision is set again: the same
+    items can be decided for another channel afterwards). Returns the items covered by rule,
+    their polygons, and the polygons covered while waiting for a person (review)."""
+    from photovet.core.media.cover import text_cover
+    from photovet.core.policy import decide_text
+
     on = _dt.date(2026, 6, 1)
     for t in items:
         d = decide_text(t, people_by_id.get(t.person) if t.person else None, channel, "photo",
                         "consent", on)
         t.decision, t.reason, t.needs_review = d.action, d.reason, d.needs_review
-    elapsed = (time.perf_counter() - t0, time.process_time() - c0)
     covered = [t for t in items if t.decision == "cover" and not t.needs_review]
     cover = [_poly(text_cover(t.polygon).points) for t in covered]
     review = [_poly(text_cover(t.polygon).points) for t in items if t.needs_review]
     LINES.append((len(items), len(covered), len(review),
                   sum(t.context == "worn" for t in items), sum(t.low_confidence for t in items)))
-    return covered, cover, review, elapsed
+    return covered, cover, review
 
 
 LINES: list[tuple[int, int, int, int, int]] = []   # per photo: lines, covered, review, worn, unsure
@@ -316,11 +334,13 @@ def school_items(entry: dict, names=("Oakfield Primary School", "OPS")) -> list[
             if o["text"] in names and o.get("visible") == "full"]
 
 
-def school_rows(engine, data: Path, limit: int | None = None):
+def school_rows(engine, data: Path, limit: int | None = None, looked: dict | None = None):
     """Per badge photo, read once and decided three times: on a channel that covers the school's
     identifiers ("on"), on one that does not ("off"), and with no school identifiers set at all
     ("none", the names rules alone): rows for the decoys and for the school's name and
-    initials printed on the cards, for each."""
+    initials printed on the cards, for each. "on" and "off" share the items found with the
+    school's identifiers set (its closer look is made once). ``looked``: the photos already
+    read, {file: (image, face boxes, reads)} (``badge_reads``)."""
     from dataclasses import replace
 
     from photovet.core.vision.text.names import NameMatcher
@@ -333,26 +353,37 @@ def school_rows(engine, data: Path, limit: int | None = None):
     matcher = NameMatcher(people, threshold=85)
     school = SchoolMatcher(**BADGES_SCHOOL, threshold=85)
     files = manifest["files"][:limit] if limit else manifest["files"]
+    looked = looked if looked is not None else badge_reads(engine, folder, files)
     out = {"on": [], "off": [], "none": []}
     for entry in files:
-        im = Image.open(folder / entry["file"])
-        im.load()
-        from photovet.core.vision.text.names import badge_areas
-
-        boxes = face_boxes(im)
-        reads = engine.read(im, focus=badge_areas(boxes))
-        for rule, ch, sch in (("on", replace(WEBSITE, cover_school=True), school),
-                              ("off", replace(WEBSITE, cover_school=False), school),
-                              ("none", WEBSITE, None)):
-            items, red, rev, _ = analyse_image(engine, matcher, by_id, im, channel=ch,
-                                               school=sch, reads=reads, boxes=boxes)
+        im, boxes, reads = looked[entry["file"]]
+        with_school = text_items(engine, matcher, im, school=school, reads=reads, boxes=boxes)
+        names_only = text_items(engine, matcher, im, reads=reads, boxes=boxes)
+        for rule, ch, items in (("on", replace(WEBSITE, cover_school=True), with_school),
+                                ("off", replace(WEBSITE, cover_school=False), with_school),
+                                ("none", WEBSITE, names_only)):
+            covered, red, rev = decide_items(items, by_id, ch)
             decoys = [it for it in entry["items"] if not it["is_pupil_name"]]
-            rows = score_items(decoys, items, red, rev)
+            rows = score_items(decoys, covered, red, rev)
             for o in school_items(entry):
                 cov = coverage(o["polygon"], red + rev)
                 rows.append({"kind": "school", "pupil": False, "text": o["text"], "cov": cov,
                              "cov_review": coverage(o["polygon"], rev), "file": entry["file"]})
             out[rule].extend(rows)
+    return out
+
+
+def badge_reads(engine, folder: Path, files: list[dict]) -> dict:
+    """{file: (image, face boxes, the lines read)} for the badge photos ``files`` (manifest
+    entries), read as analyse_image reads them."""
+    from photovet.core.vision.text.names import badge_areas
+
+    out = {}
+    for entry in files:
+        im = Image.open(folder / entry["file"])
+        im.load()
+        boxes = face_boxes(im)
+        out[entry["file"]] = (im, boxes, engine.read(im, focus=badge_areas(boxes)))
     return out
 
 

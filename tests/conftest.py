@@ -72,7 +72,6 @@ LONGEST_FIRST = (
     "tests/core/test_crash_anywhere.py",      # 18 tests of 5-15 s
     "tests/core/test_kill_campaign.py",
     "tests/core/test_faces_accuracy.py",
-    "tests/core/test_school_badges.py",
     "tests/core/test_kill_export.py",
     "tests/core/test_text_accuracy.py",
     "tests/core/test_kill_enrolment.py",
