@@ -302,8 +302,10 @@ def face_engine():
     except ImportError as exc:
         pytest.skip(f"photovet.core.vision.faces is not importable yet ({exc})")
     from photovet.core.settings import Settings
+    from tests.core.seen_faces import SeenFaces
 
-    return FaceEngine.load(Settings())
+    # the PostgreSQL run enrols the portraits the SQLite run read (the same signatures)
+    return SeenFaces(FaceEngine.load(Settings()))
 
 
 @pytest.mark.shared
