@@ -530,7 +530,10 @@ rec.add_export(r, batch="b", channel="x", preparer=None, approver=None)
 rec.mark_posted(batch="b", channel="x")
 print(json.dumps(purge_batch(rec, "b").to_dict()))
 """
-    env = dict(os.environ, XDG_DATA_HOME=str(home), PHOTOVET_HOME=str(tmp_path / "pv"))
+    # send2trash uses the home trash for a file on the same disk as HOME (its own folder here:
+    # wherever the test's temporary folders are), the disk's own trash otherwise
+    env = dict(os.environ, XDG_DATA_HOME=str(home), HOME=str(tmp_path),
+               PHOTOVET_HOME=str(tmp_path / "pv"))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          timeout=60)
     assert out.returncode == 0, out.stderr
