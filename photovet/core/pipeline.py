@@ -77,10 +77,11 @@ log = logs.get("pipeline")
 #: 5: text lines read one per recogniser run (issue 14, item 3); 6: each face's badge area is
 #: looked at at its own scale (faces above 262 px had no close look); 7: a badge area that
 #: overlaps one already looked at is looked at only where that one did not see (with the
-#: detector's context: ocr.unseen_pieces); 8: a line shaped like any school's name ("Oakfield
-#: Primary School") is a possible school identifier, whether or not the school's name is set
-#: (school.any_school_name)
-ANALYSIS_VERSION = "8"
+#: detector's context: ocr.unseen_pieces); 8: every badge area is looked at (a budget of
+#: detector pixels skipped the largest ones on group photos, and names there were left
+#: readable); 9: a line shaped like any school's name ("Oakfield Primary School") is a possible
+#: school identifier, whether or not the school's name is set (school.any_school_name)
+ANALYSIS_VERSION = "9"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -92,8 +93,9 @@ ANALYSIS_VERSION = "8"
 #: run (issue 14, item 3); 9: a changed part that looks like text is read at once (at most
 #: every TEXT_GAP frames), a name found once is looked for on the next frame, and changed
 #: parts are found in the picture as shown (a video stored turned read other parts); 10: a
-#: badge area overlapping one already looked at is looked at only where that one did not see
-VIDEO_ANALYSIS_VERSION = "10"
+#: badge area overlapping one already looked at is looked at only where that one did not see;
+#: 11: every badge area is looked at, however many (frames larger than 2048 px had a budget)
+VIDEO_ANALYSIS_VERSION = "11"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
