@@ -824,8 +824,9 @@ SOUND_MODES: tuple[str, ...] = ("keep", "mute", "remove")
 
 @dataclass
 class VideoTrack:
-    """One face (``kind`` "face") or one name written in the picture (``kind`` "text") followed
-    through a video, from its first to its last detection, inside one shot.
+    """One face (``kind`` "face") or one name, or line naming the school, written in the
+    picture (``kind`` "text") followed through a video, from its first to its last detection,
+    inside one shot.
 
     Boxes are ``(x1, y1, x2, y2)`` in display pixels of the analysed video, one per detection
     (``frames[i]`` is the frame of ``boxes[i]``). Covers are drawn from these with padding in
@@ -859,6 +860,11 @@ class VideoTrack:
     form: str = ""
     context: str = ""
     low_confidence: bool = False
+    #: text tracks: the school identifier the line is (TextItem's ``school``: "name" |
+    #: "abbreviation" | "address"; "" none) and whether that match is uncertain (covered and
+    #: sent for review on channels that cover school identifiers: policy.decide_school_identifier)
+    school: str = ""
+    school_unsure: bool = False
     # decisions for one channel
     decision: str = "cover"
     reason: str = "Not recognised"
@@ -924,6 +930,7 @@ class VideoTrack:
             "best_box": [round(float(v), 2) for v in self.best_box] if self.best_box else None,
             "text": self.text, "text_kind": self.text_kind, "form": self.form,
             "context": self.context, "low_confidence": self.low_confidence,
+            "school": self.school, "school_unsure": self.school_unsure,
             "decision": self.decision, "reason": self.reason, "needs_review": self.needs_review,
             "override": self.override, "override_person": self.override_person,
             "override_reason": self.override_reason, "refused": self.refused,
@@ -949,6 +956,7 @@ class VideoTrack:
             best_box=tuple(d["best_box"]) if d.get("best_box") else None,
             text=d.get("text", ""), text_kind=d.get("text_kind", ""), form=d.get("form", ""),
             context=d.get("context", ""), low_confidence=d.get("low_confidence", False),
+            school=d.get("school") or "", school_unsure=bool(d.get("school_unsure", False)),
             decision=d.get("decision", "cover"), reason=d.get("reason", ""),
             needs_review=d.get("needs_review", False), override=d.get("override"),
             override_person=d.get("override_person"),

@@ -94,8 +94,10 @@ ANALYSIS_VERSION = "9"
 #: every TEXT_GAP frames), a name found once is looked for on the next frame, and changed
 #: parts are found in the picture as shown (a video stored turned read other parts); 10: a
 #: badge area overlapping one already looked at is looked at only where that one did not see;
-#: 11: every badge area is looked at, however many (frames larger than 2048 px had a budget)
-VIDEO_ANALYSIS_VERSION = "11"
+#: 11: every badge area is looked at, however many (frames larger than 2048 px had a budget);
+#: 12: lines naming the school (its own words, or shaped like any school's name) are text
+#: tracks too (``VideoTrack.school``), covered as in photos on channels that cover them
+VIDEO_ANALYSIS_VERSION = "12"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
@@ -746,8 +748,8 @@ class Engine:
     def analyse_video(self, path: str | Path, *, use_cache: bool = True,
                       progress: Callable[[int, int], None] | None = None,
                       stop: threading.Event | None = None) -> VideoAnalysis:
-        """What is in one video (media/video/analysis.py): tracks of faces and names, scene
-        cuts, frame times, metadata. Cached by content hash and ``video_cache_key``. Never raises
+        """What is in one video (media/video/analysis.py): tracks of faces, names and lines
+        naming the school, scene cuts, frame times, metadata. Cached by content hash and ``video_cache_key``. Never raises
         for a problem with the file: sets ``error`` (such a video is never exported)."""
         path = Path(path)
         if self.process is not None:
@@ -777,10 +779,13 @@ class Engine:
             params = VideoParams.from_settings(self.settings)
             if self.text_engine is None:
                 params.ocr_every = 0.0
+            # the school's own words (in the key: settings.analysis_key); a line shaped like
+            # any school's name is marked without them (as in photos)
+            school = self.school.text_matcher() if self.school is not None else None
             found = analyse_video(path, face_engine=self.face_engine, matcher=self.matcher,
                                   text_engine=self.text_engine, name_matcher=self.name_matcher,
-                                  params=params, info=info, progress=progress, stop=stop,
-                                  source=pin)
+                                  school_matcher=school, params=params, info=info,
+                                  progress=progress, stop=stop, source=pin)
             if pin.sha256() != analysis.sha256:
                 # rewritten while it was read (a copy or a sync still going on): not kept
                 raise VideoError("the video changed while it was being checked (was it still "

@@ -1754,10 +1754,12 @@ def track_as_face(track: VideoTrack) -> Face:
 
 
 def track_as_text(track: VideoTrack) -> TextItem:
-    """A name track as the ``TextItem`` the photo rules decide."""
+    """A text track (a name, or a line naming the school) as the ``TextItem`` the photo rules
+    decide."""
     b = track.boxes[0] if track.boxes else (0.0, 0.0, 0.0, 0.0)
     return TextItem(polygon=[(b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])],
                     text=track.text, person=track.person, kind=track.text_kind, form=track.form,
+                    school=track.school, school_unsure=track.school_unsure,
                     context=track.context, low_confidence=track.low_confidence,
                     override=track.override if track.override in ("keep", "cover") else None,
                     override_reason=track.override_reason)

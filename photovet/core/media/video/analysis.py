@@ -13,7 +13,10 @@ One decode of the whole clip, one frame in memory at a time:
   frontalness; stretches start at 1 s and double when there are more than ``crops_per_track``,
   so memory stays bounded and the samples stay spread over the track's life);
 - names: every ``ocr_every`` seconds the frame is read (the photo text engine, badge areas below
-  faces first) and lines that are, or may be, names become text tracks; a face whose track
+  faces first) and lines that are, or may be, names become text tracks, and so do lines that
+  name the school, marked as a photo's are (``school.mark_school_texts``: the school's own
+  words, or a line shaped like any school's name, unsure; its crest is not looked for in
+  videos); a face whose track
   began after the last read is read once more as soon as it is seen twice (a badge crossing
   the picture between two reads); and a part of the picture that changed since the last read
   and has settled is read at once, that part only (``changed_since_read``: a name card or a
@@ -290,10 +293,25 @@ def one_person_at_a_time(tracks: list[VideoTrack]) -> None:
 
 def summarise_text(track: VideoTrack, items: list[Any]) -> None:
     """A text track's reading: the surest line read; whose name only when every reading that
-    names someone names the same person (otherwise it stays a name nobody is sure of)."""
+    names someone names the same person (otherwise it stays a name nobody is sure of). A
+    track any reading of which names the school (``TextItem.school``, as a photo's line is
+    marked: ``school.mark_school_texts``) is a school identifier too: what its surest sure
+    reading names, unsure only when no reading was sure. A track no reading of which is a
+    name is not one (``text_kind`` ""): the school's words alone."""
     best = max(items, key=lambda it: float(it.score))
     track.text = best.text
     track.low_confidence = any(it.low_confidence for it in items) and best.low_confidence
+    school = [it for it in items if getattr(it, "school", "")]
+    sure = [it for it in school if not it.school_unsure]
+    if school:
+        hit = max(sure or school, key=lambda x: float(x.score))
+        track.school, track.school_unsure = hit.school, not sure
+    else:
+        track.school, track.school_unsure = "", False
+    if not any(it.kind in NAME_KINDS for it in items):
+        track.person, track.text_kind, track.form = None, "", ""
+        track.context = next((it.context for it in items if it.context), "")
+        return
     names = [it for it in items if it.kind in ("pupil-name", "staff-name")]
     people = {it.person for it in names}
     if names and len(people) == 1 and None not in people:
@@ -313,10 +331,17 @@ def summarise_text(track: VideoTrack, items: list[Any]) -> None:
 # The pass
 # --------------------------------------------------------------------------------------------
 
+#: the kinds of line (``TextItem.kind``) that are, or may be, someone's name
+NAME_KINDS = ("pupil-name", "staff-name", "name-like")
+
+
 @dataclass
 class _State:
     tracker: Tracker
     text_tracker: Tracker
+    #: the school's own words (vision/text/school.SchoolMatcher), or None when none are set:
+    #: a line shaped like any school's name is marked all the same (``_read_names``)
+    school_matcher: Any = None
     crops: dict[int, BestCrops] = field(default_factory=dict)
     best: dict[int, tuple[float, int, tuple[float, float, float, float]]] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
@@ -336,23 +361,27 @@ class _State:
 
 def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
                   text_engine: Any = None, name_matcher: Any = None,
+                  school_matcher: Any = None,
                   params: VideoParams | None = None, info: VideoInfo | None = None,
                   progress: Callable[[int, int], None] | None = None,
                   stop: threading.Event | None = None,
                   source: PinnedVideo | None = None) -> VideoAnalysis:
     """Analyse one video (the module notes), decoded through ``source`` when given (the file
-    the caller hashed). Raises ``VideoError`` for a file that cannot be read to its end (the
-    caller marks it failed); ``stop`` set: ``VideoError`` too (an analysis that did not see
-    every frame is never used). One video at a time per process (reader.VIDEO_GATE)."""
+    the caller hashed). ``school_matcher``: the school's own words (a ``SchoolMatcher``), or
+    None; lines shaped like any school's name are marked either way. Raises ``VideoError``
+    for a file that cannot be read to its end (the caller marks it failed); ``stop`` set:
+    ``VideoError`` too (an analysis that did not see every frame is never used). One video at
+    a time per process (reader.VIDEO_GATE)."""
     with VIDEO_GATE:
         return _analyse_video(path, face_engine=face_engine, matcher=matcher,
-                              text_engine=text_engine, name_matcher=name_matcher, params=params,
+                              text_engine=text_engine, name_matcher=name_matcher,
+                              school_matcher=school_matcher, params=params,
                               info=info, progress=progress, stop=stop, source=source)
 
 
 def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_engine: Any,
-                   name_matcher: Any, params: VideoParams | None, info: VideoInfo | None,
-                   progress: Callable[[int, int], None] | None,
+                   name_matcher: Any, school_matcher: Any, params: VideoParams | None,
+                   info: VideoInfo | None, progress: Callable[[int, int], None] | None,
                    stop: threading.Event | None, source: PinnedVideo | None) -> VideoAnalysis:
     p = params or VideoParams()
     path = Path(path)
@@ -365,7 +394,9 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     fine = p.fine_every if (p.fine_every and (dw, dh) != (W, H)) else 0
     st = _State(Tracker(TrackerParams(fps=fps, max_gap=p.max_gap)),
                 Tracker(TrackerParams(fps=fps, iou_gate=0.1, dist_gate=2.0, ambiguity=1.01,
-                                      max_gap=max(2.5, 2.5 * p.ocr_every))))
+                                      max_gap=max(2.5, 2.5 * p.ocr_every))),
+                school_matcher=school_matcher if school_matcher is not None and
+                not getattr(school_matcher, "empty", False) else None)
     matching = matcher is not None and bool(getattr(matcher, "ids", None))
     # every track's appearance, enrolled or not (same_faces): the crops kept for recognition
     appearance = p.same_limit > 0 and callable(getattr(face_engine, "encode", None))
@@ -873,9 +904,10 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
                 st: _State, p: VideoParams,
                 area: tuple[int, int, int, int] | None = None, frame_scale: bool = False) -> None:
     """Read the frame's text (only ``area``, x0, y0, x1, y1, when given, at the whole frame's
-    scale with ``frame_scale``: ``_read_area``); lines that are (or may be) names join the
-    text tracker."""
+    scale with ``frame_scale``: ``_read_area``); lines that are (or may be) names, and lines
+    that name the school, join the text tracker."""
     from photovet.core.vision.text.names import badge_areas, classify_texts  # noqa: PLC0415
+    from photovet.core.vision.text.school import mark_school_texts  # noqa: PLC0415
 
     rgb = display_rgb(fr.frame, info.rotation)
     face_boxes = []
@@ -891,9 +923,13 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
         del rgb
         reads = text_engine.read(image, focus=badge_areas(face_boxes))
     items = classify_texts(reads, name_matcher, faces=face_boxes, min_score=p.text_min_score)
+    # lines naming the school, as in a photo (pipeline._school_marks): the school's own words,
+    # else a line shaped like any school's name (unsure); policy covers them on channels that
+    # cover school identifiers (a sign or a badge reading "Oakfield Primary School")
+    mark_school_texts(items, st.school_matcher)
     dets = []
     for it in items:
-        if it.kind not in ("pupil-name", "staff-name", "name-like"):
+        if it.kind not in NAME_KINDS and not it.school:
             continue
         xs = [q[0] for q in it.polygon]
         ys = [q[1] for q in it.polygon]
@@ -906,7 +942,7 @@ def frame_count_hint(info: VideoInfo) -> int:
     return info.frames or int(math.ceil(info.duration * (info.fps or 30)))
 
 
-__all__ = ["BestCrops", "VideoParams", "analyse_video", "block_area", "changed_since_read", "face_box_at",
+__all__ = ["NAME_KINDS", "BestCrops", "VideoParams", "analyse_video", "block_area", "changed_since_read", "face_box_at",
            "moved_since_read",
            "one_person_at_a_time", "recognise", "same_faces", "same_limit", "scaled_size",
            "summarise_text", "thumb", "thumb_difference", "view_quality", "worn_under"]

@@ -1,0 +1,165 @@
+"""The school's identifiers in videos: a line naming the school (a sign, a badge reading
+"Oakfield Primary School") is marked as a photo's line is (vision/text/school.py: the school's
+own words, or a line shaped like any school's name, unsure) and becomes a text track carrying
+``school`` and ``school_unsure``; policy decides it exactly as a photo's line
+(``track_as_text`` -> ``decide_text``): covered on channels that cover school identifiers
+(YouTube, Facebook...), kept on the school's website. Before, videos kept only names, and a
+sign naming the school stayed readable in a clip exported to YouTube."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photovet.core.media.video.analysis import summarise_text
+from photovet.core.models import Channel, TextItem, VideoAnalysis, VideoTrack
+from photovet.core.pipeline import Engine, export_batch
+from photovet.core.policy import decide_track, track_as_text
+from photovet.core.settings import Settings
+from tests.video_clips import Card, Mover, assert_covered, decode_rgb, make_clip
+
+TODAY = dt.date(2026, 11, 21)
+YOUTUBE = Channel("youtube", "YouTube", audio="remove", cover_school=True)
+WEBSITE = Channel("website", "School Website", audio="remove", names="full")
+SIGN = "Oakfield Primary School"
+
+
+@pytest.fixture(scope="module")
+def face_engine():
+    from photovet.core.vision.faces import FaceEngine
+
+    return FaceEngine.load(Settings())
+
+
+@pytest.fixture(scope="module")
+def sign_clip(tmp_path_factory):
+    """1.5 s, a face moving on the left, a sign reading "Oakfield Primary School" on screen
+    the whole clip (its box in ``badges``, frame by frame)."""
+    d = tmp_path_factory.mktemp("sign")
+    return make_clip(d / "sign.mp4", size=(640, 360), seconds=1.5,
+                     movers=[Mover(64, (120, 100), (200, 110), variant=1)],
+                     cards=[Card(SIGN, (300, 250), 0.0, 10.0, 28)])
+
+
+def _engine(face_engine, names: list[str]) -> Engine:
+    from photovet.core.vision.text.ocr import TextEngine, text_options
+
+    s = Settings()
+    s.school.names = names
+    return Engine(s, face_engine=face_engine, text_engine=TextEngine.load(text_options(s.text)))
+
+
+def _export(engine, an, out: Path, channel):
+    out.mkdir()
+    (res,) = [p.result for p in export_batch([an], out, label="Sports day", engine=engine,
+                                             channel=channel) if p.result is not None]
+    return res
+
+
+@pytest.mark.parametrize("names", [[SIGN], []], ids=["name-set", "name-not-set"])
+def test_a_sign_naming_the_school_is_covered_on_youtube_and_kept_on_the_website(
+        tmp_path, face_engine, sign_clip, names):
+    """The school's name set: the sign is the school's name, sure, covered on YouTube with no
+    question asked. Not set: it is shaped like a school's name (``any_school_name``), covered
+    and sent for review. Either way the export read back has the sign under a cover on every
+    frame; on the website (which says which school it is) it stays readable."""
+    eng = _engine(face_engine, names)
+    an = eng.analyse_video(sign_clip.path, use_cache=False)
+    assert an.error is None, an.error
+    school = [t for t in an.text_tracks if t.school]
+    assert school, [(t.text, t.text_kind) for t in an.text_tracks]
+    assert {t.school for t in school} == {"name"}
+    assert all(t.school_unsure is (not names) for t in school)
+    assert all(t.text_kind == "" and t.person is None for t in school)   # not a name
+
+    eng.decide(an, YOUTUBE, on=TODAY)
+    assert all(t.decision == "cover" for t in school)
+    assert all(t.needs_review is (not names) for t in school)
+    assert all("school" in t.reason for t in school), [t.reason for t in school]
+    res = _export(eng, an, tmp_path / "yt", YOUTUBE)
+    assert res.ok and res.texts_covered >= 1, res
+    assert sum(1 for b in sign_clip.badges if b) == sign_clip.frames
+    assert_covered(res.output, sign_clip.badges, shrink=0.05, what="the school's sign")
+
+    eng.decide(an, WEBSITE, on=TODAY)
+    assert all(t.decision == "keep" and not t.needs_review for t in school)
+    res = _export(eng, an, tmp_path / "web", WEBSITE)
+    assert res.ok and res.texts_covered == 0
+    first = next(iter(decode_rgb(res.output)))
+    x1, y1, x2, y2 = (int(v) for v in sign_clip.badges[0][0])
+    # the white card and its black letters, as drawn (not the flat grey cover)
+    assert float(np.abs(first[y1:y2, x1:x2].astype(int) - 128).mean()) > 40
+
+
+def test_the_schools_words_are_part_of_the_video_analysis_key(face_engine):
+    """An analysis made before the school's name was set (or with another name) is not reused:
+    the words are in what the video cache keys on (settings.analysis_key, in cache_key)."""
+    keys = set()
+    for names in ([], [SIGN], ["Hillside Academy"]):
+        s = Settings()
+        s.school.names = names
+        keys.add(Engine(s, face_engine=face_engine).video_cache_key())
+    assert len(keys) == 3
+
+
+def test_an_analysis_made_before_school_tracks_loads_and_keeps_them_after():
+    """A cached analysis without the fields reads as no school identifier; one with them keeps
+    them through the cache (``detected``) and the round trip."""
+    old = {"id": 3, "kind": "text", "frames": [0, 30], "boxes": [[1, 2, 3, 4]] * 2,
+           "text": "Tori Hale", "text_kind": "name-like"}
+    t = VideoTrack.from_dict(old)
+    assert (t.school, t.school_unsure) == ("", False)
+    t.school, t.school_unsure = "abbreviation", True
+    back = VideoTrack.from_dict(t.detected().to_dict())
+    assert (back.school, back.school_unsure) == ("abbreviation", True)
+    an = VideoAnalysis(path="x.mp4", tracks=[t])
+    again = VideoAnalysis.from_dict(an.detected().to_dict())
+    assert (again.tracks[0].school, again.tracks[0].school_unsure) == ("abbreviation", True)
+
+
+def _item(text, score, *, kind="", school="", unsure=False, person=None):
+    return TextItem(polygon=[(0, 0), (10, 0), (10, 5), (0, 5)], text=text, score=score,
+                    kind=kind, school=school, school_unsure=unsure, person=person)
+
+
+def test_a_school_track_is_sure_when_one_reading_was_sure_and_a_name_stays_a_name():
+    """summarise_text: a track read three times, once surely as the school's name, is the
+    school's name (sure); read only as shaped like a school's name, unsure; a track with a
+    name reading stays a name and still carries the school (both rules apply: policy decides
+    the name first, then the school)."""
+    t = VideoTrack(id=0, kind="text")
+    summarise_text(t, [_item("Oakfeld Primary", 0.9, school="name", unsure=True),
+                       _item("Oakfield Primary", 0.7, school="name"),
+                       _item("OPS", 0.6, school="abbreviation")])
+    assert (t.school, t.school_unsure, t.text_kind, t.person) == ("name", False, "", None)
+    summarise_text(t, [_item("Oakfeld Primary", 0.9, school="name", unsure=True)])
+    assert (t.school, t.school_unsure) == ("name", True)
+    summarise_text(t, [_item("Tori Hale", 0.9, kind="pupil-name", person="A1"),
+                       _item("Oakfield Primary", 0.8, school="name")])
+    assert (t.text_kind, t.person, t.school) == ("pupil-name", "A1", "name")
+    summarise_text(t, [_item("Tori Hale", 0.9, kind="name-like")])
+    assert (t.text_kind, t.school, t.school_unsure) == ("name-like", "", False)
+
+
+def test_a_school_track_is_decided_by_the_photo_rule():
+    """track_as_text passes ``school`` and ``school_unsure``: decide_track gives what
+    decide_text gives a photo's line (one place decides); keeping it by hand on a covering
+    channel needs a reason, as for a photo."""
+    from photovet.core.policy import decide_text, track_override_refusal
+
+    t = VideoTrack(id=1, kind="text", frames=[0], boxes=[(0, 0, 10, 5)], text=SIGN,
+                   school="name", school_unsure=True)
+    item = track_as_text(t)
+    assert (item.school, item.school_unsure) == ("name", True)
+    for ch in (YOUTUBE, WEBSITE):
+        d = decide_track(t, None, ch, "consent", TODAY)
+        p = decide_text(track_as_text(t), None, ch, "video", "consent", TODAY)
+        assert (d.action, d.reason, d.needs_review) == (p.action, p.reason, p.needs_review)
+    assert decide_track(t, None, YOUTUBE, "consent", TODAY).action == "cover"
+    assert decide_track(t, None, WEBSITE, "consent", TODAY).action == "keep"
+    assert track_override_refusal("keep", t, None, YOUTUBE, "consent", TODAY, "")
+    assert track_override_refusal("keep", t, None, YOUTUBE, "consent", TODAY,
+                                  "it is the name of the visiting team's school") is None
