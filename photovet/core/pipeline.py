@@ -749,8 +749,9 @@ class Engine:
                       progress: Callable[[int, int], None] | None = None,
                       stop: threading.Event | None = None) -> VideoAnalysis:
         """What is in one video (media/video/analysis.py): tracks of faces, names and lines
-        naming the school, scene cuts, frame times, metadata. Cached by content hash and ``video_cache_key``. Never raises
-        for a problem with the file: sets ``error`` (such a video is never exported)."""
+        naming the school, scene cuts, frame times, metadata. Cached by content hash and
+        ``video_cache_key``. Never raises for a problem with the file: sets ``error`` (such a
+        video is never exported)."""
         path = Path(path)
         if self.process is not None:
             return self.process.analyse_video(path, use_cache=use_cache)

@@ -964,6 +964,73 @@ def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = 
     return f"Leaving date {day:%d/%m/%Y} kept: {why}{later}"
 
 
+# --------------------------------------------------------------------------------------------
+# Lines naming the school (a photo's TextItem.school, a video's text track)
+# --------------------------------------------------------------------------------------------
+
+#: what a school identifier is, said to a person (``TextItem.school``, ``VideoTrack.school``)
+SCHOOL_WORDS = {"name": "the school's name", "abbreviation": "the school's initials",
+                "address": "where the school is", "crest": "the school's crest"}
+
+
+def school_only(track: Any) -> bool:
+    """A video's text track that names the school and is not (nor may be) anyone's name:
+    said as "School", not "Name" (a track that is both is a name: its name rule comes first)."""
+    return getattr(track, "kind", "text") == "text" and bool(getattr(track, "school", "")) \
+        and not (getattr(track, "person", None) or getattr(track, "text_kind", ""))
+
+
+def text_track_word(track: Any) -> str:
+    """'Name' or 'School': what a video's text track is called on its row ("Name 4", "School
+    5")."""
+    return "School" if school_only(track) else "Name"
+
+
+def school_note(track: Any) -> str:
+    """'the school's name' or 'might be the school's name' for a line naming the school ('' for
+    one that does not)."""
+    what = SCHOOL_WORDS.get(getattr(track, "school", "") or "", "")
+    if not what:
+        return ""
+    return f"might be {what}" if getattr(track, "school_unsure", False) else what
+
+
+def text_tracks_read(tracks: Sequence[Any]) -> list[str]:
+    """A video's text tracks counted as a person reads them: '2 names read (1 covered)', '1
+    line naming the school read (1 covered)' (nothing for none)."""
+    out = []
+    school = [t for t in tracks if school_only(t)]
+    names = [t for t in tracks if not school_only(t)]
+    for found, one, many in ((names, "name", "names"),
+                             (school, "line naming the school", "lines naming the school")):
+        if found:
+            covered = sum(1 for t in found if t.decision != "keep")
+            out.append(f"{count(len(found), one, many)} read ({covered} covered)")
+    return out
+
+
+def text_tracks_covered(tracks: Sequence[Any]) -> list[str]:
+    """A video's covered text tracks: '1 name covered', '2 lines naming the school covered'
+    (nothing for none)."""
+    school = sum(1 for t in tracks if t.decision == "cover" and school_only(t))
+    names = sum(1 for t in tracks if t.decision == "cover" and not school_only(t))
+    return [w + " covered" for n, w in (
+        (names, count(names, "name")),
+        (school, count(school, "line naming the school", "lines naming the school"))) if n]
+
+
+def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
+    """A video's text tracks still to decide: '1 possible name', '2 possible lines naming the
+    school' ('1 name', '2 lines naming the school' with ``possible`` False; nothing for
+    none)."""
+    school = sum(1 for t in tracks if t.needs_review and school_only(t))
+    names = sum(1 for t in tracks if t.needs_review and not school_only(t))
+    may = "possible " if possible else ""
+    return [w for n, w in ((names, count(names, f"{may}name")),
+                           (school, count(school, f"{may}line naming the school",
+                                          f"{may}lines naming the school"))) if n]
+
+
 __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTION_GET_APPROVED_APP",
@@ -992,4 +1059,5 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "sar_name_not_id", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",
-           "verb", "withdrawn_reason"]
+           "verb", "withdrawn_reason", "SCHOOL_WORDS", "school_note", "school_only",
+           "text_track_word", "text_tracks_covered", "text_tracks_open", "text_tracks_read"]

@@ -61,7 +61,7 @@ def _export(engine, an, out: Path, channel):
 
 @pytest.mark.parametrize("names", [[SIGN], []], ids=["name-set", "name-not-set"])
 def test_a_sign_naming_the_school_is_covered_on_youtube_and_kept_on_the_website(
-        tmp_path, face_engine, sign_clip, names):
+        tmp_path, face_engine, sign_clip, names, capsys):
     """The school's name set: the sign is the school's name, sure, covered on YouTube with no
     question asked. Not set: it is shaped like a school's name (``any_school_name``), covered
     and sent for review. Either way the export read back has the sign under a cover on every
@@ -79,6 +79,14 @@ def test_a_sign_naming_the_school_is_covered_on_youtube_and_kept_on_the_website(
     assert all(t.decision == "cover" for t in school)
     assert all(t.needs_review is (not names) for t in school)
     assert all("school" in t.reason for t in school), [t.reason for t in school]
+    # the command's lines say what it is (core/words.py), not "name"
+    from photovet.cli.photos import _video_lines
+
+    _video_lines(an, eng, YOUTUBE)
+    said = capsys.readouterr().out
+    what = "might be the school's name" if not names else "the school's name"
+    assert f"{len(school)} line(s) naming the school covered" in said, said
+    assert f"{what} '{school[0].text}': COVER" in said, said
     res = _export(eng, an, tmp_path / "yt", YOUTUBE)
     assert res.ok and res.texts_covered >= 1, res
     assert sum(1 for b in sign_clip.badges if b) == sign_clip.frames

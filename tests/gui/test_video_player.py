@@ -652,3 +652,33 @@ def test_a_fast_faces_row_says_it_is_one_face_moving_too_fast_to_follow():
     said = group_sentence(dash[2], [t for t in dash if t.id in row], {})
     assert said.startswith("Face 1, seen 7 times (") and "one face moving too fast to follow" in said
     assert "Cover covers it every time." in said
+
+
+def test_a_line_naming_the_school_is_said_as_the_school_not_a_name():
+    """A video's text track that names the school (a sign, ``VideoTrack.school``) is a
+    "School" row, not a "Name": its row, its sentence, the summary and what is open say so
+    (core/words.py, shared with the commands); a name track is said as before."""
+    from photovet.core.models import VideoAnalysis, VideoTrack
+    from photovet.gui.views.video_player import group_label, track_sentence
+
+    sign = VideoTrack(id=4, kind="text", frames=[0, 30], boxes=[(300, 250, 600, 278)] * 2,
+                      first_time=0.0, last_time=1.0, text="Oakfield Primary School",
+                      school="name", school_unsure=True, decision="cover", needs_review=True,
+                      reason="Might be the school's name (this channel covers school identifiers)")
+    name = VideoTrack(id=5, kind="text", frames=[0], boxes=[(10, 10, 80, 30)],
+                      text="Tori Hale", text_kind="name-like", decision="cover",
+                      reason="Looks like a name that is not in the register")
+    assert group_label([sign], {}) == "School 5: \u201cOakfield Primary School\u201d \u2014 covered"
+    assert group_label([name], {}).startswith("Name 6: ")
+    said = track_sentence(sign, {})
+    assert said.startswith("School 5: \u201cOakfield Primary School\u201d (might be the "
+                           "school's name), covered from 0:00.0 to 0:01.0."), said
+    a = VideoAnalysis(path="x.mp4", width=640, height=360, fps=30.0,
+                      frame_times=[i / 30 for i in range(31)], tracks=[sign, name])
+    summary = video_summary(a, can_review=True)
+    assert "1 name read (1 covered); 1 line naming the school read (1 covered)" in summary
+    assert "1 line naming the school is yours to decide" in summary, summary
+    sign.decision, sign.needs_review, sign.reason, sign.school_unsure = "keep", False, "", False
+    said = track_sentence(sign, {})
+    assert "(the school's name), kept readable" in said and \
+        said.endswith("This channel does not cover school identifiers."), said

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from photovet.core.media.video.linking import FaceCount, face_count
 from photovet.core.models import PhotoAnalysis
 from photovet.core.policy import HANDED_ON, waiting_for_decision
-from photovet.core.words import tally
+from photovet.core.words import tally, text_tracks_covered, text_tracks_open
 
 from .. import style
 from ..words import media_words, plural
@@ -127,9 +127,7 @@ class PhotoItem:
             out = []
             if self.face_count().open:
                 out.append(plural(self.face_count().open, "face") + " to decide")
-            names = sum(1 for t in a.text_tracks if t.needs_review)
-            if names:
-                out.append(plural(names, "possible name") + " to decide")
+            out += [w + " to decide" for w in text_tracks_open(a.text_tracks)]
             if a.has_audio and a.sound_needs_review:
                 out.append("the sound to decide")
             return out
@@ -206,14 +204,11 @@ class PhotoItem:
         open_ = []
         if count.open:
             open_.append(plural(count.open, "face") + " to decide")
-        names = sum(1 for t in a.text_tracks if t.needs_review)
-        if names:
-            open_.append(plural(names, "possible name") + " to decide")
+        open_ += [w + " to decide" for w in text_tracks_open(a.text_tracks)]
         if a.has_audio and a.sound_needs_review:
             open_.append("the sound to decide")
         parts = [count.followed(decided=True)]
-        if a.covered_text_count:
-            parts.append(plural(a.covered_text_count, "name") + " covered")
+        parts += text_tracks_covered(a.text_tracks)   # names, and lines naming the school
         if a.has_audio:
             parts.append({"keep": "sound kept", "mute": "sound silenced"}.get(
                 a.sound, "sound removed until an approver listens" if a.sound_needs_review

@@ -28,13 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from photovet.core.models import PhotoAnalysis, PhotoFlag
+from photovet.core.words import SCHOOL_WORDS
 
 from .. import style
 from ..words import esc, read_words
 
 FLAG_TITLES = {"group-shot": "Group shot", "device": "Camera"}
-SCHOOL_WORDS = {"name": "the school's name", "abbreviation": "the school's initials",
-                "address": "where the school is", "crest": "the school's crest"}
 
 AMBER = "QFrame#FlagCard { border: 1px solid #e0a000; border-radius: 4px; background: #fff8e1; }"
 PLAIN = "QFrame#FlagCard { border: 1px solid #c9d3dc; border-radius: 4px; background: #f7f9fb; }"

@@ -31,6 +31,13 @@ from PySide6.QtWidgets import (
 from photovet.core.media.video.covers import is_covered
 from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
+from photovet.core.words import (
+    school_note,
+    school_only,
+    text_track_word,
+    text_tracks_open,
+    text_tracks_read,
+)
 
 from .. import style
 from ..session import permission_tip
@@ -71,10 +78,15 @@ def decision_word(t: VideoTrack) -> str:
 
 
 def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
-    """'Face 2: Tori Ashby, shown from 0:00.4 to 0:03.1. Consent for videos on Facebook.'"""
-    kind = "Face" if t.kind == "face" else "Name"
+    """'Face 2: Tori Ashby, shown from 0:00.4 to 0:03.1. Consent for videos on Facebook.';
+    'School 5: “Oakfield Primary School” (the school's name), covered from ...'."""
+    kind = "Face" if t.kind == "face" else text_track_word(t)
     who = track_who(t, people_by_id)
     why = "" if t.reason.strip().rstrip(".") == who else t.reason   # not "Not recognised" twice
+    if school_only(t):
+        who += f" ({school_note(t)})"
+        if t.decision == "keep" and not why.strip():
+            why = "This channel does not cover school identifiers."
     text = (f"{kind} {t.id + 1}: {who}, {decision_word(t)} from "
             f"{clock(t.first_time)} to {clock(t.last_time)}. {why}").strip()
     if not text.endswith("."):
@@ -131,8 +143,8 @@ def open_sentence(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
     bits = []
     count = count or face_count(a)
     names = sum(1 for t in a.text_tracks if t.needs_review)
-    amber = [w for n, w in ((count.open, f"{count.open} face{'s' if count.open != 1 else ''}"),
-                            (names, f"{names} name{'s' if names != 1 else ''}")) if n]
+    amber = ([f"{count.open} face{'s' if count.open != 1 else ''}"] if count.open else []) + \
+        text_tracks_open(a.text_tracks, possible=False)
     if amber:
         verb = "is" if count.open + names == 1 else "are"
         who = "yours to decide" if can_review else "still to decide by a preparer"
@@ -162,9 +174,7 @@ def video_summary(a: VideoAnalysis, *, can_review: bool = False, can_listen: boo
         return f"This video could not be checked ({a.error}). It will not be exported."
     count = face_count(a, groups)
     bits = [f"A video of {clock(a.duration)}: {count.followed(decided=True)}"]
-    if a.text_tracks:
-        bits.append(f"{len(a.text_tracks)} name{'s' if len(a.text_tracks) != 1 else ''} read "
-                    f"({a.covered_text_count} covered)")
+    bits += text_tracks_read(a.text_tracks)   # names, and lines naming the school
     if a.has_audio:
         bits.append("sound " + {"keep": "kept", "mute": "silenced",
                                 "remove": "removed"}.get(a.sound, a.sound))
@@ -190,7 +200,8 @@ def group_label(members: list[VideoTrack], people_by_id: dict[str, Any]) -> str:
     word = words.pop() if len(words) == 1 else "partly shown"
     times = "" if len(members) == 1 else \
         f" (seen {'twice' if len(members) == 2 else f'{len(members)} times'})"
-    return f"{'Face' if first.kind == 'face' else 'Name'} {first.id + 1}{times}: {who} \u2014 {word}"
+    kind = "Face" if first.kind == "face" else text_track_word(first)
+    return f"{kind} {first.id + 1}{times}: {who} \u2014 {word}"
 
 
 def timeline_rows(a: VideoAnalysis, people_by_id: dict[str, Any],

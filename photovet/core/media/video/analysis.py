@@ -942,7 +942,8 @@ def frame_count_hint(info: VideoInfo) -> int:
     return info.frames or int(math.ceil(info.duration * (info.fps or 30)))
 
 
-__all__ = ["NAME_KINDS", "BestCrops", "VideoParams", "analyse_video", "block_area", "changed_since_read", "face_box_at",
+__all__ = ["NAME_KINDS", "BestCrops", "VideoParams", "analyse_video", "block_area",
+           "changed_since_read", "face_box_at",
            "moved_since_read",
            "one_person_at_a_time", "recognise", "same_faces", "same_limit", "scaled_size",
            "summarise_text", "thumb", "thumb_difference", "view_quality", "worn_under"]
