@@ -682,3 +682,31 @@ def test_a_line_naming_the_school_is_said_as_the_school_not_a_name():
     said = track_sentence(sign, {})
     assert "(the school's name), kept readable" in said and \
         said.endswith("This channel does not cover school identifiers."), said
+
+
+def test_leaving_a_line_naming_the_school_readable_asks_why_in_its_own_words(qtbot, ctx, clip):
+    """On Facebook (which covers school identifiers) a sign naming the school is covered by
+    the core; leaving it readable needs a reason, asked about the school's words (not "this
+    name"), stored by the core and kept at the next decision."""
+    from photovet.core.models import VideoTrack
+    from photovet.gui.dialogs.reason import ReasonDialog
+
+    a, player, ctl = open_player(qtbot, ctx, clip)
+    sign = VideoTrack(id=max(t.id for t in a.tracks) + 1, kind="text", frames=[0, 30],
+                      boxes=[(40.0, 200.0, 300.0, 228.0)] * 2, first_time=0.0, last_time=1.0,
+                      text="Oakfield Primary School", school="name")
+    a.tracks.append(sign)
+    ctx.engine.decide(a, "facebook")
+    assert sign.decision == "cover" and "school" in sign.reason
+    asked: list[str] = []
+
+    def because(dlg) -> None:
+        asked.append(dlg.windowTitle())
+        dlg.edit.setText("It is the visiting team's school")
+        button(dlg, "Record and go on").click()
+
+    answer(because, kind=ReasonDialog)
+    assert ctl.track_action(sign.id, "keep")
+    assert asked == ["Leave these words readable?"]
+    t = a.track(sign.id)
+    assert t.decision == "keep" and "visiting team" in t.reason

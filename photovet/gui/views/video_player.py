@@ -594,7 +594,8 @@ class VideoPlayer(QWidget):
                 ("cover", "Cover for the whole clip", "Cover this face or name in every frame"),
                 ("assign", "Who is this?\u2026", "Say who this is (for the whole track)"),
                 ("not-a-face", "Not a face", "It is not a face (it stays covered)"),
-                ("keep", "Leave readable\u2026", "Leave this name readable"),
+                ("keep", "Leave readable\u2026",
+                 "Leave this name (or the school's name) readable"),
                 ("undo", "Undo my decisions", "The rules decide this track again"),
                 ("go", "Go to it", "Move the playhead to where the track starts"))):
             b = QPushButton(text)
