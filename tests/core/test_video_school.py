@@ -171,3 +171,21 @@ def test_a_school_track_is_decided_by_the_photo_rule():
     assert track_override_refusal("keep", t, None, YOUTUBE, "consent", TODAY, "")
     assert track_override_refusal("keep", t, None, YOUTUBE, "consent", TODAY,
                                   "it is the name of the visiting team's school") is None
+
+
+def test_a_moving_badge_naming_the_school_rides_on_its_face_and_is_covered(tmp_path, face_engine):
+    """A lanyard reading "Oakfield Primary School" under a pupil crossing the picture, the
+    school's name not set: shaped like a school's name, it is a text track worn under the face
+    (``rides``), and on YouTube its cover follows the face on every frame."""
+    clip = make_clip(tmp_path / "badge.mp4", size=(640, 360), seconds=2.0,
+                     movers=[Mover(96, (140, 100), (460, 110), variant=1, badge=SIGN)])
+    eng = _engine(face_engine, [])
+    an = eng.analyse_video(clip.path, use_cache=False)
+    (badge,) = [t for t in an.text_tracks if t.school]
+    assert (badge.school, badge.school_unsure) == ("name", True) and badge.rides
+    eng.decide(an, YOUTUBE, on=TODAY)
+    assert badge.decision == "cover" and badge.needs_review
+    res = _export(eng, an, tmp_path / "yt", YOUTUBE)
+    assert res.ok and res.texts_covered == 1
+    assert sum(1 for b in clip.badges if b) == clip.frames
+    assert_covered(res.output, clip.badges, shrink=0.05, what="the school's badge")
