@@ -1287,7 +1287,7 @@ def school_name_warning(school_names: list[str], channels: list[Channel]) -> str
         return None
     where = covering[0] if len(covering) == 1 else \
         ", ".join(covering[:-1]) + " and " + covering[-1]
-    return ("PhotoVet does not yet know your school's name, so in photos for "
+    return ("PhotoVet does not yet know your school's name, so in photos and videos for "
             f"{where}, where the school must not be identifiable, it covers only text shaped "
             "like a school's name (\u201cOakfield Primary School\u201d), not the name alone, "
             "the school's initials or its address. Until the name is set, look for them "

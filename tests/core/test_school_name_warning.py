@@ -16,12 +16,12 @@ X = Channel(id="x", label="X (Twitter)", cover_school=True)
 
 def test_the_warning_names_the_channels_whose_rule_it_is():
     text = school_name_warning([], [WEB, FB, X])
-    assert text == ("PhotoVet does not yet know your school's name, so in photos for Facebook "
-                    "and X (Twitter), where the school must not be identifiable, it covers only "
+    assert text == ("PhotoVet does not yet know your school's name, so in photos and videos for "
+                    "Facebook and X (Twitter), where the school must not be identifiable, it covers only "
                     "text shaped like a school's name (\u201cOakfield Primary School\u201d), not "
                     "the name alone, the school's initials or its address. Until the name is "
                     "set, look for them yourself and cover them by hand.")
-    assert "in photos for Facebook, where" in school_name_warning([], [FB])
+    assert "in photos and videos for Facebook, where" in school_name_warning([], [FB])
 
 
 def test_no_warning_once_the_name_is_set_or_where_no_rule_asks_for_it():

@@ -20,7 +20,7 @@ def test_the_banner_warns_for_a_channel_that_covers_the_school_until_its_name_is
     assert WARNING not in unescape(win.approval_banner.text())
     win.ctx.set_channel("facebook")
     text = unescape(win.approval_banner.text())
-    assert WARNING in text and "in photos for Facebook" in text, text
+    assert WARNING in text and "in photos and videos for Facebook" in text, text
     assert "href='school-name'" in text
     win.link("school-name")                     # Settings, where the school's names are set
     dlg = next(d for d in win.findChildren(SettingsDialog) if d.isVisible())
