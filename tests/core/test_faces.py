@@ -35,6 +35,7 @@ from photovet.core.vision.faces.alignment import ARCFACE_112, align_112, umeyama
 from photovet.core.vision.faces.centerface import (
     CenterFace,
     decode_centerface,
+    merge_windows,
     plan_passes,
     refine_cells,
 )
@@ -135,6 +136,39 @@ def test_refine_cells_mark_grid_cells_of_small_candidates_only():
     assert cells == [(0, 0, 224, 224)]          # both small candidates in one cell; big one skipped
     cells = refine_cells([(380, 380, 390, 392)], 1000, 800, cell=192, margin=32, max_face=64)
     assert cells == [(352, 352, 608, 608)]
+
+
+def test_merge_windows_runs_neighbouring_refine_windows_as_one_when_no_dearer():
+    # two grid cells side by side (192 px cells, 32 px margins): 448 x 256 < 2 x 256 x 256
+    assert merge_windows([(0, 0, 256, 256), (160, 0, 416, 256)], max_side=448) == [(0, 0, 416, 256)]
+    # a 2 x 2 block of cells: one 448 x 448 window (200,704 px instead of 262,144)
+    block = [(160, 160, 416, 416), (352, 160, 608, 416), (160, 352, 416, 608),
+             (352, 352, 608, 608)]
+    assert merge_windows(block, max_side=448) == [(160, 160, 608, 608)]
+    # diagonal neighbours overlap in one corner only: their bounding box costs more, kept apart
+    diag = [(0, 0, 256, 256), (192, 192, 448, 448)]
+    assert merge_windows(diag, max_side=1000) == diag
+    # a merge that would make a side longer than max_side is not made
+    assert merge_windows([(0, 0, 256, 256), (160, 0, 416, 256)], max_side=400) == \
+        [(0, 0, 256, 256), (160, 0, 416, 256)]
+    # windows apart stay apart, in their order; a window inside another is folded into it
+    assert merge_windows([(500, 0, 600, 100), (0, 0, 256, 256), (10, 10, 50, 50)],
+                         max_side=448) == [(500, 0, 600, 100), (0, 0, 256, 256)]
+
+
+def test_merged_windows_cover_every_pixel_of_the_windows_they_replace():
+    rnd = np.random.default_rng(7)
+    for _ in range(50):
+        wins = []
+        for _ in range(int(rnd.integers(1, 30))):
+            x, y = (int(v) for v in rnd.integers(0, 1500, 2))
+            wins.append((x, y, x + 256, y + 256))
+        merged = merge_windows(wins, max_side=448)
+        assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in merged) <= \
+            sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in wins)
+        assert all(max(x1 - x0, y1 - y0) <= 448 for x0, y0, x1, y1 in merged)
+        for x0, y0, x1, y1 in wins:
+            assert any(a <= x0 and b <= y0 and x1 <= c and y1 <= d for a, b, c, d in merged)
 
 
 def test_decode_centerface_maps_grid_to_pixels():

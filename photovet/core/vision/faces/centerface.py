@@ -10,7 +10,9 @@ To miss as little as possible the photo is searched as a pyramid: a coarse pass 
 pixels). Large passes are cut into overlapping tiles, so memory and time grow linearly with the
 pixels, and the total work is bounded (``max_pass_pixels``). Weak candidates (between
 ``candidate_threshold`` and ``threshold``) that no confident face explains are searched again,
-upsampled by ``refine_scale``, in small windows around them. What is still weak after that is
+upsampled by ``refine_scale``, in small windows around them (grid cells holding a candidate
+scoring at least ``refine_min_score``; overlapping windows merged where that costs no more
+pixels). What is still weak after that is
 returned as *candidates*: fusion.py keeps one only where the second detector agrees.
 """
 
@@ -131,6 +133,35 @@ def refine_cells(candidates: Sequence[tuple[float, float, float, float]], width:
     return out
 
 
+def merge_windows(windows: Sequence[tuple[int, int, int, int]], *, max_side: int
+                  ) -> list[tuple[int, int, int, int]]:
+    """Overlapping search windows run as one where that costs no more pixels: two windows
+    become their bounding box when it is no larger than the two areas added up and no side of it
+    is longer than ``max_side`` (so one run's memory stays bounded). Repeated until nothing
+    merges; every pixel of every window stays inside some window. Order: a merged window takes
+    the place of the earliest window in it. Pure."""
+    wins = [tuple(int(v) for v in w) for w in windows]
+    merged = True
+    while merged:
+        merged = False
+        out: list[tuple[int, ...]] = []
+        for w in wins:
+            for k, o in enumerate(out):
+                if w[2] <= o[0] or o[2] <= w[0] or w[3] <= o[1] or o[3] <= w[1]:
+                    continue            # not overlapping
+                u = (min(w[0], o[0]), min(w[1], o[1]), max(w[2], o[2]), max(w[3], o[3]))
+                if max(u[2] - u[0], u[3] - u[1]) > max_side:
+                    continue
+                area = (u[2] - u[0]) * (u[3] - u[1])
+                if area <= (w[2] - w[0]) * (w[3] - w[1]) + (o[2] - o[0]) * (o[3] - o[1]):
+                    out[k] = u
+                    merged = True
+                    break
+            else:
+                out.append(w)
+        wins = out
+    return [(w[0], w[1], w[2], w[3]) for w in wins]
+
 
 
 class CenterFace:
@@ -155,6 +186,10 @@ class CenterFace:
         self.refine_margin = 32
         self.refine_max_face = 64
         self.refine_max_pixels = float(refine_max_pixels)
+        self.refine_min_score = 0.0    # weaker candidates are not refined (still fused)
+        self.refine_merge_side = 0     # overlapping windows merged up to this side (0: never)
+        #: windows and photo pixels the last ``detect_raw`` refined (bench/face_variants.py)
+        self.last_refine: tuple[int, int] = (0, 0)
 
     @classmethod
     def from_settings(cls, session: Any, det: Any) -> CenterFace:
@@ -230,6 +265,7 @@ class CenterFace:
         """
         rgb = to_rgb(image)
         width, height = rgb.size
+        self.last_refine = (0, 0)
         thr = self.threshold if threshold is None else float(threshold)
         cand_thr = min(thr, self.candidate_threshold)
         flip = self.flip if flip is None else flip
@@ -265,12 +301,16 @@ class CenterFace:
                     iy = np.maximum(0, np.minimum(c[3], sb[:, 3]) - np.maximum(c[1], sb[:, 1]))
                     if ((ix * iy) / max(1e-6, (c[2] - c[0]) * (c[3] - c[1])) > 0.5).any():
                         continue
-                unexplained.append(c)
+                if float(c[4]) >= self.refine_min_score:
+                    unexplained.append(c)
             # strongest candidates first, so a cap on the work drops the least likely faces
             unexplained.sort(key=lambda c: -float(c[4]))
-            cells = refine_cells([(float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in unexplained],
-                                 width, height, cell=self.refine_cell, margin=self.refine_margin,
-                                 max_face=self.refine_max_face)
+            small = [(float(c[0]), float(c[1]), float(c[2]), float(c[3])) for c in unexplained]
+            cells = refine_cells(small, width, height, cell=self.refine_cell,
+                                 margin=self.refine_margin, max_face=self.refine_max_face)
+            if self.refine_merge_side > 0:
+                cells = merge_windows(cells, max_side=self.refine_merge_side)
+            self.last_refine = (len(cells), sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in cells))
             budget = self.refine_max_pixels
             for (x0, y0, x1, y1) in cells:
                 budget -= (x1 - x0) * (y1 - y0) * refine * refine
@@ -306,4 +346,5 @@ class CenterFace:
         return (*kept, weak_b[survivors], weak_m[survivors])
 
 
-__all__ = ["CenterFace", "Pass", "decode_centerface", "plan_passes", "refine_cells"]
+__all__ = ["CenterFace", "Pass", "decode_centerface", "merge_windows", "plan_passes",
+           "refine_cells"]
