@@ -730,6 +730,40 @@ def test_refinement_work_is_capped(monkeypatch):
     assert 0 < pixels <= 2_000_000 + 600 * 600
 
 
+def test_refinement_skips_the_weakest_candidates_and_runs_neighbours_as_one_window(monkeypatch):
+    """Candidates under ``refine_min_score`` are not searched again (they are still handed to
+    the fusion), and the windows of candidates in neighbouring cells are one run. (Off by
+    default: the WIDER subset lost faces with them, bench/face_variants.py.)"""
+    eng = CenterFace.from_settings(None, Settings().detection)
+    eng.refine_cell, eng.refine_min_score, eng.refine_merge_side = 128, 0.15, 320
+    cands = np.array([[100, 100, 112, 112, 0.2],     # cell (0, 0)
+                      [140, 100, 152, 112, 0.2],     # cell (1, 0), beside it
+                      [400, 300, 412, 312, 0.12]],   # alone, and weaker than refine_min_score
+                     np.float32)
+
+    def fake_run(arr, threshold):
+        if arr.shape[:2] == (400, 600):              # the photo's own pass
+            return cands.copy(), np.zeros((3, 10), np.float32)
+        return np.zeros((0, 5), np.float32), np.zeros((0, 10), np.float32)
+
+    refined = []
+    search = eng._search
+
+    def recording_search(arr, scale, tiles, *a, **kw):
+        if scale >= eng.refine_scale:
+            refined.extend((y1 - y0, x1 - x0) for x0, y0, x1, y1 in tiles)
+        return search(arr, scale, tiles, *a, **kw)
+
+    monkeypatch.setattr(eng, "_run", fake_run)
+    monkeypatch.setattr(eng, "_search", recording_search)
+    boxes, _, weak, _ = eng.detect_raw(Image.new("RGB", (600, 400)), candidates=True)
+    assert len(boxes) == 0
+    # cells (0, 0) and (1, 0) with their 32 px margins: (0, 0, 160, 160) and (96, 0, 288, 160),
+    # one 288 x 160 window, upsampled twice
+    assert refined == [(320, 576)]
+    assert sorted(float(w[4]) for w in weak) == pytest.approx([0.12, 0.2, 0.2])
+
+
 def test_recognition_settings_are_typed_checked_and_keyed():
     from photovet.core.errors import SettingsError
     from photovet.core.settings import RECOGNITION_PRESETS, recognition_preset
