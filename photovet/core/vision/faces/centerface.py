@@ -186,6 +186,14 @@ class CenterFace:
         self.refine_margin = 32
         self.refine_max_face = 64
         self.refine_max_pixels = float(refine_max_pixels)
+        # Off by default. Measured side by side (bench/face_variants.py, s33, load ~11 on 2
+        # cores): 128 px cells + merging up to 320 px + refine_min_score 0.15 halved the
+        # refined pixels (12 MP composites 29.9 -> 14.3 Mpx, CPU 8.76 -> 5.59 s; throughput
+        # profile CenterFace 2.94 -> 1.99 s per photo) but lost 14 and gained 7 WIDER faces
+        # (3361 -> 3354 of 3614, partial occlusion 391 -> 386): rejected by the net-gain rule.
+        # 128 px cells + merging up to 320 px, every candidate: lost 6 and gained 1 on the
+        # WIDER test half (1739 -> 1734 of 1839): rejected too (the cell's context matters).
+        # Merging alone up to 448 px: composites CPU -11 %, but 120 MB more at the peak.
         self.refine_min_score = 0.0    # weaker candidates are not refined (still fused)
         self.refine_merge_side = 0     # overlapping windows merged up to this side (0: never)
         #: windows and photo pixels the last ``detect_raw`` refined (bench/face_variants.py)
