@@ -193,7 +193,9 @@ class CenterFace:
         # (3361 -> 3354 of 3614, partial occlusion 391 -> 386): rejected by the net-gain rule.
         # 128 px cells + merging up to 320 px, every candidate: lost 6 and gained 1 on the
         # WIDER test half (1739 -> 1734 of 1839): rejected too (the cell's context matters).
-        # Merging alone up to 448 px: composites CPU -11 %, but 120 MB more at the peak.
+        # Merging alone up to 448 px: composites CPU -11 %, 120 MB more at the peak, and 4
+        # WIDER test-half faces lost, 1 gained (1739 -> 1736): the windows are not
+        # interchangeable (context and padding move borderline faces either way).
         self.refine_min_score = 0.0    # weaker candidates are not refined (still fused)
         self.refine_merge_side = 0     # overlapping windows merged up to this side (0: never)
         #: windows and photo pixels the last ``detect_raw`` refined (bench/face_variants.py)
