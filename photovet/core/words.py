@@ -541,6 +541,33 @@ def posted_caption_approved(approved: Sequence[str | None]) -> str:
             "caption is not allowed.")
 
 
+def posted_captions_differ(groups: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """Why one caption cannot be marked as posted for photos approved with different captions
+    (``groups``: each approved caption, '' none, with the files approved with it), and what
+    to do: mark them in groups, each with its own approved caption (walk s33: the form
+    suggested the first photo's caption for the whole batch)."""
+    said = "; ".join(
+        f"{caption_word(c) if c else 'no caption'} for {media_count(files)} "
+        f"({file_names((Path(f).name for f in files), most=3)})" for c, files in groups)
+    return (f"these photos were approved with different captions ({said}): one post caption "
+            "cannot be the approved one for them all")
+
+
+#: what to do when the photos marked were approved with different captions
+CAPTIONS_DIFFER_HINT = (
+    "Mark them as posted in groups, each with the caption it was approved with: choose the "
+    "photos approved with the same caption in the list of exports, then “Mark as "
+    "posted…”. Or leave the caption empty if they went out with none.")
+
+
+def approved_caption_now_refused(approved: str) -> str:
+    """The caption approved with the photos names someone the channel may no longer name:
+    no other caption can be suggested (only an approved one may go out)."""
+    return (f"The caption approved with them ({caption_word(approved)}) may no longer be used. "
+            "Post them with no caption, or mark them ready again with a new caption for a "
+            "senior leader to approve.")
+
+
 #: a post's caption not the approved one, added to another reason it was not allowed
 CAPTION_POSTED_NOT_APPROVED_TOO = "and its caption is not the one a senior leader approved"
 
@@ -1033,7 +1060,8 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
-           "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTION_GET_APPROVED_APP",
+           "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTIONS_DIFFER_HINT",
+           "approved_caption_now_refused", "posted_captions_differ", "CAPTION_GET_APPROVED_APP",
            "CAPTION_GET_APPROVED_COMMAND",
            "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
            "CONSENT_NOT_IN_FILE_APP",

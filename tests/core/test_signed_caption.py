@@ -7,6 +7,7 @@ take-down list."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -308,3 +309,62 @@ def test_approvals_are_found_by_the_files_path_without_reading_it(ws, engine, tm
     assert b.sha256 != a.sha256
     _ready(ws, engine, b, "Sports day")
     assert ws.approvals.at_paths([photo], "website") == {}
+
+
+def test_a_post_caption_naming_someone_and_not_approved_suggests_the_approved_one(
+        ws, engine, approved, tmp_path):
+    """Walk s33: the names check ran first and suggested "Well done TA!", which was then
+    refused as not approved. The approval is asked first; only the approved caption is
+    suggested."""
+    photo, web = approved
+    (res,) = _export(ws, engine, photo, web, tmp_path / "out", caption=APPROVED_WORDS)
+    assert res.ok, res.error
+    with pytest.raises(CaptionError) as err:
+        ws.records.mark_posted(batch="Trip 2026", channel="website",
+                               caption="Well done Victoria Ashby!", people=ws.register.people())
+    assert "not the one a senior leader approved" in err.value.message
+    assert err.value.suggestion == APPROVED_WORDS
+    assert ws.records.exports()[0].posts == []
+
+
+def test_a_batch_approved_with_different_captions_is_marked_in_groups(ws, engine, tmp_path):
+    """Walk s33: the first photo's approved caption was suggested for the whole batch, whose
+    other photo was approved with another: refused, nothing suggested, told to mark groups."""
+    web = ws.channels.get("website")
+    one = make_photo(tmp_path / "one.jpg")
+    two = make_photo(tmp_path / "two.jpg", colour=(190, 110, 80))
+    ones = []
+    for photo, words in ((one, APPROVED_WORDS), (two, "Year 4 at the coast")):
+        a = _decided(engine, photo, web)
+        _ready(ws, engine, a, words)
+        _approve(ws, engine, a)
+        ones.append(_decided(engine, photo, web))
+    out = tmp_path / "out"
+    out.mkdir()
+    results = [s.result for s in export_batch(ones, out, label="Trip 2026", engine=engine,
+                                              channel=web, records=ws.records,
+                                              approvals=ws.approvals)
+               if s.result is not None]
+    assert all(r.ok for r in results), [r.error for r in results]
+    people = ws.register.people()
+    for typed in ("Our trip", APPROVED_WORDS):
+        with pytest.raises(CaptionError) as err:
+            ws.records.mark_posted(batch="Trip 2026", channel="website", caption=typed,
+                                   people=people)
+        assert "approved with different captions" in err.value.message
+        for rec in ws.records.exports():       # each caption with the copy approved with it
+            assert (f"\u201c{rec.approved_caption}\u201d for 1 photo "
+                    f"({Path(rec.output_path).name})") in err.value.message
+        assert err.value.suggestion == ""
+        assert "in groups" in (err.value.hint or "")
+    assert all(r.posts == [] for r in ws.records.exports())
+    # in groups, each with its own approved caption: recorded
+    first, second = sorted(ws.records.exports(), key=lambda r: r.id)
+    assert ws.records.mark_posted(files=[Path(first.output_path)], channel="website",
+                                  caption=first.approved_caption, people=people) == 1
+    assert ws.records.mark_posted(files=[Path(second.output_path)], channel="website",
+                                  caption=second.approved_caption, people=people) == 1
+    # with no caption, the whole batch at once
+    assert ws.records.mark_posted(batch="Trip 2026", channel="website", caption=None,
+                                  people=people,
+                                  date=dt.date.today() - dt.timedelta(days=1)) == 2

@@ -19,7 +19,7 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -955,8 +955,10 @@ class Records:
         ``mode`` and the channel's rules (CaptionError: nothing recorded) and kept with the
         post, with whom it refers to (take-down lists and subject access reports). A caption
         the export's approval did not sign (``ExportRecord.approved_caption``; none signed
-        counts: only no caption goes then) is refused the same way (CaptionError, suggesting
-        the approved caption): nobody with authority saw it.
+        counts: only no caption goes then) is refused the same way, before what it names
+        (CaptionError): nobody with authority saw it. A refusal suggests only a caption the
+        approvals of all the photos marked signed (and the channel allows now), and says when
+        they were approved with different captions (mark them in groups).
 
         A copy is marked as posted only on the channel it was exported (checked and approved)
         for (``policy.post_channel_refusal``): refused, nothing written, or per file with
@@ -1059,12 +1061,8 @@ class Records:
         unapproved: dict[int, tuple[str, str]] = {}   # not the caption approved: why, approved
         if caption is not None and ids:
             from photovet.core.channels import UnknownChannelError  # noqa: PLC0415
-            from photovet.core.vision.text.captions import (  # noqa: PLC0415
-                CaptionError,
-                caption_refusal,
-            )
+            from photovet.core.vision.text.captions import caption_refusal  # noqa: PLC0415
             from photovet.core.words import (  # noqa: PLC0415
-                CAPTION_POSTED_HINT,
                 CAPTION_POSTED_NOT_APPROVED_TOO,
                 caption_posted_not_approved,
             )
@@ -1080,13 +1078,16 @@ class Records:
             kinds = tuple(dict.fromkeys(["photo", *medias.values()]))
             bad_caption = caption_refusal(caption, people, ch, on, mode, threshold=threshold,
                                           media=kinds, outcome="nothing was marked as posted")
-            if bad_caption is not None and not already_posted:
-                raise bad_caption
             unapproved = self._caption_not_approved(ids, caption)
-            if unapproved and not already_posted:
-                why, approved = next(iter(unapproved.values()))
-                raise CaptionError(f"nothing was marked as posted: {why}", suggestion=approved,
-                                   findings=[], hint=CAPTION_POSTED_HINT)
+            if not already_posted and (unapproved or bad_caption is not None):
+                # refused: the approval first (a caption nobody approved is refused whatever
+                # it names), and only a caption approved for them all is ever suggested (walk
+                # s33: the names' suggestion was then refused as not approved, and the first
+                # photo's approved caption was offered for a batch approved with several)
+                def refused(c: str) -> bool:
+                    return caption_refusal(c, people, ch, on, mode, threshold=threshold,
+                                           media=kinds) is not None
+                raise self._post_caption_error(ids, caption, unapproved, bad_caption, refused)
             if unapproved:
                 # it went out so: recorded as it went out, flagged, and on the take-down list
                 # at once (below), as a caption the channel's rules refuse
@@ -1178,6 +1179,52 @@ class Records:
         return {int(r[0]): r[1] for r in self.db.execute(
             f"SELECT id, output_path FROM exports WHERE id IN ({','.join('?' for _ in ids)})",
             list(ids)).fetchall()}
+
+    def _post_caption_error(self, ids: Sequence[int], caption: str,
+                            unapproved: Mapping[int, tuple[str, str]],
+                            bad_caption: Exception | None,
+                            refused: Callable[[str], bool]) -> Exception:
+        """The refusal of a post's caption (nothing marked): ``unapproved`` (the exports whose
+        approval did not sign it: why, approved) is said before what the caption names
+        (``bad_caption``). The caption suggested is one the approvals of all ``ids`` signed
+        and the channel's rules allow now (``refused``: whether they refuse a caption), else
+        none; photos approved with different captions are told to be marked in groups."""
+        from photovet.core.vision.text.captions import CaptionError  # noqa: PLC0415
+        from photovet.core.words import (  # noqa: PLC0415
+            CAPTION_POSTED_HINT,
+            CAPTIONS_DIFFER_HINT,
+            approved_caption_now_refused,
+            posted_captions_differ,
+        )
+
+        signed: dict[str, list[str]] = {}       # approved caption -> the copies' paths
+        for approved, out in self.db.execute(
+                f"SELECT approved_caption, output_path FROM exports WHERE id IN "
+                f"({','.join('?' for _ in ids)}) ORDER BY id", list(ids)).fetchall():
+            if approved is not None:
+                signed.setdefault(" ".join(str(approved).split()), []).append(out)
+        if len(signed) > 1:
+            return CaptionError(
+                f"nothing was marked as posted: {posted_captions_differ(list(signed.items()))}",
+                suggestion="", findings=[], hint=CAPTIONS_DIFFER_HINT)
+        approved = next(iter(signed), None)
+        if unapproved:
+            why = next(iter(unapproved.values()))[0]
+            ok = approved if approved and not refused(approved) else ""
+            hint = CAPTION_POSTED_HINT if ok or not approved else \
+                f"{approved_caption_now_refused(approved)} {CAPTION_POSTED_HINT}"
+            return CaptionError(f"nothing was marked as posted: {why}", suggestion=ok,
+                                findings=[], hint=hint)
+        assert isinstance(bad_caption, CaptionError)
+        suggestion = bad_caption.suggestion or ""
+        if approved is not None and suggestion and \
+                self._caption_not_approved(ids, suggestion):
+            # the approved caption itself names someone it may not now: the names' fix was
+            # never approved, so none is offered
+            return CaptionError(bad_caption.message, suggestion="",
+                                findings=bad_caption.findings,
+                                hint=approved_caption_now_refused(approved))
+        return bad_caption
 
     def _caption_not_approved(self, ids: Sequence[int], caption: str
                               ) -> dict[int, tuple[str, str]]:

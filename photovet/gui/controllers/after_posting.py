@@ -347,7 +347,7 @@ class AfterPostingController(QObject):
             result, refusal, suggestion, caption_refused = res
             if not isValid(dlg):
                 return
-            if caption_refused and self._caption_went_out(refusal, dlg):
+            if caption_refused and self._caption_went_out(refusal, dlg, bool(suggestion)):
                 # it went out with this caption: on record as it went out, flagged, and on the
                 # take-down list at once (the core decides; said once recorded)
                 dlg.busy(True)
@@ -372,7 +372,7 @@ class AfterPostingController(QObject):
                                len({r.batch for r in records}) == 1 else "")
         self.ctx.workers.start(post, name="posted", on_return=done, on_error=failed)
 
-    def _caption_went_out(self, refusal: str, parent: QWidget) -> bool:
+    def _caption_went_out(self, refusal: str, parent: QWidget, suggested: bool = True) -> bool:
         """A caption the core refuses: was the post already made with it? Yes: it is recorded
         as it went out (flagged, on the take-down list at once); No: back to the form, where
         the suggested caption is offered (fix the caption before posting)."""
@@ -383,8 +383,9 @@ class AfterPostingController(QObject):
             "Was it already posted with this caption?\n\n"
             "If it was, record it as it went out: a post that happened is always on record. "
             "PhotoVet puts it on the take-down list at once and tells you to take it down.\n\n"
-            "If it was not posted yet, go back and change the caption before posting (the "
-            "suggested caption is offered; what you typed is kept).")
+            "If it was not posted yet, go back and change the caption before posting ("
+            + ("the suggested caption is offered; " if suggested else "")
+            + "what you typed is kept).")
         yes = box.addButton("Yes, it went out with this caption: record it",
                             QMessageBox.ButtonRole.AcceptRole)
         no = box.addButton("No, not posted yet: change the caption",
