@@ -128,6 +128,11 @@ def test_the_register_count_says_missing_people_apart_from_rejected_rows():
     assert register_count(10, 0, 2).endswith("8 ready, and 2 no longer in the MIS file "
                                               "(always covered: have they left?)")
     assert register_count(10, 0) == "10 people in the register"
+    # walk5: 3 rows rejected, 2 of them sharing a UPN (one person in the register for both)
+    assert register_count(27, 2, 0, 3) == (
+        "27 people in the register: 25 ready, and 2 whose rows were rejected (always covered "
+        "until the MIS is fixed and the register imported again; 3 rows rejected: 1 shared a "
+        "UPN with another row and is not in the register)")
 
 
 def test_policy_says_not_in_the_mis_file_rather_than_a_rejected_row(ws_autumn_register):

@@ -384,7 +384,11 @@ def test_duplicate_ids_rejected_everywhere(tmp_path, reg):
     rep = reg.import_csv(write(tmp_path, text), today=TODAY, skip_invalid=True)
     assert rep.applied and rep.skipped_rows == [2, 4]
     p = reg.person(UPN1)
-    assert not p.valid and "UPN on several rows (lines 2, 4)" in reg.invalid_reason(UPN1)
+    # each row said with its name: Martin's row is not in the register, and is looked for
+    assert not p.valid and reg.invalid_reason(UPN1) == (
+        "UPN on several rows: line 2 (Sophie Stone); line 4 (Martin Stone)")
+    assert reg.rejected() == {UPN1: reg.invalid_reason(UPN1)}
+    assert reg.rejected_rows() == 2       # both rows, though one person holds the UPN
     assert p.photo_consent == p.video_consent == {c: NOT_RECORDED for c in CHANNELS}
     assert not any(p.consents_to(c, m) for c in CHANNELS for m in ("photo", "video"))
     assert reg.person(UPN2).valid
@@ -815,7 +819,8 @@ def test_both_rows_with_one_upn_are_listed_as_covered(tmp_path, reg):
     rep = reg.import_csv(write(tmp_path, text), today=TODAY, dry_run=True)
     notes = [(n.person_id, n.name) for n in rep.invalidated]
     assert notes == [(UPN1, "Sophie Dunmore"), (UPN1, "Martin Dunmore")], notes
-    assert all("lines 2, 4" in n.message for n in rep.invalidated)
+    assert all("line 2 (Sophie Dunmore); line 4 (Martin Dunmore)" in n.message
+               for n in rep.invalidated)
     rep = reg.import_csv(write(tmp_path, text), today=TODAY, skip_invalid=True)
     assert rep.applied and len(rep.invalidated) == 2
 

@@ -464,7 +464,10 @@ def plan_import(parsed: list[Row], report: ImportReport, cur: Current, channels:
         kinds = {e.kind for rr in rows for e in rr.errors}
         dup = "duplicate_id" in kinds
         if dup:
-            reason = f"UPN on several rows (lines {', '.join(str(rr.line) for rr in rows)})"
+            # each row with its name: the other pupil's row is not in the register at all,
+            # and the office looks for them by name (walk5: "Martin" found nothing)
+            reason = "UPN on several rows: " + "; ".join(
+                f"line {rr.line} ({rr.person.display_name})" for rr in rows)
         else:
             reason = f"row rejected (line {first.line}: " + "; ".join(
                 f"{e.column} {e.value.strip()!r}" if e.column else e.message

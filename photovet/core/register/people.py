@@ -238,6 +238,24 @@ class Register:
     def invalid_reason(self, person_id: str) -> str:
         return self.db.scalar("SELECT invalid_reason FROM people WHERE id = ?", [person_id], "")
 
+    def rejected(self) -> dict[str, str]:
+        """Everyone whose register row was rejected at import (still listed by the MIS file):
+        id -> why (a UPN on several rows names each row and whose it is)."""
+        return {str(r[0]): r[1] or "" for r in self.db.all(
+            "SELECT id, invalid_reason FROM people WHERE valid = 0 AND missing_since IS NULL")}
+
+    def rejected_rows(self) -> int:
+        """How many rows of the register file the last import rejected: every row, also the
+        rows sharing one UPN, of which only one person is in the register (walk5 counted
+        "2 with problems" for 3 rows rejected); never fewer than the people rejected."""
+        people = len(self.rejected())
+        row = self.db.all("SELECT summary FROM imports ORDER BY time DESC LIMIT 1")
+        try:
+            rows = len(json.loads(row[0][0]).get("skipped_rows") or []) if row else 0
+        except (TypeError, ValueError, AttributeError):
+            rows = 0                      # an unreadable summary: the people rejected
+        return max(rows, people)
+
     def consent_states(self, person_id: str) -> dict[str, Any]:
         """{"photo": {channel: state}, "video": {channel: state}, "name_with_photo": state,
         "do_not_photograph": state}; each state "yes" | "no" | "not recorded"."""

@@ -49,7 +49,7 @@ class SetupController(QObject):
         rejected = sum(1 for p in people if not p.valid and p.missing_since is None)
         return [
             Step("register", "Import the consent register",
-                 f"{register_count(len(people), rejected, missing)}."
+                 f"{register_count(len(people), rejected, missing, ws.register.rejected_rows())}."
                  if people else
                  "Export your pupils and staff with their photo consent from your MIS (SIMS, "
                  "Arbor, Bromcom or another) as a CSV file. You see every change before it is "

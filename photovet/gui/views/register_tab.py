@@ -133,11 +133,15 @@ class PeopleModel(QAbstractTableModel):
 
     # -- data -------------------------------------------------------------------------
     def set_people(self, people: list[Person], channels: list[Channel],
-                   back: dict[str, str] | None = None) -> None:
+                   back: dict[str, str] | None = None,
+                   rejected: dict[str, str] | None = None) -> None:
         self.beginResetModel()
         self._people = list(people)
         self._channels = list(channels)
         self.back = dict(back or {})
+        #: why each rejected row was (``Register.rejected``): said in the status tip, and
+        #: searched, so a pupil whose row shared another's UPN is found by their name
+        self.rejected = dict(rejected or {})
         self.endResetModel()
 
     def set_media(self, media: str) -> None:
@@ -229,7 +233,8 @@ class PeopleModel(QAbstractTableModel):
             return " ".join(
                 [p.id, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname,
                  p.year_group, p.reg_group, role_label(p.role),
-                 *(f.display_name for f in p.also_known_as)]        # found by a former name too
+                 *(f.display_name for f in p.also_known_as),        # found by a former name too
+                 self.rejected.get(p.id, "")]       # and by another row that shared the UPN
             ).lower()
         if role == self.PERSON_ROLE:
             return p
@@ -293,8 +298,13 @@ class PeopleModel(QAbstractTableModel):
                     "deletion either way, as a leaver's (Register \u203a Due for deletion). "
                     "A later import that lists them makes them current again.")
         if not p.valid and p.missing_since is None:
-            return ("The register row for this person had a problem and was not imported. "
-                    "They are always covered until the register is fixed and imported again.")
+            why = self.rejected.get(p.id, "")
+            return ("The register row for this person had a problem and was not imported"
+                    + (f" ({why})" if why else "") + ". They are always covered until the "
+                    "register is fixed and imported again."
+                    + (" Only this row's person is in the register: the other rows with the "
+                       "UPN are not, until the MIS gives each its own." if "several rows" in why
+                       else ""))
         return None
 
 
@@ -543,7 +553,9 @@ class RegisterView(QWidget):
         people = self.ctx.ws.register.people()
         self.model.today = _dt.date.today()
         self.model.set_people(people, self.ctx.ws.channels.all(),
-                              self.ctx.ws.register.all_brought_back())
+                              self.ctx.ws.register.all_brought_back(),
+                              self.ctx.ws.register.rejected())
+        self.rejected_rows = self.ctx.ws.register.rejected_rows()
         self._resize_columns()
         self.stack.setCurrentIndex(1 if not people else 0)
         self.enrol_button.setEnabled(bool(people))
@@ -625,11 +637,15 @@ class RegisterView(QWidget):
         today = self.model.today
         gone = sum(1 for p in people if missing(p, today))
         bad = sum(1 for p in people if not p.valid and p.missing_since is None)
+        # every row rejected, also each of the rows that shared one UPN (walk5: "2 with
+        # problems" for 3 rows; the third pupil is not in the register at all)
+        rows = max(bad, getattr(self, "rejected_rows", 0)) if bad else 0
         parts = [f"{pupils} pupils", f"{staff} staff", f"{enrolled} enrolled (face photo)"]
         if dnp:
             parts.append(f"{dnp} do not photograph")
-        if bad:
-            parts.append(f"{bad} with problems")
+        if rows:
+            parts.append(f"{rows} row{'s' if rows != 1 else ''} rejected at import"
+                         + (f" ({bad} in the register)" if rows != bad else ""))
         if gone:
             parts.append(f"{gone} not in the MIS file")
         left = sum(1 for p in people if p.has_left(today))
