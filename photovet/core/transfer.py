@@ -56,7 +56,16 @@ from typing import Any
 from photovet.core.errors import DeletionError, NotAFileError, OutputFolderError, PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir, link_no_overwrite, pid_alive
 from photovet.core.models import Progress
-from photovet.core.words import EXPORTS_LIST_COMMAND
+from photovet.core.words import (
+    EXPORTS_LIST_COMMAND,
+    ORIGINAL_KEPT_AS_PLANNED,
+    ORIGINAL_KEPT_CHANGED,
+    ORIGINAL_KEPT_MISSING,
+    ORIGINAL_KEPT_NOT_POSTED,
+    ORIGINAL_KEPT_TAKEN_DOWN,
+    original_deletable,
+    original_kept,
+)
 
 TMP_PREFIX = ".photovet-tmp-"
 PURGE_PREFIX = ".photovet-purge-"
@@ -460,6 +469,9 @@ class PurgeItem:
     sha256: str = ""
     export_ids: list[int] = field(default_factory=list)
     method: str = ""       # "trash" | "overwrite"
+    #: kept as the rules say, nothing to look into (its copy was taken down, or is not
+    #: posted yet): said plainly, not as a problem (walk5 showed those in red)
+    as_planned: bool = False
 
     @property
     def ok(self) -> bool:
@@ -629,6 +641,17 @@ def _mark_failed(records: Any, source: Path, reason: str, user: str | None) -> N
             "reason": without_place(reason, source)}, user=user)
 
 
+def _taken_down_on(records: Any, export_id: int) -> str:
+    """The channel (its label) an export was marked taken down from, or '' (not taken down:
+    its copy missing is then a problem to look into)."""
+    row = records.db.one("SELECT channel FROM takedown_items WHERE export_id = ? AND "
+                         "done_at IS NOT NULL ORDER BY id LIMIT 1", [export_id])
+    if row is None:
+        return ""
+    named = getattr(records, "channels", None)     # a channel since removed: its id
+    return str(named.label(row[0])) if named is not None else str(row[0])
+
+
 def _still_wanted(approvals: Any, records: Any, sha: str) -> list[str]:
     """Channels where this photo is marked ready or approved and not exported yet: its original
     is still needed there (deleting it would lose that post)."""
@@ -700,22 +723,25 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             if sha not in wanted or "" in wanted:
                 item.reason = "the original changed since it was exported (sha256 differs); kept"
                 continue
-            verified, why_not = None, []
+            verified, why_not = None, []     # (copy's name, what is so, channel taken down)
             for r in group:
                 out = Path(r.output_path)
                 if not out.is_file():
-                    why_not.append(f"export {r.id} file is missing")
+                    down = _taken_down_on(records, r.id)
+                    why_not.append((out.name, ORIGINAL_KEPT_TAKEN_DOWN if down else
+                                    ORIGINAL_KEPT_MISSING, down))
                     continue
                 if sha256_of(out) != r.output_sha256:
-                    why_not.append(f"export {r.id} file changed since export")
+                    why_not.append((out.name, ORIGINAL_KEPT_CHANGED, ""))
                     continue
                 if not r.posted and not allow_exported:
-                    why_not.append(f"export {r.id} is not marked posted")
+                    why_not.append((out.name, ORIGINAL_KEPT_NOT_POSTED, ""))
                     continue
                 verified = r
                 break
             if verified is None:
-                item.reason = "no verified export that is marked posted: " + "; ".join(why_not)
+                item.reason = original_kept(why_not)
+                item.as_planned = all(w in ORIGINAL_KEPT_AS_PLANNED for _n, w, _c in why_not)
                 continue
             wanted_on = _still_wanted(approvals, records, sha)
             if wanted_on:
@@ -728,8 +754,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             item.export_ids = [verified.id]
             if dry_run:
                 item.status = "would-delete"
-                item.reason = f"export {verified.id} verified" + (
-                    " and posted" if verified.posted else " (exported, not posted)")
+                item.reason = original_deletable(Path(verified.output_path).name, verified.posted)
                 continue
             _mark_pending(records, source, sha, verified.id, method, user)
             pending = True
@@ -745,8 +770,7 @@ def purge_batch(records: Any, batch: str, *, dry_run: bool = False, permanent: b
             crash_point("purge.removed")
             _mark_deleted(records, source, method, user)
             item.status = "deleted"
-            item.reason = f"export {verified.id} verified" + (
-                " and posted" if verified.posted else " (exported, not posted)")
+            item.reason = original_deletable(Path(verified.output_path).name, verified.posted)
         except PhotoVetError as exc:
             item.status, item.reason = "error", exc.message
         except Exception as exc:

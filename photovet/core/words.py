@@ -121,6 +121,42 @@ def register_count(people: int, rejected: int, missing: int = 0, rows: int = 0) 
     return f"{text}: {people - rejected - missing} ready, and " + ", and ".join(said)
 
 
+def original_kept(copies: Sequence[tuple[str, str, str]]) -> str:
+    """Why "Delete originals" keeps an original, in the office's words, from what each of its
+    exported copies is (``copies``: the copy's file name, what is so (``ORIGINAL_KEPT_*``),
+    and the channel's label for a copy taken down): walk5 read "no verified export that is
+    marked posted: export 1 file is missing" for a photo the office had taken down."""
+    said = []
+    for name, why, label in copies:
+        if why == ORIGINAL_KEPT_TAKEN_DOWN:
+            said.append(f"it was taken down from {label or 'where it was posted'} and its copy "
+                        f"({name}) deleted, so no posted copy stands for it")
+        elif why == ORIGINAL_KEPT_NOT_POSTED:
+            said.append(f"its copy ({name}) is not marked posted yet")
+        elif why == ORIGINAL_KEPT_CHANGED:
+            said.append(f"its copy ({name}) was changed after PhotoVet exported it")
+        else:
+            said.append(f"its copy ({name}) is no longer in the export folder (moved or "
+                        "deleted outside PhotoVet)")
+    return "; ".join(said)
+
+
+def original_deletable(copy_name: str, posted: bool) -> str:
+    """Why "Delete originals" may delete an original: its copy, checked unchanged, is posted
+    (or exported, where the school deletes originals once exported)."""
+    return f"its copy ({copy_name}) is checked unchanged and " + (
+        "marked posted" if posted else "exported (not posted yet)")
+
+
+#: what an exported copy is, when "Delete originals" keeps its original (``original_kept``)
+ORIGINAL_KEPT_TAKEN_DOWN = "taken-down"
+ORIGINAL_KEPT_NOT_POSTED = "not-posted"
+ORIGINAL_KEPT_CHANGED = "changed"
+ORIGINAL_KEPT_MISSING = "missing"
+#: the reasons an original is kept as the rules say (not a problem to look into)
+ORIGINAL_KEPT_AS_PLANNED = frozenset({ORIGINAL_KEPT_TAKEN_DOWN, ORIGINAL_KEPT_NOT_POSTED})
+
+
 def not_in_mis_file(person: Person) -> str:
     """'Not in the MIS file since 30/11/2026 – has Alex left?' for someone the register
     imports stopped listing ('' for anyone else). Their name as the register writes it."""
@@ -1091,6 +1127,8 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_caption_approved",
            "posted_not_allowed",
+           "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_MISSING",
+           "ORIGINAL_KEPT_NOT_POSTED", "ORIGINAL_KEPT_TAKEN_DOWN", "original_deletable", "original_kept",
            "register_count", "rejected_count", "request_words", "requester_names_another_child",
            "sar_name_not_id", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",

@@ -359,7 +359,11 @@ def test_purge_removes_only_what_is_safe(batch, trash):
     assert st["ok"][0] == "deleted"
     assert st["changed"] == ("refused", st["changed"][1]) and "changed since" in st["changed"][1]
     assert st["unposted"][0] == "refused" and "not marked posted" in st["unposted"][1]
-    assert st["export_gone"][0] == "refused" and "missing" in st["export_gone"][1]
+    assert st["export_gone"][0] == "refused" and \
+        "no longer in the export folder" in st["export_gone"][1]
+    # a copy not posted yet is kept as the rules say; a copy gone or changed is a problem
+    planned = {Path(i.source).stem: i.as_planned for i in report.items}
+    assert planned["unposted"] and not planned["export_gone"] and not planned["export_changed"]
     assert st["export_changed"][0] == "refused" and "changed" in st["export_changed"][1]
     assert st["original_gone"][0] == "refused" and "missing" in st["original_gone"][1]
     assert not Path(res["ok"].source).exists() and (trash / "ok.JPG").read_bytes() == data_ok
@@ -576,3 +580,22 @@ def test_where_the_trash_keeps_a_cleared_photo_is_known(tmp_path, audit, trash, 
         monkeypatch.setattr(transfer, "_home_trash_root", lambda: Path("/proc"))
         assert transfer.trash_place(tmp_path) == transfer.TRASH_DEVICE
     assert transfer.trash_place(tmp_path / "gone.jpg") == transfer.TRASH_DEVICE   # not known
+
+
+def test_an_original_whose_copy_was_taken_down_is_kept_in_the_offices_words(batch):
+    """Walk5 (PNG 112): a photo taken down (its copy deleted) read "Kept: ... no verified
+    export that is marked posted: export 1 file is missing", in red. It says which copy, that
+    it was taken down, and is kept as the rules say (not a problem)."""
+    rec, res = batch
+    gone = rec.exports(batch="trip")
+    (down,) = [r for r in gone if r.output_path == str(res["export_gone"].output)]
+    rec.db.execute("INSERT INTO takedown_items (export_id, channel, first_listed_at, done_at, "
+                   "done_by) VALUES (?, 'website', '2026-12-01T10:00:00+00:00', "
+                   "'2026-12-01T11:00:00+00:00', 'Mrs Office')", [down.id])
+    report = purge_batch(rec, "trip", dry_run=True)
+    (item,) = [i for i in report.items if Path(i.source).stem == "export_gone"]
+    assert item.status == "refused" and item.as_planned
+    assert item.reason == (
+        f"it was taken down from School website and its copy "
+        f"({Path(down.output_path).name}) deleted, so no posted copy stands for it")
+    assert "export " not in item.reason and item.to_dict()["as_planned"] is True

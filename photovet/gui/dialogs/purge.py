@@ -94,8 +94,8 @@ class PurgeDialog(QDialog):
                     "error": "Kept (problem)"}.get(it.status, it.status)
             item = QListWidgetItem(f"{word}: {Path(it.source).name} \u2014 {it.reason}")
             item.setToolTip(it.source)
-            if it.status in ("refused", "error"):
-                item.setForeground(style.COVER)
+            if it.status in ("refused", "error") and not it.as_planned:
+                item.setForeground(style.COVER)     # a problem to look into, not a rule kept
             self.list.addItem(item)
         c = report.to_dict()["counts"]
         kept = c["refused"] + c["error"]

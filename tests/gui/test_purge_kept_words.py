@@ -1,0 +1,24 @@
+"""Walk5 (PNG 112): "Delete originals" showed originals kept as the rules say (their copy
+taken down, or not posted yet) in red, as problems. Only a problem is red now."""
+
+from __future__ import annotations
+
+from photovet.core.transfer import PurgeItem, PurgeReport
+from photovet.gui import style
+from photovet.gui.dialogs.purge import PurgeDialog
+
+
+def test_an_original_kept_as_planned_is_not_shown_as_a_problem(qtbot):
+    dlg = PurgeDialog(["Trip"], "Trip")
+    qtbot.addWidget(dlg)
+    report = PurgeReport(batch="Trip", dry_run=True, permanent=False, items=[
+        PurgeItem("/p/a.jpg", "refused", "it was taken down from School website and its copy "
+                  "(trip-001.jpg) deleted, so no posted copy stands for it", as_planned=True),
+        PurgeItem("/p/b.jpg", "refused", "its copy (trip-002.jpg) is no longer in the export "
+                  "folder (moved or deleted outside PhotoVet)"),
+        PurgeItem("/p/c.jpg", "would-delete", "its copy (trip-003.jpg) is checked unchanged and marked posted")])
+    dlg.show_report(report)
+    colours = [dlg.list.item(i).foreground().color() for i in range(dlg.list.count())]
+    assert dlg.list.item(0).text().startswith("Kept: a.jpg \u2014 it was taken down")
+    assert colours[0] != style.COVER and colours[2] != style.COVER
+    assert colours[1] == style.COVER
