@@ -298,3 +298,34 @@ def test_a_refused_caption_is_said_before_asking_with_the_suggestion(
         in asked[-1], asked
     assert {ws.approvals.get(it.analysis.sha256, "website").caption
             for it in win.batch.model.items} == {"Well done JC!"}
+
+
+def test_the_panel_says_when_the_approved_caption_may_no_longer_go_out(
+        qtbot, ws, make_window, tmp_path):
+    """Walk5 (PNG 96): Tori's name consent withdrawn after her photo was approved with a
+    caption naming her: the panel still said "Approved", and export refused the caption. It
+    says what export would say (the core's check), and what to do."""
+    from tests.gui.fake_engine import TORI
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    sign_in_as(win, PREPARER_NAME)
+    _mark_all_ready(win, "Well done Tori Amos!")
+    sign_in_as(win, APPROVER_NAME)
+    (item,) = win.batch.model.items
+    select_photo(win, item.name)
+    QApplication.processEvents()
+    panel = win.photos.approval
+    panel.approve_btn.click()
+    assert ws.approvals.get(item.analysis.sha256, "website").status == "approved"
+    sign_in_as(win, PREPARER_NAME)
+    select_photo(win, item.name)
+    QApplication.processEvents()
+    assert "Not with its approved caption" not in panel.state_label.text()
+    ws.register.set_consent(TORI, "name_with_photo", "no")
+    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
+        win.ctx.register_changed.emit()
+    qtbot.wait(50)
+    said = panel.state_label.text()
+    assert said.startswith("<b>Approved</b>") and "Not with its approved caption" in said
+    assert "Tori Amos" in said and "it cannot be exported with it" in said
+    assert "Export it with no caption, or mark it ready again" in said

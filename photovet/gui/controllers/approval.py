@@ -162,7 +162,8 @@ class ApprovalController(QObject):
         self.tab.approval.show_state(
             a, state, void, self.ctx.current_channel().label, required=self.required,
             approver_view=self.approver_view, approver=self.ctx.session.name(),
-            shown=shown, unseen=unseen, hand_named=self.hand_named(a))
+            shown=shown, unseen=unseen, hand_named=self.hand_named(a),
+            caption_refused=self.approved_caption_refused(a, state, void))
         if self._kept is not None:
             if self._shown_key() == self._kept[0]:
                 self.tab.approval.say(self._kept[1], error=self._kept[2])
@@ -174,6 +175,23 @@ class ApprovalController(QObject):
                                    (p.delete_btn, "originals.delete")):
             permit(button, s, permission, button.isEnabled())
         self.update_approve_all()
+
+    def approved_caption_refused(self, a, state, void: str) -> str:
+        """Why the caption a photo was approved with may not go out now, as export would say
+        it (the core's one check, ``Engine.caption_refusal``, for the channel shown), or ''.
+        Walk5: a pupil's name consent withdrawn after approval left the panel saying
+        "Approved" with the caption export then refused."""
+        engine = self.ctx.engine
+        if engine is None or a is None or state is None or state.status != "approved" or \
+                void or not state.approved_caption or not self.required:
+            return ""
+        try:
+            refused = engine.caption_refusal(state.approved_caption, self.ctx.current_channel(),
+                                             media=(words.media_of(a),),
+                                             outcome="it cannot be exported with it")
+        except PhotoVetError as exc:        # never "Approved" unchecked: said why
+            return sentence(exc.message)
+        return sentence(refused.message) if refused is not None else ""
 
     def _batch_cleared(self) -> None:
         """A new batch: nothing said of the old photos is said again."""

@@ -173,12 +173,15 @@ class ApprovalPanel(QWidget):
     def show_state(self, analysis, state: ApprovalState | None, void: str, channel_label: str, *,
                    required: bool, approver_view: bool, approver: str,
                    shown: list[str] | None = None, unseen: str = "",
-                   hand_named: list[tuple[str, str, bool]] | None = None) -> None:
+                   hand_named: list[tuple[str, str, bool]] | None = None,
+                   caption_refused: str = "") -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
         be approved ('' when nothing is); ``hand_named``: (who, the core's note, named over a
-        refused recognition) for each face shown because a person named it by hand."""
+        refused recognition) for each face shown because a person named it by hand;
+        ``caption_refused``: why the caption it was approved with may not go out now (the
+        core's words, as export says it; '' when it may)."""
         self.message.hide()
         self.offer_suggestion("")
         self.shown_label.hide()
@@ -202,10 +205,15 @@ class ApprovalPanel(QWidget):
             return
         usable = analysis is not None and not analysis.error
         status = "draft" if state is None else state.status
-        self.state_label.setText(state_sentence(state, void, channel_label) if usable else
-                                 (f"This {media_of(analysis)} cannot be approved: it could "
-                                  "not be checked." if analysis is not None else
-                                  "Choose a photo."))
+        said = state_sentence(state, void, channel_label) if usable else \
+            (f"This {media_of(analysis)} cannot be approved: it could not be checked."
+             if analysis is not None else "Choose a photo.")
+        if usable and caption_refused and status == "approved" and not void:
+            # walk5: "Approved" for a caption export refuses: said as export says it
+            said += (f"<br><b>Not with its approved caption</b>: {esc(caption_refused)} "
+                     "Export it with no caption, or mark it ready again with a new caption "
+                     "for a senior leader to approve.")
+        self.state_label.setText(said)
         for b in (self.ready_btn, self.ready_all_btn):
             b.setVisible(not approver_view)
         for b in (self.approve_btn, self.reject_btn, self.approve_all_btn):
