@@ -35,6 +35,10 @@ def test_answering_the_last_question_keeps_the_photo_until_the_person_moves_on(
     assert Path(win.review.current().path).name == "photo_001.jpg"
     assert Path(batch.current_item().path).name == "photo_001.jpg"
     assert "photo_001.jpg" in names(win)
+    # walk5: "Yours to decide (1)" above two tiles said nothing of the one just decided
+    said = batch.count_label.text()
+    assert said.endswith("photo_001.jpg stays listed until you move on (no longer "
+                         "\u201cYours to decide\u201d)"), said
     # what the next button acts on is that photo
     assert win.photos.photo.title.text().startswith("photo_001.jpg")
     # moving on: the next photo, and the answered one leaves the list
@@ -42,6 +46,7 @@ def test_answering_the_last_question_keeps_the_photo_until_the_person_moves_on(
     qtbot.wait(50)
     assert Path(batch.current_item().path).name == "photo_002.jpg"
     assert names(win) == ["photo_000.jpg", "photo_002.jpg"]
+    assert "stays listed" not in batch.count_label.text()
     # choosing the filter again shows only what matches
     batch.set_filter("all")
     batch.set_filter("needs-review")

@@ -709,6 +709,15 @@ class BatchView(QWidget):
                               ("approval:void", "to approve again")):
                 if c.get(key):
                     bits.append(f"{c[key]} {word}")
+            held = self._held_apart()
+            if held:
+                # walk5: "Yours to decide (0)" above a tile: the photo just decided stays
+                # on screen until the person moves on (finding 12), and says so
+                label = dict(FILTERS).get(self.proxy.key, "")
+                if self.proxy.key == "needs-review" and not self.deciding:
+                    label = "Open for the preparer"
+                bits.append(f"{held} stays listed until you move on (no longer "
+                            f"“{label}”)")
             self.count_label.setText(" · ".join(bits))
         # keep the combo's labels honest: "All photos and videos" once a video is in the batch
         every = all_label(self.model.items)
@@ -735,6 +744,23 @@ class BatchView(QWidget):
         cur = self.current_item()
         if cur is not None and cur.path == path:
             self.proxy.kept = path
+            self._update_state()
+
+    def _held_apart(self) -> str:
+        """The name of the photo listed only because it was just decided on screen (it no
+        longer matches the "Show" choice), or ''."""
+        kept = self.proxy.kept
+        if kept is None or self.proxy.key == "all":
+            return ""
+        row = self.model.row_of(kept)
+        if row < 0:
+            return ""
+        self.proxy.kept = None
+        try:
+            matches = self.proxy.filterAcceptsRow(row, QModelIndex())
+        finally:
+            self.proxy.kept = kept
+        return "" if matches else self.model.items[row].name
 
     def _release(self) -> None:
         cur = self.current_item()
