@@ -287,9 +287,17 @@ def test_a_refused_caption_is_said_before_asking_with_the_suggestion(
     QApplication.processEvents()
     assert panel.message.isVisible() and "nothing was marked ready" in panel.message.text()
     assert panel.use_suggestion_btn.isVisible()
+    QApplication.processEvents()
+    where = panel.ready_btn.mapToGlobal(panel.ready_btn.rect().center())
     panel.use_suggestion_btn.click()
+    QApplication.processEvents()
     assert panel.caption_edit.text() == "Well done JC!"
-    assert not panel.use_suggestion_btn.isVisible() and not panel.message.isVisible()
+    # walk5 (PNGs 35, 37): Mark ready rose under the pointer; nothing moves now, and the
+    # button says the suggestion was used (it cannot be pressed twice)
+    assert panel.ready_btn.mapToGlobal(panel.ready_btn.rect().center()) == where
+    assert panel.use_suggestion_btn.isVisible() and not panel.use_suggestion_btn.isEnabled()
+    assert panel.use_suggestion_btn.text() == "Suggested caption used"
+    assert "nothing was marked ready" not in panel.message.text()
     win.ctx.approvals_changed.emit([])                   # the caption taken: said no more
     QApplication.processEvents()
     assert not panel.use_suggestion_btn.isVisible() and not panel.message.isVisible()

@@ -315,13 +315,29 @@ class ApprovalPanel(QWidget):
         self.suggestion = suggestion
         self.use_suggestion_btn.setToolTip(f"Put \u201c{suggestion}\u201d in the caption box"
                                            if suggestion else "")
+        self.use_suggestion_btn.setText("Use the suggested caption")
+        self.use_suggestion_btn.setEnabled(True)
         self.use_suggestion_btn.setVisible(bool(suggestion))
+        self.message.setMinimumHeight(0)
 
     def use_suggestion(self) -> None:
-        if self.suggestion:
-            self.caption_edit.setText(self.suggestion)
-        self.offer_suggestion("")
-        self.message.hide()
+        """The suggestion goes in the box, and the panel keeps its shape: the words and the
+        button stay where they were (saying it was used) until the next thing is said, so
+        "Mark ready" does not move under the pointer (walk5: it rose to where the button had
+        been, and a second click would have marked the photo ready unread)."""
+        if not self.suggestion:
+            self.offer_suggestion("")
+            self.message.hide()
+            return
+        self.caption_edit.setText(self.suggestion)
+        self.suggestion = ""
+        self.message.setMinimumHeight(self.message.height())
+        self.message.setStyleSheet(style.BANNER_INFO)
+        self.message.setText("The suggested caption is in the box: read it, then press "
+                             "\u201cMark ready\u201d.")
+        self._refusal = None
+        self.use_suggestion_btn.setText("Suggested caption used")
+        self.use_suggestion_btn.setEnabled(False)
 
     def show_hand_named(self, items: list[tuple[str, str, bool]]) -> None:
         if not items:
