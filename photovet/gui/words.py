@@ -94,15 +94,19 @@ def sentence(text: str) -> str:
 
 
 #: a name read in a photo whose words are not kept: the analysis cache keeps no names, so a name
-#: read before PhotoVet was restarted, or on another PC of the office, has none to show
-UNKEPT_NAME = "A possible name (its words are not kept)"
+#: read before PhotoVet was restarted, or on another PC of the office, has none to show; said
+#: as what it is (walk5: "A possible name (its words are not kept)" read as a fault)
+UNKEPT_NAME = "A name"
+UNKEPT_BY_KIND = {"pupil-name": "A pupil's name", "staff-name": "A staff member's name",
+                  "name-like": "Words that look like a name"}
 
 
-def read_words(text: str) -> str:
-    """A text read in a photo as the window quotes it ("“Olivia Bennett”"), or
-    ``UNKEPT_NAME`` instead of empty quotes when its words are not kept."""
-    return f"\u201c{text}\u201d" if text else UNKEPT_NAME
+def read_words(text: str, kind: str = "") -> str:
+    """A text read in a photo as the window quotes it ("“Olivia Bennett”"), or what it is
+    (``kind``: the core's TextItem.kind) instead of empty quotes when its words are not kept:
+    "A pupil's name", "Words that look like a name"."""
+    return f"\u201c{text}\u201d" if text else UNKEPT_BY_KIND.get(kind, UNKEPT_NAME)
 
 
-__all__ = ["UNKEPT_NAME", "consent_word", "day", "error_text", "esc", "media_count", "media_words",
-           "plural", "read_words", "sentence", "uk_dates", "when"]
+__all__ = ["UNKEPT_BY_KIND", "UNKEPT_NAME", "consent_word", "day", "error_text", "esc",
+           "media_count", "media_words", "plural", "read_words", "sentence", "uk_dates", "when"]

@@ -601,7 +601,7 @@ class ReviewController(QObject):
         if ask.needs_reason:
             reason = self.ask_reason(
                 "Leave this text readable?",
-                f"{read_words(t.text)}: {t.reason or 'may be a name'}.\n\n{sentence(ask.words)} "
+                f"{read_words(t.text, t.kind)}: {t.reason or 'may be a name'}.\n\n{sentence(ask.words)} "
                 "Your reason is recorded with your name.",
                 placeholder="For example: it is the name of the street, not a pupil")
             if not reason:
@@ -700,7 +700,7 @@ class ReviewController(QObject):
         elif kind == TEXT and 0 <= index < len(a.texts):
             t = a.texts[index]
             offer = reviewer.text_choices(a, index, channel)
-            head = m.addAction(f"{read_words(t.text)} \u2014 "
+            head = m.addAction(f"{read_words(t.text, t.kind)} \u2014 "
                                f"{'covered' if t.decision == 'cover' else 'kept readable'}")
             head.setEnabled(False)
             if offer.settled:

@@ -84,10 +84,10 @@ def text_sentence(item) -> str:
     """'“Muhammad Iqbal”: covered. Pupil's name (no consent to show names).'"""
     if item.decision == "cover":
         why = item.reason or "covered"
-        text = f"{read_words(item.text)}: covered. {why}"
+        text = f"{read_words(item.text, item.kind)}: covered. {why}"
     else:
         why = item.reason or "Ordinary text, not a name"
-        text = f"{read_words(item.text)}: kept readable. {why}"
+        text = f"{read_words(item.text, item.kind)}: kept readable. {why}"
     if not text.endswith("."):
         text += "."
     if item.refused:
@@ -419,7 +419,8 @@ class FindingsPanel(QWidget):
 
     def _text_card(self, i: int) -> DecisionCard:
         t = self.analysis.texts[i]
-        q = f"<b>{esc(read_words(t.text))}</b>: {esc(t.reason.lower() if t.reason else 'may be a name')}."
+        why = t.reason.lower() if t.reason else "may be a name"
+        q = f"<b>{esc(read_words(t.text, t.kind))}</b>: {esc(why)}."
         if t.kind == "name-like" and initials_like(t.text):
             q += (" If these are the school's initials (on a logo or a sign), add them in "
                   "Settings, School rules, The school: they then follow each channel's rule "

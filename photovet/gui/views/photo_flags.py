@@ -71,7 +71,7 @@ def school_sentence(item) -> str:
     covers school identifiers).'"""
     what = SCHOOL_WORDS.get(item.school, "the school")
     head = "The school's crest" if item.school == "crest" else \
-        f"{read_words(item.text)} ({what})"
+        f"{read_words(item.text, getattr(item, 'kind', ''))} ({what})"
     unsure = " (not certain: please look)" if item.school_unsure and item.needs_review else ""
     if item.decision == "cover":
         return _sentence(f"{head}: covered{unsure}")
