@@ -47,3 +47,42 @@ def test_no_lone_radio_button_when_there_is_nothing_else_to_choose(qtbot):
     qtbot.addWidget(two)
     two.show()
     assert two.by_batch.isVisible() and two.by_selection.isVisible()
+
+
+WALK5 = ("Nothing was marked as posted: the caption \u201cTA and friends at the coast\u201d is "
+         "not the one a senior leader approved (\u201cTA collects her award\u201d was).\n"
+         "Not posted yet: post it with the caption a senior leader approved (or with none), "
+         "then mark it. Already posted with this caption: record it as it went out (the app "
+         "asks; the command: --already-posted); it is then on the take-down list: take it "
+         "down.")
+
+
+def test_the_refusal_stays_inside_the_window_it_was_opened_from(qtbot):
+    """Walk5 (PNG 74): opened from the export's result at 1366 x 768, the refused caption
+    wrapped to a narrow column beside "Use the suggested caption" and the form ran past the
+    bottom of the export window, over its buttons. The refusal takes the form's width, the
+    suggestion sits under it, and the form stays inside the window it came from."""
+    from PySide6.QtWidgets import QDialog
+
+    export = QDialog()
+    qtbot.addWidget(export)
+    export.setGeometry(320, 70, 700, 560)
+    export.show()
+    qtbot.waitExposed(export)
+    dlg = MarkPostedDialog(["School website 01-12-2026"],
+                           [Channel("website", "School website", names="full")],
+                           batch="School website 01-12-2026", on_submit=lambda: None,
+                           parent=export)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.caption.setText("TA and friends at the coast")
+    dlg.show_refusal(WALK5, "TA collects her award")
+    QApplication.processEvents()
+    area, button = dlg.refusal_area, dlg.use_suggestion
+    # the suggestion is under the refusal, which is (nearly) as wide as the form
+    assert button.mapTo(dlg, button.rect().topLeft()).y() >= \
+        area.mapTo(dlg, area.rect().bottomLeft()).y()
+    assert area.width() >= dlg.width() * 0.8
+    assert export.frameGeometry().contains(dlg.frameGeometry()), (
+        export.frameGeometry(), dlg.frameGeometry())
+    dlg.close()

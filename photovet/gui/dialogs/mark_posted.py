@@ -128,13 +128,16 @@ class MarkPostedDialog(QDialog):
         self.refusal_area.setFrameShape(QFrame.Shape.NoFrame)
         self.refusal_area.setMaximumHeight(self.fontMetrics().lineSpacing() * 16)
         self.refusal_area.hide()
+        # the refusal the form's whole width, the suggestion under it (walk5: beside it, the
+        # words wrapped to a narrow column that outgrew the export window at 1366 x 768)
+        lay.addWidget(self.refusal_area)
         row = QHBoxLayout()
-        row.addWidget(self.refusal_area, 1)
-        row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
+        row.addStretch(1)
+        row.addWidget(self.use_suggestion)
         lay.addLayout(row)
         self.buttons = ok_cancel(self, "Mark as posted")
         lay.addWidget(self.buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 52)
         self.batch.currentIndexChanged.connect(lambda *_: self.by_batch.setChecked(True))
         self.batch.currentTextChanged.connect(self._batch_chosen)
         self.batch.currentTextChanged.connect(lambda *_: self._say_approved())
@@ -207,11 +210,30 @@ class MarkPostedDialog(QDialog):
         self.refusal_area.setMinimumHeight(min(self.refusal.heightForWidth(width), cap))
         lay.activate()
         need = max(lay.totalMinimumSize().height(), self.sizeHint().height())
-        screen = self.screen()
-        if screen is not None:
-            need = min(need, screen.availableGeometry().height() - 40)
+        bounds = self._bounds()
+        if bounds is not None:
+            need = min(need, bounds.height() - 20)
         if need > self.height():
             self.resize(self.width(), need)
+        if bounds is not None and self.isVisible():
+            # kept inside the window it was opened from (walk5: it ran off the bottom of
+            # the export window, over its buttons)
+            g = self.frameGeometry()
+            x = min(max(g.left(), bounds.left()), max(bounds.left(), bounds.right() - g.width()))
+            y = min(max(g.top(), bounds.top()), max(bounds.top(), bounds.bottom() - g.height()))
+            if (x, y) != (g.left(), g.top()):
+                self.move(x, y)
+
+    def _bounds(self):
+        """Where the form may be: the window it was opened from, within the screen (the
+        screen alone without one)."""
+        screen = self.screen()
+        area = screen.availableGeometry() if screen is not None else None
+        parent = self.parentWidget()
+        if parent is not None:
+            top = parent.window().frameGeometry()
+            area = top if area is None else area.intersected(top)
+        return area if area is not None and not area.isEmpty() else None
 
     def _use_suggestion(self) -> None:
         if self.suggestion:
