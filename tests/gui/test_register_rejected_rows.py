@@ -30,6 +30,8 @@ def test_every_rejected_row_is_counted_and_a_shared_upn_names_each_row(
     assert [p.id for p in shown] == [TORI]
     row = next(r for r in range(view.model.rowCount())
                if view.model.person_at(r).id == TORI)
+    status = view.model.index(row, 5).data(Qt.ItemDataRole.DisplayRole)
+    assert status == "Row rejected: UPN also on Martin Dunmore's row (line 7)", status
     tip = view.model.index(row, 5).data(Qt.ItemDataRole.ToolTipRole)
     assert "line 2 (Tori Amos)" in tip and "(Martin Dunmore)" in tip, tip
     assert "other rows with the UPN are not" in tip

@@ -10,6 +10,7 @@ The tab re-reads the register whenever anything changes it (``AppContext.registe
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -203,7 +204,15 @@ class PeopleModel(QAbstractTableModel):
         if col == 4:
             return p.reg_group
         if col == 5:
-            return person_status(p, self.today, self.back.get(p.id))
+            status = person_status(p, self.today, self.back.get(p.id))
+            why = self.rejected.get(p.id, "")
+            others = [f"{name}'s row (line {line})" for line, name in
+                      re.findall(r"line (\d+) \(([^)]*)\)", why) if name != p.display_name]
+            if "several rows" in why and others:
+                # the row found by another pupil's name says why at once (walk5)
+                status = status.replace("Row rejected at import",
+                                        f"Row rejected: UPN also on {', '.join(others)}")
+            return status
         if col == 6:
             return "Enrolled" if p.enrolled else "Not enrolled"
         k = col - len(self.FIXED)
