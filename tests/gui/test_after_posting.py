@@ -996,14 +996,15 @@ def test_a_subject_access_report_is_saved_first_in_the_data_folders_reports(
         return (str(target), "") if len(starts) == 1 else ("", "")
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("X123", True))
+    # a register id (an id no one has now asks first: "Make the report for this id")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (TORI, True))
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     win.ctx.qs.remove("paths/reports")
     reports = Path(win.ctx.ws.home) / "reports"
     seen = answer(click("Close"), kind=QMessageBox)
     win.after.subject_access_by_id()
     assert Path(starts[0]).parent == reports and reports.is_dir()
-    assert Path(starts[0]).name.startswith("Subject access report X123 ")
+    assert Path(starts[0]).name.startswith(f"Subject access report {TORI} ")
     assert reports.stat().st_mode & 0o077 == 0
     qtbot.waitUntil(lambda: bool(seen), timeout=10000)
     win.after.subject_access_by_id()              # the folder used last
