@@ -67,6 +67,30 @@ def make_export(tmp: Path, seed: int, *, shown=(), covered=(), named=(), names_s
                         if faces == "each shown" else faces)
 
 
+def amy_and_ben_with_badges(tmp: Path, seed: int = 1) -> ExportResult:
+    """An export showing Amy and Ben (and a face shown as nobody), where each face is, and
+    their names left readable on badges (drawn as black and white stripes: "letters"), as the
+    subject access report and the printed take-down list read them."""
+    faces = [{"box": [0.05, 0.1, 0.2, 0.3], "person": "AMY"},
+             {"box": [0.4, 0.1, 0.2, 0.3], "person": "BEN"},
+             {"box": [0.72, 0.5, 0.2, 0.3], "person": ""}]       # shown, nobody's
+    first = make_export(tmp, seed, shown=["AMY", "BEN"], faces=faces, names_shown=["AMY", "BEN"])
+    first.names_kept = [{"polygon": [[0.05, 0.75], [0.25, 0.75], [0.25, 0.85], [0.05, 0.85]],
+                         "person": "AMY"},
+                        {"polygon": [[0.4, 0.75], [0.6, 0.75], [0.6, 0.85], [0.4, 0.85]],
+                         "person": "BEN"}]
+    im = Image.open(first.output).convert("RGB")
+    stripes = ImageDraw.Draw(im)
+    for n in first.names_kept:
+        (x0, y0), _, (x1, y1), _ = n["polygon"]
+        for x in range(int(x0 * im.width), int(x1 * im.width), 8):
+            stripes.rectangle([x, y0 * im.height, x + 3, y1 * im.height], fill=(0, 0, 0))
+            stripes.rectangle([x + 4, y0 * im.height, x + 7, y1 * im.height], fill="white")
+    im.save(first.output, "JPEG", quality=95)
+    first.output_sha256 = ""
+    return first
+
+
 def downloaded_copy(src: Path, dest: Path, crop=(0.03, 0.02, 0.02, 0.03), scale=0.5,
                     quality=70) -> Path:
     """What a social network gives back: cropped a little, half size, recompressed."""
