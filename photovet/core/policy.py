@@ -957,17 +957,38 @@ def caption_name_form(person: Person | None, channel: Channel, mode: str | Mode,
 #: the reason for a pupil's initials in a caption on a channel whose names rule is "none"
 CAPTION_NO_INITIALS = ("{channel} shows no names, not even initials: leave the initials out "
                        "(if they are short for something else, write it in full)")
+#: the reason for initials that are those of a pupil who must not be in any post
+#: (``caption_warning``), on every channel. The pupil is not named: initials alone do not say
+#: who they are, and the reason is shown wherever the caption's check is
+CAPTION_NEVER_INITIALS = ("These are the initials of a pupil on the do-not-photograph list, "
+                          "who must not appear in any post, not even by initials: leave the "
+                          "initials out (if they are short for something else, write it in "
+                          "full)")
+#: ...and when other pupils have the same initials (they may be meant): refused all the same
+CAPTION_NEVER_INITIALS_SHARED = ("These initials are also those of a pupil on the "
+                                 "do-not-photograph list, who must not appear in any post, not "
+                                 "even by initials: leave the initials out (if they are short "
+                                 "for something else, write it in full)")
 
 
 def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: str | Mode,
                              on: _dt.date, media: str = "photo") -> str | None:
     """Why initials typed in a caption ("Well done KJ", "K.J. won") may not go out on
     ``channel``, or None. ``people``: every pupil in the register whose initials they are
-    (staff are left out: initials are how staff are asked to write a pupil's name). A channel
-    that shows no names (``caption_name_form`` "none") shows no initials either: the initials of
-    any pupil there are refused, whoever they stand for (s33: "Well done KJ" passed there).
-    Every other channel allows initials (the form ``caption_name_form`` falls back to)."""
+    (staff are left out: initials are how staff are asked to write a pupil's name).
+
+    Initials of a pupil who must not be in any post (``caption_warning``: the do-not-photograph
+    list) are refused on every channel (s33: "Well done TW" passed on a channel that shows
+    names, though the warning says "not even by initials"), also when other pupils share them:
+    nobody can tell whom they stand for, so they fail closed. A channel that shows no names
+    (``caption_name_form`` "none") shows no initials either: the initials of any pupil there
+    are refused, whoever they stand for (s33: "Well done KJ" passed there). Every other channel
+    allows initials (the form ``caption_name_form`` falls back to)."""
     pupils = [p for p in people if not p.is_staff]
+    never = [p for p in pupils if caption_warning(p, on)]
+    if never:
+        return CAPTION_NEVER_INITIALS if len(never) == len(pupils) else \
+            CAPTION_NEVER_INITIALS_SHARED
     if any(caption_name_form(p, channel, mode, on, media) == "none" for p in pupils):
         return CAPTION_NO_INITIALS.format(channel=channel.label)
     return None
@@ -1718,7 +1739,8 @@ __all__ = [
     "school_name_warning",
     "device_matches", "face_area_share", "flag_accept_refusal", "group_shot_flag",
     "open_flag_refusal", "photo_flags", "resolve_checks",
-    "CAPTION_FORMS", "CAPTION_NO_INITIALS", "Publication", "caption_consent_missing",
+    "CAPTION_FORMS", "CAPTION_NEVER_INITIALS", "CAPTION_NEVER_INITIALS_SHARED",
+    "CAPTION_NO_INITIALS", "Publication", "caption_consent_missing",
     "caption_initials_refusal", "caption_name_form",
     "caption_warning", "consent_missing", "decide_face",
     "decide_name", "decide_person", "decide_photo", "decide_text", "effective_mode",

@@ -572,3 +572,108 @@ def test_a_label_suggestion_is_not_made_a_sentence():
     assert check_label("Sam Reed award", people, NO_NAMES, ON, "consent").suggestion == "award"
     assert check_label("Sam Reed Award", people, PROSPECTUS, ON, "consent").suggestion == \
         "SR Award"
+
+
+# --- initials of a pupil who must not be in any post (s33) -------------------------------------
+
+NEVER = person("P50", "Tobias", "Winterbottom", name_with_photo=True, do_not_photograph=True)
+SAME_INITIALS = person("P51", "Tom", "Walker", name_with_photo=True)
+EVANS = person("P52", "Poppy", "Evans", do_not_photograph=True)      # "PE"
+LANE = person("S50", "Tara", "Wood", role="staff", name_with_photo=True)  # staff, "TW" too
+
+
+@pytest.mark.parametrize("channel", [WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES],
+                         ids=lambda c: c.id)
+@pytest.mark.parametrize("caption, found, suggestion", [
+    ("Well done TW", "TW", "Well done"),
+    ("Well done T.W.!", "T.W.", "Well done!"),
+    ("T. W. won the race", "T. W.", "Won the race"),
+    ("TW's painting won", "TW", "Painting won"),
+])
+def test_initials_of_a_do_not_photograph_pupil_are_refused_on_every_channel(
+        channel, caption, found, suggestion):
+    """s33: "Well done TW" passed on every channel that shows names for a pupil on the
+    do-not-photograph list, whose warning says "not even by initials". Their initials are
+    refused on every channel with words that say what to do and do not name them (staff know
+    the list; initials alone do not say who they are)."""
+    from photovet.core.policy import CAPTION_NEVER_INITIALS
+
+    r = check_caption(caption, [NEVER, AMY], channel, ON, "consent")
+    assert not r.ok
+    (f,) = r.findings
+    assert (f.found, f.replacement, f.person) == (found, "", "P50")
+    assert f.reason == CAPTION_NEVER_INITIALS
+    assert "Tobias" not in f.reason and "Winterbottom" not in f.reason
+    assert "leave the initials out" in f.reason and "do-not-photograph" in f.reason
+    assert r.suggestion == suggestion
+    assert check_caption(r.suggestion, [NEVER, AMY], channel, ON, "consent").ok
+
+
+@pytest.mark.parametrize("channel", [WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES],
+                         ids=lambda c: c.id)
+def test_initials_shared_with_a_do_not_photograph_pupil_fail_closed(channel):
+    """Initials that are those of a pupil who may be named and of one on the do-not-photograph
+    list: nobody can tell whom they stand for, so they are refused, saying that they also
+    belong to a pupil who must not be named (not who)."""
+    from photovet.core.policy import CAPTION_NEVER_INITIALS_SHARED
+
+    r = check_caption("Well done TW!", [NEVER, SAME_INITIALS, LANE], channel, ON, "consent")
+    assert not r.ok
+    (f,) = r.findings
+    assert f.reason == CAPTION_NEVER_INITIALS_SHARED and f.person is None
+    assert "also" in f.reason and "Tobias" not in f.reason and "Tom" not in f.reason
+    assert r.suggestion == "Well done!"
+
+
+def test_a_do_not_photograph_pupils_initials_refused_in_a_caption_and_a_label():
+    from photovet.core.vision.text.captions import caption_refusal, label_refusal
+
+    err = caption_refusal("Well done TW", [NEVER], WEBSITE, ON, "consent")
+    assert err is not None and "do-not-photograph" in str(err) and "Tobias" not in str(err)
+    assert err.suggestion == "Well done"
+    bad = label_refusal("TW_sports_day", [NEVER], WEBSITE, ON, "consent")
+    assert bad is not None and bad.suggestion == "sports day"
+    assert "Tobias" not in str(bad)
+
+
+def test_a_name_of_a_do_not_photograph_pupil_is_refused_not_only_warned():
+    """Their first name, full name or surname in a caption or a batch label is refused on every
+    channel (a finding: nothing goes out), not a warning the export goes past."""
+    from photovet.core.vision.text.captions import caption_refusal, label_refusal
+
+    for channel in (WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES):
+        for text in ("Well done Tobias!", "Tobias Winterbottom won", "Winterbottom won"):
+            assert caption_refusal(text, [NEVER, AMY], channel, ON, "consent") is not None, text
+        for label in ("tobias_award", "Tobias-Winterbottom", "Winterbottom sports day"):
+            assert label_refusal(label, [NEVER, AMY], channel, ON, "consent") is not None, label
+
+
+@pytest.mark.parametrize("caption", [
+    "Well done TW",             # a member of staff's, and a pupil's who may be named
+    "Thank you TW for the cakes",
+    "PE with Year 3",           # a short form, though a do-not-photograph pupil's initials
+    "P.E. kits on Monday",
+    "Well done JS",             # nobody's on the list
+])
+def test_other_initials_and_short_forms_still_pass_on_a_channel_that_shows_names(caption):
+    people = [SAME_INITIALS, LANE, EVANS, JOHN]
+    assert check_caption(caption, people, WEBSITE, ON, "consent").ok, caption
+
+
+def test_a_staff_members_initials_shared_with_a_do_not_photograph_pupil_are_refused():
+    """Initials are how staff are asked to write a pupil's name: ones a pupil on the list has
+    are refused even where a member of staff has them too."""
+    r = check_caption("Thank you TW", [NEVER, LANE], WEBSITE, ON, "consent")
+    assert not r.ok and r.findings[0].found == "TW"
+
+
+def test_policy_refuses_a_do_not_photograph_pupils_initials_on_every_channel():
+    from photovet.core.policy import (CAPTION_NEVER_INITIALS, CAPTION_NEVER_INITIALS_SHARED,
+                                      caption_initials_refusal)
+
+    for channel in (WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES):
+        assert caption_initials_refusal([NEVER], channel, "consent", ON) == \
+            CAPTION_NEVER_INITIALS
+        assert caption_initials_refusal([SAME_INITIALS, NEVER], channel, "consent", ON) == \
+            CAPTION_NEVER_INITIALS_SHARED
+    assert caption_initials_refusal([SAME_INITIALS], WEBSITE, "consent", ON) is None
