@@ -275,7 +275,7 @@ SLIPS = [JOHN, AMY, BILLY, OLIVIA, HUGHES, person("P8", "Theo", "Long"),
     ("Jahn Smoth at the museum", "Jahn Smoth", "JS at the museum"),         # one wrong each
     ("01ivai Bemnett reads", "01ivai Bemnett", "OB reads"),                 # and like OCR
     ("Smtih, Jhon: sports day", "Smtih, Jhon", "JS: sports day"),          # surname first
-    ("Jhon Smtih's painting won", "Jhon Smtih's", "JS painting won"),
+    ("Jhon Smtih's painting won", "Jhon Smtih's", "JS's painting won"),
     ("Congratulations Fairbrothr!", "Fairbrothr", "Congratulations F!"),    # a rare surname alone
     ("congratulations fiarbrother", "fiarbrother", "congratulations F"),
     ("Karen Hugehs led the trip", "Karen Hugehs", "KH led the trip"),      # staff too
@@ -344,11 +344,11 @@ def test_a_word_one_ending_away_from_a_surname_alone_is_a_word():
 
 @pytest.mark.parametrize("caption, found, suggestion", [
     ("Well done Olivai!", "Olivai", "Well done O!"),                    # a first name alone
-    ("Olivia's painting won", "Olivia's", "O painting won"),
+    ("Olivia's painting won", "Olivia's", "O's painting won"),
     ("0livia collects her award", "0livia", "O collects her award"),
     ("Smtih won", "Smtih", "S won"),                                   # a common surname alone
     ("Congratulations to Jnoes", None, None),                          # (nobody called Jones)
-    ("Bennet's shop in the village", "Bennet's", "B shop in the village"),
+    ("Bennet's shop in the village", "Bennet's", "B's shop in the village"),
 ])
 def test_a_first_name_or_common_surname_alone_typed_with_a_slip_is_a_name(
         caption, found, suggestion):
@@ -434,11 +434,13 @@ def test_the_english_word_list():
 ])
 def test_a_first_name_with_an_apostrophe_s_is_a_name(caption):
     """s30: "John's painting won" passed: "johns" is no register name, and a first name of four
-    letters or fewer is only ever matched exactly; the "'s" is not part of the name."""
+    letters or fewer is only ever matched exactly; the "'s" is not part of the name (the
+    suggestion keeps it after the initial: s33)."""
     people = [*SLIPS, person("P14", "Leo", "Hart")]
     r = check_caption(caption, people, PROSPECTUS, ON, "consent")
     assert not r.ok and len(r.findings) == 1, (caption, r.findings)
-    assert "'s" not in r.suggestion
+    name = r.findings[0].found[:-2]
+    assert name not in r.suggestion and f"{name[0]}'s " in r.suggestion, r.suggestion
     for ordinary in ("It's a lovely day", "Let's go!", "Football at St Mary's"):
         assert check_caption(ordinary, people, PROSPECTUS, ON, "consent").ok
 
@@ -668,8 +670,11 @@ def test_a_staff_members_initials_shared_with_a_do_not_photograph_pupil_are_refu
 
 
 def test_policy_refuses_a_do_not_photograph_pupils_initials_on_every_channel():
-    from photovet.core.policy import (CAPTION_NEVER_INITIALS, CAPTION_NEVER_INITIALS_SHARED,
-                                      caption_initials_refusal)
+    from photovet.core.policy import (
+        CAPTION_NEVER_INITIALS,
+        CAPTION_NEVER_INITIALS_SHARED,
+        caption_initials_refusal,
+    )
 
     for channel in (WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES):
         assert caption_initials_refusal([NEVER], channel, "consent", ON) == \
@@ -677,3 +682,36 @@ def test_policy_refuses_a_do_not_photograph_pupils_initials_on_every_channel():
         assert caption_initials_refusal([SAME_INITIALS, NEVER], channel, "consent", ON) == \
             CAPTION_NEVER_INITIALS_SHARED
     assert caption_initials_refusal([SAME_INITIALS], WEBSITE, "consent", ON) is None
+
+
+# --- a suggestion keeps what joined names and their possessive (s33) ---------------------------
+
+PAIR = [person("P60", "Sam", "Reed"), person("P61", "Kai", "Moss"),
+        person("P62", "Amy", "Jones", name_with_photo=True)]
+
+
+@pytest.mark.parametrize("caption, suggestion", [
+    ("Sam & Kai won", "S & K won"),             # not "S K won": "Sam &" was taken for the name
+    ("Sam + Kai won", "S + K won"),
+    ("Well done Sam & Kai!", "Well done S & K!"),
+    ("Sam and Kai won", "S and K won"),
+])
+def test_a_sign_between_two_names_stays_in_the_suggestion(caption, suggestion):
+    r = check_caption(caption, PAIR, PROSPECTUS, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    assert [f.found for f in r.findings] == ["Sam", "Kai"]
+
+
+@pytest.mark.parametrize("caption, channel, suggestion", [
+    ("Sam's painting won", PROSPECTUS, "S's painting won"),     # not "S painting won"
+    ("Sam\u2019s painting won", PROSPECTUS, "S\u2019s painting won"),
+    ("Sam Reed's painting won", WEBSITE, "SR's painting won"),
+    ("Well done to Sam's team", FACEBOOK, "Well done to S's team"),
+    ("Amy Jones's painting", FACEBOOK, "Amy's painting"),
+    ("Amy Jones' painting", FACEBOOK, "Amy's painting"),
+    ("Sam's painting won", NO_NAMES, "Painting won"),           # left out there: no "'s" alone
+])
+def test_a_suggestion_keeps_the_possessive(caption, channel, suggestion):
+    r = check_caption(caption, PAIR, channel, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    assert check_caption(r.suggestion, PAIR, channel, ON, "consent").ok

@@ -334,6 +334,12 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                           f"{reason[0].lower()}{reason[1:]}")
         if hit.weak:
             reason = f"{reason}; {WEAK_NAME_ASK}"
+        if repl and found[-2:].lower() in _POSSESSIVE and repl[-2:].lower() not in _POSSESSIVE:
+            repl += found[-2:]      # "Sam's painting" -> "S's painting", not "S painting"
+        elif repl and found[-1:].lower() == "s" and caption[e:e + 1] in ("'", "\u2019") \
+                and not caption[e + 1:e + 2].isalpha() and repl[-1:].lower() != "s":
+            repl += caption[e] + "s"    # "James' painting" -> "J's painting", not "J' painting"
+            e += 1
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
     for s, e, typed, pupils in _typed_initials(caption, matcher):

@@ -710,10 +710,14 @@ class NameMatcher:
         candidates: list[tuple[_Variant, float, int, int]] = []   # variant, score, i, j (tokens)
         for i in range(len(toks)):
             key = ""
+            if not toks[i].key:
+                continue        # a sign ("&", "+") opens no name
             for j in range(i, min(len(toks), i + 4)):
                 key += toks[j].key
                 if j > i and toks[j].is_initial and j != i + 1:
                     break
+                if not toks[j].key:
+                    continue    # ...nor ends one: "Sam & Kai" is Sam and Kai, not "Sam &"
                 for v, score in self._similar(key):
                     if v.form == "initial" and not (j == i + 1 and toks[j].is_initial):
                         continue
