@@ -715,3 +715,41 @@ def test_a_suggestion_keeps_the_possessive(caption, channel, suggestion):
     r = check_caption(caption, PAIR, channel, ON, "consent")
     assert not r.ok and r.suggestion == suggestion, r
     assert check_caption(r.suggestion, PAIR, channel, ON, "consent").ok
+
+
+# --- a surname in lower case (s33) -------------------------------------------------------------
+
+LOWER = [NEVER, person("P70", "Ruby", "Okonkwo"), person("P71", "Ella", "Baker"),
+         person("P72", "Tom", "Wood"), person("P73", "Kit", "Walker"), person("P74", "Mia", "Hill")]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("winterbottom sports day", "winterbottom"),
+    ("sports day winterbottom", "winterbottom"),
+    ("well done okonkwo", "okonkwo"),
+    ("the okonkwo family", "okonkwo"),
+])
+def test_a_surname_in_lower_case_that_is_no_word_is_the_surname(text, found):
+    """s33: a surname alone in lower case passed beside ordinary words ("winterbottom sports
+    day" as a batch label, made a file name, for a pupil on the do-not-photograph list; "well
+    done okonkwo"), though a first name in lower case was refused. Exactly as the register has
+    it and no English word, it is the surname."""
+    r = check_caption(text, LOWER, PROSPECTUS, ON, "consent", sentence=False)
+    assert not r.ok and [f.found for f in r.findings] == [found], r
+    assert found not in r.suggestion
+
+
+def test_a_do_not_photograph_pupils_surname_in_a_lower_case_label_is_refused():
+    from photovet.core.vision.text.captions import label_refusal
+
+    for channel in (WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES):
+        bad = label_refusal("winterbottom_sports_day", LOWER, channel, ON, "consent")
+        assert bad is not None and bad.suggestion == "sports day", channel
+
+
+@pytest.mark.parametrize("text", [
+    "a walk in the wood", "the baker visited Year 2", "walker and mason", "we went up the hill",
+    "sports day",
+])
+def test_a_surname_in_lower_case_that_is_a_word_is_the_word(text):
+    assert check_caption(text, LOWER, PROSPECTUS, ON, "consent").ok, text

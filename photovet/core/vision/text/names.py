@@ -1030,8 +1030,14 @@ class NameMatcher:
                         and self._plural_of_a_word(text, toks, i, v):
                     return None     # "Farmers market on Saturday": farmers, not the Farmers
                 if (not toks[i].capitalised and not toks[i].raw.isupper()
-                        and (is_common or self._has_ordinary_words(others))):
-                    return None   # lower-case ordinary word ("a walk in the wood")
+                        and (is_common or self._has_ordinary_words(others))
+                        and not (self.in_sentences and score >= 100 and i == j
+                                 and not _english_word(toks[i]))):
+                    # lower-case ordinary word ("a walk in the wood"); in a caption, a label or
+                    # a note, a surname exactly as the register has it that is no English word
+                    # is the surname in lower case too (s33: "winterbottom_sports_day" and
+                    # "well done okonkwo" passed, though "tobias" was refused)
+                    return None
                 return NameHit(v.person, v.role, "surname", score, span, [v.person])
             # forename
             if v.role == "staff":
