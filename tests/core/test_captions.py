@@ -753,3 +753,30 @@ def test_a_do_not_photograph_pupils_surname_in_a_lower_case_label_is_refused():
 ])
 def test_a_surname_in_lower_case_that_is_a_word_is_the_word(text):
     assert check_caption(text, LOWER, PROSPECTUS, ON, "consent").ok, text
+
+
+@pytest.mark.parametrize("label", ["tw_sports_day", "sports-day-tw", "tw.sports.day"])
+def test_a_do_not_photograph_pupils_initials_in_lower_case_in_a_label_are_refused(label):
+    """A batch label becomes file names, often typed in lower case: "tw_sports_day" named a
+    pupil on the do-not-photograph list by initials on every channel (s33)."""
+    from photovet.core.vision.text.captions import label_refusal
+
+    for channel in (WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES):
+        r = check_label(label, [NEVER, AMY], channel, ON, "consent")
+        assert not r.ok and r.suggestion == "sports day", (channel, r)
+        assert [f.found for f in r.findings] == ["tw"]
+        bad = label_refusal(label, [NEVER, AMY], channel, ON, "consent")
+        assert bad is not None and "\u201ctw\u201d" in str(bad) and "Tobias" not in str(bad)
+
+
+@pytest.mark.parametrize("label", ["kj_award", "pe_day", "to_the_zoo", "sports_day_2026"])
+def test_other_lower_case_pairs_in_a_label_follow_the_caption_rules(label):
+    """Lower-case pairs read as initials: a pupil's pass where initials may be shown (and keep
+    the label as typed), short forms and everyday words pass everywhere."""
+    people = [NEVER, person("P80", "Kai", "Jones")]
+    r = check_label(label, people, PROSPECTUS, ON, "consent")
+    assert r.ok and r.suggestion == label.replace("_", " "), r
+    if label != "kj_award":
+        assert check_label(label, people, NO_NAMES, ON, "consent").ok
+    else:
+        assert not check_label(label, people, NO_NAMES, ON, "consent").ok

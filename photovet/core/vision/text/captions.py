@@ -700,6 +700,10 @@ class LabelError(ExportError):
         self.suggestion = suggestion
 
 
+# two letters in lower case, a word of their own ("tw" in "tw sports day")
+_LOWER_PAIR = re.compile(r"(?<![^\W_])[a-z]{2}(?![^\W_])")
+
+
 def _label_words(label: str) -> str:
     """'tori_ashby-award.2026' -> 'tori ashby award 2026': the words a file name will show."""
     return " ".join(re.sub(r"[-_.+]+", " ", label or "").split())
@@ -711,10 +715,15 @@ def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.
     with every photo of the batch, so a pupil's name in it must be allowed on the channel in that
     form. ``suggestion`` is the label with those names as initials (or left out)."""
     words = _label_words(label)
-    result = check_caption(words, people, channel, on, mode, threshold=threshold, media=media,
+    # two letters in lower case are read as initials too ("tw_sports_day"): file names are
+    # often typed in lower case (s33); the caption's rules say which are a pupil's
+    read = _LOWER_PAIR.sub(lambda m: m.group(0).upper(), words)
+    result = check_caption(read, people, channel, on, mode, threshold=threshold, media=media,
                            sentence=False)
     if result.ok:
-        return result
+        return CaptionCheck(ok=True, suggestion=words)
+    for f in result.findings:       # the words as the label has them
+        f.found = words[f.span[0]:f.span[1]] or f.found
     suggestion = _label_words(result.suggestion) or DEFAULT_LABEL
     again = check_caption(suggestion, people, channel, on, mode, threshold=threshold, media=media,
                           sentence=False)
