@@ -26,7 +26,11 @@ named with a photo, on an initials-only channel. Two figures:
     on the website), captions with short forms in capitals ("PE", "DT", "KS2", "PTA": none
     refused, though many are a pupil's initials too), and pupils' initials typed by staff
     ("Well done KJ!", "K.J. won the race": every one refused, except initials that are a short
-    form themselves).
+    form themselves);
+  * with every tenth pupil on the do-not-photograph list (s33), on the website: ordinary
+    captions and short forms refused (no more than without the list), those pupils' initials
+    typed by staff ("Well done TW": every one refused, on every channel, except short forms),
+    other pupils' initials left to pass.
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
 and every false refusal.
@@ -35,6 +39,7 @@ and every false refusal.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as _dt
 import random
 import sys
@@ -537,6 +542,40 @@ Hope, you were brilliant
 """.strip().splitlines()
 
 
+def never_initials(people: list[Person], show: bool) -> None:
+    """s33: every tenth pupil on the do-not-photograph list, on the website (names shown):
+    ordinary captions and short forms refused (no more than without the list), the listed
+    pupils' initials typed by staff refused (all, but short forms), and other pupils' initials
+    (not a listed pupil's too) left to pass."""
+    listed = [dataclasses.replace(p, do_not_photograph=k % 10 == 0)
+              for k, p in enumerate(people)]
+    never = [p for p in listed if p.do_not_photograph]
+    theirs = {p.initials for p in never}
+    refused = [c for c in CAPTIONS if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    short = [c for c in SHORT_FORM_CAPTIONS
+             if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"with {len(never)} pupils on the do-not-photograph list, on the website: ordinary "
+          f"captions refused {len(refused)}/{len(CAPTIONS)}, short forms refused "
+          f"{len(short)}/{len(SHORT_FORM_CAPTIONS)}")
+    if show:
+        for c in refused + short:
+            print(f"  REFUSED {c!r}")
+    typed = typed_initials(never)
+    kept = [(c, i) for c, i in typed if not abbreviation(i)]
+    passed = [c for c, _ in kept if check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  their initials typed (TW, T.W., T. W.) refused: {len(kept) - len(passed)}/"
+          f"{len(kept)} (and {len(typed) - len(kept)} whose initials are a short form, left "
+          f"to pass)")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    others = [(c, i) for c, i in typed_initials([p for p in listed if not p.do_not_photograph])
+              if i not in theirs]
+    out = [c for c, _ in others if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  other pupils' initials (no listed pupil's) refused: {len(out)}/{len(others)}")
+    for c in out:
+        print(f"  REFUSED {c!r}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -583,6 +622,7 @@ def main() -> None:
           f"(and {len(shortform)} whose initials are a short form, left to pass)")
     for c in passed:
         print(f"  PASSED {c!r}")
+    never_initials(people, args.show)
     cases = misspelt(people, rng)
     by_kind: dict[str, list[int]] = {}
     missed = []
