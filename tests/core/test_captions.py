@@ -780,3 +780,19 @@ def test_other_lower_case_pairs_in_a_label_follow_the_caption_rules(label):
         assert check_label(label, people, NO_NAMES, ON, "consent").ok
     else:
         assert not check_label(label, people, NO_NAMES, ON, "consent").ok
+
+
+@pytest.mark.parametrize("caption, channel, suggestion", [
+    ("Well done TW and Amy Clarke's team!", WEBSITE, "Well done Amy Clarke's team!"),
+    ("Well done Amy and TW!", WEBSITE, "Well done Amy!"),        # not "Well done Amy and!"
+    ("Tobias and Amy won", WEBSITE, "Amy won"),
+    ("Amy, Tobias and Sam won", WEBSITE, "Amy and S won"),
+    ("We painted and Tobias sang", WEBSITE, "We painted and sang"),   # an ordinary word
+    ("Sam, Kai and Olivia won", NO_NAMES, "Olivia won"),
+])
+def test_a_name_left_out_beside_another_name_goes_with_what_joined_them(caption, channel,
+                                                                        suggestion):
+    """s33: "Well done TW and Amy Clarke's team" suggested "Well done and Amy's team"."""
+    people = [NEVER, AMY, *PAIR[:2]]
+    r = check_caption(caption, people, channel, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r

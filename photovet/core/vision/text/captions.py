@@ -432,9 +432,28 @@ def _edits(caption: str, findings: Sequence[CaptionFinding]) -> list[tuple[tuple
         if out and not f.replacement and not out[-1][1] and out[-1][0][1] <= s \
                 and _JOINERS.fullmatch(caption[out[-1][0][1]:s]):
             out[-1] = ((out[-1][0][0], e), "")
-        else:
-            out.append(((s, e), f.replacement))
+            continue
+        if not f.replacement:
+            # a name left out beside another name goes with the word that joined them ("Well
+            # done Amy and TW!" -> "Well done Amy!", "TW and Amy won" -> "Amy won"; not "Well
+            # done Amy and!"); beside an ordinary word it stays ("We painted and Sam sang")
+            before = _JOINER_BEFORE.search(caption, 0, s)
+            after = _JOINER_AFTER.match(caption, e)
+            if before and before.group(1)[:1].isupper() and \
+                    not (out and out[-1][0][1] > before.start(2)):
+                s = before.start(2)
+            elif after and caption[after.end():after.end() + 1].isupper() and \
+                    not any(e <= x < after.end() for x in starts if x != f.span[0]):
+                e = after.end()
+        out.append(((s, e), f.replacement))
     return out
+
+
+# a word and what joins it to a name right after ("Amy and " in "Well done Amy and TW",
+# "Amy, " in "Amy, TW and Sam")
+_JOINER_BEFORE = re.compile(r"([^\W\d_][^\s,;]*)(,\s*|,?\s+(?:and|or|&)\s+)$", re.IGNORECASE)
+# a joiner right after a name, before a word (" and " in "TW and Amy won")
+_JOINER_AFTER = re.compile(r",?\s+(?:and|or|&)\s+(?=[^\W\d_])", re.IGNORECASE)
 
 
 def _tidy(text: str) -> str:
