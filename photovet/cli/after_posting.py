@@ -275,6 +275,21 @@ def takedown_done_cmd(items: tuple[int, ...], note: str, delete_copy: bool) -> N
         sys.exit(EXIT_SOME_FAILED)
 
 
+def sar_name_not_id(text: str, fits: list[str]) -> str:
+    """What ``photovet sar`` says when what was typed as the register id is no one's id but
+    fits people in the register by name (``fits``: "name, id, year" each): a report for it
+    would say PhotoVet holds nothing about "the register id Tori Ashby" (walk s33). The
+    command's own words: the app asks whose report it is instead."""
+    from photovet.core.words import count
+
+    shown = "; ".join(fits[:5]) + (f"; and {len(fits) - 5} more" if len(fits) > 5 else "")
+    who = count(len(fits), "person", "people")
+    return (f"\u201c{text}\u201d is no one's register id, but it fits {who} in the register: "
+            f"{shown}. Give their register id (the first column of "
+            "'photovet register list'). If it is the id of someone whose records were deleted, "
+            "add --not-in-register.")
+
+
 @click.command("sar")
 @click.argument("person_id", metavar="ID")
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path, readable=False),
@@ -298,7 +313,7 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool, not_in_register: bo
     pupil usually their UPN), any case. A name is never taken as an id: what is no one's id but
     fits someone by name is refused, with their ids."""
     from photovet.core.errors import ExportError, OutputExistsError
-    from photovet.core.words import SAR_NOTHING_HELD_NEXT, sar_name_not_id, sar_nothing_held
+    from photovet.core.words import SAR_NOTHING_HELD_NEXT, sar_nothing_held
 
     ws = open_workspace()
     try:

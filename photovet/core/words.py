@@ -889,17 +889,6 @@ def sar_no_one_called(text: str) -> str:
 SAR_MAKE_FOR_ID = "Make the report for this id"
 
 
-def sar_name_not_id(text: str, fits: list[str]) -> str:
-    """What ``photovet sar`` says when what was typed as the register id is no one's id but
-    fits people in the register by name (``fits``: "name, id, year" each): a report for it
-    would say PhotoVet holds nothing about "the register id Tori Ashby" (walk s33)."""
-    shown = "; ".join(fits[:5]) + (f"; and {len(fits) - 5} more" if len(fits) > 5 else "")
-    who = count(len(fits), "person", "people")
-    return (f"\u201c{text}\u201d is no one's register id, but it fits {who} in the register: "
-            f"{shown}. Give their register id (the first column of "
-            "'photovet register list'). If it is the id of someone whose records were deleted, "
-            "add --not-in-register.")
-
 
 def sar_which_person(text: str, n: int) -> str:
     """Asked when a name typed for a subject access request fits several people."""
@@ -1130,7 +1119,7 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_MISSING",
            "ORIGINAL_KEPT_NOT_POSTED", "ORIGINAL_KEPT_TAKEN_DOWN", "original_deletable", "original_kept",
            "register_count", "rejected_count", "request_words", "requester_names_another_child",
-           "sar_name_not_id", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
+           "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",
            "verb", "withdrawn_reason", "SCHOOL_WORDS", "school_note", "school_only",

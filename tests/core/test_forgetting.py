@@ -374,7 +374,7 @@ WINS = "https://oakfield.example/news/nathan-ellison-wins-the-sack-race"
 
 
 @pytest.mark.parametrize("how", ["register-remove", "retention"])
-def test_posts_take_downs_and_withdrawals_forget_a_pupil(ws, tmp_path, trash, how):
+def test_posts_take_downs_and_withdrawals_forget_a_pupil(ws_with_leaver, tmp_path, trash, how):
     """s33: a post's web address names him ("/news/nathan-ellison-wins..."; the post happened,
     so it is kept as given), a take-down note and why a post was not allowed were written
     before the free-text check existed, and his sister's withdrawal says who asked as "Nathan's
@@ -383,59 +383,59 @@ def test_posts_take_downs_and_withdrawals_forget_a_pupil(ws, tmp_path, trash, ho
     web address or a file name; the rest stays, and a post still to come down keeps where it
     is. The audit log never held the address."""
     a = original(tmp_path, "IMG_0021", 21)
-    rid = ws.records.add_export(exported(tmp_path, a, 21, [NATHAN, SAM]), batch="Sports day",
+    rid = ws_with_leaver.records.add_export(exported(tmp_path, a, 21, [NATHAN, SAM]), batch="Sports day",
                                 channel="website")
-    ws.records.mark_posted(batch="Sports day", channel="website", url=WINS)
+    ws_with_leaver.records.mark_posted(batch="Sports day", channel="website", url=WINS)
     # the same photo posted twice that day: two addresses that differ only by his name
-    ws.records.mark_posted(batch="Sports day", channel="website",
+    ws_with_leaver.records.mark_posted(batch="Sports day", channel="website",
                            url="https://oakfield.example/news/NathanWins")
-    ws.records.mark_posted(batch="Sports day", channel="website",
+    ws_with_leaver.records.mark_posted(batch="Sports day", channel="website",
                            url="https://oakfield.example/news/ellison%20wins")
-    ws.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
-    ws.register.set_consent(SAM, "website", False, requested_by="Mrs Stayer (mother), by email",
+    ws_with_leaver.register.set_consent(NATHAN, "website", False, requested_by=PARENT, requested_on=TODAY)
+    ws_with_leaver.register.set_consent(SAM, "website", False, requested_by="Mrs Stayer (mother), by email",
                             requested_on=TODAY)
-    items = takedown.evaluate(ws.records, ws.register)
-    takedown.mark_done(ws.records, [i.id for i in items], note="removed from the website")
-    assert found_in_audit(ws, PUPIL_WORDS) == []      # the address is not in the audit log
+    items = takedown.evaluate(ws_with_leaver.records, ws_with_leaver.register)
+    takedown.mark_done(ws_with_leaver.records, [i.id for i in items], note="removed from the website")
+    assert found_in_audit(ws_with_leaver, PUPIL_WORDS) == []      # the address is not in the audit log
     # written before the checks (or by an older version): straight into the tables
-    with ws.db.atomic():
-        ws.db.execute("UPDATE takedown_items SET note = ?",
+    with ws_with_leaver.db.atomic():
+        ws_with_leaver.db.execute("UPDATE takedown_items SET note = ?",
                       ["Took down Nathan's photo (nathan-ellison-wins.jpg), told the office"])
-        ws.db.execute("UPDATE posts SET not_allowed = ? WHERE url = ?",
+        ws_with_leaver.db.execute("UPDATE posts SET not_allowed = ? WHERE url = ?",
                       ["nathan-ellison-wins.jpg is on the take-down list because Nathan "
                        "Ellison's consent was withdrawn", WINS])
-        ws.db.execute("UPDATE consent_history SET requested_by = ? WHERE person_id = ? AND "
+        ws_with_leaver.db.execute("UPDATE consent_history SET requested_by = ? WHERE person_id = ? AND "
                       "requested_by IS NOT NULL", ["Nathan's mum, by phone", SAM])
-    assert len(found_in_tables(ws, ["nathan"])) > 5
+    assert len(found_in_tables(ws_with_leaver, ["nathan"])) > 5
 
     if how == "register-remove":
-        ws.register.delete_person(NATHAN, reason="the family asked for erasure")
+        ws_with_leaver.register.delete_person(NATHAN, reason="the family asked for erasure")
     else:
-        rules = ws.settings.retention
+        rules = ws_with_leaver.settings.retention
         later = dt.datetime.now(dt.UTC) + dt.timedelta(
             days=(LEAVES - TODAY).days + rules.export_records_days_after_leaving + 1)
-        report = ws.retention(lambda: later).apply(
-            ws.retention(lambda: later).due(("export-records",)))
+        report = ws_with_leaver.retention(lambda: later).apply(
+            ws_with_leaver.retention(lambda: later).due(("export-records",)))
         assert [(i.kind, i.status) for i in report.items] == [("export-records", "deleted")]
-        assert ws.register.find(NATHAN) is not None       # his row is still there
+        assert ws_with_leaver.register.find(NATHAN) is not None       # his row is still there
 
-    hits = [h for h in found_in_tables(ws, PUPIL_WORDS)
+    hits = [h for h in found_in_tables(ws_with_leaver, PUPIL_WORDS)
             if not h.startswith(("people.", "consent_history.", "former_names."))
             or h.startswith("consent_history.requested_by: Nathan")]
     assert hits == []
-    assert found_in_audit(ws, PUPIL_WORDS) == []
-    urls = sorted(p.url for p in ws.records.get(rid).posts)
+    assert found_in_audit(ws_with_leaver, PUPIL_WORDS) == []
+    urls = sorted(p.url for p in ws_with_leaver.records.get(rid).posts)
     assert urls == sorted([f"https://oakfield.example/news/{CAPTION_NAME_REMOVED}-wins-the-sack-race",
                            f"https://oakfield.example/news/{CAPTION_NAME_REMOVED}Wins",
                            # "ellison wins" became the same words: kept apart
                            f"https://oakfield.example/news/{CAPTION_NAME_REMOVED} wins"])
-    notes = {r[0] for r in ws.db.all("SELECT note FROM takedown_items")}
+    notes = {r[0] for r in ws_with_leaver.db.all("SELECT note FROM takedown_items")}
     assert notes == {f"Took down {CAPTION_NAME_REMOVED} photo ({CAPTION_NAME_REMOVED}-wins.jpg), "
                      "told the office"}
-    assert ws.db.scalar("SELECT not_allowed FROM posts WHERE url LIKE '%sack-race'") == (
+    assert ws_with_leaver.db.scalar("SELECT not_allowed FROM posts WHERE url LIKE '%sack-race'") == (
         f"{CAPTION_NAME_REMOVED}-wins.jpg is on the take-down list because "
         f"{CAPTION_NAME_REMOVED}'s consent was withdrawn")
-    [sam_asked] = [h.requested_by for h in ws.register.history(SAM) if h.requested_by]
+    [sam_asked] = [h.requested_by for h in ws_with_leaver.register.history(SAM) if h.requested_by]
     assert sam_asked == f"{CAPTION_NAME_REMOVED}'s mum, by phone"
 
 
