@@ -30,7 +30,10 @@ named with a photo, on an initials-only channel. Two figures:
   * with every tenth pupil on the do-not-photograph list (s33), on the website: ordinary
     captions and short forms refused (no more than without the list), those pupils' initials
     typed by staff ("Well done TW": every one refused, on every channel, except short forms),
-    other pupils' initials left to pass.
+    other pupils' initials left to pass; the ordinary captions in lower case (on the website
+    and on a channel that shows no names), the listed pupils' initials in lower case ("well
+    done tw": every one refused, except words and short forms, "to", "pe", "oh") and other
+    pupils' initials in lower case (none refused).
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
 and every false refusal.
@@ -51,7 +54,16 @@ sys.path.insert(0, str(ROOT))
 
 from photovet.core.models import YES, Channel, Person  # noqa: E402
 from photovet.core.vision.text.captions import check_caption  # noqa: E402
-from photovet.core.vision.text.names import COMMON_SURNAMES, abbreviation  # noqa: E402
+from photovet.core.vision.text.names import (  # noqa: E402
+    COMMON_SURNAMES,
+    abbreviation,
+    everyday_word,
+)
+
+try:
+    from photovet.core.vision.text.names import TWO_LETTER_WORDS
+except ImportError:     # (before s33: measured against main's lower-case figures)
+    TWO_LETTER_WORDS = frozenset()
 
 ON = _dt.date(2026, 6, 1)
 CHANNEL = Channel("website", "School website", names="full")
@@ -572,6 +584,28 @@ def never_initials(people: list[Person], show: bool) -> None:
               if i not in theirs]
     out = [c for c, _ in others if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
     print(f"  other pupils' initials (no listed pupil's) refused: {len(out)}/{len(others)}")
+    for c in out:
+        print(f"  REFUSED {c!r}")
+    # in lower case (s33): "well done tw" is a listed pupil's initials; "to", "pe", "oh" not
+    lowered = [c.lower() for c in CAPTIONS]
+    for where, channel in (("website", CHANNEL), ("no names", NO_NAMES)):
+        out = [c for c in lowered if not check_caption(c, listed, channel, ON, "consent").ok]
+        print(f"  ordinary captions in lower case refused ({where}): {len(out)}/{len(lowered)}")
+        if show:
+            for c in out:
+                print(f"  REFUSED {c!r}")
+    low = [(c.lower(), i) for c, i in typed]
+    kept = [(c, i) for c, i in low if not abbreviation(i) and not everyday_word(i)
+            and i.lower() not in TWO_LETTER_WORDS]
+    passed = [c for c, _ in kept if check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  their initials in lower case (tw, t.w., t. w.) refused: {len(kept) - len(passed)}/"
+          f"{len(kept)} (and {len(low) - len(kept)} that are a word or a short form, left to "
+          f"pass)")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    others = [(c.lower(), i) for c, i in others]
+    out = [c for c, _ in others if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  other pupils' initials in lower case refused: {len(out)}/{len(others)}")
     for c in out:
         print(f"  REFUSED {c!r}")
 

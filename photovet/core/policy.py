@@ -972,7 +972,8 @@ CAPTION_NEVER_INITIALS_SHARED = ("These initials are also those of a pupil on th
 
 
 def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: str | Mode,
-                             on: _dt.date, media: str = "photo") -> str | None:
+                             on: _dt.date, media: str = "photo", *,
+                             lower_case: bool = False) -> str | None:
     """Why initials typed in a caption ("Well done KJ", "K.J. won") may not go out on
     ``channel``, or None. ``people``: every pupil in the register whose initials they are
     (staff are left out: initials are how staff are asked to write a pupil's name).
@@ -983,12 +984,19 @@ def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: s
     nobody can tell whom they stand for, so they fail closed. A channel that shows no names
     (``caption_name_form`` "none") shows no initials either: the initials of any pupil there
     are refused, whoever they stand for (s33: "Well done KJ" passed there). Every other channel
-    allows initials (the form ``caption_name_form`` falls back to)."""
+    allows initials (the form ``caption_name_form`` falls back to).
+
+    ``lower_case``: the letters were typed in lower case ("well done tw"), where two letters
+    are as often a word or a short form nobody listed as initials: they are refused only for a
+    pupil on the do-not-photograph list (s33), whose name must not go out in any form, not on a
+    channel that shows no names for any other pupil."""
     pupils = [p for p in people if not p.is_staff]
     never = [p for p in pupils if caption_warning(p, on)]
     if never:
         return CAPTION_NEVER_INITIALS if len(never) == len(pupils) else \
             CAPTION_NEVER_INITIALS_SHARED
+    if lower_case:
+        return None
     if any(caption_name_form(p, channel, mode, on, media) == "none" for p in pupils):
         return CAPTION_NO_INITIALS.format(channel=channel.label)
     return None

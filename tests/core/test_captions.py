@@ -796,3 +796,59 @@ def test_a_name_left_out_beside_another_name_goes_with_what_joined_them(caption,
     people = [NEVER, AMY, *PAIR[:2]]
     r = check_caption(caption, people, channel, ON, "consent")
     assert not r.ok and r.suggestion == suggestion, r
+
+
+# --- lower-case initials of a pupil on the do-not-photograph list (s33) ---------------------
+
+@pytest.mark.parametrize("channel", [WEBSITE, FACEBOOK, PROSPECTUS, NO_NAMES],
+                         ids=lambda c: c.id)
+@pytest.mark.parametrize("caption, found, suggestion", [
+    ("well done tw", "tw", "well done"),
+    ("Well done tw!", "tw", "Well done!"),
+    ("t.w. won the race", "t.w.", "won the race"),
+    ("tw's painting won", "tw", "painting won"),
+])
+def test_lower_case_initials_of_a_do_not_photograph_pupil_are_refused(
+        channel, caption, found, suggestion):
+    """s33: "well done tw" passed on every channel for a pupil on the do-not-photograph list
+    (a batch label's lower-case letters were read as initials, a caption's were not)."""
+    from photovet.core.policy import CAPTION_NEVER_INITIALS_SHARED
+
+    r = check_caption(caption, [NEVER, SAME_INITIALS, AMY], channel, ON, "consent")
+    assert not r.ok and [f.found for f in r.findings] == [found], r
+    assert r.findings[0].reason == CAPTION_NEVER_INITIALS_SHARED
+    assert r.suggestion == suggestion and "Tobias" not in r.findings[0].reason
+
+
+@pytest.mark.parametrize("caption", [
+    "we went to the zoo", "pe day", "it was fun", "dt club at 3 pm", "re lesson", "oh what fun",
+    "well done mr jones", "the tw", "go team",
+])
+def test_lower_case_words_and_short_forms_stay_words(caption):
+    """Two letters in lower case that are a word or a short form are not initials, even when a
+    listed pupil's initials are the same letters ("to": Tara Owen; "pe": Poppy Evans)."""
+    people = [person("P90", "Tara", "Owen", do_not_photograph=True), EVANS,
+              person("P91", "Iris", "Tate", do_not_photograph=True),
+              person("P92", "Owen", "Hart", do_not_photograph=True),
+              person("P93", "Maya", "Roberts", do_not_photograph=True),
+              person("P94", "Grace", "Ogden", do_not_photograph=True)]
+    if caption == "the tw":     # "tw" is no word: refused (checks the pupils are listed)
+        assert not check_caption(caption, [NEVER], WEBSITE, ON, "consent").ok
+        return
+    for channel in (WEBSITE, NO_NAMES):
+        r = check_caption(caption, people, channel, ON, "consent")
+        assert r.ok, (channel.id, r)
+
+
+def test_lower_case_initials_of_other_pupils_pass():
+    """Only a listed pupil's initials are refused in lower case: "well done ac" (Amy Clarke)
+    passes on every channel, also one that shows no names (two letters in lower case are as
+    often something else), where "AC" in capitals is refused."""
+    from photovet.core.policy import caption_initials_refusal
+
+    for channel in (WEBSITE, PROSPECTUS, NO_NAMES):
+        assert check_caption("well done ac", [NEVER, AMY], channel, ON, "consent").ok
+    assert not check_caption("Well done AC", [NEVER, AMY], NO_NAMES, ON, "consent").ok
+    assert caption_initials_refusal([AMY], NO_NAMES, "consent", ON, lower_case=True) is None
+    assert caption_initials_refusal([AMY, NEVER], WEBSITE, "consent", ON, lower_case=True)
+

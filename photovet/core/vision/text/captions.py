@@ -12,6 +12,7 @@ from photovet.core.errors import ExportError
 from photovet.core.models import Channel, Person
 from photovet.core.policy import caption_initials_refusal, caption_name_form, caption_warning
 from photovet.core.vision.text.names import (
+    TWO_LETTER_WORDS,
     NameMatcher,
     abbreviation,
     canon,
@@ -342,10 +343,10 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
             e += 1
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
-    for s, e, typed, pupils in _typed_initials(caption, matcher):
+    for s, e, typed, pupils, lower in _typed_initials(caption, matcher):
         if any(s < te and ts < e for ts, te in taken):
             continue
-        refusal = caption_initials_refusal(pupils, channel, mode, on, media)
+        refusal = caption_initials_refusal(pupils, channel, mode, on, media, lower_case=lower)
         if refusal:
             findings.append(CaptionFinding((s, e), pupils[0].id if len(pupils) == 1 else None,
                                            typed, "", refusal))
@@ -362,6 +363,8 @@ _POSSESSIVE = ("'s", "\u2019s")
 # Two capitals typed as initials: "KJ", "K.J.", "K. J.", "K J" (not inside a word or a number:
 # "PTA", "KS2")
 _TWO_INITIALS = re.compile(r"(?<![^\W_])([A-Z])(\.)?(\s)?([A-Z])(\.)?(?![^\W_])")
+# ... and in lower case: "tw", "t.w.", "t. w." (a space only after a full stop: "a b" is no one)
+_TWO_LOWER = re.compile(r"(?<![^\W_])([a-z])(?:(\.)(\s)?)?([a-z])(\.)?(?![^\W_])")
 
 
 def _pupil_initials(people: Sequence[Person]) -> dict[str, list[Person]]:
@@ -382,22 +385,33 @@ def _pupil_initials(people: Sequence[Person]) -> dict[str, list[Person]]:
 
 
 def _typed_initials(caption: str, matcher: NameMatcher
-                    ) -> Iterator[tuple[int, int, str, list[Person]]]:
-    """(start, end, as typed, the pupils whose initials they are) for each pair of capitals in
-    the caption typed as initials ("Well done KJ", "K.J. won") that are a pupil's. A short form
-    school captions use ("PE", "DT", "KS2": ``names.abbreviation``) is not, nor a common English
-    word in capitals ("WE", "TO") unless written with full stops or a space ("T.O.")."""
+                    ) -> Iterator[tuple[int, int, str, list[Person], bool]]:
+    """(start, end, as typed, the pupils whose initials they are, typed in lower case) for each
+    pair of capitals in the caption typed as initials ("Well done KJ", "K.J. won") that are a
+    pupil's. A short form school captions use ("PE", "DT", "KS2": ``names.abbreviation``) is
+    not, nor a common English word in capitals ("WE", "TO") unless written with full stops or a
+    space ("T.O."). Two letters in lower case ("well done tw", "t.w.") are the initials of a
+    pupil on the do-not-photograph list (only theirs: ``caption_initials_refusal``) unless they
+    are a short form or a word ("to", "we", "pe", "am", "oh", "mr": ``names.TWO_LETTER_WORDS``),
+    with full stops or not ("e.g.", "a.m.")."""
     by_initials = _pupil_initials(list(matcher.by_id.values()))
     if not by_initials:
         return
+    listed = {k for k, who in by_initials.items() if any(p.do_not_photograph for p in who)}
     seen: set[tuple[int, int]] = set()
     for read, where in _readings(caption):
-        for m in _TWO_INITIALS.finditer(read):
-            letters = m.group(1) + m.group(4)
+        pairs = [(m, False) for m in _TWO_INITIALS.finditer(read)]
+        if listed:
+            pairs += [(m, True) for m in _TWO_LOWER.finditer(read)]
+        for m, lower in pairs:
+            letters = (m.group(1) + m.group(4)).upper()
             who = by_initials.get(letters)
             if not who or abbreviation(letters):
                 continue
             bare = not (m.group(2) or m.group(3) or m.group(5))
+            if lower and (letters not in listed or everyday_word(letters)
+                          or letters.lower() in TWO_LETTER_WORDS):
+                continue
             if bare and everyday_word(letters):
                 continue
             s, e = _typed_span(where, m.start(), m.end())
@@ -406,7 +420,7 @@ def _typed_initials(caption: str, matcher: NameMatcher
             if (s, e) in seen:
                 continue
             seen.add((s, e))
-            yield s, e, _found(caption, read, where, m.start(), m.end()), who
+            yield s, e, _found(caption, read, where, m.start(), m.end()), who, lower
 
 
 # an initial right after a name ("Olivia K.", "Olivia K")

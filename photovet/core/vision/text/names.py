@@ -89,6 +89,16 @@ CAPTION_ABBREVIATIONS = frozenset([
 ])
 
 
+# Two letters in lower case that are a word or a short form, beyond ``everyday_word`` and the
+# short forms above: a caption's "oh", "mr", "cm", "vs" are not initials ("well done tw" are,
+# for a pupil on the do-not-photograph list: captions._typed_initials)
+TWO_LETTER_WORDS = frozenset([
+    "ah", "aw", "ay", "eh", "ex", "ha", "lo", "ma", "mo", "mu", "oh", "ow", "ox", "pa", "pi",
+    "uh", "um", "ye", "yo", "xo", "mr", "ms", "mx", "dr", "th", "nd", "rd", "kg", "km", "cm",
+    "mm", "ml", "hr", "lb", "oz", "ft", "yd", "vs", "wk", "bn", "gm", "op", "od", "fm", "hp",
+])
+
+
 def abbreviation(letters: str) -> bool:
     """Are these capitals ("PE", "KS", "BBC") a short form school captions use, not initials?"""
     return letters.lower() in CAPTION_ABBREVIATIONS
@@ -1530,6 +1540,7 @@ def _extend_right(poly: Sequence[tuple[float, float]], frac: float) -> list[tupl
 
 
 __all__ = ["CAPTION_ABBREVIATIONS", "INSTITUTION_WORDS", "NON_NAME_WORDS", "NameHit",
+           "TWO_LETTER_WORDS",
            "NameMatcher", "abbreviation", "badge_areas", "everyday_word",
            "badge_words", "canon", "classify_texts", "generic_word", "looks_like_name",
            "ordinary_word", "words", "worn"]
