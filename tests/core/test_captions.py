@@ -852,3 +852,20 @@ def test_lower_case_initials_of_other_pupils_pass():
     assert caption_initials_refusal([AMY], NO_NAMES, "consent", ON, lower_case=True) is None
     assert caption_initials_refusal([AMY, NEVER], WEBSITE, "consent", ON, lower_case=True)
 
+
+@pytest.mark.parametrize("caption, suggestion", [
+    ("Well done Tobias and his mum", "Well done his mum"),     # not "Well done and his mum"
+    ("Congratulations to Tobias and everyone in Year 3", "Congratulations to everyone in Year 3"),
+    ("Thanks to Tobias and to everyone who came", "Thanks to everyone who came"),
+    ("Thanks to Tobias, and to everyone who came", "Thanks to everyone who came"),
+    ("Well done Tobias and well done Amy", "Well done Amy"),
+    ("Tobias and his mum baked a cake", "His mum baked a cake"),
+    ("We painted and Tobias sang", "We painted and sang"),      # a name after the joiner
+    ("Well done Amy and Tobias!", "Well done Amy!"),
+])
+def test_a_name_left_out_takes_its_joiner_with_it(caption, suggestion):
+    """s33: "Well done Tobias and his mum" (Tobias on the list) suggested "Well done and his
+    mum": the name goes with the word that joins it to what follows, and with the words before
+    it when the joiner says them again."""
+    r = check_caption(caption, [NEVER, AMY], WEBSITE, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r

@@ -450,15 +450,19 @@ def _edits(caption: str, findings: Sequence[CaptionFinding]) -> list[tuple[tuple
         if not f.replacement:
             # a name left out beside another name goes with the word that joined them ("Well
             # done Amy and TW!" -> "Well done Amy!", "TW and Amy won" -> "Amy won"; not "Well
-            # done Amy and!"); beside an ordinary word it stays ("We painted and Sam sang")
+            # done Amy and!"); beside an ordinary word before it, it stays ("We painted and Sam
+            # sang"); before the name, its joiner goes too, to whatever word follows ("Well
+            # done Tobias and his mum" -> "Well done his mum", not "Well done and his mum"),
+            # with the word before the name when the joiner repeats it ("Thanks to Tobias and
+            # to everyone" -> "Thanks to everyone", not "Thanks to to everyone")
             before = _JOINER_BEFORE.search(caption, 0, s)
             after = _JOINER_AFTER.match(caption, e)
             if before and before.group(1)[:1].isupper() and \
                     not (out and out[-1][0][1] > before.start(2)):
                 s = before.start(2)
-            elif after and caption[after.end():after.end() + 1].isupper() and \
-                    not any(e <= x < after.end() for x in starts if x != f.span[0]):
+            elif after and not any(e <= x < after.end() for x in starts if x != f.span[0]):
                 e = after.end()
+                s = _repeated_before(caption, s, e, out[-1][0][1] if out else 0)
         out.append(((s, e), f.replacement))
     return out
 
@@ -468,6 +472,24 @@ def _edits(caption: str, findings: Sequence[CaptionFinding]) -> list[tuple[tuple
 _JOINER_BEFORE = re.compile(r"([^\W\d_][^\s,;]*)(,\s*|,?\s+(?:and|or|&)\s+)$", re.IGNORECASE)
 # a joiner right after a name, before a word (" and " in "TW and Amy won")
 _JOINER_AFTER = re.compile(r",?\s+(?:and|or|&)\s+(?=[^\W\d_])", re.IGNORECASE)
+
+
+# the last one, two or three words before a name, with the spaces after them
+_LAST_WORDS = {k: re.compile(rf"(?<![^\W\d_])((?:[^\W\d_]+\s+){{{k}}})$") for k in (1, 2, 3)}
+
+
+def _repeated_before(caption: str, s: int, e: int, after: int) -> int:
+    """Where a name left out at ``s`` and its joiner (to ``e``) start being taken out, with the
+    words before it when the words after the joiner say them again ("to" in "Thanks to Tobias
+    and to everyone", "well done" in "Well done Tobias and well done Amy"): up to three words,
+    none before ``after`` (an earlier edit's end)."""
+    then = [w.lower() for w in _WORD.findall(caption[e:e + 80])]
+    for k in (3, 2, 1):
+        said = _LAST_WORDS[k].search(caption[:s])
+        if said and said.start(1) >= after and len(then) >= k and \
+                [w.lower() for w in said.group(1).split()] == then[:k]:
+            return said.start(1)
+    return s
 
 
 def _tidy(text: str) -> str:
