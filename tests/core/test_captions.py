@@ -869,3 +869,16 @@ def test_a_name_left_out_takes_its_joiner_with_it(caption, suggestion):
     it when the joiner says them again."""
     r = check_caption(caption, [NEVER, AMY], WEBSITE, ON, "consent")
     assert not r.ok and r.suggestion == suggestion, r
+
+
+@pytest.mark.parametrize("label", ["mr_smiths_class", "oh_what_fun", "dr_bean_visits"])
+def test_a_lower_case_word_of_two_letters_in_a_label_is_a_word(label):
+    """s33: "mr_smiths_class" was refused where no names are shown (read as "MR", Maya
+    Roberts's initials) and "oh_what_fun" everywhere for a listed Owen Hart: in lower case they
+    are words (names.TWO_LETTER_WORDS), as in a caption."""
+    people = [person("P93", "Maya", "Roberts"), person("P92", "Owen", "Hart",
+                                                      do_not_photograph=True),
+              person("P95", "Daisy", "Reed", do_not_photograph=True)]
+    for channel in (WEBSITE, PROSPECTUS, NO_NAMES):
+        r = check_label(label, people, channel, ON, "consent")
+        assert r.ok and r.suggestion == label.replace("_", " "), (channel.id, r)

@@ -771,8 +771,11 @@ def check_label(label: str, people: Sequence[Person], channel: Channel, on: _dt.
     form. ``suggestion`` is the label with those names as initials (or left out)."""
     words = _label_words(label)
     # two letters in lower case are read as initials too ("tw_sports_day"): file names are
-    # often typed in lower case (s33); the caption's rules say which are a pupil's
-    read = _LOWER_PAIR.sub(lambda m: m.group(0).upper(), words)
+    # often typed in lower case (s33); the caption's rules say which are a pupil's; a word or
+    # short form only in lower case ("mr_smiths_class", "oh_what_fun": names.TWO_LETTER_WORDS)
+    # stays as it is, as in a caption
+    read = _LOWER_PAIR.sub(lambda m: m.group(0) if m.group(0) in TWO_LETTER_WORDS
+                           else m.group(0).upper(), words)
     result = check_caption(read, people, channel, on, mode, threshold=threshold, media=media,
                            sentence=False)
     if result.ok:
