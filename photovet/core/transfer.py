@@ -63,6 +63,7 @@ from photovet.core.words import (
     ORIGINAL_KEPT_MISSING,
     ORIGINAL_KEPT_NOT_POSTED,
     ORIGINAL_KEPT_TAKEN_DOWN,
+    TRASH_PERMANENT_COMMAND,
     original_deletable,
     original_kept,
 )
@@ -423,7 +424,7 @@ def import_from_device(src: str | Path, dest: str | Path, *, clear: bool = False
                     _remove_from_device(path, permanent)
                 except Exception as exc:
                     how = "deleted" if permanent else "moved to the trash"
-                    hint = "" if permanent else " (use --permanent to delete it for good)"
+                    hint = "" if permanent else f" ({TRASH_PERMANENT_COMMAND})"
                     raise DeletionError(f"copied and verified, but could not be {how} on the "
                                         f"device ({getattr(exc, 'strerror', None) or exc}){hint}; "
                                         "it was kept", path=path) from exc

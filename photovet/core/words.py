@@ -558,11 +558,24 @@ def caption_posted_not_approved(file_name: str, channel_label: str, caption: str
             f"({caption_word(caption)}; {then})")
 
 
-#: what to do about a post's caption not approved (nothing was marked as posted)
-CAPTION_POSTED_HINT = (
+#: what to do about a post's caption not approved (nothing was marked as posted), as
+#: 'photovet posted' says it ...
+CAPTION_POSTED_COMMAND = (
     "Not posted yet: post it with the caption a senior leader approved (or with none), then "
-    "mark it. Already posted with this caption: record it as it went out (the app asks; the "
-    "command: --already-posted); it is then on the take-down list: take it down.")
+    "mark it. Already posted with this caption: add --already-posted to record it as it went "
+    "out; it is then on the take-down list: take it down.")
+#: ... and as the app says it (it asks whether the post went out so when Mark as posted is
+#: pressed: ``after_posting._caption_went_out``)
+CAPTION_POSTED_APP = (
+    "Not posted yet: post it with the caption a senior leader approved (or with none), then "
+    "mark it. Already posted with this caption: press Mark as posted and answer that it went "
+    "out with this caption, to record it as it went out; it is then on the take-down list: "
+    "take it down.")
+#: how to say a copy exported for another channel really was posted on the one chosen, as
+#: 'photovet posted' takes it ...
+POSTED_ELSEWHERE_COMMAND = "say so (add --posted-elsewhere)"
+#: ... and in the app, which asks when Mark as posted is pressed
+POSTED_ELSEWHERE_APP = "say so when PhotoVet asks (press Mark as posted)"
 
 
 def posted_caption_approved(approved: Sequence[str | None]) -> str:
@@ -974,6 +987,9 @@ CAPTION_SHOWN_APP = ("Look at the caption beside the photo and approve them toge
 TELEMETRY_COMMAND = ("Start PhotoVet on its own (photovet or photovet-app), or set "
                      "ORT_DISABLE_TELEMETRY=1 before starting the program that imports it.")
 TELEMETRY_APP = "Close PhotoVet and start it again on its own."
+#: a file copied from a device that could not be moved to the trash there
+TRASH_PERMANENT_COMMAND = "use --permanent to delete it for good"
+TRASH_PERMANENT_APP = "PhotoVet asks whether to delete it for good"
 #: ... a command's hint -> the app's (the import's two, said by its report, too)
 _APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_GRANT_ONE_APP,
               USERS_LIST_COMMAND: USERS_LIST_APP, USERS_ADD_COMMAND: USERS_ADD_APP,
@@ -988,7 +1004,10 @@ _APP_HINTS = {ROLE_GRANT_COMMAND: ROLE_GRANT_APP, ROLE_GRANT_ONE_COMMAND: ROLE_G
               TELEMETRY_COMMAND: TELEMETRY_APP,
               CAPTION_GET_APPROVED_COMMAND: CAPTION_GET_APPROVED_APP,
               CONSENT_NOT_IN_FILE_COMMAND: CONSENT_NOT_IN_FILE_APP,
-              LEAVING_DATE_BACK_COMMAND: LEAVING_DATE_BACK_APP}
+              LEAVING_DATE_BACK_COMMAND: LEAVING_DATE_BACK_APP,
+              CAPTION_POSTED_COMMAND: CAPTION_POSTED_APP,
+              POSTED_ELSEWHERE_COMMAND: POSTED_ELSEWHERE_APP,
+              TRASH_PERMANENT_COMMAND: TRASH_PERMANENT_APP}
 #: the command hints, for a test that no other text of the core names a command
 COMMAND_HINTS = tuple(_APP_HINTS)
 
@@ -1093,7 +1112,9 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
-           "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_HINT", "CAPTIONS_DIFFER_HINT",
+           "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_COMMAND", "CAPTION_POSTED_APP",
+           "POSTED_ELSEWHERE_COMMAND", "POSTED_ELSEWHERE_APP", "TRASH_PERMANENT_COMMAND",
+           "TRASH_PERMANENT_APP", "CAPTIONS_DIFFER_HINT",
            "approved_caption_now_refused", "posted_captions_differ", "CAPTION_GET_APPROVED_APP",
            "CAPTION_GET_APPROVED_COMMAND",
            "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",

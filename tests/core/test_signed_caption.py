@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from photovet.core import words as core_words
 from photovet.core.approval import APPROVED, READY, explain_difference, fingerprint
 from photovet.core.errors import ApprovalConflict, ApprovalError
 from photovet.core.pipeline import export_batch, vet_batch
@@ -214,6 +215,13 @@ def test_a_post_with_another_caption_is_refused_or_flagged_as_it_went_out(
     assert "not the one a senior leader approved" in err.value.message
     assert err.value.suggestion == APPROVED_WORDS
     assert ws.records.exports()[0].posts == []
+    # what to do names the command's option on the command line, the app's question in the
+    # app (walk s33: the app said "the command: --already-posted")
+    assert err.value.hint == core_words.CAPTION_POSTED_COMMAND
+    assert "--already-posted" in err.value.hint
+    in_app = core_words.app_hint(err.value.hint) or ""
+    assert in_app == core_words.CAPTION_POSTED_APP and "--" not in in_app
+    assert "answer that it went out with this caption" in in_app
     # the approved caption (white space aside) posts as any post
     assert ws.records.mark_posted(batch="Trip 2026", channel="website",
                                   caption=" Well done,  Year 4! ", people=people) == 1
@@ -325,6 +333,13 @@ def test_a_post_caption_naming_someone_and_not_approved_suggests_the_approved_on
     assert "not the one a senior leader approved" in err.value.message
     assert err.value.suggestion == APPROVED_WORDS
     assert ws.records.exports()[0].posts == []
+    # what to do names the command's option on the command line, the app's question in the
+    # app (walk s33: the app said "the command: --already-posted")
+    assert err.value.hint == core_words.CAPTION_POSTED_COMMAND
+    assert "--already-posted" in err.value.hint
+    in_app = core_words.app_hint(err.value.hint) or ""
+    assert in_app == core_words.CAPTION_POSTED_APP and "--" not in in_app
+    assert "answer that it went out with this caption" in in_app
 
 
 def test_a_batch_approved_with_different_captions_is_marked_in_groups(ws, engine, tmp_path):

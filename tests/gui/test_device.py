@@ -95,3 +95,38 @@ def test_a_device_with_no_photos_says_so(qtbot, make_window, tmp_path):
     text = win.message_banner.text()
     assert "No photos or videos were found in" in text and "nothing was copied" in text, text
     assert "none of them a photo or video" in text and not win.batch.model.items
+
+
+def test_a_device_that_keeps_its_photos_is_said_without_the_command(
+        qtbot, make_window, tmp_path, monkeypatch):
+    """The core's reason a photo stayed on the device named the command's option ("use
+    --permanent to delete it for good"); the app says that it asks, and asks."""
+    from photovet.core import transfer
+
+    def refuse(p):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(transfer, "_trash", refuse)
+    device = tmp_path / "CARD"
+    original = make_photo(device / "IMG_0001.jpg")
+    win = make_window()
+    asked: list[str] = []
+    kept: list = []
+    monkeypatch.setattr(win.device, "ask_permanent", lambda k: (kept.extend(k), False)[1])
+    said: list[str] = []       # the banner's words (the batch's check may say more after)
+    say = win.device.banner.say
+    monkeypatch.setattr(win.device.banner, "say",
+                        lambda text, *a, **k: (said.append(text), say(text, *a, **k))[1])
+
+    def reply(box: QMessageBox) -> None:
+        asked.append(message_text(box))
+        button(box, "Yes, move to the Trash").click()
+
+    answer(reply, kind=QMessageBox)
+    win.device.start(device, tmp_path / "pc")
+    wait_checked(qtbot, win, 1)
+    qtbot.waitUntil(lambda: bool(kept), timeout=10000)     # and it asks
+    text = next((t for t in said if "left on the device" in t), "")
+    assert "could not be moved to the trash" in text, said
+    assert "--permanent" not in text and "PhotoVet asks whether to delete it for good" in text
+    assert original.exists()

@@ -52,9 +52,9 @@ def test_no_lone_radio_button_when_there_is_nothing_else_to_choose(qtbot):
 WALK5 = ("Nothing was marked as posted: the caption \u201cTA and friends at the coast\u201d is "
          "not the one a senior leader approved (\u201cTA collects her award\u201d was).\n"
          "Not posted yet: post it with the caption a senior leader approved (or with none), "
-         "then mark it. Already posted with this caption: record it as it went out (the app "
-         "asks; the command: --already-posted); it is then on the take-down list: take it "
-         "down.")
+         "then mark it. Already posted with this caption: press Mark as posted and answer that "
+         "it went out with this caption, to record it as it went out; it is then on the "
+         "take-down list: take it down.")
 
 
 def test_the_refusal_stays_inside_the_window_it_was_opened_from(qtbot):

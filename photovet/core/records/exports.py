@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import Channel, ExportResult, Person
 from photovet.core.storage import Database
-from photovet.core.words import EXPORTS_LIST_COMMAND
+from photovet.core.words import EXPORTS_LIST_COMMAND, POSTED_ELSEWHERE_COMMAND
 
 if TYPE_CHECKING:
     import numpy as np
@@ -1010,9 +1010,9 @@ class Records:
                     f"'{batch}' was not marked as posted: {wrong[0][1]}",
                     hint=f"Export it again for {self._channel_label(channel)} (it is checked "
                          "and approved for that channel), then mark that export as posted. If "
-                         f"it really was posted on {self._channel_label(channel)}, say so "
-                         "(the app asks; the command: --posted-elsewhere): the take-down list "
-                         "then checks consent there.")
+                         f"it really was posted on {self._channel_label(channel)}, "
+                         f"{POSTED_ELSEWHERE_COMMAND}: the take-down list then checks consent "
+                         "there.")
             if problems is not None:
                 problems.extend(wrong)
             ids = [rid for rid, _out, why in checked if not why]
@@ -1191,7 +1191,7 @@ class Records:
         none; photos approved with different captions are told to be marked in groups."""
         from photovet.core.vision.text.captions import CaptionError  # noqa: PLC0415
         from photovet.core.words import (  # noqa: PLC0415
-            CAPTION_POSTED_HINT,
+            CAPTION_POSTED_COMMAND,
             CAPTIONS_DIFFER_HINT,
             approved_caption_now_refused,
             posted_captions_differ,
@@ -1211,8 +1211,8 @@ class Records:
         if unapproved:
             why = next(iter(unapproved.values()))[0]
             ok = approved if approved and not refused(approved) else ""
-            hint = CAPTION_POSTED_HINT if ok or not approved else \
-                f"{approved_caption_now_refused(approved)} {CAPTION_POSTED_HINT}"
+            hint = CAPTION_POSTED_COMMAND if ok or not approved else \
+                f"{approved_caption_now_refused(approved)} {CAPTION_POSTED_COMMAND}"
             return CaptionError(f"nothing was marked as posted: {why}", suggestion=ok,
                                 findings=[], hint=hint)
         assert isinstance(bad_caption, CaptionError)

@@ -18,6 +18,7 @@ from photovet.core.transfer import (
     import_from_device,
     trash_place,
 )
+from photovet.core.words import app_hint
 
 from ..context import AppContext
 from ..session import permission_tip
@@ -128,7 +129,8 @@ class DeviceController(QObject):
         if failed:
             no_trash = [r for r in failed if "trash" in (r.error or "")]
             self.banner.say(f"{media_count(failed)} {'was' if len(failed) == 1 else 'were'}"
-                            f" left on the device. First: {esc(failed[0].error)}", "error")
+                            f" left on the device. First: "
+                            f"{esc(app_hint(failed[0].error))}", "error")
             if no_trash and not permanent and self.ask_permanent(no_trash):
                 self._run(clear=True, permanent=True)
         else:
