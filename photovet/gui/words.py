@@ -49,6 +49,14 @@ media_count = _w.media_count
 consent_word = _w.consent_word
 
 
+#: an approved photo whose approved caption may not go out now (``Engine.caption_refusal``):
+#: the approval panel and the photo list's tooltip lead with it, the list's badge says it short
+APPROVED_CAPTION_REFUSED = "Not with its approved caption"
+APPROVED_CAPTION_REFUSED_BADGE = "Approved, not its caption"
+APPROVED_CAPTION_REFUSED_NEXT = ("Export it with no caption, or mark it ready again with a new "
+                                 "caption for a senior leader to approve.")
+
+
 def media_words(paths) -> str:
     """How many photos and videos, by file name (for messages: the core tells them apart by
     content when it checks them): '3 photos', '1 video', '12 photos and 2 videos'."""

@@ -337,3 +337,55 @@ def test_the_panel_says_when_the_approved_caption_may_no_longer_go_out(
     assert said.startswith("<b>Approved</b>") and "Not with its approved caption" in said
     assert "Tori Amos" in said and "it cannot be exported with it" in said
     assert "Export it with no caption, or mark it ready again" in said
+
+
+def test_the_list_says_when_the_approved_caption_may_no_longer_go_out(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """The photo list said "Approved" for a photo whose approved caption the panel (and export)
+    refuse: its badge says so, its tooltip says the panel's words, as the core decides
+    (``Engine.caption_refusal``), asked once per photo and caption until the register
+    changes, not at every refresh of the list."""
+    from PySide6.QtCore import Qt
+
+    from photovet.gui.words import APPROVED_CAPTION_REFUSED, APPROVED_CAPTION_REFUSED_BADGE
+    from tests.gui.fake_engine import TORI
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    sign_in_as(win, PREPARER_NAME)
+    _mark_all_ready(win, "Well done Tori Amos!")
+    sign_in_as(win, APPROVER_NAME)
+    (item,) = win.batch.model.items
+    select_photo(win, item.name)
+    QApplication.processEvents()
+    win.photos.approval.approve_btn.click()
+    qtbot.waitUntil(lambda: item.approval == "approved", timeout=5000)
+    sign_in_as(win, PREPARER_NAME)                         # who may change consent
+    model = win.batch.model
+    tip = lambda: model.data(model.index(0, 0), Qt.ToolTipRole)  # noqa: E731
+    assert item.status_text() == "Approved" and APPROVED_CAPTION_REFUSED not in tip()
+    asked: list[str] = []
+    check = win.ctx.engine.caption_refusal
+    monkeypatch.setattr(win.ctx.engine, "caption_refusal",
+                        lambda caption, *a, **k: (asked.append(caption), check(caption, *a, **k))[1])
+    ws.register.set_consent(TORI, "name_with_photo", "no")
+    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
+        win.ctx.register_changed.emit()
+    qtbot.waitUntil(lambda: item.status_text() == APPROVED_CAPTION_REFUSED_BADGE, timeout=5000)
+    said = tip()
+    assert f"{APPROVED_CAPTION_REFUSED}: " in said and "Tori Amos" in said, said
+    assert "it cannot be exported with it" in said
+    assert "Export it with no caption, or mark it ready again" in said
+    assert item.approval == "approved"                     # still approved: its caption is not
+    panel = win.photos.approval.state_label.text()
+    assert said.split(f"{APPROVED_CAPTION_REFUSED}: ")[1].split(" Export")[0] in panel
+    # the list refreshed again (another PC's approval, a review): not asked again
+    before = len(asked)
+    for _ in range(3):
+        win.batch.refresh_approvals()
+    assert len(asked) == before and item.status_text() == APPROVED_CAPTION_REFUSED_BADGE
+    # her consent back: asked afresh, and the list says "Approved" again
+    ws.register.set_consent(TORI, "name_with_photo", "yes")
+    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
+        win.ctx.register_changed.emit()
+    qtbot.waitUntil(lambda: item.status_text() == "Approved", timeout=5000)
+    assert APPROVED_CAPTION_REFUSED not in tip() and len(asked) > before

@@ -178,20 +178,11 @@ class ApprovalController(QObject):
 
     def approved_caption_refused(self, a, state, void: str) -> str:
         """Why the caption a photo was approved with may not go out now, as export would say
-        it (the core's one check, ``Engine.caption_refusal``, for the channel shown), or ''.
-        Walk5: a pupil's name consent withdrawn after approval left the panel saying
-        "Approved" with the caption export then refused."""
-        engine = self.ctx.engine
-        if engine is None or a is None or state is None or state.status != "approved" or \
-                void or not state.approved_caption or not self.required:
+        it (``batch.approved_caption_refused``, asked once for the panel and the photo list:
+        ``BatchController.caption_refused``), or ''."""
+        if void:
             return ""
-        try:
-            refused = engine.caption_refusal(state.approved_caption, self.ctx.current_channel(),
-                                             media=(words.media_of(a),),
-                                             outcome="it cannot be exported with it")
-        except PhotoVetError as exc:        # never "Approved" unchecked: said why
-            return sentence(exc.message)
-        return sentence(refused.message) if refused is not None else ""
+        return self.batch.caption_refused(a, state)
 
     def _batch_cleared(self) -> None:
         """A new batch: nothing said of the old photos is said again."""

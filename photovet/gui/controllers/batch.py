@@ -9,6 +9,7 @@ about a photo is in the core's review store, so a restart keeps the review.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from photovet.core import words
 from photovet.core.errors import PhotoVetError
 from photovet.core.media.imaging import EXPORTED_COPY, collect_media
 from photovet.core.models import PhotoAnalysis
@@ -24,22 +26,45 @@ from ..context import AppContext
 from ..tasks import CheckQueue, ThumbnailQueue, thumbnails
 from ..views.banners import Banner, Status
 from ..views.batch_view import BatchDelegate, BatchView, PhotoItem
-from ..words import esc, media_count, media_words, plural
+from ..words import esc, media_count, media_words, plural, sentence
 
 DECIDE_CHUNK = 100
 
 
-def approval_state(ctx: AppContext, a: PhotoAnalysis) -> tuple[str, str]:
-    """(status, why an approval no longer counts) for a decided photo, from the core."""
+def approval_state(ctx: AppContext, a: PhotoAnalysis, st: Any = None) -> tuple[str, str]:
+    """(status, why an approval no longer counts) for a decided photo, from the core
+    (``st``: its approval state, when already read)."""
     if a.error or not a.sha256:
         return "draft", ""
-    st = ctx.ws.approvals.get(a.sha256, a.channel)
+    if st is None:
+        st = ctx.ws.approvals.get(a.sha256, a.channel)
     if st.status == "approved" and ctx.engine is not None:
         verdict = ctx.ws.approvals.check(a, ctx.engine.approval_parts(a),
                                          name_of=ctx.engine.name_of)
         if not verdict.ok:
             return "void", verdict.why.replace("the approval no longer counts: ", "")
     return st.status, ""
+
+
+def approved_caption_refused(ctx: AppContext, a: PhotoAnalysis | None, state: Any,
+                             channel: Any = None) -> str:
+    """Why the caption a photo was approved with may not go out now, as export would say it
+    (the core's one check, ``Engine.caption_refusal``, for ``channel``: the photo's own when
+    None), or ''. Said by the approval panel and the photo list alike. Walk5: a pupil's
+    name consent withdrawn after approval left the panel saying "Approved" with the caption
+    export then refused."""
+    engine = ctx.engine
+    if engine is None or a is None or a.error or state is None or \
+            state.status != "approved" or not state.approved_caption or \
+            not ctx.ws.settings.approval.required:
+        return ""
+    try:
+        refused = engine.caption_refusal(state.approved_caption, channel or a.channel,
+                                         media=(words.media_of(a),),
+                                         outcome="it cannot be exported with it")
+    except PhotoVetError as exc:        # never "Approved" unchecked: said why
+        return sentence(exc.message)
+    return sentence(refused.message) if refused is not None else ""
 
 
 def as_handed_on(ctx: AppContext, a: PhotoAnalysis | None, status: str) -> str:
@@ -76,6 +101,10 @@ class BatchController(QObject):
         self._generation = 0        # results of an older check (before a new batch) are dropped
         self._summary = False       # the banner shows the batch's summary
         self._settings_note = ""    # the school's settings changed: approvals no longer count
+        # why each approved caption may not go out now ((channel, caption, media type, day) ->
+        # the core's words, '' none): asked once, not at every refresh of the list; forgotten
+        # when the register, channels or settings change (redecide_all) or are reloaded
+        self._caption_refusals: dict[tuple[str, str, str, _dt.date], str] = {}
         dpr = max(1.0, float(parent.devicePixelRatioF() or 1.0))
         self.thumbs = ThumbnailQueue()
         size, ratio = int(BatchDelegate.THUMB * dpr), dpr
@@ -95,6 +124,7 @@ class BatchController(QObject):
         ctx.recheck_needed.connect(self.check_all_again)
         ctx.settings_news.connect(self.settings_news)
         ctx.register_reloaded.connect(self.check_out_of_date)
+        ctx.register_reloaded.connect(self._caption_refusals.clear)
 
     # -- adding photos ---------------------------------------------------------------------------
 
@@ -344,6 +374,7 @@ class BatchController(QObject):
     # -- deciding again (channel, register, review changes) ----------------------------------------
 
     def redecide_all(self) -> None:
+        self._caption_refusals.clear()      # the names a caption may show may have changed
         if self.ctx.engine is None or not self.model.items:
             return
         self._redecide = list(range(len(self.model.items)))
@@ -401,16 +432,35 @@ class BatchController(QObject):
         want = set(shas) if shas is not None else None
         states = {}
         lapsed: set[str] = set()
-        with self.ctx.ws.approvals.one_look():      # each approver's roles read once
+        captions: dict[str, str] = {}
+        ws = self.ctx.ws
+        with ws.approvals.one_look():      # each approver's roles read once
             for it in self.model.items:
                 a = it.analysis
                 if a is None or (want is not None and a.sha256 not in want):
                     continue
-                states[it.path] = approval_state(self.ctx, a)
+                st = ws.approvals.get(a.sha256, a.channel) if a.sha256 and not a.error \
+                    else None
+                states[it.path] = approval_state(self.ctx, a, st)
                 if states[it.path][0] == "void" and as_handed_on(self.ctx, a, "void") != "void":
                     lapsed.add(it.path)
-        self.model.set_approvals(states, lapsed)
+                if states[it.path][0] == "approved":
+                    captions[it.path] = self.caption_refused(a, st)
+        self.model.set_approvals(states, lapsed, captions)
         self.refresh_summary()        # a photo marked ready is no longer "a decision for you"
+
+    def caption_refused(self, a: PhotoAnalysis | None, st: Any) -> str:
+        """``approved_caption_refused`` for the list and the approval panel, asked once per
+        channel, caption and media type until the register, channels or settings change."""
+        caption = getattr(st, "approved_caption", None)
+        if a is None or not caption or getattr(st, "status", None) != "approved":
+            return ""
+        # the check reads the caption, the channel and the media type, not the photo: a batch
+        # approved with one caption is checked once (again on another day: a leaving date)
+        key = (a.channel, caption, words.media_of(a), _dt.date.today())
+        if key not in self._caption_refusals:
+            self._caption_refusals[key] = approved_caption_refused(self.ctx, a, st)
+        return self._caption_refusals[key]
 
     # -- new batch -----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from photovet.core.policy import caption_text
 from photovet.core.words import approval_caption, media_of
 
 from .. import style
-from ..words import day, esc
+from ..words import APPROVED_CAPTION_REFUSED, APPROVED_CAPTION_REFUSED_NEXT, day, esc
 from .checklist_ticks import ChecklistTicks
 from .photo_flags import ContentScroll
 
@@ -210,9 +210,8 @@ class ApprovalPanel(QWidget):
              if analysis is not None else "Choose a photo.")
         if usable and caption_refused and status == "approved" and not void:
             # walk5: "Approved" for a caption export refuses: said as export says it
-            said += (f"<br><b>Not with its approved caption</b>: {esc(caption_refused)} "
-                     "Export it with no caption, or mark it ready again with a new caption "
-                     "for a senior leader to approve.")
+            said += (f"<br><b>{APPROVED_CAPTION_REFUSED}</b>: {esc(caption_refused)} "
+                     f"{APPROVED_CAPTION_REFUSED_NEXT}")
         self.state_label.setText(said)
         for b in (self.ready_btn, self.ready_all_btn):
             b.setVisible(not approver_view)

@@ -48,7 +48,13 @@ from photovet.core.policy import HANDED_ON, waiting_for_decision
 from photovet.core.words import tally, text_tracks_covered, text_tracks_open
 
 from .. import style
-from ..words import media_words, plural
+from ..words import (
+    APPROVED_CAPTION_REFUSED,
+    APPROVED_CAPTION_REFUSED_BADGE,
+    APPROVED_CAPTION_REFUSED_NEXT,
+    media_words,
+    plural,
+)
 
 ItemRole = Qt.UserRole + 1
 StatusRole = Qt.UserRole + 2
@@ -74,6 +80,8 @@ class PhotoItem:
     thumb_failed: bool = False
     approval: str = "draft"                    # draft | ready | approved | rejected | void
     approval_note: str = ""                    # why an approval no longer counts
+    #: approved, but why its approved caption may not go out now (the core's words, '' none)
+    caption_refused: str = ""
     #: "void" only because its approver's role ended: still handed on (batch.as_handed_on)
     approval_lapsed: bool = False
     _faces: tuple[object, FaceCount] | None = field(default=None, repr=False, compare=False)
@@ -154,6 +162,8 @@ class PhotoItem:
         s = a.status.value
         if s == "failed":
             return "Could not check"
+        if self.approval == "approved" and self.caption_refused:
+            return APPROVED_CAPTION_REFUSED_BADGE
         if self.approval in APPROVAL_BADGES:
             return APPROVAL_BADGES[self.approval]
         if s == "needs-review":
@@ -254,6 +264,10 @@ class BatchModel(QAbstractListModel):
             extra = style.APPROVAL_LABELS.get(item.approval, "")
             if item.approval_note:
                 extra += f": {item.approval_note}"
+            if item.approval == "approved" and item.caption_refused:
+                # as the approval panel says it (walk s33: the list said only "Approved")
+                extra += (f"\n{APPROVED_CAPTION_REFUSED}: {item.caption_refused} "
+                          f"{APPROVED_CAPTION_REFUSED_NEXT}")
             return f"{item.name}\n{item.status_detail()}\n{extra}"
         if role == Qt.AccessibleTextRole:
             return f"{item.name}: {item.status_text()}"
@@ -343,18 +357,20 @@ class BatchModel(QAbstractListModel):
             self.checked_content.emit(checked)
 
     def set_approvals(self, states: dict[str, tuple[str, str]],
-                      lapsed: set[str] | frozenset[str] = frozenset()) -> None:
+                      lapsed: set[str] | frozenset[str] = frozenset(),
+                      captions: dict[str, str] | None = None) -> None:
         """``states``: path -> (approval status, why it no longer counts); ``lapsed``: the
-        paths whose approval no longer counts only because its approver's role ended."""
+        paths whose approval no longer counts only because its approver's role ended;
+        ``captions``: path -> why an approved photo's caption may not go out now (none: '')."""
         rows = []
         for path, (st, note) in states.items():
             r = self._row.get(path, -1)
             if r < 0:
                 continue
             it = self.items[r]
-            now = (st, note, path in lapsed)
-            if (it.approval, it.approval_note, it.approval_lapsed) != now:
-                it.approval, it.approval_note, it.approval_lapsed = now
+            now = (st, note, path in lapsed, (captions or {}).get(path, ""))
+            if (it.approval, it.approval_note, it.approval_lapsed, it.caption_refused) != now:
+                it.approval, it.approval_note, it.approval_lapsed, it.caption_refused = now
                 rows.append(r)
         self._changed_rows(rows)
 
