@@ -51,8 +51,9 @@ consent_word = _w.consent_word
 
 #: an approved photo whose approved caption may not go out now (``Engine.caption_refusal``):
 #: the approval panel and the photo list's tooltip lead with it, the list's badge says it short
+#: (beside the approved tick; the full words elided there at the list's width)
 APPROVED_CAPTION_REFUSED = "Not with its approved caption"
-APPROVED_CAPTION_REFUSED_BADGE = "Approved, not its caption"
+APPROVED_CAPTION_REFUSED_BADGE = "Caption not allowed"
 APPROVED_CAPTION_REFUSED_NEXT = ("Export it with no caption, or mark it ready again with a new "
                                  "caption for a senior leader to approve.")
 

@@ -539,6 +539,9 @@ class BatchDelegate(QStyledItemDelegate):
         if item.status != "failed" and item.analysis is not None and item.approval in APPROVAL_BADGES:
             bg = QColor(style.APPROVAL_COLOURS[item.approval])
             fg = QColor("#1f1f1f" if item.approval == "void" else "#ffffff")
+            if item.approval == "approved" and item.caption_refused:
+                # approved, but not with its caption: the colour of what needs a look again
+                bg, fg = QColor(style.APPROVAL_COLOURS["void"]), QColor("#1f1f1f")
         bw = min(fm.horizontalAdvance(text) + 14, name_rect.width())
         badge = QRectF(r.left() + self.PAD, y + fm.height() + 3, bw, fm.height() + 4)
         p.setPen(Qt.NoPen)
