@@ -28,9 +28,6 @@ COMMAND_LINE_ONLY = {
     # the server's certificate is pinned by 'photovet setup database' only
     "Pin the server's certificate at setup (photovet setup database shows its":
         "storage.server.conninfo",
-    # only 'photovet sar' says it (the app's person search finds the person by name)
-    "'photovet register list'). If it is the id of someone whose records were deleted, ":
-        "words.sar_name_not_id",
     # said the app's way first, then the command's
     "In the app: open it in Review and approve it there. Commands: approve that one file "
     "with --named-by-hand-checked": "approval.Approvals.approve (a name written by hand)",
