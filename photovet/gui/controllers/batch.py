@@ -297,6 +297,11 @@ class BatchController(QObject):
         self.banner.say(f"{esc(self._settings_note)} <a href='hide'>Hide</a>"
                         if self._settings_note else "")
 
+    def stop_summary(self) -> None:
+        """Another message takes the banner (the device was cleared): the summary no longer
+        follows the review there, so a re-read of the register does not write over it."""
+        self._summary = False
+
     def hide_summary(self) -> None:
         self._summary = False
         self._settings_note = ""
