@@ -98,12 +98,20 @@ def posted_cmd(files: tuple[Path, ...], batch: str | None, channel: str, day: st
         suggestion = getattr(exc, "suggestion", None)     # a refused caption (CaptionError)
         if suggestion is None:
             abort(exc)
+        from photovet.core.words import CAPTION_POSTED_COMMAND, CAPTIONS_DIFFER_HINT
+
         fail_line(None, exc.message)
-        click.echo(f"Suggested caption: --caption \"{suggestion}\"" if suggestion else
-                   "Suggested: no caption (none was approved with it)", err=True)
-        click.echo("Not posted yet: post it with the suggested caption, then mark it. Already "
-                   "posted with this caption: add --already-posted to record it as it went out "
-                   "(it is then on the take-down list: take it down).", err=True)
+        if suggestion:
+            click.echo(f"Suggested caption: --caption \"{suggestion}\"", err=True)
+        # the core's hint says why none is suggested (the approved caption is itself refused
+        # now) and what to do; photos approved with different captions are marked in groups
+        hint = exc.hint if exc.hint and (CAPTION_POSTED_COMMAND in exc.hint or
+                                         exc.hint == CAPTIONS_DIFFER_HINT) else \
+            CAPTION_POSTED_COMMAND
+        click.echo("Mark them as posted in groups, each with the caption it was approved with: "
+                   "photovet posted FILES --channel C --caption \"...\" for the copies approved "
+                   "with each caption (listed above)." if hint == CAPTIONS_DIFFER_HINT else hint,
+                   err=True)
         sys.exit(EXIT_USAGE)
     finally:
         ws.close()

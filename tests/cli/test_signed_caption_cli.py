@@ -180,3 +180,41 @@ def test_approve_shows_the_caption_and_asks_before_signing_it(src, staff, monkey
     assert r.output.index("Caption proposed") < r.output.index("Approve it with this caption?") \
         < r.output.index("approved for")
     assert approved() == 3
+
+
+def test_posted_says_when_the_approved_caption_itself_may_no_longer_go_out(src, staff, tmp_path):
+    """s33: 'photovet posted' printed its own fixed lines, never the core's hint: when the
+    caption approved with the photos names someone who may no longer be named, it said
+    "Suggested: no caption (none was approved with it)". It now says the approved caption may
+    no longer be used, and suggests none."""
+    import datetime as dt
+
+    from photovet.core.words import approved_caption_now_refused
+
+    with Workspace.open() as ws:
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        ws.channels.update("website", names="full")
+        ws.register.set_consent("B123456789012", "name_with_photo", True,
+                                requested_by="Mrs Clarke (mother)",
+                                requested_on=dt.date.today())
+    staff.use("Mrs Office")
+    r = run("ready", src, "--channel", "website", "--caption", "Well done Amy Clarke!")
+    assert r.exit_code == 0, r.output
+    staff.use("Mr Head")
+    assert run("approve", src, "--channel", "website", "--all-checks-done",
+               "--caption-read").exit_code == 0
+    staff.use("Office Admin")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run("export", src, "--out", out, "--label", "Trip").exit_code == 0
+    with Workspace.open() as ws:
+        ws.sign_in("Office Admin", password_of("Office Admin"))
+        ws.register.set_consent("B123456789012", "name_with_photo", False,
+                                requested_by="Mrs Clarke (mother)",
+                                requested_on=dt.date.today())
+    r = run("posted", "--batch", "Trip", "--channel", "website", "--caption", "Our trip")
+    assert r.exit_code == 2, r.output
+    said = " ".join(r.output.split())
+    assert approved_caption_now_refused("Well done Amy Clarke!") in said, said
+    assert "Suggested caption" not in said and "none was approved with it" not in said
+    assert "add --already-posted" in said
