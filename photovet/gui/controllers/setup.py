@@ -72,7 +72,9 @@ class SetupController(QObject):
                   "them on channels whose rule says so." if school_set else
                   "Its names, initials and address as they appear on badges, signs and "
                   "uniforms, so that photos do not show which school it is where a channel's "
-                  "rule says so. Until then, only pupils' names are looked for."),
+                  "rule says so. Until then, only text shaped like a school's name "
+                  "(\u201cOakfield Primary School\u201d) is covered, not the name alone, "
+                  "its initials or its address."),
                  school_set, "The school's name\u2026"),
             Step("approval", "Give your staff their accounts",
                  ("A senior leader who did not prepare the photos approves each one before "
