@@ -68,6 +68,20 @@ def approved(ws, engine, tmp_path):
     return photo, web
 
 
+def _refused_as_not_approved(ws, error) -> None:
+    """A post's caption refused as not the approved one: nothing marked, the approved caption
+    suggested; what to do names the command's option on the command line, the app's question in
+    the app (walk s33: the app said "the command: --already-posted")."""
+    assert "not the one a senior leader approved" in error.message
+    assert error.suggestion == APPROVED_WORDS
+    assert ws.records.exports()[0].posts == []
+    assert error.hint == core_words.CAPTION_POSTED_COMMAND
+    assert "--already-posted" in error.hint
+    in_app = core_words.app_hint(error.hint) or ""
+    assert in_app == core_words.CAPTION_POSTED_APP and "--" not in in_app
+    assert "answer that it went out with this caption" in in_app
+
+
 def test_a_caption_changed_after_approval_is_refused_at_export(ws, engine, approved, tmp_path):
     photo, web = approved
     (res,) = _export(ws, engine, photo, web, tmp_path / "out",
@@ -212,16 +226,7 @@ def test_a_post_with_another_caption_is_refused_or_flagged_as_it_went_out(
     with pytest.raises(CaptionError) as err:
         ws.records.mark_posted(batch="Trip 2026", channel="website", caption="Our trip, Year 3",
                                people=people)
-    assert "not the one a senior leader approved" in err.value.message
-    assert err.value.suggestion == APPROVED_WORDS
-    assert ws.records.exports()[0].posts == []
-    # what to do names the command's option on the command line, the app's question in the
-    # app (walk s33: the app said "the command: --already-posted")
-    assert err.value.hint == core_words.CAPTION_POSTED_COMMAND
-    assert "--already-posted" in err.value.hint
-    in_app = core_words.app_hint(err.value.hint) or ""
-    assert in_app == core_words.CAPTION_POSTED_APP and "--" not in in_app
-    assert "answer that it went out with this caption" in in_app
+    _refused_as_not_approved(ws, err.value)
     # the approved caption (white space aside) posts as any post
     assert ws.records.mark_posted(batch="Trip 2026", channel="website",
                                   caption=" Well done,  Year 4! ", people=people) == 1
@@ -330,16 +335,7 @@ def test_a_post_caption_naming_someone_and_not_approved_suggests_the_approved_on
     with pytest.raises(CaptionError) as err:
         ws.records.mark_posted(batch="Trip 2026", channel="website",
                                caption="Well done Victoria Ashby!", people=ws.register.people())
-    assert "not the one a senior leader approved" in err.value.message
-    assert err.value.suggestion == APPROVED_WORDS
-    assert ws.records.exports()[0].posts == []
-    # what to do names the command's option on the command line, the app's question in the
-    # app (walk s33: the app said "the command: --already-posted")
-    assert err.value.hint == core_words.CAPTION_POSTED_COMMAND
-    assert "--already-posted" in err.value.hint
-    in_app = core_words.app_hint(err.value.hint) or ""
-    assert in_app == core_words.CAPTION_POSTED_APP and "--" not in in_app
-    assert "answer that it went out with this caption" in in_app
+    _refused_as_not_approved(ws, err.value)
 
 
 def test_a_batch_approved_with_different_captions_is_marked_in_groups(ws, engine, tmp_path):

@@ -308,13 +308,9 @@ def test_a_refused_caption_is_said_before_asking_with_the_suggestion(
             for it in win.batch.model.items} == {"Well done JC!"}
 
 
-def test_the_panel_says_when_the_approved_caption_may_no_longer_go_out(
-        qtbot, ws, make_window, tmp_path):
-    """Walk5 (PNG 96): Tori's name consent withdrawn after her photo was approved with a
-    caption naming her: the panel still said "Approved", and export refused the caption. It
-    says what export would say (the core's check), and what to do."""
-    from tests.gui.fake_engine import TORI
-
+def _approver_on_photo_captioned_for_tori(qtbot, ws, make_window, tmp_path):
+    """One checked photo marked ready with a caption naming Tori, the approver signed in and
+    looking at it: (window, its item)."""
     win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
     sign_in_as(win, PREPARER_NAME)
     _mark_all_ready(win, "Well done Tori Amos!")
@@ -322,6 +318,17 @@ def test_the_panel_says_when_the_approved_caption_may_no_longer_go_out(
     (item,) = win.batch.model.items
     select_photo(win, item.name)
     QApplication.processEvents()
+    return win, item
+
+
+def test_the_panel_says_when_the_approved_caption_may_no_longer_go_out(
+        qtbot, ws, make_window, tmp_path):
+    """Walk5 (PNG 96): Tori's name consent withdrawn after her photo was approved with a
+    caption naming her: the panel still said "Approved", and export refused the caption. It
+    says what export would say (the core's check), and what to do."""
+    from tests.gui.fake_engine import TORI
+
+    win, item = _approver_on_photo_captioned_for_tori(qtbot, ws, make_window, tmp_path)
     panel = win.photos.approval
     panel.approve_btn.click()
     assert ws.approvals.get(item.analysis.sha256, "website").status == "approved"
@@ -350,13 +357,7 @@ def test_the_list_says_when_the_approved_caption_may_no_longer_go_out(
     from photovet.gui.words import APPROVED_CAPTION_REFUSED, APPROVED_CAPTION_REFUSED_BADGE
     from tests.gui.fake_engine import TORI
 
-    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
-    sign_in_as(win, PREPARER_NAME)
-    _mark_all_ready(win, "Well done Tori Amos!")
-    sign_in_as(win, APPROVER_NAME)
-    (item,) = win.batch.model.items
-    select_photo(win, item.name)
-    QApplication.processEvents()
+    win, item = _approver_on_photo_captioned_for_tori(qtbot, ws, make_window, tmp_path)
     win.photos.approval.approve_btn.click()
     qtbot.waitUntil(lambda: item.approval == "approved", timeout=5000)
     sign_in_as(win, PREPARER_NAME)                         # who may change consent
