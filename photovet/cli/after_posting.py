@@ -321,15 +321,13 @@ def sar_cmd(person_id: str, out_path: Path, overwrite: bool, not_in_register: bo
     pupil usually their UPN), any case. A name is never taken as an id: what is no one's id but
     fits someone by name is refused, with their ids."""
     from photovet.core.errors import ExportError, OutputExistsError
-    from photovet.core.words import SAR_NOTHING_HELD_NEXT, sar_nothing_held
+    from photovet.core.words import SAR_NOTHING_HELD_NEXT, person_who, sar_nothing_held
 
     ws = open_workspace()
     try:
         if ws.register.find(person_id) is None and not not_in_register and \
                 (fits := ws.register.search(person_id)):
-            fail_line(None, sar_name_not_id(person_id, [
-                ", ".join(x for x in (p.display_name, p.id, p.year_group or p.role) if x)
-                for p in fits]))
+            fail_line(None, sar_name_not_id(person_id, [person_who(p) for p in fits]))
             sys.exit(EXIT_SOME_FAILED)
         path = ws.subject_access_report(person_id, out_path, overwrite=overwrite)
         pid = register_id(ws.register, person_id) or person_id

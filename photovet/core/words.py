@@ -903,6 +903,13 @@ SAR_MAKE_FOR_ID = "Make the report for this id"
 
 
 
+def person_who(person) -> str:
+    """A person as a list to choose from says them: "Tori Amos, A919, Year 5" (name, register
+    id, year group or role)."""
+    return ", ".join(x for x in (person.display_name, person.id,
+                                 person.year_group or person.role) if x)
+
+
 def sar_which_person(text: str, n: int) -> str:
     """Asked when a name typed for a subject access request fits several people."""
     return f"{n} people in the register fit \u201c{text}\u201d. Whose report is it?"
@@ -1140,7 +1147,7 @@ __all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_wor
            "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_MISSING",
            "ORIGINAL_KEPT_NOT_POSTED", "ORIGINAL_KEPT_TAKEN_DOWN", "original_deletable", "original_kept",
            "register_count", "rejected_count", "request_words", "requester_names_another_child",
-           "sar_no_one_called", "sar_nothing_held", "sar_which_person",
+           "person_who", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",
            "verb", "withdrawn_reason", "SCHOOL_WORDS", "school_note", "school_only",

@@ -29,6 +29,7 @@ from photovet.core.words import (
     SAR_MAKE_FOR_ID,
     SAR_NOTHING_HELD_NEXT,
     media_count,
+    person_who,
     sar_no_one_called,
     sar_nothing_held,
     sar_which_person,
@@ -546,18 +547,15 @@ class AfterPostingController(QObject):
         if found is not None:
             return found.id
         fits = register.search(text)
-
-        def who(p) -> str:
-            return ", ".join(x for x in (p.display_name, p.id, p.year_group or p.role) if x)
         if len(fits) == 1:
             yes = QMessageBox.question(
                 parent, "Subject access request",
-                f"Make the subject access report for {who(fits[0])}?",
+                f"Make the subject access report for {person_who(fits[0])}?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Yes)
             return fits[0].id if yes == QMessageBox.StandardButton.Yes else None
         if fits:
-            names = [who(p) for p in fits]
+            names = [person_who(p) for p in fits]
             chosen, ok = QInputDialog.getItem(parent, "Subject access request",
                                               sar_which_person(text, len(fits)), names, 0, False)
             return fits[names.index(chosen)].id if ok and chosen in names else None
