@@ -283,8 +283,8 @@ NAME_JOINERS = frozenset(canon(w) for w in (
     "of", "and", "the", "st", "saint", "c", "e", "ce", "rc", "church", "england", "catholic",
     "methodist", "lane", "road", "street", "hill", "park", "green", "wood", "vale", "valley",
     "bridge", "farm", "field", "fields", "north", "south", "east", "west", "upper", "lower",
-    "great", "little", "new", "old", "high", "community", "county", "village", "infant",
-    "junior", "federation", "free"))
+    "great", "little", "new", "old", "high", "community", "county", "village", "federation",
+    "free"))   # (kinds of school are allowed between too: SCHOOL_KINDS)
 #: the phrase a line shaped like a school's name is reported as
 ANY_SCHOOL = "a school's name"
 
