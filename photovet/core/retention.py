@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,9 @@ KIND_LABELS = {
     "signatures": "Face signatures of leavers and of people no longer in the MIS file",
 }
 FILE_KINDS = ("originals", "export-copies")
+#: the kinds that forget leavers: one after another, up to FORGET_BATCH at once (s34)
+BATCHED = ("export-records", "leavers-rows")
+FORGET_BATCH = 60
 
 Clock = Callable[[], _dt.datetime]
 
@@ -396,11 +399,11 @@ class RetentionSchedule:
         report = RetentionReport(today, applied=True, permanent=permanent,
                                  items=[] if items is None else items)
         try:
-            for item in self._in_turn() if items is None else items:
+            for group in self._batches(self._in_turn() if items is None else [items]):
                 if items is None:
-                    report.items.append(item)
-                self._apply_one(item, permanent=permanent, user=user)
-                yield item
+                    report.items.extend(group)
+                self._apply_group(group, permanent=permanent, user=user)
+                yield from group
         finally:
             self.audit.record("retention.applied", {
                 "today": today.isoformat(), "permanent": permanent,
@@ -408,13 +411,57 @@ class RetentionSchedule:
                 "kinds": sorted({i.kind for i in report.items if i.status == "deleted"})})
         return report
 
-    def _in_turn(self) -> Generator[DueItem, None, None]:
-        """Everything due now, each kind listed just after the kinds that can make it due:
-        an exported original once its exported copies are gone, a leaver's register row once
-        the export records no longer list them (audit s29: both took a second run)."""
+    def _in_turn(self) -> Generator[list[DueItem], None, None]:
+        """Everything due now, kind by kind, each kind listed just after the kinds that can
+        make it due (and once they are dealt with): an exported original once its exported
+        copies are gone, a leaver's register row once the export records no longer list them
+        (audit s29: both took a second run)."""
         first = ("export-copies", "export-records")
         for kind in first + tuple(k for k in KINDS if k not in first):
-            yield from self.due((kind,))
+            yield self.due((kind,))
+
+    @staticmethod
+    def _batches(lists: Iterable[list[DueItem]]) -> Generator[list[DueItem], None, None]:
+        """The items of ``lists`` in order, each alone, except leavers who are removed from
+        the export records or whose register rows are deleted one after another: up to
+        ``FORGET_BATCH`` of them together, forgotten in one pass (s34: each read every stored
+        web address, note and reason once per leaver; 60 leavers took minutes). A list is
+        done before the next is asked for (it may be due only then)."""
+        for items in lists:
+            run: list[DueItem] = []
+            for item in items:
+                together = item.kind in BATCHED and not item.held
+                if run and (not together or item.kind != run[0].kind or
+                            len(run) >= FORGET_BATCH):
+                    yield run
+                    run = []
+                if together:
+                    run.append(item)
+                else:
+                    yield [item]
+            if run:
+                yield run
+
+    def _apply_group(self, group: list[DueItem], *, permanent: bool, user: str) -> None:
+        """``_apply_one`` for each, or for leavers one after another: forgotten together, in
+        one transaction (all of them or none: a crash leaves them all due). Should that fail,
+        each is tried alone, so that one that cannot be forgotten keeps nobody else."""
+        if len(group) > 1:
+            try:
+                if group[0].kind == "export-records":
+                    self._forget_in_records_together(group)
+                else:
+                    self.register.delete_people([
+                        (i.data["person"], f"retention schedule: due on {_fmt(i.due_on)}")
+                        for i in group])
+                    for i in group:
+                        i.status, i.reason = "deleted", "register row deleted"
+                return
+            except Exception:
+                for i in group:
+                    i.status, i.reason = "due", ""
+        for item in group:
+            self._apply_one(item, permanent=permanent, user=user)
 
     def _apply_one(self, item: DueItem, *, permanent: bool, user: str) -> None:
         if item.held:
@@ -552,53 +599,71 @@ class RetentionSchedule:
         return n
 
     def _forget_in_records(self, item: DueItem) -> None:
+        self._forget_in_records_together([item])
+
+    def _forget_in_records_together(self, items: list[DueItem]) -> None:
+        """Leavers removed from the export records, in one transaction: whom each record
+        shows and names, the faces shown as them, what the captions, web addresses, notes,
+        reasons and approvals said of them (``exports.forget_names``: each text read once for
+        all of them), and the take-down list's reasons about them. One audit row each."""
         from photovet.core.records.exports import (  # noqa: PLC0415
-            forget_caption_names,
             forget_faces_shown,
+            forget_names,
             full_names,
         )
 
-        pid = item.data["person"]
+        pids = [item.data["person"] for item in items]
+        listed: dict[str, list[Any]] = {}
         with self.db.atomic():
-            ids = [r[0] for r in self.db.all(
-                "SELECT export_id FROM export_people WHERE person = ? UNION "
-                "SELECT export_id FROM caption_people WHERE person = ? UNION "
-                "SELECT export_id FROM export_maybe WHERE person = ?", [pid, pid, pid])]
-            self.db.execute("DELETE FROM export_people WHERE person = ?", [pid])
-            forget_faces_shown(self.db, pid, ids)      # a face shown as them: as nobody
+            for pid in pids:
+                ids = [r[0] for r in self.db.all(
+                    "SELECT export_id FROM export_people WHERE person = ? UNION "
+                    "SELECT export_id FROM caption_people WHERE person = ? UNION "
+                    "SELECT export_id FROM export_maybe WHERE person = ?", [pid, pid, pid])]
+                listed[pid] = ids
+                self.db.execute("DELETE FROM export_people WHERE person = ?", [pid])
+                forget_faces_shown(self.db, pid, ids)      # a face shown as them: as nobody
             # the captions recorded with them said their name (DPO audit s30)
-            forget_caption_names(self.db, pid, full_names(gone := self.register.find(pid)),
-                                 person=gone)
-            self.db.execute("DELETE FROM caption_people WHERE person = ?", [pid])
-            self.db.execute("DELETE FROM export_maybe WHERE person = ?", [pid])
-            # a face shown as them that may be someone else: still named as a person, not them
-            self.db.execute("UPDATE export_maybe SET named_as = 'removed' WHERE named_as = ?",
-                            [pid])
+            gone = [(pid, full_names(p := self.register.find(pid)), p) for pid in pids]
+            forget_names(self.db, gone, audit=self.audit)
             cols = ("people_shown", "people_covered", "names_covered", "names_shown")
-            for rid in ids:
-                row = self.db.one(f"SELECT {', '.join(cols)} FROM exports WHERE id = ?", [rid])
-                if row is None:
-                    continue
-                new = [json.dumps([x for x in json.loads(v or "[]") if x != pid]) for v in row]
-                self.db.execute(f"UPDATE exports SET {', '.join(c + ' = ?' for c in cols)} "
-                                "WHERE id = ?", [*new, rid])
+            for pid in pids:
+                self.db.execute("DELETE FROM caption_people WHERE person = ?", [pid])
+                self.db.execute("DELETE FROM export_maybe WHERE person = ?", [pid])
+                # a face shown as them that may be someone else: still named as a person, not
+                # them
+                self.db.execute("UPDATE export_maybe SET named_as = 'removed' WHERE named_as = ?",
+                                [pid])
+                for rid in listed[pid]:
+                    row = self.db.one(f"SELECT {', '.join(cols)} FROM exports WHERE id = ?", [rid])
+                    if row is None:
+                        continue
+                    new = [json.dumps([x for x in json.loads(v or "[]") if x != pid]) for v in row]
+                    self.db.execute(f"UPDATE exports SET {', '.join(c + ' = ?' for c in cols)} "
+                                    "WHERE id = ?", [*new, rid])
             # and from the take-down list: whom each item lists, and why (audit s29: the why,
             # "Consent withdrawn ... (requested by <the parent>)", "Named in the caption as
             # 'NE'", stayed, also where an item's list of people did not name them)
+            out = set(pids)
             for tid, people, reasons in self.db.all(
                     "SELECT id, people, reasons FROM takedown_items"):
-                listed = json.loads(people or "[]")
+                listed_now = json.loads(people or "[]")
                 why = json.loads(reasons or "{}")
-                if pid in listed or pid in why:
-                    why.pop(pid, None)
+                if out & set(listed_now) or out & set(why):
+                    for pid in out:
+                        why.pop(pid, None)
                     self.db.execute("UPDATE takedown_items SET people = ?, reasons = ? "
                                     "WHERE id = ?",
-                                    [json.dumps([x for x in listed if x != pid]),
+                                    [json.dumps([x for x in listed_now if x not in out]),
                                      json.dumps(why), tid])
-            self.audit.record("retention.export-records", {
-                "person": pid, "export_ids": ids, "due_on": item.due_on.isoformat()})
-        item.status = "deleted"
-        item.reason = f"removed from {len(ids)} export record(s)"
+            for item in items:
+                pid = item.data["person"]
+                self.audit.record("retention.export-records", {
+                    "person": pid, "export_ids": listed[pid],
+                    "due_on": item.due_on.isoformat()})
+        for item in items:
+            item.status = "deleted"
+            item.reason = f"removed from {len(listed[item.data['person']])} export record(s)"
 
     def _clear_cache(self, item: DueItem) -> None:
         files = [Path(f) for f in item.data.get("files", [])]

@@ -869,6 +869,22 @@ def takedown_no_picture(why: str) -> str:
 CAPTION_NAME_REMOVED = "[name removed]"
 
 
+def approval_name_removed(day: str) -> str:
+    """An approval's note once forgetting a pupil took their name out of the reasons it signed
+    (typed by staff in its review; s34): what it publishes is the same, so it still counts."""
+    return (f"on {day} a pupil's name was taken out of the reasons given in its review, when "
+            "their records were deleted; what it publishes is unchanged, so the approval still "
+            "counts")
+
+
+def approval_again_name_removed(day: str) -> str:
+    """Why a photo or video waits for approval again once forgetting a pupil took their name
+    out of what the approval signed and will be published (its caption, words left readable;
+    s34)."""
+    return (f"on {day} a pupil's name was taken out of what was approved (its caption or words "
+            "left readable), when their records were deleted: approve it again as it is now")
+
+
 def sar_nothing_held(person_id: str) -> str:
     """What a subject access request is answered with when PhotoVet holds nothing about the
     id asked for: said the same whether that id was never in the register or everything about
@@ -1117,7 +1133,8 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
                                           f"{may}lines naming the school"))) if n]
 
 
-__all__ = ["already_posted", "approval_withdrawn", "back_not_in_file", "days_words",
+__all__ = ["already_posted", "approval_again_name_removed", "approval_name_removed",
+           "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_COMMAND", "CAPTION_POSTED_APP",
            "POSTED_ELSEWHERE_COMMAND", "POSTED_ELSEWHERE_APP", "TRASH_PERMANENT_COMMAND",

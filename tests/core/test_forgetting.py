@@ -471,3 +471,154 @@ def test_a_web_address_loses_only_the_words_that_name_them():
     assert forget.requester("Sam's mum, by phone") == f"{gone}'s mum, by phone"
     assert forget.requester("Sam Jones (mother)") == "Sam Jones (mother)"
     assert forget.requester("Mrs Hale (mother)") == "Mrs Hale (mother)"
+
+
+@pytest.fixture
+def ws_three_leavers(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("Mrs Office"))
+    csv = tmp_path / "register.csv"
+    csv.write_text("Admission No,Surname,Forename,Leaving Date,Consent: School Website\n"
+                   f"{NATHAN},Ellison,Nathan,{LEAVES:%d/%m/%Y},Yes\n"
+                   f"E1,Marsh,Ella,{LEAVES:%d/%m/%Y},Yes\n"
+                   f"O1,Pike,Olly,{LEAVES:%d/%m/%Y},Yes\n"
+                   f"{SAM},Stayer,Sam,,Yes\n", encoding="utf-8")
+    assert w.import_register(csv).applied
+    yield w
+    w.close()
+
+
+LEAVERS = {NATHAN: ("nathan-ellison", "Nathan", "Ellison"), "E1": ("ella-marsh", "Ella", "Marsh"),
+           "O1": ("olly-pike", "Olly", "Pike")}
+
+
+def _three_posted(ws, tmp_path):
+    """Each leaver in a photo posted at an address naming them, a take-down note naming them
+    (typed before the checks); Ella's and Sam's withdrawals asked by "Nathan's mum" and "Olly
+    Pike's dad"."""
+    for n, (pid, (slug, _first, _last)) in enumerate(LEAVERS.items()):
+        src = original(tmp_path, f"IMG_00{n}", 30 + n)
+        ws.records.add_export(exported(tmp_path, src, 30 + n, [pid]), batch=f"Day {n}",
+                              channel="website")
+        ws.records.mark_posted(batch=f"Day {n}", channel="website",
+                               url=f"https://oakfield.example/news/{slug}-wins")
+    for pid in (*LEAVERS, SAM):
+        ws.register.set_consent(pid, "website", False, requested_by="by email", requested_on=TODAY)
+    items = takedown.evaluate(ws.records, ws.register)
+    takedown.mark_done(ws.records, [i.id for i in items], note="removed from the website")
+    with ws.db.atomic():
+        for pid, (_slug, first, _last) in LEAVERS.items():
+            ws.db.execute("UPDATE takedown_items SET note = ? WHERE people LIKE ?",
+                          [f"Took down {first}'s photo", f'%"{pid}"%'])
+        ws.db.execute("UPDATE consent_history SET requested_by = ? WHERE person_id = 'E1' AND "
+                      "requested_by IS NOT NULL", ["Nathan's mum, by phone"])
+        ws.db.execute("UPDATE consent_history SET requested_by = ? WHERE person_id = ? AND "
+                      "requested_by IS NOT NULL", ["Olly Pike's dad", SAM])
+
+
+def test_leavers_due_together_are_forgotten_in_one_pass_as_one_by_one(
+        ws_three_leavers, tmp_path, monkeypatch):
+    """s34: a retention run forgets the leavers due one after another together (up to
+    FORGET_BATCH at once, each text read once), with the same result as one by one: Ella's
+    withdrawal, asked by "Nathan's mum", loses his name although she is forgotten in the same
+    pass (her record is still there until her row is deleted); one audit row each."""
+    from photovet.core import retention
+    from photovet.core.records import exports
+
+    ws = ws_three_leavers
+    _three_posted(ws, tmp_path)
+    passes = []
+    real = exports.forget_names
+    monkeypatch.setattr(exports, "forget_names",
+                        lambda db, gone, **kw: passes.append([g[0] for g in gone]) or real(db, gone, **kw))
+    monkeypatch.setattr(retention, "FORGET_BATCH", 2)
+    rules = ws.settings.retention
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(
+        days=(LEAVES - TODAY).days + rules.export_records_days_after_leaving + 1)
+    sched = ws.retention(lambda: later)
+    report = sched.apply(sched.due(("export-records",)))
+    assert [(i.kind, i.status) for i in report.items] == [("export-records", "deleted")] * 3
+    assert sorted(map(sorted, passes)) == [["E1", NATHAN], ["O1"]]     # two passes, not three
+    names = [w for _slug, first, last in LEAVERS.values() for w in (first, last)]
+    hits = [h for h in found_in_tables(ws, names)
+            if not h.startswith(("people.", "consent_history.person_id"))]
+    assert hits == []
+    asked = {r[0]: r[1] for r in ws.db.all(
+        "SELECT person_id, requested_by FROM consent_history WHERE requested_by != 'by email' "
+        "AND requested_by IS NOT NULL")}
+    assert asked == {"E1": f"{CAPTION_NAME_REMOVED}'s mum, by phone",
+                     SAM: f"{CAPTION_NAME_REMOVED}'s dad"}
+    urls = sorted(r[0] for r in ws.db.all("SELECT url FROM posts"))
+    assert urls == [f"https://oakfield.example/news/{CAPTION_NAME_REMOVED}-wins"] * 3
+    rows = ws.audit.rows(action="retention.export-records")
+    assert sorted(r["details"]["person"] for r in rows) == sorted(LEAVERS)
+
+    # then their register rows: together too, one audit row each
+    passes.clear()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(
+        days=(LEAVES - TODAY).days + rules.leavers_rows_days_after_leaving + 1)
+    sched = ws.retention(lambda: later)
+    report = sched.apply(sched.due(("leavers-rows",)))
+    assert [(i.kind, i.status) for i in report.items] == [("leavers-rows", "deleted")] * 3
+    assert sorted(map(sorted, passes)) == [["E1", NATHAN], ["O1"]]
+    assert all(ws.register.find(pid) is None for pid in LEAVERS)
+    assert sorted(r["details"]["person_id"] for r in ws.audit.rows(
+        action="register.person-removed")) == sorted(LEAVERS)
+    assert found_in_tables(ws, names) == [] and found_in_audit(ws, names) == []
+
+
+def test_leavers_forgotten_together_are_all_or_none_after_a_crash(ws_three_leavers, tmp_path,
+                                                                  monkeypatch):
+    """A run cut short in the middle of a pass (here: the PC switched off) leaves every leaver
+    of that pass as they were, and due: the next run forgets them."""
+    from photovet.core.records import exports
+
+    ws = ws_three_leavers
+    _three_posted(ws, tmp_path)
+    before = sorted(tuple(r) for r in ws.db.all("SELECT export_id, person FROM export_people"))
+    urls = sorted(r[0] for r in ws.db.all("SELECT url FROM posts"))
+    real = exports.forget_names
+
+    def cut(db, gone, **kw):
+        real(db, gone, **kw)
+        raise KeyboardInterrupt        # not an error of one leaver: nothing is tried alone
+
+    monkeypatch.setattr(exports, "forget_names", cut)
+    rules = ws.settings.retention
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(
+        days=(LEAVES - TODAY).days + rules.export_records_days_after_leaving + 1)
+    sched = ws.retention(lambda: later)
+    with pytest.raises(KeyboardInterrupt):
+        sched.apply(sched.due(("export-records",)))
+    assert sorted(tuple(r) for r in ws.db.all("SELECT export_id, person FROM export_people")) == before
+    assert sorted(r[0] for r in ws.db.all("SELECT url FROM posts")) == urls
+    assert ws.audit.rows(action="retention.export-records") == []
+    monkeypatch.setattr(exports, "forget_names", real)
+    report = sched.apply(sched.due(("export-records",)))
+    assert [i.status for i in report.items] == ["deleted"] * 3
+
+
+def test_a_leaver_that_cannot_be_forgotten_keeps_nobody_else(ws_three_leavers, tmp_path,
+                                                            monkeypatch):
+    """One leaver's forgetting fails (an error of theirs): the pass is undone and each is tried
+    alone; the others are forgotten, theirs is an error, said, and stays due."""
+    from photovet.core.records import exports
+
+    ws = ws_three_leavers
+    _three_posted(ws, tmp_path)
+    real = exports.forget_names
+
+    def fails_for_olly(db, gone, **kw):
+        if any(g[0] == "O1" for g in gone):
+            raise ValueError("unreadable")
+        return real(db, gone, **kw)
+
+    monkeypatch.setattr(exports, "forget_names", fails_for_olly)
+    rules = ws.settings.retention
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(
+        days=(LEAVES - TODAY).days + rules.export_records_days_after_leaving + 1)
+    sched = ws.retention(lambda: later)
+    report = sched.apply(sched.due(("export-records",)))
+    status = {i.data["person"]: i.status for i in report.items}
+    assert status == {NATHAN: "deleted", "E1": "deleted", "O1": "error"}
+    assert "unreadable" in [i for i in report.items if i.data["person"] == "O1"][0].reason
+    assert [i.data["person"] for i in sched.due(("export-records",))] == ["O1"]

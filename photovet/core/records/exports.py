@@ -405,20 +405,33 @@ def full_names(person: Any) -> list[str]:
 
 
 def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = (), *,
-                         person: Person | None = None) -> list[int]:
+                         person: Person | None = None, audit: Any = None) -> list[int]:
     """A person's records or register row are deleted: the words of each caption recorded
     with an export or a post that named them ("Nathan", "N.E.": ``caption_people.found``)
     become ``words.CAPTION_NAME_REMOVED``, there and in the caption, in the caller's
     transaction (DPO audit s30: the caption kept their name for good); so do their ``names``
     (``full_names``) in why a post was recorded as not allowed (``posts.not_allowed``). The
     rest, and whom a caption refers to by id, stay. Returns the export records changed.
+    ``forget_names`` for one person."""
+    return forget_names(db, [(person_id, list(names), person)], audit=audit)[person_id]
+
+
+def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person | None]], *,
+                 audit: Any = None) -> dict[str, list[int]]:
+    """``forget_caption_names`` for several people at once (``gone``: each one's register id,
+    full names and register row, None when it is no longer there), reading each stored text
+    once with one matcher for all their names (s34: a retention run removing 60 leavers read
+    every web address and note 60 times, minutes). In the caller's transaction. Returns, for
+    each of them, the export records whose captions or reasons for not being allowed changed.
 
     A caption proposed for approval, and the one an approval signed (``approvals.caption``,
     its signed ``parts``, ``exports.approved_caption``: s31), is never recorded with whom it
-    names: the words that may name ``person`` there are found again, as a record's would be
+    names: the words that may name them there are found again, as a record's would be
     (``caption_mentions`` of them alone, so a first name they share is removed too: fail
-    closed), and removed the same way. An approval whose signed caption changes no longer
-    matches the caption that was approved: exporting with it is refused, without is not."""
+    closed), and removed the same way. So are the reasons and notes staff typed before the
+    free-text check existed (an approval's comment, a review's reasons: ``forgetting``). What
+    becomes of an approval whose signed parts change: ``forgetting.forget_in_approvals``
+    (``audit`` records it; the register's own log when not given)."""
     import re  # noqa: PLC0415
 
     from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
@@ -426,78 +439,111 @@ def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()
     def whole(words: str) -> re.Pattern[str]:
         return re.compile(rf"(?<!\w){re.escape(words)}(?!\w)", re.IGNORECASE)
 
-    names = list(names)
-    changed: list[int] = []
-    refs = db.all("SELECT export_id, post_id, found FROM caption_people WHERE person = ? AND "
-                  "found != '' AND found != ?", [person_id, CAPTION_NAME_REMOVED])
-    said = [whole(n) for n in [*names, *dict.fromkeys(str(r[2]) for r in refs)] if n]
-    if said:
+    changed: dict[str, list[int]] = {pid: [] for pid, _names, _p in gone}
+    said_of: dict[str, list[Any]] = {}
+    refs_of: dict[str, list[Any]] = {}
+    for pid, names, _person in gone:
+        refs = db.all("SELECT export_id, post_id, found FROM caption_people WHERE person = ? "
+                      "AND found != '' AND found != ?", [pid, CAPTION_NAME_REMOVED])
+        refs_of[pid] = refs
+        said_of[pid] = [whole(n) for n in [*names, *dict.fromkeys(str(r[2]) for r in refs)]
+                        if n]
+    if any(said_of.values()):
         for post_id, export_id, why in db.all(
                 "SELECT id, export_id, not_allowed FROM posts WHERE not_allowed != ''"):
             text = str(why)
-            for pattern in said:
-                text = pattern.sub(CAPTION_NAME_REMOVED, text)
+            for pid, said in said_of.items():
+                before = text
+                for pattern in said:
+                    text = pattern.sub(CAPTION_NAME_REMOVED, text)
+                if text != before:
+                    changed[pid].append(int(export_id))
             if text != why:
                 db.execute("UPDATE posts SET not_allowed = ? WHERE id = ?", [text, post_id])
-                changed.append(int(export_id))
-    for export_id, post_id, found in refs:
-        words = whole(str(found))
-        table, key = ("exports", export_id) if not post_id else ("posts", post_id)
-        row = db.one(f"SELECT caption FROM {table} WHERE id = ?", [key])
-        if row is None or not row[0]:
-            continue
-        text = words.sub(CAPTION_NAME_REMOVED, str(row[0]))
-        if text != row[0]:
-            db.execute(f"UPDATE {table} SET caption = ? WHERE id = ?", [text, key])
-            changed.append(int(export_id))
-    db.execute("UPDATE caption_people SET found = ? WHERE person = ? AND found != ''",
-               [CAPTION_NAME_REMOVED, person_id])
-    scrub = _scrubber(person, said, whole)
-    _forget_in_approved_captions(db, scrub)
-    _forget_in_batch_labels(db, scrub)
+    for pid, refs in refs_of.items():
+        for export_id, post_id, found in refs:
+            words = whole(str(found))
+            table, key = ("exports", export_id) if not post_id else ("posts", post_id)
+            row = db.one(f"SELECT caption FROM {table} WHERE id = ?", [key])
+            if row is None or not row[0]:
+                continue
+            text = words.sub(CAPTION_NAME_REMOVED, str(row[0]))
+            if text != row[0]:
+                db.execute(f"UPDATE {table} SET caption = ? WHERE id = ?", [text, key])
+                changed[pid].append(int(export_id))
+        db.execute("UPDATE caption_people SET found = ? WHERE person = ? AND found != ''",
+                   [CAPTION_NAME_REMOVED, pid])
+    people = [p for _pid, _names, p in gone if p is not None]
+    scrub = _scrubber(people, [p for said in said_of.values() for p in said], whole)
     # the web addresses of posts, why a post was not allowed, take-down notes and who asked
-    # for another pupil's withdrawal (s33: typed before the free-text check, or what happened)
+    # for another pupil's withdrawal (s33: typed before the free-text check, or what happened);
+    # the reasons of reviews and the approvals that signed them, approvals' comments (s34)
     from photovet.core.records.forgetting import (  # noqa: PLC0415
         Forgetter,
+        forget_in_approvals,
         forget_in_posts_and_takedowns,
+        forget_in_reviews,
     )
 
-    forget_in_posts_and_takedowns(db, person_id, Forgetter(person, scrub, names))
-    return sorted(set(changed))
+    forget = Forgetter(people, scrub, {pid: list(names) for pid, names, _p in gone})
+    reasons = forget_in_reviews(db, forget)
+    if audit is None:
+        from photovet.core.audit import AuditLog  # noqa: PLC0415
+
+        audit = AuditLog(db)
+    forget_in_approvals(db, forget, reasons, audit=audit, people=list(changed))
+    _forget_in_approved_captions(db, scrub)
+    _forget_in_batch_labels(db, scrub)
+    forget_in_posts_and_takedowns(db, list(changed), forget)
+    return {pid: sorted(set(ids)) for pid, ids in changed.items()}
 
 
 class _Scrubber:
-    """A text with ``said`` (patterns) and what may name ``person`` in it (found again, as a
+    """A text with ``said`` (patterns) and what may name ``people`` in it (found again, as a
     caption's names are: ``caption_mentions`` of them alone, so a first name they share is
-    removed too: fail closed) replaced by ``words.CAPTION_NAME_REMOVED`` (calling it)."""
+    removed too: fail closed) replaced by ``words.CAPTION_NAME_REMOVED`` (calling it). One
+    matcher for all of them, made once; each text is read once."""
 
-    def __init__(self, person: Person | None, said: list[Any],
+    def __init__(self, people: Person | Sequence[Person] | None, said: list[Any],
                  whole: Callable[[str], Any]) -> None:
-        self.person = person
+        if people is None:
+            people = []
+        elif isinstance(people, Person):
+            people = [people]
+        self.people = list(people)
         self.said = said
         self.whole = whole
+        self._matcher: Any = None
+        self._done: dict[str, str] = {}
 
     def patterns(self, text: str) -> list[Any]:
         """The patterns that may name them in ``text``."""
         from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
 
         patterns = list(self.said)
-        if self.person is not None:
+        if self.people:
+            if self._matcher is None:
+                from photovet.core.vision.text.names import NameMatcher  # noqa: PLC0415
+
+                self._matcher = NameMatcher(self.people, threshold=90, in_sentences=True)
             patterns += [self.whole(m.found) for m in caption_mentions(
-                text, [self.person]).values() if m.found]
+                text, self.people, matcher=self._matcher).values() if m.found]
         return patterns
 
     def __call__(self, text: str) -> str:
         from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
 
-        for pattern in self.patterns(text):
-            text = pattern.sub(CAPTION_NAME_REMOVED, text)
-        return text
+        if text not in self._done:
+            cleaned = text
+            for pattern in self.patterns(text):
+                cleaned = pattern.sub(CAPTION_NAME_REMOVED, cleaned)
+            self._done[text] = cleaned
+        return self._done[text]
 
 
-def _scrubber(person: Person | None, said: list[Any], whole: Callable[[str], Any]
-              ) -> _Scrubber:
-    return _Scrubber(person, said, whole)
+def _scrubber(people: Person | Sequence[Person] | None, said: list[Any],
+              whole: Callable[[str], Any]) -> _Scrubber:
+    return _Scrubber(people, said, whole)
 
 
 def _forget_in_batch_labels(db: Database, scrub: Callable[[str], str]) -> None:
@@ -537,24 +583,9 @@ def _forget_in_batch_labels(db: Database, scrub: Callable[[str], str]) -> None:
 
 
 def _forget_in_approved_captions(db: Database, scrub: Callable[[str], str]) -> None:
-    """``forget_caption_names`` for the captions of approvals and those exports keep as
-    approved (none is recorded with whom it names)."""
-    for sha, channel, caption, parts in db.all(
-            "SELECT sha256, channel, caption, parts FROM approvals WHERE caption != '' OR "
-            "parts LIKE '%caption%'"):
-        try:
-            signed = json.loads(parts) if parts else {}
-        except ValueError:
-            signed = {}
-        new_caption = scrub(str(caption or ""))
-        new_parts = parts
-        if isinstance(signed, dict) and signed.get("caption"):
-            cleaned = scrub(str(signed["caption"]))
-            if cleaned != signed["caption"]:
-                new_parts = json.dumps(dict(signed, caption=cleaned), sort_keys=True)
-        if new_caption != caption or new_parts != parts:
-            db.execute("UPDATE approvals SET caption = ?, parts = ? WHERE sha256 = ? AND "
-                       "channel = ?", [new_caption, new_parts, sha, channel])
+    """``forget_names`` for the captions exports keep as approved (none is recorded with whom
+    it names); an approval's own (``approvals.caption``, its signed ``parts``):
+    ``forgetting.forget_in_approvals``."""
     for export_id, approved in db.all(
             "SELECT id, approved_caption FROM exports WHERE approved_caption IS NOT NULL AND "
             "approved_caption != ''"):
@@ -1598,5 +1629,6 @@ class _Recorder:
 
 __all__ = ["CaptionRef", "ExportRecord", "IdentifyHit", "PostRecord", "Records", "RecordsError",
            "caption_refs", "display_names", "forget_caption_names", "forget_faces_shown",
+           "forget_names",
            "forget_original_place",
            "full_names"]

@@ -558,44 +558,61 @@ class Register:
         """Remove a person from the register: their details, consent, consent history and face
         signatures (export records keep the id only, so a take-down or subject access request
         can still be answered). Audited with the reason. The freed space is zeroed."""
+        self.delete_people([(person_id, reason)])
+
+    def delete_people(self, people: Iterable[tuple[str, str]]) -> None:
+        """``delete_person`` for each (register id, reason), in one transaction: all of them or
+        none (the retention schedule's leavers: what named them is forgotten in one pass over
+        the stored texts, s34). Every reason is checked before anything is deleted; one audit
+        row each."""
         self.access.require("register.remove")
-        if not reason or not reason.strip():
-            raise RegisterError("say why this person is removed from the register")
-        p = self.person(person_id)
-        named = _names_in(reason, p)
-        if named:
-            raise RegisterError(
-                f"say why without their name ('{named}'): the reason is kept in the audit log "
-                "for good, after everything else about them is deleted",
-                hint="For example: 'left the school in July 2026' or 'the family asked for "
-                     "their data to be erased'.")
         from photovet.core import free_text  # noqa: PLC0415
 
-        others = free_text.check(self.db, reason)     # nor another pupil's
-        if others:
-            raise RegisterError(others)
+        asked: list[tuple[Person, str]] = []
+        refused: dict[str, str | None] = {}      # a reason given for many: checked once
+        for person_id, reason in dict(people).items():
+            if not reason or not reason.strip():
+                raise RegisterError("say why this person is removed from the register")
+            p = self.person(person_id)
+            named = _names_in(reason, p)
+            if named:
+                raise RegisterError(
+                    f"say why without their name ('{named}'): the reason is kept in the audit "
+                    "log for good, after everything else about them is deleted",
+                    hint="For example: 'left the school in July 2026' or 'the family asked for "
+                         "their data to be erased'.")
+            if reason not in refused:
+                refused[reason] = free_text.check(self.db, reason)     # nor another pupil's
+            if refused[reason]:
+                raise RegisterError(str(refused[reason]))
+            asked.append((p, reason))
+        if not asked:
+            return
         from photovet.core.records.exports import (  # noqa: PLC0415
-            forget_caption_names,
+            forget_names,
             full_names,
         )
         from photovet.core.records.takedown import forget_person_reasons  # noqa: PLC0415
 
         with self.db.atomic():
-            n_sig = self.db.execute("DELETE FROM encodings WHERE person_id = ?", [p.id]).rowcount
-            self.db.execute("DELETE FROM consents WHERE person_id = ?", [p.id])
-            self.db.execute("DELETE FROM consent_history WHERE person_id = ?", [p.id])
-            self.db.execute("DELETE FROM former_names WHERE person_id = ?", [p.id])
-            self.db.execute("DELETE FROM people WHERE id = ?", [p.id])
-            # the take-down list's reasons about them named them or the parent who asked
-            items = forget_person_reasons(self.db, p.id)
+            done: list[tuple[Person, str, int, list[int]]] = []
+            for p, reason in asked:
+                n_sig = self.db.execute("DELETE FROM encodings WHERE person_id = ?",
+                                        [p.id]).rowcount
+                self.db.execute("DELETE FROM consents WHERE person_id = ?", [p.id])
+                self.db.execute("DELETE FROM consent_history WHERE person_id = ?", [p.id])
+                self.db.execute("DELETE FROM former_names WHERE person_id = ?", [p.id])
+                self.db.execute("DELETE FROM people WHERE id = ?", [p.id])
+                # the take-down list's reasons about them named them or the parent who asked
+                done.append((p, reason, n_sig, forget_person_reasons(self.db, p.id)))
             # and the captions recorded with an export or a post said their name
-            captions = forget_caption_names(self.db, p.id, full_names(p), person=p)
-            self.audit.record("register.person-removed", {"person_id": p.id, "reason": reason.strip(),
-                                                          "signatures_deleted": n_sig,
-                                                          **({"takedown_reasons_cleared": items}
-                                                             if items else {}),
-                                                          **({"captions_cleared": captions}
-                                                             if captions else {})})
+            captions = forget_names(self.db, [(p.id, full_names(p), p) for p, _r in asked],
+                                    audit=self.audit)
+            for p, reason, n_sig, items in done:
+                self.audit.record("register.person-removed", {
+                    "person_id": p.id, "reason": reason.strip(), "signatures_deleted": n_sig,
+                    **({"takedown_reasons_cleared": items} if items else {}),
+                    **({"captions_cleared": captions[p.id]} if captions[p.id] else {})})
             self._scrub_after_commit()
 
     # -- enrolment ----------------------------------------------------------------------------

@@ -557,15 +557,16 @@ _HIT_FORMS = {"forename": "first"}     # every other form of a name found is the
 _FORM_RANK = {"initials": 0, "first": 1, "full": 2}
 
 
-def caption_mentions(caption: str, people: Sequence[Person], *,
-                     threshold: int = 90) -> dict[str, CaptionMention]:
+def caption_mentions(caption: str, people: Sequence[Person], *, threshold: int = 90,
+                     matcher: NameMatcher | None = None) -> dict[str, CaptionMention]:
     """Everyone a caption refers to, ``{register id: CaptionMention}``, for the export record
     (take-down lists and subject access reports): full names, first names and surnames found
     the way ``check_caption`` finds them (a first name that fits several pupils gives all of
     them), and initials ("E.T.", "ET") of everyone whose initials they are. A report lists too
     many rather than miss someone, so initials shared by several people record all of them.
     A member of staff named by first name alone is not counted (as in ``check_caption``).
-    Someone referred to twice keeps the fullest form."""
+    Someone referred to twice keeps the fullest form. ``matcher``: a ``NameMatcher`` of
+    ``people`` made once by a caller reading many texts (forgetting leavers: s34)."""
     out: dict[str, CaptionMention] = {}
 
     def add(pid: str, found: str, form: str) -> None:
@@ -575,7 +576,8 @@ def caption_mentions(caption: str, people: Sequence[Person], *,
 
     if not caption or not caption.strip() or not people:
         return out
-    matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
+    if matcher is None:
+        matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
     for read, where, hit in _hits(matcher, caption):
         if hit.role == "staff" and hit.form == "forename":
             continue
