@@ -406,6 +406,8 @@ def test_posts_take_downs_and_withdrawals_forget_a_pupil(ws_with_leaver, tmp_pat
                        "Ellison's consent was withdrawn", WINS])
         ws_with_leaver.db.execute("UPDATE consent_history SET requested_by = ? WHERE person_id = ? AND "
                       "requested_by IS NOT NULL", ["Nathan's mum, by phone", SAM])
+        ws_with_leaver.db.execute("UPDATE takedown_items SET closed_reason = ?",
+                      ["Nathan Ellison's consent given again"])      # (s34)
     assert len(found_in_tables(ws_with_leaver, ["nathan"])) > 5
 
     if how == "register-remove":
@@ -432,6 +434,8 @@ def test_posts_take_downs_and_withdrawals_forget_a_pupil(ws_with_leaver, tmp_pat
     notes = {r[0] for r in ws_with_leaver.db.all("SELECT note FROM takedown_items")}
     assert notes == {f"Took down {CAPTION_NAME_REMOVED} photo ({CAPTION_NAME_REMOVED}-wins.jpg), "
                      "told the office"}
+    closed = {r[0] for r in ws_with_leaver.db.all("SELECT closed_reason FROM takedown_items")}
+    assert closed == {f"{CAPTION_NAME_REMOVED}'s consent given again"}
     assert ws_with_leaver.db.scalar("SELECT not_allowed FROM posts WHERE url LIKE '%sack-race'") == (
         f"{CAPTION_NAME_REMOVED}-wins.jpg is on the take-down list because "
         f"{CAPTION_NAME_REMOVED}'s consent was withdrawn")

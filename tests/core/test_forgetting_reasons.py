@@ -227,3 +227,48 @@ def test_comments_notes_and_every_reason_typed_lose_the_name(ws, engine, tmp_pat
                                    [a.sha256[1:]]))["flags"][0]["reason"] == "Tori's mum's phone"
     track = json.loads(ws.db.scalar("SELECT doc FROM video_reviews"))["tracks"][0]
     assert track["reason"] == f"{gone} family agreed"
+
+
+@pytest.mark.parametrize("table", ["reviews", "video_reviews"])
+def test_the_review_digest_an_approval_signs_is_worked_out_as_the_review_store_does(ws, table):
+    """``ReviewsForgotten.digest`` (what an approval of the photo or video signs, before and
+    after the reasons lost the name) is the digest the review store gives for the review as it
+    was and as it is: one scope changed, the other not, a scope with no row."""
+    from photovet.core.records.exports import _scrubber
+    from photovet.core.records.forgetting import Forgetter, forget_in_reviews
+    from photovet.core.review import review_hash
+    from photovet.core.video_review import VideoReviewStore, video_review_hash
+
+    if table == "reviews":
+        every = {"faces": [{"box": [1, 2, 3, 4], "action": "not-a-face", "reason": "Sam's poster"}],
+                 "texts": [], "covers": []}
+        one = {"faces": [{"box": [5, 6, 7, 8], "action": "show", "reason": "a visitor"}],
+               "texts": [], "covers": []}
+
+        def digest(ch):
+            return review_hash(ws.reviews.parts("v" * 64, ch))
+    else:
+        every = {"tracks": [{"kind": "face", "frames": [1, 2], "boxes": [[1, 2, 3, 4]] * 2,
+                             "action": "show", "reason": "Sam Hale's dad filmed it"}]}
+        one = {"tracks": [], "sound": "mute", "sound_by": "x", "sound_at": "y"}
+
+        def digest(ch):
+            return video_review_hash(VideoReviewStore(ws.db, ws.audit).parts("v" * 64, ch))
+    with ws.db.atomic():
+        for scope, doc in ((ALL, every), ("website", one)):
+            ws.db.execute(f"INSERT INTO {table} (sha256, channel, version, doc, actor, updated_at) "
+                          "VALUES (?, ?, 1, ?, 'x', 'y')", ["v" * 64, scope, json.dumps(doc)])
+    before = {ch: digest(ch) for ch in ("website", "facebook")}
+    sam = ws.register.find(SAM)
+    import re
+
+    def whole(w):
+        return re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.IGNORECASE)
+
+    forget = Forgetter(sam, _scrubber(sam, [], whole), {SAM: ["Sam Hale"]})
+    with ws.db.atomic():
+        [(key, got)] = forget_in_reviews(ws.db, forget).items()
+    assert key == (table, "v" * 64) and len(got.reasons) == 1
+    for ch in ("website", "facebook"):
+        assert got.digest("v" * 64, ch, now=False) == before[ch]
+        assert got.digest("v" * 64, ch, now=True) == digest(ch) != before[ch]
