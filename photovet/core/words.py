@@ -872,7 +872,7 @@ CAPTION_NAME_REMOVED = "[name removed]"
 def approval_name_removed(day: str) -> str:
     """An approval's note once forgetting a pupil took their name out of the reasons it signed
     (typed by staff in its review; s34): what it publishes is the same, so it still counts."""
-    return (f"on {day} a pupil's name was taken out of the reasons given in its review, when "
+    return (f"a pupil's name was taken out of the reasons given in its review on {day}, when "
             "their records were deleted; what it publishes is unchanged, so the approval still "
             "counts")
 
@@ -881,8 +881,8 @@ def approval_again_name_removed(day: str) -> str:
     """Why a photo or video waits for approval again once forgetting a pupil took their name
     out of what the approval signed and will be published (its caption, words left readable;
     s34)."""
-    return (f"on {day} a pupil's name was taken out of what was approved (its caption or words "
-            "left readable), when their records were deleted: approve it again as it is now")
+    return (f"a pupil's name was taken out of the approved caption or words left readable on "
+            f"{day}, when their records were deleted: approve it again as it is now")
 
 
 def sar_nothing_held(person_id: str) -> str:
