@@ -180,8 +180,9 @@ def test_an_approval_whose_signed_caption_named_them_is_asked_for_again(ws, engi
 
 def test_comments_notes_and_every_reason_typed_lose_the_name(ws, engine, tmp_path):
     """Written before the checks (straight into the tables): an approver's comment, a note,
-    a review's reasons and the words read, a video track's reason, why a take-down item was
-    closed. Another pupil's name stays; an unrelated review keeps its version."""
+    a review's reasons and the words read, a video track's reason; a camera's label and the
+    name of the photo another pupil's face signature was taken from. Another pupil's name
+    stays; a review keeps its version."""
     photo = make_photo(tmp_path / "trip.jpg")
     web = ws.channels.get("website")
     a = _decided(engine, photo, web)
@@ -212,7 +213,12 @@ def test_comments_notes_and_every_reason_typed_lose_the_name(ws, engine, tmp_pat
                                                                  "Tori's mum's phone"}]})])
         ws.db.execute("INSERT INTO video_reviews (sha256, channel, version, doc, actor, "
                       "updated_at) VALUES ('v1', ?, 1, ?, 'x', 'y')", [ALL, json.dumps(video)])
+        ws.db.execute("INSERT INTO devices (make, model, serial, label, key, added_at) VALUES "
+                      "('Canon', 'EOS', '1', 'Sam Hale''s dad''s camera', 'k1', 'x')")
+        ws.db.execute("UPDATE encodings SET photo_name = 'Tori and SamHale at sports day.jpg' "
+                      "WHERE person_id = 'A1'")
     assert len(_naming(ws)) == 4         # a comment, a note, a review, a video's review
+    assert ws.db.scalar("SELECT COUNT(*) FROM devices WHERE label LIKE '%Sam%'") == 1
 
     ws.register.delete_person(SAM, reason="left the school")
     assert _naming(ws) == []
@@ -227,6 +233,10 @@ def test_comments_notes_and_every_reason_typed_lose_the_name(ws, engine, tmp_pat
                                    [a.sha256[1:]]))["flags"][0]["reason"] == "Tori's mum's phone"
     track = json.loads(ws.db.scalar("SELECT doc FROM video_reviews"))["tracks"][0]
     assert track["reason"] == f"{gone} family agreed"
+    assert ws.db.scalar("SELECT label FROM devices") == f"{gone}'s dad's camera"
+    assert ws.db.scalar("SELECT photo_name FROM encodings WHERE person_id = 'A1'") == (
+        f"Tori and {gone} at sports day.jpg")
+    assert ws.register.enrolment_count("A1") == 1          # her signature is untouched
 
 
 @pytest.mark.parametrize("table", ["reviews", "video_reviews"])

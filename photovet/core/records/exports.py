@@ -482,6 +482,7 @@ def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person |
         Forgetter,
         forget_in_approvals,
         forget_in_posts_and_takedowns,
+        forget_in_register_texts,
         forget_in_reviews,
     )
 
@@ -495,6 +496,7 @@ def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person |
     _forget_in_approved_captions(db, scrub)
     _forget_in_batch_labels(db, scrub)
     forget_in_posts_and_takedowns(db, list(changed), forget)
+    forget_in_register_texts(db, forget)
     return {pid: sorted(set(ids)) for pid, ids in changed.items()}
 
 

@@ -21,9 +21,10 @@ free-text check (``free_text``) existed, or cannot be refused because it is what
   the parent's own name there as often as not, and that pupil's record is the evidence);
 - (s34) an approver's comment and an approval's note, the reasons of reviews and video
   reviews and the words read where a text decision was made (``forget_in_reviews``), why a
-  take-down item was closed: found as a note's are. What becomes of an approval that signed
-  such a reason: ``forget_in_approvals`` (it still counts, signed again traceably, when what
-  it publishes is the same).
+  take-down item was closed, a camera's label: found as a note's are; the name of the photo
+  a face signature was taken from, as a file name (``forget_in_register_texts``). What
+  becomes of an approval that signed such a reason: ``forget_in_approvals`` (it still
+  counts, signed again traceably, when what it publishes is the same).
 
 Several people are forgotten at once (a retention run's leavers: ``exports.forget_names``):
 each text is read once, with one matcher for all their names.
@@ -249,6 +250,26 @@ def forget_in_posts_and_takedowns(db: Any, person_ids: str | Collection[str],
     return changed
 
 
+def forget_in_register_texts(db: Any, forget: Forgetter) -> dict[str, int]:
+    """``Forgetter`` over what the register keeps beside people (s34), in the caller's
+    transaction: the name of the photo a face signature was taken from (another pupil's: "Sam
+    and Tori at sports day.jpg"; kept for the record, never read back), word by word as a file
+    name; and the label staff gave one of the school's cameras ("Sam Hale's dad's camera").
+    Returns how many rows of each changed."""
+    changed = {"encodings": 0, "devices": 0}
+    for (name,) in db.all("SELECT DISTINCT photo_name FROM encodings WHERE photo_name != ''"):
+        new = forget.web(str(name))
+        if new != name:
+            changed["encodings"] += db.execute("UPDATE encodings SET photo_name = ? WHERE "
+                                               "photo_name = ?", [new, name]).rowcount
+    for did, label in db.all("SELECT id, label FROM devices WHERE label != ''"):
+        new = forget.text(str(label))
+        if new != label:
+            db.execute("UPDATE devices SET label = ? WHERE id = ?", [new, did])
+            changed["devices"] += 1
+    return changed
+
+
 #: the texts staff typed into a review's decisions: why a face is shown, said to be someone or
 #: not a face, why a name is left readable, why a warning was accepted; and the words read
 #: where a text decision was made (``TextDecision.text``, a video track's ``text``)
@@ -463,4 +484,4 @@ def forget_in_approvals(db: Any, forget: Forgetter,
 
 
 __all__ = ["Forgetter", "ReviewsForgotten", "forget_in_approvals", "forget_in_posts_and_takedowns",
-           "forget_in_reviews", "name_words", "scrub_web_words"]
+           "forget_in_register_texts", "forget_in_reviews", "name_words", "scrub_web_words"]
