@@ -145,6 +145,24 @@ class Card:
 
 
 @dataclass
+class Picture:
+    """A picture with no face (the school's crest on a banner, a sign or a jumper): ``image``
+    pasted with its top left at ``at`` (display px), on screen from ``t0`` to ``t1`` seconds,
+    moving ``velocity`` px a frame."""
+
+    image: Image.Image
+    at: tuple[int, int]
+    t0: float = 0.0
+    t1: float = 1e9
+    velocity: tuple[float, float] = (0.0, 0.0)
+
+    def where(self, t: float, fps: float) -> tuple[int, int]:
+        k = (t - self.t0) * fps
+        return (int(round(self.at[0] + self.velocity[0] * k)),
+                int(round(self.at[1] + self.velocity[1] * k)))
+
+
+@dataclass
 class Clip:
     path: Path
     size: tuple[int, int]              # display
@@ -152,6 +170,8 @@ class Clip:
     frames: int
     faces: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
     badges: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
+    #: per frame, the boxes of the ``pictures`` on screen
+    pictures: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
 
 
 def _tone(a, seconds: float, holes: Sequence[tuple[float, float]] = ()) -> None:
@@ -194,7 +214,8 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
               chapters: Sequence[tuple[float, float, str]] = (), pix_fmt: str = "yuv420p",
               background_seed: int = 0, cut_at: float | None = None,
               cards: Sequence[Card] = (), pan: tuple[int, int] = (0, 0),
-              swaps: Sequence[tuple[tuple[int, int], int, int]] = ()) -> Clip:
+              swaps: Sequence[tuple[tuple[int, int], int, int]] = (),
+              pictures: Sequence[Picture] = ()) -> Clip:
     """Write a clip; return its ground truth. ``rotation``: counter-clockwise degrees a player
     turns the stored picture. ``cut_at``: a scene cut (another background) at that second.
     ``cards``: name cards with no face (their boxes are in the truth's ``badges``). ``pan``:
@@ -202,7 +223,8 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
     moves with it: give it the same ``velocity``). ``swaps``: ((x, y), period, phase) each, an
     80 x 30 px patch fixed in the picture (a screen, a light panel) whose dark and light halves
     swap every ``period`` frames from frame ``phase``: something that changes and then holds
-    still, the picture's brightness unchanged."""
+    still, the picture's brightness unchanged. ``pictures``: pictures with no face (a crest;
+    their boxes are in the truth's ``pictures``)."""
     path = Path(path)
     W, H = size
     n = int(round(seconds * fps))
@@ -277,6 +299,14 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
                 img.paste(pic, at, pic)
                 bboxes.append((max(0, at[0]), max(0, at[1]),
                                min(W, at[0] + pic.width), min(H, at[1] + pic.height)))
+        pboxes = []
+        for pic in pictures:
+            if pic.t0 <= t < pic.t1:
+                at = pic.where(t, fps)
+                im = pic.image.convert("RGBA")
+                img.paste(im, at, im)
+                pboxes.append((max(0, at[0]), max(0, at[1]),
+                               min(W, at[0] + im.width), min(H, at[1] + im.height)))
         arr = np.asarray(img)
         if swaps:
             arr = arr.copy()
@@ -294,6 +324,7 @@ def make_clip(path: str | Path, *, size: tuple[int, int] = (320, 240), fps: int 
             c.mux(p)
         truth.faces.append(boxes)
         truth.badges.append(bboxes)
+        truth.pictures.append(pboxes)
     for p in v.encode():
         c.mux(p)
     if a is not None:

@@ -139,12 +139,14 @@ def _video_lines(a, engine, ch) -> None:
     """A decided video, for a person: one line per track, the sound, what is removed."""
     from photovet.core.media.video.covers import track_span
     from photovet.core.media.video.linking import face_count, track_groups
-    from photovet.core.words import school_note, school_only
+    from photovet.core.words import crest_track, school_note, school_only
 
     groups = track_groups(a)
     count = face_count(a, groups)
     names = sum(1 for t in a.text_tracks if t.decision != "keep" and not school_only(t))
-    school = sum(1 for t in a.text_tracks if t.decision != "keep" and school_only(t))
+    school = sum(1 for t in a.text_tracks if t.decision != "keep" and school_only(t)
+                 and not crest_track(t))
+    crests = sum(1 for t in a.text_tracks if t.decision != "keep" and crest_track(t))
     sound = {"keep": "sound kept", "mute": "sound silenced", "remove": "sound removed"}[a.sound] \
         if a.has_audio else "no sound"
     tracks = len(a.face_tracks)
@@ -153,6 +155,7 @@ def _video_lines(a, engine, ch) -> None:
                + (f" in {tracks} tracks" if tracks != count.faces else "")
                + f"; {names} name(s) covered"
                + (f"; {school} line(s) naming the school covered" if school else "")
+               + (f"; {crests} school crest(s) covered" if crests else "")
                + f"; {sound} - {a.status.value.replace('-', ' ')}")
     # a face seen more than once (the tracker lost it for a moment) is one row in the app
     same = {tid: [o for o in g if o != tid] for g in groups if len(g) > 1 for tid in g}
@@ -166,6 +169,8 @@ def _video_lines(a, engine, ch) -> None:
                 who.first_name + ("?" if t.match_status == "uncertain" and not t.override_person
                                   else "") if who is not None else "unknown")
             what = f"face {name}"
+        elif crest_track(t):
+            what = school_note(t)              # the crest was found, not read: no words
         elif school_only(t):
             what = f"{school_note(t)} '{t.text}'"
         else:

@@ -96,8 +96,10 @@ ANALYSIS_VERSION = "9"
 #: badge area overlapping one already looked at is looked at only where that one did not see;
 #: 11: every badge area is looked at, however many (frames larger than 2048 px had a budget);
 #: 12: lines naming the school (its own words, or shaped like any school's name) are text
-#: tracks too (``VideoTrack.school``), covered as in photos on channels that cover them
-VIDEO_ANALYSIS_VERSION = "12"
+#: tracks too (``VideoTrack.school``), covered as in photos on channels that cover them;
+#: 13: the school's crest is looked for on sampled frames and followed (text tracks whose
+#: ``school`` is "crest")
+VIDEO_ANALYSIS_VERSION = "13"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
@@ -783,9 +785,13 @@ class Engine:
             # the school's own words (in the key: settings.analysis_key); a line shaped like
             # any school's name is marked without them (as in photos)
             school = self.school.text_matcher() if self.school is not None else None
+            # the school's crest pictures (in the key: SchoolIdentity.fingerprint), looked for
+            # as in photos on frames the analysis samples
+            crest = self.school.crest_matcher() if self.school is not None else None
             found = analyse_video(path, face_engine=self.face_engine, matcher=self.matcher,
                                   text_engine=self.text_engine, name_matcher=self.name_matcher,
-                                  school_matcher=school, params=params, info=info,
+                                  school_matcher=school, crest_matcher=crest, params=params,
+                                  info=info,
                                   progress=progress, stop=stop, source=pin)
             if pin.sha256() != analysis.sha256:
                 # rewritten while it was read (a copy or a sync still going on): not kept

@@ -1077,14 +1077,22 @@ SCHOOL_WORDS = {"name": "the school's name", "abbreviation": "the school's initi
 
 def school_only(track: Any) -> bool:
     """A video's text track that names the school and is not (nor may be) anyone's name:
-    said as "School", not "Name" (a track that is both is a name: its name rule comes first)."""
+    said as "School" (or "Crest"), not "Name" (a track that is both is a name: its name rule
+    comes first)."""
     return getattr(track, "kind", "text") == "text" and bool(getattr(track, "school", "")) \
         and not (getattr(track, "person", None) or getattr(track, "text_kind", ""))
 
 
+def crest_track(track: Any) -> bool:
+    """A video's track that is the school's crest found in the picture (not text read)."""
+    return school_only(track) and getattr(track, "school", "") == "crest"
+
+
 def text_track_word(track: Any) -> str:
-    """'Name' or 'School': what a video's text track is called on its row ("Name 4", "School
-    5")."""
+    """'Name', 'School' or 'Crest': what a video's text track is called on its row ("Name 4",
+    "School 5", "Crest 6")."""
+    if crest_track(track):
+        return "Crest"
     return "School" if school_only(track) else "Name"
 
 
@@ -1097,40 +1105,63 @@ def school_note(track: Any) -> str:
     return f"might be {what}" if getattr(track, "school_unsure", False) else what
 
 
+def cover_label(track: Any) -> str:
+    """What a video's cover over a text track is labelled in its cover list: 'name' for a
+    name, else what of the school it hides ('the school's name', 'the school's crest', 'where
+    the school is'; a match not sure is labelled as what it may be)."""
+    if getattr(track, "kind", "text") == "text" and school_only(track):
+        return SCHOOL_WORDS.get(getattr(track, "school", "") or "", "the school's name")
+    return "name"
+
+
+#: a video's text tracks by what they are, as counted for a person (school_only, crest_track)
+_TRACK_GROUPS = (("name", "names"), ("line naming the school", "lines naming the school"),
+                 ("school crest", "school crests"))
+
+
+def _track_groups(tracks: Sequence[Any]) -> list[tuple[list[Any], str, str]]:
+    """(tracks, one, many) for names, lines naming the school and crests, in that order."""
+    groups: list[list[Any]] = [[], [], []]
+    for t in tracks:
+        groups[2 if crest_track(t) else 1 if school_only(t) else 0].append(t)
+    return [(g, one, many) for g, (one, many) in zip(groups, _TRACK_GROUPS)]
+
+
 def text_tracks_read(tracks: Sequence[Any]) -> list[str]:
     """A video's text tracks counted as a person reads them: '2 names read (1 covered)', '1
-    line naming the school read (1 covered)' (nothing for none)."""
+    line naming the school read (1 covered)', '1 school crest found (1 covered)' (nothing for
+    none)."""
     out = []
-    school = [t for t in tracks if school_only(t)]
-    names = [t for t in tracks if not school_only(t)]
-    for found, one, many in ((names, "name", "names"),
-                             (school, "line naming the school", "lines naming the school")):
+    for found, one, many in _track_groups(tracks):
         if found:
             covered = sum(1 for t in found if t.decision != "keep")
-            out.append(f"{count(len(found), one, many)} read ({covered} covered)")
+            seen = "found" if one == "school crest" else "read"
+            out.append(f"{count(len(found), one, many)} {seen} ({covered} covered)")
     return out
 
 
 def text_tracks_covered(tracks: Sequence[Any]) -> list[str]:
-    """A video's covered text tracks: '1 name covered', '2 lines naming the school covered'
-    (nothing for none)."""
-    school = sum(1 for t in tracks if t.decision == "cover" and school_only(t))
-    names = sum(1 for t in tracks if t.decision == "cover" and not school_only(t))
-    return [w + " covered" for n, w in (
-        (names, count(names, "name")),
-        (school, count(school, "line naming the school", "lines naming the school"))) if n]
+    """A video's covered text tracks: '1 name covered', '2 lines naming the school covered',
+    '1 school crest covered' (nothing for none)."""
+    out = []
+    for found, one, many in _track_groups(tracks):
+        n = sum(1 for t in found if t.decision == "cover")
+        if n:
+            out.append(count(n, one, many) + " covered")
+    return out
 
 
 def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
     """A video's text tracks still to decide: '1 possible name', '2 possible lines naming the
-    school' ('1 name', '2 lines naming the school' with ``possible`` False; nothing for
-    none)."""
-    school = sum(1 for t in tracks if t.needs_review and school_only(t))
-    names = sum(1 for t in tracks if t.needs_review and not school_only(t))
+    school', '1 possible school crest' ('1 name', '2 lines naming the school' with
+    ``possible`` False; nothing for none)."""
     may = "possible " if possible else ""
-    return [w for n, w in ((names, count(names, f"{may}name")),
-                           (school, count(school, f"{may}line naming the school",
-                                          f"{may}lines naming the school"))) if n]
+    out = []
+    for found, one, many in _track_groups(tracks):
+        n = sum(1 for t in found if t.needs_review)
+        if n:
+            out.append(count(n, f"{may}{one}", f"{may}{many}"))
+    return out
 
 
 __all__ = ["already_posted", "approval_again_name_removed", "approval_name_removed",
@@ -1167,5 +1198,6 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "person_who", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",
-           "verb", "withdrawn_reason", "SCHOOL_WORDS", "school_note", "school_only",
+           "verb", "withdrawn_reason", "SCHOOL_WORDS", "cover_label", "crest_track", "school_note",
+           "school_only",
            "text_track_word", "text_tracks_covered", "text_tracks_open", "text_tracks_read"]

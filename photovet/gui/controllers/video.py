@@ -31,7 +31,7 @@ from photovet.core.errors import FileChangedError, PhotoVetError
 from photovet.core.models import VideoAnalysis
 from photovet.core.review import ReviewConflict, ReviewRefused
 from photovet.core.video_review import RowChoices
-from photovet.core.words import school_only
+from photovet.core.words import crest_track, school_only
 
 from ..context import AppContext
 from ..dialogs.reason import ReasonDialog
@@ -436,14 +436,17 @@ class VideoController(QObject):
             if ask.needs_reason:
                 school = action == "keep" and any(
                     t.id == track_id and school_only(t) for t in a.tracks)
+                crest = school and any(t.id == track_id and crest_track(t) for t in a.tracks)
                 reason = self.ask_reason(
                     {"show": "Show this face for the whole clip?",
                      "not-a-face": "Not a face?"}.get(
-                        action, "Leave these words readable?" if school
+                        action, "Leave the crest visible?" if crest else
+                        "Leave these words readable?" if school
                         else "Leave this name readable?"),
                     f"{sentence(ask.words)}\n\nYour reason is recorded with your name.",
                     "For example: a pattern on the wall, a cartoon character on a T-shirt"
                     if action == "not-a-face" else
+                    "For example: another school's crest (the visiting team)" if crest else
                     "For example: another school's name (the visiting team)" if school else
                     "For example: an adult visitor who agreed to be filmed")
                 if not reason:

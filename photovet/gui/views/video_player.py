@@ -32,6 +32,7 @@ from photovet.core.media.video.covers import is_covered
 from photovet.core.media.video.linking import FaceCount, face_count, gap_links, track_groups
 from photovet.core.models import MatchStatus, VideoAnalysis, VideoTrack
 from photovet.core.words import (
+    crest_track,
     school_note,
     school_only,
     text_track_word,
@@ -57,6 +58,10 @@ def clock(seconds: float) -> str:
 
 
 def track_who(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
+    if crest_track(t):
+        # found by its picture, not read: no words ("Might be the school's crest")
+        note = school_note(t)
+        return note[:1].upper() + note[1:]
     if t.kind == "text":
         return f"\u201c{t.text}\u201d" if t.text else "A name"
     if t.override == "not-a-face":
@@ -73,7 +78,9 @@ def track_who(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
 
 def decision_word(t: VideoTrack) -> str:
     if t.kind == "text":
-        return "kept readable" if t.decision == "keep" else "covered"
+        if t.decision == "keep":
+            return "left visible" if crest_track(t) else "kept readable"
+        return "covered"
     return "shown" if t.decision == "show" else "covered"
 
 
@@ -84,7 +91,8 @@ def track_sentence(t: VideoTrack, people_by_id: dict[str, Any]) -> str:
     who = track_who(t, people_by_id)
     why = "" if t.reason.strip().rstrip(".") == who else t.reason   # not "Not recognised" twice
     if school_only(t):
-        who += f" ({school_note(t)})"
+        if not crest_track(t):          # the crest's row already says what it is
+            who += f" ({school_note(t)})"
         if t.decision == "keep" and not why.strip():
             why = "This channel does not cover school identifiers."
     text = (f"{kind} {t.id + 1}: {who}, {decision_word(t)} from "
@@ -595,7 +603,7 @@ class VideoPlayer(QWidget):
                 ("assign", "Who is this?\u2026", "Say who this is (for the whole track)"),
                 ("not-a-face", "Not a face", "It is not a face (it stays covered)"),
                 ("keep", "Leave readable\u2026",
-                 "Leave this name (or the school's name) readable"),
+                 "Leave this name (or the school's name or crest) readable or visible"),
                 ("undo", "Undo my decisions", "The rules decide this track again"),
                 ("go", "Go to it", "Move the playhead to where the track starts"))):
             b = QPushButton(text)

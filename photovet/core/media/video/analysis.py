@@ -15,8 +15,7 @@ One decode of the whole clip, one frame in memory at a time:
 - names: every ``ocr_every`` seconds the frame is read (the photo text engine, badge areas below
   faces first) and lines that are, or may be, names become text tracks, and so do lines that
   name the school, marked as a photo's are (``school.mark_school_texts``: the school's own
-  words, or a line shaped like any school's name, unsure; its crest is not looked for in
-  videos); a face whose track
+  words, or a line shaped like any school's name, unsure); a face whose track
   began after the last read is read once more as soon as it is seen twice (a badge crossing
   the picture between two reads); and a part of the picture that changed since the last read
   and has settled is read at once, that part only (``changed_since_read``: a name card or a
@@ -29,7 +28,16 @@ One decode of the whole clip, one frame in memory at a time:
   ``TEXT_GAP`` frames, so a card on screen that long is read however short. A name read
   below a face (``names.worn``) rides on that face track (``VideoTrack.rides``): its cover
   follows the face from the track's first frame to its last, where the badge was on screen
-  but not read.
+  but not read;
+- the school's crest (``crest_matcher``: vision/crest.py, the photo's search, on frames already
+  decoded): the whole picture once a reading interval (``ocr_every``, the frames whose text is
+  read as a whole) and on the first frame after a scene cut, a part that changed and settled
+  when it is read for names (a banner held up), and around each crest found, every ``stride``
+  frames while it moves (``_crest_followed``, as names are followed), so its cover follows
+  it. Crests found join tracks of their own (a third tracker) and become text tracks naming
+  the school (``school`` "crest", unsure when no match of the track was sure): policy decides
+  them as a photo's crest (``track_as_text``). A crest worn under a face rides on it as a
+  badge does.
 
 At the end each face track is recognised from its crops: RECOGNISED as P only when every crop
 that could be encoded says P (and at least two do, when two were kept); any disagreement or
@@ -357,30 +365,37 @@ class _State:
     recent: deque[np.ndarray] = field(default_factory=deque)   # the last thumbnails, newest last
     #: the last read of the parts that changed and look like text (text_like)
     last_text_read: int = -1
+    #: the school's crest pictures (vision/crest.CrestMatcher), or None: not looked for
+    crest: Any = None
+    #: where the crest was found (``_find_crests``), joined into tracks as names are
+    crest_tracker: Tracker | None = None
 
 
 def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
                   text_engine: Any = None, name_matcher: Any = None,
-                  school_matcher: Any = None,
+                  school_matcher: Any = None, crest_matcher: Any = None,
                   params: VideoParams | None = None, info: VideoInfo | None = None,
                   progress: Callable[[int, int], None] | None = None,
                   stop: threading.Event | None = None,
                   source: PinnedVideo | None = None) -> VideoAnalysis:
     """Analyse one video (the module notes), decoded through ``source`` when given (the file
     the caller hashed). ``school_matcher``: the school's own words (a ``SchoolMatcher``), or
-    None; lines shaped like any school's name are marked either way. Raises ``VideoError``
+    None; lines shaped like any school's name are marked either way. ``crest_matcher``: the
+    school's crest pictures (a ``CrestMatcher``), or None (not looked for). Raises ``VideoError``
     for a file that cannot be read to its end (the caller marks it failed); ``stop`` set:
     ``VideoError`` too (an analysis that did not see every frame is never used). One video at
     a time per process (reader.VIDEO_GATE)."""
     with VIDEO_GATE:
         return _analyse_video(path, face_engine=face_engine, matcher=matcher,
                               text_engine=text_engine, name_matcher=name_matcher,
-                              school_matcher=school_matcher, params=params,
-                              info=info, progress=progress, stop=stop, source=source)
+                              school_matcher=school_matcher, crest_matcher=crest_matcher,
+                              params=params, info=info, progress=progress, stop=stop,
+                              source=source)
 
 
 def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_engine: Any,
-                   name_matcher: Any, school_matcher: Any, params: VideoParams | None,
+                   name_matcher: Any, school_matcher: Any, crest_matcher: Any,
+                   params: VideoParams | None,
                    info: VideoInfo | None, progress: Callable[[int, int], None] | None,
                    stop: threading.Event | None, source: PinnedVideo | None) -> VideoAnalysis:
     p = params or VideoParams()
@@ -396,7 +411,16 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                 Tracker(TrackerParams(fps=fps, iou_gate=0.1, dist_gate=2.0, ambiguity=1.01,
                                       max_gap=max(2.5, 2.5 * p.ocr_every))),
                 school_matcher=school_matcher if school_matcher is not None and
-                not getattr(school_matcher, "empty", False) else None)
+                not getattr(school_matcher, "empty", False) else None,
+                crest=crest_matcher if crest_matcher is not None and
+                getattr(crest_matcher, "usable", True) else None)
+    if st.crest is not None:
+        st.crest_tracker = Tracker(TrackerParams(fps=fps, iou_gate=0.1, dist_gate=2.0,
+                                                 ambiguity=1.01,
+                                                 max_gap=max(2.5, 2.5 * CREST_EVERY)))
+    # the whole picture is searched for the crest this often (frames), on the frames whose
+    # text is read as a whole when names are read (the same reading interval)
+    crest_stride = max(1, int(round((p.ocr_every or CREST_EVERY) * fps)))
     matching = matcher is not None and bool(getattr(matcher, "ids", None))
     # every track's appearance, enrolled or not (same_faces): the crops kept for recognition
     appearance = p.same_limit > 0 and callable(getattr(face_engine, "encode", None))
@@ -471,6 +495,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             apply(a, fut.result())
 
     n = 0
+    new_shot = 0            # the first frame of a shot seen since its cut (searched for the crest)
     frames = iter_frames(path, threads=p.threads, expected=info.frames, end_marker=True,
                          source=source)
     try:
@@ -494,6 +519,9 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     thumb_difference(th2, th) > p.cut_threshold:
                 st.cuts.append(i - 1)
                 st.text_tracker.cut(i - 1)
+                if st.crest_tracker is not None:
+                    st.crest_tracker.cut(i - 1)
+                    new_shot = i
                 at = len(events)
                 while at > 0 and events[at - 1][0] == "det" and events[at - 1][1].index >= i - 1:
                     at -= 1
@@ -504,6 +532,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             fine_now = bool(fine) and i % fine == 0
             if base or fine_now:
                 events.append(("det", fr, pool.submit(detect, fr, base, fine_now)))
+            settled = None          # a part that changed and settled, read just now
             if ocr_stride:
                 # the parts read are places in the picture as shown (block_area): a video
                 # stored turned (a phone's) or whose sides are not multiples of the thumbnail's
@@ -528,6 +557,8 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     if moving:
                         changed = moved_since_read(st.read_thumb, th)
                     if changed is not None and st.read_thumb is not None:
+                        if not moving:
+                            settled = block_area(changed, W, H)
                         _read_names(fr, i, info, text_engine, name_matcher, st, p,
                                     area=block_area(changed, W, H), frame_scale=moving)
                         st.last_area_read = i
@@ -549,6 +580,17 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     for area in _followed(st, i, p, W, H):
                         _read_names(fr, i, info, text_engine, name_matcher, st, p, area=area,
                                     frame_scale=True)
+            if st.crest is not None:
+                # the crest: the whole picture once a reading interval and on a new shot's
+                # first frame, a part that changed and settled (a banner held up) when it is
+                # read, and around each crest found while it moves (module notes)
+                if i % crest_stride == 0 or i == new_shot:
+                    _find_crests(fr, i, info, st)
+                else:
+                    if settled is not None:
+                        _find_crests(fr, i, info, st, settled)
+                    for area in _crest_followed(st, i, p, W, H):
+                        _find_crests(fr, i, info, st, area)
             if progress is not None and i % 15 == 0:
                 progress(i, total)
     finally:
@@ -605,7 +647,9 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             summarise_text(t, items)
         t.best_frame, t.best_box = t.first_frame, t.boxes[0]
         t.rides = worn_under(dets, faces, slack=max(p.stride, p.fine_every or 0))
-    an.tracks = faces + texts
+    crests = _crest_tracks(st, len(faces) + len(texts), faces,
+                           slack=max(p.stride, p.fine_every or 0))
+    an.tracks = faces + texts + crests
     an.faces_checked = True
     an.texts_checked = bool(ocr_stride)
     if progress is not None:
@@ -935,6 +979,84 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
         ys = [q[1] for q in it.polygon]
         dets.append(Det(i, (min(xs), min(ys), max(xs), max(ys)), float(it.score), payload=it))
     st.text_tracker.update(i, dets)
+
+
+#: Without a text engine (names not read) the crest is still searched for once a second.
+CREST_EVERY = 1.0
+#: what a crest track reads as (a photo's crest item says the same: pipeline._school_marks)
+CREST_TEXT = "School crest"
+
+
+def _find_crests(fr: Frame, i: int, info: VideoInfo, st: _State,
+                 area: tuple[int, int, int, int] | None = None) -> None:
+    """Search frame ``i`` (only ``area``, x0, y0, x1, y1, when given) for the school's crest
+    (vision/crest.py, as a photo is searched); every crest found joins the crest tracker, its
+    outline and how sure the match is kept with it."""
+    rgb = display_rgb(fr.frame, info.rotation)
+    x0 = y0 = 0
+    if area is not None:
+        x0, y0, x1, y1 = area
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            return
+        rgb = rgb[y0:y1, x0:x1]
+    image = Image.fromarray(np.ascontiguousarray(rgb))
+    del rgb
+    dets = []
+    for hit in st.crest.find(image):
+        if area is not None:
+            hit.quad = [(x + x0, y + y0) for x, y in hit.quad]
+        xs = [q[0] for q in hit.quad]
+        ys = [q[1] for q in hit.quad]
+        dets.append(Det(i, (min(xs), min(ys), max(xs), max(ys)),
+                        min(1.0, hit.inliers / 100), payload=hit))
+    if st.crest_tracker is not None:
+        st.crest_tracker.update(i, dets)
+
+
+def _crest_followed(st: _State, i: int, p: VideoParams, width: int, height: int
+                    ) -> list[tuple[int, int, int, int]]:
+    """The areas (x0, y0, x1, y1) to search on frame ``i`` to follow the crests found
+    ``stride`` frames ago (or found once, the frame before) that move or whose motion is not
+    known yet, as names are followed (``_followed``): each one's predicted box grown by half
+    its size and its motion since it was last found. A crest not found by one such search
+    is looked for once more, one interval later."""
+    out: list[tuple[int, int, int, int]] = []
+    if st.crest_tracker is None:
+        return out
+    for t in st.crest_tracker.active:
+        d = t.dets[-1]
+        gap = i - d.frame
+        if gap not in (p.stride, 2 * p.stride) and not (gap == 1 and len(t.dets) == 1):
+            continue
+        speed = math.hypot(t.vx, t.vy)
+        if len(t.dets) >= 2 and speed < FOLLOW_SPEED:
+            continue
+        x0, y0, x1, y1 = t.predict(i)
+        m = 0.5 * d.size + speed * gap
+        out.append((max(0, int(x0 - m)), max(0, int(y0 - m)),
+                    min(width, int(math.ceil(x1 + m))), min(height, int(math.ceil(y1 + m)))))
+    return [a for a in out if a[2] > a[0] and a[3] > a[1]]
+
+
+def _crest_tracks(st: _State, first_id: int, faces: list[VideoTrack], *, slack: int
+                  ) -> list[VideoTrack]:
+    """The crests found as text tracks naming the school (``school`` "crest", as a photo's
+    crest item: policy decides them as it decides a photo's, ``track_as_text``): sure when one
+    match of the track was sure (``CrestHit.certain``), else unsure (covered and sent for
+    review where the channel covers school identifiers). A crest worn under a face (a
+    jumper's badge) rides on that face as a name badge does (``worn_under``)."""
+    if st.crest_tracker is None:
+        return []
+    tracks = st.crest_tracker.finish("text", first_id, st.times)
+    for t, dets in zip(tracks, st.crest_tracker.raw()):
+        hits = [d.payload for d in dets if d.payload is not None]
+        t.text, t.text_kind, t.person, t.form, t.context = CREST_TEXT, "", None, "", ""
+        t.school = "crest"
+        t.school_unsure = not any(getattr(h, "certain", False) for h in hits)
+        k = max(range(len(dets)), key=lambda j: dets[j].score)
+        t.best_frame, t.best_box = t.frames[k], t.boxes[k]
+        t.rides = worn_under(dets, faces, slack=slack)
+    return tracks
 
 
 def frame_count_hint(info: VideoInfo) -> int:

@@ -21,8 +21,9 @@ covered track (media/video/tracking.py makes them; policy decides them):
 - the padded box becomes the photo rule's face cover (media/cover.py ``face_cover``: an
   ellipse ``grow`` times the face, a rectangle where the picture's edge cuts it).
 
-A name (text track) is covered by a rectangle over its padded box, from one reading interval
-before its first sighting to one after its last; a name worn under a face (a badge, a lanyard
+A name (text track; a line naming the school, the school's crest) is covered by a rectangle
+over its padded box (labelled for what it hides: ``words.cover_label``), from one reading
+interval before its first sighting to one after its last; a name worn under a face (a badge, a lanyard
 card: ``VideoTrack.rides``) is also covered wherever that face's cover is, at its place
 relative to the face, padded as a name is (``ride_boxes``): a badge moves with its wearer, and
 a fast crossing is read once at best.
@@ -41,6 +42,7 @@ from typing import Any
 from photovet.core.media.cover import face_cover
 from photovet.core.media.video.linking import fast_links, gap_links
 from photovet.core.models import Cover, VideoAnalysis, VideoTrack
+from photovet.core.words import cover_label
 
 
 @dataclass
@@ -291,8 +293,9 @@ def cover_shape(track: VideoTrack, box: Box, size: tuple[int, int], grow: float)
         if x2 <= x1 or y2 <= y1:
             return None
         xi, yi = int(math.floor(x1)), int(math.floor(y1))
+        # labelled for what it hides: a name, or the school's name, crest... (core/words.py)
         return Cover("rect", box=(xi, yi, int(math.ceil(x2)) - xi, int(math.ceil(y2)) - yi),
-                     source="text", label="name")
+                     source="text", label=cover_label(track))
     x1, y1, x2, y2 = box
     if x2 <= 0 or y2 <= 0 or x1 >= w or y1 >= h:
         return None

@@ -1,0 +1,195 @@
+"""The school's crest in videos: looked for on frames the analysis already samples (the whole
+picture once a reading interval and after a cut, around a crest found while it moves), with
+the photo's search (vision/crest.py), and followed as a text track naming the school
+(``school`` "crest"). Policy decides it as a photo's crest (``track_as_text`` ->
+``decide_text``): covered on channels that cover school identifiers (YouTube), left visible on
+the school's website; a match not sure is covered and sent for review. Before, a crest on a
+banner or a jumper stayed visible in a clip exported to YouTube.
+
+The crest is the one tests/core/test_school_identifiers.py draws and enrols; another shield
+is the decoy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from photovet.core.media.video.analysis import analyse_video
+from photovet.core.media.video.covers import CoverPlan
+from photovet.core.models import Channel, VideoTrack
+from photovet.core.pipeline import Engine, export_batch
+from photovet.core.policy import decide_text, decide_track, track_as_text, track_override_refusal
+from photovet.core.settings import Settings
+from photovet.core.vision.crest import CrestHit
+from photovet.core.words import cover_label, text_track_word, text_tracks_open, text_tracks_read
+from photovet.core.workspace import Workspace
+from tests.conftest import office_access
+from tests.core.test_school_identifiers import draw_crest, draw_decoy
+from tests.video_clips import Mover, Picture, assert_covered, decode_rgb, make_clip
+
+TODAY = dt.date(2026, 11, 21)
+YOUTUBE = Channel("youtube", "YouTube", audio="remove", cover_school=True)
+WEBSITE = Channel("website", "School Website", audio="remove", names="full")
+
+
+@pytest.fixture(scope="module")
+def face_engine():
+    from photovet.core.vision.faces import FaceEngine
+
+    return FaceEngine.load(Settings())
+
+
+@pytest.fixture(scope="module")
+def crest_clip(tmp_path_factory):
+    """2 s at 640 x 360: a face on the left; the school's crest (110 x 132 px, on a banner
+    carried across) on screen from 0.3 s to 1.6 s, moving 2 px a frame; another school's
+    shield standing still on the right the whole clip."""
+    d = tmp_path_factory.mktemp("crest")
+    return make_clip(d / "crest.mp4", size=(640, 360), seconds=2.0,
+                     movers=[Mover(64, (90, 100), (130, 110), variant=1)],
+                     pictures=[Picture(draw_crest().resize((110, 132)), (380, 150), 0.3, 1.6,
+                                       velocity=(-2, 0)),
+                               Picture(draw_decoy().resize((90, 108)), (530, 20))])
+
+
+@pytest.fixture
+def ws_with_crest(tmp_path):
+    w = Workspace.open(tmp_path / "home", access=office_access("office"))
+    w.settings.approval.required = False
+    w.save_settings(w.settings)
+    draw_crest().save(tmp_path / "crest.png")
+    w.school_pictures.add(tmp_path / "crest.png")
+    yield w
+    w.close()
+
+
+def _export(engine, an, out: Path, channel):
+    out.mkdir()
+    (res,) = [p.result for p in export_batch([an], out, label="Sports day", engine=engine,
+                                             channel=channel) if p.result is not None]
+    return res
+
+
+def _crest_frames(clip) -> list[int]:
+    return [i for i, boxes in enumerate(clip.pictures) if len(boxes) == 2]
+
+
+def test_a_crest_in_a_clip_is_covered_on_youtube_and_left_on_the_website(
+        tmp_path, ws_with_crest, face_engine, crest_clip, capsys):
+    """The enrolled crest on a banner carried across is one text track naming the school
+    (the crest), found for certain; covered on YouTube on every frame it is on screen (the
+    export read back), with the photo's reason and the player's and the command's words;
+    the other school's shield is not the crest; on the website the crest stays visible."""
+    eng = Engine(ws_with_crest.settings, register=ws_with_crest.register,
+                 face_engine=face_engine)
+    an = eng.analyse_video(crest_clip.path, use_cache=False)
+    assert an.error is None, an.error
+    crests = [t for t in an.text_tracks if t.school == "crest"]
+    assert len(crests) == 1, [(t.text, t.frames) for t in an.text_tracks]
+    (c,) = crests
+    assert not c.school_unsure and c.text_kind == "" and c.person is None
+    # followed while it moves: found on more than the once-a-second whole searches
+    assert len(c.frames) > 4, c.frames
+    decoy_x = 530
+    assert all(b[2] < decoy_x for b in c.boxes), c.boxes        # never on the other shield
+
+    eng.decide(an, YOUTUBE, on=TODAY)
+    assert c.decision == "cover" and not c.needs_review
+    assert c.reason == decide_text(track_as_text(c), None, YOUTUBE, "video", "consent",
+                                   TODAY).reason
+    assert "crest" in c.reason
+    assert text_track_word(c) == "Crest"
+    assert text_tracks_read(an.text_tracks) == ["1 school crest found (1 covered)"]
+    plan = CoverPlan(an)
+    f = _crest_frames(crest_clip)[len(_crest_frames(crest_clip)) // 2]
+    assert "the school's crest" in [cv.label for cv in plan.at(f)]
+
+    from photovet.cli.photos import _video_lines
+
+    _video_lines(an, eng, YOUTUBE)
+    said = capsys.readouterr().out
+    assert "1 school crest(s) covered" in said and "line(s) naming" not in said, said
+    assert "the school's crest: COVER" in said, said
+
+    res = _export(eng, an, tmp_path / "yt", YOUTUBE)
+    assert res.ok and res.texts_covered >= 1, res
+    crest_only = [[b for b in boxes if b[2] < decoy_x] for boxes in crest_clip.pictures]
+    assert sum(1 for b in crest_only if b) == len(_crest_frames(crest_clip)) > 30
+    assert_covered(res.output, crest_only, shrink=0.05, what="the school's crest")
+
+    eng.decide(an, WEBSITE, on=TODAY)
+    assert c.decision == "keep" and not c.needs_review
+    res = _export(eng, an, tmp_path / "web", WEBSITE)
+    assert res.ok and res.texts_covered == 0
+    frames = list(decode_rgb(res.output))
+    x1, y1, x2, y2 = (int(v) for v in crest_clip.pictures[f][0])
+    # the crest as drawn (white, blue and gold), not the flat grey cover
+    assert float(frames[f][y1:y2, x1:x2].astype(int).std()) > 40
+
+
+def test_without_crest_pictures_nothing_is_looked_for(tmp_path, face_engine, crest_clip):
+    """No crest enrolled: no crest track (the same clip), and the analysis key differs from
+    one made with the crest (a crest added later checks the video again)."""
+    eng = Engine(Settings(), face_engine=face_engine)
+    an = eng.analyse_video(crest_clip.path, use_cache=False)
+    assert not [t for t in an.text_tracks if t.school == "crest"]
+
+
+def test_the_crest_pictures_are_part_of_the_video_analysis_key(tmp_path, ws_with_crest, face_engine):
+    ws = ws_with_crest
+    before = Engine(ws.settings, register=ws.register, face_engine=face_engine).video_cache_key()
+    draw_decoy().save(tmp_path / "logo.png")
+    ws.school_pictures.add(tmp_path / "logo.png", kind="logo")
+    after = Engine(ws.settings, register=ws.register, face_engine=face_engine).video_cache_key()
+    assert before != after
+
+
+class _Unsure:
+    """A crest matcher that finds something crest-like, never for certain, at one place."""
+
+    usable = True
+
+    def find(self, image):
+        if image.width < 300:           # a part searched around it: where it is in the part
+            return [CrestHit([(10, 10), (60, 10), (60, 70), (10, 70)], 12, False, "x")]
+        return [CrestHit([(200, 100), (250, 100), (250, 160), (200, 160)], 12, False, "x")]
+
+
+def test_a_crest_match_not_sure_is_covered_and_sent_for_review(tmp_path, face_engine):
+    """Every match of the track few points support (``certain`` False): the track is unsure,
+    covered on YouTube and sent for review ("Might be the school's crest"), on the website
+    kept; leaving it visible on YouTube needs a reason, as for a photo's crest."""
+    clip = make_clip(tmp_path / "plain.mp4", size=(640, 360), seconds=1.0)
+    an = analyse_video(clip.path, face_engine=face_engine, crest_matcher=_Unsure())
+    (c,) = [t for t in an.tracks if t.school == "crest"]
+    assert c.kind == "text" and c.school_unsure and c.text == "School crest"
+    d = decide_track(c, None, YOUTUBE, "consent", TODAY)
+    assert (d.action, d.needs_review) == ("cover", True) and "Might be" in d.reason
+    c.decision, c.needs_review = d.action, d.needs_review
+    assert text_tracks_open([c]) == ["1 possible school crest"]
+    assert decide_track(c, None, WEBSITE, "consent", TODAY).action == "keep"
+    assert "not the school's crest" in (track_override_refusal("keep", c, None, YOUTUBE,
+                                                               "consent", TODAY, "") or "")
+    assert track_override_refusal("keep", c, None, YOUTUBE, "consent", TODAY,
+                                  "the visiting team's badge") is None
+
+
+def test_a_cover_in_the_list_says_what_it_hides():
+    """A video's cover over a line naming the school is labelled as the school's name (not
+    "name"), over the crest as the school's crest; over a name, "name"."""
+    box = dict(frames=[0], boxes=[(0.0, 0.0, 10.0, 5.0)])
+    assert cover_label(VideoTrack(id=1, kind="text", text="Oakfield Primary School",
+                                  school="name", **box)) == "the school's name"
+    assert cover_label(VideoTrack(id=2, kind="text", text="School crest", school="crest",
+                                  **box)) == "the school's crest"
+    assert cover_label(VideoTrack(id=3, kind="text", text="Tori Hale", text_kind="name-like",
+                                  school="name", **box)) == "name"
+    assert cover_label(VideoTrack(id=4, kind="text", text="Tori Hale",
+                                  text_kind="name-like", **box)) == "name"
+    from photovet.core.media.video.covers import cover_shape
+
+    t = VideoTrack(id=1, kind="text", text="Oakfield Primary School", school="name", **box)
+    assert cover_shape(t, (0, 0, 10, 5), (640, 360), 1.4).label == "the school's name"
