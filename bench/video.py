@@ -4,6 +4,7 @@ ONE run, on the same clips; and memory over a 10-minute 1080p clip.
     python bench/video.py [--clips hamilton,hamilton1080,synth1080] [--cores 2] [--tools ours,deface]
     python bench/video.py --memory [--minutes 10]
     python bench/video.py --clips hamilton --tools ours --before /work/main --text   (names read too)
+    python bench/video.py --clips hamilton,synth1080 --tools ours --text --crest   (the crest too)
 
 Clips (made once into --data, default ~/.cache/photovet-bench/video; never in the repository):
 - ``hamilton``: ../shared/data/video/face_recognition__short_hamilton_clip.mp4 (640x360, 275
@@ -240,10 +241,35 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
     else:
         vp.ocr_every = 0.0
     vp.threads = cores
+    crest, searches = None, [0, 0.0]
+    if params.get("crest"):      # the school's crest looked for as the product does (--crest)
+        import importlib.util
+
+        from photovet.core.vision.crest import CrestMatcher
+
+        spec = importlib.util.spec_from_file_location(
+            "photovet_test_school", ROOT / "tests" / "core" / "test_school_identifiers.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+
+        class CountedCrest(CrestMatcher):
+            def find(self, image):
+                c0 = time.thread_time()
+                try:
+                    return super().find(image)
+                finally:
+                    searches[0] += 1
+                    searches[1] += time.thread_time() - c0
+
+        crest = CountedCrest([("c" * 64, mod.draw_crest())])
     load0 = os.getloadavg()[0]
     cpu0, t0 = _cpu(), time.perf_counter()
     info = probe(clip)
-    an = analyse_video(clip, face_engine=eng, params=vp, info=info, text_engine=text_engine)
+    import inspect
+
+    looks = crest is not None and "crest_matcher" in inspect.signature(analyse_video).parameters
+    an = analyse_video(clip, face_engine=eng, params=vp, info=info, text_engine=text_engine,
+                       **({"crest_matcher": crest} if looks else {}))
     ch = Channel("bench", "Bench", long_edge=1920, audio="keep")
     decide_video(an, {}, ch, "consent", dt.date.today())
     try:       # rows a reviewer decides (linking.py; a checkout before it has one per track)
@@ -293,6 +319,8 @@ def worker_ours(clip: str, cores: int, out_json: str, params: dict) -> None:
         "cpu_analyse_s": cpu1 - cpu0, "fps": n / (t2 - t0), "peak_rss_mb": _rss_mb(),
         "load_start": load0, "load_end": os.getloadavg()[0], "tracks": len(an.face_tracks),
         "rows": rows, "text_reads": reads[0], "name_tracks": len(an.text_tracks),
+        "crest_searches": searches[0], "crest_cpu_s": searches[1],
+        "crest_tracks": sum(1 for t in an.text_tracks if t.school == "crest"),
         "cuts": an.cuts, "check_problems": check.problems, "out_bytes": out_bytes,
         "shapes": shapes, "raw": raw, "track_frame_violations": violations, "params": params,
     }, open(out_json, "w"))
@@ -559,6 +587,12 @@ def main() -> None:
     ap.add_argument("--preset", default=None)
     ap.add_argument("--text", action="store_true",
                     help="read names as the product does (the text engine; reads counted)")
+    ap.add_argument("--crest", action="store_true",
+                    help="look for the school's crest as the product does (the crest drawn by "
+                         "tests/core/test_school_identifiers.py; searches and their CPU counted)")
+    ap.add_argument("--no-score", action="store_true",
+                    help="no reference detection nor recall (costs only: the 1080p reference "
+                         "runs the detector on every frame at 2x)")
     ap.add_argument("--data", default=str(Path.home() / ".cache" / "photovet-bench" / "video"))
     ap.add_argument("--out", default=None, help="results JSON (default: --data/results.json)")
     ap.add_argument("--before", default=None,
@@ -577,6 +611,8 @@ def main() -> None:
                                 ("fine_every", a.fine), ("preset", a.preset)) if v is not None}
     if a.text:
         params["text"] = True
+    if a.crest:
+        params["crest"] = True
     names = a.clips.split(",")
     clips = make_clips(data, names)
     print(f"{time.strftime('%H:%M:%S')} load average {os.getloadavg()}, {os.cpu_count()} cores",
@@ -585,8 +621,8 @@ def main() -> None:
     out_path = Path(a.out or data / "results.json")
     for name in names:
         clip = clips[name]
-        ref = reference(clip["path"], data / f"ref_{name}.json")
-        truth = json.load(open(clip["truth"])) if clip.get("truth") else None
+        ref = None if a.no_score else reference(clip["path"], data / f"ref_{name}.json")
+        truth = json.load(open(clip["truth"])) if clip.get("truth") and not a.no_score else None
         for cores in (int(c) for c in a.cores.split(",")):
             runs = [(t, ROOT) for t in a.tools.split(",")]
             if a.before:
@@ -595,11 +631,13 @@ def main() -> None:
                 res = run_child("ours" if tool == "before" else tool, clip["path"], cores,
                                 params, code_root)
                 res["tool"] = tool
-                if res["frames"] != ref["frames"]:
+                if ref is not None and res["frames"] != ref["frames"]:
                     res["frame_offset"] = align(res, ref["faces"])
                 row = {k: v for k, v in res.items() if k not in ("shapes", "raw")}
                 row["clip"] = name
-                row["vs_reference"] = score(res, ref["faces"], ref["size"])
+                row["vs_reference"] = score(res, ref["faces"], ref["size"]) if ref is not None \
+                    else {"recall": {"0.90": float("nan")}, "iou_recall": float("nan"),
+                          "frame_share_covered": float("nan")}
                 if truth:
                     row["vs_truth"] = score(res, [[b + [1.0] for b in fr] for fr in truth["faces"]],
                                             truth["size"])
@@ -617,7 +655,10 @@ def main() -> None:
                          f" check={'clean' if not row['check_problems'] else row['check_problems']}"
                          if tool in ("ours", "before") else "")
                       + (f" cpu-analyse={row['cpu_analyse_s']:.1f}s text-reads={row['text_reads']}"
-                         f" names={row['name_tracks']}" if a.text else ""), flush=True)
+                         f" names={row['name_tracks']}" if a.text else "")
+                      + (f" crest-searches={row['crest_searches']}"
+                         f" crest-cpu={row['crest_cpu_s']:.2f}s crests={row['crest_tracks']}"
+                         if a.crest else ""), flush=True)
                 json.dump(results, open(out_path, "w"), indent=1)
     print(f"results: {out_path}")
 

@@ -193,3 +193,52 @@ def test_a_cover_in_the_list_says_what_it_hides():
 
     t = VideoTrack(id=1, kind="text", text="Oakfield Primary School", school="name", **box)
     assert cover_shape(t, (0, 0, 10, 5), (640, 360), 1.4).label == "the school's name"
+
+
+class _SmallPrint:
+    """A text engine that reads, in the whole frame, a pupil's name on a card, and the school's
+    name printed small below it only when shown it closer (a part of the frame, as the zoomed
+    look crops and enlarges it): too small to read at the frame's scale."""
+
+    def __init__(self, size):
+        self.size = size
+        self.zoomed = 0
+
+    def detection_scale(self, w, h):
+        return 1.0
+
+    def read(self, image, focus=(), **kw):
+        if image.size == self.size:
+            return [([(300, 200), (420, 200), (420, 228), (300, 228)], "Tori Hale", 0.9)]
+        if kw:              # a part read at the frame's scale (a name followed): no closer
+            return []
+        self.zoomed += 1
+        w, h = image.size
+        return [([(0.1 * w, 0.8 * h), (0.6 * w, 0.8 * h), (0.6 * w, 0.9 * h), (0.1 * w, 0.9 * h)],
+                 "Oakfield Primary School", 0.8)]
+
+
+@pytest.mark.parametrize("names", [["Oakfield Primary School"], []], ids=["set", "not-set"])
+def test_the_school_s_name_in_small_print_beside_a_name_is_found_by_a_closer_look(
+        tmp_path, face_engine, names):
+    """The school's words set: around a name read on a whole read of the frame, the photo's
+    zoomed second look (``find_small_school_text``) finds the school's name printed small
+    beside it; it becomes a text track naming the school, covered on YouTube. Not set: no
+    closer look is made (nothing to look for), as in photos."""
+    clip = make_clip(tmp_path / "card.mp4", size=(640, 360), seconds=2.0)
+    s = Settings()
+    s.school.names = names
+    reader = _SmallPrint((640, 360))
+    eng = Engine(s, face_engine=face_engine, text_engine=reader)
+    an = eng.analyse_video(clip.path, use_cache=False)
+    school = [t for t in an.text_tracks if t.school]
+    if not names:
+        assert reader.zoomed == 0 and not school
+        return
+    assert reader.zoomed >= 2          # once a reading interval, not on every frame
+    assert reader.zoomed <= 4, reader.zoomed
+    (t,) = school
+    assert (t.school, t.school_unsure, t.text) == ("name", False, "Oakfield Primary School")
+    assert t.boxes[0][1] > 200          # below the name, where it was printed
+    eng.decide(an, YOUTUBE, on=TODAY)
+    assert t.decision == "cover" and "school" in t.reason

@@ -951,7 +951,10 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
     scale with ``frame_scale``: ``_read_area``); lines that are (or may be) names, and lines
     that name the school, join the text tracker."""
     from photovet.core.vision.text.names import badge_areas, classify_texts  # noqa: PLC0415
-    from photovet.core.vision.text.school import mark_school_texts  # noqa: PLC0415
+    from photovet.core.vision.text.school import (  # noqa: PLC0415
+        find_small_school_text,
+        mark_school_texts,
+    )
 
     rgb = display_rgb(fr.frame, info.rotation)
     face_boxes = []
@@ -959,6 +962,7 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
         d = t.dets[-1]
         if i - d.frame <= max(p.stride, p.fine_every or 0):
             face_boxes.append((d.box[0], d.box[1], d.w, d.h))
+    image = None
     if area is not None:
         reads = _read_area(rgb, area, text_engine, frame_scale)
         del rgb
@@ -971,6 +975,13 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
     # else a line shaped like any school's name (unsure); policy covers them on channels that
     # cover school identifiers (a sign or a badge reading "Oakfield Primary School")
     mark_school_texts(items, st.school_matcher)
+    if image is not None and st.school_matcher is not None:
+        # the photo's zoomed second look around the names read, for the school's own words in
+        # small print beside them (a lanyard): on whole reads only, once a reading interval
+        items += find_small_school_text(
+            image, items, text_engine, st.school_matcher,
+            classify=lambda more: classify_texts(more, name_matcher, faces=face_boxes,
+                                                 min_score=p.text_min_score))
     dets = []
     for it in items:
         if it.kind not in NAME_KINDS and not it.school:
