@@ -98,7 +98,8 @@ ANALYSIS_VERSION = "9"
 #: 12: lines naming the school (its own words, or shaped like any school's name) are text
 #: tracks too (``VideoTrack.school``), covered as in photos on channels that cover them;
 #: 13: the school's crest is looked for on sampled frames and followed (text tracks whose
-#: ``school`` is "crest")
+#: ``school`` is "crest"), and the school's words in small print beside a name read (the
+#: photo's zoomed second look, on whole reads)
 VIDEO_ANALYSIS_VERSION = "13"
 
 _MODELS: dict[tuple, Any] = {}

@@ -92,7 +92,7 @@ def test_a_crest_in_a_clip_is_covered_on_youtube_and_left_on_the_website(
     (c,) = crests
     assert not c.school_unsure and c.text_kind == "" and c.person is None
     # followed while it moves: found on more than the once-a-second whole searches
-    assert len(c.frames) > 4, c.frames
+    assert len(c.frames) >= 3 and any(f % 30 for f in c.frames), c.frames
     decoy_x = 530
     assert all(b[2] < decoy_x for b in c.boxes), c.boxes        # never on the other shield
 
@@ -148,13 +148,14 @@ def test_the_crest_pictures_are_part_of_the_video_analysis_key(tmp_path, ws_with
 
 
 class _Unsure:
-    """A crest matcher that finds something crest-like, never for certain, at one place."""
+    """A crest matcher that finds something crest-like, never for certain, at one place of the
+    whole frame (not in the parts searched around it)."""
 
     usable = True
 
     def find(self, image):
-        if image.width < 300:           # a part searched around it: where it is in the part
-            return [CrestHit([(10, 10), (60, 10), (60, 70), (10, 70)], 12, False, "x")]
+        if image.size != (640, 360):
+            return []
         return [CrestHit([(200, 100), (250, 100), (250, 160), (200, 160)], 12, False, "x")]
 
 

@@ -32,12 +32,14 @@ One decode of the whole clip, one frame in memory at a time:
 - the school's crest (``crest_matcher``: vision/crest.py, the photo's search, on frames already
   decoded): the whole picture once a reading interval (``ocr_every``, the frames whose text is
   read as a whole) and on the first frame after a scene cut, a part that changed and settled
-  when it is read for names (a banner held up), and around each crest found, every ``stride``
-  frames while it moves (``_crest_followed``, as names are followed), so its cover follows
-  it. Crests found join tracks of their own (a third tracker) and become text tracks naming
-  the school (``school`` "crest", unsure when no match of the track was sure): policy decides
-  them as a photo's crest (``track_as_text``). A crest worn under a face rides on it as a
-  badge does.
+  when it is read for names (a banner held up), and around each crest found, every
+  ``CREST_FOLLOW`` x ``stride`` frames while it moves (``_crest_followed``, as names are
+  followed), so its cover follows it. Crests found join tracks of their own (a third
+  tracker) and become text tracks naming the school (``school`` "crest", unsure when no
+  match of the track was sure): policy decides them as a photo's crest (``track_as_text``).
+  A crest worn under a face rides on it as a badge does. And, with the school's words set,
+  the photo's zoomed second look for them in small print around the names read
+  (``school.find_small_school_text``), on whole reads only.
 
 At the end each face track is recognised from its crops: RECOGNISED as P only when every crop
 that could be encoded says P (and at least two do, when two were kept); any disagreement or
@@ -1024,20 +1026,32 @@ def _find_crests(fr: Frame, i: int, info: VideoInfo, st: _State,
         st.crest_tracker.update(i, dets)
 
 
+#: A crest found that moves is searched for again every CREST_FOLLOW detector intervals
+#: (``stride`` frames) around where it is going. A search costs what a whole frame's does
+#: (matching the crest's points and fitting its outline, not finding the frame's points:
+#: 25-50 ms): every interval, a crest on screen for a whole clip cost 0.22 s of CPU a video
+#: second at 640 x 360 (the analysis without names, 0.84 s) and 0.52 s at 1920 x 1080; every
+#: second interval, 0.14 s and 0.29 s (a drawn crest moving 1-4 px a frame for 5 s, 2 shared
+#: and loaded cores). Between two searches the cover is interpolated and padded as a name's
+#: is (covers.py).
+CREST_FOLLOW = 2
+
+
 def _crest_followed(st: _State, i: int, p: VideoParams, width: int, height: int
                     ) -> list[tuple[int, int, int, int]]:
     """The areas (x0, y0, x1, y1) to search on frame ``i`` to follow the crests found
-    ``stride`` frames ago (or found once, the frame before) that move or whose motion is not
-    known yet, as names are followed (``_followed``): each one's predicted box grown by half
-    its size and its motion since it was last found. A crest not found by one such search
-    is looked for once more, one interval later."""
+    CREST_FOLLOW detector intervals ago (or found once, the frame before) that move or whose
+    motion is not known yet, as names are followed (``_followed``): each one's predicted box
+    grown by half its size and its motion since it was last found. A crest not found by one
+    such search is looked for once more, one interval later."""
     out: list[tuple[int, int, int, int]] = []
     if st.crest_tracker is None:
         return out
+    every = CREST_FOLLOW * p.stride
     for t in st.crest_tracker.active:
         d = t.dets[-1]
         gap = i - d.frame
-        if gap not in (p.stride, 2 * p.stride) and not (gap == 1 and len(t.dets) == 1):
+        if gap not in (every, 2 * every) and not (gap == 1 and len(t.dets) == 1):
             continue
         speed = math.hypot(t.vx, t.vy)
         if len(t.dets) >= 2 and speed < FOLLOW_SPEED:
