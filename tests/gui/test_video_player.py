@@ -710,3 +710,31 @@ def test_leaving_a_line_naming_the_school_readable_asks_why_in_its_own_words(qtb
     assert asked == ["Leave these words readable?"]
     t = a.track(sign.id)
     assert t.decision == "keep" and "visiting team" in t.reason
+
+
+def test_the_schools_crest_is_a_crest_row_said_as_the_crest():
+    """A video's crest track (``school`` "crest", found by its picture, not read) is a
+    "Crest" row that says what it is without quoting words, its sentence says it is covered
+    or left visible, and the summary and what is open count it as a school crest (core/words.py,
+    shared with the commands)."""
+    from photovet.core.models import VideoAnalysis, VideoTrack
+    from photovet.gui.views.video_player import group_label, track_sentence
+
+    crest = VideoTrack(id=6, kind="text", frames=[0, 30], boxes=[(300, 150, 410, 282)] * 2,
+                       first_time=0.0, last_time=1.0, text="School crest", school="crest",
+                       school_unsure=True, decision="cover", needs_review=True,
+                       reason="Might be the school's crest (this channel covers school "
+                              "identifiers)")
+    assert group_label([crest], {}) == "Crest 7: Might be the school's crest \u2014 covered"
+    said = track_sentence(crest, {})
+    assert said.startswith("Crest 7: Might be the school's crest, covered from 0:00.0 to "
+                           "0:01.0. Might be the school's crest (this channel"), said
+    a = VideoAnalysis(path="x.mp4", width=640, height=360, fps=30.0,
+                      frame_times=[i / 30 for i in range(31)], tracks=[crest])
+    summary = video_summary(a, can_review=True)
+    assert "1 school crest found (1 covered)" in summary, summary
+    assert "1 school crest is yours to decide" in summary, summary
+    crest.decision, crest.needs_review, crest.reason, crest.school_unsure = "keep", False, "", False
+    said = track_sentence(crest, {})
+    assert said.startswith("Crest 7: The school's crest, left visible from") and \
+        said.endswith("This channel does not cover school identifiers."), said
