@@ -20,6 +20,7 @@ from photovet.cli.common import (
 )
 from photovet.core.errors import PhotoVetError
 from photovet.core.settings import SCHOOL_SECTIONS
+from photovet.core.words import PICTURE_LOOKED_FOR
 
 
 @click.group("settings", invoke_without_command=True)
@@ -90,8 +91,8 @@ def settings_set_cmd(key: str, value: str, yes: bool) -> None:
                    "this, that is asked about at a terminal, and refused in a script).")
 def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | None,
                        yes: bool) -> None:
-    """The school's crest and logo pictures, looked for in every photo and covered on channels
-    that cover school identifiers. 'photovet settings crest PICTURE' adds a picture (a copy is
+    """The school's crest and logo pictures, looked for in every photo and video and covered on
+    channels that cover school identifiers. 'photovet settings crest PICTURE' adds a picture (a copy is
     kept in the register: the file may be moved afterwards); with no PICTURE, lists them. The
     school's names, initials and address words are settings: 'photovet settings set
     school.names ["Oakfield Primary School"]'. A change means every photo is checked again, so
@@ -117,8 +118,8 @@ def settings_crest_cmd(pictures: tuple[Path, ...], logo: bool, remove: str | Non
                 pic = ws.school_pictures.add(path, kind="logo" if logo else "crest",
                                              max_pixels=ws.settings.performance.max_pixels)
                 click.echo(f"{printable(path)}: stored as the school's {pic.kind} "
-                           f"({pic.width} x {pic.height}, id {pic.sha256[:12]}); photos are "
-                           "checked for it from now on")
+                           f"({pic.width} x {pic.height}, id {pic.sha256[:12]}); "
+                           f"{PICTURE_LOOKED_FOR}")
                 changed = True
             except PhotoVetError as exc:
                 failed += 1

@@ -1070,6 +1070,9 @@ def leaving_date_kept(day: _dt.date, *, by_hand: bool, today: _dt.date | None = 
 # Lines naming the school (a photo's TextItem.school, a video's text track)
 # --------------------------------------------------------------------------------------------
 
+#: after a crest or logo picture is added (the app and ``photovet settings crest``)
+PICTURE_LOOKED_FOR = "photos and videos are checked for it from now on"
+
 #: what a school identifier is, said to a person (``TextItem.school``, ``VideoTrack.school``)
 SCHOOL_WORDS = {"name": "the school's name", "abbreviation": "the school's initials",
                 "address": "where the school is", "crest": "the school's crest"}
@@ -1198,6 +1201,6 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "person_who", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",
-           "verb", "withdrawn_reason", "SCHOOL_WORDS", "cover_label", "crest_track", "school_note",
-           "school_only",
+           "verb", "withdrawn_reason", "PICTURE_LOOKED_FOR", "SCHOOL_WORDS", "cover_label",
+           "crest_track", "school_note", "school_only",
            "text_track_word", "text_tracks_covered", "text_tracks_open", "text_tracks_read"]

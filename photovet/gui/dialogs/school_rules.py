@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from photovet.core.channels import AUDIO_RULE_LABELS
 from photovet.core.errors import PhotoVetError
 from photovet.core.settings import DEFAULT_CHECKS, Settings
+from photovet.core.words import PICTURE_LOOKED_FOR
 
 from .. import style
 from ..tasks import pil_to_qimage
@@ -386,7 +387,7 @@ class SchoolRulesPage(QWidget):
             self.say(error_text(exc, after="Not added"), error=True)
             return False
         self.fill_pictures()
-        self.say(f"Added {Path(path).name}: photos are checked for it from now on.")
+        self.say(f"Added {Path(path).name}: {PICTURE_LOOKED_FOR}.")
         self.picture_change = change
         self.pictures_changed.emit()
         return True
@@ -410,8 +411,8 @@ class SchoolRulesPage(QWidget):
         if change is None:
             return False
         if confirm and QMessageBox.question(
-                self, "Remove this picture?", "Stop looking for this picture in photos? This is "
-                "recorded with your name.") != QMessageBox.StandardButton.Yes:
+                self, "Remove this picture?", "Stop looking for this picture in photos and "
+                "videos? This is recorded with your name.") != QMessageBox.StandardButton.Yes:
             return False
         if change.voids and not self.confirm_voids(change, "Remove the picture"):
             return False
