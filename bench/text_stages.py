@@ -1,0 +1,168 @@
+"""Where the text reader's detector time goes on large photos, stage by stage (issue 14).
+
+    python bench/text_stages.py PHOTO [PHOTO ...] [--threads 1] [--detail]
+
+For each photo: faces are found first (not timed), then ``TextEngine.read`` with the badge
+areas, as the pipeline does. Printed per photo and on average: the detector's CPU seconds
+(thread time), runs and input megapixels per stage (the whole-photo pass's tiles, ``refine``,
+``overview``, the badge areas), recognition's CPU; and for the badge areas, how their detector
+pixels compare with the pixels they cover:
+
+  * ``union``: the photo pixels inside at least one badge area looked at again (at its level),
+    counted at the level they are detected at (the least any search could detect);
+  * ``pieces``: the pixels of the rectangles detected (merged areas, the unseen pieces of each
+    with their context), which overlap where an area's context reaches into another's;
+  * ``detector``: what the detector ran on (pieces cut into tiles of at most
+    ``det_max_pixels`` with ``det_overlap``, padded to multiples of 32).
+
+``pieces / union`` is the cost of the context each piece needs, ``detector / pieces`` that of
+tiling and padding. ``--detail`` lists every piece. Use it on the throughput photos
+(``bench/throughput.py`` builds them) and on badge mosaics; it changes nothing it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+STAGES = ("main", "refine", "overview", "focus")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("photos", nargs="+", type=Path)
+    ap.add_argument("--threads", type=int, default=1, help="onnxruntime threads (1: CPU per core)")
+    ap.add_argument("--detail", action="store_true", help="list every badge-area piece")
+    args = ap.parse_args()
+
+    from photovet.core.settings import Settings
+    from photovet.core.vision.faces import FaceEngine
+    from photovet.core.vision.text import ocr
+    from photovet.core.vision.text.names import badge_areas
+
+    settings = Settings()
+    engine = ocr.TextEngine.load(ocr.text_options(settings.text, threads=args.threads))
+    faces = FaceEngine.load(settings)
+    stage = ["main"]
+    cpu: dict[str, float] = {}
+    px: dict[str, float] = {}
+    runs: dict[str, int] = {}
+    pieces: list[list] = []          # [rect, level, detector px] per badge-area piece
+
+    def tagged(name: str, fn):
+        def run(self, *a, **kw):
+            prev, stage[0] = stage[0], name
+            try:
+                return fn(self, *a, **kw)
+            finally:
+                stage[0] = prev
+        return run
+
+    for name, attr in (("refine", "_refine"), ("overview", "_with_overview"), ("focus", "_focus")):
+        setattr(ocr.TextEngine, attr, tagged(name, getattr(ocr.TextEngine, attr)))
+    det_tile, detect_area, recognise = (ocr.TextEngine._det_tile, ocr.TextEngine._detect_area,
+                                        ocr.TextEngine._recognise)
+    outer = [0]
+
+    def timed_tile(self, tile):
+        t0 = time.thread_time()
+        out = det_tile(self, tile)
+        s = stage[0]
+        cpu[s] = cpu.get(s, 0.0) + time.thread_time() - t0
+        px[s] = px.get(s, 0.0) + tile.shape[0] * tile.shape[1]
+        runs[s] = runs.get(s, 0) + 1
+        if s == "focus" and pieces:
+            pieces[-1][2] += tile.shape[0] * tile.shape[1]
+        return out
+
+    def area(self, arr, rect, scale=1.0):
+        top = stage[0] == "focus" and outer[0] == 0
+        if top:
+            pieces.append([tuple(rect), scale, 0])
+        outer[0] += 1
+        try:
+            return detect_area(self, arr, rect, scale)
+        finally:
+            outer[0] -= 1
+
+    def timed_recognise(self, arr, boxes):
+        t0 = time.thread_time()
+        out = recognise(self, arr, boxes)
+        cpu["recognise"] = cpu.get("recognise", 0.0) + time.thread_time() - t0
+        runs["recognise"] = runs.get("recognise", 0) + len(boxes)
+        return out
+
+    ocr.TextEngine._det_tile = timed_tile
+    ocr.TextEngine._detect_area = area
+    ocr.TextEngine._recognise = timed_recognise
+
+    total = 0.0
+    sums = {"union": 0.0, "pieces": 0.0, "detector": 0.0}
+    for path in args.photos:
+        im = Image.open(path)
+        im.load()
+        boxes = [f.box for f in faces.detect(im)]
+        areas = badge_areas(boxes)
+        pieces.clear()
+        before = dict(cpu)
+        t0 = time.thread_time()
+        engine.read(im, focus=areas)
+        spent = time.thread_time() - t0
+        total += spent
+        w, h = im.size
+        main_scale = engine.detection_scale(w, h)
+        # the union of the areas looked at again, at the level each is detected at (1/8 grid)
+        grid: dict[float, np.ndarray] = {}
+        for x0, y0, x1, y1, sc in areas:
+            level = ocr.focus_level(sc, main_scale)
+            x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+            if level is None or main_scale >= 0.9 or x1 - x0 < 16 or y1 - y0 < 16:
+                continue
+            g = grid.setdefault(level, np.zeros((h // 8 + 1, w // 8 + 1), bool))
+            g[y0 // 8:math.ceil(y1 / 8), x0 // 8:math.ceil(x1 / 8)] = True
+        union = sum(float(g.sum()) * 64 * lv * lv for lv, g in grid.items())
+        piece_px = sum((r[2] - r[0]) * (r[3] - r[1]) * lv * lv for r, lv, _ in pieces)
+        det_px = sum(d for *_, d in pieces)
+        for key, value in (("union", union), ("pieces", piece_px), ("detector", det_px)):
+            sums[key] += value
+        focus_cpu = cpu.get("focus", 0.0) - before.get("focus", 0.0)
+        print(f"{path.name}: {w}x{h}, {len(boxes)} faces, {len(areas)} badge areas; text CPU "
+              f"{spent:.2f} s, badge areas {focus_cpu:.2f} s; badge-area Mpx union "
+              f"{union / 1e6:.2f}, pieces {piece_px / 1e6:.2f}, detector {det_px / 1e6:.2f}",
+              flush=True)
+        if args.detail:
+            for r, lv, d in sorted(pieces, key=lambda p: -p[2]):
+                pw, ph = (r[2] - r[0]) * lv, (r[3] - r[1]) * lv
+                print(f"    level {lv:.2f} {pw:5.0f} x {ph:5.0f}: detector {d / 1e6:.2f} Mpx "
+                      f"({d / max(1.0, pw * ph):.2f}x)")
+    n = len(args.photos)
+    print(f"\n{n} photo(s), load average {os.getloadavg()[0]:.1f}; "
+          f"text CPU per photo {total / n:.2f} s")
+    print("| stage | CPU s per photo | runs | detector Mpx | ms per Mpx |")
+    print("|---|---|---|---|---|")
+    for s in (*STAGES, "recognise"):
+        if s in cpu:
+            mpx = px.get(s, 0.0) / n / 1e6
+            per = f"{cpu[s] / n / mpx * 1000:.0f}" if mpx else ""
+            print(f"| {s} | {cpu[s] / n:.2f} | {runs[s] / n:.1f} | {mpx:.2f} | {per} |")
+    print(f"| other | {(total - sum(cpu.values())) / n:.2f} | | | |")
+    if sums["union"]:
+        print(f"badge areas: pieces / union {sums['pieces'] / sums['union']:.2f}, "
+              f"detector / pieces {sums['detector'] / max(1.0, sums['pieces']):.2f}, "
+              f"detector / union {sums['detector'] / sums['union']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
