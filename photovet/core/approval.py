@@ -139,6 +139,20 @@ def same_signed(signed: dict[str, Any], now: dict[str, Any],
     return fp == fingerprint(as_signed({}, now))
 
 
+def signs_school_words(analysis: Any) -> bool:
+    """Does an approval of ``analysis`` sign the school's name and details (what its
+    ``"checked_with"`` is made with: ``Engine.checked_with``)? A photo with any text line or
+    crest found: under another name a line may match, or stop matching, the school's, and so
+    be covered or left readable: it is approved again after the name changes (fail closed).
+    A photo with none keeps its approval: no name can change what it publishes (checked again,
+    a line of the new name found only then is a text line: it is approved again). Every
+    video does: its ordinary lines are not kept (only names and the school's lines are
+    tracks), so which could change is not known."""
+    if getattr(analysis, "media", "photo") == "video" or not hasattr(analysis, "texts"):
+        return True
+    return bool(analysis.texts)
+
+
 def signed_key(parts: dict[str, Any]) -> str:
     """The key of what the analysis an approval signed was made with, as the approval compares
     it: ``"checked_with"`` when it carries one, else ``"analysis"`` ('' when neither)."""
@@ -1010,4 +1024,5 @@ class Approvals:
 __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", "REJECTED",
            "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
            "as_signed", "changed_since_shown", "explain_difference", "fingerprint", "same_signed",
-           "signed_key", "video_approval_parts", "with_checked_with"]
+           "signed_key", "signs_school_words", "video_approval_parts",
+           "with_checked_with"]

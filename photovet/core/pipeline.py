@@ -326,23 +326,27 @@ class Engine:
         parts.insert(1, self.register_key())
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
-    def _key_parts(self, as_checked: bool) -> list[str]:
+    def _key_parts(self, as_checked: bool, school: bool = True) -> list[str]:
         """What an analysis depends on apart from the register: the school's settings analysis
-        depends on, ``ANALYSIS_VERSION`` and which models it runs."""
+        depends on (``school=False``: without the school's name and details), ``ANALYSIS_VERSION``
+        and which models it runs."""
         faces = as_checked or bool(self.face_engine or self.process)
         text = self.settings.text.enabled if as_checked else bool(
             self.text_engine or (self.process and self.settings.text.enabled))
-        return [self.settings.analysis_key(), ANALYSIS_VERSION, "f" if faces else "-",
-                "t" if text else "-"]
+        return [self.settings.analysis_key(school=school), ANALYSIS_VERSION,
+                "f" if faces else "-", "t" if text else "-"]
 
-    def checked_with_key(self, *, as_checked: bool = False) -> str:
+    def checked_with_key(self, *, as_checked: bool = False, school: bool = True) -> str:
         """``cache_key`` without the register: what an analysis made by this engine was made
         with apart from the people, their names, face signatures and the school's identifiers.
         An approval signs it (``"checked_with"``) instead of the analysis key, so a photo
         checked again after a register change keeps its approval when what it publishes is
         the same (``approval.fingerprint``); a settings change that changes what analysis
-        finds changes it, and voids the approval as before."""
-        blob = "checked-with|" + "|".join(self._key_parts(as_checked))
+        finds changes it, and voids the approval as before. ``school=False``: without the
+        school's name and details, what an approval of a photo with no text line and no crest
+        signs (``approval.signs_school_words``): a new name for the school cannot change what
+        it publishes, so it keeps its approval (the same key when no name or details are set)."""
+        blob = "checked-with|" + "|".join(self._key_parts(as_checked, school))
         return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
     def checked_with(self, analysis: PhotoAnalysis | VideoAnalysis) -> str:
@@ -353,13 +357,16 @@ class Engine:
         the strict rule."""
         if not analysis.analysis_key:
             return ""
+        from photovet.core.approval import signs_school_words  # noqa: PLC0415
+
         video = isinstance(analysis, VideoAnalysis)
         for as_checked in (False, True):
             mine = self.video_cache_key(as_checked=as_checked) if video else \
                 self.cache_key(as_checked=as_checked)
             if analysis.analysis_key == mine:
                 return self.video_checked_with_key(as_checked=as_checked) if video else \
-                    self.checked_with_key(as_checked=as_checked)
+                    self.checked_with_key(as_checked=as_checked,
+                                          school=signs_school_words(analysis))
         return ""
 
     def mode_for(self, mode: str | None = None) -> str:

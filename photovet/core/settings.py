@@ -478,10 +478,12 @@ class Settings:
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def analysis_key(self) -> str:
-        """A short hash of every setting that changes what analysis finds."""
+    def analysis_key(self, *, school: bool = True) -> str:
+        """A short hash of every setting that changes what analysis finds. ``school=False``:
+        without the school's name and details (what an approval of a photo with no text line
+        and no crest signs: ``Engine.checked_with``; the same key when none are set)."""
         parts = self.to_dict(ANALYSIS_SECTIONS)
-        if self.school.configured:   # (unchanged key for a school that set no identifiers)
+        if school and self.school.configured:   # (unchanged key for a school that set none)
             parts["school"] = self.to_dict(("school",))["school"]
         blob = json.dumps(parts, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -578,7 +580,29 @@ class VoidedApprovals:
         """What to ask before saving a change that voids approvals ('' when none is voided)."""
         if not self.voids:
             return ""
+        if self._school_text_only():
+            what = self.what()
+            return f"{what[:1].upper()}{what[1:]} will change. {self.voids_sentence()}"
         return f"Changing {self.what()} means that {self.voids_sentence()}"
+
+    def _school_text_only(self) -> bool:
+        """Are the approvals voided only those of photos showing text (or a crest) that may
+        be the school's name (a change of the school's name and details alone:
+        ``SettingsChange.school_text``)?"""
+        n = int(getattr(self, "school_text", 0))
+        return bool(n) and n == len(self.voids)
+
+    def _school_text_sentence(self) -> str:
+        """'12 approved photos show text that may be the school's name: they will need
+        approving again. Approved photos with no text keep their approval.'"""
+        from photovet.core.words import media_count, verb  # noqa: PLC0415
+
+        photos, videos = self.voided_count()
+        one = len(self.voids) == 1
+        return (f"{media_count(photos, videos, which='approved')} "
+                f"{verb(len(self.voids), 'shows', 'show')} text that may be the school's name: "
+                f"{'it' if one else 'they'} will need approving again. Approved photos with no "
+                "text keep their approval.")
 
     def voids_sentence(self) -> str:
         """'3 approvals (3 photos) no longer count: they must be approved again.' ('' for
@@ -591,6 +615,17 @@ class VoidedApprovals:
         if not self.voids:
             return ""
         one = len(self.voids) == 1
+        if self._school_text_only():
+            text = self._school_text_sentence()
+            if self.unsure:
+                n = self.unsure
+                which = "it" if one else "any of them" if n == len(self.voids) else \
+                    f"{n} of them"
+                text += (f" (PhotoVet could not look for text in {which} on this computer, "
+                         f"because {'it was' if n == 1 else 'they were'} checked on another "
+                         f"computer or too long ago: {'it is' if n == 1 else 'they are'} "
+                         "counted in case.)")
+            return text
         if self.may:
             if one:
                 return (f"{self.voids_words()} may no longer count: it is checked again, and "
@@ -655,6 +690,9 @@ class SettingsChange(VoidedApprovals):
     register: bool = False      # what photos are matched against changes too (crest pictures)
     unsure: int = 0             # of ``voids``: could not be decided again on this PC
     may: bool = False           # ``voids`` may no longer count: known after checking again
+    # of ``voids``: approvals voided because their photo shows text or a crest that may be the
+    # school's name (the school's name and details changed: approval.signs_school_words)
+    school_text: int = 0
     # after checking again (``Workspace.pictures_change_checked``): ``voids`` are the approvals
     # that really no longer count; ``not_checked``: those whose photos were not checked again
     # yet (they may still no longer count); ``still_count``: how many still count

@@ -313,18 +313,19 @@ class Workspace:
         counts as standing (asking once too often, never once too few)."""
         if engine is not None:
             return {engine.cache_key(), engine.video_cache_key(), engine.checked_with_key(),
-                    engine.video_checked_with_key()}
+                    engine.checked_with_key(school=False), engine.video_checked_with_key()}
         plain = self.engine()
         if plain.recognition_off:
             return None
         return {plain.cache_key(as_checked=True), plain.video_cache_key(as_checked=True),
                 plain.checked_with_key(as_checked=True),
+                plain.checked_with_key(as_checked=True, school=False),
                 plain.video_checked_with_key(as_checked=True)}
 
     def _change(self, old: Settings, new: Settings, engine: Any) -> SettingsChange:
         sections = changed_sections(old, new)
         voids: list[Any] = []
-        unsure = 0
+        unsure = school_text = 0
         if sections:
             current = self._current_keys(engine)
             fixed = {c.id for c in self.channels.all() if c.fixed_mode}
@@ -333,8 +334,28 @@ class Workspace:
             if grow:          # the cover's size: counted exactly below, by deciding again
                 basis = new.copy()
                 basis.cover.grow = old.cover.grow
+            # the school's name and details alone: only approvals of photos with a text line
+            # or crest (and of videos) are voided (approval.signs_school_words), counted below
+            school = old.analysis_key(school=False) == new.analysis_key(school=False) and \
+                old.analysis_key() != new.analysis_key()
+            if school:
+                basis = basis.copy() if basis is new else basis
+                basis.school = old.school
             voids = self.approvals.voided_by_settings(old, basis, fixed_channels=fixed,
                                                       current=current)
+            if school:
+                counted = {(v.sha256, v.channel) for v in voids}
+                before = self._decider(engine).deciding_with(old)
+                for state in self.approvals.standing(current):
+                    if (state.sha256, state.channel) in counted:
+                        continue
+                    shows = self._shows_text(state, before)
+                    if shows is not False:
+                        school_text += 1
+                        unsure += shows is None
+                        counted.add((state.sha256, state.channel))
+                voids = [s for s in self.approvals.standing(current)
+                         if (s.sha256, s.channel) in counted]
             if grow and old.analysis_key() == new.analysis_key():
                 counted = {(v.sha256, v.channel) for v in voids}
                 rest = [s for s in self.approvals.standing(current)
@@ -345,7 +366,27 @@ class Workspace:
                 gone = {(v.sha256, v.channel) for v in more} | counted
                 voids = [s for s in self.approvals.standing(current)
                          if (s.sha256, s.channel) in gone]
-        return SettingsChange(old, new, sections, voids, unsure=unsure)
+        return SettingsChange(old, new, sections, voids, unsure=unsure, school_text=school_text)
+
+    def _shows_text(self, state: Any, engine: Any) -> bool | None:
+        """Does the approval ``state`` sign the school's name and details
+        (``approval.signs_school_words``: its photo shows a text line or crest, or it is a
+        video)? From what it signed when that tells (the school's name was set when it was
+        approved), else from its analysis in this PC's cache; None when neither tells (counted
+        as voided, in case)."""
+        from photovet.core.approval import signed_key, signs_school_words  # noqa: PLC0415
+
+        parts = state.parts or {}
+        if parts.get("media", "photo") == "video":
+            return True
+        key = signed_key(parts)
+        for as_checked in (False, True):
+            words = engine.checked_with_key(as_checked=as_checked)
+            none = engine.checked_with_key(as_checked=as_checked, school=False)
+            if words != none and key in (words, none):
+                return key == words
+        analysis = self._cached_analysis(state, engine)
+        return signs_school_words(analysis) if analysis is not None else None
 
     def channel_change(self, channel_id: str, engine: Any = None, **changes: Any) -> ChannelChange:
         """What changing a channel (``changes``: as ``ChannelRegistry.update`` takes them) would
@@ -398,11 +439,10 @@ class Workspace:
                 voids.append(state)
         return voids, unsure
 
-    def _signed_now(self, state: Any, engine: Any, channel: Any) -> dict[str, Any] | None:
-        """What an approval of ``state``'s photo or video would sign if decided now by
-        ``engine`` for ``channel``, from its analysis in this PC's cache (as checked now with
-        the register as it is, else the one the approval signed) and its review; None when
-        neither is here or it cannot be decided."""
+    def _cached_analysis(self, state: Any, engine: Any) -> Any:
+        """The analysis of ``state``'s photo or video in this PC's cache (as checked now with
+        the register as it is, else the one the approval signed), undecided; None when
+        neither is here or it cannot be read."""
         from photovet.core.models import PhotoAnalysis, VideoAnalysis  # noqa: PLC0415
 
         parts = state.parts or {}
@@ -420,7 +460,23 @@ class Workspace:
             return None
         try:
             analysis: Any = (VideoAnalysis if video else PhotoAnalysis).from_dict(cached[kind])
-            analysis.sha256, analysis.analysis_key, analysis.path = state.sha256, key, state.path
+        except (PhotoVetError, KeyError, TypeError, ValueError) as exc:
+            log.info("approval %s/%s: its analysis could not be read: %s", state.sha256[:12],
+                     state.channel, exc)
+            return None
+        analysis.sha256, analysis.analysis_key, analysis.path = state.sha256, key, state.path
+        return analysis
+
+    def _signed_now(self, state: Any, engine: Any, channel: Any) -> dict[str, Any] | None:
+        """What an approval of ``state``'s photo or video would sign if decided now by
+        ``engine`` for ``channel``, from its analysis in this PC's cache (as checked now with
+        the register as it is, else the one the approval signed) and its review; None when
+        neither is here or it cannot be decided."""
+        parts = state.parts or {}
+        analysis = self._cached_analysis(state, engine)
+        if analysis is None:
+            return None
+        try:
             engine.decide(analysis, channel if channel is not None else state.channel)
             signed = engine.approval_parts(analysis)
         except (PhotoVetError, KeyError, TypeError, ValueError) as exc:
