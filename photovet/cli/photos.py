@@ -741,6 +741,10 @@ def _role_ended(ws: Workspace, ch: Channel) -> tuple[tuple[Path, ...], int, set[
 
 
 #: why a photo with a caption proposed was not approved: the approver did not say they read it
+#: what to do about a photo showing a face named by hand over a refused recognition, as the
+#: command line says it (the core's hint is the app's: words.HAND_NAMED_APP)
+HAND_NAMED_COMMAND = ("Open it in a viewer, look at that face, then approve that one file with "
+                      "--named-by-hand-checked.")
 _CAPTION_READ_FIRST = ("not approved: a caption is proposed with it (printed above); read it, "
                        "then approve them together with --caption-read")
 _CAPTION_NOT_CONFIRMED = ("not approved: you did not approve the caption proposed with it "
@@ -903,8 +907,8 @@ def approve_cmd(paths: tuple[Path, ...], channel: str, reject: bool, comment: st
                 if a.media == "video" and exc.message.startswith("Play the clip"):
                     click.echo("Watch the whole video in a video player, then say so with "
                                "--watched.", err=True)
-                if "named by hand" in exc.message and exc.hint:
-                    click.echo(exc.hint, err=True)
+                if exc.hint == words.HAND_NAMED_APP:   # the app's words: the command's instead
+                    click.echo(HAND_NAMED_COMMAND, err=True)
                 if "not every check is ticked" in exc.message or "no check on" in exc.message:
                     click.echo("The school's checklist (tick with --checked TEXT or NUMBER, or "
                                "--all-checks-done):", err=True)

@@ -27,6 +27,12 @@ from photovet.core import words
 from photovet.core.errors import PhotoVetError
 from photovet.core.register.reports import field_label, state_word
 
+#: how to record that people an import no longer lists have left, as the command line says it
+#: (the import's report says the app's way by itself: words.RECORD_LEAVING_APP)
+RECORD_LEAVING_COMMAND = ("import the file again with --left-on DD/MM/YYYY (everyone it no "
+                          "longer lists left that day), or record each one: photovet register "
+                          "set ID --leaving-date DD/MM/YYYY.")
+
 
 @click.group("register")
 def register_group() -> None:
@@ -86,7 +92,8 @@ def register_import_cmd(csv_path: Path, mapping_path: Path | None, dry_run: bool
     if as_json:
         emit_json(report.to_dict())
     else:
-        for line in report.summary_lines(max_items=None if dry_run else 50):
+        for line in report.summary_lines(max_items=None if dry_run else 50,
+                                         record_leaving=RECORD_LEAVING_COMMAND):
             click.echo(line)
     if report.errors:
         sys.exit(EXIT_SOME_FAILED)

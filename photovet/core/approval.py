@@ -49,7 +49,7 @@ from photovet.core.policy import (
 )
 from photovet.core.review import local_time
 from photovet.core.storage import Database
-from photovet.core.words import CAPTION_SHOWN_COMMAND, caption_word
+from photovet.core.words import CAPTION_SHOWN_COMMAND, HAND_NAMED_APP, caption_word
 
 DRAFT, READY, APPROVED, REJECTED = "draft", "ready", "approved", "rejected"
 
@@ -824,9 +824,8 @@ class Approvals:
                                               "through it; then approve it.")
         hand = hand_named_refusal(analysis)
         if hand and not hand_named_checked:
-            raise ApprovalError(hand, hint="In the app: open it in Review and approve it there. "
-                                "Commands: approve that one file with --named-by-hand-checked "
-                                "after looking at it.")
+            # the app's words; the command line says its own option (cli.photos)
+            raise ApprovalError(hand, hint=HAND_NAMED_APP)
         if hand:
             seen_on = (seen_on + "; " if seen_on else "") + \
                 "faces named by hand over a recognition looked at on their own"

@@ -947,6 +947,13 @@ LEAVING_DATE_BACK_APP = ("If someone is back, open them in the Consent register 
                          "They are back\u2026")
 LEAVING_DATE_BACK_COMMAND = ("If someone is back: photovet register back ID (in the app: They "
                              "are back\u2026 on their page)")
+#: how to record that people an import no longer lists have left, as the app says it (the
+#: import's report; the command line gives its own words: ``ImportReport.summary_lines``)
+RECORD_LEAVING_APP = ("record it: \u201cThey have left\u201d when checking the import's changes, "
+                      "or in the Register shown \u201cNot in the MIS file\u201d.")
+#: what to do about a photo that shows a face named by hand over a refused recognition
+#: (``policy.hand_named_refusal``), as the app says it (the command line says its own option)
+HAND_NAMED_APP = "Open it in Review, look at that face and approve it there, on its own."
 
 
 #: who can give a role, and where: the core's refusal says the command (it is what the
@@ -1180,7 +1187,8 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
            "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",
            "ROLE_GRANT_APP", "ROLE_GRANT_COMMAND", "ROLE_GRANT_ONE_APP", "ROLE_GRANT_ONE_COMMAND",
-           "app_hint", "COMMAND_HINTS", "LEFT", "USERS_LIST_COMMAND", "USERS_ADD_COMMAND",
+           "app_hint", "COMMAND_HINTS", "HAND_NAMED_APP", "LEFT", "RECORD_LEAVING_APP",
+           "USERS_LIST_COMMAND", "USERS_ADD_COMMAND",
            "CODE_RESET_COMMAND", "AUDIT_CHANGED_COMMAND", "AUDIT_CHANGED_ADMIN_COMMAND",
            "CHANNEL_ADD_COMMAND", "CHANNEL_ADD_FIRST_COMMAND", "DEVICES_LIST_COMMAND",
            "EXPORTS_LIST_COMMAND", "CRESTS_LIST_COMMAND", "ALLOW_PC_COMMAND",

@@ -307,6 +307,7 @@ def test_the_approve_command_asks_the_approver_to_say_they_looked(tmp_path, monk
     assert res.exit_code == 1, res.output
     assert "named by hand over PhotoVet's recognition" in res.stderr
     assert "--named-by-hand-checked" in res.stderr
+    assert "Review" not in res.stderr            # the app's words are the app's (s34)
     assert "Sam Hale: Named by hand by Mrs Office: PhotoVet recognised Tori Ashby " \
            "(Facebook: No)" in res.output
     res = runner.invoke(cli, args + [str(photos[1]), "--named-by-hand-checked"])

@@ -28,10 +28,6 @@ COMMAND_LINE_ONLY = {
     # the server's certificate is pinned by 'photovet setup database' only
     "Pin the server's certificate at setup (photovet setup database shows its":
         "storage.server.conninfo",
-    # said the app's way first, then the command's
-    "In the app: open it in Review and approve it there. Commands: approve that one file "
-    "with --named-by-hand-checked": "approval.Approvals.approve (a name written by hand)",
-    "record it (in the app: \u201cThey have left\u201d": "reports.ImportReport.summary_lines",
     # the import window leaves out the lines naming --skip-invalid (import_wizard)
     "or use --skip-invalid to import the": "reports.ImportReport.summary_lines",
     "with --skip-invalid it would make the changes below": "reports.ImportReport.summary_lines",
@@ -94,3 +90,17 @@ def test_the_cores_refusals_carry_the_command_hints(tmp_path):
     err = PhotoVetError("no exports are recorded for batch 'x'",
                         hint=words.EXPORTS_LIST_COMMAND)
     assert "photovet exports" in err.full()
+
+
+def test_the_app_says_its_own_words_and_the_command_line_its_own():
+    """s34: the refusal of a face named by hand and the import's note on people with no leaving
+    date said the app's words and then the command's, in the app too: the core says the app's
+    (no command), the command line its own (its modules)."""
+    from photovet.cli.photos import HAND_NAMED_COMMAND
+    from photovet.cli.register import RECORD_LEAVING_COMMAND
+
+    for app, command in ((words.HAND_NAMED_APP, HAND_NAMED_COMMAND),
+                         (words.RECORD_LEAVING_APP, RECORD_LEAVING_COMMAND)):
+        assert not COMMAND.search(app) and not OPTION.search(app), app
+        assert words.app_hint(app) == app
+        assert OPTION.search(command), command

@@ -175,6 +175,14 @@ def test_the_import_records_one_leaving_date_for_everyone_it_no_longer_lists(ws_
     plain = ws_autumn_register.register.import_csv(tmp_path / "spring.csv", today=TODAY, dry_run=True)
     assert plain.left == [] and any("no leaving date. If they have left, record it" in line
                                     for line in plain.summary_lines())
+    # the app's words (the import window shows them); the command line says its option
+    said = next(line for line in plain.summary_lines() if "no leaving date. If" in line)
+    assert "\u201cThey have left\u201d" in said and "--left-on" not in said
+    from photovet.cli.register import RECORD_LEAVING_COMMAND
+
+    said = next(line for line in plain.summary_lines(record_leaving=RECORD_LEAVING_COMMAND)
+                if "no leaving date. If" in line)
+    assert "--left-on DD/MM/YYYY" in said and "They have left" not in said
     assert plain.still_missing[0].message == (f"not in the MIS file since {TODAY:%d/%m/%Y}, "
                                               "no leaving date: still covered")
     # only the people shown (another may have gone missing since on another PC)

@@ -13,6 +13,7 @@ from photovet.core.words import (
     CONSENT_NOT_IN_FILE_COMMAND,
     LEAVING_DATE_BACK_COMMAND,
     LEAVING_DATES_KEPT,
+    RECORD_LEAVING_APP,
     consent_word,
     count,
     media_count,
@@ -289,8 +290,11 @@ class ImportReport:
                 "said Yes, put it in the MIS and export the file again before importing; "
                 "otherwise the import withdraws it.")
 
-    def summary_lines(self, max_items: int | None = 50) -> list[str]:
-        """Human-readable summary: status, errors, WITHDRAWALS FIRST, then the rest."""
+    def summary_lines(self, max_items: int | None = 50, *,
+                      record_leaving: str = RECORD_LEAVING_APP) -> list[str]:
+        """Human-readable summary: status, errors, WITHDRAWALS FIRST, then the rest.
+        ``record_leaving``: how to record that people the file no longer lists have left (the
+        app's words; the command line gives its own)."""
         out: list[str] = []
         name = Path(self.file).name
         n_err = len(self.errors)
@@ -358,9 +362,7 @@ class ImportReport:
             n = len(self.no_leaving_date)
             out.append(f"{count(n, 'person', 'people')} not in this file "
                        f"{'has' if n == 1 else 'have'} no leaving date. If they have left, "
-                       "record it (in the app: \u201cThey have left\u201d when checking the "
-                       "import's changes, or in the Register shown \u201cNot in the MIS file\u201d; "
-                       "or import with --left-on DD/MM/YYYY).")
+                       f"{record_leaving}")
         section("New people", self.new_people)
         section("Consent changes", self.consent_changes)
         section("Leavers", self.leavers)
