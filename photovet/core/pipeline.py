@@ -169,6 +169,7 @@ class Engine:
         self.name_matcher: Any = None
         self.devices: Any = None          # the school's approved devices (devices.DeviceList)
         self.school: Any = None           # what identifies the school (school.SchoolIdentity)
+        self._caption_matcher: Any = None    # (people, threshold, matcher): caption_matcher
         self._fingerprint = ""
         self.reload_register()
 
@@ -677,7 +678,22 @@ class Engine:
         return caption_refusal(caption, self.people, self.channel(channel),
                                on or _dt.date.today(), self.mode_for(mode),
                                threshold=self.settings.text.caption_threshold,
-                               media=tuple(media), outcome=outcome)
+                               media=tuple(media), outcome=outcome,
+                               matcher=self.caption_matcher())
+
+    def caption_matcher(self) -> Any:
+        """The register's names as captions are checked against (``captions.caption_matcher``):
+        built once per register and threshold, not for every caption (s34: 0.2 s each with
+        900 pupils, for each of a batch's approved captions). Built again when the people
+        are read again (``reload_people``) or the threshold changes."""
+        from photovet.core.vision.text.captions import caption_matcher  # noqa: PLC0415
+
+        people, threshold = self.people, self.settings.text.caption_threshold
+        held = self._caption_matcher
+        if held is None or held[0] is not people or held[1] != threshold:
+            held = (people, threshold, caption_matcher(people, threshold))
+            self._caption_matcher = held
+        return held[2]
 
     def proposed_caption_check(self, channel: str | Channel, mode: str | None = None,
                                media: Iterable[str] = ("photo",)):

@@ -54,6 +54,11 @@ consent_word = _w.consent_word
 #: (beside the approved tick; the full words elided there at the list's width)
 APPROVED_CAPTION_REFUSED = "Not with its approved caption"
 APPROVED_CAPTION_REFUSED_BADGE = "Caption not allowed"
+#: ... and while that is being checked (in the background: s34, a large register): never
+#: "Approved" unchecked
+APPROVED_CAPTION_CHECKING_BADGE = "Checking caption\u2026"
+APPROVED_CAPTION_CHECKING = ("Its approved caption is being checked with the channel's rules "
+                             "(as export checks it)\u2026")
 APPROVED_CAPTION_REFUSED_NEXT = ("Export it with no caption, or mark it ready again with a new "
                                  "caption for a senior leader to approve.")
 

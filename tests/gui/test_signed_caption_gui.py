@@ -363,7 +363,9 @@ def test_the_list_says_when_the_approved_caption_may_no_longer_go_out(
     sign_in_as(win, PREPARER_NAME)                         # who may change consent
     model = win.batch.model
     tip = lambda: model.data(model.index(0, 0), Qt.ToolTipRole)  # noqa: E731
-    assert item.status_text() == "Approved" and APPROVED_CAPTION_REFUSED not in tip()
+    # its caption is checked in the background (s34): "Approved" once it is back
+    qtbot.waitUntil(lambda: item.status_text() == "Approved", timeout=5000)
+    assert APPROVED_CAPTION_REFUSED not in tip()
     asked: list[str] = []
     check = win.ctx.engine.caption_refusal
     monkeypatch.setattr(win.ctx.engine, "caption_refusal",
@@ -390,3 +392,51 @@ def test_the_list_says_when_the_approved_caption_may_no_longer_go_out(
         win.ctx.register_changed.emit()
     qtbot.waitUntil(lambda: item.status_text() == "Approved", timeout=5000)
     assert APPROVED_CAPTION_REFUSED not in tip() and len(asked) > before
+
+
+def test_approved_captions_are_checked_off_the_gui_thread_and_said_checking_meanwhile(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """s34: the list's "Caption not allowed" check ran on the GUI thread, once per caption
+    (0.6 s a caption with a register of 900 pupils: a batch with 50 captions froze the window
+    for half a minute). It runs in a worker: the list and the panel say the caption is being
+    checked (never "Approved" unchecked) until it is back; a check started before the register
+    changed is not used, the caption is checked again."""
+    import threading
+    from html import unescape
+
+    from photovet.gui.words import (
+        APPROVED_CAPTION_CHECKING,
+        APPROVED_CAPTION_CHECKING_BADGE,
+        APPROVED_CAPTION_REFUSED_BADGE,
+    )
+    from tests.gui.fake_engine import TORI
+
+    win, item = _approver_on_photo_captioned_for_tori(qtbot, ws, make_window, tmp_path)
+    win.photos.approval.approve_btn.click()
+    qtbot.waitUntil(lambda: item.status_text() == "Approved", timeout=5000)
+    sign_in_as(win, PREPARER_NAME)                         # who may change consent
+    gate, threads = threading.Event(), []
+    check = win.ctx.engine.caption_refusal
+
+    def held(caption, *a, **k):
+        threads.append(threading.current_thread())
+        assert gate.wait(10)
+        return check(caption, *a, **k)
+
+    monkeypatch.setattr(win.ctx.engine, "caption_refusal", held)
+    # the register changes: asked again, in the background; the GUI thread is not held
+    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
+        win.ctx.register_changed.emit()
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    assert threads[0] is not threading.main_thread()
+    assert item.approval == "approved" and item.status_text() == APPROVED_CAPTION_CHECKING_BADGE
+    assert APPROVED_CAPTION_CHECKING in unescape(win.photos.approval.state_label.text())
+    # her name consent withdrawn while that check is under way: its answer is not used
+    ws.register.set_consent(TORI, "name_with_photo", "no")
+    with qtbot.waitSignal(win.ctx.register_reloaded, timeout=5000):
+        win.ctx.register_changed.emit()
+    gate.set()
+    qtbot.waitUntil(lambda: item.status_text() == APPROVED_CAPTION_REFUSED_BADGE, timeout=10000)
+    assert len(threads) >= 2                      # checked again after the change
+    assert "Not with its approved caption" in win.photos.approval.state_label.text()
+    assert APPROVED_CAPTION_CHECKING not in unescape(win.photos.approval.state_label.text())

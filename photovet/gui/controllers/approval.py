@@ -125,6 +125,7 @@ class ApprovalController(QObject):
         ctx.settings_changed.connect(self.show_state)
         ctx.session.changed.connect(self.session_changed)
         batch.cleared.connect(self._batch_cleared)
+        batch.captions_checked.connect(self.show_state)    # an approved caption's check is back
         # "Approve all shown..." follows what the list shows (a filter, photos added or
         # removed, an approval state changed)
         proxy = tab.batch.proxy
@@ -176,10 +177,10 @@ class ApprovalController(QObject):
             permit(button, s, permission, button.isEnabled())
         self.update_approve_all()
 
-    def approved_caption_refused(self, a, state, void: str) -> str:
+    def approved_caption_refused(self, a, state, void: str) -> str | None:
         """Why the caption a photo was approved with may not go out now, as export would say
         it (``batch.approved_caption_refused``, asked once for the panel and the photo list:
-        ``BatchController.caption_refused``), or ''."""
+        ``BatchController.caption_refused``), or ''; None while it is being checked."""
         if void:
             return ""
         return self.batch.caption_refused(a, state)

@@ -46,25 +46,37 @@ def approval_state(ctx: AppContext, a: PhotoAnalysis, st: Any = None) -> tuple[s
     return st.status, ""
 
 
-def approved_caption_refused(ctx: AppContext, a: PhotoAnalysis | None, state: Any,
-                             channel: Any = None) -> str:
-    """Why the caption a photo was approved with may not go out now, as export would say it
-    (the core's one check, ``Engine.caption_refusal``, for ``channel``: the photo's own when
-    None), or ''. Said by the approval panel and the photo list alike. Walk5: a pupil's
-    name consent withdrawn after approval left the panel saying "Approved" with the caption
-    export then refused."""
-    engine = ctx.engine
-    if engine is None or a is None or a.error or state is None or \
-            state.status != "approved" or not state.approved_caption or \
-            not ctx.ws.settings.approval.required:
-        return ""
+def approved_caption_to_check(ctx: AppContext, a: PhotoAnalysis | None, state: Any) -> bool:
+    """Has the photo an approved caption whose check export applies (``approved_caption_refused``)?"""
+    return not (ctx.engine is None or a is None or a.error or state is None
+                or state.status != "approved" or not state.approved_caption
+                or not ctx.ws.settings.approval.required)
+
+
+def caption_refusal_words(engine: Any, caption: str, channel: Any, media: str) -> str:
+    """Why ``caption`` may not go out with a photo or video (``media``) on ``channel`` now, as
+    export would say it (the core's one check, ``Engine.caption_refusal``), or ''. Reads no
+    register (``channel``: the Channel itself): it runs in the captions' worker."""
     try:
-        refused = engine.caption_refusal(state.approved_caption, channel or a.channel,
-                                         media=(words.media_of(a),),
+        refused = engine.caption_refusal(caption, channel, media=(media,),
                                          outcome="it cannot be exported with it")
     except PhotoVetError as exc:        # never "Approved" unchecked: said why
         return sentence(exc.message)
     return sentence(refused.message) if refused is not None else ""
+
+
+def approved_caption_refused(ctx: AppContext, a: PhotoAnalysis | None, state: Any,
+                             channel: Any = None) -> str:
+    """Why the caption a photo was approved with may not go out now, as export would say it
+    (the core's one check, ``Engine.caption_refusal``, for ``channel``: the photo's own when
+    None), or ''. Said by the approval panel and the photo list alike (there checked in a
+    worker: ``BatchController.caption_refused``). Walk5: a pupil's name consent withdrawn
+    after approval left the panel saying "Approved" with the caption export then refused."""
+    if not approved_caption_to_check(ctx, a, state):
+        return ""
+    assert a is not None and ctx.engine is not None
+    return caption_refusal_words(ctx.engine, state.approved_caption,
+                                 ctx.engine.channel(channel or a.channel), words.media_of(a))
 
 
 def as_handed_on(ctx: AppContext, a: PhotoAnalysis | None, status: str) -> str:
@@ -82,6 +94,7 @@ def as_handed_on(ctx: AppContext, a: PhotoAnalysis | None, status: str) -> str:
 class BatchController(QObject):
     analysed = Signal(list)          # PhotoAnalysis, decided (GUI thread)
     finished_checking = Signal()
+    captions_checked = Signal()      # approved captions checked in the background (the panel)
     cleared = Signal()
 
     def __init__(self, ctx: AppContext, view: BatchView, status: Status, banner: Banner,
@@ -105,6 +118,14 @@ class BatchController(QObject):
         # the core's words, '' none): asked once, not at every refresh of the list; forgotten
         # when the register, channels or settings change (redecide_all) or are reloaded
         self._caption_refusals: dict[tuple[str, str, str, _dt.date], str] = {}
+        # s34: checked in a worker (a register of 900 pupils took ~0.6 s a caption on the GUI
+        # thread): the captions asked for and not back yet; results of a check started before
+        # the register, channels or settings changed (``forget_captions``) are dropped
+        self._captions_asked: set[tuple[str, str, str, _dt.date]] = set()
+        self._captions_todo: list[tuple[tuple[str, str, str, _dt.date], str, Any, str]] = []
+        self._captions_worker: Any = None
+        self._captions_generation = 0
+        self._captions_waiting: dict[str, tuple[str, str, str, _dt.date]] = {}   # path -> key
         dpr = max(1.0, float(parent.devicePixelRatioF() or 1.0))
         self.thumbs = ThumbnailQueue()
         size, ratio = int(BatchDelegate.THUMB * dpr), dpr
@@ -124,7 +145,7 @@ class BatchController(QObject):
         ctx.recheck_needed.connect(self.check_all_again)
         ctx.settings_news.connect(self.settings_news)
         ctx.register_reloaded.connect(self.check_out_of_date)
-        ctx.register_reloaded.connect(self._caption_refusals.clear)
+        ctx.register_reloaded.connect(self.forget_captions)
 
     # -- adding photos ---------------------------------------------------------------------------
 
@@ -379,7 +400,7 @@ class BatchController(QObject):
     # -- deciding again (channel, register, review changes) ----------------------------------------
 
     def redecide_all(self) -> None:
-        self._caption_refusals.clear()      # the names a caption may show may have changed
+        self.forget_captions()      # the names a caption may show may have changed
         if self.ctx.engine is None or not self.model.items:
             return
         self._redecide = list(range(len(self.model.items)))
@@ -437,7 +458,7 @@ class BatchController(QObject):
         want = set(shas) if shas is not None else None
         states = {}
         lapsed: set[str] = set()
-        captions: dict[str, str] = {}
+        captions: dict[str, str | None] = {}
         ws = self.ctx.ws
         with ws.approvals.one_look():      # each approver's roles read once
             for it in self.model.items:
@@ -450,22 +471,96 @@ class BatchController(QObject):
                 if states[it.path][0] == "void" and as_handed_on(self.ctx, a, "void") != "void":
                     lapsed.add(it.path)
                 if states[it.path][0] == "approved":
-                    captions[it.path] = self.caption_refused(a, st)
+                    key, captions[it.path] = self._caption_check(a, st)
+                    if key is not None and captions[it.path] is None:
+                        self._captions_waiting[it.path] = key     # said when it is back
+                    else:
+                        self._captions_waiting.pop(it.path, None)
         self.model.set_approvals(states, lapsed, captions)
         self.refresh_summary()        # a photo marked ready is no longer "a decision for you"
 
-    def caption_refused(self, a: PhotoAnalysis | None, st: Any) -> str:
+    def caption_refused(self, a: PhotoAnalysis | None, st: Any) -> str | None:
         """``approved_caption_refused`` for the list and the approval panel, asked once per
-        channel, caption and media type until the register, channels or settings change."""
-        caption = getattr(st, "approved_caption", None)
-        if a is None or not caption or getattr(st, "status", None) != "approved":
-            return ""
+        channel, caption and media type until the register, channels or settings change;
+        None while it is being checked (in a worker: ``captions_checked`` says when it is
+        back; the list and the panel say "checking", never "Approved" unchecked)."""
+        return self._caption_check(a, st)[1]
+
+    def _caption_check(self, a: PhotoAnalysis | None, st: Any
+                       ) -> tuple[tuple[str, str, str, _dt.date] | None, str | None]:
+        """(what is checked, ``caption_refused``'s answer)."""
+        if not approved_caption_to_check(self.ctx, a, st):
+            return None, ""
+        assert a is not None and self.ctx.engine is not None
         # the check reads the caption, the channel and the media type, not the photo: a batch
         # approved with one caption is checked once (again on another day: a leaving date)
-        key = (a.channel, caption, words.media_of(a), _dt.date.today())
-        if key not in self._caption_refusals:
-            self._caption_refusals[key] = approved_caption_refused(self.ctx, a, st)
-        return self._caption_refusals[key]
+        key = (a.channel, st.approved_caption, words.media_of(a), _dt.date.today())
+        if key in self._caption_refusals:
+            return key, self._caption_refusals[key]
+        if key not in self._captions_asked:
+            try:     # the channel read here, on the GUI thread (the worker reads no register)
+                channel = self.ctx.engine.channel(a.channel)
+            except PhotoVetError as exc:
+                self._caption_refusals[key] = sentence(exc.message)
+                return key, self._caption_refusals[key]
+            self._captions_asked.add(key)
+            self._captions_todo.append((key, st.approved_caption, channel, key[2]))
+            QTimer.singleShot(0, self._check_captions)
+        return key, None
+
+    def _check_captions(self) -> None:
+        """Check the captions asked for, one after another in a worker (stopped by a change
+        between two); each result is stored and shown as it comes back."""
+        if not self._captions_todo or self.ctx.engine is None or (
+                self._captions_worker is not None and self._captions_worker.running):
+            return
+        todo, self._captions_todo = self._captions_todo, []
+        engine, generation = self.ctx.engine, self._captions_generation
+
+        def check(stop):
+            for key, caption, channel, media in todo:
+                if stop.is_set():
+                    return
+                yield key, caption_refusal_words(engine, caption, channel, media)
+
+        def failed(text: str) -> None:
+            # never "Approved" unchecked: what could not be checked is said as not allowed
+            if generation == self._captions_generation:
+                self._captions_back([(key, sentence(f"its caption could not be checked: {text}"))
+                                     for key, *_ in todo if key not in self._caption_refusals])
+
+        self._captions_worker = self.ctx.workers.start(
+            check, name="captions", batch_ms=500,
+            on_yield=lambda got: self._captions_back(got) if
+            generation == self._captions_generation else None,
+            on_error=failed,
+            on_finish=lambda *_: QTimer.singleShot(0, self._check_captions))
+
+    def _captions_back(self, got: list[tuple[tuple[str, str, str, _dt.date], str]]) -> None:
+        """Checked captions (key, the core's words or ''): stored, and the photos approved
+        with them say so."""
+        for key, said in got:
+            self._caption_refusals[key] = said
+            self._captions_asked.discard(key)
+        captions = {path: self._caption_refusals[key]
+                    for path, key in self._captions_waiting.items()
+                    if key in self._caption_refusals}
+        for path in captions:
+            del self._captions_waiting[path]
+        self.model.set_caption_refusals(captions)
+        self.captions_checked.emit()
+
+    def forget_captions(self) -> None:
+        """The register, channels or settings changed: every approved caption is checked
+        again (a check under way is stopped and what it finds dropped)."""
+        self._captions_generation += 1
+        self._caption_refusals.clear()
+        self._captions_asked.clear()
+        self._captions_todo = []
+        self._captions_waiting.clear()
+        if self._captions_worker is not None:
+            self._captions_worker.stop()
+            self._captions_worker = None
 
     # -- new batch -----------------------------------------------------------------------------
 

@@ -12,7 +12,13 @@ from photovet.core.policy import caption_text
 from photovet.core.words import approval_caption, media_of
 
 from .. import style
-from ..words import APPROVED_CAPTION_REFUSED, APPROVED_CAPTION_REFUSED_NEXT, day, esc
+from ..words import (
+    APPROVED_CAPTION_CHECKING,
+    APPROVED_CAPTION_REFUSED,
+    APPROVED_CAPTION_REFUSED_NEXT,
+    day,
+    esc,
+)
 from .checklist_ticks import ChecklistTicks
 from .photo_flags import ContentScroll
 
@@ -174,14 +180,14 @@ class ApprovalPanel(QWidget):
                    required: bool, approver_view: bool, approver: str,
                    shown: list[str] | None = None, unseen: str = "",
                    hand_named: list[tuple[str, str, bool]] | None = None,
-                   caption_refused: str = "") -> None:
+                   caption_refused: str | None = "") -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
         be approved ('' when nothing is); ``hand_named``: (who, the core's note, named over a
         refused recognition) for each face shown because a person named it by hand;
         ``caption_refused``: why the caption it was approved with may not go out now (the
-        core's words, as export says it; '' when it may)."""
+        core's words, as export says it; '' when it may; None while it is being checked)."""
         self.message.hide()
         self.offer_suggestion("")
         self.shown_label.hide()
@@ -212,6 +218,8 @@ class ApprovalPanel(QWidget):
             # walk5: "Approved" for a caption export refuses: said as export says it
             said += (f"<br><b>{APPROVED_CAPTION_REFUSED}</b>: {esc(caption_refused)} "
                      f"{APPROVED_CAPTION_REFUSED_NEXT}")
+        elif usable and caption_refused is None and status == "approved" and not void:
+            said += f"<br>{esc(APPROVED_CAPTION_CHECKING)}"
         self.state_label.setText(said)
         for b in (self.ready_btn, self.ready_all_btn):
             b.setVisible(not approver_view)

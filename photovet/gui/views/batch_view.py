@@ -49,6 +49,8 @@ from photovet.core.words import tally, text_tracks_covered, text_tracks_open
 
 from .. import style
 from ..words import (
+    APPROVED_CAPTION_CHECKING,
+    APPROVED_CAPTION_CHECKING_BADGE,
     APPROVED_CAPTION_REFUSED,
     APPROVED_CAPTION_REFUSED_BADGE,
     APPROVED_CAPTION_REFUSED_NEXT,
@@ -80,8 +82,9 @@ class PhotoItem:
     thumb_failed: bool = False
     approval: str = "draft"                    # draft | ready | approved | rejected | void
     approval_note: str = ""                    # why an approval no longer counts
-    #: approved, but why its approved caption may not go out now (the core's words, '' none)
-    caption_refused: str = ""
+    #: approved, but why its approved caption may not go out now (the core's words, '' none;
+    #: None while it is being checked, in the background)
+    caption_refused: str | None = ""
     #: "void" only because its approver's role ended: still handed on (batch.as_handed_on)
     approval_lapsed: bool = False
     _faces: tuple[object, FaceCount] | None = field(default=None, repr=False, compare=False)
@@ -164,6 +167,8 @@ class PhotoItem:
             return "Could not check"
         if self.approval == "approved" and self.caption_refused:
             return APPROVED_CAPTION_REFUSED_BADGE
+        if self.approval == "approved" and self.caption_refused is None:
+            return APPROVED_CAPTION_CHECKING_BADGE
         if self.approval in APPROVAL_BADGES:
             return APPROVAL_BADGES[self.approval]
         if s == "needs-review":
@@ -268,6 +273,8 @@ class BatchModel(QAbstractListModel):
                 # as the approval panel says it (walk s33: the list said only "Approved")
                 extra += (f"\n{APPROVED_CAPTION_REFUSED}: {item.caption_refused} "
                           f"{APPROVED_CAPTION_REFUSED_NEXT}")
+            elif item.approval == "approved" and item.caption_refused is None:
+                extra += f"\n{APPROVED_CAPTION_CHECKING}"
             return f"{item.name}\n{item.status_detail()}\n{extra}"
         if role == Qt.AccessibleTextRole:
             return f"{item.name}: {item.status_text()}"
@@ -358,10 +365,11 @@ class BatchModel(QAbstractListModel):
 
     def set_approvals(self, states: dict[str, tuple[str, str]],
                       lapsed: set[str] | frozenset[str] = frozenset(),
-                      captions: dict[str, str] | None = None) -> None:
+                      captions: dict[str, str | None] | None = None) -> None:
         """``states``: path -> (approval status, why it no longer counts); ``lapsed``: the
         paths whose approval no longer counts only because its approver's role ended;
-        ``captions``: path -> why an approved photo's caption may not go out now (none: '')."""
+        ``captions``: path -> why an approved photo's caption may not go out now (none: '';
+        None: being checked)."""
         rows = []
         for path, (st, note) in states.items():
             r = self._row.get(path, -1)
@@ -371,6 +379,17 @@ class BatchModel(QAbstractListModel):
             now = (st, note, path in lapsed, (captions or {}).get(path, ""))
             if (it.approval, it.approval_note, it.approval_lapsed, it.caption_refused) != now:
                 it.approval, it.approval_note, it.approval_lapsed, it.caption_refused = now
+                rows.append(r)
+        self._changed_rows(rows)
+
+    def set_caption_refusals(self, captions: dict[str, str]) -> None:
+        """Approved captions checked in the background: path -> why the caption may not go
+        out now ('' it may)."""
+        rows = []
+        for path, said in captions.items():
+            r = self._row.get(path, -1)
+            if r >= 0 and self.items[r].caption_refused != said:
+                self.items[r].caption_refused = said
                 rows.append(r)
         self._changed_rows(rows)
 
@@ -539,7 +558,10 @@ class BatchDelegate(QStyledItemDelegate):
         if item.status != "failed" and item.analysis is not None and item.approval in APPROVAL_BADGES:
             bg = QColor(style.APPROVAL_COLOURS[item.approval])
             fg = QColor("#1f1f1f" if item.approval == "void" else "#ffffff")
-            if item.approval == "approved" and item.caption_refused:
+            if item.approval == "approved" and item.caption_refused is None:
+                # its caption not checked yet: not the green of "Approved"
+                bg, fg = QColor("#e0e0e0"), QColor("#1f1f1f")
+            elif item.approval == "approved" and item.caption_refused:
                 # approved, but not with its caption: the colour of what needs a look again
                 bg, fg = QColor(style.APPROVAL_COLOURS["void"]), QColor("#1f1f1f")
         bw = min(fm.horizontalAdvance(text) + 14, name_rect.width())
