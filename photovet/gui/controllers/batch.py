@@ -23,7 +23,7 @@ from photovet.core.media.imaging import EXPORTED_COPY, collect_media
 from photovet.core.models import PhotoAnalysis
 
 from ..context import AppContext
-from ..tasks import CheckQueue, ThumbnailQueue, thumbnails
+from ..tasks import CheckQueue, ThumbnailQueue, Worker, thumbnails
 from ..views.banners import Banner, Status
 from ..views.batch_view import BatchDelegate, BatchView, PhotoItem
 from ..words import esc, media_count, media_words, plural, sentence
@@ -106,7 +106,7 @@ class BatchController(QObject):
         self.label = str(ctx.qs.value("batch/label", "") or "")
         self._pending: list[str] = []
         self._collecting = 0        # folders and files being listed (add_paths, in a worker)
-        self._analysis = None
+        self._analysis: Worker | None = None
         self._queue: CheckQueue | None = None      # the photos the running check has left
         self._out_of_date: set[str] = set()   # checked again once: the register changed
         self._redecide: list[int] = []
@@ -446,13 +446,13 @@ class BatchController(QObject):
         if self.ctx.engine is None:
             return
         want = set(shas)
-        items = [it for it in self.model.items if it.analysis is not None
-                 and (not want or it.analysis.sha256 in want)]
-        for it in items:
-            self.ctx.engine.decide(it.analysis, self.ctx.channel)
-        if items:
-            self.model.set_analyses([it.analysis for it in items])
-            self.refresh_approvals([it.analysis.sha256 for it in items])
+        analyses = [it.analysis for it in self.model.items if it.analysis is not None
+                    and (not want or it.analysis.sha256 in want)]
+        for a in analyses:
+            self.ctx.engine.decide(a, self.ctx.channel)
+        if analyses:
+            self.model.set_analyses(analyses)
+            self.refresh_approvals([a.sha256 for a in analyses])
 
     def refresh_approvals(self, shas: list[str] | None = None) -> None:
         want = set(shas) if shas is not None else None
@@ -625,9 +625,10 @@ class BatchController(QObject):
         self.ctx.qs.setValue("batch/label", self.label)
 
     def restore(self) -> None:
-        saved = self.ctx.qs.value("batch/paths", []) or []
-        if isinstance(saved, str):
-            saved = [saved]
+        value = self.ctx.qs.value("batch/paths", []) or []
+        # QSettings gives one path back as a string, several as a list
+        saved: list[str] = [value] if isinstance(value, str) else \
+            [str(p) for p in value] if isinstance(value, (list, tuple)) else []
         there = [p for p in saved if Path(p).is_file()]
         if len(there) != len(saved):
             # the files no longer on this PC (deleted once posted, or by the retention

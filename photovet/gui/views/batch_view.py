@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
     QRect,
     QRectF,
@@ -58,10 +59,10 @@ from ..words import (
     plural,
 )
 
-ItemRole = Qt.UserRole + 1
-StatusRole = Qt.UserRole + 2
-PathRole = Qt.UserRole + 3
-ApprovalRole = Qt.UserRole + 4
+ItemRole = Qt.ItemDataRole.UserRole + 1
+StatusRole = Qt.ItemDataRole.UserRole + 2
+PathRole = Qt.ItemDataRole.UserRole + 3
+ApprovalRole = Qt.ItemDataRole.UserRole + 4
 
 PENDING = "pending"
 
@@ -251,11 +252,12 @@ class BatchModel(QAbstractListModel):
     def rowCount(self, parent=_ROOT) -> int:
         return 0 if parent.isValid() else len(self.items)
 
-    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.items):
             return None
         item = self.items[index.row()]
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             return item.name
         if role == ItemRole:
             return item
@@ -265,7 +267,7 @@ class BatchModel(QAbstractListModel):
             return item.path
         if role == ApprovalRole:
             return item.approval
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             extra = style.APPROVAL_LABELS.get(item.approval, "")
             if item.approval_note:
                 extra += f": {item.approval_note}"
@@ -276,14 +278,14 @@ class BatchModel(QAbstractListModel):
             elif item.approval == "approved" and item.caption_refused is None:
                 extra += f"\n{APPROVED_CAPTION_CHECKING}"
             return f"{item.name}\n{item.status_detail()}\n{extra}"
-        if role == Qt.AccessibleTextRole:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{item.name}: {item.status_text()}"
         return None
 
     def flags(self, index):
         if not index.isValid():
-            return Qt.NoItemFlags
-        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # -- updates (batched) ---------------------------------------------------------------
     def clear(self) -> None:
@@ -476,14 +478,21 @@ class StatusFilter(QSortFilterProxyModel):
         left, self.kept = self.kept, None
         if left is None or self.key == "all":
             return
-        row = self.sourceModel().row_of(left)
+        row = self.source().row_of(left)
         if row >= 0 and not self.filterAcceptsRow(row, QModelIndex()):
             self._refilter(lambda: None)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+    def source(self) -> BatchModel:
+        """The batch's model this list shows."""
+        model = self.sourceModel()
+        assert isinstance(model, BatchModel)
+        return model
+
+    def filterAcceptsRow(self, source_row: int,
+                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if self.key == "all":
             return True
-        item: PhotoItem = self.sourceModel().items[source_row]
+        item: PhotoItem = self.source().items[source_row]
         if self.kept is not None and item.path == self.kept:
             return True
         if self.key.startswith("approval:"):
@@ -511,10 +520,10 @@ class BatchDelegate(QStyledItemDelegate):
         if item is None:
             return
         p.save()
-        p.setRenderHint(QPainter.Antialiasing)
-        p.setRenderHint(QPainter.SmoothPixmapTransform)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         r = option.rect.adjusted(2, 2, -2, -2)
-        selected = bool(option.state & QStyle.State_Selected)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         p.setPen(QPen(style.SELECTED, 3) if selected else QPen(QColor("#d5dae0"), 1))
         p.setBrush(QColor("#e3eefb") if selected else QColor("#ffffff"))
         p.drawRoundedRect(QRectF(r), 6, 6)
@@ -533,11 +542,11 @@ class BatchDelegate(QStyledItemDelegate):
             else:
                 p.drawImage(QRectF(x, y, w, h), img)
         else:
-            p.setPen(Qt.NoPen)
+            p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor("#eceff1"))
             p.drawRect(thumb_rect)
             p.setPen(QColor("#78909c"))
-            p.drawText(thumb_rect, Qt.AlignCenter,
+            p.drawText(thumb_rect, Qt.AlignmentFlag.AlignCenter,
                        "No preview" if item.thumb_failed else "Loading…")
             if not item.thumb_failed:
                 model = index.model()
@@ -549,8 +558,8 @@ class BatchDelegate(QStyledItemDelegate):
         y = thumb_rect.bottom() + 4
         name_rect = QRect(r.left() + self.PAD, y, r.width() - 2 * self.PAD, fm.height())
         p.setPen(QColor("#263238"))
-        p.drawText(name_rect, Qt.AlignLeft | Qt.AlignVCenter,
-                   fm.elidedText(item.name, Qt.ElideMiddle, name_rect.width()))
+        p.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   fm.elidedText(item.name, Qt.TextElideMode.ElideMiddle, name_rect.width()))
 
         # status badge
         text = item.status_text()
@@ -566,11 +575,12 @@ class BatchDelegate(QStyledItemDelegate):
                 bg, fg = QColor(style.APPROVAL_COLOURS["void"]), QColor("#1f1f1f")
         bw = min(fm.horizontalAdvance(text) + 14, name_rect.width())
         badge = QRectF(r.left() + self.PAD, y + fm.height() + 3, bw, fm.height() + 4)
-        p.setPen(Qt.NoPen)
+        p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(bg)
         p.drawRoundedRect(badge, 4, 4)
         p.setPen(fg)
-        p.drawText(badge, Qt.AlignCenter, fm.elidedText(text, Qt.ElideRight, int(bw) - 6))
+        p.drawText(badge, Qt.AlignmentFlag.AlignCenter,
+                   fm.elidedText(text, Qt.TextElideMode.ElideRight, int(bw) - 6))
 
         # approval mark (top-right corner of the thumbnail)
         if item.approval != "draft":
@@ -583,7 +593,7 @@ class BatchDelegate(QStyledItemDelegate):
             p.setPen(QColor("#ffffff"))
             glyph = {"approved": "\u2713", "rejected": "\u2715", "ready": "\u2026",
                      "void": "!"}.get(item.approval, "")
-            p.drawText(mark, Qt.AlignCenter, glyph)
+            p.drawText(mark, Qt.AlignmentFlag.AlignCenter, glyph)
         p.restore()
 
 
@@ -632,18 +642,18 @@ class BatchView(QWidget):
         self.list = QListView()
         self.list.setObjectName("BatchGrid")
         self.list.setAccessibleName("Photos in this batch")
-        self.list.setViewMode(QListView.IconMode)
-        self.list.setResizeMode(QListView.Adjust)
-        self.list.setMovement(QListView.Static)
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setMovement(QListView.Movement.Static)
         self.list.setUniformItemSizes(True)
-        self.list.setLayoutMode(QListView.Batched)
+        self.list.setLayoutMode(QListView.LayoutMode.Batched)
         self.list.setBatchSize(200)
         self.list.setSpacing(4)
         self.list.setWrapping(True)
-        self.list.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setItemDelegate(BatchDelegate(self.list))
         self.list.setModel(self.proxy)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         # "Remove from this batch" on the photo chosen: right-click, or the Delete key
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -661,7 +671,7 @@ class BatchView(QWidget):
             "PhotoVet never changes your original photos: it makes safe copies when you export."
         )
         self.empty_label.setObjectName("EmptyState")
-        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         el.addWidget(self.empty_label)
         # one above the other: side by side they made the panel (and the window) too wide
@@ -678,7 +688,7 @@ class BatchView(QWidget):
 
         self.no_match_text = QLabel("")
         self.no_match_text.setObjectName("EmptyState")
-        self.no_match_text.setAlignment(Qt.AlignCenter)
+        self.no_match_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match_text.setWordWrap(True)
         self.show_all = QPushButton("Show all photos")
         self.show_all.clicked.connect(lambda *_: self.set_filter("all"))
