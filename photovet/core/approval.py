@@ -888,7 +888,9 @@ class Approvals:
         """The approvals that a change of the school's settings from ``old`` to ``new``
         (settings.Settings) would void, from what each approval signed: the analysis (every
         approval, when what analysis finds changes: recognition, detection, text, the school's
-        name and details; videos, when the video settings change), the mode (on a channel with
+        name and details; videos, when the video settings change; ``Workspace.settings_change``
+        passes the school's name and details unchanged and counts those it voids itself:
+        approvals of photos with text, ``signs_school_words``), the mode (on a channel with
         no fixed mode of its own), how faces are covered (the cover style; the cover's size
         is counted here as voiding every approval: ``Workspace.settings_change`` counts it
         exactly instead, by deciding each approved photo again), and the checklist (a check
