@@ -90,9 +90,12 @@ def fingerprint(parts: dict[str, Any]) -> str:
     record): a photo checked again after a register change (someone enrolled, a leaver's face
     photos deleted, a crest picture) keeps its approval when everything else it signs,
     what it publishes above all, is the same. Parts without it (approvals stored before, an
-    analysis whose making is not known) sign the analysis key itself: the strict rule."""
+    analysis whose making is not known) sign the analysis key itself: the strict rule.
+    ``"checked_with_named"`` is never signed: it says what an approval given before photos
+    with no text stopped signing the school's words signed instead (``same_signed``)."""
     if parts.get("checked_with"):
         parts = {k: v for k, v in parts.items() if k != "analysis"}
+    parts = {k: v for k, v in parts.items() if k != "checked_with_named"}   # (same_signed)
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=list)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -130,7 +133,13 @@ def same_signed(signed: dict[str, Any], now: dict[str, Any],
     with another engine's key), the analysis key itself is compared, the strict rule."""
     fp = fingerprint(signed) if signed_fp is None else signed_fp
     if signed.get("checked_with") and now.get("checked_with"):
-        return fp == fingerprint(now)
+        # a photo with no text signs what it was checked with without the school's words
+        # (signs_school_words); one approved before that, with the school's words as they
+        # are now (``"checked_with_named"``), signed the same
+        named = now.get("checked_with_named")
+        return fp == fingerprint(now) or (
+            bool(named) and signed.get("checked_with") == named
+            and fp == fingerprint(dict(now, checked_with=named)))
     if signed.get("checked_with"):
         # what the analysis shown now was made with is not known: the strict rule, on the
         # stored parts (which must be what the stored fingerprint signed)

@@ -356,19 +356,28 @@ class Engine:
         or as one with the models checks: ``as_checked``). '' otherwise (made with other
         settings or another register): an approval of it then signs the analysis key itself,
         the strict rule."""
+        return self._checked_with(analysis)[0]
+
+    def _checked_with(self, analysis: PhotoAnalysis | VideoAnalysis) -> tuple[str, str]:
+        """(``checked_with``, the key an approval of this photo signed before a photo with no
+        text stopped signing the school's words, when that is another: '' otherwise)."""
         if not analysis.analysis_key:
-            return ""
+            return "", ""
         from photovet.core.approval import signs_school_words  # noqa: PLC0415
 
         video = isinstance(analysis, VideoAnalysis)
         for as_checked in (False, True):
             mine = self.video_cache_key(as_checked=as_checked) if video else \
                 self.cache_key(as_checked=as_checked)
-            if analysis.analysis_key == mine:
-                return self.video_checked_with_key(as_checked=as_checked) if video else \
-                    self.checked_with_key(as_checked=as_checked,
-                                          school=signs_school_words(analysis))
-        return ""
+            if analysis.analysis_key != mine:
+                continue
+            if video:
+                return self.video_checked_with_key(as_checked=as_checked), ""
+            key = self.checked_with_key(as_checked=as_checked,
+                                        school=signs_school_words(analysis))
+            named = self.checked_with_key(as_checked=as_checked)
+            return key, named if named != key else ""
+        return "", ""
 
     def mode_for(self, mode: str | None = None) -> str:
         """The mode to decide with: the school's, or ``mode`` when it is as strict or stricter
@@ -609,12 +618,17 @@ class Engine:
         digest = review_hash(self.review_parts(analysis, ch))
         pub = self.publication(analysis)
         parts = approval_parts(analysis, digest, pub)
-        checked_with = self.checked_with(analysis)
+        checked_with, named = self._checked_with(analysis)
         if checked_with:
             # what the analysis was made with apart from the register: signed instead of the
             # analysis key (approval.fingerprint), with who else a face shown may be; absent
             # when not known (the strict rule)
             parts = with_checked_with(parts, checked_with, pub)
+            if named:
+                # a photo with no text, of a school with a name: an approval given before
+                # such photos stopped signing the school's words signed this (not signed:
+                # approval.same_signed)
+                parts["checked_with_named"] = named
         style = self.settings.cover.style
         if style != "solid":
             # how faces are covered is part of what is published (absent for the default, so

@@ -421,3 +421,32 @@ def test_a_save_over_another_pcs_change_is_refused_with_who_what_and_when(ws_off
     ws_office.save_settings(mine, base=base)
     assert ws_office.settings.cover.style == "pixelate" and ws_office.settings.retention.cache_days == 50
     assert ws_office.settings.mode == "no-identifiable-children"
+
+
+def test_an_approval_signed_with_the_schools_words_before_still_counts_until_they_change(
+        ws_office):
+    """An approval of a photo with no text given before such photos stopped signing the
+    school's words (they signed what the photo was checked with, the school's name included)
+    counts as it did: nobody approves again because PhotoVet was updated. A new name then voids
+    it (it signed the old one), and is counted so before saving."""
+    import json
+
+    from photovet.core.approval import fingerprint
+
+    named = ws_office.settings.copy()
+    named.update({"school": {"names": ["Oakfield Primary School"]}})
+    ws_office.save_settings(named)
+    (a,) = _approved(ws_office, 1)
+    row = ws_office.approvals.get(a.sha256, "website")
+    assert row.parts["checked_with_named"] != row.parts["checked_with"]
+    before = {k: v for k, v in row.parts.items() if k != "checked_with_named"}
+    before["checked_with"] = row.parts["checked_with_named"]        # as it was signed before
+    ws_office.db.execute("UPDATE approvals SET parts = ?, fingerprint = ? WHERE sha256 = ?",
+                         [json.dumps(before), fingerprint(before), a.sha256])
+    assert _still_valid(ws_office, [a]) == 1
+    new = ws_office.settings.copy()
+    new.update({"school": {"names": ["St Mary's C of E Primary"]}})
+    change = ws_office.settings_change(new)
+    assert len(change.voids) == 1 and change.unsure == 0
+    ws_office.save_settings(new)
+    assert _still_valid(ws_office, [a], key_changed=True) == 0
