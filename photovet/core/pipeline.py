@@ -80,8 +80,10 @@ log = logs.get("pipeline")
 #: detector's context: ocr.unseen_pieces); 8: every badge area is looked at (a budget of
 #: detector pixels skipped the largest ones on group photos, and names there were left
 #: readable); 9: a line shaped like any school's name ("Oakfield Primary School") is a possible
-#: school identifier, whether or not the school's name is set (school.any_school_name)
-ANALYSIS_VERSION = "9"
+#: school identifier, whether or not the school's name is set (school.any_school_name); 10: a
+#: box of several lines detected as one block (a title above a pupil's name) is looked at
+#: again on its own and each line read (ocr.stacked_boxes)
+ANALYSIS_VERSION = "10"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -99,8 +101,9 @@ ANALYSIS_VERSION = "9"
 #: tracks too (``VideoTrack.school``), covered as in photos on channels that cover them;
 #: 13: the school's crest is looked for on sampled frames and followed (text tracks whose
 #: ``school`` is "crest"), and the school's words in small print beside a name read (the
-#: photo's zoomed second look, on whole reads)
-VIDEO_ANALYSIS_VERSION = "13"
+#: photo's zoomed second look, on whole reads); 14: a block of several lines detected as one
+#: is looked at again and each line read, as in photos (ocr.stacked_boxes)
+VIDEO_ANALYSIS_VERSION = "14"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

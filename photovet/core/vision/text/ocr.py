@@ -251,7 +251,19 @@ class TextEngine:
         # waited for the whole read before: py-spy, two 12 MP photos at once, 7 % of the
         # workers' time was that wait)
         with self._read_lock:
-            return self._recognise(arr, boxes)
+            reads = self._recognise(arr, boxes)
+        stacked = stacked_boxes(boxes, reads)
+        if not stacked:
+            return reads
+        # a box that holds several lines (a certificate's title above "Name: Henry Lawson",
+        # detected as one block) reads as one line or nothing: the lines it hides are looked
+        # for again on its own part of the photo, where they come apart
+        with self._lock:
+            found = self._lines_within(arr, stacked, boxes)
+        if not found:
+            return reads
+        with self._read_lock:
+            return reads + self._recognise(arr, found)
 
     def detection_scale(self, width: int, height: int) -> float:
         """The scale a whole picture of ``width`` x ``height`` is detected at (``read``)."""
@@ -564,6 +576,36 @@ class TextEngine:
             pp.box_thresh = saved
         return keep
 
+    def _lines_within(self, arr: Picture, stacked: list[np.ndarray],
+                      known: Sequence[np.ndarray] = ()) -> list[np.ndarray]:
+        """Lines detected again inside each box of ``stacked`` (``stacked_boxes``), on its own
+        part of the photo with ``STACKED_CONTEXT`` px around it, at the photo's pixels (scaled
+        down to ``STACKED_MAX_PIXELS`` for a very large box); boxes found that are the stacked
+        box again, or a line already detected (``known``, or found twice), are left out."""
+        h, w = arr.shape[:2]
+        pp = self._det.postprocess_op
+        saved = (pp.box_thresh, pp.thresh)
+        pp.box_thresh = float(self.options["det_box_thresh"])
+        pp.thresh = float(self.options["det_thresh"])
+        out: list[np.ndarray] = []
+        try:
+            for box in stacked:
+                x0 = max(0, int(box[:, 0].min()) - STACKED_CONTEXT)
+                y0 = max(0, int(box[:, 1].min()) - STACKED_CONTEXT)
+                x1 = min(w, int(math.ceil(float(box[:, 0].max()))) + STACKED_CONTEXT)
+                y1 = min(h, int(math.ceil(float(box[:, 1].max()))) + STACKED_CONTEXT)
+                if x1 - x0 < 16 or y1 - y0 < 16:
+                    continue
+                scale = min(1.0, math.sqrt(STACKED_MAX_PIXELS / ((x1 - x0) * (y1 - y0))))
+                for b in self._detect_area(arr, (x0, y0, x1, y1), scale):
+                    b = _order_points(b)
+                    if _quad_area(b) < 4 or any(_same_box(b, o) for o in (*known, *out)):
+                        continue
+                    out.append(b)
+        finally:
+            pp.box_thresh, pp.thresh = saved
+        return out
+
     def _side(self) -> int:
         """The side of the largest square detector input (a multiple of 32)."""
         return max(64, int(math.sqrt(int(self.options["det_max_pixels"]))) // 32 * 32)
@@ -870,6 +912,70 @@ def covered_share(rect: Rect, others: Sequence[Rect], cell: int = 8) -> float:
     return float(grid.mean())
 
 
+#: px of photo around a box holding several lines when its lines are looked for again (the
+#: detector misses a line near a crop's edge: with 16 px, "Name: Henry Lawson" below a
+#: certificate's title was not found; with 48 px it was, at 1, 0.8 and 0.5)
+STACKED_CONTEXT = 48
+#: a box holding several lines is looked at again at most this large (as detected)
+STACKED_MAX_PIXELS = 4_000_000
+#: a line read from a box is one of several stacked in it when the box is this much too tall
+#: for what was read: its long side under STACKED_WIDTH x its short side x the characters
+#: read (one line's characters are about half as wide as it is tall: 0.25 leaves room for a
+#: narrow typeface), for a read of at least STACKED_MIN_CHARS characters
+STACKED_WIDTH = 0.25
+STACKED_MIN_CHARS = 4
+#: a box read as nothing is looked at again when its short side is at least this (px): a
+#: block of lines too tall to read as one
+STACKED_MIN_SIDE = 32
+
+
+def _sides(box: Any) -> tuple[float, float]:
+    """(long side, short side) of a 4-point box."""
+    q = np.asarray(box, dtype=np.float32).reshape(4, 2)
+    wid = float(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3])))
+    hei = float(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+    return max(wid, hei), min(wid, hei)
+
+
+def stacked_boxes(boxes: Sequence[np.ndarray], reads: Sequence[Read]) -> list[np.ndarray]:
+    """The boxes that may hold several lines of text detected as one block: read as far
+    fewer characters than a line that tall would hold (``STACKED_WIDTH``), or read as nothing
+    while at least ``STACKED_MIN_SIDE`` px on every side. A reader given such a block reads
+    one of its lines, or nothing, and the others (a pupil's name under a title) would be left
+    readable without ever being read."""
+    read: list[tuple[np.ndarray, str]] = [
+        (np.asarray(p, dtype=np.float32).reshape(4, 2), t) for p, t, _s in reads]
+    out: list[np.ndarray] = []
+    for box in boxes:
+        q = np.asarray(box, dtype=np.float32).reshape(4, 2)
+        text = next((t for p, t in read if _same_points(p, q)), None)
+        long_side, short_side = _sides(q)
+        if text is None:
+            if short_side >= STACKED_MIN_SIDE:
+                out.append(q)
+        elif len(text) >= STACKED_MIN_CHARS and \
+                long_side < STACKED_WIDTH * short_side * len(text):
+            out.append(q)
+    return out
+
+
+def _same_points(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same 4 points in any order (a read's polygon is its box, turned when upside down)."""
+    return bool(np.allclose(np.sort(a, axis=0), np.sort(b, axis=0), atol=0.5))
+
+
+def _same_box(a: np.ndarray, b: np.ndarray, iou: float = 0.7) -> bool:
+    """Do two boxes' bounding rectangles overlap by at least ``iou`` (intersection over union)?"""
+    ax0, ay0, ax1, ay1 = a[:, 0].min(), a[:, 1].min(), a[:, 0].max(), a[:, 1].max()
+    bx0, by0, bx1, by1 = b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()
+    ix, iy = min(ax1, bx1) - max(ax0, bx0), min(ay1, by1) - max(ay0, by0)
+    if ix <= 0 or iy <= 0:
+        return False
+    inter = float(ix * iy)
+    union = float((ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0)) - inter
+    return union > 0 and inter / union >= iou
+
+
 def _covered_by(box: np.ndarray, others: list[np.ndarray], frac: float = 0.6) -> bool:
     """True when ``frac`` of ``box``'s bounding rectangle lies inside one of ``others``'."""
     bx0, by0 = box[:, 0].min(), box[:, 1].min()
@@ -938,4 +1044,4 @@ def _merge_tile_boxes(found: list[tuple[np.ndarray, tuple[int, int, int, int]]],
 
 
 __all__ = ["Read", "TextEngine", "covered_share", "focus_level", "merge_overlapping",
-           "text_options", "unseen_pieces"]
+           "stacked_boxes", "text_options", "unseen_pieces"]
