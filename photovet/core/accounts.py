@@ -324,6 +324,21 @@ class Access:
             return False
         return bool(set(roles) & self.roles())
 
+    def reread_roles(self) -> bool:
+        """Read the signed-in account's roles again as the register holds them now (a role
+        granted or ended, or the account removed, on another PC): True when they changed, so
+        the app shows the person what they may do now instead of what they could at sign-in.
+        Nothing is allowed by it: ``require`` reads them again at every action."""
+        s = self.session
+        if s is None or self._system is not None or self.fresh_grants is None:
+            return False
+        grants = self.fresh_grants(s.account_id)
+        now = tuple(grants) if grants is not None else ()
+        if now == tuple(s.grants):
+            return False
+        s.grants = now
+        return True
+
     def require(self, permission: str) -> Actor:
         """The actor, if the signed-in account may do ``permission`` now; otherwise
         ``NotSignedIn`` / ``SessionLocked`` / ``PermissionDenied`` saying why."""

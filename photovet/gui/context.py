@@ -181,6 +181,11 @@ class AppContext(QObject):
         if any(c.area == "channel" or c.action == RESYNC for c in changes):
             self.channels_changed.emit()
         resync = any(c.action == RESYNC for c in changes)
+        if resync or any(c.area == "account" for c in changes):
+            try:
+                self.session.reread_roles()
+            except PhotoVetError as exc:
+                log.info("roles not read again: %s", exc)
         if resync or any(c.area == "register" for c in changes):
             self._register_changed_elsewhere()
         reviewed = [str(c.details.get("sha256")) for c in changes

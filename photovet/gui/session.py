@@ -140,5 +140,12 @@ class Session(QObject):
     def change_password(self, old: str, new: str) -> None:
         self.ws.change_password(old, new)
 
+    def reread_roles(self) -> None:
+        """An account changed on another PC (or by a command): the signed-in person's roles as
+        the register holds them now, and ``changed`` when they are not what the window shows
+        (a role ended there greys out what it allowed here; the core refuses it anyway)."""
+        if self.ws.access.reread_roles():
+            self.changed.emit()
+
 
 __all__ = ["Session", "permission_tip", "permission_refusal", "permit", "role_words"]

@@ -798,3 +798,19 @@ def test_server_gone_mid_review_edit_mid_approval_mid_post(b_via_proxy, tmp_path
     actions = [r["action"] for r in a.audit.rows()][rows_before:]
     assert actions.count("review.face-cover") == 1 and actions.count("approval.approved") == 1
     assert actions.count("export.recorded") == 1 and actions.count("export.posted") == 1
+
+
+def test_roles_read_again_after_a_role_ended_and_the_account_removed_on_a(accounts):
+    """What B's window shows (``Access.reread_roles``, asked when an account changed): the
+    roles as the register holds them now, not as at B's sign-in; nothing changed, no news."""
+    a, b = accounts
+    assert b.access.reread_roles() is False
+    assert b.access.allowed("post")
+    a.accounts.end_role("Pat Poster", "poster")
+    assert b.access.allowed("post")              # B has not read them again yet
+    assert b.access.reread_roles() is True
+    assert not b.access.allowed("post") and b.access.allowed("review")
+    assert b.access.reread_roles() is False
+    a.accounts.remove("Pat Poster")
+    assert b.access.reread_roles() is True
+    assert b.access.roles() == frozenset()

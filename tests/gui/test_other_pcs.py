@@ -233,3 +233,21 @@ def test_a_person_page_opened_before_another_pc_changed_the_consent(
                     timeout=3000)
     assert ws.register.person(TORI).consent_state("website", "photo") == "no"
     page.reject()
+
+
+def test_the_approver_role_ended_on_another_pc_is_shown_here_without_a_restart(
+        qtbot, ws, make_window, tmp_path, photovet_home):
+    """Walked on two PCs (s34): an admin ended the approver's role on PC A; on PC B the
+    approver's window still said 'Signed in: ... (Approver (senior leader))' with Approve
+    enabled, and only the click said no. The window reads the roles again when an account
+    changes anywhere: what they may do now is what is shown."""
+    from tests.gui.conftest import APPROVER_NAME, sign_in_as
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 1)
+    sign_in_as(win, APPROVER_NAME)
+    assert win.act_approver.isEnabled()
+    assert "Approver" in win.who.text()
+    on_another_pc(photovet_home, lambda o: o.accounts.end_role(APPROVER_NAME, "approver"))
+    qtbot.waitUntil(lambda: not win.act_approver.isEnabled(), timeout=8000)
+    assert "no role today" in win.who.text()
+    assert not win.ctx.session.allowed("approve")
