@@ -251,3 +251,53 @@ def test_the_approver_role_ended_on_another_pc_is_shown_here_without_a_restart(
     qtbot.waitUntil(lambda: not win.act_approver.isEnabled(), timeout=8000)
     assert "no role today" in win.who.text()
     assert not win.ctx.session.allowed("approve")
+
+
+def test_the_server_gone_part_way_through_an_export_says_so_and_counts_what_was_not_started(
+        qtbot, ws, make_window, tmp_path, monkeypatch):
+    """Walked on two PCs (s34, the server stopped mid-export): the dialog said 'Exported 6
+    photos. 4 photos not exported' (each file name twice) and nothing of the 40 photos the
+    export never reached, nor that it stopped. Now: it stopped, how many were not started,
+    and the core's words (do it again when the server is back: it carries on)."""
+    from photovet.core.errors import RegisterUnavailableError
+    from photovet.core.media import export as export_module
+
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 8)
+    off = ws.settings.copy()
+    off.approval.required = False
+    ws.save_settings(off)
+    real = export_module.export_photo
+    calls: list[str] = []
+
+    def export_photo(job, *args, **kwargs):
+        calls.append(str(job.source))
+        if len(calls) == 2:
+            raise RegisterUnavailableError(
+                "the connection to the register server (school:5432/photovet) was lost; the "
+                "change in progress was not saved",
+                hint="Nothing was half saved. Do it again when the server is back; a batch "
+                     "carries on from where it stopped.")
+        return real(job, *args, **kwargs)
+
+    monkeypatch.setattr(export_module, "export_photo", export_photo)
+    out = tmp_path / "out"
+    out.mkdir()
+    win.act_export.trigger()
+    dlg = win.export.dialog
+    win.export.start(str(out), "Sports day")
+    qtbot.waitUntil(lambda: win.export.worker is None, timeout=30000)
+    text = dlg.result.text()
+    written = len(list(out.glob("*.jpg")))
+    assert 1 <= written < 7, text
+    assert f"Exported {written} photo" in text
+    assert "The export stopped before the end:" in text, text
+    failed = dlg.failures.count()
+    not_started = 8 - written - failed
+    assert not_started >= 1
+    assert f"{not_started} photo{'s' if not_started > 1 else ''} " \
+           f"{'were' if not_started > 1 else 'was'} not started" in text, text
+    assert "Do it again when the server is back" in text, text
+    item = dlg.failures.item(0).text()
+    name = item.split(": ", 1)[0]
+    assert item.count(name) == 1, item                 # the file name once, not twice
+    dlg.reject()

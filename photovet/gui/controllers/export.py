@@ -27,6 +27,14 @@ def _copies(analyses: list) -> list:
     return [copy.deepcopy(a) for a in analyses]
 
 
+def _why(result: Any) -> str:
+    """Why a photo was not exported, without its file name (the list shows it first) nor
+    'not exported' (the list says so)."""
+    name = Path(result.source).name
+    why = (result.error or "").replace("not exported: ", "")
+    return why[len(name) + 2:] if why.startswith(f"{name}: ") else why
+
+
 class ExportController(QObject):
     exported = Signal(str)          # batch name
 
@@ -37,6 +45,7 @@ class ExportController(QObject):
         self.dialog: ExportDialog | None = None
         self.worker = None
         self.results: list = []
+        self._media: dict[str, Any] = {}      # what the running export was given, by path
 
     def open(self) -> ExportDialog | None:
         if self.dialog is not None:
@@ -159,6 +168,7 @@ class ExportController(QObject):
         analyses = _copies(self.batch.analyses())
         ctx, channel = self.ctx, self.ctx.channel
         self.results = []
+        self._media = {str(Path(a.path)): a for a in analyses}
 
         def work(stop):
             with ctx.thread_workspace() as wws:
@@ -192,8 +202,11 @@ class ExportController(QObject):
         self.worker = None
         ok = [r for r in self.results if r.ok]
         bad = [r for r in self.results if not r.ok]
-        failed = [(Path(r.source).name, (r.error or "").replace("not exported: ", ""))
-                  for r in bad]
+        failed = [(Path(r.source).name, _why(r)) for r in bad]
+        # the server went away (or another error ended the batch): the photos after it were
+        # never started; said with the core's words, not left out of the count (walk s34)
+        reached = {str(Path(r.source)) for r in self.results}
+        not_started = tally([a for p, a in self._media.items() if p not in reached])
         offer = self.ctx.ws.settings.retention.delete_originals_when == "exported"
         # written now, or already exported into this folder in this batch (the core counts)
         counts = export_counts(self.results, label=label, records=self.ctx.ws.records)
@@ -201,7 +214,7 @@ class ExportController(QObject):
             self.dialog.finished_with(
                 (counts.written[0] + counts.same, counts.written[1]), failed, folder,
                 bool(stopped), offer, failed_media=tally(bad), already=counts.already,
-                batch=label, already_on=counts.already_on)
+                batch=label, already_on=counts.already_on, not_started=not_started)
         if ok:
             self.ctx.records_changed.emit()
             self.exported.emit(label)

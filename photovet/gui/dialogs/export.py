@@ -337,11 +337,13 @@ class ExportDialog(QDialog):
                       stopped: bool, offer_delete: bool,
                       failed_media: tuple[int, int] | None = None, *,
                       already: tuple[int, int] = (0, 0), batch: str = "",
-                      already_on: _dt.date | None = None) -> None:
+                      already_on: _dt.date | None = None,
+                      not_started: tuple[int, int] = (0, 0)) -> None:
         """``ok``: how many were written, or (photos, videos); ``failed_media`` likewise for
         ``failed`` (photos when not given); ``already``: (photos, videos) this batch had
         already exported into this folder (nothing written for them; the core's
-        ``export_counts``), first exported ``already_on``."""
+        ``export_counts``), first exported ``already_on``; ``not_started``: (photos, videos)
+        the batch never reached because it ended early (the register's server went away)."""
         self.running = False
         ok = ok if isinstance(ok, tuple) else (ok, 0)
         failed_media = failed_media or (len(failed), 0)
@@ -367,6 +369,14 @@ class ExportDialog(QDialog):
             # refused before the first photo (a caption or label naming someone, the folder):
             # the core's words, on the page that is shown
             head += f" {esc(self.problem.text())}"
+        elif sum(not_started) and not stopped:
+            # it ended part way (the register's server went away after some were exported):
+            # said, with the core's words, and the photos it never reached counted (it said
+            # "Exported 6 photos. 4 photos not exported" and nothing of the other 40)
+            head += (f" <b>The export stopped before the end:</b> "
+                     f"{media_count(*not_started)} {'was' if sum(not_started) == 1 else 'were'}"
+                     " not started." + (f" {esc(self.problem.text())}"
+                                         if self.problem.text() else ""))
         if stopped:
             head += (" The export was stopped: the photos and videos not listed as exported "
                      "were not written.")
