@@ -75,8 +75,44 @@ def test_an_unreachable_server_fails_fast_with_a_clear_message():
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()   # nothing listens there now
-    with pytest.raises(RegisterUnavailableError, match="cannot be reached"):
+    with pytest.raises(RegisterUnavailableError, match="cannot be reached") as e:
         connect(f"postgresql://u:p@127.0.0.1:{port}/x")
+    # in the office's words, not the driver's (walk s34: "cannot be reached: \tIs the server
+    # running on that host and accepting TCP/IP connections?" in the approval panel)
+    assert "nothing answers there (the server may be off or restarting)" in e.value.message
+    assert "TCP/IP" not in e.value.message and "\t" not in e.value.message
+    assert "Nothing was saved." in (e.value.hint or "")
+
+
+def test_why_a_connection_failed_in_the_office_s_words():
+    from photovet.core.storage.postgres import why_not_connected
+
+    said = {
+        'connection failed: connection to server at "10.0.0.5", port 5432 failed: FATAL:  '
+        'password authentication failed for user "photovet"': "refused PhotoVet's password",
+        'connection failed: connection to server at "10.0.0.5", port 5432 failed: timeout '
+        'expired': "no answer in time",
+        "failed to resolve host 'server.school.local': [Errno -2] Name or service not known":
+            "cannot find the server by its name",
+        'connection failed: ... failed: FATAL:  the database system is starting up':
+            "starting up or shutting down",
+        'connection failed: ... failed: FATAL:  no pg_hba.conf entry for host "10.1.2.3"':
+            "refused this PC",
+        'connection failed: ... failed: FATAL:  database "photovet" does not exist':
+            'cannot be reached: connection failed: ... failed: FATAL: database "photovet" '
+            "does not exist",
+    }
+    for driver, words in said.items():
+        assert words in why_not_connected(Exception(driver)), driver
+
+
+def test_a_wrong_server_password_is_said_as_such(pg_url):
+    u = urlsplit(pg_url)
+    wrong = u._replace(netloc=f"{u.username}:not-the-password@{u.hostname}:{u.port}").geturl()
+    with pytest.raises(RegisterUnavailableError) as e:
+        connect(wrong)
+    assert "refused PhotoVet's password" in e.value.message, e.value.message
+    assert "cannot be reached" not in e.value.message
 
 
 # --- with a server ---------------------------------------------------------------------------

@@ -80,6 +80,46 @@ def describe(conninfo: str) -> str:
     return f"{d.get('host') or 'localhost'}:{d.get('port') or 5432}/{d.get('dbname') or ''}"
 
 
+# What the driver says when a connection cannot be made, in the office's words (it said
+# "cannot be reached: \tIs the server running on that host and accepting TCP/IP connections?"
+# in the middle of the approval panel: walk s34). First match wins; anything else keeps the
+# driver's last line, white space tidied.
+_NOT_CONNECTED = (
+    (("password authentication failed",),
+     "refused PhotoVet's password (an IT person checks the password kept on this PC against "
+     "the server's)"),
+    (("connection refused", "is the server running"),
+     "cannot be reached: nothing answers there (the server may be off or restarting)"),
+    (("timeout expired", "timed out"),
+     "cannot be reached: no answer in time (the server or the network is down or slow)"),
+    (("failed to resolve host", "could not translate host name", "name or service not known"),
+     "cannot be reached: this PC cannot find the server by its name (the network, or the "
+     "server's name in the settings)"),
+    (("no pg_hba.conf entry",),
+     "refused this PC (its pg_hba.conf does not let this PC in: for the school's IT)"),
+    (("the database system is starting up", "the database system is shutting down",
+      "the database system is in recovery mode", "the database system is not yet accepting"),
+     "cannot be reached: it is starting up or shutting down"),
+    (("too many clients", "remaining connection slots"),
+     "cannot be reached: it has no free connection (too many clients)"),
+    (("certificate verify failed", "certificate", "ssl"),
+     "cannot be reached: the encrypted connection could not be made (is the server's "
+     "certificate the one PhotoVet was given at setup?)"),
+)
+
+
+def why_not_connected(exc: BaseException) -> str:
+    """Why a connection to the register's server failed, after "the register server (...)":
+    'cannot be reached: nothing answers there (...)', 'refused PhotoVet's password (...)'."""
+    text = str(exc)
+    low = text.casefold()
+    for keys, words in _NOT_CONNECTED:
+        if any(k in low for k in keys):
+            return words
+    last = " ".join(((text.strip().splitlines() or ["no answer"])[-1]).split())
+    return f"cannot be reached: {last or 'no answer'}"
+
+
 class PostgresDatabase(Database):
     engine = "postgresql"
 
@@ -115,11 +155,10 @@ class PostgresDatabase(Database):
         try:
             return psycopg.connect(self._conninfo, **kw)
         except psycopg.OperationalError as exc:
-            last = (str(exc).strip().splitlines() or ["no answer"])[-1]
             raise RegisterUnavailableError(
-                f"the register server ({self.location}) cannot be reached: {last}",
+                f"the register server ({self.location}) {why_not_connected(exc)}",
                 hint="Check that the server is on and this PC is on the school's network, "
-                     "then try again.") from exc
+                     "then try again. Nothing was saved.") from exc
 
     def _broken(self) -> bool:
         return bool(self.conn.broken or self.conn.closed)
@@ -226,4 +265,5 @@ class PostgresDatabase(Database):
             self.conn.close()
 
 
-__all__ = ["APP_ID", "NOTIFY_CHANNEL", "PostgresDatabase", "describe", "to_pyformat"]
+__all__ = ["APP_ID", "NOTIFY_CHANNEL", "PostgresDatabase", "describe", "to_pyformat",
+           "why_not_connected"]
