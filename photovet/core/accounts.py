@@ -339,16 +339,21 @@ class Access:
         s.grants = now
         return True
 
-    def require(self, permission: str) -> Actor:
+    def require(self, permission: str, *, carrying_on: bool = False) -> Actor:
         """The actor, if the signed-in account may do ``permission`` now; otherwise
-        ``NotSignedIn`` / ``SessionLocked`` / ``PermissionDenied`` saying why."""
+        ``NotSignedIn`` / ``SessionLocked`` / ``PermissionDenied`` saying why.
+        ``carrying_on``: a step of work the person started while signed in and unlocked (each
+        copy of an export whose batch was allowed: ``Records.recorder``): the lock does not
+        stop it, as it does a new action (a video taking longer than the idle time to export
+        was refused at its end, and again when started again), and it is not use: the window
+        still locks. Signed out, a role ended or the account removed still stop it."""
         roles, what = PERMISSIONS[permission]
         if self._system is not None:
             return self._system
         s = self.session
         if s is None:
             raise NotSignedIn(f"sign in first: only a signed-in member of staff can {what}")
-        if s.idle_locked(self.clock()):
+        if not carrying_on and s.idle_locked(self.clock()):
             raise SessionLocked(
                 f"PhotoVet locked itself after {s.idle_minutes:g} minutes without use",
                 hint=f"{s.name} signs in again with their password to carry on.")
@@ -368,7 +373,8 @@ class Access:
             raise PermissionDenied(
                 f"{s.name} cannot {what}: it needs the {need} role",
                 hint=ROLE_GRANT_COMMAND)
-        s.touch(self.clock())
+        if not carrying_on:
+            s.touch(self.clock())
         return s.actor
 
 

@@ -814,3 +814,35 @@ def test_roles_read_again_after_a_role_ended_and_the_account_removed_on_a(accoun
     a.accounts.remove("Pat Poster")
     assert b.access.reread_roles() is True
     assert b.access.roles() == frozenset()
+
+
+def test_an_export_that_outlasts_the_idle_time_is_still_recorded(accounts, tmp_path,
+                                                                 monkeypatch):
+    """A long export (a sports-day video on a slow PC) takes longer than the school's idle
+    time with nobody touching the mouse: the window locks, but the export B started while
+    signed in is still recorded (it was refused at the end, all that work thrown away, and
+    started again it was refused again). The right itself is still read again: a role ended
+    meanwhile stops it (test_export_right_ended_on_a_while_b_records_a_copy)."""
+    from photovet.core.media import phash as phash_module
+
+    a, b = accounts
+    clock = [0.0]
+    b.access.clock = lambda: clock[0]
+    b.touch()
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    real = phash_module.phash_variants_file
+
+    def phash(path):
+        clock[0] += b.session.idle_minutes * 60 + 1     # nobody touched the PC meanwhile
+        return real(path)
+
+    monkeypatch.setattr(phash_module, "phash_variants_file", phash)
+    [res] = run_export(b, eng, [x], tmp_path / "out", approvals=False)
+    assert res.ok, res.error
+    assert len(exported_files(tmp_path / "out")) == 1
+    assert b.idle_locked()                               # the window is locked all the same
+    from photovet.core.errors import SessionLocked
+
+    with pytest.raises(SessionLocked, match="locked itself"):
+        b.require("export")                              # a new action is refused

@@ -654,7 +654,8 @@ class Records:
     def record(self, result: ExportResult, written: Path, *, batch: str,
                preparer: str | None = None,
                recheck: Callable[[ExportResult], str | None] | None = None,
-               caption: str = "", caption_refs: Iterable[CaptionRef] = ()) -> int:
+               caption: str = "", caption_refs: Iterable[CaptionRef] = (),
+               carrying_on: bool = False) -> int:
         """Record one checked export that is still under its temporary name ``written``;
         ``result.output`` is the name it is about to get (media/export.py calls this).
         ``preparer``: who prepared it: the account that marked it ready (``result.preparer``,
@@ -671,8 +672,12 @@ class Records:
         that lock (a role ended on another PC while the copy was made stops it).
 
         ``caption``: the caption to be posted with it (checked by the caller), and
-        ``caption_refs`` whom it refers to (vision.text.captions.caption_mentions)."""
-        actor = self.audit.access.require("export")
+        ``caption_refs`` whom it refers to (vision.text.captions.caption_mentions).
+        ``carrying_on``: one copy of a batch allowed when it began (``recorder``): the idle
+        lock does not refuse it (``Access.require``); the right is read again all the same."""
+        # a batch allowed when it began (``recorder``): a lock that came on while this copy
+        # was made does not throw it away; the right itself is read again
+        actor = self.audit.access.require("export", carrying_on=carrying_on)
         preparer = result.preparer or preparer or actor.name
         if result.error or not result.output:
             raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
@@ -728,7 +733,8 @@ class Records:
         }
         refs = list(caption_refs)
         with self.db.atomic():
-            self.audit.access.require("export")       # as the register is now, under the lock
+            # as the register is now, under the lock
+            self.audit.access.require("export", carrying_on=carrying_on)
             why = recheck(result) if recheck is not None else None
             if why:
                 raise RecordsError(f"not exported: {why} while the copy was being made; nothing "
@@ -1614,7 +1620,7 @@ class _Recorder:
         with self._lock:
             return self.records.record(result, written, batch=self.batch, preparer=self.preparer,
                                        recheck=self.recheck, caption=self.caption,
-                                       caption_refs=self.caption_refs)
+                                       caption_refs=self.caption_refs, carrying_on=True)
 
     def moved(self, record_id: int, final: Path) -> None:
         with self._lock:
