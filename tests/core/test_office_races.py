@@ -846,3 +846,28 @@ def test_an_export_that_outlasts_the_idle_time_is_still_recorded(accounts, tmp_p
 
     with pytest.raises(SessionLocked, match="locked itself"):
         b.require("export")                              # a new action is refused
+
+
+def test_someone_else_signed_in_while_a_copy_was_made_is_not_recorded_under_their_name(
+        accounts, tmp_path, monkeypatch):
+    """B's export carries on through the lock screen; there 'Sign out' was chosen and Olive
+    signed in at B's PC before the copy was recorded: it is not recorded (it would have
+    been under Olive's name, who never exported it), the copy is not kept."""
+    from photovet.core.media import phash as phash_module
+
+    a, b = accounts
+    eng = engine_of(b)
+    [x] = decided(eng, photos(tmp_path, 1))
+    real = phash_module.phash_variants_file
+
+    def phash(path):
+        b.sign_out()
+        b.sign_in("Olive Office", PW)
+        return real(path)
+
+    monkeypatch.setattr(phash_module, "phash_variants_file", phash)
+    [res] = run_export(b, eng, [x], tmp_path / "out", approvals=False)
+    assert not res.ok
+    assert "Pat Poster began this export and Olive Office is signed in now" in res.error
+    assert exported_files(tmp_path / "out") == []
+    assert a.db.scalar("SELECT COUNT(*) FROM exports") == 0

@@ -655,7 +655,7 @@ class Records:
                preparer: str | None = None,
                recheck: Callable[[ExportResult], str | None] | None = None,
                caption: str = "", caption_refs: Iterable[CaptionRef] = (),
-               carrying_on: bool = False) -> int:
+               begun_by: Any = None) -> int:
         """Record one checked export that is still under its temporary name ``written``;
         ``result.output`` is the name it is about to get (media/export.py calls this).
         ``preparer``: who prepared it: the account that marked it ready (``result.preparer``,
@@ -673,11 +673,16 @@ class Records:
 
         ``caption``: the caption to be posted with it (checked by the caller), and
         ``caption_refs`` whom it refers to (vision.text.captions.caption_mentions).
-        ``carrying_on``: one copy of a batch allowed when it began (``recorder``): the idle
-        lock does not refuse it (``Access.require``); the right is read again all the same."""
+        ``begun_by``: who began the batch this copy is part of (``recorder``: the Actor it was
+        allowed for): the idle lock does not refuse it (``Access.require(carrying_on=True)``),
+        the right is read again all the same, and it is refused when someone else is signed
+        in now (signed out at the lock screen, another person signed in: the copy would have
+        been recorded under their name)."""
         # a batch allowed when it began (``recorder``): a lock that came on while this copy
         # was made does not throw it away; the right itself is read again
+        carrying_on = begun_by is not None
         actor = self.audit.access.require("export", carrying_on=carrying_on)
+        self._same_person(actor, begun_by, result)
         preparer = result.preparer or preparer or actor.name
         if result.error or not result.output:
             raise RecordsError(f"not exported ({result.error or 'no output file'}); nothing to "
@@ -734,7 +739,8 @@ class Records:
         refs = list(caption_refs)
         with self.db.atomic():
             # as the register is now, under the lock
-            self.audit.access.require("export", carrying_on=carrying_on)
+            self._same_person(self.audit.access.require("export", carrying_on=carrying_on),
+                              begun_by, result)
             why = recheck(result) if recheck is not None else None
             if why:
                 raise RecordsError(f"not exported: {why} while the copy was being made; nothing "
@@ -774,6 +780,17 @@ class Records:
             self._index.add(rid, variants)
             self._index_key = self._current_key()
         return rid
+
+    @staticmethod
+    def _same_person(actor: Any, begun_by: Any, result: ExportResult) -> None:
+        """RecordsError unless ``actor`` (signed in now) is who began the batch."""
+        if begun_by is None or (actor.account_id, actor.name) == \
+                (begun_by.account_id, begun_by.name):
+            return
+        raise RecordsError(f"not exported: {begun_by.name} began this export and {actor.name} "
+                           "is signed in now; nothing was recorded, and the copy was not kept",
+                           path=result.source,
+                           hint=f"{actor.name} exports it again if it should be exported.")
 
     def _maybe_now(self, result: ExportResult, shown: list[str]) -> list[MaybeShown]:
         """``result.people_maybe`` as recorded, each with why their consent for the export's
@@ -894,7 +911,7 @@ class Records:
         ``caption_refs`` as for ``record``."""
         actor = self.audit.access.require("export")
         return _Recorder(self, batch, preparer or actor.name, recheck, caption,
-                         list(caption_refs))
+                         list(caption_refs), begun_by=actor)
 
     def _write_caption_people(self, export_id: int, post_id: int, refs: list[CaptionRef],
                               media: str) -> None:
@@ -1610,8 +1627,10 @@ class _Recorder:
 
     def __init__(self, records: Records, batch: str, preparer: str | None,
                  recheck: Callable[[ExportResult], str | None] | None = None,
-                 caption: str = "", caption_refs: list[CaptionRef] | None = None):
+                 caption: str = "", caption_refs: list[CaptionRef] | None = None,
+                 begun_by: Any = None):
         self.records, self.batch, self.preparer = records, batch, preparer
+        self.begun_by = begun_by
         self.recheck = recheck
         self.caption, self.caption_refs = caption, list(caption_refs or [])
         self._lock = threading.Lock()
@@ -1620,7 +1639,8 @@ class _Recorder:
         with self._lock:
             return self.records.record(result, written, batch=self.batch, preparer=self.preparer,
                                        recheck=self.recheck, caption=self.caption,
-                                       caption_refs=self.caption_refs, carrying_on=True)
+                                       caption_refs=self.caption_refs,
+                                       begun_by=self.begun_by)
 
     def moved(self, record_id: int, final: Path) -> None:
         with self._lock:
