@@ -927,3 +927,38 @@ def test_approve_again_waits_for_its_own_photos_to_be_checked_not_the_whole_batc
     assert window.approval._role_ended is None
     assert window.photos.approval.message.text().startswith(
         "Not approved again: 1 photo not checked yet (checking stopped).")
+
+
+def test_the_server_gone_during_approve_all_shown_is_said_once_with_what_still_waits(
+        window, qtbot, ws, monkeypatch):
+    """Walked on two PCs (s34): the register's server stopped as the senior leader approved
+    15 photos from the contact sheet: the panel said the same three lines (cannot be
+    reached, check the server, nothing saved) for each of the 15. Now: once, with how many
+    still wait and what to do; the ones approved before it went are approved."""
+    from photovet.core.errors import RegisterUnavailableError
+
+    mark_all_ready(window)
+    sign_in_as(window, APPROVER_NAME)
+    real, calls = type(ws.approvals).approve, []
+
+    def approve(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) >= 2:
+            raise RegisterUnavailableError(
+                "the register server (school:5432/photovet) cannot be reached: nothing "
+                "answers there (the server may be off or restarting)",
+                hint="Check that the server is on and this PC is on the school's network, "
+                     "then try again. Nothing was saved.")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(ws.approvals), "approve", approve)
+    answer(approve_on_sheet, kind=ContactSheetDialog)
+    window.photos.approval.approve_all_btn.click()
+    said = window.photos.approval.message.text()
+    assert len(calls) == 2                               # not tried again for each photo
+    assert "1 photo approved for School website by Mr Sam Head" in said, said
+    assert said.count("cannot be reached") == 1, said
+    assert "3 photos were not approved and still wait: approve them again when the server " \
+           "is back." in said, said
+    assert sorted(it.approval for it in window.batch.model.items) == \
+        ["approved", "ready", "ready", "ready"]

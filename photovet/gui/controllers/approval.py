@@ -16,7 +16,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
-from photovet.core.errors import ApprovalConflict, NotSignedIn, PhotoVetError, ended
+from photovet.core.errors import (
+    ApprovalConflict,
+    NotSignedIn,
+    PhotoVetError,
+    RegisterUnavailableError,
+    ended,
+)
 from photovet.core.media.video.linking import face_count
 from photovet.core.transfer import delete_rejected_original
 
@@ -637,7 +643,10 @@ class ApprovalController(QObject):
         picked, checks = chosen
         seen_on = f"a contact sheet of {media_count(todo)}"
         problems, done, changed = [], [], []
-        for i in picked:
+        # the register's server went away: said once, with the photos not approved counted
+        # (it said the same three lines for each of the 15 photos: walk s34)
+        lost: tuple[RegisterUnavailableError, list[PhotoItem]] | None = None
+        for n, i in enumerate(picked):
             it = todo[i]
             try:
                 self.ctx.ws.approvals.approve(shown[i], signed[i], checks=checks,
@@ -646,6 +655,9 @@ class ApprovalController(QObject):
                 done.append(it)
             except NotSignedIn as exc:
                 self.ctx.fail(self.window, "Not approved", exc)
+                break
+            except RegisterUnavailableError as exc:
+                lost = (exc, [todo[j] for j in picked[n:]])
                 break
             except ApprovalConflict as exc:
                 changed.append(it)
@@ -695,6 +707,12 @@ class ApprovalController(QObject):
             text += " Not approved:\n" + "\n".join(problems[:5])
             if len(problems) > 5:
                 text += f"\n\u2026 and {len(problems) - 5} more"
+        if lost is not None:
+            exc, rest = lost
+            one = len(rest) == 1
+            text += (f"\n{error_text(exc)}\n{media_count(rest)} {'was' if one else 'were'} not "
+                     f"approved and still {'waits' if one else 'wait'}: approve "
+                     f"{'it' if one else 'them'} again when the server is back.")
         text += note
         if changed:
             one = len(changed) == 1
@@ -703,7 +721,7 @@ class ApprovalController(QObject):
                      f"now and still {'waits' if one else 'wait'} for approval.")
             self._kept = (self._shown_key(), text, bool(problems))
             self._show_as_now(changed)               # shown again as they are now, still said
-        self._say_kept(text, error=bool(problems))
+        self._say_kept(text, error=bool(problems) or lost is not None)
 
     def _name(self, person_id: str) -> str:
         p = self.ctx.engine.people_by_id.get(person_id)
