@@ -1364,6 +1364,16 @@ def batch_media(items: Iterable[Any]) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+#: The school's settings sections a copy is refused for when they changed while it was made
+#: (``_LastCheck``; the mode and approval are checked on their own, more finely).
+PUBLISHED_SECTIONS = ("recognition", "detection", "text", "school", "cover", "group", "video",
+                      "checklist")
+SECTION_WORDS = {"recognition": "face recognition", "detection": "face detection",
+                 "text": "names in the picture", "school": "the school's name and details",
+                 "cover": "covers", "group": "group photos", "video": "videos",
+                 "checklist": "the approver's checklist"}
+
+
 class _LastCheck:
     """What the export record asks at the last moment, inside the record's transaction (the
     register-wide writer lock held: a change on another PC is either seen here or waits until
@@ -1399,6 +1409,11 @@ class _LastCheck:
         self.decided_from = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         self.mode_then = engine.mode_for(mode)
         self.approval_then = engine.settings.approval.required
+        # the school's settings that change what a photo publishes, as the register held them
+        # when the batch began: changed on another PC meanwhile (the school's name added, the
+        # covers made bigger), the approvals no longer count there, and a copy already being
+        # made was recorded all the same (walk s34)
+        self.published_then = self._published_settings()
         self._planned: dict[str, tuple[PhotoAnalysis | VideoAnalysis, str, str | None]] = {}
 
     def planned(self, analysis: PhotoAnalysis | VideoAnalysis, fp: str | None) -> None:
@@ -1417,6 +1432,16 @@ class _LastCheck:
             return json.loads(raw)
         except ValueError:
             return raw
+
+    def _published_settings(self) -> dict[str, str | None]:
+        """The register's stored value of each school settings section that changes what a
+        photo publishes or whether its approval counts (what analysis finds, the school's name
+        and details, covers, group photos, videos, the checklist); None: not stored."""
+        db = getattr(self.engine.register, "db", None)
+        if db is None:
+            return {}
+        rows = dict(db.all("SELECT section, value FROM school_settings"))
+        return {section: rows.get(section) for section in PUBLISHED_SECTIONS}
 
     def _school_mode_now(self) -> str:
         """The school's mode now (a value PhotoVet does not know is the strictest)."""
@@ -1469,6 +1494,12 @@ class _LastCheck:
                 what = "the school's mode" if mode_now != self.mode_then else \
                     f"the rules of {self.ch.label}"
             why.append(f"{what} changed ({'; '.join(people)})")
+        now = self._published_settings()
+        changed = [SECTION_WORDS.get(k, k) for k in PUBLISHED_SECTIONS
+                   if now.get(k) != self.published_then.get(k)]
+        if changed:
+            why.append(f"the school's settings for {', '.join(changed)} were changed (its "
+                       "approval no longer counts: check it again and approve it again)")
         if self.approvals is None and not self.approval_then and self._approval_required_now():
             why.append("the school turned approval on (a senior leader approves it first)")
         planned = self._planned.get(result.source_sha256)

@@ -871,3 +871,28 @@ def test_someone_else_signed_in_while_a_copy_was_made_is_not_recorded_under_thei
     assert "Pat Poster began this export and Olive Office is signed in now" in res.error
     assert exported_files(tmp_path / "out") == []
     assert a.db.scalar("SELECT COUNT(*) FROM exports") == 0
+
+
+def test_the_school_s_name_added_on_a_mid_batch_on_b(office, tmp_path, monkeypatch):
+    """Walked on two PCs (s34): A's admin adds the school's name while B renders the second
+    of three copies. A is told the approvals no longer count (the name is looked for in
+    every photo now); the second and third copies were recorded all the same, approved as
+    they were before. Now they are not; the first, recorded before, is."""
+    a, b = office
+    eng = engine_of(b)
+    batch = decided(eng, photos(tmp_path, 3))
+    approve_all(b, eng, batch)
+
+    def name_added():
+        new = a.settings.copy()
+        new.school.names = ["Hollins Lane Primary School"]
+        a.save_settings(new)
+
+    on_render(monkeypatch, 2, name_added)
+    out = tmp_path / "out"
+    results = run_export(b, eng, batch, out)
+    assert [r.ok for r in results] == [True, False, False], [r.error for r in results]
+    assert "the school's settings for " in results[1].error, results[1].error
+    assert "the school's name and details" in results[1].error, results[1].error
+    assert "were changed (its approval no longer counts" in results[1].error, results[1].error
+    assert len(exported_files(out)) == 1 and len(b.records.exports()) == 1
