@@ -476,6 +476,11 @@ class MainWindow(QMainWindow):
                          "Nothing can be saved or exported until it is back (nothing is half "
                          "saved). PhotoVet keeps trying and says when it is back.")
             self._server_away = True
+            if "server is back" in self.status.label.text():
+                # from the last time it went away: not said under the banner saying it is
+                # away again (walk s34: "The register's server is back." below a red "cannot
+                # be reached")
+                self.status.say("")
             return
         if self._server_away:
             self._server_away = False

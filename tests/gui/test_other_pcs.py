@@ -174,6 +174,11 @@ def test_the_server_going_away_is_said_at_once_and_its_return_too(qtbot, ws, mak
     win.ctx.poll_changes()
     assert win.problem_banner.text() == "" and checks == [1]
     assert "back" in win.status.label.text()
+    # away again: the status line no longer says it is back under the banner saying it is not
+    monkeypatch.setattr(feed, "poll", away)
+    win.ctx.poll_changes()
+    assert "cannot be reached" in win.problem_banner.text()
+    assert "back" not in win.status.label.text()
 
 
 def test_a_channel_window_open_while_another_pc_fixes_its_mode_keeps_it(
