@@ -327,11 +327,17 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
                "request_required": True}
     ws = open_workspace()
     changes = []
+    note = ""
     try:
         if channel and consent:     # (they go together: checked above)
-            get_channel(ws, channel)
+            ch = get_channel(ws, channel)
             changes.append(ws.register.set_consent(person_id, channel, value[consent],
                                                    media=media, **request))
+            other = "video" if media == "photo" else "photo"
+            if changes[-1] is not None and changes[-1].is_withdrawal and \
+                    ws.register.person(person_id).consent_state(channel, other) == "yes":
+                # walk s34: the family's "take them off the website" left the other kind Yes
+                note = words.other_media_still_yes_note(media, ch.label)
         if name_with_photo:
             changes.append(ws.register.set_consent(person_id, "name_with_photo",
                                                    value[name_with_photo], **request))
@@ -360,6 +366,8 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
         ws.close()
     for c in changes:
         click.echo(str(c) if c is not None else "No change (it was already so).")
+    if note:
+        click.echo(note)
 
 
 @register_group.command("back")

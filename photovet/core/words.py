@@ -864,6 +864,25 @@ def takedown_no_picture(why: str) -> str:
     }.get(why, "No picture: the exported copy could not be read.")
 
 
+def other_media_still_yes(media: str, channel_label: str) -> str:
+    """A withdrawal of one kind of consent (photos or videos) for a channel where the other is
+    still Yes (walk s34: a parent asked to take their child off the website; the office set
+    Photos to No and videos of the child could still go on the website). Offered, ticked,
+    with the withdrawal; the office unticks it only when the family asked for one kind."""
+    other = "video" if media == "photo" else "photo"
+    return (f"Withdraw their {other} consent for {channel_label} too (it is Yes): untick "
+            f"only if the family asked about {media}s alone")
+
+
+def other_media_still_yes_note(media: str, channel_label: str) -> str:
+    """Said after a withdrawal of one kind of consent that left the other kind Yes on the same
+    channel (the command line; the app offers to withdraw both)."""
+    other = "video" if media == "photo" else "photo"
+    return (f"Their {other} consent for {channel_label} is still Yes: {other}s of them can "
+            f"still be published there. If the family asked to take them off {channel_label} "
+            f"altogether, withdraw it too (--media {other}).")
+
+
 #: what a caption kept in the export records says instead of the words that named a person
 #: whose records were deleted (they are no longer kept anywhere)
 CAPTION_NAME_REMOVED = "[name removed]"
@@ -1205,6 +1224,7 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "posted_not_allowed",
            "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_MISSING",
            "ORIGINAL_KEPT_NOT_POSTED", "ORIGINAL_KEPT_TAKEN_DOWN", "original_deletable", "original_kept",
+           "other_media_still_yes", "other_media_still_yes_note",
            "register_count", "rejected_count", "request_words", "requester_names_another_child",
            "person_who", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",

@@ -508,3 +508,26 @@ def test_import_keeps_a_leaving_date_entered_by_hand_and_register_back_clears_it
     assert json.loads(out)["leaving_date"] is None
     code, out, _ = run("register", "back", UPN2)
     assert code == 0 and "has no leaving date: nothing changed" in out
+
+
+def test_set_says_when_a_withdrawal_leaves_the_other_kind_yes(csv_file, staff):
+    """Walk s34: "take her off the website" entered as photos only left videos Yes; the
+    command says so (the app offers to withdraw both), and says nothing when both are No."""
+    from photovet.core.words import other_media_still_yes_note
+
+    run("register", "import", str(csv_file))
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--channel", "website", "--consent", "yes",
+                         "--media", "video")
+    assert code == 0, out + err
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--channel", "website", "--consent", "no",
+                         "--requested-by", "Mrs Ashby (mother), by email")
+    assert code == 0, out + err
+    note = other_media_still_yes_note("photo", "School website")
+    assert note in out and "--media video" in note
+    staff.use("Mrs Office")
+    code, out, err = run("register", "set", UPN1, "--channel", "website", "--consent", "no",
+                         "--media", "video", "--requested-by", "Mrs Ashby (mother), by email")
+    assert code == 0, out + err
+    assert "still Yes" not in out

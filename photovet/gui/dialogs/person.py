@@ -36,6 +36,7 @@ from photovet.core.words import (
     back_not_in_file,
     maybe_shown_count,
     not_in_mis_file,
+    other_media_still_yes,
     request_words,
     tally,
     verb,
@@ -506,17 +507,30 @@ class PersonDialog(QDialog):
                  if withdrawal else "")
         question = (f"Change consent for {what} for {p.display_name} ({p.id}) from "
                     f"{consent_word(old)} to {consent_word(new)}?" if p is not None else "")
-        request = self.ask_request(question + extra) if p is not None and withdrawal else {}
+        # walk s34: a parent asks to take their child off the website; Photos set to No left
+        # Videos at Yes. The other kind, still Yes, is offered with the withdrawal, ticked
+        other = {"photo": "video", "video": "photo"}.get(media, "")
+        also = (other_media_still_yes(media, label)
+                if p is not None and withdrawal and other
+                and p.consent_state(channel, other) == YES else "")
+        request = (self.ask_request(question + extra, also=also)
+                   if p is not None and withdrawal else {})
         if p is None or request is None or (not withdrawal and not self.confirm(question)):
             combo.blockSignals(True)
             combo.setCurrentIndex(STATES.index(old) if old in STATES else 2)
             combo.blockSignals(False)
             return
+        both = bool(request.pop("also", False))
         try:
             # what this page showed: changed on another PC since, nothing is changed
-            self.ctx.ws.register.set_consent(p.id, channel, new,
-                                             media="photo" if media == "any" else media,
-                                             expected=old, **request)
+            if both:          # both kinds in one transaction: both changed, or neither
+                self.ctx.ws.register.set_consents(p.id, [
+                    {"channel": channel, "value": new, "media": m, "expected": was, **request}
+                    for m, was in ((media, old), (other, YES))])
+            else:
+                self.ctx.ws.register.set_consent(p.id, channel, new,
+                                                 media="photo" if media == "any" else media,
+                                                 expected=old, **request)
         except PhotoVetError as exc:
             # nothing was saved (the register's server away, changed elsewhere, a refusal):
             # the box shows the register's value again, never a change that was not made
@@ -535,16 +549,18 @@ class PersonDialog(QDialog):
         ConsentFormDialog(self.ctx, self.person, self).exec()
 
     def ask_request(self, question: str, *, ok_text: str = "Withdraw consent",
-                    title: str = "Withdraw consent") -> dict | None:
+                    title: str = "Withdraw consent", also: str = "") -> dict | None:
         """Who asked for a withdrawal and the day they asked (both required): the keywords for
-        the register's change, or None when the person cancelled."""
+        the register's change, or None when the person cancelled. With ``also`` (a second
+        withdrawal offered, ticked), "also": whether it stayed ticked."""
         pid = self.person.id if self.person is not None else ""
         dlg = WithdrawalDialog(question, ok_text=ok_text, title=title, parent=self,
-                               names=lambda text: self.ctx.ws.requester_refusal(pid, text))
+                               names=lambda text: self.ctx.ws.requester_refusal(pid, text),
+                               also=also)
         if not dlg.exec():
             return None
         return {"requested_by": dlg.requested_by(), "requested_on": dlg.requested_on(),
-                "request_required": True}
+                "request_required": True, **({"also": dlg.also_chosen()} if also else {})}
 
     def _dnp_toggled(self, on: bool) -> None:
         p = self.person

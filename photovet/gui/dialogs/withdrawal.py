@@ -8,6 +8,7 @@ import datetime as _dt
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QLabel,
@@ -31,7 +32,8 @@ class WithdrawalDialog(QDialog):
     def __init__(self, question: str, *, ok_text: str = "Withdraw consent",
                  title: str = "Withdraw consent", parent: QWidget | None = None,
                  today: _dt.date | None = None,
-                 names: Callable[[str], str | None] | None = None):
+                 names: Callable[[str], str | None] | None = None,
+                 also: str = ""):
         super().__init__(parent)
         self.names = names
         self.setWindowTitle(title)
@@ -55,6 +57,12 @@ class WithdrawalDialog(QDialog):
         form.addRow("Requested by (who, and how):", self.who)
         form.addRow("The day they asked:", self.day)
         lay.addLayout(form)
+        self.also: QCheckBox | None = None
+        if also:
+            self.also = QCheckBox(also)
+            self.also.setObjectName("AlsoWithdraw")
+            self.also.setChecked(True)          # fail closed: the family's no, both kinds
+            lay.addWidget(self.also)
         self.error = QLabel("")
         self.error.setObjectName("WithdrawalError")
         self.error.setWordWrap(True)
@@ -68,6 +76,9 @@ class WithdrawalDialog(QDialog):
 
     def requested_by(self) -> str:
         return " ".join(self.who.text().split())
+
+    def also_chosen(self) -> bool:
+        return self.also is not None and self.also.isChecked()
 
     def requested_on(self) -> _dt.date | None:
         return self._requested_on
