@@ -325,9 +325,14 @@ class RetentionSchedule:
     def _due_leavers_rows(self, today: _dt.date) -> list[DueItem]:
         out = []
         for p, due_on in self._leavers(today, self.rules.leavers_rows_days_after_leaving):
+            # walk s34: "... and face signatures" for a leaver who had none (never enrolled,
+            # or deleted on their leaving date as the schedule does) read as biometrics held
+            sig = self.register.enrolment_count(p.id)
+            held = "register row and consent history" + (
+                f", and {sig} face signature(s)" if sig else "")
             item = DueItem("leavers-rows", f"person:{p.id}",
-                           f"{p.id}: register row, consent history and face signatures; left "
-                           f"{_fmt(p.leaving_date)}", due_on, data={"person": p.id})
+                           f"{p.id}: {held}; left {_fmt(p.leaving_date)}", due_on,
+                           data={"person": p.id})
             n = self.db.scalar("SELECT COUNT(*) FROM export_people WHERE person = ?", [p.id]) \
                 or self.db.scalar("SELECT COUNT(*) FROM caption_people WHERE person = ?", [p.id]) \
                 or self.db.scalar("SELECT COUNT(*) FROM export_maybe WHERE person = ?", [p.id])

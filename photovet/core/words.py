@@ -883,6 +883,14 @@ def other_media_still_yes_note(media: str, channel_label: str) -> str:
             f"altogether, withdraw it too (--media {other}).")
 
 
+#: what deleting a leaver's register row leaves behind, said before and after it is done (walk
+#: s34: a DPO forgetting a leaver read "Deleted 1, kept 0" and could not tell what was kept)
+LEAVER_ROW_GONE = ("Once a leaver's register row is deleted, PhotoVet no longer knows who they "
+                   "are: in any photo their face is covered like anyone unknown's, and a subject "
+                   "access report for them finds nothing. What stays is the audit log, which "
+                   "lists what was done by register id, never by name (this deletion too).")
+
+
 #: what a caption kept in the export records says instead of the words that named a person
 #: whose records were deleted (they are no longer kept anywhere)
 CAPTION_NAME_REMOVED = "[name removed]"
@@ -1204,7 +1212,7 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
            "CONSENT_NOT_IN_FILE_APP",
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
-           "LEAVING_DATES_KEPT", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",
+           "LEAVING_DATES_KEPT", "LEAVER_ROW_GONE", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",
            "ROLE_GRANT_APP", "ROLE_GRANT_COMMAND", "ROLE_GRANT_ONE_APP", "ROLE_GRANT_ONE_COMMAND",
            "app_hint", "COMMAND_HINTS", "HAND_NAMED_APP", "LEFT", "RECORD_LEAVING_APP",
            "USERS_LIST_COMMAND", "USERS_ADD_COMMAND",

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.retention import FILE_KINDS, KIND_LABELS, KINDS, DueItem
+from photovet.core.words import LEAVER_ROW_GONE
 from photovet.core.workspace import Workspace
 
 from .. import style
@@ -95,6 +96,8 @@ def confirmation_text(items: list[DueItem], permanent: bool,
     short += (f"\n\n{how}" if files else "") + \
         "\nRecords and register rows are deleted for good. Each deletion is recorded in the " \
         "audit log with your name."
+    if any(i.kind == "leavers-rows" for i in todo):
+        short += f"\n\n{LEAVER_ROW_GONE}"
     if kept:
         short += f"\n\n{plural(len(kept), 'item')} due but kept (see why in the list)."
         full.append("Kept:")
@@ -354,6 +357,8 @@ class DueForDeletionDialog(QDialog):
         text = (f"Deleted {n['deleted']}, kept {n['kept']}, not deleted {n['error']}."
                 + ("" if self.permanent.isChecked() or not files else
                    " Deleted files are in the Recycle Bin / Trash."))
+        if any(i.status == "deleted" and i.kind == "leavers-rows" for i in self.results):
+            text += f" {LEAVER_ROW_GONE}"
         if stopped:
             text = "Stopped. " + text
         if not self.message.text().startswith("Deleting stopped"):
