@@ -290,6 +290,40 @@ class AsNow:
     name_of: Callable[[str], str] = field(default=lambda i: i)
 
 
+def people_in(analysis: Any) -> set[str]:
+    """The register ids of everyone PhotoVet recognised, or a person named, in a photo's faces
+    or a video's face tracks (shown or covered)."""
+    out: set[str] = set()
+    for f in list(getattr(analysis, "faces", None) or []) + \
+            list(getattr(analysis, "tracks", None) or []):
+        for pid in (getattr(f, "person", None), getattr(f, "override_person", None)):
+            if pid:
+                out.add(pid)
+    return out
+
+
+def consent_changes_since_ready(state: Any, analysis: Any, history: Callable[[str], Sequence[Any]]
+                                ) -> list[Any]:
+    """The consent changes, made after ``state`` was marked ready, of the people in
+    ``analysis`` that bear on its channel and media type (or their do-not-photograph and
+    name-with-photo answers): ``history(person_id)`` gives a person's ``ConsentChange``s.
+    What the approver is shown is decided afresh from the register; this only says what
+    changed since the preparer looked (walk s34), oldest first."""
+    since = getattr(state, "prepared_at", None) or ""
+    if not since or getattr(state, "status", "") != READY:
+        return []
+    media = "video" if getattr(analysis, "media", "photo") == "video" else "photo"
+    out = []
+    for pid in sorted(people_in(analysis)):
+        for c in history(pid):
+            if (c.when or "") < since or c.old_state == c.new_state:
+                continue
+            if c.channel in ("do_not_photograph", "name_with_photo") or (
+                    c.channel == analysis.channel and c.media == media):
+                out.append(c)
+    return sorted(out, key=lambda c: c.when)
+
+
 #: what a change to a review did, in the words of the approver's refusal ("covered a face")
 REVIEW_DOINGS = {
     "review.face-cover": "covered a face",
@@ -1033,6 +1067,7 @@ class Approvals:
 
 __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", "REJECTED",
            "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
-           "as_signed", "changed_since_shown", "explain_difference", "fingerprint", "same_signed",
-           "signed_key", "signs_school_words", "video_approval_parts",
+           "as_signed", "changed_since_shown", "consent_changes_since_ready", "explain_difference",
+           "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
+           "video_approval_parts",
            "with_checked_with"]

@@ -891,6 +891,18 @@ LEAVER_ROW_GONE = ("Once a leaver's register row is deleted, PhotoVet no longer 
                    "lists what was done by register id, never by name (this deletion too).")
 
 
+def changed_since_ready(name: str, what: str, old: str, new: str, when: str,
+                        preparer: str) -> str:
+    """One consent change of someone in a photo made after the preparer marked it ready, for
+    the approver (walk s34: the head saw Toby covered in a photo the comms lead had prepared
+    showing him, with nothing saying why). ``what``: 'School website consent', 'School
+    website (videos) consent', 'do-not-photograph answer'; ``old``/``new``: the consent words;
+    ``when``: the day."""
+    by = f" {preparer}" if preparer else ""
+    return (f"Changed since{by} marked it ready: {name}'s {what} went from {old} to {new} on "
+            f"{when}; what is shown here is as it is now")
+
+
 #: what a caption kept in the export records says instead of the words that named a person
 #: whose records were deleted (they are no longer kept anywhere)
 CAPTION_NAME_REMOVED = "[name removed]"
@@ -1225,7 +1237,8 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "REJECTED", "SAR_ASK_WHO", "SAR_MAKE_FOR_ID", "SAR_NOTHING_HELD_NEXT",
            "VIDEO_ENDINGS", "WITHDRAWN", "TakedownReason",
            "approvals_after_last_day", "caption_brief", "caption_lines", "caption_may_name",
-           "caption_word", "consent_missing_words", "consent_word", "count", "free_text_names",
+           "caption_word", "changed_since_ready",
+           "consent_missing_words", "consent_word", "count", "free_text_names",
            "file_names", "full_sentence",
            "maybe_how", "maybe_reason", "maybe_shown_count", "media_count", "media_of",
            "not_allowed_note", "not_in_mis_file", "part_of", "posted_caption_approved",

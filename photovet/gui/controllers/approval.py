@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
+from photovet.core.approval import consent_changes_since_ready
 from photovet.core.errors import (
     ApprovalConflict,
     NotSignedIn,
@@ -245,7 +246,27 @@ class ApprovalController(QObject):
                     f"\u201c{text}\u201d" if text else "a name not on the register")
             lines.append(f"Readable: {what}" + (f" ({_lower_first(why)})" if why else ""))
         lines = list(dict.fromkeys(lines))          # a video: one line per person and reason
-        return lines or ["Nobody is shown: every face and name found is covered."]
+        return self.changed_since_ready(a) + \
+            (lines or ["Nobody is shown: every face and name found is covered."])
+
+    def changed_since_ready(self, a) -> list[str]:
+        """A line for each consent change of someone in the photo made after it was marked
+        ready (walk s34: the head saw a pupil covered in a photo prepared to show him, and
+        nothing said why): the core's list, in the core's words."""
+        state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a.sha256 else None
+        if state is None:
+            return []
+        labels = self.ctx.ws.channels.labels()
+        out = []
+        for c in consent_changes_since_ready(state, a, self.ctx.ws.register.history):
+            what = ("do-not-photograph answer" if c.channel == "do_not_photograph" else
+                    "name-with-photo consent" if c.channel == "name_with_photo" else
+                    labels.get(c.channel, c.channel) + (" (videos)" if c.media == "video"
+                                                        else "") + " consent")
+            out.append(words.changed_since_ready(
+                self._name(c.person_id), what, words.consent_word(c.old_state),
+                words.consent_word(c.new_state), words.uk_day(c.when), state.preparer or ""))
+        return out
 
     def unseen(self, a) -> str:
         """What the signed-in approver still has to see of a video before approving it (the
