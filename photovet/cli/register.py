@@ -349,10 +349,19 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
             click.echo(f"Leaving date recorded: {left:%d/%m/%Y}")
         if any(c is not None and c.is_withdrawal for c in changes):
             items = ws.takedown(record=True, withdrawals=[c for c in changes if c])
-            if items:
-                click.echo(f"Take-down list: {words.media_count(items)} exported or posted "
-                           f"now {words.verb(len(items), 'shows', 'show')} someone without "
+            # walk s34: the count was of the whole open list, so a newsletter withdrawal for a
+            # pupil in no exported photo read "2 photos ... now show someone without consent"
+            # (another pupil's items from earlier): said for this person, the rest apart
+            who = {c.person_id for c in changes if c is not None}
+            theirs = [i for i in items if who & set(i.people)]
+            if theirs:
+                click.echo(f"Take-down list: {words.media_count(theirs)} exported or posted "
+                           f"now {words.verb(len(theirs), 'shows', 'show')} them without "
                            "consent; see photovet takedown")
+            elif items:
+                click.echo(f"No exported photo or video shows them where consent is now "
+                           f"missing. (The take-down list has {words.count(len(items), 'item')}"
+                           " for others: photovet takedown.)")
     except ConsentRequestNeeded as exc:
         for c in changes:       # what was changed before the refusal
             click.echo(str(c) if c is not None else "No change (it was already so).")

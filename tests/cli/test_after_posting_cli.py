@@ -542,3 +542,22 @@ def test_posted_never_records_a_photo_taken_down_or_listed_again(school):
     r = run("posted", res[0].output, "--channel", "facebook", "--url", "https://fb/3")
     assert r.exit_code == 1 and "warning: trip0.jpg is on the take-down list" in r.stderr
     assert "Marked 1 export(s)" in r.stdout
+
+
+def test_register_set_counts_the_take_down_items_of_the_person_changed(school, staff):
+    """Walk s34: withdrawing a pupil's consent where no exported photo shows them said "Take-down
+    list: 2 photos ... now show someone without consent" -- another pupil's open items. The
+    count is of the person changed; the others are said apart."""
+    run("posted", "--batch", "trip", "--channel", "facebook")
+    staff.use("Office Admin")
+    r = run("register", "set", B, "--channel", "facebook", "--consent", "no",
+            "--requested-by", "Mrs Brook (mother), by email")
+    assert r.exit_code == 0, r.output
+    assert "Take-down list: 1 photo exported or posted now shows them without consent" \
+        in r.stdout
+    staff.use("Office Admin")
+    r = run("register", "set", D, "--channel", "website", "--consent", "no",
+            "--requested-by", "Mr Dean (father), by phone")
+    assert r.exit_code == 0, r.output
+    assert "Take-down list:" not in r.stdout
+    assert "The take-down list has 1 item for others" in r.stdout
