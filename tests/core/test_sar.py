@@ -470,3 +470,23 @@ def test_a_pupil_removed_from_the_records_leaves_their_face_as_nobodys(tmp_path)
     assert [f["person"] for f in rec.get(rid).faces_shown] == ["AMY", ""]
     assert rec.get(rid).faces_shown[1]["box"] == faces[1]["box"]
     assert rec.get(other).faces_shown is None
+
+
+def test_the_camera_is_named_once_when_its_model_repeats_the_make(tmp_path):
+    """Walk s34: a parent read "Camera: Canon Canon EOS 5D Mark II (serial 720304987)": the
+    model already says Canon. The camera reads as everywhere else (models.Device.label)."""
+    rec = office_records()
+    reg = FakeRegister([person("AMY", "Amy", "Able")])
+    rec.register = reg
+    for i, dev in enumerate([{"make": "Canon", "model": "Canon EOS 5D Mark II",
+                              "serial": "720304987", "approved": True},
+                             {"make": "Apple", "model": "iPhone 13", "approved": False},
+                             {"serial": "123"}]):
+        r = make_export(tmp_path, i, shown=["AMY"], name=f"cam{i}")
+        r.device = dev
+        rec.add_export(r, batch="trip", channel="facebook", preparer="jo", approver="head")
+    _page, doc = parse(subject_access_report(reg, rec, "AMY", tmp_path / "sar.html"))
+    assert "Canon Canon" not in doc
+    assert "Canon EOS 5D Mark II (serial 720304987): a school device" in doc
+    assert "Apple iPhone 13: not on the school" in doc
+    assert "not named in the file (serial 123)" in doc

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from photovet.core.errors import PhotoVetError, UnknownPersonError
+from photovet.core.models import Device
 from photovet.core.policy import MAYBE_RECOGNISED
 from photovet.core.records import takedown
 from photovet.core.records.held import Holdings, HoldingsFor
@@ -570,10 +571,12 @@ def subject_access_report(register: Any, records: Any, person_id: str, out: str 
         device = r.device or {}
         device_txt = ""
         if device:
-            camera = " ".join(x for x in (device.get("make", ""), device.get("model", "")) if x) \
-                or "not named in the file"
-            if device.get("serial"):
-                camera += f" (serial {device['serial']})"
+            # the camera as everywhere else ("Canon EOS 5D Mark II (serial 1)": walk s34, the
+            # report read "Canon Canon EOS 5D Mark II" when the model repeats the make)
+            dev = Device(make=device.get("make") or "", model=device.get("model") or "",
+                         serial=device.get("serial") or "")
+            camera = dev.label if (dev.make or dev.model) else (
+                "not named in the file" + (f" (serial {dev.serial})" if dev.serial else ""))
             approved = {True: "a school device", False: "not on the school's list of devices",
                         None: ""}.get(device.get("approved"))
             device_txt = camera + (f": {approved}" if approved else "")
