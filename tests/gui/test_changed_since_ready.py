@@ -66,3 +66,18 @@ def test_nothing_is_said_when_no_consent_changed_since(qtbot, ws, make_window, t
     win = _prepared(qtbot, ws, make_window, tmp_path)
     shown = _shown(qtbot, win)
     assert "Changed since" not in shown and "Shown: Tori Amos" in shown
+
+
+def test_the_contact_sheet_tile_says_it_too(qtbot, ws, make_window, tmp_path):
+    win = _prepared(qtbot, ws, make_window, tmp_path)
+    ws.register.set_consent(TORI, "website", "no", requested_by="Mrs Amos (mother), by email",
+                            requested_on=dt.date.today(), request_required=True)
+    win.ctx.register_changed.emit()
+    wait_checked(qtbot, win, 2)
+    sign_in_as(win, APPROVER_NAME)
+    tiles = {it.name: win.approval.tile_for(it) for it in win.batch.model.items}
+    [first] = [t for n, t in tiles.items() if n == "photo_000.jpg"]
+    assert first.lines[0].startswith("Changed since ") and "Tori Amos's School website " \
+        "consent went from Yes to No on" in first.lines[0]
+    assert not any("Changed since" in line for n, t in tiles.items() if n != "photo_000.jpg"
+                   for line in t.lines)

@@ -754,7 +754,9 @@ class ApprovalController(QObject):
         a = item.analysis
         pub = self.ctx.engine.publication(a)
         video = getattr(a, "media", "photo") == "video"
-        lines: list[str] = []
+        # walk s34: a consent changed since the preparer marked it ready, said first (the
+        # sheet showed a pupil covered in a photo prepared to show him, and nothing said why)
+        lines: list[str] = self.changed_since_ready(a) if a.sha256 else []
         shown = [self._name(p) for p in pub.people_shown]
         others = sum(1 for _box, who, _why in pub.faces_shown if not who)
         if others:
