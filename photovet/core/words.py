@@ -903,6 +903,15 @@ def changed_since_ready(name: str, what: str, old: str, new: str, when: str,
             f"{when}; what is shown here is as it is now")
 
 
+def rejected_elsewhere(channel_label: str, approver: str, day: str, comment: str) -> str:
+    """A photo looked at for one channel that a senior leader rejected for another (walk s34:
+    the head rejected a photo for the website, "That is ZC, not JA", and on the newsletter it
+    read "Nothing to cover", the face still named by hand, nothing saying why it was
+    rejected): said beside its approval, so the preparer reads the leader's reason first."""
+    why = f": \u201c{comment}\u201d" if comment else ""
+    return f"Rejected for {channel_label} by {approver} on {day}{why}"
+
+
 #: what a caption kept in the export records says instead of the words that named a person
 #: whose records were deleted (they are no longer kept anywhere)
 CAPTION_NAME_REMOVED = "[name removed]"
@@ -1246,7 +1255,8 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_MISSING",
            "ORIGINAL_KEPT_NOT_POSTED", "ORIGINAL_KEPT_TAKEN_DOWN", "original_deletable", "original_kept",
            "other_media_still_yes", "other_media_still_yes_note",
-           "register_count", "rejected_count", "request_words", "requester_names_another_child",
+           "register_count", "rejected_count", "rejected_elsewhere",
+           "request_words", "requester_names_another_child",
            "person_who", "sar_no_one_called", "sar_nothing_held", "sar_which_person",
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",

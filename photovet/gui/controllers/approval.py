@@ -171,7 +171,8 @@ class ApprovalController(QObject):
             a, state, void, self.ctx.current_channel().label, required=self.required,
             approver_view=self.approver_view, approver=self.ctx.session.name(),
             shown=shown, unseen=unseen, hand_named=self.hand_named(a),
-            caption_refused=self.approved_caption_refused(a, state, void))
+            caption_refused=self.approved_caption_refused(a, state, void),
+            elsewhere=self.rejected_elsewhere(a))
         if self._kept is not None:
             if self._shown_key() == self._kept[0]:
                 self.tab.approval.say(self._kept[1], error=self._kept[2])
@@ -248,6 +249,18 @@ class ApprovalController(QObject):
         lines = list(dict.fromkeys(lines))          # a video: one line per person and reason
         return self.changed_since_ready(a) + \
             (lines or ["Nobody is shown: every face and name found is covered."])
+
+    def rejected_elsewhere(self, a) -> list[str]:
+        """Each rejection of this photo for another channel, with the senior leader's comment
+        (walk s34: a face named by hand applies on every channel; the head's "That is ZC, not
+        JA" on the website was not seen where the photo read "Nothing to cover")."""
+        if a is None or not a.sha256:
+            return []
+        labels = self.ctx.ws.channels.labels()
+        return [words.rejected_elsewhere(labels.get(s.channel, s.channel), s.approver or "",
+                                         words.uk_day(s.decided_at), s.comment or "")
+                for s in self.ctx.ws.approvals.for_photo(a.sha256)
+                if s.channel != a.channel and s.status == "rejected"]
 
     def changed_since_ready(self, a) -> list[str]:
         """A line for each consent change of someone in the photo made after it was marked

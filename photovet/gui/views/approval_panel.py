@@ -180,14 +180,17 @@ class ApprovalPanel(QWidget):
                    required: bool, approver_view: bool, approver: str,
                    shown: list[str] | None = None, unseen: str = "",
                    hand_named: list[tuple[str, str, bool]] | None = None,
-                   caption_refused: str | None = "") -> None:
+                   caption_refused: str | None = "",
+                   elsewhere: list[str] | None = None) -> None:
         """Everything about the current photo; buttons only when they can do something.
         ``shown``: who is shown and which names stay readable, a line each (the approver's
         view); ``unseen``: the core's words for what is left to see of a video before it can
         be approved ('' when nothing is); ``hand_named``: (who, the core's note, named over a
         refused recognition) for each face shown because a person named it by hand;
         ``caption_refused``: why the caption it was approved with may not go out now (the
-        core's words, as export says it; '' when it may; None while it is being checked)."""
+        core's words, as export says it; '' when it may; None while it is being checked);
+        ``elsewhere``: its rejections for other channels, with the senior leader's comment (the
+        core's words)."""
         self.message.hide()
         self.offer_suggestion("")
         self.shown_label.hide()
@@ -220,6 +223,8 @@ class ApprovalPanel(QWidget):
                      f"{APPROVED_CAPTION_REFUSED_NEXT}")
         elif usable and caption_refused is None and status == "approved" and not void:
             said += f"<br>{esc(APPROVED_CAPTION_CHECKING)}"
+        if usable and elsewhere:
+            said += "".join(f"<br><b>{esc(line)}</b>" for line in elsewhere)
         self.state_label.setText(said)
         for b in (self.ready_btn, self.ready_all_btn):
             b.setVisible(not approver_view)
