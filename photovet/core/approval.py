@@ -316,7 +316,7 @@ def consent_changes_since_ready(state: Any, analysis: Any, history: Callable[[st
     out = []
     for pid in sorted(people_in(analysis)):
         for c in history(pid):
-            if (c.when or "") < since or c.old_state == c.new_state:
+            if (c.when or "") <= since or c.old_state == c.new_state:
                 continue
             if c.channel in ("do_not_photograph", "name_with_photo") or (
                     c.channel == analysis.channel and c.media == media):
