@@ -5,7 +5,7 @@ offers to withdraw that too, ticked; both are changed in one go, with who asked 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QLabel
 
 from photovet.core.words import other_media_still_yes
 from photovet.gui.dialogs.person import PersonDialog
@@ -75,4 +75,21 @@ def test_nothing_is_offered_when_the_other_kind_is_not_yes(window, ws):  # noqa:
     combo.setCurrentIndex(combo.findData("no"))
     assert seen == [None, None]
     assert ws.register.person(TORI).consent_state("facebook", "photo") == "no"
+    page.accept()
+
+
+def test_withdrawing_videos_says_videos_already_exported_are_listed(window, ws):  # noqa: F811
+    """The question names the kind withdrawn: 'Videos already exported...', not 'Photos'."""
+    page = _page(window, ws)
+    said: list = []
+
+    def fill(dlg: WithdrawalDialog) -> None:
+        said.extend(lbl.text() for lbl in dlg.findChildren(QLabel))
+        _withdraw(True, [])(dlg)
+    answer(fill, kind=WithdrawalDialog)
+    combo = page.combos[("facebook", "video")]
+    combo.setCurrentIndex(combo.findData("no"))
+    text = " ".join(said)
+    assert "Videos already exported that show them" in text, text
+    assert "Photos already exported" not in text
     page.accept()

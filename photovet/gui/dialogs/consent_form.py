@@ -121,7 +121,10 @@ class ConsentFormDialog(QDialog):
         withdrawals = [e for e in edits if e[2] == YES and e[3] != YES]
         request: dict = {}
         if withdrawals:
-            dlg = WithdrawalDialog(question + "\n\nPhotos already exported that show them "
+            kinds = {e[1] for e in withdrawals}
+            kind = ("Photos and videos" if len(kinds) > 1 else
+                    "Videos" if kinds == {"video"} else "Photos")
+            dlg = WithdrawalDialog(question + f"\n\n{kind} already exported that show them "
                                    "there will be listed to take down.",
                                    ok_text="Save the form", title="Consent form", parent=self,
                                    names=lambda text: self.ctx.ws.requester_refusal(p.id, text))

@@ -503,7 +503,8 @@ class PersonDialog(QDialog):
         old, new = combo.property("was"), combo.currentData()
         what = label + (" (videos)" if media == "video" else "")
         withdrawal = old == YES and new != YES
-        extra = ("\n\nPhotos already exported that show them there will be listed to take down."
+        kind = "Videos" if media == "video" else "Photos"
+        extra = (f"\n\n{kind} already exported that show them there will be listed to take down."
                  if withdrawal else "")
         question = (f"Change consent for {what} for {p.display_name} ({p.id}) from "
                     f"{consent_word(old)} to {consent_word(new)}?" if p is not None else "")
