@@ -62,6 +62,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from photovet.core import words as _words
 from photovet.core.models import (
     NO,
     NOT_RECORDED,
@@ -954,26 +955,16 @@ def caption_name_form(person: Person | None, channel: Channel, mode: str | Mode,
     return "full" if channel.names == "full" else "first"
 
 
-#: the reason for a pupil's initials in a caption on a channel whose names rule is "none"
-CAPTION_NO_INITIALS = ("{channel} shows no names, not even initials: leave the initials out "
-                       "(if they are short for something else, write it in full)")
-#: the reason for initials that are those of a pupil who must not be in any post
-#: (``caption_warning``), on every channel. The pupil is not named: initials alone do not say
-#: who they are, and the reason is shown wherever the caption's check is
-CAPTION_NEVER_INITIALS = ("These are the initials of a pupil on the do-not-photograph list, "
-                          "who must not appear in any post, not even by initials: leave the "
-                          "initials out (if they are short for something else, write it in "
-                          "full)")
-#: ...and when other pupils have the same initials (they may be meant): refused all the same
-CAPTION_NEVER_INITIALS_SHARED = ("These initials are also those of a pupil on the "
-                                 "do-not-photograph list, who must not appear in any post, not "
-                                 "even by initials: leave the initials out (if they are short "
-                                 "for something else, write it in full)")
+#: why initials typed in a caption may not go out: the words are ``words``' (shared by the app
+#: and the commands), named here too as before
+CAPTION_NO_INITIALS = _words.CAPTION_NO_INITIALS
+CAPTION_NEVER_INITIALS = _words.CAPTION_NEVER_INITIALS
+CAPTION_NEVER_INITIALS_SHARED = _words.CAPTION_NEVER_INITIALS_SHARED
 
 
 def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: str | Mode,
                              on: _dt.date, media: str = "photo", *,
-                             lower_case: bool = False) -> str | None:
+                             lower_case: bool = False, middle: bool = False) -> str | None:
     """Why initials typed in a caption ("Well done KJ", "K.J. won") may not go out on
     ``channel``, or None. ``people``: every pupil in the register whose initials they are
     (staff are left out: initials are how staff are asked to write a pupil's name).
@@ -986,19 +977,25 @@ def caption_initials_refusal(people: Sequence[Person], channel: Channel, mode: s
     are refused, whoever they stand for (s33: "Well done KJ" passed there). Every other channel
     allows initials (the form ``caption_name_form`` falls back to).
 
-    ``lower_case``: the letters were typed in lower case ("well done tw"), where two letters
-    are as often a word or a short form nobody listed as initials: they are refused only for a
-    pupil on the do-not-photograph list (s33), whose name must not go out in any form, not on a
-    channel that shows no names for any other pupil."""
+    ``lower_case``: the letters were not typed in capitals ("well done tw", "Well done Tw"),
+    where two letters are as often a word or a short form: the caption check passes those
+    (``names.TWO_LETTER_WORDS``, ``names.CAPTION_ABBREVIATIONS``) and asks here only about the
+    rest, refused as capitals are (s34: "Tw won" for a listed pupil and, where no names are
+    shown, "well done ac" passed), saying the letters are a pupil's initials. ``middle``: three
+    letters whose first and last are the pupils' initials ("TJW" for Tori Wells): the register
+    keeps no middle names, so they may be theirs, and they are refused as two would be (fail
+    closed, s34), saying so."""
     pupils = [p for p in people if not p.is_staff]
     never = [p for p in pupils if caption_warning(p, on)]
     if never:
-        return CAPTION_NEVER_INITIALS if len(never) == len(pupils) else \
-            CAPTION_NEVER_INITIALS_SHARED
-    if lower_case:
-        return None
+        if middle:
+            return _words.CAPTION_NEVER_INITIALS_MIDDLE
+        return _words.CAPTION_NEVER_INITIALS if len(never) == len(pupils) else \
+            _words.CAPTION_NEVER_INITIALS_SHARED
     if any(caption_name_form(p, channel, mode, on, media) == "none" for p in pupils):
-        return CAPTION_NO_INITIALS.format(channel=channel.label)
+        said = _words.CAPTION_NO_INITIALS_MIDDLE if middle else \
+            _words.CAPTION_NO_INITIALS_LETTERS if lower_case else _words.CAPTION_NO_INITIALS
+        return said.format(channel=channel.label)
     return None
 
 

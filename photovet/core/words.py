@@ -493,6 +493,39 @@ def _asked(change: Any) -> str:
                          getattr(change, "requested_on", ""))
 
 
+# --- initials typed in a caption (``policy.caption_initials_refusal`` decides) -----------------
+
+_IF_ELSE = "(if they are short for something else, write it in full)"
+#: a pupil's initials on a channel whose names rule is "none" ("Well done KJ")
+CAPTION_NO_INITIALS = ("{channel} shows no names, not even initials: leave the initials out "
+                       + _IF_ELSE)
+#: ...typed in lower case or with one capital ("well done ac", "Well done Ac"): said that the
+#: letters were read as a pupil's initials, which the person may not have meant (s34)
+CAPTION_NO_INITIALS_LETTERS = ("{channel} shows no names, not even initials, and these two "
+                               "letters are a pupil's initials: leave them out (if they are a "
+                               "word or short for something else, write it in full)")
+#: ...three letters whose first and last are a pupil's initials ("TJW" for Tori Wells): the
+#: register keeps no middle names, so they may be the pupil's (s34)
+CAPTION_NO_INITIALS_MIDDLE = ("{channel} shows no names, not even initials, and these letters "
+                              "may be a pupil's initials with a middle name (PhotoVet does not "
+                              "know middle names): leave them out " + _IF_ELSE)
+#: the initials of a pupil who must not be in any post (``policy.caption_warning``), on every
+#: channel. The pupil is not named: initials alone do not say who they are, and the reason is
+#: shown wherever the caption's check is
+CAPTION_NEVER_INITIALS = ("These are the initials of a pupil on the do-not-photograph list, "
+                          "who must not appear in any post, not even by initials: leave the "
+                          "initials out " + _IF_ELSE)
+#: ...and when other pupils have the same initials (they may be meant): refused all the same
+CAPTION_NEVER_INITIALS_SHARED = ("These initials are also those of a pupil on the "
+                                 "do-not-photograph list, who must not appear in any post, not "
+                                 "even by initials: leave the initials out " + _IF_ELSE)
+#: ...three letters whose first and last are theirs ("TJW" for a listed Tobias Winterbottom)
+CAPTION_NEVER_INITIALS_MIDDLE = ("These letters may be the initials, with a middle name "
+                                 "(PhotoVet does not know middle names), of a pupil on the "
+                                 "do-not-photograph list, who must not appear in any post, not "
+                                 "even by initials: leave them out " + _IF_ELSE)
+
+
 def caption_word(text: str | None) -> str:
     """A recorded caption as people read it: the caption in curly quotes, or 'Not recorded'
     when none was recorded (as ``consent_word`` says it for a consent)."""
@@ -1230,7 +1263,9 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "TRASH_PERMANENT_APP", "CAPTIONS_DIFFER_HINT",
            "approved_caption_now_refused", "posted_captions_differ", "CAPTION_GET_APPROVED_APP",
            "CAPTION_GET_APPROVED_COMMAND",
-           "CAPTION_MAY_NAME_START", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
+           "CAPTION_MAY_NAME_START", "CAPTION_NEVER_INITIALS", "CAPTION_NEVER_INITIALS_MIDDLE",
+           "CAPTION_NEVER_INITIALS_SHARED", "CAPTION_NO_INITIALS", "CAPTION_NO_INITIALS_LETTERS",
+           "CAPTION_NO_INITIALS_MIDDLE", "CAPTION_NAME_REMOVED", "CAPTION_NOT_IN_PHOTO",
            "CONSENT_NOT_IN_FILE_APP",
            "CONSENT_NOT_IN_FILE_COMMAND", "DO_NOT_PHOTOGRAPH", "GONE", "LEAVING_DATE_NOT_IN_FILE",
            "LEAVING_DATES_KEPT", "LEAVER_ROW_GONE", "LEAVING_DATE_BACK_APP", "LEAVING_DATE_BACK_COMMAND",

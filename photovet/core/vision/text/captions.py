@@ -16,6 +16,7 @@ from photovet.core.vision.text.names import (
     NameMatcher,
     abbreviation,
     canon,
+    english_words,
     everyday_word,
     ordinary_word,
     strip_accents,
@@ -353,10 +354,11 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
             e += 1
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
-    for s, e, typed, pupils, lower in _typed_initials(caption, matcher):
+    for s, e, typed, pupils, lower, middle in _typed_initials(caption, matcher):
         if any(s < te and ts < e for ts, te in taken):
             continue
-        refusal = caption_initials_refusal(pupils, channel, mode, on, media, lower_case=lower)
+        refusal = caption_initials_refusal(pupils, channel, mode, on, media, lower_case=lower,
+                                           middle=middle)
         if refusal:
             findings.append(CaptionFinding((s, e), pupils[0].id if len(pupils) == 1 else None,
                                            typed, "", refusal))
@@ -375,12 +377,28 @@ _POSSESSIVE = ("'s", "\u2019s")
 _TWO_INITIALS = re.compile(r"(?<![^\W_])([A-Z])(\.)?(\s)?([A-Z])(\.)?(?![^\W_])")
 # ... and in lower case: "tw", "t.w.", "t. w." (a space only after a full stop: "a b" is no one)
 _TWO_LOWER = re.compile(r"(?<![^\W_])([a-z])(?:(\.)(\s)?)?([a-z])(\.)?(?![^\W_])")
+# ... and with one capital, as a name is written: "Tw", "T.w." (s34)
+_TWO_TITLE = re.compile(r"(?<![^\W_])([A-Z])(?:(\.)(\s)?)?([a-z])(\.)?(?![^\W_])")
+# Three capitals: "TJW", "T.J.W.", "T. J. W." (a middle name's initial between: s34)
+_THREE_INITIALS = re.compile(
+    r"(?<![^\W_])([A-Z])(\.)?(\s)?([A-Z])(\.)?(\s)?([A-Z])(\.)?(?![^\W_])")
+# ... and in lower case spelt out with full stops or spaces: "t.j.w.", "t. j. w." (read joined
+# up, "tjw", by _as_read; "tjw" typed so is not taken: three letters in lower case are as often
+# a word, a name or a short form nobody listed)
+_THREE_LOWER = re.compile(r"(?<![^\W_])([a-z])\.?\s?([a-z])\.?\s?([a-z])\.?(?![^\W_])")
 
 
 def _pupil_initials(people: Sequence[Person]) -> dict[str, list[Person]]:
     """Every pupil by the initials a caption may call them ("KJ"): of each first name with each
-    surname they are known by (legal, preferred, former)."""
+    surname they are known by (legal, preferred, former); and, when their names have three
+    words between them ("Tori Smith-Wells", "Mary Jane Cole"), by the three ("TSW", "MJC")."""
     out: dict[str, list[Person]] = {}
+
+    def add(key: str, p: Person) -> None:
+        who = out.setdefault(strip_accents(key), [])
+        if p not in who:
+            who.append(p)
+
     for p in people:
         if p.is_staff:
             continue
@@ -388,22 +406,47 @@ def _pupil_initials(people: Sequence[Person]) -> dict[str, list[Person]]:
             for sn in p.surnames:
                 a, b = _as_read(f)[0][:1].upper(), _as_read(sn)[0][:1].upper()
                 if a.isalpha() and b.isalpha():
-                    who = out.setdefault(strip_accents(a + b), [])
-                    if p not in who:
-                        who.append(p)
+                    add(a + b, p)
+                parts = [w for w in re.split(r"[-\s]+", _as_read(f"{f} {sn}")[0]) if w]
+                if len(parts) == 3 and all(w[:1].isalpha() for w in parts):
+                    add("".join(w[0].upper() for w in parts), p)
     return out
 
 
+def _not_initials(letters: str, bare: bool, capitals: bool) -> bool:
+    """Are these letters, found where initials may be, a word or a short form instead? A short
+    form school captions use ("PE", "KS", "PTA": ``names.abbreviation``), always; a word ("TO",
+    "WE", "THE", "FUN"; not in capitals "to", "oh", "mr": ``names.TWO_LETTER_WORDS``) unless
+    written in capitals with full stops or spaces ("T.O."), which only initials are."""
+    if abbreviation(letters):
+        return True
+    if capitals and not bare:
+        return False
+    low = letters.lower()
+    if everyday_word(low) or (len(low) > 2 and low in english_words()):
+        return True
+    return not capitals and low in TWO_LETTER_WORDS     # "MR" in capitals: initials
+
+
 def _typed_initials(caption: str, matcher: NameMatcher
-                    ) -> Iterator[tuple[int, int, str, list[Person], bool]]:
-    """(start, end, as typed, the pupils whose initials they are, typed in lower case) for each
-    pair of capitals in the caption typed as initials ("Well done KJ", "K.J. won") that are a
-    pupil's. A short form school captions use ("PE", "DT", "KS2": ``names.abbreviation``) is
-    not, nor a common English word in capitals ("WE", "TO") unless written with full stops or a
-    space ("T.O."). Two letters in lower case ("well done tw", "t.w.") are the initials of a
-    pupil on the do-not-photograph list (only theirs: ``caption_initials_refusal``) unless they
-    are a short form or a word ("to", "we", "pe", "am", "oh", "mr": ``names.TWO_LETTER_WORDS``),
-    with full stops or not ("e.g.", "a.m.")."""
+                    ) -> Iterator[tuple[int, int, str, list[Person], bool, bool]]:
+    """(start, end, as typed, the pupils whose initials they may be, not typed in capitals,
+    with a middle name) for each group of letters in the caption typed as initials that may be
+    a pupil's (``policy.caption_initials_refusal`` says which may not go out):
+
+    * two capitals ("Well done KJ", "K.J. won"), unless a short form school captions use
+      ("PE", "DT", "KS2": ``names.abbreviation``) or a common English word in capitals ("WE",
+      "TO") written without full stops or a space ("T.O." is initials);
+    * two letters in lower case ("well done tw", "t.w.") or with one capital, as a name is
+      written ("Tw won", "Well done Tw": s34), unless a short form or a word ("to", "we", "pe",
+      "am", "oh", "mr": ``names.TWO_LETTER_WORDS``; "To", "Us", "At" opening a sentence), with
+      full stops or not ("e.g.", "a.m."); with one capital, not a first name someone in the
+      register has ("Jo": a member of staff's name, or the pupil's, which the name check finds);
+    * three capitals ("TJW", "T.J.W.") or three letters in lower case with full stops
+      ("t.j.w."): the first and the last a pupil's initials, with a middle name between (the
+      register keeps none: they may be theirs, s34), or all three the initials of a pupil's
+      three names ("TSW": Tori Smith-Wells), unless a short form ("PTA", "SEN", "BBC") or, bare,
+      a word ("THE", "FUN")."""
     # the register's pupils by their initials: worked out once per matcher (kept with it)
     by_initials = getattr(matcher, "_pupil_initials", None)
     if by_initials is None:
@@ -411,30 +454,43 @@ def _typed_initials(caption: str, matcher: NameMatcher
         matcher._pupil_initials = by_initials     # type: ignore[attr-defined]
     if not by_initials:
         return
-    listed = {k for k, who in by_initials.items() if any(p.do_not_photograph for p in who)}
     seen: set[tuple[int, int]] = set()
     for read, where in _readings(caption):
-        pairs = [(m, False) for m in _TWO_INITIALS.finditer(read)]
-        if listed:
-            pairs += [(m, True) for m in _TWO_LOWER.finditer(read)]
-        for m, lower in pairs:
-            letters = (m.group(1) + m.group(4)).upper()
-            who = by_initials.get(letters)
-            if not who or abbreviation(letters):
-                continue
-            bare = not (m.group(2) or m.group(3) or m.group(5))
-            if lower and (letters not in listed or everyday_word(letters)
-                          or letters.lower() in TWO_LETTER_WORDS):
-                continue
-            if bare and everyday_word(letters):
-                continue
+        found: list[tuple[re.Match[str], str, bool]] = []
+        for m in _THREE_INITIALS.finditer(read):
+            found.append((m, m.group(1) + m.group(4) + m.group(7), True))
+        for m in _THREE_LOWER.finditer(read):
+            found.append((m, "".join(m.groups()).upper(), False))
+        for pattern, capitals in ((_TWO_INITIALS, True), (_TWO_LOWER, False),
+                                  (_TWO_TITLE, False)):
+            for m in pattern.finditer(read):
+                found.append((m, (m.group(1) + m.group(4)).upper(), capitals))
+        for m, letters, capitals in found:
             s, e = _typed_span(where, m.start(), m.end())
+            # as typed: letters spelt out one by one ("T.J.W.", "t. j. w.") are read joined up
+            bare = caption[s:e].isalpha()
+            if len(letters) == 3 and not capitals and bare:
+                continue        # "tjw": see _THREE_LOWER
+            letters = strip_accents(letters)
+            if len(letters) == 3:
+                exact = by_initials.get(letters, [])
+                who = list(exact)
+                who += [p for p in by_initials.get(letters[0] + letters[2], []) if p not in who]
+                middle = not exact
+            else:
+                who, middle = by_initials.get(letters, []), False
+            if not who or _not_initials(letters, bare, capitals):
+                continue
+            if not capitals and m.group(0)[:1].isupper() and canon(m.group(0)) in \
+                    matcher.first_keys:
+                continue        # "Jo": a first name in the register, not initials
             if caption[e:e + 2] in _POSSESSIVE:
                 e += 2          # "KJ's painting": the "'s" goes with them
             if (s, e) in seen:
                 continue
             seen.add((s, e))
-            yield s, e, _found(caption, read, where, m.start(), m.end()), who, lower
+            yield (s, e, _found(caption, read, where, m.start(), m.end()), who, not capitals,
+                   middle)
 
 
 # an initial right after a name ("Olivia K.", "Olivia K")
