@@ -1057,6 +1057,39 @@ def test_a_name_left_out_takes_its_joiner_with_it(caption, suggestion):
     assert not r.ok and r.suggestion == suggestion, r
 
 
+@pytest.mark.parametrize("caption, channel, suggestion", [
+    ("Well done Tobias and great job Amy", WEBSITE, "Great job Amy"),
+    ("Well done Tobias and great job Amy!", PROSPECTUS, "Great job A!"),
+    ("Well done Tobias, great job Amy!", WEBSITE, "Great job Amy!"),
+    ("Well done Tobias and thanks to Amy", WEBSITE, "Thanks to Amy"),
+    ("Well done Tobias, and a big thank you to Amy", WEBSITE, "A big thank you to Amy"),
+    ("Fun day. Well done Tobias and great job Amy!", WEBSITE, "Fun day. Great job Amy!"),
+    ("Year 3 loved it, well done Tobias and great job Amy", WEBSITE,
+     "Year 3 loved it, great job Amy"),
+    ("Well done Amy and great job Tobias!", WEBSITE, "Well done Amy!"),
+    ("Well done Amy, great job Tobias", PROSPECTUS, "Well done A"),
+    ("Thanks to Amy and well done to Tobias.", WEBSITE, "Thanks to Amy."),
+    # what "Well done" is said to: the words after the joiner are a noun, not words of their own
+    ("Well done Tobias and his sister Amy", WEBSITE, "Well done his sister Amy"),
+    ("Congratulations to Tobias and everyone in Amy's class", WEBSITE,
+     "Congratulations to everyone in Amy's class"),
+    ("Well done to Tobias and Amy's team", WEBSITE, "Well done to Amy's team"),
+    ("Thank you Tobias and Amy for the cakes", WEBSITE, "Thank you Amy for the cakes"),
+    ("Thanks to Tobias and everyone who helped Amy", WEBSITE,
+     "Thanks to everyone who helped Amy"),
+    ("Well done Tobias and Class 4 with Amy", WEBSITE, "Well done Class 4 with Amy"),
+])
+def test_a_name_left_out_goes_with_the_words_said_to_it(caption, channel, suggestion):
+    """s34: "Well done Tobias and great job Amy" (Tobias on the list) suggested "Well done great
+    job Amy": each name had words of its own, and the name left out goes with its words and
+    the joiner, the next word taking the capital ("Great job Amy"; "Well done and great job
+    Amy" would read no better); left out last, with the joiner and the words before it ("Well
+    done Amy and great job Tobias!" -> "Well done Amy!", not "Well done Amy and great job!")."""
+    r = check_caption(caption, [NEVER, AMY, *PAIR[:2]], channel, ON, "consent")
+    assert not r.ok and r.suggestion == suggestion, r
+    assert check_caption(r.suggestion, [NEVER, AMY, *PAIR[:2]], channel, ON, "consent").ok
+
+
 @pytest.mark.parametrize("label", ["mr_smiths_class", "oh_what_fun", "dr_bean_visits"])
 def test_a_lower_case_word_of_two_letters_in_a_label_is_a_word(label):
     """s33: "mr_smiths_class" was refused where no names are shown (read as "MR", Maya

@@ -269,8 +269,10 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                 media: str) -> CaptionCheck:
     findings: list[CaptionFinding] = []
     taken: list[tuple[int, int]] = []
+    names: list[tuple[int, int]] = []       # every name and initials, left as typed or not
     for read, where, hit in _hits(matcher, caption):
         s, e = _typed_span(where, *hit.span)    # back to the caption typed
+        names.append((s, e))
         if any(s < te and ts < e for ts, te in taken):
             continue
         person = matcher.by_id.get(hit.person) if hit.person else None
@@ -355,6 +357,7 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
         findings.append(CaptionFinding((s, e), hit.person, found, repl, reason, named))
         taken.append((s, e))
     for s, e, typed, pupils, lower, middle in _typed_initials(caption, matcher):
+        names.append((s, e))
         if any(s < te and ts < e for ts, te in taken):
             continue
         refusal = caption_initials_refusal(pupils, channel, mode, on, media, lower_case=lower,
@@ -364,7 +367,7 @@ def _check_once(caption: str, matcher: NameMatcher, channel: Channel, on: _dt.da
                                            typed, "", refusal))
             taken.append((s, e))
     suggestion = caption
-    for (s, e), repl in reversed(_edits(caption, findings)):
+    for (s, e), repl in reversed(_edits(caption, findings, names)):
         suggestion = suggestion[:s] + repl + suggestion[e:]
     suggestion = _tidy(suggestion)
     return CaptionCheck(ok=not findings, findings=sorted(findings, key=lambda f: f.span[0]),
@@ -500,10 +503,14 @@ _AN_INITIAL = re.compile(r" +(?:[B-HJ-Z]\.?|[AI]\.)(?![^\W\d_])")
 _JOINERS = re.compile(r"[\s,;]*(?:(?:and|or|&)[\s,;]*)?", re.IGNORECASE)
 
 
-def _edits(caption: str, findings: Sequence[CaptionFinding]) -> list[tuple[tuple[int, int], str]]:
+def _edits(caption: str, findings: Sequence[CaptionFinding],
+           names: Sequence[tuple[int, int]] = ()) -> list[tuple[tuple[int, int], str]]:
     """The changes the suggestion makes, in order: each finding's span and replacement; names
     left out one after another in a list go with what joined them ("Well done Amy, John and
-    Zoe!" -> "Well done!", not "Well done, and!")."""
+    Zoe!" -> "Well done!", not "Well done, and!"); a name left out that is said to in words of
+    its own beside another name said to in words of its own goes with those words ("Well done
+    Tobias and great job Amy" -> "Great job Amy": ``_own_words``). ``names``: where the caption
+    says a name or initials, left as typed or not."""
     out: list[tuple[tuple[int, int], str]] = []
     starts = [f.span[0] for f in findings]
     for f in sorted(findings, key=lambda f: f.span[0]):
@@ -516,6 +523,11 @@ def _edits(caption: str, findings: Sequence[CaptionFinding]) -> list[tuple[tuple
         if out and not f.replacement and not out[-1][1] and out[-1][0][1] <= s \
                 and _JOINERS.fullmatch(caption[out[-1][0][1]:s]):
             out[-1] = ((out[-1][0][0], e), "")
+            continue
+        own = _own_words(caption, s, e, names, out[-1][0][1] if out else 0) \
+            if not f.replacement else None
+        if own is not None:
+            out.append(own)
             continue
         if not f.replacement:
             # a name left out beside another name goes with the word that joined them ("Well
@@ -535,6 +547,73 @@ def _edits(caption: str, findings: Sequence[CaptionFinding]) -> list[tuple[tuple
                 s = _repeated_before(caption, s, e, out[-1][0][1] if out else 0)
         out.append(((s, e), f.replacement))
     return out
+
+
+# up to three words opening a clause, right before a name ("Well done " in "Well done Tobias
+# and great job Amy"; "well done " after "Year 3 loved it, ")
+_CLAUSE_OPENING = re.compile(r"(?:^|(?<=[.!?;:,\n]))[ \t]*((?:[^\W\d_]+[ \t]+){1,3})$")
+# what joins two clauses said to two people ("Tobias and great job", "Tobias, great job")
+_CLAUSE_JOINER = re.compile(r",?[ \t]+(?:and|&)[ \t]+|,[ \t]+", re.IGNORECASE)
+# ...the same, before up to five words and the name that ends a clause ("Amy and great job "
+# in "Well done Amy and great job Tobias!")
+_CLAUSE_BEFORE = re.compile(r"(,?[ \t]+(?:and|&)[ \t]+|,[ \t]+)((?:[^\W\d_]+[ \t]+){1,5})$",
+                            re.IGNORECASE)
+# words that open a noun, not words said to someone: "his sister Amy" is whom "Well done" is
+# said to ("Well done Tobias and his sister Amy" -> "Well done his sister Amy"; "Thanks to
+# Tobias and everyone who helped Amy" -> "Thanks to everyone who helped Amy")
+_NOUN_OPENERS = frozenset(["his", "her", "their", "our", "my", "your", "its", "the", "this",
+                           "that", "these", "those", "every", "all", "both", "each", "everyone",
+                           "everybody", "anyone", "anybody", "someone", "somebody", "us", "them",
+                           "you", "him", "me"])
+_CLAUSE_END = re.compile(r"[.!?;:\n]")
+
+
+def _own_words(caption: str, s: int, e: int, names: Sequence[tuple[int, int]], after: int
+               ) -> tuple[tuple[int, int], str] | None:
+    """The edit for a name left out (at ``s:e``) that the caption says something to in words
+    of its own beside another name said to in words of its own (s34): "Well done Tobias and
+    great job Amy" suggested "Well done great job Amy"; the name goes with the words said to
+    it and the joiner, "Great job Amy" (the next word takes the capital the words taken out
+    had), and "Well done Amy and great job Tobias!" -> "Well done Amy!". Up to three words,
+    none a name, none before ``after`` (an earlier edit's end); the other words say a name
+    right after them and end their clause there, and do not open a noun ("his sister Amy",
+    "everyone who helped Amy", "Year 3's Amy": whom "Well done" is said to); up to five of
+    those ("a big thank you to Amy"). None when the name is not said to so."""
+    end = _CLAUSE_END.search(caption, e)
+    stop = end.start() if end else len(caption)
+
+    def name_at(a: int, b: int) -> bool:
+        return any(a <= ns < b or a < ne <= b for ns, ne in names if (ns, ne) != (s, e))
+
+    def opens_noun(words: str) -> bool:
+        first = words.split()[0]        # ("Year 3's Amy", "Mrs Khan": a capital, a noun)
+        return first.lower() in _NOUN_OPENERS or not first.islower()
+
+    opening = _CLAUSE_OPENING.search(caption, 0, s)
+    joiner = _CLAUSE_JOINER.match(caption, e)
+    if opening and joiner and opening.start(1) >= after and \
+            not name_at(opening.start(1), s):
+        # the other name ends the clause after words of its own: "great job Amy(!)"
+        then = joiner.end()
+        ends = [(ns, ne) for ns, ne in names
+                if then < ns and ne <= stop and not caption[ne:stop].strip(" \t,")]
+        if ends:
+            ns = min(n for n, _ in ends)
+            said = caption[then:ns]
+            if said.strip() and not name_at(then, ns) and len(said.split()) <= 5 and \
+                    not opens_noun(said):
+                a = opening.start(1)
+                if caption[a].isupper() and caption[then].islower():
+                    return (a, then + 1), caption[then].upper()
+                return (a, then), ""
+    if not caption[e:stop].strip(" \t,"):
+        # a name ending its clause, said to in words of its own after another name's
+        before = _CLAUSE_BEFORE.search(caption, 0, s)
+        if before and before.start(1) >= after and not name_at(before.start(2), s) and \
+                not opens_noun(before.group(2)) and \
+                any(ne == before.start(1) for _ns, ne in names):
+            return (before.start(1), e), ""
+    return None
 
 
 # a word and what joins it to a name right after ("Amy and " in "Well done Amy and TW",
