@@ -1017,6 +1017,19 @@ def test_three_letter_words_and_short_forms_are_not_initials(caption):
         assert check_caption(caption, people, channel, ON, "consent").ok, (channel.id, caption)
 
 
+def test_initials_the_check_reads_are_recorded_as_referring_to_the_pupils():
+    """A caption that goes out with initials in these shapes (where they may be shown) refers
+    to the pupils they may stand for, recorded for take-down lists and subject access reports
+    (s34: "Well done TJW" recorded nobody, so Tori withdrawing her consent did not list it)."""
+    people = [TORI, AMY, HYPHEN]
+    assert {k: (v.found, v.form) for k, v in caption_mentions("Well done TJW", people).items()} \
+        == {"P86": ("TJW", "initials")}
+    assert caption_mentions("Well done KSW", people)["P87"].found == "KSW"
+    assert caption_mentions("Tw's painting won", people)["P86"].found == "Tw"
+    assert caption_mentions("well done ac", people)["P2"].found == "ac"
+    assert caption_mentions("we went to the zoo. PTA cake sale", people) == {}
+
+
 def test_policy_says_why_letters_not_in_capitals_or_three_are_refused():
     from photovet.core.policy import caption_initials_refusal
     from photovet.core.words import (

@@ -711,8 +711,10 @@ def caption_mentions(caption: str, people: Sequence[Person], *, threshold: int =
     """Everyone a caption refers to, ``{register id: CaptionMention}``, for the export record
     (take-down lists and subject access reports): full names, first names and surnames found
     the way ``check_caption`` finds them (a first name that fits several pupils gives all of
-    them), and initials ("E.T.", "ET") of everyone whose initials they are. A report lists too
-    many rather than miss someone, so initials shared by several people record all of them.
+    them), and initials ("E.T.", "ET") of everyone whose initials they are, also where the
+    caption check reads initials ("Tw", "well done ac", "TJW" with a middle name:
+    ``_typed_initials``). A report lists too many rather than miss someone, so initials shared
+    by several people record all of them.
     A member of staff named by first name alone is not counted (as in ``check_caption``).
     Someone referred to twice keeps the fullest form. ``matcher``: a ``NameMatcher`` of
     ``people`` made once by a caller reading many texts (forgetting leavers: s34)."""
@@ -743,6 +745,11 @@ def caption_mentions(caption: str, people: Sequence[Person], *, threshold: int =
             found = _found(caption, read, where, m.start(), m.end()).strip()
             for pid in by_initials.get(letters, []):
                 add(pid, found, "initials")
+    # initials as the caption check reads them (s34): with one capital or in lower case ("Tw",
+    # "well done ac"), three with a middle name ("TJW": Tori Wells's too, as they may be)
+    for _s, _e, typed, pupils, _lower, _middle in _typed_initials(caption, matcher):
+        for p in pupils:
+            add(p.id, typed[:-2] if typed[-2:] in _POSSESSIVE else typed, "initials")
     return out
 
 
