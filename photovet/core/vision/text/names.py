@@ -86,6 +86,11 @@ CAPTION_ABBREVIATIONS = frozenset([
     "ps", "nb", "eg", "ie", "aka", "id", "qr", "hq", "fa", "rfu", "ecb", "wi", "ymca", "cbbc",
     "ppe", "cpr", "sos", "gcse", "yr", "abc", "rsvp", "asap", "bst", "gmt", "st", "rc", "ce",
     "ad", "bc", "hm", "mbe", "obe", "cbe", "vip", "mvp", "pb", "ep",
+    # three letters (s34: three capitals may be initials with a middle name, "TJW"): days and
+    # months ("FRI 12 JUL"), and short forms school posts use
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
+    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "eal", "dsl", "lac",
+    "tbc", "tba", "usa", "dna", "etc", "ltd", "plc", "rip", "lol", "omg", "fyi", "btw", "yay",
 ])
 
 
