@@ -1085,6 +1085,7 @@ def test_a_name_left_out_takes_its_joiner_with_it(caption, suggestion):
     ("Well done Amy and great job Tobias!", WEBSITE, "Well done Amy!"),
     ("Well done Amy, great job Tobias", PROSPECTUS, "Well done A"),
     ("Thanks to Amy and well done to Tobias.", WEBSITE, "Thanks to Amy."),
+    ("Well done Sam, Amy and great job Tobias", WEBSITE, "Well done S, Amy"),
     # what "Well done" is said to: the words after the joiner are a noun, not words of their own
     ("Well done Tobias and his sister Amy", WEBSITE, "Well done his sister Amy"),
     ("Congratulations to Tobias and everyone in Amy's class", WEBSITE,

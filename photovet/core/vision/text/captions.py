@@ -556,8 +556,8 @@ _CLAUSE_OPENING = re.compile(r"(?:^|(?<=[.!?;:,\n]))[ \t]*((?:[^\W\d_]+[ \t]+){1
 _CLAUSE_JOINER = re.compile(r",?[ \t]+(?:and|&)[ \t]+|,[ \t]+", re.IGNORECASE)
 # ...the same, before up to five words and the name that ends a clause ("Amy and great job "
 # in "Well done Amy and great job Tobias!")
-_CLAUSE_BEFORE = re.compile(r"(,?[ \t]+(?:and|&)[ \t]+|,[ \t]+)((?:[^\W\d_]+[ \t]+){1,5})$",
-                            re.IGNORECASE)
+_CLAUSE_BEFORE = re.compile(
+    r"(,?[ \t]+(?:and|&)[ \t]+|,[ \t]+)((?:(?!and[ \t])[^\W\d_]+[ \t]+){1,5})$", re.IGNORECASE)
 # words that open a noun, not words said to someone: "his sister Amy" is whom "Well done" is
 # said to ("Well done Tobias and his sister Amy" -> "Well done his sister Amy"; "Thanks to
 # Tobias and everyone who helped Amy" -> "Thanks to everyone who helped Amy")
