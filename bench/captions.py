@@ -33,7 +33,12 @@ named with a photo, on an initials-only channel. Two figures:
     other pupils' initials left to pass; the ordinary captions in lower case (on the website
     and on a channel that shows no names), the listed pupils' initials in lower case ("well
     done tw": every one refused, except words and short forms, "to", "pe", "oh") and other
-    pupils' initials in lower case (none refused).
+    pupils' initials in lower case (none refused);
+  * s34: pupils' initials in lower case or with one capital where no names are shown ("well
+    done kj", "Kj won": every one refused, except words and short forms), with a middle name
+    ("Well done KMJ": every one refused there), the short-form captions in lower case (none
+    refused); listed pupils' initials with one capital ("Tw won") and with a middle name
+    ("TJW") on the website (every one refused), other pupils' with a middle name (none).
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
 and every false refusal.
@@ -608,6 +613,64 @@ def never_initials(people: list[Person], show: bool) -> None:
     print(f"  other pupils' initials in lower case refused: {len(out)}/{len(others)}")
     for c in out:
         print(f"  REFUSED {c!r}")
+    # with one capital (s34): "Tw won" is a listed pupil's initials; "To", "Us", "At" not
+    titled = [(_one_capital(c), i) for c, i in typed]
+    kept = [(c, i) for c, i in titled if not abbreviation(i) and not everyday_word(i)
+            and i.lower() not in TWO_LETTER_WORDS]
+    passed = [c for c, _ in kept if check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  their initials with one capital (Tw, T.w., T. w.) refused: "
+          f"{len(kept) - len(passed)}/{len(kept)} (and {len(titled) - len(kept)} that are a "
+          f"word or a short form, left to pass)")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    # three letters, a middle name between (s34): "TJW" may be a listed Tori Wells's
+    three = middle_initials(never)
+    passed = [c for c in three if check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  their initials with a middle name (TJW, T.J.W.) refused: "
+          f"{len(three) - len(passed)}/{len(three)}")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    firsts_lasts = {p.initials for p in never}
+    three = [c for c in middle_initials([p for p in listed if not p.do_not_photograph])
+             if _first_last(c) not in firsts_lasts]
+    out = [c for c in three if not check_caption(c, listed, CHANNEL, ON, "consent").ok]
+    print(f"  other pupils' initials with a middle name refused: {len(out)}/{len(three)}")
+    for c in out:
+        print(f"  REFUSED {c!r}")
+
+
+def _one_capital(caption: str) -> str:
+    """The caption with its initials ("KJ", "K.J.") written with one capital ("Kj", "K.j.")."""
+    import re
+    return re.sub(r"(?<![^\W_])([A-Z])(\.?\s?)([A-Z])(?![A-Za-z])",
+                  lambda m: m.group(1) + m.group(2) + m.group(3).lower(), caption, count=1)
+
+
+#: middle initials the benchmark puts between a pupil's (no word, no short form, for any
+#: first and last letter: a vowel-less middle is rarely a word)
+MIDDLES = "JMRLKS"
+THREE_FORMS = ("{a}{m}{b}", "{a}.{m}.{b}.", "{a}. {m}. {b}.")
+
+
+def middle_initials(people: list[Person]) -> list[str]:
+    """Captions with three initials, a middle name's between the pupil's: "Well done TJW!"
+    (those that are a short form or a word in capitals are left out: "PTA", "BBC", "TOT")."""
+    from photovet.core.vision.text.names import english_words
+    out = []
+    for k, p in enumerate(people[:60]):
+        a, b, m = p.initials[0], p.initials[1], MIDDLES[k % len(MIDDLES)]
+        letters = a + m + b
+        if abbreviation(letters) or everyday_word(letters) or letters.lower() in english_words():
+            continue
+        form = THREE_FORMS[k % len(THREE_FORMS)].format(a=a, m=m, b=b)
+        out.append(INITIAL_TEMPLATES[k % len(INITIAL_TEMPLATES)].format(form))
+    return out
+
+
+def _first_last(caption: str) -> str:
+    import re
+    letters = re.search(r"([A-Z])\.? ?[A-Z]\.? ?([A-Z])", caption)
+    return (letters.group(1) + letters.group(2)) if letters else ""
 
 
 def main() -> None:
@@ -656,6 +719,27 @@ def main() -> None:
           f"(and {len(shortform)} whose initials are a short form, left to pass)")
     for c in passed:
         print(f"  PASSED {c!r}")
+    # not in capitals (s34): "well done kj", "Kj won" are refused there too, words not
+    low = [(c.lower(), i) for c, i in typed] + [(_one_capital(c), i) for c, i in typed]
+    kept = [(c, i) for c, i in low if not abbreviation(i) and not everyday_word(i)
+            and i.lower() not in TWO_LETTER_WORDS]
+    passed = [c for c, _ in kept if check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"  pupils' initials in lower case or with one capital (kj, Kj) refused: "
+          f"{len(kept) - len(passed)}/{len(kept)} (and {len(low) - len(kept)} that are a word "
+          f"or a short form, left to pass)")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    three = middle_initials(people)
+    passed = [c for c in three if check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"  pupils' initials with a middle name (KMJ, K.M.J.) refused: "
+          f"{len(three) - len(passed)}/{len(three)}")
+    for c in passed:
+        print(f"  PASSED {c!r}")
+    lowered = [c.lower() for c in SHORT_FORM_CAPTIONS]
+    out = [c for c in lowered if not check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"  captions with short forms in lower case refused: {len(out)}/{len(lowered)}")
+    for c in out:
+        print(f"  REFUSED {c!r}")
     never_initials(people, args.show)
     cases = misspelt(people, rng)
     by_kind: dict[str, list[int]] = {}
