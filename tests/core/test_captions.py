@@ -996,6 +996,7 @@ def test_three_initials_that_may_be_a_pupils_are_refused_on_a_channel_that_shows
     "Cake sale for the PTA", "KS2 SATs week", "SEN coffee morning", "BBC Children in Need",
     "NHS heroes week", "Our ICT suite", "RAF flypast", "THE END", "TOP OF THE CLASS",
     "WELL DONE TO ALL OF US", "FUN DAY", "tjw", "SPORTS DAY: FRI 12 JUL", "Open day TBC",
+    "ECO-COUNCIL LITTER PICK",
 ])
 def test_three_letter_words_and_short_forms_are_not_initials(caption):
     """Three capitals that are a short form ("PTA", "SEN", "BBC") or a word ("THE", "FUN",
@@ -1015,7 +1016,8 @@ def test_three_letter_words_and_short_forms_are_not_initials(caption):
               person("P80", "Tara", "Wills", do_not_photograph=True),
               person("P81", "Jay", "Lowe", do_not_photograph=True),
               person("P82", "Finn", "Ince", do_not_photograph=True),
-              person("P83", "Tess", "Cobb", do_not_photograph=True)]
+              person("P83", "Tess", "Cobb", do_not_photograph=True),
+              person("P84", "Erin", "Oakes", do_not_photograph=True)]
     for channel in (WEBSITE, NO_NAMES):
         assert check_caption(caption, people, channel, ON, "consent").ok, (channel.id, caption)
 

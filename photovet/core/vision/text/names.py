@@ -91,6 +91,7 @@ CAPTION_ABBREVIATIONS = frozenset([
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
     "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "eal", "dsl", "lac",
     "tbc", "tba", "usa", "dna", "etc", "ltd", "plc", "rip", "lol", "omg", "fyi", "btw", "yay",
+    "eco", "pre", "bio", "geo", "fab",      # ("ECO-COUNCIL", "PRE-SCHOOL")
 ])
 
 
