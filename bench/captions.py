@@ -37,7 +37,7 @@ named with a photo, on an initials-only channel. Two figures:
   * s34: pupils' initials in lower case or with one capital where no names are shown ("well
     done kj", "Kj won": every one refused, except words and short forms), with a middle name
     ("Well done KMJ": every one refused there), the short-form captions in lower case (none
-    refused); listed pupils' initials with one capital ("Tw won") and with a middle name
+    refused) and the ordinary captions in capitals (no more than in ordinary case); listed pupils' initials with one capital ("Tw won") and with a middle name
     ("TJW") on the website (every one refused), other pupils' with a middle name (none).
 
 Everything here is written for this benchmark (no shared data). ``--show`` prints every miss
@@ -740,6 +740,13 @@ def main() -> None:
     print(f"  captions with short forms in lower case refused: {len(out)}/{len(lowered)}")
     for c in out:
         print(f"  REFUSED {c!r}")
+    upper = [c.upper() for c in CAPTIONS]
+    out = [c for c in upper if not check_caption(c, people, NO_NAMES, ON, "consent").ok]
+    print(f"  ordinary captions in capitals refused (three capitals may be initials): "
+          f"{len(out)}/{len(upper)}")
+    if args.show:
+        for c in out:
+            print(f"  REFUSED {c!r}")
     never_initials(people, args.show)
     cases = misspelt(people, rng)
     by_kind: dict[str, list[int]] = {}
