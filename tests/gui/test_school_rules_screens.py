@@ -418,7 +418,7 @@ def test_due_for_deletion_lists_per_kind_with_dates_and_deletes_after_confirmati
     assert all(f.name in details[0] for f in files)
     assert not any(f.exists() for f in files)
     assert sorted(p.name for p in trash.iterdir()) == sorted(f.name for f in files)
-    assert "Deleted 2, kept 0, not deleted 0" in dlg.message.text()
+    assert "Deleted 2." in dlg.message.text()
     assert dlg.tree.topLevelItem(0).child(0).text(2).startswith("Deleted: moved to the trash")
     runs = ws.audit.rows(action="retention.applied")
     assert runs and runs[-1]["details"]["counts"]["deleted"] == 2
@@ -487,7 +487,7 @@ def test_due_for_deletion_names_people_and_shows_signatures_due_later(qtbot, ctx
                                     if b.text().startswith("Delete"))).click())
     assert dlg.apply()
     qtbot.waitUntil(lambda: dlg.worker is None, timeout=15000)
-    assert "Deleted 1, kept 0, not deleted 0." in dlg.message.text()
+    assert "Deleted 1." in dlg.message.text()
     assert "Recycle Bin" not in dlg.message.text()
     assert SAM not in {pid for pid, _e in ws.register.encodings()}
 
@@ -654,3 +654,21 @@ def test_a_device_name_the_core_refuses_is_asked_again_with_its_words(qtbot, mon
     assert "Write this" not in asked[0][0]
     monkeypatch.setattr(QInputDialog, "getText", lambda *a: ("", False))
     assert ask_label(None, "the iPad", lambda t: refusal(t, pupils)) is None
+
+
+def test_due_for_deletion_says_what_was_kept_and_why_only_when_something_was(
+        qtbot, ctx, tmp_path, trash):
+    """Walk s34: 'Deleted 1, kept 0, not deleted 0.' read to a DPO as 'nothing is kept'. The
+    end says only what happened; an item kept for now is said with where to read why."""
+    files = imported(ctx.ws, tmp_path)
+    dlg = DueForDeletionDialog(ctx, clock=clock_at(100))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    files[0].unlink()                  # gone before the run: kept (the row says why)
+    answer(lambda w: button(w, next(b.text() for b in w.buttons()
+                                    if b.text().startswith("Delete"))).click())
+    assert dlg.apply()
+    qtbot.waitUntil(lambda: dlg.worker is None, timeout=15000)
+    text = dlg.message.text()
+    assert text.startswith("Deleted 1, 1 kept for now (each row says why)."), text
+    assert "not deleted" not in text and "could not be deleted" not in text

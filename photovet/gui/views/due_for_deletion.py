@@ -354,7 +354,14 @@ class DueForDeletionDialog(QDialog):
         self._fill(shown)
         n = {s: sum(1 for i in self.results if i.status == s) for s in ("deleted", "kept", "error")}
         files = any(i.status == "deleted" and i.kind in FILE_KINDS for i in self.results)
-        text = (f"Deleted {n['deleted']}, kept {n['kept']}, not deleted {n['error']}."
+        # walk s34: "Deleted 1, kept 0, not deleted 0." read to a DPO as "nothing is kept"
+        # ("kept" meant held back): say only what happened, and what "kept" means
+        said = [f"Deleted {n['deleted']}"]
+        if n["kept"]:
+            said.append(f"{n['kept']} kept for now (each row says why)")
+        if n["error"]:
+            said.append(f"{n['error']} could not be deleted")
+        text = (", ".join(said) + "."
                 + ("" if self.permanent.isChecked() or not files else
                    " Deleted files are in the Recycle Bin / Trash."))
         if any(i.status == "deleted" and i.kind == "leavers-rows" for i in self.results):
