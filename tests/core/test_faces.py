@@ -39,7 +39,7 @@ from photovet.core.vision.faces.centerface import (
     plan_passes,
     refine_cells,
 )
-from photovet.core.vision.faces.fusion import CENTERFACE, YUNET, fuse
+from photovet.core.vision.faces.fusion import CENTERFACE, PAIR, YUNET, WeakPairs, fuse
 from photovet.core.vision.faces.matching import THREE_CROPS_STRICTER
 from photovet.core.vision.faces.onnxfix import (
     centerface_dynamic,
@@ -303,6 +303,48 @@ def test_fusion_keeps_confident_boxes_and_weak_ones_only_where_both_agree():
     assert d.source[[tuple(int(v) for v in b[:2]) for b in d.boxes].index((0, 0))] == CENTERFACE
     assert YUNET in d.source and len(d) == 3
     assert len(fuse((np.zeros((0, 5)), no_lm), (np.zeros((0, 5)), no_lm), (np.zeros((0, 5)), no_lm))) == 0
+
+
+def test_two_weak_boxes_agreeing_are_a_possible_face_and_one_weak_box_alone_is_not():
+    no_lm = None
+    none = np.zeros((0, 5))
+    # CenterFace 0.25 (below its 0.3) and YuNet 0.15 (below its 0.3 agreement floor) on the same
+    # 40 px face: evidence 0.25 / 0.3 + 0.15 / 0.6 = 1.08
+    cf_weak = np.array([[100, 100, 140, 140, 0.25],
+                        [300, 300, 340, 340, 0.25]])            # alone: no YuNet box there
+    yn = np.array([[102, 101, 141, 142, 0.15],
+                   [500, 500, 540, 540, 0.5]])                  # alone: no CenterFace box there
+    # without pairs (the rule before): neither the pair nor a lone weak box is kept
+    assert len(fuse((none, no_lm), (cf_weak, no_lm), (yn, no_lm))) == 0
+    d = fuse((none, no_lm), (cf_weak, no_lm), (yn, no_lm), pairs=WeakPairs())
+    assert d.source == [PAIR]
+    assert [round(v) for v in d.boxes[0]] == [100, 100, 141, 142, 0]     # the union, covered whole
+    assert d.boxes[0][4] == pytest.approx(0.25)
+    # too little evidence together (0.1 / 0.3 + 0.1 / 0.6 = 0.5), too small, or far apart: not
+    for c, y in (([100, 100, 140, 140, 0.1], [102, 101, 141, 142, 0.1]),
+                 ([100, 100, 116, 116, 0.25], [101, 101, 117, 117, 0.15]),
+                 ([100, 100, 140, 140, 0.25], [125, 125, 165, 165, 0.15])):
+        assert len(fuse((none, no_lm), (np.array([c]), no_lm), (np.array([y]), no_lm),
+                        pairs=WeakPairs())) == 0
+    # a pair over a face already found adds nothing (the face's own box stays as it was)
+    cf = np.array([[98, 98, 138, 138, 0.9]])
+    d = fuse((cf, no_lm), (cf_weak[:1], no_lm), (yn[:1], no_lm), pairs=WeakPairs())
+    assert d.source == [CENTERFACE] and [round(v) for v in d.boxes[0][:4]] == [98, 98, 138, 138]
+
+
+def test_small_weak_boxes_agreeing_need_more_evidence_with_pairs():
+    no_lm = None
+    none = np.zeros((0, 5))
+    # a 16 px CenterFace candidate 0.1 and YuNet 0.3: kept by the rule before (each at its
+    # floor), evidence 0.83 < 0.95 with pairs: dropped; at 0.2 and 0.35 (1.25): kept
+    low = (np.array([[10, 10, 26, 26, 0.1]]), np.array([[10, 10, 26, 26, 0.3]]))
+    assert len(fuse((none, no_lm), (low[0], no_lm), (low[1], no_lm))) == 1
+    assert len(fuse((none, no_lm), (low[0], no_lm), (low[1], no_lm), pairs=WeakPairs())) == 0
+    sure = (np.array([[10, 10, 26, 26, 0.2]]), np.array([[10, 10, 26, 26, 0.35]]))
+    assert len(fuse((none, no_lm), (sure[0], no_lm), (sure[1], no_lm), pairs=WeakPairs())) == 1
+    # a large pair at the floors is kept as before
+    big = (np.array([[10, 10, 60, 60, 0.1]]), np.array([[10, 10, 60, 60, 0.3]]))
+    assert len(fuse((none, no_lm), (big[0], no_lm), (big[1], no_lm), pairs=WeakPairs())) == 1
 
 
 # ------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from photovet.core.settings import Settings
 from photovet.core.vision.faces import onnxfix
 from photovet.core.vision.faces.boxes import clip_box, nms_merge, tile_spans
 from photovet.core.vision.faces.centerface import CenterFace
-from photovet.core.vision.faces.fusion import Detections, fuse
+from photovet.core.vision.faces.fusion import Detections, WeakPairs, fuse
 from photovet.core.vision.faces.pixels import to_rgb
 from photovet.core.vision.faces.signatures import (
     CURRENT,
@@ -82,6 +82,14 @@ class FaceEngine:
         self.use_yunet = bool(det.yunet) and yunet is not None
         self.yunet_threshold = float(det.yunet_threshold)
         self.agree_threshold = float(det.yunet_agree_threshold)
+        self.candidate_threshold = float(det.candidate_threshold)
+        #: weak boxes of both networks counted together (fusion.WeakPairs); CenterFace then
+        #: keeps its candidates from the pairs' floor, but refines only those it refined before
+        self.pairs = WeakPairs() if det.weak_pairs and self.use_yunet else None
+        if self.pairs is not None and centerface.candidate_threshold > self.pairs.floor_cf:
+            centerface.refine_min_score = max(centerface.refine_min_score,
+                                              centerface.candidate_threshold)
+            centerface.candidate_threshold = self.pairs.floor_cf
         self.min_face_px = int(settings.recognition.min_face_px)
         self.num_jitters = int(settings.recognition.num_jitters)
         self.threads = max(1, int(threads))
@@ -137,6 +145,8 @@ class FaceEngine:
         if yunet is None:   # use_yunet says it is loaded: never drop to one detector silently
             raise ModelError("the second face detector is not loaded")
         low = min(self.agree_threshold, self.yunet_threshold)
+        if self.pairs is not None:
+            low = min(low, self.pairs.floor_yn)
 
         def second() -> tuple[np.ndarray, np.ndarray]:
             with self._yn_lock:
@@ -163,8 +173,8 @@ class FaceEngine:
             with self._cf_lock:
                 cf, cfm, wb, wm = self.centerface.detect_raw(rgb, candidates=True)
         return fuse((cf, cfm), (wb, wm), yn, cf_hi=self.centerface.threshold,
-                    yn_hi=self.yunet_threshold, cf_lo=self.centerface.candidate_threshold,
-                    yn_lo=self.agree_threshold)
+                    yn_hi=self.yunet_threshold, cf_lo=self.candidate_threshold,
+                    yn_lo=self.agree_threshold, pairs=self.pairs)
 
     def detect_raw(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         """Boxes (N, 5: x1, y1, x2, y2, score) and landmarks (N, 10) of every face found."""
