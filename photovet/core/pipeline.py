@@ -82,8 +82,9 @@ log = logs.get("pipeline")
 #: readable); 9: a line shaped like any school's name ("Oakfield Primary School") is a possible
 #: school identifier, whether or not the school's name is set (school.any_school_name); 10: a
 #: box of several lines detected as one block (a title above a pupil's name) is looked at
-#: again on its own and each line read (ocr.stacked_boxes)
-ANALYSIS_VERSION = "10"
+#: again on its own and each line read (ocr.stacked_boxes); 11: weak boxes of both face
+#: detectors counted together (detection.weak_pairs, fusion.WeakPairs)
+ANALYSIS_VERSION = "11"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,

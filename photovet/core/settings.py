@@ -119,7 +119,7 @@ class Detection:
     yunet_threshold: float = 0.6     # its faces kept on its own word
     yunet_agree_threshold: float = 0.3  # weaker ones kept where CenterFace agrees
     yunet_max_pass_pixels: int = 16_000_000  # YuNet's fine pass: photos larger are scaled down
-    weak_pairs: bool = False         # weak boxes of both detectors counted together (fusion.py)
+    weak_pairs: bool = True          # weak boxes of both detectors counted together (fusion.py)
 
     def check(self) -> None:
         _in_range("detection.threshold", self.threshold, 0.05, 0.95)
