@@ -34,6 +34,15 @@ RECORD_LEAVING_COMMAND = ("import the file again with --left-on DD/MM/YYYY (ever
                           "set ID --leaving-date DD/MM/YYYY.")
 
 
+def other_media_still_yes_note(media: str, channel_label: str) -> str:
+    """Said after a withdrawal of one kind of consent that left the other kind Yes on the same
+    channel (the command line; the app offers to withdraw both)."""
+    other = "video" if media == "photo" else "photo"
+    return (f"Their {other} consent for {channel_label} is still Yes: {other}s of them can "
+            f"still be published there. If the family asked to take them off {channel_label} "
+            f"altogether, withdraw it too (--media {other}).")
+
+
 @click.group("register")
 def register_group() -> None:
     """The consent register: import from the MIS, enrol face photos, list and show people,
@@ -337,7 +346,7 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
             if changes[-1] is not None and changes[-1].is_withdrawal and \
                     ws.register.person(person_id).consent_state(channel, other) == "yes":
                 # walk s34: the family's "take them off the website" left the other kind Yes
-                note = words.other_media_still_yes_note(media, ch.label)
+                note = other_media_still_yes_note(media, ch.label)
         if name_with_photo:
             changes.append(ws.register.set_consent(person_id, "name_with_photo",
                                                    value[name_with_photo], **request))

@@ -907,15 +907,6 @@ def other_media_still_yes(media: str, channel_label: str) -> str:
             f"only if the family asked about {media}s alone")
 
 
-def other_media_still_yes_note(media: str, channel_label: str) -> str:
-    """Said after a withdrawal of one kind of consent that left the other kind Yes on the same
-    channel (the command line; the app offers to withdraw both)."""
-    other = "video" if media == "photo" else "photo"
-    return (f"Their {other} consent for {channel_label} is still Yes: {other}s of them can "
-            f"still be published there. If the family asked to take them off {channel_label} "
-            f"altogether, withdraw it too (--media {other}).")
-
-
 #: what deleting a leaver's register row leaves behind, said before and after it is done (walk
 #: s34: a DPO forgetting a leaver read "Deleted 1, kept 0" and could not tell what was kept)
 LEAVER_ROW_GONE = ("Once a leaver's register row is deleted, PhotoVet no longer knows who they "
@@ -1289,7 +1280,7 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "posted_not_allowed",
            "ORIGINAL_KEPT_AS_PLANNED", "ORIGINAL_KEPT_CHANGED", "ORIGINAL_KEPT_MISSING",
            "ORIGINAL_KEPT_NOT_POSTED", "ORIGINAL_KEPT_TAKEN_DOWN", "original_deletable", "original_kept",
-           "other_media_still_yes", "other_media_still_yes_note",
+           "other_media_still_yes",
            "register_count", "rejected_count", "rejected_elsewhere",
            "request_words", "requester_names_another_child",
            "person_who", "sar_no_one_called", "sar_nothing_held", "sar_which_person",

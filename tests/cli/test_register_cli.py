@@ -513,7 +513,7 @@ def test_import_keeps_a_leaving_date_entered_by_hand_and_register_back_clears_it
 def test_set_says_when_a_withdrawal_leaves_the_other_kind_yes(csv_file, staff):
     """Walk s34: "take her off the website" entered as photos only left videos Yes; the
     command says so (the app offers to withdraw both), and says nothing when both are No."""
-    from photovet.core.words import other_media_still_yes_note
+    from photovet.cli.register import other_media_still_yes_note
 
     run("register", "import", str(csv_file))
     staff.use("Mrs Office")
