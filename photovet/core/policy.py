@@ -1280,23 +1280,29 @@ def caption_posted_refusal(file_name: str, channel: Channel,
 # What the school policies ask beyond faces (issue 18)
 # --------------------------------------------------------------------------------------------
 
+SCHOOL_COVERED = "(this channel covers school identifiers)"
+SCHOOL_SHOWN = "(this channel does not cover school identifiers)"
 SCHOOL_REASONS = {
-    "name": "The school's name (this channel covers school identifiers)",
-    "abbreviation": "The school's initials (this channel covers school identifiers)",
-    "address": "Where the school is (this channel covers school identifiers)",
-    "crest": "The school's crest (this channel covers school identifiers)",
+    "name": f"The school's name {SCHOOL_COVERED}",
+    "abbreviation": f"The school's initials {SCHOOL_COVERED}",
+    "address": f"Where the school is {SCHOOL_COVERED}",
+    "crest": f"The school's crest {SCHOOL_COVERED}",
 }
 
 
 def decide_school_identifier(item: TextItem, channel: Channel) -> Decision:
     """Keep or cover something that identifies the school: covered on a channel whose rule says
     so; an uncertain match is covered too and a person is asked to look (fail closed)."""
-    if not channel.cover_school:
-        return Decision("keep", "")
     reason = SCHOOL_REASONS.get(item.school, SCHOOL_REASONS["name"])
+    if not channel.cover_school:
+        # said as what it is (s34: `photovet scan` printed "KEEP - " and the findings list
+        # "Ordinary text, not a name" for the school's name left readable where allowed)
+        reason = reason.replace(SCHOOL_COVERED, SCHOOL_SHOWN)
     if item.school_unsure:
         reason = reason.replace("The school's", "Might be the school's").replace(
             "Where the school is", "Might say where the school is")
+    if not channel.cover_school:
+        return Decision("keep", reason)
     return Decision("cover", reason, needs_review=item.school_unsure)
 
 
