@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from photovet.core.errors import ModelError
+from photovet.core.geometry import corner_iou
 from photovet.core.media.cover import grow_polygon
 from photovet.core.offline import arena_shrink_options, give_back_arena, large_runs
 from photovet.core.vision.picture import Picture, tile_spans
@@ -966,14 +967,13 @@ def _same_points(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _same_box(a: np.ndarray, b: np.ndarray, iou: float = 0.7) -> bool:
     """Do two boxes' bounding rectangles overlap by at least ``iou`` (intersection over union)?"""
-    ax0, ay0, ax1, ay1 = a[:, 0].min(), a[:, 1].min(), a[:, 0].max(), a[:, 1].max()
-    bx0, by0, bx1, by1 = b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()
-    ix, iy = min(ax1, bx1) - max(ax0, bx0), min(ay1, by1) - max(ay0, by0)
-    if ix <= 0 or iy <= 0:
-        return False
-    inter = float(ix * iy)
-    union = float((ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0)) - inter
-    return union > 0 and inter / union >= iou
+    return corner_iou(_rect(a), _rect(b)) >= iou
+
+
+def _rect(q: np.ndarray) -> tuple[float, float, float, float]:
+    """A 4-point box's bounding rectangle (x1, y1, x2, y2)."""
+    return (float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()),
+            float(q[:, 1].max()))
 
 
 def _covered_by(box: np.ndarray, others: list[np.ndarray], frac: float = 0.6) -> bool:
