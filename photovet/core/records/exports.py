@@ -520,14 +520,15 @@ class _Scrubber:
 
     def patterns(self, text: str) -> list[Any]:
         """The patterns that may name them in ``text``."""
-        from photovet.core.vision.text.captions import caption_mentions  # noqa: PLC0415
+        from photovet.core.vision.text.captions import (  # noqa: PLC0415
+            caption_matcher,
+            caption_mentions,
+        )
 
         patterns = list(self.said)
         if self.people:
             if self._matcher is None:
-                from photovet.core.vision.text.names import NameMatcher  # noqa: PLC0415
-
-                self._matcher = NameMatcher(self.people, threshold=90, in_sentences=True)
+                self._matcher = caption_matcher(self.people, 90)
             patterns += [self.whole(m.found) for m in caption_mentions(
                 text, self.people, matcher=self._matcher).values() if m.found]
         return patterns

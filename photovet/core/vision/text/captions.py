@@ -728,7 +728,7 @@ def caption_mentions(caption: str, people: Sequence[Person], *, threshold: int =
     if not caption or not caption.strip() or not people:
         return out
     if matcher is None:
-        matcher = NameMatcher(people, threshold=threshold, in_sentences=True)
+        matcher = caption_matcher(people, threshold)
     for read, where, hit in _hits(matcher, caption):
         if hit.role == "staff" and hit.form == "forename":
             continue
