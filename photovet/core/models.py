@@ -890,6 +890,13 @@ class VideoTrack:
     #: from the face box's centre, every reading's box in one). The name's cover follows each
     #: of these faces for its whole time on screen (covers.py ``ride_boxes``).
     rides: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
+    #: the school's crest (``school`` "crest"): the last frame before it was first found on
+    #: which its place was known to be clear (searched and nothing found there, or unchanged
+    #: since such a search), and the first frame after it was last found on which its place
+    #: was searched and nothing found: its cover starts and ends there (covers.py
+    #: ``crest_params``). None: not known (its cover is padded as a name's is)
+    clear_before: int | None = None
+    clear_after: int | None = None
 
     @property
     def first_frame(self) -> int:
@@ -940,6 +947,7 @@ class VideoTrack:
             "near_note": self.near_note, "views": self.views,
             "same_as": [[int(i), round(float(x), 4)] for i, x in self.same_as],
             "rides": [[int(i), [round(float(v), 4) for v in rel]] for i, rel in self.rides],
+            "clear_before": self.clear_before, "clear_after": self.clear_after,
         }
 
     @classmethod
@@ -966,7 +974,9 @@ class VideoTrack:
             near=near_from(d.get("near")), near_note=d.get("near_note", ""),
             views=int(d.get("views", 0)), same_as=_same_as_from(d.get("same_as")),
             rides=[(int(i), (float(rel[0]), float(rel[1]), float(rel[2]), float(rel[3])))
-                   for i, rel in d.get("rides") or []])
+                   for i, rel in d.get("rides") or []],
+            clear_before=_frame_or_none(d.get("clear_before")),
+            clear_after=_frame_or_none(d.get("clear_after")))
 
     def detected(self) -> VideoTrack:
         """Only what analysis found (no decisions): what the cache keeps."""
@@ -976,6 +986,10 @@ class VideoTrack:
                   "hand_note", "near_note"):
             d.pop(k)
         return VideoTrack.from_dict(d)
+
+
+def _frame_or_none(v: Any) -> int | None:
+    return None if v is None else int(v)
 
 
 @dataclass

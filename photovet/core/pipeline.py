@@ -103,8 +103,12 @@ ANALYSIS_VERSION = "11"
 #: 13: the school's crest is looked for on sampled frames and followed (text tracks whose
 #: ``school`` is "crest"), and the school's words in small print beside a name read (the
 #: photo's zoomed second look, on whole reads); 14: a block of several lines detected as one
-#: is looked at again and each line read, as in photos (ocr.stacked_boxes)
-VIDEO_ANALYSIS_VERSION = "14"
+#: is looked at again and each line read, as in photos (ocr.stacked_boxes); 15: the crest is
+#: also searched for in the parts that changed since they were searched (a crest carried across
+#: in under a second was missed), a crest track knows where its place was last and next known
+#: clear (``VideoTrack.clear_before`` / ``clear_after``: its cover's start and end), and a name
+#: followed is looked at closer for small print once, not on every whole read
+VIDEO_ANALYSIS_VERSION = "15"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()

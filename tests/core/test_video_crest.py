@@ -224,8 +224,10 @@ def test_the_school_s_name_in_small_print_beside_a_name_is_found_by_a_closer_loo
         tmp_path, face_engine, names):
     """The school's words set: around a name read on a whole read of the frame, the photo's
     zoomed second look (``find_small_school_text``) finds the school's name printed small
-    beside it; it becomes a text track naming the school, covered on YouTube. Not set: no
-    closer look is made (nothing to look for), as in photos."""
+    beside it; it becomes a text track naming the school, covered on YouTube. The name is
+    followed: the next whole read carries what that look found to where the name is instead
+    of looking again (the same badge was zoomed into once a second). Not set: no closer look
+    is made (nothing to look for), as in photos."""
     clip = make_clip(tmp_path / "card.mp4", size=(640, 360), seconds=2.0)
     s = Settings()
     s.school.names = names
@@ -236,10 +238,108 @@ def test_the_school_s_name_in_small_print_beside_a_name_is_found_by_a_closer_loo
     if not names:
         assert reader.zoomed == 0 and not school
         return
-    assert reader.zoomed >= 2          # once a reading interval, not on every frame
-    assert reader.zoomed <= 4, reader.zoomed
+    assert reader.zoomed == 1, reader.zoomed        # once for the name followed
     (t,) = school
+    assert 0 in t.frames and 30 in t.frames, t.frames   # carried to the next whole read
     assert (t.school, t.school_unsure, t.text) == ("name", False, "Oakfield Primary School")
     assert t.boxes[0][1] > 200          # below the name, where it was printed
     eng.decide(an, YOUTUBE, on=TODAY)
     assert t.decision == "cover" and "school" in t.reason
+
+
+class _NoFaces:
+    """A face engine that finds no face: the crest's searches and covers alone (cheap)."""
+
+    def detect_passes(self, passes, threshold=0.3, tile=1024):
+        return [], []
+
+
+def _crest_matcher():
+    from photovet.core.vision.crest import CrestMatcher
+
+    return CrestMatcher([("c" * 64, draw_crest())])
+
+
+def _crest_covers(clip, an, x_max=10_000):
+    """(frames the crest is on screen, frames it is not wholly covered on, the largest cover's
+    area over the crest's, the first and last frame a crest cover is on) for the drawn crest
+    left of ``x_max`` (the decoy is right of it)."""
+    for t in an.tracks:
+        if t.school == "crest":
+            t.decision = "cover"
+    plan = CoverPlan(an)
+    on, bare, ratio = [], [], 0.0
+    for f, boxes in enumerate(clip.pictures):
+        crest = [b for b in boxes if b[2] < x_max]
+        if not crest:
+            continue
+        x1, y1, x2, y2 = crest[0]
+        on.append(f)
+        covers = [c.box for c in plan.at(f) if c.label == "the school's crest"]
+        if not any(c[0] <= x1 and c[1] <= y1 and c[0] + c[2] >= x2 and c[1] + c[3] >= y2
+                   for c in covers):
+            bare.append(f)
+        ratio = max([ratio] + [c[2] * c[3] / ((x2 - x1) * (y2 - y1)) for c in covers])
+    shown = [f for f in plan.frames() if any(c.label == "the school's crest" for c in plan.at(f))]
+    return on, bare, ratio, (shown[0], shown[-1]) if shown else None
+
+
+def test_a_crest_s_cover_starts_when_it_appears_and_stays_near_its_size(crest_clip):
+    """A crest's cover is padded as a fixed shape (its size and its motion), not as a name
+    read once a second: on the banner carried across (on screen from frame 9), the cover
+    starts at most 3 frames before the crest appears (its place was searched, or unchanged
+    since, until then: ``clear_before``) and ends at most 3 after it is gone
+    (``clear_after``), is never more than 2.5 times the crest's area, and covers the whole
+    crest on every frame it is on screen. Before, a name's padding: from frame 0 (2 s before
+    it was found), up to 7 times its area."""
+    an = analyse_video(crest_clip.path, face_engine=_NoFaces(), crest_matcher=_crest_matcher())
+    (c,) = [t for t in an.tracks if t.school == "crest"]
+    assert c.clear_before is not None and c.clear_after is not None, (c.frames, c.clear_before)
+    on, bare, ratio, (start, end) = _crest_covers(crest_clip, an, x_max=530)
+    assert not bare, bare
+    assert on[0] - 3 <= start <= on[0], (start, on[0])
+    assert on[-1] <= end <= on[-1] + 3, (end, on[-1])
+    assert ratio <= 2.5, ratio
+
+
+def test_a_crest_carried_across_in_under_a_second_is_found(tmp_path):
+    """A crest on screen 0.6 s (frames 6-23) between two whole searches (frames 0 and 30),
+    moving, while someone walks across: the parts that changed since they were searched are
+    searched every half reading interval (CREST_MOVING), so it is found and covered on every
+    frame it is on screen. Before, only the whole picture once a second and a part that
+    settled where names were read: it was never searched for while on screen."""
+    clip = make_clip(tmp_path / "short.mp4", size=(480, 270), seconds=1.0,
+                     movers=[Mover(48, (40, 60), (200, 70), variant=1)],
+                     pictures=[Picture(draw_crest().resize((80, 96)), (300, 120), 0.2, 0.8,
+                                       velocity=(-3, 1))])
+    an = analyse_video(clip.path, face_engine=_NoFaces(), crest_matcher=_crest_matcher())
+    assert [t for t in an.tracks if t.school == "crest"], "the crest was not found"
+    on, bare, _ratio, _span = _crest_covers(clip, an)
+    assert on[0] > 0 and on[-1] < 30 and not bare, (on, bare)
+
+
+def test_a_crest_track_s_cover_padding():
+    """Pure: a crest track whose place was known clear 2 frames before it was first found and
+    4 after it was last is covered from there to there, padded by at most half its size; one
+    whose place is not known clear is covered as long as a name is before and after (2 reading
+    intervals at 30 fps: fail closed), its padding allowed to grow further then."""
+    from photovet.core.media.video.covers import cover_boxes, params_for
+    from photovet.core.models import VideoAnalysis
+
+    an = VideoAnalysis(path="x.mp4", width=640, height=360, fps=30.0,
+                       frame_times=[k / 30 for k in range(300)],
+                       sampling={"stride": 3, "ocr_every": 1.0, "crest_follow": 6})
+    crest = VideoTrack(id=1, kind="text", text="School crest", school="crest",
+                       frames=[100, 106, 112], boxes=[(300.0, 100.0, 400.0, 200.0)] * 3,
+                       clear_before=98, clear_after=116)
+    an.tracks = [crest]
+    boxes = cover_boxes(an, crest)
+    assert (min(boxes), max(boxes)) == (98, 116)
+    assert all(b[2] - b[0] <= 100 * 2.0 + 1e-6 for b in boxes.values())
+    assert boxes[106] == pytest.approx((290.0, 90.0, 410.0, 210.0))      # a tenth of its size
+    crest.clear_before = crest.clear_after = None
+    boxes = cover_boxes(an, crest)
+    assert (min(boxes), max(boxes)) == (100 - 60, 112 + 60)
+    p = params_for(an, "crest")
+    assert (p.max_pad, p.far_pad) == (0.5, 1.5)
+

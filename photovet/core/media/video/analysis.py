@@ -64,7 +64,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ from PIL import Image
 
 from photovet.core import logs
 from photovet.core.errors import VideoError
-from photovet.core.geometry import float_box
+from photovet.core.geometry import corner_iou, float_box
 from photovet.core.media.video.reader import (
     VIDEO_GATE,
     Frame,
@@ -371,6 +371,21 @@ class _State:
     crest: Any = None
     #: where the crest was found (``_find_crests``), joined into tracks as names are
     crest_tracker: Tracker | None = None
+    #: the picture as last searched for the crest, block by block (``_look_for_crest``), the
+    #: frame each block (CHANGE_BLOCKS) was last searched on and the first frame it changed
+    #: on since (-1: never searched / not changed since)
+    crest_thumb: np.ndarray | None = None
+    crest_searched: np.ndarray | None = None
+    crest_changed: np.ndarray | None = None
+    #: the last search of the parts that changed since searched and did not settle, and of
+    #: the parts that settled
+    crest_moved_search: int = -1
+    crest_settled_search: int = -1
+    #: every search for the crest: (frame, area searched: x0, y0, x1, y1): where it was not
+    #: found bounds a crest track's cover after its last sighting (``_crest_tracks``)
+    crest_log: list[tuple[int, tuple[int, int, int, int]]] = field(default_factory=list)
+    #: per text track (id), what the zoomed look around that name found (``_small_print``)
+    small_print: dict[int, Any] = field(default_factory=dict)
 
 
 def analyse_video(path: str | Path, *, face_engine: Any, matcher: Any = None,
@@ -423,6 +438,10 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
     # the whole picture is searched for the crest this often (frames), on the frames whose
     # text is read as a whole when names are read (the same reading interval)
     crest_stride = max(1, int(round((p.ocr_every or CREST_EVERY) * fps)))
+    # the parts that changed since they were searched and do not settle, this often
+    crest_moving = max(p.stride, int(round(CREST_MOVING * (p.ocr_every or CREST_EVERY) * fps)))
+    if st.crest is not None:
+        an.sampling["crest_follow"] = CREST_FOLLOW * p.stride
     matching = matcher is not None and bool(getattr(matcher, "ids", None))
     # every track's appearance, enrolled or not (same_faces): the crops kept for recognition
     appearance = p.same_limit > 0 and callable(getattr(face_engine, "encode", None))
@@ -534,8 +553,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
             fine_now = bool(fine) and i % fine == 0
             if base or fine_now:
                 events.append(("det", fr, pool.submit(detect, fr, base, fine_now)))
-            settled = None          # a part that changed and settled, read just now
-            if ocr_stride:
+            if ocr_stride or st.crest is not None:
                 # the parts read are places in the picture as shown (block_area): a video
                 # stored turned (a phone's) or whose sides are not multiples of the thumbnail's
                 # had its changed parts read elsewhere (picture_thumb)
@@ -544,6 +562,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                 st.recent.append(th)
                 if len(st.recent) > STEADY_FRAMES + 1:
                     st.recent.popleft()
+            if ocr_stride:
                 if i % ocr_stride == 0 or _unread_face(st, i, p):
                     _read_names(fr, i, info, text_engine, name_matcher, st, p)
                     st.last_read, st.read_thumb = i, th.copy()
@@ -559,8 +578,6 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                     if moving:
                         changed = moved_since_read(st.read_thumb, th)
                     if changed is not None and st.read_thumb is not None:
-                        if not moving:
-                            settled = block_area(changed, W, H)
                         _read_names(fr, i, info, text_engine, name_matcher, st, p,
                                     area=block_area(changed, W, H), frame_scale=moving)
                         st.last_area_read = i
@@ -584,15 +601,11 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
                                     frame_scale=True)
             if st.crest is not None:
                 # the crest: the whole picture once a reading interval and on a new shot's
-                # first frame, a part that changed and settled (a banner held up) when it is
-                # read, and around each crest found while it moves (module notes)
-                if i % crest_stride == 0 or i == new_shot:
-                    _find_crests(fr, i, info, st)
-                else:
-                    if settled is not None:
-                        _find_crests(fr, i, info, st, settled)
-                    for area in _crest_followed(st, i, p, W, H):
-                        _find_crests(fr, i, info, st, area)
+                # first frame, the parts that changed since they were searched, and around
+                # each crest found while it moves (module notes, _look_for_crest)
+                _look_for_crest(fr, i, info, st, p, th, W, H,
+                                whole=i % crest_stride == 0 or i == new_shot,
+                                moving_gap=crest_moving)
             if progress is not None and i % 15 == 0:
                 progress(i, total)
     finally:
@@ -650,7 +663,7 @@ def _analyse_video(path: str | Path, *, face_engine: Any, matcher: Any, text_eng
         t.best_frame, t.best_box = t.first_frame, t.boxes[0]
         t.rides = worn_under(dets, faces, slack=max(p.stride, p.fine_every or 0))
     crests = _crest_tracks(st, len(faces) + len(texts), faces,
-                           slack=max(p.stride, p.fine_every or 0))
+                           slack=max(p.stride, p.fine_every or 0), size=(W, H))
     an.tracks = faces + texts + crests
     an.faces_checked = True
     an.texts_checked = bool(ocr_stride)
@@ -977,13 +990,17 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
     # else a line shaped like any school's name (unsure); policy covers them on channels that
     # cover school identifiers (a sign or a badge reading "Oakfield Primary School")
     mark_school_texts(items, st.school_matcher)
+    looked: list[tuple[Any, list[Any]]] = []
     if image is not None and st.school_matcher is not None:
         # the photo's zoomed second look around the names read, for the school's own words in
-        # small print beside them (a lanyard): on whole reads only, once a reading interval
-        items += find_small_school_text(
-            image, items, text_engine, st.school_matcher,
-            classify=lambda more: classify_texts(more, name_matcher, faces=face_boxes,
-                                                 min_score=p.text_min_score))
+        # small print beside them (a lanyard): on whole reads only, once a reading interval,
+        # and once per name followed (_small_print)
+        more, looked = _small_print(
+            image, items, i, st, lambda name, known: find_small_school_text(
+                image, [name, *known], text_engine, st.school_matcher,
+                classify=lambda got: classify_texts(got, name_matcher, faces=face_boxes,
+                                                    min_score=p.text_min_score)))
+        items += more
     dets = []
     for it in items:
         if it.kind not in NAME_KINDS and not it.school:
@@ -992,6 +1009,76 @@ def _read_names(fr: Frame, i: int, info: VideoInfo, text_engine: Any, name_match
         ys = [q[1] for q in it.polygon]
         dets.append(Det(i, (min(xs), min(ys), max(xs), max(ys)), float(it.score), payload=it))
     st.text_tracker.update(i, dets)
+    if looked:
+        # what each name's closer look found is kept with the track it joined
+        around = {id(name): found for name, found in looked}
+        for t in st.text_tracker.active:
+            d = t.dets[-1]
+            if d.frame == i and id(d.payload) in around:
+                st.small_print[t.id] = _SmallPrint(d.box, [
+                    (it, _relative(_poly_box(it.polygon), d.box)) for it in around[id(d.payload)]])
+
+
+@dataclass
+class _SmallPrint:
+    """What the zoomed look around a name found (the school's words in small print beside it),
+    each line with its box relative to the name's (``_relative``), and the name's box then."""
+
+    box: tuple[float, float, float, float]
+    found: list[tuple[Any, tuple[float, float, float, float]]]
+
+
+#: A name followed is looked at closer again only when it is read this much larger than when
+#: it was (nearer the camera: small print that could not be read may be now)
+SMALL_PRINT_GROWTH = 1.5
+
+
+def _poly_box(poly: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs, ys = [q[0] for q in poly], [q[1] for q in poly]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _relative(box: tuple[float, float, float, float], to: tuple[float, float, float, float]
+              ) -> tuple[float, float, float, float]:
+    """``box`` relative to box ``to``: from its top left, in its height."""
+    h = max(1.0, to[3] - to[1])
+    return ((box[0] - to[0]) / h, (box[1] - to[1]) / h, (box[2] - to[0]) / h,
+            (box[3] - to[1]) / h)
+
+
+def _small_print(image: Image.Image, items: list[Any], i: int, st: _State,
+                 look: Callable[[Any, list[Any]], list[Any]]) -> tuple[list[Any],
+                                                                    list[tuple[Any, list[Any]]]]:
+    """The school's words in small print beside the names read on a whole read of frame ``i``
+    (``look(name, known)``: the photo's zoomed look around one name, ``known``: the school's
+    lines found already, not reported again), and which names were looked around now, with
+    what was found. A name that is a text track followed since an earlier look (its predicted
+    place, IoU 0.3 or more) is not looked at again: what that look found is carried to where
+    the name is now (s35: the same badge was zoomed into once a second for as long as it was on
+    screen), unless it is read SMALL_PRINT_GROWTH times larger than then."""
+    known = [it for it in items if it.school]
+    out: list[Any] = []
+    looked: list[tuple[Any, list[Any]]] = []
+    for name in [it for it in items if it.kind]:
+        box = _poly_box(name.polygon)
+        earlier = None
+        for t in st.text_tracker.active:
+            sp = st.small_print.get(t.id)
+            if sp is not None and corner_iou(t.predict(i), box) >= 0.3:
+                earlier = sp
+                break
+        if earlier is not None and (box[3] - box[1]) <= SMALL_PRINT_GROWTH * (
+                earlier.box[3] - earlier.box[1]):
+            h = max(1.0, box[3] - box[1])
+            for it, rel in earlier.found:
+                x0, y0 = box[0] + rel[0] * h, box[1] + rel[1] * h
+                x1, y1 = box[0] + rel[2] * h, box[1] + rel[3] * h
+                out.append(replace(it, polygon=[(x0, y0), (x1, y0), (x1, y1), (x0, y1)]))
+            continue
+        found = look(name, known + out)
+        out += found
+        looked.append((name, found))
+    return out, looked
 
 
 #: Without a text engine (names not read) the crest is still searched for once a second.
@@ -1000,17 +1087,28 @@ CREST_EVERY = 1.0
 CREST_TEXT = "School crest"
 
 
+@dataclass
+class _CrestSeen:
+    """A crest found (``CrestHit``) and since when its place may have shown it
+    (``_clear_since``: None when not known)."""
+
+    hit: Any
+    since: int | None
+
+
 def _find_crests(fr: Frame, i: int, info: VideoInfo, st: _State,
                  area: tuple[int, int, int, int] | None = None) -> None:
     """Search frame ``i`` (only ``area``, x0, y0, x1, y1, when given) for the school's crest
     (vision/crest.py, as a photo is searched); every crest found joins the crest tracker, its
-    outline and how sure the match is kept with it."""
+    outline, how sure the match is and since when its place may have shown it kept with it.
+    The search is logged (``_State.crest_log``) and the blocks it covered are marked searched
+    (``_searched``)."""
+    w, h = info.size
+    x0, y0, x1, y1 = area if area is not None else (0, 0, w, h)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return
     rgb = display_rgb(fr.frame, info.rotation)
-    x0 = y0 = 0
     if area is not None:
-        x0, y0, x1, y1 = area
-        if x1 - x0 < 8 or y1 - y0 < 8:
-            return
         rgb = rgb[y0:y1, x0:x1]
     image = Image.fromarray(np.ascontiguousarray(rgb))
     del rgb
@@ -1020,10 +1118,118 @@ def _find_crests(fr: Frame, i: int, info: VideoInfo, st: _State,
             hit.quad = [(x + x0, y + y0) for x, y in hit.quad]
         xs = [q[0] for q in hit.quad]
         ys = [q[1] for q in hit.quad]
-        dets.append(Det(i, (min(xs), min(ys), max(xs), max(ys)),
-                        min(1.0, hit.inliers / 100), payload=hit))
+        box = (min(xs), min(ys), max(xs), max(ys))
+        dets.append(Det(i, box, min(1.0, hit.inliers / 100),
+                        payload=_CrestSeen(hit, _clear_since(st, box, w, h))))
+    st.crest_log.append((i, (x0, y0, x1, y1)))
+    _searched(st, i, (x0, y0, x1, y1), w, h)
     if st.crest_tracker is not None:
         st.crest_tracker.update(i, dets)
+
+
+def _block_grid(width: int, height: int) -> tuple[int, int, float, float]:
+    by, bx = CHANGE_BLOCKS
+    return by, bx, width / bx, height / by
+
+
+def _searched(st: _State, i: int, area: tuple[int, int, int, int], width: int,
+              height: int) -> None:
+    """The blocks wholly inside ``area`` were searched for the crest on frame ``i``: as they
+    are now is what was searched (``crest_thumb``), changed since: not."""
+    if st.crest_searched is None or st.crest_changed is None or not st.recent:
+        return
+    by, bx, bw, bh = _block_grid(width, height)
+    x0, y0, x1, y1 = area
+    c0, c1 = int(math.ceil(x0 / bw - 1e-6)), int(math.floor(x1 / bw + 1e-6))
+    r0, r1 = int(math.ceil(y0 / bh - 1e-6)), int(math.floor(y1 / bh + 1e-6))
+    if c1 <= c0 or r1 <= r0:
+        return
+    blocks = np.zeros((by, bx), dtype=bool)
+    blocks[max(0, r0):min(by, r1), max(0, c0):min(bx, c1)] = True
+    now = st.recent[-1]
+    if st.crest_thumb is None or st.crest_thumb.shape != now.shape:
+        st.crest_thumb = now.copy()
+    cells = _cells(blocks, now.shape)
+    st.crest_thumb[cells] = now[cells]
+    st.crest_searched[blocks] = i
+    st.crest_changed[blocks] = -1
+
+
+def _clear_since(st: _State, box: tuple[float, float, float, float], width: int,
+                 height: int) -> int | None:
+    """The last frame on which the place of a crest found now at ``box`` was known not to show
+    it: the blocks at least half under it (CHANGE_BLOCKS) were searched, and looked as they did
+    then until the frame before they changed; the earliest of those. None when not known: a
+    crest under half a block, a block under it never searched, or most of its blocks not
+    changed since they were last searched (the crest was there and that search missed it, or
+    it changes the picture too little; a block or two of a crest's flat middle may not
+    change)."""
+    if st.crest_searched is None or st.crest_changed is None:
+        return None
+    by, bx, bw, bh = _block_grid(width, height)
+    changes = []
+    under = 0
+    for r in range(max(0, int(box[1] // bh)), min(by, int(box[3] // bh) + 1)):
+        for c in range(max(0, int(box[0] // bw)), min(bx, int(box[2] // bw) + 1)):
+            ox = min(box[2], (c + 1) * bw) - max(box[0], c * bw)
+            oy = min(box[3], (r + 1) * bh) - max(box[1], r * bh)
+            if ox <= 0 or oy <= 0 or ox * oy < 0.5 * bw * bh:
+                continue
+            if int(st.crest_searched[r, c]) < 0:
+                return None
+            under += 1
+            if int(st.crest_changed[r, c]) >= 0:
+                changes.append(int(st.crest_changed[r, c]) - 1)
+    if not under or 2 * len(changes) < under:
+        return None
+    return min(changes)
+
+
+#: The parts of the picture that changed since they were searched for the crest and do not
+#: settle (a banner carried across, a pan) are searched every CREST_MOVING reading intervals,
+#: that part only (at once when the picture was still till then); a part that changed and
+#: settled at once (at most every detector interval). A crest on screen under a reading
+#: interval between two whole searches was missed unless it stood still where names were
+#: read (s35: a crest carried across in 0.6 s). On the shared stage clip (people moving all
+#: the time), crest searches without names read: 16 -> 39 in 9.2 s, their CPU 0.11 -> 0.18 s
+#: a video second (a quarter interval: 52 searches, 0.23 s; a whole one: 35, 0.12 s, but a
+#: crest carried across a moving picture in under a second is missed again).
+CREST_MOVING = 0.5
+
+
+def _look_for_crest(fr: Frame, i: int, info: VideoInfo, st: _State, p: VideoParams,
+                    th: np.ndarray, width: int, height: int, *, whole: bool,
+                    moving_gap: int) -> None:
+    """The crest searches of frame ``i`` (module notes): the whole picture when ``whole`` (once
+    a reading interval, a new shot's first frame); else the blocks that changed since they were
+    searched (``th``: this frame's ``picture_thumb``), at once when they settled
+    (``changed_since_read``), every ``moving_gap`` frames when not; and around each crest
+    followed (``_crest_followed``). Every block's state is kept for ``_clear_since``."""
+    if st.crest_changed is None or st.crest_searched is None:
+        st.crest_changed = np.full(CHANGE_BLOCKS, -1, dtype=np.int64)
+        st.crest_searched = np.full(CHANGE_BLOCKS, -1, dtype=np.int64)
+    changed = moved_since_read(st.crest_thumb, th)
+    if changed is not None:
+        st.crest_changed[changed & (st.crest_changed < 0)] = i
+    if whole or st.crest_thumb is None:
+        _find_crests(fr, i, info, st)
+        return
+    areas = []
+    settled = changed_since_read(st.crest_thumb, st.recent) \
+        if i - st.crest_settled_search >= p.stride else None
+    if settled is not None:
+        areas.append(block_area(settled, width, height))
+        st.crest_settled_search = i
+    # (due whatever settled parts were searched meanwhile: parts left behind by someone
+    # walking across settle one after another and kept a crest carried past from being
+    # searched for)
+    rest = changed if settled is None or changed is None else changed & ~settled
+    if rest is not None and bool(rest.any()) and i - st.crest_moved_search >= moving_gap:
+        areas.append(block_area(rest, width, height))
+        st.crest_moved_search = i
+    areas += _crest_followed(st, i, p, width, height)
+    for area in areas:
+        _find_crests(fr, i, info, st, area)
 
 
 #: A crest found that moves is searched for again every CREST_FOLLOW detector intervals
@@ -1063,18 +1269,23 @@ def _crest_followed(st: _State, i: int, p: VideoParams, width: int, height: int
     return [a for a in out if a[2] > a[0] and a[3] > a[1]]
 
 
-def _crest_tracks(st: _State, first_id: int, faces: list[VideoTrack], *, slack: int
-                  ) -> list[VideoTrack]:
+def _crest_tracks(st: _State, first_id: int, faces: list[VideoTrack], *, slack: int,
+                  size: tuple[int, int]) -> list[VideoTrack]:
     """The crests found as text tracks naming the school (``school`` "crest", as a photo's
     crest item: policy decides them as it decides a photo's, ``track_as_text``): sure when one
     match of the track was sure (``CrestHit.certain``), else unsure (covered and sent for
     review where the channel covers school identifiers). A crest worn under a face (a
-    jumper's badge) rides on that face as a name badge does (``worn_under``)."""
+    jumper's badge) rides on that face as a name badge does (``worn_under``). Each knows
+    where its place was last known clear before it was found and first after (``clear_before``,
+    ``clear_after``: its cover's start and end, covers.py)."""
     if st.crest_tracker is None:
         return []
     tracks = st.crest_tracker.finish("text", first_id, st.times)
     for t, dets in zip(tracks, st.crest_tracker.raw()):
-        hits = [d.payload for d in dets if d.payload is not None]
+        seen = [d.payload for d in dets if isinstance(d.payload, _CrestSeen)]
+        hits = [s.hit for s in seen]
+        t.clear_before = _clear_before(t, seen[0].since if seen else None, size)
+        t.clear_after = _clear_after(t, st.crest_log, size)
         t.text, t.text_kind, t.person, t.form, t.context = CREST_TEXT, "", None, "", ""
         t.school = "crest"
         t.school_unsure = not any(getattr(h, "certain", False) for h in hits)
@@ -1082,6 +1293,54 @@ def _crest_tracks(st: _State, first_id: int, faces: list[VideoTrack], *, slack: 
         t.best_frame, t.best_box = t.frames[k], t.boxes[k]
         t.rides = worn_under(dets, faces, slack=slack)
     return tracks
+
+
+def _inside(box: tuple[float, float, float, float], area: tuple[float, float, float, float]
+            ) -> bool:
+    return area[0] <= box[0] and area[1] <= box[1] and box[2] <= area[2] and box[3] <= area[3]
+
+
+def _shifted(box: tuple[float, float, float, float], dx: float, dy: float
+             ) -> tuple[float, float, float, float]:
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+
+
+def _clear_before(t: VideoTrack, since: int | None, size: tuple[int, int]) -> int | None:
+    """Where crest track ``t``'s cover may start: the frame its first sighting's place was
+    last known clear (``since``), when that is known, in its shot, and the crest, moved back
+    along its motion to then, was still within half its size of that place and wholly in the
+    picture (else it came from elsewhere, or in at the picture's side: not known)."""
+    if since is None or since < t.shot_start or since >= t.first_frame:
+        return None
+    k = t.first_frame - since
+    box = t.boxes[0]
+    s = max(box[2] - box[0], box[3] - box[1])
+    if math.hypot(t.vx, t.vy) * k > 0.5 * s:
+        return None
+    if not _inside(_shifted(box, -t.vx * k, -t.vy * k), (0, 0, size[0], size[1])):
+        return None
+    return since
+
+
+def _clear_after(t: VideoTrack, log: list[tuple[int, tuple[int, int, int, int]]],
+                 size: tuple[int, int]) -> int | None:
+    """Where crest track ``t``'s cover may end: the first search after its last sighting, in
+    its shot, of an area holding the whole place it would then be (its last box moved on along
+    its motion, wholly in the picture) that did not find it; or the first frame that place is
+    wholly out of the picture. None when neither (covered as a name is after)."""
+    last, box = t.last_frame, t.boxes[-1]
+    end = t.shot_end
+    k0 = bisect.bisect_right(log, (last, (1 << 30,) * 4))
+    for f, area in log[k0:]:
+        if end is not None and f > end:
+            break
+        k = f - last
+        at = _shifted(box, t.vx * k, t.vy * k)
+        if at[2] <= 0 or at[3] <= 0 or at[0] >= size[0] or at[1] >= size[1]:
+            return f
+        if _inside(at, (0, 0, size[0], size[1])) and _inside(at, area):
+            return f
+    return None
 
 
 def frame_count_hint(info: VideoInfo) -> int:

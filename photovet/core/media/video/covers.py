@@ -23,7 +23,9 @@ covered track (media/video/tracking.py makes them; policy decides them):
 
 A name (text track; a line naming the school, the school's crest) is covered by a rectangle
 over its padded box (labelled for what it hides: ``words.cover_label``), from one reading
-interval before its first sighting to one after its last; a name worn under a face (a badge, a lanyard
+interval before its first sighting to one after its last (the crest, a fixed shape: padded by
+its size and motion, from where its place was last known clear to where it was first found
+gone: ``params_for``); a name worn under a face (a badge, a lanyard
 card: ``VideoTrack.rides``) is also covered wherever that face's cover is, at its place
 relative to the face, padded as a name is (``ride_boxes``): a badge moves with its wearer, and
 a fast crossing is read once at best.
@@ -42,7 +44,7 @@ from typing import Any
 from photovet.core.media.cover import face_cover
 from photovet.core.media.video.linking import fast_links, gap_links
 from photovet.core.models import Cover, VideoAnalysis, VideoTrack
-from photovet.core.words import cover_label
+from photovet.core.words import cover_label, crest_track
 
 
 @dataclass
@@ -57,16 +59,40 @@ class CoverParams:
     accel: float = 2.0              # face sizes / s^2: how far interpolation can be off
     speed_pad: float = 1.0          # x (px per frame x stride): speed error between samples
     max_pad: float = 1.5            # x face size: a long gap is a wide cover, not an endless one
+    #: x size: the most the cover before the first sighting or after the last is padded when
+    #: where the track was is not known (no ``clear_before`` / ``clear_after``; None: max_pad)
+    far_pad: float | None = None
 
 
 Box = tuple[float, float, float, float]
 
 
+def kind_of(track: VideoTrack) -> str:
+    """Which padding a track's cover has (``params_for``): "face", "text" or "crest"."""
+    return "crest" if crest_track(track) else track.kind
+
+
 def params_for(analysis: VideoAnalysis, kind: str = "face") -> CoverParams:
-    """The padding for ``analysis``'s face tracks (or text tracks), from how it was sampled."""
+    """The padding for ``analysis``'s face tracks (or text tracks, or crest tracks), from how
+    it was sampled.
+
+    A crest (``kind`` "crest") is a fixed shape on a jumper or a banner, its outline found
+    whole (vision/crest.py): padded by a tenth of its size and by its motion (it is searched
+    for again every ``crest_follow`` frames while it moves), half its size at most; its cover
+    starts and ends where its place was known clear (``VideoTrack.clear_before``,
+    ``clear_after``), else as a name's. A name's padding (a reading interval before and
+    after, up to twice its size around) is for a line read once a second whose reading is
+    unsure: on a crest it started up to 2 s early and covered 5 times the crest's width."""
     s = analysis.sampling or {}
     fps = float(analysis.fps or 30.0)
     stride = int(s.get("stride", 3))
+    if kind == "crest":
+        every = max(1, int(round(float(s.get("ocr_every", 1.0) or 1.0) * fps)))
+        follow = max(1, int(s.get("crest_follow", 2 * stride)))
+        gap = float(s.get("ocr_every", 1.0) or 1.0)
+        return CoverParams(fps=fps, stride=follow, sample_gap=every, pre=gap, post=gap,
+                           base_pad=0.10, gap_pad=0.5, accel=2.0, speed_pad=1.0, max_pad=0.5,
+                           far_pad=1.5)
     if kind == "text":
         every = max(1, int(round(float(s.get("ocr_every", 1.0) or 1.0) * fps)))
         gap = float(s.get("ocr_every", 1.0) or 1.0)
@@ -93,8 +119,9 @@ def _size(box: Box) -> float:
 
 def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, Box]:
     """Frame -> padded box (x1, y1, x2, y2) for every frame ``track`` may be on screen:
-    from ``pre`` + one sampling interval before its first detection to as long after its last,
-    inside its shot and the video."""
+    from ``pre`` + one sampling interval before its first detection to as long after its last
+    (from ``clear_before`` to ``clear_after`` when known: a crest), inside its shot and the
+    video."""
     out: dict[int, Box] = {}
     frames, boxes = track.frames, track.boxes
     if not frames:
@@ -125,8 +152,14 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, B
     hi = n_frames - 1 if track.shot_end is None else min(n_frames - 1, track.shot_end)
     n_pre = int(round(p.pre * fps)) + max(p.stride, p.sample_gap)
     n_post = int(round(p.post * fps)) + max(p.stride, p.sample_gap)
-    for sign, anchor_f, anchor, n in ((-1, frames[0], boxes[0], n_pre),
-                                      (1, frames[-1], boxes[-1], n_post)):
+    far = p.max_pad if p.far_pad is None else p.far_pad
+    cap_pre = cap_post = far
+    if track.clear_before is not None and track.clear_before < frames[0]:
+        n_pre, cap_pre = frames[0] - track.clear_before, p.max_pad
+    if track.clear_after is not None and track.clear_after > frames[-1]:
+        n_post, cap_post = track.clear_after - frames[-1], p.max_pad
+    for sign, anchor_f, anchor, n, cap in ((-1, frames[0], boxes[0], n_pre, cap_pre),
+                                           (1, frames[-1], boxes[-1], n_post, cap_post)):
         s = _size(anchor)
         for k in range(1, n + 1):
             f = anchor_f + sign * k
@@ -135,7 +168,7 @@ def track_boxes(track: VideoTrack, n_frames: int, p: CoverParams) -> dict[int, B
             dt = k / fps
             dx, dy = track.vx * sign * k, track.vy * sign * k
             box = (anchor[0] + dx, anchor[1] + dy, anchor[2] + dx, anchor[3] + dy)
-            pad = min(p.max_pad * s, (p.base_pad + p.gap_pad * dt) * s + speed * k * 0.5)
+            pad = min(cap * s, (p.base_pad + p.gap_pad * dt) * s + speed * k * 0.5)
             out[f] = _grow(box, pad)
     return {f: b for f, b in out.items() if lo <= f <= hi and 0 <= f < n_frames}
 
@@ -150,7 +183,7 @@ def ride_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
         return out
     by_id = {t.id: t for t in analysis.tracks if t.kind == "face"}
     face_p = params_for(analysis, "face")
-    text_p = params_for(analysis, "text")
+    text_p = params_for(analysis, kind_of(track))
     p = CoverParams(fps=face_p.fps, stride=face_p.stride, sample_gap=face_p.sample_gap,
                     pre=face_p.pre, post=face_p.post, base_pad=text_p.base_pad,
                     gap_pad=face_p.gap_pad, accel=face_p.accel, speed_pad=face_p.speed_pad,
@@ -223,7 +256,7 @@ def cover_boxes(analysis: VideoAnalysis, track: VideoTrack) -> dict[int, Box]:
     """Frame -> padded box of ``track``'s cover: its own (``track_boxes``) and, for a name worn
     under a face, where that face is (``ride_boxes``; on a frame with both, one box over both).
     """
-    out = track_boxes(track, analysis.frame_count, params_for(analysis, track.kind))
+    out = track_boxes(track, analysis.frame_count, params_for(analysis, kind_of(track)))
     for f, box in ride_boxes(analysis, track).items():
         out[f] = _union(out[f], box) if f in out else box
     return out
@@ -419,6 +452,6 @@ def shown_at(analysis: VideoAnalysis, seconds: float
     return faces, names
 
 
-__all__ = ["CoverParams", "CoverPlan", "bridge_boxes", "bridges", "chase_boxes", "cover_boxes",
+__all__ = ["CoverParams", "CoverPlan", "kind_of", "bridge_boxes", "bridges", "chase_boxes", "cover_boxes",
            "cover_shape", "covers_at", "fast_links", "is_covered", "params_for", "report_frame",
            "ride_boxes", "shown_at", "track_boxes", "track_span"]
