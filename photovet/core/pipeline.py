@@ -598,11 +598,12 @@ class Engine:
 
             return video_publication(analysis)
         from photovet.core.media.cover import face_cover, text_cover  # noqa: PLC0415
+        from photovet.core.words import photo_cover_label  # noqa: PLC0415
 
         size = (analysis.width, analysis.height)
         grow = self.settings.cover.grow
         return publication(analysis, lambda box: face_cover(box, size, grow=grow),
-                           lambda item: text_cover(item.polygon, item.person or "Name"))
+                           lambda item: text_cover(item.polygon, photo_cover_label(item)))
 
     def covers(self, analysis: PhotoAnalysis | VideoAnalysis) -> list[Cover]:
         """Everything the export will cover, in display pixels."""

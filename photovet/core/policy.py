@@ -1087,14 +1087,27 @@ class Publication:
     people_maybe: list[tuple[str, str, str]] = field(default_factory=list)
 
     def signature(self) -> list:
-        """A canonical, JSON-ready form (for the approval fingerprint)."""
+        """A canonical, JSON-ready form (for the approval fingerprint). A cover over a line
+        naming the school is signed as it was before it was labelled for what it hides
+        (``words.photo_cover_label``): the same cover, so approvals given before still count."""
         return [
-            sorted(json.dumps(c.to_dict(), sort_keys=True) for c in self.covers),
+            sorted(json.dumps(_signed_cover(c), sort_keys=True) for c in self.covers),
             sorted(self.people_shown), sorted(self.people_covered),
             sorted(self.names_shown), sorted(self.names_covered),
             sorted([list(b), p or "", r] for b, p, r in self.faces_shown),
             sorted([t, p or "", r] for t, p, r in self.texts_kept),
         ]
+
+
+#: the labels of text covers signed as the photo's plain text cover label (Publication.signature)
+_SCHOOL_COVER_LABELS = frozenset(_words.SCHOOL_WORDS.values())
+
+
+def _signed_cover(c: Cover) -> dict:
+    d = c.to_dict()
+    if c.source == "text" and c.label in _SCHOOL_COVER_LABELS:
+        d["label"] = _words.PHOTO_TEXT_COVER
+    return d
 
 
 def publication(analysis: PhotoAnalysis, face_cover, text_cover) -> Publication:

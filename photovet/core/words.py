@@ -1196,6 +1196,24 @@ def cover_label(track: Any) -> str:
     return "name"
 
 
+#: what a photo's cover over a line that is no one's name nor the school's is labelled
+PHOTO_TEXT_COVER = "Name"
+
+
+def photo_cover_label(item: Any) -> str:
+    """What a photo's cover over a text line (``TextItem``) is labelled in the export's cover
+    records: whose name it hides (the register id) for a name read as someone's, what of the
+    school it hides for a line naming the school and no one ('the school's name', 'the
+    school's crest': as a video's, ``cover_label``); else 'Name' (it was 'Name' over the
+    school's name and crest too)."""
+    if getattr(item, "person", None):
+        return str(item.person)
+    school = getattr(item, "school", "") or ""
+    if school and not getattr(item, "kind", ""):
+        return SCHOOL_WORDS.get(school, SCHOOL_WORDS["name"])
+    return PHOTO_TEXT_COVER
+
+
 #: a video's text tracks by what they are, as counted for a person (school_only, crest_track)
 _TRACK_GROUPS = (("name", "names"), ("line naming the school", "lines naming the school"),
                  ("school crest", "school crests"))
@@ -1287,5 +1305,6 @@ __all__ = ["already_posted", "approval_again_name_removed", "approval_name_remov
            "TAKEDOWN_PICTURES_COVERED", "takedown_closed", "takedown_no_longer_needed",
            "takedown_no_picture", "takedown_reason", "tally", "uk_day",
            "verb", "withdrawn_reason", "PICTURE_LOOKED_FOR", "SCHOOL_WORDS", "cover_label",
+           "PHOTO_TEXT_COVER", "photo_cover_label",
            "crest_track", "school_note", "school_only",
            "text_track_word", "text_tracks_covered", "text_tracks_open", "text_tracks_read"]

@@ -343,3 +343,30 @@ def test_a_crest_track_s_cover_padding():
     p = params_for(an, "crest")
     assert (p.max_pad, p.far_pad) == (0.5, 1.5)
 
+
+def test_a_photo_s_cover_over_the_school_s_name_or_crest_says_what_it_hides():
+    """A photo's covers over a line naming the school and over its crest are labelled as the
+    school's name and the school's crest (they were 'Name'), over a name read as someone's by
+    whose (register id), over a line that may be a name 'Name'; the approval signs them as
+    before (a photo approved before still counts)."""
+    from photovet.core.models import PhotoAnalysis, TextItem
+    from photovet.core.policy import publication
+    from photovet.core.words import photo_cover_label
+
+    sq = [(10.0, 10.0), (90.0, 10.0), (90.0, 30.0), (10.0, 30.0)]
+    a = PhotoAnalysis(path="p.jpg", width=200, height=100, faces_checked=True, texts=[
+        TextItem(sq, "Oakfield Primary School", 0.9, school="name", decision="cover"),
+        TextItem(sq, "School crest", 0.9, school="crest", decision="cover"),
+        TextItem(sq, "Tori Hale", 0.9, kind="pupil-name", person="p1", decision="cover"),
+        TextItem(sq, "Tori Hale", 0.9, kind="name-like", decision="cover"),
+        TextItem(sq, "Oakfield Primary School", 0.9, kind="name-like", school="name",
+                 decision="cover")])
+    pub = Engine(Settings()).publication(a)
+    assert [c.label for c in pub.covers] == ["the school's name", "the school's crest", "p1",
+                                             "Name", "Name"]
+    assert [photo_cover_label(t) for t in a.texts] == [c.label for c in pub.covers]
+    from photovet.core.media.cover import text_cover
+
+    before = publication(a, lambda box: None, lambda it: text_cover(it.polygon,
+                                                                     it.person or "Name"))
+    assert pub.signature() == before.signature()
