@@ -31,15 +31,19 @@ One decode of the whole clip, one frame in memory at a time:
   but not read;
 - the school's crest (``crest_matcher``: vision/crest.py, the photo's search, on frames already
   decoded): the whole picture once a reading interval (``ocr_every``, the frames whose text is
-  read as a whole) and on the first frame after a scene cut, a part that changed and settled
-  when it is read for names (a banner held up), and around each crest found, every
-  ``CREST_FOLLOW`` x ``stride`` frames while it moves (``_crest_followed``, as names are
-  followed), so its cover follows it. Crests found join tracks of their own (a third
-  tracker) and become text tracks naming the school (``school`` "crest", unsure when no
+  read as a whole) and on the first frame after a scene cut, the parts that changed since they
+  were searched (a change detector of its own: at once when they settle, a banner held up;
+  every CREST_MOVING reading intervals when not, a banner carried across), and around each
+  crest found, every ``CREST_FOLLOW`` x ``stride`` frames while it moves (``_crest_followed``,
+  as names are followed), so its cover follows it. Crests found join tracks of their own (a
+  third tracker) and become text tracks naming the school (``school`` "crest", unsure when no
   match of the track was sure): policy decides them as a photo's crest (``track_as_text``).
+  Each knows where its place was last known clear before it was found and first found empty
+  after (``VideoTrack.clear_before``, ``clear_after``): its cover starts and ends there.
   A crest worn under a face rides on it as a badge does. And, with the school's words set,
   the photo's zoomed second look for them in small print around the names read
-  (``school.find_small_school_text``), on whole reads only.
+  (``school.find_small_school_text``), on whole reads only, once per name followed
+  (``_small_print``).
 
 At the end each face track is recognised from its crops: RECOGNISED as P only when every crop
 that could be encoded says P (and at least two do, when two were kept); any disagreement or
@@ -1191,9 +1195,10 @@ def _clear_since(st: _State, box: tuple[float, float, float, float], width: int,
 #: settled at once (at most every detector interval). A crest on screen under a reading
 #: interval between two whole searches was missed unless it stood still where names were
 #: read (s35: a crest carried across in 0.6 s). On the shared stage clip (people moving all
-#: the time), crest searches without names read: 16 -> 39 in 9.2 s, their CPU 0.11 -> 0.18 s
-#: a video second (a quarter interval: 52 searches, 0.23 s; a whole one: 35, 0.12 s, but a
-#: crest carried across a moving picture in under a second is missed again).
+#: the time), crest searches with names read: 22 -> 46 in 9.2 s, their CPU 0.12 -> 0.19-0.21 s
+#: a video second (bench/video.py --text --crest; a quarter interval: 52 searches, 0.24 s; a
+#: whole one: 35, 0.12 s, but a crest carried across a moving picture in under a second is
+#: missed again).
 CREST_MOVING = 0.5
 
 
