@@ -1314,9 +1314,12 @@ def _clear_before(t: VideoTrack, since: int | None, size: tuple[int, int]) -> in
     """Where crest track ``t``'s cover may start: the frame its first sighting's place was
     last known clear (``since``), when that is known, in its shot, and the crest, moved back
     along its motion to then, was still within half its size of that place and wholly in the
-    picture (else it came from elsewhere, or in at the picture's side: not known)."""
-    if since is None or since < t.shot_start or since >= t.first_frame:
+    picture (else it came from elsewhere, or in at the picture's side: not known). A place
+    that changed at the shot's cut or before is clear from the shot's first frame on (no
+    cover crosses a cut)."""
+    if since is None or since >= t.first_frame:
         return None
+    since = max(since, t.shot_start)
     k = t.first_frame - since
     box = t.boxes[0]
     s = max(box[2] - box[0], box[3] - box[1])
