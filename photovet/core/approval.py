@@ -27,6 +27,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -162,6 +163,60 @@ def signs_school_words(analysis: Any) -> bool:
     return bool(analysis.texts)
 
 
+def this_computer() -> str:
+    """This computer's network name ("OFFICE-1"), as another PC sharing the register is told
+    where photos marked ready here are ('' when the system does not say)."""
+    try:
+        return socket.gethostname().split(".")[0]
+    except OSError:
+        return ""
+
+
+@dataclass
+class WaitingElsewhere:
+    """Photos and videos waiting for approval on the shared register that this PC has not
+    checked, from one folder of one computer: the approver is told what they are and where,
+    never shown them nor able to approve them here (what this PC cannot show is never
+    approved: fail closed)."""
+
+    folder: str                       # the folder they were marked ready from ('' unknown)
+    computer: str                     # the computer they were marked ready on ('' unknown)
+    names: list[str]                  # their file names, oldest first
+    preparers: list[str]              # who marked them ready, each once
+    last: str                         # when the last of them was marked ready (UTC ISO)
+    here: bool = False                # the folder can be opened on this PC
+
+
+def waiting_elsewhere(states: Sequence[ApprovalState], checked: set[str] | frozenset[str],
+                      listed: set[str] | frozenset[str] = frozenset(), *,
+                      folder_here: Callable[[str], bool] = os.path.isdir
+                      ) -> list[WaitingElsewhere]:
+    """Of ``states`` (``Approvals.waiting``), those this PC cannot show: not among the
+    content hashes it ``checked`` nor the full paths ``listed`` in its batch (being checked),
+    grouped by computer and folder, the largest group first. ``folder_here``: whether the
+    folder can be opened from this PC (a shared drive seen from both)."""
+    groups: dict[tuple[str, str], WaitingElsewhere] = {}
+    for st in states:
+        if st.sha256 in checked or (st.path and st.path in listed):
+            continue
+        folder = os.path.dirname(st.path) if st.path else ""
+        key = (st.prepared_on, folder)
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = WaitingElsewhere(folder, st.prepared_on, [], [], "")
+        g.names.append(os.path.basename(st.path) if st.path else "")
+        if st.preparer and st.preparer not in g.preparers:
+            g.preparers.append(st.preparer)
+        g.last = max(g.last, st.prepared_at or "")
+    out = sorted(groups.values(), key=lambda g: (-len(g.names), g.computer, g.folder))
+    for g in out:
+        try:
+            g.here = bool(g.folder) and folder_here(g.folder)
+        except OSError:
+            g.here = False
+    return out
+
+
 def signed_key(parts: dict[str, Any]) -> str:
     """The key of what the analysis an approval signed was made with, as the approval compares
     it: ``"checked_with"`` when it carries one, else ``"analysis"`` ('' when neither)."""
@@ -186,6 +241,7 @@ class ApprovalState:
     preparer_id: int | None = None    # the preparer's account
     approver_id: int | None = None    # the approver's account
     caption: str = ""                 # the caption the preparer proposed ('' none)
+    prepared_on: str = ""             # the computer it was marked ready on ('' not recorded)
 
     @property
     def approved_caption(self) -> str | None:
@@ -538,12 +594,12 @@ class Approvals:
         return list(self.checklist()) if self.checklist is not None else []
 
     _COLS = ("sha256, channel, status, path, batch, preparer, prepared_at, approver, decided_at, "
-             "comment, fingerprint, parts, note, preparer_id, approver_id, caption")
+             "comment, fingerprint, parts, note, preparer_id, approver_id, caption, prepared_on")
 
     def _row(self, r: Any) -> ApprovalState:
         return ApprovalState(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], r[7], r[8],
                              r[9] or "", r[10] or "", json.loads(r[11]) if r[11] else {},
-                             r[12] or "", r[13], r[14], r[15] or "")
+                             r[12] or "", r[13], r[14], r[15] or "", r[16] or "")
 
     def get(self, sha256: str, channel: str) -> ApprovalState:
         r = self.db.one(f"SELECT {self._COLS} FROM approvals WHERE sha256 = ? AND channel = ?",
@@ -574,6 +630,15 @@ class Approvals:
             for r in rows:
                 found[r[3]] = None if r[3] in found else self._row(r)
         return {path: state for path, state in found.items() if state is not None}
+
+    def waiting(self, channel: str) -> list[ApprovalState]:
+        """Every photo and video marked ready for ``channel`` on the shared register, wherever
+        it was marked ready, oldest first: what waits for an approver, whichever PC they sit
+        at (an approver is shown and approves only what their own PC has checked:
+        ``waiting_elsewhere`` says what is not)."""
+        return [self._row(r) for r in self.db.all(
+            f"SELECT {self._COLS} FROM approvals WHERE status = ? AND channel = ? "
+            "ORDER BY prepared_at, sha256", [READY, channel])]
 
     def voided_by_review(self, sha256: str, scopes: Sequence[str]) -> list[ApprovalState]:
         """The approvals of photo ``sha256`` a change to the parts ``scopes`` of its review
@@ -646,16 +711,16 @@ class Approvals:
             self.db.execute(
                 "INSERT INTO approvals (sha256, channel, status, path, batch, preparer, prepared_at,"
                 " approver, decided_at, comment, fingerprint, parts, note, preparer_id, "
-                "approver_id, caption) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', '', '', '', "
-                "?, NULL, ?) "
+                "approver_id, caption, prepared_on) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, '', "
+                "'', '', '', ?, NULL, ?, ?) "
                 "ON CONFLICT (sha256, channel) DO UPDATE SET status = excluded.status, "
                 "path = excluded.path, batch = excluded.batch, preparer = excluded.preparer, "
                 "prepared_at = excluded.prepared_at, approver = NULL, decided_at = NULL, "
                 "comment = '', fingerprint = '', parts = '', note = '', "
                 "preparer_id = excluded.preparer_id, approver_id = NULL, "
-                "caption = excluded.caption",
+                "caption = excluded.caption, prepared_on = excluded.prepared_on",
                 [analysis.sha256, analysis.channel, READY, path, batch, preparer.name,
-                 _now(), preparer.account_id, caption])
+                 _now(), preparer.account_id, caption, this_computer()])
             # the audit row names the file by its content, never by its path: a file name
             # such as "Nathan Ellison at sports day.jpg" would stay in the log for good (nor
             # the caption's words, nor the batch label's, "Nathan's award" (s32): whether
@@ -1069,5 +1134,5 @@ __all__ = ["APPROVED", "ApprovalState", "Approvals", "AsNow", "DRAFT", "READY", 
            "REVIEW_DOINGS", "SIGNED_WITH_CHECKED_WITH", "Verdict", "VideoViews", "approval_parts",
            "as_signed", "changed_since_shown", "consent_changes_since_ready", "explain_difference",
            "fingerprint", "people_in", "same_signed", "signed_key", "signs_school_words",
-           "video_approval_parts",
+           "this_computer", "video_approval_parts", "waiting_elsewhere", "WaitingElsewhere",
            "with_checked_with"]

@@ -224,6 +224,43 @@ def request_words(requested_by: str | None, requested_on: str | _dt.date | None,
     return ", ".join(x for x in (by or "someone not recorded", day) if x)
 
 
+def waiting_elsewhere(groups: Sequence[Any], channel_label: str) -> list[str]:
+    """What waits for approval for ``channel_label`` on the shared register that this PC has
+    not checked (``approval.waiting_elsewhere``'s groups), a line each, after a first line
+    saying why it is not listed here: '12 photos on OFFICE-1, in
+    D:\\Photos\\Trip (marked ready by Dee Office, last on 01/12/2026): trip1.jpg, trip2.jpg,
+    and 10 more. Open that folder here (Add folder) to see them and approve them.' [] when
+    nothing waits elsewhere."""
+    if not groups:
+        return []
+    every = [n for g in groups for n in g.names]
+    one = len(every) == 1
+    lines = [f"{media_count(every)} {verb(len(every), 'waits', 'wait')} for approval for "
+             f"{channel_label} but {'is' if one else 'are'} not open on this PC. PhotoVet shows "
+             "you, and lets you approve, only what this PC has checked:"]
+    for g in groups:
+        n = len(g.names)
+        it = "it" if n == 1 else "them"
+        where = (f" on {g.computer}" if g.computer else "") + \
+            (f", in {g.folder}" if g.folder else "")
+        by = f"marked ready by {', '.join(g.preparers)}" if g.preparers else "marked ready"
+        day = uk_day(g.last)
+        shown = [x for x in g.names[:3] if x]
+        names = ", ".join(shown) + (f" and {n - len(shown)} more" if n > len(shown) and shown
+                                    else "")
+        head = (f"{media_count(g.names)}{where or ' on another PC'} ({by}"
+                f"{f', last on {day}' if day else ''})" + (f": {names}." if names else "."))
+        if g.here:
+            todo = (f" Open that folder here (Add folder) to see {it} as {'it' if n == 1 else 'they'}"
+                    f" will be published and approve {it}.")
+        else:
+            todo = (f" This PC cannot open that folder: approve {it} at "
+                    f"{g.computer or 'the PC they were prepared on'}, or put {it} in a folder "
+                    "both PCs share and open it here.")
+        lines.append(head + todo)
+    return lines
+
+
 def withdrawn_reason(when: str | _dt.date | _dt.datetime | None, media: str = "photo",
                      channel_label: str = "", *, requested: str | None = None) -> str:
     """'Consent withdrawn on 12/03/2026' (for '... for videos on School website' when it was
@@ -1264,7 +1301,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
     return out
 
 
-__all__ = ["already_posted", "approval_again_name_removed", "approval_name_removed",
+__all__ = ["waiting_elsewhere", "already_posted", "approval_again_name_removed", "approval_name_removed",
            "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_COMMAND", "CAPTION_POSTED_APP",

@@ -760,6 +760,14 @@ def _signed_caption(db: Database) -> None:
     ddl(db, "ALTER TABLE exports ADD COLUMN approved_caption TEXT")
 
 
+def _prepared_on(db: Database) -> None:
+    """The computer a photo or video was marked ready on (``approvals.prepared_on``, its
+    network name; '' for those marked ready before this): an approver on another PC sharing
+    the register is told where the photos waiting for them are (s35: "Waiting for approval
+    (0)" on the second PC while twelve waited on the first)."""
+    ddl(db, "ALTER TABLE approvals ADD COLUMN prepared_on TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
     Migration("register-0001-people", _register_people),
@@ -799,6 +807,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("records-0010-deleted-files-by-content", _deleted_files_by_content),
     Migration("register-0009-leaving-date-source", _leaving_date_source),
     Migration("approval-0005-signed-caption", _signed_caption),
+    Migration("approval-0006-prepared-on", _prepared_on),
 )
 
 

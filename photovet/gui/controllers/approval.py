@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
-from photovet.core.approval import consent_changes_since_ready
+from photovet.core.approval import consent_changes_since_ready, waiting_elsewhere
 from photovet.core.errors import (
     ApprovalConflict,
     NotSignedIn,
@@ -141,6 +141,12 @@ class ApprovalController(QObject):
             sig.connect(lambda *_: self.update_approve_all())
         # issue 18: the approver's checklist, ticked per photo or once for a selection
         self.checklist = ChecklistController(ctx, panel.checks, review.current, parent)
+        # s35: what waits for approval on the shared register that this PC has not checked
+        tab.batch.open_folder_requested.connect(lambda folder: batch.add_paths([folder]))
+        batch.analysed.connect(lambda *_: self.show_elsewhere())
+        ctx.channel_changed.connect(lambda *_: self.show_elsewhere())
+        for sig in (batch.model.rowsInserted, batch.model.rowsRemoved, batch.model.modelReset):
+            sig.connect(lambda *_: self.show_elsewhere())
 
     @property
     def required(self) -> bool:
@@ -184,6 +190,31 @@ class ApprovalController(QObject):
                                    (p.delete_btn, "originals.delete")):
             permit(button, s, permission, button.isEnabled())
         self.update_approve_all()
+        self.show_elsewhere()
+
+    def show_elsewhere(self) -> None:
+        """In the approver's view: what waits for approval for the channel on the shared
+        register that this PC has not checked (marked ready on another PC, or from a folder
+        not open here), where it is and what to do, in the core's words; never listed nor
+        approvable here (s35: "Waiting for approval (0)" at the second PC while twelve
+        waited). Photos being checked here are not "elsewhere". Hidden outside the
+        approver's view, and when the register cannot be read."""
+        view = self.tab.batch
+        if not (self.approver_view and self.required and self.ctx.session.allowed("approve")):
+            view.set_elsewhere([], [])
+            return
+        ch = self.ctx.current_channel()
+        items = self.batch.model.items
+        checked = {it.analysis.sha256 for it in items
+                   if it.analysis is not None and it.analysis.sha256}
+        listed = {it.path for it in items if it.analysis is None}
+        try:
+            groups = waiting_elsewhere(self.ctx.ws.approvals.waiting(ch.id), checked, listed)
+        except PhotoVetError as exc:        # the server away: said by its own banner
+            log.info("waiting elsewhere not read: %s", type(exc).__name__)
+            return
+        view.set_elsewhere(words.waiting_elsewhere(groups, ch.label),
+                           [g.folder if g.here else None for g in groups])
 
     def approved_caption_refused(self, a, state, void: str) -> str | None:
         """Why the caption a photo was approved with may not go out now, as export would say

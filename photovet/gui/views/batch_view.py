@@ -55,6 +55,7 @@ from ..words import (
     APPROVED_CAPTION_REFUSED,
     APPROVED_CAPTION_REFUSED_BADGE,
     APPROVED_CAPTION_REFUSED_NEXT,
+    esc,
     media_words,
     plural,
 )
@@ -604,6 +605,7 @@ class BatchView(QWidget):
     add_folder_requested = Signal()
     add_files_requested = Signal()
     remove_requested = Signal(list)            # paths to take out of the batch (never deleted)
+    open_folder_requested = Signal(str)        # a folder of photos waiting elsewhere, opened here
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -631,6 +633,20 @@ class BatchView(QWidget):
         self.count_label.setWordWrap(True)
         self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored,
                                        QSizePolicy.Policy.Preferred)
+
+        # s35: the approver at another PC sharing the register: what waits for approval there
+        # that this PC has not checked, and where it is (never shown nor approved here)
+        self.elsewhere = QLabel("")
+        self.elsewhere.setObjectName("WaitingElsewhere")
+        self.elsewhere.setWordWrap(True)
+        self.elsewhere.setTextFormat(Qt.TextFormat.RichText)
+        self.elsewhere.setStyleSheet(style.BANNER_WARNING)
+        self.elsewhere.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.elsewhere.linkActivated.connect(
+            lambda link: self.open_folder_requested.emit(self._elsewhere_folders[int(link)])
+            if link.isdigit() and int(link) < len(self._elsewhere_folders) else None)
+        self.elsewhere.hide()
+        self._elsewhere_folders: list[str] = []
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -712,6 +728,7 @@ class BatchView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
         lay.addWidget(self.count_label)
+        lay.addWidget(self.elsewhere)
         lay.addLayout(self.stack, 1)
 
         for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
@@ -731,6 +748,25 @@ class BatchView(QWidget):
         i = self.filter_combo.findData(key)
         if i >= 0:
             self.filter_combo.setCurrentIndex(i)
+
+    def set_elsewhere(self, lines: list[str], folders: list[str | None]) -> None:
+        """What waits for approval on the shared register that this PC has not checked, in
+        the core's words (``words.waiting_elsewhere``: a first line, then one per folder), and
+        for each folder the one this PC can open (None: it cannot), offered as a link. []
+        hides it."""
+        self._elsewhere_folders = [f or "" for f in folders]
+        if not lines:
+            self.elsewhere.hide()
+            self.elsewhere.setText("")
+            return
+        head, rest = lines[0], lines[1:]
+        items = []
+        for i, line in enumerate(rest):
+            folder = folders[i] if i < len(folders) else None
+            link = f" <a href='{i}'>Open this folder</a>" if folder else ""
+            items.append(f"\u2022 {esc(line)}{link}")
+        self.elsewhere.setText("<br>".join([f"<b>{esc(head)}</b>", *items]))
+        self.elsewhere.show()
 
     def set_deciding(self, deciding: bool) -> None:
         """Whether who is signed in makes the decisions still open (a preparer) or not (an
