@@ -633,6 +633,10 @@ class BatchView(QWidget):
         self.count_label.setWordWrap(True)
         self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored,
                                        QSizePolicy.Policy.Preferred)
+        # "3 rejected: see why" shows the rejected photos (the senior leader's reasons)
+        self.count_label.setTextFormat(Qt.TextFormat.RichText)
+        self.count_label.linkActivated.connect(
+            lambda link: self.set_filter("approval:rejected") if link == "rejected" else None)
 
         # s35: the approver at another PC sharing the register: what waits for approval there
         # that this PC has not checked, and where it is (never shown nor approved here)
@@ -787,7 +791,7 @@ class BatchView(QWidget):
             key = self.proxy.key
             self.no_match_text.setText(
                 "Every decision in this batch is made." if key == "needs-review" else
-                "Nothing is waiting for approval." if key == "approval:ready" else
+                self._nothing_waiting() if key == "approval:ready" else
                 "Nothing in this batch matches this choice.")
             bits = [media_words(it.path for it in self.model.items)]
             open_word = "yours to decide" if self.deciding else "still open for the preparer"
@@ -796,6 +800,11 @@ class BatchView(QWidget):
                               ("approval:void", "to approve again")):
                 if c.get(key):
                     bits.append(f"{c[key]} {word}")
+            if c.get("approval:rejected"):
+                # s35: the line counted every state but this one; the person chooses
+                # "Rejected" in Show to read the senior leader's reasons
+                bits.append(f"<a href='rejected'>{c['approval:rejected']} rejected: see "
+                            "why</a>")
             held = self._held_apart()
             if held:
                 # walk5: "Yours to decide (0)" above a tile: the photo just decided stays
@@ -803,8 +812,8 @@ class BatchView(QWidget):
                 label = dict(FILTERS).get(self.proxy.key, "")
                 if self.proxy.key == "needs-review" and not self.deciding:
                     label = "Open for the preparer"
-                bits.append(f"{held} stays listed until you move on (no longer "
-                            f"“{label}”)")
+                bits.append(f"{esc(held)} stays listed until you move on (no longer "
+                            f"“{esc(label)}”)")
             self.count_label.setText(" · ".join(bits))
         # keep the combo's labels honest: "All photos and videos" once a video is in the batch
         every = all_label(self.model.items)
@@ -815,6 +824,25 @@ class BatchView(QWidget):
                 label = "Open for the preparer"
             self.filter_combo.setItemText(i, f"{every if key == 'all' else label} "
                                              f"({c.get(k, 0)})")
+
+    def _nothing_waiting(self) -> str:
+        """The words where nothing in the list waits for approval: photos still being checked
+        (again, after a change of the school's settings or the register) are not "nothing":
+        they are counted, with those of them that were waiting or approved (s35: it said
+        "Nothing is waiting for approval" while 12 marked ready were checked again)."""
+        pending = [it for it in self.model.items if it.analysis is None]
+        if not pending:
+            return "Nothing is waiting for approval."
+        again = [it for it in pending if it.approval != "draft"]
+        one = len(pending) == 1
+        text = (f"Nothing checked so far is waiting for approval: "
+                f"{media_words(it.path for it in pending)} {'is' if one else 'are'} still "
+                "being checked")
+        if len(again) == len(pending):
+            text += " again after a change"
+        elif again:
+            text += f" ({len(again)} of them again, after a change)"
+        return text + ". Those waiting for approval are listed here as each is checked."
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         item = current.data(ItemRole) if current.isValid() else None
