@@ -114,6 +114,11 @@ class ApprovalController(QObject):
         # feed hears this PC's own approvals a moment later and shows the photo afresh (s32:
         # "4 photos approved" vanished within 2 seconds, leaving "Choose a photo.")
         self._kept: tuple[str | None, str, bool] | None = None
+        # the panel says the register's server could not be reached (in red): cleared at the
+        # next successful read of the register, or when the change feed hears it is back
+        # (walk s34: the red words stayed under "The register's server is back.")
+        self._server_said = False
+        ctx.register_reachable.connect(self._reachable)
         # "Approve again where the approver's role ended": the approvals waited for while
         # their photos are added and checked ((content hashes, words said of those left out,
         # their paths in the list)): each photo's own check is waited for, not the batch's
@@ -165,8 +170,16 @@ class ApprovalController(QObject):
         self.tab.batch.set_deciding(self.ctx.session.allowed("review") and not self.approver_view)
         item = self.review.current()
         a = item.analysis if item is not None else None
-        state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and a.sha256 \
-            else None
+        try:
+            state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and \
+                a.sha256 else None
+        except RegisterUnavailableError as exc:
+            # the server away: what the panel says stays (the banner says the server is
+            # away); nothing is shown as if it had been read
+            log.info("approval not read: %s", type(exc).__name__)
+            return
+        if self._server_said:
+            self._server_back()
         void = item.approval_note if item is not None and item.approval == "void" else ""
         shown, unseen = None, ""
         usable = self._usable(item) and self.ctx.engine is not None
@@ -348,6 +361,7 @@ class ApprovalController(QObject):
         """Someone else signed in: a senior leader who does not prepare photos starts in the
         approver's view; someone who may not approve leaves it."""
         self._kept = None                   # never said to the next person
+        self._server_said = False
         self.tab.approval.forget_typed()    # nor what the one before typed
         s = self.ctx.session
         want = s.allowed("approve") and (self.approver_view or not s.allowed("review"))
@@ -362,6 +376,22 @@ class ApprovalController(QObject):
             self.ctx.fail(self.window, title, exc)
         else:
             self.tab.approval.say(error_text(exc), error=True)
+            self._server_said = isinstance(exc, RegisterUnavailableError)
+
+    def _reachable(self, reachable: bool) -> None:
+        """The change feed heard the register's server go away or come back: back, what the
+        panel said of it being away goes (the next read succeeded)."""
+        if reachable and self._server_said:
+            self.show_state()
+
+    def _server_back(self) -> None:
+        """The register was read again after the panel said its server could not be reached:
+        those red words go, and what they left to do is said (nothing approved meanwhile still
+        waits)."""
+        self._server_said = False
+        self._kept = None
+        self._say_kept("The register's server is back: what was not saved while it was away "
+                       "can be done again now.")
 
     def _changed(self, items: list[PhotoItem]) -> None:
         self.ctx.approvals_changed.emit([it.analysis.sha256 for it in items])
@@ -467,6 +497,7 @@ class ApprovalController(QObject):
     def _mark(self, items: list[PhotoItem]) -> None:
         self._kept = None
         problems, done = [], []
+        lost = False
         caption = self.tab.approval.caption_edit.text().strip()
         engine = self.ctx.engine
         ch = self.ctx.current_channel()
@@ -488,12 +519,14 @@ class ApprovalController(QObject):
                 break
             except PhotoVetError as exc:
                 problems.append(error_text(exc, after=it.name))
+                lost = lost or isinstance(exc, RegisterUnavailableError)
         if done:
             self.tab.approval.marked_ready([(it.analysis.sha256, it.analysis.channel)
                                             for it in done])
             self._changed(done)
         if problems:
             self._say_kept("Not marked ready:\n" + "\n".join(problems[:5]), error=True)
+            self._server_said = lost
         else:
             self._say_kept(f"{media_count(done)} marked ready for approval.")
 
@@ -787,6 +820,7 @@ class ApprovalController(QObject):
             self._kept = (self._shown_key(), text, bool(problems))
             self._show_as_now(changed)               # shown again as they are now, still said
         self._say_kept(text, error=bool(problems) or lost is not None)
+        self._server_said = lost is not None
 
     def _name(self, person_id: str) -> str:
         p = self.ctx.engine.people_by_id.get(person_id)
