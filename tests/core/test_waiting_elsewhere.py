@@ -15,6 +15,7 @@ from photovet.core.models import PhotoAnalysis
 from photovet.core.storage import open_db
 from tests.conftest import office_audit
 
+
 @pytest.mark.engines  # SQLite and PostgreSQL: the column is a migration
 def test_marked_ready_records_the_computer_and_waits_for_any_pc(tmp_path):
     db = open_db()

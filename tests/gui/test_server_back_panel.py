@@ -1,7 +1,9 @@
 """Walk s34 (two PCs, one register server): the head approved while the server was away; the
 approval panel said so in red, and the red words stayed after "The register's server is back."
 They now go at the next successful read of the register (or when the change feed hears the
-server is back), and the panel says what was not saved can be done again."""
+server is back), and the panel says what was not saved can be done again. And a long message
+(the server away for "Approve all shown") squeezed the school's checklist to one line at
+1366 x 768: the message now scrolls past five lines, and the checklist keeps its height."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ def _away(*_a, **_k):
 
 def test_the_red_words_of_a_server_away_go_when_it_is_back(qtbot, ws, make_window, tmp_path,
                                                             monkeypatch):
-    win = checked_batch(qtbot, ws, make_window, tmp_path, 2)
+    win = checked_batch(qtbot, ws, make_window, tmp_path, 2, checklist=True)
     answer(click("&Yes"), kind=QMessageBox)
     win.approval.mark_all_shown_ready()
     sign_in_as(win, APPROVER_NAME)
@@ -50,6 +52,20 @@ def test_the_red_words_of_a_server_away_go_when_it_is_back(qtbot, ws, make_windo
     monkeypatch.setattr(ws.approvals, "approve", real)
     win.approval.show_state()
     assert "cannot be reached" not in panel.message.text()
+
+    # a long message at 1366 x 768: it scrolls, and every line of the checklist reads
+    long = "\n".join(["Nothing was approved."] + [
+        f"photo_00{i}.jpg: the register server (school-db) cannot be reached: nothing answers "
+        "there (the server may be off or restarting). Check that the server is on and this PC "
+        "is on the school's network, then try again." for i in range(6)])
+    win.approval._say_kept(long, error=True)
+    for _ in range(5):
+        QApplication.processEvents()
+    checks = panel.checks_scroll
+    assert panel.checks.isVisibleTo(panel) and checks.height() >= checks.content_height()
+    box = panel.message_scroll
+    assert box.isVisibleTo(panel) and box.height() <= box.cap() < panel.message.height()
+    assert box.verticalScrollBar().maximum() > 0          # the rest is read by scrolling
 
     # another refusal is not taken for the server's: it is not replaced by "is back"
     monkeypatch.setattr(ws.approvals, "approve", lambda *a, **k: (_ for _ in ()).throw(

@@ -164,21 +164,23 @@ class ApprovalController(QObject):
             # a window closed with its register: a late redraw of its photo (a timer of the
             # photo view) has nothing to show and must not use the register
             return
-        self.checklist.refresh()
+        try:
+            self._show_state()
+        except RegisterUnavailableError as exc:
+            # the server away: what the panel says stays (the banner says the server is
+            # away); nothing is shown as if it had been read, and the slot does not raise
+            log.info("approval not read: %s", type(exc).__name__)
+
+    def _show_state(self) -> None:
         # what is open is "yours to decide" only to whom may decide it, outside the approver's
         # view (an approver was told "1 yours to decide")
         self.tab.batch.set_deciding(self.ctx.session.allowed("review") and not self.approver_view)
         item = self.review.current()
         a = item.analysis if item is not None else None
-        try:
-            state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and \
-                a.sha256 else None
-        except RegisterUnavailableError as exc:
-            # the server away: what the panel says stays (the banner says the server is
-            # away); nothing is shown as if it had been read
-            log.info("approval not read: %s", type(exc).__name__)
-            return
-        if self._server_said:
+        state = self.ctx.ws.approvals.get(a.sha256, a.channel) if a is not None and a.sha256 \
+            else None
+        self.checklist.refresh()
+        if self._server_said:       # the register was read: the server is back
             self._server_back()
         void = item.approval_note if item is not None and item.approval == "void" else ""
         shown, unseen = None, ""

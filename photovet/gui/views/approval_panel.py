@@ -4,8 +4,18 @@ approves or rejects them). The rules are the core's (``photovet.core.approval``)
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from photovet.core.approval import ApprovalState
 from photovet.core.policy import caption_text
@@ -37,6 +47,49 @@ def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -
     c = f" \u201c{esc(state.comment)}\u201d" if state.comment else ""
     return (f"<b>Approved</b> for {esc(channel_label)} by {esc(state.approver or '')} on "
             f"{day(state.decided_at)}.{c}")
+
+
+class WordsScroll(QScrollArea):
+    """The panel's message, as tall as its words up to ``lines`` lines, then it scrolls; hidden
+    with the message. A long message (the server away while approving 15 photos) took the
+    room of the school's checklist, which was squeezed to one line under it (walk s34, at
+    1366 x 768): the checklist keeps its height, the message scrolls."""
+
+    def __init__(self, label: QLabel, lines: int = 5, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.label, self.lines = label, lines
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        label.installEventFilter(self)
+        self.fit()
+
+    def cap(self) -> int:
+        """The most it is ever given: ``lines`` lines of the label's words and its padding."""
+        return self.label.fontMetrics().lineSpacing() * self.lines + 16
+
+    def fit(self) -> None:
+        if not self.label.isVisibleTo(self):
+            self.setVisible(False)
+            return
+        w = max(120, self.viewport().width() if self.isVisible() else self.width())
+        want = max(self.label.heightForWidth(w), self.label.minimumHeight(),
+                   self.label.minimumSizeHint().height())
+        self.setFixedHeight(min(self.cap(), want))
+        self.setVisible(True)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if obj is self.label and ev.type() in (QEvent.Type.ShowToParent,
+                                               QEvent.Type.HideToParent):
+            self.fit()
+        return super().eventFilter(obj, ev)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if ev.oldSize().width() != ev.size().width():
+            self.fit()          # the words wrap anew: another height
 
 
 class ApprovalPanel(QWidget):
@@ -172,7 +225,8 @@ class ApprovalPanel(QWidget):
         lay.addWidget(self.caption_edit)
         lay.addLayout(grid)
         lay.addWidget(self.who)
-        lay.addWidget(self.message)
+        self.message_scroll = WordsScroll(self.message)
+        lay.addWidget(self.message_scroll)
         lay.addWidget(self.use_suggestion_btn)
         self.show_state(None, None, "", "", required=True, approver_view=False, approver="")
 
@@ -347,6 +401,7 @@ class ApprovalPanel(QWidget):
         self.message.setStyleSheet(style.BANNER_INFO)
         self.message.setText("The suggested caption is in the box: read it, then press "
                              "\u201cMark ready\u201d.")
+        self.message_scroll.fit()
         self._refusal = None
         self.use_suggestion_btn.setText("Suggested caption used")
         self.use_suggestion_btn.setEnabled(False)
@@ -373,6 +428,7 @@ class ApprovalPanel(QWidget):
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.offer_suggestion(suggestion)
+        self.message_scroll.fit()
         self._refusal = None
 
     def say_refused(self, text: str, suggestion: str = "") -> None:
