@@ -348,10 +348,12 @@ def test_the_approvers_checklist_fits_a_1366_by_768_screen_after_a_refusal(
     buttons_top = min(rect(b).top() for b in (panel.approve_btn, panel.reject_btn,
                                               panel.approve_all_btn))
     assert viewport.bottom() < buttons_top                          # nothing drawn over them
-    message = panel.message                                         # the whole refusal
-    assert message.height() >= message.heightForWidth(message.width())
-    assert rect(message).bottom() <= rect(win.centralWidget()).bottom()
-    assert rect(message).top() > rect(panel.who).bottom()
+    # the whole refusal (s35: the message scrolls inside its box only past twelve lines, or
+    # when the panel is short of room)
+    box = panel.message_scroll
+    assert box.height() >= box.content_height() and box.verticalScrollBar().maximum() == 0
+    assert rect(box).bottom() <= rect(win.centralWidget()).bottom()
+    assert rect(box).top() > rect(panel.who).bottom()
     # check 4 is ticked with the mouse, like the others
     for n, box in enumerate(panel.checks.boxes, 1):
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton)

@@ -29,16 +29,14 @@ def test_the_red_words_of_a_server_away_go_when_it_is_back(qtbot, ws, make_windo
     panel = win.photos.approval
     real, read = ws.approvals.approve, ws.approvals.get
     monkeypatch.setattr(ws.approvals, "approve", _away)
-    monkeypatch.setattr(ws.approvals, "get", _away)
     win.approval.approve()
-    for _ in range(5):
-        QApplication.processEvents()
+    monkeypatch.setattr(ws.approvals, "get", _away)
     win.approval.show_state()           # a read while it is away: the words stay
+    monkeypatch.setattr(ws.approvals, "get", read)
     assert "cannot be reached" in panel.message.text()
     assert panel.message.styleSheet() == style.BANNER_ERROR and panel.message.isVisibleTo(panel)
     # the server is back (the change feed says so): the red words go
     monkeypatch.setattr(ws.approvals, "approve", real)
-    monkeypatch.setattr(ws.approvals, "get", read)
     win.ctx.register_reachable.emit(True)
     QApplication.processEvents()
     assert "cannot be reached" not in panel.message.text()

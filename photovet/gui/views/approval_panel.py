@@ -4,7 +4,7 @@ approves or rejects them). The rules are the core's (``photovet.core.approval``)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -50,35 +50,48 @@ def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -
 
 
 class WordsScroll(QScrollArea):
-    """The panel's message, as tall as its words up to ``lines`` lines, then it scrolls; hidden
+    """The panel's message: it asks for the height of its words, up to ``lines`` lines, and
+    yields down to ``least`` lines when the panel is short of room, then it scrolls; hidden
     with the message. A long message (the server away while approving 15 photos) took the
     room of the school's checklist, which was squeezed to one line under it (walk s34, at
     1366 x 768): the checklist keeps its height, the message scrolls."""
 
-    def __init__(self, label: QLabel, lines: int = 5, parent: QWidget | None = None):
+    def __init__(self, label: QLabel, lines: int = 12, least: int = 3,
+                 parent: QWidget | None = None):
         super().__init__(parent)
-        self.label, self.lines = label, lines
+        self.label, self.lines, self.least = label, lines, least
         self.setWidget(label)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         label.installEventFilter(self)
         self.fit()
 
+    def _lines(self, n: int) -> int:
+        return self.label.fontMetrics().lineSpacing() * n + 16
+
     def cap(self) -> int:
-        """The most it is ever given: ``lines`` lines of the label's words and its padding."""
-        return self.label.fontMetrics().lineSpacing() * self.lines + 16
+        """The most it asks for: ``lines`` lines of the label's words and its padding."""
+        return self._lines(self.lines)
+
+    def content_height(self) -> int:
+        w = max(120, self.viewport().width())
+        return max(self.label.heightForWidth(w), self.label.minimumHeight(),
+                   self.label.minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), min(self.cap(), self.content_height()))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(),
+                     min(self._lines(self.least), self.content_height()))
 
     def fit(self) -> None:
-        if not self.label.isVisibleTo(self):
-            self.setVisible(False)
-            return
-        w = max(120, self.viewport().width() if self.isVisible() else self.width())
-        want = max(self.label.heightForWidth(w), self.label.minimumHeight(),
-                   self.label.minimumSizeHint().height())
-        self.setFixedHeight(min(self.cap(), want))
-        self.setVisible(True)
+        """Shown with the message, asking for its words' height again."""
+        self.setVisible(self.label.isVisibleTo(self))
+        self.setMaximumHeight(self.cap())
+        self.updateGeometry()
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
         if obj is self.label and ev.type() in (QEvent.Type.ShowToParent,
@@ -89,7 +102,7 @@ class WordsScroll(QScrollArea):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         if ev.oldSize().width() != ev.size().width():
-            self.fit()          # the words wrap anew: another height
+            self.updateGeometry()          # the words wrap anew: another height
 
 
 class ApprovalPanel(QWidget):
@@ -219,7 +232,9 @@ class ApprovalPanel(QWidget):
         # the checklist asks for its whole height (a 1366 x 768 screen has room for the
         # school's checks when "What PhotoVet found" above yields), and scrolls only below that:
         # a fixed height squeezed it into two rows and let the buttons overlap the checks
-        self.checks_scroll = ContentScroll(self.checks, 60)
+        # s35: it keeps its whole height (up to 320 px, a long list of checks), the message
+        # under the buttons and what PhotoVet found yielding first
+        self.checks_scroll = ContentScroll(self.checks, 320)
         lay.addWidget(self.checks_scroll)
         lay.addWidget(self.watch_label)
         lay.addWidget(self.caption_edit)

@@ -42,6 +42,9 @@ class PhotosTab(QWidget):
         # what was found asks for little and takes the room left (scrolling below that): the
         # approval panel (the approver's checklist, its message) gets its whole height first
         self.findings_scroll = YieldingScroll(self.findings, 120)
+        # ...down to a few lines (s35: at 1366 x 768 its 80 px squeezed the approver's
+        # checklist and message under it); it scrolls
+        self.findings_scroll.setMinimumHeight(48)
         sl.addWidget(self.findings_scroll, 1)
         # the list of faces and text does not scroll by itself (the panel does, as one): the
         # row chosen (a click on the photo, the arrow keys) is scrolled into view here
