@@ -279,8 +279,8 @@ def register_show_cmd(person_id: str, as_json: bool) -> None:
     click.echo(f"    {'Do not photograph':<18} {yn_state(states['do_not_photograph'])}")
     click.echo(f"  History ({len(history)}):")
     for h in history:
-        src = h.source.split(":", 1)
-        who = f"changed by {src[1]}" if src[0] == "user" else "register import"
+        who = words.entered_by(h.source, h.how)
+        who = f"changed by {who}" if h.source.startswith("user:") else "register import"
         # no earlier value: "not recorded", as the app and the subject access report say
         what = field_label(h.channel, h.media, {h.channel: h.label} if h.label else None)
         asked = words.request_words(h.requested_by, h.requested_on,
@@ -341,7 +341,8 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
         if channel and consent:     # (they go together: checked above)
             ch = get_channel(ws, channel)
             changes.append(ws.register.set_consent(person_id, channel, value[consent],
-                                                   media=media, **request))
+                                                   media=media, how=words.CONSENT_COMMAND,
+                                                   **request))
             other = "video" if media == "photo" else "photo"
             if changes[-1] is not None and changes[-1].is_withdrawal and \
                     ws.register.person(person_id).consent_state(channel, other) == "yes":
@@ -349,9 +350,11 @@ def register_set_cmd(person_id: str, channel: str | None, consent: str | None, m
                 note = other_media_still_yes_note(media, ch.label)
         if name_with_photo:
             changes.append(ws.register.set_consent(person_id, "name_with_photo",
-                                                   value[name_with_photo], **request))
+                                                   value[name_with_photo],
+                                                   how=words.CONSENT_COMMAND, **request))
         if dnp:
             changes.append(ws.register.set_do_not_photograph(person_id, dnp == "yes",
+                                                             how=words.CONSENT_COMMAND,
                                                              **request))
         if left is not None:
             ws.register.set_leaving_date(person_id, left)

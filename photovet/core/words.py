@@ -211,6 +211,25 @@ def uk_day(value: str | _dt.date | _dt.datetime | None) -> str:
         return text
 
 
+#: how a consent change made by hand was entered (``Register.set_consent(how=...)``), said
+#: after who entered it in the pupil's consent history and the subject access report
+CONSENT_TYPED = "typed in PhotoVet"
+CONSENT_FORM = "from a consent form, entered in PhotoVet"
+CONSENT_COMMAND = "entered with the photovet command"
+
+
+def entered_by(source: str, how: str = "") -> str:
+    """Who made a consent change and how, as the consent history says it: 'Jo Preparer,
+    typed in PhotoVet' (the signed-in account, and ``how``), 'Jo Preparer' (how not recorded:
+    every change made before PhotoVet kept it), 'Register import'."""
+    kind, _, rest = (source or "").partition(":")
+    if kind == "import":
+        return "Register import"
+    if kind == "user":
+        return ", ".join(x for x in (rest, " ".join((how or "").split())) if x)
+    return source or ""
+
+
 def request_words(requested_by: str | None, requested_on: str | _dt.date | None, *,
                   withdrawal: bool = True) -> str:
     """Who asked for a consent change and the day they asked, as the consent history says it:
@@ -1301,7 +1320,8 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
     return out
 
 
-__all__ = ["waiting_elsewhere", "already_posted", "approval_again_name_removed", "approval_name_removed",
+__all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
+           "entered_by", "already_posted", "approval_again_name_removed", "approval_name_removed",
            "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_COMMAND", "CAPTION_POSTED_APP",

@@ -517,8 +517,9 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     assert page.history.item(0, 0).text()[2] == "/"
     # who asked, and the day they asked (not the day it was entered), on a line of its own
     # under the change, across the table (read without scrolling)
+    # (and how it was entered: s35)
     assert page.history.item(1, 0).text() == \
-        f"\u21b3 Requested by Mrs Amos (mother), by email, {asked_on}"
+        f"\u21b3 Typed in PhotoVet \u00b7 Requested by Mrs Amos (mother), by email, {asked_on}"
     assert page.history.columnSpan(1, 0) == page.history.columnCount()
     # a consent first set by the import has no earlier value: "Not recorded", as the SAR says
     changes = [page.history.item(r, 2).text() for r in range(page.history.rowCount())]

@@ -46,7 +46,7 @@ from photovet.core.policy import MAYBE_RECOGNISED
 from photovet.core.records import takedown
 from photovet.core.records.held import Holdings, HoldingsFor
 from photovet.core.records.thumbs import covered_thumb_data_uri, others_in
-from photovet.core.words import count, request_words
+from photovet.core.words import count, entered_by, request_words
 
 THUMB_SIZE = 360
 
@@ -118,14 +118,15 @@ def _state(value: Any) -> str:
     return str(value).capitalize()
 
 
-def _source(source: str) -> tuple[str, str]:
+def _source(source: str, how: str = "") -> tuple[str, str]:
     """'import:import-2026...-76bf1b' -> ('Register import', 'import-2026...'): the words for
-    the report and the technical reference for its appendix; 'user:Jo' -> ('Changed by Jo', '')."""
+    the report and the technical reference for its appendix; 'user:Jo' -> ('Changed by Jo', ''),
+    with how it was entered when that was kept ('Changed by Jo, typed in PhotoVet')."""
     kind, _, rest = source.partition(":")
     if kind == "import":
         return "Register import", rest
     if kind == "user":
-        return f"Changed by {rest}", ""
+        return f"Changed by {entered_by(source, how)}", ""
     return source, ""
 
 
@@ -158,7 +159,7 @@ def _history_rows(register: Any, person_id: str
         withdrawal = d.get("withdrawal", old == "Yes" and new != "Yes")
         requested = request_words(d.get("requested_by"), d.get("requested_on"),
                                   withdrawal=bool(withdrawal))
-        source, ref = _source(str(d.get("source") or ""))
+        source, ref = _source(str(d.get("source") or ""), str(d.get("how") or ""))
         rows.append((_local(d.get("when") or d.get("time") or ""), label, old, new, source,
                      requested, ref))
     return rows

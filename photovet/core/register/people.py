@@ -330,10 +330,10 @@ class Register:
     def history(self, person_id: str) -> list[ConsentChange]:
         labels = self.channel_labels()
         return [ConsentChange(r[0], r[1], r[2], r[3], r[4], r[5], "", r[6], labels.get(r[1], ""),
-                              r[7] or "", r[8] or "")
+                              r[7] or "", r[8] or "", how=r[9] or "")
                 for r in self.db.all(
                     "SELECT person_id, channel, old, new, time, source, media, requested_by, "
-                    "requested_on FROM consent_history WHERE person_id = ? ORDER BY id",
+                    "requested_on, how FROM consent_history WHERE person_id = ? ORDER BY id",
                     [person_id])]
 
     def imports(self) -> list[dict[str, Any]]:
@@ -364,7 +364,7 @@ class Register:
     def _set_state(self, person_id: str, channel: str, media: str, state: str, *,
                    action: str, requested_by: str = "", requested_on: _dt.date | None = None,
                    request_required: bool = False,
-                   expected: str | None = None) -> ConsentChange | None:
+                   expected: str | None = None, how: str = "") -> ConsentChange | None:
         who = self.access.require("register.edit").name
         p = self.person(person_id)
         requested_by = " ".join((requested_by or "").split())
@@ -392,9 +392,10 @@ class Register:
             now = _now_iso()
             if old == state and row is not None and (row[1] or "").startswith("user:"):
                 return None
+            how = " ".join((how or "").split())
             change = ConsentChange(p.id, channel, old, state, now, src, p.display_name, media,
                                    self.channel_labels().get(channel, ""), requested_by,
-                                   requested_on.isoformat() if requested_on else "")
+                                   requested_on.isoformat() if requested_on else "", how=how)
             if change.is_withdrawal and request_required and not given:
                 raise ConsentRequestNeeded(consent_request_refusal("", None, _dt.date.today())
                                            or "say who asked for this withdrawal and when")
@@ -405,9 +406,10 @@ class Register:
                 [p.id, channel, media, state, src, now])
             self.db.execute(
                 "INSERT INTO consent_history (person_id, channel, media, old, new, time, source, "
-                "import_id, requested_by, requested_on) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                "import_id, requested_by, requested_on, how) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, "
+                "?, ?, ?)",
                 [p.id, channel, media, old, state, now, src, requested_by or None,
-                 change.requested_on or None])
+                 change.requested_on or None, how or None])
             # the day asked, and THAT someone asked; never their name (the audit log is kept
             # for good, the consent history goes with the person's row)
             self.audit.record(action, {"person_id": p.id, "field": channel, "media": media,
@@ -435,7 +437,7 @@ class Register:
                     media: str = "photo", requested_by: str = "",
                     requested_on: _dt.date | None = None,
                     request_required: bool = False,
-                    expected: bool | str | None = None) -> ConsentChange | None:
+                    expected: bool | str | None = None, how: str = "") -> ConsentChange | None:
         """Change one consent by hand (audited, kept in history; kept against a later import
         that is more permissive). ``channel`` may also be "name_with_photo". Returns the change,
         or None when nothing changed.
@@ -447,7 +449,10 @@ class Register:
         withdrawal is otherwise never refused for want of them (it reads "not recorded").
         ``expected``: the value the person changing it saw (a page opened earlier): if another
         PC changed it since, nothing is changed (RegisterError saying by whom and when; a
-        stale "Yes -> Not recorded" would have undone another PC's "No")."""
+        stale "Yes -> Not recorded" would have undone another PC's "No"). ``how``: how it was
+        entered (``words.CONSENT_TYPED``, ``CONSENT_FORM``, ``CONSENT_COMMAND``), kept with the
+        change beside who entered it (the signed-in account), as the pupil's history and the
+        subject access report say it."""
         if channel == NAME_WITH_PHOTO:
             media = "any"
         elif channel not in self.channels():
@@ -458,7 +463,8 @@ class Register:
         return self._set_state(person_id, channel, media, to_state(value),
                                action="register.consent-edit", requested_by=requested_by,
                                requested_on=requested_on, request_required=request_required,
-                               expected=None if expected is None else to_state(expected))
+                               expected=None if expected is None else to_state(expected),
+                               how=how)
 
     def set_consents(self, person_id: str, edits: Iterable[dict[str, Any]]
                      ) -> list[ConsentChange]:
@@ -479,14 +485,15 @@ class Register:
     def set_do_not_photograph(self, person_id: str, value: bool, *, requested_by: str = "",
                               requested_on: _dt.date | None = None,
                               request_required: bool = False,
-                              expected: bool | None = None) -> ConsentChange | None:
+                              expected: bool | None = None, how: str = "") -> ConsentChange | None:
         """Put a person on (or take them off) the do-not-photograph list; the request as for
         ``set_consent`` (going on the list is a withdrawal). ``expected``: whether the person
         changing it saw them on the list (as for ``set_consent``)."""
         return self._set_state(person_id, DO_NOT_PHOTOGRAPH, "any", YES if value else NO,
                                action="register.do-not-photograph", requested_by=requested_by,
                                requested_on=requested_on, request_required=request_required,
-                               expected=None if expected is None else (YES if expected else NO))
+                               expected=None if expected is None else (YES if expected else NO),
+                               how=how)
 
     def set_leaving_date(self, person_id: str, day: _dt.date | None) -> None:
         """Record (or clear, with None) a person's leaving date by hand: for someone the MIS

@@ -94,6 +94,8 @@ class ConsentChange:
     # an import's change of a value a person set in PhotoVet: "user:<name>" and when (UTC ISO)
     hand_source: str = ""
     hand_set_at: str = ""
+    #: how a change by hand was entered (``words.CONSENT_TYPED``...); "" not recorded
+    how: str = ""
 
     @property
     def old(self) -> bool | None:
@@ -133,7 +135,7 @@ class ConsentChange:
                 "when": self.when, "source": self.source, "withdrawal": self.is_withdrawal,
                 "requested_by": self.requested_by, "requested_on": self.requested_on,
                 "entered_by_hand": self.hand_source.split(":", 1)[-1] if self.hand_source
-                else ""}
+                else "", "how": self.how}
 
     def audit_dict(self) -> dict[str, Any]:
         """The change as the audit log keeps it: ids, never the person's name nor who asked

@@ -768,6 +768,15 @@ def _prepared_on(db: Database) -> None:
     ddl(db, "ALTER TABLE approvals ADD COLUMN prepared_on TEXT NOT NULL DEFAULT ''")
 
 
+def _consent_how(db: Database) -> None:
+    """How a consent change made by hand was entered (``consent_history.how``: "typed in
+    PhotoVet" on the pupil's page, "from a consent form, entered in PhotoVet", "entered with
+    the photovet command"), beside who entered it (``source``, "user:<name>"): a Yes typed by
+    hand said neither who asked nor how (s35). NULL: not recorded (every change made before
+    this, and every import)."""
+    ddl(db, "ALTER TABLE consent_history ADD COLUMN how TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
     Migration("register-0001-people", _register_people),
@@ -808,6 +817,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("register-0009-leaving-date-source", _leaving_date_source),
     Migration("approval-0005-signed-caption", _signed_caption),
     Migration("approval-0006-prepared-on", _prepared_on),
+    Migration("register-0010-consent-how", _consent_how),
 )
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from photovet.core.errors import PhotoVetError
 from photovet.core.models import NO, NOT_RECORDED, YES
 from photovet.core.register.mapping import NAME_WITH_PHOTO
+from photovet.core.words import CONSENT_FORM
 
 from .. import style
 from ..words import consent_word
@@ -142,7 +143,8 @@ class ConsentFormDialog(QDialog):
         try:
             self.ctx.ws.register.set_consents(p.id, [
                 {"channel": ch, "value": new, "media": "photo" if m == "any" else m,
-                 "expected": old, **(request if old == YES and new != YES else {})}
+                 "expected": old, "how": CONSENT_FORM,
+                 **(request if old == YES and new != YES else {})}
                 for ch, m, old, new in edits])
         except PhotoVetError as exc:
             # nothing was saved: the whole form is one change

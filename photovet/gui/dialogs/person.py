@@ -33,7 +33,9 @@ from photovet.core.records import takedown
 from photovet.core.register.mapping import NAME_WITH_PHOTO
 from photovet.core.retention import signatures_due_on
 from photovet.core.words import (
+    CONSENT_TYPED,
     back_not_in_file,
+    entered_by,
     maybe_shown_count,
     not_in_mis_file,
     other_media_still_yes,
@@ -53,15 +55,6 @@ from .reason import ReasonDialog
 from .withdrawal import WithdrawalDialog
 
 STATES = (YES, NO, NOT_RECORDED)
-
-
-def _source_text(source: str) -> str:
-    kind, _, rest = (source or "").partition(":")
-    if kind == "import":
-        return "Register import"
-    if kind == "user":
-        return rest     # the column is "By" ("Changed by Mrs ..." said it twice, and was cut)
-    return source
 
 
 def takedown_text(items: list, name: str) -> str:
@@ -433,7 +426,8 @@ class PersonDialog(QDialog):
     def _history(self, changes: list) -> None:
         """Newest first; a change someone asked for (every withdrawal) has a line of its own
         under it, across the table: who asked and the day they asked ("Requested by: not
-        recorded" for a withdrawal entered without them), so it is read without scrolling."""
+        recorded" for a withdrawal entered without them), so it is read without scrolling;
+        so has how a change by hand was entered ("Typed in PhotoVet \u00b7 Requested by ...")."""
         # "nothing -> not recorded" (a column the first import found empty) says nothing
         changes = [c for c in changes if not (c.old_state is None
                                               and c.new_state == NOT_RECORDED)]
@@ -448,10 +442,16 @@ class PersonDialog(QDialog):
                 what = labels.get(ch.channel, ch.channel) + (" (videos)" if ch.media == "video"
                                                               else "")
             old = consent_word(ch.old_state)       # no earlier value: "Not recorded", as the SAR
+            asked = request_words(ch.requested_by, ch.requested_on,
+                                  withdrawal=ch.is_withdrawal)
+            asked = ("Requested by: not recorded" if asked == consent_word(NOT_RECORDED) else
+                     f"Requested by {asked}" if asked else "")
+            # s35: how it was entered ("Typed in PhotoVet"), on the line under it, with who
+            # asked (the "By" column keeps the name alone: the two did not fit)
+            how = " ".join((ch.how or "").split()) if ch.source.startswith("user:") else ""
+            line = " \u00b7 ".join(x for x in (how[:1].upper() + how[1:], asked) if x)
             rows.append(([when(ch.when), what, f"{old} \u2192 {consent_word(ch.new_state)}",
-                          _source_text(ch.source)],
-                         request_words(ch.requested_by, ch.requested_on,
-                                       withdrawal=ch.is_withdrawal)))
+                          entered_by(ch.source)], line))
         self.history.clearSpans()
         self.history.setRowCount(sum(1 + bool(asked) for _vals, asked in rows))
         r = 0
@@ -462,8 +462,7 @@ class PersonDialog(QDialog):
                 self.history.setItem(r, c, cell)
             r += 1
             if asked:
-                line = "\u21b3 Requested by: not recorded" \
-                    if asked == consent_word(NOT_RECORDED) else f"\u21b3 Requested by {asked}"
+                line = f"\u21b3 {asked}"
                 item = QTableWidgetItem(line)
                 item.setToolTip(line[2:])
                 f = item.font()
@@ -526,12 +525,13 @@ class PersonDialog(QDialog):
             # what this page showed: changed on another PC since, nothing is changed
             if both:          # both kinds in one transaction: both changed, or neither
                 self.ctx.ws.register.set_consents(p.id, [
-                    {"channel": channel, "value": new, "media": m, "expected": was, **request}
+                    {"channel": channel, "value": new, "media": m, "expected": was,
+                     "how": CONSENT_TYPED, **request}
                     for m, was in ((media, old), (other, YES))])
             else:
                 self.ctx.ws.register.set_consent(p.id, channel, new,
                                                  media="photo" if media == "any" else media,
-                                                 expected=old, **request)
+                                                 expected=old, how=CONSENT_TYPED, **request)
         except PhotoVetError as exc:
             # nothing was saved (the register's server away, changed elsewhere, a refusal):
             # the box shows the register's value again, never a change that was not made
@@ -580,7 +580,8 @@ class PersonDialog(QDialog):
             self.dnp.blockSignals(False)
             return
         try:
-            self.ctx.ws.register.set_do_not_photograph(p.id, on, expected=not on, **request)
+            self.ctx.ws.register.set_do_not_photograph(p.id, on, expected=not on,
+                                                       how=CONSENT_TYPED, **request)
         except PhotoVetError as exc:
             self.dnp.blockSignals(True)          # not saved: shown as the register has it
             self.dnp.setChecked(not on)
