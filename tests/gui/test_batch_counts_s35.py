@@ -1,11 +1,16 @@
 """s35, the head teacher's session: the line under "Show" counted every state but rejected
-photos ("3 rejected: see why" now, which shows them); and "Nothing is waiting for approval"
-was said while the photos marked ready were being checked again after a settings change."""
+photos ("3 rejected: see why" now, which shows them); "Nothing is waiting for approval" was
+said while the photos marked ready were being checked again after a settings change; and the
+approver's list showed the photos as taken (faces the export covers)."""
 
 from __future__ import annotations
 
-from photovet.core.models import PhotoAnalysis
-from photovet.gui.views.batch_view import BatchView
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QStyleOptionViewItem
+
+from photovet.core.models import Face, PhotoAnalysis
+from photovet.gui.views.batch_view import BatchView, published_key
 
 
 def _view(qtbot, n: int) -> BatchView:
@@ -54,3 +59,51 @@ def test_photos_checked_again_are_not_nothing_waiting(qtbot):
                              for it in view.model.items])
     view.model.set_approvals({it.path: ("approved", "") for it in view.model.items})
     assert view.no_match_text.text() == "Nothing is waiting for approval."
+
+
+def _painted(view: BatchView, item_row: int = 0) -> QImage:
+    """The tile of row ``item_row`` as the list's delegate paints it."""
+    img = QImage(200, 220, QImage.Format.Format_RGB32)
+    img.fill(QColor("white"))
+    option = QStyleOptionViewItem()
+    option.rect = QRect(0, 0, 200, 220)
+    p = QPainter(img)
+    view.list.itemDelegate().paint(p, option, view.proxy.index(item_row, 0))
+    p.end()
+    return img
+
+
+def _reds(img: QImage) -> int:
+    return sum(1 for x in range(0, img.width(), 4) for y in range(0, img.height(), 4)
+               if img.pixelColor(x, y).name() == "#ff0000")
+
+
+def test_the_approvers_tiles_never_show_the_photo_as_taken(qtbot):
+    """s35: in the approver's view the list showed pupils' faces the export covers. There,
+    a tile is the photo as it will be published (drawn for its decisions now), or words."""
+    view = _view(qtbot, 1)
+    item = view.model.items[0]
+    taken = QImage(132, 99, QImage.Format.Format_RGB32)
+    taken.fill(QColor("#ff0000"))                 # the photo as taken
+    item.thumb = taken
+    assert _reds(_painted(view)) > 100            # the preparer's view: as taken
+    asked: list = []
+    view.model.published_wanted.connect(asked.append)
+    view.model.set_published_view(True)
+    assert _reds(_painted(view)) == 0 and asked == [[item.path]]
+    published = QImage(132, 99, QImage.Format.Format_RGB32)
+    published.fill(QColor("#00ff00"))
+    view.model.set_published([(item.path, published_key(item.analysis), published)])
+    tile = _painted(view)
+    assert _reds(tile) == 0 and tile.pixelColor(100, 60).name() == "#00ff00"
+    # a decision changed since it was drawn: words again, and drawn anew
+    item.analysis.faces.append(Face(box=(1, 1, 5, 5), score=0.9, decision="cover"))
+    assert _reds(_painted(view)) == 0 and _painted(view).pixelColor(100, 60).name() != "#00ff00"
+    assert len(asked) == 2
+    # a tile drawn for other decisions, arriving late, is dropped
+    before = item.published_for
+    view.model.set_published([(item.path, ("old",), published)])
+    assert item.published_for == before != published_key(item.analysis)
+    assert _painted(view).pixelColor(100, 60).name() != "#00ff00"
+    view.model.set_published_view(False)
+    assert _reds(_painted(view)) > 100

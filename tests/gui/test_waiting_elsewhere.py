@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photovet.core.approval import this_computer
+from photovet.gui.views.batch_view import published_key
 from tests.gui.conftest import APPROVER_NAME, answer, checked_batch, click, sign_in_as
 
 
@@ -30,6 +32,17 @@ def test_the_approver_is_told_what_waits_on_another_pc(qtbot, ws, make_window, t
     view = win.photos.batch
     # both are checked here: listed, nothing said of elsewhere
     assert view.elsewhere.isHidden()
+    # their tiles are what will be published (a covered face is covered on the tile too)
+    first = next(it for it in win.batch.model.items if it.path.endswith("photo_000.jpg"))
+    a = first.analysis
+    qtbot.waitUntil(lambda: first.published_for == published_key(a), timeout=10000)
+    [x, y, w, h] = next(f.box for f in a.faces if f.decision == "cover")
+    k = first.published.width() / a.width
+    tile = first.published.pixelColor(int((x + w / 2) * k), int((y + h / 2) * k))
+    with Image.open(first.path) as taken:
+        face = taken.convert("RGB").getpixel((int(x + w / 2), int(y + h / 2)))
+    assert sum(abs(c - t) for c, t in zip(face, tile.getRgb()[:3], strict=True)) > 60, \
+        (face, tile.getRgb())
     # the approver's PC has not opened one of them (it was marked ready from another batch)
     gone = next(it.path for it in win.batch.model.items if it.path.endswith("photo_001.jpg"))
     win.batch.remove(gone)

@@ -10,9 +10,10 @@ import copy
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QRect
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QObject, QRect, QTimer
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from photovet.core import logs, policy, words
@@ -33,7 +34,7 @@ from ..dialogs.reason import ReasonDialog
 from ..dialogs.who import place_beside
 from ..session import permission_refusal, permit, who_may
 from ..tasks import pil_to_qimage
-from ..views.batch_view import PhotoItem
+from ..views.batch_view import BatchDelegate, PhotoItem, published_key
 from ..views.photos_tab import PhotosTab
 from ..words import error_text, plural, sentence
 from .batch import BatchController
@@ -74,6 +75,30 @@ def render_sheet(engine, jobs: list[tuple], style: str, stop, workdir):
             out = (index, None, error_text(exc))
         release()
         yield out
+
+
+def render_tiles(jobs: list[tuple], edge: int, dpr: float, style: str, stop):
+    """Worker: each photo of the approver's list as it will be published, by the core's
+    renderer (``core.media.preview``), at most ``edge`` px: (path, the key it was drawn for,
+    QImage or None when it cannot be drawn, said "No preview"). Touches no widget."""
+    from photovet.core.media.preview import published_thumbnail  # noqa: PLC0415
+    from photovet.core.memory import release  # noqa: PLC0415
+
+    for path, key, covers, size, sha in jobs:
+        if stop.is_set():
+            return
+        img = None
+        if covers is not None:
+            try:
+                img = pil_to_qimage(published_thumbnail(path, covers, size, long_edge=edge,
+                                                        style=style, sha256=sha))
+                img = img.convertToFormat(QImage.Format.Format_RGB32)
+                img.setDevicePixelRatio(dpr)
+            except Exception as exc:   # said on the tile ("No preview"); ids only in the log
+                log.info("published tile not drawn: %s", type(exc).__name__)
+                img = None
+        release()
+        yield path, key, img
 
 
 def _lower_first(text: str) -> str:
@@ -149,6 +174,10 @@ class ApprovalController(QObject):
         # s35: what waits for approval on the shared register that this PC has not checked
         tab.batch.open_folder_requested.connect(lambda folder: batch.add_paths([folder]))
         batch.analysed.connect(lambda *_: self.show_elsewhere())
+        # s35: the approver's tiles, as they will be published (drawn in a worker)
+        self._published_todo: list[str] = []
+        self._published_worker: Any = None
+        batch.model.published_wanted.connect(self._published_wanted)
         ctx.channel_changed.connect(lambda *_: self.show_elsewhere())
         for sig in (batch.model.rowsInserted, batch.model.rowsRemoved, batch.model.modelReset):
             sig.connect(lambda *_: self.show_elsewhere())
@@ -353,11 +382,58 @@ class ApprovalController(QObject):
             on = False
         self.approver_view = on
         self.tab.photo.set_after_mode(on)
+        # the list's tiles as they will be published, never the photos as taken (s35)
+        self.batch.model.set_published_view(on)
         self.tab.batch.set_filter("approval:ready" if on else "all")
         if on and self.tab.batch.current_item() is None:
             self.tab.batch.select_row(0)
         self.show_state()
         return on
+
+    def _published_wanted(self, paths: list[str]) -> None:
+        """Tiles of the approver's list to draw as they will be published: queued, and drawn
+        in one worker at a time by the core's renderer (``preview.published_thumbnail``, as
+        the contact sheet's), each for the decisions it has now."""
+        for path in paths:
+            if path not in self._published_todo:
+                self._published_todo.append(path)
+        if self._published_worker is None:
+            QTimer.singleShot(0, self, self._draw_published)
+
+    def _draw_published(self) -> None:
+        engine = self.ctx.engine
+        if self._published_worker is not None or engine is None or self.ctx.register_closed:
+            return
+        todo, self._published_todo = self._published_todo, []
+        jobs = []
+        for path in todo:
+            item = self.batch.model.item_for(path)
+            a = item.analysis if item is not None else None
+            if a is None or a.error or item is None or item.is_video:
+                continue
+            try:
+                covers = engine.covers(a)
+            except PhotoVetError as exc:     # not drawn: the tile says "No preview"
+                log.info("published tile not drawn: %s", type(exc).__name__)
+                covers = None
+            jobs.append((path, published_key(a), covers, (a.width, a.height), a.sha256))
+        if not jobs:
+            return
+        edge = int(BatchDelegate.THUMB * max(1.0, float(self.window.devicePixelRatioF() or 1)))
+        dpr = max(1.0, float(self.window.devicePixelRatioF() or 1.0))
+        style_ = self.ctx.ws.settings.cover.style
+
+        def run(stop):
+            return render_tiles(jobs, edge, dpr, style_, stop)
+
+        def done(*_a) -> None:
+            self._published_worker = None
+            if self._published_todo:
+                QTimer.singleShot(0, self, self._draw_published)
+
+        self._published_worker = self.ctx.workers.start(
+            run, name="published-tiles", batch_ms=40, on_yield=self.batch.model.set_published,
+            on_finish=done)
 
     def session_changed(self) -> None:
         """Someone else signed in: a senior leader who does not prepare photos starts in the

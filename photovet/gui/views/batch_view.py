@@ -89,6 +89,10 @@ class PhotoItem:
     caption_refused: str | None = ""
     #: "void" only because its approver's role ended: still handed on (batch.as_handed_on)
     approval_lapsed: bool = False
+    #: the tile as it will be published (covers painted, the core's renderer), for the
+    #: approver's view; ``published_for``: the decisions it was drawn for (``published_key``)
+    published: QImage | None = None
+    published_for: tuple | None = None
     _faces: tuple[object, FaceCount] | None = field(default=None, repr=False, compare=False)
 
     def face_count(self) -> FaceCount:
@@ -238,8 +242,27 @@ class PhotoItem:
         return text
 
 
+def published_key(a: PhotoAnalysis) -> tuple:
+    """What a photo's published tile depends on: its content, channel and mode, and every
+    face's, text's and hand cover's decision and place. A tile drawn for another key is never
+    shown (a decision changed since: drawn again)."""
+    return (a.sha256, a.channel, a.mode,
+            tuple((tuple(f.box), f.decision) for f in a.faces),
+            tuple((repr(getattr(t, "polygon", None)), t.decision) for t in a.texts),
+            tuple((c.shape, repr(c.box), repr(getattr(c, "points", None)))
+                  for c in getattr(a, "manual", ())))
+
+
+#: what an approver's tile says until what will be published is drawn (never the original)
+PUBLISHED_WAITING = "Preparing what will be published\u2026"
+PUBLISHED_VIDEO = "Video: open it to see it as it will be published"
+PUBLISHED_CHECKING = "Being checked\u2026"
+
+
 class BatchModel(QAbstractListModel):
     thumbnails_wanted = Signal(list)   # paths on screen without a thumbnail yet
+    #: the approver's view: paths on screen whose tile as it will be published is not drawn
+    published_wanted = Signal(list)
     #: [(path, sha256)] of photos just checked: their tiles are read from the checked bytes
     checked_content = Signal(list)
 
@@ -248,6 +271,9 @@ class BatchModel(QAbstractListModel):
         self.items: list[PhotoItem] = []
         self._row: dict[str, int] = {}
         self._asked: set[str] = set()
+        #: the approver's view: tiles show what will be published, never the original (s35)
+        self.published_view = False
+        self._published_asked: dict[str, tuple] = {}
 
     # -- Qt model API --------------------------------------------------------------------
     def rowCount(self, parent=_ROOT) -> int:
@@ -294,6 +320,7 @@ class BatchModel(QAbstractListModel):
         self.items = []
         self._row = {}
         self._asked = set()
+        self._published_asked = {}
         self.endResetModel()
 
     def add_paths(self, paths: Iterable[str]) -> list[str]:
@@ -402,6 +429,39 @@ class BatchModel(QAbstractListModel):
                 self._changed_rows([0, len(self.items) - 1])
         else:
             self._changed_rows(rows)
+
+    def set_published_view(self, on: bool) -> None:
+        """Tiles as they will be published (the approver's view), or the photos as taken."""
+        if on != self.published_view:
+            self.published_view = on
+            self.refresh_rows()
+
+    def ask_published(self, item: PhotoItem) -> None:
+        """The tile of ``item`` as it will be published is wanted (once per set of
+        decisions)."""
+        a = item.analysis
+        if a is None:
+            return
+        key = published_key(a)
+        if self._published_asked.get(item.path) != key:
+            self._published_asked[item.path] = key
+            self.published_wanted.emit([item.path])
+
+    def set_published(self, results: list[tuple[str, tuple, QImage | None]]) -> None:
+        """Tiles drawn as they will be published: (path, the ``published_key`` drawn for, the
+        picture or None when it could not be drawn). One drawn for decisions since changed
+        is dropped."""
+        rows = []
+        for path, key, img in results:
+            r = self._row.get(path, -1)
+            if r < 0:
+                continue
+            it = self.items[r]
+            if it.analysis is None or published_key(it.analysis) != key:
+                continue
+            it.published, it.published_for = img, key
+            rows.append(r)
+        self._changed_rows(rows)
 
     def ask_thumbnail(self, item: PhotoItem) -> None:
         if item.path not in self._asked:
@@ -530,18 +590,12 @@ class BatchDelegate(QStyledItemDelegate):
         p.drawRoundedRect(QRectF(r), 6, 6)
 
         thumb_rect = QRect(r.left() + self.PAD, r.top() + self.PAD, r.width() - 2 * self.PAD, self.THUMB)
-        if item.thumb is not None and not item.thumb.isNull():
-            img = item.thumb
-            dpr = img.devicePixelRatio() or 1.0
-            iw, ih = img.width() / dpr, img.height() / dpr   # logical size
-            s = min(1.0, thumb_rect.width() / iw, thumb_rect.height() / ih)
-            w, h = iw * s, ih * s
-            x = round(thumb_rect.center().x() - w / 2 + 0.5)
-            y = round(thumb_rect.center().y() - h / 2 + 0.5)
-            if s >= 0.999:
-                p.drawImage(QPoint(x, y), img)       # a plain copy (no rescale on the GUI thread)
-            else:
-                p.drawImage(QRectF(x, y, w, h), img)
+        model = index.model()
+        src = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
+        if isinstance(src, BatchModel) and src.published_view:
+            self._paint_published(p, thumb_rect, item, src)
+        elif item.thumb is not None and not item.thumb.isNull():
+            self._draw_image(p, thumb_rect, item.thumb)
         else:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor("#eceff1"))
@@ -549,11 +603,8 @@ class BatchDelegate(QStyledItemDelegate):
             p.setPen(QColor("#78909c"))
             p.drawText(thumb_rect, Qt.AlignmentFlag.AlignCenter,
                        "No preview" if item.thumb_failed else "Loading…")
-            if not item.thumb_failed:
-                model = index.model()
-                src = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
-                if isinstance(src, BatchModel):
-                    src.ask_thumbnail(item)
+            if not item.thumb_failed and isinstance(src, BatchModel):
+                src.ask_thumbnail(item)
 
         fm = QFontMetrics(option.font)
         y = thumb_rect.bottom() + 4
@@ -596,6 +647,47 @@ class BatchDelegate(QStyledItemDelegate):
                      "void": "!"}.get(item.approval, "")
             p.drawText(mark, Qt.AlignmentFlag.AlignCenter, glyph)
         p.restore()
+
+
+    @staticmethod
+    def _draw_image(p: QPainter, rect: QRect, img: QImage) -> None:
+        dpr = img.devicePixelRatio() or 1.0
+        iw, ih = img.width() / dpr, img.height() / dpr   # logical size
+        s = min(1.0, rect.width() / iw, rect.height() / ih)
+        w, h = iw * s, ih * s
+        x = round(rect.center().x() - w / 2 + 0.5)
+        y = round(rect.center().y() - h / 2 + 0.5)
+        if s >= 0.999:
+            p.drawImage(QPoint(x, y), img)       # a plain copy (no rescale on the GUI thread)
+        else:
+            p.drawImage(QRectF(x, y, w, h), img)
+
+    def _paint_published(self, p: QPainter, rect: QRect, item: PhotoItem,
+                         model: BatchModel) -> None:
+        """The approver's tile: the photo as it will be published, drawn by the core's
+        renderer for its decisions now; until then (and for a video, whose published frames
+        are seen in the player), words, never the photo as taken (s35: the approver's list
+        showed pupils' faces the export covers)."""
+        a = item.analysis
+        if a is not None and not a.error and not item.is_video:
+            if item.published_for == published_key(a):
+                if item.published is not None and not item.published.isNull():
+                    self._draw_image(p, rect, item.published)
+                    return
+                said = "No preview"
+            else:
+                said = PUBLISHED_WAITING
+                model.ask_published(item)
+        elif a is None:
+            said = PUBLISHED_CHECKING
+        else:
+            said = "No preview" if a.error else PUBLISHED_VIDEO
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#eceff1"))
+        p.drawRect(rect)
+        p.setPen(QColor("#546e7a"))
+        p.drawText(rect.adjusted(6, 6, -6, -6),
+                   Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, said)
 
 
 class BatchView(QWidget):
