@@ -15,7 +15,12 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
-from photovet.core.words import SAR_MAKE_FOR_ID, sar_no_one_called, sar_which_person
+from photovet.core.words import (
+    CONSENT_TYPED,
+    SAR_MAKE_FOR_ID,
+    sar_no_one_called,
+    sar_which_person,
+)
 from photovet.gui.controllers import after_posting
 from photovet.gui.dialogs.mark_posted import MarkPostedDialog
 from photovet.gui.dialogs.person import PersonDialog
@@ -524,6 +529,17 @@ def test_the_person_page_changes_consent_and_the_take_down_list_follows(posted, 
     # a consent first set by the import has no earlier value: "Not recorded", as the SAR says
     changes = [page.history.item(r, 2).text() for r in range(page.history.rowCount())]
     assert "Not recorded \u2192 Yes" in changes and not any("Nothing" in c for c in changes)
+    # s35: a Yes typed by hand keeps who entered it and how ("typed in PhotoVet"), said on
+    # the line under it (it recorded no how, and the page said only a name)
+    answer(click("&Yes"), kind=QMessageBox)
+    combo = page.combos[("facebook", "photo")]            # the page was shown again
+    combo.setCurrentIndex(combo.findData("yes"))
+    [back] = [c for c in win.ctx.ws.register.history(TORI) if c.channel == "facebook"
+              and c.media == "photo" and c.new_state == "yes" and c.source.startswith("user:")]
+    assert (back.source, back.how) == ("user:Mrs Jo Preparer", CONSENT_TYPED)
+    assert page.history.item(0, 3).text() == "Mrs Jo Preparer"
+    assert page.history.item(1, 0).text() == "\u21b3 Typed in PhotoVet"
+    assert page.history.columnSpan(1, 0) == page.history.columnCount()
     page.accept()
 
 
@@ -572,8 +588,8 @@ def test_do_not_photograph_asks_who_asked_and_a_take_down_says_it(posted, qtbot)
     page.dnp.setChecked(True)
     assert "do-not-photograph list" in seen[0]
     assert win.ctx.ws.register.person(TORI).do_not_photograph
-    assert page.history.item(1, 0).text() == \
-        "\u21b3 Requested by Mrs Amos (mother), in person, 27/11/2026"
+    assert page.history.item(1, 0).text() == ("\u21b3 Typed in PhotoVet \u00b7 Requested by "
+                                              "Mrs Amos (mother), in person, 27/11/2026")
     qtbot.waitUntil(lambda: win.takedown_banner.isVisible(), timeout=10000)
     reasons = [r for i in win.ctx.ws.takedown() for r in i.reasons.values()]
     assert reasons and all(r.startswith("On the do-not-photograph list since ")

@@ -10,7 +10,7 @@ import copy
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from PySide6.QtCore import QObject, QRect, QTimer
 from PySide6.QtGui import QAction, QImage
@@ -61,6 +61,7 @@ def render_sheet(engine, jobs: list[tuple], style: str, stop, workdir):
     for index, job in enumerate(jobs):
         if stop.is_set():
             return
+        out: tuple[int, list[QImage] | None, str]
         try:
             if job[0] == "video":
                 pictures = [pil_to_qimage(im) for _t, im in
@@ -178,6 +179,7 @@ class ApprovalController(QObject):
         self._published_todo: list[str] = []
         self._published_worker: Any = None
         batch.model.published_wanted.connect(self._published_wanted)
+        ctx.engine_ready.connect(self._draw_published)      # those asked for before it was
         ctx.channel_changed.connect(lambda *_: self.show_elsewhere())
         for sig in (batch.model.rowsInserted, batch.model.rowsRemoved, batch.model.modelReset):
             sig.connect(lambda *_: self.show_elsewhere())
@@ -214,7 +216,7 @@ class ApprovalController(QObject):
         void = item.approval_note if item is not None and item.approval == "void" else ""
         shown, unseen = None, ""
         usable = self._usable(item) and self.ctx.engine is not None
-        if usable and self.approver_view and self.required:
+        if usable and item is not None and self.approver_view and self.required:
             shown = self.shown_lines(item.analysis)
             unseen = self.unseen(item.analysis)
         self.tab.approval.show_state(
@@ -251,7 +253,8 @@ class ApprovalController(QObject):
         items = self.batch.model.items
         checked = {it.analysis.sha256 for it in items
                    if it.analysis is not None and it.analysis.sha256}
-        listed = {it.path for it in items if it.analysis is None}
+        # being checked, or could not be checked (said on its own tile): open here
+        listed = {it.path for it in items if it.analysis is None or it.analysis.error}
         try:
             groups = waiting_elsewhere(self.ctx.ws.approvals.waiting(ch.id), checked, listed)
         except PhotoVetError as exc:        # the server away: said by its own banner
@@ -464,8 +467,7 @@ class ApprovalController(QObject):
 
     def _server_back(self) -> None:
         """The register was read again after the panel said its server could not be reached:
-        those red words go, and what they left to do is said (nothing approved meanwhile still
-        waits)."""
+        those red words go, and what they left to do is said."""
         self._server_said = False
         self._kept = None
         self._say_kept("The register's server is back: what was not saved while it was away "
@@ -476,7 +478,7 @@ class ApprovalController(QObject):
 
     # -- preparing -----------------------------------------------------------------------------
 
-    def _usable(self, item: PhotoItem | None) -> bool:
+    def _usable(self, item: PhotoItem | None) -> TypeGuard[PhotoItem]:
         return item is not None and item.analysis is not None and not item.analysis.error
 
     def _caption_refused(self, items: list[PhotoItem]) -> bool:
@@ -884,9 +886,9 @@ class ApprovalController(QObject):
             if len(problems) > 5:
                 text += f"\n\u2026 and {len(problems) - 5} more"
         if lost is not None:
-            exc, rest = lost
+            away, rest = lost
             one = len(rest) == 1
-            text += (f"\n{error_text(exc)}\n{media_count(rest)} {'was' if one else 'were'} not "
+            text += (f"\n{error_text(away)}\n{media_count(rest)} {'was' if one else 'were'} not "
                      f"approved and still {'waits' if one else 'wait'}: approve "
                      f"{'it' if one else 'them'} again when the server is back.")
         text += note

@@ -372,8 +372,9 @@ class PersonDialog(QDialog):
     def _consents(self, p: Person) -> None:
         while self.consent_grid.count():
             item = self.consent_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.combos.clear()
         self.consent_grid.addWidget(QLabel("<b>Channel</b>"), 0, 0)
         self.consent_grid.addWidget(QLabel("<b>Photos</b>"), 0, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -79,7 +80,9 @@ APPROVAL_BADGES = {"ready": "Waiting for approval", "approved": "Approved",
 @dataclass
 class PhotoItem:
     path: str
-    analysis: PhotoAnalysis | None = None      # decided for the window's channel
+    #: decided for the window's channel: a PhotoAnalysis or a VideoAnalysis (read by what
+    #: both have, and ``media``); None until checked
+    analysis: Any = None
     thumb: QImage | None = None
     thumb_failed: bool = False
     approval: str = "draft"                    # draft | ready | approved | rejected | void
@@ -743,6 +746,7 @@ class BatchView(QWidget):
             if link.isdigit() and int(link) < len(self._elsewhere_folders) else None)
         self.elsewhere.hide()
         self._elsewhere_folders: list[str] = []
+        self._elsewhere_lines: list[str] = []
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -850,6 +854,10 @@ class BatchView(QWidget):
         the core's words (``words.waiting_elsewhere``: a first line, then one per folder), and
         for each folder the one this PC can open (None: it cannot), offered as a link. []
         hides it."""
+        if (lines, [f or "" for f in folders]) == (self._elsewhere_lines,
+                                                   self._elsewhere_folders):
+            return                          # said already (asked again at every change)
+        self._elsewhere_lines = list(lines)
         self._elsewhere_folders = [f or "" for f in folders]
         if not lines:
             self.elsewhere.hide()
@@ -1016,7 +1024,8 @@ class BatchView(QWidget):
         self.list.scrollTo(idx)
         return True
 
-    def move(self, step: int) -> None:
+    # (not QWidget.move, the widget's place: the photo ``step`` rows on in the list)
+    def move(self, step: int) -> None:  # type: ignore[override]
         n = self.proxy.rowCount()
         if not n:
             return

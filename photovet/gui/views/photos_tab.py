@@ -4,7 +4,14 @@ approval on the right."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSizePolicy, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .approval_panel import ApprovalPanel
 from .batch_view import BatchView
@@ -32,7 +39,9 @@ class PhotosTab(QWidget):
         self.approval = ApprovalPanel()
         # issue 18: the school's rules on the whole photo, at the top of what was found
         self.flags = PhotoFlagsPanel()
-        self.findings.layout().insertWidget(2, FitScroll(self.flags, 150))
+        found = self.findings.layout()
+        assert isinstance(found, QBoxLayout)
+        found.insertWidget(2, FitScroll(self.flags, 150))
 
         # what was found scrolls; the approval buttons below it are always in view
         side = QWidget()
@@ -79,7 +88,8 @@ class PhotosTab(QWidget):
         for i in range(self.media.count()):
             page = self.media.widget(i)
             how = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
-            page.setSizePolicy(how, how)
+            if page is not None:
+                page.setSizePolicy(how, how)
         self.media.updateGeometry()
 
 
