@@ -181,7 +181,7 @@ class WaitingElsewhere:
 
     folder: str                       # the folder they were marked ready from ('' unknown)
     computer: str                     # the computer they were marked ready on ('' unknown)
-    names: list[str]                  # their file names, oldest first
+    names: list[str]                  # their file names, in order of name
     preparers: list[str]              # who marked them ready, each once
     last: str                         # when the last of them was marked ready (UTC ISO)
     here: bool = False                # the folder can be opened on this PC
@@ -210,6 +210,7 @@ def waiting_elsewhere(states: Sequence[ApprovalState], checked: set[str] | froze
         g.last = max(g.last, st.prepared_at or "")
     out = sorted(groups.values(), key=lambda g: (-len(g.names), g.computer, g.folder))
     for g in out:
+        g.names.sort(key=str.lower)         # read as the folder lists them
         try:
             g.here = bool(g.folder) and folder_here(g.folder)
         except OSError:

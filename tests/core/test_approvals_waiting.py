@@ -50,14 +50,14 @@ def test_what_this_pc_has_not_checked_is_grouped_and_said(tmp_path):
     assert len(groups) == 1
     g = groups[0]
     assert (g.computer, g.folder, g.names) == ("OFFICE-1", "/srv/trip",
-                                               ["img1.jpg", "img2.jpg", "clip.mp4"])
+                                               ["clip.mp4", "img1.jpg", "img2.jpg"])
     assert g.preparers == ["Dee Office", "Al Prep"] and g.last.startswith("2026-12-02")
     assert not g.here                         # /srv/trip is not a folder on this PC
     said = words.waiting_elsewhere(groups, "School website")
     assert said[0].startswith("2 photos and 1 video wait for approval for School website but "
                               "are not open on this PC")
     assert "on OFFICE-1, in /srv/trip (marked ready by Dee Office, Al Prep, last on " \
-           "02/12/2026): img1.jpg, img2.jpg, clip.mp4." in said[1]
+           "02/12/2026): clip.mp4, img1.jpg, img2.jpg." in said[1]
     assert "This PC cannot open that folder: approve them at OFFICE-1" in said[1]
     # a folder this PC can open is offered; nothing checked here: all of them, largest first
     groups = waiting_elsewhere(states, set())
