@@ -8,6 +8,8 @@ in one run.
               detection.<field>     a detection setting (the engine is loaded with it), or
               centerface.<attr>     an attribute of the loaded CenterFace search (refine_cell,
               yunet.<attr>          refine_margin, ...) or of YuNet's (tile, overlap, ...)
+              model.centerface      another CenterFace .onnx file (a path: e.g. an int8 one
+                                    built by bench/quantise.py), searched the same way
 
     e.g. python bench/face_variants.py cell96:centerface.refine_cell=96 \\
                                        ov96:detection.tile_overlap=96
@@ -56,7 +58,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import faces as fb  # noqa: E402  (bench/faces.py: samples, composites, scoring)
 
 from photovet.core.settings import Settings  # noqa: E402
-from photovet.core.vision.faces import FaceEngine, box_iou  # noqa: E402
+from photovet.core.vision.faces import FaceEngine, box_iou, onnxfix  # noqa: E402
 
 UPSCALED = ("dlib__bald_guys.jpg", "deface__city.jpg", "facenet-pytorch__multiface.jpg",
             "insightface__t1.jpg", "inclusive-events__pyconuk-creche.jpg")
@@ -69,9 +71,9 @@ def parse_variant(text: str) -> tuple[str, dict[str, str]]:
     pairs = {}
     for part in spec.split(","):
         key, sep, value = part.partition("=")
-        if not sep or key.split(".")[0] not in ("detection", "centerface", "yunet"):
-            raise SystemExit(f"{part!r}: keys are detection.<field>, centerface.<attr> or "
-                             "yunet.<attr>")
+        if not sep or key.split(".")[0] not in ("detection", "centerface", "yunet", "model"):
+            raise SystemExit(f"{part!r}: keys are detection.<field>, centerface.<attr>, "
+                             "yunet.<attr> or model.centerface")
         pairs[key] = value
     return name, pairs
 
@@ -95,6 +97,13 @@ def load(pairs: dict[str, str]) -> FaceEngine:
     for key, value in pairs.items():
         model, _, attr = key.partition(".")
         if model == "detection":
+            continue
+        if model == "model":
+            if attr != "centerface":
+                raise SystemExit(f"{key}: the only model to swap is model.centerface")
+            raw = Path(value).read_bytes()
+            engine.centerface._session = onnxfix.session(onnxfix.centerface_dynamic(raw), 1,
+                                                         arena=True)
             continue
         target = engine.centerface if model == "centerface" else engine.yunet
         if not hasattr(target, attr):

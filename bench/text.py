@@ -1,6 +1,7 @@
 """Benchmark: names in the picture.
 
     python bench/text.py [--data ../shared/data] [--limit N] [--no-12mp] [--no-2mp] [--no-icdar]
+                         [--text-detector PATH]   (another detector file, e.g. bench/quantise.py's)
 
 On ../shared/data/badges (its register.csv is the register; every pupil is treated as having NO
 name-with-photo consent, so every pupil's name must be covered; staff are treated as having
@@ -464,6 +465,9 @@ def main() -> None:
                     help="override the detection tile size (memory against speed)")
     ap.add_argument("--det-overlap", type=int, default=None,
                     help="override the detection tiles' overlap")
+    ap.add_argument("--text-detector", type=Path, default=None,
+                    help="another text detector .onnx file (e.g. an int8 one built by "
+                         "bench/quantise.py), loaded instead of the wheel's, as it is")
     ap.add_argument("--dump", type=Path, default=None,
                     help="write every item's result as JSON (for bench/text_compare.py)")
     args = ap.parse_args()
@@ -483,6 +487,12 @@ def main() -> None:
         options["det_tile"] = args.det_tile
     if args.det_overlap:
         options["det_overlap"] = args.det_overlap
+    if args.text_detector:
+        from photovet.core.vision.text import detfuse
+
+        swapped = args.text_detector.read_bytes()
+        detfuse.detector_model = lambda _path: swapped
+        print(f"text detector: {args.text_detector}")
     engine = TextEngine.load(options)
     MIN_SCORE = settings.text.min_score
     if not args.no_faces:
