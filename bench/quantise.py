@@ -259,6 +259,9 @@ def main() -> int:
     if out == ROOT or ROOT in out.parents:
         raise SystemExit(f"{out}: build outside the repository")
     out.mkdir(parents=True, exist_ok=True)
+    from photovet.core.offline import import_onnxruntime
+
+    import_onnxruntime()   # first: telemetry off before the quantiser imports onnxruntime
     models = [m for m in args.models.split(",") if m]
     formats = [f for f in args.formats.split(",") if f]
     if not args.no_build:
