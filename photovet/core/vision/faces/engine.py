@@ -39,6 +39,11 @@ from photovet.core.vision.faces.signatures import (
 from photovet.core.vision.faces.yunet import INPUT as YUNET_INPUT
 from photovet.core.vision.faces.yunet import YuNet
 
+#: float32. int8 was tried (s35, bench/quantise.py: static QDQ and QOperator, per-channel int8
+#: weights, uint8 activations, output heads float or not; dynamic): on an AVX2 PC without VNNI
+#: the network cost 0.81-0.82x the float CPU (dynamic 2.7x), the whole search with YuNet 0.86x
+#: on 12 MP composites, and it lost faces the float model finds (bench/face_variants.py
+#: model.centerface=PATH: 1 on ../shared, 2 of >= 32 px on a 12 MP composite): not used.
 CENTERFACE_FILE = "centerface.onnx"
 YUNET_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
