@@ -41,9 +41,10 @@ from photovet.core.vision.faces.yunet import YuNet
 
 #: float32. int8 was tried (s35, bench/quantise.py: static QDQ and QOperator, per-channel int8
 #: weights, uint8 activations, output heads float or not; dynamic): on an AVX2 PC without VNNI
-#: the network cost 0.81-0.82x the float CPU (dynamic 2.7x), the whole search with YuNet 0.86x
-#: on 12 MP composites, and it lost faces the float model finds (bench/face_variants.py
-#: model.centerface=PATH: 1 on ../shared, 2 of >= 32 px on a 12 MP composite): not used.
+#: the network cost 0.82-0.84x the float CPU (dynamic 2.9x), the whole search with YuNet
+#: 0.86-0.92x, and it lost faces the float model finds (bench/face_variants.py
+#: model.centerface=PATH: 1 on ../shared, 2 of >= 32 px on a 12 MP composite, 20-26 of 772 on
+#: 67 WIDER test photos, recall >= 10 px 0.946 -> 0.925 / 0.921): not used.
 CENTERFACE_FILE = "centerface.onnx"
 YUNET_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
