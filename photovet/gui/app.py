@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+import time
 from pathlib import Path
 
 QUIT_AFTER_ENV = "PHOTOVET_QUIT_AFTER"
@@ -116,6 +117,10 @@ def make_app(argv: list[str] | None = None):
     return app
 
 
+#: seconds after saying the register's server cannot be reached in which it is not said again
+SERVER_AWAY_QUIET = 60.0
+
+
 def show_unexpected_errors(parent=None) -> None:
     """An exception nobody caught in a button's or menu's code (Qt calls Python slots from C++,
     where an exception would only be printed and the click silently do nothing) is logged
@@ -136,7 +141,7 @@ def show_unexpected_errors(parent=None) -> None:
             return
         from PySide6.QtWidgets import QMessageBox
 
-        from photovet.core.errors import RegisterClosedError
+        from photovet.core.errors import RegisterClosedError, RegisterUnavailableError
         from photovet.gui.tasks import where
         from photovet.gui.words import error_text
 
@@ -156,6 +161,27 @@ def show_unexpected_errors(parent=None) -> None:
             finally:
                 showing.clear()
             return
+        if issubclass(kind, RegisterUnavailableError):
+            # the server went away while a refresh or a button's code read the register (the
+            # panels catch it where they can; a slot that did not reached here as "Something
+            # went wrong"). Said once as what it is; a timer meeting it again within a minute
+            # is only logged, never a dialog after a dialog
+            if exc is not None and exc.__traceback__ is None and tb is not None:
+                exc = exc.with_traceback(tb)
+            log.warning("the register's server could not be reached (%s)",
+                        where(exc) if exc is not None else "unknown")
+            now = time.monotonic()
+            if app is None or showing or app.closingDown() or closing or not _shown(parent) \
+                    or now - server_said[0] < SERVER_AWAY_QUIET:
+                return
+            server_said[0] = now
+            showing.append(1)
+            try:
+                QMessageBox.warning(parent, "The register's server cannot be reached",
+                                    error_text(exc))
+            finally:
+                showing.clear()
+            return
         log.error("unexpected error: %s\n%s", kind.__name__, "".join(traceback.format_tb(tb)))
         if app is None or showing or app.closingDown() or closing or not _shown(parent):
             # closing (a signal, the window's close button): no dialog any more, only the log
@@ -170,6 +196,7 @@ def show_unexpected_errors(parent=None) -> None:
             showing.clear()
 
     closing: list[int] = []
+    server_said = [-SERVER_AWAY_QUIET]      # when the server's absence was last said
     inst = QApplication.instance()
     if inst is not None:
         inst.aboutToQuit.connect(lambda: closing.append(1))

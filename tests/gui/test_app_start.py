@@ -113,6 +113,37 @@ def test_a_timer_that_finds_the_register_closed_is_not_a_crash(qtbot, monkeypatc
     win.deleteLater()
 
 
+def test_the_server_going_away_in_a_slot_is_said_as_that_once(qtbot, monkeypatch):
+    """s35: a refresh reading the register while its server was away reached the hook as
+    "Something went wrong"; it is said as what it is, and a timer meeting it again within a
+    minute is only logged (no dialog after a dialog), then said again."""
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from photovet.core.errors import RegisterUnavailableError
+    from photovet.gui import app as gui_app
+
+    err = RegisterUnavailableError("The register's server cannot be reached.")
+    warned, reported = [], []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[1]))
+    monkeypatch.setattr(sys, "excepthook", lambda *a: reported.append(a[0]))
+    clock = [1000.0]
+    monkeypatch.setattr(gui_app.time, "monotonic", lambda: clock[0])
+    win = QWidget()
+    win.show()
+    gui_app.show_unexpected_errors(win)
+    sys.excepthook(RegisterUnavailableError, err, None)
+    assert warned == ["The register's server cannot be reached"]
+    clock[0] += 30
+    sys.excepthook(RegisterUnavailableError, err, None)
+    assert len(warned) == 1                       # within the minute: the log only
+    clock[0] += gui_app.SERVER_AWAY_QUIET
+    sys.excepthook(RegisterUnavailableError, err, None)
+    assert len(warned) == 2 and reported == []
+    sys.excepthook(ValueError, ValueError("in a button"), None)
+    assert warned[-1] == "Something went wrong"
+    win.deleteLater()
+
+
 def test_the_window_settings_file_is_readable_by_this_user_only(tmp_path):
     """gui.ini names the batch's files (often a pupil's name): audit s29 found it 0644 (Qt's
     default for a new file), and it is 0600 however it was left."""
