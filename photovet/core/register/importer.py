@@ -692,6 +692,7 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
     if not dry_run and report.errors and not skip_invalid:
         return report  # refused: nothing changes, every error is in the report
     db = register.db
+    _keep_forgotten_out(db, register.keys, parsed)
     if dry_run:
         plan_import(parsed, report, current_state(db), channels, labels, today=today)
         _left(report, left_on, left_ids)
@@ -710,6 +711,20 @@ def import_csv(register: Any, csv_path: str | Path, *, mapping: Any = None, dry_
         report.purged = register.purge_leavers(today=today, _reason=import_id)
         report.purged += register.purge_missing(today=today, _reason=import_id)
     return report
+
+
+def _keep_forgotten_out(db: Any, keys: Any, parsed: list[Row]) -> None:
+    """The file's notes and family ids as the register keeps them: without the names of the
+    pupils removed from the register (``register.forgotten``, s35): an MIS file still saying
+    "agreed with Sam Hale's mum" on his sister's row does not bring his name back."""
+    if not db.one("SELECT 1 FROM forgotten_names LIMIT 1"):
+        return
+    from photovet.core.register.forgotten import Forgotten  # noqa: PLC0415
+
+    forgotten = Forgotten.of(db, keys)
+    for r in parsed:
+        r.person.notes = forgotten.note(r.person.notes, r.person)
+        r.person.family = forgotten.family(r.person.family)
 
 
 def _left(report: ImportReport, left_on: _dt.date | None, left_ids: Iterable[str] | None

@@ -600,6 +600,7 @@ class Register:
             full_names,
         )
         from photovet.core.records.takedown import forget_person_reasons  # noqa: PLC0415
+        from photovet.core.register import forgotten  # noqa: PLC0415
 
         with self.db.atomic():
             done: list[tuple[Person, str, int, list[int]]] = []
@@ -615,11 +616,16 @@ class Register:
             # and the captions recorded with an export or a post said their name
             captions = forget_names(self.db, [(p.id, full_names(p), p) for p, _r in asked],
                                     audit=self.audit)
+            # and the other people's notes and family ids from the MIS said their name: kept
+            # out, now and at every later import, by the forgotten list (s35)
+            others = forgotten.forget(self.db, self.keys, [p for p, _r in asked],
+                                      self._people_rows("WHERE notes != '' OR family != ''"))
             for p, reason, n_sig, items in done:
                 self.audit.record("register.person-removed", {
                     "person_id": p.id, "reason": reason.strip(), "signatures_deleted": n_sig,
                     **({"takedown_reasons_cleared": items} if items else {}),
-                    **({"captions_cleared": captions[p.id]} if captions[p.id] else {})})
+                    **({"captions_cleared": captions[p.id]} if captions[p.id] else {}),
+                    **({"other_rows_cleared": others} if others else {})})
             self._scrub_after_commit()
 
     # -- enrolment ----------------------------------------------------------------------------

@@ -777,6 +777,14 @@ def _consent_how(db: Database) -> None:
     ddl(db, "ALTER TABLE consent_history ADD COLUMN how TEXT")
 
 
+def _forgotten_names(db: Database) -> None:
+    """The forgotten list (s35, ``register/forgotten.py``): keyed digests of the names of
+    pupils removed from the register, so that another row's notes or family id, and the next
+    MIS import, do not say them again; never the name itself, no register id."""
+    ddl(db, "CREATE TABLE forgotten_names (digest TEXT PRIMARY KEY, kind TEXT NOT NULL, "
+            "key_id TEXT NOT NULL, added_on TEXT NOT NULL)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("audit-0001-log", _audit_log),
     Migration("register-0001-people", _register_people),
@@ -818,6 +826,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("approval-0005-signed-caption", _signed_caption),
     Migration("approval-0006-prepared-on", _prepared_on),
     Migration("register-0010-consent-how", _consent_how),
+    Migration("register-0011-forgotten-names", _forgotten_names),
 )
 
 

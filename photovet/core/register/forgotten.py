@@ -1,0 +1,211 @@
+"""The forgotten list: a removed pupil's names kept out of the register without keeping them
+(DPO audit s35).
+
+When a pupil is removed from the register (``Register.delete_people``: the family asked, or the
+retention schedule's leavers), the other people's rows may still say their name: a note from
+the MIS ("Group photos only, agreed with Sam Hale's mum"), a family or contact id made from
+it ("HALE01", "SamHaleFamily"). Forgetting takes it out there, and the next MIS import, whose
+file still says it, must not bring it back. PhotoVet cannot keep the name to look for: it
+keeps keyed digests of it instead (HMAC-SHA256 under a key derived from the register key, so a
+copied register.db cannot be asked "was Sam Hale removed?"; ``forgotten_names``, no register
+id, no date of birth). Each digest is of one normalised form (accents dropped, any case):
+
+- ``word``: each word of their names, now and before (2 letters or more);
+- ``pair``: each first name with each surname ("sam hale");
+- ``joined``: first name and surname run together ("samhale").
+
+What is done with a text (``Forgotten.note`` and ``Forgotten.family``):
+
+- a note (free text): two words that are a pair, a word that is a joined name, and a word that
+  is one of their names written as a name is (with a capital, or a word that is no English
+  word) become ``words.CAPTION_NAME_REMOVED``; the row's own names stay (a sibling shares the
+  surname: "Tori Hale, group photos only");
+- a family or contact id is an id: one in which any word is one of their names (any case,
+  words split at capitals, digits and signs: "HALE01", "sam-hale") becomes a pseudonym made
+  from it ("family 3f2a…": the same id always gives the same pseudonym, so siblings still
+  share it and a later import gives it again, and no name is left in it).
+
+A name typed with a slip in an MIS note ("Smtih") is not found by digest: the forgetting
+itself (``records.forgetting``) reads the names it still has with slips; an import after it
+cannot. If the register key is ever replaced (``Keys.replace_key``), the digests made under the
+old key no longer match: the list is then said to be unreadable (``Forgotten.unreadable``)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import hmac
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from photovet.core.models import Person
+from photovet.core.words import CAPTION_NAME_REMOVED
+
+_WORD = re.compile(r"[^\W_]+")
+_ID_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[^\W\d_A-Za-z]+")   # "SamHALE01"
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(text: str) -> str:
+    """Accents dropped, any case: "Zoë" and "ZOE" are one name."""
+    return _plain(text).casefold()
+
+
+def _forms(person: Person) -> tuple[set[str], set[str], set[str]]:
+    """(words, pairs, joined) of ``person``'s names now and before, normalised."""
+    words: set[str] = set()
+    pairs: set[str] = set()
+    joined: set[str] = set()
+    for f in (person, *getattr(person, "also_known_as", ())):
+        firsts = [n for n in (f.legal_forename, f.preferred_forename) if n]
+        lasts = [n for n in (f.legal_surname, f.preferred_surname) if n]
+        for n in (*firsts, *lasts):
+            words.update(w for w in (normalise(x) for x in _WORD.findall(n)) if len(w) >= 2)
+        for first in firsts:
+            for last in lasts:
+                a = [normalise(x) for x in _WORD.findall(first)]
+                b = [normalise(x) for x in _WORD.findall(last)]
+                if a and b:
+                    pairs.add(f"{a[-1]} {b[0]}")
+                    run = "".join(a + b)
+                    if len(run) >= 5:
+                        joined.add(run)
+    return words, pairs, joined
+
+
+def digest(key: bytes, kind: str, form: str) -> str:
+    return hmac.new(key, f"{kind}\0{form}".encode(), hashlib.sha256).hexdigest()
+
+
+def remember(db: Any, key: bytes, key_id: str, people: Iterable[Person]) -> int:
+    """Add the digests of ``people``'s names to the forgotten list, in the caller's
+    transaction. Returns how many digests are new."""
+    day = _dt.date.today().isoformat()
+    added = 0
+    for p in people:
+        words, pairs, joined = _forms(p)
+        for kind, forms in (("word", words), ("pair", pairs), ("joined", joined)):
+            for form in forms:
+                d = digest(key, kind, form)
+                if not db.one("SELECT 1 FROM forgotten_names WHERE digest = ?", [d]):
+                    db.execute("INSERT INTO forgotten_names (digest, kind, key_id, added_on) "
+                               "VALUES (?, ?, ?, ?)", [d, kind, key_id, day])
+                    added += 1
+    return added
+
+
+class Forgotten:
+    """The forgotten list as this PC can read it (the register key's digests)."""
+
+    def __init__(self, db: Any, key: bytes, key_id: str) -> None:
+        self.key = key
+        self.digests: set[str] = set()
+        self.unreadable = 0                 # digests made under another key
+        for d, kid in db.all("SELECT digest, key_id FROM forgotten_names"):
+            if kid == key_id:
+                self.digests.add(str(d))
+            else:
+                self.unreadable += 1
+
+    @classmethod
+    def of(cls, db: Any, keys: Any) -> Forgotten:
+        return cls(db, forgotten_key(keys), keys.key_id_in_register() or "")
+
+    def __bool__(self) -> bool:
+        return bool(self.digests)
+
+    def _is(self, kind: str, form: str) -> bool:
+        return digest(self.key, kind, form) in self.digests
+
+    def note(self, text: str, own: Person | None = None) -> str:
+        """``text`` (a note about ``own``) with what names a forgotten pupil removed."""
+        if not text or not self.digests:
+            return text
+        spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        mine = _forms(own)[0] if own is not None else set()
+        gone: set[int] = set()
+        forms = [normalise(w) for _a, _b, w in spans]
+        for k, (_a, _b, w) in enumerate(spans):
+            n = forms[k]
+            if k + 1 < len(spans) and text[spans[k][1]:spans[k + 1][0]].strip() in ("", "-") \
+                    and self._is("pair", f"{n} {forms[k + 1]}"):
+                gone.update((k, k + 1))
+            if self._is("joined", n) or (n not in mine and self._is("word", n)
+                                         and (w[:1].isupper() or not _english(n))):
+                gone.add(k)
+        if not gone:
+            return text
+        out: list[str] = []
+        last = 0
+        k = 0
+        while k < len(spans):
+            if k not in gone:
+                k += 1
+                continue
+            end = k
+            while end + 1 in gone and text[spans[end][1]:spans[end + 1][0]].strip() in ("", "-"):
+                end += 1
+            out += [text[last:spans[k][0]], CAPTION_NAME_REMOVED]
+            last = spans[end][1]
+            k = end + 1
+        out.append(text[last:])
+        return "".join(out)
+
+    def family(self, value: str) -> str:
+        """A family or contact id: a pseudonym made from it where one of its words is a
+        forgotten pupil's name (the same id, the same pseudonym), else as it is."""
+        if not value or not self.digests or value.startswith("family "):
+            return value
+        parts = [p.casefold() for w in _WORD.findall(_plain(value))
+                 for p in _ID_PARTS.findall(w)]
+        runs = {"".join(parts[i:j]) for i in range(len(parts))
+                for j in range(i + 1, len(parts) + 1)}
+        if any(self._is("word", p) for p in parts) or any(self._is("joined", r) for r in runs):
+            return "family " + digest(self.key, "family", value)[:12]
+        return value
+
+
+def _english(word: str) -> bool:
+    from photovet.core.vision.text.names import english_words  # noqa: PLC0415
+
+    return word in english_words()
+
+
+def forgotten_key(keys: Any) -> bytes:
+    """The key the forgotten list's digests are made with (derived from the register key)."""
+    from photovet.core.keys import _derive  # noqa: PLC0415
+
+    return _derive(keys.master(), b"forgotten names v1")
+
+
+def scrub_people(db: Any, forgotten: Forgotten, people: Iterable[Person]) -> int:
+    """Every remaining person's notes and family id as ``forgotten`` makes them, in the
+    caller's transaction. Returns how many rows changed."""
+    changed = 0
+    for p in people:
+        notes, family = forgotten.note(p.notes, p), forgotten.family(p.family)
+        if (notes, family) != (p.notes, p.family):
+            db.execute("UPDATE people SET notes = ?, family = ? WHERE id = ?",
+                       [notes, family, p.id])
+            changed += 1
+    return changed
+
+
+def forget(db: Any, keys: Any, gone: Iterable[Person], others: Iterable[Person]) -> int:
+    """``gone`` are removed from the register: their names' digests join the forgotten list
+    and ``others`` (everyone left) lose them from their notes and family ids, in the caller's
+    transaction. Returns how many of the others' rows changed."""
+    key = forgotten_key(keys)
+    kid = keys.key_id_in_register() or ""
+    remember(db, key, kid, gone)
+    return scrub_people(db, Forgotten(db, key, kid), others)
+
+
+__all__ = ["Forgotten", "digest", "forget", "forgotten_key", "normalise", "remember",
+           "scrub_people"]
