@@ -14,7 +14,8 @@ leavers is due, removes them from the export records and deletes their register 
 
 Measured: "due" (listing what is due), "export-records" and "leavers-rows" (applying each
 kind, all leavers), wall clock and this process's CPU time (the machine may be shared), and
-per leaver; and that what they named is gone.
+per leaver; the longest the writer lock was held at a time (s35: other PCs wait that long);
+and that what they named is gone.
 """
 
 from __future__ import annotations
@@ -109,6 +110,27 @@ def build(home: Path, *, people: int, leavers: int, posts: int) -> object:
     return ws
 
 
+def _time_lock_holds(db) -> list[float]:
+    """How long each write transaction held the writer lock (BEGIN to COMMIT or ROLLBACK)."""
+    holds: list[float] = []
+    began: list[float] = []
+    begin, commit, rollback = db._begin, db._commit, db._rollback
+
+    def _begin() -> None:
+        began.append(time.perf_counter())
+        begin()
+
+    def _end(fn):
+        def end() -> None:
+            fn()
+            if began:
+                holds.append(time.perf_counter() - began.pop())
+        return end
+
+    db._begin, db._commit, db._rollback = _begin, _end(commit), _end(rollback)
+    return holds
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--posts", type=int, default=1500)
@@ -122,19 +144,24 @@ def main() -> None:
         print(f"built {args.posts} export records and posts, {args.people} people "
               f"({args.leavers} leavers) in {time.perf_counter() - t0:.1f} s")
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=800)
+        holds = _time_lock_holds(ws.db)
         sched = ws.retention(lambda: later)
         t = time.perf_counter()
         due = sched.due(("export-records",))
         t_due = time.perf_counter() - t
         assert len(due) == args.leavers and not any(i.held for i in due), due[:3]
         t, c = time.perf_counter(), time.process_time()
+        holds.clear()
         report = sched.apply(due)
         t_rec, c_rec = time.perf_counter() - t, time.process_time() - c
+        hold_rec = max(holds, default=0.0)
         assert report.count("deleted") == args.leavers, report.items[:3]
         rows = sched.due(("leavers-rows",))
         t, c = time.perf_counter(), time.process_time()
+        holds.clear()
         report = sched.apply(rows)
         t_rows, c_rows = time.perf_counter() - t, time.process_time() - c
+        hold_rows = max(holds, default=0.0)
         assert report.count("deleted") == args.leavers, report.items[:3]
         # what they named is gone: not a web address, a note, a comment, a reason
         first, last = name(0)
@@ -145,9 +172,11 @@ def main() -> None:
                                           f"%{first}%", f"s{0:063d}", f"%{first}%"])]
         ws.close()
     print(f"listing export-records due: {t_due:.2f} s")
-    for what, wall, cpu in (("export-records", t_rec, c_rec), ("leavers-rows", t_rows, c_rows)):
+    for what, wall, cpu, hold in (("export-records", t_rec, c_rec, hold_rec),
+                                  ("leavers-rows", t_rows, c_rows, hold_rows)):
         print(f"{what}, {args.leavers} leavers: {wall:.2f} s wall, {cpu:.2f} s CPU "
-              f"({cpu / args.leavers:.3f} s CPU per leaver)")
+              f"({cpu / args.leavers:.3f} s CPU per leaver); writer lock held at most "
+              f"{hold:.2f} s at a time")
     print(f"texts still naming leaver P0000 ({first} {last}): {len(left)}")
 
 

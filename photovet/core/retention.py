@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import asdict, dataclass, field
@@ -45,6 +46,8 @@ from typing import Any
 
 from photovet.core.errors import PhotoVetError
 from photovet.core.fsutil import crash_point, fsync_dir
+
+log = logging.getLogger("photovet.retention")
 
 KINDS = ("originals", "export-copies", "export-records", "cache", "leavers-rows", "signatures")
 KIND_LABELS = {
@@ -56,7 +59,8 @@ KIND_LABELS = {
     "signatures": "Face signatures of leavers and of people no longer in the MIS file",
 }
 FILE_KINDS = ("originals", "export-copies")
-#: the kinds that forget leavers: one after another, up to FORGET_BATCH at once (s34)
+#: the kinds that forget leavers: one after another, up to FORGET_BATCH read at once (s34),
+#: each then forgotten in a transaction of their own (s35)
 BATCHED = ("export-records", "leavers-rows")
 FORGET_BATCH = 60
 
@@ -429,9 +433,10 @@ class RetentionSchedule:
     def _batches(lists: Iterable[list[DueItem]]) -> Generator[list[DueItem], None, None]:
         """The items of ``lists`` in order, each alone, except leavers who are removed from
         the export records or whose register rows are deleted one after another: up to
-        ``FORGET_BATCH`` of them together, forgotten in one pass (s34: each read every stored
-        web address, note and reason once per leaver; 60 leavers took minutes). A list is
-        done before the next is asked for (it may be due only then)."""
+        ``FORGET_BATCH`` of them together, the stored texts read once for all of them (s34:
+        each read every stored web address, note and reason once per leaver; 60 leavers took
+        minutes), then each forgotten in a transaction of their own (s35). A list is done
+        before the next is asked for (it may be due only then)."""
         for items in lists:
             run: list[DueItem] = []
             for item in items:
@@ -448,27 +453,29 @@ class RetentionSchedule:
                 yield run
 
     def _apply_group(self, group: list[DueItem], *, permanent: bool, user: str) -> None:
-        """``_apply_one`` for each, or for leavers one after another: forgotten together, in
-        one transaction (all of them or none: a crash leaves them all due). Should that fail,
-        each is tried alone, so that one that cannot be forgotten keeps nobody else."""
+        """``_apply_one`` for each. Leavers one after another are each forgotten in a short
+        transaction of their own (s35: all of them in one held the writer lock ~20 s for 60
+        leavers, and every other PC waited), each complete and audited on its own, so a crash
+        between two leaves the register consistent and the next run goes on with the rest;
+        what is costly, reading every stored text with the caption check, is done once for all
+        of them first, outside any transaction (``exports.clean_texts``)."""
+        clean: set[str] | None = None
         if len(group) > 1:
-            try:
-                if group[0].kind == "export-records":
-                    self._forget_in_records_together(group)
-                else:
-                    self.register.delete_people([
-                        (i.data["person"], f"retention schedule: due on {_fmt(i.due_on)}")
-                        for i in group])
-                    for i in group:
-                        i.status, i.reason = "deleted", "register row deleted"
-                return
-            except Exception:
-                for i in group:
-                    i.status, i.reason = "due", ""
-        for item in group:
-            self._apply_one(item, permanent=permanent, user=user)
+            from photovet.core.records.exports import clean_texts, full_names  # noqa: PLC0415
 
-    def _apply_one(self, item: DueItem, *, permanent: bool, user: str) -> None:
+            try:
+                clean = clean_texts(self.db, [
+                    (i.data["person"], full_names(p := self.register.find(i.data["person"])), p)
+                    for i in group])
+            except Exception:
+                log.exception("reading the stored texts once for %d leavers failed; each is "
+                              "read alone", len(group))
+                clean = None
+        for item in group:
+            self._apply_one(item, permanent=permanent, user=user, known_clean=clean)
+
+    def _apply_one(self, item: DueItem, *, permanent: bool, user: str,
+                   known_clean: set[str] | None = None) -> None:
         if item.held:
             item.status, item.reason = "kept", item.held
             return
@@ -476,13 +483,13 @@ class RetentionSchedule:
             if item.kind in FILE_KINDS:
                 self._delete_file(item, permanent=permanent, user=user)
             elif item.kind == "export-records":
-                self._forget_in_records(item)
+                self._forget_in_records_together([item], known_clean=known_clean)
             elif item.kind == "cache":
                 self._clear_cache(item)
             elif item.kind == "leavers-rows":
-                self.register.delete_person(
-                    item.data["person"],
-                    reason=f"retention schedule: due on {_fmt(item.due_on)}")
+                self.register.delete_people(
+                    [(item.data["person"], f"retention schedule: due on {_fmt(item.due_on)}")],
+                    known_clean=known_clean)
                 item.status, item.reason = "deleted", "register row deleted"
             elif item.kind == "signatures":
                 self._delete_signatures(item)
@@ -606,7 +613,8 @@ class RetentionSchedule:
     def _forget_in_records(self, item: DueItem) -> None:
         self._forget_in_records_together([item])
 
-    def _forget_in_records_together(self, items: list[DueItem]) -> None:
+    def _forget_in_records_together(self, items: list[DueItem], *,
+                                    known_clean: set[str] | None = None) -> None:
         """Leavers removed from the export records, in one transaction: whom each record
         shows and names, the faces shown as them, what the captions, web addresses, notes,
         reasons and approvals said of them (``exports.forget_names``: each text read once for
@@ -630,7 +638,7 @@ class RetentionSchedule:
                 forget_faces_shown(self.db, pid, ids)      # a face shown as them: as nobody
             # the captions recorded with them said their name (DPO audit s30)
             gone = [(pid, full_names(p := self.register.find(pid)), p) for pid in pids]
-            forget_names(self.db, gone, audit=self.audit)
+            forget_names(self.db, gone, audit=self.audit, known_clean=known_clean)
             cols = ("people_shown", "people_covered", "names_covered", "names_shown")
             for pid in pids:
                 self.db.execute("DELETE FROM caption_people WHERE person = ?", [pid])

@@ -19,7 +19,7 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -417,7 +417,8 @@ def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()
 
 
 def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person | None]], *,
-                 audit: Any = None) -> dict[str, list[int]]:
+                 audit: Any = None, known_clean: Collection[str] | None = None,
+                 learn: set[str] | None = None) -> dict[str, list[int]]:
     """``forget_caption_names`` for several people at once (``gone``: each one's register id,
     full names and register row, None when it is no longer there), reading each stored text
     once with one matcher for all their names (s34: a retention run removing 60 leavers read
@@ -431,7 +432,13 @@ def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person |
     closed), and removed the same way. So are the reasons and notes staff typed before the
     free-text check existed (an approval's comment, a review's reasons: ``forgetting``). What
     becomes of an approval whose signed parts change: ``forgetting.forget_in_approvals``
-    (``audit`` records it; the register's own log when not given)."""
+    (``audit`` records it; the register's own log when not given).
+
+    ``known_clean``: texts already read for these people (and maybe others) in which the
+    caption check found none of their names (``clean_texts``): not read for them again, so
+    that several people forgotten one after another, each in a short transaction of their
+    own, cost about what forgetting them together does (s35). ``learn``: where to add the
+    texts found clean."""
     import re  # noqa: PLC0415
 
     from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
@@ -474,7 +481,8 @@ def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person |
         db.execute("UPDATE caption_people SET found = ? WHERE person = ? AND found != ''",
                    [CAPTION_NAME_REMOVED, pid])
     people = [p for _pid, _names, p in gone if p is not None]
-    scrub = _scrubber(people, [p for said in said_of.values() for p in said], whole)
+    scrub = _Scrubber(people, [p for said in said_of.values() for p in said], whole,
+                      known_clean=known_clean, learn=learn)
     # the web addresses of posts, why a post was not allowed, take-down notes and who asked
     # for another pupil's withdrawal (s33: typed before the free-text check, or what happened);
     # the reasons of reviews and the approvals that signed them, approvals' comments (s34)
@@ -507,7 +515,10 @@ class _Scrubber:
     matcher for all of them, made once; each text is read once."""
 
     def __init__(self, people: Person | Sequence[Person] | None, said: list[Any],
-                 whole: Callable[[str], Any]) -> None:
+                 whole: Callable[[str], Any], *, known_clean: Collection[str] | None = None,
+                 learn: set[str] | None = None) -> None:
+        self.known_clean = known_clean if known_clean is not None else ()
+        self.learn = learn
         if people is None:
             people = []
         elif isinstance(people, Person):
@@ -526,11 +537,14 @@ class _Scrubber:
         )
 
         patterns = list(self.said)
-        if self.people:
+        if self.people and text not in self.known_clean:
             if self._matcher is None:
                 self._matcher = caption_matcher(self.people, 90)
-            patterns += [self.whole(m.found) for m in caption_mentions(
+            found = [self.whole(m.found) for m in caption_mentions(
                 text, self.people, matcher=self._matcher).values() if m.found]
+            if not found and self.learn is not None:
+                self.learn.add(text)
+            patterns += found
         return patterns
 
     def __call__(self, text: str) -> str:
@@ -544,9 +558,45 @@ class _Scrubber:
         return self._done[text]
 
 
-def _scrubber(people: Person | Sequence[Person] | None, said: list[Any],
-              whole: Callable[[str], Any]) -> _Scrubber:
-    return _Scrubber(people, said, whole)
+class _ReadOnly:
+    """A database whose writes are not made (``clean_texts`` reads as forgetting would)."""
+
+    class _Nothing:
+        rowcount = 0
+
+        def fetchone(self) -> None:
+            return None
+
+        def fetchall(self) -> list[Any]:
+            return []
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        if sql.lstrip().upper().startswith("SELECT"):
+            return self._db.execute(sql, params)
+        return self._Nothing()
+
+
+class _NoAudit:
+    def record(self, *_args: Any, **_kwargs: Any) -> None:
+        return None
+
+
+def clean_texts(db: Database, gone: Sequence[tuple[str, Iterable[str], Person | None]]
+                ) -> set[str]:
+    """The stored texts in which the caption check finds none of ``gone``'s names, read once
+    for all of them as ``forget_names`` would, outside any transaction and changing nothing
+    (s35: the retention schedule then forgets each leaver in a short transaction of their
+    own, ``forget_names(..., known_clean=...)``, instead of holding the writer lock for all of
+    them: other PCs waited ~20 s)."""
+    learnt: set[str] = set()
+    forget_names(_ReadOnly(db), gone, audit=_NoAudit(), learn=learnt)  # type: ignore[arg-type]
+    return learnt
 
 
 def _forget_in_batch_labels(db: Database, scrub: Callable[[str], str]) -> None:
