@@ -555,6 +555,7 @@ def scan_cmd(paths: tuple[Path, ...], channel: str, mode: str | None, no_text: b
                                                  "flags")}
                     out["approval"] = {"status": approval.status, "preparer": approval.preparer,
                                        "approver": approval.approver,
+                                       "note": approval.note,
                                        "valid": verdict.ok if verdict else None,
                                        "why_not": verdict.why if verdict and not verdict.ok else ""}
                     emit_json(out)
@@ -635,6 +636,8 @@ def _approval_line(ch, approval, verdict) -> None:
         status = verdict.why
     click.echo(f"  approval for {ch.label}: {status}")
     if approval.status != "draft":
+        if approval.note and approval.status in ("approved", "ready"):
+            click.echo(f"  {printable(words.approval_note_said(approval.note))}")
         click.echo(f"  {_caption_said(approval)}")
 
 

@@ -1013,6 +1013,17 @@ def approval_again_name_removed(day: str) -> str:
             f"{day}, when their records were deleted: approve it again as it is now")
 
 
+def approval_note_said(note: str) -> str:
+    """An approval's note (PhotoVet's, never the approver's comment: why it was signed again,
+    ``approval_name_removed``, or why it waits for approval again) as a sentence, where the
+    approval is shown (the approval panel, ``photovet scan``; s35: it was stored and shown
+    nowhere)."""
+    note = " ".join(note.split()).rstrip(".")
+    if not note:
+        return ""
+    return f"PhotoVet's note: {note[0].upper()}{note[1:]}."
+
+
 def sar_nothing_held(person_id: str) -> str:
     """What a subject access request is answered with when PhotoVet holds nothing about the
     id asked for: said the same whether that id was never in the register or everything about
@@ -1322,6 +1333,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_name_removed",
+           "approval_note_said",
            "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_COMMAND", "CAPTION_POSTED_APP",

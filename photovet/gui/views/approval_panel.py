@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from photovet.core.approval import ApprovalState
 from photovet.core.policy import caption_text
-from photovet.core.words import approval_caption, media_of
+from photovet.core.words import approval_caption, approval_note_said, media_of
 
 from .. import style
 from ..words import (
@@ -36,9 +36,12 @@ from .photo_flags import ContentScroll
 def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -> str:
     if state is None or state.status == "draft":
         return f"Not marked ready for {esc(channel_label)} yet."
+    # PhotoVet's own note on it (signed again once a pupil's name was taken out of its
+    # review's reasons; waiting for approval again, and why): s35
+    note = f"<br>{esc(approval_note_said(state.note))}" if state.note else ""
     if state.status == "ready":
         return (f"Waiting for a senior leader's approval for {esc(channel_label)} "
-                f"(prepared by {esc(state.preparer or '')}).")
+                f"(prepared by {esc(state.preparer or '')}).{note}")
     if state.status == "rejected":
         c = f": \u201c{esc(state.comment)}\u201d" if state.comment else "."
         return f"<b>Rejected</b> by {esc(state.approver or '')} on {day(state.decided_at)}{c}"
@@ -46,7 +49,7 @@ def state_sentence(state: ApprovalState | None, void: str, channel_label: str) -
         return f"<b>The approval no longer counts</b>: {esc(void)}."
     c = f" \u201c{esc(state.comment)}\u201d" if state.comment else ""
     return (f"<b>Approved</b> for {esc(channel_label)} by {esc(state.approver or '')} on "
-            f"{day(state.decided_at)}.{c}")
+            f"{day(state.decided_at)}.{c}{note}")
 
 
 class WordsScroll(QScrollArea):
