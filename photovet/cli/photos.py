@@ -226,10 +226,16 @@ def _video_lines(a, engine, ch) -> None:
 @click.option("--no-text", is_flag=True,
               help="Do not look for names written in the photos (faster). Only allowed when the "
                    "school has turned name checks off in its settings.")
+@click.option("--remove-earlier-copies", "remove_earlier", is_flag=True,
+              help="When an earlier export of these photos left copies in this folder that "
+                   "should not stay (an old version, or a photo that may not be published "
+                   "now), remove them without asking. Only PhotoVet's own copies, each checked "
+                   "unchanged since it was exported; nothing else in the folder. Without it "
+                   "they are listed, and you are asked at a terminal.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo per line on stdout.")
 def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str | None,
                caption: str | None, beside_originals: bool, mode: str | None, no_text: bool,
-               as_json: bool) -> None:
+               remove_earlier: bool, as_json: bool) -> None:
     """Make safe copies of approved photos: each photo is checked (faces against the consent
     register for the channel, names in the picture), its review applied, then it is decoded,
     turned upright, covered where needed, resized for the channel and saved as a fresh JPEG with
@@ -297,6 +303,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                    "without a senior leader's approval.", err=True)
     progress: StderrProgress | None = None
     tally = _ExportTally(files)
+    results = []
     hinted = False
     stop = threading.Event()
     restore_ctrl_c = _stop_on_ctrl_c(stop, as_json)
@@ -317,6 +324,7 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
             if progress:
                 progress.close()
             tally.add(res)
+            results.append(res)
             if not res.ok:
                 fail_line(src, cause(res.error or "failed", src))
                 if res.held == HELD_CAPTION_NOT_APPROVED and not hinted:
@@ -345,6 +353,12 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
                            f"covered, {removed} hidden item{'s' if removed != 1 else ''} removed)")
             if progress:
                 progress.update(step.done, src.name)
+        if progress:
+            progress.close()
+            progress = None
+        if not stop.is_set():
+            tally.earlier_left = _earlier_copies(ws, results, out_dir, ch.id,
+                                                 remove=remove_earlier, as_json=as_json)
     except ExportError as exc:  # the output folder itself is unusable: nothing was done
         if progress:
             progress.close()
@@ -375,7 +389,43 @@ def export_cmd(paths: tuple[Path, ...], out_dir: Path, channel: str, label: str 
         sys.exit(EXIT_INTERRUPTED)
     if not as_json:
         click.echo(tally.summary(out_dir))
-    sys.exit(EXIT_SOME_FAILED if tally.failed else EXIT_OK)
+    sys.exit(EXIT_SOME_FAILED if tally.failed or tally.earlier_left else EXIT_OK)
+
+
+def _earlier_copies(ws, results, out_dir: Path, channel: str, *, remove: bool,
+                    as_json: bool) -> int:
+    """The copies earlier exports of these photos left in ``out_dir`` that should go
+    (``records.earlier``, s35): listed, and removed when asked (``--remove-earlier-copies``,
+    or yes at a terminal). Returns how many are still there."""
+    from photovet.core.records.earlier import earlier_copies, remove_earlier_copies
+
+    copies = earlier_copies(ws.records, results, out_dir, channel)
+    if not copies:
+        return 0
+    if not as_json:
+        click.echo(words.earlier_copies_said(len(copies)), err=True)
+        for c in copies:
+            click.echo(f"  {printable(Path(c.path).name)} (from {printable(Path(c.source).name)})"
+                       f": {c.why}", err=True)
+    if not remove and not as_json and sys.stdin.isatty():
+        remove = click.confirm(words.EARLIER_COPIES_REMOVE, default=False, err=True)
+    if not remove:
+        if as_json:
+            for c in copies:
+                emit_json({"earlier_copy": c.to_dict()})
+        else:
+            click.echo(words.EARLIER_COPIES_COMMAND, err=True)
+        return len(copies)
+    left = 0
+    for c in remove_earlier_copies(ws.records, copies):
+        left += not c.removed
+        if as_json:
+            emit_json({"earlier_copy": c.to_dict()})
+        elif c.removed:
+            click.echo(f"  removed {printable(Path(c.path).name)}", err=True)
+        else:
+            fail_line(Path(c.path), c.message)
+    return left
 
 
 # The exit status of a command stopped with Ctrl-C (128 + SIGINT, as shells report it).
@@ -408,6 +458,7 @@ class _ExportTally:
         self.media = words.tally(files)         # (photos, videos) given, by file name
         self.done = [0, 0]                      # (photos, videos) exported by this run
         self.ok = self.same = self.earlier = self.failed = 0
+        self.earlier_left = 0                   # earlier copies that should go, still there
         self.outputs: list[str] = []          # files written by this run
         self.why: dict[str, int] = {}
 

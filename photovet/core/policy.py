@@ -2257,3 +2257,32 @@ def waiting_for_decision(needs_review: bool, approval: str) -> bool:
 
 __all__ += ["HANDED_ON", "waiting_for_decision"]
 __all__ += ["caption_approval_refusal", "caption_text"]
+
+
+# --------------------------------------------------------------------------------------------
+# Earlier copies in a folder exported into again (s35)
+# --------------------------------------------------------------------------------------------
+
+#: why a photo was held back from an export that also says the copy an earlier export left in
+#: that folder may not stay there: it cannot be read or checked now, its review or approval is
+#: missing, or what it publishes changed since it was approved (consent withdrawn: a face now
+#: covered). Stopped, or another caption than the approved one, say nothing about the copy.
+EARLIER_COPY_HELD = ("unreadable", "needs-review", "out-of-date", "not-approved",
+                     "approval-changed")
+
+
+def earlier_copy_refusal(exported_now: bool, held: str | None, why: str | None) -> str | None:
+    """An export of a photo into a folder PhotoVet exported it into before (the same channel)
+    finished with this photo exported now (``exported_now``) or held back (``held``: the
+    pipeline's kind, ``why``: its reason). Why the earlier copy left there should go, or None
+    when nothing says it should (fail closed: a copy PhotoVet would not export now is said, and
+    a person decides; PhotoVet removes only its own copies, verified)."""
+    if exported_now:
+        return "out of date: a new copy of this photo, as it may be published now, was exported"
+    if held in EARLIER_COPY_HELD:
+        said = (why or "").removeprefix("not exported: ").strip()
+        return "no longer allowed as it is" + (f": {said}" if said else "")
+    return None
+
+
+__all__ += ["EARLIER_COPY_HELD", "earlier_copy_refusal"]

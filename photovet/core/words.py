@@ -1013,6 +1013,23 @@ def approval_again_name_removed(day: str) -> str:
             f"{day}, when their records were deleted: approve it again as it is now")
 
 
+def earlier_copies_said(n: int) -> str:
+    """The heading over the copies an earlier export left in a folder exported into again that
+    should go (s35: ``records.earlier``), in the app and by ``photovet export``."""
+    copies = "copy" if n == 1 else "copies"
+    return (f"{n} earlier {copies} PhotoVet exported into this folder should not stay there "
+            "(the folder would hold an old version, or a photo that may not be published now):")
+
+
+#: what removing them does, said before the person decides
+EARLIER_COPIES_REMOVE = ("Remove them? Only these copies PhotoVet made are removed, each checked "
+                         "unchanged since it was exported; nothing else in the folder is touched.")
+#: the command line's way to remove them (an export that did not ask at a terminal)
+EARLIER_COPIES_COMMAND = ("They are still in the folder: run the same export again with "
+                          "--remove-earlier-copies to remove them, or delete them yourself "
+                          "before anything in the folder is posted.")
+
+
 def approval_note_said(note: str) -> str:
     """An approval's note (PhotoVet's, never the approver's comment: why it was signed again,
     ``approval_name_removed``, or why it waits for approval again) as a sentence, where the
@@ -1333,7 +1350,8 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_name_removed",
-           "approval_note_said",
+           "approval_note_said", "EARLIER_COPIES_COMMAND", "EARLIER_COPIES_REMOVE",
+           "earlier_copies_said",
            "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",
            "CAPTION_POSTED_NOT_APPROVED_TOO", "CAPTION_POSTED_COMMAND", "CAPTION_POSTED_APP",

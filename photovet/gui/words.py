@@ -122,5 +122,11 @@ def read_words(text: str, kind: str = "") -> str:
     return f"\u201c{text}\u201d" if text else UNKEPT_BY_KIND.get(kind, UNKEPT_NAME)
 
 
-__all__ = ["UNKEPT_BY_KIND", "UNKEPT_NAME", "consent_word", "day", "error_text", "esc",
+#: the copies an earlier export left in a folder exported into again, kept (s35)
+EARLIER_COPIES_KEPT = ("They are still in the folder: export the batch into this folder again to "
+                       "be asked again, or delete them yourself before anything in the folder is "
+                       "posted.")
+
+
+__all__ = ["EARLIER_COPIES_KEPT", "UNKEPT_BY_KIND", "UNKEPT_NAME", "consent_word", "day", "error_text", "esc",
            "media_count", "media_words", "plural", "read_words", "sentence", "uk_dates", "when"]

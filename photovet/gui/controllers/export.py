@@ -168,6 +168,7 @@ class ExportController(QObject):
         analyses = _copies(self.batch.analyses())
         ctx, channel = self.ctx, self.ctx.channel
         self.results = []
+        self._channel = channel         # the channel exported for (the window may change it)
         self._media = {str(Path(a.path)): a for a in analyses}
 
         def work(stop):
@@ -218,6 +219,57 @@ class ExportController(QObject):
         if ok:
             self.ctx.records_changed.emit()
             self.exported.emit(label)
+        if not stopped:
+            self._earlier_copies(folder)
+
+    def _earlier_copies(self, folder: str) -> None:
+        """The copies earlier exports of these photos left in the folder that should not stay
+        there (s35: the core's list and words): said, and removed when the person says so."""
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
+        from photovet.core.records.earlier import (  # noqa: PLC0415
+            earlier_copies,
+            remove_earlier_copies,
+        )
+        from photovet.core.words import (  # noqa: PLC0415
+            EARLIER_COPIES_REMOVE,
+            earlier_copies_said,
+        )
+
+        from ..words import EARLIER_COPIES_KEPT  # noqa: PLC0415
+
+        ws = self.ctx.ws
+        try:
+            copies = earlier_copies(ws.records, self.results, folder, self._channel)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self.window, "Earlier copies in the folder", exc.message)
+            return
+        if not copies:
+            return
+        listed = "\n".join(f"\u2022 {Path(c.path).name}: {c.why}" for c in copies[:12])
+        more = f"\n\u2026 and {len(copies) - 12} more" if len(copies) > 12 else ""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Earlier copies in the folder",
+                          f"{earlier_copies_said(len(copies))}\n\n{listed}{more}\n\n"
+                          f"{EARLIER_COPIES_REMOVE}", parent=self.window)
+        remove = box.addButton("Remove them", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep them", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not remove:
+            QMessageBox.information(self.window, "Earlier copies in the folder",
+                                    EARLIER_COPIES_KEPT)
+            return
+        try:
+            done = remove_earlier_copies(ws.records, copies)
+        except PhotoVetError as exc:
+            QMessageBox.warning(self.window, "Earlier copies in the folder", exc.message)
+            return
+        kept = [c for c in done if not c.removed]
+        said = f"{len(done) - len(kept)} earlier cop{'y' if len(done) - len(kept) == 1 else 'ies'} removed."
+        if kept:
+            said += "\n\nKept:\n" + "\n".join(f"\u2022 {Path(c.path).name}: {c.message}"
+                                              for c in kept)
+        QMessageBox.information(self.window, "Earlier copies in the folder", said)
+        self.ctx.records_changed.emit()
 
 
 __all__ = ["ExportController"]
