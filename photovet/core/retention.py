@@ -458,24 +458,24 @@ class RetentionSchedule:
         leavers, and every other PC waited), each complete and audited on its own, so a crash
         between two leaves the register consistent and the next run goes on with the rest;
         what is costly, reading every stored text with the caption check, is done once for all
-        of them first, outside any transaction (``exports.clean_texts``)."""
-        clean: set[str] | None = None
+        of them first, outside any transaction (``exports.read_texts``)."""
+        known: dict[str, dict[str, str]] | None = None
         if len(group) > 1:
-            from photovet.core.records.exports import clean_texts, full_names  # noqa: PLC0415
+            from photovet.core.records.exports import full_names, read_texts  # noqa: PLC0415
 
             try:
-                clean = clean_texts(self.db, [
+                known = read_texts(self.db, [
                     (i.data["person"], full_names(p := self.register.find(i.data["person"])), p)
                     for i in group])
             except Exception:
                 log.exception("reading the stored texts once for %d leavers failed; each is "
                               "read alone", len(group))
-                clean = None
+                known = None
         for item in group:
-            self._apply_one(item, permanent=permanent, user=user, known_clean=clean)
+            self._apply_one(item, permanent=permanent, user=user, known=known)
 
     def _apply_one(self, item: DueItem, *, permanent: bool, user: str,
-                   known_clean: set[str] | None = None) -> None:
+                   known: dict[str, dict[str, str]] | None = None) -> None:
         if item.held:
             item.status, item.reason = "kept", item.held
             return
@@ -483,13 +483,13 @@ class RetentionSchedule:
             if item.kind in FILE_KINDS:
                 self._delete_file(item, permanent=permanent, user=user)
             elif item.kind == "export-records":
-                self._forget_in_records_together([item], known_clean=known_clean)
+                self._forget_in_records_together([item], known=known)
             elif item.kind == "cache":
                 self._clear_cache(item)
             elif item.kind == "leavers-rows":
                 self.register.delete_people(
                     [(item.data["person"], f"retention schedule: due on {_fmt(item.due_on)}")],
-                    known_clean=known_clean)
+                    known=known)
                 item.status, item.reason = "deleted", "register row deleted"
             elif item.kind == "signatures":
                 self._delete_signatures(item)
@@ -614,7 +614,7 @@ class RetentionSchedule:
         self._forget_in_records_together([item])
 
     def _forget_in_records_together(self, items: list[DueItem], *,
-                                    known_clean: set[str] | None = None) -> None:
+                                    known: dict[str, dict[str, str]] | None = None) -> None:
         """Leavers removed from the export records, in one transaction: whom each record
         shows and names, the faces shown as them, what the captions, web addresses, notes,
         reasons and approvals said of them (``exports.forget_names``: each text read once for
@@ -638,7 +638,7 @@ class RetentionSchedule:
                 forget_faces_shown(self.db, pid, ids)      # a face shown as them: as nobody
             # the captions recorded with them said their name (DPO audit s30)
             gone = [(pid, full_names(p := self.register.find(pid)), p) for pid in pids]
-            forget_names(self.db, gone, audit=self.audit, known_clean=known_clean)
+            forget_names(self.db, gone, audit=self.audit, known=known)
             cols = ("people_shown", "people_covered", "names_covered", "names_shown")
             for pid in pids:
                 self.db.execute("DELETE FROM caption_people WHERE person = ?", [pid])

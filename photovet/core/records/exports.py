@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import socket
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -417,8 +418,8 @@ def forget_caption_names(db: Database, person_id: str, names: Iterable[str] = ()
 
 
 def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person | None]], *,
-                 audit: Any = None, known_clean: Collection[str] | None = None,
-                 learn: set[str] | None = None) -> dict[str, list[int]]:
+                 audit: Any = None, known: Mapping[str, Mapping[str, str]] | None = None,
+                 learn: dict[str, dict[str, str]] | None = None) -> dict[str, list[int]]:
     """``forget_caption_names`` for several people at once (``gone``: each one's register id,
     full names and register row, None when it is no longer there), reading each stored text
     once with one matcher for all their names (s34: a retention run removing 60 leavers read
@@ -434,12 +435,11 @@ def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person |
     becomes of an approval whose signed parts change: ``forgetting.forget_in_approvals``
     (``audit`` records it; the register's own log when not given).
 
-    ``known_clean``: texts already read for these people (and maybe others) in which the
-    caption check found none of their names (``clean_texts``): not read for them again, so
-    that several people forgotten one after another, each in a short transaction of their
-    own, cost about what forgetting them together does (s35). ``learn``: where to add the
-    texts found clean."""
-    import re  # noqa: PLC0415
+    ``known``: texts already read for these people and maybe others, each with whom the caption
+    check found in it and as what words (``read_texts``: ``{text: {register id: found}}``):
+    not read again, so that several people forgotten one after another, each in a short
+    transaction of their own, cost about what forgetting them together does (s35). ``learn``:
+    where to keep what each text read now was found to say."""
 
     from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
 
@@ -455,6 +455,7 @@ def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person |
         refs_of[pid] = refs
         said_of[pid] = [whole(n) for n in [*names, *dict.fromkeys(str(r[2]) for r in refs)]
                         if n]
+    regexed: list[tuple[str, str]] = []      # why a post was not allowed: as it was, now
     if any(said_of.values()):
         for post_id, export_id, why in db.all(
                 "SELECT id, export_id, not_allowed FROM posts WHERE not_allowed != ''"):
@@ -467,6 +468,7 @@ def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person |
                     changed[pid].append(int(export_id))
             if text != why:
                 db.execute("UPDATE posts SET not_allowed = ? WHERE id = ?", [text, post_id])
+                regexed.append((str(why), text))
     for pid, refs in refs_of.items():
         for export_id, post_id, found in refs:
             words = whole(str(found))
@@ -482,7 +484,9 @@ def forget_names(db: Database, gone: Sequence[tuple[str, Iterable[str], Person |
                    [CAPTION_NAME_REMOVED, pid])
     people = [p for _pid, _names, p in gone if p is not None]
     scrub = _Scrubber(people, [p for said in said_of.values() for p in said], whole,
-                      known_clean=known_clean, learn=learn)
+                      known=known, learn=learn)
+    for was, now in regexed:
+        scrub.derive(was, now)
     # the web addresses of posts, why a post was not allowed, take-down notes and who asked
     # for another pupil's withdrawal (s33: typed before the free-text check, or what happened);
     # the reasons of reviews and the approvals that signed them, approvals' comments (s34)
@@ -515,9 +519,10 @@ class _Scrubber:
     matcher for all of them, made once; each text is read once."""
 
     def __init__(self, people: Person | Sequence[Person] | None, said: list[Any],
-                 whole: Callable[[str], Any], *, known_clean: Collection[str] | None = None,
-                 learn: set[str] | None = None) -> None:
-        self.known_clean = known_clean if known_clean is not None else ()
+                 whole: Callable[[str], Any], *,
+                 known: Mapping[str, Mapping[str, str]] | None = None,
+                 learn: dict[str, dict[str, str]] | None = None) -> None:
+        self.known: Mapping[str, Mapping[str, str]] = known if known is not None else {}
         self.learn = learn
         if people is None:
             people = []
@@ -537,15 +542,49 @@ class _Scrubber:
         )
 
         patterns = list(self.said)
-        if self.people and text not in self.known_clean:
+        if not self.people:
+            return patterns
+        said = self.known.get(text)
+        if said is None and isinstance(self.known, ReadTexts):
+            # a text none of them was read in yet (another of them changed it): read for all
+            # of them, as the first pass did, and kept for the next
+            if self.known.matcher is None:
+                self.known.matcher = caption_matcher(self.known.people, 90)
+            said = {pid: m.found for pid, m in caption_mentions(
+                text, self.known.people, matcher=self.known.matcher).items() if m.found}
+            self.known[text] = said
+        if said is None:
             if self._matcher is None:
                 self._matcher = caption_matcher(self.people, 90)
-            found = [self.whole(m.found) for m in caption_mentions(
-                text, self.people, matcher=self._matcher).values() if m.found]
-            if not found and self.learn is not None:
-                self.learn.add(text)
-            patterns += found
-        return patterns
+            said = {pid: m.found for pid, m in caption_mentions(
+                text, self.people, matcher=self._matcher).items() if m.found}
+            if self.learn is not None:
+                self.learn[text] = dict(said)
+        ids = {p.id for p in self.people}
+        return patterns + [self.whole(found) for pid, found in said.items() if pid in ids]
+
+    def derive(self, text: str, cleaned: str) -> None:
+        """``text`` became ``cleaned`` (these people's names removed): what the others of
+        ``known`` are found as in it is what they were found as in ``text``, where each is
+        still there as it was (else it is read again: a name of theirs that shared words with
+        these people's is not assumed gone). The next person forgotten does not read it again
+        (s35: every text that named one leaver was read again for each of the others). What
+        is still there of these people's is kept too (removed by their full names only, a first
+        name of theirs alone is still found); another's words gone with theirs (two leavers
+        called Amelia) are gone for them too."""
+        was = self.known.get(text)
+        if was is None or cleaned == text or cleaned in self.known or \
+                not isinstance(self.known, dict):
+            return
+        ids = {p.id for p in self.people}
+        rest: dict[str, str] = {}
+        for pid, f in was.items():
+            if self.whole(f).search(cleaned):
+                rest[pid] = f
+            elif pid not in ids and any(self.whole(w).search(cleaned)
+                                        for w in re.findall(r"[^\W_]{2,}", f)):
+                return      # part of what named them is still there: read it again
+        self.known[cleaned] = rest
 
     def __call__(self, text: str) -> str:
         from photovet.core.words import CAPTION_NAME_REMOVED  # noqa: PLC0415
@@ -555,11 +594,17 @@ class _Scrubber:
             for pattern in self.patterns(text):
                 cleaned = pattern.sub(CAPTION_NAME_REMOVED, cleaned)
             self._done[text] = cleaned
+            self.derive(text, cleaned)
         return self._done[text]
 
 
+def _scrubber(people: Person | Sequence[Person] | None, said: list[Any],
+              whole: Callable[[str], Any]) -> _Scrubber:
+    return _Scrubber(people, said, whole)
+
+
 class _ReadOnly:
-    """A database whose writes are not made (``clean_texts`` reads as forgetting would)."""
+    """A database whose writes are not made (``read_texts`` reads as forgetting would)."""
 
     class _Nothing:
         rowcount = 0
@@ -587,14 +632,24 @@ class _NoAudit:
         return None
 
 
-def clean_texts(db: Database, gone: Sequence[tuple[str, Iterable[str], Person | None]]
-                ) -> set[str]:
-    """The stored texts in which the caption check finds none of ``gone``'s names, read once
-    for all of them as ``forget_names`` would, outside any transaction and changing nothing
-    (s35: the retention schedule then forgets each leaver in a short transaction of their
-    own, ``forget_names(..., known_clean=...)``, instead of holding the writer lock for all of
-    them: other PCs waited ~20 s)."""
-    learnt: set[str] = set()
+class ReadTexts(dict[str, dict[str, str]]):
+    """``{text: {register id: found}}`` for ``people`` (``read_texts``); a text not in it yet
+    is read for all of them when first met, and kept."""
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        super().__init__()
+        self.people = list(people)
+        self.matcher: Any = None
+
+
+def read_texts(db: Database, gone: Sequence[tuple[str, Iterable[str], Person | None]]
+               ) -> ReadTexts:
+    """Whom of ``gone`` the caption check finds in each stored text, and as what words
+    (``{text: {register id: found}}``), read once for all of them as ``forget_names`` would,
+    outside any transaction and changing nothing (s35: the retention schedule then forgets
+    each leaver in a short transaction of their own, ``forget_names(..., known=...)``, instead
+    of holding the writer lock for all of them: other PCs waited ~20 s)."""
+    learnt = ReadTexts([p for _pid, _names, p in gone if p is not None])
     forget_names(_ReadOnly(db), gone, audit=_NoAudit(), learn=learnt)  # type: ignore[arg-type]
     return learnt
 
@@ -610,7 +665,6 @@ def _forget_in_batch_labels(db: Database, scrub: Callable[[str], str]) -> None:
     known to be deleted keeps its place, even if this PC does not see it (it may be on the PC
     that exported it, which still has to find it to delete it; the file's own name says as
     much, as an original's does)."""
-    import re  # noqa: PLC0415
 
     labels: dict[str, str] = {}
     for (label,) in db.all("SELECT DISTINCT batch FROM exports WHERE batch != '' UNION "

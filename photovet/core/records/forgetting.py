@@ -87,6 +87,16 @@ def _words_of(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def spaced_words(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """A web address or a file name read as its words separated by spaces (as
+    ``scrub_web_words`` gives it to the caption check)."""
+    if spans is None:
+        if "%" in text:
+            text = unquote(text, errors="replace")
+        spans = _words_of(text)
+    return " ".join(text[a:b] for a, b in spans)
+
+
 def scrub_web_words(text: str, patterns: Callable[[str], list[Any]], words: set[str],
                     joined: set[str]) -> str:
     """``text`` (a web address, a file name) with each of its words that may name the person
@@ -100,7 +110,7 @@ def scrub_web_words(text: str, patterns: Callable[[str], list[Any]], words: set[
     spans = _words_of(text)
     if not spans:
         return given
-    spaced = " ".join(text[a:b] for a, b in spans)
+    spaced = spaced_words(text, spans)
     starts: list[int] = []
     at = 0
     for a, b in spans:
@@ -164,6 +174,9 @@ class Forgetter:
         if text not in self._seen:
             self._seen[text] = scrub_web_words(text, self.scrub.patterns, self.words,
                                                self.joined)
+            derive = getattr(self.scrub, "derive", None)
+            if derive is not None and self._seen[text] != text:
+                derive(spaced_words(text), spaced_words(self._seen[text]))
         return self._seen[text]
 
     def text(self, text: str) -> str:
@@ -321,6 +334,11 @@ def forget_in_reviews(db: Any, forget: Forgetter) -> dict[tuple[str, str], Revie
                 continue
             if not isinstance(before, dict):
                 continue
+            if not any(isinstance(d, dict) and isinstance(d.get(f), str) and d[f]
+                       and forget.text(d[f]) != d[f]
+                       for key, fields in lists for d in before.get(key) or []
+                       for f in fields):
+                continue        # nothing in it names them (each text read once: cached)
             after = copy.deepcopy(before)
             said: dict[str, str] = {}
             for key, fields in lists:
@@ -484,4 +502,5 @@ def forget_in_approvals(db: Any, forget: Forgetter,
 
 
 __all__ = ["Forgetter", "ReviewsForgotten", "forget_in_approvals", "forget_in_posts_and_takedowns",
-           "forget_in_register_texts", "forget_in_reviews", "name_words", "scrub_web_words"]
+           "forget_in_register_texts", "forget_in_reviews", "name_words", "scrub_web_words",
+           "spaced_words"]

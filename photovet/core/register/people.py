@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -568,11 +568,11 @@ class Register:
         self.delete_people([(person_id, reason)])
 
     def delete_people(self, people: Iterable[tuple[str, str]], *,
-                      known_clean: Collection[str] | None = None) -> None:
+                      known: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """``delete_person`` for each (register id, reason), in one transaction: all of them or
         none (the retention schedule's leavers: what named them is forgotten in one pass over
         the stored texts, s34). Every reason is checked before anything is deleted; one audit
-        row each. ``known_clean``: ``exports.forget_names``."""
+        row each. ``known``: ``exports.forget_names``."""
         self.access.require("register.remove")
         from photovet.core import free_text  # noqa: PLC0415
 
@@ -616,7 +616,7 @@ class Register:
                 done.append((p, reason, n_sig, forget_person_reasons(self.db, p.id)))
             # and the captions recorded with an export or a post said their name
             captions = forget_names(self.db, [(p.id, full_names(p), p) for p, _r in asked],
-                                    audit=self.audit, known_clean=known_clean)
+                                    audit=self.audit, known=known)
             # and the other people's notes and family ids from the MIS said their name: kept
             # out, now and at every later import, by the forgotten list (s35)
             others = forgotten.forget(self.db, self.keys, [p for p, _r in asked],
