@@ -640,6 +640,7 @@ class ReadTexts(dict[str, dict[str, str]]):
         super().__init__()
         self.people = list(people)
         self.matcher: Any = None
+        self.spaced: dict[str, str] = {}     # a web address -> its words (forgetting.web)
 
 
 def read_texts(db: Database, gone: Sequence[tuple[str, Iterable[str], Person | None]]

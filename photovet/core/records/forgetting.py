@@ -171,6 +171,8 @@ class Forgetter:
 
     def web(self, text: str) -> str:
         """A web address or a file name."""
+        if text not in self._seen and self._not_theirs(text):
+            self._seen[text] = text
         if text not in self._seen:
             self._seen[text] = scrub_web_words(text, self.scrub.patterns, self.words,
                                                self.joined)
@@ -178,6 +180,28 @@ class Forgetter:
             if derive is not None and self._seen[text] != text:
                 derive(spaced_words(text), spaced_words(self._seen[text]))
         return self._seen[text]
+
+    def _not_theirs(self, text: str) -> bool:
+        """Whether ``text`` (a web address, a file name) surely has nothing of theirs, without
+        reading it word by word (s35: each leaver forgotten alone read every address): the
+        caption check found none of them in it when the run read it for all of them
+        (``exports.ReadTexts``), none of their full names or the words a caption was recorded
+        naming them by is in it, and none of their name words, run together or not, is even
+        part of a word of it."""
+        known = getattr(self.scrub, "known", None)
+        spaced_of = getattr(known, "spaced", None)
+        if known is None or spaced_of is None:
+            return False
+        spaced = spaced_of.get(text)
+        if spaced is None:
+            spaced = spaced_of[text] = spaced_words(text)
+        found = known.get(spaced)
+        if found is None or any(p.id in found for p in self.people):
+            return False
+        low = (unquote(text, errors="replace") if "%" in text else text).casefold()
+        if any(w in low for w in self.words) or any(j in low for j in self.joined):
+            return False
+        return not any(p.search(spaced) for p in getattr(self.scrub, "said", ()))
 
     def text(self, text: str) -> str:
         """A sentence (a note, why a post was not allowed, a reason): its file names and web
