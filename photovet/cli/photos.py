@@ -414,7 +414,7 @@ def _earlier_copies(ws, results, out_dir: Path, channel: str, *, remove: bool,
             for c in copies:
                 emit_json({"earlier_copy": c.to_dict()})
         else:
-            click.echo(words.EARLIER_COPIES_COMMAND, err=True)
+            click.echo(EARLIER_COPIES_COMMAND, err=True)
         return len(copies)
     left = 0
     for c in remove_earlier_copies(ws.records, copies):
@@ -430,6 +430,11 @@ def _earlier_copies(ws, results, out_dir: Path, channel: str, *, remove: bool,
 
 # The exit status of a command stopped with Ctrl-C (128 + SIGINT, as shells report it).
 EXIT_INTERRUPTED = 130
+#: the command line's way to remove copies an earlier export left (an export that did not ask
+#: at a terminal: ``words.earlier_copies_said``)
+EARLIER_COPIES_COMMAND = ("They are still in the folder: run the same export again with "
+                          "--remove-earlier-copies to remove them, or delete them yourself "
+                          "before anything in the folder is posted.")
 
 # Why photos were not exported, as the summary line counts them (pipeline.HELD_KINDS).
 _HELD_WORDS = {

@@ -215,7 +215,7 @@ def uk_day(value: str | _dt.date | _dt.datetime | None) -> str:
 #: after who entered it in the pupil's consent history and the subject access report
 CONSENT_TYPED = "typed in PhotoVet"
 CONSENT_FORM = "from a consent form, entered in PhotoVet"
-CONSENT_COMMAND = "entered with the photovet command"
+CONSENT_COMMAND = "entered at the command line"
 
 
 def entered_by(source: str, how: str = "") -> str:
@@ -1024,10 +1024,6 @@ def earlier_copies_said(n: int) -> str:
 #: what removing them does, said before the person decides
 EARLIER_COPIES_REMOVE = ("Remove them? Only these copies PhotoVet made are removed, each checked "
                          "unchanged since it was exported; nothing else in the folder is touched.")
-#: the command line's way to remove them (an export that did not ask at a terminal)
-EARLIER_COPIES_COMMAND = ("They are still in the folder: run the same export again with "
-                          "--remove-earlier-copies to remove them, or delete them yourself "
-                          "before anything in the folder is posted.")
 
 
 def approval_note_said(note: str) -> str:
@@ -1350,7 +1346,7 @@ def text_tracks_open(tracks: Sequence[Any], possible: bool = True) -> list[str]:
 
 __all__ = ["waiting_elsewhere", "CONSENT_TYPED", "CONSENT_FORM", "CONSENT_COMMAND",
            "entered_by", "already_posted", "approval_again_name_removed", "approval_name_removed",
-           "approval_note_said", "EARLIER_COPIES_COMMAND", "EARLIER_COPIES_REMOVE",
+           "approval_note_said", "EARLIER_COPIES_REMOVE",
            "earlier_copies_said",
            "approval_withdrawn", "back_not_in_file", "days_words",
            "approval_caption", "caption_posted_not_approved", "caption_not_approved",

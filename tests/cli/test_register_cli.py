@@ -293,10 +293,10 @@ def test_a_withdrawal_says_who_asked_and_when(csv_file, staff):
     today = dt.date.today().strftime("%d/%m/%Y")
     code, out, _ = run("register", "show", UPN1)
     # who entered it and how (s35), and who asked
-    assert ("Facebook: Yes -> No  (changed by Mrs Office, entered with the photovet command; "
+    assert ("Facebook: Yes -> No  (changed by Mrs Office, entered at the command line; "
             "requested by: Mrs Ashby (mother), by email, 28/11/2026)") in out
-    assert ("School website: Yes -> No  (changed by Mrs Office, entered with the photovet "
-            f"command; requested by: Mr Ashby (father), in person, {today})") in out
+    assert ("School website: Yes -> No  (changed by Mrs Office, entered at the command "
+            f"line; requested by: Mr Ashby (father), in person, {today})") in out
     last = show_json(UPN1)["history"][-2]
     assert (last["requested_by"], last["requested_on"]) == ("Mrs Ashby (mother), by email",
                                                             "2026-11-28")

@@ -1,7 +1,7 @@
 """s35, the head teacher's session: a Yes typed by hand on the pupil's page recorded who
 entered it but not how, and the history said nothing but a name. The change now keeps how it
-was entered ("typed in PhotoVet", "from a consent form, entered in PhotoVet", "entered with
-the photovet command") beside the signed-in person who entered it, and the pupil's history and
+was entered ("typed in PhotoVet", "from a consent form, entered in PhotoVet", "entered at
+the command line") beside the signed-in person who entered it, and the pupil's history and
 the subject access report say both; a change made before reads as it did."""
 
 from __future__ import annotations

@@ -103,8 +103,7 @@ def test_photovet_export_lists_them_and_removes_them_only_when_asked(ws, tmp_pat
     import click
     from click.testing import CliRunner
 
-    from photovet.cli.photos import _earlier_copies
-    from photovet.core.words import EARLIER_COPIES_COMMAND
+    from photovet.cli.photos import EARLIER_COPIES_COMMAND, _earlier_copies
 
     out = tmp_path / "out"
     src = _original(tmp_path, 6)

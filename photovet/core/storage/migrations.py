@@ -771,7 +771,7 @@ def _prepared_on(db: Database) -> None:
 def _consent_how(db: Database) -> None:
     """How a consent change made by hand was entered (``consent_history.how``: "typed in
     PhotoVet" on the pupil's page, "from a consent form, entered in PhotoVet", "entered with
-    the photovet command"), beside who entered it (``source``, "user:<name>"): a Yes typed by
+    the command line"), beside who entered it (``source``, "user:<name>"): a Yes typed by
     hand said neither who asked nor how (s35). NULL: not recorded (every change made before
     this, and every import)."""
     ddl(db, "ALTER TABLE consent_history ADD COLUMN how TEXT")
