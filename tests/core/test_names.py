@@ -556,3 +556,61 @@ def test_boxes_apart_or_not_making_a_name_stay_as_they_are():
               _at("BOTTOM", 20.0, 120.0),                # a name, but on another line
               _at("BOTTOM", a[0][1][0] + 200.0, 40.0)):  # too far along the line
         assert [i.kind for i in classify_texts([a, b], m)] == ["", ""], b
+
+
+# ------------------------------------------------------------------------------------------
+# Names run together with other words (issue 13 item 4): a register name inside a longer run
+# of letters read with no space, and what must not be taken for one
+# ------------------------------------------------------------------------------------------
+
+RUN_REGISTER = [pupil("P50", "Evie", "Marshall"), pupil("P51", "Ann", "Kowalski"),
+                pupil("P52", "Eli", "Fraser"), pupil("P53", "Jasper", "Cole"),
+                pupil("P54", "Ava", "Lee"), staff("S50", "Karen", "Hughes")]
+
+
+@pytest.mark.parametrize("text, person, form", [
+    ("NAME:EVIEMARSHALLCLASS:IR", "P50", "full"),      # a work label, the capitals run together
+    ("NAMEEVIEMARSHALLCLASS", "P50", "full"),
+    ("Name:EvieMarshallClass:1R", "P50", "full"),
+    ("NAMEEvieMarshallCLASS", "P50", None),            # (the main match finds Marshall)
+    ("CLASSMARSHALLEVIE", "P50", "surname_forename"),
+    ("NAMEEVIEMARSHALL4B", "P50", "full"),             # the class kept in the run
+    ("CLASSMARSHALLEVIE4B", "P50", "surname_forename"),
+    ("NAMEAVALEE", "P54", "full"),                     # a short full name (6 letters)
+    ("NAME:EVIECLASS:1R", "P50", "forename"),          # a first name alone between label words
+    ("NAMEEVIE", "P50", "forename"),
+    ("MYNAMEISEVIE", "P50", "forename"),
+])
+def test_a_name_run_together_with_label_words_is_the_pupils_name(text, person, form):
+    """On a badge and on a sign alike: covered as the pupil's name (issue 13: "NAME:EVIE
+    MARSHALLCLASS:IR" on a 12 MP photo was read right and left readable on a sign, and only
+    an unknown name for review on a badge)."""
+    m = NameMatcher(RUN_REGISTER, threshold=85)
+    for read in (_badge(text), _sign(text)):
+        (item,) = classify_texts([read], m, faces=[FACE])
+        assert (item.kind, item.person) == ("pupil-name", person), (text, read)
+        assert form is None or item.form == form, (text, item.form)
+        decide([item])
+        assert item.decision == "cover" and not item.needs_review
+
+
+@pytest.mark.parametrize("text", [
+    "ANNUAL", "ANNUALREPORT", "Annual",               # pupil Ann inside a word
+    "ELIZABETHLINE", "ELIZABETH LINE", "ELIXIR",      # pupil Eli inside words
+    "FIELDMARSHALLS",                                 # a surname inside words: not alone
+    "CLEAVALEEK",                                     # a full name inside letters that make no words
+    "JasperThornbury", "JASPERTHORNBURY",             # a pupil's first name, somebody else's surname
+    "THEPONDITWAS", "MYTRIPTOTHEFARM",                # school and common words run together
+    "KARENHUGHESCLASS",                               # a member of staff: their name, not a pupil's
+])
+def test_a_short_name_inside_ordinary_words_is_not_a_pupils_name(text):
+    m = NameMatcher(RUN_REGISTER, threshold=85)
+    hit = m.match(text)
+    assert hit is None or hit.role != "pupil", (text, hit)
+
+
+def test_a_caption_is_not_read_for_names_run_together():
+    """Captions, labels and notes are typed, not read: their matcher (``in_sentences``) keeps
+    its own rules ("evieMarshall" typed there is caught by the caption check's own)."""
+    m = NameMatcher(RUN_REGISTER, threshold=85, in_sentences=True)
+    assert m.match("NAMEEVIEMARSHALLCLASS") is None

@@ -373,6 +373,10 @@ _SLIP_ALONE_MIN = 5
 # 9,635 names and places that are no pupil's name, 125 refused inside a sentence before; 219
 # with every slip of a four-letter first name, 129 with swaps of three- and four-letter ones)
 _SLIP_ALONE_FIRST_MIN = 3
+# a name inside a longer run of letters read with no space (``NameMatcher._run_together``): the
+# shortest first name and surname together, and the shortest first name or surname alone
+_RUN_FULL_MIN = 6
+_RUN_ALONE_MIN = 4
 # everyday words as spelt: never taken for a name typed with a slip
 _EVERYDAY = {w for w in NON_NAME_WORDS | COMMON_ENGLISH | COMMON_WORD_NAMES if w.isalpha()}
 
@@ -767,6 +771,8 @@ class NameMatcher:
                 hits.append(hit)
         if self.in_sentences:
             hits.extend(self._misspelt(text, toks, hits))
+        if not self.in_sentences:
+            hits.extend(self._run_together(text, toks, hits))
         if not any(h.role == "pupil" for h in hits):
             loose = self._loose_full_name(toks)
             if loose is not None:
@@ -963,6 +969,88 @@ class NameMatcher:
         return (prev is not None and prev.key in _ARTICLE_KEYS and prev.raw.isalpha()
                 and not text[prev.end:tok.start].strip()
                 and (nxt is None or nxt.key not in _FAMILY_KEYS))
+
+    def _run_together(self, text: str, toks: list[_Token], found: list[NameHit]) -> list[NameHit]:
+        """A register name inside a longer run of letters read with no space, in text read from
+        a picture (never a caption: ``in_sentences``): "NAME:EVIEMARSHALLCLASS:IR",
+        "NAMEEVIEMARSHALL", "evieMarshall2B", "NAMEEVIECLASS". The main match compares whole
+        words, and the run's extra letters put it below the threshold (issue 13: "Evie
+        Marshall" on a work label read as "EVIEMARSHALLCLASS" stayed readable).
+
+        - A first name and surname together (either order, ``_RUN_FULL_MIN`` letters or more)
+          count where each side of them in the run is nothing, a place where the reader split
+          the run (a change of case, a digit: "EVIEMARSHALL4B"), or school and common words
+          glued together ("NAME", "CLASS": ``_known_words``);
+        - a pupil's first name or surname alone (``_RUN_ALONE_MIN`` letters or more, no
+          everyday or English word) only between such words or the run's ends, one side at
+          least a word: "NAMEEVIECLASS" is Evie; "ANNUAL" is not Ann, "ELIZABETHLINE" not Eli,
+          and "JasperThornbury" is left to the main match (somebody else's surname).
+
+        A run that is itself an English word ("Rosemary", "Theatre") is that word. Runs where
+        the main match already found a pupil are left as they are."""
+        runs: list[list[_Token]] = []
+        for t in toks:
+            if runs and t.glued:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+        out: list[NameHit] = []
+        for run in runs:
+            span = (run[0].start, run[-1].end)
+            key = "".join(t.key for t in run)
+            if len(key) <= _RUN_ALONE_MIN or any(
+                    h.role == "pupil" and h.span[0] < span[1] and span[0] < h.span[1]
+                    for h in found):
+                continue
+            if _spelling(text[span[0]:span[1]]) in english_words():
+                continue
+            # where the reader split the run (tokens), and inside a token a change of case
+            # ("NAMEEvie": before "Evie") or digits kept in it ("EVIEMARSHALL4B": before "4")
+            cuts: set[int] = set()
+            at = 0
+            for t in run:
+                cuts.add(at)
+                raw = t.raw
+                for p in range(1, len(raw)):
+                    if (raw[p].isdigit() != raw[p - 1].isdigit()) or (
+                            p + 1 < len(raw) and raw[p - 1].isupper() and raw[p].isupper()
+                            and raw[p + 1].islower()):
+                        cuts.add(at + len(canon(raw[:p])))
+                at += len(t.key)
+            cuts.add(at)
+            for start in range(len(key)):
+                for end in range(start + min(_RUN_FULL_MIN, _RUN_ALONE_MIN), len(key) + 1):
+                    variants = self._by_key.get(key[start:end]) if end - start < len(key) else None
+                    if variants:
+                        out.extend(self._run_hits(key, start, end, cuts, variants, span))
+        return out
+
+    def _run_hits(self, key: str, start: int, end: int, cuts: set[int],
+                  variants: list[_Variant], span: tuple[int, int]) -> list[NameHit]:
+        """The name ``key[start:end]`` (its ``variants``) inside a run of letters, when what is
+        around it in the run lets it count (``_run_together``)."""
+        left, right = key[:start], key[end:]
+        name = key[start:end]
+        full = [v for v in variants if v.form in ("full", "surname_forename")]
+        alone = [v for v in variants if v.form in ("forename", "surname") and v.role == "pupil"]
+        if full and len(name) >= _RUN_FULL_MIN and all(
+                not side or at_cut or _known_words(side)
+                for side, at_cut in ((left, start in cuts), (right, end in cuts))):
+            chosen = full
+        elif alone and len(name) >= _RUN_ALONE_MIN and name not in _KNOWN_KEYS \
+                and name not in _COMMON_KEYS and name not in english_words() \
+                and all(not side or _known_words(side) for side in (left, right)):
+            chosen = alone
+        else:
+            return []
+        # (a staff member's first name alone says little: pupils only there; several people
+        # with the name: a pupil's name, nobody for certain)
+        ids = sorted({v.person for v in chosen})
+        pupils = [p for p in ids if self.by_id[p].role != "staff"]
+        v = next((x for x in chosen if x.role == "pupil"), chosen[0])
+        certain = len(ids) == 1 and all(x.attributed for x in chosen)
+        return [NameHit(v.person if certain else None, "pupil" if pupils else "staff", v.form,
+                        100.0, span, pupils or ids)]
 
     def _loose_full_name(self, toks: list[_Token]) -> NameHit | None:
         """A line that is shaped like a name (2-3 capitalised words, nothing else) is compared
