@@ -614,3 +614,32 @@ def test_a_caption_is_not_read_for_names_run_together():
     its own rules ("evieMarshall" typed there is caught by the caption check's own)."""
     m = NameMatcher(RUN_REGISTER, threshold=85, in_sentences=True)
     assert m.match("NAMEEVIEMARSHALLCLASS") is None
+
+
+@pytest.mark.parametrize("text", [
+    "ElianekAskueot", "elianekAskueot",        # Elizabeth Ashworth misread (12 MP mosaic)
+    "MnOkf",                                   # Amara Okafor misread
+    "zainab", "zainab khan",                   # a name written in lower case, not in the register
+    "NAMEZAINABCLASS", "namezainabclass",      # run together with label words
+    "NAME:ElianekAskueot", "ELIANEKASKUEOTCLASS",
+])
+def test_misread_or_run_together_text_on_a_badge_is_covered_for_review(text):
+    """Issue 13 item 4: text on a badge that is no known school word goes to review, run
+    together or misread too; a word in lower case that is no word is no prose (before,
+    "elianekAskueot" and "zainab" on a badge stayed readable)."""
+    m = NameMatcher(RUN_REGISTER + [pupil("P55", "Elizabeth", "Ashworth"),
+                                    pupil("P56", "Amara", "Okafor")], threshold=85)
+    (item,) = classify_texts([_badge(text)], m, faces=[FACE])
+    assert (item.kind, item.context) == ("name-like", "worn"), text
+    decide([item])
+    assert item.decision == "cover" and item.needs_review
+
+
+@pytest.mark.parametrize("text", [
+    "we had our lunch by the pond", "Went on thebus", "bythepond", "awardedto", "my name is",
+    "Cows sheep pigs and", "Sau cows sheep pigs and", "fear2", "oe o",
+])
+def test_prose_in_lower_case_on_a_badge_stays_readable(text):
+    m = NameMatcher(RUN_REGISTER, threshold=85)
+    (item,) = classify_texts([_badge(text)], m, faces=[FACE])
+    assert (item.kind, item.context) == ("", "worn"), text

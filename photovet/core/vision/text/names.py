@@ -1466,19 +1466,31 @@ def badge_words(text: str) -> bool:
     """Could this line be a person's name if it is on a badge? True when it has a capitalised
     (or upper-case) word of 3 letters or more that is not a known school or common English
     word, or words glued from them, and it is not prose or a school's name: "Zainab",
-    "JAMES ROBINSON", "Jamesrobinson" are; "Oakfield Primary School", "Year 4 Class 4B",
-    "awarded to", "Certificate ofAchievement", "we had our lunch by the pond" are not."""
+    "JAMES ROBINSON", "Jamesrobinson" are, and so is a word in lower case that is no word
+    ("zainab", "elianekAskueot"); "Oakfield Primary School", "Year 4 Class 4B", "awarded to",
+    "Certificate ofAchievement", "we had our lunch by the pond" are not."""
     toks = [t for t in _tokens(text) if t.alpha and len(t.key) >= 2]
     if not toks or len(toks) > 4:
         return False               # nothing to read, or a sentence (names are short)
     if any(t.key in _INSTITUTION_KEYS for t in toks):
         return False
-    # prose: an ordinary word in lower case ("Went on the bus"); a name is capitalised
-    if any(not _name_shaped(t) and t.key not in _TITLE_KEYS and len(t.key) >= 2
-           and not t.raw[:1].isupper() for t in toks):
+    # prose: an ordinary word in lower case ("Went on the bus"); a name is capitalised. A
+    # word in lower case that is no word ("zainab" written by a child, "elianekAskueot" for
+    # Elizabeth Ashworth misread) makes no prose: it may be a name itself
+    lower = [t for t in toks if not _name_shaped(t) and t.key not in _TITLE_KEYS
+             and not t.raw[:1].isupper()]
+    if any(_lower_case_word(t) for t in lower):
         return False
-    return any(len(t.key) >= 3 and _name_shaped(t) and t.key not in _TITLE_KEYS
+    return any(len(t.key) >= 3 and (_name_shaped(t) or t in lower) and t.key not in _TITLE_KEYS
                and t.key not in _KNOWN_KEYS and not _non_name(t) for t in toks)
+
+
+def _lower_case_word(tok: _Token) -> bool:
+    """Is ``tok`` (in lower case) a word, so that its line is prose: an English word as spelt,
+    a school or common word, words of those glued together ("bythepond"), or two letters (as
+    often a word or a piece of one as a name: "we", "ot")?"""
+    return len(tok.key) <= 2 or _spelling(tok.raw) in english_words() \
+        or tok.key in _KNOWN_KEYS or _known_words(tok.key)
 
 
 def _below(cue: Sequence[tuple[float, float]], item: Sequence[tuple[float, float]]) -> bool:
