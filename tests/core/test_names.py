@@ -643,3 +643,20 @@ def test_prose_in_lower_case_on_a_badge_stays_readable(text):
     m = NameMatcher(RUN_REGISTER, threshold=85)
     (item,) = classify_texts([_badge(text)], m, faces=[FACE])
     assert (item.kind, item.context) == ("", "worn"), text
+
+
+def test_a_surname_cut_short_and_misread_at_the_end_of_the_box_is_covered_to_its_end():
+    """"Sophie Greer" read for Sophie Greenwood (a 12 MP mosaic): the box ended inside the
+    surname on a misread letter; the cover runs on over the letters not read (before: the
+    box as read, and "nwood" stayed readable)."""
+    m = NameMatcher([pupil("P60", "Sophie", "Greenwood")], threshold=85)
+    read = _badge("Sophie Greer")
+    (item,) = classify_texts([read], m, faces=[FACE])
+    assert (item.kind, item.person, item.form) == ("pupil-name", "P60", "full")
+    assert max(x for x, _ in item.polygon) > max(x for x, _ in read[0]) + 50
+    # a word that is no part of her surname: the box as read
+    (other,) = classify_texts([_badge("Sophie Grant")], m, faces=[FACE])
+    assert other.polygon == [tuple(p) for p in _badge("Sophie Grant")[0]]
+    # typed in a caption: unchanged (nothing was cut short there)
+    assert NameMatcher([pupil("P60", "Sophie", "Greenwood")], in_sentences=True
+                       ).match("Sophie Greer").missing_chars == 0

@@ -546,6 +546,15 @@ def _only_the_ending(tok: _Token, key: str, spellings: Iterable[str]) -> bool:
     return ending(typed, key) or any(ending(spelt, n) for n in spellings)
 
 
+def _cut_short_misread(read: str, surnames: Iterable[str]) -> bool:
+    """Is ``read`` (4 letters or more) the start of one of ``surnames``, at least 3 letters
+    shorter than it, with one letter read wrong ("greer" for "greenwood")?"""
+    if len(read) < 4:
+        return False
+    return any(len(s) >= len(read) + 3 and
+               sum(a != b for a, b in zip(read, s[:len(read)])) == 1 for s in surnames)
+
+
 def _split_name(pieces: Sequence[_Token], key: str) -> bool:
     """Are these words one name (``key``) that the reader split at spaces ("WINTER BOTTOM" for
     Winterbottom, "MAC DONALD", "O CONNOR", "JOHN MAC DONALD")? Every piece is a capitalised
@@ -1160,6 +1169,11 @@ class NameMatcher:
 
                 close = max(fuzz.ratio(next_tok.key, x) for x in sur) >= 70
                 prefix = len(next_tok.key) >= 3 and any(x.startswith(next_tok.key) for x in sur)
+                # read from a picture, a box cut short inside the surname may end on a letter
+                # misread too ("Sophie Greer" for Sophie Greenwood: the cover stopped at "Greer"
+                # and left "nwood"-wide letters readable, ../shared 12 MP mosaic)
+                prefix = prefix or (not self.in_sentences and j + 2 == len(toks)
+                                    and _cut_short_misread(next_tok.key, sur))
                 if close or prefix:
                     missing = 0
                     if j + 2 == len(toks):   # the surname ends the line: was it cut short?
