@@ -83,8 +83,11 @@ log = logs.get("pipeline")
 #: school identifier, whether or not the school's name is set (school.any_school_name); 10: a
 #: box of several lines detected as one block (a title above a pupil's name) is looked at
 #: again on its own and each line read (ocr.stacked_boxes); 11: weak boxes of both face
-#: detectors counted together (detection.weak_pairs, fusion.WeakPairs)
-ANALYSIS_VERSION = "11"
+#: detectors counted together (detection.weak_pairs, fusion.WeakPairs); 12: a register name
+#: inside a run of letters read with no space ("NAMEEVIEMARSHALLCLASS") is the pupil's name, a
+#: word in lower case that is no word on a badge is a possible name ("zainab"), and a surname
+#: cut short on a misread letter ("Sophie Greer") is covered to its end (names.py)
+ANALYSIS_VERSION = "12"
 #: what a video's analysis finds besides its settings (sampling, tracking, recognition rules)
 #: 2: face tracks keep the people near them (near); 3: a face that appears between two reads
 #: for text is read at once (its badge), and the clip's other tracks each may be (same_as,
@@ -107,8 +110,9 @@ ANALYSIS_VERSION = "11"
 #: also searched for in the parts that changed since they were searched (a crest carried across
 #: in under a second was missed), a crest track knows where its place was last and next known
 #: clear (``VideoTrack.clear_before`` / ``clear_after``: its cover's start and end), and a name
-#: followed is looked at closer for small print once, not on every whole read
-VIDEO_ANALYSIS_VERSION = "15"
+#: followed is looked at closer for small print once, not on every whole read; 16: names read
+#: as photos read them (ANALYSIS_VERSION 12: names run together, lower-case words on badges)
+VIDEO_ANALYSIS_VERSION = "16"
 
 _MODELS: dict[tuple, Any] = {}
 _MODELS_LOCK = threading.Lock()
