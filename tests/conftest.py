@@ -30,44 +30,48 @@ MEMORY_TEMP = Path("/dev/shm")
 MEMORY_TEMP_FREE = 4 * 2**30
 
 
-# Python's compiled modules for every process of the run, in a folder of the run's own, when
-# the environment forbids writing them beside the sources (PYTHONDONTWRITEBYTECODE, as on the
-# machines these sessions run on): otherwise every Python process a test starts (a command
-# killed part-way, the analysis process, a crash test's child) compiled PhotoVet's source again
-# at start-up, 0.45 of an export's 0.8 CPU seconds (s35: about 200 processes in the kill
-# campaign alone). A school's installed copy has its compiled modules (pip writes them); what
-# a process does after start-up is the same. The workers and every process they start inherit
-# it (PYTHONPYCACHEPREFIX); removed at the end of the run. PHOTOVET_TEST_PYCACHE=off: not done.
-PYCACHE_PREFIX = "photovet-test-pycache-"
+# A folder of the run's own, shared by its test workers and every process they start
+# ($PHOTOVET_TEST_RUN), removed at the end of the run (a killed run's, at the next run's start):
+# - pycache/: Python's compiled modules, when the environment forbids writing them beside the
+#   sources (PYTHONDONTWRITEBYTECODE, as on the machines these sessions run on): otherwise every
+#   Python process a test starts (a command killed part-way, the analysis process, a crash
+#   test's child) compiled PhotoVet's source again at start-up, 0.45 of an export's 1.2 CPU
+#   seconds (s35: about 200 processes in the kill campaign alone). A school's installed copy has
+#   its compiled modules (pip writes them); what a process does after start-up is the same.
+#   PHOTOVET_TEST_PYCACHE=off: not done.
+# - what the real face models found on a shared photo, for the modules that check the same
+#   photos (tests/core/seen_faces.py).
+RUN_FOLDER_PREFIX = "photovet-test-run-"
 
 
-def _bytecode_for_the_run(config) -> None:
-    if hasattr(config, "workerinput") or not os.environ.get("PYTHONDONTWRITEBYTECODE") or \
-            os.environ.get("PHOTOVET_TEST_PYCACHE") == "off" or \
-            os.environ.get("PYTHONPYCACHEPREFIX"):
-        return
+def _run_folder(config) -> None:
+    if hasattr(config, "workerinput") or os.environ.get("PHOTOVET_TEST_RUN"):
+        return      # a test worker: the run's folder is its controller's
     import tempfile
 
     root = os.environ.get("PYTEST_DEBUG_TEMPROOT") or tempfile.gettempdir()
-    for old in Path(root).glob(PYCACHE_PREFIX + "*"):   # a killed run's
-        pid = old.name.removeprefix(PYCACHE_PREFIX).split("-")[0]
+    for old in Path(root).glob(RUN_FOLDER_PREFIX + "*"):   # a killed run's
+        pid = old.name.removeprefix(RUN_FOLDER_PREFIX).split("-")[0]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
             shutil.rmtree(old, ignore_errors=True)
-    folder = tempfile.mkdtemp(prefix=f"{PYCACHE_PREFIX}{os.getpid()}-", dir=root)
-    config._photovet_pycache = folder
-    os.environ["PYTHONPYCACHEPREFIX"] = folder
-    os.environ.pop("PYTHONDONTWRITEBYTECODE")
+    folder = tempfile.mkdtemp(prefix=f"{RUN_FOLDER_PREFIX}{os.getpid()}-", dir=root)
+    config._photovet_run = folder
+    os.environ["PHOTOVET_TEST_RUN"] = folder
+    if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX") \
+            and os.environ.get("PHOTOVET_TEST_PYCACHE") != "off":
+        os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(folder, "pycache")
+        os.environ.pop("PYTHONDONTWRITEBYTECODE")
 
 
 def pytest_unconfigure(config):
-    folder = getattr(config, "_photovet_pycache", None)
+    folder = getattr(config, "_photovet_run", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_configure(config):
     _memory_temp(config)
-    _bytecode_for_the_run(config)
+    _run_folder(config)
 
 
 def _memory_temp(config) -> None:
