@@ -4,6 +4,7 @@ GUI or the CLI; it never prints (mat2's libmat2 rule: the library raises, caller
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import subprocess
 import sys
@@ -19,25 +20,38 @@ def _core_files():
     return sorted(CORE.rglob("*.py"))
 
 
+@functools.cache
+def _read(path: Path) -> tuple[tuple[str, ...], tuple[tuple[str | None, int], ...], tuple[int, ...]]:
+    """What the rules below look at in a file, from one parse and one walk of it (s35: the
+    package's files were parsed and walked four times): the names of its ``import`` statements,
+    the (module, level) of its ``from ... import`` statements, and the lines of its print()
+    calls."""
+    imported: list[str] = []
+    imported_from: list[tuple[str | None, int]] = []
+    prints: list[int] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported.extend(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported_from.append((node.module, node.level))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id == "print":
+            prints.append(node.lineno)
+    return tuple(imported), tuple(imported_from), tuple(prints)
+
+
 @pytest.mark.parametrize("path", _core_files(), ids=lambda p: str(p.relative_to(CORE)))
 def test_core_imports_no_gui_or_cli(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
-        for name in names:
-            assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
+    imported, imported_from, _ = _read(path)
+    names = [*imported, *(module for module, level in imported_from if module and level == 0)]
+    for name in names:
+        assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
 
 
 @pytest.mark.parametrize("path", _core_files(), ids=lambda p: str(p.relative_to(CORE)))
 def test_core_never_prints(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    calls = [n for n in ast.walk(tree)
-             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"]
-    assert not calls, f"{path.name} calls print() on line {calls[0].lineno}"
+    calls = _read(path)[2]
+    assert not calls, f"{path.name} calls print() on line {calls[0]}"
 
 
 def test_cv2_only_through_the_qt_safe_import():
@@ -45,12 +59,10 @@ def test_cv2_only_through_the_qt_safe_import():
     for path in CORE.parent.rglob("*.py"):
         if path.name == "cv.py":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                assert all(a.name != "cv2" for a in node.names), f"{path} imports cv2 directly"
-            if isinstance(node, ast.ImportFrom):
-                assert node.module != "cv2", f"{path} imports from cv2 directly"
+        imported, imported_from, _ = _read(path)
+        assert all(name != "cv2" for name in imported), f"{path} imports cv2 directly"
+        assert all(module != "cv2" for module, _ in imported_from), \
+            f"{path} imports from cv2 directly"
 
 
 def test_onnxruntime_only_through_the_offline_switch():
@@ -59,13 +71,11 @@ def test_onnxruntime_only_through_the_offline_switch():
     for path in CORE.parent.rglob("*.py"):
         if path.name == "offline.py":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                assert all(not a.name.startswith("onnxruntime") for a in node.names), \
-                    f"{path} imports onnxruntime directly"
-            if isinstance(node, ast.ImportFrom) and node.module:
-                assert not node.module.startswith("onnxruntime"), f"{path} imports onnxruntime"
+        imported, imported_from, _ = _read(path)
+        assert all(not name.startswith("onnxruntime") for name in imported), \
+            f"{path} imports onnxruntime directly"
+        assert all(not (module or "").startswith("onnxruntime") for module, _ in imported_from), \
+            f"{path} imports onnxruntime"
 
 
 def test_import_linter_contracts_are_kept():
