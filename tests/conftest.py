@@ -248,9 +248,13 @@ class _ClonePool:
         import queue
 
         with _pg_admin(self.server) as c:
+            # PostgreSQL 15 copies a template through its write-ahead log by default (the whole
+            # migrated register, 9 MB, logged for every test); copying its files is the older
+            # way, 44 -> 19 ms of the server's CPU a clone and 19 -> 8 ms to drop it (s35)
+            strategy = " STRATEGY FILE_COPY" if c.info.server_version >= 150000 else ""
             while not self.stop.is_set():
                 name = f"pv_t_{os.getpid()}_{next(self.counter)}"
-                c.execute(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+                c.execute(f"CREATE DATABASE {name} TEMPLATE {self.template}{strategy}")
                 while True:
                     if self.stop.is_set():
                         self.todrop.put(name)
